@@ -1,0 +1,188 @@
+/**
+ * The hygiene configuration: one schema, with the defaults of PRODUCT.md §3–§4.
+ *
+ * The same code validates a CLI `--config` file, CDK context at synth time and
+ * the Lambda environment at cold start, so the three can never disagree.
+ */
+import { z } from 'zod';
+
+/** `audit` plans and reports only; `enforce` writes and notifies. */
+export const MODES = ['audit', 'enforce'] as const;
+export type Mode = (typeof MODES)[number];
+
+const range = (min: number, max: number, integer = true) => {
+  const message = `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`;
+  const base = z.number({ error: message });
+  return (integer ? base.int({ error: message }) : base).min(min, { error: message }).max(max, { error: message });
+};
+const days = (min: number, max: number) => range(min, max);
+
+/** A stricter stale limit for riskier credentials. */
+const riskTierSchema = z
+  .object({
+    /** Name shown in plans and notices. */
+    name: z.string().min(1).max(64),
+    /** Stale limit (days) for credentials in this tier. */
+    staleAfterDays: days(1, 3650),
+    /** Matches only credentials without `scopedRoles` (full owner permissions). */
+    unscoped: z.boolean().default(false),
+    /** Matches only credentials without a real source limit (no CIDRs, or 0.0.0.0/0 or ::/0). */
+    unrestrictedSource: z.boolean().default(false),
+  })
+  .strict();
+
+export type RiskTier = z.infer<typeof riskTierSchema>;
+
+/** The default tier of PRODUCT.md §3: unscoped and unrestricted credentials go stale after 30 days. */
+export const DEFAULT_RISK_TIERS: readonly RiskTier[] = [
+  { name: 'unscoped-unrestricted', staleAfterDays: 30, unscoped: true, unrestrictedSource: true },
+];
+
+export const hygieneConfigSchema = z
+  .object({
+    mode: z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` }).default('audit'),
+    expiryNoticeDays: z
+      .array(days(1, 365))
+      .max(10)
+      .default([30, 7, 1])
+      .refine((a) => new Set(a).size === a.length, 'stages must be distinct')
+      .transform((a) => [...a].sort((x, y) => y - x)),
+    staleAfterDays: days(1, 3650).default(90),
+    staleGraceDays: days(0, 365).default(14),
+    riskTiers: z
+      .array(riskTierSchema)
+      .max(20)
+      .default([...DEFAULT_RISK_TIERS]),
+    maxDeletesPerRun: range(0, 1_000_000).default(500),
+    maxDeletePercent: range(0, 100, false).default(10),
+    exemptIds: z.array(z.string().min(1)).max(10_000).default([]),
+    purgeAfterDays: days(1, 3650).optional(),
+    scanSegments: range(1, 64).default(4),
+    writeConcurrency: range(1, 256).default(16),
+  })
+  .strict();
+
+/** A validated configuration, every default filled in. */
+export type HygieneConfig = Readonly<z.infer<typeof hygieneConfigSchema>>;
+/** What a caller may write: every key optional. */
+export type HygieneConfigInput = z.input<typeof hygieneConfigSchema>;
+
+/** The configuration keys, in documentation order. */
+export const CONFIG_KEYS = Object.keys(hygieneConfigSchema.shape) as (keyof HygieneConfig)[];
+
+/** A configuration value is missing, of the wrong type or out of range. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    /** One entry per problem: `key = value: what is allowed`. */
+    readonly problems: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+function describeValue(input: unknown, path: readonly PropertyKey[]): string {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return 'undefined';
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  const text = JSON.stringify(v);
+  return text === undefined ? 'undefined' : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * Validates a configuration object and fills in defaults.
+ * @param source names where the values came from, for the error message (e.g. "CDK context")
+ * @throws {ConfigError} naming each bad key, its value and what is allowed
+ */
+export function parseConfig(input: unknown, source = 'hygiene config'): HygieneConfig {
+  const result = hygieneConfigSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    if (issue.code === 'unrecognized_keys') {
+      return `unknown key(s) ${issue.keys.join(', ')}: allowed keys are ${CONFIG_KEYS.join(', ')}`;
+    }
+    return `${path} = ${describeValue(input, issue.path)}: ${issue.message}`;
+  });
+  return throwConfigError(source, problems);
+}
+
+function throwConfigError(source: string, problems: string[]): never {
+  throw new ConfigError(`Invalid ${source}: ${problems.join('; ')}`, problems);
+}
+
+const NUMBER_KEYS = new Set<string>([
+  'staleAfterDays',
+  'staleGraceDays',
+  'maxDeletesPerRun',
+  'maxDeletePercent',
+  'purgeAfterDays',
+  'scanSegments',
+  'writeConcurrency',
+]);
+
+function coerceFlat(key: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (NUMBER_KEYS.has(key)) return text === '' ? value : Number(text);
+  if (key === 'expiryNoticeDays') {
+    if (text.startsWith('[')) return safeJson(text);
+    return text === '' ? [] : text.split(',').map((s) => Number(s.trim()));
+  }
+  if (key === 'exemptIds') {
+    if (text.startsWith('[')) return safeJson(text);
+    return text === '' ? [] : text.split(',').map((s) => s.trim());
+  }
+  if (key === 'riskTiers') return safeJson(text);
+  return value;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Reads configuration from a flat string map such as CDK context
+ * (`-c staleAfterDays=60 -c expiryNoticeDays=30,7,1`) or Lambda environment
+ * variables. Numbers and comma lists are coerced; `riskTiers` is JSON. Keys
+ * not in the schema are ignored here (context holds other CDK settings).
+ * @throws {ConfigError} naming each bad key, its value and what is allowed
+ */
+export function configFromFlat(
+  map: Readonly<Record<string, unknown>>,
+  source = 'hygiene config',
+): HygieneConfig {
+  const picked: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = map[key];
+    if (value !== undefined) picked[key] = coerceFlat(key, value);
+  }
+  return parseConfig(picked, source);
+}
+
+/** The configuration as a flat string map (the inverse of {@link configFromFlat}), e.g. for Lambda environment. */
+export function configToFlat(config: HygieneConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = config[key];
+    if (value === undefined) continue;
+    // JSON for lists of strings and objects: ids may contain commas.
+    out[key] =
+      key === 'riskTiers' || key === 'exemptIds'
+        ? JSON.stringify(value)
+        : Array.isArray(value)
+          ? value.join(',')
+          : String(value);
+  }
+  return out;
+}
+
+/** The defaults, as a validated configuration. */
+export const DEFAULT_CONFIG: HygieneConfig = parseConfig({});

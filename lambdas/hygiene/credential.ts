@@ -1,0 +1,327 @@
+/**
+ * The `PersonalClient` record (see shared/seeds/PersonalClient.md) and the
+ * worker's own bookkeeping attributes, parsed from any raw item into either a
+ * typed credential or a list of problems naming each bad field.
+ */
+import ipaddr from 'ipaddr.js';
+import { parseInstant } from './time';
+
+/** Bookkeeping attribute names: part of the data contract (PRODUCT.md §2). */
+export const HYGIENE_ATTR = {
+  expiryNoticeStage: 'hygieneExpiryNoticeStage',
+  expiryNoticeFor: 'hygieneExpiryNoticeFor',
+  staleFlaggedAt: 'hygieneStaleFlaggedAt',
+  staleDeleteAfter: 'hygieneStaleDeleteAfter',
+  deletedReason: 'hygieneDeletedReason',
+  deletedByRun: 'hygieneDeletedByRun',
+  exempt: 'hygieneExempt',
+  purgeAt: 'hygienePurgeAt',
+} as const;
+
+/** Why the worker soft-deleted a credential. */
+export type DeletedReason = 'expired' | 'stale';
+
+/** The seed's date fields. */
+export const DATE_FIELDS = ['createdAt', 'updatedAt', 'expiresTime', 'lastUsedAt', 'deletedAt'] as const;
+export type DateField = (typeof DATE_FIELDS)[number];
+
+/** An instant read from the record: the value as stored and its epoch milliseconds. */
+export interface StoredInstant {
+  /** Exactly as stored, so conditional writes can compare against it. */
+  readonly raw: string;
+  /** Epoch milliseconds (may carry a sub-millisecond fraction). */
+  readonly ms: number;
+}
+
+/** The worker's bookkeeping on one credential. */
+export interface HygieneState {
+  readonly expiryNoticeStage?: number;
+  readonly expiryNoticeFor?: StoredInstant;
+  readonly staleFlaggedAt?: StoredInstant;
+  readonly staleDeleteAfter?: StoredInstant;
+  readonly deletedReason?: DeletedReason;
+  readonly deletedByRun?: string;
+  readonly exempt: boolean;
+  readonly purgeAt?: number;
+}
+
+/** A valid credential. Optional seed fields may be absent; a missing `expiresTime` means "never expires". */
+export interface Credential {
+  readonly id: string;
+  readonly userId: string;
+  readonly clientId?: string;
+  readonly displayName?: string;
+  readonly createdAt?: StoredInstant;
+  readonly updatedAt?: StoredInstant;
+  readonly expiresTime?: StoredInstant;
+  readonly lastUsedAt?: StoredInstant;
+  readonly deletedAt?: StoredInstant;
+  readonly allowSourceCidr?: readonly string[];
+  readonly scopedRoles?: readonly string[];
+  readonly hygiene: HygieneState;
+  /** The item as read, unknown attributes included: never rewritten by the worker. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+/** One thing wrong with a record. */
+export interface Problem {
+  /** The attribute at fault (`(record)` for the record as a whole). */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** The outcome of parsing one raw item. */
+export type ParsedRecord =
+  | { readonly ok: true; readonly credential: Credential }
+  | {
+      readonly ok: false;
+      /** The item's `id` when it is a non-empty string, so reports can name it. */
+      readonly id: string | null;
+      readonly userId: string | null;
+      readonly problems: readonly Problem[];
+    };
+
+/** Renders a problem as one line: `field: message`. */
+export function formatProblem(problem: Problem): string {
+  return `${problem.field}: ${problem.message}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Set) return 'a set';
+  if (value instanceof Uint8Array) return 'binary';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
+    return JSON.stringify(shown);
+  }
+  if (typeof value === 'bigint') return `the number ${value}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+const ipv4Cidr = /^(\S+)\/(\d{1,3})$/;
+
+/** Why a string is not a CIDR block, or `undefined` when it is one (IPv4 or IPv6, prefix in range). */
+export function cidrProblem(value: string): string | undefined {
+  const m = ipv4Cidr.exec(value);
+  if (!m) return `${describe(value)} is not in CIDR notation (address/prefix)`;
+  const [, address = '', prefixText = ''] = m;
+  const prefix = Number(prefixText);
+  if (address.includes(':')) {
+    if (address.includes('%') || !ipaddr.IPv6.isValid(address))
+      return `${describe(value)} has an invalid IPv6 address`;
+    if (prefix > 128) return `${describe(value)} has prefix /${prefixText}, above 128 for IPv6`;
+    return undefined;
+  }
+  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) return `${describe(value)} has an invalid IPv4 address`;
+  if (prefix > 32) return `${describe(value)} has prefix /${prefixText}, above 32 for IPv4`;
+  return undefined;
+}
+
+/** CIDRs that allow any source: a credential limited only by these is unrestricted. */
+export const ANY_SOURCE_CIDRS: ReadonlySet<string> = new Set(['0.0.0.0/0', '::/0']);
+
+/** True when the credential has no real source limit (no CIDRs, or one that allows any address). */
+export function hasUnrestrictedSource(credential: Pick<Credential, 'allowSourceCidr'>): boolean {
+  const cidrs = credential.allowSourceCidr ?? [];
+  return cidrs.length === 0 || cidrs.some((c) => ANY_SOURCE_CIDRS.has(c.trim()));
+}
+
+/** True when the credential carries its owner's full permissions (no `scopedRoles`). */
+export function isUnscoped(credential: Pick<Credential, 'scopedRoles'>): boolean {
+  return (credential.scopedRoles ?? []).length === 0;
+}
+
+class RecordReader {
+  readonly problems: Problem[] = [];
+  constructor(readonly item: Readonly<Record<string, unknown>>) {}
+
+  private problem(field: string, message: string): void {
+    this.problems.push({ field, message });
+  }
+
+  /** A required, non-empty string. */
+  requiredString(field: string): string | undefined {
+    const value = this.item[field];
+    if (value === undefined || value === null) {
+      this.problem(field, 'is missing');
+      return undefined;
+    }
+    if (typeof value !== 'string') {
+      this.problem(field, `must be a string, got ${describe(value)}`);
+      return undefined;
+    }
+    if (value.trim() === '') {
+      this.problem(field, 'is empty');
+      return undefined;
+    }
+    return value;
+  }
+
+  optionalString(field: string): string | undefined {
+    const value = this.item[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') {
+      this.problem(field, `must be a string, got ${describe(value)}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  instant(field: string): StoredInstant | undefined {
+    const value = this.item[field];
+    // An absent date or an explicit null both mean "not set".
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') {
+      this.problem(field, `must be an RFC 3339 date-time string, got ${describe(value)}`);
+      return undefined;
+    }
+    const parsed = parseInstant(value);
+    if (!parsed.ok) {
+      this.problem(field, `${describe(value)} is ${parsed.reason}`);
+      return undefined;
+    }
+    return { raw: value, ms: parsed.ms };
+  }
+
+  stringList(field: string): string[] | undefined {
+    const value = this.item[field];
+    if (value === undefined || value === null) return undefined;
+    // A DynamoDB string set arrives as a Set through the document client.
+    const list = value instanceof Set ? [...value] : value;
+    if (!Array.isArray(list)) {
+      this.problem(field, `must be a list of strings, got ${describe(value)}`);
+      return undefined;
+    }
+    const bad = list.findIndex((v) => typeof v !== 'string');
+    if (bad >= 0) {
+      this.problem(field, `must be a list of strings, item ${bad} is ${describe(list[bad])}`);
+      return undefined;
+    }
+    return list as string[];
+  }
+
+  integer(field: string, min: number, max: number): number | undefined {
+    const value = this.item[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.problem(field, `must be an integer from ${min} to ${max}, got ${describe(value)}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  boolean(field: string): boolean {
+    const value = this.item[field];
+    if (value === undefined || value === null) return false;
+    if (typeof value !== 'boolean') {
+      this.problem(field, `must be a boolean, got ${describe(value)}`);
+      return false;
+    }
+    return value;
+  }
+
+  deletedReason(field: string): DeletedReason | undefined {
+    const value = this.item[field];
+    if (value === undefined || value === null) return undefined;
+    if (value !== 'expired' && value !== 'stale') {
+      this.problem(field, `must be "expired" or "stale", got ${describe(value)}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  check(condition: boolean, field: string, message: string): void {
+    if (!condition) this.problem(field, message);
+  }
+}
+
+/**
+ * Parses one raw item (a JSON value or a DynamoDB document) into a credential,
+ * or lists every problem found. Unknown attributes are kept, never errors.
+ */
+export function parseCredential(item: unknown): ParsedRecord {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    return {
+      ok: false,
+      id: null,
+      userId: null,
+      problems: [{ field: '(record)', message: `must be an object, got ${describe(item)}` }],
+    };
+  }
+  const raw = item as Record<string, unknown>;
+  const r = new RecordReader(raw);
+  const id = r.requiredString('id');
+  const userId = r.requiredString('userId');
+  const clientId = r.optionalString('clientId');
+  const displayName = r.optionalString('displayName');
+  const createdAt = r.instant('createdAt');
+  const updatedAt = r.instant('updatedAt');
+  const expiresTime = r.instant('expiresTime');
+  const lastUsedAt = r.instant('lastUsedAt');
+  const deletedAt = r.instant('deletedAt');
+  const allowSourceCidr = r.stringList('allowSourceCidr');
+  const scopedRoles = r.stringList('scopedRoles');
+  for (const [i, cidr] of (allowSourceCidr ?? []).entries()) {
+    const why = cidrProblem(cidr);
+    if (why) r.check(false, 'allowSourceCidr', `item ${i}: ${why}`);
+  }
+  if (createdAt && expiresTime) {
+    r.check(
+      expiresTime.ms >= createdAt.ms,
+      'expiresTime',
+      `${expiresTime.raw} is before createdAt ${createdAt.raw}`,
+    );
+  }
+  const hygiene: HygieneState = {
+    expiryNoticeStage: r.integer(HYGIENE_ATTR.expiryNoticeStage, 0, 3650),
+    expiryNoticeFor: r.instant(HYGIENE_ATTR.expiryNoticeFor),
+    staleFlaggedAt: r.instant(HYGIENE_ATTR.staleFlaggedAt),
+    staleDeleteAfter: r.instant(HYGIENE_ATTR.staleDeleteAfter),
+    deletedReason: r.deletedReason(HYGIENE_ATTR.deletedReason),
+    deletedByRun: r.optionalString(HYGIENE_ATTR.deletedByRun),
+    exempt: r.boolean(HYGIENE_ATTR.exempt),
+    purgeAt: r.integer(HYGIENE_ATTR.purgeAt, 0, Number.MAX_SAFE_INTEGER),
+  };
+  // A stale flag is the pair (flaggedAt, deleteAfter); half of it cannot be acted on safely.
+  const flagFields = [raw[HYGIENE_ATTR.staleFlaggedAt], raw[HYGIENE_ATTR.staleDeleteAfter]].map(
+    (v) => v !== undefined && v !== null,
+  );
+  r.check(
+    flagFields[0] === flagFields[1],
+    flagFields[0] ? HYGIENE_ATTR.staleDeleteAfter : HYGIENE_ATTR.staleFlaggedAt,
+    `is required when ${flagFields[0] ? HYGIENE_ATTR.staleFlaggedAt : HYGIENE_ATTR.staleDeleteAfter} is set`,
+  );
+  if (r.problems.length > 0 || id === undefined || userId === undefined) {
+    return {
+      ok: false,
+      id: typeof raw.id === 'string' && raw.id !== '' ? raw.id : null,
+      userId: typeof raw.userId === 'string' && raw.userId !== '' ? raw.userId : null,
+      problems: r.problems,
+    };
+  }
+  return {
+    ok: true,
+    credential: {
+      id,
+      userId,
+      clientId,
+      displayName,
+      createdAt,
+      updatedAt,
+      expiresTime,
+      lastUsedAt,
+      deletedAt,
+      allowSourceCidr,
+      scopedRoles,
+      hygiene,
+      raw,
+    },
+  };
+}
+
+/** Last activity: `lastUsedAt`, else `createdAt` for a credential never used. */
+export function lastActivity(credential: Credential): StoredInstant | undefined {
+  return credential.lastUsedAt ?? credential.createdAt;
+}

@@ -1,0 +1,113 @@
+/**
+ * Owner notification events, derived from planned actions. An event is stored
+ * in the table's outbox in the same conditional write as the transition that
+ * caused it (PRODUCT.md §5), so a committed change always has its notice.
+ */
+import type { Credential, DeletedReason } from './credential';
+import type { Action } from './policy';
+import { formatInstant } from './time';
+
+/** The event types carried in messages and in the `eventTypes` attribute. */
+export const EVENT_TYPES = ['expiry-warning', 'stale-warning', 'deleted-expired', 'deleted-stale'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Outbox attribute names on a credential item (internal, prefixed `hygiene`). */
+export const OUTBOX_ATTR = {
+  /** List of pending {@link OutboxEvent} maps, oldest first; removed once published. */
+  events: 'hygieneOutbox',
+  /** The owner (`userId`) while events are pending, absent otherwise: the sparse outbox index's key. */
+  owner: 'hygieneOutboxOwner',
+  /** When the oldest pending event was queued (ISO): the outbox index's sort key. */
+  since: 'hygieneOutboxSince',
+} as const;
+
+/** Name of the sparse global secondary index over pending outbox events. */
+export const OUTBOX_INDEX = 'hygiene-outbox';
+
+/** One owner notice waiting in the outbox. */
+export interface OutboxEvent {
+  /** Unique within the credential; stable for the transition it describes. */
+  readonly eventId: string;
+  readonly type: EventType;
+  readonly credentialId: string;
+  readonly userId: string;
+  readonly displayName?: string;
+  readonly clientId?: string;
+  /** The run that made the transition. */
+  readonly runId: string;
+  /** The run's `now`, canonical UTC. */
+  readonly occurredAt: string;
+  /** `expiry-warning`: the stage in days. */
+  readonly stageDays?: number;
+  /** `expiry-warning`, `deleted-expired`: the credential's expiry, canonical UTC. */
+  readonly expiresTime?: string;
+  /** `stale-warning`, `deleted-stale`: when the stale deletion is (was) due. */
+  readonly deleteAfter?: string;
+  /** `stale-warning`, `deleted-stale`: last activity the decision was made from. */
+  readonly lastActivity?: string;
+  /** `deleted-*`: why it was deleted. */
+  readonly reason?: DeletedReason;
+}
+
+/** The events one credential's actions produce (unflagging is silent). */
+export function eventsFor(
+  credential: Credential,
+  actions: readonly Action[],
+  run: { readonly runId: string; readonly now: number },
+): OutboxEvent[] {
+  const occurredAt = formatInstant(run.now);
+  const base = {
+    credentialId: credential.id,
+    userId: credential.userId,
+    ...(credential.displayName !== undefined && { displayName: credential.displayName }),
+    ...(credential.clientId !== undefined && { clientId: credential.clientId }),
+    runId: run.runId,
+    occurredAt,
+  };
+  const activity = credential.lastUsedAt ?? credential.createdAt;
+  const events: OutboxEvent[] = [];
+  for (const action of actions) {
+    switch (action.type) {
+      case 'notify-expiry':
+        events.push({
+          ...base,
+          eventId: `expiry-warning:${action.expiresTime}:${action.stageDays}`,
+          type: 'expiry-warning',
+          stageDays: action.stageDays,
+          expiresTime: action.expiresTime,
+        });
+        break;
+      case 'flag-stale':
+        events.push({
+          ...base,
+          eventId: `stale-warning:${occurredAt}`,
+          type: 'stale-warning',
+          deleteAfter: action.deleteAfter,
+          lastActivity: action.lastActivity,
+        });
+        break;
+      case 'delete-expired':
+        events.push({
+          ...base,
+          eventId: `deleted-expired:${occurredAt}`,
+          type: 'deleted-expired',
+          expiresTime: action.expiresTime,
+          reason: 'expired',
+        });
+        break;
+      case 'delete-stale':
+        events.push({
+          ...base,
+          eventId: `deleted-stale:${occurredAt}`,
+          type: 'deleted-stale',
+          deleteAfter: action.deleteAfter,
+          ...(activity !== undefined && { lastActivity: formatInstant(activity.ms) }),
+          reason: 'stale',
+        });
+        break;
+      case 'unflag-stale':
+        break;
+    }
+  }
+  return events;
+}

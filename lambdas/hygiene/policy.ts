@@ -1,0 +1,226 @@
+/**
+ * The hygiene policy (PRODUCT.md §3): a pure function from one credential, the
+ * configuration and one instant to the transitions it needs. No I/O, no clock.
+ */
+import type { HygieneConfig, RiskTier } from './config';
+import {
+  type Credential,
+  formatProblem,
+  hasUnrestrictedSource,
+  isUnscoped,
+  lastActivity,
+  parseCredential,
+} from './credential';
+import { addDays, DAY_MS, formatInstant } from './time';
+
+/** Queue an expiry notice for the most urgent stage not yet noticed. */
+export interface NotifyExpiryAction {
+  readonly type: 'notify-expiry';
+  /** The stage (days before `expiresTime`) this notice is for. */
+  readonly stageDays: number;
+  /** The `expiresTime` noticed, in canonical UTC form. */
+  readonly expiresTime: string;
+}
+
+/** Soft-delete a credential whose `expiresTime` has passed. */
+export interface DeleteExpiredAction {
+  readonly type: 'delete-expired';
+  readonly expiresTime: string;
+}
+
+/** Flag a stale credential and schedule its soft-delete. */
+export interface FlagStaleAction {
+  readonly type: 'flag-stale';
+  /** When the credential will be soft-deleted unless used, canonical UTC. */
+  readonly deleteAfter: string;
+  /** Last activity the decision was made from (`lastUsedAt`, else `createdAt`). */
+  readonly lastActivity: string;
+  /** The stale limit that applied, in days. */
+  readonly staleAfterDays: number;
+  /** The risk tier that set the limit, or `default`. */
+  readonly tier: string;
+}
+
+/** Soft-delete a flagged credential still unused after its grace period. */
+export interface DeleteStaleAction {
+  readonly type: 'delete-stale';
+  readonly flaggedAt: string;
+  readonly deleteAfter: string;
+}
+
+/** Clear a stale flag silently. */
+export interface UnflagStaleAction {
+  readonly type: 'unflag-stale';
+  readonly reason: 'used-since-flagged' | 'no-longer-stale' | 'exempt';
+}
+
+/** One planned transition of a credential. */
+export type Action =
+  | NotifyExpiryAction
+  | DeleteExpiredAction
+  | FlagStaleAction
+  | DeleteStaleAction
+  | UnflagStaleAction;
+
+export type ActionType = Action['type'];
+
+/** Every action type, in the order a report lists them. */
+export const ACTION_TYPES: readonly ActionType[] = [
+  'notify-expiry',
+  'delete-expired',
+  'flag-stale',
+  'delete-stale',
+  'unflag-stale',
+];
+
+/** True for actions that soft-delete (counted by the blast-radius guard). */
+export function isDeletion(action: Action): action is DeleteExpiredAction | DeleteStaleAction {
+  return action.type === 'delete-expired' || action.type === 'delete-stale';
+}
+
+/** True when the credential must never be flagged or deleted. */
+export function isExempt(credential: Credential, config: HygieneConfig): boolean {
+  return credential.hygiene.exempt || config.exemptIds.includes(credential.id);
+}
+
+/** The stale limit for this credential: the strictest of the default and every matching tier. */
+export function staleLimit(credential: Credential, config: HygieneConfig): { days: number; tier: string } {
+  let limit = { days: config.staleAfterDays, tier: 'default' };
+  for (const tier of config.riskTiers) {
+    if (tierMatches(tier, credential) && tier.staleAfterDays < limit.days) {
+      limit = { days: tier.staleAfterDays, tier: tier.name };
+    }
+  }
+  return limit;
+}
+
+function tierMatches(tier: RiskTier, credential: Credential): boolean {
+  if (tier.unscoped && !isUnscoped(credential)) return false;
+  if (tier.unrestrictedSource && !hasUnrestrictedSource(credential)) return false;
+  return true;
+}
+
+/**
+ * The most urgent expiry stage due at `now`: the smallest configured stage `d`
+ * with `now < expiresTime <= now + d days`, or `undefined` when none is due.
+ */
+export function dueExpiryStage(expiresMs: number, config: HygieneConfig, now: number): number | undefined {
+  if (expiresMs <= now) return undefined;
+  let due: number | undefined;
+  for (const d of config.expiryNoticeDays) {
+    if (expiresMs <= addDays(now, d) && (due === undefined || d < due)) due = d;
+  }
+  return due;
+}
+
+function expiryNotice(
+  credential: Credential,
+  config: HygieneConfig,
+  now: number,
+): NotifyExpiryAction | undefined {
+  const expires = credential.expiresTime;
+  if (!expires) return undefined;
+  const stage = dueExpiryStage(expires.ms, config, now);
+  if (stage === undefined) return undefined;
+  const { expiryNoticeFor, expiryNoticeStage } = credential.hygiene;
+  // Stages are armed per expiresTime: a renewal (different instant) re-arms them.
+  const sameExpiry = expiryNoticeFor !== undefined && expiryNoticeFor.ms === expires.ms;
+  if (sameExpiry && expiryNoticeStage !== undefined && expiryNoticeStage <= stage) return undefined;
+  return { type: 'notify-expiry', stageDays: stage, expiresTime: formatInstant(expires.ms) };
+}
+
+function staleActions(credential: Credential, config: HygieneConfig, now: number): Action[] {
+  const { staleFlaggedAt, staleDeleteAfter } = credential.hygiene;
+  const flagged = staleFlaggedAt !== undefined && staleDeleteAfter !== undefined;
+  if (isExempt(credential, config)) {
+    return flagged ? [{ type: 'unflag-stale', reason: 'exempt' }] : [];
+  }
+  const activity = lastActivity(credential);
+  const limit = staleLimit(credential, config);
+  // Without lastUsedAt or createdAt there is no evidence of staleness: never guess.
+  const stale = activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
+  if (flagged) {
+    const lastUsed = credential.lastUsedAt;
+    if (lastUsed !== undefined && lastUsed.ms > staleFlaggedAt.ms) {
+      return [{ type: 'unflag-stale', reason: 'used-since-flagged' }];
+    }
+    if (!stale) return [{ type: 'unflag-stale', reason: 'no-longer-stale' }];
+    if (now >= staleDeleteAfter.ms) {
+      return [
+        {
+          type: 'delete-stale',
+          flaggedAt: formatInstant(staleFlaggedAt.ms),
+          deleteAfter: formatInstant(staleDeleteAfter.ms),
+        },
+      ];
+    }
+    return [];
+  }
+  if (!stale || activity === undefined) return [];
+  return [
+    {
+      type: 'flag-stale',
+      deleteAfter: formatInstant(addDays(now, config.staleGraceDays)),
+      lastActivity: formatInstant(activity.ms),
+      staleAfterDays: limit.days,
+      tier: limit.tier,
+    },
+  ];
+}
+
+/**
+ * Decides the transitions one valid credential needs at `now`.
+ *
+ * Already soft-deleted credentials get none. An expired credential is deleted
+ * as `expired` whatever else applies (unless exempt). Otherwise a record may
+ * get an expiry notice and a stale transition in the same run; a stale
+ * deletion makes a notice pointless, so it is dropped.
+ *
+ * @param now epoch milliseconds, one instant for the whole run
+ */
+export function decide(credential: Credential, config: HygieneConfig, now: number): Action[] {
+  if (credential.deletedAt !== undefined) return [];
+  const expires = credential.expiresTime;
+  if (expires !== undefined && expires.ms <= now) {
+    if (isExempt(credential, config))
+      return staleActions(credential, config, now).filter((a) => !isDeletion(a));
+    return [{ type: 'delete-expired', expiresTime: formatInstant(expires.ms) }];
+  }
+  const stale = staleActions(credential, config, now);
+  if (stale.some(isDeletion)) return stale;
+  const notice = expiryNotice(credential, config, now);
+  return notice ? [notice, ...stale] : stale;
+}
+
+/** The plan for one raw record: what `pc-hygiene plan` prints per input line. */
+export interface RecordPlan {
+  readonly id: string | null;
+  readonly userId: string | null;
+  readonly actions: readonly Action[];
+  /** Why the record is invalid (`field: message`); empty when valid. */
+  readonly problems: readonly string[];
+  /** True when the record is valid and already soft-deleted (ignored). */
+  readonly deleted: boolean;
+}
+
+/** Parses a raw item and decides its actions; an invalid record never gets actions. */
+export function planRecord(item: unknown, config: HygieneConfig, now: number): RecordPlan {
+  const parsed = parseCredential(item);
+  if (!parsed.ok) {
+    return {
+      id: parsed.id,
+      userId: parsed.userId,
+      actions: [],
+      problems: parsed.problems.map(formatProblem),
+      deleted: false,
+    };
+  }
+  const { credential } = parsed;
+  return {
+    id: credential.id,
+    userId: credential.userId,
+    actions: decide(credential, config, now),
+    problems: [],
+    deleted: credential.deletedAt !== undefined,
+  };
+}
