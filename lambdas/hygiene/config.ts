@@ -13,7 +13,9 @@ export type Mode = (typeof MODES)[number];
 const range = (min: number, max: number, integer = true) => {
   const message = `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`;
   const base = z.number({ error: message });
-  return (integer ? base.int({ error: message }) : base).min(min, { error: message }).max(max, { error: message });
+  return (integer ? base.int({ error: message }) : base)
+    .min(min, { error: message })
+    .max(max, { error: message });
 };
 const days = (min: number, max: number) => range(min, max);
 

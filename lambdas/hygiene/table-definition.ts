@@ -1,0 +1,48 @@
+/**
+ * The credentials table, defined once: local table creation (CLI, tests,
+ * benchmarks) and the CDK construct both build from this, so they cannot drift.
+ * Plain data, no AWS imports.
+ */
+import { HYGIENE_ATTR } from './credential';
+import { OUTBOX_ATTR, OUTBOX_INDEX } from './events';
+
+/** A DynamoDB key attribute. */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+/** The table's shape. */
+export interface TableDefinition {
+  readonly partitionKey: KeyAttribute;
+  /** Items are removed by DynamoDB TTL only when an operator configures `purgeAfterDays`. */
+  readonly timeToLiveAttribute: string;
+  readonly globalSecondaryIndexes: readonly {
+    readonly indexName: string;
+    readonly partitionKey: KeyAttribute;
+    readonly sortKey: KeyAttribute;
+    /** ALL: the notifier renders digests from the index without reading the table again. */
+    readonly projection: 'ALL';
+  }[];
+}
+
+/**
+ * Partition key `id`; a sparse index over pending outbox events (only items
+ * with `hygieneOutboxOwner` set appear in it), so the notifier reads pending
+ * events without scanning the table.
+ */
+export const TABLE_DEFINITION: TableDefinition = {
+  partitionKey: { name: 'id', type: 'S' },
+  timeToLiveAttribute: HYGIENE_ATTR.purgeAt,
+  globalSecondaryIndexes: [
+    {
+      indexName: OUTBOX_INDEX,
+      partitionKey: { name: OUTBOX_ATTR.owner, type: 'S' },
+      sortKey: { name: OUTBOX_ATTR.since, type: 'S' },
+      projection: 'ALL',
+    },
+  ],
+};
+
+/** Default table name for the CLI and local mode. */
+export const DEFAULT_TABLE_NAME = 'PersonalClients';
