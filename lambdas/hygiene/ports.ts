@@ -1,0 +1,68 @@
+/**
+ * Ports: what the sweep and the notifier need from the outside world.
+ * Adapters in `lambdas/aws/` implement them against DynamoDB and SNS; unit
+ * tests pass in-memory fakes. No AWS imports here.
+ */
+import type { Credential } from './credential';
+import type { OutboxEvent } from './events';
+import type { Action } from './policy';
+
+/** A raw item as read from the table (a DynamoDB document). */
+export type RawItem = Readonly<Record<string, unknown>>;
+
+/** Where a parallel scan stopped: per segment, the key to continue after, or `done`. */
+export interface ScanCheckpoint {
+  /** The segment count the checkpoint was taken with; a resume must use the same count. */
+  readonly segments: number;
+  /** One entry per segment: `null` = not started, a key = continue after it, `'done'` = finished. */
+  readonly positions: readonly (Readonly<Record<string, unknown>> | null | 'done')[];
+}
+
+/** One page of a scan segment. */
+export interface ScanPage {
+  readonly segment: number;
+  readonly items: readonly RawItem[];
+  /** The key to resume this segment after this page; absent when the segment is finished. */
+  readonly lastEvaluatedKey?: Readonly<Record<string, unknown>>;
+}
+
+/** Reads the credentials table page by page (memory does not grow with table size). */
+export interface CredentialScanner {
+  /**
+   * Scans every segment in parallel, yielding pages as they arrive.
+   * @param options.resumeFrom continue where an earlier, incomplete run stopped
+   */
+  scan(options: { readonly segments: number; readonly resumeFrom?: ScanCheckpoint }): AsyncIterable<ScanPage>;
+}
+
+/** One credential's planned transitions, applied as a single conditional write. */
+export interface Transition {
+  /** The credential as read: the write is conditional on exactly this state. */
+  readonly credential: Credential;
+  readonly actions: readonly Action[];
+  /** Outbox events committed in the same write (empty in a run that notifies nobody). */
+  readonly events: readonly OutboxEvent[];
+  readonly runId: string;
+  /** The run's `now` (epoch ms): written as `updatedAt`, `deletedAt`, flag times. */
+  readonly now: number;
+  /** For soft-deletions when purge is configured: `hygienePurgeAt` (epoch seconds). */
+  readonly purgeAt?: number;
+}
+
+/** The outcome of one transition write. */
+export type TransitionResult =
+  | { readonly status: 'applied' }
+  /** The item changed since it was read (condition failed): skipped, never retried. */
+  | { readonly status: 'skipped-changed'; readonly changed: readonly string[] };
+
+/** Applies transitions with conditional writes. */
+export interface TransitionWriter {
+  apply(transition: Transition): Promise<TransitionResult>;
+}
+
+/** Persists the scan position of an incomplete run, so the next run resumes from it. */
+export interface CheckpointStore {
+  load(): Promise<ScanCheckpoint | undefined>;
+  save(checkpoint: ScanCheckpoint): Promise<void>;
+  clear(): Promise<void>;
+}
