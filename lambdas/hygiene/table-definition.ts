@@ -44,5 +44,16 @@ export const TABLE_DEFINITION: TableDefinition = {
   ],
 };
 
+/**
+ * Ids starting with this prefix are the worker's own items (the sweep
+ * checkpoint), not credentials: the scanner, report and export skip them.
+ */
+export const RESERVED_ID_PREFIX = '__hygiene__#';
+
+/** True for an id reserved for the worker's own items. */
+export function isReservedId(id: unknown): boolean {
+  return typeof id === 'string' && id.startsWith(RESERVED_ID_PREFIX);
+}
+
 /** Default table name for the CLI and local mode. */
 export const DEFAULT_TABLE_NAME = 'PersonalClients';

@@ -1,0 +1,85 @@
+/**
+ * Creates the credentials table from {@link TABLE_DEFINITION} (key, sparse
+ * outbox index, TTL attribute): for the CLI (`import --create-table`, `local`),
+ * the integration tests and the benchmarks. The deployed table is CDK's job.
+ */
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTimeToLiveCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type KeyAttribute, TABLE_DEFINITION } from '../hygiene/table-definition';
+
+/** The `CreateTable` request for the credentials table (on-demand capacity). */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const keys: KeyAttribute[] = [TABLE_DEFINITION.partitionKey];
+  for (const index of TABLE_DEFINITION.globalSecondaryIndexes) keys.push(index.partitionKey, index.sortKey);
+  const attributeDefinitions = new Map<string, AttributeDefinition>();
+  for (const key of keys)
+    attributeDefinitions.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributeDefinitions.values()],
+    KeySchema: [{ AttributeName: TABLE_DEFINITION.partitionKey.name, KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: TABLE_DEFINITION.globalSecondaryIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: index.projection },
+    })),
+  };
+}
+
+/** Options for {@link createTable}. */
+export interface CreateTableOptions {
+  /** Succeed (and still make sure TTL is on) when the table already exists. */
+  readonly ifNotExists?: boolean;
+  /** How long to wait for the table to become active, in seconds (default 120). */
+  readonly maxWaitSeconds?: number;
+}
+
+/**
+ * Creates the table, waits until it is active and enables TTL on
+ * `hygienePurgeAt`.
+ * @returns whether the table was created (false: it existed and `ifNotExists` was set)
+ * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
+ */
+export async function createTable(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: CreateTableOptions = {},
+): Promise<{ readonly created: boolean }> {
+  let created = true;
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } catch (error: unknown) {
+    if (!(error instanceof ResourceInUseException && options.ifNotExists)) throw error;
+    created = false;
+  }
+  await waitUntilTableExists(
+    { client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1, maxDelay: 5 },
+    { TableName: tableName },
+  );
+  await enableTimeToLive(client, tableName);
+  return { created };
+}
+
+async function enableTimeToLive(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const status = current.TimeToLiveDescription?.TimeToLiveStatus;
+  if (status === 'ENABLED' || status === 'ENABLING') return;
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TABLE_DEFINITION.timeToLiveAttribute, Enabled: true },
+    }),
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * The one place a DynamoDB document client is built: the Lambdas, the CLI,
+ * the tests and the benchmarks all get the same marshalling and retry policy.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** Where the table lives. */
+export interface DocumentClientOptions {
+  /** A DynamoDB Local (or other non-default) endpoint, e.g. `http://127.0.0.1:8000`. */
+  readonly endpoint?: string;
+  /** AWS region; defaults to the SDK's resolution (`AWS_REGION`, profile), or `us-east-1` with a custom endpoint. */
+  readonly region?: string;
+}
+
+/** Region used against a custom endpoint when none is configured (DynamoDB Local ignores it). */
+const LOCAL_REGION = 'us-east-1';
+
+/**
+ * Creates a document client with `removeUndefinedValues` (optional attributes
+ * are simply left out) and the SDK's standard retry mode (throttling and
+ * transient errors back off and retry; conditional-check failures do not).
+ *
+ * With a custom `endpoint` and no AWS credentials in the environment, fixed
+ * dummy credentials are used: DynamoDB Local accepts any.
+ */
+export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
+  const { endpoint } = options;
+  const region = options.region ?? (endpoint ? (process.env.AWS_REGION ?? LOCAL_REGION) : undefined);
+  const needsDummyCredentials =
+    endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE;
+  const client = new DynamoDBClient({
+    retryMode: 'standard',
+    ...(endpoint !== undefined && { endpoint }),
+    ...(region !== undefined && { region }),
+    ...(needsDummyCredentials && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}

@@ -1,0 +1,48 @@
+/**
+ * A fresh, uniquely named credentials table on the run's DynamoDB Local, so
+ * test files running in parallel never see each other's items.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { createTable } from '../../lambdas/aws/create-table';
+import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+
+/** A table made for one test file. */
+export interface TestTable {
+  readonly tableName: string;
+  readonly endpoint: string;
+  readonly client: DynamoDBDocumentClient;
+  /** Deletes the table (call from `afterAll`). */
+  drop(): Promise<void>;
+}
+
+/** The endpoint of the DynamoDB Local started by the integration global setup. */
+export function dynamoDbEndpoint(): string {
+  return inject('dynamoDbEndpoint');
+}
+
+/**
+ * Creates a table from TABLE_DEFINITION (GSI and TTL included) named
+ * `<label>-<random>`.
+ * @param endpoint defaults to the run's DynamoDB Local
+ * @param label a readable part of the name, e.g. the test file's subject
+ */
+export async function createTestTable(
+  endpoint: string = dynamoDbEndpoint(),
+  label = 'test',
+): Promise<TestTable> {
+  const client = createDocumentClient({ endpoint });
+  const tableName = `${label.replace(/[^A-Za-z0-9_.-]/g, '-')}-${randomUUID().slice(0, 8)}`;
+  await createTable(client, tableName);
+  return {
+    tableName,
+    endpoint,
+    client,
+    async drop() {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+    },
+  };
+}
