@@ -3,6 +3,7 @@
  * Each command lives in its own module under `cli/commands/` and registers itself here.
  */
 import { Command, CommanderError } from 'commander';
+import { registerPlanCommand } from './commands/plan';
 import { UsageError } from './usage-error';
 
 const program = new Command('pc-hygiene')
@@ -11,6 +12,7 @@ const program = new Command('pc-hygiene')
   .exitOverride();
 
 // Command registrations (one line per command module).
+registerPlanCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,62 @@
+/**
+ * Streaming JSON Lines input: one JSON value per line, read line by line so
+ * memory does not grow with file size. Reused by every command that reads JSONL.
+ */
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { describeFileError } from './file-errors';
+import { UsageError } from './usage-error';
+
+/** One non-blank input line: its JSON value, or why it is not JSON. */
+export type JsonlLine =
+  | { readonly lineNumber: number; readonly ok: true; readonly value: unknown }
+  | { readonly lineNumber: number; readonly ok: false; readonly error: string };
+
+/**
+ * Reads a JSON Lines file lazily. Blank (whitespace-only) lines are skipped
+ * but still counted, so `lineNumber` is always the physical 1-based line.
+ * A line that is not valid JSON is yielded as `ok: false` and reading goes on.
+ * @throws {UsageError} when the file cannot be opened (missing, unreadable, a directory)
+ */
+export async function* readJsonLines(path: string): AsyncGenerator<JsonlLine> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+    // Opening a directory succeeds on Linux; reading it fails later with a less clear error.
+    if ((await handle.stat()).isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+  } catch (error: unknown) {
+    throw new UsageError(`cannot read input file ${path}: ${describeFileError(error)}`);
+  }
+  // autoClose: destroying the stream closes the file handle too.
+  const input = handle.createReadStream({ encoding: 'utf8', autoClose: true });
+  const lines = createInterface({
+    input,
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let lineNumber = 0;
+  try {
+    for await (const rawLine of lines) {
+      lineNumber += 1;
+      // A UTF-8 byte order mark is not part of the first record.
+      const text = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+      if (text.trim() === '') continue;
+      yield parseJsonLine(text, lineNumber);
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+/** Parses one line of JSON Lines input. */
+export function parseJsonLine(text: string, lineNumber: number): JsonlLine {
+  try {
+    return { lineNumber, ok: true, value: JSON.parse(text) };
+  } catch (error: unknown) {
+    const reason = error instanceof SyntaxError ? error.message : String(error);
+    return { lineNumber, ok: false, error: `line ${lineNumber} is not valid JSON (${reason})` };
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * `--config FILE.json`: reads a hygiene configuration file through the one
+ * schema (`parseConfig`), turning every failure into a one-line usage error.
+ */
+import { readFile } from 'node:fs/promises';
+import { ConfigError, DEFAULT_CONFIG, type HygieneConfig, parseConfig } from '../lambdas/hygiene/config';
+import { describeFileError } from './file-errors';
+import { UsageError } from './usage-error';
+
+/**
+ * Loads and validates a JSON configuration file; without a path, the defaults.
+ * @throws {UsageError} when the file is unreadable, not JSON, or not a valid configuration
+ */
+export async function loadConfigFile(path: string | undefined): Promise<HygieneConfig> {
+  if (path === undefined) return DEFAULT_CONFIG;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error: unknown) {
+    throw new UsageError(`cannot read config file ${path}: ${describeFileError(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error: unknown) {
+    const reason = error instanceof SyntaxError ? error.message : String(error);
+    throw new UsageError(`config file ${path} is not valid JSON (${reason})`);
+  }
+  try {
+    return parseConfig(json, `config file ${path}`);
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
