@@ -1,0 +1,121 @@
+/**
+ * Reads the credentials table with a parallel Scan: one loop per segment, all
+ * running at once, pages yielded as they arrive. Each segment fetches its next
+ * page only after the previous one was consumed, so at most one page per
+ * segment is held in memory, whatever the table size.
+ */
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { CredentialScanner, RawItem, ScanCheckpoint, ScanPage } from '../hygiene/ports';
+import { isReservedId } from '../hygiene/table-definition';
+
+/** A resume checkpoint that does not fit the requested scan. */
+export class ScanCheckpointMismatchError extends Error {
+  override readonly name = 'ScanCheckpointMismatchError';
+}
+
+/** Options for {@link DynamoDbCredentialScanner}. */
+export interface CredentialScannerOptions {
+  /** Items per Scan request (DynamoDB also caps a page at 1 MB). Default: DynamoDB's (1 MB). */
+  readonly pageSize?: number;
+  /** Include reserved `__hygiene__#` items (export uses this); default false. */
+  readonly includeReserved?: boolean;
+}
+
+/** Largest segment count DynamoDB accepts. */
+export const MAX_SCAN_SEGMENTS = 1_000_000;
+
+/** {@link CredentialScanner} over a DynamoDB table. */
+export class DynamoDbCredentialScanner implements CredentialScanner {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: CredentialScannerOptions = {},
+  ) {}
+
+  /**
+   * Scans `segments` segments in parallel. Pages whose items are all
+   * reserved are still yielded (empty) so the caller's checkpoint advances.
+   * @throws {ScanCheckpointMismatchError} when `resumeFrom` was taken with another segment count
+   */
+  scan(options: {
+    readonly segments: number;
+    readonly resumeFrom?: ScanCheckpoint;
+  }): AsyncIterable<ScanPage> {
+    const { segments, resumeFrom } = options;
+    if (!Number.isInteger(segments) || segments < 1 || segments > MAX_SCAN_SEGMENTS) {
+      throw new RangeError(`segments must be an integer from 1 to ${MAX_SCAN_SEGMENTS}, got ${segments}`);
+    }
+    if (resumeFrom && (resumeFrom.segments !== segments || resumeFrom.positions.length !== segments)) {
+      throw new ScanCheckpointMismatchError(
+        `the checkpoint was taken with ${resumeFrom.segments} segments (${resumeFrom.positions.length} positions); resume with --segments ${resumeFrom.segments}`,
+      );
+    }
+    const loops: AsyncGenerator<ScanPage>[] = [];
+    for (let segment = 0; segment < segments; segment++) {
+      const position = resumeFrom?.positions[segment] ?? null;
+      if (position === 'done') continue;
+      loops.push(this.scanSegment(segment, segments, position ?? undefined));
+    }
+    return mergeAsync(loops);
+  }
+
+  private async *scanSegment(
+    segment: number,
+    totalSegments: number,
+    startAfter: Readonly<Record<string, unknown>> | undefined,
+  ): AsyncGenerator<ScanPage> {
+    let exclusiveStartKey = startAfter;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          Segment: segment,
+          TotalSegments: totalSegments,
+          ExclusiveStartKey: exclusiveStartKey,
+          Limit: this.options.pageSize,
+        }),
+      );
+      const items = (page.Items ?? []) as RawItem[];
+      exclusiveStartKey = page.LastEvaluatedKey;
+      yield {
+        segment,
+        items: this.options.includeReserved ? items : items.filter((item) => !isReservedId(item.id)),
+        ...(exclusiveStartKey !== undefined && { lastEvaluatedKey: exclusiveStartKey }),
+      };
+    } while (exclusiveStartKey !== undefined);
+  }
+}
+
+/**
+ * Interleaves async generators, yielding each value as soon as it is ready.
+ * Each source is pulled again only after its last value was consumed
+ * (back-pressure). Stopping early, or a failing source, closes the others.
+ */
+export async function* mergeAsync<T>(sources: readonly AsyncGenerator<T>[]): AsyncGenerator<T> {
+  type Pulled = { readonly index: number; readonly result: IteratorResult<T> };
+  const pending = new Map<number, Promise<Pulled>>();
+  const pull = (index: number) =>
+    pending.set(
+      index,
+      sources[index]!.next().then((result) => ({ index, result })),
+    );
+  sources.forEach((_, index) => {
+    pull(index);
+  });
+  try {
+    while (pending.size > 0) {
+      const { index, result } = await Promise.race(pending.values());
+      if (result.done) {
+        pending.delete(index);
+        continue;
+      }
+      yield result.value;
+      pull(index);
+    }
+  } finally {
+    // Close the sources still running; swallow their late errors (the first one already surfaced).
+    const open = [...pending.keys()];
+    for (const promise of pending.values()) promise.catch(() => undefined);
+    await Promise.allSettled(open.map((index) => sources[index]!.return(undefined)));
+  }
+}

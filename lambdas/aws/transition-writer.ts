@@ -1,0 +1,243 @@
+/**
+ * Applies one credential's transitions as ONE conditional `UpdateItem`
+ * (the transition write contract, docs/data-model.md): the write happens
+ * only if every field the policy read still has the value it was read with,
+ * and the owner's outbox events are appended in the same write, so a
+ * committed change always has its notice and a changed item is never touched.
+ */
+
+import { isDeepStrictEqual } from 'node:util';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { HYGIENE_ATTR } from '../hygiene/credential';
+import { OUTBOX_ATTR } from '../hygiene/events';
+import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
+import { TABLE_DEFINITION } from '../hygiene/table-definition';
+import { formatInstant } from '../hygiene/time';
+
+/**
+ * The fields the policy reads: a write is conditional on each having exactly
+ * the value (or absence) it was decided from. `deletedAt` is read as absent
+ * (or null) for every credential the policy acts on.
+ */
+export const CONDITION_FIELDS = [
+  'deletedAt',
+  'expiresTime',
+  'lastUsedAt',
+  'createdAt',
+  HYGIENE_ATTR.expiryNoticeStage,
+  HYGIENE_ATTR.expiryNoticeFor,
+  HYGIENE_ATTR.staleFlaggedAt,
+  HYGIENE_ATTR.staleDeleteAfter,
+  HYGIENE_ATTR.exempt,
+] as const;
+
+/** Name used in `changed` when the item no longer exists. */
+export const ITEM_GONE = '(item gone)';
+
+/** Two actions of one transition write the same attribute (a policy bug, never written). */
+export class ConflictingTransitionError extends Error {
+  override readonly name = 'ConflictingTransitionError';
+}
+
+/** Builds placeholder names and values for one expression set. */
+class ExpressionBuilder {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private readonly nameOf = new Map<string, string>();
+
+  name(attribute: string): string {
+    let placeholder = this.nameOf.get(attribute);
+    if (!placeholder) {
+      placeholder = `#a${this.nameOf.size}`;
+      this.nameOf.set(attribute, placeholder);
+      this.names[placeholder] = attribute;
+    }
+    return placeholder;
+  }
+
+  value(value: unknown): string {
+    const placeholder = `:v${Object.keys(this.values).length}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+}
+
+/** One `SET path = value-expression` or `REMOVE path` clause, keyed by attribute. */
+type Clause = { readonly kind: 'set'; readonly expression: string } | { readonly kind: 'remove' };
+
+/**
+ * The `UpdateItem` request for a transition, or `undefined` when it has
+ * nothing to write (no actions, no events). Exported for tests and docs.
+ * @throws {ConflictingTransitionError} when two actions write one attribute
+ */
+export function transitionUpdate(tableName: string, transition: Transition): UpdateCommandInput | undefined {
+  const { credential, actions, events, runId, now, purgeAt } = transition;
+  if (actions.length === 0 && events.length === 0) return undefined;
+  const x = new ExpressionBuilder();
+  const nowIso = formatInstant(now);
+  const clauses = new Map<string, Clause>();
+  const put = (attribute: string, clause: Clause) => {
+    if (clauses.has(attribute)) {
+      throw new ConflictingTransitionError(
+        `credential ${credential.id}: actions ${actions.map((a) => a.type).join(', ')} both write ${attribute}`,
+      );
+    }
+    clauses.set(attribute, clause);
+  };
+  const set = (attribute: string, value: unknown) =>
+    put(attribute, { kind: 'set', expression: x.value(value) });
+
+  for (const action of actions) {
+    switch (action.type) {
+      case 'notify-expiry':
+        set(HYGIENE_ATTR.expiryNoticeStage, action.stageDays);
+        set(HYGIENE_ATTR.expiryNoticeFor, action.expiresTime);
+        break;
+      case 'flag-stale':
+        set(HYGIENE_ATTR.staleFlaggedAt, nowIso);
+        set(HYGIENE_ATTR.staleDeleteAfter, action.deleteAfter);
+        break;
+      case 'unflag-stale':
+        put(HYGIENE_ATTR.staleFlaggedAt, { kind: 'remove' });
+        put(HYGIENE_ATTR.staleDeleteAfter, { kind: 'remove' });
+        break;
+      case 'delete-expired':
+      case 'delete-stale':
+        set('deletedAt', nowIso);
+        set('updatedAt', nowIso);
+        set(HYGIENE_ATTR.deletedReason, action.type === 'delete-expired' ? 'expired' : 'stale');
+        set(HYGIENE_ATTR.deletedByRun, runId);
+        if (purgeAt !== undefined) set(HYGIENE_ATTR.purgeAt, purgeAt);
+        break;
+    }
+  }
+  if (events.length > 0) {
+    const outbox = x.name(OUTBOX_ATTR.events);
+    put(OUTBOX_ATTR.events, {
+      kind: 'set',
+      expression: `list_append(if_not_exists(${outbox}, ${x.value([])}), ${x.value(events)})`,
+    });
+    set(OUTBOX_ATTR.owner, credential.userId);
+    const since = x.name(OUTBOX_ATTR.since);
+    put(OUTBOX_ATTR.since, { kind: 'set', expression: `if_not_exists(${since}, ${x.value(nowIso)})` });
+  }
+
+  const sets: string[] = [];
+  const removes: string[] = [];
+  for (const [attribute, clause] of clauses) {
+    if (clause.kind === 'set') sets.push(`${x.name(attribute)} = ${clause.expression}`);
+    else removes.push(x.name(attribute));
+  }
+  const update = [
+    sets.length > 0 && `SET ${sets.join(', ')}`,
+    removes.length > 0 && `REMOVE ${removes.join(', ')}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  const key = TABLE_DEFINITION.partitionKey.name;
+  const conditions = [`attribute_exists(${x.name(key)})`];
+  for (const field of CONDITION_FIELDS) {
+    const read = credential.raw[field];
+    const name = x.name(field);
+    if (read === undefined) conditions.push(`attribute_not_exists(${name})`);
+    // The parser reads a stored NULL as "not set"; it must still be NULL at write time.
+    else if (read === null) conditions.push(`attribute_type(${name}, ${x.value('NULL')})`);
+    else conditions.push(`${name} = ${x.value(read)}`);
+  }
+
+  return {
+    TableName: tableName,
+    Key: { [key]: credential.id },
+    UpdateExpression: update,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: x.names,
+    ExpressionAttributeValues: x.values,
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
+/**
+ * The condition fields whose current value differs from the value read:
+ * `(item gone)` when the item was deleted outright, `deletedAt` when it was
+ * soft-deleted meanwhile. Never empty.
+ */
+export function changedFields(
+  read: Readonly<Record<string, unknown>>,
+  current: Readonly<Record<string, unknown>> | undefined,
+): string[] {
+  if (current === undefined) return [ITEM_GONE];
+  const changed = CONDITION_FIELDS.filter((field) => !isDeepStrictEqual(read[field], current[field]));
+  // A race that changed a field and changed it back: the condition still failed at that instant.
+  return changed.length > 0 ? changed : ['(changed and restored)'];
+}
+
+/** {@link TransitionWriter} over a DynamoDB table. */
+export class DynamoDbTransitionWriter implements TransitionWriter {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Writes the transition. A failed condition is an outcome
+   * (`skipped-changed`), never an error and never retried; other errors
+   * (after the SDK's own retries) propagate.
+   */
+  async apply(transition: Transition): Promise<TransitionResult> {
+    const input = transitionUpdate(this.tableName, transition);
+    if (!input) return { status: 'applied' };
+    try {
+      await this.client.send(new UpdateCommand(input));
+      return { status: 'applied' };
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // The document client does not unmarshall the exception's item.
+      const current = error.Item ? unmarshall(error.Item) : undefined;
+      return { status: 'skipped-changed', changed: changedFields(transition.credential.raw, current) };
+    }
+  }
+}
+
+/**
+ * Applies transitions with at most `concurrency` writes in flight, calling
+ * `onResult` for each as it completes. Stops starting new writes once
+ * `shouldStop()` returns true (a deadline); writes already started finish.
+ * @returns how many transitions were started
+ */
+export async function applyWithConcurrency(
+  writer: TransitionWriter,
+  transitions: Iterable<Transition>,
+  options: {
+    readonly concurrency: number;
+    readonly onResult?: (transition: Transition, result: TransitionResult) => void;
+    readonly shouldStop?: () => boolean;
+  },
+): Promise<number> {
+  const iterator = transitions[Symbol.iterator]();
+  let started = 0;
+  let failed = false;
+  const worker = async () => {
+    for (;;) {
+      // After a failure no new write starts: the error propagates once in-flight writes settle.
+      if (failed || options.shouldStop?.()) return;
+      const next = iterator.next();
+      if (next.done) return;
+      started++;
+      try {
+        const result = await writer.apply(next.value);
+        options.onResult?.(next.value, result);
+      } catch (error: unknown) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const workers = Math.max(1, Math.floor(options.concurrency));
+  const outcomes = await Promise.allSettled(Array.from({ length: workers }, worker));
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
+  return started;
+}

@@ -1,0 +1,138 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCredentialScanner, ScanCheckpointMismatchError } from '../../lambdas/aws/credential-scanner';
+import type { ScanCheckpoint, ScanPage } from '../../lambdas/hygiene/ports';
+import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
+import { putItems } from '../support/items';
+import { createTestTable, type TestTable } from '../support/test-table';
+
+const ITEM_COUNT = 240;
+const ids = Array.from({ length: ITEM_COUNT }, (_, i) => `pc-${String(i).padStart(4, '0')}`);
+
+function advance(checkpoint: ScanCheckpoint, page: ScanPage): ScanCheckpoint {
+  const positions = [...checkpoint.positions];
+  positions[page.segment] = page.lastEvaluatedKey ?? 'done';
+  return { segments: checkpoint.segments, positions };
+}
+
+function countingClient(client: DynamoDBDocumentClient): {
+  client: DynamoDBDocumentClient;
+  calls: () => number;
+} {
+  let calls = 0;
+  const counting = {
+    send: (...args: Parameters<DynamoDBDocumentClient['send']>) => {
+      calls++;
+      return client.send(...args);
+    },
+  } as unknown as DynamoDBDocumentClient;
+  return { client: counting, calls: () => calls };
+}
+
+describe('DynamoDbCredentialScanner', () => {
+  let table: TestTable;
+  beforeAll(async () => {
+    table = await createTestTable(undefined, 'store-scanner');
+    await putItems(table.client, table.tableName, [
+      ...ids.map((id) => ({ id, userId: 'u-1', createdAt: '2026-01-01T00:00:00Z' })),
+      { id: `${RESERVED_ID_PREFIX}checkpoint`, positions: [] },
+      { id: `${RESERVED_ID_PREFIX}other`, note: 'reserved' },
+    ]);
+  });
+  afterAll(() => table.drop());
+
+  it('reads every item exactly once over N segments, in pages, skipping reserved ids', async () => {
+    const scanner = new DynamoDbCredentialScanner(table.client, table.tableName, { pageSize: 10 });
+    const seen: string[] = [];
+    const segmentsSeen = new Set<number>();
+    let pages = 0;
+    for await (const page of scanner.scan({ segments: 4 })) {
+      pages++;
+      segmentsSeen.add(page.segment);
+      expect(page.items.length).toBeLessThanOrEqual(10);
+      seen.push(...page.items.map((item) => String(item.id)));
+    }
+    expect(seen.toSorted()).toEqual(ids);
+    expect([...segmentsSeen].toSorted()).toEqual([0, 1, 2, 3]);
+    expect(pages).toBeGreaterThanOrEqual(ITEM_COUNT / 10);
+  });
+
+  it('includes reserved items when asked (export)', async () => {
+    const scanner = new DynamoDbCredentialScanner(table.client, table.tableName, { includeReserved: true });
+    const seen: string[] = [];
+    for await (const page of scanner.scan({ segments: 2 })) seen.push(...page.items.map((i) => String(i.id)));
+    expect(seen).toHaveLength(ITEM_COUNT + 2);
+    expect(seen.filter((id) => id.startsWith(RESERVED_ID_PREFIX))).toHaveLength(2);
+  });
+
+  it('streams: the first page arrives before the table is read, and breaking off stops reading', async () => {
+    const counting = countingClient(table.client);
+    const scanner = new DynamoDbCredentialScanner(counting.client, table.tableName, { pageSize: 5 });
+    let callsAtFirstPage = 0;
+    for await (const page of scanner.scan({ segments: 3 })) {
+      expect(page.items.length).toBeGreaterThan(0);
+      callsAtFirstPage = counting.calls();
+      break;
+    }
+    // At most one page in flight per segment: far fewer requests than the ~48 pages of the table.
+    expect(callsAtFirstPage).toBeLessThanOrEqual(3);
+    expect(counting.calls()).toBeLessThanOrEqual(6);
+  });
+
+  it('resumes from a checkpoint: the two runs together read every item exactly once', async () => {
+    const scanner = new DynamoDbCredentialScanner(table.client, table.tableName, { pageSize: 7 });
+    let checkpoint: ScanCheckpoint = { segments: 3, positions: [null, null, null] };
+    const first: string[] = [];
+    let pages = 0;
+    for await (const page of scanner.scan({ segments: 3 })) {
+      first.push(...page.items.map((i) => String(i.id)));
+      checkpoint = advance(checkpoint, page);
+      if (++pages === 8) break;
+    }
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(ITEM_COUNT);
+
+    const second: string[] = [];
+    for await (const page of scanner.scan({ segments: 3, resumeFrom: checkpoint })) {
+      second.push(...page.items.map((i) => String(i.id)));
+      checkpoint = advance(checkpoint, page);
+    }
+    expect([...first, ...second].toSorted()).toEqual(ids);
+    expect(checkpoint.positions).toEqual(['done', 'done', 'done']);
+  });
+
+  it('skips segments a checkpoint marks done', async () => {
+    const scanner = new DynamoDbCredentialScanner(table.client, table.tableName);
+    const all = new Map<number, string[]>();
+    for await (const page of scanner.scan({ segments: 2 })) {
+      all.set(page.segment, [...(all.get(page.segment) ?? []), ...page.items.map((i) => String(i.id))]);
+    }
+    const resumed: string[] = [];
+    for await (const page of scanner.scan({
+      segments: 2,
+      resumeFrom: { segments: 2, positions: ['done', null] },
+    })) {
+      expect(page.segment).toBe(1);
+      resumed.push(...page.items.map((i) => String(i.id)));
+    }
+    expect(resumed.toSorted()).toEqual((all.get(1) ?? []).toSorted());
+  });
+
+  it('refuses a checkpoint taken with another segment count', () => {
+    const scanner = new DynamoDbCredentialScanner(table.client, table.tableName);
+    expect(() => scanner.scan({ segments: 4, resumeFrom: { segments: 2, positions: [null, null] } })).toThrow(
+      ScanCheckpointMismatchError,
+    );
+    expect(() => scanner.scan({ segments: 0 })).toThrow(RangeError);
+  });
+
+  it('propagates a read error (unknown table)', async () => {
+    const scanner = new DynamoDbCredentialScanner(table.client, `${table.tableName}-missing`);
+    const read = async () => {
+      for await (const _ of scanner.scan({ segments: 2 })) {
+        // nothing to read
+      }
+    };
+    await expect(read()).rejects.toThrow(/non-existent table|not found|ResourceNotFound/i);
+  });
+});

@@ -1,0 +1,54 @@
+/** Reading and writing raw items in a test table. */
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
+
+/** Writes raw items (25 per BatchWrite, unprocessed items retried). */
+export async function putItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+): Promise<void> {
+  for (let start = 0; start < items.length; start += 25) {
+    let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length > 0) {
+      const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+    }
+  }
+}
+
+/** Writes one raw item. */
+export async function putItem(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown>,
+): Promise<void> {
+  await client.send(new PutCommand({ TableName: tableName, Item: item }));
+}
+
+/** Reads one item (strongly consistent), or `undefined`. */
+export async function getItem(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  id: string,
+): Promise<Record<string, unknown> | undefined> {
+  const out = await client.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
+  return out.Item;
+}
+
+/** Reads an item and parses it as a credential; throws when absent or invalid. */
+export async function readCredential(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  id: string,
+): Promise<Credential> {
+  const item = await getItem(client, tableName, id);
+  const parsed = parseCredential(item);
+  if (!parsed.ok) throw new Error(`item ${id} is not a valid credential: ${JSON.stringify(parsed)}`);
+  return parsed.credential;
+}
