@@ -1,0 +1,381 @@
+/**
+ * Owner digests (PRODUCT.md §5): all of one owner's pending events rendered as
+ * one SNS message — a text a person can act on (email and default) and a
+ * versioned JSON document for machine subscribers — split into numbered parts
+ * when it would exceed the SNS size limit. Pure: no I/O, no clock.
+ */
+import { EVENT_TYPES, type EventType, type OutboxEvent } from './events';
+import type { PublishEntry } from './outbox-ports';
+import {
+  jsonStructuredMessage,
+  maxSeverity,
+  messageAttributes,
+  publishEntryBytes,
+  quotedName,
+  type Severity,
+  SNS_MESSAGE_LIMIT_BYTES,
+  subjectText,
+} from './sns-message';
+import { DAY_MS, parseInstant, relativePhrase } from './time';
+
+/** The machine document's schema name. */
+export const DIGEST_SCHEMA = 'personal-client-hygiene/digest';
+/** The machine document's version: bumped on any incompatible change. */
+export const DIGEST_SCHEMA_VERSION = 1;
+
+/** The versioned JSON document machine subscribers receive (documented in docs/notifications.md). */
+export interface DigestDocument {
+  readonly schema: typeof DIGEST_SCHEMA;
+  readonly version: typeof DIGEST_SCHEMA_VERSION;
+  readonly audience: 'owner';
+  readonly userId: string;
+  /** When the digest was rendered (the drain's clock), canonical UTC. */
+  readonly generatedAt: string;
+  /** The drain that sent it: parts of one digest share it. */
+  readonly drainId: string;
+  readonly part: number;
+  readonly parts: number;
+  readonly severity: Severity;
+  /** The distinct event types in this part, in the order of `EVENT_TYPES`. */
+  readonly eventTypes: readonly EventType[];
+  /** The events of this part, as stored in the outbox; `(credentialId, eventId)` identifies one. */
+  readonly events: readonly OutboxEvent[];
+}
+
+/** One message of a digest: an SNS entry without its batch `Id`, and the events it carries. */
+export interface DigestPart {
+  readonly entry: Omit<PublishEntry, 'Id'>;
+  readonly events: readonly OutboxEvent[];
+  readonly part: number;
+  readonly parts: number;
+  /** {@link publishEntryBytes} of the entry. */
+  readonly bytes: number;
+}
+
+/** What a digest is rendered from. */
+export interface DigestInput {
+  readonly userId: string;
+  /** The owner's pending events (any order: the digest sorts them). */
+  readonly events: readonly OutboxEvent[];
+  /** The drain's clock (epoch ms): relative phrases are computed from it. */
+  readonly now: number;
+  readonly drainId: string;
+  /** Size limit of one message, attributes included. @default SNS_MESSAGE_LIMIT_BYTES */
+  readonly maxMessageBytes?: number;
+}
+
+/** A digest's events cannot fit a message even one per part. */
+export class DigestTooLargeError extends Error {
+  override readonly name = 'DigestTooLargeError';
+}
+
+/** An event's severity: deletions and expiry within a day are `high`; stale and 7-day notices `warning`. */
+export function eventSeverity(event: OutboxEvent): Severity {
+  switch (event.type) {
+    case 'deleted-expired':
+    case 'deleted-stale':
+      return 'high';
+    case 'stale-warning':
+      return 'warning';
+    case 'expiry-warning':
+      return event.stageDays !== undefined && event.stageDays <= 1
+        ? 'high'
+        : event.stageDays !== undefined && event.stageDays <= 7
+          ? 'warning'
+          : 'info';
+  }
+}
+
+/** The distinct event types of some events, in `EVENT_TYPES` order. */
+export function eventTypesOf(events: readonly OutboxEvent[]): EventType[] {
+  const present = new Set(events.map((e) => e.type));
+  return EVENT_TYPES.filter((t) => present.has(t));
+}
+
+function ms(iso: string | undefined): number | undefined {
+  if (iso === undefined) return undefined;
+  const parsed = parseInstant(iso);
+  return parsed.ok ? parsed.ms : undefined;
+}
+
+/** "2026-12-03T00:00:00.000Z (in 7 days)", or just the value when it is not a valid instant. */
+function when(iso: string | undefined, now: number): string {
+  const at = ms(iso);
+  if (iso === undefined) return 'an unknown time';
+  return at === undefined ? iso : `${iso} (${relativePhrase(at, now)})`;
+}
+
+/** How a credential is named everywhere: display name, id and client id. */
+export function credentialLabel(event: OutboxEvent): string {
+  const name = event.displayName?.trim() ? `"${event.displayName.trim()}"` : 'Unnamed credential';
+  const client = event.clientId ? `, client id ${event.clientId}` : '';
+  return `${name} (id ${event.credentialId}${client})`;
+}
+
+const SECTION_ORDER: readonly { readonly title: string; readonly types: readonly EventType[] }[] = [
+  { title: 'Deleted', types: ['deleted-expired', 'deleted-stale'] },
+  { title: 'Will be deleted unless used', types: ['stale-warning'] },
+  { title: 'Expiring soon', types: ['expiry-warning'] },
+];
+
+/** The instant an event is "about", for ordering within a section. */
+function sortKey(event: OutboxEvent): string {
+  switch (event.type) {
+    case 'expiry-warning':
+      return event.expiresTime ?? '';
+    case 'stale-warning':
+      return event.deleteAfter ?? '';
+    default:
+      return event.occurredAt;
+  }
+}
+
+/** Orders events as the digest lists them: deletions, stale warnings, expiry warnings; soonest first. */
+export function orderEvents(events: readonly OutboxEvent[]): OutboxEvent[] {
+  const section = (e: OutboxEvent) => SECTION_ORDER.findIndex((s) => s.types.includes(e.type));
+  return [...events].sort(
+    (a, b) =>
+      section(a) - section(b) ||
+      sortKey(a).localeCompare(sortKey(b)) ||
+      a.credentialId.localeCompare(b.credentialId) ||
+      a.eventId.localeCompare(b.eventId),
+  );
+}
+
+/** What happened or will happen to one credential, and what its owner can do. */
+export function describeEvent(event: OutboxEvent, now: number): string[] {
+  const id = event.credentialId;
+  switch (event.type) {
+    case 'expiry-warning': {
+      const expires = ms(event.expiresTime);
+      const stage = event.stageDays !== undefined ? ` This is the ${event.stageDays}-day notice.` : '';
+      if (expires !== undefined && expires <= now) {
+        return [
+          `Expired on ${when(event.expiresTime, now)}; the next sweep soft-deletes it.${stage}`,
+          'What to do: renew it now (set a later expiry) if you still need it; otherwise nothing.',
+        ];
+      }
+      return [
+        `Expires on ${when(event.expiresTime, now)}.${stage}`,
+        'What to do: renew it (set a later expiry) before then if you still need it; otherwise nothing - it is soft-deleted once expired.',
+      ];
+    }
+    case 'stale-warning':
+      return [
+        `Not used since ${when(event.lastActivity, now)}. It will be soft-deleted on ${when(event.deleteAfter, now)} unless it is used before then.`,
+        'What to do: to keep it, use it once before that date (the flag clears by itself); if you no longer need it, do nothing.',
+      ];
+    case 'deleted-expired':
+      return [
+        `Soft-deleted on ${when(event.occurredAt, now)} because it expired on ${when(event.expiresTime, now)}.`,
+        `What to do: if you still need it, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
+      ];
+    case 'deleted-stale':
+      return [
+        `Soft-deleted on ${when(event.occurredAt, now)} because it was not used since ${when(event.lastActivity, now)} and was scheduled for deletion on ${event.deleteAfter ?? 'an earlier date'}.`,
+        `What to do: if you still need it, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
+      ];
+  }
+}
+
+function renderText(
+  userId: string,
+  events: readonly OutboxEvent[],
+  now: number,
+  nowIso: string,
+  part: number,
+  parts: number,
+): string {
+  const lines: string[] = [
+    `Hello ${userId},`,
+    '',
+    `Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${nowIso}).`,
+  ];
+  if (parts > 1) lines.push(`This digest is long: this is part ${part} of ${parts}.`);
+  for (const section of SECTION_ORDER) {
+    const inSection = events.filter((e) => section.types.includes(e.type));
+    if (inSection.length === 0) continue;
+    lines.push('', `${section.title} (${inSection.length})`);
+    for (const event of inSection) {
+      lines.push(`  * ${credentialLabel(event)}`);
+      for (const line of describeEvent(event, now)) lines.push(`    ${line}`);
+    }
+  }
+  lines.push(
+    '',
+    '--',
+    'All times are UTC. Sent by PersonalClient Hygiene; ask your platform/security team about these notices.',
+  );
+  return lines.join('\n');
+}
+
+function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** Whole days until the latest expiry among the events (at least 1), or undefined when all have passed. */
+function withinDays(events: readonly OutboxEvent[], now: number): number | undefined {
+  let max: number | undefined;
+  for (const e of events) {
+    const at = ms(e.expiresTime);
+    if (at === undefined || at <= now) continue;
+    const days = Math.max(1, Math.ceil((at - now) / DAY_MS));
+    max = max === undefined ? days : Math.max(max, days);
+  }
+  return max;
+}
+
+function datePart(iso: string | undefined): string {
+  return iso?.slice(0, 10) ?? 'soon';
+}
+
+/**
+ * A specific subject of at most 100 ASCII characters, e.g. "2 API credentials
+ * expire within 7 days", naming the credential when there is only one.
+ */
+export function digestSubject(events: readonly OutboxEvent[], now: number, part = 1, parts = 1): string {
+  const suffix = parts > 1 ? ` (part ${part}/${parts})` : '';
+  const budget = 100 - suffix.length;
+  const expiring = events.filter((e) => e.type === 'expiry-warning');
+  const stale = events.filter((e) => e.type === 'stale-warning');
+  const deleted = events.filter((e) => e.type === 'deleted-expired' || e.type === 'deleted-stale');
+  const deletedExpired = deleted.filter((e) => e.type === 'deleted-expired').length;
+  const only = events.length === 1 ? events[0] : undefined;
+  const name = (e: OutboxEvent, rest: string) =>
+    quotedName(e.displayName?.trim() || e.credentialId, budget - rest.length - 1);
+  let text: string;
+  if (only !== undefined) {
+    let rest: string;
+    switch (only.type) {
+      case 'expiry-warning': {
+        const at = ms(only.expiresTime);
+        rest = at !== undefined && at <= now ? 'has expired' : `expires ${relativePhrase(at ?? now, now)}`;
+        text = `API credential ${name(only, `API credential  ${rest}`)} ${rest}`;
+        break;
+      }
+      case 'stale-warning':
+        rest = `will be deleted on ${datePart(only.deleteAfter)} unless used`;
+        text = `Unused API credential ${name(only, `Unused API credential  ${rest}`)} ${rest}`;
+        break;
+      case 'deleted-expired':
+      case 'deleted-stale':
+        rest = `was deleted (${only.type === 'deleted-expired' ? 'expired' : 'unused'})`;
+        text = `API credential ${name(only, `API credential  ${rest}`)} ${rest}`;
+        break;
+    }
+  } else if (expiring.length === events.length) {
+    const days = withinDays(expiring, now);
+    text =
+      days === undefined
+        ? `${count(expiring.length, 'API credential')} have expired`
+        : `${count(expiring.length, 'API credential')} expire within ${count(days, 'day')}`;
+  } else if (stale.length === events.length) {
+    const first = stale.map((e) => e.deleteAfter ?? '').sort()[0];
+    text = `${count(stale.length, 'unused API credential')} will be deleted unless used, first on ${datePart(first)}`;
+  } else if (deleted.length === events.length) {
+    const reasons = [
+      deletedExpired > 0 ? `${deletedExpired} expired` : '',
+      deleted.length - deletedExpired > 0 ? `${deleted.length - deletedExpired} unused` : '',
+    ].filter(Boolean);
+    text = `${count(deleted.length, 'API credential')} were deleted (${reasons.join(', ')})`;
+  } else {
+    const days = withinDays(expiring, now);
+    const parts = [
+      deleted.length > 0 ? `${deleted.length} deleted` : '',
+      stale.length > 0 ? `${stale.length} unused, to be deleted` : '',
+      expiring.length > 0
+        ? `${expiring.length} expiring${days !== undefined ? ` within ${count(days, 'day')}` : ''}`
+        : '',
+    ].filter(Boolean);
+    text = `Your API credentials: ${parts.join(', ')}`;
+  }
+  return `${subjectText(text, budget)}${suffix}`;
+}
+
+function renderPart(
+  input: DigestInput,
+  nowIso: string,
+  events: readonly OutboxEvent[],
+  part: number,
+  parts: number,
+) {
+  const severity = maxSeverity(events.map(eventSeverity));
+  const eventTypes = eventTypesOf(events);
+  const document: DigestDocument = {
+    schema: DIGEST_SCHEMA,
+    version: DIGEST_SCHEMA_VERSION,
+    audience: 'owner',
+    userId: input.userId,
+    generatedAt: nowIso,
+    drainId: input.drainId,
+    part,
+    parts,
+    severity,
+    eventTypes,
+    events,
+  };
+  const entry: Omit<PublishEntry, 'Id'> = {
+    Subject: digestSubject(events, input.now, part, parts),
+    Message: jsonStructuredMessage(
+      renderText(input.userId, events, input.now, nowIso, part, parts),
+      document,
+    ),
+    MessageStructure: 'json',
+    MessageAttributes: messageAttributes({ audience: 'owner', severity, eventTypes, userId: input.userId }),
+  };
+  return { entry, events, part, parts, bytes: publishEntryBytes(entry) };
+}
+
+/**
+ * Packs events greedily into parts by their measured cost. The cost of an
+ * event is how much it adds to a one-event digest; the fixed cost is an empty
+ * digest with the widest part counter. Both are measured, not guessed, so the
+ * packing is close; every part is still checked against the limit afterwards.
+ */
+function pack(
+  input: DigestInput,
+  nowIso: string,
+  events: readonly OutboxEvent[],
+  budget: number,
+): OutboxEvent[][] {
+  const fixed = renderPart(input, nowIso, [], 999, 999).bytes;
+  const parts: OutboxEvent[][] = [];
+  let current: OutboxEvent[] = [];
+  let used = fixed;
+  for (const event of events) {
+    const cost = renderPart(input, nowIso, [event], 999, 999).bytes - fixed;
+    if (current.length > 0 && used + cost > budget) {
+      parts.push(current);
+      current = [];
+      used = fixed;
+    }
+    current.push(event);
+    used += cost;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+}
+
+/**
+ * Renders one owner's digest: a single message, or numbered parts
+ * ("(part 1/2)") each within the size limit when the whole would not fit.
+ * @throws {DigestTooLargeError} when one event alone exceeds the limit
+ */
+export function renderDigest(input: DigestInput): DigestPart[] {
+  if (input.events.length === 0) return [];
+  const limit = input.maxMessageBytes ?? SNS_MESSAGE_LIMIT_BYTES;
+  const nowIso = new Date(Math.floor(input.now)).toISOString();
+  const events = orderEvents(input.events);
+  const whole = renderPart(input, nowIso, events, 1, 1);
+  if (whole.bytes <= limit) return [whole];
+  // Headers and separators make the sum of costs slightly inexact: shrink the budget until every part fits.
+  for (let budget = limit; budget > limit / 4; budget = Math.floor(budget * 0.9)) {
+    const groups = pack(input, nowIso, events, budget);
+    const parts = groups.map((group, i) => renderPart(input, nowIso, group, i + 1, groups.length));
+    if (parts.every((p) => p.bytes <= limit)) return parts;
+    if (groups.every((g) => g.length === 1)) break;
+  }
+  throw new DigestTooLargeError(
+    `A digest for ${input.userId} cannot be split into messages of at most ${limit} bytes (one event is too large)`,
+  );
+}

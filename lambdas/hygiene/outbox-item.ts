@@ -1,0 +1,152 @@
+/**
+ * The outbox as stored on a credential item: reading it from a raw item, the
+ * claim attributes, and planning which list entries a "mark sent" removes.
+ * Pure: the DynamoDB adapter turns these plans into conditional writes.
+ */
+import { EVENT_TYPES, type EventType, OUTBOX_ATTR, type OutboxEvent } from './events';
+import type { PendingOutboxItem } from './outbox-ports';
+import type { RawItem } from './ports';
+
+/**
+ * Claim attributes a drain sets on an item before publishing its events
+ * (internal, prefixed `hygiene`). They are not index keys, so claiming does
+ * not move the item in or out of the outbox index.
+ */
+export const OUTBOX_CLAIM_ATTR = {
+  /** The drain id holding the item. */
+  claim: 'hygieneOutboxClaim',
+  /** When the claim lapses (canonical UTC ISO; compared as a string, which orders correctly). */
+  claimUntil: 'hygieneOutboxClaimUntil',
+} as const;
+
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+const REQUIRED_STRINGS = ['eventId', 'credentialId', 'userId', 'runId', 'occurredAt'] as const;
+const OPTIONAL_STRINGS = [
+  'displayName',
+  'clientId',
+  'expiresTime',
+  'deleteAfter',
+  'lastActivity',
+  'reason',
+] as const;
+
+/** Reads one stored outbox entry, or says why it is not a valid event. */
+export function parseOutboxEvent(
+  value: unknown,
+): { ok: true; event: OutboxEvent } | { ok: false; problem: string } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, problem: 'is not a map' };
+  }
+  const v = value as Record<string, unknown>;
+  for (const key of REQUIRED_STRINGS) {
+    if (typeof v[key] !== 'string' || v[key] === '')
+      return { ok: false, problem: `${key} is missing or not a string` };
+  }
+  if (typeof v.type !== 'string' || !EVENT_TYPE_SET.has(v.type)) {
+    return { ok: false, problem: `type ${JSON.stringify(v.type)} is not one of ${EVENT_TYPES.join(', ')}` };
+  }
+  for (const key of OPTIONAL_STRINGS) {
+    if (v[key] !== undefined && v[key] !== null && typeof v[key] !== 'string') {
+      return { ok: false, problem: `${key} is not a string` };
+    }
+  }
+  if (v.stageDays !== undefined && v.stageDays !== null && typeof v.stageDays !== 'number') {
+    return { ok: false, problem: 'stageDays is not a number' };
+  }
+  if (v.reason !== undefined && v.reason !== null && v.reason !== 'expired' && v.reason !== 'stale') {
+    return { ok: false, problem: `reason ${JSON.stringify(v.reason)} is not expired or stale` };
+  }
+  const event: Record<string, unknown> = { type: v.type as EventType };
+  for (const key of [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS, 'stageDays'] as const) {
+    if (v[key] !== undefined && v[key] !== null) event[key] = v[key];
+  }
+  return { ok: true, event: event as unknown as OutboxEvent };
+}
+
+/**
+ * Reads a raw item's pending outbox, or `undefined` when it has none (no
+ * owner, or an empty or absent list).
+ */
+export function readPendingItem(raw: RawItem): PendingOutboxItem | undefined {
+  const credentialId = raw.id;
+  const list = raw[OUTBOX_ATTR.events];
+  const owner = raw[OUTBOX_ATTR.owner];
+  if (typeof credentialId !== 'string' || !Array.isArray(list) || list.length === 0) return undefined;
+  const events: OutboxEvent[] = [];
+  const malformed: { index: number; problem: string }[] = [];
+  const storedEventIds: (string | undefined)[] = [];
+  list.forEach((entry: unknown, index) => {
+    const parsed = parseOutboxEvent(entry);
+    if (parsed.ok) {
+      events.push(parsed.event);
+      storedEventIds.push(parsed.event.eventId);
+    } else {
+      malformed.push({ index, problem: parsed.problem });
+      const id = (entry as { eventId?: unknown } | null)?.eventId;
+      storedEventIds.push(typeof id === 'string' ? id : undefined);
+    }
+  });
+  // The owner attribute is the index key; fall back to the events' owner if it is missing.
+  const userId = typeof owner === 'string' && owner !== '' ? owner : (events[0]?.userId ?? '');
+  if (userId === '') return undefined;
+  const since = raw[OUTBOX_ATTR.since];
+  return {
+    credentialId,
+    userId,
+    events,
+    malformed,
+    storedEventIds,
+    ...(typeof since === 'string' && { since }),
+    raw,
+  };
+}
+
+/** Which stored list entries a "mark sent" removes, and the guards that make it safe. */
+export interface MarkPlan {
+  /** Entries to remove: each guarded by `hygieneOutbox[index].eventId = eventId`. */
+  readonly remove: readonly { readonly index: number; readonly eventId: string }[];
+  /**
+   * True when the removal empties the list: remove the whole list and the
+   * index keys instead, guarded by `size(hygieneOutbox) = storedSize` so an
+   * event appended meanwhile is never dropped.
+   */
+  readonly removeAll: boolean;
+  /** The list length the plan was made from. */
+  readonly storedSize: number;
+  /** Published events no longer in the list (another drain marked them). */
+  readonly alreadyGone: number;
+  /** Entries left after the removal. */
+  readonly remaining: number;
+}
+
+/**
+ * Plans removing the published events from the stored list as last seen:
+ * each published `eventId` takes the first unused stored entry with that id.
+ */
+export function planMark(
+  storedEventIds: readonly (string | undefined)[],
+  publishedEventIds: readonly string[],
+): MarkPlan {
+  const taken = new Set<number>();
+  const remove: { index: number; eventId: string }[] = [];
+  let alreadyGone = 0;
+  for (const eventId of publishedEventIds) {
+    const index = storedEventIds.findIndex((id, i) => id === eventId && !taken.has(i));
+    if (index < 0) {
+      alreadyGone += 1;
+      continue;
+    }
+    taken.add(index);
+    remove.push({ index, eventId });
+  }
+  remove.sort((a, b) => a.index - b.index);
+  const remaining = storedEventIds.length - remove.length;
+  return {
+    remove,
+    removeAll: remove.length > 0 && remaining === 0,
+    storedSize: storedEventIds.length,
+    alreadyGone,
+    remaining,
+  };
+}

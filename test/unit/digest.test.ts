@@ -1,0 +1,269 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  DIGEST_SCHEMA,
+  DigestTooLargeError,
+  digestSubject,
+  eventSeverity,
+  renderDigest,
+} from '../../lambdas/hygiene/digest';
+import { EVENT_TYPES, type OutboxEvent } from '../../lambdas/hygiene/events';
+import {
+  MACHINE_PROTOCOLS,
+  publishEntryBytes,
+  SNS_MESSAGE_LIMIT_BYTES,
+} from '../../lambdas/hygiene/sns-message';
+import { requireInstant } from '../../lambdas/hygiene/time';
+import { outboxEvent } from './outbox-fakes';
+
+const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
+
+function render(events: OutboxEvent[], maxMessageBytes?: number) {
+  return renderDigest({
+    userId: 'user-1',
+    events,
+    now: NOW,
+    drainId: 'drain-1',
+    ...(maxMessageBytes !== undefined && { maxMessageBytes }),
+  });
+}
+
+function body(message: string): Record<string, string> {
+  return JSON.parse(message);
+}
+
+describe('renderDigest: one message per owner', () => {
+  it('renders a json-structured message with text for people and the versioned document for machines', () => {
+    const events = [
+      outboxEvent({ credentialId: 'pc-1', userId: 'user-1' }),
+      outboxEvent({ credentialId: 'pc-2', userId: 'user-1', type: 'deleted-expired' }),
+    ];
+
+    const [part, ...more] = render(events);
+
+    expect(more).toEqual([]);
+    expect(part?.entry.MessageStructure).toBe('json');
+    const message = body(part!.entry.Message);
+    expect(Object.keys(message).sort()).toEqual(['default', 'email', ...MACHINE_PROTOCOLS].sort());
+    for (const protocol of MACHINE_PROTOCOLS) expect(message[protocol]).toBe(message.sqs);
+    const doc = JSON.parse(message.sqs!);
+    expect(doc).toMatchObject({
+      schema: DIGEST_SCHEMA,
+      version: 1,
+      audience: 'owner',
+      userId: 'user-1',
+      drainId: 'drain-1',
+      generatedAt: '2026-11-26T02:00:00.000Z',
+      part: 1,
+      parts: 1,
+      severity: 'high',
+      eventTypes: ['expiry-warning', 'deleted-expired'],
+    });
+    // Deletions are listed first.
+    expect(doc.events.map((e: OutboxEvent) => e.credentialId)).toEqual(['pc-2', 'pc-1']);
+    expect(doc.events[1]).toEqual(events[0]);
+  });
+
+  it('names each credential by display name, id and client id, with UTC dates, relative phrases and what to do', () => {
+    const events = [
+      outboxEvent({ credentialId: 'pc-1', userId: 'user-1', displayName: 'CI deploy' }),
+      outboxEvent({ credentialId: 'pc-2', userId: 'user-1', type: 'stale-warning' }),
+      outboxEvent({ credentialId: 'pc-3', userId: 'user-1', type: 'deleted-stale' }),
+    ];
+
+    const text = body(render(events)[0]!.entry.Message).email!;
+
+    expect(text).toContain('"CI deploy" (id pc-1, client id client-pc-1)');
+    expect(text).toContain('Expires on 2026-12-03T00:00:00.000Z (in 7 days). This is the 7-day notice.');
+    expect(text).toContain('renew it');
+    expect(text).toContain('soft-deleted on 2026-12-10T02:00:00.000Z (in 14 days) unless it is used');
+    expect(text).toContain('use it once');
+    expect(text).toContain('Not used since 2026-07-01T00:00:00.000Z (148 days ago)');
+    expect(text).toContain('restore it (credential id pc-3)');
+    expect(text.indexOf('Deleted (1)')).toBeLessThan(text.indexOf('Will be deleted unless used (1)'));
+    expect(text.indexOf('Will be deleted unless used (1)')).toBeLessThan(text.indexOf('Expiring soon (1)'));
+    expect(body(render(events)[0]!.entry.Message).default).toBe(text);
+  });
+
+  it('says an expiry warning delivered late has already expired', () => {
+    const late = outboxEvent({
+      credentialId: 'pc-1',
+      userId: 'user-1',
+      expiresTime: '2026-11-24T02:00:00.000Z',
+    });
+
+    const [part] = render([late]);
+
+    expect(body(part!.entry.Message).email).toContain('Expired on 2026-11-24T02:00:00.000Z (2 days ago)');
+    expect(part!.entry.Subject).toBe('API credential "Key pc-1" has expired');
+  });
+
+  it('carries userId, eventTypes (String.Array), severity and audience attributes', () => {
+    const events = [
+      outboxEvent({ credentialId: 'pc-1', userId: 'user-1', type: 'stale-warning' }),
+      outboxEvent({
+        credentialId: 'pc-2',
+        userId: 'user-1',
+        stageDays: 30,
+        expiresTime: '2026-12-20T00:00:00.000Z',
+      }),
+    ];
+
+    const [part] = render(events);
+
+    expect(part!.entry.MessageAttributes).toEqual({
+      userId: { DataType: 'String', StringValue: 'user-1' },
+      eventTypes: { DataType: 'String.Array', StringValue: '["expiry-warning","stale-warning"]' },
+      severity: { DataType: 'String', StringValue: 'warning' },
+      audience: { DataType: 'String', StringValue: 'owner' },
+    });
+    expect(part!.bytes).toBe(publishEntryBytes(part!.entry));
+  });
+
+  it('renders nothing for no events', () => {
+    expect(render([])).toEqual([]);
+  });
+});
+
+describe('severity', () => {
+  it('is high for deletions and 1-day notices, warning for stale and 7-day notices, info for 30-day notices', () => {
+    const e = (overrides: Partial<OutboxEvent>) =>
+      outboxEvent({ credentialId: 'x', userId: 'u', ...overrides });
+    expect(eventSeverity(e({ type: 'deleted-expired' }))).toBe('high');
+    expect(eventSeverity(e({ type: 'deleted-stale' }))).toBe('high');
+    expect(eventSeverity(e({ stageDays: 1 }))).toBe('high');
+    expect(eventSeverity(e({ stageDays: 7 }))).toBe('warning');
+    expect(eventSeverity(e({ type: 'stale-warning' }))).toBe('warning');
+    expect(eventSeverity(e({ stageDays: 30 }))).toBe('info');
+  });
+});
+
+describe('digestSubject', () => {
+  const e = (overrides: Partial<OutboxEvent> & { credentialId: string }) =>
+    outboxEvent({ userId: 'u', ...overrides });
+
+  it('is specific for each kind of digest', () => {
+    expect(digestSubject([e({ credentialId: 'a' }), e({ credentialId: 'b' })], NOW)).toBe(
+      '2 API credentials expire within 7 days',
+    );
+    expect(digestSubject([e({ credentialId: 'a', displayName: 'Laptop' })], NOW)).toBe(
+      'API credential "Laptop" expires in 7 days',
+    );
+    expect(digestSubject([e({ credentialId: 'a', type: 'stale-warning' })], NOW)).toBe(
+      'Unused API credential "Key a" will be deleted on 2026-12-10 unless used',
+    );
+    expect(
+      digestSubject(
+        [e({ credentialId: 'a', type: 'stale-warning' }), e({ credentialId: 'b', type: 'stale-warning' })],
+        NOW,
+      ),
+    ).toBe('2 unused API credentials will be deleted unless used, first on 2026-12-10');
+    expect(
+      digestSubject(
+        [e({ credentialId: 'a', type: 'deleted-expired' }), e({ credentialId: 'b', type: 'deleted-stale' })],
+        NOW,
+      ),
+    ).toBe('2 API credentials were deleted (1 expired, 1 unused)');
+    expect(digestSubject([e({ credentialId: 'a', type: 'deleted-stale' })], NOW)).toBe(
+      'API credential "Key a" was deleted (unused)',
+    );
+    expect(
+      digestSubject(
+        [
+          e({ credentialId: 'a', type: 'deleted-expired' }),
+          e({ credentialId: 'b' }),
+          e({ credentialId: 'c', type: 'stale-warning' }),
+        ],
+        NOW,
+      ),
+    ).toBe('Your API credentials: 1 deleted, 1 unused, to be deleted, 1 expiring within 7 days');
+    expect(digestSubject([e({ credentialId: 'a' }), e({ credentialId: 'b' })], NOW, 2, 3)).toBe(
+      '2 API credentials expire within 7 days (part 2/3)',
+    );
+  });
+
+  it('stays within 100 printable ASCII characters whatever the display name', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 300 }),
+        fc.constantFrom(...EVENT_TYPES),
+        fc.integer({ min: 1, max: 12 }),
+        (displayName, type, parts) => {
+          const subject = digestSubject([e({ credentialId: 'id-1', displayName, type })], NOW, parts, parts);
+          expect(subject.length).toBeLessThanOrEqual(100);
+          expect(subject).toMatch(/^[\x20-\x7e]+$/);
+        },
+      ),
+    );
+  });
+
+  it('folds accents and replaces other characters in names', () => {
+    expect(digestSubject([e({ credentialId: 'a', displayName: 'Clé\nprod 🚀' })], NOW)).toBe(
+      'API credential "Cle prod ?" expires in 7 days',
+    );
+  });
+});
+
+describe('renderDigest: splitting an oversize digest', () => {
+  const many = (n: number, nameLength: number) =>
+    Array.from({ length: n }, (_, i) =>
+      outboxEvent({
+        credentialId: `pc-${String(i).padStart(4, '0')}`,
+        userId: 'user-1',
+        displayName: 'n'.repeat(nameLength),
+      }),
+    );
+
+  it('splits into numbered parts under the real 256 KiB limit, every event exactly once', () => {
+    const events = many(300, 900);
+
+    const parts = render(events);
+
+    expect(parts.length).toBeGreaterThan(1);
+    parts.forEach((part, i) => {
+      expect(part.bytes).toBeLessThanOrEqual(SNS_MESSAGE_LIMIT_BYTES);
+      expect(part.bytes).toBe(publishEntryBytes(part.entry));
+      expect(part.entry.Subject.endsWith(`(part ${i + 1}/${parts.length})`)).toBe(true);
+      const doc = JSON.parse(body(part.entry.Message).sqs!);
+      expect(doc).toMatchObject({ part: i + 1, parts: parts.length });
+      expect(body(part.entry.Message).email).toContain(`part ${i + 1} of ${parts.length}`);
+    });
+    const ids = parts.flatMap((p) => p.events.map((e) => e.credentialId));
+    expect(ids.sort()).toEqual(events.map((e) => e.credentialId).sort());
+  });
+
+  it('covers every event exactly once with every part within any limit that fits one event', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ type: fc.constantFrom(...EVENT_TYPES), nameLength: fc.integer({ min: 0, max: 400 }) }),
+          {
+            minLength: 1,
+            maxLength: 40,
+          },
+        ),
+        fc.integer({ min: 9_000, max: 60_000 }),
+        (specs, limit) => {
+          const events = specs.map((s, i) =>
+            outboxEvent({
+              credentialId: `pc-${i}`,
+              userId: 'user-1',
+              type: s.type,
+              displayName: 'x'.repeat(s.nameLength),
+            }),
+          );
+          const parts = render(events, limit);
+          for (const part of parts) expect(part.bytes).toBeLessThanOrEqual(limit);
+          const seen = parts.flatMap((p) => p.events.map((e) => e.credentialId)).sort();
+          expect(seen).toEqual(events.map((e) => e.credentialId).sort());
+          expect(new Set(parts.map((p) => p.parts))).toEqual(new Set([parts.length]));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('refuses an event that cannot fit a message on its own', () => {
+    expect(() => render(many(1, 5_000), 8_000)).toThrow(DigestTooLargeError);
+  });
+});

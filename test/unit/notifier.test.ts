@@ -1,0 +1,268 @@
+import { describe, expect, it } from 'vitest';
+import type { OutboxEvent } from '../../lambdas/hygiene/events';
+import { batchEntries, runNotifier } from '../../lambdas/hygiene/notifier';
+import { SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/hygiene/sns-message';
+import { requireInstant } from '../../lambdas/hygiene/time';
+import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
+
+const T0 = requireInstant('2026-11-26T02:00:00.000Z', 'now');
+const MINUTE = 60_000;
+
+function setup() {
+  const outbox = new InMemoryOutbox();
+  const publisher = new RecordingPublisher();
+  let now = T0;
+  const clock = {
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+  const drain = (options: Parameters<typeof runNotifier>[1] = {}) =>
+    runNotifier({ outbox, publisher, clock: () => now }, options);
+  return { outbox, publisher, clock, drain };
+}
+
+function seedOwners(outbox: InMemoryOutbox, owners: number, credentialsPerOwner = 1): OutboxEvent[] {
+  const all: OutboxEvent[] = [];
+  for (let o = 0; o < owners; o++) {
+    for (let c = 0; c < credentialsPerOwner; c++) {
+      const event = outboxEvent({ credentialId: `pc-${o}-${c}`, userId: `user-${o}` });
+      outbox.append(event.credentialId, [event]);
+      all.push(event);
+    }
+  }
+  return all;
+}
+
+const key = (e: OutboxEvent) => `${e.credentialId}/${e.eventId}`;
+
+describe('runNotifier', () => {
+  it('publishes one digest per owner with exactly that owner’s event types, then empties the outbox', async () => {
+    const { outbox, publisher, drain } = setup();
+    outbox.append('a1', [outboxEvent({ credentialId: 'a1', userId: 'alice' })]);
+    outbox.append('a2', [outboxEvent({ credentialId: 'a2', userId: 'alice', type: 'deleted-expired' })]);
+    outbox.append('b1', [outboxEvent({ credentialId: 'b1', userId: 'bob', type: 'stale-warning' })]);
+
+    const summary = await drain({ drainId: 'd1' });
+
+    expect(publisher.calls).toHaveLength(1);
+    const byUser = new Map(publisher.delivered.map((e) => [e.MessageAttributes.userId?.StringValue, e]));
+    expect([...byUser.keys()].sort()).toEqual(['alice', 'bob']);
+    expect(byUser.get('alice')?.MessageAttributes.eventTypes?.StringValue).toBe(
+      '["expiry-warning","deleted-expired"]',
+    );
+    expect(byUser.get('bob')?.MessageAttributes.eventTypes?.StringValue).toBe('["stale-warning"]');
+    expect(outbox.pendingEvents()).toEqual([]);
+    expect(summary).toMatchObject({
+      drainId: 'd1',
+      status: 'complete',
+      pendingItems: 3,
+      owners: 2,
+      digests: 2,
+      parts: 2,
+      eventsPublished: 3,
+      eventsFailed: 0,
+      claimConflicts: 0,
+      oldestPendingAgeSeconds: 0,
+    });
+  });
+
+  it('sends nothing on a second drain', async () => {
+    const { outbox, publisher, drain } = setup();
+    seedOwners(outbox, 3);
+    await drain();
+
+    const second = await drain();
+
+    expect(publisher.calls).toHaveLength(1);
+    expect(second).toMatchObject({ pendingItems: 0, owners: 0, parts: 0, eventsPublished: 0 });
+  });
+
+  it('publishes in batches of at most 10 entries', async () => {
+    const { outbox, publisher, drain } = setup();
+    seedOwners(outbox, 25);
+
+    const summary = await drain();
+
+    expect(publisher.calls.map((c) => c.length)).toEqual([10, 10, 5]);
+    for (const call of publisher.calls) expect(new Set(call.map((e) => e.Id)).size).toBe(call.length);
+    expect(summary.digests).toBe(25);
+  });
+
+  it('keeps everything pending while the publisher is down, then delivers every event exactly once', async () => {
+    const { outbox, publisher, clock, drain } = setup();
+    const events = seedOwners(outbox, 12, 2);
+    publisher.down = new Error('SNS unavailable');
+
+    for (let i = 0; i < 3; i++) {
+      const summary = await drain();
+      expect(summary).toMatchObject({ eventsPublished: 0, eventsFailed: 24, claimConflicts: 0 });
+      expect(outbox.pendingEvents()).toHaveLength(24);
+      clock.advance(15 * MINUTE);
+    }
+    publisher.down = undefined;
+    const recovered = await drain();
+
+    expect(recovered).toMatchObject({
+      eventsPublished: 24,
+      eventsFailed: 0,
+      oldestPendingAgeSeconds: 45 * 60,
+    });
+    const delivered = publisher.documents().flatMap((d) => d.events.map(key));
+    expect(delivered.sort()).toEqual(events.map(key).sort());
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('leaves only the owners whose entries failed pending, and retries them next drain', async () => {
+    const { outbox, publisher, drain } = setup();
+    seedOwners(outbox, 4);
+    publisher.failEntry = (entry) =>
+      entry.MessageAttributes.userId?.StringValue === 'user-2' ? 'InternalError' : undefined;
+
+    const first = await drain();
+
+    expect(first).toMatchObject({ digests: 3, eventsPublished: 3, eventsFailed: 1 });
+    expect(first.failures).toEqual([
+      { userId: 'user-2', code: 'InternalError', message: expect.any(String), senderFault: false, events: 1 },
+    ]);
+    expect(outbox.pendingEvents().map((e) => e.userId)).toEqual(['user-2']);
+    publisher.failEntry = undefined;
+    const second = await drain();
+    expect(second).toMatchObject({ digests: 1, eventsPublished: 1 });
+    expect(publisher.delivered.map((e) => e.MessageAttributes.userId?.StringValue).sort()).toEqual([
+      'user-0',
+      'user-1',
+      'user-2',
+      'user-3',
+    ]);
+  });
+
+  it('splits an oversize digest into parts and keeps only a failed part’s events pending', async () => {
+    const { outbox, publisher, drain } = setup();
+    for (let i = 0; i < 30; i++) {
+      const event = outboxEvent({ credentialId: `pc-${i}`, userId: 'alice', displayName: 'k'.repeat(300) });
+      outbox.append(event.credentialId, [event]);
+    }
+    publisher.failEntry = (entry) => (entry.Subject.includes('(part 2/') ? 'Throttled' : undefined);
+
+    const summary = await drain({ maxMessageBytes: 20_000 });
+
+    expect(summary.parts).toBeGreaterThan(1);
+    expect(summary.digests).toBe(0);
+    const failedPart = publisher.calls.flat().find((e) => e.Subject.includes('(part 2/'));
+    const failedIds = JSON.parse(JSON.parse(failedPart!.Message).sqs).events.map(
+      (e: OutboxEvent) => e.credentialId,
+    );
+    expect(
+      outbox
+        .pendingEvents()
+        .map((e) => e.credentialId)
+        .sort(),
+    ).toEqual([...failedIds].sort());
+    for (const call of publisher.calls) {
+      const bytes = call.reduce(
+        (sum, e) => sum + Buffer.byteLength(e.Message) + Buffer.byteLength(e.Subject),
+        0,
+      );
+      expect(bytes).toBeLessThanOrEqual(SNS_MESSAGE_LIMIT_BYTES);
+    }
+  });
+
+  it('skips items another drain holds a live claim on, and takes them over once the lease expires', async () => {
+    const { outbox, publisher, clock, drain } = setup();
+    seedOwners(outbox, 2);
+    await outbox.claim('pc-0-0', { drainId: 'other', now: T0, leaseUntil: T0 + 5 * MINUTE });
+
+    const first = await drain();
+
+    expect(first).toMatchObject({ claimConflicts: 1, eventsPublished: 1 });
+    expect(outbox.pendingEvents().map((e) => e.credentialId)).toEqual(['pc-0-0']);
+    clock.advance(5 * MINUTE);
+    const second = await drain();
+    expect(second).toMatchObject({ claimConflicts: 0, eventsPublished: 1 });
+    expect(publisher.delivered).toHaveLength(2);
+  });
+
+  it('sends each event once when two drains run at the same time', async () => {
+    const { outbox, publisher } = setup();
+    const events = seedOwners(outbox, 15, 2);
+    const deps = { outbox, publisher, clock: () => T0 };
+
+    const [a, b] = await Promise.all([
+      runNotifier(deps, { drainId: 'a' }),
+      runNotifier(deps, { drainId: 'b' }),
+    ]);
+
+    const delivered = publisher.documents().flatMap((d) => d.events.map(key));
+    expect(delivered.sort()).toEqual(events.map(key).sort());
+    expect(a.eventsPublished + b.eventsPublished).toBe(30);
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('after a crash between publish and mark, sends at most one duplicate and loses nothing', async () => {
+    const { outbox, publisher, clock, drain } = setup();
+    const events = seedOwners(outbox, 3);
+    outbox.beforeMark = () => {
+      throw new Error('process killed');
+    };
+
+    const crashed = await drain({ leaseMs: 5 * MINUTE });
+    expect(crashed.storeErrors).toBe(3);
+    outbox.beforeMark = undefined;
+    const tooEarly = await drain();
+    expect(tooEarly).toMatchObject({ claimConflicts: 3, eventsPublished: 0 });
+    clock.advance(5 * MINUTE);
+    await drain();
+    await drain();
+
+    const delivered = publisher.documents().flatMap((d) => d.events.map(key));
+    for (const event of events) expect(delivered.filter((k) => k === key(event))).toHaveLength(2);
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('keeps events appended during the drain pending for the next one', async () => {
+    const { outbox, publisher, drain } = setup();
+    seedOwners(outbox, 1);
+    const late = outboxEvent({ credentialId: 'pc-0-0', userId: 'user-0', type: 'stale-warning' });
+    publisher.failEntry = () => {
+      outbox.append('pc-0-0', [late]);
+      return undefined;
+    };
+
+    await drain();
+
+    expect(outbox.pendingEvents()).toEqual([late]);
+  });
+
+  it('stops before claiming when the time budget is spent, leaving everything pending', async () => {
+    const { outbox, publisher } = setup();
+    seedOwners(outbox, 3);
+
+    const summary = await runNotifier({ outbox, publisher, clock: () => T0, remainingMs: () => 10_000 });
+
+    expect(summary).toMatchObject({ status: 'incomplete', pendingItems: 3, eventsPublished: 0 });
+    expect(publisher.calls).toEqual([]);
+    expect(outbox.pendingEvents()).toHaveLength(3);
+  });
+
+  it('reports the age of the oldest pending event', async () => {
+    const { outbox, clock, drain } = setup();
+    outbox.append('pc-1', [outboxEvent({ credentialId: 'pc-1', userId: 'u' })], '2026-11-26T01:00:00.000Z');
+    clock.advance(MINUTE);
+
+    expect((await drain()).oldestPendingAgeSeconds).toBe(3660);
+  });
+});
+
+describe('batchEntries', () => {
+  it('starts a new batch at 10 entries or when the byte budget would be exceeded', () => {
+    const entries = [100, 100, 900, 50].map((bytes) => ({ bytes }));
+    expect(batchEntries(entries, 10, 1000).map((b) => b.map((e) => e.bytes))).toEqual([
+      [100, 100],
+      [900, 50],
+    ]);
+    expect(batchEntries(Array.from({ length: 21 }, () => ({ bytes: 1 }))).map((b) => b.length)).toEqual([
+      10, 10, 1,
+    ]);
+  });
+});

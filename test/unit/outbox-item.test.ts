@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { parseOutboxEvent, planMark, readPendingItem } from '../../lambdas/hygiene/outbox-item';
+import { outboxEvent } from './outbox-fakes';
+
+describe('readPendingItem', () => {
+  it('reads the events, owner and since of an item with a pending outbox', () => {
+    const event = outboxEvent({ credentialId: 'pc-1', userId: 'u-1' });
+
+    const item = readPendingItem({
+      id: 'pc-1',
+      userId: 'u-1',
+      hygieneOutbox: [event, { eventId: 'broken' }],
+      hygieneOutboxOwner: 'u-1',
+      hygieneOutboxSince: '2026-11-26T02:00:00.000Z',
+    });
+
+    expect(item).toMatchObject({
+      credentialId: 'pc-1',
+      userId: 'u-1',
+      events: [event],
+      storedEventIds: [event.eventId, 'broken'],
+      since: '2026-11-26T02:00:00.000Z',
+    });
+    expect(item?.malformed).toEqual([{ index: 1, problem: 'credentialId is missing or not a string' }]);
+  });
+
+  it('is undefined for an item without pending events', () => {
+    expect(readPendingItem({ id: 'pc-1', userId: 'u-1' })).toBeUndefined();
+    expect(readPendingItem({ id: 'pc-1', hygieneOutbox: [], hygieneOutboxOwner: 'u-1' })).toBeUndefined();
+  });
+});
+
+describe('parseOutboxEvent', () => {
+  it('keeps the stored fields and rejects an unknown type', () => {
+    const event = outboxEvent({ credentialId: 'pc-1', userId: 'u-1', type: 'deleted-stale' });
+    expect(parseOutboxEvent(event)).toEqual({ ok: true, event });
+    expect(parseOutboxEvent({ ...event, type: 'renewed' })).toMatchObject({ ok: false });
+    expect(parseOutboxEvent({ ...event, stageDays: '7' })).toMatchObject({
+      ok: false,
+      problem: 'stageDays is not a number',
+    });
+    expect(parseOutboxEvent('x')).toEqual({ ok: false, problem: 'is not a map' });
+  });
+});
+
+describe('planMark', () => {
+  it('removes the whole list when every stored entry was published', () => {
+    expect(planMark(['a', 'b'], ['b', 'a'])).toEqual({
+      remove: [
+        { index: 0, eventId: 'a' },
+        { index: 1, eventId: 'b' },
+      ],
+      removeAll: true,
+      storedSize: 2,
+      alreadyGone: 0,
+      remaining: 0,
+    });
+  });
+
+  it('removes only the published entries when others were appended meanwhile', () => {
+    const plan = planMark(['a', 'b', 'c'], ['a', 'b']);
+    expect(plan).toMatchObject({ removeAll: false, remaining: 1, alreadyGone: 0 });
+    expect(plan.remove.map((r) => r.index)).toEqual([0, 1]);
+  });
+
+  it('re-locates events that moved and counts those already removed by another drain', () => {
+    const plan = planMark(['c', 'b'], ['a', 'b']);
+    expect(plan).toMatchObject({
+      remove: [{ index: 1, eventId: 'b' }],
+      alreadyGone: 1,
+      remaining: 1,
+      removeAll: false,
+    });
+  });
+
+  it('never plans removing anything for an empty publication', () => {
+    expect(planMark(['a'], [])).toMatchObject({ remove: [], removeAll: false, remaining: 1 });
+  });
+});
