@@ -1,0 +1,43 @@
+/**
+ * Bounded concurrency with backpressure: at most `limit` tasks run at once,
+ * and `submit` waits for a free slot, so a producer (the scan) can never run
+ * ahead of the writes and pile up pending work in memory.
+ */
+export class TaskPool {
+  private readonly running = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  /** @param limit maximum tasks in flight (at least 1) */
+  constructor(private readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`pool limit must be >= 1, got ${limit}`);
+  }
+
+  /**
+   * Starts `task` once fewer than `limit` tasks are running; resolves when it
+   * has started (not finished).
+   * @throws the first error a task rejected with (tasks should handle their own errors)
+   */
+  async submit(task: () => Promise<void>): Promise<void> {
+    while (this.running.size >= this.limit) await Promise.race(this.running);
+    this.rethrow();
+    const run: Promise<void> = task()
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
+  /**
+   * Waits until every started task has finished.
+   * @throws the first error a task rejected with
+   */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.race(this.running);
+    this.rethrow();
+  }
+
+  private rethrow(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}

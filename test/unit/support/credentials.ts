@@ -1,0 +1,51 @@
+/** Small builders of raw credential items relative to a fixed `now`, for sweep tests. */
+import { formatInstant } from '../../../lambdas/hygiene/time';
+
+/** The decision instant used by the sweep unit tests. */
+export const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
+const DAY = 86_400_000;
+
+/** `now` plus (or minus) whole days, as a canonical ISO string. */
+export function days(n: number, from = NOW): string {
+  return formatInstant(from + n * DAY);
+}
+
+/** A healthy, scoped, source-limited credential used yesterday, expiring in a year. */
+export function credential(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    userId: `user-${id.split('-')[0]}`,
+    clientId: `client-${id}`,
+    displayName: `Credential ${id}`,
+    createdAt: days(-200),
+    updatedAt: days(-200),
+    expiresTime: days(365),
+    lastUsedAt: days(-1),
+    allowSourceCidr: ['10.0.0.0/8'],
+    scopedRoles: ['role-read'],
+    ...overrides,
+  };
+}
+
+/** One credential per rule, plus the cases that need nothing. */
+export function oneOfEachRule(): Record<string, unknown>[] {
+  return [
+    credential('a-healthy'),
+    credential('b-expired', { expiresTime: days(-1) }),
+    credential('c-expiring', { expiresTime: days(5) }),
+    credential('d-stale', { lastUsedAt: days(-100) }),
+    credential('e-flagged-due', {
+      lastUsedAt: days(-120),
+      hygieneStaleFlaggedAt: days(-20),
+      hygieneStaleDeleteAfter: days(-6),
+    }),
+    credential('f-used-again', {
+      lastUsedAt: days(-2),
+      hygieneStaleFlaggedAt: days(-10),
+      hygieneStaleDeleteAfter: days(4),
+    }),
+    credential('g-deleted', { expiresTime: days(-30), deletedAt: days(-29) }),
+    credential('h-exempt', { expiresTime: days(-1), hygieneExempt: true }),
+    { id: 'i-invalid', userId: 'user-i', expiresTime: '2026-12-01' },
+  ];
+}

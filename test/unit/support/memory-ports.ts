@@ -1,0 +1,214 @@
+/**
+ * In-memory implementations of the sweep's ports, for unit tests: a table as
+ * a Map, a segmented paginated scanner with resume, a transition writer that
+ * follows the write contract (condition on the state read, exact updates,
+ * outbox append), and a checkpoint store.
+ */
+import { HYGIENE_ATTR } from '../../../lambdas/hygiene/credential';
+import { OUTBOX_ATTR } from '../../../lambdas/hygiene/events';
+import type {
+  CheckpointStore,
+  CredentialScanner,
+  RawItem,
+  ScanCheckpoint,
+  ScanPage,
+  Transition,
+  TransitionResult,
+  TransitionWriter,
+} from '../../../lambdas/hygiene/ports';
+import { isReservedId } from '../../../lambdas/hygiene/table-definition';
+import { formatInstant } from '../../../lambdas/hygiene/time';
+
+/** The fields a transition's condition compares (the write contract). */
+export const CONDITION_FIELDS = [
+  'expiresTime',
+  'lastUsedAt',
+  'createdAt',
+  HYGIENE_ATTR.expiryNoticeStage,
+  HYGIENE_ATTR.expiryNoticeFor,
+  HYGIENE_ATTR.staleFlaggedAt,
+  HYGIENE_ATTR.staleDeleteAfter,
+  HYGIENE_ATTR.exempt,
+] as const;
+
+/** A table: items by id, deep-copied in and out so tests cannot alias them. */
+export class MemoryTable {
+  readonly items = new Map<string, Record<string, unknown>>();
+
+  constructor(items: readonly Record<string, unknown>[] = []) {
+    for (const item of items) this.put(item);
+  }
+
+  put(item: Record<string, unknown>): void {
+    this.items.set(String(item.id), structuredClone(item));
+  }
+
+  get(id: string): Record<string, unknown> | undefined {
+    const item = this.items.get(id);
+    return item && structuredClone(item);
+  }
+
+  /** Every item, sorted by id (a stable export for before/after comparisons). */
+  snapshot(): Record<string, unknown>[] {
+    return [...this.items.keys()].sort().map((id) => structuredClone(this.items.get(id)!));
+  }
+}
+
+/** Segment of an id: a stable hash, like DynamoDB's parallel scan. */
+function segmentOf(id: string, segments: number): number {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % segments;
+}
+
+/** Scans a {@link MemoryTable} in `segments` segments of `pageSize` items, round-robin across segments. */
+export class MemoryScanner implements CredentialScanner {
+  /** Pages yielded, in order (for assertions). */
+  readonly yielded: ScanPage[] = [];
+  /** Set once every segment was read to the end. */
+  finished = false;
+
+  constructor(
+    private readonly table: MemoryTable,
+    private readonly pageSize = 3,
+    /** Called before each page is yielded (e.g. to change the table between read and write). */
+    private readonly beforePage?: (page: ScanPage) => void,
+  ) {}
+
+  async *scan(options: { segments: number; resumeFrom?: ScanCheckpoint }): AsyncIterable<ScanPage> {
+    const { segments, resumeFrom } = options;
+    if (resumeFrom && resumeFrom.segments !== segments)
+      throw new Error('segment count differs from checkpoint');
+    const ids = [...this.table.items.keys()].sort();
+    const queues = Array.from({ length: segments }, (_, s) => {
+      const position = resumeFrom?.positions[s] ?? null;
+      if (position === 'done') return [];
+      const after = position === null ? undefined : String(position.id);
+      return ids.filter((id) => segmentOf(id, segments) === s && (after === undefined || id > after));
+    });
+    let active = true;
+    while (active) {
+      active = false;
+      for (const [segment, queue] of queues.entries()) {
+        if (queue.length === 0) continue;
+        active = true;
+        const pageIds = queue.splice(0, this.pageSize);
+        const items = pageIds
+          .filter((id) => !isReservedId(id))
+          .map((id) => this.table.get(id))
+          .filter((item): item is Record<string, unknown> => item !== undefined);
+        const last = pageIds.at(-1);
+        const page: ScanPage = {
+          segment,
+          items,
+          ...(queue.length > 0 && last !== undefined && { lastEvaluatedKey: { id: last } }),
+        };
+        this.beforePage?.(page);
+        this.yielded.push(page);
+        yield page;
+      }
+    }
+    this.finished = true;
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Applies transitions to a {@link MemoryTable} per the write contract. */
+export class MemoryWriter implements TransitionWriter {
+  /** Every transition received, in order. */
+  readonly received: Transition[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+
+  constructor(
+    private readonly table: MemoryTable,
+    private readonly options: {
+      /** Artificial latency per write (ms), to exercise concurrency. */
+      readonly delayMs?: number;
+      /** Called before the condition is checked (e.g. to throw, or to change the item). */
+      readonly beforeWrite?: (transition: Transition) => void;
+    } = {},
+  ) {}
+
+  async apply(transition: Transition): Promise<TransitionResult> {
+    this.received.push(transition);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      if (this.options.delayMs !== undefined) await new Promise((r) => setTimeout(r, this.options.delayMs));
+      else await Promise.resolve();
+      this.options.beforeWrite?.(transition);
+      return this.write(transition);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private write(transition: Transition): TransitionResult {
+    const { credential, actions, events, runId, now } = transition;
+    const item = this.table.items.get(credential.id);
+    if (item === undefined) return { status: 'skipped-changed', changed: ['(item gone)'] };
+    if (item.deletedAt !== undefined) return { status: 'skipped-changed', changed: ['deletedAt'] };
+    const changed = CONDITION_FIELDS.filter((f) => !sameValue(item[f], credential.raw[f]));
+    if (changed.length > 0) return { status: 'skipped-changed', changed };
+    const nowIso = formatInstant(now);
+    for (const action of actions) {
+      switch (action.type) {
+        case 'notify-expiry':
+          item[HYGIENE_ATTR.expiryNoticeStage] = action.stageDays;
+          item[HYGIENE_ATTR.expiryNoticeFor] = action.expiresTime;
+          break;
+        case 'flag-stale':
+          item[HYGIENE_ATTR.staleFlaggedAt] = nowIso;
+          item[HYGIENE_ATTR.staleDeleteAfter] = action.deleteAfter;
+          break;
+        case 'unflag-stale':
+          delete item[HYGIENE_ATTR.staleFlaggedAt];
+          delete item[HYGIENE_ATTR.staleDeleteAfter];
+          break;
+        case 'delete-expired':
+        case 'delete-stale':
+          item.deletedAt = nowIso;
+          item.updatedAt = nowIso;
+          item[HYGIENE_ATTR.deletedReason] = action.type === 'delete-expired' ? 'expired' : 'stale';
+          item[HYGIENE_ATTR.deletedByRun] = runId;
+          if (transition.purgeAt !== undefined) item[HYGIENE_ATTR.purgeAt] = transition.purgeAt;
+          break;
+      }
+    }
+    if (events.length > 0) {
+      const outbox = (item[OUTBOX_ATTR.events] as unknown[] | undefined) ?? [];
+      item[OUTBOX_ATTR.events] = [...outbox, ...structuredClone(events)];
+      item[OUTBOX_ATTR.owner] = credential.userId;
+      item[OUTBOX_ATTR.since] ??= nowIso;
+    }
+    return { status: 'applied' };
+  }
+}
+
+/** Keeps one checkpoint in memory and logs every call. */
+export class MemoryCheckpointStore implements CheckpointStore {
+  readonly calls: string[] = [];
+  constructor(public checkpoint?: ScanCheckpoint) {}
+
+  async load(): Promise<ScanCheckpoint | undefined> {
+    this.calls.push('load');
+    return this.checkpoint && structuredClone(this.checkpoint);
+  }
+
+  async save(checkpoint: ScanCheckpoint): Promise<void> {
+    this.calls.push('save');
+    this.checkpoint = structuredClone(checkpoint);
+  }
+
+  async clear(): Promise<void> {
+    this.calls.push('clear');
+    this.checkpoint = undefined;
+  }
+}
+
+/** A raw item of the table. */
+export type Item = RawItem;

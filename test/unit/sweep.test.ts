@@ -1,0 +1,461 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { parseCredential } from '../../lambdas/hygiene/credential';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/events';
+import {
+  compactCredential,
+  createRunId,
+  purgeAt,
+  runSweep,
+  SweepAbortedError,
+  type SweepOptions,
+} from '../../lambdas/hygiene/sweep';
+import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
+import { credential, days, NOW, oneOfEachRule } from './support/credentials';
+import { MemoryCheckpointStore, MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
+
+const config = parseConfig({ maxDeletePercent: 100, scanSegments: 2, writeConcurrency: 4 });
+
+function options(overrides: Partial<SweepOptions> = {}): SweepOptions {
+  return { config, now: NOW, runId: 'run-1', mode: 'enforce', ...overrides };
+}
+
+function setup(items = oneOfEachRule(), pageSize = 3) {
+  const table = new MemoryTable(items);
+  const scanner = new MemoryScanner(table, pageSize);
+  const writer = new MemoryWriter(table);
+  return { table, scanner, writer };
+}
+
+describe('runSweep in enforce mode', () => {
+  it('applies each rule to the table and leaves everything else alone', async () => {
+    const { table, scanner, writer } = setup();
+    const before = table.snapshot();
+
+    const summary = await runSweep({ scanner, writer }, options());
+
+    expect(table.get('b-expired')).toMatchObject({
+      deletedAt: days(0),
+      updatedAt: days(0),
+      hygieneDeletedReason: 'expired',
+      hygieneDeletedByRun: 'run-1',
+    });
+    expect(table.get('c-expiring')).toMatchObject({
+      hygieneExpiryNoticeStage: 7,
+      hygieneExpiryNoticeFor: days(5),
+    });
+    expect(table.get('d-stale')).toMatchObject({
+      hygieneStaleFlaggedAt: days(0),
+      hygieneStaleDeleteAfter: days(14),
+    });
+    expect(table.get('e-flagged-due')).toMatchObject({ deletedAt: days(0), hygieneDeletedReason: 'stale' });
+    expect(table.get('f-used-again')).not.toHaveProperty('hygieneStaleFlaggedAt');
+    expect(table.get('f-used-again')).not.toHaveProperty('hygieneStaleDeleteAfter');
+    for (const id of ['a-healthy', 'g-deleted', 'h-exempt', 'i-invalid']) {
+      expect(table.get(id)).toEqual(before.find((i) => i.id === id));
+    }
+    expect(summary).toMatchObject({
+      status: 'complete',
+      scanned: 9,
+      valid: 8,
+      alreadyDeleted: 1,
+      activeValid: 7,
+      exempt: 1,
+      unchanged: 2,
+      planned: {
+        'notify-expiry': 1,
+        'delete-expired': 1,
+        'flag-stale': 1,
+        'delete-stale': 1,
+        'unflag-stale': 1,
+      },
+      applied: {
+        'notify-expiry': 1,
+        'delete-expired': 1,
+        'flag-stale': 1,
+        'delete-stale': 1,
+        'unflag-stale': 1,
+      },
+      deletions: { expired: 1, stale: 1, applied: 2, blockedByGuard: 0, deferred: 0, skippedChanged: 0 },
+      guard: { tripped: false, plannedDeletes: 2, activeValid: 7 },
+    });
+    expect(summary.invalid.records).toEqual([
+      {
+        id: 'i-invalid',
+        userId: 'user-i',
+        problems: [expect.stringMatching(/^expiresTime: .*without a time/)],
+      },
+    ]);
+  });
+
+  it('queues owner events in the same write, counted per type and per owner', async () => {
+    const { table, scanner, writer } = setup();
+
+    const summary = await runSweep({ scanner, writer }, options());
+
+    expect(table.get('c-expiring')?.[OUTBOX_ATTR.events]).toEqual([
+      expect.objectContaining({
+        type: 'expiry-warning',
+        stageDays: 7,
+        credentialId: 'c-expiring',
+        runId: 'run-1',
+      }),
+    ]);
+    expect(table.get('c-expiring')?.[OUTBOX_ATTR.owner]).toBe('user-c');
+    expect(table.get('f-used-again')).not.toHaveProperty(OUTBOX_ATTR.events); // unflagging is silent
+    expect(summary.events).toMatchObject({
+      queued: true,
+      total: 4,
+      perType: { 'expiry-warning': 1, 'stale-warning': 1, 'deleted-expired': 1, 'deleted-stale': 1 },
+      owners: 4,
+    });
+    expect(summary.events.perOwner.map((o) => o.userId).sort()).toEqual([
+      'user-b',
+      'user-c',
+      'user-d',
+      'user-e',
+    ]);
+  });
+
+  it('writes deletions only after the whole table was scanned', async () => {
+    const table = new MemoryTable(oneOfEachRule());
+    const scanner = new MemoryScanner(table, 1);
+    const deletionsBeforeScanEnd: string[] = [];
+    const writer = new MemoryWriter(table, {
+      beforeWrite: (t) => {
+        if (t.actions.some((a) => a.type.startsWith('delete')) && !scanner.finished)
+          deletionsBeforeScanEnd.push(t.credential.id);
+      },
+    });
+
+    await runSweep({ scanner, writer }, options());
+
+    expect(writer.received.filter((t) => t.actions.some((a) => a.type.startsWith('delete')))).toHaveLength(2);
+    expect(deletionsBeforeScanEnd).toEqual([]);
+  });
+
+  it('sets hygienePurgeAt on deletions only when purgeAfterDays is configured', async () => {
+    const { table, scanner, writer } = setup();
+
+    await runSweep({ scanner, writer }, options({ config: { ...config, purgeAfterDays: 30 } }));
+
+    expect(table.get('b-expired')?.hygienePurgeAt).toBe(Math.floor(NOW / 1000) + 30 * 86_400);
+    expect(table.get('c-expiring')).not.toHaveProperty('hygienePurgeAt');
+    const again = setup();
+    await runSweep({ scanner: again.scanner, writer: again.writer }, options());
+    expect(again.table.get('b-expired')).not.toHaveProperty('hygienePurgeAt');
+  });
+
+  it('changes nothing when run a second time with the same now', async () => {
+    const { table, scanner, writer } = setup();
+    await runSweep({ scanner, writer }, options());
+    const afterFirst = table.snapshot();
+
+    const second = await runSweep({ scanner, writer: new MemoryWriter(table) }, options({ runId: 'run-2' }));
+
+    expect(table.snapshot()).toEqual(afterFirst);
+    expect(Object.values(second.planned).every((n) => n === 0)).toBe(true);
+    expect(second.alreadyDeleted).toBe(3);
+  });
+
+  it('writes no events when the run does not notify owners', async () => {
+    const { table, scanner, writer } = setup();
+
+    const summary = await runSweep({ scanner, writer }, options({ notifyOwners: false }));
+
+    expect(writer.received.every((t) => t.events.length === 0)).toBe(true);
+    expect(table.get('c-expiring')).not.toHaveProperty(OUTBOX_ATTR.events);
+    expect(summary.events).toMatchObject({ queued: false, total: 0 });
+    expect(summary.applied['notify-expiry']).toBe(1);
+  });
+
+  it('keeps at most writeConcurrency writes in flight', async () => {
+    const items = Array.from({ length: 40 }, (_, i) =>
+      credential(`x${String(i).padStart(2, '0')}`, { expiresTime: days(5) }),
+    );
+    const table = new MemoryTable(items);
+    const writer = new MemoryWriter(table, { delayMs: 2 });
+
+    const summary = await runSweep(
+      { scanner: new MemoryScanner(table, 5), writer },
+      options({ config: { ...config, writeConcurrency: 3 } }),
+    );
+
+    expect(summary.applied['notify-expiry']).toBe(40);
+    expect(writer.maxInFlight).toBe(3);
+  });
+
+  it('skips the worker’s reserved items', async () => {
+    const { table, scanner, writer } = setup([
+      credential('a-expired', { expiresTime: days(-1) }),
+      { id: `${RESERVED_ID_PREFIX}sweep-checkpoint`, hygieneCheckpoint: '{}' },
+    ]);
+    // The scanner skips reserved ids too; feed one through a scanner that does not.
+    const leaky = {
+      async *scan() {
+        yield { segment: 0, items: [...table.items.values()] };
+      },
+    };
+
+    const summary = await runSweep(
+      { scanner: leaky, writer },
+      options({ config: { ...config, scanSegments: 1 } }),
+    );
+
+    expect(summary).toMatchObject({ scanned: 1, valid: 1, invalid: { count: 0 } });
+    expect(scanner.yielded).toEqual([]);
+  });
+});
+
+describe('runSweep with changed items and failing writes', () => {
+  it('counts a credential changed between read and write as skipped, without retrying', async () => {
+    const { table, scanner } = setup();
+    const writer = new MemoryWriter(table, {
+      beforeWrite: (t) => {
+        if (t.credential.id === 'b-expired')
+          table.put({ ...table.get('b-expired')!, expiresTime: days(300) });
+        if (t.credential.id === 'e-flagged-due')
+          table.put({ ...table.get('e-flagged-due')!, lastUsedAt: days(0) });
+      },
+    });
+
+    const summary = await runSweep({ scanner, writer }, options());
+
+    expect(table.get('b-expired')).not.toHaveProperty('deletedAt');
+    expect(table.get('e-flagged-due')).not.toHaveProperty('deletedAt');
+    expect(summary.skippedChanged.records).toEqual(
+      expect.arrayContaining([
+        { id: 'b-expired', changed: ['expiresTime'] },
+        { id: 'e-flagged-due', changed: ['lastUsedAt'] },
+      ]),
+    );
+    expect(summary.deletions).toMatchObject({ applied: 0, skippedChanged: 2 });
+    expect(writer.received.filter((t) => t.credential.id === 'b-expired')).toHaveLength(1);
+    expect(summary.events.perType['deleted-expired']).toBe(0);
+  });
+
+  it('records a failed write and carries on', async () => {
+    const { table, scanner } = setup();
+    const writer = new MemoryWriter(table, {
+      beforeWrite: (t) => {
+        if (t.credential.id === 'c-expiring')
+          throw Object.assign(new Error('boom'), { name: 'InternalServerError' });
+      },
+    });
+
+    const summary = await runSweep({ scanner, writer }, options());
+
+    expect(summary.failed).toEqual({
+      count: 1,
+      records: [{ id: 'c-expiring', error: 'InternalServerError: boom' }],
+      omitted: 0,
+    });
+    expect(summary.status).toBe('complete');
+    expect(summary.applied['delete-expired']).toBe(1);
+  });
+
+  it('aborts without deleting anything once too many writes failed', async () => {
+    const { table, scanner } = setup();
+    const writer = new MemoryWriter(table, {
+      beforeWrite: (t) => {
+        if (!t.actions.some((a) => a.type.startsWith('delete'))) throw new Error('AccessDenied');
+      },
+    });
+
+    const run = runSweep({ scanner, writer }, options({ maxWriteFailures: 1 }));
+
+    await expect(run).rejects.toBeInstanceOf(SweepAbortedError);
+    await expect(run).rejects.toMatchObject({ summary: { failed: { count: 3 }, status: 'incomplete' } });
+    expect(table.get('b-expired')).not.toHaveProperty('deletedAt');
+  });
+});
+
+describe('runSweep in audit mode', () => {
+  it('writes nothing and reports what enforce would do', async () => {
+    const { table, scanner, writer } = setup();
+    const checkpoints = new MemoryCheckpointStore({ segments: 2, positions: ['done', null] });
+    const before = table.snapshot();
+
+    const summary = await runSweep({ scanner, writer, checkpoints }, options({ mode: 'audit' }));
+
+    expect(table.snapshot()).toEqual(before);
+    expect(writer.received).toEqual([]);
+    expect(checkpoints.calls).toEqual([]);
+    expect(summary).toMatchObject({
+      mode: 'audit',
+      notifyOwners: false,
+      scanned: 9,
+      applied: {
+        'notify-expiry': 1,
+        'delete-expired': 1,
+        'flag-stale': 1,
+        'delete-stale': 1,
+        'unflag-stale': 1,
+      },
+      events: { queued: false, total: 4 },
+    });
+    expect(summary).not.toHaveProperty('checkpoint');
+  });
+});
+
+describe('runSweep guard', () => {
+  const strict = { ...config, maxDeletePercent: 10 };
+
+  it('makes no deletion when the guard trips, but still applies the rest', async () => {
+    const { table, scanner, writer } = setup();
+
+    const summary = await runSweep({ scanner, writer }, options({ config: strict }));
+
+    expect(table.get('b-expired')).not.toHaveProperty('deletedAt');
+    expect(table.get('e-flagged-due')).not.toHaveProperty('deletedAt');
+    expect(table.get('c-expiring')).toHaveProperty('hygieneExpiryNoticeStage', 7);
+    expect(table.get('d-stale')).toHaveProperty('hygieneStaleFlaggedAt');
+    expect(summary.guard).toMatchObject({
+      tripped: true,
+      overridden: false,
+      deletionsAllowed: false,
+      plannedDeletes: 2,
+      activeValid: 7,
+      maxDeletePercent: 10,
+    });
+    expect(summary.deletions).toMatchObject({ applied: 0, blockedByGuard: 2 });
+    expect(summary.applied).toMatchObject({ 'delete-expired': 0, 'delete-stale': 0, 'notify-expiry': 1 });
+    expect(summary.events.perType).toMatchObject({
+      'deleted-expired': 0,
+      'deleted-stale': 0,
+      'expiry-warning': 1,
+    });
+  });
+
+  it('deletes anyway when the operator overrides it for the run', async () => {
+    const { table, scanner, writer } = setup();
+
+    const summary = await runSweep({ scanner, writer }, options({ config: strict, allowMassDelete: true }));
+
+    expect(table.get('b-expired')).toHaveProperty('deletedAt', days(0));
+    expect(summary.guard).toMatchObject({ tripped: true, overridden: true, deletionsAllowed: true });
+    expect(summary.deletions.applied).toBe(2);
+  });
+
+  it('trips in audit mode too, so the dry run shows what enforce would refuse', async () => {
+    const { scanner, writer } = setup();
+
+    const summary = await runSweep({ scanner, writer }, options({ config: strict, mode: 'audit' }));
+
+    expect(summary.guard.tripped).toBe(true);
+    expect(summary.applied['delete-expired']).toBe(0);
+  });
+});
+
+describe('runSweep with a time budget', () => {
+  it('stops at a page boundary, saves a checkpoint, and the next run finishes the job', async () => {
+    const items = Array.from({ length: 30 }, (_, i) =>
+      credential(`x${String(i).padStart(2, '0')}`, { expiresTime: days(i % 2 === 0 ? -1 : 5) }),
+    );
+    const table = new MemoryTable(items);
+    const checkpoints = new MemoryCheckpointStore();
+    const writer = new MemoryWriter(table);
+    const scanner = new MemoryScanner(table, 2);
+    // Plenty of time for 4 pages, then under the margin (but enough for the deletions).
+    const remainingMs = () => (scanner.yielded.length <= 4 ? 100_000 : 8_000);
+
+    const first = await runSweep(
+      { scanner, writer, checkpoints, remainingMs, clock: () => 0 },
+      options({ deadlineMarginMs: 10_000 }),
+    );
+
+    expect(first.status).toBe('incomplete');
+    expect(first.scanned).toBe(8);
+    expect(first.deletions.deferred).toBe(0);
+    expect(checkpoints.checkpoint?.segments).toBe(2);
+    expect(first.checkpoint).toMatchObject({ resumed: false, saved: true, cleared: false, segments: 2 });
+
+    const second = await runSweep(
+      { scanner: new MemoryScanner(table, 2), writer, checkpoints },
+      options({ runId: 'run-2', config: { ...config, scanSegments: 5 } }),
+    );
+
+    expect(second.status).toBe('complete');
+    expect(second.checkpoint).toMatchObject({
+      resumed: true,
+      saved: false,
+      cleared: true,
+      segments: 2,
+      segmentsDone: 2,
+    });
+    expect(checkpoints.checkpoint).toBeUndefined();
+    expect(first.scanned + second.scanned).toBe(30);
+    // Every credential got its transition exactly once across the two runs.
+    const ids = writer.received.map((t) => t.credential.id).sort();
+    expect(ids).toEqual(items.map((i) => String(i.id)).sort());
+    expect(table.snapshot().filter((i) => i.deletedAt !== undefined)).toHaveLength(15);
+  });
+
+  it('always processes at least one page', async () => {
+    const { scanner, writer } = setup();
+    const checkpoints = new MemoryCheckpointStore();
+
+    const summary = await runSweep({ scanner, writer, checkpoints, remainingMs: () => 0 }, options());
+
+    expect(summary.status).toBe('incomplete');
+    expect(summary.scanned).toBe(3);
+    expect(checkpoints.calls).toEqual(['load', 'save']);
+  });
+
+  it('defers deletions it has no time left to start', async () => {
+    const { table, scanner, writer } = setup();
+    const remainingMs = () => (scanner.finished ? 1_000 : 60_000);
+
+    const summary = await runSweep({ scanner, writer, remainingMs }, options({ deadlineMarginMs: 30_000 }));
+
+    // The scan finished (complete) but the deletions found the budget spent.
+    expect(summary.status).toBe('complete');
+    expect(summary.deletions).toMatchObject({ applied: 0, deferred: 2 });
+    expect(table.get('b-expired')).not.toHaveProperty('deletedAt');
+  });
+
+  it('does not clear a checkpoint it did not resume from, and clears none without a store', async () => {
+    const { scanner, writer } = setup();
+    const checkpoints = new MemoryCheckpointStore();
+
+    const summary = await runSweep({ scanner, writer, checkpoints }, options());
+
+    expect(checkpoints.calls).toEqual(['load']);
+    expect(summary.checkpoint).toMatchObject({ resumed: false, saved: false, cleared: false });
+  });
+});
+
+describe('sweep helpers', () => {
+  it('compacts a credential to what the write and the event need', () => {
+    const parsed = parseCredential(
+      credential('a-x', {
+        extra: 'x'.repeat(1000),
+        hygieneStaleFlaggedAt: days(-1),
+        hygieneStaleDeleteAfter: days(1),
+      }),
+    );
+    if (!parsed.ok) throw new Error('fixture invalid');
+
+    const compact = compactCredential(parsed.credential);
+
+    expect(Object.keys(compact.raw).sort()).toEqual(
+      [
+        'clientId',
+        'createdAt',
+        'displayName',
+        'expiresTime',
+        'hygieneStaleDeleteAfter',
+        'hygieneStaleFlaggedAt',
+        'id',
+        'lastUsedAt',
+        'userId',
+      ].sort(),
+    );
+    expect(compact.lastUsedAt).toEqual(parsed.credential.lastUsedAt);
+  });
+
+  it('makes readable run ids and purge instants', () => {
+    expect(createRunId(NOW, 'abc123')).toBe('sweep-2026-06-01T12:00:00.000Z-abc123');
+    expect(purgeAt(NOW, 1)).toBe(Math.floor(NOW / 1000) + 86_400);
+  });
+});
