@@ -10,7 +10,7 @@ import { recordStatus } from './plan-types';
 
 const LINE_WIDTH = 6;
 const ID_WIDTH = 28;
-const OWNER_WIDTH = 24;
+const OWNER_WIDTH = 28;
 
 function fitWidth(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);

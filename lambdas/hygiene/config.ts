@@ -35,6 +35,9 @@ const riskTierSchema = z
 
 export type RiskTier = z.infer<typeof riskTierSchema>;
 
+/** The keys of one risk tier, in documentation order. */
+export const RISK_TIER_KEYS = Object.keys(riskTierSchema.shape) as (keyof RiskTier)[];
+
 /** The default tier of PRODUCT.md §3: unscoped and unrestricted credentials go stale after 30 days. */
 export const DEFAULT_RISK_TIERS: readonly RiskTier[] = [
   { name: 'unscoped-unrestricted', staleAfterDays: 30, unscoped: true, unrestrictedSource: true },
@@ -90,6 +93,8 @@ function describeValue(input: unknown, path: readonly PropertyKey[]): string {
     if (v === null || typeof v !== 'object') return 'undefined';
     v = (v as Record<PropertyKey, unknown>)[key];
   }
+  // JSON would show NaN and Infinity as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   const text = JSON.stringify(v);
   return text === undefined ? 'undefined' : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -105,6 +110,11 @@ export function parseConfig(input: unknown, source = 'hygiene config'): HygieneC
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
     if (issue.code === 'unrecognized_keys') {
+      // A risk tier has its own keys: name the tier and list those, not the top-level ones.
+      if (issue.path.length > 0) {
+        const allowed = issue.path[0] === 'riskTiers' ? RISK_TIER_KEYS : [];
+        return `${path}: unknown key(s) ${issue.keys.join(', ')}${allowed.length > 0 ? `: allowed keys are ${allowed.join(', ')}` : ''}`;
+      }
       return `unknown key(s) ${issue.keys.join(', ')}: allowed keys are ${CONFIG_KEYS.join(', ')}`;
     }
     return `${path} = ${describeValue(input, issue.path)}: ${issue.message}`;
@@ -129,10 +139,10 @@ const NUMBER_KEYS = new Set<string>([
 function coerceFlat(key: string, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const text = value.trim();
-  if (NUMBER_KEYS.has(key)) return text === '' ? value : Number(text);
+  if (NUMBER_KEYS.has(key)) return toNumberOrText(text);
   if (key === 'expiryNoticeDays') {
     if (text.startsWith('[')) return safeJson(text);
-    return text === '' ? [] : text.split(',').map((s) => Number(s.trim()));
+    return text === '' ? [] : text.split(',').map((s) => toNumberOrText(s.trim()));
   }
   if (key === 'exemptIds') {
     if (text.startsWith('[')) return safeJson(text);
@@ -140,6 +150,12 @@ function coerceFlat(key: string, value: unknown): unknown {
   }
   if (key === 'riskTiers') return safeJson(text);
   return value;
+}
+
+/** A number when the text is one; else the text, so the error message shows what was written. */
+function toNumberOrText(text: string): number | string {
+  const n = Number(text);
+  return text === '' || Number.isNaN(n) ? text : n;
 }
 
 function safeJson(text: string): unknown {

@@ -122,10 +122,16 @@ export function cidrProblem(value: string): string | undefined {
 /** CIDRs that allow any source: a credential limited only by these is unrestricted. */
 export const ANY_SOURCE_CIDRS: ReadonlySet<string> = new Set(['0.0.0.0/0', '::/0']);
 
+/** True for a block that contains every address: any prefix of 0 (`0.0.0.0/0`, `::/0`, but also `10.0.0.0/0`, `::0/00`). */
+function allowsAnySource(cidr: string): boolean {
+  const text = cidr.trim();
+  return ANY_SOURCE_CIDRS.has(text) || /\/0+$/.test(text);
+}
+
 /** True when the credential has no real source limit (no CIDRs, or one that allows any address). */
 export function hasUnrestrictedSource(credential: Pick<Credential, 'allowSourceCidr'>): boolean {
   const cidrs = credential.allowSourceCidr ?? [];
-  return cidrs.length === 0 || cidrs.some((c) => ANY_SOURCE_CIDRS.has(c.trim()));
+  return cidrs.length === 0 || cidrs.some(allowsAnySource);
 }
 
 /** True when the credential carries its owner's full permissions (no `scopedRoles`). */

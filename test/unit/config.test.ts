@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  configFromFlat,
+  configToFlat,
+  DEFAULT_CONFIG,
+  DEFAULT_RISK_TIERS,
+  hygieneConfigSchema,
+  parseConfig,
+} from '../../lambdas/hygiene/config';
+
+function configErrorOf(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('defaults (PRODUCT.md §3–§4)', () => {
+  it('fills every default from an empty object, null or undefined', () => {
+    const expected = {
+      mode: 'audit',
+      expiryNoticeDays: [30, 7, 1],
+      staleAfterDays: 90,
+      staleGraceDays: 14,
+      riskTiers: [
+        { name: 'unscoped-unrestricted', staleAfterDays: 30, unscoped: true, unrestrictedSource: true },
+      ],
+      maxDeletesPerRun: 500,
+      maxDeletePercent: 10,
+      exemptIds: [],
+      scanSegments: 4,
+      writeConcurrency: 16,
+    };
+    expect(DEFAULT_CONFIG).toEqual(expected);
+    expect(parseConfig(null)).toEqual(expected);
+    expect(parseConfig(undefined)).toEqual(expected);
+    expect(DEFAULT_CONFIG.purgeAfterDays).toBeUndefined();
+    expect(DEFAULT_RISK_TIERS).toEqual(expected.riskTiers);
+  });
+
+  it('lists every schema key once, in documentation order', () => {
+    expect(CONFIG_KEYS).toEqual(Object.keys(hygieneConfigSchema.shape));
+    expect(CONFIG_KEYS).toContain('purgeAfterDays');
+  });
+});
+
+describe('parseConfig: accepted values', () => {
+  it('sorts expiry stages from the most distant to the most urgent', () => {
+    expect(parseConfig({ expiryNoticeDays: [1, 60, 14] }).expiryNoticeDays).toEqual([60, 14, 1]);
+  });
+
+  it('accepts the edges of every range', () => {
+    const low = parseConfig({
+      staleAfterDays: 1,
+      staleGraceDays: 0,
+      maxDeletesPerRun: 0,
+      maxDeletePercent: 0,
+      purgeAfterDays: 1,
+      scanSegments: 1,
+      writeConcurrency: 1,
+      expiryNoticeDays: [],
+    });
+    expect(low).toMatchObject({
+      staleAfterDays: 1,
+      staleGraceDays: 0,
+      maxDeletePercent: 0,
+      expiryNoticeDays: [],
+    });
+    const high = parseConfig({
+      staleAfterDays: 3650,
+      staleGraceDays: 365,
+      maxDeletesPerRun: 1_000_000,
+      maxDeletePercent: 100,
+      purgeAfterDays: 3650,
+      scanSegments: 64,
+      writeConcurrency: 256,
+      expiryNoticeDays: [365, 1],
+    });
+    expect(high).toMatchObject({ staleAfterDays: 3650, scanSegments: 64, expiryNoticeDays: [365, 1] });
+  });
+
+  it('allows a fractional delete percentage', () => {
+    expect(parseConfig({ maxDeletePercent: 2.5 }).maxDeletePercent).toBe(2.5);
+  });
+
+  it('fills risk tier defaults', () => {
+    expect(parseConfig({ riskTiers: [{ name: 'strict', staleAfterDays: 7 }] }).riskTiers).toEqual([
+      { name: 'strict', staleAfterDays: 7, unscoped: false, unrestrictedSource: false },
+    ]);
+  });
+});
+
+describe('parseConfig: messages name the key, the value and what is allowed', () => {
+  it.each([
+    [{ staleAfterDays: 0 }, 'staleAfterDays = 0: must be an integer from 1 to 3650'],
+    [{ staleAfterDays: 3651 }, 'staleAfterDays = 3651: must be an integer from 1 to 3650'],
+    [{ staleAfterDays: 1.5 }, 'staleAfterDays = 1.5: must be an integer from 1 to 3650'],
+    [{ staleAfterDays: '90' }, 'staleAfterDays = "90": must be an integer from 1 to 3650'],
+    [{ staleAfterDays: Number.NaN }, 'staleAfterDays = NaN: must be an integer from 1 to 3650'],
+    [
+      { staleAfterDays: Number.POSITIVE_INFINITY },
+      'staleAfterDays = Infinity: must be an integer from 1 to 3650',
+    ],
+    [{ staleGraceDays: -1 }, 'staleGraceDays = -1: must be an integer from 0 to 365'],
+    [{ maxDeletesPerRun: 1_000_001 }, 'maxDeletesPerRun = 1000001: must be an integer from 0 to 1000000'],
+    [{ maxDeletePercent: 101 }, 'maxDeletePercent = 101: must be a number from 0 to 100'],
+    [{ purgeAfterDays: 0 }, 'purgeAfterDays = 0: must be an integer from 1 to 3650'],
+    [{ scanSegments: 65 }, 'scanSegments = 65: must be an integer from 1 to 64'],
+    [{ writeConcurrency: 0 }, 'writeConcurrency = 0: must be an integer from 1 to 256'],
+    [{ mode: 'dry' }, 'mode = "dry": must be one of audit, enforce'],
+    [{ expiryNoticeDays: [30, 0] }, 'expiryNoticeDays.1 = 0: must be an integer from 1 to 365'],
+    [{ expiryNoticeDays: [400] }, 'expiryNoticeDays.0 = 400: must be an integer from 1 to 365'],
+    [{ expiryNoticeDays: [7, 7] }, 'expiryNoticeDays = [7,7]: stages must be distinct'],
+    [{ expiryNoticeDays: '30,7' }, 'expiryNoticeDays = "30,7": '],
+    [
+      { riskTiers: [{ name: 'x', staleAfterDays: 0 }] },
+      'riskTiers.0.staleAfterDays = 0: must be an integer from 1 to 3650',
+    ],
+    [{ riskTiers: [{ staleAfterDays: 5 }] }, 'riskTiers.0.name = undefined: '],
+    [{ exemptIds: [''] }, 'exemptIds.0 = "": '],
+  ])('%j', (input, expected) => {
+    const error = configErrorOf(() => parseConfig(input));
+    expect(
+      error.problems.some((p) => p.startsWith(expected)),
+      error.problems.join(' | '),
+    ).toBe(true);
+  });
+
+  it('names unknown keys and lists the allowed ones', () => {
+    const error = configErrorOf(() => parseConfig({ staleDays: 30 }));
+    expect(error.problems).toEqual([`unknown key(s) staleDays: allowed keys are ${CONFIG_KEYS.join(', ')}`]);
+  });
+
+  it('names an unknown key inside a risk tier with the tier keys', () => {
+    const error = configErrorOf(() =>
+      parseConfig({ riskTiers: [{ name: 't', staleAfterDays: 5, scoped: true }] }),
+    );
+    expect(error.problems).toEqual([
+      'riskTiers.0: unknown key(s) scoped: allowed keys are name, staleAfterDays, unscoped, unrestrictedSource',
+    ]);
+  });
+
+  it('reports every problem in one error, with the source in the message', () => {
+    const error = configErrorOf(() => parseConfig({ staleAfterDays: 0, scanSegments: 0 }, 'CDK context'));
+    expect(error.name).toBe('ConfigError');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.problems).toHaveLength(2);
+    expect(error.message).toBe(
+      'Invalid CDK context: staleAfterDays = 0: must be an integer from 1 to 3650; scanSegments = 0: must be an integer from 1 to 64',
+    );
+  });
+
+  it('rejects a non-object configuration', () => {
+    expect(configErrorOf(() => parseConfig([1])).problems[0]).toMatch(/^\(root\) = \[1\]: /);
+  });
+});
+
+describe('configFromFlat / configToFlat', () => {
+  it('coerces strings from CDK context or the environment', () => {
+    const config = configFromFlat({
+      staleAfterDays: '60',
+      expiryNoticeDays: '14, 3',
+      exemptIds: 'a,b',
+      maxDeletePercent: '2.5',
+      mode: 'enforce',
+      riskTiers: '[{"name":"t","staleAfterDays":10}]',
+      unrelatedContextKey: 'ignored',
+    });
+    expect(config).toMatchObject({
+      staleAfterDays: 60,
+      expiryNoticeDays: [14, 3],
+      exemptIds: ['a', 'b'],
+      maxDeletePercent: 2.5,
+      mode: 'enforce',
+      riskTiers: [{ name: 't', staleAfterDays: 10 }],
+    });
+  });
+
+  it('shows the text as written when a number does not parse', () => {
+    const error = configErrorOf(() =>
+      configFromFlat({ staleAfterDays: 'ninety', expiryNoticeDays: '30,x' }, 'env'),
+    );
+    expect(error.problems).toEqual([
+      'expiryNoticeDays.1 = "x": must be an integer from 1 to 365',
+      'staleAfterDays = "ninety": must be an integer from 1 to 3650',
+    ]);
+  });
+
+  it('round-trips every key, ids containing commas included', () => {
+    const config = parseConfig({
+      mode: 'enforce',
+      exemptIds: ['a,b', 'c'],
+      purgeAfterDays: 30,
+      expiryNoticeDays: [60, 7],
+      riskTiers: [{ name: 'strict', staleAfterDays: 7, unscoped: true }],
+    });
+    const flat = configToFlat(config);
+    expect(Object.values(flat).every((v) => typeof v === 'string')).toBe(true);
+    expect(configFromFlat(flat)).toEqual(config);
+  });
+
+  it('omits unset optional keys from the flat form', () => {
+    expect(configToFlat(DEFAULT_CONFIG)).not.toHaveProperty('purgeAfterDays');
+  });
+});

@@ -1,0 +1,32 @@
+/** Raw credential items for the domain unit tests, with dates relative to one fixed instant. */
+import { DAY_MS, formatInstant } from '../../../lambdas/hygiene/time';
+
+/** The decision instant of the domain tests: 2026-11-26T00:00:00.000Z. */
+export const T0 = Date.UTC(2026, 10, 26);
+
+/** `T0` plus `days` (negative = past) plus `ms`, canonical UTC. */
+export function at(days: number, ms = 0): string {
+  return formatInstant(T0 + days * DAY_MS + ms);
+}
+
+/**
+ * A valid, healthy credential at `T0`: scoped, source-limited, used yesterday,
+ * created 200 days ago, expiring in a year. Override any attribute; `undefined` removes it.
+ */
+export function rawCredential(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    id: 'pc-1',
+    userId: 'user-1',
+    clientId: 'brave-otter-12345@acme.conductor.one/pcc',
+    displayName: 'terraform',
+    createdAt: at(-200),
+    updatedAt: at(-200),
+    expiresTime: at(365),
+    lastUsedAt: at(-1),
+    allowSourceCidr: ['10.0.0.0/8'],
+    scopedRoles: ['ReadOnly'],
+    ...overrides,
+  };
+  for (const [key, value] of Object.entries(item)) if (value === undefined) delete item[key];
+  return item;
+}
