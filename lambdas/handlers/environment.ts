@@ -1,0 +1,57 @@
+/**
+ * The handlers' environment contract, shared with the CDK construct that sets
+ * it: variable names, and the hygiene config as `HYGIENE_<key>` variables
+ * written by {@link configToEnvironment} and read back at cold start through
+ * the same schema (`configFromFlat`). Plain data: no AWS imports.
+ */
+import { CONFIG_KEYS, configFromFlat, configToFlat, type HygieneConfig } from '../hygiene/config';
+
+/** Environment variable names the handlers read. */
+export const HANDLER_ENV = {
+  /** The credentials table. */
+  tableName: 'TABLE_NAME',
+  /** The notification topic (owner digests, admin summaries). */
+  topicArn: 'TOPIC_ARN',
+  /** Optional DynamoDB endpoint override (DynamoDB Local in the artifact test). */
+  dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
+  /** Optional SNS endpoint override (a local stub in the artifact test). */
+  snsEndpoint: 'SNS_ENDPOINT',
+} as const;
+
+/** Prefix of the hygiene config variables (`HYGIENE_staleAfterDays=90`). */
+export const CONFIG_ENV_PREFIX = 'HYGIENE_';
+
+/** The hygiene config as environment variables. */
+export function configToEnvironment(config: HygieneConfig): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(configToFlat(config)).map(([key, value]) => [`${CONFIG_ENV_PREFIX}${key}`, value]),
+  );
+}
+
+/**
+ * Reads the hygiene config from `HYGIENE_<key>` variables through the shared schema.
+ * @throws {ConfigError} naming each bad key, its value and what is allowed
+ */
+export function configFromEnvironment(env: Readonly<Record<string, string | undefined>>): HygieneConfig {
+  const flat: Record<string, string> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = env[`${CONFIG_ENV_PREFIX}${key}`];
+    if (value !== undefined) flat[key] = value;
+  }
+  return configFromFlat(flat, `Lambda environment (${CONFIG_ENV_PREFIX}<key> variables)`);
+}
+
+/** A required environment variable is missing or empty. */
+export class MissingEnvironmentError extends Error {
+  override readonly name = 'MissingEnvironmentError';
+  constructor(readonly variable: string) {
+    super(`Missing environment variable ${variable}`);
+  }
+}
+
+/** The value of a required variable. */
+export function requireEnv(env: Readonly<Record<string, string | undefined>>, variable: string): string {
+  const value = env[variable];
+  if (value === undefined || value.trim() === '') throw new MissingEnvironmentError(variable);
+  return value;
+}

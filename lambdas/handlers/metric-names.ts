@@ -1,0 +1,68 @@
+/**
+ * Names of the EMF metrics the handlers emit. The CDK construct builds its
+ * alarms and dashboard from the same constants, so a renamed metric cannot
+ * leave an alarm watching nothing. Plain data: no AWS imports.
+ */
+import { ACTION_TYPES, type ActionType } from '../hygiene/policy';
+
+/** Default CloudWatch namespace of the run metrics. */
+export const DEFAULT_METRICS_NAMESPACE = 'PersonalClientHygiene';
+
+/** Metrics of one sweep run. */
+export const SWEEP_METRIC = {
+  /** Items read from the table (reserved items excluded). */
+  scanned: 'RecordsScanned',
+  /** Records that failed validation: never acted on. */
+  invalid: 'InvalidRecords',
+  /** 1 when the blast-radius guard held back this run's deletions, else 0. */
+  guardTripped: 'GuardTripped',
+  /** Deletions the run planned (before the guard). */
+  plannedDeletes: 'PlannedDeletes',
+  /** Conditional writes skipped because the credential changed since it was read. */
+  skippedChanged: 'SkippedChanged',
+  /** 1 when the run stopped at its deadline and left a checkpoint, else 0. */
+  incomplete: 'RunIncomplete',
+  /** Owner events queued in the outbox by this run. */
+  eventsQueued: 'EventsQueued',
+  /** Run time in milliseconds. */
+  duration: 'SweepDuration',
+} as const;
+
+/** Metrics of one notifier drain. */
+export const NOTIFIER_METRIC = {
+  /** Events delivered to SNS and marked sent. */
+  eventsPublished: 'EventsPublished',
+  /** Events whose publish failed: left pending for the next drain. */
+  eventsFailed: 'EventsFailed',
+  /** Digests (one per owner) published. */
+  digests: 'DigestsPublished',
+  /** Items another notifier had claimed. */
+  claimConflicts: 'ClaimConflicts',
+  /** Age of the oldest event still pending after the drain (0 when none). */
+  oldestPendingAge: 'OldestPendingNoticeAgeSeconds',
+  /** Drain time in milliseconds. */
+  duration: 'NotifierDuration',
+} as const;
+
+function pascal(type: ActionType): string {
+  return type
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/** Per action type: the metric counting planned (`Planned…`) or applied (`Applied…`) transitions. */
+export function actionMetricName(stage: 'planned' | 'applied', type: ActionType): string {
+  return `${stage === 'planned' ? 'Planned' : 'Applied'}${pascal(type)}`;
+}
+
+/** Every per-action metric name, in {@link ACTION_TYPES} order. */
+export const ACTION_METRICS: readonly {
+  readonly type: ActionType;
+  readonly planned: string;
+  readonly applied: string;
+}[] = ACTION_TYPES.map((type) => ({
+  type,
+  planned: actionMetricName('planned', type),
+  applied: actionMetricName('applied', type),
+}));

@@ -1,0 +1,43 @@
+/**
+ * Powertools logger, metrics and tracer for one handler, and the middy
+ * middlewares that wire them (Lambda context in every log line, metrics
+ * flushed as EMF after each invocation, the invocation traced).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { DEFAULT_METRICS_NAMESPACE } from './metric-names';
+
+/** One handler's observability tools (service name and namespace from the POWERTOOLS_* environment). */
+export interface Observability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly tracer: Tracer;
+}
+
+/** Creates the tools once per cold start. */
+export function createObservability(): Observability {
+  return {
+    logger: new Logger(),
+    metrics: new Metrics({
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+    }),
+    tracer: new Tracer(),
+  };
+}
+
+/** Wraps a raw handler with the Powertools middlewares. */
+export function withObservability<TEvent, TResult>(
+  raw: (event: TEvent, context: Context) => Promise<TResult>,
+  tools: Observability,
+) {
+  return middy(raw)
+    .use(captureLambdaHandler(tools.tracer))
+    .use(injectLambdaContext(tools.logger))
+    .use(logMetrics(tools.metrics, { captureColdStartMetric: true }));
+}

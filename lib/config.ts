@@ -1,0 +1,153 @@
+/**
+ * CDK context → the validated settings of a deployment. The hygiene keys go
+ * through the same schema the Lambdas use at cold start (`configFromFlat`), so
+ * `cdk deploy -c staleAfterDays=abc` fails at synth, naming the key, instead of
+ * at 03:00 in the first run.
+ */
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { CONFIG_KEYS, ConfigError, configFromFlat, type HygieneConfig } from '../lambdas/hygiene/config';
+
+/** Context keys besides the hygiene config keys (`mode`, `staleAfterDays`, ...). */
+export const DEPLOYMENT_CONTEXT_KEYS = {
+  /** EventBridge Scheduler expression of the sweep, e.g. `cron(0 3 * * ? *)`. */
+  sweepSchedule: 'sweepSchedule',
+  /** EventBridge Scheduler expression of the notifier, e.g. `rate(15 minutes)`. */
+  notifierSchedule: 'notifierSchedule',
+  /** Owner email routing: a JSON object `{"<userId>": "<email>"}`. */
+  ownerEmails: 'ownerEmails',
+  /** Security-team emails: a comma-separated list or JSON array. */
+  adminEmails: 'adminEmails',
+  /** Use an existing table of this name instead of creating one (bring your own table). */
+  existingTableName: 'existingTableName',
+} as const;
+
+/** The validated settings of one deployment. */
+export interface DeploymentSettings {
+  readonly config: HygieneConfig;
+  readonly sweepSchedule?: scheduler.ScheduleExpression;
+  readonly notifierSchedule?: scheduler.ScheduleExpression;
+  readonly ownerEmails: Readonly<Record<string, string>>;
+  readonly adminEmails: readonly string[];
+  readonly existingTableName?: string;
+}
+
+/** A CDK context value is invalid. */
+export class ContextError extends Error {
+  override readonly name = 'ContextError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid CDK context: ${problems.join('; ')}`);
+  }
+}
+
+/** Reads context values; `node.tryGetContext` fits. */
+export type ContextReader = (key: string) => unknown;
+
+// EventBridge Scheduler's three expression forms.
+const SCHEDULE_EXPRESSION =
+  /^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\([^()]+\))$/;
+
+function scheduleFrom(
+  key: string,
+  value: unknown,
+  problems: string[],
+): scheduler.ScheduleExpression | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !SCHEDULE_EXPRESSION.test(value.trim())) {
+    problems.push(
+      `${key} = ${JSON.stringify(value)}: must be an EventBridge Scheduler expression such as "cron(0 3 * * ? *)" or "rate(15 minutes)"`,
+    );
+    return undefined;
+  }
+  return scheduler.ScheduleExpression.expression(value.trim());
+}
+
+function jsonOrValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (!text.startsWith('{') && !text.startsWith('[')) return value;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return value;
+  }
+}
+
+function ownerEmailsFrom(value: unknown, problems: string[]): Record<string, string> {
+  if (value === undefined) return {};
+  const parsed = jsonOrValue(value);
+  const isMap =
+    parsed !== null &&
+    typeof parsed === 'object' &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every((v) => typeof v === 'string');
+  if (!isMap) {
+    problems.push(
+      `${DEPLOYMENT_CONTEXT_KEYS.ownerEmails} = ${JSON.stringify(value)}: must be a JSON object of userId to email, e.g. {"user-1":"ada@example.com"}`,
+    );
+    return {};
+  }
+  return parsed as Record<string, string>;
+}
+
+function adminEmailsFrom(value: unknown, problems: string[]): string[] {
+  if (value === undefined) return [];
+  const parsed = jsonOrValue(value);
+  if (typeof parsed === 'string') {
+    return parsed
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  }
+  if (Array.isArray(parsed) && parsed.every((v) => typeof v === 'string')) return parsed;
+  problems.push(
+    `${DEPLOYMENT_CONTEXT_KEYS.adminEmails} = ${JSON.stringify(value)}: must be a comma-separated list or a JSON array of emails`,
+  );
+  return [];
+}
+
+/**
+ * Reads and validates the deployment settings from CDK context.
+ * @throws {ContextError} naming every bad key, its value and what is allowed
+ */
+export function readDeploymentSettings(read: ContextReader): DeploymentSettings {
+  const problems: string[] = [];
+  let config: HygieneConfig | undefined;
+  const flat: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = read(key);
+    if (value !== undefined) flat[key] = value;
+  }
+  try {
+    config = configFromFlat(flat, 'CDK context');
+  } catch (error: unknown) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const sweepSchedule = scheduleFrom(
+    DEPLOYMENT_CONTEXT_KEYS.sweepSchedule,
+    read(DEPLOYMENT_CONTEXT_KEYS.sweepSchedule),
+    problems,
+  );
+  const notifierSchedule = scheduleFrom(
+    DEPLOYMENT_CONTEXT_KEYS.notifierSchedule,
+    read(DEPLOYMENT_CONTEXT_KEYS.notifierSchedule),
+    problems,
+  );
+  const ownerEmails = ownerEmailsFrom(read(DEPLOYMENT_CONTEXT_KEYS.ownerEmails), problems);
+  const adminEmails = adminEmailsFrom(read(DEPLOYMENT_CONTEXT_KEYS.adminEmails), problems);
+  const existing = read(DEPLOYMENT_CONTEXT_KEYS.existingTableName);
+  if (existing !== undefined && (typeof existing !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(existing))) {
+    problems.push(
+      `${DEPLOYMENT_CONTEXT_KEYS.existingTableName} = ${JSON.stringify(existing)}: must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
+    );
+  }
+  if (problems.length > 0 || config === undefined) throw new ContextError(problems);
+  return {
+    config,
+    ownerEmails,
+    adminEmails,
+    ...(sweepSchedule !== undefined && { sweepSchedule }),
+    ...(notifierSchedule !== undefined && { notifierSchedule }),
+    ...(typeof existing === 'string' && { existingTableName: existing }),
+  };
+}

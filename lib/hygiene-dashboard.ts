@@ -1,0 +1,117 @@
+/**
+ * The CloudWatch dashboard of a `CredentialHygiene` worker: what the sweeps
+ * did, what the notifier delivered, and whether anything is failing.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ACTION_METRICS, NOTIFIER_METRIC, SWEEP_METRIC } from '../lambdas/handlers/metric-names';
+import { runMetric } from './hygiene-alarms';
+import type { HygieneFunction } from './hygiene-function';
+
+/** What the dashboard shows. */
+export interface HygieneDashboardOptions {
+  readonly sweep: HygieneFunction;
+  readonly notifier: HygieneFunction;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly metricsNamespace: string;
+  readonly serviceName: string;
+}
+
+/** Creates the dashboard. */
+export function addHygieneDashboard(
+  scope: Construct,
+  options: HygieneDashboardOptions,
+): cloudwatch.Dashboard {
+  const { metricsNamespace: ns, serviceName: service } = options;
+  const daily = { period: Duration.days(1) };
+  const m = (name: string, extra: { statistic?: string; period?: Duration; label?: string } = {}) =>
+    runMetric(ns, service, name, { ...daily, ...extra });
+
+  const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
+    defaultInterval: Duration.days(14),
+  });
+  dashboard.addWidgets(
+    new cloudwatch.TextWidget({
+      markdown:
+        '## Credential hygiene\nSweep: one run a day (per-run counts). In `audit` mode *Planned* shows what enforce would do and *Applied* stays 0. ' +
+        'Guard tripped = deletions held back; invalid records = listed in the admin run summary.',
+      width: 24,
+      height: 2,
+    }),
+  );
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'Planned transitions per sweep',
+      left: ACTION_METRICS.map((a) => m(a.planned, { label: a.type })),
+      stacked: true,
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Applied transitions per sweep',
+      left: ACTION_METRICS.map((a) => m(a.applied, { label: a.type })),
+      stacked: true,
+      width: 12,
+    }),
+  );
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'Records scanned / invalid',
+      left: [m(SWEEP_METRIC.scanned, { label: 'scanned' })],
+      right: [m(SWEEP_METRIC.invalid, { label: 'invalid', statistic: 'Maximum' })],
+      width: 8,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Guard and run status',
+      left: [
+        m(SWEEP_METRIC.guardTripped, { label: 'guard tripped', statistic: 'Maximum' }),
+        m(SWEEP_METRIC.incomplete, { label: 'incomplete (checkpointed)', statistic: 'Maximum' }),
+        m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read' }),
+      ],
+      width: 8,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Sweep duration (ms)',
+      left: [m(SWEEP_METRIC.duration, { label: 'duration', statistic: 'Maximum' })],
+      width: 8,
+    }),
+  );
+  const quarterHour = { period: Duration.hours(1) };
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'Owner notices',
+      left: [
+        m(SWEEP_METRIC.eventsQueued, { label: 'queued by sweeps' }),
+        m(NOTIFIER_METRIC.eventsPublished, { ...quarterHour, label: 'published' }),
+        m(NOTIFIER_METRIC.eventsFailed, { ...quarterHour, label: 'failed (retried next drain)' }),
+      ],
+      width: 8,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Oldest pending notice (s)',
+      left: [
+        m(NOTIFIER_METRIC.oldestPendingAge, {
+          period: Duration.minutes(15),
+          statistic: 'Maximum',
+          label: 'oldest pending',
+        }),
+      ],
+      width: 8,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Errors and dead letters',
+      left: [
+        options.sweep.function.metricErrors({ period: Duration.hours(1), label: 'sweep errors' }),
+        options.notifier.function.metricErrors({ period: Duration.hours(1), label: 'notifier errors' }),
+        options.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+          label: 'dead-letter messages',
+        }),
+      ],
+      width: 8,
+    }),
+  );
+  return dashboard;
+}

@@ -1,0 +1,60 @@
+/**
+ * The ready-to-deploy stack: one `CredentialHygiene` worker configured from
+ * the validated deployment settings (CDK context), with outputs an operator needs.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { DEFAULT_CONFIG } from '../lambdas/hygiene/config';
+import type { DeploymentSettings } from './config';
+import { CredentialHygiene } from './credential-hygiene';
+
+/** Props of {@link PersonalClientHygieneStack}. */
+export interface PersonalClientHygieneStackProps extends StackProps {
+  /**
+   * The deployment settings (usually `readDeploymentSettings` over CDK context).
+   * @default - the defaults: audit mode, daily sweep at 03:00 UTC, a new table
+   */
+  readonly settings?: DeploymentSettings;
+}
+
+/** The PersonalClient hygiene worker as a stack. */
+export class PersonalClientHygieneStack extends Stack {
+  readonly hygiene: CredentialHygiene;
+
+  constructor(scope: Construct, id: string, props: PersonalClientHygieneStackProps = {}) {
+    super(scope, id, {
+      description: 'PersonalClient credential hygiene: expiry notices, stale cleanup, owner digests',
+      ...props,
+    });
+    const settings: DeploymentSettings = props.settings ?? {
+      config: DEFAULT_CONFIG,
+      ownerEmails: {},
+      adminEmails: [],
+    };
+    this.hygiene = new CredentialHygiene(this, 'Hygiene', {
+      config: settings.config,
+      ...(settings.existingTableName !== undefined && {
+        table: dynamodb.Table.fromTableName(this, 'ExistingTable', settings.existingTableName),
+      }),
+      ...(settings.sweepSchedule !== undefined && { sweepSchedule: settings.sweepSchedule }),
+      ...(settings.notifierSchedule !== undefined && { notifierSchedule: settings.notifierSchedule }),
+      ownerEmails: settings.ownerEmails,
+      adminEmails: settings.adminEmails,
+    });
+
+    new CfnOutput(this, 'Mode', { value: this.hygiene.config.mode, description: 'audit or enforce' });
+    new CfnOutput(this, 'TableName', { value: this.hygiene.table.tableName });
+    new CfnOutput(this, 'TopicArn', {
+      value: this.hygiene.topic.topicArn,
+      description: 'Owner digests (audience=owner) and admin run summaries (audience=admin)',
+    });
+    if (this.hygiene.alarmTopic !== undefined) {
+      new CfnOutput(this, 'AlarmTopicArn', { value: this.hygiene.alarmTopic.topicArn });
+    }
+    if (this.hygiene.dashboard !== undefined) {
+      new CfnOutput(this, 'DashboardName', { value: this.hygiene.dashboard.dashboardName });
+    }
+    new CfnOutput(this, 'SweepFunctionName', { value: this.hygiene.sweepFunction.function.functionName });
+  }
+}
