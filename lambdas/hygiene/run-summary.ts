@@ -200,10 +200,13 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   }
   lines.push(...table(rows), '');
   const d = summary.deletions;
-  lines.push(
-    `Deletions: ${d.expired} expired + ${d.stale} stale planned; ${d.applied} ${audit ? 'would be made' : 'made'}` +
-      `, ${d.blockedByGuard} blocked by the guard, ${d.deferred} deferred (time budget), ${d.skippedChanged} skipped (changed)`,
-  );
+  const outcomes = [
+    `${d.applied} ${audit ? 'would be made' : 'made'}`,
+    ...(d.blockedByGuard > 0 ? [`${d.blockedByGuard} blocked by the guard`] : []),
+    ...(d.deferred > 0 ? [`${d.deferred} deferred (time budget; planned again by a later run)`] : []),
+    ...(d.skippedChanged > 0 ? [`${d.skippedChanged} skipped (changed since read)`] : []),
+  ];
+  lines.push(`Deletions: ${d.expired} expired + ${d.stale} stale planned; ${outcomes.join(', ')}`);
   if (summary.guard.overridden) {
     lines.push(
       `  guard tripped but overridden by the operator (--allow-mass-delete): ${summary.guard.reasons.join('; ')}`,
@@ -249,12 +252,13 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
 
 function guardBanner(summary: RunSummary): string[] {
   const g = summary.guard;
+  const audit = summary.mode === 'audit';
   const rule = '!'.repeat(78);
   return [
     rule,
-    `!! GUARD TRIPPED: ${g.plannedDeletes} deletions planned, NONE made.`,
+    `!! GUARD TRIPPED: ${g.plannedDeletes} deletions planned, NONE ${audit ? 'would be made' : 'made'}.`,
     ...g.reasons.map((r) => `!!   ${r}`),
-    '!! Warnings, flags and notices were still applied. Check the plan (pc-hygiene plan / sweep --dry-run);',
+    `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied. Check the plan (sweep --dry-run);`,
     '!! if the deletions are right, run once with --allow-mass-delete.',
     rule,
   ];

@@ -1,0 +1,324 @@
+/**
+ * The hygiene posture report (PRODUCT.md §7 `report`): where the fleet stands
+ * at one instant, without deciding or writing anything. Pure: raw items in
+ * (streamed, one at a time), figures out.
+ *
+ * Memory grows with the number of owners (one small counter record each), not
+ * with the number of credentials.
+ */
+import type { HygieneConfig } from './config';
+import {
+  type Credential,
+  hasUnrestrictedSource,
+  isUnscoped,
+  lastActivity,
+  parseCredential,
+} from './credential';
+import { OUTBOX_ATTR } from './events';
+import { isExempt, staleLimit } from './policy';
+import type { RawItem } from './ports';
+import { isReservedId } from './table-definition';
+import { addDays, DAY_MS, formatInstant } from './time';
+
+/** Per-owner figures, over the owner's active (not soft-deleted) valid credentials. */
+export interface OwnerPosture {
+  readonly userId: string;
+  readonly credentials: number;
+  /** Credentials with at least one risk: expired but not deleted, stale, unscoped and unrestricted, or no expiry. */
+  readonly risky: number;
+  readonly expiredNotDeleted: number;
+  readonly stale: number;
+  readonly unscopedUnrestricted: number;
+  readonly noExpiry: number;
+  readonly expiringIn30Days: number;
+}
+
+/** The posture of the table at `now`. */
+export interface PostureReport {
+  /** The instant the report is relative to (UTC ISO). */
+  readonly now: string;
+  /** Items read (the worker's reserved items excluded). */
+  readonly total: number;
+  readonly valid: number;
+  /** Never acted on by the sweep: fix them (see `pc-hygiene plan`). */
+  readonly invalid: number;
+  /** Valid and soft-deleted. */
+  readonly deleted: number;
+  /** Valid and not soft-deleted: every figure below counts these only. */
+  readonly active: number;
+  /** Expiring within 7 days (`now < expiresTime <= now + 7 d`). */
+  readonly expiringIn7Days: number;
+  /** Expiring within 30 days (includes the 7-day ones). */
+  readonly expiringIn30Days: number;
+  /** Past `expiresTime` but not soft-deleted yet (the next enforce sweep deletes them unless exempt). */
+  readonly expiredNotDeleted: number;
+  /** Last activity older than the stale limit that applies, per risk tier (`default` = the base limit). */
+  readonly stale: { readonly total: number; readonly byTier: Readonly<Record<string, number>> };
+  /** Flagged stale; `dueForDeletion`: past their `hygieneStaleDeleteAfter`. */
+  readonly flagged: { readonly total: number; readonly dueForDeletion: number };
+  /** No `lastUsedAt`. */
+  readonly neverUsed: number;
+  /** No `expiresTime` (never expires). */
+  readonly noExpiry: number;
+  /** No `scopedRoles`: the owner's full permissions. */
+  readonly unscoped: number;
+  /** No real source limit (no CIDRs, or 0.0.0.0/0 or ::/0). */
+  readonly unrestrictedSource: number;
+  /** Both unscoped and unrestricted: the riskiest shape. */
+  readonly unscopedAndUnrestricted: number;
+  /** Exempt (never flagged or deleted). */
+  readonly exempt: number;
+  /** Credentials with owner notices waiting in the outbox. */
+  readonly pendingNotices: number;
+  readonly owners: {
+    /** Owners with at least one active credential. */
+    readonly count: number;
+    /** The riskiest owners first (most risky credentials, then most credentials). */
+    readonly top: readonly OwnerPosture[];
+  };
+}
+
+type MutableOwner = { -readonly [K in keyof OwnerPosture]: OwnerPosture[K] };
+
+/** Counts raw items one at a time into a {@link PostureReport}. */
+export class PostureAccumulator {
+  private total = 0;
+  private valid = 0;
+  private invalid = 0;
+  private deleted = 0;
+  private active = 0;
+  private expiringIn7Days = 0;
+  private expiringIn30Days = 0;
+  private expiredNotDeleted = 0;
+  private staleTotal = 0;
+  private readonly staleByTier = new Map<string, number>();
+  private flagged = 0;
+  private flaggedDue = 0;
+  private neverUsed = 0;
+  private noExpiry = 0;
+  private unscoped = 0;
+  private unrestrictedSource = 0;
+  private unscopedAndUnrestricted = 0;
+  private exempt = 0;
+  private pendingNotices = 0;
+  private readonly owners = new Map<string, MutableOwner>();
+
+  /** @param now epoch ms the report is relative to */
+  constructor(
+    private readonly config: HygieneConfig,
+    private readonly now: number,
+  ) {}
+
+  /** Counts one raw item (the worker's reserved items are ignored). */
+  add(item: RawItem): void {
+    if (isReservedId(item.id)) return;
+    this.total++;
+    const parsed = parseCredential(item);
+    if (!parsed.ok) {
+      this.invalid++;
+      return;
+    }
+    this.valid++;
+    const credential = parsed.credential;
+    if (credential.deletedAt !== undefined) {
+      this.deleted++;
+      return;
+    }
+    this.addActive(credential);
+  }
+
+  private addActive(c: Credential): void {
+    const now = this.now;
+    this.active++;
+    const owner = this.owner(c.userId);
+    owner.credentials++;
+    const expires = c.expiresTime?.ms;
+    const expired = expires !== undefined && expires <= now;
+    if (expires === undefined) {
+      this.noExpiry++;
+      owner.noExpiry++;
+    } else if (expired) {
+      this.expiredNotDeleted++;
+      owner.expiredNotDeleted++;
+    } else {
+      if (expires <= addDays(now, 7)) this.expiringIn7Days++;
+      if (expires <= addDays(now, 30)) {
+        this.expiringIn30Days++;
+        owner.expiringIn30Days++;
+      }
+    }
+    const activity = lastActivity(c);
+    const limit = staleLimit(c, this.config);
+    const stale = activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
+    if (stale) {
+      this.staleTotal++;
+      this.staleByTier.set(limit.tier, (this.staleByTier.get(limit.tier) ?? 0) + 1);
+      owner.stale++;
+    }
+    const { staleFlaggedAt, staleDeleteAfter } = c.hygiene;
+    if (staleFlaggedAt !== undefined && staleDeleteAfter !== undefined) {
+      this.flagged++;
+      if (staleDeleteAfter.ms <= now) this.flaggedDue++;
+    }
+    if (c.lastUsedAt === undefined) this.neverUsed++;
+    const unscoped = isUnscoped(c);
+    const unrestricted = hasUnrestrictedSource(c);
+    if (unscoped) this.unscoped++;
+    if (unrestricted) this.unrestrictedSource++;
+    if (unscoped && unrestricted) {
+      this.unscopedAndUnrestricted++;
+      owner.unscopedUnrestricted++;
+    }
+    if (isExempt(c, this.config)) this.exempt++;
+    const outbox = c.raw[OUTBOX_ATTR.events];
+    if (Array.isArray(outbox) && outbox.length > 0) this.pendingNotices++;
+    if (expired || stale || (unscoped && unrestricted) || expires === undefined) owner.risky++;
+  }
+
+  private owner(userId: string): MutableOwner {
+    let owner = this.owners.get(userId);
+    if (owner === undefined) {
+      owner = {
+        userId,
+        credentials: 0,
+        risky: 0,
+        expiredNotDeleted: 0,
+        stale: 0,
+        unscopedUnrestricted: 0,
+        noExpiry: 0,
+        expiringIn30Days: 0,
+      };
+      this.owners.set(userId, owner);
+    }
+    return owner;
+  }
+
+  /** The report so far. @param topOwners how many owners to list (default 10) */
+  report(topOwners = 10): PostureReport {
+    const top = [...this.owners.values()]
+      .sort((a, b) => b.risky - a.risky || b.credentials - a.credentials || a.userId.localeCompare(b.userId))
+      .slice(0, topOwners)
+      .map((o) => ({ ...o }));
+    return {
+      now: formatInstant(this.now),
+      total: this.total,
+      valid: this.valid,
+      invalid: this.invalid,
+      deleted: this.deleted,
+      active: this.active,
+      expiringIn7Days: this.expiringIn7Days,
+      expiringIn30Days: this.expiringIn30Days,
+      expiredNotDeleted: this.expiredNotDeleted,
+      stale: {
+        total: this.staleTotal,
+        byTier: Object.fromEntries([...this.staleByTier].sort(([a], [b]) => a.localeCompare(b))),
+      },
+      flagged: { total: this.flagged, dueForDeletion: this.flaggedDue },
+      neverUsed: this.neverUsed,
+      noExpiry: this.noExpiry,
+      unscoped: this.unscoped,
+      unrestrictedSource: this.unrestrictedSource,
+      unscopedAndUnrestricted: this.unscopedAndUnrestricted,
+      exempt: this.exempt,
+      pendingNotices: this.pendingNotices,
+      owners: { count: this.owners.size, top },
+    };
+  }
+}
+
+/**
+ * Builds the posture report from a stream of raw items.
+ * @param now epoch ms
+ */
+export async function buildPosture(
+  items: AsyncIterable<RawItem> | Iterable<RawItem>,
+  config: HygieneConfig,
+  now: number,
+  options: { readonly topOwners?: number } = {},
+): Promise<PostureReport> {
+  const accumulator = new PostureAccumulator(config, now);
+  for await (const item of items) accumulator.add(item);
+  return accumulator.report(options.topOwners);
+}
+
+/** The report as pretty-printed JSON. */
+export function renderPostureJson(report: PostureReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+function percentOf(part: number, whole: number): string {
+  if (whole === 0) return '';
+  return `${((part * 100) / whole).toFixed(1)}%`;
+}
+
+/** The report as a readable table for a terminal. */
+export function renderPostureText(report: PostureReport): string {
+  const r = report;
+  const rows: [string, number, string][] = [
+    ['active credentials', r.active, ''],
+    ['expiring within 7 days', r.expiringIn7Days, percentOf(r.expiringIn7Days, r.active)],
+    ['expiring within 30 days', r.expiringIn30Days, percentOf(r.expiringIn30Days, r.active)],
+    ['expired, not deleted', r.expiredNotDeleted, percentOf(r.expiredNotDeleted, r.active)],
+    ['stale', r.stale.total, percentOf(r.stale.total, r.active)],
+    ...Object.entries(r.stale.byTier).map(([tier, n]): [string, number, string] => [
+      `  tier ${tier}`,
+      n,
+      percentOf(n, r.active),
+    ]),
+    ['flagged stale', r.flagged.total, percentOf(r.flagged.total, r.active)],
+    ['  due for deletion', r.flagged.dueForDeletion, percentOf(r.flagged.dueForDeletion, r.active)],
+    ['never used', r.neverUsed, percentOf(r.neverUsed, r.active)],
+    ['no expiry', r.noExpiry, percentOf(r.noExpiry, r.active)],
+    ['unscoped (full owner permissions)', r.unscoped, percentOf(r.unscoped, r.active)],
+    ['unrestricted source', r.unrestrictedSource, percentOf(r.unrestrictedSource, r.active)],
+    ['unscoped and unrestricted', r.unscopedAndUnrestricted, percentOf(r.unscopedAndUnrestricted, r.active)],
+    ['exempt', r.exempt, percentOf(r.exempt, r.active)],
+    ['with notices pending', r.pendingNotices, percentOf(r.pendingNotices, r.active)],
+  ];
+  const labelWidth = Math.max(...rows.map(([l]) => l.length));
+  const numberWidth = Math.max(...rows.map(([, n]) => String(n).length));
+  const lines = [
+    `Hygiene posture at ${r.now}`,
+    `  ${r.total} items: ${r.valid} valid (${r.active} active, ${r.deleted} soft-deleted), ${r.invalid} invalid`,
+    '',
+    ...rows.map(([label, n, pct]) =>
+      `${label.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}  ${pct.padStart(6)}`.trimEnd(),
+    ),
+  ];
+  if (r.owners.top.length > 0) {
+    lines.push('', `Owners (${r.owners.count}), riskiest first:`);
+    const header = [
+      'owner',
+      'credentials',
+      'risky',
+      'expired',
+      'stale',
+      'unscoped+open',
+      'no expiry',
+      'exp<=30d',
+    ];
+    const body = r.owners.top.map((o) => [
+      o.userId,
+      ...[
+        o.credentials,
+        o.risky,
+        o.expiredNotDeleted,
+        o.stale,
+        o.unscopedUnrestricted,
+        o.noExpiry,
+        o.expiringIn30Days,
+      ].map(String),
+    ]);
+    const all = [header, ...body];
+    const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
+    for (const row of all) {
+      lines.push(
+        row
+          .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+          .join('  ')
+          .trimEnd(),
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

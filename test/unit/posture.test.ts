@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
+import { buildPosture, renderPostureJson, renderPostureText } from '../../lambdas/hygiene/posture';
+import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
+import { credential, days, NOW, oneOfEachRule } from './support/credentials';
+
+describe('buildPosture', () => {
+  it('counts every category over active valid credentials', async () => {
+    const items = [
+      ...oneOfEachRule(),
+      credential('c-in-20-days', { expiresTime: days(20) }),
+      credential('c-no-expiry', { expiresTime: undefined }),
+      credential('j-open', {
+        scopedRoles: [],
+        allowSourceCidr: ['0.0.0.0/0'],
+        lastUsedAt: undefined,
+        createdAt: days(-40),
+      }),
+      credential('k-pending', { hygieneOutbox: [{ eventId: 'e1' }] }),
+      { id: `${RESERVED_ID_PREFIX}sweep-checkpoint` },
+    ];
+
+    const report = await buildPosture(items, DEFAULT_CONFIG, NOW);
+
+    expect(report).toMatchObject({
+      now: '2026-06-01T12:00:00.000Z',
+      total: 13,
+      valid: 12,
+      invalid: 1,
+      deleted: 1,
+      active: 11,
+      expiringIn7Days: 1,
+      expiringIn30Days: 2,
+      expiredNotDeleted: 2, // b-expired and the exempt h-exempt
+      // d-stale, e-flagged-due (default tier) and j-open (unscoped-unrestricted tier: 40 > 30 days)
+      stale: { total: 3, byTier: { default: 2, 'unscoped-unrestricted': 1 } },
+      flagged: { total: 2, dueForDeletion: 1 },
+      neverUsed: 1,
+      noExpiry: 1,
+      unscoped: 1,
+      unrestrictedSource: 1,
+      unscopedAndUnrestricted: 1,
+      exempt: 1,
+      pendingNotices: 1,
+    });
+  });
+
+  it('lists the riskiest owners first', async () => {
+    const items = [
+      credential('a-1'),
+      credential('a-2'),
+      credential('a-3'),
+      credential('b-1', { expiresTime: days(-1) }),
+      credential('c-1', { expiresTime: days(-1) }),
+      credential('c-2', { lastUsedAt: days(-200) }),
+    ];
+
+    const report = await buildPosture(items, DEFAULT_CONFIG, NOW, { topOwners: 2 });
+
+    expect(report.owners.count).toBe(3);
+    expect(report.owners.top.map((o) => [o.userId, o.risky, o.credentials])).toEqual([
+      ['user-c', 2, 2],
+      ['user-b', 1, 1],
+    ]);
+  });
+
+  it('reads an async stream', async () => {
+    async function* stream() {
+      yield credential('a-1');
+      yield credential('a-2', { deletedAt: days(-1) });
+    }
+
+    const report = await buildPosture(stream(), DEFAULT_CONFIG, NOW);
+
+    expect(report).toMatchObject({ total: 2, active: 1, deleted: 1 });
+  });
+});
+
+describe('posture renderers', () => {
+  it('renders a readable table and a JSON document', async () => {
+    const report = await buildPosture(oneOfEachRule(), DEFAULT_CONFIG, NOW);
+
+    const text = renderPostureText(report);
+
+    expect(text).toContain('Hygiene posture at 2026-06-01T12:00:00.000Z');
+    expect(text).toMatch(/expired, not deleted\s+2\s+28\.6%/);
+    expect(text).toMatch(/Owners \(7\), riskiest first:/);
+    expect(JSON.parse(renderPostureJson(report))).toEqual(report);
+  });
+});
