@@ -1,0 +1,39 @@
+/**
+ * The file sink `--sink jsonl:PATH`: a {@link NotificationPublisher} that
+ * appends exactly the `PublishBatch` entries it would send to SNS (`Id`,
+ * `Subject`, `Message`, `MessageStructure`, `MessageAttributes`), one JSON
+ * object a line. Local mode and dry runs use it to show real messages.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { FailedEntry, NotificationPublisher, PublishEntry } from '../lambdas/hygiene/outbox-ports';
+
+/** Appends published entries to a JSON Lines file. */
+export class JsonlFileSink implements NotificationPublisher {
+  /** Entries written by this sink so far. */
+  written = 0;
+
+  constructor(readonly path: string) {}
+
+  /**
+   * Appends one line per entry in one write. Never fails an entry: a write
+   * error (disk full, no permission) is thrown, which the notifier treats as
+   * every entry of the batch failing, so nothing is marked sent.
+   */
+  async publishBatch(entries: readonly PublishEntry[]): Promise<{ failed: FailedEntry[] }> {
+    if (entries.length === 0) return { failed: [] };
+    await mkdir(dirname(this.path), { recursive: true });
+    const lines = entries.map((e) =>
+      JSON.stringify({
+        Id: e.Id,
+        Subject: e.Subject,
+        Message: e.Message,
+        MessageStructure: e.MessageStructure,
+        MessageAttributes: e.MessageAttributes,
+      }),
+    );
+    await appendFile(this.path, `${lines.join('\n')}\n`, 'utf8');
+    this.written += entries.length;
+    return { failed: [] };
+  }
+}

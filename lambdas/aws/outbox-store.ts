@@ -1,0 +1,249 @@
+/**
+ * The durable outbox in the credentials table ({@link OutboxStore}):
+ * - `pending` Scans the sparse `hygiene-outbox` index (only items with pending
+ *   events carry its key `hygieneOutboxOwner`), so a drain reads the backlog,
+ *   never the whole table;
+ * - `claim`, `markSent` and `release` are conditional `UpdateItem`s on the
+ *   base table: the index is eventually consistent, the table decides.
+ * The protocol is described in docs/notifications.md.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { OUTBOX_ATTR, OUTBOX_INDEX } from '../hygiene/events';
+import { OUTBOX_CLAIM_ATTR, parseOutboxEvent, planMark, readPendingItem } from '../hygiene/outbox-item';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  MarkResult,
+  OutboxStore,
+  PendingOutboxItem,
+} from '../hygiene/outbox-ports';
+import type { RawItem } from '../hygiene/ports';
+import { TABLE_DEFINITION } from '../hygiene/table-definition';
+import { formatInstant, parseInstant } from '../hygiene/time';
+
+const KEY = TABLE_DEFINITION.partitionKey.name;
+
+/** How often `markSent` re-plans after the list changed under it before giving up. */
+const MARK_ATTEMPTS = 5;
+
+/** `markSent` kept losing races with other writers (should not happen; the events stay pending). */
+export class OutboxMarkContentionError extends Error {
+  override readonly name = 'OutboxMarkContentionError';
+}
+
+function failedItem(error: ConditionalCheckFailedException): Record<string, unknown> | undefined {
+  // The document client does not unmarshall the item attached to the exception.
+  return error.Item ? unmarshall(error.Item) : undefined;
+}
+
+function eventIdsOf(list: unknown): (string | undefined)[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((entry: unknown) => {
+    const id = (entry as { eventId?: unknown } | null)?.eventId;
+    return typeof id === 'string' ? id : undefined;
+  });
+}
+
+/** The earliest `occurredAt` among the entries kept, canonical UTC, or undefined. */
+function oldestKept(list: unknown, removed: ReadonlySet<number>): string | undefined {
+  if (!Array.isArray(list)) return undefined;
+  let oldest: number | undefined;
+  list.forEach((entry: unknown, i) => {
+    if (removed.has(i)) return;
+    const parsed = parseOutboxEvent(entry);
+    if (!parsed.ok) return;
+    const at = parseInstant(parsed.event.occurredAt);
+    if (at.ok && (oldest === undefined || at.ms < oldest)) oldest = at.ms;
+  });
+  return oldest === undefined ? undefined : formatInstant(oldest);
+}
+
+/** {@link OutboxStore} over the credentials table and its sparse outbox index. */
+export class DynamoDbOutboxStore implements OutboxStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: { readonly pageSize?: number } = {},
+  ) {}
+
+  async *pending(): AsyncIterable<readonly PendingOutboxItem[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          IndexName: OUTBOX_INDEX,
+          ProjectionExpression: '#id, #events, #owner, #since',
+          ExpressionAttributeNames: {
+            '#id': KEY,
+            '#events': OUTBOX_ATTR.events,
+            '#owner': OUTBOX_ATTR.owner,
+            '#since': OUTBOX_ATTR.since,
+          },
+          ...(this.options.pageSize !== undefined && { Limit: this.options.pageSize }),
+          ...(startKey !== undefined && { ExclusiveStartKey: startKey }),
+        }),
+      );
+      const page = (out.Items ?? []).flatMap((raw) => {
+        const item = readPendingItem(raw);
+        return item ? [item] : [];
+      });
+      if (page.length > 0) yield page;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+
+  /**
+   * Sets `hygieneOutboxClaim = drainId` and `hygieneOutboxClaimUntil = leaseUntil`
+   * if the item has pending events and no live claim of another drain.
+   */
+  async claim(credentialId: string, request: ClaimRequest): Promise<ClaimResult> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [KEY]: credentialId },
+          UpdateExpression: 'SET #claim = :drain, #until = :until',
+          ConditionExpression:
+            'attribute_exists(#id) AND size(#events) > :zero AND ' +
+            '(attribute_not_exists(#claim) OR #claim = :drain OR #until <= :now)',
+          ExpressionAttributeNames: {
+            '#id': KEY,
+            '#events': OUTBOX_ATTR.events,
+            '#claim': OUTBOX_CLAIM_ATTR.claim,
+            '#until': OUTBOX_CLAIM_ATTR.claimUntil,
+          },
+          ExpressionAttributeValues: {
+            ':drain': request.drainId,
+            ':until': formatInstant(request.leaseUntil),
+            ':now': formatInstant(request.now),
+            ':zero': 0,
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const item = out.Attributes ? readPendingItem(out.Attributes) : undefined;
+      if (item) return { status: 'claimed', item };
+      await this.release(credentialId, request.drainId);
+      return { status: 'nothing-pending' };
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = failedItem(error);
+      if (current === undefined || readPendingItem(current) === undefined)
+        return { status: 'nothing-pending' };
+      const heldBy = current[OUTBOX_CLAIM_ATTR.claim];
+      const until = current[OUTBOX_CLAIM_ATTR.claimUntil];
+      return {
+        status: 'conflict',
+        ...(typeof heldBy === 'string' && { heldBy }),
+        ...(typeof until === 'string' && { until }),
+      };
+    }
+  }
+
+  /**
+   * Removes the published events: each list entry by index, guarded by its
+   * `eventId`; the whole list and the index keys (the item leaves the index)
+   * when nothing else is pending, guarded by the list size. Releases the
+   * drain's claim if it still holds it. When another writer changed the list
+   * meanwhile, re-plans from the state the failed condition returned.
+   * @throws {OutboxMarkContentionError} after repeated lost races
+   */
+  async markSent(
+    item: PendingOutboxItem,
+    publishedEventIds: readonly string[],
+    drainId: string,
+  ): Promise<MarkResult> {
+    let observed: RawItem = item.raw;
+    let ownClaim = true;
+    for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
+      const list = observed[OUTBOX_ATTR.events];
+      const plan = planMark(attempt === 0 ? item.storedEventIds : eventIdsOf(list), publishedEventIds);
+      if (plan.remove.length === 0) {
+        await this.release(item.credentialId, drainId);
+        return { removed: 0, alreadyGone: plan.alreadyGone, remaining: plan.remaining };
+      }
+      const names: Record<string, string> = { '#events': OUTBOX_ATTR.events, '#eventId': 'eventId' };
+      const values: Record<string, unknown> = {};
+      const conditions = plan.remove.map(({ index, eventId }, i) => {
+        values[`:e${i}`] = eventId;
+        return `#events[${index}].#eventId = :e${i}`;
+      });
+      const removes: string[] = [];
+      const sets: string[] = [];
+      if (plan.removeAll) {
+        names['#owner'] = OUTBOX_ATTR.owner;
+        names['#since'] = OUTBOX_ATTR.since;
+        values[':size'] = plan.storedSize;
+        conditions.push('size(#events) = :size');
+        removes.push('#events', '#owner', '#since');
+      } else {
+        removes.push(...plan.remove.map(({ index }) => `#events[${index}]`));
+        // Keep the index sort key honest: the oldest event still pending.
+        const since = oldestKept(list, new Set(plan.remove.map((r) => r.index)));
+        if (since !== undefined) {
+          names['#since'] = OUTBOX_ATTR.since;
+          values[':since'] = since;
+          sets.push('#since = :since');
+        }
+      }
+      if (ownClaim) {
+        names['#claim'] = OUTBOX_CLAIM_ATTR.claim;
+        names['#until'] = OUTBOX_CLAIM_ATTR.claimUntil;
+        values[':drain'] = drainId;
+        conditions.push('#claim = :drain');
+        removes.push('#claim', '#until');
+      }
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { [KEY]: item.credentialId },
+            UpdateExpression: [sets.length > 0 && `SET ${sets.join(', ')}`, `REMOVE ${removes.join(', ')}`]
+              .filter(Boolean)
+              .join(' '),
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { removed: plan.remove.length, alreadyGone: plan.alreadyGone, remaining: plan.remaining };
+      } catch (error: unknown) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const current = failedItem(error);
+        if (current === undefined) return { removed: 0, alreadyGone: publishedEventIds.length, remaining: 0 };
+        observed = current;
+        // Our lease lapsed and another drain took the item: mark anyway (we did publish), leave its claim.
+        ownClaim = current[OUTBOX_CLAIM_ATTR.claim] === drainId;
+      }
+    }
+    throw new OutboxMarkContentionError(
+      `could not mark ${publishedEventIds.length} published event(s) of ${item.credentialId} sent after ${MARK_ATTEMPTS} attempts`,
+    );
+  }
+
+  /** Removes the drain's claim if it still holds it (a no-op otherwise). */
+  async release(credentialId: string, drainId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [KEY]: credentialId },
+          UpdateExpression: 'REMOVE #claim, #until',
+          ConditionExpression: '#claim = :drain',
+          ExpressionAttributeNames: {
+            '#claim': OUTBOX_CLAIM_ATTR.claim,
+            '#until': OUTBOX_CLAIM_ATTR.claimUntil,
+          },
+          ExpressionAttributeValues: { ':drain': drainId },
+        }),
+      );
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

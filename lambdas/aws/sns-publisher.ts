@@ -1,0 +1,80 @@
+/**
+ * {@link NotificationPublisher} over SNS `PublishBatch`: one call per batch
+ * (the notifier keeps each within 10 entries and 256 KiB), every entry's
+ * outcome reported individually. A request-level error (SNS unreachable,
+ * topic missing, access denied) fails every entry of the call: nothing is
+ * marked sent, the next drain retries.
+ */
+import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { FailedEntry, NotificationPublisher, PublishEntry } from '../hygiene/outbox-ports';
+import { SNS_BATCH_MAX_ENTRIES } from '../hygiene/sns-message';
+
+/** More entries than one `PublishBatch` call takes: a caller bug, never sent. */
+export class PublishBatchTooLargeError extends Error {
+  override readonly name = 'PublishBatchTooLargeError';
+}
+
+function describeError(error: unknown): { code: string; message: string; senderFault: boolean } {
+  if (error instanceof Error) {
+    // SDK service errors carry `$fault`: 'client' means the request itself is wrong.
+    const fault = (error as { $fault?: unknown }).$fault;
+    return { code: error.name, message: error.message, senderFault: fault === 'client' };
+  }
+  return { code: 'Error', message: String(error), senderFault: false };
+}
+
+/** Publishes to one topic with `PublishBatch`. */
+export class SnsPublisher implements NotificationPublisher {
+  constructor(
+    private readonly client: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  /**
+   * @throws {PublishBatchTooLargeError} for more than 10 entries (nothing is sent)
+   */
+  async publishBatch(entries: readonly PublishEntry[]): Promise<{ failed: FailedEntry[] }> {
+    if (entries.length === 0) return { failed: [] };
+    if (entries.length > SNS_BATCH_MAX_ENTRIES) {
+      throw new PublishBatchTooLargeError(
+        `PublishBatch takes at most ${SNS_BATCH_MAX_ENTRIES} entries, got ${entries.length}`,
+      );
+    }
+    try {
+      const out = await this.client.send(
+        new PublishBatchCommand({
+          TopicArn: this.topicArn,
+          PublishBatchRequestEntries: entries.map((e) => ({
+            Id: e.Id,
+            Subject: e.Subject,
+            Message: e.Message,
+            MessageStructure: e.MessageStructure,
+            MessageAttributes: { ...e.MessageAttributes },
+          })),
+        }),
+      );
+      const failed: FailedEntry[] = (out.Failed ?? []).map((f) => ({
+        id: f.Id ?? '',
+        code: f.Code ?? 'Unknown',
+        message: f.Message ?? '',
+        senderFault: f.SenderFault ?? false,
+      }));
+      // An entry SNS reports neither way was not confirmed: treat it as failed so it is retried.
+      const confirmed = new Set([...(out.Successful ?? []).map((s) => s.Id), ...failed.map((f) => f.id)]);
+      for (const entry of entries) {
+        if (!confirmed.has(entry.Id)) {
+          failed.push({
+            id: entry.Id,
+            code: 'Unconfirmed',
+            message: 'SNS reported this entry neither successful nor failed',
+            senderFault: false,
+          });
+        }
+      }
+      return { failed };
+    } catch (error: unknown) {
+      const { code, message, senderFault } = describeError(error);
+      return { failed: entries.map((e) => ({ id: e.Id, code, message, senderFault })) };
+    }
+  }
+}
