@@ -1,0 +1,335 @@
+/**
+ * The notifier against DynamoDB Local: real sweeps fill the outbox through the
+ * sparse index, real conditional claims and marks drain it; the publisher is
+ * a recording fake (SNS itself is covered at the client boundary).
+ */
+import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { OUTBOX_ATTR, OUTBOX_INDEX, type OutboxEvent } from '../../lambdas/hygiene/events';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import { OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/outbox-item';
+import type { OutboxStore } from '../../lambdas/hygiene/outbox-ports';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { addDays, DAY_MS, formatInstant, requireInstant } from '../../lambdas/hygiene/time';
+import { getItem, putItems } from '../support/items';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { RecordingPublisher } from '../unit/outbox-fakes';
+
+const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
+const MINUTE = 60_000;
+// Small fleets: the blast-radius guard (10 % by default) would hold back the one deletion.
+const config = parseConfig({ mode: 'enforce', scanSegments: 2, maxDeletePercent: 100 });
+const iso = (days: number) => formatInstant(addDays(NOW, days));
+
+/** A credential that is scoped and source-limited, so only the 90-day stale rule applies. */
+function credential(
+  id: string,
+  userId: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    userId,
+    clientId: `client-${id}`,
+    displayName: `Key ${id}`,
+    createdAt: iso(-400),
+    lastUsedAt: iso(-1),
+    expiresTime: iso(200),
+    scopedRoles: ['role-read'],
+    allowSourceCidr: ['10.0.0.0/8'],
+    ...extra,
+  };
+}
+
+describe('notifier over DynamoDB Local', () => {
+  let table: TestTable;
+  let store: DynamoDbOutboxStore;
+  let sweepNo = 0;
+
+  beforeAll(async () => {
+    table = await createTestTable(undefined, 'notify');
+  });
+  afterAll(async () => {
+    await table.drop();
+  });
+  beforeEach(async () => {
+    // Each test gets its own owners; clear what earlier tests left in the table.
+    const all = await table.client.send(
+      new ScanCommand({ TableName: table.tableName, ProjectionExpression: 'id' }),
+    );
+    const ids = (all.Items ?? []).map((i) => i.id as string);
+    for (const id of ids) {
+      await table.client.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: { id },
+          UpdateExpression: 'SET deletedAt = :d REMOVE #o, #ow, #s, #c, #u',
+          ExpressionAttributeNames: {
+            '#o': OUTBOX_ATTR.events,
+            '#ow': OUTBOX_ATTR.owner,
+            '#s': OUTBOX_ATTR.since,
+            '#c': OUTBOX_CLAIM_ATTR.claim,
+            '#u': OUTBOX_CLAIM_ATTR.claimUntil,
+          },
+          ExpressionAttributeValues: { ':d': iso(-1000) },
+        }),
+      );
+    }
+    store = new DynamoDbOutboxStore(table.client, table.tableName);
+  });
+
+  const sweep = (now = NOW) =>
+    runSweep(
+      {
+        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
+        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
+      },
+      { config, now, runId: `run-${++sweepNo}`, mode: 'enforce' },
+    );
+
+  const drain = (publisher: RecordingPublisher, at = NOW, outbox: OutboxStore = store, drainId?: string) =>
+    runNotifier(
+      { outbox, publisher, clock: () => at },
+      { leaseMs: 5 * MINUTE, ...(drainId !== undefined && { drainId }) },
+    );
+
+  const indexEntries = async () => {
+    const out = await table.client.send(
+      new ScanCommand({ TableName: table.tableName, IndexName: OUTBOX_INDEX }),
+    );
+    return out.Items ?? [];
+  };
+
+  const deliveredKeys = (publisher: RecordingPublisher) =>
+    publisher.documents().flatMap((d) => d.events.map((e: OutboxEvent) => `${e.credentialId}/${e.eventId}`));
+
+  /** Three owners with different needs and one with none. */
+  async function seedFleet(prefix: string) {
+    await putItems(table.client, table.tableName, [
+      credential(`${prefix}-a1`, `${prefix}-alice`, { expiresTime: iso(5) }), // 7-day notice
+      credential(`${prefix}-a2`, `${prefix}-alice`, { expiresTime: iso(-1) }), // expired: deleted
+      credential(`${prefix}-b1`, `${prefix}-bob`, { lastUsedAt: iso(-120) }), // stale: flagged
+      credential(`${prefix}-c1`, `${prefix}-carol`, { expiresTime: iso(20) }), // 30-day notice
+      credential(`${prefix}-c2`, `${prefix}-carol`, { expiresTime: iso(25) }), // 30-day notice
+      credential(`${prefix}-d1`, `${prefix}-dave`), // nothing to say
+    ]);
+  }
+
+  it('sends one digest per owner with exactly that owner’s event types, and a second drain sends nothing', async () => {
+    await seedFleet('t1');
+    await sweep();
+    expect((await indexEntries()).length).toBe(5);
+    const publisher = new RecordingPublisher();
+
+    const first = await drain(publisher);
+    const second = await drain(publisher);
+
+    const byOwner = new Map(publisher.delivered.map((e) => [e.MessageAttributes.userId?.StringValue, e]));
+    expect([...byOwner.keys()].sort()).toEqual(['t1-alice', 't1-bob', 't1-carol']);
+    const types = (user: string) => JSON.parse(byOwner.get(user)!.MessageAttributes.eventTypes!.StringValue);
+    expect(types('t1-alice')).toEqual(['expiry-warning', 'deleted-expired']);
+    expect(types('t1-bob')).toEqual(['stale-warning']);
+    expect(types('t1-carol')).toEqual(['expiry-warning']);
+    expect(byOwner.get('t1-carol')!.Subject).toBe('2 API credentials expire within 25 days');
+    expect(first).toMatchObject({
+      pendingItems: 5,
+      owners: 3,
+      digests: 3,
+      eventsPublished: 5,
+      claimConflicts: 0,
+    });
+    expect(second).toMatchObject({ pendingItems: 0, eventsPublished: 0 });
+    expect(publisher.calls).toHaveLength(1);
+    // Drained items leave the index and carry no outbox or claim attributes.
+    expect(await indexEntries()).toEqual([]);
+    const a1 = await getItem(table.client, table.tableName, 't1-a1');
+    for (const attr of [...Object.values(OUTBOX_ATTR), ...Object.values(OUTBOX_CLAIM_ATTR)]) {
+      expect(a1).not.toHaveProperty(attr);
+    }
+  });
+
+  it('delivers every event exactly once after SNS fails for three drains', async () => {
+    await seedFleet('t2');
+    await sweep();
+    const publisher = new RecordingPublisher();
+    publisher.down = new Error('SNS unavailable');
+
+    for (let i = 0; i < 3; i++) {
+      const failed = await drain(publisher, NOW + i * 15 * MINUTE);
+      expect(failed).toMatchObject({ eventsPublished: 0, eventsFailed: 5, claimConflicts: 0 });
+    }
+    expect((await indexEntries()).length).toBe(5);
+    publisher.down = undefined;
+    const recovered = await drain(publisher, NOW + 45 * MINUTE);
+    await drain(publisher, NOW + 60 * MINUTE);
+
+    expect(recovered).toMatchObject({ eventsPublished: 5, oldestPendingAgeSeconds: 45 * 60 });
+    const keys = deliveredKeys(publisher);
+    expect(keys).toHaveLength(5);
+    expect(new Set(keys).size).toBe(5);
+    expect(await indexEntries()).toEqual([]);
+  });
+
+  it('after a crash between publish and mark sends at most one duplicate and loses nothing', async () => {
+    await seedFleet('t3');
+    await sweep();
+    const publisher = new RecordingPublisher();
+    // The process "dies" after publishing: marks never happen, claims stay until their lease ends.
+    const crashing: OutboxStore = {
+      pending: () => store.pending(),
+      claim: (id, request) => store.claim(id, request),
+      markSent: async () => {
+        throw new Error('killed');
+      },
+      release: async () => {
+        throw new Error('killed');
+      },
+    };
+
+    await drain(publisher, NOW, crashing);
+    const whileLeased = await drain(publisher, NOW + MINUTE);
+    const afterLease = await drain(publisher, NOW + 6 * MINUTE);
+    await drain(publisher, NOW + 7 * MINUTE);
+
+    expect(whileLeased).toMatchObject({ claimConflicts: 5, eventsPublished: 0 });
+    expect(afterLease).toMatchObject({ claimConflicts: 0, eventsPublished: 5 });
+    const keys = deliveredKeys(publisher);
+    const counts = new Map<string, number>();
+    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    expect(counts.size).toBe(5);
+    for (const n of counts.values()) expect(n).toBe(2);
+    expect(await indexEntries()).toEqual([]);
+  });
+
+  it('two notifiers draining at once send each event once', async () => {
+    await putItems(
+      table.client,
+      table.tableName,
+      Array.from({ length: 40 }, (_, i) =>
+        credential(`t4-${i}`, `t4-user-${i % 13}`, { expiresTime: iso(3 + (i % 20)) }),
+      ),
+    );
+    await sweep();
+    const publisher = new RecordingPublisher();
+    const other = new DynamoDbOutboxStore(table.client, table.tableName);
+
+    const [a, b] = await Promise.all([
+      drain(publisher, NOW, store, 'drain-a'),
+      drain(publisher, NOW, other, 'drain-b'),
+    ]);
+    await drain(publisher, NOW + 10 * MINUTE);
+
+    const keys = deliveredKeys(publisher);
+    expect(keys).toHaveLength(40);
+    expect(new Set(keys).size).toBe(40);
+    expect(a.eventsPublished + b.eventsPublished).toBe(40);
+    expect(await indexEntries()).toEqual([]);
+  });
+
+  it('a renewal re-arms the expiry stages and the next warning is sent', async () => {
+    await putItems(table.client, table.tableName, [credential('t5-1', 't5-user', { expiresTime: iso(5) })]);
+    await sweep();
+    const publisher = new RecordingPublisher();
+    await drain(publisher);
+    // The same stage is not sent twice.
+    await sweep(NOW + DAY_MS);
+    expect((await drain(publisher, NOW + DAY_MS)).eventsPublished).toBe(0);
+
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { id: 't5-1' },
+        UpdateExpression: 'SET expiresTime = :e',
+        ExpressionAttributeValues: { ':e': iso(21) },
+      }),
+    );
+    await sweep(NOW + DAY_MS);
+    const after = await drain(publisher, NOW + DAY_MS);
+
+    expect(after.eventsPublished).toBe(1);
+    const events = publisher.documents().flatMap((d) => d.events);
+    expect(events.map((e) => [e.type, e.stageDays, e.expiresTime])).toEqual([
+      ['expiry-warning', 7, iso(5)],
+      ['expiry-warning', 30, iso(21)],
+    ]);
+  });
+
+  it('keeps an event the sweep appends while a drain holds the claim, and drains it next time', async () => {
+    await putItems(table.client, table.tableName, [credential('t6-1', 't6-user', { expiresTime: iso(20) })]);
+    await sweep();
+    const claimed = await store.claim('t6-1', { drainId: 'd1', now: NOW, leaseUntil: NOW + 5 * MINUTE });
+    expect(claimed.status).toBe('claimed');
+    if (claimed.status !== 'claimed') return;
+    // A later sweep (five days on) appends the 7-day notice to the claimed item.
+    await sweep(NOW + 15 * DAY_MS);
+
+    const marked = await store.markSent(
+      claimed.item,
+      claimed.item.events.map((e) => e.eventId),
+      'd1',
+    );
+
+    expect(marked).toEqual({ removed: 1, alreadyGone: 0, remaining: 1 });
+    const item = await getItem(table.client, table.tableName, 't6-1');
+    expect((item?.[OUTBOX_ATTR.events] as OutboxEvent[]).map((e) => e.stageDays)).toEqual([7]);
+    expect(item?.[OUTBOX_ATTR.since]).toBe(formatInstant(NOW + 15 * DAY_MS));
+    expect(item).not.toHaveProperty(OUTBOX_CLAIM_ATTR.claim);
+    const index = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: OUTBOX_INDEX,
+        KeyConditionExpression: '#o = :u',
+        ExpressionAttributeNames: { '#o': OUTBOX_ATTR.owner },
+        ExpressionAttributeValues: { ':u': 't6-user' },
+      }),
+    );
+    expect(index.Items?.map((i) => i.id)).toEqual(['t6-1']);
+    const publisher = new RecordingPublisher();
+    expect((await drain(publisher, NOW + 15 * DAY_MS)).eventsPublished).toBe(1);
+    expect(await indexEntries()).toEqual([]);
+  });
+
+  it('refuses a claim held by a live lease, takes it over once the lease ends, and ignores a drained item', async () => {
+    await putItems(table.client, table.tableName, [credential('t7-1', 't7-user', { expiresTime: iso(20) })]);
+    await sweep();
+
+    const first = await store.claim('t7-1', { drainId: 'd1', now: NOW, leaseUntil: NOW + 5 * MINUTE });
+    const conflict = await store.claim('t7-1', {
+      drainId: 'd2',
+      now: NOW + MINUTE,
+      leaseUntil: NOW + 6 * MINUTE,
+    });
+    const takeover = await store.claim('t7-1', {
+      drainId: 'd2',
+      now: NOW + 5 * MINUTE,
+      leaseUntil: NOW + 10 * MINUTE,
+    });
+    if (takeover.status !== 'claimed') throw new Error('expected a takeover');
+    await store.markSent(
+      takeover.item,
+      takeover.item.events.map((e) => e.eventId),
+      'd2',
+    );
+    const drained = await store.claim('t7-1', {
+      drainId: 'd3',
+      now: NOW + 6 * MINUTE,
+      leaseUntil: NOW + 11 * MINUTE,
+    });
+
+    expect(first.status).toBe('claimed');
+    expect(conflict).toEqual({ status: 'conflict', heldBy: 'd1', until: formatInstant(NOW + 5 * MINUTE) });
+    expect(drained).toEqual({ status: 'nothing-pending' });
+    expect(await getItem(table.client, table.tableName, 't7-1')).not.toHaveProperty(OUTBOX_CLAIM_ATTR.claim);
+  });
+
+  it('claims nothing for an item that no longer exists (a stale index entry)', async () => {
+    expect(await store.claim('t8-missing', { drainId: 'd1', now: NOW, leaseUntil: NOW + MINUTE })).toEqual({
+      status: 'nothing-pending',
+    });
+    expect(await getItem(table.client, table.tableName, 't8-missing')).toBeUndefined();
+  });
+});
