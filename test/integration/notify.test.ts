@@ -275,7 +275,7 @@ describe('notifier over DynamoDB Local', () => {
 
     expect(marked).toEqual({ removed: 1, alreadyGone: 0, remaining: 1 });
     const item = await getItem(table.client, table.tableName, 't6-1');
-    expect((item?.[OUTBOX_ATTR.events] as OutboxEvent[]).map((e) => e.stageDays)).toEqual([7]);
+    expect(((item?.[OUTBOX_ATTR.events] ?? []) as OutboxEvent[]).map((e) => e.stageDays)).toEqual([7]);
     expect(item?.[OUTBOX_ATTR.since]).toBe(formatInstant(NOW + 15 * DAY_MS));
     expect(item).not.toHaveProperty(OUTBOX_CLAIM_ATTR.claim);
     const index = await table.client.send(
