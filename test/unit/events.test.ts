@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
+import { type Credential, HYGIENE_ATTR, parseCredential } from '../../lambdas/hygiene/credential';
+import { EVENT_TYPES, eventsFor, OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/events';
+import { type Action, decide } from '../../lambdas/hygiene/policy';
+import { at, rawCredential, T0 } from './support/raw-credential';
+
+function credentialOf(overrides: Record<string, unknown> = {}): Credential {
+  const parsed = parseCredential(rawCredential(overrides));
+  if (!parsed.ok) throw new Error('invalid test record');
+  return parsed.credential;
+}
+
+const run = { runId: 'run-42', now: T0 };
+const base = {
+  credentialId: 'pc-1',
+  userId: 'user-1',
+  displayName: 'terraform',
+  clientId: 'brave-otter-12345@acme.conductor.one/pcc',
+  runId: 'run-42',
+  occurredAt: at(0),
+};
+
+describe('eventsFor', () => {
+  it('an expiry notice becomes an expiry-warning keyed by expiry and stage (stable across retries)', () => {
+    const action: Action = { type: 'notify-expiry', stageDays: 7, expiresTime: at(5) };
+    expect(eventsFor(credentialOf({ expiresTime: at(5) }), [action], run)).toEqual([
+      {
+        ...base,
+        eventId: `expiry-warning:${at(5)}:7`,
+        type: 'expiry-warning',
+        stageDays: 7,
+        expiresTime: at(5),
+      },
+    ]);
+  });
+
+  it('a stale flag becomes a stale-warning with the deletion date and last activity', () => {
+    const credential = credentialOf({ lastUsedAt: at(-100) });
+    const [event] = eventsFor(credential, decide(credential, DEFAULT_CONFIG, T0), run);
+    expect(event).toEqual({
+      ...base,
+      eventId: `stale-warning:${at(0)}`,
+      type: 'stale-warning',
+      deleteAfter: at(14),
+      lastActivity: at(-100),
+    });
+  });
+
+  it('deletions carry their reason', () => {
+    const expired = credentialOf({ expiresTime: at(-1) });
+    expect(eventsFor(expired, decide(expired, DEFAULT_CONFIG, T0), run)).toEqual([
+      {
+        ...base,
+        eventId: `deleted-expired:${at(0)}`,
+        type: 'deleted-expired',
+        expiresTime: at(-1),
+        reason: 'expired',
+      },
+    ]);
+    const stale = credentialOf({
+      lastUsedAt: at(-120),
+      [HYGIENE_ATTR.staleFlaggedAt]: at(-20),
+      [HYGIENE_ATTR.staleDeleteAfter]: at(-6),
+    });
+    expect(eventsFor(stale, decide(stale, DEFAULT_CONFIG, T0), run)).toEqual([
+      {
+        ...base,
+        eventId: `deleted-stale:${at(0)}`,
+        type: 'deleted-stale',
+        deleteAfter: at(-6),
+        lastActivity: at(-120),
+        reason: 'stale',
+      },
+    ]);
+  });
+
+  it('unflagging is silent', () => {
+    expect(eventsFor(credentialOf(), [{ type: 'unflag-stale', reason: 'used-since-flagged' }], run)).toEqual(
+      [],
+    );
+  });
+
+  it('omits displayName and clientId when the credential has none', () => {
+    const credential = credentialOf({ displayName: undefined, clientId: undefined });
+    const [event] = eventsFor(credential, [{ type: 'delete-expired', expiresTime: at(-1) }], run);
+    expect(event).not.toHaveProperty('displayName');
+    expect(event).not.toHaveProperty('clientId');
+  });
+
+  it('one event per notifying action, in action order', () => {
+    const credential = credentialOf({ lastUsedAt: at(-100), expiresTime: at(5) });
+    const events = eventsFor(credential, decide(credential, DEFAULT_CONFIG, T0), run);
+    expect(events.map((e) => e.type)).toEqual(['expiry-warning', 'stale-warning']);
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+  });
+});
+
+describe('outbox names (data contract)', () => {
+  it('are prefixed hygiene and stable', () => {
+    expect(Object.values(OUTBOX_ATTR).every((name) => name.startsWith('hygiene'))).toBe(true);
+    expect(OUTBOX_INDEX).toBe('hygiene-outbox');
+    expect(EVENT_TYPES).toEqual(['expiry-warning', 'stale-warning', 'deleted-expired', 'deleted-stale']);
+  });
+});
