@@ -3,6 +3,7 @@
  * Each command lives in its own module under `cli/commands/` and registers itself here.
  */
 import { Command, CommanderError } from 'commander';
+import { registerNotifyCommand } from './commands/notify';
 import { registerPlanCommand } from './commands/plan';
 import { UsageError } from './usage-error';
 
@@ -13,6 +14,7 @@ const program = new Command('pc-hygiene')
 
 // Command registrations (one line per command module).
 registerPlanCommand(program);
+registerNotifyCommand(program);
 
 try {
   await program.parseAsync(process.argv);

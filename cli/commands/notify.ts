@@ -1,0 +1,177 @@
+/**
+ * `pc-hygiene notify`: drains the outbox once — one digest per owner — to SNS
+ * (`--sink sns --topic-arn ARN`, the default sink) or to a JSON Lines file
+ * (`--sink jsonl:PATH`) holding exactly the `PublishBatch` entries SNS would
+ * get. Events not delivered stay pending for the next drain (exit 1).
+ */
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { type Command, Option } from 'commander';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { createSnsClient } from '../../lambdas/aws/sns-client';
+import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { type NotifierSummary, runNotifier } from '../../lambdas/hygiene/notifier';
+import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
+import { JsonlFileSink } from '../jsonl-sink';
+import { resolveNow } from '../now-option';
+import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
+import { UsageError } from '../usage-error';
+
+const FORMATS = ['table', 'json'] as const;
+
+/** Where digests go. */
+export type Sink = { readonly kind: 'sns' } | { readonly kind: 'jsonl'; readonly path: string };
+
+/**
+ * Parses `--sink`: `sns` or `jsonl:PATH`.
+ * @throws {UsageError} on anything else
+ */
+export function parseSink(value: string): Sink {
+  if (value === 'sns') return { kind: 'sns' };
+  if (value.startsWith('jsonl:')) {
+    const path = value.slice('jsonl:'.length);
+    if (path.trim() === '')
+      throw new UsageError('--sink jsonl:PATH needs a file path, e.g. --sink jsonl:out.jsonl');
+    return { kind: 'jsonl', path };
+  }
+  throw new UsageError(`--sink ${JSON.stringify(value)} is not sns or jsonl:PATH`);
+}
+
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/** Options of `notify`, as commander parses them. */
+interface NotifyOptions extends TableOptions {
+  readonly sink: string;
+  readonly topicArn?: string;
+  readonly snsEndpoint?: string;
+  readonly now?: string;
+  readonly format: (typeof FORMATS)[number];
+}
+
+/** The summary as a few readable lines. */
+export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): string {
+  const lines = [
+    `Notify ${summary.drainId}: ${summary.status === 'complete' ? 'complete' : 'INCOMPLETE (the rest waits for the next drain)'}`,
+    `  sink                 ${sinkLabel}`,
+    `  pending items read   ${summary.pendingItems}`,
+    `  owners               ${summary.owners}`,
+    `  digests published    ${summary.digests} (${summary.parts} message${summary.parts === 1 ? '' : 's'})`,
+    `  events published     ${summary.eventsPublished}`,
+    `  events failed        ${summary.eventsFailed}${summary.eventsFailed > 0 ? ' (left pending, retried next drain)' : ''}`,
+    `  claim conflicts      ${summary.claimConflicts}${summary.claimConflicts > 0 ? ' (another drain holds them)' : ''}`,
+    `  oldest pending       ${summary.oldestPendingAgeSeconds} s`,
+  ];
+  if (summary.malformedEvents > 0)
+    lines.push(`  malformed entries    ${summary.malformedEvents} (never sent; inspect the items)`);
+  if (summary.storeErrors > 0) lines.push(`  store errors         ${summary.storeErrors}`);
+  for (const f of summary.failures) {
+    lines.push(
+      `  failed: ${f.userId}: ${f.code}: ${f.message} (${f.events} event${f.events === 1 ? '' : 's'})`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** What `notify` needs besides the table: the publisher and how to name it. */
+function publisherFor(options: NotifyOptions): {
+  publisher: NotificationPublisher;
+  label: string;
+  client?: SNSClient;
+} {
+  const sink = parseSink(options.sink);
+  if (sink.kind === 'jsonl') return { publisher: new JsonlFileSink(sink.path), label: `jsonl:${sink.path}` };
+  if (options.topicArn === undefined) {
+    throw new UsageError(
+      '--topic-arn is required with --sink sns (or use --sink jsonl:PATH to write a file)',
+    );
+  }
+  if (!TOPIC_ARN.test(options.topicArn)) {
+    throw new UsageError(
+      `--topic-arn ${JSON.stringify(options.topicArn)} is not a standard SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)`,
+    );
+  }
+  const client = createSnsClient({
+    ...(options.snsEndpoint !== undefined && { endpoint: options.snsEndpoint }),
+    // A topic lives in the region its ARN names.
+    region: options.topicArn.split(':')[3],
+  });
+  return { publisher: new SnsPublisher(client, options.topicArn), label: `sns:${options.topicArn}`, client };
+}
+
+/**
+ * Drains the outbox of a table into a publisher: the core of `notify`, also
+ * used by `local`.
+ * @param now the drain's instant (epoch ms); leases advance with the wall clock from it
+ */
+export async function drainOutbox(
+  options: TableOptions,
+  publisher: NotificationPublisher,
+  now: number,
+): Promise<NotifierSummary> {
+  const client = documentClientFor(options);
+  const startedAt = Date.now();
+  try {
+    return await withTableErrors(options, () =>
+      runNotifier({
+        outbox: new DynamoDbOutboxStore(client, options.table),
+        publisher,
+        clock: () => now + (Date.now() - startedAt),
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+async function runNotify(options: NotifyOptions): Promise<void> {
+  const now = resolveNow(options.now);
+  const { publisher, label, client } = publisherFor(options);
+  try {
+    const summary = await drainOutbox(options, publisher, now);
+    process.stdout.write(
+      options.format === 'json'
+        ? `${JSON.stringify(summary, null, 2)}\n`
+        : renderNotifySummaryText(summary, label),
+    );
+    if (summary.eventsFailed > 0 || summary.storeErrors > 0) {
+      process.stderr.write(
+        `pc-hygiene notify: ${summary.eventsFailed} event(s) not delivered and ${summary.storeErrors} store error(s); they stay pending for the next drain\n`,
+      );
+      process.exitCode = 1;
+    }
+  } finally {
+    client?.destroy();
+  }
+}
+
+/** Registers `notify` on the program. */
+export function registerNotifyCommand(program: Command): void {
+  const command = program
+    .command('notify')
+    .description(
+      'Drain the outbox: publish one digest per owner (SNS PublishBatch, or a JSON Lines file of the exact entries) ' +
+        'and mark the events sent. Undelivered events stay pending for the next drain.',
+    )
+    .addOption(
+      new Option(
+        '--sink <sink>',
+        'where digests go: sns, or jsonl:PATH (append the PublishBatch entries to a file)',
+      )
+        .default('sns')
+        .env('PC_HYGIENE_SINK'),
+    )
+    .addOption(
+      new Option('--topic-arn <arn>', 'SNS topic ARN (required with --sink sns)').env('PC_HYGIENE_TOPIC_ARN'),
+    )
+    .option('--sns-endpoint <url>', 'SNS endpoint (an SNS-compatible local server)')
+    .option(
+      '--now <iso>',
+      'the drain instant for relative dates, RFC 3339 with a zone (default: the wall clock)',
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'));
+  addTableOptions(command)
+    .showHelpAfterError(false)
+    .configureOutput({
+      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
+    })
+    .action(async (options: NotifyOptions) => runNotify(options));
+}
