@@ -1,0 +1,153 @@
+/**
+ * The sweep's scan checkpoint, kept as one reserved item in the credentials
+ * table itself (id `__hygiene__#sweep-checkpoint`; the scanner, report and
+ * export skip reserved ids).
+ *
+ * Why in the table, and why only `UpdateItem`: the deployed sweep function is
+ * granted exactly `dynamodb:Scan` and `dynamodb:UpdateItem` on the table and
+ * nothing else (no extra table, no SSM, no S3, no `GetItem`). So:
+ * - **save**: `SET` the checkpoint attributes (creates the item if needed);
+ * - **load**: an `UpdateItem` that is conditional on a checkpoint being
+ *   present, bumps a load counter (`ADD`) and returns the item with
+ *   `ReturnValues: ALL_NEW`; when there is none the condition fails and
+ *   nothing is written (no empty item is ever created by a read);
+ * - **clear**: `REMOVE` the checkpoint attributes, conditional on them being
+ *   present (an `UpdateItem` on a missing key would otherwise create it).
+ *
+ * The positions are stored as one JSON string: keys are small (one `id` per
+ * segment, at most 64 segments), and a string survives any marshalling.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CheckpointStore, ScanCheckpoint } from '../hygiene/ports';
+import { RESERVED_ID_PREFIX, TABLE_DEFINITION } from '../hygiene/table-definition';
+import { formatInstant } from '../hygiene/time';
+
+/** The id of the checkpoint item. */
+export const CHECKPOINT_ID = `${RESERVED_ID_PREFIX}sweep-checkpoint`;
+
+/** Attributes of the checkpoint item. */
+export const CHECKPOINT_ATTR = {
+  /** JSON of the {@link ScanCheckpoint}. */
+  checkpoint: 'hygieneCheckpoint',
+  /** When it was saved (UTC ISO). */
+  savedAt: 'hygieneCheckpointSavedAt',
+  /** How many runs resumed from it. */
+  loads: 'hygieneCheckpointLoads',
+} as const;
+
+/** Options for {@link DynamoDbCheckpointStore}. */
+export interface CheckpointStoreOptions {
+  /** Wall clock for `hygieneCheckpointSavedAt` (default `Date.now`). */
+  readonly clock?: () => number;
+  /** Told when a stored checkpoint is unreadable and ignored (the run then starts from the top). */
+  readonly onInvalid?: (reason: string) => void;
+}
+
+/**
+ * Validates a stored checkpoint.
+ * @returns the checkpoint, or why it cannot be used
+ */
+export function parseStoredCheckpoint(
+  text: unknown,
+): { ok: true; value: ScanCheckpoint } | { ok: false; reason: string } {
+  if (typeof text !== 'string') return { ok: false, reason: `${CHECKPOINT_ATTR.checkpoint} is not a string` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: `${CHECKPOINT_ATTR.checkpoint} is not JSON` };
+  }
+  if (value === null || typeof value !== 'object') return { ok: false, reason: 'not an object' };
+  const { segments, positions } = value as { segments?: unknown; positions?: unknown };
+  if (typeof segments !== 'number' || !Number.isInteger(segments) || segments < 1) {
+    return { ok: false, reason: `segments ${JSON.stringify(segments)} is not a positive integer` };
+  }
+  if (!Array.isArray(positions) || positions.length !== segments) {
+    return { ok: false, reason: `positions is not a list of ${segments} entries` };
+  }
+  for (const p of positions) {
+    if (p !== null && p !== 'done' && (typeof p !== 'object' || Array.isArray(p))) {
+      return { ok: false, reason: `position ${JSON.stringify(p)} is not null, "done" or a key` };
+    }
+  }
+  return { ok: true, value: { segments, positions } };
+}
+
+/** {@link CheckpointStore} as one reserved item of the credentials table, using only `UpdateItem`. */
+export class DynamoDbCheckpointStore implements CheckpointStore {
+  private readonly key = { [TABLE_DEFINITION.partitionKey.name]: CHECKPOINT_ID };
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: CheckpointStoreOptions = {},
+  ) {}
+
+  async load(): Promise<ScanCheckpoint | undefined> {
+    let attributes: Record<string, unknown> | undefined;
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key,
+          UpdateExpression: 'ADD #loads :one',
+          ConditionExpression: 'attribute_exists(#cp)',
+          ExpressionAttributeNames: { '#loads': CHECKPOINT_ATTR.loads, '#cp': CHECKPOINT_ATTR.checkpoint },
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      attributes = result.Attributes;
+    } catch (error: unknown) {
+      if (error instanceof ConditionalCheckFailedException) return undefined; // no checkpoint
+      throw error;
+    }
+    const parsed = parseStoredCheckpoint(attributes?.[CHECKPOINT_ATTR.checkpoint]);
+    if (!parsed.ok) {
+      this.options.onInvalid?.(`ignoring the stored sweep checkpoint: ${parsed.reason}`);
+      return undefined;
+    }
+    return parsed.value;
+  }
+
+  async save(checkpoint: ScanCheckpoint): Promise<void> {
+    const clock = this.options.clock ?? Date.now;
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key,
+        UpdateExpression: 'SET #cp = :cp, #savedAt = :savedAt REMOVE #loads',
+        ExpressionAttributeNames: {
+          '#cp': CHECKPOINT_ATTR.checkpoint,
+          '#savedAt': CHECKPOINT_ATTR.savedAt,
+          '#loads': CHECKPOINT_ATTR.loads,
+        },
+        ExpressionAttributeValues: {
+          ':cp': JSON.stringify({ segments: checkpoint.segments, positions: checkpoint.positions }),
+          ':savedAt': formatInstant(clock()),
+        },
+      }),
+    );
+  }
+
+  async clear(): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key,
+          UpdateExpression: 'REMOVE #cp, #savedAt, #loads',
+          ConditionExpression: 'attribute_exists(#cp)',
+          ExpressionAttributeNames: {
+            '#cp': CHECKPOINT_ATTR.checkpoint,
+            '#savedAt': CHECKPOINT_ATTR.savedAt,
+            '#loads': CHECKPOINT_ATTR.loads,
+          },
+        }),
+      );
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error; // nothing to clear
+    }
+  }
+}

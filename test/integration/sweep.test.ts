@@ -1,0 +1,248 @@
+/**
+ * The sweep end to end against DynamoDB Local: the real scanner, writer and
+ * checkpoint store; table state checked field by field after each run.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CHECKPOINT_ID } from '../../lambdas/aws/checkpoint-store';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/events';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { runSweep, type SweepOptions } from '../../lambdas/hygiene/sweep';
+import { putItems } from '../support/items';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { credential, days, NOW } from '../unit/support/credentials';
+import { exportTable, sweepDeps, without } from './support/sweep-deps';
+
+const NOW_ISO = days(0);
+const config = parseConfig({ maxDeletePercent: 100, scanSegments: 3, writeConcurrency: 4 });
+
+/** Seeds in every shape the reader must accept: offsets, fractions, unknown attributes. */
+function seeds(): Record<string, unknown>[] {
+  return [
+    credential('a-healthy', { vendorField: { nested: [1, 'two'] } }),
+    // Expired one hour ago, written with an offset.
+    credential('b-expired', { expiresTime: '2026-06-01T13:00:00+02:00', vendorField: 'kept' }),
+    credential('c-expiring', { expiresTime: '2026-06-06T12:00:00.250Z' }),
+    credential('d-stale', { lastUsedAt: '2026-02-01T00:00:00.5Z' }),
+    credential('e-flagged-due', {
+      lastUsedAt: days(-120),
+      hygieneStaleFlaggedAt: days(-20),
+      hygieneStaleDeleteAfter: days(-6),
+    }),
+    credential('f-used-again', {
+      lastUsedAt: days(-2),
+      hygieneStaleFlaggedAt: days(-10),
+      hygieneStaleDeleteAfter: days(4),
+    }),
+    credential('g-deleted', {
+      expiresTime: days(-30),
+      deletedAt: days(-29),
+      hygieneDeletedReason: 'expired',
+    }),
+    credential('h-exempt', { expiresTime: days(-1), hygieneExempt: true }),
+    credential('j-open', { scopedRoles: [], allowSourceCidr: ['0.0.0.0/0'], lastUsedAt: days(-31) }),
+    credential('k-noticed', {
+      expiresTime: days(5),
+      hygieneExpiryNoticeStage: 7,
+      hygieneExpiryNoticeFor: days(5),
+    }),
+    // Invalid in different ways: never touched.
+    { id: 'x-no-zone', userId: 'user-x', expiresTime: '2026-05-01T00:00:00' },
+    { id: 'x-bad-cidr', userId: 'user-x', expiresTime: days(-5), allowSourceCidr: ['10.0.0.300/8'] },
+    { id: 'x-number-date', userId: 'user-x', lastUsedAt: 1_700_000_000 },
+    { id: 'x-no-user', expiresTime: days(-5) },
+  ];
+}
+
+function run(table: TestTable, overrides: Partial<SweepOptions> = {}): Promise<RunSummary> {
+  return runSweep(sweepDeps(table), { config, now: NOW, runId: 'run-1', mode: 'enforce', ...overrides });
+}
+
+describe('sweep against DynamoDB Local', () => {
+  let table: TestTable;
+  let before: Record<string, unknown>[];
+  let after: Map<string, Record<string, unknown>>;
+  let summary: RunSummary;
+  const seeded = (id: string) => before.find((i) => i.id === id)!;
+  const outboxAttrs = [OUTBOX_ATTR.events, OUTBOX_ATTR.owner, OUTBOX_ATTR.since];
+
+  beforeAll(async () => {
+    table = await createTestTable(undefined, 'sweep');
+    await putItems(table.client, table.tableName, seeds());
+    before = await exportTable(table);
+    summary = await run(table);
+    after = new Map((await exportTable(table)).map((i) => [String(i.id), i]));
+  });
+  afterAll(() => table.drop());
+
+  it('soft-deletes an expired credential, changing only deletedAt, updatedAt and bookkeeping', () => {
+    expect(without(after.get('b-expired'), ...outboxAttrs)).toEqual({
+      ...seeded('b-expired'),
+      deletedAt: NOW_ISO,
+      updatedAt: NOW_ISO,
+      hygieneDeletedReason: 'expired',
+      hygieneDeletedByRun: 'run-1',
+    });
+    expect(after.get('b-expired')?.[OUTBOX_ATTR.events]).toEqual([
+      expect.objectContaining({
+        type: 'deleted-expired',
+        credentialId: 'b-expired',
+        userId: 'user-b',
+        expiresTime: '2026-06-01T11:00:00.000Z',
+        runId: 'run-1',
+        occurredAt: NOW_ISO,
+      }),
+    ]);
+    expect(after.get('b-expired')).toMatchObject({
+      hygieneOutboxOwner: 'user-b',
+      hygieneOutboxSince: NOW_ISO,
+    });
+  });
+
+  it('records an expiry notice for the most urgent stage, with its event', () => {
+    expect(without(after.get('c-expiring'), ...outboxAttrs)).toEqual({
+      ...seeded('c-expiring'),
+      hygieneExpiryNoticeStage: 7,
+      hygieneExpiryNoticeFor: '2026-06-06T12:00:00.250Z',
+    });
+    expect(after.get('c-expiring')?.[OUTBOX_ATTR.events]).toEqual([
+      expect.objectContaining({ type: 'expiry-warning', stageDays: 7 }),
+    ]);
+  });
+
+  it('flags stale credentials with the grace period, by tier', () => {
+    for (const id of ['d-stale', 'j-open']) {
+      expect(without(after.get(id), ...outboxAttrs)).toEqual({
+        ...seeded(id),
+        hygieneStaleFlaggedAt: NOW_ISO,
+        hygieneStaleDeleteAfter: days(14),
+      });
+      expect(after.get(id)?.[OUTBOX_ATTR.events]).toEqual([
+        expect.objectContaining({ type: 'stale-warning', deleteAfter: days(14) }),
+      ]);
+    }
+  });
+
+  it('soft-deletes a flagged credential still unused after its grace period', () => {
+    expect(without(after.get('e-flagged-due'), ...outboxAttrs)).toEqual({
+      ...seeded('e-flagged-due'),
+      deletedAt: NOW_ISO,
+      updatedAt: NOW_ISO,
+      hygieneDeletedReason: 'stale',
+      hygieneDeletedByRun: 'run-1',
+    });
+    expect(after.get('e-flagged-due')?.[OUTBOX_ATTR.events]).toEqual([
+      expect.objectContaining({ type: 'deleted-stale', deleteAfter: days(-6) }),
+    ]);
+  });
+
+  it('clears the flag of a credential used again, silently', () => {
+    expect(after.get('f-used-again')).toEqual(
+      without(seeded('f-used-again'), 'hygieneStaleFlaggedAt', 'hygieneStaleDeleteAfter'),
+    );
+  });
+
+  it('leaves healthy, already deleted, exempt, already noticed and invalid items byte for byte', () => {
+    for (const id of [
+      'a-healthy',
+      'g-deleted',
+      'h-exempt',
+      'k-noticed',
+      'x-no-zone',
+      'x-bad-cidr',
+      'x-number-date',
+      'x-no-user',
+    ]) {
+      expect(after.get(id)).toEqual(seeded(id));
+    }
+  });
+
+  it('summarizes the run', () => {
+    expect(summary).toMatchObject({
+      status: 'complete',
+      scanned: 14,
+      valid: 10,
+      alreadyDeleted: 1,
+      activeValid: 9,
+      planned: {
+        'notify-expiry': 1,
+        'delete-expired': 1,
+        'flag-stale': 2,
+        'delete-stale': 1,
+        'unflag-stale': 1,
+      },
+      applied: {
+        'notify-expiry': 1,
+        'delete-expired': 1,
+        'flag-stale': 2,
+        'delete-stale': 1,
+        'unflag-stale': 1,
+      },
+      skippedChanged: { count: 0 },
+      failed: { count: 0 },
+      events: { queued: true, total: 5, owners: 5 },
+      checkpoint: { resumed: false, saved: false, cleared: false, segments: 3 },
+    });
+    expect(summary.invalid.records.map((r) => r.id).sort()).toEqual([
+      'x-bad-cidr',
+      'x-no-user',
+      'x-no-zone',
+      'x-number-date',
+    ]);
+    expect(after.has(CHECKPOINT_ID)).toBe(false);
+  });
+
+  it('changes nothing when run again with the same now', async () => {
+    const first = await exportTable(table);
+
+    const second = await run(table, { runId: 'run-2' });
+
+    expect(await exportTable(table)).toEqual(first);
+    expect(Object.values(second.planned).every((n) => n === 0)).toBe(true);
+    expect(second.alreadyDeleted).toBe(3);
+  });
+});
+
+describe('sweep modes and guard against DynamoDB Local', () => {
+  let table: TestTable;
+  beforeEach(async () => {
+    table = await createTestTable(undefined, 'sweep-modes');
+    await putItems(table.client, table.tableName, seeds());
+  });
+  afterEach(() => table.drop());
+
+  it('audit mode leaves the table export identical', async () => {
+    const before = await exportTable(table);
+
+    const summary = await run(table, { mode: 'audit' });
+
+    expect(await exportTable(table)).toEqual(before);
+    expect(summary.applied['delete-expired']).toBe(1);
+    expect(summary.events).toMatchObject({ queued: false, total: 5 });
+  });
+
+  it('a tripped guard makes zero deletions but still flags and notices', async () => {
+    const summary = await run(table, { config: { ...config, maxDeletesPerRun: 1 } });
+
+    const items = await exportTable(table);
+    expect(items.filter((i) => i.deletedAt !== undefined).map((i) => i.id)).toEqual(['g-deleted']);
+    expect(items.find((i) => i.id === 'd-stale')).toHaveProperty('hygieneStaleFlaggedAt', NOW_ISO);
+    expect(items.find((i) => i.id === 'c-expiring')).toHaveProperty('hygieneExpiryNoticeStage', 7);
+    expect(summary.guard).toMatchObject({ tripped: true, plannedDeletes: 2, maxDeletesPerRun: 1 });
+    expect(summary.deletions).toMatchObject({ applied: 0, blockedByGuard: 2 });
+  });
+
+  it('sets hygienePurgeAt when a purge is configured', async () => {
+    await run(table, { config: { ...config, purgeAfterDays: 30 } });
+
+    const items = await exportTable(table);
+    expect(items.find((i) => i.id === 'b-expired')).toHaveProperty(
+      'hygienePurgeAt',
+      Math.floor(NOW / 1000) + 30 * 86_400,
+    );
+    expect(items.filter((i) => i.hygienePurgeAt !== undefined).map((i) => i.id)).toEqual([
+      'b-expired',
+      'e-flagged-due',
+    ]);
+  });
+});
