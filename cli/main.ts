@@ -3,8 +3,11 @@
  * Each command lives in its own module under `cli/commands/` and registers itself here.
  */
 import { Command, CommanderError } from 'commander';
+import { registerExportCommand } from './commands/export';
+import { registerImportCommand } from './commands/import';
 import { registerNotifyCommand } from './commands/notify';
 import { registerPlanCommand } from './commands/plan';
+import { registerRestoreCommand } from './commands/restore';
 import { UsageError } from './usage-error';
 
 const program = new Command('pc-hygiene')
@@ -14,6 +17,9 @@ const program = new Command('pc-hygiene')
 
 // Command registrations (one line per command module).
 registerPlanCommand(program);
+registerImportCommand(program);
+registerExportCommand(program);
+registerRestoreCommand(program);
 registerNotifyCommand(program);
 
 try {

@@ -1,0 +1,152 @@
+/**
+ * `pc-hygiene export`: every item of the table as JSON Lines, all attributes
+ * (seed, bookkeeping, outbox), streamed page by page. The worker's own
+ * reserved items (`__hygiene__#…`, e.g. the sweep checkpoint) are left out
+ * unless `--include-reserved` is given.
+ */
+
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Command } from 'commander';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import type { RawItem } from '../../lambdas/hygiene/ports';
+import { describeFileError } from '../file-errors';
+import { BrokenPipeError, StreamWriter } from '../stream-writer';
+import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
+import { UsageError } from '../usage-error';
+
+function sortedKeys(value: Readonly<Record<string, unknown>>, first?: string): Record<string, unknown> {
+  const sorted: Record<string, unknown> = {};
+  if (first !== undefined && first in value) sorted[first] = value[first];
+  for (const key of Object.keys(value).sort()) if (key !== first) sorted[key] = value[key];
+  return sorted;
+}
+
+/** Numbers by value, anything else by its string form. */
+function compareScalars(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const [x, y] = [String(a), String(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * One item as a JSON line: `id` first, then attributes (and the keys of
+ * nested maps) by name, since DynamoDB returns them in no fixed order and two
+ * exports should diff cleanly. String and number sets become sorted arrays,
+ * binary values base64 strings (JSON has neither), so export → import keeps
+ * every value (a set comes back as a list).
+ */
+export function itemToJsonLine(item: RawItem): string {
+  const json = JSON.stringify(sortedKeys(item, 'id'), (key, value: unknown) => {
+    if (value instanceof Set) return [...value].sort(compareScalars);
+    if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+    // The root (key '') is already ordered with `id` first.
+    if (key !== '' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      return sortedKeys(value as Record<string, unknown>);
+    }
+    return value;
+  });
+  return `${json}\n`;
+}
+
+/**
+ * Writes every item to `out`, one JSON line each.
+ * @returns how many items were written
+ */
+export async function exportItems(
+  client: DynamoDBDocumentClient,
+  table: string,
+  out: StreamWriter,
+  options: { readonly segments?: number; readonly includeReserved?: boolean } = {},
+): Promise<number> {
+  const scanner = new DynamoDbCredentialScanner(client, table, { includeReserved: options.includeReserved });
+  let count = 0;
+  for await (const page of scanner.scan({ segments: options.segments ?? 1 })) {
+    for (const item of page.items) {
+      await out.write(itemToJsonLine(item));
+      count++;
+    }
+  }
+  return count;
+}
+
+interface ExportCommandOptions extends TableOptions {
+  readonly output?: string;
+  readonly segments: string;
+  readonly includeReserved?: boolean;
+}
+
+function parseSegments(value: string): number {
+  const segments = Number(value);
+  if (!Number.isInteger(segments) || segments < 1 || segments > 1000) {
+    throw new UsageError(`--segments must be an integer from 1 to 1000, got ${JSON.stringify(value)}`);
+  }
+  return segments;
+}
+
+async function runExport(options: ExportCommandOptions): Promise<void> {
+  const segments = parseSegments(options.segments);
+  const client = documentClientFor(options);
+  try {
+    if (options.output === undefined) {
+      try {
+        await withTableErrors(options, () =>
+          exportItems(client, options.table, new StreamWriter(process.stdout), { ...options, segments }),
+        );
+      } catch (error: unknown) {
+        if (!(error instanceof BrokenPipeError)) throw error;
+      }
+      return;
+    }
+    // Written beside the target and renamed at the end: a failed export never leaves a partial file.
+    const partial = `${options.output}.partial`;
+    const file = createWriteStream(partial, { encoding: 'utf8' });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        file.once('open', () => resolve());
+        file.once('error', reject);
+      });
+    } catch (error: unknown) {
+      throw new UsageError(`cannot write output file ${options.output}: ${describeFileError(error)}`);
+    }
+    try {
+      const count = await withTableErrors(options, () =>
+        exportItems(client, options.table, new StreamWriter(file), { ...options, segments }),
+      );
+      file.end();
+      await finished(file);
+      await rename(partial, options.output);
+      process.stderr.write(`exported ${count} item(s) from ${options.table} to ${options.output}\n`);
+    } catch (error: unknown) {
+      file.destroy();
+      await rm(partial, { force: true });
+      throw error;
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Registers `export` on the program. */
+export function registerExportCommand(program: Command): void {
+  const command = program
+    .command('export')
+    .description(
+      'Write every item of the table as JSON Lines (all attributes, bookkeeping and outbox included) ' +
+        'to stdout or a file. Sets become arrays, binary values base64.',
+    )
+    .option(
+      '--output <file>',
+      'write to this file instead of stdout (replaced only when the export succeeds)',
+    )
+    .option('--segments <n>', 'parallel scan segments (1 keeps a stable order)', '1')
+    .option('--include-reserved', "include the worker's own __hygiene__# items (e.g. the sweep checkpoint)");
+  addTableOptions(command)
+    .showHelpAfterError(false)
+    .configureOutput({
+      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
+    })
+    .action(async (options: ExportCommandOptions) => runExport(options));
+}

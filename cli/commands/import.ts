@@ -1,0 +1,247 @@
+/**
+ * `pc-hygiene import FILE.jsonl`: loads PersonalClient records into a table.
+ * Every line is validated with the same parser the sweep uses; bad lines are
+ * reported with their line numbers and NOT written; good lines are written
+ * with BatchWriteItem (unprocessed items retried with backoff). The file is
+ * streamed, so memory does not grow with its size (apart from the ids seen,
+ * kept to refuse duplicates).
+ */
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Command, Option } from 'commander';
+import { BatchItemWriter } from '../../lambdas/aws/batch-import';
+import { createTable } from '../../lambdas/aws/create-table';
+import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
+import type { RawItem } from '../../lambdas/hygiene/ports';
+import { isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
+import { type JsonlLine, readJsonLines } from '../jsonl';
+import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
+
+/** A line that was not written, and why. */
+export interface RejectedLine {
+  readonly line: number;
+  /** The record's id when it has a usable one. */
+  readonly id: string | null;
+  readonly problems: readonly string[];
+}
+
+/** What an import did. */
+export interface ImportSummary {
+  readonly table: string;
+  readonly file: string;
+  /** Records written (or, in a dry run, that would be). */
+  readonly written: number;
+  readonly rejected: number;
+  readonly rejectedLines: readonly RejectedLine[];
+  readonly dryRun: boolean;
+  /** Whether `--create-table` created the table (false: it existed or was not asked). */
+  readonly tableCreated: boolean;
+}
+
+/** Checks one line; returns the item to write, or why it is rejected. */
+export function checkImportLine(
+  line: JsonlLine,
+  firstLineOfId: Map<string, number>,
+): { readonly item: RawItem } | { readonly rejected: RejectedLine } {
+  if (!line.ok) {
+    // The reader's message starts with "line N is"; the line number is reported separately.
+    const problem = line.error.replace(/^line \d+ is /, '');
+    return { rejected: { line: line.lineNumber, id: null, problems: [problem] } };
+  }
+  const parsed = parseCredential(line.value);
+  if (!parsed.ok) {
+    return {
+      rejected: { line: line.lineNumber, id: parsed.id, problems: parsed.problems.map(formatProblem) },
+    };
+  }
+  const { id } = parsed.credential;
+  if (isReservedId(id)) {
+    return {
+      rejected: {
+        line: line.lineNumber,
+        id,
+        problems: [`id: ids starting with ${RESERVED_ID_PREFIX} are reserved for the worker's own items`],
+      },
+    };
+  }
+  const first = firstLineOfId.get(id);
+  if (first !== undefined) {
+    return {
+      rejected: {
+        line: line.lineNumber,
+        id,
+        problems: [`id: duplicate of line ${first} (the first one is kept)`],
+      },
+    };
+  }
+  firstLineOfId.set(id, line.lineNumber);
+  return { item: parsed.credential.raw };
+}
+
+/** Options of {@link importJsonLines}. */
+export interface ImportOptions {
+  readonly table: string;
+  readonly file: string;
+  readonly dryRun?: boolean;
+  readonly createTable?: boolean;
+  /** Called for each rejected line as it is found. */
+  readonly onRejected?: (rejected: RejectedLine) => void;
+  /** Called as records are validated and written. */
+  readonly onProgress?: (progress: { readonly read: number; readonly written: number }) => void;
+  /** Backoff tuning for unprocessed items (tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Validates and writes every line of a JSON Lines file.
+ * @throws {UsageError} when the file cannot be read
+ * @throws {BatchWriteIncompleteError} when some items stayed unprocessed after every retry
+ */
+export async function importJsonLines(
+  client: DynamoDBDocumentClient,
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  const lines = readJsonLines(options.file);
+  // Opens the file before touching the table: an unreadable file is a usage error with nothing created.
+  const first = await lines.next();
+  let tableCreated = false;
+  if (options.createTable && !options.dryRun) {
+    tableCreated = (await createTable(client, options.table, { ifNotExists: true })).created;
+  } else if (!options.dryRun) {
+    // Fail before reading the file, not after reporting its bad lines.
+    await client.send(new DescribeTableCommand({ TableName: options.table }));
+  }
+  let read = 0;
+  let valid = 0;
+  let written = 0;
+  const writer = new BatchItemWriter(client, options.table, {
+    onWritten: (total) => {
+      written = total;
+      options.onProgress?.({ read, written });
+    },
+    ...(options.sleep && { sleep: options.sleep }),
+  });
+  const firstLineOfId = new Map<string, number>();
+  const rejectedLines: RejectedLine[] = [];
+  const handle = async (line: JsonlLine) => {
+    read++;
+    const checked = checkImportLine(line, firstLineOfId);
+    if ('rejected' in checked) {
+      rejectedLines.push(checked.rejected);
+      options.onRejected?.(checked.rejected);
+      return;
+    }
+    valid++;
+    if (!options.dryRun) await writer.put(checked.item);
+  };
+  if (!first.done) await handle(first.value);
+  for await (const line of lines) await handle(line);
+  if (!options.dryRun) written = await writer.finish();
+  return {
+    table: options.table,
+    file: options.file,
+    written: options.dryRun ? valid : written,
+    rejected: rejectedLines.length,
+    rejectedLines,
+    dryRun: options.dryRun ?? false,
+    tableCreated,
+  };
+}
+
+const FORMATS = ['text', 'json'] as const;
+
+interface ImportCommandOptions extends TableOptions {
+  readonly createTable?: boolean;
+  readonly dryRun?: boolean;
+  readonly format: (typeof FORMATS)[number];
+}
+
+function describeRejected(rejected: RejectedLine): string {
+  const who = rejected.id === null ? '' : ` (id ${rejected.id})`;
+  return `line ${rejected.line}${who}: ${rejected.problems.join('; ')}`;
+}
+
+/** Progress on a TTY only, at most a few updates a second. */
+function progressLine(stream: NodeJS.WriteStream): {
+  update(progress: { read: number; written: number }): void;
+  clear(): void;
+} {
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update({ read, written }) {
+      if (!stream.isTTY) return;
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      const rate = Math.round(written / Math.max(0.001, (now - started) / 1000));
+      stream.write(
+        `\rimport: ${read.toLocaleString('en')} read, ${written.toLocaleString('en')} written (${rate}/s)\x1b[K`,
+      );
+      shown = true;
+    },
+    clear() {
+      if (shown) stream.write('\r\x1b[K');
+    },
+  };
+}
+
+async function runImport(file: string, options: ImportCommandOptions): Promise<void> {
+  const client = documentClientFor(options);
+  const progress = progressLine(process.stderr);
+  try {
+    const summary = await withTableErrors(options, () =>
+      importJsonLines(client, {
+        table: options.table,
+        file,
+        dryRun: options.dryRun,
+        createTable: options.createTable,
+        onProgress: (p) => progress.update(p),
+        onRejected:
+          options.format === 'text'
+            ? (rejected) => {
+                progress.clear();
+                process.stderr.write(`pc-hygiene import: rejected ${describeRejected(rejected)}\n`);
+              }
+            : undefined,
+      }),
+    );
+    progress.clear();
+    if (options.format === 'json') {
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    } else {
+      const verb = summary.dryRun ? 'would import' : 'imported';
+      const created = summary.tableCreated ? ' (table created)' : '';
+      const rejected = summary.rejected === 0 ? '' : `; ${summary.rejected} line(s) rejected, not written`;
+      process.stdout.write(
+        `${verb} ${summary.written} record(s) into ${summary.table}${created}${rejected}\n`,
+      );
+    }
+    // Rejected lines mean the file was not fully loaded: a script must notice.
+    if (summary.rejected > 0) process.exitCode = 1;
+  } finally {
+    progress.clear();
+    client.destroy();
+  }
+}
+
+/** Registers `import` on the program. */
+export function registerImportCommand(program: Command): void {
+  const command = program
+    .command('import')
+    .description(
+      'Load PersonalClient records from a JSON Lines file into a table. Every line is validated; bad lines are ' +
+        'reported with their line numbers and not written (exit 1). Records replace items with the same id.',
+    )
+    .argument('<file>', 'JSON Lines file, one PersonalClient record per line')
+    .option('--create-table', 'create the table (key, outbox index, TTL) when it does not exist')
+    .option('--dry-run', 'validate only; write nothing')
+    .addOption(new Option('--format <format>', 'summary format').choices(FORMATS).default('text'));
+  addTableOptions(command)
+    .showHelpAfterError(false)
+    .configureOutput({
+      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
+    })
+    .action(async (file: string, options: ImportCommandOptions) => runImport(file, options));
+}

@@ -1,0 +1,83 @@
+/**
+ * `pc-hygiene restore ID`: undoes a soft-delete, recording who restored it
+ * and why. Refuses a credential past its `expiresTime` unless `--force`,
+ * because the next sweep would delete it again.
+ */
+import { userInfo } from 'node:os';
+import { type Command, Option } from 'commander';
+import { restoreCredential } from '../../lambdas/aws/restore';
+import { resolveNow } from '../now-option';
+import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
+import { UsageError } from '../usage-error';
+
+const FORMATS = ['text', 'json'] as const;
+
+interface RestoreCommandOptions extends TableOptions {
+  readonly reason: string;
+  readonly by?: string;
+  readonly force?: boolean;
+  readonly now?: string;
+  readonly format: (typeof FORMATS)[number];
+}
+
+/** The OS user running the CLI, for `hygieneRestoredBy`. */
+export function defaultRestoredBy(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // No passwd entry (some containers): fall back to the environment.
+    return process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+  }
+}
+
+async function runRestore(id: string, options: RestoreCommandOptions): Promise<void> {
+  const reason = options.reason.trim();
+  if (reason === '') throw new UsageError('--reason must not be empty: say why the credential is restored');
+  const by = (options.by ?? defaultRestoredBy()).trim();
+  if (by === '') throw new UsageError('--by must not be empty');
+  const now = resolveNow(options.now);
+  const client = documentClientFor(options);
+  try {
+    const result = await withTableErrors(options, () =>
+      restoreCredential(client, options.table, { id, reason, by, now, force: options.force }),
+    );
+    if (options.format === 'json') {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      const deleted = [
+        result.deletedReason && `as ${result.deletedReason}`,
+        result.deletedByRun && `by run ${result.deletedByRun}`,
+      ]
+        .filter(Boolean)
+        .join(' ');
+      process.stdout.write(
+        `restored ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${result.restoredBy}: ${result.reason}\n`,
+      );
+    }
+    if (result.warning) process.stderr.write(`pc-hygiene restore: warning: ${result.warning}\n`);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Registers `restore` on the program. */
+export function registerRestoreCommand(program: Command): void {
+  const command = program
+    .command('restore')
+    .description(
+      'Undo a soft-delete: clear deletedAt, the deletion reason, the purge time and the stale flag; ' +
+        'record who restored it, when and why.',
+    )
+    .argument('<id>', 'the credential id')
+    .requiredOption('--reason <text>', 'why it is restored (recorded as hygieneRestoreReason)')
+    .option('--by <name>', 'who restores it (recorded as hygieneRestoredBy; default: your OS user)')
+    .option('--force', 'restore even when past its expiresTime (the next sweep will delete it again)')
+    .option('--now <iso>', 'the restore instant, RFC 3339 with a zone (default: the wall clock)')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'));
+  addTableOptions(command)
+    .showHelpAfterError(false)
+    .configureOutput({
+      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
+    })
+    .action(async (id: string, options: RestoreCommandOptions) => runRestore(id, options));
+}

@@ -1,0 +1,155 @@
+/**
+ * Bulk loading of raw items with `BatchWriteItem` (25 puts a request, a few
+ * requests in flight). Items DynamoDB returns as `UnprocessedItems` (throttled
+ * or over capacity) are retried with exponential backoff and jitter, a bounded
+ * number of times; what still fails is reported, never silently dropped.
+ * Used by `pc-hygiene import`, `local` and the benchmarks.
+ */
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RawItem } from '../hygiene/ports';
+
+/** DynamoDB's limit of requests in one `BatchWriteItem`. */
+export const BATCH_WRITE_LIMIT = 25;
+
+/** Some items were still unprocessed after every retry. */
+export class BatchWriteIncompleteError extends Error {
+  override readonly name = 'BatchWriteIncompleteError';
+  constructor(
+    /** Items written before giving up. */
+    readonly written: number,
+    /** Ids of the items that were not written. */
+    readonly unwrittenIds: readonly string[],
+    attempts: number,
+  ) {
+    super(
+      `${unwrittenIds.length} item(s) were still unprocessed after ${attempts} attempts (throttled?); ${written} written. ` +
+        `Unwritten: ${unwrittenIds.slice(0, 10).join(', ')}${unwrittenIds.length > 10 ? ', ...' : ''}`,
+    );
+  }
+}
+
+/** Options for {@link BatchItemWriter}. */
+export interface BatchWriterOptions {
+  /** `BatchWriteItem` requests in flight at once (default 4). */
+  readonly concurrency?: number;
+  /** Attempts per batch, the first included, before giving up on its unprocessed items (default 8). */
+  readonly maxAttempts?: number;
+  /** First backoff delay in ms, doubled each retry (default 50). */
+  readonly baseDelayMs?: number;
+  /** Cap on one backoff delay in ms (default 5000). */
+  readonly maxDelayMs?: number;
+  /** Called after each batch with the running total written. */
+  readonly onWritten?: (written: number) => void;
+  /** Waits `ms` (injectable so tests do not wait). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Random number in [0, 1) for jitter (injectable for tests). */
+  readonly random?: () => number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Buffers items and writes them in batches. Call {@link put} for each item
+ * (it waits when enough requests are in flight, so memory stays bounded), then
+ * {@link finish}. Two items with the same id in one batch are a DynamoDB
+ * error, so a repeated id starts a new batch (the later item wins).
+ */
+export class BatchItemWriter {
+  private batch: RawItem[] = [];
+  private batchIds = new Set<unknown>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private written = 0;
+  private readonly unwritten: string[] = [];
+  private failure: unknown;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: BatchWriterOptions = {},
+  ) {}
+
+  /** Queues one item; resolves when it is buffered (not necessarily written). */
+  async put(item: RawItem): Promise<void> {
+    this.throwIfFailed();
+    if (this.batchIds.has(item.id)) await this.flush();
+    this.batch.push(item);
+    this.batchIds.add(item.id);
+    if (this.batch.length >= BATCH_WRITE_LIMIT) await this.flush();
+  }
+
+  /**
+   * Writes what is buffered and waits for every request.
+   * @returns how many items were written
+   * @throws {BatchWriteIncompleteError} when some items stayed unprocessed after every retry
+   */
+  async finish(): Promise<number> {
+    await this.flush();
+    await Promise.all(this.inFlight);
+    this.throwIfFailed();
+    if (this.unwritten.length > 0) {
+      throw new BatchWriteIncompleteError(this.written, this.unwritten, this.options.maxAttempts ?? 8);
+    }
+    return this.written;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const items = this.batch;
+    this.batch = [];
+    this.batchIds = new Set();
+    while (this.inFlight.size >= Math.max(1, this.options.concurrency ?? 4))
+      await Promise.race(this.inFlight);
+    this.throwIfFailed();
+    const request = this.writeBatch(items).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    this.inFlight.add(request);
+    void request.finally(() => this.inFlight.delete(request));
+  }
+
+  private async writeBatch(items: readonly RawItem[]): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    const sleep = this.options.sleep ?? defaultSleep;
+    const random = this.options.random ?? Math.random;
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.client.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+      );
+      const unprocessed = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      this.written += pending.length - unprocessed.length;
+      this.options.onWritten?.(this.written);
+      if (unprocessed.length === 0) return;
+      if (attempt >= maxAttempts) {
+        this.unwritten.push(...unprocessed.map((r) => String(r.PutRequest.Item.id)));
+        return;
+      }
+      // Full jitter: spreads retries of concurrent batches apart.
+      const cap = Math.min(
+        this.options.maxDelayMs ?? 5_000,
+        (this.options.baseDelayMs ?? 50) * 2 ** (attempt - 1),
+      );
+      await sleep(Math.floor(random() * cap));
+      pending = unprocessed;
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
+/**
+ * Writes every item (sync or async iterable) and returns how many were written.
+ * @throws {BatchWriteIncompleteError} when some items stayed unprocessed after every retry
+ */
+export async function batchWriteItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: Iterable<RawItem> | AsyncIterable<RawItem>,
+  options: BatchWriterOptions = {},
+): Promise<number> {
+  const writer = new BatchItemWriter(client, tableName, options);
+  for await (const item of items) await writer.put(item);
+  return writer.finish();
+}

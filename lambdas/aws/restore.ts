@@ -1,0 +1,164 @@
+/**
+ * Undoes a soft-delete: clears `deletedAt`, the deletion bookkeeping, the
+ * purge time and the stale flag, and records who restored it, when and why.
+ * The write is conditional on the `deletedAt` that was read, so a restore
+ * never races another restore or a re-deletion unnoticed.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { HYGIENE_ATTR } from '../hygiene/credential';
+import { isReservedId } from '../hygiene/table-definition';
+import { formatInstant, parseInstant, relativePhrase } from '../hygiene/time';
+
+/** Audit attributes written by a restore (part of the data contract, docs/data-model.md). */
+export const RESTORE_ATTR = {
+  restoredAt: 'hygieneRestoredAt',
+  restoredBy: 'hygieneRestoredBy',
+  restoreReason: 'hygieneRestoreReason',
+} as const;
+
+/** Attributes a restore removes. */
+export const RESTORE_CLEARS = [
+  'deletedAt',
+  HYGIENE_ATTR.deletedReason,
+  HYGIENE_ATTR.deletedByRun,
+  HYGIENE_ATTR.purgeAt,
+  HYGIENE_ATTR.staleFlaggedAt,
+  HYGIENE_ATTR.staleDeleteAfter,
+] as const;
+
+/** What to restore, by whom and why. */
+export interface RestoreRequest {
+  readonly id: string;
+  readonly reason: string;
+  readonly by: string;
+  /** The instant recorded as `hygieneRestoredAt` and `updatedAt` (epoch ms). */
+  readonly now: number;
+  /** Restore even though the credential is past its `expiresTime`. */
+  readonly force?: boolean;
+}
+
+/** A completed restore. */
+export interface RestoreResult {
+  readonly id: string;
+  /** The soft-delete that was undone. */
+  readonly deletedAt: string;
+  readonly deletedReason?: string;
+  readonly deletedByRun?: string;
+  readonly restoredAt: string;
+  readonly restoredBy: string;
+  readonly reason: string;
+  /** Set when forced past expiry: the next sweep will delete it again unless renewed or exempted. */
+  readonly warning?: string;
+}
+
+/** No credential with this id. */
+export class CredentialNotFoundError extends Error {
+  override readonly name = 'CredentialNotFoundError';
+}
+
+/** The credential is not soft-deleted: nothing to restore. */
+export class NotDeletedError extends Error {
+  override readonly name = 'NotDeletedError';
+}
+
+/** The credential is past its `expiresTime`; restoring needs `force`. */
+export class ExpiredRestoreError extends Error {
+  override readonly name = 'ExpiredRestoreError';
+}
+
+/** The credential changed between the read and the restore write. */
+export class RestoreConflictError extends Error {
+  override readonly name = 'RestoreConflictError';
+}
+
+function expiredExplanation(id: string, expiresTime: string, now: number, ms: number): string {
+  return (
+    `credential ${id} expired at ${expiresTime} (${relativePhrase(ms, now)}): ` +
+    'the next sweep would delete it again unless it is renewed (a later expiresTime) ' +
+    `or exempted (${HYGIENE_ATTR.exempt} = true)`
+  );
+}
+
+/**
+ * Restores one soft-deleted credential.
+ * @throws {CredentialNotFoundError} unknown id (or a reserved id)
+ * @throws {NotDeletedError} the credential is not soft-deleted
+ * @throws {ExpiredRestoreError} past its `expiresTime` and not `force`
+ * @throws {RestoreConflictError} changed between read and write (run it again)
+ */
+export async function restoreCredential(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  request: RestoreRequest,
+): Promise<RestoreResult> {
+  const { id, now } = request;
+  const { Item: item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
+  );
+  if (!item || isReservedId(id))
+    throw new CredentialNotFoundError(`no credential with id ${id} in ${tableName}`);
+  const deletedAt: unknown = item.deletedAt;
+  if (deletedAt === undefined || deletedAt === null) {
+    throw new NotDeletedError(`credential ${id} is not deleted (no deletedAt): nothing to restore`);
+  }
+
+  let warning: string | undefined;
+  const expiresTime: unknown = item.expiresTime;
+  // An exempt credential is never deleted again by a sweep: no reason to refuse.
+  if (typeof expiresTime === 'string' && item[HYGIENE_ATTR.exempt] !== true) {
+    const expires = parseInstant(expiresTime);
+    if (expires.ok && expires.ms <= now) {
+      const explanation = expiredExplanation(id, expiresTime, now, expires.ms);
+      if (!request.force) throw new ExpiredRestoreError(`${explanation}; pass --force to restore it anyway`);
+      warning = explanation;
+    }
+  }
+
+  const nowIso = formatInstant(now);
+  const names: Record<string, string> = { '#deletedAt': 'deletedAt', '#updatedAt': 'updatedAt' };
+  RESTORE_CLEARS.forEach((attribute, i) => {
+    names[`#c${i}`] = attribute;
+  });
+  names['#restoredAt'] = RESTORE_ATTR.restoredAt;
+  names['#restoredBy'] = RESTORE_ATTR.restoredBy;
+  names['#restoreReason'] = RESTORE_ATTR.restoreReason;
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { id },
+        UpdateExpression:
+          'SET #restoredAt = :now, #restoredBy = :by, #restoreReason = :reason, #updatedAt = :now ' +
+          `REMOVE ${RESTORE_CLEARS.map((_, i) => `#c${i}`).join(', ')}`,
+        ConditionExpression: '#deletedAt = :deletedAt',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ':now': nowIso,
+          ':by': request.by,
+          ':reason': request.reason,
+          ':deletedAt': deletedAt,
+        },
+      }),
+    );
+  } catch (error: unknown) {
+    if (error instanceof ConditionalCheckFailedException) {
+      throw new RestoreConflictError(
+        `credential ${id} changed while restoring (deletedAt is no longer ${String(deletedAt)}): check it and run restore again`,
+      );
+    }
+    throw error;
+  }
+  const reason = item[HYGIENE_ATTR.deletedReason];
+  const byRun = item[HYGIENE_ATTR.deletedByRun];
+  return {
+    id,
+    deletedAt: String(deletedAt),
+    ...(typeof reason === 'string' && { deletedReason: reason }),
+    ...(typeof byRun === 'string' && { deletedByRun: byRun }),
+    restoredAt: nowIso,
+    restoredBy: request.by,
+    reason: request.reason,
+    ...(warning !== undefined && { warning }),
+  };
+}

@@ -1,0 +1,248 @@
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CredentialNotFoundError,
+  ExpiredRestoreError,
+  NotDeletedError,
+  RESTORE_ATTR,
+  RestoreConflictError,
+  restoreCredential,
+} from '../../lambdas/aws/restore';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/credential';
+import { eventsFor, OUTBOX_ATTR } from '../../lambdas/hygiene/events';
+import type { Action } from '../../lambdas/hygiene/policy';
+import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
+import { formatInstant } from '../../lambdas/hygiene/time';
+import { getItem, putItem, readCredential } from '../support/items';
+import { runCli } from '../support/run-cli';
+import { createTestTable, type TestTable } from '../support/test-table';
+
+const DELETED_AT = Date.parse('2026-11-20T06:00:00.000Z');
+const NOW = Date.parse('2026-11-26T12:00:00.000Z');
+
+const record = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  userId: 'user-3',
+  clientId: `client-${id}`,
+  displayName: 'nightly export',
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  expiresTime: '2027-06-01T00:00:00Z',
+  lastUsedAt: '2026-02-01T00:00:00Z',
+  scopedRoles: ['role-a'],
+  ...extra,
+});
+
+describe('restore', () => {
+  let table: TestTable;
+  let n = 0;
+  /** Puts a record and soft-deletes it the way a sweep does (transition writer, outbox event, purge time). */
+  const deleted = async (extra: Record<string, unknown> = {}, action?: Action) => {
+    const id = `pc-r${++n}`;
+    await putItem(table.client, table.tableName, record(id, extra));
+    const credential = await readCredential(table.client, table.tableName, id);
+    const actions: Action[] = [
+      action ?? {
+        type: 'delete-stale',
+        flaggedAt: '2026-11-01T00:00:00.000Z',
+        deleteAfter: '2026-11-15T00:00:00.000Z',
+      },
+    ];
+    const writer = new DynamoDbTransitionWriter(table.client, table.tableName);
+    const result = await writer.apply({
+      credential,
+      actions,
+      events: eventsFor(credential, actions, { runId: 'run-del', now: DELETED_AT }),
+      runId: 'run-del',
+      now: DELETED_AT,
+      purgeAt: 1_800_000_000,
+    });
+    expect(result).toEqual({ status: 'applied' });
+    return { id, before: (await getItem(table.client, table.tableName, id))! };
+  };
+  const stale = {
+    [HYGIENE_ATTR.staleFlaggedAt]: '2026-11-01T00:00:00.000Z',
+    [HYGIENE_ATTR.staleDeleteAfter]: '2026-11-15T00:00:00.000Z',
+  };
+
+  beforeAll(async () => {
+    table = await createTestTable(undefined, 'store-restore');
+  });
+  afterAll(() => table.drop());
+
+  it('round trip: clears the deletion, the purge time and the stale flag; records who, when and why', async () => {
+    const { id, before } = await deleted(stale);
+    expect(before.deletedAt).toBe(formatInstant(DELETED_AT));
+
+    const result = await restoreCredential(table.client, table.tableName, {
+      id,
+      reason: 'deleted by mistake, ticket OPS-12',
+      by: 'alice',
+      now: NOW,
+    });
+
+    expect(result).toEqual({
+      id,
+      deletedAt: formatInstant(DELETED_AT),
+      deletedReason: 'stale',
+      deletedByRun: 'run-del',
+      restoredAt: formatInstant(NOW),
+      restoredBy: 'alice',
+      reason: 'deleted by mistake, ticket OPS-12',
+    });
+    const {
+      deletedAt: _d,
+      [HYGIENE_ATTR.deletedReason]: _r,
+      [HYGIENE_ATTR.deletedByRun]: _b,
+      [HYGIENE_ATTR.purgeAt]: _p,
+      [HYGIENE_ATTR.staleFlaggedAt]: _f,
+      [HYGIENE_ATTR.staleDeleteAfter]: _a,
+      ...kept
+    } = before;
+    expect(await getItem(table.client, table.tableName, id)).toEqual({
+      ...kept,
+      updatedAt: formatInstant(NOW),
+      [RESTORE_ATTR.restoredAt]: formatInstant(NOW),
+      [RESTORE_ATTR.restoredBy]: 'alice',
+      [RESTORE_ATTR.restoreReason]: 'deleted by mistake, ticket OPS-12',
+    });
+    // The deletion notice stays queued for the owner: it happened.
+    expect(kept[OUTBOX_ATTR.events]).toHaveLength(1);
+
+    await expect(
+      restoreCredential(table.client, table.tableName, { id, reason: 'again', by: 'alice', now: NOW }),
+    ).rejects.toThrow(NotDeletedError);
+  });
+
+  it('unknown and reserved ids are not found', async () => {
+    await expect(
+      restoreCredential(table.client, table.tableName, { id: 'pc-none', reason: 'r', by: 'b', now: NOW }),
+    ).rejects.toThrow(new CredentialNotFoundError(`no credential with id pc-none in ${table.tableName}`));
+    const reserved = `${RESERVED_ID_PREFIX}checkpoint`;
+    await putItem(table.client, table.tableName, { id: reserved, deletedAt: 'x' });
+    await expect(
+      restoreCredential(table.client, table.tableName, { id: reserved, reason: 'r', by: 'b', now: NOW }),
+    ).rejects.toThrow(CredentialNotFoundError);
+  });
+
+  it('refuses an expired credential unless forced, explaining the next sweep would delete it again', async () => {
+    const expired: Action = { type: 'delete-expired', expiresTime: '2026-11-10T00:00:00.000Z' };
+    const { id, before } = await deleted({ expiresTime: '2026-11-10T00:00:00Z' }, expired);
+    const attempt = restoreCredential(table.client, table.tableName, { id, reason: 'r', by: 'b', now: NOW });
+    await expect(attempt).rejects.toThrow(ExpiredRestoreError);
+    await expect(attempt).rejects.toThrow(
+      /next sweep would delete it again unless it is renewed .* or exempted/,
+    );
+    expect(await getItem(table.client, table.tableName, id)).toEqual(before);
+
+    const forced = await restoreCredential(table.client, table.tableName, {
+      id,
+      reason: 'owner renews today',
+      by: 'b',
+      now: NOW,
+      force: true,
+    });
+    expect(forced.warning).toMatch(/expired at 2026-11-10T00:00:00Z \(16 days ago\)/);
+    expect((await getItem(table.client, table.tableName, id))?.deletedAt).toBeUndefined();
+  });
+
+  it('an exempt credential past expiry is restored without --force (no sweep deletes it again)', async () => {
+    const expired: Action = { type: 'delete-expired', expiresTime: '2026-11-10T00:00:00.000Z' };
+    const { id } = await deleted({ expiresTime: '2026-11-10T00:00:00Z' }, expired);
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { id },
+        UpdateExpression: 'SET #x = :t',
+        ExpressionAttributeNames: { '#x': HYGIENE_ATTR.exempt },
+        ExpressionAttributeValues: { ':t': true },
+      }),
+    );
+    const result = await restoreCredential(table.client, table.tableName, {
+      id,
+      reason: 'r',
+      by: 'b',
+      now: NOW,
+    });
+    expect(result.warning).toBeUndefined();
+  });
+
+  it('a credential deleted again between read and write is not restored (conflict)', async () => {
+    const { id } = await deleted();
+    // Another actor re-deletes the item right before the restore's write.
+    const racing = {
+      send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        if (command instanceof UpdateCommand) {
+          await table.client.send(
+            new UpdateCommand({
+              TableName: table.tableName,
+              Key: { id },
+              UpdateExpression: 'SET deletedAt = :t',
+              ExpressionAttributeValues: { ':t': '2026-11-26T11:59:59.000Z' },
+            }),
+          );
+        }
+        return table.client.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    await expect(
+      restoreCredential(racing, table.tableName, { id, reason: 'r', by: 'b', now: NOW }),
+    ).rejects.toThrow(RestoreConflictError);
+    expect((await getItem(table.client, table.tableName, id))?.deletedAt).toBe('2026-11-26T11:59:59.000Z');
+  });
+
+  describe('CLI', () => {
+    const cli = (args: string[]) =>
+      runCli([
+        'restore',
+        ...args,
+        '--table',
+        table.tableName,
+        '--endpoint',
+        table.endpoint,
+        '--now',
+        formatInstant(NOW),
+      ]);
+
+    it('restores and says what was undone', async () => {
+      const { id } = await deleted();
+      const run = await cli([id, '--reason', 'mistake', '--by', 'bob']);
+      expect(run).toEqual({
+        code: 0,
+        stdout: `restored ${id} (deleted ${formatInstant(DELETED_AT)} as stale by run run-del) by bob: mistake\n`,
+        stderr: '',
+      });
+      const json = await cli([id, '--reason', 'mistake', '--format', 'json']);
+      expect(json.code).toBe(1);
+      expect(json.stderr).toBe(
+        `pc-hygiene: credential ${id} is not deleted (no deletedAt): nothing to restore\n`,
+      );
+    });
+
+    it('defaults --by to the OS user and --format json prints the result', async () => {
+      const { id } = await deleted();
+      const run = await cli([id, '--reason', 'mistake', '--format', 'json']);
+      expect(run.code).toBe(0);
+      const result = JSON.parse(run.stdout) as { restoredBy: string };
+      expect(result.restoredBy.length).toBeGreaterThan(0);
+      expect((await getItem(table.client, table.tableName, id))?.[RESTORE_ATTR.restoredBy]).toBe(
+        result.restoredBy,
+      );
+    });
+
+    it('a missing --reason is a usage error; an expired credential exits 1 with the explanation', async () => {
+      const missingReason = await cli(['pc-whatever']);
+      expect(missingReason.code).toBe(2);
+      expect(missingReason.stderr).toMatch(/--reason/);
+      const expired: Action = { type: 'delete-expired', expiresTime: '2026-11-10T00:00:00.000Z' };
+      const { id } = await deleted({ expiresTime: '2026-11-10T00:00:00Z' }, expired);
+      const refused = await cli([id, '--reason', 'r']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/next sweep would delete it again.*pass --force/);
+      const forced = await cli([id, '--reason', 'r', '--force']);
+      expect(forced.code).toBe(0);
+      expect(forced.stderr).toMatch(/^pc-hygiene restore: warning: credential .* expired at/);
+    });
+  });
+});

@@ -1,0 +1,74 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BatchWriteIncompleteError, batchWriteItems } from '../../lambdas/aws/batch-import';
+
+const documentClient = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+);
+const ddb = mockClient(DynamoDBDocumentClient);
+const items = (count: number) => Array.from({ length: count }, (_, i) => ({ id: `pc-${i}`, userId: 'u' }));
+type Put = { PutRequest: { Item: { id: string } } };
+const requestsOf = (call: number): Put[] =>
+  (ddb.commandCalls(BatchWriteCommand)[call]?.args[0].input.RequestItems?.t ?? []) as Put[];
+
+describe('batchWriteItems', () => {
+  afterEach(() => ddb.reset());
+
+  it('writes in batches of 25', async () => {
+    ddb.on(BatchWriteCommand).resolves({});
+    const written = await batchWriteItems(documentClient, 't', items(60), { concurrency: 1 });
+    expect(written).toBe(60);
+    expect(ddb.commandCalls(BatchWriteCommand).map((_, i) => requestsOf(i).length)).toEqual([25, 25, 10]);
+  });
+
+  it('retries unprocessed items with growing backoff until they are written', async () => {
+    ddb
+      .on(BatchWriteCommand)
+      .resolvesOnce({
+        UnprocessedItems: {
+          t: [{ PutRequest: { Item: { id: 'pc-3' } } }, { PutRequest: { Item: { id: 'pc-4' } } }],
+        },
+      })
+      .resolvesOnce({ UnprocessedItems: { t: [{ PutRequest: { Item: { id: 'pc-4' } } }] } })
+      .resolves({});
+    const delays: number[] = [];
+    const written = await batchWriteItems(documentClient, 't', items(5), {
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+      random: () => 0.999,
+      baseDelayMs: 100,
+    });
+    expect(written).toBe(5);
+    expect(requestsOf(1).map((r) => r.PutRequest.Item.id)).toEqual(['pc-3', 'pc-4']);
+    expect(requestsOf(2).map((r) => r.PutRequest.Item.id)).toEqual(['pc-4']);
+    expect(delays).toEqual([99, 199]);
+  });
+
+  it('gives up after maxAttempts and names what was not written', async () => {
+    ddb
+      .on(BatchWriteCommand)
+      .resolves({ UnprocessedItems: { t: [{ PutRequest: { Item: { id: 'pc-1' } } }] } });
+    const attempt = batchWriteItems(documentClient, 't', items(2), {
+      maxAttempts: 3,
+      sleep: async () => undefined,
+    });
+    await expect(attempt).rejects.toThrow(BatchWriteIncompleteError);
+    await expect(attempt).rejects.toMatchObject({ written: 1, unwrittenIds: ['pc-1'] });
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(3);
+  });
+
+  it('never puts two items with the same id in one batch', async () => {
+    ddb.on(BatchWriteCommand).resolves({});
+    await batchWriteItems(documentClient, 't', [{ id: 'a' }, { id: 'b' }, { id: 'a' }], { concurrency: 1 });
+    expect(requestsOf(0).map((r) => r.PutRequest.Item.id)).toEqual(['a', 'b']);
+    expect(requestsOf(1).map((r) => r.PutRequest.Item.id)).toEqual(['a']);
+  });
+
+  it('propagates a request error', async () => {
+    ddb.on(BatchWriteCommand).rejects(new Error('AccessDenied'));
+    await expect(batchWriteItems(documentClient, 't', items(30))).rejects.toThrow('AccessDenied');
+  });
+});
