@@ -282,7 +282,7 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
     const days = withinDays(expiring, now);
     const parts = [
       deleted.length > 0 ? `${deleted.length} deleted` : '',
-      stale.length > 0 ? `${stale.length} unused, to be deleted` : '',
+      stale.length > 0 ? `${stale.length} to be deleted unless used` : '',
       expiring.length > 0
         ? `${expiring.length} expiring${days !== undefined ? ` within ${count(days, 'day')}` : ''}`
         : '',

@@ -176,7 +176,7 @@ describe('digestSubject', () => {
         ],
         NOW,
       ),
-    ).toBe('Your API credentials: 1 deleted, 1 unused, to be deleted, 1 expiring within 7 days');
+    ).toBe('Your API credentials: 1 deleted, 1 to be deleted unless used, 1 expiring within 7 days');
     expect(digestSubject([e({ credentialId: 'a' }), e({ credentialId: 'b' })], NOW, 2, 3)).toBe(
       '2 API credentials expire within 7 days (part 2/3)',
     );

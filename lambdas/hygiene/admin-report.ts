@@ -1,0 +1,175 @@
+/**
+ * The admin audience (PRODUCT.md §4 step 5, §5): each sweep's run summary as
+ * one SNS message with `audience=admin`, so a security team subscribes with a
+ * filter policy. A guard trip makes it `severity=high` and adds the
+ * `guard-tripped` event type. In `audit` mode owners get nothing, and this
+ * message says what would have been sent to whom. Pure apart from
+ * {@link publishAdminReport}, which goes through the publisher port.
+ */
+import type { FailedEntry, NotificationPublisher, PublishEntry } from './outbox-ports';
+import { guardBlocked, type RunSummary, renderRunSummaryText } from './run-summary';
+import {
+  jsonStructuredMessage,
+  messageAttributes,
+  publishEntryBytes,
+  type Severity,
+  SNS_MESSAGE_LIMIT_BYTES,
+  subjectText,
+} from './sns-message';
+
+/** The machine document's schema name. */
+export const ADMIN_REPORT_SCHEMA = 'personal-client-hygiene/run-summary';
+/** The machine document's version: bumped on any incompatible change. */
+export const ADMIN_REPORT_SCHEMA_VERSION = 1;
+
+/** `eventTypes` of admin messages (owner digests use the owner event types). */
+export const ADMIN_EVENT_TYPES = ['run-summary', 'guard-tripped'] as const;
+export type AdminEventType = (typeof ADMIN_EVENT_TYPES)[number];
+
+/** How many owners the audit "would have been sent" list names in the text. */
+const AUDIT_OWNER_LINES = 50;
+
+/** The versioned JSON document admin machine subscribers receive. */
+export interface AdminReportDocument {
+  readonly schema: typeof ADMIN_REPORT_SCHEMA;
+  readonly version: typeof ADMIN_REPORT_SCHEMA_VERSION;
+  readonly audience: 'admin';
+  readonly eventTypes: readonly AdminEventType[];
+  readonly severity: Severity;
+  /** True when record lists were emptied to fit the SNS size limit (counts are kept). */
+  readonly truncated: boolean;
+  readonly summary: RunSummary;
+}
+
+/** `high` for a guard trip, `warning` for an incomplete run, failed writes or invalid records, else `info`. */
+export function adminSeverity(summary: RunSummary): Severity {
+  if (summary.guard.tripped) return 'high';
+  if (summary.status === 'incomplete' || summary.failed.count > 0 || summary.invalid.count > 0)
+    return 'warning';
+  return 'info';
+}
+
+/** A specific subject: the guard trip first, else the counts that matter. */
+export function adminSubject(summary: RunSummary): string {
+  const audit = summary.mode === 'audit';
+  const prefix = audit ? '[audit] ' : '';
+  const g = summary.guard;
+  if (g.tripped) {
+    const what = g.overridden
+      ? `${g.plannedDeletes} deletions allowed by override`
+      : `${g.plannedDeletes} deletions planned, none ${audit ? 'would be ' : ''}made`;
+    return subjectText(`${prefix}Hygiene GUARD TRIPPED: ${what}`);
+  }
+  const a = summary.applied;
+  const deleted = a['delete-expired'] + a['delete-stale'];
+  const counts = [
+    `${deleted} ${audit ? 'to delete' : 'deleted'}`,
+    `${a['flag-stale']} ${audit ? 'to flag' : 'flagged'} stale`,
+    `${a['notify-expiry']} expiry notice${a['notify-expiry'] === 1 ? '' : 's'}`,
+  ];
+  const state = summary.status === 'complete' ? '' : ' (incomplete)';
+  const invalid = summary.invalid.count > 0 ? `, ${summary.invalid.count} invalid` : '';
+  return subjectText(`${prefix}Hygiene sweep${state}: ${counts.join(', ')}${invalid}`);
+}
+
+/** In audit mode: the owner notices enforce would have queued, per type and per owner. */
+function auditNotices(summary: RunSummary): string[] {
+  const e = summary.events;
+  if (summary.mode !== 'audit') return [];
+  // The run summary text already gives the totals per event type; add who would have received what.
+  const lines = ['', 'Audit mode: nothing was written and no owner was notified.'];
+  const shown = e.perOwner.slice(0, AUDIT_OWNER_LINES);
+  if (shown.length > 0) lines.push('Digests that would have been sent, per owner (events, most first):');
+  for (const o of shown) lines.push(`  ${o.userId}: ${o.events}`);
+  const more = e.owners - shown.length;
+  if (more > 0) lines.push(`  ... ${more} more owner${more === 1 ? '' : 's'}`);
+  return lines;
+}
+
+function adminText(summary: RunSummary, listLimit: number): string {
+  const lines = [renderRunSummaryText(summary, { listLimit }).trimEnd(), ...auditNotices(summary)];
+  if (guardBlocked(summary)) {
+    lines.push(
+      '',
+      'What to do: check the plan (pc-hygiene sweep --dry-run). If the deletions are right, run once with',
+      '--allow-mass-delete; if not, fix the configuration or the data (e.g. lastUsedAt no longer maintained).',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The summary with every record list emptied (counts kept), for an oversize report. */
+function withoutRecords(summary: RunSummary): RunSummary {
+  const empty = <T>(list: { count: number; records: readonly T[] }) => ({
+    count: list.count,
+    records: [] as T[],
+    omitted: list.count,
+  });
+  return {
+    ...summary,
+    invalid: empty(summary.invalid),
+    skippedChanged: empty(summary.skippedChanged),
+    failed: empty(summary.failed),
+    events: { ...summary.events, perOwner: [], ownersOmitted: summary.events.owners },
+  };
+}
+
+/**
+ * Renders a run summary as an admin message (`Id` is the caller's). When the
+ * full summary would exceed the SNS limit, the record lists are left out of
+ * the JSON document (`truncated: true`) and the text lists fewer records.
+ */
+export function renderAdminReport(
+  summary: RunSummary,
+  maxMessageBytes = SNS_MESSAGE_LIMIT_BYTES,
+): Omit<PublishEntry, 'Id'> {
+  const severity = adminSeverity(summary);
+  const eventTypes: AdminEventType[] = summary.guard.tripped
+    ? ['run-summary', 'guard-tripped']
+    : ['run-summary'];
+  const build = (docSummary: RunSummary, truncated: boolean, listLimit: number): Omit<PublishEntry, 'Id'> => {
+    const document: AdminReportDocument = {
+      schema: ADMIN_REPORT_SCHEMA,
+      version: ADMIN_REPORT_SCHEMA_VERSION,
+      audience: 'admin',
+      eventTypes,
+      severity,
+      truncated,
+      summary: docSummary,
+    };
+    return {
+      Subject: adminSubject(summary),
+      Message: jsonStructuredMessage(adminText(summary, listLimit), document),
+      MessageStructure: 'json',
+      MessageAttributes: messageAttributes({ audience: 'admin', severity, eventTypes }),
+    };
+  };
+  const full = build(summary, false, 20);
+  if (publishEntryBytes(full) <= maxMessageBytes) return full;
+  return build(withoutRecords(summary), true, 5);
+}
+
+/**
+ * Publishes a run's admin report. Never throws for a delivery failure: the
+ * report is also in the logs and metrics, so a failed publish is returned for
+ * the caller to log, not retried (unlike owner events, it has no outbox).
+ */
+export async function publishAdminReport(
+  publisher: NotificationPublisher,
+  summary: RunSummary,
+): Promise<{ readonly published: boolean; readonly failure?: FailedEntry }> {
+  const entry: PublishEntry = { Id: 'run-summary', ...renderAdminReport(summary) };
+  try {
+    const { failed } = await publisher.publishBatch([entry]);
+    const failure = failed[0];
+    return failure ? { published: false, failure } : { published: true };
+  } catch (error: unknown) {
+    const failure: FailedEntry = {
+      id: entry.Id,
+      code: error instanceof Error ? error.name : 'Error',
+      message: error instanceof Error ? error.message : String(error),
+      senderFault: false,
+    };
+    return { published: false, failure };
+  }
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ADMIN_REPORT_SCHEMA,
+  adminSubject,
+  publishAdminReport,
+  renderAdminReport,
+} from '../../lambdas/hygiene/admin-report';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { publishEntryBytes } from '../../lambdas/hygiene/sns-message';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { RecordingPublisher } from './outbox-fakes';
+import { credential, days, NOW, oneOfEachRule } from './support/credentials';
+import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
+
+async function sweep(
+  items: Record<string, unknown>[],
+  mode: 'audit' | 'enforce',
+  configInput: Record<string, unknown> = { maxDeletePercent: 100 },
+): Promise<RunSummary> {
+  const table = new MemoryTable(items);
+  return runSweep(
+    { scanner: new MemoryScanner(table), writer: new MemoryWriter(table), clock: () => NOW },
+    { config: parseConfig(configInput), now: NOW, runId: 'run-1', mode },
+  );
+}
+
+const body = (message: string): Record<string, string> => JSON.parse(message);
+
+describe('renderAdminReport', () => {
+  it('publishes an enforce run summary to the admin audience, with the versioned summary for machines', async () => {
+    const summary = await sweep(oneOfEachRule(), 'enforce');
+
+    const entry = renderAdminReport(summary);
+
+    expect(entry.MessageAttributes).toEqual({
+      eventTypes: { DataType: 'String.Array', StringValue: '["run-summary"]' },
+      severity: { DataType: 'String', StringValue: 'warning' }, // one invalid record
+      audience: { DataType: 'String', StringValue: 'admin' },
+    });
+    expect(entry.Subject).toBe('Hygiene sweep: 2 deleted, 1 flagged stale, 1 expiry notice, 1 invalid');
+    const doc = JSON.parse(body(entry.Message).sqs!);
+    expect(doc).toMatchObject({
+      schema: ADMIN_REPORT_SCHEMA,
+      version: 1,
+      audience: 'admin',
+      truncated: false,
+    });
+    expect(doc.summary).toEqual(JSON.parse(JSON.stringify(summary)));
+    expect(body(entry.Message).email).toContain('Sweep run-1');
+  });
+
+  it('in audit mode says which owner digests would have been sent', async () => {
+    const summary = await sweep(oneOfEachRule(), 'audit');
+
+    const entry = renderAdminReport(summary);
+
+    const text = body(entry.Message).email!;
+    expect(entry.Subject.startsWith('[audit] Hygiene sweep: 2 to delete, 1 to flag stale')).toBe(true);
+    expect(text).toContain('Audit mode: nothing was written and no owner was notified.');
+    expect(text).toContain(
+      'Owner events that would have been sent: 2 (expiry-warning 1, stale-warning 1) to 2 owners',
+    );
+    expect(text).toContain('Digests that would have been sent, per owner (events, most first):');
+    expect(text).toContain('  user-c: 1');
+  });
+
+  it('reports a guard trip with severity high and the guard-tripped event type', async () => {
+    const items = Array.from({ length: 10 }, (_, i) =>
+      credential(`x${i}-expired`, { expiresTime: days(-1) }),
+    );
+
+    const entry = renderAdminReport(await sweep(items, 'enforce', {}));
+
+    expect(entry.MessageAttributes.severity?.StringValue).toBe('high');
+    expect(entry.MessageAttributes.eventTypes?.StringValue).toBe('["run-summary","guard-tripped"]');
+    expect(entry.Subject).toBe('Hygiene GUARD TRIPPED: 10 deletions planned, none made');
+    expect(body(entry.Message).email).toContain('--allow-mass-delete');
+  });
+
+  it('drops record lists (keeping counts) when the summary would exceed the size limit', async () => {
+    const invalid = Array.from({ length: 300 }, (_, i) => ({
+      id: `bad-${i}-${'z'.repeat(200)}`,
+      userId: 'u',
+      expiresTime: 'x',
+    }));
+    const summary = await sweep(invalid, 'enforce');
+
+    const entry = renderAdminReport(summary, 60_000);
+
+    expect(publishEntryBytes(entry)).toBeLessThanOrEqual(60_000);
+    const doc = JSON.parse(body(entry.Message).sqs!);
+    expect(doc.truncated).toBe(true);
+    expect(doc.summary.invalid).toEqual({ count: 300, records: [], omitted: 300 });
+  });
+
+  it('keeps every subject within 100 characters', async () => {
+    const summary = await sweep(oneOfEachRule(), 'audit');
+    expect(adminSubject(summary).length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('publishAdminReport', () => {
+  it('publishes one entry and reports a failure instead of throwing', async () => {
+    const summary = await sweep(oneOfEachRule(), 'enforce');
+    const publisher = new RecordingPublisher();
+
+    expect(await publishAdminReport(publisher, summary)).toEqual({ published: true });
+    expect(publisher.calls).toHaveLength(1);
+    expect(publisher.calls[0]?.[0]?.Id).toBe('run-summary');
+
+    publisher.down = new Error('SNS unavailable');
+    expect(await publishAdminReport(publisher, summary)).toEqual({
+      published: false,
+      failure: { id: 'run-summary', code: 'Error', message: 'SNS unavailable', senderFault: false },
+    });
+  });
+});
