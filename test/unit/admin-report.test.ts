@@ -59,7 +59,7 @@ describe('renderAdminReport', () => {
     expect(entry.Subject.startsWith('[audit] Hygiene sweep: 2 to delete, 1 to flag stale')).toBe(true);
     expect(text).toContain('Audit mode: nothing was written and no owner was notified.');
     expect(text).toContain(
-      'Owner events that would have been sent: 2 (expiry-warning 1, stale-warning 1) to 2 owners',
+      'Owner events that would have been sent: 4 (expiry-warning 1, stale-warning 1, deleted-expired 1, deleted-stale 1) to 4 owners',
     );
     expect(text).toContain('Digests that would have been sent, per owner (events, most first):');
     expect(text).toContain('  user-c: 1');
