@@ -45,16 +45,14 @@ describe('SnsPublisher', () => {
   });
 
   it('fails every entry when the request itself fails', async () => {
-    sns
-      .on(PublishBatchCommand)
-      .rejects(
-        new SNSServiceException({
-          name: 'AuthorizationErrorException',
-          $fault: 'client',
-          $metadata: {},
-          message: 'denied',
-        }),
-      );
+    sns.on(PublishBatchCommand).rejects(
+      new SNSServiceException({
+        name: 'AuthorizationErrorException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'denied',
+      }),
+    );
     const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
 
     const result = await publisher.publishBatch([entry('a'), entry('b')]);
@@ -155,28 +153,26 @@ describe('runNotifier through SnsPublisher (SNS mocked at the client boundary)',
 
   it('retries exactly the Failed entries on the next drain', async () => {
     let failNext = true;
-    sns
-      .on(PublishBatchCommand)
-      .callsFake(
-        (input: {
-          PublishBatchRequestEntries: {
-            Id: string;
-            MessageAttributes: Record<string, { StringValue: string }>;
-          }[];
-        }) => {
-          const entries = input.PublishBatchRequestEntries;
-          const failing = failNext
-            ? entries.filter((e) => e.MessageAttributes.userId?.StringValue === 'user-1')
-            : [];
-          failNext = false;
-          return {
-            Successful: entries
-              .filter((e) => !failing.includes(e))
-              .map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
-            Failed: failing.map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })),
-          };
-        },
-      );
+    sns.on(PublishBatchCommand).callsFake(
+      (input: {
+        PublishBatchRequestEntries: {
+          Id: string;
+          MessageAttributes: Record<string, { StringValue: string }>;
+        }[];
+      }) => {
+        const entries = input.PublishBatchRequestEntries;
+        const failing = failNext
+          ? entries.filter((e) => e.MessageAttributes.userId?.StringValue === 'user-1')
+          : [];
+        failNext = false;
+        return {
+          Successful: entries
+            .filter((e) => !failing.includes(e))
+            .map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+          Failed: failing.map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })),
+        };
+      },
+    );
     const outbox = new InMemoryOutbox();
     seed(outbox, 3);
     const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
