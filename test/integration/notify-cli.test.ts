@@ -1,0 +1,131 @@
+/**
+ * `pc-hygiene notify --sink jsonl:PATH` as a user runs it, against DynamoDB
+ * Local after a real sweep: one line per affected owner whose `eventTypes`
+ * are exactly that owner's events, and nothing more on a second run.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { addDays, formatInstant } from '../../lambdas/hygiene/time';
+import { putItems } from '../support/items';
+import { createTestTable, type TestTable } from '../support/test-table';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../bin/pc-hygiene.js');
+const NOW = Date.parse('2026-11-26T02:00:00.000Z');
+const iso = (days: number) => formatInstant(addDays(NOW, days));
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env } });
+    return { code: 0, stdout, stderr };
+  } catch (error: unknown) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('pc-hygiene notify', () => {
+  let table: TestTable;
+  let dir: string;
+
+  beforeAll(async () => {
+    table = await createTestTable(undefined, 'notify-cli');
+    dir = await mkdtemp(join(tmpdir(), 'notify-cli-'));
+    const base = {
+      createdAt: iso(-300),
+      lastUsedAt: iso(-1),
+      scopedRoles: ['r'],
+      allowSourceCidr: ['10.0.0.0/8'],
+    };
+    await putItems(table.client, table.tableName, [
+      { ...base, id: 'pc-1', userId: 'alice', displayName: 'Laptop', expiresTime: iso(6) },
+      { ...base, id: 'pc-2', userId: 'alice', expiresTime: iso(-2) },
+      { ...base, id: 'pc-3', userId: 'bob', lastUsedAt: iso(-100), expiresTime: iso(300) },
+      { ...base, id: 'pc-4', userId: 'carol', expiresTime: iso(300) },
+    ]);
+    await runSweep(
+      {
+        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
+        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
+      },
+      {
+        config: parseConfig({ mode: 'enforce', maxDeletePercent: 100 }),
+        now: NOW,
+        runId: 'run-cli',
+        mode: 'enforce',
+      },
+    );
+  });
+  afterAll(async () => {
+    await table.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes one entry per affected owner with exactly its event types, then nothing on a second run', async () => {
+    const out = join(dir, 'out.jsonl');
+    const args = [
+      'notify',
+      '--endpoint',
+      table.endpoint,
+      '--table',
+      table.tableName,
+      '--sink',
+      `jsonl:${out}`,
+    ];
+
+    const first = await cli([...args, '--format', 'json', '--now', iso(0)]);
+    const second = await cli(args);
+
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      owners: 2,
+      digests: 2,
+      eventsPublished: 3,
+      eventsFailed: 0,
+    });
+    const lines = (await readFile(out, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    for (const line of lines)
+      expect(Object.keys(line)).toEqual([
+        'Id',
+        'Subject',
+        'Message',
+        'MessageStructure',
+        'MessageAttributes',
+      ]);
+    const types = Object.fromEntries(
+      lines.map((l) => [
+        l.MessageAttributes.userId.StringValue,
+        JSON.parse(l.MessageAttributes.eventTypes.StringValue),
+      ]),
+    );
+    expect(types).toEqual({ alice: ['expiry-warning', 'deleted-expired'], bob: ['stale-warning'] });
+    const alice = lines.find((l) => l.MessageAttributes.userId.StringValue === 'alice');
+    expect(JSON.parse(alice.Message).email).toContain('"Laptop" (id pc-1)\n');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('events published     0');
+    expect((await readFile(out, 'utf8')).trimEnd().split('\n')).toHaveLength(2);
+  });
+
+  it('refuses --sink sns without a topic, and an unknown sink, with exit code 2', async () => {
+    const table_ = ['--endpoint', table.endpoint, '--table', table.tableName];
+    const noTopic = await cli(['notify', ...table_]);
+    const badSink = await cli(['notify', ...table_, '--sink', 'kafka']);
+
+    expect(noTopic).toMatchObject({ code: 2, stdout: '' });
+    expect(noTopic.stderr).toContain('--topic-arn is required with --sink sns');
+    expect(badSink.code).toBe(2);
+    expect(badSink.stderr).toContain('is not sns or jsonl:PATH');
+  });
+});
