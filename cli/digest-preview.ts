@@ -1,0 +1,47 @@
+/**
+ * Readable previews of published entries (the JSON Lines the file sink
+ * writes): who gets what, the subject and the email text, for `local` and
+ * for operators checking a `--sink jsonl:PATH` file.
+ */
+import { readFile } from 'node:fs/promises';
+import type { PublishEntry } from '../lambdas/hygiene/outbox-ports';
+
+function attribute(entry: PublishEntry, name: string): string | undefined {
+  return entry.MessageAttributes[name]?.StringValue;
+}
+
+/** One entry as a block of text: a header line (audience, recipient, severity, event types), the subject, the email text. */
+export function renderEntryPreview(entry: PublishEntry): string {
+  const audience = attribute(entry, 'audience') ?? 'unknown audience';
+  const userId = attribute(entry, 'userId');
+  const types = attribute(entry, 'eventTypes');
+  const eventTypes = types === undefined ? [] : (JSON.parse(types) as string[]);
+  const header = [
+    audience === 'owner' && userId !== undefined ? `to ${userId}` : `to the ${audience} audience`,
+    `severity ${attribute(entry, 'severity') ?? '?'}`,
+    eventTypes.join(', '),
+  ]
+    .filter(Boolean)
+    .join(' | ');
+  let text: string;
+  try {
+    const message = JSON.parse(entry.Message) as Record<string, unknown>;
+    text = String(message.email ?? message.default ?? entry.Message);
+  } catch {
+    text = entry.Message;
+  }
+  return `=== ${header} ===\nSubject: ${entry.Subject}\n\n${text.trimEnd()}\n`;
+}
+
+/**
+ * Reads a JSON Lines file of entries and renders each one, from line `fromLine`
+ * (0-based; so a caller can show only what one drain appended).
+ */
+export async function previewEntriesFile(
+  path: string,
+  fromLine = 0,
+): Promise<{ count: number; text: string }> {
+  const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  const entries = lines.slice(fromLine).map((l) => JSON.parse(l) as PublishEntry);
+  return { count: entries.length, text: entries.map(renderEntryPreview).join('\n') };
+}

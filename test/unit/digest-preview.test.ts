@@ -1,0 +1,50 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { previewEntriesFile, renderEntryPreview } from '../../cli/digest-preview';
+import { renderDigest } from '../../lambdas/hygiene/digest';
+import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+import { outboxEvent } from './outbox-fakes';
+
+function digestEntry(userId: string, id: string): PublishEntry {
+  const [part] = renderDigest({
+    userId,
+    events: [outboxEvent({ credentialId: `${userId}-1`, userId, type: 'deleted-expired' })],
+    now: Date.parse('2026-11-26T02:00:00.000Z'),
+    drainId: 'd1',
+  });
+  return { Id: id, ...part!.entry };
+}
+
+describe('digest previews', () => {
+  it('shows recipient, severity, event types, subject and the email text', () => {
+    const preview = renderEntryPreview(digestEntry('alice', 'o1-p1'));
+
+    expect(preview.split('\n').slice(0, 3)).toEqual([
+      '=== to alice | severity high | deleted-expired ===',
+      'Subject: API credential "Key alice-1" was deleted (expired)',
+      '',
+    ]);
+    expect(preview).toContain('Hello alice,');
+  });
+
+  it('previews a sink file from a given line on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'preview-'));
+    try {
+      const path = join(dir, 'out.jsonl');
+      const entries = [digestEntry('alice', 'a'), digestEntry('bob', 'b')];
+      await writeFile(path, `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`);
+
+      const all = await previewEntriesFile(path);
+      const latest = await previewEntriesFile(path, 1);
+
+      expect(all.count).toBe(2);
+      expect(latest.count).toBe(1);
+      expect(latest.text).toContain('=== to bob |');
+      expect(latest.text).not.toContain('alice');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
