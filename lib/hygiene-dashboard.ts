@@ -35,7 +35,7 @@ export function addHygieneDashboard(
   dashboard.addWidgets(
     new cloudwatch.TextWidget({
       markdown:
-        '## Credential hygiene\nSweep: one run a day (per-run counts). In `audit` mode *Planned* shows what enforce would do and *Applied* stays 0. ' +
+        '## Credential hygiene\nSweep: one run a day (per-run counts). In `audit` mode nothing is written: *Applied* counts what enforce would have written. ' +
         'Guard tripped = deletions held back; invalid records = listed in the admin run summary.',
       width: 24,
       height: 2,
@@ -68,6 +68,7 @@ export function addHygieneDashboard(
         m(SWEEP_METRIC.guardTripped, { label: 'guard tripped', statistic: 'Maximum' }),
         m(SWEEP_METRIC.incomplete, { label: 'incomplete (checkpointed)', statistic: 'Maximum' }),
         m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read' }),
+        m(SWEEP_METRIC.adminSummaryFailed, { label: 'admin summary not published', statistic: 'Maximum' }),
       ],
       width: 8,
     }),

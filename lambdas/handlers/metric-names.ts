@@ -26,6 +26,8 @@ export const SWEEP_METRIC = {
   eventsQueued: 'EventsQueued',
   /** Run time in milliseconds. */
   duration: 'SweepDuration',
+  /** 1 when the admin run summary could not be published (it is still in the log), else 0. */
+  adminSummaryFailed: 'AdminSummaryPublishFailed',
 } as const;
 
 /** Metrics of one notifier drain. */
@@ -38,7 +40,7 @@ export const NOTIFIER_METRIC = {
   digests: 'DigestsPublished',
   /** Items another notifier had claimed. */
   claimConflicts: 'ClaimConflicts',
-  /** Age of the oldest event still pending after the drain (0 when none). */
+  /** Age of the oldest pending event at the start of the drain (0 when none): grows while delivery fails. */
   oldestPendingAge: 'OldestPendingNoticeAgeSeconds',
   /** Drain time in milliseconds. */
   duration: 'NotifierDuration',

@@ -1,0 +1,100 @@
+/**
+ * The notifier Lambda: drains the outbox into one SNS digest per owner.
+ * Thin: parse the event, build the adapters once per cold start, call
+ * `runNotifier`, turn its summary into metrics and a log line.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { createDocumentClient } from '../aws/dynamodb-client';
+import { DynamoDbOutboxStore } from '../aws/outbox-store';
+import { createSnsClient } from '../aws/sns-client';
+import { SnsPublisher } from '../aws/sns-publisher';
+import type { NotifierDeps, NotifierSummary } from '../hygiene/notifier';
+import { runNotifier } from '../hygiene/notifier';
+import { formatInstant } from '../hygiene/time';
+import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
+import { NOTIFIER_METRIC } from './metric-names';
+import { createObservability, type Observability, withObservability } from './observability';
+import { remainingBudget, runInstant } from './scheduled-event';
+
+/** Time kept back from Lambda's timeout for the metrics flush and the summary log. */
+export const NOTIFIER_SAFETY_MARGIN_MS = 10_000;
+
+/** What one invocation needs, built once per cold start. */
+export interface NotifierHandlerDeps extends Observability {
+  readonly outbox: NotifierDeps['outbox'];
+  readonly publisher: NotifierDeps['publisher'];
+  /** Wall clock (epoch ms). */
+  readonly clock: () => number;
+}
+
+/** Emits the drain's figures as EMF metrics. */
+export function recordNotifierMetrics(metrics: Observability['metrics'], summary: NotifierSummary): void {
+  metrics.addMetric(NOTIFIER_METRIC.eventsPublished, MetricUnit.Count, summary.eventsPublished);
+  metrics.addMetric(NOTIFIER_METRIC.eventsFailed, MetricUnit.Count, summary.eventsFailed);
+  metrics.addMetric(NOTIFIER_METRIC.digests, MetricUnit.Count, summary.digests);
+  metrics.addMetric(NOTIFIER_METRIC.claimConflicts, MetricUnit.Count, summary.claimConflicts);
+  metrics.addMetric(NOTIFIER_METRIC.oldestPendingAge, MetricUnit.Seconds, summary.oldestPendingAgeSeconds);
+  const durationMs = Date.parse(summary.finishedAt) - Date.parse(summary.startedAt);
+  metrics.addMetric(NOTIFIER_METRIC.duration, MetricUnit.Milliseconds, Math.max(0, durationMs));
+}
+
+/**
+ * The raw handler over explicit dependencies (tests pass fakes).
+ *
+ * Unlike the sweep, the drain runs on the wall clock even when the event
+ * carries a scheduled time: its only time-based decisions are claim leases,
+ * which other drains compare against their own real clocks, so a retried
+ * delivery an hour late must not claim with an hour-old clock. Nothing is
+ * lost by it: what to send is decided by the outbox contents, not by time.
+ */
+export function createNotifierHandler(deps: NotifierHandlerDeps) {
+  return async (
+    event: unknown,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<NotifierSummary> => {
+    const instant = runInstant(event, deps.clock());
+    if (instant.ignored !== undefined)
+      deps.logger.warn('scheduled time ignored', { reason: instant.ignored });
+    const summary = await runNotifier({
+      outbox: deps.outbox,
+      publisher: deps.publisher,
+      clock: deps.clock,
+      remainingMs: remainingBudget(context, NOTIFIER_SAFETY_MARGIN_MS),
+    });
+    recordNotifierMetrics(deps.metrics, summary);
+    const fields = {
+      scheduledTime: instant.source === 'schedule' ? formatInstant(instant.now) : null,
+      summary,
+    };
+    if (summary.eventsFailed > 0 || summary.storeErrors > 0)
+      deps.logger.warn('notifier drain summary', fields);
+    else deps.logger.info('notifier drain summary', fields);
+    return summary;
+  };
+}
+
+// Cold start: a bad environment fails here, before any invocation, naming the variable.
+const env = process.env;
+const config = configFromEnvironment(env);
+const tools = createObservability();
+const documentClient = createDocumentClient({
+  ...(env[HANDLER_ENV.dynamoDbEndpoint] && { endpoint: env[HANDLER_ENV.dynamoDbEndpoint] }),
+});
+const snsClient = createSnsClient({
+  ...(env[HANDLER_ENV.snsEndpoint] && { endpoint: env[HANDLER_ENV.snsEndpoint] }),
+});
+tools.tracer.captureAWSv3Client(documentClient);
+tools.tracer.captureAWSv3Client(snsClient);
+tools.logger.appendKeys({ mode: config.mode });
+
+/** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
+export const notifierHandler = createNotifierHandler({
+  ...tools,
+  outbox: new DynamoDbOutboxStore(documentClient, requireEnv(env, HANDLER_ENV.tableName)),
+  publisher: new SnsPublisher(snsClient, requireEnv(env, HANDLER_ENV.topicArn)),
+  clock: Date.now,
+});
+
+/** The Lambda entry point. */
+export const handler = withObservability(notifierHandler, tools);

@@ -1,0 +1,145 @@
+/**
+ * The sweep Lambda: one hygiene run over the credentials table.
+ * Thin: parse the event (the run's `now` is the schedule's scheduled time),
+ * build the adapters once per cold start, call `runSweep`, turn its summary
+ * into metrics, a log line and the admin run summary on SNS.
+ */
+import { randomUUID } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { DynamoDbCheckpointStore } from '../aws/checkpoint-store';
+import { DynamoDbCredentialScanner } from '../aws/credential-scanner';
+import { createDocumentClient } from '../aws/dynamodb-client';
+import { createSnsClient } from '../aws/sns-client';
+import { SnsPublisher } from '../aws/sns-publisher';
+import { DynamoDbTransitionWriter } from '../aws/transition-writer';
+import { publishAdminReport } from '../hygiene/admin-report';
+import type { HygieneConfig } from '../hygiene/config';
+import type { RunSummary } from '../hygiene/run-summary';
+import { createRunId, runSweep, SweepAbortedError, type SweepDeps } from '../hygiene/sweep';
+import { formatInstant } from '../hygiene/time';
+import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
+import { ACTION_METRICS, SWEEP_METRIC } from './metric-names';
+import { createObservability, type Observability, withObservability } from './observability';
+import { remainingBudget, runInstant } from './scheduled-event';
+
+/**
+ * Time kept back from Lambda's timeout for what follows the run: the admin
+ * summary publish, the metrics flush and the summary log. The sweep keeps its
+ * own reserve on top (checkpoint save, deletions in flight).
+ */
+export const SWEEP_SAFETY_MARGIN_MS = 20_000;
+
+/** What one invocation needs, built once per cold start. */
+export interface SweepHandlerDeps extends Observability {
+  readonly config: HygieneConfig;
+  readonly scanner: SweepDeps['scanner'];
+  readonly writer: SweepDeps['writer'];
+  readonly checkpoints?: SweepDeps['checkpoints'];
+  /** Publishes the run summary to the admin audience; reports a failed delivery instead of throwing. */
+  readonly publishAdminSummary: (summary: RunSummary) => ReturnType<typeof publishAdminReport>;
+  /** Wall clock (epoch ms): `now` when the event has no scheduled time, and run timing. */
+  readonly clock: () => number;
+  /** Random part of the run id. */
+  readonly nonce?: () => string;
+}
+
+/** Emits the run's figures as EMF metrics (names shared with the alarms and dashboard). */
+export function recordSweepMetrics(metrics: Observability['metrics'], summary: RunSummary): void {
+  for (const { type, planned, applied } of ACTION_METRICS) {
+    metrics.addMetric(planned, MetricUnit.Count, summary.planned[type]);
+    metrics.addMetric(applied, MetricUnit.Count, summary.applied[type]);
+  }
+  metrics.addMetric(SWEEP_METRIC.scanned, MetricUnit.Count, summary.scanned);
+  metrics.addMetric(SWEEP_METRIC.invalid, MetricUnit.Count, summary.invalid.count);
+  metrics.addMetric(SWEEP_METRIC.guardTripped, MetricUnit.Count, summary.guard.tripped ? 1 : 0);
+  metrics.addMetric(SWEEP_METRIC.plannedDeletes, MetricUnit.Count, summary.guard.plannedDeletes);
+  metrics.addMetric(SWEEP_METRIC.skippedChanged, MetricUnit.Count, summary.skippedChanged.count);
+  metrics.addMetric(SWEEP_METRIC.incomplete, MetricUnit.Count, summary.status === 'incomplete' ? 1 : 0);
+  metrics.addMetric(
+    SWEEP_METRIC.eventsQueued,
+    MetricUnit.Count,
+    summary.events.queued ? summary.events.total : 0,
+  );
+  metrics.addMetric(SWEEP_METRIC.duration, MetricUnit.Milliseconds, summary.durationMs);
+}
+
+/** The raw handler over explicit dependencies (tests pass fakes). */
+export function createSweepHandler(deps: SweepHandlerDeps) {
+  const nonce = deps.nonce ?? (() => randomUUID().slice(0, 8));
+  return async (event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RunSummary> => {
+    // One instant per run: the scheduled time, so a retried or duplicate delivery decides the same.
+    const instant = runInstant(event, deps.clock());
+    if (instant.ignored !== undefined)
+      deps.logger.warn('scheduled time ignored', { reason: instant.ignored });
+    const runId = createRunId(instant.now, nonce());
+    deps.logger.appendKeys({ runId });
+    deps.logger.info('sweep starting', {
+      now: formatInstant(instant.now),
+      nowSource: instant.source,
+      mode: deps.config.mode,
+    });
+
+    let summary: RunSummary;
+    let aborted: SweepAbortedError | undefined;
+    try {
+      summary = await runSweep(
+        {
+          scanner: deps.scanner,
+          writer: deps.writer,
+          ...(deps.checkpoints !== undefined && { checkpoints: deps.checkpoints }),
+          remainingMs: remainingBudget(context, SWEEP_SAFETY_MARGIN_MS),
+          clock: deps.clock,
+        },
+        { config: deps.config, now: instant.now, runId, mode: deps.config.mode },
+      );
+    } catch (error: unknown) {
+      if (!(error instanceof SweepAbortedError)) throw error;
+      // Report what was done before failing the invocation (the error alarm fires).
+      aborted = error;
+      summary = error.summary;
+    }
+
+    recordSweepMetrics(deps.metrics, summary);
+    const loud = aborted !== undefined || summary.guard.tripped || summary.invalid.count > 0;
+    if (loud) deps.logger.warn('sweep run summary', { summary });
+    else deps.logger.info('sweep run summary', { summary });
+    // The run's writes are committed: a lost admin message is logged and counted, never a failed (retried) run.
+    const admin = await deps.publishAdminSummary(summary);
+    deps.metrics.addMetric(SWEEP_METRIC.adminSummaryFailed, MetricUnit.Count, admin.published ? 0 : 1);
+    if (!admin.published) deps.logger.error('admin run summary not published', { failure: admin.failure });
+    if (aborted !== undefined) throw aborted;
+    return summary;
+  };
+}
+
+// Cold start: a bad environment fails here, before any invocation, naming the variable.
+const env = process.env;
+const config = configFromEnvironment(env);
+const tableName = requireEnv(env, HANDLER_ENV.tableName);
+const topicArn = requireEnv(env, HANDLER_ENV.topicArn);
+const tools = createObservability();
+const documentClient = createDocumentClient({
+  ...(env[HANDLER_ENV.dynamoDbEndpoint] && { endpoint: env[HANDLER_ENV.dynamoDbEndpoint] }),
+});
+const snsClient = createSnsClient({
+  ...(env[HANDLER_ENV.snsEndpoint] && { endpoint: env[HANDLER_ENV.snsEndpoint] }),
+});
+tools.tracer.captureAWSv3Client(documentClient);
+tools.tracer.captureAWSv3Client(snsClient);
+
+/** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
+export const sweepHandler = createSweepHandler({
+  ...tools,
+  config,
+  scanner: new DynamoDbCredentialScanner(documentClient, tableName),
+  writer: new DynamoDbTransitionWriter(documentClient, tableName),
+  checkpoints: new DynamoDbCheckpointStore(documentClient, tableName, {
+    onInvalid: (reason) => tools.logger.warn('stored sweep checkpoint ignored', { reason }),
+  }),
+  publishAdminSummary: (summary) => publishAdminReport(new SnsPublisher(snsClient, topicArn), summary),
+  clock: Date.now,
+});
+
+/** The Lambda entry point. */
+export const handler = withObservability(sweepHandler, tools);

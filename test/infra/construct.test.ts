@@ -1,0 +1,223 @@
+/**
+ * The `CredentialHygiene` construct's props: bring-your-own resources,
+ * subscriptions, switches, and one readable error for bad props.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import {
+  CredentialHygiene,
+  type CredentialHygieneProps,
+  CredentialHygienePropsError,
+} from '../../lib/credential-hygiene';
+import { SKIP_BUNDLING } from './synth';
+
+function build(
+  props: CredentialHygieneProps = {},
+  extend?: (stack: Stack) => Partial<CredentialHygieneProps>,
+) {
+  const app = new App({ context: SKIP_BUNDLING });
+  const stack = new Stack(app, 'Test');
+  const hygiene = new CredentialHygiene(stack, 'Hygiene', { ...props, ...extend?.(stack) });
+  return { app, stack, hygiene, template: () => Template.fromStack(stack) };
+}
+
+function propsError(fn: () => unknown): CredentialHygienePropsError {
+  try {
+    fn();
+  } catch (error: unknown) {
+    if (error instanceof CredentialHygienePropsError) return error;
+    throw error;
+  }
+  throw new Error('expected a CredentialHygienePropsError');
+}
+
+describe('bad props', () => {
+  it('rejects a table and tableProps together, with every other problem, in one readable error', () => {
+    const error = propsError(() =>
+      build(
+        { tableProps: { tableName: 'x' }, config: { staleAfterDays: 0, mode: 'on' as never } },
+        (stack) => ({
+          table: dynamodb.Table.fromTableName(stack, 'Existing', 'Existing'),
+        }),
+      ),
+    );
+    expect(error.message).toMatch(/^Invalid CredentialHygiene props: /);
+    expect(error.problems).toEqual([
+      'give either `table` (bring your own) or `tableProps` (create one), not both',
+      expect.stringMatching(/^config\.mode = "on": must be one of audit, enforce/),
+      expect.stringMatching(/^config\.staleAfterDays = 0: must be an integer from 1 to 3650/),
+    ]);
+  });
+
+  it('rejects unknown config keys, bad emails and out-of-range schedule retry settings', () => {
+    const error = propsError(() =>
+      build({
+        config: { staleDays: 3 } as never,
+        ownerEmails: { 'user-1': 'not-an-email' },
+        adminEmails: ['sec@example'],
+        scheduleRetryAttempts: 500,
+        scheduleMaxEventAge: Duration.days(2),
+      }),
+    );
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^config\.unknown key\(s\) staleDays/),
+      'ownerEmails["user-1"] email "not-an-email" is not an email address',
+      'adminEmails email "sec@example" is not an email address',
+      'scheduleRetryAttempts = 500: must be an integer from 0 to 185',
+      'scheduleMaxEventAge = 172800 s: must be from 1 minute to 1 day',
+    ]);
+  });
+
+  it('rejects a config too large for the Lambda environment', () => {
+    const exemptIds = Array.from({ length: 400 }, (_, i) => `credential-${i}`);
+    const error = propsError(() => build({ config: { exemptIds } }));
+    expect(error.problems).toEqual([expect.stringMatching(/^config is \d+ bytes as Lambda environment/)]);
+  });
+});
+
+describe('configuration', () => {
+  it('passes an enforce config and custom schedules through', () => {
+    const { template } = build({
+      config: { mode: 'enforce', staleAfterDays: 60, expiryNoticeDays: [14, 3] },
+      sweepSchedule: scheduler.ScheduleExpression.cron({ minute: '30', hour: '1' }),
+      notifierSchedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+    });
+    const t = template();
+    t.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Environment: {
+          Variables: Match.objectLike({
+            HYGIENE_mode: 'enforce',
+            HYGIENE_staleAfterDays: '60',
+            HYGIENE_expiryNoticeDays: '14,3',
+          }),
+        },
+      },
+      2,
+    );
+    t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 1 * * ? *)' });
+    t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 hour)' });
+  });
+});
+
+describe('bring your own', () => {
+  it('uses an existing customer-managed-key table: no table created, explicit key actions granted', () => {
+    const { template, hygiene } = build({}, (stack) => {
+      const key = new kms.Key(stack, 'TableKey', { enableKeyRotation: true });
+      const table = new dynamodb.Table(stack, 'Own', {
+        partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: key,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      });
+      return { table };
+    });
+    const t = template();
+    t.resourceCountIs('AWS::DynamoDB::Table', 1); // only the brought one
+    expect(hygiene.table.node.id).toBe('Own');
+    t.resourcePropertiesCountIs(
+      'AWS::IAM::Policy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+              Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TableKey'), 'Arn'] },
+            },
+          ]),
+        },
+      },
+      2,
+    );
+  });
+
+  it('publishes to a given topic and creates no notification topic', () => {
+    const { template } = build({ alarms: false }, (stack) => ({
+      topic: sns.Topic.fromTopicArn(stack, 'Given', 'arn:aws:sns:eu-west-1:123456789012:given'),
+    }));
+    const t = template();
+    t.resourceCountIs('AWS::SNS::Topic', 0);
+    t.resourceCountIs('AWS::KMS::Key', 0);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    t.resourcePropertiesCountIs(
+      'AWS::IAM::Policy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            { Effect: 'Allow', Action: 'sns:Publish', Resource: 'arn:aws:sns:eu-west-1:123456789012:given' },
+          ]),
+        },
+      },
+      2,
+    );
+  });
+
+  it('can leave out the dashboard', () => {
+    build({ dashboard: false }).template().resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  });
+});
+
+describe('subscriptions', () => {
+  it('routes an owner’s digests to their email with a userId + audience=owner filter policy', () => {
+    const { hygiene, template } = build({ ownerEmails: { 'user-1': 'ada@example.com' } });
+    hygiene.subscribeOwner('user-2', 'grace@example.com');
+    const t = template();
+    for (const [userId, email] of [
+      ['user-1', 'ada@example.com'],
+      ['user-2', 'grace@example.com'],
+    ]) {
+      t.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: email,
+        TopicArn: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
+        FilterPolicy: { userId: [userId], audience: ['owner'] },
+      });
+    }
+  });
+
+  it('subscribes the security team to the admin audience and to the alarms', () => {
+    const { template } = build({ adminEmails: ['security@example.com'] });
+    const t = template();
+    t.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'security@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
+      FilterPolicy: { audience: ['admin'] },
+    });
+    t.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'security@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') },
+      FilterPolicy: Match.absent(),
+    });
+  });
+
+  it('rejects a bad owner email and a duplicate subscription with a readable error', () => {
+    const { hygiene } = build();
+    expect(() => hygiene.subscribeOwner('user-1', 'nope')).toThrow(
+      'Invalid CredentialHygiene props: owner "user-1" email "nope" is not an email address',
+    );
+    hygiene.subscribeOwner('user-1', 'ada@example.com');
+    expect(() => hygiene.subscribeOwner('user-1', 'ada@example.com')).toThrow(/already subscribed/);
+  });
+});
+
+describe('cdk-nag sensitivity', () => {
+  it('reports an unacknowledged wildcard grant (so the clean app report means something)', () => {
+    const { app, hygiene } = build();
+    hygiene.sweepFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:*'], resources: [hygiene.table.tableArn] }),
+    );
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([expect.stringContaining('AwsSolutions-IAM5')]);
+  });
+});

@@ -1,0 +1,329 @@
+/**
+ * What a new user gets: `npx cdk synth` offline, with no AWS credentials or
+ * profile, produces the stack; a bad context value fails it with one line
+ * naming the key; and the bundled Lambda code in the synthesized assembly
+ * really runs: each handler is invoked with a Scheduler-shaped event and the
+ * environment from the template, against DynamoDB Local and a local SNS stub.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../cli/local-dynamodb';
+import { HANDLER_ENV } from '../../lambdas/handlers/environment';
+import { PROJECT_ROOT } from '../../lib/hygiene-function';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { type SnsStub, startSnsStub } from './sns-stub';
+
+const execFileAsync = promisify(execFile);
+
+/** A clean environment: no AWS credentials, no profile, no config files, a throwaway HOME. */
+function scrubbedEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
+}
+
+async function cdkSynth(outdir: string, home: string, context: string[] = []) {
+  const args = [
+    'cdk',
+    'synth',
+    '--quiet',
+    '--no-notices',
+    '--output',
+    outdir,
+    ...context.flatMap((c) => ['-c', c]),
+  ];
+  try {
+    const { stdout, stderr } = await execFileAsync('npx', args, {
+      cwd: PROJECT_ROOT,
+      env: scrubbedEnv(home),
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error: unknown) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+interface CfnFunction {
+  Properties: {
+    Description: string;
+    Handler: string;
+    Environment: { Variables: Record<string, unknown> };
+  };
+  Metadata: { 'aws:asset:path': string };
+}
+
+let workDir: string;
+let outdir: string;
+let synth: Awaited<ReturnType<typeof cdkSynth>>;
+let template: { Resources: Record<string, { Type: string } & CfnFunction> };
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'pch-synth-'));
+  outdir = join(workDir, 'cdk.out');
+  synth = await cdkSynth(outdir, workDir);
+  if (synth.code === 0) {
+    template = JSON.parse(await readFile(join(outdir, 'PersonalClientHygiene.template.json'), 'utf8'));
+  }
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('npx cdk synth with no AWS credentials', () => {
+  it('succeeds offline, cdk-nag clean, and the template has the stack in audit mode', () => {
+    expect(synth.stderr).not.toMatch(/AwsSolutions-/);
+    expect(synth.code).toBe(0);
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.map((f) => f.Properties.Environment.Variables.HYGIENE_mode)).toEqual(['audit', 'audit']);
+  });
+
+  it('fails on a bad context value with one line naming the key', async () => {
+    const bad = await cdkSynth(join(workDir, 'bad.out'), workDir, ['staleAfterDays=abc']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain(
+      'Invalid CDK context: staleAfterDays = "abc": must be an integer from 1 to 3650',
+    );
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The artifact: the bundled code from cdk.out, run as Lambda would run it.
+
+const SCHEDULED_TIME = '2026-11-26T03:00:00Z';
+const NOW_ISO = '2026-11-26T03:00:00.000Z';
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene';
+
+function bundleOf(descriptionStart: string): { entry: string; env: Record<string, unknown> } {
+  const fn = Object.values(template.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description.startsWith(descriptionStart),
+  );
+  if (!fn) throw new Error(`no function ${descriptionStart}`);
+  expect(fn.Properties.Handler).toBe('index.handler');
+  return {
+    entry: join(outdir, fn.Metadata['aws:asset:path'], 'index.mjs'),
+    env: fn.Properties.Environment.Variables,
+  };
+}
+
+/** The template's environment with its tokens resolved to the local stand-ins. */
+function resolveEnv(env: Record<string, unknown>, table: TestTable): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (typeof value === 'string') out[key] = value;
+    else if (key === HANDLER_ENV.tableName) out[key] = table.tableName;
+    else if (key === HANDLER_ENV.topicArn) out[key] = TOPIC_ARN;
+    else throw new Error(`unexpected token in ${key}: ${JSON.stringify(value)}`);
+  }
+  return out;
+}
+
+/** Runs `handler` from the bundle in a fresh Node process (a cold start), as Lambda would call it. */
+async function invoke(
+  entry: string,
+  env: Record<string, string>,
+  event: unknown,
+): Promise<{ code: number; result: unknown; stdout: string; stderr: string }> {
+  const script = `
+    const mod = await import(${JSON.stringify(pathToFileURL(entry).href)});
+    const context = {
+      functionName: 'local', functionVersion: '$LATEST', memoryLimitInMB: '1024',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:local',
+      awsRequestId: 'req-1', logGroupName: 'local', logStreamName: 'local',
+      callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 600000,
+    };
+    const result = await mod.handler(${JSON.stringify(event)}, context);
+    process.stdout.write('\\nRESULT ' + JSON.stringify(result) + '\\n');
+  `;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      resolve({ code: code ?? 1, result: line ? JSON.parse(line.slice(7)) : undefined, stdout, stderr });
+    });
+  });
+}
+
+function schedulerEvent(job: 'sweep' | 'notify') {
+  return {
+    source: 'personal-client-hygiene',
+    job,
+    scheduledTime: SCHEDULED_TIME,
+    executionId: 'exec-1',
+  };
+}
+
+const recent = '2026-11-20T10:00:00Z';
+const scoped = { scopedRoles: ['role-read'], allowSourceCidr: ['10.0.0.0/8'] };
+const SEED = [
+  {
+    id: 'expired-1',
+    userId: 'u1',
+    createdAt: '2026-01-01T00:00:00Z',
+    lastUsedAt: recent,
+    expiresTime: '2026-11-25T00:00:00Z',
+    ...scoped,
+  },
+  {
+    id: 'expiring-1',
+    userId: 'u1',
+    createdAt: '2026-01-01T00:00:00Z',
+    lastUsedAt: recent,
+    expiresTime: '2026-12-01T00:00:00Z',
+    ...scoped,
+  },
+  {
+    id: 'stale-1',
+    userId: 'u2',
+    createdAt: '2026-01-01T00:00:00Z',
+    lastUsedAt: '2026-06-01T00:00:00Z',
+    ...scoped,
+  },
+  { id: 'invalid-1', createdAt: 'yesterday' },
+  ...Array.from({ length: 12 }, (_, i) => ({
+    id: `fresh-${i}`,
+    userId: 'u3',
+    createdAt: '2026-01-01T00:00:00Z',
+    lastUsedAt: recent,
+    ...scoped,
+  })),
+];
+
+describe('the bundled Lambda code from the assembly', () => {
+  let local: DynamoDbLocal;
+  let table: TestTable;
+  let sns: SnsStub;
+  let sweepEnv: Record<string, string>;
+  let notifierEnv: Record<string, string>;
+
+  const localEnv = () => ({
+    [HANDLER_ENV.dynamoDbEndpoint]: table.endpoint,
+    [HANDLER_ENV.snsEndpoint]: sns.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_LAMBDA_FUNCTION_NAME: 'local',
+  });
+  const item = async (id: string) =>
+    (await table.client.send(new GetCommand({ TableName: table.tableName, Key: { id } }))).Item;
+
+  beforeAll(async () => {
+    local = await startDynamoDbLocal();
+    table = await createTestTable(local.endpoint, 'artifact');
+    sns = await startSnsStub();
+    for (const record of SEED)
+      await table.client.send(new PutCommand({ TableName: table.tableName, Item: record }));
+    const sweep = bundleOf('Credential hygiene sweep');
+    const notifier = bundleOf('Credential hygiene notifier');
+    sweepEnv = { ...resolveEnv(sweep.env, table), ...localEnv(), ENTRY: sweep.entry };
+    notifierEnv = { ...resolveEnv(notifier.env, table), ...localEnv(), ENTRY: notifier.entry };
+  });
+
+  afterAll(async () => {
+    await table?.drop();
+    await sns?.stop();
+    await local?.stop();
+  });
+
+  it('audit (the deployed default): the sweep plans and reports to the admin audience, writes nothing', async () => {
+    const before = await table.client.send(new ScanCommand({ TableName: table.tableName }));
+    const run = await invoke(sweepEnv.ENTRY!, sweepEnv, schedulerEvent('sweep'));
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/"level":"ERROR"/);
+    expect(run.result).toMatchObject({
+      mode: 'audit',
+      now: NOW_ISO,
+      status: 'complete',
+      scanned: SEED.length,
+      invalid: { count: 1 },
+      planned: { 'delete-expired': 1, 'notify-expiry': 1, 'flag-stale': 1 },
+      guard: { tripped: false },
+    });
+    const after = await table.client.send(new ScanCommand({ TableName: table.tableName }));
+    expect(after.Items).toEqual(before.Items);
+    expect(sns.messages).toHaveLength(1);
+    const admin = sns.messages[0]!;
+    expect(admin).toMatchObject({
+      topicArn: TOPIC_ARN,
+      messageStructure: 'json',
+      attributes: { audience: 'admin' },
+    });
+    expect(JSON.parse(JSON.parse(admin.message).sqs)).toMatchObject({
+      schema: 'personal-client-hygiene/run-summary',
+      summary: { mode: 'audit', now: NOW_ISO, planned: { 'delete-expired': 1 } },
+    });
+    // EMF metrics on stdout, in the namespace and with the service dimension the alarms watch.
+    const emf = run.stdout
+      .split('\n')
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l));
+    expect(emf).toContainEqual(
+      expect.objectContaining({ service: 'personal-client-hygiene', InvalidRecords: 1, GuardTripped: 0 }),
+    );
+    expect(JSON.stringify(emf)).toContain('"Namespace":"PersonalClientHygiene"');
+  });
+
+  it('enforce: the sweep decides at the scheduled time and writes transitions with owner events', async () => {
+    const run = await invoke(
+      sweepEnv.ENTRY!,
+      { ...sweepEnv, HYGIENE_mode: 'enforce' },
+      schedulerEvent('sweep'),
+    );
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({ mode: 'enforce', now: NOW_ISO, applied: { 'delete-expired': 1 } });
+    expect(await item('expired-1')).toMatchObject({
+      deletedAt: NOW_ISO,
+      updatedAt: NOW_ISO,
+      hygieneDeletedReason: 'expired',
+      hygieneOutboxOwner: 'u1',
+    });
+    expect(await item('expiring-1')).toMatchObject({ hygieneExpiryNoticeStage: 7, hygieneOutboxOwner: 'u1' });
+    expect(await item('stale-1')).toMatchObject({ hygieneStaleFlaggedAt: NOW_ISO, hygieneOutboxOwner: 'u2' });
+    expect(await item('fresh-0')).toEqual(SEED.find((r) => r.id === 'fresh-0'));
+  });
+
+  it('the notifier drains the outbox into one digest per owner on SNS and clears it', async () => {
+    sns.messages.length = 0;
+    const run = await invoke(notifierEnv.ENTRY!, notifierEnv, schedulerEvent('notify'));
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({ owners: 2, digests: 2, eventsPublished: 3, eventsFailed: 0 });
+    const owners = sns.messages.map((m) => [m.attributes.userId, m.attributes.audience]).sort();
+    expect(owners).toEqual([
+      ['u1', 'owner'],
+      ['u2', 'owner'],
+    ]);
+    for (const id of ['expired-1', 'expiring-1', 'stale-1']) {
+      const stored = await item(id);
+      expect(stored?.hygieneOutbox).toBeUndefined();
+      expect(stored?.hygieneOutboxOwner).toBeUndefined();
+    }
+  });
+
+  it('fails at cold start on a bad config variable, naming it', async () => {
+    const run = await invoke(
+      sweepEnv.ENTRY!,
+      { ...sweepEnv, HYGIENE_staleAfterDays: 'abc' },
+      schedulerEvent('sweep'),
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('staleAfterDays = "abc": must be an integer from 1 to 3650');
+  });
+});

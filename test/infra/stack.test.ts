@@ -1,0 +1,372 @@
+/**
+ * The default stack, as `cdk synth` builds it from cdk.json: one precise
+ * assertion per behaviour, and cdk-nag AwsSolutions with zero unacknowledged findings.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HANDLER_ENV } from '../../lambdas/handlers/environment';
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  NOTIFIER_METRIC,
+  SWEEP_METRIC,
+} from '../../lambdas/handlers/metric-names';
+import { logicalIdOf, synthApp } from './synth';
+
+let template: Template;
+let app: ReturnType<typeof synthApp>['app'];
+
+const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });
+
+function functionId(descriptionStart: string): string {
+  return logicalIdOf(template, 'AWS::Lambda::Function', {
+    Description: Match.stringLikeRegexp(`^${descriptionStart}`),
+  });
+}
+
+function roleIdOf(fnId: string): string {
+  const fn = template.findResources('AWS::Lambda::Function')[fnId]!;
+  return (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}
+
+beforeAll(() => {
+  ({ app, template } = synthApp());
+});
+
+describe('credentials table', () => {
+  it('has the shared key, the sparse outbox index, TTL, PITR, deletion protection, encryption and on-demand billing', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'hygiene-outbox',
+          KeySchema: [
+            { AttributeName: 'hygieneOutboxOwner', KeyType: 'HASH' },
+            { AttributeName: 'hygieneOutboxSince', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'hygienePurgeAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('is retained when the stack is deleted or the table replaced', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('topics', () => {
+  it('encrypts both topics with the rotating customer-managed key', () => {
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', { EnableKeyRotation: true });
+    template.resourcePropertiesCountIs('AWS::SNS::Topic', { KmsMasterKeyId: getAtt(keyId) }, 2);
+  });
+
+  it('denies publishing over plain HTTP (enforceSSL)', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::SNS::TopicPolicy',
+      {
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sns:Publish',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ],
+        },
+      },
+      2,
+    );
+  });
+
+  it('lets CloudWatch alarms use the key to publish to the encrypted alarm topic', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('run on Node.js 24, ARM64, with active tracing, source maps and an explicit log group', () => {
+    for (const description of ['Credential hygiene sweep', 'Credential hygiene notifier']) {
+      const id = functionId(description);
+      const logGroupId = template.findResources('AWS::Lambda::Function')[id]!.Properties.LoggingConfig
+        .LogGroup.Ref as string;
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp(`^${description}`),
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: logGroupId } },
+        Environment: {
+          Variables: Match.objectLike({
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: 'personal-client-hygiene',
+            POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
+            [HANDLER_ENV.tableName]: { Ref: logicalIdOf(template, 'AWS::DynamoDB::Table') },
+            [HANDLER_ENV.topicArn]: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
+          }),
+        },
+      });
+    }
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, 2);
+  });
+
+  it('caps the sweep at one concurrent execution, with a 15-minute timeout', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Credential hygiene sweep'),
+      ReservedConcurrentExecutions: 1,
+      Timeout: 900,
+      MemorySize: 1024,
+    });
+  });
+
+  it('passes the validated config as HYGIENE_* variables, in audit mode by default', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Environment: {
+          Variables: Match.objectLike({
+            HYGIENE_mode: 'audit',
+            HYGIENE_expiryNoticeDays: '30,7,1',
+            HYGIENE_staleAfterDays: '90',
+            HYGIENE_staleGraceDays: '14',
+            HYGIENE_maxDeletesPerRun: '500',
+            HYGIENE_maxDeletePercent: '10',
+          }),
+        },
+      },
+      2,
+    );
+  });
+});
+
+describe('least privilege', () => {
+  it('lets the sweep only Scan and UpdateItem the table, and publish (with the key) to the topic', () => {
+    const fnId = functionId('Credential hygiene sweep');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleIdOf(fnId) }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: getAtt(Match.stringLikeRegexp('^HygieneSweepLogGroup') as never),
+          },
+          { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
+            Resource: getAtt(logicalIdOf(template, 'AWS::DynamoDB::Table')),
+          },
+          {
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Resource: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
+          },
+          {
+            Effect: 'Allow',
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: getAtt(logicalIdOf(template, 'AWS::KMS::Key')),
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets the notifier only UpdateItem the table, Scan the outbox index, and publish (with the key) to the topic', () => {
+    const fnId = functionId('Credential hygiene notifier');
+    const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleIdOf(fnId) }],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+          Match.objectLike({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] }),
+          { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: getAtt(tableId) },
+          {
+            Effect: 'Allow',
+            Action: 'dynamodb:Scan',
+            Resource: { 'Fn::Join': ['', [getAtt(tableId), '/index/hygiene-outbox']] },
+          },
+          {
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Resource: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
+          },
+          {
+            Effect: 'Allow',
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: getAtt(logicalIdOf(template, 'AWS::KMS::Key')),
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets each schedule invoke exactly its function and write to the dead-letter queue', () => {
+    const queueId = logicalIdOf(template, 'AWS::SQS::Queue');
+    for (const description of ['Credential hygiene sweep', 'Credential hygiene notifier']) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [
+            { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(functionId(description)) },
+            { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(queueId) },
+          ],
+        },
+      });
+    }
+  });
+
+  it('grants no wildcard action anywhere', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const actions = Object.values(policies).flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => s.Action),
+    );
+    expect(actions.length).toBeGreaterThan(10);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+  });
+});
+
+describe('schedules', () => {
+  it('runs the sweep daily at 03:00 UTC with a retry policy, the dead-letter queue and the scheduled time as input', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      State: 'ENABLED',
+      Target: {
+        Arn: getAtt(functionId('Credential hygiene sweep')),
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')) },
+        Input: Match.serializedJson(
+          Match.objectLike({ job: 'sweep', scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        ),
+      },
+    });
+  });
+
+  it('runs the notifier every 15 minutes with the same retry policy and dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Target: {
+        Arn: getAtt(functionId('Credential hygiene notifier')),
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')) },
+        Input: Match.serializedJson(
+          Match.objectLike({ job: 'notify', scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        ),
+      },
+    });
+  });
+
+  it('keeps undeliverable invocations in an encrypted, HTTPS-only dead-letter queue for 14 days', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ],
+      },
+    });
+  });
+});
+
+describe('operations', () => {
+  const alarmTopic = { Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') };
+
+  it('alarms on errors of each function', () => {
+    for (const description of ['Credential hygiene sweep', 'Credential hygiene notifier']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(description) } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [alarmTopic],
+      });
+    }
+  });
+
+  it('alarms on any message in the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      AlarmActions: [alarmTopic],
+    });
+  });
+
+  it('alarms when the guard trips, invalid records exist, or a notice waits over 6 hours', () => {
+    const runMetricAlarm = (metricName: string, threshold: number, comparison: string) =>
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        Namespace: DEFAULT_METRICS_NAMESPACE,
+        Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
+        Statistic: 'Maximum',
+        Threshold: threshold,
+        ComparisonOperator: comparison,
+        TreatMissingData: 'ignore',
+        AlarmActions: [alarmTopic],
+      });
+    runMetricAlarm(SWEEP_METRIC.guardTripped, 1, 'GreaterThanOrEqualToThreshold');
+    runMetricAlarm(SWEEP_METRIC.invalid, 1, 'GreaterThanOrEqualToThreshold');
+    runMetricAlarm(NOTIFIER_METRIC.oldestPendingAge, 6 * 3600, 'GreaterThanThreshold');
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  });
+
+  it('has a dashboard of the run metrics', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    // The body is an Fn::Join of JSON text and tokens (region, function names): put placeholders in.
+    const parts = dashboards[0]!.Properties.DashboardBody['Fn::Join'][1] as unknown[];
+    const body = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('')) as {
+      widgets: { properties: { metrics?: string[][] } }[];
+    };
+    const shown = body.widgets.flatMap((w) => (w.properties.metrics ?? []).map((m) => m[1]));
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        'PlannedDeleteExpired',
+        'AppliedDeleteStale',
+        SWEEP_METRIC.scanned,
+        SWEEP_METRIC.invalid,
+        SWEEP_METRIC.guardTripped,
+        SWEEP_METRIC.duration,
+        NOTIFIER_METRIC.eventsPublished,
+        NOTIFIER_METRIC.oldestPendingAge,
+        'Errors',
+        'ApproximateNumberOfMessagesVisible',
+      ]),
+    );
+  });
+});
+
+describe('cdk-nag', () => {
+  it('reports zero unacknowledged AwsSolutions findings on the whole app', () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(
+      report.violations.map(
+        (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`,
+      ),
+    ).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});

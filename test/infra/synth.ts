@@ -1,0 +1,30 @@
+/**
+ * Test helpers: build the app as `bin/` does, with or without Lambda bundling.
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../lib/app';
+import type { PersonalClientHygieneStack } from '../../lib/personal-client-hygiene-stack';
+
+/** Context that makes CDK skip asset bundling (placeholder code): for template-only tests. */
+export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
+
+/** The app of `bin/personal-client-hygiene.ts` with the given CDK context. */
+export function synthApp(
+  context: Record<string, unknown> = {},
+  options: { bundle?: boolean; outdir?: string } = {},
+): { app: App; stack: PersonalClientHygieneStack; template: Template } {
+  const app = new App({
+    context: { ...(options.bundle ? {} : SKIP_BUNDLING), ...context },
+    ...(options.outdir !== undefined && { outdir: options.outdir }),
+  });
+  const { stack } = buildApp(app);
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The logical id of the only resource of a type matching the properties. */
+export function logicalIdOf(template: Template, type: string, props: Record<string, unknown> = {}): string {
+  const found = Object.keys(template.findResources(type, { Properties: props }));
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}: ${found.join(', ')}`);
+  return found[0]!;
+}
