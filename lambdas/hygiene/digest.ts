@@ -98,11 +98,18 @@ function ms(iso: string | undefined): number | undefined {
   return parsed.ok ? parsed.ms : undefined;
 }
 
+/** A relative phrase that never says a bare "now" (an instant within the hour says which side it is on). */
+function relative(at: number, now: number): string {
+  const phrase = relativePhrase(at, now);
+  if (phrase !== 'now') return phrase;
+  return at <= now ? 'less than an hour ago' : 'in less than an hour';
+}
+
 /** "2026-12-03T00:00:00.000Z (in 7 days)", or just the value when it is not a valid instant. */
 function when(iso: string | undefined, now: number): string {
   const at = ms(iso);
   if (iso === undefined) return 'an unknown time';
-  return at === undefined ? iso : `${iso} (${relativePhrase(at, now)})`;
+  return at === undefined ? iso : `${iso} (${relative(at, now)})`;
 }
 
 /** How a credential is named everywhere: display name, id and client id. */
@@ -213,13 +220,17 @@ function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
-/** Whole days until the latest expiry among the events (at least 1), or undefined when all have passed. */
+/**
+ * The horizon of expiry warnings still ahead: the largest notice stage among
+ * them (a stage-7 notice means "expires within 7 days"), or whole days to the
+ * latest expiry when a stage is missing; undefined when all have passed.
+ */
 function withinDays(events: readonly OutboxEvent[], now: number): number | undefined {
   let max: number | undefined;
   for (const e of events) {
     const at = ms(e.expiresTime);
     if (at === undefined || at <= now) continue;
-    const days = Math.max(1, Math.ceil((at - now) / DAY_MS));
+    const days = e.stageDays ?? Math.max(1, Math.ceil((at - now) / DAY_MS));
     max = max === undefined ? days : Math.max(max, days);
   }
   return max;
@@ -249,7 +260,7 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
     switch (only.type) {
       case 'expiry-warning': {
         const at = ms(only.expiresTime);
-        rest = at !== undefined && at <= now ? 'has expired' : `expires ${relativePhrase(at ?? now, now)}`;
+        rest = at !== undefined && at <= now ? 'has expired' : `expires ${relative(at ?? now, now)}`;
         text = `API credential ${name(only, `API credential  ${rest}`)} ${rest}`;
         break;
       }

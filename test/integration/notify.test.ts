@@ -134,7 +134,7 @@ describe('notifier over DynamoDB Local', () => {
     expect(types('t1-alice')).toEqual(['expiry-warning', 'deleted-expired']);
     expect(types('t1-bob')).toEqual(['stale-warning']);
     expect(types('t1-carol')).toEqual(['expiry-warning']);
-    expect(byOwner.get('t1-carol')!.Subject).toBe('2 API credentials expire within 25 days');
+    expect(byOwner.get('t1-carol')!.Subject).toBe('2 API credentials expire within 30 days');
     expect(first).toMatchObject({
       pendingItems: 5,
       owners: 3,

@@ -80,6 +80,9 @@ describe('renderDigest: one message per owner', () => {
     expect(text).toContain('use it once');
     expect(text).toContain('Not used since 2026-07-01T00:00:00.000Z (148 days ago)');
     expect(text).toContain('restore it (credential id pc-3)');
+    expect(text).toContain(
+      'Soft-deleted on 2026-11-26T02:00:00.000Z (less than an hour ago) because it was not used since',
+    );
     expect(text.indexOf('Deleted (1)')).toBeLessThan(text.indexOf('Will be deleted unless used (1)'));
     expect(text.indexOf('Will be deleted unless used (1)')).toBeLessThan(text.indexOf('Expiring soon (1)'));
     expect(body(render(events)[0]!.entry.Message).default).toBe(text);
@@ -177,6 +180,16 @@ describe('digestSubject', () => {
         NOW,
       ),
     ).toBe('Your API credentials: 1 deleted, 1 to be deleted unless used, 1 expiring within 7 days');
+    // The horizon is the notice stage (the text gives exact dates): 30-day notices say "within 30 days".
+    expect(
+      digestSubject(
+        [
+          e({ credentialId: 'a', stageDays: 30, expiresTime: '2026-12-06T00:00:00.000Z' }),
+          e({ credentialId: 'b' }),
+        ],
+        NOW,
+      ),
+    ).toBe('2 API credentials expire within 30 days');
     expect(digestSubject([e({ credentialId: 'a' }), e({ credentialId: 'b' })], NOW, 2, 3)).toBe(
       '2 API credentials expire within 7 days (part 2/3)',
     );
