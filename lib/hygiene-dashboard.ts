@@ -68,6 +68,7 @@ export function addHygieneDashboard(
         m(SWEEP_METRIC.guardTripped, { label: 'guard tripped', statistic: 'Maximum' }),
         m(SWEEP_METRIC.incomplete, { label: 'incomplete (checkpointed)', statistic: 'Maximum' }),
         m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read' }),
+        m(SWEEP_METRIC.writeFailures, { label: 'write failures' }),
         m(SWEEP_METRIC.adminSummaryFailed, { label: 'admin summary not published', statistic: 'Maximum' }),
       ],
       width: 8,

@@ -20,6 +20,8 @@ export const SWEEP_METRIC = {
   plannedDeletes: 'PlannedDeletes',
   /** Conditional writes skipped because the credential changed since it was read. */
   skippedChanged: 'SkippedChanged',
+  /** Writes that failed with an error (not a failed condition): retried by the next run. */
+  writeFailures: 'WriteFailures',
   /** 1 when the run stopped at its deadline and left a checkpoint, else 0. */
   incomplete: 'RunIncomplete',
   /** Owner events queued in the outbox by this run. */

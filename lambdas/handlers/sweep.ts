@@ -55,6 +55,7 @@ export function recordSweepMetrics(metrics: Observability['metrics'], summary: R
   metrics.addMetric(SWEEP_METRIC.guardTripped, MetricUnit.Count, summary.guard.tripped ? 1 : 0);
   metrics.addMetric(SWEEP_METRIC.plannedDeletes, MetricUnit.Count, summary.guard.plannedDeletes);
   metrics.addMetric(SWEEP_METRIC.skippedChanged, MetricUnit.Count, summary.skippedChanged.count);
+  metrics.addMetric(SWEEP_METRIC.writeFailures, MetricUnit.Count, summary.failed.count);
   metrics.addMetric(SWEEP_METRIC.incomplete, MetricUnit.Count, summary.status === 'incomplete' ? 1 : 0);
   metrics.addMetric(
     SWEEP_METRIC.eventsQueued,
@@ -101,7 +102,8 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
     }
 
     recordSweepMetrics(deps.metrics, summary);
-    const loud = aborted !== undefined || summary.guard.tripped || summary.invalid.count > 0;
+    const loud =
+      aborted !== undefined || summary.guard.tripped || summary.invalid.count > 0 || summary.failed.count > 0;
     if (loud) deps.logger.warn('sweep run summary', { summary });
     else deps.logger.info('sweep run summary', { summary });
     // The run's writes are committed: a lost admin message is logged and counted, never a failed (retried) run.

@@ -1,0 +1,114 @@
+/**
+ * CDK context → deployment settings: the same schema as the Lambdas, one
+ * clear error naming each bad key; and the context reaching the template.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ContextError, readDeploymentSettings } from '../../lib/config';
+import { synthApp } from './synth';
+
+const reader = (context: Record<string, unknown>) => (key: string) => context[key];
+
+function contextError(context: Record<string, unknown>): ContextError {
+  try {
+    readDeploymentSettings(reader(context));
+  } catch (error: unknown) {
+    if (error instanceof ContextError) return error;
+    throw error;
+  }
+  throw new Error('expected a ContextError');
+}
+
+describe('readDeploymentSettings', () => {
+  it('reads cdk.json-style values and -c strings through the shared schema', () => {
+    const settings = readDeploymentSettings(
+      reader({
+        mode: 'enforce',
+        expiryNoticeDays: '14,3',
+        staleAfterDays: '60',
+        maxDeletePercent: 5,
+        ownerEmails: '{"user-1":"ada@example.com"}',
+        adminEmails: 'sec@example.com, ops@example.com',
+        sweepSchedule: 'cron(30 2 * * ? *)',
+        notifierSchedule: 'rate(30 minutes)',
+        existingTableName: 'PersonalClients',
+        someOtherCdkKey: 'ignored',
+      }),
+    );
+    expect(settings.config).toMatchObject({
+      mode: 'enforce',
+      expiryNoticeDays: [14, 3],
+      staleAfterDays: 60,
+      maxDeletePercent: 5,
+    });
+    expect(settings.ownerEmails).toEqual({ 'user-1': 'ada@example.com' });
+    expect(settings.adminEmails).toEqual(['sec@example.com', 'ops@example.com']);
+    expect(settings.sweepSchedule?.expressionString).toBe('cron(30 2 * * ? *)');
+    expect(settings.notifierSchedule?.expressionString).toBe('rate(30 minutes)');
+    expect(settings.existingTableName).toBe('PersonalClients');
+  });
+
+  it('defaults to audit mode with no context at all', () => {
+    expect(readDeploymentSettings(reader({})).config.mode).toBe('audit');
+  });
+
+  it('names every bad key, its value and what is allowed, in one error', () => {
+    const error = contextError({
+      mode: 'yolo',
+      staleAfterDays: 'abc',
+      sweepSchedule: 'daily',
+      ownerEmails: '["ada@example.com"]',
+      existingTableName: 'no spaces allowed',
+    });
+    expect(error.message).toMatch(/^Invalid CDK context: /);
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^mode = "yolo": must be one of audit, enforce/),
+      expect.stringMatching(/^staleAfterDays = "abc": must be an integer from 1 to 3650/),
+      expect.stringMatching(/^sweepSchedule = "daily": must be an EventBridge Scheduler expression/),
+      expect.stringMatching(/^ownerEmails = .*: must be a JSON object of userId to email/),
+      expect.stringMatching(/^existingTableName = "no spaces allowed": must be a DynamoDB table name/),
+    ]);
+  });
+});
+
+describe('context in the synthesized stack', () => {
+  it('deploys enforce mode, the schedules and the owner subscriptions given as -c values', () => {
+    const { template } = synthApp({
+      mode: 'enforce',
+      staleAfterDays: '60',
+      sweepSchedule: 'cron(30 2 * * ? *)',
+      ownerEmails: '{"user-1":"ada@example.com"}',
+    });
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Environment: {
+          Variables: Match.objectLike({ HYGIENE_mode: 'enforce', HYGIENE_staleAfterDays: '60' }),
+        },
+      },
+      2,
+    );
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 2 * * ? *)' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Endpoint: 'ada@example.com',
+      FilterPolicy: { userId: ['user-1'], audience: ['owner'] },
+    });
+  });
+
+  it('uses an existing table by name and creates none (bring your own table)', () => {
+    const { template } = synthApp({ existingTableName: 'PersonalClients' });
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
+            Resource: {
+              'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':table/PersonalClients$')])],
+            },
+          }),
+        ]),
+      },
+    });
+  });
+});
