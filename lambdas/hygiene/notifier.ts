@@ -38,8 +38,9 @@ export interface NotifierOptions {
   readonly drainId?: string;
   /**
    * How long a claim protects an item from other drains if this one crashes
-   * before releasing it. Must exceed the longest claim → publish → mark span
-   * (the notifier Lambda's timeout is a safe value). @default 300_000 (5 min)
+   * before releasing it. Must exceed the longest claim → publish → mark span:
+   * a lease at least as long as the notifier Lambda's timeout always does.
+   * @default 300_000 (5 min)
    */
   readonly leaseMs?: number;
   /** Size limit of one message. @default SNS_MESSAGE_LIMIT_BYTES */

@@ -326,6 +326,29 @@ describe('notifier over DynamoDB Local', () => {
     expect(await getItem(table.client, table.tableName, 't7-1')).not.toHaveProperty(OUTBOX_CLAIM_ATTR.claim);
   });
 
+  it('marks what a drain published even after its lease lapsed, leaving the new holder its claim', async () => {
+    await putItems(table.client, table.tableName, [credential('t9-1', 't9-user', { expiresTime: iso(20) })]);
+    await sweep();
+    const slow = await store.claim('t9-1', { drainId: 'slow', now: NOW, leaseUntil: NOW + MINUTE });
+    const fast = await store.claim('t9-1', {
+      drainId: 'fast',
+      now: NOW + 2 * MINUTE,
+      leaseUntil: NOW + 7 * MINUTE,
+    });
+    if (slow.status !== 'claimed' || fast.status !== 'claimed') throw new Error('expected two claims');
+    const ids = slow.item.events.map((e) => e.eventId);
+
+    const slowMark = await store.markSent(slow.item, ids, 'slow');
+    const heldAfter = (await getItem(table.client, table.tableName, 't9-1'))?.[OUTBOX_CLAIM_ATTR.claim];
+    const fastMark = await store.markSent(fast.item, ids, 'fast');
+
+    expect(slowMark).toEqual({ removed: 1, alreadyGone: 0, remaining: 0 });
+    expect(heldAfter).toBe('fast');
+    expect(fastMark).toEqual({ removed: 0, alreadyGone: 1, remaining: 0 });
+    expect(await getItem(table.client, table.tableName, 't9-1')).not.toHaveProperty(OUTBOX_CLAIM_ATTR.claim);
+    expect(await indexEntries()).toEqual([]);
+  });
+
   it('claims nothing for an item that no longer exists (a stale index entry)', async () => {
     expect(await store.claim('t8-missing', { drainId: 'd1', now: NOW, leaseUntil: NOW + MINUTE })).toEqual({
       status: 'nothing-pending',
