@@ -5,9 +5,12 @@
 import { Command, CommanderError } from 'commander';
 import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
+import { registerLocalCommand } from './commands/local';
 import { registerNotifyCommand } from './commands/notify';
 import { registerPlanCommand } from './commands/plan';
+import { registerReportCommand } from './commands/report';
 import { registerRestoreCommand } from './commands/restore';
+import { registerSweepCommand } from './commands/sweep';
 import { UsageError } from './usage-error';
 
 const program = new Command('pc-hygiene')
@@ -21,6 +24,9 @@ registerImportCommand(program);
 registerExportCommand(program);
 registerRestoreCommand(program);
 registerNotifyCommand(program);
+registerSweepCommand(program);
+registerReportCommand(program);
+registerLocalCommand(program);
 
 try {
   await program.parseAsync(process.argv);

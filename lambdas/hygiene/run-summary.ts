@@ -219,13 +219,9 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   }
   lines.push('');
   lines.push(eventsLine(summary));
-  if (summary.checkpoint) {
-    const c = summary.checkpoint;
-    const what = c.saved
-      ? 'saved (the next run continues from it)'
-      : c.cleared
-        ? 'cleared (table finished)'
-        : 'none';
+  const c = summary.checkpoint;
+  if (c && (c.saved || c.resumed)) {
+    const what = c.saved ? 'saved (the next run continues from it)' : 'cleared (table finished)';
     lines.push(
       `Checkpoint: ${what}${c.resumed ? '; this run resumed from one' : ''}; ${c.segmentsDone}/${c.segments} segments done`,
     );

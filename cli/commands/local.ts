@@ -1,0 +1,162 @@
+/**
+ * `pc-hygiene local` (what `npm start` runs): the whole cycle on this machine,
+ * with nothing to set up but Java. Starts an in-memory DynamoDB Local, creates
+ * the table from the same definition the CDK uses, loads realistic demo data
+ * relative to `now`, runs a sweep in `enforce` mode, and prints the run
+ * summary and the posture report. The database is stopped at the end, on
+ * errors and on Ctrl-C: no java process is left behind.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Command, Option } from 'commander';
+import { batchWriteItems } from '../../lambdas/aws/batch-import';
+import { createTable } from '../../lambdas/aws/create-table';
+import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import type { HygieneConfig } from '../../lambdas/hygiene/config';
+import { type PostureReport, renderPostureText } from '../../lambdas/hygiene/posture';
+import { type RunSummary, renderRunSummaryText } from '../../lambdas/hygiene/run-summary';
+import { DEFAULT_TABLE_NAME } from '../../lambdas/hygiene/table-definition';
+import { formatInstant } from '../../lambdas/hygiene/time';
+import { generateDemoData } from '../demo-data';
+import { loadConfigFile } from '../load-config';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../local-dynamodb';
+import { resolveNow } from '../now-option';
+import { createProgress } from '../progress';
+import { UsageError } from '../usage-error';
+import { reportTable } from './report';
+import { SWEEP_EXIT, sweepExitCode, sweepTable } from './sweep';
+
+/** What one local cycle produced. */
+export interface LocalCycleResult {
+  readonly table: string;
+  readonly endpoint: string;
+  readonly imported: number;
+  readonly summary: RunSummary;
+  readonly posture: PostureReport;
+}
+
+/** Options of {@link runLocalCycle}. */
+export interface LocalCycleOptions {
+  readonly now: number;
+  readonly config: HygieneConfig;
+  /** Demo records to load. */
+  readonly count: number;
+  /** Demo data seed (same seed, same data). */
+  readonly seed: number;
+  /** Narration of the steps (stderr in the CLI). */
+  readonly log: (line: string) => void;
+  /** Sweep progress (items scanned). */
+  readonly onScanned?: (scanned: number) => void;
+}
+
+/**
+ * Runs the local cycle against an already started DynamoDB Local: table,
+ * demo data, sweep (enforce), posture report.
+ */
+export async function runLocalCycle(
+  client: DynamoDBDocumentClient,
+  endpoint: string,
+  options: LocalCycleOptions,
+): Promise<LocalCycleResult> {
+  const { now, config, log } = options;
+  const table = DEFAULT_TABLE_NAME;
+  await createTable(client, table);
+  log(`Created table ${table} (key, outbox index, TTL) at ${endpoint}`);
+  const records = generateDemoData({ now, count: options.count, seed: options.seed });
+  const imported = await batchWriteItems(client, table, records);
+  log(`Loaded ${imported} demo credentials relative to now = ${formatInstant(now)}`);
+  log('Sweeping (enforce): notices, stale flags and guarded soft-deletes, owner events into the outbox...');
+  const summary = await sweepTable({
+    client,
+    tableName: table,
+    config,
+    now,
+    mode: 'enforce',
+    ...(options.onScanned && { onProgress: (p) => options.onScanned?.(p.scanned) }),
+  });
+  const posture = await reportTable({ client, tableName: table, config, now });
+  return { table, endpoint, imported, summary, posture };
+}
+
+const FORMATS = ['table', 'json'] as const;
+
+interface LocalCommandOptions {
+  readonly now?: string;
+  readonly config?: string;
+  readonly count: string;
+  readonly seed: string;
+  readonly format: (typeof FORMATS)[number];
+}
+
+function parseInteger(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+    throw new UsageError(`${flag} ${JSON.stringify(value)} must be an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
+async function runLocalCommand(options: LocalCommandOptions): Promise<void> {
+  const now = resolveNow(options.now);
+  const config = await loadConfigFile(options.config);
+  const count = parseInteger('--count', options.count, 25, 1_000_000);
+  const seed = parseInteger('--seed', options.seed, 0, 2 ** 31 - 1);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  log('Starting DynamoDB Local (in memory)...');
+  const database: DynamoDbLocal = await startDynamoDbLocal();
+  // Ctrl-C / kill: stop java before leaving (Node does not run exit handlers on a signal).
+  const onSignal = (signal: NodeJS.Signals) => {
+    void database.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const client = createDocumentClient({ endpoint: database.endpoint });
+  const progress = createProgress({ label: 'sweep' });
+  try {
+    const result = await runLocalCycle(client, database.endpoint, {
+      now,
+      config,
+      count,
+      seed,
+      log,
+      onScanned: (n) => progress.update(n),
+    });
+    progress.clear();
+    if (options.format === 'json') {
+      process.stdout.write(
+        `${JSON.stringify({ summary: result.summary, posture: result.posture }, null, 2)}\n`,
+      );
+    } else {
+      process.stdout.write(`\n${renderRunSummaryText(result.summary)}\n${renderPostureText(result.posture)}`);
+    }
+    const code = sweepExitCode(result.summary);
+    if (code !== SWEEP_EXIT.complete) process.exitCode = code;
+  } finally {
+    progress.clear();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    client.destroy();
+    await database.stop();
+    log('Stopped DynamoDB Local.');
+  }
+}
+
+/** Registers `local` on the program. */
+export function registerLocalCommand(program: Command): void {
+  program
+    .command('local')
+    .description(
+      'Run the whole cycle locally: start DynamoDB Local, create the table, load demo data, sweep (enforce), ' +
+        'print the run summary and the posture report, stop the database. Needs Java 17+.',
+    )
+    .option('--now <iso>', 'the instant of the run and of the demo data, RFC 3339 (default: the wall clock)')
+    .option('--config <file>', 'hygiene configuration as JSON (the sweep runs in enforce mode regardless)')
+    .option('--count <n>', 'demo credentials to load', '300')
+    .option('--seed <n>', 'demo data seed (same seed, same data)', '1')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .showHelpAfterError(false)
+    .configureOutput({
+      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
+    })
+    .action(async (options: LocalCommandOptions) => runLocalCommand(options));
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { parseSegments, parseTimeBudget, SWEEP_EXIT, sweepExitCode } from '../../cli/commands/sweep';
+import { UsageError } from '../../cli/usage-error';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { credential, days, NOW } from '../unit/support/credentials';
+import { MemoryScanner, MemoryTable, MemoryWriter } from '../unit/support/memory-ports';
+
+async function summary(maxDeletesPerRun: number, allowMassDelete = false): Promise<RunSummary> {
+  const table = new MemoryTable([credential('a-1', { expiresTime: days(-1) }), credential('a-2')]);
+  return runSweep(
+    { scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
+    {
+      config: parseConfig({ maxDeletesPerRun, maxDeletePercent: 100 }),
+      now: NOW,
+      runId: 'r',
+      mode: 'enforce',
+      allowMassDelete,
+    },
+  );
+}
+
+describe('sweep exit codes', () => {
+  it('is 0 for a complete run, 3 when the guard blocked deletions, 0 when overridden', async () => {
+    expect(sweepExitCode(await summary(10))).toBe(SWEEP_EXIT.complete);
+    expect(sweepExitCode(await summary(0))).toBe(SWEEP_EXIT.guardTripped);
+    expect(sweepExitCode(await summary(0, true))).toBe(SWEEP_EXIT.complete);
+  });
+
+  it('is 4 for an incomplete run and 1 when writes failed (failure first)', async () => {
+    const complete = await summary(10);
+    expect(sweepExitCode({ ...complete, status: 'incomplete' })).toBe(SWEEP_EXIT.incomplete);
+    const failed = { count: 1, records: [{ id: 'a-1', error: 'InternalServerError: x' }], omitted: 0 };
+    expect(sweepExitCode({ ...(await summary(0)), status: 'incomplete', failed })).toBe(SWEEP_EXIT.failure);
+  });
+});
+
+describe('sweep flags', () => {
+  it('accepts 1 to 64 segments', () => {
+    expect(parseSegments(undefined)).toBeUndefined();
+    expect(parseSegments('1')).toBe(1);
+    expect(parseSegments('64')).toBe(64);
+    for (const bad of ['0', '65', '2.5', 'four', '', '-1'])
+      expect(() => parseSegments(bad)).toThrow(UsageError);
+  });
+
+  it('reads the time budget in seconds', () => {
+    expect(parseTimeBudget('1.5')).toBe(1500);
+    for (const bad of ['0', '-3', 'soon', '', '86401'])
+      expect(() => parseTimeBudget(bad)).toThrow(UsageError);
+  });
+});

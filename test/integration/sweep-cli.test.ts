@@ -1,0 +1,181 @@
+/**
+ * `pc-hygiene sweep` and `report` as a user runs them, against DynamoDB
+ * Local: formats, modes, exit codes (0 complete, 2 usage, 3 guard tripped,
+ * 4 incomplete) and the table state they leave.
+ */
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHECKPOINT_ID } from '../../lambdas/aws/checkpoint-store';
+import type { PostureReport } from '../../lambdas/hygiene/posture';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { putItems } from '../support/items';
+import { runCli } from '../support/run-cli';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { credential, days } from '../unit/support/credentials';
+import { exportTable } from './support/sweep-deps';
+
+const NOW_ISO = days(0);
+
+function items(): Record<string, unknown>[] {
+  const healthy = Array.from({ length: 20 }, (_, i) => credential(`a-${String(i).padStart(2, '0')}`));
+  return [
+    ...healthy,
+    credential('b-expired', { expiresTime: days(-1) }),
+    credential('c-expiring', { expiresTime: days(5) }),
+    credential('d-stale', { lastUsedAt: days(-100) }),
+    { id: 'x-invalid', userId: 'user-x', expiresTime: 'soon' },
+  ];
+}
+
+describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
+  let table: TestTable;
+  let flags: string[];
+  beforeEach(async () => {
+    table = await createTestTable(undefined, 'sweep-cli');
+    await putItems(table.client, table.tableName, items());
+    flags = ['--table', table.tableName, '--endpoint', table.endpoint];
+  });
+  afterEach(() => table.drop());
+
+  it('sweeps (enforce by default), prints the JSON summary and exits 0', async () => {
+    const result = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--format', 'json']);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as RunSummary;
+    expect(summary).toMatchObject({
+      mode: 'enforce',
+      status: 'complete',
+      now: NOW_ISO,
+      scanned: 24,
+      invalid: { count: 1 },
+      applied: { 'delete-expired': 1, 'notify-expiry': 1, 'flag-stale': 1 },
+    });
+    expect(summary.runId).toMatch(/^sweep-2026-06-01T12:00:00\.000Z-[0-9a-f]{6}$/);
+    const after = await exportTable(table);
+    expect(after.find((i) => i.id === 'b-expired')).toMatchObject({
+      deletedAt: NOW_ISO,
+      hygieneDeletedByRun: summary.runId,
+    });
+  });
+
+  it('--dry-run writes nothing and prints a readable summary', async () => {
+    const before = await exportTable(table);
+
+    const result = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--dry-run']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('mode audit (dry run: nothing written, nobody notified)');
+    expect(result.stdout).toMatch(/^delete-expired\s+1\s+1$/m);
+    expect(await exportTable(table)).toEqual(before);
+  });
+
+  it('a config file with "mode": "audit" is a dry run too', async () => {
+    const config = join(tmpdir(), `sweep-cli-audit-${process.pid}.json`);
+    await writeFile(config, JSON.stringify({ mode: 'audit' }));
+    const before = await exportTable(table);
+
+    const result = await runCli([
+      'sweep',
+      ...flags,
+      '--now',
+      NOW_ISO,
+      '--config',
+      config,
+      '--format',
+      'json',
+    ]);
+
+    expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'audit' });
+    expect(await exportTable(table)).toEqual(before);
+  });
+
+  it('exits 3 when the guard trips, and deletes with --allow-mass-delete', async () => {
+    const config = join(tmpdir(), `sweep-cli-guard-${process.pid}.json`);
+    await writeFile(config, JSON.stringify({ maxDeletesPerRun: 0 }));
+
+    const tripped = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--config', config]);
+
+    expect(tripped.code).toBe(3);
+    expect(tripped.stdout).toContain('GUARD TRIPPED: 1 deletions planned, NONE made.');
+    expect((await exportTable(table)).find((i) => i.id === 'b-expired')).not.toHaveProperty('deletedAt');
+
+    const overridden = await runCli([
+      'sweep',
+      ...flags,
+      '--now',
+      NOW_ISO,
+      '--config',
+      config,
+      '--allow-mass-delete',
+    ]);
+
+    expect(overridden.code).toBe(0);
+    expect((await exportTable(table)).find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);
+  });
+
+  it('exits 4 when the time budget runs out, and the next sweep resumes and finishes', async () => {
+    const first = await runCli([
+      'sweep',
+      ...flags,
+      '--now',
+      NOW_ISO,
+      '--segments',
+      '4',
+      '--time-budget',
+      '0.001',
+      '--format',
+      'json',
+    ]);
+
+    expect(first.code).toBe(4);
+    expect(JSON.parse(first.stdout)).toMatchObject({ status: 'incomplete', checkpoint: { saved: true } });
+    expect((await exportTable(table)).find((i) => i.id === CHECKPOINT_ID)).toBeDefined();
+
+    const second = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--format', 'json']);
+
+    expect(second.code).toBe(0);
+    const summary = JSON.parse(second.stdout) as RunSummary;
+    expect(summary).toMatchObject({ status: 'complete', checkpoint: { resumed: true, cleared: true } });
+    expect(JSON.parse(first.stdout).scanned + summary.scanned).toBe(24);
+  });
+
+  it('reports usage errors in one line with exit 2, touching nothing', async () => {
+    const before = await exportTable(table);
+
+    const badSegments = await runCli(['sweep', ...flags, '--segments', '0']);
+    const badNow = await runCli(['sweep', ...flags, '--now', '2026-06-01']);
+
+    expect(badSegments).toMatchObject({ code: 2, stdout: '' });
+    expect(badSegments.stderr).toBe('pc-hygiene: --segments "0" must be an integer from 1 to 64\n');
+    expect(badNow.code).toBe(2);
+    expect(badNow.stderr).toMatch(/^pc-hygiene: --now "2026-06-01" is a date without a time\n$/);
+    expect(await exportTable(table)).toEqual(before);
+  });
+
+  it('exits 1 with a readable message when the table does not exist', async () => {
+    const result = await runCli(['sweep', '--table', 'no-such-table', '--endpoint', table.endpoint]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('table no-such-table not found');
+  });
+
+  it('report prints the posture as JSON and as a table', async () => {
+    const json = await runCli(['report', ...flags, '--now', NOW_ISO, '--format', 'json']);
+    const text = await runCli(['report', ...flags, '--now', NOW_ISO]);
+
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout) as PostureReport).toMatchObject({
+      total: 24,
+      invalid: 1,
+      active: 23,
+      expiredNotDeleted: 1,
+      expiringIn7Days: 1,
+      stale: { total: 1 },
+    });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Hygiene posture at 2026-06-01T12:00:00.000Z');
+  });
+});

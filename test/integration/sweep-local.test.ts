@@ -1,0 +1,73 @@
+/**
+ * `pc-hygiene local` (npm start) as a user runs it: the whole cycle on its own
+ * DynamoDB Local, a readable or JSON result, and no java process left behind,
+ * whether it finishes or is interrupted with Ctrl-C.
+ */
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { PostureReport } from '../../lambdas/hygiene/posture';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+
+const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
+const NOW = '2026-11-26T00:00:00.000Z';
+
+function javaListeningOn(port: number): boolean {
+  const out = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' });
+  return out.split('\n').some((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${port}`));
+}
+
+function portFrom(stderr: string): number {
+  const match = /at http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+  if (!match) throw new Error(`no endpoint in: ${stderr}`);
+  return Number(match[1]);
+}
+
+describe('pc-hygiene local', () => {
+  it('runs the cycle, prints the summary and the posture, and stops its database', {
+    timeout: 180_000,
+  }, async () => {
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
+      (resolve) => {
+        execFile(
+          process.execPath,
+          [CLI, 'local', '--now', NOW, '--count', '120', '--format', 'json'],
+          (error, out, err) => resolve({ code: error ? Number(error.code) : 0, stdout: out, stderr: err }),
+        );
+      },
+    );
+
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { summary: RunSummary; posture: PostureReport };
+    expect(result.summary).toMatchObject({ mode: 'enforce', status: 'complete', now: NOW, scanned: 120 });
+    expect(result.summary.guard.tripped).toBe(false);
+    expect(result.summary.deletions.applied).toBeGreaterThan(0);
+    expect(result.summary.invalid.count).toBe(5);
+    expect(result.posture).toMatchObject({ total: 120, expiredNotDeleted: 0 });
+    expect(stderr).toContain('Loaded 120 demo credentials');
+    expect(stderr).toContain('Stopped DynamoDB Local.');
+    expect(javaListeningOn(portFrom(stderr))).toBe(false);
+  });
+
+  it('stops its database on Ctrl-C', { timeout: 180_000 }, async () => {
+    const child = spawn(process.execPath, [CLI, 'local', '--now', NOW], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const started = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('Created table')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+
+    await started;
+    const port = portFrom(stderr);
+    expect(javaListeningOn(port)).toBe(true);
+    child.kill('SIGINT');
+
+    expect(await exited).toBe(130);
+    expect(javaListeningOn(port)).toBe(false);
+  });
+});
