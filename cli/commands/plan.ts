@@ -1,10 +1,11 @@
 /**
- * `pc-hygiene plan`: evaluates every record of a JSON Lines file with the pure
- * policy, writing nothing anywhere but stdout. Input is streamed line by line
- * and output is written as it is produced (every format streams), so memory
- * does not grow with file size.
+ * `pc-hygiene plan`: evaluates every record of a JSON Lines file, or of a
+ * DynamoDB table, with the pure policy, writing nothing anywhere but stdout.
+ * Input is streamed (line by line, or page by page) and output is written as
+ * it is produced (every format streams), so memory does not grow with size.
  */
 import { type Command, Option } from 'commander';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { planRecord, type RecordPlan } from '../../lambdas/hygiene/policy';
 import { createPlanFormatter, PLAN_FORMATS, type PlanFormat } from '../format/plan-formatter';
@@ -14,10 +15,12 @@ import { type JsonlLine, readJsonLines } from '../jsonl';
 import { loadConfigFile } from '../load-config';
 import { resolveNow } from '../now-option';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
+import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
+import { UsageError } from '../usage-error';
 
 /** Options of `plan`, as commander parses them. */
-interface PlanOptions {
-  readonly input: string;
+interface PlanOptions extends TableOptions {
+  readonly input?: string;
   readonly now?: string;
   readonly config?: string;
   readonly format: PlanFormat;
@@ -29,7 +32,7 @@ function unparsableLinePlan(error: string): RecordPlan {
 }
 
 /**
- * Plans each JSON Lines line in order: parsed records through the policy,
+ * Plans each input record in order: parsed records through the policy,
  * unparsable lines as invalid records. Pure apart from consuming `lines`.
  */
 export async function* planJsonLines(
@@ -45,21 +48,58 @@ export async function* planJsonLines(
   }
 }
 
-async function runPlan(options: PlanOptions): Promise<void> {
+/** Every item of the table, numbered in scan order (parallel segments, pages streamed). */
+async function* tableItems(options: TableOptions, config: HygieneConfig): AsyncGenerator<JsonlLine> {
+  const client = documentClientFor(options);
+  try {
+    const scanner = new DynamoDbCredentialScanner(client, options.table);
+    let itemNumber = 0;
+    for await (const page of scanner.scan({ segments: config.scanSegments })) {
+      for (const item of page.items) {
+        itemNumber += 1;
+        yield { lineNumber: itemNumber, ok: true, value: item };
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Where the records come from: exactly one of `--input` or an explicit `--table`. */
+function recordSource(
+  options: PlanOptions,
+  command: Command,
+  config: HygieneConfig,
+): { label: string; records: AsyncGenerator<JsonlLine> } {
+  const tableSource = command.getOptionValueSource('table');
+  const tableChosen = tableSource === 'cli' || tableSource === 'env';
+  if (options.input !== undefined && tableSource === 'cli') {
+    throw new UsageError('give either --input FILE.jsonl or --table NAME, not both');
+  }
+  if (options.input !== undefined) return { label: options.input, records: readJsonLines(options.input) };
+  if (!tableChosen) {
+    throw new UsageError('give --input FILE.jsonl (a JSON Lines file) or --table NAME (a DynamoDB table)');
+  }
+  const where = options.endpoint ? ` at ${options.endpoint}` : '';
+  return { label: `table ${options.table}${where}`, records: tableItems(options, config) };
+}
+
+async function runPlan(options: PlanOptions, command: Command): Promise<void> {
   // Validate everything before the first byte of output: usage errors leave stdout empty.
   const now = resolveNow(options.now);
   const config = await loadConfigFile(options.config);
-  const lines = readJsonLines(options.input);
-  const first = await lines.next(); // opens the file: an unreadable input fails here
-  const context = { now, input: options.input, configPath: options.config };
-  const formatter = createPlanFormatter(options.format);
-  const tally = new PlanTally();
-  const out = new StreamWriter(process.stdout);
+  const source = recordSource(options, command, config);
+  // Reading the first record opens the file or reaches the table, so those errors come first too.
+  const first = await source.records.next();
   async function* all(): AsyncGenerator<JsonlLine> {
     if (first.done) return;
     yield first.value;
-    yield* lines;
+    yield* source.records;
   }
+  const context = { now, input: source.label, configPath: options.config };
+  const formatter = createPlanFormatter(options.format);
+  const tally = new PlanTally();
+  const out = new StreamWriter(process.stdout);
   try {
     await out.write(formatter.start(context));
     for await (const planned of planJsonLines(all(), config, now)) {
@@ -70,24 +110,29 @@ async function runPlan(options: PlanOptions): Promise<void> {
   } catch (error: unknown) {
     if (error instanceof BrokenPipeError) return;
     throw error;
+  } finally {
+    await source.records.return(undefined);
   }
 }
 
 /** Registers `plan` on the program. */
 export function registerPlanCommand(program: Command): void {
-  program
+  const command = program
     .command('plan')
     .description(
-      'Evaluate credentials from a JSON Lines file without writing anything; print the planned actions.',
+      'Evaluate credentials from a JSON Lines file (--input) or a table (--table) without writing anything; print the planned actions.',
     )
-    .requiredOption('--input <file>', 'JSON Lines file, one PersonalClient record per line')
+    .option('--input <file>', 'JSON Lines file, one PersonalClient record per line')
     .option('--now <iso>', 'the instant to plan at, RFC 3339 with a zone (default: the wall clock)')
     .option('--config <file>', 'hygiene configuration as JSON (default: built-in defaults)')
-    .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('table'))
+    .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('table'));
+  addTableOptions(command)
     // Usage errors must be one line: the error, without the help text after it.
     .showHelpAfterError(false)
     .configureOutput({
       outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
     })
-    .action(async (options: PlanOptions) => runPlan(options));
+    .action(async (options: PlanOptions, self: Command) =>
+      withTableErrors(options, () => runPlan(options, self)),
+    );
 }

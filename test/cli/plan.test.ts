@@ -270,7 +270,12 @@ describe('pc-hygiene plan: usage errors exit 2 with one line on stderr', () => {
       ['--input', fixture('plan-input.jsonl'), '--format', 'xml'],
       /'xml' is invalid\. Allowed choices are table, json, jsonl, csv/,
     ],
-    ['no --input', [], /required option '--input <file>' not specified/],
+    ['neither --input nor --table', [], /give --input FILE\.jsonl \(a JSON Lines file\) or --table NAME/],
+    [
+      'both --input and --table',
+      ['--input', fixture('plan-input.jsonl'), '--table', 'PersonalClients'],
+      /give either --input FILE\.jsonl or --table NAME, not both/,
+    ],
   ])('%s', async (_name, args, message) => {
     const { code, stdout, stderr } = await cli('plan', ...args);
     expect(code).toBe(2);
