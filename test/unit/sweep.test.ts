@@ -391,6 +391,28 @@ describe('runSweep with a time budget', () => {
     expect(table.snapshot().filter((i) => i.deletedAt !== undefined)).toHaveLength(15);
   });
 
+  it('stops early enough to make the buffered deletions at the write latency seen', async () => {
+    const items = [
+      ...Array.from({ length: 10 }, (_, i) => credential(`a${i}`, { expiresTime: days(5) })),
+      ...Array.from({ length: 40 }, (_, i) =>
+        credential(`b${String(i).padStart(2, '0')}`, { expiresTime: days(-1) }),
+      ),
+    ];
+    const table = new MemoryTable(items);
+    let clock = 0;
+    // Every write takes one second of the fake clock.
+    const writer = new MemoryWriter(table, { beforeWrite: () => (clock += 1000) });
+
+    const summary = await runSweep(
+      { scanner: new MemoryScanner(table, 5), writer, clock: () => clock, remainingMs: () => 40_000 - clock },
+      options({ config: { ...config, scanSegments: 1, writeConcurrency: 1 }, deadlineMarginMs: 10_000 }),
+    );
+
+    // 30 s left after the notices: room for 20 deletions beyond the margin, so the scan stops at 25.
+    expect(summary).toMatchObject({ status: 'incomplete', scanned: 35 });
+    expect(summary.deletions).toMatchObject({ applied: 25, deferred: 0 });
+  });
+
   it('always processes at least one page', async () => {
     const { scanner, writer } = setup();
     const checkpoints = new MemoryCheckpointStore();
