@@ -20,6 +20,9 @@ import { remainingBudget, runInstant } from './scheduled-event';
 /** Time kept back from Lambda's timeout for the metrics flush and the summary log. */
 export const NOTIFIER_SAFETY_MARGIN_MS = 10_000;
 
+/** Shortest claim lease, whatever the remaining time says. */
+const MIN_LEASE_MS = 60_000;
+
 /** What one invocation needs, built once per cold start. */
 export interface NotifierHandlerDeps extends Observability {
   readonly outbox: NotifierDeps['outbox'];
@@ -56,12 +59,16 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
     const instant = runInstant(event, deps.clock());
     if (instant.ignored !== undefined)
       deps.logger.warn('scheduled time ignored', { reason: instant.ignored });
-    const summary = await runNotifier({
-      outbox: deps.outbox,
-      publisher: deps.publisher,
-      clock: deps.clock,
-      remainingMs: remainingBudget(context, NOTIFIER_SAFETY_MARGIN_MS),
-    });
+    const summary = await runNotifier(
+      {
+        outbox: deps.outbox,
+        publisher: deps.publisher,
+        clock: deps.clock,
+        remainingMs: remainingBudget(context, NOTIFIER_SAFETY_MARGIN_MS),
+      },
+      // A claim must outlive this invocation (a crashed drain's claims lapse after it): follow the timeout.
+      { leaseMs: Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis()) },
+    );
     recordNotifierMetrics(deps.metrics, summary);
     const fields = {
       scheduledTime: instant.source === 'schedule' ? formatInstant(instant.now) : null,
