@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CONFIG_KEYS,
@@ -206,5 +207,41 @@ describe('configFromFlat / configToFlat', () => {
 
   it('omits unset optional keys from the flat form', () => {
     expect(configToFlat(DEFAULT_CONFIG)).not.toHaveProperty('purgeAfterDays');
+  });
+});
+
+describe('configToFlat / configFromFlat (fast-check)', () => {
+  it('round-trips any valid configuration through the flat string form', () => {
+    const configInput = fc.record(
+      {
+        mode: fc.constantFrom('audit', 'enforce'),
+        expiryNoticeDays: fc.uniqueArray(fc.integer({ min: 1, max: 365 }), { maxLength: 10 }),
+        staleAfterDays: fc.integer({ min: 1, max: 3650 }),
+        staleGraceDays: fc.integer({ min: 0, max: 365 }),
+        riskTiers: fc.array(
+          fc.record({
+            name: fc.string({ minLength: 1, maxLength: 64 }),
+            staleAfterDays: fc.integer({ min: 1, max: 3650 }),
+            unscoped: fc.boolean(),
+            unrestrictedSource: fc.boolean(),
+          }),
+          { maxLength: 3 },
+        ),
+        maxDeletesPerRun: fc.integer({ min: 0, max: 1_000_000 }),
+        maxDeletePercent: fc.double({ min: 0, max: 100, noNaN: true }),
+        exemptIds: fc.array(fc.string({ minLength: 1 }), { maxLength: 5 }),
+        purgeAfterDays: fc.integer({ min: 1, max: 3650 }),
+        scanSegments: fc.integer({ min: 1, max: 64 }),
+        writeConcurrency: fc.integer({ min: 1, max: 256 }),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(configInput, (input) => {
+        const config = parseConfig(input);
+        expect(configFromFlat(configToFlat(config))).toEqual(config);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
@@ -128,5 +129,55 @@ describe('relativePhrase', () => {
     [now + 60_000, 'now'],
   ])('%d -> %s', (target, phrase) => {
     expect(relativePhrase(target, now)).toBe(phrase);
+  });
+});
+
+describe('parseInstant (fast-check)', () => {
+  const msArb = fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) });
+  const offsetArb = fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 });
+
+  /** The instant written in local time at `offsetMinutes` from UTC, with milliseconds. */
+  function writeWithOffset(ms: number, offsetMinutes: number): string {
+    const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 23);
+    const abs = Math.abs(offsetMinutes);
+    const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+    const mm = String(abs % 60).padStart(2, '0');
+    return `${local}${offsetMinutes < 0 ? '-' : '+'}${hh}:${mm}`;
+  }
+
+  it('reads any instant written with any offset back to the same epoch milliseconds', () => {
+    fc.assert(
+      fc.property(msArb, offsetArb, (ms, offset) => {
+        fc.pre(new Date(ms + offset * 60_000).getUTCFullYear() <= 9999);
+        expect(parseInstant(writeWithOffset(ms, offset))).toEqual({ ok: true, ms });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('formatInstant output always parses back to itself', () => {
+    fc.assert(
+      fc.property(msArb, (ms) => {
+        expect(formatInstant(msOf(formatInstant(ms)))).toBe(formatInstant(ms));
+        expect(msOf(formatInstant(ms))).toBe(ms);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('agrees with Date.parse on every instant it accepts, and never throws', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          msArb.map((ms) => formatInstant(ms).replace('.', ',')),
+        ),
+        (text) => {
+          const parsed = parseInstant(text);
+          if (parsed.ok) expect(parsed.ms).toBe(Date.parse(text));
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
