@@ -22,6 +22,7 @@ import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { ACTION_METRICS, SWEEP_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { remainingBudget, runInstant } from './scheduled-event';
+import { splitSummaryForLog } from './summary-log';
 
 /**
  * Time kept back from Lambda's timeout for what follows the run: the admin
@@ -104,8 +105,10 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
     recordSweepMetrics(deps.metrics, summary);
     const loud =
       aborted !== undefined || summary.guard.tripped || summary.invalid.count > 0 || summary.failed.count > 0;
-    if (loud) deps.logger.warn('sweep run summary', { summary });
-    else deps.logger.info('sweep run summary', { summary });
+    const forLog = splitSummaryForLog(summary);
+    if (loud) deps.logger.warn('sweep run summary', { summary: forLog.summary });
+    else deps.logger.info('sweep run summary', { summary: forLog.summary });
+    for (const chunk of forLog.chunks) deps.logger.info('sweep run records', { chunk });
     // The run's writes are committed: a lost admin message is logged and counted, never a failed (retried) run.
     const admin = await deps.publishAdminSummary(summary);
     deps.metrics.addMetric(SWEEP_METRIC.adminSummaryFailed, MetricUnit.Count, admin.published ? 0 : 1);

@@ -9,7 +9,13 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { describe, expect, it } from 'vitest';
 import { configFromEnvironment, configToEnvironment } from '../../lambdas/handlers/environment';
 import { remainingBudget, runInstant } from '../../lambdas/handlers/scheduled-event';
+import {
+  RECORDS_PER_ENTRY,
+  SUMMARY_ENTRY_RECORDS,
+  splitSummaryForLog,
+} from '../../lambdas/handlers/summary-log';
 import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 
 describe('runInstant', () => {
   const wall = Date.UTC(2026, 10, 26, 3, 7, 42);
@@ -166,5 +172,31 @@ describe('sweep handler', async () => {
     );
     expect(published).toHaveLength(1);
     expect(metrics.WriteFailures).toBeGreaterThan(0);
+  });
+});
+
+describe('splitSummaryForLog', () => {
+  it('keeps exact counts in the summary entry and every listed record in chunks', () => {
+    const records = Array.from({ length: 450 }, (_, i) => ({
+      id: `bad-${i}`,
+      userId: null,
+      problems: ['x'],
+    }));
+    const summary = {
+      invalid: { count: 1500, records, omitted: 1050 },
+      skippedChanged: { count: 1, records: [{ id: 's', changed: ['lastUsedAt'] }], omitted: 0 },
+      failed: { count: 0, records: [], omitted: 0 },
+      events: { perOwner: [] },
+    } as unknown as RunSummary;
+    const { summary: entry, chunks } = splitSummaryForLog(summary);
+    expect(entry.invalid).toMatchObject({ count: 1500, omitted: 1500 - SUMMARY_ENTRY_RECORDS });
+    expect(entry.invalid.records).toHaveLength(SUMMARY_ENTRY_RECORDS);
+    expect(entry.skippedChanged.records).toHaveLength(1);
+    expect(chunks.map((c) => [c.list, c.offset, c.records.length])).toEqual([
+      ['invalid', 0, RECORDS_PER_ENTRY],
+      ['invalid', 200, RECORDS_PER_ENTRY],
+      ['invalid', 400, 50],
+    ]);
+    expect(chunks.flatMap((c) => c.records)).toEqual(records);
   });
 });
