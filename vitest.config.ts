@@ -1,7 +1,8 @@
 /**
- * Three projects: `unit` (pure, fast; also re-run under an extreme time zone
- * by `npm test`), `integration` (one shared DynamoDB Local, a table per file)
- * and `infra` (CDK synth + assertions).
+ * Four projects: `unit` (pure, fast; also re-run under an extreme time zone
+ * by `npm test`), `integration` (one shared DynamoDB Local, a table per file),
+ * `faults` (fault injection and fuzzing, same setup as integration) and
+ * `infra` (CDK synth + assertions).
  */
 import { defineConfig } from 'vitest/config';
 
@@ -21,6 +22,16 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           // A shared JVM on a 2-core machine: generous, not tight.
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          // Fault injection, concurrency and fuzzing against the same single DynamoDB Local (RELIABILITY.md).
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 300_000,
           hookTimeout: 120_000,
         },
       },

@@ -1,0 +1,111 @@
+/**
+ * A realistic fleet on a fresh table and the real adapters around it: sweep
+ * and notifier wired to DynamoDB Local through a {@link Ledger}, and "run
+ * until nothing changes" recovery after a fault.
+ */
+import { generateDemoData } from '../../../cli/demo-data';
+import { DynamoDbCheckpointStore } from '../../../lambdas/aws/checkpoint-store';
+import { DynamoDbCredentialScanner } from '../../../lambdas/aws/credential-scanner';
+import { DynamoDbOutboxStore } from '../../../lambdas/aws/outbox-store';
+import { DynamoDbTransitionWriter } from '../../../lambdas/aws/transition-writer';
+import { type HygieneConfig, parseConfig } from '../../../lambdas/hygiene/config';
+import { type NotifierDeps, runNotifier } from '../../../lambdas/hygiene/notifier';
+import { runSweep, type SweepDeps } from '../../../lambdas/hygiene/sweep';
+import { requireInstant } from '../../../lambdas/hygiene/time';
+import { putItems } from '../../support/items';
+import type { TestTable } from '../../support/test-table';
+import { RecordingPublisher } from '../../unit/outbox-fakes';
+import type { Ledger } from './ledger';
+import { outboxIndexIds, readTable } from './table-check';
+
+/** The decision instant of every fault scenario. */
+export const FAULT_NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
+
+/** How long a drain's claim protects an item. */
+export const LEASE_MS = 5 * 60_000;
+
+/**
+ * The scenarios' configuration: the defaults, in enforce mode, with several
+ * scan segments and concurrent writes; the percentage guard is raised because
+ * a fleet of a few dozen credentials plans more than 10 % deletions.
+ */
+export const FAULT_CONFIG: HygieneConfig = parseConfig({
+  mode: 'enforce',
+  maxDeletePercent: 30,
+  scanSegments: 2,
+  writeConcurrency: 4,
+});
+
+/** Realistic demo records (every rule, several owners, a few invalid ones), relative to {@link FAULT_NOW}. */
+export function realisticFleet(count: number, owners: number, seed: number): Record<string, unknown>[] {
+  return generateDemoData({ now: FAULT_NOW, count, owners, seed });
+}
+
+/** Writes `records` into `table` and returns them by id. */
+export async function seed(
+  table: TestTable,
+  records: readonly Record<string, unknown>[],
+): Promise<Map<string, Record<string, unknown>>> {
+  await putItems(table.client, table.tableName, records);
+  return readTable(table);
+}
+
+/** The sweep's real adapters, writes recorded by `ledger`. Small pages: several per segment. */
+export function realSweepDeps(table: TestTable, ledger: Ledger): SweepDeps {
+  return {
+    scanner: new DynamoDbCredentialScanner(table.client, table.tableName, { pageSize: 8 }),
+    writer: ledger.writer(new DynamoDbTransitionWriter(table.client, table.tableName)),
+    checkpoints: new DynamoDbCheckpointStore(table.client, table.tableName),
+  };
+}
+
+/** The notifier's real outbox store and a recording publisher, deliveries recorded by `ledger`. */
+export function realNotifierDeps(table: TestTable, ledger: Ledger, clock: () => number): NotifierDeps {
+  return {
+    outbox: new DynamoDbOutboxStore(table.client, table.tableName, { pageSize: 8 }),
+    publisher: ledger.publisher(new RecordingPublisher()),
+    clock,
+  };
+}
+
+/** What recovery took. */
+export interface Convergence {
+  readonly rounds: number;
+}
+
+/**
+ * Runs clean sweep + notify cycles (same decision instant; each drain after
+ * the previous one's leases lapsed) until a sweep writes nothing and the
+ * outbox is empty.
+ * @param drainClockStart the first recovery drain's clock (after any crashed drain's lease)
+ * @throws when it does not converge within `maxRounds`
+ */
+export async function converge(
+  table: TestTable,
+  ledger: Ledger,
+  options: { readonly config?: HygieneConfig; readonly now?: number; readonly maxRounds?: number } = {},
+): Promise<Convergence> {
+  const config = options.config ?? FAULT_CONFIG;
+  const now = options.now ?? FAULT_NOW;
+  const maxRounds = options.maxRounds ?? 6;
+  let drainAt = now + 2 * LEASE_MS;
+  for (let round = 1; round <= maxRounds; round++) {
+    const summary = await runSweep(realSweepDeps(table, ledger), {
+      config,
+      now,
+      runId: `recovery-${round}`,
+      mode: 'enforce',
+    });
+    const at = drainAt;
+    await runNotifier(
+      realNotifierDeps(table, ledger, () => at),
+      { leaseMs: LEASE_MS, drainId: `drain-${round}` },
+    );
+    drainAt += 2 * LEASE_MS;
+    const applied = Object.values(summary.applied).reduce((a, b) => a + b, 0);
+    if (applied === 0 && summary.failed.count === 0 && (await outboxIndexIds(table)).size === 0) {
+      return { rounds: round };
+    }
+  }
+  throw new Error(`no convergence after ${maxRounds} clean sweep + notify rounds`);
+}
