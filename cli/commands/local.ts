@@ -102,16 +102,24 @@ async function runLocalCommand(options: LocalCommandOptions): Promise<void> {
   const seed = parseInteger('--seed', options.seed, 0, 2 ** 31 - 1);
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
-  log('Starting DynamoDB Local (in memory)...');
-  const database: DynamoDbLocal = await startDynamoDbLocal();
-  // Ctrl-C / kill: stop java before leaving (Node does not run exit handlers on a signal).
+  // Ctrl-C / kill: stop java before leaving (Node runs no cleanup on a signal by default). Registered
+  // before the start: exiting mid-start still kills the child (startDynamoDbLocal's exit hook).
+  let database: DynamoDbLocal | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    void database.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void (database?.stop() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  log('Starting DynamoDB Local (in memory)...');
+  try {
+    database = await startDynamoDbLocal();
+  } catch (error: unknown) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    throw error;
+  }
   const client = createDocumentClient({ endpoint: database.endpoint });
-  const progress = createProgress({ label: 'sweep' });
+  const progress = createProgress({ label: 'sweep', total: count });
   try {
     const result = await runLocalCycle(client, database.endpoint, {
       now,
