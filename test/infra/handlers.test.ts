@@ -99,6 +99,7 @@ describe('sweep handler', async () => {
     publishFails?: boolean;
     writerThrows?: boolean;
     mode?: 'audit' | 'enforce';
+    secondPage?: boolean;
   }) {
     const fake = fakeTools();
     const written: unknown[] = [];
@@ -113,7 +114,9 @@ describe('sweep handler', async () => {
           yield {
             segment: 0,
             items: Array.from({ length: count }, (_, i) => ({ ...item, id: `expired-${i}` })),
+            lastEvaluatedKey: { id: 'expired-0' },
           };
+          if (options.secondPage) yield { segment: 0, items: [{ ...item, id: 'page-2' }] };
         },
       },
       writer: {
@@ -156,6 +159,14 @@ describe('sweep handler', async () => {
       EventsQueued: 1,
       AdminSummaryPublishFailed: 0,
     });
+  });
+
+  it('stops cleanly when Lambda’s remaining time minus the margin falls under the sweep’s reserve', async () => {
+    const { handler, metrics } = handlerWith({ secondPage: true });
+    // 45 s left - 20 s handler margin = 25 s: under the sweep's 30 s reserve.
+    const summary = await handler({}, { getRemainingTimeInMillis: () => 45_000 });
+    expect(summary).toMatchObject({ status: 'incomplete', scanned: 1 });
+    expect(metrics.RunIncomplete).toBe(1);
   });
 
   it('does not fail the run when the admin summary cannot be published, but says so', async () => {
