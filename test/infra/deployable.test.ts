@@ -220,7 +220,11 @@ describe('the bundled Lambda code from the assembly', () => {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    // What the Lambda runtime sets: Powertools then runs as deployed (tracing on; the segments
+    // go to a local UDP port where no X-Ray daemon listens, which the X-Ray SDK tolerates).
     AWS_LAMBDA_FUNCTION_NAME: 'local',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
   });
   const item = async (id: string) =>
     (await table.client.send(new GetCommand({ TableName: table.tableName, Key: { id } }))).Item;
