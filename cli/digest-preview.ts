@@ -33,6 +33,12 @@ export function renderEntryPreview(entry: PublishEntry): string {
   return `=== ${header} ===\nSubject: ${entry.Subject}\n\n${text.trimEnd()}\n`;
 }
 
+/** Reads a JSON Lines file of entries (what the file sink wrote). */
+export async function readEntriesFile(path: string): Promise<PublishEntry[]> {
+  const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  return lines.map((l) => JSON.parse(l) as PublishEntry);
+}
+
 /**
  * Reads a JSON Lines file of entries and renders each one, from line `fromLine`
  * (0-based; so a caller can show only what one drain appended).
@@ -41,7 +47,24 @@ export async function previewEntriesFile(
   path: string,
   fromLine = 0,
 ): Promise<{ count: number; text: string }> {
-  const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim() !== '');
-  const entries = lines.slice(fromLine).map((l) => JSON.parse(l) as PublishEntry);
+  const entries = (await readEntriesFile(path)).slice(fromLine);
   return { count: entries.length, text: entries.map(renderEntryPreview).join('\n') };
+}
+
+/**
+ * An overview of many entries: the first `full` in full, the rest as their
+ * header and subject lines, then where the whole set is.
+ */
+export function renderEntriesOverview(entries: readonly PublishEntry[], full: number, path: string): string {
+  if (entries.length === 0) return `No digests to send (nothing was queued). File: ${path}\n`;
+  const blocks = entries.slice(0, full).map(renderEntryPreview);
+  const rest = entries.slice(full).map((e) => renderEntryPreview(e).split('\n').slice(0, 2).join('\n'));
+  const title = `Digests that would be sent: ${entries.length} message${entries.length === 1 ? '' : 's'}`;
+  const more = rest.length > 0 ? [`... and ${rest.length} more (subjects only):\n`, rest.join('\n'), ''] : [];
+  return [
+    `${title}\n`,
+    blocks.join('\n'),
+    ...more,
+    `All entries, exactly as PublishBatch would send them: ${path}\n`,
+  ].join('\n');
 }

@@ -2,26 +2,34 @@
  * `pc-hygiene local` (what `npm start` runs): the whole cycle on this machine,
  * with nothing to set up but Java. Starts an in-memory DynamoDB Local, creates
  * the table from the same definition the CDK uses, loads realistic demo data
- * relative to `now`, runs a sweep in `enforce` mode, and prints the run
- * summary and the posture report. The database is stopped at the end, on
+ * relative to `now`, runs a sweep in `enforce` mode, drains the outbox into a
+ * JSON Lines file sink (the exact SNS entries), and prints the run summary,
+ * the posture report and the digests. The database is stopped at the end, on
  * errors and on Ctrl-C: no java process is left behind.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option } from 'commander';
 import { batchWriteItems } from '../../lambdas/aws/batch-import';
 import { createTable } from '../../lambdas/aws/create-table';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
+import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import { type PostureReport, renderPostureText } from '../../lambdas/hygiene/posture';
 import { type RunSummary, renderRunSummaryText } from '../../lambdas/hygiene/run-summary';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/hygiene/table-definition';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { generateDemoData } from '../demo-data';
+import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
+import { JsonlFileSink } from '../jsonl-sink';
 import { loadConfigFile } from '../load-config';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local-dynamodb';
 import { resolveNow } from '../now-option';
 import { createProgress } from '../progress';
 import { UsageError } from '../usage-error';
+import { drainTable } from './notify';
 import { reportTable } from './report';
 import { SWEEP_EXIT, sweepExitCode, sweepTable } from './sweep';
 
@@ -32,6 +40,10 @@ export interface LocalCycleResult {
   readonly imported: number;
   readonly summary: RunSummary;
   readonly posture: PostureReport;
+  /** The notifier drain after the sweep (file sink). */
+  readonly notify: NotifierSummary;
+  /** The JSON Lines file holding the digests, exactly as `PublishBatch` entries. */
+  readonly digestsPath: string;
 }
 
 /** Options of {@link runLocalCycle}. */
@@ -50,7 +62,8 @@ export interface LocalCycleOptions {
 
 /**
  * Runs the local cycle against an already started DynamoDB Local: table,
- * demo data, sweep (enforce), posture report.
+ * demo data, sweep (enforce), notify (file sink in a fresh temp directory),
+ * posture report.
  */
 export async function runLocalCycle(
   client: DynamoDBDocumentClient,
@@ -73,8 +86,12 @@ export async function runLocalCycle(
     mode: 'enforce',
     ...(options.onScanned && { onProgress: (p) => options.onScanned?.(p.scanned) }),
   });
+  // A fresh file per run: the sink appends, and earlier runs' digests belong to other databases.
+  const digestsPath = join(await mkdtemp(join(tmpdir(), 'pc-hygiene-local-')), 'digests.jsonl');
+  log(`Notifying (file sink): one digest per owner into ${digestsPath}...`);
+  const notify = await drainTable(client, table, new JsonlFileSink(digestsPath), now);
   const posture = await reportTable({ client, tableName: table, config, now });
-  return { table, endpoint, imported, summary, posture };
+  return { table, endpoint, imported, summary, posture, notify, digestsPath };
 }
 
 const FORMATS = ['table', 'json'] as const;
@@ -131,11 +148,14 @@ async function runLocalCommand(options: LocalCommandOptions): Promise<void> {
     });
     progress.clear();
     if (options.format === 'json') {
+      const { summary, posture, notify, digestsPath } = result;
       process.stdout.write(
-        `${JSON.stringify({ summary: result.summary, posture: result.posture }, null, 2)}\n`,
+        `${JSON.stringify({ summary, posture, notify, digestsFile: digestsPath }, null, 2)}\n`,
       );
     } else {
       process.stdout.write(`\n${renderRunSummaryText(result.summary)}\n${renderPostureText(result.posture)}`);
+      const entries = await readEntriesFile(result.digestsPath).catch(() => []);
+      process.stdout.write(`\n${renderEntriesOverview(entries, 3, result.digestsPath)}`);
     }
     const code = sweepExitCode(result.summary);
     if (code !== SWEEP_EXIT.complete) process.exitCode = code;
@@ -155,7 +175,8 @@ export function registerLocalCommand(program: Command): void {
     .command('local')
     .description(
       'Run the whole cycle locally: start DynamoDB Local, create the table, load demo data, sweep (enforce), ' +
-        'print the run summary and the posture report, stop the database. Needs Java 17+.',
+        'notify into a JSON Lines file, print the run summary, the posture report and the digests, ' +
+        'stop the database. Needs Java 17+.',
     )
     .option('--now <iso>', 'the instant of the run and of the demo data, RFC 3339 (default: the wall clock)')
     .option('--config <file>', 'hygiene configuration as JSON (the sweep runs in enforce mode regardless)')

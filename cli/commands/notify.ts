@@ -5,6 +5,7 @@
  * get. Events not delivered stay pending for the next drain (exit 1).
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option } from 'commander';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
@@ -98,25 +99,36 @@ function publisherFor(options: NotifyOptions): {
 }
 
 /**
- * Drains the outbox of a table into a publisher: the core of `notify`, also
- * used by `local`.
- * @param now the drain's instant (epoch ms); leases advance with the wall clock from it
+ * Drains the outbox of a table once through `publisher`, on a clock that
+ * starts at `now` and advances with the wall clock (leases stay real).
  */
-export async function drainOutbox(
+export function drainTable(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  publisher: NotificationPublisher,
+  now: number,
+): Promise<NotifierSummary> {
+  // The first reading is exactly `now` (the digests' "as of"); later ones advance with the wall clock.
+  let startedAt: number | undefined;
+  return runNotifier({
+    outbox: new DynamoDbOutboxStore(client, tableName),
+    publisher,
+    clock: () => {
+      startedAt ??= Date.now();
+      return now + (Date.now() - startedAt);
+    },
+  });
+}
+
+/** {@link drainTable} for the table the flags name, with readable table errors. */
+async function drainOutbox(
   options: TableOptions,
   publisher: NotificationPublisher,
   now: number,
 ): Promise<NotifierSummary> {
   const client = documentClientFor(options);
-  const startedAt = Date.now();
   try {
-    return await withTableErrors(options, () =>
-      runNotifier({
-        outbox: new DynamoDbOutboxStore(client, options.table),
-        publisher,
-        clock: () => now + (Date.now() - startedAt),
-      }),
-    );
+    return await withTableErrors(options, () => drainTable(client, options.table, publisher, now));
   } finally {
     client.destroy();
   }

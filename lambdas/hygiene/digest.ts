@@ -149,7 +149,7 @@ export function orderEvents(events: readonly OutboxEvent[]): OutboxEvent[] {
   );
 }
 
-/** What happened or will happen to one credential, and what its owner can do. */
+/** What happened or will happen to one credential, and (last line) what its owner can do. */
 export function describeEvent(event: OutboxEvent, now: number): string[] {
   const id = event.credentialId;
   switch (event.type) {
@@ -203,9 +203,14 @@ function renderText(
     const inSection = events.filter((e) => section.types.includes(e.type));
     if (inSection.length === 0) continue;
     lines.push('', `${section.title} (${inSection.length})`);
-    for (const event of inSection) {
-      lines.push(`  * ${credentialLabel(event)}`);
-      for (const line of describeEvent(event, now)) lines.push(`    ${line}`);
+    const described = inSection.map((event) => ({ event, lines: describeEvent(event, now) }));
+    // Advice shared by every credential of the section is said once, under its title.
+    const advice = described.map((d) => d.lines.at(-1));
+    const shared = advice.every((a) => a === advice[0]) ? advice[0] : undefined;
+    if (shared !== undefined) lines.push(shared);
+    for (const d of described) {
+      lines.push(`  * ${credentialLabel(d.event)}`);
+      for (const line of shared === undefined ? d.lines : d.lines.slice(0, -1)) lines.push(`    ${line}`);
     }
   }
   lines.push(

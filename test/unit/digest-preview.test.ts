@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { previewEntriesFile, renderEntryPreview } from '../../cli/digest-preview';
+import { previewEntriesFile, renderEntriesOverview, renderEntryPreview } from '../../cli/digest-preview';
 import { renderDigest } from '../../lambdas/hygiene/digest';
 import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
 import { outboxEvent } from './outbox-fakes';
@@ -46,5 +46,20 @@ describe('digest previews', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('shows the first digests in full and the rest by subject, with the file path', () => {
+    const entries = ['a', 'b', 'c'].map((u) => digestEntry(u, u));
+
+    const overview = renderEntriesOverview(entries, 1, '/tmp/x.jsonl');
+
+    expect(overview.startsWith('Digests that would be sent: 3 messages\n')).toBe(true);
+    expect(overview.match(/Hello /g)).toHaveLength(1);
+    expect(overview).toContain('... and 2 more (subjects only):');
+    expect(overview).toContain(
+      '=== to c | severity high | deleted-expired ===\nSubject: API credential "Key c-1" was deleted (expired)',
+    );
+    expect(overview.trimEnd().endsWith('/tmp/x.jsonl')).toBe(true);
+    expect(renderEntriesOverview([], 3, '/tmp/x.jsonl')).toContain('No digests to send');
   });
 });

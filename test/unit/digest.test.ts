@@ -88,6 +88,24 @@ describe('renderDigest: one message per owner', () => {
     expect(body(render(events)[0]!.entry.Message).default).toBe(text);
   });
 
+  it('gives advice shared by a whole section once, and per credential when it differs', () => {
+    const twoExpiring = [
+      outboxEvent({ credentialId: 'pc-1', userId: 'user-1' }),
+      outboxEvent({ credentialId: 'pc-2', userId: 'user-1' }),
+    ];
+    const oneLate = [
+      ...twoExpiring,
+      outboxEvent({ credentialId: 'pc-3', userId: 'user-1', expiresTime: '2026-11-25T02:00:00.000Z' }),
+    ];
+
+    const shared = body(render(twoExpiring)[0]!.entry.Message).email!;
+    const mixed = body(render(oneLate)[0]!.entry.Message).email!;
+
+    expect(shared.match(/What to do: renew it/g)).toHaveLength(1);
+    expect(shared).toContain('Expiring soon (2)\nWhat to do: renew it');
+    expect(mixed.match(/What to do: renew it/g)).toHaveLength(3);
+  });
+
   it('says an expiry warning delivered late has already expired', () => {
     const late = outboxEvent({
       credentialId: 'pc-1',

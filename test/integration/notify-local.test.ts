@@ -1,0 +1,56 @@
+/**
+ * `pc-hygiene local` ends with a notifier drain into a file sink: every event
+ * the sweep queued is in exactly one digest, one per owner.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
+import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+
+const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
+
+describe('pc-hygiene local: notify step', () => {
+  it('drains every queued event into one file-sink digest per owner', { timeout: 180_000 }, async () => {
+    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, 'local', '--now', '2026-11-26T00:00:00.000Z', '--count', '120', '--format', 'json'],
+        (error, out) => resolve({ code: error ? Number(error.code) : 0, stdout: out }),
+      );
+    });
+
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as {
+      summary: RunSummary;
+      notify: NotifierSummary;
+      digestsFile: string;
+    };
+    try {
+      const { summary, notify } = result;
+      expect(summary.events.total).toBeGreaterThan(0);
+      expect(notify).toMatchObject({
+        status: 'complete',
+        eventsPublished: summary.events.total,
+        eventsFailed: 0,
+        digests: summary.events.owners,
+      });
+      const entries = (await readFile(result.digestsFile, 'utf8'))
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as PublishEntry);
+      const owners = entries.map((e) => e.MessageAttributes.userId?.StringValue);
+      expect(new Set(owners).size).toBe(summary.events.owners);
+      const perOwner = new Map(summary.events.perOwner.map((o) => [o.userId, o.events]));
+      for (const entry of entries) {
+        const doc = JSON.parse(JSON.parse(entry.Message).sqs) as { userId: string; events: unknown[] };
+        expect(doc.events).toHaveLength(perOwner.get(doc.userId) ?? -1);
+      }
+    } finally {
+      await rm(dirname(result.digestsFile), { recursive: true, force: true });
+    }
+  });
+});
