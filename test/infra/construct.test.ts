@@ -11,6 +11,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/app';
 import {
   CredentialHygiene,
   type CredentialHygieneProps,
@@ -212,6 +213,14 @@ describe('subscriptions', () => {
 });
 
 describe('cdk-nag sensitivity', () => {
+  it('is attached to the app as bin/ builds it: an unacknowledged finding fails the synth', () => {
+    const { app, stack } = buildApp(new App({ context: SKIP_BUNDLING }));
+    stack.hygiene.sweepFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:*'], resources: [stack.hygiene.table.tableArn] }),
+    );
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::dynamodb:\*\]/);
+  });
+
   it('reports an unacknowledged wildcard grant (so the clean app report means something)', () => {
     const { app, hygiene } = build();
     hygiene.sweepFunction.role.addToPrincipalPolicy(
