@@ -80,7 +80,19 @@ export function isDeletion(action: Action): action is DeleteExpiredAction | Dele
 
 /** True when the credential must never be flagged or deleted. */
 export function isExempt(credential: Credential, config: HygieneConfig): boolean {
-  return credential.hygiene.exempt || config.exemptIds.includes(credential.id);
+  return credential.hygiene.exempt || exemptIdSet(config).has(credential.id);
+}
+
+// One Set per config object: the list may hold thousands of ids and is consulted for every record.
+const exemptSets = new WeakMap<HygieneConfig, ReadonlySet<string>>();
+
+function exemptIdSet(config: HygieneConfig): ReadonlySet<string> {
+  let set = exemptSets.get(config);
+  if (set === undefined) {
+    set = new Set(config.exemptIds);
+    exemptSets.set(config, set);
+  }
+  return set;
 }
 
 /** The stale limit for this credential: the strictest of the default and every matching tier. */
