@@ -12,15 +12,27 @@ export interface SnsClientOptions {
   readonly region?: string;
 }
 
+/** Region used against a custom endpoint when none is configured (a local server ignores it). */
+const LOCAL_REGION = 'us-east-1';
+
 /**
  * Creates an SNS client in the SDK's standard retry mode: throttling and
  * transient errors back off and retry inside one call; what still fails is
  * reported per entry and retried by the next drain.
+ *
+ * With a custom `endpoint` and no AWS credentials in the environment, fixed
+ * dummy credentials are used (a local server accepts any), so the SDK does not
+ * go looking for instance credentials.
  */
 export function createSnsClient(options: SnsClientOptions = {}): SNSClient {
+  const { endpoint } = options;
+  const region = options.region ?? (endpoint ? (process.env.AWS_REGION ?? LOCAL_REGION) : undefined);
+  const needsDummyCredentials =
+    endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE;
   return new SNSClient({
     retryMode: 'standard',
-    ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-    ...(options.region !== undefined && { region: options.region }),
+    ...(endpoint !== undefined && { endpoint }),
+    ...(region !== undefined && { region }),
+    ...(needsDummyCredentials && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   });
 }

@@ -1,0 +1,211 @@
+/**
+ * The whole notification path on the wire: a real sweep on DynamoDB Local,
+ * the real SDK SNS client and `SnsPublisher`, and an SNS-compatible local
+ * server (test/integration/fake-sns-server.ts) that enforces SNS's limits and
+ * routes by filter policy like the subscriptions in docs/notifications.md.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { createSnsClient } from '../../lambdas/aws/sns-client';
+import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { publishAdminReport } from '../../lambdas/hygiene/admin-report';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { addDays, formatInstant } from '../../lambdas/hygiene/time';
+import { putItems } from '../support/items';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { FakeSnsServer, type ReceivedMessage } from './fake-sns-server';
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
+const NOW = Date.parse('2026-11-26T02:00:00.000Z');
+const iso = (days: number) => formatInstant(addDays(NOW, days));
+let sweepNo = 0;
+
+function credential(
+  id: string,
+  userId: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    userId,
+    clientId: `client-${id}`,
+    displayName: `Key ${id}`,
+    createdAt: iso(-400),
+    lastUsedAt: iso(-1),
+    expiresTime: iso(200),
+    scopedRoles: ['role-read'],
+    allowSourceCidr: ['10.0.0.0/8'],
+    ...extra,
+  };
+}
+
+const userOf = (m: ReceivedMessage) => m.attributes.userId?.value;
+
+describe('notifications over an SNS-compatible server', () => {
+  let sns: FakeSnsServer;
+  let table: TestTable;
+  let publisher: SnsPublisher;
+  let store: DynamoDbOutboxStore;
+
+  beforeAll(async () => {
+    sns = await FakeSnsServer.start();
+    publisher = new SnsPublisher(createSnsClient({ endpoint: sns.endpoint }), TOPIC);
+  });
+  afterAll(async () => {
+    await sns.stop();
+  });
+  beforeEach(async () => {
+    table = await createTestTable(undefined, 'notify-wire');
+    store = new DynamoDbOutboxStore(table.client, table.tableName);
+    sns.accepted.length = 0;
+    sns.subscriptions.length = 0;
+    sns.outage = undefined;
+    sns.failEntry = undefined;
+    return () => table.drop();
+  });
+
+  const sweep = (configInput: Record<string, unknown> = { maxDeletePercent: 100 }) =>
+    runSweep(
+      {
+        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
+        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
+      },
+      {
+        config: parseConfig({ mode: 'enforce', ...configInput }),
+        now: NOW,
+        runId: `run-${++sweepNo}`,
+        mode: 'enforce',
+      },
+    );
+  const drain = (at = NOW) => runNotifier({ outbox: store, publisher, clock: () => at });
+
+  it('routes each owner digest to that owner’s userId subscription and deletions to an audit subscription', async () => {
+    await putItems(table.client, table.tableName, [
+      credential('a1', 'alice', { expiresTime: iso(5) }),
+      credential('a2', 'alice', { expiresTime: iso(-1) }),
+      credential('b1', 'bob', { lastUsedAt: iso(-120) }),
+      credential('c1', 'carol'),
+    ]);
+    const alice = sns.subscribe({ userId: ['alice'] });
+    const deletions = sns.subscribe({
+      audience: ['owner'],
+      eventTypes: ['deleted-expired', 'deleted-stale'],
+    });
+    const admin = sns.subscribe({ audience: ['admin'] });
+    await sweep();
+
+    const first = await drain();
+    const requestsAfterFirst = sns.requests;
+    const second = await drain();
+
+    expect(first).toMatchObject({ digests: 2, eventsPublished: 3, eventsFailed: 0 });
+    expect(second.eventsPublished).toBe(0);
+    expect(sns.requests).toBe(requestsAfterFirst);
+    expect(alice.received.map(userOf)).toEqual(['alice']);
+    expect(JSON.parse(alice.received[0]!.attributes.eventTypes!.value)).toEqual([
+      'expiry-warning',
+      'deleted-expired',
+    ]);
+    expect(deletions.received.map(userOf)).toEqual(['alice']);
+    expect(admin.received).toEqual([]);
+    const body = JSON.parse(alice.received[0]!.message);
+    expect(body.email).toContain('"Key a2" (id a2, client id client-a2)');
+    expect(JSON.parse(body.sqs)).toMatchObject({
+      schema: 'personal-client-hygiene/digest',
+      version: 1,
+      userId: 'alice',
+    });
+  });
+
+  it('keeps events pending through a three-drain outage and delivers each exactly once after it', async () => {
+    await putItems(
+      table.client,
+      table.tableName,
+      Array.from({ length: 12 }, (_, i) => credential(`o${i}`, `owner-${i % 5}`, { expiresTime: iso(3) })),
+    );
+    await sweep();
+    sns.outage = { status: 503, code: 'ServiceUnavailable' };
+
+    for (let i = 0; i < 3; i++) {
+      expect(await drain(NOW + i * 900_000)).toMatchObject({ eventsPublished: 0, eventsFailed: 12 });
+    }
+    sns.outage = undefined;
+    const recovered = await drain(NOW + 2_700_000);
+
+    expect(recovered).toMatchObject({ eventsPublished: 12, digests: 5 });
+    const delivered = sns.accepted.flatMap((m) =>
+      JSON.parse(JSON.parse(m.message).sqs).events.map((e: { credentialId: string }) => e.credentialId),
+    );
+    expect(delivered.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `o${i}`).sort());
+  });
+
+  it('retries exactly the entries SNS failed, on the next drain', async () => {
+    await putItems(table.client, table.tableName, [
+      credential('a1', 'alice', { expiresTime: iso(5) }),
+      credential('b1', 'bob', { expiresTime: iso(5) }),
+    ]);
+    await sweep();
+    sns.failEntry = (m) => (userOf(m) === 'bob' ? 'InternalError' : undefined);
+
+    const first = await drain();
+    sns.failEntry = undefined;
+    const second = await drain();
+
+    expect(first.failures).toEqual([
+      { userId: 'bob', code: 'InternalError', message: 'injected', senderFault: false, events: 1 },
+    ]);
+    expect(second).toMatchObject({ digests: 1, eventsPublished: 1 });
+    expect(sns.accepted.map(userOf)).toEqual(['alice', 'bob']);
+  });
+
+  it('splits a digest too large for one message into parts SNS accepts', async () => {
+    await putItems(
+      table.client,
+      table.tableName,
+      Array.from({ length: 120 }, (_, i) =>
+        credential(`big-${i}`, 'dana', { expiresTime: iso(4), displayName: `${'Ω'.repeat(500)} ${i}` }),
+      ),
+    );
+    await sweep();
+
+    const summary = await drain();
+
+    expect(summary).toMatchObject({ eventsPublished: 120, eventsFailed: 0, digests: 1 });
+    expect(summary.parts).toBeGreaterThan(1);
+    const counts = sns.accepted.map((m, i) => {
+      expect(m.subject).toMatch(
+        new RegExp(`^\\d+ API credentials expire within 7 days \\(part ${i + 1}/${summary.parts}\\)$`),
+      );
+      return JSON.parse(JSON.parse(m.message).sqs).events.length as number;
+    });
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(120);
+  });
+
+  it('publishes run summaries to the admin audience and guard trips to a guard-only subscription', async () => {
+    await putItems(
+      table.client,
+      table.tableName,
+      Array.from({ length: 4 }, (_, i) => credential(`x${i}`, 'erin', { expiresTime: iso(-1) })),
+    );
+    const admin = sns.subscribe({ audience: ['admin'] });
+    const guard = sns.subscribe({ audience: ['admin'], eventTypes: ['guard-tripped'] });
+    const erin = sns.subscribe({ userId: ['erin'] });
+
+    const tripped = await sweep({}); // 4 of 4 deletions exceed the default 10 %
+    const allowed = await sweep({ maxDeletePercent: 100 });
+    const results = [
+      await publishAdminReport(publisher, tripped),
+      await publishAdminReport(publisher, allowed),
+    ];
+
+    expect(results).toEqual([{ published: true }, { published: true }]);
+    expect(admin.received.map((m) => m.attributes.severity?.value)).toEqual(['high', 'info']);
+    expect(guard.received).toHaveLength(1);
+    expect(guard.received[0]!.subject).toBe('Hygiene GUARD TRIPPED: 4 deletions planned, none made');
+    expect(erin.received).toEqual([]);
+  });
+});
