@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { describeFileError } from '../file-errors';
+import { createProgress } from '../progress';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
 import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
 import { UsageError } from '../usage-error';
@@ -59,7 +60,12 @@ export async function exportItems(
   client: DynamoDBDocumentClient,
   table: string,
   out: StreamWriter,
-  options: { readonly segments?: number; readonly includeReserved?: boolean } = {},
+  options: {
+    readonly segments?: number;
+    readonly includeReserved?: boolean;
+    /** Called after each page with the running count. */
+    readonly onProgress?: (exported: number) => void;
+  } = {},
 ): Promise<number> {
   const scanner = new DynamoDbCredentialScanner(client, table, { includeReserved: options.includeReserved });
   let count = 0;
@@ -68,6 +74,7 @@ export async function exportItems(
       await out.write(itemToJsonLine(item));
       count++;
     }
+    options.onProgress?.(count);
   }
   return count;
 }
@@ -111,15 +118,23 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
     } catch (error: unknown) {
       throw new UsageError(`cannot write output file ${options.output}: ${describeFileError(error)}`);
     }
+    // Progress only when writing to a file: on stdout the line would mix with the data on a terminal.
+    const progress = createProgress({ label: 'export', unit: 'items' });
     try {
       const count = await withTableErrors(options, () =>
-        exportItems(client, options.table, new StreamWriter(file), { ...options, segments }),
+        exportItems(client, options.table, new StreamWriter(file), {
+          ...options,
+          segments,
+          onProgress: (n) => progress.update(n),
+        }),
       );
+      progress.clear();
       file.end();
       await finished(file);
       await rename(partial, options.output);
       process.stderr.write(`exported ${count} item(s) from ${options.table} to ${options.output}\n`);
     } catch (error: unknown) {
+      progress.clear();
       file.destroy();
       await rm(partial, { force: true });
       throw error;

@@ -15,6 +15,7 @@ import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
 import { type JsonlLine, readJsonLines } from '../jsonl';
+import { createProgress } from '../progress';
 import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
 
 /** A line that was not written, and why. */
@@ -161,35 +162,9 @@ function describeRejected(rejected: RejectedLine): string {
   return `line ${rejected.line}${who}: ${rejected.problems.join('; ')}`;
 }
 
-/** Progress on a TTY only, at most a few updates a second. */
-function progressLine(stream: NodeJS.WriteStream): {
-  update(progress: { read: number; written: number }): void;
-  clear(): void;
-} {
-  const started = Date.now();
-  let last = 0;
-  let shown = false;
-  return {
-    update({ read, written }) {
-      if (!stream.isTTY) return;
-      const now = Date.now();
-      if (now - last < 200) return;
-      last = now;
-      const rate = Math.round(written / Math.max(0.001, (now - started) / 1000));
-      stream.write(
-        `\rimport: ${read.toLocaleString('en')} read, ${written.toLocaleString('en')} written (${rate}/s)\x1b[K`,
-      );
-      shown = true;
-    },
-    clear() {
-      if (shown) stream.write('\r\x1b[K');
-    },
-  };
-}
-
 async function runImport(file: string, options: ImportCommandOptions): Promise<void> {
   const client = documentClientFor(options);
-  const progress = progressLine(process.stderr);
+  const progress = createProgress({ label: 'import', unit: 'records written' });
   try {
     const summary = await withTableErrors(options, () =>
       importJsonLines(client, {
@@ -197,7 +172,7 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
         file,
         dryRun: options.dryRun,
         createTable: options.createTable,
-        onProgress: (p) => progress.update(p),
+        onProgress: (p) => progress.update(p.written),
         onRejected:
           options.format === 'text'
             ? (rejected) => {
