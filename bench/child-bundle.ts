@@ -1,0 +1,36 @@
+/**
+ * Bundles bench/child.ts once per bench run (esbuild, like the Lambdas), so
+ * each measurement child is a plain `node` process without a TypeScript
+ * loader: its startup and peak RSS are those of the code measured, not of tsx.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+/** A bundled child script and how to remove it. */
+export interface ChildBundle {
+  readonly path: string;
+  dispose(): Promise<void>;
+}
+
+/** Bundles `bench/child.ts` of `projectRoot` into a temporary directory. */
+export async function bundleChild(projectRoot: string): Promise<ChildBundle> {
+  const dir = await mkdtemp(join(tmpdir(), 'pch-bench-child-'));
+  const path = join(dir, 'child.mjs');
+  await build({
+    absWorkingDir: projectRoot,
+    entryPoints: [join(projectRoot, 'bench', 'child.ts')],
+    outfile: path,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    banner: {
+      js: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+  return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
+}

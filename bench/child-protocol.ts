@@ -1,0 +1,41 @@
+/**
+ * What the bench driver asks a measurement child process to do, and what the
+ * child answers (one JSON line on stdout). Every measurement runs in a fresh
+ * Node process, so timings start from the same cold state and peak RSS
+ * (`process.resourceUsage().maxRSS`) belongs to that one run.
+ */
+import type { DynamoMeterTotals } from './dynamo-meter';
+import type { SnsStubTotals } from './sns-stub';
+
+/** The measurements a child can make. */
+export const CHILD_TASKS = ['floor', 'parallel-floor', 'naive', 'sweep', 'notify'] as const;
+export type ChildTaskName = (typeof CHILD_TASKS)[number];
+
+/** One measurement request. */
+export interface ChildTask {
+  readonly task: ChildTaskName;
+  readonly endpoint: string;
+  readonly tableName: string;
+  /** Parallel floor: segment count (the sweep's `scanSegments`). */
+  readonly segments: number;
+  /** The decision instant (epoch ms). */
+  readonly now: number;
+  /** Simulated network round trip added to every DynamoDB and SNS request, ms (0 = none). */
+  readonly rttMs: number;
+}
+
+/** One measurement result. */
+export interface ChildResult {
+  readonly task: ChildTaskName;
+  /** Wall time of the measured call only (not process start or module load). */
+  readonly ms: number;
+  /** Peak resident set size of the whole child process, MB. */
+  readonly maxRssMb: number;
+  readonly dynamo: DynamoMeterTotals;
+  readonly sns: SnsStubTotals;
+  /** Task-specific figures (items read, transitions applied, owners notified, ...). */
+  readonly detail: Readonly<Record<string, number | string>>;
+}
+
+/** Marks the result line among anything else a child might print. */
+export const RESULT_PREFIX = 'BENCH_RESULT ';

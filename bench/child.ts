@@ -1,0 +1,112 @@
+/**
+ * One measurement in a fresh process (see child-protocol.ts). Run by the
+ * driver, bundled (bench/child-bundle.ts), as `node child.mjs '<task JSON>'`.
+ *
+ * `sweep` and `notify` are the shipped use cases over the shipped adapters,
+ * wired as the Lambda handlers wire them (checkpoint store included), with SNS
+ * stubbed at the client boundary. The sweep runs in `enforce` mode with the
+ * one-run guard override, so it makes the same writes the naive run makes.
+ */
+import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
+import { DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
+import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
+import { DynamoDbOutboxStore } from '../lambdas/aws/outbox-store';
+import { SnsPublisher } from '../lambdas/aws/sns-publisher';
+import { DynamoDbTransitionWriter } from '../lambdas/aws/transition-writer';
+import { parseConfig } from '../lambdas/hygiene/config';
+import { runNotifier } from '../lambdas/hygiene/notifier';
+import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
+import { type ChildResult, type ChildTask, RESULT_PREFIX } from './child-protocol';
+import { meterDynamo } from './dynamo-meter';
+import { parallelFloor, sequentialFloor } from './floor';
+import { runNaive } from './naive';
+import { createStubSnsClient } from './sns-stub';
+
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:bench-hygiene';
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+async function measure(task: ChildTask): Promise<ChildResult> {
+  const dynamo = createDocumentClient({ endpoint: task.endpoint });
+  const meter = meterDynamo(dynamo, { rttMs: task.rttMs });
+  const sns = createStubSnsClient({ rttMs: task.rttMs });
+  const config = parseConfig({ mode: 'enforce' });
+  const runId = createRunId(task.now, 'bench0001');
+  const { tableName } = task;
+  let detail: Record<string, number | string> = {};
+  const started = performance.now();
+  switch (task.task) {
+    case 'floor':
+      detail = { items: await sequentialFloor(dynamo, tableName) };
+      break;
+    case 'parallel-floor':
+      detail = { items: await parallelFloor(dynamo, tableName, task.segments), segments: task.segments };
+      break;
+    case 'naive': {
+      const result = await runNaive(
+        { dynamo, sns: sns.client },
+        { tableName, topicArn: TOPIC_ARN, config, now: task.now, runId },
+      );
+      detail = { ...result };
+      break;
+    }
+    case 'sweep': {
+      const summary = await runSweep(
+        {
+          scanner: new DynamoDbCredentialScanner(dynamo, tableName),
+          writer: new DynamoDbTransitionWriter(dynamo, tableName),
+          checkpoints: new DynamoDbCheckpointStore(dynamo, tableName),
+        },
+        { config, now: task.now, runId, mode: 'enforce', allowMassDelete: true },
+      );
+      detail = {
+        status: summary.status,
+        scanned: summary.scanned,
+        plannedActions: sum(Object.values(summary.planned)),
+        appliedActions: sum(Object.values(summary.applied)),
+        deletionsApplied: summary.deletions.applied,
+        skipped: summary.skippedChanged.count,
+        failed: summary.failed.count,
+        events: summary.events.total,
+        eventOwners: summary.events.owners,
+        segments: config.scanSegments,
+        writeConcurrency: config.writeConcurrency,
+      };
+      break;
+    }
+    case 'notify': {
+      const summary = await runNotifier({
+        outbox: new DynamoDbOutboxStore(dynamo, tableName),
+        publisher: new SnsPublisher(sns.client, TOPIC_ARN),
+        clock: Date.now,
+      });
+      detail = {
+        status: summary.status,
+        pendingItems: summary.pendingItems,
+        owners: summary.owners,
+        digests: summary.digests,
+        parts: summary.parts,
+        eventsPublished: summary.eventsPublished,
+        eventsFailed: summary.eventsFailed,
+        storeErrors: summary.storeErrors,
+      };
+      break;
+    }
+  }
+  const ms = performance.now() - started;
+  dynamo.destroy();
+  sns.client.destroy();
+  return {
+    task: task.task,
+    ms,
+    // maxRSS is in kilobytes.
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    dynamo: meter.totals(),
+    sns: sns.totals(),
+    detail,
+  };
+}
+
+const task = JSON.parse(process.argv[2] ?? '{}') as ChildTask;
+const result = await measure(task);
+process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);

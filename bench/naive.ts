@@ -1,0 +1,124 @@
+/**
+ * The baseline a typical blog post shows: one sequential paginated Scan, and
+ * for every record that changes one awaited `UpdateItem` (no condition, no
+ * outbox), then one awaited SNS `Publish` per event. Same policy, same
+ * transitions as the shipped sweep, so the difference is the I/O pattern only.
+ */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { HygieneConfig } from '../lambdas/hygiene/config';
+import { HYGIENE_ATTR, parseCredential } from '../lambdas/hygiene/credential';
+import { eventsFor } from '../lambdas/hygiene/events';
+import { type Action, decide } from '../lambdas/hygiene/policy';
+import { formatInstant } from '../lambdas/hygiene/time';
+
+/** What one naive run did. */
+export interface NaiveResult {
+  readonly scanned: number;
+  readonly updates: number;
+  readonly published: number;
+}
+
+/** The naive `UpdateItem` of one record: SET/REMOVE the fields its actions change, unconditionally. */
+function naiveUpdate(actions: readonly Action[], runId: string, nowIso: string) {
+  const sets: string[] = [];
+  const removes: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const set = (attribute: string, value: unknown) => {
+    const i = Object.keys(names).length;
+    names[`#n${i}`] = attribute;
+    values[`:v${i}`] = value;
+    sets.push(`#n${i} = :v${i}`);
+  };
+  const remove = (attribute: string) => {
+    const i = Object.keys(names).length;
+    names[`#n${i}`] = attribute;
+    removes.push(`#n${i}`);
+  };
+  for (const action of actions) {
+    switch (action.type) {
+      case 'notify-expiry':
+        set(HYGIENE_ATTR.expiryNoticeStage, action.stageDays);
+        set(HYGIENE_ATTR.expiryNoticeFor, action.expiresTime);
+        break;
+      case 'flag-stale':
+        set(HYGIENE_ATTR.staleFlaggedAt, nowIso);
+        set(HYGIENE_ATTR.staleDeleteAfter, action.deleteAfter);
+        break;
+      case 'unflag-stale':
+        remove(HYGIENE_ATTR.staleFlaggedAt);
+        remove(HYGIENE_ATTR.staleDeleteAfter);
+        break;
+      case 'delete-expired':
+      case 'delete-stale':
+        set('deletedAt', nowIso);
+        set('updatedAt', nowIso);
+        set(HYGIENE_ATTR.deletedReason, action.type === 'delete-expired' ? 'expired' : 'stale');
+        set(HYGIENE_ATTR.deletedByRun, runId);
+        break;
+    }
+  }
+  return {
+    UpdateExpression: [
+      sets.length > 0 && `SET ${sets.join(', ')}`,
+      removes.length > 0 && `REMOVE ${removes.join(', ')}`,
+    ]
+      .filter(Boolean)
+      .join(' '),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+  };
+}
+
+/** Runs the naive sweep-and-notify over `tableName`. */
+export async function runNaive(
+  deps: { readonly dynamo: DynamoDBDocumentClient; readonly sns: SNSClient },
+  options: {
+    readonly tableName: string;
+    readonly topicArn: string;
+    readonly config: HygieneConfig;
+    readonly now: number;
+    readonly runId: string;
+  },
+): Promise<NaiveResult> {
+  const { tableName, topicArn, config, now, runId } = options;
+  const nowIso = formatInstant(now);
+  let scanned = 0;
+  let updates = 0;
+  let published = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.dynamo.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) {
+      scanned++;
+      const parsed = parseCredential(item);
+      if (!parsed.ok || parsed.credential.deletedAt !== undefined) continue;
+      const actions = decide(parsed.credential, config, now);
+      if (actions.length === 0) continue;
+      await deps.dynamo.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { id: parsed.credential.id },
+          ...naiveUpdate(actions, runId, nowIso),
+        }),
+      );
+      updates++;
+      for (const event of eventsFor(parsed.credential, actions, { runId, now })) {
+        await deps.sns.send(
+          new PublishCommand({
+            TopicArn: topicArn,
+            Subject: `Your API credential ${event.displayName ?? event.credentialId}: ${event.type}`,
+            Message: JSON.stringify(event),
+            MessageAttributes: { userId: { DataType: 'String', StringValue: event.userId } },
+          }),
+        );
+        published++;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return { scanned, updates, published };
+}

@@ -1,0 +1,96 @@
+/** Markdown tables of the results (printed by `npm run bench`, pasted into BENCHMARKS.md). */
+import type { BundleResult } from './bundles';
+import { round } from './stats';
+import type { RunRow, TargetCheck } from './summarize';
+
+function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const line = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const pct = (rate: number) => `${round(rate * 100, 1)}%`;
+
+/** Timings, requests, capacity, SNS and memory per case. */
+export function runsMarkdown(rows: readonly RunRow[]): string {
+  const timing = table(
+    [
+      'size',
+      'changes',
+      'floor ms',
+      'parallel floor ms',
+      'sweep ms',
+      'notify ms',
+      'naive ms',
+      'sweep/floor',
+      'sweep/parallel floor',
+      'speedup vs naive',
+    ],
+    rows.map((r) => [
+      r.size,
+      `${pct(r.changeRate)} (${r.changes})`,
+      r.floorMs,
+      r.parallelFloorMs,
+      r.sweepMs,
+      r.notifyMs,
+      r.naiveMs,
+      r.ratioToFloor,
+      r.ratioToParallelFloor,
+      r.speedupVsNaive,
+    ]),
+  );
+  const io = table(
+    [
+      'size',
+      'changes',
+      'DynamoDB requests (ours / naive)',
+      'RCU (ours / naive)',
+      'WCU (ours / naive)',
+      'SNS calls (ours / naive)',
+      'SNS KB (ours / naive)',
+      'owners',
+      'peak RSS MB sweep / notifier / naive / floor',
+    ],
+    rows.map((r) => [
+      r.size,
+      pct(r.changeRate),
+      `${r.dynamoRequests} / ${r.naive.dynamoRequests}`,
+      `${r.consumedRcu} / ${r.naive.consumedRcu}`,
+      `${r.consumedWcu} / ${r.naive.consumedWcu}`,
+      `${r.snsCalls} / ${r.naive.snsCalls}`,
+      `${round(r.snsBytes / 1024, 1)} / ${round(r.naive.snsBytes / 1024, 1)}`,
+      r.owners,
+      `${r.sweepRssMb} / ${r.notifyRssMb} / ${r.naive.peakRssMb} / ${r.floorRssMb}`,
+    ]),
+  );
+  return `${timing}\n\n${io}`;
+}
+
+/** Bundle size and init time per Lambda. */
+export function bundlesMarkdown(bundles: readonly BundleResult[]): string {
+  return table(
+    [
+      'Lambda',
+      'index.mjs KB',
+      'source map KB',
+      'init ms (--enable-source-maps, as deployed)',
+      'init ms (no source maps)',
+      'largest inputs (KB)',
+    ],
+    bundles.map((b) => [
+      b.name,
+      round(b.bytes / 1024, 1),
+      round(b.mapBytes / 1024, 1),
+      b.initMs,
+      b.initMsWithoutSourceMaps,
+      b.largestInputs
+        .slice(0, 5)
+        .map((i) => `${i.input} ${round(i.bytes / 1024)}`)
+        .join(', '),
+    ]),
+  );
+}
+
+/** One line per target. */
+export function targetsMarkdown(checks: readonly TargetCheck[]): string {
+  return checks.map((c) => `- ${c.holds ? 'HOLDS' : 'MISSED'}: ${c.target} — ${c.detail}`).join('\n');
+}

@@ -1,0 +1,110 @@
+/**
+ * One repetition of one (size, change rate) case: freshly generated and
+ * loaded tables, then every measurement in its own fresh process.
+ *
+ * Table A (read floor, then ours): sequential floor → parallel floor → sweep →
+ * notifier drain. Table B (same records): naive. Both tables are dropped
+ * afterwards, so DynamoDB Local holds at most one case's data at a time.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchWriteItems } from '../lambdas/aws/batch-import';
+import { createTable } from '../lambdas/aws/create-table';
+import { parseConfig } from '../lambdas/hygiene/config';
+import type { ChildResult, ChildTaskName } from './child-protocol';
+import { BENCH_NOW, type GeneratedTable, generateTable } from './generate';
+import { runChild } from './run-child';
+
+/** The measurements of one repetition. */
+export interface CaseRep {
+  readonly size: number;
+  readonly changeRate: number;
+  readonly rep: number;
+  readonly changes: number;
+  readonly loadMs: number;
+  readonly results: Readonly<Record<ChildTaskName, ChildResult>>;
+}
+
+/** A measurement disagreed with what the table holds (the comparison would be meaningless). */
+export class BenchConsistencyError extends Error {
+  override readonly name = 'BenchConsistencyError';
+}
+
+async function freshTable(client: DynamoDBDocumentClient, label: string, table: GeneratedTable) {
+  const tableName = `bench-${label}-${randomUUID().slice(0, 8)}`;
+  await createTable(client, tableName);
+  const started = performance.now();
+  await batchWriteItems(client, tableName, table.items, { concurrency: 8 });
+  return { tableName, loadMs: performance.now() - started };
+}
+
+async function dropTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+}
+
+/** Runs one repetition; `log` receives one line per step. */
+export async function runCase(
+  client: DynamoDBDocumentClient,
+  endpoint: string,
+  options: {
+    readonly size: number;
+    readonly changeRate: number;
+    readonly rep: number;
+    /** The bundled measurement child (bench/child-bundle.ts). */
+    readonly childScript: string;
+    readonly rttMs: number;
+  },
+  log: (line: string) => void,
+): Promise<CaseRep> {
+  const { size, changeRate, rep, rttMs } = options;
+  const segments = parseConfig({}).scanSegments;
+  const table = generateTable({
+    size,
+    changeRate,
+    seed: 7919 * (rep + 1) + size + Math.round(changeRate * 1000),
+  });
+  const label = `${size}-${Math.round(changeRate * 100)}pct-r${rep}`;
+  const measure = (task: ChildTaskName, tableName: string) =>
+    runChild(options.childScript, { task, endpoint, tableName, segments, now: BENCH_NOW, rttMs }).then(
+      (result) => {
+        log(`  ${label} ${task}: ${Math.round(result.ms)} ms, peak RSS ${Math.round(result.maxRssMb)} MB`);
+        return result;
+      },
+    );
+
+  const ours = await freshTable(client, `${label}-ours`, table);
+  log(`  ${label}: loaded ${size} items (${table.changes} changing) in ${Math.round(ours.loadMs)} ms`);
+  const floor = await measure('floor', ours.tableName);
+  const parallelFloor = await measure('parallel-floor', ours.tableName);
+  const sweep = await measure('sweep', ours.tableName);
+  const notify = await measure('notify', ours.tableName);
+  await dropTable(client, ours.tableName);
+
+  const naiveTable = await freshTable(client, `${label}-naive`, table);
+  const naive = await measure('naive', naiveTable.tableName);
+  await dropTable(client, naiveTable.tableName);
+
+  const checks: [string, unknown, unknown][] = [
+    ['floor items', floor.detail.items, size],
+    ['parallel floor items', parallelFloor.detail.items, size],
+    ['sweep scanned', sweep.detail.scanned, size],
+    ['sweep failed writes', sweep.detail.failed, 0],
+    ['sweep skipped writes', sweep.detail.skipped, 0],
+    ['naive updates', naive.detail.updates, table.changes],
+    ['events published (ours vs naive)', notify.detail.eventsPublished, naive.detail.published],
+    ['notifier failed events', notify.detail.eventsFailed, 0],
+  ];
+  for (const [what, actual, expected] of checks) {
+    if (actual !== expected)
+      throw new BenchConsistencyError(`${label}: ${what} = ${actual}, expected ${expected}`);
+  }
+  return {
+    size,
+    changeRate,
+    rep,
+    changes: table.changes,
+    loadMs: ours.loadMs,
+    results: { floor, 'parallel-floor': parallelFloor, sweep, notify, naive },
+  };
+}

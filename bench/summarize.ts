@@ -1,0 +1,174 @@
+/**
+ * Turns repetitions into the results rows (medians) and checks the targets
+ * of issue 6. Times are medians per measurement; ratios are taken between
+ * medians, so the table reads consistently.
+ */
+import type { CaseRep } from './run-case';
+import { median, round } from './stats';
+
+/** The results row of one (size, change rate) case. */
+export interface RunRow {
+  readonly size: number;
+  readonly changeRate: number;
+  readonly reps: number;
+  /** Records needing a transition. */
+  readonly changes: number;
+  readonly floorMs: number;
+  readonly parallelFloorMs: number;
+  readonly naiveMs: number;
+  readonly sweepMs: number;
+  readonly notifyMs: number;
+  /** sweepMs / floorMs (the sequential read floor). */
+  readonly ratioToFloor: number;
+  /** sweepMs / parallelFloorMs (the floor at the sweep's segment count). */
+  readonly ratioToParallelFloor: number;
+  /** naiveMs / (sweepMs + notifyMs): both sides include publishing. */
+  readonly speedupVsNaive: number;
+  /** Sweep + notifier requests (medians). */
+  readonly dynamoRequests: number;
+  readonly consumedRcu: number;
+  readonly consumedWcu: number;
+  readonly snsCalls: number;
+  readonly snsBytes: number;
+  /** Owners that received a digest. */
+  readonly owners: number;
+  /** Digest parts beyond the first (split oversize digests). */
+  readonly splitParts: number;
+  /** max(sweep, notifier) peak RSS: each ran in its own fresh process. */
+  readonly peakRssMb: number;
+  readonly sweepRssMb: number;
+  readonly notifyRssMb: number;
+  readonly naive: {
+    readonly dynamoRequests: number;
+    readonly consumedRcu: number;
+    readonly consumedWcu: number;
+    readonly snsCalls: number;
+    readonly snsBytes: number;
+    readonly peakRssMb: number;
+  };
+  readonly floorRssMb: number;
+  /** Requests per command of the sweep and the notifier (first repetition). */
+  readonly requestsByCommand: {
+    readonly sweep: Readonly<Record<string, number>>;
+    readonly notify: Readonly<Record<string, number>>;
+  };
+}
+
+/** One target of issue 6 and whether it holds. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly holds: boolean;
+  readonly detail: string;
+}
+
+const med = (reps: readonly CaseRep[], pick: (rep: CaseRep) => number) => median(reps.map(pick));
+
+/** Aggregates the repetitions of one case. */
+export function summarizeCase(reps: readonly CaseRep[]): RunRow {
+  const first = reps[0];
+  if (!first) throw new RangeError('no repetitions to summarize');
+  const floorMs = med(reps, (r) => r.results.floor.ms);
+  const parallelFloorMs = med(reps, (r) => r.results['parallel-floor'].ms);
+  const naiveMs = med(reps, (r) => r.results.naive.ms);
+  const sweepMs = med(reps, (r) => r.results.sweep.ms);
+  const notifyMs = med(reps, (r) => r.results.notify.ms);
+  const ours = (pick: (t: CaseRep['results']['sweep']) => number) =>
+    med(reps, (r) => pick(r.results.sweep) + pick(r.results.notify));
+  const sweepRssMb = med(reps, (r) => r.results.sweep.maxRssMb);
+  const notifyRssMb = med(reps, (r) => r.results.notify.maxRssMb);
+  const owners = med(reps, (r) => Number(r.results.notify.detail.owners));
+  const parts = med(reps, (r) => Number(r.results.notify.detail.parts));
+  return {
+    size: first.size,
+    changeRate: first.changeRate,
+    reps: reps.length,
+    changes: first.changes,
+    floorMs: round(floorMs),
+    parallelFloorMs: round(parallelFloorMs),
+    naiveMs: round(naiveMs),
+    sweepMs: round(sweepMs),
+    notifyMs: round(notifyMs),
+    ratioToFloor: round(sweepMs / floorMs, 2),
+    ratioToParallelFloor: round(sweepMs / parallelFloorMs, 2),
+    speedupVsNaive: round(naiveMs / (sweepMs + notifyMs), 1),
+    dynamoRequests: ours((t) => t.dynamo.requests),
+    consumedRcu: round(
+      ours((t) => t.dynamo.consumedRcu),
+      1,
+    ),
+    consumedWcu: round(
+      ours((t) => t.dynamo.consumedWcu),
+      1,
+    ),
+    snsCalls: ours((t) => t.sns.calls),
+    snsBytes: ours((t) => t.sns.bytes),
+    owners,
+    splitParts: Math.max(0, parts - owners),
+    peakRssMb: round(Math.max(sweepRssMb, notifyRssMb), 1),
+    sweepRssMb: round(sweepRssMb, 1),
+    notifyRssMb: round(notifyRssMb, 1),
+    naive: {
+      dynamoRequests: med(reps, (r) => r.results.naive.dynamo.requests),
+      consumedRcu: round(
+        med(reps, (r) => r.results.naive.dynamo.consumedRcu),
+        1,
+      ),
+      consumedWcu: round(
+        med(reps, (r) => r.results.naive.dynamo.consumedWcu),
+        1,
+      ),
+      snsCalls: med(reps, (r) => r.results.naive.sns.calls),
+      snsBytes: med(reps, (r) => r.results.naive.sns.bytes),
+      peakRssMb: round(
+        med(reps, (r) => r.results.naive.maxRssMb),
+        1,
+      ),
+    },
+    floorRssMb: round(
+      med(reps, (r) => r.results.floor.maxRssMb),
+      1,
+    ),
+    requestsByCommand: {
+      sweep: first.results.sweep.dynamo.byCommand,
+      notify: first.results.notify.dynamo.byCommand,
+    },
+  };
+}
+
+/** Checks the four targets of issue 6 against the rows measured (a target with no row to judge is omitted). */
+export function checkTargets(rows: readonly RunRow[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const row of rows) {
+    const at = `size ${row.size}, ${round(row.changeRate * 100, 1)}% changes`;
+    if (row.changeRate === 0.01) {
+      checks.push({
+        target: `ratioToFloor ≤ 1.3 (${at})`,
+        holds: row.ratioToFloor <= 1.3,
+        detail: `sweep ${row.sweepMs} ms / floor ${row.floorMs} ms = ${row.ratioToFloor}`,
+      });
+    }
+    if (row.changeRate === 0.1) {
+      checks.push({
+        target: `speedupVsNaive ≥ 5 (${at})`,
+        holds: row.speedupVsNaive >= 5,
+        detail: `naive ${row.naiveMs} ms / (sweep ${row.sweepMs} + notify ${row.notifyMs}) ms = ${row.speedupVsNaive}`,
+      });
+    }
+    const limit = Math.ceil(row.owners / 10) + row.splitParts;
+    checks.push({
+      target: `snsCalls ≤ ceil(owners/10) + split parts (${at})`,
+      holds: row.snsCalls <= limit,
+      detail: `${row.snsCalls} calls for ${row.owners} owners (limit ${limit})`,
+    });
+  }
+  for (const large of rows.filter((r) => r.size === 100_000)) {
+    const small = rows.find((r) => r.size === 10_000 && r.changeRate === large.changeRate);
+    if (!small) continue;
+    checks.push({
+      target: `peak RSS at 100k ≤ 1.2 × at 10k (${round(large.changeRate * 100, 1)}% changes)`,
+      holds: large.peakRssMb <= 1.2 * small.peakRssMb,
+      detail: `${large.peakRssMb} MB vs ${small.peakRssMb} MB (×${round(large.peakRssMb / small.peakRssMb, 2)}); sweep ${large.sweepRssMb} vs ${small.sweepRssMb}, notifier ${large.notifyRssMb} vs ${small.notifyRssMb}`,
+    });
+  }
+  return checks;
+}
