@@ -90,7 +90,8 @@ export function requireInstant(value: string, what: string): number {
 /** A short relative phrase for humans: "in 7 days", "2 days ago", "today". */
 export function relativePhrase(targetMs: number, nowMs: number): string {
   const days = Math.round((targetMs - nowMs) / DAY_MS);
-  if (days === 0) {
+  // Under a day, hours: "in 15 hours" is truer than a rounded "in 1 day".
+  if (Math.abs(targetMs - nowMs) < DAY_MS) {
     const hours = Math.round((targetMs - nowMs) / 3_600_000);
     if (hours === 0) return 'now';
     return hours > 0

@@ -124,6 +124,8 @@ describe('relativePhrase', () => {
     [now - 2 * DAY_MS, '2 days ago'],
     [now - DAY_MS, '1 day ago'],
     [now + 3 * 3_600_000, 'in 3 hours'],
+    [now + 15 * 3_600_000, 'in 15 hours'],
+    [now - 23 * 3_600_000, '23 hours ago'],
     [now + 3_600_000, 'in 1 hour'],
     [now - 5 * 3_600_000, '5 hours ago'],
     [now + 60_000, 'now'],
