@@ -3,7 +3,8 @@
  * the tests and the benchmarks all get the same marshalling and retry policy.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
+import type { unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
 
 /** Where the table lives. */
 export interface DocumentClientOptions {
@@ -15,6 +16,32 @@ export interface DocumentClientOptions {
 
 /** Region used against a custom endpoint when none is configured (DynamoDB Local ignores it). */
 const LOCAL_REGION = 'us-east-1';
+
+/**
+ * Reads a stored number as the SDK does by default (a `number`, or a `bigint`
+ * beyond the safe integer range), except that a number neither can hold
+ * (e.g. `1E+125`, `-4.4e60`) becomes a {@link NumberValue} instead of
+ * throwing: the SDK default would fail the whole Scan page, so one item with
+ * an odd number in any attribute would crash every sweep.
+ */
+export function readStoredNumber(text: string): number | bigint | NumberValue {
+  const value = Number(text);
+  if (Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) return value;
+  try {
+    return BigInt(text);
+  } catch {
+    return NumberValue.from(text);
+  }
+}
+
+/**
+ * How every item read from the table is unmarshalled (also items attached to
+ * failed conditions). A fresh object each time: lib-dynamodb mutates the
+ * options it is given (it sets `convertWithoutMapWrapper`).
+ */
+export function unmarshallOptions(): UnmarshallOptions {
+  return { wrapNumbers: readStoredNumber };
+}
 
 /**
  * Creates a document client with `removeUndefinedValues` (optional attributes
@@ -35,5 +62,8 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
     ...(region !== undefined && { region }),
     ...(needsDummyCredentials && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+    unmarshallOptions: unmarshallOptions(),
+  });
 }

@@ -22,6 +22,7 @@ import type {
 import type { RawItem } from '../hygiene/ports';
 import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant, parseInstant } from '../hygiene/time';
+import { unmarshallOptions } from './dynamodb-client';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;
 
@@ -35,7 +36,7 @@ export class OutboxMarkContentionError extends Error {
 
 function failedItem(error: ConditionalCheckFailedException): Record<string, unknown> | undefined {
   // The document client does not unmarshall the item attached to the exception.
-  return error.Item ? unmarshall(error.Item) : undefined;
+  return error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
 }
 
 function eventIdsOf(list: unknown): (string | undefined)[] {

@@ -15,6 +15,7 @@ import { OUTBOX_ATTR } from '../hygiene/events';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
 import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant } from '../hygiene/time';
+import { unmarshallOptions } from './dynamodb-client';
 
 /**
  * The fields the policy reads: a write is conditional on each having exactly
@@ -195,7 +196,7 @@ export class DynamoDbTransitionWriter implements TransitionWriter {
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The document client does not unmarshall the exception's item.
-      const current = error.Item ? unmarshall(error.Item) : undefined;
+      const current = error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
       return { status: 'skipped-changed', changed: changedFields(transition.credential.raw, current) };
     }
   }
