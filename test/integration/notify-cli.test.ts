@@ -16,6 +16,7 @@ import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import { putItems } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
+import { FakeSnsServer } from './fake-sns-server';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '../../bin/pc-hygiene.js');
@@ -32,37 +33,43 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
+/** A table with four credentials of three owners, swept once: alice 2 events, bob 1, carol none. */
+async function seededTable(): Promise<TestTable> {
+  const table = await createTestTable(undefined, 'notify-cli');
+  const base = {
+    createdAt: iso(-300),
+    lastUsedAt: iso(-1),
+    scopedRoles: ['r'],
+    allowSourceCidr: ['10.0.0.0/8'],
+  };
+  await putItems(table.client, table.tableName, [
+    { ...base, id: 'pc-1', userId: 'alice', displayName: 'Laptop', expiresTime: iso(6) },
+    { ...base, id: 'pc-2', userId: 'alice', expiresTime: iso(-2) },
+    { ...base, id: 'pc-3', userId: 'bob', lastUsedAt: iso(-100), expiresTime: iso(300) },
+    { ...base, id: 'pc-4', userId: 'carol', expiresTime: iso(300) },
+  ]);
+  await runSweep(
+    {
+      scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
+      writer: new DynamoDbTransitionWriter(table.client, table.tableName),
+    },
+    {
+      config: parseConfig({ mode: 'enforce', maxDeletePercent: 100 }),
+      now: NOW,
+      runId: 'run-cli',
+      mode: 'enforce',
+    },
+  );
+  return table;
+}
+
 describe('pc-hygiene notify', () => {
   let table: TestTable;
   let dir: string;
 
   beforeAll(async () => {
-    table = await createTestTable(undefined, 'notify-cli');
+    table = await seededTable();
     dir = await mkdtemp(join(tmpdir(), 'notify-cli-'));
-    const base = {
-      createdAt: iso(-300),
-      lastUsedAt: iso(-1),
-      scopedRoles: ['r'],
-      allowSourceCidr: ['10.0.0.0/8'],
-    };
-    await putItems(table.client, table.tableName, [
-      { ...base, id: 'pc-1', userId: 'alice', displayName: 'Laptop', expiresTime: iso(6) },
-      { ...base, id: 'pc-2', userId: 'alice', expiresTime: iso(-2) },
-      { ...base, id: 'pc-3', userId: 'bob', lastUsedAt: iso(-100), expiresTime: iso(300) },
-      { ...base, id: 'pc-4', userId: 'carol', expiresTime: iso(300) },
-    ]);
-    await runSweep(
-      {
-        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
-        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
-      },
-      {
-        config: parseConfig({ mode: 'enforce', maxDeletePercent: 100 }),
-        now: NOW,
-        runId: 'run-cli',
-        mode: 'enforce',
-      },
-    );
   });
   afterAll(async () => {
     await table.drop();
@@ -127,5 +134,54 @@ describe('pc-hygiene notify', () => {
     expect(noTopic.stderr).toContain('--topic-arn is required with --sink sns');
     expect(badSink.code).toBe(2);
     expect(badSink.stderr).toContain('is not sns or jsonl:PATH');
+  });
+
+  it('publishes to SNS with --sink sns (an SNS-compatible server), then has nothing left', async () => {
+    const sns = await FakeSnsServer.start();
+    const own = await seededTable();
+    try {
+      const args = [
+        'notify',
+        '--endpoint',
+        own.endpoint,
+        '--table',
+        own.tableName,
+        '--sns-endpoint',
+        sns.endpoint,
+      ];
+      const topic = ['--topic-arn', 'arn:aws:sns:eu-west-1:123456789012:hygiene'];
+
+      const first = await cli([...args, ...topic, '--format', 'json']);
+      const second = await cli([...args, ...topic, '--format', 'json']);
+
+      expect(first.code).toBe(0);
+      expect(JSON.parse(first.stdout)).toMatchObject({ digests: 2, eventsPublished: 3 });
+      expect(sns.accepted.map((m) => m.attributes.userId?.value).sort()).toEqual(['alice', 'bob']);
+      expect(sns.accepted.every((m) => m.topicArn === 'arn:aws:sns:eu-west-1:123456789012:hygiene')).toBe(
+        true,
+      );
+      expect(JSON.parse(second.stdout)).toMatchObject({ pendingItems: 0, eventsPublished: 0 });
+    } finally {
+      await sns.stop();
+      await own.drop();
+    }
+  });
+
+  it('exits 1 and keeps the events pending when the sink cannot be written', async () => {
+    const own = await seededTable();
+    try {
+      const args = ['notify', '--endpoint', own.endpoint, '--table', own.tableName];
+
+      const failed = await cli([...args, '--sink', `jsonl:${dir}`]); // a directory, not a file
+      const retried = await cli([...args, '--sink', `jsonl:${join(dir, 'retry.jsonl')}`, '--format', 'json']);
+
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain('3 event(s) not delivered');
+      expect(failed.stdout).toContain('events failed        3 (left pending, retried next drain)');
+      expect(retried.code).toBe(0);
+      expect(JSON.parse(retried.stdout)).toMatchObject({ eventsPublished: 3 });
+    } finally {
+      await own.drop();
+    }
   });
 });
