@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
-import { batchEntries, runNotifier } from '../../lambdas/hygiene/notifier';
+import { batchEntries, groupByOwner, runNotifier } from '../../lambdas/hygiene/notifier';
 import { SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/hygiene/sns-message';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
@@ -264,5 +264,21 @@ describe('batchEntries', () => {
     expect(batchEntries(Array.from({ length: 21 }, () => ({ bytes: 1 }))).map((b) => b.length)).toEqual([
       10, 10, 1,
     ]);
+  });
+});
+
+describe('groupByOwner', () => {
+  it('groups events by the owner each is addressed to, owners in first-seen order', () => {
+    const events = [
+      outboxEvent({ credentialId: 'a', userId: 'bob' }),
+      outboxEvent({ credentialId: 'b', userId: 'alice' }),
+      outboxEvent({ credentialId: 'c', userId: 'bob', type: 'stale-warning' }),
+    ];
+
+    const groups = groupByOwner(events);
+
+    expect([...groups.keys()]).toEqual(['bob', 'alice']);
+    expect(groups.get('bob')?.map((e) => e.credentialId)).toEqual(['a', 'c']);
+    expect(groups.get('alice')?.map((e) => e.credentialId)).toEqual(['b']);
   });
 });
