@@ -1,0 +1,151 @@
+/**
+ * Concurrency: three sweeps and two notifiers at once on the same table (each
+ * with its own client, as separate Lambda invocations would be). The
+ * notifiers keep draining while the sweeps write, so claims, marks and outbox
+ * appends interleave. Each planned transition must commit exactly once, each
+ * event be published exactly once (no crash here, so no duplicate window),
+ * and the table end exactly as after one clean run.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { RecordingPublisher } from '../unit/outbox-fakes';
+import { converge, FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, seed } from './support/cycle';
+import { writeFigures } from './support/figures';
+import { Ledger } from './support/ledger';
+import {
+  comparable,
+  consistencyViolations,
+  notExactlyOnce,
+  outboxIndexIds,
+  readTable,
+  wrongDeletions,
+} from './support/table-check';
+
+const SWEEPS = 3;
+const NOTIFIERS = 2;
+
+/** One sweep process: its own client, scanner, writer and checkpoint store. */
+async function sweepProcess(table: TestTable, ledger: Ledger, n: number): Promise<RunSummary> {
+  const client = createDocumentClient({ endpoint: table.endpoint });
+  try {
+    return await runSweep(
+      {
+        scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: 10 }),
+        writer: ledger.writer(new DynamoDbTransitionWriter(client, table.tableName)),
+        checkpoints: new DynamoDbCheckpointStore(client, table.tableName),
+      },
+      { config: FAULT_CONFIG, now: FAULT_NOW, runId: `concurrent-sweep-${n}`, mode: 'enforce' },
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+/** One notifier process, draining again and again until `done()`; returns how many drains it made. */
+async function notifierProcess(
+  table: TestTable,
+  ledger: Ledger,
+  n: number,
+  done: () => boolean,
+): Promise<number> {
+  const client = createDocumentClient({ endpoint: table.endpoint });
+  const started = Date.now();
+  let drains = 0;
+  try {
+    do {
+      await runNotifier(
+        {
+          outbox: new DynamoDbOutboxStore(client, table.tableName, { pageSize: 10 }),
+          publisher: ledger.publisher(new RecordingPublisher()),
+          // Real elapsed time after the decision instant: leases of concurrent drains overlap.
+          clock: () => FAULT_NOW + (Date.now() - started),
+        },
+        { leaseMs: LEASE_MS, drainId: `concurrent-drain-${n}-${++drains}`, writeConcurrency: 4 },
+      );
+    } while (!done());
+    return drains;
+  } finally {
+    client.destroy();
+  }
+}
+
+describe('three sweeps and two notifiers at once', () => {
+  const totals = { rounds: 0, transitions: 0, contested: 0, events: 0, drains: 0, duplicates: 0, lost: 0 };
+  afterAll(() => {
+    if (totals.rounds === 0) return;
+    writeFigures({
+      scenario: 'concurrency',
+      cases: {
+        rounds: totals.rounds,
+        'planned transitions': totals.transitions,
+        'events committed': totals.events,
+      },
+      faults: {
+        'concurrent sweeps per round': SWEEPS,
+        'concurrent notifiers per round': NOTIFIERS,
+        'writes lost to another sweep (skipped-changed)': totals.contested,
+        'drains made': totals.drains,
+      },
+      wrongDeletions: 0,
+      lostEvents: totals.lost,
+      duplicateEvents: totals.duplicates,
+    });
+  });
+
+  it.each([11, 12, 13, 14])('fleet %i: each transition once, each event once', async (fleetSeed) => {
+    const records = realisticFleet(150, 15, fleetSeed);
+    const referenceTable = await createTestTable(undefined, `concurrency-ref-${fleetSeed}`);
+    const table = await createTestTable(undefined, `concurrency-${fleetSeed}`);
+    try {
+      await seed(referenceTable, records);
+      await converge(referenceTable, new Ledger());
+      const reference = await readTable(referenceTable);
+      const original = await seed(table, records);
+      const ledger = new Ledger();
+
+      let sweepsDone = false;
+      const sweeps = Promise.all(
+        Array.from({ length: SWEEPS }, (_, i) => sweepProcess(table, ledger, i + 1)),
+      );
+      const notifiers = Promise.all(
+        Array.from({ length: NOTIFIERS }, (_, i) => notifierProcess(table, ledger, i + 1, () => sweepsDone)),
+      );
+      const summaries = await sweeps.finally(() => {
+        sweepsDone = true;
+      });
+      const drains = (await notifiers).reduce((a, b) => a + b, 0);
+      // One last drain for events committed after the notifiers' last read.
+      const { rounds } = await converge(table, ledger);
+
+      const final = await readTable(table);
+      expect(consistencyViolations(final, await outboxIndexIds(table), original)).toEqual([]);
+      expect(notExactlyOnce(original, ledger.commits, FAULT_CONFIG, FAULT_NOW)).toEqual([]);
+      expect(wrongDeletions(original, final, FAULT_CONFIG, FAULT_NOW)).toEqual([]);
+      expect(ledger.lostEvents()).toEqual([]);
+      expect(ledger.phantomEvents()).toEqual([]);
+      expect(ledger.duplicates()).toEqual([]);
+      for (const [id, item] of final) expect(comparable(item), id).toEqual(comparable(reference.get(id)));
+      expect(rounds).toBe(1);
+      // The losers of each contested write saw a changed item: skipped, never an error.
+      const contested = summaries.reduce((n, s) => n + s.skippedChanged.count, 0);
+      expect(summaries.reduce((n, s) => n + s.failed.count, 0)).toBe(0);
+
+      totals.rounds++;
+      totals.transitions += ledger.commits.size;
+      totals.contested += contested;
+      totals.events += ledger.committedEvents.size;
+      totals.drains += drains;
+    } finally {
+      await table.drop();
+      await referenceTable.drop();
+    }
+  });
+});
