@@ -8,7 +8,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { RawItem } from '../../lambdas/hygiene/ports';
@@ -25,9 +25,28 @@ function sortedKeys(value: Readonly<Record<string, unknown>>, first?: string): R
   return sorted;
 }
 
-/** Numbers by value, anything else by its string form. */
+/** `JSON.rawJSON` / `JSON.isRawJSON` (Node 21+, not yet in the ES2023 lib typings). */
+const RawJson = JSON as unknown as { rawJSON(text: string): unknown; isRawJSON(value: unknown): boolean };
+/** A number written exactly as given. */
+const rawJson = (text: string): unknown => RawJson.rawJSON(text);
+
+/** A set member as JSON can carry it: bigint and NumberValue members as raw JSON numbers. */
+function exactNumber(member: unknown): unknown {
+  if (typeof member === 'bigint') return rawJson(member.toString());
+  if (member instanceof NumberValue) return rawJson(member.value);
+  return member;
+}
+
+/** Number set members by value (exact enough to order), string set members by code unit. */
 function compareScalars(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const numeric = (v: unknown) =>
+    typeof v === 'number' || typeof v === 'bigint'
+      ? Number(v)
+      : v instanceof NumberValue
+        ? Number(v.value)
+        : undefined;
+  const [m, n] = [numeric(a), numeric(b)];
+  if (m !== undefined && n !== undefined && m !== n) return m < n ? -1 : 1;
   const [x, y] = [String(a), String(b)];
   return x < y ? -1 : x > y ? 1 : 0;
 }
@@ -41,8 +60,12 @@ function compareScalars(a: unknown, b: unknown): number {
  */
 export function itemToJsonLine(item: RawItem): string {
   const json = JSON.stringify(sortedKeys(item, 'id'), (key, value: unknown) => {
-    if (value instanceof Set) return [...value].sort(compareScalars);
+    if (value instanceof Set) return [...value].sort(compareScalars).map(exactNumber);
+    if (RawJson.isRawJSON(value)) return value;
     if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+    // Numbers beyond a double (read as bigint or NumberValue) are written exactly as stored.
+    if (typeof value === 'bigint') return rawJson(value.toString());
+    if (value instanceof NumberValue) return rawJson(value.value);
     // The root (key '') is already ordered with `id` first.
     if (key !== '' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       return sortedKeys(value as Record<string, unknown>);

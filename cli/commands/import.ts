@@ -39,6 +39,26 @@ export interface ImportSummary {
   readonly tableCreated: boolean;
 }
 
+/**
+ * Numbers JSON cannot carry exactly (beyond ±2^53: JSON.parse has already
+ * rounded them), one problem each: written, they would silently differ from
+ * the file, and the SDK refuses them anyway.
+ */
+export function inexactNumbers(value: unknown, path = ''): string[] {
+  if (typeof value === 'number') {
+    return Math.abs(value) > Number.MAX_SAFE_INTEGER
+      ? [
+          `${path || '(record)'}: the number ${value} is beyond ±2^53 and cannot be imported exactly (quote it as a string)`,
+        ]
+      : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => inexactNumbers(v, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => inexactNumbers(v, path ? `${path}.${k}` : k));
+  }
+  return [];
+}
+
 /** Checks one line; returns the item to write, or why it is rejected. */
 export function checkImportLine(
   line: JsonlLine,
@@ -65,6 +85,8 @@ export function checkImportLine(
       },
     };
   }
+  const inexact = inexactNumbers(parsed.credential.raw);
+  if (inexact.length > 0) return { rejected: { line: line.lineNumber, id, problems: inexact } };
   const first = firstLineOfId.get(id);
   if (first !== undefined) {
     return {

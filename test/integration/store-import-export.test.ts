@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importJsonLines } from '../../cli/commands/import';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
@@ -168,6 +168,32 @@ describe('export', () => {
     expect(toFile.stdout).toBe('');
     expect(toFile.stderr).toBe(`exported 3 item(s) from ${table.tableName} to ${output}\n`);
     expect((await readFile(output, 'utf8')).trim().split('\n')).toHaveLength(3);
+  });
+
+  it('exports numbers beyond a double exactly; import refuses them rather than round them', async () => {
+    const local = await createTestTable(undefined, 'export-numbers');
+    await local.client.send(
+      new PutItemCommand({
+        TableName: local.tableName,
+        Item: {
+          id: { S: 'pc-n' },
+          userId: { S: 'u' },
+          huge: { N: '1E+125' },
+          big: { N: '12345678901234567890' },
+        },
+      }),
+    );
+    const run = await runCli(['export', '--table', local.tableName, '--endpoint', local.endpoint]);
+    // DynamoDB may return 1E+125 in its canonical form: either way, exactly the stored value.
+    expect(run.stdout).toMatch(
+      /^\{"id":"pc-n","big":12345678901234567890,"huge":(1E\+125|10{125}),"userId":"u"\}\n$/,
+    );
+    const file = join(dir, 'numbers.jsonl');
+    await writeFile(file, run.stdout);
+    const summary = await importJsonLines(local.client, { table: local.tableName, file });
+    expect(summary.written).toBe(0);
+    expect(summary.rejectedLines[0]?.problems).toHaveLength(2);
+    await local.drop();
   });
 
   it('export → import into a new table → export gives the same lines', async () => {

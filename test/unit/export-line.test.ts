@@ -1,0 +1,42 @@
+import { NumberValue } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { itemToJsonLine } from '../../cli/commands/export';
+import { inexactNumbers } from '../../cli/commands/import';
+
+describe('itemToJsonLine', () => {
+  it('puts id first, then attributes and nested map keys by name', () => {
+    expect(itemToJsonLine({ z: 1, id: 'pc-1', a: { y: 2, b: [{ d: 1, c: 2 }] } })).toBe(
+      '{"id":"pc-1","a":{"b":[{"c":2,"d":1}],"y":2},"z":1}\n',
+    );
+  });
+
+  it('writes sets as sorted arrays and binary as base64', () => {
+    const line = itemToJsonLine({
+      id: 'x',
+      roles: new Set(['b', 'a']),
+      sizes: new Set([10, 9, 100]),
+      blob: new Uint8Array([1, 2, 3]),
+    });
+    expect(line).toBe('{"id":"x","blob":"AQID","roles":["a","b"],"sizes":[9,10,100]}\n');
+  });
+
+  it('writes numbers beyond a double exactly as stored', () => {
+    const line = itemToJsonLine({
+      id: 'x',
+      big: 12345678901234567890n,
+      huge: NumberValue.from('1E+125'),
+      set: new Set([NumberValue.from('-4.4e60'), 3]),
+    });
+    expect(line).toBe('{"id":"x","big":12345678901234567890,"huge":1E+125,"set":[-4.4e60,3]}\n');
+  });
+});
+
+describe('inexactNumbers', () => {
+  it('names every number JSON cannot carry exactly, with its path', () => {
+    expect(inexactNumbers({ id: 'x', a: 1.5, b: { c: [1, 1e125] }, d: 2 ** 53 })).toEqual([
+      'b.c[1]: the number 1e+125 is beyond ±2^53 and cannot be imported exactly (quote it as a string)',
+      'd: the number 9007199254740992 is beyond ±2^53 and cannot be imported exactly (quote it as a string)',
+    ]);
+    expect(inexactNumbers({ id: 'x', n: Number.MAX_SAFE_INTEGER, m: -0.1 })).toEqual([]);
+  });
+});
