@@ -1,0 +1,77 @@
+/**
+ * Throttling injected as client middleware, just inside the SDK's retry
+ * middleware: each attempt (first or retry) fails with the service's real
+ * throttling error at a given rate, so the SDK's standard retry mode sees
+ * exactly what AWS would send and retries it with its own backoff and quota.
+ */
+import { DynamoDBServiceException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { type SNSClient, SNSServiceException, ThrottledException } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** What the injector did. */
+export interface ThrottleCounts {
+  /** Attempts that reached the injector (retries included). */
+  attempts: number;
+  /** Attempts failed with an injected throttling error. */
+  injected: number;
+}
+
+/** A small seeded PRNG (mulberry32): the same seed throttles the same attempts in the same order. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+type Service = 'dynamodb' | 'sns';
+
+function throttlingError(service: Service, n: number): Error {
+  const message = 'Rate exceeded (injected by the fault tests)';
+  const $metadata = { httpStatusCode: 400 };
+  if (service === 'dynamodb') {
+    // Both names DynamoDB uses: table/index throughput, and request-rate throttling.
+    return n % 2 === 0
+      ? new ProvisionedThroughputExceededException({ message, $metadata })
+      : new DynamoDBServiceException({ name: 'ThrottlingException', $fault: 'client', message, $metadata });
+  }
+  return n % 2 === 0
+    ? new ThrottledException({ message, $metadata })
+    : new SNSServiceException({ name: 'ThrottlingException', $fault: 'client', message, $metadata });
+}
+
+/** The one call of a middleware stack used here (its generic types differ per client). */
+interface RelativeMiddlewareStack {
+  addRelativeTo(middleware: unknown, options: Record<string, unknown>): void;
+}
+
+/**
+ * Makes `rate` of the client's attempts fail with a throttling error.
+ * @returns live counts of attempts and injected errors
+ */
+export function injectThrottling(
+  client: DynamoDBDocumentClient | SNSClient,
+  service: Service,
+  rate: number,
+  random: () => number,
+): ThrottleCounts {
+  const counts: ThrottleCounts = { attempts: 0, injected: 0 };
+  (client.middlewareStack as unknown as RelativeMiddlewareStack).addRelativeTo(
+    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      counts.attempts++;
+      if (random() < rate) throw throttlingError(service, counts.injected++);
+      return next(args);
+    },
+    {
+      relation: 'after',
+      toMiddleware: 'retryMiddleware',
+      name: `injectThrottling-${service}`,
+      override: true,
+    },
+  );
+  return counts;
+}

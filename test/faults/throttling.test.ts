@@ -1,0 +1,195 @@
+/**
+ * Throttling: a fraction of every DynamoDB and SNS attempt fails with the
+ * services' throttling errors (client middleware inside the SDK's retries).
+ * Every run must either complete correctly thanks to the SDK's retries, or
+ * fail loudly (an exception, or failed writes / deliveries listed in its
+ * summary) with nothing half-applied. Repeated cycles under throttling reach
+ * the same end state as a clean run: each transition once, no event lost,
+ * none sent more than twice.
+ */
+import { SNSClient } from '@aws-sdk/client-sns';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { type SnsStub, startSnsStub } from '../infra/sns-stub';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { converge, FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, seed } from './support/cycle';
+import { writeFigures } from './support/figures';
+import { Ledger } from './support/ledger';
+import {
+  comparable,
+  consistencyViolations,
+  notExactlyOnce,
+  outboxIndexIds,
+  readTable,
+  wrongDeletions,
+} from './support/table-check';
+import { injectThrottling, seededRandom, type ThrottleCounts } from './support/throttling';
+
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-faults';
+const RATES = [0.1, 0.25, 0.4] as const;
+const MAX_CYCLES = 12;
+
+interface RateFigures {
+  cycles: number;
+  completed: number;
+  failedLoudly: number;
+  dynamo: ThrottleCounts;
+  sns: ThrottleCounts;
+  duplicates: number;
+}
+
+describe('throttled DynamoDB and SNS', () => {
+  let sns: SnsStub;
+  const byRate = new Map<number, RateFigures>();
+  let table: TestTable | undefined;
+
+  beforeAll(async () => {
+    sns = await startSnsStub();
+  });
+  afterEach(async () => {
+    await table?.drop();
+    table = undefined;
+  });
+  afterAll(async () => {
+    await sns.stop();
+    if (byRate.size === 0) return;
+    const all = [...byRate.values()];
+    const sum = (f: (r: RateFigures) => number) => all.reduce((n, r) => n + f(r), 0);
+    writeFigures({
+      scenario: 'throttling',
+      cases: {
+        'throttle rates': byRate.size,
+        'sweep + notify cycles': sum((r) => r.cycles),
+        'cycles that completed cleanly': sum((r) => r.completed),
+        'cycles that failed loudly': sum((r) => r.failedLoudly),
+      },
+      faults: {
+        'DynamoDB attempts': sum((r) => r.dynamo.attempts),
+        'DynamoDB throttles injected': sum((r) => r.dynamo.injected),
+        'SNS attempts': sum((r) => r.sns.attempts),
+        'SNS throttles injected': sum((r) => r.sns.injected),
+      },
+      wrongDeletions: 0,
+      lostEvents: 0,
+      duplicateEvents: sum((r) => r.duplicates),
+      notes: { rates: RATES.join(', ') },
+    });
+  });
+
+  it.each(RATES)(
+    '%s of all attempts throttled: complete or fail loudly, never half-applied',
+    async (rate) => {
+      table = await createTestTable(undefined, `throttling-${rate}`);
+      const records = realisticFleet(50, 8, Math.round(rate * 100));
+      const original = await seed(table, records);
+      const ledger = new Ledger();
+      const random = seededRandom(Math.round(rate * 1000));
+      const dynamoClient = createDocumentClient({ endpoint: table.endpoint });
+      // Same retry policy as lambdas/aws/sns-client.ts, pointed at the local stub.
+      const snsClient = new SNSClient({
+        endpoint: sns.endpoint,
+        region: 'us-east-1',
+        retryMode: 'standard',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const figures: RateFigures = {
+        cycles: 0,
+        completed: 0,
+        failedLoudly: 0,
+        dynamo: injectThrottling(dynamoClient, 'dynamodb', rate, random),
+        sns: injectThrottling(snsClient, 'sns', rate, random),
+        duplicates: 0,
+      };
+      byRate.set(rate, figures);
+      try {
+        for (let cycle = 1; cycle <= MAX_CYCLES; cycle++) {
+          figures.cycles++;
+          let loud = false;
+          let quiet = false;
+          try {
+            const summary = await runSweep(
+              {
+                scanner: new DynamoDbCredentialScanner(dynamoClient, table.tableName, { pageSize: 8 }),
+                writer: ledger.writer(new DynamoDbTransitionWriter(dynamoClient, table.tableName)),
+                checkpoints: new DynamoDbCheckpointStore(dynamoClient, table.tableName),
+              },
+              { config: FAULT_CONFIG, now: FAULT_NOW, runId: `throttled-${cycle}`, mode: 'enforce' },
+            );
+            loud ||= summary.failed.count > 0 || summary.status !== 'complete';
+            quiet = Object.values(summary.applied).every((n) => n === 0) && summary.failed.count === 0;
+          } catch (error: unknown) {
+            // Loud: the run threw (a throttled Scan page after every retry, or too many failed writes).
+            expect(error).toBeInstanceOf(Error);
+            loud = true;
+          }
+          await expectConsistent(table, original);
+
+          const drainAt = FAULT_NOW + cycle * 2 * LEASE_MS;
+          const drain = await runNotifier(
+            {
+              outbox: new DynamoDbOutboxStore(dynamoClient, table.tableName, { pageSize: 8 }),
+              publisher: ledger.publisher(new SnsPublisher(snsClient, TOPIC_ARN)),
+              clock: () => drainAt,
+            },
+            { leaseMs: LEASE_MS, drainId: `throttled-drain-${cycle}` },
+          ).catch((error: unknown) => {
+            expect(error).toBeInstanceOf(Error);
+            return undefined;
+          });
+          loud ||= drain === undefined || drain.eventsFailed > 0 || drain.storeErrors > 0;
+          await expectConsistent(table, original);
+
+          if (loud) figures.failedLoudly++;
+          else figures.completed++;
+          if (quiet && !loud && (await outboxIndexIds(table)).size === 0) break;
+        }
+
+        // Whatever throttling left undone, clean runs finish; the end state is a clean run's.
+        await converge(table, ledger);
+        const reference = await referenceState(records);
+        const final = await readTable(table);
+        for (const [id, item] of final) expect(comparable(item), id).toEqual(comparable(reference.get(id)));
+        expect(notExactlyOnce(original, ledger.commits, FAULT_CONFIG, FAULT_NOW)).toEqual([]);
+        expect(ledger.lostEvents()).toEqual([]);
+        expect(ledger.phantomEvents()).toEqual([]);
+        expect(ledger.duplicates().filter(([, n]) => n > 2)).toEqual([]);
+        expect(figures.dynamo.injected).toBeGreaterThan(0);
+        expect(figures.sns.injected + figures.sns.attempts).toBeGreaterThan(0);
+        figures.duplicates = ledger.duplicates().length;
+      } finally {
+        dynamoClient.destroy();
+        snsClient.destroy();
+      }
+    },
+  );
+});
+
+async function expectConsistent(
+  table: TestTable,
+  original: Map<string, Record<string, unknown>>,
+): Promise<void> {
+  const items = await readTable(table);
+  expect(consistencyViolations(items, await outboxIndexIds(table), original)).toEqual([]);
+  expect(wrongDeletions(original, items, FAULT_CONFIG, FAULT_NOW)).toEqual([]);
+}
+
+/** The end state of one clean cycle over the same records. */
+async function referenceState(
+  records: readonly Record<string, unknown>[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const reference = await createTestTable(undefined, 'throttling-ref');
+  try {
+    await seed(reference, records);
+    await converge(reference, new Ledger());
+    return await readTable(reference);
+  } finally {
+    await reference.drop();
+  }
+}
