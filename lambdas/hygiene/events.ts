@@ -49,6 +49,24 @@ export interface OutboxEvent {
   readonly reason?: DeletedReason;
 }
 
+/**
+ * Longest `displayName` / `clientId` an event carries, in characters (code
+ * points); longer values are cut and end with "…". An event is stored on the
+ * credential item (400 KB item limit) and rendered several times into one SNS
+ * message (256 KB limit): a huge name would make the transition write fail
+ * or the digest undeliverable, so the event would never reach its owner.
+ */
+export const EVENT_NAME_MAX_CHARS = 256;
+
+/** `text`, cut to {@link EVENT_NAME_MAX_CHARS} code points (never splitting a surrogate pair). */
+export function shortenedName(text: string): string {
+  if (text.length <= EVENT_NAME_MAX_CHARS) return text;
+  const chars = Array.from(text);
+  return chars.length <= EVENT_NAME_MAX_CHARS
+    ? text
+    : `${chars.slice(0, EVENT_NAME_MAX_CHARS - 1).join('')}…`;
+}
+
 /** The events one credential's actions produce (unflagging is silent). */
 export function eventsFor(
   credential: Credential,
@@ -59,8 +77,8 @@ export function eventsFor(
   const base = {
     credentialId: credential.id,
     userId: credential.userId,
-    ...(credential.displayName !== undefined && { displayName: credential.displayName }),
-    ...(credential.clientId !== undefined && { clientId: credential.clientId }),
+    ...(credential.displayName !== undefined && { displayName: shortenedName(credential.displayName) }),
+    ...(credential.clientId !== undefined && { clientId: shortenedName(credential.clientId) }),
     runId: run.runId,
     occurredAt,
   };

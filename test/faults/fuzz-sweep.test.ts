@@ -11,7 +11,11 @@
 import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HYGIENE_ATTR, parseCredential } from '../../lambdas/hygiene/credential';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
+import { OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/outbox-item';
+import { decide } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
@@ -19,11 +23,13 @@ import { credential, days } from '../unit/support/credentials';
 import { FAULT_CONFIG, FAULT_NOW, LEASE_MS, realNotifierDeps, realSweepDeps } from './support/cycle';
 import { writeFigures } from './support/figures';
 import { Ledger } from './support/ledger';
-import { malformedBatch } from './support/malformed';
+import { fuzzId, malformedBatch, oddValidItem } from './support/malformed';
 import { putRawItems, rawClient, scanRawItems } from './support/raw-items';
+import { readTable } from './support/table-check';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
+const VALID_RUNS = Number(process.env.FUZZ_VALID_RUNS ?? 6);
 
 /** Valid credentials that must still be acted on next to the garbage (dates relative to FAULT_NOW). */
 function validCompanions(): Record<string, unknown>[] {
@@ -105,6 +111,105 @@ describe('fuzzed malformed items in the table', () => {
     );
   });
 });
+
+describe('fuzzed odd but valid credentials', () => {
+  let table: TestTable;
+  let raw: DynamoDBClient;
+  let itemsTried = 0;
+  let changed = 0;
+
+  beforeAll(async () => {
+    table = await createTestTable(undefined, 'fuzz-valid');
+    raw = rawClient(table);
+  });
+  afterAll(async () => {
+    raw.destroy();
+    await table.drop();
+    if (itemsTried > 0) {
+      writeFigures({
+        scenario: 'fuzz-valid',
+        cases: { 'generated odd valid credentials': itemsTried },
+        faults: { 'odd content (unicode, huge names, offsets, sets, huge numbers)': itemsTried },
+        wrongDeletions: 0,
+        lostEvents: 0,
+        duplicateEvents: 0,
+        notes: { seed: SEED, 'credentials changed as the rules say': changed },
+      });
+    }
+  });
+
+  it("acts on each exactly as the rules say, touching only the worker's attributes", async () => {
+    const config = { ...FAULT_CONFIG, maxDeletePercent: 100 };
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .integer({ min: 20, max: 60 })
+          .chain((n) =>
+            fc.tuple(
+              ...Array.from({ length: n }, (_, i) => fuzzId(i).chain((id) => oddValidItem(id, FAULT_NOW))),
+            ),
+          ),
+        async (batch) => {
+          run++;
+          await clearTable(raw, table);
+          await putRawItems(raw, table.tableName, batch);
+          const before = await scanRawItems(raw, table.tableName);
+          const original = await readTable(table);
+          const ledger = new Ledger();
+
+          const summary = await runSweep(realSweepDeps(table, ledger), {
+            config,
+            now: FAULT_NOW,
+            runId: `fuzz-valid-${run}`,
+            mode: 'enforce',
+          });
+          const drain = await runNotifier(
+            realNotifierDeps(table, ledger, () => FAULT_NOW),
+            { leaseMs: LEASE_MS },
+          );
+
+          expect(summary.invalid.records).toEqual([]);
+          expect(summary.failed.records).toEqual([]);
+          expect(drain.failures).toEqual([]);
+          expect(ledger.lostEvents()).toEqual([]);
+          const after = await scanRawItems(raw, table.tableName);
+          for (const [id, item] of original) {
+            const parsed = parseCredential(item);
+            expect(parsed.ok, id).toBe(true);
+            const planned = parsed.ok && decide(parsed.credential, config, FAULT_NOW).length > 0;
+            const names = new Set([
+              ...Object.keys(before.get(id) ?? {}),
+              ...Object.keys(after.get(id) ?? {}),
+            ]);
+            const differs = [...names].filter(
+              (n) => JSON.stringify(before.get(id)?.[n]) !== JSON.stringify(after.get(id)?.[n]),
+            );
+            expect(
+              differs.filter((n) => !WORKER_ATTRIBUTES.has(n)),
+              `${id}: non-worker attributes changed`,
+            ).toEqual([]);
+            expect(differs.length > 0, `${id}: changed ${differs.join(', ')}, planned ${planned}`).toBe(
+              planned,
+            );
+            if (planned) changed++;
+          }
+          itemsTried += batch.length;
+        },
+      ),
+      { numRuns: VALID_RUNS, seed: SEED, endOnFailure: true },
+    );
+  });
+});
+
+/** What the worker may write on a credential: its bookkeeping, the outbox, and the two seed fields of a soft-delete. */
+const WORKER_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'deletedAt',
+  'updatedAt',
+  ...Object.values(HYGIENE_ATTR),
+  ...Object.values(OUTBOX_ATTR),
+  ...Object.values(OUTBOX_CLAIM_ATTR),
+]);
 
 async function clearTable(client: DynamoDBClient, t: TestTable): Promise<void> {
   const ids = [...(await scanRawItems(client, t.tableName)).keys()];

@@ -325,3 +325,88 @@ export function malformedBatch(minCount: number, maxCount: number): fc.Arbitrary
       fc.tuple(...Array.from({ length: count }, (_, i) => fuzzId(i).chain((id) => malformedItem(id)))),
     );
 }
+
+/** An instant written in any valid RFC 3339 form: offsets, 0-9 fraction digits, lower-case `t`/`z`. */
+export function rfc3339Variant(ms: number): fc.Arbitrary<string> {
+  return fc
+    .record({
+      offsetMinutes: fc.constantFrom(0, 0, 840, -720, 330, -150),
+      fractionDigits: fc.integer({ min: 0, max: 9 }),
+      lowerT: fc.boolean(),
+      lowerZ: fc.boolean(),
+    })
+    .map(({ offsetMinutes, fractionDigits, lowerT, lowerZ }) => {
+      const local = new Date(ms + offsetMinutes * 60_000).toISOString();
+      const fraction =
+        fractionDigits === 0 ? '' : `.${`${local.slice(20, 23)}000000`.slice(0, fractionDigits)}`;
+      const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');
+      const minutes = String(Math.abs(offsetMinutes) % 60).padStart(2, '0');
+      const zone =
+        offsetMinutes === 0 ? (lowerZ ? 'z' : 'Z') : `${offsetMinutes < 0 ? '-' : '+'}${hours}:${minutes}`;
+      const dateTime = local.slice(0, 19).replace('T', lowerT ? 't' : 'T');
+      // Drop the sub-second digits the fraction did not keep: the written instant is what was generated, truncated.
+      return `${dateTime}${fraction}${zone}`;
+    });
+}
+
+/** Valid CIDR blocks, IPv4 and IPv6, including "any source". */
+const GOOD_CIDRS = [
+  '10.0.0.0/8',
+  '192.168.1.7/32',
+  '0.0.0.0/0',
+  '::/0',
+  '2001:db8::/32',
+  'fe80::1/128',
+  '::ffff:10.0.0.1/128',
+];
+
+/**
+ * A VALID credential with odd but legal content: unicode and huge names,
+ * every RFC 3339 form, IPv6 CIDRs, string sets for lists, NULL optionals,
+ * unknown attributes of every type (huge numbers included).
+ * @param now the instant its dates are spread around
+ */
+export function oddValidItem(id: string, now: number): fc.Arbitrary<RawDynamoItem> {
+  const day = 86_400_000;
+  const instant = (fromDays: number, toDays: number) =>
+    fc.integer({ min: fromDays, max: toDays }).chain((d) => rfc3339Variant(now + d * day + 12_345));
+  const list = (values: fc.Arbitrary<string[]>) =>
+    values.chain((v) =>
+      v.length === 0
+        ? fc.constantFrom<AttributeValue>({ L: [] }, { NULL: true })
+        : fc.constantFrom<AttributeValue>({ L: v.map(S) }, { SS: [...new Set(v)] }),
+    );
+  return fc
+    .record({
+      userId: fc.oneof(
+        fc.constantFrom('user-a', 'user-b', 'user-ü'),
+        unicodeText.filter((t) => t.trim() !== '' && t.length < 60),
+      ),
+      clientId: fc.option(anyText.map(S), { nil: undefined }),
+      displayName: fc.option(fc.oneof(anyText, hugeText).map(S), { nil: undefined }),
+      createdAt: instant(-800, -400),
+      lastUsedAt: fc.option(instant(-200, 0), { nil: undefined }),
+      expiresTime: fc.option(instant(-30, 60), { nil: undefined }),
+      allowSourceCidr: list(fc.subarray(GOOD_CIDRS, { maxLength: 3 })),
+      scopedRoles: list(fc.array(fc.constantFrom('role-read', 'role-админ', '🔑-role'), { maxLength: 2 })),
+      exempt: fc.option(fc.boolean(), { nil: undefined, freq: 4 }),
+      extra: extras,
+    })
+    .map((r) => {
+      const item: RawDynamoItem = {
+        ...r.extra,
+        id: S(id),
+        userId: S(r.userId),
+        createdAt: S(r.createdAt),
+        allowSourceCidr: r.allowSourceCidr,
+        scopedRoles: r.scopedRoles,
+      };
+      if (r.clientId) item.clientId = r.clientId;
+      if (r.displayName) item.displayName = r.displayName;
+      if (r.lastUsedAt) item.lastUsedAt = S(r.lastUsedAt);
+      if (r.expiresTime) item.expiresTime = S(r.expiresTime);
+      else item.expiresTime = { NULL: true };
+      if (r.exempt !== undefined) item[HYGIENE_ATTR.exempt] = { BOOL: r.exempt };
+      return item;
+    });
+}
