@@ -10,8 +10,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { OUTBOX_ATTR, OUTBOX_INDEX } from '../hygiene/events';
-import { OUTBOX_CLAIM_ATTR, parseOutboxEvent, planMark, readPendingItem } from '../hygiene/outbox-item';
+import { HYGIENE_ATTR } from '../hygiene/credential';
+import { OUTBOX_ATTR, OUTBOX_INDEX, PURGE_PENDING_ATTR } from '../hygiene/events';
+import {
+  OUTBOX_CLAIM_ATTR,
+  parseOutboxEvent,
+  planMark,
+  planPurgeRelease,
+  readPendingItem,
+} from '../hygiene/outbox-item';
 import type {
   ClaimRequest,
   ClaimResult,
@@ -66,7 +73,11 @@ export class DynamoDbOutboxStore implements OutboxStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: { readonly pageSize?: number } = {},
+    private readonly options: {
+      readonly pageSize?: number;
+      /** Wall clock (epoch ms) for releasing a held-back purge; default `Date.now`. */
+      readonly clock?: () => number;
+    } = {},
   ) {}
 
   async *pending(): AsyncIterable<readonly PendingOutboxItem[]> {
@@ -148,7 +159,8 @@ export class DynamoDbOutboxStore implements OutboxStore {
   /**
    * Removes the published events: each list entry by index, guarded by its
    * `eventId`; the whole list and the index keys (the item leaves the index)
-   * when nothing else is pending, guarded by the list size. Releases the
+   * when nothing else is pending, guarded by the list size, and then also
+   * moves a held-back `hygienePurgePending` to `hygienePurgeAt`. Releases the
    * drain's claim if it still holds it. When another writer changed the list
    * meanwhile, re-plans from the state the failed condition returned.
    * @throws {OutboxMarkContentionError} after repeated lost races
@@ -181,6 +193,19 @@ export class DynamoDbOutboxStore implements OutboxStore {
         values[':size'] = plan.storedSize;
         conditions.push('size(#events) = :size');
         removes.push('#events', '#owner', '#since');
+        // The notice is out: a purge held back for it may start now (docs/notifications.md).
+        const purge = planPurgeRelease(observed, (this.options.clock ?? Date.now)());
+        // No guard is needed when nothing was held back: a deletion since the read appended its notice, so the
+        // list guards above fail and the plan is redone from the item as it now is.
+        if (purge.kind === 'release') {
+          names['#pending'] = PURGE_PENDING_ATTR;
+          names['#purgeAt'] = HYGIENE_ATTR.purgeAt;
+          values[':pending'] = purge.pending;
+          values[':purgeAt'] = purge.purgeAt;
+          conditions.push('#pending = :pending');
+          sets.push('#purgeAt = :purgeAt');
+          removes.push('#pending');
+        }
       } else {
         removes.push(...plan.remove.map(({ index }) => `#events[${index}]`));
         // Keep the index sort key honest: the oldest event still pending.

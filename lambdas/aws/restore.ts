@@ -7,6 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { HYGIENE_ATTR } from '../hygiene/credential';
+import { PURGE_PENDING_ATTR } from '../hygiene/events';
 import { isReservedId } from '../hygiene/table-definition';
 import { formatInstant, parseInstant, relativePhrase } from '../hygiene/time';
 
@@ -23,6 +24,7 @@ export const RESTORE_CLEARS = [
   HYGIENE_ATTR.deletedReason,
   HYGIENE_ATTR.deletedByRun,
   HYGIENE_ATTR.purgeAt,
+  PURGE_PENDING_ATTR,
   HYGIENE_ATTR.staleFlaggedAt,
   HYGIENE_ATTR.staleDeleteAfter,
 ] as const;

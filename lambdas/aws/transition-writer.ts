@@ -11,7 +11,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { HYGIENE_ATTR } from '../hygiene/credential';
-import { OUTBOX_ATTR } from '../hygiene/events';
+import { OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../hygiene/events';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
 import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant } from '../hygiene/time';
@@ -110,7 +110,9 @@ export function transitionUpdate(tableName: string, transition: Transition): Upd
         set('updatedAt', nowIso);
         set(HYGIENE_ATTR.deletedReason, action.type === 'delete-expired' ? 'expired' : 'stale');
         set(HYGIENE_ATTR.deletedByRun, runId);
-        if (purgeAt !== undefined) set(HYGIENE_ATTR.purgeAt, purgeAt);
+        // With a notice queued, TTL waits until the notifier has sent it ("never lost", docs/notifications.md).
+        if (purgeAt !== undefined)
+          set(events.length > 0 ? PURGE_PENDING_ATTR : HYGIENE_ATTR.purgeAt, purgeAt);
         break;
     }
   }

@@ -21,6 +21,14 @@ export const OUTBOX_ATTR = {
   since: 'hygieneOutboxSince',
 } as const;
 
+/**
+ * Where a soft-deletion whose notice is still in the outbox keeps its purge
+ * time (epoch seconds) instead of `hygienePurgeAt`: DynamoDB TTL must not
+ * remove an item with an unsent notice. The notifier moves it to
+ * `hygienePurgeAt` in the write that empties the outbox (internal, prefixed `hygiene`).
+ */
+export const PURGE_PENDING_ATTR = 'hygienePurgePending';
+
 /** Name of the sparse global secondary index over pending outbox events. */
 export const OUTBOX_INDEX = 'hygiene-outbox';
 

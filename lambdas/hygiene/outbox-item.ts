@@ -3,7 +3,7 @@
  * claim attributes, and planning which list entries a "mark sent" removes.
  * Pure: the DynamoDB adapter turns these plans into conditional writes.
  */
-import { EVENT_TYPES, type EventType, OUTBOX_ATTR, type OutboxEvent } from './events';
+import { EVENT_TYPES, type EventType, OUTBOX_ATTR, type OutboxEvent, PURGE_PENDING_ATTR } from './events';
 import type { PendingOutboxItem } from './outbox-ports';
 import type { RawItem } from './ports';
 
@@ -149,4 +149,34 @@ export function planMark(
     alreadyGone,
     remaining,
   };
+}
+
+/**
+ * What a "mark sent" that empties the outbox does about a purge the sweep held
+ * back until the deletion notice was sent (`hygienePurgePending`).
+ */
+export type PurgeRelease =
+  /** Nothing held back. */
+  | { readonly kind: 'none' }
+  /**
+   * Release it: `SET hygienePurgeAt = purgeAt REMOVE hygienePurgePending`,
+   * guarded by `hygienePurgePending = pending` (the value read), so a restore
+   * or a re-deletion meanwhile is never overwritten.
+   */
+  | { readonly kind: 'release'; readonly pending: number; readonly purgeAt: number }
+  /** A stored value that is not epoch seconds: left alone, so the item is never purged by mistake. */
+  | { readonly kind: 'malformed' };
+
+/**
+ * Plans releasing a held-back purge once the outbox is empty: TTL at the
+ * intended time, or now if that has passed (the notice went out late).
+ * @param raw the item as last read (the claim's or a failed condition's copy)
+ * @param now epoch ms
+ */
+export function planPurgeRelease(raw: RawItem, now: number): PurgeRelease {
+  const pending = raw[PURGE_PENDING_ATTR];
+  if (pending === undefined) return { kind: 'none' };
+  if (typeof pending !== 'number' || !Number.isSafeInteger(pending) || pending < 0)
+    return { kind: 'malformed' };
+  return { kind: 'release', pending, purgeAt: Math.max(pending, Math.floor(now / 1000)) };
 }

@@ -10,7 +10,7 @@ import {
 } from '../../lambdas/aws/restore';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/credential';
-import { eventsFor, OUTBOX_ATTR } from '../../lambdas/hygiene/events';
+import { eventsFor, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/events';
 import type { Action } from '../../lambdas/hygiene/policy';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
 import { formatInstant } from '../../lambdas/hygiene/time';
@@ -74,6 +74,8 @@ describe('restore', () => {
   it('round trip: clears the deletion, the purge time and the stale flag; records who, when and why', async () => {
     const { id, before } = await deleted(stale);
     expect(before.deletedAt).toBe(formatInstant(DELETED_AT));
+    // The notice is unsent, so the purge time is held back (docs/notifications.md).
+    expect(before).toHaveProperty(PURGE_PENDING_ATTR, 1_800_000_000);
 
     const result = await restoreCredential(table.client, table.tableName, {
       id,
@@ -95,7 +97,7 @@ describe('restore', () => {
       deletedAt: _d,
       [HYGIENE_ATTR.deletedReason]: _r,
       [HYGIENE_ATTR.deletedByRun]: _b,
-      [HYGIENE_ATTR.purgeAt]: _p,
+      [PURGE_PENDING_ATTR]: _p,
       [HYGIENE_ATTR.staleFlaggedAt]: _f,
       [HYGIENE_ATTR.staleDeleteAfter]: _a,
       ...kept

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHECKPOINT_ID } from '../../lambdas/aws/checkpoint-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { OUTBOX_ATTR } from '../../lambdas/hygiene/events';
+import { OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/events';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep, type SweepOptions } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
@@ -232,8 +232,8 @@ describe('sweep modes and guard against DynamoDB Local', () => {
     expect(summary.deletions).toMatchObject({ applied: 0, blockedByGuard: 2 });
   });
 
-  it('sets hygienePurgeAt when a purge is configured', async () => {
-    await run(table, { config: { ...config, purgeAfterDays: 30 } });
+  it('sets hygienePurgeAt when a purge is configured and owners are not notified', async () => {
+    await run(table, { config: { ...config, purgeAfterDays: 30 }, notifyOwners: false });
 
     const items = await exportTable(table);
     expect(items.find((i) => i.id === 'b-expired')).toHaveProperty(
@@ -244,5 +244,20 @@ describe('sweep modes and guard against DynamoDB Local', () => {
       'b-expired',
       'e-flagged-due',
     ]);
+  });
+
+  it('holds the purge time in hygienePurgePending while the deletion notice is unsent', async () => {
+    await run(table, { config: { ...config, purgeAfterDays: 30 } });
+
+    const items = await exportTable(table);
+    expect(items.filter((i) => i.hygienePurgeAt !== undefined)).toEqual([]);
+    expect(items.filter((i) => i[PURGE_PENDING_ATTR] !== undefined).map((i) => i.id)).toEqual([
+      'b-expired',
+      'e-flagged-due',
+    ]);
+    expect(items.find((i) => i.id === 'b-expired')).toHaveProperty(
+      PURGE_PENDING_ATTR,
+      Math.floor(NOW / 1000) + 30 * 86_400,
+    );
   });
 });
