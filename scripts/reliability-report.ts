@@ -16,6 +16,7 @@ const END = '<!-- figures:end -->';
 const ORDER = [
   'crash-boundaries',
   'throttling',
+  'sns-outage',
   'concurrency',
   'races',
   'fuzz-sweep',
