@@ -15,6 +15,7 @@ const END = '<!-- figures:end -->';
 /** Scenarios in the order RELIABILITY.md describes them. */
 const ORDER = [
   'crash-boundaries',
+  'crash-requests',
   'throttling',
   'sns-outage',
   'concurrency',

@@ -19,6 +19,7 @@ import {
   converge,
   FAULT_CONFIG,
   FAULT_NOW,
+  inPool,
   LEASE_MS,
   realisticFleet,
   realNotifierDeps,
@@ -131,25 +132,6 @@ async function runCase(
   } finally {
     await table.drop();
   }
-}
-
-/** Runs `task` for each of `inputs`, at most `limit` at once. */
-async function inPool<T, R>(
-  inputs: readonly T[],
-  limit: number,
-  task: (input: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(inputs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < inputs.length) {
-        const i = next++;
-        results[i] = await task(inputs[i] as T);
-      }
-    }),
-  );
-  return results;
 }
 
 describe('a crash at every write boundary of a sweep + notify cycle', () => {

@@ -89,15 +89,20 @@ export class ProcessCrash {
     if (crashHere && this.timing === 'before') this.die({ write, timing: 'before', operation, target });
     const pending = perform();
     this.inFlight.add(pending);
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
     try {
-      const result = await pending;
-      if (crashHere) this.die({ write, timing: 'after', operation, target });
-      // The process died while this write was in flight: the write happened, nobody sees its result.
-      this.alive(`the caller of ${operation} ${target}`);
-      return result;
+      outcome = { ok: true, value: await pending };
+    } catch (error: unknown) {
+      // A write that failed (e.g. a failed condition) is still a boundary: the crash comes after its answer.
+      outcome = { ok: false, error };
     } finally {
       this.inFlight.delete(pending);
     }
+    if (crashHere) this.die({ write, timing: 'after', operation, target });
+    // The process died while this write was in flight: the write happened, nobody sees its result.
+    this.alive(`the caller of ${operation} ${target}`);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
   }
 
   /** Waits until every write that reached the store has finished (a crash does not cancel them). */

@@ -1,0 +1,195 @@
+/**
+ * Crash at every DynamoDB write *request* (and every publish) of a realistic
+ * sweep + notify cycle: the same experiment as crash-boundaries.test.ts, one
+ * level lower. The process's own DynamoDB client dies at its k-th write
+ * request, before it is sent or after DynamoDB applied it, so every request
+ * any adapter makes is a boundary (a port that needed two requests for one
+ * transition would show here). Judged without trusting the process at all:
+ * the end state must equal a clean run's, and the events published must be
+ * exactly the clean run's events, none lost, none more than twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { parseCredential } from '../../lambdas/hygiene/credential';
+import { eventsFor } from '../../lambdas/hygiene/events';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+import { decide } from '../../lambdas/hygiene/policy';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { RecordingPublisher } from '../unit/outbox-fakes';
+import { converge, FAULT_CONFIG, FAULT_NOW, inPool, LEASE_MS, realisticFleet, seed } from './support/cycle';
+import { writeFigures } from './support/figures';
+import { eventKey, Ledger } from './support/ledger';
+import { type CrashTiming, ProcessCrash } from './support/process-crash';
+import { requestCrashingClient } from './support/request-crash';
+import {
+  comparable,
+  consistencyViolations,
+  outboxIndexIds,
+  readTable,
+  wrongDeletions,
+} from './support/table-check';
+
+const FLEET = realisticFleet(30, 6, 8);
+const PARALLEL_CASES = 3;
+
+/** One sweep + notify cycle of a process whose client (and publisher) crash at write k; never throws. */
+async function crashingCycle(table: TestTable, ledger: Ledger, crash: ProcessCrash): Promise<void> {
+  const client = requestCrashingClient(table.endpoint, crash);
+  const published = ledger.publisher(new RecordingPublisher());
+  try {
+    await runSweep(
+      {
+        scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: 8 }),
+        writer: new DynamoDbTransitionWriter(client, table.tableName),
+        checkpoints: new DynamoDbCheckpointStore(client, table.tableName),
+      },
+      { config: FAULT_CONFIG, now: FAULT_NOW, runId: 'crashing-run', mode: 'enforce' },
+    );
+    crash.alive('the notifier');
+    await runNotifier(
+      {
+        outbox: new DynamoDbOutboxStore(client, table.tableName, { pageSize: 8 }),
+        publisher: {
+          publishBatch: (entries: readonly PublishEntry[]) =>
+            crash.write('PublishBatch', `${entries.length} entries`, () => published.publishBatch(entries)),
+        },
+        clock: () => FAULT_NOW,
+      },
+      { leaseMs: LEASE_MS, drainId: 'crashing-drain' },
+    );
+  } catch (error: unknown) {
+    if (!crash.isDead) throw error;
+  } finally {
+    await crash.settled();
+    client.destroy();
+  }
+}
+
+/** `credentialId/eventId` of every event the policy plans for `records` at FAULT_NOW. */
+function plannedEventKeys(records: readonly Record<string, unknown>[]): Set<string> {
+  const keys = new Set<string>();
+  for (const record of records) {
+    const parsed = parseCredential(record);
+    if (!parsed.ok) continue;
+    const actions = decide(parsed.credential, FAULT_CONFIG, FAULT_NOW);
+    for (const event of eventsFor(parsed.credential, actions, { runId: 'any', now: FAULT_NOW }))
+      keys.add(eventKey(event));
+  }
+  return keys;
+}
+
+interface Outcome {
+  readonly crashed: boolean;
+  readonly operation: string;
+  readonly violations: readonly string[];
+  readonly lost: number;
+  readonly duplicates: number;
+}
+
+describe('a crash at every DynamoDB write request of a sweep + notify cycle', () => {
+  let reference: Map<string, Record<string, unknown>>;
+  let referenceEvents: Set<string>;
+  let requestsPerCycle = 0;
+  const outcomes: Outcome[] = [];
+
+  beforeAll(async () => {
+    const table = await createTestTable(undefined, 'crash-requests-reference');
+    try {
+      await seed(table, FLEET);
+      const ledger = new Ledger();
+      const counter = new ProcessCrash(Number.POSITIVE_INFINITY, 'before');
+      await crashingCycle(table, ledger, counter);
+      requestsPerCycle = counter.writeCount;
+      await converge(table, ledger);
+      reference = await readTable(table);
+      referenceEvents = new Set(ledger.publishedEvents.keys());
+      // The clean run itself must publish exactly the events the pure domain plans.
+      expect(referenceEvents).toEqual(plannedEventKeys(FLEET));
+    } finally {
+      await table.drop();
+    }
+  });
+
+  afterAll(() => {
+    if (outcomes.length === 0) return;
+    const byOperation: Record<string, number> = {};
+    for (const o of outcomes) byOperation[o.operation] = (byOperation[o.operation] ?? 0) + 1;
+    writeFigures({
+      scenario: 'crash-requests',
+      cases: { 'write requests per clean cycle': requestsPerCycle, 'crash points tried': outcomes.length },
+      faults: { 'crashes injected': outcomes.filter((o) => o.crashed).length, ...byOperation },
+      wrongDeletions: 0,
+      lostEvents: outcomes.reduce((n, o) => n + o.lost, 0),
+      duplicateEvents: outcomes.reduce((n, o) => n + o.duplicates, 0),
+      notes: { 'cases with a duplicate': outcomes.filter((o) => o.duplicates > 0).length },
+    });
+  });
+
+  async function runCase(k: number, timing: CrashTiming): Promise<Outcome> {
+    const table = await createTestTable(undefined, `crash-request-${timing}-${k}`);
+    try {
+      const original = await seed(table, FLEET);
+      const ledger = new Ledger();
+      const crash = new ProcessCrash(k, timing);
+      await crashingCycle(table, ledger, crash);
+      const label = `crash ${timing} request ${k} (${crash.crashed?.operation ?? 'none'} ${crash.crashed?.target ?? ''})`;
+      const afterCrash = await readTable(table);
+      const violations = [
+        ...consistencyViolations(afterCrash, await outboxIndexIds(table), original),
+        ...wrongDeletions(original, afterCrash, FAULT_CONFIG, FAULT_NOW),
+      ].map((v) => `after the crash: ${v}`);
+
+      await converge(table, ledger);
+      const final = await readTable(table);
+      violations.push(
+        ...consistencyViolations(final, await outboxIndexIds(table), original),
+        ...wrongDeletions(original, final, FAULT_CONFIG, FAULT_NOW),
+      );
+      for (const [id, item] of final) {
+        if (JSON.stringify(comparable(item)) !== JSON.stringify(comparable(reference.get(id)))) {
+          violations.push(`${id}: final state differs from a clean run's`);
+        }
+      }
+      const published = ledger.publishedEvents;
+      const lost = [...referenceEvents].filter((e) => !published.has(e));
+      violations.push(
+        ...lost.map((e) => `never published: ${e}`),
+        ...[...published.keys()]
+          .filter((e) => !referenceEvents.has(e))
+          .map((e) => `not a clean run's event: ${e}`),
+        ...ledger
+          .duplicates()
+          .filter(([, n]) => n > 2)
+          .map(([e, n]) => `published ${n} times: ${e}`),
+      );
+      return {
+        crashed: crash.crashed !== undefined,
+        operation: crash.crashed?.operation ?? 'none',
+        violations: violations.map((v) => `${label}: ${v}`),
+        lost: lost.length,
+        duplicates: ledger.duplicates().length,
+      };
+    } finally {
+      await table.drop();
+    }
+  }
+
+  it.each(['before', 'after'] as const)(
+    'crash %s each request: same end state and events as a clean run',
+    async (timing) => {
+      expect(requestsPerCycle).toBeGreaterThan(20);
+      const points = Array.from({ length: requestsPerCycle }, (_, i) => i + 1);
+
+      const results = await inPool(points, PARALLEL_CASES, (k) => runCase(k, timing));
+      outcomes.push(...results);
+
+      expect(results.filter((r) => r.crashed)).toHaveLength(requestsPerCycle);
+      expect(results.flatMap((r) => r.violations)).toEqual([]);
+    },
+  );
+});
