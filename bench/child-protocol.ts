@@ -29,8 +29,14 @@ export interface ChildResult {
   readonly task: ChildTaskName;
   /** Wall time of the measured call only (not process start or module load). */
   readonly ms: number;
+  /** CPU time (user + system) of the child during the measured call, ms. */
+  readonly cpuMs: number;
   /** Peak resident set size of the whole child process, MB. */
   readonly maxRssMb: number;
+  /** Peak V8 heap in use (live objects and not yet collected garbage), sampled every 25 ms, MB. */
+  readonly peakHeapUsedMb: number;
+  /** Heap in use before the measured call started (modules loaded, clients built), MB. */
+  readonly baseHeapUsedMb: number;
   readonly dynamo: DynamoMeterTotals;
   readonly sns: SnsStubTotals;
   /** Task-specific figures (items read, transitions applied, owners notified, ...). */

@@ -24,6 +24,8 @@ import { createStubSnsClient } from './sns-stub';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:bench-hygiene';
 
+const MB = 1024 * 1024;
+
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 async function measure(task: ChildTask): Promise<ChildResult> {
@@ -34,7 +36,13 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   const runId = createRunId(task.now, 'bench0001');
   const { tableName } = task;
   let detail: Record<string, number | string> = {};
+  const baseHeapUsed = process.memoryUsage().heapUsed;
+  let peakHeapUsed = baseHeapUsed;
+  const sampler = setInterval(() => {
+    peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
+  }, 25);
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   switch (task.task) {
     case 'floor':
       detail = { items: await sequentialFloor(dynamo, tableName) };
@@ -94,13 +102,19 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     }
   }
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
+  peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
   dynamo.destroy();
   sns.client.destroy();
   return {
     task: task.task,
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     // maxRSS is in kilobytes.
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    peakHeapUsedMb: peakHeapUsed / MB,
+    baseHeapUsedMb: baseHeapUsed / MB,
     dynamo: meter.totals(),
     sns: sns.totals(),
     detail,

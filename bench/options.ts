@@ -19,10 +19,12 @@ export interface BenchOptions {
   readonly skipBundles: boolean;
   /** Simulated network round trip per DynamoDB/SNS request, ms (0 = DynamoDB Local as is). */
   readonly rttMs: number;
+  /** V8 old-space cap (`--max-old-space-size`) for every measurement child, MB; absent = Node's default. */
+  readonly heapCapMb?: number;
 }
 
 export const BENCH_USAGE =
-  'usage: npm run bench -- [--sizes 10000,100000] [--rates 1,10] [--reps 3] [--json PATH] [--rtt-ms 0] [--skip-bundles]';
+  'usage: npm run bench -- [--sizes 10000,100000] [--rates 1,10] [--reps 3] [--json PATH] [--rtt-ms 0] [--heap-cap-mb N] [--skip-bundles]';
 
 function positiveIntegers(flag: string, text: string): number[] {
   const values = text.split(',').map((part) => Number(part.trim()));
@@ -64,6 +66,9 @@ export function parseBenchOptions(
     ...(values.json !== undefined && { jsonPath: resolve(cwd, values.json) }),
     skipBundles: values['skip-bundles'] ?? false,
     rttMs,
+    ...(values['heap-cap-mb'] !== undefined && {
+      heapCapMb: positiveIntegers('--heap-cap-mb', values['heap-cap-mb'])[0] as number,
+    }),
   };
 }
 
@@ -77,6 +82,7 @@ function parse(argv: readonly string[]) {
       json: { type: 'string' },
       'skip-bundles': { type: 'boolean' },
       'rtt-ms': { type: 'string' },
+      'heap-cap-mb': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,

@@ -21,8 +21,8 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
       'sweep ms',
       'notify ms',
       'naive ms',
-      'sweep/floor',
-      'sweep/parallel floor',
+      'sweep / faster floor',
+      'sweep / sequential floor',
       'speedup vs naive',
     ],
     rows.map((r) => [
@@ -34,7 +34,7 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
       r.notifyMs,
       r.naiveMs,
       r.ratioToFloor,
-      r.ratioToParallelFloor,
+      r.ratioToSequentialFloor,
       r.speedupVsNaive,
     ]),
   );
@@ -48,7 +48,8 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
       'SNS calls (ours / naive)',
       'SNS KB (ours / naive)',
       'owners',
-      'peak RSS MB sweep / notifier / naive / floor',
+      'peak RSS MB sweep / notifier / naive / floor / parallel floor',
+      'peak heap MB sweep / notifier / parallel floor',
     ],
     rows.map((r) => [
       r.size,
@@ -59,7 +60,8 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
       `${r.snsCalls} / ${r.naive.snsCalls}`,
       `${round(r.snsBytes / 1024, 1)} / ${round(r.naive.snsBytes / 1024, 1)}`,
       r.owners,
-      `${r.sweepRssMb} / ${r.notifyRssMb} / ${r.naive.peakRssMb} / ${r.floorRssMb}`,
+      `${r.sweepRssMb} / ${r.notifyRssMb} / ${r.naive.peakRssMb} / ${r.floorRssMb} / ${r.parallelFloorRssMb}`,
+      `${r.sweepPeakHeapMb} / ${r.notifyPeakHeapMb} / ${r.parallelFloorPeakHeapMb}`,
     ]),
   );
   return `${timing}\n\n${io}`;

@@ -54,6 +54,8 @@ export async function runCase(
     /** The bundled measurement child (bench/child-bundle.ts). */
     readonly childScript: string;
     readonly rttMs: number;
+    /** `--max-old-space-size` for every child, MB. */
+    readonly heapCapMb?: number;
   },
   log: (line: string) => void,
 ): Promise<CaseRep> {
@@ -66,12 +68,14 @@ export async function runCase(
   });
   const label = `${size}-${Math.round(changeRate * 100)}pct-r${rep}`;
   const measure = (task: ChildTaskName, tableName: string) =>
-    runChild(options.childScript, { task, endpoint, tableName, segments, now: BENCH_NOW, rttMs }).then(
-      (result) => {
-        log(`  ${label} ${task}: ${Math.round(result.ms)} ms, peak RSS ${Math.round(result.maxRssMb)} MB`);
-        return result;
-      },
-    );
+    runChild(
+      options.childScript,
+      { task, endpoint, tableName, segments, now: BENCH_NOW, rttMs },
+      options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`],
+    ).then((result) => {
+      log(`  ${label} ${task}: ${Math.round(result.ms)} ms, peak RSS ${Math.round(result.maxRssMb)} MB`);
+      return result;
+    });
 
   const ours = await freshTable(client, `${label}-ours`, table);
   log(`  ${label}: loaded ${size} items (${table.changes} changing) in ${Math.round(ours.loadMs)} ms`);

@@ -11,10 +11,14 @@ export class ChildMeasurementError extends Error {
   override readonly name = 'ChildMeasurementError';
 }
 
-/** Spawns `node <childScript> <task JSON>` and resolves with its result. */
-export function runChild(childScript: string, task: ChildTask): Promise<ChildResult> {
+/** Spawns `node [nodeFlags] <childScript> <task JSON>` and resolves with its result. */
+export function runChild(
+  childScript: string,
+  task: ChildTask,
+  nodeFlags: readonly string[] = [],
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [childScript, JSON.stringify(task)], {
+    const child = spawn(process.execPath, [...nodeFlags, childScript, JSON.stringify(task)], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

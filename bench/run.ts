@@ -40,11 +40,22 @@ async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   const startedAt = new Date().toISOString();
   log(
-    `bench: sizes ${options.sizes.join(', ')}; change rates ${options.changeRates.map((r) => `${r * 100}%`).join(', ')}; ${options.reps} reps; added round trip ${options.rttMs} ms`,
+    `bench: sizes ${options.sizes.join(', ')}; change rates ${options.changeRates.map((r) => `${r * 100}%`).join(', ')}; ${options.reps} reps; added round trip ${options.rttMs} ms; heap cap ${options.heapCapMb ?? 'none'}`,
   );
   const child = await bundleChild(PROJECT_ROOT);
   const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
-  const caseOptions = { childScript: child.path, rttMs: options.rttMs };
+  // Ctrl-C or a kill must not leave the java process behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`bench: ${signal}, stopping DynamoDB Local`);
+      void Promise.allSettled([db.stop(), child.dispose()]).then(() => process.exit(130));
+    });
+  }
+  const caseOptions = {
+    childScript: child.path,
+    rttMs: options.rttMs,
+    ...(options.heapCapMb !== undefined && { heapCapMb: options.heapCapMb }),
+  };
   const rows: RunRow[] = [];
   let bundles: BundleResult[] = [];
   try {
