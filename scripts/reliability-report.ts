@@ -16,6 +16,7 @@ const END = '<!-- figures:end -->';
 const ORDER = [
   'crash-boundaries',
   'crash-requests',
+  'crash-requests-budget',
   'throttling',
   'sns-outage',
   'concurrency',

@@ -9,7 +9,7 @@
  * exactly the clean run's events, none lost, none more than twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
+import { CHECKPOINT_ID, DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
@@ -37,8 +37,36 @@ import {
 const FLEET = realisticFleet(30, 6, 8);
 const PARALLEL_CASES = 3;
 
+/** How the crashing process's sweep runs. */
+interface Variant {
+  readonly name: string;
+  readonly scanSegments: number;
+  /**
+   * With a time budget: the budget looks ample for this many checks, then exhausted, so the
+   * run stops at a page boundary, defers its deletions and saves a checkpoint (one scan
+   * segment keeps the pages, so the writes, in the same order on every run).
+   */
+  readonly ampleBudgetChecks?: number;
+}
+
+const VARIANTS: readonly Variant[] = [
+  { name: 'a full run', scanSegments: 2 },
+  {
+    name: 'a run stopped by its time budget (checkpoint saved, deletions deferred)',
+    scanSegments: 1,
+    ampleBudgetChecks: 2,
+  },
+];
+
 /** One sweep + notify cycle of a process whose client (and publisher) crash at write k; never throws. */
-async function crashingCycle(table: TestTable, ledger: Ledger, crash: ProcessCrash): Promise<void> {
+async function crashingCycle(
+  table: TestTable,
+  ledger: Ledger,
+  crash: ProcessCrash,
+  variant: Variant,
+): Promise<void> {
+  let budgetChecks = 0;
+  const budget = variant.ampleBudgetChecks;
   const client = requestCrashingClient(table.endpoint, crash);
   const published = ledger.publisher(new RecordingPublisher());
   try {
@@ -47,8 +75,14 @@ async function crashingCycle(table: TestTable, ledger: Ledger, crash: ProcessCra
         scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: 8 }),
         writer: new DynamoDbTransitionWriter(client, table.tableName),
         checkpoints: new DynamoDbCheckpointStore(client, table.tableName),
+        ...(budget !== undefined && { remainingMs: () => (++budgetChecks <= budget ? 3_600_000 : 0) }),
       },
-      { config: FAULT_CONFIG, now: FAULT_NOW, runId: 'crashing-run', mode: 'enforce' },
+      {
+        config: { ...FAULT_CONFIG, scanSegments: variant.scanSegments },
+        now: FAULT_NOW,
+        runId: 'crashing-run',
+        mode: 'enforce',
+      },
     );
     crash.alive('the notifier');
     await runNotifier(
@@ -91,105 +125,112 @@ interface Outcome {
   readonly duplicates: number;
 }
 
-describe('a crash at every DynamoDB write request of a sweep + notify cycle', () => {
-  let reference: Map<string, Record<string, unknown>>;
-  let referenceEvents: Set<string>;
-  let requestsPerCycle = 0;
-  const outcomes: Outcome[] = [];
+describe.each(VARIANTS)(
+  'a crash at every DynamoDB write request of a sweep + notify cycle: $name',
+  (variant) => {
+    let reference: Map<string, Record<string, unknown>>;
+    let referenceEvents: Set<string>;
+    let requestsPerCycle = 0;
+    const outcomes: Outcome[] = [];
 
-  beforeAll(async () => {
-    const table = await createTestTable(undefined, 'crash-requests-reference');
-    try {
-      await seed(table, FLEET);
-      const ledger = new Ledger();
-      const counter = new ProcessCrash(Number.POSITIVE_INFINITY, 'before');
-      await crashingCycle(table, ledger, counter);
-      requestsPerCycle = counter.writeCount;
-      await converge(table, ledger);
-      reference = await readTable(table);
-      referenceEvents = new Set(ledger.publishedEvents.keys());
-      // The clean run itself must publish exactly the events the pure domain plans.
-      expect(referenceEvents).toEqual(plannedEventKeys(FLEET));
-    } finally {
-      await table.drop();
-    }
-  });
-
-  afterAll(() => {
-    if (outcomes.length === 0) return;
-    const byOperation: Record<string, number> = {};
-    for (const o of outcomes) byOperation[o.operation] = (byOperation[o.operation] ?? 0) + 1;
-    writeFigures({
-      scenario: 'crash-requests',
-      cases: { 'write requests per clean cycle': requestsPerCycle, 'crash points tried': outcomes.length },
-      faults: { 'crashes injected': outcomes.filter((o) => o.crashed).length, ...byOperation },
-      wrongDeletions: 0,
-      lostEvents: outcomes.reduce((n, o) => n + o.lost, 0),
-      duplicateEvents: outcomes.reduce((n, o) => n + o.duplicates, 0),
-      notes: { 'cases with a duplicate': outcomes.filter((o) => o.duplicates > 0).length },
-    });
-  });
-
-  async function runCase(k: number, timing: CrashTiming): Promise<Outcome> {
-    const table = await createTestTable(undefined, `crash-request-${timing}-${k}`);
-    try {
-      const original = await seed(table, FLEET);
-      const ledger = new Ledger();
-      const crash = new ProcessCrash(k, timing);
-      await crashingCycle(table, ledger, crash);
-      const label = `crash ${timing} request ${k} (${crash.crashed?.operation ?? 'none'} ${crash.crashed?.target ?? ''})`;
-      const afterCrash = await readTable(table);
-      const violations = [
-        ...consistencyViolations(afterCrash, await outboxIndexIds(table), original),
-        ...wrongDeletions(original, afterCrash, FAULT_CONFIG, FAULT_NOW),
-      ].map((v) => `after the crash: ${v}`);
-
-      await converge(table, ledger);
-      const final = await readTable(table);
-      violations.push(
-        ...consistencyViolations(final, await outboxIndexIds(table), original),
-        ...wrongDeletions(original, final, FAULT_CONFIG, FAULT_NOW),
-      );
-      for (const [id, item] of final) {
-        if (JSON.stringify(comparable(item)) !== JSON.stringify(comparable(reference.get(id)))) {
-          violations.push(`${id}: final state differs from a clean run's`);
+    beforeAll(async () => {
+      const table = await createTestTable(undefined, 'crash-requests-reference');
+      try {
+        await seed(table, FLEET);
+        const ledger = new Ledger();
+        const counter = new ProcessCrash(Number.POSITIVE_INFINITY, 'before');
+        await crashingCycle(table, ledger, counter, variant);
+        requestsPerCycle = counter.writeCount;
+        if (variant.ampleBudgetChecks !== undefined) {
+          // The budgeted run loads, then saves the checkpoint: both are boundaries too.
+          expect(counter.log.filter((write) => write.endsWith(CHECKPOINT_ID))).toHaveLength(2);
         }
+        await converge(table, ledger);
+        reference = await readTable(table);
+        referenceEvents = new Set(ledger.publishedEvents.keys());
+        // The clean run itself must publish exactly the events the pure domain plans.
+        expect(referenceEvents).toEqual(plannedEventKeys(FLEET));
+      } finally {
+        await table.drop();
       }
-      const published = ledger.publishedEvents;
-      const lost = [...referenceEvents].filter((e) => !published.has(e));
-      violations.push(
-        ...lost.map((e) => `never published: ${e}`),
-        ...[...published.keys()]
-          .filter((e) => !referenceEvents.has(e))
-          .map((e) => `not a clean run's event: ${e}`),
-        ...ledger
-          .duplicates()
-          .filter(([, n]) => n > 2)
-          .map(([e, n]) => `published ${n} times: ${e}`),
-      );
-      return {
-        crashed: crash.crashed !== undefined,
-        operation: crash.crashed?.operation ?? 'none',
-        violations: violations.map((v) => `${label}: ${v}`),
-        lost: lost.length,
-        duplicates: ledger.duplicates().length,
-      };
-    } finally {
-      await table.drop();
+    });
+
+    afterAll(() => {
+      if (outcomes.length === 0) return;
+      const byOperation: Record<string, number> = {};
+      for (const o of outcomes) byOperation[o.operation] = (byOperation[o.operation] ?? 0) + 1;
+      writeFigures({
+        scenario: variant.ampleBudgetChecks === undefined ? 'crash-requests' : 'crash-requests-budget',
+        cases: { 'write requests per clean cycle': requestsPerCycle, 'crash points tried': outcomes.length },
+        faults: { 'crashes injected': outcomes.filter((o) => o.crashed).length, ...byOperation },
+        wrongDeletions: 0,
+        lostEvents: outcomes.reduce((n, o) => n + o.lost, 0),
+        duplicateEvents: outcomes.reduce((n, o) => n + o.duplicates, 0),
+        notes: { 'cases with a duplicate': outcomes.filter((o) => o.duplicates > 0).length },
+      });
+    });
+
+    async function runCase(k: number, timing: CrashTiming): Promise<Outcome> {
+      const table = await createTestTable(undefined, `crash-request-${timing}-${k}`);
+      try {
+        const original = await seed(table, FLEET);
+        const ledger = new Ledger();
+        const crash = new ProcessCrash(k, timing);
+        await crashingCycle(table, ledger, crash, variant);
+        const label = `crash ${timing} request ${k} (${crash.crashed?.operation ?? 'none'} ${crash.crashed?.target ?? ''})`;
+        const afterCrash = await readTable(table);
+        const violations = [
+          ...consistencyViolations(afterCrash, await outboxIndexIds(table), original),
+          ...wrongDeletions(original, afterCrash, FAULT_CONFIG, FAULT_NOW),
+        ].map((v) => `after the crash: ${v}`);
+
+        await converge(table, ledger);
+        const final = await readTable(table);
+        violations.push(
+          ...consistencyViolations(final, await outboxIndexIds(table), original),
+          ...wrongDeletions(original, final, FAULT_CONFIG, FAULT_NOW),
+        );
+        for (const [id, item] of final) {
+          if (JSON.stringify(comparable(item)) !== JSON.stringify(comparable(reference.get(id)))) {
+            violations.push(`${id}: final state differs from a clean run's`);
+          }
+        }
+        const published = ledger.publishedEvents;
+        const lost = [...referenceEvents].filter((e) => !published.has(e));
+        violations.push(
+          ...lost.map((e) => `never published: ${e}`),
+          ...[...published.keys()]
+            .filter((e) => !referenceEvents.has(e))
+            .map((e) => `not a clean run's event: ${e}`),
+          ...ledger
+            .duplicates()
+            .filter(([, n]) => n > 2)
+            .map(([e, n]) => `published ${n} times: ${e}`),
+        );
+        return {
+          crashed: crash.crashed !== undefined,
+          operation: crash.crashed?.operation ?? 'none',
+          violations: violations.map((v) => `${label}: ${v}`),
+          lost: lost.length,
+          duplicates: ledger.duplicates().length,
+        };
+      } finally {
+        await table.drop();
+      }
     }
-  }
 
-  it.each(['before', 'after'] as const)(
-    'crash %s each request: same end state and events as a clean run',
-    async (timing) => {
-      expect(requestsPerCycle).toBeGreaterThan(20);
-      const points = Array.from({ length: requestsPerCycle }, (_, i) => i + 1);
+    it.each(['before', 'after'] as const)(
+      'crash %s each request: same end state and events as a clean run',
+      async (timing) => {
+        expect(requestsPerCycle).toBeGreaterThan(20);
+        const points = Array.from({ length: requestsPerCycle }, (_, i) => i + 1);
 
-      const results = await inPool(points, PARALLEL_CASES, (k) => runCase(k, timing));
-      outcomes.push(...results);
+        const results = await inPool(points, PARALLEL_CASES, (k) => runCase(k, timing));
+        outcomes.push(...results);
 
-      expect(results.filter((r) => r.crashed)).toHaveLength(requestsPerCycle);
-      expect(results.flatMap((r) => r.violations)).toEqual([]);
-    },
-  );
-});
+        expect(results.filter((r) => r.crashed)).toHaveLength(requestsPerCycle);
+        expect(results.flatMap((r) => r.violations)).toEqual([]);
+      },
+    );
+  },
+);
