@@ -22,6 +22,7 @@ const ORDER = [
   'concurrency',
   'races',
   'fuzz-sweep',
+  'fuzz-valid',
   'fuzz-import',
   'clock',
 ];
@@ -65,7 +66,7 @@ export function renderFigures(figures: readonly Recorded[]): string {
     if (missing.length > 0) lines.push(`Not in this run: ${missing.join(', ')}.`);
     lines.push(
       '',
-      '| scenario | cases tried | faults injected | wrong deletions | lost events | duplicate events |',
+      '| scenario | cases tried | faults injected | wrong deletions | lost events | duplicates (an event sent twice) |',
       '|---|---|---|---|---|---|',
     );
     for (const f of figures) {
