@@ -1,7 +1,7 @@
 /** Markdown tables of the results (printed by `npm run bench`, pasted into BENCHMARKS.md). */
 import type { BundleResult } from './bundles';
 import { round } from './stats';
-import type { RunRow, TargetCheck } from './summarize';
+import type { RunRow, StageFigures, TargetCheck } from './summarize';
 
 function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const line = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
@@ -65,6 +65,23 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
     ]),
   );
   return `${timing}\n\n${io}`;
+}
+
+/** Where the time goes: per stage, wall / client (Node) CPU / DynamoDB Local (JVM) CPU, ms. */
+export function cpuMarkdown(rows: readonly RunRow[]): string {
+  const cell = (f: StageFigures) => `${f.ms} / ${f.cpuMs} / ${f.serverCpuMs ?? '?'}`;
+  return table(
+    ['size', 'changes', 'floor', 'parallel floor', 'sweep', 'notify', 'naive'],
+    rows.map((r) => [
+      r.size,
+      pct(r.changeRate),
+      cell(r.stages.floor),
+      cell(r.stages.parallelFloor),
+      cell(r.stages.sweep),
+      cell(r.stages.notify),
+      cell(r.stages.naive),
+    ]),
+  );
 }
 
 /** Bundle size and init time per Lambda. */

@@ -15,6 +15,7 @@ import { parseConfig } from '../lambdas/hygiene/config';
 import type { ChildResult, ChildTaskName } from './child-protocol';
 import { BENCH_NOW, type GeneratedTable, generateTable } from './generate';
 import { runChild } from './run-child';
+import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
 
 /** The measurements of one repetition. */
 export interface CaseRep {
@@ -24,6 +25,8 @@ export interface CaseRep {
   readonly changes: number;
   readonly loadMs: number;
   readonly results: Readonly<Record<ChildTaskName, ChildResult>>;
+  /** DynamoDB Local (JVM) CPU time during each measurement, ms; absent when /proc is unreadable. */
+  readonly serverCpuMs: Readonly<Partial<Record<ChildTaskName, number>>>;
 }
 
 /** A measurement disagreed with what the table holds (the comparison would be meaningless). */
@@ -67,15 +70,22 @@ export async function runCase(
     seed: 7919 * (rep + 1) + size + Math.round(changeRate * 1000),
   });
   const label = `${size}-${Math.round(changeRate * 100)}pct-r${rep}`;
-  const measure = (task: ChildTaskName, tableName: string) =>
-    runChild(
+  const serverPid = findDynamoDbLocalPid(Number(new URL(endpoint).port));
+  const serverCpuMs: Partial<Record<ChildTaskName, number>> = {};
+  const measure = async (task: ChildTaskName, tableName: string) => {
+    const cpuBefore = processCpuMs(serverPid);
+    const result = await runChild(
       options.childScript,
       { task, endpoint, tableName, segments, now: BENCH_NOW, rttMs },
       options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`],
-    ).then((result) => {
-      log(`  ${label} ${task}: ${Math.round(result.ms)} ms, peak RSS ${Math.round(result.maxRssMb)} MB`);
-      return result;
-    });
+    );
+    const cpuAfter = processCpuMs(serverPid);
+    if (cpuBefore !== undefined && cpuAfter !== undefined) serverCpuMs[task] = cpuAfter - cpuBefore;
+    log(
+      `  ${label} ${task}: ${Math.round(result.ms)} ms (client CPU ${Math.round(result.cpuMs)} ms, DynamoDB Local CPU ${serverCpuMs[task] ?? '?'} ms), peak RSS ${Math.round(result.maxRssMb)} MB`,
+    );
+    return result;
+  };
 
   const ours = await freshTable(client, `${label}-ours`, table);
   log(`  ${label}: loaded ${size} items (${table.changes} changing) in ${Math.round(ours.loadMs)} ms`);
@@ -110,5 +120,6 @@ export async function runCase(
     changes: table.changes,
     loadMs: ours.loadMs,
     results: { floor, 'parallel-floor': parallelFloor, sweep, notify, naive },
+    serverCpuMs,
   };
 }

@@ -14,7 +14,7 @@ import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { type BundleResult, measureBundles } from './bundles';
 import { bundleChild } from './child-bundle';
 import { BenchUsageError, parseBenchOptions } from './options';
-import { bundlesMarkdown, runsMarkdown, targetsMarkdown } from './report';
+import { bundlesMarkdown, cpuMarkdown, runsMarkdown, targetsMarkdown } from './report';
 import { type CaseRep, runCase } from './run-case';
 import { checkTargets, type RunRow, summarizeCase } from './summarize';
 
@@ -97,7 +97,9 @@ async function main(): Promise<void> {
     bundles,
     targets,
   };
-  process.stdout.write(`${runsMarkdown(rows)}\n\n`);
+  process.stdout.write(
+    `${runsMarkdown(rows)}\n\nwall / client CPU / DynamoDB Local CPU, ms:\n\n${cpuMarkdown(rows)}\n\n`,
+  );
   if (bundles.length > 0) process.stdout.write(`${bundlesMarkdown(bundles)}\n\n`);
   process.stdout.write(`${targetsMarkdown(targets)}\n`);
   if (options.jsonPath !== undefined) {

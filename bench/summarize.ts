@@ -72,7 +72,10 @@ export interface RunRow {
 /** One measured stage of a case. */
 export interface StageFigures {
   readonly ms: number;
+  /** Client (Node) CPU time. */
   readonly cpuMs: number;
+  /** DynamoDB Local (JVM) CPU time during the stage; absent when not measurable. */
+  readonly serverCpuMs?: number;
   readonly requests: number;
   readonly rcu: number;
   readonly wcu: number;
@@ -88,9 +91,11 @@ export interface TargetCheck {
 const med = (reps: readonly CaseRep[], pick: (rep: CaseRep) => number) => median(reps.map(pick));
 
 function stage(reps: readonly CaseRep[], task: ChildTaskName): StageFigures {
+  const server = reps.map((r) => r.serverCpuMs[task]).filter((v): v is number => v !== undefined);
   return {
     ms: round(med(reps, (r) => r.results[task].ms)),
     cpuMs: round(med(reps, (r) => r.results[task].cpuMs)),
+    ...(server.length === reps.length && { serverCpuMs: round(median(server)) }),
     requests: med(reps, (r) => r.results[task].dynamo.requests),
     rcu: round(
       med(reps, (r) => r.results[task].dynamo.consumedRcu),
