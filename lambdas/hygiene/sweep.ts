@@ -315,29 +315,34 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
 
   // 1. Plan, writing non-destructive transitions as pages stream in.
   let stoppedEarly = false;
-  for await (const page of deps.scanner.scan({ segments, ...(resumeFrom && { resumeFrom }) })) {
-    // Stop while the reserve still covers the buffered deletions (at the write latency seen so far).
-    // Always process at least one page, so a run with little time still makes progress.
-    const reserve = margin + writeTime.estimateMs(deletions.length, config.writeConcurrency);
-    if (tally.pages > 0 && remaining !== undefined && remaining() < reserve) {
-      stoppedEarly = true;
-      break;
-    }
-    for (const item of page.items) {
-      const pending = plan(item);
-      if (pending === undefined) continue;
-      if (pending.actions.some(isDeletion)) {
-        deletions.push({ credential: compactCredential(pending.credential), actions: pending.actions });
-      } else {
-        await pool.submit(() => apply(pending));
+  try {
+    for await (const page of deps.scanner.scan({ segments, ...(resumeFrom && { resumeFrom }) })) {
+      // Stop while the reserve still covers the buffered deletions (at the write latency seen so far).
+      // Always process at least one page, so a run with little time still makes progress.
+      const reserve = margin + writeTime.estimateMs(deletions.length, config.writeConcurrency);
+      if (tally.pages > 0 && remaining !== undefined && remaining() < reserve) {
+        stoppedEarly = true;
+        break;
       }
+      for (const item of page.items) {
+        const pending = plan(item);
+        if (pending === undefined) continue;
+        if (pending.actions.some(isDeletion)) {
+          deletions.push({ credential: compactCredential(pending.credential), actions: pending.actions });
+        } else {
+          await pool.submit(() => apply(pending));
+        }
+      }
+      positions[page.segment] = page.lastEvaluatedKey ?? 'done';
+      tally.pages++;
+      progress('scan');
+      if (abortReason !== undefined) break;
     }
-    positions[page.segment] = page.lastEvaluatedKey ?? 'done';
-    tally.pages++;
-    progress('scan');
-    if (abortReason !== undefined) break;
+  } finally {
+    // Also when the scan fails (a page still throttled after the SDK's retries): the run must not
+    // report its failure while writes it started are still running.
+    await pool.drain();
   }
-  await pool.drain();
   if (abortReason !== undefined) {
     throw new SweepAbortedError(abortReason, summarize(tally, guardOf(tally, options), 'incomplete'));
   }
