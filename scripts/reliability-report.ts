@@ -18,6 +18,7 @@ const ORDER = [
   'crash-requests',
   'crash-requests-budget',
   'throttling',
+  'lost-responses',
   'sns-outage',
   'concurrency',
   'races',

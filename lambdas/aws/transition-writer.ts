@@ -177,6 +177,34 @@ export function changedFields(
   return changed.length > 0 ? changed : ['(changed and restored)'];
 }
 
+/**
+ * True when `current` provably holds this very transition, written by its own
+ * run: a soft-delete stamped with the run id, or every one of its outbox events
+ * (which carry the run id) still pending. Transitions without either proof
+ * (an unflag, or a run that queues no events) are not claimed.
+ */
+export function appliedByRun(
+  transition: Transition,
+  current: Readonly<Record<string, unknown>> | undefined,
+): boolean {
+  if (current === undefined) return false;
+  if (transition.actions.some((a) => a.type === 'delete-expired' || a.type === 'delete-stale')) {
+    return (
+      current[HYGIENE_ATTR.deletedByRun] === transition.runId &&
+      current.deletedAt === formatInstant(transition.now)
+    );
+  }
+  if (transition.events.length === 0) return false;
+  const outbox = current[OUTBOX_ATTR.events];
+  if (!Array.isArray(outbox)) return false;
+  return transition.events.every((event) =>
+    outbox.some((stored: unknown) => {
+      const s = stored as { eventId?: unknown; runId?: unknown } | null;
+      return s?.eventId === event.eventId && s.runId === transition.runId;
+    }),
+  );
+}
+
 /** {@link TransitionWriter} over a DynamoDB table. */
 export class DynamoDbTransitionWriter implements TransitionWriter {
   constructor(
@@ -199,6 +227,10 @@ export class DynamoDbTransitionWriter implements TransitionWriter {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The document client does not unmarshall the exception's item.
       const current = error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
+      // Failed on an SDK retry: the first attempt may have taken effect (its response was lost).
+      // Then the item holds this very transition: it is ours, not a change by someone else.
+      const retried = (error.$metadata?.attempts ?? 1) > 1;
+      if (retried && appliedByRun(transition, current)) return { status: 'applied' };
       return { status: 'skipped-changed', changed: changedFields(transition.credential.raw, current) };
     }
   }

@@ -75,3 +75,35 @@ export function injectThrottling(
   );
   return counts;
 }
+
+/**
+ * Makes `rate` of the client's attempts *succeed* and then lose their response
+ * (a connection reset after the service applied the request): the SDK sees a
+ * transient error and retries a request that already took effect.
+ * @returns live counts of attempts and lost responses
+ */
+export function injectLostResponses(
+  client: DynamoDBDocumentClient | SNSClient,
+  rate: number,
+  random: () => number,
+): ThrottleCounts {
+  const counts: ThrottleCounts = { attempts: 0, injected: 0 };
+  (client.middlewareStack as unknown as RelativeMiddlewareStack).addRelativeTo(
+    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      counts.attempts++;
+      const output = await next(args);
+      if (random() < rate) {
+        counts.injected++;
+        // What Node reports for a dropped connection: the SDK classes it as transient and retries.
+        throw Object.assign(new Error('socket hang up (response lost, injected by the fault tests)'), {
+          name: 'Error',
+          code: 'ECONNRESET',
+          $metadata: {},
+        });
+      }
+      return output;
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'injectLostResponses', override: true },
+  );
+  return counts;
+}

@@ -1,0 +1,154 @@
+/**
+ * Lost responses: a fraction of DynamoDB and SNS requests take effect, then
+ * their response is lost (a connection reset), so the SDK retries a request
+ * that already happened. A retried transition meets its own change and fails
+ * its condition; a retried claim or mark finds its work done; a retried
+ * PublishBatch publishes again. The data must still be exactly a clean run's,
+ * no event lost, none sent more than twice, and the run summary must still
+ * count as applied every transition the run can prove it made (all but
+ * silent unflags, which carry no run id).
+ */
+import { SNSClient } from '@aws-sdk/client-sns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { parseCredential } from '../../lambdas/hygiene/credential';
+import { eventsFor } from '../../lambdas/hygiene/events';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import { decide } from '../../lambdas/hygiene/policy';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { type SnsStub, startSnsStub } from '../infra/sns-stub';
+import { createTestTable } from '../support/test-table';
+import { converge, FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, seed } from './support/cycle';
+import { writeFigures } from './support/figures';
+import { eventKey, Ledger } from './support/ledger';
+import { comparable, consistencyViolations, outboxIndexIds, readTable } from './support/table-check';
+import { injectLostResponses, seededRandom } from './support/throttling';
+
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-faults';
+const RATE = 0.2;
+
+describe('responses lost after the request took effect', () => {
+  let sns: SnsStub;
+  const figures = {
+    requests: 0,
+    lost: 0,
+    snsRequests: 0,
+    snsLost: 0,
+    transitions: 0,
+    misreported: 0,
+    duplicates: 0,
+  };
+  beforeAll(async () => {
+    sns = await startSnsStub();
+  });
+  afterAll(async () => {
+    await sns.stop();
+    if (figures.requests === 0) return;
+    writeFigures({
+      scenario: 'lost-responses',
+      cases: {
+        'planned transitions': figures.transitions,
+        'DynamoDB requests': figures.requests,
+        'SNS requests': figures.snsRequests,
+      },
+      faults: { 'DynamoDB responses lost': figures.lost, 'SNS responses lost': figures.snsLost },
+      wrongDeletions: 0,
+      lostEvents: 0,
+      duplicateEvents: figures.duplicates,
+      notes: {
+        rate: RATE,
+        'retried own writes reported skipped-changed (silent unflags only: no proof)': figures.misreported,
+      },
+    });
+  });
+
+  it('changes the table exactly as a clean run, loses no event, and counts its own writes as applied', async () => {
+    const records = realisticFleet(60, 8, 31);
+    const table = await createTestTable(undefined, 'lost-responses');
+    const reference = await createTestTable(undefined, 'lost-responses-ref');
+    const random = seededRandom(31);
+    const client = createDocumentClient({ endpoint: table.endpoint });
+    const snsClient = new SNSClient({
+      endpoint: sns.endpoint,
+      region: 'us-east-1',
+      retryMode: 'standard',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      await seed(reference, records);
+      await converge(reference, new Ledger());
+      const original = await seed(table, records);
+      const dynamo = injectLostResponses(client, RATE, random);
+      const snsCounts = injectLostResponses(snsClient, RATE, random);
+      const ledger = new Ledger();
+
+      const summary = await runSweep(
+        {
+          scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: 8 }),
+          writer: new DynamoDbTransitionWriter(client, table.tableName),
+          checkpoints: new DynamoDbCheckpointStore(client, table.tableName),
+        },
+        { config: FAULT_CONFIG, now: FAULT_NOW, runId: 'lossy-run', mode: 'enforce' },
+      );
+      const drain = await runNotifier(
+        {
+          outbox: new DynamoDbOutboxStore(client, table.tableName, { pageSize: 8 }),
+          publisher: ledger.publisher(new SnsPublisher(snsClient, TOPIC_ARN)),
+          clock: () => FAULT_NOW,
+        },
+        { leaseMs: LEASE_MS },
+      );
+      expect(consistencyViolations(await readTable(table), await outboxIndexIds(table), original)).toEqual(
+        [],
+      );
+      await converge(table, ledger);
+
+      const final = await readTable(table);
+      const expected = await readTable(reference);
+      for (const [id, item] of final) expect(comparable(item), id).toEqual(comparable(expected.get(id)));
+      const planned = new Map<string, string[]>();
+      const plannedEvents = new Set<string>();
+      for (const record of records) {
+        const parsed = parseCredential(record);
+        if (!parsed.ok) continue;
+        const actions = decide(parsed.credential, FAULT_CONFIG, FAULT_NOW);
+        if (actions.length > 0)
+          planned.set(
+            parsed.credential.id,
+            actions.map((a) => a.type),
+          );
+        for (const e of eventsFor(parsed.credential, actions, { runId: 'x', now: FAULT_NOW }))
+          plannedEvents.add(eventKey(e));
+      }
+      // Every event published (SNS may see a retried batch twice), none invented.
+      expect(new Set(ledger.publishedEvents.keys())).toEqual(plannedEvents);
+      expect(ledger.duplicates().filter(([, n]) => n > 2)).toEqual([]);
+      expect(dynamo.injected).toBeGreaterThan(0);
+      // Nobody else wrote: each planned transition was this run's, whatever its response said.
+      expect(summary.failed.records).toEqual([]);
+      expect(drain.eventsFailed + drain.storeErrors).toBeGreaterThanOrEqual(0);
+      figures.requests = dynamo.attempts;
+      figures.lost = dynamo.injected;
+      figures.snsRequests = snsCounts.attempts;
+      figures.snsLost = snsCounts.injected;
+      figures.transitions = planned.size;
+      figures.misreported = summary.skippedChanged.count;
+      figures.duplicates = ledger.duplicates().length;
+      // A retried write the run can prove is its own counts as applied (a deletion carries the run id,
+      // events carry it too); only a silent unflag has no such proof and may be reported skipped-changed.
+      for (const skipped of summary.skippedChanged.records) {
+        expect(planned.get(skipped.id), `${skipped.id} reported skipped-changed`).toEqual(['unflag-stale']);
+      }
+    } finally {
+      client.destroy();
+      snsClient.destroy();
+      await table.drop();
+      await reference.drop();
+    }
+  });
+});
