@@ -138,7 +138,8 @@ describe('throttled DynamoDB and SNS', () => {
               publisher: ledger.publisher(new SnsPublisher(snsClient, TOPIC_ARN)),
               clock: () => drainAt,
             },
-            { leaseMs: LEASE_MS, drainId: `throttled-drain-${cycle}` },
+            // One digest per PublishBatch call: more SNS requests to throttle.
+            { leaseMs: LEASE_MS, drainId: `throttled-drain-${cycle}`, maxBatchEntries: 1 },
           ).catch((error: unknown) => {
             expect(error).toBeInstanceOf(Error);
             return undefined;
