@@ -5,13 +5,12 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createDocumentClient } from '../aws/dynamodb-client';
 import { DynamoDbOutboxStore } from '../aws/outbox-store';
-import { createSnsClient } from '../aws/sns-client';
 import { SnsPublisher } from '../aws/sns-publisher';
 import type { NotifierDeps, NotifierSummary } from '../hygiene/notifier';
 import { runNotifier } from '../hygiene/notifier';
 import { formatInstant } from '../hygiene/time';
+import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { NOTIFIER_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
@@ -85,14 +84,7 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
 const env = process.env;
 const config = configFromEnvironment(env);
 const tools = createObservability();
-const documentClient = createDocumentClient({
-  ...(env[HANDLER_ENV.dynamoDbEndpoint] && { endpoint: env[HANDLER_ENV.dynamoDbEndpoint] }),
-});
-const snsClient = createSnsClient({
-  ...(env[HANDLER_ENV.snsEndpoint] && { endpoint: env[HANDLER_ENV.snsEndpoint] }),
-});
-tools.tracer.captureAWSv3Client(documentClient);
-tools.tracer.captureAWSv3Client(snsClient);
+const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
 tools.logger.appendKeys({ mode: config.mode });
 
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */

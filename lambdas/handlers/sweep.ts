@@ -9,8 +9,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { DynamoDbCheckpointStore } from '../aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../aws/credential-scanner';
-import { createDocumentClient } from '../aws/dynamodb-client';
-import { createSnsClient } from '../aws/sns-client';
 import { SnsPublisher } from '../aws/sns-publisher';
 import { DynamoDbTransitionWriter } from '../aws/transition-writer';
 import { publishAdminReport } from '../hygiene/admin-report';
@@ -18,6 +16,7 @@ import type { HygieneConfig } from '../hygiene/config';
 import type { RunSummary } from '../hygiene/run-summary';
 import { createRunId, runSweep, SweepAbortedError, type SweepDeps } from '../hygiene/sweep';
 import { formatInstant } from '../hygiene/time';
+import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { ACTION_METRICS, SWEEP_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
@@ -124,14 +123,7 @@ const config = configFromEnvironment(env);
 const tableName = requireEnv(env, HANDLER_ENV.tableName);
 const topicArn = requireEnv(env, HANDLER_ENV.topicArn);
 const tools = createObservability();
-const documentClient = createDocumentClient({
-  ...(env[HANDLER_ENV.dynamoDbEndpoint] && { endpoint: env[HANDLER_ENV.dynamoDbEndpoint] }),
-});
-const snsClient = createSnsClient({
-  ...(env[HANDLER_ENV.snsEndpoint] && { endpoint: env[HANDLER_ENV.snsEndpoint] }),
-});
-tools.tracer.captureAWSv3Client(documentClient);
-tools.tracer.captureAWSv3Client(snsClient);
+const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
 
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
 export const sweepHandler = createSweepHandler({
