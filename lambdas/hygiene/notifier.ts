@@ -49,8 +49,14 @@ export interface NotifierOptions {
   readonly maxBatchEntries?: number;
   /** Total bytes per `publishBatch` call. @default SNS_MESSAGE_LIMIT_BYTES */
   readonly maxBatchBytes?: number;
-  /** Concurrent claim/mark writes. @default 8 */
+  /** Concurrent claim/mark writes within one owner group. @default 8 */
   readonly writeConcurrency?: number;
+  /**
+   * Owner groups (one `publishBatch` call's worth of owners each) drained at
+   * once; at most `groupConcurrency × writeConcurrency` writes are in flight.
+   * @default 4
+   */
+  readonly groupConcurrency?: number;
   /** Stop claiming more owners when less than this much time remains. @default 30_000 */
   readonly stopMarginMs?: number;
   /** Pending items read per drain at most (the rest waits for the next drain). @default 20_000 */
@@ -195,6 +201,7 @@ export async function runNotifier(
   const maxBatchEntries = options.maxBatchEntries ?? SNS_BATCH_MAX_ENTRIES;
   const maxBatchBytes = options.maxBatchBytes ?? SNS_MESSAGE_LIMIT_BYTES;
   const concurrency = options.writeConcurrency ?? 8;
+  const groupConcurrency = Math.max(1, Math.floor(options.groupConcurrency ?? 4));
   const stopMarginMs = options.stopMarginMs ?? 30_000;
   const maxItems = options.maxItems ?? 20_000;
   const now = deps.clock();
@@ -234,17 +241,44 @@ export async function runNotifier(
     }
   }
 
-  // 2. Owners in groups of about one batch: claim, render, publish, mark.
+  // 2. Owners in groups of about one batch: claim, render, publish, mark. A few
+  // groups run at once, so one group's round trips overlap another's.
   const owners = [...byOwner.keys()];
   let ownerSeq = 0;
   let cursor = 0;
-  while (cursor < owners.length) {
-    if (deps.remainingMs !== undefined && deps.remainingMs() < stopMarginMs) {
-      incomplete = true;
-      break;
+  let failure: { error: unknown } | undefined;
+  const drainGroups = async (): Promise<void> => {
+    // After a failure no new group starts: the error propagates once the groups in flight settle.
+    while (cursor < owners.length && failure === undefined) {
+      if (deps.remainingMs !== undefined && deps.remainingMs() < stopMarginMs) {
+        incomplete = true;
+        return;
+      }
+      const group = owners.slice(cursor, cursor + maxBatchEntries);
+      cursor += group.length;
+      try {
+        await drainGroup(group);
+      } catch (error: unknown) {
+        failure ??= { error };
+      }
     }
-    const group = owners.slice(cursor, cursor + maxBatchEntries);
-    cursor += group.length;
+  };
+  const workers = Math.min(groupConcurrency, Math.ceil(owners.length / maxBatchEntries));
+  await Promise.all(Array.from({ length: workers }, drainGroups));
+  if (failure !== undefined) throw failure.error;
+
+  return {
+    drainId,
+    status: incomplete ? 'incomplete' : 'complete',
+    startedAt: formatInstant(now),
+    finishedAt: formatInstant(deps.clock()),
+    ...c,
+    oldestPendingAgeSeconds: Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : 0,
+    failures,
+  };
+
+  /** Claims the group's items, renders one digest per owner, publishes, then marks or releases. */
+  async function drainGroup(group: readonly string[]): Promise<void> {
     const items = group.flatMap((owner) => byOwner.get(owner) ?? []);
 
     const claimed = await claimAll(items);
@@ -280,16 +314,6 @@ export async function runNotifier(
     const published = await publishDigests(digests);
     await settle(claimed, published);
   }
-
-  return {
-    drainId,
-    status: incomplete ? 'incomplete' : 'complete',
-    startedAt: formatInstant(now),
-    finishedAt: formatInstant(deps.clock()),
-    ...c,
-    oldestPendingAgeSeconds: Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : 0,
-    failures,
-  };
 
   function oldestPending(item: PendingOutboxItem): number {
     const times = [item.since, ...item.events.map((e) => e.occurredAt)]

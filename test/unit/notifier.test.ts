@@ -84,9 +84,50 @@ describe('runNotifier', () => {
 
     const summary = await drain();
 
-    expect(publisher.calls.map((c) => c.length)).toEqual([10, 10, 5]);
+    // Owner groups are drained concurrently, so the calls may complete in any order.
+    expect(publisher.calls.map((c) => c.length).sort((a, b) => a - b)).toEqual([5, 10, 10]);
     for (const call of publisher.calls) expect(new Set(call.map((e) => e.Id)).size).toBe(call.length);
     expect(summary.digests).toBe(25);
+  });
+
+  it('drains owner groups concurrently, never more than groupConcurrency at once', async () => {
+    const { outbox, publisher, drain } = setup();
+    seedOwners(outbox, 60); // 6 groups of 10 owners
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const publish = publisher.publishBatch.bind(publisher);
+    publisher.publishBatch = async (entries) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return publish(entries);
+    };
+
+    const summary = await drain({ groupConcurrency: 3 });
+
+    expect(maxInFlight).toBe(3);
+    expect(publisher.calls).toHaveLength(6);
+    expect(summary).toMatchObject({ status: 'complete', digests: 60, eventsPublished: 60 });
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('keeps draining the other groups when a store call of one group fails', async () => {
+    const { outbox, publisher, drain } = setup();
+    seedOwners(outbox, 50); // 5 groups of 10 owners
+    const claim = outbox.claim.bind(outbox);
+    let claims = 0;
+    outbox.claim = async (...args) => {
+      claims++;
+      if (claims === 15) throw new Error('throttled');
+      return claim(...args);
+    };
+
+    const summary = await drain({ groupConcurrency: 2 });
+
+    expect(summary).toMatchObject({ status: 'complete', storeErrors: 1, eventsPublished: 49, digests: 49 });
+    expect(publisher.calls).toHaveLength(5);
+    expect(outbox.pendingEvents()).toHaveLength(1);
   });
 
   it('keeps everything pending while the publisher is down, then delivers every event exactly once', async () => {
