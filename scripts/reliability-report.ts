@@ -24,6 +24,7 @@ const ORDER = [
   'races',
   'fuzz-sweep',
   'fuzz-valid',
+  'fuzz-cli',
   'fuzz-import',
   'clock',
 ];
