@@ -20,13 +20,24 @@ const SHIPPED: HygieneConfig = parseConfig({ mode: 'enforce' });
 const YEAR_MS = 365 * DAY_MS;
 const SKEWS_YEARS = [1, 3, 10, 100] as const;
 
-describe('a clock years ahead', () => {
-  const figures = { runs: 0, plannedDeletions: 0, applied: 0, futureFlags: 0, wrongAfterwards: 0 };
+describe('a broken clock', () => {
+  const figures = {
+    runs: 0,
+    plannedDeletions: 0,
+    applied: 0,
+    futureFlags: 0,
+    wrongAfterwards: 0,
+    behindRuns: 0,
+    flagsCleared: 0,
+  };
   afterAll(() => {
     if (figures.runs === 0) return;
     writeFigures({
       scenario: 'clock',
-      cases: { 'runs with a clock years ahead': figures.runs },
+      cases: {
+        'runs with a clock years ahead': figures.runs,
+        'runs with a clock years behind': figures.behindRuns,
+      },
       faults: { 'deletions planned under the broken clock': figures.plannedDeletions },
       wrongDeletions: figures.applied + figures.wrongAfterwards,
       lostEvents: 0,
@@ -34,6 +45,7 @@ describe('a clock years ahead', () => {
       notes: {
         skews: SKEWS_YEARS.map((y) => `${y}y`).join(', '),
         'stale flags written with a future date (known limitation)': figures.futureFlags,
+        'pending stale flags cleared by a clock behind (known limitation)': figures.flagsCleared,
       },
     });
   });
@@ -82,6 +94,31 @@ describe('a clock years ahead', () => {
           typeof item[HYGIENE_ATTR.staleFlaggedAt] === 'string' &&
           Date.parse(item[HYGIENE_ATTR.staleFlaggedAt] as string) > FAULT_NOW,
       ).length;
+    } finally {
+      await table.drop();
+    }
+  });
+  it.each([1, 5])('%i years behind: nothing is deleted or flagged', async (years) => {
+    const table = await createTestTable(undefined, `clock-behind-${years}y`);
+    try {
+      const original = await seed(table, realisticFleet(200, 20, 40 + years));
+
+      const summary = await runSweep(realSweepDeps(table, new Ledger()), {
+        config: SHIPPED,
+        now: FAULT_NOW - years * YEAR_MS,
+        runId: 'clock-behind',
+        mode: 'enforce',
+      });
+
+      const after = await readTable(table);
+      expect(summary.applied['delete-expired'] + summary.applied['delete-stale']).toBe(0);
+      expect(summary.applied['flag-stale']).toBe(0);
+      const newlyDeleted = [...after].filter(
+        ([id, item]) => item.deletedAt !== undefined && original.get(id)?.deletedAt === undefined,
+      );
+      expect(newlyDeleted).toEqual([]);
+      figures.behindRuns++;
+      figures.flagsCleared += summary.applied['unflag-stale'];
     } finally {
       await table.drop();
     }
