@@ -100,6 +100,11 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** DynamoDB's limit for a partition key value, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 2048;
+
+const utf8 = new TextEncoder();
+
 const ipv4Cidr = /^(\S+)\/(\d{1,3})$/;
 
 /** Why a string is not a CIDR block, or `undefined` when it is one (IPv4 or IPv6, prefix in range). */
@@ -147,7 +152,7 @@ class RecordReader {
     this.problems.push({ field, message });
   }
 
-  /** A required, non-empty string. */
+  /** A required, non-empty string that fits in a DynamoDB key. */
   requiredString(field: string): string | undefined {
     const value = this.item[field];
     if (value === undefined || value === null) {
@@ -160,6 +165,13 @@ class RecordReader {
     }
     if (value.trim() === '') {
       this.problem(field, 'is empty');
+      return undefined;
+    }
+    // `id` is the table key and `userId` the outbox index key: DynamoDB rejects longer keys,
+    // so a write for such a record would fail on every run instead of being reported once.
+    const bytes = utf8.encode(value).length;
+    if (bytes > MAX_KEY_BYTES) {
+      this.problem(field, `is ${bytes} bytes long, above DynamoDB's key limit of ${MAX_KEY_BYTES} bytes`);
       return undefined;
     }
     return value;

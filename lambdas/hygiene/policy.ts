@@ -51,7 +51,7 @@ export interface DeleteStaleAction {
 /** Clear a stale flag silently. */
 export interface UnflagStaleAction {
   readonly type: 'unflag-stale';
-  readonly reason: 'used-since-flagged' | 'no-longer-stale' | 'exempt';
+  readonly reason: 'used-since-flagged' | 'no-longer-stale' | 'exempt' | 'flagged-in-future';
 }
 
 /** One planned transition of a credential. */
@@ -152,6 +152,9 @@ function staleActions(credential: Credential, config: HygieneConfig, now: number
   // Without lastUsedAt or createdAt there is no evidence of staleness: never guess.
   const stale = activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
   if (flagged) {
+    // A flag dated after `now` came from a run with a clock ahead: it could neither clear on use
+    // nor come due on time, so drop it; the next run flags again from correct dates if still stale.
+    if (staleFlaggedAt.ms > now) return [{ type: 'unflag-stale', reason: 'flagged-in-future' }];
     const lastUsed = credential.lastUsedAt;
     if (lastUsed !== undefined && lastUsed.ms > staleFlaggedAt.ms) {
       return [{ type: 'unflag-stale', reason: 'used-since-flagged' }];

@@ -117,6 +117,16 @@ describe('parseCredential: invalid records', () => {
     ['missing userId', { userId: undefined }, 'userId: is missing'],
     ['empty userId', { userId: '' }, 'userId: is empty'],
     ['userId as a list', { userId: ['u'] }, 'userId: must be a string, got a list'],
+    [
+      'userId above the DynamoDB key limit',
+      { userId: 'é'.repeat(1025) },
+      "userId: is 2050 bytes long, above DynamoDB's key limit of 2048 bytes",
+    ],
+    [
+      'id above the DynamoDB key limit',
+      { id: 'x'.repeat(2049) },
+      "id: is 2049 bytes long, above DynamoDB's key limit of 2048 bytes",
+    ],
     ['clientId as a number', { clientId: 7 }, 'clientId: must be a string, got number 7'],
     ['displayName as a map', { displayName: { a: 1 } }, 'displayName: must be a string, got a map'],
     [

@@ -364,6 +364,17 @@ describe('flagged credentials', () => {
     expect(types(decideFor({ ...never, ...flaggedDaysAgo(14) }))).toEqual(['delete-stale']);
   });
 
+  it('a flag dated after now (written by a run whose clock was ahead) is cleared, never acted on', () => {
+    const future = {
+      ...stale,
+      [HYGIENE_ATTR.staleFlaggedAt]: at(0, 1),
+      [HYGIENE_ATTR.staleDeleteAfter]: at(14),
+    };
+    expect(decideFor(future)).toEqual([{ type: 'unflag-stale', reason: 'flagged-in-future' }]);
+    // Flagged exactly at now is a normal flag.
+    expect(decideFor({ ...future, [HYGIENE_ATTR.staleFlaggedAt]: at(0) })).toEqual([]);
+  });
+
   it('is not flagged again while flagged', () => {
     expect(types(decideFor({ ...stale, ...flaggedDaysAgo(1) }))).not.toContain('flag-stale');
   });
