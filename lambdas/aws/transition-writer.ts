@@ -12,6 +12,7 @@ import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } f
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { HYGIENE_ATTR } from '../hygiene/credential';
 import { OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../hygiene/events';
+import { DECISION_FIELDS } from '../hygiene/policy';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
 import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant } from '../hygiene/time';
@@ -22,17 +23,7 @@ import { unmarshallOptions } from './dynamodb-client';
  * the value (or absence) it was decided from. `deletedAt` is read as absent
  * (or null) for every credential the policy acts on.
  */
-export const CONDITION_FIELDS = [
-  'deletedAt',
-  'expiresTime',
-  'lastUsedAt',
-  'createdAt',
-  HYGIENE_ATTR.expiryNoticeStage,
-  HYGIENE_ATTR.expiryNoticeFor,
-  HYGIENE_ATTR.staleFlaggedAt,
-  HYGIENE_ATTR.staleDeleteAfter,
-  HYGIENE_ATTR.exempt,
-] as const;
+export const CONDITION_FIELDS = ['deletedAt', ...DECISION_FIELDS] as const;
 
 /** Name used in `changed` when the item no longer exists. */
 export const ITEM_GONE = '(item gone)';

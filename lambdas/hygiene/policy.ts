@@ -6,6 +6,7 @@ import type { HygieneConfig, RiskTier } from './config';
 import {
   type Credential,
   formatProblem,
+  HYGIENE_ATTR,
   hasUnrestrictedSource,
   isUnscoped,
   lastActivity,
@@ -72,6 +73,23 @@ export const ACTION_TYPES: readonly ActionType[] = [
   'delete-stale',
   'unflag-stale',
 ];
+
+/**
+ * Every stored attribute {@link decide} reads (besides `deletedAt`, which must
+ * be absent). A transition write is conditional on each keeping the value it
+ * was decided from; a deferred deletion keeps them. One list, so the policy,
+ * the store's conditions and the sweep's compaction cannot drift apart.
+ */
+export const DECISION_FIELDS = [
+  'expiresTime',
+  'lastUsedAt',
+  'createdAt',
+  HYGIENE_ATTR.expiryNoticeStage,
+  HYGIENE_ATTR.expiryNoticeFor,
+  HYGIENE_ATTR.staleFlaggedAt,
+  HYGIENE_ATTR.staleDeleteAfter,
+  HYGIENE_ATTR.exempt,
+] as const;
 
 /** True for actions that soft-delete (counted by the blast-radius guard). */
 export function isDeletion(action: Action): action is DeleteExpiredAction | DeleteStaleAction {

@@ -13,7 +13,7 @@ import type { HygieneConfig, Mode } from './config';
 import { type Credential, formatProblem, HYGIENE_ATTR, parseCredential } from './credential';
 import { type EventType, eventsFor, type OutboxEvent } from './events';
 import { evaluateGuard, type GuardStatus } from './guard';
-import { type Action, decide, isDeletion, isExempt } from './policy';
+import { type Action, DECISION_FIELDS, decide, isDeletion, isExempt } from './policy';
 import type {
   CheckpointStore,
   CredentialScanner,
@@ -123,10 +123,8 @@ const COMPACT_FIELDS: readonly string[] = [
   'userId',
   'clientId',
   'displayName',
-  'createdAt',
-  'expiresTime',
-  'lastUsedAt',
   'deletedAt',
+  ...DECISION_FIELDS,
   ...Object.values(HYGIENE_ATTR),
 ];
 

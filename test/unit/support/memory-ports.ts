@@ -6,6 +6,7 @@
  */
 import { HYGIENE_ATTR } from '../../../lambdas/hygiene/credential';
 import { OUTBOX_ATTR } from '../../../lambdas/hygiene/events';
+import { DECISION_FIELDS } from '../../../lambdas/hygiene/policy';
 import type {
   CheckpointStore,
   CredentialScanner,
@@ -20,16 +21,7 @@ import { isReservedId } from '../../../lambdas/hygiene/table-definition';
 import { formatInstant } from '../../../lambdas/hygiene/time';
 
 /** The fields a transition's condition compares (the write contract). */
-export const CONDITION_FIELDS = [
-  'expiresTime',
-  'lastUsedAt',
-  'createdAt',
-  HYGIENE_ATTR.expiryNoticeStage,
-  HYGIENE_ATTR.expiryNoticeFor,
-  HYGIENE_ATTR.staleFlaggedAt,
-  HYGIENE_ATTR.staleDeleteAfter,
-  HYGIENE_ATTR.exempt,
-] as const;
+export const CONDITION_FIELDS = DECISION_FIELDS;
 
 /** A table: items by id, deep-copied in and out so tests cannot alias them. */
 export class MemoryTable {
