@@ -4,7 +4,8 @@
  * that already happened. A retried transition meets its own change and fails
  * its condition; a retried claim or mark finds its work done; a retried
  * PublishBatch publishes again. The data must still be exactly a clean run's,
- * no event lost, none sent more than twice, and the run summary must still
+ * no event lost, none received by SNS more often than the SDK attempts one
+ * request (3), and the run summary must still
  * count as applied every transition the run can prove it made (all but
  * silent unflags, which carry no run id).
  */
@@ -31,6 +32,8 @@ import { injectLostResponses, seededRandom } from './support/throttling';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-faults';
 const RATE = 0.2;
+/** The SDK's standard retry mode: one request is attempted at most 3 times. */
+const SDK_MAX_ATTEMPTS = 3;
 
 describe('responses lost after the request took effect', () => {
   let sns: SnsStub;
@@ -126,8 +129,8 @@ describe('responses lost after the request took effect', () => {
         for (const e of eventsFor(parsed.credential, actions, { runId: 'x', now: FAULT_NOW }))
           plannedEvents.add(eventKey(e));
       }
-      // Every event published (SNS may see a retried batch twice), none invented.
-      // What SNS itself received (a retried PublishBatch arrives twice), not what the publisher was told.
+      // Every event published (SNS sees a retried batch once per attempt), none invented.
+      // What SNS itself received (a retried PublishBatch arrives again), not what the publisher was told.
       const received = new Map<string, number>();
       for (const message of sns.messages) {
         const document = JSON.parse(String(JSON.parse(message.message).sqs)) as { events: OutboxEvent[] };
@@ -136,7 +139,10 @@ describe('responses lost after the request took effect', () => {
       }
       expect(new Set(received.keys())).toEqual(plannedEvents);
       expect(new Set(ledger.publishedEvents.keys())).toEqual(plannedEvents);
-      expect([...received].filter(([, n]) => n > 2)).toEqual([]);
+      // A PublishBatch whose response is lost is re-sent by the SDK: SNS may receive it once per
+      // attempt (standard retry mode: at most 3). The owner groups drain concurrently, so which
+      // requests lose their response varies between runs; the bound does not.
+      expect([...received].filter(([, n]) => n > SDK_MAX_ATTEMPTS)).toEqual([]);
       expect(dynamo.injected).toBeGreaterThan(0);
       // Nobody else wrote: each planned transition was this run's, whatever its response said.
       expect(summary.failed.records).toEqual([]);
