@@ -43,7 +43,9 @@ describe('sweep deadline and checkpoint against DynamoDB Local', () => {
     );
 
     expect(first.status).toBe('incomplete');
-    expect(first.scanned).toBe(20);
+    // Five pages of at most 4 items; which segments' pages (full or short) come first varies.
+    expect(first.scanned).toBeGreaterThan(0);
+    expect(first.scanned).toBeLessThanOrEqual(20);
     expect(first.checkpoint).toMatchObject({ saved: true, resumed: false, segments: 3 });
     const stored = await getItem(table.client, table.tableName, CHECKPOINT_ID);
     expect(JSON.parse(String(stored?.[CHECKPOINT_ATTR.checkpoint]))).toMatchObject({ segments: 3 });
@@ -68,10 +70,11 @@ describe('sweep deadline and checkpoint against DynamoDB Local', () => {
       const events = (item[OUTBOX_ATTR.events] as unknown[] | undefined) ?? [];
       expect(events.length, `events of ${item.id}`).toBe(Number(String(item.id).slice(1)) % 3 === 2 ? 0 : 1);
     }
-    expect([...new Set(credentials.map((i) => i.hygieneDeletedByRun).filter(Boolean))].sort()).toEqual([
-      'run-1',
-      'run-2',
-    ]);
+    // Each deletion names the run that made it, and both runs' counts add up to the 16 expired.
+    const byRun = (runId: string) => credentials.filter((i) => i.hygieneDeletedByRun === runId).length;
+    expect(byRun('run-1')).toBe(first.deletions.applied);
+    expect(byRun('run-2')).toBe(second.deletions.applied);
+    expect(first.deletions.applied + second.deletions.applied).toBe(16);
   });
 
   it('a dry run neither resumes from nor writes a checkpoint', async () => {
