@@ -105,10 +105,33 @@ export const MAX_KEY_BYTES = 2048;
 
 const utf8 = new TextEncoder();
 
+/** Strings up to this many UTF-16 code units cannot exceed {@link MAX_KEY_BYTES} in UTF-8 (≤ 3 bytes per unit). */
+const MAX_KEY_CODE_UNITS_UNCHECKED = Math.floor(MAX_KEY_BYTES / 3);
+
 const ipv4Cidr = /^(\S+)\/(\d{1,3})$/;
+
+/** Distinct CIDR strings whose verdict is remembered; the cache is emptied when it reaches this size. */
+export const CIDR_CACHE_LIMIT = 4096;
+
+/** Longer strings are validated every time, not cached (the longest valid CIDR, IPv4-mapped IPv6 /128, has 49 characters). */
+const CIDR_CACHE_MAX_LENGTH = 64;
+
+// Tables repeat a few CIDRs (an office range, a VPN range) across many credentials, and validating
+// one through ipaddr.js costs more than a map lookup. Bounded in entries and in key length, so
+// distinct or oversized values cannot grow memory.
+const cidrVerdicts = new Map<string, string | undefined>();
 
 /** Why a string is not a CIDR block, or `undefined` when it is one (IPv4 or IPv6, prefix in range). */
 export function cidrProblem(value: string): string | undefined {
+  if (value.length > CIDR_CACHE_MAX_LENGTH) return validateCidr(value);
+  if (cidrVerdicts.has(value)) return cidrVerdicts.get(value);
+  const verdict = validateCidr(value);
+  if (cidrVerdicts.size >= CIDR_CACHE_LIMIT) cidrVerdicts.clear();
+  cidrVerdicts.set(value, verdict);
+  return verdict;
+}
+
+function validateCidr(value: string): string | undefined {
   const m = ipv4Cidr.exec(value);
   if (!m) return `${describe(value)} is not in CIDR notation (address/prefix)`;
   const [, address = '', prefixText = ''] = m;
@@ -169,6 +192,8 @@ class RecordReader {
     }
     // `id` is the table key and `userId` the outbox index key: DynamoDB rejects longer keys,
     // so a write for such a record would fail on every run instead of being reported once.
+    // A UTF-16 code unit is at most 3 UTF-8 bytes, so short strings need no encoding.
+    if (value.length <= MAX_KEY_CODE_UNITS_UNCHECKED) return value;
     const bytes = utf8.encode(value).length;
     if (bytes > MAX_KEY_BYTES) {
       this.problem(field, `is ${bytes} bytes long, above DynamoDB's key limit of ${MAX_KEY_BYTES} bytes`);

@@ -27,8 +27,118 @@ function daysInMonth(year: number, month: number): number {
  * Parses an RFC 3339 date-time with a time zone (`Z` or `±hh:mm`), with or
  * without fractional seconds. Date-only values, zone-less values, impossible
  * calendar dates (`2026-02-30`) and out-of-range fields are rejected.
+ *
+ * The canonical UTC form the worker writes (`YYYY-MM-DDTHH:mm:ss[.f…]Z`) is
+ * read by {@link parseCanonicalUtc} without a regular expression or a `Date`;
+ * everything else (offsets, invalid values and their reasons) by
+ * {@link parseInstantGeneral}. The two agree on every input the fast path accepts
+ * (property-tested in test/unit/time-fast-path.test.ts).
  */
 export function parseInstant(value: string): InstantParse {
+  const ms = parseCanonicalUtc(value);
+  return ms === undefined ? parseInstantGeneral(value) : { ok: true, ms };
+}
+
+const CHAR_0 = 48;
+const CHAR_DASH = 45;
+const CHAR_COLON = 58;
+const CHAR_DOT = 46;
+const CHAR_T = 84;
+const CHAR_t = 116;
+const CHAR_Z = 90;
+const CHAR_z = 122;
+
+/** Most fractional digits the fast path reads (nanoseconds); longer fractions take the general path. */
+const FAST_MAX_FRACTION_DIGITS = 9;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number of the two ASCII digits at `i` and `i + 1`, or -1 when either is not a digit. */
+function twoDigits(value: string, i: number): number {
+  const tens = value.charCodeAt(i) - CHAR_0;
+  const ones = value.charCodeAt(i + 1) - CHAR_0;
+  // NaN (past the end) fails both comparisons, so it is rejected too.
+  if (!(tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9)) return -1;
+  return tens * 10 + ones;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`), for years ≥ 1. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/**
+ * The fast path of {@link parseInstant}: epoch milliseconds of a valid
+ * `YYYY-MM-DDTHH:mm:ss[.f]Z` instant (`T`/`t`, `Z`/`z`, 0 to 9 fractional
+ * digits, years 0100–9999), computed arithmetically; `undefined` for anything
+ * else, valid or not, which {@link parseInstantGeneral} then decides. Years
+ * 0000–0099 are left to it because it reads their calendar through `Date.UTC`
+ * (see {@link parseInstantGeneral}), and the two paths must agree.
+ */
+export function parseCanonicalUtc(value: string): number | undefined {
+  const length = value.length;
+  // 20 = no fraction; 22 to 30 = a dot and 1 to 9 digits (21, a bare dot, is invalid).
+  if (!(length >= 20 && length <= 21 + FAST_MAX_FRACTION_DIGITS)) return undefined;
+  const zone = value.charCodeAt(length - 1);
+  const separator = value.charCodeAt(10);
+  if (
+    (zone !== CHAR_Z && zone !== CHAR_z) ||
+    (separator !== CHAR_T && separator !== CHAR_t) ||
+    value.charCodeAt(4) !== CHAR_DASH ||
+    value.charCodeAt(7) !== CHAR_DASH ||
+    value.charCodeAt(13) !== CHAR_COLON ||
+    value.charCodeAt(16) !== CHAR_COLON
+  ) {
+    return undefined;
+  }
+  const century = twoDigits(value, 0);
+  const yearOfCentury = twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hour = twoDigits(value, 11);
+  const minute = twoDigits(value, 14);
+  const second = twoDigits(value, 17);
+  // Every field is -1 when not two digits, so these bounds also reject non-digits.
+  if (century < 1 || yearOfCentury < 0 || month < 1 || month > 12 || day < 1) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  const year = century * 100 + yearOfCentury;
+  if (day > 28) {
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+    if (day > days) return undefined;
+  }
+  let fraction = 0;
+  if (length > 20) {
+    if (value.charCodeAt(19) !== CHAR_DOT || length === 21) return undefined;
+    let digits = 0;
+    for (let i = 20; i < length - 1; i++) {
+      const digit = value.charCodeAt(i) - CHAR_0;
+      if (!(digit >= 0 && digit <= 9)) return undefined;
+      digits = digits * 10 + digit;
+    }
+    const count = length - 21;
+    // Up to 3 digits, the integer milliseconds equal Number('0.fff') * 1000 exactly (checked for
+    // all 1,110 fractions by the tests); longer fractions are converted as the general path does.
+    fraction = count <= 3 ? digits * 10 ** (3 - count) : Number(`0${value.slice(19, length - 1)}`) * 1000;
+  }
+  const wholeMs =
+    daysFromCivil(year, month, day) * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000;
+  return wholeMs + fraction;
+}
+
+/**
+ * {@link parseInstant} for every input, with the reason for a rejection: a
+ * regular expression, range checks, and `Date` for the calendar. It reads
+ * the day count of a month through `Date.UTC`, which maps years 0–99 to
+ * 1900–1999, so `0000-02-29` is rejected (year 0 is a leap year in the
+ * proleptic Gregorian calendar); kept as is, since no credential has such a date.
+ */
+export function parseInstantGeneral(value: string): InstantParse {
   const m = RFC3339.exec(value);
   if (!m) {
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return { ok: false, reason: 'a date without a time' };
