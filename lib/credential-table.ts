@@ -71,7 +71,7 @@ export class CredentialTable extends Construct {
         indexName: index.indexName,
         partitionKey: attributeOf(index.partitionKey),
         sortKey: attributeOf(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: dynamodb.ProjectionType[index.projection],
       });
     }
   }

@@ -2,9 +2,11 @@
  * The durable outbox in the credentials table ({@link OutboxStore}):
  * - `pending` Scans the sparse `hygiene-outbox` index (only items with pending
  *   events carry its key `hygieneOutboxOwner`), so a drain reads the backlog,
- *   never the whole table;
+ *   never the whole table; the index projects its keys only, so this yields
+ *   which items, owners and how old, never events;
  * - `claim`, `markSent` and `release` are conditional `UpdateItem`s on the
- *   base table: the index is eventually consistent, the table decides.
+ *   base table: the index is eventually consistent, the table decides; the
+ *   claim returns the item (`ALL_NEW`), which is what the notifier publishes.
  * The protocol is described in docs/notifications.md.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -17,12 +19,14 @@ import {
   parseOutboxEvent,
   planMark,
   planPurgeRelease,
+  readOutboxIndexEntry,
   readPendingItem,
 } from '../hygiene/outbox-item';
 import type {
   ClaimRequest,
   ClaimResult,
   MarkResult,
+  OutboxIndexEntry,
   OutboxStore,
   PendingOutboxItem,
 } from '../hygiene/outbox-ports';
@@ -80,17 +84,17 @@ export class DynamoDbOutboxStore implements OutboxStore {
     } = {},
   ) {}
 
-  async *pending(): AsyncIterable<readonly PendingOutboxItem[]> {
+  async *pending(): AsyncIterable<readonly OutboxIndexEntry[]> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const out = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,
           IndexName: OUTBOX_INDEX,
-          ProjectionExpression: '#id, #events, #owner, #since',
+          // The index's whole (KEYS_ONLY) projection, named so a wider projection would not widen the read.
+          ProjectionExpression: '#id, #owner, #since',
           ExpressionAttributeNames: {
             '#id': KEY,
-            '#events': OUTBOX_ATTR.events,
             '#owner': OUTBOX_ATTR.owner,
             '#since': OUTBOX_ATTR.since,
           },
@@ -99,8 +103,8 @@ export class DynamoDbOutboxStore implements OutboxStore {
         }),
       );
       const page = (out.Items ?? []).flatMap((raw) => {
-        const item = readPendingItem(raw);
-        return item ? [item] : [];
+        const entry = readOutboxIndexEntry(raw);
+        return entry ? [entry] : [];
       });
       if (page.length > 0) yield page;
       startKey = out.LastEvaluatedKey;

@@ -1,6 +1,7 @@
 /**
  * The notifier use case (PRODUCT.md §5): drain the durable outbox into one
- * digest per owner. Read pending items → claim them → group per owner →
+ * digest per owner. Read the pending items' keys (owner, age) from the index →
+ * claim them, which reads their events from the base table → group per owner →
  * render → publish in `PublishBatch`-sized batches → mark exactly the
  * published events sent. Anything not published stays pending for the next
  * drain, however long the publisher is down. Over ports only: no AWS here.
@@ -15,6 +16,7 @@ import type { OutboxEvent } from './events';
 import type {
   FailedEntry,
   NotificationPublisher,
+  OutboxIndexEntry,
   OutboxStore,
   PendingOutboxItem,
   PublishEntry,
@@ -69,6 +71,7 @@ export interface DeliveryFailure {
   readonly code: string;
   readonly message: string;
   readonly senderFault: boolean;
+  /** Events affected; 0 when claiming failed (the index lists no events, the claim reads them). */
   readonly events: number;
 }
 
@@ -225,8 +228,8 @@ export async function runNotifier(
   let incomplete = false;
   let oldest = Number.POSITIVE_INFINITY;
 
-  // 1. Read the pending items (the sparse index holds nothing else), grouped by the index owner.
-  const byOwner = new Map<string, PendingOutboxItem[]>();
+  // 1. Read the pending items' keys (the sparse index holds nothing else), grouped by the index owner.
+  const byOwner = new Map<string, OutboxIndexEntry[]>();
   reading: for await (const page of deps.outbox.pending()) {
     for (const item of page) {
       if (c.pendingItems >= maxItems) {
@@ -282,7 +285,8 @@ export async function runNotifier(
     const items = group.flatMap((owner) => byOwner.get(owner) ?? []);
 
     const claimed = await claimAll(items);
-    // Group the claimed events by the owner each event is addressed to.
+    // Render only what the claims returned from the base table (the index holds no events),
+    // grouped by the owner each event is addressed to.
     const claimedEvents = claimed.flatMap((item) => item.events);
     const digests: OwnerDigest[] = [];
     for (const [userId, events] of groupByOwner(claimedEvents)) {
@@ -315,14 +319,13 @@ export async function runNotifier(
     await settle(claimed, published);
   }
 
-  function oldestPending(item: PendingOutboxItem): number {
-    const times = [item.since, ...item.events.map((e) => e.occurredAt)]
-      .map((t) => (t === undefined ? undefined : parseInstant(t)))
-      .flatMap((p) => (p?.ok ? [p.ms] : []));
-    return times.length > 0 ? Math.min(...times) : now;
+  /** When the entry's oldest pending event was queued (`hygieneOutboxSince`, kept oldest by every write), epoch ms. */
+  function oldestPending(entry: OutboxIndexEntry): number {
+    const since = entry.since === undefined ? undefined : parseInstant(entry.since);
+    return since?.ok ? since.ms : now;
   }
 
-  async function claimAll(items: readonly PendingOutboxItem[]): Promise<PendingOutboxItem[]> {
+  async function claimAll(items: readonly OutboxIndexEntry[]): Promise<PendingOutboxItem[]> {
     const results = await mapPool(items, concurrency, async (item) => {
       try {
         const at = deps.clock();
@@ -333,7 +336,7 @@ export async function runNotifier(
           userId: item.userId,
           ...errorCode(error),
           senderFault: false,
-          events: item.events.length,
+          events: 0,
         });
         return undefined;
       }

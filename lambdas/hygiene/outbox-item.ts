@@ -4,7 +4,7 @@
  * Pure: the DynamoDB adapter turns these plans into conditional writes.
  */
 import { EVENT_TYPES, type EventType, OUTBOX_ATTR, type OutboxEvent, PURGE_PENDING_ATTR } from './events';
-import type { PendingOutboxItem } from './outbox-ports';
+import type { OutboxIndexEntry, PendingOutboxItem } from './outbox-ports';
 import type { RawItem } from './ports';
 
 /**
@@ -62,6 +62,19 @@ export function parseOutboxEvent(
     if (v[key] !== undefined && v[key] !== null) event[key] = v[key];
   }
   return { ok: true, event: event as unknown as OutboxEvent };
+}
+
+/**
+ * Reads one entry of the sparse outbox index (keys only: `id`,
+ * `hygieneOutboxOwner`, `hygieneOutboxSince`), or `undefined` when it lacks
+ * the id or the owner.
+ */
+export function readOutboxIndexEntry(raw: RawItem): OutboxIndexEntry | undefined {
+  const credentialId = raw.id;
+  const owner = raw[OUTBOX_ATTR.owner];
+  if (typeof credentialId !== 'string' || typeof owner !== 'string' || owner === '') return undefined;
+  const since = raw[OUTBOX_ATTR.since];
+  return { credentialId, userId: owner, ...(typeof since === 'string' && { since }) };
 }
 
 /**

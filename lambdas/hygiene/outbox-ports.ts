@@ -7,11 +7,21 @@
 import type { OutboxEvent } from './events';
 import type { RawItem } from './ports';
 
-/** One credential item with pending outbox events. */
-export interface PendingOutboxItem {
+/**
+ * What the sparse outbox index says about one item (it projects only its
+ * keys): which item, which owner, how old. Possibly stale; the events
+ * themselves are read by {@link OutboxStore.claim} from the base table.
+ */
+export interface OutboxIndexEntry {
   readonly credentialId: string;
-  /** The owner the events are addressed to (`hygieneOutboxOwner`). */
+  /** The owner the events are addressed to (`hygieneOutboxOwner`, the index partition key). */
   readonly userId: string;
+  /** When the oldest pending event was queued (`hygieneOutboxSince`, the index sort key), canonical UTC. */
+  readonly since?: string;
+}
+
+/** One credential item with pending outbox events, as claimed from the base table. */
+export interface PendingOutboxItem extends OutboxIndexEntry {
   /** Pending events, oldest first, in stored list order (index `i` is `hygieneOutbox[i]`). */
   readonly events: readonly OutboxEvent[];
   /**
@@ -21,8 +31,6 @@ export interface PendingOutboxItem {
   readonly malformed: readonly { readonly index: number; readonly problem: string }[];
   /** The `eventId` of every stored list entry, in list order (`undefined` where there is none). */
   readonly storedEventIds: readonly (string | undefined)[];
-  /** When the oldest pending event was queued (`hygieneOutboxSince`), canonical UTC, if stored. */
-  readonly since?: string;
   /** The item as read. */
   readonly raw: RawItem;
 }
@@ -63,10 +71,11 @@ export interface ClaimRequest {
  */
 export interface OutboxStore {
   /**
-   * Items with pending events, page by page. Possibly stale (the index is
-   * eventually consistent): {@link OutboxStore.claim} returns the real state.
+   * Items with pending events, page by page: keys only, no events. Possibly
+   * stale (the index is eventually consistent): {@link OutboxStore.claim}
+   * returns the real state, events included.
    */
-  pending(): AsyncIterable<readonly PendingOutboxItem[]>;
+  pending(): AsyncIterable<readonly OutboxIndexEntry[]>;
   /** Claims an item for one drain unless another drain holds a live lease on it. */
   claim(credentialId: string, request: ClaimRequest): Promise<ClaimResult>;
   /**

@@ -21,15 +21,23 @@ export interface TableDefinition {
     readonly indexName: string;
     readonly partitionKey: KeyAttribute;
     readonly sortKey: KeyAttribute;
-    /** ALL: the notifier renders digests from the index without reading the table again. */
-    readonly projection: 'ALL';
+    /**
+     * KEYS_ONLY: the index holds `id`, `hygieneOutboxOwner` and
+     * `hygieneOutboxSince` only. The notifier needs no more from it (which
+     * items, which owners, how old): it renders from the item its claim
+     * returns from the base table. Projecting ALL would make every outbox
+     * write a full-item index write too — the claim, which changes no index
+     * key, would cost an extra index write, and every transition or mark
+     * write would be written twice at full size (docs/data-model.md).
+     */
+    readonly projection: 'KEYS_ONLY';
   }[];
 }
 
 /**
- * Partition key `id`; a sparse index over pending outbox events (only items
- * with `hygieneOutboxOwner` set appear in it), so the notifier reads pending
- * events without scanning the table.
+ * Partition key `id`; a sparse, keys-only index over items with pending
+ * outbox events (only items with `hygieneOutboxOwner` set appear in it), so
+ * the notifier finds the backlog without scanning the table.
  */
 export const TABLE_DEFINITION: TableDefinition = {
   partitionKey: { name: 'id', type: 'S' },
@@ -39,7 +47,7 @@ export const TABLE_DEFINITION: TableDefinition = {
       indexName: OUTBOX_INDEX,
       partitionKey: { name: OUTBOX_ATTR.owner, type: 'S' },
       sortKey: { name: OUTBOX_ATTR.since, type: 'S' },
-      projection: 'ALL',
+      projection: 'KEYS_ONLY',
     },
   ],
 };

@@ -45,7 +45,7 @@ describe('credentials table', () => {
             { AttributeName: 'hygieneOutboxOwner', KeyType: 'HASH' },
             { AttributeName: 'hygieneOutboxSince', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       TimeToLiveSpecification: { AttributeName: 'hygienePurgeAt', Enabled: true },

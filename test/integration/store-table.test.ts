@@ -21,7 +21,7 @@ describe('createTable on DynamoDB Local', () => {
       { AttributeName: OUTBOX_ATTR.owner, KeyType: 'HASH' },
       { AttributeName: OUTBOX_ATTR.since, KeyType: 'RANGE' },
     ]);
-    expect(index?.Projection?.ProjectionType).toBe('ALL');
+    expect(index?.Projection?.ProjectionType).toBe('KEYS_ONLY');
   });
 
   it('enables TTL on the purge attribute', async () => {

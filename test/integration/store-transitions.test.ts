@@ -245,6 +245,9 @@ describe('DynamoDbTransitionWriter', () => {
         }),
       );
       expect(indexed.Items?.map((i) => i.id)).toContain(id);
+      // KEYS_ONLY: the index holds which item, which owner and how old, never the events.
+      const entry = indexed.Items?.find((i) => i.id === id) ?? {};
+      expect(Object.keys(entry).sort()).toEqual(['hygieneOutboxOwner', 'hygieneOutboxSince', 'id']);
     });
 
     it('appends to an existing outbox and keeps its oldest-pending time', async () => {

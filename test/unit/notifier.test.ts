@@ -275,6 +275,33 @@ describe('runNotifier', () => {
     expect(outbox.pendingEvents()).toEqual([late]);
   });
 
+  it('publishes the events the claim reads, not what the keys-only listing saw', async () => {
+    const { outbox, publisher, drain } = setup();
+    seedOwners(outbox, 2);
+    const late = outboxEvent({ credentialId: 'pc-0-0', userId: 'user-0', type: 'stale-warning' });
+    const list = outbox.pending.bind(outbox);
+    // Between the index read and the claim: one item gains an event, the other is drained elsewhere.
+    outbox.pending = async function* () {
+      for await (const page of list()) {
+        expect(page.every((entry) => !('events' in entry))).toBe(true);
+        yield page;
+      }
+      outbox.append('pc-0-0', [late]);
+      outbox.items.delete('pc-1-0');
+    };
+
+    const summary = await drain();
+
+    expect(summary).toMatchObject({ pendingItems: 2, alreadyDrained: 1, eventsPublished: 2, digests: 1 });
+    expect(
+      publisher
+        .documents()
+        .flatMap((d) => d.events.map(key))
+        .sort(),
+    ).toEqual([key(late), key(outboxEvent({ credentialId: 'pc-0-0', userId: 'user-0' }))].sort());
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
   it('stops before claiming when the time budget is spent, leaving everything pending', async () => {
     const { outbox, publisher } = setup();
     seedOwners(outbox, 3);

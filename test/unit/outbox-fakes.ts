@@ -1,16 +1,18 @@
 /**
  * In-memory fakes of the notifier's ports with the same semantics as the
- * DynamoDB and SNS adapters: conditional claims with a lease, marks that remove
- * exactly the published entries, per-entry publish failures.
+ * DynamoDB and SNS adapters: a keys-only pending listing (like the KEYS_ONLY
+ * index), conditional claims with a lease that return the events, marks that
+ * remove exactly the published entries, per-entry publish failures.
  */
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
-import { planMark, readPendingItem } from '../../lambdas/hygiene/outbox-item';
+import { planMark, readOutboxIndexEntry, readPendingItem } from '../../lambdas/hygiene/outbox-item';
 import type {
   ClaimRequest,
   ClaimResult,
   FailedEntry,
   MarkResult,
   NotificationPublisher,
+  OutboxIndexEntry,
   OutboxStore,
   PendingOutboxItem,
   PublishEntry,
@@ -54,11 +56,17 @@ export class InMemoryOutbox implements OutboxStore {
     });
   }
 
-  async *pending(): AsyncIterable<readonly PendingOutboxItem[]> {
-    const page: PendingOutboxItem[] = [];
+  /** Keys only, like the KEYS_ONLY index: items with an owner and a non-empty outbox. */
+  async *pending(): AsyncIterable<readonly OutboxIndexEntry[]> {
+    const page: OutboxIndexEntry[] = [];
     for (const item of this.items.values()) {
-      const view = this.view(item);
-      if (view) page.push(view);
+      if (item.outbox.length === 0) continue;
+      const entry = readOutboxIndexEntry({
+        id: item.id,
+        ...(item.owner !== undefined && { hygieneOutboxOwner: item.owner }),
+        ...(item.since !== undefined && { hygieneOutboxSince: item.since }),
+      });
+      if (entry) page.push(entry);
     }
     yield page;
   }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseOutboxEvent, planMark, readPendingItem } from '../../lambdas/hygiene/outbox-item';
+import {
+  parseOutboxEvent,
+  planMark,
+  readOutboxIndexEntry,
+  readPendingItem,
+} from '../../lambdas/hygiene/outbox-item';
 import { outboxEvent } from './outbox-fakes';
 
 describe('readPendingItem', () => {
@@ -27,6 +32,24 @@ describe('readPendingItem', () => {
   it('is undefined for an item without pending events', () => {
     expect(readPendingItem({ id: 'pc-1', userId: 'u-1' })).toBeUndefined();
     expect(readPendingItem({ id: 'pc-1', hygieneOutbox: [], hygieneOutboxOwner: 'u-1' })).toBeUndefined();
+  });
+});
+
+describe('readOutboxIndexEntry', () => {
+  it('reads the id, owner and since of a keys-only index entry', () => {
+    expect(
+      readOutboxIndexEntry({
+        id: 'pc-1',
+        hygieneOutboxOwner: 'u-1',
+        hygieneOutboxSince: '2026-11-26T02:00:00.000Z',
+      }),
+    ).toEqual({ credentialId: 'pc-1', userId: 'u-1', since: '2026-11-26T02:00:00.000Z' });
+  });
+
+  it('is undefined without an id or an owner', () => {
+    expect(readOutboxIndexEntry({ hygieneOutboxOwner: 'u-1' })).toBeUndefined();
+    expect(readOutboxIndexEntry({ id: 'pc-1', hygieneOutboxOwner: '' })).toBeUndefined();
+    expect(readOutboxIndexEntry({ id: 'pc-1' })).toBeUndefined();
   });
 });
 
