@@ -18,9 +18,12 @@ const RFC3339 =
 /** An instant's epoch milliseconds, or why the string is not an RFC 3339 instant. */
 export type InstantParse = { ok: true; ms: number } | { ok: false; reason: string };
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** Days in a month of the proleptic Gregorian calendar (arithmetic: `Date.UTC` reads years 0–99 as 1900–1999). */
 function daysInMonth(year: number, month: number): number {
-  // Day 0 of the next month is the last day of this one; UTC avoids DST.
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
 }
 
 /**
@@ -76,9 +79,8 @@ function daysFromCivil(year: number, month: number, day: number): number {
  * The fast path of {@link parseInstant}: epoch milliseconds of a valid
  * `YYYY-MM-DDTHH:mm:ss[.f]Z` instant (`T`/`t`, `Z`/`z`, 0 to 9 fractional
  * digits, years 0100–9999), computed arithmetically; `undefined` for anything
- * else, valid or not, which {@link parseInstantGeneral} then decides. Years
- * 0000–0099 are left to it because it reads their calendar through `Date.UTC`
- * (see {@link parseInstantGeneral}), and the two paths must agree.
+ * else, valid or not, which {@link parseInstantGeneral} then decides (years
+ * 0000–0099 included: rare enough not to need the fast path).
  */
 export function parseCanonicalUtc(value: string): number | undefined {
   const length = value.length;
@@ -133,10 +135,8 @@ export function parseCanonicalUtc(value: string): number | undefined {
 
 /**
  * {@link parseInstant} for every input, with the reason for a rejection: a
- * regular expression, range checks, and `Date` for the calendar. It reads
- * the day count of a month through `Date.UTC`, which maps years 0–99 to
- * 1900–1999, so `0000-02-29` is rejected (year 0 is a leap year in the
- * proleptic Gregorian calendar); kept as is, since no credential has such a date.
+ * regular expression, range checks, and the proleptic Gregorian calendar
+ * (year 0 is a leap year, so `0000-02-29` is valid).
  */
 export function parseInstantGeneral(value: string): InstantParse {
   const m = RFC3339.exec(value);

@@ -37,6 +37,7 @@ describe('parseInstant: valid RFC 3339', () => {
     ['2028-02-29T12:00:00Z', Date.UTC(2028, 1, 29, 12)],
     ['2000-02-29T00:00:00Z', Date.UTC(2000, 1, 29)],
     ['0099-01-01T00:00:00Z', -59042995200000],
+    ['0000-02-29T00:00:00Z', -62162121600000], // year 0 is a leap year (proleptic Gregorian)
   ])('%s', (value, expected) => {
     expect(parseInstant(value)).toEqual({ ok: true, ms: expected });
   });
