@@ -13,9 +13,17 @@ export class ScanCheckpointMismatchError extends Error {
   override readonly name = 'ScanCheckpointMismatchError';
 }
 
+/**
+ * Items per Scan request by default. DynamoDB caps a page at 1 MB (~2,900 items
+ * of ~360 bytes), and a page becomes ~10× that in JavaScript objects; a fixed
+ * item count keeps the pages in memory (one per segment) the same size on a
+ * small table and a huge one, at the cost of ~3× more (same-RCU) requests.
+ */
+export const DEFAULT_SCAN_PAGE_SIZE = 1000;
+
 /** Options for {@link DynamoDbCredentialScanner}. */
 export interface CredentialScannerOptions {
-  /** Items per Scan request (DynamoDB also caps a page at 1 MB). Default: DynamoDB's (1 MB). */
+  /** Items per Scan request (DynamoDB also caps a page at 1 MB). Default {@link DEFAULT_SCAN_PAGE_SIZE}. */
   readonly pageSize?: number;
   /** Include reserved `__hygiene__#` items (export uses this); default false. */
   readonly includeReserved?: boolean;
@@ -72,7 +80,7 @@ export class DynamoDbCredentialScanner implements CredentialScanner {
           Segment: segment,
           TotalSegments: totalSegments,
           ExclusiveStartKey: exclusiveStartKey,
-          Limit: this.options.pageSize,
+          Limit: this.options.pageSize ?? DEFAULT_SCAN_PAGE_SIZE,
         }),
       );
       const items = (page.Items ?? []) as RawItem[];
