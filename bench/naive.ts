@@ -6,11 +6,11 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { actionChanges } from '../lambdas/hygiene/action-changes';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
-import { HYGIENE_ATTR, parseCredential } from '../lambdas/hygiene/credential';
+import { parseCredential } from '../lambdas/hygiene/credential';
 import { eventsFor } from '../lambdas/hygiene/events';
 import { type Action, decide } from '../lambdas/hygiene/policy';
-import { formatInstant } from '../lambdas/hygiene/time';
 
 /** What one naive run did. */
 export interface NaiveResult {
@@ -20,43 +20,18 @@ export interface NaiveResult {
 }
 
 /** The naive `UpdateItem` of one record: SET/REMOVE the fields its actions change, unconditionally. */
-function naiveUpdate(actions: readonly Action[], runId: string, nowIso: string) {
+function naiveUpdate(actions: readonly Action[], runId: string, now: number) {
   const sets: string[] = [];
   const removes: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
-  const set = (attribute: string, value: unknown) => {
-    const i = Object.keys(names).length;
-    names[`#n${i}`] = attribute;
-    values[`:v${i}`] = value;
-    sets.push(`#n${i} = :v${i}`);
-  };
-  const remove = (attribute: string) => {
-    const i = Object.keys(names).length;
-    names[`#n${i}`] = attribute;
-    removes.push(`#n${i}`);
-  };
-  for (const action of actions) {
-    switch (action.type) {
-      case 'notify-expiry':
-        set(HYGIENE_ATTR.expiryNoticeStage, action.stageDays);
-        set(HYGIENE_ATTR.expiryNoticeFor, action.expiresTime);
-        break;
-      case 'flag-stale':
-        set(HYGIENE_ATTR.staleFlaggedAt, nowIso);
-        set(HYGIENE_ATTR.staleDeleteAfter, action.deleteAfter);
-        break;
-      case 'unflag-stale':
-        remove(HYGIENE_ATTR.staleFlaggedAt);
-        remove(HYGIENE_ATTR.staleDeleteAfter);
-        break;
-      case 'delete-expired':
-      case 'delete-stale':
-        set('deletedAt', nowIso);
-        set('updatedAt', nowIso);
-        set(HYGIENE_ATTR.deletedReason, action.type === 'delete-expired' ? 'expired' : 'stale');
-        set(HYGIENE_ATTR.deletedByRun, runId);
-        break;
+  for (const [i, change] of actionChanges(actions, { runId, now }).entries()) {
+    names[`#n${i}`] = change.attribute;
+    if (change.kind === 'remove') {
+      removes.push(`#n${i}`);
+    } else {
+      values[`:v${i}`] = change.value;
+      sets.push(`#n${i} = :v${i}`);
     }
   }
   return {
@@ -83,7 +58,6 @@ export async function runNaive(
   },
 ): Promise<NaiveResult> {
   const { tableName, topicArn, config, now, runId } = options;
-  const nowIso = formatInstant(now);
   let scanned = 0;
   let updates = 0;
   let published = 0;
@@ -102,7 +76,7 @@ export async function runNaive(
         new UpdateCommand({
           TableName: tableName,
           Key: { id: parsed.credential.id },
-          ...naiveUpdate(actions, runId, nowIso),
+          ...naiveUpdate(actions, runId, now),
         }),
       );
       updates++;

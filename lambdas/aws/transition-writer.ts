@@ -10,9 +10,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { actionChanges } from '../hygiene/action-changes';
 import { HYGIENE_ATTR } from '../hygiene/credential';
 import { OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../hygiene/events';
-import { DECISION_FIELDS } from '../hygiene/policy';
+import { DECISION_FIELDS, isDeletion } from '../hygiene/policy';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
 import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant } from '../hygiene/time';
@@ -81,31 +82,13 @@ export function transitionUpdate(tableName: string, transition: Transition): Upd
   const set = (attribute: string, value: unknown) =>
     put(attribute, { kind: 'set', expression: x.value(value) });
 
-  for (const action of actions) {
-    switch (action.type) {
-      case 'notify-expiry':
-        set(HYGIENE_ATTR.expiryNoticeStage, action.stageDays);
-        set(HYGIENE_ATTR.expiryNoticeFor, action.expiresTime);
-        break;
-      case 'flag-stale':
-        set(HYGIENE_ATTR.staleFlaggedAt, nowIso);
-        set(HYGIENE_ATTR.staleDeleteAfter, action.deleteAfter);
-        break;
-      case 'unflag-stale':
-        put(HYGIENE_ATTR.staleFlaggedAt, { kind: 'remove' });
-        put(HYGIENE_ATTR.staleDeleteAfter, { kind: 'remove' });
-        break;
-      case 'delete-expired':
-      case 'delete-stale':
-        set('deletedAt', nowIso);
-        set('updatedAt', nowIso);
-        set(HYGIENE_ATTR.deletedReason, action.type === 'delete-expired' ? 'expired' : 'stale');
-        set(HYGIENE_ATTR.deletedByRun, runId);
-        // With a notice queued, TTL waits until the notifier has sent it ("never lost", docs/notifications.md).
-        if (purgeAt !== undefined)
-          set(events.length > 0 ? PURGE_PENDING_ATTR : HYGIENE_ATTR.purgeAt, purgeAt);
-        break;
-    }
+  for (const change of actionChanges(actions, { runId, now })) {
+    if (change.kind === 'set') set(change.attribute, change.value);
+    else put(change.attribute, { kind: 'remove' });
+  }
+  // With a notice queued, TTL waits until the notifier has sent it ("never lost", docs/notifications.md).
+  if (purgeAt !== undefined && actions.some(isDeletion)) {
+    set(events.length > 0 ? PURGE_PENDING_ATTR : HYGIENE_ATTR.purgeAt, purgeAt);
   }
   if (events.length > 0) {
     const outbox = x.name(OUTBOX_ATTR.events);

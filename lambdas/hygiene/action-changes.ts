@@ -1,0 +1,54 @@
+/**
+ * What each planned action writes on the credential item: the data contract
+ * of PRODUCT.md §2 in one place, shared by the store's conditional write and
+ * the benchmark's naive baseline. Pure: no AWS, no clock.
+ */
+import { HYGIENE_ATTR } from './credential';
+import type { Action } from './policy';
+import { formatInstant } from './time';
+
+/** One attribute an action sets to a value, or removes. */
+export type AttributeChange =
+  | { readonly kind: 'set'; readonly attribute: string; readonly value: unknown }
+  | { readonly kind: 'remove'; readonly attribute: string };
+
+/**
+ * The attribute changes of `actions`, in order. Deletions stamp `deletedAt`,
+ * `updatedAt`, the reason and the run; no other seed field is ever written.
+ * @param run.now the run's instant (epoch ms), written in canonical UTC
+ */
+export function actionChanges(
+  actions: readonly Action[],
+  run: { readonly runId: string; readonly now: number },
+): AttributeChange[] {
+  const nowIso = formatInstant(run.now);
+  return actions.flatMap((action) => changesOf(action, nowIso, run.runId));
+}
+
+const set = (attribute: string, value: unknown): AttributeChange => ({ kind: 'set', attribute, value });
+const remove = (attribute: string): AttributeChange => ({ kind: 'remove', attribute });
+
+function changesOf(action: Action, nowIso: string, runId: string): AttributeChange[] {
+  switch (action.type) {
+    case 'notify-expiry':
+      return [
+        set(HYGIENE_ATTR.expiryNoticeStage, action.stageDays),
+        set(HYGIENE_ATTR.expiryNoticeFor, action.expiresTime),
+      ];
+    case 'flag-stale':
+      return [
+        set(HYGIENE_ATTR.staleFlaggedAt, nowIso),
+        set(HYGIENE_ATTR.staleDeleteAfter, action.deleteAfter),
+      ];
+    case 'unflag-stale':
+      return [remove(HYGIENE_ATTR.staleFlaggedAt), remove(HYGIENE_ATTR.staleDeleteAfter)];
+    case 'delete-expired':
+    case 'delete-stale':
+      return [
+        set('deletedAt', nowIso),
+        set('updatedAt', nowIso),
+        set(HYGIENE_ATTR.deletedReason, action.type === 'delete-expired' ? 'expired' : 'stale'),
+        set(HYGIENE_ATTR.deletedByRun, runId),
+      ];
+  }
+}
