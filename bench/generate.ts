@@ -7,6 +7,8 @@
  * soft-deleted ones. Every record is checked against the real policy, so a
  * generator bug cannot silently change the rate being measured.
  */
+
+import { createSeededRandom } from '../cli/seeded-random';
 import { type HygieneConfig, parseConfig } from '../lambdas/hygiene/config';
 import { HYGIENE_ATTR, parseCredential } from '../lambdas/hygiene/credential';
 import { decide } from '../lambdas/hygiene/policy';
@@ -67,21 +69,14 @@ const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 
 /** Seeded values and record shapes (mulberry32 PRNG: fast, deterministic, not for secrets). */
 class Factory {
-  private state: number;
+  readonly random: () => number;
   constructor(
     seed: number,
     private readonly now: number,
   ) {
-    this.state = seed >>> 0;
+    this.random = createSeededRandom(seed);
   }
 
-  random(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  }
   between(min: number, max: number): number {
     return min + (max - min) * this.random();
   }

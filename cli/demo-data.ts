@@ -10,6 +10,7 @@
  */
 import { HYGIENE_ATTR } from '../lambdas/hygiene/credential';
 import { DAY_MS, formatInstant } from '../lambdas/hygiene/time';
+import { createSeededRandom } from './seeded-random';
 
 /** Options of {@link generateDemoData}. */
 export interface DemoDataOptions {
@@ -212,18 +213,6 @@ const CIDRS = [
   '2001:db8:1234::/48',
 ];
 const KSUID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** mulberry32: a tiny, well-known deterministic PRNG (not for secrets). */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Owner {
   readonly userId: string;
@@ -479,7 +468,7 @@ export function generateDemoScenarios(options: DemoDataOptions): DemoRecord[] {
   if (!Number.isInteger(owners) || owners < 1 || owners > FIRST_NAMES.length) {
     throw new RangeError(`owners must be an integer from 1 to ${FIRST_NAMES.length}, got ${owners}`);
   }
-  const draw = new Draw(createRandom(seed));
+  const draw = new Draw(createSeededRandom(seed));
   const factory = new RecordFactory(draw, now, createOwners(draw, owners));
   let invalidKind = 0;
   return scenarioList(draw, count).map((scenario) => ({

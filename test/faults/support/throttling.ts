@@ -7,6 +7,7 @@
 import { DynamoDBServiceException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { type SNSClient, SNSServiceException, ThrottledException } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createSeededRandom } from '../../../cli/seeded-random';
 
 /** What the injector did. */
 export interface ThrottleCounts {
@@ -17,16 +18,7 @@ export interface ThrottleCounts {
 }
 
 /** A small seeded PRNG (mulberry32): the same seed throttles the same attempts in the same order. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export const seededRandom = createSeededRandom;
 
 type Service = 'dynamodb' | 'sns';
 
