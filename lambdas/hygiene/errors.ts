@@ -1,0 +1,41 @@
+/**
+ * One way to turn a caught `unknown` into text: every summary, log line and
+ * failure list in the code base describes errors through this module, so an
+ * error reads the same wherever it is reported.
+ */
+
+/** A caught error, described. */
+export interface ErrorDescription {
+  /** The error's name (`ConditionalCheckFailedException`, `TypeError`), or `Error` for a thrown non-error. */
+  readonly code: string;
+  readonly message: string;
+  /** True when an AWS SDK service error says the request itself is wrong (`$fault: 'client'`): a retry fails again. */
+  readonly senderFault: boolean;
+  /** A Node.js system error code found on the error or its `cause` chain (`ECONNREFUSED`), if any. */
+  readonly systemCode?: string;
+}
+
+/** Describes a caught value (narrowing `unknown`, never throwing). */
+export function describeError(error: unknown): ErrorDescription {
+  if (!(error instanceof Error)) return { code: 'Error', message: String(error), senderFault: false };
+  const systemCode = systemCodeOf(error);
+  return {
+    code: error.name,
+    message: error.message,
+    senderFault: (error as { $fault?: unknown }).$fault === 'client',
+    ...(systemCode !== undefined && { systemCode }),
+  };
+}
+
+/** `"Name: message"`, the one-line form for logs and run summaries. */
+export function errorText(error: unknown): string {
+  const { code, message } = describeError(error);
+  return error instanceof Error ? `${code}: ${message}` : message;
+}
+
+/** The `code` of a Node.js system error, looked up along `cause` (fetch/undici wraps socket errors). */
+function systemCodeOf(error: Error, depth = 0): string | undefined {
+  if ('code' in error && typeof error.code === 'string') return error.code;
+  const cause = error.cause;
+  return cause instanceof Error && depth < 8 ? systemCodeOf(cause, depth + 1) : undefined;
+}

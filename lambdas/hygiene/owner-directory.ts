@@ -1,0 +1,108 @@
+/**
+ * The owner directory (docs/notifications.md, "Owner reach"): who owns a
+ * credential, how to reach them, and whether they are still with the company.
+ * Publishing to SNS is not delivery, so the notifier asks this directory
+ * whether an owner is reachable on the configured route before it trusts a
+ * published digest to have reached a person. Pure types and rules: the
+ * DynamoDB adapter lives in `lambdas/aws/`.
+ */
+
+/** How owner email leaves the worker: per-owner SNS email subscriptions, or the SES relay. */
+export const OWNER_DELIVERY_ROUTES = ['sns-email', 'relay'] as const;
+export type OwnerDeliveryRoute = (typeof OWNER_DELIVERY_ROUTES)[number];
+
+/** An owner's employment state as the directory's source (HR, IdP export) says. */
+export const OWNER_STATUSES = ['active', 'departed'] as const;
+export type OwnerStatus = (typeof OWNER_STATUSES)[number];
+
+/** The state of an owner's SNS email subscription, recorded by the subscription reconciler. */
+export const SUBSCRIPTION_STATES = ['confirmed', 'pending', 'none'] as const;
+export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
+
+/** One owner as stored in the directory. */
+export interface OwnerRecord {
+  readonly userId: string;
+  /** Where owner email goes; absent when the source has none. */
+  readonly email?: string;
+  /** Display name, used to greet the owner in digests. */
+  readonly name?: string;
+  readonly status: OwnerStatus;
+  /** `sns-email` route only: the owner's subscription state; absent until the reconciler has run. */
+  readonly subscription?: SubscriptionState;
+  /** `relay` route: when SES reported a permanent bounce or complaint for `email` (canonical UTC); absent when not bouncing. */
+  readonly bouncingSince?: string;
+  /** When this record was last written by an import (canonical UTC). */
+  readonly updatedAt?: string;
+}
+
+/** Why an owner cannot be reached; the `owner-unreachable` report names it. */
+export const UNREACHABLE_REASONS = [
+  'not-in-directory',
+  'departed',
+  'no-email',
+  'subscription-pending',
+  'no-subscription',
+  'bouncing',
+] as const;
+export type UnreachableReason = (typeof UNREACHABLE_REASONS)[number];
+
+/** The verdict on one owner. */
+export type Reachability =
+  | { readonly reachable: true }
+  | { readonly reachable: false; readonly reason: UnreachableReason };
+
+/**
+ * Whether an owner's digest reaches a person on `route`: the owner is in the
+ * directory, `active`, has an email, and the route can deliver to it
+ * (`sns-email`: a confirmed subscription; `relay`: the address is not bouncing).
+ * @param owner the directory's record, or `undefined` when the owner is not in it
+ */
+export function reachabilityOf(owner: OwnerRecord | undefined, route: OwnerDeliveryRoute): Reachability {
+  if (owner === undefined) return { reachable: false, reason: 'not-in-directory' };
+  if (owner.status === 'departed') return { reachable: false, reason: 'departed' };
+  if (owner.email === undefined || owner.email === '') return { reachable: false, reason: 'no-email' };
+  if (route === 'relay') {
+    return owner.bouncingSince === undefined ? { reachable: true } : { reachable: false, reason: 'bouncing' };
+  }
+  if (owner.subscription === 'confirmed') return { reachable: true };
+  if (owner.subscription === 'pending') return { reachable: false, reason: 'subscription-pending' };
+  return { reachable: false, reason: 'no-subscription' };
+}
+
+/** When the directory was last synced from its source, and how many owners it holds. */
+export interface DirectoryFreshness {
+  /** The instant the last imported snapshot reflects (`owners import --as-of`), canonical UTC; absent when never imported. */
+  readonly asOf?: string;
+  /** Owners in the directory. */
+  readonly owners: number;
+}
+
+/** Why a directory may not be used to judge owners departed (orphan rule), or `undefined` when it may. */
+export type DirectoryUnusableReason = 'no-directory' | 'empty' | 'stale';
+
+/**
+ * Whether the directory is trustworthy enough to orphan credentials: it must
+ * exist, hold at least one owner, and reflect a snapshot no older than
+ * `maxAgeDays` at the run's `now`. A stale HR export must never cause deletions.
+ * @param now the run's `now`, epoch ms
+ * @param asOfMs the snapshot instant, epoch ms (parsed from {@link DirectoryFreshness.asOf})
+ */
+export function directoryUnusableReason(
+  freshness: DirectoryFreshness | undefined,
+  asOfMs: number | undefined,
+  maxAgeDays: number,
+  now: number,
+): DirectoryUnusableReason | undefined {
+  if (freshness === undefined) return 'no-directory';
+  if (freshness.owners === 0) return 'empty';
+  if (asOfMs === undefined || now - asOfMs > maxAgeDays * 86_400_000) return 'stale';
+  return undefined;
+}
+
+/** Reads owners by id: what the notifier, the sweep and the relay need from the directory. */
+export interface OwnerDirectory {
+  /** The directory's freshness, or `undefined` when no directory is configured or it was never imported. */
+  freshness(): Promise<DirectoryFreshness | undefined>;
+  /** The records of the given owners (absent ones are simply missing from the map). */
+  getMany(userIds: readonly string[]): Promise<ReadonlyMap<string, OwnerRecord>>;
+}
