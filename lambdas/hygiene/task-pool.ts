@@ -41,3 +41,24 @@ export class TaskPool {
     if (this.failure) throw this.failure.error;
   }
 }
+
+/**
+ * Runs `task` over `items` with at most `limit` in flight, on a {@link TaskPool};
+ * results in input order.
+ * @throws the first error a task rejected with (after the tasks in flight settle)
+ */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  const pool = new TaskPool(Math.max(1, Math.min(limit, items.length)));
+  for (const [index, item] of items.entries()) {
+    await pool.submit(async () => {
+      results[index] = await task(item, index);
+    });
+  }
+  await pool.drain();
+  return results;
+}
