@@ -8,6 +8,7 @@ import { en } from 'zod/locales';
 // zod/mini: the same validation core as `zod`, with a tree-shakable API. The
 // Lambda bundles carry this module; classic `zod` would add ~440 KB to each.
 import * as z from 'zod/mini';
+import { OWNER_DELIVERY_ROUTES } from './owner-directory';
 
 // English messages for the checks without a custom message (e.g. a missing tier name).
 z.config(en());
@@ -68,6 +69,15 @@ export const hygieneConfigSchema = z.strictObject({
   purgeAfterDays: z.optional(days(1, 3650)),
   scanSegments: z._default(range(1, 64), 4),
   writeConcurrency: z._default(range(1, 256), 16),
+  /** How owner email leaves the worker (docs/notifications.md, "Owner reach"). */
+  ownerDelivery: z._default(
+    z.enum(OWNER_DELIVERY_ROUTES, { error: `must be one of ${OWNER_DELIVERY_ROUTES.join(', ')}` }),
+    'sns-email',
+  ),
+  /** Days between flagging a departed owner's credential and soft-deleting it (docs/rules.md). */
+  orphanGraceDays: z._default(days(0, 365), 7),
+  /** A directory snapshot older than this (at the run's `now`) orphans nothing (docs/rules.md). */
+  directoryMaxAgeDays: z._default(days(1, 3650), 7),
 });
 
 /** A validated configuration, every default filled in. */
@@ -137,6 +147,8 @@ const NUMBER_KEYS = new Set<string>([
   'purgeAfterDays',
   'scanSegments',
   'writeConcurrency',
+  'orphanGraceDays',
+  'directoryMaxAgeDays',
 ]);
 
 function coerceFlat(key: string, value: unknown): unknown {

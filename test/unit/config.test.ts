@@ -36,6 +36,9 @@ describe('defaults (PRODUCT.md §3–§4)', () => {
       exemptIds: [],
       scanSegments: 4,
       writeConcurrency: 16,
+      ownerDelivery: 'sns-email',
+      orphanGraceDays: 7,
+      directoryMaxAgeDays: 7,
     };
     expect(DEFAULT_CONFIG).toEqual(expected);
     expect(parseConfig(null)).toEqual(expected);
@@ -64,6 +67,8 @@ describe('parseConfig: accepted values', () => {
       purgeAfterDays: 1,
       scanSegments: 1,
       writeConcurrency: 1,
+      orphanGraceDays: 0,
+      directoryMaxAgeDays: 1,
       expiryNoticeDays: [],
     });
     expect(low).toMatchObject({
@@ -80,6 +85,8 @@ describe('parseConfig: accepted values', () => {
       purgeAfterDays: 3650,
       scanSegments: 64,
       writeConcurrency: 256,
+      orphanGraceDays: 365,
+      directoryMaxAgeDays: 3650,
       expiryNoticeDays: [365, 1],
     });
     expect(high).toMatchObject({ staleAfterDays: 3650, scanSegments: 64, expiryNoticeDays: [365, 1] });
@@ -114,6 +121,11 @@ describe('parseConfig: messages name the key, the value and what is allowed', ()
     [{ scanSegments: 65 }, 'scanSegments = 65: must be an integer from 1 to 64'],
     [{ writeConcurrency: 0 }, 'writeConcurrency = 0: must be an integer from 1 to 256'],
     [{ mode: 'dry' }, 'mode = "dry": must be one of audit, enforce'],
+    [{ ownerDelivery: 'ses' }, 'ownerDelivery = "ses": must be one of sns-email, relay'],
+    [{ orphanGraceDays: -1 }, 'orphanGraceDays = -1: must be an integer from 0 to 365'],
+    [{ orphanGraceDays: 366 }, 'orphanGraceDays = 366: must be an integer from 0 to 365'],
+    [{ directoryMaxAgeDays: 0 }, 'directoryMaxAgeDays = 0: must be an integer from 1 to 3650'],
+    [{ directoryMaxAgeDays: 2.5 }, 'directoryMaxAgeDays = 2.5: must be an integer from 1 to 3650'],
     [{ expiryNoticeDays: [30, 0] }, 'expiryNoticeDays.1 = 0: must be an integer from 1 to 365'],
     [{ expiryNoticeDays: [400] }, 'expiryNoticeDays.0 = 400: must be an integer from 1 to 365'],
     [{ expiryNoticeDays: [7, 7] }, 'expiryNoticeDays = [7,7]: stages must be distinct'],
@@ -182,6 +194,12 @@ describe('configFromFlat / configToFlat', () => {
     });
   });
 
+  it('coerces the owner directory keys from CDK context or the environment', () => {
+    expect(
+      configFromFlat({ ownerDelivery: 'relay', orphanGraceDays: '3', directoryMaxAgeDays: '30' }),
+    ).toMatchObject({ ownerDelivery: 'relay', orphanGraceDays: 3, directoryMaxAgeDays: 30 });
+  });
+
   it('shows the text as written when a number does not parse', () => {
     const error = configErrorOf(() =>
       configFromFlat({ staleAfterDays: 'ninety', expiryNoticeDays: '30,x' }, 'env'),
@@ -233,6 +251,9 @@ describe('configToFlat / configFromFlat (fast-check)', () => {
         purgeAfterDays: fc.integer({ min: 1, max: 3650 }),
         scanSegments: fc.integer({ min: 1, max: 64 }),
         writeConcurrency: fc.integer({ min: 1, max: 256 }),
+        ownerDelivery: fc.constantFrom('sns-email', 'relay'),
+        orphanGraceDays: fc.integer({ min: 0, max: 365 }),
+        directoryMaxAgeDays: fc.integer({ min: 1, max: 3650 }),
       },
       { requiredKeys: [] },
     );
