@@ -7,6 +7,7 @@
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RawItem } from '../hygiene/ports';
+import { TaskPool } from '../hygiene/task-pool';
 
 /** DynamoDB's limit of requests in one `BatchWriteItem`. */
 export const BATCH_WRITE_LIMIT = 25;
@@ -57,7 +58,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export class BatchItemWriter {
   private batch: RawItem[] = [];
   private batchIds = new Set<unknown>();
-  private readonly inFlight = new Set<Promise<void>>();
+  /** The `BatchWriteItem` requests in flight; `submit` waits for a slot, so buffered items stay bounded. */
+  private readonly requests: TaskPool;
   private written = 0;
   private readonly unwritten: string[] = [];
   private failure: unknown;
@@ -66,7 +68,9 @@ export class BatchItemWriter {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly options: BatchWriterOptions = {},
-  ) {}
+  ) {
+    this.requests = new TaskPool(Math.max(1, Math.floor(options.concurrency ?? 4)));
+  }
 
   /** Queues one item; resolves when it is buffered (not necessarily written). */
   async put(item: RawItem): Promise<void> {
@@ -84,7 +88,7 @@ export class BatchItemWriter {
    */
   async finish(): Promise<number> {
     await this.flush();
-    await Promise.all(this.inFlight);
+    await this.requests.drain();
     this.throwIfFailed();
     if (this.unwritten.length > 0) {
       throw new BatchWriteIncompleteError(this.written, this.unwritten, this.options.maxAttempts ?? 8);
@@ -97,14 +101,14 @@ export class BatchItemWriter {
     const items = this.batch;
     this.batch = [];
     this.batchIds = new Set();
-    while (this.inFlight.size >= Math.max(1, this.options.concurrency ?? 4))
-      await Promise.race(this.inFlight);
-    this.throwIfFailed();
-    const request = this.writeBatch(items).catch((error: unknown) => {
-      this.failure ??= error;
-    });
-    this.inFlight.add(request);
-    void request.finally(() => this.inFlight.delete(request));
+    // After a failed request no new one starts: `submit` rethrows it once a slot is free.
+    // It is also kept here, so `put` refuses more items before the next flush.
+    await this.requests.submit(() =>
+      this.writeBatch(items).catch((error: unknown) => {
+        this.failure ??= error;
+        throw error;
+      }),
+    );
   }
 
   private async writeBatch(items: readonly RawItem[]): Promise<void> {

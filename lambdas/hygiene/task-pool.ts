@@ -1,7 +1,19 @@
 /**
+ * THE bounded-concurrency primitive of the code base (the sweep's writes, the
+ * batch importer's requests, the fault tests' parallel cases all use it; the
+ * in-order map {@link mapWithConcurrency} sits on top).
+ *
  * Bounded concurrency with backpressure: at most `limit` tasks run at once,
- * and `submit` waits for a free slot, so a producer (the scan) can never run
- * ahead of the writes and pile up pending work in memory.
+ * and `submit` waits for a free slot, so a producer (the streaming scan) can
+ * never run ahead of the writes and pile up pending work in memory.
+ *
+ * Why not `p-limit` / `p-map`: `p-limit` queues every call at once (the
+ * caller never waits for a slot, so a fast scan would buffer the whole
+ * table's writes in its queue), and `p-map` either wants the whole input up
+ * front or owns the loop over an async iterable, which would move the
+ * sweep's per-page deadline check, deletion buffer and abort into a
+ * generator. Neither gives a streaming producer "wait here until a slot is
+ * free". This is ~40 lines with no dependency to bundle into every Lambda.
  */
 export class TaskPool {
   private readonly running = new Set<Promise<void>>();

@@ -14,12 +14,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
+import { mapWithConcurrency } from '../../lambdas/hygiene/task-pool';
 import { createTestTable, type TestTable } from '../support/test-table';
 import {
   converge,
   FAULT_CONFIG,
   FAULT_NOW,
-  inPool,
   LEASE_MS,
   realisticFleet,
   realNotifierDeps,
@@ -181,7 +181,7 @@ describe('a crash at every write boundary of a sweep + notify cycle', () => {
       expect(writesPerCycle).toBeGreaterThan(20);
       const points = Array.from({ length: writesPerCycle }, (_, i) => i + 1);
 
-      const results = await inPool(points, PARALLEL_CASES, (k) => runCase(k, timing, reference));
+      const results = await mapWithConcurrency(points, PARALLEL_CASES, (k) => runCase(k, timing, reference));
       outcomes.push(...results);
 
       expect(results.filter((r) => r.crashed)).toHaveLength(writesPerCycle);

@@ -19,9 +19,10 @@ import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
 import { decide } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
+import { mapWithConcurrency } from '../../lambdas/hygiene/task-pool';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { RecordingPublisher } from '../unit/outbox-fakes';
-import { converge, FAULT_CONFIG, FAULT_NOW, inPool, LEASE_MS, realisticFleet, seed } from './support/cycle';
+import { converge, FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, seed } from './support/cycle';
 import { writeFigures } from './support/figures';
 import { eventKey, Ledger } from './support/ledger';
 import { type CrashTiming, ProcessCrash } from './support/process-crash';
@@ -225,7 +226,7 @@ describe.each(VARIANTS)(
         expect(requestsPerCycle).toBeGreaterThan(20);
         const points = Array.from({ length: requestsPerCycle }, (_, i) => i + 1);
 
-        const results = await inPool(points, PARALLEL_CASES, (k) => runCase(k, timing));
+        const results = await mapWithConcurrency(points, PARALLEL_CASES, (k) => runCase(k, timing));
         outcomes.push(...results);
 
         expect(results.filter((r) => r.crashed)).toHaveLength(requestsPerCycle);

@@ -109,22 +109,3 @@ export async function converge(
   }
   throw new Error(`no convergence after ${maxRounds} clean sweep + notify rounds`);
 }
-
-/** Runs `task` for each of `inputs`, at most `limit` at once. */
-export async function inPool<T, R>(
-  inputs: readonly T[],
-  limit: number,
-  task: (input: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(inputs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < inputs.length) {
-        const i = next++;
-        results[i] = await task(inputs[i] as T);
-      }
-    }),
-  );
-  return results;
-}
