@@ -8,6 +8,7 @@ import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option } from 'commander';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
+import { describeError } from '../lambdas/hygiene/errors';
 import { DEFAULT_TABLE_NAME } from '../lambdas/hygiene/table-definition';
 import { UsageError } from './usage-error';
 
@@ -68,13 +69,6 @@ export class TableAccessError extends Error {
   override readonly name = 'TableAccessError';
 }
 
-function errorCode(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  if ('code' in error && typeof error.code === 'string') return error.code;
-  // fetch/undici wraps the socket error in `cause`.
-  return error.cause === undefined ? undefined : errorCode(error.cause);
-}
-
 /**
  * Rewrites the two errors every table command can hit into one readable
  * line; other errors pass through unchanged.
@@ -86,7 +80,7 @@ export function describeTableError(error: unknown, options: TableOptions): unkno
       `table ${options.table} not found${where} (create it with: pc-hygiene import FILE.jsonl --create-table)`,
     );
   }
-  const code = errorCode(error);
+  const code = describeError(error).systemCode;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
     return new TableAccessError(`cannot reach DynamoDB${where} (${code}): is it running?`);
   }

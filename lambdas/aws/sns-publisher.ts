@@ -6,21 +6,13 @@
  * marked sent, the next drain retries.
  */
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { describeError } from '../hygiene/errors';
 import type { FailedEntry, NotificationPublisher, PublishEntry } from '../hygiene/outbox-ports';
 import { SNS_BATCH_MAX_ENTRIES } from '../hygiene/sns-message';
 
 /** More entries than one `PublishBatch` call takes: a caller bug, never sent. */
 export class PublishBatchTooLargeError extends Error {
   override readonly name = 'PublishBatchTooLargeError';
-}
-
-function describeError(error: unknown): { code: string; message: string; senderFault: boolean } {
-  if (error instanceof Error) {
-    // SDK service errors carry `$fault`: 'client' means the request itself is wrong.
-    const fault = (error as { $fault?: unknown }).$fault;
-    return { code: error.name, message: error.message, senderFault: fault === 'client' };
-  }
-  return { code: 'Error', message: String(error), senderFault: false };
 }
 
 /** Publishes to one topic with `PublishBatch`. */

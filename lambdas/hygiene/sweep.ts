@@ -10,7 +10,9 @@
  * write and the owner event need, not the whole item).
  */
 import type { HygieneConfig, Mode } from './config';
-import { type Credential, formatProblem, HYGIENE_ATTR, parseCredential } from './credential';
+import { type Credential, formatProblem, parseCredential } from './credential';
+import { HYGIENE_ATTR, isReservedId } from './data-contract';
+import { errorText } from './errors';
 import { type EventType, eventsFor, type OutboxEvent } from './events';
 import { evaluateGuard, type GuardStatus } from './guard';
 import { type Action, DECISION_FIELDS, decide, isDeletion, isExempt } from './policy';
@@ -33,7 +35,6 @@ import {
   type SkippedRecord,
   SUMMARY_RECORD_LIMIT,
 } from './run-summary';
-import { isReservedId } from './table-definition';
 import { TaskPool } from './task-pool';
 import { DAY_MS, formatInstant } from './time';
 
@@ -270,9 +271,9 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       }
     } catch (error: unknown) {
       // Not a changed item (the writer reports those): a DynamoDB error after the SDK's retries.
-      tally.failed.add({ id: credential.id, error: describeError(error) });
+      tally.failed.add({ id: credential.id, error: errorText(error) });
       if (tally.failed.count > maxWriteFailures) {
-        abortReason ??= `${tally.failed.count} writes failed (more than maxWriteFailures ${maxWriteFailures}); last: ${describeError(error)}`;
+        abortReason ??= `${tally.failed.count} writes failed (more than maxWriteFailures ${maxWriteFailures}); last: ${errorText(error)}`;
       }
     }
   };
@@ -467,9 +468,4 @@ function recordApplied(tally: RunTally, actions: readonly Action[], events: read
 /** `hygienePurgeAt` for a deletion at `now`: epoch seconds, `purgeAfterDays` later. */
 export function purgeAt(now: number, purgeAfterDays: number): number {
   return Math.floor((now + purgeAfterDays * DAY_MS) / 1000);
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }
