@@ -106,3 +106,24 @@ export interface OwnerDirectory {
   /** The records of the given owners (absent ones are simply missing from the map). */
   getMany(userIds: readonly string[]): Promise<ReadonlyMap<string, OwnerRecord>>;
 }
+
+/** One owner's subscription state, as the subscription reconciler found or left it. */
+export interface OwnerSubscriptionState {
+  readonly userId: string;
+  readonly state: SubscriptionState;
+}
+
+/**
+ * What the subscription reconciler (`sns-email` route) needs from the
+ * directory: every owner, and a place to record each owner's subscription
+ * state (docs/notifications.md, "Subscription reconciler").
+ */
+export interface OwnerSubscriptionRegistry {
+  /** Every owner in the directory, whatever their status. */
+  listOwners(): Promise<readonly OwnerRecord[]>;
+  /**
+   * Records each given owner's subscription state. Owners no longer in the
+   * directory are skipped (never re-created by this write).
+   */
+  recordSubscriptionStates(states: readonly OwnerSubscriptionState[]): Promise<void>;
+}
