@@ -10,7 +10,8 @@
 
 import { createSeededRandom } from '../cli/seeded-random';
 import { type HygieneConfig, parseConfig } from '../lambdas/hygiene/config';
-import { HYGIENE_ATTR, parseCredential } from '../lambdas/hygiene/credential';
+import { parseCredential } from '../lambdas/hygiene/credential';
+import { HYGIENE_ATTR } from '../lambdas/hygiene/data-contract';
 import { decide } from '../lambdas/hygiene/policy';
 import type { RawItem } from '../lambdas/hygiene/ports';
 import { DAY_MS, formatInstant } from '../lambdas/hygiene/time';

@@ -8,7 +8,8 @@
  * already soft-deleted, no expiry, and a few invalid records. The same
  * `{ now, seed, count, owners }` always yields the same records.
  */
-import { HYGIENE_ATTR } from '../lambdas/hygiene/credential';
+
+import { HYGIENE_ATTR } from '../lambdas/hygiene/data-contract';
 import { DAY_MS, formatInstant } from '../lambdas/hygiene/time';
 import { createSeededRandom } from './seeded-random';
 

@@ -23,7 +23,7 @@ import {
   type HygieneConfigInput,
   parseConfig,
 } from '../lambdas/hygiene/config';
-import { OUTBOX_INDEX } from '../lambdas/hygiene/events';
+import { OUTBOX_INDEX } from '../lambdas/hygiene/data-contract';
 import { CredentialTable, type CredentialTableProps } from './credential-table';
 import { ExactLambdaInvoke } from './exact-lambda-invoke';
 import { addHygieneAlarms } from './hygiene-alarms';

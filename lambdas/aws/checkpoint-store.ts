@@ -19,22 +19,10 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CHECKPOINT_ATTR, CHECKPOINT_ID } from '../hygiene/data-contract';
 import type { CheckpointStore, ScanCheckpoint } from '../hygiene/ports';
-import { RESERVED_ID_PREFIX, TABLE_DEFINITION } from '../hygiene/table-definition';
+import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant } from '../hygiene/time';
-
-/** The id of the checkpoint item. */
-export const CHECKPOINT_ID = `${RESERVED_ID_PREFIX}sweep-checkpoint`;
-
-/** Attributes of the checkpoint item. */
-export const CHECKPOINT_ATTR = {
-  /** JSON of the {@link ScanCheckpoint}. */
-  checkpoint: 'hygieneCheckpoint',
-  /** When it was saved (UTC ISO). */
-  savedAt: 'hygieneCheckpointSavedAt',
-  /** How many runs resumed from it. */
-  loads: 'hygieneCheckpointLoads',
-} as const;
 
 /** Options for {@link DynamoDbCheckpointStore}. */
 export interface CheckpointStoreOptions {

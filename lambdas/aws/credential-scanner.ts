@@ -5,8 +5,8 @@
  * segment is held in memory, whatever the table size.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { isReservedId } from '../hygiene/data-contract';
 import type { CredentialScanner, RawItem, ScanCheckpoint, ScanPage } from '../hygiene/ports';
-import { isReservedId } from '../hygiene/table-definition';
 
 /** A resume checkpoint that does not fit the requested scan. */
 export class ScanCheckpointMismatchError extends Error {

@@ -12,10 +12,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { HYGIENE_ATTR } from '../hygiene/credential';
-import { OUTBOX_ATTR, OUTBOX_INDEX, PURGE_PENDING_ATTR } from '../hygiene/events';
 import {
+  HYGIENE_ATTR,
+  OUTBOX_ATTR,
   OUTBOX_CLAIM_ATTR,
+  OUTBOX_INDEX,
+  PURGE_PENDING_ATTR,
+} from '../hygiene/data-contract';
+import {
   parseOutboxEvent,
   planMark,
   planPurgeRelease,

@@ -6,17 +6,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { HYGIENE_ATTR } from '../hygiene/credential';
-import { PURGE_PENDING_ATTR } from '../hygiene/events';
-import { isReservedId } from '../hygiene/table-definition';
+import { HYGIENE_ATTR, isReservedId, PURGE_PENDING_ATTR, RESTORE_ATTR } from '../hygiene/data-contract';
 import { formatInstant, parseInstant, relativePhrase } from '../hygiene/time';
-
-/** Audit attributes written by a restore (part of the data contract, docs/data-model.md). */
-export const RESTORE_ATTR = {
-  restoredAt: 'hygieneRestoredAt',
-  restoredBy: 'hygieneRestoredBy',
-  restoreReason: 'hygieneRestoreReason',
-} as const;
 
 /** Attributes a restore removes. */
 export const RESTORE_CLEARS = [

@@ -3,7 +3,8 @@
  * of PRODUCT.md §2 in one place, shared by the store's conditional write and
  * the benchmark's naive baseline. Pure: no AWS, no clock.
  */
-import { HYGIENE_ATTR } from './credential';
+
+import { HYGIENE_ATTR } from './data-contract';
 import type { Action } from './policy';
 import { formatInstant } from './time';
 

@@ -4,26 +4,11 @@
  * typed credential or a list of problems naming each bad field.
  */
 import ipaddr from 'ipaddr.js';
+import { HYGIENE_ATTR } from './data-contract';
 import { parseInstant } from './time';
-
-/** Bookkeeping attribute names: part of the data contract (PRODUCT.md §2). */
-export const HYGIENE_ATTR = {
-  expiryNoticeStage: 'hygieneExpiryNoticeStage',
-  expiryNoticeFor: 'hygieneExpiryNoticeFor',
-  staleFlaggedAt: 'hygieneStaleFlaggedAt',
-  staleDeleteAfter: 'hygieneStaleDeleteAfter',
-  deletedReason: 'hygieneDeletedReason',
-  deletedByRun: 'hygieneDeletedByRun',
-  exempt: 'hygieneExempt',
-  purgeAt: 'hygienePurgeAt',
-} as const;
 
 /** Why the worker soft-deleted a credential. */
 export type DeletedReason = 'expired' | 'stale';
-
-/** The seed's date fields. */
-export const DATE_FIELDS = ['createdAt', 'updatedAt', 'expiresTime', 'lastUsedAt', 'deletedAt'] as const;
-export type DateField = (typeof DATE_FIELDS)[number];
 
 /** An instant read from the record: the value as stored and its epoch milliseconds. */
 export interface StoredInstant {

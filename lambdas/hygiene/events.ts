@@ -11,27 +11,6 @@ import { formatInstant } from './time';
 export const EVENT_TYPES = ['expiry-warning', 'stale-warning', 'deleted-expired', 'deleted-stale'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Outbox attribute names on a credential item (internal, prefixed `hygiene`). */
-export const OUTBOX_ATTR = {
-  /** List of pending {@link OutboxEvent} maps, oldest first; removed once published. */
-  events: 'hygieneOutbox',
-  /** The owner (`userId`) while events are pending, absent otherwise: the sparse outbox index's key. */
-  owner: 'hygieneOutboxOwner',
-  /** When the oldest pending event was queued (ISO): the outbox index's sort key. */
-  since: 'hygieneOutboxSince',
-} as const;
-
-/**
- * Where a soft-deletion whose notice is still in the outbox keeps its purge
- * time (epoch seconds) instead of `hygienePurgeAt`: DynamoDB TTL must not
- * remove an item with an unsent notice. The notifier moves it to
- * `hygienePurgeAt` in the write that empties the outbox (internal, prefixed `hygiene`).
- */
-export const PURGE_PENDING_ATTR = 'hygienePurgePending';
-
-/** Name of the sparse global secondary index over pending outbox events. */
-export const OUTBOX_INDEX = 'hygiene-outbox';
-
 /** One owner notice waiting in the outbox. */
 export interface OutboxEvent {
   /** Unique within the credential; stable for the transition it describes. */

@@ -3,21 +3,11 @@
  * claim attributes, and planning which list entries a "mark sent" removes.
  * Pure: the DynamoDB adapter turns these plans into conditional writes.
  */
-import { EVENT_TYPES, type EventType, OUTBOX_ATTR, type OutboxEvent, PURGE_PENDING_ATTR } from './events';
+
+import { OUTBOX_ATTR, PURGE_PENDING_ATTR } from './data-contract';
+import { EVENT_TYPES, type EventType, type OutboxEvent } from './events';
 import type { OutboxIndexEntry, PendingOutboxItem } from './outbox-ports';
 import type { RawItem } from './ports';
-
-/**
- * Claim attributes a drain sets on an item before publishing its events
- * (internal, prefixed `hygiene`). They are not index keys, so claiming does
- * not move the item in or out of the outbox index.
- */
-export const OUTBOX_CLAIM_ATTR = {
-  /** The drain id holding the item. */
-  claim: 'hygieneOutboxClaim',
-  /** When the claim lapses (canonical UTC ISO; compared as a string, which orders correctly). */
-  claimUntil: 'hygieneOutboxClaimUntil',
-} as const;
 
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
 

@@ -6,12 +6,12 @@ import type { HygieneConfig, RiskTier } from './config';
 import {
   type Credential,
   formatProblem,
-  HYGIENE_ATTR,
   hasUnrestrictedSource,
   isUnscoped,
   lastActivity,
   parseCredential,
 } from './credential';
+import { HYGIENE_ATTR } from './data-contract';
 import { addDays, DAY_MS, formatInstant } from './time';
 
 /** Queue an expiry notice for the most urgent stage not yet noticed. */

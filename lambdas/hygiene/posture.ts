@@ -14,10 +14,9 @@ import {
   lastActivity,
   parseCredential,
 } from './credential';
-import { OUTBOX_ATTR } from './events';
+import { isReservedId, OUTBOX_ATTR } from './data-contract';
 import { isExempt, staleLimit } from './policy';
 import type { RawItem } from './ports';
-import { isReservedId } from './table-definition';
 import { addDays, DAY_MS, formatInstant } from './time';
 
 /** Per-owner figures, over the owner's active (not soft-deleted) valid credentials. */

@@ -1,10 +1,9 @@
+import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from './data-contract';
 /**
  * The credentials table, defined once: local table creation (CLI, tests,
  * benchmarks) and the CDK construct both build from this, so they cannot drift.
  * Plain data, no AWS imports.
  */
-import { HYGIENE_ATTR } from './credential';
-import { OUTBOX_ATTR, OUTBOX_INDEX } from './events';
 
 /** A DynamoDB key attribute. */
 export interface KeyAttribute {
@@ -51,17 +50,6 @@ export const TABLE_DEFINITION: TableDefinition = {
     },
   ],
 };
-
-/**
- * Ids starting with this prefix are the worker's own items (the sweep
- * checkpoint), not credentials: the scanner, report and export skip them.
- */
-export const RESERVED_ID_PREFIX = '__hygiene__#';
-
-/** True for an id reserved for the worker's own items. */
-export function isReservedId(id: unknown): boolean {
-  return typeof id === 'string' && id.startsWith(RESERVED_ID_PREFIX);
-}
 
 /** Default table name for the CLI and local mode. */
 export const DEFAULT_TABLE_NAME = 'PersonalClients';

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { type HygieneConfig, parseConfig } from '../../lambdas/hygiene/config';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/credential';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { DAY_MS } from '../../lambdas/hygiene/time';
 import { createTestTable } from '../support/test-table';

@@ -9,11 +9,12 @@
  * exactly the clean run's events, none lost, none more than twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKPOINT_ID, DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
+import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseCredential } from '../../lambdas/hygiene/credential';
+import { CHECKPOINT_ID } from '../../lambdas/hygiene/data-contract';
 import { eventsFor } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';

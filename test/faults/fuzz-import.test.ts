@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importJsonLines } from '../../cli/commands/import';
-import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
+import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { getItem } from '../support/items';
 import { runCli } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';

@@ -11,10 +11,9 @@
 import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HYGIENE_ATTR, parseCredential } from '../../lambdas/hygiene/credential';
-import { OUTBOX_ATTR } from '../../lambdas/hygiene/events';
+import { parseCredential } from '../../lambdas/hygiene/credential';
+import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
-import { OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/outbox-item';
 import { decide } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';

@@ -8,8 +8,8 @@
  */
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HYGIENE_ATTR, parseCredential } from '../../lambdas/hygiene/credential';
-import { OUTBOX_ATTR } from '../../lambdas/hygiene/events';
+import { parseCredential } from '../../lambdas/hygiene/credential';
+import { HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { decide } from '../../lambdas/hygiene/policy';
 import type { Transition, TransitionWriter } from '../../lambdas/hygiene/ports';
 import { runSweep } from '../../lambdas/hygiene/sweep';

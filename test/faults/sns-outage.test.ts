@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/credential';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { DAY_MS, parseInstant } from '../../lambdas/hygiene/time';

@@ -9,9 +9,9 @@ import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner'
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { OUTBOX_ATTR, OUTBOX_INDEX, type OutboxEvent } from '../../lambdas/hygiene/events';
+import { OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
+import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
-import { OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/outbox-item';
 import type { OutboxStore } from '../../lambdas/hygiene/outbox-ports';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, DAY_MS, formatInstant, requireInstant } from '../../lambdas/hygiene/time';

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoData } from '../../cli/demo-data';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
+import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { planRecord } from '../../lambdas/hygiene/policy';
-import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
 import { putItems } from '../support/items';
 import { runCli } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';

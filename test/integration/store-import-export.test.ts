@@ -5,7 +5,7 @@ import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importJsonLines } from '../../cli/commands/import';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
-import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
+import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { getItem, putItem } from '../support/items';
 import { runCli } from '../support/run-cli';
 import { createTestTable, dynamoDbEndpoint, type TestTable } from '../support/test-table';

@@ -4,15 +4,19 @@ import {
   CredentialNotFoundError,
   ExpiredRestoreError,
   NotDeletedError,
-  RESTORE_ATTR,
   RestoreConflictError,
   restoreCredential,
 } from '../../lambdas/aws/restore';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/credential';
-import { eventsFor, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/events';
+import {
+  HYGIENE_ATTR,
+  OUTBOX_ATTR,
+  PURGE_PENDING_ATTR,
+  RESERVED_ID_PREFIX,
+  RESTORE_ATTR,
+} from '../../lambdas/hygiene/data-contract';
+import { eventsFor } from '../../lambdas/hygiene/events';
 import type { Action } from '../../lambdas/hygiene/policy';
-import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { getItem, putItem, readCredential } from '../support/items';
 import { runCli } from '../support/run-cli';

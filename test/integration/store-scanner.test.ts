@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner, ScanCheckpointMismatchError } from '../../lambdas/aws/credential-scanner';
+import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import type { ScanCheckpoint, ScanPage } from '../../lambdas/hygiene/ports';
-import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
 import { putItems } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
 

@@ -2,8 +2,8 @@ import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamod
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbTransitionWriter, ITEM_GONE } from '../../lambdas/aws/transition-writer';
 import type { Credential } from '../../lambdas/hygiene/credential';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/credential';
-import { eventsFor, OUTBOX_ATTR, OUTBOX_INDEX, type OutboxEvent } from '../../lambdas/hygiene/events';
+import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
+import { eventsFor, type OutboxEvent } from '../../lambdas/hygiene/events';
 import type { Action } from '../../lambdas/hygiene/policy';
 import type { Transition } from '../../lambdas/hygiene/ports';
 import { formatInstant, parseInstant } from '../../lambdas/hygiene/time';

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHECKPOINT_ID } from '../../lambdas/aws/checkpoint-store';
+import { CHECKPOINT_ID } from '../../lambdas/hygiene/data-contract';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { putItems } from '../support/items';

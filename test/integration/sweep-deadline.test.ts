@@ -4,9 +4,9 @@
  * and the next run resumes from it, finishes the job and clears it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHECKPOINT_ATTR, CHECKPOINT_ID, DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
+import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { OUTBOX_ATTR } from '../../lambdas/hygiene/events';
+import { CHECKPOINT_ATTR, CHECKPOINT_ID, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { getItem, putItem, putItems } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';

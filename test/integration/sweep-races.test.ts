@@ -6,7 +6,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { OUTBOX_ATTR, type OutboxEvent } from '../../lambdas/hygiene/events';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import type { CredentialScanner, ScanPage, Transition, TransitionWriter } from '../../lambdas/hygiene/ports';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';

@@ -3,9 +3,8 @@
  * checkpoint store; table state checked field by field after each run.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHECKPOINT_ID } from '../../lambdas/aws/checkpoint-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/events';
+import { CHECKPOINT_ID, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep, type SweepOptions } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';

@@ -3,13 +3,13 @@ import {
   type Credential,
   cidrProblem,
   formatProblem,
-  HYGIENE_ATTR,
   hasUnrestrictedSource,
   isUnscoped,
   lastActivity,
   type ParsedRecord,
   parseCredential,
 } from '../../lambdas/hygiene/credential';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { at, rawCredential, T0 } from './support/raw-credential';
 
 function valid(parsed: ParsedRecord): Credential {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
-import { type Credential, HYGIENE_ATTR, parseCredential } from '../../lambdas/hygiene/credential';
-import { EVENT_TYPES, eventsFor, OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/events';
+import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
+import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
+import { EVENT_TYPES, eventsFor } from '../../lambdas/hygiene/events';
 import { type Action, decide } from '../../lambdas/hygiene/policy';
 import { at, rawCredential, T0 } from './support/raw-credential';
 

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HygieneConfig, parseConfig } from '../../lambdas/hygiene/config';
-import { HYGIENE_ATTR, parseCredential } from '../../lambdas/hygiene/credential';
+import { parseCredential } from '../../lambdas/hygiene/credential';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { decide, isDeletion, planRecord } from '../../lambdas/hygiene/policy';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type HygieneConfig, parseConfig } from '../../lambdas/hygiene/config';
-import { type Credential, HYGIENE_ATTR, parseCredential } from '../../lambdas/hygiene/credential';
+import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import {
   ACTION_TYPES,
   type Action,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
+import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { buildPosture, renderPostureJson, renderPostureText } from '../../lambdas/hygiene/posture';
-import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
 import { credential, days, NOW, oneOfEachRule } from './support/credentials';
 
 describe('buildPosture', () => {

@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { transitionUpdate } from '../../lambdas/aws/transition-writer';
-import { HYGIENE_ATTR, parseCredential } from '../../lambdas/hygiene/credential';
-import { eventsFor, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/events';
+import { parseCredential } from '../../lambdas/hygiene/credential';
+import { HYGIENE_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/data-contract';
+import { eventsFor } from '../../lambdas/hygiene/events';
 import { planPurgeRelease } from '../../lambdas/hygiene/outbox-item';
 import type { Action } from '../../lambdas/hygiene/policy';
 import { requireInstant } from '../../lambdas/hygiene/time';

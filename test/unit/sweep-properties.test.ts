@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { OUTBOX_ATTR, type OutboxEvent } from '../../lambdas/hygiene/events';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { planRecord } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { credential, days, NOW } from './support/credentials';

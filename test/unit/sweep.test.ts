@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { parseCredential } from '../../lambdas/hygiene/credential';
-import { OUTBOX_ATTR } from '../../lambdas/hygiene/events';
+import { OUTBOX_ATTR, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import {
   compactCredential,
   createRunId,
@@ -10,7 +10,6 @@ import {
   SweepAbortedError,
   type SweepOptions,
 } from '../../lambdas/hygiene/sweep';
-import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/table-definition';
 import { credential, days, NOW, oneOfEachRule } from './support/credentials';
 import { MemoryCheckpointStore, MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
 

@@ -7,7 +7,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { HYGIENE_ATTR } from '../../../lambdas/hygiene/credential';
+import { HYGIENE_ATTR } from '../../../lambdas/hygiene/data-contract';
 
 /** A raw DynamoDB item (low-level attribute values). */
 export type RawDynamoItem = Record<string, AttributeValue>;

@@ -6,11 +6,16 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { HygieneConfig } from '../../../lambdas/hygiene/config';
-import { HYGIENE_ATTR, parseCredential } from '../../../lambdas/hygiene/credential';
-import { OUTBOX_ATTR, OUTBOX_INDEX } from '../../../lambdas/hygiene/events';
-import { OUTBOX_CLAIM_ATTR, parseOutboxEvent } from '../../../lambdas/hygiene/outbox-item';
+import { parseCredential } from '../../../lambdas/hygiene/credential';
+import {
+  HYGIENE_ATTR,
+  isReservedId,
+  OUTBOX_ATTR,
+  OUTBOX_CLAIM_ATTR,
+  OUTBOX_INDEX,
+} from '../../../lambdas/hygiene/data-contract';
+import { parseOutboxEvent } from '../../../lambdas/hygiene/outbox-item';
 import { decide, isDeletion } from '../../../lambdas/hygiene/policy';
-import { isReservedId } from '../../../lambdas/hygiene/table-definition';
 import type { TestTable } from '../../support/test-table';
 
 type Item = Record<string, unknown>;

@@ -4,8 +4,8 @@
  * follows the write contract (condition on the state read, exact updates,
  * outbox append), and a checkpoint store.
  */
-import { HYGIENE_ATTR } from '../../../lambdas/hygiene/credential';
-import { OUTBOX_ATTR } from '../../../lambdas/hygiene/events';
+
+import { HYGIENE_ATTR, isReservedId, OUTBOX_ATTR } from '../../../lambdas/hygiene/data-contract';
 import { DECISION_FIELDS } from '../../../lambdas/hygiene/policy';
 import type {
   CheckpointStore,
@@ -17,7 +17,6 @@ import type {
   TransitionResult,
   TransitionWriter,
 } from '../../../lambdas/hygiene/ports';
-import { isReservedId } from '../../../lambdas/hygiene/table-definition';
 import { formatInstant } from '../../../lambdas/hygiene/time';
 
 /** The fields a transition's condition compares (the write contract). */

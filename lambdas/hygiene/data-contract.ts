@@ -1,0 +1,151 @@
+/**
+ * The stored data contract: every attribute name, index name and reserved id
+ * the worker reads or writes in the credentials table, in one place.
+ *
+ * Why one module: these names are shared with whoever else reads the table (a
+ * credentials UI, admins setting `hygieneExempt`, the CDK table definition),
+ * so renaming one is a data migration, not a refactoring. Each constant here
+ * is documented in docs/data-model.md; change both together. Pure data, no
+ * imports.
+ */
+
+/**
+ * The `PersonalClient` record's own fields, named exactly as the upstream
+ * schema spells them (docs/data-model.md, "Seed fields"). Only `id` and
+ * `userId` are required. The worker writes none of them except `deletedAt`
+ * and `updatedAt`, and only when it soft-deletes or a restore undoes that.
+ */
+export const SEED_FIELDS = [
+  'id',
+  'clientId',
+  'userId',
+  'displayName',
+  'createdAt',
+  'updatedAt',
+  'expiresTime',
+  'lastUsedAt',
+  'deletedAt',
+  'allowSourceCidr',
+  'scopedRoles',
+] as const;
+
+/** One of {@link SEED_FIELDS}. */
+export type SeedField = (typeof SEED_FIELDS)[number];
+
+/**
+ * The seed's date fields: RFC 3339 strings, read in any valid form, written
+ * by the worker as canonical UTC (docs/data-model.md, "Seed fields").
+ */
+export const DATE_FIELDS = [
+  'createdAt',
+  'updatedAt',
+  'expiresTime',
+  'lastUsedAt',
+  'deletedAt',
+] as const satisfies readonly SeedField[];
+
+/** One of {@link DATE_FIELDS}. */
+export type DateField = (typeof DATE_FIELDS)[number];
+
+/**
+ * Bookkeeping attributes the sweep writes on a credential (and admins, for
+ * `hygieneExempt`): public, a credentials UI may show them
+ * (docs/data-model.md, "Bookkeeping").
+ */
+export const HYGIENE_ATTR = {
+  /** Number (days): the most urgent expiry stage already noticed for {@link HYGIENE_ATTR.expiryNoticeFor}. */
+  expiryNoticeStage: 'hygieneExpiryNoticeStage',
+  /** UTC ISO string: the `expiresTime` that stage refers to; a renewal re-arms the stages. */
+  expiryNoticeFor: 'hygieneExpiryNoticeFor',
+  /** UTC ISO string: when the credential was flagged stale. */
+  staleFlaggedAt: 'hygieneStaleFlaggedAt',
+  /** UTC ISO string: when a still-unused flagged credential will be soft-deleted. */
+  staleDeleteAfter: 'hygieneStaleDeleteAfter',
+  /** `expired` | `stale`: why the worker soft-deleted the credential. */
+  deletedReason: 'hygieneDeletedReason',
+  /** String: the run id that soft-deleted it. */
+  deletedByRun: 'hygieneDeletedByRun',
+  /** Boolean, written by admins only: `true` means never flagged or deleted (expiry notices still go). */
+  exempt: 'hygieneExempt',
+  /** Number (epoch seconds): the table's TTL attribute, set only when a purge is configured. */
+  purgeAt: 'hygienePurgeAt',
+} as const;
+
+/**
+ * Audit attributes a restore (`pc-hygiene restore`) writes
+ * (docs/data-model.md, "Bookkeeping" and "Restore").
+ */
+export const RESTORE_ATTR = {
+  /** UTC ISO string: when the last soft-delete was undone. */
+  restoredAt: 'hygieneRestoredAt',
+  /** String: who undid it. */
+  restoredBy: 'hygieneRestoredBy',
+  /** String: why. */
+  restoreReason: 'hygieneRestoreReason',
+} as const;
+
+/**
+ * Outbox attribute names on a credential item (internal; docs/data-model.md,
+ * "Outbox"). Written in the same conditional write as the transition whose
+ * notices they carry.
+ */
+export const OUTBOX_ATTR = {
+  /** List of pending outbox event maps, oldest first; removed once published. */
+  events: 'hygieneOutbox',
+  /** The owner (`userId`) while events are pending, absent otherwise: the sparse outbox index's partition key. */
+  owner: 'hygieneOutboxOwner',
+  /** When the oldest pending event was queued (UTC ISO): the outbox index's sort key. */
+  since: 'hygieneOutboxSince',
+} as const;
+
+/**
+ * Claim attributes a drain sets on an item before publishing its events
+ * (internal; docs/data-model.md, "Outbox"). They are not index keys, so
+ * claiming does not move the item in or out of the outbox index.
+ */
+export const OUTBOX_CLAIM_ATTR = {
+  /** The drain id holding the item. */
+  claim: 'hygieneOutboxClaim',
+  /** When the claim lapses (canonical UTC ISO; compared as a string, which orders correctly). */
+  claimUntil: 'hygieneOutboxClaimUntil',
+} as const;
+
+/**
+ * Where a soft-deletion whose notice is still in the outbox keeps its purge
+ * time (epoch seconds) instead of {@link HYGIENE_ATTR.purgeAt}: DynamoDB TTL
+ * must not remove an item with an unsent notice. The notifier moves it to
+ * `hygienePurgeAt` in the write that empties the outbox (internal;
+ * docs/data-model.md, "Purge waits for the deletion notice").
+ */
+export const PURGE_PENDING_ATTR = 'hygienePurgePending';
+
+/**
+ * Name of the sparse, keys-only global secondary index over items with
+ * pending outbox events (keys {@link OUTBOX_ATTR.owner}, {@link OUTBOX_ATTR.since}).
+ */
+export const OUTBOX_INDEX = 'hygiene-outbox';
+
+/**
+ * Ids starting with this prefix are the worker's own items (the sweep
+ * checkpoint), not credentials: the scanner, report and export skip them and
+ * import rejects them (docs/data-model.md, "Reserved ids").
+ */
+export const RESERVED_ID_PREFIX = '__hygiene__#';
+
+/** True for an id reserved for the worker's own items ({@link RESERVED_ID_PREFIX}). */
+export function isReservedId(id: unknown): boolean {
+  return typeof id === 'string' && id.startsWith(RESERVED_ID_PREFIX);
+}
+
+/** The id of the reserved item where an incomplete sweep keeps its scan position. */
+export const CHECKPOINT_ID = `${RESERVED_ID_PREFIX}sweep-checkpoint`;
+
+/** Attributes of the checkpoint item ({@link CHECKPOINT_ID}; docs/sweep.md). */
+export const CHECKPOINT_ATTR = {
+  /** JSON string of the scan checkpoint (segment count and each segment's position). */
+  checkpoint: 'hygieneCheckpoint',
+  /** When it was saved (UTC ISO). */
+  savedAt: 'hygieneCheckpointSavedAt',
+  /** Number: how many runs resumed from it. */
+  loads: 'hygieneCheckpointLoads',
+} as const;
