@@ -64,11 +64,13 @@ export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: str
   if (summary.malformedEvents > 0)
     lines.push(`  malformed entries    ${summary.malformedEvents} (never sent; inspect the items)`);
   if (summary.storeErrors > 0) lines.push(`  store errors         ${summary.storeErrors}`);
-  for (const f of summary.failures) {
+  for (const f of summary.failures.records) {
     lines.push(
       `  failed: ${f.userId}: ${f.code}: ${f.message} (${f.events} event${f.events === 1 ? '' : 's'})`,
     );
   }
+  if (summary.failures.omitted > 0)
+    lines.push(`  ... ${summary.failures.omitted} more failures (not listed)`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -37,8 +37,7 @@ export function recordNotifierMetrics(metrics: Observability['metrics'], summary
   metrics.addMetric(NOTIFIER_METRIC.digests, MetricUnit.Count, summary.digests);
   metrics.addMetric(NOTIFIER_METRIC.claimConflicts, MetricUnit.Count, summary.claimConflicts);
   metrics.addMetric(NOTIFIER_METRIC.oldestPendingAge, MetricUnit.Seconds, summary.oldestPendingAgeSeconds);
-  const durationMs = Date.parse(summary.finishedAt) - Date.parse(summary.startedAt);
-  metrics.addMetric(NOTIFIER_METRIC.duration, MetricUnit.Milliseconds, Math.max(0, durationMs));
+  metrics.addMetric(NOTIFIER_METRIC.duration, MetricUnit.Milliseconds, summary.durationMs);
 }
 
 /**

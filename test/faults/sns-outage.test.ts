@@ -96,7 +96,7 @@ describe('SNS down for a week', () => {
           figures.drains++;
           if (sns.down) {
             expect(summary.eventsPublished).toBe(0);
-            figures.failedPublishes += summary.failures.length > 0 ? 1 : 0;
+            figures.failedPublishes += summary.failures.count > 0 ? 1 : 0;
           } else if (day === OUTAGE_DAYS && drain === 0) {
             // The first drain after the outage: the whole backlog, one digest (possibly in parts) per owner.
             figures.oldestAgeHours = Math.floor(summary.oldestPendingAgeSeconds / 3600);

@@ -155,7 +155,7 @@ describe('notifications over an SNS-compatible server', () => {
     sns.failEntry = undefined;
     const second = await drain();
 
-    expect(first.failures).toEqual([
+    expect(first.failures.records).toEqual([
       { userId: 'bob', code: 'InternalError', message: 'injected', senderFault: false, events: 1 },
     ]);
     expect(second).toMatchObject({ digests: 1, eventsPublished: 1 });

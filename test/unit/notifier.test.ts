@@ -163,7 +163,7 @@ describe('runNotifier', () => {
     const first = await drain();
 
     expect(first).toMatchObject({ digests: 3, eventsPublished: 3, eventsFailed: 1 });
-    expect(first.failures).toEqual([
+    expect(first.failures.records).toEqual([
       { userId: 'user-2', code: 'InternalError', message: expect.any(String), senderFault: false, events: 1 },
     ]);
     expect(outbox.pendingEvents().map((e) => e.userId)).toEqual(['user-2']);

@@ -1,0 +1,139 @@
+/**
+ * The explicit state of one drain, passed to every phase instead of being
+ * closed over: {@link DrainContext} is what the drain was given (ports and
+ * resolved settings, never changed), {@link DrainState} what it has done so
+ * far (counters, failures, whether it stopped early). `summarize` turns the
+ * state into the {@link NotifierSummary}.
+ */
+import { randomUUID } from 'node:crypto';
+import { describeError } from '../errors';
+import { CappedCollector } from '../run-summary';
+import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../sns-message';
+import { formatInstant } from '../time';
+import {
+  type DeliveryFailure,
+  NOTIFIER_FAILURE_LIMIT,
+  type NotifierDeps,
+  type NotifierOptions,
+  type NotifierSummary,
+} from './types';
+
+/** {@link NotifierOptions} with every default applied. */
+export interface DrainSettings {
+  readonly drainId: string;
+  readonly leaseMs: number;
+  readonly maxMessageBytes: number | undefined;
+  readonly maxBatchEntries: number;
+  readonly maxBatchBytes: number;
+  readonly writeConcurrency: number;
+  readonly groupConcurrency: number;
+  readonly stopMarginMs: number;
+  readonly maxItems: number;
+}
+
+/** What a drain works with: its ports, its settings and the instant it renders "as of". */
+export interface DrainContext {
+  readonly deps: NotifierDeps;
+  readonly settings: DrainSettings;
+  /** The drain's start on its clock (epoch ms): digests are rendered as of it. */
+  readonly now: number;
+}
+
+/** The counters of a drain (the numeric fields of {@link NotifierSummary}). */
+export interface DrainCounters {
+  pendingItems: number;
+  owners: number;
+  digests: number;
+  parts: number;
+  eventsPublished: number;
+  eventsFailed: number;
+  claimConflicts: number;
+  alreadyDrained: number;
+  malformedEvents: number;
+  eventsAlreadyMarked: number;
+  storeErrors: number;
+}
+
+/** What a drain has done so far; the phases update it. */
+export interface DrainState {
+  readonly counters: DrainCounters;
+  readonly failures: CappedCollector<DeliveryFailure>;
+  /** Set when the time budget or `maxItems` stopped the drain early. */
+  incomplete: boolean;
+  /** The oldest pending event's queue time seen while listing (epoch ms; +∞ when none). */
+  oldestPendingMs: number;
+  /** Owner digests rendered so far: numbers the batch entry ids, unique within the drain. */
+  digestSeq: number;
+  /** The first unexpected error of an owner group: no new group starts, the drain rethrows it. */
+  fatal: { readonly error: unknown } | undefined;
+}
+
+/** Applies the defaults to `options`. */
+export function drainSettings(options: NotifierOptions): DrainSettings {
+  return {
+    drainId: options.drainId ?? randomUUID(),
+    leaseMs: options.leaseMs ?? 300_000,
+    maxMessageBytes: options.maxMessageBytes,
+    maxBatchEntries: options.maxBatchEntries ?? SNS_BATCH_MAX_ENTRIES,
+    maxBatchBytes: options.maxBatchBytes ?? SNS_MESSAGE_LIMIT_BYTES,
+    writeConcurrency: options.writeConcurrency ?? 8,
+    groupConcurrency: Math.max(1, Math.floor(options.groupConcurrency ?? 4)),
+    stopMarginMs: options.stopMarginMs ?? 30_000,
+    maxItems: options.maxItems ?? 20_000,
+  };
+}
+
+/** A drain that has done nothing yet. */
+export function newDrainState(): DrainState {
+  return {
+    counters: {
+      pendingItems: 0,
+      owners: 0,
+      digests: 0,
+      parts: 0,
+      eventsPublished: 0,
+      eventsFailed: 0,
+      claimConflicts: 0,
+      alreadyDrained: 0,
+      malformedEvents: 0,
+      eventsAlreadyMarked: 0,
+      storeErrors: 0,
+    },
+    failures: new CappedCollector<DeliveryFailure>(NOTIFIER_FAILURE_LIMIT),
+    incomplete: false,
+    oldestPendingMs: Number.POSITIVE_INFINITY,
+    digestSeq: 0,
+    fatal: undefined,
+  };
+}
+
+/** Records a store write (claim, mark, release) that failed with an error. */
+export function recordStoreError(state: DrainState, userId: string, error: unknown, events: number): void {
+  state.counters.storeErrors += 1;
+  const { code, message } = describeError(error);
+  state.failures.add({ userId, code, message, senderFault: false, events });
+}
+
+/** True when less than the stop margin of the caller's time budget remains. */
+export function outOfTime(context: DrainContext): boolean {
+  const remaining = context.deps.remainingMs;
+  return remaining !== undefined && remaining() < context.settings.stopMarginMs;
+}
+
+/** The drain's summary, its end read from the clock now. */
+export function summarize(context: DrainContext, state: DrainState): NotifierSummary {
+  const finished = context.deps.clock();
+  const oldest = state.oldestPendingMs;
+  return {
+    drainId: context.settings.drainId,
+    status: state.incomplete ? 'incomplete' : 'complete',
+    startedAt: formatInstant(context.now),
+    finishedAt: formatInstant(finished),
+    durationMs: Math.max(0, finished - context.now),
+    ...state.counters,
+    oldestPendingAgeSeconds: Number.isFinite(oldest)
+      ? Math.max(0, Math.floor((context.now - oldest) / 1000))
+      : 0,
+    failures: state.failures.toList(),
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Phase 4 of a drain, publish: the rendered messages go out in
+ * `PublishBatch`-sized calls (≤ 10 entries, ≤ 256 KiB together), and the
+ * per-entry outcome decides which events may be marked sent. A publisher that
+ * throws fails its whole batch; nothing it carried is marked.
+ */
+import { describeError } from '../errors';
+import type { FailedEntry, PublishEntry } from '../outbox-ports';
+import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../sns-message';
+import type { DrainContext, DrainState } from './drain-state';
+import { eventKey } from './mark';
+import type { OwnerDigest } from './render';
+
+/** Splits entries into `publishBatch` calls of at most `maxEntries` and `maxBytes` in total. */
+export function batchEntries<T extends { readonly bytes: number }>(
+  entries: readonly T[],
+  maxEntries = SNS_BATCH_MAX_ENTRIES,
+  maxBytes = SNS_MESSAGE_LIMIT_BYTES,
+): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    if (current.length > 0 && (current.length >= maxEntries || bytes + entry.bytes > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += entry.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** A message ready to publish: the batch entry and its measured size. */
+export interface OutgoingMessage {
+  readonly entry: PublishEntry;
+  readonly bytes: number;
+}
+
+/** Publishes `messages` in batches; returns the failed entries by `Id` (absent = accepted). */
+export async function publishMessages(
+  context: DrainContext,
+  messages: readonly OutgoingMessage[],
+): Promise<Map<string, FailedEntry>> {
+  const { deps, settings } = context;
+  const failedById = new Map<string, FailedEntry>();
+  for (const batch of batchEntries(messages, settings.maxBatchEntries, settings.maxBatchBytes)) {
+    const request = batch.map((m) => m.entry);
+    let failed: readonly FailedEntry[];
+    try {
+      ({ failed } = await deps.publisher.publishBatch(request));
+    } catch (error: unknown) {
+      // A publisher should report failures per entry; a throw fails the whole batch.
+      const { code, message } = describeError(error);
+      failed = request.map((r) => ({ id: r.Id, code, message, senderFault: false }));
+    }
+    for (const f of failed) failedById.set(f.id, f);
+  }
+  return failedById;
+}
+
+/** Publishes every digest part; returns the keys of the events whose message was accepted. */
+export async function publishDigests(
+  context: DrainContext,
+  state: DrainState,
+  digests: readonly OwnerDigest[],
+): Promise<Set<string>> {
+  const messages = digests.flatMap((d) =>
+    d.parts.map((part, i) => ({ entry: { Id: d.ids[i] as string, ...part.entry }, bytes: part.bytes })),
+  );
+  const failedById = await publishMessages(context, messages);
+  const accepted = new Set<string>();
+  for (const digest of digests) {
+    let complete = true;
+    digest.parts.forEach((part, i) => {
+      const failure = failedById.get(digest.ids[i] as string);
+      if (failure) {
+        complete = false;
+        state.counters.eventsFailed += part.events.length;
+        state.failures.add({
+          userId: digest.userId,
+          code: failure.code,
+          message: failure.message,
+          senderFault: failure.senderFault,
+          events: part.events.length,
+        });
+        return;
+      }
+      state.counters.parts += 1;
+      state.counters.eventsPublished += part.events.length;
+      for (const e of part.events) accepted.add(eventKey(e.credentialId, e.eventId));
+    });
+    if (complete) state.counters.digests += 1;
+  }
+  return accepted;
+}
