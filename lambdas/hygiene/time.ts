@@ -18,12 +18,20 @@ const RFC3339 =
 /** An instant's epoch milliseconds, or why the string is not an RFC 3339 instant. */
 export type InstantParse = { ok: true; ms: number } | { ok: false; reason: string };
 
+/** Days in each month of a common year, January first: the one calendar table. */
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
-/** Days in a month of the proleptic Gregorian calendar (arithmetic: `Date.UTC` reads years 0–99 as 1900–1999). */
+/** The Gregorian leap-year rule, applied proleptically (so year 0 is a leap year). */
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/**
+ * Days in a month (1–12) of the proleptic Gregorian calendar; 0 for a month
+ * out of range. Arithmetic, not `Date.UTC`, which reads years 0–99 as 1900–1999.
+ */
 function daysInMonth(year: number, month: number): number {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
+  return month === 2 && isLeapYear(year) ? 29 : (MONTH_DAYS[month - 1] ?? 0);
 }
 
 /**
@@ -53,8 +61,6 @@ const CHAR_z = 122;
 
 /** Most fractional digits the fast path reads (nanoseconds); longer fractions take the general path. */
 const FAST_MAX_FRACTION_DIGITS = 9;
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** The number of the two ASCII digits at `i` and `i + 1`, or -1 when either is not a digit. */
 function twoDigits(value: string, i: number): number {
@@ -109,11 +115,7 @@ export function parseCanonicalUtc(value: string): number | undefined {
   if (century < 1 || yearOfCentury < 0 || month < 1 || month > 12 || day < 1) return undefined;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
   const year = century * 100 + yearOfCentury;
-  if (day > 28) {
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
-    if (day > days) return undefined;
-  }
+  if (day > 28 && day > daysInMonth(year, month)) return undefined;
   let fraction = 0;
   if (length > 20) {
     if (value.charCodeAt(19) !== CHAR_DOT || length === 21) return undefined;
