@@ -1,0 +1,360 @@
+/**
+ * The subscription reconciler's plan (docs/notifications.md, "Subscription
+ * reconciler"): from the owner directory and the topic's current
+ * subscriptions, which SNS email subscriptions to create, repair or remove so
+ * that every active owner with an email has exactly one subscription filtered
+ * on their `userId`, and what each owner's subscription state will be.
+ *
+ * It touches only subscriptions it recognises as owner subscriptions (email
+ * protocol, a filter policy on message attributes with exact `userId` values
+ * and `audience` containing `owner`); admin and machine subscribers are never
+ * planned for. Pure: no AWS imports, no clock, no I/O.
+ */
+import type {
+  OwnerDeliveryRoute,
+  OwnerRecord,
+  OwnerSubscriptionState,
+  SubscriptionState,
+} from './owner-directory';
+
+/** The protocol of owner subscriptions. */
+export const OWNER_SUBSCRIPTION_PROTOCOL = 'email';
+
+/** What SNS lists instead of an ARN for a subscription awaiting confirmation: it cannot be read or unsubscribed. */
+export const PENDING_CONFIRMATION_ARN = 'PendingConfirmation';
+
+/** SNS's default quota of subscription filter policies per topic (raisable in Service Quotas). */
+export const DEFAULT_FILTER_POLICY_QUOTA = 200;
+
+/** One subscription of the topic as the adapter read it. */
+export interface TopicSubscription {
+  /** The subscription ARN, or {@link PENDING_CONFIRMATION_ARN} when SNS hides it. */
+  readonly arn: string;
+  readonly protocol: string;
+  readonly endpoint: string;
+  /** The raw `FilterPolicy` JSON; absent when there is none, or it could not be read (arn-less pending). */
+  readonly filterPolicy?: string;
+  /** `MessageAttributes` (SNS's default when absent) or `MessageBody`. */
+  readonly filterPolicyScope?: string;
+  /** True until the recipient confirms (and again when SNS deactivates an email subscription). */
+  readonly pending: boolean;
+}
+
+/** Why an owner subscription is removed. */
+export type RemovalReason =
+  | 'departed'
+  | 'not-in-directory'
+  | 'no-email'
+  | 'address-changed'
+  | 'duplicate'
+  | 'route-relay';
+
+/** One change to the topic's subscriptions. */
+export type SubscriptionOperation =
+  | {
+      readonly kind: 'create';
+      readonly userId: string;
+      readonly email: string;
+      readonly filterPolicy: string;
+    }
+  | {
+      readonly kind: 'repair';
+      readonly userId: string;
+      readonly subscriptionArn: string;
+      readonly filterPolicy: string;
+      /** The filter policy found. */
+      readonly previous: string;
+    }
+  | {
+      readonly kind: 'remove';
+      readonly subscriptionArn: string;
+      readonly endpoint: string;
+      /** The owner the subscription was for (the first `userId` of its filter policy). */
+      readonly userId: string;
+      readonly reason: RemovalReason;
+    };
+
+/** An active owner whose address already has a non-owner email subscription: SNS allows one subscription per address. */
+export interface SubscriptionConflict {
+  readonly userId: string;
+  readonly email: string;
+  readonly subscriptionArn: string;
+}
+
+/** Filter policies on the topic now and after the plan (what SNS's per-topic quota counts). */
+export interface FilterPolicyCount {
+  readonly current: number;
+  readonly planned: number;
+}
+
+/** What the reconciler will do. */
+export interface SubscriptionPlan {
+  /** Removals first (they free quota), then repairs, then creations. */
+  readonly operations: readonly SubscriptionOperation[];
+  /** Every directory owner's state once the plan is applied (created subscriptions are `pending`). */
+  readonly states: readonly OwnerSubscriptionState[];
+  readonly conflicts: readonly SubscriptionConflict[];
+  /** Subscriptions left alone: admin, machine, or unrecognisable (including arn-less pending ones of no owner). */
+  readonly untouched: number;
+  readonly filterPolicies: FilterPolicyCount;
+}
+
+/** The input of {@link planSubscriptions}. */
+export interface SubscriptionPlanInput {
+  readonly owners: readonly OwnerRecord[];
+  readonly subscriptions: readonly TopicSubscription[];
+  /** `relay` wants no owner email subscription: the relay sends owner email, SNS would send it twice. */
+  readonly route: OwnerDeliveryRoute;
+}
+
+/** The filter policy of an owner's subscription: that owner's digests only. */
+export function ownerFilterPolicy(userId: string): string {
+  return JSON.stringify({ userId: [userId], audience: ['owner'] });
+}
+
+/** Email addresses compare trimmed and case-insensitively (a directory re-export may change the case). */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * The `userId` values of an owner filter policy, or `undefined` when the
+ * subscription is not a recognisable owner subscription (wrong protocol,
+ * message-body scope, no or unparsable policy, no `userId` key, `audience`
+ * without `owner`, or non-string values such as prefix matches).
+ */
+export function ownerFilterUserIds(subscription: TopicSubscription): readonly string[] | undefined {
+  if (
+    subscription.protocol !== OWNER_SUBSCRIPTION_PROTOCOL ||
+    subscription.arn === PENDING_CONFIRMATION_ARN
+  ) {
+    return undefined;
+  }
+  if ((subscription.filterPolicyScope ?? 'MessageAttributes') !== 'MessageAttributes') return undefined;
+  const policy = parsePolicy(subscription.filterPolicy);
+  const userIds = stringList(policy?.userId);
+  const audience = stringList(policy?.audience);
+  if (userIds === undefined || userIds.length === 0 || !audience?.includes('owner')) return undefined;
+  return userIds;
+}
+
+/** True when `filterPolicy` is exactly {@link ownerFilterPolicy} for `userId` (key order aside). */
+export function isOwnerFilterPolicy(filterPolicy: string | undefined, userId: string): boolean {
+  const policy = parsePolicy(filterPolicy);
+  if (policy === undefined || Object.keys(policy).length !== 2) return false;
+  const userIds = stringList(policy.userId);
+  const audience = stringList(policy.audience);
+  return userIds?.length === 1 && userIds[0] === userId && audience?.length === 1 && audience[0] === 'owner';
+}
+
+function parsePolicy(json: string | undefined): Record<string, unknown> | undefined {
+  if (json === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(json);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stringList(value: unknown): readonly string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+}
+
+/** An owner who should have a subscription, with the address compared. */
+interface WantedOwner {
+  readonly owner: OwnerRecord & { readonly email: string };
+  readonly address: string;
+}
+
+/** The topic's subscriptions sorted by what the plan does with them. */
+interface Classified {
+  /** Recognised owner subscriptions that match a wanted owner and address, per owner. */
+  readonly matched: Map<string, TopicSubscription[]>;
+  /** Recognised owner subscriptions that match no wanted owner. */
+  readonly stray: { readonly subscription: TopicSubscription; readonly userIds: readonly string[] }[];
+  /** Addresses with an arn-less pending email subscription (filter unknown; it expires by itself). */
+  readonly pendingAddresses: Set<string>;
+  /** Other email subscriptions by address: SNS refuses a second subscription of the same address. */
+  readonly otherEmail: Map<string, TopicSubscription>;
+  untouched: number;
+}
+
+/**
+ * Plans the reconciliation of the topic's owner subscriptions with the directory.
+ * Wanted: every `active` owner with an email (none on the `relay` route).
+ */
+export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPlan {
+  const wanted = wantedOwners(input.owners, input.route);
+  const directory = new Map(input.owners.map((o) => [o.userId, o]));
+  const classified = classify(input.subscriptions, wanted);
+  const removals = classified.stray.map(({ subscription, userIds }) =>
+    removal(subscription, userIds[0] ?? '', removalReason(userIds, directory, wanted, input.route)),
+  );
+  const repairs: SubscriptionOperation[] = [];
+  const creations: SubscriptionOperation[] = [];
+  const conflicts: SubscriptionConflict[] = [];
+  const stateOf = new Map<string, SubscriptionState>();
+  for (const { owner, address } of wanted.values()) {
+    const found = classified.matched.get(owner.userId) ?? [];
+    if (found.length > 0) {
+      const [keep, ...duplicates] = [...found].sort(byPreference(owner));
+      removals.push(...duplicates.map((d) => removal(d, owner.userId, 'duplicate')));
+      if (!isOwnerFilterPolicy(keep!.filterPolicy, owner.userId)) repairs.push(repair(keep!, owner.userId));
+      stateOf.set(owner.userId, keep!.pending ? 'pending' : 'confirmed');
+    } else if (classified.pendingAddresses.has(address)) {
+      stateOf.set(owner.userId, 'pending');
+    } else if (classified.otherEmail.has(address)) {
+      const other = classified.otherEmail.get(address)!;
+      conflicts.push({ userId: owner.userId, email: owner.email, subscriptionArn: other.arn });
+    } else {
+      const filterPolicy = ownerFilterPolicy(owner.userId);
+      creations.push({ kind: 'create', userId: owner.userId, email: owner.email.trim(), filterPolicy });
+      stateOf.set(owner.userId, 'pending');
+    }
+  }
+  const current = countFilterPolicies(input.subscriptions);
+  return {
+    operations: [...removals, ...repairs, ...creations],
+    states: input.owners.map((o) => ({ userId: o.userId, state: stateOf.get(o.userId) ?? 'none' })),
+    conflicts,
+    untouched: classified.untouched,
+    filterPolicies: { current, planned: current - removals.length + creations.length },
+  };
+}
+
+function wantedOwners(owners: readonly OwnerRecord[], route: OwnerDeliveryRoute): Map<string, WantedOwner> {
+  const wanted = new Map<string, WantedOwner>();
+  if (route !== 'sns-email') return wanted;
+  for (const owner of owners) {
+    const email = owner.email?.trim();
+    if (owner.status !== 'active' || email === undefined || email === '') continue;
+    wanted.set(owner.userId, { owner: { ...owner, email }, address: normalizeEmail(email) });
+  }
+  return wanted;
+}
+
+function classify(subscriptions: readonly TopicSubscription[], wanted: Map<string, WantedOwner>): Classified {
+  const out: Classified = {
+    matched: new Map(),
+    stray: [],
+    pendingAddresses: new Set(),
+    otherEmail: new Map(),
+    untouched: 0,
+  };
+  for (const subscription of subscriptions) {
+    const userIds = ownerFilterUserIds(subscription);
+    if (userIds === undefined) {
+      noteUnrecognised(out, subscription);
+      continue;
+    }
+    const address = normalizeEmail(subscription.endpoint);
+    const owner = userIds.find((id) => wanted.get(id)?.address === address);
+    if (owner === undefined) out.stray.push({ subscription, userIds });
+    else out.matched.set(owner, [...(out.matched.get(owner) ?? []), subscription]);
+  }
+  return out;
+}
+
+function noteUnrecognised(out: Classified, subscription: TopicSubscription): void {
+  out.untouched += 1;
+  if (subscription.protocol !== OWNER_SUBSCRIPTION_PROTOCOL) return;
+  const address = normalizeEmail(subscription.endpoint);
+  if (subscription.arn === PENDING_CONFIRMATION_ARN) out.pendingAddresses.add(address);
+  else if (!out.otherEmail.has(address)) out.otherEmail.set(address, subscription);
+}
+
+/** Confirmed before pending, the exact policy before a wrong one, the directory's exact spelling first. */
+function byPreference(owner: WantedOwner['owner']) {
+  const rank = (s: TopicSubscription) =>
+    (s.pending ? 4 : 0) +
+    (isOwnerFilterPolicy(s.filterPolicy, owner.userId) ? 0 : 2) +
+    (s.endpoint === owner.email ? 0 : 1);
+  return (a: TopicSubscription, b: TopicSubscription) => rank(a) - rank(b) || a.arn.localeCompare(b.arn);
+}
+
+function removalReason(
+  userIds: readonly string[],
+  directory: ReadonlyMap<string, OwnerRecord>,
+  wanted: ReadonlyMap<string, WantedOwner>,
+  route: OwnerDeliveryRoute,
+): RemovalReason {
+  if (route !== 'sns-email') return 'route-relay';
+  if (userIds.some((id) => wanted.has(id))) return 'address-changed';
+  const known = userIds.map((id) => directory.get(id)).filter((o) => o !== undefined);
+  if (known.some((o) => o.status === 'departed')) return 'departed';
+  return known.length > 0 ? 'no-email' : 'not-in-directory';
+}
+
+function removal(
+  subscription: TopicSubscription,
+  userId: string,
+  reason: RemovalReason,
+): SubscriptionOperation {
+  return {
+    kind: 'remove',
+    subscriptionArn: subscription.arn,
+    endpoint: subscription.endpoint,
+    userId,
+    reason,
+  };
+}
+
+function repair(subscription: TopicSubscription, userId: string): SubscriptionOperation {
+  return {
+    kind: 'repair',
+    userId,
+    subscriptionArn: subscription.arn,
+    filterPolicy: ownerFilterPolicy(userId),
+    previous: subscription.filterPolicy ?? '',
+  };
+}
+
+/**
+ * Filter policies on the topic as SNS counts them. An arn-less pending
+ * subscription's policy cannot be read: it is counted (conservatively) as
+ * holding one until it is confirmed or expires.
+ */
+function countFilterPolicies(subscriptions: readonly TopicSubscription[]): number {
+  return subscriptions.filter((s) => s.filterPolicy !== undefined || s.arn === PENDING_CONFIRMATION_ARN)
+    .length;
+}
+
+/**
+ * The plan needs more subscription filter policies on the topic than SNS's
+ * quota allows. Thrown before any change is made.
+ */
+export class FilterPolicyQuotaError extends Error {
+  override readonly name = 'FilterPolicyQuotaError';
+  constructor(
+    /** The quota the reconciler was told (SNS "Filter policies per topic"). */
+    readonly quota: number,
+    /** Filter policies the topic would need after the plan. */
+    readonly needed: number,
+    /** Owner subscriptions the plan would create. */
+    readonly creations: number,
+  ) {
+    super(
+      `The topic would need ${needed} subscription filter policies (after ${creations} new owner ` +
+        `subscription(s)), above the quota of ${quota} filter policies per topic; no subscription was changed. ` +
+        'Raise the Amazon SNS quota "Filter policies per topic" in Service Quotas and set filterPolicyQuota ' +
+        '(env SNS_FILTER_POLICY_QUOTA, CLI --filter-policy-quota) to the new value, or switch ownerDelivery ' +
+        'to relay (one filter policy for all owners; docs/deploy.md).',
+    );
+  }
+}
+
+/**
+ * The quota error the plan would run into, or `undefined`. Only a plan that
+ * creates subscriptions can hit the quota: removals and repairs never add one.
+ */
+export function filterPolicyQuotaProblem(
+  plan: SubscriptionPlan,
+  quota: number,
+): FilterPolicyQuotaError | undefined {
+  const creations = plan.operations.filter((o) => o.kind === 'create').length;
+  if (creations === 0 || plan.filterPolicies.planned <= quota) return undefined;
+  return new FilterPolicyQuotaError(quota, plan.filterPolicies.planned, creations);
+}

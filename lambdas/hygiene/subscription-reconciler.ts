@@ -1,0 +1,198 @@
+/**
+ * The subscription reconciler use case (docs/notifications.md, "Subscription
+ * reconciler"): read the directory and the topic's subscriptions, plan
+ * (`subscription-plan.ts`), refuse before any change when the plan would pass
+ * SNS's filter-policy quota, apply the operations with bounded concurrency,
+ * and record each owner's subscription state in the directory. Used by the
+ * scheduled Lambda and by `pc-hygiene owners sync-subscriptions`.
+ */
+import { errorText } from './errors';
+import type {
+  OwnerDeliveryRoute,
+  OwnerSubscriptionRegistry,
+  OwnerSubscriptionState,
+} from './owner-directory';
+import {
+  DEFAULT_FILTER_POLICY_QUOTA,
+  filterPolicyQuotaProblem,
+  planSubscriptions,
+  type SubscriptionConflict,
+  type SubscriptionOperation,
+  type SubscriptionPlan,
+  type TopicSubscription,
+} from './subscription-plan';
+import { mapWithConcurrency } from './task-pool';
+
+/** The topic's subscriptions, as the reconciler reads and changes them (adapter: `lambdas/aws/`). */
+export interface TopicSubscriptions {
+  /** Every subscription of the topic, with the filter policy and pending state of email subscriptions. */
+  list(): Promise<readonly TopicSubscription[]>;
+  /** Subscribes `email` with `filterPolicy` (on message attributes); resolves to the new subscription's ARN. */
+  create(email: string, filterPolicy: string): Promise<string>;
+  /** Replaces a subscription's filter policy. */
+  setFilterPolicy(subscriptionArn: string, filterPolicy: string): Promise<void>;
+  /** Unsubscribes. */
+  remove(subscriptionArn: string): Promise<void>;
+}
+
+/** The reconciler's ports. */
+export interface ReconcilerDeps {
+  readonly topic: TopicSubscriptions;
+  readonly directory: OwnerSubscriptionRegistry;
+}
+
+/** How to reconcile. */
+export interface ReconcileOptions {
+  /** The configured `ownerDelivery`; `relay` removes the owner email subscriptions. */
+  readonly route: OwnerDeliveryRoute;
+  /** SNS "Filter policies per topic" for this account (default {@link DEFAULT_FILTER_POLICY_QUOTA}). */
+  readonly filterPolicyQuota?: number;
+  /** Plan only: no SNS change, no directory write. */
+  readonly dryRun?: boolean;
+  /** SNS calls in flight at once (default {@link DEFAULT_RECONCILE_CONCURRENCY}). */
+  readonly concurrency?: number;
+}
+
+/**
+ * SNS calls in flight at once. Subscribe and Unsubscribe are throttled at 100
+ * TPS per account and ListSubscriptionsByTopic at 30 TPS (SNS API reference);
+ * 4 in flight stays well below at typical latencies, and the SDK's adaptive
+ * retry backs off if other work shares the account's budget.
+ */
+export const DEFAULT_RECONCILE_CONCURRENCY = 4;
+
+/** An operation SNS refused (the others still ran). */
+export interface FailedOperation {
+  readonly operation: SubscriptionOperation;
+  readonly error: string;
+}
+
+/** What one reconciliation did (or, dry, would do). */
+export interface ReconcileSummary {
+  readonly dryRun: boolean;
+  readonly route: OwnerDeliveryRoute;
+  readonly owners: number;
+  /** Operations planned, removals first. */
+  readonly operations: readonly SubscriptionOperation[];
+  /** Operations applied (all zero in a dry run). */
+  readonly created: number;
+  readonly repaired: number;
+  readonly removed: number;
+  readonly failed: readonly FailedOperation[];
+  /** Owners per state after this run. */
+  readonly states: Readonly<Record<OwnerSubscriptionState['state'], number>>;
+  /** Owners whose recorded state changed (recorded unless dry). */
+  readonly stateChanges: readonly OwnerSubscriptionState[];
+  readonly conflicts: readonly SubscriptionConflict[];
+  readonly untouched: number;
+  readonly filterPolicies: { readonly current: number; readonly planned: number; readonly quota: number };
+}
+
+/** Refusing to reconcile against an empty directory: every owner subscription would be removed. */
+export class EmptyOwnerDirectoryError extends Error {
+  override readonly name = 'EmptyOwnerDirectoryError';
+  constructor() {
+    super(
+      'The owner directory is empty: reconciling would remove every owner subscription. ' +
+        'Import the directory first (pc-hygiene owners import), or check the directory table name.',
+    );
+  }
+}
+
+/**
+ * Makes the topic's owner subscriptions match the directory.
+ * @throws {FilterPolicyQuotaError} before any change, when the plan needs more filter policies than the quota
+ * @throws {EmptyOwnerDirectoryError} before any change, on the `sns-email` route with an empty directory
+ */
+export async function reconcileSubscriptions(
+  deps: ReconcilerDeps,
+  options: ReconcileOptions,
+): Promise<ReconcileSummary> {
+  const quota = options.filterPolicyQuota ?? DEFAULT_FILTER_POLICY_QUOTA;
+  const owners = await deps.directory.listOwners();
+  if (owners.length === 0 && options.route === 'sns-email') throw new EmptyOwnerDirectoryError();
+  const subscriptions = await deps.topic.list();
+  const plan = planSubscriptions({ owners, subscriptions, route: options.route });
+  const quotaError = filterPolicyQuotaProblem(plan, quota);
+  if (quotaError) throw quotaError;
+  const recorded = new Map(owners.map((o) => [o.userId, o.subscription ?? 'none']));
+  const failed = options.dryRun ? [] : await applyOperations(deps.topic, plan, options.concurrency);
+  const states = statesAfter(plan, failed);
+  const stateChanges = states.filter((s) => recorded.get(s.userId) !== s.state);
+  if (!options.dryRun && stateChanges.length > 0) await deps.directory.recordSubscriptionStates(stateChanges);
+  return summarize(plan, options, { owners: owners.length, quota, failed, states, stateChanges });
+}
+
+/** Runs the plan's operations, removals before repairs before creations; returns those SNS refused. */
+async function applyOperations(
+  topic: TopicSubscriptions,
+  plan: SubscriptionPlan,
+  concurrency = DEFAULT_RECONCILE_CONCURRENCY,
+): Promise<FailedOperation[]> {
+  const failed: FailedOperation[] = [];
+  for (const kind of ['remove', 'repair', 'create'] as const) {
+    const batch = plan.operations.filter((o) => o.kind === kind);
+    await mapWithConcurrency(batch, concurrency, async (operation) => {
+      try {
+        await applyOne(topic, operation);
+      } catch (error: unknown) {
+        failed.push({ operation, error: errorText(error) });
+      }
+    });
+  }
+  return failed;
+}
+
+function applyOne(topic: TopicSubscriptions, operation: SubscriptionOperation): Promise<unknown> {
+  switch (operation.kind) {
+    case 'create':
+      return topic.create(operation.email, operation.filterPolicy);
+    case 'repair':
+      return topic.setFilterPolicy(operation.subscriptionArn, operation.filterPolicy);
+    case 'remove':
+      return topic.remove(operation.subscriptionArn);
+  }
+}
+
+/** The planned states, except that an owner whose subscription could not be created has none. */
+function statesAfter(plan: SubscriptionPlan, failed: readonly FailedOperation[]): OwnerSubscriptionState[] {
+  const notCreated = new Set(
+    failed.filter((f) => f.operation.kind === 'create').map((f) => f.operation.userId),
+  );
+  return plan.states.map((s) => (notCreated.has(s.userId) ? { userId: s.userId, state: 'none' } : s));
+}
+
+function summarize(
+  plan: SubscriptionPlan,
+  options: ReconcileOptions,
+  outcome: {
+    owners: number;
+    quota: number;
+    failed: readonly FailedOperation[];
+    states: readonly OwnerSubscriptionState[];
+    stateChanges: readonly OwnerSubscriptionState[];
+  },
+): ReconcileSummary {
+  const applied = (kind: SubscriptionOperation['kind']) =>
+    options.dryRun
+      ? 0
+      : plan.operations.filter((o) => o.kind === kind).length -
+        outcome.failed.filter((f) => f.operation.kind === kind).length;
+  const count = (state: OwnerSubscriptionState['state']) =>
+    outcome.states.filter((s) => s.state === state).length;
+  return {
+    dryRun: options.dryRun ?? false,
+    route: options.route,
+    owners: outcome.owners,
+    operations: plan.operations,
+    created: applied('create'),
+    repaired: applied('repair'),
+    removed: applied('remove'),
+    failed: outcome.failed,
+    states: { confirmed: count('confirmed'), pending: count('pending'), none: count('none') },
+    stateChanges: outcome.stateChanges,
+    conflicts: plan.conflicts,
+    untouched: plan.untouched,
+    filterPolicies: { ...plan.filterPolicies, quota: outcome.quota },
+  };
+}

@@ -1,0 +1,334 @@
+/**
+ * The subscription reconciler's pure plan: which owner subscriptions are
+ * created, repaired and removed, which are never touched, each owner's state,
+ * and the filter-policy quota check.
+ */
+import { describe, expect, it } from 'vitest';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import {
+  FilterPolicyQuotaError,
+  filterPolicyQuotaProblem,
+  isOwnerFilterPolicy,
+  ownerFilterPolicy,
+  ownerFilterUserIds,
+  PENDING_CONFIRMATION_ARN,
+  planSubscriptions,
+  type TopicSubscription,
+} from '../../lambdas/hygiene/subscription-plan';
+
+const active = (userId: string, email?: string): OwnerRecord => ({
+  userId,
+  status: 'active',
+  ...(email !== undefined && { email }),
+});
+const departed = (userId: string, email: string): OwnerRecord => ({ userId, email, status: 'departed' });
+
+let arnNo = 0;
+function ownerSub(
+  userId: string,
+  endpoint: string,
+  extra: Partial<TopicSubscription> = {},
+): TopicSubscription {
+  return {
+    arn: `arn:sub:${++arnNo}`,
+    protocol: 'email',
+    endpoint,
+    filterPolicy: ownerFilterPolicy(userId),
+    pending: false,
+    ...extra,
+  };
+}
+const pendingArnless = (endpoint: string): TopicSubscription => ({
+  arn: PENDING_CONFIRMATION_ARN,
+  protocol: 'email',
+  endpoint,
+  pending: true,
+});
+
+describe('ownerFilterUserIds (recognising owner subscriptions)', () => {
+  it('recognises an email subscription whose policy has exact userId values and audience owner', () => {
+    expect(ownerFilterUserIds(ownerSub('ada', 'a@x'))).toEqual(['ada']);
+    expect(
+      ownerFilterUserIds(
+        ownerSub('ada', 'a@x', { filterPolicy: '{"audience":["owner","admin"],"userId":["ada","bob"]}' }),
+      ),
+    ).toEqual(['ada', 'bob']);
+  });
+
+  it.each([
+    ['an SQS subscription', { protocol: 'sqs' }],
+    ['an email-json subscription', { protocol: 'email-json' }],
+    ['an admin email', { filterPolicy: '{"audience":["admin"]}' }],
+    ['no filter policy', { filterPolicy: undefined }],
+    ['a policy without audience owner', { filterPolicy: '{"userId":["ada"]}' }],
+    ['a prefix match on userId', { filterPolicy: '{"userId":[{"prefix":"a"}],"audience":["owner"]}' }],
+    ['an empty userId list', { filterPolicy: '{"userId":[],"audience":["owner"]}' }],
+    ['a message-body scope', { filterPolicyScope: 'MessageBody' }],
+    ['an unparsable policy', { filterPolicy: '{"userId":' }],
+    ['an arn-less pending subscription', { arn: PENDING_CONFIRMATION_ARN }],
+  ])('does not recognise %s', (_name, extra) => {
+    expect(ownerFilterUserIds(ownerSub('ada', 'a@x', extra as Partial<TopicSubscription>))).toBeUndefined();
+  });
+
+  it('accepts only the exact owner policy as correct, whatever the key order', () => {
+    expect(isOwnerFilterPolicy('{"audience":["owner"],"userId":["ada"]}', 'ada')).toBe(true);
+    expect(isOwnerFilterPolicy(ownerFilterPolicy('ada'), 'bob')).toBe(false);
+    expect(isOwnerFilterPolicy('{"userId":["ada"],"audience":["owner"],"severity":["high"]}', 'ada')).toBe(
+      false,
+    );
+    expect(isOwnerFilterPolicy(undefined, 'ada')).toBe(false);
+  });
+});
+
+describe('planSubscriptions', () => {
+  it('creates a subscription for each active owner with an email, filtered on userId and audience owner', () => {
+    const plan = planSubscriptions({
+      owners: [active('ada', ' Ada@Example.com '), active('bob'), departed('cy', 'cy@x')],
+      subscriptions: [],
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([
+      {
+        kind: 'create',
+        userId: 'ada',
+        email: 'Ada@Example.com',
+        filterPolicy: '{"userId":["ada"],"audience":["owner"]}',
+      },
+    ]);
+    expect(plan.states).toEqual([
+      { userId: 'ada', state: 'pending' },
+      { userId: 'bob', state: 'none' },
+      { userId: 'cy', state: 'none' },
+    ]);
+    expect(plan.filterPolicies).toEqual({ current: 0, planned: 1 });
+  });
+
+  it('keeps a matching subscription and records confirmed or pending', () => {
+    const plan = planSubscriptions({
+      owners: [active('ada', 'ada@x'), active('bob', 'bob@x')],
+      subscriptions: [ownerSub('ada', 'ADA@x'), ownerSub('bob', 'bob@x', { pending: true })],
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([]);
+    expect(plan.states).toEqual([
+      { userId: 'ada', state: 'confirmed' },
+      { userId: 'bob', state: 'pending' },
+    ]);
+  });
+
+  it('repairs a wrong filter policy on the owner’s subscription', () => {
+    const wrong = ownerSub('ada', 'ada@x', {
+      filterPolicy: '{"userId":["ada"],"audience":["owner","admin"]}',
+    });
+
+    const plan = planSubscriptions({
+      owners: [active('ada', 'ada@x')],
+      subscriptions: [wrong],
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([
+      {
+        kind: 'repair',
+        userId: 'ada',
+        subscriptionArn: wrong.arn,
+        filterPolicy: ownerFilterPolicy('ada'),
+        previous: wrong.filterPolicy,
+      },
+    ]);
+    expect(plan.states).toEqual([{ userId: 'ada', state: 'confirmed' }]);
+  });
+
+  it('removes subscriptions of departed, removed and email-less owners, and moves a changed address', () => {
+    const gone = ownerSub('gone', 'gone@x');
+    const left = ownerSub('left', 'left@x');
+    const mute = ownerSub('mute', 'mute@x');
+    const moved = ownerSub('ada', 'old@x');
+
+    const plan = planSubscriptions({
+      owners: [active('ada', 'new@x'), departed('left', 'left@x'), active('mute')],
+      subscriptions: [gone, left, mute, moved],
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([
+      {
+        kind: 'remove',
+        subscriptionArn: gone.arn,
+        endpoint: 'gone@x',
+        userId: 'gone',
+        reason: 'not-in-directory',
+      },
+      { kind: 'remove', subscriptionArn: left.arn, endpoint: 'left@x', userId: 'left', reason: 'departed' },
+      { kind: 'remove', subscriptionArn: mute.arn, endpoint: 'mute@x', userId: 'mute', reason: 'no-email' },
+      {
+        kind: 'remove',
+        subscriptionArn: moved.arn,
+        endpoint: 'old@x',
+        userId: 'ada',
+        reason: 'address-changed',
+      },
+      { kind: 'create', userId: 'ada', email: 'new@x', filterPolicy: ownerFilterPolicy('ada') },
+    ]);
+    expect(plan.filterPolicies).toEqual({ current: 4, planned: 1 });
+  });
+
+  it('keeps one of duplicate subscriptions: confirmed over pending, exact policy, exact spelling', () => {
+    const pending = ownerSub('ada', 'ada@x', { pending: true });
+    const wrongPolicy = ownerSub('ada', 'ada@x', {
+      filterPolicy: '{"userId":["ada","bob"],"audience":["owner"]}',
+    });
+    const otherCase = ownerSub('ada', 'ADA@x');
+    const exact = ownerSub('ada', 'ada@x');
+
+    const plan = planSubscriptions({
+      owners: [active('ada', 'ada@x')],
+      subscriptions: [pending, wrongPolicy, otherCase, exact],
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual(
+      [otherCase, wrongPolicy, pending].map((s) => ({
+        kind: 'remove',
+        subscriptionArn: s.arn,
+        endpoint: s.endpoint,
+        userId: 'ada',
+        reason: 'duplicate',
+      })),
+    );
+    expect(plan.states).toEqual([{ userId: 'ada', state: 'confirmed' }]);
+  });
+
+  it('never touches admin or machine subscribers, nor email without an owner filter', () => {
+    const others: TopicSubscription[] = [
+      {
+        arn: 'arn:q',
+        protocol: 'sqs',
+        endpoint: 'arn:aws:sqs:q',
+        filterPolicy: '{"audience":["owner"]}',
+        pending: false,
+      },
+      { arn: 'arn:l', protocol: 'lambda', endpoint: 'arn:aws:lambda:f', pending: false },
+      {
+        arn: 'arn:h',
+        protocol: 'https',
+        endpoint: 'https://hook',
+        filterPolicy: '{"userId":["gone"],"audience":["owner"]}',
+        pending: false,
+      },
+      {
+        arn: 'arn:a',
+        protocol: 'email',
+        endpoint: 'sec@x',
+        filterPolicy: '{"audience":["admin"]}',
+        pending: false,
+      },
+      { arn: 'arn:e', protocol: 'email', endpoint: 'all@x', pending: false },
+    ];
+
+    const plan = planSubscriptions({
+      owners: [departed('gone', 'g@x')],
+      subscriptions: others,
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([]);
+    expect(plan.untouched).toBe(5);
+  });
+
+  it('counts an arn-less pending subscription to the owner’s address as pending and creates nothing', () => {
+    const plan = planSubscriptions({
+      owners: [active('ada', 'Ada@x')],
+      subscriptions: [pendingArnless('ada@x'), pendingArnless('stranger@x')],
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([]);
+    expect(plan.states).toEqual([{ userId: 'ada', state: 'pending' }]);
+    expect(plan.untouched).toBe(2);
+    expect(plan.filterPolicies).toEqual({ current: 2, planned: 2 });
+  });
+
+  it('reports a conflict instead of subscribing an address that has a non-owner email subscription', () => {
+    const plan = planSubscriptions({
+      owners: [active('ada', 'sec@x')],
+      subscriptions: [
+        {
+          arn: 'arn:a',
+          protocol: 'email',
+          endpoint: 'sec@x',
+          filterPolicy: '{"audience":["admin"]}',
+          pending: false,
+        },
+      ],
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([]);
+    expect(plan.conflicts).toEqual([{ userId: 'ada', email: 'sec@x', subscriptionArn: 'arn:a' }]);
+    expect(plan.states).toEqual([{ userId: 'ada', state: 'none' }]);
+  });
+
+  it('on the relay route removes every owner subscription and wants none', () => {
+    const ada = ownerSub('ada', 'ada@x');
+
+    const plan = planSubscriptions({
+      owners: [active('ada', 'ada@x')],
+      subscriptions: [ada],
+      route: 'relay',
+    });
+
+    expect(plan.operations).toEqual([
+      { kind: 'remove', subscriptionArn: ada.arn, endpoint: 'ada@x', userId: 'ada', reason: 'route-relay' },
+    ]);
+    expect(plan.states).toEqual([{ userId: 'ada', state: 'none' }]);
+  });
+
+  it('is idempotent: the plan over the state it produces is empty', () => {
+    const owners = [active('ada', 'ada@x'), active('bob', 'bob@x'), departed('cy', 'cy@x')];
+    const first = planSubscriptions({ owners, subscriptions: [ownerSub('cy', 'cy@x')], route: 'sns-email' });
+    const after = first.operations
+      .filter((o) => o.kind === 'create')
+      .map((o) => pendingArnless(o.kind === 'create' ? o.email : ''));
+
+    const second = planSubscriptions({ owners, subscriptions: after, route: 'sns-email' });
+
+    expect(first.operations).toHaveLength(3);
+    expect(second.operations).toEqual([]);
+    expect(second.states).toEqual(first.states);
+  });
+});
+
+describe('filterPolicyQuotaProblem', () => {
+  const owners = Array.from({ length: 5 }, (_, i) => active(`u${i}`, `u${i}@x`));
+  const machine: TopicSubscription = {
+    arn: 'arn:q',
+    protocol: 'sqs',
+    endpoint: 'q',
+    filterPolicy: '{"audience":["owner"]}',
+    pending: false,
+  };
+
+  it('names the quota, the number needed and how to raise it when the plan would pass it', () => {
+    const plan = planSubscriptions({ owners, subscriptions: [machine], route: 'sns-email' });
+
+    const problem = filterPolicyQuotaProblem(plan, 5);
+
+    expect(problem).toBeInstanceOf(FilterPolicyQuotaError);
+    expect(problem).toMatchObject({ quota: 5, needed: 6, creations: 5 });
+    expect(problem?.message).toContain('would need 6 subscription filter policies');
+    expect(problem?.message).toContain('quota of 5 filter policies per topic');
+    expect(problem?.message).toContain('"Filter policies per topic" in Service Quotas');
+    expect(problem?.message).toContain('ownerDelivery to relay');
+  });
+
+  it('accepts a plan exactly at the quota, and one that creates nothing whatever the count', () => {
+    const atQuota = planSubscriptions({ owners, subscriptions: [machine], route: 'sns-email' });
+    const nothingToCreate = planSubscriptions({ owners: [], subscriptions: [machine], route: 'sns-email' });
+
+    expect(filterPolicyQuotaProblem(atQuota, 6)).toBeUndefined();
+    expect(filterPolicyQuotaProblem(nothingToCreate, 0)).toBeUndefined();
+  });
+});
