@@ -19,29 +19,44 @@ export interface HygieneDashboardOptions {
   readonly serviceName: string;
 }
 
-/** Creates the dashboard. */
+/** A run metric of this worker, daily unless told otherwise. */
+type RunMetric = (
+  name: string,
+  extra?: { statistic?: string; period?: Duration; label?: string },
+) => cloudwatch.Metric;
+
+/** Creates the dashboard: one row per question an operator asks, top to bottom. */
 export function addHygieneDashboard(
   scope: Construct,
   options: HygieneDashboardOptions,
 ): cloudwatch.Dashboard {
   const { metricsNamespace: ns, serviceName: service } = options;
-  const daily = { period: Duration.days(1) };
-  const m = (name: string, extra: { statistic?: string; period?: Duration; label?: string } = {}) =>
-    runMetric(ns, service, name, { ...daily, ...extra });
-
+  const m: RunMetric = (name, extra = {}) =>
+    runMetric(ns, service, name, { period: Duration.days(1), ...extra });
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
     defaultInterval: Duration.days(14),
   });
-  dashboard.addWidgets(
-    new cloudwatch.TextWidget({
-      markdown:
-        '## Credential hygiene\nSweep: one run a day (per-run counts). In `audit` mode nothing is written: *Applied* counts what enforce would have written. ' +
-        'Guard tripped = deletions held back; invalid records = listed in the admin run summary.',
-      width: 24,
-      height: 2,
-    }),
-  );
-  dashboard.addWidgets(
+  dashboard.addWidgets(headerWidget());
+  dashboard.addWidgets(...transitionWidgets(m));
+  dashboard.addWidgets(...sweepHealthWidgets(m));
+  dashboard.addWidgets(...deliveryWidgets(m, options));
+  return dashboard;
+}
+
+/** What the dashboard shows and how to read it. */
+function headerWidget(): cloudwatch.IWidget {
+  return new cloudwatch.TextWidget({
+    markdown:
+      '## Credential hygiene\nSweep: one run a day (per-run counts). In `audit` mode nothing is written: *Applied* counts what enforce would have written. ' +
+      'Guard tripped = deletions held back; invalid records = listed in the admin run summary.',
+    width: 24,
+    height: 2,
+  });
+}
+
+/** What the sweeps planned and applied, per action type. */
+function transitionWidgets(m: RunMetric): cloudwatch.IWidget[] {
+  return [
     new cloudwatch.GraphWidget({
       title: 'Planned transitions per sweep',
       left: ACTION_METRICS.map((a) => m(a.planned, { label: a.type })),
@@ -54,8 +69,12 @@ export function addHygieneDashboard(
       stacked: true,
       width: 12,
     }),
-  );
-  dashboard.addWidgets(
+  ];
+}
+
+/** How each sweep went: records, guard, status, duration. */
+function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
+  return [
     new cloudwatch.GraphWidget({
       title: 'Records scanned / invalid',
       left: [m(SWEEP_METRIC.scanned, { label: 'scanned' })],
@@ -78,15 +97,19 @@ export function addHygieneDashboard(
       left: [m(SWEEP_METRIC.duration, { label: 'duration', statistic: 'Maximum' })],
       width: 8,
     }),
-  );
-  const quarterHour = { period: Duration.hours(1) };
-  dashboard.addWidgets(
+  ];
+}
+
+/** Whether notices reach SNS, and whether anything is failing. */
+function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudwatch.IWidget[] {
+  const hourly = { period: Duration.hours(1) };
+  return [
     new cloudwatch.GraphWidget({
       title: 'Owner notices',
       left: [
         m(SWEEP_METRIC.eventsQueued, { label: 'queued by sweeps' }),
-        m(NOTIFIER_METRIC.eventsPublished, { ...quarterHour, label: 'published' }),
-        m(NOTIFIER_METRIC.eventsFailed, { ...quarterHour, label: 'failed (retried next drain)' }),
+        m(NOTIFIER_METRIC.eventsPublished, { ...hourly, label: 'published' }),
+        m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain)' }),
       ],
       width: 8,
     }),
@@ -114,6 +137,5 @@ export function addHygieneDashboard(
       ],
       width: 8,
     }),
-  );
-  return dashboard;
+  ];
 }

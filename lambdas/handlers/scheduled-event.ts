@@ -4,7 +4,7 @@
  */
 import { formatInstant, parseInstant } from '../hygiene/time';
 
-/** What the schedules send (see `scheduledInput` in lib/credential-hygiene.ts). */
+/** What the schedules send (see `scheduledInput` in lib/hygiene-schedules.ts). */
 export interface ScheduledEvent {
   readonly source?: string;
   readonly job?: string;

@@ -1,0 +1,253 @@
+/**
+ * The props of the `CredentialHygiene` construct and their one validation at
+ * the top of its constructor: every problem collected into one readable error.
+ */
+import type { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { configToEnvironment } from '../lambdas/handlers/environment';
+import {
+  ConfigError,
+  type HygieneConfig,
+  type HygieneConfigInput,
+  parseConfig,
+} from '../lambdas/hygiene/config';
+import type { CredentialTableProps } from './credential-table';
+
+/** Props of `CredentialHygiene`. Every prop is optional: the defaults deploy a safe, auditing worker. */
+export interface CredentialHygieneProps {
+  /**
+   * Bring your own credentials table (it must have the `hygiene-outbox` index
+   * of the shared table definition). Not together with `tableProps`.
+   * @default - a new table is created (see `tableProps`)
+   */
+  readonly table?: dynamodb.ITable;
+  /**
+   * Options for the table the construct creates. Not together with `table`.
+   * @default - CredentialTable defaults: generated name, RETAIN, deletion protection
+   */
+  readonly tableProps?: CredentialTableProps;
+  /**
+   * The hygiene configuration, validated by the same schema the functions
+   * use at cold start. Its `mode` defaults to `audit`: a fresh deployment plans
+   * and reports to the admin audience, but writes nothing and notifies no
+   * owner, until the operator switches to `enforce`.
+   * @default - the schema defaults (`mode: 'audit'`, notices 30/7/1 days, stale after 90 days, ...)
+   */
+  readonly config?: HygieneConfigInput;
+  /**
+   * The topic owner digests and admin run summaries are published to.
+   * @default - a new topic, encrypted with a customer-managed KMS key, HTTPS-only
+   */
+  readonly topic?: sns.ITopic;
+  /**
+   * When the sweep runs.
+   * @default - daily at 03:00 UTC (`cron(0 3 * * ? *)`)
+   */
+  readonly sweepSchedule?: scheduler.ScheduleExpression;
+  /**
+   * When the notifier drains the outbox.
+   * @default - every 15 minutes
+   */
+  readonly notifierSchedule?: scheduler.ScheduleExpression;
+  /**
+   * How often EventBridge Scheduler retries an invocation it could not deliver
+   * before it goes to the dead-letter queue. Retrying is safe: a retried sweep
+   * carries the same scheduled time, so it decides the same.
+   * @default 3
+   */
+  readonly scheduleRetryAttempts?: number;
+  /**
+   * How long EventBridge Scheduler keeps retrying an undelivered invocation (1 minute to 1 day).
+   * @default Duration.hours(1)
+   */
+  readonly scheduleMaxEventAge?: Duration;
+  /**
+   * Owner email routing: `userId` → email address. Each becomes an SNS email
+   * subscription that receives only that owner's digests (see `CredentialHygiene.subscribeOwner`).
+   * @default - none
+   */
+  readonly ownerEmails?: Readonly<Record<string, string>>;
+  /**
+   * Security-team addresses that receive admin run summaries, guard trips and
+   * alarms (see `CredentialHygiene.subscribeAdmin`).
+   * @default - none
+   */
+  readonly adminEmails?: readonly string[];
+  /**
+   * Create the CloudWatch alarms (function errors, dead-letter messages, guard
+   * tripped, invalid records, oldest pending notice too old).
+   * @default true
+   */
+  readonly alarms?: boolean;
+  /**
+   * Where alarms notify.
+   * @default - a new KMS-encrypted, HTTPS-only topic (when `alarms` is on)
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * The oldest-pending-notice alarm fires when an owner notice has waited longer than this.
+   * @default Duration.hours(6)
+   */
+  readonly pendingNoticeMaxAge?: Duration;
+  /**
+   * Create the CloudWatch dashboard of the run metrics.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
+   * CloudWatch namespace of the run metrics.
+   * @default 'PersonalClientHygiene'
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * Powertools service name: the `service` field of log lines and the `service`
+   * metric dimension. Use different names for two deployments in one account.
+   * @default 'personal-client-hygiene'
+   */
+  readonly serviceName?: string;
+  /**
+   * Sweep invocation timeout; the sweep stops cleanly (checkpoint, `incomplete`) before it.
+   * @default Duration.minutes(15)
+   */
+  readonly sweepTimeout?: Duration;
+  /**
+   * Sweep memory in MB.
+   * @default 1024
+   */
+  readonly sweepMemorySize?: number;
+  /**
+   * Notifier invocation timeout.
+   * @default Duration.minutes(5)
+   */
+  readonly notifierTimeout?: Duration;
+  /**
+   * Notifier memory in MB.
+   * @default 512
+   */
+  readonly notifierMemorySize?: number;
+  /**
+   * Retention of both functions' log groups.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The props given to `CredentialHygiene` are inconsistent or out of range. */
+export class CredentialHygienePropsError extends Error {
+  override readonly name = 'CredentialHygienePropsError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid CredentialHygiene props: ${problems.join('; ')}`);
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Lambda's limit on the total size of a function's environment variables. */
+const LAMBDA_ENV_LIMIT_BYTES = 4096;
+
+/** Problems of one owner routing entry's user id. */
+export function ownerProblems(userId: string): string[] {
+  return userId.trim() === '' ? ['ownerEmails: a userId must not be empty'] : [];
+}
+
+/** Problems of one email address, `who` naming where it came from. */
+export function emailProblems(who: string, email: string): string[] {
+  return EMAIL.test(email) ? [] : [`${who} email ${JSON.stringify(email)} is not an email address`];
+}
+
+/** The validated props the constructor builds from. */
+export interface ValidatedProps {
+  /** The hygiene configuration, parsed by the shared schema. */
+  readonly config: HygieneConfig;
+  /** The configuration as the functions' `HYGIENE_*` environment variables. */
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * One check at the top: every problem in one readable error, in the order
+ * the props are documented.
+ * @throws {CredentialHygienePropsError} listing every problem
+ */
+export function validateProps(props: CredentialHygieneProps): ValidatedProps {
+  const problems: string[] = [...resourceProblems(props)];
+  const config = configOf(props, problems);
+  problems.push(...addressProblems(props), ...rangeProblems(props));
+  const environment = config === undefined ? {} : configToEnvironment(config);
+  problems.push(...environmentProblems(environment));
+  if (problems.length > 0 || config === undefined) throw new CredentialHygienePropsError(problems);
+  return { config, environment };
+}
+
+/** Either-or props given together. */
+function resourceProblems(props: CredentialHygieneProps): string[] {
+  const problems: string[] = [];
+  if (props.table !== undefined && props.tableProps !== undefined) {
+    problems.push('give either `table` (bring your own) or `tableProps` (create one), not both');
+  }
+  if (props.alarmTopic !== undefined && props.alarms === false) {
+    problems.push('`alarmTopic` is given but `alarms` is false');
+  }
+  return problems;
+}
+
+/** The config through the shared schema; its problems are prefixed `config.`. */
+function configOf(props: CredentialHygieneProps, problems: string[]): HygieneConfig | undefined {
+  try {
+    return parseConfig(props.config ?? {}, 'config');
+  } catch (error: unknown) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems.map((p) => `config.${p}`));
+    return undefined;
+  }
+}
+
+/** Owner and admin email addresses. */
+function addressProblems(props: CredentialHygieneProps): string[] {
+  const problems: string[] = [];
+  for (const [userId, email] of Object.entries(props.ownerEmails ?? {})) {
+    problems.push(
+      ...ownerProblems(userId),
+      ...emailProblems(`ownerEmails[${JSON.stringify(userId)}]`, email),
+    );
+  }
+  for (const email of props.adminEmails ?? []) problems.push(...emailProblems('adminEmails', email));
+  return problems;
+}
+
+/** Numeric props outside what the services accept. */
+function rangeProblems(props: CredentialHygieneProps): string[] {
+  const problems: string[] = [];
+  const retries = props.scheduleRetryAttempts;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 185)) {
+    problems.push(`scheduleRetryAttempts = ${retries}: must be an integer from 0 to 185`);
+  }
+  const maxAge = props.scheduleMaxEventAge?.toSeconds();
+  if (maxAge !== undefined && (maxAge < 60 || maxAge > 86_400)) {
+    problems.push(`scheduleMaxEventAge = ${maxAge} s: must be from 1 minute to 1 day`);
+  }
+  for (const [name, size] of [
+    ['sweepMemorySize', props.sweepMemorySize],
+    ['notifierMemorySize', props.notifierMemorySize],
+  ] as const) {
+    if (size !== undefined && (!Number.isInteger(size) || size < 128 || size > 10_240)) {
+      problems.push(`${name} = ${size}: must be an integer from 128 to 10240 (MB)`);
+    }
+  }
+  return problems;
+}
+
+/** The config must fit Lambda's environment, with room for the variables the construct adds. */
+function environmentProblems(environment: Record<string, string>): string[] {
+  const envBytes = Object.entries(environment).reduce(
+    (sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v),
+    0,
+  );
+  // Leave room for the variables the construct adds (table, topic, Powertools).
+  if (envBytes <= LAMBDA_ENV_LIMIT_BYTES - 1024) return [];
+  return [
+    `config is ${envBytes} bytes as Lambda environment, over the ${LAMBDA_ENV_LIMIT_BYTES - 1024}-byte budget: ` +
+      'exempt credentials with the hygieneExempt attribute instead of a long exemptIds list',
+  ];
+}
