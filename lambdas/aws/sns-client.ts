@@ -10,6 +10,12 @@ export interface SnsClientOptions {
   readonly endpoint?: string;
   /** AWS region; defaults to the SDK's resolution (`AWS_REGION`, profile). */
   readonly region?: string;
+  /**
+   * The SDK's retry mode (default `standard`). `adaptive` adds client-side rate
+   * limiting after throttling: for bursts of control-plane calls (the
+   * subscription reconciler) that share the account's per-API TPS budget.
+   */
+  readonly retryMode?: 'standard' | 'adaptive';
 }
 
 /** Region used against a custom endpoint when none is configured (a local server ignores it). */
@@ -30,7 +36,7 @@ export function createSnsClient(options: SnsClientOptions = {}): SNSClient {
   const needsDummyCredentials =
     endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE;
   return new SNSClient({
-    retryMode: 'standard',
+    retryMode: options.retryMode ?? 'standard',
     ...(endpoint !== undefined && { endpoint }),
     ...(region !== undefined && { region }),
     ...(needsDummyCredentials && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),

@@ -4,11 +4,7 @@
  * a dry run, and records only the states that changed.
  */
 import { describe, expect, it } from 'vitest';
-import type {
-  OwnerRecord,
-  OwnerSubscriptionRegistry,
-  OwnerSubscriptionState,
-} from '../../lambdas/hygiene/owner-directory';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
   FilterPolicyQuotaError,
   ownerFilterPolicy,
@@ -19,6 +15,7 @@ import {
   reconcileSubscriptions,
   type TopicSubscriptions,
 } from '../../lambdas/hygiene/subscription-reconciler';
+import { MemoryOwnerRegistry } from './support/memory-owner-registry';
 
 class MemoryTopic implements TopicSubscriptions {
   readonly calls: string[] = [];
@@ -51,21 +48,6 @@ class MemoryTopic implements TopicSubscriptions {
   }
 }
 
-class MemoryRegistry implements OwnerSubscriptionRegistry {
-  readonly recorded: OwnerSubscriptionState[][] = [];
-  constructor(public owners: OwnerRecord[]) {}
-  async listOwners() {
-    return this.owners;
-  }
-  async recordSubscriptionStates(states: readonly OwnerSubscriptionState[]) {
-    this.recorded.push([...states]);
-    this.owners = this.owners.map((o) => {
-      const s = states.find((x) => x.userId === o.userId);
-      return s ? { ...o, subscription: s.state } : o;
-    });
-  }
-}
-
 const owner = (userId: string, extra: Partial<OwnerRecord> = {}): OwnerRecord => ({
   userId,
   email: `${userId}@x`,
@@ -83,7 +65,7 @@ const confirmedSub = (userId: string): TopicSubscription => ({
 describe('reconcileSubscriptions', () => {
   it('applies the plan, records the changed states, and a second run changes nothing', async () => {
     const topic = new MemoryTopic([confirmedSub('ada'), confirmedSub('gone')]);
-    const directory = new MemoryRegistry([owner('ada'), owner('bob')]);
+    const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob')]);
 
     const first = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
     const callsAfterFirst = topic.calls.length;
@@ -104,7 +86,7 @@ describe('reconcileSubscriptions', () => {
 
   it('stops before any change with FilterPolicyQuotaError when the plan passes the quota', async () => {
     const topic = new MemoryTopic([confirmedSub('gone')]);
-    const directory = new MemoryRegistry([owner('ada'), owner('bob'), owner('cy')]);
+    const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob'), owner('cy')]);
 
     const run = reconcileSubscriptions({ topic, directory }, { route: 'sns-email', filterPolicyQuota: 2 });
 
@@ -116,7 +98,7 @@ describe('reconcileSubscriptions', () => {
 
   it('writes nothing in a dry run but reports the plan', async () => {
     const topic = new MemoryTopic([confirmedSub('gone')]);
-    const directory = new MemoryRegistry([owner('ada')]);
+    const directory = new MemoryOwnerRegistry([owner('ada')]);
 
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email', dryRun: true });
 
@@ -129,7 +111,7 @@ describe('reconcileSubscriptions', () => {
   it('reports a refused creation, records that owner as none, and still applies the rest', async () => {
     const topic = new MemoryTopic();
     topic.failCreateFor.add('bob@x');
-    const directory = new MemoryRegistry([owner('ada'), owner('bob')]);
+    const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob')]);
 
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
@@ -147,7 +129,7 @@ describe('reconcileSubscriptions', () => {
     const topic = new MemoryTopic([confirmedSub('ada')]);
 
     await expect(
-      reconcileSubscriptions({ topic, directory: new MemoryRegistry([]) }, { route: 'sns-email' }),
+      reconcileSubscriptions({ topic, directory: new MemoryOwnerRegistry([]) }, { route: 'sns-email' }),
     ).rejects.toThrow(EmptyOwnerDirectoryError);
     expect(topic.calls).toEqual([]);
   });

@@ -1,0 +1,130 @@
+/**
+ * The subscription reconciler's SNS adapter (docs/notifications.md,
+ * "Subscription reconciler"): lists the topic's subscriptions page by page
+ * (`ListSubscriptionsByTopic`, `NextToken`), reads each one's filter policy
+ * and confirmation state (`GetSubscriptionAttributes`), and subscribes,
+ * repairs and unsubscribes owner email subscriptions. Calls run with bounded
+ * concurrency; throttling is retried by the client (build it with
+ * `retryMode: 'adaptive'`, lambdas/aws/sns-client.ts).
+ */
+import {
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  NotFoundException,
+  SetSubscriptionAttributesCommand,
+  type SNSClient,
+  SubscribeCommand,
+  type Subscription,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
+import {
+  OWNER_SUBSCRIPTION_PROTOCOL,
+  PENDING_CONFIRMATION_ARN,
+  type TopicSubscription,
+} from '../hygiene/subscription-plan';
+import { DEFAULT_RECONCILE_CONCURRENCY, type TopicSubscriptions } from '../hygiene/subscription-reconciler';
+import { mapWithConcurrency } from '../hygiene/task-pool';
+
+/** SNS answered Subscribe without a subscription ARN (it must return one with `ReturnSubscriptionArn`). */
+export class MissingSubscriptionArnError extends Error {
+  override readonly name = 'MissingSubscriptionArnError';
+  constructor(readonly endpoint: string) {
+    super(`SNS returned no subscription ARN when subscribing ${endpoint}`);
+  }
+}
+
+/** The topic's subscriptions over the SNS API. */
+export class SnsTopicSubscriptions implements TopicSubscriptions {
+  /**
+   * @param client an SNS client (tests pass a mocked one or one pointed at a local server)
+   * @param topicArn the notification topic
+   * @param concurrency GetSubscriptionAttributes calls in flight at once
+   */
+  constructor(
+    private readonly client: SNSClient,
+    private readonly topicArn: string,
+    private readonly concurrency = DEFAULT_RECONCILE_CONCURRENCY,
+  ) {}
+
+  /**
+   * Every subscription of the topic. Each one with an ARN is read for its
+   * filter policy (SNS's quota counts them on every protocol) and its
+   * confirmation state; one deleted meanwhile is left out.
+   */
+  async list(): Promise<readonly TopicSubscription[]> {
+    const listed = await this.listPages();
+    const read = await mapWithConcurrency(listed, this.concurrency, (s) => this.describe(s));
+    return read.filter((s) => s !== undefined);
+  }
+
+  /** Subscribes `email`, filtered on message attributes; resolves to the (pending) subscription's ARN. */
+  async create(email: string, filterPolicy: string): Promise<string> {
+    const { SubscriptionArn } = await this.client.send(
+      new SubscribeCommand({
+        TopicArn: this.topicArn,
+        Protocol: OWNER_SUBSCRIPTION_PROTOCOL,
+        Endpoint: email,
+        Attributes: { FilterPolicy: filterPolicy, FilterPolicyScope: 'MessageAttributes' },
+        ReturnSubscriptionArn: true,
+      }),
+    );
+    if (SubscriptionArn === undefined) throw new MissingSubscriptionArnError(email);
+    return SubscriptionArn;
+  }
+
+  /** Replaces the subscription's filter policy. */
+  async setFilterPolicy(subscriptionArn: string, filterPolicy: string): Promise<void> {
+    await this.client.send(
+      new SetSubscriptionAttributesCommand({
+        SubscriptionArn: subscriptionArn,
+        AttributeName: 'FilterPolicy',
+        AttributeValue: filterPolicy,
+      }),
+    );
+  }
+
+  /** Unsubscribes. */
+  async remove(subscriptionArn: string): Promise<void> {
+    await this.client.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+  }
+
+  private async listPages(): Promise<Subscription[]> {
+    const all: Subscription[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListSubscriptionsByTopicCommand({
+          TopicArn: this.topicArn,
+          ...(nextToken !== undefined && { NextToken: nextToken }),
+        }),
+      );
+      all.push(...(page.Subscriptions ?? []));
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return all;
+  }
+
+  /** The listed subscription with its attributes; `undefined` when it is gone. */
+  private async describe(listed: Subscription): Promise<TopicSubscription | undefined> {
+    const arn = listed.SubscriptionArn ?? PENDING_CONFIRMATION_ARN;
+    const base = { arn, protocol: listed.Protocol ?? '', endpoint: listed.Endpoint ?? '' };
+    // SNS hides a pending subscription's ARN: nothing more can be read (or unsubscribed) until it is confirmed.
+    if (arn === PENDING_CONFIRMATION_ARN) return { ...base, pending: true };
+    try {
+      const { Attributes: attributes = {} } = await this.client.send(
+        new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }),
+      );
+      return {
+        ...base,
+        pending: attributes.PendingConfirmation === 'true',
+        ...(attributes.FilterPolicy !== undefined && { filterPolicy: attributes.FilterPolicy }),
+        ...(attributes.FilterPolicyScope !== undefined && {
+          filterPolicyScope: attributes.FilterPolicyScope,
+        }),
+      };
+    } catch (error: unknown) {
+      if (error instanceof NotFoundException) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The reconciler at the SNS client boundary (aws-sdk-client-mock): the exact
+ * requests for listing (every page), reading attributes, creating, repairing
+ * and removing owner subscriptions; nothing sent to admin or machine
+ * subscribers; no write on a second run; none when the quota would be passed.
+ */
+import {
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  NotFoundException,
+  SetSubscriptionAttributesCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { FilterPolicyQuotaError, ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
+import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
+import { MemoryOwnerRegistry } from './support/memory-owner-registry';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
+const sns = mockClient(SNSClient);
+/** Every Subscribe, SetSubscriptionAttributes and Unsubscribe call sent. */
+const writeCalls = () => [
+  ...sns.commandCalls(SubscribeCommand),
+  ...sns.commandCalls(SetSubscriptionAttributesCommand),
+  ...sns.commandCalls(UnsubscribeCommand),
+];
+
+afterEach(() => {
+  sns.reset();
+});
+
+const arn = (name: string) => `${TOPIC}:${name}`;
+const owner = (userId: string, status: OwnerRecord['status'] = 'active'): OwnerRecord => ({
+  userId,
+  email: `${userId}@example.com`,
+  status,
+});
+
+/** The topic as SNS lists it over two pages, with each subscription's attributes. */
+function givenTopic(): void {
+  sns
+    .on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC })
+    .resolves({
+      Subscriptions: [
+        { SubscriptionArn: arn('ada'), Protocol: 'email', Endpoint: 'ada@example.com', TopicArn: TOPIC },
+        { SubscriptionArn: arn('bob'), Protocol: 'email', Endpoint: 'bob@example.com', TopicArn: TOPIC },
+        {
+          SubscriptionArn: 'PendingConfirmation',
+          Protocol: 'email',
+          Endpoint: 'cy@example.com',
+          TopicArn: TOPIC,
+        },
+      ],
+      NextToken: 'page-2',
+    })
+    .on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC, NextToken: 'page-2' })
+    .resolves({
+      Subscriptions: [
+        { SubscriptionArn: arn('left'), Protocol: 'email', Endpoint: 'left@example.com', TopicArn: TOPIC },
+        { SubscriptionArn: arn('security'), Protocol: 'email', Endpoint: 'sec@example.com', TopicArn: TOPIC },
+        {
+          SubscriptionArn: arn('queue'),
+          Protocol: 'sqs',
+          Endpoint: 'arn:aws:sqs:eu-west-1:1:q',
+          TopicArn: TOPIC,
+        },
+        { SubscriptionArn: arn('vanished'), Protocol: 'email', Endpoint: 'v@example.com', TopicArn: TOPIC },
+      ],
+    });
+  const attributes = (name: string, filterPolicy?: string, pending = false) =>
+    sns.on(GetSubscriptionAttributesCommand, { SubscriptionArn: arn(name) }).resolves({
+      Attributes: {
+        SubscriptionArn: arn(name),
+        PendingConfirmation: String(pending),
+        ...(filterPolicy !== undefined && {
+          FilterPolicy: filterPolicy,
+          FilterPolicyScope: 'MessageAttributes',
+        }),
+      },
+    });
+  attributes('ada', ownerFilterPolicy('ada'));
+  attributes('bob', '{"userId":["bob"]}'); // no audience: not recognisable, left alone
+  attributes('left', ownerFilterPolicy('left'));
+  attributes('security', '{"audience":["admin"]}');
+  attributes('queue', '{"audience":["owner"]}');
+  sns
+    .on(GetSubscriptionAttributesCommand, { SubscriptionArn: arn('vanished') })
+    .rejects(new NotFoundException({ message: 'gone', $metadata: {} }));
+  sns.on(SubscribeCommand).resolves({ SubscriptionArn: arn('new') });
+}
+
+const inputs = <T>(command: new (input: T) => unknown) =>
+  sns.commandCalls(command as never).map((c) => (c.args[0] as { input: unknown }).input);
+
+describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
+  it('lists every page, reads attributes of subscriptions with an ARN, and sends exactly the planned changes', async () => {
+    givenTopic();
+    sns.on(GetSubscriptionAttributesCommand, { SubscriptionArn: arn('ada') }).resolves({
+      Attributes: {
+        PendingConfirmation: 'false',
+        FilterPolicy: '{"userId":["ada","zed"],"audience":["owner"]}',
+      },
+    });
+    const directory = new MemoryOwnerRegistry([
+      owner('ada'),
+      owner('cy'),
+      owner('dee'),
+      owner('left', 'departed'),
+    ]);
+    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC, 2);
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(inputs(ListSubscriptionsByTopicCommand)).toEqual([
+      { TopicArn: TOPIC },
+      { TopicArn: TOPIC, NextToken: 'page-2' },
+    ]);
+    expect(
+      inputs(GetSubscriptionAttributesCommand)
+        .map((i) => (i as { SubscriptionArn: string }).SubscriptionArn)
+        .sort(),
+    ).toEqual(['ada', 'bob', 'left', 'queue', 'security', 'vanished'].map(arn).sort());
+    expect(inputs(UnsubscribeCommand)).toEqual([{ SubscriptionArn: arn('left') }]);
+    expect(inputs(SetSubscriptionAttributesCommand)).toEqual([
+      {
+        SubscriptionArn: arn('ada'),
+        AttributeName: 'FilterPolicy',
+        AttributeValue: ownerFilterPolicy('ada'),
+      },
+    ]);
+    expect(inputs(SubscribeCommand)).toEqual([
+      {
+        TopicArn: TOPIC,
+        Protocol: 'email',
+        Endpoint: 'dee@example.com',
+        Attributes: {
+          FilterPolicy: '{"userId":["dee"],"audience":["owner"]}',
+          FilterPolicyScope: 'MessageAttributes',
+        },
+        ReturnSubscriptionArn: true,
+      },
+    ]);
+    expect(summary).toMatchObject({ created: 1, repaired: 1, removed: 1, untouched: 4, failed: [] });
+    expect(directory.recorded).toEqual([
+      [
+        { userId: 'ada', state: 'confirmed' },
+        { userId: 'cy', state: 'pending' },
+        { userId: 'dee', state: 'pending' },
+      ],
+    ]);
+  });
+
+  it('makes no write call when the topic already matches the directory', async () => {
+    givenTopic();
+    const directory = new MemoryOwnerRegistry([
+      { ...owner('ada'), subscription: 'confirmed' },
+      { ...owner('cy'), subscription: 'pending' },
+    ]);
+    sns.on(GetSubscriptionAttributesCommand, { SubscriptionArn: arn('left') }).resolves({
+      Attributes: {
+        PendingConfirmation: 'false',
+        FilterPolicy: '{"audience":["owner"],"eventTypes":["deleted-stale"]}',
+      },
+    });
+    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(writeCalls()).toEqual([]);
+    expect(summary.operations).toEqual([]);
+    expect(directory.recorded).toEqual([]);
+  });
+
+  it('sends no write at all when the plan would pass the filter-policy quota', async () => {
+    givenTopic();
+    const directory = new MemoryOwnerRegistry([
+      owner('ada'),
+      owner('dee'),
+      owner('eve'),
+      owner('left', 'departed'),
+    ]);
+    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+
+    // 5 policies now (ada, bob, left, security, queue) + cy pending (counted) − left + dee + eve = 7
+    const run = reconcileSubscriptions({ topic, directory }, { route: 'sns-email', filterPolicyQuota: 6 });
+
+    await expect(run).rejects.toThrow(FilterPolicyQuotaError);
+    await expect(run).rejects.toMatchObject({ quota: 6, needed: 7, creations: 2 });
+    expect(writeCalls()).toEqual([]);
+    expect(directory.recorded).toEqual([]);
+  });
+});
