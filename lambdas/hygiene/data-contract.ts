@@ -149,3 +149,44 @@ export const CHECKPOINT_ATTR = {
   /** Number: how many runs resumed from it. */
   loads: 'hygieneCheckpointLoads',
 } as const;
+
+// ---------------------------------------------------------------------------
+// Owner directory table (a separate table; docs/data-model.md, "Owner
+// directory"). Maintained with the owner directory work: `lambdas/aws/
+// owner-directory-table.ts` and `owner-directory-store.ts` read these names.
+// ---------------------------------------------------------------------------
+
+/**
+ * Attributes of an owner item in the owner directory table. `email`, `name`
+ * and `status` come from the imported export; `subscription` is recorded by
+ * the subscription reconciler, `bouncingSince` by the email relay.
+ */
+export const OWNER_ATTR = {
+  /** String, the partition key: the credentials' `userId`. */
+  userId: 'userId',
+  /** String: where owner email goes; absent when the export has none. */
+  email: 'email',
+  /** String: display name, used to greet the owner. */
+  name: 'name',
+  /** `active` | `departed`. */
+  status: 'status',
+  /** `confirmed` | `pending` | `none`: the owner's SNS email subscription (route `sns-email`). */
+  subscription: 'subscription',
+  /** UTC ISO string: when SES first reported a permanent bounce or complaint for `email` (route `relay`). */
+  bouncingSince: 'bouncingSince',
+  /** UTC ISO string: when an import last wrote the owner. */
+  updatedAt: 'updatedAt',
+} as const;
+
+/** The reserved `userId` of the directory's freshness item (never an owner; import rejects the prefix). */
+export const DIRECTORY_FRESHNESS_ID = `${RESERVED_ID_PREFIX}directory-freshness`;
+
+/** Attributes of the freshness item ({@link DIRECTORY_FRESHNESS_ID}). */
+export const DIRECTORY_FRESHNESS_ATTR = {
+  /** UTC ISO string: the instant the last imported snapshot reflects (`owners import --as-of`). */
+  asOf: 'asOf',
+  /** Number: owners in the directory after that import. */
+  owners: 'owners',
+  /** UTC ISO string: when that import ran. */
+  importedAt: 'importedAt',
+} as const;

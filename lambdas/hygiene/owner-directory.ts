@@ -127,3 +127,15 @@ export interface OwnerSubscriptionRegistry {
    */
   recordSubscriptionStates(states: readonly OwnerSubscriptionState[]): Promise<void>;
 }
+
+/**
+ * What the sweep reads from the directory, once per run, to apply the orphan
+ * rule (docs/rules.md, "Orphaned credentials"): whether the directory may be
+ * trusted, and who has left.
+ */
+export interface DepartedOwners {
+  /** As {@link OwnerDirectory.freshness}. */
+  freshness(): Promise<DirectoryFreshness | undefined>;
+  /** Every owner the directory marks `departed`. */
+  departedUserIds(): Promise<ReadonlySet<string>>;
+}

@@ -1,0 +1,377 @@
+/**
+ * The owner directory on DynamoDB (table: `owner-directory-table.ts`;
+ * items: docs/data-model.md, "Owner directory"). Implements the read ports
+ * the notifier, the relay and the sweep use ({@link OwnerDirectory},
+ * {@link DepartedOwners}) and the writes of the import, the subscription
+ * reconciler and the relay's bounce handling.
+ *
+ * How the sweep learns who left: one filtered Scan per run
+ * ({@link DynamoOwnerDirectory.departedUserIds}) into a Set, not a sparse
+ * index. A directory holds one small item per person, so the scan costs a few
+ * hundred RCUs even for a large company, runs once per sweep (and only when
+ * the directory is fresh enough to orphan anything), and needs no index to
+ * keep in step; the Set is a few bytes per departed owner.
+ *
+ * A missing table reads as "no directory" (freshness `undefined`, nobody
+ * departed, nobody found): the sweep and the notifier then behave as without
+ * a directory, which is the safe side (docs/rules.md, "Orphaned credentials").
+ */
+import { ConditionalCheckFailedException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+  type ScanCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  DIRECTORY_FRESHNESS_ATTR,
+  DIRECTORY_FRESHNESS_ID,
+  isReservedId,
+  OWNER_ATTR,
+} from '../hygiene/data-contract';
+import {
+  type DepartedOwners,
+  type DirectoryFreshness,
+  type OwnerDirectory,
+  type OwnerRecord,
+  SUBSCRIPTION_STATES,
+  type SubscriptionState,
+} from '../hygiene/owner-directory';
+import type { ImportedOwner, OwnerUpsert } from '../hygiene/owner-import';
+import { TaskPool } from '../hygiene/task-pool';
+
+/** DynamoDB's limit of keys in one `BatchGetItem`. */
+export const BATCH_GET_LIMIT = 100;
+
+/** Some owners could not be read after every retry of `BatchGetItem`'s unprocessed keys. */
+export class DirectoryReadIncompleteError extends Error {
+  override readonly name = 'DirectoryReadIncompleteError';
+  constructor(
+    /** The owners that were still unprocessed. */
+    readonly unreadUserIds: readonly string[],
+    attempts: number,
+  ) {
+    super(
+      `${unreadUserIds.length} owner(s) were still unprocessed after ${attempts} BatchGetItem attempts (throttled?): ` +
+        `${unreadUserIds.slice(0, 10).join(', ')}${unreadUserIds.length > 10 ? ', ...' : ''}`,
+    );
+  }
+}
+
+/** Options of {@link DynamoOwnerDirectory}. */
+export interface OwnerDirectoryStoreOptions {
+  /** Attempts per `BatchGetItem` chunk, the first included (default 8). */
+  readonly maxAttempts?: number;
+  /** First backoff delay in ms, doubled per retry, full jitter (default 50). */
+  readonly baseDelayMs?: number;
+  /** Waits `ms` (injectable so tests do not wait). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Random number in [0, 1) for jitter (injectable for tests). */
+  readonly random?: () => number;
+  /** Owner writes in flight at once (default 16). */
+  readonly writeConcurrency?: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const STATUS = '#status';
+const NAMES = { [STATUS]: OWNER_ATTR.status };
+
+/** A stored owner item as an {@link OwnerRecord}; `undefined` for the freshness item or an item without a `userId`. */
+export function ownerFromItem(item: Readonly<Record<string, unknown>>): OwnerRecord | undefined {
+  const userId = item[OWNER_ATTR.userId];
+  if (typeof userId !== 'string' || isReservedId(userId)) return undefined;
+  const text = (key: string) => {
+    const value = item[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const email = text(OWNER_ATTR.email);
+  const name = text(OWNER_ATTR.name);
+  const subscription = text(OWNER_ATTR.subscription);
+  const bouncingSince = text(OWNER_ATTR.bouncingSince);
+  const updatedAt = text(OWNER_ATTR.updatedAt);
+  return {
+    userId,
+    // Only an explicit `departed` orphans anything; anything else reads as active.
+    status: item[OWNER_ATTR.status] === 'departed' ? 'departed' : 'active',
+    ...(email !== undefined && { email }),
+    ...(name !== undefined && { name }),
+    ...((SUBSCRIPTION_STATES as readonly (string | undefined)[]).includes(subscription) && {
+      subscription: subscription as SubscriptionState,
+    }),
+    ...(bouncingSince !== undefined && { bouncingSince }),
+    ...(updatedAt !== undefined && { updatedAt }),
+  };
+}
+
+function isMissingTable(error: unknown): boolean {
+  return error instanceof ResourceNotFoundException;
+}
+
+/** The owner directory table, read and written through the document client. */
+export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners {
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    /** The directory table's name. */
+    readonly tableName: string,
+    private readonly options: OwnerDirectoryStoreOptions = {},
+  ) {
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** The freshness item; `undefined` when never imported or the table does not exist. */
+  async freshness(): Promise<DirectoryFreshness | undefined> {
+    try {
+      const out = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [OWNER_ATTR.userId]: DIRECTORY_FRESHNESS_ID },
+          ConsistentRead: true,
+        }),
+      );
+      if (out.Item === undefined) return undefined;
+      const asOf = out.Item[DIRECTORY_FRESHNESS_ATTR.asOf];
+      const owners = out.Item[DIRECTORY_FRESHNESS_ATTR.owners];
+      return {
+        ...(typeof asOf === 'string' && { asOf }),
+        owners: typeof owners === 'number' ? owners : 0,
+      };
+    } catch (error: unknown) {
+      if (isMissingTable(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Reads owners by id with `BatchGetItem` (100 keys a request), retrying
+   * unprocessed keys with backoff. Absent owners are missing from the map.
+   * @throws {DirectoryReadIncompleteError} when keys stay unprocessed after every attempt
+   */
+  async getMany(userIds: readonly string[]): Promise<ReadonlyMap<string, OwnerRecord>> {
+    const wanted = [...new Set(userIds)].filter((id) => id !== '' && !isReservedId(id));
+    const found = new Map<string, OwnerRecord>();
+    try {
+      for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT) {
+        for (const item of await this.batchGet(wanted.slice(i, i + BATCH_GET_LIMIT))) {
+          const owner = ownerFromItem(item);
+          if (owner !== undefined) found.set(owner.userId, owner);
+        }
+      }
+    } catch (error: unknown) {
+      if (isMissingTable(error)) return found;
+      throw error;
+    }
+    return found;
+  }
+
+  private async batchGet(userIds: readonly string[]): Promise<Record<string, unknown>[]> {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    const items: Record<string, unknown>[] = [];
+    let keys: Record<string, unknown>[] = userIds.map((id) => ({ [OWNER_ATTR.userId]: id }));
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      items.push(...(out.Responses?.[this.tableName] ?? []));
+      keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      if (keys.length === 0) return items;
+      if (attempt >= maxAttempts) {
+        throw new DirectoryReadIncompleteError(
+          keys.map((k) => String(k[OWNER_ATTR.userId])),
+          maxAttempts,
+        );
+      }
+      const cap = Math.min(5_000, (this.options.baseDelayMs ?? 50) * 2 ** (attempt - 1));
+      await this.sleep(Math.floor((this.options.random ?? Math.random)() * cap));
+    }
+  }
+
+  /** Every owner, in scan order (the freshness item skipped); nothing when the table does not exist. */
+  async *owners(): AsyncGenerator<OwnerRecord> {
+    for await (const item of this.scan({})) {
+      const owner = ownerFromItem(item);
+      if (owner !== undefined) yield owner;
+    }
+  }
+
+  /** The `userId`s the directory marks `departed` (one filtered scan; see the file header). */
+  async departedUserIds(): Promise<ReadonlySet<string>> {
+    const departed = new Set<string>();
+    const scan = this.scan({
+      FilterExpression: `${STATUS} = :departed`,
+      ProjectionExpression: `#userId, ${STATUS}`,
+      ExpressionAttributeNames: { ...NAMES, '#userId': OWNER_ATTR.userId },
+      ExpressionAttributeValues: { ':departed': 'departed' },
+    });
+    for await (const item of scan) {
+      const owner = ownerFromItem(item);
+      if (owner?.status === 'departed') departed.add(owner.userId);
+    }
+    return departed;
+  }
+
+  private async *scan(input: Omit<ScanCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
+    try {
+      const pages = paginateScan(
+        { client: this.client },
+        { ...input, TableName: this.tableName, ConsistentRead: true },
+      );
+      for await (const page of pages) yield* page.Items ?? [];
+    } catch (error: unknown) {
+      if (isMissingTable(error)) return;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes new and changed owners (one `UpdateItem` each, bounded
+   * concurrency). An update sets only the stated fields, so a subscription
+   * state or bounce recorded meanwhile is kept; `resetRoute` clears both
+   * (the address changed).
+   * @returns owners written
+   */
+  async upsertOwners(
+    upserts: readonly OwnerUpsert[],
+    now: string,
+    onWritten?: (written: number) => void,
+  ): Promise<number> {
+    const pool = new TaskPool(this.options.writeConcurrency ?? 16);
+    let written = 0;
+    for (const upsert of upserts) {
+      await pool.submit(async () => {
+        await this.client.send(new UpdateCommand(this.upsertRequest(upsert, now)));
+        written++;
+        onWritten?.(written);
+      });
+    }
+    await pool.drain();
+    return written;
+  }
+
+  private upsertRequest(upsert: OwnerUpsert, now: string) {
+    const { owner } = upsert;
+    const set = [`${STATUS} = :status`, '#updatedAt = :now'];
+    const remove: string[] = [];
+    const names: Record<string, string> = { ...NAMES, '#updatedAt': OWNER_ATTR.updatedAt };
+    const values: Record<string, unknown> = { ':status': owner.status, ':now': now };
+    for (const key of ['email', 'name'] as const satisfies readonly (keyof ImportedOwner)[]) {
+      names[`#${key}`] = OWNER_ATTR[key];
+      const value = owner[key];
+      if (value === undefined) remove.push(`#${key}`);
+      else {
+        set.push(`#${key} = :${key}`);
+        values[`:${key}`] = value;
+      }
+    }
+    if (upsert.resetRoute) {
+      names['#subscription'] = OWNER_ATTR.subscription;
+      names['#bouncingSince'] = OWNER_ATTR.bouncingSince;
+      remove.push('#subscription', '#bouncingSince');
+    }
+    return {
+      TableName: this.tableName,
+      Key: { [OWNER_ATTR.userId]: owner.userId },
+      UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  /**
+   * Marks owners `departed` (`owners import --sync`), each only while it is
+   * still in the directory and `active`.
+   * @returns owners changed (an owner changed meanwhile is skipped)
+   */
+  async markDeparted(userIds: readonly string[], now: string): Promise<number> {
+    const pool = new TaskPool(this.options.writeConcurrency ?? 16);
+    let changed = 0;
+    for (const userId of userIds) {
+      await pool.submit(async () => {
+        const done = await this.conditionalUpdate(userId, `SET ${STATUS} = :departed, #updatedAt = :now`, {
+          condition: `${STATUS} = :active`,
+          names: { ...NAMES, '#updatedAt': OWNER_ATTR.updatedAt },
+          values: { ':departed': 'departed', ':active': 'active', ':now': now },
+        });
+        if (done) changed++;
+      });
+    }
+    await pool.drain();
+    return changed;
+  }
+
+  /**
+   * Records the snapshot instant and owner count of the last import; written
+   * after the owners, so an interrupted import never looks fresh.
+   */
+  async recordFreshness(freshness: Required<DirectoryFreshness>, importedAt: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          [OWNER_ATTR.userId]: DIRECTORY_FRESHNESS_ID,
+          [DIRECTORY_FRESHNESS_ATTR.asOf]: freshness.asOf,
+          [DIRECTORY_FRESHNESS_ATTR.owners]: freshness.owners,
+          [DIRECTORY_FRESHNESS_ATTR.importedAt]: importedAt,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Records an owner's SNS email subscription state (the subscription reconciler).
+   * @returns false when the owner is not in the directory (nothing written)
+   */
+  async setSubscription(userId: string, state: SubscriptionState): Promise<boolean> {
+    return this.conditionalUpdate(userId, 'SET #subscription = :state', {
+      names: { '#subscription': OWNER_ATTR.subscription },
+      values: { ':state': state },
+    });
+  }
+
+  /**
+   * Marks an owner's address bouncing (the relay, on an SES permanent bounce
+   * or complaint): only while the directory still holds that address, and
+   * keeping the first bounce's instant.
+   * @returns false when the owner is absent or their address has changed (nothing written)
+   */
+  async markBouncing(userId: string, email: string, since: string): Promise<boolean> {
+    return this.conditionalUpdate(userId, 'SET #bouncingSince = if_not_exists(#bouncingSince, :since)', {
+      condition: '#email = :email',
+      names: { '#bouncingSince': OWNER_ATTR.bouncingSince, '#email': OWNER_ATTR.email },
+      values: { ':since': since, ':email': email },
+    });
+  }
+
+  private async conditionalUpdate(
+    userId: string,
+    update: string,
+    parts: {
+      readonly condition?: string;
+      readonly names: Record<string, string>;
+      readonly values: Record<string, unknown>;
+    },
+  ): Promise<boolean> {
+    const exists = 'attribute_exists(#userId)';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [OWNER_ATTR.userId]: userId },
+          UpdateExpression: update,
+          ConditionExpression: parts.condition === undefined ? exists : `${exists} AND ${parts.condition}`,
+          ExpressionAttributeNames: { ...parts.names, '#userId': OWNER_ATTR.userId },
+          ExpressionAttributeValues: parts.values,
+        }),
+      );
+      return true;
+    } catch (error: unknown) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

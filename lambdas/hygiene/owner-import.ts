@@ -1,0 +1,234 @@
+/**
+ * Loading the owner directory from an HR / IdP export (`pc-hygiene owners
+ * import`, docs/deploy.md "Owner directory"): checking each row, and planning
+ * what an import changes, before anything is written. Pure: rows in, verdicts
+ * and plans out; reading the file and writing the table are the CLI's and the
+ * store's.
+ *
+ * Why plan first: a bad file must leave the directory untouched ("nothing of
+ * a bad file is half-written"), and `--sync` (missing owners become
+ * `departed`, which orphans their credentials) must be judged by the
+ * blast-radius guard before a single owner changes.
+ */
+import { MAX_KEY_BYTES } from './credential';
+import { RESERVED_ID_PREFIX } from './data-contract';
+import { OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-directory';
+
+/** The columns of a CSV export and the keys of a JSON Lines one. */
+export const OWNER_FILE_FIELDS = ['userId', 'email', 'name', 'status'] as const;
+
+/** RFC 5321's limit on an address. */
+const MAX_EMAIL_LENGTH = 254;
+const MAX_NAME_LENGTH = 256;
+/** One `@`, something on both sides, no whitespace: enough to catch a column mix-up, not a full RFC 5322 parser. */
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const utf8 = new TextEncoder();
+
+/** One row of the file, as the reader found it. */
+export interface OwnerRow {
+  /** 1-based line number in the file (the header is line 1 of a CSV). */
+  readonly line: number;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** An owner as the file states it. */
+export interface ImportedOwner {
+  readonly userId: string;
+  readonly email?: string;
+  readonly name?: string;
+  readonly status: OwnerStatus;
+}
+
+/** A row that cannot be imported, and why (each problem names the field). */
+export interface RejectedOwnerRow {
+  readonly line: number;
+  readonly userId: string | null;
+  readonly problems: readonly string[];
+}
+
+function optionalText(
+  fields: OwnerRow['fields'],
+  key: 'email' | 'name',
+  problems: string[],
+): string | undefined {
+  const value = fields[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    problems.push(`${key}: must be a string, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function userIdProblems(value: unknown): string[] {
+  if (typeof value !== 'string' || value === '') return ['userId: required, a non-empty string'];
+  if (value.trim() !== value) return ['userId: has leading or trailing whitespace'];
+  if (value.startsWith(RESERVED_ID_PREFIX)) {
+    return [`userId: ids starting with ${RESERVED_ID_PREFIX} are reserved for the worker's own items`];
+  }
+  if (utf8.encode(value).length > MAX_KEY_BYTES) {
+    return [`userId: longer than DynamoDB's ${MAX_KEY_BYTES}-byte key limit`];
+  }
+  return [];
+}
+
+function fieldProblems(fields: OwnerRow['fields']): {
+  problems: string[];
+  owner?: Omit<ImportedOwner, 'userId'>;
+} {
+  const problems: string[] = [];
+  const unknown = Object.keys(fields).filter((k) => !(OWNER_FILE_FIELDS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    problems.push(`unknown field(s) ${unknown.join(', ')}: allowed are ${OWNER_FILE_FIELDS.join(', ')}`);
+  }
+  const email = optionalText(fields, 'email', problems);
+  if (email !== undefined && (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email))) {
+    problems.push(`email: ${JSON.stringify(email)} is not an email address`);
+  }
+  const name = optionalText(fields, 'name', problems);
+  if (name !== undefined && name.length > MAX_NAME_LENGTH) {
+    problems.push(`name: longer than ${MAX_NAME_LENGTH} characters`);
+  }
+  const status = fields.status;
+  if (!(OWNER_STATUSES as readonly unknown[]).includes(status)) {
+    problems.push(`status: ${JSON.stringify(status ?? null)} must be one of ${OWNER_STATUSES.join(', ')}`);
+    return { problems };
+  }
+  return {
+    problems,
+    owner: {
+      ...(email !== undefined && { email }),
+      ...(name !== undefined && { name }),
+      status: status as OwnerStatus,
+    },
+  };
+}
+
+/**
+ * Checks one row. A `userId` seen on an earlier line is rejected (naming that
+ * line): a file that says two things about one owner is not guessed at.
+ * @param firstLineOf `userId` → line of its first valid row; updated
+ */
+export function checkOwnerRow(
+  row: OwnerRow,
+  firstLineOf: Map<string, number>,
+): { readonly owner: ImportedOwner } | { readonly rejected: RejectedOwnerRow } {
+  const userId = row.fields.userId;
+  const problems = userIdProblems(userId);
+  const checked = fieldProblems(row.fields);
+  problems.push(...checked.problems);
+  const id = typeof userId === 'string' && userId !== '' ? userId : null;
+  const first = id === null ? undefined : firstLineOf.get(id);
+  if (first !== undefined) problems.push(`userId: duplicate of line ${first}`);
+  if (problems.length > 0 || checked.owner === undefined || id === null) {
+    return { rejected: { line: row.line, userId: id, problems } };
+  }
+  firstLineOf.set(id, row.line);
+  return { owner: { userId: id, ...checked.owner } };
+}
+
+/** One owner the import writes: its new stated fields, and whether its route state must be reset. */
+export interface OwnerUpsert {
+  readonly owner: ImportedOwner;
+  /** False when the owner is new to the directory. */
+  readonly existed: boolean;
+  /**
+   * True when the address changed (or went away): the recorded subscription
+   * state and bounce belong to the old address, so they are cleared (the
+   * reconciler records the new state on its next run).
+   */
+  readonly resetRoute: boolean;
+}
+
+/** What an import will do, computed before any write. */
+export interface OwnerImportPlan {
+  /** New or changed owners (unchanged ones are not rewritten). */
+  readonly upserts: readonly OwnerUpsert[];
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** `--sync`: active owners missing from the file, to be marked `departed`. */
+  readonly markDeparted: readonly string[];
+  /** Active owners in the directory before the import: the base of the `--sync` guard's share. */
+  readonly activeBefore: number;
+  /** Owners in the directory after the import (the freshness record's count). */
+  readonly ownersAfter: number;
+}
+
+function sameStatedFields(a: OwnerRecord, b: ImportedOwner): boolean {
+  return a.email === b.email && a.name === b.name && a.status === b.status;
+}
+
+/**
+ * Plans an import against the directory as it is.
+ * @param existing every owner now in the directory
+ * @param sync mark active owners missing from the file `departed`
+ */
+export function planOwnerImport(
+  existing: ReadonlyMap<string, OwnerRecord>,
+  imported: readonly ImportedOwner[],
+  sync: boolean,
+): OwnerImportPlan {
+  const upserts: OwnerUpsert[] = [];
+  let created = 0;
+  let unchanged = 0;
+  const inFile = new Set<string>();
+  for (const owner of imported) {
+    inFile.add(owner.userId);
+    const before = existing.get(owner.userId);
+    if (before === undefined) created++;
+    else if (sameStatedFields(before, owner)) {
+      unchanged++;
+      continue;
+    }
+    upserts.push({
+      owner,
+      existed: before !== undefined,
+      resetRoute: before !== undefined && before.email !== owner.email,
+    });
+  }
+  let activeBefore = 0;
+  const markDeparted: string[] = [];
+  for (const [userId, owner] of existing) {
+    if (owner.status !== 'active') continue;
+    activeBefore++;
+    if (sync && !inFile.has(userId)) markDeparted.push(userId);
+  }
+  return {
+    upserts,
+    created,
+    updated: upserts.length - created,
+    unchanged,
+    markDeparted,
+    activeBefore,
+    ownersAfter: existing.size + created,
+  };
+}
+
+/** The `--sync` guard's verdict. */
+export interface SyncGuardVerdict {
+  readonly tripped: boolean;
+  /** Why, in one sentence (absent when not tripped). */
+  readonly reason?: string;
+}
+
+/**
+ * The blast-radius guard for `--sync` (the same `maxDeletePercent` share as
+ * the sweep's deletion guard, docs/configuration.md): marking more than that
+ * share of the active owners `departed` in one import looks like a truncated
+ * export, not a wave of departures. Zero departures never trip.
+ */
+export function judgeSyncGuard(
+  plan: Pick<OwnerImportPlan, 'markDeparted' | 'activeBefore'>,
+  maxDeletePercent: number,
+): SyncGuardVerdict {
+  const changes = plan.markDeparted.length;
+  if (changes === 0 || changes * 100 <= maxDeletePercent * plan.activeBefore) return { tripped: false };
+  const share = (changes * 100) / plan.activeBefore;
+  return {
+    tripped: true,
+    reason:
+      `--sync would mark ${changes} of ${plan.activeBefore} active owners departed ` +
+      `(${Number.isInteger(share) ? share : share.toFixed(1)}%), above maxDeletePercent ${maxDeletePercent}%`,
+  };
+}

@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import {
+  checkOwnerRow,
+  type ImportedOwner,
+  judgeSyncGuard,
+  planOwnerImport,
+} from '../../lambdas/hygiene/owner-import';
+
+const row = (fields: Record<string, unknown>, line = 2) => ({ line, fields });
+
+describe('checkOwnerRow', () => {
+  it('accepts a full row and drops empty optional fields', () => {
+    expect(
+      checkOwnerRow(row({ userId: 'u1', email: 'a@example.com', name: 'Ann', status: 'active' }), new Map()),
+    ).toEqual({ owner: { userId: 'u1', email: 'a@example.com', name: 'Ann', status: 'active' } });
+    expect(
+      checkOwnerRow(row({ userId: 'u2', email: '', name: null, status: 'departed' }), new Map()),
+    ).toEqual({
+      owner: { userId: 'u2', status: 'departed' },
+    });
+  });
+
+  it.each([
+    [{ email: 'a@b', status: 'active' }, 'userId: required, a non-empty string'],
+    [{ userId: ' u', status: 'active' }, 'userId: has leading or trailing whitespace'],
+    [
+      { userId: `${RESERVED_ID_PREFIX}x`, status: 'active' },
+      `userId: ids starting with ${RESERVED_ID_PREFIX}`,
+    ],
+    [{ userId: 'x'.repeat(2049), status: 'active' }, "userId: longer than DynamoDB's 2048-byte key limit"],
+    [{ userId: 'u', status: 'gone' }, 'status: "gone" must be one of active, departed'],
+    [{ userId: 'u' }, 'status: null must be one of active, departed'],
+    [{ userId: 'u', status: 'active', email: 'Ann Smith' }, 'email: "Ann Smith" is not an email address'],
+    [{ userId: 'u', status: 'active', email: 7 }, 'email: must be a string, got 7'],
+    [
+      { userId: 'u', status: 'active', team: 'x' },
+      'unknown field(s) team: allowed are userId, email, name, status',
+    ],
+  ])('rejects %j naming the field', (fields, problem) => {
+    const checked = checkOwnerRow(row(fields, 7), new Map());
+    expect('rejected' in checked && checked.rejected.line).toBe(7);
+    expect('rejected' in checked && checked.rejected.problems.some((p) => p.startsWith(problem))).toBe(true);
+  });
+
+  it('rejects a repeated userId naming the first line', () => {
+    const seen = new Map<string, number>();
+    checkOwnerRow(row({ userId: 'u', status: 'active' }, 2), seen);
+    expect(checkOwnerRow(row({ userId: 'u', status: 'departed' }, 5), seen)).toEqual({
+      rejected: { line: 5, userId: 'u', problems: ['userId: duplicate of line 2'] },
+    });
+  });
+});
+
+const active = (userId: string, email?: string): OwnerRecord => ({
+  userId,
+  status: 'active',
+  ...(email !== undefined && { email }),
+});
+
+describe('planOwnerImport', () => {
+  const existing = new Map<string, OwnerRecord>([
+    ['same', active('same', 's@example.com')],
+    ['renamed', active('renamed', 'r@example.com')],
+    ['moved', active('moved', 'old@example.com')],
+    ['gone', active('gone', 'g@example.com')],
+    ['left', { userId: 'left', status: 'departed' }],
+  ]);
+  const file: ImportedOwner[] = [
+    { userId: 'same', email: 's@example.com', status: 'active' },
+    { userId: 'renamed', email: 'r@example.com', name: 'R', status: 'active' },
+    { userId: 'moved', email: 'new@example.com', status: 'active' },
+    { userId: 'new', status: 'active' },
+  ];
+
+  it('writes only new and changed owners, resetting the route state only when the address changed', () => {
+    const plan = planOwnerImport(existing, file, false);
+    expect(plan.upserts.map((u) => [u.owner.userId, u.existed, u.resetRoute])).toEqual([
+      ['renamed', true, false],
+      ['moved', true, true],
+      ['new', false, false],
+    ]);
+    expect(plan).toMatchObject({
+      created: 1,
+      updated: 2,
+      unchanged: 1,
+      markDeparted: [],
+      activeBefore: 4,
+      ownersAfter: 6,
+    });
+  });
+
+  it('with sync, marks active owners missing from the file departed (not already departed ones)', () => {
+    expect(planOwnerImport(existing, file, true).markDeparted).toEqual(['gone']);
+  });
+});
+
+describe('judgeSyncGuard', () => {
+  it('allows exactly maxDeletePercent of the active owners, trips above it', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);
+    expect(judgeSyncGuard({ markDeparted: ids(5), activeBefore: 50 }, 10).tripped).toBe(false);
+    expect(judgeSyncGuard({ markDeparted: ids(6), activeBefore: 50 }, 10)).toEqual({
+      tripped: true,
+      reason: '--sync would mark 6 of 50 active owners departed (12%), above maxDeletePercent 10%',
+    });
+    expect(judgeSyncGuard({ markDeparted: [], activeBefore: 0 }, 0).tripped).toBe(false);
+  });
+
+  it('never trips at 100%, always trips above the share (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 500 }), (active, changes) => {
+        const markDeparted = Array.from({ length: Math.min(changes, active) }, (_, i) => `u${i}`);
+        expect(judgeSyncGuard({ markDeparted, activeBefore: active }, 100).tripped).toBe(false);
+        const tripped = judgeSyncGuard({ markDeparted, activeBefore: active }, 10).tripped;
+        expect(tripped).toBe(markDeparted.length * 10 > active);
+      }),
+    );
+  });
+});
