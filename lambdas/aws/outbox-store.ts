@@ -20,6 +20,7 @@ import {
   PURGE_PENDING_ATTR,
 } from '../hygiene/data-contract';
 import {
+  type MarkPlan,
   parseOutboxEvent,
   planMark,
   planPurgeRelease,
@@ -74,6 +75,87 @@ function oldestKept(list: unknown, removed: ReadonlySet<number>): string | undef
     if (at.ok && (oldest === undefined || at.ms < oldest)) oldest = at.ms;
   });
   return oldest === undefined ? undefined : formatInstant(oldest);
+}
+
+/** The clauses of one conditional `UpdateItem`, collected step by step. */
+interface UpdateParts {
+  readonly names: Record<string, string>;
+  readonly values: Record<string, unknown>;
+  readonly conditions: string[];
+  readonly sets: string[];
+  readonly removes: string[];
+}
+
+/**
+ * The "mark sent" update for `plan` made from `observed`: guard each removed
+ * entry by its `eventId`, remove the entries (or the whole outbox), and
+ * release the drain's claim when it still holds it.
+ * @param now wall clock (epoch ms), for releasing a held-back purge
+ */
+function markUpdate(
+  observed: RawItem,
+  plan: MarkPlan,
+  drainId: string,
+  ownClaim: boolean,
+  now: number,
+): UpdateParts {
+  const update: UpdateParts = {
+    names: { '#events': OUTBOX_ATTR.events, '#eventId': 'eventId' },
+    values: {},
+    conditions: [],
+    sets: [],
+    removes: [],
+  };
+  plan.remove.forEach(({ index, eventId }, i) => {
+    update.values[`:e${i}`] = eventId;
+    update.conditions.push(`#events[${index}].#eventId = :e${i}`);
+  });
+  if (plan.removeAll) removeWholeOutbox(update, plan, observed, now);
+  else removeEntries(update, plan, observed);
+  if (ownClaim) releaseClaim(update, drainId);
+  return update;
+}
+
+/**
+ * Removes the list and the index keys (the item leaves the index), guarded by
+ * the list size; a purge held back for the notice may start now (docs/notifications.md).
+ */
+function removeWholeOutbox(update: UpdateParts, plan: MarkPlan, observed: RawItem, now: number): void {
+  update.names['#owner'] = OUTBOX_ATTR.owner;
+  update.names['#since'] = OUTBOX_ATTR.since;
+  update.values[':size'] = plan.storedSize;
+  update.conditions.push('size(#events) = :size');
+  update.removes.push('#events', '#owner', '#since');
+  const purge = planPurgeRelease(observed, now);
+  // No guard is needed when nothing was held back: a deletion since the read appended its notice, so the
+  // list guards fail and the plan is redone from the item as it now is.
+  if (purge.kind !== 'release') return;
+  update.names['#pending'] = PURGE_PENDING_ATTR;
+  update.names['#purgeAt'] = HYGIENE_ATTR.purgeAt;
+  update.values[':pending'] = purge.pending;
+  update.values[':purgeAt'] = purge.purgeAt;
+  update.conditions.push('#pending = :pending');
+  update.sets.push('#purgeAt = :purgeAt');
+  update.removes.push('#pending');
+}
+
+/** Removes the published entries by index, keeping the index sort key honest (the oldest event still pending). */
+function removeEntries(update: UpdateParts, plan: MarkPlan, observed: RawItem): void {
+  update.removes.push(...plan.remove.map(({ index }) => `#events[${index}]`));
+  const since = oldestKept(observed[OUTBOX_ATTR.events], new Set(plan.remove.map((r) => r.index)));
+  if (since === undefined) return;
+  update.names['#since'] = OUTBOX_ATTR.since;
+  update.values[':since'] = since;
+  update.sets.push('#since = :since');
+}
+
+/** Releases the drain's claim, on condition that it still holds it. */
+function releaseClaim(update: UpdateParts, drainId: string): void {
+  update.names['#claim'] = OUTBOX_CLAIM_ATTR.claim;
+  update.names['#until'] = OUTBOX_CLAIM_ATTR.claimUntil;
+  update.values[':drain'] = drainId;
+  update.conditions.push('#claim = :drain');
+  update.removes.push('#claim', '#until');
 }
 
 /** {@link OutboxStore} over the credentials table and its sparse outbox index. */
@@ -181,83 +263,58 @@ export class DynamoDbOutboxStore implements OutboxStore {
     let observed: RawItem = item.raw;
     let ownClaim = true;
     for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
-      const list = observed[OUTBOX_ATTR.events];
-      const plan = planMark(attempt === 0 ? item.storedEventIds : eventIdsOf(list), publishedEventIds);
+      const stored = attempt === 0 ? item.storedEventIds : eventIdsOf(observed[OUTBOX_ATTR.events]);
+      const plan = planMark(stored, publishedEventIds);
+      const outcome = {
+        removed: plan.remove.length,
+        alreadyGone: plan.alreadyGone,
+        remaining: plan.remaining,
+      };
       if (plan.remove.length === 0) {
         await this.release(item.credentialId, drainId);
-        return { removed: 0, alreadyGone: plan.alreadyGone, remaining: plan.remaining };
+        return outcome;
       }
-      const names: Record<string, string> = { '#events': OUTBOX_ATTR.events, '#eventId': 'eventId' };
-      const values: Record<string, unknown> = {};
-      const conditions = plan.remove.map(({ index, eventId }, i) => {
-        values[`:e${i}`] = eventId;
-        return `#events[${index}].#eventId = :e${i}`;
-      });
-      const removes: string[] = [];
-      const sets: string[] = [];
-      if (plan.removeAll) {
-        names['#owner'] = OUTBOX_ATTR.owner;
-        names['#since'] = OUTBOX_ATTR.since;
-        values[':size'] = plan.storedSize;
-        conditions.push('size(#events) = :size');
-        removes.push('#events', '#owner', '#since');
-        // The notice is out: a purge held back for it may start now (docs/notifications.md).
-        const purge = planPurgeRelease(observed, (this.options.clock ?? Date.now)());
-        // No guard is needed when nothing was held back: a deletion since the read appended its notice, so the
-        // list guards above fail and the plan is redone from the item as it now is.
-        if (purge.kind === 'release') {
-          names['#pending'] = PURGE_PENDING_ATTR;
-          names['#purgeAt'] = HYGIENE_ATTR.purgeAt;
-          values[':pending'] = purge.pending;
-          values[':purgeAt'] = purge.purgeAt;
-          conditions.push('#pending = :pending');
-          sets.push('#purgeAt = :purgeAt');
-          removes.push('#pending');
-        }
-      } else {
-        removes.push(...plan.remove.map(({ index }) => `#events[${index}]`));
-        // Keep the index sort key honest: the oldest event still pending.
-        const since = oldestKept(list, new Set(plan.remove.map((r) => r.index)));
-        if (since !== undefined) {
-          names['#since'] = OUTBOX_ATTR.since;
-          values[':since'] = since;
-          sets.push('#since = :since');
-        }
-      }
-      if (ownClaim) {
-        names['#claim'] = OUTBOX_CLAIM_ATTR.claim;
-        names['#until'] = OUTBOX_CLAIM_ATTR.claimUntil;
-        values[':drain'] = drainId;
-        conditions.push('#claim = :drain');
-        removes.push('#claim', '#until');
-      }
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { [KEY]: item.credentialId },
-            UpdateExpression: [sets.length > 0 && `SET ${sets.join(', ')}`, `REMOVE ${removes.join(', ')}`]
-              .filter(Boolean)
-              .join(' '),
-            ConditionExpression: conditions.join(' AND '),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        return { removed: plan.remove.length, alreadyGone: plan.alreadyGone, remaining: plan.remaining };
-      } catch (error: unknown) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const current = failedItem(error);
-        if (current === undefined) return { removed: 0, alreadyGone: publishedEventIds.length, remaining: 0 };
-        observed = current;
-        // Our lease lapsed and another drain took the item: mark anyway (we did publish), leave its claim.
-        ownClaim = current[OUTBOX_CLAIM_ATTR.claim] === drainId;
-      }
+      const update = markUpdate(observed, plan, drainId, ownClaim, (this.options.clock ?? Date.now)());
+      const written = await this.conditionalUpdate(item.credentialId, update);
+      if (written.ok) return outcome;
+      if (written.current === undefined)
+        return { removed: 0, alreadyGone: publishedEventIds.length, remaining: 0 };
+      observed = written.current;
+      // Our lease lapsed and another drain took the item: mark anyway (we did publish), leave its claim.
+      ownClaim = written.current[OUTBOX_CLAIM_ATTR.claim] === drainId;
     }
     throw new OutboxMarkContentionError(
       `could not mark ${publishedEventIds.length} published event(s) of ${item.credentialId} sent after ${MARK_ATTEMPTS} attempts`,
     );
+  }
+
+  /** Sends one conditional update; a failed condition returns the item as it now is (`undefined`: gone). */
+  private async conditionalUpdate(
+    credentialId: string,
+    update: UpdateParts,
+  ): Promise<{ readonly ok: true } | { readonly ok: false; readonly current: RawItem | undefined }> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [KEY]: credentialId },
+          UpdateExpression: [
+            update.sets.length > 0 && `SET ${update.sets.join(', ')}`,
+            `REMOVE ${update.removes.join(', ')}`,
+          ]
+            .filter(Boolean)
+            .join(' '),
+          ConditionExpression: update.conditions.join(' AND '),
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: update.values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { ok: true };
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { ok: false, current: failedItem(error) };
+    }
   }
 
   /** Removes the drain's claim if it still holds it (a no-op otherwise). */
