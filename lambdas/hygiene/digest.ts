@@ -99,7 +99,7 @@ function ms(iso: string | undefined): number | undefined {
 }
 
 /** A relative phrase that never says a bare "now" (an instant within the hour says which side it is on). */
-function relative(at: number, now: number): string {
+export function relative(at: number, now: number): string {
   const phrase = relativePhrase(at, now);
   if (phrase !== 'now') return phrase;
   return at <= now ? 'less than an hour ago' : 'in less than an hour';
@@ -112,29 +112,42 @@ function when(iso: string | undefined, now: number): string {
   return at === undefined ? iso : `${iso} (${relative(at, now)})`;
 }
 
-/** How a credential is named everywhere: display name, id and client id. */
+/** How a credential is named everywhere: display name, id and client id (untrusted names flattened by {@link plainName}). */
 export function credentialLabel(event: OutboxEvent): string {
-  const name = event.displayName?.trim() ? `"${event.displayName.trim()}"` : 'Unnamed credential';
-  const client = event.clientId ? `, client id ${event.clientId}` : '';
+  const display = plainName(event.displayName);
+  const name = display !== undefined ? `"${display}"` : 'Unnamed credential';
+  const client = event.clientId ? `, client id ${plainName(event.clientId) ?? ''}` : '';
   return `${name} (id ${event.credentialId}${client})`;
 }
 
-const SECTION_ORDER: readonly { readonly title: string; readonly types: readonly EventType[] }[] = [
+/**
+ * The digest's sections, in order of urgency: the text digest and the HTML
+ * email (`lambdas/relay/digest-html.ts`) both list events by these.
+ */
+export const SECTION_ORDER: readonly { readonly title: string; readonly types: readonly EventType[] }[] = [
   { title: 'Deleted', types: ['deleted-expired', 'deleted-stale'] },
   { title: 'Will be deleted unless used', types: ['stale-warning'] },
   { title: 'Expiring soon', types: ['expiry-warning'] },
 ];
 
-/** The instant an event is "about", for ordering within a section. */
-function sortKey(event: OutboxEvent): string {
+/**
+ * The instant an event is "about" (canonical UTC, as stored): the expiry for
+ * an expiry warning, the deletion date for a stale warning, the deletion
+ * itself for a deletion. Orders events within a section; the HTML email's date column.
+ */
+export function eventInstant(event: OutboxEvent): string | undefined {
   switch (event.type) {
     case 'expiry-warning':
-      return event.expiresTime ?? '';
+      return event.expiresTime;
     case 'stale-warning':
-      return event.deleteAfter ?? '';
+      return event.deleteAfter;
     default:
       return event.occurredAt;
   }
+}
+
+function sortKey(event: OutboxEvent): string {
+  return eventInstant(event) ?? '';
 }
 
 /** Orders events as the digest lists them: deletions, stale warnings, expiry warnings; soonest first. */
@@ -185,6 +198,20 @@ export function describeEvent(event: OutboxEvent, now: number): string[] {
   }
 }
 
+/**
+ * An untrusted name (a display name, a directory name) as plain text: control
+ * characters (CR, LF, tabs) and Unicode bidi controls become spaces, so it
+ * cannot add lines to the text or reorder the text around it; blank means
+ * "unknown" (`undefined`).
+ */
+export function plainName(name: string | undefined): string | undefined {
+  const plain = name
+    ?.replace(/[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain === undefined || plain === '' ? undefined : plain;
+}
+
 function renderText(
   userId: string,
   events: readonly OutboxEvent[],
@@ -192,9 +219,10 @@ function renderText(
   nowIso: string,
   part: number,
   parts: number,
+  ownerName?: string,
 ): string {
   const lines: string[] = [
-    `Hello ${userId},`,
+    `Hello ${plainName(ownerName) ?? userId},`,
     '',
     `Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${nowIso}).`,
   ];
@@ -219,6 +247,31 @@ function renderText(
     'All times are UTC. Sent by PersonalClient Hygiene; ask your platform/security team about these notices.',
   );
   return lines.join('\n');
+}
+
+/**
+ * The text digest of one published part, rendered again from its machine
+ * document exactly as the notifier rendered it for email (relative phrases
+ * from `generatedAt`), greeting `ownerName` when the directory knows it: the
+ * relay's `text/plain` part.
+ * @throws {RangeError} when `generatedAt` is not a valid instant
+ */
+export function digestText(
+  document: Pick<DigestDocument, 'userId' | 'events' | 'generatedAt' | 'part' | 'parts'>,
+  ownerName?: string,
+): string {
+  const parsed = parseInstant(document.generatedAt);
+  if (!parsed.ok)
+    throw new RangeError(`generatedAt ${JSON.stringify(document.generatedAt)}: ${parsed.reason}`);
+  return renderText(
+    document.userId,
+    document.events,
+    parsed.ms,
+    document.generatedAt,
+    document.part,
+    document.parts,
+    ownerName,
+  );
 }
 
 function count(n: number, singular: string, plural = `${singular}s`): string {

@@ -1,0 +1,188 @@
+/**
+ * The HTML rendering of an owner digest for the SES relay (docs/notifications.md,
+ * "The email"): a short header, one table per digest section, a footer. Built
+ * for mail clients, not browsers: inline CSS carries everything essential
+ * (a `<style>` block only adds dark mode and narrow-screen stacking), no
+ * remote images, no scripts, no links to fetch, and every value from the
+ * digest is escaped and direction-isolated (display names are untrusted).
+ * Pure: the same document renders the same HTML.
+ */
+import { describeEvent, eventInstant, plainName, relative, SECTION_ORDER } from '../hygiene/digest';
+import type { OutboxEvent } from '../hygiene/events';
+import { parseInstant } from '../hygiene/time';
+import { escapeHtml, isolated } from './html';
+
+/** What the HTML is rendered from: one published part of a digest. */
+export interface DigestHtmlInput {
+  readonly userId: string;
+  /** The owner's name from the directory, when known. */
+  readonly ownerName?: string;
+  /** The part's events, in digest order. */
+  readonly events: readonly OutboxEvent[];
+  /** The digest's `generatedAt`: relative phrases are computed from it. */
+  readonly generatedAt: string;
+  readonly part: number;
+  readonly parts: number;
+  /** The email's subject (the document's `<title>`). */
+  readonly subject: string;
+}
+
+/** Light colours, inline (what every client shows). */
+const LIGHT = { page: '#f4f5f7', card: '#ffffff', text: '#1f2328', muted: '#57606a', line: '#d0d7de' };
+/** Accent of each section, by its position in `SECTION_ORDER` (most urgent first); readable on white. */
+const ACCENTS = ['#b3261e', '#9a6700', '#8250df', '#0b62c4', '#57606a'];
+/** The same accents, readable on the dark card. */
+const DARK_ACCENTS = ['#ff9492', '#e3b341', '#d2a8ff', '#79c0ff', '#9198a1'];
+const FONT = "-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const MONO = 'ui-monospace,SFMono-Regular,Menlo,Consolas,monospace';
+/** Cells wrap anything, even a 256-character name without spaces, so nothing overflows 375 px. */
+const WRAP = 'overflow-wrap:anywhere;word-break:break-word;';
+const CELL = `padding:8px 6px;border-top:1px solid ${LIGHT.line};vertical-align:top;text-align:start;${WRAP}`;
+
+/**
+ * Dark mode and narrow screens, for clients that honour a `<style>` block:
+ * colours flip through classes, and below 600 px each row's cells stack.
+ */
+const STYLE = `
+:root { color-scheme: light dark; supported-color-schemes: light dark; }
+@media (prefers-color-scheme: dark) {
+  .pc-page { background: #0d1117 !important; color: #e6edf3 !important; }
+  .pc-card { background: #161b22 !important; color: #e6edf3 !important; border-color: #30363d !important; }
+  .pc-muted { color: #9198a1 !important; }
+  .pc-cell, .pc-rule { border-color: #30363d !important; }
+  .pc-code { background: #21262d !important; color: #e6edf3 !important; }
+${DARK_ACCENTS.map((c, i) => `  .pc-accent-${i} { color: ${c} !important; }`).join('\n')}
+}
+@media (max-width: 600px) {
+  .pc-card { padding: 14px !important; }
+  .pc-head { display: none !important; }
+  .pc-cell { display: block !important; width: auto !important; padding: 4px 0 !important; }
+  .pc-cell + .pc-cell { border-top-width: 0 !important; }
+  .pc-cell:first-child { padding-top: 10px !important; }
+}`;
+
+/** `2026-12-03 09:00 UTC` and `in 7 days`, or the stored value as is when it is not an instant. */
+function dateCell(iso: string | undefined, now: number): string {
+  if (iso === undefined) return `<span class="pc-muted" style="color:${LIGHT.muted}">unknown</span>`;
+  const parsed = parseInstant(iso);
+  if (!parsed.ok) return escapeHtml(iso);
+  const date = new Date(parsed.ms).toISOString();
+  const day = `${date.slice(0, 10)} ${date.slice(11, 16)}&nbsp;UTC`;
+  return `<strong style="white-space:nowrap">${day}</strong><br><span class="pc-muted" style="color:${LIGHT.muted}">${escapeHtml(relative(parsed.ms, now))}</span>`;
+}
+
+/** `pc-0c21` in a code style (ids are untrusted too). */
+function code(text: string): string {
+  return `<code class="pc-code" style="font-family:${MONO};font-size:12px;background:#eff2f5;padding:1px 4px;border-radius:3px;${WRAP}">${escapeHtml(text)}</code>`;
+}
+
+/** The credential cell: name, id, client id, and what happened (every line of the text digest but the advice). */
+function credentialCell(event: OutboxEvent, facts: readonly string[]): string {
+  const display = plainName(event.displayName);
+  const name =
+    display !== undefined
+      ? isolated(display, 'font-weight:600')
+      : `<span style="font-style:italic">Unnamed credential</span>`;
+  const client = event.clientId ? `<br>client id ${code(plainName(event.clientId) ?? '')}` : '';
+  const detail = facts.map((f) => escapeHtml(f)).join('<br>');
+  return (
+    `${name}<br><span class="pc-muted" style="color:${LIGHT.muted};font-size:13px">id ${code(event.credentialId)}${client}</span>` +
+    (detail === ''
+      ? ''
+      : `<br><span class="pc-muted" style="color:${LIGHT.muted};font-size:13px">${detail}</span>`)
+  );
+}
+
+/** The advice line without its "What to do: " lead (the column says it), capitalised. */
+function advice(line: string | undefined): string {
+  const bare = (line ?? '').replace(/^What to do:\s*/, '');
+  return escapeHtml(bare.charAt(0).toUpperCase() + bare.slice(1));
+}
+
+function row(event: OutboxEvent, now: number): string {
+  const lines = describeEvent(event, now);
+  const cells = [
+    credentialCell(event, lines.slice(0, -1)),
+    dateCell(eventInstant(event), now),
+    advice(lines.at(-1)),
+  ];
+  const widths = ['44%', '22%', '34%'];
+  return `<tr>${cells.map((c, i) => `<td class="pc-cell" style="${CELL}width:${widths[i]}">${c}</td>`).join('')}</tr>`;
+}
+
+/** One section: its title with a count, and a table with a row per credential. */
+function section(title: string, index: number, events: readonly OutboxEvent[], now: number): string {
+  const head = ['Credential', 'Date', 'What to do']
+    .map(
+      (h) =>
+        `<th scope="col" class="pc-muted" style="text-align:start;padding:4px 6px;font-size:12px;font-weight:600;color:${LIGHT.muted}">${h}</th>`,
+    )
+    .join('');
+  return [
+    `<h2 class="pc-accent-${index}" style="margin:24px 0 8px;font-size:17px;line-height:1.3;color:${ACCENTS[index] ?? LIGHT.text}">${escapeHtml(title)} (${events.length})</h2>`,
+    `<table role="table" width="100%" cellpadding="0" cellspacing="0" style="width:100%;table-layout:fixed;border-collapse:collapse;font-size:14px;line-height:1.45">`,
+    `<thead class="pc-head"><tr>${head}</tr></thead>`,
+    `<tbody>${events.map((e) => row(e, now)).join('')}</tbody>`,
+    '</table>',
+  ].join('\n');
+}
+
+/** Greeting, what this is, and which part of a split digest. */
+function header(input: DigestHtmlInput, greeting: string): string {
+  const partNote =
+    input.parts > 1
+      ? `<p style="margin:0 0 8px">This digest is long: this is part ${input.part} of ${input.parts}.</p>`
+      : '';
+  return [
+    `<p class="pc-muted" style="margin:0 0 4px;font-size:12px;letter-spacing:.04em;text-transform:uppercase;color:${LIGHT.muted}">PersonalClient Hygiene</p>`,
+    `<h1 style="margin:0 0 12px;font-size:21px;line-height:1.3">Your personal API credentials</h1>`,
+    `<p style="margin:0 0 8px">Hello ${greeting},</p>`,
+    `<p style="margin:0 0 8px">Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${escapeHtml(input.generatedAt)}).</p>`,
+    partNote,
+  ].join('\n');
+}
+
+function footer(): string {
+  return `<p class="pc-muted pc-rule" style="margin:28px 0 0;padding-top:12px;border-top:1px solid ${LIGHT.line};font-size:12px;color:${LIGHT.muted}">All times are UTC. Sent by PersonalClient Hygiene; ask your platform/security team about these notices. Nothing in this email asks you to click a link or enter a password.</p>`;
+}
+
+/**
+ * The digest part as a complete HTML document, one table per non-empty
+ * section in `SECTION_ORDER`.
+ * @throws {RangeError} when `generatedAt` is not a valid instant
+ */
+export function renderDigestHtml(input: DigestHtmlInput): string {
+  const parsed = parseInstant(input.generatedAt);
+  if (!parsed.ok) throw new RangeError(`generatedAt ${JSON.stringify(input.generatedAt)}: ${parsed.reason}`);
+  const now = parsed.ms;
+  const greeting = isolated(plainName(input.ownerName) ?? input.userId);
+  const sections = SECTION_ORDER.map((s, i) => ({
+    s,
+    i,
+    events: input.events.filter((e) => s.types.includes(e.type)),
+  }))
+    .filter((x) => x.events.length > 0)
+    .map((x) => section(x.s.title, Math.min(x.i, ACCENTS.length - 1), x.events, now));
+  return `<!DOCTYPE html>
+<html lang="en" dir="ltr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="supported-color-schemes" content="light dark">
+<title>${escapeHtml(input.subject)}</title>
+<style>${STYLE}
+</style>
+</head>
+<body class="pc-page" style="margin:0;padding:0;background:${LIGHT.page};color:${LIGHT.text};font-family:${FONT};-webkit-text-size-adjust:100%">
+<div class="pc-page" style="background:${LIGHT.page};padding:12px 8px">
+<div class="pc-card" role="article" aria-label="${escapeHtml(input.subject)}" style="max-width:680px;margin:0 auto;background:${LIGHT.card};color:${LIGHT.text};border:1px solid ${LIGHT.line};border-radius:8px;padding:20px;font-size:15px;line-height:1.5">
+${header(input, greeting)}
+${sections.join('\n')}
+${footer()}
+</div>
+</div>
+</body>
+</html>
+`;
+}

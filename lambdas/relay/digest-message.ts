@@ -1,0 +1,168 @@
+/**
+ * Reads an owner digest back from the wire, for the relay: from the SNS
+ * notification an SQS queue receives (raw message delivery off, so the body is
+ * SNS's JSON envelope with `Message` = the `sqs` protocol's text, i.e. the
+ * digest's JSON document, and `MessageAttributes` as `{Type, Value}`), and
+ * from a `PublishBatch` entry as `notify --sink jsonl:…` writes it
+ * (docs/notifications.md). The document is checked field by field: a message
+ * the relay cannot read is a permanent failure and names what is wrong.
+ * Pure: no I/O.
+ */
+import { DIGEST_SCHEMA, DIGEST_SCHEMA_VERSION, type DigestDocument, eventTypesOf } from '../hygiene/digest';
+import type { OutboxEvent } from '../hygiene/events';
+import { parseOutboxEvent } from '../hygiene/outbox-item';
+import { SEVERITIES } from '../hygiene/sns-message';
+import { parseInstant } from '../hygiene/time';
+
+/** A message is not an owner digest the relay can read. */
+export class InvalidDigestMessageError extends Error {
+  override readonly name = 'InvalidDigestMessageError';
+}
+
+/** What the relay reads from a message: whose digest it is, and the digest document. */
+export interface RelayDigest {
+  /** The `userId` message attribute (routing), equal to `document.userId`. */
+  readonly userId: string;
+  readonly document: DigestDocument;
+}
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidDigestMessageError(`${what} is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function text(v: Record<string, unknown>, key: string, what: string): string {
+  const value = v[key];
+  if (typeof value !== 'string' || value === '')
+    throw new InvalidDigestMessageError(`${what}: ${key} is missing or not a non-empty string`);
+  return value;
+}
+
+function positiveInteger(v: Record<string, unknown>, key: string, what: string): number {
+  const value = v[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new InvalidDigestMessageError(`${what}: ${key} ${JSON.stringify(value)} is not a positive integer`);
+  return value;
+}
+
+function events(value: unknown, what: string): OutboxEvent[] {
+  if (!Array.isArray(value) || value.length === 0)
+    throw new InvalidDigestMessageError(`${what}: events is missing or empty`);
+  return value.map((raw, i) => {
+    const parsed = parseOutboxEvent(raw);
+    if (!parsed.ok) throw new InvalidDigestMessageError(`${what}: events[${i}] ${parsed.problem}`);
+    return parsed.event;
+  });
+}
+
+/**
+ * Checks a parsed digest document (`personal-client-hygiene/digest`, version 1).
+ * @throws {InvalidDigestMessageError} naming the first wrong field
+ */
+export function parseDigestDocument(value: unknown, what = 'digest document'): DigestDocument {
+  const v = record(value, what);
+  if (v.schema !== DIGEST_SCHEMA)
+    throw new InvalidDigestMessageError(
+      `${what}: schema ${JSON.stringify(v.schema)} is not ${DIGEST_SCHEMA}`,
+    );
+  if (v.version !== DIGEST_SCHEMA_VERSION)
+    throw new InvalidDigestMessageError(
+      `${what}: version ${JSON.stringify(v.version)} is not ${DIGEST_SCHEMA_VERSION}`,
+    );
+  if (v.audience !== 'owner')
+    throw new InvalidDigestMessageError(`${what}: audience ${JSON.stringify(v.audience)} is not owner`);
+  const generatedAt = text(v, 'generatedAt', what);
+  if (!parseInstant(generatedAt).ok)
+    throw new InvalidDigestMessageError(
+      `${what}: generatedAt ${JSON.stringify(generatedAt)} is not an instant`,
+    );
+  const part = positiveInteger(v, 'part', what);
+  const parts = positiveInteger(v, 'parts', what);
+  if (part > parts)
+    throw new InvalidDigestMessageError(`${what}: part ${part} is greater than parts ${parts}`);
+  const severity = v.severity;
+  if (typeof severity !== 'string' || !(SEVERITIES as readonly string[]).includes(severity))
+    throw new InvalidDigestMessageError(
+      `${what}: severity ${JSON.stringify(severity)} is not one of ${SEVERITIES.join(', ')}`,
+    );
+  const list = events(v.events, what);
+  return {
+    schema: DIGEST_SCHEMA,
+    version: DIGEST_SCHEMA_VERSION,
+    audience: 'owner',
+    userId: text(v, 'userId', what),
+    generatedAt,
+    drainId: text(v, 'drainId', what),
+    part,
+    parts,
+    severity: severity as DigestDocument['severity'],
+    eventTypes: eventTypesOf(list),
+    events: list,
+  };
+}
+
+function json(textValue: string, what: string): unknown {
+  try {
+    return JSON.parse(textValue);
+  } catch (error: unknown) {
+    throw new InvalidDigestMessageError(
+      `${what} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
+/** The digest, checked against the routing `userId` it was delivered under. */
+function digestFor(userId: string | undefined, document: DigestDocument, what: string): RelayDigest {
+  if (userId !== undefined && userId !== document.userId)
+    throw new InvalidDigestMessageError(
+      `${what}: userId attribute ${JSON.stringify(userId)} differs from the document's ${JSON.stringify(document.userId)}`,
+    );
+  return { userId: document.userId, document };
+}
+
+/** The audience attribute of a message, whatever its wire shape (`StringValue` or `Value`). */
+function attribute(attributes: unknown, name: string): string | undefined {
+  if (attributes === null || typeof attributes !== 'object') return undefined;
+  const entry = (attributes as Record<string, unknown>)[name];
+  if (entry === null || typeof entry !== 'object') return undefined;
+  const e = entry as Record<string, unknown>;
+  const value = e.StringValue ?? e.Value;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The digest in an SQS record's body: SNS's notification envelope (raw
+ * message delivery off), whose `Message` is the digest document.
+ * @throws {InvalidDigestMessageError} when the body is not an owner digest notification
+ */
+export function digestFromSnsEnvelope(body: string): RelayDigest {
+  const envelope = record(json(body, 'SQS message body'), 'SQS message body');
+  if (envelope.Type !== 'Notification' || typeof envelope.Message !== 'string')
+    throw new InvalidDigestMessageError(
+      'SQS message body is not an SNS notification envelope (is raw message delivery on?)',
+    );
+  const audience = attribute(envelope.MessageAttributes, 'audience');
+  if (audience !== 'owner')
+    throw new InvalidDigestMessageError(`SNS notification audience ${JSON.stringify(audience)} is not owner`);
+  const document = parseDigestDocument(json(envelope.Message, 'SNS Message'), 'SNS Message');
+  return digestFor(attribute(envelope.MessageAttributes, 'userId'), document, 'SNS notification');
+}
+
+/**
+ * Reads one `PublishBatch` entry as `notify --sink jsonl:…` writes it: the
+ * owner digest it carries (the `sqs` protocol's document, as SNS would deliver
+ * it to the relay's queue), or `undefined` for a message the relay's
+ * subscription would not receive (audience other than `owner`).
+ * @throws {InvalidDigestMessageError} when an owner entry cannot be read
+ */
+export function digestFromPublishEntry(entry: unknown, what = 'entry'): RelayDigest | undefined {
+  const e = record(entry, what);
+  if (attribute(e.MessageAttributes, 'audience') !== 'owner') return undefined;
+  if (typeof e.Message !== 'string') throw new InvalidDigestMessageError(`${what}: Message is not a string`);
+  const byProtocol = record(json(e.Message, `${what}: Message`), `${what}: Message`);
+  if (typeof byProtocol.sqs !== 'string')
+    throw new InvalidDigestMessageError(`${what}: Message has no sqs document (not MessageStructure json?)`);
+  const document = parseDigestDocument(json(byProtocol.sqs, `${what}: sqs document`), `${what}: document`);
+  return digestFor(attribute(e.MessageAttributes, 'userId'), document, what);
+}

@@ -1,0 +1,111 @@
+/**
+ * One owner email, as the relay sends it and `pc-hygiene relay` writes it
+ * (docs/notifications.md, "The email"): who from and to, the subject the SNS
+ * digest has, the text digest as `text/plain`, its HTML rendering, and a
+ * `Message-ID` derived from `(drainId, part, userId)` so a duplicate send of
+ * the same part carries the same id. Then the MIME: `multipart/alternative`
+ * built by nodemailer's MailComposer, never by hand. No I/O, no clock (the
+ * date is passed in).
+ */
+import { createHash } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { type DigestDocument, digestSubject, digestText, plainName } from '../hygiene/digest';
+import { parseInstant } from '../hygiene/time';
+import { renderDigestHtml } from './digest-html';
+
+/** Domain of the `Message-ID` when the sender's address has none. */
+const FALLBACK_MESSAGE_ID_DOMAIN = 'pc-hygiene.invalid';
+
+/** A rendered owner email, before MIME. */
+export interface OwnerEmail {
+  /** The sender, `address` or `Name <address>` (the configured sender identity). */
+  readonly from: string;
+  readonly to: { readonly address: string; readonly name?: string };
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly date: Date;
+  /** `<…@domain>`, stable for one `(drainId, part, userId)`. */
+  readonly messageId: string;
+}
+
+/** The part of an owner's directory record an email needs. */
+export interface EmailRecipient {
+  readonly email: string;
+  readonly name?: string;
+}
+
+/** The domain of a sender (`Name <a@b.example>` → `b.example`), for the Message-ID. */
+function senderDomain(from: string): string {
+  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from);
+  return match?.[1]?.toLowerCase() ?? FALLBACK_MESSAGE_ID_DOMAIN;
+}
+
+/** `<digest.HASH@domain>` for one `(drainId, part, userId)`; the hash keeps odd ids out of the header. */
+export function digestMessageId(
+  document: Pick<DigestDocument, 'drainId' | 'part' | 'userId'>,
+  from: string,
+): string {
+  const hash = createHash('sha256')
+    .update(JSON.stringify([document.drainId, document.part, document.userId]))
+    .digest('hex')
+    .slice(0, 32);
+  return `<digest.${hash}@${senderDomain(from)}>`;
+}
+
+/**
+ * Renders the email of one digest part for one owner: subject as the SNS
+ * digest's, text as the notifier's email text (greeting the owner by name when
+ * known), HTML from the same events.
+ * @param date the `Date` header (the relay's clock; the CLI uses the digest's `generatedAt`)
+ */
+export function ownerEmail(
+  document: DigestDocument,
+  recipient: EmailRecipient,
+  from: string,
+  date: Date,
+): OwnerEmail {
+  const generated = parseInstant(document.generatedAt);
+  if (!generated.ok)
+    throw new RangeError(`generatedAt ${JSON.stringify(document.generatedAt)}: ${generated.reason}`);
+  const subject = digestSubject(document.events, generated.ms, document.part, document.parts);
+  const name = plainName(recipient.name);
+  return {
+    from,
+    to: { address: recipient.email, ...(name !== undefined && { name }) },
+    subject,
+    text: digestText(document, name),
+    html: renderDigestHtml({
+      userId: document.userId,
+      ...(name !== undefined && { ownerName: name }),
+      events: document.events,
+      generatedAt: document.generatedAt,
+      part: document.part,
+      parts: document.parts,
+      subject,
+    }),
+    date,
+    messageId: digestMessageId(document, from),
+  };
+}
+
+/**
+ * The email as RFC 5322 bytes: `multipart/alternative` with `text/plain` and
+ * `text/html` (UTF-8, quoted-printable), headers `From`, `To`, `Subject`,
+ * `Date`, `Message-ID`, and `Auto-Submitted: auto-generated` (RFC 3834: no
+ * vacation auto-replies). What SESv2 sends as raw content and what `.eml` files hold.
+ */
+export async function composeMime(email: OwnerEmail): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: email.from,
+    to: { name: email.to.name ?? '', address: email.to.address },
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    date: email.date,
+    messageId: email.messageId,
+    textEncoding: 'quoted-printable',
+    headers: { 'Auto-Submitted': 'auto-generated' },
+  });
+  return composer.compile().build();
+}

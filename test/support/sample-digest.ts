@@ -1,0 +1,126 @@
+/**
+ * Digest documents for the relay's tests and `npm run render:email`, made by
+ * the real notifier rendering (`renderDigest`) and read back from the `sqs`
+ * protocol's text, exactly as the relay's queue receives them: every section,
+ * hostile display names (markup, CRLF, right-to-left, emoji, a 256-character
+ * word), long digests.
+ */
+import type { DigestDocument } from '../../lambdas/hygiene/digest';
+import { renderDigest } from '../../lambdas/hygiene/digest';
+import type { EventType, OutboxEvent } from '../../lambdas/hygiene/events';
+import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+
+/** The drain instant of the samples. */
+export const SAMPLE_NOW = Date.parse('2026-11-26T02:15:00.000Z');
+export const SAMPLE_DRAIN_ID = '3f0c9a52-8d7e-4f7e-9a51-2b8d3c1e0f11';
+
+/** Display names a credential's owner (or anyone who can rename it) might set. */
+export const HOSTILE_NAMES = {
+  markup: '<img src="https://evil.example/p.png" onerror="alert(1)"><script>alert(2)</script>&amp;',
+  crlf: 'deploy\r\nBcc: victim@example.com\r\n\r\n<b>injected</b>',
+  rtl: '\u202eRTL override gpj.exe \u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627',
+  emoji: 'CI 🚀 deploy 👩🏽‍💻 Clé',
+  longWord: 'x'.repeat(256),
+} as const;
+
+/** One event of `type` for `userId`, with the fields the sweep would set. */
+export function sampleEvent(
+  type: EventType,
+  credentialId: string,
+  overrides: Partial<OutboxEvent> = {},
+  userId = 'user-42',
+): OutboxEvent {
+  const base = {
+    eventId: `${type}:${credentialId}`,
+    type,
+    credentialId,
+    userId,
+    displayName: `Key ${credentialId}`,
+    clientId: `client-${credentialId}`,
+    runId: 'sweep-2026-11-26T02:00:00.000Z-k3v9',
+    occurredAt: '2026-11-26T02:00:00.000Z',
+  };
+  const byType: Partial<Record<EventType, Partial<OutboxEvent>>> = {
+    'expiry-warning': { stageDays: 7, expiresTime: '2026-12-03T09:00:00.000Z' },
+    'stale-warning': { deleteAfter: '2026-12-10T02:00:00.000Z', lastActivity: '2026-08-20T16:41:07.000Z' },
+    'deleted-expired': { expiresTime: '2026-11-25T00:00:00.000Z', reason: 'expired' },
+    'deleted-stale': {
+      deleteAfter: '2026-11-26T00:00:00.000Z',
+      lastActivity: '2026-07-01T00:00:00.000Z',
+      reason: 'stale',
+    },
+  };
+  return { ...base, ...byType[type], ...overrides } as OutboxEvent;
+}
+
+/** A digest with every section and every hostile name. */
+export function representativeEvents(userId = 'user-42'): OutboxEvent[] {
+  return [
+    sampleEvent('deleted-expired', 'pc-0c21', { displayName: 'old terraform' }, userId),
+    sampleEvent('deleted-stale', 'pc-5e11', { displayName: HOSTILE_NAMES.markup }, userId),
+    sampleEvent('stale-warning', 'pc-19bd', { displayName: HOSTILE_NAMES.crlf }, userId),
+    sampleEvent('stale-warning', 'pc-77aa', { displayName: HOSTILE_NAMES.rtl }, userId),
+    sampleEvent('expiry-warning', 'pc-7f3a', { displayName: 'CI deploy (GitHub Actions)' }, userId),
+    sampleEvent(
+      'expiry-warning',
+      'pc-8b02',
+      { displayName: HOSTILE_NAMES.emoji, stageDays: 1, expiresTime: '2026-11-26T20:00:00.000Z' },
+      userId,
+    ),
+    sampleEvent(
+      'expiry-warning',
+      `pc-${'9'.repeat(60)}`,
+      {
+        displayName: HOSTILE_NAMES.longWord,
+        clientId: `client-${'y'.repeat(200)}`,
+        stageDays: 30,
+        expiresTime: '2026-12-24T00:00:00.000Z',
+      },
+      userId,
+    ),
+  ];
+}
+
+/** The SNS entries the notifier would publish for these events (no batch `Id`). */
+export function sampleEntries(
+  events: readonly OutboxEvent[],
+  maxMessageBytes?: number,
+): Omit<PublishEntry, 'Id'>[] {
+  const userId = events[0]?.userId ?? 'user-42';
+  return renderDigest({
+    userId,
+    events,
+    now: SAMPLE_NOW,
+    drainId: SAMPLE_DRAIN_ID,
+    ...(maxMessageBytes !== undefined && { maxMessageBytes }),
+  }).map((p) => p.entry);
+}
+
+/** The digest document of each part, as the `sqs` protocol delivers it. */
+export function sampleDocuments(events: readonly OutboxEvent[], maxMessageBytes?: number): DigestDocument[] {
+  return sampleEntries(events, maxMessageBytes).map(
+    (entry) => JSON.parse(JSON.parse(entry.Message).sqs) as DigestDocument,
+  );
+}
+
+/**
+ * The SQS body SNS delivers for an entry (raw message delivery off): the
+ * notification envelope, with `Message` = the `sqs` protocol's text.
+ */
+export function snsEnvelope(entry: Omit<PublishEntry, 'Id'>, messageId = 'sns-msg-1'): string {
+  return JSON.stringify({
+    Type: 'Notification',
+    MessageId: messageId,
+    TopicArn: 'arn:aws:sns:eu-west-1:123456789012:hygiene',
+    Subject: entry.Subject,
+    Message: JSON.parse(entry.Message).sqs,
+    Timestamp: '2026-11-26T02:15:01.000Z',
+    SignatureVersion: '1',
+    MessageAttributes: Object.fromEntries(
+      Object.entries(entry.MessageAttributes).map(([name, a]) => [
+        name,
+        { Type: a.DataType, Value: a.StringValue },
+      ]),
+    ),
+  });
+}

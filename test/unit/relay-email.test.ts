@@ -1,0 +1,237 @@
+/**
+ * The relay's email: the HTML rendering (every section, hostile display
+ * names, long digests), the text part (the notifier's email text, greeting by
+ * name), and the MIME parsed back with mailparser (headers, both parts,
+ * charset, transfer encoding).
+ */
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { type DigestDocument, digestSubject, digestText, SECTION_ORDER } from '../../lambdas/hygiene/digest';
+import { renderDigestHtml } from '../../lambdas/relay/digest-html';
+import { escapeHtml } from '../../lambdas/relay/html';
+import { composeMime, digestMessageId, ownerEmail } from '../../lambdas/relay/owner-email';
+import {
+  HOSTILE_NAMES,
+  representativeEvents,
+  SAMPLE_NOW,
+  sampleDocuments,
+  sampleEntries,
+  sampleEvent,
+} from '../support/sample-digest';
+
+const FROM = 'PersonalClient Hygiene <hygiene@corp.example>';
+const DATE = new Date(SAMPLE_NOW + 3_000);
+
+function onlyDocument(events = representativeEvents()): DigestDocument {
+  const [document] = sampleDocuments(events);
+  if (document === undefined) throw new Error('no digest part');
+  return document;
+}
+
+function html(document: DigestDocument, ownerName?: string): string {
+  return renderDigestHtml({
+    userId: document.userId,
+    ...(ownerName !== undefined && { ownerName }),
+    events: document.events,
+    generatedAt: document.generatedAt,
+    part: document.part,
+    parts: document.parts,
+    subject: 'subject',
+  });
+}
+
+describe('renderDigestHtml', () => {
+  it('renders one table per section, in digest order, each with its count and one row per event', () => {
+    const document = onlyDocument();
+
+    const out = html(document);
+
+    const titles = [...out.matchAll(/<h2[^>]*>([^<]*)<\/h2>/g)].map((m) => m[1]);
+    const expected = SECTION_ORDER.map((s) => ({
+      title: s.title,
+      n: document.events.filter((e) => s.types.includes(e.type)).length,
+    }))
+      .filter((s) => s.n > 0)
+      .map((s) => `${s.title} (${s.n})`);
+    expect(titles).toEqual(expected);
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+    expect(out.match(/<table /g)).toHaveLength(expected.length);
+    expect(out.match(/<tr><td /g)).toHaveLength(document.events.length);
+    for (const event of document.events) {
+      expect(out).toContain(`id <code`);
+      expect(out).toContain(`>${escapeHtml(event.credentialId)}</code>`);
+      expect(out).toContain(`>${escapeHtml(event.clientId ?? '')}</code>`);
+    }
+  });
+
+  it('shows each row’s date with its relative phrase and what to do', () => {
+    const document = onlyDocument([
+      sampleEvent('stale-warning', 'pc-1'),
+      sampleEvent('expiry-warning', 'pc-2'),
+    ]);
+
+    const out = html(document);
+
+    expect(out).toContain(
+      '2026-12-10 02:00&nbsp;UTC</strong><br><span class="pc-muted" style="color:#57606a">in 14 days',
+    );
+    expect(out).toContain(
+      '2026-12-03 09:00&nbsp;UTC</strong><br><span class="pc-muted" style="color:#57606a">in 7 days',
+    );
+    expect(out).toContain('>To keep it, use it once before that date');
+    expect(out).toContain('>Renew it (set a later expiry) before then');
+  });
+
+  it('escapes hostile display names and isolates their direction', () => {
+    const out = html(onlyDocument());
+
+    expect(out).not.toMatch(/<(script|img|b)[\s>]/i);
+    expect(out).not.toMatch(/<[^>]+\son\w+=/i);
+    expect(out).toContain(
+      '&lt;img src=&quot;https://evil.example/p.png&quot; onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;&amp;amp;',
+    );
+    // Bidi controls are flattened; the name's own right-to-left text stays, isolated.
+    expect(out).toContain(
+      '<span dir="auto" style="font-weight:600">RTL override gpj.exe \u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627</span>',
+    );
+    expect(out).toContain(`<span dir="auto" style="font-weight:600">${HOSTILE_NAMES.emoji}</span>`);
+    // Line breaks are flattened: a name is one line.
+    expect(out).not.toContain('\r');
+    expect(out).toContain('>deploy Bcc: victim@example.com &lt;b&gt;injected&lt;/b&gt;</span>');
+  });
+
+  it('loads nothing and runs nothing: no remote resources, no scripts, no event handlers', () => {
+    const out = html(onlyDocument());
+
+    expect(out).not.toMatch(/<[^>]+\s(src|href|background|srcset|poster|on\w+)=/i);
+    expect(out).not.toMatch(/url\(|@import|<link|<script|<iframe|<object|<embed|<form/i);
+    // The only URL-looking text is the escaped hostile name.
+    expect(out.match(/https?:/g)).toEqual(['https:']);
+  });
+
+  it('declares light and dark colour schemes and a mobile viewport', () => {
+    const out = html(onlyDocument());
+
+    expect(out).toContain('<meta name="color-scheme" content="light dark">');
+    expect(out).toContain('@media (prefers-color-scheme: dark)');
+    expect(out).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(out).toContain('table-layout:fixed');
+  });
+
+  it('greets the owner by name when known (escaped), else by user id', () => {
+    const document = onlyDocument();
+
+    expect(html(document, 'Zoë <Admin>')).toContain('Hello <span dir="auto">Zoë &lt;Admin&gt;</span>,');
+    expect(html(document)).toContain('Hello <span dir="auto">user-42</span>,');
+  });
+
+  it('renders every event of a long digest across its parts, each part saying which it is', () => {
+    const events = Array.from({ length: 240 }, (_, i) =>
+      sampleEvent(i % 3 === 0 ? 'stale-warning' : 'expiry-warning', `pc-${String(i).padStart(4, '0')}`),
+    );
+    const documents = sampleDocuments(events, 40_000);
+
+    const pages = documents.map((d) => html(d));
+
+    expect(documents.length).toBeGreaterThan(2);
+    const rows = pages.reduce((n, page) => n + (page.match(/<tr><td /g)?.length ?? 0), 0);
+    expect(rows).toBe(events.length);
+    pages.forEach((page, i) => {
+      expect(page).toContain(`this is part ${i + 1} of ${documents.length}.`);
+    });
+  });
+
+  it('rejects a document whose generatedAt is not an instant', () => {
+    const document = onlyDocument();
+
+    expect(() => html({ ...document, generatedAt: 'yesterday' })).toThrow(/generatedAt "yesterday"/);
+  });
+});
+
+describe('the text part', () => {
+  it('is the text the notifier publishes for email, rendered again from the document', () => {
+    const [entry] = sampleEntries(representativeEvents());
+    const document = onlyDocument();
+
+    expect(digestText(document)).toBe(JSON.parse(entry?.Message ?? '{}').email);
+  });
+
+  it('greets the owner by name with control and bidi characters flattened', () => {
+    const document = onlyDocument();
+
+    const text = digestText(document, 'Ada\r\nBcc: x@y.example\u202e Lovelace');
+
+    expect(text.split('\n')[0]).toBe('Hello Ada Bcc: x@y.example Lovelace,');
+  });
+});
+
+async function parsed(document: DigestDocument, name?: string): Promise<ParsedMail> {
+  const email = ownerEmail(
+    document,
+    { email: 'ada@example.com', ...(name !== undefined && { name }) },
+    FROM,
+    DATE,
+  );
+  return simpleParser(await composeMime(email));
+}
+
+describe('composeMime', () => {
+  it('builds multipart/alternative with the text and HTML parts and RFC 5322 headers', async () => {
+    const document = onlyDocument();
+    const email = ownerEmail(document, { email: 'ada@example.com', name: 'Ada Lovelace' }, FROM, DATE);
+
+    const raw = await composeMime(email);
+    const mail = await simpleParser(raw);
+
+    expect(mail.from?.value).toEqual([{ address: 'hygiene@corp.example', name: 'PersonalClient Hygiene' }]);
+    expect(mail.to).toMatchObject({ value: [{ address: 'ada@example.com', name: 'Ada Lovelace' }] });
+    expect(mail.subject).toBe(digestSubject(document.events, SAMPLE_NOW));
+    expect(mail.date?.toISOString()).toBe(DATE.toISOString());
+    expect(mail.messageId).toBe(digestMessageId(document, FROM));
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(mail.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
+    expect(mail.text).toBe(email.text);
+    expect(mail.html).toBe(email.html);
+    const head = raw.toString('latin1');
+    expect(
+      head.match(/Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable/g),
+    ).toHaveLength(1);
+    expect(
+      head.match(/Content-Type: text\/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable/g),
+    ).toHaveLength(1);
+    // 7-bit clean: every non-ASCII character of the names is encoded.
+    expect([...head].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
+  });
+
+  it('keeps a hostile owner name inside the To header (no injected headers)', async () => {
+    const mail = await parsed(onlyDocument(), 'Eve\r\nBcc: victim@example.com');
+
+    expect(mail.bcc).toBeUndefined();
+    expect(mail.to).toMatchObject({
+      value: [{ address: 'ada@example.com', name: 'Eve Bcc: victim@example.com' }],
+    });
+  });
+
+  it('round-trips non-ASCII names and emoji through the encoding', async () => {
+    const mail = await parsed(onlyDocument(), 'Zoë 🚀 \u05e9\u05dc\u05d5\u05dd');
+
+    expect(mail.to).toMatchObject({ value: [{ name: 'Zoë 🚀 \u05e9\u05dc\u05d5\u05dd' }] });
+    expect(mail.text).toContain(HOSTILE_NAMES.emoji);
+    expect(mail.html).toContain(HOSTILE_NAMES.emoji);
+  });
+});
+
+describe('digestMessageId', () => {
+  it('is stable for one (drainId, part, userId) and differs otherwise', () => {
+    const document = onlyDocument();
+
+    const id = digestMessageId(document, FROM);
+
+    expect(id).toMatch(/^<digest\.[0-9a-f]{32}@corp\.example>$/);
+    expect(digestMessageId({ ...document }, FROM)).toBe(id);
+    expect(digestMessageId({ ...document, part: 2 }, FROM)).not.toBe(id);
+    expect(digestMessageId({ ...document, userId: 'user-43' }, FROM)).not.toBe(id);
+    expect(digestMessageId({ ...document, drainId: 'other' }, FROM)).not.toBe(id);
+    expect(digestMessageId(document, 'no-at-sign')).toMatch(/@pc-hygiene\.invalid>$/);
+  });
+});

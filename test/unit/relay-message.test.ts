@@ -1,0 +1,87 @@
+/**
+ * Reading digests back from the wire: the SNS envelope an SQS record carries
+ * (raw message delivery off) and the `notify --sink jsonl:…` entries; every
+ * unreadable message names what is wrong.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  digestFromPublishEntry,
+  digestFromSnsEnvelope,
+  InvalidDigestMessageError,
+  parseDigestDocument,
+} from '../../lambdas/relay/digest-message';
+import { representativeEvents, sampleDocuments, sampleEntries, snsEnvelope } from '../support/sample-digest';
+
+function entry() {
+  const [first] = sampleEntries(representativeEvents());
+  if (first === undefined) throw new Error('no entry');
+  return first;
+}
+
+describe('digestFromSnsEnvelope', () => {
+  it('reads the userId and the document the notifier published', () => {
+    const [document] = sampleDocuments(representativeEvents());
+
+    const digest = digestFromSnsEnvelope(snsEnvelope(entry()));
+
+    expect(digest).toEqual({ userId: 'user-42', document });
+  });
+
+  it('says when raw message delivery is on (the body is the bare document)', () => {
+    const raw = JSON.parse(entry().Message).sqs;
+
+    expect(() => digestFromSnsEnvelope(raw)).toThrow(
+      /not an SNS notification envelope \(is raw message delivery on\?\)/,
+    );
+  });
+
+  it('refuses admin messages, a userId that differs from the document, and non-JSON', () => {
+    const admin = JSON.parse(snsEnvelope(entry()));
+    admin.MessageAttributes.audience.Value = 'admin';
+    const other = JSON.parse(snsEnvelope(entry()));
+    other.MessageAttributes.userId.Value = 'user-43';
+
+    expect(() => digestFromSnsEnvelope(JSON.stringify(admin))).toThrow(/audience "admin" is not owner/);
+    expect(() => digestFromSnsEnvelope(JSON.stringify(other))).toThrow(
+      /userId attribute "user-43" differs from the document's "user-42"/,
+    );
+    expect(() => digestFromSnsEnvelope('{oops')).toThrow(InvalidDigestMessageError);
+  });
+});
+
+describe('parseDigestDocument', () => {
+  const [document] = sampleDocuments(representativeEvents());
+
+  it.each([
+    [{ schema: 'other' }, /schema "other" is not personal-client-hygiene\/digest/],
+    [{ version: 2 }, /version 2 is not 1/],
+    [{ generatedAt: 'soon' }, /generatedAt "soon" is not an instant/],
+    [{ part: 3, parts: 2 }, /part 3 is greater than parts 2/],
+    [{ part: 0 }, /part 0 is not a positive integer/],
+    [{ drainId: '' }, /drainId is missing/],
+    [{ events: [] }, /events is missing or empty/],
+    [{ events: [{ type: 'nope' }] }, /events\[0\] eventId is missing/],
+    [{ severity: 'meh' }, /severity "meh" is not one of info, warning, high/],
+  ])('names what is wrong: %j', (change, message) => {
+    expect(() => parseDigestDocument({ ...document, ...change })).toThrow(message);
+  });
+});
+
+describe('digestFromPublishEntry', () => {
+  it('reads an owner entry and skips entries the relay subscription would not get', () => {
+    const owner = entry();
+    const admin = {
+      ...owner,
+      MessageAttributes: {
+        ...owner.MessageAttributes,
+        audience: { DataType: 'String', StringValue: 'admin' },
+      },
+    };
+
+    expect(digestFromPublishEntry({ Id: '0', ...owner })?.document.userId).toBe('user-42');
+    expect(digestFromPublishEntry(admin)).toBeUndefined();
+    expect(() => digestFromPublishEntry({ ...owner, Message: '{"default":"x"}' }, 'line 3')).toThrow(
+      /line 3: Message has no sqs document/,
+    );
+  });
+});
