@@ -1,12 +1,21 @@
 /**
  * A small SNS-compatible HTTP server for tests: it speaks the AWS Query
- * protocol the SDK's SNS client uses, for `PublishBatch` only, and enforces
- * the real limits (10 entries, 256 KiB a call and a message, 100-character
- * printable-ASCII subjects, a `default` key with `MessageStructure: json`,
- * distinct entry ids). Deliveries are routed to in-memory subscriptions by
- * attribute filter policies (exact string matching, the subset of the policy
- * language the docs use). It can also fail: whole requests with an HTTP
- * status, or chosen entries.
+ * protocol the SDK's SNS client uses.
+ *
+ * - `PublishBatch`, enforcing the real limits (10 entries, 256 KiB a call and a
+ *   message, 100-character printable-ASCII subjects, a `default` key with
+ *   `MessageStructure: json`, distinct entry ids). Deliveries go to confirmed
+ *   subscriptions whose attribute filter policy matches (exact string
+ *   matching, the subset of the policy language the docs use).
+ * - Subscriptions, for the subscription reconciler: `Subscribe` (email
+ *   subscriptions start pending; one subscription per topic, protocol and
+ *   endpoint), `ListSubscriptionsByTopic` (pages with `NextToken`; a pending
+ *   subscription's ARN reads `PendingConfirmation`), `GetSubscriptionAttributes`,
+ *   `SetSubscriptionAttributes`, `Unsubscribe`, and SNS's quota of filter
+ *   policies per topic (200 by default: `FilterPolicyLimitExceeded` past it).
+ *   Tests confirm or expire pending subscriptions with helpers.
+ *
+ * It can also fail: whole requests with an HTTP status, or chosen entries.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -22,13 +31,45 @@ export interface ReceivedMessage {
   readonly attributes: Record<string, { dataType: string; value: string }>;
 }
 
-/** A subscription: a filter policy over message attributes, and what it received. */
+/** A subscription: where it delivers, its filter policy over message attributes, and what it received. */
 export interface FakeSubscription {
-  readonly filterPolicy?: Record<string, readonly string[]>;
+  readonly arn: string;
+  /** The topic; `undefined` for test subscriptions made by `subscribe()`, which see every topic. */
+  readonly topicArn?: string;
+  readonly protocol: string;
+  readonly endpoint: string;
+  filterPolicy?: Record<string, readonly unknown[]>;
+  filterPolicyScope?: string;
+  /** Pending subscriptions receive nothing and are listed without their ARN. */
+  pending: boolean;
   readonly received: ReceivedMessage[];
 }
 
+/** What `addSubscription` needs. */
+export interface FakeSubscriptionInput {
+  readonly topicArn: string;
+  readonly protocol: string;
+  readonly endpoint: string;
+  readonly filterPolicy?: Record<string, readonly unknown[]>;
+  readonly pending?: boolean;
+}
+
 const LIMIT = 262_144;
+const ACCOUNT = '123456789012';
+const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const PENDING_ARN = 'PendingConfirmation';
+
+/** A request SNS refuses: HTTP status, error code, message, and whether the sender is at fault. */
+class FakeSnsError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly sender = true,
+  ) {
+    super(message);
+  }
+}
 
 function xmlEscape(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -93,7 +134,7 @@ function entryProblem(entry: ReceivedMessage & { entryId: string; bytes: number 
   return undefined;
 }
 
-function matches(policy: Record<string, readonly string[]> | undefined, m: ReceivedMessage): boolean {
+function matches(policy: Record<string, readonly unknown[]> | undefined, m: ReceivedMessage): boolean {
   if (!policy) return true;
   return Object.entries(policy).every(([name, allowed]) => {
     const a = m.attributes[name];
@@ -103,16 +144,54 @@ function matches(policy: Record<string, readonly string[]> | undefined, m: Recei
   });
 }
 
+/** A filter policy as SNS validates it: a JSON object of arrays. */
+function parseFilterPolicy(json: string): Record<string, readonly unknown[]> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new FakeSnsError(400, 'InvalidParameter', 'Invalid parameter: FilterPolicy: not JSON');
+  }
+  const valid =
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => Array.isArray(v));
+  if (!valid) throw new FakeSnsError(400, 'InvalidParameter', 'Invalid parameter: FilterPolicy');
+  return value as Record<string, readonly unknown[]>;
+}
+
+/** `Attributes.entry.N.key/value` of a query request. */
+function attributeMap(form: URLSearchParams): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 1; form.has(`Attributes.entry.${i}.key`); i++) {
+    map.set(form.get(`Attributes.entry.${i}.key`) ?? '', form.get(`Attributes.entry.${i}.value`) ?? '');
+  }
+  return map;
+}
+
+function required(form: URLSearchParams, name: string): string {
+  const value = form.get(name);
+  if (value === null || value === '') throw new FakeSnsError(400, 'InvalidParameter', `${name} is required`);
+  return value;
+}
+
 /** The running fake. */
 export class FakeSnsServer {
   readonly accepted: ReceivedMessage[] = [];
   readonly subscriptions: FakeSubscription[] = [];
   /** PublishBatch requests received (accepted or not). */
   requests = 0;
+  /** Requests received per action (every action, accepted or not). */
+  readonly calls = new Map<string, number>();
   /** When set, every request fails with this HTTP status and error code (e.g. 503 / ServiceUnavailable). */
   outage: { status: number; code: string } | undefined;
   /** When set, entries it returns a code for fail individually. */
   failEntry: ((m: ReceivedMessage) => string | undefined) | undefined;
+  /** Subscription filter policies allowed per topic (SNS's default quota). */
+  filterPolicyQuota = 200;
+  /** Subscriptions per `ListSubscriptionsByTopic` page (SNS returns up to 100). */
+  listPageSize = 100;
 
   private constructor(
     private readonly server: Server,
@@ -130,10 +209,57 @@ export class FakeSnsServer {
     return fake;
   }
 
+  /** A confirmed test subscriber on every topic (protocol `sqs`), optionally filtered. */
   subscribe(filterPolicy?: Record<string, readonly string[]>): FakeSubscription {
-    const subscription: FakeSubscription = { ...(filterPolicy && { filterPolicy }), received: [] };
+    const subscription: FakeSubscription = {
+      arn: `arn:aws:sns:us-east-1:${ACCOUNT}:test:${randomUUID()}`,
+      protocol: 'sqs',
+      endpoint: 'test-subscriber',
+      ...(filterPolicy && { filterPolicy }),
+      pending: false,
+      received: [],
+    };
     this.subscriptions.push(subscription);
     return subscription;
+  }
+
+  /** A subscription on one topic, as if made earlier (by an admin, CloudFormation, the reconciler). */
+  addSubscription(input: FakeSubscriptionInput): FakeSubscription {
+    const subscription: FakeSubscription = {
+      arn: `${input.topicArn}:${randomUUID()}`,
+      topicArn: input.topicArn,
+      protocol: input.protocol,
+      endpoint: input.endpoint,
+      ...(input.filterPolicy && { filterPolicy: input.filterPolicy, filterPolicyScope: 'MessageAttributes' }),
+      pending: input.pending ?? false,
+      received: [],
+    };
+    this.subscriptions.push(subscription);
+    return subscription;
+  }
+
+  /** The recipient clicks the confirmation link: the pending subscriptions to `endpoint` become confirmed. */
+  confirm(endpoint: string): number {
+    const pending = this.subscriptions.filter((s) => s.pending && s.endpoint === endpoint);
+    for (const s of pending) s.pending = false;
+    return pending.length;
+  }
+
+  /** Time passes: SNS deletes unconfirmed subscriptions after a few days. */
+  expirePending(): number {
+    const before = this.subscriptions.length;
+    this.subscriptions.splice(0, before, ...this.subscriptions.filter((s) => !s.pending));
+    return before - this.subscriptions.length;
+  }
+
+  /** The subscriptions of a topic. */
+  subscriptionsOf(topicArn: string): FakeSubscription[] {
+    return this.subscriptions.filter((s) => s.topicArn === topicArn);
+  }
+
+  /** Requests of `action` received so far. */
+  callCount(action: string): number {
+    return this.calls.get(action) ?? 0;
   }
 
   async stop(): Promise<void> {
@@ -143,8 +269,16 @@ export class FakeSnsServer {
   private error(res: ServerResponse, status: number, code: string, message: string, sender: boolean): void {
     res.writeHead(status, { 'content-type': 'text/xml' });
     res.end(
-      `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${sender ? 'Sender' : 'Receiver'}</Type>` +
+      `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${sender ? 'Sender' : 'Receiver'}</Type>` +
         `<Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+    );
+  }
+
+  private ok(res: ServerResponse, action: string, result: string | undefined): void {
+    res.writeHead(200, { 'content-type': 'text/xml' });
+    res.end(
+      `<${action}Response xmlns="${XMLNS}">${result === undefined ? '' : `<${action}Result>${result}</${action}Result>`}` +
+        `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`,
     );
   }
 
@@ -152,19 +286,43 @@ export class FakeSnsServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-    if (form.get('Action') !== 'PublishBatch')
-      return this.error(res, 400, 'InvalidAction', 'unsupported', true);
-    this.requests += 1;
+    const action = form.get('Action') ?? '';
+    this.calls.set(action, this.callCount(action) + 1);
+    if (action === 'PublishBatch') this.requests += 1;
+    const handler = this.actions[action];
+    if (!handler) return this.error(res, 400, 'InvalidAction', 'unsupported', true);
     if (this.outage) return this.error(res, this.outage.status, this.outage.code, 'outage', false);
+    try {
+      this.ok(res, action, handler(form));
+    } catch (error: unknown) {
+      if (!(error instanceof FakeSnsError)) throw error;
+      this.error(res, error.status, error.code, error.message, error.sender);
+    }
+  }
+
+  /** Each action: the `<…Result>` body, or a thrown {@link FakeSnsError}. */
+  private readonly actions: Record<string, (form: URLSearchParams) => string | undefined> = {
+    PublishBatch: (form) => this.publishBatch(form),
+    Subscribe: (form) => this.subscribeAction(form),
+    ListSubscriptionsByTopic: (form) => this.listSubscriptionsByTopic(form),
+    GetSubscriptionAttributes: (form) => this.getSubscriptionAttributes(form),
+    SetSubscriptionAttributes: (form) => this.setSubscriptionAttributes(form),
+    Unsubscribe: (form) => {
+      const subscription = this.find(required(form, 'SubscriptionArn'));
+      this.subscriptions.splice(this.subscriptions.indexOf(subscription), 1);
+      return undefined;
+    },
+  };
+
+  private publishBatch(form: URLSearchParams): string {
     const entries = parseEntries(form);
-    if (entries.length === 0) return this.error(res, 400, 'EmptyBatchRequest', 'no entries', true);
-    if (entries.length > 10)
-      return this.error(res, 400, 'TooManyEntriesInBatchRequest', 'more than 10', true);
+    if (entries.length === 0) throw new FakeSnsError(400, 'EmptyBatchRequest', 'no entries');
+    if (entries.length > 10) throw new FakeSnsError(400, 'TooManyEntriesInBatchRequest', 'more than 10');
     if (new Set(entries.map((e) => e.entryId)).size !== entries.length) {
-      return this.error(res, 400, 'BatchEntryIdsNotDistinct', 'ids repeat', true);
+      throw new FakeSnsError(400, 'BatchEntryIdsNotDistinct', 'ids repeat');
     }
     if (entries.reduce((sum, e) => sum + e.bytes, 0) > LIMIT) {
-      return this.error(res, 400, 'BatchRequestTooLong', 'over 256 KiB', true);
+      throw new FakeSnsError(400, 'BatchRequestTooLong', 'over 256 KiB');
     }
     const successful: string[] = [];
     const failed: string[] = [];
@@ -181,14 +339,133 @@ export class FakeSnsServer {
       }
       const { entryId, bytes: _bytes, ...message } = entry;
       this.accepted.push(message);
-      for (const s of this.subscriptions) if (matches(s.filterPolicy, message)) s.received.push(message);
+      this.deliver(message);
       successful.push(`<member><Id>${entryId}</Id><MessageId>${message.id}</MessageId></member>`);
     }
-    res.writeHead(200, { 'content-type': 'text/xml' });
-    res.end(
-      '<PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishBatchResult>' +
-        `<Successful>${successful.join('')}</Successful><Failed>${failed.join('')}</Failed>` +
-        `</PublishBatchResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishBatchResponse>`,
+    return `<Successful>${successful.join('')}</Successful><Failed>${failed.join('')}</Failed>`;
+  }
+
+  /** Delivery: confirmed subscriptions of the message's topic whose filter policy matches. */
+  private deliver(message: ReceivedMessage): void {
+    for (const s of this.subscriptions) {
+      const onTopic = s.topicArn === undefined || s.topicArn === message.topicArn;
+      if (onTopic && !s.pending && matches(s.filterPolicy, message)) s.received.push(message);
+    }
+  }
+
+  private subscribeAction(form: URLSearchParams): string {
+    const topicArn = required(form, 'TopicArn');
+    const protocol = required(form, 'Protocol');
+    const endpoint = required(form, 'Endpoint');
+    if (protocol === 'email' && !/^[^@\s]+@[^@\s]+$/.test(endpoint)) {
+      throw new FakeSnsError(400, 'InvalidParameter', 'Invalid parameter: Email address');
+    }
+    const attributes = attributeMap(form);
+    const policyJson = attributes.get('FilterPolicy');
+    const filterPolicy = policyJson === undefined ? undefined : parseFilterPolicy(policyJson);
+    const existing = this.subscriptionsOf(topicArn).find(
+      (s) => s.protocol === protocol && s.endpoint === endpoint,
     );
+    if (existing) {
+      if (JSON.stringify(existing.filterPolicy) !== JSON.stringify(filterPolicy)) {
+        throw new FakeSnsError(
+          400,
+          'InvalidParameter',
+          'Invalid parameter: Attributes Reason: Subscription already exists with different attributes',
+        );
+      }
+      return `<SubscriptionArn>${this.subscribeResultArn(existing, form)}</SubscriptionArn>`;
+    }
+    if (filterPolicy) this.requireFilterPolicyRoom(topicArn);
+    const subscription = this.addSubscription({
+      topicArn,
+      protocol,
+      endpoint,
+      ...(filterPolicy && { filterPolicy }),
+      pending: protocol === 'email' || protocol === 'email-json',
+    });
+    const scope = attributes.get('FilterPolicyScope');
+    if (scope !== undefined) subscription.filterPolicyScope = scope;
+    return `<SubscriptionArn>${this.subscribeResultArn(subscription, form)}</SubscriptionArn>`;
+  }
+
+  /** Without `ReturnSubscriptionArn`, SNS answers "pending confirmation" for a pending subscription. */
+  private subscribeResultArn(subscription: FakeSubscription, form: URLSearchParams): string {
+    return subscription.pending && form.get('ReturnSubscriptionArn') !== 'true'
+      ? 'pending confirmation'
+      : subscription.arn;
+  }
+
+  /** SNS's quota: a new filter policy on a topic that has `filterPolicyQuota` of them fails. */
+  private requireFilterPolicyRoom(topicArn: string): void {
+    const used = this.subscriptionsOf(topicArn).filter((s) => s.filterPolicy !== undefined).length;
+    if (used >= this.filterPolicyQuota) {
+      throw new FakeSnsError(
+        403,
+        'FilterPolicyLimitExceeded',
+        `Filter policy limit exceeded (${this.filterPolicyQuota} per topic)`,
+      );
+    }
+  }
+
+  private listSubscriptionsByTopic(form: URLSearchParams): string {
+    const topicArn = required(form, 'TopicArn');
+    const start = Number(form.get('NextToken') ?? '0');
+    const all = this.subscriptions.filter((s) => s.topicArn === undefined || s.topicArn === topicArn);
+    const page = all.slice(start, start + this.listPageSize);
+    const members = page.map(
+      (s) =>
+        `<member><TopicArn>${xmlEscape(topicArn)}</TopicArn><Protocol>${xmlEscape(s.protocol)}</Protocol>` +
+        `<SubscriptionArn>${s.pending ? PENDING_ARN : xmlEscape(s.arn)}</SubscriptionArn><Owner>${ACCOUNT}</Owner>` +
+        `<Endpoint>${xmlEscape(s.endpoint)}</Endpoint></member>`,
+    );
+    const next = start + page.length < all.length ? `<NextToken>${start + page.length}</NextToken>` : '';
+    return `<Subscriptions>${members.join('')}</Subscriptions>${next}`;
+  }
+
+  private getSubscriptionAttributes(form: URLSearchParams): string {
+    const s = this.find(required(form, 'SubscriptionArn'));
+    const attributes: Record<string, string> = {
+      SubscriptionArn: s.arn,
+      TopicArn: s.topicArn ?? '',
+      Protocol: s.protocol,
+      Endpoint: s.endpoint,
+      Owner: ACCOUNT,
+      PendingConfirmation: String(s.pending),
+      ConfirmationWasAuthenticated: String(!s.pending),
+      ...(s.filterPolicy && {
+        FilterPolicy: JSON.stringify(s.filterPolicy),
+        FilterPolicyScope: s.filterPolicyScope ?? 'MessageAttributes',
+      }),
+    };
+    const entries = Object.entries(attributes).map(
+      ([key, value]) => `<entry><key>${key}</key><value>${xmlEscape(value)}</value></entry>`,
+    );
+    return `<Attributes>${entries.join('')}</Attributes>`;
+  }
+
+  private setSubscriptionAttributes(form: URLSearchParams): undefined {
+    const s = this.find(required(form, 'SubscriptionArn'));
+    const name = required(form, 'AttributeName');
+    const value = form.get('AttributeValue') ?? '';
+    if (name === 'FilterPolicyScope') s.filterPolicyScope = value;
+    else if (name !== 'FilterPolicy')
+      throw new FakeSnsError(400, 'InvalidParameter', `Invalid parameter: AttributeName ${name}`);
+    else if (value === '') delete s.filterPolicy;
+    else {
+      const policy = parseFilterPolicy(value);
+      if (s.filterPolicy === undefined && s.topicArn !== undefined) this.requireFilterPolicyRoom(s.topicArn);
+      s.filterPolicy = policy;
+    }
+    return undefined;
+  }
+
+  /** The subscription with this ARN; SNS cannot act on the ARN placeholder of a pending subscription. */
+  private find(arn: string): FakeSubscription {
+    if (arn === PENDING_ARN)
+      throw new FakeSnsError(400, 'InvalidParameter', 'Invalid parameter: SubscriptionArn');
+    const subscription = this.subscriptions.find((s) => s.arn === arn);
+    if (!subscription) throw new FakeSnsError(404, 'NotFound', 'Subscription does not exist');
+    return subscription;
   }
 }
