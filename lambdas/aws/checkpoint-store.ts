@@ -23,6 +23,7 @@ import { CHECKPOINT_ATTR, CHECKPOINT_ID } from '../hygiene/data-contract';
 import type { CheckpointStore, ScanCheckpoint } from '../hygiene/ports';
 import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant } from '../hygiene/time';
+import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 
 /** Options for {@link DynamoDbCheckpointStore}. */
 export interface CheckpointStoreOptions {
@@ -62,6 +63,21 @@ export function parseStoredCheckpoint(
   return { ok: true, value: { segments, positions } };
 }
 
+/** Load: count the resume (`ADD`), only if a checkpoint is stored (a read never creates the item). */
+function loadUpdate(): UpdateExpressionParts {
+  const update = new UpdateExpressionBuilder().add(CHECKPOINT_ATTR.loads, 1);
+  return update.condition(`attribute_exists(${update.name(CHECKPOINT_ATTR.checkpoint)})`).build();
+}
+
+/** Clear: remove the checkpoint attributes, only if present (an update on a missing key would create it). */
+function clearUpdate(): UpdateExpressionParts {
+  const update = new UpdateExpressionBuilder()
+    .remove(CHECKPOINT_ATTR.checkpoint)
+    .remove(CHECKPOINT_ATTR.savedAt)
+    .remove(CHECKPOINT_ATTR.loads);
+  return update.condition(`attribute_exists(${update.name(CHECKPOINT_ATTR.checkpoint)})`).build();
+}
+
 /** {@link CheckpointStore} as one reserved item of the credentials table, using only `UpdateItem`. */
 export class DynamoDbCheckpointStore implements CheckpointStore {
   private readonly key = { [TABLE_DEFINITION.partitionKey.name]: CHECKPOINT_ID };
@@ -79,10 +95,7 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          UpdateExpression: 'ADD #loads :one',
-          ConditionExpression: 'attribute_exists(#cp)',
-          ExpressionAttributeNames: { '#loads': CHECKPOINT_ATTR.loads, '#cp': CHECKPOINT_ATTR.checkpoint },
-          ExpressionAttributeValues: { ':one': 1 },
+          ...loadUpdate(),
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -105,16 +118,14 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.key,
-        UpdateExpression: 'SET #cp = :cp, #savedAt = :savedAt REMOVE #loads',
-        ExpressionAttributeNames: {
-          '#cp': CHECKPOINT_ATTR.checkpoint,
-          '#savedAt': CHECKPOINT_ATTR.savedAt,
-          '#loads': CHECKPOINT_ATTR.loads,
-        },
-        ExpressionAttributeValues: {
-          ':cp': JSON.stringify({ segments: checkpoint.segments, positions: checkpoint.positions }),
-          ':savedAt': formatInstant(clock()),
-        },
+        ...new UpdateExpressionBuilder()
+          .set(
+            CHECKPOINT_ATTR.checkpoint,
+            JSON.stringify({ segments: checkpoint.segments, positions: checkpoint.positions }),
+          )
+          .set(CHECKPOINT_ATTR.savedAt, formatInstant(clock()))
+          .remove(CHECKPOINT_ATTR.loads)
+          .build(),
       }),
     );
   }
@@ -125,13 +136,7 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          UpdateExpression: 'REMOVE #cp, #savedAt, #loads',
-          ConditionExpression: 'attribute_exists(#cp)',
-          ExpressionAttributeNames: {
-            '#cp': CHECKPOINT_ATTR.checkpoint,
-            '#savedAt': CHECKPOINT_ATTR.savedAt,
-            '#loads': CHECKPOINT_ATTR.loads,
-          },
+          ...clearUpdate(),
         }),
       );
     } catch (error: unknown) {

@@ -8,6 +8,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { HYGIENE_ATTR, isReservedId, PURGE_PENDING_ATTR, RESTORE_ATTR } from '../hygiene/data-contract';
 import { formatInstant, parseInstant, relativePhrase } from '../hygiene/time';
+import { UpdateExpressionBuilder } from './update-expression';
 
 /** Attributes a restore removes. */
 export const RESTORE_CLEARS = [
@@ -109,29 +110,19 @@ export async function restoreCredential(
   }
 
   const nowIso = formatInstant(now);
-  const names: Record<string, string> = { '#deletedAt': 'deletedAt', '#updatedAt': 'updatedAt' };
-  RESTORE_CLEARS.forEach((attribute, i) => {
-    names[`#c${i}`] = attribute;
-  });
-  names['#restoredAt'] = RESTORE_ATTR.restoredAt;
-  names['#restoredBy'] = RESTORE_ATTR.restoredBy;
-  names['#restoreReason'] = RESTORE_ATTR.restoreReason;
+  const update = new UpdateExpressionBuilder()
+    .set(RESTORE_ATTR.restoredAt, nowIso)
+    .set(RESTORE_ATTR.restoredBy, request.by)
+    .set(RESTORE_ATTR.restoreReason, request.reason)
+    .set('updatedAt', nowIso);
+  for (const attribute of RESTORE_CLEARS) update.remove(attribute);
+  update.condition(`${update.name('deletedAt')} = ${update.value(deletedAt)}`);
   try {
     await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { id },
-        UpdateExpression:
-          'SET #restoredAt = :now, #restoredBy = :by, #restoreReason = :reason, #updatedAt = :now ' +
-          `REMOVE ${RESTORE_CLEARS.map((_, i) => `#c${i}`).join(', ')}`,
-        ConditionExpression: '#deletedAt = :deletedAt',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: {
-          ':now': nowIso,
-          ':by': request.by,
-          ':reason': request.reason,
-          ':deletedAt': deletedAt,
-        },
+        ...update.build(),
       }),
     );
   } catch (error: unknown) {

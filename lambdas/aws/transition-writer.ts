@@ -17,6 +17,7 @@ import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/
 import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant } from '../hygiene/time';
 import { unmarshallOptions } from './dynamodb-client';
+import { UpdateExpressionBuilder } from './update-expression';
 
 /**
  * The fields the policy reads: a write is conditional on each having exactly
@@ -33,29 +34,6 @@ export class ConflictingTransitionError extends Error {
   override readonly name = 'ConflictingTransitionError';
 }
 
-/** Builds placeholder names and values for one expression set. */
-class ExpressionBuilder {
-  readonly names: Record<string, string> = {};
-  readonly values: Record<string, unknown> = {};
-  private readonly nameOf = new Map<string, string>();
-
-  name(attribute: string): string {
-    let placeholder = this.nameOf.get(attribute);
-    if (!placeholder) {
-      placeholder = `#a${this.nameOf.size}`;
-      this.nameOf.set(attribute, placeholder);
-      this.names[placeholder] = attribute;
-    }
-    return placeholder;
-  }
-
-  value(value: unknown): string {
-    const placeholder = `:v${Object.keys(this.values).length}`;
-    this.values[placeholder] = value;
-    return placeholder;
-  }
-}
-
 /** One `SET path = value-expression` or `REMOVE path` clause, keyed by attribute. */
 type Clause = { readonly kind: 'set'; readonly expression: string } | { readonly kind: 'remove' };
 
@@ -67,7 +45,7 @@ type Clause = { readonly kind: 'set'; readonly expression: string } | { readonly
 export function transitionUpdate(tableName: string, transition: Transition): UpdateCommandInput | undefined {
   const { credential, actions, events, runId, now, purgeAt } = transition;
   if (actions.length === 0 && events.length === 0) return undefined;
-  const x = new ExpressionBuilder();
+  const x = new UpdateExpressionBuilder();
   const nowIso = formatInstant(now);
   const clauses = new Map<string, Clause>();
   const put = (attribute: string, clause: Clause) => {
@@ -100,37 +78,26 @@ export function transitionUpdate(tableName: string, transition: Transition): Upd
     put(OUTBOX_ATTR.since, { kind: 'set', expression: `if_not_exists(${since}, ${x.value(nowIso)})` });
   }
 
-  const sets: string[] = [];
-  const removes: string[] = [];
   for (const [attribute, clause] of clauses) {
-    if (clause.kind === 'set') sets.push(`${x.name(attribute)} = ${clause.expression}`);
-    else removes.push(x.name(attribute));
+    if (clause.kind === 'set') x.setExpression(x.name(attribute), clause.expression);
+    else x.remove(attribute);
   }
-  const update = [
-    sets.length > 0 && `SET ${sets.join(', ')}`,
-    removes.length > 0 && `REMOVE ${removes.join(', ')}`,
-  ]
-    .filter(Boolean)
-    .join(' ');
 
   const key = TABLE_DEFINITION.partitionKey.name;
-  const conditions = [`attribute_exists(${x.name(key)})`];
+  x.condition(`attribute_exists(${x.name(key)})`);
   for (const field of CONDITION_FIELDS) {
     const read = credential.raw[field];
     const name = x.name(field);
-    if (read === undefined) conditions.push(`attribute_not_exists(${name})`);
+    if (read === undefined) x.condition(`attribute_not_exists(${name})`);
     // The parser reads a stored NULL as "not set"; it must still be NULL at write time.
-    else if (read === null) conditions.push(`attribute_type(${name}, ${x.value('NULL')})`);
-    else conditions.push(`${name} = ${x.value(read)}`);
+    else if (read === null) x.condition(`attribute_type(${name}, ${x.value('NULL')})`);
+    else x.condition(`${name} = ${x.value(read)}`);
   }
 
   return {
     TableName: tableName,
     Key: { [key]: credential.id },
-    UpdateExpression: update,
-    ConditionExpression: conditions.join(' AND '),
-    ExpressionAttributeNames: x.names,
-    ExpressionAttributeValues: x.values,
+    ...x.build(),
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
 }
