@@ -37,6 +37,8 @@ import {
   type DirectoryFreshness,
   type OwnerDirectory,
   type OwnerRecord,
+  type OwnerSubscriptionRegistry,
+  type OwnerSubscriptionState,
   SUBSCRIPTION_STATES,
   type SubscriptionState,
 } from '../hygiene/owner-directory';
@@ -112,7 +114,7 @@ function isMissingTable(error: unknown): boolean {
 }
 
 /** The owner directory table, read and written through the document client. */
-export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners {
+export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, OwnerSubscriptionRegistry {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
@@ -331,6 +333,26 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners {
       names: { '#subscription': OWNER_ATTR.subscription },
       values: { ':state': state },
     });
+  }
+
+  // --- OwnerSubscriptionRegistry (the subscription reconciler) ---
+
+  /** Every owner, collected (the reconciler plans over the whole directory at once). */
+  async listOwners(): Promise<readonly OwnerRecord[]> {
+    const all: OwnerRecord[] = [];
+    for await (const owner of this.owners()) all.push(owner);
+    return all;
+  }
+
+  /** Records each owner's subscription state ({@link setSubscription}, bounded concurrency); absent owners are skipped. */
+  async recordSubscriptionStates(states: readonly OwnerSubscriptionState[]): Promise<void> {
+    const pool = new TaskPool(this.options.writeConcurrency ?? 16);
+    for (const { userId, state } of states) {
+      await pool.submit(async () => {
+        await this.setSubscription(userId, state);
+      });
+    }
+    await pool.drain();
   }
 
   /**
