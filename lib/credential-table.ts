@@ -5,7 +5,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { type KeyAttribute, TABLE_DEFINITION } from '../lambdas/hygiene/table-definition';
+import { type KeyAttribute, TABLE_DEFINITION } from '../lambdas/aws/credential-table-definition';
 
 /** Options for the table {@link CredentialTable} creates. */
 export interface CredentialTableProps {

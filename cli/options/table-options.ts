@@ -7,9 +7,9 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option } from 'commander';
+import { DEFAULT_TABLE_NAME } from '../lambdas/aws/credential-table-definition';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { describeError } from '../lambdas/hygiene/errors';
-import { DEFAULT_TABLE_NAME } from '../lambdas/hygiene/table-definition';
 import { UsageError } from './usage-error';
 
 /** The table flags as commander parses them. */

@@ -21,8 +21,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CHECKPOINT_ATTR, CHECKPOINT_ID } from '../hygiene/data-contract';
 import type { CheckpointStore, ScanCheckpoint } from '../hygiene/ports';
-import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant } from '../hygiene/time';
+import { TABLE_DEFINITION } from './credential-table-definition';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 
 /** Options for {@link DynamoDbCheckpointStore}. */

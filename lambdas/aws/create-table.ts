@@ -13,7 +13,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type KeyAttribute, TABLE_DEFINITION } from '../hygiene/table-definition';
+import { type KeyAttribute, TABLE_DEFINITION } from './credential-table-definition';
 
 /** The `CreateTable` request for the credentials table (on-demand capacity). */
 export function createTableInput(tableName: string): CreateTableCommandInput {

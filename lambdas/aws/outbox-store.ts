@@ -36,8 +36,8 @@ import type {
   PendingOutboxItem,
 } from '../hygiene/outbox-ports';
 import type { RawItem } from '../hygiene/ports';
-import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant, parseInstant } from '../hygiene/time';
+import { TABLE_DEFINITION } from './credential-table-definition';
 import { unmarshallOptions } from './dynamodb-client';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;

@@ -14,8 +14,8 @@ import { actionChanges } from '../hygiene/action-changes';
 import { HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
 import { DECISION_FIELDS, isDeletion } from '../hygiene/policy';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
-import { TABLE_DEFINITION } from '../hygiene/table-definition';
 import { formatInstant } from '../hygiene/time';
+import { TABLE_DEFINITION } from './credential-table-definition';
 import { unmarshallOptions } from './dynamodb-client';
 import { UpdateExpressionBuilder } from './update-expression';
 

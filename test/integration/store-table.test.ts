@@ -1,8 +1,8 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTable, createTableInput } from '../../lambdas/aws/create-table';
+import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
 import { OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
-import { TABLE_DEFINITION } from '../../lambdas/hygiene/table-definition';
 import { createTestTable, type TestTable } from '../support/test-table';
 
 describe('createTable on DynamoDB Local', () => {

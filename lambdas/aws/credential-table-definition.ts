@@ -1,9 +1,12 @@
-import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from './data-contract';
 /**
- * The credentials table, defined once: local table creation (CLI, tests,
- * benchmarks) and the CDK construct both build from this, so they cannot drift.
- * Plain data, no AWS imports.
+ * The credentials table's DynamoDB shape (key schema, TTL attribute, outbox
+ * index), defined once: the CDK construct (lib/credential-table.ts), local
+ * table creation (create-table.ts: CLI, tests, benchmarks) and the adapters'
+ * keys all build from it, so they cannot drift. It sits with the adapters
+ * because a key schema is a storage detail; the attribute names it uses come
+ * from the data contract (docs/data-model.md). Plain data, no AWS imports.
  */
+import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from '../hygiene/data-contract';
 
 /** A DynamoDB key attribute. */
 export interface KeyAttribute {
