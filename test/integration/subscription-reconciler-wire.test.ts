@@ -1,0 +1,244 @@
+/**
+ * The subscription reconciler on the wire: the real SDK SNS client and
+ * `SnsTopicSubscriptions` against the SNS-compatible local server
+ * (test/integration/fake-sns-server.ts: subscriptions, confirmation, the
+ * filter-policy quota), and the owner directory on DynamoDB Local, where the
+ * states are recorded.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { createSnsClient } from '../../lambdas/aws/sns-client';
+import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
+import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan';
+import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
+import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { FakeSnsServer } from './fake-sns-server';
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
+const NOW = '2026-12-01T00:00:00.000Z';
+const WRITE_ACTIONS = ['Subscribe', 'SetSubscriptionAttributes', 'Unsubscribe'];
+const ownerPolicy = (userId: string) => ({ userId: [userId], audience: ['owner'] });
+
+describe('subscription reconciler over an SNS-compatible server and DynamoDB Local', () => {
+  let sns: FakeSnsServer;
+  let table: TestDirectoryTable;
+  let directory: DynamoOwnerDirectory;
+  let topic: SnsTopicSubscriptions;
+
+  beforeAll(async () => {
+    sns = await FakeSnsServer.start();
+    topic = new SnsTopicSubscriptions(
+      createSnsClient({ endpoint: sns.endpoint, retryMode: 'adaptive' }),
+      TOPIC,
+    );
+  });
+  afterAll(() => sns.stop());
+  beforeEach(async () => {
+    sns.subscriptions.length = 0;
+    sns.calls.clear();
+    sns.filterPolicyQuota = 200;
+    sns.listPageSize = 100;
+    table = await createTestDirectoryTable('reconciler');
+    directory = new DynamoOwnerDirectory(table.client, table.tableName);
+    return () => table.drop();
+  });
+
+  const load = (owners: readonly ImportedOwner[]) =>
+    directory.upsertOwners(
+      owners.map((owner) => ({ owner, existed: false, resetRoute: false })),
+      NOW,
+    );
+  const reconcile = (extra: { filterPolicyQuota?: number; dryRun?: boolean } = {}) =>
+    reconcileSubscriptions({ topic, directory }, { route: 'sns-email', ...extra });
+  const writes = () => WRITE_ACTIONS.reduce((sum, action) => sum + sns.callCount(action), 0);
+  const statesOf = async () =>
+    Object.fromEntries((await directory.listOwners()).map((o: OwnerRecord) => [o.userId, o.subscription]));
+
+  it('creates, repairs and removes owner subscriptions, leaves admin and machine subscribers, and records states', async () => {
+    await load([
+      { userId: 'ada', email: 'ada@example.com', status: 'active' },
+      { userId: 'bob', email: 'bob@example.com', status: 'active' },
+      { userId: 'cy', email: 'cy@example.com', status: 'departed' },
+      { userId: 'dee', status: 'active' },
+    ]);
+    const bob = sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'bob@example.com',
+      filterPolicy: { userId: ['bob'], audience: ['owner', 'admin'] },
+    });
+    sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'cy@example.com',
+      filterPolicy: ownerPolicy('cy'),
+    });
+    const admin = sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'security@example.com',
+      filterPolicy: { audience: ['admin'] },
+    });
+    const queue = sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'sqs',
+      endpoint: 'arn:aws:sqs:us-east-1:123456789012:audit',
+      filterPolicy: { userId: ['cy'], audience: ['owner'] },
+    });
+
+    const summary = await reconcile();
+
+    expect(summary).toMatchObject({ created: 1, repaired: 1, removed: 1, failed: [], untouched: 2 });
+    expect(sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.filterPolicy, s.pending])).toEqual([
+      ['bob@example.com', ownerPolicy('bob'), false],
+      ['security@example.com', { audience: ['admin'] }, false],
+      ['arn:aws:sqs:us-east-1:123456789012:audit', { userId: ['cy'], audience: ['owner'] }, false],
+      ['ada@example.com', ownerPolicy('ada'), true],
+    ]);
+    expect(sns.subscriptionsOf(TOPIC)).toEqual(expect.arrayContaining([bob, admin, queue]));
+    expect(await statesOf()).toEqual({ ada: 'pending', bob: 'confirmed', cy: undefined, dee: undefined });
+  });
+
+  it('a second run makes no write call; after the owner confirms, the next run records confirmed', async () => {
+    await load([
+      { userId: 'ada', email: 'ada@example.com', status: 'active' },
+      { userId: 'bob', email: 'bob@example.com', status: 'active' },
+    ]);
+    await reconcile();
+    const writesAfterFirst = writes();
+
+    const second = await reconcile();
+    sns.confirm('ada@example.com');
+    const third = await reconcile();
+
+    expect(writesAfterFirst).toBe(2);
+    expect(writes()).toBe(2);
+    expect(second.stateChanges).toEqual([]);
+    expect(third.stateChanges).toEqual([{ userId: 'ada', state: 'confirmed' }]);
+    expect(await statesOf()).toEqual({ ada: 'confirmed', bob: 'pending' });
+  });
+
+  it('re-subscribes an owner only after an unconfirmed subscription has expired', async () => {
+    await load([{ userId: 'ada', email: 'ada@example.com', status: 'active' }]);
+    await reconcile();
+    await reconcile();
+    expect(sns.callCount('Subscribe')).toBe(1);
+
+    sns.expirePending();
+    const afterExpiry = await reconcile();
+
+    expect(afterExpiry.created).toBe(1);
+    expect(sns.callCount('Subscribe')).toBe(2);
+    expect(sns.callCount('Unsubscribe')).toBe(0);
+  });
+
+  it('lists every page of a topic with more subscriptions than one page holds', async () => {
+    sns.listPageSize = 3;
+    const owners = Array.from({ length: 8 }, (_, i) => ({
+      userId: `u${i}`,
+      email: `u${i}@example.com`,
+      status: 'active' as const,
+    }));
+    await load(owners);
+    for (const o of owners.slice(0, 7)) {
+      sns.addSubscription({
+        topicArn: TOPIC,
+        protocol: 'email',
+        endpoint: o.email,
+        filterPolicy: ownerPolicy(o.userId),
+      });
+    }
+
+    const summary = await reconcile();
+
+    expect(sns.callCount('ListSubscriptionsByTopic')).toBe(3);
+    expect(summary.operations).toEqual([
+      {
+        kind: 'create',
+        userId: 'u7',
+        email: 'u7@example.com',
+        filterPolicy: JSON.stringify(ownerPolicy('u7')),
+      },
+    ]);
+    expect(summary.states).toEqual({ confirmed: 7, pending: 1, none: 0 });
+  });
+
+  it('stops with FilterPolicyQuotaError before any change when the owners need more filter policies than the quota', async () => {
+    await load(
+      Array.from({ length: 4 }, (_, i) => ({
+        userId: `u${i}`,
+        email: `u${i}@example.com`,
+        status: 'active' as const,
+      })),
+    );
+    sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'gone@example.com',
+      filterPolicy: ownerPolicy('gone'),
+    });
+    sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'sec@example.com',
+      filterPolicy: { audience: ['admin'] },
+    });
+    sns.filterPolicyQuota = 4;
+
+    const run = reconcile({ filterPolicyQuota: 4 });
+
+    await expect(run).rejects.toThrow(FilterPolicyQuotaError);
+    await expect(run).rejects.toThrow(/would need 5 subscription filter policies.*quota of 4/);
+    expect(writes()).toBe(0);
+    expect(sns.subscriptionsOf(TOPIC)).toHaveLength(2);
+    expect(await statesOf()).toEqual({ u0: undefined, u1: undefined, u2: undefined, u3: undefined });
+  });
+
+  it('reports what SNS refuses past its quota when the configured quota is set too high', async () => {
+    await load([
+      { userId: 'ada', email: 'ada@example.com', status: 'active' },
+      { userId: 'bob', email: 'bob@example.com', status: 'active' },
+    ]);
+    sns.filterPolicyQuota = 1;
+
+    const summary = await reconcile({ filterPolicyQuota: 200 });
+
+    expect(summary.created).toBe(1);
+    expect(summary.failed).toHaveLength(1);
+    expect(summary.failed[0]?.error).toMatch(/^FilterPolicyLimitExceededException: /);
+    expect(summary.states).toEqual({ confirmed: 0, pending: 1, none: 1 });
+    expect(Object.values(await statesOf()).filter((s) => s === 'pending')).toHaveLength(1);
+  });
+
+  it('delivers an owner digest only once the owner has confirmed the subscription the reconciler made', async () => {
+    await load([{ userId: 'ada', email: 'ada@example.com', status: 'active' }]);
+    await reconcile();
+    const [ada] = sns.subscriptionsOf(TOPIC);
+    const digest = () =>
+      fetch(sns.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          Action: 'PublishBatch',
+          TopicArn: TOPIC,
+          'PublishBatchRequestEntries.member.1.Id': 'd1',
+          'PublishBatchRequestEntries.member.1.Message': 'digest',
+          'PublishBatchRequestEntries.member.1.MessageAttributes.entry.1.Name': 'userId',
+          'PublishBatchRequestEntries.member.1.MessageAttributes.entry.1.Value.DataType': 'String',
+          'PublishBatchRequestEntries.member.1.MessageAttributes.entry.1.Value.StringValue': 'ada',
+          'PublishBatchRequestEntries.member.1.MessageAttributes.entry.2.Name': 'audience',
+          'PublishBatchRequestEntries.member.1.MessageAttributes.entry.2.Value.DataType': 'String',
+          'PublishBatchRequestEntries.member.1.MessageAttributes.entry.2.Value.StringValue': 'owner',
+        }),
+      });
+
+    await digest();
+    sns.confirm('ada@example.com');
+    await digest();
+
+    expect(ada?.received.map((m) => m.message)).toEqual(['digest']);
+    expect(sns.accepted).toHaveLength(2);
+  });
+});
