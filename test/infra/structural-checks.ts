@@ -1,0 +1,187 @@
+/**
+ * Structural checks over a synthesized CloudFormation template: reads the
+ * template statement by statement, as a security review would, and returns the
+ * problems it finds (an empty list = pass). Used by the infra tests and by
+ * `npm run check:deploy` over several context combinations.
+ *
+ * The evaluation is deliberately small: principals, actions (with IAM
+ * wildcards) and the condition keys that matter here; a statement it cannot
+ * read counts against the template.
+ */
+
+/** One resource of a synthesized template. */
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+}
+
+/** The part of a synthesized template the checks read. */
+export interface CfnTemplate {
+  readonly Resources: Record<string, CfnResource>;
+}
+
+/** A policy statement as it appears in a template. */
+export interface CfnStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: unknown;
+  readonly Action?: string | string[];
+  readonly Resource?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** The result of a check: how many things it looked at, and what is wrong. */
+export interface CheckResult {
+  readonly checked: number;
+  readonly problems: string[];
+}
+
+const CLOUDWATCH = 'cloudwatch.amazonaws.com';
+const ALARM_ACTION_KEYS = ['AlarmActions', 'OKActions', 'InsufficientDataActions'] as const;
+/** What SNS asks KMS for when it encrypts a message published by CloudWatch. */
+const CLOUDWATCH_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
+
+function asList<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The statements of a policy document (none when it has none). */
+export function policyStatements(document: unknown): CfnStatement[] {
+  return asList((document as { Statement?: CfnStatement | CfnStatement[] } | undefined)?.Statement);
+}
+
+/** IAM action matching: case-insensitive, `*` and `?` wildcards in the granted action. */
+export function actionCovers(granted: string, wanted: string): boolean {
+  const pattern = granted
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${pattern}$`, 'i').test(wanted);
+}
+
+/** Whether a statement's actions include `wanted`. */
+export function statementCovers(statement: CfnStatement, wanted: string): boolean {
+  return asList(statement.Action).some((granted) => actionCovers(granted, wanted));
+}
+
+/** Whether a statement's principal is the given AWS service. */
+function isServicePrincipal(statement: CfnStatement, service: string): boolean {
+  const principal = statement.Principal as { Service?: string | string[] } | undefined;
+  return asList(principal?.Service).includes(service);
+}
+
+/** Whether a statement applies to every principal (`"*"` or `{"AWS": "*"}`). */
+function isEveryone(statement: CfnStatement): boolean {
+  const principal = statement.Principal as string | { AWS?: string | string[] } | undefined;
+  return principal === '*' || (typeof principal === 'object' && asList(principal.AWS).includes('*'));
+}
+
+/** The condition keys a statement tests, under any operator. */
+function conditionKeys(statement: CfnStatement): string[] {
+  return Object.values(statement.Condition ?? {}).flatMap((byKey) => Object.keys(byKey));
+}
+
+/** A Deny that only refuses plain HTTP: never in the way of a service that calls over TLS. */
+function isTlsOnlyDeny(statement: CfnStatement): boolean {
+  const condition = statement.Condition ?? {};
+  return (
+    Object.keys(condition).length === 1 &&
+    JSON.stringify(condition.Bool) === JSON.stringify({ 'aws:SecureTransport': 'false' })
+  );
+}
+
+/** The logical id a `{Ref}` or `{Fn::GetAtt: [id, 'Arn']}` points at, if it is one. */
+export function referencedId(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const ref = (value as { Ref?: unknown }).Ref;
+  if (typeof ref === 'string') return ref;
+  const getAtt = (value as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  return undefined;
+}
+
+/** The statements of every `AWS::SNS::TopicPolicy` attached to the topic. */
+export function topicPolicyStatements(template: CfnTemplate, topicId: string): CfnStatement[] {
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::SNS::TopicPolicy')
+    .filter((r) => asList(r.Properties?.Topics as unknown[]).some((t) => referencedId(t) === topicId))
+    .flatMap((r) => policyStatements(r.Properties?.PolicyDocument));
+}
+
+/** Problems with CloudWatch publishing to one topic: the topic policy, then its key. */
+function topicAcceptsAlarms(template: CfnTemplate, alarmId: string, topicId: string): string[] {
+  const where = `alarm ${alarmId} → topic ${topicId}`;
+  const statements = topicPolicyStatements(template, topicId);
+  const problems: string[] = [];
+  const allows = statements.some(
+    (s) =>
+      s.Effect === 'Allow' &&
+      isServicePrincipal(s, CLOUDWATCH) &&
+      statementCovers(s, 'sns:Publish') &&
+      ['aws:SourceAccount', 'aws:SourceArn'].every((key) => conditionKeys(s).includes(key)),
+  );
+  if (!allows) {
+    problems.push(
+      `${where}: no topic policy statement allows ${CLOUDWATCH} to sns:Publish (scoped by aws:SourceAccount and aws:SourceArn)`,
+    );
+  }
+  for (const s of statements) {
+    const blocks =
+      s.Effect === 'Deny' &&
+      (isEveryone(s) || isServicePrincipal(s, CLOUDWATCH)) &&
+      statementCovers(s, 'sns:Publish') &&
+      !isTlsOnlyDeny(s);
+    if (blocks) problems.push(`${where}: Deny statement ${s.Sid ?? '(no Sid)'} would refuse CloudWatch`);
+  }
+  return [...problems, ...keyAcceptsAlarms(template, where, topicId)];
+}
+
+/** An encrypted topic's key must let CloudWatch have SNS encrypt with it. */
+function keyAcceptsAlarms(template: CfnTemplate, where: string, topicId: string): string[] {
+  const keyRef = template.Resources[topicId]?.Properties?.KmsMasterKeyId;
+  if (keyRef === undefined) return [];
+  const keyId = referencedId(keyRef);
+  const key = keyId === undefined ? undefined : template.Resources[keyId];
+  if (keyId === undefined || key?.Type !== 'AWS::KMS::Key') {
+    return [
+      `${where}: encrypted with ${JSON.stringify(keyRef)}, a key whose policy the template does not show`,
+    ];
+  }
+  const statements = policyStatements(key.Properties?.KeyPolicy);
+  const missing = CLOUDWATCH_KEY_ACTIONS.filter(
+    (action) =>
+      !statements.some(
+        (s) => s.Effect === 'Allow' && isServicePrincipal(s, CLOUDWATCH) && statementCovers(s, action),
+      ),
+  );
+  return missing.length === 0
+    ? []
+    : [`${where} → key ${keyId}: the key policy does not grant ${CLOUDWATCH} ${missing.join(', ')}`];
+}
+
+/**
+ * Every alarm can notify: each alarm action (alarm, OK, insufficient data) is
+ * a topic of this template whose policy lets CloudWatch publish and, when the
+ * topic is encrypted, whose key lets CloudWatch use it. `checked` counts the
+ * alarms, so a caller can fail when there was nothing to check.
+ */
+export function alarmNotificationCheck(template: CfnTemplate): CheckResult {
+  const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+  const problems: string[] = [];
+  for (const [alarmId, alarm] of alarms) {
+    const actions = ALARM_ACTION_KEYS.flatMap((key) => asList(alarm.Properties?.[key] as unknown[]));
+    if (actions.length === 0) problems.push(`alarm ${alarmId} has no action: it notifies no one`);
+    for (const action of actions) {
+      const topicId = referencedId(action);
+      if (topicId === undefined || template.Resources[topicId]?.Type !== 'AWS::SNS::Topic') {
+        problems.push(
+          `alarm ${alarmId} → ${JSON.stringify(action)}: not a topic of this template, cannot verify`,
+        );
+        continue;
+      }
+      problems.push(...topicAcceptsAlarms(template, alarmId, topicId));
+    }
+  }
+  return { checked: alarms.length, problems };
+}
