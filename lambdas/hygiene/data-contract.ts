@@ -190,3 +190,31 @@ export const DIRECTORY_FRESHNESS_ATTR = {
   /** UTC ISO string: when that import ran. */
   importedAt: 'importedAt',
 } as const;
+
+// ---------------------------------------------------------------------------
+// Relay ledger table (a separate table; docs/data-model.md, "Relay ledger").
+// Maintained with the email relay: `lambdas/aws/relay-ledger-table.ts` and
+// `relay-ledger-store.ts` read these names.
+// ---------------------------------------------------------------------------
+
+/**
+ * Attributes of a relay ledger item: one per owner email the relay claimed,
+ * keyed `relay#<drainId>#<part>#<userId>`, so a redelivered SQS message does
+ * not send that digest part twice (docs/notifications.md, "Email relay").
+ */
+export const RELAY_LEDGER_ATTR = {
+  /** String, the partition key: `relay#<drainId>#<part>#<userId>`. */
+  key: 'id',
+  /** `sending` (claimed, send in progress) | `sent`. */
+  state: 'state',
+  /** String: a random token naming the claim, so only its holder releases it. */
+  claimToken: 'claimToken',
+  /** Number, epoch ms: when a `sending` claim lapses and another delivery may take it over. */
+  leaseUntil: 'leaseUntil',
+  /** String: the SES message id, once sent. */
+  sesMessageId: 'sesMessageId',
+  /** UTC ISO string: when the email was sent. */
+  sentAt: 'sentAt',
+  /** Number, epoch seconds: the DynamoDB TTL attribute (past SQS's longest retention). */
+  expiresAt: 'expiresAt',
+} as const;

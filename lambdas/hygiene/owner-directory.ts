@@ -139,3 +139,17 @@ export interface DepartedOwners {
   /** Every owner the directory marks `departed`. */
   departedUserIds(): Promise<ReadonlySet<string>>;
 }
+
+/**
+ * What the SES bounce and complaint handler writes to the directory (route
+ * `relay`): an owner's address is bouncing, which makes the owner
+ * unreachable until the directory is updated (docs/notifications.md, "Email relay").
+ */
+export interface OwnerBounceRecorder {
+  /**
+   * Marks `userId`'s address bouncing since `since` (canonical UTC), only
+   * while the directory still holds `email` for them; keeps the first instant.
+   * @returns false when the owner is absent or their address has changed (nothing written)
+   */
+  markBouncing(userId: string, email: string, since: string): Promise<boolean>;
+}

@@ -1,0 +1,211 @@
+/**
+ * The email relay (docs/notifications.md, "Email relay"): for each owner
+ * digest delivered to its queue, look the owner up in the directory, skip an
+ * unreachable owner without sending, else send the digest as one email, once
+ * per `(drainId, part, userId)`. Phases, each its own function: read the
+ * batch → look the owners up (one `getMany`) → relay each record (claim →
+ * render → send → mark) → the partial batch response (only failed records).
+ * Pure over ports: directory, ledger, sender, clock.
+ */
+import { errorText } from '../hygiene/errors';
+import {
+  type OwnerDirectory,
+  type OwnerRecord,
+  reachabilityOf,
+  type UnreachableReason,
+} from '../hygiene/owner-directory';
+import { mapWithConcurrency } from '../hygiene/task-pool';
+import { digestFromSnsEnvelope, type RelayDigest } from './digest-message';
+import { ownerTags } from './email-tags';
+import { composeMime, ownerEmail } from './owner-email';
+import type { EmailSender, RelayLedger } from './ports';
+
+/** How long a claim lasts when the caller does not say (a crashed sender's claim lapses after it). */
+export const DEFAULT_RELAY_LEASE_MS = 5 * 60_000;
+/** Records relayed at once within one batch. */
+export const DEFAULT_RELAY_CONCURRENCY = 4;
+
+/** Another delivery of the same digest part holds a live claim: retry this record later. */
+export class RelayInProgressError extends Error {
+  override readonly name = 'RelayInProgressError';
+}
+
+/** What the relay needs. */
+export interface RelayDeps {
+  readonly directory: Pick<OwnerDirectory, 'getMany'>;
+  readonly ledger: RelayLedger;
+  readonly sender: EmailSender;
+  /** Wall clock, epoch ms (the `Date` header, leases). */
+  readonly clock: () => number;
+  /** The sender identity: `address` or `Name <address>`. */
+  readonly from: string;
+  /** @default DEFAULT_RELAY_LEASE_MS */
+  readonly leaseMs?: number;
+  /** @default DEFAULT_RELAY_CONCURRENCY */
+  readonly concurrency?: number;
+}
+
+/** One queue record: its id (for the partial batch response) and body. */
+export interface RelayRecord {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+/** What happened to one record. */
+export type RelayOutcome =
+  | { readonly status: 'sent'; readonly userId: string; readonly key: string; readonly messageId: string }
+  | { readonly status: 'duplicate'; readonly userId: string; readonly key: string }
+  | { readonly status: 'skipped'; readonly userId: string; readonly reason: UnreachableReason }
+  | { readonly status: 'failed'; readonly userId?: string; readonly error: unknown };
+
+/** The batch's result: every record's outcome, and the failed ones in SQS's partial batch response shape. */
+export interface RelayBatchResult {
+  readonly outcomes: readonly (RelayOutcome & { readonly recordId: string })[];
+  readonly batchItemFailures: readonly { readonly itemIdentifier: string }[];
+}
+
+/** The ledger key of one digest part for one owner. */
+export function relayKey(digest: RelayDigest): string {
+  return `relay#${digest.document.drainId}#${digest.document.part}#${digest.userId}`;
+}
+
+/** One item to relay: its id in the batch, and its digest or why it could not be read. */
+export type RelayItem =
+  | { readonly id: string; readonly digest: RelayDigest; readonly error?: undefined }
+  | { readonly id: string; readonly digest?: undefined; readonly error: unknown };
+
+/** Phase 1: each record's digest, or why it cannot be read (a permanent failure). */
+function readRecords(records: readonly RelayRecord[]): RelayItem[] {
+  return records.map((record) => {
+    try {
+      return { id: record.messageId, digest: digestFromSnsEnvelope(record.body) };
+    } catch (error: unknown) {
+      return { id: record.messageId, error };
+    }
+  });
+}
+
+/**
+ * Sends one digest to one reachable owner, once: claim the part in the
+ * ledger, render and send, mark it sent (or release the claim when the send
+ * failed, so the record's retry can send).
+ * @throws {RelayInProgressError} when another delivery holds the claim
+ * @throws what the sender throws after its own retries
+ */
+export async function sendOnce(
+  deps: RelayDeps,
+  digest: RelayDigest,
+  owner: OwnerRecord & { readonly email: string },
+): Promise<RelayOutcome> {
+  const key = relayKey(digest);
+  const now = deps.clock();
+  const claim = await deps.ledger.claim(key, now, deps.leaseMs ?? DEFAULT_RELAY_LEASE_MS);
+  if (claim.status === 'sent') return { status: 'duplicate', userId: digest.userId, key };
+  if (claim.status === 'in-progress')
+    throw new RelayInProgressError(`${key} is being sent by another delivery; retried later`);
+  let messageId: string;
+  try {
+    const email = ownerEmail(
+      digest.document,
+      { email: owner.email, ...(owner.name !== undefined && { name: owner.name }) },
+      deps.from,
+      new Date(now),
+    );
+    const raw = await composeMime(email);
+    ({ messageId } = await deps.sender.send({
+      raw,
+      from: deps.from,
+      to: owner.email,
+      tags: ownerTags(digest.userId),
+      digest: { userId: digest.userId, drainId: digest.document.drainId, part: digest.document.part },
+    }));
+  } catch (error: unknown) {
+    await deps.ledger.release(key, claim.token).catch(() => undefined); // the lease lapses anyway
+    throw error;
+  }
+  // Sent: a failed mark must not fail the record (its retry would send again once the lease lapses).
+  await deps.ledger.markSent(key, claim.token, messageId, deps.clock()).catch(() => undefined);
+  return { status: 'sent', userId: digest.userId, key, messageId };
+}
+
+/** Phase 3 for one record: skip an unreachable owner, else {@link sendOnce}. */
+async function relayOne(
+  deps: RelayDeps,
+  digest: RelayDigest,
+  owners: ReadonlyMap<string, OwnerRecord>,
+): Promise<RelayOutcome> {
+  const owner = owners.get(digest.userId);
+  const reach = reachabilityOf(owner, 'relay');
+  if (!reach.reachable || owner?.email === undefined) {
+    return { status: 'skipped', userId: digest.userId, reason: reach.reachable ? 'no-email' : reach.reason };
+  }
+  return sendOnce(deps, digest, { ...owner, email: owner.email });
+}
+
+/**
+ * Relays already-read digests: one directory lookup for all, then each item
+ * (at most `concurrency` at once). Items that could not be read, whose owner
+ * lookup failed, or whose send failed come back `failed`; every other item
+ * succeeded (sent, duplicate, or skipped as unreachable).
+ */
+export async function relayDigests(deps: RelayDeps, items: readonly RelayItem[]): Promise<RelayBatchResult> {
+  const userIds = items.flatMap((item) => (item.digest ? [item.digest.userId] : []));
+  let owners: ReadonlyMap<string, OwnerRecord> = new Map();
+  let lookupError: unknown;
+  if (userIds.length > 0) {
+    try {
+      owners = await deps.directory.getMany(userIds);
+    } catch (error: unknown) {
+      lookupError = error;
+    }
+  }
+  const outcomes = await mapWithConcurrency(
+    items,
+    deps.concurrency ?? DEFAULT_RELAY_CONCURRENCY,
+    async (item): Promise<RelayOutcome & { recordId: string }> => {
+      const recordId = item.id;
+      if (!item.digest) return { recordId, status: 'failed', error: item.error };
+      const userId = item.digest.userId;
+      if (lookupError !== undefined) return { recordId, status: 'failed', userId, error: lookupError };
+      try {
+        return { recordId, ...(await relayOne(deps, item.digest, owners)) };
+      } catch (error: unknown) {
+        return { recordId, status: 'failed', userId, error };
+      }
+    },
+  );
+  return {
+    outcomes,
+    batchItemFailures: outcomes
+      .filter((o) => o.status === 'failed')
+      .map((o) => ({ itemIdentifier: o.recordId })),
+  };
+}
+
+/**
+ * Relays one SQS batch of SNS notifications (raw message delivery off). Only
+ * failed records are in `batchItemFailures`: SQS retries exactly those, and
+ * after the queue's `maxReceiveCount` they land in the DLQ.
+ */
+export function relayBatch(deps: RelayDeps, records: readonly RelayRecord[]): Promise<RelayBatchResult> {
+  return relayDigests(deps, readRecords(records));
+}
+
+/** Counts per outcome, for metrics and the log. */
+export function tallyOutcomes(outcomes: readonly RelayOutcome[]) {
+  const count = (status: RelayOutcome['status']) => outcomes.filter((o) => o.status === status).length;
+  return {
+    sent: count('sent'),
+    duplicates: count('duplicate'),
+    skippedUnreachable: count('skipped'),
+    failed: count('failed'),
+    failures: outcomes.flatMap((o) =>
+      o.status === 'failed'
+        ? [{ ...(o.userId !== undefined && { userId: o.userId }), error: errorText(o.error) }]
+        : [],
+    ),
+    skipped: outcomes.flatMap((o) =>
+      o.status === 'skipped' ? [{ userId: o.userId, reason: o.reason }] : [],
+    ),
+  };
+}

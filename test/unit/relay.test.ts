@@ -1,0 +1,186 @@
+/**
+ * The relay use case over in-memory ports: who is emailed and who is skipped
+ * (and why), once per (drainId, part, userId) across redeliveries, claims
+ * released on failure, and the partial batch response naming only failed records.
+ */
+import { simpleParser } from 'mailparser';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
+import { userIdFromTag } from '../../lambdas/relay/email-tags';
+import {
+  RelayInProgressError,
+  type RelayRecord,
+  relayBatch,
+  relayKey,
+  tallyOutcomes,
+} from '../../lambdas/relay/relay';
+import { SAMPLE_NOW, sampleEntries, sampleEvent, snsEnvelope } from '../support/sample-digest';
+import { MemoryRelayLedger, memoryDirectory, RecordingSender } from './support/relay-fakes';
+
+const FROM = 'Hygiene <hygiene@corp.example>';
+
+const OWNERS: OwnerRecord[] = [
+  { userId: 'ada', email: 'ada@example.com', name: 'Ada Lovelace', status: 'active' },
+  { userId: 'bob', email: 'bob@example.com', status: 'active' },
+  { userId: 'cy', email: 'cy@example.com', status: 'departed' },
+  { userId: 'dee', status: 'active' },
+  { userId: 'eve', email: 'eve@example.com', status: 'active', bouncingSince: '2026-11-20T00:00:00.000Z' },
+];
+
+/** The SQS record of `userId`'s digest (part `part` when split). */
+function record(userId: string, messageId = `msg-${userId}`, events = 1): RelayRecord {
+  const list = Array.from({ length: events }, (_, i) => sampleEvent('expiry-warning', `pc-${i}`, {}, userId));
+  const [entry] = sampleEntries(list);
+  if (entry === undefined) throw new Error('no entry');
+  return { messageId, body: snsEnvelope(entry) };
+}
+
+let ledger: MemoryRelayLedger;
+let sender: RecordingSender;
+let now: number;
+
+function deps() {
+  return {
+    directory: memoryDirectory(OWNERS),
+    ledger,
+    sender,
+    clock: () => now,
+    from: FROM,
+    leaseMs: 60_000,
+  };
+}
+
+beforeEach(() => {
+  ledger = new MemoryRelayLedger();
+  sender = new RecordingSender();
+  now = SAMPLE_NOW + 5_000;
+});
+
+describe('relayBatch', () => {
+  it('emails a reachable owner at the directory address, tagged with the owner', async () => {
+    const result = await relayBatch(deps(), [record('ada')]);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes).toEqual([
+      {
+        recordId: 'msg-ada',
+        status: 'sent',
+        userId: 'ada',
+        key: expect.stringMatching(/^relay#[^#]+#1#ada$/),
+        messageId: 'ses-1',
+      },
+    ]);
+    expect(sender.sent).toHaveLength(1);
+    const [email] = sender.sent;
+    expect(email?.to).toBe('ada@example.com');
+    expect(email?.from).toBe(FROM);
+    expect(userIdFromTag(email?.tags['pc-hygiene-user'])).toBe('ada');
+    const mail = await simpleParser(Buffer.from(email?.raw ?? []));
+    expect(mail.to).toMatchObject({ value: [{ address: 'ada@example.com', name: 'Ada Lovelace' }] });
+    expect(mail.text?.split('\n')[0]).toBe('Hello Ada Lovelace,');
+    expect(mail.date?.getTime()).toBe(now);
+    expect([...ledger.entries.values()]).toEqual([
+      expect.objectContaining({ state: 'sent', messageId: 'ses-1' }),
+    ]);
+  });
+
+  it('skips unreachable owners without sending or recording anything, and says why', async () => {
+    const records = ['zed', 'cy', 'dee', 'eve'].map((id) => record(id));
+
+    const result = await relayBatch(deps(), records);
+
+    expect(sender.sent).toEqual([]);
+    expect(ledger.entries.size).toBe(0);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(tallyOutcomes(result.outcomes).skipped).toEqual([
+      { userId: 'zed', reason: 'not-in-directory' },
+      { userId: 'cy', reason: 'departed' },
+      { userId: 'dee', reason: 'no-email' },
+      { userId: 'eve', reason: 'bouncing' },
+    ]);
+  });
+
+  it('looks every owner of the batch up in one directory call', async () => {
+    const d = deps();
+
+    await relayBatch(d, [record('ada'), record('bob'), record('zed')]);
+
+    expect(d.directory.calls).toEqual([['ada', 'bob', 'zed']]);
+  });
+
+  it('does not send a redelivered digest part twice', async () => {
+    const message = record('ada');
+    await relayBatch(deps(), [message]);
+
+    now += 3_600_000;
+    const again = await relayBatch(deps(), [message]);
+
+    expect(sender.sent).toHaveLength(1);
+    expect(again.outcomes).toEqual([expect.objectContaining({ status: 'duplicate', userId: 'ada' })]);
+    expect(again.batchItemFailures).toEqual([]);
+  });
+
+  it('reports only the failed record of three (partial batch response)', async () => {
+    sender.failFor.set(
+      'bob@example.com',
+      Object.assign(new Error('Email address is not verified'), { name: 'MessageRejected' }),
+    );
+
+    const result = await relayBatch(deps(), [record('ada'), record('bob'), record('zed')]);
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'msg-bob' }]);
+    expect(sender.sent.map((e) => e.to)).toEqual(['ada@example.com']);
+    expect(tallyOutcomes(result.outcomes)).toMatchObject({
+      sent: 1,
+      skippedUnreachable: 1,
+      failed: 1,
+      failures: [{ userId: 'bob', error: 'MessageRejected: Email address is not verified' }],
+    });
+  });
+
+  it('releases the claim of a failed send, so the retried record sends', async () => {
+    sender.failures.push(new Error('socket hang up'));
+    const message = record('ada');
+
+    const first = await relayBatch(deps(), [message]);
+    const retry = await relayBatch(deps(), [message]);
+
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'msg-ada' }]);
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('fails a record another delivery is sending, and takes it over once that claim lapses', async () => {
+    const message = record('ada');
+    // Another delivery claimed the same part a moment ago (and crashed, or is still sending).
+    await ledger.claim(relayKey(digestFromSnsEnvelope(message.body)), now, 60_000);
+
+    const during = await relayBatch(deps(), [message]);
+    now += 60_001;
+    const after = await relayBatch(deps(), [message]);
+
+    expect(during.outcomes[0]).toMatchObject({ status: 'failed', error: expect.any(RelayInProgressError) });
+    expect(after.outcomes[0]).toMatchObject({ status: 'sent' });
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('fails a record that is not an owner digest, and every record when the directory cannot be read', async () => {
+    const broken = { messageId: 'msg-broken', body: '{"Type":"Notification","Message":"{}"}' };
+    const unreadable = {
+      ...deps(),
+      directory: {
+        getMany: async () => {
+          throw new Error('directory down');
+        },
+      },
+    };
+
+    const bad = await relayBatch(deps(), [record('ada'), broken]);
+    const down = await relayBatch(unreadable, [record('bob'), record('ada', 'msg-ada-2')]);
+
+    expect(bad.batchItemFailures).toEqual([{ itemIdentifier: 'msg-broken' }]);
+    expect(down.batchItemFailures).toEqual([{ itemIdentifier: 'msg-bob' }, { itemIdentifier: 'msg-ada-2' }]);
+    expect(sender.sent.map((e) => e.to)).toEqual(['ada@example.com']);
+  });
+});
