@@ -1,8 +1,30 @@
 /**
  * `pc-hygiene`: the operator CLI over the same hygiene core as the Lambdas.
- * Each command lives in its own module under `cli/commands/` and registers itself here.
+ *
+ * Conventions for every command (follow them when adding one):
+ * - Layout: `cli/commands/<name>.ts` defines one command (or one command
+ *   group) and exports `register<Name>Command(program)`, registered below.
+ *   Work that several commands share lives in `cli/use-cases/`; flag
+ *   definitions and parsers in `cli/options/`; adapters only the CLI uses in
+ *   `cli/aws/`; local/demo/test infrastructure in `cli/local/`; terminal
+ *   output helpers in `cli/output/` (print ids and names through
+ *   `terminalText`, CSV cells through `csvCell`).
+ * - Settings live once, on the program here: commander copies them to every
+ *   subcommand (and sub-subcommand) created with `.command()`. Do not repeat
+ *   `configureOutput`/`showHelpAfterError`/`exitOverride` in a command.
+ * - Types come from `@commander-js/extra-typings` (import `Command`/`Option`
+ *   from it, never from `commander`): option types are inferred from the
+ *   definitions; name them with `OptionsOf<typeof command>` instead of a
+ *   hand-kept interface.
+ * - Integer flags: `.argParser(integerIn('--flag', min, max))`; durations:
+ *   `secondsUpTo`; enumerations: `.choices()`; `--format`: `formatOption()`
+ *   with a vocabulary from `cli/options/formats.ts`. Defaults are given
+ *   parsed (numbers, not strings).
+ * - Errors: throw `UsageError` for bad input (exit 2, one line
+ *   `pc-hygiene: …`, nothing done), any other error exits 1 with its message;
+ *   a command may set `process.exitCode` for outcomes (e.g. `sweep` 3/4).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerLocalCommand } from './commands/local';
@@ -15,8 +37,13 @@ import { UsageError } from './usage-error';
 
 const program = new Command('pc-hygiene')
   .description('Keep personal API client credentials clean: plan, sweep, notify, restore, report.')
-  .showHelpAfterError()
-  .exitOverride();
+  // Inherited by every command registered below: errors are thrown to the catch at the end,
+  // and a command's usage error is one line (the error, without the help text after it).
+  .exitOverride()
+  .showHelpAfterError(false)
+  .configureOutput({
+    outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
+  });
 
 // Command registrations (one line per command module).
 registerPlanCommand(program);
@@ -27,6 +54,10 @@ registerNotifyCommand(program);
 registerSweepCommand(program);
 registerReportCommand(program);
 registerLocalCommand(program);
+
+// The program's own errors (no or unknown command) keep commander's wording and show the help after it.
+// Set after the registrations, so the commands above keep the inherited one-line settings.
+program.showHelpAfterError(true).configureOutput({ outputError: (message, write) => write(message) });
 
 try {
   await program.parseAsync(process.argv);

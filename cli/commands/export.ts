@@ -9,13 +9,15 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { type DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { describeFileError } from '../file-errors';
+import { integerIn } from '../options/numbers';
+import type { OptionsOf } from '../options/options-of';
+import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
 import { createProgress } from '../progress';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
-import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
 import { UsageError } from '../usage-error';
 
 function sortedKeys(value: Readonly<Record<string, unknown>>, first?: string): Record<string, unknown> {
@@ -102,22 +104,8 @@ export async function exportItems(
   return count;
 }
 
-interface ExportCommandOptions extends TableOptions {
-  readonly output?: string;
-  readonly segments: string;
-  readonly includeReserved?: boolean;
-}
-
-function parseSegments(value: string): number {
-  const segments = Number(value);
-  if (!Number.isInteger(segments) || segments < 1 || segments > 1000) {
-    throw new UsageError(`--segments must be an integer from 1 to 1000, got ${JSON.stringify(value)}`);
-  }
-  return segments;
-}
-
 async function runExport(options: ExportCommandOptions): Promise<void> {
-  const segments = parseSegments(options.segments);
+  const { segments } = options;
   const client = documentClientFor(options);
   try {
     if (options.output === undefined) {
@@ -167,8 +155,8 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
   }
 }
 
-/** Registers `export` on the program. */
-export function registerExportCommand(program: Command): void {
+/** `export` and its flags. */
+function defineExportCommand(program: Command) {
   const command = program
     .command('export')
     .description(
@@ -179,12 +167,19 @@ export function registerExportCommand(program: Command): void {
       '--output <file>',
       'write to this file instead of stdout (replaced only when the export succeeds)',
     )
-    .option('--segments <n>', 'parallel scan segments (1 keeps a stable order)', '1')
+    .option(
+      '--segments <n>',
+      'parallel scan segments (1 keeps a stable order)',
+      integerIn('--segments', 1, 1000),
+      1,
+    )
     .option('--include-reserved', "include the worker's own __hygiene__# items (e.g. the sweep checkpoint)");
-  addTableOptions(command)
-    .showHelpAfterError(false)
-    .configureOutput({
-      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
-    })
-    .action(async (options: ExportCommandOptions) => runExport(options));
+  return addTableOptions(command);
+}
+
+type ExportCommandOptions = OptionsOf<ReturnType<typeof defineExportCommand>>;
+
+/** Registers `export` on the program. */
+export function registerExportCommand(program: Command): void {
+  defineExportCommand(program).action(async (options) => runExport(options));
 }

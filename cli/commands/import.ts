@@ -8,15 +8,17 @@
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Command, Option } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { BatchItemWriter } from '../../lambdas/aws/batch-import';
 import { createTable } from '../../lambdas/aws/create-table';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
 import { isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { type JsonlLine, readJsonLines } from '../jsonl';
+import { formatOption, RESULT_FORMATS } from '../options/formats';
+import type { OptionsOf } from '../options/options-of';
+import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
 import { createProgress } from '../progress';
-import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
 
 /** A line that was not written, and why. */
 export interface RejectedLine {
@@ -171,14 +173,6 @@ export async function importJsonLines(
   };
 }
 
-const FORMATS = ['text', 'json'] as const;
-
-interface ImportCommandOptions extends TableOptions {
-  readonly createTable?: boolean;
-  readonly dryRun?: boolean;
-  readonly format: (typeof FORMATS)[number];
-}
-
 function describeRejected(rejected: RejectedLine): string {
   const who = rejected.id === null ? '' : ` (id ${rejected.id})`;
   return `line ${rejected.line}${who}: ${rejected.problems.join('; ')}`;
@@ -223,8 +217,8 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
   }
 }
 
-/** Registers `import` on the program. */
-export function registerImportCommand(program: Command): void {
+/** `import` and its flags. */
+function defineImportCommand(program: Command) {
   const command = program
     .command('import')
     .description(
@@ -234,11 +228,13 @@ export function registerImportCommand(program: Command): void {
     .argument('<file>', 'JSON Lines file, one PersonalClient record per line')
     .option('--create-table', 'create the table (key, outbox index, TTL) when it does not exist')
     .option('--dry-run', 'validate only; write nothing')
-    .addOption(new Option('--format <format>', 'summary format').choices(FORMATS).default('text'));
-  addTableOptions(command)
-    .showHelpAfterError(false)
-    .configureOutput({
-      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
-    })
-    .action(async (file: string, options: ImportCommandOptions) => runImport(file, options));
+    .addOption(formatOption(RESULT_FORMATS, 'summary format'));
+  return addTableOptions(command);
+}
+
+type ImportCommandOptions = OptionsOf<ReturnType<typeof defineImportCommand>>;
+
+/** Registers `import` on the program. */
+export function registerImportCommand(program: Command): void {
+  defineImportCommand(program).action(async (file, options) => runImport(file, options));
 }

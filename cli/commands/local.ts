@@ -11,7 +11,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Command, Option } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { batchWriteItems } from '../../lambdas/aws/batch-import';
 import { createTable } from '../../lambdas/aws/create-table';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
@@ -24,11 +24,13 @@ import { formatInstant } from '../../lambdas/hygiene/time';
 import { generateDemoData } from '../demo-data';
 import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
 import { JsonlFileSink } from '../jsonl-sink';
-import { loadConfigFile } from '../load-config';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local-dynamodb';
-import { resolveNow } from '../now-option';
+import { formatOption, REPORT_FORMATS } from '../options/formats';
+import { loadConfigFile } from '../options/load-config';
+import { resolveNow } from '../options/now-option';
+import { integerIn } from '../options/numbers';
+import type { OptionsOf } from '../options/options-of';
 import { createProgress } from '../progress';
-import { UsageError } from '../usage-error';
 import { drainTable } from './notify';
 import { reportTable } from './report';
 import { SWEEP_EXIT, sweepExitCode, sweepTable } from './sweep';
@@ -94,29 +96,28 @@ export async function runLocalCycle(
   return { table, endpoint, imported, summary, posture, notify, digestsPath };
 }
 
-const FORMATS = ['table', 'json'] as const;
-
-interface LocalCommandOptions {
-  readonly now?: string;
-  readonly config?: string;
-  readonly count: string;
-  readonly seed: string;
-  readonly format: (typeof FORMATS)[number];
+/** `local` and its flags. */
+function defineLocalCommand(program: Command) {
+  return program
+    .command('local')
+    .description(
+      'Run the whole cycle locally: start DynamoDB Local, create the table, load demo data, sweep (enforce), ' +
+        'notify into a JSON Lines file, print the run summary, the posture report and the digests, ' +
+        'stop the database. Needs Java 17+.',
+    )
+    .option('--now <iso>', 'the instant of the run and of the demo data, RFC 3339 (default: the wall clock)')
+    .option('--config <file>', 'hygiene configuration as JSON (the sweep runs in enforce mode regardless)')
+    .option('--count <n>', 'demo credentials to load', integerIn('--count', 25, 1_000_000), 300)
+    .option('--seed <n>', 'demo data seed (same seed, same data)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+    .addOption(formatOption(REPORT_FORMATS, 'output format'));
 }
 
-function parseInteger(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-    throw new UsageError(`${flag} ${JSON.stringify(value)} must be an integer from ${min} to ${max}`);
-  }
-  return n;
-}
+type LocalOptions = OptionsOf<ReturnType<typeof defineLocalCommand>>;
 
-async function runLocalCommand(options: LocalCommandOptions): Promise<void> {
+async function runLocalCommand(options: LocalOptions): Promise<void> {
   const now = resolveNow(options.now);
   const config = await loadConfigFile(options.config);
-  const count = parseInteger('--count', options.count, 25, 1_000_000);
-  const seed = parseInteger('--seed', options.seed, 0, 2 ** 31 - 1);
+  const { count, seed } = options;
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   // Ctrl-C / kill: stop java before leaving (Node runs no cleanup on a signal by default). Registered
@@ -171,21 +172,5 @@ async function runLocalCommand(options: LocalCommandOptions): Promise<void> {
 
 /** Registers `local` on the program. */
 export function registerLocalCommand(program: Command): void {
-  program
-    .command('local')
-    .description(
-      'Run the whole cycle locally: start DynamoDB Local, create the table, load demo data, sweep (enforce), ' +
-        'notify into a JSON Lines file, print the run summary, the posture report and the digests, ' +
-        'stop the database. Needs Java 17+.',
-    )
-    .option('--now <iso>', 'the instant of the run and of the demo data, RFC 3339 (default: the wall clock)')
-    .option('--config <file>', 'hygiene configuration as JSON (the sweep runs in enforce mode regardless)')
-    .option('--count <n>', 'demo credentials to load', '300')
-    .option('--seed <n>', 'demo data seed (same seed, same data)', '1')
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
-    .showHelpAfterError(false)
-    .configureOutput({
-      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
-    })
-    .action(async (options: LocalCommandOptions) => runLocalCommand(options));
+  defineLocalCommand(program).action(async (options) => runLocalCommand(options));
 }

@@ -6,18 +6,23 @@
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { type NotifierSummary, runNotifier } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import { JsonlFileSink } from '../jsonl-sink';
-import { resolveNow } from '../now-option';
-import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
+import { formatOption, REPORT_FORMATS } from '../options/formats';
+import { resolveNow } from '../options/now-option';
+import type { OptionsOf } from '../options/options-of';
+import {
+  addTableOptions,
+  documentClientFor,
+  type TableOptions,
+  withTableErrors,
+} from '../options/table-options';
 import { UsageError } from '../usage-error';
-
-const FORMATS = ['table', 'json'] as const;
 
 /** Where digests go. */
 export type Sink = { readonly kind: 'sns' } | { readonly kind: 'jsonl'; readonly path: string };
@@ -38,15 +43,6 @@ export function parseSink(value: string): Sink {
 }
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-
-/** Options of `notify`, as commander parses them. */
-interface NotifyOptions extends TableOptions {
-  readonly sink: string;
-  readonly topicArn?: string;
-  readonly snsEndpoint?: string;
-  readonly now?: string;
-  readonly format: (typeof FORMATS)[number];
-}
 
 /** The summary as a few readable lines. */
 export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): string {
@@ -157,8 +153,8 @@ async function runNotify(options: NotifyOptions): Promise<void> {
   }
 }
 
-/** Registers `notify` on the program. */
-export function registerNotifyCommand(program: Command): void {
+/** `notify` and its flags. */
+function defineNotifyCommand(program: Command) {
   const command = program
     .command('notify')
     .description(
@@ -181,11 +177,14 @@ export function registerNotifyCommand(program: Command): void {
       '--now <iso>',
       'the drain instant for relative dates, RFC 3339 with a zone (default: the wall clock)',
     )
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'));
-  addTableOptions(command)
-    .showHelpAfterError(false)
-    .configureOutput({
-      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
-    })
-    .action(async (options: NotifyOptions) => runNotify(options));
+    .addOption(formatOption(REPORT_FORMATS, 'output format'));
+  return addTableOptions(command);
+}
+
+/** Options of `notify`, as commander parses them. */
+type NotifyOptions = OptionsOf<ReturnType<typeof defineNotifyCommand>>;
+
+/** Registers `notify` on the program. */
+export function registerNotifyCommand(program: Command): void {
+  defineNotifyCommand(program).action(async (options) => runNotify(options));
 }

@@ -4,27 +4,25 @@
  * Input is streamed (line by line, or page by page) and output is written as
  * it is produced (every format streams), so memory does not grow with size.
  */
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { planRecord, type RecordPlan } from '../../lambdas/hygiene/policy';
-import { createPlanFormatter, PLAN_FORMATS, type PlanFormat } from '../format/plan-formatter';
+import { createPlanFormatter, PLAN_FORMATS } from '../format/plan-formatter';
 import { PlanTally } from '../format/plan-tally';
 import type { PlannedLine } from '../format/plan-types';
 import { type JsonlLine, readJsonLines } from '../jsonl';
-import { loadConfigFile } from '../load-config';
-import { resolveNow } from '../now-option';
+import { loadConfigFile } from '../options/load-config';
+import { resolveNow } from '../options/now-option';
+import type { OptionsOf } from '../options/options-of';
+import {
+  addTableOptions,
+  documentClientFor,
+  type TableOptions,
+  withTableErrors,
+} from '../options/table-options';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
-import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
 import { UsageError } from '../usage-error';
-
-/** Options of `plan`, as commander parses them. */
-interface PlanOptions extends TableOptions {
-  readonly input?: string;
-  readonly now?: string;
-  readonly config?: string;
-  readonly format: PlanFormat;
-}
 
 /** The plan of a line that is not JSON: never acted on, reported with its line number. */
 function unparsableLinePlan(error: string): RecordPlan {
@@ -115,8 +113,8 @@ async function runPlan(options: PlanOptions, command: Command): Promise<void> {
   }
 }
 
-/** Registers `plan` on the program. */
-export function registerPlanCommand(program: Command): void {
+/** `plan` and its flags. */
+function definePlanCommand(program: Command) {
   const command = program
     .command('plan')
     .description(
@@ -126,13 +124,15 @@ export function registerPlanCommand(program: Command): void {
     .option('--now <iso>', 'the instant to plan at, RFC 3339 with a zone (default: the wall clock)')
     .option('--config <file>', 'hygiene configuration as JSON (default: built-in defaults)')
     .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('table'));
-  addTableOptions(command)
-    // Usage errors must be one line: the error, without the help text after it.
-    .showHelpAfterError(false)
-    .configureOutput({
-      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
-    })
-    .action(async (options: PlanOptions, self: Command) =>
-      withTableErrors(options, () => runPlan(options, self)),
-    );
+  return addTableOptions(command);
+}
+
+/** Options of `plan`, as commander parses them. */
+type PlanOptions = OptionsOf<ReturnType<typeof definePlanCommand>>;
+
+/** Registers `plan` on the program. */
+export function registerPlanCommand(program: Command): void {
+  definePlanCommand(program).action(async (options, self) =>
+    withTableErrors(options, () => runPlan(options, self)),
+  );
 }

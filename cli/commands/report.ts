@@ -5,7 +5,7 @@
  * scan, items counted as they stream, nothing written.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Command, Option } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import {
@@ -14,11 +14,13 @@ import {
   renderPostureJson,
   renderPostureText,
 } from '../../lambdas/hygiene/posture';
-import { loadConfigFile } from '../load-config';
-import { resolveNow } from '../now-option';
+import { formatOption, REPORT_FORMATS } from '../options/formats';
+import { loadConfigFile } from '../options/load-config';
+import { resolveNow } from '../options/now-option';
+import { integerIn } from '../options/numbers';
+import type { OptionsOf } from '../options/options-of';
+import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
 import { createTableProgress } from '../progress';
-import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
-import { UsageError } from '../usage-error';
 import { parseSegments } from './sweep';
 
 /** What {@link reportTable} needs. */
@@ -46,30 +48,32 @@ export async function reportTable(options: TableReport): Promise<PostureReport> 
   return posture.report(options.topOwners);
 }
 
-const FORMATS = ['table', 'json'] as const;
-
-interface ReportCommandOptions extends TableOptions {
-  readonly now?: string;
-  readonly config?: string;
-  readonly segments?: string;
-  readonly top: string;
-  readonly format: (typeof FORMATS)[number];
+/** `report` and its flags. */
+function defineReportCommand(program: Command) {
+  const command = program
+    .command('report')
+    .description(
+      'Print the hygiene posture of a table (read-only): expiring, expired, stale, risky, per owner.',
+    )
+    .option('--now <iso>', 'the instant to report at, RFC 3339 with a zone (default: the wall clock)')
+    .option('--config <file>', 'hygiene configuration as JSON (stale limits and tiers, exempt ids)')
+    .option(
+      '--segments <n>',
+      'parallel scan segments, 1-64 (default: the config scanSegments)',
+      parseSegments,
+    )
+    .option('--top <n>', 'owners to list, riskiest first', integerIn('--top', 0, 10_000), 10)
+    .addOption(formatOption(REPORT_FORMATS, 'output format'));
+  return addTableOptions(command);
 }
 
-function parseTop(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 0 || n > 10_000) {
-    throw new UsageError(`--top ${JSON.stringify(value)} must be an integer from 0 to 10000`);
-  }
-  return n;
-}
+type ReportOptions = OptionsOf<ReturnType<typeof defineReportCommand>>;
 
-async function runReportCommand(options: ReportCommandOptions): Promise<void> {
+async function runReportCommand(options: ReportOptions): Promise<void> {
   const now = resolveNow(options.now);
   const loaded = await loadConfigFile(options.config);
-  const segments = parseSegments(options.segments);
+  const { segments, top: topOwners } = options;
   const config = segments === undefined ? loaded : { ...loaded, scanSegments: segments };
-  const topOwners = parseTop(options.top);
   const client = documentClientFor(options);
   const progress = createTableProgress(client, options.table, 'report');
   try {
@@ -93,20 +97,5 @@ async function runReportCommand(options: ReportCommandOptions): Promise<void> {
 
 /** Registers `report` on the program. */
 export function registerReportCommand(program: Command): void {
-  const command = program
-    .command('report')
-    .description(
-      'Print the hygiene posture of a table (read-only): expiring, expired, stale, risky, per owner.',
-    )
-    .option('--now <iso>', 'the instant to report at, RFC 3339 with a zone (default: the wall clock)')
-    .option('--config <file>', 'hygiene configuration as JSON (stale limits and tiers, exempt ids)')
-    .option('--segments <n>', 'parallel scan segments, 1-64 (default: the config scanSegments)')
-    .option('--top <n>', 'owners to list, riskiest first', '10')
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'));
-  addTableOptions(command)
-    .showHelpAfterError(false)
-    .configureOutput({
-      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
-    })
-    .action(async (options: ReportCommandOptions) => runReportCommand(options));
+  defineReportCommand(program).action(async (options) => runReportCommand(options));
 }

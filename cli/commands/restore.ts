@@ -4,21 +4,13 @@
  * because the next sweep would delete it again.
  */
 import { userInfo } from 'node:os';
-import { type Command, Option } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { restoreCredential } from '../../lambdas/aws/restore';
-import { resolveNow } from '../now-option';
-import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
+import { formatOption, RESULT_FORMATS } from '../options/formats';
+import { resolveNow } from '../options/now-option';
+import type { OptionsOf } from '../options/options-of';
+import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
-
-const FORMATS = ['text', 'json'] as const;
-
-interface RestoreCommandOptions extends TableOptions {
-  readonly reason: string;
-  readonly by?: string;
-  readonly force?: boolean;
-  readonly now?: string;
-  readonly format: (typeof FORMATS)[number];
-}
 
 /** The OS user running the CLI, for `hygieneRestoredBy`. */
 export function defaultRestoredBy(): string {
@@ -30,7 +22,7 @@ export function defaultRestoredBy(): string {
   }
 }
 
-async function runRestore(id: string, options: RestoreCommandOptions): Promise<void> {
+async function runRestore(id: string, options: RestoreOptions): Promise<void> {
   const reason = options.reason.trim();
   if (reason === '') throw new UsageError('--reason must not be empty: say why the credential is restored');
   const by = (options.by ?? defaultRestoredBy()).trim();
@@ -60,8 +52,8 @@ async function runRestore(id: string, options: RestoreCommandOptions): Promise<v
   }
 }
 
-/** Registers `restore` on the program. */
-export function registerRestoreCommand(program: Command): void {
+/** `restore` and its flags. */
+function defineRestoreCommand(program: Command) {
   const command = program
     .command('restore')
     .description(
@@ -73,11 +65,13 @@ export function registerRestoreCommand(program: Command): void {
     .option('--by <name>', 'who restores it (recorded as hygieneRestoredBy; default: your OS user)')
     .option('--force', 'restore even when past its expiresTime (the next sweep will delete it again)')
     .option('--now <iso>', 'the restore instant, RFC 3339 with a zone (default: the wall clock)')
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'));
-  addTableOptions(command)
-    .showHelpAfterError(false)
-    .configureOutput({
-      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
-    })
-    .action(async (id: string, options: RestoreCommandOptions) => runRestore(id, options));
+    .addOption(formatOption(RESULT_FORMATS, 'output format'));
+  return addTableOptions(command);
+}
+
+type RestoreOptions = OptionsOf<ReturnType<typeof defineRestoreCommand>>;
+
+/** Registers `restore` on the program. */
+export function registerRestoreCommand(program: Command): void {
+  defineRestoreCommand(program).action(async (id, options) => runRestore(id, options));
 }

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Command, Option } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
@@ -29,11 +29,13 @@ import {
   SweepAbortedError,
   type SweepProgress,
 } from '../../lambdas/hygiene/sweep';
-import { loadConfigFile } from '../load-config';
-import { resolveNow } from '../now-option';
+import { formatOption, REPORT_FORMATS } from '../options/formats';
+import { loadConfigFile } from '../options/load-config';
+import { resolveNow } from '../options/now-option';
+import { integerIn, optional, secondsUpTo } from '../options/numbers';
+import type { OptionsOf } from '../options/options-of';
+import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
 import { createTableProgress } from '../progress';
-import { addTableOptions, documentClientFor, type TableOptions, withTableErrors } from '../table-options';
-import { UsageError } from '../usage-error';
 
 /** Exit codes of `sweep` (documented in docs/sweep.md). */
 export const SWEEP_EXIT = {
@@ -103,18 +105,6 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
   );
 }
 
-const FORMATS = ['table', 'json'] as const;
-
-interface SweepCommandOptions extends TableOptions {
-  readonly now?: string;
-  readonly dryRun?: boolean;
-  readonly config?: string;
-  readonly allowMassDelete?: boolean;
-  readonly segments?: string;
-  readonly timeBudget?: string;
-  readonly format: (typeof FORMATS)[number];
-}
-
 /** True when the config file sets `"mode": "audit"` itself (not by the schema's default). */
 async function configSaysAudit(path: string | undefined): Promise<boolean> {
   if (path === undefined) return false;
@@ -127,36 +117,47 @@ async function configSaysAudit(path: string | undefined): Promise<boolean> {
  * Parses `--segments`: an integer from 1 to 64 (the config's range).
  * @throws {UsageError} otherwise
  */
-export function parseSegments(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > 64) {
-    throw new UsageError(`--segments ${JSON.stringify(value)} must be an integer from 1 to 64`);
-  }
-  return n;
-}
+export const parseSegments = optional(integerIn('--segments', 1, 64));
 
 /**
- * Parses `--time-budget`: seconds, more than 0 and at most a day.
+ * Parses `--time-budget`: seconds, more than 0 and at most a day, as milliseconds.
  * @throws {UsageError} otherwise
  */
-export function parseTimeBudget(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
-    throw new UsageError(
-      `--time-budget ${JSON.stringify(value)} must be a number of seconds from 0 to 86400`,
-    );
-  }
-  return seconds * 1000;
+export const parseTimeBudget = optional(secondsUpTo('--time-budget', 86_400));
+
+/** `sweep` and its flags. */
+function defineSweepCommand(program: Command) {
+  const command = program
+    .command('sweep')
+    .description(
+      'Run the hygiene sweep against a table: expiry notices, stale flags, soft-deletes (guarded), owner events. ' +
+        'Exit codes: 0 complete, 1 failure, 2 usage, 3 guard tripped (no deletions made), 4 incomplete.',
+    )
+    .option('--now <iso>', 'the decision instant, RFC 3339 with a zone (default: the wall clock)')
+    .option('--dry-run', 'audit mode: plan and report only, write nothing, notify nobody')
+    .option('--config <file>', 'hygiene configuration as JSON; "mode": "audit" in it also means a dry run')
+    .option('--allow-mass-delete', 'make the deletions even if the blast-radius guard trips (this run only)')
+    .option(
+      '--segments <n>',
+      'parallel scan segments, 1-64 (default: the config scanSegments)',
+      parseSegments,
+    )
+    .option(
+      '--time-budget <seconds>',
+      'stop cleanly before this many seconds, saving a checkpoint the next sweep resumes from (exit 4)',
+      parseTimeBudget,
+    )
+    .addOption(formatOption(REPORT_FORMATS, 'summary format'));
+  return addTableOptions(command);
 }
 
-async function runSweepCommand(options: SweepCommandOptions): Promise<void> {
+type SweepOptions = OptionsOf<ReturnType<typeof defineSweepCommand>>;
+
+async function runSweepCommand(options: SweepOptions): Promise<void> {
   // Usage errors before touching the table.
   const now = resolveNow(options.now);
   const loaded = await loadConfigFile(options.config);
-  const segments = parseSegments(options.segments);
-  const timeBudgetMs = parseTimeBudget(options.timeBudget);
+  const { segments, timeBudget: timeBudgetMs } = options;
   const config = segments === undefined ? loaded : { ...loaded, scanSegments: segments };
   const mode: Mode = options.dryRun || (await configSaysAudit(options.config)) ? 'audit' : 'enforce';
   const client = documentClientFor(options);
@@ -200,26 +201,5 @@ async function runSweepCommand(options: SweepCommandOptions): Promise<void> {
 
 /** Registers `sweep` on the program. */
 export function registerSweepCommand(program: Command): void {
-  const command = program
-    .command('sweep')
-    .description(
-      'Run the hygiene sweep against a table: expiry notices, stale flags, soft-deletes (guarded), owner events. ' +
-        'Exit codes: 0 complete, 1 failure, 2 usage, 3 guard tripped (no deletions made), 4 incomplete.',
-    )
-    .option('--now <iso>', 'the decision instant, RFC 3339 with a zone (default: the wall clock)')
-    .option('--dry-run', 'audit mode: plan and report only, write nothing, notify nobody')
-    .option('--config <file>', 'hygiene configuration as JSON; "mode": "audit" in it also means a dry run')
-    .option('--allow-mass-delete', 'make the deletions even if the blast-radius guard trips (this run only)')
-    .option('--segments <n>', 'parallel scan segments, 1-64 (default: the config scanSegments)')
-    .option(
-      '--time-budget <seconds>',
-      'stop cleanly before this many seconds, saving a checkpoint the next sweep resumes from (exit 4)',
-    )
-    .addOption(new Option('--format <format>', 'summary format').choices(FORMATS).default('table'));
-  addTableOptions(command)
-    .showHelpAfterError(false)
-    .configureOutput({
-      outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
-    })
-    .action(async (options: SweepCommandOptions) => runSweepCommand(options));
+  defineSweepCommand(program).action(async (options) => runSweepCommand(options));
 }

@@ -3,9 +3,9 @@
  * schema (`parseConfig`), turning every failure into a one-line usage error.
  */
 import { readFile } from 'node:fs/promises';
-import { ConfigError, DEFAULT_CONFIG, type HygieneConfig, parseConfig } from '../lambdas/hygiene/config';
-import { describeFileError } from './file-errors';
-import { UsageError } from './usage-error';
+import { ConfigError, DEFAULT_CONFIG, type HygieneConfig, parseConfig } from '../../lambdas/hygiene/config';
+import { describeFileError } from '../file-errors';
+import { UsageError } from '../usage-error';
 
 /**
  * Loads and validates a JSON configuration file; without a path, the defaults.

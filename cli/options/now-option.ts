@@ -2,8 +2,8 @@
  * `--now ISO`: the run's single instant, read strictly as RFC 3339 with a zone
  * (the same parser the records go through), defaulting to the wall clock.
  */
-import { requireInstant } from '../lambdas/hygiene/time';
-import { UsageError } from './usage-error';
+import { requireInstant } from '../../lambdas/hygiene/time';
+import { UsageError } from '../usage-error';
 
 /**
  * Resolves `--now`: the given RFC 3339 instant, or `clock()` when absent.

@@ -6,11 +6,11 @@
  */
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Command, Option } from 'commander';
-import { DEFAULT_TABLE_NAME } from '../lambdas/aws/credential-table-definition';
-import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
-import { describeError } from '../lambdas/hygiene/errors';
-import { UsageError } from './usage-error';
+import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
+import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import { describeError } from '../../lambdas/hygiene/errors';
+import { UsageError } from '../usage-error';
 
 /** The table flags as commander parses them. */
 export interface TableOptions {
@@ -19,8 +19,12 @@ export interface TableOptions {
   readonly region?: string;
 }
 
-/** Adds `--table`, `--endpoint` and `--region` to a command. */
-export function addTableOptions(command: Command): Command {
+/** Adds `--table`, `--endpoint` and `--region` to a command (their types join the command's inferred options). */
+export function addTableOptions<
+  Args extends unknown[],
+  Opts extends OptionValues,
+  Globals extends OptionValues,
+>(command: Command<Args, Opts, Globals>) {
   return command
     .addOption(
       new Option('--table <name>', 'DynamoDB table name').default(DEFAULT_TABLE_NAME).env('PC_HYGIENE_TABLE'),

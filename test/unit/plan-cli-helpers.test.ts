@@ -9,8 +9,8 @@ import { createPlanFormatter, type PLAN_FORMATS } from '../../cli/format/plan-fo
 import { PlanTally } from '../../cli/format/plan-tally';
 import type { PlanContext, PlannedLine } from '../../cli/format/plan-types';
 import { type JsonlLine, readJsonLines } from '../../cli/jsonl';
-import { loadConfigFile } from '../../cli/load-config';
-import { resolveNow } from '../../cli/now-option';
+import { loadConfigFile } from '../../cli/options/load-config';
+import { resolveNow } from '../../cli/options/now-option';
 import { UsageError } from '../../cli/usage-error';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { at, rawCredential, T0 } from './support/raw-credential';

@@ -1,0 +1,21 @@
+/**
+ * The `--format` vocabularies, one definition per kind of output (`plan`'s
+ * record listing has its own, `PLAN_FORMATS` beside its formatters in
+ * `cli/format/plan-formatter.ts`), and the one way to declare the flag (commander `.choices()`: an unknown value is a
+ * usage error listing the allowed ones, and the option's type is the union).
+ */
+import { Option } from '@commander-js/extra-typings';
+
+/** A report people read or a program parses: `sweep`, `report`, `notify`, `local`. */
+export const REPORT_FORMATS = ['table', 'json'] as const;
+
+/** A one-line result of an action: `restore`, `import`. */
+export const RESULT_FORMATS = ['text', 'json'] as const;
+
+/** `--format <format>` limited to `formats`, defaulting to the first of them. */
+export function formatOption<const F extends readonly [string, ...string[]]>(
+  formats: F,
+  description: string,
+) {
+  return new Option('--format <format>', description).choices(formats).default(formats[0]);
+}

@@ -1,0 +1,46 @@
+/**
+ * The one rule for numeric flags, run by commander as each option's
+ * `argParser` so a bad value stops the command before it touches anything.
+ * Integers are decimal digits only (no sign, fraction or exponent: `1e2`,
+ * `2.5`, `-1`, `0x10` are refused) within an inclusive range; durations are
+ * positive numbers of seconds. A bad value is a {@link UsageError} naming
+ * the flag, the value and the allowed range (exit 2, one line; `cli/main.ts`).
+ */
+import { UsageError } from '../usage-error';
+
+const DIGITS = /^\d+$/;
+
+/**
+ * A parser for an integer flag from `min` to `max` inclusive.
+ * @returns a function that throws {@link UsageError} on anything else
+ */
+export function integerIn(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!DIGITS.test(value.trim()) || n < min || n > max) {
+      throw new UsageError(`${flag} ${JSON.stringify(value)} must be an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/**
+ * A parser for a duration flag in seconds: more than 0, at most `maxSeconds`.
+ * @returns a function giving milliseconds, throwing {@link UsageError} otherwise
+ */
+export function secondsUpTo(flag: string, maxSeconds: number): (value: string) => number {
+  return (value) => {
+    const seconds = Number(value);
+    if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > maxSeconds) {
+      throw new UsageError(
+        `${flag} ${JSON.stringify(value)} must be a number of seconds from 0 to ${maxSeconds}`,
+      );
+    }
+    return seconds * 1000;
+  };
+}
+
+/** Lifts a flag parser to an optional value: `undefined` (flag not given) stays `undefined`. */
+export function optional<T>(parse: (value: string) => T): (value: string | undefined) => T | undefined {
+  return (value) => (value === undefined ? undefined : parse(value));
+}
