@@ -16,6 +16,10 @@ export const HANDLER_ENV = {
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
   /** Optional SNS endpoint override (a local stub in the artifact test). */
   snsEndpoint: 'SNS_ENDPOINT',
+  /** The owner directory table (docs/notifications.md, "Owner reach"). */
+  directoryTableName: 'DIRECTORY_TABLE_NAME',
+  /** The subscription reconciler: the topic's "Filter policies per topic" quota (optional, default 200). */
+  filterPolicyQuota: 'SNS_FILTER_POLICY_QUOTA',
 } as const;
 
 /** Prefix of the hygiene config variables (`HYGIENE_staleAfterDays=90`). */

@@ -48,6 +48,26 @@ export const NOTIFIER_METRIC = {
   duration: 'NotifierDuration',
 } as const;
 
+/** Metrics of one subscription reconciliation (`sns-email` route). */
+export const RECONCILER_METRIC = {
+  /** 1 when the run stopped because the owners need more filter policies than the topic's quota, else 0: alarm on it. */
+  quotaExceeded: 'SubscriptionQuotaExceeded',
+  /** Filter policies the topic holds after the run (planned): watch it approach the quota. */
+  filterPolicies: 'SubscriptionFilterPolicies',
+  /** Owner email subscriptions created (each pending until the owner confirms). */
+  created: 'SubscriptionsCreated',
+  /** Owner subscriptions whose filter policy was repaired. */
+  repaired: 'SubscriptionsRepaired',
+  /** Owner subscriptions removed (departed or removed owners, changed addresses, duplicates). */
+  removed: 'SubscriptionsRemoved',
+  /** Subscribe/SetSubscriptionAttributes/Unsubscribe calls SNS refused: retried by the next run. */
+  failed: 'SubscriptionOperationsFailed',
+  /** Owners whose subscription awaits confirmation. */
+  pendingOwners: 'OwnerSubscriptionsPending',
+  /** Active owners whose address already has a non-owner email subscription (not subscribed). */
+  conflicts: 'SubscriptionConflicts',
+} as const;
+
 function pascal(type: ActionType): string {
   return type
     .split('-')

@@ -358,3 +358,28 @@ export function filterPolicyQuotaProblem(
   if (creations === 0 || plan.filterPolicies.planned <= quota) return undefined;
   return new FilterPolicyQuotaError(quota, plan.filterPolicies.planned, creations);
 }
+
+/** A filter-policy quota setting that is not a whole number of at least 1. */
+export class InvalidFilterPolicyQuotaError extends Error {
+  override readonly name = 'InvalidFilterPolicyQuotaError';
+  constructor(
+    readonly value: string,
+    readonly source: string,
+  ) {
+    super(
+      `${source} = ${JSON.stringify(value)}: must be a whole number of at least 1 ` +
+        `(the topic's "Filter policies per topic" quota; SNS's default is ${DEFAULT_FILTER_POLICY_QUOTA})`,
+    );
+  }
+}
+
+/**
+ * Reads a filter-policy quota setting (environment variable or CLI option).
+ * @param source what to name in the error, e.g. `SNS_FILTER_POLICY_QUOTA`
+ * @throws {InvalidFilterPolicyQuotaError} unless `text` is an integer ≥ 1
+ */
+export function parseFilterPolicyQuota(text: string, source: string): number {
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidFilterPolicyQuotaError(text, source);
+  return value;
+}
