@@ -25,7 +25,7 @@ export interface DemoDataOptions {
   readonly owners?: number;
 }
 
-/** The situations of PRODUCT.md §3 the demo data covers, one per record. */
+/** The situations of docs/rules.md the demo data covers, one per record. */
 export const DEMO_SCENARIOS = [
   'active-scoped',
   'active-no-expiry',
@@ -408,7 +408,7 @@ class RecordFactory {
     }
   }
 
-  /** Five different ways a record can be wrong (PRODUCT.md §3, invalid records). */
+  /** Five different ways a record can be wrong (docs/rules.md, "Invalid records"). */
   private invalid(r: Record<string, unknown>, kind: number): Record<string, unknown> {
     switch (kind % 5) {
       case 0:

@@ -1,6 +1,6 @@
 /**
  * What each planned action writes on the credential item: the data contract
- * of PRODUCT.md §2 in one place, shared by the store's conditional write and
+ * of docs/data-model.md in one place, shared by the store's conditional write and
  * the benchmark's naive baseline. Pure: no AWS, no clock.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The admin audience (PRODUCT.md §4 step 5, §5): each sweep's run summary as
+ * The admin audience (docs/notifications.md, "Admin audience"): each sweep's run summary as
  * one SNS message with `audience=admin`, so a security team subscribes with a
  * filter policy. A guard trip makes it `severity=high` and adds the
  * `guard-tripped` event type. In `audit` mode owners get nothing, and this

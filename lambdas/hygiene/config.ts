@@ -1,5 +1,5 @@
 /**
- * The hygiene configuration: one schema, with the defaults of PRODUCT.md §3–§4.
+ * The hygiene configuration: one schema, with the defaults of docs/rules.md.
  *
  * The same code validates a CLI `--config` file, CDK context at synth time and
  * the Lambda environment at cold start, so the three can never disagree.
@@ -43,7 +43,7 @@ export type RiskTier = z.infer<typeof riskTierSchema>;
 /** The keys of one risk tier, in documentation order. */
 export const RISK_TIER_KEYS = Object.keys(riskTierSchema.shape) as (keyof RiskTier)[];
 
-/** The default tier of PRODUCT.md §3: unscoped and unrestricted credentials go stale after 30 days. */
+/** The default risk tier (docs/rules.md): unscoped and unrestricted credentials go stale after 30 days. */
 export const DEFAULT_RISK_TIERS: readonly RiskTier[] = [
   { name: 'unscoped-unrestricted', staleAfterDays: 30, unscoped: true, unrestrictedSource: true },
 ];

@@ -1,5 +1,5 @@
 /**
- * The `PersonalClient` record (see shared/seeds/PersonalClient.md) and the
+ * The `PersonalClient` record (its fields: docs/data-model.md) and the
  * worker's own bookkeeping attributes, parsed from any raw item into either a
  * typed credential or a list of problems naming each bad field.
  */

@@ -1,5 +1,5 @@
 /**
- * Owner digests (PRODUCT.md §5): all of one owner's pending events rendered as
+ * Owner digests (docs/notifications.md): all of one owner's pending events rendered as
  * one SNS message — a text a person can act on (email and default) and a
  * versioned JSON document for machine subscribers — split into numbered parts
  * when it would exceed the SNS size limit. Pure: no I/O, no clock.

@@ -1,7 +1,7 @@
 /**
  * Owner notification events, derived from planned actions. An event is stored
  * in the table's outbox in the same conditional write as the transition that
- * caused it (PRODUCT.md §5), so a committed change always has its notice.
+ * caused it (docs/notifications.md), so a committed change always has its notice.
  */
 import type { Credential, DeletedReason } from './credential';
 import type { Action } from './policy';

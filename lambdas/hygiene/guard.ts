@@ -1,5 +1,5 @@
 /**
- * The blast-radius guard (PRODUCT.md §4): a run that plans "too many"
+ * The blast-radius guard (docs/rules.md, docs/sweep.md): a run that plans "too many"
  * deletions makes none, so a bad config, a wrong `now` or a table where
  * `lastUsedAt` stopped being maintained cannot wipe out the fleet.
  * Pure: figures in, verdict out.

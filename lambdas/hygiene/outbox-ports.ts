@@ -1,5 +1,5 @@
 /**
- * Ports of the notifier (PRODUCT.md §5): where pending outbox events come from,
+ * Ports of the notifier (docs/notifications.md): where pending outbox events come from,
  * how a drain claims and marks them, and where messages go. Adapters in
  * `lambdas/aws/` (DynamoDB, SNS) and `cli/` (JSON Lines file) implement them;
  * unit tests pass in-memory fakes. No AWS imports here.

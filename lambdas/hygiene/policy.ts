@@ -1,5 +1,5 @@
 /**
- * The hygiene policy (PRODUCT.md §3): a pure function from one credential, the
+ * The hygiene policy (docs/rules.md): a pure function from one credential, the
  * configuration and one instant to the transitions it needs. No I/O, no clock.
  */
 import type { HygieneConfig, RiskTier } from './config';

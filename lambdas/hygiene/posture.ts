@@ -1,5 +1,5 @@
 /**
- * The hygiene posture report (PRODUCT.md §7 `report`): where the fleet stands
+ * The hygiene posture report (`pc-hygiene report`, README.md): where the fleet stands
  * at one instant, without deciding or writing anything. Pure: raw items in
  * (streamed, one at a time), figures out.
  *

@@ -1,5 +1,5 @@
 /**
- * The structured summary of one sweep run (PRODUCT.md §4 step 5) and its two
+ * The structured summary of one sweep run (docs/sweep.md, "Summary") and its two
  * renderings: JSON for logs and machines, text for a terminal. Pure.
  */
 import type { Mode } from './config';

@@ -21,7 +21,7 @@ function configErrorOf(run: () => unknown): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-describe('defaults (PRODUCT.md §3–§4)', () => {
+describe('defaults (docs/rules.md, docs/configuration.md)', () => {
   it('fills every default from an empty object, null or undefined', () => {
     const expected = {
       mode: 'audit',

@@ -1,5 +1,5 @@
 /**
- * Property-based tests of the policy's invariants (PRODUCT.md §8): whatever the
+ * Property-based tests of the policy's invariants (docs/rules.md): whatever the
  * record, configuration and instant, these must hold.
  */
 import fc from 'fast-check';

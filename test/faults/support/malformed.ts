@@ -3,7 +3,7 @@
  * huge strings, bad and edge-case dates, bad CIDRs, unicode, missing and
  * extra attributes, and — for raw DynamoDB items — sets, binary and numbers
  * where strings belong. Every generated record carries at least one "poison"
- * that makes it invalid by the rules of PRODUCT.md §2–§3, plus random noise.
+ * that makes it invalid by the rules of docs/data-model.md and docs/rules.md, plus random noise.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
