@@ -29,6 +29,7 @@ import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerLocalCommand } from './commands/local';
 import { registerNotifyCommand } from './commands/notify';
+import { registerOwnersCommand } from './commands/owners';
 import { registerPlanCommand } from './commands/plan';
 import { registerReportCommand } from './commands/report';
 import { registerRestoreCommand } from './commands/restore';
@@ -54,6 +55,7 @@ registerNotifyCommand(program);
 registerSweepCommand(program);
 registerReportCommand(program);
 registerLocalCommand(program);
+registerOwnersCommand(program);
 
 // The program's own errors (no or unknown command) keep commander's wording and show the help after it.
 // Set after the registrations, so the commands above keep the inherited one-line settings.

@@ -17,6 +17,14 @@ import { OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-dire
 /** The columns of a CSV export and the keys of a JSON Lines one. */
 export const OWNER_FILE_FIELDS = ['userId', 'email', 'name', 'status'] as const;
 
+/**
+ * Route state the worker records, present in `owners export` lines: accepted
+ * and ignored by an import (the reconciler and the relay own it), so an
+ * export can be edited and imported back.
+ */
+export const WORKER_RECORDED_FIELDS = ['subscription', 'bouncingSince', 'updatedAt'] as const;
+const KNOWN_FIELDS: readonly string[] = [...OWNER_FILE_FIELDS, ...WORKER_RECORDED_FIELDS];
+
 /** RFC 5321's limit on an address. */
 const MAX_EMAIL_LENGTH = 254;
 const MAX_NAME_LENGTH = 256;
@@ -77,7 +85,7 @@ function fieldProblems(fields: OwnerRow['fields']): {
   owner?: Omit<ImportedOwner, 'userId'>;
 } {
   const problems: string[] = [];
-  const unknown = Object.keys(fields).filter((k) => !(OWNER_FILE_FIELDS as readonly string[]).includes(k));
+  const unknown = Object.keys(fields).filter((k) => !KNOWN_FIELDS.includes(k));
   if (unknown.length > 0) {
     problems.push(`unknown field(s) ${unknown.join(', ')}: allowed are ${OWNER_FILE_FIELDS.join(', ')}`);
   }

@@ -1,0 +1,54 @@
+/**
+ * `pc-hygiene owners export`: the owner directory as JSON Lines on stdout,
+ * one owner a line (`userId`, `email`, `name`, `status`, and the route state
+ * the worker records), in a form `owners import` reads back (it ignores the
+ * route state). The freshness item is not an owner and is not exported.
+ */
+import type { Command } from '@commander-js/extra-typings';
+import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import {
+  addDirectoryOptions,
+  directoryClientFor,
+  requireDirectoryTable,
+  withDirectoryErrors,
+} from '../../options/directory-options';
+import type { OptionsOf } from '../../options/options-of';
+import { BrokenPipeError, StreamWriter } from '../../stream-writer';
+
+function defineOwnersExport(owners: Command) {
+  return addDirectoryOptions(
+    owners.command('export').description('Write every owner in the directory as JSON Lines to stdout.'),
+  );
+}
+
+type OwnersExportOptions = OptionsOf<ReturnType<typeof defineOwnersExport>>;
+
+async function runOwnersExport(options: OwnersExportOptions): Promise<void> {
+  const client = directoryClientFor(options);
+  try {
+    const count = await withDirectoryErrors(options, async () => {
+      await requireDirectoryTable(client, options.directoryTable);
+      const out = new StreamWriter(process.stdout);
+      let written = 0;
+      for await (const owner of new DynamoOwnerDirectory(client, options.directoryTable).owners()) {
+        await out.write(`${JSON.stringify(owner)}\n`);
+        written++;
+      }
+      return written;
+    }).catch((error: unknown) => {
+      // `owners export | head`: the reader has what it wanted.
+      if (error instanceof BrokenPipeError) return undefined;
+      throw error;
+    });
+    if (count !== undefined) {
+      process.stderr.write(`exported ${count} owner(s) from ${options.directoryTable}\n`);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Registers `owners export` on the `owners` command. */
+export function registerOwnersExportCommand(owners: Command): void {
+  defineOwnersExport(owners).action(async (options) => runOwnersExport(options));
+}

@@ -1,0 +1,135 @@
+/**
+ * `pc-hygiene owners import FILE`: loads an HR / IdP export into the owner
+ * directory (docs/deploy.md, "Owner directory"). Every row is checked first;
+ * a bad row is named by its line and nothing is written (exit 1); `--sync`
+ * marks owners missing from the file `departed`, refused (exit 3) when that
+ * is more than `maxDeletePercent` of the active owners unless
+ * `--allow-mass-change`.
+ */
+import { type Command, Option } from '@commander-js/extra-typings';
+import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import';
+import { formatInstant, requireInstant } from '../../../lambdas/hygiene/time';
+import {
+  addDirectoryOptions,
+  directoryClientFor,
+  withDirectoryErrors,
+} from '../../options/directory-options';
+import { formatOption, RESULT_FORMATS } from '../../options/formats';
+import { loadConfigFile } from '../../options/load-config';
+import type { OptionsOf } from '../../options/options-of';
+import { createProgress } from '../../progress';
+import { UsageError } from '../../usage-error';
+import { importOwnerFile, type OwnerImportSummary } from '../../use-cases/import-owners';
+import { OWNER_FILE_FORMATS } from '../../use-cases/owner-file';
+
+/** Exit code of a refused `--sync` (the same as a tripped sweep guard). */
+const EXIT_GUARD_TRIPPED = 3;
+
+function defineOwnersImport(owners: Command) {
+  const command = owners
+    .command('import')
+    .description(
+      'Load owners (userId, email, name, status) from a CSV file with that header or a JSON Lines file. ' +
+        'Every row is checked first: bad rows are named by line number and nothing is written (exit 1). ' +
+        'Owners not in the file keep their state unless --sync.',
+    )
+    .argument('<file>', 'CSV (header userId,email,name,status) or JSON Lines (one owner object a line)')
+    .option('--as-of <iso>', 'the instant the export reflects (RFC 3339 with a zone; default: now)')
+    .option('--sync', 'mark active owners missing from the file departed (guarded by maxDeletePercent)')
+    .option('--allow-mass-change', 'let --sync mark more than maxDeletePercent of the active owners departed')
+    .option('--create-table', 'create the owner directory table when it does not exist')
+    .option('--dry-run', 'check the file and show what would change; write nothing')
+    .option('--config <file>', 'hygiene config JSON (maxDeletePercent is the --sync guard share)')
+    .addOption(
+      new Option('--input-format <format>', 'file format (default: from the extension or content)').choices(
+        OWNER_FILE_FORMATS,
+      ),
+    )
+    .addOption(formatOption(RESULT_FORMATS, 'summary format'));
+  return addDirectoryOptions(command);
+}
+
+type OwnersImportOptions = OptionsOf<ReturnType<typeof defineOwnersImport>>;
+
+/** `--as-of` as canonical UTC; never after `now` (a future snapshot would look fresh for longer than it is). */
+function resolveAsOf(value: string | undefined, now: number): string {
+  if (value === undefined) return formatInstant(now);
+  let asOf: number;
+  try {
+    asOf = requireInstant(value, '--as-of');
+  } catch (error: unknown) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (asOf > now) throw new UsageError(`--as-of ${value} is in the future`);
+  return formatInstant(asOf);
+}
+
+function describeRejected(row: RejectedOwnerRow): string {
+  const who = row.userId === null ? '' : ` (userId ${JSON.stringify(row.userId)})`;
+  return `line ${row.line}${who}: ${row.problems.join('; ')}`;
+}
+
+function summaryText(summary: OwnerImportSummary, dryRun: boolean): string {
+  if (summary.outcome === 'rejected') {
+    return `rejected ${summary.rejectedRows.length} of ${summary.rows} row(s) in ${summary.file}; nothing written\n`;
+  }
+  if (summary.outcome === 'guard-tripped') {
+    return `refused: ${summary.guardReason}; nothing written (re-run with --allow-mass-change if this is intended)\n`;
+  }
+  const verb = dryRun ? 'would import' : 'imported';
+  const created = summary.tableCreated ? ' (table created)' : '';
+  const overridden = summary.guardOverridden ? ` (guard overridden: ${summary.guardReason})` : '';
+  return (
+    `${verb} ${summary.rows} owner(s) into ${summary.table}${created}: ${summary.created} new, ` +
+    `${summary.updated} changed, ${summary.unchanged} unchanged, ${summary.markedDeparted} marked departed${overridden}; ` +
+    `directory as of ${summary.asOf}, ${summary.owners} owner(s)\n`
+  );
+}
+
+async function runOwnersImport(file: string, options: OwnersImportOptions): Promise<void> {
+  const now = Date.now();
+  const asOf = resolveAsOf(options.asOf, now);
+  const config = await loadConfigFile(options.config);
+  const client = directoryClientFor(options);
+  const progress = createProgress({ label: 'owners import', unit: 'owners written' });
+  try {
+    const summary = await withDirectoryErrors(options, () =>
+      importOwnerFile(client, {
+        table: options.directoryTable,
+        file,
+        ...(options.inputFormat !== undefined && { format: options.inputFormat }),
+        asOf,
+        now: formatInstant(now),
+        sync: options.sync ?? false,
+        allowMassChange: options.allowMassChange ?? false,
+        maxDeletePercent: config.maxDeletePercent,
+        createTable: options.createTable ?? false,
+        dryRun: options.dryRun ?? false,
+        onWritten: (written) => progress.update(written),
+      }),
+    );
+    progress.clear();
+    if (options.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else {
+      for (const row of summary.rejectedRows) {
+        process.stderr.write(`pc-hygiene owners import: rejected ${describeRejected(row)}\n`);
+      }
+      const text = summaryText(summary, options.dryRun ?? false);
+      (summary.outcome === 'imported' || summary.outcome === 'dry-run'
+        ? process.stdout
+        : process.stderr
+      ).write(text);
+    }
+    if (summary.outcome === 'rejected') process.exitCode = 1;
+    if (summary.outcome === 'guard-tripped') process.exitCode = EXIT_GUARD_TRIPPED;
+  } finally {
+    progress.clear();
+    client.destroy();
+  }
+}
+
+/** Registers `owners import` on the `owners` command. */
+export function registerOwnersImportCommand(owners: Command): void {
+  defineOwnersImport(owners).action(async (file, options) => runOwnersImport(file, options));
+}

@@ -1,0 +1,109 @@
+/**
+ * `pc-hygiene owners list [--unreachable]`: the owners in the directory with
+ * their reach on the configured route (`ownerDelivery`; judged by
+ * `reachabilityOf`, the same rule the notifier applies at drain time,
+ * docs/notifications.md), as a table or JSON. `--unreachable` keeps only the
+ * owners a digest would not reach, with the reason.
+ */
+import { type Command, Option } from '@commander-js/extra-typings';
+import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import {
+  OWNER_DELIVERY_ROUTES,
+  type OwnerDeliveryRoute,
+  type OwnerRecord,
+  type Reachability,
+  reachabilityOf,
+} from '../../../lambdas/hygiene/owner-directory';
+import {
+  addDirectoryOptions,
+  directoryClientFor,
+  requireDirectoryTable,
+  withDirectoryErrors,
+} from '../../options/directory-options';
+import { formatOption, REPORT_FORMATS } from '../../options/formats';
+import { loadConfigFile } from '../../options/load-config';
+import type { OptionsOf } from '../../options/options-of';
+
+function defineOwnersList(owners: Command) {
+  const command = owners
+    .command('list')
+    .description(
+      'List the owners in the directory and whether a digest reaches them on the configured route.',
+    )
+    .option('--unreachable', 'only owners a digest would not reach, with the reason')
+    .option('--config <file>', 'hygiene config JSON (ownerDelivery decides how reach is judged)')
+    .addOption(
+      new Option('--route <route>', 'judge reach on this route instead of the config ownerDelivery').choices(
+        OWNER_DELIVERY_ROUTES,
+      ),
+    )
+    .addOption(formatOption(REPORT_FORMATS, 'output format'));
+  return addDirectoryOptions(command);
+}
+
+type OwnersListOptions = OptionsOf<ReturnType<typeof defineOwnersList>>;
+
+/** One listed owner with its verdict. */
+export interface ListedOwner {
+  readonly owner: OwnerRecord;
+  readonly reach: Reachability;
+}
+
+/** Control characters would let a crafted name rewrite the operator's terminal. */
+function printable(text: string | undefined): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  return (text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+/** The owners as an aligned text table (one header line, one line per owner). */
+export function ownersTable(listed: readonly ListedOwner[], route: OwnerDeliveryRoute): string {
+  const rows = listed.map(({ owner, reach }) => [
+    printable(owner.userId),
+    owner.status,
+    printable(owner.email) || '-',
+    printable(owner.name) || '-',
+    reach.reachable ? 'reachable' : `unreachable: ${reach.reason}`,
+  ]);
+  const header = ['USER ID', 'STATUS', 'EMAIL', 'NAME', `REACH (${route})`];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return `${[header, ...rows].map(line).join('\n')}\n`;
+}
+
+async function runOwnersList(options: OwnersListOptions): Promise<void> {
+  const config = await loadConfigFile(options.config);
+  const route = options.route ?? config.ownerDelivery;
+  const client = directoryClientFor(options);
+  try {
+    const listed = await withDirectoryErrors(options, async () => {
+      await requireDirectoryTable(client, options.directoryTable);
+      const found: ListedOwner[] = [];
+      for await (const owner of new DynamoOwnerDirectory(client, options.directoryTable).owners()) {
+        const reach = reachabilityOf(owner, route);
+        if (!options.unreachable || !reach.reachable) found.push({ owner, reach });
+      }
+      return found.sort((a, b) =>
+        a.owner.userId < b.owner.userId ? -1 : a.owner.userId > b.owner.userId ? 1 : 0,
+      );
+    });
+    if (options.format === 'json') {
+      const owners = listed.map(({ owner, reach }) => ({
+        ...owner,
+        reachable: reach.reachable,
+        ...(!reach.reachable && { reason: reach.reason }),
+      }));
+      process.stdout.write(`${JSON.stringify({ route, owners })}\n`);
+    } else process.stdout.write(listed.length === 0 ? 'no owners\n' : ownersTable(listed, route));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Registers `owners list` on the `owners` command. */
+export function registerOwnersListCommand(owners: Command): void {
+  defineOwnersList(owners).action(async (options) => runOwnersList(options));
+}

@@ -1,0 +1,108 @@
+/**
+ * `--directory-table NAME` (env `PC_HYGIENE_DIRECTORY_TABLE`): the owner
+ * directory table, for every command that reads or writes the directory
+ * (`owners …`, `sweep`, `notify`, `report`, `relay`), declared once so the
+ * flag, its default and its env var are the same everywhere
+ * (docs/deploy.md, "Owner directory").
+ */
+import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table';
+import { UsageError } from '../usage-error';
+import { describeTableError, documentClientFor, TableAccessError } from './table-options';
+
+/** Table names DynamoDB accepts: 3–255 of `A-Za-z0-9_.-`. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/** The `--directory-table` option (default {@link DEFAULT_DIRECTORY_TABLE_NAME}). */
+export function directoryTableOption() {
+  return new Option('--directory-table <name>', 'owner directory table (DynamoDB)')
+    .default(DEFAULT_DIRECTORY_TABLE_NAME)
+    .env('PC_HYGIENE_DIRECTORY_TABLE');
+}
+
+/**
+ * Adds `--directory-table`, `--endpoint` and `--region` to an `owners`
+ * subcommand (commands that also use the credentials table add
+ * {@link directoryTableOption} next to their table options instead).
+ */
+export function addDirectoryOptions<
+  Args extends unknown[],
+  Opts extends OptionValues,
+  Globals extends OptionValues,
+>(command: Command<Args, Opts, Globals>) {
+  return command
+    .addOption(directoryTableOption())
+    .addOption(
+      new Option('--endpoint <url>', 'DynamoDB endpoint, e.g. http://127.0.0.1:8000 for DynamoDB Local').env(
+        'PC_HYGIENE_ENDPOINT',
+      ),
+    )
+    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION or your AWS profile)'));
+}
+
+/**
+ * Checks `--directory-table`.
+ * @throws {UsageError} when it is not a valid DynamoDB table name
+ */
+export function checkDirectoryTableName(name: string): string {
+  if (!TABLE_NAME.test(name)) {
+    throw new UsageError(
+      `--directory-table ${JSON.stringify(name)} is not a valid table name (3-255 characters: letters, digits, _ . -)`,
+    );
+  }
+  return name;
+}
+
+/**
+ * Checks the flags and builds the document client for the directory table.
+ * @throws {UsageError} on an invalid table name or endpoint URL
+ */
+export function directoryClientFor(options: DirectoryOptions): DynamoDBDocumentClient {
+  const table = checkDirectoryTableName(options.directoryTable);
+  return documentClientFor({ table, endpoint: options.endpoint, region: options.region });
+}
+
+/** The directory flags as commander parses them. */
+export interface DirectoryOptions {
+  readonly directoryTable: string;
+  readonly endpoint?: string;
+  readonly region?: string;
+}
+
+/**
+ * Fails with a readable error when the directory table does not exist (the
+ * store itself reads a missing table as "no directory", which suits the
+ * sweep and the notifier but not a command aimed at the directory).
+ * @throws {TableAccessError} naming the table and how to create it
+ */
+export async function requireDirectoryTable(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error: unknown) {
+    if (error instanceof ResourceNotFoundException) {
+      throw new TableAccessError(
+        `owner directory table ${tableName} not found (create and load it with: pc-hygiene owners import FILE --create-table)`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Runs `work`, rethrowing an unreachable database as {@link TableAccessError} (as every table command does). */
+export async function withDirectoryErrors<T>(options: DirectoryOptions, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error: unknown) {
+    if (error instanceof TableAccessError) throw error;
+    throw describeTableError(error, {
+      table: options.directoryTable,
+      endpoint: options.endpoint,
+      region: options.region,
+    });
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Reads an owner export for `owners import` (docs/deploy.md, "Owner
+ * directory"): CSV with a header `userId,email,name,status` (quoted fields,
+ * a UTF-8 BOM and CRLF line ends are fine; parsed by `csv-parse`, not split
+ * on commas) or JSON Lines with those keys. Yields each row with the physical
+ * line it starts on, so a bad row is named by its line; checking the row's
+ * values is `checkOwnerRow`'s job (lambdas/hygiene/owner-import.ts).
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { CsvError, parse } from 'csv-parse';
+import { OWNER_FILE_FIELDS, type OwnerRow } from '../../lambdas/hygiene/owner-import';
+import { describeFileError } from '../file-errors';
+import { readJsonLines } from '../jsonl';
+import { UsageError } from '../usage-error';
+
+/** The two file formats `owners import` reads. */
+export const OWNER_FILE_FORMATS = ['csv', 'jsonl'] as const;
+export type OwnerFileFormat = (typeof OWNER_FILE_FORMATS)[number];
+
+/** One row of the file, or why a line cannot be read as one. */
+export type OwnerFileRow = OwnerRow | { readonly line: number; readonly problem: string };
+
+/**
+ * The file's format: by extension (`.csv`; `.jsonl`, `.ndjson`, `.json`),
+ * else by its first non-blank character (`{` means JSON Lines).
+ * @throws {UsageError} when the file cannot be read
+ */
+export async function detectOwnerFileFormat(path: string): Promise<OwnerFileFormat> {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.csv')) return 'csv';
+  if (/\.(jsonl|ndjson|json)$/.test(lower)) return 'jsonl';
+  let head: string;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(4096);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      head = buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (error: unknown) {
+    throw new UsageError(`cannot read owner file ${path}: ${describeFileError(error)}`);
+  }
+  return head
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{')
+    ? 'jsonl'
+    : 'csv';
+}
+
+/** Reads the rows of an owner file in either format. */
+export function readOwnerFile(path: string, format: OwnerFileFormat): AsyncGenerator<OwnerFileRow> {
+  return format === 'csv' ? readOwnerCsv(path) : readOwnerJsonl(path);
+}
+
+async function* readOwnerJsonl(path: string): AsyncGenerator<OwnerFileRow> {
+  for await (const line of readJsonLines(path)) {
+    if (!line.ok) yield { line: line.lineNumber, problem: line.error.replace(/^line \d+ is /, 'is ') };
+    else if (line.value === null || typeof line.value !== 'object' || Array.isArray(line.value)) {
+      yield { line: line.lineNumber, problem: 'is not a JSON object with userId, email, name, status' };
+    } else yield { line: line.lineNumber, fields: line.value as Record<string, unknown> };
+  }
+}
+
+/** What is wrong with a CSV header, or `undefined` when it names each field once and nothing else. */
+export function csvHeaderProblem(header: readonly string[]): string | undefined {
+  const expected = OWNER_FILE_FIELDS.join(',');
+  const unknown = header.filter((h) => !(OWNER_FILE_FIELDS as readonly string[]).includes(h));
+  const missing = OWNER_FILE_FIELDS.filter((f) => !header.includes(f));
+  const repeated = header.filter((h, i) => header.indexOf(h) !== i);
+  if (unknown.length + missing.length + repeated.length === 0) return undefined;
+  const parts = [
+    unknown.length > 0 ? `unknown column(s) ${unknown.join(', ')}` : '',
+    missing.length > 0 ? `missing column(s) ${missing.join(', ')}` : '',
+    repeated.length > 0 ? `repeated column(s) ${repeated.join(', ')}` : '',
+  ].filter((p) => p !== '');
+  return `header: ${parts.join('; ')} (expected ${expected}, in any order)`;
+}
+
+/** The line a CSV record starts on: csv-parse reports the line it ends on, and its raw text may carry blank lines before it. */
+function startLine(endLine: number, raw: string | undefined): number {
+  const text = (raw ?? '').replace(/^(?:[ \t]*\r?\n)+/, '').replace(/\r?\n$/, '');
+  return endLine - (text.match(/\n/g)?.length ?? 0);
+}
+
+async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
+  await assertReadable(path);
+  const parser = createReadStream(path).pipe(
+    parse({ bom: true, trim: true, relax_column_count: true, skip_empty_lines: true, info: true, raw: true }),
+  );
+  let header: readonly string[] | undefined;
+  try {
+    for await (const { record, info, raw } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+      raw: string;
+    }>) {
+      const line = startLine(info.lines, raw);
+      if (header === undefined) {
+        header = record;
+        const problem = csvHeaderProblem(header);
+        if (problem !== undefined) {
+          yield { line, problem };
+          return;
+        }
+        continue;
+      }
+      if (record.length !== header.length) {
+        yield { line, problem: `has ${record.length} field(s), the header has ${header.length}` };
+        continue;
+      }
+      yield { line, fields: Object.fromEntries(header.map((name, i) => [name, record[i]])) };
+    }
+  } catch (error: unknown) {
+    if (!(error instanceof CsvError)) throw error;
+    yield {
+      line: (error as CsvError & { lines?: number }).lines ?? 0,
+      problem: `is not valid CSV (${error.message})`,
+    };
+  } finally {
+    parser.destroy();
+  }
+  if (header === undefined)
+    yield { line: 1, problem: `header: missing (expected ${OWNER_FILE_FIELDS.join(',')})` };
+}
+
+async function assertReadable(path: string): Promise<void> {
+  try {
+    const handle = await open(path, 'r');
+    const isDirectory = (await handle.stat()).isDirectory();
+    await handle.close();
+    if (isDirectory) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (error: unknown) {
+    throw new UsageError(`cannot read owner file ${path}: ${describeFileError(error)}`);
+  }
+}

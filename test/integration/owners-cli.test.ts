@@ -1,0 +1,286 @@
+/**
+ * `pc-hygiene owners import|export|list` as a user runs them, against
+ * DynamoDB Local: CSV (quoted fields, BOM, CRLF) and JSON Lines, bad rows
+ * named by line with nothing written, the `--sync` guard (exit 3), the
+ * freshness record, export round trip, and reach on the configured route.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { runCli } from '../support/run-cli';
+import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { dynamoDbEndpoint } from '../support/test-table';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'owners-cli-'));
+});
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(dir, `${randomUUID().slice(0, 8)}-${name}`);
+  await writeFile(path, text);
+  return path;
+}
+
+const CSV =
+  '\uFEFFuserId,email,name,status\r\n' +
+  'ann,ann@example.com,"Smith, Ann",active\r\n' +
+  '\r\n' +
+  'bob,,"Bob ""the builder""",departed\r\n' +
+  'cid,cid@example.com,Cid,active\r\n';
+
+describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
+  let table: TestDirectoryTable;
+  let flags: string[];
+  beforeEach(async () => {
+    table = await createTestDirectoryTable('owners-cli');
+    flags = ['--directory-table', table.tableName, '--endpoint', table.endpoint];
+  });
+  afterEach(() => table.drop());
+  const directory = () => new DynamoOwnerDirectory(table.client, table.tableName);
+
+  it('imports a CSV with quoted fields, a BOM and CRLF, and records the snapshot instant', async () => {
+    const path = await file('owners.csv', CSV);
+    const result = await runCli(['owners', 'import', path, ...flags, '--as-of', '2026-11-30T12:00:00+01:00']);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('imported 3 owner(s)');
+    const found = await directory().getMany(['ann', 'bob', 'cid']);
+    expect(found.get('ann')).toMatchObject({
+      email: 'ann@example.com',
+      name: 'Smith, Ann',
+      status: 'active',
+    });
+    expect(found.get('bob')).toMatchObject({ name: 'Bob "the builder"', status: 'departed' });
+    expect(found.get('bob')?.email).toBeUndefined();
+    expect(await directory().freshness()).toEqual({ asOf: '2026-11-30T11:00:00.000Z', owners: 3 });
+  });
+
+  it('imports JSON Lines through the env var for the table name', async () => {
+    const path = await file(
+      'owners.jsonl',
+      `${JSON.stringify({ userId: 'dee', email: 'dee@example.com', name: 'Dee', status: 'active' })}\n\n` +
+        `${JSON.stringify({ userId: 'eve', status: 'departed' })}\n`,
+    );
+    const result = await runCli(
+      ['owners', 'import', path, '--endpoint', table.endpoint, '--format', 'json'],
+      {
+        PC_HYGIENE_DIRECTORY_TABLE: table.tableName,
+      },
+    );
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      outcome: 'imported',
+      format: 'jsonl',
+      created: 2,
+      owners: 2,
+    });
+    expect([...(await directory().departedUserIds())]).toEqual(['eve']);
+  });
+
+  it('names every bad row by line and writes nothing of the file (exit 1)', async () => {
+    const path = await file(
+      'bad.csv',
+      'userId,email,name,status\nok,ok@example.com,Ok,active\nbad,not-an-email,Bad,active\n"multi\nline",,,retired\nok,,,active\n',
+    );
+    const result = await runCli(['owners', 'import', path, ...flags]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('line 3 (userId "bad"): email: "not-an-email" is not an email address');
+    expect(result.stderr).toContain(
+      'line 4 (userId "multi\\nline"): status: "retired" must be one of active, departed',
+    );
+    expect(result.stderr).toContain('line 6 (userId "ok"): userId: duplicate of line 2');
+    expect(result.stderr).toContain('nothing written');
+    expect(await directory().getMany(['ok'])).toEqual(new Map());
+    expect(await directory().freshness()).toBeUndefined();
+  });
+
+  it('refuses a CSV without the expected header', async () => {
+    const path = await file('header.csv', 'id,mail\nann,ann@example.com\n');
+    const result = await runCli(['owners', 'import', path, ...flags]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'line 1: header: unknown column(s) id, mail; missing column(s) userId, email, name, status',
+    );
+  });
+
+  it('creates the table with --create-table, and refuses --as-of in the future (exit 2)', async () => {
+    const path = await file('owners.csv', CSV);
+    const name = `owners-created-${randomUUID().slice(0, 8)}`;
+    const future = await runCli([
+      'owners',
+      'import',
+      path,
+      '--directory-table',
+      name,
+      '--endpoint',
+      table.endpoint,
+      '--as-of',
+      '2999-01-01T00:00:00Z',
+    ]);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain('--as-of 2999-01-01T00:00:00Z is in the future');
+
+    const created = await runCli([
+      'owners',
+      'import',
+      path,
+      '--directory-table',
+      name,
+      '--endpoint',
+      table.endpoint,
+      '--create-table',
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('(table created)');
+    const client = createDocumentClient({ endpoint: dynamoDbEndpoint() });
+    expect((await new DynamoOwnerDirectory(client, name).freshness())?.owners).toBe(3);
+    client.destroy();
+  });
+
+  it('says how to create a missing table', async () => {
+    const path = await file('owners.csv', CSV);
+    const result = await runCli([
+      'owners',
+      'import',
+      path,
+      '--directory-table',
+      'no-such-owners',
+      '--endpoint',
+      table.endpoint,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('owner directory table no-such-owners not found');
+    expect(result.stderr).toContain('--create-table');
+  });
+});
+
+describe('pc-hygiene owners import --sync (guarded)', () => {
+  let table: TestDirectoryTable;
+  let flags: string[];
+  const ten = Array.from({ length: 10 }, (_, i) => `u${i}`);
+  const csvOf = (ids: readonly string[]) =>
+    `userId,email,name,status\n${ids.map((id) => `${id},${id}@example.com,,active`).join('\n')}\n`;
+  beforeEach(async () => {
+    table = await createTestDirectoryTable('owners-sync');
+    flags = ['--directory-table', table.tableName, '--endpoint', table.endpoint];
+    expect((await runCli(['owners', 'import', await file('all.csv', csvOf(ten)), ...flags])).code).toBe(0);
+  });
+  afterEach(() => table.drop());
+  const departed = async () =>
+    [...(await new DynamoOwnerDirectory(table.client, table.tableName).departedUserIds())].sort();
+
+  it('marks owners missing from the file departed when within maxDeletePercent', async () => {
+    const result = await runCli([
+      'owners',
+      'import',
+      await file('nine.csv', csvOf(ten.slice(1))),
+      ...flags,
+      '--sync',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('1 marked departed');
+    expect(await departed()).toEqual(['u0']);
+  });
+
+  it('refuses (exit 3) to mark more than maxDeletePercent departed, and changes nothing', async () => {
+    const eight = await file('eight.csv', csvOf(ten.slice(2)));
+    const result = await runCli(['owners', 'import', eight, ...flags, '--sync']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(
+      'refused: --sync would mark 2 of 10 active owners departed (20%), above maxDeletePercent 10%; nothing written',
+    );
+    expect(await departed()).toEqual([]);
+
+    const allowed = await runCli(['owners', 'import', eight, ...flags, '--sync', '--allow-mass-change']);
+    expect(allowed.code).toBe(0);
+    expect(await departed()).toEqual(['u0', 'u1']);
+  });
+
+  it('takes the guard share from --config', async () => {
+    const config = await file('config.json', JSON.stringify({ maxDeletePercent: 20 }));
+    const result = await runCli([
+      'owners',
+      'import',
+      await file('eight.csv', csvOf(ten.slice(2))),
+      ...flags,
+      '--sync',
+      '--config',
+      config,
+    ]);
+    expect(result.code).toBe(0);
+    expect(await departed()).toEqual(['u0', 'u1']);
+  });
+});
+
+describe('pc-hygiene owners export / list', () => {
+  let table: TestDirectoryTable;
+  let flags: string[];
+  beforeEach(async () => {
+    table = await createTestDirectoryTable('owners-list');
+    flags = ['--directory-table', table.tableName, '--endpoint', table.endpoint];
+    expect((await runCli(['owners', 'import', await file('owners.csv', CSV), ...flags])).code).toBe(0);
+  });
+  afterEach(() => table.drop());
+
+  it('exports JSON Lines that import reads back unchanged', async () => {
+    const exported = await runCli(['owners', 'export', ...flags]);
+    expect(exported.code).toBe(0);
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { userId: string });
+    expect(lines.map((l) => l.userId).sort()).toEqual(['ann', 'bob', 'cid']);
+
+    const again = await runCli([
+      'owners',
+      'import',
+      await file('back.jsonl', exported.stdout),
+      ...flags,
+      '--format',
+      'json',
+    ]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+  });
+
+  it('lists unreachable owners with the reason on the configured route', async () => {
+    await new DynamoOwnerDirectory(table.client, table.tableName).markBouncing(
+      'cid',
+      'cid@example.com',
+      '2026-11-30T00:00:00.000Z',
+    );
+    const relay = await file('relay.json', JSON.stringify({ ownerDelivery: 'relay' }));
+
+    const onRelay = await runCli([
+      'owners',
+      'list',
+      ...flags,
+      '--unreachable',
+      '--config',
+      relay,
+      '--format',
+      'json',
+    ]);
+    expect(onRelay.code).toBe(0);
+    expect(JSON.parse(onRelay.stdout)).toEqual({
+      route: 'relay',
+      owners: [
+        expect.objectContaining({ userId: 'bob', reachable: false, reason: 'departed' }),
+        expect.objectContaining({ userId: 'cid', reachable: false, reason: 'bouncing' }),
+      ],
+    });
+
+    const onSns = await runCli(['owners', 'list', ...flags]);
+    expect(onSns.stdout).toMatch(/ann +active +ann@example.com +Smith, Ann +unreachable: no-subscription/);
+    expect(onSns.stdout.split('\n')[0]).toContain('REACH (sns-email)');
+  });
+});
