@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchWriteItems } from '../lambdas/aws/batch-import';
-import { createTable } from '../lambdas/aws/create-table';
+import { batchWriteItems } from '../cli/aws/batch-import';
+import { createTable } from '../cli/aws/create-table';
 import { parseConfig } from '../lambdas/hygiene/config';
 import type { ChildResult, ChildTaskName } from './child-protocol';
 import { BENCH_NOW, type GeneratedTable, generateTable } from './generate';

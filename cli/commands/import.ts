@@ -9,8 +9,8 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
-import { BatchItemWriter } from '../../lambdas/aws/batch-import';
-import { createTable } from '../../lambdas/aws/create-table';
+import { BatchItemWriter } from '../aws/batch-import';
+import { createTable } from '../aws/create-table';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
 import { isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import type { RawItem } from '../../lambdas/hygiene/ports';

@@ -5,7 +5,7 @@
  */
 import { userInfo } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
-import { restoreCredential } from '../../lambdas/aws/restore';
+import { restoreCredential } from '../aws/restore';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';

@@ -6,7 +6,7 @@ import {
   NotDeletedError,
   RestoreConflictError,
   restoreCredential,
-} from '../../lambdas/aws/restore';
+} from '../../cli/aws/restore';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import {
   HYGIENE_ATTR,

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTable, createTableInput } from '../../lambdas/aws/create-table';
+import { createTable, createTableInput } from '../../cli/aws/create-table';
 import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
 import { OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
 import { createTestTable, type TestTable } from '../support/test-table';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { createTable } from '../../lambdas/aws/create-table';
+import { createTable } from '../../cli/aws/create-table';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 
 /** A table made for one test file. */

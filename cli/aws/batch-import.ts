@@ -3,11 +3,12 @@
  * requests in flight). Items DynamoDB returns as `UnprocessedItems` (throttled
  * or over capacity) are retried with exponential backoff and jitter, a bounded
  * number of times; what still fails is reported, never silently dropped.
- * Used by `pc-hygiene import`, `local` and the benchmarks.
+ * Used by `pc-hygiene import`, `local` and the benchmarks; no Lambda uses it,
+ * so it lives in `cli/aws/`, apart from the adapters the Lambdas bundle.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RawItem } from '../hygiene/ports';
-import { TaskPool } from '../hygiene/task-pool';
+import type { RawItem } from '../../lambdas/hygiene/ports';
+import { TaskPool } from '../../lambdas/hygiene/task-pool';
 
 /** DynamoDB's limit of requests in one `BatchWriteItem`. */
 export const BATCH_WRITE_LIMIT = 25;

@@ -1,7 +1,8 @@
 /**
  * Creates the credentials table from {@link TABLE_DEFINITION} (key, sparse
  * outbox index, TTL attribute): for the CLI (`import --create-table`, `local`),
- * the integration tests and the benchmarks. The deployed table is CDK's job.
+ * the integration tests and the benchmarks. The deployed table is CDK's job,
+ * so no Lambda uses this: it lives in `cli/aws/`, apart from `lambdas/aws/`.
  */
 import {
   type AttributeDefinition,
@@ -13,7 +14,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type KeyAttribute, TABLE_DEFINITION } from './credential-table-definition';
+import { type KeyAttribute, TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
 
 /** The `CreateTable` request for the credentials table (on-demand capacity). */
 export function createTableInput(tableName: string): CreateTableCommandInput {

@@ -3,12 +3,20 @@
  * purge time and the stale flag, and records who restored it, when and why.
  * The write is conditional on the `deletedAt` that was read, so a restore
  * never races another restore or a re-deletion unnoticed.
+ *
+ * A CLI-only adapter (`pc-hygiene restore`): it lives in `cli/aws/`, apart
+ * from the adapters the Lambdas bundle (`lambdas/aws/`).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { HYGIENE_ATTR, isReservedId, PURGE_PENDING_ATTR, RESTORE_ATTR } from '../hygiene/data-contract';
-import { formatInstant, parseInstant, relativePhrase } from '../hygiene/time';
-import { UpdateExpressionBuilder } from './update-expression';
+import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
+import {
+  HYGIENE_ATTR,
+  isReservedId,
+  PURGE_PENDING_ATTR,
+  RESTORE_ATTR,
+} from '../../lambdas/hygiene/data-contract';
+import { formatInstant, parseInstant, relativePhrase } from '../../lambdas/hygiene/time';
 
 /** Attributes a restore removes. */
 export const RESTORE_CLEARS = [
