@@ -22,6 +22,7 @@ import {
   type TableOptions,
   withTableErrors,
 } from '../options/table-options';
+import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
 import { UsageError } from '../usage-error';
 
 /** Where digests go. */
@@ -41,8 +42,6 @@ export function parseSink(value: string): Sink {
   }
   throw new UsageError(`--sink ${JSON.stringify(value)} is not sns or jsonl:PATH`);
 }
-
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** The summary as a few readable lines. */
 export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): string {
@@ -83,15 +82,11 @@ function publisherFor(options: NotifyOptions): {
       '--topic-arn is required with --sink sns (or use --sink jsonl:PATH to write a file)',
     );
   }
-  if (!TOPIC_ARN.test(options.topicArn)) {
-    throw new UsageError(
-      `--topic-arn ${JSON.stringify(options.topicArn)} is not a standard SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)`,
-    );
-  }
+  // A topic lives in the region its ARN names.
+  const { region } = checkTopicArn(options.topicArn);
   const client = createSnsClient({
     ...(options.snsEndpoint !== undefined && { endpoint: options.snsEndpoint }),
-    // A topic lives in the region its ARN names.
-    region: options.topicArn.split(':')[3],
+    region,
   });
   return { publisher: new SnsPublisher(client, options.topicArn), label: `sns:${options.topicArn}`, client };
 }
@@ -169,10 +164,8 @@ function defineNotifyCommand(program: Command) {
         .default('sns')
         .env('PC_HYGIENE_SINK'),
     )
-    .addOption(
-      new Option('--topic-arn <arn>', 'SNS topic ARN (required with --sink sns)').env('PC_HYGIENE_TOPIC_ARN'),
-    )
-    .option('--sns-endpoint <url>', 'SNS endpoint (an SNS-compatible local server)')
+    .addOption(topicArnOption('SNS topic ARN (required with --sink sns)'))
+    .addOption(snsEndpointOption())
     .option(
       '--now <iso>',
       'the drain instant for relative dates, RFC 3339 with a zone (default: the wall clock)',

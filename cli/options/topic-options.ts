@@ -1,0 +1,34 @@
+/**
+ * `--topic-arn ARN` (env `PC_HYGIENE_TOPIC_ARN`) and `--sns-endpoint URL`:
+ * the notification topic, for every command that talks to SNS (`notify`,
+ * `owners sync-subscriptions`), declared and checked once.
+ */
+import { Option } from '@commander-js/extra-typings';
+import { UsageError } from '../usage-error';
+
+/** A standard (not FIFO) SNS topic ARN. */
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/** The `--topic-arn` option. */
+export function topicArnOption(description = 'SNS topic ARN') {
+  return new Option('--topic-arn <arn>', description).env('PC_HYGIENE_TOPIC_ARN');
+}
+
+/** The `--sns-endpoint` option. */
+export function snsEndpointOption() {
+  return new Option('--sns-endpoint <url>', 'SNS endpoint (an SNS-compatible local server)');
+}
+
+/**
+ * Checks a topic ARN.
+ * @returns the region the ARN names (a topic lives there)
+ * @throws {UsageError} unless it is a standard SNS topic ARN
+ */
+export function checkTopicArn(arn: string): { readonly region: string } {
+  if (!TOPIC_ARN.test(arn)) {
+    throw new UsageError(
+      `--topic-arn ${JSON.stringify(arn)} is not a standard SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)`,
+    );
+  }
+  return { region: arn.split(':')[3] ?? '' };
+}
