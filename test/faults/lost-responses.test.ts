@@ -88,7 +88,11 @@ describe('responses lost after the request took effect', () => {
       const original = await seed(table, records);
       const dynamo = injectLostResponses(client, RATE, random);
       const snsCounts = injectLostResponses(snsClient, RATE, random);
-      const ledger = new Ledger();
+      // The lossy drain publishes to the SNS stub; the recovery rounds publish to an in-memory
+      // recorder (cycle.ts), so an event the lossy drain could not publish (a claim or PublishBatch
+      // still failing after the SDK's attempts) reaches only the recovery publisher.
+      const lossyDrain = new Ledger();
+      const recovery = new Ledger();
 
       const summary = await runSweep(
         {
@@ -101,7 +105,7 @@ describe('responses lost after the request took effect', () => {
       const drain = await runNotifier(
         {
           outbox: new DynamoDbOutboxStore(client, table.tableName, { pageSize: 8 }),
-          publisher: ledger.publisher(new SnsPublisher(snsClient, TOPIC_ARN)),
+          publisher: lossyDrain.publisher(new SnsPublisher(snsClient, TOPIC_ARN)),
           clock: () => FAULT_NOW,
         },
         // One digest per PublishBatch call: more SNS requests whose response can be lost.
@@ -110,7 +114,7 @@ describe('responses lost after the request took effect', () => {
       expect(consistencyViolations(await readTable(table), await outboxIndexIds(table), original)).toEqual(
         [],
       );
-      await converge(table, ledger);
+      await converge(table, recovery);
 
       const final = await readTable(table);
       const expected = await readTable(reference);
@@ -129,7 +133,6 @@ describe('responses lost after the request took effect', () => {
         for (const e of eventsFor(parsed.credential, actions, { runId: 'x', now: FAULT_NOW }))
           plannedEvents.add(eventKey(e));
       }
-      // Every event published (SNS sees a retried batch once per attempt), none invented.
       // What SNS itself received (a retried PublishBatch arrives again), not what the publisher was told.
       const received = new Map<string, number>();
       for (const message of sns.messages) {
@@ -137,8 +140,12 @@ describe('responses lost after the request took effect', () => {
         for (const event of document.events)
           received.set(eventKey(event), (received.get(eventKey(event)) ?? 0) + 1);
       }
-      expect(new Set(received.keys())).toEqual(plannedEvents);
-      expect(new Set(ledger.publishedEvents.keys())).toEqual(plannedEvents);
+      const recovered = [...recovery.publishedEvents.keys()];
+      // Every planned event reached SNS (lossy drain) or the recovery publisher; none invented.
+      expect(new Set([...received.keys(), ...recovered])).toEqual(plannedEvents);
+      expect(new Set([...lossyDrain.publishedEvents.keys(), ...recovered])).toEqual(plannedEvents);
+      // What the lossy drain's publisher reported accepted, SNS did receive.
+      expect([...lossyDrain.publishedEvents.keys()].filter((key) => !received.has(key))).toEqual([]);
       // A PublishBatch whose response is lost is re-sent by the SDK: SNS may receive it once per
       // attempt (standard retry mode: at most 3). The owner groups drain concurrently, so which
       // requests lose their response varies between runs; the bound does not.
@@ -146,7 +153,8 @@ describe('responses lost after the request took effect', () => {
       expect(dynamo.injected).toBeGreaterThan(0);
       // Nobody else wrote: each planned transition was this run's, whatever its response said.
       expect(summary.failed.records).toEqual([]);
-      expect(drain.eventsFailed + drain.storeErrors).toBeGreaterThanOrEqual(0);
+      // The lossy drain's own account matches what its publisher saw accepted.
+      expect(drain.eventsPublished).toBe([...lossyDrain.publishedEvents.values()].reduce((a, b) => a + b, 0));
       figures.requests = dynamo.attempts;
       figures.lost = dynamo.injected;
       figures.snsRequests = snsCounts.attempts;
