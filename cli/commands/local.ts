@@ -12,8 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
-import { batchWriteItems } from '../aws/batch-import';
-import { createTable } from '../aws/create-table';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
@@ -21,6 +19,8 @@ import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import { type PostureReport, renderPostureText } from '../../lambdas/hygiene/posture';
 import { type RunSummary, renderRunSummaryText } from '../../lambdas/hygiene/run-summary';
 import { formatInstant } from '../../lambdas/hygiene/time';
+import { batchWriteItems } from '../aws/batch-import';
+import { createTable } from '../aws/create-table';
 import { generateDemoData } from '../demo-data';
 import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
 import { JsonlFileSink } from '../jsonl-sink';
@@ -31,9 +31,9 @@ import { resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { createProgress } from '../progress';
-import { drainTable } from './notify';
-import { reportTable } from './report';
-import { SWEEP_EXIT, sweepExitCode, sweepTable } from './sweep';
+import { drainTable } from '../use-cases/drain-table';
+import { reportTable } from '../use-cases/report-table';
+import { SWEEP_EXIT, sweepExitCode, sweepTable } from '../use-cases/sweep-table';
 
 /** What one local cycle produced. */
 export interface LocalCycleResult {

@@ -5,12 +5,10 @@
  * get. Events not delivered stay pending for the next drain (exit 1).
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option } from '@commander-js/extra-typings';
-import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
-import { type NotifierSummary, runNotifier } from '../../lambdas/hygiene/notifier';
+import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import { JsonlFileSink } from '../jsonl-sink';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
@@ -23,6 +21,7 @@ import {
   withTableErrors,
 } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
+import { drainTable } from '../use-cases/drain-table';
 import { UsageError } from '../usage-error';
 
 /** Where digests go. */
@@ -89,28 +88,6 @@ function publisherFor(options: NotifyOptions): {
     region,
   });
   return { publisher: new SnsPublisher(client, options.topicArn), label: `sns:${options.topicArn}`, client };
-}
-
-/**
- * Drains the outbox of a table once through `publisher`, on a clock that
- * starts at `now` and advances with the wall clock (leases stay real).
- */
-export function drainTable(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  publisher: NotificationPublisher,
-  now: number,
-): Promise<NotifierSummary> {
-  // The first reading is exactly `now` (the digests' "as of"); later ones advance with the wall clock.
-  let startedAt: number | undefined;
-  return runNotifier({
-    outbox: new DynamoDbOutboxStore(client, tableName),
-    publisher,
-    clock: () => {
-      startedAt ??= Date.now();
-      return now + (Date.now() - startedAt);
-    },
-  });
 }
 
 /** {@link drainTable} for the table the flags name, with readable table errors. */

@@ -8,102 +8,24 @@
  * default would surprise). Exit codes: 0 complete, 1 failure (including
  * failed writes), 2 usage, 3 guard tripped (no deletions made), 4 incomplete.
  */
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
-import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
-import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
-import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
-import type { HygieneConfig, Mode } from '../../lambdas/hygiene/config';
+import type { Mode } from '../../lambdas/hygiene/config';
 import {
-  guardBlocked,
   type RunSummary,
   renderRunSummaryJson,
   renderRunSummaryText,
 } from '../../lambdas/hygiene/run-summary';
-import {
-  createRunId,
-  DEFAULT_DEADLINE_MARGIN_MS,
-  runSweep,
-  SweepAbortedError,
-  type SweepProgress,
-} from '../../lambdas/hygiene/sweep';
+import { SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';
-import { integerIn, optional, secondsUpTo } from '../options/numbers';
+import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
+import { segmentsOption } from '../options/scan-segments';
 import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
 import { createTableProgress } from '../progress';
-
-/** Exit codes of `sweep` (documented in docs/sweep.md). */
-export const SWEEP_EXIT = {
-  complete: 0,
-  failure: 1,
-  usage: 2,
-  guardTripped: 3,
-  incomplete: 4,
-} as const;
-
-/**
- * The exit code for a finished run: failed writes first (something is
- * broken), then a tripped guard (deletions need an operator's decision),
- * then an incomplete scan (run again to continue).
- */
-export function sweepExitCode(summary: RunSummary): number {
-  if (summary.failed.count > 0) return SWEEP_EXIT.failure;
-  if (guardBlocked(summary)) return SWEEP_EXIT.guardTripped;
-  if (summary.status === 'incomplete') return SWEEP_EXIT.incomplete;
-  return SWEEP_EXIT.complete;
-}
-
-/** What {@link sweepTable} needs. */
-export interface TableSweep {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
-  readonly config: HygieneConfig;
-  readonly now: number;
-  readonly mode: Mode;
-  readonly allowMassDelete?: boolean;
-  readonly onProgress?: (progress: SweepProgress) => void;
-  /** A time budget in ms: the run stops cleanly (incomplete, checkpoint saved) before it runs out. */
-  readonly timeBudgetMs?: number;
-  /** Told when a stored checkpoint is unreadable and ignored. */
-  readonly onWarning?: (message: string) => void;
-}
-
-/**
- * Runs one sweep over a table with the DynamoDB adapters (scanner, writer,
- * checkpoint store): what `sweep` and `local` share.
- * @throws {SweepAbortedError} when too many writes failed
- */
-export function sweepTable(options: TableSweep): Promise<RunSummary> {
-  const { client, tableName, timeBudgetMs } = options;
-  const deadline = timeBudgetMs === undefined ? undefined : Date.now() + timeBudgetMs;
-  return runSweep(
-    {
-      scanner: new DynamoDbCredentialScanner(client, tableName),
-      writer: new DynamoDbTransitionWriter(client, tableName),
-      checkpoints: new DynamoDbCheckpointStore(client, tableName, {
-        ...(options.onWarning && { onInvalid: options.onWarning }),
-      }),
-      ...(options.onProgress && { onProgress: options.onProgress }),
-      ...(deadline !== undefined && { remainingMs: () => deadline - Date.now() }),
-    },
-    {
-      config: options.config,
-      now: options.now,
-      runId: createRunId(options.now, randomBytes(3).toString('hex')),
-      mode: options.mode,
-      allowMassDelete: options.allowMassDelete ?? false,
-      // A short budget keeps a tenth of itself in reserve rather than the Lambda-sized default.
-      ...(timeBudgetMs !== undefined && {
-        deadlineMarginMs: Math.min(DEFAULT_DEADLINE_MARGIN_MS, timeBudgetMs / 10),
-      }),
-    },
-  );
-}
+import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
 
 /** True when the config file sets `"mode": "audit"` itself (not by the schema's default). */
 async function configSaysAudit(path: string | undefined): Promise<boolean> {
@@ -112,12 +34,6 @@ async function configSaysAudit(path: string | undefined): Promise<boolean> {
   const json = JSON.parse(await readFile(path, 'utf8')) as { mode?: unknown };
   return json.mode === 'audit';
 }
-
-/**
- * Parses `--segments`: an integer from 1 to 64 (the config's range).
- * @throws {UsageError} otherwise
- */
-export const parseSegments = optional(integerIn('--segments', 1, 64));
 
 /**
  * Parses `--time-budget`: seconds, more than 0 and at most a day, as milliseconds.
@@ -137,11 +53,7 @@ function defineSweepCommand(program: Command) {
     .option('--dry-run', 'audit mode: plan and report only, write nothing, notify nobody')
     .option('--config <file>', 'hygiene configuration as JSON; "mode": "audit" in it also means a dry run')
     .option('--allow-mass-delete', 'make the deletions even if the blast-radius guard trips (this run only)')
-    .option(
-      '--segments <n>',
-      'parallel scan segments, 1-64 (default: the config scanSegments)',
-      parseSegments,
-    )
+    .addOption(segmentsOption())
     .option(
       '--time-budget <seconds>',
       'stop cleanly before this many seconds, saving a checkpoint the next sweep resumes from (exit 4)',

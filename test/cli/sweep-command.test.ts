@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseSegments, parseTimeBudget, SWEEP_EXIT, sweepExitCode } from '../../cli/commands/sweep';
+import { parseTimeBudget } from '../../cli/commands/sweep';
+import { parseSegments } from '../../cli/options/scan-segments';
 import { UsageError } from '../../cli/usage-error';
+import { SWEEP_EXIT, sweepExitCode } from '../../cli/use-cases/sweep-table';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';

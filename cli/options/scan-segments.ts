@@ -1,0 +1,21 @@
+/**
+ * `--segments N` of the commands that scan with the hygiene config's
+ * `scanSegments` (`sweep`, `report`): an integer from 1 to 64, the config's
+ * own range, overriding the config for this run.
+ */
+import { Option } from '@commander-js/extra-typings';
+import { integerIn, optional } from './numbers';
+
+/**
+ * Parses `--segments`: an integer from 1 to 64; `undefined` (not given) stays `undefined`.
+ * @throws {UsageError} otherwise
+ */
+export const parseSegments = optional(integerIn('--segments', 1, 64));
+
+/** The `--segments <n>` option (default: the config's `scanSegments`). */
+export function segmentsOption() {
+  return new Option(
+    '--segments <n>',
+    'parallel scan segments, 1-64 (default: the config scanSegments)',
+  ).argParser(parseSegments);
+}

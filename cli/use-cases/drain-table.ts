@@ -1,0 +1,31 @@
+/**
+ * One drain of a table's outbox through a publisher (SNS, or the JSON Lines
+ * file sink): what the `notify` and `local` commands share, so it lives
+ * outside both command files.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { type NotifierSummary, runNotifier } from '../../lambdas/hygiene/notifier';
+import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
+
+/**
+ * Drains the outbox of a table once through `publisher`, on a clock that
+ * starts at `now` and advances with the wall clock (leases stay real).
+ */
+export function drainTable(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  publisher: NotificationPublisher,
+  now: number,
+): Promise<NotifierSummary> {
+  // The first reading is exactly `now` (the digests' "as of"); later ones advance with the wall clock.
+  let startedAt: number | undefined;
+  return runNotifier({
+    outbox: new DynamoDbOutboxStore(client, tableName),
+    publisher,
+    clock: () => {
+      startedAt ??= Date.now();
+      return now + (Date.now() - startedAt);
+    },
+  });
+}

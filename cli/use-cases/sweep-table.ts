@@ -1,0 +1,86 @@
+/**
+ * One sweep over a table with the DynamoDB adapters (scanner, writer,
+ * checkpoint store), and the exit code a finished run means: what the
+ * `sweep` and `local` commands share, so it lives outside both command files.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import type { HygieneConfig, Mode } from '../../lambdas/hygiene/config';
+import { guardBlocked, type RunSummary } from '../../lambdas/hygiene/run-summary';
+import {
+  createRunId,
+  DEFAULT_DEADLINE_MARGIN_MS,
+  runSweep,
+  type SweepProgress,
+} from '../../lambdas/hygiene/sweep';
+
+/** Exit codes of `sweep` (documented in docs/sweep.md). */
+export const SWEEP_EXIT = {
+  complete: 0,
+  failure: 1,
+  usage: 2,
+  guardTripped: 3,
+  incomplete: 4,
+} as const;
+
+/**
+ * The exit code for a finished run: failed writes first (something is
+ * broken), then a tripped guard (deletions need an operator's decision),
+ * then an incomplete scan (run again to continue).
+ */
+export function sweepExitCode(summary: RunSummary): number {
+  if (summary.failed.count > 0) return SWEEP_EXIT.failure;
+  if (guardBlocked(summary)) return SWEEP_EXIT.guardTripped;
+  if (summary.status === 'incomplete') return SWEEP_EXIT.incomplete;
+  return SWEEP_EXIT.complete;
+}
+
+/** What {@link sweepTable} needs. */
+export interface TableSweep {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly config: HygieneConfig;
+  readonly now: number;
+  readonly mode: Mode;
+  readonly allowMassDelete?: boolean;
+  readonly onProgress?: (progress: SweepProgress) => void;
+  /** A time budget in ms: the run stops cleanly (incomplete, checkpoint saved) before it runs out. */
+  readonly timeBudgetMs?: number;
+  /** Told when a stored checkpoint is unreadable and ignored. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/**
+ * Runs one sweep over a table with the DynamoDB adapters (scanner, writer,
+ * checkpoint store): what `sweep` and `local` share.
+ * @throws {SweepAbortedError} when too many writes failed
+ */
+export function sweepTable(options: TableSweep): Promise<RunSummary> {
+  const { client, tableName, timeBudgetMs } = options;
+  const deadline = timeBudgetMs === undefined ? undefined : Date.now() + timeBudgetMs;
+  return runSweep(
+    {
+      scanner: new DynamoDbCredentialScanner(client, tableName),
+      writer: new DynamoDbTransitionWriter(client, tableName),
+      checkpoints: new DynamoDbCheckpointStore(client, tableName, {
+        ...(options.onWarning && { onInvalid: options.onWarning }),
+      }),
+      ...(options.onProgress && { onProgress: options.onProgress }),
+      ...(deadline !== undefined && { remainingMs: () => deadline - Date.now() }),
+    },
+    {
+      config: options.config,
+      now: options.now,
+      runId: createRunId(options.now, randomBytes(3).toString('hex')),
+      mode: options.mode,
+      allowMassDelete: options.allowMassDelete ?? false,
+      // A short budget keeps a tenth of itself in reserve rather than the Lambda-sized default.
+      ...(timeBudgetMs !== undefined && {
+        deadlineMarginMs: Math.min(DEFAULT_DEADLINE_MARGIN_MS, timeBudgetMs / 10),
+      }),
+    },
+  );
+}
