@@ -8,7 +8,7 @@
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
-import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table';
+import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table-definition';
 import { UsageError } from '../usage-error';
 import { describeTableError, documentClientFor, TableAccessError } from './table-options';
 

@@ -11,7 +11,6 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
-import { createOwnerDirectoryTable } from '../../lambdas/aws/owner-directory-table';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
   checkOwnerRow,
@@ -21,6 +20,7 @@ import {
   planOwnerImport,
   type RejectedOwnerRow,
 } from '../../lambdas/hygiene/owner-import';
+import { createOwnerDirectoryTable } from '../aws/create-owner-directory-table';
 import { requireDirectoryTable } from '../options/directory-options';
 import { detectOwnerFileFormat, type OwnerFileFormat, readOwnerFile } from './owner-file';
 

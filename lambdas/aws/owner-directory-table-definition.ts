@@ -1,21 +1,15 @@
 /**
- * The owner directory table, defined once: the CDK construct, the CLI
- * (`owners import --create-table`, `local`) and the tests all build it from
- * {@link OWNER_DIRECTORY_TABLE}, so the deployed table and the local ones
- * cannot drift (docs/deploy.md, "Owner directory").
+ * The owner directory table, defined once: the CDK construct
+ * (`lib/owner-directory-table.ts`), the CLI (`owners import --create-table`,
+ * `local`; `cli/aws/create-owner-directory-table.ts`) and the tests all build
+ * it from {@link OWNER_DIRECTORY_TABLE}, so the deployed table and the local
+ * ones cannot drift (docs/deploy.md, "Owner directory"). Plain data.
  *
  * One item per owner, keyed by `userId`, plus one reserved freshness item
  * (docs/data-model.md, "Owner directory"). No index: the sweep reads the
  * departed owners with one filtered scan per run (a directory is small next
  * to the credentials table), the notifier and the relay read owners by key.
  */
-import {
-  CreateTableCommand,
-  type CreateTableCommandInput,
-  ResourceInUseException,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OWNER_ATTR } from '../hygiene/data-contract';
 
 /** The table's shape and its protection knobs (the same ones the credentials table has). */
@@ -41,40 +35,3 @@ export const OWNER_DIRECTORY_TABLE: OwnerDirectoryTableDefinition = {
 
 /** Default directory table name for the CLI and local mode (`--directory-table`, `PC_HYGIENE_DIRECTORY_TABLE`). */
 export const DEFAULT_DIRECTORY_TABLE_NAME = 'PersonalClientOwners';
-
-/** The `CreateTable` request for a local or CLI-created owner directory table. */
-export function createOwnerDirectoryTableInput(tableName: string): CreateTableCommandInput {
-  const key = OWNER_DIRECTORY_TABLE.partitionKey;
-  return {
-    TableName: tableName,
-    BillingMode: OWNER_DIRECTORY_TABLE.billing,
-    AttributeDefinitions: [{ AttributeName: key.name, AttributeType: key.type }],
-    KeySchema: [{ AttributeName: key.name, KeyType: 'HASH' }],
-  };
-}
-
-/**
- * Creates the owner directory table and waits until it is active. PITR and
- * deletion protection are the deployed table's (CDK); a CLI-created table is
- * for local use and tests, where DynamoDB Local ignores both.
- * @returns whether the table was created (false: it existed and `ifNotExists` was set)
- * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
- */
-export async function createOwnerDirectoryTable(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  options: { readonly ifNotExists?: boolean; readonly maxWaitSeconds?: number } = {},
-): Promise<{ readonly created: boolean }> {
-  let created = true;
-  try {
-    await client.send(new CreateTableCommand(createOwnerDirectoryTableInput(tableName)));
-  } catch (error: unknown) {
-    if (!(error instanceof ResourceInUseException && options.ifNotExists)) throw error;
-    created = false;
-  }
-  await waitUntilTableExists(
-    { client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1, maxDelay: 5 },
-    { TableName: tableName },
-  );
-  return { created };
-}

@@ -2,7 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
-import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table';
+import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';

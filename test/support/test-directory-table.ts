@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createOwnerDirectoryTable } from '../../cli/aws/create-owner-directory-table';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
-import { createOwnerDirectoryTable } from '../../lambdas/aws/owner-directory-table';
 import { dynamoDbEndpoint } from './test-table';
 
 /** A directory table made for one test file. */

@@ -1,0 +1,50 @@
+/**
+ * Creates the owner directory table from {@link OWNER_DIRECTORY_TABLE} for the
+ * CLI (`owners import --create-table`, `local`) and the tests. The deployed
+ * table is CDK's job (`lib/owner-directory-table.ts`).
+ */
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
+
+/** The `CreateTable` request for a local or CLI-created owner directory table. */
+export function createOwnerDirectoryTableInput(tableName: string): CreateTableCommandInput {
+  const key = OWNER_DIRECTORY_TABLE.partitionKey;
+  return {
+    TableName: tableName,
+    BillingMode: OWNER_DIRECTORY_TABLE.billing,
+    AttributeDefinitions: [{ AttributeName: key.name, AttributeType: key.type }],
+    KeySchema: [{ AttributeName: key.name, KeyType: 'HASH' }],
+  };
+}
+
+/**
+ * Creates the owner directory table and waits until it is active. PITR and
+ * deletion protection are the deployed table's (CDK); a CLI-created table is
+ * for local use and tests, where DynamoDB Local ignores both.
+ * @returns whether the table was created (false: it existed and `ifNotExists` was set)
+ * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
+ */
+export async function createOwnerDirectoryTable(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: { readonly ifNotExists?: boolean; readonly maxWaitSeconds?: number } = {},
+): Promise<{ readonly created: boolean }> {
+  let created = true;
+  try {
+    await client.send(new CreateTableCommand(createOwnerDirectoryTableInput(tableName)));
+  } catch (error: unknown) {
+    if (!(error instanceof ResourceInUseException && options.ifNotExists)) throw error;
+    created = false;
+  }
+  await waitUntilTableExists(
+    { client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1, maxDelay: 5 },
+    { TableName: tableName },
+  );
+  return { created };
+}
