@@ -8,7 +8,7 @@
  * generator bug cannot silently change the rate being measured.
  */
 
-import { createSeededRandom } from '../cli/seeded-random';
+import { createSeededRandom } from '../cli/local/seeded-random';
 import { type HygieneConfig, parseConfig } from '../lambdas/hygiene/config';
 import { parseCredential } from '../lambdas/hygiene/credential';
 import { HYGIENE_ATTR } from '../lambdas/hygiene/data-contract';

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDynamoDbLocal } from '../cli/local-dynamodb';
+import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { type BundleResult, measureBundles } from './bundles';
 import { bundleChild } from './child-bundle';

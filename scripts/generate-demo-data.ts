@@ -8,7 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateDemoData } from '../cli/demo-data';
+import { generateDemoData } from '../cli/local/demo-data';
 import { requireInstant } from '../lambdas/hygiene/time';
 
 /** The instant the committed demo file is generated for. */

@@ -21,10 +21,10 @@ import { type RunSummary, renderRunSummaryText } from '../../lambdas/hygiene/run
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { batchWriteItems } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
-import { generateDemoData } from '../demo-data';
+import { generateDemoData } from '../local/demo-data';
 import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
 import { JsonlFileSink } from '../jsonl-sink';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../local-dynamodb';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../local/local-dynamodb';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';

@@ -7,10 +7,13 @@
  * flagged within and past the grace period, flagged but used since, exempt,
  * already soft-deleted, no expiry, and a few invalid records. The same
  * `{ now, seed, count, owners }` always yields the same records.
+ *
+ * In `cli/local/` with the rest of the local-run infrastructure: its users are
+ * `local`, the tests, the benchmarks and `scripts/generate-demo-data.ts`.
  */
 
-import { HYGIENE_ATTR } from '../lambdas/hygiene/data-contract';
-import { DAY_MS, formatInstant } from '../lambdas/hygiene/time';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
+import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
 import { createSeededRandom } from './seeded-random';
 
 /** Options of {@link generateDemoData}. */

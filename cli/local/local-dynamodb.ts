@@ -1,7 +1,8 @@
 /**
  * Starts DynamoDB Local (the jar shipped in `amplify-dynamodb-simulator`) as a
  * child `java` process: in memory, on a free port, stopped with its parent.
- * Used by `pc-hygiene local`, the integration tests and the benchmarks.
+ * Used by `pc-hygiene local`, the integration tests and the benchmarks (no
+ * Lambda), hence `cli/local/` beside the demo data.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';

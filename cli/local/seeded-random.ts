@@ -1,4 +1,9 @@
 /**
+ * One seeded PRNG for everything that needs repeatable draws (demo data,
+ * benchmark generator, fault tests); in `cli/local/` beside the demo data.
+ */
+
+/**
  * mulberry32: a tiny, well-known deterministic PRNG (not for secrets), shared by
  * the demo data, the benchmark generator and the fault tests, so the same seed
  * always draws the same values.

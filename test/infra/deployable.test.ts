@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../cli/local-dynamodb';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../cli/local/local-dynamodb';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import { PROJECT_ROOT } from '../../lib/hygiene-function';
 import { createTestTable, type TestTable } from '../support/test-table';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { JavaNotFoundError, startDynamoDbLocal } from '../../cli/local-dynamodb';
+import { JavaNotFoundError, startDynamoDbLocal } from '../../cli/local/local-dynamodb';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 
 function isRunning(pid: number): boolean {

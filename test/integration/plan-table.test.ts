@@ -3,7 +3,7 @@
  * file, reserved items skipped, the table left untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoData } from '../../cli/demo-data';
+import { generateDemoData } from '../../cli/local/demo-data';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { planRecord } from '../../lambdas/hygiene/policy';

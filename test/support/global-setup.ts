@@ -4,7 +4,7 @@
  * (`inject('dynamoDbEndpoint')`); each file makes its own table.
  */
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from '../../cli/local-dynamodb';
+import { startDynamoDbLocal } from '../../cli/local/local-dynamodb';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,7 +4,7 @@ import {
   type DemoScenario,
   generateDemoData,
   generateDemoScenarios,
-} from '../../cli/demo-data';
+} from '../../cli/local/demo-data';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { type ActionType, planRecord } from '../../lambdas/hygiene/policy';
 

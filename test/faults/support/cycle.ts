@@ -3,7 +3,7 @@
  * and notifier wired to DynamoDB Local through a {@link Ledger}, and "run
  * until nothing changes" recovery after a fault.
  */
-import { generateDemoData } from '../../../cli/demo-data';
+import { generateDemoData } from '../../../cli/local/demo-data';
 import { DynamoDbCheckpointStore } from '../../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../../lambdas/aws/outbox-store';

@@ -7,7 +7,7 @@
 import { DynamoDBServiceException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { type SNSClient, SNSServiceException, ThrottledException } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createSeededRandom } from '../../../cli/seeded-random';
+import { createSeededRandom } from '../../../cli/local/seeded-random';
 
 /** What the injector did. */
 export interface ThrottleCounts {
