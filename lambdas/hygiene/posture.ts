@@ -225,21 +225,6 @@ export class PostureAccumulator {
   }
 }
 
-/**
- * Builds the posture report from a stream of raw items.
- * @param now epoch ms
- */
-export async function buildPosture(
-  items: AsyncIterable<RawItem> | Iterable<RawItem>,
-  config: HygieneConfig,
-  now: number,
-  options: { readonly topOwners?: number } = {},
-): Promise<PostureReport> {
-  const accumulator = new PostureAccumulator(config, now);
-  for await (const item of items) accumulator.add(item);
-  return accumulator.report(options.topOwners);
-}
-
 /** The report as pretty-printed JSON. */
 export function renderPostureJson(report: PostureReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;

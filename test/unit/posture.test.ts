@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
-import { buildPosture, renderPostureJson, renderPostureText } from '../../lambdas/hygiene/posture';
+import type { RawItem } from '../../lambdas/hygiene/ports';
+import {
+  PostureAccumulator,
+  type PostureReport,
+  renderPostureJson,
+  renderPostureText,
+} from '../../lambdas/hygiene/posture';
 import { credential, days, NOW, oneOfEachRule } from './support/credentials';
 
-describe('buildPosture', () => {
-  it('counts every category over active valid credentials', async () => {
+/** The report over `items`, counted one at a time as the report command does. */
+function postureOf(items: Iterable<RawItem>, topOwners?: number): PostureReport {
+  const accumulator = new PostureAccumulator(DEFAULT_CONFIG, NOW);
+  for (const item of items) accumulator.add(item);
+  return accumulator.report(topOwners);
+}
+
+describe('PostureAccumulator', () => {
+  it('counts every category over active valid credentials', () => {
     const items = [
       ...oneOfEachRule(),
       credential('c-in-20-days', { expiresTime: days(20) }),
@@ -20,7 +33,7 @@ describe('buildPosture', () => {
       { id: `${RESERVED_ID_PREFIX}sweep-checkpoint` },
     ];
 
-    const report = await buildPosture(items, DEFAULT_CONFIG, NOW);
+    const report = postureOf(items);
 
     expect(report).toMatchObject({
       now: '2026-06-01T12:00:00.000Z',
@@ -45,7 +58,7 @@ describe('buildPosture', () => {
     });
   });
 
-  it('lists the riskiest owners first', async () => {
+  it('lists the riskiest owners first', () => {
     const items = [
       credential('a-1'),
       credential('a-2'),
@@ -55,7 +68,7 @@ describe('buildPosture', () => {
       credential('c-2', { lastUsedAt: days(-200) }),
     ];
 
-    const report = await buildPosture(items, DEFAULT_CONFIG, NOW, { topOwners: 2 });
+    const report = postureOf(items, 2);
 
     expect(report.owners.count).toBe(3);
     expect(report.owners.top.map((o) => [o.userId, o.risky, o.credentials])).toEqual([
@@ -63,22 +76,11 @@ describe('buildPosture', () => {
       ['user-b', 1, 1],
     ]);
   });
-
-  it('reads an async stream', async () => {
-    async function* stream() {
-      yield credential('a-1');
-      yield credential('a-2', { deletedAt: days(-1) });
-    }
-
-    const report = await buildPosture(stream(), DEFAULT_CONFIG, NOW);
-
-    expect(report).toMatchObject({ total: 2, active: 1, deleted: 1 });
-  });
 });
 
 describe('posture renderers', () => {
-  it('renders a readable table and a JSON document', async () => {
-    const report = await buildPosture(oneOfEachRule(), DEFAULT_CONFIG, NOW);
+  it('renders a readable table and a JSON document', () => {
+    const report = postureOf(oneOfEachRule());
 
     const text = renderPostureText(report);
 
