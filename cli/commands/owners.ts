@@ -7,22 +7,22 @@ import type { Command } from '@commander-js/extra-typings';
 import { registerOwnersExportCommand } from './owners/export';
 import { registerOwnersImportCommand } from './owners/import';
 import { registerOwnersListCommand } from './owners/list';
+import { registerOwnersSyncSubscriptionsCommand } from './owners/sync-subscriptions';
 
-/**
- * The `owners` subcommands, one registration each. `owners sync-subscriptions`
- * (the subscription reconciler's CLI) registers here too, from its own
- * module `cli/commands/owners/sync-subscriptions.ts`.
- */
+/** The `owners` subcommands, one registration each. */
 const OWNERS_SUBCOMMANDS: readonly ((owners: Command) => void)[] = [
   registerOwnersImportCommand,
   registerOwnersExportCommand,
   registerOwnersListCommand,
+  registerOwnersSyncSubscriptionsCommand,
 ];
 
 /** Registers `owners` and its subcommands on the program. */
 export function registerOwnersCommand(program: Command): void {
   const owners = program
     .command('owners')
-    .description('Manage the owner directory: import, export, list (who a digest reaches, and why not).');
+    .description(
+      'Manage the owner directory: import, export, list (who a digest reaches, and why not), sync-subscriptions.',
+    );
   for (const register of OWNERS_SUBCOMMANDS) register(owners);
 }

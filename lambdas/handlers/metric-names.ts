@@ -46,6 +46,18 @@ export const NOTIFIER_METRIC = {
   oldestPendingAge: 'OldestPendingNoticeAgeSeconds',
   /** Drain time in milliseconds. */
   duration: 'NotifierDuration',
+  /**
+   * Distinct owners with events this drain whom the owner directory says
+   * cannot be reached (their events went to the admins' owner-unreachable
+   * report): alarm when above 0.
+   */
+  unreachableOwners: 'UnreachableOwners',
+  /** Events of unreachable owners this drain (reported to the admins besides the published digest). */
+  unreachableEvents: 'UnreachableEvents',
+  /** Outbox events addressed to someone other than their credential's owner: sent to no owner, reported to the admins. */
+  mismatchedEvents: 'MismatchedOwnerEvents',
+  /** 1 when reach was not verified (no owner directory, or never imported), else 0. */
+  reachUnverified: 'OwnerReachUnverified',
 } as const;
 
 /** Metrics of one subscription reconciliation (`sns-email` route). */

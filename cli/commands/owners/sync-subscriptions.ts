@@ -1,0 +1,162 @@
+/**
+ * `pc-hygiene owners sync-subscriptions [--dry-run]`: the subscription
+ * reconciler by hand (docs/notifications.md, "Subscription reconciler"):
+ * makes the topic's owner email subscriptions match the owner directory and
+ * records each owner's state, exactly as the scheduled Lambda does.
+ *
+ * Exit codes: 0 done; 1 SNS refused some operations (retried by the next
+ * run) or a table/SNS error; 2 usage error; 3 stopped before any change (the
+ * filter-policy quota, or an empty directory).
+ */
+import { type Command, Option } from '@commander-js/extra-typings';
+import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import { createSnsClient } from '../../../lambdas/aws/sns-client';
+import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
+import { OWNER_DELIVERY_ROUTES } from '../../../lambdas/hygiene/owner-directory';
+import {
+  DEFAULT_FILTER_POLICY_QUOTA,
+  FilterPolicyQuotaError,
+  type SubscriptionOperation,
+} from '../../../lambdas/hygiene/subscription-plan';
+import {
+  DEFAULT_RECONCILE_CONCURRENCY,
+  EmptyOwnerDirectoryError,
+  type ReconcileSummary,
+  reconcileSubscriptions,
+} from '../../../lambdas/hygiene/subscription-reconciler';
+import {
+  addDirectoryOptions,
+  directoryClientFor,
+  requireDirectoryTable,
+  withDirectoryErrors,
+} from '../../options/directory-options';
+import { formatOption, REPORT_FORMATS } from '../../options/formats';
+import { loadConfigFile } from '../../options/load-config';
+import { integerIn } from '../../options/numbers';
+import type { OptionsOf } from '../../options/options-of';
+import { checkTopicArn, snsEndpointOption, topicArnOption } from '../../options/topic-options';
+import { UsageError } from '../../usage-error';
+
+/** Exit code of a run stopped before any change. */
+export const SYNC_STOPPED_EXIT_CODE = 3;
+
+function defineSyncSubscriptions(owners: Command) {
+  const command = owners
+    .command('sync-subscriptions')
+    .description(
+      "Make the topic's owner email subscriptions match the directory: subscribe active owners, repair filter " +
+        'policies, remove departed/removed owners and duplicates; record each owner’s state. ' +
+        'Admin and machine subscribers are never touched.',
+    )
+    .option('--dry-run', 'plan and print only: no SNS change, no directory write')
+    .addOption(topicArnOption('the notification topic (SNS topic ARN)'))
+    .addOption(snsEndpointOption())
+    .option('--config <file>', 'hygiene config JSON (ownerDelivery: relay removes owner email subscriptions)')
+    .addOption(
+      new Option(
+        '--filter-policy-quota <n>',
+        'the topic’s "Filter policies per topic" quota (Service Quotas)',
+      )
+        .argParser(integerIn('--filter-policy-quota', 1, 1_000_000))
+        .default(DEFAULT_FILTER_POLICY_QUOTA)
+        .env('PC_HYGIENE_FILTER_POLICY_QUOTA'),
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'SNS calls in flight at once')
+        .argParser(integerIn('--concurrency', 1, 32))
+        .default(DEFAULT_RECONCILE_CONCURRENCY),
+    )
+    .addOption(
+      new Option('--route <route>', 'reconcile for this route instead of the config ownerDelivery').choices(
+        OWNER_DELIVERY_ROUTES,
+      ),
+    )
+    .addOption(formatOption(REPORT_FORMATS, 'output format'));
+  return addDirectoryOptions(command);
+}
+
+type SyncOptions = OptionsOf<ReturnType<typeof defineSyncSubscriptions>>;
+
+function operationLine(operation: SubscriptionOperation): string {
+  switch (operation.kind) {
+    case 'create':
+      return `  create  ${operation.userId} <${operation.email}>`;
+    case 'repair':
+      return `  repair  ${operation.userId} ${operation.subscriptionArn} (filter was ${operation.previous || 'none'})`;
+    case 'remove':
+      return `  remove  ${operation.userId} <${operation.endpoint}> ${operation.subscriptionArn} (${operation.reason})`;
+  }
+}
+
+/** The summary as readable lines. */
+export function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): string {
+  const { states, filterPolicies: fp, dryRun } = summary;
+  const row = (label: string, value: string | number) => `  ${label.padEnd(20)} ${value}`;
+  const done = (kind: SubscriptionOperation['kind'], applied: number) =>
+    dryRun ? summary.operations.filter((o) => o.kind === kind).length : applied;
+  const lines = [
+    `Owner subscriptions on ${topicArn} (route ${summary.route})${dryRun ? ': DRY RUN, nothing changed' : ''}`,
+    row(
+      'owners in directory',
+      `${summary.owners} (confirmed ${states.confirmed}, pending ${states.pending}, none ${states.none})`,
+    ),
+    row(dryRun ? 'would create' : 'created', done('create', summary.created)),
+    row(dryRun ? 'would repair' : 'repaired', done('repair', summary.repaired)),
+    row(dryRun ? 'would remove' : 'removed', done('remove', summary.removed)),
+    row('left alone', `${summary.untouched} (admin, machine, or unconfirmed subscriptions of no owner)`),
+    row('filter policies', `${fp.current} now, ${fp.planned} after, quota ${fp.quota}`),
+    ...summary.operations.map(operationLine),
+    ...summary.conflicts.map(
+      (c) => `  conflict: ${c.userId} <${c.email}> already has a non-owner subscription ${c.subscriptionArn}`,
+    ),
+    ...summary.failed.map((f) => `  failed: ${operationLine(f.operation).trim()}: ${f.error}`),
+  ];
+  if (!dryRun && summary.stateChanges.length > 0)
+    lines.push(row('states recorded', summary.stateChanges.length));
+  return `${lines.join('\n')}\n`;
+}
+
+async function runSyncSubscriptions(options: SyncOptions): Promise<void> {
+  if (!options.topicArn) throw new UsageError('--topic-arn is required (or PC_HYGIENE_TOPIC_ARN)');
+  const { region } = checkTopicArn(options.topicArn);
+  const config = await loadConfigFile(options.config);
+  const documentClient = directoryClientFor(options);
+  const snsClient = createSnsClient({
+    ...(options.snsEndpoint !== undefined && { endpoint: options.snsEndpoint }),
+    region,
+    retryMode: 'adaptive',
+  });
+  try {
+    await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options.directoryTable));
+    const summary = await reconcileSubscriptions(
+      {
+        topic: new SnsTopicSubscriptions(snsClient, options.topicArn, options.concurrency),
+        directory: new DynamoOwnerDirectory(documentClient, options.directoryTable),
+      },
+      {
+        route: options.route ?? config.ownerDelivery,
+        filterPolicyQuota: options.filterPolicyQuota,
+        dryRun: options.dryRun ?? false,
+        concurrency: options.concurrency,
+      },
+    );
+    process.stdout.write(
+      options.format === 'json'
+        ? `${JSON.stringify(summary)}\n`
+        : renderSyncSummaryText(summary, options.topicArn),
+    );
+    if (summary.failed.length > 0) process.exitCode = 1;
+  } catch (error: unknown) {
+    if (!(error instanceof FilterPolicyQuotaError || error instanceof EmptyOwnerDirectoryError)) throw error;
+    process.stderr.write(`pc-hygiene: ${error.message}\n`);
+    process.exitCode = SYNC_STOPPED_EXIT_CODE;
+  } finally {
+    documentClient.destroy();
+    snsClient.destroy();
+  }
+}
+
+/** Registers `owners sync-subscriptions` on the `owners` command. */
+export function registerOwnersSyncSubscriptionsCommand(owners: Command): void {
+  defineSyncSubscriptions(owners).action(async (options) => runSyncSubscriptions(options));
+}
