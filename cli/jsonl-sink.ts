@@ -10,9 +10,6 @@ import type { FailedEntry, NotificationPublisher, PublishEntry } from '../lambda
 
 /** Appends published entries to a JSON Lines file. */
 export class JsonlFileSink implements NotificationPublisher {
-  /** Entries written by this sink so far. */
-  written = 0;
-
   constructor(readonly path: string) {}
 
   /**
@@ -33,7 +30,6 @@ export class JsonlFileSink implements NotificationPublisher {
       }),
     );
     await appendFile(this.path, `${lines.join('\n')}\n`, 'utf8');
-    this.written += entries.length;
     return { failed: [] };
   }
 }
