@@ -1,14 +1,18 @@
 /**
- * The notifier Lambda: drains the outbox into one SNS digest per owner.
- * Thin: parse the event, build the adapters once per cold start, call
- * `runNotifier`, turn its summary into metrics and a log line.
+ * The notifier Lambda: drains the outbox into one SNS digest per owner and,
+ * with an owner directory (`DIRECTORY_TABLE_NAME`), the events of unreachable
+ * owners into the admins' owner-unreachable report. Thin: parse the event,
+ * build the adapters once per cold start, call `runNotifier`, turn its
+ * summary into metrics and a log line.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { DynamoDbOutboxStore } from '../aws/outbox-store';
+import { DynamoOwnerDirectory } from '../aws/owner-directory-store';
 import { SnsPublisher } from '../aws/sns-publisher';
 import type { NotifierDeps, NotifierSummary } from '../hygiene/notifier';
 import { runNotifier } from '../hygiene/notifier';
+import type { OwnerDeliveryRoute, OwnerDirectory } from '../hygiene/owner-directory';
 import { formatInstant } from '../hygiene/time';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
@@ -28,6 +32,10 @@ export interface NotifierHandlerDeps extends Observability {
   readonly publisher: NotifierDeps['publisher'];
   /** Wall clock (epoch ms). */
   readonly clock: () => number;
+  /** The owner directory; absent: reach is not verified (every owner assumed reachable). */
+  readonly directory?: OwnerDirectory;
+  /** The configured owner route (config `ownerDelivery`): what "reachable" means. */
+  readonly ownerDelivery: OwnerDeliveryRoute;
 }
 
 /** Emits the drain's figures as EMF metrics. */
@@ -38,6 +46,14 @@ export function recordNotifierMetrics(metrics: Observability['metrics'], summary
   metrics.addMetric(NOTIFIER_METRIC.claimConflicts, MetricUnit.Count, summary.claimConflicts);
   metrics.addMetric(NOTIFIER_METRIC.oldestPendingAge, MetricUnit.Seconds, summary.oldestPendingAgeSeconds);
   metrics.addMetric(NOTIFIER_METRIC.duration, MetricUnit.Milliseconds, summary.durationMs);
+  metrics.addMetric(NOTIFIER_METRIC.unreachableOwners, MetricUnit.Count, summary.unreachableOwners);
+  metrics.addMetric(NOTIFIER_METRIC.unreachableEvents, MetricUnit.Count, summary.unreachableEvents);
+  metrics.addMetric(NOTIFIER_METRIC.mismatchedEvents, MetricUnit.Count, summary.invalidEvents);
+  metrics.addMetric(
+    NOTIFIER_METRIC.reachUnverified,
+    MetricUnit.Count,
+    summary.reach === 'unverified' ? 1 : 0,
+  );
 }
 
 /**
@@ -63,16 +79,20 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
         publisher: deps.publisher,
         clock: deps.clock,
         remainingMs: remainingBudget(context, NOTIFIER_SAFETY_MARGIN_MS),
+        ...(deps.directory !== undefined && { directory: deps.directory }),
       },
-      // A claim must outlive this invocation (a crashed drain's claims lapse after it): follow the timeout.
-      { leaseMs: Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis()) },
+      {
+        // A claim must outlive this invocation (a crashed drain's claims lapse after it): follow the timeout.
+        leaseMs: Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis()),
+        ownerDelivery: deps.ownerDelivery,
+      },
     );
     recordNotifierMetrics(deps.metrics, summary);
     const fields = {
       scheduledTime: instant.source === 'schedule' ? formatInstant(instant.now) : null,
       summary,
     };
-    if (summary.eventsFailed > 0 || summary.storeErrors > 0)
+    if (summary.eventsFailed > 0 || summary.storeErrors > 0 || summary.invalidEvents > 0)
       deps.logger.warn('notifier drain summary', fields);
     else deps.logger.info('notifier drain summary', fields);
     return summary;
@@ -92,6 +112,10 @@ export const notifierHandler = createNotifierHandler({
   outbox: new DynamoDbOutboxStore(documentClient, requireEnv(env, HANDLER_ENV.tableName)),
   publisher: new SnsPublisher(snsClient, requireEnv(env, HANDLER_ENV.topicArn)),
   clock: Date.now,
+  ...(env[HANDLER_ENV.directoryTableName] !== undefined && {
+    directory: new DynamoOwnerDirectory(documentClient, requireEnv(env, HANDLER_ENV.directoryTableName)),
+  }),
+  ownerDelivery: config.ownerDelivery,
 });
 
 /** The Lambda entry point. */

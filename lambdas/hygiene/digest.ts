@@ -60,6 +60,8 @@ export interface DigestInput {
   /** The drain's clock (epoch ms): relative phrases are computed from it. */
   readonly now: number;
   readonly drainId: string;
+  /** The owner's name from the directory: the text greets it instead of the `userId` when known. */
+  readonly ownerName?: string;
   /** Size limit of one message, attributes included. @default SNS_MESSAGE_LIMIT_BYTES */
   readonly maxMessageBytes?: number;
 }
@@ -386,7 +388,7 @@ function renderPart(
   const entry: Omit<PublishEntry, 'Id'> = {
     Subject: digestSubject(events, input.now, part, parts),
     Message: jsonStructuredMessage(
-      renderText(input.userId, events, input.now, nowIso, part, parts),
+      renderText(input.userId, events, input.now, nowIso, part, parts, input.ownerName),
       document,
     ),
     MessageStructure: 'json',

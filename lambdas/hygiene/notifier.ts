@@ -1,17 +1,20 @@
 /**
  * The notifier use case (docs/notifications.md): drain the durable outbox
- * into one digest per owner. Anything not published stays pending for the
+ * into one digest per owner, and — with an owner directory — the events of
+ * owners who cannot be reached into one admin report per drain. Anything not published stays pending for the
  * next drain, however long the publisher is down. Over ports only: no AWS
- * here. The phases live in `notifier/` (list, claim, render, publish, mark),
+ * here. The phases live in `notifier/` (list, claim, reach, render, publish, mark, report),
  * each a function over the drain's explicit context and state.
  *
  * Exactly-once between concurrent drains comes from the claim (a conditional
  * lease on the base-table item); the only duplicate window is a crash between
  * publishing and marking (see docs/notifications.md).
  */
-import { drainSettings, newDrainState, summarize } from './notifier/drain-state';
+import { type DrainContext, drainSettings, newDrainState, summarize } from './notifier/drain-state';
 import { listPending } from './notifier/list';
 import { drainOwnerGroups } from './notifier/owner-groups';
+import { reachCheckOf } from './notifier/reach';
+import { reportUndelivered } from './notifier/report';
 import type { NotifierDeps, NotifierOptions, NotifierSummary } from './notifier/types';
 
 export { batchEntries } from './notifier/publish';
@@ -26,16 +29,27 @@ export { NOTIFIER_FAILURE_LIMIT } from './notifier/types';
 
 /**
  * Drains the outbox once: list the pending items' keys → per group of owners
- * (≤ 10 messages and ≤ 256 KiB a call): claim → render → publish → mark.
- * There is no progress callback: the summary is the only report.
+ * (≤ 10 messages and ≤ 256 KiB a call): claim → screen and judge reach →
+ * render → publish → mark → at the end, one admin report of the unreachable
+ * owners' and mismatched events, then mark those. There is no progress
+ * callback: the summary is the only report.
+ * @throws the first unexpected error of an owner group (after the admin report of what was published)
  */
 export async function runNotifier(
   deps: NotifierDeps,
   options: NotifierOptions = {},
 ): Promise<NotifierSummary> {
-  const context = { deps, settings: drainSettings(options), now: deps.clock() };
+  const now = deps.clock();
+  const context: DrainContext = {
+    deps,
+    settings: drainSettings(options),
+    now,
+    reach: await reachCheckOf(deps),
+  };
   const state = newDrainState();
   const byOwner = await listPending(context, state);
   await drainOwnerGroups(context, state, byOwner);
+  await reportUndelivered(context, state);
+  if (state.fatal !== undefined) throw state.fatal.error;
   return summarize(context, state);
 }

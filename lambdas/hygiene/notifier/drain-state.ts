@@ -7,6 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors';
+import type { OutboxEvent } from '../events';
+import type { PendingOutboxItem } from '../outbox-ports';
+import {
+  type OwnerDeliveryRoute,
+  type OwnerDirectory,
+  UNREACHABLE_REASONS,
+  type UnreachableReason,
+} from '../owner-directory';
 import { CappedCollector } from '../run-summary';
 import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../sns-message';
 import { formatInstant } from '../time';
@@ -29,7 +37,13 @@ export interface DrainSettings {
   readonly groupConcurrency: number;
   readonly stopMarginMs: number;
   readonly maxItems: number;
+  readonly ownerDelivery: OwnerDeliveryRoute;
 }
+
+/** How owners are judged this drain: against the directory, or not at all (every owner assumed reachable). */
+export type ReachCheck =
+  | { readonly verified: false }
+  | { readonly verified: true; readonly directory: OwnerDirectory };
 
 /** What a drain works with: its ports, its settings and the instant it renders "as of". */
 export interface DrainContext {
@@ -37,6 +51,31 @@ export interface DrainContext {
   readonly settings: DrainSettings;
   /** The drain's start on its clock (epoch ms): digests are rendered as of it. */
   readonly now: number;
+  readonly reach: ReachCheck;
+}
+
+/** An unreachable owner as the report names them. */
+export interface UnreachableVerdict {
+  readonly userId: string;
+  readonly name?: string;
+  readonly reason: UnreachableReason;
+}
+
+/**
+ * A claimed item whose marking waits for the admin report at the end of the
+ * drain (its owner is unreachable, or it holds events addressed to someone
+ * else): its claim is held until then.
+ */
+export interface DeferredItem {
+  readonly item: PendingOutboxItem;
+  /** Owner events whose digest part was accepted and whose owner is unreachable: reported, then marked. */
+  readonly unreachable?: { readonly owner: UnreachableVerdict; readonly events: readonly OutboxEvent[] };
+  /** Keys of events markable whatever the report does (a reachable owner's accepted digest events). */
+  readonly ready: readonly string[];
+  /** Events whose `userId` is not the item's: reported, then marked; never in a digest. */
+  readonly mismatched: readonly OutboxEvent[];
+  /** The item's `userId` (its owner). */
+  readonly itemUserId: string;
 }
 
 /** The counters of a drain (the numeric fields of {@link NotifierSummary}). */
@@ -52,6 +91,9 @@ export interface DrainCounters {
   malformedEvents: number;
   eventsAlreadyMarked: number;
   storeErrors: number;
+  unreachableEvents: number;
+  invalidEvents: number;
+  reportParts: number;
 }
 
 /** What a drain has done so far; the phases update it. */
@@ -66,6 +108,10 @@ export interface DrainState {
   digestSeq: number;
   /** The first unexpected error of an owner group: no new group starts, the drain rethrows it. */
   fatal: { readonly error: unknown } | undefined;
+  /** Owners judged unreachable so far, with the reason. */
+  readonly unreachableOwners: Map<string, UnreachableReason>;
+  /** Items waiting for the admin report. */
+  readonly deferred: DeferredItem[];
 }
 
 /** Applies the defaults to `options`. */
@@ -80,6 +126,7 @@ export function drainSettings(options: NotifierOptions): DrainSettings {
     groupConcurrency: Math.max(1, Math.floor(options.groupConcurrency ?? 4)),
     stopMarginMs: options.stopMarginMs ?? 30_000,
     maxItems: options.maxItems ?? 20_000,
+    ownerDelivery: options.ownerDelivery ?? 'sns-email',
   };
 }
 
@@ -98,12 +145,17 @@ export function newDrainState(): DrainState {
       malformedEvents: 0,
       eventsAlreadyMarked: 0,
       storeErrors: 0,
+      unreachableEvents: 0,
+      invalidEvents: 0,
+      reportParts: 0,
     },
     failures: new CappedCollector<DeliveryFailure>(NOTIFIER_FAILURE_LIMIT),
     incomplete: false,
     oldestPendingMs: Number.POSITIVE_INFINITY,
     digestSeq: 0,
     fatal: undefined,
+    unreachableOwners: new Map(),
+    deferred: [],
   };
 }
 
@@ -134,6 +186,19 @@ export function summarize(context: DrainContext, state: DrainState): NotifierSum
     oldestPendingAgeSeconds: Number.isFinite(oldest)
       ? Math.max(0, Math.floor((context.now - oldest) / 1000))
       : 0,
+    reach: context.reach.verified ? 'verified' : 'unverified',
+    ownerDelivery: context.settings.ownerDelivery,
+    unreachableOwners: state.unreachableOwners.size,
+    unreachableReasons: reasonCounts(state.unreachableOwners),
     failures: state.failures.toList(),
   };
+}
+
+function reasonCounts(owners: ReadonlyMap<string, UnreachableReason>): Record<UnreachableReason, number> {
+  const counts = Object.fromEntries(UNREACHABLE_REASONS.map((r) => [r, 0])) as Record<
+    UnreachableReason,
+    number
+  >;
+  for (const reason of owners.values()) counts[reason] += 1;
+  return counts;
 }

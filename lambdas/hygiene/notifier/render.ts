@@ -1,13 +1,13 @@
 /**
  * Phase 3 of a drain, render: the claimed items' events (read from the base
- * table by the claim; the index holds none), grouped by the owner each is
- * addressed to, become one digest per owner — split into parts when large.
- * A digest that cannot be split is left pending and reported.
+ * table by the claim; the index holds none) that are addressed to their
+ * credential's owner, grouped by owner, become one digest per owner — split
+ * into parts when large. A digest that cannot be split is left pending and reported.
  */
 import { type DigestPart, DigestTooLargeError, renderDigest } from '../digest';
 import type { OutboxEvent } from '../events';
-import type { PendingOutboxItem } from '../outbox-ports';
 import type { DrainContext, DrainState } from './drain-state';
+import type { OwnerVerdict, ScreenedItem } from './reach';
 
 /** One owner's rendered digest. */
 export interface OwnerDigest {
@@ -28,15 +28,19 @@ export function groupByOwner(events: readonly OutboxEvent[]): Map<string, Outbox
   return owners;
 }
 
-/** Renders one digest per owner of the claimed items' events. */
+/**
+ * Renders one digest per owner of the screened events (only those addressed
+ * to their credential's owner), greeting the owner by the directory's name.
+ */
 export function renderOwnerDigests(
   context: DrainContext,
   state: DrainState,
-  claimed: readonly PendingOutboxItem[],
+  screened: readonly ScreenedItem[],
+  verdicts: ReadonlyMap<string, OwnerVerdict>,
 ): OwnerDigest[] {
   const digests: OwnerDigest[] = [];
-  for (const [userId, events] of groupByOwner(claimed.flatMap((item) => item.events))) {
-    const digest = renderOwnerDigest(context, state, userId, events);
+  for (const [userId, events] of groupByOwner(screened.flatMap((s) => s.events))) {
+    const digest = renderOwnerDigest(context, state, userId, events, verdicts.get(userId)?.name);
     if (digest !== undefined) digests.push(digest);
   }
   state.counters.owners += digests.length;
@@ -49,6 +53,7 @@ function renderOwnerDigest(
   state: DrainState,
   userId: string,
   events: readonly OutboxEvent[],
+  ownerName: string | undefined,
 ): OwnerDigest | undefined {
   const { settings } = context;
   try {
@@ -57,6 +62,7 @@ function renderOwnerDigest(
       events,
       now: context.now,
       drainId: settings.drainId,
+      ...(ownerName !== undefined && { ownerName }),
       ...(settings.maxMessageBytes !== undefined && { maxMessageBytes: settings.maxMessageBytes }),
     });
     state.digestSeq += 1;

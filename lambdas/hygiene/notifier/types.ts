@@ -3,8 +3,8 @@
  * and what it reports. Kept apart from the phases so the use case, the
  * handler and the CLI share one definition. Pure types.
  */
-
 import type { NotificationPublisher, OutboxStore } from '../outbox-ports';
+import type { OwnerDeliveryRoute, OwnerDirectory, UnreachableReason } from '../owner-directory';
 import type { CappedList } from '../run-summary';
 
 /** What a drain needs from the outside world. */
@@ -15,6 +15,12 @@ export interface NotifierDeps {
   readonly clock: () => number;
   /** Time left before the caller must stop (Lambda's `getRemainingTimeInMillis`); unlimited when absent. */
   readonly remainingMs?: () => number;
+  /**
+   * The owner directory: judges whether each owner is reachable on the route
+   * (docs/notifications.md, "Owner reach"). Absent, or never imported: every
+   * owner is treated as reachable and the summary says reach is `unverified`.
+   */
+  readonly directory?: OwnerDirectory;
 }
 
 /** Tuning; every field has a safe default. */
@@ -23,8 +29,9 @@ export interface NotifierOptions {
   readonly drainId?: string;
   /**
    * How long a claim protects an item from other drains if this one crashes
-   * before releasing it. Must exceed the longest claim → publish → mark span:
-   * a lease at least as long as the notifier Lambda's timeout always does.
+   * before releasing it. Must exceed the longest claim → publish → mark span
+   * (for an unreachable owner's items: until the admin report at the end of
+   * the drain): a lease at least as long as the notifier Lambda's timeout always does.
    * @default 300_000 (5 min)
    */
   readonly leaseMs?: number;
@@ -46,6 +53,8 @@ export interface NotifierOptions {
   readonly stopMarginMs?: number;
   /** Pending items read per drain at most (the rest waits for the next drain). @default 20_000 */
   readonly maxItems?: number;
+  /** How owner email is delivered: decides what "reachable" means (config `ownerDelivery`). @default 'sns-email' */
+  readonly ownerDelivery?: OwnerDeliveryRoute;
 }
 
 /** One owner whose digest (or part of it) was not delivered this drain. */
@@ -79,7 +88,10 @@ export interface NotifierSummary {
   /** Messages published (a digest has several parts when it is too large for one). */
   readonly parts: number;
   readonly eventsPublished: number;
-  /** Events whose message failed to publish: left pending, retried next drain. */
+  /**
+   * Events left pending because a message carrying them failed (the digest,
+   * or for an unreachable owner the admin report part): retried next drain.
+   */
   readonly eventsFailed: number;
   /** Items another drain held a live claim on: left to it. */
   readonly claimConflicts: number;
@@ -93,6 +105,26 @@ export interface NotifierSummary {
   readonly storeErrors: number;
   /** Age of the oldest pending event at the start of the drain (0 when none): alarm on it. */
   readonly oldestPendingAgeSeconds: number;
+  /**
+   * `verified`: every owner was judged against the directory on `ownerDelivery`;
+   * `unverified`: no directory (or one never imported), every owner assumed reachable.
+   */
+  readonly reach: 'verified' | 'unverified';
+  readonly ownerDelivery: OwnerDeliveryRoute;
+  /** Distinct owners with claimed events the directory says cannot be reached (0 when unverified). */
+  readonly unreachableOwners: number;
+  /** Unreachable owners per reason (every reason present, zero when none). */
+  readonly unreachableReasons: Readonly<Record<UnreachableReason, number>>;
+  /** Claimed events of unreachable owners: their digest is published and they go to the admin report too. */
+  readonly unreachableEvents: number;
+  /**
+   * Events whose `userId` is not the credential item's `userId` (forged,
+   * corrupted, or the credential was reassigned): sent to no owner's digest,
+   * reported to the admins as `event-owner-mismatch`, marked sent once reported.
+   */
+  readonly invalidEvents: number;
+  /** Messages of the `owner-unreachable` admin report published (0 when nothing to report). */
+  readonly reportParts: number;
   /** Delivery failures: the count, and the first {@link NOTIFIER_FAILURE_LIMIT} for the log and the operator. */
   readonly failures: CappedList<DeliveryFailure>;
 }

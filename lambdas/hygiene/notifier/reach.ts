@@ -1,0 +1,157 @@
+/**
+ * Owner reach at drain time (docs/notifications.md, "Owner reach"): which
+ * claimed events may go to a digest at all (only those addressed to the
+ * credential's own owner), whether each owner can be reached on the route
+ * (the directory, looked up once per owner group), and which items must wait
+ * for the admin report before they are marked sent.
+ */
+import { describeError } from '../errors';
+import type { OutboxEvent } from '../events';
+import type { PendingOutboxItem } from '../outbox-ports';
+import { reachabilityOf, type UnreachableReason } from '../owner-directory';
+import type { DeferredItem, DrainContext, DrainState, ReachCheck } from './drain-state';
+import { eventKey } from './mark';
+import type { NotifierDeps } from './types';
+
+/** A claimed item with its events split by whether they are addressed to the item's owner. */
+export interface ScreenedItem {
+  readonly item: PendingOutboxItem;
+  /** The item's `userId` (the credential's owner; the outbox owner when the item has none). */
+  readonly owner: string;
+  /** Events addressed to `owner`: the only ones a digest may carry. */
+  readonly events: readonly OutboxEvent[];
+  /** Events addressed to someone else or about another credential: never in a digest, reported to the admins. */
+  readonly mismatched: readonly OutboxEvent[];
+}
+
+/** What the drain knows about one owner. */
+export type OwnerVerdict =
+  | { readonly reachable: true; readonly name?: string }
+  | { readonly reachable: false; readonly name?: string; readonly reason: UnreachableReason };
+
+/**
+ * Whether this drain can judge owners: only with a directory that has been
+ * imported at least once (until then every owner counts as reachable, as
+ * without a directory, and the summary says reach is unverified).
+ */
+export async function reachCheckOf(deps: NotifierDeps): Promise<ReachCheck> {
+  if (deps.directory === undefined) return { verified: false };
+  const freshness = await deps.directory.freshness();
+  return freshness === undefined ? { verified: false } : { verified: true, directory: deps.directory };
+}
+
+/** The owner events are routed to: the item's `userId`, else the outbox owner the index names. */
+function itemOwner(item: PendingOutboxItem): string {
+  const userId = item.raw.userId;
+  return typeof userId === 'string' && userId !== '' ? userId : item.userId;
+}
+
+/** True when `event` belongs on `item`: addressed to its owner, about this credential. */
+function belongsTo(event: OutboxEvent, item: PendingOutboxItem, owner: string): boolean {
+  return event.userId === owner && event.credentialId === item.credentialId;
+}
+
+/** Splits each item's events into those addressed to its owner and the mismatched rest (counted). */
+export function screenItems(state: DrainState, claimed: readonly PendingOutboxItem[]): ScreenedItem[] {
+  return claimed.map((item) => {
+    const owner = itemOwner(item);
+    const events = item.events.filter((e) => belongsTo(e, item, owner));
+    const mismatched = item.events.filter((e) => !belongsTo(e, item, owner));
+    state.counters.invalidEvents += mismatched.length;
+    return { item, owner, events, mismatched };
+  });
+}
+
+/**
+ * Judges every owner with events in `screened` (one directory lookup for the
+ * group) and counts the unreachable ones.
+ * @returns the verdicts, or `undefined` when the lookup failed (recorded; the caller releases the claims)
+ */
+export async function judgeOwners(
+  context: DrainContext,
+  state: DrainState,
+  screened: readonly ScreenedItem[],
+): Promise<Map<string, OwnerVerdict> | undefined> {
+  const eventsPerOwner = new Map<string, number>();
+  for (const s of screened) {
+    if (s.events.length > 0)
+      eventsPerOwner.set(s.owner, (eventsPerOwner.get(s.owner) ?? 0) + s.events.length);
+  }
+  const owners = [...eventsPerOwner.keys()];
+  const check = context.reach;
+  if (!check.verified) return new Map(owners.map((userId) => [userId, { reachable: true }]));
+  let records: Awaited<ReturnType<typeof check.directory.getMany>>;
+  try {
+    records = owners.length === 0 ? new Map() : await check.directory.getMany(owners);
+  } catch (error: unknown) {
+    recordLookupFailure(state, eventsPerOwner, error);
+    return undefined;
+  }
+  const verdicts = new Map<string, OwnerVerdict>();
+  for (const userId of owners) {
+    const record = records.get(userId);
+    const name = record?.name !== undefined && record.name !== '' ? { name: record.name } : {};
+    const verdict = reachabilityOf(record, context.settings.ownerDelivery);
+    if (verdict.reachable) {
+      verdicts.set(userId, { reachable: true, ...name });
+      continue;
+    }
+    verdicts.set(userId, { reachable: false, reason: verdict.reason, ...name });
+    state.unreachableOwners.set(userId, verdict.reason);
+    state.counters.unreachableEvents += eventsPerOwner.get(userId) ?? 0;
+  }
+  return verdicts;
+}
+
+/** The directory could not be read: the group's events stay pending (released), one failure per owner. */
+function recordLookupFailure(
+  state: DrainState,
+  eventsPerOwner: ReadonlyMap<string, number>,
+  error: unknown,
+): void {
+  const { code, message } = describeError(error);
+  for (const [userId, events] of eventsPerOwner) {
+    state.counters.eventsFailed += events;
+    state.failures.add({ userId, code, message: `owner directory: ${message}`, senderFault: false, events });
+  }
+}
+
+/**
+ * After the group's digests were published: which items can be marked now
+ * (nothing of theirs goes to the admin report) and which wait for the report
+ * (an unreachable owner's accepted events, or mismatched events).
+ */
+export function splitForReport(
+  screened: readonly ScreenedItem[],
+  verdicts: ReadonlyMap<string, OwnerVerdict>,
+  accepted: ReadonlySet<string>,
+): { readonly settleNow: PendingOutboxItem[]; readonly deferred: DeferredItem[] } {
+  const settleNow: PendingOutboxItem[] = [];
+  const deferred: DeferredItem[] = [];
+  for (const s of screened) {
+    const published = s.events.filter((e) => accepted.has(eventKey(s.item.credentialId, e.eventId)));
+    const verdict = verdicts.get(s.owner);
+    const unreachable = verdict !== undefined && !verdict.reachable && published.length > 0;
+    if (!unreachable && s.mismatched.length === 0) {
+      settleNow.push(s.item);
+      continue;
+    }
+    deferred.push({
+      item: s.item,
+      itemUserId: s.owner,
+      mismatched: s.mismatched,
+      ready: unreachable ? [] : published.map((e) => eventKey(s.item.credentialId, e.eventId)),
+      ...(unreachable && {
+        unreachable: {
+          owner: {
+            userId: s.owner,
+            reason: verdict.reason,
+            ...(verdict.name !== undefined && { name: verdict.name }),
+          },
+          events: published,
+        },
+      }),
+    });
+  }
+  return { settleNow, deferred };
+}

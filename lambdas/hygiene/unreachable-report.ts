@@ -1,0 +1,335 @@
+/**
+ * The `owner-unreachable` admin report (docs/notifications.md, "Owner
+ * reach"): publishing to SNS is not delivery, so the events of owners the
+ * directory says cannot be reached — and events whose stored owner does not
+ * match their credential (never sent to anyone's digest) — go to the admins,
+ * named as undelivered, in one report per drain: a text for email and a
+ * versioned JSON document for machines, split into numbered parts like
+ * digests when large. Pure: no I/O, no clock.
+ */
+import { credentialLabel, describeEvent, eventSeverity, orderEvents, plainName } from './digest';
+import type { OutboxEvent } from './events';
+import type { PublishEntry } from './outbox-ports';
+import type { OwnerDeliveryRoute, UnreachableReason } from './owner-directory';
+import {
+  jsonStructuredMessage,
+  maxSeverity,
+  messageAttributes,
+  publishEntryBytes,
+  type Severity,
+  SNS_MESSAGE_LIMIT_BYTES,
+  subjectText,
+} from './sns-message';
+
+/** The machine document's schema name. */
+export const UNREACHABLE_REPORT_SCHEMA = 'personal-client-hygiene/owner-unreachable';
+/** The machine document's version: bumped on any incompatible change. */
+export const UNREACHABLE_REPORT_SCHEMA_VERSION = 1;
+
+/**
+ * `eventTypes` of the report: `owner-unreachable` when a part lists owners,
+ * `event-owner-mismatch` when it lists events whose owner does not match their credential.
+ */
+export const UNREACHABLE_EVENT_TYPES = ['owner-unreachable', 'event-owner-mismatch'] as const;
+export type UnreachableEventType = (typeof UNREACHABLE_EVENT_TYPES)[number];
+
+/** One unreachable owner and the events their digest carried. */
+export interface UnreachableOwner {
+  readonly userId: string;
+  /** The owner's name when the directory knows it. */
+  readonly name?: string;
+  readonly reason: UnreachableReason;
+  /** The same event objects as the owner's digest (stored outbox events). */
+  readonly events: readonly OutboxEvent[];
+}
+
+/**
+ * An outbox event that does not belong to the item it is stored on: its
+ * `userId` is not the credential's owner (`owner-mismatch`), or its
+ * `credentialId` is not the item's (`credential-mismatch`). Never sent to any digest.
+ */
+export interface MismatchedOwnerEvent {
+  /** The item the event is stored on. */
+  readonly credentialId: string;
+  /** The credential item's `userId` (who owns it now). */
+  readonly itemUserId: string;
+  readonly problem: 'owner-mismatch' | 'credential-mismatch';
+  /** The event as stored; its `userId` is the one that does not match. */
+  readonly event: OutboxEvent;
+}
+
+/** The versioned JSON document admin machine subscribers receive. */
+export interface UnreachableReportDocument {
+  readonly schema: typeof UNREACHABLE_REPORT_SCHEMA;
+  readonly version: typeof UNREACHABLE_REPORT_SCHEMA_VERSION;
+  readonly audience: 'admin';
+  readonly eventTypes: readonly UnreachableEventType[];
+  readonly severity: Severity;
+  /** When the report was rendered (the drain's clock), canonical UTC. */
+  readonly generatedAt: string;
+  /** The drain that sent it: parts of one report share it. */
+  readonly drainId: string;
+  /** The owner delivery route reachability was judged for. */
+  readonly route: OwnerDeliveryRoute;
+  readonly part: number;
+  readonly parts: number;
+  /** The owners in this part (an owner with many events may continue in the next part). */
+  readonly owners: readonly UnreachableOwner[];
+  readonly invalidEvents: readonly MismatchedOwnerEvent[];
+}
+
+/** What a report is rendered from. */
+export interface UnreachableReportInput {
+  readonly drainId: string;
+  /** The drain's clock (epoch ms). */
+  readonly now: number;
+  readonly route: OwnerDeliveryRoute;
+  readonly owners: readonly UnreachableOwner[];
+  readonly invalidEvents: readonly MismatchedOwnerEvent[];
+  /** Size limit of one message, attributes included. @default SNS_MESSAGE_LIMIT_BYTES */
+  readonly maxMessageBytes?: number;
+}
+
+/** One message of the report: an SNS entry without its batch `Id`, and what it carries. */
+export interface UnreachableReportPart {
+  readonly entry: Omit<PublishEntry, 'Id'>;
+  readonly owners: readonly UnreachableOwner[];
+  readonly invalidEvents: readonly MismatchedOwnerEvent[];
+  readonly part: number;
+  readonly parts: number;
+  /** {@link publishEntryBytes} of the entry. */
+  readonly bytes: number;
+}
+
+/** One event cannot fit a report message on its own. */
+export class UnreachableReportTooLargeError extends Error {
+  override readonly name = 'UnreachableReportTooLargeError';
+}
+
+/** Why an owner is unreachable and what an admin can do about it, one line each. */
+export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: string; todo: string }>> = {
+  'not-in-directory': {
+    why: 'not in the owner directory',
+    todo: 'add the owner to the directory (pc-hygiene owners import) or reassign the credential.',
+  },
+  departed: {
+    why: 'marked departed in the owner directory',
+    todo: 'reassign the credential to an active owner, or let it be deleted.',
+  },
+  'no-email': {
+    why: 'no email address in the owner directory',
+    todo: 'add the email address to the directory source and import it again.',
+  },
+  'subscription-pending': {
+    why: 'has not confirmed the SNS email subscription',
+    todo: 'ask the owner to click the confirmation link (pc-hygiene owners sync-subscriptions sends a new one).',
+  },
+  'no-subscription': {
+    why: 'has no SNS email subscription',
+    todo: 'run pc-hygiene owners sync-subscriptions (or wait for the scheduled reconciler).',
+  },
+  bouncing: {
+    why: 'the email address bounces',
+    todo: 'correct the address in the directory source and import it again.',
+  },
+};
+
+/** One owner's event, or one mismatched event: the smallest piece a part holds. */
+type Unit =
+  | { readonly kind: 'owner'; readonly owner: UnreachableOwner; readonly event: OutboxEvent }
+  | { readonly kind: 'invalid'; readonly invalid: MismatchedOwnerEvent };
+
+function unitsOf(input: UnreachableReportInput): Unit[] {
+  const units: Unit[] = [];
+  for (const owner of input.owners) {
+    for (const event of orderEvents(owner.events)) units.push({ kind: 'owner', owner, event });
+  }
+  for (const invalid of input.invalidEvents) units.push({ kind: 'invalid', invalid });
+  return units;
+}
+
+/** Regroups a part's units: owners in first-seen order with their events, then the mismatched events. */
+function contentOf(units: readonly Unit[]): {
+  owners: UnreachableOwner[];
+  invalidEvents: MismatchedOwnerEvent[];
+} {
+  const owners = new Map<string, { owner: UnreachableOwner; events: OutboxEvent[] }>();
+  const invalidEvents: MismatchedOwnerEvent[] = [];
+  for (const unit of units) {
+    if (unit.kind === 'invalid') {
+      invalidEvents.push(unit.invalid);
+      continue;
+    }
+    const entry = owners.get(unit.owner.userId);
+    if (entry) entry.events.push(unit.event);
+    else owners.set(unit.owner.userId, { owner: unit.owner, events: [unit.event] });
+  }
+  return { owners: [...owners.values()].map(({ owner, events }) => ({ ...owner, events })), invalidEvents };
+}
+
+function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** A specific subject, e.g. "Hygiene: 3 owners unreachable, 12 notices for the admins". */
+export function unreachableSubject(
+  owners: readonly UnreachableOwner[],
+  invalidEvents: readonly MismatchedOwnerEvent[],
+  part = 1,
+  parts = 1,
+): string {
+  const suffix = parts > 1 ? ` (part ${part}/${parts})` : '';
+  const notices = owners.reduce((n, o) => n + o.events.length, 0);
+  const pieces = [
+    ...(owners.length > 0
+      ? [`${plural(owners.length, 'owner')} unreachable, ${plural(notices, 'notice')} for the admins`]
+      : []),
+    ...(invalidEvents.length > 0
+      ? [`${plural(invalidEvents.length, 'notice')} with a mismatched owner`]
+      : []),
+  ];
+  return `${subjectText(`Hygiene: ${pieces.join('; ')}`, 100 - suffix.length)}${suffix}`;
+}
+
+function ownerLines(owner: UnreachableOwner, now: number): string[] {
+  const name = plainName(owner.name);
+  const reason = UNREACHABLE_REASON_TEXT[owner.reason];
+  const lines = [
+    '',
+    `  * ${owner.userId}${name !== undefined ? ` (${name})` : ''}: ${reason.why} [${owner.reason}]`,
+    `    What to do: ${reason.todo}`,
+  ];
+  for (const event of owner.events) {
+    lines.push(`    - ${credentialLabel(event)}`);
+    for (const line of describeEvent(event, now).slice(0, -1)) lines.push(`      ${line}`);
+  }
+  return lines;
+}
+
+function invalidLines(invalid: MismatchedOwnerEvent, now: number): string[] {
+  const { event } = invalid;
+  const names =
+    invalid.problem === 'owner-mismatch' ? `owner ${event.userId}` : `credential ${event.credentialId}`;
+  return [
+    `  * credential ${invalid.credentialId} (owner ${invalid.itemUserId}) holds a ${event.type} notice (event ${event.eventId}) that names ${names}:`,
+    `    ${credentialLabel(event)}`,
+    ...describeEvent(event, now)
+      .slice(0, -1)
+      .map((line) => `    ${line}`),
+  ];
+}
+
+function renderText(
+  input: UnreachableReportInput,
+  nowIso: string,
+  content: ReturnType<typeof contentOf>,
+  part: number,
+  parts: number,
+): string {
+  const lines = [`Owner notices that reached no one, as of ${nowIso} (drain ${input.drainId}).`];
+  if (parts > 1) lines.push(`This report is long: this is part ${part} of ${parts}.`);
+  if (content.owners.length > 0) {
+    lines.push(
+      '',
+      `Unreachable owners (${content.owners.length}): their digests were published, but no person receives them on the ${input.route} route.`,
+      'Please make sure each owner learns about these credentials, and fix what keeps them unreachable.',
+    );
+    for (const owner of content.owners) lines.push(...ownerLines(owner, input.now));
+  }
+  if (content.invalidEvents.length > 0) {
+    lines.push(
+      '',
+      `Notices whose owner does not match their credential (${content.invalidEvents.length}): sent to no owner.`,
+      'What to do: check who changed these credentials or wrote these notices (a reassigned credential, or a forged or corrupted outbox entry).',
+    );
+    for (const invalid of content.invalidEvents) lines.push(...invalidLines(invalid, input.now));
+  }
+  lines.push('', '--', 'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).');
+  return lines.join('\n');
+}
+
+function renderPart(
+  input: UnreachableReportInput,
+  nowIso: string,
+  units: readonly Unit[],
+  part: number,
+  parts: number,
+): UnreachableReportPart {
+  const content = contentOf(units);
+  const eventTypes: UnreachableEventType[] = [
+    ...(content.owners.length > 0 ? (['owner-unreachable'] as const) : []),
+    ...(content.invalidEvents.length > 0 ? (['event-owner-mismatch'] as const) : []),
+  ];
+  const severity: Severity =
+    content.invalidEvents.length > 0
+      ? 'high'
+      : maxSeverity(['warning', ...content.owners.flatMap((o) => o.events.map(eventSeverity))]);
+  const document: UnreachableReportDocument = {
+    schema: UNREACHABLE_REPORT_SCHEMA,
+    version: UNREACHABLE_REPORT_SCHEMA_VERSION,
+    audience: 'admin',
+    eventTypes,
+    severity,
+    generatedAt: nowIso,
+    drainId: input.drainId,
+    route: input.route,
+    part,
+    parts,
+    ...content,
+  };
+  const entry: Omit<PublishEntry, 'Id'> = {
+    Subject: unreachableSubject(content.owners, content.invalidEvents, part, parts),
+    Message: jsonStructuredMessage(renderText(input, nowIso, content, part, parts), document),
+    MessageStructure: 'json',
+    MessageAttributes: messageAttributes({ audience: 'admin', severity, eventTypes }),
+  };
+  return { entry, ...content, part, parts, bytes: publishEntryBytes(entry) };
+}
+
+/** Packs units greedily into parts by their measured cost (as digests do); every part is checked afterwards. */
+function pack(
+  input: UnreachableReportInput,
+  nowIso: string,
+  units: readonly Unit[],
+  budget: number,
+): Unit[][] {
+  const fixed = renderPart(input, nowIso, [], 999, 999).bytes;
+  const groups: Unit[][] = [];
+  let current: Unit[] = [];
+  let used = fixed;
+  for (const unit of units) {
+    const cost = renderPart(input, nowIso, [unit], 999, 999).bytes - fixed;
+    if (current.length > 0 && used + cost > budget) {
+      groups.push(current);
+      current = [];
+      used = fixed;
+    }
+    current.push(unit);
+    used += cost;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/**
+ * Renders the drain's report: one message, or numbered parts ("(part 1/2)")
+ * each within the size limit; no parts when there is nothing to report.
+ * @throws {UnreachableReportTooLargeError} when one event alone exceeds the limit
+ */
+export function renderUnreachableReport(input: UnreachableReportInput): UnreachableReportPart[] {
+  const units = unitsOf(input);
+  if (units.length === 0) return [];
+  const limit = input.maxMessageBytes ?? SNS_MESSAGE_LIMIT_BYTES;
+  const nowIso = new Date(Math.floor(input.now)).toISOString();
+  const whole = renderPart(input, nowIso, units, 1, 1);
+  if (whole.bytes <= limit) return [whole];
+  for (let budget = limit; budget > limit / 4; budget = Math.floor(budget * 0.9)) {
+    const groups = pack(input, nowIso, units, budget);
+    const parts = groups.map((group, i) => renderPart(input, nowIso, group, i + 1, groups.length));
+    if (parts.every((p) => p.bytes <= limit)) return parts;
+    if (groups.every((g) => g.length === 1)) break;
+  }
+  throw new UnreachableReportTooLargeError(
+    `the owner-unreachable report cannot be split into messages of at most ${limit} bytes (one event is too large)`,
+  );
+}
