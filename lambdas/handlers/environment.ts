@@ -20,6 +20,14 @@ export const HANDLER_ENV = {
   directoryTableName: 'DIRECTORY_TABLE_NAME',
   /** The subscription reconciler: the topic's "Filter policies per topic" quota (optional, default 200). */
   filterPolicyQuota: 'SNS_FILTER_POLICY_QUOTA',
+  /** The email relay: its ledger table (once per digest part; docs/notifications.md, "Email relay"). */
+  relayLedgerTableName: 'RELAY_LEDGER_TABLE_NAME',
+  /** The email relay: the verified SES identity emails are sent from (`address` or `Name <address>`). */
+  senderIdentity: 'SENDER_IDENTITY',
+  /** The email relay: the SES configuration set whose event destination reports bounces and complaints (optional). */
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** Optional SESv2 endpoint override (a local stub). */
+  sesEndpoint: 'SES_ENDPOINT',
 } as const;
 
 /** Prefix of the hygiene config variables (`HYGIENE_staleAfterDays=90`). */

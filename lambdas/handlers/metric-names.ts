@@ -80,6 +80,30 @@ export const RECONCILER_METRIC = {
   conflicts: 'SubscriptionConflicts',
 } as const;
 
+/** Metrics of one email relay batch (route `relay`; docs/notifications.md, "Email relay"). */
+export const RELAY_METRIC = {
+  /** Owner emails SES accepted. */
+  sent: 'EmailsSent',
+  /** Redelivered digest parts that had already been emailed (not sent again). */
+  duplicates: 'EmailDuplicatesSkipped',
+  /** Digests not emailed because the owner is unreachable (not in the directory, departed, no email, bouncing). */
+  unreachable: 'UnreachableOwnersSkipped',
+  /** Records that failed (retried by SQS, then moved to the DLQ). */
+  failed: 'EmailRelayFailures',
+} as const;
+
+/** Metrics of the SES bounce and complaint handler. */
+export const SES_EVENTS_METRIC = {
+  /** Permanent bounces and complaints reported by SES (each makes an address bouncing): alarm on it. */
+  bounces: 'EmailBounces',
+  /** Of those, complaints. */
+  complaints: 'EmailComplaints',
+  /** Owners newly or again marked bouncing in the directory. */
+  marked: 'OwnersMarkedBouncing',
+  /** Bounces that name no owner the directory holds with that address (untagged, or the address changed). */
+  unattributed: 'UnattributedEmailBounces',
+} as const;
+
 function pascal(type: ActionType): string {
   return type
     .split('-')

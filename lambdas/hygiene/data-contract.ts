@@ -193,7 +193,7 @@ export const DIRECTORY_FRESHNESS_ATTR = {
 
 // ---------------------------------------------------------------------------
 // Relay ledger table (a separate table; docs/data-model.md, "Relay ledger").
-// Maintained with the email relay: `lambdas/aws/relay-ledger-table.ts` and
+// Maintained with the email relay: `lambdas/aws/relay-ledger-table-definition.ts` and
 // `relay-ledger-store.ts` read these names.
 // ---------------------------------------------------------------------------
 

@@ -1,0 +1,89 @@
+/**
+ * The relay's {@link EmailSender} on Amazon SES: one SESv2 `SendEmail` with
+ * the MIME as raw content, from the configured identity, through the
+ * configured configuration set (whose event destination reports bounces and
+ * complaints), tagged with the owner. Throttling and transient errors are
+ * retried here with exponential backoff and full jitter; a permanent error
+ * (message rejected, identity not verified, sending paused) is thrown at
+ * once, and so is the last transient one: the relay then fails the SQS record,
+ * which SQS retries and finally moves to the DLQ (docs/notifications.md, "Email relay").
+ */
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { describeError } from '../hygiene/errors';
+import type { EmailSender, OutgoingEmail } from '../relay/ports';
+
+/** Error names SES (or the SDK) uses for throttling and transient trouble. */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'InternalServiceErrorException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'RequestTimeout',
+  'TimeoutError',
+]);
+
+/** Whether a failed `SendEmail` is worth another attempt. */
+export function isTransientSesError(error: unknown): boolean {
+  const { code, systemCode } = describeError(error);
+  if (TRANSIENT_CODES.has(code) || systemCode !== undefined) return true;
+  const e = error as { $fault?: unknown; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  return e.$retryable !== undefined || e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500;
+}
+
+/** Options of {@link SesEmailSender}. */
+export interface SesEmailSenderOptions {
+  /** The configuration set every email goes through (bounce and complaint events). */
+  readonly configurationSetName?: string;
+  /** Attempts per email, the first included (default 5). */
+  readonly maxAttempts?: number;
+  /** First backoff cap in ms, doubled per retry, full jitter (default 200; at most 5 s). */
+  readonly baseDelayMs?: number;
+  /** Waits `ms` (injectable so tests do not wait). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Random number in [0, 1) for jitter (injectable for tests). */
+  readonly random?: () => number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends raw MIME with SESv2. */
+export class SesEmailSender implements EmailSender {
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly options: SesEmailSenderOptions = {},
+  ) {}
+
+  /**
+   * Sends one email, retrying throttling and transient errors.
+   * @returns SES's message id
+   * @throws the permanent error, or the last transient one after every attempt
+   */
+  async send(email: OutgoingEmail): Promise<{ readonly messageId: string }> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const command = new SendEmailCommand({
+      FromEmailAddress: email.from,
+      Destination: { ToAddresses: [email.to] },
+      Content: { Raw: { Data: email.raw } },
+      ...(this.options.configurationSetName !== undefined && {
+        ConfigurationSetName: this.options.configurationSetName,
+      }),
+      ...(Object.keys(email.tags).length > 0 && {
+        EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })),
+      }),
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const out = await this.client.send(command);
+        return { messageId: out.MessageId ?? '' };
+      } catch (error: unknown) {
+        if (attempt >= maxAttempts || !isTransientSesError(error)) throw error;
+        const cap = Math.min(5_000, (this.options.baseDelayMs ?? 200) * 2 ** (attempt - 1));
+        await (this.options.sleep ?? defaultSleep)(Math.floor((this.options.random ?? Math.random)() * cap));
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The email relay Lambda (docs/notifications.md, "Email relay"): an SQS
+ * batch of owner digests (SNS notifications, raw message delivery off) →
+ * one SES email per reachable owner's digest part, once. Thin: build the
+ * adapters once per cold start, call `relayBatch`, turn its outcomes into
+ * metrics and log lines, return the partial batch response (the event source
+ * mapping has `ReportBatchItemFailures`, so SQS retries only the failed records).
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DynamoOwnerDirectory } from '../aws/owner-directory-store';
+import { DynamoRelayLedger } from '../aws/relay-ledger-store';
+import { SesEmailSender } from '../aws/ses-email-sender';
+import { createSesClient } from '../aws/sesv2-client';
+import { type RelayDeps, relayBatch, tallyOutcomes } from '../relay/relay';
+import { createHandlerClients } from './aws-clients';
+import { HANDLER_ENV, requireEnv } from './environment';
+import { RELAY_METRIC } from './metric-names';
+import { createObservability, type Observability, withObservability } from './observability';
+
+/** Shortest claim lease, whatever the remaining time says. */
+const MIN_LEASE_MS = 60_000;
+
+/** What one invocation needs, built once per cold start. */
+export interface RelayHandlerDeps extends Observability {
+  readonly relay: Omit<RelayDeps, 'leaseMs'>;
+}
+
+/** The raw handler over explicit dependencies (tests pass fakes or local adapters). */
+export function createRelayHandler(deps: RelayHandlerDeps) {
+  return async (
+    event: SQSEvent,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<SQSBatchResponse> => {
+    const records = event.Records.map((r) => ({ messageId: r.messageId, body: r.body }));
+    // A claim must outlive this invocation: a crashed invocation's claims lapse after it.
+    const leaseMs = Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis());
+    const result = await relayBatch({ ...deps.relay, leaseMs }, records);
+    const tally = tallyOutcomes(result.outcomes);
+    deps.metrics.addMetric(RELAY_METRIC.sent, MetricUnit.Count, tally.sent);
+    deps.metrics.addMetric(RELAY_METRIC.duplicates, MetricUnit.Count, tally.duplicates);
+    deps.metrics.addMetric(RELAY_METRIC.unreachable, MetricUnit.Count, tally.skippedUnreachable);
+    deps.metrics.addMetric(RELAY_METRIC.failed, MetricUnit.Count, tally.failed);
+    const fields = { records: records.length, ...tally };
+    if (tally.failed > 0) deps.logger.warn('relay batch', fields);
+    else deps.logger.info('relay batch', fields);
+    return { batchItemFailures: [...result.batchItemFailures] };
+  };
+}
+
+// Cold start: a bad environment fails here, before any invocation, naming the variable.
+const env = process.env;
+const tools = createObservability();
+const { documentClient } = createHandlerClients(env, tools.tracer);
+const sesEndpoint = env[HANDLER_ENV.sesEndpoint];
+const sesClient = createSesClient({ ...(sesEndpoint && { endpoint: sesEndpoint }) });
+tools.tracer.captureAWSv3Client(sesClient);
+const configurationSetName = env[HANDLER_ENV.sesConfigurationSet];
+
+/** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
+export const relayHandler = createRelayHandler({
+  ...tools,
+  relay: {
+    directory: new DynamoOwnerDirectory(documentClient, requireEnv(env, HANDLER_ENV.directoryTableName)),
+    ledger: new DynamoRelayLedger(documentClient, requireEnv(env, HANDLER_ENV.relayLedgerTableName)),
+    sender: new SesEmailSender(sesClient, { ...(configurationSetName && { configurationSetName }) }),
+    clock: Date.now,
+    from: requireEnv(env, HANDLER_ENV.senderIdentity),
+  },
+});
+
+/** The Lambda entry point. */
+export const handler = withObservability(relayHandler, tools);
