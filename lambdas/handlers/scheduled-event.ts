@@ -2,7 +2,7 @@
  * The EventBridge Scheduler event both handlers receive, and the run's `now`.
  * Pure: no AWS imports, no clock (the wall clock is passed in).
  */
-import { formatInstant, parseInstant } from '../hygiene/time';
+import { parseInstant } from '../hygiene/time';
 
 /** What the schedules send (see `scheduledInput` in lib/hygiene-schedules.ts). */
 export interface ScheduledEvent {
@@ -48,11 +48,6 @@ export function runInstant(event: unknown, wallClock: number): RunInstant {
     };
   }
   return { now: parsed.ms, source: 'schedule' };
-}
-
-/** A short identifier for log lines and ids: the instant in canonical UTC. */
-export function instantLabel(ms: number): string {
-  return formatInstant(ms);
 }
 
 /** The time left for the use case: Lambda's remaining time minus a safety margin for the work after it. */
