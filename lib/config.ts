@@ -6,6 +6,7 @@
  */
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { CONFIG_KEYS, ConfigError, configFromFlat, type HygieneConfig } from '../lambdas/hygiene/config';
+import { principalArnProblems } from './credential-hygiene-props';
 
 /** Context keys besides the hygiene config keys (`mode`, `staleAfterDays`, ...). */
 export const DEPLOYMENT_CONTEXT_KEYS = {
@@ -19,6 +20,8 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
   adminEmails: 'adminEmails',
   /** Use an existing table of this name instead of creating one (bring your own table). */
   existingTableName: 'existingTableName',
+  /** Operator principals (IAM role/user ARNs) allowed to publish and manage subscriptions: a comma-separated list or JSON array. */
+  operatorPrincipalArns: 'operatorPrincipalArns',
 } as const;
 
 /** The validated settings of one deployment. */
@@ -29,6 +32,8 @@ export interface DeploymentSettings {
   readonly ownerEmails: Readonly<Record<string, string>>;
   readonly adminEmails: readonly string[];
   readonly existingTableName?: string;
+  /** Operator principals allowed on the notification topic besides the worker's roles. */
+  readonly operatorPrincipalArns?: readonly string[];
 }
 
 /** A CDK context value is invalid. */
@@ -89,7 +94,8 @@ function ownerEmailsFrom(value: unknown, problems: string[]): Record<string, str
   return parsed as Record<string, string>;
 }
 
-function adminEmailsFrom(value: unknown, problems: string[]): string[] {
+/** A comma-separated list or a JSON array of strings; `what` names the items in the error. */
+function stringListFrom(key: string, what: string, value: unknown, problems: string[]): string[] {
   if (value === undefined) return [];
   const parsed = jsonOrValue(value);
   if (typeof parsed === 'string') {
@@ -100,7 +106,7 @@ function adminEmailsFrom(value: unknown, problems: string[]): string[] {
   }
   if (Array.isArray(parsed) && parsed.every((v) => typeof v === 'string')) return parsed;
   problems.push(
-    `${DEPLOYMENT_CONTEXT_KEYS.adminEmails} = ${JSON.stringify(value)}: must be a comma-separated list or a JSON array of emails`,
+    `${key} = ${JSON.stringify(value)}: must be a comma-separated list or a JSON array of ${what}`,
   );
   return [];
 }
@@ -134,7 +140,20 @@ export function readDeploymentSettings(read: ContextReader): DeploymentSettings 
     problems,
   );
   const ownerEmails = ownerEmailsFrom(read(DEPLOYMENT_CONTEXT_KEYS.ownerEmails), problems);
-  const adminEmails = adminEmailsFrom(read(DEPLOYMENT_CONTEXT_KEYS.adminEmails), problems);
+  const adminEmails = stringListFrom(
+    DEPLOYMENT_CONTEXT_KEYS.adminEmails,
+    'emails',
+    read(DEPLOYMENT_CONTEXT_KEYS.adminEmails),
+    problems,
+  );
+  const operatorKey = DEPLOYMENT_CONTEXT_KEYS.operatorPrincipalArns;
+  const operatorPrincipalArns = stringListFrom(
+    operatorKey,
+    'IAM principal ARNs',
+    read(operatorKey),
+    problems,
+  );
+  problems.push(...principalArnProblems(operatorKey, operatorPrincipalArns));
   const existing = read(DEPLOYMENT_CONTEXT_KEYS.existingTableName);
   if (existing !== undefined && (typeof existing !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(existing))) {
     problems.push(
@@ -149,5 +168,6 @@ export function readDeploymentSettings(read: ContextReader): DeploymentSettings 
     ...(sweepSchedule !== undefined && { sweepSchedule }),
     ...(notifierSchedule !== undefined && { notifierSchedule }),
     ...(typeof existing === 'string' && { existingTableName: existing }),
+    ...(operatorPrincipalArns.length > 0 && { operatorPrincipalArns }),
   };
 }

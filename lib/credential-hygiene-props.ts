@@ -2,7 +2,7 @@
  * The props of the `CredentialHygiene` construct and their one validation at
  * the top of its constructor: every problem collected into one readable error.
  */
-import type { Duration } from 'aws-cdk-lib';
+import { type Duration, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -77,6 +77,24 @@ export interface CredentialHygieneProps {
    */
   readonly adminEmails?: readonly string[];
   /**
+   * Operator principals (`aws:PrincipalArn` values: IAM role or user ARNs, `*`
+   * and `?` allowed in the name, e.g. an IAM Identity Center role
+   * `arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_SecurityAdmin_*`).
+   * Besides the worker's own roles, only
+   * they may publish to the notification topic (an operator's CLI run publishes
+   * its admin summary) and, besides the reconciler and the deployment role,
+   * only they may subscribe or change subscriptions. Only for a topic the
+   * construct creates (a brought topic keeps its own policy).
+   * @default - none: only the worker's roles and the deployment role
+   */
+  readonly operatorPrincipalArns?: readonly string[];
+  /**
+   * The role CloudFormation deploys the stack with: it creates the admin
+   * subscriptions, so the topic's subscription allow-list must name it.
+   * @default - the CDK bootstrap CloudFormation execution role of the stack's `DefaultStackSynthesizer`
+   */
+  readonly deploymentRoleArn?: string;
+  /**
    * Create the CloudWatch alarms (function errors, dead-letter messages, guard
    * tripped, invalid records, oldest pending notice too old).
    * @default true
@@ -147,6 +165,26 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Lambda's limit on the total size of a function's environment variables. */
 const LAMBDA_ENV_LIMIT_BYTES = 4096;
 
+/** What `aws:PrincipalArn` can be: an IAM role or user (with path), or an account root. */
+const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(root|(role|user)\/[A-Za-z0-9+=,.@_\-/*?]+)$/;
+
+/**
+ * Problems of a list of principal ARNs used in an `aws:PrincipalArn` condition,
+ * `key` naming the setting. A role session (`sts … assumed-role`) is refused
+ * with a hint: the condition sees the role's ARN.
+ */
+export function principalArnProblems(key: string, arns: readonly string[]): string[] {
+  return arns.flatMap((arn) => {
+    if (PRINCIPAL_ARN.test(arn)) return [];
+    const hint = /:sts::\d{12}:assumed-role\//.test(arn)
+      ? ' (give the role ARN, arn:aws:iam::<account>:role/<name>: aws:PrincipalArn of a session is its role)'
+      : '';
+    return [
+      `${key}: ${JSON.stringify(arn)} is not an IAM role, user or account-root ARN (arn:aws:iam::<12-digit account>:role/<name>)${hint}`,
+    ];
+  });
+}
+
 /** Problems of one owner routing entry's user id. */
 export function ownerProblems(userId: string): string[] {
   return userId.trim() === '' ? ['ownerEmails: a userId must not be empty'] : [];
@@ -189,6 +227,11 @@ function resourceProblems(props: CredentialHygieneProps): string[] {
   if (props.alarmTopic !== undefined && props.alarms === false) {
     problems.push('`alarmTopic` is given but `alarms` is false');
   }
+  if (props.topic !== undefined && (props.operatorPrincipalArns ?? []).length > 0) {
+    problems.push(
+      '`operatorPrincipalArns` applies to a topic the construct creates; a given `topic` keeps its own policy',
+    );
+  }
   return problems;
 }
 
@@ -203,7 +246,7 @@ function configOf(props: CredentialHygieneProps, problems: string[]): HygieneCon
   }
 }
 
-/** Owner and admin email addresses. */
+/** Owner and admin email addresses, operator principals. */
 function addressProblems(props: CredentialHygieneProps): string[] {
   const problems: string[] = [];
   for (const [userId, email] of Object.entries(props.ownerEmails ?? {})) {
@@ -213,6 +256,11 @@ function addressProblems(props: CredentialHygieneProps): string[] {
     );
   }
   for (const email of props.adminEmails ?? []) problems.push(...emailProblems('adminEmails', email));
+  problems.push(...principalArnProblems('operatorPrincipalArns', props.operatorPrincipalArns ?? []));
+  const deploymentRole = props.deploymentRoleArn;
+  if (deploymentRole !== undefined && !Token.isUnresolved(deploymentRole)) {
+    problems.push(...principalArnProblems('deploymentRoleArn', [deploymentRole]));
+  }
   return problems;
 }
 

@@ -34,7 +34,13 @@ import { addHygieneDashboard } from './hygiene-dashboard';
 import { HygieneFunction, type HygieneFunctionProps } from './hygiene-function';
 import { grantNotifier, grantSweep } from './hygiene-grants';
 import { addHygieneSchedule, addScheduleDeadLetterQueue, type ScheduleRetry } from './hygiene-schedules';
-import { addAlarmTopic, addEncryptedTopic, addNotificationKey } from './notification-topics';
+import {
+  addAlarmTopic,
+  addEncryptedTopic,
+  addNotificationKey,
+  deploymentRoleArn,
+  TopicAllowList,
+} from './notification-topics';
 
 export { type CredentialHygieneProps, CredentialHygienePropsError } from './credential-hygiene-props';
 export {
@@ -70,6 +76,12 @@ export class CredentialHygiene extends Construct {
   readonly topic: sns.ITopic;
   /** The alarm topic, when alarms are on. */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * Who may publish to and change the subscriptions of the notification topic,
+   * when this construct created it (a given topic keeps its own policy). Add a
+   * new function's role with `allowPublish` / `allowSubscriptionManagement`.
+   */
+  readonly topicAllowList?: TopicAllowList;
   /** The customer-managed key encrypting the topics this construct created. */
   readonly notificationKey?: kms.Key;
   /** The validated configuration the functions receive. */
@@ -113,6 +125,7 @@ export class CredentialHygiene extends Construct {
     this.notifierFunction = this.addNotifierFunction();
     grantSweep(this.sweepFunction, { table: this.table, topic: this.topic });
     grantNotifier(this.notifierFunction, { table: this.table, topic: this.topic });
+    if (props.topic === undefined) this.topicAllowList = this.restrictTopic(this.topic as sns.Topic);
 
     this.deadLetterQueue = addScheduleDeadLetterQueue(this);
     const schedules = this.addSchedules();
@@ -160,6 +173,28 @@ export class CredentialHygiene extends Construct {
       this.subscribe(`AdminAlarms${shortHash(email)}`, this.alarmTopic, email);
     }
     return subscription;
+  }
+
+  /**
+   * The notification topic's allow-lists: the worker's functions and the
+   * operators publish; the operators and the deployment role manage
+   * subscriptions (the reconciler's role joins when it is wired).
+   */
+  private restrictTopic(topic: sns.Topic): TopicAllowList {
+    const allowList = new TopicAllowList(topic);
+    for (const fn of [this.sweepFunction, this.notifierFunction]) allowList.allowPublish(fn.role.roleArn);
+    for (const operator of this.props.operatorPrincipalArns ?? []) {
+      allowList.allowPublish(operator);
+      allowList.allowSubscriptionManagement(operator);
+    }
+    const deployment = deploymentRoleArn(this, this.props.deploymentRoleArn);
+    if (deployment === undefined) {
+      throw new CredentialHygienePropsError([
+        'the stack’s synthesizer does not name the role CloudFormation deploys with: give `deploymentRoleArn` (it creates the admin subscriptions)',
+      ]);
+    }
+    allowList.allowSubscriptionManagement(deployment);
+    return allowList;
   }
 
   /** A key is created when the construct creates a topic (the notification topic or the alarm topic). */

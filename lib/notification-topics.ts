@@ -1,9 +1,10 @@
 /**
  * The worker's SNS topics and the customer-managed key that encrypts them:
- * the notification topic (owner digests, admin run summaries) and the alarm
- * topic CloudWatch alarms publish to.
+ * the notification topic (owner digests, admin run summaries) with its
+ * allow-lists, and the alarm topic CloudWatch alarms publish to
+ * (docs/deploy.md, "Security choices").
  */
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, DefaultStackSynthesizer, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -71,4 +72,98 @@ export function addAlarmTopic(scope: Construct, key: kms.Key): sns.Topic {
     }),
   );
   return topic;
+}
+
+/** What publishing to the notification topic takes. */
+export const TOPIC_PUBLISH_ACTIONS = ['sns:Publish'] as const;
+/** What changing the notification topic's subscriptions takes. */
+export const TOPIC_SUBSCRIPTION_ACTIONS = [
+  'sns:Subscribe',
+  'sns:SetSubscriptionAttributes',
+  'sns:Unsubscribe',
+] as const;
+
+/**
+ * The notification topic's allow-lists. Allowing the account root in a topic
+ * policy only defers to IAM, so any principal of the account with a broad
+ * `sns:*` grant could subscribe (and read every owner's notices) or publish
+ * (and send convincing fake ones). Two explicit Deny statements close that:
+ * publishing only by the listed publishers (the worker's function roles, the
+ * operators), subscription changes only by the listed managers (the
+ * reconciler, the operators, the role CloudFormation deploys with). The lists
+ * are read at synth, so a function added later is added with
+ * {@link allowPublish} / {@link allowSubscriptionManagement}.
+ */
+export class TopicAllowList {
+  private readonly publishers: string[] = [];
+  private readonly subscriptionManagers: string[] = [];
+
+  constructor(topic: sns.Topic) {
+    topic.addToResourcePolicy(
+      denyUnlessPrincipal(
+        'PublishOnlyByTheWorkerAndOperators',
+        topic,
+        TOPIC_PUBLISH_ACTIONS,
+        this.publishers,
+      ),
+    );
+    topic.addToResourcePolicy(
+      denyUnlessPrincipal(
+        'SubscriptionsOnlyByReconcilerOperatorsAndDeployment',
+        topic,
+        TOPIC_SUBSCRIPTION_ACTIONS,
+        this.subscriptionManagers,
+      ),
+    );
+    topic.node.addValidation({
+      validate: () => [
+        ...(this.publishers.length === 0 ? ['the notification topic has no allowed publisher'] : []),
+        ...(this.subscriptionManagers.length === 0
+          ? ['the notification topic has no principal allowed to manage subscriptions']
+          : []),
+      ],
+    });
+  }
+
+  /** Lets a principal (its `aws:PrincipalArn`: a role or user ARN, wildcards allowed) publish. */
+  allowPublish(principalArn: string): void {
+    if (!this.publishers.includes(principalArn)) this.publishers.push(principalArn);
+  }
+
+  /** Lets a principal subscribe, change subscription attributes and unsubscribe. */
+  allowSubscriptionManagement(principalArn: string): void {
+    if (!this.subscriptionManagers.includes(principalArn)) this.subscriptionManagers.push(principalArn);
+  }
+}
+
+/** Deny `actions` on the topic to every principal whose `aws:PrincipalArn` is not in `allowed` (read at synth). */
+function denyUnlessPrincipal(
+  sid: string,
+  topic: sns.Topic,
+  actions: readonly string[],
+  allowed: readonly string[],
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: [...actions],
+    resources: [topic.topicArn],
+    conditions: {
+      ArnNotLike: { 'aws:PrincipalArn': Lazy.list({ produce: () => [...allowed] }) },
+    },
+  });
+}
+
+/**
+ * The role CloudFormation deploys this stack with: given, or the CDK bootstrap
+ * CloudFormation execution role of a `DefaultStackSynthesizer`
+ * (`cdk-hnb659fds-cfn-exec-role-<account>-<region>`); undefined when neither.
+ */
+export function deploymentRoleArn(scope: Construct, given?: string): string | undefined {
+  if (given !== undefined) return given;
+  const synthesizer = Stack.of(scope).synthesizer;
+  if (!(synthesizer instanceof DefaultStackSynthesizer)) return undefined;
+  // The synthesizer's ARN keeps ${AWS::Partition}/${AWS::AccountId}/${AWS::Region} placeholders.
+  return Fn.sub(synthesizer.cloudFormationExecutionRoleArn);
 }

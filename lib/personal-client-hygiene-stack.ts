@@ -41,6 +41,9 @@ export class PersonalClientHygieneStack extends Stack {
       ...(settings.notifierSchedule !== undefined && { notifierSchedule: settings.notifierSchedule }),
       ownerEmails: settings.ownerEmails,
       adminEmails: settings.adminEmails,
+      ...(settings.operatorPrincipalArns !== undefined && {
+        operatorPrincipalArns: settings.operatorPrincipalArns,
+      }),
     });
 
     new CfnOutput(this, 'Mode', { value: this.hygiene.config.mode, description: 'audit or enforce' });

@@ -185,3 +185,124 @@ export function alarmNotificationCheck(template: CfnTemplate): CheckResult {
   }
   return { checked: alarms.length, problems };
 }
+
+/** The action groups the notification topic's allow-lists guard. */
+const TOPIC_ACTION_GROUPS = {
+  publish: ['sns:Publish'],
+  subscriptions: ['sns:Subscribe', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'],
+} as const;
+
+/** The topics the template's functions publish to (their `TOPIC_ARN`). */
+export function notificationTopicIds(template: CfnTemplate): string[] {
+  const ids = Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function')
+    .map((r) => (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables)
+    .map((variables) => referencedId(variables?.TOPIC_ARN))
+    .filter((id): id is string => id !== undefined && template.Resources[id]?.Type === 'AWS::SNS::Topic');
+  return [...new Set(ids)];
+}
+
+/** The `aws:PrincipalArn` values a Deny exempts (ArnNotLike / StringNotLike), or undefined when it is not such a Deny. */
+function exemptedPrincipals(statement: CfnStatement): unknown[] | undefined {
+  if (statement.Effect !== 'Deny' || !isEveryone(statement)) return undefined;
+  const condition = statement.Condition ?? {};
+  const operators = Object.keys(condition);
+  const operator = operators[0];
+  if (operators.length !== 1 || (operator !== 'ArnNotLike' && operator !== 'StringNotLike')) return undefined;
+  const byKey = condition[operator]!;
+  if (Object.keys(byKey).length !== 1 || byKey['aws:PrincipalArn'] === undefined) return undefined;
+  return asList(byKey['aws:PrincipalArn'] as unknown[]);
+}
+
+/** Every (role id, statement) of the template's IAM policies and inline role policies. */
+function roleStatements(template: CfnTemplate): { roleId: string; statement: CfnStatement }[] {
+  const found: { roleId: string; statement: CfnStatement }[] = [];
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type === 'AWS::IAM::Policy') {
+      const roles = asList(resource.Properties?.Roles as unknown[]).map(referencedId);
+      for (const statement of policyStatements(resource.Properties?.PolicyDocument)) {
+        for (const roleId of roles) if (roleId !== undefined) found.push({ roleId, statement });
+      }
+    }
+    if (resource.Type === 'AWS::IAM::Role') {
+      for (const policy of asList(resource.Properties?.Policies as { PolicyDocument: unknown }[])) {
+        for (const statement of policyStatements(policy.PolicyDocument))
+          found.push({ roleId: id, statement });
+      }
+    }
+  }
+  return found;
+}
+
+function resourceIsTopic(statement: CfnStatement, topicId: string): boolean {
+  return asList(statement.Resource as unknown[]).some((r) => r === '*' || referencedId(r) === topicId);
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** One topic: both Deny statements exist, and everyone the stack itself relies on is exempt. */
+function topicAccessProblems(
+  template: CfnTemplate,
+  topicId: string,
+  isDeploymentRole: (value: unknown) => boolean,
+): string[] {
+  const statements = topicPolicyStatements(template, topicId);
+  const problems: string[] = [];
+  for (const [group, actions] of Object.entries(TOPIC_ACTION_GROUPS)) {
+    for (const action of actions) {
+      const deny = statements.find((s) => statementCovers(s, action) && exemptedPrincipals(s) !== undefined);
+      if (deny === undefined) {
+        problems.push(
+          `topic ${topicId}: no Deny of ${action} unless aws:PrincipalArn is allow-listed (${group} is open to any IAM grant)`,
+        );
+        continue;
+      }
+      const exempt = exemptedPrincipals(deny)!;
+      if (exempt.some((v) => typeof v === 'string' && /^\*?$|^arn:[^:]*:iam::\*/.test(v))) {
+        problems.push(`topic ${topicId}: the ${action} allow-list holds a wildcard that allows everyone`);
+      }
+      for (const { roleId, statement } of roleStatements(template)) {
+        const granted = statement.Effect === 'Allow' && statementCovers(statement, action);
+        if (!granted || !resourceIsTopic(statement, topicId)) continue;
+        if (!exempt.some((v) => same(v, { 'Fn::GetAtt': [roleId, 'Arn'] }))) {
+          problems.push(
+            `topic ${topicId}: role ${roleId} is granted ${action} but the topic policy denies it`,
+          );
+        }
+      }
+      const subscribes = Object.values(template.Resources).some(
+        (r) => r.Type === 'AWS::SNS::Subscription' && referencedId(r.Properties?.TopicArn) === topicId,
+      );
+      if (group === 'subscriptions' && subscribes && !exempt.some(isDeploymentRole)) {
+        problems.push(
+          `topic ${topicId}: the template subscribes to it, but the deployment role may not ${action}: the next deploy fails`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The notification topic is not an open mailbox: for each topic the functions
+ * publish to, explicit Deny statements allow-list who may publish and who may
+ * change subscriptions (by `aws:PrincipalArn`), and every role of the template
+ * granted one of those actions on it — and the deployment role, when the
+ * template subscribes to it — is on the matching list.
+ */
+export function topicAccessCheck(
+  template: CfnTemplate,
+  isDeploymentRole: (value: unknown) => boolean = isCdkCfnExecRole,
+): CheckResult {
+  const topics = notificationTopicIds(template);
+  return {
+    checked: topics.length,
+    problems: topics.flatMap((id) => topicAccessProblems(template, id, isDeploymentRole)),
+  };
+}
+
+/** The CDK bootstrap CloudFormation execution role, as the default synthesizer names it. */
+export function isCdkCfnExecRole(value: unknown): boolean {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return /:role\/cdk-[a-z0-9]+-cfn-exec-role-/.test(text);
+}

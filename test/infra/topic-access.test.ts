@@ -1,0 +1,201 @@
+/**
+ * The notification topic is not an open mailbox: explicit Deny statements
+ * allow-list, by `aws:PrincipalArn`, who may publish (the worker's function
+ * roles, the operators) and who may subscribe or change subscriptions (the
+ * operators, the role CloudFormation deploys with, the reconciler when wired);
+ * and every role the stack itself uses can still do what it does.
+ */
+import { App, CliCredentialsStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { describe, expect, it } from 'vitest';
+import { ContextError, readDeploymentSettings } from '../../lib/config';
+import { CredentialHygiene, CredentialHygienePropsError } from '../../lib/credential-hygiene';
+import { type CfnStatement, type CfnTemplate, topicAccessCheck } from './structural-checks';
+import { logicalIdOf, SKIP_BUNDLING, synthApp } from './synth';
+
+const OPERATOR =
+  'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_SecOps_*';
+const CFN_EXEC_ROLE = {
+  'Fn::Sub':
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
+    'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}',
+};
+const topicRef = { Ref: Match.stringLikeRegexp('^HygieneTopic') };
+
+function roleArnOf(template: Template, descriptionStart: string) {
+  const fnId = logicalIdOf(template, 'AWS::Lambda::Function', {
+    Description: Match.stringLikeRegexp(`^${descriptionStart}`),
+  });
+  const role = template.findResources('AWS::Lambda::Function')[fnId]!.Properties.Role;
+  return role as { 'Fn::GetAtt': [string, string] };
+}
+
+describe('the notification topic policy', () => {
+  const { template } = synthApp({ operatorPrincipalArns: OPERATOR, adminEmails: 'security@example.com' });
+
+  it('denies publishing to everyone but the sweep and notifier roles and the operators', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'PublishOnlyByTheWorkerAndOperators',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: {
+              ArnNotLike: {
+                'aws:PrincipalArn': [
+                  roleArnOf(template, 'Credential hygiene sweep'),
+                  roleArnOf(template, 'Credential hygiene notifier'),
+                  OPERATOR,
+                ],
+              },
+            },
+          },
+        ]),
+      },
+    });
+  });
+
+  it('denies subscription changes to everyone but the operators and the CloudFormation execution role', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'SubscriptionsOnlyByReconcilerOperatorsAndDeployment',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: ['sns:Subscribe', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'],
+            Resource: topicRef,
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': [OPERATOR, CFN_EXEC_ROLE] } },
+          },
+        ]),
+      },
+    });
+  });
+
+  it('still lets every role of the stack do what it is granted, and the deployment create the admin subscriptions', () => {
+    const result = topicAccessCheck(template.toJSON() as CfnTemplate);
+    expect(result.checked).toBe(1);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('uses the default stack’s lists without operators', () => {
+    const { template: plain } = synthApp();
+    const result = topicAccessCheck(plain.toJSON() as CfnTemplate);
+    expect(result).toEqual({ checked: 1, problems: [] });
+  });
+});
+
+describe('the check itself', () => {
+  const { template } = synthApp({ adminEmails: 'security@example.com' });
+  const json = template.toJSON() as CfnTemplate;
+
+  /** A copy with `drop` removed from the allow-list of the Deny with this Sid. */
+  function withoutExemption(sid: string, drop: (value: unknown) => boolean): CfnTemplate {
+    const copy = structuredClone(json) as {
+      Resources: Record<
+        string,
+        { Type: string; Properties: { PolicyDocument: { Statement: CfnStatement[] } } }
+      >;
+    };
+    for (const resource of Object.values(copy.Resources)) {
+      if (resource.Type !== 'AWS::SNS::TopicPolicy') continue;
+      for (const statement of resource.Properties.PolicyDocument.Statement) {
+        if (statement.Sid !== sid) continue;
+        const byKey = statement.Condition!.ArnNotLike! as { 'aws:PrincipalArn': unknown[] };
+        byKey['aws:PrincipalArn'] = byKey['aws:PrincipalArn'].filter((v) => !drop(v));
+      }
+    }
+    return copy as unknown as CfnTemplate;
+  }
+
+  it('fails when a role granted sns:Publish is not on the publish list', () => {
+    const notifierRole = roleArnOf(template, 'Credential hygiene notifier')['Fn::GetAtt'][0];
+    const broken = withoutExemption('PublishOnlyByTheWorkerAndOperators', (v) =>
+      JSON.stringify(v).includes(notifierRole),
+    );
+    expect(topicAccessCheck(broken).problems).toEqual([
+      expect.stringMatching(
+        new RegExp(`role ${notifierRole} is granted sns:Publish but the topic policy denies it`),
+      ),
+    ]);
+  });
+
+  it('fails when the deployment role may not create the admin subscriptions', () => {
+    const broken = withoutExemption('SubscriptionsOnlyByReconcilerOperatorsAndDeployment', (v) =>
+      JSON.stringify(v).includes('cfn-exec-role'),
+    );
+    const problems = topicAccessCheck(broken).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/the deployment role may not sns:Subscribe: the next deploy fails/);
+  });
+
+  it('fails when there is no allow-list at all', () => {
+    const copy = structuredClone(json) as { Resources: Record<string, { Type: string }> };
+    for (const [id, resource] of Object.entries(copy.Resources)) {
+      if (resource.Type === 'AWS::SNS::TopicPolicy') delete copy.Resources[id];
+    }
+    expect(topicAccessCheck(copy as CfnTemplate).problems).toHaveLength(4);
+  });
+});
+
+describe('operator principals and the deployment role', () => {
+  it('reads operatorPrincipalArns from context as a list and names a bad one, with a hint for a role session', () => {
+    const settings = readDeploymentSettings((key) =>
+      key === 'operatorPrincipalArns' ? `${OPERATOR}, arn:aws:iam::123456789012:user/ops` : undefined,
+    );
+    expect(settings.operatorPrincipalArns).toEqual([OPERATOR, 'arn:aws:iam::123456789012:user/ops']);
+    let error: unknown;
+    try {
+      readDeploymentSettings((key) =>
+        key === 'operatorPrincipalArns'
+          ? '["*", "arn:aws:sts::123456789012:assumed-role/Ops/session"]'
+          : undefined,
+      );
+    } catch (e: unknown) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ContextError);
+    expect((error as ContextError).problems).toEqual([
+      expect.stringMatching(/^operatorPrincipalArns: "\*" is not an IAM role, user or account-root ARN/),
+      expect.stringMatching(/assumed-role\/Ops\/session" is not .*give the role ARN/),
+    ]);
+  });
+
+  it('refuses a synthesizer that does not name the deployment role unless deploymentRoleArn is given', () => {
+    const stackWith = () =>
+      new Stack(new App({ context: SKIP_BUNDLING }), 'Test', {
+        synthesizer: new CliCredentialsStackSynthesizer(),
+      });
+    expect(() => new CredentialHygiene(stackWith(), 'Hygiene')).toThrow(CredentialHygienePropsError);
+    expect(() => new CredentialHygiene(stackWith(), 'Hygiene')).toThrow(/give `deploymentRoleArn`/);
+    const stack = stackWith();
+    new CredentialHygiene(stack, 'Hygiene', { deploymentRoleArn: 'arn:aws:iam::123456789012:role/Deployer' });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'SubscriptionsOnlyByReconcilerOperatorsAndDeployment',
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/Deployer'] } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses operators for a topic it does not own', () => {
+    const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Test');
+    expect(
+      () =>
+        new CredentialHygiene(stack, 'Hygiene', {
+          topic: sns.Topic.fromTopicArn(stack, 'Given', 'arn:aws:sns:eu-west-1:123456789012:given'),
+          operatorPrincipalArns: [OPERATOR],
+        }),
+    ).toThrow(/`operatorPrincipalArns` applies to a topic the construct creates/);
+  });
+});
