@@ -124,7 +124,7 @@ export function credentialLabel(event: OutboxEvent): string {
 
 /**
  * The digest's sections, in order of urgency: the text digest and the HTML
- * email (`lambdas/relay/digest-html.ts`) both list events by these.
+ * email (`lambdas/render/digest-html.ts`) both list events by these.
  */
 export const SECTION_ORDER: readonly { readonly title: string; readonly types: readonly EventType[] }[] = [
   { title: 'Deleted', types: ['deleted-expired', 'deleted-stale'] },

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { type DigestDocument, digestSubject, digestText, plainName } from '../hygiene/digest';
 import { parseInstant } from '../hygiene/time';
-import { renderDigestHtml } from './digest-html';
+import { renderDigestHtml } from '../render/digest-html';
 
 /** Domain of the `Message-ID` when the sender's address has none. */
 const FALLBACK_MESSAGE_ID_DOMAIN = 'pc-hygiene.invalid';

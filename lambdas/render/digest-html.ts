@@ -10,7 +10,7 @@
 import { describeEvent, eventInstant, plainName, relative, SECTION_ORDER } from '../hygiene/digest';
 import type { OutboxEvent } from '../hygiene/events';
 import { parseInstant } from '../hygiene/time';
-import { escapeHtml, isolated } from './html';
+import { escapeHtml, isolated } from './html-escape';
 
 /** What the HTML is rendered from: one published part of a digest. */
 export interface DigestHtmlInput {
