@@ -188,6 +188,8 @@ export class FakeSnsServer {
   outage: { status: number; code: string } | undefined;
   /** When set, entries it returns a code for fail individually. */
   failEntry: ((m: ReceivedMessage) => string | undefined) | undefined;
+  /** Requests still to refuse per action, as SNS does past its TPS limit (`Throttling`, HTTP 400). */
+  readonly throttle = new Map<string, number>();
   /** Subscription filter policies allowed per topic (SNS's default quota). */
   filterPolicyQuota = 200;
   /** Subscriptions per `ListSubscriptionsByTopic` page (SNS returns up to 100). */
@@ -292,6 +294,11 @@ export class FakeSnsServer {
     const handler = this.actions[action];
     if (!handler) return this.error(res, 400, 'InvalidAction', 'unsupported', true);
     if (this.outage) return this.error(res, this.outage.status, this.outage.code, 'outage', false);
+    const throttled = this.throttle.get(action) ?? 0;
+    if (throttled > 0) {
+      this.throttle.set(action, throttled - 1);
+      return this.error(res, 400, 'Throttling', 'Rate exceeded', true);
+    }
     try {
       this.ok(res, action, handler(form));
     } catch (error: unknown) {

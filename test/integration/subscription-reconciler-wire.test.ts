@@ -40,6 +40,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     sns.calls.clear();
     sns.filterPolicyQuota = 200;
     sns.listPageSize = 100;
+    sns.throttle.clear();
     table = await createTestDirectoryTable('reconciler');
     directory = new DynamoOwnerDirectory(table.client, table.tableName);
     return () => table.drop();
@@ -210,6 +211,43 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     expect(summary.failed[0]?.error).toMatch(/^FilterPolicyLimitExceededException: /);
     expect(summary.states).toEqual({ confirmed: 0, pending: 1, none: 1 });
     expect(Object.values(await statesOf()).filter((s) => s === 'pending')).toHaveLength(1);
+  });
+
+  it('rides out SNS throttling (Rate exceeded) through the client’s retries', async () => {
+    await load([
+      { userId: 'ada', email: 'ada@example.com', status: 'active' },
+      { userId: 'bob', email: 'bob@example.com', status: 'active' },
+    ]);
+    sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'gone@example.com',
+      filterPolicy: ownerPolicy('gone'),
+    });
+    sns.throttle.set('ListSubscriptionsByTopic', 1).set('Subscribe', 1).set('Unsubscribe', 1);
+
+    const summary = await reconcile();
+
+    expect(summary).toMatchObject({ created: 2, removed: 1, failed: [] });
+    expect(sns.callCount('Subscribe')).toBe(3);
+    expect(sns.callCount('Unsubscribe')).toBe(2);
+    expect(
+      sns
+        .subscriptionsOf(TOPIC)
+        .map((s) => s.endpoint)
+        .sort(),
+    ).toEqual(['ada@example.com', 'bob@example.com']);
+  });
+
+  it('records states only for owners still in the directory', async () => {
+    await load([{ userId: 'ada', email: 'ada@example.com', status: 'active' }]);
+
+    await directory.recordSubscriptionStates([
+      { userId: 'ada', state: 'confirmed' },
+      { userId: 'removed-meanwhile', state: 'pending' },
+    ]);
+
+    expect(await statesOf()).toEqual({ ada: 'confirmed' });
   });
 
   it('delivers an owner digest only once the owner has confirmed the subscription the reconciler made', async () => {
