@@ -5,7 +5,7 @@
  * scan, items counted as they stream, nothing written.
  */
 import type { Command } from '@commander-js/extra-typings';
-import { renderPostureJson, renderPostureText } from '../../lambdas/hygiene/posture';
+import { renderPostureJson, renderPostureText } from '../../lambdas/render/posture-text';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';

@@ -11,12 +11,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
 import type { Mode } from '../../lambdas/hygiene/config';
-import {
-  type RunSummary,
-  renderRunSummaryJson,
-  renderRunSummaryText,
-} from '../../lambdas/hygiene/run-summary';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { SweepAbortedError } from '../../lambdas/hygiene/sweep';
+import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';

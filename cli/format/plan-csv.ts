@@ -1,4 +1,5 @@
 /** CSV (RFC 4180): a header, then one row per input record, same order. */
+import { spreadsheetSafe } from '../../lambdas/render/sanitize';
 import { compactAction } from './action-text';
 import type { PlanFormatter } from './plan-types';
 import { recordStatus } from './plan-types';
@@ -7,14 +8,14 @@ import { recordStatus } from './plan-types';
 export const PLAN_CSV_COLUMNS = ['line', 'id', 'userId', 'status', 'actions', 'problems'] as const;
 
 /**
- * Quotes one CSV cell. A cell that a spreadsheet would run as a formula
- * (starting with `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`: ids and
- * problem texts come from the input and must not execute.
+ * Quotes one CSV cell. A cell that a spreadsheet would run as a formula is
+ * prefixed with `'` ({@link spreadsheetSafe}: `=`, `+`, `-`, `@`, tab, CR and
+ * their full-width forms): ids and problem texts come from the input and
+ * must not execute.
  */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  const text = typeof value === 'string' ? spreadsheetSafe(value) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -4,7 +4,8 @@
  * (streamed, one at a time), figures out.
  *
  * Memory grows with the number of owners (one small counter record each), not
- * with the number of credentials.
+ * with the number of credentials. Its renderings (JSON, text for a terminal)
+ * are in `lambdas/render/posture-text.ts`.
  */
 import type { HygieneConfig } from './config';
 import {
@@ -223,86 +224,4 @@ export class PostureAccumulator {
       owners: { count: this.owners.size, top },
     };
   }
-}
-
-/** The report as pretty-printed JSON. */
-export function renderPostureJson(report: PostureReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-function percentOf(part: number, whole: number): string {
-  if (whole === 0) return '';
-  return `${((part * 100) / whole).toFixed(1)}%`;
-}
-
-/** The report as a readable table for a terminal. */
-export function renderPostureText(report: PostureReport): string {
-  const r = report;
-  const rows: [string, number, string][] = [
-    ['active credentials', r.active, ''],
-    ['expiring within 7 days', r.expiringIn7Days, percentOf(r.expiringIn7Days, r.active)],
-    ['expiring within 30 days', r.expiringIn30Days, percentOf(r.expiringIn30Days, r.active)],
-    ['expired, not deleted', r.expiredNotDeleted, percentOf(r.expiredNotDeleted, r.active)],
-    ['stale', r.stale.total, percentOf(r.stale.total, r.active)],
-    ...Object.entries(r.stale.byTier).map(([tier, n]): [string, number, string] => [
-      `  tier ${tier}`,
-      n,
-      percentOf(n, r.active),
-    ]),
-    ['flagged stale', r.flagged.total, percentOf(r.flagged.total, r.active)],
-    ['  due for deletion', r.flagged.dueForDeletion, percentOf(r.flagged.dueForDeletion, r.active)],
-    ['never used', r.neverUsed, percentOf(r.neverUsed, r.active)],
-    ['no expiry', r.noExpiry, percentOf(r.noExpiry, r.active)],
-    ['unscoped (full owner permissions)', r.unscoped, percentOf(r.unscoped, r.active)],
-    ['unrestricted source', r.unrestrictedSource, percentOf(r.unrestrictedSource, r.active)],
-    ['unscoped and unrestricted', r.unscopedAndUnrestricted, percentOf(r.unscopedAndUnrestricted, r.active)],
-    ['exempt', r.exempt, percentOf(r.exempt, r.active)],
-    ['with notices pending', r.pendingNotices, percentOf(r.pendingNotices, r.active)],
-  ];
-  const labelWidth = Math.max(...rows.map(([l]) => l.length));
-  const numberWidth = Math.max(...rows.map(([, n]) => String(n).length));
-  const lines = [
-    `Hygiene posture at ${r.now}`,
-    `  ${r.total} items: ${r.valid} valid (${r.active} active, ${r.deleted} soft-deleted), ${r.invalid} invalid`,
-    '',
-    ...rows.map(([label, n, pct]) =>
-      `${label.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}  ${pct.padStart(6)}`.trimEnd(),
-    ),
-  ];
-  if (r.owners.top.length > 0) {
-    lines.push('', `Owners (${r.owners.count}), riskiest first:`);
-    const header = [
-      'owner',
-      'credentials',
-      'risky',
-      'expired',
-      'stale',
-      'unscoped+open',
-      'no expiry',
-      'exp<=30d',
-    ];
-    const body = r.owners.top.map((o) => [
-      o.userId,
-      ...[
-        o.credentials,
-        o.risky,
-        o.expiredNotDeleted,
-        o.stale,
-        o.unscopedUnrestricted,
-        o.noExpiry,
-        o.expiringIn30Days,
-      ].map(String),
-    ]);
-    const all = [header, ...body];
-    const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-    for (const row of all) {
-      lines.push(
-        row
-          .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-          .join('  ')
-          .trimEnd(),
-      );
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 /**
- * The structured summary of one sweep run (docs/sweep.md, "Summary") and its two
- * renderings: JSON for logs and machines, text for a terminal. Pure.
+ * The structured summary of one sweep run (docs/sweep.md, "Summary"). Pure.
+ * Its renderings (JSON, text for a terminal and the admin report) are in
+ * `lambdas/render/run-summary-text.ts`.
  */
 import type { Mode } from './config';
 import { EVENT_TYPES, type EventType } from './events';
@@ -157,138 +158,7 @@ export class CappedCollector<T> {
   }
 }
 
-/** The summary as pretty-printed JSON (one document, for `--format json` and logs). */
-export function renderRunSummaryJson(summary: RunSummary): string {
-  return `${JSON.stringify(summary, null, 2)}\n`;
-}
-
-/** Options for {@link renderRunSummaryText}. */
-export interface TextRenderOptions {
-  /** How many invalid / skipped / failed records to list (default 20). */
-  readonly listLimit?: number;
-}
-
 /** True when the run needs an operator's attention beyond reading it (exit code, alarm). */
 export function guardBlocked(summary: RunSummary): boolean {
   return summary.guard.tripped && !summary.guard.overridden;
-}
-
-/** The summary as readable text for a terminal. */
-export function renderRunSummaryText(summary: RunSummary, options: TextRenderOptions = {}): string {
-  const limit = options.listLimit ?? 20;
-  const audit = summary.mode === 'audit';
-  const lines: string[] = [];
-  const seconds = (summary.durationMs / 1000).toFixed(1);
-  lines.push(`Sweep ${summary.runId}`);
-  lines.push(
-    `  mode ${summary.mode}${audit ? ' (dry run: nothing written, nobody notified)' : ''}, now ${summary.now}`,
-  );
-  lines.push(
-    `  ${summary.status === 'complete' ? 'complete' : 'INCOMPLETE (stopped before the end of the table; the next run continues)'} in ${seconds} s`,
-  );
-  lines.push('');
-  lines.push(
-    `Scanned ${summary.scanned} items: ${summary.valid} valid, ${summary.invalid.count} invalid; ` +
-      `${summary.activeValid} active, ${summary.alreadyDeleted} already deleted, ${summary.exempt} exempt, ${summary.unchanged} needing nothing`,
-  );
-  lines.push('');
-  if (guardBlocked(summary)) lines.push(...guardBanner(summary), '');
-  const appliedHeader = audit ? 'would apply' : 'applied';
-  const rows: string[][] = [['action', 'planned', appliedHeader]];
-  for (const type of ACTION_TYPES) {
-    rows.push([type, String(summary.planned[type]), String(summary.applied[type])]);
-  }
-  lines.push(...table(rows), '');
-  const d = summary.deletions;
-  const outcomes = [
-    `${d.applied} ${audit ? 'would be made' : 'made'}`,
-    ...(d.blockedByGuard > 0 ? [`${d.blockedByGuard} blocked by the guard`] : []),
-    ...(d.deferred > 0 ? [`${d.deferred} deferred (time budget; planned again by a later run)`] : []),
-    ...(d.skippedChanged > 0 ? [`${d.skippedChanged} skipped (changed since read)`] : []),
-  ];
-  lines.push(`Deletions: ${d.expired} expired + ${d.stale} stale planned; ${outcomes.join(', ')}`);
-  if (summary.guard.overridden) {
-    lines.push(
-      `  guard tripped but overridden by the operator (--allow-mass-delete): ${summary.guard.reasons.join('; ')}`,
-    );
-  } else if (!summary.guard.tripped) {
-    lines.push(
-      `  guard ok: ${summary.guard.plannedDeletes} of at most ${summary.guard.maxDeletesPerRun} per run and ` +
-        `${summary.guard.maxDeletePercent}% of ${summary.guard.activeValid} active valid credentials`,
-    );
-  }
-  lines.push('');
-  lines.push(eventsLine(summary));
-  const c = summary.checkpoint;
-  if (c && (c.saved || c.resumed)) {
-    const what = c.saved ? 'saved (the next run continues from it)' : 'cleared (table finished)';
-    lines.push(
-      `Checkpoint: ${what}${c.resumed ? '; this run resumed from one' : ''}; ${c.segmentsDone}/${c.segments} segments done`,
-    );
-  }
-  lines.push(
-    ...recordList(
-      'Skipped (changed since read)',
-      summary.skippedChanged,
-      limit,
-      (r) => `${r.id}: ${r.changed.join(', ')}`,
-    ),
-  );
-  lines.push(...recordList('Write failures', summary.failed, limit, (r) => `${r.id}: ${r.error}`));
-  lines.push(
-    ...recordList(
-      'Invalid records (never acted on)',
-      summary.invalid,
-      limit,
-      (r) => `${r.id ?? '(no id)'}: ${r.problems.join('; ')}`,
-    ),
-  );
-  return `${lines.join('\n')}\n`;
-}
-
-function guardBanner(summary: RunSummary): string[] {
-  const g = summary.guard;
-  const audit = summary.mode === 'audit';
-  const rule = '!'.repeat(78);
-  return [
-    rule,
-    `!! GUARD TRIPPED: ${g.plannedDeletes} deletions planned, NONE ${audit ? 'would be made' : 'made'}.`,
-    ...g.reasons.map((r) => `!!   ${r}`),
-    `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied. Check the plan (sweep --dry-run);`,
-    '!! if the deletions are right, run once with --allow-mass-delete.',
-    rule,
-  ];
-}
-
-function eventsLine(summary: RunSummary): string {
-  const e = summary.events;
-  if (!summary.notifyOwners && summary.mode === 'enforce')
-    return 'Owner events: none (owners not notified by this run)';
-  const verb = e.queued ? 'queued for the notifier' : 'that would have been sent';
-  const perType = EVENT_TYPES.filter((t) => e.perType[t] > 0)
-    .map((t) => `${t} ${e.perType[t]}`)
-    .join(', ');
-  return `Owner events ${verb}: ${e.total}${perType ? ` (${perType})` : ''} to ${e.owners} owner${e.owners === 1 ? '' : 's'}`;
-}
-
-function recordList<T>(title: string, list: CappedList<T>, limit: number, line: (r: T) => string): string[] {
-  if (list.count === 0) return [];
-  const shown = list.records.slice(0, limit);
-  const out = ['', `${title}: ${list.count}`, ...shown.map((r) => `  ${line(r)}`)];
-  if (list.count > shown.length) out.push(`  ... ${list.count - shown.length} more (use --format json)`);
-  return out;
-}
-
-/** Left-aligned first column, right-aligned numbers. */
-function table(rows: readonly string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  }
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  );
 }

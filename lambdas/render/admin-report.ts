@@ -5,9 +5,14 @@
  * `guard-tripped` event type. In `audit` mode owners get nothing, and this
  * message says what would have been sent to whom. Pure apart from
  * {@link publishAdminReport}, which goes through the publisher port.
+ *
+ * In `lambdas/render/` (moved from `lambdas/hygiene/`): its body is the run
+ * summary's text rendering, shared with the CLI, and the domain does not
+ * depend on renderings. The owner digest stays in the domain because the
+ * notifier use case renders it as one of its phases.
  */
-import type { FailedEntry, NotificationPublisher, PublishEntry } from './outbox-ports';
-import { guardBlocked, type RunSummary, renderRunSummaryText } from './run-summary';
+import type { FailedEntry, NotificationPublisher, PublishEntry } from '../hygiene/outbox-ports';
+import { guardBlocked, type RunSummary } from '../hygiene/run-summary';
 import {
   jsonStructuredMessage,
   messageAttributes,
@@ -15,7 +20,8 @@ import {
   type Severity,
   SNS_MESSAGE_LIMIT_BYTES,
   subjectText,
-} from './sns-message';
+} from '../hygiene/sns-message';
+import { renderRunSummaryText } from './run-summary-text';
 
 /** The machine document's schema name. */
 export const ADMIN_REPORT_SCHEMA = 'personal-client-hygiene/run-summary';

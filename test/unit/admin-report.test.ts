@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { publishEntryBytes } from '../../lambdas/hygiene/sns-message';
+import { runSweep } from '../../lambdas/hygiene/sweep';
 import {
   ADMIN_REPORT_SCHEMA,
   adminSubject,
   publishAdminReport,
   renderAdminReport,
-} from '../../lambdas/hygiene/admin-report';
-import { parseConfig } from '../../lambdas/hygiene/config';
-import type { RunSummary } from '../../lambdas/hygiene/run-summary';
-import { publishEntryBytes } from '../../lambdas/hygiene/sns-message';
-import { runSweep } from '../../lambdas/hygiene/sweep';
+} from '../../lambdas/render/admin-report';
 import { RecordingPublisher } from './outbox-fakes';
 import { credential, days, NOW, oneOfEachRule } from './support/credentials';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';

@@ -2,12 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import type { RawItem } from '../../lambdas/hygiene/ports';
-import {
-  PostureAccumulator,
-  type PostureReport,
-  renderPostureJson,
-  renderPostureText,
-} from '../../lambdas/hygiene/posture';
+import { PostureAccumulator, type PostureReport } from '../../lambdas/hygiene/posture';
+import { renderPostureJson, renderPostureText } from '../../lambdas/render/posture-text';
 import { credential, days, NOW, oneOfEachRule } from './support/credentials';
 
 /** The report over `items`, counted one at a time as the report command does. */

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import {
-  CappedCollector,
-  guardBlocked,
-  renderRunSummaryJson,
-  renderRunSummaryText,
-} from '../../lambdas/hygiene/run-summary';
+import { CappedCollector, guardBlocked } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';
+import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { NOW, oneOfEachRule } from './support/credentials';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
 
