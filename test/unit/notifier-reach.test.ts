@@ -1,0 +1,367 @@
+import { describe, expect, it } from 'vitest';
+import type { OutboxEvent } from '../../lambdas/hygiene/events';
+import { type NotifierOptions, runNotifier } from '../../lambdas/hygiene/notifier';
+import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+import type {
+  OwnerDeliveryRoute,
+  OwnerRecord,
+  UnreachableReason,
+} from '../../lambdas/hygiene/owner-directory';
+import { requireInstant } from '../../lambdas/hygiene/time';
+import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
+import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
+import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
+
+const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
+
+function setup(directory?: InMemoryOwnerDirectory) {
+  const outbox = new InMemoryOutbox();
+  const publisher = new RecordingPublisher();
+  let now = NOW;
+  const drain = (options: NotifierOptions = {}) =>
+    runNotifier({ outbox, publisher, clock: () => now, ...(directory && { directory }) }, options);
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  return { outbox, publisher, drain, advance };
+}
+
+const audienceOf = (entry: PublishEntry) => entry.MessageAttributes.audience?.StringValue;
+const key = (e: Pick<OutboxEvent, 'credentialId' | 'eventId'>) => `${e.credentialId}/${e.eventId}`;
+
+/** The owner digests delivered, as machine documents. */
+function digests(publisher: RecordingPublisher) {
+  return publisher.delivered
+    .filter((e) => audienceOf(e) === 'owner')
+    .map((e) => JSON.parse(JSON.parse(e.Message).sqs) as { userId: string; events: OutboxEvent[] });
+}
+
+/** The owner-unreachable report parts delivered, as machine documents. */
+function reports(publisher: RecordingPublisher): UnreachableReportDocument[] {
+  return publisher.delivered
+    .filter((e) => audienceOf(e) === 'admin')
+    .map((e) => JSON.parse(JSON.parse(e.Message).sqs) as UnreachableReportDocument);
+}
+
+function seed(outbox: InMemoryOutbox, userId: string, credentials = 1): OutboxEvent[] {
+  return Array.from({ length: credentials }, (_, i) => {
+    const event = outboxEvent({ credentialId: `${userId}-pc${i}`, userId });
+    outbox.append(event.credentialId, [event]);
+    return event;
+  });
+}
+
+describe('runNotifier without an owner directory', () => {
+  it('publishes digests exactly as before, sends no report, and says reach is unverified', async () => {
+    const { outbox, publisher, drain } = setup();
+    seed(outbox, 'alice');
+
+    const summary = await drain();
+
+    expect(digests(publisher).map((d) => d.userId)).toEqual(['alice']);
+    expect(reports(publisher)).toEqual([]);
+    expect(outbox.pendingEvents()).toEqual([]);
+    expect(summary).toMatchObject({
+      reach: 'unverified',
+      ownerDelivery: 'sns-email',
+      unreachableOwners: 0,
+      unreachableEvents: 0,
+      reportParts: 0,
+    });
+  });
+
+  it('treats a directory that was never imported as none: no lookups, reach unverified', async () => {
+    const directory = new InMemoryOwnerDirectory();
+    directory.imported = undefined;
+    const { outbox, publisher, drain } = setup(directory);
+    seed(outbox, 'alice');
+
+    const summary = await drain();
+
+    expect(directory.lookups).toEqual([]);
+    expect(summary.reach).toBe('unverified');
+    expect(reports(publisher)).toEqual([]);
+    expect(digests(publisher)).toHaveLength(1);
+  });
+});
+
+describe('runNotifier with an owner directory', () => {
+  const cases: readonly {
+    readonly reason: UnreachableReason;
+    readonly route: OwnerDeliveryRoute;
+    readonly record: OwnerRecord | undefined;
+  }[] = [
+    { reason: 'not-in-directory', route: 'sns-email', record: undefined },
+    { reason: 'departed', route: 'sns-email', record: { ...reachableOwner('bob'), status: 'departed' } },
+    {
+      reason: 'no-email',
+      route: 'relay',
+      record: { userId: 'bob', status: 'active', subscription: 'confirmed' },
+    },
+    {
+      reason: 'subscription-pending',
+      route: 'sns-email',
+      record: { ...reachableOwner('bob'), subscription: 'pending' },
+    },
+    {
+      reason: 'no-subscription',
+      route: 'sns-email',
+      record: { userId: 'bob', email: 'bob@example.com', status: 'active' },
+    },
+    {
+      reason: 'no-subscription',
+      route: 'sns-email',
+      record: { ...reachableOwner('bob'), subscription: 'none' },
+    },
+    {
+      reason: 'bouncing',
+      route: 'relay',
+      record: { ...reachableOwner('bob'), bouncingSince: '2026-11-20T00:00:00.000Z' },
+    },
+  ];
+
+  it.each(cases)(
+    'reports an owner unreachable for $reason on $route: digest still published, events in the report',
+    async ({ reason, route, record }) => {
+      const directory = new InMemoryOwnerDirectory([reachableOwner('alice'), ...(record ? [record] : [])]);
+      const { outbox, publisher, drain } = setup(directory);
+      seed(outbox, 'alice');
+      const bobEvents = seed(outbox, 'bob', 2);
+
+      const summary = await drain({ ownerDelivery: route, drainId: 'd1' });
+
+      expect(
+        digests(publisher)
+          .map((d) => d.userId)
+          .sort(),
+      ).toEqual(['alice', 'bob']);
+      const bobDigest = digests(publisher).find((d) => d.userId === 'bob');
+      const [report, ...more] = reports(publisher);
+      expect(more).toEqual([]);
+      expect(report).toMatchObject({
+        schema: 'personal-client-hygiene/owner-unreachable',
+        version: 1,
+        audience: 'admin',
+        eventTypes: ['owner-unreachable'],
+        drainId: 'd1',
+        route,
+        part: 1,
+        parts: 1,
+        invalidEvents: [],
+      });
+      expect(report?.owners).toEqual([{ userId: 'bob', reason, events: bobDigest?.events }]);
+      expect(report?.owners[0]?.events.map(key).sort()).toEqual(bobEvents.map(key).sort());
+      expect(outbox.pendingEvents()).toEqual([]);
+      expect(summary).toMatchObject({
+        reach: 'verified',
+        ownerDelivery: route,
+        unreachableOwners: 1,
+        unreachableEvents: 2,
+        reportParts: 1,
+        eventsFailed: 0,
+      });
+      expect(summary.unreachableReasons[reason]).toBe(1);
+    },
+  );
+
+  it('publishes the report as an admin message: MessageStructure json, email text naming owner, reason and credential', async () => {
+    const directory = new InMemoryOwnerDirectory([
+      { userId: 'bob', name: 'Bob Builder', status: 'departed', email: 'bob@example.com' },
+    ]);
+    const { outbox, publisher, drain } = setup(directory);
+    seed(outbox, 'bob');
+
+    await drain();
+
+    const entry = publisher.delivered.find((e) => audienceOf(e) === 'admin');
+    expect(entry?.MessageStructure).toBe('json');
+    expect(entry?.MessageAttributes).toEqual({
+      eventTypes: { DataType: 'String.Array', StringValue: '["owner-unreachable"]' },
+      severity: { DataType: 'String', StringValue: 'warning' },
+      audience: { DataType: 'String', StringValue: 'admin' },
+    });
+    expect(entry?.Subject).toBe('Hygiene: 1 owner unreachable, 1 notice for the admins');
+    const body = JSON.parse(entry?.Message ?? '{}');
+    expect(body.default).toBe(body.email);
+    expect(body.email).toContain('* bob (Bob Builder): marked departed in the owner directory [departed]');
+    expect(body.email).toContain('- "Key bob-pc0" (id bob-pc0, client id client-bob-pc0)');
+    expect(JSON.parse(body.sqs).owners[0]).toMatchObject({ userId: 'bob', name: 'Bob Builder' });
+  });
+
+  it('greets a reachable owner by the directory name and keeps them out of the report', async () => {
+    const directory = new InMemoryOwnerDirectory([reachableOwner('alice', 'Alice Liddell')]);
+    const { outbox, publisher, drain } = setup(directory);
+    seed(outbox, 'alice');
+
+    const summary = await drain();
+
+    expect(JSON.parse(publisher.delivered[0]?.Message ?? '{}').email).toMatch(/^Hello Alice Liddell,\n/);
+    expect(reports(publisher)).toEqual([]);
+    expect(summary).toMatchObject({ reach: 'verified', unreachableOwners: 0 });
+  });
+
+  it('judges the relay route by the address alone: no subscription needed', async () => {
+    const directory = new InMemoryOwnerDirectory([
+      { userId: 'alice', email: 'alice@example.com', status: 'active' },
+    ]);
+    const { outbox, publisher, drain } = setup(directory);
+    seed(outbox, 'alice');
+
+    expect((await drain({ ownerDelivery: 'relay' })).unreachableOwners).toBe(0);
+    expect(reports(publisher)).toEqual([]);
+  });
+
+  it('looks owners up once per owner group and sends ONE report per drain across groups', async () => {
+    const directory = new InMemoryOwnerDirectory();
+    const { outbox, publisher, drain } = setup(directory);
+    for (let i = 0; i < 25; i++) seed(outbox, `owner-${i}`);
+
+    const summary = await drain({ maxBatchEntries: 10 });
+
+    // Groups run concurrently: the order of the lookups varies, their sizes do not.
+    expect(directory.lookups.map((ids) => ids.length).sort((a, b) => a - b)).toEqual([5, 10, 10]);
+    expect(reports(publisher)).toHaveLength(1);
+    expect(reports(publisher)[0]?.owners).toHaveLength(25);
+    expect(summary).toMatchObject({ unreachableOwners: 25, unreachableEvents: 25, reportParts: 1 });
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('splits a large report into numbered parts within the size limit, every event in exactly one part', async () => {
+    const directory = new InMemoryOwnerDirectory();
+    const { outbox, publisher, drain } = setup(directory);
+    const events = Array.from({ length: 6 }, (_, i) => seed(outbox, `owner-${i}`, 4)).flat();
+
+    const summary = await drain({ maxMessageBytes: 12_000 });
+
+    const parts = reports(publisher);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.map((p) => [p.part, p.parts])).toEqual(parts.map((_, i) => [i + 1, parts.length]));
+    for (const entry of publisher.delivered) {
+      expect(Buffer.byteLength(entry.Message) + Buffer.byteLength(entry.Subject)).toBeLessThanOrEqual(12_000);
+    }
+    const reported = parts.flatMap((p) => p.owners.flatMap((o) => o.events.map(key)));
+    expect(reported.sort()).toEqual(events.map(key).sort());
+    expect(summary.reportParts).toBe(parts.length);
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('keeps an unreachable owner’s events pending when the report fails, and republishes digest and report next drain', async () => {
+    const directory = new InMemoryOwnerDirectory([reachableOwner('alice')]);
+    const { outbox, publisher, drain } = setup(directory);
+    seed(outbox, 'alice');
+    const bobEvents = seed(outbox, 'bob');
+    publisher.failEntry = (entry) => (audienceOf(entry) === 'admin' ? 'InternalError' : undefined);
+
+    const first = await drain();
+
+    expect(first).toMatchObject({ digests: 2, reportParts: 0, eventsFailed: 1 });
+    expect(first.failures.records).toEqual([
+      expect.objectContaining({ userId: 'bob', code: 'InternalError', events: 1 }),
+    ]);
+    expect(outbox.pendingEvents().map(key)).toEqual(bobEvents.map(key));
+    publisher.failEntry = undefined;
+    const second = await drain();
+    expect(second).toMatchObject({ digests: 1, reportParts: 1, eventsFailed: 0 });
+    expect(digests(publisher).map((d) => d.userId)).toEqual(['alice', 'bob', 'bob']);
+    expect(reports(publisher).map((r) => r.owners.map((o) => o.userId))).toEqual([['bob']]);
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('does not report an unreachable owner whose digest failed: both are retried next drain', async () => {
+    const directory = new InMemoryOwnerDirectory();
+    const { outbox, publisher, drain } = setup(directory);
+    seed(outbox, 'bob');
+    publisher.failEntry = (entry) => (audienceOf(entry) === 'owner' ? 'InternalError' : undefined);
+
+    const first = await drain();
+
+    expect(first).toMatchObject({ eventsFailed: 1, reportParts: 0, unreachableOwners: 1 });
+    expect(reports(publisher)).toEqual([]);
+    expect(outbox.pendingEvents()).toHaveLength(1);
+    publisher.failEntry = undefined;
+    await drain();
+    expect(reports(publisher)).toHaveLength(1);
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('leaves the group pending when the directory cannot be read, and delivers it once it can', async () => {
+    const directory = new InMemoryOwnerDirectory([reachableOwner('alice')]);
+    const { outbox, publisher, drain } = setup(directory);
+    seed(outbox, 'alice');
+    directory.failWith = Object.assign(new Error('Rate exceeded'), {
+      name: 'ProvisionedThroughputExceededException',
+    });
+
+    const first = await drain();
+
+    expect(publisher.calls).toEqual([]);
+    expect(first).toMatchObject({ eventsFailed: 1, eventsPublished: 0 });
+    expect(first.failures.records).toEqual([
+      {
+        userId: 'alice',
+        code: 'ProvisionedThroughputExceededException',
+        message: 'owner directory: Rate exceeded',
+        senderFault: false,
+        events: 1,
+      },
+    ]);
+    directory.failWith = undefined;
+    expect(await drain()).toMatchObject({ digests: 1, eventsPublished: 1 });
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+});
+
+describe('runNotifier and events whose owner does not match their credential', () => {
+  it.each([
+    ['without', undefined],
+    ['with', new InMemoryOwnerDirectory([reachableOwner('bob'), reachableOwner('mallory')])],
+  ] as const)(
+    '%s a directory: sends a forged event to no digest and reports it to the admins as invalid',
+    async (_, directory) => {
+      const { outbox, publisher, drain } = setup(directory);
+      const genuine = outboxEvent({ credentialId: 'b1', userId: 'bob' });
+      const forged = outboxEvent({ credentialId: 'b1', userId: 'mallory', type: 'deleted-expired' });
+      outbox.append('b1', [genuine, forged]);
+
+      const summary = await drain();
+
+      expect(digests(publisher)).toEqual([expect.objectContaining({ userId: 'bob', events: [genuine] })]);
+      expect(publisher.delivered.some((e) => e.MessageAttributes.userId?.StringValue === 'mallory')).toBe(
+        false,
+      );
+      const [report] = reports(publisher);
+      expect(report).toMatchObject({ eventTypes: ['event-owner-mismatch'], severity: 'high', owners: [] });
+      expect(report?.invalidEvents).toEqual([
+        { credentialId: 'b1', itemUserId: 'bob', problem: 'owner-mismatch', event: forged },
+      ]);
+      expect(summary).toMatchObject({ invalidEvents: 1, reportParts: 1, eventsPublished: 1 });
+      expect(outbox.pendingEvents()).toEqual([]);
+    },
+  );
+
+  it('reports an event about another credential as credential-mismatch, never in a digest', async () => {
+    const { outbox, publisher, drain } = setup();
+    const misplaced = outboxEvent({ credentialId: 'other', userId: 'bob' });
+    outbox.append('b1', [outboxEvent({ credentialId: 'b1', userId: 'bob' }), misplaced]);
+
+    await drain();
+
+    expect(digests(publisher)[0]?.events.map(key)).toEqual(['b1/expiry-warning:b1']);
+    expect(reports(publisher)[0]?.invalidEvents).toEqual([
+      { credentialId: 'b1', itemUserId: 'bob', problem: 'credential-mismatch', event: misplaced },
+    ]);
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('keeps a mismatched event pending while the report cannot be published', async () => {
+    const { outbox, publisher, drain } = setup();
+    const forged = outboxEvent({ credentialId: 'b1', userId: 'mallory', eventId: 'forged-1' });
+    outbox.append('b1', [outboxEvent({ credentialId: 'b1', userId: 'bob' }), forged]);
+    publisher.failEntry = (entry) => (audienceOf(entry) === 'admin' ? 'InternalError' : undefined);
+
+    const summary = await drain();
+
+    expect(summary).toMatchObject({ eventsPublished: 1, eventsFailed: 1, invalidEvents: 1 });
+    expect(outbox.pendingEvents()).toEqual([forged]);
+  });
+});
