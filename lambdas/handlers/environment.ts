@@ -16,22 +16,20 @@ export const HANDLER_ENV = {
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
   /** Optional SNS endpoint override (a local stub in the artifact test). */
   snsEndpoint: 'SNS_ENDPOINT',
+  /** Sweep: the largest distance (seconds) between the scheduled time and the wall clock it accepts (default 3600). */
+  maxScheduleSkewSeconds: 'MAX_SCHEDULE_SKEW_SECONDS',
   /** The owner directory table (docs/notifications.md, "Owner reach"). */
   directoryTableName: 'DIRECTORY_TABLE_NAME',
   /** The subscription reconciler: the topic's "Filter policies per topic" quota (optional, default 200). */
   filterPolicyQuota: 'SNS_FILTER_POLICY_QUOTA',
   /** The email relay: its ledger table (once per digest part; docs/notifications.md, "Email relay"). */
   relayLedgerTableName: 'RELAY_LEDGER_TABLE_NAME',
-  /** The email relay: the verified SES identity emails are sent from (`address` or `Name <address>`). */
-  senderIdentity: 'SENDER_IDENTITY',
-  /** The email relay: the SES configuration set whose event destination reports bounces and complaints (optional). */
-  sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Optional SESv2 endpoint override (a local stub). */
   sesEndpoint: 'SES_ENDPOINT',
 } as const;
 
 /** Prefix of the hygiene config variables (`HYGIENE_staleAfterDays=90`). */
-export const CONFIG_ENV_PREFIX = 'HYGIENE_';
+const CONFIG_ENV_PREFIX = 'HYGIENE_';
 
 /** The hygiene config as environment variables. */
 export function configToEnvironment(config: HygieneConfig): Record<string, string> {

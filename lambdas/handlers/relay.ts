@@ -14,7 +14,13 @@ import { SesEmailSender } from '../aws/ses-email-sender';
 import { createSesClient } from '../aws/sesv2-client';
 import { type RelayDeps, relayBatch, tallyOutcomes } from '../relay/relay';
 import { createHandlerClients } from './aws-clients';
-import { HANDLER_ENV, requireEnv } from './environment';
+import {
+  CONFIG_ENV_PREFIX,
+  configFromEnvironment,
+  HANDLER_ENV,
+  MissingEnvironmentError,
+  requireEnv,
+} from './environment';
 import { RELAY_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 
@@ -50,12 +56,16 @@ export function createRelayHandler(deps: RelayHandlerDeps) {
 
 // Cold start: a bad environment fails here, before any invocation, naming the variable.
 const env = process.env;
+// Sender and configuration set are hygiene config keys (HYGIENE_senderIdentity, HYGIENE_sesConfigurationSet).
+const config = configFromEnvironment(env);
+if (config.senderIdentity === undefined)
+  throw new MissingEnvironmentError(`${CONFIG_ENV_PREFIX}senderIdentity`);
 const tools = createObservability();
 const { documentClient } = createHandlerClients(env, tools.tracer);
 const sesEndpoint = env[HANDLER_ENV.sesEndpoint];
 const sesClient = createSesClient({ ...(sesEndpoint && { endpoint: sesEndpoint }) });
 tools.tracer.captureAWSv3Client(sesClient);
-const configurationSetName = env[HANDLER_ENV.sesConfigurationSet];
+const configurationSetName = config.sesConfigurationSet;
 
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
 export const relayHandler = createRelayHandler({
@@ -65,7 +75,7 @@ export const relayHandler = createRelayHandler({
     ledger: new DynamoRelayLedger(documentClient, requireEnv(env, HANDLER_ENV.relayLedgerTableName)),
     sender: new SesEmailSender(sesClient, { ...(configurationSetName && { configurationSetName }) }),
     clock: Date.now,
-    from: requireEnv(env, HANDLER_ENV.senderIdentity),
+    from: config.senderIdentity,
   },
 });
 

@@ -41,7 +41,7 @@ const riskTierSchema = z.strictObject({
 export type RiskTier = z.infer<typeof riskTierSchema>;
 
 /** The keys of one risk tier, in documentation order. */
-export const RISK_TIER_KEYS = Object.keys(riskTierSchema.shape) as (keyof RiskTier)[];
+const RISK_TIER_KEYS = Object.keys(riskTierSchema.shape) as (keyof RiskTier)[];
 
 /** The default risk tier (docs/rules.md): unscoped and unrestricted credentials go stale after 30 days. */
 export const DEFAULT_RISK_TIERS: readonly RiskTier[] = [
@@ -78,6 +78,23 @@ export const hygieneConfigSchema = z.strictObject({
   orphanGraceDays: z._default(days(0, 365), 7),
   /** A directory snapshot older than this (at the run's `now`) orphans nothing (docs/rules.md). */
   directoryMaxAgeDays: z._default(days(1, 3650), 7),
+  /**
+   * Route `relay`: the verified SES identity owner email comes from, `address`
+   * or `Name <address>` (docs/deploy.md, "Email relay (SES)"); required by the
+   * stack when `ownerDelivery` is `relay`.
+   */
+  senderIdentity: z.optional(
+    z.string().check(
+      z.maxLength(320, { error: 'must be at most 320 characters' }),
+      z.regex(/^(?:[^\r\n<>@]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, {
+        error: 'must be an email address, or "Name <address>", on one line',
+      }),
+    ),
+  ),
+  /** Route `relay`: the SES configuration set emails go through (bounce and complaint events). */
+  sesConfigurationSet: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ or -' })),
+  ),
 });
 
 /** A validated configuration, every default filled in. */

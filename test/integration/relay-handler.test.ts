@@ -60,7 +60,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     DIRECTORY_TABLE_NAME: 'unused',
     RELAY_LEDGER_TABLE_NAME: 'unused',
-    SENDER_IDENTITY: FROM,
+    HYGIENE_senderIdentity: FROM,
     AWS_REGION: 'us-east-1',
   });
   relayModule = await import('../../lambdas/handlers/relay');

@@ -266,3 +266,20 @@ describe('configToFlat / configFromFlat (fast-check)', () => {
     );
   });
 });
+
+describe('relay keys', () => {
+  it('accepts an address or "Name <address>" as senderIdentity, and an SES configuration set name', () => {
+    expect(
+      parseConfig({ senderIdentity: 'Hygiene <hygiene@corp.example>', sesConfigurationSet: 'pc-relay_1' }),
+    ).toMatchObject({ senderIdentity: 'Hygiene <hygiene@corp.example>', sesConfigurationSet: 'pc-relay_1' });
+    expect(configFromFlat({ senderIdentity: 'hygiene@corp.example' }).senderIdentity).toBe('hygiene@corp.example');
+  });
+
+  it.each([
+    [{ senderIdentity: 'hygiene' }, 'senderIdentity = "hygiene": must be an email address'],
+    [{ senderIdentity: 'x\r\nBcc: y <a@b.example>' }, 'senderIdentity = "x\\r\\nBcc: y <a@b.example>": must be'],
+    [{ sesConfigurationSet: 'has space' }, 'sesConfigurationSet = "has space": must be 1-64 letters'],
+  ])('names a bad relay value: %j', (input, message) => {
+    expect(() => parseConfig(input)).toThrow(message);
+  });
+});
