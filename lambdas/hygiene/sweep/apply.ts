@@ -1,0 +1,120 @@
+/**
+ * Applying transitions: one conditional write per credential through the
+ * transition writer (enforce) or a count of what would be written (audit),
+ * and the apply phase for the buffered deletions after the guard. A changed
+ * item is skipped, never retried; a failed write is listed, and too many
+ * failures stop the run. docs/sweep.md, "Phases".
+ */
+import { errorText } from '../errors';
+import { eventsFor, type OutboxEvent } from '../events';
+import type { GuardStatus } from '../guard';
+import { isDeletion } from '../policy';
+import type { Transition } from '../ports';
+import { DAY_MS } from '../time';
+import type { PendingTransition, SweepRun, SweepSettings } from './run-state';
+
+/** `hygienePurgeAt` for a deletion at `now`: epoch seconds, `purgeAfterDays` later. */
+export function purgeAt(now: number, purgeAfterDays: number): number {
+  return Math.floor((now + purgeAfterDays * DAY_MS) / 1000);
+}
+
+/** The write for `pending`: its actions, the events it queues and, for a deletion, its purge time. */
+function transitionOf(
+  settings: SweepSettings,
+  pending: PendingTransition,
+  events: readonly OutboxEvent[],
+): Transition {
+  const { config, runId, now } = settings;
+  const deleting = pending.actions.some(isDeletion);
+  return {
+    credential: pending.credential,
+    actions: pending.actions,
+    events: settings.notifyOwners ? events : [],
+    runId,
+    now,
+    ...(deleting && config.purgeAfterDays !== undefined && { purgeAt: purgeAt(now, config.purgeAfterDays) }),
+  };
+}
+
+/** Lists a failed write; past `maxWriteFailures` the run is marked aborted (no new write starts). */
+function recordWriteFailure(run: SweepRun, id: string, error: unknown): void {
+  const { tally } = run;
+  const { maxWriteFailures } = run.settings;
+  tally.failed.add({ id, error: errorText(error) });
+  if (tally.failed.count > maxWriteFailures) {
+    run.abortReason ??= `${tally.failed.count} writes failed (more than maxWriteFailures ${maxWriteFailures}); last: ${errorText(error)}`;
+  }
+}
+
+/**
+ * Applies one transition (enforce) or counts it as would-apply (audit).
+ * Never throws: a changed item is counted as skipped, a failed write as failed.
+ */
+export async function applyTransition(run: SweepRun, pending: PendingTransition): Promise<void> {
+  const { settings, tally } = run;
+  const { credential, actions } = pending;
+  const events = settings.buildEvents
+    ? eventsFor(credential, actions, { runId: settings.runId, now: settings.now })
+    : [];
+  if (!settings.enforce) {
+    tally.recordApplied(actions, events);
+    return;
+  }
+  const transition = transitionOf(settings, pending, events);
+  const writeStart = run.clock();
+  try {
+    const result = await run.deps.writer.apply(transition);
+    run.writeTime.record(run.clock() - writeStart);
+    if (result.status === 'applied') tally.recordApplied(actions, transition.events);
+    else tally.recordSkipped(credential.id, result.changed, actions.some(isDeletion));
+  } catch (error: unknown) {
+    // Not a changed item (the writer reports those): a DynamoDB error after the SDK's retries.
+    recordWriteFailure(run, credential.id, error);
+  }
+}
+
+/**
+ * The guard tripped: no deletion, but what else the transition carried (a notice, a flag) is still written.
+ * @returns the pool's `submit` to await, or `undefined` when nothing else is left to write
+ */
+function applyBlocked(run: SweepRun, pending: PendingTransition): Promise<void> | undefined {
+  run.tally.deletions.blockedByGuard++;
+  const rest = pending.actions.filter((a) => !isDeletion(a));
+  return rest.length > 0
+    ? run.pool.submit(() => applyTransition(run, { ...pending, actions: rest }))
+    : undefined;
+}
+
+/** Under half the time reserve left: start no more deletions (a later run plans them again). */
+function deletionDeadlineReached(run: SweepRun): boolean {
+  const remaining = run.deps.remainingMs;
+  return remaining !== undefined && remaining() < run.settings.deadlineMarginMs / 2;
+}
+
+/**
+ * The apply phase: makes the buffered deletions, at most `writeConcurrency`
+ * at a time; when the guard tripped, only what else those transitions carried.
+ * Stops starting deletions at the time budget (counted as deferred) or once
+ * the run is aborted; waits for every write it started.
+ */
+export async function applyDeletionsPhase(run: SweepRun, guard: GuardStatus): Promise<void> {
+  const { deletions, tally } = run;
+  const deletionCount = deletions.length;
+  for (const [index, pending] of deletions.entries()) {
+    if (!guard.deletionsAllowed) {
+      const submitted = applyBlocked(run, pending);
+      if (submitted) await submitted;
+      continue;
+    }
+    if (deletionDeadlineReached(run)) {
+      tally.deletions.deferred += deletionCount - index;
+      break;
+    }
+    await run.pool.submit(() => applyTransition(run, pending));
+    if (index % 100 === 99) run.progress('delete');
+    if (run.abortReason !== undefined) break;
+  }
+  await run.pool.drain();
+  deletions.length = 0;
+  if (deletionCount > 0) run.progress('delete');
+}

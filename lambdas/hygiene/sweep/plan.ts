@@ -1,0 +1,103 @@
+/**
+ * The plan phase: streams the table page by page, parses and decides every
+ * item, writes the non-destructive transitions (notices, flags, unflags) as
+ * pages arrive and buffers the deletions, compacted, for the guard. Stops at a
+ * page boundary when the time budget no longer covers the buffered deletions.
+ * docs/sweep.md, "Phases".
+ */
+import { formatProblem, parseCredential } from '../credential';
+import { isReservedId } from '../data-contract';
+import { decide, isDeletion, isExempt } from '../policy';
+import type { RawItem, ScanPage } from '../ports';
+import { applyTransition } from './apply';
+import { compactCredential } from './compact';
+import type { PendingTransition, SweepRun } from './run-state';
+
+/** Parses and decides one item, counting it. @returns the transition to make, if any */
+function planItem(run: SweepRun, item: RawItem): PendingTransition | undefined {
+  const { tally } = run;
+  const { config, now } = run.settings;
+  if (isReservedId(item.id)) return undefined; // the worker's own items (the scanner skips them too)
+  tally.scanned++;
+  const parsed = parseCredential(item);
+  if (!parsed.ok) {
+    tally.invalid.add({ id: parsed.id, userId: parsed.userId, problems: parsed.problems.map(formatProblem) });
+    return undefined;
+  }
+  const credential = parsed.credential;
+  tally.valid++;
+  if (credential.deletedAt !== undefined) {
+    tally.alreadyDeleted++;
+    return undefined;
+  }
+  tally.activeValid++;
+  if (isExempt(credential, config)) tally.exempt++;
+  const actions = decide(credential, config, now);
+  if (actions.length === 0) {
+    tally.unchanged++;
+    return undefined;
+  }
+  tally.recordPlanned(actions);
+  return { credential, actions };
+}
+
+/**
+ * Stop before this page? Only while the reserve still covers the buffered
+ * deletions (at the write latency seen so far), and never before the first
+ * page, so a run with little time still makes progress.
+ */
+function outOfTime(run: SweepRun): boolean {
+  const remaining = run.deps.remainingMs;
+  const { deadlineMarginMs, config } = run.settings;
+  const reserve = deadlineMarginMs + run.writeTime.estimateMs(run.deletions.length, config.writeConcurrency);
+  return run.tally.pages > 0 && remaining !== undefined && remaining() < reserve;
+}
+
+/**
+ * Routes one planned transition: a deletion is buffered (compacted) for the
+ * guard; anything else is submitted to the write pool.
+ * @returns the pool's `submit` (to await: it waits for a free slot), or `undefined` when buffered
+ */
+function route(run: SweepRun, pending: PendingTransition): Promise<void> | undefined {
+  if (pending.actions.some(isDeletion)) {
+    run.deletions.push({ credential: compactCredential(pending.credential), actions: pending.actions });
+    return undefined;
+  }
+  return run.pool.submit(() => applyTransition(run, pending));
+}
+
+/** A page is planned: records its segment's position and reports progress. */
+function endPage(run: SweepRun, page: ScanPage): void {
+  run.scan.positions[page.segment] = page.lastEvaluatedKey ?? 'done';
+  run.tally.pages++;
+  run.progress('scan');
+}
+
+/**
+ * The plan phase over the whole table (or until the time budget or an abort
+ * stops it). Waits for every write it started, also when the scan fails.
+ */
+export async function planPhase(run: SweepRun): Promise<void> {
+  const { segments, resumeFrom } = run.scan;
+  try {
+    for await (const page of run.deps.scanner.scan({ segments, ...(resumeFrom && { resumeFrom }) })) {
+      if (outOfTime(run)) {
+        run.stoppedEarly = true;
+        break;
+      }
+      // Inline, not a helper of its own: the abort check below must see the failures at the
+      // same point as the writes' own bookkeeping (an extra await here would shift it).
+      for (const item of page.items) {
+        const pending = planItem(run, item);
+        const submitted = pending && route(run, pending);
+        if (submitted) await submitted;
+      }
+      endPage(run, page);
+      if (run.abortReason !== undefined) break;
+    }
+  } finally {
+    // Also when the scan fails (a page still throttled after the SDK's retries): the run must not
+    // report its failure while writes it started are still running.
+    await run.pool.drain();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The explicit state of one sweep run. Each phase (plan, guard, apply,
+ * checkpoint, summary) is a function over one {@link SweepRun}: the settings
+ * resolved once from the options, the ports, the scan position, the tallies,
+ * the write pool and the buffered deletions. Nothing is shared through
+ * closures, so each phase reads alone.
+ */
+import type { HygieneConfig, Mode } from '../config';
+import type { Credential } from '../credential';
+import type { Action } from '../policy';
+import type { CheckpointStore, ScanCheckpoint } from '../ports';
+import { TaskPool } from '../task-pool';
+import { loadScanPosition } from './checkpoint';
+import { RunTally } from './run-tally';
+import {
+  DEFAULT_DEADLINE_MARGIN_MS,
+  DEFAULT_MAX_WRITE_FAILURES,
+  type SweepDeps,
+  type SweepOptions,
+  type SweepProgress,
+} from './types';
+
+/** One credential's planned transition: the actions `decide` returned for it. */
+export interface PendingTransition {
+  readonly credential: Credential;
+  readonly actions: readonly Action[];
+}
+
+/** The options of one run, with every default applied and every derived flag computed once. */
+export interface SweepSettings {
+  readonly config: HygieneConfig;
+  readonly now: number;
+  readonly runId: string;
+  readonly mode: Mode;
+  /** `mode === 'enforce'`: the run writes. */
+  readonly enforce: boolean;
+  /** Owner events are committed with the transitions (enforce, unless turned off). */
+  readonly notifyOwners: boolean;
+  /** Owner events are built and counted: when queued, and in audit (what enforce would queue). */
+  readonly buildEvents: boolean;
+  readonly allowMassDelete: boolean;
+  readonly deadlineMarginMs: number;
+  readonly maxWriteFailures: number;
+  /** Wall-clock start (epoch ms), for the summary only. */
+  readonly startedAt: number;
+}
+
+/** Where the scan starts and how far each segment got. */
+export interface ScanPosition {
+  /** The checkpoint store, in enforce only: audit must not write, so it neither resumes nor saves. */
+  readonly checkpoints: CheckpointStore | undefined;
+  /** The saved position this run resumes from, if any. */
+  readonly resumeFrom: ScanCheckpoint | undefined;
+  readonly segments: number;
+  /** Per segment: `null` (not started), the last key read, or `done`; updated after every page. */
+  readonly positions: ScanCheckpoint['positions'][number][];
+}
+
+/** Running mean of write latency, to size the time reserve for the buffered deletions. */
+export class LatencyEstimate {
+  private count = 0;
+  private totalMs = 0;
+
+  record(ms: number): void {
+    this.count++;
+    this.totalMs += ms;
+  }
+
+  /** Time to make `writes` writes `concurrency` at a time; 50 ms a write until one is measured. */
+  estimateMs(writes: number, concurrency: number): number {
+    const mean = this.count === 0 ? 50 : this.totalMs / this.count;
+    return Math.ceil(writes / concurrency) * mean;
+  }
+}
+
+/** One sweep run in progress: what every phase reads and updates. */
+export class SweepRun {
+  readonly tally = new RunTally();
+  /** Deletions planned during the scan (compacted), made after the guard. */
+  readonly deletions: PendingTransition[] = [];
+  readonly writeTime = new LatencyEstimate();
+  /** Set once more than `maxWriteFailures` writes failed: no new write starts, the run throws. */
+  abortReason: string | undefined;
+  /** The scan stopped before the end of the table (time budget). */
+  stoppedEarly = false;
+
+  constructor(
+    readonly deps: SweepDeps,
+    readonly settings: SweepSettings,
+    /** Every write of the run goes through it: at most `writeConcurrency` in flight. */
+    readonly pool: TaskPool,
+    readonly scan: ScanPosition,
+  ) {}
+
+  /** The wall clock (`deps.clock`, default `Date.now`). */
+  clock(): number {
+    return (this.deps.clock ?? Date.now)();
+  }
+
+  /** Sends the {@link SweepProgress} payload for `phase`. */
+  progress(phase: SweepProgress['phase']): void {
+    this.deps.onProgress?.({
+      phase,
+      scanned: this.tally.scanned,
+      pages: this.tally.pages,
+      planned: this.tally.plannedTransitions,
+      applied: this.tally.appliedTransitions,
+    });
+  }
+}
+
+function settingsOf(deps: SweepDeps, options: SweepOptions): SweepSettings {
+  const startedAt = (deps.clock ?? Date.now)();
+  const enforce = options.mode === 'enforce';
+  // Audit notifies nobody, but still counts the events enforce would queue.
+  const notifyOwners = enforce && (options.notifyOwners ?? true);
+  return {
+    config: options.config,
+    now: options.now,
+    runId: options.runId,
+    mode: options.mode,
+    enforce,
+    notifyOwners,
+    buildEvents: notifyOwners || !enforce,
+    allowMassDelete: options.allowMassDelete ?? false,
+    deadlineMarginMs: options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
+    maxWriteFailures: options.maxWriteFailures ?? DEFAULT_MAX_WRITE_FAILURES,
+    startedAt,
+  };
+}
+
+/** Resolves the settings, opens the write pool and loads the scan position (resuming a saved one). */
+export async function startRun(deps: SweepDeps, options: SweepOptions): Promise<SweepRun> {
+  const settings = settingsOf(deps, options);
+  const pool = new TaskPool(settings.config.writeConcurrency);
+  const scan = await loadScanPosition(deps, settings);
+  return new SweepRun(deps, settings, pool, scan);
+}

@@ -1,0 +1,89 @@
+/**
+ * The counters of one sweep run: every phase adds to them, and the summary
+ * freezes them into a `RunSummary`. Pure bookkeeping, no decisions.
+ */
+import type { EventType, OutboxEvent } from '../events';
+import { type Action, isDeletion } from '../policy';
+import {
+  CappedCollector,
+  emptyActionCounts,
+  emptyEventCounts,
+  type FailedRecord,
+  type InvalidRecord,
+  type SkippedRecord,
+} from '../run-summary';
+
+/** Mutable tallies of one run, frozen into a `RunSummary` at the end. */
+export class RunTally {
+  scanned = 0;
+  pages = 0;
+  valid = 0;
+  alreadyDeleted = 0;
+  activeValid = 0;
+  exempt = 0;
+  unchanged = 0;
+  plannedTransitions = 0;
+  appliedTransitions = 0;
+  readonly planned = emptyActionCounts();
+  readonly applied = emptyActionCounts();
+  readonly deletions = {
+    expired: 0,
+    stale: 0,
+    applied: 0,
+    blockedByGuard: 0,
+    deferred: 0,
+    skippedChanged: 0,
+  };
+  readonly invalid = new CappedCollector<InvalidRecord>();
+  readonly skipped = new CappedCollector<SkippedRecord>();
+  readonly failed = new CappedCollector<FailedRecord>();
+  readonly eventsPerType = emptyEventCounts();
+  readonly eventsPerOwner = new Map<string, number>();
+  eventsTotal = 0;
+
+  /** One transition planned, with its actions. */
+  recordPlanned(actions: readonly Action[]): void {
+    this.plannedTransitions++;
+    for (const action of actions) {
+      this.planned[action.type]++;
+      if (action.type === 'delete-expired') this.deletions.expired++;
+      if (action.type === 'delete-stale') this.deletions.stale++;
+    }
+  }
+
+  /** One transition written (enforce) or that would have been (audit), with the events it carried. */
+  recordApplied(actions: readonly Action[], events: readonly OutboxEvent[]): void {
+    this.appliedTransitions++;
+    for (const action of actions) {
+      this.applied[action.type]++;
+      if (isDeletion(action)) this.deletions.applied++;
+    }
+    this.countEvents(events);
+  }
+
+  /** One transition skipped because the item changed after it was read. */
+  recordSkipped(id: string, changed: readonly string[], deleting: boolean): void {
+    this.skipped.add({ id, changed });
+    if (deleting) this.deletions.skippedChanged++;
+  }
+
+  /** Deletions planned this run, both reasons (what the guard judges). */
+  plannedDeletions(): number {
+    return this.deletions.expired + this.deletions.stale;
+  }
+
+  /** Events per owner, most first, ties by user id. */
+  perOwner(): { userId: string; events: number }[] {
+    return [...this.eventsPerOwner]
+      .map(([userId, events]) => ({ userId, events }))
+      .sort((a, b) => b.events - a.events || a.userId.localeCompare(b.userId));
+  }
+
+  private countEvents(events: readonly OutboxEvent[]): void {
+    for (const event of events) {
+      this.eventsTotal++;
+      this.eventsPerType[event.type satisfies EventType]++;
+      this.eventsPerOwner.set(event.userId, (this.eventsPerOwner.get(event.userId) ?? 0) + 1);
+    }
+  }
+}

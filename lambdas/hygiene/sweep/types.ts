@@ -1,0 +1,93 @@
+/**
+ * The sweep's public contract: its ports bundle, its options, its progress
+ * payload and its one error. Kept apart from the phases so the phase modules
+ * and `../sweep.ts` (which re-exports all of this) import it without a cycle.
+ */
+import type { HygieneConfig, Mode } from '../config';
+import type { CheckpointStore, CredentialScanner, TransitionWriter } from '../ports';
+import type { RunSummary } from '../run-summary';
+
+/** Default time kept in reserve when a time budget is given (see {@link SweepOptions.deadlineMarginMs}). */
+export const DEFAULT_DEADLINE_MARGIN_MS = 30_000;
+
+/** Default number of failed writes tolerated before the run is aborted. */
+export const DEFAULT_MAX_WRITE_FAILURES = 10;
+
+/** Where the sweep reads, writes and keeps its place. */
+export interface SweepDeps {
+  readonly scanner: CredentialScanner;
+  readonly writer: TransitionWriter;
+  /** Keeps the scan position of an incomplete run; without it an interrupted run restarts from the top. */
+  readonly checkpoints?: CheckpointStore;
+  /** Time left in the budget (ms), e.g. Lambda's `getRemainingTimeInMillis`; without it there is no deadline. */
+  readonly remainingMs?: () => number;
+  /** Told how far the run is: see {@link SweepProgress} for when it is called and what it carries. */
+  readonly onProgress?: (progress: SweepProgress) => void;
+  /** Wall clock for `startedAt` / `durationMs` only (decisions use `options.now`). Default `Date.now`. */
+  readonly clock?: () => number;
+}
+
+/** What one run does. */
+export interface SweepOptions {
+  readonly config: HygieneConfig;
+  /** The decision instant (epoch ms), one for the whole run. */
+  readonly now: number;
+  /** Unique per run (see `createRunId`); written on each deletion. */
+  readonly runId: string;
+  /** `audit` writes nothing at all (not even a checkpoint); `enforce` writes and queues owner events. */
+  readonly mode: Mode;
+  /** The operator's one-run override of a tripped guard. */
+  readonly allowMassDelete?: boolean;
+  /** Queue owner events with the transitions (enforce only). Default: true. */
+  readonly notifyOwners?: boolean;
+  /**
+   * With a time budget: stop scanning (at a page boundary) once fewer than this
+   * many ms remain, and start no more deletions under half of it. The reserve
+   * covers the writes in flight, the deletions and the checkpoint save.
+   * Default {@link DEFAULT_DEADLINE_MARGIN_MS}.
+   */
+  readonly deadlineMarginMs?: number;
+  /** Failed writes (errors other than a failed condition) tolerated before aborting. Default {@link DEFAULT_MAX_WRITE_FAILURES}. */
+  readonly maxWriteFailures?: number;
+}
+
+/**
+ * The one progress payload of a sweep, passed to {@link SweepDeps.onProgress}.
+ *
+ * When it is sent:
+ * - `phase: 'scan'` after every scanned page (its non-destructive writes
+ *   started, deletions buffered);
+ * - `phase: 'delete'` after every 100 deletions started, and once when the
+ *   deletion phase has finished (only when the run planned deletions).
+ *
+ * Every count is cumulative since the start of the run, so a display can show
+ * the latest payload alone. A run resumed from a checkpoint counts from zero
+ * (what this run read, not the table's position).
+ */
+export interface SweepProgress {
+  /** `scan` while reading and planning the table; `delete` while applying the buffered deletions. */
+  readonly phase: 'scan' | 'delete';
+  /** Credential items read so far (the worker's own reserved items not counted). */
+  readonly scanned: number;
+  /** Scan pages processed so far, over every segment. */
+  readonly pages: number;
+  /** Transitions planned so far (a credential with several actions counts once). */
+  readonly planned: number;
+  /** Transitions written so far (enforce) or counted as would-apply (audit). */
+  readonly applied: number;
+}
+
+/**
+ * The run stopped because too many writes failed (DynamoDB errors other than
+ * a failed condition, after the SDK's retries). Nothing further was written:
+ * no deletions, no checkpoint; the partial summary says what was.
+ */
+export class SweepAbortedError extends Error {
+  override readonly name = 'SweepAbortedError';
+  constructor(
+    message: string,
+    readonly summary: RunSummary,
+  ) {
+    super(message);
+  }
+}
