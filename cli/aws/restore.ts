@@ -1,6 +1,7 @@
 /**
  * Undoes a soft-delete: clears `deletedAt`, the deletion bookkeeping, the
- * purge time and the stale flag, and records who restored it, when and why.
+ * purge time, the stale flag and the orphan flag, and records who restored
+ * it, when and why.
  * The write is conditional on the `deletedAt` that was read, so a restore
  * never races another restore or a re-deletion unnoticed.
  *
@@ -27,6 +28,8 @@ export const RESTORE_CLEARS = [
   PURGE_PENDING_ATTR,
   HYGIENE_ATTR.staleFlaggedAt,
   HYGIENE_ATTR.staleDeleteAfter,
+  HYGIENE_ATTR.orphanedAt,
+  HYGIENE_ATTR.orphanDeleteAfter,
 ] as const;
 
 /** What to restore, by whom and why. */
@@ -143,6 +146,12 @@ export async function restoreCredential(
   }
   const reason = item[HYGIENE_ATTR.deletedReason];
   const byRun = item[HYGIENE_ATTR.deletedByRun];
+  // An orphaned credential's owner may still be departed: say what the next sweep will do.
+  if (reason === 'orphaned' && item[HYGIENE_ATTR.exempt] !== true) {
+    warning ??=
+      `credential ${id} was deleted as orphaned: while the owner directory marks its owner departed, ` +
+      `the next sweep flags it again (and deletes it after orphanGraceDays) unless it is exempted (${HYGIENE_ATTR.exempt} = true)`;
+  }
   return {
     id,
     deletedAt: String(deletedAt),

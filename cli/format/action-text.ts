@@ -23,6 +23,12 @@ export function describeAction(action: Action, now: number): string {
       return `delete-stale    flagged ${action.flaggedAt}, grace ended ${when(action.deleteAfter, now)}`;
     case 'unflag-stale':
       return `unflag-stale    ${action.reason}`;
+    case 'flag-orphan':
+      return `flag-orphan     owner departed, delete after ${when(action.deleteAfter, now)}`;
+    case 'delete-orphaned':
+      return `delete-orphaned flagged ${action.flaggedAt}, owner still departed, grace ended ${when(action.deleteAfter, now)}`;
+    case 'unflag-orphan':
+      return `unflag-orphan   ${action.reason}`;
   }
 }
 

@@ -107,7 +107,7 @@ export function transitionUpdate(tableName: string, transition: Transition): Upd
  * `(item gone)` when the item was deleted outright, `deletedAt` when it was
  * soft-deleted meanwhile. Never empty.
  */
-export function changedFields(
+function changedFields(
   read: Readonly<Record<string, unknown>>,
   current: Readonly<Record<string, unknown>> | undefined,
 ): string[] {
@@ -128,7 +128,7 @@ export function appliedByRun(
   current: Readonly<Record<string, unknown>> | undefined,
 ): boolean {
   if (current === undefined) return false;
-  if (transition.actions.some((a) => a.type === 'delete-expired' || a.type === 'delete-stale')) {
+  if (transition.actions.some(isDeletion)) {
     return (
       current[HYGIENE_ATTR.deletedByRun] === transition.runId &&
       current.deletedAt === formatInstant(transition.now)

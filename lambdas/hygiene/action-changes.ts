@@ -4,6 +4,7 @@
  * the benchmark's naive baseline. Pure: no AWS, no clock.
  */
 
+import type { DeletedReason } from './credential';
 import { HYGIENE_ATTR } from './data-contract';
 import type { Action } from './policy';
 import { formatInstant } from './time';
@@ -26,6 +27,13 @@ export function actionChanges(
   return actions.flatMap((action) => changesOf(action, nowIso, run.runId));
 }
 
+/** The `hygieneDeletedReason` each deletion writes. */
+const DELETED_REASON_OF = {
+  'delete-expired': 'expired',
+  'delete-stale': 'stale',
+  'delete-orphaned': 'orphaned',
+} as const satisfies Record<string, DeletedReason>;
+
 const set = (attribute: string, value: unknown): AttributeChange => ({ kind: 'set', attribute, value });
 const remove = (attribute: string): AttributeChange => ({ kind: 'remove', attribute });
 
@@ -43,12 +51,17 @@ function changesOf(action: Action, nowIso: string, runId: string): AttributeChan
       ];
     case 'unflag-stale':
       return [remove(HYGIENE_ATTR.staleFlaggedAt), remove(HYGIENE_ATTR.staleDeleteAfter)];
+    case 'flag-orphan':
+      return [set(HYGIENE_ATTR.orphanedAt, nowIso), set(HYGIENE_ATTR.orphanDeleteAfter, action.deleteAfter)];
+    case 'unflag-orphan':
+      return [remove(HYGIENE_ATTR.orphanedAt), remove(HYGIENE_ATTR.orphanDeleteAfter)];
     case 'delete-expired':
     case 'delete-stale':
+    case 'delete-orphaned':
       return [
         set('deletedAt', nowIso),
         set('updatedAt', nowIso),
-        set(HYGIENE_ATTR.deletedReason, action.type === 'delete-expired' ? 'expired' : 'stale'),
+        set(HYGIENE_ATTR.deletedReason, DELETED_REASON_OF[action.type]),
         set(HYGIENE_ATTR.deletedByRun, runId),
       ];
   }

@@ -8,7 +8,8 @@ import { HYGIENE_ATTR } from './data-contract';
 import { parseInstant } from './time';
 
 /** Why the worker soft-deleted a credential. */
-export type DeletedReason = 'expired' | 'stale';
+export const DELETED_REASONS = ['expired', 'stale', 'orphaned'] as const;
+export type DeletedReason = (typeof DELETED_REASONS)[number];
 
 /** An instant read from the record: the value as stored and its epoch milliseconds. */
 export interface StoredInstant {
@@ -24,6 +25,9 @@ export interface HygieneState {
   readonly expiryNoticeFor?: StoredInstant;
   readonly staleFlaggedAt?: StoredInstant;
   readonly staleDeleteAfter?: StoredInstant;
+  /** Set while the owner directory marks the owner `departed` (docs/rules.md, "Orphaned credentials"). */
+  readonly orphanedAt?: StoredInstant;
+  readonly orphanDeleteAfter?: StoredInstant;
   readonly deletedReason?: DeletedReason;
   readonly deletedByRun?: string;
   readonly exempt: boolean;
@@ -253,15 +257,25 @@ class RecordReader {
   deletedReason(field: string): DeletedReason | undefined {
     const value = this.item[field];
     if (value === undefined || value === null) return undefined;
-    if (value !== 'expired' && value !== 'stale') {
-      this.problem(field, `must be "expired" or "stale", got ${describe(value)}`);
+    if (!(DELETED_REASONS as readonly unknown[]).includes(value)) {
+      this.problem(field, `must be "expired", "stale" or "orphaned", got ${describe(value)}`);
       return undefined;
     }
-    return value;
+    return value as DeletedReason;
   }
 
   check(condition: boolean, field: string, message: string): void {
     if (!condition) this.problem(field, message);
+  }
+
+  /** A flag is a pair (flagged at, delete after): half of one cannot be acted on safely. */
+  pair(first: string, second: string): void {
+    const present = [this.item[first], this.item[second]].map((v) => v !== undefined && v !== null);
+    this.check(
+      present[0] === present[1],
+      present[0] ? second : first,
+      `is required when ${present[0] ? first : second} is set`,
+    );
   }
 }
 
@@ -307,20 +321,15 @@ export function parseCredential(item: unknown): ParsedRecord {
     expiryNoticeFor: r.instant(HYGIENE_ATTR.expiryNoticeFor),
     staleFlaggedAt: r.instant(HYGIENE_ATTR.staleFlaggedAt),
     staleDeleteAfter: r.instant(HYGIENE_ATTR.staleDeleteAfter),
+    orphanedAt: r.instant(HYGIENE_ATTR.orphanedAt),
+    orphanDeleteAfter: r.instant(HYGIENE_ATTR.orphanDeleteAfter),
     deletedReason: r.deletedReason(HYGIENE_ATTR.deletedReason),
     deletedByRun: r.optionalString(HYGIENE_ATTR.deletedByRun),
     exempt: r.boolean(HYGIENE_ATTR.exempt),
     purgeAt: r.integer(HYGIENE_ATTR.purgeAt, 0, Number.MAX_SAFE_INTEGER),
   };
-  // A stale flag is the pair (flaggedAt, deleteAfter); half of it cannot be acted on safely.
-  const flagFields = [raw[HYGIENE_ATTR.staleFlaggedAt], raw[HYGIENE_ATTR.staleDeleteAfter]].map(
-    (v) => v !== undefined && v !== null,
-  );
-  r.check(
-    flagFields[0] === flagFields[1],
-    flagFields[0] ? HYGIENE_ATTR.staleDeleteAfter : HYGIENE_ATTR.staleFlaggedAt,
-    `is required when ${flagFields[0] ? HYGIENE_ATTR.staleFlaggedAt : HYGIENE_ATTR.staleDeleteAfter} is set`,
-  );
+  r.pair(HYGIENE_ATTR.staleFlaggedAt, HYGIENE_ATTR.staleDeleteAfter);
+  r.pair(HYGIENE_ATTR.orphanedAt, HYGIENE_ATTR.orphanDeleteAfter);
   if (r.problems.length > 0 || id === undefined || userId === undefined) {
     return {
       ok: false,

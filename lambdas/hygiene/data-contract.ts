@@ -61,7 +61,11 @@ export const HYGIENE_ATTR = {
   staleFlaggedAt: 'hygieneStaleFlaggedAt',
   /** UTC ISO string: when a still-unused flagged credential will be soft-deleted. */
   staleDeleteAfter: 'hygieneStaleDeleteAfter',
-  /** `expired` | `stale`: why the worker soft-deleted the credential. */
+  /** UTC ISO string: when the credential was flagged orphaned (the owner directory marks its owner `departed`). */
+  orphanedAt: 'hygieneOrphanedAt',
+  /** UTC ISO string: when a still-orphaned credential will be soft-deleted (`orphanGraceDays` after the flag). */
+  orphanDeleteAfter: 'hygieneOrphanDeleteAfter',
+  /** `expired` | `stale` | `orphaned`: why the worker soft-deleted the credential. */
   deletedReason: 'hygieneDeletedReason',
   /** String: the run id that soft-deleted it. */
   deletedByRun: 'hygieneDeletedByRun',

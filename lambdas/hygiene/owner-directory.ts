@@ -6,6 +6,7 @@
  * published digest to have reached a person. Pure types and rules: the
  * DynamoDB adapter lives in `lambdas/aws/`.
  */
+import { parseInstant } from './time';
 
 /** How owner email leaves the worker: per-owner SNS email subscriptions, or the SES relay. */
 export const OWNER_DELIVERY_ROUTES = ['sns-email', 'relay'] as const;
@@ -152,4 +153,54 @@ export interface OwnerBounceRecorder {
    * @returns false when the owner is absent or their address has changed (nothing written)
    */
   markBouncing(userId: string, email: string, since: string): Promise<boolean>;
+}
+
+/**
+ * What the directory says about one credential's owner, for the orphan rule
+ * (docs/rules.md, "Orphaned credentials").
+ */
+export interface OwnerStanding {
+  /**
+   * True when the directory may judge owners: it exists, is not empty and is
+   * no older than `directoryMaxAgeDays` at the run's `now`.
+   */
+  readonly directoryUsable: boolean;
+  /** True when that directory marks the owner `departed` (absent is not departed). */
+  readonly departed: boolean;
+}
+
+/** The directory as a sweep loaded it, once per run. */
+export interface DirectoryState {
+  /** Why the directory may not orphan anything this run; absent when it may. */
+  readonly unusable?: DirectoryUnusableReason;
+  readonly freshness?: DirectoryFreshness;
+  /** Owners marked `departed` (empty when unusable: not even read). */
+  readonly departed: ReadonlySet<string>;
+}
+
+/** The standing of `userId` in a loaded directory. */
+export function ownerStanding(state: DirectoryState, userId: string): OwnerStanding {
+  const directoryUsable = state.unusable === undefined;
+  return { directoryUsable, departed: directoryUsable && state.departed.has(userId) };
+}
+
+/**
+ * Loads what a sweep needs for the orphan rule, once per run: the freshness,
+ * and — only when the directory is usable — the departed owners.
+ * @param source the directory, or `undefined` when none is configured
+ * @param now the run's `now`, epoch ms
+ */
+export async function loadDirectoryState(
+  source: DepartedOwners | undefined,
+  maxAgeDays: number,
+  now: number,
+): Promise<DirectoryState> {
+  if (source === undefined) return { unusable: 'no-directory', departed: new Set() };
+  const freshness = await source.freshness();
+  const parsed = freshness?.asOf === undefined ? undefined : parseInstant(freshness.asOf);
+  const asOfMs = parsed?.ok ? parsed.ms : undefined;
+  const unusable = directoryUnusableReason(freshness, asOfMs, maxAgeDays, now);
+  const known = freshness === undefined ? {} : { freshness };
+  if (unusable !== undefined) return { unusable, ...known, departed: new Set() };
+  return { ...known, departed: await source.departedUserIds() };
 }

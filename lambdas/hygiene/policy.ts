@@ -12,6 +12,7 @@ import {
   parseCredential,
 } from './credential';
 import { HYGIENE_ATTR } from './data-contract';
+import type { OwnerStanding } from './owner-directory';
 import { addDays, DAY_MS, formatInstant } from './time';
 
 /** Queue an expiry notice for the most urgent stage not yet noticed. */
@@ -55,13 +56,37 @@ export interface UnflagStaleAction {
   readonly reason: 'used-since-flagged' | 'no-longer-stale' | 'exempt' | 'flagged-in-future';
 }
 
+/** Flag a credential whose owner the directory marks `departed`, and schedule its soft-delete. */
+export interface FlagOrphanAction {
+  readonly type: 'flag-orphan';
+  /** When the credential will be soft-deleted unless its owner is active again, canonical UTC. */
+  readonly deleteAfter: string;
+}
+
+/** Soft-delete an orphan-flagged credential whose owner is still departed after the grace period. */
+export interface DeleteOrphanedAction {
+  readonly type: 'delete-orphaned';
+  readonly flaggedAt: string;
+  readonly deleteAfter: string;
+}
+
+/** Clear an orphan flag silently. */
+export interface UnflagOrphanAction {
+  readonly type: 'unflag-orphan';
+  /** `owner-not-departed`: the directory no longer marks the owner departed (active again, or absent). */
+  readonly reason: 'owner-not-departed' | 'exempt' | 'flagged-in-future';
+}
+
 /** One planned transition of a credential. */
 export type Action =
   | NotifyExpiryAction
   | DeleteExpiredAction
   | FlagStaleAction
   | DeleteStaleAction
-  | UnflagStaleAction;
+  | UnflagStaleAction
+  | FlagOrphanAction
+  | DeleteOrphanedAction
+  | UnflagOrphanAction;
 
 export type ActionType = Action['type'];
 
@@ -72,6 +97,9 @@ export const ACTION_TYPES: readonly ActionType[] = [
   'flag-stale',
   'delete-stale',
   'unflag-stale',
+  'flag-orphan',
+  'delete-orphaned',
+  'unflag-orphan',
 ];
 
 /**
@@ -88,12 +116,18 @@ export const DECISION_FIELDS = [
   HYGIENE_ATTR.expiryNoticeFor,
   HYGIENE_ATTR.staleFlaggedAt,
   HYGIENE_ATTR.staleDeleteAfter,
+  HYGIENE_ATTR.orphanedAt,
+  HYGIENE_ATTR.orphanDeleteAfter,
   HYGIENE_ATTR.exempt,
 ] as const;
 
 /** True for actions that soft-delete (counted by the blast-radius guard). */
-export function isDeletion(action: Action): action is DeleteExpiredAction | DeleteStaleAction {
-  return action.type === 'delete-expired' || action.type === 'delete-stale';
+export function isDeletion(
+  action: Action,
+): action is DeleteExpiredAction | DeleteStaleAction | DeleteOrphanedAction {
+  return (
+    action.type === 'delete-expired' || action.type === 'delete-stale' || action.type === 'delete-orphaned'
+  );
 }
 
 /** True when the credential must never be flagged or deleted. */
@@ -202,27 +236,74 @@ function staleActions(credential: Credential, config: HygieneConfig, now: number
 }
 
 /**
+ * The orphan rule: flag at once when a usable directory marks the owner
+ * departed, delete after `orphanGraceDays`, clear the flag silently when the
+ * owner is no longer departed (active again, or absent: absent is
+ * unreachable, not departed). While the directory is unusable (missing,
+ * empty, stale) a flag is kept but nothing is flagged or deleted: a stale
+ * export must never cause deletions, nor hide a departure it recorded.
+ */
+function orphanActions(
+  credential: Credential,
+  config: HygieneConfig,
+  now: number,
+  owner: OwnerStanding | undefined,
+): Action[] {
+  const { orphanedAt, orphanDeleteAfter } = credential.hygiene;
+  const flagged = orphanedAt !== undefined && orphanDeleteAfter !== undefined;
+  if (isExempt(credential, config)) return flagged ? [{ type: 'unflag-orphan', reason: 'exempt' }] : [];
+  if (flagged && orphanedAt.ms > now) return [{ type: 'unflag-orphan', reason: 'flagged-in-future' }];
+  if (owner === undefined || !owner.directoryUsable) return [];
+  if (!owner.departed) return flagged ? [{ type: 'unflag-orphan', reason: 'owner-not-departed' }] : [];
+  if (!flagged)
+    return [{ type: 'flag-orphan', deleteAfter: formatInstant(addDays(now, config.orphanGraceDays)) }];
+  if (now < orphanDeleteAfter.ms) return [];
+  return [
+    {
+      type: 'delete-orphaned',
+      flaggedAt: formatInstant(orphanedAt.ms),
+      deleteAfter: formatInstant(orphanDeleteAfter.ms),
+    },
+  ];
+}
+
+/**
  * Decides the transitions one valid credential needs at `now`.
  *
  * Already soft-deleted credentials get none. An expired credential is deleted
- * as `expired` whatever else applies (unless exempt). Otherwise a record may
- * get an expiry notice and a stale transition in the same run; a stale
- * deletion makes a notice pointless, so it is dropped.
+ * as `expired` whatever else applies (unless exempt). Then an orphan deletion
+ * wins over a stale one (the owner has left; one deletion per record).
+ * Otherwise a record may get an expiry notice, a stale transition and an
+ * orphan transition in the same run; a deletion makes a notice pointless, so
+ * it is dropped.
  *
  * @param now epoch milliseconds, one instant for the whole run
+ * @param owner what the owner directory says about the owner (orphan rule); absent: the rule is off
  */
-export function decide(credential: Credential, config: HygieneConfig, now: number): Action[] {
+export function decide(
+  credential: Credential,
+  config: HygieneConfig,
+  now: number,
+  owner?: OwnerStanding,
+): Action[] {
   if (credential.deletedAt !== undefined) return [];
   const expires = credential.expiresTime;
   if (expires !== undefined && expires.ms <= now) {
-    if (isExempt(credential, config))
-      return staleActions(credential, config, now).filter((a) => !isDeletion(a));
+    if (isExempt(credential, config)) {
+      const clears = [
+        ...staleActions(credential, config, now),
+        ...orphanActions(credential, config, now, owner),
+      ];
+      return clears.filter((a) => !isDeletion(a));
+    }
     return [{ type: 'delete-expired', expiresTime: formatInstant(expires.ms) }];
   }
+  const orphan = orphanActions(credential, config, now, owner);
+  if (orphan.some(isDeletion)) return orphan;
   const stale = staleActions(credential, config, now);
   if (stale.some(isDeletion)) return stale;
   const notice = expiryNotice(credential, config, now);
-  return notice ? [notice, ...stale] : stale;
+  return notice ? [notice, ...stale, ...orphan] : [...stale, ...orphan];
 }
 
 /** The plan for one raw record: what `pc-hygiene plan` prints per input line. */
@@ -237,7 +318,12 @@ export interface RecordPlan {
 }
 
 /** Parses a raw item and decides its actions; an invalid record never gets actions. */
-export function planRecord(item: unknown, config: HygieneConfig, now: number): RecordPlan {
+export function planRecord(
+  item: unknown,
+  config: HygieneConfig,
+  now: number,
+  owner?: (userId: string) => OwnerStanding,
+): RecordPlan {
   const parsed = parseCredential(item);
   if (!parsed.ok) {
     return {
@@ -252,7 +338,7 @@ export function planRecord(item: unknown, config: HygieneConfig, now: number): R
   return {
     id: credential.id,
     userId: credential.userId,
-    actions: decide(credential, config, now),
+    actions: decide(credential, config, now, owner?.(credential.userId)),
     problems: [],
     deleted: credential.deletedAt !== undefined,
   };

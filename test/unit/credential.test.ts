@@ -194,7 +194,7 @@ describe('parseCredential: invalid records', () => {
     [
       'deleted reason unknown',
       { [HYGIENE_ATTR.deletedReason]: 'manual' },
-      'hygieneDeletedReason: must be "expired" or "stale", got "manual"',
+      'hygieneDeletedReason: must be "expired", "stale" or "orphaned", got "manual"',
     ],
     [
       'flag without deleteAfter',

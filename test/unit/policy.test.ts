@@ -403,15 +403,22 @@ describe('helpers', () => {
     expect(dueExpiryStage(T0, DEFAULT_CONFIG, T0)).toBeUndefined();
   });
 
-  it('isDeletion is true only for the two soft-deletes', () => {
+  it('isDeletion is true only for the three soft-deletes', () => {
     const all: Action[] = [
       notice(7, at(1)),
       { type: 'delete-expired', expiresTime: at(0) },
       { type: 'flag-stale', deleteAfter: at(14), lastActivity: at(-90), staleAfterDays: 90, tier: 'default' },
       { type: 'delete-stale', flaggedAt: at(-14), deleteAfter: at(0) },
       { type: 'unflag-stale', reason: 'exempt' },
+      { type: 'flag-orphan', deleteAfter: at(7) },
+      { type: 'delete-orphaned', flaggedAt: at(-7), deleteAfter: at(0) },
+      { type: 'unflag-orphan', reason: 'owner-not-departed' },
     ];
-    expect(all.filter(isDeletion).map((a) => a.type)).toEqual(['delete-expired', 'delete-stale']);
+    expect(all.filter(isDeletion).map((a) => a.type)).toEqual([
+      'delete-expired',
+      'delete-stale',
+      'delete-orphaned',
+    ]);
     expect(types(all)).toEqual(ACTION_TYPES);
   });
 });
