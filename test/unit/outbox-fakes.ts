@@ -20,6 +20,8 @@ import type {
 
 interface StoredItem {
   id: string;
+  /** The credential's own `userId` attribute (its owner). */
+  userId?: string;
   owner?: string;
   since?: string;
   outbox: unknown[];
@@ -33,11 +35,15 @@ export class InMemoryOutbox implements OutboxStore {
   /** Called before each markSent: throw from it to inject a crash between publish and mark. */
   beforeMark: (() => void) | undefined;
 
-  /** Appends events to a credential's outbox, as the sweep's transition write does. */
+  /**
+   * Appends events to a credential's outbox, as the sweep's transition write
+   * does (outbox owner = the credential's `userId`, which is its first event's).
+   */
   append(credentialId: string, events: readonly OutboxEvent[], sinceIso = events[0]?.occurredAt): void {
     const item = this.items.get(credentialId) ?? { id: credentialId, outbox: [] };
+    item.userId ??= events[0]?.userId;
     item.outbox.push(...events);
-    item.owner = events[0]?.userId ?? item.owner;
+    item.owner = item.userId ?? item.owner;
     item.since ??= sinceIso;
     this.items.set(credentialId, item);
   }
@@ -50,6 +56,7 @@ export class InMemoryOutbox implements OutboxStore {
   private view(item: StoredItem): PendingOutboxItem | undefined {
     return readPendingItem({
       id: item.id,
+      ...(item.userId !== undefined && { userId: item.userId }),
       hygieneOutbox: item.outbox,
       ...(item.owner !== undefined && { hygieneOutboxOwner: item.owner }),
       ...(item.since !== undefined && { hygieneOutboxSince: item.since }),
