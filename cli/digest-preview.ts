@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { PublishEntry } from '../lambdas/hygiene/outbox-ports';
+import { terminalText } from '../lambdas/render/sanitize';
 
 function attribute(entry: PublishEntry, name: string): string | undefined {
   return entry.MessageAttributes[name]?.StringValue;
@@ -30,7 +31,8 @@ export function renderEntryPreview(entry: PublishEntry): string {
   } catch {
     text = entry.Message;
   }
-  return `=== ${header} ===\nSubject: ${entry.Subject}\n\n${text.trimEnd()}\n`;
+  // Attributes, subject and text carry stored names and ids: safe for a terminal, newlines kept in the text.
+  return `=== ${terminalText(header)} ===\nSubject: ${terminalText(entry.Subject)}\n\n${terminalText(text.trimEnd(), { multiline: true })}\n`;
 }
 
 /** Reads a JSON Lines file of entries (what the file sink wrote). */

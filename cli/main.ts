@@ -25,6 +25,7 @@
  *   a command may set `process.exitCode` for outcomes (e.g. `sweep` 3/4).
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { terminalText } from '../lambdas/render/sanitize';
 import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerLocalCommand } from './commands/local';
@@ -68,10 +69,12 @@ try {
     // Help and version exit 0; every other commander error is a usage error.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else if (error instanceof UsageError) {
-    process.stderr.write(`pc-hygiene: ${error.message}\n`);
+    process.stderr.write(`pc-hygiene: ${terminalText(error.message)}\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`pc-hygiene: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `pc-hygiene: ${terminalText(error instanceof Error ? error.message : String(error))}\n`,
+    );
     process.exitCode = 1;
   }
 }

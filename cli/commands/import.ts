@@ -9,11 +9,12 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
-import { BatchItemWriter } from '../aws/batch-import';
-import { createTable } from '../aws/create-table';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
 import { isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import type { RawItem } from '../../lambdas/hygiene/ports';
+import { terminalText } from '../../lambdas/render/sanitize';
+import { BatchItemWriter } from '../aws/batch-import';
+import { createTable } from '../aws/create-table';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
@@ -175,7 +176,7 @@ export async function importJsonLines(
 
 function describeRejected(rejected: RejectedLine): string {
   const who = rejected.id === null ? '' : ` (id ${rejected.id})`;
-  return `line ${rejected.line}${who}: ${rejected.problems.join('; ')}`;
+  return terminalText(`line ${rejected.line}${who}: ${rejected.problems.join('; ')}`);
 }
 
 async function runImport(file: string, options: ImportCommandOptions): Promise<void> {

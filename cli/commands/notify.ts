@@ -10,6 +10,7 @@ import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
+import { terminalText } from '../../lambdas/render/sanitize';
 import { JsonlFileSink } from '../jsonl-sink';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { resolveNow } from '../options/now-option';
@@ -21,8 +22,8 @@ import {
   withTableErrors,
 } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
-import { drainTable } from '../use-cases/drain-table';
 import { UsageError } from '../usage-error';
+import { drainTable } from '../use-cases/drain-table';
 
 /** Where digests go. */
 export type Sink = { readonly kind: 'sns' } | { readonly kind: 'jsonl'; readonly path: string };
@@ -60,7 +61,9 @@ export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: str
   if (summary.storeErrors > 0) lines.push(`  store errors         ${summary.storeErrors}`);
   for (const f of summary.failures.records) {
     lines.push(
-      `  failed: ${f.userId}: ${f.code}: ${f.message} (${f.events} event${f.events === 1 ? '' : 's'})`,
+      terminalText(
+        `  failed: ${f.userId}: ${f.code}: ${f.message} (${f.events} event${f.events === 1 ? '' : 's'})`,
+      ),
     );
   }
   if (summary.failures.omitted > 0)

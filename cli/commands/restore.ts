@@ -5,6 +5,7 @@
  */
 import { userInfo } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
+import { terminalText } from '../../lambdas/render/sanitize';
 import { restoreCredential } from '../aws/restore';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { resolveNow } from '../options/now-option';
@@ -42,9 +43,8 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
       ]
         .filter(Boolean)
         .join(' ');
-      process.stdout.write(
-        `restored ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${result.restoredBy}: ${result.reason}\n`,
-      );
+      const line = `restored ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${result.restoredBy}: ${result.reason}`;
+      process.stdout.write(`${terminalText(line)}\n`);
     }
     if (result.warning) process.stderr.write(`pc-hygiene restore: warning: ${result.warning}\n`);
   } finally {

@@ -4,6 +4,7 @@
  * fixed widths so the table streams without buffering the whole plan.
  */
 import { formatInstant } from '../../lambdas/hygiene/time';
+import { terminalText } from '../../lambdas/render/sanitize';
 import { describeAction } from './action-text';
 import type { PlanCounts, PlanFormatter } from './plan-types';
 import { recordStatus } from './plan-types';
@@ -16,8 +17,11 @@ function fitWidth(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }
 
+/** One table row; the id, owner and detail come from the input, so they are made safe for a terminal. */
 function row(line: string, id: string, owner: string, detail: string): string {
-  return `${line.padStart(LINE_WIDTH - 1)}  ${fitWidth(id, ID_WIDTH)}  ${fitWidth(owner, OWNER_WIDTH)}  ${detail}`.trimEnd();
+  const idCell = fitWidth(terminalText(id), ID_WIDTH);
+  const ownerCell = fitWidth(terminalText(owner), OWNER_WIDTH);
+  return `${line.padStart(LINE_WIDTH - 1)}  ${idCell}  ${ownerCell}  ${terminalText(detail)}`.trimEnd();
 }
 
 /** The summary block: counts per status and per action. */
