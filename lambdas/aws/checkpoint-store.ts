@@ -37,7 +37,7 @@ export interface CheckpointStoreOptions {
  * Validates a stored checkpoint.
  * @returns the checkpoint, or why it cannot be used
  */
-export function parseStoredCheckpoint(
+function parseStoredCheckpoint(
   text: unknown,
 ): { ok: true; value: ScanCheckpoint } | { ok: false; reason: string } {
   if (typeof text !== 'string') return { ok: false, reason: `${CHECKPOINT_ATTR.checkpoint} is not a string` };

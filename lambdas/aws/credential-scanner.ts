@@ -19,7 +19,7 @@ export class ScanCheckpointMismatchError extends Error {
  * item count keeps the pages in memory (one per segment) the same size on a
  * small table and a huge one, at the cost of ~3× more (same-RCU) requests.
  */
-export const DEFAULT_SCAN_PAGE_SIZE = 1000;
+const DEFAULT_SCAN_PAGE_SIZE = 1000;
 
 /** Options for {@link DynamoDbCredentialScanner}. */
 export interface CredentialScannerOptions {
@@ -30,7 +30,7 @@ export interface CredentialScannerOptions {
 }
 
 /** Largest segment count DynamoDB accepts. */
-export const MAX_SCAN_SEGMENTS = 1_000_000;
+const MAX_SCAN_SEGMENTS = 1_000_000;
 
 /** {@link CredentialScanner} over a DynamoDB table. */
 export class DynamoDbCredentialScanner implements CredentialScanner {
@@ -99,7 +99,7 @@ export class DynamoDbCredentialScanner implements CredentialScanner {
  * Each source is pulled again only after its last value was consumed
  * (back-pressure). Stopping early, or a failing source, closes the others.
  */
-export async function* mergeAsync<T>(sources: readonly AsyncGenerator<T>[]): AsyncGenerator<T> {
+async function* mergeAsync<T>(sources: readonly AsyncGenerator<T>[]): AsyncGenerator<T> {
   type Pulled = { readonly index: number; readonly result: IteratorResult<T> };
   const pending = new Map<number, Promise<Pulled>>();
   const pull = (index: number) =>

@@ -112,7 +112,7 @@ function pascal(type: ActionType): string {
 }
 
 /** Per action type: the metric counting planned (`Planned…`) or applied (`Applied…`) transitions. */
-export function actionMetricName(stage: 'planned' | 'applied', type: ActionType): string {
+function actionMetricName(stage: 'planned' | 'applied', type: ActionType): string {
   return `${stage === 'planned' ? 'Planned' : 'Applied'}${pascal(type)}`;
 }
 

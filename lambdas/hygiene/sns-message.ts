@@ -10,7 +10,7 @@ export const SNS_MESSAGE_LIMIT_BYTES = 262_144;
 /** SNS's limit on entries per `PublishBatch` call. */
 export const SNS_BATCH_MAX_ENTRIES = 10;
 /** SNS's limit on `Subject` length (email subject line). */
-export const SNS_SUBJECT_MAX_CHARS = 100;
+const SNS_SUBJECT_MAX_CHARS = 100;
 
 /** How urgent a message is: `high` = something happened or is due now, `warning` = act soon, `info` = heads-up. */
 export const SEVERITIES = ['info', 'warning', 'high'] as const;
