@@ -14,13 +14,7 @@ import { SesEmailSender } from '../aws/ses-email-sender';
 import { createSesClient } from '../aws/sesv2-client';
 import { type RelayDeps, relayBatch, tallyOutcomes } from '../relay/relay';
 import { createHandlerClients } from './aws-clients';
-import {
-  CONFIG_ENV_PREFIX,
-  configFromEnvironment,
-  HANDLER_ENV,
-  MissingEnvironmentError,
-  requireEnv,
-} from './environment';
+import { configFromEnvironment, HANDLER_ENV, MissingEnvironmentError, requireEnv } from './environment';
 import { RELAY_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 
@@ -58,8 +52,7 @@ export function createRelayHandler(deps: RelayHandlerDeps) {
 const env = process.env;
 // Sender and configuration set are hygiene config keys (HYGIENE_senderIdentity, HYGIENE_sesConfigurationSet).
 const config = configFromEnvironment(env);
-if (config.senderIdentity === undefined)
-  throw new MissingEnvironmentError(`${CONFIG_ENV_PREFIX}senderIdentity`);
+if (config.senderIdentity === undefined) throw new MissingEnvironmentError('HYGIENE_senderIdentity');
 const tools = createObservability();
 const { documentClient } = createHandlerClients(env, tools.tracer);
 const sesEndpoint = env[HANDLER_ENV.sesEndpoint];
