@@ -1,0 +1,244 @@
+/**
+ * Owner reach on the wire (docs/notifications.md, "Owner reach"): a real
+ * sweep on DynamoDB Local, the owner directory on its own DynamoDB Local
+ * table, the real SDK SNS client and `SnsPublisher`, and the SNS-compatible
+ * local server, which delivers only to confirmed subscriptions whose filter
+ * policy matches — so the test sees what SNS drops and what reaches the admins.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { createSnsClient } from '../../lambdas/aws/sns-client';
+import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import type { OutboxEvent } from '../../lambdas/hygiene/events';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import type { OwnerDeliveryRoute } from '../../lambdas/hygiene/owner-directory';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { addDays, formatInstant } from '../../lambdas/hygiene/time';
+import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
+import { putItems } from '../support/items';
+import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { FakeSnsServer, type ReceivedMessage } from './fake-sns-server';
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
+const NOW = Date.parse('2026-11-26T02:00:00.000Z');
+const iso = (days: number) => formatInstant(addDays(NOW, days));
+
+function credential(id: string, userId: string): Record<string, unknown> {
+  return {
+    id,
+    userId,
+    clientId: `client-${id}`,
+    displayName: `Key ${id}`,
+    createdAt: iso(-400),
+    lastUsedAt: iso(-1),
+    expiresTime: iso(5),
+  };
+}
+
+const documentOf = <T>(m: ReceivedMessage): T => JSON.parse(JSON.parse(m.message).sqs) as T;
+const key = (e: Pick<OutboxEvent, 'credentialId' | 'eventId'>) => `${e.credentialId}/${e.eventId}`;
+
+describe('owner reach over an SNS-compatible server and a directory table', () => {
+  let sns: FakeSnsServer;
+  let publisher: SnsPublisher;
+  let table: TestTable;
+  let owners: TestDirectoryTable;
+  let directory: DynamoOwnerDirectory;
+
+  beforeAll(async () => {
+    sns = await FakeSnsServer.start();
+    publisher = new SnsPublisher(createSnsClient({ endpoint: sns.endpoint }), TOPIC);
+  });
+  afterAll(async () => {
+    await sns.stop();
+  });
+  beforeEach(async () => {
+    table = await createTestTable(undefined, 'notify-reach');
+    owners = await createTestDirectoryTable('notify-reach-owners');
+    directory = new DynamoOwnerDirectory(owners.client, owners.tableName);
+    sns.accepted.length = 0;
+    sns.subscriptions.length = 0;
+    return async () => {
+      await table.drop();
+      await owners.drop();
+    };
+  });
+
+  async function seedFleet(): Promise<void> {
+    await putItems(table.client, table.tableName, [
+      credential('a1', 'alice'),
+      credential('b1', 'bob'),
+      credential('c1', 'carol'),
+      credential('d1', 'dave'),
+    ]);
+    await directory.upsertOwners(
+      [
+        { userId: 'alice', email: 'alice@example.com', name: 'Alice Liddell', status: 'active' as const },
+        { userId: 'bob', email: 'bob@example.com', status: 'active' as const },
+        { userId: 'dave', email: 'dave@example.com', name: 'Dave', status: 'departed' as const },
+      ].map((owner) => ({ owner, existed: false, resetRoute: false })),
+      iso(-1),
+    );
+    await directory.setSubscription('alice', 'confirmed');
+    await directory.setSubscription('bob', 'pending');
+    await directory.recordFreshness({ asOf: iso(-1), owners: 3 }, iso(-1));
+    await runSweep(
+      {
+        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
+        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
+      },
+      { config: parseConfig({ mode: 'enforce' }), now: NOW, runId: 'run-1', mode: 'enforce' },
+    );
+  }
+
+  const drain = (route: OwnerDeliveryRoute = 'sns-email') =>
+    runNotifier(
+      {
+        outbox: new DynamoDbOutboxStore(table.client, table.tableName),
+        publisher,
+        clock: () => NOW,
+        directory,
+      },
+      { ownerDelivery: route, drainId: 'drain-1' },
+    );
+
+  it('publishes every digest, and ONE owner-unreachable report reaches the admin subscription', async () => {
+    await seedFleet();
+    const alice = sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'alice@example.com',
+      filterPolicy: { userId: ['alice'], audience: ['owner'] },
+    });
+    const bob = sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'bob@example.com',
+      filterPolicy: { userId: ['bob'], audience: ['owner'] },
+      pending: true,
+    });
+    const machine = sns.subscribe({ audience: ['owner'] });
+    const admins = sns.subscribe({ audience: ['admin'] });
+
+    const summary = await drain();
+
+    expect(machine.received.map((m) => m.attributes.userId?.value).sort()).toEqual([
+      'alice',
+      'bob',
+      'carol',
+      'dave',
+    ]);
+    expect(alice.received).toHaveLength(1);
+    expect(JSON.parse(alice.received[0]!.message).email).toMatch(/^Hello Alice Liddell,\n/);
+    // What the report exists for: SNS accepted bob's digest and delivered it to nobody.
+    expect(bob.received).toEqual([]);
+    expect(admins.received).toHaveLength(1);
+    const message = admins.received[0]!;
+    expect(message.messageStructure).toBe('json');
+    expect(message.attributes).toEqual({
+      eventTypes: { dataType: 'String.Array', value: '["owner-unreachable"]' },
+      severity: { dataType: 'String', value: 'warning' },
+      audience: { dataType: 'String', value: 'admin' },
+    });
+    expect(message.subject).toBe('Hygiene: 3 owners unreachable, 3 notices for the admins');
+    const report = documentOf<UnreachableReportDocument>(message);
+    expect(report).toMatchObject({
+      schema: 'personal-client-hygiene/owner-unreachable',
+      version: 1,
+      route: 'sns-email',
+      drainId: 'drain-1',
+      part: 1,
+      parts: 1,
+      invalidEvents: [],
+    });
+    const digestEvents = new Map(
+      machine.received.map((m) => [
+        m.attributes.userId?.value,
+        documentOf<{ events: OutboxEvent[] }>(m).events,
+      ]),
+    );
+    expect(
+      report.owners
+        .map((o) => ({ userId: o.userId, reason: o.reason, events: o.events }))
+        .sort((a, b) => a.userId.localeCompare(b.userId)),
+    ).toEqual([
+      { userId: 'bob', reason: 'subscription-pending', events: digestEvents.get('bob') },
+      { userId: 'carol', reason: 'not-in-directory', events: digestEvents.get('carol') },
+      { userId: 'dave', reason: 'departed', events: digestEvents.get('dave') },
+    ]);
+    expect(JSON.parse(message.message).email).toContain(
+      '* bob: has not confirmed the SNS email subscription [subscription-pending]',
+    );
+    expect(summary).toMatchObject({
+      reach: 'verified',
+      digests: 4,
+      unreachableOwners: 3,
+      unreachableEvents: 3,
+      reportParts: 1,
+      eventsFailed: 0,
+    });
+    const requests = sns.requests;
+    expect(await drain()).toMatchObject({ pendingItems: 0, reportParts: 0 });
+    expect(sns.requests).toBe(requests);
+  });
+
+  it('on the relay route judges by the address: bob’s pending subscription does not matter', async () => {
+    await seedFleet();
+    const admins = sns.subscribe({ audience: ['admin'] });
+
+    await drain('relay');
+
+    const report = documentOf<UnreachableReportDocument>(admins.received[0]!);
+    expect(report.owners.map((o) => [o.userId, o.reason]).sort()).toEqual([
+      ['carol', 'not-in-directory'],
+      ['dave', 'departed'],
+    ]);
+  });
+
+  it('sends an outbox event addressed to another owner to no digest, and to the admins as invalid', async () => {
+    await seedFleet();
+    const mallory = sns.subscribe({ userId: ['mallory'] });
+    const admins = sns.subscribe({ audience: ['admin'] });
+    const forged: OutboxEvent = {
+      eventId: 'forged-1',
+      type: 'deleted-expired',
+      credentialId: 'a1',
+      userId: 'mallory',
+      runId: 'run-x',
+      occurredAt: iso(0),
+      reason: 'expired',
+    };
+    // Someone with write access to the table appends a notice to alice's credential addressed to mallory.
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { id: 'a1' },
+        UpdateExpression: 'SET #events = list_append(#events, :forged)',
+        ExpressionAttributeNames: { '#events': OUTBOX_ATTR.events },
+        ExpressionAttributeValues: { ':forged': [forged] },
+      }),
+    );
+
+    const summary = await drain();
+
+    expect(mallory.received).toEqual([]);
+    const report = documentOf<UnreachableReportDocument>(admins.received[0]!);
+    expect(report.eventTypes).toEqual(['owner-unreachable', 'event-owner-mismatch']);
+    expect(report.invalidEvents).toEqual([
+      { credentialId: 'a1', itemUserId: 'alice', problem: 'owner-mismatch', event: forged },
+    ]);
+    expect(summary).toMatchObject({ invalidEvents: 1, eventsFailed: 0 });
+    const delivered = sns.accepted
+      .filter((m) => m.attributes.audience?.value === 'owner')
+      .flatMap((m) => documentOf<{ events: OutboxEvent[] }>(m).events.map(key));
+    expect(delivered).not.toContain('a1/forged-1');
+    expect(await drain()).toMatchObject({ pendingItems: 0 });
+  });
+});
