@@ -76,8 +76,10 @@ export function eventSeverity(event: OutboxEvent): Severity {
   switch (event.type) {
     case 'deleted-expired':
     case 'deleted-stale':
+    case 'deleted-orphaned':
       return 'high';
     case 'stale-warning':
+    case 'orphan-flagged':
       return 'warning';
     case 'expiry-warning':
       return event.stageDays !== undefined && event.stageDays <= 1
@@ -127,8 +129,9 @@ export function credentialLabel(event: OutboxEvent): string {
  * email (`lambdas/render/digest-html.ts`) both list events by these.
  */
 export const SECTION_ORDER: readonly { readonly title: string; readonly types: readonly EventType[] }[] = [
-  { title: 'Deleted', types: ['deleted-expired', 'deleted-stale'] },
+  { title: 'Deleted', types: ['deleted-expired', 'deleted-stale', 'deleted-orphaned'] },
   { title: 'Will be deleted unless used', types: ['stale-warning'] },
+  { title: 'Will be deleted: the owner has left', types: ['orphan-flagged'] },
   { title: 'Expiring soon', types: ['expiry-warning'] },
 ];
 
@@ -142,6 +145,7 @@ export function eventInstant(event: OutboxEvent): string | undefined {
     case 'expiry-warning':
       return event.expiresTime;
     case 'stale-warning':
+    case 'orphan-flagged':
       return event.deleteAfter;
     default:
       return event.occurredAt;
@@ -196,6 +200,16 @@ export function describeEvent(event: OutboxEvent, now: number): string[] {
       return [
         `Soft-deleted on ${when(event.occurredAt, now)} because it was not used since ${when(event.lastActivity, now)} and was scheduled for deletion on ${event.deleteAfter ?? 'an earlier date'}.`,
         `What to do: if you still need it, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
+      ];
+    case 'orphan-flagged':
+      return [
+        `Its owner is marked departed in the owner directory. It will be soft-deleted on ${when(event.deleteAfter, now)} unless the owner is active again or an admin exempts it.`,
+        `What to do: if it must keep working, hand it over or have an admin exempt it (credential id ${id}); otherwise nothing.`,
+      ];
+    case 'deleted-orphaned':
+      return [
+        `Soft-deleted on ${when(event.occurredAt, now)} because its owner is marked departed in the owner directory (scheduled for deletion on ${event.deleteAfter ?? 'an earlier date'}).`,
+        `What to do: if it is still needed, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
       ];
   }
 }
@@ -296,6 +310,13 @@ function withinDays(events: readonly OutboxEvent[], now: number): number | undef
   return max;
 }
 
+/** How a one-deletion subject names its reason. */
+const DELETION_WORD = {
+  'deleted-expired': 'expired',
+  'deleted-stale': 'unused',
+  'deleted-orphaned': 'owner departed',
+} as const;
+
 function datePart(iso: string | undefined): string {
   return iso?.slice(0, 10) ?? 'soon';
 }
@@ -309,7 +330,10 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
   const budget = 100 - suffix.length;
   const expiring = events.filter((e) => e.type === 'expiry-warning');
   const stale = events.filter((e) => e.type === 'stale-warning');
-  const deleted = events.filter((e) => e.type === 'deleted-expired' || e.type === 'deleted-stale');
+  const deleted = events.filter(
+    (e) => e.type === 'deleted-expired' || e.type === 'deleted-stale' || e.type === 'deleted-orphaned',
+  );
+  const orphaned = events.filter((e) => e.type === 'orphan-flagged');
   const deletedExpired = deleted.filter((e) => e.type === 'deleted-expired').length;
   const only = events.length === 1 ? events[0] : undefined;
   const name = (e: OutboxEvent, rest: string) =>
@@ -328,9 +352,14 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
         rest = `will be deleted on ${datePart(only.deleteAfter)} unless used`;
         text = `Unused API credential ${name(only, `Unused API credential  ${rest}`)} ${rest}`;
         break;
+      case 'orphan-flagged':
+        rest = `will be deleted on ${datePart(only.deleteAfter)} (owner departed)`;
+        text = `API credential ${name(only, `API credential  ${rest}`)} ${rest}`;
+        break;
       case 'deleted-expired':
       case 'deleted-stale':
-        rest = `was deleted (${only.type === 'deleted-expired' ? 'expired' : 'unused'})`;
+      case 'deleted-orphaned':
+        rest = `was deleted (${DELETION_WORD[only.type]})`;
         text = `API credential ${name(only, `API credential  ${rest}`)} ${rest}`;
         break;
     }
@@ -344,9 +373,12 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
     const first = stale.map((e) => e.deleteAfter ?? '').sort()[0];
     text = `${count(stale.length, 'unused API credential')} will be deleted unless used, first on ${datePart(first)}`;
   } else if (deleted.length === events.length) {
+    const deletedOrphaned = deleted.filter((e) => e.type === 'deleted-orphaned').length;
+    const deletedStale = deleted.length - deletedExpired - deletedOrphaned;
     const reasons = [
       deletedExpired > 0 ? `${deletedExpired} expired` : '',
-      deleted.length - deletedExpired > 0 ? `${deleted.length - deletedExpired} unused` : '',
+      deletedStale > 0 ? `${deletedStale} unused` : '',
+      deletedOrphaned > 0 ? `${deletedOrphaned} owner departed` : '',
     ].filter(Boolean);
     text = `${count(deleted.length, 'API credential')} were deleted (${reasons.join(', ')})`;
   } else {
@@ -354,6 +386,7 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
     const parts = [
       deleted.length > 0 ? `${deleted.length} deleted` : '',
       stale.length > 0 ? `${stale.length} to be deleted unless used` : '',
+      orphaned.length > 0 ? `${orphaned.length} to be deleted (owner departed)` : '',
       expiring.length > 0
         ? `${expiring.length} expiring${days !== undefined ? ` within ${count(days, 'day')}` : ''}`
         : '',

@@ -8,7 +8,14 @@ import type { Action } from './policy';
 import { formatInstant } from './time';
 
 /** The event types carried in messages and in the `eventTypes` attribute. */
-export const EVENT_TYPES = ['expiry-warning', 'stale-warning', 'deleted-expired', 'deleted-stale'] as const;
+export const EVENT_TYPES = [
+  'expiry-warning',
+  'stale-warning',
+  'deleted-expired',
+  'deleted-stale',
+  'orphan-flagged',
+  'deleted-orphaned',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** One owner notice waiting in the outbox. */
@@ -28,7 +35,7 @@ export interface OutboxEvent {
   readonly stageDays?: number;
   /** `expiry-warning`, `deleted-expired`: the credential's expiry, canonical UTC. */
   readonly expiresTime?: string;
-  /** `stale-warning`, `deleted-stale`: when the stale deletion is (was) due. */
+  /** `stale-warning`, `deleted-stale`, `orphan-flagged`, `deleted-orphaned`: when the deletion is (was) due. */
   readonly deleteAfter?: string;
   /** `stale-warning`, `deleted-stale`: last activity the decision was made from. */
   readonly lastActivity?: string;
@@ -110,7 +117,25 @@ export function eventsFor(
           reason: 'stale',
         });
         break;
+      case 'flag-orphan':
+        events.push({
+          ...base,
+          eventId: `orphan-flagged:${occurredAt}`,
+          type: 'orphan-flagged',
+          deleteAfter: action.deleteAfter,
+        });
+        break;
+      case 'delete-orphaned':
+        events.push({
+          ...base,
+          eventId: `deleted-orphaned:${occurredAt}`,
+          type: 'deleted-orphaned',
+          deleteAfter: action.deleteAfter,
+          reason: 'orphaned',
+        });
+        break;
       case 'unflag-stale':
+      case 'unflag-orphan':
         break;
     }
   }

@@ -4,6 +4,7 @@
  * Pure: the DynamoDB adapter turns these plans into conditional writes.
  */
 
+import { DELETED_REASONS } from './credential';
 import { OUTBOX_ATTR, PURGE_PENDING_ATTR } from './data-contract';
 import { EVENT_TYPES, type EventType, type OutboxEvent } from './events';
 import type { OutboxIndexEntry, PendingOutboxItem } from './outbox-ports';
@@ -44,8 +45,12 @@ export function parseOutboxEvent(
   if (v.stageDays !== undefined && v.stageDays !== null && typeof v.stageDays !== 'number') {
     return { ok: false, problem: 'stageDays is not a number' };
   }
-  if (v.reason !== undefined && v.reason !== null && v.reason !== 'expired' && v.reason !== 'stale') {
-    return { ok: false, problem: `reason ${JSON.stringify(v.reason)} is not expired or stale` };
+  if (
+    v.reason !== undefined &&
+    v.reason !== null &&
+    !(DELETED_REASONS as readonly unknown[]).includes(v.reason)
+  ) {
+    return { ok: false, problem: `reason ${JSON.stringify(v.reason)} is not ${DELETED_REASONS.join(', ')}` };
   }
   const event: Record<string, unknown> = { type: v.type as EventType };
   for (const key of [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS, 'stageDays'] as const) {

@@ -101,6 +101,14 @@ describe('outbox names (data contract)', () => {
   it('are prefixed hygiene and stable', () => {
     expect(Object.values(OUTBOX_ATTR).every((name) => name.startsWith('hygiene'))).toBe(true);
     expect(OUTBOX_INDEX).toBe('hygiene-outbox');
-    expect(EVENT_TYPES).toEqual(['expiry-warning', 'stale-warning', 'deleted-expired', 'deleted-stale']);
+    // Appended, never reordered: the orphan rule's two types came last.
+    expect(EVENT_TYPES).toEqual([
+      'expiry-warning',
+      'stale-warning',
+      'deleted-expired',
+      'deleted-stale',
+      'orphan-flagged',
+      'deleted-orphaned',
+    ]);
   });
 });
