@@ -1,0 +1,181 @@
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import { publishEntryBytes } from '../../lambdas/hygiene/sns-message';
+import { requireInstant } from '../../lambdas/hygiene/time';
+import {
+  renderUnreachableReport,
+  type UnreachableReportInput,
+  UnreachableReportTooLargeError,
+  unreachableSubject,
+} from '../../lambdas/hygiene/unreachable-report';
+import { InMemoryOutbox, outboxEvent } from './outbox-fakes';
+import { InMemoryOwnerDirectory } from './owner-directory-fake';
+
+const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
+
+function input(overrides: Partial<UnreachableReportInput> = {}): UnreachableReportInput {
+  return {
+    drainId: 'drain-1',
+    now: NOW,
+    route: 'sns-email',
+    owners: [
+      {
+        userId: 'carol',
+        reason: 'not-in-directory',
+        events: [outboxEvent({ credentialId: 'c1', userId: 'carol', type: 'deleted-stale' })],
+      },
+    ],
+    invalidEvents: [],
+    ...overrides,
+  };
+}
+
+describe('renderUnreachableReport', () => {
+  it('renders nothing when there is nothing to report', () => {
+    expect(renderUnreachableReport(input({ owners: [] }))).toEqual([]);
+  });
+
+  it('names owner, reason, what to do and each credential in the email text', () => {
+    const [part] = renderUnreachableReport(input());
+    const text = JSON.parse(part?.entry.Message ?? '{}').email as string;
+
+    expect(text.split('\n').slice(0, 7)).toEqual([
+      'Owner notices that reached no one, as of 2026-11-26T02:00:00.000Z (drain drain-1).',
+      '',
+      'Unreachable owners (1): their digests were published, but no person receives them on the sns-email route.',
+      'Please make sure each owner learns about these credentials, and fix what keeps them unreachable.',
+      '',
+      '  * carol: not in the owner directory [not-in-directory]',
+      '    What to do: add the owner to the directory (pc-hygiene owners import) or reassign the credential.',
+    ]);
+    expect(text).toContain('    - "Key c1" (id c1, client id client-c1)');
+    expect(part?.entry.MessageAttributes.severity?.StringValue).toBe('high');
+  });
+
+  it('flattens line breaks in a directory name so it cannot add lines to the report', () => {
+    const [part] = renderUnreachableReport(
+      input({
+        owners: [
+          {
+            userId: 'carol',
+            name: 'Carol\nFAKE LINE',
+            reason: 'departed',
+            events: [outboxEvent({ credentialId: 'c1', userId: 'carol' })],
+          },
+        ],
+      }),
+    );
+    expect(JSON.parse(part?.entry.Message ?? '{}').email).toContain(
+      '  * carol (Carol FAKE LINE): marked departed in the owner directory [departed]',
+    );
+  });
+
+  it('says what an invalid-only report is about in its subject', () => {
+    expect(
+      unreachableSubject(
+        [],
+        [
+          {
+            credentialId: 'b1',
+            itemUserId: 'bob',
+            problem: 'owner-mismatch',
+            event: outboxEvent({ credentialId: 'b1', userId: 'mallory' }),
+          },
+        ],
+      ),
+    ).toBe('Hygiene: 1 notice with a mismatched owner');
+  });
+
+  it('throws a named error when one event alone cannot fit a message', () => {
+    expect(() => renderUnreachableReport(input({ maxMessageBytes: 500 }))).toThrow(
+      UnreachableReportTooLargeError,
+    );
+  });
+
+  it('continues a long owner in the next part, each part within the limit', () => {
+    const events = Array.from({ length: 30 }, (_, i) =>
+      outboxEvent({ credentialId: `c${i}`, userId: 'carol' }),
+    );
+    const parts = renderUnreachableReport(
+      input({ owners: [{ userId: 'carol', reason: 'no-email', events }], maxMessageBytes: 15_000 }),
+    );
+
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) {
+      expect(part.bytes).toBe(publishEntryBytes(part.entry));
+      expect(part.bytes).toBeLessThanOrEqual(15_000);
+      expect(part.owners.map((o) => o.userId)).toEqual(['carol']);
+      expect(part.entry.Subject).toMatch(new RegExp(`\\(part ${part.part}/${parts.length}\\)$`));
+    }
+    expect(parts.flatMap((p) => p.owners.flatMap((o) => o.events))).toHaveLength(30);
+  });
+});
+
+describe('the owner-unreachable report through SnsPublisher (SNS mocked at the client boundary)', () => {
+  const sns = mockClient(SNSClient);
+  afterEach(() => {
+    sns.reset();
+  });
+
+  it('sends the report as its own PublishBatch entry, and keeps the events pending when SNS fails it', async () => {
+    sns.on(PublishBatchCommand).callsFake((request: { PublishBatchRequestEntries: { Id: string }[] }) => ({
+      Successful: request.PublishBatchRequestEntries.filter((e) => e.Id !== 'admins-p1').map((e) => ({
+        Id: e.Id,
+        MessageId: `m-${e.Id}`,
+      })),
+      Failed: request.PublishBatchRequestEntries.filter((e) => e.Id === 'admins-p1').map((e) => ({
+        Id: e.Id,
+        Code: 'InternalError',
+        Message: 'try again',
+        SenderFault: false,
+      })),
+    }));
+    const outbox = new InMemoryOutbox();
+    const event = outboxEvent({ credentialId: 'c1', userId: 'carol' });
+    outbox.append('c1', [event]);
+    const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+
+    const summary = await runNotifier(
+      { outbox, publisher, clock: () => NOW, directory: new InMemoryOwnerDirectory() },
+      { drainId: 'drain-1' },
+    );
+
+    const calls = sns.commandCalls(PublishBatchCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.PublishBatchRequestEntries?.map((e) => e.Id))).toEqual([
+      ['o1-p1'],
+      ['admins-p1'],
+    ]);
+    const [report] = calls[1]?.PublishBatchRequestEntries ?? [];
+    expect(report).toEqual({
+      Id: 'admins-p1',
+      Subject: 'Hygiene: 1 owner unreachable, 1 notice for the admins',
+      Message: expect.any(String),
+      MessageStructure: 'json',
+      MessageAttributes: {
+        eventTypes: { DataType: 'String.Array', StringValue: '["owner-unreachable"]' },
+        severity: { DataType: 'String', StringValue: 'warning' },
+        audience: { DataType: 'String', StringValue: 'admin' },
+      },
+    });
+    expect(calls[1]?.TopicArn).toBe(TOPIC);
+    const message = JSON.parse(report?.Message ?? '{}');
+    expect(Object.keys(message).sort()).toEqual([
+      'default',
+      'email',
+      'email-json',
+      'http',
+      'https',
+      'lambda',
+      'sqs',
+    ]);
+    expect(JSON.parse(message.sqs).owners).toEqual([
+      { userId: 'carol', reason: 'not-in-directory', events: [event] },
+    ]);
+    expect(summary).toMatchObject({ reportParts: 0, eventsFailed: 1, unreachableOwners: 1 });
+    expect(outbox.pendingEvents()).toEqual([event]);
+  });
+});
