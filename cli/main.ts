@@ -32,6 +32,7 @@ import { registerLocalCommand } from './commands/local';
 import { registerNotifyCommand } from './commands/notify';
 import { registerOwnersCommand } from './commands/owners';
 import { registerPlanCommand } from './commands/plan';
+import { registerRelayCommand } from './commands/relay';
 import { registerReportCommand } from './commands/report';
 import { registerRestoreCommand } from './commands/restore';
 import { registerSweepCommand } from './commands/sweep';
@@ -57,6 +58,7 @@ registerSweepCommand(program);
 registerReportCommand(program);
 registerLocalCommand(program);
 registerOwnersCommand(program);
+registerRelayCommand(program);
 
 // The program's own errors (no or unknown command) keep commander's wording and show the help after it.
 // Set after the registrations, so the commands above keep the inherited one-line settings.

@@ -1,0 +1,108 @@
+/**
+ * `pc-hygiene relay --input ENTRIES.jsonl --out DIR`: the emails the SES
+ * relay would send for the digests a `notify --sink jsonl:…` run wrote, one
+ * `.eml` file (RFC 5322, `multipart/alternative`) per reachable owner's digest
+ * part, addressed to the directory's email; owners the relay would skip are
+ * listed with why (docs/notifications.md, "Email relay"). Nothing is sent.
+ */
+import { type Command, Option } from '@commander-js/extra-typings';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
+import { terminalText } from '../../lambdas/render/sanitize';
+import {
+  addDirectoryOptions,
+  directoryClientFor,
+  requireDirectoryTable,
+  withDirectoryErrors,
+} from '../options/directory-options';
+import { formatOption, REPORT_FORMATS } from '../options/formats';
+import { loadConfigFile } from '../options/load-config';
+import type { OptionsOf } from '../options/options-of';
+import { UsageError } from '../usage-error';
+import { type RelayFilesSummary, readDigestEntries, relayToFiles } from '../use-cases/relay-to-files';
+
+function defineRelay(program: Command) {
+  const command = program
+    .command('relay')
+    .description(
+      'Write the emails the SES relay would send for a notify JSONL file: one .eml per reachable owner digest part; ' +
+        'lists the owners it would skip and why. Sends nothing.',
+    )
+    .requiredOption('--input <file>', 'the JSON Lines file a `notify --sink jsonl:FILE` wrote')
+    .requiredOption('--out <dir>', 'directory for the .eml files (created when missing)')
+    .addOption(
+      new Option(
+        '--from <address>',
+        'sender: address or "Name <address>" (default: senderIdentity in --config)',
+      ),
+    )
+    .option('--config <file>', 'hygiene config JSON (senderIdentity)')
+    .addOption(formatOption(REPORT_FORMATS, 'output format'));
+  return addDirectoryOptions(command);
+}
+
+type RelayOptions = OptionsOf<ReturnType<typeof defineRelay>>;
+
+/**
+ * The sender: `--from`, else the config's `senderIdentity`, else none (the placeholder).
+ * @throws {UsageError} when `--from` is not an address or `Name <address>`
+ */
+function senderOf(from: string | undefined, configured: string | undefined): string | undefined {
+  if (from === undefined) return configured;
+  try {
+    return parseConfig({ senderIdentity: from }, '--from').senderIdentity;
+  } catch (error: unknown) {
+    if (error instanceof ConfigError)
+      throw new UsageError(
+        `--from ${JSON.stringify(from)}: must be an email address, or "Name <address>", on one line`,
+      );
+    throw error;
+  }
+}
+
+/** The run as a few readable lines. */
+export function renderRelayText(summary: RelayFilesSummary, input: string): string {
+  const lines = [
+    `Relay (dry run): ${summary.digests} owner digest part(s) in ${terminalText(input)}` +
+      (summary.ignored > 0 ? ` (${summary.ignored} admin message(s) ignored)` : ''),
+    `  sender  ${terminalText(summary.from)}${summary.placeholderSender ? '  (placeholder: set --from or senderIdentity in --config)' : ''}`,
+    `  written ${summary.written.length} email(s)`,
+  ];
+  for (const w of summary.written) lines.push(`    ${terminalText(w.path)}  to ${terminalText(w.to)}`);
+  if (summary.duplicates > 0) lines.push(`  repeated parts written once: ${summary.duplicates}`);
+  lines.push(`  skipped ${summary.skipped.length} owner digest part(s) (not emailed)`);
+  for (const s of summary.skipped) lines.push(`    ${terminalText(s.userId)}  ${s.reason}`);
+  for (const f of summary.failures)
+    lines.push(`  failed: ${terminalText(f.userId ?? '?')}: ${terminalText(f.error)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function runRelay(options: RelayOptions): Promise<void> {
+  const config = await loadConfigFile(options.config);
+  const from = senderOf(options.from, config.senderIdentity);
+  const { items, ignored } = await readDigestEntries(options.input);
+  const client = directoryClientFor(options);
+  try {
+    const summary = await withDirectoryErrors(options, async () => {
+      await requireDirectoryTable(client, options.directoryTable);
+      const directory = new DynamoOwnerDirectory(client, options.directoryTable);
+      return relayToFiles(items, directory, {
+        outDir: options.out,
+        ...(from !== undefined && { from }),
+        now: Date.now,
+      });
+    });
+    const full: RelayFilesSummary = { ...summary, ignored };
+    process.stdout.write(
+      options.format === 'json' ? `${JSON.stringify(full, null, 2)}\n` : renderRelayText(full, options.input),
+    );
+    if (summary.failures.length > 0) process.exitCode = 1;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Registers `relay` on the program. */
+export function registerRelayCommand(program: Command): void {
+  defineRelay(program).action(runRelay);
+}

@@ -1,0 +1,128 @@
+/**
+ * What the email relay would send, as `.eml` files (`pc-hygiene relay`,
+ * docs/notifications.md, "Email relay"): the owner digests a `notify --sink
+ * jsonl:…` run wrote go through the relay's own use case (`relayDigests`:
+ * the same directory lookup, reachability rule, rendering and MIME as the
+ * Lambda), with a sender that writes each email to a file instead of SES and
+ * a ledger that lives for this run (a digest part listed twice is written once,
+ * as the relay would send it once).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
+import { digestFromPublishEntry, InvalidDigestMessageError } from '../../lambdas/relay/digest-message';
+import type { EmailSender, LedgerClaim, OutgoingEmail, RelayLedger } from '../../lambdas/relay/ports';
+import { type RelayItem, relayDigests, tallyOutcomes } from '../../lambdas/relay/relay';
+import { readJsonLines } from '../jsonl';
+import { UsageError } from '../usage-error';
+
+/**
+ * The sender used when neither `--from` nor the config's `senderIdentity`
+ * names one: `.invalid` is reserved (RFC 2606), so it can never be a real mailbox.
+ */
+export const PLACEHOLDER_SENDER = 'PersonalClient Hygiene <hygiene@example.invalid>';
+
+/** A ledger for one CLI run: every part is ours once, a repeat is "already sent". */
+class RunLedger implements RelayLedger {
+  private readonly keys = new Set<string>();
+
+  async claim(key: string): Promise<LedgerClaim> {
+    if (this.keys.has(key)) return { status: 'sent' };
+    this.keys.add(key);
+    return { status: 'claimed', token: key };
+  }
+
+  async markSent(): Promise<void> {}
+
+  async release(key: string): Promise<void> {
+    this.keys.delete(key);
+  }
+}
+
+/** `ada` → `ada`; anything outside `[A-Za-z0-9._-]` becomes `_` (a file name, never a path). */
+function fileSafe(text: string): string {
+  const safe = text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120);
+  return safe === '' || safe.startsWith('.') ? `_${safe}` : safe;
+}
+
+/** Writes each email to `<dir>/<userId>.part-<n>.eml`, with the drain id added when a name repeats. */
+class EmlFileSender implements EmailSender {
+  readonly written: { readonly path: string; readonly userId: string; readonly to: string }[] = [];
+  private readonly names = new Set<string>();
+
+  constructor(private readonly dir: string) {}
+
+  async send(email: OutgoingEmail): Promise<{ readonly messageId: string }> {
+    const { userId, part, drainId } = email.digest;
+    let name = `${fileSafe(userId)}.part-${part}.eml`;
+    if (this.names.has(name)) name = `${fileSafe(userId)}.part-${part}.${fileSafe(drainId).slice(0, 36)}.eml`;
+    this.names.add(name);
+    const path = join(this.dir, name);
+    await writeFile(path, email.raw);
+    this.written.push({ path, userId, to: email.to });
+    return { messageId: path };
+  }
+}
+
+/** What a relay-to-files run did. */
+export interface RelayFilesSummary {
+  /** Owner digest parts read from the input. */
+  readonly digests: number;
+  /** Entries the relay's subscription would not receive (admin messages). */
+  readonly ignored: number;
+  readonly written: readonly { readonly path: string; readonly userId: string; readonly to: string }[];
+  /** Digest parts listed more than once (written once). */
+  readonly duplicates: number;
+  readonly skipped: readonly { readonly userId: string; readonly reason: string }[];
+  readonly failures: readonly { readonly userId?: string; readonly error: string }[];
+  readonly from: string;
+  readonly placeholderSender: boolean;
+}
+
+/**
+ * Reads the owner digests of a `notify` JSONL file, all of it, before anything
+ * is written.
+ * @throws {UsageError} naming the line of the first entry that is not JSON or not a readable digest
+ */
+export async function readDigestEntries(path: string): Promise<{ items: RelayItem[]; ignored: number }> {
+  const items: RelayItem[] = [];
+  let ignored = 0;
+  for await (const line of readJsonLines(path)) {
+    if (!line.ok) throw new UsageError(`${path}: ${line.error}`);
+    try {
+      const digest = digestFromPublishEntry(line.value, `line ${line.lineNumber}`);
+      if (digest === undefined) ignored++;
+      else items.push({ id: `line ${line.lineNumber}`, digest });
+    } catch (error: unknown) {
+      if (error instanceof InvalidDigestMessageError) throw new UsageError(`${path}: ${error.message}`);
+      throw error;
+    }
+  }
+  return { items, ignored };
+}
+
+/** Relays the digests to `.eml` files in `outDir` (created when missing). */
+export async function relayToFiles(
+  items: readonly RelayItem[],
+  directory: Pick<OwnerDirectory, 'getMany'>,
+  options: { readonly outDir: string; readonly from?: string; readonly now: () => number },
+): Promise<Omit<RelayFilesSummary, 'ignored'>> {
+  await mkdir(options.outDir, { recursive: true });
+  const sender = new EmlFileSender(options.outDir);
+  const from = options.from ?? PLACEHOLDER_SENDER;
+  const result = await relayDigests(
+    // One at a time: files are written in input order.
+    { directory, ledger: new RunLedger(), sender, clock: options.now, from, concurrency: 1 },
+    items,
+  );
+  const tally = tallyOutcomes(result.outcomes);
+  return {
+    digests: items.length,
+    written: sender.written,
+    duplicates: tally.duplicates,
+    skipped: tally.skipped,
+    failures: tally.failures,
+    from,
+    placeholderSender: options.from === undefined,
+  };
+}

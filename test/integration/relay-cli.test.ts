@@ -1,0 +1,156 @@
+/**
+ * `pc-hygiene relay` as a user runs it (child process) against DynamoDB
+ * Local: a notify JSONL with owner digests and an admin report in, one `.eml`
+ * per reachable owner digest part out (parsed back: addressed to the
+ * directory's email, multipart/alternative with text and HTML), skipped
+ * owners listed with their reason, the sender from --from / --config / the
+ * placeholder, and bad input refused before anything is written.
+ */
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { runCli } from '../support/run-cli';
+import { sampleEntries, sampleEvent } from '../support/sample-digest';
+import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+
+let dir: string;
+let table: TestDirectoryTable;
+let flags: string[];
+let input: string;
+
+const ADMIN_ENTRY = {
+  Id: '9',
+  Subject: 'Hygiene sweep: nothing to do',
+  Message: JSON.stringify({ default: 'summary', email: 'summary', sqs: '{}' }),
+  MessageStructure: 'json',
+  MessageAttributes: {
+    audience: { DataType: 'String', StringValue: 'admin' },
+    eventTypes: { DataType: 'String.Array', StringValue: '["run-summary"]' },
+    severity: { DataType: 'String', StringValue: 'info' },
+  },
+};
+
+function ownerEntries(userId: string, events = 1, maxMessageBytes?: number) {
+  const list = Array.from({ length: events }, (_, i) =>
+    sampleEvent(i % 2 ? 'stale-warning' : 'expiry-warning', `pc-${userId}-${i}`, {}, userId),
+  );
+  return sampleEntries(list, maxMessageBytes).map((entry, i) => ({ Id: String(i), ...entry }));
+}
+
+async function jsonl(name: string, lines: readonly unknown[]): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`);
+  return path;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'relay-cli-'));
+  table = await createTestDirectoryTable('relay-cli');
+  flags = ['--directory-table', table.tableName, '--endpoint', table.endpoint];
+  await new DynamoOwnerDirectory(table.client, table.tableName).upsertOwners(
+    [
+      { userId: 'ada', email: 'ada@example.com', name: 'Ada Lovelace', status: 'active' as const },
+      { userId: 'cy', email: 'cy@example.com', status: 'departed' as const },
+      { userId: 'dee', status: 'active' as const },
+    ].map((owner) => ({ owner, existed: false, resetRoute: false })),
+    '2026-11-01T00:00:00.000Z',
+  );
+  input = await jsonl('entries.jsonl', [
+    ...ownerEntries('ada', 40, 20_000),
+    ADMIN_ENTRY,
+    ...ownerEntries('zed'),
+    ...ownerEntries('cy'),
+    ...ownerEntries('dee'),
+  ]);
+});
+
+afterAll(() => table.drop());
+
+describe('pc-hygiene relay', () => {
+  it('writes one .eml per reachable digest part and lists the owners it skips, with why', async () => {
+    const out = join(dir, 'out-1');
+
+    const result = await runCli(['relay', '--input', input, '--out', out, ...flags]);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const files = (await readdir(out)).sort();
+    const parts = ownerEntries('ada', 40, 20_000).length;
+    expect(parts).toBeGreaterThan(1);
+    expect(files).toEqual(Array.from({ length: parts }, (_, i) => `ada.part-${i + 1}.eml`));
+    expect(result.stdout).toContain('(1 admin message(s) ignored)');
+    expect(result.stdout).toMatch(/zed {2}not-in-directory\n/);
+    expect(result.stdout).toMatch(/cy {2}departed\n/);
+    expect(result.stdout).toMatch(/dee {2}no-email\n/);
+    expect(result.stdout).toContain('(placeholder: set --from or senderIdentity in --config)');
+  });
+
+  it('writes RFC 5322 multipart/alternative emails to the directory address', async () => {
+    const out = join(dir, 'out-2');
+
+    await runCli([
+      'relay',
+      '--input',
+      input,
+      '--out',
+      out,
+      ...flags,
+      '--from',
+      'Hygiene <hygiene@corp.example>',
+    ]);
+    const mail = await simpleParser(await readFile(join(out, 'ada.part-2.eml')));
+
+    expect(mail.from?.value).toEqual([{ address: 'hygiene@corp.example', name: 'Hygiene' }]);
+    expect(mail.to).toMatchObject({ value: [{ address: 'ada@example.com', name: 'Ada Lovelace' }] });
+    expect(mail.subject).toMatch(/\(part 2\/\d+\)$/);
+    expect(mail.messageId).toMatch(/^<digest\.[0-9a-f]{32}@corp\.example>$/);
+    expect(mail.date).toBeInstanceOf(Date);
+    expect(mail.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
+    expect(mail.text).toMatch(/^Hello Ada Lovelace,\n/);
+    expect(mail.text).toContain('this is part 2 of');
+    expect(mail.html).toContain('<table ');
+  });
+
+  it('takes the sender from --config when --from is not given, and reports JSON', async () => {
+    const config = join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({ ownerDelivery: 'relay', senderIdentity: 'ops@corp.example' }));
+
+    const result = await runCli([
+      'relay',
+      '--input',
+      input,
+      '--out',
+      join(dir, 'out-3'),
+      ...flags,
+      '--config',
+      config,
+      '--format',
+      'json',
+    ]);
+
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ from: 'ops@corp.example', placeholderSender: false, ignored: 1 });
+    expect(summary.skipped).toEqual([
+      { userId: 'zed', reason: 'not-in-directory' },
+      { userId: 'cy', reason: 'departed' },
+      { userId: 'dee', reason: 'no-email' },
+    ]);
+  });
+
+  it('refuses a bad line or a bad --from with exit 2, writing nothing', async () => {
+    const broken = await jsonl('broken.jsonl', [...ownerEntries('ada'), '{not json']);
+    const out = join(dir, 'out-4');
+
+    const badLine = await runCli(['relay', '--input', broken, '--out', out, ...flags]);
+    const badFrom = await runCli(['relay', '--input', input, '--out', out, ...flags, '--from', 'nobody']);
+
+    expect(badLine.code).toBe(2);
+    expect(badLine.stderr).toMatch(/^pc-hygiene: .*broken\.jsonl: line 2 is not valid JSON/);
+    expect(badFrom.code).toBe(2);
+    expect(badFrom.stderr).toContain('--from "nobody": must be an email address');
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+});
