@@ -6,6 +6,7 @@
 import type { Mode } from './config';
 import { EVENT_TYPES, type EventType } from './events';
 import type { GuardStatus } from './guard';
+import type { DirectoryUnusableReason } from './owner-directory';
 import { ACTION_TYPES, type ActionType } from './policy';
 
 /** How many records a summary lists per category; the rest are only counted (`omitted`). */
@@ -54,6 +55,8 @@ export interface DeletionOutcome {
   readonly expired: number;
   /** Planned soft-deletions of stale credentials. */
   readonly stale: number;
+  /** Planned soft-deletions of orphaned credentials (owner departed, grace over). */
+  readonly orphaned: number;
   /** Written (enforce) or that would have been written (audit). */
   readonly applied: number;
   /** Not made because the guard tripped (and was not overridden). */
@@ -75,6 +78,22 @@ export interface EventSummary {
   /** Events per owner, most first (capped at {@link SUMMARY_RECORD_LIMIT} owners). */
   readonly perOwner: readonly { readonly userId: string; readonly events: number }[];
   readonly ownersOmitted: number;
+}
+
+/**
+ * The owner directory as the run judged it for the orphan rule (docs/rules.md,
+ * "Orphaned credentials"): `used`, or why nothing was orphaned this run.
+ */
+export interface DirectorySummary {
+  readonly status: 'used' | DirectoryUnusableReason;
+  /** The snapshot instant of the last import (`owners import --as-of`), when known. */
+  readonly asOf?: string;
+  /** Owners in the directory, when known. */
+  readonly owners?: number;
+  /** Owners marked departed (read only when the directory is used). */
+  readonly departed: number;
+  /** `directoryMaxAgeDays`: how old a snapshot may be. */
+  readonly maxAgeDays: number;
 }
 
 /** The scan position bookkeeping of a run with a checkpoint store. */
@@ -125,6 +144,8 @@ export interface RunSummary {
   readonly failed: CappedList<FailedRecord>;
   readonly guard: GuardStatus;
   readonly events: EventSummary;
+  /** The owner directory's state for the orphan rule. */
+  readonly directory: DirectorySummary;
   readonly checkpoint?: CheckpointSummary;
 }
 

@@ -9,7 +9,12 @@
  */
 import { EVENT_TYPES } from '../hygiene/events';
 import { ACTION_TYPES } from '../hygiene/policy';
-import { type CappedList, guardBlocked, type RunSummary } from '../hygiene/run-summary';
+import {
+  type CappedList,
+  type DirectorySummary,
+  guardBlocked,
+  type RunSummary,
+} from '../hygiene/run-summary';
 import { terminalText } from './sanitize';
 
 /** The summary as pretty-printed JSON (one document, for `--format json` and logs). */
@@ -56,7 +61,8 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
     ...(d.deferred > 0 ? [`${d.deferred} deferred (time budget; planned again by a later run)`] : []),
     ...(d.skippedChanged > 0 ? [`${d.skippedChanged} skipped (changed since read)`] : []),
   ];
-  lines.push(`Deletions: ${d.expired} expired + ${d.stale} stale planned; ${outcomes.join(', ')}`);
+  const orphaned = d.orphaned > 0 ? ` + ${d.orphaned} orphaned` : '';
+  lines.push(`Deletions: ${d.expired} expired + ${d.stale} stale${orphaned} planned; ${outcomes.join(', ')}`);
   if (summary.guard.overridden) {
     lines.push(
       `  guard tripped but overridden by the operator (--allow-mass-delete): ${summary.guard.reasons.join('; ')}`,
@@ -67,7 +73,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
         `${summary.guard.maxDeletePercent}% of ${summary.guard.activeValid} active valid credentials`,
     );
   }
-  lines.push('');
+  lines.push(directoryLine(summary.directory), '');
   lines.push(eventsLine(summary));
   const c = summary.checkpoint;
   if (c && (c.saved || c.resumed)) {
@@ -94,6 +100,21 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
     ),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The orphan rule's verdict on the owner directory: used, or why nothing was orphaned. */
+export function directoryLine(d: DirectorySummary): string {
+  const asOf = d.asOf !== undefined ? `as of ${d.asOf}` : 'never imported';
+  switch (d.status) {
+    case 'used':
+      return `Owner directory: ${asOf}, ${d.owners ?? 0} owner(s), ${d.departed} departed (orphan rule applied)`;
+    case 'no-directory':
+      return 'Owner directory: none loaded; nothing was orphaned (load one with pc-hygiene owners import)';
+    case 'empty':
+      return `Owner directory: empty (${asOf}); nothing was orphaned`;
+    case 'stale':
+      return `Owner directory: STALE (${asOf}, older than directoryMaxAgeDays ${d.maxAgeDays}); nothing was orphaned - re-import it (owners import --as-of)`;
+  }
 }
 
 function guardBanner(summary: RunSummary): string[] {

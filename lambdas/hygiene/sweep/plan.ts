@@ -7,6 +7,7 @@
  */
 import { formatProblem, parseCredential } from '../credential';
 import { isReservedId } from '../data-contract';
+import { ownerStanding } from '../owner-directory';
 import { decide, isDeletion, isExempt } from '../policy';
 import type { RawItem, ScanPage } from '../ports';
 import { applyTransition } from './apply';
@@ -32,7 +33,7 @@ function planItem(run: SweepRun, item: RawItem): PendingTransition | undefined {
   }
   tally.activeValid++;
   if (isExempt(credential, config)) tally.exempt++;
-  const actions = decide(credential, config, now);
+  const actions = decide(credential, config, now, ownerStanding(run.directory, credential.userId));
   if (actions.length === 0) {
     tally.unchanged++;
     return undefined;

@@ -7,6 +7,7 @@
  */
 import type { HygieneConfig, Mode } from '../config';
 import type { Credential } from '../credential';
+import { type DirectoryState, loadDirectoryState } from '../owner-directory';
 import type { Action } from '../policy';
 import type { CheckpointStore, ScanCheckpoint } from '../ports';
 import { TaskPool } from '../task-pool';
@@ -90,6 +91,8 @@ export class SweepRun {
     /** Every write of the run goes through it: at most `writeConcurrency` in flight. */
     readonly pool: TaskPool,
     readonly scan: ScanPosition,
+    /** The owner directory as loaded at the start (orphan rule): usable or why not, and who departed. */
+    readonly directory: DirectoryState,
   ) {}
 
   /** The wall clock (`deps.clock`, default `Date.now`). */
@@ -129,10 +132,18 @@ function settingsOf(deps: SweepDeps, options: SweepOptions): SweepSettings {
   };
 }
 
-/** Resolves the settings, opens the write pool and loads the scan position (resuming a saved one). */
+/**
+ * Resolves the settings, opens the write pool, loads the scan position
+ * (resuming a saved one) and the owner directory's state (once per run).
+ */
 export async function startRun(deps: SweepDeps, options: SweepOptions): Promise<SweepRun> {
   const settings = settingsOf(deps, options);
   const pool = new TaskPool(settings.config.writeConcurrency);
   const scan = await loadScanPosition(deps, settings);
-  return new SweepRun(deps, settings, pool, scan);
+  const directory = await loadDirectoryState(
+    deps.directory,
+    settings.config.directoryMaxAgeDays,
+    settings.now,
+  );
+  return new SweepRun(deps, settings, pool, scan, directory);
 }

@@ -29,6 +29,7 @@ export class RunTally {
   readonly deletions = {
     expired: 0,
     stale: 0,
+    orphaned: 0,
     applied: 0,
     blockedByGuard: 0,
     deferred: 0,
@@ -48,6 +49,7 @@ export class RunTally {
       this.planned[action.type]++;
       if (action.type === 'delete-expired') this.deletions.expired++;
       if (action.type === 'delete-stale') this.deletions.stale++;
+      if (action.type === 'delete-orphaned') this.deletions.orphaned++;
     }
   }
 
@@ -67,9 +69,9 @@ export class RunTally {
     if (deleting) this.deletions.skippedChanged++;
   }
 
-  /** Deletions planned this run, both reasons (what the guard judges). */
+  /** Deletions planned this run, every reason (what the guard judges). */
   plannedDeletions(): number {
-    return this.deletions.expired + this.deletions.stale;
+    return this.deletions.expired + this.deletions.stale + this.deletions.orphaned;
   }
 
   /** Events per owner, most first, ties by user id. */

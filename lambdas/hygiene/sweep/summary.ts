@@ -5,7 +5,12 @@
  * aborted run carries).
  */
 import { evaluateGuard, type GuardStatus } from '../guard';
-import { type CheckpointSummary, type RunSummary, SUMMARY_RECORD_LIMIT } from '../run-summary';
+import {
+  type CheckpointSummary,
+  type DirectorySummary,
+  type RunSummary,
+  SUMMARY_RECORD_LIMIT,
+} from '../run-summary';
 import { formatInstant } from '../time';
 import type { SweepRun } from './run-state';
 
@@ -17,6 +22,18 @@ export function guardPhase(run: SweepRun): GuardStatus {
     settings.config,
     settings.allowMassDelete,
   );
+}
+
+/** How the run judged the owner directory (the summary says why nothing was orphaned). */
+function directorySummary(run: SweepRun): DirectorySummary {
+  const { unusable, freshness, departed } = run.directory;
+  return {
+    status: unusable ?? 'used',
+    ...(freshness?.asOf !== undefined && { asOf: freshness.asOf }),
+    ...(freshness !== undefined && { owners: freshness.owners }),
+    departed: departed.size,
+    maxAgeDays: run.settings.config.directoryMaxAgeDays,
+  };
 }
 
 /** The run's summary so far, with `durationMs` up to now. */
@@ -57,6 +74,7 @@ export function summarize(
       perOwner: perOwner.slice(0, SUMMARY_RECORD_LIMIT),
       ownersOmitted: Math.max(0, perOwner.length - SUMMARY_RECORD_LIMIT),
     },
+    directory: directorySummary(run),
     ...(checkpoint && { checkpoint }),
   };
 }

@@ -4,6 +4,7 @@
  * and `../sweep.ts` (which re-exports all of this) import it without a cycle.
  */
 import type { HygieneConfig, Mode } from '../config';
+import type { DepartedOwners } from '../owner-directory';
 import type { CheckpointStore, CredentialScanner, TransitionWriter } from '../ports';
 import type { RunSummary } from '../run-summary';
 
@@ -25,6 +26,11 @@ export interface SweepDeps {
   readonly onProgress?: (progress: SweepProgress) => void;
   /** Wall clock for `startedAt` / `durationMs` only (decisions use `options.now`). Default `Date.now`. */
   readonly clock?: () => number;
+  /**
+   * The owner directory, read once per run for the orphan rule (docs/rules.md,
+   * "Orphaned credentials"); without it the rule is off and the summary says so.
+   */
+  readonly directory?: DepartedOwners;
 }
 
 /** What one run does. */

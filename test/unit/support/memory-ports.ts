@@ -5,8 +5,9 @@
  * outbox append), and a checkpoint store.
  */
 
+import { actionChanges } from '../../../lambdas/hygiene/action-changes';
 import { HYGIENE_ATTR, isReservedId, OUTBOX_ATTR } from '../../../lambdas/hygiene/data-contract';
-import { DECISION_FIELDS } from '../../../lambdas/hygiene/policy';
+import { DECISION_FIELDS, isDeletion } from '../../../lambdas/hygiene/policy';
 import type {
   CheckpointStore,
   CredentialScanner,
@@ -146,29 +147,13 @@ export class MemoryWriter implements TransitionWriter {
     const changed = CONDITION_FIELDS.filter((f) => !sameValue(item[f], credential.raw[f]));
     if (changed.length > 0) return { status: 'skipped-changed', changed };
     const nowIso = formatInstant(now);
-    for (const action of actions) {
-      switch (action.type) {
-        case 'notify-expiry':
-          item[HYGIENE_ATTR.expiryNoticeStage] = action.stageDays;
-          item[HYGIENE_ATTR.expiryNoticeFor] = action.expiresTime;
-          break;
-        case 'flag-stale':
-          item[HYGIENE_ATTR.staleFlaggedAt] = nowIso;
-          item[HYGIENE_ATTR.staleDeleteAfter] = action.deleteAfter;
-          break;
-        case 'unflag-stale':
-          delete item[HYGIENE_ATTR.staleFlaggedAt];
-          delete item[HYGIENE_ATTR.staleDeleteAfter];
-          break;
-        case 'delete-expired':
-        case 'delete-stale':
-          item.deletedAt = nowIso;
-          item.updatedAt = nowIso;
-          item[HYGIENE_ATTR.deletedReason] = action.type === 'delete-expired' ? 'expired' : 'stale';
-          item[HYGIENE_ATTR.deletedByRun] = runId;
-          if (transition.purgeAt !== undefined) item[HYGIENE_ATTR.purgeAt] = transition.purgeAt;
-          break;
-      }
+    // The same pure map of what each action writes as the DynamoDB writer (one data contract).
+    for (const change of actionChanges(actions, { runId, now })) {
+      if (change.kind === 'set') item[change.attribute] = change.value;
+      else delete item[change.attribute];
+    }
+    if (actions.some(isDeletion) && transition.purgeAt !== undefined) {
+      item[HYGIENE_ATTR.purgeAt] = transition.purgeAt;
     }
     if (events.length > 0) {
       const outbox = (item[OUTBOX_ATTR.events] as unknown[] | undefined) ?? [];
