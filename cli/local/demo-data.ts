@@ -54,6 +54,30 @@ export const DEMO_SCENARIOS = [
 ] as const;
 export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 
+/** The scenarios about expiry (built by one method of the factory). */
+type ExpiryScenario = Extract<
+  DemoScenario,
+  | 'expiring-30'
+  | 'expiring-7'
+  | 'expiring-1'
+  | 'noticed-30-waiting'
+  | 'noticed-30-now-7'
+  | 'noticed-7-now-1'
+  | 'renewed-after-notice'
+  | 'expired'
+  | 'expired-and-stale-flagged'
+>;
+/** The scenarios about staleness. */
+type StaleScenario = Extract<
+  DemoScenario,
+  | 'stale-never-used'
+  | 'stale-used'
+  | 'stale-risky'
+  | 'flagged-in-grace'
+  | 'flagged-past-grace'
+  | 'flagged-used-since'
+>;
+
 /** One demo record and the situation it was generated for. */
 export interface DemoRecord {
   readonly scenario: DemoScenario;
@@ -331,6 +355,43 @@ class RecordFactory {
         return r;
       case 'active-risky':
         return this.risky(r);
+      case 'exempt-stale-expiring':
+        // Exempt: never flagged or deleted, but still warned before expiry.
+        r.createdAt = this.at(-d.between(200, 400));
+        delete r.lastUsedAt;
+        r.expiresTime = this.at(d.between(2, 6));
+        r[HYGIENE_ATTR.exempt] = true;
+        return r;
+      case 'soft-deleted': {
+        r.expiresTime = this.at(-d.between(20, 60));
+        const deletedAt = this.now - d.between(1, 19) * DAY_MS;
+        r.deletedAt = formatInstant(deletedAt);
+        r.updatedAt = r.deletedAt;
+        r[HYGIENE_ATTR.deletedReason] = 'expired';
+        r[HYGIENE_ATTR.deletedByRun] = `sweep-${formatInstant(deletedAt).slice(0, 10)}`;
+        return r;
+      }
+      case 'invalid':
+        return this.invalid(r, invalidKind);
+      case 'expiring-30':
+      case 'expiring-7':
+      case 'expiring-1':
+      case 'noticed-30-waiting':
+      case 'noticed-30-now-7':
+      case 'noticed-7-now-1':
+      case 'renewed-after-notice':
+      case 'expired':
+      case 'expired-and-stale-flagged':
+        return this.expiryScenario(r, scenario);
+      default:
+        return this.staleScenario(r, scenario);
+    }
+  }
+
+  /** Expiry situations: notice windows, stages already sent, renewed, expired. */
+  private expiryScenario(r: Record<string, unknown>, scenario: ExpiryScenario): Record<string, unknown> {
+    const d = this.draw;
+    switch (scenario) {
       case 'expiring-30':
         r.expiresTime = this.at(d.between(8, 29.5));
         return r;
@@ -364,6 +425,13 @@ class RecordFactory {
         r.createdAt = this.at(-d.between(200, 400));
         delete r.lastUsedAt;
         return this.flagged(r, d.between(20, 40));
+    }
+  }
+
+  /** Staleness situations: never or long unused, risky tier, flagged within and past the grace period. */
+  private staleScenario(r: Record<string, unknown>, scenario: StaleScenario): Record<string, unknown> {
+    const d = this.draw;
+    switch (scenario) {
       case 'stale-never-used':
         r.createdAt = this.at(-d.between(100, 380));
         delete r.lastUsedAt;
@@ -390,24 +458,6 @@ class RecordFactory {
         r.lastUsedAt = this.at(-d.between(0.1, flaggedDaysAgo - 1));
         return this.flagged(r, flaggedDaysAgo);
       }
-      case 'exempt-stale-expiring':
-        // Exempt: never flagged or deleted, but still warned before expiry.
-        r.createdAt = this.at(-d.between(200, 400));
-        delete r.lastUsedAt;
-        r.expiresTime = this.at(d.between(2, 6));
-        r[HYGIENE_ATTR.exempt] = true;
-        return r;
-      case 'soft-deleted': {
-        r.expiresTime = this.at(-d.between(20, 60));
-        const deletedAt = this.now - d.between(1, 19) * DAY_MS;
-        r.deletedAt = formatInstant(deletedAt);
-        r.updatedAt = r.deletedAt;
-        r[HYGIENE_ATTR.deletedReason] = 'expired';
-        r[HYGIENE_ATTR.deletedByRun] = `sweep-${formatInstant(deletedAt).slice(0, 10)}`;
-        return r;
-      }
-      case 'invalid':
-        return this.invalid(r, invalidKind);
     }
   }
 
