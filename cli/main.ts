@@ -2,21 +2,27 @@
  * `pc-hygiene`: the operator CLI over the same hygiene core as the Lambdas.
  *
  * Conventions for every command (follow them when adding one):
- * - Layout: `cli/commands/<name>.ts` defines one command (or one command
- *   group) and exports `register<Name>Command(program)`, registered below.
- *   Work that several commands share lives in `cli/use-cases/`; flag
- *   definitions and parsers in `cli/options/`; adapters only the CLI uses in
- *   `cli/aws/`; local/demo/test infrastructure in `cli/local/`; terminal
- *   output helpers in `cli/output/` (print ids and names through
- *   `terminalText`, CSV cells through `csvCell`).
+ * - Layout: `cli/commands/<name>.ts` defines one command (a command group
+ *   may use a folder, `cli/commands/<group>/<sub>.ts`) and exports
+ *   `register<Name>Command(program)`, registered below. Work that several
+ *   commands share lives in `cli/use-cases/`; flag definitions and parsers
+ *   in `cli/options/`; adapters only the CLI uses in `cli/aws/`; local-run,
+ *   demo and test infrastructure in `cli/local/`; plan output formatters in
+ *   `cli/format/`; stream/terminal helpers (`progress`, `stream-writer`,
+ *   `jsonl`, `digest-preview`, `usage-error`) at the top of `cli/`.
+ * - Stored text (ids, owners, names, problems) reaches a terminal only
+ *   through `terminalText` and a CSV cell only through `csvCell`
+ *   (`lambdas/render/sanitize.ts`, the one sanitiser).
  * - Settings live once, on the program here: commander copies them to every
  *   subcommand (and sub-subcommand) created with `.command()`. Do not repeat
  *   `configureOutput`/`showHelpAfterError`/`exitOverride` in a command.
  * - Types come from `@commander-js/extra-typings` (import `Command`/`Option`
  *   from it, never from `commander`): option types are inferred from the
- *   definitions; name them with `OptionsOf<typeof command>` instead of a
- *   hand-kept interface.
- * - Integer flags: `.argParser(integerIn('--flag', min, max))`; durations:
+ *   definitions. Build the command in `define<Name>Command(program)` and name
+ *   its options `OptionsOf<ReturnType<typeof define<Name>Command>>`
+ *   (`cli/options/options-of.ts`) instead of a hand-kept interface.
+ * - Integer flags: `.argParser(integerIn('--flag', min, max))` (the one
+ *   rule: decimal digits in range, `cli/options/numbers.ts`); durations:
  *   `secondsUpTo`; enumerations: `.choices()`; `--format`: `formatOption()`
  *   with a vocabulary from `cli/options/formats.ts`. Defaults are given
  *   parsed (numbers, not strings).

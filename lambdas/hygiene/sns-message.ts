@@ -2,6 +2,16 @@
  * SNS message building blocks shared by owner digests and admin reports:
  * limits, the `MessageStructure: 'json'` envelope, message attributes, subject
  * sanitising and the byte size SNS counts. Pure: no AWS imports.
+ *
+ * Why this wire format is still in the domain (issue 10 asked to move it to
+ * `lambdas/aws/`): the notifier's publisher port is SNS-shaped
+ * (`PublishEntry` in `outbox-ports.ts`), and four domain modules build or pack
+ * entries with it (`digest.ts`, `unreachable-report.ts`, `notifier/publish.ts`,
+ * `notifier/drain-state.ts`). Moving only these helpers would make the domain
+ * import an adapter folder (the arrow pointing outwards). The move comes with
+ * a transport-neutral port: the notifier hands `(subject, text, document,
+ * routing)` to the publisher, and `lambdas/aws/sns-publisher.ts` builds the
+ * envelope and attributes and counts the bytes against these limits.
  */
 import type { MessageAttribute, PublishEntry } from './outbox-ports';
 
