@@ -39,6 +39,7 @@ import type { RawItem } from '../hygiene/ports';
 import { formatInstant, parseInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
 import { unmarshallOptions } from './dynamodb-client';
+import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;
 
@@ -77,15 +78,6 @@ function oldestKept(list: unknown, removed: ReadonlySet<number>): string | undef
   return oldest === undefined ? undefined : formatInstant(oldest);
 }
 
-/** The clauses of one conditional `UpdateItem`, collected step by step. */
-interface UpdateParts {
-  readonly names: Record<string, string>;
-  readonly values: Record<string, unknown>;
-  readonly conditions: string[];
-  readonly sets: string[];
-  readonly removes: string[];
-}
-
 /**
  * The "mark sent" update for `plan` made from `observed`: guard each removed
  * entry by its `eventId`, remove the entries (or the whole outbox), and
@@ -98,18 +90,13 @@ function markUpdate(
   drainId: string,
   ownClaim: boolean,
   now: number,
-): UpdateParts {
-  const update: UpdateParts = {
-    names: { '#events': OUTBOX_ATTR.events, '#eventId': 'eventId' },
-    values: {},
-    conditions: [],
-    sets: [],
-    removes: [],
-  };
-  plan.remove.forEach(({ index, eventId }, i) => {
-    update.values[`:e${i}`] = eventId;
-    update.conditions.push(`#events[${index}].#eventId = :e${i}`);
-  });
+): UpdateExpressionBuilder {
+  const update = new UpdateExpressionBuilder();
+  const events = update.name(OUTBOX_ATTR.events);
+  const eventId = update.name('eventId');
+  for (const entry of plan.remove) {
+    update.condition(`${events}[${entry.index}].${eventId} = ${update.value(entry.eventId)}`);
+  }
   if (plan.removeAll) removeWholeOutbox(update, plan, observed, now);
   else removeEntries(update, plan, observed);
   if (ownClaim) releaseClaim(update, drainId);
@@ -120,42 +107,49 @@ function markUpdate(
  * Removes the list and the index keys (the item leaves the index), guarded by
  * the list size; a purge held back for the notice may start now (docs/notifications.md).
  */
-function removeWholeOutbox(update: UpdateParts, plan: MarkPlan, observed: RawItem, now: number): void {
-  update.names['#owner'] = OUTBOX_ATTR.owner;
-  update.names['#since'] = OUTBOX_ATTR.since;
-  update.values[':size'] = plan.storedSize;
-  update.conditions.push('size(#events) = :size');
-  update.removes.push('#events', '#owner', '#since');
+function removeWholeOutbox(
+  update: UpdateExpressionBuilder,
+  plan: MarkPlan,
+  observed: RawItem,
+  now: number,
+): void {
+  update.condition(`size(${update.name(OUTBOX_ATTR.events)}) = ${update.value(plan.storedSize)}`);
+  update.remove(OUTBOX_ATTR.events).remove(OUTBOX_ATTR.owner).remove(OUTBOX_ATTR.since);
   const purge = planPurgeRelease(observed, now);
   // No guard is needed when nothing was held back: a deletion since the read appended its notice, so the
   // list guards fail and the plan is redone from the item as it now is.
   if (purge.kind !== 'release') return;
-  update.names['#pending'] = PURGE_PENDING_ATTR;
-  update.names['#purgeAt'] = HYGIENE_ATTR.purgeAt;
-  update.values[':pending'] = purge.pending;
-  update.values[':purgeAt'] = purge.purgeAt;
-  update.conditions.push('#pending = :pending');
-  update.sets.push('#purgeAt = :purgeAt');
-  update.removes.push('#pending');
+  update.condition(`${update.name(PURGE_PENDING_ATTR)} = ${update.value(purge.pending)}`);
+  update.set(HYGIENE_ATTR.purgeAt, purge.purgeAt).remove(PURGE_PENDING_ATTR);
 }
 
 /** Removes the published entries by index, keeping the index sort key honest (the oldest event still pending). */
-function removeEntries(update: UpdateParts, plan: MarkPlan, observed: RawItem): void {
-  update.removes.push(...plan.remove.map(({ index }) => `#events[${index}]`));
+function removeEntries(update: UpdateExpressionBuilder, plan: MarkPlan, observed: RawItem): void {
+  const events = update.name(OUTBOX_ATTR.events);
+  for (const { index } of plan.remove) update.removePath(`${events}[${index}]`);
   const since = oldestKept(observed[OUTBOX_ATTR.events], new Set(plan.remove.map((r) => r.index)));
-  if (since === undefined) return;
-  update.names['#since'] = OUTBOX_ATTR.since;
-  update.values[':since'] = since;
-  update.sets.push('#since = :since');
+  if (since !== undefined) update.set(OUTBOX_ATTR.since, since);
 }
 
 /** Releases the drain's claim, on condition that it still holds it. */
-function releaseClaim(update: UpdateParts, drainId: string): void {
-  update.names['#claim'] = OUTBOX_CLAIM_ATTR.claim;
-  update.names['#until'] = OUTBOX_CLAIM_ATTR.claimUntil;
-  update.values[':drain'] = drainId;
-  update.conditions.push('#claim = :drain');
-  update.removes.push('#claim', '#until');
+function releaseClaim(update: UpdateExpressionBuilder, drainId: string): UpdateExpressionBuilder {
+  update.condition(`${update.name(OUTBOX_CLAIM_ATTR.claim)} = ${update.value(drainId)}`);
+  return update.remove(OUTBOX_CLAIM_ATTR.claim).remove(OUTBOX_CLAIM_ATTR.claimUntil);
+}
+
+/** The claim: take the item if it exists, has pending events and no live claim of another drain. */
+function claimUpdate(request: ClaimRequest): UpdateExpressionParts {
+  const update = new UpdateExpressionBuilder()
+    .set(OUTBOX_CLAIM_ATTR.claim, request.drainId)
+    .set(OUTBOX_CLAIM_ATTR.claimUntil, formatInstant(request.leaseUntil));
+  const claim = update.name(OUTBOX_CLAIM_ATTR.claim);
+  const until = update.name(OUTBOX_CLAIM_ATTR.claimUntil);
+  update.condition(`attribute_exists(${update.name(KEY)})`);
+  update.condition(`size(${update.name(OUTBOX_ATTR.events)}) > ${update.value(0)}`);
+  update.condition(
+    `(attribute_not_exists(${claim}) OR ${claim} = ${update.value(request.drainId)} OR ${until} <= ${update.value(formatInstant(request.now))})`,
+  );
+  return update.build();
 }
 
 /** {@link OutboxStore} over the credentials table and its sparse outbox index. */
@@ -207,22 +201,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [KEY]: credentialId },
-          UpdateExpression: 'SET #claim = :drain, #until = :until',
-          ConditionExpression:
-            'attribute_exists(#id) AND size(#events) > :zero AND ' +
-            '(attribute_not_exists(#claim) OR #claim = :drain OR #until <= :now)',
-          ExpressionAttributeNames: {
-            '#id': KEY,
-            '#events': OUTBOX_ATTR.events,
-            '#claim': OUTBOX_CLAIM_ATTR.claim,
-            '#until': OUTBOX_CLAIM_ATTR.claimUntil,
-          },
-          ExpressionAttributeValues: {
-            ':drain': request.drainId,
-            ':until': formatInstant(request.leaseUntil),
-            ':now': formatInstant(request.now),
-            ':zero': 0,
-          },
+          ...claimUpdate(request),
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -291,22 +270,14 @@ export class DynamoDbOutboxStore implements OutboxStore {
   /** Sends one conditional update; a failed condition returns the item as it now is (`undefined`: gone). */
   private async conditionalUpdate(
     credentialId: string,
-    update: UpdateParts,
+    update: UpdateExpressionBuilder,
   ): Promise<{ readonly ok: true } | { readonly ok: false; readonly current: RawItem | undefined }> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [KEY]: credentialId },
-          UpdateExpression: [
-            update.sets.length > 0 && `SET ${update.sets.join(', ')}`,
-            `REMOVE ${update.removes.join(', ')}`,
-          ]
-            .filter(Boolean)
-            .join(' '),
-          ConditionExpression: update.conditions.join(' AND '),
-          ExpressionAttributeNames: update.names,
-          ExpressionAttributeValues: update.values,
+          ...update.build(),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -324,13 +295,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [KEY]: credentialId },
-          UpdateExpression: 'REMOVE #claim, #until',
-          ConditionExpression: '#claim = :drain',
-          ExpressionAttributeNames: {
-            '#claim': OUTBOX_CLAIM_ATTR.claim,
-            '#until': OUTBOX_CLAIM_ATTR.claimUntil,
-          },
-          ExpressionAttributeValues: { ':drain': drainId },
+          ...releaseClaim(new UpdateExpressionBuilder(), drainId).build(),
         }),
       );
     } catch (error: unknown) {
