@@ -30,7 +30,7 @@ export const SEED_FIELDS = [
 ] as const;
 
 /** One of {@link SEED_FIELDS}. */
-export type SeedField = (typeof SEED_FIELDS)[number];
+type SeedField = (typeof SEED_FIELDS)[number];
 
 /**
  * The seed's date fields: RFC 3339 strings, read in any valid form, written
@@ -43,9 +43,6 @@ export const DATE_FIELDS = [
   'lastUsedAt',
   'deletedAt',
 ] as const satisfies readonly SeedField[];
-
-/** One of {@link DATE_FIELDS}. */
-export type DateField = (typeof DATE_FIELDS)[number];
 
 /**
  * Bookkeeping attributes the sweep writes on a credential (and admins, for
