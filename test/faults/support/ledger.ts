@@ -13,11 +13,24 @@ export function eventKey(event: Pick<OutboxEvent, 'credentialId' | 'eventId'>): 
   return `${event.credentialId}/${event.eventId}`;
 }
 
-/** The owner events carried by a published entry (its machine document). */
+/**
+ * The owner events carried by a published entry (its machine document): a
+ * digest's `events`, or an owner-unreachable report's owners' events and
+ * invalid events.
+ */
 export function eventsOfEntry(entry: PublishEntry): OutboxEvent[] {
   const structured = JSON.parse(entry.Message) as { sqs?: string };
   if (structured.sqs === undefined) return [];
-  return (JSON.parse(structured.sqs) as { events: OutboxEvent[] }).events;
+  const document = JSON.parse(structured.sqs) as {
+    events?: OutboxEvent[];
+    owners?: { events: OutboxEvent[] }[];
+    invalidEvents?: { event: OutboxEvent }[];
+  };
+  return [
+    ...(document.events ?? []),
+    ...(document.owners ?? []).flatMap((owner) => owner.events),
+    ...(document.invalidEvents ?? []).map((invalid) => invalid.event),
+  ];
 }
 
 function bump(map: Map<string, number>, key: string): void {
