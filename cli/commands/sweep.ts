@@ -14,6 +14,7 @@ import type { Mode } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
+import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';
@@ -56,6 +57,7 @@ function defineSweepCommand(program: Command) {
       'stop cleanly before this many seconds, saving a checkpoint the next sweep resumes from (exit 4)',
       parseTimeBudget,
     )
+    .addOption(directoryTableOption())
     .addOption(formatOption(REPORT_FORMATS, 'summary format'));
   return addTableOptions(command);
 }
@@ -69,6 +71,7 @@ async function runSweepCommand(options: SweepOptions): Promise<void> {
   const { segments, timeBudget: timeBudgetMs } = options;
   const config = segments === undefined ? loaded : { ...loaded, scanSegments: segments };
   const mode: Mode = options.dryRun || (await configSaysAudit(options.config)) ? 'audit' : 'enforce';
+  const directoryTable = checkDirectoryTableName(options.directoryTable);
   const client = documentClientFor(options);
   const progress = createTableProgress(client, options.table, `sweep (${mode})`);
   const print = (summary: RunSummary) =>
@@ -84,6 +87,7 @@ async function runSweepCommand(options: SweepOptions): Promise<void> {
         now,
         mode,
         allowMassDelete: options.allowMassDelete ?? false,
+        directoryTable,
         ...(timeBudgetMs !== undefined && { timeBudgetMs }),
         onProgress: (p) => progress.update(p.scanned),
         onWarning: (message) => {

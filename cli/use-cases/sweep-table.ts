@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import type { HygieneConfig, Mode } from '../../lambdas/hygiene/config';
 import { guardBlocked, type RunSummary } from '../../lambdas/hygiene/run-summary';
@@ -51,6 +52,11 @@ export interface TableSweep {
   readonly timeBudgetMs?: number;
   /** Told when a stored checkpoint is unreadable and ignored. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * The owner directory table, for the orphan rule (docs/rules.md); a missing
+   * table reads as no directory (nothing orphaned, the summary says so).
+   */
+  readonly directoryTable?: string;
 }
 
 /**
@@ -70,6 +76,9 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
       }),
       ...(options.onProgress && { onProgress: options.onProgress }),
       ...(deadline !== undefined && { remainingMs: () => deadline - Date.now() }),
+      ...(options.directoryTable !== undefined && {
+        directory: new DynamoOwnerDirectory(client, options.directoryTable),
+      }),
     },
     {
       config: options.config,
