@@ -5,6 +5,7 @@
  * (`process.resourceUsage().maxRSS`) belongs to that one run.
  */
 import type { DynamoMeterTotals } from './dynamo-meter';
+import type { LatencyModel } from './latency-model';
 import type { SnsStubTotals } from './sns-stub';
 
 /** The measurements a child can make. */
@@ -22,6 +23,10 @@ export interface ChildTask {
   readonly now: number;
   /** Simulated network round trip added to every DynamoDB and SNS request, ms (0 = none). */
   readonly rttMs: number;
+  /** Items per Scan page of the floors (the sweep scanner's page size, so both read alike). */
+  readonly pageSize: number;
+  /** The service latency model (`--latency aws`) and the seed of its draws; absent = none. */
+  readonly latency?: { readonly model: LatencyModel; readonly seed: number };
 }
 
 /** One measurement result. */

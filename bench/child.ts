@@ -19,6 +19,7 @@ import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
 import { type ChildResult, type ChildTask, RESULT_PREFIX } from './child-protocol';
 import { meterDynamo } from './dynamo-meter';
 import { parallelFloor, sequentialFloor } from './floor';
+import { createLatencySampler } from './latency-model';
 import { runNaive } from './naive';
 import { createStubSnsClient } from './sns-stub';
 
@@ -30,8 +31,10 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 async function measure(task: ChildTask): Promise<ChildResult> {
   const dynamo = createDocumentClient({ endpoint: task.endpoint });
-  const meter = meterDynamo(dynamo, { rttMs: task.rttMs });
-  const sns = createStubSnsClient({ rttMs: task.rttMs });
+  // One sampler for both clients: one seeded sequence of draws per measurement.
+  const latency = task.latency && createLatencySampler(task.latency.model, task.latency.seed);
+  const meter = meterDynamo(dynamo, { rttMs: task.rttMs, ...(latency && { latency }) });
+  const sns = createStubSnsClient({ rttMs: task.rttMs, ...(latency && { latency }) });
   const config = parseConfig({ mode: 'enforce' });
   const runId = createRunId(task.now, 'bench0001');
   const { tableName } = task;
@@ -45,10 +48,14 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   const cpuBefore = process.cpuUsage();
   switch (task.task) {
     case 'floor':
-      detail = { items: await sequentialFloor(dynamo, tableName) };
+      detail = { items: await sequentialFloor(dynamo, tableName, task.pageSize), pageSize: task.pageSize };
       break;
     case 'parallel-floor':
-      detail = { items: await parallelFloor(dynamo, tableName, task.segments), segments: task.segments };
+      detail = {
+        items: await parallelFloor(dynamo, tableName, task.segments, task.pageSize),
+        segments: task.segments,
+        pageSize: task.pageSize,
+      };
       break;
     case 'naive': {
       const result = await runNaive(

@@ -6,8 +6,13 @@
  * the service). Reads count as RCU, writes as WCU. A conditional write that
  * fails returns an error without capacity: counted in `failedRequests`
  * (the real service bills it as a write).
+ *
+ * The same middleware adds the simulated service latency (`--rtt-ms`, and the
+ * `--latency aws` model of bench/latency-model.ts) to every request, failed
+ * ones included, so every arm that uses a metered client pays it identically.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LatencySampler, RequestShape } from './latency-model';
 
 /** Totals of one metered client. */
 export interface DynamoMeterTotals {
@@ -27,6 +32,8 @@ const READ_COMMANDS = new Set([
   'GetItemCommand',
   'GetCommand',
   'BatchGetCommand',
+  'BatchGetItemCommand',
+  'TransactGetItemsCommand',
 ]);
 const CAPACITY_COMMANDS = new Set([
   ...READ_COMMANDS,
@@ -39,6 +46,7 @@ const CAPACITY_COMMANDS = new Set([
   'DeleteItemCommand',
   'BatchWriteItemCommand',
   'TransactWriteCommand',
+  'TransactWriteItemsCommand',
 ]);
 
 interface CapacityEntry {
@@ -52,14 +60,29 @@ function sumCapacity(consumed: unknown): number {
   return entries.reduce<number>((sum, entry) => sum + ((entry as CapacityEntry).CapacityUnits ?? 0), 0);
 }
 
+/** Keys/items of a batch request, actions of a transaction (0 for anything else). */
+export function batchItems(input: Readonly<Record<string, unknown>>): number {
+  if (Array.isArray(input.TransactItems)) return input.TransactItems.length;
+  const perTable = input.RequestItems as Record<string, unknown> | undefined;
+  let items = 0;
+  for (const entry of Object.values(perTable ?? {})) {
+    if (Array.isArray(entry)) items += entry.length;
+    else items += ((entry as { Keys?: unknown[] }).Keys ?? []).length;
+  }
+  return items;
+}
+
 /**
  * Adds the metering middleware to `client` and returns a live view of its totals.
  * @param options.rttMs a simulated network round trip waited before each request (0: none)
+ * @param options.latency draws the modelled service latency of each request, waited once its response
+ *   (or error) is back, since a Scan's latency depends on what it read; absent: none
  */
 export function meterDynamo(
   client: DynamoDBDocumentClient,
-  options: { readonly rttMs?: number } = {},
+  options: { readonly rttMs?: number; readonly latency?: LatencySampler } = {},
 ): { totals(): DynamoMeterTotals } {
+  const { latency } = options;
   const rttMs = options.rttMs ?? 0;
   const byCommand: Record<string, number> = {};
   let requests = 0;
@@ -76,18 +99,26 @@ export function meterDynamo(
       const metered = CAPACITY_COMMANDS.has(command)
         ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } }
         : args;
+      const shape: RequestShape = {
+        command,
+        items: batchItems(input),
+        consistentRead: input.ConsistentRead === true,
+      };
       try {
         if (rttMs > 0) await sleep(rttMs);
         const result = await next(metered);
         const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+        const units = sumCapacity(consumed);
         if (consumed !== undefined) {
           capacityReports++;
-          if (READ_COMMANDS.has(command)) consumedRcu += sumCapacity(consumed);
-          else consumedWcu += sumCapacity(consumed);
+          if (READ_COMMANDS.has(command)) consumedRcu += units;
+          else consumedWcu += units;
         }
+        if (latency) await sleep(latency({ ...shape, readUnits: READ_COMMANDS.has(command) ? units : 0 }));
         return result;
       } catch (error: unknown) {
         failedRequests++;
+        if (latency) await sleep(latency(shape));
         throw error;
       }
     },

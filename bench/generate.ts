@@ -160,27 +160,37 @@ class Factory {
 const totalWeight = (table: readonly (readonly [number, Scenario])[]) =>
   table.reduce((sum, [weight]) => sum + weight, 0);
 
-/**
- * Generates `size` records of which exactly `round(size × changeRate)` need a
- * transition at `now` under `config` (default config when absent).
- * @throws {GeneratorMismatchError} if a record does not behave as generated
- */
-export function generateTable(options: {
+/** Options of {@link generateTable} and {@link generateRecords}. */
+export interface GenerateOptions {
   readonly size: number;
   readonly changeRate: number;
   readonly seed: number;
   readonly now?: number;
   readonly config?: HygieneConfig;
-}): GeneratedTable {
+}
+
+/** Owners and changing records of a table of `size` records (what {@link generateRecords} will produce). */
+export function tableShape(size: number, changeRate: number): { owners: number; changes: number } {
+  return {
+    owners: Math.max(1, Math.round(size / CREDENTIALS_PER_OWNER)),
+    changes: Math.round(size * changeRate),
+  };
+}
+
+/**
+ * Yields `size` records one at a time, of which exactly `round(size × changeRate)`
+ * need a transition at `now` under `config` (default config when absent). Holds
+ * nothing between records, so a million-record table streams in flat memory.
+ * @throws {GeneratorMismatchError} if a record does not behave as generated
+ */
+export function* generateRecords(options: GenerateOptions): Generator<RawItem> {
   const { size, changeRate, seed } = options;
   const now = options.now ?? BENCH_NOW;
   const config = options.config ?? parseConfig({});
   const factory = new Factory(seed, now);
-  const owners = Math.max(1, Math.round(size / CREDENTIALS_PER_OWNER));
-  const changes = Math.round(size * changeRate);
+  const { owners, changes } = tableShape(size, changeRate);
   const changingWeight = totalWeight(CHANGING);
   const steadyWeight = totalWeight(STEADY);
-  const items: RawItem[] = [];
   for (let i = 0; i < size; i++) {
     const changing = i < changes; // ids are random, so table order does not follow i
     const record = factory.base(Math.floor(factory.random() * owners));
@@ -195,7 +205,15 @@ export function generateTable(options: {
         `record ${i} (${record.id}) was generated to ${changing ? '' : 'not '}change but the policy says otherwise`,
       );
     }
-    items.push(record);
+    yield record;
   }
-  return { items, changes, owners };
+}
+
+/**
+ * Generates `size` records of which exactly `round(size × changeRate)` need a
+ * transition at `now` under `config` (default config when absent).
+ * @throws {GeneratorMismatchError} if a record does not behave as generated
+ */
+export function generateTable(options: GenerateOptions): GeneratedTable {
+  return { items: [...generateRecords(options)], ...tableShape(options.size, options.changeRate) };
 }

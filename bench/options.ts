@@ -1,6 +1,7 @@
-/** Command-line options of `npm run bench`. */
+/** Command-line options of `npm run bench`: parsed and checked once, so a typo fails before any work. */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AWS_LATENCY_MODEL, type LatencyModel, LatencyParamsError, withLatencyParams } from './latency-model';
 
 /** A bad bench option (exit 2 with this one-line message). */
 export class BenchUsageError extends Error {
@@ -21,10 +22,18 @@ export interface BenchOptions {
   readonly rttMs: number;
   /** V8 old-space cap (`--max-old-space-size`) for every measurement child, MB; absent = Node's default. */
   readonly heapCapMb?: number;
+  /** `--latency aws`: the service latency model (defaults + `--latency-params`) added to every request; absent = none. */
+  readonly latency?: LatencyModel;
+  /** `--memory`: table sizes (ascending, the 100k reference included) swept under a heap cap of `heapCapMb`. */
+  readonly memory?: { readonly sizes: readonly number[]; readonly heapCapMb: number };
 }
 
+/** The size every `--memory` run is compared with (the issue's 1.5× target is against 100k). */
+export const MEMORY_REFERENCE_SIZE = 100_000;
+
 export const BENCH_USAGE =
-  'usage: npm run bench -- [--sizes 10000,100000] [--rates 1,10] [--reps 3] [--json PATH] [--rtt-ms 0] [--heap-cap-mb N] [--skip-bundles]';
+  'usage: npm run bench -- [--sizes 10000,100000] [--rates 1,10] [--reps 3] [--json PATH] [--latency none|aws] ' +
+  '[--latency-params name=ms,...] [--rtt-ms 0] [--heap-cap-mb N] [--memory 1000000] [--memory-heap-mb 64] [--skip-bundles]';
 
 function positiveIntegers(flag: string, text: string): number[] {
   const values = text.split(',').map((part) => Number(part.trim()));
@@ -59,8 +68,14 @@ export function parseBenchOptions(
   if (!Number.isInteger(rttMs) || rttMs < 0 || rttMs > 1000) {
     throw new BenchUsageError(`--rtt-ms must be an integer from 0 to 1000, got "${values['rtt-ms']}"`);
   }
+  const latency = latencyOf(values.latency, values['latency-params']);
+  const memory = memoryOf(values.memory, values['memory-heap-mb']);
+  // `--memory` alone measures memory only; with --sizes/--rates the timing cases run too.
+  const casesAsked = memory === undefined || values.sizes !== undefined || values.rates !== undefined;
   return {
-    sizes: positiveIntegers('--sizes', values.sizes ?? '10000'),
+    ...(latency && { latency }),
+    ...(memory && { memory }),
+    sizes: casesAsked ? positiveIntegers('--sizes', values.sizes ?? '10000') : [],
     changeRates: rates.map((r) => r / 100),
     reps: reps as number,
     ...(values.json !== undefined && { jsonPath: resolve(cwd, values.json) }),
@@ -70,6 +85,41 @@ export function parseBenchOptions(
       heapCapMb: positiveIntegers('--heap-cap-mb', values['heap-cap-mb'])[0] as number,
     }),
   };
+}
+
+/** The latency model of `--latency` / `--latency-params`; undefined for `none`. */
+function latencyOf(name: string | undefined, params: string | undefined): LatencyModel | undefined {
+  if (name !== undefined && name !== 'none' && name !== 'aws') {
+    throw new BenchUsageError(`--latency must be none or aws, got "${name}"`);
+  }
+  if (name !== 'aws') {
+    if (params !== undefined) throw new BenchUsageError('--latency-params needs --latency aws');
+    return undefined;
+  }
+  try {
+    return withLatencyParams(AWS_LATENCY_MODEL, params ?? '');
+  } catch (error: unknown) {
+    if (error instanceof LatencyParamsError) throw new BenchUsageError(`--latency-params: ${error.message}`);
+    throw error;
+  }
+}
+
+/** `--memory` sizes, ascending, with the 100k reference added, and the heap cap; undefined without `--memory`. */
+function memoryOf(text: string | undefined, heapCapText: string | undefined): BenchOptions['memory'] {
+  if (text === undefined) {
+    if (heapCapText !== undefined) throw new BenchUsageError('--memory-heap-mb needs --memory');
+    return undefined;
+  }
+  const sizes = new Set([MEMORY_REFERENCE_SIZE, ...positiveIntegers('--memory', text)]);
+  return {
+    sizes: [...sizes].sort((a, b) => a - b),
+    heapCapMb: positiveIntegers('--memory-heap-mb', heapCapText ?? '64')[0] as number,
+  };
+}
+
+/** `none` or `aws`: the latency model a run used (what the results JSON records). */
+export function latencyModelName(options: Pick<BenchOptions, 'latency'>): 'none' | 'aws' {
+  return options.latency ? 'aws' : 'none';
 }
 
 function parse(argv: readonly string[]) {
@@ -83,6 +133,10 @@ function parse(argv: readonly string[]) {
       'skip-bundles': { type: 'boolean' },
       'rtt-ms': { type: 'string' },
       'heap-cap-mb': { type: 'string' },
+      latency: { type: 'string' },
+      'latency-params': { type: 'string' },
+      memory: { type: 'string' },
+      'memory-heap-mb': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,

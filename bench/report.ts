@@ -1,7 +1,9 @@
 /** Markdown tables of the results (printed by `npm run bench`, pasted into BENCHMARKS.md). */
 import type { BundleResult } from './bundles';
+import type { MemoryResult } from './memory';
 import { round } from './stats';
 import type { RunRow, StageFigures, TargetCheck } from './summarize';
+import type { Verdict } from './verdicts';
 
 function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const line = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
@@ -112,4 +114,63 @@ export function bundlesMarkdown(bundles: readonly BundleResult[]): string {
 /** One line per target. */
 export function targetsMarkdown(checks: readonly TargetCheck[]): string {
   return checks.map((c) => `- ${c.holds ? 'HOLDS' : 'MISSED'}: ${c.target} — ${c.detail}`).join('\n');
+}
+
+/** Issue 15's targets table: figure, target, latency model, value and verdict (REPORTED = the target is for the other model). */
+export function verdictsMarkdown(verdicts: readonly Verdict[]): string {
+  const verdict = (v: Verdict) => (!v.judged ? 'reported' : v.holds ? '**HOLDS**' : '**MISSED**');
+  return table(
+    ['figure', 'target', 'latency model', 'value', 'verdict', 'detail'],
+    verdicts.map((v) => [v.figure, v.target, v.latencyModel, v.value ?? '?', verdict(v), v.detail]),
+  );
+}
+
+/** Per-change figures of each case. */
+export function perChangeMarkdown(rows: readonly RunRow[]): string {
+  return table(
+    [
+      'size',
+      'changes',
+      'latency model',
+      'requests / change',
+      'WCU / change',
+      'notifier CPU ms / event',
+      'events',
+    ],
+    rows.map((r) => [
+      r.size,
+      `${pct(r.changeRate)} (${r.changes})`,
+      r.latencyModel,
+      r.requestsPerChange,
+      r.wcuPerChange,
+      r.notifyCpuMsPerEvent,
+      r.eventsPublished,
+    ]),
+  );
+}
+
+/** The `--memory` runs. */
+export function memoryMarkdown(memory: readonly MemoryResult[]): string {
+  return table(
+    [
+      'size',
+      'heap cap MB',
+      'completed',
+      'peak heap used MB',
+      'peak RSS MB',
+      'heap before the sweep MB',
+      'sweep ms',
+      'load ms',
+    ],
+    memory.map((m) => [
+      m.size,
+      m.heapCapMb,
+      m.completed ? 'yes' : `no: ${m.error ?? ''}`,
+      m.peakHeapUsedMb ?? '?',
+      m.peakRssMb ?? '?',
+      m.baseHeapUsedMb ?? '?',
+      m.sweepMs ?? '?',
+      m.loadMs,
+    ]),
+  );
 }

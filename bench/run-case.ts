@@ -11,9 +11,11 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteItems } from '../cli/aws/batch-import';
 import { createTable } from '../cli/aws/create-table';
+import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
 import { parseConfig } from '../lambdas/hygiene/config';
-import type { ChildResult, ChildTaskName } from './child-protocol';
+import { CHILD_TASKS, type ChildResult, type ChildTaskName } from './child-protocol';
 import { BENCH_NOW, type GeneratedTable, generateTable } from './generate';
+import type { LatencyModel } from './latency-model';
 import { runChild } from './run-child';
 import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
 
@@ -59,16 +61,15 @@ export async function runCase(
     readonly rttMs: number;
     /** `--max-old-space-size` for every child, MB. */
     readonly heapCapMb?: number;
+    /** The service latency model (`--latency aws`); absent = none. */
+    readonly latency?: LatencyModel;
   },
   log: (line: string) => void,
 ): Promise<CaseRep> {
   const { size, changeRate, rep, rttMs } = options;
   const segments = parseConfig({}).scanSegments;
-  const table = generateTable({
-    size,
-    changeRate,
-    seed: 7919 * (rep + 1) + size + Math.round(changeRate * 1000),
-  });
+  const seed = 7919 * (rep + 1) + size + Math.round(changeRate * 1000);
+  const table = generateTable({ size, changeRate, seed });
   const label = `${size}-${Math.round(changeRate * 100)}pct-r${rep}`;
   const serverPid = findDynamoDbLocalPid(Number(new URL(endpoint).port));
   const serverCpuMs: Partial<Record<ChildTaskName, number>> = {};
@@ -76,7 +77,19 @@ export async function runCase(
     const cpuBefore = processCpuMs(serverPid);
     const result = await runChild(
       options.childScript,
-      { task, endpoint, tableName, segments, now: BENCH_NOW, rttMs },
+      {
+        task,
+        endpoint,
+        tableName,
+        segments,
+        now: BENCH_NOW,
+        rttMs,
+        // The floors read with the sweep scanner's page size: same page settings on both sides.
+        pageSize: DEFAULT_SCAN_PAGE_SIZE,
+        ...(options.latency && {
+          latency: { model: options.latency, seed: seed * 31 + CHILD_TASKS.indexOf(task) },
+        }),
+      },
       options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`],
     );
     const cpuAfter = processCpuMs(serverPid);

@@ -1,9 +1,11 @@
 /**
- * `npm run bench -- [--sizes 10000,100000] [--json PATH]`: the sweep and the
- * notifier against the read floor and a naive implementation, on ONE DynamoDB
- * Local started here and stopped at the end; then bundle size and init time
- * per Lambda. Prints markdown tables; `--json` writes the results file.
- * See BENCHMARKS.md for what is measured and how to read it.
+ * `npm run bench -- [--sizes 10000,100000] [--latency aws] [--memory 1000000] [--json PATH]`:
+ * the sweep and the notifier against the read floor and a naive implementation,
+ * on ONE DynamoDB Local started here and stopped at the end (with `--latency aws`,
+ * every request of every arm also waits a modelled service latency); the
+ * `--memory` sweeps under a heap cap; then bundle size and init time per Lambda.
+ * Prints markdown tables and issue 15's target verdicts; `--json` writes the
+ * results file. See BENCHMARKS.md for what is measured and how to read it.
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -13,10 +15,20 @@ import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { type BundleResult, measureBundles } from './bundles';
 import { bundleChild } from './child-bundle';
-import { BenchUsageError, parseBenchOptions } from './options';
-import { bundlesMarkdown, cpuMarkdown, runsMarkdown, targetsMarkdown } from './report';
+import { type MemoryResult, runMemoryCase } from './memory';
+import { type BenchOptions, BenchUsageError, latencyModelName, parseBenchOptions } from './options';
+import {
+  bundlesMarkdown,
+  cpuMarkdown,
+  memoryMarkdown,
+  perChangeMarkdown,
+  runsMarkdown,
+  targetsMarkdown,
+  verdictsMarkdown,
+} from './report';
 import { type CaseRep, runCase } from './run-case';
 import { checkTargets, type RunRow, summarizeCase } from './summarize';
+import { judgeTargets } from './verdicts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,6 +36,8 @@ const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WARM_UP_SIZE = 2_000;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+type DocumentClient = ReturnType<typeof createDocumentClient>;
 
 function machine() {
   const cpu = cpus();
@@ -36,12 +50,62 @@ function machine() {
   };
 }
 
-async function main(): Promise<void> {
-  const options = parseBenchOptions(process.argv.slice(2));
-  const startedAt = new Date().toISOString();
-  log(
-    `bench: sizes ${options.sizes.join(', ')}; change rates ${options.changeRates.map((r) => `${r * 100}%`).join(', ')}; ${options.reps} reps; added round trip ${options.rttMs} ms; heap cap ${options.heapCapMb ?? 'none'}`,
-  );
+/** The timing cases: a discarded warm-up, then every (size, rate) `reps` times. */
+async function runCases(
+  client: DocumentClient,
+  endpoint: string,
+  options: BenchOptions,
+  childScript: string,
+): Promise<RunRow[]> {
+  const caseOptions = {
+    childScript,
+    rttMs: options.rttMs,
+    ...(options.heapCapMb !== undefined && { heapCapMb: options.heapCapMb }),
+    ...(options.latency && { latency: options.latency }),
+  };
+  // DynamoDB Local's JVM compiles its request paths on first use: the first
+  // conditional UpdateItem of a fresh JVM takes seconds. One discarded case warms it.
+  log('warm-up (discarded): 2000 items, 10% changes');
+  await runCase(client, endpoint, { size: WARM_UP_SIZE, changeRate: 0.1, rep: -1, ...caseOptions }, log);
+  const rows: RunRow[] = [];
+  for (const size of options.sizes) {
+    for (const changeRate of options.changeRates) {
+      const reps: CaseRep[] = [];
+      for (let rep = 0; rep < options.reps; rep++) {
+        reps.push(await runCase(client, endpoint, { size, changeRate, rep, ...caseOptions }, log));
+      }
+      const row = summarizeCase(reps, latencyModelName(options));
+      rows.push(row);
+      log(
+        `${size} @ ${changeRate * 100}%: sweep ${row.sweepMs} ms, floor ${row.floorMs} ms, naive ${row.naiveMs} ms`,
+      );
+    }
+  }
+  return rows;
+}
+
+/** The `--memory` sweeps, smallest first. */
+async function runMemory(
+  client: DocumentClient,
+  endpoint: string,
+  options: BenchOptions,
+  childScript: string,
+): Promise<MemoryResult[]> {
+  const results: MemoryResult[] = [];
+  const heapCapMb = options.memory?.heapCapMb ?? 0;
+  for (const size of options.memory?.sizes ?? []) {
+    log(`memory: ${size} records, 1% changes, heap cap ${heapCapMb} MB`);
+    const result = await runMemoryCase(client, endpoint, { size, heapCapMb, childScript }, log);
+    log(
+      `memory ${size}: ${result.completed ? 'completed' : 'NOT completed'}, peak heap used ${result.peakHeapUsedMb} MB, peak RSS ${result.peakRssMb} MB`,
+    );
+    results.push(result);
+  }
+  return results;
+}
+
+/** Everything measured against one DynamoDB Local, stopped at the end (and on Ctrl-C). */
+async function measureAll(options: BenchOptions): Promise<{ rows: RunRow[]; memory: MemoryResult[] }> {
   const child = await bundleChild(PROJECT_ROOT);
   const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
   // Ctrl-C or a kill must not leave the java process behind.
@@ -51,57 +115,59 @@ async function main(): Promise<void> {
       void Promise.allSettled([db.stop(), child.dispose()]).then(() => process.exit(130));
     });
   }
-  const caseOptions = {
-    childScript: child.path,
-    rttMs: options.rttMs,
-    ...(options.heapCapMb !== undefined && { heapCapMb: options.heapCapMb }),
-  };
-  const rows: RunRow[] = [];
-  let bundles: BundleResult[] = [];
   try {
     const client = createDocumentClient({ endpoint: db.endpoint });
-    // DynamoDB Local's JVM compiles its request paths on first use: the first
-    // conditional UpdateItem of a fresh JVM takes seconds. One discarded case warms it.
-    log('warm-up (discarded): 2000 items, 10% changes');
-    await runCase(client, db.endpoint, { size: WARM_UP_SIZE, changeRate: 0.1, rep: -1, ...caseOptions }, log);
-    for (const size of options.sizes) {
-      for (const changeRate of options.changeRates) {
-        const reps: CaseRep[] = [];
-        for (let rep = 0; rep < options.reps; rep++) {
-          reps.push(await runCase(client, db.endpoint, { size, changeRate, rep, ...caseOptions }, log));
-        }
-        const row = summarizeCase(reps);
-        rows.push(row);
-        log(
-          `${size} @ ${changeRate * 100}%: sweep ${row.sweepMs} ms, floor ${row.floorMs} ms, naive ${row.naiveMs} ms`,
-        );
-      }
-    }
+    const rows = options.sizes.length > 0 ? await runCases(client, db.endpoint, options, child.path) : [];
+    const memory = await runMemory(client, db.endpoint, options, child.path);
     client.destroy();
+    return { rows, memory };
   } finally {
     await db.stop();
     await child.dispose();
   }
-  if (!options.skipBundles) {
+}
+
+function printTables(rows: RunRow[], memory: MemoryResult[], bundles: BundleResult[], options: BenchOptions) {
+  const out = (text: string) => process.stdout.write(`${text}\n\n`);
+  if (rows.length > 0) {
+    out(runsMarkdown(rows));
+    out(`wall / client CPU / DynamoDB Local CPU, ms:\n\n${cpuMarkdown(rows)}`);
+    out(perChangeMarkdown(rows));
+  }
+  if (memory.length > 0) out(memoryMarkdown(memory));
+  if (bundles.length > 0) out(bundlesMarkdown(bundles));
+  out(`issue 6 targets:\n\n${targetsMarkdown(checkTargets(rows))}`);
+  out(
+    `issue 15 targets (latency model: ${latencyModelName(options)}; medians of ${options.reps}):\n\n${verdictsMarkdown(judgeTargets(rows, memory))}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const startedAt = new Date().toISOString();
+  log(
+    `bench: sizes ${options.sizes.join(', ') || 'none'}; change rates ${options.changeRates.map((r) => `${r * 100}%`).join(', ')}; ${options.reps} reps; latency model ${latencyModelName(options)}; added round trip ${options.rttMs} ms; heap cap ${options.heapCapMb ?? 'none'}; memory ${options.memory?.sizes.join(', ') ?? 'none'}`,
+  );
+  const { rows, memory } = await measureAll(options);
+  let bundles: BundleResult[] = [];
+  if (!options.skipBundles && rows.length > 0) {
     log('bundles: esbuild + 10 cold imports per Lambda');
     bundles = await measureBundles(PROJECT_ROOT);
   }
-  const targets = checkTargets(rows);
   const results = {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: machine(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     options: { ...options, jsonPath: undefined },
+    latencyModel: latencyModelName(options),
     runs: rows,
+    memory,
     bundles,
-    targets,
+    targets: checkTargets(rows),
+    verdicts: judgeTargets(rows, memory),
   };
-  process.stdout.write(
-    `${runsMarkdown(rows)}\n\nwall / client CPU / DynamoDB Local CPU, ms:\n\n${cpuMarkdown(rows)}\n\n`,
-  );
-  if (bundles.length > 0) process.stdout.write(`${bundlesMarkdown(bundles)}\n\n`);
-  process.stdout.write(`${targetsMarkdown(targets)}\n`);
+  printTables(rows, memory, bundles, options);
   if (options.jsonPath !== undefined) {
     await writeFile(options.jsonPath, `${JSON.stringify(results, null, 2)}\n`);
     log(`results written to ${options.jsonPath}`);

@@ -3,9 +3,11 @@
  * boundary answers `Publish` and `PublishBatch` as SNS would (every entry
  * successful) and counts calls, entries and payload bytes. Bytes are what
  * SNS bills and limits: subject + message + message attribute names, types
- * and values, in UTF-8.
+ * and values, in UTF-8. It waits the simulated latency (`--rtt-ms`, the
+ * `--latency aws` model) before answering, like the DynamoDB meter.
  */
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { LatencySampler } from './latency-model';
 
 /** Totals of one stubbed client. */
 export interface SnsStubTotals {
@@ -37,14 +39,20 @@ export function messageBytes(message: MessageInput): number {
   return bytes;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Creates the stubbed client and a live view of its totals.
  * @param options.rttMs a simulated network round trip waited before answering (0: none)
+ * @param options.latency draws the modelled latency of each call (absent: none)
  */
-export function createStubSnsClient(options: { readonly rttMs?: number } = {}): {
+export function createStubSnsClient(
+  options: { readonly rttMs?: number; readonly latency?: LatencySampler } = {},
+): {
   client: SNSClient;
   totals(): SnsStubTotals;
 } {
+  const { latency } = options;
   const rttMs = options.rttMs ?? 0;
   const client = new SNSClient({
     region: 'us-east-1',
@@ -57,10 +65,13 @@ export function createStubSnsClient(options: { readonly rttMs?: number } = {}): 
   client.middlewareStack.add(
     (_next, context) => async (args) => {
       calls++;
-      if (rttMs > 0) await new Promise((resolve) => setTimeout(resolve, rttMs));
       const input = args.input as MessageInput & {
         PublishBatchRequestEntries?: readonly (MessageInput & { Id?: string })[];
       };
+      const command = context.commandName ?? 'unknown';
+      const wait =
+        rttMs + (latency?.({ command, items: input.PublishBatchRequestEntries?.length ?? 0 }) ?? 0);
+      if (wait > 0) await sleep(wait);
       if (context.commandName === 'PublishBatchCommand') {
         const entries = input.PublishBatchRequestEntries ?? [];
         messages += entries.length;

@@ -9,6 +9,8 @@ import { median, round } from './stats';
 
 /** The results row of one (size, change rate) case. */
 export interface RunRow {
+  /** The service latency model the run used (`--latency`). */
+  readonly latencyModel: 'none' | 'aws';
   readonly size: number;
   readonly changeRate: number;
   readonly reps: number;
@@ -31,6 +33,14 @@ export interface RunRow {
   readonly ratioToParallelFloor: number;
   /** naiveMs / (sweepMs + notifyMs): both sides include publishing. */
   readonly speedupVsNaive: number;
+  /** All DynamoDB + SNS requests of sweep + notifier / changed credentials (medians). */
+  readonly requestsPerChange: number;
+  /** Write capacity of sweep + notifier / changed credentials (medians). */
+  readonly wcuPerChange: number;
+  /** The notifier's client CPU per event published, ms, in the bench's fresh process (median of the repetitions). */
+  readonly notifyCpuMsPerEvent: number;
+  /** Events the notifier published (median). */
+  readonly eventsPublished: number;
   /** Sweep + notifier requests (medians). */
   readonly dynamoRequests: number;
   readonly consumedRcu: number;
@@ -108,8 +118,8 @@ function stage(reps: readonly CaseRep[], task: ChildTaskName): StageFigures {
   };
 }
 
-/** Aggregates the repetitions of one case. */
-export function summarizeCase(reps: readonly CaseRep[]): RunRow {
+/** Aggregates the repetitions of one case measured under `latencyModel`. */
+export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | 'aws' = 'none'): RunRow {
   const first = reps[0];
   if (!first) throw new RangeError('no repetitions to summarize');
   const floorMs = med(reps, (r) => r.results.floor.ms);
@@ -123,7 +133,12 @@ export function summarizeCase(reps: readonly CaseRep[]): RunRow {
   const notifyRssMb = med(reps, (r) => r.results.notify.maxRssMb);
   const owners = med(reps, (r) => Number(r.results.notify.detail.owners));
   const parts = med(reps, (r) => Number(r.results.notify.detail.parts));
+  const dynamoRequests = ours((t) => t.dynamo.requests);
+  const snsCalls = ours((t) => t.sns.calls);
+  const consumedWcu = ours((t) => t.dynamo.consumedWcu);
+  const perChange = (value: number) => (first.changes === 0 ? 0 : round(value / first.changes, 2));
   return {
+    latencyModel,
     size: first.size,
     changeRate: first.changeRate,
     reps: reps.length,
@@ -137,16 +152,20 @@ export function summarizeCase(reps: readonly CaseRep[]): RunRow {
     ratioToSequentialFloor: round(sweepMs / floorMs, 2),
     ratioToParallelFloor: round(sweepMs / parallelFloorMs, 2),
     speedupVsNaive: round(naiveMs / (sweepMs + notifyMs), 1),
-    dynamoRequests: ours((t) => t.dynamo.requests),
+    requestsPerChange: perChange(dynamoRequests + snsCalls),
+    wcuPerChange: perChange(consumedWcu),
+    notifyCpuMsPerEvent: round(
+      med(reps, (r) => r.results.notify.cpuMs / Math.max(1, Number(r.results.notify.detail.eventsPublished))),
+      3,
+    ),
+    eventsPublished: med(reps, (r) => Number(r.results.notify.detail.eventsPublished)),
+    dynamoRequests,
     consumedRcu: round(
       ours((t) => t.dynamo.consumedRcu),
       1,
     ),
-    consumedWcu: round(
-      ours((t) => t.dynamo.consumedWcu),
-      1,
-    ),
-    snsCalls: ours((t) => t.sns.calls),
+    consumedWcu: round(consumedWcu, 1),
+    snsCalls,
     snsBytes: ours((t) => t.sns.bytes),
     owners,
     splitParts: Math.max(0, parts - owners),

@@ -19,7 +19,7 @@ export class ScanCheckpointMismatchError extends Error {
  * item count keeps the pages in memory (one per segment) the same size on a
  * small table and a huge one, at the cost of ~3× more (same-RCU) requests.
  */
-const DEFAULT_SCAN_PAGE_SIZE = 1000;
+export const DEFAULT_SCAN_PAGE_SIZE = 1000;
 
 /** Options for {@link DynamoDbCredentialScanner}. */
 export interface CredentialScannerOptions {

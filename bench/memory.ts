@@ -1,0 +1,127 @@
+/**
+ * `--memory`: does the sweep's memory stay flat as the table grows? For each
+ * size, a table is streamed into DynamoDB Local (BatchWriteItem, several
+ * requests in flight; the load is timed on its own), then the shipped sweep
+ * runs over it (1% changes, `enforce`, guard overridden) in a fresh process
+ * under `--max-old-space-size=<cap>`. The child samples its V8 heap in use
+ * every 25 ms and reports its peak RSS; a child that runs out of heap is
+ * reported as not completed, not as an error of the bench.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchWriteItems } from '../cli/aws/batch-import';
+import { createTable } from '../cli/aws/create-table';
+import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
+import { parseConfig } from '../lambdas/hygiene/config';
+import { BENCH_NOW, generateRecords, tableShape } from './generate';
+import { ChildMeasurementError, runChild } from './run-child';
+import { round } from './stats';
+
+/** The change rate of every memory run (the issue's 1%). */
+export const MEMORY_CHANGE_RATE = 0.01;
+
+/** `BatchWriteItem` requests in flight while loading. */
+const LOAD_CONCURRENCY = 8;
+
+/** One `--memory` measurement (the `memory` list of the results JSON). */
+export interface MemoryResult {
+  readonly size: number;
+  readonly heapCapMb: number;
+  /** The sweep finished and scanned every record under the cap. */
+  readonly completed: boolean;
+  /** Peak V8 heap in use (sampled every 25 ms), MB; null when the child died. */
+  readonly peakHeapUsedMb: number | null;
+  /** Peak resident set size of the sweep's process, MB; null when the child died. */
+  readonly peakRssMb: number | null;
+  /** Heap in use before the sweep started (modules loaded, clients built), MB. */
+  readonly baseHeapUsedMb: number | null;
+  /** Records needing a transition. */
+  readonly changes: number;
+  /** Time to load the table (not part of the measurement), ms. */
+  readonly loadMs: number;
+  /** The sweep's wall time, ms; null when it did not complete. */
+  readonly sweepMs: number | null;
+  /** Why the sweep did not complete (the child's last output). */
+  readonly error?: string;
+}
+
+/** Streams `size` generated records into a fresh table; returns its name and the load time. */
+async function loadTable(
+  client: DynamoDBDocumentClient,
+  size: number,
+  log: (line: string) => void,
+): Promise<{ tableName: string; loadMs: number }> {
+  const tableName = `bench-memory-${size}-${randomUUID().slice(0, 8)}`;
+  await createTable(client, tableName);
+  const started = performance.now();
+  let next = 100_000;
+  await batchWriteItems(
+    client,
+    tableName,
+    generateRecords({ size, changeRate: MEMORY_CHANGE_RATE, seed: 104_729 + size }),
+    {
+      concurrency: LOAD_CONCURRENCY,
+      onWritten: (written) => {
+        if (written < next) return;
+        log(`  memory ${size}: ${written} loaded (${Math.round((performance.now() - started) / 1000)} s)`);
+        next += 100_000;
+      },
+    },
+  );
+  return { tableName, loadMs: performance.now() - started };
+}
+
+/** Loads a table of `size` records and runs the sweep over it under the heap cap. */
+export async function runMemoryCase(
+  client: DynamoDBDocumentClient,
+  endpoint: string,
+  options: { readonly size: number; readonly heapCapMb: number; readonly childScript: string },
+  log: (line: string) => void,
+): Promise<MemoryResult> {
+  const { size, heapCapMb } = options;
+  const { changes } = tableShape(size, MEMORY_CHANGE_RATE);
+  const { tableName, loadMs } = await loadTable(client, size, log);
+  log(`  memory ${size}: loaded in ${Math.round(loadMs / 1000)} s; sweep under a ${heapCapMb} MB heap cap`);
+  const base = { size, heapCapMb, changes, loadMs: round(loadMs) };
+  try {
+    const result = await runChild(
+      options.childScript,
+      {
+        task: 'sweep',
+        endpoint,
+        tableName,
+        segments: parseConfig({}).scanSegments,
+        now: BENCH_NOW,
+        rttMs: 0,
+        pageSize: DEFAULT_SCAN_PAGE_SIZE,
+      },
+      [`--max-old-space-size=${heapCapMb}`],
+    );
+    const completed = result.detail.scanned === size && result.detail.failed === 0;
+    return {
+      ...base,
+      completed,
+      peakHeapUsedMb: round(result.peakHeapUsedMb, 1),
+      peakRssMb: round(result.maxRssMb, 1),
+      baseHeapUsedMb: round(result.baseHeapUsedMb, 1),
+      sweepMs: round(result.ms),
+      ...(!completed && {
+        error: `scanned ${result.detail.scanned} of ${size}, ${result.detail.failed} failed writes`,
+      }),
+    };
+  } catch (error: unknown) {
+    if (!(error instanceof ChildMeasurementError)) throw error;
+    return {
+      ...base,
+      completed: false,
+      peakHeapUsedMb: null,
+      peakRssMb: null,
+      baseHeapUsedMb: null,
+      sweepMs: null,
+      error: error.message.slice(-2_000),
+    };
+  } finally {
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  }
+}

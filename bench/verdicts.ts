@@ -1,0 +1,154 @@
+/**
+ * The verdicts of issue 15's targets table, judged on the rows of one bench
+ * run (one latency model) and its `--memory` results. A timing target that the
+ * issue sets "with `--latency aws`" is still computed without the model, but
+ * marked as reported rather than judged, so a run without the model never
+ * claims it.
+ */
+import type { MemoryResult } from './memory';
+import { MEMORY_REFERENCE_SIZE } from './options';
+import { round } from './stats';
+import type { RunRow } from './summarize';
+
+/** One target of the issue's table, judged (or reported) on one run. */
+export interface Verdict {
+  /** The figure, as the issue's table names it. */
+  readonly figure: string;
+  /** The target, e.g. `≤ 1.3`. */
+  readonly target: string;
+  /** The latency model of the run the figure comes from (memory runs: always `none`). */
+  readonly latencyModel: 'none' | 'aws';
+  /** False when the target applies to the other latency model: the figure is only reported. */
+  readonly judged: boolean;
+  readonly holds: boolean;
+  /** The figure measured (null when nothing could be measured). */
+  readonly value: number | null;
+  readonly detail: string;
+}
+
+/** Target limits of issue 15 (10,000 records unless said). */
+export const TARGETS = {
+  ratioToFloor: 1.3,
+  speedupVsNaive: 5,
+  requestsPerChange: 1.5,
+  wcuPerChange: 5.0,
+  notifyCpuMsPerEvent: 0.4,
+  memoryHeapGrowth: 1.5,
+} as const;
+
+const at = (row: RunRow) => `${row.size} records, ${round(row.changeRate * 100, 1)}% changes`;
+
+/** The per-case verdicts of one row (which apply depends on its change rate). */
+function rowVerdicts(row: RunRow): Verdict[] {
+  const model = row.latencyModel;
+  const withAws = model === 'aws';
+  const verdicts: Verdict[] = [];
+  const add = (
+    figure: string,
+    target: string,
+    judged: boolean,
+    holds: boolean,
+    value: number,
+    detail: string,
+  ) =>
+    verdicts.push({
+      figure,
+      target,
+      latencyModel: model,
+      judged,
+      holds,
+      value,
+      detail: `${at(row)}: ${detail}`,
+    });
+  if (row.changeRate === 0.01) {
+    const floor = Math.min(row.floorMs, row.parallelFloorMs);
+    add(
+      'sweep / read floor, 1% changes, same page settings',
+      `≤ ${TARGETS.ratioToFloor}`,
+      withAws,
+      row.ratioToFloor <= TARGETS.ratioToFloor,
+      row.ratioToFloor,
+      `sweep ${row.sweepMs} ms / faster floor ${floor} ms (sequential ${row.floorMs}, parallel ${row.parallelFloorMs})`,
+    );
+  }
+  if (row.changeRate === 0.1) {
+    add(
+      'naive / (sweep + notify), 10% changes',
+      `≥ ${TARGETS.speedupVsNaive}`,
+      withAws,
+      row.speedupVsNaive >= TARGETS.speedupVsNaive,
+      row.speedupVsNaive,
+      `naive ${row.naiveMs} ms / (sweep ${row.sweepMs} + notify ${row.notifyMs}) ms`,
+    );
+    add(
+      'requests per changed credential (sweep + notify), 10%',
+      `≤ ${TARGETS.requestsPerChange}`,
+      true,
+      row.requestsPerChange <= TARGETS.requestsPerChange,
+      row.requestsPerChange,
+      `(${row.dynamoRequests} DynamoDB + ${row.snsCalls} SNS) / ${row.changes} changes`,
+    );
+    add(
+      'WCU per changed credential, 10%',
+      `≤ ${TARGETS.wcuPerChange}`,
+      true,
+      row.wcuPerChange <= TARGETS.wcuPerChange,
+      row.wcuPerChange,
+      `${row.consumedWcu} WCU (sweep ${row.stages.sweep.wcu}, notify ${row.stages.notify.wcu}) / ${row.changes} changes`,
+    );
+    add(
+      'notifier client CPU per event',
+      `≤ ${TARGETS.notifyCpuMsPerEvent} ms`,
+      true,
+      row.notifyCpuMsPerEvent <= TARGETS.notifyCpuMsPerEvent,
+      row.notifyCpuMsPerEvent,
+      `${row.stages.notify.cpuMs} ms client CPU / ${row.eventsPublished} events`,
+    );
+  }
+  const limit = Math.ceil(row.owners / 10) + row.splitParts;
+  add(
+    'SNS calls',
+    '≤ ceil(owners/10) + split parts',
+    true,
+    row.snsCalls <= limit,
+    row.snsCalls,
+    `${row.snsCalls} calls for ${row.owners} owners, ${row.splitParts} split parts (limit ${limit})`,
+  );
+  return verdicts;
+}
+
+/** The memory verdict: every size completes, and the largest one's heap is ≤ 1.5× the 100k one's. */
+function memoryVerdict(memory: readonly MemoryResult[]): Verdict[] {
+  const reference = memory.find((m) => m.size === MEMORY_REFERENCE_SIZE);
+  const largest = memory.reduce<MemoryResult | undefined>(
+    (a, m) => (a && a.size >= m.size ? a : m),
+    undefined,
+  );
+  if (!largest || largest === reference) return [];
+  const growth =
+    reference?.peakHeapUsedMb && largest.peakHeapUsedMb !== null
+      ? round(largest.peakHeapUsedMb / reference.peakHeapUsedMb, 2)
+      : null;
+  const allCompleted = memory.every((m) => m.completed);
+  return [
+    {
+      figure: `${largest.size.toLocaleString('en-US')}-record sweep under a ${largest.heapCapMb} MB heap cap`,
+      target: `completes; heap used ≤ ${TARGETS.memoryHeapGrowth}× the 100k figure`,
+      latencyModel: 'none',
+      judged: true,
+      holds: allCompleted && growth !== null && growth <= TARGETS.memoryHeapGrowth,
+      value: growth,
+      detail: memory
+        .map(
+          (m) =>
+            `${m.size}: ${m.completed ? 'completed' : `NOT completed (${m.error ?? 'unknown'})`}, peak heap used ${m.peakHeapUsedMb ?? '?'} MB, peak RSS ${m.peakRssMb ?? '?'} MB`,
+        )
+        .join('; '),
+    },
+  ];
+}
+
+/** Every verdict of one bench run: the cases' rows, then the memory runs. */
+export function judgeTargets(rows: readonly RunRow[], memory: readonly MemoryResult[]): Verdict[] {
+  return [...rows.flatMap(rowVerdicts), ...memoryVerdict(memory)];
+}
