@@ -4,6 +4,7 @@
  * `cdk deploy -c staleAfterDays=abc` fails at synth, naming the key, instead of
  * at 03:00 in the first run.
  */
+import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { CONFIG_KEYS, ConfigError, configFromFlat, type HygieneConfig } from '../lambdas/hygiene/config';
 import { principalArnProblems } from './credential-hygiene-props';
@@ -22,6 +23,10 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
   existingTableName: 'existingTableName',
   /** Operator principals (IAM role/user ARNs) allowed to publish and manage subscriptions: a comma-separated list or JSON array. */
   operatorPrincipalArns: 'operatorPrincipalArns',
+  /** The heartbeat alarm's window: no sweep completed for this many hours → alarm (default 26). */
+  heartbeatWindowHours: 'heartbeatWindowHours',
+  /** The sweep refuses a scheduled time further than this many minutes from the wall clock (default 60). */
+  maxScheduleSkewMinutes: 'maxScheduleSkewMinutes',
 } as const;
 
 /** The validated settings of one deployment. */
@@ -34,6 +39,10 @@ export interface DeploymentSettings {
   readonly existingTableName?: string;
   /** Operator principals allowed on the notification topic besides the worker's roles. */
   readonly operatorPrincipalArns?: readonly string[];
+  /** No sweep completed for this long → the heartbeat alarm fires. */
+  readonly heartbeatWindow?: Duration;
+  /** The largest distance between a sweep's scheduled time and the wall clock. */
+  readonly maxScheduleSkew?: Duration;
 }
 
 /** A CDK context value is invalid. */
@@ -111,41 +120,56 @@ function stringListFrom(key: string, what: string, value: unknown, problems: str
   return [];
 }
 
-/**
- * Reads and validates the deployment settings from CDK context.
- * @throws {ContextError} naming every bad key, its value and what is allowed
- */
-export function readDeploymentSettings(read: ContextReader): DeploymentSettings {
-  const problems: string[] = [];
-  let config: HygieneConfig | undefined;
+/** An integer context value within a range, in a unit; undefined when unset. */
+function integerFrom(
+  key: string,
+  value: unknown,
+  range: { min: number; max: number; unit: string },
+  problems: string[],
+): number | undefined {
+  if (value === undefined) return undefined;
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number === 'number' && Number.isInteger(number) && number >= range.min && number <= range.max) {
+    return number;
+  }
+  problems.push(
+    `${key} = ${JSON.stringify(value)}: must be an integer from ${range.min} to ${range.max} (${range.unit})`,
+  );
+  return undefined;
+}
+
+/** The hygiene config keys, through the shared schema. */
+function hygieneConfigFrom(read: ContextReader, problems: string[]): HygieneConfig | undefined {
   const flat: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
     const value = read(key);
     if (value !== undefined) flat[key] = value;
   }
   try {
-    config = configFromFlat(flat, 'CDK context');
+    return configFromFlat(flat, 'CDK context');
   } catch (error: unknown) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
+    return undefined;
   }
-  const sweepSchedule = scheduleFrom(
-    DEPLOYMENT_CONTEXT_KEYS.sweepSchedule,
-    read(DEPLOYMENT_CONTEXT_KEYS.sweepSchedule),
-    problems,
-  );
-  const notifierSchedule = scheduleFrom(
-    DEPLOYMENT_CONTEXT_KEYS.notifierSchedule,
-    read(DEPLOYMENT_CONTEXT_KEYS.notifierSchedule),
-    problems,
-  );
+}
+
+/** The two schedules. */
+function schedulesFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
+  const { sweepSchedule: sweepKey, notifierSchedule: notifierKey } = DEPLOYMENT_CONTEXT_KEYS;
+  const sweepSchedule = scheduleFrom(sweepKey, read(sweepKey), problems);
+  const notifierSchedule = scheduleFrom(notifierKey, read(notifierKey), problems);
+  return {
+    ...(sweepSchedule !== undefined && { sweepSchedule }),
+    ...(notifierSchedule !== undefined && { notifierSchedule }),
+  };
+}
+
+/** Who hears from the worker and who may act on its topic. */
+function principalsFrom(read: ContextReader, problems: string[]) {
   const ownerEmails = ownerEmailsFrom(read(DEPLOYMENT_CONTEXT_KEYS.ownerEmails), problems);
-  const adminEmails = stringListFrom(
-    DEPLOYMENT_CONTEXT_KEYS.adminEmails,
-    'emails',
-    read(DEPLOYMENT_CONTEXT_KEYS.adminEmails),
-    problems,
-  );
+  const adminKey = DEPLOYMENT_CONTEXT_KEYS.adminEmails;
+  const adminEmails = stringListFrom(adminKey, 'emails', read(adminKey), problems);
   const operatorKey = DEPLOYMENT_CONTEXT_KEYS.operatorPrincipalArns;
   const operatorPrincipalArns = stringListFrom(
     operatorKey,
@@ -154,20 +178,49 @@ export function readDeploymentSettings(read: ContextReader): DeploymentSettings 
     problems,
   );
   problems.push(...principalArnProblems(operatorKey, operatorPrincipalArns));
-  const existing = read(DEPLOYMENT_CONTEXT_KEYS.existingTableName);
-  if (existing !== undefined && (typeof existing !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(existing))) {
-    problems.push(
-      `${DEPLOYMENT_CONTEXT_KEYS.existingTableName} = ${JSON.stringify(existing)}: must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
-    );
-  }
-  if (problems.length > 0 || config === undefined) throw new ContextError(problems);
   return {
-    config,
     ownerEmails,
     adminEmails,
-    ...(sweepSchedule !== undefined && { sweepSchedule }),
-    ...(notifierSchedule !== undefined && { notifierSchedule }),
-    ...(typeof existing === 'string' && { existingTableName: existing }),
     ...(operatorPrincipalArns.length > 0 && { operatorPrincipalArns }),
   };
+}
+
+/** Bring-your-own table. */
+function tableFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
+  const key = DEPLOYMENT_CONTEXT_KEYS.existingTableName;
+  const existing = read(key);
+  if (existing !== undefined && (typeof existing !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(existing))) {
+    problems.push(
+      `${key} = ${JSON.stringify(existing)}: must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
+    );
+  }
+  return typeof existing === 'string' ? { existingTableName: existing } : {};
+}
+
+/** The heartbeat window and the sweep's allowed schedule skew. */
+function watchFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
+  const { heartbeatWindowHours: heartbeatKey, maxScheduleSkewMinutes: skewKey } = DEPLOYMENT_CONTEXT_KEYS;
+  const hours = integerFrom(heartbeatKey, read(heartbeatKey), { min: 1, max: 168, unit: 'hours' }, problems);
+  const minutes = integerFrom(skewKey, read(skewKey), { min: 1, max: 1440, unit: 'minutes' }, problems);
+  return {
+    ...(hours !== undefined && { heartbeatWindow: Duration.hours(hours) }),
+    ...(minutes !== undefined && { maxScheduleSkew: Duration.minutes(minutes) }),
+  };
+}
+
+/**
+ * Reads and validates the deployment settings from CDK context.
+ * @throws {ContextError} naming every bad key, its value and what is allowed
+ */
+export function readDeploymentSettings(read: ContextReader): DeploymentSettings {
+  const problems: string[] = [];
+  const config = hygieneConfigFrom(read, problems);
+  const settings = {
+    ...schedulesFrom(read, problems),
+    ...principalsFrom(read, problems),
+    ...tableFrom(read, problems),
+    ...watchFrom(read, problems),
+  };
+  if (problems.length > 0 || config === undefined) throw new ContextError(problems);
+  return { config, ...settings };
 }

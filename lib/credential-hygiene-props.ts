@@ -111,6 +111,20 @@ export interface CredentialHygieneProps {
    */
   readonly pendingNoticeMaxAge?: Duration;
   /**
+   * The heartbeat alarm fires when no sweep has completed for this long (whole
+   * hours, 1 to 168). Keep it longer than the sweep interval plus a run.
+   * @default Duration.hours(26)
+   */
+  readonly heartbeatWindow?: Duration;
+  /**
+   * The sweep refuses (and alarms on) an invocation whose scheduled time is
+   * further than this from the wall clock, so a direct invoke cannot move the
+   * decision clock (1 minute to 1 day). Lambda drops a queued sweep older
+   * than this (at most 6 hours) to the dead-letter queue instead of starting it.
+   * @default Duration.hours(1)
+   */
+  readonly maxScheduleSkew?: Duration;
+  /**
    * Create the CloudWatch dashboard of the run metrics.
    * @default true
    */
@@ -274,6 +288,17 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
   const maxAge = props.scheduleMaxEventAge?.toSeconds();
   if (maxAge !== undefined && (maxAge < 60 || maxAge > 86_400)) {
     problems.push(`scheduleMaxEventAge = ${maxAge} s: must be from 1 minute to 1 day`);
+  }
+  const heartbeatSeconds = props.heartbeatWindow?.toSeconds();
+  if (
+    heartbeatSeconds !== undefined &&
+    (heartbeatSeconds % 3600 !== 0 || heartbeatSeconds < 3600 || heartbeatSeconds > 168 * 3600)
+  ) {
+    problems.push(`heartbeatWindow = ${heartbeatSeconds} s: must be whole hours from 1 to 168`);
+  }
+  const skewSeconds = props.maxScheduleSkew?.toSeconds();
+  if (skewSeconds !== undefined && (skewSeconds < 60 || skewSeconds > 86_400)) {
+    problems.push(`maxScheduleSkew = ${skewSeconds} s: must be from 1 minute to 1 day`);
   }
   for (const [name, size] of [
     ['sweepMemorySize', props.sweepMemorySize],

@@ -54,6 +54,9 @@ export {
 /** What every worker function gets besides its own entry, description and sizing. */
 type WorkerFunctionProps = Omit<HygieneFunctionProps, 'serviceName' | 'metricsNamespace' | 'logRetention'>;
 
+/** Lambda keeps an asynchronous invocation at most 6 hours. */
+const LAMBDA_MAX_EVENT_AGE_SECONDS = 6 * 3600;
+
 function shortHash(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 10);
 }
@@ -197,6 +200,11 @@ export class CredentialHygiene extends Construct {
     return allowList;
   }
 
+  /** How far from the wall clock a sweep's scheduled time may be. */
+  private maxScheduleSkew(): Duration {
+    return this.props.maxScheduleSkew ?? Duration.hours(1);
+  }
+
   /** A key is created when the construct creates a topic (the notification topic or the alarm topic). */
   private needsNotificationKey(): boolean {
     const { topic, alarms, alarmTopic } = this.props;
@@ -219,6 +227,7 @@ export class CredentialHygiene extends Construct {
     return this.addWorkerFunction('Sweep', {
       entry: 'lambdas/handlers/sweep.ts',
       description: 'Credential hygiene sweep: expiry notices, stale flags, soft-deletes',
+      environment: { [HANDLER_ENV.maxScheduleSkewSeconds]: String(this.maxScheduleSkew().toSeconds()) },
       memorySize: this.props.sweepMemorySize ?? 1024,
       timeout: this.props.sweepTimeout ?? Duration.minutes(15),
       // One sweep at a time: a duplicate delivery waits instead of racing the first.
@@ -248,6 +257,10 @@ export class CredentialHygiene extends Construct {
       target: this.sweepFunction,
       job: 'sweep',
       retry,
+      // A sweep queued longer than the skew would be refused when it starts: dead-letter it instead.
+      maxEventAge: Duration.seconds(
+        Math.min(this.maxScheduleSkew().toSeconds(), LAMBDA_MAX_EVENT_AGE_SECONDS),
+      ),
     });
     const notifier = addHygieneSchedule(this, 'NotifierSchedule', {
       description: 'Runs the credential hygiene notifier',
@@ -265,7 +278,9 @@ export class CredentialHygiene extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,
+      topic: this.topic,
       pendingNoticeMaxAge: this.props.pendingNoticeMaxAge ?? Duration.hours(6),
+      heartbeatWindow: this.props.heartbeatWindow ?? Duration.hours(26),
       action: new cloudwatchActions.SnsAction(alarmTopic),
     });
   }

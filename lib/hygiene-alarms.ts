@@ -1,10 +1,13 @@
 /**
- * The operational alarms of a `CredentialHygiene` worker. Each alarm's
- * missing-data policy follows its metric: run metrics are emitted once per run,
- * so between runs an alarm keeps the state of the last run (`IGNORE`).
+ * The operational alarms of a `CredentialHygiene` worker (runbook: docs/deploy.md,
+ * "Operations"). Each alarm's missing-data policy follows its metric: run
+ * metrics are emitted once per run, so between runs an alarm keeps the state of
+ * the last run (`IGNORE`); the heartbeat is the exception — there, silence is
+ * the failure (`BREACHING`).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { NOTIFIER_METRIC, SWEEP_METRIC } from '../lambdas/handlers/metric-names';
@@ -14,10 +17,14 @@ import type { HygieneFunction } from './hygiene-function';
 export interface HygieneAlarmsOptions {
   readonly functions: readonly HygieneFunction[];
   readonly deadLetterQueue: sqs.IQueue;
+  /** The notification topic: its failed deliveries alarm. */
+  readonly topic: sns.ITopic;
   readonly metricsNamespace: string;
   readonly serviceName: string;
   /** The oldest-pending-notice alarm threshold. */
   readonly pendingNoticeMaxAge: Duration;
+  /** The heartbeat alarm fires when no sweep has completed for this long (whole hours). */
+  readonly heartbeatWindow: Duration;
   readonly action: cloudwatch.IAlarmAction;
 }
 
@@ -38,55 +45,78 @@ export function runMetric(
   });
 }
 
-/** Creates the alarms; returns them in a stable order. */
-export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
-  const { metricsNamespace: ns, serviceName: service } = options;
-  const alarms: cloudwatch.Alarm[] = [];
-  const atLeastOne = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+const AT_LEAST_ONE = {
+  threshold: 1,
+  evaluationPeriods: 1,
+  comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+} as const;
 
-  for (const fn of options.functions) {
-    alarms.push(
+/** Creates the alarms; returns them in a stable order, each notifying `options.action`. */
+export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
+  const alarms = [
+    ...functionErrorAlarms(scope, options.functions),
+    deadLetterAlarm(scope, options.deadLetterQueue),
+    ...runAlarms(scope, options),
+    heartbeatAlarm(scope, options),
+    deliveryFailureAlarm(scope, options.topic),
+  ];
+  for (const alarm of alarms) alarm.addAlarmAction(options.action);
+  return alarms;
+}
+
+/** One per function: it failed (its log group has the error). */
+function functionErrorAlarms(scope: Construct, functions: readonly HygieneFunction[]): cloudwatch.Alarm[] {
+  return functions.map(
+    (fn) =>
       new cloudwatch.Alarm(scope, `${fn.node.id}Errors`, {
         alarmDescription: `The ${fn.node.id.toLowerCase()} function failed (see its log group for the error).`,
         metric: fn.function.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: atLeastOne,
+        ...AT_LEAST_ONE,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-    );
-  }
-  alarms.push(
-    new cloudwatch.Alarm(scope, 'DeadLetterMessages', {
-      alarmDescription:
-        'A scheduled invocation could not be delivered after its retries and is in the dead-letter queue.',
-      metric: options.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: atLeastOne,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  );
+}
+
+/** Anything in the dead-letter queue: an undeliverable schedule or a run that failed after its retries. */
+function deadLetterAlarm(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, 'DeadLetterMessages', {
+    alarmDescription:
+      'A scheduled invocation could not be delivered after its retries, or a run failed after Lambda’s retries: it is in the dead-letter queue.',
+    metric: queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
     }),
-    new cloudwatch.Alarm(scope, 'GuardTripped', {
-      alarmDescription:
-        'The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or override once from the CLI.',
-      metric: runMetric(ns, service, SWEEP_METRIC.guardTripped, { statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: atLeastOne,
+    ...AT_LEAST_ONE,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}
+
+/** What the last run reported: guard tripped, invalid records, a notice waiting too long, a rejected scheduled time. */
+function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
+  const { metricsNamespace: ns, serviceName: service } = options;
+  const lastRun = (id: string, alarmDescription: string, metricName: string) =>
+    new cloudwatch.Alarm(scope, id, {
+      alarmDescription,
+      metric: runMetric(ns, service, metricName, { statistic: 'Maximum' }),
+      ...AT_LEAST_ONE,
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
-    }),
-    new cloudwatch.Alarm(scope, 'InvalidRecords', {
-      alarmDescription:
-        'The last sweep found invalid credential records (never acted on): the admin run summary lists each id and what is wrong.',
-      metric: runMetric(ns, service, SWEEP_METRIC.invalid, { statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: atLeastOne,
-      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
-    }),
+    });
+  return [
+    lastRun(
+      'GuardTripped',
+      'The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or override once from the CLI.',
+      SWEEP_METRIC.guardTripped,
+    ),
+    lastRun(
+      'InvalidRecords',
+      'The last sweep found invalid credential records (never acted on): the admin run summary lists each id and what is wrong.',
+      SWEEP_METRIC.invalid,
+    ),
+    lastRun(
+      'ScheduledTimeRejected',
+      'The sweep refused an invocation whose scheduled time was too far from the wall clock: someone invoked it directly with a forged time, or the clock/schedule is wrong.',
+      SWEEP_METRIC.scheduledTimeRejected,
+    ),
     new cloudwatch.Alarm(scope, 'OldestPendingNoticeTooOld', {
       alarmDescription: `An owner notice has waited more than ${options.pendingNoticeMaxAge.toHumanString()} in the outbox: is SNS failing or the notifier not running?`,
       metric: runMetric(ns, service, NOTIFIER_METRIC.oldestPendingAge, {
@@ -98,7 +128,38 @@ export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     }),
-  );
-  for (const alarm of alarms) alarm.addAlarmAction(options.action);
-  return alarms;
+  ];
+}
+
+/**
+ * No sweep completed within the window: a disabled schedule, a permissions
+ * error, a crashing function or runs that never finish all look like silence.
+ * Hourly sums of `SweepCompleted`; every hour of the window without a
+ * completion (missing data included) breaches.
+ */
+function heartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
+  const hours = options.heartbeatWindow.toHours();
+  return new cloudwatch.Alarm(scope, 'SweepHeartbeat', {
+    alarmDescription: `No sweep has completed in the last ${hours} hours: is the schedule disabled, the function failing or every run incomplete?`,
+    metric: runMetric(options.metricsNamespace, options.serviceName, SWEEP_METRIC.completed, {
+      statistic: 'Sum',
+      period: Duration.hours(1),
+    }),
+    threshold: 1,
+    evaluationPeriods: hours,
+    datapointsToAlarm: hours,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+  });
+}
+
+/** SNS could not deliver a notification to a subscriber (after SNS's own retries). */
+function deliveryFailureAlarm(scope: Construct, topic: sns.ITopic): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, 'NotificationsFailed', {
+    alarmDescription:
+      'SNS failed to deliver notifications from the notification topic to a subscriber: check the subscriptions and their delivery status logs.',
+    metric: topic.metricNumberOfNotificationsFailed({ period: Duration.hours(1), statistic: 'Sum' }),
+    ...AT_LEAST_ONE,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
 }

@@ -1,9 +1,12 @@
 /**
  * How the worker's functions are started: EventBridge Scheduler schedules with
- * a retry policy and one shared dead-letter queue. A new scheduled function
+ * a retry policy, Lambda's asynchronous retries with an on-failure destination,
+ * and one shared dead-letter queue for both. A new scheduled function
  * (a reconciler, say) is one more {@link addHygieneSchedule} call.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -27,7 +30,16 @@ export interface HygieneScheduleOptions {
   readonly target: HygieneFunction;
   readonly job: ScheduledJob;
   readonly retry: ScheduleRetry;
+  /**
+   * How long Lambda keeps an asynchronous invocation it could not run
+   * (throttled, or failing and retried) before it goes to the dead-letter queue.
+   * @default - Lambda's default, 6 hours
+   */
+  readonly maxEventAge?: Duration;
 }
+
+/** Lambda's retries of a failed asynchronous invocation before the on-failure destination. */
+const ASYNC_RETRY_ATTEMPTS = 2;
 
 /** The queue that keeps invocations EventBridge Scheduler could not deliver after its retries. */
 export function addScheduleDeadLetterQueue(scope: Construct): sqs.Queue {
@@ -39,17 +51,28 @@ export function addScheduleDeadLetterQueue(scope: Construct): sqs.Queue {
   });
   Validations.of(queue).acknowledge({
     id: 'AwsSolutions-SQS3',
-    reason: 'This queue is itself the dead-letter queue of the EventBridge Scheduler schedules.',
+    reason:
+      'This queue is itself the dead-letter queue of the EventBridge Scheduler schedules and the functions’ on-failure destination.',
   });
   return queue;
 }
 
-/** A schedule that invokes exactly the function's unqualified ARN with the scheduled time as input. */
+/**
+ * A schedule that invokes exactly the function's unqualified ARN with the
+ * scheduled time as input. EventBridge Scheduler invokes asynchronously, so
+ * the function also gets an on-failure destination: a run that still fails
+ * after Lambda's retries leaves its invocation record in the dead-letter queue.
+ */
 export function addHygieneSchedule(
   scope: Construct,
   id: string,
   options: HygieneScheduleOptions,
 ): scheduler.Schedule {
+  options.target.function.configureAsyncInvoke({
+    onFailure: new SendOnlyQueueDestination(options.retry.deadLetterQueue),
+    retryAttempts: ASYNC_RETRY_ATTEMPTS,
+    ...(options.maxEventAge !== undefined && { maxEventAge: options.maxEventAge }),
+  });
   return new scheduler.Schedule(scope, id, {
     description: options.description,
     schedule: options.schedule,
@@ -68,4 +91,20 @@ function scheduledInput(job: ScheduledJob): scheduler.ScheduleTargetInput {
     scheduledTime: scheduler.ContextAttribute.scheduledTime,
     executionId: scheduler.ContextAttribute.executionId,
   });
+}
+
+/**
+ * An SQS on-failure destination that grants the function's role only
+ * `sqs:SendMessage` on the queue (the stock `SqsDestination` grants
+ * `GetQueueAttributes` and `GetQueueUrl` too, which Lambda does not call).
+ */
+class SendOnlyQueueDestination implements lambda.IDestination {
+  constructor(private readonly queue: sqs.IQueue) {}
+
+  bind(_scope: Construct, fn: lambda.IFunction): lambda.DestinationConfig {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }),
+    );
+    return { destination: this.queue.queueArn };
+  }
 }

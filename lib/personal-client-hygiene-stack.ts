@@ -44,6 +44,8 @@ export class PersonalClientHygieneStack extends Stack {
       ...(settings.operatorPrincipalArns !== undefined && {
         operatorPrincipalArns: settings.operatorPrincipalArns,
       }),
+      ...(settings.heartbeatWindow !== undefined && { heartbeatWindow: settings.heartbeatWindow }),
+      ...(settings.maxScheduleSkew !== undefined && { maxScheduleSkew: settings.maxScheduleSkew }),
     });
 
     new CfnOutput(this, 'Mode', { value: this.hygiene.config.mode, description: 'audit or enforce' });

@@ -30,6 +30,10 @@ export const SWEEP_METRIC = {
   duration: 'SweepDuration',
   /** 1 when the admin run summary could not be published (it is still in the log), else 0. */
   adminSummaryFailed: 'AdminSummaryPublishFailed',
+  /** 1 when the run finished its pass over the table (not incomplete, not aborted), else 0: the heartbeat alarm's metric. */
+  completed: 'SweepCompleted',
+  /** 1 when the invocation was refused because its scheduled time was too far from the wall clock. */
+  scheduledTimeRejected: 'ScheduledTimeRejected',
 } as const;
 
 /** Metrics of one notifier drain. */

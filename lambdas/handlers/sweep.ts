@@ -1,7 +1,7 @@
 /**
  * The sweep Lambda: one hygiene run over the credentials table.
- * Thin: parse the event (the run's `now` is the schedule's scheduled time),
- * build the adapters once per cold start, call `runSweep`, turn its summary
+ * Thin: parse the event (the run's `now` is the schedule's scheduled time,
+ * refused when too far from the wall clock), build the adapters once per cold start, call `runSweep`, turn its summary
  * into metrics, a log line and the admin run summary on SNS.
  */
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,15 @@ import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { ACTION_METRICS, SWEEP_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
-import { remainingBudget, runInstant } from './scheduled-event';
+import {
+  DEFAULT_MAX_SCHEDULE_SKEW_SECONDS,
+  maxScheduleSkewMs,
+  type RunInstant,
+  remainingBudget,
+  runInstant,
+  ScheduledTimeSkewError,
+  scheduleSkewProblem,
+} from './scheduled-event';
 import { splitSummaryForLog } from './summary-log';
 
 /**
@@ -42,6 +50,12 @@ export interface SweepHandlerDeps extends Observability {
   readonly clock: () => number;
   /** Random part of the run id. */
   readonly nonce?: () => string;
+  /**
+   * The largest distance (ms) between the event's scheduled time and the wall
+   * clock the sweep accepts; further, the invocation is refused.
+   * @default 1 hour
+   */
+  readonly maxScheduleSkewMs?: number;
 }
 
 /** Emits the run's figures as EMF metrics (names shared with the alarms and dashboard). */
@@ -65,14 +79,30 @@ export function recordSweepMetrics(metrics: Observability['metrics'], summary: R
   metrics.addMetric(SWEEP_METRIC.duration, MetricUnit.Milliseconds, summary.durationMs);
 }
 
+/**
+ * Refuses (metric, error log, {@link ScheduledTimeSkewError}) a scheduled time
+ * further from the wall clock than allowed: a direct invocation must not move
+ * the decision clock (docs/deploy.md, "ScheduledTimeRejected").
+ */
+function refuseSkewedSchedule(deps: SweepHandlerDeps, instant: RunInstant, wallClock: number): void {
+  const maxSkewMs = deps.maxScheduleSkewMs ?? DEFAULT_MAX_SCHEDULE_SKEW_SECONDS * 1000;
+  const problem = scheduleSkewProblem(instant, wallClock, maxSkewMs);
+  deps.metrics.addMetric(SWEEP_METRIC.scheduledTimeRejected, MetricUnit.Count, problem === undefined ? 0 : 1);
+  if (problem === undefined) return;
+  deps.logger.error('scheduled time rejected', { reason: problem });
+  throw new ScheduledTimeSkewError(problem);
+}
+
 /** The raw handler over explicit dependencies (tests pass fakes). */
 export function createSweepHandler(deps: SweepHandlerDeps) {
   const nonce = deps.nonce ?? (() => randomUUID().slice(0, 8));
   return async (event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RunSummary> => {
     // One instant per run: the scheduled time, so a retried or duplicate delivery decides the same.
-    const instant = runInstant(event, deps.clock());
+    const wallClock = deps.clock();
+    const instant = runInstant(event, wallClock);
     if (instant.ignored !== undefined)
       deps.logger.warn('scheduled time ignored', { reason: instant.ignored });
+    refuseSkewedSchedule(deps, instant, wallClock);
     const runId = createRunId(instant.now, nonce());
     deps.logger.appendKeys({ runId });
     deps.logger.info('sweep starting', {
@@ -102,6 +132,9 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
     }
 
     recordSweepMetrics(deps.metrics, summary);
+    // The heartbeat: only a run that finished its pass counts.
+    const completed = aborted === undefined && summary.status === 'complete';
+    deps.metrics.addMetric(SWEEP_METRIC.completed, MetricUnit.Count, completed ? 1 : 0);
     const loud =
       aborted !== undefined || summary.guard.tripped || summary.invalid.count > 0 || summary.failed.count > 0;
     const forLog = splitSummaryForLog(summary);
@@ -122,6 +155,7 @@ const env = process.env;
 const config = configFromEnvironment(env);
 const tableName = requireEnv(env, HANDLER_ENV.tableName);
 const topicArn = requireEnv(env, HANDLER_ENV.topicArn);
+const skewMs = maxScheduleSkewMs(env, HANDLER_ENV.maxScheduleSkewSeconds);
 const tools = createObservability();
 const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
 
@@ -136,6 +170,7 @@ export const sweepHandler = createSweepHandler({
   }),
   publishAdminSummary: (summary) => publishAdminReport(new SnsPublisher(snsClient, topicArn), summary),
   clock: Date.now,
+  maxScheduleSkewMs: skewMs,
 });
 
 /** The Lambda entry point. */

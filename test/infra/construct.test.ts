@@ -230,3 +230,25 @@ describe('cdk-nag sensitivity', () => {
     expect(report.violations.map((v) => v.ruleName)).toEqual([expect.stringContaining('AwsSolutions-IAM5')]);
   });
 });
+
+describe('heartbeat and skew props', () => {
+  it('rejects a heartbeat window that is not whole hours within a week, and a skew outside a minute to a day', () => {
+    const error = propsError(() =>
+      build({ heartbeatWindow: Duration.minutes(90), maxScheduleSkew: Duration.seconds(30) }),
+    );
+    expect(error.problems).toEqual([
+      'heartbeatWindow = 5400 s: must be whole hours from 1 to 168',
+      'maxScheduleSkew = 30 s: must be from 1 minute to 1 day',
+    ]);
+    expect(propsError(() => build({ heartbeatWindow: Duration.days(8) })).problems).toEqual([
+      'heartbeatWindow = 691200 s: must be whole hours from 1 to 168',
+    ]);
+  });
+
+  it('caps the sweep’s queued-invocation age at Lambda’s 6 hours when the skew is longer', () => {
+    const { template } = build({ maxScheduleSkew: Duration.hours(12) });
+    template().hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumEventAgeInSeconds: 6 * 3600,
+    });
+  });
+});

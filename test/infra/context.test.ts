@@ -112,3 +112,27 @@ describe('context in the synthesized stack', () => {
     });
   });
 });
+
+describe('heartbeat window and schedule skew', () => {
+  it('reads heartbeatWindowHours and maxScheduleSkewMinutes into the alarm and the sweep', () => {
+    const { template } = synthApp({ heartbeatWindowHours: '50', maxScheduleSkewMinutes: 30 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SweepCompleted',
+      EvaluationPeriods: 50,
+      DatapointsToAlarm: 50,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Credential hygiene sweep'),
+      Environment: { Variables: Match.objectLike({ MAX_SCHEDULE_SKEW_SECONDS: '1800' }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: 1800 });
+  });
+
+  it('names a window or skew outside what CloudWatch and the sweep accept', () => {
+    const error = contextError({ heartbeatWindowHours: '200', maxScheduleSkewMinutes: '1.5' });
+    expect(error.problems).toEqual([
+      'heartbeatWindowHours = "200": must be an integer from 1 to 168 (hours)',
+      'maxScheduleSkewMinutes = "1.5": must be an integer from 1 to 1440 (minutes)',
+    ]);
+  });
+});

@@ -220,6 +220,9 @@ describe('the bundled Lambda code from the assembly', () => {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    // These runs decide at a fixed past instant (SCHEDULED_TIME): widen the sweep's allowed schedule
+    // skew (deployed: MAX_SCHEDULE_SKEW_SECONDS=3600) so the wall clock of the test run does not matter.
+    [HANDLER_ENV.maxScheduleSkewSeconds]: String(100 * 365 * 86_400),
     // What the Lambda runtime sets: Powertools then runs as deployed (tracing on; the segments
     // go to a local UDP port where no X-Ray daemon listens, which the X-Ray SDK tolerates).
     AWS_LAMBDA_FUNCTION_NAME: 'local',
@@ -319,6 +322,20 @@ describe('the bundled Lambda code from the assembly', () => {
       expect(stored?.hygieneOutbox).toBeUndefined();
       expect(stored?.hygieneOutboxOwner).toBeUndefined();
     }
+  });
+
+  it('refuses, as deployed, a scheduled time years from the wall clock: nothing written, nothing published', async () => {
+    const before = await table.client.send(new ScanCommand({ TableName: table.tableName }));
+    sns.messages.length = 0;
+    const deployedSkew = { ...sweepEnv, [HANDLER_ENV.maxScheduleSkewSeconds]: '3600' };
+    const farFuture = { ...schedulerEvent('sweep'), scheduledTime: '2099-01-01T03:00:00Z' };
+    const run = await invoke(sweepEnv.ENTRY!, { ...deployedSkew, HYGIENE_mode: 'enforce' }, farFuture);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr + run.stdout).toContain('ScheduledTimeSkewError');
+    expect(run.stdout).toContain('"ScheduledTimeRejected":1');
+    const after = await table.client.send(new ScanCommand({ TableName: table.tableName }));
+    expect(after.Items).toEqual(before.Items);
+    expect(sns.messages).toHaveLength(0);
   });
 
   it('fails at cold start on a bad config variable, naming it', async () => {

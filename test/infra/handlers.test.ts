@@ -176,6 +176,32 @@ describe('sweep handler', async () => {
     expect(logs).toContainEqual({ level: 'error', message: 'admin run summary not published' });
   });
 
+  it('refuses a scheduled time too far from the wall clock: counted, logged, nothing read, written or published', async () => {
+    const { handler, written, published, metrics, logs } = handlerWith({});
+    await expect(handler({ scheduledTime: '2036-11-26T03:00:00Z' }, context)).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ScheduledTimeSkewError',
+        message: expect.stringContaining('ahead of the wall clock'),
+      }),
+    );
+    expect(metrics).toEqual({ ScheduledTimeRejected: 1 });
+    expect(written).toEqual([]);
+    expect(published).toEqual([]);
+    expect(logs).toContainEqual({ level: 'error', message: 'scheduled time rejected' });
+  });
+
+  it('counts a run that finished its pass for the heartbeat, and one that did not as 0', async () => {
+    const complete = handlerWith({});
+    await complete.handler({ scheduledTime: '2026-11-26T03:00:00Z' }, context);
+    expect(complete.metrics).toMatchObject({ SweepCompleted: 1, ScheduledTimeRejected: 0 });
+    const incomplete = handlerWith({ secondPage: true });
+    await incomplete.handler({}, { getRemainingTimeInMillis: () => 45_000 });
+    expect(incomplete.metrics).toMatchObject({ SweepCompleted: 0, RunIncomplete: 1 });
+    const aborted = handlerWith({ writerThrows: true });
+    await expect(aborted.handler({}, context)).rejects.toThrow();
+    expect(aborted.metrics.SweepCompleted).toBe(0);
+  });
+
   it('reports and publishes a run aborted by failing writes, then fails the invocation', async () => {
     const { handler, published, metrics } = handlerWith({ writerThrows: true });
     await expect(handler({ scheduledTime: '2026-11-26T03:00:00Z' }, context)).rejects.toThrow(

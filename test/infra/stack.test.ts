@@ -186,6 +186,12 @@ describe('least privilege', () => {
             Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
             Resource: getAtt(logicalIdOf(template, 'AWS::KMS::Key')),
           },
+          // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
+          {
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')),
+          },
         ],
       },
     });
@@ -215,6 +221,12 @@ describe('least privilege', () => {
             Effect: 'Allow',
             Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
             Resource: getAtt(logicalIdOf(template, 'AWS::KMS::Key')),
+          },
+          // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
+          {
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')),
           },
         ],
       },
@@ -331,7 +343,65 @@ describe('operations', () => {
     runMetricAlarm(SWEEP_METRIC.guardTripped, 1, 'GreaterThanOrEqualToThreshold');
     runMetricAlarm(SWEEP_METRIC.invalid, 1, 'GreaterThanOrEqualToThreshold');
     runMetricAlarm(NOTIFIER_METRIC.oldestPendingAge, 6 * 3600, 'GreaterThanThreshold');
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    runMetricAlarm(SWEEP_METRIC.scheduledTimeRejected, 1, 'GreaterThanOrEqualToThreshold');
+    // Six alarms before issue 13; then the heartbeat, SNS delivery failures and rejected scheduled times.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+  });
+
+  it('alarms when no sweep has completed for 26 hours, counting silence as failure', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: SWEEP_METRIC.completed,
+      Namespace: DEFAULT_METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [alarmTopic],
+    });
+  });
+
+  it('alarms when SNS fails to deliver a notification of the notification topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'NumberOfNotificationsFailed',
+      Namespace: 'AWS/SNS',
+      Dimensions: [
+        {
+          Name: 'TopicName',
+          Value: getAtt(
+            logicalIdOf(template, 'AWS::SNS::Topic', { DisplayName: 'Personal client credential hygiene' }),
+            'TopicName',
+          ),
+        },
+      ],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [alarmTopic],
+    });
+  });
+
+  it('dead-letters a scheduled run that fails after Lambda’s two retries; a queued sweep older than the skew too', () => {
+    const queueArn = getAtt(logicalIdOf(template, 'AWS::SQS::Queue'));
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionId('Credential hygiene sweep') },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionId('Credential hygiene notifier') },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: Match.absent(),
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Credential hygiene sweep'),
+      Environment: { Variables: Match.objectLike({ [HANDLER_ENV.maxScheduleSkewSeconds]: '3600' }) },
+    });
   });
 
   it('has a dashboard of the run metrics', () => {
