@@ -2,17 +2,23 @@
  * `pc-hygiene notify`: drains the outbox once — one digest per owner — to SNS
  * (`--sink sns --topic-arn ARN`, the default sink) or to a JSON Lines file
  * (`--sink jsonl:PATH`) holding exactly the `PublishBatch` entries SNS would
- * get. Events not delivered stay pending for the next drain (exit 1).
+ * get. Owners are judged against the owner directory (`--directory-table`)
+ * on the `ownerDelivery` route of `--config`; unreachable owners' events also
+ * go to the admins' owner-unreachable report (docs/notifications.md, "Owner
+ * reach"). Events not delivered stay pending for the next drain (exit 1).
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { type Command, Option } from '@commander-js/extra-typings';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { JsonlFileSink } from '../jsonl-sink';
+import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
+import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import {
@@ -23,7 +29,7 @@ import {
 } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
 import { UsageError } from '../usage-error';
-import { drainTable } from '../use-cases/drain-table';
+import { type DrainReach, drainTable } from '../use-cases/drain-table';
 
 /** Where digests go. */
 export type Sink = { readonly kind: 'sns' } | { readonly kind: 'jsonl'; readonly path: string };
@@ -56,6 +62,7 @@ export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: str
     `  claim conflicts      ${summary.claimConflicts}${summary.claimConflicts > 0 ? ' (another drain holds them)' : ''}`,
     `  oldest pending       ${summary.oldestPendingAgeSeconds} s`,
   ];
+  lines.push(...reachLines(summary));
   if (summary.malformedEvents > 0)
     lines.push(`  malformed entries    ${summary.malformedEvents} (never sent; inspect the items)`);
   if (summary.storeErrors > 0) lines.push(`  store errors         ${summary.storeErrors}`);
@@ -69,6 +76,30 @@ export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: str
   if (summary.failures.omitted > 0)
     lines.push(`  ... ${summary.failures.omitted} more failures (not listed)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The owner-reach lines of the summary (docs/notifications.md, "Owner reach"). */
+function reachLines(summary: NotifierSummary): string[] {
+  const lines: string[] = [];
+  if (summary.reach === 'unverified') {
+    lines.push(
+      '  owner reach          unverified (no owner directory imported: every owner assumed reachable)',
+    );
+  } else {
+    const reasons = Object.entries(summary.unreachableReasons)
+      .filter(([, n]) => n > 0)
+      .map(([reason, n]) => `${reason} ${n}`);
+    lines.push(
+      `  owner reach          verified on ${summary.ownerDelivery}: ${summary.unreachableOwners} unreachable owner${summary.unreachableOwners === 1 ? '' : 's'}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
+    );
+  }
+  if (summary.unreachableEvents > 0 || summary.invalidEvents > 0 || summary.reportParts > 0) {
+    lines.push(
+      `  admin report         ${summary.unreachableEvents} unreachable owners' event${summary.unreachableEvents === 1 ? '' : 's'}, ` +
+        `${summary.invalidEvents} addressed to the wrong owner; ${summary.reportParts} message${summary.reportParts === 1 ? '' : 's'} published`,
+    );
+  }
+  return lines;
 }
 
 /** What `notify` needs besides the table: the publisher and how to name it. */
@@ -93,15 +124,24 @@ function publisherFor(options: NotifyOptions): {
   return { publisher: new SnsPublisher(client, options.topicArn), label: `sns:${options.topicArn}`, client };
 }
 
-/** {@link drainTable} for the table the flags name, with readable table errors. */
+/**
+ * {@link drainTable} for the table the flags name, with readable table errors;
+ * the directory table is read through the same DynamoDB endpoint and region.
+ */
 async function drainOutbox(
-  options: TableOptions,
+  options: TableOptions & { readonly directoryTable: string; readonly config?: string },
   publisher: NotificationPublisher,
   now: number,
 ): Promise<NotifierSummary> {
+  const config = await loadConfigFile(options.config);
+  const directoryTable = checkDirectoryTableName(options.directoryTable);
   const client = documentClientFor(options);
   try {
-    return await withTableErrors(options, () => drainTable(client, options.table, publisher, now));
+    const reach: DrainReach = {
+      directory: new DynamoOwnerDirectory(client, directoryTable),
+      ownerDelivery: config.ownerDelivery,
+    };
+    return await withTableErrors(options, () => drainTable(client, options.table, publisher, now, reach));
   } finally {
     client.destroy();
   }
@@ -150,6 +190,8 @@ function defineNotifyCommand(program: Command) {
       '--now <iso>',
       'the drain instant for relative dates, RFC 3339 with a zone (default: the wall clock)',
     )
+    .option('--config <file>', 'hygiene configuration as JSON (its ownerDelivery decides who is reachable)')
+    .addOption(directoryTableOption())
     .addOption(formatOption(REPORT_FORMATS, 'output format'));
   return addTableOptions(command);
 }

@@ -7,6 +7,15 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { type NotifierSummary, runNotifier } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
+import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
+
+/** How the drain judges owner reach (docs/notifications.md, "Owner reach"); nothing: unverified. */
+export interface DrainReach {
+  /** The owner directory; absent (or never imported): every owner counts as reachable. */
+  readonly directory?: OwnerDirectory;
+  /** The configured owner route. @default 'sns-email' */
+  readonly ownerDelivery?: OwnerDeliveryRoute;
+}
 
 /**
  * Drains the outbox of a table once through `publisher`, on a clock that
@@ -17,15 +26,20 @@ export function drainTable(
   tableName: string,
   publisher: NotificationPublisher,
   now: number,
+  reach: DrainReach = {},
 ): Promise<NotifierSummary> {
   // The first reading is exactly `now` (the digests' "as of"); later ones advance with the wall clock.
   let startedAt: number | undefined;
-  return runNotifier({
-    outbox: new DynamoDbOutboxStore(client, tableName),
-    publisher,
-    clock: () => {
-      startedAt ??= Date.now();
-      return now + (Date.now() - startedAt);
+  return runNotifier(
+    {
+      outbox: new DynamoDbOutboxStore(client, tableName),
+      publisher,
+      clock: () => {
+        startedAt ??= Date.now();
+        return now + (Date.now() - startedAt);
+      },
+      ...(reach.directory !== undefined && { directory: reach.directory }),
     },
-  });
+    reach.ownerDelivery !== undefined ? { ownerDelivery: reach.ownerDelivery } : {},
+  );
 }
