@@ -1,14 +1,31 @@
 /**
  * The benchmark's own logic (no DynamoDB): the generator's exact change rate,
- * the options, the meters at the client boundary, and the target checks.
+ * the options, the latency model, the meters at the client boundary, the
+ * per-change figures and the target checks and verdicts. No timing assertions.
  */
 import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
+import { BatchGetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { BENCH_NOW, generateTable } from '../../bench/generate';
-import { BenchUsageError, parseBenchOptions } from '../../bench/options';
+import type { ChildResult, ChildTaskName } from '../../bench/child-protocol';
+import { batchItems, meterDynamo } from '../../bench/dynamo-meter';
+import { BENCH_NOW, generateRecords, generateTable } from '../../bench/generate';
+import {
+  AWS_LATENCY_MODEL,
+  bytesRead,
+  createLatencySampler,
+  LatencyParamsError,
+  medianLatencyMs,
+  type RequestShape,
+  withLatencyParams,
+} from '../../bench/latency-model';
+import type { MemoryResult } from '../../bench/memory';
+import { BenchUsageError, latencyModelName, parseBenchOptions } from '../../bench/options';
+import type { CaseRep } from '../../bench/run-case';
 import { createStubSnsClient, messageBytes } from '../../bench/sns-stub';
 import { median } from '../../bench/stats';
-import { checkTargets, type RunRow } from '../../bench/summarize';
+import { checkTargets, type RunRow, summarizeCase } from '../../bench/summarize';
+import { judgeTargets } from '../../bench/verdicts';
+import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { decide } from '../../lambdas/hygiene/policy';
@@ -144,5 +161,377 @@ describe('checkTargets', () => {
       ['snsCalls ≤ ceil(owners/10) + split parts', true],
       ['peak RSS at 100k ≤ 1.2 × at 10k', false],
     ]);
+  });
+});
+
+describe('generateRecords', () => {
+  it('streams the same records generateTable collects', () => {
+    const options = { size: 300, changeRate: 0.1, seed: 11 };
+    expect([...generateRecords(options)]).toEqual(generateTable(options).items);
+  });
+});
+
+describe('parseBenchOptions: latency and memory', () => {
+  it('--latency aws takes the documented model, --latency none (the default) none', () => {
+    const aws = parseBenchOptions(['--latency', 'aws'], '/x');
+    expect(aws.latency).toEqual(AWS_LATENCY_MODEL);
+    expect(latencyModelName(aws)).toBe('aws');
+    expect(parseBenchOptions(['--latency', 'none'], '/x').latency).toBeUndefined();
+    expect(latencyModelName(parseBenchOptions([], '/x'))).toBe('none');
+  });
+
+  it('--latency-params overrides single figures of the model', () => {
+    const options = parseBenchOptions(
+      ['--latency', 'aws', '--latency-params', 'pointWriteMs=8, sigma=0'],
+      '/x',
+    );
+    expect(options.latency).toEqual({ ...AWS_LATENCY_MODEL, pointWriteMs: 8, sigma: 0 });
+  });
+
+  it.each([
+    [['--latency', 'azure']],
+    [['--latency-params', 'pointWriteMs=8']],
+    [['--latency', 'aws', '--latency-params', 'pointWritesMs=8']],
+    [['--latency', 'aws', '--latency-params', 'pointWriteMs=-1']],
+    [['--latency', 'aws', '--latency-params', 'pointWriteMs']],
+    [['--memory', '1M']],
+    [['--memory-heap-mb', '64']],
+  ])('rejects %j with a usage error', (argv) => {
+    expect(() => parseBenchOptions(argv, '/x')).toThrow(BenchUsageError);
+  });
+
+  it('--memory alone measures memory only, with the 100k reference and a 64 MB cap', () => {
+    const options = parseBenchOptions(['--memory', '1000000'], '/x');
+    expect(options.memory).toEqual({ sizes: [100_000, 1_000_000], heapCapMb: 64 });
+    expect(options.sizes).toEqual([]);
+  });
+
+  it('--memory with --sizes runs the timing cases too; --memory-heap-mb sets the cap', () => {
+    const options = parseBenchOptions(
+      ['--memory', '100000,500000', '--memory-heap-mb', '48', '--sizes', '10000'],
+      '/x',
+    );
+    expect(options.memory).toEqual({ sizes: [100_000, 500_000], heapCapMb: 48 });
+    expect(options.sizes).toEqual([10_000]);
+  });
+});
+
+describe('latency model', () => {
+  const model = { ...AWS_LATENCY_MODEL, sigma: 0 };
+
+  it('gives each request type its figure', () => {
+    const at = (request: RequestShape) => medianLatencyMs(model, request);
+    expect(at({ command: 'GetItemCommand' })).toBe(model.pointReadMs);
+    expect(at({ command: 'UpdateItemCommand' })).toBe(model.pointWriteMs);
+    expect(at({ command: 'PutItemCommand' })).toBe(model.pointWriteMs);
+    expect(at({ command: 'BatchGetItemCommand', items: 100 })).toBeCloseTo(
+      model.batchGetMs + 100 * model.batchPerItemMs,
+    );
+    expect(at({ command: 'BatchWriteItemCommand', items: 25 })).toBeCloseTo(
+      model.batchWriteMs + 25 * model.batchPerItemMs,
+    );
+    expect(at({ command: 'TransactWriteItemsCommand', items: 100 })).toBeCloseTo(
+      model.transactMs + 100 * model.transactPerItemMs,
+    );
+    expect(at({ command: 'PublishCommand' })).toBe(model.snsPublishMs);
+    expect(at({ command: 'PublishBatchCommand', items: 10 })).toBeCloseTo(
+      model.snsPublishBatchMs + 10 * model.batchPerItemMs,
+    );
+  });
+
+  it('makes a Scan cost more the more it reads (8 KB per eventually consistent read unit, 4 KB consistent)', () => {
+    expect(bytesRead(128, false)).toBe(1024 * 1024);
+    expect(bytesRead(128, true)).toBe(512 * 1024);
+    const scan = (readUnits: number) => medianLatencyMs(model, { command: 'ScanCommand', readUnits });
+    expect(scan(0)).toBe(model.scanBaseMs);
+    expect(scan(128)).toBeCloseTo(model.scanBaseMs + model.scanPerMbMs);
+    expect(scan(44)).toBeLessThan(scan(128));
+    expect(medianLatencyMs(model, { command: 'QueryCommand', readUnits: 128 })).toBeCloseTo(
+      model.pointReadMs + model.scanPerMbMs,
+    );
+  });
+
+  it('draws the same sequence for a seed, another for another seed, spread around the median', () => {
+    const draws = (seed: number) => {
+      const sample = createLatencySampler(AWS_LATENCY_MODEL, seed);
+      return Array.from({ length: 2_001 }, () => sample({ command: 'UpdateItemCommand' }));
+    };
+    const a = draws(1);
+    expect(draws(1)).toEqual(a);
+    expect(draws(2)).not.toEqual(a);
+    expect(a.every((ms) => ms > 0)).toBe(true);
+    // log-normal around the median: the sample median is close to it, and the draws do spread.
+    expect(median(a) / AWS_LATENCY_MODEL.pointWriteMs).toBeGreaterThan(0.9);
+    expect(median(a) / AWS_LATENCY_MODEL.pointWriteMs).toBeLessThan(1.1);
+    expect(Math.max(...a)).toBeGreaterThan(1.5 * AWS_LATENCY_MODEL.pointWriteMs);
+  });
+
+  it('with sigma 0 every request takes its median', () => {
+    const sample = createLatencySampler(model, 3);
+    expect(sample({ command: 'GetItemCommand' })).toBe(model.pointReadMs);
+  });
+
+  it('rejects unknown names and bad values', () => {
+    expect(() => withLatencyParams(AWS_LATENCY_MODEL, 'nope=1')).toThrow(LatencyParamsError);
+    expect(() => withLatencyParams(AWS_LATENCY_MODEL, 'sigma=abc')).toThrow(LatencyParamsError);
+    expect(withLatencyParams(AWS_LATENCY_MODEL, '')).toEqual(AWS_LATENCY_MODEL);
+  });
+});
+
+describe('meterDynamo', () => {
+  /** A client whose requests a terminal middleware answers (no network). */
+  function answeredClient(
+    answer: (command: string, input: Record<string, unknown>) => Record<string, unknown>,
+  ) {
+    const client = createDocumentClient({ endpoint: 'http://127.0.0.1:9' });
+    client.middlewareStack.add(
+      (_next, context) => async (args) => {
+        const output = answer(context.commandName ?? '', args.input as Record<string, unknown>);
+        return { output: { ...output, $metadata: {} }, response: {} } as never;
+      },
+      { step: 'initialize', name: 'benchTestAnswer', priority: 'low' },
+    );
+    return client;
+  }
+
+  it('counts requests and capacity and hands each request with what it read to the latency model', async () => {
+    const seen: RequestShape[] = [];
+    const client = answeredClient((command) =>
+      command === 'ScanCommand'
+        ? { Items: [], ConsumedCapacity: { CapacityUnits: 12.5 } }
+        : command === 'BatchGetItemCommand'
+          ? { Responses: {}, ConsumedCapacity: [{ CapacityUnits: 1.5 }] }
+          : { ConsumedCapacity: { CapacityUnits: 2 } },
+    );
+    const meter = meterDynamo(client, {
+      latency: (request) => {
+        seen.push(request);
+        return 0;
+      },
+    });
+
+    await client.send(new ScanCommand({ TableName: 't', Limit: 1000 }));
+    await client.send(
+      new BatchGetCommand({ RequestItems: { t: { Keys: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] } } }),
+    );
+    await client.send(
+      new UpdateCommand({
+        TableName: 't',
+        Key: { id: 'a' },
+        UpdateExpression: 'SET x = :x',
+        ExpressionAttributeValues: { ':x': 1 },
+      }),
+    );
+
+    expect(seen).toEqual([
+      { command: 'ScanCommand', items: 0, consistentRead: false, readUnits: 12.5 },
+      { command: 'BatchGetItemCommand', items: 3, consistentRead: false, readUnits: 1.5 },
+      { command: 'UpdateItemCommand', items: 0, consistentRead: false, readUnits: 0 },
+    ]);
+    expect(meter.totals()).toMatchObject({
+      requests: 3,
+      consumedRcu: 14,
+      consumedWcu: 2,
+      byCommand: { ScanCommand: 1, BatchGetItemCommand: 1, UpdateItemCommand: 1 },
+    });
+    client.destroy();
+  });
+
+  it('a failed request also pays its latency and counts as failed', async () => {
+    const seen: string[] = [];
+    const client = answeredClient(() => {
+      throw Object.assign(new Error('conditional'), { name: 'ConditionalCheckFailedException' });
+    });
+    const meter = meterDynamo(client, {
+      latency: (request) => {
+        seen.push(request.command);
+        return 0;
+      },
+    });
+
+    await expect(
+      client.send(
+        new UpdateCommand({
+          TableName: 't',
+          Key: { id: 'a' },
+          UpdateExpression: 'SET x = :x',
+          ExpressionAttributeValues: { ':x': 1 },
+        }),
+      ),
+    ).rejects.toThrow('conditional');
+    expect(seen).toEqual(['UpdateItemCommand']);
+    expect(meter.totals()).toMatchObject({ requests: 1, failedRequests: 1 });
+    client.destroy();
+  });
+
+  it('batchItems counts batch keys/items and transaction actions', () => {
+    expect(batchItems({ RequestItems: { a: [{}, {}], b: [{}] } })).toBe(3);
+    expect(batchItems({ RequestItems: { a: { Keys: [{}, {}] } } })).toBe(2);
+    expect(batchItems({ TransactItems: [{}, {}, {}, {}] })).toBe(4);
+    expect(batchItems({ TableName: 't' })).toBe(0);
+  });
+});
+
+describe('createStubSnsClient with a latency model', () => {
+  it('hands each call with its entry count to the model', async () => {
+    const seen: RequestShape[] = [];
+    const { client } = createStubSnsClient({
+      latency: (request) => {
+        seen.push(request);
+        return 0;
+      },
+    });
+    const entries = ['a', 'b', 'c'].map((Id) => ({ Id, Message: 'm' }));
+
+    await client.send(
+      new PublishBatchCommand({ TopicArn: 'arn:aws:sns:us-east-1:1:t', PublishBatchRequestEntries: entries }),
+    );
+    await client.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:1:t', Message: 'hi' }));
+
+    expect(seen).toEqual([
+      { command: 'PublishBatchCommand', items: 3 },
+      { command: 'PublishCommand', items: 0 },
+    ]);
+    client.destroy();
+  });
+});
+
+describe('summarizeCase: per-change figures', () => {
+  const result = (task: ChildTaskName, figures: Partial<ChildResult> & { requests?: number; wcu?: number }) =>
+    ({
+      task,
+      ms: 100,
+      cpuMs: 50,
+      maxRssMb: 100,
+      peakHeapUsedMb: 20,
+      baseHeapUsedMb: 10,
+      dynamo: {
+        requests: figures.requests ?? 0,
+        byCommand: {},
+        failedRequests: 0,
+        consumedRcu: 0,
+        consumedWcu: figures.wcu ?? 0,
+        capacityReports: 0,
+      },
+      sns: { calls: 0, messages: 0, bytes: 0 },
+      detail: {},
+      ...figures,
+    }) as ChildResult;
+  const rep = (notifyCpuMs: number, events: number): CaseRep => ({
+    size: 10_000,
+    changeRate: 0.1,
+    rep: 0,
+    changes: 1_000,
+    loadMs: 1,
+    serverCpuMs: {},
+    results: {
+      floor: result('floor', {}),
+      'parallel-floor': result('parallel-floor', {}),
+      naive: result('naive', {}),
+      sweep: result('sweep', { requests: 1_005, wcu: 2_020 }),
+      notify: result('notify', {
+        requests: 400,
+        wcu: 2_000,
+        cpuMs: notifyCpuMs,
+        sns: { calls: 75, messages: 1_000, bytes: 1 },
+        detail: { eventsPublished: events, owners: 742, parts: 742 },
+      }),
+    },
+  });
+
+  it('divides all DynamoDB + SNS requests and the WCU of sweep + notify by the changes; CPU per event is a median', () => {
+    const row = summarizeCase([rep(400, 1_000), rep(300, 1_000), rep(1_000, 1_000)], 'aws');
+
+    expect(row.latencyModel).toBe('aws');
+    expect(row.requestsPerChange).toBe(1.48); // (1,005 + 400 + 75) / 1,000
+    expect(row.wcuPerChange).toBe(4.02);
+    expect(row.notifyCpuMsPerEvent).toBe(0.4);
+    expect(row.eventsPublished).toBe(1_000);
+  });
+});
+
+describe('judgeTargets', () => {
+  const row = (overrides: Partial<RunRow>): RunRow =>
+    ({
+      latencyModel: 'aws',
+      size: 10_000,
+      changeRate: 0.1,
+      changes: 1_000,
+      floorMs: 100,
+      parallelFloorMs: 100,
+      sweepMs: 120,
+      notifyMs: 10,
+      naiveMs: 1_000,
+      ratioToFloor: 1.2,
+      speedupVsNaive: 7.7,
+      requestsPerChange: 1.4,
+      wcuPerChange: 4.6,
+      notifyCpuMsPerEvent: 0.3,
+      eventsPublished: 1_000,
+      dynamoRequests: 1_325,
+      snsCalls: 75,
+      consumedWcu: 4_600,
+      owners: 742,
+      splitParts: 0,
+      stages: { sweep: { wcu: 2_000 }, notify: { wcu: 2_600, cpuMs: 300 } },
+      ...overrides,
+    }) as RunRow;
+  const memory = (size: number, peakHeapUsedMb: number | null, completed = true): MemoryResult => ({
+    size,
+    heapCapMb: 64,
+    completed,
+    peakHeapUsedMb,
+    peakRssMb: 100,
+    baseHeapUsedMb: 10,
+    changes: size / 100,
+    loadMs: 1,
+    sweepMs: 1,
+  });
+
+  it('judges the timing targets only with the latency model, the counts always', () => {
+    const verdicts = (model: 'none' | 'aws') =>
+      judgeTargets(
+        [
+          row({ latencyModel: model, changeRate: 0.01, ratioToFloor: 1.5 }),
+          row({ latencyModel: model, speedupVsNaive: 4 }),
+        ],
+        [],
+      ).map((v) => [v.figure.split(',')[0], v.judged, v.holds]);
+
+    expect(verdicts('aws')).toEqual([
+      ['sweep / read floor', true, false],
+      ['SNS calls', true, true],
+      ['naive / (sweep + notify)', true, false],
+      ['requests per changed credential (sweep + notify)', true, true],
+      ['WCU per changed credential', true, true],
+      ['notifier client CPU per event', true, true],
+      ['SNS calls', true, true],
+    ]);
+    expect(
+      verdicts('none')
+        .slice(0, 3)
+        .map((v) => v[1]),
+    ).toEqual([false, true, false]);
+  });
+
+  it('misses each count target just past its limit', () => {
+    const holds = judgeTargets(
+      [row({ requestsPerChange: 1.51, wcuPerChange: 5.01, notifyCpuMsPerEvent: 0.41, snsCalls: 76 })],
+      [],
+    )
+      .filter((v) => v.judged)
+      .map((v) => v.holds);
+    expect(holds).toEqual([true, false, false, false, false]);
+  });
+
+  it('memory: holds when every size completes and the largest heap is ≤ 1.5× the 100k one', () => {
+    const verdict = (results: MemoryResult[]) => judgeTargets([], results)[0];
+    expect(verdict([memory(100_000, 40), memory(1_000_000, 60)])).toMatchObject({ holds: true, value: 1.5 });
+    expect(verdict([memory(100_000, 40), memory(1_000_000, 61)])).toMatchObject({ holds: false });
+    expect(verdict([memory(100_000, 40), memory(1_000_000, null, false)])).toMatchObject({
+      holds: false,
+      value: null,
+    });
+    expect(judgeTargets([], [memory(100_000, 40)])).toEqual([]);
   });
 });
