@@ -1,0 +1,283 @@
+/**
+ * The SES email relay (`ownerDelivery: relay`; docs/notifications.md, "Email
+ * relay"; set-up: docs/deploy.md, "Email relay (SES)"): one SQS queue on the
+ * notification topic filtered on `audience=owner` (raw message delivery off),
+ * encrypted, with a DLQ and an alarm; the relay function (partial batch
+ * responses) that emails each digest through SESv2 from the configured
+ * identity; its ledger table; an SES configuration set whose bounce and
+ * complaint events reach a small function that marks addresses bouncing in the
+ * owner directory; and the alarms on the DLQ and on bounces. No per-owner
+ * resource: the fleet's size changes nothing here.
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { RELAY_LEDGER_TABLE } from '../lambdas/aws/relay-ledger-table-definition';
+import { configToEnvironment, HANDLER_ENV } from '../lambdas/handlers/environment';
+import { SES_EVENTS_METRIC } from '../lambdas/handlers/metric-names';
+import type { HygieneConfig } from '../lambdas/hygiene/config';
+import { runMetric } from './hygiene-alarms';
+import { HygieneFunction } from './hygiene-function';
+import { acknowledgeXRayWildcard } from './hygiene-grants';
+
+/** A relay was asked for without what it needs; the message names the context key. */
+export class OwnerEmailRelayConfigError extends Error {
+  override readonly name = 'OwnerEmailRelayConfigError';
+}
+
+/** Options of {@link OwnerEmailRelay}. */
+export interface OwnerEmailRelayProps {
+  /** The notification topic the owner digests are published to. */
+  readonly topic: sns.ITopic;
+  /** The owner directory table (read by the relay, bounces written by the SES events function). */
+  readonly directoryTable: dynamodb.ITable;
+  /**
+   * The validated hygiene config: `senderIdentity` is required; `sesConfigurationSet`
+   * names the configuration set this construct creates.
+   */
+  readonly config: HygieneConfig;
+  /** CloudWatch namespace of the functions' EMF metrics. */
+  readonly metricsNamespace: string;
+  /** Powertools service name (the `service` metric dimension). */
+  readonly serviceName: string;
+  /**
+   * Where the DLQ, bounce and function-error alarms notify.
+   * @default - alarms without actions
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * Permanent bounces and complaints in one hour that raise the bounce alarm.
+   * @default 3
+   */
+  readonly bounceAlarmThreshold?: number;
+  /**
+   * Deliveries of one message before it moves to the DLQ.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * Relay invocations at once (bounds the SES sending rate the relay can reach).
+   * @default 2
+   */
+  readonly maxConcurrency?: number;
+}
+
+/** The relay function's timeout: a batch of 10 emails with SES backoff fits well within it. */
+const RELAY_TIMEOUT = Duration.minutes(1);
+
+/** The address part of `Name <address>` (or the whole value). */
+function senderAddress(identity: string): string {
+  return /<([^<>]+)>\s*$/.exec(identity)?.[1] ?? identity.trim();
+}
+
+/** Everything the `relay` route needs, in one construct. */
+export class OwnerEmailRelay extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly ledgerTable: dynamodb.Table;
+  readonly relayFunction: HygieneFunction;
+  readonly sesEventsFunction: HygieneFunction;
+  readonly configurationSet: ses.ConfigurationSet;
+  readonly sesEventsTopic: sns.Topic;
+  readonly alarms: readonly cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: OwnerEmailRelayProps) {
+    super(scope, id);
+    const sender = props.config.senderIdentity;
+    if (sender === undefined) {
+      throw new OwnerEmailRelayConfigError(
+        'ownerDelivery "relay" needs a sender: set the context key senderIdentity (a verified SES identity, e.g. -c senderIdentity=hygiene@example.com)',
+      );
+    }
+    this.deadLetterQueue = this.addDeadLetterQueue();
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS's rule for Lambda event sources: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(RELAY_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+    props.topic.addSubscription(
+      new subscriptions.SqsSubscription(this.queue, {
+        rawMessageDelivery: false,
+        filterPolicy: { audience: sns.SubscriptionFilter.stringFilter({ allowlist: ['owner'] }) },
+      }),
+    );
+    this.ledgerTable = this.addLedgerTable();
+    this.sesEventsTopic = this.addSesEventsTopic();
+    this.configurationSet = this.addConfigurationSet(props.config.sesConfigurationSet);
+    this.relayFunction = this.addRelayFunction(props, sender);
+    this.sesEventsFunction = this.addSesEventsFunction(props);
+    this.alarms = this.addAlarms(props);
+  }
+
+  private addDeadLetterQueue(): sqs.Queue {
+    const dlq = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(dlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the relay queue.',
+    });
+    return dlq;
+  }
+
+  /** `relay#<drainId>#<part>#<userId>` entries, removed by TTL (lambdas/aws/relay-ledger-table-definition.ts). */
+  private addLedgerTable(): dynamodb.Table {
+    return new dynamodb.Table(this, 'LedgerTable', {
+      partitionKey: { name: RELAY_LEDGER_TABLE.partitionKey.name, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: RELAY_LEDGER_TABLE.timeToLiveAttribute,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Delivery bookkeeping that expires by itself within 15 days: nothing to keep.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+
+  /** The topic SES publishes bounce and complaint events to: its own rotating key, which SES may use. */
+  private addSesEventsTopic(): sns.Topic {
+    const key = new kms.Key(this, 'SesEventsKey', {
+      description: 'Encrypts the SES bounce and complaint events of the owner email relay',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesToPublishEncryptedEvents',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    return new sns.Topic(this, 'SesEventsTopic', {
+      displayName: 'Owner email relay: SES bounces and complaints',
+      masterKey: key,
+      enforceSSL: true,
+    });
+  }
+
+  /** The configuration set every relay email goes through; bounces and complaints go to the SES events topic. */
+  private addConfigurationSet(name: string | undefined): ses.ConfigurationSet {
+    const set = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      ...(name !== undefined && { configurationSetName: name }),
+      reputationMetrics: true,
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+    });
+    set.addEventDestination('BouncesAndComplaints', {
+      destination: ses.EventDestination.snsTopic(this.sesEventsTopic),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+    return set;
+  }
+
+  private addRelayFunction(props: OwnerEmailRelayProps, sender: string): HygieneFunction {
+    const fn = new HygieneFunction(this, 'RelayFunction', {
+      entry: 'lambdas/handlers/relay.ts',
+      description: 'Emails owner digests through SES (relay route)',
+      serviceName: props.serviceName,
+      metricsNamespace: props.metricsNamespace,
+      timeout: RELAY_TIMEOUT,
+      environment: {
+        ...configToEnvironment({
+          ...props.config,
+          sesConfigurationSet: this.configurationSet.configurationSetName,
+        }),
+        [HANDLER_ENV.directoryTableName]: props.directoryTable.tableName,
+        [HANDLER_ENV.relayLedgerTableName]: this.ledgerTable.tableName,
+      },
+    });
+    fn.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency ?? 2,
+      }),
+    );
+    const stack = Stack.of(this);
+    const address = senderAddress(sender);
+    const domain = address.slice(address.lastIndexOf('@') + 1);
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        // The identity (address, or the verified domain it belongs to) and the configuration set: nothing else.
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: this.configurationSet.configurationSetName,
+          }),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': address } },
+      }),
+    );
+    props.directoryTable.grant(fn.role, 'dynamodb:BatchGetItem');
+    this.ledgerTable.grant(fn.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    acknowledgeXRayWildcard(fn);
+    return fn;
+  }
+
+  private addSesEventsFunction(props: OwnerEmailRelayProps): HygieneFunction {
+    const fn = new HygieneFunction(this, 'SesEventsFunction', {
+      entry: 'lambdas/handlers/ses-events.ts',
+      description: 'Marks owner addresses bouncing on SES permanent bounces and complaints (relay route)',
+      serviceName: props.serviceName,
+      metricsNamespace: props.metricsNamespace,
+      environment: { [HANDLER_ENV.directoryTableName]: props.directoryTable.tableName },
+    });
+    this.sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn.function));
+    props.directoryTable.grant(fn.role, 'dynamodb:UpdateItem');
+    acknowledgeXRayWildcard(fn);
+    return fn;
+  }
+
+  private addAlarms(props: OwnerEmailRelayProps): cloudwatch.Alarm[] {
+    const atLeast = (threshold: number) => ({
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const alarms = [
+      new cloudwatch.Alarm(this, 'DeadLetterMessages', {
+        alarmDescription:
+          'An owner digest could not be emailed after the queue’s retries (permanent SES error or unreadable message): it is in the relay DLQ.',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        ...atLeast(1),
+      }),
+      new cloudwatch.Alarm(this, 'EmailBounces', {
+        alarmDescription:
+          'SES reported permanent bounces or complaints for owner email: stale addresses in the directory, or a reputation problem.',
+        metric: runMetric(props.metricsNamespace, props.serviceName, SES_EVENTS_METRIC.bounces, {
+          period: Duration.hours(1),
+        }),
+        ...atLeast(props.bounceAlarmThreshold ?? 3),
+      }),
+      ...[this.relayFunction, this.sesEventsFunction].map(
+        (fn) =>
+          new cloudwatch.Alarm(this, `${fn.node.id}Errors`, {
+            alarmDescription: `The ${fn.node.id} of the owner email relay failed (see its log group).`,
+            metric: fn.function.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
+            ...atLeast(1),
+          }),
+      ),
+    ];
+    if (props.alarmAction !== undefined) for (const alarm of alarms) alarm.addAlarmAction(props.alarmAction);
+    return alarms;
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * The SES email relay construct (template assertions, cdk-nag): the queue's
+ * `audience=owner` subscription (raw delivery off), its encryption and DLQ,
+ * the event source with partial batch responses, `ses:SendEmail` scoped to the
+ * identity and the configuration set, the configuration set's bounce and
+ * complaint destination, the alarms, no per-owner resource, and the synth
+ * error naming `senderIdentity` when it is missing.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { OwnerEmailRelay, OwnerEmailRelayConfigError } from '../../lib/owner-email-relay';
+import { SKIP_BUNDLING } from './synth';
+
+function build(config: Record<string, unknown> = {}) {
+  const app = new App({ context: SKIP_BUNDLING });
+  const stack = new Stack(app, 'RelayTest', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+  const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+  const directoryTable = new dynamodb.Table(stack, 'Directory', {
+    partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+  });
+  const alarmTopic = new sns.Topic(stack, 'Alarms', { masterKey: key, enforceSSL: true });
+  const relay = new OwnerEmailRelay(stack, 'Relay', {
+    topic,
+    directoryTable,
+    config: parseConfig({
+      ownerDelivery: 'relay',
+      senderIdentity: 'Hygiene <hygiene@corp.example>',
+      sesConfigurationSet: 'pc-relay',
+      ...config,
+    }),
+    metricsNamespace: 'PersonalClientHygiene',
+    serviceName: 'personal-client-hygiene',
+    alarmAction: new cloudwatchActions.SnsAction(alarmTopic),
+  });
+  return { app, stack, relay, template: Template.fromStack(stack) };
+}
+
+describe('OwnerEmailRelay', () => {
+  it('subscribes one queue to owner digests only, raw message delivery off', () => {
+    const { template } = build();
+
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      RawMessageDelivery: false,
+      FilterPolicy: { audience: ['owner'] },
+    });
+    // The other subscription is the SES events function's; none is an owner's email.
+    template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+  });
+
+  it('encrypts the queue and its DLQ, enforces TLS, and moves a message to the DLQ after 5 receives', () => {
+    const { template, stack, relay } = build();
+
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 360,
+      RedrivePolicy: {
+        deadLetterTargetArn: stack.resolve(relay.deadLetterQueue.queueArn),
+        maxReceiveCount: 5,
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('feeds the relay function with partial batch responses', () => {
+    const { template, stack, relay } = build();
+
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: stack.resolve(relay.queue.queueArn),
+      FunctionName: stack.resolve(relay.relayFunction.function.functionName),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('allows ses:SendEmail only from the identity through the configuration set', () => {
+    const { template, stack, relay } = build();
+
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s: { Action: unknown }) => JSON.stringify(s.Action).includes('ses:'));
+
+    expect(statements).toEqual([
+      {
+        Action: 'ses:SendEmail',
+        Effect: 'Allow',
+        Condition: { StringEquals: { 'ses:FromAddress': 'hygiene@corp.example' } },
+        Resource: [
+          {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':ses:eu-west-1:123456789012:identity/hygiene@corp.example',
+              ],
+            ],
+          },
+          {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':ses:eu-west-1:123456789012:identity/corp.example'],
+            ],
+          },
+          {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':ses:eu-west-1:123456789012:configuration-set/',
+                stack.resolve(relay.configurationSet.configurationSetName),
+              ],
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('gives the relay its sender and configuration set through the config variables', () => {
+    const { template, stack, relay } = build();
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          HYGIENE_ownerDelivery: 'relay',
+          HYGIENE_senderIdentity: 'Hygiene <hygiene@corp.example>',
+          HYGIENE_sesConfigurationSet: stack.resolve(relay.configurationSet.configurationSetName),
+          RELAY_LEDGER_TABLE_NAME: stack.resolve(relay.ledgerTable.tableName),
+        }),
+      },
+    });
+  });
+
+  it('sends bounces and complaints of the configuration set to the SES events topic, which SES may use', () => {
+    const { template, stack, relay } = build();
+
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'pc-relay' });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: {
+        MatchingEventTypes: ['bounce', 'complaint'],
+        SnsDestination: { TopicARN: stack.resolve(relay.sesEventsTopic.topicArn) },
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowSesToPublishEncryptedEvents',
+            Principal: { Service: 'ses.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps ledger entries with TTL and alarms on the DLQ and on bounces', () => {
+    const { template } = build();
+
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      AlarmActions: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'EmailBounces',
+      Namespace: 'PersonalClientHygiene',
+      Threshold: 3,
+    });
+  });
+
+  it('refuses to synthesize a relay without a sender, naming the context key', () => {
+    expect(() => build({ senderIdentity: undefined })).toThrow(OwnerEmailRelayConfigError);
+    expect(() => build({ senderIdentity: undefined })).toThrow(/set the context key senderIdentity/);
+  });
+
+  it('passes cdk-nag (AwsSolutions) with only the acknowledged findings', () => {
+    const { app } = build();
+
+    const report = new AwsSolutionsChecks().validateScope(app);
+
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it('would report an unacknowledged wildcard on the relay role (so the clean report means something)', () => {
+    const { app, relay } = build();
+    relay.relayFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ses:*'], resources: [relay.ledgerTable.tableArn] }),
+    );
+
+    const report = new AwsSolutionsChecks().validateScope(app);
+
+    expect(report.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Action::ses:*]']);
+    expect(JSON.stringify(report.violations[0]?.violatingResources)).toContain('Relay/RelayFunction/Role');
+  });
+});
