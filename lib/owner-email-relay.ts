@@ -26,7 +26,6 @@ import { SES_EVENTS_METRIC } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { runMetric } from './hygiene-alarms';
 import { HygieneFunction } from './hygiene-function';
-import { acknowledgeXRayWildcard } from './hygiene-grants';
 
 /** A relay was asked for without what it needs; the message names the context key. */
 export class OwnerEmailRelayConfigError extends Error {
@@ -225,7 +224,6 @@ export class OwnerEmailRelay extends Construct {
     );
     props.directoryTable.grant(fn.role, 'dynamodb:BatchGetItem');
     this.ledgerTable.grant(fn.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
-    acknowledgeXRayWildcard(fn);
     return fn;
   }
 
@@ -239,7 +237,6 @@ export class OwnerEmailRelay extends Construct {
     });
     this.sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn.function));
     props.directoryTable.grant(fn.role, 'dynamodb:UpdateItem');
-    acknowledgeXRayWildcard(fn);
     return fn;
   }
 
