@@ -8,7 +8,7 @@
 import { describeError } from '../errors';
 import type { OutboxEvent } from '../events';
 import type { PendingOutboxItem } from '../outbox-ports';
-import { reachabilityOf, type UnreachableReason } from '../owner-directory';
+import { type OwnerRecord, reachabilityOf, type UnreachableReason } from '../owner-directory';
 import type { DeferredItem, DrainContext, DrainState, ReachCheck } from './drain-state';
 import { eventKey } from './mark';
 import type { NotifierDeps } from './types';
@@ -80,7 +80,7 @@ export async function judgeOwners(
   const owners = [...eventsPerOwner.keys()];
   const check = context.reach;
   if (!check.verified) return new Map(owners.map((userId) => [userId, { reachable: true }]));
-  let records: Awaited<ReturnType<typeof check.directory.getMany>>;
+  let records: ReadonlyMap<string, OwnerRecord>;
   try {
     records = owners.length === 0 ? new Map() : await check.directory.getMany(owners);
   } catch (error: unknown) {
