@@ -1,0 +1,91 @@
+/**
+ * The CLI's shared flag rules (cli/options/) and the settings every command
+ * inherits from the program (cli/main.ts): one integer rule for every integer
+ * flag, and one-line usage errors (exit 2) from every command, including
+ * command groups added later.
+ */
+import { describe, expect, it } from 'vitest';
+import { integerIn, optional, secondsUpTo } from '../../cli/options/numbers';
+import { UsageError } from '../../cli/usage-error';
+import { runCli } from '../support/run-cli';
+
+describe('integerIn: decimal digits within a range', () => {
+  const parse = integerIn('--n', 1, 1000);
+
+  it('accepts integers in range', () => {
+    expect(parse('1')).toBe(1);
+    expect(parse('1000')).toBe(1000);
+    expect(parse('007')).toBe(7);
+  });
+
+  it('refuses exponents, fractions, signs, hex, blanks and out-of-range values with one wording', () => {
+    for (const bad of ['1e2', '2.5', '-1', '+3', '0x10', '', ' ', 'ten', '0', '1001', 'Infinity']) {
+      expect(() => parse(bad)).toThrow(UsageError);
+      expect(() => parse(bad)).toThrow(`--n ${JSON.stringify(bad)} must be an integer from 1 to 1000`);
+    }
+  });
+
+  it('optional() leaves an absent flag absent', () => {
+    expect(optional(parse)(undefined)).toBeUndefined();
+    expect(optional(parse)('5')).toBe(5);
+  });
+});
+
+describe('secondsUpTo: a positive number of seconds, as milliseconds', () => {
+  it('reads fractions and refuses zero, negatives, words and too much', () => {
+    const parse = secondsUpTo('--t', 60);
+    expect(parse('1.5')).toBe(1500);
+    expect(parse('60')).toBe(60_000);
+    for (const bad of ['0', '-1', 'soon', '', '61'])
+      expect(() => parse(bad)).toThrow(`--t ${JSON.stringify(bad)} must be a number of seconds from 0 to 60`);
+  });
+});
+
+describe('pc-hygiene: every integer flag follows the one rule', () => {
+  it.each([
+    ['sweep', '--segments', 64],
+    ['report', '--segments', 64],
+    ['report', '--top', 10_000],
+    ['export', '--segments', 1000],
+    ['local', '--count', 1_000_000],
+    ['local', '--seed', 2 ** 31 - 1],
+  ])('%s %s 1e2 is a one-line usage error (exit 2)', async (command, flag, max) => {
+    const run = await runCli([command, flag, '1e2']);
+
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toMatch(
+      new RegExp(`^pc-hygiene: ${flag} "1e2" must be an integer from \\d+ to ${max}\\n$`),
+    );
+  });
+});
+
+describe('pc-hygiene: settings set once on the program reach every command', () => {
+  it('every command listed in the help answers an unknown option in one line with exit 2', async () => {
+    const help = await runCli(['--help']);
+    const commands = [...help.stdout.matchAll(/^ {2}([a-z-]+) /gm)]
+      .map((m) => m[1] ?? '')
+      .filter((name) => name !== 'help');
+    expect(commands).toEqual(
+      expect.arrayContaining(['plan', 'sweep', 'notify', 'restore', 'report', 'local']),
+    );
+
+    const runs = await Promise.all(
+      commands.map(async (command) => ({ command, ...(await runCli([command, '--bogus'])) })),
+    );
+    for (const run of runs) {
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      // One line, no help after it (restore names its missing --reason first, the others the unknown option).
+      expect(run.stderr, run.command).toMatch(
+        /^pc-hygiene: (unknown option '--bogus'|required option .*)\n$/,
+      );
+    }
+  }, 60_000);
+
+  it("the program's own errors keep commander's wording and the help after it", async () => {
+    const run = await runCli(['no-such-command']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: unknown command 'no-such-command'\n/);
+    expect(run.stderr).toContain('Usage: pc-hygiene [options] [command]');
+  });
+});
