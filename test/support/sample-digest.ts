@@ -49,17 +49,21 @@ export function sampleEvent(
       lastActivity: '2026-07-01T00:00:00.000Z',
       reason: 'stale',
     },
+    'orphan-flagged': { deleteAfter: '2026-12-03T02:00:00.000Z' },
+    'deleted-orphaned': { deleteAfter: '2026-11-26T00:00:00.000Z', reason: 'orphaned' },
   };
   return { ...base, ...byType[type], ...overrides } as OutboxEvent;
 }
 
-/** A digest with every section and every hostile name. */
+/** A digest with every section (deleted, will be deleted unless used, orphaned, expiring) and every hostile name. */
 export function representativeEvents(userId = 'user-42'): OutboxEvent[] {
   return [
     sampleEvent('deleted-expired', 'pc-0c21', { displayName: 'old terraform' }, userId),
     sampleEvent('deleted-stale', 'pc-5e11', { displayName: HOSTILE_NAMES.markup }, userId),
+    sampleEvent('deleted-orphaned', 'pc-0rf1', { displayName: 'team bot (left)' }, userId),
     sampleEvent('stale-warning', 'pc-19bd', { displayName: HOSTILE_NAMES.crlf }, userId),
     sampleEvent('stale-warning', 'pc-77aa', { displayName: HOSTILE_NAMES.rtl }, userId),
+    sampleEvent('orphan-flagged', 'pc-0rf2', { displayName: 'shared deploy key' }, userId),
     sampleEvent('expiry-warning', 'pc-7f3a', { displayName: 'CI deploy (GitHub Actions)' }, userId),
     sampleEvent(
       'expiry-warning',
