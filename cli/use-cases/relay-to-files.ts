@@ -11,6 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import { digestFromPublishEntry, InvalidDigestMessageError } from '../../lambdas/relay/digest-message';
+import { ownerEmail } from '../../lambdas/relay/owner-email';
 import type { EmailSender, LedgerClaim, OutgoingEmail, RelayLedger } from '../../lambdas/relay/ports';
 import { type RelayItem, relayDigests, tallyOutcomes } from '../../lambdas/relay/relay';
 import { readJsonLines } from '../jsonl';
@@ -45,9 +46,18 @@ function fileSafe(text: string): string {
   return safe === '' || safe.startsWith('.') ? `_${safe}` : safe;
 }
 
+/** One `.eml` file written, and which digest part it holds. */
+export interface WrittenEmail {
+  readonly path: string;
+  readonly userId: string;
+  readonly to: string;
+  readonly drainId: string;
+  readonly part: number;
+}
+
 /** Writes each email to `<dir>/<userId>.part-<n>.eml`, with the drain id added when a name repeats. */
 class EmlFileSender implements EmailSender {
-  readonly written: { readonly path: string; readonly userId: string; readonly to: string }[] = [];
+  readonly written: WrittenEmail[] = [];
   private readonly names = new Set<string>();
 
   constructor(private readonly dir: string) {}
@@ -59,7 +69,7 @@ class EmlFileSender implements EmailSender {
     this.names.add(name);
     const path = join(this.dir, name);
     await writeFile(path, email.raw);
-    this.written.push({ path, userId, to: email.to });
+    this.written.push({ path, userId, to: email.to, drainId, part });
     return { messageId: path };
   }
 }
@@ -70,7 +80,7 @@ export interface RelayFilesSummary {
   readonly digests: number;
   /** Entries the relay's subscription would not receive (admin messages). */
   readonly ignored: number;
-  readonly written: readonly { readonly path: string; readonly userId: string; readonly to: string }[];
+  readonly written: readonly WrittenEmail[];
   /** Digest parts listed more than once (written once). */
   readonly duplicates: number;
   readonly skipped: readonly { readonly userId: string; readonly reason: string }[];
@@ -125,4 +135,35 @@ export async function relayToFiles(
     from,
     placeholderSender: options.from === undefined,
   };
+}
+
+/**
+ * The HTML part of one written email, as its own `.html` file next to it (for
+ * a browser: `npm start` shows where), rendered by the same code from the same
+ * digest and directory record.
+ * @returns the file's path, or `undefined` when the email is not among `items` or its owner is gone
+ */
+export async function writeEmailHtml(
+  email: WrittenEmail,
+  items: readonly RelayItem[],
+  directory: Pick<OwnerDirectory, 'getMany'>,
+  options: { readonly from: string; readonly now: number },
+): Promise<string | undefined> {
+  const digest = items.find(
+    (i) =>
+      i.digest?.userId === email.userId &&
+      i.digest.document.drainId === email.drainId &&
+      i.digest.document.part === email.part,
+  )?.digest;
+  const owner = (await directory.getMany([email.userId])).get(email.userId);
+  if (digest === undefined || owner?.email === undefined) return undefined;
+  const rendered = ownerEmail(
+    digest.document,
+    { email: owner.email, ...(owner.name !== undefined && { name: owner.name }) },
+    options.from,
+    new Date(options.now),
+  );
+  const path = email.path.replace(/\.eml$/, '.html');
+  await writeFile(path, rendered.html);
+  return path;
 }

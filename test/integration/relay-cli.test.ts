@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDigestEntries, relayToFiles, writeEmailHtml } from '../../cli/use-cases/relay-to-files';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { runCli } from '../support/run-cli';
 import { sampleEntries, sampleEvent } from '../support/sample-digest';
@@ -152,5 +153,26 @@ describe('pc-hygiene relay', () => {
     expect(badFrom.code).toBe(2);
     expect(badFrom.stderr).toContain('--from "nobody": must be an email address');
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('writes the HTML part of a written email next to it, for a browser (what npm start shows)', async () => {
+    const directory = new DynamoOwnerDirectory(table.client, table.tableName);
+    const { items } = await readDigestEntries(input);
+    const out = join(dir, 'out-5');
+    const summary = await relayToFiles(items, directory, {
+      outDir: out,
+      now: () => Date.UTC(2026, 10, 26, 3),
+    });
+    const [first] = summary.written;
+    if (first === undefined) throw new Error('nothing written');
+
+    const path = await writeEmailHtml(first, items, directory, {
+      from: summary.from,
+      now: Date.UTC(2026, 10, 26, 3),
+    });
+
+    expect(path).toBe(join(out, 'ada.part-1.html'));
+    const mail = await simpleParser(await readFile(first.path));
+    expect(await readFile(path ?? '', 'utf8')).toBe(mail.html);
   });
 });
