@@ -21,6 +21,11 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
   adminEmails: 'adminEmails',
   /** Use an existing table of this name instead of creating one (bring your own table). */
   existingTableName: 'existingTableName',
+  /**
+   * The customer-managed KMS key of the table named by `existingTableName`, if it has one:
+   * the functions get the key actions they need (without it they get none and fail on KMS).
+   */
+  existingTableKeyArn: 'existingTableKeyArn',
   /** Operator principals (IAM role/user ARNs) allowed to publish and manage subscriptions: a comma-separated list or JSON array. */
   operatorPrincipalArns: 'operatorPrincipalArns',
   /** The heartbeat alarm's window: no sweep completed for this many hours → alarm (default 26). */
@@ -37,6 +42,8 @@ export interface DeploymentSettings {
   readonly ownerEmails: Readonly<Record<string, string>>;
   readonly adminEmails: readonly string[];
   readonly existingTableName?: string;
+  /** The brought table's customer-managed key. */
+  readonly existingTableKeyArn?: string;
   /** Operator principals allowed on the notification topic besides the worker's roles. */
   readonly operatorPrincipalArns?: readonly string[];
   /** No sweep completed for this long → the heartbeat alarm fires. */
@@ -185,16 +192,31 @@ function principalsFrom(read: ContextReader, problems: string[]) {
   };
 }
 
-/** Bring-your-own table. */
+/** A KMS key ARN (single- or multi-Region key). */
+const KMS_KEY_ARN =
+  /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
+
+/** Bring-your-own table, and its customer-managed key when it has one. */
 function tableFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
-  const key = DEPLOYMENT_CONTEXT_KEYS.existingTableName;
-  const existing = read(key);
+  const { existingTableName: nameKey, existingTableKeyArn: keyKey } = DEPLOYMENT_CONTEXT_KEYS;
+  const existing = read(nameKey);
   if (existing !== undefined && (typeof existing !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(existing))) {
     problems.push(
-      `${key} = ${JSON.stringify(existing)}: must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
+      `${nameKey} = ${JSON.stringify(existing)}: must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
     );
   }
-  return typeof existing === 'string' ? { existingTableName: existing } : {};
+  const keyArn = read(keyKey);
+  if (keyArn !== undefined && (typeof keyArn !== 'string' || !KMS_KEY_ARN.test(keyArn))) {
+    problems.push(
+      `${keyKey} = ${JSON.stringify(keyArn)}: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)`,
+    );
+  } else if (keyArn !== undefined && existing === undefined) {
+    problems.push(`${keyKey} is given without ${nameKey}: it is the key of the table you bring`);
+  }
+  return {
+    ...(typeof existing === 'string' && { existingTableName: existing }),
+    ...(typeof keyArn === 'string' && { existingTableKeyArn: keyArn }),
+  };
 }
 
 /** The heartbeat window and the sweep's allowed schedule skew. */

@@ -20,7 +20,9 @@ import type { CredentialTableProps } from './credential-table';
 export interface CredentialHygieneProps {
   /**
    * Bring your own credentials table (it must have the `hygiene-outbox` index
-   * of the shared table definition). Not together with `tableProps`.
+   * of the shared table definition). Not together with `tableProps`. A table
+   * encrypted with a customer-managed key must carry it (`encryptionKey`, e.g.
+   * `Table.fromTableAttributes`): the functions get the key actions only then.
    * @default - a new table is created (see `tableProps`)
    */
   readonly table?: dynamodb.ITable;

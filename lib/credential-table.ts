@@ -47,8 +47,9 @@ function attributeOf(key: KeyAttribute): dynamodb.Attribute {
  * the DynamoDB actions they call (a customer-managed key would add
  * `kms:Decrypt`/`kms:Encrypt`/`kms:GenerateDataKey` to both roles and a key to
  * manage). Teams that require a customer-managed key bring their own table
- * (`CredentialHygiene` prop `table`); the construct then grants the key actions
- * the functions need.
+ * with its key (`CredentialHygiene` prop `table` carrying `encryptionKey`, or
+ * context `existingTableName` + `existingTableKeyArn`); the construct then
+ * grants the key actions the functions need (docs/deploy.md, "Security choices").
  */
 export class CredentialTable extends Construct {
   /** The table. */

@@ -4,6 +4,7 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { DEFAULT_CONFIG } from '../lambdas/hygiene/config';
 import type { DeploymentSettings } from './config';
@@ -34,9 +35,7 @@ export class PersonalClientHygieneStack extends Stack {
     };
     this.hygiene = new CredentialHygiene(this, 'Hygiene', {
       config: settings.config,
-      ...(settings.existingTableName !== undefined && {
-        table: dynamodb.Table.fromTableName(this, 'ExistingTable', settings.existingTableName),
-      }),
+      ...(settings.existingTableName !== undefined && { table: this.existingTable(settings) }),
       ...(settings.sweepSchedule !== undefined && { sweepSchedule: settings.sweepSchedule }),
       ...(settings.notifierSchedule !== undefined && { notifierSchedule: settings.notifierSchedule }),
       ownerEmails: settings.ownerEmails,
@@ -61,5 +60,17 @@ export class PersonalClientHygieneStack extends Stack {
       new CfnOutput(this, 'DashboardName', { value: this.hygiene.dashboard.dashboardName });
     }
     new CfnOutput(this, 'SweepFunctionName', { value: this.hygiene.sweepFunction.function.functionName });
+  }
+
+  /**
+   * The brought table by name, with its customer-managed key when one is given
+   * (`fromTableName` would carry no key, and the functions would get no KMS grants).
+   */
+  private existingTable(settings: DeploymentSettings): dynamodb.ITable {
+    const keyArn = settings.existingTableKeyArn;
+    return dynamodb.Table.fromTableAttributes(this, 'ExistingTable', {
+      tableName: settings.existingTableName!,
+      ...(keyArn !== undefined && { encryptionKey: kms.Key.fromKeyArn(this, 'ExistingTableKey', keyArn) }),
+    });
   }
 }

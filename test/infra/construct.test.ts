@@ -221,6 +221,21 @@ describe('cdk-nag sensitivity', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::dynamodb:\*\]/);
   });
 
+  it('reports a Resource "*" grant added later through the public role (only the X-Ray policy is acknowledged)', () => {
+    const { app, hygiene } = build();
+    hygiene.notifierFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }),
+    );
+    const report = new AwsSolutionsChecks().validateScope(app);
+    const found = report.violations.map((v) => [
+      v.ruleName,
+      v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId),
+    ]);
+    expect(found).toEqual([
+      ['AwsSolutions-IAM5[Resource::*]', [expect.stringMatching(/Notifier\/Role\/DefaultPolicy/)]],
+    ]);
+  });
+
   it('reports an unacknowledged wildcard grant (so the clean app report means something)', () => {
     const { app, hygiene } = build();
     hygiene.sweepFunction.role.addToPrincipalPolicy(

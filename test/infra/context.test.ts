@@ -136,3 +136,42 @@ describe('heartbeat window and schedule skew', () => {
     ]);
   });
 });
+
+describe('bring your own customer-managed-key table', () => {
+  const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+  it('grants both functions the key actions on the table key given by existingTableKeyArn', () => {
+    const { template } = synthApp({ existingTableName: 'PersonalClients', existingTableKeyArn: KEY_ARN });
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    template.resourcePropertiesCountIs(
+      'AWS::IAM::Policy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+              Resource: KEY_ARN,
+            },
+          ]),
+        },
+      },
+      2,
+    );
+  });
+
+  it('grants no key actions for a table brought without a key', () => {
+    const { template } = synthApp({ existingTableName: 'PersonalClients' });
+    const actions = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(actions).not.toContain('kms:DescribeKey');
+  });
+
+  it('names a bad key ARN, and a key without a table', () => {
+    expect(
+      contextError({ existingTableName: 'PersonalClients', existingTableKeyArn: 'alias/mine' }).problems,
+    ).toEqual([expect.stringMatching(/^existingTableKeyArn = "alias\/mine": must be a KMS key ARN/)]);
+    expect(contextError({ existingTableKeyArn: KEY_ARN }).problems).toEqual([
+      'existingTableKeyArn is given without existingTableName: it is the key of the table you bring',
+    ]);
+  });
+});

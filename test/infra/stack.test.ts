@@ -170,7 +170,6 @@ describe('least privilege', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Resource: getAtt(Match.stringLikeRegexp('^HygieneSweepLogGroup') as never),
           },
-          { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
           {
             Effect: 'Allow',
             Action: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
@@ -205,7 +204,6 @@ describe('least privilege', () => {
       PolicyDocument: {
         Statement: [
           Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
-          Match.objectLike({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] }),
           { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: getAtt(tableId) },
           {
             Effect: 'Allow',
@@ -231,6 +229,29 @@ describe('least privilege', () => {
         ],
       },
     });
+  });
+
+  it('keeps X-Ray, the one Resource "*" grant, in a policy of its own per function (issue 13)', () => {
+    for (const description of ['Credential hygiene sweep', 'Credential hygiene notifier']) {
+      const roleId = roleIdOf(functionId(description));
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyName: Match.stringLikeRegexp('XRayPolicy'),
+        Roles: [{ Ref: roleId }],
+        PolicyDocument: {
+          Statement: [
+            { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+          ],
+        },
+      });
+      // Lambda checks the role may trace when active tracing is set: the function waits for the policy.
+      const xrayPolicyId = logicalIdOf(template, 'AWS::IAM::Policy', {
+        PolicyName: Match.stringLikeRegexp('XRayPolicy'),
+        Roles: [{ Ref: roleId }],
+      });
+      expect(template.findResources('AWS::Lambda::Function')[functionId(description)]!.DependsOn).toContain(
+        xrayPolicyId,
+      );
+    }
   });
 
   it('lets each schedule invoke exactly its function and write to the dead-letter queue', () => {
