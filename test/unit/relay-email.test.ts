@@ -7,9 +7,9 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { type DigestDocument, digestSubject, digestText, SECTION_ORDER } from '../../lambdas/hygiene/digest';
+import { composeMime, digestMessageId, ownerEmail } from '../../lambdas/relay/owner-email';
 import { renderDigestHtml } from '../../lambdas/render/digest-html';
 import { escapeHtml } from '../../lambdas/render/html-escape';
-import { composeMime, digestMessageId, ownerEmail } from '../../lambdas/relay/owner-email';
 import {
   HOSTILE_NAMES,
   representativeEvents,
