@@ -2,8 +2,10 @@
  * `pc-hygiene local` (what `npm start` runs): the whole cycle on this machine,
  * with nothing to set up but Java. Starts an in-memory DynamoDB Local, creates
  * the table from the same definition the CDK uses, loads realistic demo data
- * relative to `now`, runs a sweep in `enforce` mode, drains the outbox into a
- * JSON Lines file sink (the exact SNS entries), and prints the run summary,
+ * relative to `now` and a demo owner directory (`cli/local/demo-directory.ts`),
+ * runs a sweep in `enforce` mode (orphan flags for the departed owner), drains
+ * the outbox into a JSON Lines file sink (the exact SNS entries; owner reach
+ * judged by the `relay` rule, as there is no SNS locally), and prints the run summary,
  * the posture report and the digests. The database is stopped at the end, on
  * errors and on Ctrl-C: no java process is left behind.
  */
@@ -14,6 +16,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table-definition';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
@@ -26,6 +30,7 @@ import { createTable } from '../aws/create-table';
 import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
 import { JsonlFileSink } from '../jsonl-sink';
 import { generateDemoData } from '../local/demo-data';
+import { loadDemoDirectory } from '../local/demo-directory';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/local-dynamodb';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { loadConfigFile } from '../options/load-config';
@@ -34,6 +39,7 @@ import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { createProgress } from '../progress';
 import { drainTable } from '../use-cases/drain-table';
+import type { OwnerImportSummary } from '../use-cases/import-owners';
 import { reportTable } from '../use-cases/report-table';
 import { SWEEP_EXIT, sweepExitCode, sweepTable } from '../use-cases/sweep-table';
 
@@ -42,6 +48,8 @@ export interface LocalCycleResult {
   readonly table: string;
   readonly endpoint: string;
   readonly imported: number;
+  /** The demo owner directory's import. */
+  readonly owners: OwnerImportSummary;
   readonly summary: RunSummary;
   readonly posture: PostureReport;
   /** The notifier drain after the sweep (file sink). */
@@ -81,21 +89,33 @@ export async function runLocalCycle(
   const records = generateDemoData({ now, count: options.count, seed: options.seed });
   const imported = await batchWriteItems(client, table, records);
   log(`Loaded ${imported} demo credentials relative to now = ${formatInstant(now)}`);
-  log('Sweeping (enforce): notices, stale flags and guarded soft-deletes, owner events into the outbox...');
+  // A fresh directory per run: the sink appends, and earlier runs' digests belong to other databases.
+  const dir = await mkdtemp(join(tmpdir(), 'pc-hygiene-local-'));
+  const owners = await loadDemoDirectory(client, records, { now, dir, log });
+  log(
+    'Sweeping (enforce): notices, stale and orphan flags, guarded soft-deletes, owner events into the outbox...',
+  );
   const summary = await sweepTable({
     client,
     tableName: table,
     config,
     now,
     mode: 'enforce',
+    directoryTable: DEFAULT_DIRECTORY_TABLE_NAME,
     ...(options.onScanned && { onProgress: (p) => options.onScanned?.(p.scanned) }),
   });
-  // A fresh file per run: the sink appends, and earlier runs' digests belong to other databases.
-  const digestsPath = join(await mkdtemp(join(tmpdir(), 'pc-hygiene-local-')), 'digests.jsonl');
+  const digestsPath = join(dir, 'digests.jsonl');
   log(`Notifying (file sink): one digest per owner into ${digestsPath}...`);
-  const notify = await drainTable(client, table, new JsonlFileSink(digestsPath), now);
+  log(
+    'Owner reach is judged by the relay rule (ownerDelivery: relay: active, with an email, not bouncing): ' +
+      "locally there is no SNS to confirm subscriptions. Unreachable owners' events go to the owner-unreachable report.",
+  );
+  const notify = await drainTable(client, table, new JsonlFileSink(digestsPath), now, {
+    directory: new DynamoOwnerDirectory(client, DEFAULT_DIRECTORY_TABLE_NAME),
+    ownerDelivery: 'relay',
+  });
   const posture = await reportTable({ client, tableName: table, config, now });
-  return { table, endpoint, imported, summary, posture, notify, digestsPath };
+  return { table, endpoint, imported, owners, summary, posture, notify, digestsPath };
 }
 
 /** `local` and its flags. */
@@ -103,7 +123,8 @@ function defineLocalCommand(program: Command) {
   return program
     .command('local')
     .description(
-      'Run the whole cycle locally: start DynamoDB Local, create the table, load demo data, sweep (enforce), ' +
+      'Run the whole cycle locally: start DynamoDB Local, create the table, load demo data and a demo owner ' +
+        'directory (some owners absent, one departed, one without email), sweep (enforce), ' +
         'notify into a JSON Lines file, print the run summary, the posture report and the digests, ' +
         'stop the database. Needs Java 17+.',
     )
@@ -158,7 +179,10 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
     } else {
       process.stdout.write(`\n${renderRunSummaryText(result.summary)}\n${renderPostureText(result.posture)}`);
       const entries = await readEntriesFile(result.digestsPath).catch(() => []);
-      process.stdout.write(`\n${renderEntriesOverview(entries, 3, result.digestsPath)}`);
+      // Admin messages (the owner-unreachable report) first: the demo directory is there to show them.
+      const admin = entries.filter((e) => e.MessageAttributes.audience?.StringValue === 'admin');
+      const ordered = [...admin, ...entries.filter((e) => !admin.includes(e))];
+      process.stdout.write(`\n${renderEntriesOverview(ordered, 3, result.digestsPath)}`);
     }
     const code = sweepExitCode(result.summary);
     if (code !== SWEEP_EXIT.complete) process.exitCode = code;

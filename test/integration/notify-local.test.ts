@@ -1,6 +1,7 @@
 /**
  * `pc-hygiene local` ends with a notifier drain into a file sink: every event
- * the sweep queued is in exactly one digest, one per owner.
+ * the sweep queued is in exactly one digest, one per owner (and the demo
+ * directory's unreachable owners are reported to the admins once).
  */
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
@@ -38,10 +39,16 @@ describe('pc-hygiene local: notify step', () => {
         eventsFailed: 0,
         digests: summary.events.owners,
       });
-      const entries = (await readFile(result.digestsFile, 'utf8'))
+      const all = (await readFile(result.digestsFile, 'utf8'))
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l) as PublishEntry);
+      // The demo directory leaves owners unreachable: their events also go to the admins' owner-unreachable report.
+      const audience = (e: PublishEntry) => e.MessageAttributes.audience?.StringValue;
+      expect(
+        all.filter((e) => audience(e) === 'admin').map((e) => e.MessageAttributes.eventTypes?.StringValue),
+      ).toEqual([JSON.stringify(['owner-unreachable'])]);
+      const entries = all.filter((e) => audience(e) === 'owner');
       const owners = entries.map((e) => e.MessageAttributes.userId?.StringValue);
       expect(new Set(owners).size).toBe(summary.events.owners);
       const perOwner = new Map(summary.events.perOwner.map((o) => [o.userId, o.events]));
