@@ -4,7 +4,7 @@
  * Input is streamed (line by line, or page by page) and output is written as
  * it is produced (every format streams), so memory does not grow with size.
  */
-import { type Command, Option } from '@commander-js/extra-typings';
+import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { planRecord, type RecordPlan } from '../../lambdas/hygiene/policy';
@@ -12,6 +12,7 @@ import { createPlanFormatter, PLAN_FORMATS } from '../format/plan-formatter';
 import { PlanTally } from '../format/plan-tally';
 import type { PlannedLine } from '../format/plan-types';
 import { type JsonlLine, readJsonLines } from '../jsonl';
+import { formatOption } from '../options/formats';
 import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
@@ -123,7 +124,7 @@ function definePlanCommand(program: Command) {
     .option('--input <file>', 'JSON Lines file, one PersonalClient record per line')
     .option('--now <iso>', 'the instant to plan at, RFC 3339 with a zone (default: the wall clock)')
     .option('--config <file>', 'hygiene configuration as JSON (default: built-in defaults)')
-    .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('table'));
+    .addOption(formatOption(PLAN_FORMATS, 'output format'));
   return addTableOptions(command);
 }
 

@@ -17,5 +17,5 @@ export function formatOption<const F extends readonly [string, ...string[]]>(
   formats: F,
   description: string,
 ) {
-  return new Option('--format <format>', description).choices(formats).default(formats[0]);
+  return new Option('--format <format>', description).choices(formats).default<F[0]>(formats[0]);
 }
