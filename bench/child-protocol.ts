@@ -42,6 +42,12 @@ export interface ChildResult {
   readonly peakHeapUsedMb: number;
   /** Heap in use before the measured call started (modules loaded, clients built), MB. */
   readonly baseHeapUsedMb: number;
+  /** Peak V8 heap reserved (sampled), MB: what V8 holds from the system for its heap. */
+  readonly peakHeapTotalMb: number;
+  /** Peak memory outside the V8 heap that V8 knows of (Buffers, ArrayBuffers; sampled), MB. */
+  readonly peakExternalMb: number;
+  /** Of which ArrayBuffers (HTTP bodies), MB. */
+  readonly peakArrayBuffersMb: number;
   readonly dynamo: DynamoMeterTotals;
   readonly sns: SnsStubTotals;
   /** Task-specific figures (items read, transitions applied, owners notified, ...). */

@@ -20,6 +20,7 @@ import { type ChildResult, type ChildTask, RESULT_PREFIX } from './child-protoco
 import { meterDynamo } from './dynamo-meter';
 import { parallelFloor, sequentialFloor } from './floor';
 import { createLatencySampler } from './latency-model';
+import { MemorySampler } from './memory-sampler';
 import { runNaive } from './naive';
 import { createStubSnsClient } from './sns-stub';
 
@@ -29,89 +30,107 @@ const MB = 1024 * 1024;
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
+/** The figures each task reports beside time, memory and requests. */
+type Detail = Record<string, number | string>;
+
+/** The clients and settings every task gets. */
+interface TaskContext {
+  readonly task: ChildTask;
+  readonly dynamo: ReturnType<typeof createDocumentClient>;
+  readonly sns: ReturnType<typeof createStubSnsClient>;
+  readonly config: ReturnType<typeof parseConfig>;
+  readonly runId: string;
+}
+
+async function runSweepTask({ task, dynamo, config, runId }: TaskContext): Promise<Detail> {
+  const summary = await runSweep(
+    {
+      scanner: new DynamoDbCredentialScanner(dynamo, task.tableName),
+      writer: new DynamoDbTransitionWriter(dynamo, task.tableName),
+      checkpoints: new DynamoDbCheckpointStore(dynamo, task.tableName),
+    },
+    { config, now: task.now, runId, mode: 'enforce', allowMassDelete: true },
+  );
+  return {
+    status: summary.status,
+    scanned: summary.scanned,
+    plannedActions: sum(Object.values(summary.planned)),
+    appliedActions: sum(Object.values(summary.applied)),
+    deletionsApplied: summary.deletions.applied,
+    skipped: summary.skippedChanged.count,
+    failed: summary.failed.count,
+    events: summary.events.total,
+    eventOwners: summary.events.owners,
+    segments: config.scanSegments,
+    writeConcurrency: config.writeConcurrency,
+  };
+}
+
+async function runNotifyTask({ task, dynamo, sns }: TaskContext): Promise<Detail> {
+  const summary = await runNotifier({
+    outbox: new DynamoDbOutboxStore(dynamo, task.tableName),
+    publisher: new SnsPublisher(sns.client, TOPIC_ARN),
+    clock: Date.now,
+  });
+  return {
+    status: summary.status,
+    pendingItems: summary.pendingItems,
+    owners: summary.owners,
+    digests: summary.digests,
+    parts: summary.parts,
+    eventsPublished: summary.eventsPublished,
+    eventsFailed: summary.eventsFailed,
+    storeErrors: summary.storeErrors,
+  };
+}
+
+/** Runs the measured call of `context.task`. */
+async function runTask(context: TaskContext): Promise<Detail> {
+  const { task, dynamo, sns, config, runId } = context;
+  switch (task.task) {
+    case 'floor':
+      return { items: await sequentialFloor(dynamo, task.tableName, task.pageSize), pageSize: task.pageSize };
+    case 'parallel-floor':
+      return {
+        items: await parallelFloor(dynamo, task.tableName, task.segments, task.pageSize),
+        segments: task.segments,
+        pageSize: task.pageSize,
+      };
+    case 'naive':
+      return {
+        ...(await runNaive(
+          { dynamo, sns: sns.client },
+          { tableName: task.tableName, topicArn: TOPIC_ARN, config, now: task.now, runId },
+        )),
+      };
+    case 'sweep':
+      return runSweepTask(context);
+    case 'notify':
+      return runNotifyTask(context);
+  }
+}
+
 async function measure(task: ChildTask): Promise<ChildResult> {
   const dynamo = createDocumentClient({ endpoint: task.endpoint });
   // One sampler for both clients: one seeded sequence of draws per measurement.
   const latency = task.latency && createLatencySampler(task.latency.model, task.latency.seed);
   const meter = meterDynamo(dynamo, { rttMs: task.rttMs, ...(latency && { latency }) });
   const sns = createStubSnsClient({ rttMs: task.rttMs, ...(latency && { latency }) });
-  const config = parseConfig({ mode: 'enforce' });
-  const runId = createRunId(task.now, 'bench0001');
-  const { tableName } = task;
-  let detail: Record<string, number | string> = {};
+  const context: TaskContext = {
+    task,
+    dynamo,
+    sns,
+    config: parseConfig({ mode: 'enforce' }),
+    runId: createRunId(task.now, 'bench0001'),
+  };
   const baseHeapUsed = process.memoryUsage().heapUsed;
-  let peakHeapUsed = baseHeapUsed;
-  const sampler = setInterval(() => {
-    peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
-  }, 25);
+  const memory = new MemorySampler();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  switch (task.task) {
-    case 'floor':
-      detail = { items: await sequentialFloor(dynamo, tableName, task.pageSize), pageSize: task.pageSize };
-      break;
-    case 'parallel-floor':
-      detail = {
-        items: await parallelFloor(dynamo, tableName, task.segments, task.pageSize),
-        segments: task.segments,
-        pageSize: task.pageSize,
-      };
-      break;
-    case 'naive': {
-      const result = await runNaive(
-        { dynamo, sns: sns.client },
-        { tableName, topicArn: TOPIC_ARN, config, now: task.now, runId },
-      );
-      detail = { ...result };
-      break;
-    }
-    case 'sweep': {
-      const summary = await runSweep(
-        {
-          scanner: new DynamoDbCredentialScanner(dynamo, tableName),
-          writer: new DynamoDbTransitionWriter(dynamo, tableName),
-          checkpoints: new DynamoDbCheckpointStore(dynamo, tableName),
-        },
-        { config, now: task.now, runId, mode: 'enforce', allowMassDelete: true },
-      );
-      detail = {
-        status: summary.status,
-        scanned: summary.scanned,
-        plannedActions: sum(Object.values(summary.planned)),
-        appliedActions: sum(Object.values(summary.applied)),
-        deletionsApplied: summary.deletions.applied,
-        skipped: summary.skippedChanged.count,
-        failed: summary.failed.count,
-        events: summary.events.total,
-        eventOwners: summary.events.owners,
-        segments: config.scanSegments,
-        writeConcurrency: config.writeConcurrency,
-      };
-      break;
-    }
-    case 'notify': {
-      const summary = await runNotifier({
-        outbox: new DynamoDbOutboxStore(dynamo, tableName),
-        publisher: new SnsPublisher(sns.client, TOPIC_ARN),
-        clock: Date.now,
-      });
-      detail = {
-        status: summary.status,
-        pendingItems: summary.pendingItems,
-        owners: summary.owners,
-        digests: summary.digests,
-        parts: summary.parts,
-        eventsPublished: summary.eventsPublished,
-        eventsFailed: summary.eventsFailed,
-        storeErrors: summary.storeErrors,
-      };
-      break;
-    }
-  }
+  const detail = await runTask(context);
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  clearInterval(sampler);
-  peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
+  const peaks = memory.stop();
   dynamo.destroy();
   sns.client.destroy();
   return {
@@ -120,8 +139,11 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     // maxRSS is in kilobytes.
     maxRssMb: process.resourceUsage().maxRSS / 1024,
-    peakHeapUsedMb: peakHeapUsed / MB,
+    peakHeapUsedMb: peaks.heapUsed / MB,
     baseHeapUsedMb: baseHeapUsed / MB,
+    peakHeapTotalMb: peaks.heapTotal / MB,
+    peakExternalMb: peaks.external / MB,
+    peakArrayBuffersMb: peaks.arrayBuffers / MB,
     dynamo: meter.totals(),
     sns: sns.totals(),
     detail,

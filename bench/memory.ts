@@ -36,6 +36,9 @@ export interface MemoryResult {
   readonly peakRssMb: number | null;
   /** Heap in use before the sweep started (modules loaded, clients built), MB. */
   readonly baseHeapUsedMb: number | null;
+  /** Peak V8 heap reserved, and peak memory outside it (Buffers/ArrayBuffers), MB: what explains the RSS. */
+  readonly peakHeapTotalMb: number | null;
+  readonly peakExternalMb: number | null;
   /** Records needing a transition. */
   readonly changes: number;
   /** Time to load the table (not part of the measurement), ms. */
@@ -105,6 +108,8 @@ export async function runMemoryCase(
       peakHeapUsedMb: round(result.peakHeapUsedMb, 1),
       peakRssMb: round(result.maxRssMb, 1),
       baseHeapUsedMb: round(result.baseHeapUsedMb, 1),
+      peakHeapTotalMb: round(result.peakHeapTotalMb, 1),
+      peakExternalMb: round(result.peakExternalMb, 1),
       sweepMs: round(result.ms),
       ...(!completed && {
         error: `scanned ${result.detail.scanned} of ${size}, ${result.detail.failed} failed writes`,
@@ -118,6 +123,8 @@ export async function runMemoryCase(
       peakHeapUsedMb: null,
       peakRssMb: null,
       baseHeapUsedMb: null,
+      peakHeapTotalMb: null,
+      peakExternalMb: null,
       sweepMs: null,
       error: error.message.slice(-2_000),
     };

@@ -169,6 +169,8 @@ export function memoryMarkdown(memory: readonly MemoryResult[]): string {
       m.peakHeapUsedMb ?? '?',
       m.peakRssMb ?? '?',
       m.baseHeapUsedMb ?? '?',
+      m.peakHeapTotalMb ?? '?',
+      m.peakExternalMb ?? '?',
       m.sweepMs ?? '?',
       m.loadMs,
     ]),

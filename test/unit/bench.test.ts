@@ -483,6 +483,8 @@ describe('judgeTargets', () => {
     peakHeapUsedMb,
     peakRssMb: 100,
     baseHeapUsedMb: 10,
+    peakHeapTotalMb: 50,
+    peakExternalMb: 5,
     changes: size / 100,
     loadMs: 1,
     sweepMs: 1,
