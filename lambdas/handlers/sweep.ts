@@ -9,6 +9,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { DynamoDbCheckpointStore } from '../aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../aws/credential-scanner';
+import { DynamoOwnerDirectory } from '../aws/owner-directory-store';
 import { SnsPublisher } from '../aws/sns-publisher';
 import { DynamoDbTransitionWriter } from '../aws/transition-writer';
 import type { HygieneConfig } from '../hygiene/config';
@@ -44,6 +45,8 @@ export interface SweepHandlerDeps extends Observability {
   readonly scanner: SweepDeps['scanner'];
   readonly writer: SweepDeps['writer'];
   readonly checkpoints?: SweepDeps['checkpoints'];
+  /** The owner directory (orphan rule, docs/rules.md); absent: the rule is off and the summary says so. */
+  readonly directory?: SweepDeps['directory'];
   /** Publishes the run summary to the admin audience; reports a failed delivery instead of throwing. */
   readonly publishAdminSummary: (summary: RunSummary) => ReturnType<typeof publishAdminReport>;
   /** Wall clock (epoch ms): `now` when the event has no scheduled time, and run timing. */
@@ -119,6 +122,7 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
           scanner: deps.scanner,
           writer: deps.writer,
           ...(deps.checkpoints !== undefined && { checkpoints: deps.checkpoints }),
+          ...(deps.directory !== undefined && { directory: deps.directory }),
           remainingMs: remainingBudget(context, SWEEP_SAFETY_MARGIN_MS),
           clock: deps.clock,
         },
@@ -171,6 +175,9 @@ export const sweepHandler = createSweepHandler({
   publishAdminSummary: (summary) => publishAdminReport(new SnsPublisher(snsClient, topicArn), summary),
   clock: Date.now,
   maxScheduleSkewMs: skewMs,
+  ...(env[HANDLER_ENV.directoryTableName] !== undefined && {
+    directory: new DynamoOwnerDirectory(documentClient, requireEnv(env, HANDLER_ENV.directoryTableName)),
+  }),
 });
 
 /** The Lambda entry point. */
