@@ -219,3 +219,61 @@ export const RELAY_LEDGER_ATTR = {
   /** Number, epoch seconds: the DynamoDB TTL attribute (past SQS's longest retention). */
   expiresAt: 'expiresAt',
 } as const;
+
+// ---------------------------------------------------------------------------
+// Audit trail: the per-credential history, the run manifests and the guard
+// approval (docs/data-model.md, "History", "Run manifests", "Guard approval").
+// ---------------------------------------------------------------------------
+
+/**
+ * List of maps on a credential item: its bounded history, oldest first. Every
+ * transition appends to it in its own conditional write, and so do `restore`,
+ * `exempt` and `unexempt`; the newest entries are kept (the bound is
+ * `HISTORY_LIMIT`, `lambdas/hygiene/history.ts`).
+ */
+export const HISTORY_ATTR = 'hygieneHistory';
+
+/** Reserved ids of the run manifests start with this: `__hygiene__#run#<runId>` (header), `…#<page>` (pages). */
+export const RUN_MANIFEST_PREFIX = `${RESERVED_ID_PREFIX}run#`;
+
+/** The id of a run's manifest header item. */
+export function runHeaderId(runId: string): string {
+  return `${RUN_MANIFEST_PREFIX}${runId}`;
+}
+
+/** The id of one page (1-based) of a run's manifest. */
+export function runPageId(runId: string, page: number): string {
+  return `${RUN_MANIFEST_PREFIX}${runId}#${page}`;
+}
+
+/** The reserved item listing the newest runs (so `runs list` reads one item, not the table). */
+export const RUN_INDEX_ID = `${RESERVED_ID_PREFIX}run-index`;
+
+/** Attributes of the run manifest items. */
+export const RUN_MANIFEST_ATTR = {
+  /** Header: map, the run's header (`RunManifestHeader`, `lambdas/hygiene/run-manifest.ts`). */
+  header: 'hygieneRunHeader',
+  /** Page: list of maps, the deletions of that page (`ManifestEntry`). */
+  entries: 'hygieneRunEntries',
+  /** Page: string, the run id. */
+  runId: 'hygieneRunId',
+  /** Run index: list of maps (`RunIndexEntry`), oldest first, the newest kept. */
+  runs: 'hygieneRuns',
+} as const;
+
+/** The reserved item holding the operator's pending guard approval and its last use. */
+export const GUARD_APPROVAL_ID = `${RESERVED_ID_PREFIX}guard-approval`;
+
+/** Attributes of the guard approval item ({@link GUARD_APPROVAL_ID}). */
+export const GUARD_APPROVAL_ATTR = {
+  /** Map: the pending approval (`GuardApproval`); absent once used or when none was given. */
+  pending: 'hygieneApproval',
+  /** Map: the last approval a sweep used (moved from {@link GUARD_APPROVAL_ATTR.pending} by the write that used it). */
+  lastUsed: 'hygieneApprovalLastUsed',
+  /** String: the run that used it. */
+  usedByRun: 'hygieneApprovalUsedByRun',
+  /** String (UTC ISO, wall clock): when it was used. */
+  usedAt: 'hygieneApprovalUsedAt',
+  /** Number: the planned deletions it allowed. */
+  usedFor: 'hygieneApprovalUsedFor',
+} as const;
