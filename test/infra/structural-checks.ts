@@ -306,3 +306,26 @@ export function isCdkCfnExecRole(value: unknown): boolean {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return /:role\/cdk-[a-z0-9]+-cfn-exec-role-/.test(text);
 }
+
+/**
+ * No owner's address in the template: owner subscriptions are made by the
+ * subscription reconciler from the owner directory, never CloudFormation
+ * resources. An email subscription whose filter policy names a `userId` or the
+ * `owner` audience is an owner's.
+ */
+export function ownerSubscriptionCheck(template: CfnTemplate): CheckResult {
+  const subscriptions = Object.entries(template.Resources).filter(
+    ([, r]) => r.Type === 'AWS::SNS::Subscription',
+  );
+  const problems = subscriptions
+    .filter(([, r]) => /^email(-json)?$/.test(String(r.Properties?.Protocol)))
+    .filter(([, r]) => {
+      const filter = (r.Properties?.FilterPolicy ?? {}) as Record<string, unknown>;
+      return filter.userId !== undefined || JSON.stringify(filter.audience ?? []).includes('"owner"');
+    })
+    .map(
+      ([id, r]) =>
+        `subscription ${id}: an owner's email (${String(r.Properties?.Endpoint)}) is in the template`,
+    );
+  return { checked: subscriptions.length, problems };
+}

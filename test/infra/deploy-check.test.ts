@@ -1,0 +1,76 @@
+/**
+ * `npm run check:deploy` (also part of `npm test`): the deploy check without
+ * AWS. Synthesizes the app as `bin/` does with representative context
+ * combinations and runs, on each, the structural checks of
+ * `structural-checks.ts` (every alarm can notify; the notification topic's
+ * allow-lists leave every role of the stack able to do its job; no owner
+ * address in the template) and cdk-nag's AwsSolutions pack. Template-only:
+ * no Lambda bundling, so it stays fast.
+ */
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import {
+  alarmNotificationCheck,
+  type CfnTemplate,
+  ownerSubscriptionCheck,
+  topicAccessCheck,
+} from './structural-checks';
+import { synthApp } from './synth';
+
+const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const OPERATOR = 'arn:aws:iam::123456789012:role/HygieneOperator';
+
+/** The deployments a user is likely to make, one context each. */
+const COMBINATIONS: Record<string, Record<string, unknown>> = {
+  'audit, defaults (cdk.json)': {},
+  'enforce, security team, operators': {
+    mode: 'enforce',
+    adminEmails: 'security@example.com,ops@example.com',
+    operatorPrincipalArns: OPERATOR,
+  },
+  'own table with its customer-managed key': {
+    existingTableName: 'PersonalClients',
+    existingTableKeyArn: KEY_ARN,
+  },
+  'own table, AWS-managed key': { existingTableName: 'PersonalClients', mode: 'enforce' },
+  'owner route sns-email': {
+    ownerDelivery: 'sns-email',
+    mode: 'enforce',
+    adminEmails: 'security@example.com',
+  },
+  'owner route relay': {
+    ownerDelivery: 'relay',
+    senderIdentity: 'hygiene@example.com',
+    mode: 'enforce',
+    adminEmails: 'security@example.com',
+  },
+  'tight heartbeat and skew': { heartbeatWindowHours: 25, maxScheduleSkewMinutes: 15 },
+};
+
+describe.each(Object.entries(COMBINATIONS))('deploy check: %s', (_name, context) => {
+  const { app, template } = synthApp(context);
+  const json = template.toJSON() as CfnTemplate;
+
+  it('every alarm can notify (alarm → action → topic → key)', () => {
+    const result = alarmNotificationCheck(json);
+    expect(result.checked).toBeGreaterThan(0);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('the notification topic is allow-listed and every role can still do its job', () => {
+    expect(topicAccessCheck(json)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('no owner email address is in the template', () => {
+    expect(ownerSubscriptionCheck(json).problems).toEqual([]);
+  });
+
+  it('cdk-nag AwsSolutions: zero unacknowledged findings', () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    const findings = report.violations.map(
+      (v) =>
+        `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
+});
