@@ -40,6 +40,7 @@ import type { OptionsOf } from '../options/options-of';
 import { createProgress } from '../progress';
 import { drainTable } from '../use-cases/drain-table';
 import type { OwnerImportSummary } from '../use-cases/import-owners';
+import { type RelayEntriesResult, relayEntriesFile } from '../use-cases/relay-to-files';
 import { reportTable } from '../use-cases/report-table';
 import { SWEEP_EXIT, sweepExitCode, sweepTable } from '../use-cases/sweep-table';
 
@@ -56,6 +57,8 @@ export interface LocalCycleResult {
   readonly notify: NotifierSummary;
   /** The JSON Lines file holding the digests, exactly as `PublishBatch` entries. */
   readonly digestsPath: string;
+  /** The emails the SES relay would send for those digests (`.eml` files, and one email's HTML). */
+  readonly emails: RelayEntriesResult;
 }
 
 /** Options of {@link runLocalCycle}. */
@@ -110,12 +113,39 @@ export async function runLocalCycle(
     'Owner reach is judged by the relay rule (ownerDelivery: relay: active, with an email, not bouncing): ' +
       "locally there is no SNS to confirm subscriptions. Unreachable owners' events go to the owner-unreachable report.",
   );
+  const directory = new DynamoOwnerDirectory(client, DEFAULT_DIRECTORY_TABLE_NAME);
   const notify = await drainTable(client, table, new JsonlFileSink(digestsPath), now, {
-    directory: new DynamoOwnerDirectory(client, DEFAULT_DIRECTORY_TABLE_NAME),
+    directory,
     ownerDelivery: 'relay',
   });
+  // What the SES relay would send for those digests (the same code as the relay Lambda): .eml files.
+  const emails = await relayEntriesFile(digestsPath, directory, {
+    outDir: join(dir, 'emails'),
+    ...(config.senderIdentity !== undefined && { from: config.senderIdentity }),
+    now,
+  });
+  log(
+    `Relay (as the SES relay would send them): ${emails.written.length} email(s) as .eml files in ${emails.outDir}` +
+      (emails.htmlPath !== undefined ? `; the HTML of one: ${emails.htmlPath}` : ''),
+  );
   const posture = await reportTable({ client, tableName: table, config, now });
-  return { table, endpoint, imported, owners, summary, posture, notify, digestsPath };
+  return { table, endpoint, imported, owners, summary, posture, notify, digestsPath, emails };
+}
+
+/** Where the demo's emails are: open an `.eml` in a mail client, the `.html` in a browser. */
+function renderDemoEmails(emails: RelayEntriesResult): string {
+  const lines = [
+    '',
+    `Emails the SES relay would send (ownerDelivery: relay): ${emails.written.length} .eml file(s) in ${emails.outDir}`,
+  ];
+  if (emails.htmlPath !== undefined) lines.push(`  the HTML of one, for a browser: ${emails.htmlPath}`);
+  if (emails.skipped.length > 0)
+    lines.push(
+      `  ${emails.skipped.length} digest(s) not emailed: owner unreachable (see the owner-unreachable report)`,
+    );
+  if (emails.placeholderSender)
+    lines.push('  sender: a placeholder (set senderIdentity in --config to see your own)');
+  return `${lines.join('\n')}\n`;
 }
 
 /** `local` and its flags. */
@@ -172,9 +202,9 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
     });
     progress.clear();
     if (options.format === 'json') {
-      const { summary, posture, notify, digestsPath } = result;
+      const { summary, posture, notify, digestsPath, emails } = result;
       process.stdout.write(
-        `${JSON.stringify({ summary, posture, notify, digestsFile: digestsPath }, null, 2)}\n`,
+        `${JSON.stringify({ summary, posture, notify, digestsFile: digestsPath, emails }, null, 2)}\n`,
       );
     } else {
       process.stdout.write(`\n${renderRunSummaryText(result.summary)}\n${renderPostureText(result.posture)}`);
@@ -183,6 +213,7 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
       const admin = entries.filter((e) => e.MessageAttributes.audience?.StringValue === 'admin');
       const ordered = [...admin, ...entries.filter((e) => !admin.includes(e))];
       process.stdout.write(`\n${renderEntriesOverview(ordered, 3, result.digestsPath)}`);
+      process.stdout.write(renderDemoEmails(result.emails));
     }
     const code = sweepExitCode(result.summary);
     if (code !== SWEEP_EXIT.complete) process.exitCode = code;

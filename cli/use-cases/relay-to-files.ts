@@ -167,3 +167,34 @@ export async function writeEmailHtml(
   await writeFile(path, rendered.html);
   return path;
 }
+
+/** {@link relayToFiles} over a `notify` JSONL file, plus the HTML of the first email written. */
+export interface RelayEntriesResult extends RelayFilesSummary {
+  readonly outDir: string;
+  /** The first email's HTML part as its own file, when any email was written. */
+  readonly htmlPath?: string;
+}
+
+/**
+ * Reads a `notify` JSONL file and writes the emails the relay would send to
+ * `outDir`, and the first one's HTML next to it: what `npm start` shows.
+ * @throws {UsageError} when a line of the file is not a readable entry
+ */
+export async function relayEntriesFile(
+  entriesPath: string,
+  directory: Pick<OwnerDirectory, 'getMany'>,
+  options: { readonly outDir: string; readonly from?: string; readonly now: number },
+): Promise<RelayEntriesResult> {
+  const { items, ignored } = await readDigestEntries(entriesPath);
+  const summary = await relayToFiles(items, directory, {
+    outDir: options.outDir,
+    ...(options.from !== undefined && { from: options.from }),
+    now: () => options.now,
+  });
+  const first = summary.written[0];
+  const htmlPath =
+    first === undefined
+      ? undefined
+      : await writeEmailHtml(first, items, directory, { from: summary.from, now: options.now });
+  return { ...summary, ignored, outDir: options.outDir, ...(htmlPath !== undefined && { htmlPath }) };
+}
