@@ -11,8 +11,16 @@ import type { HygieneFunction } from './hygiene-function';
 
 /** DynamoDB actions of the sweep: the parallel scan and the conditional transition/checkpoint writes. */
 export const SWEEP_TABLE_ACTIONS = ['dynamodb:Scan', 'dynamodb:UpdateItem'] as const;
-/** DynamoDB actions of the notifier on the table: claim, mark sent, release. */
-export const NOTIFIER_TABLE_ACTIONS = ['dynamodb:UpdateItem'] as const;
+/**
+ * DynamoDB actions of the notifier on the table (docs/notifications.md, "The outbox protocol"): the drain
+ * lease and per-item marks (`UpdateItem`), the consistent reads of pending items (`BatchGetItem`), and the
+ * batched marks (`BatchExecuteStatement` of PartiQL `UPDATE`s, authorised as `PartiQLUpdate`).
+ */
+export const NOTIFIER_TABLE_ACTIONS = [
+  'dynamodb:UpdateItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PartiQLUpdate',
+] as const;
 /** DynamoDB actions of the notifier on the sparse outbox index: read pending items. */
 export const NOTIFIER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;
 /** What a publisher needs on a topic's customer-managed key (SNS encrypts each message with a data key). */
@@ -38,7 +46,7 @@ export function grantSweep(fn: HygieneFunction, targets: GrantTargets): void {
   grantTableKey(fn, targets.table);
 }
 
-/** The notifier lists the outbox index, claims and marks items, and publishes the owner digests. */
+/** The notifier lists the outbox index, leases, reads and marks items, and publishes the owner digests. */
 export function grantNotifier(fn: HygieneFunction, targets: GrantTargets): void {
   const tableArn = targets.table.tableArn;
   allow(fn, NOTIFIER_TABLE_ACTIONS, [tableArn]);

@@ -1,59 +1,81 @@
 /**
- * The durable outbox in the credentials table ({@link OutboxStore}):
+ * The durable outbox in the credentials table ({@link OutboxStore}); the
+ * protocol is described in docs/notifications.md ("The outbox protocol"):
  * - `pending` Scans the sparse `hygiene-outbox` index (only items with pending
  *   events carry its key `hygieneOutboxOwner`), so a drain reads the backlog,
  *   never the whole table; the index projects its keys only, so this yields
  *   which items, owners and how old, never events;
- * - `claim`, `markSent` and `release` are conditional `UpdateItem`s on the
- *   base table: the index is eventually consistent, the table decides; the
- *   claim returns the item (`ALL_NEW`), which is what the notifier publishes.
- * The protocol is described in docs/notifications.md.
+ * - `acquireLease` / `releaseLease`: ONE conditional `UpdateItem` on a reserved
+ *   item (`__hygiene__#outbox-drain-lease`) per drain, so one drain at a time
+ *   publishes and marks;
+ * - `read`: strongly consistent `BatchGetItem`s (100 keys a call) of the base
+ *   table: the index is eventually consistent, the table decides;
+ * - `markSent`: the marks of up to 25 items in one `BatchExecuteStatement` of
+ *   conditional PartiQL `UPDATE`s (each priced like an `UpdateItem`, no
+ *   transaction); an item whose statement fails is re-read and marked on its
+ *   own with conditional `UpdateItem`s that re-plan after a failed condition.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import {
-  HYGIENE_ATTR,
-  OUTBOX_ATTR,
-  OUTBOX_CLAIM_ATTR,
-  OUTBOX_INDEX,
-  PURGE_PENDING_ATTR,
-} from '../hygiene/data-contract';
-import {
-  type MarkPlan,
-  parseOutboxEvent,
-  planMark,
-  planPurgeRelease,
-  readOutboxIndexEntry,
-  readPendingItem,
-} from '../hygiene/outbox-item';
+import { OUTBOX_ATTR, OUTBOX_INDEX, OUTBOX_LEASE_ATTR, OUTBOX_LEASE_ID } from '../hygiene/data-contract';
+import { planMark, readOutboxIndexEntry, readPendingItem } from '../hygiene/outbox-item';
 import type {
-  ClaimRequest,
-  ClaimResult,
+  LeaseRequest,
+  LeaseResult,
+  MarkOutcome,
+  MarkRequest,
   MarkResult,
   OutboxIndexEntry,
   OutboxStore,
   PendingOutboxItem,
 } from '../hygiene/outbox-ports';
 import type { RawItem } from '../hygiene/ports';
-import { formatInstant, parseInstant } from '../hygiene/time';
+import { mapWithConcurrency } from '../hygiene/task-pool';
+import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
 import { unmarshallOptions } from './dynamodb-client';
+import { markStatement, markUpdateExpression, markWrite } from './outbox-mark-write';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;
 
-/** How often `markSent` re-plans after the list changed under it before giving up. */
+/** Keys per `BatchGetItem` call (the service's limit). */
+export const READ_BATCH_KEYS = 100;
+/** Statements per `BatchExecuteStatement` call (the service's limit). */
+export const MARK_BATCH_STATEMENTS = 25;
+/** Concurrent requests of one `read` or `markSent` call. */
+const REQUEST_CONCURRENCY = 4;
+/** How often `markSent` re-plans one item after the list changed under it before giving up. */
 const MARK_ATTEMPTS = 5;
+/** `BatchGetItem` rounds for keys the service left unprocessed (throttling) before giving up. */
+const READ_ROUNDS = 6;
 
 /** `markSent` kept losing races with other writers (should not happen; the events stay pending). */
 export class OutboxMarkContentionError extends Error {
   override readonly name = 'OutboxMarkContentionError';
 }
 
+/** `BatchGetItem` kept leaving keys unprocessed (throttling): those items stay pending. */
+export class OutboxReadThrottledError extends Error {
+  override readonly name = 'OutboxReadThrottledError';
+}
+
 function failedItem(error: ConditionalCheckFailedException): Record<string, unknown> | undefined {
   // The document client does not unmarshall the item attached to the exception.
   return error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
+}
+
+function chunks<T>(values: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
 }
 
 function eventIdsOf(list: unknown): (string | undefined)[] {
@@ -64,90 +86,15 @@ function eventIdsOf(list: unknown): (string | undefined)[] {
   });
 }
 
-/** The earliest `occurredAt` among the entries kept, canonical UTC, or undefined. */
-function oldestKept(list: unknown, removed: ReadonlySet<number>): string | undefined {
-  if (!Array.isArray(list)) return undefined;
-  let oldest: number | undefined;
-  list.forEach((entry: unknown, i) => {
-    if (removed.has(i)) return;
-    const parsed = parseOutboxEvent(entry);
-    if (!parsed.ok) return;
-    const at = parseInstant(parsed.event.occurredAt);
-    if (at.ok && (oldest === undefined || at.ms < oldest)) oldest = at.ms;
-  });
-  return oldest === undefined ? undefined : formatInstant(oldest);
-}
-
-/**
- * The "mark sent" update for `plan` made from `observed`: guard each removed
- * entry by its `eventId`, remove the entries (or the whole outbox), and
- * release the drain's claim when it still holds it.
- * @param now wall clock (epoch ms), for releasing a held-back purge
- */
-function markUpdate(
-  observed: RawItem,
-  plan: MarkPlan,
-  drainId: string,
-  ownClaim: boolean,
-  now: number,
-): UpdateExpressionBuilder {
-  const update = new UpdateExpressionBuilder();
-  const events = update.name(OUTBOX_ATTR.events);
-  const eventId = update.name('eventId');
-  for (const entry of plan.remove) {
-    update.condition(`${events}[${entry.index}].${eventId} = ${update.value(entry.eventId)}`);
-  }
-  if (plan.removeAll) removeWholeOutbox(update, plan, observed, now);
-  else removeEntries(update, plan, observed);
-  if (ownClaim) releaseClaim(update, drainId);
-  return update;
-}
-
-/**
- * Removes the list and the index keys (the item leaves the index), guarded by
- * the list size; a purge held back for the notice may start now (docs/notifications.md).
- */
-function removeWholeOutbox(
-  update: UpdateExpressionBuilder,
-  plan: MarkPlan,
-  observed: RawItem,
-  now: number,
-): void {
-  update.condition(`size(${update.name(OUTBOX_ATTR.events)}) = ${update.value(plan.storedSize)}`);
-  update.remove(OUTBOX_ATTR.events).remove(OUTBOX_ATTR.owner).remove(OUTBOX_ATTR.since);
-  const purge = planPurgeRelease(observed, now);
-  // No guard is needed when nothing was held back: a deletion since the read appended its notice, so the
-  // list guards fail and the plan is redone from the item as it now is.
-  if (purge.kind !== 'release') return;
-  update.condition(`${update.name(PURGE_PENDING_ATTR)} = ${update.value(purge.pending)}`);
-  update.set(HYGIENE_ATTR.purgeAt, purge.purgeAt).remove(PURGE_PENDING_ATTR);
-}
-
-/** Removes the published entries by index, keeping the index sort key honest (the oldest event still pending). */
-function removeEntries(update: UpdateExpressionBuilder, plan: MarkPlan, observed: RawItem): void {
-  const events = update.name(OUTBOX_ATTR.events);
-  for (const { index } of plan.remove) update.removePath(`${events}[${index}]`);
-  const since = oldestKept(observed[OUTBOX_ATTR.events], new Set(plan.remove.map((r) => r.index)));
-  if (since !== undefined) update.set(OUTBOX_ATTR.since, since);
-}
-
-/** Releases the drain's claim, on condition that it still holds it. */
-function releaseClaim(update: UpdateExpressionBuilder, drainId: string): UpdateExpressionBuilder {
-  update.condition(`${update.name(OUTBOX_CLAIM_ATTR.claim)} = ${update.value(drainId)}`);
-  return update.remove(OUTBOX_CLAIM_ATTR.claim).remove(OUTBOX_CLAIM_ATTR.claimUntil);
-}
-
-/** The claim: take the item if it exists, has pending events and no live claim of another drain. */
-function claimUpdate(request: ClaimRequest): UpdateExpressionParts {
+/** The lease write: take it if free, lapsed or already ours (a renewal). */
+function leaseUpdate(request: LeaseRequest): UpdateExpressionParts {
   const update = new UpdateExpressionBuilder()
-    .set(OUTBOX_CLAIM_ATTR.claim, request.drainId)
-    .set(OUTBOX_CLAIM_ATTR.claimUntil, formatInstant(request.leaseUntil));
-  const claim = update.name(OUTBOX_CLAIM_ATTR.claim);
-  const until = update.name(OUTBOX_CLAIM_ATTR.claimUntil);
-  update.condition(`attribute_exists(${update.name(KEY)})`);
-  update.condition(`size(${update.name(OUTBOX_ATTR.events)}) > ${update.value(0)}`);
+    .set(OUTBOX_LEASE_ATTR.holder, request.drainId)
+    .set(OUTBOX_LEASE_ATTR.until, formatInstant(request.leaseUntil));
+  const holder = update.name(OUTBOX_LEASE_ATTR.holder);
+  const until = update.name(OUTBOX_LEASE_ATTR.until);
   update.condition(
-    `(attribute_not_exists(${claim}) OR ${claim} = ${update.value(request.drainId)} OR ${until} <= ${update.value(formatInstant(request.now))})`,
+    `(attribute_not_exists(${holder}) OR ${holder} = ${update.value(request.drainId)} OR ${until} <= ${update.value(formatInstant(request.now))})`,
   );
   return update.build();
 }
@@ -191,32 +138,23 @@ export class DynamoDbOutboxStore implements OutboxStore {
     } while (startKey !== undefined);
   }
 
-  /**
-   * Sets `hygieneOutboxClaim = drainId` and `hygieneOutboxClaimUntil = leaseUntil`
-   * if the item has pending events and no live claim of another drain.
-   */
-  async claim(credentialId: string, request: ClaimRequest): Promise<ClaimResult> {
+  /** Sets the lease item's holder and end if the lease is free, lapsed or this drain's. */
+  async acquireLease(request: LeaseRequest): Promise<LeaseResult> {
     try {
-      const out = await this.client.send(
+      await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { [KEY]: credentialId },
-          ...claimUpdate(request),
-          ReturnValues: 'ALL_NEW',
+          Key: { [KEY]: OUTBOX_LEASE_ID },
+          ...leaseUpdate(request),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      const item = out.Attributes ? readPendingItem(out.Attributes) : undefined;
-      if (item) return { status: 'claimed', item };
-      await this.release(credentialId, request.drainId);
-      return { status: 'nothing-pending' };
+      return { status: 'held' };
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = failedItem(error);
-      if (current === undefined || readPendingItem(current) === undefined)
-        return { status: 'nothing-pending' };
-      const heldBy = current[OUTBOX_CLAIM_ATTR.claim];
-      const until = current[OUTBOX_CLAIM_ATTR.claimUntil];
+      const current = failedItem(error) ?? {};
+      const heldBy = current[OUTBOX_LEASE_ATTR.holder];
+      const until = current[OUTBOX_LEASE_ATTR.until];
       return {
         status: 'conflict',
         ...(typeof heldBy === 'string' && { heldBy }),
@@ -225,22 +163,133 @@ export class DynamoDbOutboxStore implements OutboxStore {
     }
   }
 
+  /** Removes the lease's holder and end if this drain still holds it. */
+  async releaseLease(drainId: string): Promise<void> {
+    const update = new UpdateExpressionBuilder();
+    update.condition(`${update.name(OUTBOX_LEASE_ATTR.holder)} = ${update.value(drainId)}`);
+    update.remove(OUTBOX_LEASE_ATTR.holder).remove(OUTBOX_LEASE_ATTR.until);
+    try {
+      await this.client.send(
+        new UpdateCommand({ TableName: this.tableName, Key: { [KEY]: OUTBOX_LEASE_ID }, ...update.build() }),
+      );
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Strongly consistent `BatchGetItem`s of the items, 100 keys a call; items with nothing pending left out. */
+  async read(credentialIds: readonly string[]): Promise<readonly PendingOutboxItem[]> {
+    const unique = [...new Set(credentialIds)];
+    const pages = await mapWithConcurrency(chunks(unique, READ_BATCH_KEYS), REQUEST_CONCURRENCY, (ids) =>
+      this.readBatch(ids),
+    );
+    return pages.flat().flatMap((raw) => {
+      const item = readPendingItem(raw);
+      return item ? [item] : [];
+    });
+  }
+
+  /** One `BatchGetItem` of ≤ 100 keys, re-asking for what the service left unprocessed. */
+  private async readBatch(ids: readonly string[]): Promise<RawItem[]> {
+    const items: RawItem[] = [];
+    let keys: Record<string, unknown>[] = ids.map((id) => ({ [KEY]: id }));
+    for (let round = 0; round < READ_ROUNDS && keys.length > 0; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
+      const out = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      items.push(...(out.Responses?.[this.tableName] ?? []));
+      keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+    if (keys.length > 0)
+      throw new OutboxReadThrottledError(
+        `${keys.length} outbox item(s) left unread after ${READ_ROUNDS} rounds`,
+      );
+    return items;
+  }
+
   /**
-   * Removes the published events: each list entry by index, guarded by its
-   * `eventId`; the whole list and the index keys (the item leaves the index)
-   * when nothing else is pending, guarded by the list size, and then also
-   * moves a held-back `hygienePurgePending` to `hygienePurgeAt`. Releases the
-   * drain's claim if it still holds it. When another writer changed the list
-   * meanwhile, re-plans from the state the failed condition returned.
+   * Marks the items 25 to a `BatchExecuteStatement`; a statement (or a whole
+   * call) that fails sends its items down the per-item path: re-read, then
+   * conditional `UpdateItem`s that re-plan after a failed condition.
+   */
+  async markSent(requests: readonly MarkRequest[]): Promise<readonly MarkOutcome[]> {
+    const outcomes: MarkOutcome[] = new Array(requests.length);
+    const planned: { index: number; request: MarkRequest; result: MarkResult }[] = [];
+    requests.forEach((request, index) => {
+      const plan = planMark(request.item.storedEventIds, request.publishedEventIds);
+      const result = {
+        removed: plan.remove.length,
+        alreadyGone: plan.alreadyGone,
+        remaining: plan.remaining,
+      };
+      if (plan.remove.length === 0) outcomes[index] = { status: 'marked', ...result };
+      else planned.push({ index, request, result });
+    });
+    const retry: { index: number; request: MarkRequest }[] = [];
+    await mapWithConcurrency(chunks(planned, MARK_BATCH_STATEMENTS), REQUEST_CONCURRENCY, async (batch) => {
+      const failed = await this.markBatch(batch.map((p) => p.request));
+      batch.forEach((p, i) => {
+        if (failed[i]) retry.push(p);
+        else outcomes[p.index] = { status: 'marked', ...p.result };
+      });
+    });
+    if (retry.length > 0) await this.markEach(retry, outcomes);
+    return outcomes;
+  }
+
+  /** One `BatchExecuteStatement`; returns, per request, whether its statement failed (any reason). */
+  private async markBatch(batch: readonly MarkRequest[]): Promise<boolean[]> {
+    const now = (this.options.clock ?? Date.now)();
+    const statements = batch.map(({ item, publishedEventIds }) => {
+      const plan = planMark(item.storedEventIds, publishedEventIds);
+      return markStatement(this.tableName, item.credentialId, markWrite(item.raw, plan, now));
+    });
+    try {
+      const out = await this.client.send(new BatchExecuteStatementCommand({ Statements: statements }));
+      return batch.map((_, i) => out.Responses?.[i]?.Error !== undefined || out.Responses?.[i] === undefined);
+    } catch {
+      // The whole call failed (after the SDK's retries): every item goes down the per-item path.
+      return batch.map(() => true);
+    }
+  }
+
+  /** The per-item path: re-read the items (one consistent read for all), then mark each on its own. */
+  private async markEach(
+    retry: readonly { index: number; request: MarkRequest }[],
+    outcomes: MarkOutcome[],
+  ): Promise<void> {
+    let current: Map<string, PendingOutboxItem>;
+    try {
+      current = new Map(
+        (await this.read(retry.map((r) => r.request.item.credentialId))).map((i) => [i.credentialId, i]),
+      );
+    } catch (error: unknown) {
+      for (const r of retry) outcomes[r.index] = { status: 'failed', error };
+      return;
+    }
+    await mapWithConcurrency(retry, REQUEST_CONCURRENCY, async ({ index, request }) => {
+      const fresh = current.get(request.item.credentialId);
+      try {
+        outcomes[index] = {
+          status: 'marked',
+          ...(fresh === undefined
+            ? { removed: 0, alreadyGone: request.publishedEventIds.length, remaining: 0 }
+            : await this.markOne(fresh, request.publishedEventIds)),
+        };
+      } catch (error: unknown) {
+        outcomes[index] = { status: 'failed', error };
+      }
+    });
+  }
+
+  /**
+   * Removes the published events of one item with conditional `UpdateItem`s,
+   * re-planning from the state a failed condition returns.
    * @throws {OutboxMarkContentionError} after repeated lost races
    */
-  async markSent(
-    item: PendingOutboxItem,
-    publishedEventIds: readonly string[],
-    drainId: string,
-  ): Promise<MarkResult> {
+  private async markOne(item: PendingOutboxItem, publishedEventIds: readonly string[]): Promise<MarkResult> {
     let observed: RawItem = item.raw;
-    let ownClaim = true;
     for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
       const stored = attempt === 0 ? item.storedEventIds : eventIdsOf(observed[OUTBOX_ATTR.events]);
       const plan = planMark(stored, publishedEventIds);
@@ -249,18 +298,13 @@ export class DynamoDbOutboxStore implements OutboxStore {
         alreadyGone: plan.alreadyGone,
         remaining: plan.remaining,
       };
-      if (plan.remove.length === 0) {
-        await this.release(item.credentialId, drainId);
-        return outcome;
-      }
-      const update = markUpdate(observed, plan, drainId, ownClaim, (this.options.clock ?? Date.now)());
+      if (plan.remove.length === 0) return outcome;
+      const update = markUpdateExpression(markWrite(observed, plan, (this.options.clock ?? Date.now)()));
       const written = await this.conditionalUpdate(item.credentialId, update);
       if (written.ok) return outcome;
       if (written.current === undefined)
         return { removed: 0, alreadyGone: publishedEventIds.length, remaining: 0 };
       observed = written.current;
-      // Our lease lapsed and another drain took the item: mark anyway (we did publish), leave its claim.
-      ownClaim = written.current[OUTBOX_CLAIM_ATTR.claim] === drainId;
     }
     throw new OutboxMarkContentionError(
       `could not mark ${publishedEventIds.length} published event(s) of ${item.credentialId} sent after ${MARK_ATTEMPTS} attempts`,
@@ -285,21 +329,6 @@ export class DynamoDbOutboxStore implements OutboxStore {
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return { ok: false, current: failedItem(error) };
-    }
-  }
-
-  /** Removes the drain's claim if it still holds it (a no-op otherwise). */
-  async release(credentialId: string, drainId: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [KEY]: credentialId },
-          ...releaseClaim(new UpdateExpressionBuilder(), drainId).build(),
-        }),
-      );
-    } catch (error: unknown) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 }

@@ -100,9 +100,10 @@ export const OUTBOX_ATTR = {
 } as const;
 
 /**
- * Claim attributes a drain sets on an item before publishing its events
- * (internal; docs/data-model.md, "Outbox"). They are not index keys, so
- * claiming does not move the item in or out of the outbox index.
+ * Per-item claim attributes of the previous drain protocol (internal;
+ * docs/data-model.md, "Outbox"). Drains no longer write them (one drain lease,
+ * {@link OUTBOX_LEASE_ID}, replaced them); a drain still skips an item whose
+ * claim by another drain is live, and a mark removes a leftover claim.
  */
 export const OUTBOX_CLAIM_ATTR = {
   /** The drain id holding the item. */
@@ -149,6 +150,20 @@ export const CHECKPOINT_ATTR = {
   savedAt: 'hygieneCheckpointSavedAt',
   /** Number: how many runs resumed from it. */
   loads: 'hygieneCheckpointLoads',
+} as const;
+
+/**
+ * The id of the reserved item holding the outbox drain lease: one drain at a
+ * time publishes and marks (docs/notifications.md, "The outbox protocol").
+ */
+export const OUTBOX_LEASE_ID = `${RESERVED_ID_PREFIX}outbox-drain-lease`;
+
+/** Attributes of the drain lease item ({@link OUTBOX_LEASE_ID}). */
+export const OUTBOX_LEASE_ATTR = {
+  /** String: the drain id holding the lease; absent when free. */
+  holder: 'hygieneLeaseHolder',
+  /** UTC ISO string: when the lease lapses if its holder never releases it (compared as a string). */
+  until: 'hygieneLeaseUntil',
 } as const;
 
 // ---------------------------------------------------------------------------

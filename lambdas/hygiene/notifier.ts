@@ -3,14 +3,15 @@
  * into one digest per owner, and — with an owner directory — the events of
  * owners who cannot be reached into one admin report per drain. Anything not published stays pending for the
  * next drain, however long the publisher is down. Over ports only: no AWS
- * here. The phases live in `notifier/` (list, claim, reach, render, publish, mark, report),
+ * here. The phases live in `notifier/` (list, lease, read, reach, render, publish, mark, report),
  * each a function over the drain's explicit context and state.
  *
- * Exactly-once between concurrent drains comes from the claim (a conditional
- * lease on the base-table item); the only duplicate window is a crash between
- * publishing and marking (see docs/notifications.md).
+ * Exactly-once between concurrent drains comes from the drain lease (one
+ * conditional write per drain on a reserved item); the only duplicate window
+ * is a crash between publishing and marking (see docs/notifications.md).
  */
 import { type DrainContext, drainSettings, newDrainState, summarize } from './notifier/drain-state';
+import { releaseLease, takeLease } from './notifier/lease';
 import { listPending } from './notifier/list';
 import { drainOwnerGroups } from './notifier/owner-groups';
 import { reachCheckOf } from './notifier/reach';
@@ -28,12 +29,12 @@ export type {
 export { NOTIFIER_FAILURE_LIMIT } from './notifier/types';
 
 /**
- * Drains the outbox once: list the pending items' keys → per group of owners
- * (≤ 10 messages and ≤ 256 KiB a call): claim → screen and judge reach →
- * render → publish → mark → at the end, one admin report of the unreachable
- * owners' and mismatched events, then mark those. There is no progress
- * callback: the summary is the only report.
- * @throws the first unexpected error of an owner group (after the admin report of what was published)
+ * Drains the outbox once: list the pending items' keys → take the drain
+ * lease (nothing listed: no lease, no write) → per chunk of owners: read →
+ * screen and judge reach → render → publish → mark → at the end, one admin
+ * report of the unreachable owners' and mismatched events, mark those, and
+ * release the lease. There is no progress callback: the summary is the only report.
+ * @throws the first unexpected error of a chunk (after the admin report of what was published)
  */
 export async function runNotifier(
   deps: NotifierDeps,
@@ -48,8 +49,12 @@ export async function runNotifier(
   };
   const state = newDrainState();
   const byOwner = await listPending(context, state);
-  await drainOwnerGroups(context, state, byOwner);
-  await reportUndelivered(context, state);
+  if (byOwner.size > 0 && (await takeLease(context, state))) {
+    await drainOwnerGroups(context, state, byOwner);
+    await reportUndelivered(context, state);
+    // An unexpected error may have left published events unmarked: keep the lease until it lapses.
+    if (state.fatal === undefined) await releaseLease(context, state);
+  }
   if (state.fatal !== undefined) throw state.fatal.error;
   return summarize(context, state);
 }

@@ -1,11 +1,12 @@
 /**
- * The outbox as stored on a credential item: reading it from a raw item, the
- * claim attributes, and planning which list entries a "mark sent" removes.
+ * The outbox as stored on a credential item: reading it from a raw item, a
+ * per-item claim left by the previous drain protocol, and planning which list
+ * entries a "mark sent" removes.
  * Pure: the DynamoDB adapter turns these plans into conditional writes.
  */
 
 import { DELETED_REASONS } from './credential';
-import { OUTBOX_ATTR, PURGE_PENDING_ATTR } from './data-contract';
+import { OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, PURGE_PENDING_ATTR } from './data-contract';
 import { EVENT_TYPES, type EventType, type OutboxEvent } from './events';
 import type { OutboxIndexEntry, PendingOutboxItem } from './outbox-ports';
 import type { RawItem } from './ports';
@@ -187,4 +188,23 @@ export function planPurgeRelease(raw: RawItem, now: number): PurgeRelease {
   if (typeof pending !== 'number' || !Number.isSafeInteger(pending) || pending < 0)
     return { kind: 'malformed' };
   return { kind: 'release', pending, purgeAt: Math.max(pending, Math.floor(now / 1000)) };
+}
+
+/**
+ * A per-item claim another drain of the previous protocol (per-item claims,
+ * before the drain lease) still holds live on `raw`, or `undefined`. A drain
+ * skips such an item until the claim lapses, so the switch of protocols
+ * cannot double-send (docs/notifications.md, "The outbox protocol").
+ * @param nowIso the drain's clock, canonical UTC (claim ends compare as strings)
+ */
+export function liveForeignClaim(
+  raw: RawItem,
+  drainId: string,
+  nowIso: string,
+): { readonly heldBy: string; readonly until: string } | undefined {
+  const heldBy = raw[OUTBOX_CLAIM_ATTR.claim];
+  const until = raw[OUTBOX_CLAIM_ATTR.claimUntil];
+  if (typeof heldBy !== 'string' || heldBy === drainId) return undefined;
+  if (typeof until !== 'string' || until <= nowIso) return undefined;
+  return { heldBy, until };
 }

@@ -1,6 +1,6 @@
 /**
  * Ports of the notifier (docs/notifications.md): where pending outbox events come from,
- * how a drain claims and marks them, and where messages go. Adapters in
+ * how a drain leases, reads and marks them, and where messages go. Adapters in
  * `lambdas/aws/` (DynamoDB, SNS) and `cli/` (JSON Lines file) implement them;
  * unit tests pass in-memory fakes. No AWS imports here.
  */
@@ -10,7 +10,7 @@ import type { RawItem } from './ports';
 /**
  * What the sparse outbox index says about one item (it projects only its
  * keys): which item, which owner, how old. Possibly stale; the events
- * themselves are read by {@link OutboxStore.claim} from the base table.
+ * themselves are read by {@link OutboxStore.read} from the base table.
  */
 export interface OutboxIndexEntry {
   readonly credentialId: string;
@@ -20,7 +20,7 @@ export interface OutboxIndexEntry {
   readonly since?: string;
 }
 
-/** One credential item with pending outbox events, as claimed from the base table. */
+/** One credential item with pending outbox events, as read from the base table. */
 export interface PendingOutboxItem extends OutboxIndexEntry {
   /** Pending events, oldest first, in stored list order (index `i` is `hygieneOutbox[i]`). */
   readonly events: readonly OutboxEvent[];
@@ -35,16 +35,7 @@ export interface PendingOutboxItem extends OutboxIndexEntry {
   readonly raw: RawItem;
 }
 
-/** The outcome of claiming one item for a drain. */
-export type ClaimResult =
-  /** Claimed: `item` is the authoritative base-table state at claim time (the index may lag). */
-  | { readonly status: 'claimed'; readonly item: PendingOutboxItem }
-  /** Another drain holds a live lease on the item: skip it this time. */
-  | { readonly status: 'conflict'; readonly heldBy?: string; readonly until?: string }
-  /** Nothing pending any more (already drained; the eventually consistent index was behind). */
-  | { readonly status: 'nothing-pending' };
-
-/** The outcome of marking published events sent. */
+/** The outcome of marking one item's published events sent. */
 export interface MarkResult {
   /** How many of the given events were removed from the outbox now. */
   readonly removed: number;
@@ -54,45 +45,70 @@ export interface MarkResult {
   readonly remaining: number;
 }
 
-/** A claim request. */
-export interface ClaimRequest {
-  /** The drain claiming the item. */
+/** One item's "mark sent" request: the item as read and the events of it that were published. */
+export interface MarkRequest {
+  /** The item as {@link OutboxStore.read} returned it. */
+  readonly item: PendingOutboxItem;
+  /** The `eventId`s of its events whose message was accepted. */
+  readonly publishedEventIds: readonly string[];
+}
+
+/** What became of one {@link MarkRequest}: marked, or failed with an error (its events stay pending). */
+export type MarkOutcome =
+  | ({ readonly status: 'marked' } & MarkResult)
+  | { readonly status: 'failed'; readonly error: unknown };
+
+/** A request for the drain lease. */
+export interface LeaseRequest {
+  /** The drain asking. */
   readonly drainId: string;
-  /** The drain's clock (epoch ms): a lease ending at or before it is expired. */
+  /** The drain's clock (epoch ms): a lease ending at or before it has lapsed. */
   readonly now: number;
-  /** When the claim lapses (epoch ms) if the drain never releases it (e.g. it crashed). */
+  /** When the lease lapses (epoch ms) if the drain never releases it (e.g. it crashed). */
   readonly leaseUntil: number;
 }
 
+/** The outcome of asking for (or renewing) the drain lease. */
+export type LeaseResult =
+  /** This drain holds the lease until `leaseUntil`. */
+  | { readonly status: 'held' }
+  /** Another drain holds a live lease: this drain publishes nothing. */
+  | { readonly status: 'conflict'; readonly heldBy?: string; readonly until?: string };
+
 /**
  * The durable outbox in the credentials table. Only items with pending events
- * are read (a sparse index); every write is conditional on the base table, so
- * concurrent drains and sweeps cannot lose or double-mark an event.
+ * are listed (a sparse index); one drain at a time holds the drain lease, and
+ * every mark is conditional on the base table, so concurrent drains and
+ * sweeps cannot lose or double-mark an event (docs/notifications.md).
  */
 export interface OutboxStore {
   /**
    * Items with pending events, page by page: keys only, no events. Possibly
-   * stale (the index is eventually consistent): {@link OutboxStore.claim}
+   * stale (the index is eventually consistent): {@link OutboxStore.read}
    * returns the real state, events included.
    */
   pending(): AsyncIterable<readonly OutboxIndexEntry[]>;
-  /** Claims an item for one drain unless another drain holds a live lease on it. */
-  claim(credentialId: string, request: ClaimRequest): Promise<ClaimResult>;
   /**
-   * Removes exactly the given published events (each matched by list index
-   * and `eventId`, re-located when the list changed meanwhile) and releases
-   * the drain's claim. Events appended meanwhile stay pending; when none
-   * remain, the item leaves the outbox index.
-   * @param item the item as claimed
-   * @param publishedEventIds the `eventId`s of the events that were published
+   * Takes the drain lease unless another drain holds a live one; renews it
+   * when this drain already holds it. One conditional write.
    */
-  markSent(
-    item: PendingOutboxItem,
-    publishedEventIds: readonly string[],
-    drainId: string,
-  ): Promise<MarkResult>;
-  /** Gives up the drain's claim without marking anything (publish failed: the next drain retries). */
-  release(credentialId: string, drainId: string): Promise<void>;
+  acquireLease(request: LeaseRequest): Promise<LeaseResult>;
+  /** Gives the lease up if this drain still holds it (a no-op otherwise). */
+  releaseLease(drainId: string): Promise<void>;
+  /**
+   * Reads the given items from the base table (strongly consistent), in any
+   * order; an item with nothing pending (drained meanwhile, or gone) is left out.
+   */
+  read(credentialIds: readonly string[]): Promise<readonly PendingOutboxItem[]>;
+  /**
+   * Removes exactly the given published events of each item (each matched by
+   * list index and `eventId`, re-located when the list changed meanwhile).
+   * Events appended meanwhile stay pending; when none remain, the item leaves
+   * the outbox index (and a held-back purge starts). Never throws for one
+   * item: its outcome says `failed`.
+   * @returns one outcome per request, in request order
+   */
+  markSent(requests: readonly MarkRequest[]): Promise<readonly MarkOutcome[]>;
 }
 
 /** SNS message attribute (`String` or `String.Array`, the only types used here). */

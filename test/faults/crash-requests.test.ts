@@ -96,7 +96,9 @@ async function crashingCycle(
         },
         clock: () => FAULT_NOW,
       },
-      { leaseMs: LEASE_MS, drainId: 'crashing-drain' },
+      // One owner per chunk (and per PublishBatch): a lease, then per chunk a read, a publish and a mark
+      // request, so a crash lands between chunks as well as inside one.
+      { leaseMs: LEASE_MS, drainId: 'crashing-drain', maxBatchEntries: 1, readBatchItems: 1 },
     );
   } catch (error: unknown) {
     if (!crash.isDead) throw error;

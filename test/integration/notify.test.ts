@@ -1,6 +1,6 @@
 /**
  * The notifier against DynamoDB Local: real sweeps fill the outbox through the
- * sparse index, real conditional claims and marks drain it; the publisher is
+ * sparse index, the real drain lease, batched reads and conditional marks drain it; the publisher is
  * a recording fake (SNS itself is covered at the client boundary).
  */
 import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -9,7 +9,13 @@ import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner'
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
+import {
+  OUTBOX_ATTR,
+  OUTBOX_CLAIM_ATTR,
+  OUTBOX_INDEX,
+  OUTBOX_LEASE_ATTR,
+  OUTBOX_LEASE_ID,
+} from '../../lambdas/hygiene/data-contract';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { OutboxStore } from '../../lambdas/hygiene/outbox-ports';
@@ -178,14 +184,15 @@ describe('notifier over DynamoDB Local', () => {
     await seedFleet('t3');
     await sweep();
     const publisher = new RecordingPublisher();
-    // The process "dies" after publishing: marks never happen, claims stay until their lease ends.
+    // The process "dies" after publishing: marks never happen, the lease stays until it lapses.
     const crashing: OutboxStore = {
       pending: () => store.pending(),
-      claim: (id, request) => store.claim(id, request),
+      acquireLease: (request) => store.acquireLease(request),
+      read: (ids) => store.read(ids),
       markSent: async () => {
         throw new Error('killed');
       },
-      release: async () => {
+      releaseLease: async () => {
         throw new Error('killed');
       },
     };
@@ -258,22 +265,23 @@ describe('notifier over DynamoDB Local', () => {
     ]);
   });
 
-  it('keeps an event the sweep appends while a drain holds the claim, and drains it next time', async () => {
+  it('keeps an event the sweep appends while a drain holds the lease, and drains it next time', async () => {
     await putItems(table.client, table.tableName, [credential('t6-1', 't6-user', { expiresTime: iso(20) })]);
     await sweep();
-    const claimed = await store.claim('t6-1', { drainId: 'd1', now: NOW, leaseUntil: NOW + 5 * MINUTE });
-    expect(claimed.status).toBe('claimed');
-    if (claimed.status !== 'claimed') return;
-    // A later sweep (five days on) appends the 7-day notice to the claimed item.
+    expect(await store.acquireLease({ drainId: 'd1', now: NOW, leaseUntil: NOW + 5 * MINUTE })).toEqual({
+      status: 'held',
+    });
+    const [read] = await store.read(['t6-1']);
+    if (read === undefined) throw new Error('expected the item');
+    // A later sweep (five days on) appends the 7-day notice to the item the drain read.
     await sweep(NOW + 15 * DAY_MS);
 
-    const marked = await store.markSent(
-      claimed.item,
-      claimed.item.events.map((e) => e.eventId),
-      'd1',
-    );
+    const [marked] = await store.markSent([
+      { item: read, publishedEventIds: read.events.map((e) => e.eventId) },
+    ]);
 
-    expect(marked).toEqual({ removed: 1, alreadyGone: 0, remaining: 1 });
+    expect(marked).toEqual({ status: 'marked', removed: 1, alreadyGone: 0, remaining: 1 });
+    await store.releaseLease('d1');
     const item = await getItem(table.client, table.tableName, 't6-1');
     expect(((item?.[OUTBOX_ATTR.events] ?? []) as OutboxEvent[]).map((e) => e.stageDays)).toEqual([7]);
     expect(item?.[OUTBOX_ATTR.since]).toBe(formatInstant(NOW + 15 * DAY_MS));
@@ -293,66 +301,74 @@ describe('notifier over DynamoDB Local', () => {
     expect(await indexEntries()).toEqual([]);
   });
 
-  it('refuses a claim held by a live lease, takes it over once the lease ends, and ignores a drained item', async () => {
+  it('refuses the lease while another drain holds it, takes it over once it lapses, and reads nothing of a drained item', async () => {
     await putItems(table.client, table.tableName, [credential('t7-1', 't7-user', { expiresTime: iso(20) })]);
     await sweep();
 
-    const first = await store.claim('t7-1', { drainId: 'd1', now: NOW, leaseUntil: NOW + 5 * MINUTE });
-    const conflict = await store.claim('t7-1', {
+    const first = await store.acquireLease({ drainId: 'd1', now: NOW, leaseUntil: NOW + 5 * MINUTE });
+    const conflict = await store.acquireLease({
       drainId: 'd2',
       now: NOW + MINUTE,
       leaseUntil: NOW + 6 * MINUTE,
     });
-    const takeover = await store.claim('t7-1', {
+    const takeover = await store.acquireLease({
       drainId: 'd2',
       now: NOW + 5 * MINUTE,
       leaseUntil: NOW + 10 * MINUTE,
     });
-    if (takeover.status !== 'claimed') throw new Error('expected a takeover');
-    await store.markSent(
-      takeover.item,
-      takeover.item.events.map((e) => e.eventId),
-      'd2',
-    );
-    const drained = await store.claim('t7-1', {
+    const [item] = await store.read(['t7-1']);
+    if (item === undefined) throw new Error('expected the item');
+    await store.markSent([{ item, publishedEventIds: item.events.map((e) => e.eventId) }]);
+    const drained = await store.read(['t7-1']);
+    await store.releaseLease('d2');
+    const afterRelease = await store.acquireLease({
       drainId: 'd3',
       now: NOW + 6 * MINUTE,
       leaseUntil: NOW + 11 * MINUTE,
     });
 
-    expect(first.status).toBe('claimed');
+    expect(first).toEqual({ status: 'held' });
     expect(conflict).toEqual({ status: 'conflict', heldBy: 'd1', until: formatInstant(NOW + 5 * MINUTE) });
-    expect(drained).toEqual({ status: 'nothing-pending' });
+    expect(takeover).toEqual({ status: 'held' });
+    expect(drained).toEqual([]);
+    expect(afterRelease).toEqual({ status: 'held' });
     expect(await getItem(table.client, table.tableName, 't7-1')).not.toHaveProperty(OUTBOX_CLAIM_ATTR.claim);
+    // The lease lives on a reserved item, never on a credential.
+    expect(await getItem(table.client, table.tableName, OUTBOX_LEASE_ID)).toMatchObject({
+      [OUTBOX_LEASE_ATTR.holder]: 'd3',
+    });
+    await store.releaseLease('d3');
   });
 
-  it('marks what a drain published even after its lease lapsed, leaving the new holder its claim', async () => {
+  it('marks what a drain published even after its lease lapsed, and a second mark of the same events removes nothing', async () => {
     await putItems(table.client, table.tableName, [credential('t9-1', 't9-user', { expiresTime: iso(20) })]);
     await sweep();
-    const slow = await store.claim('t9-1', { drainId: 'slow', now: NOW, leaseUntil: NOW + MINUTE });
-    const fast = await store.claim('t9-1', {
-      drainId: 'fast',
-      now: NOW + 2 * MINUTE,
-      leaseUntil: NOW + 7 * MINUTE,
-    });
-    if (slow.status !== 'claimed' || fast.status !== 'claimed') throw new Error('expected two claims');
-    const ids = slow.item.events.map((e) => e.eventId);
+    // A drain of the previous protocol left its claim; a mark drops it along with the events.
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { id: 't9-1' },
+        UpdateExpression: 'SET #c = :c, #u = :u',
+        ExpressionAttributeNames: { '#c': OUTBOX_CLAIM_ATTR.claim, '#u': OUTBOX_CLAIM_ATTR.claimUntil },
+        ExpressionAttributeValues: { ':c': 'old-drain', ':u': formatInstant(NOW) },
+      }),
+    );
+    const [slow] = await store.read(['t9-1']);
+    const [fast] = await store.read(['t9-1']);
+    if (slow === undefined || fast === undefined) throw new Error('expected two reads');
+    const ids = slow.events.map((e) => e.eventId);
 
-    const slowMark = await store.markSent(slow.item, ids, 'slow');
-    const heldAfter = (await getItem(table.client, table.tableName, 't9-1'))?.[OUTBOX_CLAIM_ATTR.claim];
-    const fastMark = await store.markSent(fast.item, ids, 'fast');
+    const [slowMark] = await store.markSent([{ item: slow, publishedEventIds: ids }]);
+    const [fastMark] = await store.markSent([{ item: fast, publishedEventIds: ids }]);
 
-    expect(slowMark).toEqual({ removed: 1, alreadyGone: 0, remaining: 0 });
-    expect(heldAfter).toBe('fast');
-    expect(fastMark).toEqual({ removed: 0, alreadyGone: 1, remaining: 0 });
+    expect(slowMark).toEqual({ status: 'marked', removed: 1, alreadyGone: 0, remaining: 0 });
+    expect(fastMark).toEqual({ status: 'marked', removed: 0, alreadyGone: 1, remaining: 0 });
     expect(await getItem(table.client, table.tableName, 't9-1')).not.toHaveProperty(OUTBOX_CLAIM_ATTR.claim);
     expect(await indexEntries()).toEqual([]);
   });
 
-  it('claims nothing for an item that no longer exists (a stale index entry)', async () => {
-    expect(await store.claim('t8-missing', { drainId: 'd1', now: NOW, leaseUntil: NOW + MINUTE })).toEqual({
-      status: 'nothing-pending',
-    });
+  it('reads nothing for an item that no longer exists (a stale index entry), and creates none', async () => {
+    expect(await store.read(['t8-missing'])).toEqual([]);
     expect(await getItem(table.client, table.tableName, 't8-missing')).toBeUndefined();
   });
 });

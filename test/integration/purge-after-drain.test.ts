@@ -6,9 +6,9 @@
  * (each sweep sees earlier tests' items), so they assert on their own items.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restoreCredential } from '../../cli/aws/restore';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
-import { restoreCredential } from '../../cli/aws/restore';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -154,16 +154,17 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
     expect(await item(expired)).not.toHaveProperty(OUTBOX_ATTR.events);
   });
 
-  it('a restore between claim and mark wins: the mark fails its guard, re-plans and sets no purge', async () => {
+  it('a restore between read and mark wins: the mark fails its guard, re-plans and sets no purge', async () => {
     const { expired } = await seed();
     await sweep();
     const inner = store();
     const restoringMidDrain: OutboxStore = {
       pending: () => inner.pending(),
-      claim: (id, request) => inner.claim(id, request),
-      release: (id, drainId) => inner.release(id, drainId),
-      markSent: async (claimed, sent, drainId) => {
-        if (claimed.credentialId === expired) {
+      acquireLease: (request) => inner.acquireLease(request),
+      releaseLease: (drainId) => inner.releaseLease(drainId),
+      read: (ids) => inner.read(ids),
+      markSent: async (requests) => {
+        if (requests.some((r) => r.item.credentialId === expired)) {
           await restoreCredential(table.client, table.tableName, {
             id: expired,
             reason: 'mistake',
@@ -172,7 +173,7 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
             force: true,
           });
         }
-        return inner.markSent(claimed, sent, drainId);
+        return inner.markSent(requests);
       },
     };
 
@@ -195,12 +196,13 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
     const inner = store();
     const sweepingMidDrain: OutboxStore = {
       pending: () => inner.pending(),
-      claim: (id, request) => inner.claim(id, request),
-      release: (id, drainId) => inner.release(id, drainId),
-      markSent: async (claimed, sent, drainId) => {
-        // The sweep deletes it (appending the deletion notice) after the claim read the item.
-        if (claimed.credentialId === expired) await sweep();
-        return inner.markSent(claimed, sent, drainId);
+      acquireLease: (request) => inner.acquireLease(request),
+      releaseLease: (drainId) => inner.releaseLease(drainId),
+      read: (ids) => inner.read(ids),
+      markSent: async (requests) => {
+        // The sweep deletes it (appending the deletion notice) after the drain read the item.
+        if (requests.some((r) => r.item.credentialId === expired)) await sweep();
+        return inner.markSent(requests);
       },
     };
 

@@ -216,7 +216,7 @@ describe('runNotifier with an owner directory', () => {
     const { outbox, publisher, drain } = setup(directory);
     for (let i = 0; i < 25; i++) seed(outbox, `owner-${i}`);
 
-    const summary = await drain({ maxBatchEntries: 10 });
+    const summary = await drain({ maxBatchEntries: 10, readBatchItems: 10 });
 
     // Groups run concurrently: the order of the lookups varies, their sizes do not.
     expect(directory.lookups.map((ids) => ids.length).sort((a, b) => a - b)).toEqual([5, 10, 10]);

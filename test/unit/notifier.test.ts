@@ -92,7 +92,7 @@ describe('runNotifier', () => {
 
   it('drains owner groups concurrently, never more than groupConcurrency at once', async () => {
     const { outbox, publisher, drain } = setup();
-    seedOwners(outbox, 60); // 6 groups of 10 owners
+    seedOwners(outbox, 60); // 6 groups of 10 owners, one chunk each at 10 items a chunk
     let inFlight = 0;
     let maxInFlight = 0;
     const publish = publisher.publishBatch.bind(publisher);
@@ -104,7 +104,7 @@ describe('runNotifier', () => {
       return publish(entries);
     };
 
-    const summary = await drain({ groupConcurrency: 3 });
+    const summary = await drain({ groupConcurrency: 3, readBatchItems: 10 });
 
     expect(maxInFlight).toBe(3);
     expect(publisher.calls).toHaveLength(6);
@@ -112,22 +112,23 @@ describe('runNotifier', () => {
     expect(outbox.pendingEvents()).toEqual([]);
   });
 
-  it('keeps draining the other groups when a store call of one group fails', async () => {
+  it('keeps draining the other chunks when a store call of one chunk fails', async () => {
     const { outbox, publisher, drain } = setup();
-    seedOwners(outbox, 50); // 5 groups of 10 owners
-    const claim = outbox.claim.bind(outbox);
-    let claims = 0;
-    outbox.claim = async (...args) => {
-      claims++;
-      if (claims === 15) throw new Error('throttled');
-      return claim(...args);
+    seedOwners(outbox, 50); // 5 groups of 10 owners, one chunk each at 10 items a chunk
+    const read = outbox.read.bind(outbox);
+    let reads = 0;
+    outbox.read = async (...args) => {
+      reads++;
+      if (reads === 2) throw new Error('throttled');
+      return read(...args);
     };
 
-    const summary = await drain({ groupConcurrency: 2 });
+    const summary = await drain({ groupConcurrency: 2, readBatchItems: 10 });
 
-    expect(summary).toMatchObject({ status: 'complete', storeErrors: 1, eventsPublished: 49, digests: 49 });
-    expect(publisher.calls).toHaveLength(5);
-    expect(outbox.pendingEvents()).toHaveLength(1);
+    // The failed read is one store error per item it carried; nothing of them was published.
+    expect(summary).toMatchObject({ status: 'complete', storeErrors: 10, eventsPublished: 40, digests: 40 });
+    expect(publisher.calls).toHaveLength(4);
+    expect(outbox.pendingEvents()).toHaveLength(10);
   });
 
   it('keeps everything pending while the publisher is down, then delivers every event exactly once', async () => {
@@ -209,10 +210,10 @@ describe('runNotifier', () => {
     }
   });
 
-  it('skips items another drain holds a live claim on, and takes them over once the lease expires', async () => {
+  it('skips items a previous-protocol drain holds a live claim on, and takes them over once the claim lapses', async () => {
     const { outbox, publisher, clock, drain } = setup();
     seedOwners(outbox, 2);
-    await outbox.claim('pc-0-0', { drainId: 'other', now: T0, leaseUntil: T0 + 5 * MINUTE });
+    outbox.holdClaim('pc-0-0', 'other', T0 + 5 * MINUTE);
 
     const first = await drain();
 

@@ -1,22 +1,26 @@
 /**
  * In-memory fakes of the notifier's ports with the same semantics as the
  * DynamoDB and SNS adapters: a keys-only pending listing (like the KEYS_ONLY
- * index), conditional claims with a lease that return the events, marks that
- * remove exactly the published entries, per-entry publish failures.
+ * index), one drain lease, reads that return the events, marks that remove
+ * exactly the published entries, per-entry publish failures.
  */
+
+import { OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { planMark, readOutboxIndexEntry, readPendingItem } from '../../lambdas/hygiene/outbox-item';
 import type {
-  ClaimRequest,
-  ClaimResult,
   FailedEntry,
-  MarkResult,
+  LeaseRequest,
+  LeaseResult,
+  MarkOutcome,
+  MarkRequest,
   NotificationPublisher,
   OutboxIndexEntry,
   OutboxStore,
   PendingOutboxItem,
   PublishEntry,
 } from '../../lambdas/hygiene/outbox-ports';
+import { formatInstant } from '../../lambdas/hygiene/time';
 
 interface StoredItem {
   id: string;
@@ -25,13 +29,16 @@ interface StoredItem {
   owner?: string;
   since?: string;
   outbox: unknown[];
+  /** A per-item claim left by a drain of the previous protocol (see {@link InMemoryOutbox.holdClaim}). */
   claim?: string;
-  claimUntil?: number;
+  claimUntil?: string;
 }
 
 /** An outbox held in memory, keyed by credential id. */
 export class InMemoryOutbox implements OutboxStore {
   readonly items = new Map<string, StoredItem>();
+  /** The drain lease, as the reserved lease item holds it. */
+  lease: { holder: string; until: number } | undefined;
   /** Called before each markSent: throw from it to inject a crash between publish and mark. */
   beforeMark: (() => void) | undefined;
 
@@ -48,6 +55,14 @@ export class InMemoryOutbox implements OutboxStore {
     this.items.set(credentialId, item);
   }
 
+  /** Leaves a per-item claim on an item, as a drain of the previous protocol did. */
+  holdClaim(credentialId: string, drainId: string, until: number): void {
+    const item = this.items.get(credentialId);
+    if (item === undefined) throw new Error(`no item ${credentialId}`);
+    item.claim = drainId;
+    item.claimUntil = formatInstant(until);
+  }
+
   /** Every event still pending, across items. */
   pendingEvents(): OutboxEvent[] {
     return [...this.items.values()].flatMap((i) => i.outbox as OutboxEvent[]);
@@ -57,9 +72,11 @@ export class InMemoryOutbox implements OutboxStore {
     return readPendingItem({
       id: item.id,
       ...(item.userId !== undefined && { userId: item.userId }),
-      hygieneOutbox: item.outbox,
+      hygieneOutbox: [...item.outbox],
       ...(item.owner !== undefined && { hygieneOutboxOwner: item.owner }),
       ...(item.since !== undefined && { hygieneOutboxSince: item.since }),
+      ...(item.claim !== undefined && { [OUTBOX_CLAIM_ATTR.claim]: item.claim }),
+      ...(item.claimUntil !== undefined && { [OUTBOX_CLAIM_ATTR.claimUntil]: item.claimUntil }),
     });
   }
 
@@ -78,47 +95,52 @@ export class InMemoryOutbox implements OutboxStore {
     yield page;
   }
 
-  async claim(credentialId: string, request: ClaimRequest): Promise<ClaimResult> {
-    const item = this.items.get(credentialId);
-    if (!item || item.outbox.length === 0) return { status: 'nothing-pending' };
-    if (item.claim !== undefined && item.claim !== request.drainId && (item.claimUntil ?? 0) > request.now) {
-      return { status: 'conflict', heldBy: item.claim };
+  async acquireLease(request: LeaseRequest): Promise<LeaseResult> {
+    const lease = this.lease;
+    if (lease !== undefined && lease.holder !== request.drainId && lease.until > request.now) {
+      return { status: 'conflict', heldBy: lease.holder, until: formatInstant(lease.until) };
     }
-    item.claim = request.drainId;
-    item.claimUntil = request.leaseUntil;
-    const view = this.view(item);
-    return view ? { status: 'claimed', item: view } : { status: 'nothing-pending' };
+    this.lease = { holder: request.drainId, until: request.leaseUntil };
+    return { status: 'held' };
   }
 
-  async markSent(
-    item: PendingOutboxItem,
-    publishedEventIds: readonly string[],
-    drainId: string,
-  ): Promise<MarkResult> {
+  async releaseLease(drainId: string): Promise<void> {
+    if (this.lease?.holder === drainId) this.lease = undefined;
+  }
+
+  async read(credentialIds: readonly string[]): Promise<readonly PendingOutboxItem[]> {
+    return [...new Set(credentialIds)].flatMap((id) => {
+      const item = this.items.get(id);
+      const view = item && this.view(item);
+      return view ? [view] : [];
+    });
+  }
+
+  async markSent(requests: readonly MarkRequest[]): Promise<readonly MarkOutcome[]> {
     this.beforeMark?.();
-    const stored = this.items.get(item.credentialId);
-    if (!stored) return { removed: 0, alreadyGone: publishedEventIds.length, remaining: 0 };
-    const ids = stored.outbox.map((e) => (e as OutboxEvent).eventId);
-    const plan = planMark(ids, publishedEventIds);
-    const drop = new Set(plan.remove.map((r) => r.index));
-    stored.outbox = stored.outbox.filter((_, i) => !drop.has(i));
-    if (stored.outbox.length === 0) {
-      delete stored.owner;
-      delete stored.since;
-    }
-    if (stored.claim === drainId) {
-      delete stored.claim;
-      delete stored.claimUntil;
-    }
-    return { removed: plan.remove.length, alreadyGone: plan.alreadyGone, remaining: plan.remaining };
-  }
-
-  async release(credentialId: string, drainId: string): Promise<void> {
-    const stored = this.items.get(credentialId);
-    if (stored?.claim === drainId) {
-      delete stored.claim;
-      delete stored.claimUntil;
-    }
+    return requests.map(({ item, publishedEventIds }): MarkOutcome => {
+      const stored = this.items.get(item.credentialId);
+      if (!stored)
+        return { status: 'marked', removed: 0, alreadyGone: publishedEventIds.length, remaining: 0 };
+      const ids = stored.outbox.map((e) => (e as OutboxEvent).eventId);
+      const plan = planMark(ids, publishedEventIds);
+      const drop = new Set(plan.remove.map((r) => r.index));
+      if (drop.size > 0) {
+        stored.outbox = stored.outbox.filter((_, i) => !drop.has(i));
+        delete stored.claim;
+        delete stored.claimUntil;
+      }
+      if (stored.outbox.length === 0) {
+        delete stored.owner;
+        delete stored.since;
+      }
+      return {
+        status: 'marked',
+        removed: plan.remove.length,
+        alreadyGone: plan.alreadyGone,
+        remaining: plan.remaining,
+      };
+    });
   }
 }
 

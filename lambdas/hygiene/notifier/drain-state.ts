@@ -37,6 +37,7 @@ export interface DrainSettings {
   readonly groupConcurrency: number;
   readonly stopMarginMs: number;
   readonly maxItems: number;
+  readonly readBatchItems: number;
   readonly ownerDelivery: OwnerDeliveryRoute;
 }
 
@@ -62,9 +63,9 @@ export interface UnreachableVerdict {
 }
 
 /**
- * A claimed item whose marking waits for the admin report at the end of the
+ * A read item whose marking waits for the admin report at the end of the
  * drain (its owner is unreachable, or it holds events addressed to someone
- * else): its claim is held until then.
+ * else); the drain lease covers it until then.
  */
 export interface DeferredItem {
   readonly item: PendingOutboxItem;
@@ -112,6 +113,10 @@ export interface DrainState {
   readonly unreachableOwners: Map<string, UnreachableReason>;
   /** Items waiting for the admin report. */
   readonly deferred: DeferredItem[];
+  /** When this drain's lease lapses on its clock (epoch ms); `undefined` while it holds none. */
+  leaseUntil: number | undefined;
+  /** Items whose published events could not be marked: the lease is then kept until it lapses. */
+  unmarkedAfterPublish: number;
 }
 
 /** Applies the defaults to `options`. */
@@ -126,6 +131,7 @@ export function drainSettings(options: NotifierOptions): DrainSettings {
     groupConcurrency: Math.max(1, Math.floor(options.groupConcurrency ?? 4)),
     stopMarginMs: options.stopMarginMs ?? 30_000,
     maxItems: options.maxItems ?? 20_000,
+    readBatchItems: Math.max(1, Math.floor(options.readBatchItems ?? 100)),
     ownerDelivery: options.ownerDelivery ?? 'sns-email',
   };
 }
@@ -156,10 +162,12 @@ export function newDrainState(): DrainState {
     fatal: undefined,
     unreachableOwners: new Map(),
     deferred: [],
+    leaseUntil: undefined,
+    unmarkedAfterPublish: 0,
   };
 }
 
-/** Records a store write (claim, mark, release) that failed with an error. */
+/** Records a store call (lease, read, mark) that failed with an error. */
 export function recordStoreError(state: DrainState, userId: string, error: unknown, events: number): void {
   state.counters.storeErrors += 1;
   const { code, message } = describeError(error);

@@ -1,44 +1,65 @@
 /**
- * How a drain walks its owners: in groups of about one `PublishBatch` call
- * (claim → screen and judge reach → render → publish → mark per group, so a claim is held only for
- * the few seconds its publish takes), a few groups at once on the one
- * concurrency primitive, so one group's round trips overlap another's. No new
- * group starts once the time budget runs low or a group failed unexpectedly.
+ * How a drain walks its owners: in groups of one `PublishBatch` call's worth
+ * (10 owners), packed into chunks of about `readBatchItems` items (one
+ * `BatchGetItem`), each chunk read → screened and judged → rendered →
+ * published → marked, a few chunks at once on the one concurrency primitive,
+ * so one chunk's round trips overlap another's. No new chunk starts once the
+ * time budget runs low, the lease is lost, or a chunk failed unexpectedly.
  */
 import type { OutboxIndexEntry } from '../outbox-ports';
 import { mapWithConcurrency } from '../task-pool';
-import { claimItems } from './claim';
 import { type DrainContext, type DrainState, outOfTime } from './drain-state';
-import { markOrRelease } from './mark';
+import { keepLease } from './lease';
+import { markPublished } from './mark';
 import { publishDigests } from './publish';
 import { judgeOwners, screenItems, splitForReport } from './reach';
+import { readItems } from './read';
 import { renderOwnerDigests } from './render';
 
 /**
- * Drains every listed owner, group by group. An unexpected error of a group
- * stops new groups from starting and is kept in `state.fatal` for the caller.
+ * Packs owner groups (whole groups, in listing order) into chunks of at most
+ * `maxItems` items; a group larger than that is a chunk of its own. Whole
+ * groups keep the `PublishBatch` calls full: ≤ ceil(owners / 10) + split parts.
+ */
+export function chunkOwnerGroups(
+  byOwner: ReadonlyMap<string, readonly OutboxIndexEntry[]>,
+  groupSize: number,
+  maxItems: number,
+): OutboxIndexEntry[][] {
+  const owners = [...byOwner.keys()];
+  const chunks: OutboxIndexEntry[][] = [];
+  let current: OutboxIndexEntry[] = [];
+  for (let i = 0; i < owners.length; i += groupSize) {
+    const group = owners.slice(i, i + groupSize).flatMap((owner) => byOwner.get(owner) ?? []);
+    if (current.length > 0 && current.length + group.length > maxItems) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(...group);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * Drains every listed owner, chunk by chunk. An unexpected error of a chunk
+ * stops new chunks from starting and is kept in `state.fatal` for the caller.
  */
 export async function drainOwnerGroups(
   context: DrainContext,
   state: DrainState,
   byOwner: ReadonlyMap<string, readonly OutboxIndexEntry[]>,
 ): Promise<void> {
-  const owners = [...byOwner.keys()];
-  const size = Math.max(1, context.settings.maxBatchEntries);
-  const groups: string[][] = [];
-  for (let i = 0; i < owners.length; i += size) groups.push(owners.slice(i, i + size));
-  await mapWithConcurrency(groups, context.settings.groupConcurrency, async (group) => {
+  const { settings } = context;
+  const chunks = chunkOwnerGroups(byOwner, Math.max(1, settings.maxBatchEntries), settings.readBatchItems);
+  await mapWithConcurrency(chunks, settings.groupConcurrency, async (chunk) => {
     if (state.fatal !== undefined) return;
-    if (outOfTime(context)) {
+    if (outOfTime(context) || !(await keepLease(context, state))) {
       state.incomplete = true;
       return;
     }
     try {
-      await drainGroup(
-        context,
-        state,
-        group.flatMap((owner) => byOwner.get(owner) ?? []),
-      );
+      await drainChunk(context, state, chunk);
     } catch (error: unknown) {
       state.fatal ??= { error };
     }
@@ -46,25 +67,23 @@ export async function drainOwnerGroups(
 }
 
 /**
- * One group: claim its items, screen their events and judge their owners,
- * render one digest per owner, publish, then mark or release — except the
- * items that wait for the admin report (unreachable owners, mismatched events).
+ * One chunk: read its items, screen their events and judge their owners,
+ * render one digest per owner, publish, then mark — except the items that
+ * wait for the admin report (unreachable owners, mismatched events).
  */
-async function drainGroup(
+async function drainChunk(
   context: DrainContext,
   state: DrainState,
   entries: readonly OutboxIndexEntry[],
 ): Promise<void> {
-  const claimed = await claimItems(context, state, entries);
-  const screened = screenItems(state, claimed);
+  const items = await readItems(context, state, entries);
+  const screened = screenItems(state, items);
   const verdicts = await judgeOwners(context, state, screened);
-  if (verdicts === undefined) {
-    await markOrRelease(context, state, claimed, new Set());
-    return;
-  }
+  // The directory could not be read: nothing published, nothing to mark; the items stay pending.
+  if (verdicts === undefined) return;
   const digests = renderOwnerDigests(context, state, screened, verdicts);
   const accepted = await publishDigests(context, state, digests);
   const { settleNow, deferred } = splitForReport(screened, verdicts, accepted);
-  await markOrRelease(context, state, settleNow, accepted);
+  await markPublished(context, state, settleNow, accepted);
   state.deferred.push(...deferred);
 }

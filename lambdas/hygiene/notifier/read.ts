@@ -1,44 +1,42 @@
 /**
- * Phase 2 of a drain, claim: take a lease on each listed item (a conditional
- * write on the base table), which also reads the item's events, so two
- * drains never publish the same item at once. Conflicts, already-drained
- * items and store errors are counted; only claimed items go on. The claim
- * protocol itself is the outbox store's (docs/notifications.md).
+ * Phase 2 of a drain, read: under the drain lease, read the listed items from
+ * the base table (strongly consistent, many per request; the index holds no
+ * events and may lag). Items drained meanwhile and items another drain of the
+ * previous protocol still claims are counted and skipped; only the rest go on.
  */
 
+import { liveForeignClaim } from '../outbox-item';
 import type { OutboxIndexEntry, PendingOutboxItem } from '../outbox-ports';
-import { mapWithConcurrency } from '../task-pool';
+import { formatInstant } from '../time';
 import { type DrainContext, type DrainState, recordStoreError } from './drain-state';
 
-/** Claims `entries` (at most `writeConcurrency` at once); returns the items this drain now holds. */
-export async function claimItems(
+/** Reads `entries`' items; returns those this drain may publish (events as stored now). */
+export async function readItems(
   context: DrainContext,
   state: DrainState,
   entries: readonly OutboxIndexEntry[],
 ): Promise<PendingOutboxItem[]> {
   const { deps, settings } = context;
-  const results = await mapWithConcurrency(entries, settings.writeConcurrency, async (entry) => {
-    try {
-      const at = deps.clock();
-      return await deps.outbox.claim(entry.credentialId, {
-        drainId: settings.drainId,
-        now: at,
-        leaseUntil: at + settings.leaseMs,
-      });
-    } catch (error: unknown) {
-      recordStoreError(state, entry.userId, error, 0);
-      return undefined;
-    }
-  });
-  const claimed: PendingOutboxItem[] = [];
-  for (const result of results) {
-    if (result === undefined) continue;
-    if (result.status === 'conflict') state.counters.claimConflicts += 1;
-    else if (result.status === 'nothing-pending') state.counters.alreadyDrained += 1;
+  let items: readonly PendingOutboxItem[];
+  try {
+    items = await deps.outbox.read(entries.map((e) => e.credentialId));
+  } catch (error: unknown) {
+    // Nothing of these items is published: they stay pending for the next drain.
+    for (const entry of entries) recordStoreError(state, entry.userId, error, 0);
+    return [];
+  }
+  const byId = new Map(items.map((item) => [item.credentialId, item]));
+  const nowIso = formatInstant(deps.clock());
+  const readable: PendingOutboxItem[] = [];
+  for (const entry of entries) {
+    const item = byId.get(entry.credentialId);
+    if (item === undefined) state.counters.alreadyDrained += 1;
+    else if (liveForeignClaim(item.raw, settings.drainId, nowIso)) state.counters.claimConflicts += 1;
     else {
-      state.counters.malformedEvents += result.item.malformed.length;
-      claimed.push(result.item);
+      byId.delete(entry.credentialId);
+      state.counters.malformedEvents += item.malformed.length;
+      readable.push(item);
     }
   }
-  return claimed;
+  return readable;
 }

@@ -17,7 +17,7 @@ import {
   UnreachableReportTooLargeError,
 } from '../unreachable-report';
 import type { DeferredItem, DrainContext, DrainState } from './drain-state';
-import { eventKey, markOrRelease } from './mark';
+import { eventKey, markPublished } from './mark';
 import { publishMessages } from './publish';
 
 /** Publishes the report of every deferred item, then marks what was reported (or releases). */
@@ -33,7 +33,7 @@ export async function reportUndelivered(context: DrainContext, state: DrainState
       if (reported.has(key)) markable.add(key);
     }
   }
-  await markOrRelease(
+  await markPublished(
     context,
     state,
     deferred.map((d) => d.item),

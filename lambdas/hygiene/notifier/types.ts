@@ -11,7 +11,7 @@ import type { CappedList } from '../run-summary';
 export interface NotifierDeps {
   readonly outbox: OutboxStore;
   readonly publisher: NotificationPublisher;
-  /** Epoch milliseconds; read once for rendering and again for each claim's lease. */
+  /** Epoch milliseconds; read once for rendering and again for the drain lease. */
   readonly clock: () => number;
   /** Time left before the caller must stop (Lambda's `getRemainingTimeInMillis`); unlimited when absent. */
   readonly remainingMs?: () => number;
@@ -28,10 +28,12 @@ export interface NotifierOptions {
   /** Identifies this drain in claims, messages and logs. @default a random UUID */
   readonly drainId?: string;
   /**
-   * How long a claim protects an item from other drains if this one crashes
-   * before releasing it. Must exceed the longest claim → publish → mark span
-   * (for an unreachable owner's items: until the admin report at the end of
-   * the drain): a lease at least as long as the notifier Lambda's timeout always does.
+   * How long the drain lease keeps other drains out if this one crashes
+   * before releasing it. The drain renews it before a chunk when less than
+   * half is left, so it must exceed the longest chunk (read → publish → mark)
+   * and, for an unreachable owner's items, the span until the admin report at
+   * the end of the drain: a lease at least as long as the notifier Lambda's
+   * timeout always does.
    * @default 300_000 (5 min)
    */
   readonly leaseMs?: number;
@@ -41,11 +43,11 @@ export interface NotifierOptions {
   readonly maxBatchEntries?: number;
   /** Total bytes per `publishBatch` call. @default SNS_MESSAGE_LIMIT_BYTES */
   readonly maxBatchBytes?: number;
-  /** Concurrent claim/mark writes within one owner group. @default 8 */
+  /** Concurrent store calls (reads, mark batches) within one chunk of owners. @default 8 */
   readonly writeConcurrency?: number;
   /**
-   * Owner groups (one `publishBatch` call's worth of owners each) drained at
-   * once; at most `groupConcurrency × writeConcurrency` writes are in flight.
+   * Chunks of owners (whole `publishBatch` calls' worth of owners, about
+   * `readBatchItems` items) drained at once.
    * @default 4
    */
   readonly groupConcurrency?: number;
@@ -53,6 +55,12 @@ export interface NotifierOptions {
   readonly stopMarginMs?: number;
   /** Pending items read per drain at most (the rest waits for the next drain). @default 20_000 */
   readonly maxItems?: number;
+  /**
+   * Items per chunk (one `BatchGetItem` reads 100): owner groups are added to
+   * a chunk while it stays within this; one larger group is a chunk of its own.
+   * @default 100
+   */
+  readonly readBatchItems?: number;
   /** How owner email is delivered: decides what "reachable" means (config `ownerDelivery`). @default 'sns-email' */
   readonly ownerDelivery?: OwnerDeliveryRoute;
 }
@@ -63,7 +71,7 @@ export interface DeliveryFailure {
   readonly code: string;
   readonly message: string;
   readonly senderFault: boolean;
-  /** Events affected; 0 when claiming failed (the index lists no events, the claim reads them). */
+  /** Events affected; 0 when reading failed (the index lists no events, the read returns them). */
   readonly events: number;
 }
 
@@ -93,7 +101,7 @@ export interface NotifierSummary {
    * or for an unreachable owner the admin report part): retried next drain.
    */
   readonly eventsFailed: number;
-  /** Items another drain held a live claim on: left to it. */
+  /** Items left to another drain: all listed items when another drain holds the lease, else items a previous-protocol drain still claims. */
   readonly claimConflicts: number;
   /** Items the index listed that were already drained (the index is eventually consistent). */
   readonly alreadyDrained: number;
@@ -101,7 +109,7 @@ export interface NotifierSummary {
   readonly malformedEvents: number;
   /** Published events another drain had already removed (a duplicate was sent). */
   readonly eventsAlreadyMarked: number;
-  /** Claim, mark or release writes that failed with an error (events stay pending or, after publish, may repeat). */
+  /** Lease, read or mark calls that failed with an error, per item (events stay pending or, after publish, may repeat). */
   readonly storeErrors: number;
   /** Age of the oldest pending event at the start of the drain (0 when none): alarm on it. */
   readonly oldestPendingAgeSeconds: number;

@@ -1,18 +1,18 @@
 /**
  * A simulated process crash at the k-th write: wrappers around the sweep's and
- * the notifier's ports route every write (transition, checkpoint, claim, mark,
- * release, publish) through one {@link ProcessCrash}, which lets the k-th one
+ * the notifier's ports route every write (transition, checkpoint, drain lease,
+ * mark, lease release, publish) through one {@link ProcessCrash}, which lets the k-th one
  * fail *before* it reaches the store (never made) or *after* (made, but the
  * process dies before it learns so). From then on the process is dead: every
  * further read or write of that process throws, as nothing runs after a crash.
  */
 import type { NotifierDeps } from '../../../lambdas/hygiene/notifier';
 import type {
-  ClaimRequest,
-  MarkResult,
+  LeaseRequest,
+  MarkOutcome,
+  MarkRequest,
   NotificationPublisher,
   OutboxStore,
-  PendingOutboxItem,
   PublishEntry,
 } from '../../../lambdas/hygiene/outbox-ports';
 import type {
@@ -41,7 +41,7 @@ export class ProcessDeadError extends Error {
 export interface CrashPoint {
   readonly write: number;
   readonly timing: CrashTiming;
-  /** `transition`, `checkpoint-load`, `claim`, `mark-sent`, `release`, `publish`, ... */
+  /** `transition`, `checkpoint-load`, `lease`, `mark-sent`, `lease-release`, `publish`, ... */
   readonly operation: string;
   /** The credential id, or what the write was about. */
   readonly target: string;
@@ -152,12 +152,18 @@ export function crashingNotifierDeps(deps: NotifierDeps, crash: ProcessCrash): N
         yield page;
       }
     },
-    claim: (credentialId: string, request: ClaimRequest) =>
-      crash.write('claim', credentialId, () => inner.claim(credentialId, request)),
-    markSent: (item: PendingOutboxItem, ids: readonly string[], drainId: string): Promise<MarkResult> =>
-      crash.write('mark-sent', item.credentialId, () => inner.markSent(item, ids, drainId)),
-    release: (credentialId: string, drainId: string) =>
-      crash.write('release', credentialId, () => inner.release(credentialId, drainId)),
+    acquireLease: (request: LeaseRequest) =>
+      crash.write('lease', request.drainId, () => inner.acquireLease(request)),
+    releaseLease: (drainId: string) =>
+      crash.write('lease-release', drainId, () => inner.releaseLease(drainId)),
+    read: (ids: readonly string[]) => {
+      crash.alive('the outbox read');
+      return inner.read(ids);
+    },
+    markSent: (requests: readonly MarkRequest[]): Promise<readonly MarkOutcome[]> =>
+      crash.write('mark-sent', requests.map((r) => r.item.credentialId).join(','), () =>
+        inner.markSent(requests),
+      ),
   };
   const publisher: NotificationPublisher = {
     publishBatch: (entries: readonly PublishEntry[]) =>

@@ -1,6 +1,6 @@
 /**
  * A process whose DynamoDB client crashes at its k-th write *request*
- * (UpdateItem, PutItem, DeleteItem, BatchWriteItem, TransactWriteItems): a
+ * (UpdateItem, PutItem, DeleteItem, BatchWriteItem, TransactWriteItems, PartiQL statements): a
  * middleware at the outermost step (around the SDK's retries: one logical
  * request is one write) routes every request through a {@link ProcessCrash}.
  * Finer than the port wrappers: every request an adapter makes is a boundary
@@ -10,7 +10,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../lambdas/aws/dynamodb-client';
 import type { ProcessCrash } from './process-crash';
 
-const WRITE_COMMAND = /^(Update|Put|Delete|BatchWrite|TransactWrite)/;
+// PartiQL statements (`BatchExecuteStatement`) are the notifier's batched marks: writes too.
+const WRITE_COMMAND = /^(Update|Put|Delete|BatchWrite|TransactWrite|BatchExecuteStatement|ExecuteStatement)/;
 
 interface CommandArgs {
   readonly input?: { readonly Key?: { readonly id?: unknown } };

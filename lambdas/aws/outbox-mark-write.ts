@@ -1,0 +1,145 @@
+/**
+ * One item's "mark sent" write, described once and rendered two ways: as an
+ * `UpdateItem` expression (the per-item path, which re-plans after a failed
+ * condition) and as a PartiQL `UPDATE` statement (the batched path: up to 25
+ * statements in one `BatchExecuteStatement`, each its own conditional write at
+ * the price of an `UpdateItem`, docs/notifications.md "The outbox protocol").
+ * Both carry the same guards, so they remove exactly the same entries.
+ */
+import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
+import { type MarkPlan, parseOutboxEvent, planPurgeRelease } from '../hygiene/outbox-item';
+import type { RawItem } from '../hygiene/ports';
+import { formatInstant, parseInstant } from '../hygiene/time';
+import { TABLE_DEFINITION } from './credential-table-definition';
+import { UpdateExpressionBuilder } from './update-expression';
+
+const KEY = TABLE_DEFINITION.partitionKey.name;
+
+/** What a mark writes on one item, and the guards that make it safe. */
+export interface MarkWrite {
+  /** Each removed entry: `hygieneOutbox[index].eventId = eventId`. */
+  readonly entryGuards: readonly { readonly index: number; readonly eventId: string }[];
+  /** `size(hygieneOutbox) = n` when the whole outbox goes (an append meanwhile fails it). */
+  readonly sizeGuard?: number;
+  /** `hygienePurgePending = n` when a held-back purge is released (a restore meanwhile fails it). */
+  readonly purgeGuard?: number;
+  /** List entries removed (when the outbox stays). */
+  readonly removeIndexes: readonly number[];
+  /** Whole attributes removed. */
+  readonly removeAttributes: readonly string[];
+  /** Attributes set. */
+  readonly set: readonly (readonly [string, unknown])[];
+}
+
+/** The earliest `occurredAt` among the entries kept, canonical UTC, or undefined. */
+function oldestKept(list: unknown, removed: ReadonlySet<number>): string | undefined {
+  if (!Array.isArray(list)) return undefined;
+  let oldest: number | undefined;
+  list.forEach((entry: unknown, i) => {
+    if (removed.has(i)) return;
+    const parsed = parseOutboxEvent(entry);
+    if (!parsed.ok) return;
+    const at = parseInstant(parsed.event.occurredAt);
+    if (at.ok && (oldest === undefined || at.ms < oldest)) oldest = at.ms;
+  });
+  return oldest === undefined ? undefined : formatInstant(oldest);
+}
+
+/**
+ * The write for `plan` made from `observed`: remove the published entries
+ * (keeping the index sort key on the oldest one left), or the whole outbox and
+ * both index keys (the item leaves the index) and start a held-back purge.
+ * Always drops a per-item claim left by the previous protocol.
+ * @param now wall clock (epoch ms), for releasing a held-back purge
+ */
+export function markWrite(observed: RawItem, plan: MarkPlan, now: number): MarkWrite {
+  const entryGuards = plan.remove;
+  const claimAttributes = [OUTBOX_CLAIM_ATTR.claim, OUTBOX_CLAIM_ATTR.claimUntil];
+  if (!plan.removeAll) {
+    const since = oldestKept(observed[OUTBOX_ATTR.events], new Set(plan.remove.map((r) => r.index)));
+    return {
+      entryGuards,
+      removeIndexes: plan.remove.map((r) => r.index),
+      removeAttributes: claimAttributes,
+      set: since === undefined ? [] : [[OUTBOX_ATTR.since, since]],
+    };
+  }
+  const whole = [OUTBOX_ATTR.events, OUTBOX_ATTR.owner, OUTBOX_ATTR.since, ...claimAttributes];
+  const purge = planPurgeRelease(observed, now);
+  // No guard is needed when nothing was held back: a deletion since the read appended its notice, so the
+  // size guard fails and the plan is redone from the item as it now is.
+  if (purge.kind !== 'release')
+    return { entryGuards, sizeGuard: plan.storedSize, removeIndexes: [], removeAttributes: whole, set: [] };
+  return {
+    entryGuards,
+    sizeGuard: plan.storedSize,
+    purgeGuard: purge.pending,
+    removeIndexes: [],
+    removeAttributes: [...whole, PURGE_PENDING_ATTR],
+    set: [[HYGIENE_ATTR.purgeAt, purge.purgeAt]],
+  };
+}
+
+/** The write as an `UpdateItem` expression (names and values as placeholders). */
+export function markUpdateExpression(write: MarkWrite): UpdateExpressionBuilder {
+  const update = new UpdateExpressionBuilder();
+  const events = update.name(OUTBOX_ATTR.events);
+  const eventId = update.name('eventId');
+  for (const guard of write.entryGuards) {
+    update.condition(`${events}[${guard.index}].${eventId} = ${update.value(guard.eventId)}`);
+  }
+  if (write.sizeGuard !== undefined) update.condition(`size(${events}) = ${update.value(write.sizeGuard)}`);
+  if (write.purgeGuard !== undefined) {
+    update.condition(`${update.name(PURGE_PENDING_ATTR)} = ${update.value(write.purgeGuard)}`);
+  }
+  for (const index of write.removeIndexes) update.removePath(`${events}[${index}]`);
+  for (const attribute of write.removeAttributes) update.remove(attribute);
+  for (const [attribute, value] of write.set) update.set(attribute, value);
+  return update;
+}
+
+/** A PartiQL statement and its positional parameters. */
+export interface PartiqlStatement {
+  readonly Statement: string;
+  readonly Parameters: unknown[];
+}
+
+/** `"name"`: a PartiQL quoted identifier (table and attribute names never contain a double quote). */
+function quoted(name: string): string {
+  return `"${name}"`;
+}
+
+/**
+ * The write as a PartiQL `UPDATE` of one item: `REMOVE`/`SET` clauses, then
+ * `WHERE` the key and every guard. A PartiQL `UPDATE` never creates an item:
+ * a missing one fails the condition like a changed one.
+ */
+export function markStatement(tableName: string, credentialId: string, write: MarkWrite): PartiqlStatement {
+  const events = quoted(OUTBOX_ATTR.events);
+  const clauses: string[] = [];
+  const setParameters: unknown[] = [];
+  for (const index of write.removeIndexes) clauses.push(`REMOVE ${events}[${index}]`);
+  for (const attribute of write.removeAttributes) clauses.push(`REMOVE ${quoted(attribute)}`);
+  for (const [attribute, value] of write.set) {
+    clauses.push(`SET ${quoted(attribute)} = ?`);
+    setParameters.push(value);
+  }
+  const where = [`${quoted(KEY)} = ?`];
+  const whereParameters: unknown[] = [credentialId];
+  for (const guard of write.entryGuards) {
+    where.push(`${events}[${guard.index}].${quoted('eventId')} = ?`);
+    whereParameters.push(guard.eventId);
+  }
+  if (write.sizeGuard !== undefined) {
+    where.push(`size(${events}) = ?`);
+    whereParameters.push(write.sizeGuard);
+  }
+  if (write.purgeGuard !== undefined) {
+    where.push(`${quoted(PURGE_PENDING_ATTR)} = ?`);
+    whereParameters.push(write.purgeGuard);
+  }
+  return {
+    Statement: `UPDATE ${quoted(tableName)} ${clauses.join(' ')} WHERE ${where.join(' AND ')}`,
+    Parameters: [...setParameters, ...whereParameters],
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The drain lease (docs/notifications.md, "The outbox protocol"): ONE
+ * conditional write lets one drain at a time publish and mark, instead of a
+ * claim per item. Taken after listing (an empty outbox costs no write),
+ * renewed before a chunk when less than half of it is left, and released at
+ * the end — except when a published event could not be marked: then the
+ * lease is kept until it lapses, as a crash would leave it, so the next drain
+ * does not publish those events again at once.
+ */
+import { type DrainContext, type DrainState, recordStoreError } from './drain-state';
+
+/** The `userId` a failed lease write is recorded under (it concerns no owner). */
+const LEASE_FAILURE_OWNER = '(drain lease)';
+
+/** Takes the lease; false (everything listed counted as a claim conflict) when another drain holds it. */
+export async function takeLease(context: DrainContext, state: DrainState): Promise<boolean> {
+  const held = await askLease(context, state);
+  if (!held) {
+    state.counters.claimConflicts += state.counters.pendingItems;
+  }
+  return held;
+}
+
+/**
+ * Before a chunk: renews the lease when less than half of it is left.
+ * @returns false when the lease is lost (the drain must stop starting chunks)
+ */
+export async function keepLease(context: DrainContext, state: DrainState): Promise<boolean> {
+  if (state.leaseUntil === undefined) return false;
+  const remaining = state.leaseUntil - context.deps.clock();
+  if (remaining > context.settings.leaseMs / 2) return true;
+  return askLease(context, state);
+}
+
+/** Releases the lease unless a published event is still unmarked (then it lapses by itself). */
+export async function releaseLease(context: DrainContext, state: DrainState): Promise<void> {
+  if (state.leaseUntil === undefined || state.unmarkedAfterPublish > 0) return;
+  try {
+    await context.deps.outbox.releaseLease(context.settings.drainId);
+    state.leaseUntil = undefined;
+  } catch (error: unknown) {
+    // The lease lapses by itself; nothing is lost.
+    recordStoreError(state, LEASE_FAILURE_OWNER, error, 0);
+  }
+}
+
+async function askLease(context: DrainContext, state: DrainState): Promise<boolean> {
+  const { deps, settings } = context;
+  const now = deps.clock();
+  try {
+    const result = await deps.outbox.acquireLease({
+      drainId: settings.drainId,
+      now,
+      leaseUntil: now + settings.leaseMs,
+    });
+    state.leaseUntil = result.status === 'held' ? now + settings.leaseMs : undefined;
+  } catch (error: unknown) {
+    recordStoreError(state, LEASE_FAILURE_OWNER, error, 0);
+    state.leaseUntil = undefined;
+  }
+  return state.leaseUntil !== undefined;
+}
