@@ -187,6 +187,10 @@ describe('pc-hygiene plan: other formats', () => {
       'flag-stale': 2,
       'delete-stale': 1,
       'unflag-stale': 1,
+      // The orphan rule's actions need an owner directory, which `plan` does not read.
+      'flag-orphan': 0,
+      'delete-orphaned': 0,
+      'unflag-orphan': 0,
     });
   });
 

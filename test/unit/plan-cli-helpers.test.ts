@@ -180,6 +180,10 @@ describe('formatters', () => {
         'flag-stale': 0,
         'delete-stale': 0,
         'unflag-stale': 0,
+        // The orphan rule's actions need an owner directory, which `plan` does not read.
+        'flag-orphan': 0,
+        'delete-orphaned': 0,
+        'unflag-orphan': 0,
       },
       expiryStages: [{ stageDays: 7, count: 1 }],
       deletions: 0,
