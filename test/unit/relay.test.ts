@@ -183,4 +183,27 @@ describe('relayBatch', () => {
     expect(down.batchItemFailures).toEqual([{ itemIdentifier: 'msg-bob' }, { itemIdentifier: 'msg-ada-2' }]);
     expect(sender.sent.map((e) => e.to)).toEqual(['ada@example.com']);
   });
+
+  it('acknowledges a sent email whose mark failed; its redelivery sends again only after the lease (the one duplicate window)', async () => {
+    const message = record('ada');
+    const failingMark = Object.assign(Object.create(ledger), {
+      markSent: async () => {
+        throw new Error('DynamoDB unavailable');
+      },
+    });
+
+    const first = await relayBatch({ ...deps(), ledger: failingMark }, [message]);
+    const withinLease = await relayBatch(deps(), [message]);
+    now += 60_001;
+    const afterLease = await relayBatch(deps(), [message]);
+
+    expect(first.outcomes[0]).toMatchObject({ status: 'sent' });
+    expect(first.batchItemFailures).toEqual([]);
+    expect(withinLease.outcomes[0]).toMatchObject({
+      status: 'failed',
+      error: expect.any(RelayInProgressError),
+    });
+    expect(afterLease.outcomes[0]).toMatchObject({ status: 'sent' });
+    expect(sender.sent).toHaveLength(2);
+  });
 });
