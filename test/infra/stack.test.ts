@@ -196,7 +196,7 @@ describe('least privilege', () => {
     });
   });
 
-  it('lets the notifier only UpdateItem the table, Scan the outbox index, and publish (with the key) to the topic', () => {
+  it('lets the notifier only lease/read/mark on the table (UpdateItem, BatchGetItem, PartiQLUpdate), Scan the outbox index, and publish (with the key) to the topic', () => {
     const fnId = functionId('Credential hygiene notifier');
     const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table');
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -204,7 +204,11 @@ describe('least privilege', () => {
       PolicyDocument: {
         Statement: [
           Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
-          { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: getAtt(tableId) },
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PartiQLUpdate'],
+            Resource: getAtt(tableId),
+          },
           {
             Effect: 'Allow',
             Action: 'dynamodb:Scan',
