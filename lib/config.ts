@@ -7,7 +7,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { CONFIG_KEYS, ConfigError, configFromFlat, type HygieneConfig } from '../lambdas/hygiene/config';
-import { principalArnProblems } from './credential-hygiene-props';
+import { OWNER_EMAILS_REMOVED, principalArnProblems } from './credential-hygiene-props';
 
 /** Context keys besides the hygiene config keys (`mode`, `staleAfterDays`, ...). */
 export const DEPLOYMENT_CONTEXT_KEYS = {
@@ -15,7 +15,7 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
   sweepSchedule: 'sweepSchedule',
   /** EventBridge Scheduler expression of the notifier, e.g. `rate(15 minutes)`. */
   notifierSchedule: 'notifierSchedule',
-  /** Owner email routing: a JSON object `{"<userId>": "<email>"}`. */
+  /** Removed: owner addresses live in the owner directory (`pc-hygiene owners import`); given, the synth fails saying so. */
   ownerEmails: 'ownerEmails',
   /** Security-team emails: a comma-separated list or JSON array. */
   adminEmails: 'adminEmails',
@@ -39,7 +39,6 @@ export interface DeploymentSettings {
   readonly config: HygieneConfig;
   readonly sweepSchedule?: scheduler.ScheduleExpression;
   readonly notifierSchedule?: scheduler.ScheduleExpression;
-  readonly ownerEmails: Readonly<Record<string, string>>;
   readonly adminEmails: readonly string[];
   readonly existingTableName?: string;
   /** The brought table's customer-managed key. */
@@ -91,23 +90,6 @@ function jsonOrValue(value: unknown): unknown {
   } catch {
     return value;
   }
-}
-
-function ownerEmailsFrom(value: unknown, problems: string[]): Record<string, string> {
-  if (value === undefined) return {};
-  const parsed = jsonOrValue(value);
-  const isMap =
-    parsed !== null &&
-    typeof parsed === 'object' &&
-    !Array.isArray(parsed) &&
-    Object.values(parsed).every((v) => typeof v === 'string');
-  if (!isMap) {
-    problems.push(
-      `${DEPLOYMENT_CONTEXT_KEYS.ownerEmails} = ${JSON.stringify(value)}: must be a JSON object of userId to email, e.g. {"user-1":"ada@example.com"}`,
-    );
-    return {};
-  }
-  return parsed as Record<string, string>;
 }
 
 /** A comma-separated list or a JSON array of strings; `what` names the items in the error. */
@@ -174,7 +156,9 @@ function schedulesFrom(read: ContextReader, problems: string[]): Partial<Deploym
 
 /** Who hears from the worker and who may act on its topic. */
 function principalsFrom(read: ContextReader, problems: string[]) {
-  const ownerEmails = ownerEmailsFrom(read(DEPLOYMENT_CONTEXT_KEYS.ownerEmails), problems);
+  if (read(DEPLOYMENT_CONTEXT_KEYS.ownerEmails) !== undefined) {
+    problems.push(`${DEPLOYMENT_CONTEXT_KEYS.ownerEmails}: ${OWNER_EMAILS_REMOVED}`);
+  }
   const adminKey = DEPLOYMENT_CONTEXT_KEYS.adminEmails;
   const adminEmails = stringListFrom(adminKey, 'emails', read(adminKey), problems);
   const operatorKey = DEPLOYMENT_CONTEXT_KEYS.operatorPrincipalArns;
@@ -186,7 +170,6 @@ function principalsFrom(read: ContextReader, problems: string[]) {
   );
   problems.push(...principalArnProblems(operatorKey, operatorPrincipalArns));
   return {
-    ownerEmails,
     adminEmails,
     ...(operatorPrincipalArns.length > 0 && { operatorPrincipalArns }),
   };

@@ -67,9 +67,9 @@ export interface CredentialHygieneProps {
    */
   readonly scheduleMaxEventAge?: Duration;
   /**
-   * Owner email routing: `userId` → email address. Each becomes an SNS email
-   * subscription that receives only that owner's digests (see `CredentialHygiene.subscribeOwner`).
-   * @default - none
+   * No longer supported: owner addresses live in the owner directory, never in
+   * a template. Any entry fails the synth with {@link OWNER_EMAILS_REMOVED}.
+   * @deprecated Load owners with `pc-hygiene owners import FILE`; the subscription reconciler subscribes them.
    */
   readonly ownerEmails?: Readonly<Record<string, string>>;
   /**
@@ -201,10 +201,14 @@ export function principalArnProblems(key: string, arns: readonly string[]): stri
   });
 }
 
-/** Problems of one owner routing entry's user id. */
-export function ownerProblems(userId: string): string[] {
-  return userId.trim() === '' ? ['ownerEmails: a userId must not be empty'] : [];
-}
+/**
+ * Why `ownerEmails` fails the synth: owner subscriptions are no longer
+ * CloudFormation resources (SNS's 200-filter-policy and CloudFormation's
+ * 500-resource limits, every address in the template, nobody told when an
+ * owner is unreachable).
+ */
+export const OWNER_EMAILS_REMOVED =
+  'owner subscriptions are no longer part of the stack (no owner address in a template): load owners into the owner directory with `pc-hygiene owners import FILE`; the subscription reconciler subscribes them (docs/deploy.md, "Owner directory")';
 
 /** Problems of one email address, `who` naming where it came from. */
 export function emailProblems(who: string, email: string): string[] {
@@ -262,15 +266,10 @@ function configOf(props: CredentialHygieneProps, problems: string[]): HygieneCon
   }
 }
 
-/** Owner and admin email addresses, operator principals. */
+/** Admin email addresses, operator principals, and the removed `ownerEmails`. */
 function addressProblems(props: CredentialHygieneProps): string[] {
   const problems: string[] = [];
-  for (const [userId, email] of Object.entries(props.ownerEmails ?? {})) {
-    problems.push(
-      ...ownerProblems(userId),
-      ...emailProblems(`ownerEmails[${JSON.stringify(userId)}]`, email),
-    );
-  }
+  if (Object.keys(props.ownerEmails ?? {}).length > 0) problems.push(`ownerEmails: ${OWNER_EMAILS_REMOVED}`);
   for (const email of props.adminEmails ?? []) problems.push(...emailProblems('adminEmails', email));
   problems.push(...principalArnProblems('operatorPrincipalArns', props.operatorPrincipalArns ?? []));
   const deploymentRole = props.deploymentRoleArn;

@@ -25,7 +25,6 @@ import {
   type CredentialHygieneProps,
   CredentialHygienePropsError,
   emailProblems,
-  ownerProblems,
   validateProps,
 } from './credential-hygiene-props';
 import { CredentialTable } from './credential-table';
@@ -70,7 +69,6 @@ function shortHash(...parts: string[]): string {
  *   config: { mode: 'enforce', staleAfterDays: 60 },
  *   adminEmails: ['security@example.com'],
  * });
- * hygiene.subscribeOwner('user-123', 'ada@example.com');
  */
 export class CredentialHygiene extends Construct {
   /** The credentials table (created or brought). */
@@ -143,23 +141,7 @@ export class CredentialHygiene extends Construct {
     }
     if (props.dashboard !== false) this.dashboard = this.addDashboard();
 
-    for (const [userId, email] of Object.entries(props.ownerEmails ?? {})) this.subscribeOwner(userId, email);
     for (const email of props.adminEmails ?? []) this.subscribeAdmin(email);
-  }
-
-  /**
-   * Sends one owner's digests to an email address: an SNS email subscription
-   * (confirmed by the recipient) filtered on `userId` and `audience=owner`.
-   * SNS limits email delivery per subscription; machine subscribers (SQS,
-   * Lambda, HTTPS) are the path for volume.
-   */
-  subscribeOwner(userId: string, email: string): sns.Subscription {
-    const problems = [...ownerProblems(userId), ...emailProblems(`owner ${JSON.stringify(userId)}`, email)];
-    if (problems.length > 0) throw new CredentialHygienePropsError(problems);
-    return this.subscribe(`Owner${shortHash(userId, email)}`, this.topic, email, {
-      userId: sns.SubscriptionFilter.stringFilter({ allowlist: [userId] }),
-      audience: sns.SubscriptionFilter.stringFilter({ allowlist: ['owner'] }),
-    });
   }
 
   /**

@@ -30,7 +30,6 @@ export class PersonalClientHygieneStack extends Stack {
     });
     const settings: DeploymentSettings = props.settings ?? {
       config: DEFAULT_CONFIG,
-      ownerEmails: {},
       adminEmails: [],
     };
     this.hygiene = new CredentialHygiene(this, 'Hygiene', {
@@ -38,7 +37,6 @@ export class PersonalClientHygieneStack extends Stack {
       ...(settings.existingTableName !== undefined && { table: this.existingTable(settings) }),
       ...(settings.sweepSchedule !== undefined && { sweepSchedule: settings.sweepSchedule }),
       ...(settings.notifierSchedule !== undefined && { notifierSchedule: settings.notifierSchedule }),
-      ownerEmails: settings.ownerEmails,
       adminEmails: settings.adminEmails,
       ...(settings.operatorPrincipalArns !== undefined && {
         operatorPrincipalArns: settings.operatorPrincipalArns,

@@ -17,6 +17,7 @@ import {
   type CredentialHygieneProps,
   CredentialHygienePropsError,
 } from '../../lib/credential-hygiene';
+import { type CfnTemplate, ownerSubscriptionCheck } from './structural-checks';
 import { SKIP_BUNDLING } from './synth';
 
 function build(
@@ -69,7 +70,10 @@ describe('bad props', () => {
     );
     expect(error.problems).toEqual([
       expect.stringMatching(/^config\.unknown key\(s\) staleDays/),
-      'ownerEmails["user-1"] email "not-an-email" is not an email address',
+      // Issue 11: owner subscriptions left the stack; the prop now points to the owner directory.
+      expect.stringMatching(
+        /^ownerEmails: owner subscriptions are no longer part of the stack .*pc-hygiene owners import FILE/,
+      ),
       'adminEmails email "sec@example" is not an email address',
       'scheduleRetryAttempts = 500: must be an integer from 0 to 185',
       'scheduleMaxEventAge = 172800 s: must be from 1 minute to 1 day',
@@ -168,21 +172,27 @@ describe('bring your own', () => {
 });
 
 describe('subscriptions', () => {
-  it('routes an owner’s digests to their email with a userId + audience=owner filter policy', () => {
-    const { hygiene, template } = build({ ownerEmails: { 'user-1': 'ada@example.com' } });
-    hygiene.subscribeOwner('user-2', 'grace@example.com');
-    const t = template();
-    for (const [userId, email] of [
-      ['user-1', 'ada@example.com'],
-      ['user-2', 'grace@example.com'],
-    ]) {
-      t.hasResourceProperties('AWS::SNS::Subscription', {
-        Protocol: 'email',
-        Endpoint: email,
-        TopicArn: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
-        FilterPolicy: { userId: [userId], audience: ['owner'] },
-      });
-    }
+  it('puts no owner address in the template: owners come from the owner directory (issue 11)', () => {
+    const { hygiene, template } = build({ adminEmails: ['security@example.com'] });
+    expect('subscribeOwner' in hygiene).toBe(false);
+    const result = ownerSubscriptionCheck(template().toJSON() as CfnTemplate);
+    expect(result.checked).toBe(2); // the admin's two subscriptions, and nothing else
+    expect(result.problems).toEqual([]);
+  });
+
+  it('the owner-subscription check finds an owner email subscription added by hand', () => {
+    const { hygiene, stack, template } = build();
+    new sns.Subscription(stack, 'HandMade', {
+      topic: hygiene.topic,
+      protocol: sns.SubscriptionProtocol.EMAIL,
+      endpoint: 'ada@example.com',
+      filterPolicy: { userId: sns.SubscriptionFilter.stringFilter({ allowlist: ['user-1'] }) },
+    });
+    expect(ownerSubscriptionCheck(template().toJSON() as CfnTemplate).problems).toEqual([
+      expect.stringMatching(
+        /^subscription HandMade\w+: an owner's email \(ada@example\.com\) is in the template$/,
+      ),
+    ]);
   });
 
   it('subscribes the security team to the admin audience and to the alarms', () => {
@@ -202,13 +212,13 @@ describe('subscriptions', () => {
     });
   });
 
-  it('rejects a bad owner email and a duplicate subscription with a readable error', () => {
+  it('rejects a bad admin email and a duplicate subscription with a readable error', () => {
     const { hygiene } = build();
-    expect(() => hygiene.subscribeOwner('user-1', 'nope')).toThrow(
-      'Invalid CredentialHygiene props: owner "user-1" email "nope" is not an email address',
+    expect(() => hygiene.subscribeAdmin('nope')).toThrow(
+      'Invalid CredentialHygiene props: admin email "nope" is not an email address',
     );
-    hygiene.subscribeOwner('user-1', 'ada@example.com');
-    expect(() => hygiene.subscribeOwner('user-1', 'ada@example.com')).toThrow(/already subscribed/);
+    hygiene.subscribeAdmin('security@example.com');
+    expect(() => hygiene.subscribeAdmin('security@example.com')).toThrow(/already subscribed/);
   });
 });
 

@@ -27,7 +27,6 @@ describe('readDeploymentSettings', () => {
         expiryNoticeDays: '14,3',
         staleAfterDays: '60',
         maxDeletePercent: 5,
-        ownerEmails: '{"user-1":"ada@example.com"}',
         adminEmails: 'sec@example.com, ops@example.com',
         sweepSchedule: 'cron(30 2 * * ? *)',
         notifierSchedule: 'rate(30 minutes)',
@@ -41,7 +40,6 @@ describe('readDeploymentSettings', () => {
       staleAfterDays: 60,
       maxDeletePercent: 5,
     });
-    expect(settings.ownerEmails).toEqual({ 'user-1': 'ada@example.com' });
     expect(settings.adminEmails).toEqual(['sec@example.com', 'ops@example.com']);
     expect(settings.sweepSchedule?.expressionString).toBe('cron(30 2 * * ? *)');
     expect(settings.notifierSchedule?.expressionString).toBe('rate(30 minutes)');
@@ -65,19 +63,21 @@ describe('readDeploymentSettings', () => {
       expect.stringMatching(/^mode = "yolo": must be one of audit, enforce/),
       expect.stringMatching(/^staleAfterDays = "abc": must be an integer from 1 to 3650/),
       expect.stringMatching(/^sweepSchedule = "daily": must be an EventBridge Scheduler expression/),
-      expect.stringMatching(/^ownerEmails = .*: must be a JSON object of userId to email/),
+      // Issue 11: any ownerEmails value now fails, pointing to the owner directory.
+      expect.stringMatching(
+        /^ownerEmails: owner subscriptions are no longer part of the stack .*pc-hygiene owners import/,
+      ),
       expect.stringMatching(/^existingTableName = "no spaces allowed": must be a DynamoDB table name/),
     ]);
   });
 });
 
 describe('context in the synthesized stack', () => {
-  it('deploys enforce mode, the schedules and the owner subscriptions given as -c values', () => {
+  it('deploys enforce mode and the schedules given as -c values', () => {
     const { template } = synthApp({
       mode: 'enforce',
       staleAfterDays: '60',
       sweepSchedule: 'cron(30 2 * * ? *)',
-      ownerEmails: '{"user-1":"ada@example.com"}',
     });
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
@@ -89,10 +89,13 @@ describe('context in the synthesized stack', () => {
       2,
     );
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 2 * * ? *)' });
-    template.hasResourceProperties('AWS::SNS::Subscription', {
-      Endpoint: 'ada@example.com',
-      FilterPolicy: { userId: ['user-1'], audience: ['owner'] },
-    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('fails the synth on ownerEmails, pointing to pc-hygiene owners import (no owner address in a template)', () => {
+    expect(contextError({ ownerEmails: '{"user-1":"ada@example.com"}' }).problems).toEqual([
+      'ownerEmails: owner subscriptions are no longer part of the stack (no owner address in a template): load owners into the owner directory with `pc-hygiene owners import FILE`; the subscription reconciler subscribes them (docs/deploy.md, "Owner directory")',
+    ]);
   });
 
   it('uses an existing table by name and creates none (bring your own table)', () => {
