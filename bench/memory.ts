@@ -45,6 +45,9 @@ export interface MemoryResult {
   readonly loadMs: number;
   /** The sweep's wall time, ms; null when it did not complete. */
   readonly sweepMs: number | null;
+  /** What grows with the number of changes, not the table: deletions buffered for the guard, owners with events. */
+  readonly deletionsBuffered?: number;
+  readonly eventOwners?: number;
   /** Why the sweep did not complete (the child's last output). */
   readonly error?: string;
 }
@@ -111,6 +114,8 @@ export async function runMemoryCase(
       peakHeapTotalMb: round(result.peakHeapTotalMb, 1),
       peakExternalMb: round(result.peakExternalMb, 1),
       sweepMs: round(result.ms),
+      deletionsBuffered: Number(result.detail.deletionsApplied),
+      eventOwners: Number(result.detail.eventOwners),
       ...(!completed && {
         error: `scanned ${result.detail.scanned} of ${size}, ${result.detail.failed} failed writes`,
       }),

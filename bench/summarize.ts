@@ -118,6 +118,23 @@ function stage(reps: readonly CaseRep[], task: ChildTaskName): StageFigures {
   };
 }
 
+/** The naive run's counts and memory (medians). */
+function naiveFigures(reps: readonly CaseRep[]): RunRow['naive'] {
+  const naive = (pick: (result: CaseRep['results']['naive']) => number, digits = 0) =>
+    round(
+      med(reps, (r) => pick(r.results.naive)),
+      digits,
+    );
+  return {
+    dynamoRequests: naive((t) => t.dynamo.requests),
+    consumedRcu: naive((t) => t.dynamo.consumedRcu, 1),
+    consumedWcu: naive((t) => t.dynamo.consumedWcu, 1),
+    snsCalls: naive((t) => t.sns.calls),
+    snsBytes: naive((t) => t.sns.bytes),
+    peakRssMb: naive((t) => t.maxRssMb, 1),
+  };
+}
+
 /** Aggregates the repetitions of one case measured under `latencyModel`. */
 export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | 'aws' = 'none'): RunRow {
   const first = reps[0];
@@ -188,23 +205,7 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
       med(reps, (r) => r.results['parallel-floor'].maxRssMb),
       1,
     ),
-    naive: {
-      dynamoRequests: med(reps, (r) => r.results.naive.dynamo.requests),
-      consumedRcu: round(
-        med(reps, (r) => r.results.naive.dynamo.consumedRcu),
-        1,
-      ),
-      consumedWcu: round(
-        med(reps, (r) => r.results.naive.dynamo.consumedWcu),
-        1,
-      ),
-      snsCalls: med(reps, (r) => r.results.naive.sns.calls),
-      snsBytes: med(reps, (r) => r.results.naive.sns.bytes),
-      peakRssMb: round(
-        med(reps, (r) => r.results.naive.maxRssMb),
-        1,
-      ),
-    },
+    naive: naiveFigures(reps),
     floorRssMb: round(
       med(reps, (r) => r.results.floor.maxRssMb),
       1,
