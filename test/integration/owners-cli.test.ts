@@ -11,9 +11,11 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { putItems } from '../support/items';
 import { runCli } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
-import { dynamoDbEndpoint } from '../support/test-table';
+import { createTestTable, dynamoDbEndpoint } from '../support/test-table';
+import { credential, days } from '../unit/support/credentials';
 
 let dir: string;
 beforeAll(async () => {
@@ -282,5 +284,36 @@ describe('pc-hygiene owners export / list', () => {
     const onSns = await runCli(['owners', 'list', ...flags]);
     expect(onSns.stdout).toMatch(/ann +active +ann@example.com +Smith, Ann +unreachable: no-subscription/);
     expect(onSns.stdout.split('\n')[0]).toContain('REACH (sns-email)');
+  });
+
+  it('with --table, also lists credential owners the directory does not hold (not-in-directory)', async () => {
+    const credentials = await createTestTable(undefined, 'owners-list-credentials');
+    try {
+      await putItems(credentials.client, credentials.tableName, [
+        { ...credential('x-1'), userId: 'ann' },
+        { ...credential('x-2'), userId: 'zed' },
+        { ...credential('x-3'), userId: 'yan', deletedAt: days(-1) },
+      ]);
+      const result = await runCli([
+        'owners',
+        'list',
+        ...flags,
+        '--unreachable',
+        '--route',
+        'relay',
+        '--table',
+        credentials.tableName,
+        '--format',
+        'json',
+      ]);
+      expect(result.code).toBe(0);
+      const listed = (JSON.parse(result.stdout) as { owners: { userId: string; reason?: string }[] }).owners;
+      expect(listed.map((o) => [o.userId, o.reason])).toEqual([
+        ['bob', 'departed'],
+        ['zed', 'not-in-directory'],
+      ]);
+    } finally {
+      await credentials.drop();
+    }
   });
 });

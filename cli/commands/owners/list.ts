@@ -3,10 +3,16 @@
  * their reach on the configured route (`ownerDelivery`; judged by
  * `reachabilityOf`, the same rule the notifier applies at drain time,
  * docs/notifications.md), as a table or JSON. `--unreachable` keeps only the
- * owners a digest would not reach, with the reason.
+ * owners a digest would not reach, with the reason. With `--table`, the
+ * owners of that table's active credentials who are not in the directory are
+ * listed too (`not-in-directory`): the directory alone cannot know them.
  */
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option } from '@commander-js/extra-typings';
+import { DynamoDbCredentialScanner } from '../../../lambdas/aws/credential-scanner';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import { parseCredential } from '../../../lambdas/hygiene/credential';
 import {
   OWNER_DELIVERY_ROUTES,
   type OwnerDeliveryRoute,
@@ -32,6 +38,10 @@ function defineOwnersList(owners: Command) {
     )
     .option('--unreachable', 'only owners a digest would not reach, with the reason')
     .option('--config <file>', 'hygiene config JSON (ownerDelivery decides how reach is judged)')
+    .option(
+      '--table <name>',
+      "also list the owners of this credentials table's active credentials who are not in the directory",
+    )
     .addOption(
       new Option('--route <route>', 'judge reach on this route instead of the config ownerDelivery').choices(
         OWNER_DELIVERY_ROUTES,
@@ -45,7 +55,8 @@ type OwnersListOptions = OptionsOf<ReturnType<typeof defineOwnersList>>;
 
 /** One listed owner with its verdict. */
 export interface ListedOwner {
-  readonly owner: OwnerRecord;
+  /** The directory's record, or just the `userId` of a credential owner the directory does not hold. */
+  readonly owner: OwnerRecord | { readonly userId: string };
   readonly reach: Reachability;
 }
 
@@ -59,9 +70,9 @@ function printable(text: string | undefined): string {
 export function ownersTable(listed: readonly ListedOwner[], route: OwnerDeliveryRoute): string {
   const rows = listed.map(({ owner, reach }) => [
     printable(owner.userId),
-    owner.status,
-    printable(owner.email) || '-',
-    printable(owner.name) || '-',
+    'status' in owner ? owner.status : '-',
+    printable('email' in owner ? owner.email : undefined) || '-',
+    printable('name' in owner ? owner.name : undefined) || '-',
     reach.reachable ? 'reachable' : `unreachable: ${reach.reason}`,
   ]);
   const header = ['USER ID', 'STATUS', 'EMAIL', 'NAME', `REACH (${route})`];
@@ -74,6 +85,42 @@ export function ownersTable(listed: readonly ListedOwner[], route: OwnerDelivery
   return `${[header, ...rows].map(line).join('\n')}\n`;
 }
 
+/** The owners of the active (valid, not soft-deleted) credentials in a table, read with one parallel scan. */
+async function credentialOwners(
+  client: DynamoDBDocumentClient,
+  table: string,
+  segments: number,
+): Promise<Set<string>> {
+  const owners = new Set<string>();
+  for await (const page of new DynamoDbCredentialScanner(client, table).scan({ segments })) {
+    for (const item of page.items) {
+      const parsed = parseCredential(item);
+      if (parsed.ok && parsed.credential.deletedAt === undefined) owners.add(parsed.credential.userId);
+    }
+  }
+  return owners;
+}
+
+/** Every owner to judge: the directory's, plus (with `--table`) credential owners it does not hold. */
+async function ownersToJudge(
+  client: DynamoDBDocumentClient,
+  options: OwnersListOptions,
+  segments: number,
+): Promise<(OwnerRecord | { readonly userId: string; readonly absent: true })[]> {
+  const all: (OwnerRecord | { readonly userId: string; readonly absent: true })[] = [];
+  const known = new Set<string>();
+  for await (const owner of new DynamoOwnerDirectory(client, options.directoryTable).owners()) {
+    all.push(owner);
+    known.add(owner.userId);
+  }
+  if (options.table !== undefined) {
+    for (const userId of await credentialOwners(client, options.table, segments)) {
+      if (!known.has(userId)) all.push({ userId, absent: true });
+    }
+  }
+  return all;
+}
+
 async function runOwnersList(options: OwnersListOptions): Promise<void> {
   const config = await loadConfigFile(options.config);
   const route = options.route ?? config.ownerDelivery;
@@ -82,9 +129,11 @@ async function runOwnersList(options: OwnersListOptions): Promise<void> {
     const listed = await withDirectoryErrors(options, async () => {
       await requireDirectoryTable(client, options.directoryTable);
       const found: ListedOwner[] = [];
-      for await (const owner of new DynamoOwnerDirectory(client, options.directoryTable).owners()) {
+      for (const candidate of await ownersToJudge(client, options, config.scanSegments)) {
+        const owner = 'absent' in candidate ? undefined : candidate;
         const reach = reachabilityOf(owner, route);
-        if (!options.unreachable || !reach.reachable) found.push({ owner, reach });
+        if (!options.unreachable || !reach.reachable)
+          found.push({ owner: owner ?? { userId: candidate.userId }, reach });
       }
       return found.sort((a, b) =>
         a.owner.userId < b.owner.userId ? -1 : a.owner.userId > b.owner.userId ? 1 : 0,
