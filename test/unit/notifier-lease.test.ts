@@ -1,0 +1,140 @@
+/**
+ * The drain lease and the batched read/mark path of the notifier
+ * (docs/notifications.md, "The outbox protocol"), over the in-memory fakes:
+ * one lease per drain, none for an empty outbox, none taken while another
+ * drain holds it, renewed before a chunk once half is gone, kept when a
+ * published event could not be marked; reads and marks are one call per chunk.
+ */
+import { describe, expect, it } from 'vitest';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import type { LeaseRequest, MarkRequest } from '../../lambdas/hygiene/outbox-ports';
+import { requireInstant } from '../../lambdas/hygiene/time';
+import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
+
+const T0 = requireInstant('2026-11-26T02:00:00.000Z', 'now');
+const MINUTE = 60_000;
+
+/** An in-memory outbox that records every lease request, read and mark call. */
+function recordingOutbox() {
+  const outbox = new InMemoryOutbox();
+  const leases: LeaseRequest[] = [];
+  const reads: string[][] = [];
+  const marks: MarkRequest[][] = [];
+  const acquire = outbox.acquireLease.bind(outbox);
+  const read = outbox.read.bind(outbox);
+  const mark = outbox.markSent.bind(outbox);
+  outbox.acquireLease = (request) => {
+    leases.push(request);
+    return acquire(request);
+  };
+  outbox.read = (ids) => {
+    reads.push([...ids]);
+    return read(ids);
+  };
+  outbox.markSent = (requests) => {
+    marks.push([...requests]);
+    return mark(requests);
+  };
+  return { outbox, leases, reads, marks };
+}
+
+function seed(outbox: InMemoryOutbox, owners: number): void {
+  for (let o = 0; o < owners; o++) {
+    const event = outboxEvent({ credentialId: `pc-${o}`, userId: `user-${o}` });
+    outbox.append(event.credentialId, [event]);
+  }
+}
+
+describe('the drain lease', () => {
+  it('takes one lease per drain, reads and marks each chunk in one call, and releases the lease', async () => {
+    const { outbox, leases, reads, marks } = recordingOutbox();
+    seed(outbox, 45);
+    const publisher = new RecordingPublisher();
+
+    const summary = await runNotifier(
+      { outbox, publisher, clock: () => T0 },
+      { drainId: 'd1', readBatchItems: 20 },
+    );
+
+    expect(summary).toMatchObject({ eventsPublished: 45, claimConflicts: 0, storeErrors: 0 });
+    expect(leases).toEqual([{ drainId: 'd1', now: T0, leaseUntil: T0 + 5 * MINUTE }]);
+    // Whole groups of 10 owners, at most 20 items a chunk: 20, 20, 5.
+    expect(reads.map((ids) => ids.length)).toEqual([20, 20, 5]);
+    expect(marks.map((requests) => requests.length).sort((a, b) => a - b)).toEqual([5, 20, 20]);
+    expect(publisher.calls).toHaveLength(5);
+    expect(outbox.lease).toBeUndefined();
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('takes no lease and makes no write when the outbox is empty', async () => {
+    const { outbox, leases } = recordingOutbox();
+
+    const summary = await runNotifier({ outbox, publisher: new RecordingPublisher(), clock: () => T0 });
+
+    expect(summary).toMatchObject({ pendingItems: 0, eventsPublished: 0 });
+    expect(leases).toEqual([]);
+  });
+
+  it('publishes nothing while another drain holds the lease, counting every listed item as a conflict', async () => {
+    const { outbox, reads } = recordingOutbox();
+    seed(outbox, 3);
+    await outbox.acquireLease({ drainId: 'other', now: T0, leaseUntil: T0 + 5 * MINUTE });
+    const publisher = new RecordingPublisher();
+
+    const held = await runNotifier({ outbox, publisher, clock: () => T0 + MINUTE }, { drainId: 'd2' });
+    const lapsed = await runNotifier({ outbox, publisher, clock: () => T0 + 5 * MINUTE }, { drainId: 'd3' });
+
+    expect(held).toMatchObject({ pendingItems: 3, claimConflicts: 3, eventsPublished: 0 });
+    expect(reads).toHaveLength(1);
+    expect(lapsed).toMatchObject({ claimConflicts: 0, eventsPublished: 3 });
+    expect(outbox.lease).toBeUndefined();
+  });
+
+  it('keeps the lease until it lapses when a published event could not be marked', async () => {
+    const { outbox } = recordingOutbox();
+    seed(outbox, 2);
+    outbox.markSent = async () => {
+      throw new Error('connection reset');
+    };
+
+    const summary = await runNotifier(
+      { outbox, publisher: new RecordingPublisher(), clock: () => T0 },
+      { drainId: 'd1', leaseMs: 5 * MINUTE },
+    );
+
+    expect(summary).toMatchObject({ eventsPublished: 2, storeErrors: 2 });
+    expect(outbox.lease).toEqual({ holder: 'd1', until: T0 + 5 * MINUTE });
+    expect(outbox.pendingEvents()).toHaveLength(2);
+  });
+
+  it('renews the lease before a chunk once less than half is left, and stops when it was lost', async () => {
+    const { outbox, leases } = recordingOutbox();
+    seed(outbox, 50);
+    let now = T0;
+    const publisher = new RecordingPublisher();
+    // Each publish call takes two minutes of the drain's clock; one chunk (10 owners) at a time.
+    const publish = publisher.publishBatch.bind(publisher);
+    publisher.publishBatch = async (entries) => {
+      now += 2 * MINUTE;
+      if (now === T0 + 8 * MINUTE) outbox.lease = { holder: 'thief', until: now + 5 * MINUTE };
+      return publish(entries);
+    };
+
+    const summary = await runNotifier(
+      { outbox, publisher, clock: () => now },
+      { drainId: 'd1', leaseMs: 5 * MINUTE, readBatchItems: 10, groupConcurrency: 1 },
+    );
+
+    // Chunks start at T0 (lease taken until T0+5), T0+2 (3 of 5 minutes left: kept), T0+4 (1 left:
+    // renewed until T0+9), T0+6 (kept); then another drain takes the lease, and at T0+8 the renewal fails.
+    expect(leases.map((l) => [(l.now - T0) / MINUTE, (l.leaseUntil - T0) / MINUTE])).toEqual([
+      [0, 5],
+      [4, 9],
+      [8, 13],
+    ]);
+    expect(summary).toMatchObject({ status: 'incomplete', eventsPublished: 40 });
+    expect(outbox.pendingEvents()).toHaveLength(10);
+    // Not this drain's any more: left to its holder.
+    expect(outbox.lease?.holder).toBe('thief');
+  });
+});
