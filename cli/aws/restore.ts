@@ -1,7 +1,9 @@
 /**
  * Undoes a soft-delete: clears `deletedAt`, the deletion bookkeeping, the
  * purge time, the stale flag and the orphan flag, and records who restored
- * it, when and why.
+ * it, when and why — also as an entry appended to the credential's history,
+ * which keeps the deletion it undid (when, why, by which run), so the audit
+ * trail survives the restore (docs/data-model.md, "History").
  * The write is conditional on the `deletedAt` that was read, so a restore
  * never races another restore or a re-deletion unnoticed.
  *
@@ -10,13 +12,16 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { appendHistory } from '../../lambdas/aws/history-update';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
 import {
+  HISTORY_ATTR,
   HYGIENE_ATTR,
   isReservedId,
   PURGE_PENDING_ATTR,
   RESTORE_ATTR,
 } from '../../lambdas/hygiene/data-contract';
+import { type HistoryEntry, historyLength } from '../../lambdas/hygiene/history';
 import { formatInstant, parseInstant, relativePhrase } from '../../lambdas/hygiene/time';
 
 /** Attributes a restore removes. */
@@ -41,6 +46,10 @@ export interface RestoreRequest {
   readonly now: number;
   /** Restore even though the credential is past its `expiresTime`. */
   readonly force?: boolean;
+  /** Only if this run soft-deleted it (`restore --run`): else {@link NotDeletedByRunError}. */
+  readonly deletedByRun?: string;
+  /** Make every check, write nothing: the result says what would be restored. */
+  readonly dryRun?: boolean;
 }
 
 /** A completed restore. */
@@ -55,6 +64,8 @@ export interface RestoreResult {
   readonly reason: string;
   /** Set when forced past expiry: the next sweep will delete it again unless renewed or exempted. */
   readonly warning?: string;
+  /** True when nothing was written (`dryRun`). */
+  readonly dryRun?: boolean;
 }
 
 /** No credential with this id. */
@@ -72,6 +83,11 @@ export class ExpiredRestoreError extends Error {
   override readonly name = 'ExpiredRestoreError';
 }
 
+/** The credential is soft-deleted, but not by the run asked for (restored and deleted again since). */
+export class NotDeletedByRunError extends Error {
+  override readonly name = 'NotDeletedByRunError';
+}
+
 /** The credential changed between the read and the restore write. */
 export class RestoreConflictError extends Error {
   override readonly name = 'RestoreConflictError';
@@ -85,18 +101,19 @@ function expiredExplanation(id: string, expiresTime: string, now: number, ms: nu
   );
 }
 
-/**
- * Restores one soft-deleted credential.
- * @throws {CredentialNotFoundError} unknown id (or a reserved id)
- * @throws {NotDeletedError} the credential is not soft-deleted
- * @throws {ExpiredRestoreError} past its `expiresTime` and not `force`
- * @throws {RestoreConflictError} changed between read and write (run it again)
- */
-export async function restoreCredential(
+/** The checks before a restore: the item read, the `deletedAt` it is conditional on, and a warning. */
+interface CheckedRestore {
+  readonly item: Record<string, unknown>;
+  readonly deletedAt: unknown;
+  readonly warning?: string;
+}
+
+/** Reads the credential and makes every check a restore makes; throws the named error that fails. */
+async function checkRestore(
   client: DynamoDBDocumentClient,
   tableName: string,
   request: RestoreRequest,
-): Promise<RestoreResult> {
+): Promise<CheckedRestore> {
   const { id, now } = request;
   const { Item: item } = await client.send(
     new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
@@ -107,8 +124,12 @@ export async function restoreCredential(
   if (deletedAt === undefined || deletedAt === null) {
     throw new NotDeletedError(`credential ${id} is not deleted (no deletedAt): nothing to restore`);
   }
-
-  let warning: string | undefined;
+  const byRun = item[HYGIENE_ATTR.deletedByRun];
+  if (request.deletedByRun !== undefined && byRun !== request.deletedByRun) {
+    throw new NotDeletedByRunError(
+      `credential ${id} is deleted, but by ${typeof byRun === 'string' ? `run ${byRun}` : 'no recorded run'}, not by run ${request.deletedByRun}`,
+    );
+  }
   const expiresTime: unknown = item.expiresTime;
   // An exempt credential is never deleted again by a sweep: no reason to refuse.
   if (typeof expiresTime === 'string' && item[HYGIENE_ATTR.exempt] !== true) {
@@ -116,11 +137,41 @@ export async function restoreCredential(
     if (expires.ok && expires.ms <= now) {
       const explanation = expiredExplanation(id, expiresTime, now, expires.ms);
       if (!request.force) throw new ExpiredRestoreError(`${explanation}; pass --force to restore it anyway`);
-      warning = explanation;
+      return { item, deletedAt, warning: explanation };
     }
   }
+  return { item, deletedAt };
+}
 
-  const nowIso = formatInstant(now);
+/** The restore's history entry: who, why, when, and the soft-delete it undid. */
+function restoreEntry(
+  request: RestoreRequest,
+  item: Record<string, unknown>,
+  deletedAt: unknown,
+): HistoryEntry {
+  const reason = item[HYGIENE_ATTR.deletedReason];
+  const byRun = item[HYGIENE_ATTR.deletedByRun];
+  return {
+    at: formatInstant(request.now),
+    action: 'restore',
+    by: request.by,
+    reason: request.reason,
+    deletedAt: String(deletedAt),
+    ...(typeof reason === 'string' && { deletedReason: reason }),
+    ...(typeof byRun === 'string' && { deletedByRun: byRun }),
+  };
+}
+
+/** The conditional restore write (on the `deletedAt` read and the history's length). */
+async function writeRestore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  request: RestoreRequest,
+  checked: CheckedRestore,
+): Promise<void> {
+  const { id } = request;
+  const { item, deletedAt } = checked;
+  const nowIso = formatInstant(request.now);
   const update = new UpdateExpressionBuilder()
     .set(RESTORE_ATTR.restoredAt, nowIso)
     .set(RESTORE_ATTR.restoredBy, request.by)
@@ -128,22 +179,37 @@ export async function restoreCredential(
     .set('updatedAt', nowIso);
   for (const attribute of RESTORE_CLEARS) update.remove(attribute);
   update.condition(`${update.name('deletedAt')} = ${update.value(deletedAt)}`);
+  appendHistory(update, historyLength(item[HISTORY_ATTR]), [restoreEntry(request, item, deletedAt)]);
   try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { id },
-        ...update.build(),
-      }),
-    );
+    await client.send(new UpdateCommand({ TableName: tableName, Key: { id }, ...update.build() }));
   } catch (error: unknown) {
     if (error instanceof ConditionalCheckFailedException) {
       throw new RestoreConflictError(
-        `credential ${id} changed while restoring (deletedAt is no longer ${String(deletedAt)}): check it and run restore again`,
+        `credential ${id} changed while restoring (deletedAt is no longer ${String(deletedAt)}, or its history grew): check it and run restore again`,
       );
     }
     throw error;
   }
+}
+
+/**
+ * Restores one soft-deleted credential (or, with `dryRun`, checks that it could).
+ * @throws {CredentialNotFoundError} unknown id (or a reserved id)
+ * @throws {NotDeletedError} the credential is not soft-deleted
+ * @throws {NotDeletedByRunError} `deletedByRun` given and another (or no) run deleted it
+ * @throws {ExpiredRestoreError} past its `expiresTime` and not `force`
+ * @throws {RestoreConflictError} changed between read and write (run it again)
+ */
+export async function restoreCredential(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  request: RestoreRequest,
+): Promise<RestoreResult> {
+  const { id } = request;
+  const checked = await checkRestore(client, tableName, request);
+  if (!request.dryRun) await writeRestore(client, tableName, request, checked);
+  const { item, deletedAt } = checked;
+  let warning = checked.warning;
   const reason = item[HYGIENE_ATTR.deletedReason];
   const byRun = item[HYGIENE_ATTR.deletedByRun];
   // An orphaned credential's owner may still be departed: say what the next sweep will do.
@@ -157,9 +223,10 @@ export async function restoreCredential(
     deletedAt: String(deletedAt),
     ...(typeof reason === 'string' && { deletedReason: reason }),
     ...(typeof byRun === 'string' && { deletedByRun: byRun }),
-    restoredAt: nowIso,
+    restoredAt: formatInstant(request.now),
     restoredBy: request.by,
     reason: request.reason,
     ...(warning !== undefined && { warning }),
+    ...(request.dryRun && { dryRun: true }),
   };
 }

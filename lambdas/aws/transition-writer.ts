@@ -2,8 +2,9 @@
  * Applies one credential's transitions as ONE conditional `UpdateItem`
  * (the transition write contract, docs/data-model.md): the write happens
  * only if every field the policy read still has the value it was read with,
- * and the owner's outbox events are appended in the same write, so a
- * committed change always has its notice and a changed item is never touched.
+ * and the owner's outbox events and the credential's history entries are
+ * appended in the same write, so a committed change always has its notice and
+ * its audit trail, and a changed item is never touched.
  */
 
 import { isDeepStrictEqual } from 'node:util';
@@ -11,12 +12,14 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { actionChanges } from '../hygiene/action-changes';
-import { HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
+import { HISTORY_ATTR, HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
+import { historyLength, transitionHistory } from '../hygiene/history';
 import { DECISION_FIELDS, isDeletion } from '../hygiene/policy';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
 import { unmarshallOptions } from './dynamodb-client';
+import { appendHistory } from './history-update';
 import { UpdateExpressionBuilder } from './update-expression';
 
 /**
@@ -82,6 +85,7 @@ export function transitionUpdate(tableName: string, transition: Transition): Upd
     if (clause.kind === 'set') x.setExpression(x.name(attribute), clause.expression);
     else x.remove(attribute);
   }
+  appendHistory(x, historyLengthOf(transition), transitionHistory(actions, { runId, now }));
 
   const key = TABLE_DEFINITION.partitionKey.name;
   x.condition(`attribute_exists(${x.name(key)})`);
@@ -102,17 +106,29 @@ export function transitionUpdate(tableName: string, transition: Transition): Upd
   };
 }
 
+/** The history length the transition was decided with: given (a compacted deletion), else the read item's. */
+function historyLengthOf(transition: Transition): number {
+  return transition.historyLength ?? historyLength(transition.credential.raw[HISTORY_ATTR]);
+}
+
 /**
- * The condition fields whose current value differs from the value read:
- * `(item gone)` when the item was deleted outright, `deletedAt` when it was
- * soft-deleted meanwhile. Never empty.
+ * The condition fields whose current value differs from the value read
+ * (`hygieneHistory` when only its length did): `(item gone)` when the item was
+ * deleted outright, `deletedAt` when it was soft-deleted meanwhile. Never empty.
  */
 function changedFields(
-  read: Readonly<Record<string, unknown>>,
+  transition: Transition,
   current: Readonly<Record<string, unknown>> | undefined,
 ): string[] {
   if (current === undefined) return [ITEM_GONE];
-  const changed = CONDITION_FIELDS.filter((field) => !isDeepStrictEqual(read[field], current[field]));
+  const read = transition.credential.raw;
+  const changed: string[] = CONDITION_FIELDS.filter(
+    (field) => !isDeepStrictEqual(read[field], current[field]),
+  );
+  // The history changes only with a condition field (every writer appends with its change): named when alone.
+  if (changed.length === 0 && historyLengthOf(transition) !== historyLength(current[HISTORY_ATTR])) {
+    changed.push(HISTORY_ATTR);
+  }
   // A race that changed a field and changed it back: the condition still failed at that instant.
   return changed.length > 0 ? changed : ['(changed and restored)'];
 }
@@ -171,7 +187,7 @@ export class DynamoDbTransitionWriter implements TransitionWriter {
       // Then the item holds this very transition: it is ours, not a change by someone else.
       const retried = (error.$metadata?.attempts ?? 1) > 1;
       if (retried && appliedByRun(transition, current)) return { status: 'applied' };
-      return { status: 'skipped-changed', changed: changedFields(transition.credential.raw, current) };
+      return { status: 'skipped-changed', changed: changedFields(transition, current) };
     }
   }
 }

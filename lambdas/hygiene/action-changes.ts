@@ -27,8 +27,8 @@ export function actionChanges(
   return actions.flatMap((action) => changesOf(action, nowIso, run.runId));
 }
 
-/** The `hygieneDeletedReason` each deletion writes. */
-const DELETED_REASON_OF = {
+/** The `hygieneDeletedReason` each deletion writes (also the history's and the run manifest's reason). */
+export const DELETED_REASON_OF = {
   'delete-expired': 'expired',
   'delete-stale': 'stale',
   'delete-orphaned': 'orphaned',

@@ -22,6 +22,49 @@ export interface GuardStatus {
   readonly deletionsAllowed: boolean;
   /** Why it tripped, one sentence per exceeded limit (empty when not tripped). */
   readonly reasons: readonly string[];
+  /**
+   * The operator's recorded approval (`pc-hygiene guard approve`) the run
+   * considered after the guard tripped: `used` (it allowed the deletions and
+   * is spent), or why it could not be (`expired`, `not-enough`). Absent when
+   * the guard did not trip, the CLI's own override was used, or no approval
+   * was pending.
+   */
+  readonly approval?: GuardApprovalUse;
+}
+
+/** An operator's one-time, expiring approval of a tripped guard. */
+export interface GuardApproval {
+  /** Random id naming this approval. */
+  readonly id: string;
+  /** Who approved (the OS user, or the AWS caller identity's ARN). */
+  readonly by: string;
+  readonly reason: string;
+  /** Up to how many planned deletions it allows. */
+  readonly maxDeletes: number;
+  /** When it was given and when it lapses (UTC ISO). */
+  readonly approvedAt: string;
+  readonly expiresAt: string;
+}
+
+/** What a run's attempt to use the pending approval found. */
+export type ApprovalOutcome =
+  | { readonly status: 'used'; readonly approval: GuardApproval }
+  | { readonly status: 'expired' | 'not-enough'; readonly approval: GuardApproval }
+  | { readonly status: 'none' };
+
+/** The approval as the run summary reports it. */
+export type GuardApprovalUse = GuardApproval & { readonly status: 'used' | 'expired' | 'not-enough' };
+
+/**
+ * The guard's verdict after the run tried the pending approval: a `used`
+ * approval overrides the tripped guard (this run only); an unusable one is
+ * reported and changes nothing.
+ */
+export function withApproval(status: GuardStatus, outcome: ApprovalOutcome): GuardStatus {
+  if (outcome.status === 'none') return status;
+  const approval: GuardApprovalUse = { ...outcome.approval, status: outcome.status };
+  if (outcome.status !== 'used') return { ...status, approval };
+  return { ...status, overridden: true, deletionsAllowed: true, approval };
 }
 
 /** The figures the guard judges. */

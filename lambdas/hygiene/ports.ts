@@ -5,7 +5,9 @@
  */
 import type { Credential } from './credential';
 import type { OutboxEvent } from './events';
+import type { ApprovalOutcome } from './guard';
 import type { Action } from './policy';
+import type { ManifestEntry, RunManifestHeader } from './run-manifest';
 
 /** A raw item as read from the table (a DynamoDB document). */
 export type RawItem = Readonly<Record<string, unknown>>;
@@ -47,6 +49,13 @@ export interface Transition {
   readonly now: number;
   /** For soft-deletions when purge is configured: `hygienePurgeAt` (epoch seconds). */
   readonly purgeAt?: number;
+  /**
+   * How many entries the credential's history (`hygieneHistory`) held when
+   * read; the write appends to it and is conditional on that length. Default:
+   * counted from `credential.raw` (a compacted credential no longer carries
+   * its history, so the sweep passes the length it read).
+   */
+  readonly historyLength?: number;
 }
 
 /** The outcome of one transition write. */
@@ -65,4 +74,33 @@ export interface CheckpointStore {
   load(): Promise<ScanCheckpoint | undefined>;
   save(checkpoint: ScanCheckpoint): Promise<void>;
   clear(): Promise<void>;
+}
+
+/**
+ * Keeps each enforce run's manifest of what it deleted (docs/data-model.md,
+ * "Run manifests"). Writes only: readers are the CLI's (`runs list|show`).
+ */
+export interface RunManifestWriter {
+  /** Writes one page (1-based) of the run's deletions. */
+  writePage(runId: string, page: number, entries: readonly ManifestEntry[]): Promise<void>;
+  /** Writes the run's header and lists the run in the run index. */
+  writeHeader(header: RunManifestHeader): Promise<void>;
+}
+
+/**
+ * The operator's one-time guard approvals (`pc-hygiene guard approve`,
+ * docs/sweep.md "The blast-radius guard"): a sweep whose guard trips uses the
+ * pending approval when its planned deletions are within it, consuming it in
+ * one conditional write so that exactly one run can.
+ */
+export interface GuardApprovals {
+  /**
+   * Consumes the pending approval for `plannedDeletes` deletions, if there is
+   * one that covers them and has not expired at `at` (wall clock, epoch ms).
+   */
+  consume(request: {
+    readonly plannedDeletes: number;
+    readonly runId: string;
+    readonly at: number;
+  }): Promise<ApprovalOutcome>;
 }

@@ -8,6 +8,7 @@ import { EVENT_TYPES, type EventType } from './events';
 import type { GuardStatus } from './guard';
 import type { DirectoryUnusableReason } from './owner-directory';
 import { ACTION_TYPES, type ActionType } from './policy';
+import type { ManifestSummary } from './run-manifest';
 
 /** How many records a summary lists per category; the rest are only counted (`omitted`). */
 export const SUMMARY_RECORD_LIMIT = 1000;
@@ -147,6 +148,8 @@ export interface RunSummary {
   /** The owner directory's state for the orphan rule. */
   readonly directory: DirectorySummary;
   readonly checkpoint?: CheckpointSummary;
+  /** The run's manifest of deletions (enforce with a manifest writer; docs/data-model.md, "Run manifests"). */
+  readonly manifest?: ManifestSummary;
 }
 
 /** A zero count for every action type. */

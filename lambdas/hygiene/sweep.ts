@@ -17,7 +17,7 @@ import { applyDeletionsPhase } from './sweep/apply';
 import { checkpointPhase } from './sweep/checkpoint';
 import { planPhase } from './sweep/plan';
 import { type SweepRun, startRun } from './sweep/run-state';
-import { guardPhase, summarize } from './sweep/summary';
+import { guardPhase, manifestPhase, summarize } from './sweep/summary';
 import { SweepAbortedError, type SweepDeps, type SweepOptions } from './sweep/types';
 import { formatInstant } from './time';
 
@@ -37,10 +37,14 @@ export function createRunId(now: number, nonce: string): string {
   return `sweep-${formatInstant(now)}-${nonce}`;
 }
 
-/** Too many writes failed: stop here with the partial summary (nothing further is written). */
-function throwIfAborted(run: SweepRun, guard: GuardStatus): void {
+/**
+ * Too many writes failed: stop here with the partial summary (no further
+ * transition is written; the manifest records the deletions that were).
+ */
+async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> {
   if (run.abortReason !== undefined) {
-    throw new SweepAbortedError(run.abortReason, summarize(run, guard, 'incomplete'));
+    const manifest = await manifestPhase(run, guard, 'aborted');
+    throw new SweepAbortedError(run.abortReason, summarize(run, guard, 'incomplete', undefined, manifest));
   }
 }
 
@@ -51,11 +55,14 @@ function throwIfAborted(run: SweepRun, guard: GuardStatus): void {
  *    transitions are written as pages arrive, deletions are buffered.
  * 2. **Guard**: planned deletions against `maxDeletesPerRun` / `maxDeletePercent`
  *    of the active valid credentials seen; tripped = no deletions (unless
- *    `allowMassDelete`).
+ *    `allowMassDelete`, or an operator's recorded approval covers them and
+ *    this run is the one that consumes it).
  * 3. **Apply** the deletions, with bounded concurrency. Every write is
  *    conditional on the state read; a changed item is skipped, never retried.
  * 4. **Checkpoint**: a run stopped by its time budget saves its scan position
  *    and reports `incomplete`; the run that finishes the table clears it.
+ * 5. **Manifest**: the deletions written are recorded in pages as they go;
+ *    the last page and the header are written at the end.
  *
  * In `audit` mode nothing is written (no transitions, events or checkpoint):
  * `applied` counts what `enforce` would have written.
@@ -65,10 +72,12 @@ function throwIfAborted(run: SweepRun, guard: GuardStatus): void {
 export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<RunSummary> {
   const run = await startRun(deps, options);
   await planPhase(run);
-  const guard = guardPhase(run);
-  throwIfAborted(run, guard);
+  const guard = await guardPhase(run);
+  await throwIfAborted(run, guard);
   await applyDeletionsPhase(run, guard);
-  throwIfAborted(run, guard);
+  await throwIfAborted(run, guard);
   const checkpoint = await checkpointPhase(run);
-  return summarize(run, guard, run.stoppedEarly ? 'incomplete' : 'complete', checkpoint);
+  const status = run.stoppedEarly ? 'incomplete' : 'complete';
+  const manifest = await manifestPhase(run, guard, status);
+  return summarize(run, guard, status, checkpoint, manifest);
 }

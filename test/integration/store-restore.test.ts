@@ -9,6 +9,7 @@ import {
 } from '../../cli/aws/restore';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import {
+  HISTORY_ATTR,
   HYGIENE_ATTR,
   OUTBOX_ATTR,
   PURGE_PENDING_ATTR,
@@ -112,6 +113,19 @@ describe('restore', () => {
       [RESTORE_ATTR.restoredAt]: formatInstant(NOW),
       [RESTORE_ATTR.restoredBy]: 'alice',
       [RESTORE_ATTR.restoreReason]: 'deleted by mistake, ticket OPS-12',
+      // The history keeps the deletion and appends the restore, with the deletion it undid (docs/data-model.md).
+      [HISTORY_ATTR]: [
+        ...(before[HISTORY_ATTR] as unknown[]),
+        {
+          at: formatInstant(NOW),
+          action: 'restore',
+          by: 'alice',
+          reason: 'deleted by mistake, ticket OPS-12',
+          deletedAt: formatInstant(DELETED_AT),
+          deletedReason: 'stale',
+          deletedByRun: 'run-del',
+        },
+      ],
     });
     // The deletion notice stays queued for the owner: it happened.
     expect(kept[OUTBOX_ATTR.events]).toHaveLength(1);

@@ -2,7 +2,7 @@ import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamod
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbTransitionWriter, ITEM_GONE } from '../../lambdas/aws/transition-writer';
 import type { Credential } from '../../lambdas/hygiene/credential';
-import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
+import { HISTORY_ATTR, HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
 import { eventsFor, type OutboxEvent } from '../../lambdas/hygiene/events';
 import type { Action } from '../../lambdas/hygiene/policy';
 import type { Transition } from '../../lambdas/hygiene/ports';
@@ -49,6 +49,11 @@ function transition(
 }
 
 const expiresIso = (c: Credential) => formatInstant(c.expiresTime!.ms);
+
+/** The history the transition appends (docs/data-model.md, "History"): one entry per action, at the run's now. */
+const history = (...entries: { action: string; reason?: string; detail?: string }[]) => ({
+  [HISTORY_ATTR]: entries.map((e) => ({ at: NOW_ISO, runId: RUN_ID, ...e })),
+});
 
 describe('DynamoDbTransitionWriter', () => {
   let table: TestTable;
@@ -98,6 +103,7 @@ describe('DynamoDbTransitionWriter', () => {
         ...item,
         [HYGIENE_ATTR.expiryNoticeStage]: 7,
         [HYGIENE_ATTR.expiryNoticeFor]: '2026-12-03T12:00:00.123Z',
+        ...history({ action: 'notify-expiry', detail: 'expires 2026-12-03T12:00:00.123Z (7-day notice)' }),
       });
     });
 
@@ -119,6 +125,10 @@ describe('DynamoDbTransitionWriter', () => {
         ...item,
         [HYGIENE_ATTR.staleFlaggedAt]: NOW_ISO,
         [HYGIENE_ATTR.staleDeleteAfter]: deleteAfter,
+        ...history({
+          action: 'flag-stale',
+          detail: `last activity 2026-03-01T00:00:00.500Z, stale after 90 days (tier default); delete after ${deleteAfter}`,
+        }),
       });
     });
 
@@ -133,7 +143,10 @@ describe('DynamoDbTransitionWriter', () => {
         [HYGIENE_ATTR.staleDeleteAfter]: _after,
         ...unflagged
       } = item;
-      expect(await current(id)).toEqual(unflagged);
+      expect(await current(id)).toEqual({
+        ...unflagged,
+        ...history({ action: 'unflag-stale', reason: 'used-since-flagged' }),
+      });
     });
 
     it('delete-expired soft-deletes with reason, run id and purge time', async () => {
@@ -154,6 +167,11 @@ describe('DynamoDbTransitionWriter', () => {
         [HYGIENE_ATTR.deletedReason]: 'expired',
         [HYGIENE_ATTR.deletedByRun]: RUN_ID,
         [HYGIENE_ATTR.purgeAt]: purgeAt,
+        ...history({
+          action: 'delete-expired',
+          reason: 'expired',
+          detail: 'expiresTime 2026-11-01T00:00:00.000Z',
+        }),
       });
     });
 
@@ -177,6 +195,11 @@ describe('DynamoDbTransitionWriter', () => {
         updatedAt: NOW_ISO,
         [HYGIENE_ATTR.deletedReason]: 'stale',
         [HYGIENE_ATTR.deletedByRun]: RUN_ID,
+        ...history({
+          action: 'delete-stale',
+          reason: 'stale',
+          detail: 'flagged 2026-11-01T00:00:00.000Z, delete after 2026-11-15T00:00:00.000Z',
+        }),
       });
     });
 
@@ -200,6 +223,14 @@ describe('DynamoDbTransitionWriter', () => {
         [HYGIENE_ATTR.expiryNoticeFor]: '2026-12-03T12:00:00.123Z',
         [HYGIENE_ATTR.staleFlaggedAt]: NOW_ISO,
         [HYGIENE_ATTR.staleDeleteAfter]: '2026-12-10T12:00:00.000Z',
+        ...history(
+          { action: 'notify-expiry', detail: 'expires 2026-12-03T12:00:00.123Z (30-day notice)' },
+          {
+            action: 'flag-stale',
+            detail:
+              'last activity x, stale after 90 days (tier default); delete after 2026-12-10T12:00:00.000Z',
+          },
+        ),
       });
     });
 

@@ -4,7 +4,12 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { CHECKPOINT_ID, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/data-contract';
+import {
+  CHECKPOINT_ID,
+  HISTORY_ATTR,
+  OUTBOX_ATTR,
+  PURGE_PENDING_ATTR,
+} from '../../lambdas/hygiene/data-contract';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep, type SweepOptions } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
@@ -53,6 +58,11 @@ function seeds(): Record<string, unknown>[] {
   ];
 }
 
+/** The one history entry this run appends (docs/data-model.md, "History"). */
+function history(entry: { action: string; reason?: string }) {
+  return { [HISTORY_ATTR]: [expect.objectContaining({ ...entry, at: NOW_ISO, runId: 'run-1' })] };
+}
+
 function run(table: TestTable, overrides: Partial<SweepOptions> = {}): Promise<RunSummary> {
   return runSweep(sweepDeps(table), { config, now: NOW, runId: 'run-1', mode: 'enforce', ...overrides });
 }
@@ -81,6 +91,7 @@ describe('sweep against DynamoDB Local', () => {
       updatedAt: NOW_ISO,
       hygieneDeletedReason: 'expired',
       hygieneDeletedByRun: 'run-1',
+      ...history({ action: 'delete-expired', reason: 'expired' }),
     });
     expect(after.get('b-expired')?.[OUTBOX_ATTR.events]).toEqual([
       expect.objectContaining({
@@ -103,6 +114,7 @@ describe('sweep against DynamoDB Local', () => {
       ...seeded('c-expiring'),
       hygieneExpiryNoticeStage: 7,
       hygieneExpiryNoticeFor: '2026-06-06T12:00:00.250Z',
+      ...history({ action: 'notify-expiry' }),
     });
     expect(after.get('c-expiring')?.[OUTBOX_ATTR.events]).toEqual([
       expect.objectContaining({ type: 'expiry-warning', stageDays: 7 }),
@@ -115,6 +127,7 @@ describe('sweep against DynamoDB Local', () => {
         ...seeded(id),
         hygieneStaleFlaggedAt: NOW_ISO,
         hygieneStaleDeleteAfter: days(14),
+        ...history({ action: 'flag-stale' }),
       });
       expect(after.get(id)?.[OUTBOX_ATTR.events]).toEqual([
         expect.objectContaining({ type: 'stale-warning', deleteAfter: days(14) }),
@@ -129,6 +142,7 @@ describe('sweep against DynamoDB Local', () => {
       updatedAt: NOW_ISO,
       hygieneDeletedReason: 'stale',
       hygieneDeletedByRun: 'run-1',
+      ...history({ action: 'delete-stale', reason: 'stale' }),
     });
     expect(after.get('e-flagged-due')?.[OUTBOX_ATTR.events]).toEqual([
       expect.objectContaining({ type: 'deleted-stale', deleteAfter: days(-6) }),
@@ -136,9 +150,10 @@ describe('sweep against DynamoDB Local', () => {
   });
 
   it('clears the flag of a credential used again, silently', () => {
-    expect(after.get('f-used-again')).toEqual(
-      without(seeded('f-used-again'), 'hygieneStaleFlaggedAt', 'hygieneStaleDeleteAfter'),
-    );
+    expect(after.get('f-used-again')).toEqual({
+      ...without(seeded('f-used-again'), 'hygieneStaleFlaggedAt', 'hygieneStaleDeleteAfter'),
+      ...history({ action: 'unflag-stale', reason: 'used-since-flagged' }),
+    });
   });
 
   it('leaves healthy, already deleted, exempt, already noticed and invalid items byte for byte', () => {

@@ -10,6 +10,7 @@ import { eventsFor, type OutboxEvent } from '../events';
 import type { GuardStatus } from '../guard';
 import { isDeletion } from '../policy';
 import type { Transition } from '../ports';
+import { manifestEntry } from '../run-manifest';
 import { DAY_MS } from '../time';
 import type { PendingTransition, SweepRun, SweepSettings } from './run-state';
 
@@ -33,6 +34,7 @@ function transitionOf(
     runId,
     now,
     ...(deleting && config.purgeAfterDays !== undefined && { purgeAt: purgeAt(now, config.purgeAfterDays) }),
+    ...(pending.historyLength !== undefined && { historyLength: pending.historyLength }),
   };
 }
 
@@ -65,8 +67,10 @@ export async function applyTransition(run: SweepRun, pending: PendingTransition)
   try {
     const result = await run.deps.writer.apply(transition);
     run.writeTime.record(run.clock() - writeStart);
-    if (result.status === 'applied') tally.recordApplied(actions, transition.events);
-    else tally.recordSkipped(credential.id, result.changed, actions.some(isDeletion));
+    if (result.status === 'applied') {
+      tally.recordApplied(actions, transition.events);
+      if (actions.some(isDeletion)) run.manifest?.add(manifestEntry(credential, actions, settings.now));
+    } else tally.recordSkipped(credential.id, result.changed, actions.some(isDeletion));
   } catch (error: unknown) {
     // Not a changed item (the writer reports those): a DynamoDB error after the SDK's retries.
     recordWriteFailure(run, credential.id, error);

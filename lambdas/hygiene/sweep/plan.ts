@@ -6,7 +6,8 @@
  * docs/sweep.md, "Phases".
  */
 import { formatProblem, parseCredential } from '../credential';
-import { isReservedId } from '../data-contract';
+import { HISTORY_ATTR, isReservedId } from '../data-contract';
+import { historyLength } from '../history';
 import { ownerStanding } from '../owner-directory';
 import { decide, isDeletion, isExempt } from '../policy';
 import type { RawItem, ScanPage } from '../ports';
@@ -61,7 +62,11 @@ function outOfTime(run: SweepRun): boolean {
  */
 function route(run: SweepRun, pending: PendingTransition): Promise<void> | undefined {
   if (pending.actions.some(isDeletion)) {
-    run.deletions.push({ credential: compactCredential(pending.credential), actions: pending.actions });
+    run.deletions.push({
+      credential: compactCredential(pending.credential),
+      actions: pending.actions,
+      historyLength: historyLength(pending.credential.raw[HISTORY_ATTR]),
+    });
     return undefined;
   }
   return run.pool.submit(() => applyTransition(run, pending));

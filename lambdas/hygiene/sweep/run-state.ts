@@ -10,6 +10,7 @@ import type { Credential } from '../credential';
 import { type DirectoryState, loadDirectoryState } from '../owner-directory';
 import type { Action } from '../policy';
 import type { CheckpointStore, ScanCheckpoint } from '../ports';
+import { ManifestRecorder } from '../run-manifest';
 import { TaskPool } from '../task-pool';
 import { loadScanPosition } from './checkpoint';
 import { RunTally } from './run-tally';
@@ -25,6 +26,8 @@ import {
 export interface PendingTransition {
   readonly credential: Credential;
   readonly actions: readonly Action[];
+  /** The history length read, kept when the credential is compacted (which drops the history itself). */
+  readonly historyLength?: number;
 }
 
 /** The options of one run, with every default applied and every derived flag computed once. */
@@ -40,6 +43,8 @@ export interface SweepSettings {
   /** Owner events are built and counted: when queued, and in audit (what enforce would queue). */
   readonly buildEvents: boolean;
   readonly allowMassDelete: boolean;
+  /** Who runs it (an operator's run), for the manifest header. */
+  readonly operator?: string;
   readonly deadlineMarginMs: number;
   readonly maxWriteFailures: number;
   /** Wall-clock start (epoch ms), for the summary only. */
@@ -84,6 +89,8 @@ export class SweepRun {
   abortReason: string | undefined;
   /** The scan stopped before the end of the table (time budget). */
   stoppedEarly = false;
+  /** Records the deletions written (enforce with a manifest writer), a page at a time. */
+  readonly manifest: ManifestRecorder | undefined;
 
   constructor(
     readonly deps: SweepDeps,
@@ -93,7 +100,10 @@ export class SweepRun {
     readonly scan: ScanPosition,
     /** The owner directory as loaded at the start (orphan rule): usable or why not, and who departed. */
     readonly directory: DirectoryState,
-  ) {}
+  ) {
+    this.manifest =
+      settings.enforce && deps.manifest ? new ManifestRecorder(deps.manifest, settings.runId) : undefined;
+  }
 
   /** The wall clock (`deps.clock`, default `Date.now`). */
   clock(): number {
@@ -126,6 +136,7 @@ function settingsOf(deps: SweepDeps, options: SweepOptions): SweepSettings {
     notifyOwners,
     buildEvents: notifyOwners || !enforce,
     allowMassDelete: options.allowMassDelete ?? false,
+    ...(options.operator !== undefined && { operator: options.operator }),
     deadlineMarginMs: options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
     maxWriteFailures: options.maxWriteFailures ?? DEFAULT_MAX_WRITE_FAILURES,
     startedAt,

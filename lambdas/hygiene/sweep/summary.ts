@@ -4,7 +4,8 @@
  * run's tallies are frozen into the one `RunSummary` a run returns (or an
  * aborted run carries).
  */
-import { evaluateGuard, type GuardStatus } from '../guard';
+import { evaluateGuard, type GuardStatus, withApproval } from '../guard';
+import type { ManifestSummary } from '../run-manifest';
 import {
   type CheckpointSummary,
   type DirectorySummary,
@@ -14,14 +15,48 @@ import {
 import { formatInstant } from '../time';
 import type { SweepRun } from './run-state';
 
-/** The guard phase: planned deletions against `maxDeletesPerRun` / `maxDeletePercent` (and the override). */
-export function guardPhase(run: SweepRun): GuardStatus {
-  const { tally, settings } = run;
-  return evaluateGuard(
-    { plannedDeletes: tally.plannedDeletions(), activeValid: tally.activeValid },
+/**
+ * The guard phase: planned deletions against `maxDeletesPerRun` /
+ * `maxDeletePercent`, then the overrides: the CLI's `allowMassDelete`, else
+ * the operator's recorded approval (enforce only: using it is a write),
+ * consumed only when it covers the planned deletions.
+ */
+export async function guardPhase(run: SweepRun): Promise<GuardStatus> {
+  const { tally, settings, deps } = run;
+  const plannedDeletes = tally.plannedDeletions();
+  const status = evaluateGuard(
+    { plannedDeletes, activeValid: tally.activeValid },
     settings.config,
     settings.allowMassDelete,
   );
+  if (!status.tripped || status.overridden || !settings.enforce || !deps.approvals) return status;
+  const outcome = await deps.approvals.consume({ plannedDeletes, runId: settings.runId, at: run.clock() });
+  return withApproval(status, outcome);
+}
+
+/**
+ * The manifest phase: writes the last page of the run's deletions and its
+ * header (`undefined` without a manifest: audit, or no writer).
+ */
+export async function manifestPhase(
+  run: SweepRun,
+  guard: GuardStatus,
+  status: 'complete' | 'incomplete' | 'aborted',
+): Promise<ManifestSummary | undefined> {
+  const { manifest, settings } = run;
+  if (!manifest) return undefined;
+  return manifest.finish({
+    now: formatInstant(settings.now),
+    startedAt: formatInstant(settings.startedAt),
+    finishedAt: formatInstant(run.clock()),
+    status,
+    guard: {
+      tripped: guard.tripped,
+      overridden: guard.overridden,
+      ...(guard.approval?.status === 'used' && { approvedBy: guard.approval.by }),
+    },
+    ...(settings.operator !== undefined && { by: settings.operator }),
+  });
 }
 
 /** How the run judged the owner directory (the summary says why nothing was orphaned). */
@@ -42,6 +77,7 @@ export function summarize(
   guard: GuardStatus,
   status: RunSummary['status'],
   checkpoint?: CheckpointSummary,
+  manifest?: ManifestSummary,
 ): RunSummary {
   const { tally: t, settings } = run;
   const perOwner = t.perOwner();
@@ -76,5 +112,6 @@ export function summarize(
     },
     directory: directorySummary(run),
     ...(checkpoint && { checkpoint }),
+    ...(manifest && { manifest }),
   };
 }

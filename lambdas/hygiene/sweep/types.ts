@@ -5,7 +5,13 @@
  */
 import type { HygieneConfig, Mode } from '../config';
 import type { DepartedOwners } from '../owner-directory';
-import type { CheckpointStore, CredentialScanner, TransitionWriter } from '../ports';
+import type {
+  CheckpointStore,
+  CredentialScanner,
+  GuardApprovals,
+  RunManifestWriter,
+  TransitionWriter,
+} from '../ports';
 import type { RunSummary } from '../run-summary';
 
 /** Default time kept in reserve when a time budget is given (see {@link SweepOptions.deadlineMarginMs}). */
@@ -31,6 +37,14 @@ export interface SweepDeps {
    * "Orphaned credentials"); without it the rule is off and the summary says so.
    */
   readonly directory?: DepartedOwners;
+  /** Keeps the manifest of what an enforce run deleted (docs/data-model.md, "Run manifests"); without it none is kept. */
+  readonly manifest?: RunManifestWriter;
+  /**
+   * The operator's recorded guard approvals (`pc-hygiene guard approve`): a
+   * tripped guard uses the pending one when it covers the planned deletions
+   * (enforce only). Without it, only `allowMassDelete` overrides.
+   */
+  readonly approvals?: GuardApprovals;
 }
 
 /** What one run does. */
@@ -42,8 +56,10 @@ export interface SweepOptions {
   readonly runId: string;
   /** `audit` writes nothing at all (not even a checkpoint); `enforce` writes and queues owner events. */
   readonly mode: Mode;
-  /** The operator's one-run override of a tripped guard. */
+  /** The operator's one-run override of a tripped guard (the CLI's `--allow-mass-delete`, for local use). */
   readonly allowMassDelete?: boolean;
+  /** Who runs it, for a run an operator starts by hand (recorded in the run manifest's header). */
+  readonly operator?: string;
   /** Queue owner events with the transitions (enforce only). Default: true. */
   readonly notifyOwners?: boolean;
   /**

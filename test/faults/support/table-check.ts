@@ -8,6 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { HygieneConfig } from '../../../lambdas/hygiene/config';
 import { parseCredential } from '../../../lambdas/hygiene/credential';
 import {
+  HISTORY_ATTR,
   HYGIENE_ATTR,
   isReservedId,
   OUTBOX_ATTR,
@@ -174,5 +175,10 @@ export function notExactlyOnce(
 export function comparable(item: Item | undefined): Item {
   const copy = { ...item };
   delete copy[HYGIENE_ATTR.deletedByRun];
+  // The history names the run of each transition (docs/data-model.md, "History").
+  const history = copy[HISTORY_ATTR];
+  if (Array.isArray(history)) {
+    copy[HISTORY_ATTR] = history.map((entry: Record<string, unknown>) => ({ ...entry, runId: '(run)' }));
+  }
   return copy;
 }

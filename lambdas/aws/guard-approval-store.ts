@@ -1,0 +1,90 @@
+/**
+ * The operator's guard approval as one reserved item of the credentials
+ * table (`__hygiene__#guard-approval`; docs/data-model.md, "Guard approval").
+ * `pc-hygiene guard approve` records it; a sweep whose guard trips consumes it
+ * here.
+ *
+ * Consuming is ONE conditional `UpdateItem` (the sweep function may only
+ * `Scan` and `UpdateItem` the table): only if an approval is pending, covers
+ * the planned deletions and has not expired, it is moved to "last used" with
+ * the run that used it. Two runs at once: one condition holds, the other
+ * finds nothing pending — the approval is used exactly once.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GUARD_APPROVAL_ATTR, GUARD_APPROVAL_ID } from '../hygiene/data-contract';
+import type { ApprovalOutcome, GuardApproval } from '../hygiene/guard';
+import type { GuardApprovals } from '../hygiene/ports';
+import { formatInstant } from '../hygiene/time';
+import { TABLE_DEFINITION } from './credential-table-definition';
+import { unmarshallOptions } from './dynamodb-client';
+import { UpdateExpressionBuilder } from './update-expression';
+
+/** The key of the approval item. */
+export const GUARD_APPROVAL_KEY = { [TABLE_DEFINITION.partitionKey.name]: GUARD_APPROVAL_ID };
+
+/** A stored approval map, checked field by field; `undefined` when absent or malformed. */
+export function parseApproval(value: unknown): GuardApproval | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  const strings = ['id', 'by', 'reason', 'approvedAt', 'expiresAt'] as const;
+  if (!strings.every((field) => typeof v[field] === 'string')) return undefined;
+  if (typeof v.maxDeletes !== 'number' || !Number.isInteger(v.maxDeletes)) return undefined;
+  return {
+    id: v.id as string,
+    by: v.by as string,
+    reason: v.reason as string,
+    maxDeletes: v.maxDeletes,
+    approvedAt: v.approvedAt as string,
+    expiresAt: v.expiresAt as string,
+  };
+}
+
+/** The consuming write: move the pending approval to "last used", if it covers `plannedDeletes` at `atIso`. */
+function consumeUpdate(plannedDeletes: number, runId: string, atIso: string) {
+  const x = new UpdateExpressionBuilder();
+  const pending = x.name(GUARD_APPROVAL_ATTR.pending);
+  x.setExpression(x.name(GUARD_APPROVAL_ATTR.lastUsed), pending)
+    .set(GUARD_APPROVAL_ATTR.usedByRun, runId)
+    .set(GUARD_APPROVAL_ATTR.usedAt, atIso)
+    .set(GUARD_APPROVAL_ATTR.usedFor, plannedDeletes)
+    .remove(GUARD_APPROVAL_ATTR.pending);
+  // Canonical UTC ISO strings order as instants.
+  x.condition(`attribute_exists(${pending})`)
+    .condition(`${pending}.${x.name('maxDeletes')} >= ${x.value(plannedDeletes)}`)
+    .condition(`${pending}.${x.name('expiresAt')} > ${x.value(atIso)}`);
+  return x.build();
+}
+
+/** {@link GuardApprovals} over the credentials table. */
+export class DynamoDbGuardApprovals implements GuardApprovals {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async consume(request: { plannedDeletes: number; runId: string; at: number }): Promise<ApprovalOutcome> {
+    const atIso = formatInstant(request.at);
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: GUARD_APPROVAL_KEY,
+          ...consumeUpdate(request.plannedDeletes, request.runId, atIso),
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const approval = parseApproval(out.Attributes?.[GUARD_APPROVAL_ATTR.lastUsed]);
+      // Cannot be missing (the condition required it); a malformed map still allowed the run, say so.
+      return approval ? { status: 'used', approval } : { status: 'none' };
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
+      const approval = parseApproval(old?.[GUARD_APPROVAL_ATTR.pending]);
+      if (!approval) return { status: 'none' };
+      return { status: approval.expiresAt <= atIso ? 'expired' : 'not-enough', approval };
+    }
+  }
+}

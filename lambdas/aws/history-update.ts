@@ -1,0 +1,45 @@
+/**
+ * Appends entries to a credential's bounded history (`hygieneHistory`,
+ * docs/data-model.md "History") inside an `UpdateItem` that is being built —
+ * the one way every writer (transition writer, restore, exempt) does it, so
+ * the history is written in the same conditional write as the change it
+ * records.
+ *
+ * No read is needed to keep the bound: the writer knows the history's length
+ * from the state its decision was made from, and the write is conditional on
+ * that length. The new entries are set at the indexes past the end (DynamoDB
+ * appends them), and the oldest entries beyond the limit are removed by index
+ * in the same write; both paths refer to the list as it was, so the result is
+ * `old[drop:] ++ new` whichever way DynamoDB orders them.
+ */
+import { HISTORY_ATTR } from '../hygiene/data-contract';
+import { HISTORY_LIMIT, type HistoryEntry, historyTrim } from '../hygiene/history';
+import type { UpdateExpressionBuilder } from './update-expression';
+
+/**
+ * Adds the history clauses and their condition to `update`.
+ * @param length how many entries the stored history held when read (0: absent, empty or not a list)
+ * @param entries the entries to append, oldest first (at most {@link HISTORY_LIMIT})
+ */
+export function appendHistory(
+  update: UpdateExpressionBuilder,
+  length: number,
+  entries: readonly HistoryEntry[],
+): void {
+  if (entries.length === 0) return;
+  const kept = entries.slice(-HISTORY_LIMIT);
+  const history = update.name(HISTORY_ATTR);
+  const list = update.value('L');
+  if (length === 0) {
+    // Absent, empty, or not a list (replaced: the attribute is the worker's own).
+    update.setExpression(history, update.value(kept));
+    update.condition(`(NOT attribute_type(${history}, ${list}) OR size(${history}) = ${update.value(0)})`);
+    return;
+  }
+  kept.forEach((entry, i) => {
+    update.setExpression(`${history}[${length + i}]`, update.value(entry));
+  });
+  const drop = historyTrim(length, kept.length);
+  for (let i = 0; i < drop; i++) update.removePath(`${history}[${i}]`);
+  update.condition(`attribute_type(${history}, ${list}) AND size(${history}) = ${update.value(length)}`);
+}

@@ -1,0 +1,88 @@
+/**
+ * The per-credential history (docs/data-model.md, "History"): what every
+ * transition, restore and exemption did to a credential, kept on the item so
+ * "why was this deleted, when, by which rule" survives a restore. Bounded: the
+ * newest {@link HISTORY_LIMIT} entries are kept, so an item cannot grow
+ * without limit. Pure: entries are built from actions and instants given.
+ */
+import { DELETED_REASON_OF } from './action-changes';
+import type { Action } from './policy';
+import { formatInstant } from './time';
+
+/**
+ * How many entries a credential's history keeps (the newest). 20 covers a
+ * credential's last few cycles (three expiry notices, a stale flag, a
+ * deletion, a restore, an exemption …) at a few kilobytes at most.
+ */
+export const HISTORY_LIMIT = 20;
+
+/** What an operator did by hand (the CLI), besides the sweep's own action types. */
+export type OperatorAction = 'restore' | 'exempt' | 'unexempt';
+
+/** One history entry, as stored (a map; absent fields are not written). */
+export interface HistoryEntry {
+  /** When (UTC ISO): the run's `now` for a transition, the command's instant for an operator action. */
+  readonly at: string;
+  /** The sweep action type (`delete-expired`, `flag-stale`, …) or the operator action. */
+  readonly action: Action['type'] | OperatorAction;
+  /** Why: the deletion reason (`expired` | `stale` | `orphaned`), an unflag's reason, or the operator's `--reason`. */
+  readonly reason?: string;
+  /** The dates the sweep decided from (expiry, last activity, grace), in words. */
+  readonly detail?: string;
+  /** The sweep run that made the transition. */
+  readonly runId?: string;
+  /** Who, for an operator action. */
+  readonly by?: string;
+  /** Restore only: the soft-delete it undid (`deletedAt`, reason, run), kept here because restore clears them. */
+  readonly deletedAt?: string;
+  readonly deletedReason?: string;
+  readonly deletedByRun?: string;
+}
+
+/** The recorded reason and detail of one sweep action: the rule, and the dates it was decided from. */
+function explain(action: Action): Pick<HistoryEntry, 'reason' | 'detail'> {
+  switch (action.type) {
+    case 'notify-expiry':
+      return { detail: `expires ${action.expiresTime} (${action.stageDays}-day notice)` };
+    case 'delete-expired':
+      return { reason: DELETED_REASON_OF[action.type], detail: `expiresTime ${action.expiresTime}` };
+    case 'flag-stale':
+      return {
+        detail: `last activity ${action.lastActivity}, stale after ${action.staleAfterDays} days (tier ${action.tier}); delete after ${action.deleteAfter}`,
+      };
+    case 'delete-stale':
+    case 'delete-orphaned':
+      return {
+        reason: DELETED_REASON_OF[action.type],
+        detail: `flagged ${action.flaggedAt}, delete after ${action.deleteAfter}`,
+      };
+    case 'flag-orphan':
+      return { detail: `owner departed; delete after ${action.deleteAfter}` };
+    case 'unflag-stale':
+    case 'unflag-orphan':
+      return { reason: action.reason };
+  }
+}
+
+/** The history entries of one transition: one per action, at the run's `now`, naming the run. */
+export function transitionHistory(
+  actions: readonly Action[],
+  run: { readonly runId: string; readonly now: number },
+): HistoryEntry[] {
+  const at = formatInstant(run.now);
+  return actions.map((action) => ({ at, action: action.type, ...explain(action), runId: run.runId }));
+}
+
+/** How many entries a stored history holds: its length when it is a list, else 0 (absent or not a list). */
+export function historyLength(stored: unknown): number {
+  return Array.isArray(stored) ? stored.length : 0;
+}
+
+/**
+ * How to append `adding` entries to a stored history of `length` entries and
+ * stay within `limit`: how many of the oldest to drop (never more than are
+ * stored; a single write never adds more than `limit`).
+ */
+export function historyTrim(length: number, adding: number, limit = HISTORY_LIMIT): number {
+  return Math.min(length, Math.max(0, length + adding - limit));
+}

@@ -1,0 +1,188 @@
+/**
+ * The run manifest (docs/data-model.md, "Run manifests"): every enforce run
+ * that soft-deletes credentials keeps, in the table, what it deleted and why —
+ * one entry per deletion (id, owner, rule, the dates it was decided from), in
+ * pages of {@link MANIFEST_PAGE_SIZE}, plus a header with the counts — so an
+ * auditor can ask "what did run X delete" long after its log is gone, and
+ * `restore --run` can undo a whole run. Pure: the recorder writes through a
+ * port; memory holds one page at a time.
+ */
+import { DELETED_REASON_OF } from './action-changes';
+import type { Credential, DeletedReason } from './credential';
+import { errorText } from './errors';
+import { type Action, isDeletion } from './policy';
+import type { RunManifestWriter } from './ports';
+import { formatInstant } from './time';
+
+/**
+ * Deletions per page item: an entry is a few hundred bytes at most (ids and
+ * dates; display names are capped), so a page stays far below DynamoDB's
+ * 400 KB item limit.
+ */
+export const MANIFEST_PAGE_SIZE = 200;
+
+/** Run index entries kept (the newest): `runs list` reads one item; older headers stay readable by id. */
+export const RUN_INDEX_LIMIT = 500;
+
+/** Display names are cut to this many characters in a manifest entry (the id identifies the credential). */
+const DISPLAY_NAME_LIMIT = 200;
+
+/** One soft-deletion of a run: what, whose, by which rule, from which dates. */
+export interface ManifestEntry {
+  readonly id: string;
+  readonly userId: string;
+  readonly clientId?: string;
+  readonly displayName?: string;
+  /** The rule: `expired` | `stale` | `orphaned` (as `hygieneDeletedReason`). */
+  readonly rule: DeletedReason;
+  /** The run's `now`, written as `deletedAt`. */
+  readonly deletedAt: string;
+  /** `expired`: the `expiresTime` that passed. */
+  readonly expiresTime?: string;
+  /** `stale`: the last use (absent when never used; then `createdAt` counted). */
+  readonly lastUsedAt?: string;
+  readonly createdAt?: string;
+  /** `stale` / `orphaned`: when the credential was flagged, and the end of its grace period. */
+  readonly flaggedAt?: string;
+  readonly deleteAfter?: string;
+}
+
+/** A run's manifest header: the counts, and how many pages hold its entries. */
+export interface RunManifestHeader {
+  readonly runId: string;
+  /** The run's decision instant (UTC ISO). */
+  readonly now: string;
+  /** Wall-clock start and end (UTC ISO). */
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly status: 'complete' | 'incomplete' | 'aborted';
+  /** Deletions written, per rule, and in total (= the entries in the pages). */
+  readonly deleted: Readonly<Record<DeletedReason, number>> & { readonly total: number };
+  /** Pages written, numbered 1…pages. */
+  readonly pages: number;
+  /** The guard's verdict on the run's deletions. */
+  readonly guard: {
+    readonly tripped: boolean;
+    readonly overridden: boolean;
+    /** Who approved the override (`pc-hygiene guard approve`), when an approval was used. */
+    readonly approvedBy?: string;
+  };
+  /** Who ran it, for an operator's run from the CLI (absent for the scheduled run). */
+  readonly by?: string;
+}
+
+/** One line of the run index (`runs list`). */
+export interface RunIndexEntry {
+  readonly runId: string;
+  readonly now: string;
+  readonly status: RunManifestHeader['status'];
+  readonly deleted: number;
+}
+
+/** What the run's manifest became, for the run summary. */
+export interface ManifestSummary {
+  /** Pages written. */
+  readonly pages: number;
+  /** Deletions recorded. */
+  readonly entries: number;
+  /** Set when a page or the header could not be written (the deletions stand; their history has them too). */
+  readonly failed?: string;
+}
+
+/** The manifest entry of one applied deletion: the credential as read and the delete action. */
+export function manifestEntry(
+  credential: Credential,
+  actions: readonly Action[],
+  now: number,
+): ManifestEntry {
+  const deletion = actions.find(isDeletion);
+  if (deletion === undefined)
+    throw new Error(`manifestEntry: no deletion among the actions of ${credential.id}`);
+  const raw = credential.raw;
+  const text = (field: string) => (typeof raw[field] === 'string' ? (raw[field] as string) : undefined);
+  const displayName = text('displayName')?.slice(0, DISPLAY_NAME_LIMIT);
+  const optional = {
+    clientId: text('clientId'),
+    displayName,
+    expiresTime: deletion.type === 'delete-expired' ? deletion.expiresTime : undefined,
+    lastUsedAt: text('lastUsedAt'),
+    createdAt: text('createdAt'),
+    flaggedAt: deletion.type === 'delete-expired' ? undefined : deletion.flaggedAt,
+    deleteAfter: deletion.type === 'delete-expired' ? undefined : deletion.deleteAfter,
+  };
+  return {
+    id: credential.id,
+    userId: credential.userId,
+    rule: DELETED_REASON_OF[deletion.type],
+    deletedAt: formatInstant(now),
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/**
+ * Collects a run's deletions and writes them a page at a time (a page is
+ * written as soon as it is full; the last one and the header by
+ * {@link finish}). A failed write is remembered, not thrown: the deletions it
+ * describes are committed already.
+ */
+export class ManifestRecorder {
+  private page: ManifestEntry[] = [];
+  private pages = 0;
+  private entries = 0;
+  private readonly deleted: Record<DeletedReason, number> = { expired: 0, stale: 0, orphaned: 0 };
+  private readonly writes: Promise<void>[] = [];
+  private failure: string | undefined;
+
+  constructor(
+    private readonly writer: RunManifestWriter,
+    private readonly runId: string,
+    private readonly pageSize = MANIFEST_PAGE_SIZE,
+  ) {}
+
+  /** Records one applied deletion. */
+  add(entry: ManifestEntry): void {
+    this.page.push(entry);
+    this.entries++;
+    this.deleted[entry.rule]++;
+    if (this.page.length >= this.pageSize) this.flush();
+  }
+
+  /**
+   * Writes the last page and the header (only when the run deleted something:
+   * a run that deleted nothing leaves no manifest).
+   */
+  async finish(header: Omit<RunManifestHeader, 'runId' | 'deleted' | 'pages'>): Promise<ManifestSummary> {
+    if (this.page.length > 0) this.flush();
+    await Promise.all(this.writes);
+    if (this.entries > 0) {
+      await this.guarded(() =>
+        this.writer.writeHeader({
+          ...header,
+          runId: this.runId,
+          deleted: { ...this.deleted, total: this.entries },
+          pages: this.pages,
+        }),
+      );
+    }
+    return {
+      pages: this.pages,
+      entries: this.entries,
+      ...(this.failure !== undefined && { failed: this.failure }),
+    };
+  }
+
+  private flush(): void {
+    const entries = this.page;
+    this.page = [];
+    const page = ++this.pages;
+    this.writes.push(this.guarded(() => this.writer.writePage(this.runId, page, entries)));
+  }
+
+  private async guarded(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error: unknown) {
+      this.failure ??= `run manifest not fully written: ${errorText(error)}`;
+    }
+  }
+}
