@@ -21,7 +21,7 @@ import type { OptionsOf } from '../options/options-of';
 import { UsageError } from '../usage-error';
 import { type RelayFilesSummary, readDigestEntries, relayToFiles } from '../use-cases/relay-to-files';
 
-function defineRelay(program: Command) {
+function defineRelayCommand(program: Command) {
   const command = program
     .command('relay')
     .description(
@@ -41,7 +41,7 @@ function defineRelay(program: Command) {
   return addDirectoryOptions(command);
 }
 
-type RelayOptions = OptionsOf<ReturnType<typeof defineRelay>>;
+type RelayOptions = OptionsOf<ReturnType<typeof defineRelayCommand>>;
 
 /**
  * The sender: `--from`, else the config's `senderIdentity`, else none (the placeholder).
@@ -104,5 +104,5 @@ async function runRelay(options: RelayOptions): Promise<void> {
 
 /** Registers `relay` on the program. */
 export function registerRelayCommand(program: Command): void {
-  defineRelay(program).action(runRelay);
+  defineRelayCommand(program).action(runRelay);
 }
