@@ -9,6 +9,7 @@
 import { type Command, Option } from '@commander-js/extra-typings';
 import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import';
 import { formatInstant, requireInstant } from '../../../lambdas/hygiene/time';
+import { terminalText } from '../../../lambdas/render/sanitize';
 import {
   addDirectoryOptions,
   directoryClientFor,
@@ -113,7 +114,7 @@ async function runOwnersImport(file: string, options: OwnersImportOptions): Prom
     if (options.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       for (const row of summary.rejectedRows) {
-        process.stderr.write(`pc-hygiene owners import: rejected ${describeRejected(row)}\n`);
+        process.stderr.write(`pc-hygiene owners import: rejected ${terminalText(describeRejected(row))}\n`);
       }
       const text = summaryText(summary, options.dryRun ?? false);
       (summary.outcome === 'imported' || summary.outcome === 'dry-run'

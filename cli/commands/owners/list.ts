@@ -20,6 +20,7 @@ import {
   type Reachability,
   reachabilityOf,
 } from '../../../lambdas/hygiene/owner-directory';
+import { terminalText } from '../../../lambdas/render/sanitize';
 import {
   addDirectoryOptions,
   directoryClientFor,
@@ -60,10 +61,9 @@ export interface ListedOwner {
   readonly reach: Reachability;
 }
 
-/** Control characters would let a crafted name rewrite the operator's terminal. */
+/** Names and ids come from an export: printed through the one terminal sanitiser. */
 function printable(text: string | undefined): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  return (text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return terminalText(text ?? '');
 }
 
 /** The owners as an aligned text table (one header line, one line per owner). */
