@@ -61,13 +61,18 @@ ${DARK_ACCENTS.map((c, i) => `  .pc-accent-${i} { color: ${c} !important; }`).jo
   .pc-cell:first-child { padding-top: 10px !important; }
 }`;
 
+/** `2026-12-03 09:00&nbsp;UTC` for an instant (epoch ms). */
+function utcMinute(ms: number): string {
+  const date = new Date(ms).toISOString();
+  return `${date.slice(0, 10)} ${date.slice(11, 16)}&nbsp;UTC`;
+}
+
 /** `2026-12-03 09:00 UTC` and `in 7 days`, or the stored value as is when it is not an instant. */
 function dateCell(iso: string | undefined, now: number): string {
   if (iso === undefined) return `<span class="pc-muted" style="color:${LIGHT.muted}">unknown</span>`;
   const parsed = parseInstant(iso);
   if (!parsed.ok) return escapeHtml(iso);
-  const date = new Date(parsed.ms).toISOString();
-  const day = `${date.slice(0, 10)} ${date.slice(11, 16)}&nbsp;UTC`;
+  const day = utcMinute(parsed.ms);
   return `<strong style="white-space:nowrap">${day}</strong><br><span class="pc-muted" style="color:${LIGHT.muted}">${escapeHtml(relative(parsed.ms, now))}</span>`;
 }
 
@@ -128,7 +133,7 @@ function section(title: string, index: number, events: readonly OutboxEvent[], n
 }
 
 /** Greeting, what this is, and which part of a split digest. */
-function header(input: DigestHtmlInput, greeting: string): string {
+function header(input: DigestHtmlInput, greeting: string, now: number): string {
   const partNote =
     input.parts > 1
       ? `<p style="margin:0 0 8px">This digest is long: this is part ${input.part} of ${input.parts}.</p>`
@@ -137,7 +142,7 @@ function header(input: DigestHtmlInput, greeting: string): string {
     `<p class="pc-muted" style="margin:0 0 4px;font-size:12px;letter-spacing:.04em;text-transform:uppercase;color:${LIGHT.muted}">PersonalClient Hygiene</p>`,
     `<h1 style="margin:0 0 12px;font-size:21px;line-height:1.3">Your personal API credentials</h1>`,
     `<p style="margin:0 0 8px">Hello ${greeting},</p>`,
-    `<p style="margin:0 0 8px">Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${escapeHtml(input.generatedAt)}).</p>`,
+    `<p style="margin:0 0 8px">Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${utcMinute(now)}).</p>`,
     partNote,
   ].join('\n');
 }
@@ -177,7 +182,7 @@ export function renderDigestHtml(input: DigestHtmlInput): string {
 <body class="pc-page" style="margin:0;padding:0;background:${LIGHT.page};color:${LIGHT.text};font-family:${FONT};-webkit-text-size-adjust:100%">
 <div class="pc-page" style="background:${LIGHT.page};padding:12px 8px">
 <div class="pc-card" role="article" aria-label="${escapeHtml(input.subject)}" style="max-width:680px;margin:0 auto;background:${LIGHT.card};color:${LIGHT.text};border:1px solid ${LIGHT.line};border-radius:8px;padding:20px;font-size:15px;line-height:1.5">
-${header(input, greeting)}
+${header(input, greeting, now)}
 ${sections.join('\n')}
 ${footer()}
 </div>

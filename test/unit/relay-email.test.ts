@@ -123,6 +123,7 @@ describe('renderDigestHtml', () => {
 
     expect(html(document, 'Zoë <Admin>')).toContain('Hello <span dir="auto">Zoë &lt;Admin&gt;</span>,');
     expect(html(document)).toContain('Hello <span dir="auto">user-42</span>,');
+    expect(html(document)).toContain('your personal API credentials (as of 2026-11-26 02:15&nbsp;UTC).');
   });
 
   it('renders every event of a long digest across its parts, each part saying which it is', () => {
