@@ -56,6 +56,11 @@ export interface PostureReport {
   readonly stale: { readonly total: number; readonly byTier: Readonly<Record<string, number>> };
   /** Flagged stale; `dueForDeletion`: past their `hygieneStaleDeleteAfter`. */
   readonly flagged: { readonly total: number; readonly dueForDeletion: number };
+  /**
+   * Flagged orphaned (the owner directory marked the owner departed, docs/rules.md);
+   * `dueForDeletion`: past their `hygieneOrphanDeleteAfter`.
+   */
+  readonly orphaned: { readonly total: number; readonly dueForDeletion: number };
   /** No `lastUsedAt`. */
   readonly neverUsed: number;
   /** No `expiresTime` (never expires). */
@@ -94,6 +99,8 @@ export class PostureAccumulator {
   private readonly staleByTier = new Map<string, number>();
   private flagged = 0;
   private flaggedDue = 0;
+  private orphaned = 0;
+  private orphanedDue = 0;
   private neverUsed = 0;
   private noExpiry = 0;
   private unscoped = 0;
@@ -160,6 +167,11 @@ export class PostureAccumulator {
       this.flagged++;
       if (staleDeleteAfter.ms <= now) this.flaggedDue++;
     }
+    const { orphanedAt, orphanDeleteAfter } = c.hygiene;
+    if (orphanedAt !== undefined && orphanDeleteAfter !== undefined) {
+      this.orphaned++;
+      if (orphanDeleteAfter.ms <= now) this.orphanedDue++;
+    }
     if (c.lastUsedAt === undefined) this.neverUsed++;
     const unscoped = isUnscoped(c);
     const unrestricted = hasUnrestrictedSource(c);
@@ -214,6 +226,7 @@ export class PostureAccumulator {
         byTier: Object.fromEntries([...this.staleByTier].sort(([a], [b]) => a.localeCompare(b))),
       },
       flagged: { total: this.flagged, dueForDeletion: this.flaggedDue },
+      orphaned: { total: this.orphaned, dueForDeletion: this.orphanedDue },
       neverUsed: this.neverUsed,
       noExpiry: this.noExpiry,
       unscoped: this.unscoped,

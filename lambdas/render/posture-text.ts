@@ -34,6 +34,8 @@ export function renderPostureText(report: PostureReport): string {
     ]),
     ['flagged stale', r.flagged.total, percentOf(r.flagged.total, r.active)],
     ['  due for deletion', r.flagged.dueForDeletion, percentOf(r.flagged.dueForDeletion, r.active)],
+    ['flagged orphaned (owner departed)', r.orphaned.total, percentOf(r.orphaned.total, r.active)],
+    ['  due for deletion', r.orphaned.dueForDeletion, percentOf(r.orphaned.dueForDeletion, r.active)],
     ['never used', r.neverUsed, percentOf(r.neverUsed, r.active)],
     ['no expiry', r.noExpiry, percentOf(r.noExpiry, r.active)],
     ['unscoped (full owner permissions)', r.unscoped, percentOf(r.unscoped, r.active)],
