@@ -431,31 +431,41 @@ function renderPart(
 }
 
 /**
- * Packs events greedily into parts by their measured cost. The cost of an
- * event is how much it adds to a one-event digest; the fixed cost is an empty
- * digest with the widest part counter. Both are measured, not guessed, so the
- * packing is close; every part is still checked against the limit afterwards.
+ * What each event costs in a part: how much it adds to a one-event digest;
+ * the fixed cost is an empty digest with the widest part counter. Both are
+ * measured, not guessed, once per digest (not once per packing attempt).
  */
-function pack(
+function measureCosts(
   input: DigestInput,
   nowIso: string,
   events: readonly OutboxEvent[],
+): { readonly fixed: number; readonly costs: readonly number[] } {
+  const fixed = renderPart(input, nowIso, [], 999, 999).bytes;
+  return { fixed, costs: events.map((event) => renderPart(input, nowIso, [event], 999, 999).bytes - fixed) };
+}
+
+/**
+ * Packs events greedily into parts by their measured cost ({@link measureCosts}),
+ * so the packing is close; every part is still checked against the limit afterwards.
+ */
+function pack(
+  events: readonly OutboxEvent[],
+  measured: { readonly fixed: number; readonly costs: readonly number[] },
   budget: number,
 ): OutboxEvent[][] {
-  const fixed = renderPart(input, nowIso, [], 999, 999).bytes;
   const parts: OutboxEvent[][] = [];
   let current: OutboxEvent[] = [];
-  let used = fixed;
-  for (const event of events) {
-    const cost = renderPart(input, nowIso, [event], 999, 999).bytes - fixed;
+  let used = measured.fixed;
+  events.forEach((event, i) => {
+    const cost = measured.costs[i] ?? 0;
     if (current.length > 0 && used + cost > budget) {
       parts.push(current);
       current = [];
-      used = fixed;
+      used = measured.fixed;
     }
     current.push(event);
     used += cost;
-  }
+  });
   if (current.length > 0) parts.push(current);
   return parts;
 }
@@ -473,8 +483,9 @@ export function renderDigest(input: DigestInput): DigestPart[] {
   const whole = renderPart(input, nowIso, events, 1, 1);
   if (whole.bytes <= limit) return [whole];
   // Headers and separators make the sum of costs slightly inexact: shrink the budget until every part fits.
+  const measured = measureCosts(input, nowIso, events);
   for (let budget = limit; budget > limit / 4; budget = Math.floor(budget * 0.9)) {
-    const groups = pack(input, nowIso, events, budget);
+    const groups = pack(events, measured, budget);
     const parts = groups.map((group, i) => renderPart(input, nowIso, group, i + 1, groups.length));
     if (parts.every((p) => p.bytes <= limit)) return parts;
     if (groups.every((g) => g.length === 1)) break;
