@@ -55,7 +55,10 @@ export interface WrittenEmail {
   readonly part: number;
 }
 
-/** Writes each email to `<dir>/<userId>.part-<n>.eml`, with the drain id added when a name repeats. */
+/**
+ * Writes each email to `<dir>/<userId>.part-<n>.eml`, with the drain id (then
+ * a counter) added when a name repeats within the run.
+ */
 class EmlFileSender implements EmailSender {
   readonly written: WrittenEmail[] = [];
   private readonly names = new Set<string>();
@@ -64,8 +67,11 @@ class EmlFileSender implements EmailSender {
 
   async send(email: OutgoingEmail): Promise<{ readonly messageId: string }> {
     const { userId, part, drainId } = email.digest;
-    let name = `${fileSafe(userId)}.part-${part}.eml`;
-    if (this.names.has(name)) name = `${fileSafe(userId)}.part-${part}.${fileSafe(drainId).slice(0, 36)}.eml`;
+    const base = `${fileSafe(userId)}.part-${part}`;
+    let name = `${base}.eml`;
+    // Another drain's part, or another id with the same file-safe form: never overwrite this run's files.
+    if (this.names.has(name)) name = `${base}.${fileSafe(drainId).slice(0, 36)}.eml`;
+    for (let n = 2; this.names.has(name); n++) name = `${base}.${n}.eml`;
     this.names.add(name);
     const path = join(this.dir, name);
     await writeFile(path, email.raw);

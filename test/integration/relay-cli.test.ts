@@ -175,4 +175,28 @@ describe('pc-hygiene relay', () => {
     const mail = await simpleParser(await readFile(first.path));
     expect(await readFile(path ?? '', 'utf8')).toBe(mail.html);
   });
+
+  it('never overwrites a file of the same run: ids with the same file-safe form get distinct names', async () => {
+    const entries = [...ownerEntries('a/b'), ...ownerEntries('a_b'), ...ownerEntries('a?b')];
+    const path = await jsonl('same-safe-name.jsonl', entries);
+    const { items } = await readDigestEntries(path);
+    const directory = {
+      getMany: async (ids: readonly string[]) =>
+        new Map(
+          ids.map((id) => [
+            id,
+            { userId: id, email: `${ids.indexOf(id)}@example.com`, status: 'active' as const },
+          ]),
+        ),
+    };
+
+    const summary = await relayToFiles(items, directory, { outDir: join(dir, 'out-6'), now: () => 0 });
+
+    expect(summary.written.map((w) => w.path.slice(w.path.lastIndexOf('/') + 1))).toEqual([
+      'a_b.part-1.eml',
+      'a_b.part-1.3f0c9a52-8d7e-4f7e-9a51-2b8d3c1e0f11.eml',
+      'a_b.part-1.2.eml',
+    ]);
+    expect(await readdir(join(dir, 'out-6'))).toHaveLength(3);
+  });
 });
