@@ -1,19 +1,15 @@
 /**
  * Creates the owner directory table from {@link OWNER_DIRECTORY_TABLE} for the
  * CLI (`owners import --create-table`, `local`) and the tests. The deployed
- * table is CDK's job (`lib/owner-directory-table.ts`).
+ * table is CDK's job (`lib/owner-directory-table.ts`). The creating and
+ * waiting is create-table.ts's `createTableFrom`, shared with the credentials table.
  */
-import {
-  CreateTableCommand,
-  type CreateTableCommandInput,
-  ResourceInUseException,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
+import { type CreateTableOptions, createTableFrom, type NamedCreateTableInput } from './create-table';
 
 /** The `CreateTable` request for a local or CLI-created owner directory table. */
-export function createOwnerDirectoryTableInput(tableName: string): CreateTableCommandInput {
+export function createOwnerDirectoryTableInput(tableName: string): NamedCreateTableInput {
   const key = OWNER_DIRECTORY_TABLE.partitionKey;
   return {
     TableName: tableName,
@@ -30,21 +26,10 @@ export function createOwnerDirectoryTableInput(tableName: string): CreateTableCo
  * @returns whether the table was created (false: it existed and `ifNotExists` was set)
  * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
  */
-export async function createOwnerDirectoryTable(
+export function createOwnerDirectoryTable(
   client: DynamoDBDocumentClient,
   tableName: string,
-  options: { readonly ifNotExists?: boolean; readonly maxWaitSeconds?: number } = {},
+  options: CreateTableOptions = {},
 ): Promise<{ readonly created: boolean }> {
-  let created = true;
-  try {
-    await client.send(new CreateTableCommand(createOwnerDirectoryTableInput(tableName)));
-  } catch (error: unknown) {
-    if (!(error instanceof ResourceInUseException && options.ifNotExists)) throw error;
-    created = false;
-  }
-  await waitUntilTableExists(
-    { client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1, maxDelay: 5 },
-    { TableName: tableName },
-  );
-  return { created };
+  return createTableFrom(client, { input: createOwnerDirectoryTableInput(tableName) }, options);
 }

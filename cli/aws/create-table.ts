@@ -16,8 +16,11 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type KeyAttribute, TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
 
+/** A `CreateTable` request that names its table. */
+export type NamedCreateTableInput = CreateTableCommandInput & { readonly TableName: string };
+
 /** The `CreateTable` request for the credentials table (on-demand capacity). */
-export function createTableInput(tableName: string): CreateTableCommandInput {
+export function createTableInput(tableName: string): NamedCreateTableInput {
   const keys: KeyAttribute[] = [TABLE_DEFINITION.partitionKey];
   for (const index of TABLE_DEFINITION.globalSecondaryIndexes) keys.push(index.partitionKey, index.sortKey);
   const attributeDefinitions = new Map<string, AttributeDefinition>();
@@ -39,7 +42,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** Options for {@link createTable}. */
+/** Options for {@link createTable} and {@link createTableFrom}. */
 export interface CreateTableOptions {
   /** Succeed (and still make sure TTL is on) when the table already exists. */
   readonly ifNotExists?: boolean;
@@ -47,20 +50,43 @@ export interface CreateTableOptions {
   readonly maxWaitSeconds?: number;
 }
 
+/** A table to create: its `CreateTable` request and, when it has one, its TTL attribute. */
+export interface LocalTableSpec {
+  readonly input: NamedCreateTableInput;
+  readonly timeToLiveAttribute?: string;
+}
+
 /**
- * Creates the table, waits until it is active and enables TTL on
+ * Creates the credentials table, waits until it is active and enables TTL on
  * `hygienePurgeAt`.
  * @returns whether the table was created (false: it existed and `ifNotExists` was set)
  * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
  */
-export async function createTable(
+export function createTable(
   client: DynamoDBDocumentClient,
   tableName: string,
   options: CreateTableOptions = {},
 ): Promise<{ readonly created: boolean }> {
+  const timeToLiveAttribute = TABLE_DEFINITION.timeToLiveAttribute;
+  return createTableFrom(client, { input: createTableInput(tableName), timeToLiveAttribute }, options);
+}
+
+/**
+ * Creates any table from its spec (the one way the CLI, tests and benchmarks
+ * create tables), waits until it is active and enables TTL when the spec
+ * names a TTL attribute.
+ * @returns whether the table was created (false: it existed and `ifNotExists` was set)
+ * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
+ */
+export async function createTableFrom(
+  client: DynamoDBDocumentClient,
+  spec: LocalTableSpec,
+  options: CreateTableOptions = {},
+): Promise<{ readonly created: boolean }> {
+  const tableName = spec.input.TableName;
   let created = true;
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(spec.input));
   } catch (error: unknown) {
     if (!(error instanceof ResourceInUseException && options.ifNotExists)) throw error;
     created = false;
@@ -69,18 +95,23 @@ export async function createTable(
     { client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1, maxDelay: 5 },
     { TableName: tableName },
   );
-  await enableTimeToLive(client, tableName);
+  if (spec.timeToLiveAttribute !== undefined)
+    await enableTimeToLive(client, tableName, spec.timeToLiveAttribute);
   return { created };
 }
 
-async function enableTimeToLive(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+async function enableTimeToLive(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  attributeName: string,
+): Promise<void> {
   const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   const status = current.TimeToLiveDescription?.TimeToLiveStatus;
   if (status === 'ENABLED' || status === 'ENABLING') return;
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: TABLE_DEFINITION.timeToLiveAttribute, Enabled: true },
+      TimeToLiveSpecification: { AttributeName: attributeName, Enabled: true },
     }),
   );
 }

@@ -29,13 +29,22 @@ export function dynamoDbEndpoint(): string {
  * @param endpoint defaults to the run's DynamoDB Local
  * @param label a readable part of the name, e.g. the test file's subject
  */
-export async function createTestTable(
-  endpoint: string = dynamoDbEndpoint(),
-  label = 'test',
+export function createTestTable(endpoint: string = dynamoDbEndpoint(), label = 'test'): Promise<TestTable> {
+  return createLocalTable((client, tableName) => createTable(client, tableName), label, endpoint);
+}
+
+/**
+ * Creates a table named `<label>-<random>` with `create` (one of the
+ * `cli/aws/` creators) and returns it with its client and a `drop`.
+ */
+export async function createLocalTable(
+  create: (client: DynamoDBDocumentClient, tableName: string) => Promise<unknown>,
+  label: string,
+  endpoint: string,
 ): Promise<TestTable> {
   const client = createDocumentClient({ endpoint });
   const tableName = `${label.replace(/[^A-Za-z0-9_.-]/g, '-')}-${randomUUID().slice(0, 8)}`;
-  await createTable(client, tableName);
+  await create(client, tableName);
   return {
     tableName,
     endpoint,
