@@ -13,6 +13,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LatencySampler, RequestShape } from './latency-model';
+import { PartiqlCapacityEstimator } from './partiql-capacity';
 
 /** Totals of one metered client. */
 export interface DynamoMeterTotals {
@@ -24,6 +25,13 @@ export interface DynamoMeterTotals {
   readonly consumedWcu: number;
   /** Requests whose response carried `ConsumedCapacity`. */
   readonly capacityReports: number;
+  /**
+   * Of `consumedWcu`, the part estimated for PartiQL `BatchExecuteStatement` writes, which DynamoDB
+   * Local reports no capacity for (bench/partiql-capacity.ts).
+   */
+  readonly estimatedWcu: number;
+  /** Successful PartiQL writes that could not be estimated (their item was never read first). */
+  readonly unestimatedStatements: number;
 }
 
 const READ_COMMANDS = new Set([
@@ -47,7 +55,24 @@ const CAPACITY_COMMANDS = new Set([
   'BatchWriteItemCommand',
   'TransactWriteCommand',
   'TransactWriteItemsCommand',
+  'ExecuteStatementCommand',
+  'BatchExecuteStatementCommand',
+  'ExecuteTransactionCommand',
 ]);
+
+/** PartiQL commands read or write depending on their statements. */
+const PARTIQL_COMMANDS = new Set([
+  'ExecuteStatementCommand',
+  'BatchExecuteStatementCommand',
+  'ExecuteTransactionCommand',
+]);
+
+/** Whether `command` with `input` reads (its capacity counts as RCU) rather than writes. */
+export function isReadRequest(command: string, input: Readonly<Record<string, unknown>>): boolean {
+  if (!PARTIQL_COMMANDS.has(command)) return READ_COMMANDS.has(command);
+  const statements = (input.Statements ?? input.TransactStatements ?? [input]) as { Statement?: unknown }[];
+  return statements.every((s) => /^\s*select\b/i.test(String(s.Statement ?? '')));
+}
 
 interface CapacityEntry {
   readonly CapacityUnits?: number;
@@ -60,9 +85,11 @@ function sumCapacity(consumed: unknown): number {
   return entries.reduce<number>((sum, entry) => sum + ((entry as CapacityEntry).CapacityUnits ?? 0), 0);
 }
 
-/** Keys/items of a batch request, actions of a transaction (0 for anything else). */
+/** Keys/items of a batch request, actions of a transaction, PartiQL statements of a batch (0 for anything else). */
 export function batchItems(input: Readonly<Record<string, unknown>>): number {
   if (Array.isArray(input.TransactItems)) return input.TransactItems.length;
+  if (Array.isArray(input.Statements)) return input.Statements.length;
+  if (Array.isArray(input.TransactStatements)) return input.TransactStatements.length;
   const perTable = input.RequestItems as Record<string, unknown> | undefined;
   let items = 0;
   for (const entry of Object.values(perTable ?? {})) {
@@ -90,6 +117,8 @@ export function meterDynamo(
   let consumedRcu = 0;
   let consumedWcu = 0;
   let capacityReports = 0;
+  let estimatedWcu = 0;
+  const partiql = new PartiqlCapacityEstimator();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
@@ -99,6 +128,7 @@ export function meterDynamo(
       const metered = CAPACITY_COMMANDS.has(command)
         ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } }
         : args;
+      const reads = isReadRequest(command, input);
       const shape: RequestShape = {
         command,
         items: batchItems(input),
@@ -107,14 +137,21 @@ export function meterDynamo(
       try {
         if (rttMs > 0) await sleep(rttMs);
         const result = await next(metered);
-        const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+        const output = result.output as Record<string, unknown> & { ConsumedCapacity?: unknown };
+        if (reads) partiql.recordRead(output);
+        const consumed = output.ConsumedCapacity;
+        if (consumed === undefined && command === 'BatchExecuteStatementCommand' && !reads) {
+          const estimate = partiql.batchWcu(input, output);
+          estimatedWcu += estimate;
+          consumedWcu += estimate;
+        }
         const units = sumCapacity(consumed);
         if (consumed !== undefined) {
           capacityReports++;
-          if (READ_COMMANDS.has(command)) consumedRcu += units;
+          if (reads) consumedRcu += units;
           else consumedWcu += units;
         }
-        if (latency) await sleep(latency({ ...shape, readUnits: READ_COMMANDS.has(command) ? units : 0 }));
+        if (latency) await sleep(latency({ ...shape, readUnits: reads ? units : 0 }));
         return result;
       } catch (error: unknown) {
         failedRequests++;
@@ -132,6 +169,8 @@ export function meterDynamo(
       consumedRcu,
       consumedWcu,
       capacityReports,
+      estimatedWcu,
+      unestimatedStatements: partiql.unestimated,
     }),
   };
 }

@@ -13,8 +13,8 @@
  * | --- | --- | --- |
  * | GetItem (point read) | `pointReadMs` 3 ms | "single-digit millisecond" average latency for atomic operations such as GetItem and PutItem: AWS Knowledge Center, "Why is my DynamoDB request latency high?" (https://repost.aws/knowledge-center/dynamodb-high-latency); AWS Database Blog, "Optimizing Amazon DynamoDB scan latency through schema design" (https://aws.amazon.com/blogs/database/optimizing-amazon-dynamodb-scan-latency-through-schema-design/). A read is served by one replica: the low end |
  * | Put/Update/DeleteItem (point write) | `pointWriteMs` 5 ms | same sources (single-digit ms); a write is acknowledged after it is durable on two of three replicas, so above a read |
- * | BatchGetItem / BatchWriteItem | `batchGetMs` 6 ms, `batchWriteMs` 8 ms, + `batchPerItemMs` 0.05 ms per key/item | the batch operations "read and write items in parallel to minimize response latencies" (DynamoDB Developer Guide, "Working with items and attributes", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html): the slowest of N parallel point requests, ~2× one |
- * | TransactWriteItems / TransactGetItems | `transactMs` 12 ms + `transactPerItemMs` 0.1 ms per action | two phases (prepare, commit) per item, each billed as a write: DynamoDB Developer Guide, "Amazon DynamoDB Transactions: How it works" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html); so ~2 sequential point writes, plus a little per action |
+ * | BatchGetItem / BatchWriteItem (and PartiQL BatchExecuteStatement, like a BatchWriteItem) | `batchGetMs` 6 ms, `batchWriteMs` 8 ms, + `batchPerItemMs` 0.05 ms per key/item | the batch operations "read and write items in parallel to minimize response latencies" (DynamoDB Developer Guide, "Working with items and attributes", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html): the slowest of N parallel point requests, ~2× one |
+ * | TransactWriteItems / TransactGetItems / ExecuteTransaction | `transactMs` 12 ms + `transactPerItemMs` 0.1 ms per action | two phases (prepare, commit) per item, each billed as a write: DynamoDB Developer Guide, "Amazon DynamoDB Transactions: How it works" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html); so ~2 sequential point writes, plus a little per action |
  * | Scan / Query | `scanBaseMs` 5 ms + `scanPerMbMs` 40 ms per MB read | latency of Query/Scan "depends on the size of the result set" (Knowledge Center above); the rate: a partition serves at most 3,000 read units/s (DynamoDB Developer Guide, "warm throughput scenarios", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput-scenarios.html), i.e. ≤ 24 MB/s eventually consistent (8 KB per read unit), ≥ ~42 ms per MB read from one partition. The MB read are taken from the `ConsumedCapacity` the meter asks for (8 KB per eventually consistent read unit, 4 KB per strongly consistent one), so a page costs what it reads |
  * | SNS Publish | `snsPublishMs` 15 ms | AWS publishes no figure for the Publish call; measured end to end (publish → subscriber Lambda) SNS standard topics take p50 73 ms, p90 125 ms (Bite-Sized Serverless, "Serverless Messaging: Latency Compared", https://bitesizedserverless.com/bite/serverless-messaging-latency-compared/), an upper bound for the call alone: "tens of ms" |
  * | SNS PublishBatch | `snsPublishBatchMs` 25 ms + `batchPerItemMs` per entry | same source; a batch of up to 10 entries (256 KiB) is one HTTPS request (Amazon SNS Developer Guide, "Amazon SNS message batching", https://docs.aws.amazon.com/sns/latest/dg/sns-batch-api-actions.html), so above one Publish |
@@ -108,9 +108,11 @@ export function medianLatencyMs(model: LatencyModel, request: RequestShape): num
     case 'BatchGetItemCommand':
       return model.batchGetMs + items * model.batchPerItemMs;
     case 'BatchWriteItemCommand':
+    case 'BatchExecuteStatementCommand':
       return model.batchWriteMs + items * model.batchPerItemMs;
     case 'TransactWriteItemsCommand':
     case 'TransactGetItemsCommand':
+    case 'ExecuteTransactionCommand':
       return model.transactMs + items * model.transactPerItemMs;
     case 'ScanCommand':
       return model.scanBaseMs + mbRead * model.scanPerMbMs;

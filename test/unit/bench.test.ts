@@ -20,14 +20,23 @@ import {
 } from '../../bench/latency-model';
 import type { MemoryResult } from '../../bench/memory';
 import { BenchUsageError, latencyModelName, parseBenchOptions } from '../../bench/options';
+import {
+  itemSizeBytes,
+  outboxIndexWrites,
+  PartiqlCapacityEstimator,
+  updatedKey,
+  valueSize,
+} from '../../bench/partiql-capacity';
 import type { CaseRep } from '../../bench/run-case';
 import { createStubSnsClient, messageBytes } from '../../bench/sns-stub';
 import { median } from '../../bench/stats';
 import { checkTargets, type RunRow, summarizeCase } from '../../bench/summarize';
 import { judgeTargets } from '../../bench/verdicts';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import { markStatement } from '../../lambdas/aws/outbox-mark-write';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { parseCredential } from '../../lambdas/hygiene/credential';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { decide } from '../../lambdas/hygiene/policy';
 
 describe('generateTable', () => {
@@ -535,5 +544,60 @@ describe('judgeTargets', () => {
       value: null,
     });
     expect(judgeTargets([], [memory(100_000, 40)])).toEqual([]);
+  });
+});
+
+describe('PartiQL write capacity (DynamoDB Local reports none for BatchExecuteStatement)', () => {
+  it('sizes items by the service rules: names + values, numbers by digits, lists/maps 3 + 1 per element', () => {
+    expect(itemSizeBytes({ id: 'abc' })).toBe(2 + 3);
+    expect(itemSizeBytes({ n: 12345 })).toBe(1 + 4);
+    expect(itemSizeBytes({ ok: true })).toBe(2 + 1);
+    expect(itemSizeBytes({ l: ['ab', 'c'] })).toBe(1 + 3 + (1 + 2) + (1 + 1));
+    expect(itemSizeBytes({ m: { k: 'v' } })).toBe(1 + 3 + (1 + 1 + 1));
+    expect(valueSize('é')).toBe(2);
+  });
+
+  it('reads the key and the outbox index writes from the notifier’s own mark statements', () => {
+    const leaves = markStatement('tbl', 'cred-1', {
+      entryGuards: [{ index: 0, eventId: 'e1' }],
+      sizeGuard: 1,
+      removeIndexes: [],
+      removeAttributes: [OUTBOX_ATTR.events, OUTBOX_ATTR.owner, OUTBOX_ATTR.since],
+      set: [],
+    });
+    const stays = markStatement('tbl', 'cred-2', {
+      entryGuards: [{ index: 1, eventId: 'e2' }],
+      removeIndexes: [1],
+      removeAttributes: [],
+      set: [[OUTBOX_ATTR.since, '2026-11-20T00:00:00Z']],
+    });
+
+    expect(updatedKey(leaves)).toBe('cred-1');
+    expect(updatedKey(stays)).toBe('cred-2');
+    expect(outboxIndexWrites(leaves)).toBe(1);
+    expect(outboxIndexWrites(stays)).toBe(2);
+    expect(updatedKey({ Statement: 'DELETE FROM "tbl" WHERE "id" = ?', Parameters: ['x'] })).toBeUndefined();
+  });
+
+  it('estimates each successful UPDATE as its item’s size in KB (last read) plus its index writes', () => {
+    const estimator = new PartiqlCapacityEstimator();
+    const big = { id: 'cred-1', payload: 'x'.repeat(1_500) };
+    estimator.recordRead({ Responses: { tbl: [big, { id: 'cred-2', payload: 'y' }] } });
+    const statement = (id: string) =>
+      markStatement('tbl', id, {
+        entryGuards: [{ index: 0, eventId: 'e' }],
+        sizeGuard: 1,
+        removeIndexes: [],
+        removeAttributes: [OUTBOX_ATTR.events, OUTBOX_ATTR.owner, OUTBOX_ATTR.since],
+        set: [],
+      });
+
+    const wcu = estimator.batchWcu(
+      { Statements: [statement('cred-1'), statement('cred-2'), statement('cred-3'), statement('cred-2')] },
+      { Responses: [{}, {}, {}, { Error: { Code: 'ConditionalCheckFailed' } }] },
+    );
+
+    expect(wcu).toBe(2 + 1 + (1 + 1)); // 1.5 KB → 2 WCU, 1 KB → 1 WCU, each + 1 index delete; the failed one is not billed
+    expect(estimator.unestimated).toBe(1); // cred-3 was never read
   });
 });

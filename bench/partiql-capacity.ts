@@ -1,0 +1,117 @@
+/**
+ * Why: DynamoDB Local reports no `ConsumedCapacity` for PartiQL
+ * `BatchExecuteStatement` (checked: the response carries none, with
+ * `ReturnConsumedCapacity: TOTAL`), and the notifier marks sent events with
+ * batched PartiQL `UPDATE`s. Without this, the bench would count those writes
+ * as free. Each successful `UPDATE` is billed like the `UpdateItem` it equals:
+ * the larger of the item's size before and after, in 1 KB units, plus the
+ * writes to the sparse `KEYS_ONLY` outbox index (1 when the item leaves the
+ * index, 2 when its sort key changes: delete + put). The size before is taken
+ * from the last consistent read of the item the meter saw (the notifier reads
+ * every item with `BatchGetItem` right before marking it), by the service's
+ * size rules (DynamoDB Developer Guide, "DynamoDB item sizes and formats":
+ * attribute names + values; a number ~1 byte per 2 significant digits + 1;
+ * lists and maps 3 bytes + 1 byte per element).
+ */
+import { TABLE_DEFINITION } from '../lambdas/aws/credential-table-definition';
+import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
+
+const KEY = TABLE_DEFINITION.partitionKey.name;
+
+const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** Size of a number as DynamoDB stores it: ~1 byte per 2 significant digits, + 1 (at most 21). */
+function numberSize(text: string): number {
+  const digits = text
+    .replace(/^-/, '')
+    .replace(/e.*$/i, '')
+    .replace('.', '')
+    .replace(/^0+/, '')
+    .replace(/0+$/, '');
+  return Math.min(21, Math.ceil(Math.max(1, digits.length) / 2) + 1);
+}
+
+/** Size of one attribute value (without its name). */
+export function valueSize(value: unknown): number {
+  if (typeof value === 'string') return utf8(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return numberSize(String(value));
+  if (value === null || value === undefined || typeof value === 'boolean') return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return [...value].reduce<number>((sum, v) => sum + valueSize(v), 0);
+  if (Array.isArray(value)) return value.reduce<number>((sum, v) => sum + 1 + valueSize(v), 3);
+  if (typeof value === 'object') {
+    // A NumberValue (lib-dynamodb) keeps its text in `value`.
+    if ('value' in value && Object.keys(value).length === 1) return numberSize(String(value.value));
+    return Object.entries(value).reduce<number>((sum, [name, v]) => sum + utf8(name) + 1 + valueSize(v), 3);
+  }
+  return 0;
+}
+
+/** An item's size by DynamoDB's rules: every attribute name plus its value. */
+export function itemSizeBytes(item: Readonly<Record<string, unknown>>): number {
+  return Object.entries(item).reduce<number>((sum, [name, value]) => sum + utf8(name) + valueSize(value), 0);
+}
+
+/** One PartiQL statement of a batch, as sent. */
+interface Statement {
+  readonly Statement?: string;
+  readonly Parameters?: readonly unknown[];
+}
+
+/** The key of the item a `UPDATE ... WHERE "id" = ? ...` statement writes (its first WHERE parameter). */
+export function updatedKey(statement: Statement): string | undefined {
+  const text = statement.Statement ?? '';
+  const where = text.indexOf(' WHERE ');
+  if (!/^\s*UPDATE\b/i.test(text) || where < 0 || !text.slice(where).startsWith(` WHERE "${KEY}" = ?`)) {
+    return undefined;
+  }
+  const setParameters = (text.slice(0, where).match(/\?/g) ?? []).length;
+  const key = statement.Parameters?.[setParameters];
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** Index writes of an `UPDATE` on the sparse outbox index: 1 when it leaves it, 2 when its sort key moves. */
+export function outboxIndexWrites(statement: Statement): number {
+  const text = statement.Statement ?? '';
+  if (text.includes(`REMOVE "${OUTBOX_ATTR.owner}"`)) return 1;
+  if (text.includes(`SET "${OUTBOX_ATTR.since}"`)) return 2;
+  return 0;
+}
+
+/** Item sizes seen in reads, and the write capacity of PartiQL batches estimated from them. */
+export class PartiqlCapacityEstimator {
+  private readonly sizes = new Map<string, number>();
+  /** Successful statements whose item was never read (so not estimated). */
+  unestimated = 0;
+
+  /** Remembers the sizes of the items a read returned (GetItem `Item`, BatchGetItem `Responses`). */
+  recordRead(output: Readonly<Record<string, unknown>>): void {
+    const items: unknown[] = [];
+    if (output.Item) items.push(output.Item);
+    for (const list of Object.values((output.Responses ?? {}) as Record<string, unknown>)) {
+      if (Array.isArray(list)) items.push(...list);
+    }
+    for (const item of items as Record<string, unknown>[]) {
+      const key = item[KEY];
+      if (typeof key === 'string') this.sizes.set(key, itemSizeBytes(item));
+    }
+  }
+
+  /** The estimated WCU of one `BatchExecuteStatement` (successful statements only). */
+  batchWcu(input: Readonly<Record<string, unknown>>, output: Readonly<Record<string, unknown>>): number {
+    const statements = (input.Statements ?? []) as Statement[];
+    const responses = (output.Responses ?? []) as { Error?: unknown }[];
+    let wcu = 0;
+    statements.forEach((statement, i) => {
+      if (responses[i]?.Error !== undefined) return;
+      const key = updatedKey(statement);
+      const size = key === undefined ? undefined : this.sizes.get(key);
+      if (size === undefined) {
+        this.unestimated++;
+        return;
+      }
+      wcu += Math.max(1, Math.ceil(size / 1024)) + outboxIndexWrites(statement);
+    });
+    return wcu;
+  }
+}
