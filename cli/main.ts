@@ -32,7 +32,9 @@
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { terminalText } from '../lambdas/render/sanitize';
+import { registerExemptCommands } from './commands/exempt';
 import { registerExportCommand } from './commands/export';
+import { registerGuardCommand } from './commands/guard';
 import { registerImportCommand } from './commands/import';
 import { registerLocalCommand } from './commands/local';
 import { registerNotifyCommand } from './commands/notify';
@@ -41,6 +43,7 @@ import { registerPlanCommand } from './commands/plan';
 import { registerRelayCommand } from './commands/relay';
 import { registerReportCommand } from './commands/report';
 import { registerRestoreCommand } from './commands/restore';
+import { registerRunsCommand } from './commands/runs';
 import { registerSweepCommand } from './commands/sweep';
 import { UsageError } from './usage-error';
 
@@ -65,6 +68,9 @@ registerReportCommand(program);
 registerLocalCommand(program);
 registerOwnersCommand(program);
 registerRelayCommand(program);
+registerRunsCommand(program);
+registerGuardCommand(program);
+registerExemptCommands(program);
 
 // The program's own errors (no or unknown command) keep commander's wording and show the help after it.
 // Set after the registrations, so the commands above keep the inherited one-line settings.

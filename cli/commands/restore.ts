@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { restoreCredential } from '../aws/restore';
+import { runRestoreRun } from './restore-run';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
@@ -60,10 +61,12 @@ function defineRestoreCommand(program: Command) {
       'Undo a soft-delete: clear deletedAt, the deletion reason, the purge time and the stale flag; ' +
         'record who restored it, when and why.',
     )
-    .argument('<id>', 'the credential id')
+    .argument('[id]', 'the credential id (or --run RUN_ID)')
     .requiredOption('--reason <text>', 'why it is restored (recorded as hygieneRestoreReason)')
     .option('--by <name>', 'who restores it (recorded as hygieneRestoredBy; default: your OS user)')
     .option('--force', 'restore even when past its expiresTime (the next sweep will delete it again)')
+    .option('--run <run-id>', "restore every credential that run soft-deleted (from its manifest: pc-hygiene runs show)")
+    .option('--dry-run', 'with --run: make every check and list what would be restored, write nothing')
     .option('--now <iso>', 'the restore instant, RFC 3339 with a zone (default: the wall clock)')
     .addOption(formatOption(RESULT_FORMATS, 'output format'));
   return addTableOptions(command);
@@ -73,5 +76,9 @@ type RestoreOptions = OptionsOf<ReturnType<typeof defineRestoreCommand>>;
 
 /** Registers `restore` on the program. */
 export function registerRestoreCommand(program: Command): void {
-  defineRestoreCommand(program).action(async (id, options) => runRestore(id, options));
+  defineRestoreCommand(program).action(async (id, options) => {
+    if (options.run !== undefined) return runRestoreRun(options.run, id, options);
+    if (id === undefined) throw new UsageError('give the credential id to restore, or --run RUN_ID');
+    return runRestore(id, options);
+  });
 }

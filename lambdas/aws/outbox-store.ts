@@ -24,7 +24,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { OUTBOX_ATTR, OUTBOX_INDEX, OUTBOX_LEASE_ATTR, OUTBOX_LEASE_ID } from '../hygiene/data-contract';
+import {
+  OUTBOX_ATTR,
+  OUTBOX_CLAIM_ATTR,
+  OUTBOX_INDEX,
+  OUTBOX_LEASE_ATTR,
+  OUTBOX_LEASE_ID,
+  PURGE_PENDING_ATTR,
+} from '../hygiene/data-contract';
 import { planMark, readOutboxIndexEntry, readPendingItem } from '../hygiene/outbox-item';
 import type {
   LeaseRequest,
@@ -85,6 +92,25 @@ function eventIdsOf(list: unknown): (string | undefined)[] {
     return typeof id === 'string' ? id : undefined;
   });
 }
+
+/**
+ * What a drain reads of an item: the outbox, its index keys, the owner, a held-back purge and a leftover
+ * claim. The credential's other fields are never used, so they are not shipped and unmarshalled (the read
+ * capacity is the same: DynamoDB charges the whole item either way).
+ */
+const READ_PROJECTION = {
+  ProjectionExpression: '#id, #user, #events, #owner, #since, #purge, #claim, #claimUntil',
+  ExpressionAttributeNames: {
+    '#id': KEY,
+    '#user': 'userId',
+    '#events': OUTBOX_ATTR.events,
+    '#owner': OUTBOX_ATTR.owner,
+    '#since': OUTBOX_ATTR.since,
+    '#purge': PURGE_PENDING_ATTR,
+    '#claim': OUTBOX_CLAIM_ATTR.claim,
+    '#claimUntil': OUTBOX_CLAIM_ATTR.claimUntil,
+  },
+} as const;
 
 /** The lease write: take it if free, lapsed or already ours (a renewal). */
 function leaseUpdate(request: LeaseRequest): UpdateExpressionParts {
@@ -196,7 +222,9 @@ export class DynamoDbOutboxStore implements OutboxStore {
     for (let round = 0; round < READ_ROUNDS && keys.length > 0; round++) {
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
       const out = await this.client.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true, ...READ_PROJECTION } },
+        }),
       );
       items.push(...(out.Responses?.[this.tableName] ?? []));
       keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];

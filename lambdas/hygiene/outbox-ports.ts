@@ -31,7 +31,7 @@ export interface PendingOutboxItem extends OutboxIndexEntry {
   readonly malformed: readonly { readonly index: number; readonly problem: string }[];
   /** The `eventId` of every stored list entry, in list order (`undefined` where there is none). */
   readonly storedEventIds: readonly (string | undefined)[];
-  /** The item as read. */
+  /** The item as read: at least `id`, `userId`, the outbox attributes, `hygienePurgePending` and a leftover claim. */
   readonly raw: RawItem;
 }
 
