@@ -33,7 +33,7 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
   const client = documentClientFor(options);
   try {
     const result = await withTableErrors(options, () =>
-      restoreCredential(client, options.table, { id, reason, by, now, force: options.force }),
+      restoreCredential(client, options.table, { id, reason, by, now, force: options.force, dryRun: options.dryRun }),
     );
     if (options.format === 'json') {
       process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -44,7 +44,7 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
       ]
         .filter(Boolean)
         .join(' ');
-      const line = `restored ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${result.restoredBy}: ${result.reason}`;
+      const line = `${result.dryRun ? 'would restore' : 'restored'} ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${result.restoredBy}: ${result.reason}`;
       process.stdout.write(`${terminalText(line)}\n`);
     }
     if (result.warning) process.stderr.write(`pc-hygiene restore: warning: ${result.warning}\n`);
@@ -66,7 +66,7 @@ function defineRestoreCommand(program: Command) {
     .option('--by <name>', 'who restores it (recorded as hygieneRestoredBy; default: your OS user)')
     .option('--force', 'restore even when past its expiresTime (the next sweep will delete it again)')
     .option('--run <run-id>', "restore every credential that run soft-deleted (from its manifest: pc-hygiene runs show)")
-    .option('--dry-run', 'with --run: make every check and list what would be restored, write nothing')
+    .option('--dry-run', 'make every check and say what would be restored, write nothing')
     .option('--now <iso>', 'the restore instant, RFC 3339 with a zone (default: the wall clock)')
     .addOption(formatOption(RESULT_FORMATS, 'output format'));
   return addTableOptions(command);

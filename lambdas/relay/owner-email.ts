@@ -92,8 +92,9 @@ export function ownerEmail(
 /**
  * The email as RFC 5322 bytes: `multipart/alternative` with `text/plain` and
  * `text/html` (UTF-8, quoted-printable), headers `From`, `To`, `Subject`,
- * `Date`, `Message-ID`, and `Auto-Submitted: auto-generated` (RFC 3834: no
- * vacation auto-replies). What SESv2 sends as raw content and what `.eml` files hold.
+ * `Date`, `Message-ID`, `Auto-Submitted: auto-generated` (RFC 3834) and
+ * `X-Auto-Response-Suppress: All` (Exchange): no vacation auto-replies.
+ * What SESv2 sends as raw content and what `.eml` files hold.
  */
 export async function composeMime(email: OwnerEmail): Promise<Buffer> {
   const composer = new MailComposer({
@@ -105,7 +106,8 @@ export async function composeMime(email: OwnerEmail): Promise<Buffer> {
     date: email.date,
     messageId: email.messageId,
     textEncoding: 'quoted-printable',
-    headers: { 'Auto-Submitted': 'auto-generated' },
+    // No vacation or out-of-office replies to an automated sender: RFC 3834, and Exchange's own header.
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
   });
   return composer.compile().build();
 }

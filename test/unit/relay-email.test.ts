@@ -190,6 +190,7 @@ describe('composeMime', () => {
     expect(mail.date?.toISOString()).toBe(DATE.toISOString());
     expect(mail.messageId).toBe(digestMessageId(document, FROM));
     expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(mail.headers.get('x-auto-response-suppress')).toBe('All');
     expect(mail.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
     expect(mail.text).toBe(email.text);
     expect(mail.html).toBe(email.html);
