@@ -6,6 +6,7 @@
  * published digest to have reached a person. Pure types and rules: the
  * DynamoDB adapter lives in `lambdas/aws/`.
  */
+import { errorText } from './errors';
 import { parseInstant } from './time';
 
 /** How owner email leaves the worker: per-owner SNS email subscriptions, or the SES relay. */
@@ -171,8 +172,13 @@ export interface OwnerStanding {
 
 /** The directory as a sweep loaded it, once per run. */
 export interface DirectoryState {
-  /** Why the directory may not orphan anything this run; absent when it may. */
-  readonly unusable?: DirectoryUnusableReason;
+  /**
+   * Why the directory may not orphan anything this run; absent when it may.
+   * `unreadable`: reading it failed (see {@link DirectoryState.readError}).
+   */
+  readonly unusable?: DirectoryUnusableReason | 'unreadable';
+  /** Why the directory could not be read (`unusable: 'unreadable'`). */
+  readonly readError?: string;
   readonly freshness?: DirectoryFreshness;
   /** Owners marked `departed` (empty when unusable: not even read). */
   readonly departed: ReadonlySet<string>;
@@ -186,7 +192,11 @@ export function ownerStanding(state: DirectoryState, userId: string): OwnerStand
 
 /**
  * Loads what a sweep needs for the orphan rule, once per run: the freshness,
- * and — only when the directory is usable — the departed owners.
+ * and — only when the directory is usable — the departed owners. A directory
+ * that cannot be read (throttled past the SDK's retries, no permission)
+ * orphans nothing this run, like a stale one, and says why: the orphan rule
+ * only ever deletes, so the safe side is to skip it, not to stop the whole
+ * run (expiry and stale cleanup still happen).
  * @param source the directory, or `undefined` when none is configured
  * @param now the run's `now`, epoch ms
  */
@@ -196,11 +206,15 @@ export async function loadDirectoryState(
   now: number,
 ): Promise<DirectoryState> {
   if (source === undefined) return { unusable: 'no-directory', departed: new Set() };
-  const freshness = await source.freshness();
-  const parsed = freshness?.asOf === undefined ? undefined : parseInstant(freshness.asOf);
-  const asOfMs = parsed?.ok ? parsed.ms : undefined;
-  const unusable = directoryUnusableReason(freshness, asOfMs, maxAgeDays, now);
-  const known = freshness === undefined ? {} : { freshness };
-  if (unusable !== undefined) return { unusable, ...known, departed: new Set() };
-  return { ...known, departed: await source.departedUserIds() };
+  try {
+    const freshness = await source.freshness();
+    const parsed = freshness?.asOf === undefined ? undefined : parseInstant(freshness.asOf);
+    const asOfMs = parsed?.ok ? parsed.ms : undefined;
+    const unusable = directoryUnusableReason(freshness, asOfMs, maxAgeDays, now);
+    const known = freshness === undefined ? {} : { freshness };
+    if (unusable !== undefined) return { unusable, ...known, departed: new Set() };
+    return { ...known, departed: await source.departedUserIds() };
+  } catch (error: unknown) {
+    return { unusable: 'unreadable', readError: errorText(error), departed: new Set() };
+  }
 }

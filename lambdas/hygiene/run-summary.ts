@@ -86,7 +86,9 @@ export interface EventSummary {
  * "Orphaned credentials"): `used`, or why nothing was orphaned this run.
  */
 export interface DirectorySummary {
-  readonly status: 'used' | DirectoryUnusableReason;
+  readonly status: 'used' | DirectoryUnusableReason | 'unreadable';
+  /** `unreadable`: why the directory could not be read. */
+  readonly error?: string;
   /** The snapshot instant of the last import (`owners import --as-of`), when known. */
   readonly asOf?: string;
   /** Owners in the directory, when known. */

@@ -112,6 +112,8 @@ export function directoryLine(d: DirectorySummary): string {
       return 'Owner directory: none loaded; nothing was orphaned (load one with pc-hygiene owners import)';
     case 'empty':
       return `Owner directory: empty (${asOf}); nothing was orphaned`;
+    case 'unreadable':
+      return `Owner directory: UNREADABLE (${terminalText(d.error ?? 'unknown error')}); nothing was orphaned`;
     case 'stale':
       return `Owner directory: STALE (${asOf}, older than directoryMaxAgeDays ${d.maxAgeDays}); nothing was orphaned - re-import it (owners import --as-of)`;
   }

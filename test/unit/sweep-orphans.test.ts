@@ -132,4 +132,28 @@ describe('runSweep with an owner directory', () => {
     expect(table.snapshot()).toEqual(before);
     expect(summary.directory).toEqual({ status: 'no-directory', departed: 0, maxAgeDays: 7 });
   });
+
+  it('with an unreadable directory still sweeps, orphans nothing and says why', async () => {
+    const { table, scanner, writer } = setup();
+    const expiring = credential('e-1', { expiresTime: days(-1) });
+    table.items.set('e-1', expiring);
+    const directory: DepartedOwners = {
+      freshness: async () => {
+        throw Object.assign(new Error('User is not authorized to perform: dynamodb:GetItem'), {
+          name: 'AccessDeniedException',
+        });
+      },
+      departedUserIds: async () => new Set(['user-a']),
+    };
+
+    const summary = await runSweep({ scanner, writer, directory }, options());
+
+    expect(summary.directory).toMatchObject({
+      status: 'unreadable',
+      error: expect.stringContaining('AccessDenied'),
+    });
+    expect(summary.deletions).toMatchObject({ expired: 1, orphaned: 0, applied: 1 });
+    expect(table.get('a-1')).not.toHaveProperty(HYGIENE_ATTR.orphanedAt);
+    expect(renderRunSummaryText(summary)).toContain('Owner directory: UNREADABLE (AccessDeniedException');
+  });
 });

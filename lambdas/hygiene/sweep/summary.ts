@@ -61,9 +61,10 @@ export async function manifestPhase(
 
 /** How the run judged the owner directory (the summary says why nothing was orphaned). */
 function directorySummary(run: SweepRun): DirectorySummary {
-  const { unusable, freshness, departed } = run.directory;
+  const { unusable, freshness, departed, readError } = run.directory;
   return {
     status: unusable ?? 'used',
+    ...(readError !== undefined && { error: readError }),
     ...(freshness?.asOf !== undefined && { asOf: freshness.asOf }),
     ...(freshness !== undefined && { owners: freshness.owners }),
     departed: departed.size,
