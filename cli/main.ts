@@ -46,9 +46,12 @@ import { registerRestoreCommand } from './commands/restore';
 import { registerRunsCommand } from './commands/runs';
 import { registerSweepCommand } from './commands/sweep';
 import { UsageError } from './usage-error';
+import { CLI_VERSION } from './version';
 
 const program = new Command('pc-hygiene')
   .description('Keep personal API client credentials clean: plan, sweep, notify, restore, report.')
+  // `--version` prints the package version and exits 0 (as `aws --version` does).
+  .version(CLI_VERSION, '--version', 'print the pc-hygiene version')
   // Inherited by every command registered below: errors are thrown to the catch at the end,
   // and a command's usage error is one line (the error, without the help text after it).
   .exitOverride()

@@ -13,6 +13,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { describeFileError } from '../file-errors';
+import { resolveTarget } from '../options/deployment-target';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
@@ -106,12 +107,13 @@ export async function exportItems(
 
 async function runExport(options: ExportCommandOptions): Promise<void> {
   const { segments } = options;
-  const client = documentClientFor(options);
+  const target = await resolveTarget(options, { usesConfig: false });
+  const client = documentClientFor(target);
   try {
     if (options.output === undefined) {
       try {
-        await withTableErrors(options, () =>
-          exportItems(client, options.table, new StreamWriter(process.stdout), { ...options, segments }),
+        await withTableErrors(target, () =>
+          exportItems(client, target.table, new StreamWriter(process.stdout), { ...options, segments }),
         );
       } catch (error: unknown) {
         if (!(error instanceof BrokenPipeError)) throw error;
@@ -132,8 +134,8 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
     // Progress only when writing to a file: on stdout the line would mix with the data on a terminal.
     const progress = createProgress({ label: 'export', unit: 'items' });
     try {
-      const count = await withTableErrors(options, () =>
-        exportItems(client, options.table, new StreamWriter(file), {
+      const count = await withTableErrors(target, () =>
+        exportItems(client, target.table, new StreamWriter(file), {
           ...options,
           segments,
           onProgress: (n) => progress.update(n),
@@ -143,7 +145,7 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
       file.end();
       await finished(file);
       await rename(partial, options.output);
-      process.stderr.write(`exported ${count} item(s) from ${options.table} to ${options.output}\n`);
+      process.stderr.write(`exported ${count} item(s) from ${target.table} to ${options.output}\n`);
     } catch (error: unknown) {
       progress.clear();
       file.destroy();

@@ -16,6 +16,7 @@ import { terminalText } from '../../lambdas/render/sanitize';
 import { BatchItemWriter } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
 import { type JsonlLine, readJsonLines } from '../jsonl';
+import { refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
 import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
@@ -180,12 +181,15 @@ function describeRejected(rejected: RejectedLine): string {
 }
 
 async function runImport(file: string, options: ImportCommandOptions): Promise<void> {
-  const client = documentClientFor(options);
+  const target = await resolveTarget(options, { usesConfig: false });
+  if (!options.dryRun)
+    refuseAuditDeployment(target, options.enforce, 'import', ', or --dry-run to validate only');
+  const client = documentClientFor(target);
   const progress = createProgress({ label: 'import', unit: 'records written' });
   try {
-    const summary = await withTableErrors(options, () =>
+    const summary = await withTableErrors(target, () =>
       importJsonLines(client, {
-        table: options.table,
+        table: target.table,
         file,
         dryRun: options.dryRun,
         createTable: options.createTable,
@@ -229,6 +233,7 @@ function defineImportCommand(program: Command) {
     .argument('<file>', 'JSON Lines file, one PersonalClient record per line')
     .option('--create-table', 'create the table (key, outbox index, TTL) when it does not exist')
     .option('--dry-run', 'validate only; write nothing')
+    .option('--enforce', 'write to a deployed stack that runs in audit mode (refused without it)')
     .addOption(formatOption(RESULT_FORMATS, 'summary format'));
   return addTableOptions(command);
 }

@@ -16,17 +16,12 @@ import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { JsonlFileSink } from '../jsonl-sink';
+import { refuseAuditDeployment, resolveTarget, type Target } from '../options/deployment-target';
 import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import {
-  addTableOptions,
-  documentClientFor,
-  type TableOptions,
-  withTableErrors,
-} from '../options/table-options';
+import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
 import { UsageError } from '../usage-error';
 import { type DrainReach, drainTable } from '../use-cases/drain-table';
@@ -103,55 +98,70 @@ function reachLines(summary: NotifierSummary): string[] {
 }
 
 /** What `notify` needs besides the table: the publisher and how to name it. */
-function publisherFor(options: NotifyOptions): {
+function publisherFor(
+  options: NotifyOptions,
+  target: Target,
+): {
   publisher: NotificationPublisher;
   label: string;
   client?: SNSClient;
 } {
   const sink = parseSink(options.sink);
   if (sink.kind === 'jsonl') return { publisher: new JsonlFileSink(sink.path), label: `jsonl:${sink.path}` };
-  if (options.topicArn === undefined) {
+  // An explicit --topic-arn wins; else the deployed stack's TopicArn output.
+  const topicArn = options.topicArn ?? target.deployment?.topicArn;
+  if (topicArn === undefined) {
     throw new UsageError(
-      '--topic-arn is required with --sink sns (or use --sink jsonl:PATH to write a file)',
+      '--topic-arn is required with --sink sns (or --stack NAME for the deployed topic, or --sink jsonl:PATH to write a file)',
     );
   }
   // A topic lives in the region its ARN names.
-  const { region } = checkTopicArn(options.topicArn);
+  const { region } = checkTopicArn(topicArn);
   const client = createSnsClient({
     ...(options.snsEndpoint !== undefined && { endpoint: options.snsEndpoint }),
+    ...(target.profile !== undefined && { profile: target.profile }),
     region,
   });
-  return { publisher: new SnsPublisher(client, options.topicArn), label: `sns:${options.topicArn}`, client };
+  return { publisher: new SnsPublisher(client, topicArn), label: `sns:${topicArn}`, client };
+}
+
+/** The directory table: the flag when given, else the deployment's, else the flag's default. */
+function directoryTableOf(options: NotifyOptions, command: Command, target: Target): string {
+  const fromStack = target.deployment?.directoryTableName;
+  const given = command.getOptionValueSource('directoryTable') !== 'default';
+  return checkDirectoryTableName(given || fromStack === undefined ? options.directoryTable : fromStack);
 }
 
 /**
- * {@link drainTable} for the table the flags name, with readable table errors;
- * the directory table is read through the same DynamoDB endpoint and region.
+ * {@link drainTable} for the target table, with readable table errors; the
+ * directory table is read through the same DynamoDB endpoint and region.
  */
 async function drainOutbox(
-  options: TableOptions & { readonly directoryTable: string; readonly config?: string },
+  target: Target,
+  directoryTable: string,
   publisher: NotificationPublisher,
   now: number,
 ): Promise<NotifierSummary> {
-  const config = await loadConfigFile(options.config);
-  const directoryTable = checkDirectoryTableName(options.directoryTable);
-  const client = documentClientFor(options);
+  const client = documentClientFor(target);
   try {
     const reach: DrainReach = {
       directory: new DynamoOwnerDirectory(client, directoryTable),
-      ownerDelivery: config.ownerDelivery,
+      ownerDelivery: target.config.ownerDelivery,
     };
-    return await withTableErrors(options, () => drainTable(client, options.table, publisher, now, reach));
+    return await withTableErrors(target, () => drainTable(client, target.table, publisher, now, reach));
   } finally {
     client.destroy();
   }
 }
 
-async function runNotify(options: NotifyOptions): Promise<void> {
+async function runNotify(options: NotifyOptions, command: Command): Promise<void> {
   const now = resolveNow(options.now);
-  const { publisher, label, client } = publisherFor(options);
+  const target = await resolveTarget(options, { usesConfig: true });
+  refuseAuditDeployment(target, options.enforce, 'notify', ' (an audit deployment notifies no owner)');
+  const directoryTable = directoryTableOf(options, command, target);
+  const { publisher, label, client } = publisherFor(options, target);
   try {
-    const summary = await drainOutbox(options, publisher, now);
+    const summary = await drainOutbox(target, directoryTable, publisher, now);
     process.stdout.write(
       options.format === 'json'
         ? `${JSON.stringify(summary, null, 2)}\n`
@@ -184,13 +194,19 @@ function defineNotifyCommand(program: Command) {
         .default('sns')
         .env('PC_HYGIENE_SINK'),
     )
-    .addOption(topicArnOption('SNS topic ARN (required with --sink sns)'))
+    .addOption(
+      topicArnOption("SNS topic ARN (with --sink sns; default: the deployed stack's TopicArn output)"),
+    )
     .addOption(snsEndpointOption())
     .option(
       '--now <iso>',
       'the drain instant for relative dates, RFC 3339 with a zone (default: the wall clock)',
     )
-    .option('--config <file>', 'hygiene configuration as JSON (its ownerDelivery decides who is reachable)')
+    .option(
+      '--config <file>',
+      "hygiene configuration as JSON (its ownerDelivery decides who is reachable; default: the deployed stack's)",
+    )
+    .option('--enforce', 'send for a deployed stack that runs in audit mode (refused without it)')
     .addOption(directoryTableOption())
     .addOption(formatOption(REPORT_FORMATS, 'output format'));
   return addTableOptions(command);
@@ -201,5 +217,5 @@ type NotifyOptions = OptionsOf<ReturnType<typeof defineNotifyCommand>>;
 
 /** Registers `notify` on the program. */
 export function registerNotifyCommand(program: Command): void {
-  defineNotifyCommand(program).action(async (options) => runNotify(options));
+  defineNotifyCommand(program).action(async (options, command) => runNotify(options, command));
 }

@@ -12,6 +12,7 @@ import { createPlanFormatter, PLAN_FORMATS } from '../format/plan-formatter';
 import { PlanTally } from '../format/plan-tally';
 import type { PlannedLine } from '../format/plan-types';
 import { type JsonlLine, readJsonLines } from '../jsonl';
+import { resolveTarget, type Target } from '../options/deployment-target';
 import { formatOption } from '../options/formats';
 import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';
@@ -64,30 +65,65 @@ async function* tableItems(options: TableOptions, config: HygieneConfig): AsyncG
   }
 }
 
-/** Where the records come from: exactly one of `--input` or an explicit `--table`. */
-function recordSource(
-  options: PlanOptions,
-  command: Command,
-  config: HygieneConfig,
-): { label: string; records: AsyncGenerator<JsonlLine> } {
+/** The records, where they come from and the config to plan them with. */
+interface RecordSource {
+  readonly label: string;
+  readonly records: AsyncGenerator<JsonlLine>;
+  readonly config: HygieneConfig;
+  /** The table read (table input only): its errors are rewritten as every table command's. */
+  readonly target?: Target;
+}
+
+/**
+ * Where the records come from: exactly one of `--input` or a table (an
+ * explicit `--table`, or a deployed `--stack` whose table and config are used).
+ */
+async function recordSource(options: PlanOptions, command: Command): Promise<RecordSource> {
   const tableSource = command.getOptionValueSource('table');
-  const tableChosen = tableSource === 'cli' || tableSource === 'env';
+  const tableChosen = tableSource === 'cli' || tableSource === 'env' || options.stack !== undefined;
   if (options.input !== undefined && tableSource === 'cli') {
     throw new UsageError('give either --input FILE.jsonl or --table NAME, not both');
   }
-  if (options.input !== undefined) return { label: options.input, records: readJsonLines(options.input) };
-  if (!tableChosen) {
-    throw new UsageError('give --input FILE.jsonl (a JSON Lines file) or --table NAME (a DynamoDB table)');
+  if (options.input !== undefined && command.getOptionValueSource('stack') === 'cli') {
+    throw new UsageError('give either --input FILE.jsonl or --stack NAME, not both');
   }
-  const where = options.endpoint ? ` at ${options.endpoint}` : '';
-  return { label: `table ${options.table}${where}`, records: tableItems(options, config) };
+  if (options.input !== undefined) {
+    const config = await loadConfigFile(options.config);
+    return { label: options.input, records: readJsonLines(options.input), config };
+  }
+  if (!tableChosen) {
+    throw new UsageError(
+      'give --input FILE.jsonl (a JSON Lines file) or --table NAME (a DynamoDB table) or --stack NAME (a deployed stack)',
+    );
+  }
+  const target = await resolveTarget(options, { usesConfig: true });
+  const where = target.endpoint ? ` at ${target.endpoint}` : '';
+  return {
+    label: `table ${target.table}${where}`,
+    records: tableItems(target, target.config),
+    config: target.config,
+    target,
+  };
 }
 
 async function runPlan(options: PlanOptions, command: Command): Promise<void> {
   // Validate everything before the first byte of output: usage errors leave stdout empty.
   const now = resolveNow(options.now);
-  const config = await loadConfigFile(options.config);
-  const source = recordSource(options, command, config);
+  const source = await recordSource(options, command);
+  const { config } = source;
+  if (source.target !== undefined) {
+    const target = source.target;
+    return withTableErrors(target, () => planSource(options, source, config, now));
+  }
+  return planSource(options, source, config, now);
+}
+
+async function planSource(
+  options: PlanOptions,
+  source: RecordSource,
+  config: HygieneConfig,
+  now: number,
+): Promise<void> {
   // Reading the first record opens the file or reaches the table, so those errors come first too.
   const first = await source.records.next();
   async function* all(): AsyncGenerator<JsonlLine> {
@@ -133,7 +169,5 @@ type PlanOptions = OptionsOf<ReturnType<typeof definePlanCommand>>;
 
 /** Registers `plan` on the program. */
 export function registerPlanCommand(program: Command): void {
-  definePlanCommand(program).action(async (options, self) =>
-    withTableErrors(options, () => runPlan(options, self)),
-  );
+  definePlanCommand(program).action(async (options, self) => runPlan(options, self));
 }

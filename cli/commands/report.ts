@@ -6,8 +6,8 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { renderPostureJson, renderPostureText } from '../../lambdas/render/posture-text';
+import { resolveTarget } from '../options/deployment-target';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
@@ -24,7 +24,10 @@ function defineReportCommand(program: Command) {
       'Print the hygiene posture of a table (read-only): expiring, expired, stale, risky, per owner.',
     )
     .option('--now <iso>', 'the instant to report at, RFC 3339 with a zone (default: the wall clock)')
-    .option('--config <file>', 'hygiene configuration as JSON (stale limits and tiers, exempt ids)')
+    .option(
+      '--config <file>',
+      "hygiene configuration as JSON (stale limits and tiers, exempt ids; default: the deployed stack's)",
+    )
     .addOption(segmentsOption())
     .option('--top <n>', 'owners to list, riskiest first', integerIn('--top', 0, 10_000), 10)
     .addOption(formatOption(REPORT_FORMATS, 'output format'));
@@ -35,16 +38,16 @@ type ReportOptions = OptionsOf<ReturnType<typeof defineReportCommand>>;
 
 async function runReportCommand(options: ReportOptions): Promise<void> {
   const now = resolveNow(options.now);
-  const loaded = await loadConfigFile(options.config);
+  const target = await resolveTarget(options, { usesConfig: true });
   const { segments, top: topOwners } = options;
-  const config = segments === undefined ? loaded : { ...loaded, scanSegments: segments };
-  const client = documentClientFor(options);
-  const progress = createTableProgress(client, options.table, 'report');
+  const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
+  const client = documentClientFor(target);
+  const progress = createTableProgress(client, target.table, 'report');
   try {
-    const report = await withTableErrors(options, () =>
+    const report = await withTableErrors(target, () =>
       reportTable({
         client,
-        tableName: options.table,
+        tableName: target.table,
         config,
         now,
         topOwners,

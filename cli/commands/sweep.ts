@@ -2,6 +2,13 @@
  * `pc-hygiene sweep`: one real run against a table — the same use case as the
  * scheduled Lambda (plan, guard, apply, summary), driven by the operator.
  *
+ * Against a deployed stack (`--stack`, the default without `--table` or
+ * `--endpoint`) it decides with the deployed config unless `--config` is
+ * given, refuses to act on an audit-mode deployment without `--enforce`, and
+ * an acting run publishes its admin summary (marked as an operator run, with
+ * the caller's identity) and the run metrics, as the scheduled sweep does
+ * (docs/sweep.md, "Operator runs").
+ *
  * The CLI acts (`enforce`) unless `--dry-run` is given or the `--config` file
  * says `"mode": "audit"` explicitly (the config schema's default mode is
  * `audit` for deployments; an operator's hand tool that did nothing by
@@ -10,20 +17,25 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
+import { createSnsClient } from '../../lambdas/aws/sns-client';
 import type { Mode } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
+import { terminalText } from '../../lambdas/render/sanitize';
+import { createOperatorClients, reportOperatorSweep } from '../aws/operator-report';
+import { refuseAuditDeployment, resolveTarget, type Target } from '../options/deployment-target';
 import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { loadConfigFile } from '../options/load-config';
 import { resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
 import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { checkTopicArn } from '../options/topic-options';
 import { createTableProgress } from '../progress';
 import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
+import { CLI_TOOL } from '../version';
 
 /** True when the config file sets `"mode": "audit"` itself (not by the schema's default). */
 async function configSaysAudit(path: string | undefined): Promise<boolean> {
@@ -49,8 +61,12 @@ function defineSweepCommand(program: Command) {
     )
     .option('--now <iso>', 'the decision instant, RFC 3339 with a zone (default: the wall clock)')
     .option('--dry-run', 'audit mode: plan and report only, write nothing, notify nobody')
-    .option('--config <file>', 'hygiene configuration as JSON; "mode": "audit" in it also means a dry run')
+    .option(
+      '--config <file>',
+      'hygiene configuration as JSON (default: the deployed stack\'s); "mode": "audit" in it also means a dry run',
+    )
     .option('--allow-mass-delete', 'make the deletions even if the blast-radius guard trips (this run only)')
+    .option('--enforce', 'act on a deployed stack that runs in audit mode (refused without it)')
     .addOption(segmentsOption())
     .option(
       '--time-budget <seconds>',
@@ -64,25 +80,75 @@ function defineSweepCommand(program: Command) {
 
 type SweepOptions = OptionsOf<ReturnType<typeof defineSweepCommand>>;
 
-async function runSweepCommand(options: SweepOptions): Promise<void> {
+/**
+ * The run's mode: `--dry-run` or a `--config` saying `"mode": "audit"` plan
+ * only; otherwise the sweep acts, which a deployment in audit mode refuses
+ * without `--enforce`.
+ * @throws {UsageError} (AuditDeploymentError) for an audit-mode deployment without `--enforce`
+ */
+async function sweepMode(options: SweepOptions, target: Target): Promise<Mode> {
+  if (options.dryRun || (await configSaysAudit(options.config))) return 'audit';
+  refuseAuditDeployment(target, options.enforce, 'sweep', ', or --dry-run to see what it would do');
+  return 'enforce';
+}
+
+/**
+ * Tells the deployment about an operator's acting run: admin summary on its
+ * topic and the run metrics (`cli/aws/operator-report.ts`); says on stderr
+ * what could not be delivered.
+ */
+async function reportToDeployment(target: Target, summary: RunSummary): Promise<void> {
+  const deployment = target.deployment;
+  if (deployment === undefined || summary.mode !== 'enforce') return;
+  const aws = { region: checkTopicArn(deployment.topicArn).region, profile: target.profile };
+  const { sts, cloudWatch } = createOperatorClients({ region: target.region, profile: target.profile });
+  const sns = createSnsClient({
+    region: aws.region,
+    ...(aws.profile !== undefined && { profile: aws.profile }),
+  });
+  try {
+    const outcome = await reportOperatorSweep(deployment, summary, { sts, cloudWatch, sns }, CLI_TOOL);
+    const said = (line: string) => process.stderr.write(`pc-hygiene sweep: ${terminalText(line)}\n`);
+    if (outcome.published)
+      said(`admin run summary published to ${deployment.topicArn} (operator run by ${outcome.origin.by})`);
+    else
+      said(
+        `admin run summary NOT published: ${outcome.publishFailure?.code}: ${outcome.publishFailure?.message}`,
+      );
+    if (outcome.metricsFailure !== undefined) said(`run metrics NOT sent: ${outcome.metricsFailure}`);
+  } finally {
+    sts.destroy();
+    cloudWatch.destroy();
+    sns.destroy();
+  }
+}
+
+/** The directory table: the flag when given, else the deployment's, else the flag's default. */
+function directoryTableOf(options: SweepOptions, command: Command, target: Target): string {
+  const fromStack = target.deployment?.directoryTableName;
+  const given = command.getOptionValueSource('directoryTable') !== 'default';
+  return checkDirectoryTableName(given || fromStack === undefined ? options.directoryTable : fromStack);
+}
+
+async function runSweepCommand(options: SweepOptions, command: Command): Promise<void> {
   // Usage errors before touching the table.
   const now = resolveNow(options.now);
-  const loaded = await loadConfigFile(options.config);
+  const target = await resolveTarget(options, { usesConfig: true });
   const { segments, timeBudget: timeBudgetMs } = options;
-  const config = segments === undefined ? loaded : { ...loaded, scanSegments: segments };
-  const mode: Mode = options.dryRun || (await configSaysAudit(options.config)) ? 'audit' : 'enforce';
-  const directoryTable = checkDirectoryTableName(options.directoryTable);
-  const client = documentClientFor(options);
-  const progress = createTableProgress(client, options.table, `sweep (${mode})`);
+  const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
+  const mode = await sweepMode(options, target);
+  const directoryTable = directoryTableOf(options, command, target);
+  const client = documentClientFor(target);
+  const progress = createTableProgress(client, target.table, `sweep (${mode})`);
   const print = (summary: RunSummary) =>
     process.stdout.write(
       options.format === 'json' ? renderRunSummaryJson(summary) : renderRunSummaryText(summary),
     );
   try {
-    const summary = await withTableErrors(options, () =>
+    const summary = await withTableErrors(target, () =>
       sweepTable({
         client,
-        tableName: options.table,
+        tableName: target.table,
         config,
         now,
         mode,
@@ -98,12 +164,14 @@ async function runSweepCommand(options: SweepOptions): Promise<void> {
     );
     progress.clear();
     print(summary);
+    await reportToDeployment(target, summary);
     process.exitCode = sweepExitCode(summary);
   } catch (error: unknown) {
     progress.clear();
     if (error instanceof SweepAbortedError) {
-      // What was written before the abort is on the table: show it, then fail.
+      // What was written before the abort is on the table: show it, tell the deployment, then fail.
       print(error.summary);
+      await reportToDeployment(target, error.summary);
       throw new Error(`sweep aborted: ${error.message}`);
     }
     throw error;
@@ -114,5 +182,5 @@ async function runSweepCommand(options: SweepOptions): Promise<void> {
 
 /** Registers `sweep` on the program. */
 export function registerSweepCommand(program: Command): void {
-  defineSweepCommand(program).action(async (options) => runSweepCommand(options));
+  defineSweepCommand(program).action(async (options, command) => runSweepCommand(options, command));
 }

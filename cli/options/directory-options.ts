@@ -10,7 +10,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table-definition';
 import { UsageError } from '../usage-error';
-import { describeTableError, documentClientFor, TableAccessError } from './table-options';
+import { addAwsOptions, describeTableError, documentClientFor, TableAccessError } from './table-options';
 
 /** Table names DynamoDB accepts: 3–255 of `A-Za-z0-9_.-`. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -23,7 +23,8 @@ export function directoryTableOption() {
 }
 
 /**
- * Adds `--directory-table`, `--endpoint` and `--region` to an `owners`
+ * Adds `--directory-table`, `--endpoint` (alias `--endpoint-url`), `--region`
+ * and `--profile` to an `owners`
  * subcommand (commands that also use the credentials table add
  * {@link directoryTableOption} next to their table options instead).
  */
@@ -32,14 +33,7 @@ export function addDirectoryOptions<
   Opts extends OptionValues,
   Globals extends OptionValues,
 >(command: Command<Args, Opts, Globals>) {
-  return command
-    .addOption(directoryTableOption())
-    .addOption(
-      new Option('--endpoint <url>', 'DynamoDB endpoint, e.g. http://127.0.0.1:8000 for DynamoDB Local').env(
-        'PC_HYGIENE_ENDPOINT',
-      ),
-    )
-    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION or your AWS profile)'));
+  return addAwsOptions(command.addOption(directoryTableOption()));
 }
 
 /**
@@ -61,7 +55,12 @@ export function checkDirectoryTableName(name: string): string {
  */
 export function directoryClientFor(options: DirectoryOptions): DynamoDBDocumentClient {
   const table = checkDirectoryTableName(options.directoryTable);
-  return documentClientFor({ table, endpoint: options.endpoint, region: options.region });
+  return documentClientFor({
+    table,
+    ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
+    ...(options.region !== undefined && { region: options.region }),
+    ...(options.profile !== undefined && { profile: options.profile }),
+  });
 }
 
 /** The directory flags as commander parses them. */
@@ -69,6 +68,7 @@ export interface DirectoryOptions {
   readonly directoryTable: string;
   readonly endpoint?: string;
   readonly region?: string;
+  readonly profile?: string;
 }
 
 /**

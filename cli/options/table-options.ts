@@ -1,6 +1,6 @@
 /**
- * The `--table`, `--endpoint` and `--region` flags shared by every command
- * that touches a table, and the document client built from them, so each
+ * The `--stack`, `--table`, `--endpoint`/`--endpoint-url`, `--region` and
+ * `--profile` flags shared by every command that touches a table, and the document client built from them, so each
  * command reads them the same way and reports an unreachable database or a
  * missing table in the same words.
  */
@@ -10,31 +10,72 @@ import { type Command, Option, type OptionValues } from '@commander-js/extra-typ
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { describeError } from '../../lambdas/hygiene/errors';
+import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../aws/deployment-lookup';
 import { UsageError } from '../usage-error';
+import { describeAwsSetupError } from './aws-setup-errors';
 
 /** The table flags as commander parses them. */
 export interface TableOptions {
   readonly table: string;
   readonly endpoint?: string;
   readonly region?: string;
+  readonly profile?: string;
 }
 
-/** Adds `--table`, `--endpoint` and `--region` to a command (their types join the command's inferred options). */
+/**
+ * Adds the target flags to a command (their types join the command's inferred
+ * options): `--stack`, `--table`, `--endpoint` (alias `--endpoint-url`),
+ * `--region`, `--profile`. `--table` has no commander default: not giving it
+ * (nor `--endpoint`) means "the deployed stack's table"
+ * (`cli/options/deployment-target.ts`).
+ */
 export function addTableOptions<
   Args extends unknown[],
   Opts extends OptionValues,
   Globals extends OptionValues,
 >(command: Command<Args, Opts, Globals>) {
-  return command
-    .addOption(
-      new Option('--table <name>', 'DynamoDB table name').default(DEFAULT_TABLE_NAME).env('PC_HYGIENE_TABLE'),
-    )
+  return addAwsOptions(
+    command
+      .addOption(
+        new Option(
+          '--stack <name>',
+          `the deployed stack to act on: its table, topic and config (default: ${DEFAULT_STACK_NAME}, unless --table or --endpoint is given)`,
+        ).env('PC_HYGIENE_STACK'),
+      )
+      .addOption(
+        new Option(
+          '--table <name>',
+          `DynamoDB table name (default: the stack's TableName output; ${DEFAULT_TABLE_NAME} with --endpoint)`,
+        ).env('PC_HYGIENE_TABLE'),
+      ),
+  );
+}
+
+/**
+ * Adds `--endpoint` (alias `--endpoint-url`, as the AWS CLI spells it),
+ * `--region` and `--profile`: the flags every command that reaches AWS shares.
+ */
+export function addAwsOptions<
+  Args extends unknown[],
+  Opts extends OptionValues,
+  Globals extends OptionValues,
+>(command: Command<Args, Opts, Globals>) {
+  const withFlags = command
     .addOption(
       new Option('--endpoint <url>', 'DynamoDB endpoint, e.g. http://127.0.0.1:8000 for DynamoDB Local').env(
         'PC_HYGIENE_ENDPOINT',
       ),
     )
-    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION or your AWS profile)'));
+    .addOption(new Option('--endpoint-url <url>', 'alias of --endpoint (the AWS CLI spelling)'))
+    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION or your AWS profile)'))
+    .addOption(
+      new Option('--profile <name>', 'named profile of your AWS config files (default: AWS_PROFILE)'),
+    );
+  // --endpoint-url sets the same value as --endpoint, so every reader sees one option.
+  withFlags.on('option:endpoint-url', (value: string) => {
+    withFlags.setOptionValueWithSource('endpoint', value, 'cli');
+  });
+  return withFlags;
 }
 
 /** Table names DynamoDB accepts: 3–255 of `A-Za-z0-9_.-`. */
@@ -65,7 +106,11 @@ export function documentClientFor(options: TableOptions): DynamoDBDocumentClient
       );
     }
   }
-  return createDocumentClient({ endpoint: options.endpoint, region: options.region });
+  return createDocumentClient({
+    ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
+    ...(options.region !== undefined && { region: options.region }),
+    ...(options.profile !== undefined && { profile: options.profile }),
+  });
 }
 
 /** The table is missing or the database cannot be reached: exit 1 with this message. */
@@ -74,21 +119,24 @@ export class TableAccessError extends Error {
 }
 
 /**
- * Rewrites the two errors every table command can hit into one readable
- * line; other errors pass through unchanged.
+ * Rewrites the errors every table command can hit into one readable line: a
+ * missing table (how to create it only for a local `--endpoint` table; against
+ * AWS, where to find the deployed one), an unreachable database, a missing
+ * region or credentials; other errors pass through unchanged.
  */
 export function describeTableError(error: unknown, options: TableOptions): unknown {
   const where = options.endpoint ? ` at ${options.endpoint}` : options.region ? ` in ${options.region}` : '';
   if (error instanceof ResourceNotFoundException) {
-    return new TableAccessError(
-      `table ${options.table} not found${where} (create it with: pc-hygiene import FILE.jsonl --create-table)`,
-    );
+    const hint = options.endpoint
+      ? 'create it with: pc-hygiene import FILE.jsonl --create-table'
+      : `name the deployed table with --stack NAME (or PC_HYGIENE_STACK; the stack's ${STACK_OUTPUT.tableName} output) or --table NAME (or PC_HYGIENE_TABLE), and its region with --region`;
+    return new TableAccessError(`table ${options.table} not found${where} (${hint})`);
   }
   const code = describeError(error).systemCode;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
     return new TableAccessError(`cannot reach DynamoDB${where} (${code}): is it running?`);
   }
-  return error;
+  return describeAwsSetupError(error, `table ${options.table}`) ?? error;
 }
 
 /** Runs `work`, rethrowing table errors as {@link TableAccessError}. */

@@ -12,6 +12,8 @@ export interface DocumentClientOptions {
   readonly endpoint?: string;
   /** AWS region; defaults to the SDK's resolution (`AWS_REGION`, profile), or `us-east-1` with a custom endpoint. */
   readonly region?: string;
+  /** A named profile of the shared AWS config files (the CLI's `--profile`); default: the SDK's (`AWS_PROFILE`). */
+  readonly profile?: string;
 }
 
 /** Region used against a custom endpoint when none is configured (DynamoDB Local ignores it). */
@@ -55,11 +57,15 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
   const { endpoint } = options;
   const region = options.region ?? (endpoint ? (process.env.AWS_REGION ?? LOCAL_REGION) : undefined);
   const needsDummyCredentials =
-    endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE;
+    endpoint !== undefined &&
+    options.profile === undefined &&
+    !process.env.AWS_ACCESS_KEY_ID &&
+    !process.env.AWS_PROFILE;
   const client = new DynamoDBClient({
     retryMode: 'standard',
     ...(endpoint !== undefined && { endpoint }),
     ...(region !== undefined && { region }),
+    ...(options.profile !== undefined && { profile: options.profile }),
     ...(needsDummyCredentials && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   });
   return DynamoDBDocumentClient.from(client, {

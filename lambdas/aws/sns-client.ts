@@ -10,6 +10,8 @@ export interface SnsClientOptions {
   readonly endpoint?: string;
   /** AWS region; defaults to the SDK's resolution (`AWS_REGION`, profile). */
   readonly region?: string;
+  /** A named profile of the shared AWS config files (the CLI's `--profile`); default: the SDK's (`AWS_PROFILE`). */
+  readonly profile?: string;
   /**
    * The SDK's retry mode (default `standard`). `adaptive` adds client-side rate
    * limiting after throttling: for bursts of control-plane calls (the
@@ -34,11 +36,15 @@ export function createSnsClient(options: SnsClientOptions = {}): SNSClient {
   const { endpoint } = options;
   const region = options.region ?? (endpoint ? (process.env.AWS_REGION ?? LOCAL_REGION) : undefined);
   const needsDummyCredentials =
-    endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE;
+    endpoint !== undefined &&
+    options.profile === undefined &&
+    !process.env.AWS_ACCESS_KEY_ID &&
+    !process.env.AWS_PROFILE;
   return new SNSClient({
     retryMode: options.retryMode ?? 'standard',
     ...(endpoint !== undefined && { endpoint }),
     ...(region !== undefined && { region }),
+    ...(options.profile !== undefined && { profile: options.profile }),
     ...(needsDummyCredentials && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   });
 }

@@ -19,7 +19,7 @@ import { formatInstant } from '../hygiene/time';
 import { publishAdminReport } from '../render/admin-report';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
-import { ACTION_METRICS, SWEEP_METRIC } from './metric-names';
+import { SWEEP_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import {
   DEFAULT_MAX_SCHEDULE_SKEW_SECONDS,
@@ -31,6 +31,7 @@ import {
   scheduleSkewProblem,
 } from './scheduled-event';
 import { splitSummaryForLog } from './summary-log';
+import { sweepMetricValues } from './sweep-metric-values';
 
 /**
  * Time kept back from Lambda's timeout for what follows the run: the admin
@@ -61,25 +62,11 @@ export interface SweepHandlerDeps extends Observability {
   readonly maxScheduleSkewMs?: number;
 }
 
-/** Emits the run's figures as EMF metrics (names shared with the alarms and dashboard). */
+/** Emits the run's figures as EMF metrics (names shared with the alarms and dashboard; `sweep-metric-values.ts`). */
 export function recordSweepMetrics(metrics: Observability['metrics'], summary: RunSummary): void {
-  for (const { type, planned, applied } of ACTION_METRICS) {
-    metrics.addMetric(planned, MetricUnit.Count, summary.planned[type]);
-    metrics.addMetric(applied, MetricUnit.Count, summary.applied[type]);
+  for (const { name, unit, value } of sweepMetricValues(summary)) {
+    metrics.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds, value);
   }
-  metrics.addMetric(SWEEP_METRIC.scanned, MetricUnit.Count, summary.scanned);
-  metrics.addMetric(SWEEP_METRIC.invalid, MetricUnit.Count, summary.invalid.count);
-  metrics.addMetric(SWEEP_METRIC.guardTripped, MetricUnit.Count, summary.guard.tripped ? 1 : 0);
-  metrics.addMetric(SWEEP_METRIC.plannedDeletes, MetricUnit.Count, summary.guard.plannedDeletes);
-  metrics.addMetric(SWEEP_METRIC.skippedChanged, MetricUnit.Count, summary.skippedChanged.count);
-  metrics.addMetric(SWEEP_METRIC.writeFailures, MetricUnit.Count, summary.failed.count);
-  metrics.addMetric(SWEEP_METRIC.incomplete, MetricUnit.Count, summary.status === 'incomplete' ? 1 : 0);
-  metrics.addMetric(
-    SWEEP_METRIC.eventsQueued,
-    MetricUnit.Count,
-    summary.events.queued ? summary.events.total : 0,
-  );
-  metrics.addMetric(SWEEP_METRIC.duration, MetricUnit.Milliseconds, summary.durationMs);
 }
 
 /**

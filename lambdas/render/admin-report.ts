@@ -35,6 +35,19 @@ export type AdminEventType = (typeof ADMIN_EVENT_TYPES)[number];
 /** How many owners the audit "would have been sent" list names in the text. */
 const AUDIT_OWNER_LINES = 50;
 
+/**
+ * Who started a run: absent for the scheduled sweep; an operator's CLI run
+ * (`pc-hygiene sweep`) names the caller's identity (STS ARN), so an override
+ * by hand is never silent (docs/notifications.md, "Admin audience").
+ */
+export interface OperatorOrigin {
+  readonly kind: 'operator';
+  /** The caller's ARN (`sts:GetCallerIdentity`), or a note that it could not be found. */
+  readonly by: string;
+  /** The tool, e.g. `pc-hygiene 0.1.0`. */
+  readonly tool: string;
+}
+
 /** The versioned JSON document admin machine subscribers receive. */
 export interface AdminReportDocument {
   readonly schema: typeof ADMIN_REPORT_SCHEMA;
@@ -44,6 +57,8 @@ export interface AdminReportDocument {
   readonly severity: Severity;
   /** True when record lists were emptied to fit the SNS size limit (counts are kept). */
   readonly truncated: boolean;
+  /** Present for an operator's run (additive: absent for the scheduled sweep). */
+  readonly origin?: OperatorOrigin;
   readonly summary: RunSummary;
 }
 
@@ -56,9 +71,9 @@ export function adminSeverity(summary: RunSummary): Severity {
 }
 
 /** A specific subject: the guard trip first, else the counts that matter. */
-export function adminSubject(summary: RunSummary): string {
+export function adminSubject(summary: RunSummary, origin?: OperatorOrigin): string {
   const audit = summary.mode === 'audit';
-  const prefix = audit ? '[audit] ' : '';
+  const prefix = `${origin ? '[operator] ' : ''}${audit ? '[audit] ' : ''}`;
   const g = summary.guard;
   if (g.tripped) {
     const what = g.overridden
@@ -92,8 +107,12 @@ function auditNotices(summary: RunSummary): string[] {
   return lines;
 }
 
-function adminText(summary: RunSummary, listLimit: number): string {
-  const lines = [renderRunSummaryText(summary, { listLimit }).trimEnd(), ...auditNotices(summary)];
+function adminText(summary: RunSummary, listLimit: number, origin?: OperatorOrigin): string {
+  const lines = [
+    ...(origin ? [`Operator run (not the schedule) by ${origin.by} with ${origin.tool}.`, ''] : []),
+    renderRunSummaryText(summary, { listLimit }).trimEnd(),
+    ...auditNotices(summary),
+  ];
   if (guardBlocked(summary)) {
     lines.push(
       '',
@@ -128,6 +147,7 @@ function withoutRecords(summary: RunSummary): RunSummary {
 export function renderAdminReport(
   summary: RunSummary,
   maxMessageBytes = SNS_MESSAGE_LIMIT_BYTES,
+  origin?: OperatorOrigin,
 ): Omit<PublishEntry, 'Id'> {
   const severity = adminSeverity(summary);
   const eventTypes: AdminEventType[] = summary.guard.tripped
@@ -141,13 +161,18 @@ export function renderAdminReport(
       eventTypes,
       severity,
       truncated,
+      ...(origin !== undefined && { origin }),
       summary: docSummary,
     };
     return {
-      Subject: adminSubject(summary),
-      Message: jsonStructuredMessage(adminText(summary, listLimit), document),
+      Subject: adminSubject(summary, origin),
+      Message: jsonStructuredMessage(adminText(summary, listLimit, origin), document),
       MessageStructure: 'json',
-      MessageAttributes: messageAttributes({ audience: 'admin', severity, eventTypes }),
+      MessageAttributes: {
+        ...messageAttributes({ audience: 'admin', severity, eventTypes }),
+        // Lets a subscription filter on operator runs (`origin=operator`).
+        ...(origin !== undefined && { origin: { DataType: 'String', StringValue: origin.kind } }),
+      },
     };
   };
   const full = build(summary, false, 20);
@@ -156,15 +181,19 @@ export function renderAdminReport(
 }
 
 /**
- * Publishes a run's admin report. Never throws for a delivery failure: the
+ * Publishes a run's admin report (`origin` marks an operator's run). Never throws for a delivery failure: the
  * report is also in the logs and metrics, so a failed publish is returned for
  * the caller to log, not retried (unlike owner events, it has no outbox).
  */
 export async function publishAdminReport(
   publisher: NotificationPublisher,
   summary: RunSummary,
+  origin?: OperatorOrigin,
 ): Promise<{ readonly published: boolean; readonly failure?: FailedEntry }> {
-  const entry: PublishEntry = { Id: 'run-summary', ...renderAdminReport(summary) };
+  const entry: PublishEntry = {
+    Id: 'run-summary',
+    ...renderAdminReport(summary, SNS_MESSAGE_LIMIT_BYTES, origin),
+  };
   try {
     const { failed } = await publisher.publishBatch([entry]);
     const failure = failed[0];

@@ -1,0 +1,156 @@
+/**
+ * Finds a deployed worker from its CloudFormation stack (`--stack NAME`): the
+ * stack's outputs name the table, the topic and the sweep function, and the
+ * sweep function's environment holds the **deployed hygiene config** (the
+ * `HYGIENE_<key>` variables), read back through the same schema as the
+ * Lambda's cold start (`configFromEnvironment`), so the CLI decides exactly
+ * as the deployment does (docs/deploy.md, "Operating a deployment").
+ */
+import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { configFromEnvironment, HANDLER_ENV } from '../../lambdas/handlers/environment';
+import { DEFAULT_METRICS_NAMESPACE } from '../../lambdas/handlers/metric-names';
+import { ConfigError, type HygieneConfig } from '../../lambdas/hygiene/config';
+import { describeError } from '../../lambdas/hygiene/errors';
+
+/** The stack name `cdk deploy` gives the worker (`lib/app.ts`), the CLI's default `--stack`. */
+export const DEFAULT_STACK_NAME = 'PersonalClientHygiene';
+
+/**
+ * The stack outputs the CLI reads (`lib/personal-client-hygiene-stack.ts`
+ * declares them; keep the names stable). The owner directory output is
+ * optional: without it the sweep function's `DIRECTORY_TABLE_NAME` is used.
+ */
+export const STACK_OUTPUT = {
+  tableName: 'TableName',
+  topicArn: 'TopicArn',
+  sweepFunctionName: 'SweepFunctionName',
+  directoryTableName: 'OwnerDirectoryTableName',
+} as const;
+
+/** The Powertools variables the sweep function's metrics are named by (namespace, `service` dimension). */
+const METRICS_ENV = {
+  namespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  service: 'POWERTOOLS_SERVICE_NAME',
+} as const;
+
+/** What the CLI needs to know of a deployment. */
+export interface Deployment {
+  readonly stackName: string;
+  /** The credentials table (output `TableName`). */
+  readonly tableName: string;
+  /** The owner directory table, when the deployment has one. */
+  readonly directoryTableName?: string;
+  /** The notification topic (output `TopicArn`). */
+  readonly topicArn: string;
+  /** The sweep function (output `SweepFunctionName`), whose environment holds the config. */
+  readonly sweepFunctionName: string;
+  /** The hygiene config the deployed sweep runs with (its `mode` included). */
+  readonly config: HygieneConfig;
+  /** Where the deployed sweep's metrics go: the CLI's own sweep emits the same ones there. */
+  readonly metrics: { readonly namespace: string; readonly service?: string };
+}
+
+/** The stack cannot be found or does not describe a usable deployment: exit 1 with this message. */
+export class DeploymentLookupError extends Error {
+  override readonly name = 'DeploymentLookupError';
+}
+
+/** The clients the lookup calls (tests pass clients mocked with `aws-sdk-client-mock`). */
+export interface DeploymentClients {
+  readonly cloudFormation: CloudFormationClient;
+  readonly lambda: LambdaClient;
+}
+
+/** Builds the lookup's clients for a region and profile (both default to the SDK's resolution). */
+export function createDeploymentClients(options: {
+  readonly region?: string;
+  readonly profile?: string;
+}): DeploymentClients {
+  const config = {
+    ...(options.region !== undefined && { region: options.region }),
+    ...(options.profile !== undefined && { profile: options.profile }),
+  };
+  return { cloudFormation: new CloudFormationClient(config), lambda: new LambdaClient(config) };
+}
+
+function outputValue(outputs: readonly Output[], key: string): string | undefined {
+  const value = outputs.find((o) => o.OutputKey === key)?.OutputValue;
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function requiredOutput(stackName: string, outputs: readonly Output[], key: string): string {
+  const value = outputValue(outputs, key);
+  if (value === undefined) {
+    throw new DeploymentLookupError(
+      `stack ${stackName} has no output ${key}: is it a PersonalClient hygiene stack? (redeploy it, or name the resources with --table/--topic-arn)`,
+    );
+  }
+  return value;
+}
+
+/** The stack's outputs; a missing stack is a {@link DeploymentLookupError} naming what to do. */
+async function stackOutputs(stackName: string, client: CloudFormationClient): Promise<readonly Output[]> {
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = Stacks?.[0];
+    if (stack === undefined) throw new DeploymentLookupError(`stack ${stackName} not found`);
+    return stack.Outputs ?? [];
+  } catch (error: unknown) {
+    const { code, message } = describeError(error);
+    if (code === 'ValidationError' && /does not exist/i.test(message)) {
+      throw new DeploymentLookupError(
+        `stack ${stackName} not found: name the deployed stack with --stack NAME or PC_HYGIENE_STACK (and its region with --region/AWS_REGION), or give --table/--endpoint to work on a table without a stack`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The sweep function's environment variables. */
+async function functionEnvironment(
+  functionName: string,
+  client: LambdaClient,
+): Promise<Readonly<Record<string, string>>> {
+  const configuration = await client.send(
+    new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+  );
+  return configuration.Environment?.Variables ?? {};
+}
+
+/**
+ * Looks a deployment up: `DescribeStacks` for the outputs, then
+ * `GetFunctionConfiguration` of the sweep function for the deployed config.
+ * @throws {DeploymentLookupError} when the stack is missing, lacks an output, or its config is invalid
+ */
+export async function lookUpDeployment(stackName: string, clients: DeploymentClients): Promise<Deployment> {
+  const outputs = await stackOutputs(stackName, clients.cloudFormation);
+  const tableName = requiredOutput(stackName, outputs, STACK_OUTPUT.tableName);
+  const topicArn = requiredOutput(stackName, outputs, STACK_OUTPUT.topicArn);
+  const sweepFunctionName = requiredOutput(stackName, outputs, STACK_OUTPUT.sweepFunctionName);
+  const env = await functionEnvironment(sweepFunctionName, clients.lambda);
+  let config: HygieneConfig;
+  try {
+    config = configFromEnvironment(env);
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) {
+      throw new DeploymentLookupError(`stack ${stackName}: the deployed ${error.message}`);
+    }
+    throw error;
+  }
+  const directoryTableName =
+    outputValue(outputs, STACK_OUTPUT.directoryTableName) ?? env[HANDLER_ENV.directoryTableName];
+  const service = env[METRICS_ENV.service];
+  return {
+    stackName,
+    tableName,
+    ...(directoryTableName !== undefined && directoryTableName !== '' && { directoryTableName }),
+    topicArn,
+    sweepFunctionName,
+    config,
+    metrics: {
+      namespace: env[METRICS_ENV.namespace] ?? DEFAULT_METRICS_NAMESPACE,
+      ...(service !== undefined && { service }),
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * What an operator's `sweep` against a deployed stack tells the deployment, as
+ * the scheduled sweep does: the admin run summary on the topic
+ * (`audience=admin`, marked as an operator run with the caller's identity
+ * from STS) and the same run metrics (CloudWatch `PutMetricData`, the
+ * sweep's namespace and `service` dimension), so an override by hand is seen
+ * by the security team and on the dashboard (docs/sweep.md, "Operator runs").
+ */
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import { type MetricValue, sweepMetricValues } from '../../lambdas/handlers/sweep-metric-values';
+import { errorText } from '../../lambdas/hygiene/errors';
+import type { FailedEntry } from '../../lambdas/hygiene/outbox-ports';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { type OperatorOrigin, publishAdminReport } from '../../lambdas/render/admin-report';
+import type { Deployment } from './deployment-lookup';
+
+/** The clients an operator report calls (tests pass clients mocked with `aws-sdk-client-mock`). */
+export interface OperatorReportClients {
+  readonly sts: STSClient;
+  readonly cloudWatch: CloudWatchClient;
+  readonly sns: SNSClient;
+}
+
+/** Builds the STS and CloudWatch clients for a region and profile (SNS is built for the topic's region). */
+export function createOperatorClients(options: { readonly region?: string; readonly profile?: string }): {
+  sts: STSClient;
+  cloudWatch: CloudWatchClient;
+} {
+  const config = {
+    ...(options.region !== undefined && { region: options.region }),
+    ...(options.profile !== undefined && { profile: options.profile }),
+  };
+  return { sts: new STSClient(config), cloudWatch: new CloudWatchClient(config) };
+}
+
+/** The caller's ARN; a failed lookup is said in its place (the report still goes out). */
+export async function callerArn(sts: STSClient): Promise<string> {
+  try {
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    return identity.Arn ?? 'an unknown caller (GetCallerIdentity returned no ARN)';
+  } catch (error: unknown) {
+    return `an unknown caller (GetCallerIdentity failed: ${errorText(error)})`;
+  }
+}
+
+/** CloudWatch accepts at most this many values per `PutMetricData`. */
+const METRICS_PER_REQUEST = 1000;
+
+/** Sends metric values under the deployment's namespace and `service` dimension. */
+export async function putMetrics(
+  client: CloudWatchClient,
+  target: Deployment['metrics'],
+  values: readonly MetricValue[],
+  timestamp: Date,
+): Promise<void> {
+  const dimensions = target.service !== undefined ? [{ Name: 'service', Value: target.service }] : [];
+  for (let i = 0; i < values.length; i += METRICS_PER_REQUEST) {
+    await client.send(
+      new PutMetricDataCommand({
+        Namespace: target.namespace,
+        MetricData: values.slice(i, i + METRICS_PER_REQUEST).map((v) => ({
+          MetricName: v.name,
+          Unit: v.unit,
+          Value: v.value,
+          Timestamp: timestamp,
+          Dimensions: dimensions,
+        })),
+      }),
+    );
+  }
+}
+
+/** What {@link reportOperatorSweep} did. */
+export interface OperatorReportOutcome {
+  readonly origin: OperatorOrigin;
+  readonly published: boolean;
+  readonly publishFailure?: FailedEntry;
+  /** Set when the metrics could not be sent (the run's writes stand; the summary was printed). */
+  readonly metricsFailure?: string;
+}
+
+/**
+ * Publishes the admin run summary (marked as the operator's run) and puts the
+ * run metrics. Never throws: the run's writes are committed, so a failed
+ * report is returned for the command to say, not a failed run.
+ */
+export async function reportOperatorSweep(
+  deployment: Deployment,
+  summary: RunSummary,
+  clients: OperatorReportClients,
+  tool: string,
+): Promise<OperatorReportOutcome> {
+  const origin: OperatorOrigin = { kind: 'operator', by: await callerArn(clients.sts), tool };
+  const admin = await publishAdminReport(new SnsPublisher(clients.sns, deployment.topicArn), summary, origin);
+  const values: MetricValue[] = [
+    ...sweepMetricValues(summary),
+    { name: SWEEP_METRIC.adminSummaryFailed, unit: 'Count', value: admin.published ? 0 : 1 },
+  ];
+  let metricsFailure: string | undefined;
+  try {
+    await putMetrics(clients.cloudWatch, deployment.metrics, values, new Date(summary.startedAt));
+  } catch (error: unknown) {
+    metricsFailure = errorText(error);
+  }
+  return {
+    origin,
+    published: admin.published,
+    ...(admin.failure !== undefined && { publishFailure: admin.failure }),
+    ...(metricsFailure !== undefined && { metricsFailure }),
+  };
+}

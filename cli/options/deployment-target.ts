@@ -1,0 +1,161 @@
+/**
+ * Which table, topic and hygiene config a command acts on: a deployed stack
+ * (`--stack NAME`, env `PC_HYGIENE_STACK`, default `PersonalClientHygiene`),
+ * or a table named directly (`--table`, `--endpoint` for DynamoDB Local).
+ *
+ * The rule (docs/deploy.md, "Operating a deployment"): the stack is looked up
+ * when `--stack` is given, or when neither `--table` nor `--endpoint` is; an
+ * explicit `--table`/`--topic-arn`/`--directory-table` still wins over the
+ * stack's output. The config is `--config FILE` when given, else the
+ * deployment's, else the built-in defaults; acting on a deployment, the
+ * command says on stderr which stack and which config it uses. Against a deployment in `audit` mode a writing command refuses
+ * unless `--enforce` is given ({@link refuseAuditDeployment}).
+ */
+import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
+import { DEFAULT_CONFIG, type HygieneConfig } from '../../lambdas/hygiene/config';
+import {
+  createDeploymentClients,
+  DEFAULT_STACK_NAME,
+  type Deployment,
+  type DeploymentClients,
+  lookUpDeployment,
+} from '../aws/deployment-lookup';
+import { UsageError } from '../usage-error';
+import { describeAwsSetupError } from './aws-setup-errors';
+import { loadConfigFile } from './load-config';
+
+/** The flags {@link resolveTarget} reads (every table command has them: `addTableOptions`). */
+export interface TargetFlags {
+  readonly stack?: string;
+  readonly table?: string;
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly config?: string;
+}
+
+/** A resolved target: where the table is, and with which config to decide. */
+export interface Target {
+  readonly table: string;
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly profile?: string;
+  /** The deployment looked up (absent when working on a table directly). */
+  readonly deployment?: Deployment;
+  readonly config: HygieneConfig;
+  /** Where {@link config} came from, as told on stderr. */
+  readonly configSource: string;
+}
+
+/** The stack to look up, or `undefined` when the command works on a table directly. */
+export function stackToLookUp(flags: TargetFlags): string | undefined {
+  if (flags.stack !== undefined) return flags.stack;
+  if (flags.table !== undefined || flags.endpoint !== undefined) return undefined;
+  return DEFAULT_STACK_NAME;
+}
+
+/** A stack name CloudFormation accepts (name, not ARN): letter first, then letters, digits, hyphens, up to 128. */
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+
+/** Looks the deployment up with readable errors (a missing region or credentials names what to set). */
+async function lookUp(
+  stackName: string,
+  flags: TargetFlags,
+  clients?: DeploymentClients,
+): Promise<Deployment> {
+  if (!STACK_NAME.test(stackName)) {
+    throw new UsageError(`--stack ${JSON.stringify(stackName)} is not a CloudFormation stack name`);
+  }
+  const own = clients ?? createDeploymentClients(flags);
+  try {
+    return await lookUpDeployment(stackName, own);
+  } catch (error: unknown) {
+    throw describeAwsSetupError(error, `looking up stack ${stackName}`) ?? error;
+  } finally {
+    if (clients === undefined) {
+      own.cloudFormation.destroy();
+      own.lambda.destroy();
+    }
+  }
+}
+
+/**
+ * Resolves the target of a table command.
+ * @param options.usesConfig the command decides with a hygiene config (says which one on stderr)
+ * @param options.clients lookup clients (tests); default: built from `--region`/`--profile`
+ * @throws {UsageError} on a bad `--config` or `--stack`
+ * @throws {DeploymentLookupError} when the stack cannot be used
+ */
+export async function resolveTarget(
+  flags: TargetFlags,
+  options: {
+    readonly usesConfig: boolean;
+    readonly clients?: DeploymentClients;
+    readonly say?: (line: string) => void;
+  },
+): Promise<Target> {
+  // A bad --config is a usage error before anything reaches AWS.
+  const fileConfig = flags.config === undefined ? undefined : await loadConfigFile(flags.config);
+  const stackName = stackToLookUp(flags);
+  const deployment = stackName === undefined ? undefined : await lookUp(stackName, flags, options.clients);
+  const { config, configSource } = chooseConfig(flags.config, fileConfig, deployment);
+  const say = options.say ?? ((line: string) => process.stderr.write(`pc-hygiene: ${line}\n`));
+  // Acting on a deployment: say where and with which config (a local table run stays quiet).
+  if (deployment !== undefined) {
+    say(`stack ${deployment.stackName}: table ${flags.table ?? deployment.tableName}`);
+    if (options.usesConfig) say(`using ${configSource}`);
+  }
+  return {
+    table: flags.table ?? deployment?.tableName ?? DEFAULT_TABLE_NAME,
+    ...(flags.endpoint !== undefined && { endpoint: flags.endpoint }),
+    ...(flags.region !== undefined && { region: flags.region }),
+    ...(flags.profile !== undefined && { profile: flags.profile }),
+    ...(deployment !== undefined && { deployment }),
+    config,
+    configSource,
+  };
+}
+
+function chooseConfig(
+  path: string | undefined,
+  fileConfig: HygieneConfig | undefined,
+  deployment: Deployment | undefined,
+): { config: HygieneConfig; configSource: string } {
+  if (path !== undefined && fileConfig !== undefined) {
+    return { config: fileConfig, configSource: `config file ${path}` };
+  }
+  if (deployment !== undefined) {
+    return {
+      config: deployment.config,
+      configSource: `the deployed config of stack ${deployment.stackName} (mode ${deployment.config.mode})`,
+    };
+  }
+  return { config: DEFAULT_CONFIG, configSource: 'the built-in default config' };
+}
+
+/**
+ * A writing command was pointed at a deployment that runs in `audit` mode
+ * without `--enforce`: a usage error (exit 2, nothing done).
+ */
+export class AuditDeploymentError extends UsageError {}
+
+/**
+ * Refuses to write to a deployment in `audit` mode unless the operator said
+ * `--enforce` (exit 2, nothing done). Working on a table directly is not refused.
+ * @param what the command, e.g. `sweep` (named in the message with how to proceed)
+ * @param alternative what else the operator may do, e.g. `, or --dry-run to see what it would do`
+ * @throws {AuditDeploymentError}
+ */
+export function refuseAuditDeployment(
+  target: Target,
+  enforce: boolean | undefined,
+  what: string,
+  alternative = '',
+): void {
+  const deployment = target.deployment;
+  if (deployment === undefined || deployment.config.mode !== 'audit' || enforce === true) return;
+  throw new AuditDeploymentError(
+    `stack ${deployment.stackName} runs in audit mode (it writes nothing): ${what} would write to it. ` +
+      `Pass --enforce to write anyway${alternative}`,
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * The figures of one sweep run as named metric values: the one list the
+ * sweep Lambda emits as EMF (`recordSweepMetrics`) and the CLI's operator
+ * sweep sends with `PutMetricData`, so both report the same metrics under the
+ * same names (`metric-names.ts`). Plain data: no AWS imports.
+ */
+import type { RunSummary } from '../hygiene/run-summary';
+import { ACTION_METRICS, SWEEP_METRIC } from './metric-names';
+
+/** One metric value; `unit` is spelled as CloudWatch and Powertools both spell it. */
+export interface MetricValue {
+  readonly name: string;
+  readonly unit: 'Count' | 'Milliseconds';
+  readonly value: number;
+}
+
+/** The run's metrics (not the heartbeat or the schedule check, which belong to the scheduled invocation). */
+export function sweepMetricValues(summary: RunSummary): MetricValue[] {
+  const count = (name: string, value: number): MetricValue => ({ name, unit: 'Count', value });
+  const values: MetricValue[] = [];
+  for (const { type, planned, applied } of ACTION_METRICS) {
+    values.push(count(planned, summary.planned[type]), count(applied, summary.applied[type]));
+  }
+  values.push(
+    count(SWEEP_METRIC.scanned, summary.scanned),
+    count(SWEEP_METRIC.invalid, summary.invalid.count),
+    count(SWEEP_METRIC.guardTripped, summary.guard.tripped ? 1 : 0),
+    count(SWEEP_METRIC.plannedDeletes, summary.guard.plannedDeletes),
+    count(SWEEP_METRIC.skippedChanged, summary.skippedChanged.count),
+    count(SWEEP_METRIC.writeFailures, summary.failed.count),
+    count(SWEEP_METRIC.incomplete, summary.status === 'incomplete' ? 1 : 0),
+    count(SWEEP_METRIC.eventsQueued, summary.events.queued ? summary.events.total : 0),
+    { name: SWEEP_METRIC.duration, unit: 'Milliseconds', value: summary.durationMs },
+  );
+  return values;
+}
