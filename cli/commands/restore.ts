@@ -33,7 +33,14 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
   const client = documentClientFor(options);
   try {
     const result = await withTableErrors(options, () =>
-      restoreCredential(client, options.table, { id, reason, by, now, force: options.force, dryRun: options.dryRun }),
+      restoreCredential(client, options.table, {
+        id,
+        reason,
+        by,
+        now,
+        force: options.force,
+        dryRun: options.dryRun,
+      }),
     );
     if (options.format === 'json') {
       process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -65,7 +72,10 @@ function defineRestoreCommand(program: Command) {
     .requiredOption('--reason <text>', 'why it is restored (recorded as hygieneRestoreReason)')
     .option('--by <name>', 'who restores it (recorded as hygieneRestoredBy; default: your OS user)')
     .option('--force', 'restore even when past its expiresTime (the next sweep will delete it again)')
-    .option('--run <run-id>', "restore every credential that run soft-deleted (from its manifest: pc-hygiene runs show)")
+    .option(
+      '--run <run-id>',
+      'restore every credential that run soft-deleted (from its manifest: pc-hygiene runs show)',
+    )
     .option('--dry-run', 'make every check and say what would be restored, write nothing')
     .option('--now <iso>', 'the restore instant, RFC 3339 with a zone (default: the wall clock)')
     .addOption(formatOption(RESULT_FORMATS, 'output format'));

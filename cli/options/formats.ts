@@ -9,6 +9,9 @@ import { Option } from '@commander-js/extra-typings';
 /** A report people read or a program parses: `sweep`, `report`, `notify`, `local`. */
 export const REPORT_FORMATS = ['table', 'json'] as const;
 
+/** A listing of records: `runs list`, `runs show`. */
+export const LISTING_FORMATS = ['table', 'json', 'csv'] as const;
+
 /** A one-line result of an action: `restore`, `import`. */
 export const RESULT_FORMATS = ['text', 'json'] as const;
 

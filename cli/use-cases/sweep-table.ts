@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoDbGuardApprovals } from '../../lambdas/aws/guard-approval-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import type { HygieneConfig, Mode } from '../../lambdas/hygiene/config';
 import { guardBlocked, type RunSummary } from '../../lambdas/hygiene/run-summary';
@@ -15,6 +17,7 @@ import {
   createRunId,
   DEFAULT_DEADLINE_MARGIN_MS,
   runSweep,
+  type SweepDeps,
   type SweepProgress,
 } from '../../lambdas/hygiene/sweep';
 
@@ -52,16 +55,22 @@ export interface TableSweep {
   readonly timeBudgetMs?: number;
   /** Told when a stored checkpoint is unreadable and ignored. */
   readonly onWarning?: (message: string) => void;
+  /** Told of every planned deletion with the guard's verdict (`sweep --dry-run` lists them). */
+  readonly onDeletion?: SweepDeps['onDeletion'];
   /**
    * The owner directory table, for the orphan rule (docs/rules.md); a missing
    * table reads as no directory (nothing orphaned, the summary says so).
    */
   readonly directoryTable?: string;
+  /** Who runs it: recorded in the run manifest's header (docs/data-model.md, "Run manifests"). */
+  readonly operator?: string;
 }
 
 /**
  * Runs one sweep over a table with the DynamoDB adapters (scanner, writer,
- * checkpoint store): what `sweep` and `local` share.
+ * checkpoint store, run manifest, guard approvals): what `sweep` and `local`
+ * share. A tripped guard uses a pending `guard approve` approval like the
+ * scheduled sweep does.
  * @throws {SweepAbortedError} when too many writes failed
  */
 export function sweepTable(options: TableSweep): Promise<RunSummary> {
@@ -75,10 +84,13 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
         ...(options.onWarning && { onInvalid: options.onWarning }),
       }),
       ...(options.onProgress && { onProgress: options.onProgress }),
+      ...(options.onDeletion && { onDeletion: options.onDeletion }),
       ...(deadline !== undefined && { remainingMs: () => deadline - Date.now() }),
       ...(options.directoryTable !== undefined && {
         directory: new DynamoOwnerDirectory(client, options.directoryTable),
       }),
+      manifest: new DynamoDbRunManifestWriter(client, tableName),
+      approvals: new DynamoDbGuardApprovals(client, tableName),
     },
     {
       config: options.config,
@@ -86,6 +98,7 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
       runId: createRunId(options.now, randomBytes(3).toString('hex')),
       mode: options.mode,
       allowMassDelete: options.allowMassDelete ?? false,
+      ...(options.operator !== undefined && { operator: options.operator }),
       // A short budget keeps a tenth of itself in reserve rather than the Lambda-sized default.
       ...(timeBudgetMs !== undefined && {
         deadlineMarginMs: Math.min(DEFAULT_DEADLINE_MARGIN_MS, timeBudgetMs / 10),

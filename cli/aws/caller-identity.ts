@@ -1,0 +1,60 @@
+/**
+ * Who is acting, for the records an operator's command leaves (the guard
+ * approval's `by`, the history's `by` of `exempt`/`unexempt`): `--by`, else
+ * `PC_HYGIENE_OPERATOR`, else — against AWS (no `--endpoint`) — the caller
+ * identity's ARN from STS (what CloudTrail would name), else the OS user.
+ *
+ * A CLI-only adapter.
+ */
+import { userInfo } from 'node:os';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+
+/** The flags and environment the operator's name is taken from. */
+export interface OperatorSource {
+  /** An explicit `--by`. */
+  readonly by?: string;
+  /** With an endpoint (DynamoDB Local) STS is not asked. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly profile?: string;
+}
+
+/** The environment variable naming the operator (e.g. set by a CI job). */
+export const OPERATOR_ENV = 'PC_HYGIENE_OPERATOR';
+
+/** The OS user running the CLI (`USER`/`LOGNAME` when there is no passwd entry, e.g. in a container). */
+export function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+  }
+}
+
+/** The caller's ARN from `sts:GetCallerIdentity`, or `undefined` when it cannot be had (no credentials, offline). */
+export async function callerIdentityArn(
+  source: OperatorSource,
+  sts?: STSClient,
+): Promise<string | undefined> {
+  const client =
+    sts ??
+    new STSClient({
+      ...(source.region !== undefined && { region: source.region }),
+      ...(source.profile !== undefined && { profile: source.profile }),
+    });
+  try {
+    return (await client.send(new GetCallerIdentityCommand({}))).Arn;
+  } catch {
+    return undefined;
+  } finally {
+    if (!sts) client.destroy();
+  }
+}
+
+/** Who is acting (see the module comment for the order). */
+export async function resolveOperator(source: OperatorSource, sts?: STSClient): Promise<string> {
+  const given = source.by?.trim() || process.env[OPERATOR_ENV]?.trim();
+  if (given) return given;
+  const arn = source.endpoint === undefined ? await callerIdentityArn(source, sts) : undefined;
+  return arn ?? osUser();
+}

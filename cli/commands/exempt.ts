@@ -1,0 +1,67 @@
+/**
+ * `pc-hygiene exempt ID` / `unexempt ID`: exemptions as data
+ * (docs/rules.md, "Exempt"). Sets or clears `hygieneExempt` on the credential
+ * and appends who, why and when to its history, in one conditional write. An
+ * exempt credential is never flagged or deleted (it still gets expiry
+ * notices); unlike the deployment's `exemptIds` list, this needs no redeploy
+ * and has no size limit.
+ */
+import type { Command } from '@commander-js/extra-typings';
+import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
+import { terminalText } from '../../lambdas/render/sanitize';
+import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
+import { setExempt } from '../aws/exempt';
+import { formatOption, RESULT_FORMATS } from '../options/formats';
+import { resolveNow } from '../options/now-option';
+import type { OptionsOf } from '../options/options-of';
+import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { UsageError } from '../usage-error';
+
+function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
+  const description =
+    name === 'exempt'
+      ? 'Exempt a credential: never flagged or deleted (expiry notices still go); who, why and when go to its history.'
+      : 'Remove an exemption: the sweep judges the credential again; who, why and when go to its history.';
+  const command = program
+    .command(name)
+    .description(description)
+    .argument('<id>', 'the credential id')
+    .requiredOption('--reason <text>', `why (recorded in the credential's history)`)
+    .option('--by <name>', `who (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`)
+    .option('--now <iso>', 'the instant recorded, RFC 3339 with a zone (default: the wall clock)')
+    .addOption(formatOption(RESULT_FORMATS, 'output format'));
+  return addTableOptions(command);
+}
+
+type ExemptOptions = OptionsOf<ReturnType<typeof defineExemptCommand>>;
+
+async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Promise<void> {
+  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
+  const reason = options.reason.trim();
+  if (reason === '') throw new UsageError('--reason must not be empty: say why');
+  const now = resolveNow(options.now);
+  const client = documentClientFor(options);
+  try {
+    const by = await resolveOperator(options);
+    const result = await withTableErrors(options, () =>
+      setExempt(client, options.table, { id, exempt, reason, by, now }),
+    );
+    if (options.format === 'json') {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    const what = exempt ? 'exempt' : 'not exempt';
+    const line = result.changed
+      ? `${result.id} is now ${what} (by ${result.by} at ${result.at}: ${result.reason})`
+      : `${result.id} already was ${what}: nothing written`;
+    process.stdout.write(`${terminalText(line)}\n`);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Registers `exempt` and `unexempt` on the program. */
+export function registerExemptCommands(program: Command): void {
+  defineExemptCommand(program, 'exempt').action(async (id, options) => runExempt(id, true, options));
+  defineExemptCommand(program, 'unexempt').action(async (id, options) => runExempt(id, false, options));
+}

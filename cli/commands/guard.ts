@@ -1,0 +1,145 @@
+/**
+ * `pc-hygiene guard approve | status`: the operator's override of a tripped
+ * blast-radius guard, through the worker rather than around it
+ * (docs/sweep.md, "The blast-radius guard"). `approve` records a one-time,
+ * expiring approval — who, why, up to how many deletions — in the table; the
+ * next sweep whose guard trips (the scheduled Lambda or a CLI sweep) uses it
+ * when its planned deletions are within it, consumes it (exactly once) and
+ * reports it in its run summary (`guard.approval`). `status` shows the
+ * pending approval and the last one used.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Command } from '@commander-js/extra-typings';
+import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
+import type { GuardApproval } from '../../lambdas/hygiene/guard';
+import { formatInstant, relativePhrase } from '../../lambdas/hygiene/time';
+import { terminalText } from '../../lambdas/render/sanitize';
+import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
+import { approvalStatus, recordApproval, type UsedApproval } from '../aws/guard-approval';
+import { durationIn } from '../options/duration';
+import { formatOption, REPORT_FORMATS, RESULT_FORMATS } from '../options/formats';
+import { integerIn } from '../options/numbers';
+import type { OptionsOf } from '../options/options-of';
+import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { UsageError } from '../usage-error';
+
+/** `--expires-in`: default and range. */
+const DEFAULT_EXPIRES_MS = 24 * 3_600_000;
+const parseExpiresIn = durationIn('--expires-in', 60_000, 7 * 86_400_000, '1m to 7d');
+
+function defineGuardCommand(program: Command) {
+  return program
+    .command('guard')
+    .description(
+      "Approve the deletions of a run the blast-radius guard holds back, or see the guard's approval.",
+    );
+}
+
+function defineGuardApprove(guard: ReturnType<typeof defineGuardCommand>) {
+  const command = guard
+    .command('approve')
+    .description(
+      'Record a one-time, expiring approval: the next sweep whose guard trips makes its deletions if they are ' +
+        'at most --max-deletes, reports the approval in its run summary, and uses it up.',
+    )
+    .requiredOption(
+      '--max-deletes <n>',
+      'up to how many planned deletions it allows',
+      integerIn('--max-deletes', 1, 10_000_000),
+    )
+    .requiredOption(
+      '--reason <text>',
+      'why (recorded with the approval and reported by the run that uses it)',
+    )
+    .option(
+      '--expires-in <duration>',
+      'how long it stays usable, e.g. 30m, 24h, 2d (1m to 7d)',
+      parseExpiresIn,
+      DEFAULT_EXPIRES_MS,
+    )
+    .option(
+      '--by <name>',
+      `who approves (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`,
+    )
+    .addOption(formatOption(RESULT_FORMATS, 'output format'));
+  return addTableOptions(command);
+}
+
+function defineGuardStatus(guard: ReturnType<typeof defineGuardCommand>) {
+  const command = guard
+    .command('status')
+    .description('Show the pending approval (and whether it has expired) and the last one a sweep used.')
+    .addOption(formatOption(REPORT_FORMATS, 'output format'));
+  return addTableOptions(command);
+}
+
+type ApproveOptions = OptionsOf<ReturnType<typeof defineGuardApprove>>;
+type StatusOptions = OptionsOf<ReturnType<typeof defineGuardStatus>>;
+
+function approvalText(a: GuardApproval, now: number): string {
+  const expires = Date.parse(a.expiresAt);
+  const state = expires <= now ? 'EXPIRED' : `expires ${relativePhrase(expires, now)}`;
+  return `up to ${a.maxDeletes} deletions, by ${a.by} at ${a.approvedAt}, ${state} (${a.expiresAt}): ${a.reason}`;
+}
+
+function usedText(u: UsedApproval): string {
+  const run = u.runId ? `run ${u.runId}` : 'a run';
+  const planned = u.plannedDeletes !== undefined ? ` for ${u.plannedDeletes} planned deletions` : '';
+  return `${run}${u.usedAt ? ` at ${u.usedAt}` : ''}${planned}; approval by ${u.approval.by}: ${u.approval.reason}`;
+}
+
+async function approve(flags: ApproveOptions): Promise<void> {
+  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
+  const reason = options.reason.trim();
+  if (reason === '') throw new UsageError('--reason must not be empty: say why the deletions are approved');
+  const client = documentClientFor(options);
+  try {
+    const by = await resolveOperator(options);
+    const now = Date.now();
+    const approval: GuardApproval = {
+      id: randomUUID(),
+      by,
+      reason,
+      maxDeletes: options.maxDeletes,
+      approvedAt: formatInstant(now),
+      expiresAt: formatInstant(now + options.expiresIn),
+    };
+    const replaced = await withTableErrors(options, () => recordApproval(client, options.table, approval));
+    if (options.format === 'json') {
+      process.stdout.write(`${JSON.stringify({ approval, ...(replaced && { replaced }) })}\n`);
+      return;
+    }
+    const lines = [`guard approval recorded: ${approvalText(approval, now)}`];
+    if (replaced) lines.push(`replaced the pending approval ${approvalText(replaced, now)}`);
+    process.stdout.write(`${terminalText(lines.join('\n'), { multiline: true })}\n`);
+  } finally {
+    client.destroy();
+  }
+}
+
+async function status(flags: StatusOptions): Promise<void> {
+  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
+  const client = documentClientFor(options);
+  try {
+    const state = await withTableErrors(options, () => approvalStatus(client, options.table));
+    if (options.format === 'json') {
+      process.stdout.write(`${JSON.stringify(state)}\n`);
+      return;
+    }
+    const now = Date.now();
+    const lines = [
+      `Pending approval: ${state.pending ? approvalText(state.pending, now) : 'none'}`,
+      `Last used: ${state.lastUsed ? usedText(state.lastUsed) : 'never'}`,
+    ];
+    process.stdout.write(`${terminalText(lines.join('\n'), { multiline: true })}\n`);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Registers `guard approve` and `guard status` on the program. */
+export function registerGuardCommand(program: Command): void {
+  const guard = defineGuardCommand(program);
+  defineGuardApprove(guard).action(async (options) => approve(options));
+  defineGuardStatus(guard).action(async (options) => status(options));
+}

@@ -1,0 +1,76 @@
+/**
+ * The `--run RUN_ID` form of `pc-hygiene restore` (registered with `restore`
+ * in `restore.ts`): undoes a whole run's deletions from its manifest, with the
+ * same per-credential checks as `restore ID`, or shows what it would undo
+ * with `--dry-run`. Exit 0 when nothing was refused, 1 otherwise.
+ */
+import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
+import { terminalText } from '../../lambdas/render/sanitize';
+import { resolveNow } from '../options/now-option';
+import { documentClientFor, withTableErrors } from '../options/table-options';
+import { UsageError } from '../usage-error';
+import { type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
+import { defaultRestoredBy } from './restore';
+
+/** The `restore` flags the run form reads. */
+export interface RestoreRunFlags {
+  readonly run?: string;
+  readonly reason: string;
+  readonly by?: string;
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+  readonly now?: string;
+  readonly format: string;
+  readonly table?: string;
+  readonly endpoint?: string;
+  readonly region?: string;
+}
+
+function resultText(result: RunRestoreResult): string {
+  const verb = result.dryRun ? 'would restore' : 'restored';
+  const lines = [
+    ...result.restored.map(
+      (r) => `${verb} ${r.id} (deleted ${r.deletedAt}${r.deletedReason ? ` as ${r.deletedReason}` : ''})`,
+    ),
+    ...result.skipped.map((m) => `skipped ${m.id}: ${m.error}`),
+    ...result.refused.map((m) => `refused ${m.id}: ${m.error}`),
+    `run ${result.runId}: ${result.restored.length} ${verb}, ${result.skipped.length} skipped, ${result.refused.length} refused` +
+      (result.dryRun ? ' (dry run: nothing written)' : ''),
+  ];
+  return `${terminalText(lines.join('\n'), { multiline: true })}\n`;
+}
+
+/**
+ * Runs `restore --run RUN_ID`.
+ * @throws {UsageError} when an id is given too, or `--reason`/`--by` is empty
+ */
+export async function runRestoreRun(
+  runId: string,
+  id: string | undefined,
+  flags: RestoreRunFlags,
+): Promise<void> {
+  if (id !== undefined) throw new UsageError('give either a credential id or --run RUN_ID, not both');
+  const reason = flags.reason.trim();
+  if (reason === '') throw new UsageError('--reason must not be empty: say why the run is undone');
+  const by = (flags.by ?? defaultRestoredBy()).trim();
+  if (by === '') throw new UsageError('--by must not be empty');
+  const now = resolveNow(flags.now);
+  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
+  const client = documentClientFor(options);
+  try {
+    const result = await withTableErrors(options, () =>
+      restoreRun(client, options.table, {
+        runId,
+        reason,
+        by,
+        now,
+        ...(flags.force && { force: true }),
+        ...(flags.dryRun && { dryRun: true }),
+      }),
+    );
+    process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result));
+    if (result.refused.length > 0) process.exitCode = 1;
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * `pc-hygiene runs list | show RUN_ID`: the run manifests the sweep keeps
+ * (docs/data-model.md, "Run manifests") — which enforce runs deleted
+ * credentials, and for one run every deletion with its owner, rule and the
+ * dates it was decided from. Table, JSON or CSV. Read-only.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Command } from '@commander-js/extra-typings';
+import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
+import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
+import { listRuns, readRunHeader, runEntries } from '../aws/run-manifests';
+import { type ListingCell, listingCsv, listingTable } from '../format/listing';
+import { formatOption, LISTING_FORMATS } from '../options/formats';
+import type { OptionsOf } from '../options/options-of';
+import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+
+const RUN_COLUMNS = ['RUN ID', 'NOW', 'STATUS', 'DELETED'] as const;
+const ENTRY_COLUMNS = [
+  'ID',
+  'USER ID',
+  'RULE',
+  'DELETED AT',
+  'EXPIRES',
+  'LAST USED',
+  'CREATED',
+  'FLAGGED',
+  'DELETE AFTER',
+  'CLIENT ID',
+  'DISPLAY NAME',
+] as const;
+
+const runRow = (r: RunIndexEntry): ListingCell[] => [r.runId, r.now, r.status, r.deleted];
+const entryRow = (e: ManifestEntry): ListingCell[] => [
+  e.id,
+  e.userId,
+  e.rule,
+  e.deletedAt,
+  e.expiresTime,
+  e.lastUsedAt,
+  e.createdAt,
+  e.flaggedAt,
+  e.deleteAfter,
+  e.clientId,
+  e.displayName,
+];
+
+function defineRunsCommand(program: Command) {
+  return program
+    .command('runs')
+    .description('The enforce runs that soft-deleted credentials, and what each deleted and why.');
+}
+
+function defineRunsList(runs: ReturnType<typeof defineRunsCommand>) {
+  const command = runs
+    .command('list')
+    .description('List the runs with a manifest, newest first.')
+    .addOption(formatOption(LISTING_FORMATS, 'output format'));
+  return addTableOptions(command);
+}
+
+function defineRunsShow(runs: ReturnType<typeof defineRunsCommand>) {
+  const command = runs
+    .command('show')
+    .description("Show one run's manifest: every credential it deleted, its owner, rule and dates.")
+    .argument('<run-id>', 'the run id (from runs list, a run summary or a credential history)')
+    .addOption(formatOption(LISTING_FORMATS, 'output format'));
+  return addTableOptions(command);
+}
+
+type RunsListOptions = OptionsOf<ReturnType<typeof defineRunsList>>;
+type RunsShowOptions = OptionsOf<ReturnType<typeof defineRunsShow>>;
+
+async function runsList(flags: RunsListOptions): Promise<void> {
+  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
+  const client = documentClientFor(options);
+  try {
+    const runs = await withTableErrors(options, () => listRuns(client, options.table));
+    if (options.format === 'json') process.stdout.write(`${JSON.stringify(runs)}\n`);
+    else if (options.format === 'csv') process.stdout.write(listingCsv(RUN_COLUMNS, runs.map(runRow)));
+    else if (runs.length === 0)
+      process.stdout.write('No run manifests (no enforce run has deleted anything).\n');
+    else process.stdout.write(listingTable(RUN_COLUMNS, runs.map(runRow)));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The header as a few lines of text above the table. */
+function headerText(h: RunManifestHeader): string {
+  const guard = h.guard.tripped
+    ? `guard tripped, ${h.guard.overridden ? `overridden${h.guard.approvedBy ? ` (approval by ${h.guard.approvedBy})` : ''}` : 'not overridden'}`
+    : 'guard ok';
+  return [
+    `Run ${h.runId} (${h.status}${h.by ? `, by ${h.by}` : ''}): now ${h.now}, ran ${h.startedAt} to ${h.finishedAt}`,
+    `Deleted ${h.deleted.total}: ${h.deleted.expired} expired, ${h.deleted.stale} stale, ${h.deleted.orphaned} orphaned; ${guard}`,
+    '',
+  ].join('\n');
+}
+
+/** Writes the run's entries in `format`, page by page (JSON streamed as one document). */
+async function printRun(
+  client: DynamoDBDocumentClient,
+  options: { readonly table: string; readonly format: RunsShowOptions['format'] },
+  header: RunManifestHeader,
+): Promise<void> {
+  const out = process.stdout;
+  if (options.format === 'json') {
+    out.write(`{"header":${JSON.stringify(header)},"entries":[`);
+    let first = true;
+    for await (const entry of runEntries(client, options.table, header)) {
+      out.write(`${first ? '' : ','}${JSON.stringify(entry)}`);
+      first = false;
+    }
+    out.write(']}\n');
+    return;
+  }
+  const rows: ListingCell[][] = [];
+  for await (const entry of runEntries(client, options.table, header)) rows.push(entryRow(entry));
+  if (options.format === 'csv') out.write(listingCsv(ENTRY_COLUMNS, rows));
+  else out.write(`${headerText(header)}${listingTable(ENTRY_COLUMNS, rows)}`);
+}
+
+async function runsShow(runId: string, flags: RunsShowOptions): Promise<void> {
+  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
+  const client = documentClientFor(options);
+  try {
+    await withTableErrors(options, async () => {
+      const header = await readRunHeader(client, options.table, runId);
+      await printRun(client, options, header);
+    });
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Registers `runs list` and `runs show` on the program. */
+export function registerRunsCommand(program: Command): void {
+  const runs = defineRunsCommand(program);
+  defineRunsList(runs).action(async (options) => runsList(options));
+  defineRunsShow(runs).action(async (runId, options) => runsShow(runId, options));
+}
