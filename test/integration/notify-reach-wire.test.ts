@@ -10,8 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
-import { createSnsClient } from '../../lambdas/aws/sns-client';
-import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import type { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -22,25 +21,23 @@ import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { putItems } from '../support/items';
+import { ownedCredential } from '../support/owned-credential';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { FakeSnsServer, type ReceivedMessage } from './fake-sns-server';
+import type { FakeSnsServer, ReceivedMessage } from './fake-sns-server';
+import { startSnsPublisher, upsertNewOwners } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const NOW = Date.parse('2026-11-26T02:00:00.000Z');
 const iso = (days: number) => formatInstant(addDays(NOW, days));
 
-function credential(id: string, userId: string): Record<string, unknown> {
-  return {
-    id,
-    userId,
-    clientId: `client-${id}`,
-    displayName: `Key ${id}`,
-    createdAt: iso(-400),
-    lastUsedAt: iso(-1),
+/** Unscoped and open to any source, expiring in five days. */
+const credential = (id: string, userId: string) =>
+  ownedCredential(NOW, id, userId, {
     expiresTime: iso(5),
-  };
-}
+    scopedRoles: undefined,
+    allowSourceCidr: undefined,
+  });
 
 const documentOf = <T>(m: ReceivedMessage): T => JSON.parse(JSON.parse(m.message).sqs) as T;
 const key = (e: Pick<OutboxEvent, 'credentialId' | 'eventId'>) => `${e.credentialId}/${e.eventId}`;
@@ -53,12 +50,9 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
   let directory: DynamoOwnerDirectory;
 
   beforeAll(async () => {
-    sns = await FakeSnsServer.start();
-    publisher = new SnsPublisher(createSnsClient({ endpoint: sns.endpoint }), TOPIC);
+    ({ sns, publisher } = await startSnsPublisher(TOPIC));
   });
-  afterAll(async () => {
-    await sns.stop();
-  });
+  afterAll(() => sns.stop());
   beforeEach(async () => {
     table = await createTestTable(undefined, 'notify-reach');
     owners = await createTestDirectoryTable('notify-reach-owners');
@@ -78,12 +72,13 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
       credential('c1', 'carol'),
       credential('d1', 'dave'),
     ]);
-    await directory.upsertOwners(
+    await upsertNewOwners(
+      directory,
       [
         { userId: 'alice', email: 'alice@example.com', name: 'Alice Liddell', status: 'active' as const },
         { userId: 'bob', email: 'bob@example.com', status: 'active' as const },
         { userId: 'dave', email: 'dave@example.com', name: 'Dave', status: 'departed' as const },
-      ].map((owner) => ({ owner, existed: false, resetRoute: false })),
+      ],
       iso(-1),
     );
     await directory.setSubscription('alice', 'confirmed');

@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
-import { createSnsClient } from '../../lambdas/aws/sns-client';
-import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import type { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
@@ -16,32 +15,18 @@ import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import { publishAdminReport } from '../../lambdas/render/admin-report';
 import { putItems } from '../support/items';
+import { ownedCredential } from '../support/owned-credential';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { FakeSnsServer, type ReceivedMessage } from './fake-sns-server';
+import type { FakeSnsServer, ReceivedMessage } from './fake-sns-server';
+import { startSnsPublisher } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const NOW = Date.parse('2026-11-26T02:00:00.000Z');
 const iso = (days: number) => formatInstant(addDays(NOW, days));
 let sweepNo = 0;
 
-function credential(
-  id: string,
-  userId: string,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    id,
-    userId,
-    clientId: `client-${id}`,
-    displayName: `Key ${id}`,
-    createdAt: iso(-400),
-    lastUsedAt: iso(-1),
-    expiresTime: iso(200),
-    scopedRoles: ['role-read'],
-    allowSourceCidr: ['10.0.0.0/8'],
-    ...extra,
-  };
-}
+const credential = (id: string, userId: string, extra: Record<string, unknown> = {}) =>
+  ownedCredential(NOW, id, userId, extra);
 
 const userOf = (m: ReceivedMessage) => m.attributes.userId?.value;
 
@@ -52,12 +37,9 @@ describe('notifications over an SNS-compatible server', () => {
   let store: DynamoDbOutboxStore;
 
   beforeAll(async () => {
-    sns = await FakeSnsServer.start();
-    publisher = new SnsPublisher(createSnsClient({ endpoint: sns.endpoint }), TOPIC);
+    ({ sns, publisher } = await startSnsPublisher(TOPIC));
   });
-  afterAll(async () => {
-    await sns.stop();
-  });
+  afterAll(() => sns.stop());
   beforeEach(async () => {
     table = await createTestTable(undefined, 'notify-wire');
     store = new DynamoDbOutboxStore(table.client, table.tableName);

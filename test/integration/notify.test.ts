@@ -3,7 +3,7 @@
  * sparse index, the real drain lease, batched reads and conditional marks drain it; the publisher is
  * a recording fake (SNS itself is covered at the client boundary).
  */
-import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
@@ -21,7 +21,8 @@ import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { OutboxStore } from '../../lambdas/hygiene/outbox-ports';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, DAY_MS, formatInstant, requireInstant } from '../../lambdas/hygiene/time';
-import { getItem, putItems } from '../support/items';
+import { getItem, outboxIndexEntriesOf, putItems } from '../support/items';
+import { ownedCredential } from '../support/owned-credential';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { RecordingPublisher } from '../unit/outbox-fakes';
 
@@ -32,24 +33,8 @@ const config = parseConfig({ mode: 'enforce', scanSegments: 2, maxDeletePercent:
 const iso = (days: number) => formatInstant(addDays(NOW, days));
 
 /** A credential that is scoped and source-limited, so only the 90-day stale rule applies. */
-function credential(
-  id: string,
-  userId: string,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    id,
-    userId,
-    clientId: `client-${id}`,
-    displayName: `Key ${id}`,
-    createdAt: iso(-400),
-    lastUsedAt: iso(-1),
-    expiresTime: iso(200),
-    scopedRoles: ['role-read'],
-    allowSourceCidr: ['10.0.0.0/8'],
-    ...extra,
-  };
-}
+const credential = (id: string, userId: string, extra: Record<string, unknown> = {}) =>
+  ownedCredential(NOW, id, userId, extra);
 
 describe('notifier over DynamoDB Local', () => {
   let table: TestTable;
@@ -286,16 +271,8 @@ describe('notifier over DynamoDB Local', () => {
     expect(((item?.[OUTBOX_ATTR.events] ?? []) as OutboxEvent[]).map((e) => e.stageDays)).toEqual([7]);
     expect(item?.[OUTBOX_ATTR.since]).toBe(formatInstant(NOW + 15 * DAY_MS));
     expect(item).not.toHaveProperty(OUTBOX_CLAIM_ATTR.claim);
-    const index = await table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: OUTBOX_INDEX,
-        KeyConditionExpression: '#o = :u',
-        ExpressionAttributeNames: { '#o': OUTBOX_ATTR.owner },
-        ExpressionAttributeValues: { ':u': 't6-user' },
-      }),
-    );
-    expect(index.Items?.map((i) => i.id)).toEqual(['t6-1']);
+    const index = await outboxIndexEntriesOf(table.client, table.tableName, 't6-user');
+    expect(index.map((i) => i.id)).toEqual(['t6-1']);
     const publisher = new RecordingPublisher();
     expect((await drain(publisher, NOW + 15 * DAY_MS)).eventsPublished).toBe(1);
     expect(await indexEntries()).toEqual([]);

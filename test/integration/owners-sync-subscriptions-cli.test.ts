@@ -9,6 +9,7 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { runCli } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
+import { upsertNewOwners } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
 const WRITE_ACTIONS = ['Subscribe', 'SetSubscriptionAttributes', 'Unsubscribe'];
@@ -22,12 +23,13 @@ describe('pc-hygiene owners sync-subscriptions', () => {
     sns = await FakeSnsServer.start();
     table = await createTestDirectoryTable('sync-cli');
     directory = new DynamoOwnerDirectory(table.client, table.tableName);
-    await directory.upsertOwners(
+    await upsertNewOwners(
+      directory,
       [
         { userId: 'ada', email: 'ada@example.com', status: 'active' as const },
         { userId: 'bob', email: 'bob@example.com', status: 'active' as const },
         { userId: 'cy', email: 'cy@example.com', status: 'departed' as const },
-      ].map((owner) => ({ owner, existed: false, resetRoute: false })),
+      ],
       '2026-12-01T00:00:00.000Z',
     );
     sns.addSubscription({

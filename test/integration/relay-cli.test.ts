@@ -16,6 +16,7 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { runCli } from '../support/run-cli';
 import { sampleEntries, sampleEvent } from '../support/sample-digest';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { upsertNewOwners } from './support/sns-wire';
 
 let dir: string;
 let table: TestDirectoryTable;
@@ -51,12 +52,13 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'relay-cli-'));
   table = await createTestDirectoryTable('relay-cli');
   flags = ['--directory-table', table.tableName, '--endpoint', table.endpoint];
-  await new DynamoOwnerDirectory(table.client, table.tableName).upsertOwners(
+  await upsertNewOwners(
+    new DynamoOwnerDirectory(table.client, table.tableName),
     [
       { userId: 'ada', email: 'ada@example.com', name: 'Ada Lovelace', status: 'active' as const },
       { userId: 'cy', email: 'cy@example.com', status: 'departed' as const },
       { userId: 'dee', status: 'active' as const },
-    ].map((owner) => ({ owner, existed: false, resetRoute: false })),
+    ],
     '2026-11-01T00:00:00.000Z',
   );
   input = await jsonl('entries.jsonl', [

@@ -15,6 +15,7 @@ import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan'
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
+import { upsertNewOwners } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const NOW = '2026-12-01T00:00:00.000Z';
@@ -46,11 +47,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     return () => table.drop();
   });
 
-  const load = (owners: readonly ImportedOwner[]) =>
-    directory.upsertOwners(
-      owners.map((owner) => ({ owner, existed: false, resetRoute: false })),
-      NOW,
-    );
+  const load = (owners: readonly ImportedOwner[]) => upsertNewOwners(directory, owners, NOW);
   const reconcile = (extra: { filterPolicyQuota?: number; dryRun?: boolean } = {}) =>
     reconcileSubscriptions({ topic, directory }, { route: 'sns-email', ...extra });
   const writes = () => WRITE_ACTIONS.reduce((sum, action) => sum + sns.callCount(action), 0);

@@ -4,8 +4,10 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
+import { OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
 
 /** Writes raw items (25 per BatchWrite, unprocessed items retried). */
 export async function putItems(
@@ -51,4 +53,22 @@ export async function readCredential(
   const parsed = parseCredential(item);
   if (!parsed.ok) throw new Error(`item ${id} is not a valid credential: ${JSON.stringify(parsed)}`);
   return parsed.credential;
+}
+
+/** The outbox index entries of one owner (a Query on the sparse, keys-only index; docs/data-model.md). */
+export async function outboxIndexEntriesOf(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  owner: string,
+): Promise<Record<string, unknown>[]> {
+  const out = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: OUTBOX_INDEX,
+      KeyConditionExpression: '#o = :u',
+      ExpressionAttributeNames: { '#o': OUTBOX_ATTR.owner },
+      ExpressionAttributeValues: { ':u': owner },
+    }),
+  );
+  return out.Items ?? [];
 }
