@@ -90,6 +90,21 @@ describe('the drain lease', () => {
     expect(outbox.lease).toBeUndefined();
   });
 
+  it('publishes nothing when the lease write fails, counting a store error, not a conflict', async () => {
+    const { outbox } = recordingOutbox();
+    seed(outbox, 2);
+    outbox.acquireLease = async () => {
+      throw new Error('throttled');
+    };
+    const publisher = new RecordingPublisher();
+
+    const summary = await runNotifier({ outbox, publisher, clock: () => T0 });
+
+    expect(summary).toMatchObject({ pendingItems: 2, claimConflicts: 0, storeErrors: 1, eventsPublished: 0 });
+    expect(publisher.calls).toEqual([]);
+    expect(outbox.pendingEvents()).toHaveLength(2);
+  });
+
   it('keeps the lease until it lapses when a published event could not be marked', async () => {
     const { outbox } = recordingOutbox();
     seed(outbox, 2);

@@ -12,13 +12,11 @@ import { type DrainContext, type DrainState, recordStoreError } from './drain-st
 /** The `userId` a failed lease write is recorded under (it concerns no owner). */
 const LEASE_FAILURE_OWNER = '(drain lease)';
 
-/** Takes the lease; false (everything listed counted as a claim conflict) when another drain holds it. */
+/** Takes the lease; false when another drain holds it (everything listed counts as a claim conflict) or the write failed. */
 export async function takeLease(context: DrainContext, state: DrainState): Promise<boolean> {
-  const held = await askLease(context, state);
-  if (!held) {
-    state.counters.claimConflicts += state.counters.pendingItems;
-  }
-  return held;
+  const outcome = await askLease(context, state);
+  if (outcome === 'conflict') state.counters.claimConflicts += state.counters.pendingItems;
+  return outcome === 'held';
 }
 
 /**
@@ -29,7 +27,7 @@ export async function keepLease(context: DrainContext, state: DrainState): Promi
   if (state.leaseUntil === undefined) return false;
   const remaining = state.leaseUntil - context.deps.clock();
   if (remaining > context.settings.leaseMs / 2) return true;
-  return askLease(context, state);
+  return (await askLease(context, state)) === 'held';
 }
 
 /** Releases the lease unless a published event is still unmarked (then it lapses by itself). */
@@ -44,7 +42,7 @@ export async function releaseLease(context: DrainContext, state: DrainState): Pr
   }
 }
 
-async function askLease(context: DrainContext, state: DrainState): Promise<boolean> {
+async function askLease(context: DrainContext, state: DrainState): Promise<'held' | 'conflict' | 'failed'> {
   const { deps, settings } = context;
   const now = deps.clock();
   try {
@@ -54,9 +52,11 @@ async function askLease(context: DrainContext, state: DrainState): Promise<boole
       leaseUntil: now + settings.leaseMs,
     });
     state.leaseUntil = result.status === 'held' ? now + settings.leaseMs : undefined;
+    return result.status;
   } catch (error: unknown) {
+    // Nothing is published without the lease: the items stay pending for the next drain.
     recordStoreError(state, LEASE_FAILURE_OWNER, error, 0);
     state.leaseUntil = undefined;
+    return 'failed';
   }
-  return state.leaseUntil !== undefined;
 }
