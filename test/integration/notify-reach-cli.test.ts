@@ -75,20 +75,9 @@ describe('pc-hygiene notify with an owner directory (route relay)', () => {
     expect(imported.code, imported.stderr).toBe(0);
     const sink = join(dir, 'out.jsonl');
 
-    const notify = await runCli([
-      'notify',
-      '--table',
-      table.tableName,
-      '--sink',
-      `jsonl:${sink}`,
-      '--config',
-      join(dir, 'config.json'),
-      '--now',
-      iso(0),
-      '--format',
-      'json',
-      ...flags,
-    ]);
+    const notifyToSink = ['notify', '--table', table.tableName, '--sink', `jsonl:${sink}`];
+    const notifyArgs = [...notifyToSink, '--config', join(dir, 'config.json')];
+    const notify = await runCli([...notifyArgs, '--now', iso(0), '--format', 'json', ...flags]);
 
     expect(notify.code, notify.stderr).toBe(0);
     const summary = JSON.parse(notify.stdout) as NotifierSummary;
@@ -122,16 +111,7 @@ describe('pc-hygiene notify with an owner directory (route relay)', () => {
     for (const owner of report?.owners ?? []) {
       expect(owner.events).toEqual(digests.find((d) => d.userId === owner.userId)?.events);
     }
-    const text = await runCli([
-      'notify',
-      '--table',
-      table.tableName,
-      '--sink',
-      `jsonl:${sink}`,
-      '--config',
-      join(dir, 'config.json'),
-      ...flags,
-    ]);
+    const text = await runCli([...notifyArgs, ...flags]);
     expect(text.stdout).toContain('owner reach          verified on relay: 0 unreachable owners');
   });
 

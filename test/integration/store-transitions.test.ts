@@ -1,13 +1,13 @@
-import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbTransitionWriter, ITEM_GONE } from '../../lambdas/aws/transition-writer';
 import type { Credential } from '../../lambdas/hygiene/credential';
-import { HISTORY_ATTR, HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
+import { HISTORY_ATTR, HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { eventsFor, type OutboxEvent } from '../../lambdas/hygiene/events';
 import type { Action } from '../../lambdas/hygiene/policy';
 import type { Transition } from '../../lambdas/hygiene/ports';
 import { formatInstant, parseInstant } from '../../lambdas/hygiene/time';
-import { getItem, putItem, readCredential } from '../support/items';
+import { getItem, outboxIndexEntriesOf, putItem, readCredential } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
 
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');
@@ -53,6 +53,25 @@ const expiresIso = (c: Credential) => formatInstant(c.expiresTime!.ms);
 /** The history the transition appends (docs/data-model.md, "History"): one entry per action, at the run's now. */
 const history = (...entries: { action: string; reason?: string; detail?: string }[]) => ({
   [HISTORY_ATTR]: entries.map((e) => ({ at: NOW_ISO, runId: RUN_ID, ...e })),
+});
+
+/** A stale flag whose details the write does not depend on. */
+const FLAG_STALE: Action = {
+  type: 'flag-stale',
+  deleteAfter: '2026-12-10T12:00:00.000Z',
+  lastActivity: 'x',
+  staleAfterDays: 90,
+  tier: 'default',
+};
+
+/** The item after a soft-delete by this run: deleted now, with its reason, run and history entry. */
+const softDeleted = (item: Record<string, unknown>, reason: 'expired' | 'stale', detail: string) => ({
+  ...item,
+  deletedAt: NOW_ISO,
+  updatedAt: NOW_ISO,
+  [HYGIENE_ATTR.deletedReason]: reason,
+  [HYGIENE_ATTR.deletedByRun]: RUN_ID,
+  ...history({ action: `delete-${reason}`, reason, detail }),
 });
 
 describe('DynamoDbTransitionWriter', () => {
@@ -161,17 +180,8 @@ describe('DynamoDbTransitionWriter', () => {
         ),
       );
       expect(await current(id)).toEqual({
-        ...item,
-        deletedAt: NOW_ISO,
-        updatedAt: NOW_ISO,
-        [HYGIENE_ATTR.deletedReason]: 'expired',
-        [HYGIENE_ATTR.deletedByRun]: RUN_ID,
+        ...softDeleted(item, 'expired', 'expiresTime 2026-11-01T00:00:00.000Z'),
         [HYGIENE_ATTR.purgeAt]: purgeAt,
-        ...history({
-          action: 'delete-expired',
-          reason: 'expired',
-          detail: 'expiresTime 2026-11-01T00:00:00.000Z',
-        }),
       });
     });
 
@@ -189,18 +199,9 @@ describe('DynamoDbTransitionWriter', () => {
           },
         ]),
       );
-      expect(await current(id)).toEqual({
-        ...item,
-        deletedAt: NOW_ISO,
-        updatedAt: NOW_ISO,
-        [HYGIENE_ATTR.deletedReason]: 'stale',
-        [HYGIENE_ATTR.deletedByRun]: RUN_ID,
-        ...history({
-          action: 'delete-stale',
-          reason: 'stale',
-          detail: 'flagged 2026-11-01T00:00:00.000Z, delete after 2026-11-15T00:00:00.000Z',
-        }),
-      });
+      expect(await current(id)).toEqual(
+        softDeleted(item, 'stale', 'flagged 2026-11-01T00:00:00.000Z, delete after 2026-11-15T00:00:00.000Z'),
+      );
     });
 
     it('several actions of one credential go in one write', async () => {
@@ -208,13 +209,7 @@ describe('DynamoDbTransitionWriter', () => {
       await writer.apply(
         transition(credential, [
           { type: 'notify-expiry', stageDays: 30, expiresTime: expiresIso(credential) },
-          {
-            type: 'flag-stale',
-            deleteAfter: '2026-12-10T12:00:00.000Z',
-            lastActivity: 'x',
-            staleAfterDays: 90,
-            tier: 'default',
-          },
+          FLAG_STALE,
         ]),
       );
       expect(await current(id)).toEqual({
@@ -236,17 +231,7 @@ describe('DynamoDbTransitionWriter', () => {
 
     it('a credential whose optional dates are stored as NULL is still written', async () => {
       const { id, credential } = await seed({ lastUsedAt: null, expiresTime: null });
-      const result = await writer.apply(
-        transition(credential, [
-          {
-            type: 'flag-stale',
-            deleteAfter: '2026-12-10T12:00:00.000Z',
-            lastActivity: 'x',
-            staleAfterDays: 90,
-            tier: 'default',
-          },
-        ]),
-      );
+      const result = await writer.apply(transition(credential, [FLAG_STALE]));
       expect(result).toEqual({ status: 'applied' });
       expect((await current(id))?.[HYGIENE_ATTR.staleFlaggedAt]).toBe(NOW_ISO);
     });
@@ -266,18 +251,10 @@ describe('DynamoDbTransitionWriter', () => {
       expect(after?.[OUTBOX_ATTR.events]).toEqual(t.events);
       expect(after?.[OUTBOX_ATTR.owner]).toBe('user-7');
       expect(after?.[OUTBOX_ATTR.since]).toBe(NOW_ISO);
-      const indexed = await table.client.send(
-        new QueryCommand({
-          TableName: table.tableName,
-          IndexName: OUTBOX_INDEX,
-          KeyConditionExpression: '#o = :u',
-          ExpressionAttributeNames: { '#o': OUTBOX_ATTR.owner },
-          ExpressionAttributeValues: { ':u': 'user-7' },
-        }),
-      );
-      expect(indexed.Items?.map((i) => i.id)).toContain(id);
+      const indexed = await outboxIndexEntriesOf(table.client, table.tableName, 'user-7');
+      expect(indexed.map((i) => i.id)).toContain(id);
       // KEYS_ONLY: the index holds which item, which owner and how old, never the events.
-      const entry = indexed.Items?.find((i) => i.id === id) ?? {};
+      const entry = indexed.find((i) => i.id === id) ?? {};
       expect(Object.keys(entry).sort()).toEqual(['hygieneOutboxOwner', 'hygieneOutboxSince', 'id']);
     });
 
@@ -348,17 +325,7 @@ describe('DynamoDbTransitionWriter', () => {
     it('lastUsedAt set for the first time since the read', async () => {
       const { id, credential } = await seed({ lastUsedAt: undefined });
       await change(id, 'SET lastUsedAt = :t', { ':t': '2026-11-26T11:59:00Z' });
-      const result = await writer.apply(
-        transition(credential, [
-          {
-            type: 'flag-stale',
-            deleteAfter: '2026-12-10T12:00:00.000Z',
-            lastActivity: 'x',
-            staleAfterDays: 90,
-            tier: 'default',
-          },
-        ]),
-      );
+      const result = await writer.apply(transition(credential, [FLAG_STALE]));
       expect(result).toEqual({ status: 'skipped-changed', changed: ['lastUsedAt'] });
     });
 
@@ -399,17 +366,7 @@ describe('DynamoDbTransitionWriter', () => {
         { ':f': '2026-11-26T11:00:00.000Z', ':d': '2026-12-10T11:00:00.000Z' },
         { '#f': HYGIENE_ATTR.staleFlaggedAt, '#d': HYGIENE_ATTR.staleDeleteAfter },
       );
-      const result = await writer.apply(
-        transition(credential, [
-          {
-            type: 'flag-stale',
-            deleteAfter: '2026-12-10T12:00:00.000Z',
-            lastActivity: 'x',
-            staleAfterDays: 90,
-            tier: 'default',
-          },
-        ]),
-      );
+      const result = await writer.apply(transition(credential, [FLAG_STALE]));
       expect(result).toEqual({
         status: 'skipped-changed',
         changed: [HYGIENE_ATTR.staleFlaggedAt, HYGIENE_ATTR.staleDeleteAfter],
