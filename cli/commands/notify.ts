@@ -9,12 +9,14 @@
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { type Command, Option } from '@commander-js/extra-typings';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import { terminalText } from '../../lambdas/render/sanitize';
+import { renderEntryPreview } from '../digest-preview';
 import { JsonlFileSink } from '../jsonl-sink';
 import { refuseAuditDeployment, resolveTarget, type Target } from '../options/deployment-target';
 import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
@@ -25,6 +27,7 @@ import { addTableOptions, documentClientFor, withTableErrors } from '../options/
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
 import { UsageError } from '../usage-error';
 import { type DrainReach, drainTable } from '../use-cases/drain-table';
+import { previewDrain } from '../use-cases/preview-drain';
 
 /** Where digests go. */
 export type Sink = { readonly kind: 'sns' } | { readonly kind: 'jsonl'; readonly path: string };
@@ -154,11 +157,42 @@ async function drainOutbox(
   }
 }
 
+/**
+ * `--dry-run`: renders what a drain would send (digests, the owner-unreachable
+ * report) through the notifier's list/read and render phases, and consumes
+ * nothing (`cli/use-cases/preview-drain.ts`).
+ */
+async function previewNotify(options: NotifyOptions, target: Target, directoryTable: string, now: number) {
+  const client = documentClientFor(target);
+  try {
+    const preview = await withTableErrors(target, () =>
+      previewDrain({
+        outbox: new DynamoDbOutboxStore(client, target.table),
+        directory: new DynamoOwnerDirectory(client, directoryTable),
+        ownerDelivery: target.config.ownerDelivery,
+        now,
+      }),
+    );
+    if (options.format === 'json') {
+      process.stdout.write(`${JSON.stringify({ dryRun: true, ...preview }, null, 2)}\n`);
+      return;
+    }
+    const heading =
+      `Notify dry run: nothing claimed, published or marked. ${preview.pendingItems} pending item(s), ` +
+      `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}.`;
+    process.stdout.write([heading, ...preview.entries.map(renderEntryPreview)].join('\n\n'));
+    process.stdout.write('\n');
+  } finally {
+    client.destroy();
+  }
+}
+
 async function runNotify(options: NotifyOptions, command: Command): Promise<void> {
   const now = resolveNow(options.now);
   const target = await resolveTarget(options, { usesConfig: true });
-  refuseAuditDeployment(target, options.enforce, 'notify', ' (an audit deployment notifies no owner)');
   const directoryTable = directoryTableOf(options, command, target);
+  if (options.dryRun) return previewNotify(options, target, directoryTable, now);
+  refuseAuditDeployment(target, options.enforce, 'notify', ' (an audit deployment notifies no owner)');
   const { publisher, label, client } = publisherFor(options, target);
   try {
     const summary = await drainOutbox(target, directoryTable, publisher, now);
@@ -207,6 +241,10 @@ function defineNotifyCommand(program: Command) {
       "hygiene configuration as JSON (its ownerDelivery decides who is reachable; default: the deployed stack's)",
     )
     .option('--enforce', 'send for a deployed stack that runs in audit mode (refused without it)')
+    .option(
+      '--dry-run',
+      'show the digests and the owner-unreachable report a drain would send; claim, publish and mark nothing',
+    )
     .addOption(directoryTableOption())
     .addOption(formatOption(REPORT_FORMATS, 'output format'));
   return addTableOptions(command);

@@ -7,10 +7,11 @@
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
+import { evaluateGuard } from '../../lambdas/hygiene/guard';
 import { planRecord, type RecordPlan } from '../../lambdas/hygiene/policy';
 import { createPlanFormatter, PLAN_FORMATS } from '../format/plan-formatter';
 import { PlanTally } from '../format/plan-tally';
-import type { PlannedLine } from '../format/plan-types';
+import type { PlanCounts, PlannedLine } from '../format/plan-types';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { resolveTarget, type Target } from '../options/deployment-target';
 import { formatOption } from '../options/formats';
@@ -118,6 +119,13 @@ async function runPlan(options: PlanOptions, command: Command): Promise<void> {
   return planSource(options, source, config, now);
 }
 
+/** A table's counts with the guard's verdict on its planned deletions (a file's stay as they are). */
+function withGuard(counts: PlanCounts, source: RecordSource, config: HygieneConfig): PlanCounts {
+  if (source.target === undefined) return counts;
+  const activeValid = counts.valid - counts.alreadyDeleted;
+  return { ...counts, guard: evaluateGuard({ plannedDeletes: counts.deletions, activeValid }, config) };
+}
+
 async function planSource(
   options: PlanOptions,
   source: RecordSource,
@@ -131,7 +139,9 @@ async function planSource(
     yield first.value;
     yield* source.records;
   }
-  const context = { now, input: source.label, configPath: options.config };
+  const deployed = source.target?.deployment;
+  const configPath = options.config ?? (deployed && `the deployed config of stack ${deployed.stackName}`);
+  const context = { now, input: source.label, configPath };
   const formatter = createPlanFormatter(options.format);
   const tally = new PlanTally();
   const out = new StreamWriter(process.stdout);
@@ -141,7 +151,7 @@ async function planSource(
       tally.add(planned);
       await out.write(formatter.record(planned, context));
     }
-    await out.write(formatter.end(tally.counts(), context));
+    await out.write(formatter.end(withGuard(tally.counts(), source, config), context));
   } catch (error: unknown) {
     if (error instanceof BrokenPipeError) return;
     throw error;

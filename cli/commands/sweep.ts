@@ -20,10 +20,11 @@ import type { Command } from '@commander-js/extra-typings';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import type { Mode } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
-import { SweepAbortedError } from '../../lambdas/hygiene/sweep';
+import { type PlannedDeletion, SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { createOperatorClients, reportOperatorSweep } from '../aws/operator-report';
+import { renderDeletionListingText, renderDryRunJson } from '../format/deletion-listing';
 import { refuseAuditDeployment, resolveTarget, type Target } from '../options/deployment-target';
 import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
@@ -60,7 +61,10 @@ function defineSweepCommand(program: Command) {
         'Exit codes: 0 complete, 1 failure, 2 usage, 3 guard tripped (no deletions made), 4 incomplete.',
     )
     .option('--now <iso>', 'the decision instant, RFC 3339 with a zone (default: the wall clock)')
-    .option('--dry-run', 'audit mode: plan and report only, write nothing, notify nobody')
+    .option(
+      '--dry-run',
+      "audit mode: plan and report only, write nothing, notify nobody; lists every deletion with the guard's verdict",
+    )
     .option(
       '--config <file>',
       'hygiene configuration as JSON (default: the deployed stack\'s); "mode": "audit" in it also means a dry run',
@@ -130,6 +134,27 @@ function directoryTableOf(options: SweepOptions, command: Command, target: Targe
   return checkDirectoryTableName(given || fromStack === undefined ? options.directoryTable : fromStack);
 }
 
+/**
+ * How the run is printed: the summary, and for a dry run every planned
+ * deletion with the guard's verdict (table after the summary, or the JSON
+ * summary's `deletions`), collected through the sweep's `onDeletion`.
+ */
+function sweepPrinter(format: SweepOptions['format'], mode: Mode) {
+  const deletions: PlannedDeletion[] = [];
+  const listing = mode === 'audit';
+  return {
+    onDeletion: listing ? (deletion: PlannedDeletion) => deletions.push(deletion) : undefined,
+    print(summary: RunSummary): void {
+      if (format === 'json') {
+        process.stdout.write(listing ? renderDryRunJson(summary, deletions) : renderRunSummaryJson(summary));
+        return;
+      }
+      const text = renderRunSummaryText(summary);
+      process.stdout.write(listing ? `${text}${renderDeletionListingText(deletions, summary.guard)}` : text);
+    },
+  };
+}
+
 async function runSweepCommand(options: SweepOptions, command: Command): Promise<void> {
   // Usage errors before touching the table.
   const now = resolveNow(options.now);
@@ -140,10 +165,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   const directoryTable = directoryTableOf(options, command, target);
   const client = documentClientFor(target);
   const progress = createTableProgress(client, target.table, `sweep (${mode})`);
-  const print = (summary: RunSummary) =>
-    process.stdout.write(
-      options.format === 'json' ? renderRunSummaryJson(summary) : renderRunSummaryText(summary),
-    );
+  const { print, onDeletion } = sweepPrinter(options.format, mode);
   try {
     const summary = await withTableErrors(target, () =>
       sweepTable({
@@ -155,6 +177,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
         allowMassDelete: options.allowMassDelete ?? false,
         directoryTable,
         ...(timeBudgetMs !== undefined && { timeBudgetMs }),
+        ...(onDeletion !== undefined && { onDeletion }),
         onProgress: (p) => progress.update(p.scanned),
         onWarning: (message) => {
           progress.clear();

@@ -6,6 +6,7 @@
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { describeAction } from './action-text';
+import { guardVerdictLine } from './deletion-listing';
 import type { PlanCounts, PlanFormatter } from './plan-types';
 import { recordStatus } from './plan-types';
 
@@ -44,7 +45,8 @@ export function renderPlanSummary(counts: PlanCounts): string {
   const lines = rows.map(
     ([label, n, note]) => `  ${label.padEnd(32)}${String(n).padStart(7)}${note ? `  ${note}` : ''}`,
   );
-  return `Summary\n${lines.join('\n')}\n`;
+  const guard = counts.guard === undefined ? '' : `  ${guardVerdictLine(counts.guard)}\n`;
+  return `Summary\n${lines.join('\n')}\n${guard}`;
 }
 
 /** Streams the table: a title, a header, rows, then the summary. */

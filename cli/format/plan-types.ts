@@ -1,4 +1,5 @@
 /** Shared shapes of `pc-hygiene plan` output: one planned input line, its status, and a formatter. */
+import type { GuardStatus } from '../../lambdas/hygiene/guard';
 import type { RecordPlan } from '../../lambdas/hygiene/policy';
 
 /** The plan of one non-blank input line. */
@@ -24,7 +25,7 @@ export interface PlanContext {
   readonly now: number;
   /** The input file as given on the command line. */
   readonly input: string;
-  /** The config file, or `undefined` for the defaults. */
+  /** The config file (or the deployed stack's config), or `undefined` for the defaults. */
   readonly configPath: string | undefined;
 }
 
@@ -42,6 +43,11 @@ export interface PlanCounts {
   readonly expiryStages: readonly { readonly stageDays: number; readonly count: number }[];
   /** Planned soft-deletions (`delete-expired` + `delete-stale`). */
   readonly deletions: number;
+  /**
+   * A table's plan: the blast-radius guard's verdict on these deletions, as a
+   * sweep of the same table with the same config would judge them.
+   */
+  readonly guard?: GuardStatus;
 }
 
 /**

@@ -1,9 +1,17 @@
 /**
  * `--config FILE.json`: reads a hygiene configuration file through the one
  * schema (`parseConfig`), turning every failure into a one-line usage error.
+ * Values may also take the forms CDK context uses (`"expiryNoticeDays":
+ * "30,7,1"`, `"staleAfterDays": "60"`), coerced as `cdk.json` values are.
  */
 import { readFile } from 'node:fs/promises';
-import { ConfigError, DEFAULT_CONFIG, type HygieneConfig, parseConfig } from '../../lambdas/hygiene/config';
+import {
+  ConfigError,
+  coerceFlatValues,
+  DEFAULT_CONFIG,
+  type HygieneConfig,
+  parseConfig,
+} from '../../lambdas/hygiene/config';
 import { describeFileError } from '../file-errors';
 import { UsageError } from '../usage-error';
 
@@ -27,7 +35,12 @@ export async function loadConfigFile(path: string | undefined): Promise<HygieneC
     throw new UsageError(`config file ${path} is not valid JSON (${reason})`);
   }
   try {
-    return parseConfig(json, `config file ${path}`);
+    // The value forms of CDK context are accepted too ("30,7,1", "90"): one coercion, the config module's.
+    const input =
+      json !== null && typeof json === 'object' && !Array.isArray(json)
+        ? coerceFlatValues(json as Record<string, unknown>)
+        : json;
+    return parseConfig(input, `config file ${path}`);
   } catch (error: unknown) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;

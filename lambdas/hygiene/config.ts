@@ -199,6 +199,19 @@ function safeJson(text: string): unknown {
 }
 
 /**
+ * Coerces the string values of known keys as CDK context does (`"90"` → 90,
+ * `"30,7,1"` → [30, 7, 1], JSON lists and tiers), leaving every other value
+ * and every unknown key as it is, so {@link parseConfig} still reports them:
+ * how the CLI's `--config` file accepts the value forms `cdk.json` uses.
+ */
+export function coerceFlatValues(input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const known = new Set<string>(CONFIG_KEYS);
+  return Object.fromEntries(
+    Object.entries(input).map(([key, value]) => [key, known.has(key) ? coerceFlat(key, value) : value]),
+  );
+}
+
+/**
  * Reads configuration from a flat string map such as CDK context
  * (`-c staleAfterDays=60 -c expiryNoticeDays=30,7,1`) or Lambda environment
  * variables. Numbers and comma lists are coerced; `riskTiers` is JSON. Keys

@@ -26,6 +26,8 @@ export { compactCredential } from './sweep/compact';
 export {
   DEFAULT_DEADLINE_MARGIN_MS,
   DEFAULT_MAX_WRITE_FAILURES,
+  type DeletionVerdict,
+  type PlannedDeletion,
   SweepAbortedError,
   type SweepDeps,
   type SweepOptions,

@@ -41,8 +41,8 @@ export async function reportUndelivered(context: DrainContext, state: DrainState
   );
 }
 
-/** What the report lists: unreachable owners (merged across their items) and mismatched events. */
-function reportContent(deferred: readonly DeferredItem[]): {
+/** What the report lists: unreachable owners (merged across their items) and mismatched events (also `notify --dry-run`). */
+export function reportContent(deferred: readonly DeferredItem[]): {
   owners: UnreachableOwner[];
   invalidEvents: MismatchedOwnerEvent[];
 } {

@@ -13,6 +13,7 @@ import type { Transition } from '../ports';
 import { manifestEntry } from '../run-manifest';
 import { DAY_MS } from '../time';
 import type { PendingTransition, SweepRun, SweepSettings } from './run-state';
+import type { DeletionVerdict } from './types';
 
 /** `hygienePurgeAt` for a deletion at `now`: epoch seconds, `purgeAfterDays` later. */
 export function purgeAt(now: number, purgeAfterDays: number): number {
@@ -89,6 +90,13 @@ function applyBlocked(run: SweepRun, pending: PendingTransition): Promise<void> 
     : undefined;
 }
 
+/** Tells `onDeletion` (when given) of a planned deletion and the guard's verdict on it. */
+function tellDeletion(run: SweepRun, pending: PendingTransition, verdict: DeletionVerdict): void {
+  const onDeletion = run.deps.onDeletion;
+  if (onDeletion === undefined) return;
+  onDeletion({ ...manifestEntry(pending.credential, pending.actions, run.settings.now), verdict });
+}
+
 /** Under half the time reserve left: start no more deletions (a later run plans them again). */
 function deletionDeadlineReached(run: SweepRun): boolean {
   const remaining = run.deps.remainingMs;
@@ -106,14 +114,17 @@ export async function applyDeletionsPhase(run: SweepRun, guard: GuardStatus): Pr
   const deletionCount = deletions.length;
   for (const [index, pending] of deletions.entries()) {
     if (!guard.deletionsAllowed) {
+      tellDeletion(run, pending, 'blocked-by-guard');
       const submitted = applyBlocked(run, pending);
       if (submitted) await submitted;
       continue;
     }
     if (deletionDeadlineReached(run)) {
       tally.deletions.deferred += deletionCount - index;
+      for (const rest of deletions.slice(index)) tellDeletion(run, rest, 'deferred');
       break;
     }
+    tellDeletion(run, pending, 'allowed');
     await run.pool.submit(() => applyTransition(run, pending));
     if (index % 100 === 99) run.progress('delete');
     if (run.abortReason !== undefined) break;

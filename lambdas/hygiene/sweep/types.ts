@@ -12,6 +12,7 @@ import type {
   RunManifestWriter,
   TransitionWriter,
 } from '../ports';
+import type { ManifestEntry } from '../run-manifest';
 import type { RunSummary } from '../run-summary';
 
 /** Default time kept in reserve when a time budget is given (see {@link SweepOptions.deadlineMarginMs}). */
@@ -40,12 +41,28 @@ export interface SweepDeps {
   /** Keeps the manifest of what an enforce run deleted (docs/data-model.md, "Run manifests"); without it none is kept. */
   readonly manifest?: RunManifestWriter;
   /**
+   * Told of every planned deletion with the guard's verdict, in the apply
+   * phase (audit mode too): what `pc-hygiene sweep --dry-run` lists.
+   */
+  readonly onDeletion?: (deletion: PlannedDeletion) => void;
+  /**
    * The operator's recorded guard approvals (`pc-hygiene guard approve`): a
    * tripped guard uses the pending one when it covers the planned deletions
    * (enforce only). Without it, only `allowMassDelete` overrides.
    */
   readonly approvals?: GuardApprovals;
 }
+
+/** The guard's verdict on one planned deletion, as the apply phase meets it. */
+export type DeletionVerdict = 'allowed' | 'blocked-by-guard' | 'deferred';
+
+/**
+ * One planned deletion (what, whose, which rule, from which dates: the run
+ * manifest's entry) with the guard's verdict: `allowed` (made in enforce,
+ * would be made in audit), `blocked-by-guard`, or `deferred` (the time budget
+ * ran out before it; a later run plans it again).
+ */
+export type PlannedDeletion = ManifestEntry & { readonly verdict: DeletionVerdict };
 
 /** What one run does. */
 export interface SweepOptions {

@@ -1,0 +1,103 @@
+/**
+ * `notify --dry-run` (docs/notifications.md, "Preview"): the digests and the
+ * owner-unreachable report a drain would send now, rendered by the
+ * notifier's own phases (screen, judge reach, render digests, report
+ * content) over the outbox's read-only calls — list the index, read the
+ * items — and nothing else: no lease, no claim, no publish, no mark, so a
+ * following `notify` still sends everything.
+ */
+import type { NotifierDeps } from '../../lambdas/hygiene/notifier';
+import { drainSettings, newDrainState } from '../../lambdas/hygiene/notifier/drain-state';
+import { eventKey } from '../../lambdas/hygiene/notifier/mark';
+import { judgeOwners, reachCheckOf, screenItems, splitForReport } from '../../lambdas/hygiene/notifier/reach';
+import { renderOwnerDigests } from '../../lambdas/hygiene/notifier/render';
+import { reportContent } from '../../lambdas/hygiene/notifier/report';
+import type { OutboxStore, PendingOutboxItem, PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
+import { renderUnreachableReport } from '../../lambdas/hygiene/unreachable-report';
+
+/** What a drain would send. */
+export interface DrainPreview {
+  readonly drainId: string;
+  /** Pending outbox items read. */
+  readonly pendingItems: number;
+  /** `verified` when an imported owner directory judged reach. */
+  readonly reach: 'verified' | 'unverified';
+  /** Owners with a digest. */
+  readonly owners: number;
+  /** Every message, digests first, then the owner-unreachable report's parts (the exact SNS entries). */
+  readonly entries: readonly PublishEntry[];
+}
+
+/** Items read per `read` call (the drain's default batch). */
+const READ_BATCH = 100;
+
+/** The pending items: the index listed, the items read from the base table (both read-only). */
+async function readPending(outbox: Pick<OutboxStore, 'pending' | 'read'>): Promise<PendingOutboxItem[]> {
+  const ids: string[] = [];
+  for await (const page of outbox.pending()) for (const entry of page) ids.push(entry.credentialId);
+  const unique = [...new Set(ids)];
+  const items: PendingOutboxItem[] = [];
+  for (let i = 0; i < unique.length; i += READ_BATCH)
+    items.push(...(await outbox.read(unique.slice(i, i + READ_BATCH))));
+  return items;
+}
+
+/** A publisher a preview never calls: publishing is what a dry run must not do. */
+const NO_PUBLISHER: NotifierDeps['publisher'] = {
+  publishBatch: () => Promise.reject(new Error('notify --dry-run publishes nothing')),
+};
+
+/**
+ * Renders what one drain would send now, writing nothing anywhere.
+ * @throws when the owner directory cannot be read (a real drain would leave those events pending)
+ */
+export async function previewDrain(options: {
+  readonly outbox: OutboxStore;
+  readonly now: number;
+  readonly directory?: OwnerDirectory;
+  readonly ownerDelivery: OwnerDeliveryRoute;
+}): Promise<DrainPreview> {
+  const deps: NotifierDeps = {
+    outbox: options.outbox,
+    publisher: NO_PUBLISHER,
+    clock: () => options.now,
+    ...(options.directory !== undefined && { directory: options.directory }),
+  };
+  const settings = drainSettings({ ownerDelivery: options.ownerDelivery });
+  const context = { deps, settings, now: options.now, reach: await reachCheckOf(deps) };
+  const state = newDrainState();
+  const items = await readPending(options.outbox);
+  const screened = screenItems(state, items);
+  const verdicts = await judgeOwners(context, state, screened);
+  if (verdicts === undefined)
+    throw new Error(`owner directory: ${state.failures.toList().records[0]?.message ?? 'unreadable'}`);
+  const digests = renderOwnerDigests(context, state, screened, verdicts);
+  // As if every digest part were accepted: what then goes to the admins' owner-unreachable report.
+  const accepted = new Set(
+    screened.flatMap((s) => s.events.map((e) => eventKey(s.item.credentialId, e.eventId))),
+  );
+  const { deferred } = splitForReport(screened, verdicts, accepted);
+  const content = reportContent(deferred);
+  const report =
+    content.owners.length + content.invalidEvents.length === 0
+      ? []
+      : renderUnreachableReport({
+          drainId: settings.drainId,
+          now: options.now,
+          route: settings.ownerDelivery,
+          ...content,
+        });
+  return {
+    drainId: settings.drainId,
+    pendingItems: items.length,
+    reach: context.reach.verified ? 'verified' : 'unverified',
+    owners: digests.length,
+    entries: [
+      ...digests.flatMap((d) =>
+        d.parts.map((p, i) => ({ Id: d.ids[i] ?? `${d.userId}-p${p.part}`, ...p.entry })),
+      ),
+      ...report.map((p) => ({ Id: `admins-p${p.part}`, ...p.entry })),
+    ],
+  };
+}
