@@ -14,7 +14,7 @@ import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep, type SweepOptions } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { credential, days, NOW } from '../unit/support/credentials';
+import { credential, days, flaggedStale, NOW } from '../unit/support/credentials';
 import { exportTable, sweepDeps, without } from './support/sweep-deps';
 
 const NOW_ISO = days(0);
@@ -28,16 +28,7 @@ function seeds(): Record<string, unknown>[] {
     credential('b-expired', { expiresTime: '2026-06-01T13:00:00+02:00', vendorField: 'kept' }),
     credential('c-expiring', { expiresTime: '2026-06-06T12:00:00.250Z' }),
     credential('d-stale', { lastUsedAt: '2026-02-01T00:00:00.5Z' }),
-    credential('e-flagged-due', {
-      lastUsedAt: days(-120),
-      hygieneStaleFlaggedAt: days(-20),
-      hygieneStaleDeleteAfter: days(-6),
-    }),
-    credential('f-used-again', {
-      lastUsedAt: days(-2),
-      hygieneStaleFlaggedAt: days(-10),
-      hygieneStaleDeleteAfter: days(4),
-    }),
+    ...flaggedStale(),
     credential('g-deleted', {
       expiresTime: days(-30),
       deletedAt: days(-29),

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
-import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
 import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
 import { EVENT_TYPES, eventsFor } from '../../lambdas/hygiene/events';
 import { type Action, decide } from '../../lambdas/hygiene/policy';
-import { at, rawCredential, T0 } from './support/raw-credential';
-
-function credentialOf(overrides: Record<string, unknown> = {}): Credential {
-  const parsed = parseCredential(rawCredential(overrides));
-  if (!parsed.ok) throw new Error('invalid test record');
-  return parsed.credential;
-}
+import { at, credentialOf, T0 } from './support/raw-credential';
 
 const run = { runId: 'run-42', now: T0 };
 const base = {

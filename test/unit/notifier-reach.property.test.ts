@@ -20,6 +20,7 @@ import {
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
 import { InMemoryOwnerDirectory } from './owner-directory-fake';
+import { hash, eventKey as key } from './support/property-keys';
 
 const T0 = Date.parse('2026-11-26T02:00:00.000Z');
 const LEASE = 5 * 60_000;
@@ -66,14 +67,6 @@ const step = fc.record({
   crash: fc.boolean(),
   gap: fc.integer({ min: 0, max: 20 }),
 });
-
-function hash(text: string): number {
-  let h = 0;
-  for (const ch of text) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return h;
-}
-
-const key = (e: Pick<OutboxEvent, 'credentialId' | 'eventId'>) => `${e.credentialId}/${e.eventId}`;
 
 function documentOf<T>(entry: PublishEntry): T {
   return JSON.parse(JSON.parse(entry.Message).sqs) as T;

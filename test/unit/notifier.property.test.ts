@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
+import { hash, eventKey as key } from './support/property-keys';
 
 const T0 = Date.parse('2026-11-26T02:00:00.000Z');
 const LEASE = 5 * 60_000;
@@ -23,14 +24,6 @@ const step = fc.record({
   /** Minutes to the next drain. */
   gap: fc.integer({ min: 0, max: 20 }),
 });
-
-function hash(text: string): number {
-  let h = 0;
-  for (const ch of text) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return h;
-}
-
-const key = (e: Pick<OutboxEvent, 'credentialId' | 'eventId'>) => `${e.credentialId}/${e.eventId}`;
 
 describe('runNotifier under faults (property)', () => {
   it('delivers every event, at most once per crash and exactly once without crashes', async () => {

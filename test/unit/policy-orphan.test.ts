@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type HygieneConfig, parseConfig } from '../../lambdas/hygiene/config';
-import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
+import { parseCredential } from '../../lambdas/hygiene/credential';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import {
   type DepartedOwners,
@@ -16,13 +16,7 @@ import {
 } from '../../lambdas/hygiene/owner-directory';
 import { type Action, decide, isDeletion } from '../../lambdas/hygiene/policy';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
-import { at, rawCredential, T0 } from './support/raw-credential';
-
-function credentialOf(overrides: Record<string, unknown>): Credential {
-  const parsed = parseCredential(rawCredential(overrides));
-  if (!parsed.ok) throw new Error(`test record is invalid: ${JSON.stringify(parsed.problems)}`);
-  return parsed.credential;
-}
+import { at, credentialOf, rawCredential, T0 } from './support/raw-credential';
 
 const DEPARTED: OwnerStanding = { directoryUsable: true, departed: true };
 const ACTIVE: OwnerStanding = { directoryUsable: true, departed: false };

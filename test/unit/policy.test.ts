@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type HygieneConfig, parseConfig } from '../../lambdas/hygiene/config';
-import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import {
   ACTION_TYPES,
@@ -13,13 +12,7 @@ import {
   staleLimit,
 } from '../../lambdas/hygiene/policy';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
-import { at, rawCredential, T0 } from './support/raw-credential';
-
-function credentialOf(overrides: Record<string, unknown>): Credential {
-  const parsed = parseCredential(rawCredential(overrides));
-  if (!parsed.ok) throw new Error(`test record is invalid: ${JSON.stringify(parsed.problems)}`);
-  return parsed.credential;
-}
+import { at, credentialOf, rawCredential, T0 } from './support/raw-credential';
 
 /** Decides at `now` (default T0) for a healthy credential with `overrides`. */
 function decideFor(

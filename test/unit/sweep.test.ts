@@ -15,6 +15,15 @@ import { MemoryCheckpointStore, MemoryScanner, MemoryTable, MemoryWriter } from 
 
 const config = parseConfig({ maxDeletePercent: 100, scanSegments: 2, writeConcurrency: 4 });
 
+/** What oneOfEachRule() plans (and, unguarded, applies): one of each action but the orphan rule's. */
+const ONE_OF_EACH_ACTION = {
+  'notify-expiry': 1,
+  'delete-expired': 1,
+  'flag-stale': 1,
+  'delete-stale': 1,
+  'unflag-stale': 1,
+};
+
 function options(overrides: Partial<SweepOptions> = {}): SweepOptions {
   return { config, now: NOW, runId: 'run-1', mode: 'enforce', ...overrides };
 }
@@ -61,20 +70,8 @@ describe('runSweep in enforce mode', () => {
       activeValid: 7,
       exempt: 1,
       unchanged: 2,
-      planned: {
-        'notify-expiry': 1,
-        'delete-expired': 1,
-        'flag-stale': 1,
-        'delete-stale': 1,
-        'unflag-stale': 1,
-      },
-      applied: {
-        'notify-expiry': 1,
-        'delete-expired': 1,
-        'flag-stale': 1,
-        'delete-stale': 1,
-        'unflag-stale': 1,
-      },
+      planned: ONE_OF_EACH_ACTION,
+      applied: ONE_OF_EACH_ACTION,
       deletions: { expired: 1, stale: 1, applied: 2, blockedByGuard: 0, deferred: 0, skippedChanged: 0 },
       guard: { tripped: false, plannedDeletes: 2, activeValid: 7 },
     });
@@ -284,13 +281,7 @@ describe('runSweep in audit mode', () => {
       mode: 'audit',
       notifyOwners: false,
       scanned: 9,
-      applied: {
-        'notify-expiry': 1,
-        'delete-expired': 1,
-        'flag-stale': 1,
-        'delete-stale': 1,
-        'unflag-stale': 1,
-      },
+      applied: ONE_OF_EACH_ACTION,
       events: { queued: false, total: 4 },
     });
     expect(summary).not.toHaveProperty('checkpoint');

@@ -34,6 +34,16 @@ export function oneOfEachRule(): Record<string, unknown>[] {
     credential('b-expired', { expiresTime: days(-1) }),
     credential('c-expiring', { expiresTime: days(5) }),
     credential('d-stale', { lastUsedAt: days(-100) }),
+    ...flaggedStale(),
+    credential('g-deleted', { expiresTime: days(-30), deletedAt: days(-29) }),
+    credential('h-exempt', { expiresTime: days(-1), hygieneExempt: true }),
+    { id: 'i-invalid', userId: 'user-i', expiresTime: '2026-12-01' },
+  ];
+}
+
+/** Two stale-flagged credentials: one past its delete-after date, one used again since it was flagged. */
+export function flaggedStale(): Record<string, unknown>[] {
+  return [
     credential('e-flagged-due', {
       lastUsedAt: days(-120),
       hygieneStaleFlaggedAt: days(-20),
@@ -44,8 +54,5 @@ export function oneOfEachRule(): Record<string, unknown>[] {
       hygieneStaleFlaggedAt: days(-10),
       hygieneStaleDeleteAfter: days(4),
     }),
-    credential('g-deleted', { expiresTime: days(-30), deletedAt: days(-29) }),
-    credential('h-exempt', { expiresTime: days(-1), hygieneExempt: true }),
-    { id: 'i-invalid', userId: 'user-i', expiresTime: '2026-12-01' },
   ];
 }

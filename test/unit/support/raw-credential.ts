@@ -1,4 +1,5 @@
 /** Raw credential items for the domain unit tests, with dates relative to one fixed instant. */
+import { type Credential, parseCredential } from '../../../lambdas/hygiene/credential';
 import { DAY_MS, formatInstant } from '../../../lambdas/hygiene/time';
 
 /** The decision instant of the domain tests: 2026-11-26T00:00:00.000Z. */
@@ -29,4 +30,20 @@ export function rawCredential(overrides: Record<string, unknown> = {}): Record<s
   };
   for (const [key, value] of Object.entries(item)) if (value === undefined) delete item[key];
   return item;
+}
+
+/** {@link rawCredential} with `overrides`, parsed; throws when the test record is invalid. */
+export function credentialOf(overrides: Record<string, unknown> = {}): Credential {
+  const parsed = parseCredential(rawCredential(overrides));
+  if (!parsed.ok) throw new Error(`test record is invalid: ${JSON.stringify(parsed.problems)}`);
+  return parsed.credential;
+}
+
+/** The instant `ms` written with a UTC offset of `offsetMinutes` (e.g. `…+05:30`), as stored dates may be. */
+export function withOffset(ms: number, offsetMinutes: number): string {
+  const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 23);
+  const abs = Math.abs(offsetMinutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${local}${offsetMinutes < 0 ? '-' : '+'}${hh}:${mm}`;
 }
