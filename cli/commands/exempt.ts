@@ -7,10 +7,10 @@
  * and has no size limit.
  */
 import type { Command } from '@commander-js/extra-typings';
-import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
 import { setExempt } from '../aws/exempt';
+import { refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
@@ -28,6 +28,7 @@ function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
     .argument('<id>', 'the credential id')
     .requiredOption('--reason <text>', `why (recorded in the credential's history)`)
     .option('--by <name>', `who (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`)
+    .option('--enforce', 'write to a deployed stack that runs in audit mode (refused without it)')
     .option('--now <iso>', 'the instant recorded, RFC 3339 with a zone (default: the wall clock)')
     .addOption(formatOption(RESULT_FORMATS, 'output format'));
   return addTableOptions(command);
@@ -36,10 +37,11 @@ function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
 type ExemptOptions = OptionsOf<ReturnType<typeof defineExemptCommand>>;
 
 async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Promise<void> {
-  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
-  const reason = options.reason.trim();
+  const reason = flags.reason.trim();
   if (reason === '') throw new UsageError('--reason must not be empty: say why');
-  const now = resolveNow(options.now);
+  const now = resolveNow(flags.now);
+  const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
+  refuseAuditDeployment(options, flags.enforce, exempt ? 'exempt' : 'unexempt');
   const client = documentClientFor(options);
   try {
     const by = await resolveOperator(options);

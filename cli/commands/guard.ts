@@ -10,12 +10,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from '@commander-js/extra-typings';
-import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import type { GuardApproval } from '../../lambdas/hygiene/guard';
 import { formatInstant, relativePhrase } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
 import { approvalStatus, recordApproval, type UsedApproval } from '../aws/guard-approval';
+import { refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { durationIn } from '../options/duration';
 import { formatOption, REPORT_FORMATS, RESULT_FORMATS } from '../options/formats';
 import { integerIn } from '../options/numbers';
@@ -57,6 +57,7 @@ function defineGuardApprove(guard: ReturnType<typeof defineGuardCommand>) {
       parseExpiresIn,
       DEFAULT_EXPIRES_MS,
     )
+    .option('--enforce', 'write to a deployed stack that runs in audit mode (refused without it)')
     .option(
       '--by <name>',
       `who approves (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`,
@@ -89,9 +90,10 @@ function usedText(u: UsedApproval): string {
 }
 
 async function approve(flags: ApproveOptions): Promise<void> {
-  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
-  const reason = options.reason.trim();
+  const reason = flags.reason.trim();
   if (reason === '') throw new UsageError('--reason must not be empty: say why the deletions are approved');
+  const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
+  refuseAuditDeployment(options, flags.enforce, 'guard approve');
   const client = documentClientFor(options);
   try {
     const by = await resolveOperator(options);
@@ -118,7 +120,7 @@ async function approve(flags: ApproveOptions): Promise<void> {
 }
 
 async function status(flags: StatusOptions): Promise<void> {
-  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
+  const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   const client = documentClientFor(options);
   try {
     const state = await withTableErrors(options, () => approvalStatus(client, options.table));

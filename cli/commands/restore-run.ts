@@ -4,8 +4,8 @@
  * same per-credential checks as `restore ID`, or shows what it would undo
  * with `--dry-run`. Exit 0 when nothing was refused, 1 otherwise.
  */
-import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { terminalText } from '../../lambdas/render/sanitize';
+import { refuseAuditDeployment, resolveTarget, type TargetFlags } from '../options/deployment-target';
 import { resolveNow } from '../options/now-option';
 import { documentClientFor, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
@@ -13,7 +13,7 @@ import { type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
 import { defaultRestoredBy } from './restore';
 
 /** The `restore` flags the run form reads. */
-export interface RestoreRunFlags {
+export interface RestoreRunFlags extends TargetFlags {
   readonly run?: string;
   readonly reason: string;
   readonly by?: string;
@@ -21,9 +21,7 @@ export interface RestoreRunFlags {
   readonly dryRun?: boolean;
   readonly now?: string;
   readonly format: string;
-  readonly table?: string;
-  readonly endpoint?: string;
-  readonly region?: string;
+  readonly enforce?: boolean;
 }
 
 function resultText(result: RunRestoreResult): string {
@@ -55,7 +53,8 @@ export async function runRestoreRun(
   const by = (flags.by ?? defaultRestoredBy()).trim();
   if (by === '') throw new UsageError('--by must not be empty');
   const now = resolveNow(flags.now);
-  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
+  const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
+  refuseAuditDeployment(options, flags.enforce, 'restore --run');
   const client = documentClientFor(options);
   try {
     const result = await withTableErrors(options, () =>

@@ -6,10 +6,10 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
-import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { listRuns, readRunHeader, runEntries } from '../aws/run-manifests';
 import { type ListingCell, listingCsv, listingTable } from '../format/listing';
+import { resolveTarget } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
 import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
@@ -71,7 +71,7 @@ type RunsListOptions = OptionsOf<ReturnType<typeof defineRunsList>>;
 type RunsShowOptions = OptionsOf<ReturnType<typeof defineRunsShow>>;
 
 async function runsList(flags: RunsListOptions): Promise<void> {
-  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
+  const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   const client = documentClientFor(options);
   try {
     const runs = await withTableErrors(options, () => listRuns(client, options.table));
@@ -121,7 +121,7 @@ async function printRun(
 }
 
 async function runsShow(runId: string, flags: RunsShowOptions): Promise<void> {
-  const options = { ...flags, table: flags.table ?? DEFAULT_TABLE_NAME };
+  const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   const client = documentClientFor(options);
   try {
     await withTableErrors(options, async () => {

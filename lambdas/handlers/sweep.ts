@@ -9,7 +9,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { DynamoDbCheckpointStore } from '../aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../aws/credential-scanner';
+import { DynamoDbGuardApprovals } from '../aws/guard-approval-store';
 import { DynamoOwnerDirectory } from '../aws/owner-directory-store';
+import { DynamoDbRunManifestWriter } from '../aws/run-manifest-store';
 import { SnsPublisher } from '../aws/sns-publisher';
 import { DynamoDbTransitionWriter } from '../aws/transition-writer';
 import type { HygieneConfig } from '../hygiene/config';
@@ -46,6 +48,10 @@ export interface SweepHandlerDeps extends Observability {
   readonly scanner: SweepDeps['scanner'];
   readonly writer: SweepDeps['writer'];
   readonly checkpoints?: SweepDeps['checkpoints'];
+  /** Keeps each run's manifest of deletions (docs/data-model.md, "Run manifests"). */
+  readonly manifest?: SweepDeps['manifest'];
+  /** The operator's guard approvals (`pc-hygiene guard approve`), used when the guard trips. */
+  readonly approvals?: SweepDeps['approvals'];
   /** The owner directory (orphan rule, docs/rules.md); absent: the rule is off and the summary says so. */
   readonly directory?: SweepDeps['directory'];
   /** Publishes the run summary to the admin audience; reports a failed delivery instead of throwing. */
@@ -109,6 +115,8 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
           scanner: deps.scanner,
           writer: deps.writer,
           ...(deps.checkpoints !== undefined && { checkpoints: deps.checkpoints }),
+          ...(deps.manifest !== undefined && { manifest: deps.manifest }),
+          ...(deps.approvals !== undefined && { approvals: deps.approvals }),
           ...(deps.directory !== undefined && { directory: deps.directory }),
           remainingMs: remainingBudget(context, SWEEP_SAFETY_MARGIN_MS),
           clock: deps.clock,
@@ -156,6 +164,8 @@ export const sweepHandler = createSweepHandler({
   config,
   scanner: new DynamoDbCredentialScanner(documentClient, tableName),
   writer: new DynamoDbTransitionWriter(documentClient, tableName),
+  manifest: new DynamoDbRunManifestWriter(documentClient, tableName),
+  approvals: new DynamoDbGuardApprovals(documentClient, tableName),
   checkpoints: new DynamoDbCheckpointStore(documentClient, tableName, {
     onInvalid: (reason) => tools.logger.warn('stored sweep checkpoint ignored', { reason }),
   }),

@@ -8,6 +8,7 @@
  * {@link terminalText}, so a stored id cannot drive a terminal.
  */
 import { EVENT_TYPES } from '../hygiene/events';
+import type { GuardApprovalUse, GuardStatus } from '../hygiene/guard';
 import { ACTION_TYPES } from '../hygiene/policy';
 import {
   type CappedList,
@@ -65,8 +66,10 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   lines.push(`Deletions: ${d.expired} expired + ${d.stale} stale${orphaned} planned; ${outcomes.join(', ')}`);
   if (summary.guard.overridden) {
     lines.push(
-      `  guard tripped but overridden by the operator (--allow-mass-delete): ${summary.guard.reasons.join('; ')}`,
+      `  guard tripped but overridden by ${overrideText(summary.guard)}: ${summary.guard.reasons.join('; ')}`,
     );
+  } else if (summary.guard.approval) {
+    lines.push(`  guard approval not used (${unusedApprovalText(summary.guard.approval)})`);
   } else if (!summary.guard.tripped) {
     lines.push(
       `  guard ok: ${summary.guard.plannedDeletes} of at most ${summary.guard.maxDeletesPerRun} per run and ` +
@@ -82,6 +85,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
       `Checkpoint: ${what}${c.resumed ? '; this run resumed from one' : ''}; ${c.segmentsDone}/${c.segments} segments done`,
     );
   }
+  lines.push(...manifestLines(summary));
   lines.push(
     ...recordList(
       'Skipped (changed since read)',
@@ -100,6 +104,29 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
     ),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** Where the run's deletions are recorded (nothing when it recorded none and nothing failed). */
+function manifestLines(summary: RunSummary): string[] {
+  const m = summary.manifest;
+  if (!m || (m.entries === 0 && !m.failed)) return [];
+  const failed = m.failed ? `; ${m.failed}` : '';
+  return [
+    `Manifest: ${m.entries} deletion(s) in ${m.pages} page(s) (pc-hygiene runs show ${summary.runId})${failed}`,
+  ];
+}
+
+/** Who overrode a tripped guard: the operator's recorded approval, or the CLI's own flag. */
+function overrideText(guard: GuardStatus): string {
+  const a = guard.approval;
+  if (a?.status !== 'used') return 'the operator (--allow-mass-delete)';
+  return `the approval of ${a.by} (up to ${a.maxDeletes}, approved ${a.approvedAt}): ${a.reason}`;
+}
+
+/** Why a pending approval did not override the guard. */
+function unusedApprovalText(a: GuardApprovalUse): string {
+  const why = a.status === 'expired' ? `expired at ${a.expiresAt}` : `allows up to ${a.maxDeletes} deletions`;
+  return `by ${a.by}: ${why}`;
 }
 
 /** The orphan rule's verdict on the owner directory: used, or why nothing was orphaned. */
@@ -128,7 +155,7 @@ function guardBanner(summary: RunSummary): string[] {
     `!! GUARD TRIPPED: ${g.plannedDeletes} deletions planned, NONE ${audit ? 'would be made' : 'made'}.`,
     ...g.reasons.map((r) => `!!   ${r}`),
     `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied. Check the plan (sweep --dry-run);`,
-    '!! if the deletions are right, run once with --allow-mass-delete.',
+    `!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes ${g.plannedDeletes} --reason "...".`,
     rule,
   ];
 }
