@@ -28,7 +28,7 @@ export interface MarkWrite {
   /** Whole attributes removed. */
   readonly removeAttributes: readonly string[];
   /** Attributes set. */
-  readonly set: readonly (readonly [string, unknown])[];
+  readonly set: readonly (readonly [string, string | number])[];
 }
 
 /** The earliest `occurredAt` among the entries kept, canonical UTC, or undefined. */
@@ -101,7 +101,8 @@ export function markUpdateExpression(write: MarkWrite): UpdateExpressionBuilder 
 /** A PartiQL statement and its positional parameters. */
 export interface PartiqlStatement {
   readonly Statement: string;
-  readonly Parameters: unknown[];
+  /** Strings and numbers only (ids, instants, sizes, epoch seconds). */
+  readonly Parameters: (string | number)[];
 }
 
 /** `"name"`: a PartiQL quoted identifier (table and attribute names never contain a double quote). */
@@ -117,7 +118,7 @@ function quoted(name: string): string {
 export function markStatement(tableName: string, credentialId: string, write: MarkWrite): PartiqlStatement {
   const events = quoted(OUTBOX_ATTR.events);
   const clauses: string[] = [];
-  const setParameters: unknown[] = [];
+  const setParameters: (string | number)[] = [];
   for (const index of write.removeIndexes) clauses.push(`REMOVE ${events}[${index}]`);
   for (const attribute of write.removeAttributes) clauses.push(`REMOVE ${quoted(attribute)}`);
   for (const [attribute, value] of write.set) {
@@ -125,7 +126,7 @@ export function markStatement(tableName: string, credentialId: string, write: Ma
     setParameters.push(value);
   }
   const where = [`${quoted(KEY)} = ?`];
-  const whereParameters: unknown[] = [credentialId];
+  const whereParameters: (string | number)[] = [credentialId];
   for (const guard of write.entryGuards) {
     where.push(`${events}[${guard.index}].${quoted('eventId')} = ?`);
     whereParameters.push(guard.eventId);
