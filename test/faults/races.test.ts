@@ -6,7 +6,7 @@
  * naming the field that changed. Every credential not interfered with gets
  * its planned transition.
  */
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -14,6 +14,7 @@ import { decide } from '../../lambdas/hygiene/policy';
 import type { Transition, TransitionWriter } from '../../lambdas/hygiene/ports';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
+import { setItemAttribute } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { FAULT_CONFIG, FAULT_NOW, realisticFleet, realSweepDeps, seed } from './support/cycle';
 import { writeFigures } from './support/figures';
@@ -39,17 +40,7 @@ interface Interference {
 }
 
 function setAttribute(name: string, value: unknown) {
-  return async (table: TestTable, id: string) => {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: { id },
-        UpdateExpression: 'SET #n = :v',
-        ExpressionAttributeNames: { '#n': name },
-        ExpressionAttributeValues: { ':v': value },
-      }),
-    );
-  };
+  return (table: TestTable, id: string) => setItemAttribute(table.client, table.tableName, id, name, value);
 }
 
 const INTERFERENCES: readonly Interference[] = [

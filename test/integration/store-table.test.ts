@@ -1,16 +1,12 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTable, createTableInput } from '../../cli/aws/create-table';
 import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
 import { OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { useTestTable } from '../support/test-table';
 
 describe('createTable on DynamoDB Local', () => {
-  let table: TestTable;
-  beforeAll(async () => {
-    table = await createTestTable(undefined, 'store-table');
-  });
-  afterAll(() => table.drop());
+  const table = useTestTable('store-table');
 
   it('creates the key schema and the sparse outbox index from TABLE_DEFINITION', async () => {
     const { Table } = await table.client.send(new DescribeTableCommand({ TableName: table.tableName }));

@@ -3,24 +3,20 @@
  * at a page boundary, saves its checkpoint in the table (UpdateItem only),
  * and the next run resumes from it, finishes the job and clears it.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { CHECKPOINT_ATTR, CHECKPOINT_ID, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { getItem, putItem, putItems } from '../support/items';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
 const config = parseConfig({ maxDeletePercent: 100, scanSegments: 3, writeConcurrency: 4 });
 
 describe('sweep deadline and checkpoint against DynamoDB Local', () => {
-  let table: TestTable;
-  beforeEach(async () => {
-    table = await createTestTable(undefined, 'sweep-deadline');
-  });
-  afterEach(() => table.drop());
+  const table = useTestTable('sweep-deadline', 'each');
 
   it('stops incomplete with a checkpoint, and the next run finishes the job', async () => {
     const items = Array.from({ length: 48 }, (_, i) =>
@@ -97,11 +93,7 @@ describe('sweep deadline and checkpoint against DynamoDB Local', () => {
 });
 
 describe('DynamoDbCheckpointStore', () => {
-  let table: TestTable;
-  beforeEach(async () => {
-    table = await createTestTable(undefined, 'checkpoint-store');
-  });
-  afterEach(() => table.drop());
+  const table = useTestTable('checkpoint-store', 'each');
 
   it('saves, loads and clears one reserved item', async () => {
     const store = new DynamoDbCheckpointStore(table.client, table.tableName, { clock: () => NOW });

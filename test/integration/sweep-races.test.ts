@@ -1,17 +1,11 @@
-/**
- * Races against DynamoDB Local: a credential used or renewed between the
- * sweep's read and its write is not deleted; two sweeps at once make each
- * transition exactly once.
- */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import type { CredentialScanner, ScanPage, Transition, TransitionWriter } from '../../lambdas/hygiene/ports';
 import { runSweep } from '../../lambdas/hygiene/sweep';
-import { putItems } from '../support/items';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { putItems, setItemAttribute } from '../support/items';
+import { type TestTable, useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
@@ -32,25 +26,11 @@ function changingWriter(
 }
 
 function setAttribute(id: string, name: string, value: string) {
-  return async (table: TestTable) => {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: { id },
-        UpdateExpression: 'SET #n = :v',
-        ExpressionAttributeNames: { '#n': name },
-        ExpressionAttributeValues: { ':v': value },
-      }),
-    );
-  };
+  return (table: TestTable) => setItemAttribute(table.client, table.tableName, id, name, value);
 }
 
 describe('sweep races against DynamoDB Local', () => {
-  let table: TestTable;
-  beforeEach(async () => {
-    table = await createTestTable(undefined, 'sweep-races');
-  });
-  afterEach(() => table.drop());
+  const table = useTestTable('sweep-races', 'each');
 
   it('does not delete a credential used or renewed between plan and apply', async () => {
     await putItems(table.client, table.tableName, [

@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
 import { OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
@@ -71,4 +72,23 @@ export async function outboxIndexEntriesOf(
     }),
   );
   return out.Items ?? [];
+}
+
+/** Sets one attribute of one item, as another writer (a user, another process) would. */
+export async function setItemAttribute(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  id: string,
+  name: string,
+  value: unknown,
+): Promise<void> {
+  await client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { id },
+      UpdateExpression: 'SET #n = :v',
+      ExpressionAttributeNames: { '#n': name },
+      ExpressionAttributeValues: { ':v': value },
+    }),
+  );
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { createTable } from '../../cli/aws/create-table';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 
@@ -53,5 +53,35 @@ export async function createLocalTable(
       await client.send(new DeleteTableCommand({ TableName: tableName }));
       client.destroy();
     },
+  };
+}
+
+/**
+ * A test table for the enclosing `describe`: created before all its tests
+ * (`'all'`) or before each (`'each'`) and dropped after. The returned view
+ * always reads the current table.
+ */
+export function useTestTable(label: string, lifetime: 'all' | 'each' = 'all'): TestTable {
+  let current: TestTable | undefined;
+  const table = (): TestTable => {
+    if (current === undefined) throw new Error(`test table ${label} is used outside its tests`);
+    return current;
+  };
+  const [before, after] = lifetime === 'all' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
+    current = await createTestTable(undefined, label);
+  });
+  after(() => table().drop());
+  return {
+    get tableName() {
+      return table().tableName;
+    },
+    get endpoint() {
+      return table().endpoint;
+    },
+    get client() {
+      return table().client;
+    },
+    drop: () => table().drop(),
   };
 }

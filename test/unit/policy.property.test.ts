@@ -9,18 +9,10 @@ import { parseCredential } from '../../lambdas/hygiene/credential';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { decide, isDeletion, planRecord } from '../../lambdas/hygiene/policy';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
+import { withOffset } from './support/raw-credential';
 
 const NOW_MIN = Date.UTC(2001, 0, 1);
 const NOW_MAX = Date.UTC(2099, 0, 1);
-
-/** Writes an instant with a UTC offset (`+05:45` etc.), as other writers might. */
-function withOffset(ms: number, offsetMinutes: number): string {
-  const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 23);
-  const abs = Math.abs(offsetMinutes);
-  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
-  const mm = String(abs % 60).padStart(2, '0');
-  return `${local}${offsetMinutes < 0 ? '-' : '+'}${hh}:${mm}`;
-}
 
 /** An instant as a string: canonical UTC, or the same instant with an offset. */
 const instantText = (ms: number) =>
