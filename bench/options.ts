@@ -24,6 +24,8 @@ export interface BenchOptions {
   readonly heapCapMb?: number;
   /** `--latency aws`: the service latency model (defaults + `--latency-params`) added to every request; absent = none. */
   readonly latency?: LatencyModel;
+  /** `--cpu-prof DIR`: every measurement child writes a V8 CPU profile there (`<case>-<task>.cpuprofile`). */
+  readonly cpuProfDir?: string;
   /** `--memory`: table sizes (ascending, the 100k reference included) swept under a heap cap of `heapCapMb`. */
   readonly memory?: { readonly sizes: readonly number[]; readonly heapCapMb: number };
 }
@@ -33,7 +35,7 @@ export const MEMORY_REFERENCE_SIZE = 100_000;
 
 export const BENCH_USAGE =
   'usage: npm run bench -- [--sizes 10000,100000] [--rates 1,10] [--reps 3] [--json PATH] [--latency none|aws] ' +
-  '[--latency-params name=ms,...] [--rtt-ms 0] [--heap-cap-mb N] [--memory 1000000] [--memory-heap-mb 64] [--skip-bundles]';
+  '[--latency-params name=ms,...] [--rtt-ms 0] [--heap-cap-mb N] [--memory 1000000] [--memory-heap-mb 64] [--cpu-prof DIR] [--skip-bundles]';
 
 function positiveIntegers(flag: string, text: string): number[] {
   const values = text.split(',').map((part) => Number(part.trim()));
@@ -79,6 +81,7 @@ export function parseBenchOptions(
     changeRates: rates.map((r) => r / 100),
     reps: reps as number,
     ...(values.json !== undefined && { jsonPath: resolve(cwd, values.json) }),
+    ...(values['cpu-prof'] !== undefined && { cpuProfDir: resolve(cwd, values['cpu-prof']) }),
     skipBundles: values['skip-bundles'] ?? false,
     rttMs,
     ...(values['heap-cap-mb'] !== undefined && {
@@ -137,6 +140,7 @@ function parse(argv: readonly string[]) {
       'latency-params': { type: 'string' },
       memory: { type: 'string' },
       'memory-heap-mb': { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,

@@ -61,6 +61,8 @@ export async function runCase(
     readonly rttMs: number;
     /** `--max-old-space-size` for every child, MB. */
     readonly heapCapMb?: number;
+    /** Write a CPU profile of every child to this directory. */
+    readonly cpuProfDir?: string;
     /** The service latency model (`--latency aws`); absent = none. */
     readonly latency?: LatencyModel;
   },
@@ -90,7 +92,16 @@ export async function runCase(
           latency: { model: options.latency, seed: seed * 31 + CHILD_TASKS.indexOf(task) },
         }),
       },
-      options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`],
+      [
+        ...(options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`]),
+        ...(options.cpuProfDir === undefined
+          ? []
+          : [
+              '--cpu-prof',
+              `--cpu-prof-dir=${options.cpuProfDir}`,
+              `--cpu-prof-name=${label}-${task}.cpuprofile`,
+            ]),
+      ],
     );
     const cpuAfter = processCpuMs(serverPid);
     if (cpuBefore !== undefined && cpuAfter !== undefined) serverCpuMs[task] = cpuAfter - cpuBefore;

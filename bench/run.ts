@@ -61,6 +61,7 @@ async function runCases(
     childScript,
     rttMs: options.rttMs,
     ...(options.heapCapMb !== undefined && { heapCapMb: options.heapCapMb }),
+    ...(options.cpuProfDir !== undefined && { cpuProfDir: options.cpuProfDir }),
     ...(options.latency && { latency: options.latency }),
   };
   // DynamoDB Local's JVM compiles its request paths on first use: the first

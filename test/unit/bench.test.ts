@@ -209,6 +209,10 @@ describe('parseBenchOptions: latency and memory', () => {
     expect(() => parseBenchOptions(argv, '/x')).toThrow(BenchUsageError);
   });
 
+  it('--cpu-prof takes a directory relative to the caller', () => {
+    expect(parseBenchOptions(['--cpu-prof', 'prof'], '/work').cpuProfDir).toBe('/work/prof');
+  });
+
   it('--memory alone measures memory only, with the 100k reference and a 64 MB cap', () => {
     const options = parseBenchOptions(['--memory', '1000000'], '/x');
     expect(options.memory).toEqual({ sizes: [100_000, 1_000_000], heapCapMb: 64 });
