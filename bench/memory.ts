@@ -14,6 +14,7 @@ import { batchWriteItems } from '../cli/aws/batch-import';
 import { createTable } from '../cli/aws/create-table';
 import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
 import { parseConfig } from '../lambdas/hygiene/config';
+import type { ChildResult } from './child-protocol';
 import { BENCH_NOW, generateRecords, tableShape } from './generate';
 import { ChildMeasurementError, runChild } from './run-child';
 import { round } from './stats';
@@ -48,6 +49,9 @@ export interface MemoryResult {
   /** What grows with the number of changes, not the table: deletions buffered for the guard, owners with events. */
   readonly deletionsBuffered?: number;
   readonly eventOwners?: number;
+  /** The bare parallel read floor under the same cap (null when it died): the runtime's and the SDK's share. */
+  readonly floorPeakHeapUsedMb: number | null;
+  readonly floorPeakRssMb: number | null;
   /** Why the sweep did not complete (the child's last output). */
   readonly error?: string;
 }
@@ -78,7 +82,69 @@ async function loadTable(
   return { tableName, loadMs: performance.now() - started };
 }
 
-/** Loads a table of `size` records and runs the sweep over it under the heap cap. */
+/** Runs one measurement child over `tableName` under the heap cap; a child that dies is reported, not thrown. */
+async function underCap(
+  task: 'sweep' | 'parallel-floor',
+  endpoint: string,
+  tableName: string,
+  options: { readonly heapCapMb: number; readonly childScript: string },
+): Promise<ChildResult | { readonly error: string }> {
+  try {
+    return await runChild(
+      options.childScript,
+      {
+        task,
+        endpoint,
+        tableName,
+        segments: parseConfig({}).scanSegments,
+        now: BENCH_NOW,
+        rttMs: 0,
+        pageSize: DEFAULT_SCAN_PAGE_SIZE,
+      },
+      [`--max-old-space-size=${options.heapCapMb}`],
+    );
+  } catch (error: unknown) {
+    if (!(error instanceof ChildMeasurementError)) throw error;
+    return { error: error.message.slice(-2_000) };
+  }
+}
+
+/** The sweep's figures, or nulls (and the reason) when it did not complete. */
+function sweepFigures(size: number, sweep: ChildResult | { readonly error: string }) {
+  if ('error' in sweep) {
+    return {
+      completed: false,
+      peakHeapUsedMb: null,
+      peakRssMb: null,
+      baseHeapUsedMb: null,
+      peakHeapTotalMb: null,
+      peakExternalMb: null,
+      sweepMs: null,
+      error: sweep.error,
+    };
+  }
+  const completed = sweep.detail.scanned === size && sweep.detail.failed === 0;
+  return {
+    completed,
+    peakHeapUsedMb: round(sweep.peakHeapUsedMb, 1),
+    peakRssMb: round(sweep.maxRssMb, 1),
+    baseHeapUsedMb: round(sweep.baseHeapUsedMb, 1),
+    peakHeapTotalMb: round(sweep.peakHeapTotalMb, 1),
+    peakExternalMb: round(sweep.peakExternalMb, 1),
+    sweepMs: round(sweep.ms),
+    deletionsBuffered: Number(sweep.detail.deletionsApplied),
+    eventOwners: Number(sweep.detail.eventOwners),
+    ...(!completed && {
+      error: `scanned ${sweep.detail.scanned} of ${size}, ${sweep.detail.failed} failed writes`,
+    }),
+  };
+}
+
+/**
+ * Loads a table of `size` records, then under the heap cap: the bare parallel
+ * read floor (what the runtime and the SDK need to read the table at all),
+ * then the sweep.
+ */
 export async function runMemoryCase(
   client: DynamoDBDocumentClient,
   endpoint: string,
@@ -88,50 +154,20 @@ export async function runMemoryCase(
   const { size, heapCapMb } = options;
   const { changes } = tableShape(size, MEMORY_CHANGE_RATE);
   const { tableName, loadMs } = await loadTable(client, size, log);
-  log(`  memory ${size}: loaded in ${Math.round(loadMs / 1000)} s; sweep under a ${heapCapMb} MB heap cap`);
-  const base = { size, heapCapMb, changes, loadMs: round(loadMs) };
+  log(
+    `  memory ${size}: loaded in ${Math.round(loadMs / 1000)} s; floor and sweep under a ${heapCapMb} MB heap cap`,
+  );
   try {
-    const result = await runChild(
-      options.childScript,
-      {
-        task: 'sweep',
-        endpoint,
-        tableName,
-        segments: parseConfig({}).scanSegments,
-        now: BENCH_NOW,
-        rttMs: 0,
-        pageSize: DEFAULT_SCAN_PAGE_SIZE,
-      },
-      [`--max-old-space-size=${heapCapMb}`],
-    );
-    const completed = result.detail.scanned === size && result.detail.failed === 0;
+    const floor = await underCap('parallel-floor', endpoint, tableName, options);
+    const sweep = await underCap('sweep', endpoint, tableName, options);
     return {
-      ...base,
-      completed,
-      peakHeapUsedMb: round(result.peakHeapUsedMb, 1),
-      peakRssMb: round(result.maxRssMb, 1),
-      baseHeapUsedMb: round(result.baseHeapUsedMb, 1),
-      peakHeapTotalMb: round(result.peakHeapTotalMb, 1),
-      peakExternalMb: round(result.peakExternalMb, 1),
-      sweepMs: round(result.ms),
-      deletionsBuffered: Number(result.detail.deletionsApplied),
-      eventOwners: Number(result.detail.eventOwners),
-      ...(!completed && {
-        error: `scanned ${result.detail.scanned} of ${size}, ${result.detail.failed} failed writes`,
-      }),
-    };
-  } catch (error: unknown) {
-    if (!(error instanceof ChildMeasurementError)) throw error;
-    return {
-      ...base,
-      completed: false,
-      peakHeapUsedMb: null,
-      peakRssMb: null,
-      baseHeapUsedMb: null,
-      peakHeapTotalMb: null,
-      peakExternalMb: null,
-      sweepMs: null,
-      error: error.message.slice(-2_000),
+      size,
+      heapCapMb,
+      changes,
+      loadMs: round(loadMs),
+      ...sweepFigures(size, sweep),
+      floorPeakHeapUsedMb: 'error' in floor ? null : round(floor.peakHeapUsedMb, 1),
+      floorPeakRssMb: 'error' in floor ? null : round(floor.maxRssMb, 1),
     };
   } finally {
     await client.send(new DeleteTableCommand({ TableName: tableName }));

@@ -171,6 +171,7 @@ export function memoryMarkdown(memory: readonly MemoryResult[]): string {
       m.baseHeapUsedMb ?? '?',
       m.peakHeapTotalMb ?? '?',
       m.peakExternalMb ?? '?',
+      `${m.floorPeakHeapUsedMb ?? '?'} / ${m.floorPeakRssMb ?? '?'}`,
       m.sweepMs ?? '?',
       m.loadMs,
     ]),

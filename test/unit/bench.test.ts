@@ -498,6 +498,8 @@ describe('judgeTargets', () => {
     baseHeapUsedMb: 10,
     peakHeapTotalMb: 50,
     peakExternalMb: 5,
+    floorPeakHeapUsedMb: 30,
+    floorPeakRssMb: 90,
     changes: size / 100,
     loadMs: 1,
     sweepMs: 1,
