@@ -23,6 +23,7 @@ import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { type PlannedDeletion, SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { terminalText } from '../../lambdas/render/sanitize';
+import { resolveOperator } from '../aws/caller-identity';
 import { createOperatorClients, reportOperatorSweep } from '../aws/operator-report';
 import { renderDeletionListingText, renderDryRunJson } from '../format/deletion-listing';
 import { refuseAuditDeployment, resolveTarget, type Target } from '../options/deployment-target';
@@ -69,7 +70,11 @@ function defineSweepCommand(program: Command) {
       '--config <file>',
       'hygiene configuration as JSON (default: the deployed stack\'s); "mode": "audit" in it also means a dry run',
     )
-    .option('--allow-mass-delete', 'make the deletions even if the blast-radius guard trips (this run only)')
+    .option(
+      '--allow-mass-delete',
+      'make the deletions even if the blast-radius guard trips (this run only; for local tables: ' +
+        'against a deployment, record an approval with pc-hygiene guard approve instead)',
+    )
     .option('--enforce', 'act on a deployed stack that runs in audit mode (refused without it)')
     .addOption(segmentsOption())
     .option(
@@ -163,6 +168,8 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
   const mode = await sweepMode(options, target);
   const directoryTable = directoryTableOf(options, command, target);
+  // Who runs it, recorded in the run manifest's header.
+  const operator = mode === 'enforce' ? await resolveOperator(target) : undefined;
   const client = documentClientFor(target);
   const progress = createTableProgress(client, target.table, `sweep (${mode})`);
   const { print, onDeletion } = sweepPrinter(options.format, mode);
@@ -175,6 +182,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
         now,
         mode,
         allowMassDelete: options.allowMassDelete ?? false,
+        ...(operator !== undefined && { operator }),
         directoryTable,
         ...(timeBudgetMs !== undefined && { timeBudgetMs }),
         ...(onDeletion !== undefined && { onDeletion }),
