@@ -316,20 +316,7 @@ export function parseCredential(item: unknown): ParsedRecord {
       `${expiresTime.raw} is before createdAt ${createdAt.raw}`,
     );
   }
-  const hygiene: HygieneState = {
-    expiryNoticeStage: r.integer(HYGIENE_ATTR.expiryNoticeStage, 0, 3650),
-    expiryNoticeFor: r.instant(HYGIENE_ATTR.expiryNoticeFor),
-    staleFlaggedAt: r.instant(HYGIENE_ATTR.staleFlaggedAt),
-    staleDeleteAfter: r.instant(HYGIENE_ATTR.staleDeleteAfter),
-    orphanedAt: r.instant(HYGIENE_ATTR.orphanedAt),
-    orphanDeleteAfter: r.instant(HYGIENE_ATTR.orphanDeleteAfter),
-    deletedReason: r.deletedReason(HYGIENE_ATTR.deletedReason),
-    deletedByRun: r.optionalString(HYGIENE_ATTR.deletedByRun),
-    exempt: r.boolean(HYGIENE_ATTR.exempt),
-    purgeAt: r.integer(HYGIENE_ATTR.purgeAt, 0, Number.MAX_SAFE_INTEGER),
-  };
-  r.pair(HYGIENE_ATTR.staleFlaggedAt, HYGIENE_ATTR.staleDeleteAfter);
-  r.pair(HYGIENE_ATTR.orphanedAt, HYGIENE_ATTR.orphanDeleteAfter);
+  const hygiene = readHygieneState(r);
   if (r.problems.length > 0 || id === undefined || userId === undefined) {
     return {
       ok: false,
@@ -356,6 +343,25 @@ export function parseCredential(item: unknown): ParsedRecord {
       raw,
     },
   };
+}
+
+/** The worker's own bookkeeping attributes (docs/data-model.md), problems recorded on `r`. */
+function readHygieneState(r: RecordReader): HygieneState {
+  const hygiene: HygieneState = {
+    expiryNoticeStage: r.integer(HYGIENE_ATTR.expiryNoticeStage, 0, 3650),
+    expiryNoticeFor: r.instant(HYGIENE_ATTR.expiryNoticeFor),
+    staleFlaggedAt: r.instant(HYGIENE_ATTR.staleFlaggedAt),
+    staleDeleteAfter: r.instant(HYGIENE_ATTR.staleDeleteAfter),
+    orphanedAt: r.instant(HYGIENE_ATTR.orphanedAt),
+    orphanDeleteAfter: r.instant(HYGIENE_ATTR.orphanDeleteAfter),
+    deletedReason: r.deletedReason(HYGIENE_ATTR.deletedReason),
+    deletedByRun: r.optionalString(HYGIENE_ATTR.deletedByRun),
+    exempt: r.boolean(HYGIENE_ATTR.exempt),
+    purgeAt: r.integer(HYGIENE_ATTR.purgeAt, 0, Number.MAX_SAFE_INTEGER),
+  };
+  r.pair(HYGIENE_ATTR.staleFlaggedAt, HYGIENE_ATTR.staleDeleteAfter);
+  r.pair(HYGIENE_ATTR.orphanedAt, HYGIENE_ATTR.orphanDeleteAfter);
+  return hygiene;
 }
 
 /** Last activity: `lastUsedAt`, else `createdAt` for a credential never used. */

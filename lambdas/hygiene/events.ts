@@ -77,67 +77,68 @@ export function eventsFor(
     occurredAt,
   };
   const activity = credential.lastUsedAt ?? credential.createdAt;
-  const events: OutboxEvent[] = [];
-  for (const action of actions) {
-    switch (action.type) {
-      case 'notify-expiry':
-        events.push({
-          ...base,
-          eventId: `expiry-warning:${action.expiresTime}:${action.stageDays}`,
-          type: 'expiry-warning',
-          stageDays: action.stageDays,
-          expiresTime: action.expiresTime,
-        });
-        break;
-      case 'flag-stale':
-        events.push({
-          ...base,
-          eventId: `stale-warning:${occurredAt}`,
-          type: 'stale-warning',
-          deleteAfter: action.deleteAfter,
-          lastActivity: action.lastActivity,
-        });
-        break;
-      case 'delete-expired':
-        events.push({
-          ...base,
-          eventId: `deleted-expired:${occurredAt}`,
-          type: 'deleted-expired',
-          expiresTime: action.expiresTime,
-          reason: 'expired',
-        });
-        break;
-      case 'delete-stale':
-        events.push({
-          ...base,
-          eventId: `deleted-stale:${occurredAt}`,
-          type: 'deleted-stale',
-          deleteAfter: action.deleteAfter,
-          ...(activity !== undefined && { lastActivity: formatInstant(activity.ms) }),
-          reason: 'stale',
-        });
-        break;
-      case 'flag-orphan':
-        events.push({
-          ...base,
-          eventId: `orphan-flagged:${occurredAt}`,
-          type: 'orphan-flagged',
-          deleteAfter: action.deleteAfter,
-        });
-        break;
-      case 'delete-orphaned':
-        events.push({
-          ...base,
-          eventId: `deleted-orphaned:${occurredAt}`,
-          type: 'deleted-orphaned',
-          deleteAfter: action.deleteAfter,
-          reason: 'orphaned',
-        });
-        break;
-      case 'unflag-stale':
-      case 'unflag-orphan':
-        break;
-    }
+  const lastActivity = activity === undefined ? undefined : formatInstant(activity.ms);
+  return actions.flatMap((action) => {
+    const detail = eventDetail(action, occurredAt, lastActivity);
+    return detail === undefined ? [] : [{ ...base, ...detail }];
+  });
+}
+
+/** What one event says beyond its credential and run. */
+type EventDetail = Pick<OutboxEvent, 'eventId' | 'type'> &
+  Pick<Partial<OutboxEvent>, 'stageDays' | 'expiresTime' | 'deleteAfter' | 'lastActivity' | 'reason'>;
+
+/** The event `action` produces, without its credential and run fields; none for an unflagging. */
+function eventDetail(
+  action: Action,
+  occurredAt: string,
+  lastActivity: string | undefined,
+): EventDetail | undefined {
+  switch (action.type) {
+    case 'notify-expiry':
+      return {
+        eventId: `expiry-warning:${action.expiresTime}:${action.stageDays}`,
+        type: 'expiry-warning',
+        stageDays: action.stageDays,
+        expiresTime: action.expiresTime,
+      };
+    case 'flag-stale':
+      return {
+        eventId: `stale-warning:${occurredAt}`,
+        type: 'stale-warning',
+        deleteAfter: action.deleteAfter,
+        lastActivity: action.lastActivity,
+      };
+    case 'delete-expired':
+      return {
+        eventId: `deleted-expired:${occurredAt}`,
+        type: 'deleted-expired',
+        expiresTime: action.expiresTime,
+        reason: 'expired',
+      };
+    case 'delete-stale':
+      return {
+        eventId: `deleted-stale:${occurredAt}`,
+        type: 'deleted-stale',
+        deleteAfter: action.deleteAfter,
+        ...(lastActivity !== undefined && { lastActivity }),
+        reason: 'stale',
+      };
+    case 'flag-orphan':
+      return {
+        eventId: `orphan-flagged:${occurredAt}`,
+        type: 'orphan-flagged',
+        deleteAfter: action.deleteAfter,
+      };
+    case 'delete-orphaned':
+      return {
+        eventId: `deleted-orphaned:${occurredAt}`,
+        type: 'deleted-orphaned',
+        deleteAfter: action.deleteAfter,
+        reason: 'orphaned',
+      };
+    case 'unflag-stale':
+    case 'unflag-orphan':
+      return undefined;
   }
-  return events;
 }
