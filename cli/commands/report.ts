@@ -4,17 +4,52 @@
  * unscoped, unrestricted, invalid, riskiest owners). Read-only: one parallel
  * scan, items counted as they stream, nothing written.
  */
-import type { Command } from '@commander-js/extra-typings';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { renderPostureJson, renderPostureText } from '../../lambdas/render/posture-text';
+import { listingCsv, listingTable } from '../format/listing';
 import { resolveTarget } from '../options/deployment-target';
-import { formatOption, REPORT_FORMATS } from '../options/formats';
+import { formatOption, LISTING_FORMATS } from '../options/formats';
 import { resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
 import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
 import { createTableProgress } from '../progress';
-import { reportTable } from '../use-cases/report-table';
+import { UsageError } from '../usage-error';
+import {
+  type ListedCredential,
+  listReportCategory,
+  REPORT_LIST_CATEGORIES,
+  reportTable,
+} from '../use-cases/report-table';
+
+const LIST_HEADER = [
+  'id',
+  'owner',
+  'displayName',
+  'expiresTime',
+  'lastUsedAt',
+  'createdAt',
+  'deletedAt',
+  'problems',
+];
+
+/** The `--list` rows as a table, CSV, or JSON (one array). */
+function renderCategoryListing(rows: readonly ListedCredential[], format: 'table' | 'json' | 'csv'): string {
+  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  const cells = rows.map((r) => [
+    r.id,
+    r.userId,
+    r.displayName,
+    r.expiresTime,
+    r.lastUsedAt,
+    r.createdAt,
+    r.deletedAt,
+    r.problems?.join('; '),
+  ]);
+  if (format === 'csv') return listingCsv(LIST_HEADER, cells);
+  return `${listingTable(LIST_HEADER, cells)}${rows.length} credential(s)\n`;
+}
 
 /** `report` and its flags. */
 function defineReportCommand(program: Command) {
@@ -30,7 +65,12 @@ function defineReportCommand(program: Command) {
     )
     .addOption(segmentsOption())
     .option('--top <n>', 'owners to list, riskiest first', integerIn('--top', 0, 10_000), 10)
-    .addOption(formatOption(REPORT_FORMATS, 'output format'));
+    .addOption(
+      new Option('--list <category>', 'list the credentials behind one figure instead of the report').choices(
+        REPORT_LIST_CATEGORIES,
+      ),
+    )
+    .addOption(formatOption(LISTING_FORMATS, 'output format (csv with --list only)'));
   return addTableOptions(command);
 }
 
@@ -41,8 +81,32 @@ async function runReportCommand(options: ReportOptions): Promise<void> {
   const target = await resolveTarget(options, { usesConfig: true });
   const { segments, top: topOwners } = options;
   const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
+  if (options.format === 'csv' && options.list === undefined) {
+    throw new UsageError('--format csv needs --list CATEGORY (the report itself is table or json)');
+  }
   const client = documentClientFor(target);
   const progress = createTableProgress(client, target.table, 'report');
+  if (options.list !== undefined) {
+    const { list, format } = options;
+    try {
+      const rows = await withTableErrors(target, () =>
+        listReportCategory({
+          client,
+          tableName: target.table,
+          config,
+          now,
+          category: list,
+          onProgress: (n) => progress.update(n),
+        }),
+      );
+      progress.clear();
+      process.stdout.write(renderCategoryListing(rows, format));
+    } finally {
+      progress.clear();
+      client.destroy();
+    }
+    return;
+  }
   try {
     const report = await withTableErrors(target, () =>
       reportTable({

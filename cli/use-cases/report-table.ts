@@ -1,12 +1,20 @@
 /**
  * The posture of a table: one parallel scan, items counted as they stream,
- * nothing written. What the `report` and `local` commands share, so it lives
+ * nothing written; and the credentials behind one of its figures
+ * (`report --list CATEGORY`). What the `report` and `local` commands share, so it lives
  * outside both command files.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
-import { PostureAccumulator, type PostureReport } from '../../lambdas/hygiene/posture';
+import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
+import type { RawItem } from '../../lambdas/hygiene/ports';
+import {
+  credentialPosture,
+  POSTURE_CATEGORIES,
+  PostureAccumulator,
+  type PostureReport,
+} from '../../lambdas/hygiene/posture';
 
 /** What {@link reportTable} needs. */
 export interface TableReport {
@@ -31,4 +39,75 @@ export async function reportTable(options: TableReport): Promise<PostureReport> 
     options.onProgress?.(scanned);
   }
   return posture.report(options.topOwners);
+}
+
+/** What `report --list` can list: the posture categories, and the soft-deleted and invalid items. */
+export const REPORT_LIST_CATEGORIES = [...POSTURE_CATEGORIES, 'deleted', 'invalid'] as const;
+export type ReportListCategory = (typeof REPORT_LIST_CATEGORIES)[number];
+
+/** One credential behind a report figure. */
+export interface ListedCredential {
+  readonly id: string;
+  readonly userId?: string;
+  readonly displayName?: string;
+  readonly expiresTime?: string;
+  readonly lastUsedAt?: string;
+  readonly createdAt?: string;
+  readonly deletedAt?: string;
+  /** `invalid`: what is wrong with the record. */
+  readonly problems?: readonly string[];
+}
+
+function text(raw: Readonly<Record<string, unknown>>, field: string): string | undefined {
+  const value = raw[field];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The listing row of an item: its id, owner and the dates the categories are judged on, as stored. */
+function listed(raw: Readonly<Record<string, unknown>>, problems?: readonly string[]): ListedCredential {
+  const fields = {
+    userId: text(raw, 'userId'),
+    displayName: text(raw, 'displayName'),
+    expiresTime: text(raw, 'expiresTime'),
+    lastUsedAt: text(raw, 'lastUsedAt'),
+    createdAt: text(raw, 'createdAt'),
+    deletedAt: text(raw, 'deletedAt'),
+  };
+  return {
+    id: typeof raw.id === 'string' ? raw.id : String(raw.id ?? '(no id)'),
+    ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+    ...(problems !== undefined && { problems }),
+  };
+}
+
+/** Whether a raw item falls in `category` (the report's own definition, `credentialPosture`). */
+function inCategory(item: RawItem, category: ReportListCategory, config: HygieneConfig, now: number) {
+  const parsed = parseCredential(item);
+  if (!parsed.ok)
+    return category === 'invalid' ? listed(item, parsed.problems.map(formatProblem)) : undefined;
+  const c = parsed.credential;
+  if (c.deletedAt !== undefined) return category === 'deleted' ? listed(item) : undefined;
+  if (category === 'deleted' || category === 'invalid') return undefined;
+  return credentialPosture(c, config, now).categories.has(category) ? listed(item) : undefined;
+}
+
+/**
+ * The credentials behind one figure of the report (`report --list CATEGORY`):
+ * one scan, the same category definitions as the figures, sorted by id.
+ */
+export async function listReportCategory(
+  options: TableReport & { readonly category: ReportListCategory },
+): Promise<ListedCredential[]> {
+  const scanner = new DynamoDbCredentialScanner(options.client, options.tableName);
+  const rows: ListedCredential[] = [];
+  let scanned = 0;
+  for await (const page of scanner.scan({ segments: options.config.scanSegments })) {
+    for (const item of page.items) {
+      const row = inCategory(item, options.category, options.config, options.now);
+      if (row !== undefined) rows.push(row);
+    }
+    scanned += page.items.length;
+    options.onProgress?.(scanned);
+  }
+  return rows.sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -83,6 +83,73 @@ export interface PostureReport {
   };
 }
 
+/**
+ * The categories an active credential can fall in: each report figure counts
+ * one of them, and `pc-hygiene report --list CATEGORY` lists its credentials.
+ */
+export const POSTURE_CATEGORIES = [
+  'expiring-7d',
+  'expiring-30d',
+  'expired',
+  'stale',
+  'flagged-stale',
+  'flagged-stale-due',
+  'orphaned',
+  'orphaned-due',
+  'never-used',
+  'no-expiry',
+  'unscoped',
+  'unrestricted',
+  'unscoped-unrestricted',
+  'exempt',
+  'pending-notices',
+] as const;
+export type PostureCategory = (typeof POSTURE_CATEGORIES)[number];
+
+/** Where one active credential stands: its categories, and the risk tier whose stale limit it exceeded. */
+export interface CredentialPosture {
+  readonly categories: ReadonlySet<PostureCategory>;
+  /** Set when stale: the tier whose limit applies (`default` = the base limit). */
+  readonly staleTier?: string;
+}
+
+/**
+ * The categories of one active (valid, not soft-deleted) credential at `now`:
+ * the one definition the report's figures and `report --list` share.
+ */
+export function credentialPosture(c: Credential, config: HygieneConfig, now: number): CredentialPosture {
+  const categories = new Set<PostureCategory>();
+  const add = (category: PostureCategory, when: boolean) => {
+    if (when) categories.add(category);
+  };
+  const expires = c.expiresTime?.ms;
+  add('no-expiry', expires === undefined);
+  add('expired', expires !== undefined && expires <= now);
+  add('expiring-7d', expires !== undefined && expires > now && expires <= addDays(now, 7));
+  add('expiring-30d', expires !== undefined && expires > now && expires <= addDays(now, 30));
+  const activity = lastActivity(c);
+  const limit = staleLimit(c, config);
+  const stale = activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
+  add('stale', stale);
+  const { staleFlaggedAt, staleDeleteAfter, orphanedAt, orphanDeleteAfter } = c.hygiene;
+  const flagged = staleFlaggedAt !== undefined && staleDeleteAfter !== undefined;
+  add('flagged-stale', flagged);
+  add('flagged-stale-due', flagged && staleDeleteAfter.ms <= now);
+  const orphaned = orphanedAt !== undefined && orphanDeleteAfter !== undefined;
+  add('orphaned', orphaned);
+  add('orphaned-due', orphaned && orphanDeleteAfter.ms <= now);
+  add('never-used', c.lastUsedAt === undefined);
+  const unscoped = isUnscoped(c);
+  const unrestricted = hasUnrestrictedSource(c);
+  add('unscoped', unscoped);
+  add('unrestricted', unrestricted);
+  add('unscoped-unrestricted', unscoped && unrestricted);
+  add('exempt', isExempt(c, config));
+  const outbox = c.raw[OUTBOX_ATTR.events];
+  add('pending-notices', Array.isArray(outbox) && outbox.length > 0);
+  return { categories, ...(stale && { staleTier: limit.tier }) };
+}
+
 type MutableOwner = { -readonly [K in keyof OwnerPosture]: OwnerPosture[K] };
 
 /** Counts raw items one at a time into a {@link PostureReport}. */
@@ -135,56 +202,43 @@ export class PostureAccumulator {
   }
 
   private addActive(c: Credential): void {
-    const now = this.now;
     this.active++;
     const owner = this.owner(c.userId);
     owner.credentials++;
-    const expires = c.expiresTime?.ms;
-    const expired = expires !== undefined && expires <= now;
-    if (expires === undefined) {
+    const { categories, staleTier } = credentialPosture(c, this.config, this.now);
+    const is = (category: PostureCategory) => categories.has(category);
+    if (is('no-expiry')) {
       this.noExpiry++;
       owner.noExpiry++;
-    } else if (expired) {
+    }
+    if (is('expired')) {
       this.expiredNotDeleted++;
       owner.expiredNotDeleted++;
-    } else {
-      if (expires <= addDays(now, 7)) this.expiringIn7Days++;
-      if (expires <= addDays(now, 30)) {
-        this.expiringIn30Days++;
-        owner.expiringIn30Days++;
-      }
     }
-    const activity = lastActivity(c);
-    const limit = staleLimit(c, this.config);
-    const stale = activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
-    if (stale) {
+    if (is('expiring-7d')) this.expiringIn7Days++;
+    if (is('expiring-30d')) {
+      this.expiringIn30Days++;
+      owner.expiringIn30Days++;
+    }
+    if (staleTier !== undefined) {
       this.staleTotal++;
-      this.staleByTier.set(limit.tier, (this.staleByTier.get(limit.tier) ?? 0) + 1);
+      this.staleByTier.set(staleTier, (this.staleByTier.get(staleTier) ?? 0) + 1);
       owner.stale++;
     }
-    const { staleFlaggedAt, staleDeleteAfter } = c.hygiene;
-    if (staleFlaggedAt !== undefined && staleDeleteAfter !== undefined) {
-      this.flagged++;
-      if (staleDeleteAfter.ms <= now) this.flaggedDue++;
-    }
-    const { orphanedAt, orphanDeleteAfter } = c.hygiene;
-    if (orphanedAt !== undefined && orphanDeleteAfter !== undefined) {
-      this.orphaned++;
-      if (orphanDeleteAfter.ms <= now) this.orphanedDue++;
-    }
-    if (c.lastUsedAt === undefined) this.neverUsed++;
-    const unscoped = isUnscoped(c);
-    const unrestricted = hasUnrestrictedSource(c);
-    if (unscoped) this.unscoped++;
-    if (unrestricted) this.unrestrictedSource++;
-    if (unscoped && unrestricted) {
+    if (is('flagged-stale')) this.flagged++;
+    if (is('flagged-stale-due')) this.flaggedDue++;
+    if (is('orphaned')) this.orphaned++;
+    if (is('orphaned-due')) this.orphanedDue++;
+    if (is('never-used')) this.neverUsed++;
+    if (is('unscoped')) this.unscoped++;
+    if (is('unrestricted')) this.unrestrictedSource++;
+    if (is('unscoped-unrestricted')) {
       this.unscopedAndUnrestricted++;
       owner.unscopedUnrestricted++;
     }
-    if (isExempt(c, this.config)) this.exempt++;
-    const outbox = c.raw[OUTBOX_ATTR.events];
-    if (Array.isArray(outbox) && outbox.length > 0) this.pendingNotices++;
-    if (expired || stale || (unscoped && unrestricted) || expires === undefined) owner.risky++;
+    if (is('exempt')) this.exempt++;
+    if (is('pending-notices')) this.pendingNotices++;
+    if (is('expired') || is('stale') || is('unscoped-unrestricted') || is('no-expiry')) owner.risky++;
   }
 
   private owner(userId: string): MutableOwner {

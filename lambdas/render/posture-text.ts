@@ -55,7 +55,10 @@ export function renderPostureText(report: PostureReport): string {
     ),
   ];
   if (r.owners.top.length > 0) {
-    lines.push('', `Owners (${r.owners.count}), riskiest first:`);
+    // Say when the list is cut: the report names the riskiest owners only.
+    const cut = r.owners.top.length < r.owners.count;
+    const shown = cut ? ` (the first ${r.owners.top.length} of ${r.owners.count}; more with --top N)` : '';
+    lines.push('', `Owners (${r.owners.count}), riskiest first:${shown}`);
     const header = [
       'owner',
       'credentials',

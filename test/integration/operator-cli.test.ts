@@ -1,0 +1,207 @@
+/**
+ * Issue 14's operator path as a user runs it, against DynamoDB Local
+ * (child processes): `--version`, `--endpoint-url`, `sweep --dry-run` naming
+ * every deletion with the guard's verdict, `plan --table`'s guard line,
+ * `notify --dry-run` consuming nothing (a following `notify` sends it all),
+ * `report --list`, and `--config` in the CDK context value forms.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+import type { PlannedDeletion } from '../../lambdas/hygiene/sweep';
+import { putItems } from '../support/items';
+import { runCli } from '../support/run-cli';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { credential, days } from '../unit/support/credentials';
+import { exportTable } from './support/sweep-deps';
+
+const NOW_ISO = days(0);
+
+function items(): Record<string, unknown>[] {
+  const healthy = Array.from({ length: 20 }, (_, i) => credential(`a-${String(i).padStart(2, '0')}`));
+  return [
+    ...healthy,
+    credential('b-expired', { expiresTime: days(-1) }),
+    credential('c-expiring', { expiresTime: days(5) }),
+    credential('d-stale', { lastUsedAt: days(-100) }),
+    credential('e-stale-due', {
+      lastUsedAt: days(-200),
+      hygieneStaleFlaggedAt: days(-20),
+      hygieneStaleDeleteAfter: days(-6),
+    }),
+  ];
+}
+
+async function tempFile(name: string, content?: string): Promise<string> {
+  const path = join(tmpdir(), `operator-cli-${process.pid}-${name}`);
+  if (content !== undefined) await writeFile(path, content);
+  return path;
+}
+
+describe('pc-hygiene --version', () => {
+  it('prints the package version and exits 0', async () => {
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    const result = await runCli(['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+});
+
+describe('operator CLI against DynamoDB Local', () => {
+  let table: TestTable;
+  let flags: string[];
+  beforeEach(async () => {
+    table = await createTestTable(undefined, 'operator-cli');
+    await putItems(table.client, table.tableName, items());
+    flags = ['--table', table.tableName, '--endpoint', table.endpoint];
+  });
+  afterEach(() => table.drop());
+
+  it('sweep --dry-run --format json names every deletion with the guard verdict and writes nothing', async () => {
+    const before = await exportTable(table);
+
+    const result = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--dry-run', '--format', 'json']);
+
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout) as { mode: string; deletions: PlannedDeletion[] };
+    expect(out.mode).toBe('audit');
+    expect(out.deletions.map((d) => [d.id, d.rule, d.verdict]).sort()).toEqual([
+      ['b-expired', 'expired', 'allowed'],
+      ['e-stale-due', 'stale', 'allowed'],
+    ]);
+    expect(out.deletions.find((d) => d.id === 'e-stale-due')).toMatchObject({
+      userId: expect.any(String),
+      lastUsedAt: days(-200),
+      deleteAfter: days(-6),
+    });
+    expect(await exportTable(table)).toEqual(before);
+  });
+
+  it('sweep --dry-run (table) lists the deletions BLOCKED when the guard trips; --endpoint-url is --endpoint', async () => {
+    const config = await tempFile('guard.json', JSON.stringify({ maxDeletesPerRun: '1' }));
+    const result = await runCli([
+      'sweep',
+      '--table',
+      table.tableName,
+      '--endpoint-url',
+      table.endpoint,
+      '--now',
+      NOW_ISO,
+      '--dry-run',
+      '--config',
+      config,
+    ]);
+
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/Deletions planned: 2\. guard: TRIPPED, no deletion would be made/);
+    expect(result.stdout).toMatch(/^b-expired\s+\S+\s+expired\s+BLOCKED by guard\s+/m);
+    expect(result.stdout).toMatch(/^e-stale-due\s+\S+\s+stale\s+BLOCKED by guard\s+/m);
+    await rm(config, { force: true });
+  });
+
+  it('plan --table shows the guard verdict in the summary', async () => {
+    const passes = await runCli(['plan', ...flags, '--now', NOW_ISO]);
+    expect(passes.code).toBe(0);
+    expect(passes.stdout).toMatch(
+      /guard: passes \(2 planned of 24 active valid; limits 500 deletions, 10%\)/,
+    );
+
+    const config = await tempFile('plan-guard.json', JSON.stringify({ maxDeletePercent: 5 }));
+    const json = await runCli(['plan', ...flags, '--now', NOW_ISO, '--config', config, '--format', 'json']);
+    const summary = (
+      JSON.parse(json.stdout) as { summary: { guard: { tripped: boolean; reasons: string[] } } }
+    ).summary;
+    expect(summary.guard.tripped).toBe(true);
+    expect(summary.guard.reasons[0]).toMatch(/above maxDeletePercent 5%/);
+    await rm(config, { force: true });
+  });
+
+  it('notify --dry-run shows the digests, consumes nothing, and a following notify sends them all', async () => {
+    const swept = await runCli(['sweep', ...flags, '--now', NOW_ISO]);
+    expect(swept.code).toBe(0);
+    const before = await exportTable(table);
+
+    const text = await runCli(['notify', ...flags, '--now', NOW_ISO, '--dry-run']);
+    const json = await runCli(['notify', ...flags, '--now', NOW_ISO, '--dry-run', '--format', 'json']);
+
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Notify dry run: nothing claimed, published or marked\./);
+    expect(text.stdout).toContain('Subject: ');
+    const preview = JSON.parse(json.stdout) as { dryRun: boolean; entries: PublishEntry[] };
+    expect(preview.dryRun).toBe(true);
+    expect(preview.entries.length).toBeGreaterThan(0);
+    expect(await exportTable(table)).toEqual(before);
+
+    const out = await tempFile('sent.jsonl');
+    const sent = await runCli(['notify', ...flags, '--now', NOW_ISO, '--sink', `jsonl:${out}`]);
+    expect(sent.code).toBe(0);
+    const entries = (await readFile(out, 'utf8'))
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as PublishEntry);
+    const owners = (list: readonly PublishEntry[]) =>
+      list.map((e) => `${e.MessageAttributes.userId?.StringValue}:${e.Subject}`).sort();
+    expect(owners(entries)).toEqual(owners(preview.entries));
+    await rm(out, { force: true });
+  });
+
+  it('report --list CATEGORY lists the credentials behind a figure (table, json, csv)', async () => {
+    const table1 = await runCli(['report', ...flags, '--now', NOW_ISO, '--list', 'expired']);
+    expect(table1.code).toBe(0);
+    expect(table1.stdout).toMatch(/^b-expired\s/m);
+    expect(table1.stdout).toMatch(/1 credential\(s\)\n$/);
+
+    const json = await runCli(['report', ...flags, '--now', NOW_ISO, '--list', 'stale', '--format', 'json']);
+    expect((JSON.parse(json.stdout) as { id: string }[]).map((r) => r.id)).toEqual([
+      'd-stale',
+      'e-stale-due',
+    ]);
+
+    const csv = await runCli([
+      'report',
+      ...flags,
+      '--now',
+      NOW_ISO,
+      '--list',
+      'expiring-7d',
+      '--format',
+      'csv',
+    ]);
+    expect(csv.stdout.split('\r\n')[0]).toBe(
+      'id,owner,displayName,expiresTime,lastUsedAt,createdAt,deletedAt,problems',
+    );
+    expect(csv.stdout.split('\r\n')[1]).toMatch(/^c-expiring,/);
+
+    const csvReport = await runCli(['report', ...flags, '--format', 'csv']);
+    expect(csvReport.code).toBe(2);
+    expect(csvReport.stderr).toBe(
+      'pc-hygiene: --format csv needs --list CATEGORY (the report itself is table or json)\n',
+    );
+  });
+
+  it('report says when the owner list is cut', async () => {
+    const result = await runCli(['report', ...flags, '--now', NOW_ISO, '--top', '2']);
+    expect(result.stdout).toMatch(/riskiest first: \(the first 2 of \d+; more with --top N\)/);
+  });
+
+  it('--config accepts the CDK context value forms ("30,7,1", "60")', async () => {
+    const config = await tempFile(
+      'flat.json',
+      JSON.stringify({ expiryNoticeDays: '30,7,1', staleAfterDays: '60', mode: 'audit' }),
+    );
+    const result = await runCli([
+      'sweep',
+      ...flags,
+      '--now',
+      NOW_ISO,
+      '--config',
+      config,
+      '--format',
+      'json',
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'audit' });
+    await rm(config, { force: true });
+  });
+});
