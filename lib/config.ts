@@ -251,7 +251,10 @@ export const CONSTRUCT_ENVIRONMENT_RESERVE_BYTES = 1024;
 
 /** Bytes of a set of environment variables as Lambda counts them (names and values, UTF-8). */
 function environmentBytes(environment: Readonly<Record<string, string>>): number {
-  return Object.entries(environment).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  return Object.entries(environment).reduce(
+    (sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v),
+    0,
+  );
 }
 
 /**
