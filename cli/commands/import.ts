@@ -195,7 +195,7 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
         createTable: options.createTable,
         onProgress: (p) => progress.update(p.written),
         onRejected:
-          options.format === 'text'
+          options.format === 'table'
             ? (rejected) => {
                 progress.clear();
                 process.stderr.write(`pc-hygiene import: rejected ${describeRejected(rejected)}\n`);
