@@ -16,6 +16,8 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
   sweepSchedule: 'sweepSchedule',
   /** EventBridge Scheduler expression of the notifier, e.g. `rate(15 minutes)`. */
   notifierSchedule: 'notifierSchedule',
+  /** EventBridge Scheduler expression of the subscription reconciler, e.g. `rate(1 hour)`. */
+  reconcilerSchedule: 'reconcilerSchedule',
   /** Removed: owner addresses live in the owner directory (`pc-hygiene owners import`); given, the synth fails saying so. */
   ownerEmails: 'ownerEmails',
   /** Security-team emails: a comma-separated list or JSON array. */
@@ -27,6 +29,10 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
    * the functions get the key actions they need (without it they get none and fail on KMS).
    */
   existingTableKeyArn: 'existingTableKeyArn',
+  /** Use an existing owner directory table of this name instead of creating one. */
+  existingDirectoryTableName: 'existingDirectoryTableName',
+  /** The topic's "Filter policies per topic" quota after you raised it (default: SNS's 200). */
+  filterPolicyQuota: 'filterPolicyQuota',
   /** Operator principals (IAM role/user ARNs) allowed to publish and manage subscriptions: a comma-separated list or JSON array. */
   operatorPrincipalArns: 'operatorPrincipalArns',
   /** The heartbeat alarm's window: no sweep completed for this many hours → alarm (default 26). */
@@ -40,6 +46,11 @@ export interface DeploymentSettings {
   readonly config: HygieneConfig;
   readonly sweepSchedule?: scheduler.ScheduleExpression;
   readonly notifierSchedule?: scheduler.ScheduleExpression;
+  readonly reconcilerSchedule?: scheduler.ScheduleExpression;
+  /** An existing owner directory table. */
+  readonly existingDirectoryTableName?: string;
+  /** The topic's filter-policy quota the reconciler plans against. */
+  readonly filterPolicyQuota?: number;
   readonly adminEmails: readonly string[];
   readonly existingTableName?: string;
   /** The brought table's customer-managed key. */
@@ -149,11 +160,14 @@ function hygieneConfigFrom(read: ContextReader, problems: string[]): HygieneConf
 /** The two schedules. */
 function schedulesFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
   const { sweepSchedule: sweepKey, notifierSchedule: notifierKey } = DEPLOYMENT_CONTEXT_KEYS;
+  const reconcilerKey = DEPLOYMENT_CONTEXT_KEYS.reconcilerSchedule;
   const sweepSchedule = scheduleFrom(sweepKey, read(sweepKey), problems);
   const notifierSchedule = scheduleFrom(notifierKey, read(notifierKey), problems);
+  const reconcilerSchedule = scheduleFrom(reconcilerKey, read(reconcilerKey), problems);
   return {
     ...(sweepSchedule !== undefined && { sweepSchedule }),
     ...(notifierSchedule !== undefined && { notifierSchedule }),
+    ...(reconcilerSchedule !== undefined && { reconcilerSchedule }),
   };
 }
 
@@ -182,15 +196,22 @@ function principalsFrom(read: ContextReader, problems: string[]) {
 const KMS_KEY_ARN =
   /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
 
-/** Bring-your-own table, and its customer-managed key when it has one. */
+/** A DynamoDB table name; undefined (with a problem) when it is not one. */
+function tableNameFrom(key: string, value: unknown, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^[A-Za-z0-9_.-]{3,255}$/.test(value)) return value;
+  problems.push(
+    `${key} = ${JSON.stringify(value)}: must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
+  );
+  return undefined;
+}
+
+/** Bring-your-own tables (credentials, with its customer-managed key when it has one; owner directory). */
 function tableFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
   const { existingTableName: nameKey, existingTableKeyArn: keyKey } = DEPLOYMENT_CONTEXT_KEYS;
-  const existing = read(nameKey);
-  if (existing !== undefined && (typeof existing !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(existing))) {
-    problems.push(
-      `${nameKey} = ${JSON.stringify(existing)}: must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
-    );
-  }
+  const existing = tableNameFrom(nameKey, read(nameKey), problems);
+  const directoryKey = DEPLOYMENT_CONTEXT_KEYS.existingDirectoryTableName;
+  const directory = tableNameFrom(directoryKey, read(directoryKey), problems);
   const keyArn = read(keyKey);
   if (keyArn !== undefined && (typeof keyArn !== 'string' || !KMS_KEY_ARN.test(keyArn))) {
     problems.push(
@@ -200,17 +221,26 @@ function tableFrom(read: ContextReader, problems: string[]): Partial<DeploymentS
     problems.push(`${keyKey} is given without ${nameKey}: it is the key of the table you bring`);
   }
   return {
-    ...(typeof existing === 'string' && { existingTableName: existing }),
+    ...(existing !== undefined && { existingTableName: existing }),
     ...(typeof keyArn === 'string' && { existingTableKeyArn: keyArn }),
+    ...(directory !== undefined && { existingDirectoryTableName: directory }),
   };
 }
 
-/** The heartbeat window and the sweep's allowed schedule skew. */
+/** The heartbeat window, the sweep's allowed schedule skew, the topic's filter-policy quota. */
 function watchFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
   const { heartbeatWindowHours: heartbeatKey, maxScheduleSkewMinutes: skewKey } = DEPLOYMENT_CONTEXT_KEYS;
   const hours = integerFrom(heartbeatKey, read(heartbeatKey), { min: 1, max: 168, unit: 'hours' }, problems);
   const minutes = integerFrom(skewKey, read(skewKey), { min: 1, max: 1440, unit: 'minutes' }, problems);
+  const quotaKey = DEPLOYMENT_CONTEXT_KEYS.filterPolicyQuota;
+  const quota = integerFrom(
+    quotaKey,
+    read(quotaKey),
+    { min: 1, max: 1_000_000, unit: 'filter policies' },
+    problems,
+  );
   return {
+    ...(quota !== undefined && { filterPolicyQuota: quota }),
     ...(hours !== undefined && { heartbeatWindow: Duration.hours(hours) }),
     ...(minutes !== undefined && { maxScheduleSkew: Duration.minutes(minutes) }),
   };
@@ -251,10 +281,7 @@ export const CONSTRUCT_ENVIRONMENT_RESERVE_BYTES = 1024;
 
 /** Bytes of a set of environment variables as Lambda counts them (names and values, UTF-8). */
 function environmentBytes(environment: Readonly<Record<string, string>>): number {
-  return Object.entries(environment).reduce(
-    (sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v),
-    0,
-  );
+  return Object.entries(environment).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   parseConfig,
 } from '../lambdas/hygiene/config';
 import type { CredentialTableProps } from './credential-table';
+import type { OwnerDirectoryTableProps } from './owner-directory-table';
 
 /** Props of `CredentialHygiene`. Every prop is optional: the defaults deploy a safe, auditing worker. */
 export interface CredentialHygieneProps {
@@ -31,6 +32,17 @@ export interface CredentialHygieneProps {
    * @default - CredentialTable defaults: generated name, RETAIN, deletion protection
    */
   readonly tableProps?: CredentialTableProps;
+  /**
+   * Bring your own owner directory table (partition key `userId`, the shared
+   * owner directory definition). Not together with `directoryTableProps`.
+   * @default - a new table is created (see `directoryTableProps`)
+   */
+  readonly directoryTable?: dynamodb.ITable;
+  /**
+   * Options for the owner directory table the construct creates. Not together with `directoryTable`.
+   * @default - OwnerDirectoryTable defaults: generated name, RETAIN, deletion protection
+   */
+  readonly directoryTableProps?: OwnerDirectoryTableProps;
   /**
    * The hygiene configuration, validated by the same schema the functions
    * use at cold start. Its `mode` defaults to `audit`: a fresh deployment plans
@@ -54,6 +66,18 @@ export interface CredentialHygieneProps {
    * @default - every 15 minutes
    */
   readonly notifierSchedule?: scheduler.ScheduleExpression;
+  /**
+   * When the subscription reconciler makes the topic's owner subscriptions
+   * match the owner directory (with `ownerDelivery: relay` it removes them).
+   * @default - every hour
+   */
+  readonly reconcilerSchedule?: scheduler.ScheduleExpression;
+  /**
+   * The topic's "Filter policies per topic" quota the reconciler plans against
+   * (raise it in Service Quotas first; docs/deploy.md).
+   * @default 200 (SNS's default)
+   */
+  readonly filterPolicyQuota?: number;
   /**
    * How often EventBridge Scheduler retries an invocation it could not deliver
    * before it goes to the dead-letter queue. Retrying is safe: a retried sweep
@@ -244,6 +268,11 @@ function resourceProblems(props: CredentialHygieneProps): string[] {
   if (props.table !== undefined && props.tableProps !== undefined) {
     problems.push('give either `table` (bring your own) or `tableProps` (create one), not both');
   }
+  if (props.directoryTable !== undefined && props.directoryTableProps !== undefined) {
+    problems.push(
+      'give either `directoryTable` (bring your own) or `directoryTableProps` (create one), not both',
+    );
+  }
   if (props.alarmTopic !== undefined && props.alarms === false) {
     problems.push('`alarmTopic` is given but `alarms` is false');
   }
@@ -296,6 +325,10 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
     (heartbeatSeconds % 3600 !== 0 || heartbeatSeconds < 3600 || heartbeatSeconds > 168 * 3600)
   ) {
     problems.push(`heartbeatWindow = ${heartbeatSeconds} s: must be whole hours from 1 to 168`);
+  }
+  const quota = props.filterPolicyQuota;
+  if (quota !== undefined && (!Number.isSafeInteger(quota) || quota < 1)) {
+    problems.push(`filterPolicyQuota = ${quota}: must be a whole number, at least 1`);
   }
   const skewSeconds = props.maxScheduleSkew?.toSeconds();
   if (skewSeconds !== undefined && (skewSeconds < 60 || skewSeconds > 86_400)) {

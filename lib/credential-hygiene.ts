@@ -1,7 +1,8 @@
 /**
  * `CredentialHygiene`: the whole worker as one L3 construct — the credentials
- * table (created or brought), the notification topic, the sweep and notifier
- * functions with their schedules, least-privilege grants, alarms and a dashboard.
+ * table and the owner directory (created or brought), the notification topic,
+ * the sweep, notifier and subscription reconciler functions with their
+ * schedules, least-privilege grants, alarms and a dashboard.
  *
  * The constructor reads as the build order; each step is a small function in
  * its own module (`hygiene-grants.ts`, `hygiene-schedules.ts`,
@@ -31,7 +32,7 @@ import { CredentialTable } from './credential-table';
 import { addHygieneAlarms } from './hygiene-alarms';
 import { addHygieneDashboard } from './hygiene-dashboard';
 import { HygieneFunction, type HygieneFunctionProps } from './hygiene-function';
-import { grantNotifier, grantSweep } from './hygiene-grants';
+import { grantNotifier, grantReconciler, grantSweep } from './hygiene-grants';
 import { addHygieneSchedule, addScheduleDeadLetterQueue, type ScheduleRetry } from './hygiene-schedules';
 import {
   addAlarmTopic,
@@ -40,6 +41,7 @@ import {
   deploymentRoleArn,
   TopicAllowList,
 } from './notification-topics';
+import { OwnerDirectoryTable } from './owner-directory-table';
 
 export { type CredentialHygieneProps, CredentialHygienePropsError } from './credential-hygiene-props';
 export {
@@ -73,6 +75,8 @@ function shortHash(...parts: string[]): string {
 export class CredentialHygiene extends Construct {
   /** The credentials table (created or brought). */
   readonly table: dynamodb.ITable;
+  /** The owner directory table (created or brought): who owns each credential, and how to reach them. */
+  readonly directoryTable: dynamodb.ITable;
   /** The topic owner digests and admin summaries go to. */
   readonly topic: sns.ITopic;
   /** The alarm topic, when alarms are on. */
@@ -89,8 +93,11 @@ export class CredentialHygiene extends Construct {
   readonly config: HygieneConfig;
   readonly sweepFunction: HygieneFunction;
   readonly notifierFunction: HygieneFunction;
+  /** Keeps the topic's owner email subscriptions in step with the owner directory. */
+  readonly reconcilerFunction: HygieneFunction;
   readonly sweepSchedule: scheduler.Schedule;
   readonly notifierSchedule: scheduler.Schedule;
+  readonly reconcilerSchedule: scheduler.Schedule;
   /** Receives invocations EventBridge Scheduler could not deliver after its retries. */
   readonly deadLetterQueue: sqs.Queue;
   readonly alarms: readonly cloudwatch.Alarm[];
@@ -112,6 +119,9 @@ export class CredentialHygiene extends Construct {
     this.serviceName = props.serviceName ?? 'personal-client-hygiene';
 
     this.table = props.table ?? new CredentialTable(this, 'Credentials', props.tableProps).table;
+    this.directoryTable =
+      props.directoryTable ??
+      new OwnerDirectoryTable(this, 'OwnerDirectory', props.directoryTableProps).table;
     this.notificationKey = this.needsNotificationKey() ? addNotificationKey(this) : undefined;
     this.topic =
       props.topic ??
@@ -120,18 +130,23 @@ export class CredentialHygiene extends Construct {
       ...environment,
       [HANDLER_ENV.tableName]: this.table.tableName,
       [HANDLER_ENV.topicArn]: this.topic.topicArn,
+      [HANDLER_ENV.directoryTableName]: this.directoryTable.tableName,
     };
 
     this.sweepFunction = this.addSweepFunction();
     this.notifierFunction = this.addNotifierFunction();
-    grantSweep(this.sweepFunction, { table: this.table, topic: this.topic });
-    grantNotifier(this.notifierFunction, { table: this.table, topic: this.topic });
+    this.reconcilerFunction = this.addReconcilerFunction();
+    const targets = { table: this.table, topic: this.topic, directory: this.directoryTable };
+    grantSweep(this.sweepFunction, targets);
+    grantNotifier(this.notifierFunction, targets);
+    grantReconciler(this.reconcilerFunction, targets);
     if (props.topic === undefined) this.topicAllowList = this.restrictTopic(this.topic as sns.Topic);
 
     this.deadLetterQueue = addScheduleDeadLetterQueue(this);
     const schedules = this.addSchedules();
     this.sweepSchedule = schedules.sweep;
     this.notifierSchedule = schedules.notifier;
+    this.reconcilerSchedule = schedules.reconciler;
 
     if (props.alarms !== false) {
       this.alarmTopic = props.alarmTopic ?? addAlarmTopic(this, this.notificationKey!);
@@ -161,13 +176,13 @@ export class CredentialHygiene extends Construct {
   }
 
   /**
-   * The notification topic's allow-lists: the worker's functions and the
-   * operators publish; the operators and the deployment role manage
-   * subscriptions (the reconciler's role joins when it is wired).
+   * The notification topic's allow-lists: the sweep, the notifier and the
+   * operators publish; the reconciler, the operators and the deployment role subscribe.
    */
   private restrictTopic(topic: sns.Topic): TopicAllowList {
     const allowList = new TopicAllowList(topic);
     for (const fn of [this.sweepFunction, this.notifierFunction]) allowList.allowPublish(fn.role.roleArn);
+    allowList.allowSubscriptionManagement(this.reconcilerFunction.role.roleArn);
     for (const operator of this.props.operatorPrincipalArns ?? []) {
       allowList.allowPublish(operator);
       allowList.allowSubscriptionManagement(operator);
@@ -226,8 +241,20 @@ export class CredentialHygiene extends Construct {
     });
   }
 
-  /** The sweep daily and the notifier every 15 minutes (unless configured), sharing one retry policy. */
-  private addSchedules(): { sweep: scheduler.Schedule; notifier: scheduler.Schedule } {
+  private addReconcilerFunction(): HygieneFunction {
+    const quota = this.props.filterPolicyQuota;
+    return this.addWorkerFunction('Reconciler', {
+      entry: 'lambdas/handlers/reconciler.ts',
+      description:
+        'Credential hygiene subscription reconciler: owner email subscriptions follow the owner directory',
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      ...(quota !== undefined && { environment: { [HANDLER_ENV.filterPolicyQuota]: String(quota) } }),
+    });
+  }
+
+  /** The sweep daily, the notifier every 15 minutes, the reconciler hourly (unless configured), one retry policy. */
+  private addSchedules(): Record<'sweep' | 'notifier' | 'reconciler', scheduler.Schedule> {
     const retry: ScheduleRetry = {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: this.props.scheduleRetryAttempts ?? 3,
@@ -251,12 +278,19 @@ export class CredentialHygiene extends Construct {
       job: 'notify',
       retry,
     });
-    return { sweep, notifier };
+    const reconciler = addHygieneSchedule(this, 'ReconcilerSchedule', {
+      description: 'Runs the credential hygiene subscription reconciler',
+      schedule: this.props.reconcilerSchedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      target: this.reconcilerFunction,
+      job: 'reconcile',
+      retry,
+    });
+    return { sweep, notifier, reconciler };
   }
 
   private addAlarms(alarmTopic: sns.ITopic): cloudwatch.Alarm[] {
     return addHygieneAlarms(this, {
-      functions: [this.sweepFunction, this.notifierFunction],
+      functions: [this.sweepFunction, this.notifierFunction, this.reconcilerFunction],
       deadLetterQueue: this.deadLetterQueue,
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,

@@ -10,7 +10,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { NOTIFIER_METRIC, SWEEP_METRIC } from '../lambdas/handlers/metric-names';
+import { NOTIFIER_METRIC, RECONCILER_METRIC, SWEEP_METRIC } from '../lambdas/handlers/metric-names';
 import type { HygieneFunction } from './hygiene-function';
 
 /** What the alarms watch and where they notify. */
@@ -91,7 +91,7 @@ function deadLetterAlarm(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm 
   });
 }
 
-/** What the last run reported: guard tripped, invalid records, a notice waiting too long, a rejected scheduled time. */
+/** What the last run reported: guard tripped, invalid records, the subscription quota reached, a rejected scheduled time, a notice waiting too long. */
 function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
   const { metricsNamespace: ns, serviceName: service } = options;
   const lastRun = (id: string, alarmDescription: string, metricName: string) =>
@@ -111,6 +111,11 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
       'InvalidRecords',
       'The last sweep found invalid credential records (never acted on): the admin run summary lists each id and what is wrong.',
       SWEEP_METRIC.invalid,
+    ),
+    lastRun(
+      'SubscriptionQuotaExceeded',
+      'The subscription reconciler stopped: the owners need more filter policies than the topic’s quota. Raise "Filter policies per topic" in Service Quotas, or switch ownerDelivery to relay.',
+      RECONCILER_METRIC.quotaExceeded,
     ),
     lastRun(
       'ScheduledTimeRejected',

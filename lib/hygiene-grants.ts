@@ -3,6 +3,8 @@
  * calls, on exactly the resources it calls them on. One function per role, so
  * a new function (a reconciler, a relay) gets its own small grant here.
  */
+
+import { Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -33,10 +35,30 @@ export const TABLE_KEY_ACTIONS = [
   'kms:GenerateDataKey',
 ] as const;
 
+/** Owner directory actions of the sweep: the freshness item (`GetItem`) and the departed owners (a filtered `Scan`). */
+export const SWEEP_DIRECTORY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Scan'] as const;
+/** Owner directory actions of the notifier: the freshness item and the owners of a drain by key. */
+export const NOTIFIER_DIRECTORY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
+/** Owner directory actions of the subscription reconciler: every owner, and each owner's subscription state. */
+export const RECONCILER_DIRECTORY_ACTIONS = ['dynamodb:Scan', 'dynamodb:UpdateItem'] as const;
+/** What the reconciler calls on the notification topic itself. */
+export const RECONCILER_TOPIC_ACTIONS = ['sns:ListSubscriptionsByTopic', 'sns:Subscribe'] as const;
+/**
+ * What the reconciler calls on subscriptions. SNS has no subscription resource
+ * type: these are authorized against `"*"` only, so they get a policy of their own.
+ */
+export const SUBSCRIPTION_ATTRIBUTE_ACTIONS = [
+  'sns:GetSubscriptionAttributes',
+  'sns:SetSubscriptionAttributes',
+  'sns:Unsubscribe',
+] as const;
+
 /** The resources the worker's grants point at. */
 export interface GrantTargets {
   readonly table: dynamodb.ITable;
   readonly topic: sns.ITopic;
+  /** The owner directory table, when the worker has one. */
+  readonly directory?: dynamodb.ITable;
 }
 
 /** The sweep scans and conditionally updates the table, and publishes the admin run summary. */
@@ -44,6 +66,7 @@ export function grantSweep(fn: HygieneFunction, targets: GrantTargets): void {
   allow(fn, SWEEP_TABLE_ACTIONS, [targets.table.tableArn]);
   grantPublish(fn, targets.topic);
   grantTableKey(fn, targets.table);
+  grantDirectory(fn, targets.directory, SWEEP_DIRECTORY_ACTIONS);
 }
 
 /** The notifier lists the outbox index, leases, reads and marks items, and publishes the owner digests. */
@@ -53,6 +76,41 @@ export function grantNotifier(fn: HygieneFunction, targets: GrantTargets): void 
   allow(fn, NOTIFIER_INDEX_ACTIONS, [`${tableArn}/index/${OUTBOX_INDEX}`]);
   grantPublish(fn, targets.topic);
   grantTableKey(fn, targets.table);
+  grantDirectory(fn, targets.directory, NOTIFIER_DIRECTORY_ACTIONS);
+}
+
+/**
+ * The subscription reconciler lists and subscribes on the topic, reads and
+ * changes subscriptions (`Resource: "*"`, alone in `SubscriptionAttributesPolicy`,
+ * the only place that wildcard is acknowledged), and reads the owners and
+ * records their subscription state in the directory.
+ */
+export function grantReconciler(
+  fn: HygieneFunction,
+  targets: Required<Pick<GrantTargets, 'topic' | 'directory'>>,
+): void {
+  allow(fn, RECONCILER_TOPIC_ACTIONS, [targets.topic.topicArn]);
+  grantDirectory(fn, targets.directory, RECONCILER_DIRECTORY_ACTIONS);
+  const policy = new iam.Policy(fn, 'SubscriptionAttributesPolicy', {
+    roles: [fn.role],
+    statements: [new iam.PolicyStatement({ actions: [...SUBSCRIPTION_ATTRIBUTE_ACTIONS], resources: ['*'] })],
+  });
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'sns:GetSubscriptionAttributes, sns:SetSubscriptionAttributes and sns:Unsubscribe have no resource type (SNS has no subscription ARN type for IAM): they are authorized against "*" only; this policy holds nothing else.',
+  });
+}
+
+/** The directory's actions for one function, and its key when it has a customer-managed one. */
+function grantDirectory(
+  fn: HygieneFunction,
+  directory: dynamodb.ITable | undefined,
+  actions: readonly string[],
+): void {
+  if (directory === undefined) return;
+  allow(fn, actions, [directory.tableArn]);
+  grantTableKey(fn, directory);
 }
 
 /** `sns:Publish` on the topic, and the data-key actions on its key when this app owns the key. */

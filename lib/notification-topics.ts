@@ -76,12 +76,15 @@ export function addAlarmTopic(scope: Construct, key: kms.Key): sns.Topic {
 
 /** What publishing to the notification topic takes. */
 export const TOPIC_PUBLISH_ACTIONS = ['sns:Publish'] as const;
-/** What changing the notification topic's subscriptions takes. */
-export const TOPIC_SUBSCRIPTION_ACTIONS = [
-  'sns:Subscribe',
-  'sns:SetSubscriptionAttributes',
-  'sns:Unsubscribe',
-] as const;
+/**
+ * What adding a reader to the notification topic takes. Only `Subscribe`: SNS
+ * authorizes `Unsubscribe`, `SetSubscriptionAttributes` and
+ * `GetSubscriptionAttributes` against `"*"` (it has no subscription resource
+ * type), so a topic policy cannot govern them — and they cannot add a reader;
+ * the reconciler repairs or recreates an owner subscription they change
+ * (docs/deploy.md, "Security choices").
+ */
+export const TOPIC_SUBSCRIPTION_ACTIONS = ['sns:Subscribe'] as const;
 
 /**
  * The notification topic's allow-lists. Allowing the account root in a topic
@@ -89,8 +92,8 @@ export const TOPIC_SUBSCRIPTION_ACTIONS = [
  * `sns:*` grant could subscribe (and read every owner's notices) or publish
  * (and send convincing fake ones). Two explicit Deny statements close that:
  * publishing only by the listed publishers (the worker's function roles, the
- * operators), subscription changes only by the listed managers (the
- * reconciler, the operators, the role CloudFormation deploys with). The lists
+ * operators), subscribing only by the listed managers (the reconciler, the
+ * operators, the role CloudFormation deploys with). The lists
  * are read at synth, so a function added later is added with
  * {@link allowPublish} / {@link allowSubscriptionManagement}.
  */
@@ -109,7 +112,7 @@ export class TopicAllowList {
     );
     topic.addToResourcePolicy(
       denyUnlessPrincipal(
-        'SubscriptionsOnlyByReconcilerOperatorsAndDeployment',
+        'SubscribeOnlyByReconcilerOperatorsAndDeployment',
         topic,
         TOPIC_SUBSCRIPTION_ACTIONS,
         this.subscriptionManagers,
@@ -130,7 +133,7 @@ export class TopicAllowList {
     if (!this.publishers.includes(principalArn)) this.publishers.push(principalArn);
   }
 
-  /** Lets a principal subscribe, change subscription attributes and unsubscribe. */
+  /** Lets a principal subscribe endpoints to the topic. */
   allowSubscriptionManagement(principalArn: string): void {
     if (!this.subscriptionManagers.includes(principalArn)) this.subscriptionManagers.push(principalArn);
   }

@@ -37,6 +37,15 @@ export class PersonalClientHygieneStack extends Stack {
       ...(settings.existingTableName !== undefined && { table: this.existingTable(settings) }),
       ...(settings.sweepSchedule !== undefined && { sweepSchedule: settings.sweepSchedule }),
       ...(settings.notifierSchedule !== undefined && { notifierSchedule: settings.notifierSchedule }),
+      ...(settings.reconcilerSchedule !== undefined && { reconcilerSchedule: settings.reconcilerSchedule }),
+      ...(settings.existingDirectoryTableName !== undefined && {
+        directoryTable: dynamodb.Table.fromTableName(
+          this,
+          'ExistingDirectoryTable',
+          settings.existingDirectoryTableName,
+        ),
+      }),
+      ...(settings.filterPolicyQuota !== undefined && { filterPolicyQuota: settings.filterPolicyQuota }),
       adminEmails: settings.adminEmails,
       ...(settings.operatorPrincipalArns !== undefined && {
         operatorPrincipalArns: settings.operatorPrincipalArns,
@@ -47,6 +56,10 @@ export class PersonalClientHygieneStack extends Stack {
 
     new CfnOutput(this, 'Mode', { value: this.hygiene.config.mode, description: 'audit or enforce' });
     new CfnOutput(this, 'TableName', { value: this.hygiene.table.tableName });
+    new CfnOutput(this, 'DirectoryTableName', {
+      value: this.hygiene.directoryTable.tableName,
+      description: 'The owner directory: pc-hygiene owners import FILE --directory-table <this>',
+    });
     new CfnOutput(this, 'TopicArn', {
       value: this.hygiene.topic.topicArn,
       description: 'Owner digests (audience=owner) and admin run summaries (audience=admin)',

@@ -106,7 +106,7 @@ describe('configuration', () => {
           }),
         },
       },
-      2,
+      3, // sweep, notifier, reconciler (issue 11)
     );
     t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 1 * * ? *)' });
     t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 hour)' });
@@ -126,7 +126,7 @@ describe('bring your own', () => {
       return { table };
     });
     const t = template();
-    t.resourceCountIs('AWS::DynamoDB::Table', 1); // only the brought one
+    t.resourceCountIs('AWS::DynamoDB::Table', 2); // the brought one, and the owner directory (issue 11)
     expect(hygiene.table.node.id).toBe('Own');
     t.resourcePropertiesCountIs(
       'AWS::IAM::Policy',
@@ -275,5 +275,46 @@ describe('heartbeat and skew props', () => {
     template().hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumEventAgeInSeconds: 6 * 3600,
     });
+  });
+});
+
+describe('owner directory props (issue 11)', () => {
+  it('rejects a directory table and directoryTableProps together, and a quota below 1', () => {
+    const error = propsError(() =>
+      build({ directoryTableProps: { tableName: 'Owners' }, filterPolicyQuota: 0 }, (stack) => ({
+        directoryTable: dynamodb.Table.fromTableName(stack, 'Owners', 'Owners'),
+      })),
+    );
+    expect(error.problems).toEqual([
+      'give either `directoryTable` (bring your own) or `directoryTableProps` (create one), not both',
+      'filterPolicyQuota = 0: must be a whole number, at least 1',
+    ]);
+  });
+
+  it('grants the functions the brought directory’s customer-managed key', () => {
+    const { template } = build({}, (stack) => ({
+      directoryTable: dynamodb.Table.fromTableAttributes(stack, 'Owners', {
+        tableName: 'Owners',
+        encryptionKey: kms.Key.fromKeyArn(
+          stack,
+          'OwnersKey',
+          'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        ),
+      }),
+    }));
+    template().resourcePropertiesCountIs(
+      'AWS::IAM::Policy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+              Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+            }),
+          ]),
+        },
+      },
+      3, // sweep, notifier, reconciler all read the directory
+    );
   });
 });

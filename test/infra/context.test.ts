@@ -86,7 +86,7 @@ describe('context in the synthesized stack', () => {
           Variables: Match.objectLike({ HYGIENE_mode: 'enforce', HYGIENE_staleAfterDays: '60' }),
         },
       },
-      2,
+      3, // sweep, notifier, reconciler (issue 11)
     );
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 2 * * ? *)' });
     template.resourceCountIs('AWS::SNS::Subscription', 0);
@@ -100,7 +100,12 @@ describe('context in the synthesized stack', () => {
 
   it('uses an existing table by name and creates none (bring your own table)', () => {
     const { template } = synthApp({ existingTableName: 'PersonalClients' });
-    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    // No credentials table (the owner directory table is the only one, issue 11).
+    template.resourcePropertiesCountIs(
+      'AWS::DynamoDB::Table',
+      { GlobalSecondaryIndexes: Match.anyValue() },
+      0,
+    );
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -145,7 +150,12 @@ describe('bring your own customer-managed-key table', () => {
 
   it('grants both functions the key actions on the table key given by existingTableKeyArn', () => {
     const { template } = synthApp({ existingTableName: 'PersonalClients', existingTableKeyArn: KEY_ARN });
-    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    // No credentials table (the owner directory table is the only one, issue 11).
+    template.resourcePropertiesCountIs(
+      'AWS::DynamoDB::Table',
+      { GlobalSecondaryIndexes: Match.anyValue() },
+      0,
+    );
     template.resourcePropertiesCountIs(
       'AWS::IAM::Policy',
       {
@@ -175,6 +185,42 @@ describe('bring your own customer-managed-key table', () => {
     ).toEqual([expect.stringMatching(/^existingTableKeyArn = "alias\/mine": must be a KMS key ARN/)]);
     expect(contextError({ existingTableKeyArn: KEY_ARN }).problems).toEqual([
       'existingTableKeyArn is given without existingTableName: it is the key of the table you bring',
+    ]);
+  });
+});
+
+describe('owner directory and subscription reconciler (issue 11)', () => {
+  it('uses an existing directory table, the reconciler schedule and the raised filter-policy quota', () => {
+    const { template } = synthApp({
+      existingDirectoryTableName: 'PersonalClientOwners',
+      reconcilerSchedule: 'rate(30 minutes)',
+      filterPolicyQuota: '500',
+    });
+    template.resourcePropertiesCountIs(
+      'AWS::DynamoDB::Table',
+      { KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }] },
+      0,
+    );
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(30 minutes)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Credential hygiene subscription reconciler'),
+      Environment: {
+        Variables: Match.objectLike({
+          DIRECTORY_TABLE_NAME: 'PersonalClientOwners',
+          SNS_FILTER_POLICY_QUOTA: '500',
+        }),
+      },
+    });
+  });
+
+  it('names a bad directory table name, reconciler schedule or quota', () => {
+    expect(
+      contextError({ existingDirectoryTableName: 'a', reconcilerSchedule: 'hourly', filterPolicyQuota: '0' })
+        .problems,
+    ).toEqual([
+      expect.stringMatching(/^reconcilerSchedule = "hourly": must be an EventBridge Scheduler expression/),
+      expect.stringMatching(/^existingDirectoryTableName = "a": must be a DynamoDB table name/),
+      'filterPolicyQuota = "0": must be an integer from 1 to 1000000 (filter policies)',
     ]);
   });
 });

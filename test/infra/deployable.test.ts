@@ -13,10 +13,11 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOwnerDirectoryTable } from '../../cli/aws/create-owner-directory-table';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../cli/local/local-dynamodb';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import { PROJECT_ROOT } from '../../lib/hygiene-function';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { createLocalTable, createTestTable, type TestTable } from '../support/test-table';
 import { type SnsStub, startSnsStub } from './sns-stub';
 
 const execFileAsync = promisify(execFile);
@@ -85,7 +86,12 @@ describe('npx cdk synth with no AWS credentials', () => {
     expect(synth.stderr).not.toMatch(/AwsSolutions-/);
     expect(synth.code).toBe(0);
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions.map((f) => f.Properties.Environment.Variables.HYGIENE_mode)).toEqual(['audit', 'audit']);
+    // Sweep, notifier and (issue 11) the subscription reconciler.
+    expect(functions.map((f) => f.Properties.Environment.Variables.HYGIENE_mode)).toEqual([
+      'audit',
+      'audit',
+      'audit',
+    ]);
   });
 
   it('fails on a bad context value with one line naming the key', async () => {
@@ -118,12 +124,18 @@ function bundleOf(descriptionStart: string): { entry: string; env: Record<string
 }
 
 /** The template's environment with its tokens resolved to the local stand-ins. */
-function resolveEnv(env: Record<string, unknown>, table: TestTable): Record<string, string> {
+function resolveEnv(
+  env: Record<string, unknown>,
+  table: TestTable,
+  directory: TestTable,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (typeof value === 'string') out[key] = value;
     else if (key === HANDLER_ENV.tableName) out[key] = table.tableName;
     else if (key === HANDLER_ENV.topicArn) out[key] = TOPIC_ARN;
+    // The owner directory (issue 11), as a fresh deployment has it: created, never imported.
+    else if (key === HANDLER_ENV.directoryTableName) out[key] = directory.tableName;
     else throw new Error(`unexpected token in ${key}: ${JSON.stringify(value)}`);
   }
   return out;
@@ -210,6 +222,7 @@ const SEED = [
 describe('the bundled Lambda code from the assembly', () => {
   let local: DynamoDbLocal;
   let table: TestTable;
+  let directory: TestTable;
   let sns: SnsStub;
   let sweepEnv: Record<string, string>;
   let notifierEnv: Record<string, string>;
@@ -235,17 +248,19 @@ describe('the bundled Lambda code from the assembly', () => {
   beforeAll(async () => {
     local = await startDynamoDbLocal();
     table = await createTestTable(local.endpoint, 'artifact');
+    directory = await createLocalTable(createOwnerDirectoryTable, 'artifact-owners', local.endpoint);
     sns = await startSnsStub();
     for (const record of SEED)
       await table.client.send(new PutCommand({ TableName: table.tableName, Item: record }));
     const sweep = bundleOf('Credential hygiene sweep');
     const notifier = bundleOf('Credential hygiene notifier');
-    sweepEnv = { ...resolveEnv(sweep.env, table), ...localEnv(), ENTRY: sweep.entry };
-    notifierEnv = { ...resolveEnv(notifier.env, table), ...localEnv(), ENTRY: notifier.entry };
+    sweepEnv = { ...resolveEnv(sweep.env, table, directory), ...localEnv(), ENTRY: sweep.entry };
+    notifierEnv = { ...resolveEnv(notifier.env, table, directory), ...localEnv(), ENTRY: notifier.entry };
   });
 
   afterAll(async () => {
     await table?.drop();
+    await directory?.drop();
     await sns?.stop();
     await local?.stop();
   });

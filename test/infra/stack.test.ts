@@ -24,6 +24,18 @@ function functionId(descriptionStart: string): string {
   });
 }
 
+/** The credentials table (the one with the outbox index; issue 11 added the owner directory table). */
+function credentialsTableId(): string {
+  return logicalIdOf(template, 'AWS::DynamoDB::Table', { GlobalSecondaryIndexes: Match.anyValue() });
+}
+
+/** The owner directory table (keyed by userId, issue 11). */
+function directoryTableId(): string {
+  return logicalIdOf(template, 'AWS::DynamoDB::Table', {
+    KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
+  });
+}
+
 function roleIdOf(fnId: string): string {
   const fn = template.findResources('AWS::Lambda::Function')[fnId]!;
   return (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -120,13 +132,14 @@ describe('functions', () => {
             NODE_OPTIONS: '--enable-source-maps',
             POWERTOOLS_SERVICE_NAME: 'personal-client-hygiene',
             POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
-            [HANDLER_ENV.tableName]: { Ref: logicalIdOf(template, 'AWS::DynamoDB::Table') },
+            [HANDLER_ENV.tableName]: { Ref: credentialsTableId() },
             [HANDLER_ENV.topicArn]: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
           }),
         },
       });
     }
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, 2);
+    // Sweep, notifier and (issue 11) the subscription reconciler.
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, 3);
   });
 
   it('caps the sweep at one concurrent execution, with a 15-minute timeout', () => {
@@ -153,7 +166,7 @@ describe('functions', () => {
           }),
         },
       },
-      2,
+      3, // sweep, notifier, reconciler (issue 11)
     );
   });
 });
@@ -173,7 +186,7 @@ describe('least privilege', () => {
           {
             Effect: 'Allow',
             Action: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
-            Resource: getAtt(logicalIdOf(template, 'AWS::DynamoDB::Table')),
+            Resource: getAtt(credentialsTableId()),
           },
           {
             Effect: 'Allow',
@@ -184,6 +197,12 @@ describe('least privilege', () => {
             Effect: 'Allow',
             Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
             Resource: getAtt(logicalIdOf(template, 'AWS::KMS::Key')),
+          },
+          // The owner directory (issue 11): its freshness item and the departed owners (orphan rule).
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:Scan'],
+            Resource: getAtt(directoryTableId()),
           },
           // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
           {
@@ -198,7 +217,7 @@ describe('least privilege', () => {
 
   it('lets the notifier only lease/read/mark on the table (UpdateItem, BatchGetItem, PartiQLUpdate), Scan the outbox index, and publish (with the key) to the topic', () => {
     const fnId = functionId('Credential hygiene notifier');
-    const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table');
+    const tableId = credentialsTableId();
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: roleIdOf(fnId) }],
       PolicyDocument: {
@@ -224,6 +243,12 @@ describe('least privilege', () => {
             Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
             Resource: getAtt(logicalIdOf(template, 'AWS::KMS::Key')),
           },
+          // The owner directory (issue 11): its freshness item and the drain's owners by key (reach).
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+            Resource: getAtt(directoryTableId()),
+          },
           // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
           {
             Effect: 'Allow',
@@ -231,6 +256,75 @@ describe('least privilege', () => {
             Resource: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')),
           },
         ],
+      },
+    });
+  });
+
+  it('lets the reconciler only list and subscribe on the topic, Scan and UpdateItem the directory (issue 11)', () => {
+    const fnId = functionId('Credential hygiene subscription reconciler');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleIdOf(fnId) }],
+      PolicyName: Match.stringLikeRegexp('DefaultPolicy'),
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+          {
+            Effect: 'Allow',
+            Action: ['sns:ListSubscriptionsByTopic', 'sns:Subscribe'],
+            Resource: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
+          },
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
+            Resource: getAtt(directoryTableId()),
+          },
+          {
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')),
+          },
+        ],
+      },
+    });
+    // SNS authorizes these against "*" only (no subscription resource type): alone in their own policy.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleIdOf(fnId) }],
+      PolicyName: Match.stringLikeRegexp('SubscriptionAttributesPolicy'),
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'],
+            Resource: '*',
+          },
+        ],
+      },
+    });
+  });
+
+  it('runs the reconciler hourly with the same retry policy and dead-letter queue, and alarms when it hits the quota', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Target: {
+        Arn: getAtt(functionId('Credential hygiene subscription reconciler')),
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')) },
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SubscriptionQuotaExceeded',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'ignore',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Credential hygiene subscription reconciler'),
+      Environment: {
+        Variables: Match.objectLike({
+          [HANDLER_ENV.directoryTableName]: { Ref: directoryTableId() },
+          [HANDLER_ENV.topicArn]: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
+        }),
       },
     });
   });
@@ -369,8 +463,9 @@ describe('operations', () => {
     runMetricAlarm(SWEEP_METRIC.invalid, 1, 'GreaterThanOrEqualToThreshold');
     runMetricAlarm(NOTIFIER_METRIC.oldestPendingAge, 6 * 3600, 'GreaterThanThreshold');
     runMetricAlarm(SWEEP_METRIC.scheduledTimeRejected, 1, 'GreaterThanOrEqualToThreshold');
-    // Six alarms before issue 13; then the heartbeat, SNS delivery failures and rejected scheduled times.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    // Six alarms before issue 13; then the heartbeat, SNS delivery failures and rejected scheduled times;
+    // then (issue 11) the reconciler's errors and its filter-policy quota.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
   });
 
   it('alarms when no sweep has completed for 26 hours, counting silence as failure', () => {

@@ -189,7 +189,8 @@ export function alarmNotificationCheck(template: CfnTemplate): CheckResult {
 /** The action groups the notification topic's allow-lists guard. */
 const TOPIC_ACTION_GROUPS = {
   publish: ['sns:Publish'],
-  subscriptions: ['sns:Subscribe', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'],
+  // Only Subscribe: SNS authorizes Unsubscribe and (Set|Get)SubscriptionAttributes against "*", out of a topic policy's reach.
+  subscriptions: ['sns:Subscribe'],
 } as const;
 
 /** The topics the template's functions publish to (their `TOPIC_ARN`). */
