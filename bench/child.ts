@@ -7,6 +7,8 @@
  * stubbed at the client boundary. The sweep runs in `enforce` mode with the
  * one-run guard override, so it makes the same writes the naive run makes.
  */
+
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
@@ -14,6 +16,7 @@ import { DynamoDbOutboxStore } from '../lambdas/aws/outbox-store';
 import { SnsPublisher } from '../lambdas/aws/sns-publisher';
 import { DynamoDbTransitionWriter } from '../lambdas/aws/transition-writer';
 import { parseConfig } from '../lambdas/hygiene/config';
+import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
 import { runNotifier } from '../lambdas/hygiene/notifier';
 import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
 import { type ChildResult, type ChildTask, RESULT_PREFIX } from './child-protocol';
@@ -110,12 +113,38 @@ async function runTask(context: TaskContext): Promise<Detail> {
   }
 }
 
+/**
+ * The whole stored items with pending outbox events, read with a client of its
+ * own before the measurement (not metered, not timed): the sizes the PartiQL
+ * mark estimate needs (bench/partiql-capacity.ts).
+ */
+async function outboxItems(task: ChildTask): Promise<Record<string, unknown>[]> {
+  const client = createDocumentClient({ endpoint: task.endpoint });
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: task.tableName,
+        FilterExpression: 'attribute_exists(#owner)',
+        ExpressionAttributeNames: { '#owner': OUTBOX_ATTR.owner },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  client.destroy();
+  return items;
+}
+
 async function measure(task: ChildTask): Promise<ChildResult> {
   const dynamo = createDocumentClient({ endpoint: task.endpoint });
   // One sampler for both clients: one seeded sequence of draws per measurement.
   const latency = task.latency && createLatencySampler(task.latency.model, task.latency.seed);
   const meter = meterDynamo(dynamo, { rttMs: task.rttMs, ...(latency && { latency }) });
   const sns = createStubSnsClient({ rttMs: task.rttMs, ...(latency && { latency }) });
+  if (task.task === 'notify') meter.knowItems(await outboxItems(task));
   const context: TaskContext = {
     task,
     dynamo,

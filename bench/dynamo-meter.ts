@@ -30,7 +30,7 @@ export interface DynamoMeterTotals {
    * Local reports no capacity for (bench/partiql-capacity.ts).
    */
   readonly estimatedWcu: number;
-  /** Successful PartiQL writes that could not be estimated (their item was never read first). */
+  /** Successful PartiQL writes that could not be estimated (their item was not known beforehand). */
   readonly unestimatedStatements: number;
 }
 
@@ -108,7 +108,11 @@ export function batchItems(input: Readonly<Record<string, unknown>>): number {
 export function meterDynamo(
   client: DynamoDBDocumentClient,
   options: { readonly rttMs?: number; readonly latency?: LatencySampler } = {},
-): { totals(): DynamoMeterTotals } {
+): {
+  totals(): DynamoMeterTotals;
+  /** Tells the PartiQL write estimate the whole stored items (their sizes), read before the measurement. */
+  knowItems(items: Iterable<Readonly<Record<string, unknown>>>): void;
+} {
   const { latency } = options;
   const rttMs = options.rttMs ?? 0;
   const byCommand: Record<string, number> = {};
@@ -138,7 +142,6 @@ export function meterDynamo(
         if (rttMs > 0) await sleep(rttMs);
         const result = await next(metered);
         const output = result.output as Record<string, unknown> & { ConsumedCapacity?: unknown };
-        if (reads) partiql.recordRead(output);
         const consumed = output.ConsumedCapacity;
         if (consumed === undefined && command === 'BatchExecuteStatementCommand' && !reads) {
           const estimate = partiql.batchWcu(input, output);
@@ -162,6 +165,7 @@ export function meterDynamo(
     { step: 'initialize', name: 'benchDynamoMeter', priority: 'high' },
   );
   return {
+    knowItems: (items) => partiql.recordItems(items),
     totals: () => ({
       requests,
       byCommand: { ...byCommand },

@@ -6,12 +6,12 @@
  * as free. Each successful `UPDATE` is billed like the `UpdateItem` it equals:
  * the larger of the item's size before and after, in 1 KB units, plus the
  * writes to the sparse `KEYS_ONLY` outbox index (1 when the item leaves the
- * index, 2 when its sort key changes: delete + put). The size before is taken
- * from the last consistent read of the item the meter saw (the notifier reads
- * every item with `BatchGetItem` right before marking it), by the service's
- * size rules (DynamoDB Developer Guide, "DynamoDB item sizes and formats":
- * attribute names + values; a number ~1 byte per 2 significant digits + 1;
- * lists and maps 3 bytes + 1 byte per element).
+ * index, 2 when its sort key changes: delete + put). The size before is that
+ * of the whole stored item, read by the bench before the measurement starts
+ * (the notifier's own reads project a few attributes, so they cannot tell it),
+ * by the service's size rules (DynamoDB Developer Guide, "DynamoDB item sizes
+ * and formats": attribute names + values; a number ~1 byte per 2 significant
+ * digits + 1; lists and maps 3 bytes + 1 byte per element).
  */
 import { TABLE_DEFINITION } from '../lambdas/aws/credential-table-definition';
 import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
@@ -66,8 +66,11 @@ export function updatedKey(statement: Statement): string | undefined {
     return undefined;
   }
   const setParameters = (text.slice(0, where).match(/\?/g) ?? []).length;
-  const key = statement.Parameters?.[setParameters];
-  return typeof key === 'string' ? key : undefined;
+  // The document client's native value, or the low-level client's marshalled `{ S: ... }`.
+  const key = statement.Parameters?.[setParameters] as unknown;
+  if (typeof key === 'string') return key;
+  const marshalled = (key as { S?: unknown } | undefined)?.S;
+  return typeof marshalled === 'string' ? marshalled : undefined;
 }
 
 /** Index writes of an `UPDATE` on the sparse outbox index: 1 when it leaves it, 2 when its sort key moves. */
@@ -78,20 +81,15 @@ export function outboxIndexWrites(statement: Statement): number {
   return 0;
 }
 
-/** Item sizes seen in reads, and the write capacity of PartiQL batches estimated from them. */
+/** Sizes of the stored items, and the write capacity of PartiQL batches estimated from them. */
 export class PartiqlCapacityEstimator {
   private readonly sizes = new Map<string, number>();
-  /** Successful statements whose item was never read (so not estimated). */
+  /** Successful statements whose item size is unknown (so not estimated). */
   unestimated = 0;
 
-  /** Remembers the sizes of the items a read returned (GetItem `Item`, BatchGetItem `Responses`). */
-  recordRead(output: Readonly<Record<string, unknown>>): void {
-    const items: unknown[] = [];
-    if (output.Item) items.push(output.Item);
-    for (const list of Object.values((output.Responses ?? {}) as Record<string, unknown>)) {
-      if (Array.isArray(list)) items.push(...list);
-    }
-    for (const item of items as Record<string, unknown>[]) {
+  /** Remembers the sizes of whole stored items (read before the measurement). */
+  recordItems(items: Iterable<Readonly<Record<string, unknown>>>): void {
+    for (const item of items) {
       const key = item[KEY];
       if (typeof key === 'string') this.sizes.set(key, itemSizeBytes(item));
     }

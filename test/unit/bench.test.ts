@@ -583,12 +583,15 @@ describe('PartiQL write capacity (DynamoDB Local reports none for BatchExecuteSt
     expect(outboxIndexWrites(leaves)).toBe(1);
     expect(outboxIndexWrites(stays)).toBe(2);
     expect(updatedKey({ Statement: 'DELETE FROM "tbl" WHERE "id" = ?', Parameters: ['x'] })).toBeUndefined();
+    // The low-level client's marshalled parameters name the same key.
+    const marshalled = { ...leaves, Parameters: leaves.Parameters.map((p) => ({ S: String(p) })) };
+    expect(updatedKey(marshalled)).toBe('cred-1');
   });
 
   it('estimates each successful UPDATE as its item’s size in KB (last read) plus its index writes', () => {
     const estimator = new PartiqlCapacityEstimator();
     const big = { id: 'cred-1', payload: 'x'.repeat(1_500) };
-    estimator.recordRead({ Responses: { tbl: [big, { id: 'cred-2', payload: 'y' }] } });
+    estimator.recordItems([big, { id: 'cred-2', payload: 'y' }]);
     const statement = (id: string) =>
       markStatement('tbl', id, {
         entryGuards: [{ index: 0, eventId: 'e' }],
@@ -604,6 +607,6 @@ describe('PartiQL write capacity (DynamoDB Local reports none for BatchExecuteSt
     );
 
     expect(wcu).toBe(2 + 1 + (1 + 1)); // 1.5 KB → 2 WCU, 1 KB → 1 WCU, each + 1 index delete; the failed one is not billed
-    expect(estimator.unestimated).toBe(1); // cred-3 was never read
+    expect(estimator.unestimated).toBe(1); // cred-3's size is unknown
   });
 });
