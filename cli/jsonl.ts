@@ -52,7 +52,7 @@ export async function* readJsonLines(path: string): AsyncGenerator<JsonlLine> {
 }
 
 /** Parses one line of JSON Lines input. */
-export function parseJsonLine(text: string, lineNumber: number): JsonlLine {
+function parseJsonLine(text: string, lineNumber: number): JsonlLine {
   try {
     return { lineNumber, ok: true, value: JSON.parse(text) };
   } catch (error: unknown) {

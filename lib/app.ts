@@ -8,7 +8,7 @@ import { readDeploymentSettings } from './config';
 import { PersonalClientHygieneStack } from './personal-client-hygiene-stack';
 
 /** The stack id (and CloudFormation stack name). */
-export const STACK_ID = 'PersonalClientHygiene';
+const STACK_ID = 'PersonalClientHygiene';
 
 /**
  * Adds the stack, configured from the app's CDK context, and cdk-nag's

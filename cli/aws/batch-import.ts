@@ -11,7 +11,7 @@ import type { RawItem } from '../../lambdas/hygiene/ports';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 
 /** DynamoDB's limit of requests in one `BatchWriteItem`. */
-export const BATCH_WRITE_LIMIT = 25;
+const BATCH_WRITE_LIMIT = 25;
 
 /** Some items were still unprocessed after every retry. */
 export class BatchWriteIncompleteError extends Error {

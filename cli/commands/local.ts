@@ -45,7 +45,7 @@ import { reportTable } from '../use-cases/report-table';
 import { SWEEP_EXIT, sweepExitCode, sweepTable } from '../use-cases/sweep-table';
 
 /** What one local cycle produced. */
-export interface LocalCycleResult {
+interface LocalCycleResult {
   readonly table: string;
   readonly endpoint: string;
   readonly imported: number;
@@ -62,7 +62,7 @@ export interface LocalCycleResult {
 }
 
 /** Options of {@link runLocalCycle}. */
-export interface LocalCycleOptions {
+interface LocalCycleOptions {
   readonly now: number;
   readonly config: HygieneConfig;
   /** Demo records to load. */
@@ -80,7 +80,7 @@ export interface LocalCycleOptions {
  * demo data, sweep (enforce), notify (file sink in a fresh temp directory),
  * posture report.
  */
-export async function runLocalCycle(
+async function runLocalCycle(
   client: DynamoDBDocumentClient,
   endpoint: string,
   options: LocalCycleOptions,

@@ -61,7 +61,7 @@ function senderOf(from: string | undefined, configured: string | undefined): str
 }
 
 /** The run as a few readable lines. */
-export function renderRelayText(summary: RelayFilesSummary, input: string): string {
+function renderRelayText(summary: RelayFilesSummary, input: string): string {
   const lines = [
     `Relay (dry run): ${summary.digests} owner digest part(s) in ${terminalText(input)}` +
       (summary.ignored > 0 ? ` (${summary.ignored} admin message(s) ignored)` : ''),

@@ -5,7 +5,7 @@ import type { PlanFormatter } from './plan-types';
 import { recordStatus } from './plan-types';
 
 /** The CSV header columns. */
-export const PLAN_CSV_COLUMNS = ['line', 'id', 'userId', 'status', 'actions', 'problems'] as const;
+const PLAN_CSV_COLUMNS = ['line', 'id', 'userId', 'status', 'actions', 'problems'] as const;
 
 /**
  * Quotes one CSV cell. A cell that a spreadsheet would run as a formula is

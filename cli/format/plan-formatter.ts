@@ -8,7 +8,7 @@ import type { PlanFormatter } from './plan-types';
 
 /** The output formats of `plan`. */
 export const PLAN_FORMATS = ['table', 'json', 'jsonl', 'csv'] as const;
-export type PlanFormat = (typeof PLAN_FORMATS)[number];
+type PlanFormat = (typeof PLAN_FORMATS)[number];
 
 /** A fresh formatter for one plan run. */
 export function createPlanFormatter(format: PlanFormat): PlanFormatter {

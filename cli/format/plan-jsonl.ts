@@ -3,7 +3,7 @@ import type { RecordPlan } from '../../lambdas/hygiene/policy';
 import type { PlanFormatter } from './plan-types';
 
 /** The public per-record shape of a plan (docs/cli-plan.md). */
-export function planRecordJson(plan: RecordPlan): {
+function planRecordJson(plan: RecordPlan): {
   id: string | null;
   userId: string | null;
   actions: RecordPlan['actions'];

@@ -41,7 +41,7 @@ export class DynamoDbLocalStartError extends Error {
 }
 
 /** The directory holding `DynamoDBLocal.jar` and its native libraries. */
-export function dynamoDbLocalDirectory(): string {
+function dynamoDbLocalDirectory(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
 }

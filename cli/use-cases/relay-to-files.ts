@@ -21,7 +21,7 @@ import { UsageError } from '../usage-error';
  * The sender used when neither `--from` nor the config's `senderIdentity`
  * names one: `.invalid` is reserved (RFC 2606), so it can never be a real mailbox.
  */
-export const PLACEHOLDER_SENDER = 'PersonalClient Hygiene <hygiene@example.invalid>';
+const PLACEHOLDER_SENDER = 'PersonalClient Hygiene <hygiene@example.invalid>';
 
 /** A ledger for one CLI run: every part is ours once, a repeat is "already sent". */
 class RunLedger implements RelayLedger {

@@ -55,7 +55,7 @@ function defineOwnersList(owners: Command) {
 type OwnersListOptions = OptionsOf<ReturnType<typeof defineOwnersList>>;
 
 /** One listed owner with its verdict. */
-export interface ListedOwner {
+interface ListedOwner {
   /** The directory's record, or just the `userId` of a credential owner the directory does not hold. */
   readonly owner: OwnerRecord | { readonly userId: string };
   readonly reach: Reachability;
@@ -67,7 +67,7 @@ function printable(text: string | undefined): string {
 }
 
 /** The owners as an aligned text table (one header line, one line per owner). */
-export function ownersTable(listed: readonly ListedOwner[], route: OwnerDeliveryRoute): string {
+function ownersTable(listed: readonly ListedOwner[], route: OwnerDeliveryRoute): string {
   const rows = listed.map(({ owner, reach }) => [
     printable(owner.userId),
     'status' in owner ? owner.status : '-',

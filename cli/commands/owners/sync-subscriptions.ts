@@ -38,7 +38,7 @@ import { checkTopicArn, snsEndpointOption, topicArnOption } from '../../options/
 import { UsageError } from '../../usage-error';
 
 /** Exit code of a run stopped before any change. */
-export const SYNC_STOPPED_EXIT_CODE = 3;
+const SYNC_STOPPED_EXIT_CODE = 3;
 
 function defineSyncSubscriptions(owners: Command) {
   const command = owners
@@ -89,7 +89,7 @@ function operationLine(operation: SubscriptionOperation): string {
 }
 
 /** The summary as readable lines. */
-export function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): string {
+function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): string {
   const { states, filterPolicies: fp, dryRun } = summary;
   const row = (label: string, value: string | number) => `  ${label.padEnd(20)} ${value}`;
   const done = (kind: SubscriptionOperation['kind'], applied: number) =>
