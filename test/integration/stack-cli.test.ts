@@ -1,0 +1,188 @@
+/**
+ * The stack-aware `sweep` end to end, in process: CloudFormation, Lambda,
+ * STS, CloudWatch and SNS mocked at the client boundary (aws-sdk-client-mock),
+ * the table a real DynamoDB Local one (`--stack` with `--endpoint`). The
+ * deployed config decides (its `exemptIds`), an audit-mode deployment is
+ * refused without `--enforce`, and an acting run publishes the admin summary
+ * marked as the operator's and puts the run metrics.
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { Command } from '@commander-js/extra-typings';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
+import { registerSweepCommand } from '../../cli/commands/sweep';
+import { AuditDeploymentError } from '../../cli/options/deployment-target';
+import { configToEnvironment } from '../../lambdas/handlers/environment';
+import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { putItems } from '../support/items';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { credential, days } from '../unit/support/credentials';
+import { exportTable } from './support/sweep-deps';
+
+const NOW_ISO = days(0);
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene-topic';
+const CALLER = 'arn:aws:sts::123456789012:assumed-role/Operators/alice';
+
+const cfn = mockClient(CloudFormationClient);
+const lambda = mockClient(LambdaClient);
+const sts = mockClient(STSClient);
+const cloudWatch = mockClient(CloudWatchClient);
+const sns = mockClient(SNSClient);
+
+function deploy(tableName: string, mode: 'audit' | 'enforce'): void {
+  cfn.on(DescribeStacksCommand, { StackName: 'PersonalClientHygiene' }).resolves({
+    Stacks: [
+      {
+        StackName: 'PersonalClientHygiene',
+        StackStatus: 'UPDATE_COMPLETE',
+        CreationTime: new Date(0),
+        Outputs: [
+          { OutputKey: STACK_OUTPUT.tableName, OutputValue: tableName },
+          { OutputKey: STACK_OUTPUT.topicArn, OutputValue: TOPIC },
+          { OutputKey: STACK_OUTPUT.sweepFunctionName, OutputValue: 'Hygiene-Sweep-1' },
+        ],
+      },
+    ],
+  });
+  const deployed = parseConfig({ mode, exemptIds: ['b-exempt-expired'], maxDeletePercent: 100 });
+  lambda.on(GetFunctionConfigurationCommand, { FunctionName: 'Hygiene-Sweep-1' }).resolves({
+    Environment: {
+      Variables: { POWERTOOLS_SERVICE_NAME: 'personal-client-hygiene', ...configToEnvironment(deployed) },
+    },
+  });
+  sts.on(GetCallerIdentityCommand).resolves({ Arn: CALLER });
+  sns.on(PublishBatchCommand).resolves({ Successful: [{ Id: 'run-summary', MessageId: 'm-1' }], Failed: [] });
+  cloudWatch.on(PutMetricDataCommand).resolves({});
+}
+
+/** Runs `pc-hygiene sweep ...args` in process; returns what it wrote. */
+async function sweep(args: string[]): Promise<{ stdout: string; stderr: string; error?: unknown }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+  const program = new Command('pc-hygiene').exitOverride();
+  registerSweepCommand(program);
+  let error: unknown;
+  try {
+    await program.parseAsync(['node', 'pc-hygiene', 'sweep', ...args]);
+  } catch (e: unknown) {
+    error = e;
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+  return { stdout: out.join(''), stderr: err.join(''), ...(error !== undefined && { error }) };
+}
+
+describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, DynamoDB Local)', () => {
+  let table: TestTable;
+  let flags: string[];
+  const exitCode = process.exitCode;
+  beforeAll(() => {
+    process.exitCode = undefined;
+  });
+  afterAll(() => {
+    process.exitCode = exitCode;
+  });
+  beforeEach(async () => {
+    table = await createTestTable(undefined, 'stack-cli');
+    await putItems(table.client, table.tableName, [
+      ...Array.from({ length: 10 }, (_, i) => credential(`a-${i}`)),
+      credential('b-expired', { expiresTime: days(-1) }),
+      credential('b-exempt-expired', { expiresTime: days(-1) }),
+    ]);
+    // No --table: the stack's TableName output names it; --endpoint keeps it on DynamoDB Local.
+    flags = ['--stack', 'PersonalClientHygiene', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
+  });
+  afterEach(async () => {
+    for (const mock of [cfn, lambda, sts, cloudWatch, sns]) mock.reset();
+    process.exitCode = undefined;
+    await table.drop();
+  });
+
+  it('refuses to act on an audit-mode deployment without --enforce, and says which config it uses', async () => {
+    deploy(table.tableName, 'audit');
+    const before = await exportTable(table);
+
+    const run = await sweep([...flags, '--now', NOW_ISO]);
+
+    expect(run.error).toBeInstanceOf(AuditDeploymentError);
+    expect((run.error as Error).message).toMatch(
+      /^stack PersonalClientHygiene runs in audit mode \(it writes nothing\): sweep would write to it\. Pass --enforce/,
+    );
+    expect(run.stderr).toContain(`pc-hygiene: stack PersonalClientHygiene: table ${table.tableName}\n`);
+    expect(run.stderr).toContain(
+      'pc-hygiene: using the deployed config of stack PersonalClientHygiene (mode audit)\n',
+    );
+    expect(await exportTable(table)).toEqual(before);
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(0);
+  });
+
+  it('--dry-run against the audit deployment lists what it would delete with the deployed config', async () => {
+    deploy(table.tableName, 'audit');
+    const run = await sweep([...flags, '--now', NOW_ISO, '--dry-run', '--format', 'json']);
+
+    expect(run.error).toBeUndefined();
+    const out = JSON.parse(run.stdout) as { exempt: number; deletions: { id: string }[] };
+    // The deployed exemptIds keep b-exempt-expired out of the deletions.
+    expect(out.deletions.map((d) => d.id)).toEqual(['b-expired']);
+    expect(out.exempt).toBe(1);
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(0);
+    expect(cloudWatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+  });
+
+  it('with --enforce it acts with the deployed config, publishes the operator summary and puts the metrics', async () => {
+    deploy(table.tableName, 'audit');
+
+    const run = await sweep([...flags, '--now', NOW_ISO, '--enforce', '--format', 'json']);
+
+    expect(run.error).toBeUndefined();
+    expect(JSON.parse(run.stdout)).toMatchObject({ mode: 'enforce', applied: { 'delete-expired': 1 } });
+    const after = await exportTable(table);
+    expect(after.find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);
+    expect(after.find((i) => i.id === 'b-exempt-expired')).not.toHaveProperty('deletedAt');
+
+    const publish = sns.commandCalls(PublishBatchCommand).map((c) => c.args[0].input);
+    expect(publish).toHaveLength(1);
+    expect(publish[0]?.TopicArn).toBe(TOPIC);
+    const entry = publish[0]?.PublishBatchRequestEntries?.[0];
+    expect(entry?.Subject).toMatch(/^\[operator\] Hygiene sweep: 1 deleted/);
+    expect(entry?.MessageAttributes?.audience?.StringValue).toBe('admin');
+    expect(entry?.MessageAttributes?.origin?.StringValue).toBe('operator');
+    expect(entry?.Message).toContain(CALLER);
+    expect(run.stderr).toContain(`admin run summary published to ${TOPIC} (operator run by ${CALLER})`);
+
+    const metrics = cloudWatch
+      .commandCalls(PutMetricDataCommand)
+      .flatMap((c) => c.args[0].input.MetricData ?? []);
+    expect(metrics.find((m) => m.MetricName === 'AppliedDeleteExpired')).toMatchObject({
+      Value: 1,
+      Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
+    });
+    expect(metrics.find((m) => m.MetricName === SWEEP_METRIC.scanned)?.Value).toBe(12);
+  });
+
+  it('--endpoint without --stack looks nothing up (DynamoDB Local without a stack)', async () => {
+    const run = await sweep([
+      '--table',
+      table.tableName,
+      '--endpoint',
+      table.endpoint,
+      '--now',
+      NOW_ISO,
+      '--dry-run',
+      '--format',
+      'json',
+    ]);
+    expect(run.error).toBeUndefined();
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+    expect(run.stderr).toBe('');
+  });
+});
