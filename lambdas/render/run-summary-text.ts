@@ -155,7 +155,8 @@ function guardBanner(summary: RunSummary): string[] {
     `!! GUARD TRIPPED: ${g.plannedDeletes} deletions planned, NONE ${audit ? 'would be made' : 'made'}.`,
     ...g.reasons.map((r) => `!!   ${r}`),
     `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied. Check the plan (sweep --dry-run);`,
-    `!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes ${g.plannedDeletes} --reason "...".`,
+    `!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes ${g.plannedDeletes} --reason "..."`,
+    '!! (on a local table, a sweep with --allow-mass-delete does it for that run).',
     rule,
   ];
 }

@@ -29,7 +29,8 @@ const staleDue = (id: string) =>
     hygieneStaleDeleteAfter: days(-6),
   });
 
-describe('audit trail and operator controls (CLI, DynamoDB Local)', () => {
+// Each test runs the CLI several times (a child process each): generous under a loaded machine.
+describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
   let table: TestTable;
   let flags: string[];
   let generous: string;
