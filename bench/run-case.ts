@@ -132,6 +132,7 @@ export async function runCase(
     ['naive updates', naive.detail.updates, table.changes],
     ['events published (ours vs naive)', notify.detail.eventsPublished, naive.detail.published],
     ['notifier failed events', notify.detail.eventsFailed, 0],
+    ['notifier PartiQL writes whose capacity could not be estimated', notify.dynamo.unestimatedStatements, 0],
   ];
   for (const [what, actual, expected] of checks) {
     if (actual !== expected)

@@ -94,7 +94,7 @@ function rowVerdicts(row: RunRow): Verdict[] {
       true,
       row.wcuPerChange <= TARGETS.wcuPerChange,
       row.wcuPerChange,
-      `${row.consumedWcu} WCU (sweep ${row.stages.sweep.wcu}, notify ${row.stages.notify.wcu}) / ${row.changes} changes`,
+      `${row.consumedWcu} WCU (sweep ${row.stages.sweep.wcu}, notify ${row.stages.notify.wcu} of which ${row.stages.notify.estimatedWcu ?? 0} estimated for PartiQL marks) / ${row.changes} changes`,
     );
     add(
       'notifier client CPU per event',
