@@ -54,6 +54,8 @@ export class PersonalClientHygieneStack extends Stack {
       ...(settings.maxScheduleSkew !== undefined && { maxScheduleSkew: settings.maxScheduleSkew }),
     });
 
+    // The CLI's `--stack` reads TableName, DirectoryTableName, TopicArn and SweepFunctionName (and the
+    // config from the sweep function's environment): keep these ids stable (cli/aws/deployment-lookup.ts).
     new CfnOutput(this, 'Mode', { value: this.hygiene.config.mode, description: 'audit or enforce' });
     new CfnOutput(this, 'TableName', { value: this.hygiene.table.tableName });
     new CfnOutput(this, 'DirectoryTableName', {

@@ -25,7 +25,7 @@ export const STACK_OUTPUT = {
   tableName: 'TableName',
   topicArn: 'TopicArn',
   sweepFunctionName: 'SweepFunctionName',
-  directoryTableName: 'OwnerDirectoryTableName',
+  directoryTableName: 'DirectoryTableName',
 } as const;
 
 /** The Powertools variables the sweep function's metrics are named by (namespace, `service` dimension). */

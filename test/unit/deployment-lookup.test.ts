@@ -114,7 +114,7 @@ describe('lookUpDeployment', () => {
     });
   });
 
-  it('prefers an OwnerDirectoryTableName output over the function environment', async () => {
+  it('prefers a DirectoryTableName output over the function environment', async () => {
     stackAnswers([{ OutputKey: STACK_OUTPUT.directoryTableName, OutputValue: 'From-Output' }]);
     const deployment = await lookUpDeployment('PersonalClientHygiene', clients());
     expect(deployment.directoryTableName).toBe('From-Output');
