@@ -7,12 +7,13 @@ import { userInfo } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { restoreCredential } from '../aws/restore';
-import { runRestoreRun } from './restore-run';
+import { refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
+import { runRestoreRun } from './restore-run';
 
 /** The OS user running the CLI, for `hygieneRestoredBy`. */
 export function defaultRestoredBy(): string {
@@ -30,10 +31,12 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
   const by = (options.by ?? defaultRestoredBy()).trim();
   if (by === '') throw new UsageError('--by must not be empty');
   const now = resolveNow(options.now);
-  const client = documentClientFor(options);
+  const target = await resolveTarget(options, { usesConfig: false });
+  refuseAuditDeployment(target, options.enforce, 'restore');
+  const client = documentClientFor(target);
   try {
-    const result = await withTableErrors(options, () =>
-      restoreCredential(client, options.table, {
+    const result = await withTableErrors(target, () =>
+      restoreCredential(client, target.table, {
         id,
         reason,
         by,
@@ -78,6 +81,7 @@ function defineRestoreCommand(program: Command) {
     )
     .option('--dry-run', 'make every check and say what would be restored, write nothing')
     .option('--now <iso>', 'the restore instant, RFC 3339 with a zone (default: the wall clock)')
+    .option('--enforce', 'write to a deployed stack that runs in audit mode (refused without it)')
     .addOption(formatOption(RESULT_FORMATS, 'output format'));
   return addTableOptions(command);
 }
