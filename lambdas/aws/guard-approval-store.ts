@@ -77,7 +77,8 @@ export class DynamoDbGuardApprovals implements GuardApprovals {
         }),
       );
       const approval = parseApproval(out.Attributes?.[GUARD_APPROVAL_ATTR.lastUsed]);
-      // Cannot be missing (the condition required it); a malformed map still allowed the run, say so.
+      // Present (the condition required it); if a hand-edited map lacks a field, the run does not override
+      // on it (it shows, spent, in `guard status`).
       return approval ? { status: 'used', approval } : { status: 'none' };
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
