@@ -1,3 +1,8 @@
+/**
+ * Races against DynamoDB Local: a credential used or renewed between the
+ * sweep's read and its write is not deleted; two sweeps at once make each
+ * transition exactly once.
+ */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
