@@ -287,7 +287,13 @@ function resourceProblems(props: CredentialHygieneProps): string[] {
 /** The config through the shared schema; its problems are prefixed `config.`. */
 function configOf(props: CredentialHygieneProps, problems: string[]): HygieneConfig | undefined {
   try {
-    return parseConfig(props.config ?? {}, 'config');
+    const config = parseConfig(props.config ?? {}, 'config');
+    if (config.ownerDelivery === 'relay' && config.senderIdentity === undefined) {
+      problems.push(
+        'config.senderIdentity: ownerDelivery "relay" needs a sender, a verified SES identity (context key senderIdentity, e.g. -c senderIdentity=hygiene@example.com)',
+      );
+    }
+    return config;
   } catch (error: unknown) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems.map((p) => `config.${p}`));

@@ -2,7 +2,8 @@
  * `CredentialHygiene`: the whole worker as one L3 construct — the credentials
  * table and the owner directory (created or brought), the notification topic,
  * the sweep, notifier and subscription reconciler functions with their
- * schedules, least-privilege grants, alarms and a dashboard.
+ * schedules, the SES email relay on the `relay` route, least-privilege grants,
+ * alarms and a dashboard.
  *
  * The constructor reads as the build order; each step is a small function in
  * its own module (`hygiene-grants.ts`, `hygiene-schedules.ts`,
@@ -42,6 +43,7 @@ import {
   TopicAllowList,
 } from './notification-topics';
 import { OwnerDirectoryTable } from './owner-directory-table';
+import { OwnerEmailRelay } from './owner-email-relay';
 
 export { type CredentialHygieneProps, CredentialHygienePropsError } from './credential-hygiene-props';
 export {
@@ -101,6 +103,8 @@ export class CredentialHygiene extends Construct {
   /** Receives invocations EventBridge Scheduler could not deliver after its retries. */
   readonly deadLetterQueue: sqs.Queue;
   readonly alarms: readonly cloudwatch.Alarm[];
+  /** The SES email relay (queue, relay and SES-events functions, ledger, configuration set), when `ownerDelivery` is `relay`. */
+  readonly relay?: OwnerEmailRelay;
   readonly dashboard?: cloudwatch.Dashboard;
   /** CloudWatch namespace and `service` dimension of the run metrics. */
   readonly metricsNamespace: string;
@@ -154,6 +158,7 @@ export class CredentialHygiene extends Construct {
     } else {
       this.alarms = [];
     }
+    if (config.ownerDelivery === 'relay') this.relay = this.addRelay();
     if (props.dashboard !== false) this.dashboard = this.addDashboard();
 
     for (const email of props.adminEmails ?? []) this.subscribeAdmin(email);
@@ -298,6 +303,18 @@ export class CredentialHygiene extends Construct {
       pendingNoticeMaxAge: this.props.pendingNoticeMaxAge ?? Duration.hours(6),
       heartbeatWindow: this.props.heartbeatWindow ?? Duration.hours(26),
       action: new cloudwatchActions.SnsAction(alarmTopic),
+    });
+  }
+
+  /** The `relay` route: owner digests leave the topic through one filtered SQS queue and are emailed through SES. */
+  private addRelay(): OwnerEmailRelay {
+    return new OwnerEmailRelay(this, 'Relay', {
+      topic: this.topic,
+      directoryTable: this.directoryTable,
+      config: this.config,
+      metricsNamespace: this.metricsNamespace,
+      serviceName: this.serviceName,
+      ...(this.alarmTopic !== undefined && { alarmAction: new cloudwatchActions.SnsAction(this.alarmTopic) }),
     });
   }
 

@@ -224,3 +224,34 @@ describe('owner directory and subscription reconciler (issue 11)', () => {
     ]);
   });
 });
+
+describe('owner routes in the stack (issue 12)', () => {
+  it('relay: one SQS subscription filtered on audience=owner and the relay function, no per-owner resource', () => {
+    const { template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      TopicArn: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
+      FilterPolicy: { audience: ['owner'] },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 2); // the relay queue, and SES events → their function
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Emails owner digests through SES'),
+    });
+  });
+
+  it('sns-email (the default): no relay queue or function', () => {
+    const { template } = synthApp({});
+    template.resourceCountIs('AWS::SQS::Queue', 1); // the schedules' dead-letter queue only
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      { Description: Match.stringLikeRegexp('^Emails owner digests through SES') },
+      0,
+    );
+  });
+
+  it('relay without a sender fails the synth naming the key', () => {
+    expect(() => synthApp({ ownerDelivery: 'relay' })).toThrow(
+      /config\.senderIdentity: ownerDelivery "relay" needs a sender.*context key senderIdentity/,
+    );
+  });
+});
