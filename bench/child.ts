@@ -25,6 +25,7 @@ import { parallelFloor, sequentialFloor } from './floor';
 import { createLatencySampler } from './latency-model';
 import { MemorySampler } from './memory-sampler';
 import { runNaive } from './naive';
+import { itemSizeBytes } from './partiql-capacity';
 import { createStubSnsClient } from './sns-stub';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:bench-hygiene';
@@ -138,13 +139,24 @@ async function outboxItems(task: ChildTask): Promise<Record<string, unknown>[]> 
   return items;
 }
 
+/** What bounds a mark's write units: the sizes of the items with pending events (1 WCU per started KB). */
+function outboxItemSizes(items: readonly Record<string, unknown>[]): Detail {
+  const sizes = items.map(itemSizeBytes);
+  return {
+    outboxItems: sizes.length,
+    outboxItemMeanBytes: Math.round(sum(sizes) / Math.max(1, sizes.length)),
+    outboxItemsOver1Kb: sizes.filter((bytes) => bytes > 1024).length,
+  };
+}
+
 async function measure(task: ChildTask): Promise<ChildResult> {
   const dynamo = createDocumentClient({ endpoint: task.endpoint });
   // One sampler for both clients: one seeded sequence of draws per measurement.
   const latency = task.latency && createLatencySampler(task.latency.model, task.latency.seed);
   const meter = meterDynamo(dynamo, { rttMs: task.rttMs, ...(latency && { latency }) });
   const sns = createStubSnsClient({ rttMs: task.rttMs, ...(latency && { latency }) });
-  if (task.task === 'notify') meter.knowItems(await outboxItems(task));
+  const pending = task.task === 'notify' ? await outboxItems(task) : [];
+  meter.knowItems(pending);
   const context: TaskContext = {
     task,
     dynamo,
@@ -156,7 +168,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   const memory = new MemorySampler();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const detail = await runTask(context);
+  const detail = { ...(await runTask(context)), ...(task.task === 'notify' && outboxItemSizes(pending)) };
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const peaks = memory.stop();

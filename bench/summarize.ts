@@ -41,6 +41,8 @@ export interface RunRow {
   readonly notifyCpuMsPerEvent: number;
   /** Events the notifier published (median). */
   readonly eventsPublished: number;
+  /** Items with pending events before the drain (first repetition): what bounds a write's units (1 per started KB). */
+  readonly outboxItems: { readonly count: number; readonly meanBytes: number; readonly over1Kb: number };
   /** Sweep + notifier requests (medians). */
   readonly dynamoRequests: number;
   readonly consumedRcu: number;
@@ -182,6 +184,11 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
       3,
     ),
     eventsPublished: med(reps, (r) => Number(r.results.notify.detail.eventsPublished)),
+    outboxItems: {
+      count: Number(first.results.notify.detail.outboxItems ?? 0),
+      meanBytes: Number(first.results.notify.detail.outboxItemMeanBytes ?? 0),
+      over1Kb: Number(first.results.notify.detail.outboxItemsOver1Kb ?? 0),
+    },
     dynamoRequests,
     consumedRcu: round(
       ours((t) => t.dynamo.consumedRcu),

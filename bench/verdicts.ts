@@ -94,7 +94,7 @@ function rowVerdicts(row: RunRow): Verdict[] {
       true,
       row.wcuPerChange <= TARGETS.wcuPerChange,
       row.wcuPerChange,
-      `${row.consumedWcu} WCU (sweep ${row.stages.sweep.wcu}, notify ${row.stages.notify.wcu} of which ${row.stages.notify.estimatedWcu ?? 0} estimated for PartiQL marks) / ${row.changes} changes`,
+      `${row.consumedWcu} WCU (sweep ${row.stages.sweep.wcu}, notify ${row.stages.notify.wcu} of which ${row.stages.notify.estimatedWcu ?? 0} estimated for PartiQL marks) / ${row.changes} changes; bound: 2 item writes (1 WCU per started KB) + 2 index writes per change, items with pending events ${row.outboxItems?.meanBytes ?? '?'} bytes on average, ${row.outboxItems?.over1Kb ?? '?'} of ${row.outboxItems?.count ?? '?'} over 1 KB`,
     );
     add(
       'notifier client CPU per event',
