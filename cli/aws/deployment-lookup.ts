@@ -12,21 +12,9 @@ import { configFromEnvironment, HANDLER_ENV } from '../../lambdas/handlers/envir
 import { DEFAULT_METRICS_NAMESPACE } from '../../lambdas/handlers/metric-names';
 import { ConfigError, type HygieneConfig } from '../../lambdas/hygiene/config';
 import { describeError } from '../../lambdas/hygiene/errors';
+import { STACK_OUTPUT } from './stack-outputs';
 
-/** The stack name `cdk deploy` gives the worker (`lib/app.ts`), the CLI's default `--stack`. */
-export const DEFAULT_STACK_NAME = 'PersonalClientHygiene';
-
-/**
- * The stack outputs the CLI reads (`lib/personal-client-hygiene-stack.ts`
- * declares them; keep the names stable). The owner directory output is
- * optional: without it the sweep function's `DIRECTORY_TABLE_NAME` is used.
- */
-export const STACK_OUTPUT = {
-  tableName: 'TableName',
-  topicArn: 'TopicArn',
-  sweepFunctionName: 'SweepFunctionName',
-  directoryTableName: 'DirectoryTableName',
-} as const;
+export { DEFAULT_STACK_NAME, STACK_OUTPUT } from './stack-outputs';
 
 /** The Powertools variables the sweep function's metrics are named by (namespace, `service` dimension). */
 const METRICS_ENV = {

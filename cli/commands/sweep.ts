@@ -24,7 +24,6 @@ import { type PlannedDeletion, SweepAbortedError } from '../../lambdas/hygiene/s
 import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { resolveOperator } from '../aws/caller-identity';
-import { createOperatorClients, reportOperatorSweep } from '../aws/operator-report';
 import { renderDeletionListingText, renderDryRunJson } from '../format/deletion-listing';
 import { refuseAuditDeployment, resolveTarget, type Target } from '../options/deployment-target';
 import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
@@ -109,6 +108,8 @@ async function sweepMode(options: SweepOptions, target: Target): Promise<Mode> {
 async function reportToDeployment(target: Target, summary: RunSummary): Promise<void> {
   const deployment = target.deployment;
   if (deployment === undefined || summary.mode !== 'enforce') return;
+  // Loaded on demand: the STS and CloudWatch clients are needed by an operator run only.
+  const { createOperatorClients, reportOperatorSweep } = await import('../aws/operator-report');
   const aws = { region: checkTopicArn(deployment.topicArn).region, profile: target.profile };
   const { sts, cloudWatch } = createOperatorClients({ region: target.region, profile: target.profile });
   const sns = createSnsClient({

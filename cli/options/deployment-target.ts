@@ -13,13 +13,8 @@
  */
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { DEFAULT_CONFIG, type HygieneConfig } from '../../lambdas/hygiene/config';
-import {
-  createDeploymentClients,
-  DEFAULT_STACK_NAME,
-  type Deployment,
-  type DeploymentClients,
-  lookUpDeployment,
-} from '../aws/deployment-lookup';
+import type { Deployment, DeploymentClients } from '../aws/deployment-lookup';
+import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
 import { loadConfigFile } from './load-config';
@@ -66,6 +61,8 @@ async function lookUp(
   if (!STACK_NAME.test(stackName)) {
     throw new UsageError(`--stack ${JSON.stringify(stackName)} is not a CloudFormation stack name`);
   }
+  // Loaded on demand: the CloudFormation and Lambda clients cost every other run's start-up time.
+  const { createDeploymentClients, lookUpDeployment } = await import('../aws/deployment-lookup');
   const own = clients ?? createDeploymentClients(flags);
   try {
     return await lookUpDeployment(stackName, own);

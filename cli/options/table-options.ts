@@ -10,7 +10,7 @@ import { type Command, Option, type OptionValues } from '@commander-js/extra-typ
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { describeError } from '../../lambdas/hygiene/errors';
-import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../aws/deployment-lookup';
+import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
 
@@ -111,6 +111,23 @@ export function documentClientFor(options: TableOptions): DynamoDBDocumentClient
     ...(options.region !== undefined && { region: options.region }),
     ...(options.profile !== undefined && { profile: options.profile }),
   });
+}
+
+/**
+ * Runs `work` with a document client for the table flags and destroys the
+ * client afterwards, whatever happens (the one way a command opens a table).
+ * @throws {UsageError} on an invalid table name or endpoint URL
+ */
+export async function withDocumentClient<T>(
+  options: TableOptions,
+  work: (client: DynamoDBDocumentClient) => Promise<T>,
+): Promise<T> {
+  const client = documentClientFor(options);
+  try {
+    return await work(client);
+  } finally {
+    client.destroy();
+  }
 }
 
 /** The table is missing or the database cannot be reached: exit 1 with this message. */
