@@ -1,5 +1,6 @@
 /** Small builders of raw credential items relative to a fixed `now`, for sweep tests. */
 import { formatInstant } from '../../../lambdas/hygiene/time';
+import { healthyCredentialAt } from './raw-credential';
 
 /** The decision instant used by the sweep unit tests. */
 export const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -12,19 +13,14 @@ export function days(n: number, from = NOW): string {
 
 /** A healthy, scoped, source-limited credential used yesterday, expiring in a year. */
 export function credential(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+  return healthyCredentialAt(NOW, {
     id,
     userId: `user-${id.split('-')[0]}`,
     clientId: `client-${id}`,
     displayName: `Credential ${id}`,
-    createdAt: days(-200),
-    updatedAt: days(-200),
-    expiresTime: days(365),
-    lastUsedAt: days(-1),
-    allowSourceCidr: ['10.0.0.0/8'],
     scopedRoles: ['role-read'],
     ...overrides,
-  };
+  });
 }
 
 /** One credential per rule, plus the cases that need nothing. */

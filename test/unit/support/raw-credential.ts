@@ -15,18 +15,30 @@ export function at(days: number, ms = 0): string {
  * created 200 days ago, expiring in a year. Override any attribute; `undefined` removes it.
  */
 export function rawCredential(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const item: Record<string, unknown> = {
+  return healthyCredentialAt(T0, {
     id: 'pc-1',
     userId: 'user-1',
     clientId: 'brave-otter-12345@acme.conductor.one/pcc',
     displayName: 'terraform',
-    createdAt: at(-200),
-    updatedAt: at(-200),
-    expiresTime: at(365),
-    lastUsedAt: at(-1),
-    allowSourceCidr: ['10.0.0.0/8'],
     scopedRoles: ['ReadOnly'],
     ...overrides,
+  });
+}
+
+/**
+ * A healthy credential at `now` (created and updated 200 days before, used
+ * the day before, expiring a year after, source-limited) with `fields`
+ * (id, owner, names, roles, overrides); an `undefined` field is removed.
+ */
+export function healthyCredentialAt(now: number, fields: Record<string, unknown>): Record<string, unknown> {
+  const day = (days: number) => formatInstant(now + days * DAY_MS);
+  const item: Record<string, unknown> = {
+    createdAt: day(-200),
+    updatedAt: day(-200),
+    expiresTime: day(365),
+    lastUsedAt: day(-1),
+    allowSourceCidr: ['10.0.0.0/8'],
+    ...fields,
   };
   for (const [key, value] of Object.entries(item)) if (value === undefined) delete item[key];
   return item;
