@@ -86,39 +86,16 @@ describe('runNotifier without an owner directory', () => {
 });
 
 describe('runNotifier with an owner directory', () => {
-  const cases: readonly {
-    readonly reason: UnreachableReason;
-    readonly route: OwnerDeliveryRoute;
-    readonly record: OwnerRecord | undefined;
-  }[] = [
-    { reason: 'not-in-directory', route: 'sns-email', record: undefined },
-    { reason: 'departed', route: 'sns-email', record: { ...reachableOwner('bob'), status: 'departed' } },
-    {
-      reason: 'no-email',
-      route: 'relay',
-      record: { userId: 'bob', status: 'active', subscription: 'confirmed' },
-    },
-    {
-      reason: 'subscription-pending',
-      route: 'sns-email',
-      record: { ...reachableOwner('bob'), subscription: 'pending' },
-    },
-    {
-      reason: 'no-subscription',
-      route: 'sns-email',
-      record: { userId: 'bob', email: 'bob@example.com', status: 'active' },
-    },
-    {
-      reason: 'no-subscription',
-      route: 'sns-email',
-      record: { ...reachableOwner('bob'), subscription: 'none' },
-    },
-    {
-      reason: 'bouncing',
-      route: 'relay',
-      record: { ...reachableOwner('bob'), bouncingSince: '2026-11-20T00:00:00.000Z' },
-    },
+  const rows: readonly (readonly [UnreachableReason, OwnerDeliveryRoute, OwnerRecord | undefined])[] = [
+    ['not-in-directory', 'sns-email', undefined],
+    ['departed', 'sns-email', { ...reachableOwner('bob'), status: 'departed' }],
+    ['no-email', 'relay', { userId: 'bob', status: 'active', subscription: 'confirmed' }],
+    ['subscription-pending', 'sns-email', { ...reachableOwner('bob'), subscription: 'pending' }],
+    ['no-subscription', 'sns-email', { userId: 'bob', email: 'bob@example.com', status: 'active' }],
+    ['no-subscription', 'sns-email', { ...reachableOwner('bob'), subscription: 'none' }],
+    ['bouncing', 'relay', { ...reachableOwner('bob'), bouncingSince: '2026-11-20T00:00:00.000Z' }],
   ];
+  const cases = rows.map(([reason, route, record]) => ({ reason, route, record }));
 
   it.each(cases)(
     'reports an owner unreachable for $reason on $route: digest still published, events in the report',
