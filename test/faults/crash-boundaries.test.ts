@@ -20,6 +20,7 @@ import {
   converge,
   FAULT_CONFIG,
   FAULT_NOW,
+  inspectTable,
   LEASE_MS,
   realisticFleet,
   realNotifierDeps,
@@ -34,14 +35,7 @@ import {
   crashingSweepDeps,
   ProcessCrash,
 } from './support/process-crash';
-import {
-  comparable,
-  consistencyViolations,
-  notExactlyOnce,
-  outboxIndexIds,
-  readTable,
-  wrongDeletions,
-} from './support/table-check';
+import { comparable, notExactlyOnce, readTable } from './support/table-check';
 
 const FLEET = realisticFleet(30, 6, 7);
 /** Cases run at once, each on its own table (DynamoDB Local is I/O-bound, not CPU-bound). */
@@ -93,18 +87,13 @@ async function runCase(
     await crashingCycle(table, ledger, crash);
     const label = `crash ${timing} write ${k} (${crash.crashed?.operation ?? 'no crash'} ${crash.crashed?.target ?? ''})`;
 
-    const afterCrash = await readTable(table);
-    const violations = consistencyViolations(afterCrash, await outboxIndexIds(table), original).map(
-      (v) => `after the crash: ${v}`,
-    );
-    const wrongAfterCrash = wrongDeletions(original, afterCrash, FAULT_CONFIG, FAULT_NOW);
+    const afterCrash = await inspectTable(table, original);
+    const violations = afterCrash.violations.map((v) => `after the crash: ${v}`);
 
     const { rounds } = await converge(table, ledger);
-    const final = await readTable(table);
+    const final = await inspectTable(table, original);
     violations.push(
-      ...consistencyViolations(final, await outboxIndexIds(table), original).map(
-        (v) => `after recovery: ${v}`,
-      ),
+      ...final.violations.map((v) => `after recovery: ${v}`),
       ...notExactlyOnce(original, ledger.commits, FAULT_CONFIG, FAULT_NOW),
       ...ledger.phantomEvents().map((e) => `published but never committed: ${e}`),
       ...ledger
@@ -112,12 +101,12 @@ async function runCase(
         .filter(([, n]) => n > 2)
         .map(([e, n]) => `published ${n} times: ${e}`),
     );
-    for (const [id, item] of final) {
+    for (const [id, item] of final.items) {
       if (JSON.stringify(comparable(item)) !== JSON.stringify(comparable(reference.get(id) as never))) {
         violations.push(`${id}: final state differs from a clean run's`);
       }
     }
-    const wrong = new Set([...wrongAfterCrash, ...wrongDeletions(original, final, FAULT_CONFIG, FAULT_NOW)]);
+    const wrong = new Set([...afterCrash.wrongDeletions, ...final.wrongDeletions]);
     violations.push(...wrong);
     return {
       label,

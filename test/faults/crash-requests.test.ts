@@ -23,18 +23,20 @@ import { runSweep } from '../../lambdas/hygiene/sweep';
 import { mapWithConcurrency } from '../../lambdas/hygiene/task-pool';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { RecordingPublisher } from '../unit/outbox-fakes';
-import { converge, FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, seed } from './support/cycle';
+import {
+  converge,
+  FAULT_CONFIG,
+  FAULT_NOW,
+  inspectTable,
+  LEASE_MS,
+  realisticFleet,
+  seed,
+} from './support/cycle';
 import { writeFigures } from './support/figures';
 import { eventKey, Ledger } from './support/ledger';
 import { type CrashTiming, ProcessCrash } from './support/process-crash';
 import { requestCrashingClient } from './support/request-crash';
-import {
-  comparable,
-  consistencyViolations,
-  outboxIndexIds,
-  readTable,
-  wrongDeletions,
-} from './support/table-check';
+import { comparable, readTable } from './support/table-check';
 
 const FLEET = realisticFleet(30, 6, 8);
 const PARALLEL_CASES = 3;
@@ -182,19 +184,15 @@ describe.each(VARIANTS)(
         const crash = new ProcessCrash(k, timing);
         await crashingCycle(table, ledger, crash, variant);
         const label = `crash ${timing} request ${k} (${crash.crashed?.operation ?? 'none'} ${crash.crashed?.target ?? ''})`;
-        const afterCrash = await readTable(table);
-        const violations = [
-          ...consistencyViolations(afterCrash, await outboxIndexIds(table), original),
-          ...wrongDeletions(original, afterCrash, FAULT_CONFIG, FAULT_NOW),
-        ].map((v) => `after the crash: ${v}`);
+        const afterCrash = await inspectTable(table, original);
+        const violations = [...afterCrash.violations, ...afterCrash.wrongDeletions].map(
+          (v) => `after the crash: ${v}`,
+        );
 
         await converge(table, ledger);
-        const final = await readTable(table);
-        violations.push(
-          ...consistencyViolations(final, await outboxIndexIds(table), original),
-          ...wrongDeletions(original, final, FAULT_CONFIG, FAULT_NOW),
-        );
-        for (const [id, item] of final) {
+        const final = await inspectTable(table, original);
+        violations.push(...final.violations, ...final.wrongDeletions);
+        for (const [id, item] of final.items) {
           if (JSON.stringify(comparable(item)) !== JSON.stringify(comparable(reference.get(id)))) {
             violations.push(`${id}: final state differs from a clean run's`);
           }

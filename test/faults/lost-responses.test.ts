@@ -9,7 +9,6 @@
  * count as applied every transition the run can prove it made (all but
  * silent unflags, which carry no run id).
  */
-import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
@@ -28,7 +27,7 @@ import { converge, FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, seed } fro
 import { writeFigures } from './support/figures';
 import { eventKey, Ledger } from './support/ledger';
 import { comparable, consistencyViolations, outboxIndexIds, readTable } from './support/table-check';
-import { injectLostResponses, seededRandom } from './support/throttling';
+import { injectLostResponses, seededRandom, stubSnsClient } from './support/throttling';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-faults';
 const RATE = 0.2;
@@ -76,12 +75,7 @@ describe('responses lost after the request took effect', () => {
     const reference = await createTestTable(undefined, 'lost-responses-ref');
     const random = seededRandom(31);
     const client = createDocumentClient({ endpoint: table.endpoint });
-    const snsClient = new SNSClient({
-      endpoint: sns.endpoint,
-      region: 'us-east-1',
-      retryMode: 'standard',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const snsClient = stubSnsClient(sns.endpoint);
     try {
       await seed(reference, records);
       await converge(reference, new Ledger());

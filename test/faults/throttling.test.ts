@@ -7,7 +7,6 @@
  * the same end state as a clean run: each transition once, no event lost,
  * none sent more than twice.
  */
-import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
@@ -19,18 +18,19 @@ import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { type SnsStub, startSnsStub } from '../infra/sns-stub';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { converge, FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, seed } from './support/cycle';
+import {
+  converge,
+  FAULT_CONFIG,
+  FAULT_NOW,
+  inspectTable,
+  LEASE_MS,
+  realisticFleet,
+  seed,
+} from './support/cycle';
 import { writeFigures } from './support/figures';
 import { Ledger } from './support/ledger';
-import {
-  comparable,
-  consistencyViolations,
-  notExactlyOnce,
-  outboxIndexIds,
-  readTable,
-  wrongDeletions,
-} from './support/table-check';
-import { injectThrottling, seededRandom, type ThrottleCounts } from './support/throttling';
+import { comparable, notExactlyOnce, outboxIndexIds, readTable } from './support/table-check';
+import { injectThrottling, seededRandom, stubSnsClient, type ThrottleCounts } from './support/throttling';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-faults';
 const RATES = [0.1, 0.25, 0.4] as const;
@@ -92,13 +92,7 @@ describe('throttled DynamoDB and SNS', () => {
       const ledger = new Ledger();
       const random = seededRandom(Math.round(rate * 1000));
       const dynamoClient = createDocumentClient({ endpoint: table.endpoint });
-      // Same retry policy as lambdas/aws/sns-client.ts, pointed at the local stub.
-      const snsClient = new SNSClient({
-        endpoint: sns.endpoint,
-        region: 'us-east-1',
-        retryMode: 'standard',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
+      const snsClient = stubSnsClient(sns.endpoint);
       const figures: RateFigures = {
         cycles: 0,
         completed: 0,
@@ -176,9 +170,9 @@ async function expectConsistent(
   table: TestTable,
   original: Map<string, Record<string, unknown>>,
 ): Promise<void> {
-  const items = await readTable(table);
-  expect(consistencyViolations(items, await outboxIndexIds(table), original)).toEqual([]);
-  expect(wrongDeletions(original, items, FAULT_CONFIG, FAULT_NOW)).toEqual([]);
+  const now = await inspectTable(table, original);
+  expect(now.violations).toEqual([]);
+  expect(now.wrongDeletions).toEqual([]);
 }
 
 /** The end state of one clean cycle over the same records. */

@@ -16,7 +16,7 @@ import { putItems } from '../../support/items';
 import type { TestTable } from '../../support/test-table';
 import { RecordingPublisher } from '../../unit/outbox-fakes';
 import type { Ledger } from './ledger';
-import { outboxIndexIds, readTable } from './table-check';
+import { consistencyViolations, outboxIndexIds, readTable, wrongDeletions } from './table-check';
 
 /** The decision instant of every fault scenario. */
 export const FAULT_NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
@@ -108,4 +108,26 @@ export async function converge(
     }
   }
   throw new Error(`no convergence after ${maxRounds} clean sweep + notify rounds`);
+}
+
+/** One look at a table after faults: its items, and what is wrong with them against `original`. */
+export interface TableInspection {
+  readonly items: Map<string, Record<string, unknown>>;
+  /** Structural violations (half-applied transitions, outbox and index disagreements). */
+  readonly violations: string[];
+  /** Deletions the rules (at {@link FAULT_NOW} under {@link FAULT_CONFIG}) do not make. */
+  readonly wrongDeletions: string[];
+}
+
+/** Reads the table and its outbox index and checks both invariants of table-check.ts. */
+export async function inspectTable(
+  table: TestTable,
+  original: ReadonlyMap<string, Record<string, unknown>>,
+): Promise<TableInspection> {
+  const items = await readTable(table);
+  return {
+    items,
+    violations: consistencyViolations(items, await outboxIndexIds(table), original),
+    wrongDeletions: wrongDeletions(original, items, FAULT_CONFIG, FAULT_NOW),
+  };
 }

@@ -5,7 +5,7 @@
  * exactly what AWS would send and retries it with its own backoff and quota.
  */
 import { DynamoDBServiceException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { type SNSClient, SNSServiceException, ThrottledException } from '@aws-sdk/client-sns';
+import { SNSClient, SNSServiceException, ThrottledException } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createSeededRandom } from '../../../cli/local/seeded-random';
 
@@ -51,21 +51,10 @@ export function injectThrottling(
   rate: number,
   random: () => number,
 ): ThrottleCounts {
-  const counts: ThrottleCounts = { attempts: 0, injected: 0 };
-  (client.middlewareStack as unknown as RelativeMiddlewareStack).addRelativeTo(
-    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-      counts.attempts++;
-      if (random() < rate) throw throttlingError(service, counts.injected++);
-      return next(args);
-    },
-    {
-      relation: 'after',
-      toMiddleware: 'retryMiddleware',
-      name: `injectThrottling-${service}`,
-      override: true,
-    },
-  );
-  return counts;
+  return injectAfterRetries(client, `injectThrottling-${service}`, (send, counts) => {
+    if (random() < rate) throw throttlingError(service, counts.injected++);
+    return send();
+  });
 }
 
 /**
@@ -79,23 +68,47 @@ export function injectLostResponses(
   rate: number,
   random: () => number,
 ): ThrottleCounts {
+  return injectAfterRetries(client, 'injectLostResponses', async (send, counts) => {
+    const output = await send();
+    if (random() < rate) {
+      counts.injected++;
+      // What Node reports for a dropped connection: the SDK classes it as transient and retries.
+      throw Object.assign(new Error('socket hang up (response lost, injected by the fault tests)'), {
+        name: 'Error',
+        code: 'ECONNRESET',
+        $metadata: {},
+      });
+    }
+    return output;
+  });
+}
+
+/**
+ * Puts `fault` around every attempt of the client, after its retry middleware
+ * (so the SDK retries what `fault` throws), counting the attempts.
+ */
+function injectAfterRetries(
+  client: DynamoDBDocumentClient | SNSClient,
+  name: string,
+  fault: (send: () => Promise<unknown>, counts: ThrottleCounts) => Promise<unknown>,
+): ThrottleCounts {
   const counts: ThrottleCounts = { attempts: 0, injected: 0 };
   (client.middlewareStack as unknown as RelativeMiddlewareStack).addRelativeTo(
     (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
       counts.attempts++;
-      const output = await next(args);
-      if (random() < rate) {
-        counts.injected++;
-        // What Node reports for a dropped connection: the SDK classes it as transient and retries.
-        throw Object.assign(new Error('socket hang up (response lost, injected by the fault tests)'), {
-          name: 'Error',
-          code: 'ECONNRESET',
-          $metadata: {},
-        });
-      }
-      return output;
+      return fault(() => next(args), counts);
     },
-    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'injectLostResponses', override: true },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name, override: true },
   );
   return counts;
+}
+
+/** An SNS client for the local stub with the retry policy of lambdas/aws/sns-client.ts. */
+export function stubSnsClient(endpoint: string): SNSClient {
+  return new SNSClient({
+    endpoint,
+    region: 'us-east-1',
+    retryMode: 'standard',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 }
