@@ -34,6 +34,22 @@ export const SWEEP_METRIC = {
   completed: 'SweepCompleted',
   /** 1 when the invocation was refused because its scheduled time was too far from the wall clock. */
   scheduledTimeRejected: 'ScheduledTimeRejected',
+  /**
+   * Owners with events this run whom the owner directory says cannot be
+   * reached (0 when reach is unverified): the run summary's forecast
+   * (docs/sweep.md, "Owner reach"). Not the notifier's `UnreachableOwners`
+   * (owners whose events a drain reported to the admins): both share the
+   * namespace and the `service` dimension, and one owner counted by the run
+   * that queued the events and again by each drain must not add up in one
+   * metric, so the sweep's has its own name.
+   */
+  unreachableOwners: 'SweepUnreachableOwners',
+  /**
+   * 1 when an owner directory is configured but this run could not use it
+   * (missing or never imported, empty, stale, unreadable), else 0: alarm at
+   * 1 (nothing is orphaned and reach is unchecked until it is re-imported).
+   */
+  directoryUnusable: 'DirectoryUnusable',
 } as const;
 
 /** Metrics of one notifier drain. */

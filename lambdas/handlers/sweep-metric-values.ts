@@ -4,7 +4,7 @@
  * sweep sends with `PutMetricData`, so both report the same metrics under the
  * same names (`metric-names.ts`). Plain data: no AWS imports.
  */
-import type { RunSummary } from '../hygiene/run-summary';
+import { directoryUnusable, type RunSummary } from '../hygiene/run-summary';
 import { ACTION_METRICS, SWEEP_METRIC } from './metric-names';
 
 /** One metric value; `unit` is spelled as CloudWatch and Powertools both spell it. */
@@ -30,6 +30,8 @@ export function sweepMetricValues(summary: RunSummary): MetricValue[] {
     count(SWEEP_METRIC.writeFailures, summary.failed.count),
     count(SWEEP_METRIC.incomplete, summary.status === 'incomplete' ? 1 : 0),
     count(SWEEP_METRIC.eventsQueued, summary.events.queued ? summary.events.total : 0),
+    count(SWEEP_METRIC.unreachableOwners, summary.reach.unreachableOwners),
+    count(SWEEP_METRIC.directoryUnusable, directoryUnusable(summary) ? 1 : 0),
     { name: SWEEP_METRIC.duration, unit: 'Milliseconds', value: summary.durationMs },
   );
   return values;

@@ -143,6 +143,13 @@ export interface DepartedOwners {
 }
 
 /**
+ * Everything the sweep reads from the directory: the orphan rule's
+ * {@link DepartedOwners}, and the owners who got events this run, looked up
+ * by id for the run summary's reach section (docs/sweep.md, "Owner reach").
+ */
+export interface SweepOwnerDirectory extends DepartedOwners, Pick<OwnerDirectory, 'getMany'> {}
+
+/**
  * What the SES bounce and complaint handler writes to the directory (route
  * `relay`): an owner's address is bouncing, which makes the owner
  * unreachable until the directory is updated (docs/notifications.md, "Email relay").

@@ -6,7 +6,12 @@
 import type { Mode } from './config';
 import { EVENT_TYPES, type EventType } from './events';
 import type { GuardStatus } from './guard';
-import type { DirectoryUnusableReason } from './owner-directory';
+import {
+  type DirectoryUnusableReason,
+  type OwnerDeliveryRoute,
+  UNREACHABLE_REASONS,
+  type UnreachableReason,
+} from './owner-directory';
 import { ACTION_TYPES, type ActionType } from './policy';
 import type { ManifestSummary } from './run-manifest';
 
@@ -99,6 +104,49 @@ export interface DirectorySummary {
   readonly maxAgeDays: number;
 }
 
+/** How many unreachable owners a run summary names (the rest are only counted). */
+export const REACH_SAMPLE_LIMIT = 100;
+
+/** One owner the run's reach check found unreachable. */
+export interface UnreachableOwnerSample {
+  readonly userId: string;
+  readonly reason: UnreachableReason;
+}
+
+/** Unreachable owners per reason (every reason present, zero when none). */
+export type ReasonCounts = Readonly<Record<UnreachableReason, number>>;
+
+/**
+ * Why a run could not check its owners' reach: `no-directory` (none
+ * configured), `never-imported` (configured, but the table is missing or was
+ * never imported), `unreadable` (reading it failed).
+ */
+export type ReachUnverifiedReason = 'no-directory' | 'never-imported' | 'unreadable';
+
+/**
+ * Whether the owners who got events this run can be reached on the configured
+ * route (docs/sweep.md, "Owner reach"): the sweep's forecast of what the
+ * notifier will find, so the admin run summary says how many owners would get
+ * nothing. `unverified`: no usable directory to ask, every owner counts as
+ * reachable (`because` says why).
+ */
+export interface ReachSummary {
+  readonly status: 'verified' | 'unverified';
+  /** `unverified`: why the owners could not be looked up. */
+  readonly because?: ReachUnverifiedReason;
+  /** `because: 'unreadable'`: the error. */
+  readonly error?: string;
+  /** `ownerDelivery`: the route judged. */
+  readonly route: OwnerDeliveryRoute;
+  /** Owners with at least one owner event this run (looked up when verified). */
+  readonly ownersChecked: number;
+  /** Of those, the owners the directory says cannot be reached (0 when unverified). */
+  readonly unreachableOwners: number;
+  readonly byReason: ReasonCounts;
+  /** The first {@link REACH_SAMPLE_LIMIT} unreachable owners, by user id. */
+  readonly sample: CappedList<UnreachableOwnerSample>;
+}
+
 /** The scan position bookkeeping of a run with a checkpoint store. */
 export interface CheckpointSummary {
   /** The run continued where an earlier incomplete run stopped. */
@@ -149,6 +197,8 @@ export interface RunSummary {
   readonly events: EventSummary;
   /** The owner directory's state for the orphan rule. */
   readonly directory: DirectorySummary;
+  /** Whether the owners with events this run can be reached (docs/sweep.md, "Owner reach"). */
+  readonly reach: ReachSummary;
   readonly checkpoint?: CheckpointSummary;
   /** The run's manifest of deletions (enforce with a manifest writer; docs/data-model.md, "Run manifests"). */
   readonly manifest?: ManifestSummary;
@@ -162,6 +212,11 @@ export function emptyActionCounts(): Record<ActionType, number> {
 /** A zero count for every event type. */
 export function emptyEventCounts(): Record<EventType, number> {
   return Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>;
+}
+
+/** A zero count for every unreachable reason. */
+export function emptyReasonCounts(): Record<UnreachableReason, number> {
+  return Object.fromEntries(UNREACHABLE_REASONS.map((r) => [r, 0])) as Record<UnreachableReason, number>;
 }
 
 /** Collects records up to {@link SUMMARY_RECORD_LIMIT}, counting the rest. */
@@ -182,6 +237,18 @@ export class CappedCollector<T> {
   toList(): CappedList<T> {
     return { count: this.total, records: [...this.records], omitted: this.total - this.records.length };
   }
+}
+
+/**
+ * True when an owner directory is configured but this run could not use it:
+ * missing or never imported, empty, stale or unreadable (the
+ * `DirectoryUnusable` metric; docs/sweep.md, "Owner reach"). A deployment
+ * without any directory is not "unusable": it has chosen to run without one.
+ */
+export function directoryUnusable(summary: RunSummary): boolean {
+  const { reach, directory } = summary;
+  if (reach.because === 'no-directory') return false;
+  return directory.status !== 'used' || reach.because === 'unreadable';
 }
 
 /** True when the run needs an operator's attention beyond reading it (exit code, alarm). */

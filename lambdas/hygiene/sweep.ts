@@ -1,7 +1,7 @@
 /**
  * The sweep use case (docs/sweep.md): plan -> guard -> apply -> checkpoint ->
- * summary, over ports only (scanner, transition writer, checkpoint store,
- * time budget). Each phase is one function over the run's explicit state
+ * manifest -> reach -> summary, over ports only (scanner, transition writer,
+ * checkpoint store, owner directory, time budget). Each phase is one function over the run's explicit state
  * (`sweep/run-state.ts`); this module is the algorithm and the public API.
  *
  * Memory does not grow with table size: pages are evaluated as they stream in
@@ -16,6 +16,7 @@ import type { RunSummary } from './run-summary';
 import { applyDeletionsPhase } from './sweep/apply';
 import { checkpointPhase } from './sweep/checkpoint';
 import { planPhase } from './sweep/plan';
+import { reachPhase } from './sweep/reach';
 import { type SweepRun, startRun } from './sweep/run-state';
 import { guardPhase, manifestPhase, summarize } from './sweep/summary';
 import { SweepAbortedError, type SweepDeps, type SweepOptions } from './sweep/types';
@@ -46,7 +47,11 @@ export function createRunId(now: number, nonce: string): string {
 async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> {
   if (run.abortReason !== undefined) {
     const manifest = await manifestPhase(run, guard, 'aborted');
-    throw new SweepAbortedError(run.abortReason, summarize(run, guard, 'incomplete', undefined, manifest));
+    const reach = await reachPhase(run);
+    throw new SweepAbortedError(
+      run.abortReason,
+      summarize(run, guard, 'incomplete', reach, undefined, manifest),
+    );
   }
 }
 
@@ -65,6 +70,9 @@ async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> 
  *    and reports `incomplete`; the run that finishes the table clears it.
  * 5. **Manifest**: the deletions written are recorded in pages as they go;
  *    the last page and the header are written at the end.
+ * 6. **Reach**: the owners who got events this run are looked up in the
+ *    owner directory and judged on `ownerDelivery` (read only; a directory
+ *    that cannot be read leaves reach unverified, never fails the run).
  *
  * In `audit` mode nothing is written (no transitions, events or checkpoint):
  * `applied` counts what `enforce` would have written.
@@ -81,5 +89,6 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   const checkpoint = await checkpointPhase(run);
   const status = run.stoppedEarly ? 'incomplete' : 'complete';
   const manifest = await manifestPhase(run, guard, status);
-  return summarize(run, guard, status, checkpoint, manifest);
+  const reach = await reachPhase(run);
+  return summarize(run, guard, status, reach, checkpoint, manifest);
 }

@@ -138,6 +138,7 @@ function withoutRecords(summary: RunSummary): RunSummary {
     skippedChanged: empty(summary.skippedChanged),
     failed: empty(summary.failed),
     events: { ...summary.events, perOwner: [], ownersOmitted: summary.events.owners },
+    reach: { ...summary.reach, sample: empty(summary.reach.sample) },
   };
 }
 

@@ -9,11 +9,13 @@
  */
 import { EVENT_TYPES } from '../hygiene/events';
 import type { GuardApprovalUse, GuardStatus } from '../hygiene/guard';
+import { UNREACHABLE_REASONS } from '../hygiene/owner-directory';
 import { ACTION_TYPES } from '../hygiene/policy';
 import {
   type CappedList,
   type DirectorySummary,
   guardBlocked,
+  type ReachSummary,
   type RunSummary,
 } from '../hygiene/run-summary';
 import { terminalText } from './sanitize';
@@ -77,7 +79,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
     );
   }
   lines.push(directoryLine(summary.directory), '');
-  lines.push(eventsLine(summary));
+  lines.push(eventsLine(summary), ...reachLines(summary.reach, limit));
   const c = summary.checkpoint;
   if (c && (c.saved || c.resumed)) {
     const what = c.saved ? 'saved (the next run continues from it)' : 'cleared (table finished)';
@@ -170,6 +172,47 @@ function eventsLine(summary: RunSummary): string {
     .map((t) => `${t} ${e.perType[t]}`)
     .join(', ');
   return `Owner events ${verb}: ${e.total}${perType ? ` (${perType})` : ''} to ${e.owners} owner${e.owners === 1 ? '' : 's'}`;
+}
+
+/** Why reach could not be checked, as the summary line says it. */
+const UNVERIFIED_TEXT = {
+  'no-directory':
+    'no owner directory (every owner counts as reachable; load one with pc-hygiene owners import)',
+  'never-imported':
+    'the owner directory holds no import (table missing or never imported: pc-hygiene owners import)',
+  unreadable: 'the owner directory could not be read',
+} as const;
+
+/**
+ * Whether the owners with events this run can be reached (docs/sweep.md,
+ * "Owner reach"): unverified and why, all reachable, or how many are not,
+ * per reason, with the first `limit` of them named.
+ */
+export function reachLines(reach: ReachSummary, limit: number): string[] {
+  if (reach.status === 'unverified') {
+    const why = UNVERIFIED_TEXT[reach.because ?? 'no-directory'];
+    const error = reach.error !== undefined ? ` (${terminalText(reach.error)})` : '';
+    return [`Owner reach is unverified: ${why}${error}`];
+  }
+  const owners = `${reach.ownersChecked} owner${reach.ownersChecked === 1 ? '' : 's'} with events`;
+  if (reach.unreachableOwners === 0) {
+    return [
+      `Owner reach (${reach.route}): ${reach.ownersChecked === 0 ? 'no owners with events' : `all ${owners} reachable`}`,
+    ];
+  }
+  const perReason = UNREACHABLE_REASONS.filter((r) => reach.byReason[r] > 0)
+    .map((r) => `${r} ${reach.byReason[r]}`)
+    .join(', ');
+  const title =
+    `Owner reach (${reach.route}): ${reach.unreachableOwners} of ${owners} UNREACHABLE (${perReason}); ` +
+    'the notifier reports their events to the admins (owner-unreachable)';
+  const shown = reach.sample.records.slice(0, limit);
+  const out = [title, ...shown.map((o) => `  ${terminalText(o.userId)}: ${o.reason}`)];
+  const more = reach.unreachableOwners - shown.length;
+  // The sample is capped in the JSON too; the notifier's owner-unreachable report names every owner.
+  if (more > 0)
+    out.push(`  ... ${more} more owner${more === 1 ? '' : 's'} (the owner-unreachable report names each)`);
+  return out;
 }
 
 function recordList<T>(title: string, list: CappedList<T>, limit: number, line: (r: T) => string): string[] {

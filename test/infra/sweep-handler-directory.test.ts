@@ -8,7 +8,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import type { DepartedOwners } from '../../lambdas/hygiene/owner-directory';
+import type { SweepOwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { Transition } from '../../lambdas/hygiene/ports';
 
 describe('sweep handler with an owner directory', async () => {
@@ -19,7 +19,7 @@ describe('sweep handler with an owner directory', async () => {
   const { createSweepHandler } = await import('../../lambdas/handlers/sweep');
   const now = '2026-11-26T03:00:00Z';
 
-  async function run(directory: DepartedOwners | undefined) {
+  async function run(directory: SweepOwnerDirectory | undefined) {
     const written: Transition[] = [];
     const handler = createSweepHandler({
       logger: {
@@ -54,6 +54,7 @@ describe('sweep handler with an owner directory', async () => {
     const { summary, written } = await run({
       freshness: async () => ({ asOf: now, owners: 1 }),
       departedUserIds: async () => new Set(['gone']),
+      getMany: async () => new Map(),
     });
     expect(summary.directory.status).toBe('used');
     expect(written.map((t) => t.actions.map((a) => a.type))).toEqual([['flag-orphan']]);

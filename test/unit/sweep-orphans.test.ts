@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
-import type { DepartedOwners, DirectoryFreshness } from '../../lambdas/hygiene/owner-directory';
+import type { DirectoryFreshness, SweepOwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import { runSweep, type SweepOptions } from '../../lambdas/hygiene/sweep';
 import { renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { credential, days, NOW } from './support/credentials';
@@ -22,8 +22,8 @@ const options = (overrides: Partial<SweepOptions> = {}): SweepOptions => ({
   ...overrides,
 });
 
-/** A directory that counts how often the sweep reads it. */
-class FakeDirectory implements DepartedOwners {
+/** A directory that counts how often the sweep reads it (holding no owner records: reach is not tested here). */
+class FakeDirectory implements SweepOwnerDirectory {
   freshnessReads = 0;
   departedReads = 0;
   constructor(
@@ -37,6 +37,9 @@ class FakeDirectory implements DepartedOwners {
   async departedUserIds() {
     this.departedReads++;
     return new Set(this.departed);
+  }
+  async getMany() {
+    return new Map();
   }
 }
 
@@ -137,13 +140,14 @@ describe('runSweep with an owner directory', () => {
     const { table, scanner, writer } = setup();
     const expiring = credential('e-1', { expiresTime: days(-1) });
     table.items.set('e-1', expiring);
-    const directory: DepartedOwners = {
+    const directory: SweepOwnerDirectory = {
       freshness: async () => {
         throw Object.assign(new Error('User is not authorized to perform: dynamodb:GetItem'), {
           name: 'AccessDeniedException',
         });
       },
       departedUserIds: async () => new Set(['user-a']),
+      getMany: async () => new Map(),
     };
 
     const summary = await runSweep({ scanner, writer, directory }, options());

@@ -9,6 +9,7 @@ import type { ManifestSummary } from '../run-manifest';
 import {
   type CheckpointSummary,
   type DirectorySummary,
+  type ReachSummary,
   type RunSummary,
   SUMMARY_RECORD_LIMIT,
 } from '../run-summary';
@@ -77,6 +78,7 @@ export function summarize(
   run: SweepRun,
   guard: GuardStatus,
   status: RunSummary['status'],
+  reach: ReachSummary,
   checkpoint?: CheckpointSummary,
   manifest?: ManifestSummary,
 ): RunSummary {
@@ -112,6 +114,7 @@ export function summarize(
       ownersOmitted: Math.max(0, perOwner.length - SUMMARY_RECORD_LIMIT),
     },
     directory: directorySummary(run),
+    reach,
     ...(checkpoint && { checkpoint }),
     ...(manifest && { manifest }),
   };

@@ -4,7 +4,7 @@
  * and `../sweep.ts` (which re-exports all of this) import it without a cycle.
  */
 import type { HygieneConfig, Mode } from '../config';
-import type { DepartedOwners } from '../owner-directory';
+import type { SweepOwnerDirectory } from '../owner-directory';
 import type {
   CheckpointStore,
   CredentialScanner,
@@ -35,9 +35,11 @@ export interface SweepDeps {
   readonly clock?: () => number;
   /**
    * The owner directory, read once per run for the orphan rule (docs/rules.md,
-   * "Orphaned credentials"); without it the rule is off and the summary says so.
+   * "Orphaned credentials") and, after the writes, for the reach of the owners
+   * who got events (docs/sweep.md, "Owner reach"); without it the rule is off,
+   * reach is unverified, and the summary says both.
    */
-  readonly directory?: DepartedOwners;
+  readonly directory?: SweepOwnerDirectory;
   /** Keeps the manifest of what an enforce run deleted (docs/data-model.md, "Run manifests"); without it none is kept. */
   readonly manifest?: RunManifestWriter;
   /**

@@ -1,0 +1,103 @@
+/**
+ * The reach phase (docs/sweep.md, "Owner reach"): after the writes, the
+ * owners who got at least one owner event this run are looked up in the owner
+ * directory (pages of {@link REACH_LOOKUP_PAGE} ids, one `getMany` each) and
+ * judged on the configured route, so the admin run summary says how many
+ * owners would get nothing. A forecast for the admins only: the notifier
+ * judges every owner again at drain time and sends an unreachable owner's
+ * events to the admins. It never fails the run (the writes are done): a
+ * directory that cannot be read leaves reach unverified and says why.
+ *
+ * Memory: the owners come from the run's per-owner event counts (owners are
+ * far fewer than credentials); one page of records is held at a time and the
+ * summary keeps counts plus a capped sample.
+ */
+import { errorText } from '../errors';
+import { type OwnerDeliveryRoute, reachabilityOf } from '../owner-directory';
+import {
+  CappedCollector,
+  emptyReasonCounts,
+  REACH_SAMPLE_LIMIT,
+  type ReachSummary,
+  type ReachUnverifiedReason,
+  type UnreachableOwnerSample,
+} from '../run-summary';
+import type { SweepRun } from './run-state';
+
+/** Owner ids per directory lookup (DynamoDB's `BatchGetItem` limit). */
+export const REACH_LOOKUP_PAGE = 100;
+
+/** Why this run cannot look its owners up, or `undefined` when it can. */
+function unverifiedBecause(run: SweepRun): ReachUnverifiedReason | undefined {
+  if (run.deps.directory === undefined) return 'no-directory';
+  if (run.directory.unusable === 'unreadable') return 'unreadable';
+  // As the notifier: a directory that was never imported (or whose table is missing) cannot judge anyone.
+  if (run.directory.freshness === undefined) return 'never-imported';
+  return undefined;
+}
+
+/** Reach not checked: every owner counts as reachable, and the summary says why. */
+function unverified(
+  route: OwnerDeliveryRoute,
+  because: ReachUnverifiedReason,
+  error: string | undefined,
+): ReachSummary {
+  return {
+    status: 'unverified',
+    because,
+    ...(error !== undefined && { error }),
+    route,
+    ownersChecked: 0,
+    unreachableOwners: 0,
+    byReason: emptyReasonCounts(),
+    sample: new CappedCollector<UnreachableOwnerSample>(0).toList(),
+  };
+}
+
+/**
+ * Looks up `owners` (sorted) a page at a time and judges each on `route`.
+ * @throws whatever the directory's `getMany` throws
+ */
+async function judgeOwners(
+  run: SweepRun,
+  owners: readonly string[],
+  route: OwnerDeliveryRoute,
+): Promise<ReachSummary> {
+  const byReason = emptyReasonCounts();
+  const sample = new CappedCollector<UnreachableOwnerSample>(REACH_SAMPLE_LIMIT);
+  const directory = run.deps.directory;
+  for (let i = 0; directory !== undefined && i < owners.length; i += REACH_LOOKUP_PAGE) {
+    const page = owners.slice(i, i + REACH_LOOKUP_PAGE);
+    const records = await directory.getMany(page);
+    for (const userId of page) {
+      const verdict = reachabilityOf(records.get(userId), route);
+      if (verdict.reachable) continue;
+      byReason[verdict.reason]++;
+      sample.add({ userId, reason: verdict.reason });
+    }
+  }
+  return {
+    status: 'verified',
+    route,
+    ownersChecked: owners.length,
+    unreachableOwners: sample.count,
+    byReason,
+    sample: sample.toList(),
+  };
+}
+
+/**
+ * The reach phase: judges every owner with at least one owner event this run
+ * (queued in enforce, would-be in audit) on `ownerDelivery`.
+ */
+export async function reachPhase(run: SweepRun): Promise<ReachSummary> {
+  const route = run.settings.config.ownerDelivery;
+  const because = unverifiedBecause(run);
+  if (because !== undefined) return unverified(route, because, run.directory.readError);
+  const owners = [...run.tally.eventsPerOwner.keys()].sort();
+  try {
+    return await judgeOwners(run, owners, route);
+  } catch (error: unknown) {
+    return unverified(route, 'unreadable', `owner lookup: ${errorText(error)}`);
+  }
+}
