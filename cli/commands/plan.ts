@@ -165,11 +165,14 @@ function definePlanCommand(program: Command) {
   const command = program
     .command('plan')
     .description(
-      'Evaluate credentials from a JSON Lines file (--input) or a table (--table) without writing anything; print the planned actions.',
+      'Evaluate credentials from a JSON Lines file (--input), a table (--table) or a deployed stack (--stack) without writing anything; print the planned actions (and, for a table, the guard verdict).',
     )
     .option('--input <file>', 'JSON Lines file, one PersonalClient record per line')
     .option('--now <iso>', 'the instant to plan at, RFC 3339 with a zone (default: the wall clock)')
-    .option('--config <file>', 'hygiene configuration as JSON (default: built-in defaults)')
+    .option(
+      '--config <file>',
+      "hygiene configuration as JSON (default: the deployed stack's with --stack, else the built-in defaults)",
+    )
     .addOption(formatOption(PLAN_FORMATS, 'output format'));
   return addTableOptions(command);
 }
