@@ -14,7 +14,7 @@ import { refuseAuditDeployment, resolveTarget } from '../options/deployment-targ
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
 
 function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
@@ -42,8 +42,7 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
   const now = resolveNow(flags.now);
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   refuseAuditDeployment(options, flags.enforce, exempt ? 'exempt' : 'unexempt');
-  const client = documentClientFor(options);
-  try {
+  await withDocumentClient(options, async (client) => {
     const by = await resolveOperator(options);
     const result = await withTableErrors(options, () =>
       setExempt(client, options.table, { id, exempt, reason, by, now }),
@@ -57,9 +56,7 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
       ? `${result.id} is now ${what} (by ${result.by} at ${result.at}: ${result.reason})`
       : `${result.id} already was ${what}: nothing written`;
     process.stdout.write(`${terminalText(line)}\n`);
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** Registers `exempt` and `unexempt` on the program. */

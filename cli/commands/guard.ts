@@ -20,7 +20,7 @@ import { durationIn } from '../options/duration';
 import { formatOption, REPORT_FORMATS, RESULT_FORMATS } from '../options/formats';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
 
 /** `--expires-in`: default and range. */
@@ -94,8 +94,7 @@ async function approve(flags: ApproveOptions): Promise<void> {
   if (reason === '') throw new UsageError('--reason must not be empty: say why the deletions are approved');
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   refuseAuditDeployment(options, flags.enforce, 'guard approve');
-  const client = documentClientFor(options);
-  try {
+  await withDocumentClient(options, async (client) => {
     const by = await resolveOperator(options);
     const now = Date.now();
     const approval: GuardApproval = {
@@ -114,15 +113,12 @@ async function approve(flags: ApproveOptions): Promise<void> {
     const lines = [`guard approval recorded: ${approvalText(approval, now)}`];
     if (replaced) lines.push(`replaced the pending approval ${approvalText(replaced, now)}`);
     process.stdout.write(`${terminalText(lines.join('\n'), { multiline: true })}\n`);
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 async function status(flags: StatusOptions): Promise<void> {
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
-  const client = documentClientFor(options);
-  try {
+  await withDocumentClient(options, async (client) => {
     const state = await withTableErrors(options, () => approvalStatus(client, options.table));
     if (options.format === 'json') {
       process.stdout.write(`${JSON.stringify(state)}\n`);
@@ -134,9 +130,7 @@ async function status(flags: StatusOptions): Promise<void> {
       `Last used: ${state.lastUsed ? usedText(state.lastUsed) : 'never'}`,
     ];
     process.stdout.write(`${terminalText(lines.join('\n'), { multiline: true })}\n`);
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** Registers `guard approve` and `guard status` on the program. */

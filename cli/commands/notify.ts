@@ -23,7 +23,7 @@ import { checkDirectoryTableName, directoryTableOption } from '../options/direct
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
 import { UsageError } from '../usage-error';
 import { type DrainReach, drainTable } from '../use-cases/drain-table';
@@ -145,16 +145,13 @@ async function drainOutbox(
   publisher: NotificationPublisher,
   now: number,
 ): Promise<NotifierSummary> {
-  const client = documentClientFor(target);
-  try {
+  return withDocumentClient(target, async (client) => {
     const reach: DrainReach = {
       directory: new DynamoOwnerDirectory(client, directoryTable),
       ownerDelivery: target.config.ownerDelivery,
     };
     return await withTableErrors(target, () => drainTable(client, target.table, publisher, now, reach));
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /**
@@ -163,8 +160,7 @@ async function drainOutbox(
  * nothing (`cli/use-cases/preview-drain.ts`).
  */
 async function previewNotify(options: NotifyOptions, target: Target, directoryTable: string, now: number) {
-  const client = documentClientFor(target);
-  try {
+  await withDocumentClient(target, async (client) => {
     const preview = await withTableErrors(target, () =>
       previewDrain({
         outbox: new DynamoDbOutboxStore(client, target.table),
@@ -182,9 +178,7 @@ async function previewNotify(options: NotifyOptions, target: Target, directoryTa
       `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}.`;
     process.stdout.write([heading, ...preview.entries.map(renderEntryPreview)].join('\n\n'));
     process.stdout.write('\n');
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 async function runNotify(options: NotifyOptions, command: Command): Promise<void> {

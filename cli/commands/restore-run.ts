@@ -7,7 +7,7 @@
 import { terminalText } from '../../lambdas/render/sanitize';
 import { refuseAuditDeployment, resolveTarget, type TargetFlags } from '../options/deployment-target';
 import { resolveNow } from '../options/now-option';
-import { documentClientFor, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
 import { defaultRestoredBy } from './restore';
@@ -55,8 +55,7 @@ export async function runRestoreRun(
   const now = resolveNow(flags.now);
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   refuseAuditDeployment(options, flags.enforce, 'restore --run');
-  const client = documentClientFor(options);
-  try {
+  await withDocumentClient(options, async (client) => {
     const result = await withTableErrors(options, () =>
       restoreRun(client, options.table, {
         runId,
@@ -69,7 +68,5 @@ export async function runRestoreRun(
     );
     process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result));
     if (result.refused.length > 0) process.exitCode = 1;
-  } finally {
-    client.destroy();
-  }
+  });
 }

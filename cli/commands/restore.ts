@@ -11,7 +11,7 @@ import { refuseAuditDeployment, resolveTarget } from '../options/deployment-targ
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { runRestoreRun } from './restore-run';
 
@@ -33,8 +33,7 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
   const now = resolveNow(options.now);
   const target = await resolveTarget(options, { usesConfig: false });
   refuseAuditDeployment(target, options.enforce, 'restore');
-  const client = documentClientFor(target);
-  try {
+  await withDocumentClient(target, async (client) => {
     const result = await withTableErrors(target, () =>
       restoreCredential(client, target.table, {
         id,
@@ -58,9 +57,7 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
       process.stdout.write(`${terminalText(line)}\n`);
     }
     if (result.warning) process.stderr.write(`pc-hygiene restore: warning: ${result.warning}\n`);
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** `restore` and its flags. */

@@ -12,7 +12,7 @@ import { type ListingCell, listingCsv, listingTable } from '../format/listing';
 import { resolveTarget } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
 
 const RUN_COLUMNS = ['RUN ID', 'NOW', 'STATUS', 'DELETED'] as const;
 const ENTRY_COLUMNS = [
@@ -72,17 +72,14 @@ type RunsShowOptions = OptionsOf<ReturnType<typeof defineRunsShow>>;
 
 async function runsList(flags: RunsListOptions): Promise<void> {
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
-  const client = documentClientFor(options);
-  try {
+  await withDocumentClient(options, async (client) => {
     const runs = await withTableErrors(options, () => listRuns(client, options.table));
     if (options.format === 'json') process.stdout.write(`${JSON.stringify(runs)}\n`);
     else if (options.format === 'csv') process.stdout.write(listingCsv(RUN_COLUMNS, runs.map(runRow)));
     else if (runs.length === 0)
       process.stdout.write('No run manifests (no enforce run has deleted anything).\n');
     else process.stdout.write(listingTable(RUN_COLUMNS, runs.map(runRow)));
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** The header as a few lines of text above the table. */
@@ -122,15 +119,12 @@ async function printRun(
 
 async function runsShow(runId: string, flags: RunsShowOptions): Promise<void> {
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
-  const client = documentClientFor(options);
-  try {
+  await withDocumentClient(options, async (client) => {
     await withTableErrors(options, async () => {
       const header = await readRunHeader(client, options.table, runId);
       await printRun(client, options, header);
     });
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** Registers `runs list` and `runs show` on the program. */
