@@ -31,6 +31,10 @@ function cli(...args: string[]): Promise<CliResult> {
   });
 }
 
+/** `plan` over the fixture at NOW in `format`, plus `extra` flags. */
+const planFixture = (format: string, ...extra: string[]) =>
+  cli('plan', '--input', fixture('plan-input.jsonl'), '--now', NOW, '--format', format, ...extra);
+
 const jsonLines = (stdout: string): Record<string, unknown>[] =>
   stdout
     .split('\n')
@@ -39,15 +43,7 @@ const jsonLines = (stdout: string): Record<string, unknown>[] =>
 
 describe('pc-hygiene plan --format jsonl', () => {
   it('prints one line per non-blank input line, in order, and exits 0 despite invalid records', async () => {
-    const { code, stdout, stderr } = await cli(
-      'plan',
-      '--input',
-      fixture('plan-input.jsonl'),
-      '--now',
-      NOW,
-      '--format',
-      'jsonl',
-    );
+    const { code, stdout, stderr } = await planFixture('jsonl');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = jsonLines(stdout);
@@ -123,17 +119,7 @@ describe('pc-hygiene plan --format jsonl', () => {
   });
 
   it('applies --config', async () => {
-    const { code, stdout } = await cli(
-      'plan',
-      '--input',
-      fixture('plan-input.jsonl'),
-      '--now',
-      NOW,
-      '--config',
-      fixture('plan-config.json'),
-      '--format',
-      'jsonl',
-    );
+    const { code, stdout } = await planFixture('jsonl', '--config', fixture('plan-config.json'));
     expect(code).toBe(0);
     const byId = new Map(jsonLines(stdout).map((l) => [l.id, l]));
     // Stages [14, 3]: 7 days left is the 14-day stage. No risk tiers: the 60-day limit applies to all.
@@ -157,15 +143,7 @@ describe('pc-hygiene plan --format jsonl', () => {
 
 describe('pc-hygiene plan: other formats', () => {
   it('json is one document with the records and a summary that matches them', async () => {
-    const { code, stdout } = await cli(
-      'plan',
-      '--input',
-      fixture('plan-input.jsonl'),
-      '--now',
-      NOW,
-      '--format',
-      'json',
-    );
+    const { code, stdout } = await planFixture('json');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout) as {
       now: string;
@@ -195,15 +173,7 @@ describe('pc-hygiene plan: other formats', () => {
   });
 
   it('csv has a header and one row per record', async () => {
-    const { code, stdout } = await cli(
-      'plan',
-      '--input',
-      fixture('plan-input.jsonl'),
-      '--now',
-      NOW,
-      '--format',
-      'csv',
-    );
+    const { code, stdout } = await planFixture('csv');
     expect(code).toBe(0);
     const rows = stdout.split('\r\n').filter((r) => r !== '');
     expect(rows[0]).toBe('line,id,userId,status,actions,problems');

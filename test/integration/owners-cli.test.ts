@@ -44,6 +44,8 @@ describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
   });
   afterEach(() => table.drop());
   const directory = () => new DynamoOwnerDirectory(table.client, table.tableName);
+  /** The flags naming directory table `name` on the test's DynamoDB Local. */
+  const tableFlags = (name: string) => ['--directory-table', name, '--endpoint', table.endpoint];
 
   it('imports a CSV with quoted fields, a BOM and CRLF, and records the snapshot instant', async () => {
     const path = await file('owners.csv', CSV);
@@ -117,30 +119,12 @@ describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
   it('creates the table with --create-table, and refuses --as-of in the future (exit 2)', async () => {
     const path = await file('owners.csv', CSV);
     const name = `owners-created-${randomUUID().slice(0, 8)}`;
-    const future = await runCli([
-      'owners',
-      'import',
-      path,
-      '--directory-table',
-      name,
-      '--endpoint',
-      table.endpoint,
-      '--as-of',
-      '2999-01-01T00:00:00Z',
-    ]);
+    const importInto = (table: string) => ['owners', 'import', path, ...tableFlags(table)];
+    const future = await runCli([...importInto(name), '--as-of', '2999-01-01T00:00:00Z']);
     expect(future.code).toBe(2);
     expect(future.stderr).toContain('--as-of 2999-01-01T00:00:00Z is in the future');
 
-    const created = await runCli([
-      'owners',
-      'import',
-      path,
-      '--directory-table',
-      name,
-      '--endpoint',
-      table.endpoint,
-      '--create-table',
-    ]);
+    const created = await runCli([...importInto(name), '--create-table']);
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('(table created)');
     const client = createDocumentClient({ endpoint: dynamoDbEndpoint() });
@@ -150,15 +134,7 @@ describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
 
   it('says how to create a missing table', async () => {
     const path = await file('owners.csv', CSV);
-    const result = await runCli([
-      'owners',
-      'import',
-      path,
-      '--directory-table',
-      'no-such-owners',
-      '--endpoint',
-      table.endpoint,
-    ]);
+    const result = await runCli(['owners', 'import', path, ...tableFlags('no-such-owners')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('owner directory table no-such-owners not found');
     expect(result.stderr).toContain('--create-table');

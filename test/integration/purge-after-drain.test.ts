@@ -26,6 +26,23 @@ const PURGE_AT = purgeAt(NOW, PURGE_DAYS);
 const config = parseConfig({ mode: 'enforce', maxDeletePercent: 100, purgeAfterDays: PURGE_DAYS });
 const iso = (days: number) => formatInstant(addDays(NOW, days));
 
+/** `inner`, running `hook` just before each `markSent` (another writer acting mid-drain). */
+function beforeMark(
+  inner: OutboxStore,
+  hook: (requests: Parameters<OutboxStore['markSent']>[0]) => Promise<void>,
+): OutboxStore {
+  return {
+    pending: () => inner.pending(),
+    acquireLease: (request) => inner.acquireLease(request),
+    releaseLease: (drainId) => inner.releaseLease(drainId),
+    read: (ids) => inner.read(ids),
+    markSent: async (requests) => {
+      await hook(requests);
+      return inner.markSent(requests);
+    },
+  };
+}
+
 describe('purge held back until the deletion notice is sent (DynamoDB Local)', () => {
   let table: TestTable;
   let n = 0;
@@ -157,25 +174,17 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
   it('a restore between read and mark wins: the mark fails its guard, re-plans and sets no purge', async () => {
     const { expired } = await seed();
     await sweep();
-    const inner = store();
-    const restoringMidDrain: OutboxStore = {
-      pending: () => inner.pending(),
-      acquireLease: (request) => inner.acquireLease(request),
-      releaseLease: (drainId) => inner.releaseLease(drainId),
-      read: (ids) => inner.read(ids),
-      markSent: async (requests) => {
-        if (requests.some((r) => r.item.credentialId === expired)) {
-          await restoreCredential(table.client, table.tableName, {
-            id: expired,
-            reason: 'mistake',
-            by: 'ops',
-            now: NOW,
-            force: true,
-          });
-        }
-        return inner.markSent(requests);
-      },
-    };
+    const restoringMidDrain = beforeMark(store(), async (requests) => {
+      if (requests.some((r) => r.item.credentialId === expired)) {
+        await restoreCredential(table.client, table.tableName, {
+          id: expired,
+          reason: 'mistake',
+          by: 'ops',
+          now: NOW,
+          force: true,
+        });
+      }
+    });
 
     const summary = await drain(new RecordingPublisher(), restoringMidDrain);
 
@@ -193,18 +202,10 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
     await sweep(true, NOW - 2 * DAY_MS);
     expect((await item(expired))?.[OUTBOX_ATTR.events]).toHaveLength(1);
     await putItems(table.client, table.tableName, [{ ...(await item(expired)), expiresTime: iso(-1) }]);
-    const inner = store();
-    const sweepingMidDrain: OutboxStore = {
-      pending: () => inner.pending(),
-      acquireLease: (request) => inner.acquireLease(request),
-      releaseLease: (drainId) => inner.releaseLease(drainId),
-      read: (ids) => inner.read(ids),
-      markSent: async (requests) => {
-        // The sweep deletes it (appending the deletion notice) after the drain read the item.
-        if (requests.some((r) => r.item.credentialId === expired)) await sweep();
-        return inner.markSent(requests);
-      },
-    };
+    const sweepingMidDrain = beforeMark(store(), async (requests) => {
+      // The sweep deletes it (appending the deletion notice) after the drain read the item.
+      if (requests.some((r) => r.item.credentialId === expired)) await sweep();
+    });
 
     await drain(new RecordingPublisher(), sweepingMidDrain);
 

@@ -38,6 +38,9 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     flags = ['--table', table.tableName, '--endpoint', table.endpoint];
   });
   afterEach(() => table.drop());
+  /** `sweep` at NOW with config file `config`, plus `extra` flags. */
+  const sweepWith = (config: string, ...extra: string[]) =>
+    runCli(['sweep', ...flags, '--now', NOW_ISO, '--config', config, ...extra]);
 
   it('sweeps (enforce by default), prints the JSON summary and exits 0', async () => {
     const result = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--format', 'json']);
@@ -77,16 +80,7 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     await writeFile(config, JSON.stringify({ mode: 'audit' }));
     const before = await exportTable(table);
 
-    const result = await runCli([
-      'sweep',
-      ...flags,
-      '--now',
-      NOW_ISO,
-      '--config',
-      config,
-      '--format',
-      'json',
-    ]);
+    const result = await sweepWith(config, '--format', 'json');
 
     expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'audit' });
     expect(await exportTable(table)).toEqual(before);
@@ -96,21 +90,13 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     const config = join(tmpdir(), `sweep-cli-guard-${process.pid}.json`);
     await writeFile(config, JSON.stringify({ maxDeletesPerRun: 0 }));
 
-    const tripped = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--config', config]);
+    const tripped = await sweepWith(config);
 
     expect(tripped.code).toBe(3);
     expect(tripped.stdout).toContain('GUARD TRIPPED: 1 deletions planned, NONE made.');
     expect((await exportTable(table)).find((i) => i.id === 'b-expired')).not.toHaveProperty('deletedAt');
 
-    const overridden = await runCli([
-      'sweep',
-      ...flags,
-      '--now',
-      NOW_ISO,
-      '--config',
-      config,
-      '--allow-mass-delete',
-    ]);
+    const overridden = await sweepWith(config, '--allow-mass-delete');
 
     expect(overridden.code).toBe(0);
     expect((await exportTable(table)).find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);
