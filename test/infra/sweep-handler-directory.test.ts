@@ -1,7 +1,8 @@
 /**
  * The sweep handler passes the owner directory to the sweep (orphan rule,
  * docs/rules.md): with a directory the run summary reports it used and the
- * departed owner's credential is flagged; without one the rule is off.
+ * departed owner's credential is flagged; without one the rule is off. The
+ * run's reach metrics (docs/sweep.md, "Owner reach") come out of the handler.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -21,6 +22,7 @@ describe('sweep handler with an owner directory', async () => {
 
   async function run(directory: SweepOwnerDirectory | undefined) {
     const written: Transition[] = [];
+    const metrics: Record<string, number> = {};
     const handler = createSweepHandler({
       logger: {
         appendKeys: () => undefined,
@@ -28,7 +30,11 @@ describe('sweep handler with an owner directory', async () => {
         warn: () => 0,
         error: () => 0,
       } as unknown as Logger,
-      metrics: { addMetric: () => undefined } as unknown as Metrics,
+      metrics: {
+        addMetric: (name: string, _unit: unknown, value: number) => {
+          metrics[name] = value;
+        },
+      } as unknown as Metrics,
       tracer: {} as Tracer,
       config: parseConfig({ mode: 'enforce' }),
       scanner: {
@@ -47,7 +53,7 @@ describe('sweep handler with an owner directory', async () => {
       ...(directory !== undefined && { directory }),
     });
     const summary = await handler({ scheduledTime: now }, { getRemainingTimeInMillis: () => 600_000 });
-    return { summary, written };
+    return { summary, written, metrics };
   }
 
   it('applies the orphan rule with the directory it is given', async () => {
@@ -58,6 +64,26 @@ describe('sweep handler with an owner directory', async () => {
     });
     expect(summary.directory.status).toBe('used');
     expect(written.map((t) => t.actions.map((a) => a.type))).toEqual([['flag-orphan']]);
+  });
+
+  it('emits the reach metrics: unreachable owners with events, and DirectoryUnusable for a stale directory', async () => {
+    const stale = await run({
+      freshness: async () => ({ asOf: '2026-10-01T00:00:00Z', owners: 1 }),
+      departedUserIds: async () => new Set(),
+      getMany: async () => new Map(),
+    });
+    // The departed owner's credential is flagged: one event for 'gone', who is not in the directory.
+    const used = await run({
+      freshness: async () => ({ asOf: now, owners: 1 }),
+      departedUserIds: async () => new Set(['gone']),
+      getMany: async () => new Map(),
+    });
+    const none = await run(undefined);
+
+    expect(stale.metrics).toMatchObject({ SweepUnreachableOwners: 0, DirectoryUnusable: 1 });
+    expect(used.summary.reach).toMatchObject({ status: 'verified', byReason: { 'not-in-directory': 1 } });
+    expect(used.metrics).toMatchObject({ SweepUnreachableOwners: 1, DirectoryUnusable: 0 });
+    expect(none.metrics).toMatchObject({ SweepUnreachableOwners: 0, DirectoryUnusable: 0 });
   });
 
   it('without a directory the rule is off', async () => {
