@@ -12,7 +12,12 @@ import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dyna
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCredential } from '../../lambdas/hygiene/credential';
-import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/data-contract';
+import {
+  HISTORY_ATTR,
+  HYGIENE_ATTR,
+  OUTBOX_ATTR,
+  OUTBOX_CLAIM_ATTR,
+} from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { decide } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
@@ -201,11 +206,12 @@ describe('fuzzed odd but valid credentials', () => {
   });
 });
 
-/** What the worker may write on a credential: its bookkeeping, the outbox, and the two seed fields of a soft-delete. */
+/** What the worker may write on a credential: its bookkeeping, its history, the outbox, and the two seed fields of a soft-delete. */
 const WORKER_ATTRIBUTES: ReadonlySet<string> = new Set([
   'deletedAt',
   'updatedAt',
   ...Object.values(HYGIENE_ATTR),
+  HISTORY_ATTR,
   ...Object.values(OUTBOX_ATTR),
   ...Object.values(OUTBOX_CLAIM_ATTR),
 ]);
