@@ -85,6 +85,19 @@ export const TOPIC_PUBLISH_ACTIONS = ['sns:Publish'] as const;
  * (docs/deploy.md, "Security choices").
  */
 export const TOPIC_SUBSCRIPTION_ACTIONS = ['sns:Subscribe'] as const;
+/**
+ * The protocols an endpoint may subscribe with: email (owners, admins), the
+ * machine subscribers (SQS, Lambda, HTTPS, Firehose). Never plain `http`
+ * (notices in clear text) or SMS/mobile push (credential ids on phones).
+ */
+export const TOPIC_SUBSCRIPTION_PROTOCOLS = [
+  'email',
+  'email-json',
+  'sqs',
+  'lambda',
+  'https',
+  'firehose',
+] as const;
 
 /**
  * The notification topic's allow-lists. Allowing the account root in a topic
@@ -93,8 +106,8 @@ export const TOPIC_SUBSCRIPTION_ACTIONS = ['sns:Subscribe'] as const;
  * (and send convincing fake ones). Two explicit Deny statements close that:
  * publishing only by the listed publishers (the worker's function roles, the
  * operators), subscribing only by the listed managers (the reconciler, the
- * operators, the role CloudFormation deploys with). The lists
- * are read at synth, so a function added later is added with
+ * operators, the role CloudFormation deploys with), and only over the
+ * {@link TOPIC_SUBSCRIPTION_PROTOCOLS}. The lists are read at synth, so a function added later is added with
  * {@link allowPublish} / {@link allowSubscriptionManagement}.
  */
 export class TopicAllowList {
@@ -117,6 +130,16 @@ export class TopicAllowList {
         TOPIC_SUBSCRIPTION_ACTIONS,
         this.subscriptionManagers,
       ),
+    );
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SubscribeOnlyOverSafeProtocols',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...TOPIC_SUBSCRIPTION_ACTIONS],
+        resources: [topic.topicArn],
+        conditions: { StringNotEquals: { 'sns:Protocol': [...TOPIC_SUBSCRIPTION_PROTOCOLS] } },
+      }),
     );
     topic.node.addValidation({
       validate: () => [

@@ -271,9 +271,11 @@ function topicAccessProblems(
           );
         }
       }
-      const subscribes = Object.values(template.Resources).some(
-        (r) => r.Type === 'AWS::SNS::Subscription' && referencedId(r.Properties?.TopicArn) === topicId,
+      const subscriptions = Object.entries(template.Resources).filter(
+        ([, r]) => r.Type === 'AWS::SNS::Subscription' && referencedId(r.Properties?.TopicArn) === topicId,
       );
+      const subscribes = subscriptions.length > 0;
+      if (group === 'subscriptions') problems.push(...refusedProtocols(topicId, statements, subscriptions));
       if (group === 'subscriptions' && subscribes && !exempt.some(isDeploymentRole)) {
         problems.push(
           `topic ${topicId}: the template subscribes to it, but the deployment role may not ${action}: the next deploy fails`,
@@ -282,6 +284,25 @@ function topicAccessProblems(
     }
   }
   return problems;
+}
+
+/** The template's own subscriptions whose protocol a `sns:Protocol` Deny would refuse (the deploy would fail). */
+function refusedProtocols(
+  topicId: string,
+  statements: CfnStatement[],
+  subscriptions: [string, CfnResource][],
+): string[] {
+  const allowedLists = statements
+    .filter((s) => s.Effect === 'Deny' && statementCovers(s, 'sns:Subscribe'))
+    .map((s) => s.Condition?.StringNotEquals?.['sns:Protocol'])
+    .filter((list) => list !== undefined)
+    .map((list) => asList(list as string[]));
+  return subscriptions
+    .filter(([, r]) => allowedLists.some((allowed) => !allowed.includes(String(r.Properties?.Protocol))))
+    .map(
+      ([id, r]) =>
+        `topic ${topicId}: subscription ${id} over ${String(r.Properties?.Protocol)} is refused by the topic policy`,
+    );
 }
 
 /**

@@ -86,6 +86,28 @@ describe('the notification topic policy', () => {
     });
   });
 
+  it('denies subscribing over plain HTTP, SMS or mobile push, whoever asks', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'SubscribeOnlyOverSafeProtocols',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sns:Subscribe',
+            Resource: topicRef,
+            Condition: {
+              StringNotEquals: {
+                'sns:Protocol': ['email', 'email-json', 'sqs', 'lambda', 'https', 'firehose'],
+              },
+            },
+          },
+        ]),
+      },
+    });
+  });
+
   it('still lets every role of the stack do what it is granted, and the deployment create the admin subscriptions', () => {
     const result = topicAccessCheck(template.toJSON() as CfnTemplate);
     expect(result.checked).toBe(1);
@@ -140,6 +162,17 @@ describe('the check itself', () => {
     );
     expect(topicAccessCheck(broken).problems).toEqual([
       expect.stringMatching(/the deployment role may not sns:Subscribe: the next deploy fails/),
+    ]);
+  });
+
+  it('fails when the template subscribes with a protocol the policy refuses', () => {
+    const copy = structuredClone(json) as {
+      Resources: Record<string, { Type: string; Properties: { Protocol?: string } }>;
+    };
+    const subscription = Object.values(copy.Resources).find((r) => r.Type === 'AWS::SNS::Subscription')!;
+    subscription.Properties.Protocol = 'sms';
+    expect(topicAccessCheck(copy as unknown as CfnTemplate).problems).toEqual([
+      expect.stringMatching(/subscription \w+ over sms is refused by the topic policy/),
     ]);
   });
 
