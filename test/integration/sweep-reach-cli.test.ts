@@ -1,0 +1,134 @@
+/**
+ * The sweep's reach section end to end on DynamoDB Local, as an operator
+ * sees it (docs/sweep.md, "Owner reach"): `pc-hygiene sweep --directory-table`
+ * says reach is unverified while the directory holds no import, then — after
+ * `owners import` — how many owners with events cannot be reached and why,
+ * on the route of the `--config` file; `--format json` carries the same
+ * section.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { putItems } from '../support/items';
+import { runCli, tableFlags } from '../support/run-cli';
+import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { credential, days } from '../unit/support/credentials';
+
+// credential('a-1') is owned by user-a, and so on; user-c is not in the directory.
+const OWNERS_CSV = [
+  'userId,email,name,status',
+  'user-a,a@example.com,Ann,departed',
+  'user-b,b@example.com,Bob,active',
+  'user-d,,Dee,active',
+  'user-e,e@example.com,Eve,active',
+  'user-f,f@example.com,Fay,active',
+].join('\n');
+
+describe('sweep --directory-table: owner reach in the run summary (CLI, DynamoDB Local)', () => {
+  let table: TestTable;
+  let owners: TestDirectoryTable;
+  let dir: string;
+  beforeAll(async () => {
+    table = await createTestTable(undefined, 'sweep-reach-cli');
+    owners = await createTestDirectoryTable('sweep-reach-owners');
+    // One expiry notice each for a..e; f's credential needs nothing (no event, not looked up).
+    await putItems(table.client, table.tableName, [
+      ...['a-1', 'b-1', 'c-1', 'd-1', 'e-1'].map((id) => credential(id, { expiresTime: days(5) })),
+      credential('f-1'),
+    ]);
+    dir = await mkdtemp(join(tmpdir(), 'sweep-reach-'));
+    await writeFile(join(dir, 'owners.csv'), OWNERS_CSV);
+    await writeFile(join(dir, 'relay.json'), JSON.stringify({ ownerDelivery: 'relay' }));
+  });
+  afterAll(async () => {
+    await table.drop();
+    await owners.drop();
+  });
+
+  const sweep = (...extra: string[]) =>
+    runCli([
+      'sweep',
+      ...tableFlags(table),
+      '--directory-table',
+      owners.tableName,
+      '--now',
+      days(0),
+      '--dry-run',
+      ...extra,
+    ]);
+
+  it('says reach is unverified while the directory holds no import', async () => {
+    const text = await sweep();
+    const json = await sweep('--format', 'json');
+
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      'Owner reach is unverified: the owner directory holds no import (table missing or never imported',
+    );
+    expect((JSON.parse(json.stdout) as RunSummary).reach).toMatchObject({
+      status: 'unverified',
+      because: 'never-imported',
+      ownersChecked: 0,
+      unreachableOwners: 0,
+    });
+  });
+
+  it('after owners import, prints how many owners with events are unreachable on sns-email, and why', async () => {
+    const imported = await runCli([
+      'owners',
+      'import',
+      join(dir, 'owners.csv'),
+      '--directory-table',
+      owners.tableName,
+      '--endpoint',
+      owners.endpoint,
+      '--as-of',
+      days(0),
+    ]);
+    expect(imported.code).toBe(0);
+
+    const { code, stdout } = await sweep();
+
+    expect(code).toBe(0);
+    // Imported owners have no subscription until the reconciler has run: on sns-email nobody is reachable yet.
+    expect(stdout).toContain(
+      'Owner reach (sns-email): 5 of 5 owners with events UNREACHABLE ' +
+        '(not-in-directory 1, departed 1, no-email 1, no-subscription 2)',
+    );
+    expect(stdout).toContain('  user-c: not-in-directory');
+    expect(stdout).toContain('  user-d: no-email');
+  });
+
+  it('--format json carries the reach section, judged on the --config route', async () => {
+    const { code, stdout } = await sweep('--config', join(dir, 'relay.json'), '--format', 'json');
+
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as RunSummary;
+    expect(summary.reach).toEqual({
+      status: 'verified',
+      route: 'relay',
+      ownersChecked: 5,
+      unreachableOwners: 3,
+      byReason: {
+        'not-in-directory': 1,
+        departed: 1,
+        'no-email': 1,
+        'subscription-pending': 0,
+        'no-subscription': 0,
+        bouncing: 0,
+      },
+      sample: {
+        count: 3,
+        omitted: 0,
+        records: [
+          { userId: 'user-a', reason: 'departed' },
+          { userId: 'user-c', reason: 'not-in-directory' },
+          { userId: 'user-d', reason: 'no-email' },
+        ],
+      },
+    });
+  });
+});
