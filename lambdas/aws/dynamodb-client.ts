@@ -5,19 +5,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
 import type { unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
+import { type ClientLocation, clientLocationConfig } from './client-location';
 
-/** Where the table lives. */
-export interface DocumentClientOptions {
-  /** A DynamoDB Local (or other non-default) endpoint, e.g. `http://127.0.0.1:8000`. */
-  readonly endpoint?: string;
-  /** AWS region; defaults to the SDK's resolution (`AWS_REGION`, profile), or `us-east-1` with a custom endpoint. */
-  readonly region?: string;
-  /** A named profile of the shared AWS config files (the CLI's `--profile`); default: the SDK's (`AWS_PROFILE`). */
-  readonly profile?: string;
-}
-
-/** Region used against a custom endpoint when none is configured (DynamoDB Local ignores it). */
-const LOCAL_REGION = 'us-east-1';
+/** Where the table lives (DynamoDB Local or another endpoint, region, profile). */
+export type DocumentClientOptions = ClientLocation;
 
 /**
  * Reads a stored number as the SDK does by default (a `number`, or a `bigint`
@@ -49,25 +40,10 @@ export function unmarshallOptions(): UnmarshallOptions {
  * Creates a document client with `removeUndefinedValues` (optional attributes
  * are simply left out) and the SDK's standard retry mode (throttling and
  * transient errors back off and retry; conditional-check failures do not).
- *
- * With a custom `endpoint` and no AWS credentials in the environment, fixed
- * dummy credentials are used: DynamoDB Local accepts any.
+ * Endpoint, region, profile and local dummy credentials: client-location.ts.
  */
 export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
-  const { endpoint } = options;
-  const region = options.region ?? (endpoint ? (process.env.AWS_REGION ?? LOCAL_REGION) : undefined);
-  const needsDummyCredentials =
-    endpoint !== undefined &&
-    options.profile === undefined &&
-    !process.env.AWS_ACCESS_KEY_ID &&
-    !process.env.AWS_PROFILE;
-  const client = new DynamoDBClient({
-    retryMode: 'standard',
-    ...(endpoint !== undefined && { endpoint }),
-    ...(region !== undefined && { region }),
-    ...(options.profile !== undefined && { profile: options.profile }),
-    ...(needsDummyCredentials && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  });
+  const client = new DynamoDBClient({ retryMode: 'standard', ...clientLocationConfig(options) });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
     unmarshallOptions: unmarshallOptions(),
