@@ -53,7 +53,11 @@ export function stackToLookUp(flags: TargetFlags): string | undefined {
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 /** Looks the deployment up with readable errors (a missing region or credentials names what to set). */
-async function lookUp(
+/**
+ * Looks a stack up with readable errors (a missing region or credentials
+ * names what to set; a bad name is a usage error).
+ */
+export async function lookUpStack(
   stackName: string,
   flags: TargetFlags,
   clients?: DeploymentClients,
@@ -94,7 +98,8 @@ export async function resolveTarget(
   // A bad --config is a usage error before anything reaches AWS.
   const fileConfig = flags.config === undefined ? undefined : await loadConfigFile(flags.config);
   const stackName = stackToLookUp(flags);
-  const deployment = stackName === undefined ? undefined : await lookUp(stackName, flags, options.clients);
+  const deployment =
+    stackName === undefined ? undefined : await lookUpStack(stackName, flags, options.clients);
   const { config, configSource } = chooseConfig(flags.config, fileConfig, deployment);
   const say = options.say ?? ((line: string) => process.stderr.write(`pc-hygiene: ${line}\n`));
   // Acting on a deployment: say where and with which config (a local table run stays quiet).

@@ -7,9 +7,15 @@
  */
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import {
+  type Command,
+  type CommandUnknownOpts,
+  Option,
+  type OptionValues,
+} from '@commander-js/extra-typings';
 import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table-definition';
 import { UsageError } from '../usage-error';
+import { lookUpStack } from './deployment-target';
 import { addAwsOptions, describeTableError, documentClientFor, TableAccessError } from './table-options';
 
 /** Table names DynamoDB accepts: 3–255 of `A-Za-z0-9_.-`. */
@@ -23,9 +29,12 @@ export function directoryTableOption() {
 }
 
 /**
- * Adds `--directory-table`, `--endpoint` (alias `--endpoint-url`), `--region`
- * and `--profile` to an `owners`
- * subcommand (commands that also use the credentials table add
+ * Adds `--directory-table`, `--stack`, `--endpoint` (alias `--endpoint-url`),
+ * `--region` and `--profile` to an `owners`
+ * subcommand. With `--stack NAME` (or `PC_HYGIENE_STACK`) the deployed
+ * stack's `DirectoryTableName` output (and `TopicArn`, for a command with
+ * `--topic-arn`) is used unless the flag is given; without it the flags'
+ * defaults stand (docs/deploy.md, "Operating a deployment from the CLI"). (commands that also use the credentials table add
  * {@link directoryTableOption} next to their table options instead).
  */
 export function addDirectoryOptions<
@@ -33,7 +42,42 @@ export function addDirectoryOptions<
   Opts extends OptionValues,
   Globals extends OptionValues,
 >(command: Command<Args, Opts, Globals>) {
-  return addAwsOptions(command.addOption(directoryTableOption()));
+  const withFlags = addAwsOptions(
+    command
+      .addOption(directoryTableOption())
+      .addOption(
+        new Option('--stack <name>', 'a deployed stack: its owner directory table (and topic)').env(
+          'PC_HYGIENE_STACK',
+        ),
+      ),
+  );
+  // Before the action: the stack's outputs fill the flags the operator did not give.
+  withFlags.hook('preAction', async (self) => fillFromStack(self));
+  return withFlags;
+}
+
+/** Sets `--directory-table` (and `--topic-arn`) from the `--stack` outputs when not given. */
+async function fillFromStack(command: CommandUnknownOpts): Promise<void> {
+  const flags = command.opts() as { stack?: string; region?: string; profile?: string };
+  if (flags.stack === undefined) return;
+  const deployment = await lookUpStack(flags.stack, flags);
+  const fromStack = (key: string) =>
+    command.getOptionValueSource(key) === 'default' || command.getOptionValue(key) === undefined;
+  if (fromStack('directoryTable')) {
+    if (deployment.directoryTableName === undefined) {
+      throw new UsageError(
+        `stack ${deployment.stackName} has no owner directory table: give --directory-table NAME`,
+      );
+    }
+    command.setOptionValueWithSource('directoryTable', deployment.directoryTableName, 'config');
+  }
+  const hasTopic = command.options.some((o) => o.attributeName() === 'topicArn');
+  if (hasTopic && command.getOptionValue('topicArn') === undefined) {
+    command.setOptionValueWithSource('topicArn', deployment.topicArn, 'config');
+  }
+  process.stderr.write(
+    `pc-hygiene: stack ${deployment.stackName}: owner directory ${String(command.getOptionValue('directoryTable'))}\n`,
+  );
 }
 
 /**

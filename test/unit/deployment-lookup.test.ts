@@ -12,8 +12,9 @@ import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { Command } from '@commander-js/extra-typings';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeploymentLookupError, lookUpDeployment, STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
 import { reportOperatorSweep } from '../../cli/aws/operator-report';
 import { describeAwsSetupError } from '../../cli/options/aws-setup-errors';
@@ -23,6 +24,7 @@ import {
   resolveTarget,
   stackToLookUp,
 } from '../../cli/options/deployment-target';
+import { addDirectoryOptions } from '../../cli/options/directory-options';
 import { describeTableError } from '../../cli/options/table-options';
 import { configToEnvironment } from '../../lambdas/handlers/environment';
 import { ACTION_METRICS, SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
@@ -204,6 +206,46 @@ describe('resolveTarget', () => {
     expect(() =>
       refuseAuditDeployment({ ...target, deployment: undefined }, undefined, 'sweep'),
     ).not.toThrow();
+  });
+});
+
+describe('owner directory commands with --stack', () => {
+  /** The options an `owners`-like command receives after parsing `args`. */
+  async function parsed(args: string[]): Promise<Record<string, unknown>> {
+    let received: Record<string, unknown> = {};
+    const command = addDirectoryOptions(new Command('list').exitOverride()).action((options) => {
+      received = options;
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await command.parseAsync(['node', 'list', ...args]);
+    } finally {
+      stderr.mockRestore();
+    }
+    return received;
+  }
+
+  it("uses the stack's owner directory unless --directory-table is given; without --stack nothing is looked up", async () => {
+    stackAnswers([{ OutputKey: STACK_OUTPUT.directoryTableName, OutputValue: 'Hygiene-Owners-Out' }]);
+
+    expect((await parsed(['--stack', 'PersonalClientHygiene', '--region', 'eu-west-1'])).directoryTable).toBe(
+      'Hygiene-Owners-Out',
+    );
+    expect(
+      (
+        await parsed([
+          '--stack',
+          'PersonalClientHygiene',
+          '--region',
+          'eu-west-1',
+          '--directory-table',
+          'Mine',
+        ])
+      ).directoryTable,
+    ).toBe('Mine');
+    cfn.resetHistory();
+    expect((await parsed([])).directoryTable).toBe('PersonalClientOwners');
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
   });
 });
 
