@@ -54,43 +54,48 @@ export function renderPostureText(report: PostureReport): string {
       `${label.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}  ${pct.padStart(6)}`.trimEnd(),
     ),
   ];
-  if (r.owners.top.length > 0) {
-    // Say when the list is cut: the report names the riskiest owners only.
-    const cut = r.owners.top.length < r.owners.count;
-    const shown = cut ? ` (the first ${r.owners.top.length} of ${r.owners.count}; more with --top N)` : '';
-    lines.push('', `Owners (${r.owners.count}), riskiest first:${shown}`);
-    const header = [
-      'owner',
-      'credentials',
-      'risky',
-      'expired',
-      'stale',
-      'unscoped+open',
-      'no expiry',
-      'exp<=30d',
-    ];
-    const body = r.owners.top.map((o) => [
-      terminalText(o.userId),
-      ...[
-        o.credentials,
-        o.risky,
-        o.expiredNotDeleted,
-        o.stale,
-        o.unscopedUnrestricted,
-        o.noExpiry,
-        o.expiringIn30Days,
-      ].map(String),
-    ]);
-    const all = [header, ...body];
-    const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-    for (const row of all) {
-      lines.push(
-        row
-          .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-          .join('  ')
-          .trimEnd(),
-      );
-    }
-  }
+  lines.push(...ownerLines(r));
   return `${lines.join('\n')}\n`;
+}
+
+/** The riskiest owners as a table (nothing when the report lists none). */
+function ownerLines(r: PostureReport): string[] {
+  if (r.owners.top.length === 0) return [];
+  // Say when the list is cut: the report names the riskiest owners only.
+  const cut = r.owners.top.length < r.owners.count;
+  const shown = cut ? ` (the first ${r.owners.top.length} of ${r.owners.count}; more with --top N)` : '';
+  const lines = ['', `Owners (${r.owners.count}), riskiest first:${shown}`];
+  const header = [
+    'owner',
+    'credentials',
+    'risky',
+    'expired',
+    'stale',
+    'unscoped+open',
+    'no expiry',
+    'exp<=30d',
+  ];
+  const body = r.owners.top.map((o) => [
+    terminalText(o.userId),
+    ...[
+      o.credentials,
+      o.risky,
+      o.expiredNotDeleted,
+      o.stale,
+      o.unscopedUnrestricted,
+      o.noExpiry,
+      o.expiringIn30Days,
+    ].map(String),
+  ]);
+  const all = [header, ...body];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
+  for (const row of all) {
+    lines.push(
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    );
+  }
+  return lines;
 }

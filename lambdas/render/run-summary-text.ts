@@ -57,36 +57,10 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
     rows.push([type, String(summary.planned[type]), String(summary.applied[type])]);
   }
   lines.push(...table(rows), '');
-  const d = summary.deletions;
-  const outcomes = [
-    `${d.applied} ${audit ? 'would be made' : 'made'}`,
-    ...(d.blockedByGuard > 0 ? [`${d.blockedByGuard} blocked by the guard`] : []),
-    ...(d.deferred > 0 ? [`${d.deferred} deferred (time budget; planned again by a later run)`] : []),
-    ...(d.skippedChanged > 0 ? [`${d.skippedChanged} skipped (changed since read)`] : []),
-  ];
-  const orphaned = d.orphaned > 0 ? ` + ${d.orphaned} orphaned` : '';
-  lines.push(`Deletions: ${d.expired} expired + ${d.stale} stale${orphaned} planned; ${outcomes.join(', ')}`);
-  if (summary.guard.overridden) {
-    lines.push(
-      `  guard tripped but overridden by ${overrideText(summary.guard)}: ${summary.guard.reasons.join('; ')}`,
-    );
-  } else if (summary.guard.approval) {
-    lines.push(`  guard approval not used (${unusedApprovalText(summary.guard.approval)})`);
-  } else if (!summary.guard.tripped) {
-    lines.push(
-      `  guard ok: ${summary.guard.plannedDeletes} of at most ${summary.guard.maxDeletesPerRun} per run and ` +
-        `${summary.guard.maxDeletePercent}% of ${summary.guard.activeValid} active valid credentials`,
-    );
-  }
+  lines.push(...deletionLines(summary));
   lines.push(directoryLine(summary.directory), '');
   lines.push(eventsLine(summary), ...reachLines(summary.reach, limit));
-  const c = summary.checkpoint;
-  if (c && (c.saved || c.resumed)) {
-    const what = c.saved ? 'saved (the next run continues from it)' : 'cleared (table finished)';
-    lines.push(
-      `Checkpoint: ${what}${c.resumed ? '; this run resumed from one' : ''}; ${c.segmentsDone}/${c.segments} segments done`,
-    );
-  }
+  lines.push(...checkpointLines(summary));
   lines.push(...manifestLines(summary));
   lines.push(
     ...recordList(
@@ -106,6 +80,44 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
     ),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The deletions planned and what became of them, and the guard's verdict. */
+function deletionLines(summary: RunSummary): string[] {
+  const audit = summary.mode === 'audit';
+  const d = summary.deletions;
+  const outcomes = [
+    `${d.applied} ${audit ? 'would be made' : 'made'}`,
+    ...(d.blockedByGuard > 0 ? [`${d.blockedByGuard} blocked by the guard`] : []),
+    ...(d.deferred > 0 ? [`${d.deferred} deferred (time budget; planned again by a later run)`] : []),
+    ...(d.skippedChanged > 0 ? [`${d.skippedChanged} skipped (changed since read)`] : []),
+  ];
+  const orphaned = d.orphaned > 0 ? ` + ${d.orphaned} orphaned` : '';
+  const lines = [
+    `Deletions: ${d.expired} expired + ${d.stale} stale${orphaned} planned; ${outcomes.join(', ')}`,
+  ];
+  const guard = summary.guard;
+  if (guard.overridden) {
+    lines.push(`  guard tripped but overridden by ${overrideText(guard)}: ${guard.reasons.join('; ')}`);
+  } else if (guard.approval) {
+    lines.push(`  guard approval not used (${unusedApprovalText(guard.approval)})`);
+  } else if (!guard.tripped) {
+    lines.push(
+      `  guard ok: ${guard.plannedDeletes} of at most ${guard.maxDeletesPerRun} per run and ` +
+        `${guard.maxDeletePercent}% of ${guard.activeValid} active valid credentials`,
+    );
+  }
+  return lines;
+}
+
+/** The checkpoint line, when the run saved or resumed from one. */
+function checkpointLines(summary: RunSummary): string[] {
+  const c = summary.checkpoint;
+  if (!c || !(c.saved || c.resumed)) return [];
+  const what = c.saved ? 'saved (the next run continues from it)' : 'cleared (table finished)';
+  return [
+    `Checkpoint: ${what}${c.resumed ? '; this run resumed from one' : ''}; ${c.segmentsDone}/${c.segments} segments done`,
+  ];
 }
 
 /** Where the run's deletions are recorded (nothing when it recorded none and nothing failed). */
