@@ -101,7 +101,8 @@ async function runLocalCycle(
   const summary = await sweepTable({
     client,
     tableName: table,
-    config,
+    // The run summary's reach section judges owners as the demo's notifier does (the relay rule, below).
+    config: { ...config, ownerDelivery: 'relay' },
     now,
     mode: 'enforce',
     directoryTable: DEFAULT_DIRECTORY_TABLE_NAME,

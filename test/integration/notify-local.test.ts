@@ -39,6 +39,15 @@ describe('pc-hygiene local: notify step', () => {
         eventsFailed: 0,
         digests: summary.events.owners,
       });
+      // The sweep's reach forecast (its run summary) is what the demo's notifier then found.
+      expect(notify.unreachableOwners).toBeGreaterThan(0);
+      expect(summary.reach).toMatchObject({
+        status: 'verified',
+        route: 'relay',
+        ownersChecked: summary.events.owners,
+        unreachableOwners: notify.unreachableOwners,
+        byReason: notify.unreachableReasons,
+      });
       const all = (await readFile(result.digestsFile, 'utf8'))
         .trimEnd()
         .split('\n')
