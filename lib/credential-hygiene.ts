@@ -322,6 +322,7 @@ export class CredentialHygiene extends Construct {
     return addHygieneDashboard(this, {
       sweep: this.sweepFunction,
       notifier: this.notifierFunction,
+      reconciler: this.reconcilerFunction,
       deadLetterQueue: this.deadLetterQueue,
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,

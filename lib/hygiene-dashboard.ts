@@ -1,12 +1,18 @@
 /**
  * The CloudWatch dashboard of a `CredentialHygiene` worker: what the sweeps
- * did, what the notifier delivered, and whether anything is failing.
+ * did, what the notifier delivered, how the owner subscriptions stand, and
+ * whether anything is failing.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ACTION_METRICS, NOTIFIER_METRIC, SWEEP_METRIC } from '../lambdas/handlers/metric-names';
+import {
+  ACTION_METRICS,
+  NOTIFIER_METRIC,
+  RECONCILER_METRIC,
+  SWEEP_METRIC,
+} from '../lambdas/handlers/metric-names';
 import { runMetric } from './hygiene-alarms';
 import type { HygieneFunction } from './hygiene-function';
 
@@ -14,6 +20,8 @@ import type { HygieneFunction } from './hygiene-function';
 export interface HygieneDashboardOptions {
   readonly sweep: HygieneFunction;
   readonly notifier: HygieneFunction;
+  /** The subscription reconciler: its own row (owner subscriptions against the quota). */
+  readonly reconciler?: HygieneFunction;
   readonly deadLetterQueue: sqs.IQueue;
   readonly metricsNamespace: string;
   readonly serviceName: string;
@@ -40,6 +48,7 @@ export function addHygieneDashboard(
   dashboard.addWidgets(...transitionWidgets(m));
   dashboard.addWidgets(...sweepHealthWidgets(m));
   dashboard.addWidgets(...deliveryWidgets(m, options));
+  if (options.reconciler !== undefined) dashboard.addWidgets(...subscriptionWidgets(m, options.reconciler));
   return dashboard;
 }
 
@@ -134,6 +143,48 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
           statistic: 'Maximum',
           label: 'dead-letter messages',
         }),
+      ],
+      width: 8,
+    }),
+  ];
+}
+
+/** Owner subscriptions (`sns-email` route): how close to the quota, what the reconciler changed, what failed. */
+function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwatch.IWidget[] {
+  const hourly = { period: Duration.hours(1) };
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Owner subscriptions: filter policies and pending owners',
+      left: [
+        m(RECONCILER_METRIC.filterPolicies, {
+          ...hourly,
+          statistic: 'Maximum',
+          label: 'filter policies (quota 200 by default)',
+        }),
+        m(RECONCILER_METRIC.pendingOwners, {
+          ...hourly,
+          statistic: 'Maximum',
+          label: 'owners pending confirmation',
+        }),
+      ],
+      width: 8,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Subscription reconciler changes',
+      left: [
+        m(RECONCILER_METRIC.created, { ...hourly, label: 'created' }),
+        m(RECONCILER_METRIC.repaired, { ...hourly, label: 'repaired' }),
+        m(RECONCILER_METRIC.removed, { ...hourly, label: 'removed' }),
+      ],
+      width: 8,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Subscription reconciler problems',
+      left: [
+        m(RECONCILER_METRIC.quotaExceeded, { ...hourly, statistic: 'Maximum', label: 'quota exceeded' }),
+        m(RECONCILER_METRIC.failed, { ...hourly, label: 'operations refused by SNS' }),
+        m(RECONCILER_METRIC.conflicts, { ...hourly, statistic: 'Maximum', label: 'address conflicts' }),
+        reconciler.function.metricErrors({ period: Duration.hours(1), label: 'reconciler errors' }),
       ],
       width: 8,
     }),

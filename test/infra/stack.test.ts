@@ -524,6 +524,20 @@ describe('operations', () => {
     });
   });
 
+  it('shows the owner subscriptions against the quota and the reconciler’s changes and problems (issue 11)', () => {
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const metric of [
+      'SubscriptionFilterPolicies',
+      'OwnerSubscriptionsPending',
+      'SubscriptionsCreated',
+      'SubscriptionsRemoved',
+      'SubscriptionQuotaExceeded',
+      'SubscriptionOperationsFailed',
+    ]) {
+      expect(body).toContain(`\\"${metric}\\"`);
+    }
+  });
+
   it('has a dashboard of the run metrics', () => {
     const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);
