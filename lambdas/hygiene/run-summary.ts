@@ -119,9 +119,10 @@ export type ReasonCounts = Readonly<Record<UnreachableReason, number>>;
 /**
  * Why a run could not check its owners' reach: `no-directory` (none
  * configured), `never-imported` (configured, but the table is missing or was
- * never imported), `unreadable` (reading it failed).
+ * never imported), `unreadable` (reading it failed), `time-budget` (the run's
+ * time ran out before the first lookup).
  */
-export type ReachUnverifiedReason = 'no-directory' | 'never-imported' | 'unreadable';
+export type ReachUnverifiedReason = 'no-directory' | 'never-imported' | 'unreadable' | 'time-budget';
 
 /**
  * Whether the owners who got events this run can be reached on the configured
@@ -138,8 +139,10 @@ export interface ReachSummary {
   readonly error?: string;
   /** `ownerDelivery`: the route judged. */
   readonly route: OwnerDeliveryRoute;
-  /** Owners with at least one owner event this run (looked up when verified). */
+  /** Owners with at least one owner event this run that were looked up (0 when unverified). */
   readonly ownersChecked: number;
+  /** Owners with events not looked up because the run's time budget ran out (absent when none). */
+  readonly ownersUnchecked?: number;
   /** Of those, the owners the directory says cannot be reached (0 when unverified). */
   readonly unreachableOwners: number;
   readonly byReason: ReasonCounts;

@@ -193,6 +193,7 @@ const UNVERIFIED_TEXT = {
   'never-imported':
     'the owner directory holds no import (table missing or never imported: pc-hygiene owners import)',
   unreadable: 'the owner directory could not be read',
+  'time-budget': "the run's time budget ran out before the owners were looked up",
 } as const;
 
 /**
@@ -207,16 +208,17 @@ export function reachLines(reach: ReachSummary, limit: number): string[] {
     return [`Owner reach is unverified: ${why}${error}`];
   }
   const owners = `${reach.ownersChecked} owner${reach.ownersChecked === 1 ? '' : 's'} with events`;
+  const unchecked =
+    reach.ownersUnchecked === undefined ? '' : ` (${reach.ownersUnchecked} more not checked: time budget)`;
   if (reach.unreachableOwners === 0) {
-    return [
-      `Owner reach (${reach.route}): ${reach.ownersChecked === 0 ? 'no owners with events' : `all ${owners} reachable`}`,
-    ];
+    const all = reach.ownersChecked === 0 ? 'no owners with events' : `all ${owners} reachable`;
+    return [`Owner reach (${reach.route}): ${all}${unchecked}`];
   }
   const perReason = UNREACHABLE_REASONS.filter((r) => reach.byReason[r] > 0)
     .map((r) => `${r} ${reach.byReason[r]}`)
     .join(', ');
   const title =
-    `Owner reach (${reach.route}): ${reach.unreachableOwners} of ${owners} UNREACHABLE (${perReason}); ` +
+    `Owner reach (${reach.route}): ${reach.unreachableOwners} of ${owners} UNREACHABLE (${perReason})${unchecked}; ` +
     'the notifier reports their events to the admins (owner-unreachable)';
   const shown = reach.sample.records.slice(0, limit);
   const out = [title, ...shown.map((o) => `  ${terminalText(o.userId)}: ${o.reason}`)];

@@ -183,6 +183,42 @@ describe('the sweep run summary: owner reach', () => {
     expect(text).toContain('  ... 245 more owners (the owner-unreachable report names each)');
   });
 
+  it('under a time budget stops looking owners up where deletions stop starting, counting the rest unchecked', async () => {
+    const handles = Array.from({ length: 250 }, (_, i) => `u${String(i).padStart(3, '0')}`);
+    let remaining = 600_000;
+    const directory = directoryOf([]);
+    const lookUp = directory.getMany.bind(directory);
+    // The budget runs out during the first lookup (under half of the default 30 s reserve).
+    directory.getMany = async (ids) => {
+      remaining = 10_000;
+      return lookUp(ids);
+    };
+    const table = new MemoryTable(expiringFor(handles));
+
+    const summary = await runSweep(
+      {
+        scanner: new MemoryScanner(table),
+        writer: new MemoryWriter(table),
+        clock: () => NOW,
+        remainingMs: () => remaining,
+        directory,
+      },
+      { config: parseConfig({}), now: NOW, runId: 'run-budget', mode: 'enforce' },
+    );
+
+    expect(summary.status).toBe('complete');
+    expect(directory.lookups.map((ids) => ids.length)).toEqual([100]);
+    expect(summary.reach).toMatchObject({
+      status: 'verified',
+      ownersChecked: 100,
+      ownersUnchecked: 150,
+      unreachableOwners: 100,
+    });
+    expect(renderRunSummaryText(summary)).toContain(
+      'Owner reach (sns-email): 100 of 100 owners with events UNREACHABLE (not-in-directory 100) (150 more not checked: time budget)',
+    );
+  });
+
   it('judges the owners audit mode would notify, writing nothing', async () => {
     const directory = directoryOf([active('ok', { subscription: 'confirmed' })]);
 

@@ -6,7 +6,9 @@
  * owners would get nothing. A forecast for the admins only: the notifier
  * judges every owner again at drain time and sends an unreachable owner's
  * events to the admins. It never fails the run (the writes are done): a
- * directory that cannot be read leaves reach unverified and says why.
+ * directory that cannot be read leaves reach unverified and says why, and
+ * under a time budget it stops looking owners up where the deletions stop
+ * starting (the owners left are counted as unchecked).
  *
  * Memory: the owners come from the run's per-owner event counts (owners are
  * far fewer than credentials); one page of records is held at a time and the
@@ -54,8 +56,15 @@ function unverified(
   };
 }
 
+/** Under half the time reserve left (as for deletions): look no more owners up. */
+function lookupDeadlineReached(run: SweepRun): boolean {
+  const remaining = run.deps.remainingMs;
+  return remaining !== undefined && remaining() < run.settings.deadlineMarginMs / 2;
+}
+
 /**
- * Looks up `owners` (sorted) a page at a time and judges each on `route`.
+ * Looks up `owners` (sorted) a page at a time and judges each on `route`,
+ * until the time budget says stop (the rest are counted as unchecked).
  * @throws whatever the directory's `getMany` throws
  */
 async function judgeOwners(
@@ -66,8 +75,10 @@ async function judgeOwners(
   const byReason = emptyReasonCounts();
   const sample = new CappedCollector<UnreachableOwnerSample>(REACH_SAMPLE_LIMIT);
   const directory = run.deps.directory;
-  for (let i = 0; directory !== undefined && i < owners.length; i += REACH_LOOKUP_PAGE) {
-    const page = owners.slice(i, i + REACH_LOOKUP_PAGE);
+  let checked = 0;
+  for (; directory !== undefined && checked < owners.length; checked += REACH_LOOKUP_PAGE) {
+    if (lookupDeadlineReached(run)) break;
+    const page = owners.slice(checked, checked + REACH_LOOKUP_PAGE);
     const records = await directory.getMany(page);
     for (const userId of page) {
       const verdict = reachabilityOf(records.get(userId), route);
@@ -76,10 +87,13 @@ async function judgeOwners(
       sample.add({ userId, reason: verdict.reason });
     }
   }
+  checked = Math.min(checked, owners.length);
+  if (checked === 0 && owners.length > 0) return unverified(route, 'time-budget', undefined);
   return {
     status: 'verified',
     route,
-    ownersChecked: owners.length,
+    ownersChecked: checked,
+    ...(checked < owners.length && { ownersUnchecked: owners.length - checked }),
     unreachableOwners: sample.count,
     byReason,
     sample: sample.toList(),
