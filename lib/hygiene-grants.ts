@@ -128,10 +128,3 @@ export function grantTableKey(fn: HygieneFunction, table: dynamodb.ITable): void
 function allow(fn: HygieneFunction, actions: readonly string[], resources: string[]): void {
   fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources }));
 }
-
-/**
- * Nothing to do any more: X-Ray has a policy of its own in `HygieneFunction`,
- * acknowledged there, so no function's default policy holds a wildcard.
- * @deprecated Kept only until its last caller (lib/owner-email-relay.ts) drops the call.
- */
-export function acknowledgeXRayWildcard(_fn: HygieneFunction): void {}
