@@ -8,7 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
-import { runCli } from '../support/run-cli';
+import { runCli, tableFlags } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { FAULT_NOW } from './support/cycle';
 import { writeFigures } from './support/figures';
@@ -48,10 +48,7 @@ describe('pc-hygiene sweep over a table of malformed items', () => {
 
     const run = await runCli([
       'sweep',
-      '--table',
-      table.tableName,
-      '--endpoint',
-      table.endpoint,
+      ...tableFlags(table),
       '--now',
       new Date(FAULT_NOW).toISOString(),
       '--format',

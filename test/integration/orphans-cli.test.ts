@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { getItem, putItems } from '../support/items';
-import { runCli } from '../support/run-cli';
+import { runCli, tableFlags } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
@@ -111,10 +111,7 @@ describe('orphaned credentials (CLI, DynamoDB Local)', () => {
     const result = await runCli([
       'restore',
       'a-1',
-      '--table',
-      table.tableName,
-      '--endpoint',
-      table.endpoint,
+      ...tableFlags(table),
       '--reason',
       'handed over',
       '--by',

@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { planRecord } from '../../lambdas/hygiene/policy';
 import { putItems } from '../support/items';
-import { runCli } from '../support/run-cli';
+import { runCli, tableFlags } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { exportTable } from './support/sweep-deps';
 
@@ -31,17 +31,7 @@ describe('pc-hygiene plan --table (DynamoDB Local)', () => {
 
   it('plans every credential of the table exactly like the policy does, and writes nothing', async () => {
     const before = await exportTable(table);
-    const result = await runCli([
-      'plan',
-      '--table',
-      table.tableName,
-      '--endpoint',
-      table.endpoint,
-      '--now',
-      NOW_ISO,
-      '--format',
-      'jsonl',
-    ]);
+    const result = await runCli(['plan', ...tableFlags(table), '--now', NOW_ISO, '--format', 'jsonl']);
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

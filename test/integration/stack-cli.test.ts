@@ -21,6 +21,7 @@ import { configToEnvironment } from '../../lambdas/handlers/environment';
 import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { putItems } from '../support/items';
+import { tableFlags } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
@@ -170,17 +171,7 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
   });
 
   it('--endpoint without --stack looks nothing up (DynamoDB Local without a stack)', async () => {
-    const run = await sweep([
-      '--table',
-      table.tableName,
-      '--endpoint',
-      table.endpoint,
-      '--now',
-      NOW_ISO,
-      '--dry-run',
-      '--format',
-      'json',
-    ]);
+    const run = await sweep([...tableFlags(table), '--now', NOW_ISO, '--dry-run', '--format', 'json']);
     expect(run.error).toBeUndefined();
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
     expect(run.stderr).toBe('');

@@ -7,7 +7,7 @@ import { importJsonLines } from '../../cli/commands/import';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { getItem, putItem } from '../support/items';
-import { runCli } from '../support/run-cli';
+import { runCli, tableFlags } from '../support/run-cli';
 import { createTestTable, dynamoDbEndpoint, type TestTable } from '../support/test-table';
 
 const good = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -136,15 +136,7 @@ describe('export', () => {
     await putItem(table.client, table.tableName, { id: 'pc-set', userId: 'u', tags: new Set(['b', 'a']) });
     await putItem(table.client, table.tableName, { id: `${RESERVED_ID_PREFIX}checkpoint`, positions: [] });
 
-    const run = await runCli([
-      'export',
-      '--table',
-      table.tableName,
-      '--endpoint',
-      table.endpoint,
-      '--segments',
-      '2',
-    ]);
+    const run = await runCli(['export', ...tableFlags(table), '--segments', '2']);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     const items = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -154,16 +146,7 @@ describe('export', () => {
     for (const line of lines) expect(line.startsWith('{"id":')).toBe(true);
 
     const output = join(dir, 'all.jsonl');
-    const toFile = await runCli([
-      'export',
-      '--table',
-      table.tableName,
-      '--endpoint',
-      table.endpoint,
-      '--include-reserved',
-      '--output',
-      output,
-    ]);
+    const toFile = await runCli(['export', ...tableFlags(table), '--include-reserved', '--output', output]);
     expect(toFile.code).toBe(0);
     expect(toFile.stdout).toBe('');
     expect(toFile.stderr).toBe(`exported 3 item(s) from ${table.tableName} to ${output}\n`);

@@ -20,7 +20,7 @@ import { eventsFor } from '../../lambdas/hygiene/events';
 import type { Action } from '../../lambdas/hygiene/policy';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { getItem, putItem, readCredential } from '../support/items';
-import { runCli } from '../support/run-cli';
+import { runCli, tableFlags } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
 
 const DELETED_AT = Date.parse('2026-11-20T06:00:00.000Z');
@@ -214,16 +214,7 @@ describe('restore', () => {
 
   describe('CLI', () => {
     const cli = (args: string[]) =>
-      runCli([
-        'restore',
-        ...args,
-        '--table',
-        table.tableName,
-        '--endpoint',
-        table.endpoint,
-        '--now',
-        formatInstant(NOW),
-      ]);
+      runCli(['restore', ...args, ...tableFlags(table), '--now', formatInstant(NOW)]);
 
     it('restores and says what was undone', async () => {
       const { id } = await deleted();

@@ -25,3 +25,8 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
     );
   });
 }
+
+/** `--table NAME --endpoint URL`: the flags that point a command at a test table. */
+export function tableFlags(table: { readonly tableName: string; readonly endpoint: string }): string[] {
+  return ['--table', table.tableName, '--endpoint', table.endpoint];
+}
