@@ -143,6 +143,26 @@ function naiveFigures(reps: readonly CaseRep[]): RunRow['naive'] {
   };
 }
 
+/** The notifier's CPU per event, events and the sizes of the items it marks. */
+function notifierFigures(
+  reps: readonly CaseRep[],
+): Pick<RunRow, 'notifyCpuMsPerEvent' | 'eventsPublished' | 'outboxItems'> {
+  const events = (r: CaseRep) => Number(r.results.notify.detail.eventsPublished);
+  const detail = (reps[0] as CaseRep).results.notify.detail;
+  return {
+    notifyCpuMsPerEvent: round(
+      med(reps, (r) => r.results.notify.cpuMs / Math.max(1, events(r))),
+      3,
+    ),
+    eventsPublished: med(reps, events),
+    outboxItems: {
+      count: Number(detail.outboxItems ?? 0),
+      meanBytes: Number(detail.outboxItemMeanBytes ?? 0),
+      over1Kb: Number(detail.outboxItemsOver1Kb ?? 0),
+    },
+  };
+}
+
 /** Aggregates the repetitions of one case measured under `latencyModel`. */
 export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | 'aws' = 'none'): RunRow {
   const first = reps[0];
@@ -179,16 +199,7 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
     speedupVsNaive: round(naiveMs / (sweepMs + notifyMs), 1),
     requestsPerChange: perChange(dynamoRequests + snsCalls),
     wcuPerChange: perChange(consumedWcu),
-    notifyCpuMsPerEvent: round(
-      med(reps, (r) => r.results.notify.cpuMs / Math.max(1, Number(r.results.notify.detail.eventsPublished))),
-      3,
-    ),
-    eventsPublished: med(reps, (r) => Number(r.results.notify.detail.eventsPublished)),
-    outboxItems: {
-      count: Number(first.results.notify.detail.outboxItems ?? 0),
-      meanBytes: Number(first.results.notify.detail.outboxItemMeanBytes ?? 0),
-      over1Kb: Number(first.results.notify.detail.outboxItemsOver1Kb ?? 0),
-    },
+    ...notifierFigures(reps),
     dynamoRequests,
     consumedRcu: round(
       ours((t) => t.dynamo.consumedRcu),
