@@ -2,15 +2,20 @@
  * `restore --run RUN_ID`: undoes every soft-delete one run made, from its
  * manifest (docs/data-model.md, "Run manifests"), with the same checks as
  * `restore ID` for each credential (not deleted any more, deleted again by
- * another run, past its expiry without `--force`), one after the other. A
- * credential that fails a check is reported and left alone; the others are
- * restored. With `dryRun` every check is made and nothing is written.
+ * another run, past its expiry without `--force`), {@link RESTORE_CONCURRENCY}
+ * at a time while the manifest is read page by page. A credential that fails a
+ * check is reported and left alone; the others are restored. With `dryRun`
+ * every check is made and nothing is written.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { errorText } from '../../lambdas/hygiene/errors';
 import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
+import { TaskPool } from '../../lambdas/hygiene/task-pool';
 import { NotDeletedByRunError, NotDeletedError, type RestoreResult, restoreCredential } from '../aws/restore';
 import { readRunHeader, runEntries } from '../aws/run-manifests';
+
+/** Restores in flight at once (each a consistent read and a conditional write). */
+export const RESTORE_CONCURRENCY = 8;
 
 /** What to undo, by whom and why. */
 export interface RunRestoreRequest {
@@ -42,7 +47,7 @@ export interface RunRestoreResult {
 }
 
 /**
- * Restores the run's deletions one by one.
+ * Restores the run's deletions, {@link RESTORE_CONCURRENCY} at a time; results sorted by id.
  * @throws {RunNotFoundError} when the run has no manifest
  */
 export async function restoreRun(
@@ -54,7 +59,8 @@ export async function restoreRun(
   const restored: RestoreResult[] = [];
   const skipped: RunRestoreMiss[] = [];
   const refused: RunRestoreMiss[] = [];
-  for await (const entry of runEntries(client, tableName, header)) {
+  const pool = new TaskPool(RESTORE_CONCURRENCY);
+  const restoreOne = async (entry: ManifestEntry): Promise<void> => {
     try {
       restored.push(
         await restoreCredential(client, tableName, {
@@ -72,6 +78,16 @@ export async function restoreRun(
       if (error instanceof NotDeletedError || error instanceof NotDeletedByRunError) skipped.push(miss);
       else refused.push(miss);
     }
+  };
+  try {
+    for await (const entry of runEntries(client, tableName, header))
+      await pool.submit(() => restoreOne(entry));
+  } finally {
+    await pool.drain();
   }
+  const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+  restored.sort(byId);
+  skipped.sort(byId);
+  refused.sort(byId);
   return { runId: request.runId, dryRun: request.dryRun ?? false, restored, skipped, refused };
 }
