@@ -59,7 +59,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   lines.push(...table(rows), '');
   lines.push(...deletionLines(summary));
   lines.push(directoryLine(summary.directory), '');
-  lines.push(eventsLine(summary), ...reachLines(summary.reach, limit));
+  lines.push(eventsLine(summary), ...reachLines(summary.reach, limit, audit));
   lines.push(...checkpointLines(summary));
   lines.push(...manifestLines(summary));
   lines.push(
@@ -199,9 +199,10 @@ const UNVERIFIED_TEXT = {
 /**
  * Whether the owners with events this run can be reached (docs/sweep.md,
  * "Owner reach"): unverified and why, all reachable, or how many are not,
- * per reason, with the first `limit` of them named.
+ * per reason, with the first `limit` of them named (`audit`: a dry run's
+ * events would be reported, none were queued).
  */
-export function reachLines(reach: ReachSummary, limit: number): string[] {
+export function reachLines(reach: ReachSummary, limit: number, audit = false): string[] {
   if (reach.status === 'unverified') {
     const why = UNVERIFIED_TEXT[reach.because ?? 'no-directory'];
     const error = reach.error !== undefined ? ` (${terminalText(reach.error)})` : '';
@@ -219,7 +220,7 @@ export function reachLines(reach: ReachSummary, limit: number): string[] {
     .join(', ');
   const title =
     `Owner reach (${reach.route}): ${reach.unreachableOwners} of ${owners} UNREACHABLE (${perReason})${unchecked}; ` +
-    'the notifier reports their events to the admins (owner-unreachable)';
+    `the notifier ${audit ? 'would report' : 'reports'} their events to the admins (owner-unreachable)`;
   const shown = reach.sample.records.slice(0, limit);
   const out = [title, ...shown.map((o) => `  ${terminalText(o.userId)}: ${o.reason}`)];
   const more = reach.unreachableOwners - shown.length;

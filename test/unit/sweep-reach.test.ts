@@ -226,6 +226,9 @@ describe('the sweep run summary: owner reach', () => {
 
     expect(summary.applied['notify-expiry']).toBe(2);
     expect(summary.reach).toMatchObject({ status: 'verified', ownersChecked: 2, unreachableOwners: 1 });
+    expect(renderRunSummaryText(summary)).toContain(
+      '1 of 2 owners with events UNREACHABLE (not-in-directory 1); the notifier would report their events',
+    );
   });
 
   it('says when every owner with events is reachable', async () => {
