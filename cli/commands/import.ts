@@ -19,7 +19,7 @@ import { type JsonlLine, readJsonLines } from '../jsonl';
 import { refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
 import { createProgress } from '../progress';
 
 /** A line that was not written, and why. */
@@ -184,41 +184,41 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
   const target = await resolveTarget(options, { usesConfig: false });
   if (!options.dryRun)
     refuseAuditDeployment(target, options.enforce, 'import', ', or --dry-run to validate only');
-  const client = documentClientFor(target);
   const progress = createProgress({ label: 'import', unit: 'records written' });
   try {
-    const summary = await withTableErrors(target, () =>
-      importJsonLines(client, {
-        table: target.table,
-        file,
-        dryRun: options.dryRun,
-        createTable: options.createTable,
-        onProgress: (p) => progress.update(p.written),
-        onRejected:
-          options.format === 'table'
-            ? (rejected) => {
-                progress.clear();
-                process.stderr.write(`pc-hygiene import: rejected ${describeRejected(rejected)}\n`);
-              }
-            : undefined,
-      }),
-    );
-    progress.clear();
-    if (options.format === 'json') {
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
-    } else {
-      const verb = summary.dryRun ? 'would import' : 'imported';
-      const created = summary.tableCreated ? ' (table created)' : '';
-      const rejected = summary.rejected === 0 ? '' : `; ${summary.rejected} line(s) rejected, not written`;
-      process.stdout.write(
-        `${verb} ${summary.written} record(s) into ${summary.table}${created}${rejected}\n`,
+    await withDocumentClient(target, async (client) => {
+      const summary = await withTableErrors(target, () =>
+        importJsonLines(client, {
+          table: target.table,
+          file,
+          dryRun: options.dryRun,
+          createTable: options.createTable,
+          onProgress: (p) => progress.update(p.written),
+          onRejected:
+            options.format === 'table'
+              ? (rejected) => {
+                  progress.clear();
+                  process.stderr.write(`pc-hygiene import: rejected ${describeRejected(rejected)}\n`);
+                }
+              : undefined,
+        }),
       );
-    }
-    // Rejected lines mean the file was not fully loaded: a script must notice.
-    if (summary.rejected > 0) process.exitCode = 1;
+      progress.clear();
+      if (options.format === 'json') {
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      } else {
+        const verb = summary.dryRun ? 'would import' : 'imported';
+        const created = summary.tableCreated ? ' (table created)' : '';
+        const rejected = summary.rejected === 0 ? '' : `; ${summary.rejected} line(s) rejected, not written`;
+        process.stdout.write(
+          `${verb} ${summary.written} record(s) into ${summary.table}${created}${rejected}\n`,
+        );
+      }
+      // Rejected lines mean the file was not fully loaded: a script must notice.
+      if (summary.rejected > 0) process.exitCode = 1;
+    });
   } finally {
     progress.clear();
-    client.destroy();
   }
 }
 

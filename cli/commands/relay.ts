@@ -11,8 +11,8 @@ import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
 import { terminalText } from '../../lambdas/render/sanitize';
 import {
   addDirectoryOptions,
-  directoryClientFor,
   requireDirectoryTable,
+  withDirectoryClient,
   withDirectoryErrors,
 } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
@@ -81,8 +81,7 @@ async function runRelay(options: RelayOptions): Promise<void> {
   const config = await loadConfigFile(options.config);
   const from = senderOf(options.from, config.senderIdentity);
   const { items, ignored } = await readDigestEntries(options.input);
-  const client = directoryClientFor(options);
-  try {
+  await withDirectoryClient(options, async (client) => {
     const summary = await withDirectoryErrors(options, async () => {
       await requireDirectoryTable(client, options.directoryTable);
       const directory = new DynamoOwnerDirectory(client, options.directoryTable);
@@ -97,9 +96,7 @@ async function runRelay(options: RelayOptions): Promise<void> {
       options.format === 'json' ? `${JSON.stringify(full, null, 2)}\n` : renderRelayText(full, options.input),
     );
     if (summary.failures.length > 0) process.exitCode = 1;
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** Registers `relay` on the program. */

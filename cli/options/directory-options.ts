@@ -14,9 +14,16 @@ import {
   type OptionValues,
 } from '@commander-js/extra-typings';
 import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table-definition';
+import { STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import { lookUpStack } from './deployment-target';
-import { addAwsOptions, describeTableError, documentClientFor, TableAccessError } from './table-options';
+import {
+  addAwsOptions,
+  describeTableError,
+  documentClientFor,
+  TableAccessError,
+  withDocumentClient,
+} from './table-options';
 
 /** Table names DynamoDB accepts: 3–255 of `A-Za-z0-9_.-`. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -98,13 +105,29 @@ export function checkDirectoryTableName(name: string): string {
  * @throws {UsageError} on an invalid table name or endpoint URL
  */
 export function directoryClientFor(options: DirectoryOptions): DynamoDBDocumentClient {
-  const table = checkDirectoryTableName(options.directoryTable);
-  return documentClientFor({
-    table,
+  return documentClientFor(directoryTableOptions(options));
+}
+
+/**
+ * Runs `work` with a client for the directory table flags and destroys it
+ * afterwards (`withDocumentClient` for the directory table).
+ * @throws {UsageError} on an invalid table name or endpoint URL
+ */
+export function withDirectoryClient<T>(
+  options: DirectoryOptions,
+  work: (client: DynamoDBDocumentClient) => Promise<T>,
+): Promise<T> {
+  return withDocumentClient(directoryTableOptions(options), work);
+}
+
+/** The directory flags as the table flags the client builders read. */
+function directoryTableOptions(options: DirectoryOptions) {
+  return {
+    table: checkDirectoryTableName(options.directoryTable),
     ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
     ...(options.region !== undefined && { region: options.region }),
     ...(options.profile !== undefined && { profile: options.profile }),
-  });
+  };
 }
 
 /** The directory flags as commander parses them. */
@@ -119,7 +142,7 @@ export interface DirectoryOptions {
  * Fails with a readable error when the directory table does not exist (the
  * store itself reads a missing table as "no directory", which suits the
  * sweep and the notifier but not a command aimed at the directory).
- * @throws {TableAccessError} naming the table and how to create it
+ * @throws {TableAccessError} naming the table and how to create it (local endpoint) or find the deployed one
  */
 export async function requireDirectoryTable(
   client: DynamoDBDocumentClient,
@@ -129,9 +152,12 @@ export async function requireDirectoryTable(
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error: unknown) {
     if (error instanceof ResourceNotFoundException) {
-      throw new TableAccessError(
-        `owner directory table ${tableName} not found (create and load it with: pc-hygiene owners import FILE --create-table)`,
-      );
+      // Creating a table is the fix for a local endpoint; against AWS the deployed one is usually meant.
+      const local = (client.config as { isCustomEndpoint?: boolean }).isCustomEndpoint === true;
+      const hint = local
+        ? 'create and load it with: pc-hygiene owners import FILE --create-table'
+        : `name the deployed one with --stack NAME (its ${STACK_OUTPUT.directoryTableName} output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE)`;
+      throw new TableAccessError(`owner directory table ${tableName} not found (${hint})`);
     }
     throw error;
   }

@@ -8,8 +8,8 @@ import type { Command } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import {
   addDirectoryOptions,
-  directoryClientFor,
   requireDirectoryTable,
+  withDirectoryClient,
   withDirectoryErrors,
 } from '../../options/directory-options';
 import type { OptionsOf } from '../../options/options-of';
@@ -24,8 +24,7 @@ function defineOwnersExport(owners: Command) {
 type OwnersExportOptions = OptionsOf<ReturnType<typeof defineOwnersExport>>;
 
 async function runOwnersExport(options: OwnersExportOptions): Promise<void> {
-  const client = directoryClientFor(options);
-  try {
+  await withDirectoryClient(options, async (client) => {
     const count = await withDirectoryErrors(options, async () => {
       await requireDirectoryTable(client, options.directoryTable);
       const out = new StreamWriter(process.stdout);
@@ -43,9 +42,7 @@ async function runOwnersExport(options: OwnersExportOptions): Promise<void> {
     if (count !== undefined) {
       process.stderr.write(`exported ${count} owner(s) from ${options.directoryTable}\n`);
     }
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** Registers `owners export` on the `owners` command. */

@@ -12,7 +12,7 @@ import { formatInstant, requireInstant } from '../../../lambdas/hygiene/time';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import {
   addDirectoryOptions,
-  directoryClientFor,
+  withDirectoryClient,
   withDirectoryErrors,
 } from '../../options/directory-options';
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
@@ -92,41 +92,41 @@ async function runOwnersImport(file: string, options: OwnersImportOptions): Prom
   const now = Date.now();
   const asOf = resolveAsOf(options.asOf, now);
   const config = await loadConfigFile(options.config);
-  const client = directoryClientFor(options);
   const progress = createProgress({ label: 'owners import', unit: 'owners written' });
   try {
-    const summary = await withDirectoryErrors(options, () =>
-      importOwnerFile(client, {
-        table: options.directoryTable,
-        file,
-        ...(options.inputFormat !== undefined && { format: options.inputFormat }),
-        asOf,
-        now: formatInstant(now),
-        sync: options.sync ?? false,
-        allowMassChange: options.allowMassChange ?? false,
-        maxDeletePercent: config.maxDeletePercent,
-        createTable: options.createTable ?? false,
-        dryRun: options.dryRun ?? false,
-        onWritten: (written) => progress.update(written),
-      }),
-    );
-    progress.clear();
-    if (options.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
-    else {
-      for (const row of summary.rejectedRows) {
-        process.stderr.write(`pc-hygiene owners import: rejected ${terminalText(describeRejected(row))}\n`);
+    await withDirectoryClient(options, async (client) => {
+      const summary = await withDirectoryErrors(options, () =>
+        importOwnerFile(client, {
+          table: options.directoryTable,
+          file,
+          ...(options.inputFormat !== undefined && { format: options.inputFormat }),
+          asOf,
+          now: formatInstant(now),
+          sync: options.sync ?? false,
+          allowMassChange: options.allowMassChange ?? false,
+          maxDeletePercent: config.maxDeletePercent,
+          createTable: options.createTable ?? false,
+          dryRun: options.dryRun ?? false,
+          onWritten: (written) => progress.update(written),
+        }),
+      );
+      progress.clear();
+      if (options.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else {
+        for (const row of summary.rejectedRows) {
+          process.stderr.write(`pc-hygiene owners import: rejected ${terminalText(describeRejected(row))}\n`);
+        }
+        const text = summaryText(summary, options.dryRun ?? false);
+        (summary.outcome === 'imported' || summary.outcome === 'dry-run'
+          ? process.stdout
+          : process.stderr
+        ).write(text);
       }
-      const text = summaryText(summary, options.dryRun ?? false);
-      (summary.outcome === 'imported' || summary.outcome === 'dry-run'
-        ? process.stdout
-        : process.stderr
-      ).write(text);
-    }
-    if (summary.outcome === 'rejected') process.exitCode = 1;
-    if (summary.outcome === 'guard-tripped') process.exitCode = EXIT_GUARD_TRIPPED;
+      if (summary.outcome === 'rejected') process.exitCode = 1;
+      if (summary.outcome === 'guard-tripped') process.exitCode = EXIT_GUARD_TRIPPED;
+    });
   } finally {
     progress.clear();
-    client.destroy();
   }
 }
 

@@ -23,8 +23,8 @@ import {
 import { terminalText } from '../../../lambdas/render/sanitize';
 import {
   addDirectoryOptions,
-  directoryClientFor,
   requireDirectoryTable,
+  withDirectoryClient,
   withDirectoryErrors,
 } from '../../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../../options/formats';
@@ -124,8 +124,7 @@ async function ownersToJudge(
 async function runOwnersList(options: OwnersListOptions): Promise<void> {
   const config = await loadConfigFile(options.config);
   const route = options.route ?? config.ownerDelivery;
-  const client = directoryClientFor(options);
-  try {
+  await withDirectoryClient(options, async (client) => {
     const listed = await withDirectoryErrors(options, async () => {
       await requireDirectoryTable(client, options.directoryTable);
       const found: ListedOwner[] = [];
@@ -147,9 +146,7 @@ async function runOwnersList(options: OwnersListOptions): Promise<void> {
       }));
       process.stdout.write(`${JSON.stringify({ route, owners })}\n`);
     } else process.stdout.write(listed.length === 0 ? 'no owners\n' : ownersTable(listed, route));
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** Registers `owners list` on the `owners` command. */
