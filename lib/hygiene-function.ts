@@ -18,10 +18,10 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * The newest Node.js runtime aws-cdk-lib 2.276 offers (`NODEJS_LATEST` is not
  * used: it moves with the library and would change the deployed runtime on an upgrade).
  */
-export const HYGIENE_RUNTIME = lambda.Runtime.NODEJS_24_X;
+const HYGIENE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Defaults of {@link HygieneFunctionProps}. */
-export const HYGIENE_FUNCTION_DEFAULTS = {
+const HYGIENE_FUNCTION_DEFAULTS = {
   memorySize: 512,
   timeout: Duration.minutes(1),
   logRetention: logs.RetentionDays.ONE_YEAR,

@@ -32,7 +32,7 @@ export function osUser(): string {
 }
 
 /** The caller's ARN from `sts:GetCallerIdentity`, or `undefined` when it cannot be had (no credentials, offline). */
-export async function callerIdentityArn(
+async function callerIdentityArn(
   source: OperatorSource,
   sts?: STSClient,
 ): Promise<string | undefined> {

@@ -38,7 +38,7 @@ export function createOperatorClients(options: { readonly region?: string; reado
 }
 
 /** The caller's ARN; a failed lookup is said in its place (the report still goes out). */
-export async function callerArn(sts: STSClient): Promise<string> {
+async function callerArn(sts: STSClient): Promise<string> {
   try {
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     return identity.Arn ?? 'an unknown caller (GetCallerIdentity returned no ARN)';
@@ -51,7 +51,7 @@ export async function callerArn(sts: STSClient): Promise<string> {
 const METRICS_PER_REQUEST = 1000;
 
 /** Sends metric values under the deployment's namespace and `service` dimension. */
-export async function putMetrics(
+async function putMetrics(
   client: CloudWatchClient,
   target: Deployment['metrics'],
   values: readonly MetricValue[],

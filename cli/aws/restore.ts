@@ -25,7 +25,7 @@ import { type HistoryEntry, historyLength } from '../../lambdas/hygiene/history'
 import { formatInstant, parseInstant, relativePhrase } from '../../lambdas/hygiene/time';
 
 /** Attributes a restore removes. */
-export const RESTORE_CLEARS = [
+const RESTORE_CLEARS = [
   'deletedAt',
   HYGIENE_ATTR.deletedReason,
   HYGIENE_ATTR.deletedByRun,

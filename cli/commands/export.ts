@@ -82,7 +82,7 @@ export function itemToJsonLine(item: RawItem): string {
  * Writes every item to `out`, one JSON line each.
  * @returns how many items were written
  */
-export async function exportItems(
+async function exportItems(
   client: DynamoDBDocumentClient,
   table: string,
   out: StreamWriter,

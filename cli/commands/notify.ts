@@ -36,7 +36,7 @@ export type Sink = { readonly kind: 'sns' } | { readonly kind: 'jsonl'; readonly
  * Parses `--sink`: `sns` or `jsonl:PATH`.
  * @throws {UsageError} on anything else
  */
-export function parseSink(value: string): Sink {
+function parseSink(value: string): Sink {
   if (value === 'sns') return { kind: 'sns' };
   if (value.startsWith('jsonl:')) {
     const path = value.slice('jsonl:'.length);
@@ -48,7 +48,7 @@ export function parseSink(value: string): Sink {
 }
 
 /** The summary as a few readable lines. */
-export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): string {
+function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): string {
   const lines = [
     `Notify ${summary.drainId}: ${summary.status === 'complete' ? 'complete' : 'INCOMPLETE (the rest waits for the next drain)'}`,
     `  sink                 ${sinkLabel}`,

@@ -26,7 +26,7 @@ function row(line: string, id: string, owner: string, detail: string): string {
 }
 
 /** The summary block: counts per status and per action. */
-export function renderPlanSummary(counts: PlanCounts): string {
+function renderPlanSummary(counts: PlanCounts): string {
   const stages = counts.expiryStages.map((s) => `${s.stageDays}d: ${s.count}`).join(', ');
   const rows: [string, number, string?][] = [
     ['records', counts.records],
