@@ -26,10 +26,10 @@ import { renderRunSummaryText } from './run-summary-text';
 /** The machine document's schema name. */
 export const ADMIN_REPORT_SCHEMA = 'personal-client-hygiene/run-summary';
 /** The machine document's version: bumped on any incompatible change. */
-export const ADMIN_REPORT_SCHEMA_VERSION = 1;
+const ADMIN_REPORT_SCHEMA_VERSION = 1;
 
 /** `eventTypes` of admin messages (owner digests use the owner event types). */
-export const ADMIN_EVENT_TYPES = ['run-summary', 'guard-tripped'] as const;
+const ADMIN_EVENT_TYPES = ['run-summary', 'guard-tripped'] as const;
 export type AdminEventType = (typeof ADMIN_EVENT_TYPES)[number];
 
 /** How many owners the audit "would have been sent" list names in the text. */
@@ -63,7 +63,7 @@ export interface AdminReportDocument {
 }
 
 /** `high` for a guard trip, `warning` for an incomplete run, failed writes or invalid records, else `info`. */
-export function adminSeverity(summary: RunSummary): Severity {
+function adminSeverity(summary: RunSummary): Severity {
   if (summary.guard.tripped) return 'high';
   if (summary.status === 'incomplete' || summary.failed.count > 0 || summary.invalid.count > 0)
     return 'warning';

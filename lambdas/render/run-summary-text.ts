@@ -144,7 +144,7 @@ function unusedApprovalText(a: GuardApprovalUse): string {
 }
 
 /** The orphan rule's verdict on the owner directory: used, or why nothing was orphaned. */
-export function directoryLine(d: DirectorySummary): string {
+function directoryLine(d: DirectorySummary): string {
   const asOf = d.asOf !== undefined ? `as of ${d.asOf}` : 'never imported';
   switch (d.status) {
     case 'used':
