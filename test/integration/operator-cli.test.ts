@@ -14,18 +14,14 @@ import type { PlannedDeletion } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
 import { runCli } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { credential, days } from '../unit/support/credentials';
+import { credential, days, smallFleet } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
 
 const NOW_ISO = days(0);
 
 function items(): Record<string, unknown>[] {
-  const healthy = Array.from({ length: 20 }, (_, i) => credential(`a-${String(i).padStart(2, '0')}`));
   return [
-    ...healthy,
-    credential('b-expired', { expiresTime: days(-1) }),
-    credential('c-expiring', { expiresTime: days(5) }),
-    credential('d-stale', { lastUsedAt: days(-100) }),
+    ...smallFleet(),
     credential('e-stale-due', {
       lastUsedAt: days(-200),
       hygieneStaleFlaggedAt: days(-20),

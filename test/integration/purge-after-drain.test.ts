@@ -78,6 +78,15 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
       { config, now, runId: `run-${++n}`, mode: 'enforce', notifyOwners },
     );
 
+  /** An operator restores the credential (past its expiry, so forced). */
+  const restoreByOps = (id: string) =>
+    restoreCredential(table.client, table.tableName, {
+      id,
+      reason: 'mistake',
+      by: 'ops',
+      now: NOW,
+      force: true,
+    });
   const drain = (publisher: RecordingPublisher, outbox: OutboxStore = store(), at = NOW) =>
     runNotifier({ outbox, publisher, clock: () => at }, { leaseMs: 5 * 60_000 });
 
@@ -176,13 +185,7 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
     await sweep();
     const restoringMidDrain = beforeMark(store(), async (requests) => {
       if (requests.some((r) => r.item.credentialId === expired)) {
-        await restoreCredential(table.client, table.tableName, {
-          id: expired,
-          reason: 'mistake',
-          by: 'ops',
-          now: NOW,
-          force: true,
-        });
+        await restoreByOps(expired);
       }
     });
 
@@ -228,13 +231,7 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
     expect(deleted).not.toHaveProperty(PURGE_PENDING_ATTR);
     expect(deleted).not.toHaveProperty(OUTBOX_ATTR.events);
 
-    await restoreCredential(table.client, table.tableName, {
-      id: expired,
-      reason: 'mistake',
-      by: 'ops',
-      now: NOW,
-      force: true,
-    });
+    await restoreByOps(expired);
     expect(await item(expired)).not.toHaveProperty(HYGIENE_ATTR.purgeAt);
   });
 });

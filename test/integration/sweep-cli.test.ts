@@ -13,20 +13,13 @@ import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { putItems } from '../support/items';
 import { runCli } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { credential, days } from '../unit/support/credentials';
+import { days, smallFleet } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
 
 const NOW_ISO = days(0);
 
 function items(): Record<string, unknown>[] {
-  const healthy = Array.from({ length: 20 }, (_, i) => credential(`a-${String(i).padStart(2, '0')}`));
-  return [
-    ...healthy,
-    credential('b-expired', { expiresTime: days(-1) }),
-    credential('c-expiring', { expiresTime: days(5) }),
-    credential('d-stale', { lastUsedAt: days(-100) }),
-    { id: 'x-invalid', userId: 'user-x', expiresTime: 'soon' },
-  ];
+  return [...smallFleet(), { id: 'x-invalid', userId: 'user-x', expiresTime: 'soon' }];
 }
 
 describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {

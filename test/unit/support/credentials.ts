@@ -52,3 +52,13 @@ export function flaggedStale(): Record<string, unknown>[] {
     }),
   ];
 }
+
+/** A small fleet for CLI tests: twenty healthy credentials (`a-00`..`a-19`), one expired, one expiring, one stale. */
+export function smallFleet(): Record<string, unknown>[] {
+  return [
+    ...Array.from({ length: 20 }, (_, i) => credential(`a-${String(i).padStart(2, '0')}`)),
+    credential('b-expired', { expiresTime: days(-1) }),
+    credential('c-expiring', { expiresTime: days(5) }),
+    credential('d-stale', { lastUsedAt: days(-100) }),
+  ];
+}
