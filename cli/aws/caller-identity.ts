@@ -32,10 +32,7 @@ export function osUser(): string {
 }
 
 /** The caller's ARN from `sts:GetCallerIdentity`, or `undefined` when it cannot be had (no credentials, offline). */
-async function callerIdentityArn(
-  source: OperatorSource,
-  sts?: STSClient,
-): Promise<string | undefined> {
+async function callerIdentityArn(source: OperatorSource, sts?: STSClient): Promise<string | undefined> {
   const client =
     sts ??
     new STSClient({
