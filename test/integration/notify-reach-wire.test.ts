@@ -23,7 +23,7 @@ import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachabl
 import { putItems } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { useTestTable } from '../support/test-table';
 import type { FakeSnsServer, ReceivedMessage } from './fake-sns-server';
 import { startSnsPublisher, upsertNewOwners } from './support/sns-wire';
 
@@ -43,9 +43,9 @@ const documentOf = <T>(m: ReceivedMessage): T => JSON.parse(JSON.parse(m.message
 const key = (e: Pick<OutboxEvent, 'credentialId' | 'eventId'>) => `${e.credentialId}/${e.eventId}`;
 
 describe('owner reach over an SNS-compatible server and a directory table', () => {
+  const table = useTestTable('notify-reach', 'each');
   let sns: FakeSnsServer;
   let publisher: SnsPublisher;
-  let table: TestTable;
   let owners: TestDirectoryTable;
   let directory: DynamoOwnerDirectory;
 
@@ -54,15 +54,11 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
   });
   afterAll(() => sns.stop());
   beforeEach(async () => {
-    table = await createTestTable(undefined, 'notify-reach');
     owners = await createTestDirectoryTable('notify-reach-owners');
     directory = new DynamoOwnerDirectory(owners.client, owners.tableName);
     sns.accepted.length = 0;
     sns.subscriptions.length = 0;
-    return async () => {
-      await table.drop();
-      await owners.drop();
-    };
+    return () => owners.drop();
   });
 
   async function seedFleet(): Promise<void> {

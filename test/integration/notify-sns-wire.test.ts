@@ -16,7 +16,7 @@ import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import { publishAdminReport } from '../../lambdas/render/admin-report';
 import { putItems } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { useTestTable } from '../support/test-table';
 import type { FakeSnsServer, ReceivedMessage } from './fake-sns-server';
 import { startSnsPublisher } from './support/sns-wire';
 
@@ -31,8 +31,8 @@ const credential = (id: string, userId: string, extra: Record<string, unknown> =
 const userOf = (m: ReceivedMessage) => m.attributes.userId?.value;
 
 describe('notifications over an SNS-compatible server', () => {
+  const table = useTestTable('notify-wire', 'each');
   let sns: FakeSnsServer;
-  let table: TestTable;
   let publisher: SnsPublisher;
   let store: DynamoDbOutboxStore;
 
@@ -40,14 +40,12 @@ describe('notifications over an SNS-compatible server', () => {
     ({ sns, publisher } = await startSnsPublisher(TOPIC));
   });
   afterAll(() => sns.stop());
-  beforeEach(async () => {
-    table = await createTestTable(undefined, 'notify-wire');
+  beforeEach(() => {
     store = new DynamoDbOutboxStore(table.client, table.tableName);
     sns.accepted.length = 0;
     sns.subscriptions.length = 0;
     sns.outage = undefined;
     sns.failEntry = undefined;
-    return () => table.drop();
   });
 
   const sweep = (configInput: Record<string, unknown> = { maxDeletePercent: 100 }) =>
