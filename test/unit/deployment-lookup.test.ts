@@ -8,10 +8,11 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command } from '@commander-js/extra-typings';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -24,8 +25,9 @@ import {
   resolveTarget,
   stackToLookUp,
 } from '../../cli/options/deployment-target';
-import { addDirectoryOptions } from '../../cli/options/directory-options';
+import { addDirectoryOptions, requireDirectoryTable } from '../../cli/options/directory-options';
 import { describeTableError } from '../../cli/options/table-options';
+import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { configToEnvironment } from '../../lambdas/handlers/environment';
 import { ACTION_METRICS, SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
 import { DEFAULT_CONFIG, parseConfig } from '../../lambdas/hygiene/config';
@@ -261,6 +263,27 @@ describe('AWS setup and table-not-found messages', () => {
       /^no AWS credentials for table T: set --profile NAME or AWS_PROFILE/,
     );
     expect(describeAwsSetupError(new Error('something else'), 'table T')).toBeUndefined();
+  });
+
+  it('a missing owner directory against AWS names --stack and --directory-table; creating it only locally', async () => {
+    const ddb = mockClient(DynamoDBDocumentClient);
+    ddb
+      .on(DescribeTableCommand)
+      .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    try {
+      await expect(
+        requireDirectoryTable(createDocumentClient({ region: 'eu-west-1' }), 'Owners-X'),
+      ).rejects.toThrow(
+        'owner directory table Owners-X not found (name the deployed one with --stack NAME (its DirectoryTableName output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE))',
+      );
+      await expect(
+        requireDirectoryTable(createDocumentClient({ endpoint: 'http://127.0.0.1:1' }), 'Owners-X'),
+      ).rejects.toThrow(
+        'owner directory table Owners-X not found (create and load it with: pc-hygiene owners import FILE --create-table)',
+      );
+    } finally {
+      ddb.restore();
+    }
   });
 
   it('a missing table against AWS names the stack output and the env vars; --create-table only for a local endpoint', () => {
