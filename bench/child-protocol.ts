@@ -46,8 +46,6 @@ export interface ChildResult {
   readonly peakHeapTotalMb: number;
   /** Peak memory outside the V8 heap that V8 knows of (Buffers, ArrayBuffers; sampled), MB. */
   readonly peakExternalMb: number;
-  /** Of which ArrayBuffers (HTTP bodies), MB. */
-  readonly peakArrayBuffersMb: number;
   readonly dynamo: DynamoMeterTotals;
   readonly sns: SnsStubTotals;
   /** Task-specific figures (items read, transitions applied, owners notified, ...). */

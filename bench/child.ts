@@ -186,7 +186,6 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     baseHeapUsedMb: baseHeapUsed / MB,
     peakHeapTotalMb: peaks.heapTotal / MB,
     peakExternalMb: peaks.external / MB,
-    peakArrayBuffersMb: peaks.arrayBuffers / MB,
     dynamo: meter.totals(),
     sns: sns.totals(),
     detail,
