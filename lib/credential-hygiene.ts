@@ -323,6 +323,7 @@ export class CredentialHygiene extends Construct {
       sweep: this.sweepFunction,
       notifier: this.notifierFunction,
       reconciler: this.reconcilerFunction,
+      relay: this.relay !== undefined,
       deadLetterQueue: this.deadLetterQueue,
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,

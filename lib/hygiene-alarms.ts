@@ -3,7 +3,8 @@
  * "Operations"). Each alarm's missing-data policy follows its metric: run
  * metrics are emitted once per run, so between runs an alarm keeps the state of
  * the last run (`IGNORE`); the heartbeat is the exception — there, silence is
- * the failure (`BREACHING`).
+ * the failure (`BREACHING`). The owner-reach alarms (docs/deploy.md, "Runbook:
+ * Owner reach") watch whether owner notices can reach a person.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -57,6 +58,7 @@ export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions
     ...functionErrorAlarms(scope, options.functions),
     deadLetterAlarm(scope, options.deadLetterQueue),
     ...runAlarms(scope, options),
+    ...reachAlarms(scope, options),
     heartbeatAlarm(scope, options),
     deliveryFailureAlarm(scope, options.topic),
   ];
@@ -133,6 +135,66 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     }),
+  ];
+}
+
+/**
+ * Owner reach (docs/notifications.md, "Owner reach"): the notifier reported
+ * owners' events to the admins because the owners cannot be reached, or found
+ * outbox events addressed to someone other than their credential's owner (each
+ * drain's sum over an hour; an hour without drains is no news); the last sweep
+ * forecast unreachable owners (its state is kept until a run shows otherwise),
+ * or could not use the owner directory (missing data is not breaching: the
+ * heartbeat covers missing runs).
+ */
+function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
+  const { metricsNamespace: ns, serviceName: service } = options;
+  const alarm = (
+    id: string,
+    alarmDescription: string,
+    metricName: string,
+    watch: { statistic: 'Sum' | 'Maximum'; period: Duration; missing: cloudwatch.TreatMissingData },
+  ) =>
+    new cloudwatch.Alarm(scope, id, {
+      alarmDescription,
+      metric: runMetric(ns, service, metricName, { statistic: watch.statistic, period: watch.period }),
+      ...AT_LEAST_ONE,
+      treatMissingData: watch.missing,
+    });
+  const hourlyDrains = {
+    statistic: 'Sum',
+    period: Duration.hours(1),
+    missing: cloudwatch.TreatMissingData.NOT_BREACHING,
+  } as const;
+  return [
+    alarm(
+      'UnreachableOwners',
+      'The notifier could not deliver owners’ notices to the owners (not in the directory, departed, no email, subscription pending or missing, bouncing): their events went to the admins’ owner-unreachable report. Run pc-hygiene owners list --unreachable.',
+      NOTIFIER_METRIC.unreachableOwners,
+      hourlyDrains,
+    ),
+    alarm(
+      'MismatchedOwnerEvents',
+      'The notifier found outbox events addressed to someone other than their credential’s owner (forged or corrupted): sent to no owner, listed as invalid in the admins’ report.',
+      NOTIFIER_METRIC.mismatchedEvents,
+      hourlyDrains,
+    ),
+    alarm(
+      'SweepUnreachableOwners',
+      'The last sweep queued events for owners the owner directory says cannot be reached: the admin run summary names them and why. Run pc-hygiene owners list --unreachable.',
+      SWEEP_METRIC.unreachableOwners,
+      { statistic: 'Maximum', period: Duration.days(1), missing: cloudwatch.TreatMissingData.IGNORE },
+    ),
+    alarm(
+      'DirectoryUnusable',
+      'The last sweep could not use the owner directory (never imported, empty, stale or unreadable): nothing is orphaned and owner reach is unchecked until it is re-imported with pc-hygiene owners import --as-of.',
+      SWEEP_METRIC.directoryUnusable,
+      {
+        statistic: 'Maximum',
+        period: Duration.days(1),
+        missing: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    ),
   ];
 }
 

@@ -1,7 +1,7 @@
 /**
  * The CloudWatch dashboard of a `CredentialHygiene` worker: what the sweeps
- * did, what the notifier delivered, how the owner subscriptions stand, and
- * whether anything is failing.
+ * did, what the notifier delivered, whether owner notices reach their owners,
+ * how the owner subscriptions stand, and whether anything is failing.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,6 +11,7 @@ import {
   ACTION_METRICS,
   NOTIFIER_METRIC,
   RECONCILER_METRIC,
+  SES_EVENTS_METRIC,
   SWEEP_METRIC,
 } from '../lambdas/handlers/metric-names';
 import { runMetric } from './hygiene-alarms';
@@ -22,6 +23,8 @@ export interface HygieneDashboardOptions {
   readonly notifier: HygieneFunction;
   /** The subscription reconciler: its own row (owner subscriptions against the quota). */
   readonly reconciler?: HygieneFunction;
+  /** The `relay` route is deployed: the owner reach row shows SES bounces and complaints. */
+  readonly relay?: boolean;
   readonly deadLetterQueue: sqs.IQueue;
   readonly metricsNamespace: string;
   readonly serviceName: string;
@@ -48,6 +51,7 @@ export function addHygieneDashboard(
   dashboard.addWidgets(...transitionWidgets(m));
   dashboard.addWidgets(...sweepHealthWidgets(m));
   dashboard.addWidgets(...deliveryWidgets(m, options));
+  dashboard.addWidgets(...reachWidgets(m, options.relay === true));
   if (options.reconciler !== undefined) dashboard.addWidgets(...subscriptionWidgets(m, options.reconciler));
   return dashboard;
 }
@@ -147,6 +151,45 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
       width: 8,
     }),
   ];
+}
+
+/** Whether owner notices reach a person: unreachable owners, the owner directory, bounces (relay route). */
+function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
+  const hourly = { period: Duration.hours(1) };
+  const width = relay ? 8 : 12;
+  const widgets: cloudwatch.IWidget[] = [
+    new cloudwatch.GraphWidget({
+      title: 'Unreachable owners',
+      left: [
+        m(SWEEP_METRIC.unreachableOwners, { statistic: 'Maximum', label: 'forecast by the sweep' }),
+        m(NOTIFIER_METRIC.unreachableOwners, { ...hourly, label: 'reported to the admins by drains' }),
+      ],
+      width,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Owner directory and misaddressed events',
+      left: [
+        m(SWEEP_METRIC.directoryUnusable, { statistic: 'Maximum', label: 'directory unusable (1 = yes)' }),
+        m(NOTIFIER_METRIC.reachUnverified, { ...hourly, statistic: 'Maximum', label: 'reach unverified' }),
+        m(NOTIFIER_METRIC.mismatchedEvents, { ...hourly, label: 'events addressed to another owner' }),
+      ],
+      width,
+    }),
+  ];
+  if (relay) {
+    widgets.push(
+      new cloudwatch.GraphWidget({
+        title: 'Owner email: bounces and complaints',
+        left: [
+          m(SES_EVENTS_METRIC.bounces, { ...hourly, label: 'permanent bounces and complaints' }),
+          m(SES_EVENTS_METRIC.complaints, { ...hourly, label: 'of which complaints' }),
+          m(SES_EVENTS_METRIC.marked, { ...hourly, label: 'owners marked bouncing' }),
+        ],
+        width,
+      }),
+    );
+  }
+  return widgets;
 }
 
 /** Owner subscriptions (`sns-email` route): how close to the quota, what the reconciler changed, what failed. */

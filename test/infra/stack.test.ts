@@ -464,8 +464,9 @@ describe('operations', () => {
     runMetricAlarm(NOTIFIER_METRIC.oldestPendingAge, 6 * 3600, 'GreaterThanThreshold');
     runMetricAlarm(SWEEP_METRIC.scheduledTimeRejected, 1, 'GreaterThanOrEqualToThreshold');
     // Six alarms before issue 13; then the heartbeat, SNS delivery failures and rejected scheduled times;
-    // then (issue 11) the reconciler's errors and its filter-policy quota.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+    // then (issue 11) the reconciler's errors and its filter-policy quota; then owner reach (unreachable
+    // owners by drains and by the sweep, an unusable directory, misaddressed events: reach-alarms.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
   });
 
   it('alarms when no sweep has completed for 26 hours, counting silence as failure', () => {

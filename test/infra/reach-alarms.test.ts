@@ -1,0 +1,177 @@
+/**
+ * Owner reach is watched (issue 11 §3, issue 12 §2): the alarms on owners the
+ * notifier or the sweep found unreachable, on an unusable owner directory, on
+ * outbox events addressed to another owner, on the reconciler's quota and the
+ * relay's bounces — each built from the shared metric names
+ * (`lambdas/handlers/metric-names.ts`), notifying the alarm topic — and the
+ * dashboard row that shows them. One precise assertion per alarm.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  NOTIFIER_METRIC,
+  RECONCILER_METRIC,
+  SES_EVENTS_METRIC,
+  SWEEP_METRIC,
+} from '../../lambdas/handlers/metric-names';
+import { alarmNotificationCheck, type CfnTemplate } from './structural-checks';
+import { synthApp } from './synth';
+
+const RELAY_CONTEXT = { ownerDelivery: 'relay', senderIdentity: 'noreply@example.com' };
+const alarmTopic = { Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') };
+const serviceDimension = [{ Name: 'service', Value: 'personal-client-hygiene' }];
+
+/** The metric names the dashboard's widgets show (the body is JSON text joined with tokens). */
+function dashboardMetrics(template: Template): string[] {
+  const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  expect(dashboards).toHaveLength(1);
+  const parts = dashboards[0]!.Properties.DashboardBody['Fn::Join'][1] as unknown[];
+  const body = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('')) as {
+    widgets: { properties: { metrics?: string[][] } }[];
+  };
+  return body.widgets.flatMap((w) => (w.properties.metrics ?? []).map((m) => m[1]!));
+}
+
+describe('owner reach alarms (default stack, sns-email)', () => {
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = synthApp());
+  });
+
+  it('alarms when a drain reported any unreachable owner to the admins (hourly sum, no drain is no news)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: NOTIFIER_METRIC.unreachableOwners,
+      Namespace: DEFAULT_METRICS_NAMESPACE,
+      Dimensions: serviceDimension,
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [alarmTopic],
+    });
+  });
+
+  it('alarms when a drain found outbox events addressed to someone other than the credential’s owner', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: NOTIFIER_METRIC.mismatchedEvents,
+      Namespace: DEFAULT_METRICS_NAMESPACE,
+      Dimensions: serviceDimension,
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [alarmTopic],
+    });
+  });
+
+  it('alarms when the last sweep forecast unreachable owners (daily maximum, state kept between runs)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: SWEEP_METRIC.unreachableOwners,
+      Namespace: DEFAULT_METRICS_NAMESPACE,
+      Dimensions: serviceDimension,
+      Statistic: 'Maximum',
+      Period: 86400,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'ignore',
+      AlarmActions: [alarmTopic],
+    });
+  });
+
+  it('alarms when the last sweep could not use the owner directory; a missing run is the heartbeat’s to report', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: SWEEP_METRIC.directoryUnusable,
+      Namespace: DEFAULT_METRICS_NAMESPACE,
+      Dimensions: serviceDimension,
+      Statistic: 'Maximum',
+      Period: 86400,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [alarmTopic],
+    });
+  });
+
+  it('alarms on the alarm topic when the reconciler hits the filter-policy quota', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: RECONCILER_METRIC.quotaExceeded,
+      Namespace: DEFAULT_METRICS_NAMESPACE,
+      Dimensions: serviceDimension,
+      AlarmActions: [alarmTopic],
+    });
+  });
+
+  it('every alarm, the reach alarms among them, can notify (alarm → topic → key)', () => {
+    const json = template.toJSON() as CfnTemplate;
+    const reachAlarms = Object.values(json.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' &&
+        [
+          NOTIFIER_METRIC.unreachableOwners,
+          NOTIFIER_METRIC.mismatchedEvents,
+          SWEEP_METRIC.unreachableOwners,
+          SWEEP_METRIC.directoryUnusable,
+        ].includes(String(r.Properties?.MetricName)),
+    );
+    expect(reachAlarms).toHaveLength(4);
+    expect(alarmNotificationCheck(json).problems).toEqual([]);
+  });
+
+  it('shows unreachable owners (sweep and drains), the directory and misaddressed events; no bounces without the relay', () => {
+    const shown = dashboardMetrics(template);
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        SWEEP_METRIC.unreachableOwners,
+        NOTIFIER_METRIC.unreachableOwners,
+        SWEEP_METRIC.directoryUnusable,
+        NOTIFIER_METRIC.mismatchedEvents,
+      ]),
+    );
+    expect(shown).not.toContain(SES_EVENTS_METRIC.bounces);
+  });
+});
+
+describe('owner reach alarms (relay route)', () => {
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = synthApp(RELAY_CONTEXT));
+  });
+
+  it('alarms on the alarm topic when SES reports 3 or more permanent bounces or complaints in an hour', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: SES_EVENTS_METRIC.bounces,
+      Namespace: DEFAULT_METRICS_NAMESPACE,
+      Dimensions: serviceDimension,
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [alarmTopic],
+    });
+  });
+
+  it('keeps the stack’s alarms and adds the relay’s four (its DLQ, bounces, its two functions’ errors)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 15 + 4);
+    expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
+  });
+
+  it('shows bounces, complaints and owners marked bouncing beside unreachable owners', () => {
+    expect(dashboardMetrics(template)).toEqual(
+      expect.arrayContaining([
+        SWEEP_METRIC.unreachableOwners,
+        NOTIFIER_METRIC.unreachableOwners,
+        SES_EVENTS_METRIC.bounces,
+        SES_EVENTS_METRIC.complaints,
+        SES_EVENTS_METRIC.marked,
+      ]),
+    );
+  });
+});
