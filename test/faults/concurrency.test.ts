@@ -17,15 +17,7 @@ import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { RecordingPublisher } from '../unit/outbox-fakes';
-import {
-  converge,
-  FAULT_CONFIG,
-  FAULT_NOW,
-  inspectTable,
-  LEASE_MS,
-  realisticFleet,
-  seed,
-} from './support/cycle';
+import * as cycle from './support/cycle';
 import { writeFigures } from './support/figures';
 import { Ledger } from './support/ledger';
 import { comparable, notExactlyOnce, readTable } from './support/table-check';
@@ -43,7 +35,7 @@ async function sweepProcess(table: TestTable, ledger: Ledger, n: number): Promis
         writer: ledger.writer(new DynamoDbTransitionWriter(client, table.tableName)),
         checkpoints: new DynamoDbCheckpointStore(client, table.tableName),
       },
-      { config: FAULT_CONFIG, now: FAULT_NOW, runId: `concurrent-sweep-${n}`, mode: 'enforce' },
+      { config: cycle.FAULT_CONFIG, now: cycle.FAULT_NOW, runId: `concurrent-sweep-${n}`, mode: 'enforce' },
     );
   } finally {
     client.destroy();
@@ -67,9 +59,9 @@ async function notifierProcess(
           outbox: new DynamoDbOutboxStore(client, table.tableName, { pageSize: 10 }),
           publisher: ledger.publisher(new RecordingPublisher()),
           // Real elapsed time after the decision instant: leases of concurrent drains overlap.
-          clock: () => FAULT_NOW + (Date.now() - started),
+          clock: () => cycle.FAULT_NOW + (Date.now() - started),
         },
-        { leaseMs: LEASE_MS, drainId: `concurrent-drain-${n}-${++drains}`, writeConcurrency: 4 },
+        { leaseMs: cycle.LEASE_MS, drainId: `concurrent-drain-${n}-${++drains}`, writeConcurrency: 4 },
       );
     } while (!done());
     return drains;
@@ -102,14 +94,14 @@ describe('three sweeps and two notifiers at once', () => {
   });
 
   it.each([11, 12, 13, 14])('fleet %i: each transition once, each event once', async (fleetSeed) => {
-    const records = realisticFleet(150, 15, fleetSeed);
+    const records = cycle.realisticFleet(150, 15, fleetSeed);
     const referenceTable = await createTestTable(undefined, `concurrency-ref-${fleetSeed}`);
     const table = await createTestTable(undefined, `concurrency-${fleetSeed}`);
     try {
-      await seed(referenceTable, records);
-      await converge(referenceTable, new Ledger());
+      await cycle.seed(referenceTable, records);
+      await cycle.converge(referenceTable, new Ledger());
       const reference = await readTable(referenceTable);
-      const original = await seed(table, records);
+      const original = await cycle.seed(table, records);
       const ledger = new Ledger();
 
       let sweepsDone = false;
@@ -124,11 +116,11 @@ describe('three sweeps and two notifiers at once', () => {
       });
       const drains = (await notifiers).reduce((a, b) => a + b, 0);
       // One last drain for events committed after the notifiers' last read.
-      const { rounds } = await converge(table, ledger);
+      const { rounds } = await cycle.converge(table, ledger);
 
-      const final = await inspectTable(table, original);
+      const final = await cycle.inspectTable(table, original);
       expect(final.violations).toEqual([]);
-      expect(notExactlyOnce(original, ledger.commits, FAULT_CONFIG, FAULT_NOW)).toEqual([]);
+      expect(notExactlyOnce(original, ledger.commits, cycle.FAULT_CONFIG, cycle.FAULT_NOW)).toEqual([]);
       expect(final.wrongDeletions).toEqual([]);
       expect(ledger.lostEvents()).toEqual([]);
       expect(ledger.phantomEvents()).toEqual([]);

@@ -16,17 +16,7 @@ import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { mapWithConcurrency } from '../../lambdas/hygiene/task-pool';
 import { createTestTable, type TestTable } from '../support/test-table';
-import {
-  converge,
-  FAULT_CONFIG,
-  FAULT_NOW,
-  inspectTable,
-  LEASE_MS,
-  realisticFleet,
-  realNotifierDeps,
-  realSweepDeps,
-  seed,
-} from './support/cycle';
+import * as cycle from './support/cycle';
 import { type ScenarioFigures, writeFigures } from './support/figures';
 import { Ledger } from './support/ledger';
 import {
@@ -37,7 +27,7 @@ import {
 } from './support/process-crash';
 import { comparable, notExactlyOnce, readTable } from './support/table-check';
 
-const FLEET = realisticFleet(30, 6, 7);
+const FLEET = cycle.realisticFleet(30, 6, 7);
 /** Cases run at once, each on its own table (DynamoDB Local is I/O-bound, not CPU-bound). */
 const PARALLEL_CASES = 3;
 
@@ -55,18 +45,18 @@ interface CaseOutcome {
 /** Runs one sweep + notify cycle as a process that may crash; never throws. */
 async function crashingCycle(table: TestTable, ledger: Ledger, crash: ProcessCrash): Promise<void> {
   try {
-    await runSweep(crashingSweepDeps(realSweepDeps(table, ledger), crash), {
-      config: FAULT_CONFIG,
-      now: FAULT_NOW,
+    await runSweep(crashingSweepDeps(cycle.realSweepDeps(table, ledger), crash), {
+      config: cycle.FAULT_CONFIG,
+      now: cycle.FAULT_NOW,
       runId: 'crashing-run',
       mode: 'enforce',
     });
     crash.alive('the notifier');
     const deps = crashingNotifierDeps(
-      realNotifierDeps(table, ledger, () => FAULT_NOW),
+      cycle.realNotifierDeps(table, ledger, () => cycle.FAULT_NOW),
       crash,
     );
-    await runNotifier(deps, { leaseMs: LEASE_MS, drainId: 'crashing-drain' });
+    await runNotifier(deps, { leaseMs: cycle.LEASE_MS, drainId: 'crashing-drain' });
   } catch (error: unknown) {
     // Only the injected crash may end the process; anything else is a bug in the code under test.
     if (!crash.isDead) throw error;
@@ -81,20 +71,20 @@ async function runCase(
 ): Promise<CaseOutcome> {
   const table = await createTestTable(undefined, `crash-${timing}-${k}`);
   try {
-    const original = await seed(table, FLEET);
+    const original = await cycle.seed(table, FLEET);
     const ledger = new Ledger();
     const crash = new ProcessCrash(k, timing);
     await crashingCycle(table, ledger, crash);
     const label = `crash ${timing} write ${k} (${crash.crashed?.operation ?? 'no crash'} ${crash.crashed?.target ?? ''})`;
 
-    const afterCrash = await inspectTable(table, original);
+    const afterCrash = await cycle.inspectTable(table, original);
     const violations = afterCrash.violations.map((v) => `after the crash: ${v}`);
 
-    const { rounds } = await converge(table, ledger);
-    const final = await inspectTable(table, original);
+    const { rounds } = await cycle.converge(table, ledger);
+    const final = await cycle.inspectTable(table, original);
     violations.push(
       ...final.violations.map((v) => `after recovery: ${v}`),
-      ...notExactlyOnce(original, ledger.commits, FAULT_CONFIG, FAULT_NOW),
+      ...notExactlyOnce(original, ledger.commits, cycle.FAULT_CONFIG, cycle.FAULT_NOW),
       ...ledger.phantomEvents().map((e) => `published but never committed: ${e}`),
       ...ledger
         .duplicates()
@@ -132,12 +122,12 @@ describe('a crash at every write boundary of a sweep + notify cycle', () => {
     // A clean cycle: how many writes it makes, and the state it leaves.
     const table = await createTestTable(undefined, 'crash-reference');
     try {
-      await seed(table, FLEET);
+      await cycle.seed(table, FLEET);
       const ledger = new Ledger();
       const counter = new ProcessCrash(Number.POSITIVE_INFINITY, 'before');
       await crashingCycle(table, ledger, counter);
       writesPerCycle = counter.writeCount;
-      await converge(table, ledger);
+      await cycle.converge(table, ledger);
       reference = await readTable(table);
     } finally {
       await table.drop();

@@ -25,20 +25,12 @@ import { mapWithConcurrency } from '../../lambdas/hygiene/task-pool';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { createTestTable } from '../support/test-table';
 import { InMemoryOwnerDirectory } from '../unit/owner-directory-fake';
-import {
-  FAULT_CONFIG,
-  FAULT_NOW,
-  LEASE_MS,
-  realisticFleet,
-  realNotifierDeps,
-  realSweepDeps,
-  seed,
-} from './support/cycle';
+import * as cycle from './support/cycle';
 import { eventKey, Ledger } from './support/ledger';
 import { type CrashTiming, crashingNotifierDeps, ProcessCrash } from './support/process-crash';
 import { consistencyViolations, outboxIndexIds, readTable } from './support/table-check';
 
-const FLEET = realisticFleet(25, 6, 13);
+const FLEET = cycle.realisticFleet(25, 6, 13);
 const ROUTE: OwnerDeliveryRoute = 'sns-email';
 const PARALLEL_CASES = 3;
 /** Each credential's owner: its events are addressed to it. */
@@ -102,11 +94,11 @@ interface CaseOutcome {
 async function runCase(k: number, timing: CrashTiming): Promise<CaseOutcome & { log: readonly string[] }> {
   const table = await createTestTable(undefined, `crash-reach-${timing}-${k}`);
   try {
-    const original = await seed(table, FLEET);
+    const original = await cycle.seed(table, FLEET);
     const ledger = new Ledger();
-    await runSweep(realSweepDeps(table, ledger), {
-      config: FAULT_CONFIG,
-      now: FAULT_NOW,
+    await runSweep(cycle.realSweepDeps(table, ledger), {
+      config: cycle.FAULT_CONFIG,
+      now: cycle.FAULT_NOW,
       runId: 'sweep',
       mode: 'enforce',
     });
@@ -116,12 +108,12 @@ async function runCase(k: number, timing: CrashTiming): Promise<CaseOutcome & { 
       await runNotifier(
         {
           ...crashingNotifierDeps(
-            realNotifierDeps(table, ledger, () => FAULT_NOW),
+            cycle.realNotifierDeps(table, ledger, () => cycle.FAULT_NOW),
             crash,
           ),
           directory,
         },
-        { leaseMs: LEASE_MS, drainId: 'crashing-drain', ownerDelivery: ROUTE },
+        { leaseMs: cycle.LEASE_MS, drainId: 'crashing-drain', ownerDelivery: ROUTE },
       );
     } catch (error: unknown) {
       if (!crash.isDead) throw error;
@@ -133,10 +125,10 @@ async function runCase(k: number, timing: CrashTiming): Promise<CaseOutcome & { 
     );
     // Recovery: clean drains, each after the crashed drain's leases lapsed.
     for (let round = 1; round <= 4 && (await outboxIndexIds(table)).size > 0; round++) {
-      const at = FAULT_NOW + round * 2 * LEASE_MS;
+      const at = cycle.FAULT_NOW + round * 2 * cycle.LEASE_MS;
       await runNotifier(
-        { ...realNotifierDeps(table, ledger, () => at), directory },
-        { leaseMs: LEASE_MS, drainId: `recovery-${round}`, ownerDelivery: ROUTE },
+        { ...cycle.realNotifierDeps(table, ledger, () => at), directory },
+        { leaseMs: cycle.LEASE_MS, drainId: `recovery-${round}`, ownerDelivery: ROUTE },
       );
     }
     if ((await outboxIndexIds(table)).size > 0) problems.push('outbox not empty after recovery');

@@ -23,22 +23,14 @@ import { runSweep } from '../../lambdas/hygiene/sweep';
 import { mapWithConcurrency } from '../../lambdas/hygiene/task-pool';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { RecordingPublisher } from '../unit/outbox-fakes';
-import {
-  converge,
-  FAULT_CONFIG,
-  FAULT_NOW,
-  inspectTable,
-  LEASE_MS,
-  realisticFleet,
-  seed,
-} from './support/cycle';
+import * as cycle from './support/cycle';
 import { writeFigures } from './support/figures';
 import { eventKey, Ledger } from './support/ledger';
 import { type CrashTiming, ProcessCrash } from './support/process-crash';
 import { requestCrashingClient } from './support/request-crash';
 import { comparable, readTable } from './support/table-check';
 
-const FLEET = realisticFleet(30, 6, 8);
+const FLEET = cycle.realisticFleet(30, 6, 8);
 const PARALLEL_CASES = 3;
 
 /** How the crashing process's sweep runs. */
@@ -82,8 +74,8 @@ async function crashingCycle(
         ...(budget !== undefined && { remainingMs: () => (++budgetChecks <= budget ? 3_600_000 : 0) }),
       },
       {
-        config: { ...FAULT_CONFIG, scanSegments: variant.scanSegments },
-        now: FAULT_NOW,
+        config: { ...cycle.FAULT_CONFIG, scanSegments: variant.scanSegments },
+        now: cycle.FAULT_NOW,
         runId: 'crashing-run',
         mode: 'enforce',
       },
@@ -96,11 +88,11 @@ async function crashingCycle(
           publishBatch: (entries: readonly PublishEntry[]) =>
             crash.write('PublishBatch', `${entries.length} entries`, () => published.publishBatch(entries)),
         },
-        clock: () => FAULT_NOW,
+        clock: () => cycle.FAULT_NOW,
       },
       // One owner per chunk (and per PublishBatch): a lease, then per chunk a read, a publish and a mark
       // request, so a crash lands between chunks as well as inside one.
-      { leaseMs: LEASE_MS, drainId: 'crashing-drain', maxBatchEntries: 1, readBatchItems: 1 },
+      { leaseMs: cycle.LEASE_MS, drainId: 'crashing-drain', maxBatchEntries: 1, readBatchItems: 1 },
     );
   } catch (error: unknown) {
     if (!crash.isDead) throw error;
@@ -110,14 +102,14 @@ async function crashingCycle(
   }
 }
 
-/** `credentialId/eventId` of every event the policy plans for `records` at FAULT_NOW. */
+/** `credentialId/eventId` of every event the policy plans for `records` at cycle.FAULT_NOW. */
 function plannedEventKeys(records: readonly Record<string, unknown>[]): Set<string> {
   const keys = new Set<string>();
   for (const record of records) {
     const parsed = parseCredential(record);
     if (!parsed.ok) continue;
-    const actions = decide(parsed.credential, FAULT_CONFIG, FAULT_NOW);
-    for (const event of eventsFor(parsed.credential, actions, { runId: 'any', now: FAULT_NOW }))
+    const actions = decide(parsed.credential, cycle.FAULT_CONFIG, cycle.FAULT_NOW);
+    for (const event of eventsFor(parsed.credential, actions, { runId: 'any', now: cycle.FAULT_NOW }))
       keys.add(eventKey(event));
   }
   return keys;
@@ -142,7 +134,7 @@ describe.each(VARIANTS)(
     beforeAll(async () => {
       const table = await createTestTable(undefined, 'crash-requests-reference');
       try {
-        await seed(table, FLEET);
+        await cycle.seed(table, FLEET);
         const ledger = new Ledger();
         const counter = new ProcessCrash(Number.POSITIVE_INFINITY, 'before');
         await crashingCycle(table, ledger, counter, variant);
@@ -151,7 +143,7 @@ describe.each(VARIANTS)(
           // The budgeted run loads, then saves the checkpoint: both are boundaries too.
           expect(counter.log.filter((write) => write.endsWith(CHECKPOINT_ID))).toHaveLength(2);
         }
-        await converge(table, ledger);
+        await cycle.converge(table, ledger);
         reference = await readTable(table);
         referenceEvents = new Set(ledger.publishedEvents.keys());
         // The clean run itself must publish exactly the events the pure domain plans.
@@ -179,18 +171,18 @@ describe.each(VARIANTS)(
     async function runCase(k: number, timing: CrashTiming): Promise<Outcome> {
       const table = await createTestTable(undefined, `crash-request-${timing}-${k}`);
       try {
-        const original = await seed(table, FLEET);
+        const original = await cycle.seed(table, FLEET);
         const ledger = new Ledger();
         const crash = new ProcessCrash(k, timing);
         await crashingCycle(table, ledger, crash, variant);
         const label = `crash ${timing} request ${k} (${crash.crashed?.operation ?? 'none'} ${crash.crashed?.target ?? ''})`;
-        const afterCrash = await inspectTable(table, original);
+        const afterCrash = await cycle.inspectTable(table, original);
         const violations = [...afterCrash.violations, ...afterCrash.wrongDeletions].map(
           (v) => `after the crash: ${v}`,
         );
 
-        await converge(table, ledger);
-        const final = await inspectTable(table, original);
+        await cycle.converge(table, ledger);
+        const final = await cycle.inspectTable(table, original);
         violations.push(...final.violations, ...final.wrongDeletions);
         for (const [id, item] of final.items) {
           if (JSON.stringify(comparable(item)) !== JSON.stringify(comparable(reference.get(id)))) {

@@ -18,15 +18,7 @@ import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { type SnsStub, startSnsStub } from '../infra/sns-stub';
 import { createTestTable, type TestTable } from '../support/test-table';
-import {
-  converge,
-  FAULT_CONFIG,
-  FAULT_NOW,
-  inspectTable,
-  LEASE_MS,
-  realisticFleet,
-  seed,
-} from './support/cycle';
+import * as cycle from './support/cycle';
 import { writeFigures } from './support/figures';
 import { Ledger } from './support/ledger';
 import { comparable, notExactlyOnce, outboxIndexIds, readTable } from './support/table-check';
@@ -87,8 +79,8 @@ describe('throttled DynamoDB and SNS', () => {
     '%s of all attempts throttled: complete or fail loudly, never half-applied',
     async (rate) => {
       table = await createTestTable(undefined, `throttling-${rate}`);
-      const records = realisticFleet(50, 8, Math.round(rate * 100));
-      const original = await seed(table, records);
+      const records = cycle.realisticFleet(50, 8, Math.round(rate * 100));
+      const original = await cycle.seed(table, records);
       const ledger = new Ledger();
       const random = seededRandom(Math.round(rate * 1000));
       const dynamoClient = createDocumentClient({ endpoint: table.endpoint });
@@ -103,7 +95,7 @@ describe('throttled DynamoDB and SNS', () => {
       };
       byRate.set(rate, figures);
       try {
-        for (let cycle = 1; cycle <= MAX_CYCLES; cycle++) {
+        for (let round = 1; round <= MAX_CYCLES; round++) {
           figures.cycles++;
           let loud = false;
           let quiet = false;
@@ -114,7 +106,12 @@ describe('throttled DynamoDB and SNS', () => {
                 writer: ledger.writer(new DynamoDbTransitionWriter(dynamoClient, table.tableName)),
                 checkpoints: new DynamoDbCheckpointStore(dynamoClient, table.tableName),
               },
-              { config: FAULT_CONFIG, now: FAULT_NOW, runId: `throttled-${cycle}`, mode: 'enforce' },
+              {
+                config: cycle.FAULT_CONFIG,
+                now: cycle.FAULT_NOW,
+                runId: `throttled-${round}`,
+                mode: 'enforce',
+              },
             );
             loud ||= summary.failed.count > 0 || summary.status !== 'complete';
             quiet = Object.values(summary.applied).every((n) => n === 0) && summary.failed.count === 0;
@@ -125,7 +122,7 @@ describe('throttled DynamoDB and SNS', () => {
           }
           await expectConsistent(table, original);
 
-          const drainAt = FAULT_NOW + cycle * 2 * LEASE_MS;
+          const drainAt = cycle.FAULT_NOW + round * 2 * cycle.LEASE_MS;
           const drain = await runNotifier(
             {
               outbox: new DynamoDbOutboxStore(dynamoClient, table.tableName, { pageSize: 8 }),
@@ -133,7 +130,7 @@ describe('throttled DynamoDB and SNS', () => {
               clock: () => drainAt,
             },
             // One digest per PublishBatch call: more SNS requests to throttle.
-            { leaseMs: LEASE_MS, drainId: `throttled-drain-${cycle}`, maxBatchEntries: 1 },
+            { leaseMs: cycle.LEASE_MS, drainId: `throttled-drain-${round}`, maxBatchEntries: 1 },
           ).catch((error: unknown) => {
             expect(error).toBeInstanceOf(Error);
             return undefined;
@@ -147,11 +144,11 @@ describe('throttled DynamoDB and SNS', () => {
         }
 
         // Whatever throttling left undone, clean runs finish; the end state is a clean run's.
-        await converge(table, ledger);
+        await cycle.converge(table, ledger);
         const reference = await referenceState(records);
         const final = await readTable(table);
         for (const [id, item] of final) expect(comparable(item), id).toEqual(comparable(reference.get(id)));
-        expect(notExactlyOnce(original, ledger.commits, FAULT_CONFIG, FAULT_NOW)).toEqual([]);
+        expect(notExactlyOnce(original, ledger.commits, cycle.FAULT_CONFIG, cycle.FAULT_NOW)).toEqual([]);
         expect(ledger.lostEvents()).toEqual([]);
         expect(ledger.phantomEvents()).toEqual([]);
         expect(ledger.duplicates().filter(([, n]) => n > 2)).toEqual([]);
@@ -170,7 +167,7 @@ async function expectConsistent(
   table: TestTable,
   original: Map<string, Record<string, unknown>>,
 ): Promise<void> {
-  const now = await inspectTable(table, original);
+  const now = await cycle.inspectTable(table, original);
   expect(now.violations).toEqual([]);
   expect(now.wrongDeletions).toEqual([]);
 }
@@ -181,8 +178,8 @@ async function referenceState(
 ): Promise<Map<string, Record<string, unknown>>> {
   const reference = await createTestTable(undefined, 'throttling-ref');
   try {
-    await seed(reference, records);
-    await converge(reference, new Ledger());
+    await cycle.seed(reference, records);
+    await cycle.converge(reference, new Ledger());
     return await readTable(reference);
   } finally {
     await reference.drop();
