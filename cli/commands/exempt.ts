@@ -10,9 +10,9 @@ import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
 import { setExempt } from '../aws/exempt';
-import { refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
+import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
-import { resolveNow } from '../options/now-option';
+import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
@@ -28,8 +28,8 @@ function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
     .argument('<id>', 'the credential id')
     .requiredOption('--reason <text>', `why (recorded in the credential's history)`)
     .option('--by <name>', `who (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`)
-    .option('--enforce', 'write to a deployed stack that runs in audit mode (refused without it)')
-    .option('--now <iso>', 'the instant recorded, RFC 3339 with a zone (default: the wall clock)')
+    .addOption(enforceOption())
+    .addOption(nowOption('the instant recorded'))
     .addOption(formatOption(RESULT_FORMATS, 'output format'));
   return addTableOptions(command);
 }

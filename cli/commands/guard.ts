@@ -15,7 +15,7 @@ import { formatInstant, relativePhrase } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
 import { approvalStatus, recordApproval, type UsedApproval } from '../aws/guard-approval';
-import { refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
+import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { durationIn } from '../options/duration';
 import { formatOption, REPORT_FORMATS, RESULT_FORMATS } from '../options/formats';
 import { integerIn } from '../options/numbers';
@@ -57,7 +57,7 @@ function defineGuardApprove(guard: ReturnType<typeof defineGuardCommand>) {
       parseExpiresIn,
       DEFAULT_EXPIRES_MS,
     )
-    .option('--enforce', 'write to a deployed stack that runs in audit mode (refused without it)')
+    .addOption(enforceOption())
     .option(
       '--by <name>',
       `who approves (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`,

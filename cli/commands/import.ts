@@ -16,7 +16,7 @@ import { terminalText } from '../../lambdas/render/sanitize';
 import { BatchItemWriter } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
 import { type JsonlLine, readJsonLines } from '../jsonl';
-import { refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
+import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
 import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
@@ -233,7 +233,7 @@ function defineImportCommand(program: Command) {
     .argument('<file>', 'JSON Lines file, one PersonalClient record per line')
     .option('--create-table', 'create the table (key, outbox index, TTL) when it does not exist')
     .option('--dry-run', 'validate only; write nothing')
-    .option('--enforce', 'write to a deployed stack that runs in audit mode (refused without it)')
+    .addOption(enforceOption())
     .addOption(formatOption(RESULT_FORMATS, 'summary format'));
   return addTableOptions(command);
 }

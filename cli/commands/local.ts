@@ -33,8 +33,8 @@ import { generateDemoData } from '../local/demo-data';
 import { loadDemoDirectory } from '../local/demo-directory';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/local-dynamodb';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { loadConfigFile } from '../options/load-config';
-import { resolveNow } from '../options/now-option';
+import { configOption, loadConfigFile } from '../options/load-config';
+import { nowOption, resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { createProgress } from '../progress';
@@ -159,8 +159,8 @@ function defineLocalCommand(program: Command) {
         'notify into a JSON Lines file, print the run summary, the posture report and the digests, ' +
         'stop the database. Needs Java 17+.',
     )
-    .option('--now <iso>', 'the instant of the run and of the demo data, RFC 3339 (default: the wall clock)')
-    .option('--config <file>', 'hygiene configuration as JSON (the sweep runs in enforce mode regardless)')
+    .addOption(nowOption('the instant of the run and of the demo data'))
+    .addOption(configOption('the sweep runs in enforce mode regardless'))
     .option('--count <n>', 'demo credentials to load', integerIn('--count', 25, 1_000_000), 300)
     .option('--seed <n>', 'demo data seed (same seed, same data)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
     .addOption(formatOption(REPORT_FORMATS, 'output format'));

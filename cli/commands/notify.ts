@@ -18,10 +18,16 @@ import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { renderEntryPreview } from '../digest-preview';
 import { JsonlFileSink } from '../jsonl-sink';
-import { refuseAuditDeployment, resolveTarget, type Target } from '../options/deployment-target';
+import {
+  enforceOption,
+  refuseAuditDeployment,
+  resolveTarget,
+  type Target,
+} from '../options/deployment-target';
 import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { resolveNow } from '../options/now-option';
+import { configOption } from '../options/load-config';
+import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
@@ -226,15 +232,9 @@ function defineNotifyCommand(program: Command) {
       topicArnOption("SNS topic ARN (with --sink sns; default: the deployed stack's TopicArn output)"),
     )
     .addOption(snsEndpointOption())
-    .option(
-      '--now <iso>',
-      'the drain instant for relative dates, RFC 3339 with a zone (default: the wall clock)',
-    )
-    .option(
-      '--config <file>',
-      "hygiene configuration as JSON (its ownerDelivery decides who is reachable; default: the deployed stack's)",
-    )
-    .option('--enforce', 'send for a deployed stack that runs in audit mode (refused without it)')
+    .addOption(nowOption('the drain instant for relative dates'))
+    .addOption(configOption("its ownerDelivery decides who is reachable; default: the deployed stack's"))
+    .addOption(enforceOption('send for'))
     .option(
       '--dry-run',
       'show the digests and the owner-unreachable report a drain would send; claim, publish and mark nothing',

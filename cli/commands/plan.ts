@@ -15,8 +15,8 @@ import type { PlanCounts, PlannedLine } from '../format/plan-types';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { resolveTarget, type Target } from '../options/deployment-target';
 import { formatOption } from '../options/formats';
-import { loadConfigFile } from '../options/load-config';
-import { resolveNow } from '../options/now-option';
+import { configOption, loadConfigFile } from '../options/load-config';
+import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import {
   addTableOptions,
@@ -168,11 +168,8 @@ function definePlanCommand(program: Command) {
       'Evaluate credentials from a JSON Lines file (--input), a table (--table) or a deployed stack (--stack) without writing anything; print the planned actions (and, for a table, the guard verdict).',
     )
     .option('--input <file>', 'JSON Lines file, one PersonalClient record per line')
-    .option('--now <iso>', 'the instant to plan at, RFC 3339 with a zone (default: the wall clock)')
-    .option(
-      '--config <file>',
-      "hygiene configuration as JSON (default: the deployed stack's with --stack, else the built-in defaults)",
-    )
+    .addOption(nowOption('the instant to plan at'))
+    .addOption(configOption("default: the deployed stack's with --stack, else the built-in defaults"))
     .addOption(formatOption(PLAN_FORMATS, 'output format'));
   return addTableOptions(command);
 }

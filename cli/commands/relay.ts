@@ -16,7 +16,7 @@ import {
   withDirectoryErrors,
 } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { loadConfigFile } from '../options/load-config';
+import { configOption, loadConfigFile } from '../options/load-config';
 import type { OptionsOf } from '../options/options-of';
 import { UsageError } from '../usage-error';
 import { type RelayFilesSummary, readDigestEntries, relayToFiles } from '../use-cases/relay-to-files';
@@ -36,7 +36,7 @@ function defineRelayCommand(program: Command) {
         'sender: address or "Name <address>" (default: senderIdentity in --config)',
       ),
     )
-    .option('--config <file>', 'hygiene config JSON (senderIdentity)')
+    .addOption(configOption('senderIdentity'))
     .addOption(formatOption(REPORT_FORMATS, 'output format'));
   return addDirectoryOptions(command);
 }

@@ -9,7 +9,8 @@ import { renderPostureJson, renderPostureText } from '../../lambdas/render/postu
 import { listingCsv, listingTable } from '../format/listing';
 import { resolveTarget } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
-import { resolveNow } from '../options/now-option';
+import { configOption } from '../options/load-config';
+import { nowOption, resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
@@ -58,11 +59,8 @@ function defineReportCommand(program: Command) {
     .description(
       'Print the hygiene posture of a table (read-only): expiring, expired, stale, risky, per owner.',
     )
-    .option('--now <iso>', 'the instant to report at, RFC 3339 with a zone (default: the wall clock)')
-    .option(
-      '--config <file>',
-      "hygiene configuration as JSON (stale limits and tiers, exempt ids; default: the deployed stack's)",
-    )
+    .addOption(nowOption('the instant to report at'))
+    .addOption(configOption("stale limits and tiers, exempt ids; default: the deployed stack's"))
     .addOption(segmentsOption())
     .option('--top <n>', 'owners to list, riskiest first', integerIn('--top', 0, 10_000), 10)
     .addOption(

@@ -7,9 +7,9 @@ import { userInfo } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { restoreCredential } from '../aws/restore';
-import { refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
+import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
-import { resolveNow } from '../options/now-option';
+import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
@@ -77,8 +77,8 @@ function defineRestoreCommand(program: Command) {
       'restore every credential that run soft-deleted (from its manifest: pc-hygiene runs show)',
     )
     .option('--dry-run', 'make every check and say what would be restored, write nothing')
-    .option('--now <iso>', 'the restore instant, RFC 3339 with a zone (default: the wall clock)')
-    .option('--enforce', 'write to a deployed stack that runs in audit mode (refused without it)')
+    .addOption(nowOption('the restore instant'))
+    .addOption(enforceOption())
     .addOption(formatOption(RESULT_FORMATS, 'output format'));
   return addTableOptions(command);
 }

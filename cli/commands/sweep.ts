@@ -25,10 +25,15 @@ import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render
 import { terminalText } from '../../lambdas/render/sanitize';
 import { resolveOperator } from '../aws/caller-identity';
 import { renderDeletionListingText, renderDryRunJson } from '../format/deletion-listing';
-import { refuseAuditDeployment, resolveTarget, type Target } from '../options/deployment-target';
+import {
+  enforceOption,
+  refuseAuditDeployment,
+  resolveTarget,
+  type Target,
+} from '../options/deployment-target';
 import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { resolveNow } from '../options/now-option';
+import { nowOption, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
@@ -60,7 +65,7 @@ function defineSweepCommand(program: Command) {
       'Run the hygiene sweep against a table: expiry notices, stale flags, soft-deletes (guarded), owner events. ' +
         'Exit codes: 0 complete, 1 failure, 2 usage, 3 guard tripped (no deletions made), 4 incomplete.',
     )
-    .option('--now <iso>', 'the decision instant, RFC 3339 with a zone (default: the wall clock)')
+    .addOption(nowOption('the decision instant'))
     .option(
       '--dry-run',
       "audit mode: plan and report only, write nothing, notify nobody; lists every deletion with the guard's verdict",
@@ -74,7 +79,7 @@ function defineSweepCommand(program: Command) {
       'make the deletions even if the blast-radius guard trips (this run only; for local tables: ' +
         'against a deployment, record an approval with pc-hygiene guard approve instead)',
     )
-    .option('--enforce', 'act on a deployed stack that runs in audit mode (refused without it)')
+    .addOption(enforceOption('act on'))
     .addOption(segmentsOption())
     .option(
       '--time-budget <seconds>',

@@ -11,6 +11,7 @@
  * command says on stderr which stack and which config it uses. Against a deployment in `audit` mode a writing command refuses
  * unless `--enforce` is given ({@link refuseAuditDeployment}).
  */
+import { Option } from '@commander-js/extra-typings';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { DEFAULT_CONFIG, type HygieneConfig } from '../../lambdas/hygiene/config';
 import type { Deployment, DeploymentClients } from '../aws/deployment-lookup';
@@ -160,4 +161,12 @@ export function refuseAuditDeployment(
     `stack ${deployment.stackName} runs in audit mode (it writes nothing): ${what} would write to it. ` +
       `Pass --enforce to write anyway${alternative}`,
   );
+}
+
+/**
+ * `--enforce`, the one way past {@link refuseAuditDeployment}: `action` says what
+ * the command does to the deployed stack (`write to`, `send for`, `act on`).
+ */
+export function enforceOption(action = 'write to') {
+  return new Option('--enforce', `${action} a deployed stack that runs in audit mode (refused without it)`);
 }

@@ -5,6 +5,7 @@
  * "30,7,1"`, `"staleAfterDays": "60"`), coerced as `cdk.json` values are.
  */
 import { readFile } from 'node:fs/promises';
+import { Option } from '@commander-js/extra-typings';
 import {
   ConfigError,
   coerceFlatValues,
@@ -45,4 +46,12 @@ export async function loadConfigFile(path: string | undefined): Promise<HygieneC
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/**
+ * `--config <file>`, read by {@link loadConfigFile}: `uses` says which settings the
+ * command takes from it and what it falls back to.
+ */
+export function configOption(uses: string) {
+  return new Option('--config <file>', `hygiene configuration as JSON (${uses})`);
 }

@@ -16,7 +16,7 @@ import {
   withDirectoryErrors,
 } from '../../options/directory-options';
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
-import { loadConfigFile } from '../../options/load-config';
+import { configOption, loadConfigFile } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
 import { createProgress } from '../../progress';
 import { UsageError } from '../../usage-error';
@@ -40,7 +40,7 @@ function defineOwnersImport(owners: Command) {
     .option('--allow-mass-change', 'let --sync mark more than maxDeletePercent of the active owners departed')
     .option('--create-table', 'create the owner directory table when it does not exist')
     .option('--dry-run', 'check the file and show what would change; write nothing')
-    .option('--config <file>', 'hygiene config JSON (maxDeletePercent is the --sync guard share)')
+    .addOption(configOption('maxDeletePercent is the --sync guard share'))
     .addOption(
       new Option('--input-format <format>', 'file format (default: from the extension or content)').choices(
         OWNER_FILE_FORMATS,

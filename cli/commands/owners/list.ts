@@ -28,7 +28,7 @@ import {
   withDirectoryErrors,
 } from '../../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../../options/formats';
-import { loadConfigFile } from '../../options/load-config';
+import { configOption, loadConfigFile } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
 
 function defineOwnersList(owners: Command) {
@@ -38,7 +38,7 @@ function defineOwnersList(owners: Command) {
       'List the owners in the directory and whether a digest reaches them on the configured route.',
     )
     .option('--unreachable', 'only owners a digest would not reach, with the reason')
-    .option('--config <file>', 'hygiene config JSON (ownerDelivery decides how reach is judged)')
+    .addOption(configOption('ownerDelivery decides how reach is judged'))
     .option(
       '--table <name>',
       "also list the owners of this credentials table's active credentials who are not in the directory",

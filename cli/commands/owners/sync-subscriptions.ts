@@ -31,7 +31,7 @@ import {
   withDirectoryErrors,
 } from '../../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../../options/formats';
-import { loadConfigFile } from '../../options/load-config';
+import { configOption, loadConfigFile } from '../../options/load-config';
 import { integerIn } from '../../options/numbers';
 import type { OptionsOf } from '../../options/options-of';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../../options/topic-options';
@@ -51,7 +51,7 @@ function defineSyncSubscriptions(owners: Command) {
     .option('--dry-run', 'plan and print only: no SNS change, no directory write')
     .addOption(topicArnOption('the notification topic (SNS topic ARN)'))
     .addOption(snsEndpointOption())
-    .option('--config <file>', 'hygiene config JSON (ownerDelivery: relay removes owner email subscriptions)')
+    .addOption(configOption('ownerDelivery: relay removes owner email subscriptions'))
     .addOption(
       new Option(
         '--filter-policy-quota <n>',
