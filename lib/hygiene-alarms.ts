@@ -4,7 +4,8 @@
  * metrics are emitted once per run, so between runs an alarm keeps the state of
  * the last run (`IGNORE`); the heartbeat is the exception — there, silence is
  * the failure (`BREACHING`). The owner-reach alarms (docs/deploy.md, "Runbook:
- * Owner reach") watch whether owner notices can reach a person.
+ * Unreachable owners" and the two after it) watch whether owner notices can
+ * reach a person.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';

@@ -113,12 +113,14 @@ describe('owner reach alarms (default stack, sns-email)', () => {
     const reachAlarms = Object.values(json.Resources).filter(
       (r) =>
         r.Type === 'AWS::CloudWatch::Alarm' &&
-        [
-          NOTIFIER_METRIC.unreachableOwners,
-          NOTIFIER_METRIC.mismatchedEvents,
-          SWEEP_METRIC.unreachableOwners,
-          SWEEP_METRIC.directoryUnusable,
-        ].includes(String(r.Properties?.MetricName)),
+        (
+          [
+            NOTIFIER_METRIC.unreachableOwners,
+            NOTIFIER_METRIC.mismatchedEvents,
+            SWEEP_METRIC.unreachableOwners,
+            SWEEP_METRIC.directoryUnusable,
+          ] as string[]
+        ).includes(String(r.Properties?.MetricName)),
     );
     expect(reachAlarms).toHaveLength(4);
     expect(alarmNotificationCheck(json).problems).toEqual([]);
