@@ -15,6 +15,7 @@ import {
   parseConfig,
 } from '../lambdas/hygiene/config';
 import type { CredentialTableProps } from './credential-table';
+import { exemptIdsProblems } from './environment-budget';
 import type { OwnerDirectoryTableProps } from './owner-directory-table';
 
 /** Props of `CredentialHygiene`. Every prop is optional: the defaults deploy a safe, auditing worker. */
@@ -202,8 +203,6 @@ export class CredentialHygienePropsError extends Error {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** Lambda's limit on the total size of a function's environment variables. */
-const LAMBDA_ENV_LIMIT_BYTES = 4096;
 
 /** What `aws:PrincipalArn` can be: an IAM role or user (with path), or an account root. */
 const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(root|(role|user)\/[A-Za-z0-9+=,.@_\-/*?]+)$/;
@@ -256,8 +255,8 @@ export function validateProps(props: CredentialHygieneProps): ValidatedProps {
   const problems: string[] = [...resourceProblems(props)];
   const config = configOf(props, problems);
   problems.push(...addressProblems(props), ...rangeProblems(props));
+  if (config !== undefined) problems.push(...exemptIdsProblems(config));
   const environment = config === undefined ? {} : configToEnvironment(config);
-  problems.push(...environmentProblems(environment));
   if (problems.length > 0 || config === undefined) throw new CredentialHygienePropsError(problems);
   return { config, environment };
 }
@@ -349,18 +348,4 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
     }
   }
   return problems;
-}
-
-/** The config must fit Lambda's environment, with room for the variables the construct adds. */
-function environmentProblems(environment: Record<string, string>): string[] {
-  const envBytes = Object.entries(environment).reduce(
-    (sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v),
-    0,
-  );
-  // Leave room for the variables the construct adds (table, topic, Powertools).
-  if (envBytes <= LAMBDA_ENV_LIMIT_BYTES - 1024) return [];
-  return [
-    `config is ${envBytes} bytes as Lambda environment, over the ${LAMBDA_ENV_LIMIT_BYTES - 1024}-byte budget: ` +
-      'exempt credentials with the hygieneExempt attribute instead of a long exemptIds list',
-  ];
 }

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { configToEnvironment } from '../../lambdas/handlers/environment';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { ContextError, exemptIdsProblems, readDeploymentSettings } from '../../lib/config';
+import { ContextError, readDeploymentSettings } from '../../lib/config';
+import { exemptIdsProblems } from '../../lib/environment-budget';
 
 const reader = (context: Record<string, unknown>) => (key: string) => context[key];
 const ids = (n: number, length: number) =>
