@@ -18,6 +18,23 @@ let app: ReturnType<typeof synthApp>['app'];
 
 const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });
 
+/** Statements several functions' policies share, as the template writes them. */
+const publishToTopic = () => ({
+  Effect: 'Allow',
+  Action: 'sns:Publish',
+  Resource: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
+});
+const useTopicKey = () => ({
+  Effect: 'Allow',
+  Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+  Resource: getAtt(logicalIdOf(template, 'AWS::KMS::Key')),
+});
+const sendToDeadLetterQueue = () => ({
+  Effect: 'Allow',
+  Action: 'sqs:SendMessage',
+  Resource: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')),
+});
+
 function functionId(descriptionStart: string): string {
   return logicalIdOf(template, 'AWS::Lambda::Function', {
     Description: Match.stringLikeRegexp(`^${descriptionStart}`),
@@ -188,16 +205,8 @@ describe('least privilege', () => {
             Action: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
             Resource: getAtt(credentialsTableId()),
           },
-          {
-            Effect: 'Allow',
-            Action: 'sns:Publish',
-            Resource: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
-          },
-          {
-            Effect: 'Allow',
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-            Resource: getAtt(logicalIdOf(template, 'AWS::KMS::Key')),
-          },
+          publishToTopic(),
+          useTopicKey(),
           // The owner directory (issue 11): its freshness item and the departed owners (orphan rule).
           {
             Effect: 'Allow',
@@ -205,11 +214,7 @@ describe('least privilege', () => {
             Resource: getAtt(directoryTableId()),
           },
           // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
-          {
-            Effect: 'Allow',
-            Action: 'sqs:SendMessage',
-            Resource: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')),
-          },
+          sendToDeadLetterQueue(),
         ],
       },
     });
@@ -233,16 +238,8 @@ describe('least privilege', () => {
             Action: 'dynamodb:Scan',
             Resource: { 'Fn::Join': ['', [getAtt(tableId), '/index/hygiene-outbox']] },
           },
-          {
-            Effect: 'Allow',
-            Action: 'sns:Publish',
-            Resource: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
-          },
-          {
-            Effect: 'Allow',
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-            Resource: getAtt(logicalIdOf(template, 'AWS::KMS::Key')),
-          },
+          publishToTopic(),
+          useTopicKey(),
           // The owner directory (issue 11): its freshness item and the drain's owners by key (reach).
           {
             Effect: 'Allow',
@@ -250,11 +247,7 @@ describe('least privilege', () => {
             Resource: getAtt(directoryTableId()),
           },
           // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
-          {
-            Effect: 'Allow',
-            Action: 'sqs:SendMessage',
-            Resource: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')),
-          },
+          sendToDeadLetterQueue(),
         ],
       },
     });
@@ -278,11 +271,7 @@ describe('least privilege', () => {
             Action: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
             Resource: getAtt(directoryTableId()),
           },
-          {
-            Effect: 'Allow',
-            Action: 'sqs:SendMessage',
-            Resource: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')),
-          },
+          sendToDeadLetterQueue(),
         ],
       },
     });
