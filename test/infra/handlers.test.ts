@@ -16,6 +16,7 @@ import {
 } from '../../lambdas/handlers/summary-log';
 import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { importSweepHandler } from './sweep-handler-module';
 
 describe('runInstant', () => {
   const wall = Date.UTC(2026, 10, 26, 3, 7, 42);
@@ -80,11 +81,7 @@ function fakeTools() {
 }
 
 describe('sweep handler', async () => {
-  // The module builds its deployed dependencies at import: give it a valid environment first.
-  process.env.TABLE_NAME = 'unused';
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
-  process.env.AWS_REGION = 'us-east-1';
-  const { createSweepHandler } = await import('../../lambdas/handlers/sweep');
+  const { createSweepHandler } = await importSweepHandler();
   const context = { getRemainingTimeInMillis: () => 600_000 };
   const item = {
     id: 'expired-1',

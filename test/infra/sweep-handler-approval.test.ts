@@ -4,7 +4,6 @@
  * "Run manifests"): the handler passes both to the sweep, the tripped guard
  * is overridden once by a covering approval, and the summary says so.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { describe, expect, it } from 'vitest';
@@ -12,12 +11,10 @@ import { parseConfig } from '../../lambdas/hygiene/config';
 import type { ApprovalOutcome, GuardApproval } from '../../lambdas/hygiene/guard';
 import type { GuardApprovals, RunManifestWriter } from '../../lambdas/hygiene/ports';
 import type { RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
+import { importSweepHandler, silentLogger } from './sweep-handler-module';
 
 describe('sweep handler with a guard approval and a manifest writer', async () => {
-  process.env.TABLE_NAME = 'unused';
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
-  process.env.AWS_REGION = 'us-east-1';
-  const { createSweepHandler } = await import('../../lambdas/handlers/sweep');
+  const { createSweepHandler } = await importSweepHandler();
   const now = '2026-11-26T03:00:00Z';
   const approval: GuardApproval = {
     id: 'a-1',
@@ -52,12 +49,7 @@ describe('sweep handler with a guard approval and a manifest writer', async () =
       },
     };
     const handler = createSweepHandler({
-      logger: {
-        appendKeys: () => undefined,
-        info: () => 0,
-        warn: () => 0,
-        error: () => 0,
-      } as unknown as Logger,
+      logger: silentLogger(),
       metrics: { addMetric: () => undefined } as unknown as Metrics,
       tracer: {} as Tracer,
       // Two expired of two: over the default 10 %.

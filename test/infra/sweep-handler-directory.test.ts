@@ -4,32 +4,23 @@
  * departed owner's credential is flagged; without one the rule is off. The
  * run's reach metrics (docs/sweep.md, "Owner reach") come out of the handler.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { SweepOwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { Transition } from '../../lambdas/hygiene/ports';
+import { importSweepHandler, silentLogger } from './sweep-handler-module';
 
 describe('sweep handler with an owner directory', async () => {
-  // The module builds its deployed dependencies at import: give it a valid environment first.
-  process.env.TABLE_NAME = 'unused';
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
-  process.env.AWS_REGION = 'us-east-1';
-  const { createSweepHandler } = await import('../../lambdas/handlers/sweep');
+  const { createSweepHandler } = await importSweepHandler();
   const now = '2026-11-26T03:00:00Z';
 
   async function run(directory: SweepOwnerDirectory | undefined) {
     const written: Transition[] = [];
     const metrics: Record<string, number> = {};
     const handler = createSweepHandler({
-      logger: {
-        appendKeys: () => undefined,
-        info: () => 0,
-        warn: () => 0,
-        error: () => 0,
-      } as unknown as Logger,
+      logger: silentLogger(),
       metrics: {
         addMetric: (name: string, _unit: unknown, value: number) => {
           metrics[name] = value;
