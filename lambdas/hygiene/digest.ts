@@ -7,9 +7,11 @@
 import { EVENT_TYPES, type EventType, type OutboxEvent } from './events';
 import type { PublishEntry } from './outbox-ports';
 import {
+  type DrainDocumentEnvelope,
   jsonStructuredMessage,
   maxSeverity,
   messageAttributes,
+  type NumberedMessagePart,
   publishEntryBytes,
   quotedName,
   type Severity,
@@ -24,18 +26,11 @@ export const DIGEST_SCHEMA = 'personal-client-hygiene/digest';
 export const DIGEST_SCHEMA_VERSION = 1;
 
 /** The versioned JSON document machine subscribers receive (documented in docs/notifications.md). */
-export interface DigestDocument {
+export interface DigestDocument extends DrainDocumentEnvelope {
   readonly schema: typeof DIGEST_SCHEMA;
   readonly version: typeof DIGEST_SCHEMA_VERSION;
   readonly audience: 'owner';
   readonly userId: string;
-  /** When the digest was rendered (the drain's clock), canonical UTC. */
-  readonly generatedAt: string;
-  /** The drain that sent it: parts of one digest share it. */
-  readonly drainId: string;
-  readonly part: number;
-  readonly parts: number;
-  readonly severity: Severity;
   /** The distinct event types in this part, in the order of `EVENT_TYPES`. */
   readonly eventTypes: readonly EventType[];
   /** The events of this part, as stored in the outbox; `(credentialId, eventId)` identifies one. */
@@ -43,13 +38,8 @@ export interface DigestDocument {
 }
 
 /** One message of a digest: an SNS entry without its batch `Id`, and the events it carries. */
-export interface DigestPart {
-  readonly entry: Omit<PublishEntry, 'Id'>;
+export interface DigestPart extends NumberedMessagePart {
   readonly events: readonly OutboxEvent[];
-  readonly part: number;
-  readonly parts: number;
-  /** {@link publishEntryBytes} of the entry. */
-  readonly bytes: number;
 }
 
 /** What a digest is rendered from. */

@@ -29,6 +29,29 @@ export type Severity = (typeof SEVERITIES)[number];
 /** Who a message is for: an owner's digest, or the operators' run summaries and guard trips. */
 export type Audience = 'owner' | 'admin';
 
+/**
+ * The fields every versioned JSON document of a drain carries besides its
+ * content (owner digests and the owner-unreachable report; docs/notifications.md).
+ */
+export interface DrainDocumentEnvelope {
+  readonly severity: Severity;
+  /** When the document was rendered (the drain's clock), canonical UTC. */
+  readonly generatedAt: string;
+  /** The drain that sent it: parts of one document share it. */
+  readonly drainId: string;
+  readonly part: number;
+  readonly parts: number;
+}
+
+/** One numbered message of a document split to fit SNS: its entry without the batch `Id`. */
+export interface NumberedMessagePart {
+  readonly entry: Omit<PublishEntry, 'Id'>;
+  readonly part: number;
+  readonly parts: number;
+  /** {@link publishEntryBytes} of the entry. */
+  readonly bytes: number;
+}
+
 /** The most severe of the given severities (`info` for none). */
 export function maxSeverity(severities: Iterable<Severity>): Severity {
   let max = 0;

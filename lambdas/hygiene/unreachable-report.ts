@@ -12,9 +12,11 @@ import type { OutboxEvent } from './events';
 import type { PublishEntry } from './outbox-ports';
 import type { OwnerDeliveryRoute, UnreachableReason } from './owner-directory';
 import {
+  type DrainDocumentEnvelope,
   jsonStructuredMessage,
   maxSeverity,
   messageAttributes,
+  type NumberedMessagePart,
   publishEntryBytes,
   type Severity,
   SNS_MESSAGE_LIMIT_BYTES,
@@ -59,20 +61,13 @@ export interface MismatchedOwnerEvent {
 }
 
 /** The versioned JSON document admin machine subscribers receive. */
-export interface UnreachableReportDocument {
+export interface UnreachableReportDocument extends DrainDocumentEnvelope {
   readonly schema: typeof UNREACHABLE_REPORT_SCHEMA;
   readonly version: typeof UNREACHABLE_REPORT_SCHEMA_VERSION;
   readonly audience: 'admin';
   readonly eventTypes: readonly UnreachableEventType[];
-  readonly severity: Severity;
-  /** When the report was rendered (the drain's clock), canonical UTC. */
-  readonly generatedAt: string;
-  /** The drain that sent it: parts of one report share it. */
-  readonly drainId: string;
   /** The owner delivery route reachability was judged for. */
   readonly route: OwnerDeliveryRoute;
-  readonly part: number;
-  readonly parts: number;
   /** The owners in this part (an owner with many events may continue in the next part). */
   readonly owners: readonly UnreachableOwner[];
   readonly invalidEvents: readonly MismatchedOwnerEvent[];
@@ -91,14 +86,9 @@ export interface UnreachableReportInput {
 }
 
 /** One message of the report: an SNS entry without its batch `Id`, and what it carries. */
-export interface UnreachableReportPart {
-  readonly entry: Omit<PublishEntry, 'Id'>;
+export interface UnreachableReportPart extends NumberedMessagePart {
   readonly owners: readonly UnreachableOwner[];
   readonly invalidEvents: readonly MismatchedOwnerEvent[];
-  readonly part: number;
-  readonly parts: number;
-  /** {@link publishEntryBytes} of the entry. */
-  readonly bytes: number;
 }
 
 /** One event cannot fit a report message on its own. */
