@@ -13,6 +13,7 @@ import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
 import type { PlannedDeletion } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
 import { runCli } from '../support/run-cli';
+import { createTestDirectoryTable } from '../support/test-directory-table';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days, smallFleet } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
@@ -140,6 +141,68 @@ describe('operator CLI against DynamoDB Local', () => {
       list.map((e) => `${e.MessageAttributes.userId?.StringValue}:${e.Subject}`).sort();
     expect(owners(entries)).toEqual(owners(preview.entries));
     await rm(out, { force: true });
+  });
+
+  it('notify --dry-run with an owner directory also renders the owner-unreachable report, and sends it after', async () => {
+    const owners = await createTestDirectoryTable('operator-owners');
+    try {
+      const csv = await tempFile('owners.csv', 'userId,email,name,status\nuser-a,a@example.com,A,active\n');
+      const config = await tempFile('relay.json', JSON.stringify({ ownerDelivery: 'relay' }));
+      const dirFlags = ['--directory-table', owners.tableName, '--config', config];
+      const imported = await runCli([
+        'owners',
+        'import',
+        csv,
+        '--as-of',
+        days(-1),
+        ...flags.slice(2),
+        '--directory-table',
+        owners.tableName,
+      ]);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(
+        (await runCli(['sweep', ...flags, '--now', NOW_ISO, '--directory-table', owners.tableName])).code,
+      ).toBe(0);
+
+      const dry = await runCli([
+        'notify',
+        ...flags,
+        ...dirFlags,
+        '--now',
+        NOW_ISO,
+        '--dry-run',
+        '--format',
+        'json',
+      ]);
+      expect(dry.code, dry.stderr).toBe(0);
+      const preview = JSON.parse(dry.stdout) as { reach: string; entries: PublishEntry[] };
+      expect(preview.reach).toBe('verified');
+      const reports = preview.entries.filter((e) => e.MessageAttributes.audience?.StringValue === 'admin');
+      expect(reports).toHaveLength(1);
+      expect(reports[0]?.MessageAttributes.eventTypes?.StringValue).toContain('owner-unreachable');
+
+      const out = await tempFile('sent-reach.jsonl');
+      const sent = await runCli([
+        'notify',
+        ...flags,
+        ...dirFlags,
+        '--now',
+        NOW_ISO,
+        '--sink',
+        `jsonl:${out}`,
+      ]);
+      expect(sent.code, sent.stderr).toBe(0);
+      const entries = (await readFile(out, 'utf8'))
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as PublishEntry);
+      const key = (e: PublishEntry) =>
+        `${e.MessageAttributes.audience?.StringValue}:${e.MessageAttributes.userId?.StringValue}`;
+      expect(entries.map(key).sort()).toEqual(preview.entries.map(key).sort());
+      await rm(out, { force: true });
+    } finally {
+      await owners.drop();
+    }
   });
 
   it('report --list CATEGORY lists the credentials behind a figure (table, json, csv)', async () => {
