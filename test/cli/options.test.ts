@@ -62,7 +62,9 @@ describe('pc-hygiene: every integer flag follows the one rule', () => {
 describe('pc-hygiene: settings set once on the program reach every command', () => {
   it('every command listed in the help answers an unknown option in one line with exit 2', async () => {
     const help = await runCli(['--help']);
-    const commands = [...help.stdout.matchAll(/^ {2}([a-z-]+) /gm)]
+    // Only the "Commands:" section: the options above it (e.g. `--version`) are not commands.
+    const commandSection = help.stdout.slice(help.stdout.indexOf('Commands:'));
+    const commands = [...commandSection.matchAll(/^ {2}([a-z][a-z-]*) /gm)]
       .map((m) => m[1] ?? '')
       .filter((name) => name !== 'help');
     expect(commands).toEqual(
