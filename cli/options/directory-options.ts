@@ -14,6 +14,7 @@ import {
   type OptionValues,
 } from '@commander-js/extra-typings';
 import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table-definition';
+import { OWNER_DELIVERY_ROUTES } from '../../lambdas/hygiene/owner-directory';
 import { STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import { lookUpStack } from './deployment-target';
@@ -33,6 +34,16 @@ export function directoryTableOption() {
   return new Option('--directory-table <name>', 'owner directory table (DynamoDB)')
     .default(DEFAULT_DIRECTORY_TABLE_NAME)
     .env('PC_HYGIENE_DIRECTORY_TABLE');
+}
+
+/**
+ * `--route <route>`: an owner delivery route to use instead of the
+ * config's `ownerDelivery`; `purpose` says what the command does on it (`judge reach on`).
+ */
+export function routeOption(purpose: string) {
+  return new Option('--route <route>', `${purpose} this route instead of the config ownerDelivery`).choices(
+    OWNER_DELIVERY_ROUTES,
+  );
 }
 
 /**

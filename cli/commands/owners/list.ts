@@ -9,12 +9,11 @@
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Command, Option } from '@commander-js/extra-typings';
+import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../../lambdas/aws/credential-scanner';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { parseCredential } from '../../../lambdas/hygiene/credential';
 import {
-  OWNER_DELIVERY_ROUTES,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   type Reachability,
@@ -24,6 +23,7 @@ import { terminalText } from '../../../lambdas/render/sanitize';
 import {
   addDirectoryOptions,
   requireDirectoryTable,
+  routeOption,
   withDirectoryClient,
   withDirectoryErrors,
 } from '../../options/directory-options';
@@ -43,11 +43,7 @@ function defineOwnersList(owners: Command) {
       '--table <name>',
       "also list the owners of this credentials table's active credentials who are not in the directory",
     )
-    .addOption(
-      new Option('--route <route>', 'judge reach on this route instead of the config ownerDelivery').choices(
-        OWNER_DELIVERY_ROUTES,
-      ),
-    )
+    .addOption(routeOption('judge reach on'))
     .addOption(formatOption(REPORT_FORMATS, 'output format'));
   return addDirectoryOptions(command);
 }

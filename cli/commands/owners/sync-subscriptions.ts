@@ -12,7 +12,6 @@ import { type Command, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
-import { OWNER_DELIVERY_ROUTES } from '../../../lambdas/hygiene/owner-directory';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
   FilterPolicyQuotaError,
@@ -28,6 +27,7 @@ import {
   addDirectoryOptions,
   directoryClientFor,
   requireDirectoryTable,
+  routeOption,
   withDirectoryErrors,
 } from '../../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../../options/formats';
@@ -66,11 +66,7 @@ function defineSyncSubscriptions(owners: Command) {
         .argParser(integerIn('--concurrency', 1, 32))
         .default(DEFAULT_RECONCILE_CONCURRENCY),
     )
-    .addOption(
-      new Option('--route <route>', 'reconcile for this route instead of the config ownerDelivery').choices(
-        OWNER_DELIVERY_ROUTES,
-      ),
-    )
+    .addOption(routeOption('reconcile for'))
     .addOption(formatOption(REPORT_FORMATS, 'output format'));
   return addDirectoryOptions(command);
 }
