@@ -4,12 +4,13 @@
  * and one shared dead-letter queue for both. A new scheduled function
  * (a reconciler, say) is one more {@link addHygieneSchedule} call.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { addDeadLetterQueue } from './dead-letter-queue';
 import { ExactLambdaInvoke } from './exact-lambda-invoke';
 import type { HygieneFunction } from './hygiene-function';
 
@@ -43,18 +44,11 @@ const ASYNC_RETRY_ATTEMPTS = 2;
 
 /** The queue that keeps invocations EventBridge Scheduler could not deliver after its retries. */
 export function addScheduleDeadLetterQueue(scope: Construct): sqs.Queue {
-  const queue = new sqs.Queue(scope, 'ScheduleDeadLetterQueue', {
-    // SQS-managed SSE: encrypted at rest without a key policy for the scheduler role to need.
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason:
-      'This queue is itself the dead-letter queue of the EventBridge Scheduler schedules and the functions’ on-failure destination.',
-  });
-  return queue;
+  return addDeadLetterQueue(
+    scope,
+    'ScheduleDeadLetterQueue',
+    'the EventBridge Scheduler schedules and the functions’ on-failure destination',
+  );
 }
 
 /**

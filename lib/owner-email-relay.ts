@@ -9,7 +9,7 @@
  * owner directory; and the alarms on the DLQ and on bounces. No per-owner
  * resource: the fleet's size changes nothing here.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -24,6 +24,7 @@ import { RELAY_LEDGER_TABLE } from '../lambdas/aws/relay-ledger-table-definition
 import { configToEnvironment, HANDLER_ENV } from '../lambdas/handlers/environment';
 import { SES_EVENTS_METRIC } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
+import { addDeadLetterQueue } from './dead-letter-queue';
 import { runMetric } from './hygiene-alarms';
 import { HygieneFunction } from './hygiene-function';
 
@@ -96,7 +97,7 @@ export class OwnerEmailRelay extends Construct {
         'ownerDelivery "relay" needs a sender: set the context key senderIdentity (a verified SES identity, e.g. -c senderIdentity=hygiene@example.com)',
       );
     }
-    this.deadLetterQueue = this.addDeadLetterQueue();
+    this.deadLetterQueue = addDeadLetterQueue(this, 'DeadLetterQueue', 'the relay queue');
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -116,19 +117,6 @@ export class OwnerEmailRelay extends Construct {
     this.relayFunction = this.addRelayFunction(props, sender);
     this.sesEventsFunction = this.addSesEventsFunction(props);
     this.alarms = this.addAlarms(props);
-  }
-
-  private addDeadLetterQueue(): sqs.Queue {
-    const dlq = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(dlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the relay queue.',
-    });
-    return dlq;
   }
 
   /** `relay#<drainId>#<part>#<userId>` entries, removed by TTL (lambdas/aws/relay-ledger-table-definition.ts). */
