@@ -84,40 +84,25 @@ async function runReportCommand(options: ReportOptions): Promise<void> {
   }
   const client = documentClientFor(target);
   const progress = createTableProgress(client, target.table, 'report');
-  if (options.list !== undefined) {
-    const { list, format } = options;
-    try {
-      const rows = await withTableErrors(target, () =>
-        listReportCategory({
-          client,
-          tableName: target.table,
-          config,
-          now,
-          category: list,
-          onProgress: (n) => progress.update(n),
-        }),
-      );
-      progress.clear();
-      process.stdout.write(renderCategoryListing(rows, format));
-    } finally {
-      progress.clear();
-      client.destroy();
-    }
-    return;
-  }
+  const read = {
+    client,
+    tableName: target.table,
+    config,
+    now,
+    onProgress: (n: number) => progress.update(n),
+  };
+  const { list, format } = options;
   try {
-    const report = await withTableErrors(target, () =>
-      reportTable({
-        client,
-        tableName: target.table,
-        config,
-        now,
-        topOwners,
-        onProgress: (n) => progress.update(n),
-      }),
-    );
+    let output: string;
+    if (list !== undefined) {
+      const rows = await withTableErrors(target, () => listReportCategory({ ...read, category: list }));
+      output = renderCategoryListing(rows, format);
+    } else {
+      const report = await withTableErrors(target, () => reportTable({ ...read, topOwners }));
+      output = format === 'json' ? renderPostureJson(report) : renderPostureText(report);
+    }
     progress.clear();
-    process.stdout.write(options.format === 'json' ? renderPostureJson(report) : renderPostureText(report));
+    process.stdout.write(output);
   } finally {
     progress.clear();
     client.destroy();
