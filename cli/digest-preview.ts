@@ -4,7 +4,7 @@
  * for operators checking a `--sink jsonl:PATH` file.
  */
 import { readFile } from 'node:fs/promises';
-import type { PublishEntry } from '../lambdas/hygiene/outbox-ports';
+import type { PublishEntry } from '../lambdas/aws/sns-wire';
 import { terminalText } from '../lambdas/render/sanitize';
 
 function attribute(entry: PublishEntry, name: string): string | undefined {

@@ -4,15 +4,17 @@
  * notifier's own phases (screen, judge reach, render digests, report
  * content) over the outbox's read-only calls — list the index, read the
  * items — and nothing else: no lease, no claim, no publish, no mark, so a
- * following `notify` still sends everything.
+ * following `notify` still sends everything. The messages are shown as the
+ * SNS entries they would be (`lambdas/aws/sns-wire.ts`), split by SNS's limits.
  */
+import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
 import type { NotifierDeps } from '../../lambdas/hygiene/notifier';
 import { drainSettings, newDrainState } from '../../lambdas/hygiene/notifier/drain-state';
 import { eventKey } from '../../lambdas/hygiene/notifier/mark';
 import { judgeOwners, reachCheckOf, screenItems, splitForReport } from '../../lambdas/hygiene/notifier/reach';
 import { renderOwnerDigests } from '../../lambdas/hygiene/notifier/render';
 import { reportContent } from '../../lambdas/hygiene/notifier/report';
-import type { OutboxStore, PendingOutboxItem, PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+import type { OutboxStore, PendingOutboxItem } from '../../lambdas/hygiene/outbox-ports';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import { renderUnreachableReport } from '../../lambdas/hygiene/unreachable-report';
 
@@ -45,6 +47,7 @@ async function readPending(outbox: Pick<OutboxStore, 'pending' | 'read'>): Promi
 
 /** A publisher a preview never calls: publishing is what a dry run must not do. */
 const NO_PUBLISHER: NotifierDeps['publisher'] = {
+  limits: SNS_LIMITS,
   publishBatch: () => Promise.reject(new Error('notify --dry-run publishes nothing')),
 };
 
@@ -64,7 +67,7 @@ export async function previewDrain(options: {
     clock: () => options.now,
     ...(options.directory !== undefined && { directory: options.directory }),
   };
-  const settings = drainSettings({ ownerDelivery: options.ownerDelivery });
+  const settings = drainSettings({ ownerDelivery: options.ownerDelivery }, NO_PUBLISHER.limits);
   const context = { deps, settings, now: options.now, reach: await reachCheckOf(deps) };
   const state = newDrainState();
   const items = await readPending(options.outbox);
@@ -87,6 +90,7 @@ export async function previewDrain(options: {
           now: options.now,
           route: settings.ownerDelivery,
           ...content,
+          budget: settings.budget,
         });
   return {
     drainId: settings.drainId,
@@ -95,9 +99,9 @@ export async function previewDrain(options: {
     owners: digests.length,
     entries: [
       ...digests.flatMap((d) =>
-        d.parts.map((p, i) => ({ Id: d.ids[i] ?? `${d.userId}-p${p.part}`, ...p.entry })),
+        d.parts.map((p, i) => snsEntry({ id: d.ids[i] ?? `${d.userId}-p${p.part}`, ...p.message })),
       ),
-      ...report.map((p) => ({ Id: `admins-p${p.part}`, ...p.entry })),
+      ...report.map((p) => snsEntry({ id: `admins-p${p.part}`, ...p.message })),
     ],
   };
 }

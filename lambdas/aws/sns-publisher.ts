@@ -1,14 +1,17 @@
 /**
- * {@link NotificationPublisher} over SNS `PublishBatch`: one call per batch
- * (the notifier keeps each within 10 entries and 256 KiB), every entry's
+ * {@link NotificationPublisher} over SNS `PublishBatch`: each neutral message
+ * becomes a `MessageStructure: 'json'` entry with message attributes
+ * (`sns-wire.ts`); one call per batch (its {@link SNS_LIMITS} keep each
+ * within 10 entries and 256 KiB), every entry's
  * outcome reported individually. A request-level error (SNS unreachable,
  * topic missing, access denied) fails every entry of the call: nothing is
  * marked sent, the next drain retries.
  */
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { describeError } from '../hygiene/errors';
-import type { FailedEntry, NotificationPublisher, PublishEntry } from '../hygiene/outbox-ports';
-import { SNS_BATCH_MAX_ENTRIES } from '../hygiene/sns-message';
+import type { OutgoingMessage, PublishLimits } from '../hygiene/message';
+import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
+import { SNS_BATCH_MAX_ENTRIES, SNS_LIMITS, snsEntry } from './sns-wire';
 
 /** More entries than one `PublishBatch` call takes: a caller bug, never sent. */
 export class PublishBatchTooLargeError extends Error {
@@ -17,6 +20,9 @@ export class PublishBatchTooLargeError extends Error {
 
 /** Publishes to one topic with `PublishBatch`. */
 export class SnsPublisher implements NotificationPublisher {
+  /** SNS's limits: 256 KiB a message and a batch, 10 entries a batch, bytes as SNS counts them. */
+  readonly limits: PublishLimits = SNS_LIMITS;
+
   constructor(
     private readonly client: SNSClient,
     private readonly topicArn: string,
@@ -25,8 +31,9 @@ export class SnsPublisher implements NotificationPublisher {
   /**
    * @throws {PublishBatchTooLargeError} for more than 10 entries (nothing is sent)
    */
-  async publishBatch(entries: readonly PublishEntry[]): Promise<{ failed: FailedEntry[] }> {
-    if (entries.length === 0) return { failed: [] };
+  async publishBatch(messages: readonly OutgoingMessage[]): Promise<{ failed: FailedEntry[] }> {
+    if (messages.length === 0) return { failed: [] };
+    const entries = messages.map(snsEntry);
     if (entries.length > SNS_BATCH_MAX_ENTRIES) {
       throw new PublishBatchTooLargeError(
         `PublishBatch takes at most ${SNS_BATCH_MAX_ENTRIES} entries, got ${entries.length}`,

@@ -1,23 +1,21 @@
 /**
  * Owner digests (docs/notifications.md): all of one owner's pending events rendered as
- * one SNS message — a text a person can act on (email and default) and a
- * versioned JSON document for machine subscribers — split into numbered parts
- * when it would exceed the SNS size limit. Pure: no I/O, no clock.
+ * one transport-neutral message (`message.ts`) — a text a person can act on
+ * (email and default) and a versioned JSON document for machine subscribers —
+ * split into numbered parts when it would exceed the size budget the publisher
+ * gives (SNS's: `lambdas/aws/sns-wire.ts`). Pure: no I/O, no clock.
  */
 import { EVENT_TYPES, type EventType, type OutboxEvent } from './events';
-import type { PublishEntry } from './outbox-ports';
 import {
   type DrainDocumentEnvelope,
-  jsonStructuredMessage,
+  type MessageBudget,
   maxSeverity,
-  messageAttributes,
+  type NotificationMessage,
   type NumberedMessagePart,
-  publishEntryBytes,
   quotedName,
   type Severity,
-  SNS_MESSAGE_LIMIT_BYTES,
   subjectText,
-} from './sns-message';
+} from './message';
 import { DAY_MS, parseInstant, relativePhrase } from './time';
 
 /** The machine document's schema name. */
@@ -37,7 +35,7 @@ export interface DigestDocument extends DrainDocumentEnvelope {
   readonly events: readonly OutboxEvent[];
 }
 
-/** One message of a digest: an SNS entry without its batch `Id`, and the events it carries. */
+/** One message of a digest: the neutral message, and the events it carries. */
 export interface DigestPart extends NumberedMessagePart {
   readonly events: readonly OutboxEvent[];
 }
@@ -52,8 +50,8 @@ export interface DigestInput {
   readonly drainId: string;
   /** The owner's name from the directory: the text greets it instead of the `userId` when known. */
   readonly ownerName?: string;
-  /** Size limit of one message, attributes included. @default SNS_MESSAGE_LIMIT_BYTES */
-  readonly maxMessageBytes?: number;
+  /** The size limit of one message and how it is measured (the publisher's: `NotificationPublisher.limits`). */
+  readonly budget: MessageBudget;
 }
 
 /** A digest's events cannot fit a message even one per part. */
@@ -408,16 +406,13 @@ function renderPart(
     eventTypes,
     events,
   };
-  const entry: Omit<PublishEntry, 'Id'> = {
-    Subject: digestSubject(events, input.now, part, parts),
-    Message: jsonStructuredMessage(
-      renderText(input.userId, events, input.now, nowIso, part, parts, input.ownerName),
-      document,
-    ),
-    MessageStructure: 'json',
-    MessageAttributes: messageAttributes({ audience: 'owner', severity, eventTypes, userId: input.userId }),
+  const message: NotificationMessage = {
+    subject: digestSubject(events, input.now, part, parts),
+    text: renderText(input.userId, events, input.now, nowIso, part, parts, input.ownerName),
+    document,
+    routing: { audience: 'owner', severity, eventTypes, userId: input.userId },
   };
-  return { entry, events, part, parts, bytes: publishEntryBytes(entry) };
+  return { message, events, part, parts, bytes: input.budget.measure(message) };
 }
 
 /**
@@ -467,7 +462,7 @@ function pack(
  */
 export function renderDigest(input: DigestInput): DigestPart[] {
   if (input.events.length === 0) return [];
-  const limit = input.maxMessageBytes ?? SNS_MESSAGE_LIMIT_BYTES;
+  const limit = input.budget.maxMessageBytes;
   const nowIso = new Date(Math.floor(input.now)).toISOString();
   const events = orderEvents(input.events);
   const whole = renderPart(input, nowIso, events, 1, 1);

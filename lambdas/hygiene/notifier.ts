@@ -43,7 +43,7 @@ export async function runNotifier(
   const now = deps.clock();
   const context: DrainContext = {
     deps,
-    settings: drainSettings(options),
+    settings: drainSettings(options, deps.publisher.limits),
     now,
     reach: await reachCheckOf(deps),
   };

@@ -1,10 +1,11 @@
 /**
  * Ports of the notifier (docs/notifications.md): where pending outbox events come from,
- * how a drain leases, reads and marks them, and where messages go. Adapters in
- * `lambdas/aws/` (DynamoDB, SNS) and `cli/` (JSON Lines file) implement them;
- * unit tests pass in-memory fakes. No AWS imports here.
+ * how a drain leases, reads and marks them, and where messages go (transport-neutral
+ * messages, `message.ts`). Adapters in `lambdas/aws/` (DynamoDB, SNS) and `cli/`
+ * (JSON Lines file) implement them; unit tests pass in-memory fakes. No AWS imports here.
  */
 import type { OutboxEvent } from './events';
+import type { OutgoingMessage, PublishLimits } from './message';
 import type { RawItem } from './ports';
 
 /**
@@ -111,27 +112,7 @@ export interface OutboxStore {
   markSent(requests: readonly MarkRequest[]): Promise<readonly MarkOutcome[]>;
 }
 
-/** SNS message attribute (`String` or `String.Array`, the only types used here). */
-export interface MessageAttribute {
-  readonly DataType: 'String' | 'String.Array' | 'Number';
-  readonly StringValue: string;
-}
-
-/**
- * One message to publish, shaped exactly like an SNS `PublishBatchRequestEntry`
- * so the file sink can write what SNS would receive.
- */
-export interface PublishEntry {
-  /** Unique within one batch: letters, digits, `-`, `_`, at most 80 characters. */
-  readonly Id: string;
-  readonly Subject: string;
-  /** With `MessageStructure: 'json'`: a JSON object of per-protocol texts. */
-  readonly Message: string;
-  readonly MessageStructure: 'json';
-  readonly MessageAttributes: Readonly<Record<string, MessageAttribute>>;
-}
-
-/** One entry SNS (or a sink) did not accept. */
+/** One message the publisher (SNS, a sink) did not accept, by its `id`. */
 export interface FailedEntry {
   readonly id: string;
   readonly code: string;
@@ -140,8 +121,14 @@ export interface FailedEntry {
   readonly senderFault: boolean;
 }
 
-/** Publishes batches of messages (SNS `PublishBatch`: at most 10 entries and 256 KiB a call). */
+/**
+ * Publishes batches of transport-neutral messages. Its {@link PublishLimits}
+ * are the budget the notifier splits digests and batches by (the SNS adapter
+ * and the file sink give SNS's: `lambdas/aws/sns-wire.ts`).
+ */
 export interface NotificationPublisher {
-  /** Publishes the entries; never throws for a delivery failure, reports it per entry instead. */
-  publishBatch(entries: readonly PublishEntry[]): Promise<{ readonly failed: readonly FailedEntry[] }>;
+  /** How large one message and one batch may be, and how the transport counts bytes. */
+  readonly limits: PublishLimits;
+  /** Publishes the messages; never throws for a delivery failure, reports it per message (by `id`) instead. */
+  publishBatch(messages: readonly OutgoingMessage[]): Promise<{ readonly failed: readonly FailedEntry[] }>;
 }

@@ -9,19 +9,16 @@
  */
 import { credentialLabel, describeEvent, eventSeverity, orderEvents, plainName } from './digest';
 import type { OutboxEvent } from './events';
-import type { PublishEntry } from './outbox-ports';
-import type { OwnerDeliveryRoute, UnreachableReason } from './owner-directory';
 import {
   type DrainDocumentEnvelope,
-  jsonStructuredMessage,
+  type MessageBudget,
   maxSeverity,
-  messageAttributes,
+  type NotificationMessage,
   type NumberedMessagePart,
-  publishEntryBytes,
   type Severity,
-  SNS_MESSAGE_LIMIT_BYTES,
   subjectText,
-} from './sns-message';
+} from './message';
+import type { OwnerDeliveryRoute, UnreachableReason } from './owner-directory';
 
 /** The machine document's schema name. */
 export const UNREACHABLE_REPORT_SCHEMA = 'personal-client-hygiene/owner-unreachable';
@@ -81,11 +78,11 @@ export interface UnreachableReportInput {
   readonly route: OwnerDeliveryRoute;
   readonly owners: readonly UnreachableOwner[];
   readonly invalidEvents: readonly MismatchedOwnerEvent[];
-  /** Size limit of one message, attributes included. @default SNS_MESSAGE_LIMIT_BYTES */
-  readonly maxMessageBytes?: number;
+  /** The size limit of one message and how it is measured (the publisher's: `NotificationPublisher.limits`). */
+  readonly budget: MessageBudget;
 }
 
-/** One message of the report: an SNS entry without its batch `Id`, and what it carries. */
+/** One message of the report: the neutral message, and what it carries. */
 export interface UnreachableReportPart extends NumberedMessagePart {
   readonly owners: readonly UnreachableOwner[];
   readonly invalidEvents: readonly MismatchedOwnerEvent[];
@@ -267,13 +264,13 @@ function renderPart(
     parts,
     ...content,
   };
-  const entry: Omit<PublishEntry, 'Id'> = {
-    Subject: unreachableSubject(content.owners, content.invalidEvents, part, parts),
-    Message: jsonStructuredMessage(renderText(input, nowIso, content, part, parts), document),
-    MessageStructure: 'json',
-    MessageAttributes: messageAttributes({ audience: 'admin', severity, eventTypes }),
+  const message: NotificationMessage = {
+    subject: unreachableSubject(content.owners, content.invalidEvents, part, parts),
+    text: renderText(input, nowIso, content, part, parts),
+    document,
+    routing: { audience: 'admin', severity, eventTypes },
   };
-  return { entry, ...content, part, parts, bytes: publishEntryBytes(entry) };
+  return { message, ...content, part, parts, bytes: input.budget.measure(message) };
 }
 
 /** Packs units greedily into parts by their measured cost (as digests do); every part is checked afterwards. */
@@ -309,7 +306,7 @@ function pack(
 export function renderUnreachableReport(input: UnreachableReportInput): UnreachableReportPart[] {
   const units = unitsOf(input);
   if (units.length === 0) return [];
-  const limit = input.maxMessageBytes ?? SNS_MESSAGE_LIMIT_BYTES;
+  const limit = input.budget.maxMessageBytes;
   const nowIso = new Date(Math.floor(input.now)).toISOString();
   const whole = renderPart(input, nowIso, units, 1, 1);
   if (whole.bytes <= limit) return [whole];

@@ -10,8 +10,8 @@
  */
 import { DIGEST_SCHEMA, DIGEST_SCHEMA_VERSION, type DigestDocument, eventTypesOf } from '../hygiene/digest';
 import type { OutboxEvent } from '../hygiene/events';
+import { SEVERITIES } from '../hygiene/message';
 import { parseOutboxEvent } from '../hygiene/outbox-item';
-import { SEVERITIES } from '../hygiene/sns-message';
 import { parseInstant } from '../hygiene/time';
 
 /** A message is not an owner digest the relay can read. */

@@ -1,6 +1,7 @@
 /**
  * The admin audience (docs/notifications.md, "Admin audience"): each sweep's run summary as
- * one SNS message with `audience=admin`, so a security team subscribes with a
+ * one transport-neutral message (`lambdas/hygiene/message.ts`; on SNS, built by
+ * `lambdas/aws/sns-wire.ts`) with `audience=admin`, so a security team subscribes with a
  * filter policy. A guard trip makes it `severity=high` and adds the
  * `guard-tripped` event type. In `audit` mode owners get nothing, and this
  * message says what would have been sent to whom. Pure apart from
@@ -11,16 +12,15 @@
  * depend on renderings. The owner digest stays in the domain because the
  * notifier use case renders it as one of its phases.
  */
-import type { FailedEntry, NotificationPublisher, PublishEntry } from '../hygiene/outbox-ports';
-import { guardBlocked, type RunSummary } from '../hygiene/run-summary';
 import {
-  jsonStructuredMessage,
-  messageAttributes,
-  publishEntryBytes,
+  type MessageBudget,
+  type NotificationMessage,
+  type OutgoingMessage,
   type Severity,
-  SNS_MESSAGE_LIMIT_BYTES,
   subjectText,
-} from '../hygiene/sns-message';
+} from '../hygiene/message';
+import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
+import { guardBlocked, type RunSummary } from '../hygiene/run-summary';
 import { renderRunSummaryText } from './run-summary-text';
 
 /** The machine document's schema name. */
@@ -143,20 +143,20 @@ function withoutRecords(summary: RunSummary): RunSummary {
 }
 
 /**
- * Renders a run summary as an admin message (`Id` is the caller's). When the
- * full summary would exceed the SNS limit, the record lists are left out of
+ * Renders a run summary as an admin message (the batch `id` is the caller's). When the
+ * full summary would exceed the budget (the publisher's limits), the record lists are left out of
  * the JSON document (`truncated: true`) and the text lists fewer records.
  */
 export function renderAdminReport(
   summary: RunSummary,
-  maxMessageBytes = SNS_MESSAGE_LIMIT_BYTES,
+  budget: MessageBudget,
   origin?: OperatorOrigin,
-): Omit<PublishEntry, 'Id'> {
+): NotificationMessage {
   const severity = adminSeverity(summary);
   const eventTypes: AdminEventType[] = summary.guard.tripped
     ? ['run-summary', 'guard-tripped']
     : ['run-summary'];
-  const build = (docSummary: RunSummary, truncated: boolean, listLimit: number): Omit<PublishEntry, 'Id'> => {
+  const build = (docSummary: RunSummary, truncated: boolean, listLimit: number): NotificationMessage => {
     const document: AdminReportDocument = {
       schema: ADMIN_REPORT_SCHEMA,
       version: ADMIN_REPORT_SCHEMA_VERSION,
@@ -168,18 +168,20 @@ export function renderAdminReport(
       summary: docSummary,
     };
     return {
-      Subject: adminSubject(summary, origin),
-      Message: jsonStructuredMessage(adminText(summary, listLimit, origin), document),
-      MessageStructure: 'json',
-      MessageAttributes: {
-        ...messageAttributes({ audience: 'admin', severity, eventTypes }),
-        // Lets a subscription filter on operator runs (`origin=operator`).
-        ...(origin !== undefined && { origin: { DataType: 'String', StringValue: origin.kind } }),
+      subject: adminSubject(summary, origin),
+      text: adminText(summary, listLimit, origin),
+      document,
+      // `origin` lets a subscription filter on operator runs (`origin=operator`).
+      routing: {
+        audience: 'admin',
+        severity,
+        eventTypes,
+        ...(origin !== undefined && { origin: origin.kind }),
       },
     };
   };
   const full = build(summary, false, 20);
-  if (publishEntryBytes(full) <= maxMessageBytes) return full;
+  if (budget.measure(full) <= budget.maxMessageBytes) return full;
   return build(withoutRecords(summary), true, 5);
 }
 
@@ -193,17 +195,17 @@ export async function publishAdminReport(
   summary: RunSummary,
   origin?: OperatorOrigin,
 ): Promise<{ readonly published: boolean; readonly failure?: FailedEntry }> {
-  const entry: PublishEntry = {
-    Id: 'run-summary',
-    ...renderAdminReport(summary, SNS_MESSAGE_LIMIT_BYTES, origin),
+  const message: OutgoingMessage = {
+    id: 'run-summary',
+    ...renderAdminReport(summary, publisher.limits, origin),
   };
   try {
-    const { failed } = await publisher.publishBatch([entry]);
+    const { failed } = await publisher.publishBatch([message]);
     const failure = failed[0];
     return failure ? { published: false, failure } : { published: true };
   } catch (error: unknown) {
     const failure: FailedEntry = {
-      id: entry.Id,
+      id: message.id,
       code: error instanceof Error ? error.name : 'Error',
       message: error instanceof Error ? error.message : String(error),
       senderFault: false,

@@ -12,9 +12,9 @@
  * under its owner with the right reason; never in another owner's digest.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
 import {
   type OwnerDeliveryRoute,
   type OwnerRecord,

@@ -16,8 +16,8 @@ import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { CHECKPOINT_ID } from '../../lambdas/hygiene/data-contract';
 import { eventsFor } from '../../lambdas/hygiene/events';
+import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
 import { decide } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { mapWithConcurrency } from '../../lambdas/hygiene/task-pool';
@@ -85,8 +85,9 @@ async function crashingCycle(
       {
         outbox: new DynamoDbOutboxStore(client, table.tableName, { pageSize: 8 }),
         publisher: {
-          publishBatch: (entries: readonly PublishEntry[]) =>
-            crash.write('PublishBatch', `${entries.length} entries`, () => published.publishBatch(entries)),
+          limits: published.limits,
+          publishBatch: (messages: readonly OutgoingMessage[]) =>
+            crash.write('PublishBatch', `${messages.length} entries`, () => published.publishBatch(messages)),
         },
         clock: () => cycle.FAULT_NOW,
       },

@@ -8,8 +8,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 
 const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));

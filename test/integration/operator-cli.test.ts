@@ -9,7 +9,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { PlannedDeletion } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
 import { runCli } from '../support/run-cli';

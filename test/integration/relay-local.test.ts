@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 
 const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
 

@@ -5,10 +5,11 @@
  * hostile display names (markup, CRLF, right-to-left, emoji, a 256-character
  * word), long digests.
  */
+
+import { type PublishEntry, snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
 import type { DigestDocument } from '../../lambdas/hygiene/digest';
 import { renderDigest } from '../../lambdas/hygiene/digest';
 import type { EventType, OutboxEvent } from '../../lambdas/hygiene/events';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
 
 /** The drain instant of the samples. */
 export const SAMPLE_NOW = Date.parse('2026-11-26T02:15:00.000Z');
@@ -96,8 +97,8 @@ export function sampleEntries(
     events,
     now: SAMPLE_NOW,
     drainId: SAMPLE_DRAIN_ID,
-    ...(maxMessageBytes !== undefined && { maxMessageBytes }),
-  }).map((p) => p.entry);
+    budget: snsLimits(maxMessageBytes),
+  }).map((p) => snsEntryFields(p.message));
 }
 
 /** The digest document of each part, as the `sqs` protocol delivers it. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { publishEntryBytes, snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
-import { publishEntryBytes } from '../../lambdas/hygiene/sns-message';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import {
   ADMIN_REPORT_SCHEMA,
   adminSubject,
   publishAdminReport,
-  renderAdminReport,
+  renderAdminReport as renderAdminMessage,
 } from '../../lambdas/render/admin-report';
 import { RecordingPublisher } from './outbox-fakes';
 import { credential, days, NOW, oneOfEachRule } from './support/credentials';
@@ -26,6 +26,11 @@ async function sweep(
 }
 
 const body = (message: string): Record<string, string> => JSON.parse(message);
+
+/** The run summary's admin message under SNS's budget (`maxMessageBytes` lowering its limit), as the SNS entry it is sent as. */
+function renderAdminReport(summary: RunSummary, maxMessageBytes?: number) {
+  return snsEntryFields(renderAdminMessage(summary, snsLimits(maxMessageBytes)));
+}
 
 describe('renderAdminReport', () => {
   it('publishes an enforce run summary to the admin audience, with the versioned summary for machines', async () => {

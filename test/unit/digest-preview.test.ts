@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { previewEntriesFile, renderEntriesOverview, renderEntryPreview } from '../../cli/digest-preview';
+import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
 import { renderDigest } from '../../lambdas/hygiene/digest';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
 import { outboxEvent } from './outbox-fakes';
 
 function digestEntry(userId: string, id: string): PublishEntry {
@@ -13,8 +13,9 @@ function digestEntry(userId: string, id: string): PublishEntry {
     events: [outboxEvent({ credentialId: `${userId}-1`, userId, type: 'deleted-expired' })],
     now: Date.parse('2026-11-26T02:00:00.000Z'),
     drainId: 'd1',
+    budget: SNS_LIMITS,
   });
-  return { Id: id, ...part!.entry };
+  return snsEntry({ id, ...part!.message });
 }
 
 describe('digest previews', () => {

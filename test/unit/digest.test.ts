@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  MACHINE_PROTOCOLS,
+  publishEntryBytes,
+  SNS_MESSAGE_LIMIT_BYTES,
+  snsEntryFields,
+  snsLimits,
+} from '../../lambdas/aws/sns-wire';
+import {
   DIGEST_SCHEMA,
   DigestTooLargeError,
   digestSubject,
@@ -8,24 +15,20 @@ import {
   renderDigest,
 } from '../../lambdas/hygiene/digest';
 import { EVENT_TYPES, type OutboxEvent } from '../../lambdas/hygiene/events';
-import {
-  MACHINE_PROTOCOLS,
-  publishEntryBytes,
-  SNS_MESSAGE_LIMIT_BYTES,
-} from '../../lambdas/hygiene/sns-message';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import { outboxEvent } from './outbox-fakes';
 
 const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
 
+/** The digest's parts under SNS's budget, each with the SNS entry it is sent as. */
 function render(events: OutboxEvent[], maxMessageBytes?: number) {
   return renderDigest({
     userId: 'user-1',
     events,
     now: NOW,
     drainId: 'drain-1',
-    ...(maxMessageBytes !== undefined && { maxMessageBytes }),
-  });
+    budget: snsLimits(maxMessageBytes),
+  }).map((part) => ({ ...part, entry: snsEntryFields(part.message) }));
 }
 
 function body(message: string): Record<string, string> {

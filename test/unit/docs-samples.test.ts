@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SNS_LIMITS, snsEntryFields } from '../../lambdas/aws/sns-wire';
 import { renderDigest } from '../../lambdas/hygiene/digest';
 import { SAMPLE_DRAIN_ID, SAMPLE_NOW, sampleEvent } from '../support/sample-digest';
 
@@ -28,8 +29,14 @@ describe('docs/notifications.md sample digest', () => {
         clientId: 'c1-deploy-7f3a',
       }),
     ];
-    const [part] = renderDigest({ userId: 'user-42', events, now: SAMPLE_NOW, drainId: SAMPLE_DRAIN_ID });
-    const email = (JSON.parse(part?.entry.Message ?? '{}') as { email: string }).email;
+    const [part] = renderDigest({
+      userId: 'user-42',
+      events,
+      now: SAMPLE_NOW,
+      drainId: SAMPLE_DRAIN_ID,
+      budget: SNS_LIMITS,
+    });
+    const email = (JSON.parse(part ? snsEntryFields(part.message).Message : '{}') as { email: string }).email;
     expect(docsSample()).toBe(`${email.trimEnd()}\n`);
   });
 });

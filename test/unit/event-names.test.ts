@@ -4,6 +4,7 @@
  * undeliverable (DigestTooLargeError, the event pending forever).
  */
 import { describe, expect, it } from 'vitest';
+import { SNS_LIMITS } from '../../lambdas/aws/sns-wire';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { renderDigest } from '../../lambdas/hygiene/digest';
 import { EVENT_NAME_MAX_CHARS, eventsFor, shortenedName } from '../../lambdas/hygiene/events';
@@ -46,6 +47,8 @@ describe('eventsFor with a huge displayName and clientId', () => {
 
     expect(Array.from(event?.displayName ?? '')).toHaveLength(EVENT_NAME_MAX_CHARS);
     expect(Array.from(event?.clientId ?? '')).toHaveLength(EVENT_NAME_MAX_CHARS);
-    expect(renderDigest({ userId: 'u1', events: [event!], now, drainId: 'd1' })).toHaveLength(1);
+    expect(
+      renderDigest({ userId: 'u1', events: [event!], now, drainId: 'd1', budget: SNS_LIMITS }),
+    ).toHaveLength(1);
   });
 });

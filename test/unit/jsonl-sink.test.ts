@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JsonlFileSink } from '../../cli/jsonl-sink';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
+import type { PublishEntry } from '../../lambdas/aws/sns-wire';
+import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 
 let dir: string;
 beforeEach(async () => {
@@ -13,12 +14,35 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A neutral message the notifier hands over ... */
+const message = (id: string): OutgoingMessage => ({
+  id,
+  subject: `Subject ${id}`,
+  text: 'hi',
+  document: { n: 1 },
+  routing: { audience: 'owner', severity: 'info', eventTypes: ['expiry-warning'], userId: 'u' },
+});
+const doc = '{"n":1}';
+/** ... and the SNS entry the sink must write for it. */
 const entry = (id: string): PublishEntry => ({
   Id: id,
   Subject: `Subject ${id}`,
-  Message: '{"default":"hi"}',
+  Message: JSON.stringify({
+    default: 'hi',
+    email: 'hi',
+    sqs: doc,
+    lambda: doc,
+    http: doc,
+    https: doc,
+    'email-json': doc,
+  }),
   MessageStructure: 'json',
-  MessageAttributes: { userId: { DataType: 'String', StringValue: 'u' } },
+  MessageAttributes: {
+    userId: { DataType: 'String', StringValue: 'u' },
+    eventTypes: { DataType: 'String.Array', StringValue: '["expiry-warning"]' },
+    severity: { DataType: 'String', StringValue: 'info' },
+    audience: { DataType: 'String', StringValue: 'owner' },
+  },
 });
 
 describe('JsonlFileSink', () => {
@@ -26,8 +50,8 @@ describe('JsonlFileSink', () => {
     const path = join(dir, 'nested', 'out.jsonl');
     const sink = new JsonlFileSink(path);
 
-    const first = await sink.publishBatch([entry('a'), entry('b')]);
-    await sink.publishBatch([entry('c')]);
+    const first = await sink.publishBatch([message('a'), message('b')]);
+    await sink.publishBatch([message('c')]);
 
     expect(first.failed).toEqual([]);
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
@@ -36,6 +60,6 @@ describe('JsonlFileSink', () => {
 
   it('throws when it cannot write, so nothing is marked sent', async () => {
     const sink = new JsonlFileSink(dir); // a directory, not a file
-    await expect(sink.publishBatch([entry('a')])).rejects.toThrow();
+    await expect(sink.publishBatch([message('a')])).rejects.toThrow();
   });
 });

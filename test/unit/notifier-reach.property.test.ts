@@ -9,9 +9,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
 import {
   OWNER_DELIVERY_ROUTES,
   type OwnerRecord,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { type NotifierOptions, runNotifier } from '../../lambdas/hygiene/notifier';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
 import type {
   OwnerDeliveryRoute,
   OwnerRecord,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/aws/sns-wire';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { batchEntries, groupByOwner, runNotifier } from '../../lambdas/hygiene/notifier';
-import { SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/hygiene/sns-message';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
 
@@ -330,7 +330,8 @@ describe('batchEntries', () => {
       [100, 100],
       [900, 50],
     ]);
-    expect(batchEntries(Array.from({ length: 21 }, () => ({ bytes: 1 }))).map((b) => b.length)).toEqual([
+    const small = Array.from({ length: 21 }, () => ({ bytes: 1 }));
+    expect(batchEntries(small, SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES).map((b) => b.length)).toEqual([
       10, 10, 1,
     ]);
   });

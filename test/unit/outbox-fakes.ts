@@ -2,11 +2,13 @@
  * In-memory fakes of the notifier's ports with the same semantics as the
  * DynamoDB and SNS adapters: a keys-only pending listing (like the KEYS_ONLY
  * index), one drain lease, reads that return the events, marks that remove
- * exactly the published entries, per-entry publish failures.
+ * exactly the published entries, per-entry publish failures (the publisher
+ * records the SNS entries it would send, `lambdas/aws/sns-wire.ts`).
  */
-
+import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
 import { OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
+import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 import { planMark, readOutboxIndexEntry, readPendingItem } from '../../lambdas/hygiene/outbox-item';
 import type {
   FailedEntry,
@@ -18,7 +20,6 @@ import type {
   OutboxIndexEntry,
   OutboxStore,
   PendingOutboxItem,
-  PublishEntry,
 } from '../../lambdas/hygiene/outbox-ports';
 import { formatInstant } from '../../lambdas/hygiene/time';
 
@@ -146,6 +147,8 @@ export class InMemoryOutbox implements OutboxStore {
 
 /** A publisher that records every call and can fail whole calls or chosen entries. */
 export class RecordingPublisher implements NotificationPublisher {
+  /** SNS's limits, as the real adapters have. */
+  readonly limits = SNS_LIMITS;
   readonly calls: PublishEntry[][] = [];
   /** Entries accepted, in order. */
   readonly delivered: PublishEntry[] = [];
@@ -154,8 +157,9 @@ export class RecordingPublisher implements NotificationPublisher {
   /** When set, every call throws this error (SNS down). */
   down: Error | undefined;
 
-  async publishBatch(entries: readonly PublishEntry[]): Promise<{ failed: FailedEntry[] }> {
-    this.calls.push([...entries]);
+  async publishBatch(messages: readonly OutgoingMessage[]): Promise<{ failed: FailedEntry[] }> {
+    const entries = messages.map(snsEntry);
+    this.calls.push(entries);
     if (this.down) throw this.down;
     const failed: FailedEntry[] = [];
     for (const entry of entries) {

@@ -2,9 +2,9 @@ import { PublishBatchCommand, SNSClient, SNSServiceException } from '@aws-sdk/cl
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PublishBatchTooLargeError, SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { type PublishEntry, publishEntryBytes, SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/aws/sns-wire';
+import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
-import type { PublishEntry } from '../../lambdas/hygiene/outbox-ports';
-import { publishEntryBytes, SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/hygiene/sns-message';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import { InMemoryOutbox, outboxEvent } from './outbox-fakes';
 
@@ -16,13 +16,38 @@ afterEach(() => {
   sns.reset();
 });
 
+/** A neutral message the notifier hands over ... */
+function message(id: string): OutgoingMessage {
+  return {
+    id,
+    subject: `subject ${id}`,
+    text: 'text',
+    document: { n: 1 },
+    routing: { audience: 'owner', severity: 'info', eventTypes: [] },
+  };
+}
+
+/** ... and the entry SNS must receive for it. */
 function entry(id: string): PublishEntry {
+  const doc = '{"n":1}';
   return {
     Id: id,
     Subject: `subject ${id}`,
-    Message: JSON.stringify({ default: 'text', email: 'text' }),
+    Message: JSON.stringify({
+      default: 'text',
+      email: 'text',
+      sqs: doc,
+      lambda: doc,
+      http: doc,
+      https: doc,
+      'email-json': doc,
+    }),
     MessageStructure: 'json',
-    MessageAttributes: { audience: { DataType: 'String', StringValue: 'owner' } },
+    MessageAttributes: {
+      eventTypes: { DataType: 'String.Array', StringValue: '[]' },
+      severity: { DataType: 'String', StringValue: 'info' },
+      audience: { DataType: 'String', StringValue: 'owner' },
+    },
   };
 }
 
@@ -34,7 +59,7 @@ describe('SnsPublisher', () => {
     });
     const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
 
-    const result = await publisher.publishBatch([entry('a'), entry('b')]);
+    const result = await publisher.publishBatch([message('a'), message('b')]);
 
     expect(sns.commandCalls(PublishBatchCommand).map((c) => c.args[0].input)).toEqual([
       { TopicArn: TOPIC, PublishBatchRequestEntries: [entry('a'), entry('b')] },
@@ -55,7 +80,7 @@ describe('SnsPublisher', () => {
     );
     const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
 
-    const result = await publisher.publishBatch([entry('a'), entry('b')]);
+    const result = await publisher.publishBatch([message('a'), message('b')]);
 
     expect(result.failed).toEqual([
       { id: 'a', code: 'AuthorizationErrorException', message: 'denied', senderFault: true },
@@ -67,14 +92,14 @@ describe('SnsPublisher', () => {
     sns.on(PublishBatchCommand).resolves({ Successful: [{ Id: 'a', MessageId: 'm-a' }] });
     const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
 
-    const result = await publisher.publishBatch([entry('a'), entry('b')]);
+    const result = await publisher.publishBatch([message('a'), message('b')]);
 
     expect(result.failed.map((f) => [f.id, f.code])).toEqual([['b', 'Unconfirmed']]);
   });
 
   it('refuses more than 10 entries without calling SNS', async () => {
     const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
-    const entries = Array.from({ length: 11 }, (_, i) => entry(`e${i}`));
+    const entries = Array.from({ length: 11 }, (_, i) => message(`e${i}`));
 
     await expect(publisher.publishBatch(entries)).rejects.toThrow(PublishBatchTooLargeError);
     expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(0);

@@ -6,13 +6,14 @@
  * the admin report and the metrics carry it. In-memory ports only.
  */
 import { describe, expect, it } from 'vitest';
+import { snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
 import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
 import { sweepMetricValues } from '../../lambdas/handlers/sweep-metric-values';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { OwnerRecord, SweepOwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import { directoryUnusable, REACH_SAMPLE_LIMIT, type RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep, type SweepDeps } from '../../lambdas/hygiene/sweep';
-import { renderAdminReport } from '../../lambdas/render/admin-report';
+import { renderAdminReport as renderAdminMessage } from '../../lambdas/render/admin-report';
 import { renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { InMemoryOwnerDirectory } from './owner-directory-fake';
 import { credential, days, NOW } from './support/credentials';
@@ -23,6 +24,11 @@ class FakeSweepDirectory extends InMemoryOwnerDirectory implements SweepOwnerDir
   async departedUserIds(): Promise<ReadonlySet<string>> {
     return new Set([...this.owners.values()].filter((o) => o.status === 'departed').map((o) => o.userId));
   }
+}
+
+/** The run summary's admin message under SNS's budget (`maxMessageBytes` lowering its limit), as the SNS entry it is sent as. */
+function renderAdminReport(summary: RunSummary, maxMessageBytes?: number) {
+  return snsEntryFields(renderAdminMessage(summary, snsLimits(maxMessageBytes)));
 }
 
 /** A directory imported yesterday (fresh for the orphan rule) holding `owners`. */

@@ -2,11 +2,11 @@ import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { publishEntryBytes, snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
-import { publishEntryBytes } from '../../lambdas/hygiene/sns-message';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import {
-  renderUnreachableReport,
+  renderUnreachableReport as renderParts,
   type UnreachableReportInput,
   UnreachableReportTooLargeError,
   unreachableSubject,
@@ -17,8 +17,13 @@ import { InMemoryOwnerDirectory } from './owner-directory-fake';
 const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
 
-function input(overrides: Partial<UnreachableReportInput> = {}): UnreachableReportInput {
+/** A report input under SNS's budget (`maxMessageBytes` lowering its limit). */
+function input({
+  maxMessageBytes,
+  ...overrides
+}: Partial<UnreachableReportInput> & { readonly maxMessageBytes?: number } = {}): UnreachableReportInput {
   return {
+    budget: snsLimits(maxMessageBytes),
     drainId: 'drain-1',
     now: NOW,
     route: 'sns-email',
@@ -32,6 +37,11 @@ function input(overrides: Partial<UnreachableReportInput> = {}): UnreachableRepo
     invalidEvents: [],
     ...overrides,
   };
+}
+
+/** The report's parts, each with the SNS entry it is sent as. */
+function renderUnreachableReport(reportInput: UnreachableReportInput) {
+  return renderParts(reportInput).map((part) => ({ ...part, entry: snsEntryFields(part.message) }));
 }
 
 describe('renderUnreachableReport', () => {

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors';
 import type { OutboxEvent } from '../events';
+import type { MessageBudget, PublishLimits } from '../message';
 import type { PendingOutboxItem } from '../outbox-ports';
 import {
   type OwnerDeliveryRoute,
@@ -16,7 +17,6 @@ import {
   type UnreachableReason,
 } from '../owner-directory';
 import { CappedCollector } from '../run-summary';
-import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../sns-message';
 import { formatInstant } from '../time';
 import {
   type DeliveryFailure,
@@ -30,7 +30,8 @@ import {
 export interface DrainSettings {
   readonly drainId: string;
   readonly leaseMs: number;
-  readonly maxMessageBytes: number | undefined;
+  /** One message's size limit and measure: the publisher's, `maxMessageBytes` overriding its limit. */
+  readonly budget: MessageBudget;
   readonly maxBatchEntries: number;
   readonly maxBatchBytes: number;
   readonly writeConcurrency: number;
@@ -119,14 +120,17 @@ export interface DrainState {
   unmarkedAfterPublish: number;
 }
 
-/** Applies the defaults to `options`. */
-export function drainSettings(options: NotifierOptions): DrainSettings {
+/** Applies the defaults to `options`: size limits default to the publisher's `limits`. */
+export function drainSettings(options: NotifierOptions, limits: PublishLimits): DrainSettings {
   return {
     drainId: options.drainId ?? randomUUID(),
     leaseMs: options.leaseMs ?? 300_000,
-    maxMessageBytes: options.maxMessageBytes,
-    maxBatchEntries: options.maxBatchEntries ?? SNS_BATCH_MAX_ENTRIES,
-    maxBatchBytes: options.maxBatchBytes ?? SNS_MESSAGE_LIMIT_BYTES,
+    budget: {
+      maxMessageBytes: options.maxMessageBytes ?? limits.maxMessageBytes,
+      measure: (message) => limits.measure(message),
+    },
+    maxBatchEntries: options.maxBatchEntries ?? limits.maxBatchEntries,
+    maxBatchBytes: options.maxBatchBytes ?? limits.maxBatchBytes,
     writeConcurrency: options.writeConcurrency ?? 8,
     groupConcurrency: Math.max(1, Math.floor(options.groupConcurrency ?? 4)),
     stopMarginMs: options.stopMarginMs ?? 30_000,

@@ -1,12 +1,12 @@
 /**
- * Phase 4 of a drain, publish: the rendered messages go out in
- * `PublishBatch`-sized calls (≤ 10 entries, ≤ 256 KiB together), and the
+ * Phase 4 of a drain, publish: the rendered messages go out in batches
+ * within the publisher's limits (SNS: ≤ 10 entries, ≤ 256 KiB together), and the
  * per-entry outcome decides which events may be marked sent. A publisher that
  * throws fails its whole batch; nothing it carried is marked.
  */
 import { describeError } from '../errors';
-import type { FailedEntry, PublishEntry } from '../outbox-ports';
-import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../sns-message';
+import type { OutgoingMessage } from '../message';
+import type { FailedEntry } from '../outbox-ports';
 import type { DrainContext, DrainState } from './drain-state';
 import { eventKey } from './mark';
 import type { OwnerDigest } from './render';
@@ -14,8 +14,8 @@ import type { OwnerDigest } from './render';
 /** Splits entries into `publishBatch` calls of at most `maxEntries` and `maxBytes` in total. */
 export function batchEntries<T extends { readonly bytes: number }>(
   entries: readonly T[],
-  maxEntries = SNS_BATCH_MAX_ENTRIES,
-  maxBytes = SNS_MESSAGE_LIMIT_BYTES,
+  maxEntries: number,
+  maxBytes: number,
 ): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
@@ -33,28 +33,28 @@ export function batchEntries<T extends { readonly bytes: number }>(
   return batches;
 }
 
-/** A message ready to publish: the batch entry and its measured size. */
-export interface OutgoingMessage {
-  readonly entry: PublishEntry;
+/** A message ready to publish: the message with its batch `id`, and its measured size. */
+export interface SizedMessage {
+  readonly message: OutgoingMessage;
   readonly bytes: number;
 }
 
-/** Publishes `messages` in batches; returns the failed entries by `Id` (absent = accepted). */
+/** Publishes `messages` in batches; returns the failed messages by `id` (absent = accepted). */
 export async function publishMessages(
   context: DrainContext,
-  messages: readonly OutgoingMessage[],
+  messages: readonly SizedMessage[],
 ): Promise<Map<string, FailedEntry>> {
   const { deps, settings } = context;
   const failedById = new Map<string, FailedEntry>();
   for (const batch of batchEntries(messages, settings.maxBatchEntries, settings.maxBatchBytes)) {
-    const request = batch.map((m) => m.entry);
+    const request = batch.map((m) => m.message);
     let failed: readonly FailedEntry[];
     try {
       ({ failed } = await deps.publisher.publishBatch(request));
     } catch (error: unknown) {
       // A publisher should report failures per entry; a throw fails the whole batch.
       const { code, message } = describeError(error);
-      failed = request.map((r) => ({ id: r.Id, code, message, senderFault: false }));
+      failed = request.map((r) => ({ id: r.id, code, message, senderFault: false }));
     }
     for (const f of failed) failedById.set(f.id, f);
   }
@@ -68,7 +68,7 @@ export async function publishDigests(
   digests: readonly OwnerDigest[],
 ): Promise<Set<string>> {
   const messages = digests.flatMap((d) =>
-    d.parts.map((part, i) => ({ entry: { Id: d.ids[i] as string, ...part.entry }, bytes: part.bytes })),
+    d.parts.map((part, i) => ({ message: { id: d.ids[i] as string, ...part.message }, bytes: part.bytes })),
   );
   const failedById = await publishMessages(context, messages);
   const accepted = new Set<string>();

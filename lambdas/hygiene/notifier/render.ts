@@ -63,7 +63,7 @@ function renderOwnerDigest(
       now: context.now,
       drainId: settings.drainId,
       ...(ownerName !== undefined && { ownerName }),
-      ...(settings.maxMessageBytes !== undefined && { maxMessageBytes: settings.maxMessageBytes }),
+      budget: settings.budget,
     });
     state.digestSeq += 1;
     const seq = state.digestSeq;

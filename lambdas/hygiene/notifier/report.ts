@@ -82,7 +82,7 @@ async function publishReport(
       now: context.now,
       route: settings.ownerDelivery,
       ...content,
-      ...(settings.maxMessageBytes !== undefined && { maxMessageBytes: settings.maxMessageBytes }),
+      budget: settings.budget,
     });
   } catch (error: unknown) {
     if (!(error instanceof UnreachableReportTooLargeError)) throw error;
@@ -97,7 +97,7 @@ async function publishReport(
   const ids = parts.map((p) => `admins-p${p.part}`);
   const failedById = await publishMessages(
     context,
-    parts.map((p, i) => ({ entry: { Id: ids[i] as string, ...p.entry }, bytes: p.bytes })),
+    parts.map((p, i) => ({ message: { id: ids[i] as string, ...p.message }, bytes: p.bytes })),
   );
   const reported = new Set<string>();
   parts.forEach((part, i) => {

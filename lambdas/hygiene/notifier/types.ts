@@ -37,11 +37,11 @@ export interface NotifierOptions {
    * @default 300_000 (5 min)
    */
   readonly leaseMs?: number;
-  /** Size limit of one message. @default SNS_MESSAGE_LIMIT_BYTES */
+  /** Size limit of one message. @default the publisher's `limits.maxMessageBytes` (SNS: 256 KiB) */
   readonly maxMessageBytes?: number;
-  /** Entries per `publishBatch` call. @default SNS_BATCH_MAX_ENTRIES (10) */
+  /** Entries per `publishBatch` call. @default the publisher's `limits.maxBatchEntries` (SNS: 10) */
   readonly maxBatchEntries?: number;
-  /** Total bytes per `publishBatch` call. @default SNS_MESSAGE_LIMIT_BYTES */
+  /** Total bytes per `publishBatch` call. @default the publisher's `limits.maxBatchBytes` (SNS: 256 KiB) */
   readonly maxBatchBytes?: number;
   /** Concurrent store calls (reads, mark batches) within one chunk of owners. @default 8 */
   readonly writeConcurrency?: number;

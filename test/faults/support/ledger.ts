@@ -4,8 +4,10 @@
  * whatever the processes that made them saw (a crash hides both from them).
  * Wrap the real writer and publisher with it, under any fault injection.
  */
+import { type PublishEntry, snsEntry } from '../../../lambdas/aws/sns-wire';
 import type { OutboxEvent } from '../../../lambdas/hygiene/events';
-import type { FailedEntry, NotificationPublisher, PublishEntry } from '../../../lambdas/hygiene/outbox-ports';
+import type { OutgoingMessage } from '../../../lambdas/hygiene/message';
+import type { FailedEntry, NotificationPublisher } from '../../../lambdas/hygiene/outbox-ports';
 import type { Transition, TransitionResult, TransitionWriter } from '../../../lambdas/hygiene/ports';
 
 /** `credentialId/eventId`: an event's identity across runs. */
@@ -65,10 +67,13 @@ export class Ledger {
   /** Records every entry `inner` accepts. */
   publisher(inner: NotificationPublisher): NotificationPublisher {
     return {
-      publishBatch: async (entries: readonly PublishEntry[]): Promise<{ failed: readonly FailedEntry[] }> => {
-        const outcome = await inner.publishBatch(entries);
+      limits: inner.limits,
+      publishBatch: async (
+        messages: readonly OutgoingMessage[],
+      ): Promise<{ failed: readonly FailedEntry[] }> => {
+        const outcome = await inner.publishBatch(messages);
         const failed = new Set(outcome.failed.map((f) => f.id));
-        for (const entry of entries) {
+        for (const entry of messages.map(snsEntry)) {
           if (failed.has(entry.Id)) continue;
           this.delivered.push(entry);
           for (const event of eventsOfEntry(entry)) bump(this.publishedEvents, eventKey(event));

@@ -6,6 +6,7 @@
  * process dies before it learns so). From then on the process is dead: every
  * further read or write of that process throws, as nothing runs after a crash.
  */
+import type { OutgoingMessage } from '../../../lambdas/hygiene/message';
 import type { NotifierDeps } from '../../../lambdas/hygiene/notifier';
 import type {
   LeaseRequest,
@@ -13,7 +14,6 @@ import type {
   MarkRequest,
   NotificationPublisher,
   OutboxStore,
-  PublishEntry,
 } from '../../../lambdas/hygiene/outbox-ports';
 import type {
   CheckpointStore,
@@ -166,8 +166,9 @@ export function crashingNotifierDeps(deps: NotifierDeps, crash: ProcessCrash): N
       ),
   };
   const publisher: NotificationPublisher = {
-    publishBatch: (entries: readonly PublishEntry[]) =>
-      crash.write('publish', `${entries.length} entries`, () => deps.publisher.publishBatch(entries)),
+    limits: deps.publisher.limits,
+    publishBatch: (messages: readonly OutgoingMessage[]) =>
+      crash.write('publish', `${messages.length} entries`, () => deps.publisher.publishBatch(messages)),
   };
   return { ...deps, outbox, publisher };
 }

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonStructuredMessage, MACHINE_PROTOCOLS } from '../../lambdas/hygiene/sns-message';
+import { jsonStructuredMessage, MACHINE_PROTOCOLS } from '../../lambdas/aws/sns-wire';
 
 function reference(text: string, document: unknown): string {
   const doc = JSON.stringify(document);

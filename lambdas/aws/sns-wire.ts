@@ -1,0 +1,127 @@
+/**
+ * The SNS wire format of notifications (docs/notifications.md): SNS's limits,
+ * the `MessageStructure: 'json'` envelope (text for email and `default`, the
+ * versioned JSON document for machine protocols), the message attributes
+ * subscription filter policies route on, and the bytes SNS counts. The domain
+ * hands transport-neutral {@link NotificationMessage}s to its publisher port;
+ * this module turns them into `PublishBatch` entries for the SNS adapter
+ * (`sns-publisher.ts`) and the CLI's JSON Lines file sink, which writes exactly
+ * what SNS would receive. {@link SNS_LIMITS} is the size budget the handlers and
+ * the CLI give the domain (through the publisher port). Pure: no AWS SDK calls.
+ */
+import type {
+  NotificationMessage,
+  NotificationRouting,
+  OutgoingMessage,
+  PublishLimits,
+} from '../hygiene/message';
+
+/** SNS's limit for one message, and for all messages of one `PublishBatch` call together (256 KiB). */
+export const SNS_MESSAGE_LIMIT_BYTES = 262_144;
+/** SNS's limit on entries per `PublishBatch` call. */
+export const SNS_BATCH_MAX_ENTRIES = 10;
+
+/** SNS message attribute (`String` or `String.Array`, the only types used here). */
+export interface MessageAttribute {
+  readonly DataType: 'String' | 'String.Array' | 'Number';
+  readonly StringValue: string;
+}
+
+/** One message shaped exactly like an SNS `PublishBatchRequestEntry`. */
+export interface PublishEntry {
+  /** Unique within one batch: letters, digits, `-`, `_`, at most 80 characters. */
+  readonly Id: string;
+  readonly Subject: string;
+  /** With `MessageStructure: 'json'`: a JSON object of per-protocol texts. */
+  readonly Message: string;
+  readonly MessageStructure: 'json';
+  readonly MessageAttributes: Readonly<Record<string, MessageAttribute>>;
+}
+
+/**
+ * Protocols that receive the versioned JSON document instead of the text.
+ * Email gets the readable text; `default` (SMS, mobile push, anything not
+ * listed) gets the same text.
+ */
+export const MACHINE_PROTOCOLS = ['sqs', 'lambda', 'http', 'https', 'email-json'] as const;
+
+/**
+ * The `Message` of a `MessageStructure: 'json'` publish: one text for people
+ * (`default`, `email`) and one JSON document for machines (each machine
+ * protocol key carries the document serialised as a string, as SNS requires).
+ */
+export function jsonStructuredMessage(text: string, document: unknown): string {
+  // Exactly `JSON.stringify({ default, email, sqs, lambda, http, https, "email-json" })`, but each value is
+  // escaped once, not once per protocol: the document is the bulk of a digest and appears five times.
+  const quotedText = JSON.stringify(text);
+  const quotedDoc = JSON.stringify(JSON.stringify(document));
+  let body = `{"default":${quotedText},"email":${quotedText}`;
+  for (const protocol of MACHINE_PROTOCOLS) body += `,${JSON.stringify(protocol)}:${quotedDoc}`;
+  return `${body}}`;
+}
+
+/** The message attributes subscription filter policies route on. */
+export function messageAttributes(fields: NotificationRouting): Record<string, MessageAttribute> {
+  return {
+    ...(fields.userId !== undefined && { userId: { DataType: 'String', StringValue: fields.userId } }),
+    eventTypes: { DataType: 'String.Array', StringValue: JSON.stringify(fields.eventTypes) },
+    severity: { DataType: 'String', StringValue: fields.severity },
+    audience: { DataType: 'String', StringValue: fields.audience },
+    // Lets a subscription filter on operator runs (`origin=operator`).
+    ...(fields.origin !== undefined && { origin: { DataType: 'String', StringValue: fields.origin } }),
+  };
+}
+
+/** A neutral message as an SNS entry without its batch `Id`. */
+export function snsEntryFields(message: NotificationMessage): Omit<PublishEntry, 'Id'> {
+  return {
+    Subject: message.subject,
+    Message: jsonStructuredMessage(message.text, message.document),
+    MessageStructure: 'json',
+    MessageAttributes: messageAttributes(message.routing),
+  };
+}
+
+/** A neutral message as the `PublishBatch` entry SNS receives. */
+export function snsEntry(message: OutgoingMessage): PublishEntry {
+  return { Id: message.id, ...snsEntryFields(message) };
+}
+
+/**
+ * The bytes SNS counts for one entry: message body, subject and every
+ * attribute's name, type and value (UTF-8), the basis of the 256 KiB limits.
+ */
+export function publishEntryBytes(
+  entry: Pick<PublishEntry, 'Subject' | 'Message' | 'MessageAttributes'>,
+): number {
+  let bytes = Buffer.byteLength(entry.Message, 'utf8') + Buffer.byteLength(entry.Subject, 'utf8');
+  for (const [name, attribute] of Object.entries(entry.MessageAttributes)) {
+    bytes +=
+      Buffer.byteLength(name, 'utf8') +
+      Buffer.byteLength(attribute.DataType, 'utf8') +
+      Buffer.byteLength(attribute.StringValue, 'utf8');
+  }
+  return bytes;
+}
+
+/** The bytes SNS counts for a neutral message once it is an entry. */
+export function snsMessageBytes(message: NotificationMessage): number {
+  return publishEntryBytes(snsEntryFields(message));
+}
+
+/**
+ * SNS's budget for the domain: one message at most {@link SNS_MESSAGE_LIMIT_BYTES}
+ * (or `maxMessageBytes`), measured as SNS counts it; batches of at most 10
+ * entries and 256 KiB.
+ */
+export function snsLimits(maxMessageBytes = SNS_MESSAGE_LIMIT_BYTES): PublishLimits {
+  return {
+    maxMessageBytes,
+    maxBatchEntries: SNS_BATCH_MAX_ENTRIES,
+    maxBatchBytes: SNS_MESSAGE_LIMIT_BYTES,
+    measure: snsMessageBytes,
+  };
+}
+
+/** {@link snsLimits} at SNS's own limits. */
+export const SNS_LIMITS: PublishLimits = snsLimits();
