@@ -10,7 +10,7 @@ import { resolveNow } from '../options/now-option';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
-import { defaultRestoredBy } from './restore';
+import { restoreAuthor } from './restore';
 
 /** The `restore` flags the run form reads. */
 export interface RestoreRunFlags extends TargetFlags {
@@ -48,10 +48,7 @@ export async function runRestoreRun(
   flags: RestoreRunFlags,
 ): Promise<void> {
   if (id !== undefined) throw new UsageError('give either a credential id or --run RUN_ID, not both');
-  const reason = flags.reason.trim();
-  if (reason === '') throw new UsageError('--reason must not be empty: say why the run is undone');
-  const by = (flags.by ?? defaultRestoredBy()).trim();
-  if (by === '') throw new UsageError('--by must not be empty');
+  const { reason, by } = restoreAuthor(flags, 'the run is undone');
   const now = resolveNow(flags.now);
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   refuseAuditDeployment(options, flags.enforce, 'restore --run');

@@ -16,7 +16,7 @@ import { UsageError } from '../usage-error';
 import { runRestoreRun } from './restore-run';
 
 /** The OS user running the CLI, for `hygieneRestoredBy`. */
-export function defaultRestoredBy(): string {
+function defaultRestoredBy(): string {
   try {
     return userInfo().username;
   } catch {
@@ -25,11 +25,25 @@ export function defaultRestoredBy(): string {
   }
 }
 
-async function runRestore(id: string, options: RestoreOptions): Promise<void> {
-  const reason = options.reason.trim();
-  if (reason === '') throw new UsageError('--reason must not be empty: say why the credential is restored');
-  const by = (options.by ?? defaultRestoredBy()).trim();
+/**
+ * The `--reason` and `--by` a restore records, trimmed; `--by` defaults to
+ * the OS user running the CLI.
+ * @param undone what the reason explains, for the error (e.g. `the run is undone`)
+ * @throws {UsageError} when either is empty
+ */
+export function restoreAuthor(
+  flags: { readonly reason: string; readonly by?: string | undefined },
+  undone: string,
+): { reason: string; by: string } {
+  const reason = flags.reason.trim();
+  if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
+  const by = (flags.by ?? defaultRestoredBy()).trim();
   if (by === '') throw new UsageError('--by must not be empty');
+  return { reason, by };
+}
+
+async function runRestore(id: string, options: RestoreOptions): Promise<void> {
+  const { reason, by } = restoreAuthor(options, 'the credential is restored');
   const now = resolveNow(options.now);
   const target = await resolveTarget(options, { usesConfig: false });
   refuseAuditDeployment(target, options.enforce, 'restore');
