@@ -17,6 +17,7 @@ import {
   type CredentialHygieneProps,
   CredentialHygienePropsError,
 } from '../../lib/credential-hygiene';
+import { thrownBy } from '../support/thrown';
 import { type CfnTemplate, ownerSubscriptionCheck } from './structural-checks';
 import { SKIP_BUNDLING } from './synth';
 
@@ -30,15 +31,7 @@ function build(
   return { app, stack, hygiene, template: () => Template.fromStack(stack) };
 }
 
-function propsError(fn: () => unknown): CredentialHygienePropsError {
-  try {
-    fn();
-  } catch (error: unknown) {
-    if (error instanceof CredentialHygienePropsError) return error;
-    throw error;
-  }
-  throw new Error('expected a CredentialHygienePropsError');
-}
+const propsError = (fn: () => unknown) => thrownBy(CredentialHygienePropsError, fn);
 
 describe('bad props', () => {
   it('rejects a table and tableProps together, with every other problem, in one readable error', () => {

@@ -5,19 +5,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ContextError, readDeploymentSettings } from '../../lib/config';
+import { thrownBy } from '../support/thrown';
 import { synthApp } from './synth';
 
 const reader = (context: Record<string, unknown>) => (key: string) => context[key];
 
-function contextError(context: Record<string, unknown>): ContextError {
-  try {
-    readDeploymentSettings(reader(context));
-  } catch (error: unknown) {
-    if (error instanceof ContextError) return error;
-    throw error;
-  }
-  throw new Error('expected a ContextError');
-}
+const contextError = (context: Record<string, unknown>) =>
+  thrownBy(ContextError, () => readDeploymentSettings(reader(context)));
 
 describe('readDeploymentSettings', () => {
   it('reads cdk.json-style values and -c strings through the shared schema', () => {

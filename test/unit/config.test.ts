@@ -10,16 +10,9 @@ import {
   hygieneConfigSchema,
   parseConfig,
 } from '../../lambdas/hygiene/config';
+import { thrownBy } from '../support/thrown';
 
-function configErrorOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error: unknown) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configErrorOf = (run: () => unknown) => thrownBy(ConfigError, run);
 
 describe('defaults (docs/rules.md, docs/configuration.md)', () => {
   it('fills every default from an empty object, null or undefined', () => {
@@ -272,12 +265,17 @@ describe('relay keys', () => {
     expect(
       parseConfig({ senderIdentity: 'Hygiene <hygiene@corp.example>', sesConfigurationSet: 'pc-relay_1' }),
     ).toMatchObject({ senderIdentity: 'Hygiene <hygiene@corp.example>', sesConfigurationSet: 'pc-relay_1' });
-    expect(configFromFlat({ senderIdentity: 'hygiene@corp.example' }).senderIdentity).toBe('hygiene@corp.example');
+    expect(configFromFlat({ senderIdentity: 'hygiene@corp.example' }).senderIdentity).toBe(
+      'hygiene@corp.example',
+    );
   });
 
   it.each([
     [{ senderIdentity: 'hygiene' }, 'senderIdentity = "hygiene": must be an email address'],
-    [{ senderIdentity: 'x\r\nBcc: y <a@b.example>' }, 'senderIdentity = "x\\r\\nBcc: y <a@b.example>": must be'],
+    [
+      { senderIdentity: 'x\r\nBcc: y <a@b.example>' },
+      'senderIdentity = "x\\r\\nBcc: y <a@b.example>": must be',
+    ],
     [{ sesConfigurationSet: 'has space' }, 'sesConfigurationSet = "has space": must be 1-64 letters'],
   ])('names a bad relay value: %j', (input, message) => {
     expect(() => parseConfig(input)).toThrow(message);
