@@ -25,7 +25,7 @@ import {
   crashingSweepDeps,
   ProcessCrash,
 } from './support/process-crash';
-import { comparable, notExactlyOnce, readTable } from './support/table-check';
+import { comparable, notExactlyOnce } from './support/table-check';
 
 const FLEET = cycle.realisticFleet(30, 6, 7);
 /** Cases run at once, each on its own table (DynamoDB Local is I/O-bound, not CPU-bound). */
@@ -120,18 +120,9 @@ describe('a crash at every write boundary of a sweep + notify cycle', () => {
 
   beforeAll(async () => {
     // A clean cycle: how many writes it makes, and the state it leaves.
-    const table = await createTestTable(undefined, 'crash-reference');
-    try {
-      await cycle.seed(table, FLEET);
-      const ledger = new Ledger();
-      const counter = new ProcessCrash(Number.POSITIVE_INFINITY, 'before');
-      await crashingCycle(table, ledger, counter);
-      writesPerCycle = counter.writeCount;
-      await cycle.converge(table, ledger);
-      reference = await readTable(table);
-    } finally {
-      await table.drop();
-    }
+    const clean = await cycle.cleanRun('crash-reference', FLEET, crashingCycle);
+    writesPerCycle = clean.counter.writeCount;
+    reference = clean.state;
   });
 
   afterAll(() => {

@@ -28,7 +28,7 @@ import { writeFigures } from './support/figures';
 import { eventKey, Ledger } from './support/ledger';
 import { type CrashTiming, ProcessCrash } from './support/process-crash';
 import { requestCrashingClient } from './support/request-crash';
-import { comparable, readTable } from './support/table-check';
+import { comparable } from './support/table-check';
 
 const FLEET = cycle.realisticFleet(30, 6, 8);
 const PARALLEL_CASES = 3;
@@ -133,25 +133,18 @@ describe.each(VARIANTS)(
     const outcomes: Outcome[] = [];
 
     beforeAll(async () => {
-      const table = await createTestTable(undefined, 'crash-requests-reference');
-      try {
-        await cycle.seed(table, FLEET);
-        const ledger = new Ledger();
-        const counter = new ProcessCrash(Number.POSITIVE_INFINITY, 'before');
-        await crashingCycle(table, ledger, counter, variant);
-        requestsPerCycle = counter.writeCount;
-        if (variant.ampleBudgetChecks !== undefined) {
-          // The budgeted run loads, then saves the checkpoint: both are boundaries too.
-          expect(counter.log.filter((write) => write.endsWith(CHECKPOINT_ID))).toHaveLength(2);
-        }
-        await cycle.converge(table, ledger);
-        reference = await readTable(table);
-        referenceEvents = new Set(ledger.publishedEvents.keys());
-        // The clean run itself must publish exactly the events the pure domain plans.
-        expect(referenceEvents).toEqual(plannedEventKeys(FLEET));
-      } finally {
-        await table.drop();
+      const clean = await cycle.cleanRun('crash-requests-reference', FLEET, (table, ledger, counter) =>
+        crashingCycle(table, ledger, counter, variant),
+      );
+      requestsPerCycle = clean.counter.writeCount;
+      if (variant.ampleBudgetChecks !== undefined) {
+        // The budgeted run loads, then saves the checkpoint: both are boundaries too.
+        expect(clean.counter.log.filter((write) => write.endsWith(CHECKPOINT_ID))).toHaveLength(2);
       }
+      reference = clean.state;
+      referenceEvents = new Set(clean.ledger.publishedEvents.keys());
+      // The clean run itself must publish exactly the events the pure domain plans.
+      expect(referenceEvents).toEqual(plannedEventKeys(FLEET));
     });
 
     afterAll(() => {

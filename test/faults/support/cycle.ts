@@ -13,9 +13,10 @@ import { type NotifierDeps, runNotifier } from '../../../lambdas/hygiene/notifie
 import { runSweep, type SweepDeps } from '../../../lambdas/hygiene/sweep';
 import { requireInstant } from '../../../lambdas/hygiene/time';
 import { putItems } from '../../support/items';
-import type { TestTable } from '../../support/test-table';
+import { createTestTable, type TestTable } from '../../support/test-table';
 import { RecordingPublisher } from '../../unit/outbox-fakes';
-import type { Ledger } from './ledger';
+import { Ledger } from './ledger';
+import { ProcessCrash } from './process-crash';
 import { consistencyViolations, outboxIndexIds, readTable, wrongDeletions } from './table-check';
 
 /** The decision instant of every fault scenario. */
@@ -130,4 +131,36 @@ export async function inspectTable(
     violations: consistencyViolations(items, await outboxIndexIds(table), original),
     wrongDeletions: wrongDeletions(original, items, FAULT_CONFIG, FAULT_NOW),
   };
+}
+
+/** What a clean cycle did: the crash tests' reference. */
+export interface CleanRun {
+  /** Its never-crashing process: the writes it made (`writeCount`, `log`), counted where a crash would hit. */
+  readonly counter: ProcessCrash;
+  readonly ledger: Ledger;
+  /** The table once converged. */
+  readonly state: Awaited<ReturnType<typeof readTable>>;
+}
+
+/**
+ * Runs `runCycle` once as a process that never crashes, on a fresh table
+ * (named after `label`) seeded with `fleet`, then converges; the table is
+ * dropped after.
+ */
+export async function cleanRun(
+  label: string,
+  fleet: readonly Record<string, unknown>[],
+  runCycle: (table: TestTable, ledger: Ledger, counter: ProcessCrash) => Promise<void>,
+): Promise<CleanRun> {
+  const table = await createTestTable(undefined, label);
+  try {
+    await seed(table, fleet);
+    const ledger = new Ledger();
+    const counter = new ProcessCrash(Number.POSITIVE_INFINITY, 'before');
+    await runCycle(table, ledger, counter);
+    await converge(table, ledger);
+    return { counter, ledger, state: await readTable(table) };
+  } finally {
+    await table.drop();
+  }
 }
