@@ -2,12 +2,16 @@
  * `pc-hygiene report`: the hygiene posture of a table at one instant (totals,
  * expiring, expired-not-deleted, stale by tier, never used, no expiry,
  * unscoped, unrestricted, invalid, riskiest owners). Read-only: one parallel
- * scan, items counted as they stream, nothing written.
+ * scan, items counted as they stream, nothing written. With an owner directory
+ * (`--directory-table`, `PC_HYGIENE_DIRECTORY_TABLE`, or the `--stack`'s), it
+ * adds the owners' reach on `ownerDelivery` (docs/notifications.md, "Owner reach").
  */
 import { type Command, Option } from '@commander-js/extra-typings';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { renderPostureJson, renderPostureText } from '../../lambdas/render/posture-text';
 import { listingCsv, listingTable } from '../format/listing';
-import { resolveTarget } from '../options/deployment-target';
+import { resolveTarget, type Target } from '../options/deployment-target';
+import { checkDirectoryTableName, optionalDirectoryTableOption } from '../options/directory-options';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import { configOption } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
@@ -68,11 +72,18 @@ function defineReportCommand(program: Command) {
         REPORT_LIST_CATEGORIES,
       ),
     )
+    .addOption(optionalDirectoryTableOption("add the owners' reach (default: the deployed stack's, if any)"))
     .addOption(formatOption(LISTING_FORMATS, 'output format (csv with --list only)'));
   return addTableOptions(command);
 }
 
 type ReportOptions = OptionsOf<ReturnType<typeof defineReportCommand>>;
+
+/** The directory table: the flag (or its env var) when given, else the deployment's, else none. */
+function directoryTableOf(options: ReportOptions, target: Target): string | undefined {
+  const table = options.directoryTable ?? target.deployment?.directoryTableName;
+  return table === undefined ? undefined : checkDirectoryTableName(table);
+}
 
 async function runReportCommand(options: ReportOptions): Promise<void> {
   const now = resolveNow(options.now);
@@ -82,6 +93,7 @@ async function runReportCommand(options: ReportOptions): Promise<void> {
   if (options.format === 'csv' && options.list === undefined) {
     throw new UsageError('--format csv needs --list CATEGORY (the report itself is table or json)');
   }
+  const directoryTable = directoryTableOf(options, target);
   const client = documentClientFor(target);
   const progress = createTableProgress(client, target.table, 'report');
   const read = {
@@ -98,7 +110,12 @@ async function runReportCommand(options: ReportOptions): Promise<void> {
       const rows = await withTableErrors(target, () => listReportCategory({ ...read, category: list }));
       output = renderCategoryListing(rows, format);
     } else {
-      const report = await withTableErrors(target, () => reportTable({ ...read, topOwners }));
+      // The directory is read through the same DynamoDB endpoint and region as the table.
+      const directory =
+        directoryTable === undefined ? undefined : new DynamoOwnerDirectory(client, directoryTable);
+      const report = await withTableErrors(target, () =>
+        reportTable({ ...read, topOwners, ...(directory !== undefined && { directory }) }),
+      );
       output = format === 'json' ? renderPostureJson(report) : renderPostureText(report);
     }
     progress.clear();

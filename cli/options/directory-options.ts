@@ -29,11 +29,24 @@ import {
 /** Table names DynamoDB accepts: 3–255 of `A-Za-z0-9_.-`. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
+/** The environment variable every `--directory-table` reads. */
+const DIRECTORY_TABLE_ENV = 'PC_HYGIENE_DIRECTORY_TABLE';
+
 /** The `--directory-table` option (default {@link DEFAULT_DIRECTORY_TABLE_NAME}). */
 export function directoryTableOption() {
   return new Option('--directory-table <name>', 'owner directory table (DynamoDB)')
     .default(DEFAULT_DIRECTORY_TABLE_NAME)
-    .env('PC_HYGIENE_DIRECTORY_TABLE');
+    .env(DIRECTORY_TABLE_ENV);
+}
+
+/**
+ * `--directory-table` without a default, for a command that uses the
+ * directory only when one is named (`report`); `purpose` says what for.
+ */
+export function optionalDirectoryTableOption(purpose: string) {
+  return new Option('--directory-table <name>', `owner directory table (DynamoDB): ${purpose}`).env(
+    DIRECTORY_TABLE_ENV,
+  );
 }
 
 /**

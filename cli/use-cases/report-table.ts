@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
+import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import {
   credentialPosture,
@@ -15,6 +16,7 @@ import {
   PostureAccumulator,
   type PostureReport,
 } from '../../lambdas/hygiene/posture';
+import { withOwnerReach } from '../../lambdas/hygiene/posture-reach';
 
 /** What {@link reportTable} needs. */
 export interface TableReport {
@@ -26,9 +28,14 @@ export interface TableReport {
   readonly topOwners?: number;
   /** Called after each page with the items read so far. */
   readonly onProgress?: (scanned: number) => void;
+  /** The owner directory: when given, the report gains its owner reach section. */
+  readonly directory?: OwnerDirectory;
 }
 
-/** Scans a table into a {@link PostureReport} (the worker's reserved items are skipped). */
+/**
+ * Scans a table into a {@link PostureReport} (the worker's reserved items are
+ * skipped); with a directory, then judges the owners' reach (`withOwnerReach`).
+ */
 export async function reportTable(options: TableReport): Promise<PostureReport> {
   const scanner = new DynamoDbCredentialScanner(options.client, options.tableName);
   const posture = new PostureAccumulator(options.config, options.now);
@@ -38,7 +45,9 @@ export async function reportTable(options: TableReport): Promise<PostureReport> 
     scanned += page.items.length;
     options.onProgress?.(scanned);
   }
-  return posture.report(options.topOwners);
+  const report = posture.report(options.topOwners);
+  if (options.directory === undefined) return report;
+  return withOwnerReach(report, posture.activeOwners(), options.directory, options.config, options.now);
 }
 
 /** What `report --list` can list: the posture categories, and the soft-deleted and invalid items. */

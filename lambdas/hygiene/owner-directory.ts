@@ -97,8 +97,16 @@ export function directoryUnusableReason(
 ): DirectoryUnusableReason | undefined {
   if (freshness === undefined) return 'no-directory';
   if (freshness.owners === 0) return 'empty';
-  if (asOfMs === undefined || now - asOfMs > maxAgeDays * 86_400_000) return 'stale';
+  if (snapshotIsStale(asOfMs, maxAgeDays, now)) return 'stale';
   return undefined;
+}
+
+/**
+ * True when the directory's snapshot instant is unknown or older than
+ * `maxAgeDays` at `now` (`directoryMaxAgeDays`; epoch ms).
+ */
+export function snapshotIsStale(asOfMs: number | undefined, maxAgeDays: number, now: number): boolean {
+  return asOfMs === undefined || now - asOfMs > maxAgeDays * 86_400_000;
 }
 
 /** Reads owners by id: what the notifier, the sweep and the relay need from the directory. */

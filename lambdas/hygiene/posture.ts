@@ -18,6 +18,7 @@ import {
 import { isReservedId, OUTBOX_ATTR } from './data-contract';
 import { isExempt, staleLimit } from './policy';
 import type { RawItem } from './ports';
+import type { OwnerReach, PostureReach } from './posture-reach';
 import { addDays, DAY_MS, formatInstant } from './time';
 
 /** Per-owner figures, over the owner's active (not soft-deleted) valid credentials. */
@@ -31,6 +32,10 @@ export interface OwnerPosture {
   readonly unscopedUnrestricted: number;
   readonly noExpiry: number;
   readonly expiringIn30Days: number;
+  /** With an owner directory (`report --directory-table`): the directory's display name, when it has one. */
+  readonly name?: string;
+  /** With an owner directory: whether a digest reaches the owner, or why not. */
+  readonly reach?: OwnerReach;
 }
 
 /** The posture of the table at `now`. */
@@ -81,6 +86,8 @@ export interface PostureReport {
     /** The riskiest owners first (most risky credentials, then most credentials). */
     readonly top: readonly OwnerPosture[];
   };
+  /** With an owner directory (`report --directory-table`): the owners' reach (`posture-reach.ts`). */
+  readonly reach?: PostureReach;
 }
 
 /**
@@ -257,6 +264,11 @@ export class PostureAccumulator {
       this.owners.set(userId, owner);
     }
     return owner;
+  }
+
+  /** The owners of the active credentials counted so far, sorted (the owner reach section looks them up). */
+  activeOwners(): string[] {
+    return [...this.owners.keys()].sort();
   }
 
   /** The report so far. @param topOwners how many owners to list (default 10) */

@@ -3,9 +3,13 @@
  * readable table, printed by `pc-hygiene report` and `local`. Moved out of
  * the pure domain (`lambdas/hygiene/posture.ts` keeps the figures): it is
  * terminal presentation, kept beside the run summary's rendering. Owner ids
- * come from the table and go through {@link terminalText}.
+ * come from the table and go through {@link terminalText}. With an owner
+ * directory the report gains an "Owner reach" section and the owner table
+ * a name and a reach column (docs/notifications.md, "Owner reach").
  */
-import type { PostureReport } from '../hygiene/posture';
+import { UNREACHABLE_REASONS } from '../hygiene/owner-directory';
+import type { OwnerPosture, PostureReport } from '../hygiene/posture';
+import type { PostureReach } from '../hygiene/posture-reach';
 import { terminalText } from './sanitize';
 
 /** The report as pretty-printed JSON. */
@@ -54,8 +58,55 @@ export function renderPostureText(report: PostureReport): string {
       `${label.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}  ${pct.padStart(6)}`.trimEnd(),
     ),
   ];
+  if (r.reach !== undefined) lines.push(...reachLines(r.reach));
   lines.push(...ownerLines(r));
   return `${lines.join('\n')}\n`;
+}
+
+/** The owner reach section: the directory's freshness, then reachable and unreachable owners per reason. */
+function reachLines(reach: PostureReach): string[] {
+  if (reach.directory === undefined) {
+    return [
+      '',
+      'Owner reach is unverified: the owner directory holds no import (table missing or never imported: pc-hygiene owners import)',
+    ];
+  }
+  const d = reach.directory;
+  const freshness = d.stale
+    ? `STALE: older than directoryMaxAgeDays ${d.maxAgeDays}, the orphan rule orphans nothing`
+    : `fresh: within directoryMaxAgeDays ${d.maxAgeDays}`;
+  const rows: [string, number][] = [
+    ['owners of active credentials', reach.ownersChecked],
+    ['reachable', reach.reachable],
+    ['unreachable', reach.unreachable],
+    ...UNREACHABLE_REASONS.filter((why) => reach.byReason[why] > 0).map((why): [string, number] => [
+      `  ${why}`,
+      reach.byReason[why],
+    ]),
+  ];
+  const labelWidth = Math.max(...rows.map(([l]) => l.length));
+  const numberWidth = Math.max(...rows.map(([, n]) => String(n).length));
+  return [
+    '',
+    `Owner reach (${reach.route}):`,
+    `  directory as of ${d.asOf ?? 'unknown'} (${freshness}), ${d.owners} owner(s)`,
+    ...rows.map(([label, n]) => `${label.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}`),
+  ];
+}
+
+/** An owner's figures as table cells: name and reach first when the directory was asked. */
+function ownerCells(o: OwnerPosture, withReach: boolean): string[] {
+  const figures = [
+    o.credentials,
+    o.risky,
+    o.expiredNotDeleted,
+    o.stale,
+    o.unscopedUnrestricted,
+    o.noExpiry,
+    o.expiringIn30Days,
+  ].map(String);
+  const reach = withReach ? [terminalText(o.name ?? '') || '-', o.reach ?? '-'] : [];
+  return [terminalText(o.userId), ...reach, ...figures];
 }
 
 /** The riskiest owners as a table (nothing when the report lists none). */
@@ -65,8 +116,10 @@ function ownerLines(r: PostureReport): string[] {
   const cut = r.owners.top.length < r.owners.count;
   const shown = cut ? ` (the first ${r.owners.top.length} of ${r.owners.count}; more with --top N)` : '';
   const lines = ['', `Owners (${r.owners.count}), riskiest first:${shown}`];
+  const withReach = r.reach?.status === 'verified';
   const header = [
     'owner',
+    ...(withReach ? ['name', 'reach'] : []),
     'credentials',
     'risky',
     'expired',
@@ -75,24 +128,14 @@ function ownerLines(r: PostureReport): string[] {
     'no expiry',
     'exp<=30d',
   ];
-  const body = r.owners.top.map((o) => [
-    terminalText(o.userId),
-    ...[
-      o.credentials,
-      o.risky,
-      o.expiredNotDeleted,
-      o.stale,
-      o.unscopedUnrestricted,
-      o.noExpiry,
-      o.expiringIn30Days,
-    ].map(String),
-  ]);
+  const body = r.owners.top.map((o) => ownerCells(o, withReach));
   const all = [header, ...body];
+  const leftAligned = withReach ? 3 : 1;
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
   for (const row of all) {
     lines.push(
       row
-        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .map((cell, i) => (i < leftAligned ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
         .join('  ')
         .trimEnd(),
     );

@@ -1,0 +1,149 @@
+/**
+ * The posture report's "Owner reach" section (`pc-hygiene report
+ * --directory-table`, docs/notifications.md, "Owner reach"): whether the
+ * owners of the active credentials can be reached on the configured route,
+ * judged with `reachabilityOf` (the notifier's rule), counts per reason, the
+ * listed owners' names and verdicts, and how fresh the directory is. Pure
+ * apart from the {@link OwnerDirectory} port: owners are looked up a page of
+ * {@link POSTURE_REACH_PAGE} at a time; only counts and the listed owners' verdicts are kept.
+ */
+import type { HygieneConfig } from './config';
+import {
+  type OwnerDeliveryRoute,
+  type OwnerDirectory,
+  reachabilityOf,
+  snapshotIsStale,
+  type UnreachableReason,
+} from './owner-directory';
+import type { PostureReport } from './posture';
+import { emptyReasonCounts, type ReasonCounts } from './run-summary';
+import { parseInstant } from './time';
+
+/** Owner ids per directory lookup (DynamoDB's `BatchGetItem` limit). */
+export const POSTURE_REACH_PAGE = 100;
+
+/** One owner's verdict: reachable, or why not. */
+export type OwnerReach = 'reachable' | UnreachableReason;
+
+/** The directory the reach was judged against. */
+export interface PostureDirectory {
+  /** The instant the last import reflects (`owners import --as-of`), when known. */
+  readonly asOf?: string;
+  /** Owners in the directory (its last import's count). */
+  readonly owners: number;
+  /** `directoryMaxAgeDays`. */
+  readonly maxAgeDays: number;
+  /** True when `asOf` is unknown or older than `maxAgeDays` at the report's `now` (the orphan rule then orphans nothing). */
+  readonly stale: boolean;
+}
+
+/**
+ * The owner reach of the report's owners. `unverified`: the directory table
+ * is missing or was never imported, so nobody could be judged.
+ */
+export interface PostureReach {
+  readonly status: 'verified' | 'unverified';
+  /** `ownerDelivery`: the route judged. */
+  readonly route: OwnerDeliveryRoute;
+  /** Absent when `unverified`. */
+  readonly directory?: PostureDirectory;
+  /** Owners of active credentials judged (0 when unverified). */
+  readonly ownersChecked: number;
+  readonly reachable: number;
+  readonly unreachable: number;
+  /** Unreachable owners per reason (every reason present). */
+  readonly byReason: ReasonCounts;
+}
+
+/** True when a snapshot taken at `asOf` is unknown or older than `maxAgeDays` at `now`. */
+function isStale(asOf: string | undefined, maxAgeDays: number, now: number): boolean {
+  const parsed = asOf === undefined ? undefined : parseInstant(asOf);
+  return snapshotIsStale(parsed?.ok ? parsed.ms : undefined, maxAgeDays, now);
+}
+
+/** What the lookups found: reachable count, unreachable per reason, and the listed owners' verdicts. */
+interface Judged {
+  readonly reachable: number;
+  readonly byReason: Record<UnreachableReason, number>;
+  readonly listed: ReadonlyMap<string, { readonly name?: string; readonly reach: OwnerReach }>;
+}
+
+/**
+ * Looks `owners` up a page of {@link POSTURE_REACH_PAGE} at a time and judges
+ * each on `route`, keeping the name and verdict of the `listed` ones only.
+ */
+async function judgeOwners(
+  owners: readonly string[],
+  listedIds: ReadonlySet<string>,
+  directory: OwnerDirectory,
+  route: OwnerDeliveryRoute,
+): Promise<Judged> {
+  const byReason = emptyReasonCounts();
+  const listed = new Map<string, { name?: string; reach: OwnerReach }>();
+  let reachable = 0;
+  for (let i = 0; i < owners.length; i += POSTURE_REACH_PAGE) {
+    const page = owners.slice(i, i + POSTURE_REACH_PAGE);
+    const records = await directory.getMany(page);
+    for (const userId of page) {
+      const record = records.get(userId);
+      const verdict = reachabilityOf(record, route);
+      if (verdict.reachable) reachable++;
+      else byReason[verdict.reason]++;
+      if (!listedIds.has(userId)) continue;
+      const name = record?.name;
+      listed.set(userId, {
+        ...(name !== undefined && name !== '' && { name }),
+        reach: verdict.reachable ? 'reachable' : verdict.reason,
+      });
+    }
+  }
+  return { reachable, byReason, listed };
+}
+
+/**
+ * Adds the owner reach section to `report`: looks up `owners` (the owners of
+ * active credentials) in `directory`, judges each on `config.ownerDelivery`,
+ * and gives each listed owner its name and verdict. A directory that was
+ * never imported (or whose table is missing) leaves reach `unverified`.
+ * @param now the report's instant, epoch ms (judges the directory's freshness)
+ * @throws whatever the directory's `freshness` or `getMany` throws
+ */
+export async function withOwnerReach(
+  report: PostureReport,
+  owners: readonly string[],
+  directory: OwnerDirectory,
+  config: Pick<HygieneConfig, 'ownerDelivery' | 'directoryMaxAgeDays'>,
+  now: number,
+): Promise<PostureReport> {
+  const route = config.ownerDelivery;
+  const freshness = await directory.freshness();
+  if (freshness === undefined) {
+    const unverified: PostureReach = {
+      status: 'unverified',
+      route,
+      ownersChecked: 0,
+      reachable: 0,
+      unreachable: 0,
+      byReason: emptyReasonCounts(),
+    };
+    return { ...report, reach: unverified };
+  }
+  const listedIds = new Set(report.owners.top.map((o) => o.userId));
+  const { reachable, byReason, listed } = await judgeOwners(owners, listedIds, directory, route);
+  const top = report.owners.top.map((o) => ({ ...o, ...listed.get(o.userId) }));
+  const reach: PostureReach = {
+    status: 'verified',
+    route,
+    directory: {
+      ...(freshness.asOf !== undefined && { asOf: freshness.asOf }),
+      owners: freshness.owners,
+      maxAgeDays: config.directoryMaxAgeDays,
+      stale: isStale(freshness.asOf, config.directoryMaxAgeDays, now),
+    },
+    ownersChecked: owners.length,
+    reachable,
+    unreachable: owners.length - reachable,
+    byReason,
+  };
+  return { ...report, owners: { ...report.owners, top }, reach };
+}

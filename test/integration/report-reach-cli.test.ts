@@ -1,0 +1,179 @@
+/**
+ * `pc-hygiene report --directory-table` end to end on DynamoDB Local, as an
+ * operator runs it (docs/notifications.md, "Owner reach"): without a directory
+ * the report is unchanged; with one, it adds the owners' reach on the
+ * `--config` route (counts per reason, the directory's freshness) and names
+ * each listed owner with their reach, in the table and in `--format json`;
+ * the env var names the directory too, and a directory never imported leaves
+ * reach unverified.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostureReport } from '../../lambdas/hygiene/posture';
+import { putItems } from '../support/items';
+import { runCli, tableFlags } from '../support/run-cli';
+import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { credential, days } from '../unit/support/credentials';
+
+// credential('a-1') is owned by user-a, and so on; user-c is not in the directory, user-f has no credential.
+const OWNERS_CSV = [
+  'userId,email,name,status',
+  'user-a,a@example.com,Ann,departed',
+  'user-b,b@example.com,Bob,active',
+  'user-d,,Dee,active',
+  'user-e,e@example.com,Eve,active',
+  'user-f,f@example.com,Fay,active',
+].join('\n');
+
+describe('report --directory-table: owner reach in the posture report (CLI, DynamoDB Local)', () => {
+  let table: TestTable;
+  let owners: TestDirectoryTable;
+  let relayConfig: string;
+  beforeAll(async () => {
+    table = await createTestTable(undefined, 'report-reach-cli');
+    owners = await createTestDirectoryTable('report-reach-owners');
+    await putItems(table.client, table.tableName, [
+      // user-a is the riskiest owner (two credentials, one expired); user-g's only credential is soft-deleted.
+      credential('a-1', { expiresTime: days(-1) }),
+      credential('a-2'),
+      ...['b-1', 'c-1', 'd-1', 'e-1'].map((id) => credential(id)),
+      credential('g-1', { deletedAt: days(-2) }),
+    ]);
+    const dir = await mkdtemp(join(tmpdir(), 'report-reach-'));
+    await writeFile(join(dir, 'owners.csv'), OWNERS_CSV);
+    relayConfig = join(dir, 'relay.json');
+    await writeFile(relayConfig, JSON.stringify({ ownerDelivery: 'relay' }));
+    const imported = await runCli([
+      'owners',
+      'import',
+      join(dir, 'owners.csv'),
+      '--directory-table',
+      owners.tableName,
+      '--endpoint',
+      owners.endpoint,
+      '--as-of',
+      days(-1),
+    ]);
+    expect(imported.code).toBe(0);
+  });
+  afterAll(async () => {
+    await table.drop();
+    await owners.drop();
+  });
+
+  const report = (...extra: string[]) =>
+    runCli(['report', ...tableFlags(table), '--now', days(0), '--config', relayConfig, ...extra]);
+
+  it('without a directory the report has no reach section and no name or reach per owner', async () => {
+    const text = await report();
+    const json = await report('--format', 'json');
+
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toContain('Owner reach');
+    expect(text.stdout).toMatch(/^owner +credentials +risky/m);
+    const parsed = JSON.parse(json.stdout) as PostureReport;
+    expect(parsed).not.toHaveProperty('reach');
+    expect(parsed.owners.top[0]).not.toHaveProperty('reach');
+    expect(parsed.owners.top[0]).not.toHaveProperty('name');
+  });
+
+  it('prints the reach section and a name and reach column per owner', async () => {
+    const { code, stdout } = await report('--directory-table', owners.tableName);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      `Owner reach (relay):\n  directory as of ${days(-1)} (fresh: within directoryMaxAgeDays 7), 5 owner(s)\n`,
+    );
+    expect(stdout).toMatch(/^owners of active credentials {2}5$/m);
+    expect(stdout).toMatch(/^reachable +2$/m);
+    expect(stdout).toMatch(/^unreachable +3$/m);
+    expect(stdout).toMatch(/^ {2}not-in-directory +1$/m);
+    expect(stdout).toMatch(/^ {2}departed +1$/m);
+    expect(stdout).toMatch(/^ {2}no-email +1$/m);
+    expect(stdout).not.toMatch(/^ {2}bouncing/m);
+    expect(stdout).toMatch(/^owner +name +reach +credentials/m);
+    expect(stdout).toMatch(/^user-a +Ann +departed +2 /m);
+    expect(stdout).toMatch(/^user-b +Bob +reachable +1 /m);
+    expect(stdout).toMatch(/^user-c +- +not-in-directory +1 /m);
+    expect(stdout).toMatch(/^user-d +Dee +no-email +1 /m);
+    expect(stdout).not.toContain('user-g');
+  });
+
+  it('--format json carries the same section and each listed owner with name and reach', async () => {
+    const { code, stdout } = await report('--directory-table', owners.tableName, '--format', 'json');
+
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout) as PostureReport;
+    expect(parsed.reach).toEqual({
+      status: 'verified',
+      route: 'relay',
+      directory: { asOf: days(-1), owners: 5, maxAgeDays: 7, stale: false },
+      ownersChecked: 5,
+      reachable: 2,
+      unreachable: 3,
+      byReason: {
+        'not-in-directory': 1,
+        departed: 1,
+        'no-email': 1,
+        'subscription-pending': 0,
+        'no-subscription': 0,
+        bouncing: 0,
+      },
+    });
+    expect(parsed.owners.top.map((o) => [o.userId, o.name, o.reach])).toEqual([
+      ['user-a', 'Ann', 'departed'],
+      ['user-b', 'Bob', 'reachable'],
+      ['user-c', undefined, 'not-in-directory'],
+      ['user-d', 'Dee', 'no-email'],
+      ['user-e', 'Eve', 'reachable'],
+    ]);
+  });
+
+  it('takes the directory from PC_HYGIENE_DIRECTORY_TABLE and says when its snapshot is stale', async () => {
+    const { code, stdout } = await runCli(
+      ['report', ...tableFlags(table), '--now', days(10), '--config', relayConfig, '--format', 'json'],
+      { PC_HYGIENE_DIRECTORY_TABLE: owners.tableName },
+    );
+    const text = await runCli(['report', ...tableFlags(table), '--now', days(10)], {
+      PC_HYGIENE_DIRECTORY_TABLE: owners.tableName,
+    });
+
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as PostureReport).reach?.directory).toEqual({
+      asOf: days(-1),
+      owners: 5,
+      maxAgeDays: 7,
+      stale: true,
+    });
+    // The default route (sns-email): imported owners have no subscription until the reconciler has run.
+    expect(text.stdout).toContain('Owner reach (sns-email):');
+    expect(text.stdout).toContain(
+      '(STALE: older than directoryMaxAgeDays 7, the orphan rule orphans nothing)',
+    );
+    expect(text.stdout).toMatch(/^ {2}no-subscription +2$/m);
+  });
+
+  it('says reach is unverified when the directory table is missing or never imported', async () => {
+    const text = await report('--directory-table', 'no-such-directory');
+    const json = await report('--directory-table', 'no-such-directory', '--format', 'json');
+
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Owner reach is unverified: the owner directory holds no import');
+    expect(text.stdout).toMatch(/^owner +credentials +risky/m);
+    expect((JSON.parse(json.stdout) as PostureReport).reach).toMatchObject({
+      status: 'unverified',
+      route: 'relay',
+      ownersChecked: 0,
+    });
+  });
+
+  it('rejects an invalid --directory-table name with exit 2', async () => {
+    const result = await report('--directory-table', 'x');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--directory-table "x" is not a valid table name');
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The posture report's owner reach section (`lambdas/hygiene/posture-reach.ts`):
+ * every owner of an active credential judged on the route, one directory
+ * lookup per page of 100 owners, the listed owners named, and the section as
+ * text (`lambdas/render/posture-text.ts`).
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
+import { PostureAccumulator } from '../../lambdas/hygiene/posture';
+import { POSTURE_REACH_PAGE, withOwnerReach } from '../../lambdas/hygiene/posture-reach';
+import { renderPostureText } from '../../lambdas/render/posture-text';
+import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
+import { credential, NOW } from './support/credentials';
+
+/** A report over one credential each for `count` owners (`user-000` ...). */
+function fleet(count: number) {
+  const accumulator = new PostureAccumulator(DEFAULT_CONFIG, NOW);
+  for (let i = 0; i < count; i++) {
+    accumulator.add(credential(`${String(i).padStart(3, '0')}-1`));
+  }
+  return { report: accumulator.report(3), owners: accumulator.activeOwners() };
+}
+
+describe('withOwnerReach', () => {
+  it('looks every owner up once, a page of 100 at a time, and names the listed owners', async () => {
+    const { report, owners } = fleet(250);
+    const directory = new InMemoryOwnerDirectory(
+      [reachableOwner('user-000', 'Zed'), { userId: 'user-001', status: 'departed' }],
+      '2026-05-31T12:00:00.000Z',
+    );
+
+    const judged = await withOwnerReach(report, owners, directory, DEFAULT_CONFIG, NOW);
+
+    expect(directory.lookups.map((ids) => ids.length)).toEqual([POSTURE_REACH_PAGE, POSTURE_REACH_PAGE, 50]);
+    expect(new Set(directory.lookups.flat()).size).toBe(250);
+    expect(judged.reach).toMatchObject({
+      status: 'verified',
+      route: 'sns-email',
+      ownersChecked: 250,
+      reachable: 1,
+      unreachable: 249,
+      byReason: { departed: 1, 'not-in-directory': 248 },
+      directory: { asOf: '2026-05-31T12:00:00.000Z', owners: 2, maxAgeDays: 7, stale: false },
+    });
+    expect(judged.owners.top.map((o) => [o.userId, o.name, o.reach])).toEqual([
+      ['user-000', 'Zed', 'reachable'],
+      ['user-001', undefined, 'departed'],
+      ['user-002', undefined, 'not-in-directory'],
+    ]);
+    const text = renderPostureText(judged);
+    expect(text).toMatch(/^user-000 +Zed +reachable +1 /m);
+    expect(text).toMatch(/^ {2}not-in-directory +248$/m);
+  });
+
+  it('leaves reach unverified, looking nobody up, when the directory was never imported', async () => {
+    const { report, owners } = fleet(2);
+    const directory = new InMemoryOwnerDirectory([reachableOwner('user-000')]);
+    directory.imported = undefined;
+
+    const judged = await withOwnerReach(report, owners, directory, DEFAULT_CONFIG, NOW);
+
+    expect(directory.lookups).toEqual([]);
+    expect(judged.reach).toMatchObject({ status: 'unverified', ownersChecked: 0 });
+    expect(judged.owners.top[0]).not.toHaveProperty('reach');
+    expect(renderPostureText(judged)).toContain('Owner reach is unverified');
+  });
+});
