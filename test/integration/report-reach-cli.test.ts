@@ -7,26 +7,16 @@
  * the env var names the directory too, and a directory never imported leaves
  * reach unverified.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
 import { putItems } from '../support/items';
+import { writeReachFixtures } from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 
-// credential('a-1') is owned by user-a, and so on; user-c is not in the directory, user-f has no credential.
-const OWNERS_CSV = [
-  'userId,email,name,status',
-  'user-a,a@example.com,Ann,departed',
-  'user-b,b@example.com,Bob,active',
-  'user-d,,Dee,active',
-  'user-e,e@example.com,Eve,active',
-  'user-f,f@example.com,Fay,active',
-].join('\n');
+// user-f has no credential (see MIXED_OWNERS_CSV for the others).
 
 describe('report --directory-table: owner reach in the posture report (CLI, DynamoDB Local)', () => {
   let table: TestTable;
@@ -42,14 +32,12 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
       ...['b-1', 'c-1', 'd-1', 'e-1'].map((id) => credential(id)),
       credential('g-1', { deletedAt: days(-2) }),
     ]);
-    const dir = await mkdtemp(join(tmpdir(), 'report-reach-'));
-    await writeFile(join(dir, 'owners.csv'), OWNERS_CSV);
-    relayConfig = join(dir, 'relay.json');
-    await writeFile(relayConfig, JSON.stringify({ ownerDelivery: 'relay' }));
+    const fixtures = await writeReachFixtures('report-reach');
+    relayConfig = fixtures.relayConfig;
     const imported = await runCli([
       'owners',
       'import',
-      join(dir, 'owners.csv'),
+      fixtures.ownersCsv,
       '--directory-table',
       owners.tableName,
       '--endpoint',

@@ -6,31 +6,19 @@
  * on the route of the `--config` file; `--format json` carries the same
  * section.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { putItems } from '../support/items';
+import { type ReachFixtures, writeReachFixtures } from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 
-// credential('a-1') is owned by user-a, and so on; user-c is not in the directory.
-const OWNERS_CSV = [
-  'userId,email,name,status',
-  'user-a,a@example.com,Ann,departed',
-  'user-b,b@example.com,Bob,active',
-  'user-d,,Dee,active',
-  'user-e,e@example.com,Eve,active',
-  'user-f,f@example.com,Fay,active',
-].join('\n');
-
 describe('sweep --directory-table: owner reach in the run summary (CLI, DynamoDB Local)', () => {
   let table: TestTable;
   let owners: TestDirectoryTable;
-  let dir: string;
+  let fixtures: ReachFixtures;
   beforeAll(async () => {
     table = await createTestTable(undefined, 'sweep-reach-cli');
     owners = await createTestDirectoryTable('sweep-reach-owners');
@@ -39,9 +27,7 @@ describe('sweep --directory-table: owner reach in the run summary (CLI, DynamoDB
       ...['a-1', 'b-1', 'c-1', 'd-1', 'e-1'].map((id) => credential(id, { expiresTime: days(5) })),
       credential('f-1'),
     ]);
-    dir = await mkdtemp(join(tmpdir(), 'sweep-reach-'));
-    await writeFile(join(dir, 'owners.csv'), OWNERS_CSV);
-    await writeFile(join(dir, 'relay.json'), JSON.stringify({ ownerDelivery: 'relay' }));
+    fixtures = await writeReachFixtures('sweep-reach');
   });
   afterAll(async () => {
     await table.drop();
@@ -80,7 +66,7 @@ describe('sweep --directory-table: owner reach in the run summary (CLI, DynamoDB
     const imported = await runCli([
       'owners',
       'import',
-      join(dir, 'owners.csv'),
+      fixtures.ownersCsv,
       '--directory-table',
       owners.tableName,
       '--endpoint',
@@ -103,7 +89,7 @@ describe('sweep --directory-table: owner reach in the run summary (CLI, DynamoDB
   });
 
   it('--format json carries the reach section, judged on the --config route', async () => {
-    const { code, stdout } = await sweep('--config', join(dir, 'relay.json'), '--format', 'json');
+    const { code, stdout } = await sweep('--config', fixtures.relayConfig, '--format', 'json');
 
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as RunSummary;

@@ -1,0 +1,39 @@
+/**
+ * The mixed owner directory the owner-reach CLI tests share: one owner per
+ * reason a digest can fail to reach a person, written as the files an
+ * operator passes to the CLI (an `owners import` CSV and a `relay` config).
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * `credential('a-1')` is owned by user-a, and so on: user-a departed, user-b
+ * reachable, user-c absent from the directory, user-d without an email,
+ * user-e reachable, user-f in the directory.
+ */
+export const MIXED_OWNERS_CSV = [
+  'userId,email,name,status',
+  'user-a,a@example.com,Ann,departed',
+  'user-b,b@example.com,Bob,active',
+  'user-d,,Dee,active',
+  'user-e,e@example.com,Eve,active',
+  'user-f,f@example.com,Fay,active',
+].join('\n');
+
+/** Paths of the files {@link writeReachFixtures} wrote. */
+export interface ReachFixtures {
+  /** {@link MIXED_OWNERS_CSV}, for `owners import`. */
+  readonly ownersCsv: string;
+  /** A `--config` file with `ownerDelivery: relay`. */
+  readonly relayConfig: string;
+}
+
+/** Writes the owners CSV and the relay config into a new temporary folder named after `prefix`. */
+export async function writeReachFixtures(prefix: string): Promise<ReachFixtures> {
+  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  const fixtures = { ownersCsv: join(dir, 'owners.csv'), relayConfig: join(dir, 'relay.json') };
+  await writeFile(fixtures.ownersCsv, MIXED_OWNERS_CSV);
+  await writeFile(fixtures.relayConfig, JSON.stringify({ ownerDelivery: 'relay' }));
+  return fixtures;
+}
