@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { getItem, putItems } from '../support/items';
+import { importOwnersCli } from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { createTestTable, type TestTable } from '../support/test-table';
@@ -45,18 +46,7 @@ describe('orphaned credentials (CLI, DynamoDB Local)', () => {
     await owners.drop();
   });
 
-  const ownersImport = (asOf: string) =>
-    runCli([
-      'owners',
-      'import',
-      csv,
-      '--directory-table',
-      owners.tableName,
-      '--endpoint',
-      owners.endpoint,
-      '--as-of',
-      asOf,
-    ]);
+  const ownersImport = (asOf: string) => importOwnersCli(owners, csv, asOf);
   const sweep = async (now: string, ...extra: string[]) => {
     const result = await runCli(['sweep', ...flags, '--now', now, '--format', 'json', ...extra]);
     expect(result.stderr).toBe('');

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
 import { putItems } from '../support/items';
-import { writeReachFixtures } from '../support/reach-fixtures';
+import { importOwnersCli, writeReachFixtures } from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { createTestTable, type TestTable } from '../support/test-table';
@@ -34,17 +34,7 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
     ]);
     const fixtures = await writeReachFixtures('report-reach');
     relayConfig = fixtures.relayConfig;
-    const imported = await runCli([
-      'owners',
-      'import',
-      fixtures.ownersCsv,
-      '--directory-table',
-      owners.tableName,
-      '--endpoint',
-      owners.endpoint,
-      '--as-of',
-      days(-1),
-    ]);
+    const imported = await importOwnersCli(owners, fixtures.ownersCsv, days(-1));
     expect(imported.code).toBe(0);
   });
   afterAll(async () => {

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { putItems } from '../support/items';
-import { type ReachFixtures, writeReachFixtures } from '../support/reach-fixtures';
+import { importOwnersCli, type ReachFixtures, writeReachFixtures } from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { createTestTable, type TestTable } from '../support/test-table';
@@ -63,17 +63,7 @@ describe('sweep --directory-table: owner reach in the run summary (CLI, DynamoDB
   });
 
   it('after owners import, prints how many owners with events are unreachable on sns-email, and why', async () => {
-    const imported = await runCli([
-      'owners',
-      'import',
-      fixtures.ownersCsv,
-      '--directory-table',
-      owners.tableName,
-      '--endpoint',
-      owners.endpoint,
-      '--as-of',
-      days(0),
-    ]);
+    const imported = await importOwnersCli(owners, fixtures.ownersCsv, days(0));
     expect(imported.code).toBe(0);
 
     const { code, stdout } = await sweep();

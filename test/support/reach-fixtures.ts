@@ -1,11 +1,14 @@
 /**
  * The mixed owner directory the owner-reach CLI tests share: one owner per
  * reason a digest can fail to reach a person, written as the files an
- * operator passes to the CLI (an `owners import` CSV and a `relay` config).
+ * operator passes to the CLI (an `owners import` CSV and a `relay` config),
+ * and the `owners import` run that loads such a CSV into a test directory.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from './run-cli';
+import type { TestDirectoryTable } from './test-directory-table';
 
 /**
  * `credential('a-1')` is owned by user-a, and so on: user-a departed, user-b
@@ -36,4 +39,19 @@ export async function writeReachFixtures(prefix: string): Promise<ReachFixtures>
   await writeFile(fixtures.ownersCsv, MIXED_OWNERS_CSV);
   await writeFile(fixtures.relayConfig, JSON.stringify({ ownerDelivery: 'relay' }));
   return fixtures;
+}
+
+/** Runs `pc-hygiene owners import FILE` into the test directory table, the snapshot taken at `asOf`. */
+export function importOwnersCli(owners: TestDirectoryTable, file: string, asOf: string) {
+  return runCli([
+    'owners',
+    'import',
+    file,
+    '--directory-table',
+    owners.tableName,
+    '--endpoint',
+    owners.endpoint,
+    '--as-of',
+    asOf,
+  ]);
 }
