@@ -4,10 +4,11 @@
  * `PC_HYGIENE_OPERATOR`, else — against AWS (no `--endpoint`) — the caller
  * identity's ARN from STS (what CloudTrail would name), else the OS user.
  *
- * A CLI-only adapter.
+ * A CLI-only adapter. The STS client module is loaded only when STS is
+ * asked: every command module imports this one, and a local run never needs it.
  */
 import { userInfo } from 'node:os';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 
 /** The flags and environment the operator's name is taken from. */
 export interface OperatorSource {
@@ -31,16 +32,22 @@ export function osUser(): string {
   }
 }
 
-/** The caller's ARN from `sts:GetCallerIdentity`, or `undefined` when it cannot be had (no credentials, offline). */
+/** The caller's ARN from `sts:GetCallerIdentity` (the one STS call of the CLI; throws what STS throws). */
+export async function fetchCallerArn(sts: STSClient): Promise<string | undefined> {
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  return (await sts.send(new GetCallerIdentityCommand({}))).Arn;
+}
+
+/** The caller's ARN, or `undefined` when it cannot be had (no credentials, offline). */
 async function callerIdentityArn(source: OperatorSource, sts?: STSClient): Promise<string | undefined> {
   const client =
     sts ??
-    new STSClient({
+    new (await import('@aws-sdk/client-sts')).STSClient({
       ...(source.region !== undefined && { region: source.region }),
       ...(source.profile !== undefined && { profile: source.profile }),
     });
   try {
-    return (await client.send(new GetCallerIdentityCommand({}))).Arn;
+    return await fetchCallerArn(client);
   } catch {
     return undefined;
   } finally {

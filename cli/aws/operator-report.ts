@@ -8,7 +8,7 @@
  */
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
 import { type MetricValue, sweepMetricValues } from '../../lambdas/handlers/sweep-metric-values';
@@ -16,6 +16,7 @@ import { errorText } from '../../lambdas/hygiene/errors';
 import type { FailedEntry } from '../../lambdas/hygiene/outbox-ports';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { type OperatorOrigin, publishAdminReport } from '../../lambdas/render/admin-report';
+import { fetchCallerArn } from './caller-identity';
 import type { Deployment } from './deployment-lookup';
 
 /** The clients an operator report calls (tests pass clients mocked with `aws-sdk-client-mock`). */
@@ -40,8 +41,7 @@ export function createOperatorClients(options: { readonly region?: string; reado
 /** The caller's ARN; a failed lookup is said in its place (the report still goes out). */
 async function callerArn(sts: STSClient): Promise<string> {
   try {
-    const identity = await sts.send(new GetCallerIdentityCommand({}));
-    return identity.Arn ?? 'an unknown caller (GetCallerIdentity returned no ARN)';
+    return (await fetchCallerArn(sts)) ?? 'an unknown caller (GetCallerIdentity returned no ARN)';
   } catch (error: unknown) {
     return `an unknown caller (GetCallerIdentity failed: ${errorText(error)})`;
   }
