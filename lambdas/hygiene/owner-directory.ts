@@ -233,3 +233,36 @@ export async function loadDirectoryState(
     return { unusable: 'unreadable', readError: errorText(error), departed: new Set() };
   }
 }
+
+/** Owner ids per directory lookup (DynamoDB's `BatchGetItem` limit). */
+export const OWNER_LOOKUP_PAGE = 100;
+
+/** One owner as the directory knows them, and the verdict on a route. */
+export interface JudgedOwner {
+  readonly userId: string;
+  /** The directory's record; `undefined` when the owner is not in it. */
+  readonly record: OwnerRecord | undefined;
+  readonly verdict: Reachability;
+}
+
+/**
+ * Looks `owners` up a page of {@link OWNER_LOOKUP_PAGE} at a time (one
+ * `getMany` each) and yields each page's verdicts on `route`, in order: the
+ * one lookup loop of the sweep's and the report's reach sections. A caller
+ * that must stop early (a time budget) stops asking for pages.
+ * @throws whatever the directory's `getMany` throws
+ */
+export async function* judgeOwnerPages(
+  directory: Pick<OwnerDirectory, 'getMany'>,
+  owners: readonly string[],
+  route: OwnerDeliveryRoute,
+): AsyncGenerator<readonly JudgedOwner[]> {
+  for (let start = 0; start < owners.length; start += OWNER_LOOKUP_PAGE) {
+    const page = owners.slice(start, start + OWNER_LOOKUP_PAGE);
+    const records = await directory.getMany(page);
+    yield page.map((userId) => {
+      const record = records.get(userId);
+      return { userId, record, verdict: reachabilityOf(record, route) };
+    });
+  }
+}

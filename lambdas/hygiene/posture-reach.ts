@@ -5,22 +5,19 @@
  * judged with `reachabilityOf` (the notifier's rule), counts per reason, the
  * listed owners' names and verdicts, and how fresh the directory is. Pure
  * apart from the {@link OwnerDirectory} port: owners are looked up a page of
- * {@link POSTURE_REACH_PAGE} at a time; only counts and the listed owners' verdicts are kept.
+ * `OWNER_LOOKUP_PAGE` at a time; only counts and the listed owners' verdicts are kept.
  */
 import type { HygieneConfig } from './config';
 import {
+  judgeOwnerPages,
   type OwnerDeliveryRoute,
   type OwnerDirectory,
-  reachabilityOf,
   snapshotIsStale,
   type UnreachableReason,
 } from './owner-directory';
 import type { PostureReport } from './posture';
 import { emptyReasonCounts, type ReasonCounts } from './run-summary';
 import { parseInstant } from './time';
-
-/** Owner ids per directory lookup (DynamoDB's `BatchGetItem` limit). */
-export const POSTURE_REACH_PAGE = 100;
 
 /** One owner's verdict: reachable, or why not. */
 export type OwnerReach = 'reachable' | UnreachableReason;
@@ -69,7 +66,7 @@ interface Judged {
 }
 
 /**
- * Looks `owners` up a page of {@link POSTURE_REACH_PAGE} at a time and judges
+ * Looks `owners` up with `judgeOwnerPages` (pages of 100) and judges
  * each on `route`, keeping the name and verdict of the `listed` ones only.
  */
 async function judgeOwners(
@@ -81,12 +78,8 @@ async function judgeOwners(
   const byReason = emptyReasonCounts();
   const listed = new Map<string, { name?: string; reach: OwnerReach }>();
   let reachable = 0;
-  for (let i = 0; i < owners.length; i += POSTURE_REACH_PAGE) {
-    const page = owners.slice(i, i + POSTURE_REACH_PAGE);
-    const records = await directory.getMany(page);
-    for (const userId of page) {
-      const record = records.get(userId);
-      const verdict = reachabilityOf(record, route);
+  for await (const page of judgeOwnerPages(directory, owners, route)) {
+    for (const { userId, record, verdict } of page) {
       if (verdict.reachable) reachable++;
       else byReason[verdict.reason]++;
       if (!listedIds.has(userId)) continue;

@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
+import { OWNER_LOOKUP_PAGE } from '../../lambdas/hygiene/owner-directory';
 import { PostureAccumulator } from '../../lambdas/hygiene/posture';
-import { POSTURE_REACH_PAGE, withOwnerReach } from '../../lambdas/hygiene/posture-reach';
+import { withOwnerReach } from '../../lambdas/hygiene/posture-reach';
 import { renderPostureText } from '../../lambdas/render/posture-text';
 import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
 import { credential, NOW } from './support/credentials';
@@ -31,7 +32,7 @@ describe('withOwnerReach', () => {
 
     const judged = await withOwnerReach(report, owners, directory, DEFAULT_CONFIG, NOW);
 
-    expect(directory.lookups.map((ids) => ids.length)).toEqual([POSTURE_REACH_PAGE, POSTURE_REACH_PAGE, 50]);
+    expect(directory.lookups.map((ids) => ids.length)).toEqual([OWNER_LOOKUP_PAGE, OWNER_LOOKUP_PAGE, 50]);
     expect(new Set(directory.lookups.flat()).size).toBe(250);
     expect(judged.reach).toMatchObject({
       status: 'verified',

@@ -1,7 +1,7 @@
 /**
  * The reach phase (docs/sweep.md, "Owner reach"): after the writes, the
  * owners who got at least one owner event this run are looked up in the owner
- * directory (pages of {@link REACH_LOOKUP_PAGE} ids, one `getMany` each) and
+ * directory (`judgeOwnerPages`: pages of 100 ids, one `getMany` each) and
  * judged on the configured route, so the admin run summary says how many
  * owners would get nothing. A forecast for the admins only: the notifier
  * judges every owner again at drain time and sends an unreachable owner's
@@ -15,7 +15,7 @@
  * summary keeps counts plus a capped sample.
  */
 import { errorText } from '../errors';
-import { type OwnerDeliveryRoute, reachabilityOf } from '../owner-directory';
+import { judgeOwnerPages, type OwnerDeliveryRoute } from '../owner-directory';
 import {
   CappedCollector,
   emptyReasonCounts,
@@ -25,9 +25,6 @@ import {
   type UnreachableOwnerSample,
 } from '../run-summary';
 import type { SweepRun } from './run-state';
-
-/** Owner ids per directory lookup (DynamoDB's `BatchGetItem` limit). */
-export const REACH_LOOKUP_PAGE = 100;
 
 /** Why this run cannot look its owners up, or `undefined` when it can. */
 function unverifiedBecause(run: SweepRun): ReachUnverifiedReason | undefined {
@@ -75,19 +72,18 @@ async function judgeOwners(
   const byReason = emptyReasonCounts();
   const sample = new CappedCollector<UnreachableOwnerSample>(REACH_SAMPLE_LIMIT);
   const directory = run.deps.directory;
+  const pages = directory === undefined ? undefined : judgeOwnerPages(directory, owners, route);
   let checked = 0;
-  for (; directory !== undefined && checked < owners.length; checked += REACH_LOOKUP_PAGE) {
-    if (lookupDeadlineReached(run)) break;
-    const page = owners.slice(checked, checked + REACH_LOOKUP_PAGE);
-    const records = await directory.getMany(page);
-    for (const userId of page) {
-      const verdict = reachabilityOf(records.get(userId), route);
+  while (pages !== undefined && !lookupDeadlineReached(run)) {
+    const next = await pages.next();
+    if (next.done) break;
+    checked += next.value.length;
+    for (const { userId, verdict } of next.value) {
       if (verdict.reachable) continue;
       byReason[verdict.reason]++;
       sample.add({ userId, reason: verdict.reason });
     }
   }
-  checked = Math.min(checked, owners.length);
   if (checked === 0 && owners.length > 0) return unverified(route, 'time-budget', undefined);
   return {
     status: 'verified',
