@@ -19,30 +19,24 @@ import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
-import { putItems } from '../support/items';
+import { useOwnedTables } from '../support/reach-fixtures';
 import { runCli } from '../support/run-cli';
-import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
-import { createTestTable, type TestTable } from '../support/test-table';
 
 const NOW = Date.parse('2026-11-26T02:00:00.000Z');
 const iso = (days: number) => formatInstant(addDays(NOW, days));
+const base = { createdAt: iso(-300), lastUsedAt: iso(-1), expiresTime: iso(6) };
 
 describe('pc-hygiene notify with an owner directory (route relay)', () => {
-  let table: TestTable;
-  let owners: TestDirectoryTable;
+  const { table, owners } = useOwnedTables('notify-reach-cli', [
+    { ...base, id: 'pc-a', userId: 'alice' },
+    { ...base, id: 'pc-b', userId: 'bob' },
+    { ...base, id: 'pc-d', userId: 'dave' },
+    { ...base, id: 'pc-e', userId: 'erin' },
+  ]);
   let dir: string;
 
   beforeAll(async () => {
-    table = await createTestTable(undefined, 'notify-reach-cli');
-    owners = await createTestDirectoryTable('notify-reach-cli-owners');
     dir = await mkdtemp(join(tmpdir(), 'notify-reach-cli-'));
-    const base = { createdAt: iso(-300), lastUsedAt: iso(-1), expiresTime: iso(6) };
-    await putItems(table.client, table.tableName, [
-      { ...base, id: 'pc-a', userId: 'alice' },
-      { ...base, id: 'pc-b', userId: 'bob' },
-      { ...base, id: 'pc-d', userId: 'dave' },
-      { ...base, id: 'pc-e', userId: 'erin' },
-    ]);
     await runSweep(
       {
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
@@ -56,11 +50,7 @@ describe('pc-hygiene notify with an owner directory (route relay)', () => {
     );
     await writeFile(join(dir, 'config.json'), JSON.stringify({ ownerDelivery: 'relay' }));
   });
-  afterAll(async () => {
-    await table.drop();
-    await owners.drop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('puts each event in a reachable owner’s digest or in the report with its reason', async () => {
     const flags = ['--endpoint', table.endpoint, '--directory-table', owners.tableName];

@@ -10,40 +10,30 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
-import { getItem, putItems } from '../support/items';
-import { importOwnersCli } from '../support/reach-fixtures';
+import { getItem } from '../support/items';
+import { importOwnersCli, useOwnedTables } from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
-import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
-import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 
 // credential('a-1') is owned by user-a, 'b-1' by user-b, 'c-1' by user-c.
 const OWNERS_CSV = 'userId,email,name,status\nuser-a,,Ann,departed\nuser-b,b@example.com,Bob,active\n';
 
 describe('orphaned credentials (CLI, DynamoDB Local)', () => {
-  let table: TestTable;
-  let owners: TestDirectoryTable;
+  const { table, owners } = useOwnedTables('orphans', [
+    credential('a-1'),
+    credential('a-2'),
+    credential('b-1'),
+    credential('c-1'),
+  ]);
   let flags: string[];
   let csv: string;
   beforeAll(async () => {
-    table = await createTestTable(undefined, 'orphans-cli');
-    owners = await createTestDirectoryTable('orphans-owners');
-    await putItems(table.client, table.tableName, [
-      credential('a-1'),
-      credential('a-2'),
-      credential('b-1'),
-      credential('c-1'),
-    ]);
     flags = ['--table', table.tableName, '--endpoint', table.endpoint, '--directory-table', owners.tableName];
     csv = join(await mkdtemp(join(tmpdir(), 'orphans-')), `${randomUUID().slice(0, 8)}.csv`);
     await writeFile(csv, OWNERS_CSV);
-  });
-  afterAll(async () => {
-    await table.drop();
-    await owners.drop();
   });
 
   const ownersImport = (asOf: string) => importOwnersCli(owners, csv, asOf);

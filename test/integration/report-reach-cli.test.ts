@@ -7,39 +7,29 @@
  * the env var names the directory too, and a directory never imported leaves
  * reach unverified.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
-import { putItems } from '../support/items';
-import { importOwnersCli, writeReachFixtures } from '../support/reach-fixtures';
+import { reasonCounts } from '../support/reach-counts';
+import { importOwnersCli, useOwnedTables, writeReachFixtures } from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
-import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
-import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 
 // user-f has no credential (see MIXED_OWNERS_CSV for the others).
 
 describe('report --directory-table: owner reach in the posture report (CLI, DynamoDB Local)', () => {
-  let table: TestTable;
-  let owners: TestDirectoryTable;
+  const { table, owners } = useOwnedTables('report-reach', [
+    // user-a is the riskiest owner (two credentials, one expired); user-g's only credential is soft-deleted.
+    credential('a-1', { expiresTime: days(-1) }),
+    credential('a-2'),
+    ...['b-1', 'c-1', 'd-1', 'e-1'].map((id) => credential(id)),
+    credential('g-1', { deletedAt: days(-2) }),
+  ]);
   let relayConfig: string;
   beforeAll(async () => {
-    table = await createTestTable(undefined, 'report-reach-cli');
-    owners = await createTestDirectoryTable('report-reach-owners');
-    await putItems(table.client, table.tableName, [
-      // user-a is the riskiest owner (two credentials, one expired); user-g's only credential is soft-deleted.
-      credential('a-1', { expiresTime: days(-1) }),
-      credential('a-2'),
-      ...['b-1', 'c-1', 'd-1', 'e-1'].map((id) => credential(id)),
-      credential('g-1', { deletedAt: days(-2) }),
-    ]);
     const fixtures = await writeReachFixtures('report-reach');
     relayConfig = fixtures.relayConfig;
     const imported = await importOwnersCli(owners, fixtures.ownersCsv, days(-1));
     expect(imported.code).toBe(0);
-  });
-  afterAll(async () => {
-    await table.drop();
-    await owners.drop();
   });
 
   const report = (...extra: string[]) =>
@@ -92,14 +82,7 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
       ownersChecked: 5,
       reachable: 2,
       unreachable: 3,
-      byReason: {
-        'not-in-directory': 1,
-        departed: 1,
-        'no-email': 1,
-        'subscription-pending': 0,
-        'no-subscription': 0,
-        bouncing: 0,
-      },
+      byReason: reasonCounts({ 'not-in-directory': 1, departed: 1, 'no-email': 1 }),
     });
     expect(parsed.owners.top.map((o) => [o.userId, o.name, o.reach])).toEqual([
       ['user-a', 'Ann', 'departed'],

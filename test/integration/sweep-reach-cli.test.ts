@@ -6,32 +6,27 @@
  * on the route of the `--config` file; `--format json` carries the same
  * section.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
-import { putItems } from '../support/items';
-import { importOwnersCli, type ReachFixtures, writeReachFixtures } from '../support/reach-fixtures';
+import { verifiedReach } from '../support/reach-counts';
+import {
+  importOwnersCli,
+  type ReachFixtures,
+  useOwnedTables,
+  writeReachFixtures,
+} from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
-import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
-import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 
 describe('sweep --directory-table: owner reach in the run summary (CLI, DynamoDB Local)', () => {
-  let table: TestTable;
-  let owners: TestDirectoryTable;
+  // One expiry notice each for a..e; f's credential needs nothing (no event, not looked up).
+  const { table, owners } = useOwnedTables('sweep-reach', [
+    ...['a-1', 'b-1', 'c-1', 'd-1', 'e-1'].map((id) => credential(id, { expiresTime: days(5) })),
+    credential('f-1'),
+  ]);
   let fixtures: ReachFixtures;
   beforeAll(async () => {
-    table = await createTestTable(undefined, 'sweep-reach-cli');
-    owners = await createTestDirectoryTable('sweep-reach-owners');
-    // One expiry notice each for a..e; f's credential needs nothing (no event, not looked up).
-    await putItems(table.client, table.tableName, [
-      ...['a-1', 'b-1', 'c-1', 'd-1', 'e-1'].map((id) => credential(id, { expiresTime: days(5) })),
-      credential('f-1'),
-    ]);
     fixtures = await writeReachFixtures('sweep-reach');
-  });
-  afterAll(async () => {
-    await table.drop();
-    await owners.drop();
   });
 
   const sweep = (...extra: string[]) =>
@@ -83,28 +78,12 @@ describe('sweep --directory-table: owner reach in the run summary (CLI, DynamoDB
 
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as RunSummary;
-    expect(summary.reach).toEqual({
-      status: 'verified',
-      route: 'relay',
-      ownersChecked: 5,
-      unreachableOwners: 3,
-      byReason: {
-        'not-in-directory': 1,
-        departed: 1,
-        'no-email': 1,
-        'subscription-pending': 0,
-        'no-subscription': 0,
-        bouncing: 0,
-      },
-      sample: {
-        count: 3,
-        omitted: 0,
-        records: [
-          { userId: 'user-a', reason: 'departed' },
-          { userId: 'user-c', reason: 'not-in-directory' },
-          { userId: 'user-d', reason: 'no-email' },
-        ],
-      },
-    });
+    expect(summary.reach).toEqual(
+      verifiedReach('relay', 5, [
+        { userId: 'user-a', reason: 'departed' },
+        { userId: 'user-c', reason: 'not-in-directory' },
+        { userId: 'user-d', reason: 'no-email' },
+      ]),
+    );
   });
 });

@@ -2,13 +2,17 @@
  * The mixed owner directory the owner-reach CLI tests share: one owner per
  * reason a digest can fail to reach a person, written as the files an
  * operator passes to the CLI (an `owners import` CSV and a `relay` config),
+ * the tables such a test runs on (credentials seeded, an owner directory),
  * and the `owners import` run that loads such a CSV into a test directory.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { beforeAll } from 'vitest';
+import { putItems } from './items';
 import { runCli } from './run-cli';
-import type { TestDirectoryTable } from './test-directory-table';
+import { type TestDirectoryTable, useTestDirectoryTable } from './test-directory-table';
+import { type TestTable, useTestTable } from './test-table';
 
 /**
  * `credential('a-1')` is owned by user-a, and so on: user-a departed, user-b
@@ -54,4 +58,24 @@ export function importOwnersCli(owners: TestDirectoryTable, file: string, asOf: 
     '--as-of',
     asOf,
   ]);
+}
+
+/** The two tables of an owner-reach CLI test. */
+export interface OwnedTables {
+  /** The credentials table (named `<label>-<random>`), seeded. */
+  readonly table: TestTable;
+  /** The owner directory table (named `<label>-owners-<random>`), empty. */
+  readonly owners: TestDirectoryTable;
+}
+
+/**
+ * For the enclosing `describe`: a credentials table holding `items` and an
+ * empty owner directory table, both created before all its tests and dropped
+ * after.
+ */
+export function useOwnedTables(label: string, items: readonly Record<string, unknown>[]): OwnedTables {
+  const table = useTestTable(label);
+  const owners = useTestDirectoryTable(`${label}-owners`);
+  beforeAll(() => putItems(table.client, table.tableName, items));
+  return { table, owners };
 }

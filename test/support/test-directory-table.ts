@@ -4,7 +4,7 @@
  * so test files running in parallel never see each other's owners.
  */
 import { createOwnerDirectoryTable } from '../../cli/aws/create-owner-directory-table';
-import { createLocalTable, dynamoDbEndpoint, type TestTable } from './test-table';
+import { createLocalTable, dynamoDbEndpoint, type TestTable, useLocalTable } from './test-table';
 
 /** A directory table made for one test file (`drop` from `afterAll`). */
 export type TestDirectoryTable = TestTable;
@@ -22,4 +22,13 @@ export function createTestDirectoryTable(
     label,
     endpoint,
   );
+}
+
+/**
+ * An owner directory table for the enclosing `describe`, created before all
+ * its tests (`'all'`) or before each (`'each'`) and dropped after (as
+ * `useTestTable` does for the credentials table).
+ */
+export function useTestDirectoryTable(label: string, lifetime: 'all' | 'each' = 'all'): TestDirectoryTable {
+  return useLocalTable(() => createTestDirectoryTable(label), label, lifetime);
 }

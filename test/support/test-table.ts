@@ -62,6 +62,18 @@ export async function createLocalTable(
  * always reads the current table.
  */
 export function useTestTable(label: string, lifetime: 'all' | 'each' = 'all'): TestTable {
+  return useLocalTable(() => createTestTable(undefined, label), label, lifetime);
+}
+
+/**
+ * A table made by `create` for the enclosing `describe` (see {@link useTestTable}):
+ * the one lifecycle the credentials and the owner directory test tables share.
+ */
+export function useLocalTable(
+  create: () => Promise<TestTable>,
+  label: string,
+  lifetime: 'all' | 'each',
+): TestTable {
   let current: TestTable | undefined;
   const table = (): TestTable => {
     if (current === undefined) throw new Error(`test table ${label} is used outside its tests`);
@@ -69,7 +81,7 @@ export function useTestTable(label: string, lifetime: 'all' | 'each' = 'all'): T
   };
   const [before, after] = lifetime === 'all' ? [beforeAll, afterAll] : [beforeEach, afterEach];
   before(async () => {
-    current = await createTestTable(undefined, label);
+    current = await create();
   });
   after(() => table().drop());
   return {
