@@ -200,6 +200,14 @@ export class FakeSnsServer {
     readonly endpoint: string,
   ) {}
 
+  /** Forgets what an earlier test left: accepted messages, subscriptions, an outage, a failing entry. */
+  reset(): void {
+    this.accepted.length = 0;
+    this.subscriptions.length = 0;
+    this.outage = undefined;
+    this.failEntry = undefined;
+  }
+
   static async start(): Promise<FakeSnsServer> {
     let fake: FakeSnsServer | undefined;
     const server = createServer((req, res) => {

@@ -6,11 +6,10 @@
  * policy matches — so the test sees what SNS drops and what reaches the admins.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
-import type { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -22,10 +21,10 @@ import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { putItems } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
-import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { useTestDirectoryTable } from '../support/test-directory-table';
 import { useTestTable } from '../support/test-table';
-import type { FakeSnsServer, ReceivedMessage } from './fake-sns-server';
-import { startSnsPublisher, upsertNewOwners } from './support/sns-wire';
+import type { ReceivedMessage } from './fake-sns-server';
+import { upsertNewOwners, useSnsPublisher } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const NOW = Date.parse('2026-11-26T02:00:00.000Z');
@@ -44,21 +43,12 @@ const key = (e: Pick<OutboxEvent, 'credentialId' | 'eventId'>) => `${e.credentia
 
 describe('owner reach over an SNS-compatible server and a directory table', () => {
   const table = useTestTable('notify-reach', 'each');
-  let sns: FakeSnsServer;
-  let publisher: SnsPublisher;
-  let owners: TestDirectoryTable;
+  const owners = useTestDirectoryTable('notify-reach-owners', 'each');
+  const wire = useSnsPublisher(TOPIC);
   let directory: DynamoOwnerDirectory;
 
-  beforeAll(async () => {
-    ({ sns, publisher } = await startSnsPublisher(TOPIC));
-  });
-  afterAll(() => sns.stop());
-  beforeEach(async () => {
-    owners = await createTestDirectoryTable('notify-reach-owners');
+  beforeEach(() => {
     directory = new DynamoOwnerDirectory(owners.client, owners.tableName);
-    sns.accepted.length = 0;
-    sns.subscriptions.length = 0;
-    return () => owners.drop();
   });
 
   async function seedFleet(): Promise<void> {
@@ -93,7 +83,7 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
     runNotifier(
       {
         outbox: new DynamoDbOutboxStore(table.client, table.tableName),
-        publisher,
+        publisher: wire.publisher,
         clock: () => NOW,
         directory,
       },
@@ -102,21 +92,21 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
 
   it('publishes every digest, and ONE owner-unreachable report reaches the admin subscription', async () => {
     await seedFleet();
-    const alice = sns.addSubscription({
+    const alice = wire.sns.addSubscription({
       topicArn: TOPIC,
       protocol: 'email',
       endpoint: 'alice@example.com',
       filterPolicy: { userId: ['alice'], audience: ['owner'] },
     });
-    const bob = sns.addSubscription({
+    const bob = wire.sns.addSubscription({
       topicArn: TOPIC,
       protocol: 'email',
       endpoint: 'bob@example.com',
       filterPolicy: { userId: ['bob'], audience: ['owner'] },
       pending: true,
     });
-    const machine = sns.subscribe({ audience: ['owner'] });
-    const admins = sns.subscribe({ audience: ['admin'] });
+    const machine = wire.sns.subscribe({ audience: ['owner'] });
+    const admins = wire.sns.subscribe({ audience: ['admin'] });
 
     const summary = await drain();
 
@@ -175,14 +165,14 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
       reportParts: 1,
       eventsFailed: 0,
     });
-    const requests = sns.requests;
+    const requests = wire.sns.requests;
     expect(await drain()).toMatchObject({ pendingItems: 0, reportParts: 0 });
-    expect(sns.requests).toBe(requests);
+    expect(wire.sns.requests).toBe(requests);
   });
 
   it('on the relay route judges by the address: bob’s pending subscription does not matter', async () => {
     await seedFleet();
-    const admins = sns.subscribe({ audience: ['admin'] });
+    const admins = wire.sns.subscribe({ audience: ['admin'] });
 
     await drain('relay');
 
@@ -195,8 +185,8 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
 
   it('sends an outbox event addressed to another owner to no digest, and to the admins as invalid', async () => {
     await seedFleet();
-    const mallory = sns.subscribe({ userId: ['mallory'] });
-    const admins = sns.subscribe({ audience: ['admin'] });
+    const mallory = wire.sns.subscribe({ userId: ['mallory'] });
+    const admins = wire.sns.subscribe({ audience: ['admin'] });
     const forged: OutboxEvent = {
       eventId: 'forged-1',
       type: 'deleted-expired',
@@ -226,7 +216,7 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
       { credentialId: 'a1', itemUserId: 'alice', problem: 'owner-mismatch', event: forged },
     ]);
     expect(summary).toMatchObject({ invalidEvents: 1, eventsFailed: 0 });
-    const delivered = sns.accepted
+    const delivered = wire.sns.accepted
       .filter((m) => m.attributes.audience?.value === 'owner')
       .flatMap((m) => documentOf<{ events: OutboxEvent[] }>(m).events.map(key));
     expect(delivered).not.toContain('a1/forged-1');

@@ -4,10 +4,9 @@
  * server (test/integration/fake-sns-server.ts) that enforces SNS's limits and
  * routes by filter policy like the subscriptions in docs/notifications.md.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
-import type { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
@@ -17,8 +16,8 @@ import { publishAdminReport } from '../../lambdas/render/admin-report';
 import { putItems } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
 import { useTestTable } from '../support/test-table';
-import type { FakeSnsServer, ReceivedMessage } from './fake-sns-server';
-import { startSnsPublisher } from './support/sns-wire';
+import type { ReceivedMessage } from './fake-sns-server';
+import { useSnsPublisher } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const NOW = Date.parse('2026-11-26T02:00:00.000Z');
@@ -32,20 +31,11 @@ const userOf = (m: ReceivedMessage) => m.attributes.userId?.value;
 
 describe('notifications over an SNS-compatible server', () => {
   const table = useTestTable('notify-wire', 'each');
-  let sns: FakeSnsServer;
-  let publisher: SnsPublisher;
+  const wire = useSnsPublisher(TOPIC);
   let store: DynamoDbOutboxStore;
 
-  beforeAll(async () => {
-    ({ sns, publisher } = await startSnsPublisher(TOPIC));
-  });
-  afterAll(() => sns.stop());
   beforeEach(() => {
     store = new DynamoDbOutboxStore(table.client, table.tableName);
-    sns.accepted.length = 0;
-    sns.subscriptions.length = 0;
-    sns.outage = undefined;
-    sns.failEntry = undefined;
   });
 
   const sweep = (configInput: Record<string, unknown> = { maxDeletePercent: 100 }) =>
@@ -61,7 +51,7 @@ describe('notifications over an SNS-compatible server', () => {
         mode: 'enforce',
       },
     );
-  const drain = (at = NOW) => runNotifier({ outbox: store, publisher, clock: () => at });
+  const drain = (at = NOW) => runNotifier({ outbox: store, publisher: wire.publisher, clock: () => at });
 
   it('routes each owner digest to that owner’s userId subscription and deletions to an audit subscription', async () => {
     await putItems(table.client, table.tableName, [
@@ -70,21 +60,21 @@ describe('notifications over an SNS-compatible server', () => {
       credential('b1', 'bob', { lastUsedAt: iso(-120) }),
       credential('c1', 'carol'),
     ]);
-    const alice = sns.subscribe({ userId: ['alice'] });
-    const deletions = sns.subscribe({
+    const alice = wire.sns.subscribe({ userId: ['alice'] });
+    const deletions = wire.sns.subscribe({
       audience: ['owner'],
       eventTypes: ['deleted-expired', 'deleted-stale'],
     });
-    const admin = sns.subscribe({ audience: ['admin'] });
+    const admin = wire.sns.subscribe({ audience: ['admin'] });
     await sweep();
 
     const first = await drain();
-    const requestsAfterFirst = sns.requests;
+    const requestsAfterFirst = wire.sns.requests;
     const second = await drain();
 
     expect(first).toMatchObject({ digests: 2, eventsPublished: 3, eventsFailed: 0 });
     expect(second.eventsPublished).toBe(0);
-    expect(sns.requests).toBe(requestsAfterFirst);
+    expect(wire.sns.requests).toBe(requestsAfterFirst);
     expect(alice.received.map(userOf)).toEqual(['alice']);
     expect(JSON.parse(alice.received[0]!.attributes.eventTypes!.value)).toEqual([
       'expiry-warning',
@@ -108,16 +98,16 @@ describe('notifications over an SNS-compatible server', () => {
       Array.from({ length: 12 }, (_, i) => credential(`o${i}`, `owner-${i % 5}`, { expiresTime: iso(3) })),
     );
     await sweep();
-    sns.outage = { status: 503, code: 'ServiceUnavailable' };
+    wire.sns.outage = { status: 503, code: 'ServiceUnavailable' };
 
     for (let i = 0; i < 3; i++) {
       expect(await drain(NOW + i * 900_000)).toMatchObject({ eventsPublished: 0, eventsFailed: 12 });
     }
-    sns.outage = undefined;
+    wire.sns.outage = undefined;
     const recovered = await drain(NOW + 2_700_000);
 
     expect(recovered).toMatchObject({ eventsPublished: 12, digests: 5 });
-    const delivered = sns.accepted.flatMap((m) =>
+    const delivered = wire.sns.accepted.flatMap((m) =>
       JSON.parse(JSON.parse(m.message).sqs).events.map((e: { credentialId: string }) => e.credentialId),
     );
     expect(delivered.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `o${i}`).sort());
@@ -129,17 +119,17 @@ describe('notifications over an SNS-compatible server', () => {
       credential('b1', 'bob', { expiresTime: iso(5) }),
     ]);
     await sweep();
-    sns.failEntry = (m) => (userOf(m) === 'bob' ? 'InternalError' : undefined);
+    wire.sns.failEntry = (m) => (userOf(m) === 'bob' ? 'InternalError' : undefined);
 
     const first = await drain();
-    sns.failEntry = undefined;
+    wire.sns.failEntry = undefined;
     const second = await drain();
 
     expect(first.failures.records).toEqual([
       { userId: 'bob', code: 'InternalError', message: 'injected', senderFault: false, events: 1 },
     ]);
     expect(second).toMatchObject({ digests: 1, eventsPublished: 1 });
-    expect(sns.accepted.map(userOf)).toEqual(['alice', 'bob']);
+    expect(wire.sns.accepted.map(userOf)).toEqual(['alice', 'bob']);
   });
 
   it('splits a digest too large for one message into parts SNS accepts', async () => {
@@ -156,7 +146,7 @@ describe('notifications over an SNS-compatible server', () => {
 
     expect(summary).toMatchObject({ eventsPublished: 120, eventsFailed: 0, digests: 1 });
     expect(summary.parts).toBeGreaterThan(1);
-    const counts = sns.accepted.map((m, i) => {
+    const counts = wire.sns.accepted.map((m, i) => {
       expect(m.subject).toMatch(
         new RegExp(`^\\d+ API credentials expire within 7 days \\(part ${i + 1}/${summary.parts}\\)$`),
       );
@@ -171,15 +161,15 @@ describe('notifications over an SNS-compatible server', () => {
       table.tableName,
       Array.from({ length: 4 }, (_, i) => credential(`x${i}`, 'erin', { expiresTime: iso(-1) })),
     );
-    const admin = sns.subscribe({ audience: ['admin'] });
-    const guard = sns.subscribe({ audience: ['admin'], eventTypes: ['guard-tripped'] });
-    const erin = sns.subscribe({ userId: ['erin'] });
+    const admin = wire.sns.subscribe({ audience: ['admin'] });
+    const guard = wire.sns.subscribe({ audience: ['admin'], eventTypes: ['guard-tripped'] });
+    const erin = wire.sns.subscribe({ userId: ['erin'] });
 
     const tripped = await sweep({}); // 4 of 4 deletions exceed the default 10 %
     const allowed = await sweep({ maxDeletePercent: 100 });
     const results = [
-      await publishAdminReport(publisher, tripped),
-      await publishAdminReport(publisher, allowed),
+      await publishAdminReport(wire.publisher, tripped),
+      await publishAdminReport(wire.publisher, allowed),
     ];
 
     expect(results).toEqual([{ published: true }, { published: true }]);

@@ -4,18 +4,44 @@
  * real SDK client pointed at it, and new owners written to a directory table
  * the way `owners import` writes them.
  */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../../lambdas/aws/sns-publisher';
 import type { ImportedOwner } from '../../../lambdas/hygiene/owner-import';
 import { FakeSnsServer } from '../fake-sns-server';
 
-/** Starts the server and a publisher to `topicArn` on it (stop the server from `afterAll`). */
-export async function startSnsPublisher(
-  topicArn: string,
-): Promise<{ readonly sns: FakeSnsServer; readonly publisher: SnsPublisher }> {
-  const sns = await FakeSnsServer.start();
-  return { sns, publisher: new SnsPublisher(createSnsClient({ endpoint: sns.endpoint }), topicArn) };
+/** The SNS-compatible server and a publisher to a topic on it. */
+export interface SnsWire {
+  readonly sns: FakeSnsServer;
+  readonly publisher: SnsPublisher;
+}
+
+/**
+ * For the enclosing `describe`: the server started before all its tests
+ * (reset before each, so no test sees another's messages or subscriptions)
+ * and stopped after, with a publisher to `topicArn` on it.
+ */
+export function useSnsPublisher(topicArn: string): SnsWire {
+  let current: SnsWire | undefined;
+  const wire = (): SnsWire => {
+    if (current === undefined) throw new Error('the SNS wire is used outside its tests');
+    return current;
+  };
+  beforeAll(async () => {
+    const sns = await FakeSnsServer.start();
+    current = { sns, publisher: new SnsPublisher(createSnsClient({ endpoint: sns.endpoint }), topicArn) };
+  });
+  afterAll(() => wire().sns.stop());
+  beforeEach(() => wire().sns.reset());
+  return {
+    get sns() {
+      return wire().sns;
+    },
+    get publisher() {
+      return wire().publisher;
+    },
+  };
 }
 
 /** Writes `owners` as new directory entries (none existed, no route reset), recorded at `at`. */
