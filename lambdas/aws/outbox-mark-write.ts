@@ -7,7 +7,7 @@
  * Both carry the same guards, so they remove exactly the same entries.
  */
 import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
-import { type MarkPlan, parseOutboxEvent, planPurgeRelease } from '../hygiene/outbox-item';
+import { type MarkPlan, planPurgeRelease } from '../hygiene/outbox-item';
 import type { RawItem } from '../hygiene/ports';
 import { formatInstant, parseInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
@@ -37,9 +37,10 @@ function oldestKept(list: unknown, removed: ReadonlySet<number>): string | undef
   let oldest: number | undefined;
   list.forEach((entry: unknown, i) => {
     if (removed.has(i)) return;
-    const parsed = parseOutboxEvent(entry);
-    if (!parsed.ok) return;
-    const at = parseInstant(parsed.event.occurredAt);
+    // Only the instant matters here (a stored entry is compact: it names no owner or credential).
+    const occurredAt = (entry as { occurredAt?: unknown } | null)?.occurredAt;
+    if (typeof occurredAt !== 'string') return;
+    const at = parseInstant(occurredAt);
     if (at.ok && (oldest === undefined || at.ms < oldest)) oldest = at.ms;
   });
   return oldest === undefined ? undefined : formatInstant(oldest);

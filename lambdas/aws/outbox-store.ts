@@ -97,15 +97,17 @@ function eventIdsOf(list: unknown): (string | undefined)[] {
 }
 
 /**
- * What a drain reads of an item: the outbox, its index keys, the owner, a held-back purge and a leftover
- * claim. The credential's other fields are never used, so they are not shipped and unmarshalled (the read
+ * What a drain reads of an item: the outbox, its index keys, the owner and names (a stored event takes
+ * them from its item), a held-back purge and a leftover claim. The credential's other fields are never used, so they are not shipped and unmarshalled (the read
  * capacity is the same: DynamoDB charges the whole item either way).
  */
 const READ_PROJECTION = {
-  ProjectionExpression: '#id, #user, #events, #owner, #since, #purge, #claim, #claimUntil',
+  ProjectionExpression: '#id, #user, #name, #client, #events, #owner, #since, #purge, #claim, #claimUntil',
   ExpressionAttributeNames: {
     '#id': KEY,
     '#user': 'userId',
+    '#name': 'displayName',
+    '#client': 'clientId',
     '#events': OUTBOX_ATTR.events,
     '#owner': OUTBOX_ATTR.owner,
     '#since': OUTBOX_ATTR.since,

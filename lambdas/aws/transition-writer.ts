@@ -14,6 +14,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { actionChanges } from '../hygiene/action-changes';
 import { HISTORY_ATTR, HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
 import { historyLength, transitionHistory } from '../hygiene/history';
+import { storedEvent } from '../hygiene/outbox-item';
 import { DECISION_FIELDS, isDeletion } from '../hygiene/policy';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
@@ -74,7 +75,7 @@ export function transitionUpdate(tableName: string, transition: Transition): Upd
     const outbox = x.name(OUTBOX_ATTR.events);
     put(OUTBOX_ATTR.events, {
       kind: 'set',
-      expression: `list_append(if_not_exists(${outbox}, ${x.value([])}), ${x.value(events)})`,
+      expression: `list_append(if_not_exists(${outbox}, ${x.value([])}), ${x.value(events.map(storedEvent))})`,
     });
     set(OUTBOX_ATTR.owner, credential.userId);
     const since = x.name(OUTBOX_ATTR.since);

@@ -7,7 +7,7 @@
 
 import { DELETED_REASONS } from './credential';
 import { OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, PURGE_PENDING_ATTR } from './data-contract';
-import { EVENT_TYPES, type EventType, type OutboxEvent } from './events';
+import { EVENT_TYPES, type EventType, type OutboxEvent, shortenedName } from './events';
 import type { OutboxIndexEntry, PendingOutboxItem } from './outbox-ports';
 import type { RawItem } from './ports';
 
@@ -61,6 +61,47 @@ export function parseOutboxEvent(
 }
 
 /**
+ * The event fields the credential item itself holds: a stored outbox entry
+ * does not repeat them (docs/data-model.md, "Outbox"), which keeps an item
+ * with pending notices within 1 KB, so each of its writes costs one write unit.
+ */
+const ITEM_HELD_FIELDS = ['credentialId', 'userId', 'displayName', 'clientId'] as const;
+
+/** An outbox entry as stored: the event without the fields its item holds. */
+export type StoredOutboxEvent = Omit<OutboxEvent, (typeof ITEM_HELD_FIELDS)[number]>;
+
+/** The stored form of `event` (what the transition write appends to `hygieneOutbox`). */
+export function storedEvent(event: OutboxEvent): StoredOutboxEvent {
+  const { credentialId: _id, userId: _user, displayName: _name, clientId: _client, ...stored } = event;
+  return stored;
+}
+
+/**
+ * The item-held fields a stored entry takes from its item: the credential id,
+ * the owner the notice was queued for (`hygieneOutboxOwner`, written with the
+ * events) and the credential's current names, shortened as events shorten them.
+ */
+function itemEventFields(raw: RawItem, credentialId: string, owner: string): Record<string, string> {
+  const fields: Record<string, string> = { credentialId, userId: owner };
+  if (typeof raw.displayName === 'string') fields.displayName = shortenedName(raw.displayName);
+  if (typeof raw.clientId === 'string') fields.clientId = shortenedName(raw.clientId);
+  return fields;
+}
+
+/**
+ * Reads one stored outbox entry of an item: a compact entry (naming neither
+ * credential nor owner) gets the item-held fields from the item; an entry
+ * that names them (written before entries were compact, or by someone else)
+ * is read as it is, so a mismatch with its item still shows.
+ */
+function parseStoredEvent(entry: unknown, fromItem: Record<string, string>) {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return parseOutboxEvent(entry);
+  const map = entry as Record<string, unknown>;
+  const whole = map.credentialId != null || map.userId != null;
+  return parseOutboxEvent(whole ? map : { ...map, ...fromItem });
+}
+
+/**
  * Reads one entry of the sparse outbox index (keys only: `id`,
  * `hygieneOutboxOwner`, `hygieneOutboxSince`), or `undefined` when it lacks
  * the id or the owner.
@@ -82,11 +123,16 @@ export function readPendingItem(raw: RawItem): PendingOutboxItem | undefined {
   const list = raw[OUTBOX_ATTR.events];
   const owner = raw[OUTBOX_ATTR.owner];
   if (typeof credentialId !== 'string' || !Array.isArray(list) || list.length === 0) return undefined;
+  // The owner attribute is the index key; if it is missing, the entries' own owner, else the item's.
+  const fallbackOwner = legacyOwner(list) || (typeof raw.userId === 'string' ? raw.userId : '');
+  const userId = typeof owner === 'string' && owner !== '' ? owner : fallbackOwner;
+  if (userId === '') return undefined;
+  const fromItem = itemEventFields(raw, credentialId, userId);
   const events: OutboxEvent[] = [];
   const malformed: { index: number; problem: string }[] = [];
   const storedEventIds: (string | undefined)[] = [];
   list.forEach((entry: unknown, index) => {
-    const parsed = parseOutboxEvent(entry);
+    const parsed = parseStoredEvent(entry, fromItem);
     if (parsed.ok) {
       events.push(parsed.event);
       storedEventIds.push(parsed.event.eventId);
@@ -96,9 +142,6 @@ export function readPendingItem(raw: RawItem): PendingOutboxItem | undefined {
       storedEventIds.push(typeof id === 'string' ? id : undefined);
     }
   });
-  // The owner attribute is the index key; fall back to the events' owner if it is missing.
-  const userId = typeof owner === 'string' && owner !== '' ? owner : (events[0]?.userId ?? '');
-  if (userId === '') return undefined;
   const since = raw[OUTBOX_ATTR.since];
   return {
     credentialId,
@@ -109,6 +152,18 @@ export function readPendingItem(raw: RawItem): PendingOutboxItem | undefined {
     ...(typeof since === 'string' && { since }),
     raw,
   };
+}
+
+/**
+ * The owner named by the first stored entry that names one (entries written
+ * before entries were compact carry `userId`), or `''`.
+ */
+function legacyOwner(list: readonly unknown[]): string {
+  for (const entry of list) {
+    const userId = (entry as { userId?: unknown } | null)?.userId;
+    if (typeof userId === 'string' && userId !== '') return userId;
+  }
+  return '';
 }
 
 /** Which stored list entries a "mark sent" removes, and the guards that make it safe. */

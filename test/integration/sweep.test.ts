@@ -84,15 +84,16 @@ describe('sweep against DynamoDB Local', () => {
       hygieneDeletedByRun: 'run-1',
       ...history({ action: 'delete-expired', reason: 'expired' }),
     });
+    // Stored compact (docs/data-model.md, "Outbox"): the item holds the credential id and owner.
     expect(after.get('b-expired')?.[OUTBOX_ATTR.events]).toEqual([
-      expect.objectContaining({
+      {
+        eventId: `deleted-expired:${NOW_ISO}`,
         type: 'deleted-expired',
-        credentialId: 'b-expired',
-        userId: 'user-b',
         expiresTime: '2026-06-01T11:00:00.000Z',
+        reason: 'expired',
         runId: 'run-1',
         occurredAt: NOW_ISO,
-      }),
+      },
     ]);
     expect(after.get('b-expired')).toMatchObject({
       hygieneOutboxOwner: 'user-b',

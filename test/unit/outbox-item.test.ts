@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { EVENT_NAME_MAX_CHARS, shortenedName } from '../../lambdas/hygiene/events';
 import {
   parseOutboxEvent,
   planMark,
   readOutboxIndexEntry,
   readPendingItem,
+  storedEvent,
 } from '../../lambdas/hygiene/outbox-item';
 import { outboxEvent } from './outbox-fakes';
 
@@ -26,7 +28,45 @@ describe('readPendingItem', () => {
       storedEventIds: [event.eventId, 'broken'],
       since: '2026-11-26T02:00:00.000Z',
     });
-    expect(item?.malformed).toEqual([{ index: 1, problem: 'credentialId is missing or not a string' }]);
+    expect(item?.malformed).toEqual([{ index: 1, problem: 'runId is missing or not a string' }]);
+  });
+
+  it('completes a compact stored entry from its item, and keeps what an older full entry names', () => {
+    const whole = outboxEvent({ credentialId: 'pc-1', userId: 'u-1', displayName: 'CI', clientId: 'c-1' });
+    const legacy = outboxEvent({ eventId: 'stale-warning:x', credentialId: 'pc-1', userId: 'u-old' });
+
+    const item = readPendingItem({
+      id: 'pc-1',
+      userId: 'u-2',
+      displayName: 'CI',
+      clientId: 'c-1',
+      hygieneOutbox: [storedEvent(whole), legacy],
+      hygieneOutboxOwner: 'u-1',
+    });
+
+    // The compact entry takes the owner it was queued for (the index key), not the item's current userId.
+    expect(item?.events).toEqual([whole, legacy]);
+    expect(item?.malformed).toEqual([]);
+  });
+
+  it('shortens a long name taken from the item as events shorten it', () => {
+    const long = 'n'.repeat(EVENT_NAME_MAX_CHARS + 10);
+    const stored = storedEvent(outboxEvent({ credentialId: 'pc-1', userId: 'u-1' }));
+    const item = readPendingItem({
+      id: 'pc-1',
+      displayName: long,
+      hygieneOutbox: [stored],
+      hygieneOutboxOwner: 'u-1',
+    });
+    expect(item?.events[0]?.displayName).toBe(shortenedName(long));
+  });
+
+  it('takes the owner from the entries, then from the item, when the owner attribute is missing', () => {
+    const legacy = outboxEvent({ credentialId: 'pc-1', userId: 'u-legacy' });
+    expect(readPendingItem({ id: 'pc-1', userId: 'u-1', hygieneOutbox: [legacy] })?.userId).toBe('u-legacy');
+    expect(readPendingItem({ id: 'pc-1', userId: 'u-1', hygieneOutbox: [storedEvent(legacy)] })?.userId).toBe(
+      'u-1',
+    );
   });
 
   it('is undefined for an item without pending events', () => {

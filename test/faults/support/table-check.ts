@@ -15,7 +15,7 @@ import {
   OUTBOX_CLAIM_ATTR,
   OUTBOX_INDEX,
 } from '../../../lambdas/hygiene/data-contract';
-import { parseOutboxEvent } from '../../../lambdas/hygiene/outbox-item';
+import { readPendingItem } from '../../../lambdas/hygiene/outbox-item';
 import { decide, isDeletion } from '../../../lambdas/hygiene/policy';
 import type { TestTable } from '../../support/test-table';
 
@@ -99,13 +99,13 @@ export function consistencyViolations(
     if (pending && item[OUTBOX_ATTR.owner] !== item.userId) {
       violations.push(`${id}: outbox owner ${String(item[OUTBOX_ATTR.owner])} is not the credential's owner`);
     }
-    for (const entry of pending ? (list as unknown[]) : []) {
-      const parsed = parseOutboxEvent(entry);
-      if (!parsed.ok) violations.push(`${id}: malformed outbox event (${parsed.problem})`);
-      else if (parsed.event.credentialId !== id || parsed.event.userId !== item.userId) {
-        violations.push(
-          `${id}: orphan outbox event ${parsed.event.eventId} for ${parsed.event.credentialId}`,
-        );
+    // Read as the notifier reads it: compact entries take the credential and owner from the item.
+    const read = pending ? readPendingItem(item) : undefined;
+    for (const { problem } of read?.malformed ?? [])
+      violations.push(`${id}: malformed outbox event (${problem})`);
+    for (const event of read?.events ?? []) {
+      if (event.credentialId !== id || event.userId !== item.userId) {
+        violations.push(`${id}: orphan outbox event ${event.eventId} for ${event.credentialId}`);
       }
     }
   }
