@@ -7,12 +7,12 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { HISTORY_ATTR, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { putItems } from '../support/items';
-import { runCli } from '../support/run-cli';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { runCli, tableFlags } from '../support/run-cli';
+import { useTestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
 
@@ -31,41 +31,36 @@ const staleDue = (id: string) =>
 
 // Each test runs the CLI several times (a child process each): generous under a loaded machine.
 describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
-  let table: TestTable;
-  let flags: string[];
+  const table = useTestTable('audit-cli', 'each');
+  const flags = () => tableFlags(table);
+  /** Puts `healthyCount` healthy credentials and `others` into the test's table. */
+  const seed = (healthyCount: number, ...others: Record<string, unknown>[]) =>
+    putItems(table.client, table.tableName, [...healthy(healthyCount), ...others]);
   let generous: string;
   const item = async (id: string) => (await exportTable(table)).find((i) => i.id === id);
   const sweep = async (...extra: string[]) => {
-    const run = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--format', 'json', ...extra], OPERATOR);
+    const run = await runCli(['sweep', ...flags(), '--now', NOW_ISO, '--format', 'json', ...extra], OPERATOR);
     return { code: run.code, summary: JSON.parse(run.stdout) as RunSummary };
   };
 
   beforeEach(async () => {
-    table = await createTestTable(undefined, 'audit-cli');
-    flags = ['--table', table.tableName, '--endpoint', table.endpoint];
     generous = join(tmpdir(), `audit-cli-${table.tableName}.json`);
     await writeFile(generous, JSON.stringify({ maxDeletePercent: 100 }));
   });
-  afterEach(() => table.drop());
 
   it('runs list / show name what a run deleted; restore --run undoes it with the per-credential checks', async () => {
-    await putItems(table.client, table.tableName, [
-      ...healthy(3),
-      expired('b-one'),
-      expired('b-two'),
-      staleDue('e-due'),
-    ]);
+    await seed(3, expired('b-one'), expired('b-two'), staleDue('e-due'));
     const { code, summary } = await sweep('--config', generous);
     expect(code).toBe(0);
     expect(summary.manifest).toEqual({ pages: 1, entries: 3 });
 
-    const list = await runCli(['runs', 'list', ...flags, '--format', 'json']);
+    const list = await runCli(['runs', 'list', ...flags(), '--format', 'json']);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([
       { runId: summary.runId, now: NOW_ISO, status: 'complete', deleted: 3 },
     ]);
 
-    const show = await runCli(['runs', 'show', summary.runId, ...flags, '--format', 'json']);
+    const show = await runCli(['runs', 'show', summary.runId, ...flags(), '--format', 'json']);
     const manifest = JSON.parse(show.stdout) as {
       header: Record<string, unknown>;
       entries: Record<string, unknown>[];
@@ -94,12 +89,12 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
       deleteAfter: days(-6),
       lastUsedAt: days(-120),
     });
-    const csv = await runCli(['runs', 'show', summary.runId, ...flags, '--format', 'csv']);
+    const csv = await runCli(['runs', 'show', summary.runId, ...flags(), '--format', 'csv']);
     expect(csv.stdout.split('\r\n')[0]).toBe(
       'ID,USER ID,RULE,DELETED AT,EXPIRES,LAST USED,CREATED,FLAGGED,DELETE AFTER,CLIENT ID,DISPLAY NAME',
     );
     expect(csv.stdout.trim().split('\r\n')).toHaveLength(4);
-    const text = await runCli(['runs', 'show', summary.runId, ...flags]);
+    const text = await runCli(['runs', 'show', summary.runId, ...flags()]);
     expect(text.stdout).toContain('Deleted 3: 2 expired, 1 stale, 0 orphaned');
 
     // Past their expiry (restore's clock is the wall clock): refused without --force, even in a dry run.
@@ -110,7 +105,7 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
       '--reason',
       'bad config',
       '--dry-run',
-      ...flags,
+      ...flags(),
     ]);
     expect(dry.code).toBe(1);
     expect(dry.stdout).toContain('would restore e-due');
@@ -119,7 +114,17 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
     expect((await item('e-due'))?.deletedAt).toBe(NOW_ISO);
 
     const forced = await runCli(
-      ['restore', '--run', summary.runId, '--reason', 'bad config', '--force', '--format', 'json', ...flags],
+      [
+        'restore',
+        '--run',
+        summary.runId,
+        '--reason',
+        'bad config',
+        '--force',
+        '--format',
+        'json',
+        ...flags(),
+      ],
       OPERATOR,
     );
     expect(forced.code).toBe(0);
@@ -134,25 +139,28 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
     ]);
 
     // Again: nothing of that run is deleted any more.
-    const again = await runCli(['restore', '--run', summary.runId, '--reason', 'again', ...flags]);
+    const again = await runCli(['restore', '--run', summary.runId, '--reason', 'again', ...flags()]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('0 restored, 3 skipped, 0 refused');
   });
 
   it('runs show of an unknown run and restore with neither id nor --run are clear errors', async () => {
-    const show = await runCli(['runs', 'show', 'sweep-nope', ...flags]);
+    const show = await runCli(['runs', 'show', 'sweep-nope', ...flags()]);
     expect(show.code).toBe(1);
     expect(show.stderr).toContain('no manifest for run sweep-nope');
-    const neither = await runCli(['restore', '--reason', 'x', ...flags]);
+    const neither = await runCli(['restore', '--reason', 'x', ...flags()]);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('give the credential id to restore, or --run RUN_ID');
-    const empty = await runCli(['runs', 'list', ...flags]);
+    const empty = await runCli(['runs', 'list', ...flags()]);
     expect(empty.stdout).toContain('No run manifests');
   });
 
   it('exempt makes the next sweep leave the credential alone; unexempt gives it back to the rules', async () => {
-    await putItems(table.client, table.tableName, [...healthy(3), expired('b-keep')]);
-    const exempt = await runCli(['exempt', 'b-keep', '--reason', 'break-glass account', ...flags], OPERATOR);
+    await seed(3, expired('b-keep'));
+    const exempt = await runCli(
+      ['exempt', 'b-keep', '--reason', 'break-glass account', ...flags()],
+      OPERATOR,
+    );
     expect(exempt.code).toBe(0);
     expect(exempt.stdout).toContain('b-keep is now exempt (by ops-alice');
 
@@ -165,10 +173,13 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
       { at: expect.any(String), action: 'exempt', by: 'ops-alice', reason: 'break-glass account' },
     ]);
 
-    const twice = await runCli(['exempt', 'b-keep', '--reason', 'again', ...flags]);
+    const twice = await runCli(['exempt', 'b-keep', '--reason', 'again', ...flags()]);
     expect(twice.stdout).toContain('already was exempt: nothing written');
 
-    const unexempt = await runCli(['unexempt', 'b-keep', '--reason', 'account retired', ...flags], OPERATOR);
+    const unexempt = await runCli(
+      ['unexempt', 'b-keep', '--reason', 'account retired', ...flags()],
+      OPERATOR,
+    );
     expect(unexempt.code).toBe(0);
     expect((await item('b-keep'))?.hygieneExempt).toBeUndefined();
     const second = await sweep('--config', generous);
@@ -181,7 +192,7 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
   });
 
   it('exempt refuses an unknown id and a reserved id, writing nothing', async () => {
-    const unknown = await runCli(['exempt', 'pc-none', '--reason', 'x', ...flags]);
+    const unknown = await runCli(['exempt', 'pc-none', '--reason', 'x', ...flags()]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no credential with id pc-none');
     const reserved = await runCli([
@@ -189,7 +200,7 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
       `${RESERVED_ID_PREFIX}guard-approval`,
       '--reason',
       'x',
-      ...flags,
+      ...flags(),
     ]);
     expect(reserved.code).toBe(1);
     expect(reserved.stderr).toContain('is a reserved id');
@@ -198,14 +209,9 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
 
   it('guard approve: a too small approval is kept and reported, a sufficient one is used once and shown by status', async () => {
     // 3 of 10 active credentials: over the default maxDeletePercent of 10 %.
-    await putItems(table.client, table.tableName, [
-      ...healthy(7),
-      expired('b-1'),
-      expired('b-2'),
-      expired('b-3'),
-    ]);
+    await seed(7, expired('b-1'), expired('b-2'), expired('b-3'));
     const small = await runCli(
-      ['guard', 'approve', '--max-deletes', '2', '--reason', 'too few', ...flags],
+      ['guard', 'approve', '--max-deletes', '2', '--reason', 'too few', ...flags()],
       OPERATOR,
     );
     expect(small.code).toBe(0);
@@ -227,7 +233,7 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
         'migration clean-up',
         '--expires-in',
         '2h',
-        ...flags,
+        ...flags(),
       ],
       OPERATOR,
     );
@@ -243,17 +249,17 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
     });
     expect(used.summary.deletions.applied).toBe(3);
 
-    const status = await runCli(['guard', 'status', ...flags, '--format', 'json']);
+    const status = await runCli(['guard', 'status', ...flags(), '--format', 'json']);
     const state = JSON.parse(status.stdout) as Record<string, unknown>;
     expect(state.pending).toBeUndefined();
     expect(state.lastUsed).toMatchObject({ runId: used.summary.runId, plannedDeletes: 3 });
-    const text = await runCli(['guard', 'status', ...flags]);
+    const text = await runCli(['guard', 'status', ...flags()]);
     expect(text.stdout).toContain('Pending approval: none');
     expect(text.stdout).toContain(`Last used: run ${used.summary.runId}`);
   });
 
   it('guard approve refuses bad values before writing', async () => {
-    const zero = await runCli(['guard', 'approve', '--max-deletes', '0', '--reason', 'x', ...flags]);
+    const zero = await runCli(['guard', 'approve', '--max-deletes', '0', '--reason', 'x', ...flags()]);
     expect(zero.code).toBe(2);
     const long = await runCli([
       'guard',
@@ -264,7 +270,7 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
       'x',
       '--expires-in',
       '30d',
-      ...flags,
+      ...flags(),
     ]);
     expect(long.code).toBe(2);
     expect(long.stderr).toContain(

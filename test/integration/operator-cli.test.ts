@@ -8,13 +8,12 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { PlannedDeletion } from '../../lambdas/hygiene/sweep';
-import { putItems } from '../support/items';
-import { runCli } from '../support/run-cli';
+import { runCli, tableFlags } from '../support/run-cli';
 import { createTestDirectoryTable } from '../support/test-directory-table';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { useTestTable } from '../support/test-table';
 import { credential, days, smallFleet } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
 
@@ -46,19 +45,13 @@ describe('pc-hygiene --version', () => {
 });
 
 describe('operator CLI against DynamoDB Local', () => {
-  let table: TestTable;
-  let flags: string[];
-  beforeEach(async () => {
-    table = await createTestTable(undefined, 'operator-cli');
-    await putItems(table.client, table.tableName, items());
-    flags = ['--table', table.tableName, '--endpoint', table.endpoint];
-  });
-  afterEach(() => table.drop());
+  const table = useTestTable('operator-cli', 'each', items);
+  const flags = () => tableFlags(table);
 
   it('sweep --dry-run --format json names every deletion with the guard verdict and writes nothing', async () => {
     const before = await exportTable(table);
 
-    const result = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--dry-run', '--format', 'json']);
+    const result = await runCli(['sweep', ...flags(), '--now', NOW_ISO, '--dry-run', '--format', 'json']);
 
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout) as { mode: string; deletions: PlannedDeletion[] };
@@ -98,14 +91,14 @@ describe('operator CLI against DynamoDB Local', () => {
   });
 
   it('plan --table shows the guard verdict in the summary', async () => {
-    const passes = await runCli(['plan', ...flags, '--now', NOW_ISO]);
+    const passes = await runCli(['plan', ...flags(), '--now', NOW_ISO]);
     expect(passes.code).toBe(0);
     expect(passes.stdout).toMatch(
       /guard: passes \(2 planned of 24 active valid; limits 500 deletions, 10%\)/,
     );
 
     const config = await tempFile('plan-guard.json', JSON.stringify({ maxDeletePercent: 5 }));
-    const json = await runCli(['plan', ...flags, '--now', NOW_ISO, '--config', config, '--format', 'json']);
+    const json = await runCli(['plan', ...flags(), '--now', NOW_ISO, '--config', config, '--format', 'json']);
     const summary = (
       JSON.parse(json.stdout) as { summary: { guard: { tripped: boolean; reasons: string[] } } }
     ).summary;
@@ -115,12 +108,12 @@ describe('operator CLI against DynamoDB Local', () => {
   });
 
   it('notify --dry-run shows the digests, consumes nothing, and a following notify sends them all', async () => {
-    const swept = await runCli(['sweep', ...flags, '--now', NOW_ISO]);
+    const swept = await runCli(['sweep', ...flags(), '--now', NOW_ISO]);
     expect(swept.code).toBe(0);
     const before = await exportTable(table);
 
-    const text = await runCli(['notify', ...flags, '--now', NOW_ISO, '--dry-run']);
-    const json = await runCli(['notify', ...flags, '--now', NOW_ISO, '--dry-run', '--format', 'json']);
+    const text = await runCli(['notify', ...flags(), '--now', NOW_ISO, '--dry-run']);
+    const json = await runCli(['notify', ...flags(), '--now', NOW_ISO, '--dry-run', '--format', 'json']);
 
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Notify dry run: nothing claimed, published or marked\./);
@@ -131,7 +124,7 @@ describe('operator CLI against DynamoDB Local', () => {
     expect(await exportTable(table)).toEqual(before);
 
     const out = await tempFile('sent.jsonl');
-    const sent = await runCli(['notify', ...flags, '--now', NOW_ISO, '--sink', `jsonl:${out}`]);
+    const sent = await runCli(['notify', ...flags(), '--now', NOW_ISO, '--sink', `jsonl:${out}`]);
     expect(sent.code).toBe(0);
     const entries = (await readFile(out, 'utf8'))
       .split('\n')
@@ -155,18 +148,18 @@ describe('operator CLI against DynamoDB Local', () => {
         csv,
         '--as-of',
         days(-1),
-        ...flags.slice(2),
+        ...flags().slice(2),
         '--directory-table',
         owners.tableName,
       ]);
       expect(imported.code, imported.stderr).toBe(0);
       expect(
-        (await runCli(['sweep', ...flags, '--now', NOW_ISO, '--directory-table', owners.tableName])).code,
+        (await runCli(['sweep', ...flags(), '--now', NOW_ISO, '--directory-table', owners.tableName])).code,
       ).toBe(0);
 
       const dry = await runCli([
         'notify',
-        ...flags,
+        ...flags(),
         ...dirFlags,
         '--now',
         NOW_ISO,
@@ -184,7 +177,7 @@ describe('operator CLI against DynamoDB Local', () => {
       const out = await tempFile('sent-reach.jsonl');
       const sent = await runCli([
         'notify',
-        ...flags,
+        ...flags(),
         ...dirFlags,
         '--now',
         NOW_ISO,
@@ -206,12 +199,21 @@ describe('operator CLI against DynamoDB Local', () => {
   });
 
   it('report --list CATEGORY lists the credentials behind a figure (table, json, csv)', async () => {
-    const table1 = await runCli(['report', ...flags, '--now', NOW_ISO, '--list', 'expired']);
+    const table1 = await runCli(['report', ...flags(), '--now', NOW_ISO, '--list', 'expired']);
     expect(table1.code).toBe(0);
     expect(table1.stdout).toMatch(/^b-expired\s/m);
     expect(table1.stdout).toMatch(/1 credential\(s\)\n$/);
 
-    const json = await runCli(['report', ...flags, '--now', NOW_ISO, '--list', 'stale', '--format', 'json']);
+    const json = await runCli([
+      'report',
+      ...flags(),
+      '--now',
+      NOW_ISO,
+      '--list',
+      'stale',
+      '--format',
+      'json',
+    ]);
     expect((JSON.parse(json.stdout) as { id: string }[]).map((r) => r.id)).toEqual([
       'd-stale',
       'e-stale-due',
@@ -219,7 +221,7 @@ describe('operator CLI against DynamoDB Local', () => {
 
     const csv = await runCli([
       'report',
-      ...flags,
+      ...flags(),
       '--now',
       NOW_ISO,
       '--list',
@@ -232,7 +234,7 @@ describe('operator CLI against DynamoDB Local', () => {
     );
     expect(csv.stdout.split('\r\n')[1]).toMatch(/^c-expiring,/);
 
-    const csvReport = await runCli(['report', ...flags, '--format', 'csv']);
+    const csvReport = await runCli(['report', ...flags(), '--format', 'csv']);
     expect(csvReport.code).toBe(2);
     expect(csvReport.stderr).toBe(
       'pc-hygiene: --format csv needs --list CATEGORY (the report itself is table or json)\n',
@@ -240,7 +242,7 @@ describe('operator CLI against DynamoDB Local', () => {
   });
 
   it('report says when the owner list is cut', async () => {
-    const result = await runCli(['report', ...flags, '--now', NOW_ISO, '--top', '2']);
+    const result = await runCli(['report', ...flags(), '--now', NOW_ISO, '--top', '2']);
     expect(result.stdout).toMatch(/riskiest first: \(the first 2 of \d+; more with --top N\)/);
   });
 
@@ -251,7 +253,7 @@ describe('operator CLI against DynamoDB Local', () => {
     );
     const result = await runCli([
       'sweep',
-      ...flags,
+      ...flags(),
       '--now',
       NOW_ISO,
       '--config',

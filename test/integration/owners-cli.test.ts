@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { putItems } from '../support/items';
-import { runCli } from '../support/run-cli';
-import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { directoryFlags, runCli } from '../support/run-cli';
+import { useTestDirectoryTable } from '../support/test-directory-table';
 import { createTestTable, dynamoDbEndpoint } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 
@@ -36,20 +36,22 @@ const CSV =
   'cid,cid@example.com,Cid,active\r\n';
 
 describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
-  let table: TestDirectoryTable;
-  let flags: string[];
-  beforeEach(async () => {
-    table = await createTestDirectoryTable('owners-cli');
-    flags = ['--directory-table', table.tableName, '--endpoint', table.endpoint];
-  });
-  afterEach(() => table.drop());
+  const table = useTestDirectoryTable('owners-cli', 'each');
+  const flags = () => directoryFlags(table);
   const directory = () => new DynamoOwnerDirectory(table.client, table.tableName);
   /** The flags naming directory table `name` on the test's DynamoDB Local. */
   const tableFlags = (name: string) => ['--directory-table', name, '--endpoint', table.endpoint];
 
   it('imports a CSV with quoted fields, a BOM and CRLF, and records the snapshot instant', async () => {
     const path = await file('owners.csv', CSV);
-    const result = await runCli(['owners', 'import', path, ...flags, '--as-of', '2026-11-30T12:00:00+01:00']);
+    const result = await runCli([
+      'owners',
+      'import',
+      path,
+      ...flags(),
+      '--as-of',
+      '2026-11-30T12:00:00+01:00',
+    ]);
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -93,7 +95,7 @@ describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
       'bad.csv',
       'userId,email,name,status\nok,ok@example.com,Ok,active\nbad,not-an-email,Bad,active\n"multi\nline",,,retired\nok,,,active\n',
     );
-    const result = await runCli(['owners', 'import', path, ...flags]);
+    const result = await runCli(['owners', 'import', path, ...flags()]);
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('line 3 (userId "bad"): email: "not-an-email" is not an email address');
@@ -108,7 +110,7 @@ describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
 
   it('refuses a CSV without the expected header', async () => {
     const path = await file('header.csv', 'id,mail\nann,ann@example.com\n');
-    const result = await runCli(['owners', 'import', path, ...flags]);
+    const result = await runCli(['owners', 'import', path, ...flags()]);
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
@@ -142,28 +144,22 @@ describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
 });
 
 describe('pc-hygiene owners import --sync (guarded)', () => {
-  let table: TestDirectoryTable;
-  let flags: string[];
+  const table = useTestDirectoryTable('owners-sync', 'each');
+  const flags = () => directoryFlags(table);
   const ten = Array.from({ length: 10 }, (_, i) => `u${i}`);
   const csvOf = (ids: readonly string[]) =>
     `userId,email,name,status\n${ids.map((id) => `${id},${id}@example.com,,active`).join('\n')}\n`;
   beforeEach(async () => {
-    table = await createTestDirectoryTable('owners-sync');
-    flags = ['--directory-table', table.tableName, '--endpoint', table.endpoint];
-    expect((await runCli(['owners', 'import', await file('all.csv', csvOf(ten)), ...flags])).code).toBe(0);
+    expect((await runCli(['owners', 'import', await file('all.csv', csvOf(ten)), ...flags()])).code).toBe(0);
   });
-  afterEach(() => table.drop());
   const departed = async () =>
     [...(await new DynamoOwnerDirectory(table.client, table.tableName).departedUserIds())].sort();
+  /** `owners import PATH --sync` into the test directory, plus `extra` flags. */
+  const importSync = (path: string, ...extra: string[]) =>
+    runCli(['owners', 'import', path, ...flags(), '--sync', ...extra]);
 
   it('marks owners missing from the file departed when within maxDeletePercent', async () => {
-    const result = await runCli([
-      'owners',
-      'import',
-      await file('nine.csv', csvOf(ten.slice(1))),
-      ...flags,
-      '--sync',
-    ]);
+    const result = await importSync(await file('nine.csv', csvOf(ten.slice(1))));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('1 marked departed');
     expect(await departed()).toEqual(['u0']);
@@ -171,46 +167,35 @@ describe('pc-hygiene owners import --sync (guarded)', () => {
 
   it('refuses (exit 3) to mark more than maxDeletePercent departed, and changes nothing', async () => {
     const eight = await file('eight.csv', csvOf(ten.slice(2)));
-    const result = await runCli(['owners', 'import', eight, ...flags, '--sync']);
+    const result = await importSync(eight);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(
       'refused: --sync would mark 2 of 10 active owners departed (20%), above maxDeletePercent 10%; nothing written',
     );
     expect(await departed()).toEqual([]);
 
-    const allowed = await runCli(['owners', 'import', eight, ...flags, '--sync', '--allow-mass-change']);
+    const allowed = await importSync(eight, '--allow-mass-change');
     expect(allowed.code).toBe(0);
     expect(await departed()).toEqual(['u0', 'u1']);
   });
 
   it('takes the guard share from --config', async () => {
     const config = await file('config.json', JSON.stringify({ maxDeletePercent: 20 }));
-    const result = await runCli([
-      'owners',
-      'import',
-      await file('eight.csv', csvOf(ten.slice(2))),
-      ...flags,
-      '--sync',
-      '--config',
-      config,
-    ]);
+    const result = await importSync(await file('eight.csv', csvOf(ten.slice(2))), '--config', config);
     expect(result.code).toBe(0);
     expect(await departed()).toEqual(['u0', 'u1']);
   });
 });
 
 describe('pc-hygiene owners export / list', () => {
-  let table: TestDirectoryTable;
-  let flags: string[];
+  const table = useTestDirectoryTable('owners-list', 'each');
+  const flags = () => directoryFlags(table);
   beforeEach(async () => {
-    table = await createTestDirectoryTable('owners-list');
-    flags = ['--directory-table', table.tableName, '--endpoint', table.endpoint];
-    expect((await runCli(['owners', 'import', await file('owners.csv', CSV), ...flags])).code).toBe(0);
+    expect((await runCli(['owners', 'import', await file('owners.csv', CSV), ...flags()])).code).toBe(0);
   });
-  afterEach(() => table.drop());
 
   it('exports JSON Lines that import reads back unchanged', async () => {
-    const exported = await runCli(['owners', 'export', ...flags]);
+    const exported = await runCli(['owners', 'export', ...flags()]);
     expect(exported.code).toBe(0);
     const lines = exported.stdout
       .trim()
@@ -222,7 +207,7 @@ describe('pc-hygiene owners export / list', () => {
       'owners',
       'import',
       await file('back.jsonl', exported.stdout),
-      ...flags,
+      ...flags(),
       '--format',
       'json',
     ]);
@@ -241,7 +226,7 @@ describe('pc-hygiene owners export / list', () => {
     const onRelay = await runCli([
       'owners',
       'list',
-      ...flags,
+      ...flags(),
       '--unreachable',
       '--config',
       relay,
@@ -257,7 +242,7 @@ describe('pc-hygiene owners export / list', () => {
       ],
     });
 
-    const onSns = await runCli(['owners', 'list', ...flags]);
+    const onSns = await runCli(['owners', 'list', ...flags()]);
     expect(onSns.stdout).toMatch(/ann +active +ann@example.com +Smith, Ann +unreachable: no-subscription/);
     expect(onSns.stdout.split('\n')[0]).toContain('REACH (sns-email)');
   });
@@ -273,7 +258,7 @@ describe('pc-hygiene owners export / list', () => {
       const result = await runCli([
         'owners',
         'list',
-        ...flags,
+        ...flags(),
         '--unreachable',
         '--route',
         'relay',

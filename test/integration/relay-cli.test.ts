@@ -10,17 +10,17 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readDigestEntries, relayToFiles, writeEmailHtml } from '../../cli/use-cases/relay-to-files';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
-import { runCli } from '../support/run-cli';
+import { directoryFlags, runCli } from '../support/run-cli';
 import { sampleEntries, sampleEvent } from '../support/sample-digest';
-import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { useTestDirectoryTable } from '../support/test-directory-table';
 import { upsertNewOwners } from './support/sns-wire';
 
 let dir: string;
-let table: TestDirectoryTable;
-let flags: string[];
+const table = useTestDirectoryTable('relay-cli');
+const flags = () => directoryFlags(table);
 let input: string;
 
 const ADMIN_ENTRY = {
@@ -50,8 +50,6 @@ async function jsonl(name: string, lines: readonly unknown[]): Promise<string> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'relay-cli-'));
-  table = await createTestDirectoryTable('relay-cli');
-  flags = ['--directory-table', table.tableName, '--endpoint', table.endpoint];
   await upsertNewOwners(
     new DynamoOwnerDirectory(table.client, table.tableName),
     [
@@ -70,13 +68,11 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(() => table.drop());
-
 describe('pc-hygiene relay', () => {
   it('writes one .eml per reachable digest part and lists the owners it skips, with why', async () => {
     const out = join(dir, 'out-1');
 
-    const result = await runCli(['relay', '--input', input, '--out', out, ...flags]);
+    const result = await runCli(['relay', '--input', input, '--out', out, ...flags()]);
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -100,7 +96,7 @@ describe('pc-hygiene relay', () => {
       input,
       '--out',
       out,
-      ...flags,
+      ...flags(),
       '--from',
       'Hygiene <hygiene@corp.example>',
     ]);
@@ -127,7 +123,7 @@ describe('pc-hygiene relay', () => {
       input,
       '--out',
       join(dir, 'out-3'),
-      ...flags,
+      ...flags(),
       '--config',
       config,
       '--format',
@@ -147,8 +143,8 @@ describe('pc-hygiene relay', () => {
     const broken = await jsonl('broken.jsonl', [...ownerEntries('ada'), '{not json']);
     const out = join(dir, 'out-4');
 
-    const badLine = await runCli(['relay', '--input', broken, '--out', out, ...flags]);
-    const badFrom = await runCli(['relay', '--input', input, '--out', out, ...flags, '--from', 'nobody']);
+    const badLine = await runCli(['relay', '--input', broken, '--out', out, ...flags()]);
+    const badFrom = await runCli(['relay', '--input', input, '--out', out, ...flags(), '--from', 'nobody']);
 
     expect(badLine.code).toBe(2);
     expect(badLine.stderr).toMatch(/^pc-hygiene: .*broken\.jsonl: line 2 is not valid JSON/);

@@ -6,13 +6,12 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_ID } from '../../lambdas/hygiene/data-contract';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
-import { putItems } from '../support/items';
-import { runCli } from '../support/run-cli';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { runCli, tableFlags } from '../support/run-cli';
+import { useTestTable } from '../support/test-table';
 import { days, smallFleet } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
 
@@ -23,20 +22,14 @@ function items(): Record<string, unknown>[] {
 }
 
 describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
-  let table: TestTable;
-  let flags: string[];
-  beforeEach(async () => {
-    table = await createTestTable(undefined, 'sweep-cli');
-    await putItems(table.client, table.tableName, items());
-    flags = ['--table', table.tableName, '--endpoint', table.endpoint];
-  });
-  afterEach(() => table.drop());
+  const table = useTestTable('sweep-cli', 'each', items);
+  const flags = () => tableFlags(table);
   /** `sweep` at NOW with config file `config`, plus `extra` flags. */
   const sweepWith = (config: string, ...extra: string[]) =>
-    runCli(['sweep', ...flags, '--now', NOW_ISO, '--config', config, ...extra]);
+    runCli(['sweep', ...flags(), '--now', NOW_ISO, '--config', config, ...extra]);
 
   it('sweeps (enforce by default), prints the JSON summary and exits 0', async () => {
-    const result = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--format', 'json']);
+    const result = await runCli(['sweep', ...flags(), '--now', NOW_ISO, '--format', 'json']);
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -60,7 +53,7 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
   it('--dry-run writes nothing and prints a readable summary', async () => {
     const before = await exportTable(table);
 
-    const result = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--dry-run']);
+    const result = await runCli(['sweep', ...flags(), '--now', NOW_ISO, '--dry-run']);
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('mode audit (dry run: nothing written, nobody notified)');
@@ -98,7 +91,7 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
   it('exits 4 when the time budget runs out, and the next sweep resumes and finishes', async () => {
     const first = await runCli([
       'sweep',
-      ...flags,
+      ...flags(),
       '--now',
       NOW_ISO,
       '--segments',
@@ -116,7 +109,7 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     expect(JSON.parse(first.stdout)).toMatchObject({ status: 'incomplete', checkpoint: { saved: true } });
     expect((await exportTable(table)).find((i) => i.id === CHECKPOINT_ID)).toBeDefined();
 
-    const second = await runCli(['sweep', ...flags, '--now', NOW_ISO, '--format', 'json']);
+    const second = await runCli(['sweep', ...flags(), '--now', NOW_ISO, '--format', 'json']);
 
     expect(second.code).toBe(0);
     const summary = JSON.parse(second.stdout) as RunSummary;
@@ -127,8 +120,8 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
   it('reports usage errors in one line with exit 2, touching nothing', async () => {
     const before = await exportTable(table);
 
-    const badSegments = await runCli(['sweep', ...flags, '--segments', '0']);
-    const badNow = await runCli(['sweep', ...flags, '--now', '2026-06-01']);
+    const badSegments = await runCli(['sweep', ...flags(), '--segments', '0']);
+    const badNow = await runCli(['sweep', ...flags(), '--now', '2026-06-01']);
 
     expect(badSegments).toMatchObject({ code: 2, stdout: '' });
     expect(badSegments.stderr).toBe('pc-hygiene: --segments "0" must be an integer from 1 to 64\n');
@@ -145,8 +138,8 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
   });
 
   it('report prints the posture as JSON and as a table', async () => {
-    const json = await runCli(['report', ...flags, '--now', NOW_ISO, '--format', 'json']);
-    const text = await runCli(['report', ...flags, '--now', NOW_ISO]);
+    const json = await runCli(['report', ...flags(), '--now', NOW_ISO, '--format', 'json']);
+    const text = await runCli(['report', ...flags(), '--now', NOW_ISO]);
 
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout) as PostureReport).toMatchObject({

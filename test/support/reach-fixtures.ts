@@ -8,8 +8,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll } from 'vitest';
-import { putItems } from './items';
 import { runCli } from './run-cli';
 import { type TestDirectoryTable, useTestDirectoryTable } from './test-directory-table';
 import { type TestTable, useTestTable } from './test-table';
@@ -74,8 +72,5 @@ export interface OwnedTables {
  * after.
  */
 export function useOwnedTables(label: string, items: readonly Record<string, unknown>[]): OwnedTables {
-  const table = useTestTable(label);
-  const owners = useTestDirectoryTable(`${label}-owners`);
-  beforeAll(() => putItems(table.client, table.tableName, items));
-  return { table, owners };
+  return { table: useTestTable(label, 'all', () => items), owners: useTestDirectoryTable(`${label}-owners`) };
 }

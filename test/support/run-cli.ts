@@ -26,7 +26,18 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
   });
 }
 
+/** A test table as the flags below need it. */
+interface LocalTable {
+  readonly tableName: string;
+  readonly endpoint: string;
+}
+
 /** `--table NAME --endpoint URL`: the flags that point a command at a test table. */
-export function tableFlags(table: { readonly tableName: string; readonly endpoint: string }): string[] {
+export function tableFlags(table: LocalTable): string[] {
   return ['--table', table.tableName, '--endpoint', table.endpoint];
+}
+
+/** `--directory-table NAME --endpoint URL`: the flags that point a command at a test owner directory. */
+export function directoryFlags(table: LocalTable): string[] {
+  return ['--directory-table', table.tableName, '--endpoint', table.endpoint];
 }

@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { createTable } from '../../cli/aws/create-table';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import { putItems } from './items';
 
 /** A table made for one test file. */
 export interface TestTable {
@@ -58,11 +59,23 @@ export async function createLocalTable(
 
 /**
  * A test table for the enclosing `describe`: created before all its tests
- * (`'all'`) or before each (`'each'`) and dropped after. The returned view
- * always reads the current table.
+ * (`'all'`) or before each (`'each'`), holding the items `seed` returns, and
+ * dropped after. The returned view always reads the current table.
  */
-export function useTestTable(label: string, lifetime: 'all' | 'each' = 'all'): TestTable {
-  return useLocalTable(() => createTestTable(undefined, label), label, lifetime);
+export function useTestTable(
+  label: string,
+  lifetime: 'all' | 'each' = 'all',
+  seed: () => readonly Record<string, unknown>[] = () => [],
+): TestTable {
+  return useLocalTable(
+    async () => {
+      const table = await createTestTable(undefined, label);
+      await putItems(table.client, table.tableName, seed());
+      return table;
+    },
+    label,
+    lifetime,
+  );
 }
 
 /**
