@@ -72,11 +72,31 @@ export function messageAttributes(fields: NotificationRouting): Record<string, M
   };
 }
 
+/**
+ * The JSON body of each rendered document, kept from its measuring to its
+ * publishing: a digest is measured as an entry when it is split, then sent,
+ * and serializing its document is most of a drain's own CPU per event.
+ * Keyed by the document object (documents are never changed once rendered)
+ * and checked against the text.
+ */
+const wireBodies = new WeakMap<object, { readonly text: string; readonly body: string }>();
+
+/** {@link jsonStructuredMessage} of `message`, serialized once per document and text. */
+function wireBody(message: NotificationMessage): string {
+  const { text, document } = message;
+  if (typeof document !== 'object' || document === null) return jsonStructuredMessage(text, document);
+  const kept = wireBodies.get(document);
+  if (kept !== undefined && kept.text === text) return kept.body;
+  const body = jsonStructuredMessage(text, document);
+  wireBodies.set(document, { text, body });
+  return body;
+}
+
 /** A neutral message as an SNS entry without its batch `Id`. */
 export function snsEntryFields(message: NotificationMessage): Omit<PublishEntry, 'Id'> {
   return {
     Subject: message.subject,
-    Message: jsonStructuredMessage(message.text, message.document),
+    Message: wireBody(message),
     MessageStructure: 'json',
     MessageAttributes: messageAttributes(message.routing),
   };
