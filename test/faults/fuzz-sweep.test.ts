@@ -10,7 +10,7 @@
  */
 import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import {
   HISTORY_ATTR,
@@ -21,14 +21,14 @@ import {
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { decide } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
+import { useFuzzFigures, useFuzzTable } from '../support/fuzz-table';
 import { putItems } from '../support/items';
-import { createTestTable, type TestTable } from '../support/test-table';
+import type { TestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 import { FAULT_CONFIG, FAULT_NOW, LEASE_MS, realNotifierDeps, realSweepDeps } from './support/cycle';
-import { writeFigures } from './support/figures';
 import { Ledger } from './support/ledger';
 import { fuzzId, malformedBatch, oddValidItem } from './support/malformed';
-import { putRawItems, rawClient, scanRawItems } from './support/raw-items';
+import { putRawItems, scanRawItems } from './support/raw-items';
 import { readTable } from './support/table-check';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
@@ -49,30 +49,14 @@ function validCompanions(): Record<string, unknown>[] {
 }
 
 describe('fuzzed malformed items in the table', () => {
-  let table: TestTable;
-  let raw: DynamoDBClient;
+  const { table, raw } = useFuzzTable('fuzz-sweep');
   let itemsTried = 0;
   let runsDone = 0;
-
-  beforeAll(async () => {
-    table = await createTestTable(undefined, 'fuzz-sweep');
-    raw = rawClient(table);
-  });
-  afterAll(async () => {
-    raw.destroy();
-    await table.drop();
-    if (runsDone > 0) {
-      writeFigures({
-        scenario: 'fuzz-sweep',
-        cases: { 'generated malformed items': itemsTried, 'sweep + notify runs': runsDone },
-        faults: { 'malformed items in the table': itemsTried },
-        wrongDeletions: 0,
-        lostEvents: 0,
-        duplicateEvents: 0,
-        notes: { seed: SEED, 'malformed items changed': 0, 'sweep crashes': 0 },
-      });
-    }
-  });
+  useFuzzFigures('fuzz-sweep', () => ({
+    cases: { 'generated malformed items': itemsTried, 'sweep + notify runs': runsDone },
+    faults: { 'malformed items in the table': itemsTried },
+    notes: { seed: SEED, 'malformed items changed': 0, 'sweep crashes': 0 },
+  }));
 
   it('never crashes, never changes a malformed item, names each in the summary', async () => {
     let run = 0;
@@ -80,10 +64,10 @@ describe('fuzzed malformed items in the table', () => {
       fc.asyncProperty(malformedBatch(60, 140), async (batch) => {
         run++;
         // Each run starts from an empty table: remove the previous run's items.
-        await clearTable(raw, table);
-        await putRawItems(raw, table.tableName, batch);
+        await clearTable(raw(), table);
+        await putRawItems(raw(), table.tableName, batch);
         await putItems(table.client, table.tableName, validCompanions());
-        const before = await scanRawItems(raw, table.tableName);
+        const before = await scanRawItems(raw(), table.tableName);
         const ledger = new Ledger();
 
         const summary = await runSweep(realSweepDeps(table, ledger), {
@@ -99,7 +83,7 @@ describe('fuzzed malformed items in the table', () => {
           },
         );
 
-        const after = await scanRawItems(raw, table.tableName);
+        const after = await scanRawItems(raw(), table.tableName);
         const ids = batch.map((item) => item.id?.S ?? '');
         for (const id of ids) expect(after.get(id), `malformed item ${id} changed`).toEqual(before.get(id));
         const named = new Map(summary.invalid.records.map((r) => [r.id, r.problems]));
@@ -117,30 +101,14 @@ describe('fuzzed malformed items in the table', () => {
 });
 
 describe('fuzzed odd but valid credentials', () => {
-  let table: TestTable;
-  let raw: DynamoDBClient;
+  const { table, raw } = useFuzzTable('fuzz-valid');
   let itemsTried = 0;
   let changed = 0;
-
-  beforeAll(async () => {
-    table = await createTestTable(undefined, 'fuzz-valid');
-    raw = rawClient(table);
-  });
-  afterAll(async () => {
-    raw.destroy();
-    await table.drop();
-    if (itemsTried > 0) {
-      writeFigures({
-        scenario: 'fuzz-valid',
-        cases: { 'generated odd valid credentials': itemsTried },
-        faults: { 'odd content (unicode, huge names, offsets, sets, huge numbers)': itemsTried },
-        wrongDeletions: 0,
-        lostEvents: 0,
-        duplicateEvents: 0,
-        notes: { seed: SEED, 'credentials changed as the rules say': changed },
-      });
-    }
-  });
+  useFuzzFigures('fuzz-valid', () => ({
+    cases: { 'generated odd valid credentials': itemsTried },
+    faults: { 'odd content (unicode, huge names, offsets, sets, huge numbers)': itemsTried },
+    notes: { seed: SEED, 'credentials changed as the rules say': changed },
+  }));
 
   it("acts on each exactly as the rules say, touching only the worker's attributes", async () => {
     const config = { ...FAULT_CONFIG, maxDeletePercent: 100 };
@@ -156,9 +124,9 @@ describe('fuzzed odd but valid credentials', () => {
           ),
         async (batch) => {
           run++;
-          await clearTable(raw, table);
-          await putRawItems(raw, table.tableName, batch);
-          const before = await scanRawItems(raw, table.tableName);
+          await clearTable(raw(), table);
+          await putRawItems(raw(), table.tableName, batch);
+          const before = await scanRawItems(raw(), table.tableName);
           const original = await readTable(table);
           const ledger = new Ledger();
 
@@ -177,7 +145,7 @@ describe('fuzzed odd but valid credentials', () => {
           expect(summary.failed.records).toEqual([]);
           expect(drain.failures.records).toEqual([]);
           expect(ledger.lostEvents()).toEqual([]);
-          const after = await scanRawItems(raw, table.tableName);
+          const after = await scanRawItems(raw(), table.tableName);
           for (const [id, item] of original) {
             const parsed = parseCredential(item);
             expect(parsed.ok, id).toBe(true);

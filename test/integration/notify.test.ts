@@ -4,7 +4,7 @@
  * a recording fake (SNS itself is covered at the client boundary).
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
@@ -23,7 +23,7 @@ import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, DAY_MS, formatInstant, requireInstant } from '../../lambdas/hygiene/time';
 import { getItem, outboxIndexEntriesOf, putItems } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { useTestTable } from '../support/test-table';
 import { RecordingPublisher } from '../unit/outbox-fakes';
 
 const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
@@ -37,16 +37,10 @@ const credential = (id: string, userId: string, extra: Record<string, unknown> =
   ownedCredential(NOW, id, userId, extra);
 
 describe('notifier over DynamoDB Local', () => {
-  let table: TestTable;
+  const table = useTestTable('notify');
   let store: DynamoDbOutboxStore;
   let sweepNo = 0;
 
-  beforeAll(async () => {
-    table = await createTestTable(undefined, 'notify');
-  });
-  afterAll(async () => {
-    await table.drop();
-  });
   beforeEach(async () => {
     // Each test gets its own owners; clear what earlier tests left in the table.
     const all = await table.client.send(
