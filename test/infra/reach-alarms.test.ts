@@ -39,62 +39,46 @@ describe('owner reach alarms (default stack, sns-email)', () => {
     ({ template } = synthApp());
   });
 
-  it('alarms when a drain reported any unreachable owner to the admins (hourly sum, no drain is no news)', () => {
+  it.each([
+    [
+      'alarms when a drain reported any unreachable owner to the admins (hourly sum, no drain is no news)',
+      NOTIFIER_METRIC.unreachableOwners,
+      'Sum',
+      3600,
+      'notBreaching',
+    ],
+    [
+      'alarms when a drain found outbox events addressed to someone other than the credential’s owner',
+      NOTIFIER_METRIC.mismatchedEvents,
+      'Sum',
+      3600,
+      'notBreaching',
+    ],
+    [
+      'alarms when the last sweep forecast unreachable owners (daily maximum, state kept between runs)',
+      SWEEP_METRIC.unreachableOwners,
+      'Maximum',
+      86400,
+      'ignore',
+    ],
+    [
+      'alarms when the last sweep could not use the owner directory; a missing run is the heartbeat’s to report',
+      SWEEP_METRIC.directoryUnusable,
+      'Maximum',
+      86400,
+      'notBreaching',
+    ],
+  ])('%s', (_title, metricName, statistic, period, treatMissingData) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: NOTIFIER_METRIC.unreachableOwners,
+      MetricName: metricName,
       Namespace: DEFAULT_METRICS_NAMESPACE,
       Dimensions: serviceDimension,
-      Statistic: 'Sum',
-      Period: 3600,
+      Statistic: statistic,
+      Period: period,
       EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [alarmTopic],
-    });
-  });
-
-  it('alarms when a drain found outbox events addressed to someone other than the credential’s owner', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: NOTIFIER_METRIC.mismatchedEvents,
-      Namespace: DEFAULT_METRICS_NAMESPACE,
-      Dimensions: serviceDimension,
-      Statistic: 'Sum',
-      Period: 3600,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [alarmTopic],
-    });
-  });
-
-  it('alarms when the last sweep forecast unreachable owners (daily maximum, state kept between runs)', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: SWEEP_METRIC.unreachableOwners,
-      Namespace: DEFAULT_METRICS_NAMESPACE,
-      Dimensions: serviceDimension,
-      Statistic: 'Maximum',
-      Period: 86400,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'ignore',
-      AlarmActions: [alarmTopic],
-    });
-  });
-
-  it('alarms when the last sweep could not use the owner directory; a missing run is the heartbeat’s to report', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: SWEEP_METRIC.directoryUnusable,
-      Namespace: DEFAULT_METRICS_NAMESPACE,
-      Dimensions: serviceDimension,
-      Statistic: 'Maximum',
-      Period: 86400,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      TreatMissingData: treatMissingData,
       AlarmActions: [alarmTopic],
     });
   });

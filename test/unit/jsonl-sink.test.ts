@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JsonlFileSink } from '../../cli/jsonl-sink';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { OutgoingMessage } from '../../lambdas/hygiene/message';
+import { expectedEntry } from './support/sns-entry';
 
 let dir: string;
 beforeEach(async () => {
@@ -22,28 +23,20 @@ const message = (id: string): OutgoingMessage => ({
   document: { n: 1 },
   routing: { audience: 'owner', severity: 'info', eventTypes: ['expiry-warning'], userId: 'u' },
 });
-const doc = '{"n":1}';
 /** ... and the SNS entry the sink must write for it. */
-const entry = (id: string): PublishEntry => ({
-  Id: id,
-  Subject: `Subject ${id}`,
-  Message: JSON.stringify({
-    default: 'hi',
-    email: 'hi',
-    sqs: doc,
-    lambda: doc,
-    http: doc,
-    https: doc,
-    'email-json': doc,
-  }),
-  MessageStructure: 'json',
-  MessageAttributes: {
-    userId: { DataType: 'String', StringValue: 'u' },
-    eventTypes: { DataType: 'String.Array', StringValue: '["expiry-warning"]' },
-    severity: { DataType: 'String', StringValue: 'info' },
-    audience: { DataType: 'String', StringValue: 'owner' },
-  },
-});
+const entry = (id: string): PublishEntry =>
+  expectedEntry({
+    id,
+    subject: `Subject ${id}`,
+    text: 'hi',
+    document: '{"n":1}',
+    attributes: {
+      userId: { DataType: 'String', StringValue: 'u' },
+      eventTypes: { DataType: 'String.Array', StringValue: '["expiry-warning"]' },
+      severity: { DataType: 'String', StringValue: 'info' },
+      audience: { DataType: 'String', StringValue: 'owner' },
+    },
+  });
 
 describe('JsonlFileSink', () => {
   it('appends exactly the entries, one JSON object a line, creating the directory', async () => {

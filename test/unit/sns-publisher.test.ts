@@ -7,6 +7,7 @@ import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import { InMemoryOutbox, outboxEvent } from './outbox-fakes';
+import { expectedEntry } from './support/sns-entry';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
 const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
@@ -29,26 +30,17 @@ function message(id: string): OutgoingMessage {
 
 /** ... and the entry SNS must receive for it. */
 function entry(id: string): PublishEntry {
-  const doc = '{"n":1}';
-  return {
-    Id: id,
-    Subject: `subject ${id}`,
-    Message: JSON.stringify({
-      default: 'text',
-      email: 'text',
-      sqs: doc,
-      lambda: doc,
-      http: doc,
-      https: doc,
-      'email-json': doc,
-    }),
-    MessageStructure: 'json',
-    MessageAttributes: {
+  return expectedEntry({
+    id,
+    subject: `subject ${id}`,
+    text: 'text',
+    document: '{"n":1}',
+    attributes: {
       eventTypes: { DataType: 'String.Array', StringValue: '[]' },
       severity: { DataType: 'String', StringValue: 'info' },
       audience: { DataType: 'String', StringValue: 'owner' },
     },
-  };
+  });
 }
 
 describe('SnsPublisher', () => {
