@@ -9,7 +9,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alarmNotificationCheck, type CfnStatement, type CfnTemplate } from './structural-checks';
-import { synthApp } from './synth';
+import { expectKeyStatement, synthApp } from './synth';
 
 let template: Template;
 let json: CfnTemplate;
@@ -63,15 +63,9 @@ describe('alarm → action → topic → key', () => {
   });
 
   it('scopes CloudWatch’s use of the key to this account', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-          }),
-        ]),
-      },
+    expectKeyStatement(template, {
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     });
   });
 });

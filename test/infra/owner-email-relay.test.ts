@@ -17,7 +17,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { OwnerEmailRelay, OwnerEmailRelayConfigError } from '../../lib/owner-email-relay';
-import { SKIP_BUNDLING } from './synth';
+import { expectKeyStatement, SKIP_BUNDLING } from './synth';
 
 function build(config: Record<string, unknown> = {}) {
   const app = new App({ context: SKIP_BUNDLING });
@@ -167,15 +167,9 @@ describe('OwnerEmailRelay', () => {
         SnsDestination: { TopicARN: stack.resolve(relay.sesEventsTopic.topicArn) },
       },
     });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Sid: 'AllowSesToPublishEncryptedEvents',
-            Principal: { Service: 'ses.amazonaws.com' },
-          }),
-        ]),
-      },
+    expectKeyStatement(template, {
+      Sid: 'AllowSesToPublishEncryptedEvents',
+      Principal: { Service: 'ses.amazonaws.com' },
     });
   });
 

@@ -11,7 +11,7 @@ import {
   NOTIFIER_METRIC,
   SWEEP_METRIC,
 } from '../../lambdas/handlers/metric-names';
-import { logicalIdOf, synthApp } from './synth';
+import { expectKeyStatement, logicalIdOf, synthApp } from './synth';
 
 let template: Template;
 let app: ReturnType<typeof synthApp>['app'];
@@ -19,21 +19,42 @@ let app: ReturnType<typeof synthApp>['app'];
 const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });
 
 /** Statements several functions' policies share, as the template writes them. */
-const publishToTopic = () => ({
+/** An `Allow` statement as CDK writes it. */
+const allow = (action: string | string[], resource: unknown) => ({
   Effect: 'Allow',
-  Action: 'sns:Publish',
-  Resource: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
+  Action: action,
+  Resource: resource,
 });
-const useTopicKey = () => ({
-  Effect: 'Allow',
-  Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-  Resource: getAtt(logicalIdOf(template, 'AWS::KMS::Key')),
+const publishToTopic = () => allow('sns:Publish', { Ref: Match.stringLikeRegexp('^HygieneTopic') });
+const useTopicKey = () =>
+  allow(['kms:GenerateDataKey', 'kms:Decrypt'], getAtt(logicalIdOf(template, 'AWS::KMS::Key')));
+const sendToDeadLetterQueue = () =>
+  allow('sqs:SendMessage', getAtt(logicalIdOf(template, 'AWS::SQS::Queue')));
+/** The statement that lets a function write its log group (the first of its default policy). */
+const writeLogs = () => Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] });
+
+/** A schedule's target: the function, retried 3 times within an hour, then dead-lettered. */
+const retriedTarget = (description: string) => ({
+  Arn: getAtt(functionId(description)),
+  RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+  DeadLetterConfig: { Arn: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')) },
 });
-const sendToDeadLetterQueue = () => ({
-  Effect: 'Allow',
-  Action: 'sqs:SendMessage',
-  Resource: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')),
-});
+/** A schedule's input: the job and the scheduled time. */
+const jobInput = (job: string) =>
+  Match.serializedJson(Match.objectLike({ job, scheduledTime: '<aws.scheduler.scheduled-time>' }));
+
+/** The policy of the function with logical id `fnId` (matching `extra` too) holds exactly `statements`, in order. */
+function expectFunctionPolicy(
+  fnId: string,
+  statements: unknown[],
+  extra: Record<string, unknown> = {},
+): void {
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [{ Ref: roleIdOf(fnId) }],
+    ...extra,
+    PolicyDocument: { Statement: statements },
+  });
+}
 
 function functionId(descriptionStart: string): string {
   return logicalIdOf(template, 'AWS::Lambda::Function', {
@@ -118,15 +139,9 @@ describe('topics', () => {
   });
 
   it('lets CloudWatch alarms use the key to publish to the encrypted alarm topic', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          }),
-        ]),
-      },
+    expectKeyStatement(template, {
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
     });
   });
 });
@@ -190,115 +205,62 @@ describe('functions', () => {
 
 describe('least privilege', () => {
   it('lets the sweep only Scan and UpdateItem the table, and publish (with the key) to the topic', () => {
-    const fnId = functionId('Credential hygiene sweep');
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: roleIdOf(fnId) }],
-      PolicyDocument: {
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: getAtt(Match.stringLikeRegexp('^HygieneSweepLogGroup') as never),
-          },
-          {
-            Effect: 'Allow',
-            Action: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
-            Resource: getAtt(credentialsTableId()),
-          },
-          publishToTopic(),
-          useTopicKey(),
-          // The owner directory (issue 11): its freshness item and the departed owners (orphan rule).
-          {
-            Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:Scan'],
-            Resource: getAtt(directoryTableId()),
-          },
-          // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
-          sendToDeadLetterQueue(),
-        ],
-      },
-    });
+    expectFunctionPolicy(functionId('Credential hygiene sweep'), [
+      allow(
+        ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        getAtt(Match.stringLikeRegexp('^HygieneSweepLogGroup') as never),
+      ),
+      allow(['dynamodb:Scan', 'dynamodb:UpdateItem'], getAtt(credentialsTableId())),
+      publishToTopic(),
+      useTopicKey(),
+      // The owner directory (issue 11): its freshness item and the departed owners (orphan rule).
+      allow(['dynamodb:GetItem', 'dynamodb:Scan'], getAtt(directoryTableId())),
+      // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
+      sendToDeadLetterQueue(),
+    ]);
   });
 
   it('lets the notifier only lease/read/mark on the table (UpdateItem, BatchGetItem, PartiQLUpdate), Scan the outbox index, and publish (with the key) to the topic', () => {
-    const fnId = functionId('Credential hygiene notifier');
     const tableId = credentialsTableId();
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: roleIdOf(fnId) }],
-      PolicyDocument: {
-        Statement: [
-          Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
-          {
-            Effect: 'Allow',
-            Action: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PartiQLUpdate'],
-            Resource: getAtt(tableId),
-          },
-          {
-            Effect: 'Allow',
-            Action: 'dynamodb:Scan',
-            Resource: { 'Fn::Join': ['', [getAtt(tableId), '/index/hygiene-outbox']] },
-          },
-          publishToTopic(),
-          useTopicKey(),
-          // The owner directory (issue 11): its freshness item and the drain's owners by key (reach).
-          {
-            Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
-            Resource: getAtt(directoryTableId()),
-          },
-          // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
-          sendToDeadLetterQueue(),
-        ],
-      },
-    });
+    expectFunctionPolicy(functionId('Credential hygiene notifier'), [
+      writeLogs(),
+      allow(['dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PartiQLUpdate'], getAtt(tableId)),
+      allow('dynamodb:Scan', { 'Fn::Join': ['', [getAtt(tableId), '/index/hygiene-outbox']] }),
+      publishToTopic(),
+      useTopicKey(),
+      // The owner directory (issue 11): its freshness item and the drain's owners by key (reach).
+      allow(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], getAtt(directoryTableId())),
+      // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
+      sendToDeadLetterQueue(),
+    ]);
   });
 
   it('lets the reconciler only list and subscribe on the topic, Scan and UpdateItem the directory (issue 11)', () => {
     const fnId = functionId('Credential hygiene subscription reconciler');
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: roleIdOf(fnId) }],
-      PolicyName: Match.stringLikeRegexp('DefaultPolicy'),
-      PolicyDocument: {
-        Statement: [
-          Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
-          {
-            Effect: 'Allow',
-            Action: ['sns:ListSubscriptionsByTopic', 'sns:Subscribe'],
-            Resource: { Ref: Match.stringLikeRegexp('^HygieneTopic') },
-          },
-          {
-            Effect: 'Allow',
-            Action: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
-            Resource: getAtt(directoryTableId()),
-          },
-          sendToDeadLetterQueue(),
-        ],
-      },
-    });
+    expectFunctionPolicy(
+      fnId,
+      [
+        writeLogs(),
+        allow(['sns:ListSubscriptionsByTopic', 'sns:Subscribe'], {
+          Ref: Match.stringLikeRegexp('^HygieneTopic'),
+        }),
+        allow(['dynamodb:Scan', 'dynamodb:UpdateItem'], getAtt(directoryTableId())),
+        sendToDeadLetterQueue(),
+      ],
+      { PolicyName: Match.stringLikeRegexp('DefaultPolicy') },
+    );
     // SNS authorizes these against "*" only (no subscription resource type): alone in their own policy.
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: roleIdOf(fnId) }],
-      PolicyName: Match.stringLikeRegexp('SubscriptionAttributesPolicy'),
-      PolicyDocument: {
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: ['sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'],
-            Resource: '*',
-          },
-        ],
-      },
-    });
+    expectFunctionPolicy(
+      fnId,
+      [allow(['sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'], '*')],
+      { PolicyName: Match.stringLikeRegexp('SubscriptionAttributesPolicy') },
+    );
   });
 
   it('runs the reconciler hourly with the same retry policy and dead-letter queue, and alarms when it hits the quota', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 hour)',
-      Target: {
-        Arn: getAtt(functionId('Credential hygiene subscription reconciler')),
-        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
-        DeadLetterConfig: { Arn: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')) },
-      },
+      Target: retriedTarget('Credential hygiene subscription reconciler'),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'SubscriptionQuotaExceeded',
@@ -321,15 +283,13 @@ describe('least privilege', () => {
   it('keeps X-Ray, the one Resource "*" grant, in a policy of its own per function (issue 13)', () => {
     for (const description of ['Credential hygiene sweep', 'Credential hygiene notifier']) {
       const roleId = roleIdOf(functionId(description));
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyName: Match.stringLikeRegexp('XRayPolicy'),
-        Roles: [{ Ref: roleId }],
-        PolicyDocument: {
-          Statement: [
-            { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
-          ],
+      expectFunctionPolicy(
+        functionId(description),
+        [allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*')],
+        {
+          PolicyName: Match.stringLikeRegexp('XRayPolicy'),
         },
-      });
+      );
       // Lambda checks the role may trace when active tracing is set: the function waits for the policy.
       const xrayPolicyId = logicalIdOf(template, 'AWS::IAM::Policy', {
         PolicyName: Match.stringLikeRegexp('XRayPolicy'),
@@ -347,8 +307,8 @@ describe('least privilege', () => {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: [
-            { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(functionId(description)) },
-            { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(queueId) },
+            allow('lambda:InvokeFunction', getAtt(functionId(description))),
+            allow('sqs:SendMessage', getAtt(queueId)),
           ],
         },
       });
@@ -371,28 +331,14 @@ describe('schedules', () => {
       ScheduleExpression: 'cron(0 3 * * ? *)',
       ScheduleExpressionTimezone: 'Etc/UTC',
       State: 'ENABLED',
-      Target: {
-        Arn: getAtt(functionId('Credential hygiene sweep')),
-        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
-        DeadLetterConfig: { Arn: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')) },
-        Input: Match.serializedJson(
-          Match.objectLike({ job: 'sweep', scheduledTime: '<aws.scheduler.scheduled-time>' }),
-        ),
-      },
+      Target: { ...retriedTarget('Credential hygiene sweep'), Input: jobInput('sweep') },
     });
   });
 
   it('runs the notifier every 15 minutes with the same retry policy and dead-letter queue', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(15 minutes)',
-      Target: {
-        Arn: getAtt(functionId('Credential hygiene notifier')),
-        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
-        DeadLetterConfig: { Arn: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')) },
-        Input: Match.serializedJson(
-          Match.objectLike({ job: 'notify', scheduledTime: '<aws.scheduler.scheduled-time>' }),
-        ),
-      },
+      Target: { ...retriedTarget('Credential hygiene notifier'), Input: jobInput('notify') },
     });
   });
 

@@ -2,7 +2,7 @@
  * Test helpers: build the app as `bin/` does, with or without Lambda bundling.
  */
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import type { PersonalClientHygieneStack } from '../../lib/personal-client-hygiene-stack';
 
@@ -27,4 +27,11 @@ export function logicalIdOf(template: Template, type: string, props: Record<stri
   const found = Object.keys(template.findResources(type, { Properties: props }));
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}: ${found.join(', ')}`);
   return found[0]!;
+}
+
+/** Asserts that a KMS key of the template has a policy statement with (at least) `statement`'s properties. */
+export function expectKeyStatement(template: Template, statement: Record<string, unknown>): void {
+  template.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike(statement)]) },
+  });
 }
