@@ -68,9 +68,25 @@ function topicWith(subscriptions: TopicSubscription[]): TopicSubscriptions & { w
 
 const owner = (userId: string) => ({ userId, email: `${userId}@x`, status: 'active' as const });
 
+/**
+ * The handler over a topic holding `subscriptions` and a directory of two
+ * active owners (ada, bob) on sns-email, with fake tools and the quota given.
+ */
+function reconcilerOver(subscriptions: TopicSubscription[], filterPolicyQuota: number) {
+  const { metrics, logs, tools } = fakeTools();
+  const topic = topicWith(subscriptions);
+  const handler = handlerModule.createReconcilerHandler({
+    ...tools,
+    topic,
+    directory: new MemoryOwnerRegistry([owner('ada'), owner('bob')]),
+    route: 'sns-email',
+    filterPolicyQuota,
+  });
+  return { handler, topic, metrics, logs };
+}
+
 describe('reconciler handler', () => {
   it('reconciles and emits the run’s metrics with SubscriptionQuotaExceeded = 0', async () => {
-    const { metrics, logs, tools } = fakeTools();
     const gone: TopicSubscription = {
       arn: 'arn:gone',
       protocol: 'email',
@@ -78,14 +94,7 @@ describe('reconciler handler', () => {
       filterPolicy: ownerFilterPolicy('gone'),
       pending: false,
     };
-    const topic = topicWith([gone]);
-    const handler = handlerModule.createReconcilerHandler({
-      ...tools,
-      topic,
-      directory: new MemoryOwnerRegistry([owner('ada'), owner('bob')]),
-      route: 'sns-email',
-      filterPolicyQuota: 200,
-    });
+    const { handler, topic, metrics, logs } = reconcilerOver([gone], 200);
 
     const summary = await handler({ job: 'reconcile' });
 
@@ -105,15 +114,7 @@ describe('reconciler handler', () => {
   });
 
   it('on a quota stop emits SubscriptionQuotaExceeded = 1, logs an error and fails with FilterPolicyQuotaError', async () => {
-    const { metrics, logs, tools } = fakeTools();
-    const topic = topicWith([]);
-    const handler = handlerModule.createReconcilerHandler({
-      ...tools,
-      topic,
-      directory: new MemoryOwnerRegistry([owner('ada'), owner('bob')]),
-      route: 'sns-email',
-      filterPolicyQuota: 1,
-    });
+    const { handler, topic, metrics, logs } = reconcilerOver([], 1);
 
     await expect(handler({})).rejects.toThrow(FilterPolicyQuotaError);
     expect(metrics).toEqual({ [RECONCILER_METRIC.quotaExceeded]: 1 });

@@ -10,9 +10,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composeMime, ownerEmail } from '../../lambdas/relay/owner-email';
+import { composeMime } from '../../lambdas/relay/owner-email';
 import { CHROMIUM_PATH, checkEmailHtml } from '../../scripts/email-browser-check';
-import { representativeEvents, SAMPLE_NOW, sampleDocuments } from '../support/sample-digest';
+import { sampleOwnerEmail } from '../support/sample-digest';
 
 const OUT = join('artifacts', 'email');
 
@@ -22,14 +22,7 @@ describe('the HTML email in headless Chromium', () => {
   });
 
   it('fits 375 px without horizontal scrolling and makes no request, light and dark', async () => {
-    const [document] = sampleDocuments(representativeEvents());
-    if (document === undefined) throw new Error('no digest part');
-    const email = ownerEmail(
-      document,
-      { email: 'ada@example.com', name: 'Ada Lovelace' },
-      'h@corp.example',
-      new Date(SAMPLE_NOW),
-    );
+    const email = sampleOwnerEmail('h@corp.example');
     await composeMime(email); // the same email the relay would send
 
     const check = await checkEmailHtml(email.html, OUT, 'digest');

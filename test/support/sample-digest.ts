@@ -10,6 +10,7 @@ import { type PublishEntry, snsEntryFields, snsLimits } from '../../lambdas/aws/
 import type { DigestDocument } from '../../lambdas/hygiene/digest';
 import { renderDigest } from '../../lambdas/hygiene/digest';
 import type { EventType, OutboxEvent } from '../../lambdas/hygiene/events';
+import { type OwnerEmail, ownerEmail } from '../../lambdas/relay/owner-email';
 
 /** The drain instant of the samples. */
 export const SAMPLE_NOW = Date.parse('2026-11-26T02:15:00.000Z');
@@ -106,6 +107,17 @@ export function sampleDocuments(events: readonly OutboxEvent[], maxMessageBytes?
   return sampleEntries(events, maxMessageBytes).map(
     (entry) => JSON.parse(JSON.parse(entry.Message).sqs) as DigestDocument,
   );
+}
+
+/**
+ * The representative digest's first part (every section, hostile names) as
+ * the relay's email to Ada Lovelace from `from`, dated {@link SAMPLE_NOW}:
+ * the email the browser check and `npm run render:email` look at.
+ */
+export function sampleOwnerEmail(from: string): OwnerEmail {
+  const [document] = sampleDocuments(representativeEvents());
+  if (document === undefined) throw new Error('the sample digest rendered no part');
+  return ownerEmail(document, { email: 'ada@example.com', name: 'Ada Lovelace' }, from, new Date(SAMPLE_NOW));
 }
 
 /**
