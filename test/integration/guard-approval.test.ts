@@ -3,7 +3,7 @@
  * with the sweep's own adapters: honoured once, ignored when expired, and
  * consumed exactly once by two sweeps running at the same time.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approvalStatus, recordApproval } from '../../cli/aws/guard-approval';
 import { DynamoDbGuardApprovals } from '../../lambdas/aws/guard-approval-store';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
@@ -12,7 +12,7 @@ import type { GuardApproval } from '../../lambdas/hygiene/guard';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { putItems } from '../support/items';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
@@ -40,7 +40,7 @@ function approval(overrides: Partial<GuardApproval> = {}): GuardApproval {
 }
 
 describe('guard approval (DynamoDB Local)', () => {
-  let table: TestTable;
+  const table = useTestTable('guard-approval', 'each', seeds);
   const sweep = (runId: string) =>
     runSweep(
       {
@@ -53,12 +53,6 @@ describe('guard approval (DynamoDB Local)', () => {
     );
   const deletedIds = async () =>
     (await exportTable(table)).filter((i) => i.deletedAt !== undefined).map((i) => i.id);
-
-  beforeEach(async () => {
-    table = await createTestTable(undefined, 'guard-approval');
-    await putItems(table.client, table.tableName, seeds());
-  });
-  afterEach(() => table.drop());
 
   it('is honoured once: the run that uses it deletes and reports it; the next trip is held again', async () => {
     await recordApproval(table.client, table.tableName, approval());

@@ -3,7 +3,7 @@
  * DynamoDB Local: appended in the transition's own conditional write, trimmed
  * to the newest HISTORY_LIMIT entries without a read, and kept by restore.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { restoreCredential } from '../../cli/aws/restore';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { HISTORY_ATTR, HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -12,7 +12,7 @@ import type { Action } from '../../lambdas/hygiene/policy';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { getItem, putItem, readCredential } from '../support/items';
 import { runCli } from '../support/run-cli';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { useTestTable } from '../support/test-table';
 
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');
 const NOW_ISO = formatInstant(NOW);
@@ -35,7 +35,7 @@ const old = (n: number) =>
 const deleteExpired: Action[] = [{ type: 'delete-expired', expiresTime: '2026-11-01T00:00:00.000Z' }];
 
 describe('credential history', () => {
-  let table: TestTable;
+  const table = useTestTable('history');
   let writer: DynamoDbTransitionWriter;
   let n = 0;
   const seed = async (extra: Record<string, unknown> = {}) => {
@@ -49,11 +49,9 @@ describe('credential history', () => {
     runId = 'run-h',
   ) => writer.apply({ credential, actions, events: [], runId, now: NOW });
 
-  beforeAll(async () => {
-    table = await createTestTable(undefined, 'history');
+  beforeAll(() => {
     writer = new DynamoDbTransitionWriter(table.client, table.tableName);
   });
-  afterAll(() => table.drop());
 
   it('a full history keeps the newest entries: the oldest are dropped in the same write', async () => {
     const { id, credential } = await seed({ [HISTORY_ATTR]: old(HISTORY_LIMIT) });

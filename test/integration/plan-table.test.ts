@@ -2,32 +2,25 @@
  * `pc-hygiene plan --table` against DynamoDB Local: the same plan as from a
  * file, reserved items skipped, the table left untouched.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDemoData } from '../../cli/local/demo-data';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { planRecord } from '../../lambdas/hygiene/policy';
-import { putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { useTestTable } from '../support/test-table';
 import { exportTable } from './support/sweep-deps';
 
 const NOW_ISO = '2026-11-26T00:00:00.000Z';
 const NOW = Date.parse(NOW_ISO);
 
 describe('pc-hygiene plan --table (DynamoDB Local)', () => {
-  let table: TestTable;
-  let records: Record<string, unknown>[];
-  beforeAll(async () => {
-    table = await createTestTable(undefined, 'plan-table');
-    // Only items with a string id can be stored; the invalid demo record without userId still can.
-    records = generateDemoData({ now: NOW, count: 60, seed: 5 }).filter((r) => typeof r.id === 'string');
-    await putItems(table.client, table.tableName, [
-      ...records,
-      { id: `${RESERVED_ID_PREFIX}checkpoint`, segments: 4 },
-    ]);
-  });
-  afterAll(() => table.drop());
+  // Only items with a string id can be stored; the invalid demo record without userId still can.
+  const records = generateDemoData({ now: NOW, count: 60, seed: 5 }).filter((r) => typeof r.id === 'string');
+  const table = useTestTable('plan-table', 'all', () => [
+    ...records,
+    { id: `${RESERVED_ID_PREFIX}checkpoint`, segments: 4 },
+  ]);
 
   it('plans every credential of the table exactly like the policy does, and writes nothing', async () => {
     const before = await exportTable(table);

@@ -5,7 +5,7 @@
  * TTL attribute `hygienePurgeAt`. A restore cancels it. Tests share one table
  * (each sweep sees earlier tests' items), so they assert on their own items.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restoreCredential } from '../../cli/aws/restore';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
@@ -17,7 +17,7 @@ import type { OutboxStore } from '../../lambdas/hygiene/outbox-ports';
 import { purgeAt, runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, DAY_MS, formatInstant, requireInstant } from '../../lambdas/hygiene/time';
 import { getItem, putItems } from '../support/items';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { useTestTable } from '../support/test-table';
 import { RecordingPublisher } from '../unit/outbox-fakes';
 
 const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
@@ -44,13 +44,8 @@ function beforeMark(
 }
 
 describe('purge held back until the deletion notice is sent (DynamoDB Local)', () => {
-  let table: TestTable;
+  const table = useTestTable('purge-drain');
   let n = 0;
-
-  beforeAll(async () => {
-    table = await createTestTable(undefined, 'purge-drain');
-  });
-  afterAll(() => table.drop());
 
   const item = (id: string) => getItem(table.client, table.tableName, id);
   const store = (wallClock = NOW) =>

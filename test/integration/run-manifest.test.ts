@@ -4,15 +4,15 @@
  * counts, the run in the index; an audit run and a run that deletes nothing
  * leave none. The reserved items never reach the sweep or the report.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listRuns, readRunHeader, runEntries } from '../../cli/aws/run-manifests';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { isReservedId, RUN_MANIFEST_ATTR, runPageId } from '../../lambdas/hygiene/data-contract';
 import { MANIFEST_PAGE_SIZE } from '../../lambdas/hygiene/run-manifest';
 import { runSweep } from '../../lambdas/hygiene/sweep';
-import { getItem, putItems } from '../support/items';
-import { createTestTable, type TestTable } from '../support/test-table';
+import { getItem } from '../support/items';
+import { useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
@@ -20,23 +20,17 @@ const EXPIRED = 2 * MANIFEST_PAGE_SIZE + 37;
 const config = parseConfig({ maxDeletePercent: 100, maxDeletesPerRun: 10_000, writeConcurrency: 8 });
 
 describe('run manifest (DynamoDB Local)', () => {
-  let table: TestTable;
+  const table = useTestTable('run-manifest', 'all', () => [
+    ...Array.from({ length: EXPIRED }, (_, i) =>
+      credential(`b-${String(i).padStart(4, '0')}`, { expiresTime: days(-3) }),
+    ),
+    ...Array.from({ length: 20 }, (_, i) => credential(`a-${i}`)),
+  ]);
   const sweep = (runId: string, mode: 'enforce' | 'audit' = 'enforce') =>
     runSweep(
       { ...sweepDeps(table, 100), manifest: new DynamoDbRunManifestWriter(table.client, table.tableName) },
       { config, now: NOW, runId, mode },
     );
-
-  beforeAll(async () => {
-    table = await createTestTable(undefined, 'run-manifest');
-    await putItems(table.client, table.tableName, [
-      ...Array.from({ length: EXPIRED }, (_, i) =>
-        credential(`b-${String(i).padStart(4, '0')}`, { expiresTime: days(-3) }),
-      ),
-      ...Array.from({ length: 20 }, (_, i) => credential(`a-${i}`)),
-    ]);
-  });
-  afterAll(() => table.drop());
 
   it('an audit run keeps no manifest', async () => {
     const summary = await sweep('run-audit', 'audit');
