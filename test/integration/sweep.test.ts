@@ -65,6 +65,15 @@ describe('sweep against DynamoDB Local', () => {
   let summary: RunSummary;
   const seeded = (id: string) => before.find((i) => i.id === id)!;
   const outboxAttrs = [OUTBOX_ATTR.events, OUTBOX_ATTR.owner, OUTBOX_ATTR.since];
+  /** Seeded item `id` as this run leaves it after soft-deleting it for `reason` (outbox aside). */
+  const softDeleted = (id: string, reason: 'expired' | 'stale') => ({
+    ...seeded(id),
+    deletedAt: NOW_ISO,
+    updatedAt: NOW_ISO,
+    hygieneDeletedReason: reason,
+    hygieneDeletedByRun: 'run-1',
+    ...history({ action: `delete-${reason}`, reason }),
+  });
 
   beforeAll(async () => {
     table = await createTestTable(undefined, 'sweep');
@@ -76,14 +85,7 @@ describe('sweep against DynamoDB Local', () => {
   afterAll(() => table.drop());
 
   it('soft-deletes an expired credential, changing only deletedAt, updatedAt and bookkeeping', () => {
-    expect(without(after.get('b-expired'), ...outboxAttrs)).toEqual({
-      ...seeded('b-expired'),
-      deletedAt: NOW_ISO,
-      updatedAt: NOW_ISO,
-      hygieneDeletedReason: 'expired',
-      hygieneDeletedByRun: 'run-1',
-      ...history({ action: 'delete-expired', reason: 'expired' }),
-    });
+    expect(without(after.get('b-expired'), ...outboxAttrs)).toEqual(softDeleted('b-expired', 'expired'));
     // Stored compact (docs/data-model.md, "Outbox"): the item holds the credential id and owner.
     expect(after.get('b-expired')?.[OUTBOX_ATTR.events]).toEqual([
       {
@@ -128,14 +130,9 @@ describe('sweep against DynamoDB Local', () => {
   });
 
   it('soft-deletes a flagged credential still unused after its grace period', () => {
-    expect(without(after.get('e-flagged-due'), ...outboxAttrs)).toEqual({
-      ...seeded('e-flagged-due'),
-      deletedAt: NOW_ISO,
-      updatedAt: NOW_ISO,
-      hygieneDeletedReason: 'stale',
-      hygieneDeletedByRun: 'run-1',
-      ...history({ action: 'delete-stale', reason: 'stale' }),
-    });
+    expect(without(after.get('e-flagged-due'), ...outboxAttrs)).toEqual(
+      softDeleted('e-flagged-due', 'stale'),
+    );
     expect(after.get('e-flagged-due')?.[OUTBOX_ATTR.events]).toEqual([
       expect.objectContaining({ type: 'deleted-stale', deleteAfter: days(-6) }),
     ]);
