@@ -18,8 +18,10 @@
  *   `configureOutput`/`showHelpAfterError`/`exitOverride` in a command.
  * - Types come from `@commander-js/extra-typings` (import `Command`/`Option`
  *   from it, never from `commander`): option types are inferred from the
- *   definitions. Build the command in `define<Name>Command(program)` and name
- *   its options `OptionsOf<ReturnType<typeof define<Name>Command>>`
+ *   definitions. Build the command in `define<Name>Command(program)` with
+ *   `defineCommand` (`cli/options/define-command.ts`: name, description, its
+ *   own flags, then the table or owner-directory flags) and name its options
+ *   `OptionsOf<ReturnType<typeof define<Name>Command>>`
  *   (`cli/options/options-of.ts`) instead of a hand-kept interface.
  * - Integer flags: `.argParser(integerIn('--flag', min, max))` (the one
  *   rule: decimal digits in range, `cli/options/numbers.ts`); durations:
@@ -28,7 +30,8 @@
  *   parsed (numbers, not strings).
  * - Errors: throw `UsageError` for bad input (exit 2, one line
  *   `pc-hygiene: …`, nothing done), any other error exits 1 with its message;
- *   a command may set `process.exitCode` for outcomes (e.g. `sweep` 3/4).
+ *   a command may set `process.exitCode` for outcomes (e.g. `sweep` 3/4),
+ *   always a code of the one table `EXIT_CODE` (`cli/exit-codes.ts`).
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { terminalText } from '../lambdas/render/sanitize';
@@ -45,6 +48,7 @@ import { registerReportCommand } from './commands/report';
 import { registerRestoreCommand } from './commands/restore';
 import { registerRunsCommand } from './commands/runs';
 import { registerSweepCommand } from './commands/sweep';
+import { EXIT_CODE } from './exit-codes';
 import { UsageError } from './usage-error';
 import { CLI_VERSION } from './version';
 
@@ -84,14 +88,14 @@ try {
 } catch (error: unknown) {
   if (error instanceof CommanderError) {
     // Help and version exit 0; every other commander error is a usage error.
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    process.exitCode = error.exitCode === 0 ? EXIT_CODE.complete : EXIT_CODE.usage;
   } else if (error instanceof UsageError) {
     process.stderr.write(`pc-hygiene: ${terminalText(error.message)}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT_CODE.usage;
   } else {
     process.stderr.write(
       `pc-hygiene: ${terminalText(error instanceof Error ? error.message : String(error))}\n`,
     );
-    process.exitCode = 1;
+    process.exitCode = EXIT_CODE.failure;
   }
 }

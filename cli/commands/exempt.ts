@@ -10,11 +10,12 @@ import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
 import { setExempt } from '../aws/exempt';
+import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
 
 function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
@@ -22,16 +23,15 @@ function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
     name === 'exempt'
       ? 'Exempt a credential: never flagged or deleted (expiry notices still go); who, why and when go to its history.'
       : 'Remove an exemption: the sweep judges the credential again; who, why and when go to its history.';
-  const command = program
-    .command(name)
-    .description(description)
-    .argument('<id>', 'the credential id')
-    .requiredOption('--reason <text>', `why (recorded in the credential's history)`)
-    .option('--by <name>', `who (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`)
-    .addOption(enforceOption())
-    .addOption(nowOption('the instant recorded'))
-    .addOption(formatOption(RESULT_FORMATS, 'output format'));
-  return addTableOptions(command);
+  return defineCommand(program, name, description, 'table', (command) =>
+    command
+      .argument('<id>', 'the credential id')
+      .requiredOption('--reason <text>', `why (recorded in the credential's history)`)
+      .option('--by <name>', `who (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`)
+      .addOption(enforceOption())
+      .addOption(nowOption('the instant recorded'))
+      .addOption(formatOption(RESULT_FORMATS, 'output format')),
+  );
 }
 
 type ExemptOptions = OptionsOf<ReturnType<typeof defineExemptCommand>>;

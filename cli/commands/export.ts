@@ -13,13 +13,19 @@ import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { describeFileError } from '../file-errors';
+import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { documentClientFor, withTableErrors } from '../options/table-options';
 import { createProgress } from '../progress';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
 import { UsageError } from '../usage-error';
+
+/** What `export --help` says the command does. */
+const DESCRIPTION =
+  'Write every item of the table as JSON Lines (all attributes, bookkeeping and outbox included) ' +
+  'to stdout or a file. Sets become arrays, binary values base64.';
 
 function sortedKeys(value: Readonly<Record<string, unknown>>, first?: string): Record<string, unknown> {
   const sorted: Record<string, unknown> = {};
@@ -159,24 +165,23 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
 
 /** `export` and its flags. */
 function defineExportCommand(program: Command) {
-  const command = program
-    .command('export')
-    .description(
-      'Write every item of the table as JSON Lines (all attributes, bookkeeping and outbox included) ' +
-        'to stdout or a file. Sets become arrays, binary values base64.',
-    )
-    .option(
-      '--output <file>',
-      'write to this file instead of stdout (replaced only when the export succeeds)',
-    )
-    .option(
-      '--segments <n>',
-      'parallel scan segments (1 keeps a stable order)',
-      integerIn('--segments', 1, 1000),
-      1,
-    )
-    .option('--include-reserved', "include the worker's own __hygiene__# items (e.g. the sweep checkpoint)");
-  return addTableOptions(command);
+  return defineCommand(program, 'export', DESCRIPTION, 'table', (command) =>
+    command
+      .option(
+        '--output <file>',
+        'write to this file instead of stdout (replaced only when the export succeeds)',
+      )
+      .option(
+        '--segments <n>',
+        'parallel scan segments (1 keeps a stable order)',
+        integerIn('--segments', 1, 1000),
+        1,
+      )
+      .option(
+        '--include-reserved',
+        "include the worker's own __hygiene__# items (e.g. the sweep checkpoint)",
+      ),
+  );
 }
 
 type ExportCommandOptions = OptionsOf<ReturnType<typeof defineExportCommand>>;

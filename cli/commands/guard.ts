@@ -15,13 +15,19 @@ import { formatInstant, relativePhrase } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
 import { approvalStatus, recordApproval, type UsedApproval } from '../aws/guard-approval';
+import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { durationIn } from '../options/duration';
 import { formatOption, REPORT_FORMATS, RESULT_FORMATS } from '../options/formats';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
+
+/** What `approve --help` says the command does. */
+const DESCRIPTION =
+  'Record a one-time, expiring approval: the next sweep whose guard trips makes its deletions if they are ' +
+  'at most --max-deletes, reports the approval in its run summary, and uses it up.';
 
 /** `--expires-in`: default and range. */
 const DEFAULT_EXPIRES_MS = 24 * 3_600_000;
@@ -36,42 +42,40 @@ function defineGuardCommand(program: Command) {
 }
 
 function defineGuardApprove(guard: ReturnType<typeof defineGuardCommand>) {
-  const command = guard
-    .command('approve')
-    .description(
-      'Record a one-time, expiring approval: the next sweep whose guard trips makes its deletions if they are ' +
-        'at most --max-deletes, reports the approval in its run summary, and uses it up.',
-    )
-    .requiredOption(
-      '--max-deletes <n>',
-      'up to how many planned deletions it allows',
-      integerIn('--max-deletes', 1, 10_000_000),
-    )
-    .requiredOption(
-      '--reason <text>',
-      'why (recorded with the approval and reported by the run that uses it)',
-    )
-    .option(
-      '--expires-in <duration>',
-      'how long it stays usable, e.g. 30m, 24h, 2d (1m to 7d)',
-      parseExpiresIn,
-      DEFAULT_EXPIRES_MS,
-    )
-    .addOption(enforceOption())
-    .option(
-      '--by <name>',
-      `who approves (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`,
-    )
-    .addOption(formatOption(RESULT_FORMATS, 'output format'));
-  return addTableOptions(command);
+  return defineCommand(guard, 'approve', DESCRIPTION, 'table', (command) =>
+    command
+      .requiredOption(
+        '--max-deletes <n>',
+        'up to how many planned deletions it allows',
+        integerIn('--max-deletes', 1, 10_000_000),
+      )
+      .requiredOption(
+        '--reason <text>',
+        'why (recorded with the approval and reported by the run that uses it)',
+      )
+      .option(
+        '--expires-in <duration>',
+        'how long it stays usable, e.g. 30m, 24h, 2d (1m to 7d)',
+        parseExpiresIn,
+        DEFAULT_EXPIRES_MS,
+      )
+      .addOption(enforceOption())
+      .option(
+        '--by <name>',
+        `who approves (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`,
+      )
+      .addOption(formatOption(RESULT_FORMATS, 'output format')),
+  );
 }
 
 function defineGuardStatus(guard: ReturnType<typeof defineGuardCommand>) {
-  const command = guard
-    .command('status')
-    .description('Show the pending approval (and whether it has expired) and the last one a sweep used.')
-    .addOption(formatOption(REPORT_FORMATS, 'output format'));
-  return addTableOptions(command);
+  return defineCommand(
+    guard,
+    'status',
+    'Show the pending approval (and whether it has expired) and the last one a sweep used.',
+    'table',
+    (command) => command.addOption(formatOption(REPORT_FORMATS, 'output format')),
+  );
 }
 
 type ApproveOptions = OptionsOf<ReturnType<typeof defineGuardApprove>>;

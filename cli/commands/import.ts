@@ -15,12 +15,19 @@ import type { RawItem } from '../../lambdas/hygiene/ports';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { BatchItemWriter } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
+import { EXIT_CODE } from '../exit-codes';
 import { type JsonlLine, readJsonLines } from '../jsonl';
+import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { createProgress } from '../progress';
+
+/** What `import --help` says the command does. */
+const DESCRIPTION =
+  'Load PersonalClient records from a JSON Lines file into a table. Every line is validated; bad lines are ' +
+  'reported with their line numbers and not written (exit 1). Records replace items with the same id.';
 
 /** A line that was not written, and why. */
 export interface RejectedLine {
@@ -215,7 +222,7 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
         );
       }
       // Rejected lines mean the file was not fully loaded: a script must notice.
-      if (summary.rejected > 0) process.exitCode = 1;
+      if (summary.rejected > 0) process.exitCode = EXIT_CODE.failure;
     });
   } finally {
     progress.clear();
@@ -224,18 +231,14 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
 
 /** `import` and its flags. */
 function defineImportCommand(program: Command) {
-  const command = program
-    .command('import')
-    .description(
-      'Load PersonalClient records from a JSON Lines file into a table. Every line is validated; bad lines are ' +
-        'reported with their line numbers and not written (exit 1). Records replace items with the same id.',
-    )
-    .argument('<file>', 'JSON Lines file, one PersonalClient record per line')
-    .option('--create-table', 'create the table (key, outbox index, TTL) when it does not exist')
-    .option('--dry-run', 'validate only; write nothing')
-    .addOption(enforceOption())
-    .addOption(formatOption(RESULT_FORMATS, 'summary format'));
-  return addTableOptions(command);
+  return defineCommand(program, 'import', DESCRIPTION, 'table', (command) =>
+    command
+      .argument('<file>', 'JSON Lines file, one PersonalClient record per line')
+      .option('--create-table', 'create the table (key, outbox index, TTL) when it does not exist')
+      .option('--dry-run', 'validate only; write nothing')
+      .addOption(enforceOption())
+      .addOption(formatOption(RESULT_FORMATS, 'summary format')),
+  );
 }
 
 type ImportCommandOptions = OptionsOf<ReturnType<typeof defineImportCommand>>;

@@ -28,6 +28,7 @@ import { renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { batchWriteItems } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
 import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
+import { EXIT_CODE } from '../exit-codes';
 import { JsonlFileSink } from '../jsonl-sink';
 import { generateDemoData } from '../local/demo-data';
 import { loadDemoDirectory } from '../local/demo-directory';
@@ -42,7 +43,7 @@ import { drainTable } from '../use-cases/drain-table';
 import type { OwnerImportSummary } from '../use-cases/import-owners';
 import { type RelayEntriesResult, relayEntriesFile } from '../use-cases/relay-to-files';
 import { reportTable } from '../use-cases/report-table';
-import { SWEEP_EXIT, sweepExitCode, sweepTable } from '../use-cases/sweep-table';
+import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
 
 /** What one local cycle produced. */
 interface LocalCycleResult {
@@ -217,7 +218,7 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
       process.stdout.write(renderDemoEmails(result.emails));
     }
     const code = sweepExitCode(result.summary);
-    if (code !== SWEEP_EXIT.complete) process.exitCode = code;
+    if (code !== EXIT_CODE.complete) process.exitCode = code;
   } finally {
     progress.clear();
     process.off('SIGINT', onSignal);

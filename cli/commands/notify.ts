@@ -17,7 +17,9 @@ import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { renderEntryPreview } from '../digest-preview';
+import { EXIT_CODE } from '../exit-codes';
 import { JsonlFileSink } from '../jsonl-sink';
+import { defineCommand } from '../options/define-command';
 import {
   enforceOption,
   refuseAuditDeployment,
@@ -29,11 +31,16 @@ import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
 import { UsageError } from '../usage-error';
 import { type DrainReach, drainTable } from '../use-cases/drain-table';
 import { previewDrain } from '../use-cases/preview-drain';
+
+/** What `notify --help` says the command does. */
+const DESCRIPTION =
+  'Drain the outbox: publish one digest per owner (SNS PublishBatch, or a JSON Lines file of the exact entries) ' +
+  'and mark the events sent. Undelivered events stay pending for the next drain.';
 
 /** Where digests go. */
 export type Sink = { readonly kind: 'sns' } | { readonly kind: 'jsonl'; readonly path: string };
@@ -205,7 +212,7 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
       process.stderr.write(
         `pc-hygiene notify: ${summary.eventsFailed} event(s) not delivered and ${summary.storeErrors} store error(s); they stay pending for the next drain\n`,
       );
-      process.exitCode = 1;
+      process.exitCode = EXIT_CODE.failure;
     }
   } finally {
     client?.destroy();
@@ -214,34 +221,30 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
 
 /** `notify` and its flags. */
 function defineNotifyCommand(program: Command) {
-  const command = program
-    .command('notify')
-    .description(
-      'Drain the outbox: publish one digest per owner (SNS PublishBatch, or a JSON Lines file of the exact entries) ' +
-        'and mark the events sent. Undelivered events stay pending for the next drain.',
-    )
-    .addOption(
-      new Option(
-        '--sink <sink>',
-        'where digests go: sns, or jsonl:PATH (append the PublishBatch entries to a file)',
+  return defineCommand(program, 'notify', DESCRIPTION, 'table', (command) =>
+    command
+      .addOption(
+        new Option(
+          '--sink <sink>',
+          'where digests go: sns, or jsonl:PATH (append the PublishBatch entries to a file)',
+        )
+          .default('sns')
+          .env('PC_HYGIENE_SINK'),
       )
-        .default('sns')
-        .env('PC_HYGIENE_SINK'),
-    )
-    .addOption(
-      topicArnOption("SNS topic ARN (with --sink sns; default: the deployed stack's TopicArn output)"),
-    )
-    .addOption(snsEndpointOption())
-    .addOption(nowOption('the drain instant for relative dates'))
-    .addOption(configOption("its ownerDelivery decides who is reachable; default: the deployed stack's"))
-    .addOption(enforceOption('send for'))
-    .option(
-      '--dry-run',
-      'show the digests and the owner-unreachable report a drain would send; claim, publish and mark nothing',
-    )
-    .addOption(directoryTableOption())
-    .addOption(formatOption(REPORT_FORMATS, 'output format'));
-  return addTableOptions(command);
+      .addOption(
+        topicArnOption("SNS topic ARN (with --sink sns; default: the deployed stack's TopicArn output)"),
+      )
+      .addOption(snsEndpointOption())
+      .addOption(nowOption('the drain instant for relative dates'))
+      .addOption(configOption("its ownerDelivery decides who is reachable; default: the deployed stack's"))
+      .addOption(enforceOption('send for'))
+      .option(
+        '--dry-run',
+        'show the digests and the owner-unreachable report a drain would send; claim, publish and mark nothing',
+      )
+      .addOption(directoryTableOption())
+      .addOption(formatOption(REPORT_FORMATS, 'output format')),
+  );
 }
 
 /** Options of `notify`, as commander parses them. */

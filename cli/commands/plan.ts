@@ -13,17 +13,13 @@ import { createPlanFormatter, PLAN_FORMATS } from '../format/plan-formatter';
 import { PlanTally } from '../format/plan-tally';
 import type { PlanCounts, PlannedLine } from '../format/plan-types';
 import { type JsonlLine, readJsonLines } from '../jsonl';
+import { defineCommand } from '../options/define-command';
 import { resolveTarget, type Target } from '../options/deployment-target';
 import { formatOption } from '../options/formats';
 import { configOption, loadConfigFile } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import {
-  addTableOptions,
-  documentClientFor,
-  type TableOptions,
-  withTableErrors,
-} from '../options/table-options';
+import { documentClientFor, type TableOptions, withTableErrors } from '../options/table-options';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
 import { UsageError } from '../usage-error';
 
@@ -162,16 +158,18 @@ async function planSource(
 
 /** `plan` and its flags. */
 function definePlanCommand(program: Command) {
-  const command = program
-    .command('plan')
-    .description(
-      'Evaluate credentials from a JSON Lines file (--input), a table (--table) or a deployed stack (--stack) without writing anything; print the planned actions (and, for a table, the guard verdict).',
-    )
-    .option('--input <file>', 'JSON Lines file, one PersonalClient record per line')
-    .addOption(nowOption('the instant to plan at'))
-    .addOption(configOption("default: the deployed stack's with --stack, else the built-in defaults"))
-    .addOption(formatOption(PLAN_FORMATS, 'output format'));
-  return addTableOptions(command);
+  return defineCommand(
+    program,
+    'plan',
+    'Evaluate credentials from a JSON Lines file (--input), a table (--table) or a deployed stack (--stack) without writing anything; print the planned actions (and, for a table, the guard verdict).',
+    'table',
+    (command) =>
+      command
+        .option('--input <file>', 'JSON Lines file, one PersonalClient record per line')
+        .addOption(nowOption('the instant to plan at'))
+        .addOption(configOption("default: the deployed stack's with --stack, else the built-in defaults"))
+        .addOption(formatOption(PLAN_FORMATS, 'output format')),
+  );
 }
 
 /** Options of `plan`, as commander parses them. */

@@ -9,8 +9,9 @@ import { type Command, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
 import { terminalText } from '../../lambdas/render/sanitize';
+import { EXIT_CODE } from '../exit-codes';
+import { defineCommand } from '../options/define-command';
 import {
-  addDirectoryOptions,
   requireDirectoryTable,
   withDirectoryClient,
   withDirectoryErrors,
@@ -21,24 +22,25 @@ import type { OptionsOf } from '../options/options-of';
 import { UsageError } from '../usage-error';
 import { type RelayFilesSummary, readDigestEntries, relayToFiles } from '../use-cases/relay-to-files';
 
+/** What `relay --help` says the command does. */
+const DESCRIPTION =
+  'Write the emails the SES relay would send for a notify JSONL file: one .eml per reachable owner digest part; ' +
+  'lists the owners it would skip and why. Sends nothing.';
+
 function defineRelayCommand(program: Command) {
-  const command = program
-    .command('relay')
-    .description(
-      'Write the emails the SES relay would send for a notify JSONL file: one .eml per reachable owner digest part; ' +
-        'lists the owners it would skip and why. Sends nothing.',
-    )
-    .requiredOption('--input <file>', 'the JSON Lines file a `notify --sink jsonl:FILE` wrote')
-    .requiredOption('--out <dir>', 'directory for the .eml files (created when missing)')
-    .addOption(
-      new Option(
-        '--from <address>',
-        'sender: address or "Name <address>" (default: senderIdentity in --config)',
-      ),
-    )
-    .addOption(configOption('senderIdentity'))
-    .addOption(formatOption(REPORT_FORMATS, 'output format'));
-  return addDirectoryOptions(command);
+  return defineCommand(program, 'relay', DESCRIPTION, 'directory', (command) =>
+    command
+      .requiredOption('--input <file>', 'the JSON Lines file a `notify --sink jsonl:FILE` wrote')
+      .requiredOption('--out <dir>', 'directory for the .eml files (created when missing)')
+      .addOption(
+        new Option(
+          '--from <address>',
+          'sender: address or "Name <address>" (default: senderIdentity in --config)',
+        ),
+      )
+      .addOption(configOption('senderIdentity'))
+      .addOption(formatOption(REPORT_FORMATS, 'output format')),
+  );
 }
 
 type RelayOptions = OptionsOf<ReturnType<typeof defineRelayCommand>>;
@@ -95,7 +97,7 @@ async function runRelay(options: RelayOptions): Promise<void> {
     process.stdout.write(
       options.format === 'json' ? `${JSON.stringify(full, null, 2)}\n` : renderRelayText(full, options.input),
     );
-    if (summary.failures.length > 0) process.exitCode = 1;
+    if (summary.failures.length > 0) process.exitCode = EXIT_CODE.failure;
   });
 }
 

@@ -10,6 +10,7 @@ import { type Command, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { renderPostureJson, renderPostureText } from '../../lambdas/render/posture-text';
 import { listingCsv, listingTable } from '../format/listing';
+import { defineCommand } from '../options/define-command';
 import { resolveTarget, type Target } from '../options/deployment-target';
 import { checkDirectoryTableName, optionalDirectoryTableOption } from '../options/directory-options';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
@@ -18,7 +19,7 @@ import { nowOption, resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
-import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { documentClientFor, withTableErrors } from '../options/table-options';
 import { createTableProgress } from '../progress';
 import { UsageError } from '../usage-error';
 import {
@@ -58,23 +59,28 @@ function renderCategoryListing(rows: readonly ListedCredential[], format: 'table
 
 /** `report` and its flags. */
 function defineReportCommand(program: Command) {
-  const command = program
-    .command('report')
-    .description(
-      'Print the hygiene posture of a table (read-only): expiring, expired, stale, risky, per owner.',
-    )
-    .addOption(nowOption('the instant to report at'))
-    .addOption(configOption("stale limits and tiers, exempt ids; default: the deployed stack's"))
-    .addOption(segmentsOption())
-    .option('--top <n>', 'owners to list, riskiest first', integerIn('--top', 0, 10_000), 10)
-    .addOption(
-      new Option('--list <category>', 'list the credentials behind one figure instead of the report').choices(
-        REPORT_LIST_CATEGORIES,
-      ),
-    )
-    .addOption(optionalDirectoryTableOption("add the owners' reach (default: the deployed stack's, if any)"))
-    .addOption(formatOption(LISTING_FORMATS, 'output format (csv with --list only)'));
-  return addTableOptions(command);
+  return defineCommand(
+    program,
+    'report',
+    'Print the hygiene posture of a table (read-only): expiring, expired, stale, risky, per owner.',
+    'table',
+    (command) =>
+      command
+        .addOption(nowOption('the instant to report at'))
+        .addOption(configOption("stale limits and tiers, exempt ids; default: the deployed stack's"))
+        .addOption(segmentsOption())
+        .option('--top <n>', 'owners to list, riskiest first', integerIn('--top', 0, 10_000), 10)
+        .addOption(
+          new Option(
+            '--list <category>',
+            'list the credentials behind one figure instead of the report',
+          ).choices(REPORT_LIST_CATEGORIES),
+        )
+        .addOption(
+          optionalDirectoryTableOption("add the owners' reach (default: the deployed stack's, if any)"),
+        )
+        .addOption(formatOption(LISTING_FORMATS, 'output format (csv with --list only)')),
+  );
 }
 
 type ReportOptions = OptionsOf<ReturnType<typeof defineReportCommand>>;

@@ -5,6 +5,7 @@
  * with `--dry-run`. Exit 0 when nothing was refused, 1 otherwise.
  */
 import { terminalText } from '../../lambdas/render/sanitize';
+import { EXIT_CODE } from '../exit-codes';
 import { refuseAuditDeployment, resolveTarget, type TargetFlags } from '../options/deployment-target';
 import { resolveNow } from '../options/now-option';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
@@ -64,6 +65,6 @@ export async function runRestoreRun(
       }),
     );
     process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result));
-    if (result.refused.length > 0) process.exitCode = 1;
+    if (result.refused.length > 0) process.exitCode = EXIT_CODE.failure;
   });
 }

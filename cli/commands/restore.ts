@@ -7,13 +7,19 @@ import { userInfo } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { restoreCredential } from '../aws/restore';
+import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { runRestoreRun } from './restore-run';
+
+/** What `restore --help` says the command does. */
+const DESCRIPTION =
+  'Undo a soft-delete: clear deletedAt, the deletion reason, the purge time and the stale flag; ' +
+  'record who restored it, when and why.';
 
 /** The OS user running the CLI, for `hygieneRestoredBy`. */
 function defaultRestoredBy(): string {
@@ -76,25 +82,21 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
 
 /** `restore` and its flags. */
 function defineRestoreCommand(program: Command) {
-  const command = program
-    .command('restore')
-    .description(
-      'Undo a soft-delete: clear deletedAt, the deletion reason, the purge time and the stale flag; ' +
-        'record who restored it, when and why.',
-    )
-    .argument('[id]', 'the credential id (or --run RUN_ID)')
-    .requiredOption('--reason <text>', 'why it is restored (recorded as hygieneRestoreReason)')
-    .option('--by <name>', 'who restores it (recorded as hygieneRestoredBy; default: your OS user)')
-    .option('--force', 'restore even when past its expiresTime (the next sweep will delete it again)')
-    .option(
-      '--run <run-id>',
-      'restore every credential that run soft-deleted (from its manifest: pc-hygiene runs show)',
-    )
-    .option('--dry-run', 'make every check and say what would be restored, write nothing')
-    .addOption(nowOption('the restore instant'))
-    .addOption(enforceOption())
-    .addOption(formatOption(RESULT_FORMATS, 'output format'));
-  return addTableOptions(command);
+  return defineCommand(program, 'restore', DESCRIPTION, 'table', (command) =>
+    command
+      .argument('[id]', 'the credential id (or --run RUN_ID)')
+      .requiredOption('--reason <text>', 'why it is restored (recorded as hygieneRestoreReason)')
+      .option('--by <name>', 'who restores it (recorded as hygieneRestoredBy; default: your OS user)')
+      .option('--force', 'restore even when past its expiresTime (the next sweep will delete it again)')
+      .option(
+        '--run <run-id>',
+        'restore every credential that run soft-deleted (from its manifest: pc-hygiene runs show)',
+      )
+      .option('--dry-run', 'make every check and say what would be restored, write nothing')
+      .addOption(nowOption('the restore instant'))
+      .addOption(enforceOption())
+      .addOption(formatOption(RESULT_FORMATS, 'output format')),
+  );
 }
 
 type RestoreOptions = OptionsOf<ReturnType<typeof defineRestoreCommand>>;

@@ -9,10 +9,11 @@ import type { Command } from '@commander-js/extra-typings';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { listRuns, readRunHeader, runEntries } from '../aws/run-manifests';
 import { type ListingCell, listingCsv, listingTable } from '../format/listing';
+import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
-import { addTableOptions, withDocumentClient, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTableErrors } from '../options/table-options';
 
 const RUN_COLUMNS = ['RUN ID', 'NOW', 'STATUS', 'DELETED'] as const;
 const ENTRY_COLUMNS = [
@@ -51,20 +52,22 @@ function defineRunsCommand(program: Command) {
 }
 
 function defineRunsList(runs: ReturnType<typeof defineRunsCommand>) {
-  const command = runs
-    .command('list')
-    .description('List the runs with a manifest, newest first.')
-    .addOption(formatOption(LISTING_FORMATS, 'output format'));
-  return addTableOptions(command);
+  return defineCommand(runs, 'list', 'List the runs with a manifest, newest first.', 'table', (command) =>
+    command.addOption(formatOption(LISTING_FORMATS, 'output format')),
+  );
 }
 
 function defineRunsShow(runs: ReturnType<typeof defineRunsCommand>) {
-  const command = runs
-    .command('show')
-    .description("Show one run's manifest: every credential it deleted, its owner, rule and dates.")
-    .argument('<run-id>', 'the run id (from runs list, a run summary or a credential history)')
-    .addOption(formatOption(LISTING_FORMATS, 'output format'));
-  return addTableOptions(command);
+  return defineCommand(
+    runs,
+    'show',
+    "Show one run's manifest: every credential it deleted, its owner, rule and dates.",
+    'table',
+    (command) =>
+      command
+        .argument('<run-id>', 'the run id (from runs list, a run summary or a credential history)')
+        .addOption(formatOption(LISTING_FORMATS, 'output format')),
+  );
 }
 
 type RunsListOptions = OptionsOf<ReturnType<typeof defineRunsList>>;

@@ -25,6 +25,7 @@ import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render
 import { terminalText } from '../../lambdas/render/sanitize';
 import { resolveOperator } from '../aws/caller-identity';
 import { renderDeletionListingText, renderDryRunJson } from '../format/deletion-listing';
+import { defineCommand } from '../options/define-command';
 import {
   enforceOption,
   refuseAuditDeployment,
@@ -37,11 +38,16 @@ import { nowOption, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
-import { addTableOptions, documentClientFor, withTableErrors } from '../options/table-options';
+import { documentClientFor, withTableErrors } from '../options/table-options';
 import { checkTopicArn } from '../options/topic-options';
 import { createTableProgress } from '../progress';
 import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
 import { CLI_TOOL } from '../version';
+
+/** What `sweep --help` says the command does. */
+const DESCRIPTION =
+  'Run the hygiene sweep against a table: expiry notices, stale flags, soft-deletes (guarded), owner events. ' +
+  'Exit codes: 0 complete, 1 failure, 2 usage, 3 guard tripped (no deletions made), 4 incomplete.';
 
 /** True when the config file sets `"mode": "audit"` itself (not by the schema's default). */
 async function configSaysAudit(path: string | undefined): Promise<boolean> {
@@ -59,36 +65,32 @@ export const parseTimeBudget = optional(secondsUpTo('--time-budget', 86_400));
 
 /** `sweep` and its flags. */
 function defineSweepCommand(program: Command) {
-  const command = program
-    .command('sweep')
-    .description(
-      'Run the hygiene sweep against a table: expiry notices, stale flags, soft-deletes (guarded), owner events. ' +
-        'Exit codes: 0 complete, 1 failure, 2 usage, 3 guard tripped (no deletions made), 4 incomplete.',
-    )
-    .addOption(nowOption('the decision instant'))
-    .option(
-      '--dry-run',
-      "audit mode: plan and report only, write nothing, notify nobody; lists every deletion with the guard's verdict",
-    )
-    .option(
-      '--config <file>',
-      'hygiene configuration as JSON (default: the deployed stack\'s); "mode": "audit" in it also means a dry run',
-    )
-    .option(
-      '--allow-mass-delete',
-      'make the deletions even if the blast-radius guard trips (this run only; for local tables: ' +
-        'against a deployment, record an approval with pc-hygiene guard approve instead)',
-    )
-    .addOption(enforceOption('act on'))
-    .addOption(segmentsOption())
-    .option(
-      '--time-budget <seconds>',
-      'stop cleanly before this many seconds, saving a checkpoint the next sweep resumes from (exit 4)',
-      parseTimeBudget,
-    )
-    .addOption(directoryTableOption())
-    .addOption(formatOption(REPORT_FORMATS, 'summary format'));
-  return addTableOptions(command);
+  return defineCommand(program, 'sweep', DESCRIPTION, 'table', (command) =>
+    command
+      .addOption(nowOption('the decision instant'))
+      .option(
+        '--dry-run',
+        "audit mode: plan and report only, write nothing, notify nobody; lists every deletion with the guard's verdict",
+      )
+      .option(
+        '--config <file>',
+        'hygiene configuration as JSON (default: the deployed stack\'s); "mode": "audit" in it also means a dry run',
+      )
+      .option(
+        '--allow-mass-delete',
+        'make the deletions even if the blast-radius guard trips (this run only; for local tables: ' +
+          'against a deployment, record an approval with pc-hygiene guard approve instead)',
+      )
+      .addOption(enforceOption('act on'))
+      .addOption(segmentsOption())
+      .option(
+        '--time-budget <seconds>',
+        'stop cleanly before this many seconds, saving a checkpoint the next sweep resumes from (exit 4)',
+        parseTimeBudget,
+      )
+      .addOption(directoryTableOption())
+      .addOption(formatOption(REPORT_FORMATS, 'summary format')),
+  );
 }
 
 type SweepOptions = OptionsOf<ReturnType<typeof defineSweepCommand>>;

@@ -20,15 +20,10 @@ import {
   type SweepDeps,
   type SweepProgress,
 } from '../../lambdas/hygiene/sweep';
+import { EXIT_CODE } from '../exit-codes';
 
-/** Exit codes of `sweep` (documented in docs/sweep.md). */
-export const SWEEP_EXIT = {
-  complete: 0,
-  failure: 1,
-  usage: 2,
-  guardTripped: 3,
-  incomplete: 4,
-} as const;
+/** Exit codes of `sweep` (documented in docs/sweep.md): it uses every one of the CLI's table. */
+export const SWEEP_EXIT = EXIT_CODE;
 
 /**
  * The exit code for a finished run: failed writes first (something is

@@ -10,11 +10,9 @@ import { type Command, Option } from '@commander-js/extra-typings';
 import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import';
 import { formatInstant, requireInstant } from '../../../lambdas/hygiene/time';
 import { terminalText } from '../../../lambdas/render/sanitize';
-import {
-  addDirectoryOptions,
-  withDirectoryClient,
-  withDirectoryErrors,
-} from '../../options/directory-options';
+import { EXIT_CODE } from '../../exit-codes';
+import { defineCommand } from '../../options/define-command';
+import { withDirectoryClient, withDirectoryErrors } from '../../options/directory-options';
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
 import { configOption, loadConfigFile } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
@@ -23,31 +21,32 @@ import { UsageError } from '../../usage-error';
 import { importOwnerFile, type OwnerImportSummary } from '../../use-cases/import-owners';
 import { OWNER_FILE_FORMATS } from '../../use-cases/owner-file';
 
-/** Exit code of a refused `--sync` (the same as a tripped sweep guard). */
-const EXIT_GUARD_TRIPPED = 3;
+/** What `owners import --help` says the command does. */
+const DESCRIPTION =
+  'Load owners (userId, email, name, status) from a CSV file with that header or a JSON Lines file. ' +
+  'Every row is checked first: bad rows are named by line number and nothing is written (exit 1). ' +
+  'Owners not in the file keep their state unless --sync.';
 
 function defineOwnersImport(owners: Command) {
-  const command = owners
-    .command('import')
-    .description(
-      'Load owners (userId, email, name, status) from a CSV file with that header or a JSON Lines file. ' +
-        'Every row is checked first: bad rows are named by line number and nothing is written (exit 1). ' +
-        'Owners not in the file keep their state unless --sync.',
-    )
-    .argument('<file>', 'CSV (header userId,email,name,status) or JSON Lines (one owner object a line)')
-    .option('--as-of <iso>', 'the instant the export reflects (RFC 3339 with a zone; default: now)')
-    .option('--sync', 'mark active owners missing from the file departed (guarded by maxDeletePercent)')
-    .option('--allow-mass-change', 'let --sync mark more than maxDeletePercent of the active owners departed')
-    .option('--create-table', 'create the owner directory table when it does not exist')
-    .option('--dry-run', 'check the file and show what would change; write nothing')
-    .addOption(configOption('maxDeletePercent is the --sync guard share'))
-    .addOption(
-      new Option('--input-format <format>', 'file format (default: from the extension or content)').choices(
-        OWNER_FILE_FORMATS,
-      ),
-    )
-    .addOption(formatOption(RESULT_FORMATS, 'summary format'));
-  return addDirectoryOptions(command);
+  return defineCommand(owners, 'import', DESCRIPTION, 'directory', (command) =>
+    command
+      .argument('<file>', 'CSV (header userId,email,name,status) or JSON Lines (one owner object a line)')
+      .option('--as-of <iso>', 'the instant the export reflects (RFC 3339 with a zone; default: now)')
+      .option('--sync', 'mark active owners missing from the file departed (guarded by maxDeletePercent)')
+      .option(
+        '--allow-mass-change',
+        'let --sync mark more than maxDeletePercent of the active owners departed',
+      )
+      .option('--create-table', 'create the owner directory table when it does not exist')
+      .option('--dry-run', 'check the file and show what would change; write nothing')
+      .addOption(configOption('maxDeletePercent is the --sync guard share'))
+      .addOption(
+        new Option('--input-format <format>', 'file format (default: from the extension or content)').choices(
+          OWNER_FILE_FORMATS,
+        ),
+      )
+      .addOption(formatOption(RESULT_FORMATS, 'summary format')),
+  );
 }
 
 type OwnersImportOptions = OptionsOf<ReturnType<typeof defineOwnersImport>>;
@@ -122,8 +121,8 @@ async function runOwnersImport(file: string, options: OwnersImportOptions): Prom
           : process.stderr
         ).write(text);
       }
-      if (summary.outcome === 'rejected') process.exitCode = 1;
-      if (summary.outcome === 'guard-tripped') process.exitCode = EXIT_GUARD_TRIPPED;
+      if (summary.outcome === 'rejected') process.exitCode = EXIT_CODE.failure;
+      if (summary.outcome === 'guard-tripped') process.exitCode = EXIT_CODE.guardTripped;
     });
   } finally {
     progress.clear();

@@ -20,8 +20,8 @@ import {
   reachabilityOf,
 } from '../../../lambdas/hygiene/owner-directory';
 import { terminalText } from '../../../lambdas/render/sanitize';
+import { defineCommand } from '../../options/define-command';
 import {
-  addDirectoryOptions,
   requireDirectoryTable,
   routeOption,
   withDirectoryClient,
@@ -32,20 +32,22 @@ import { configOption, loadConfigFile } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
 
 function defineOwnersList(owners: Command) {
-  const command = owners
-    .command('list')
-    .description(
-      'List the owners in the directory and whether a digest reaches them on the configured route.',
-    )
-    .option('--unreachable', 'only owners a digest would not reach, with the reason')
-    .addOption(configOption('ownerDelivery decides how reach is judged'))
-    .option(
-      '--table <name>',
-      "also list the owners of this credentials table's active credentials who are not in the directory",
-    )
-    .addOption(routeOption('judge reach on'))
-    .addOption(formatOption(REPORT_FORMATS, 'output format'));
-  return addDirectoryOptions(command);
+  return defineCommand(
+    owners,
+    'list',
+    'List the owners in the directory and whether a digest reaches them on the configured route.',
+    'directory',
+    (command) =>
+      command
+        .option('--unreachable', 'only owners a digest would not reach, with the reason')
+        .addOption(configOption('ownerDelivery decides how reach is judged'))
+        .option(
+          '--table <name>',
+          "also list the owners of this credentials table's active credentials who are not in the directory",
+        )
+        .addOption(routeOption('judge reach on'))
+        .addOption(formatOption(REPORT_FORMATS, 'output format')),
+  );
 }
 
 type OwnersListOptions = OptionsOf<ReturnType<typeof defineOwnersList>>;

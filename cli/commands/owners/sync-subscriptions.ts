@@ -23,8 +23,9 @@ import {
   type ReconcileSummary,
   reconcileSubscriptions,
 } from '../../../lambdas/hygiene/subscription-reconciler';
+import { EXIT_CODE } from '../../exit-codes';
+import { defineCommand } from '../../options/define-command';
 import {
-  addDirectoryOptions,
   directoryClientFor,
   requireDirectoryTable,
   routeOption,
@@ -37,38 +38,36 @@ import type { OptionsOf } from '../../options/options-of';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../../options/topic-options';
 import { UsageError } from '../../usage-error';
 
-/** Exit code of a run stopped before any change. */
-const SYNC_STOPPED_EXIT_CODE = 3;
+/** What `owners sync-subscriptions --help` says the command does. */
+const DESCRIPTION =
+  "Make the topic's owner email subscriptions match the directory: subscribe active owners, repair filter " +
+  'policies, remove departed/removed owners and duplicates; record each owner’s state. ' +
+  'Admin and machine subscribers are never touched.';
 
 function defineSyncSubscriptions(owners: Command) {
-  const command = owners
-    .command('sync-subscriptions')
-    .description(
-      "Make the topic's owner email subscriptions match the directory: subscribe active owners, repair filter " +
-        'policies, remove departed/removed owners and duplicates; record each owner’s state. ' +
-        'Admin and machine subscribers are never touched.',
-    )
-    .option('--dry-run', 'plan and print only: no SNS change, no directory write')
-    .addOption(topicArnOption('the notification topic (SNS topic ARN)'))
-    .addOption(snsEndpointOption())
-    .addOption(configOption('ownerDelivery: relay removes owner email subscriptions'))
-    .addOption(
-      new Option(
-        '--filter-policy-quota <n>',
-        'the topic’s "Filter policies per topic" quota (Service Quotas)',
+  return defineCommand(owners, 'sync-subscriptions', DESCRIPTION, 'directory', (command) =>
+    command
+      .option('--dry-run', 'plan and print only: no SNS change, no directory write')
+      .addOption(topicArnOption('the notification topic (SNS topic ARN)'))
+      .addOption(snsEndpointOption())
+      .addOption(configOption('ownerDelivery: relay removes owner email subscriptions'))
+      .addOption(
+        new Option(
+          '--filter-policy-quota <n>',
+          'the topic’s "Filter policies per topic" quota (Service Quotas)',
+        )
+          .argParser(integerIn('--filter-policy-quota', 1, 1_000_000))
+          .default(DEFAULT_FILTER_POLICY_QUOTA)
+          .env('PC_HYGIENE_FILTER_POLICY_QUOTA'),
       )
-        .argParser(integerIn('--filter-policy-quota', 1, 1_000_000))
-        .default(DEFAULT_FILTER_POLICY_QUOTA)
-        .env('PC_HYGIENE_FILTER_POLICY_QUOTA'),
-    )
-    .addOption(
-      new Option('--concurrency <n>', 'SNS calls in flight at once')
-        .argParser(integerIn('--concurrency', 1, 32))
-        .default(DEFAULT_RECONCILE_CONCURRENCY),
-    )
-    .addOption(routeOption('reconcile for'))
-    .addOption(formatOption(REPORT_FORMATS, 'output format'));
-  return addDirectoryOptions(command);
+      .addOption(
+        new Option('--concurrency <n>', 'SNS calls in flight at once')
+          .argParser(integerIn('--concurrency', 1, 32))
+          .default(DEFAULT_RECONCILE_CONCURRENCY),
+      )
+      .addOption(routeOption('reconcile for'))
+      .addOption(formatOption(REPORT_FORMATS, 'output format')),
+  );
 }
 
 type SyncOptions = OptionsOf<ReturnType<typeof defineSyncSubscriptions>>;
@@ -141,11 +140,11 @@ async function runSyncSubscriptions(options: SyncOptions): Promise<void> {
         ? `${JSON.stringify(summary)}\n`
         : renderSyncSummaryText(summary, options.topicArn),
     );
-    if (summary.failed.length > 0) process.exitCode = 1;
+    if (summary.failed.length > 0) process.exitCode = EXIT_CODE.failure;
   } catch (error: unknown) {
     if (!(error instanceof FilterPolicyQuotaError || error instanceof EmptyOwnerDirectoryError)) throw error;
     process.stderr.write(`pc-hygiene: ${error.message}\n`);
-    process.exitCode = SYNC_STOPPED_EXIT_CODE;
+    process.exitCode = EXIT_CODE.guardTripped;
   } finally {
     documentClient.destroy();
     snsClient.destroy();

@@ -1,0 +1,24 @@
+/**
+ * The exit codes of every `pc-hygiene` command, in one table (README.md,
+ * "Exit codes"; docs/sweep.md, "Exit codes"): a script reads the same number
+ * as the same outcome whichever command it ran, and a command cannot pick a
+ * number of its own for an outcome that already has one.
+ */
+
+/** What a command's exit code says. */
+export const EXIT_CODE = {
+  /** Done (help and `--version` included). */
+  complete: 0,
+  /** A failure: an error, rejected input, or operations AWS refused (the message says which). */
+  failure: 1,
+  /** A usage error (bad flag, unreadable file, invalid config): nothing was done. */
+  usage: 2,
+  /**
+   * A guard stopped the change before it was made: the sweep's blast-radius
+   * guard, `owners import --sync` above `maxDeletePercent`, `owners
+   * sync-subscriptions` at the filter-policy quota or on an empty directory.
+   */
+  guardTripped: 3,
+  /** The run stopped early (the sweep's time budget) and continues from its checkpoint next time. */
+  incomplete: 4,
+} as const;
