@@ -156,6 +156,13 @@ export function isUnscoped(credential: Pick<Credential, 'scopedRoles'>): boolean
   return (credential.scopedRoles ?? []).length === 0;
 }
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+const isListOrSet = (value: unknown): value is unknown[] | Set<unknown> =>
+  Array.isArray(value) || value instanceof Set;
+const isDeletedReason = (value: unknown): value is DeletedReason =>
+  (DELETED_REASONS as readonly unknown[]).includes(value);
+
 class RecordReader {
   readonly problems: Problem[] = [];
   constructor(readonly item: Readonly<Record<string, unknown>>) {}
@@ -191,24 +198,26 @@ class RecordReader {
     return value;
   }
 
-  optionalString(field: string): string | undefined {
+  /**
+   * The field's value when it is set and `accepts` takes it. Absent and an
+   * explicit null both mean "not set" (`undefined`); any other value records
+   * the problem `<must>, got <value>` and reads as not set.
+   */
+  private optional<T>(field: string, accepts: (value: unknown) => value is T, must: string): T | undefined {
     const value = this.item[field];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') {
-      this.problem(field, `must be a string, got ${describe(value)}`);
-      return undefined;
-    }
-    return value;
+    if (accepts(value)) return value;
+    this.problem(field, `${must}, got ${describe(value)}`);
+    return undefined;
+  }
+
+  optionalString(field: string): string | undefined {
+    return this.optional(field, isString, 'must be a string');
   }
 
   instant(field: string): StoredInstant | undefined {
-    const value = this.item[field];
-    // An absent date or an explicit null both mean "not set".
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') {
-      this.problem(field, `must be an RFC 3339 date-time string, got ${describe(value)}`);
-      return undefined;
-    }
+    const value = this.optional(field, isString, 'must be an RFC 3339 date-time string');
+    if (value === undefined) return undefined;
     const parsed = parseInstant(value);
     if (!parsed.ok) {
       this.problem(field, `${describe(value)} is ${parsed.reason}`);
@@ -218,14 +227,10 @@ class RecordReader {
   }
 
   stringList(field: string): string[] | undefined {
-    const value = this.item[field];
-    if (value === undefined || value === null) return undefined;
     // A DynamoDB string set arrives as a Set through the document client.
+    const value = this.optional(field, isListOrSet, 'must be a list of strings');
+    if (value === undefined) return undefined;
     const list = value instanceof Set ? [...value] : value;
-    if (!Array.isArray(list)) {
-      this.problem(field, `must be a list of strings, got ${describe(value)}`);
-      return undefined;
-    }
     const bad = list.findIndex((v) => typeof v !== 'string');
     if (bad >= 0) {
       this.problem(field, `must be a list of strings, item ${bad} is ${describe(list[bad])}`);
@@ -235,33 +240,18 @@ class RecordReader {
   }
 
   integer(field: string, min: number, max: number): number | undefined {
-    const value = this.item[field];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.problem(field, `must be an integer from ${min} to ${max}, got ${describe(value)}`);
-      return undefined;
-    }
-    return value;
+    const inRange = (value: unknown): value is number =>
+      typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+    return this.optional(field, inRange, `must be an integer from ${min} to ${max}`);
   }
 
+  /** An absent or invalid flag reads as `false`. */
   boolean(field: string): boolean {
-    const value = this.item[field];
-    if (value === undefined || value === null) return false;
-    if (typeof value !== 'boolean') {
-      this.problem(field, `must be a boolean, got ${describe(value)}`);
-      return false;
-    }
-    return value;
+    return this.optional(field, isBoolean, 'must be a boolean') ?? false;
   }
 
   deletedReason(field: string): DeletedReason | undefined {
-    const value = this.item[field];
-    if (value === undefined || value === null) return undefined;
-    if (!(DELETED_REASONS as readonly unknown[]).includes(value)) {
-      this.problem(field, `must be "expired", "stale" or "orphaned", got ${describe(value)}`);
-      return undefined;
-    }
-    return value as DeletedReason;
+    return this.optional(field, isDeletedReason, 'must be "expired", "stale" or "orphaned"');
   }
 
   check(condition: boolean, field: string, message: string): void {
