@@ -37,19 +37,23 @@ const RESTORE_CLEARS = [
   HYGIENE_ATTR.orphanDeleteAfter,
 ] as const;
 
-/** What to restore, by whom and why. */
-export interface RestoreRequest {
-  readonly id: string;
+/** By whom, why and how a restore is made: the same for one credential and for a whole run. */
+export interface RestoreTerms {
   readonly reason: string;
   readonly by: string;
   /** The instant recorded as `hygieneRestoredAt` and `updatedAt` (epoch ms). */
   readonly now: number;
   /** Restore even though the credential is past its `expiresTime`. */
   readonly force?: boolean;
-  /** Only if this run soft-deleted it (`restore --run`): else {@link NotDeletedByRunError}. */
-  readonly deletedByRun?: string;
   /** Make every check, write nothing: the result says what would be restored. */
   readonly dryRun?: boolean;
+}
+
+/** What to restore, by whom and why. */
+export interface RestoreRequest extends RestoreTerms {
+  readonly id: string;
+  /** Only if this run soft-deleted it (`restore --run`): else {@link NotDeletedByRunError}. */
+  readonly deletedByRun?: string;
 }
 
 /** A completed restore. */

@@ -6,23 +6,15 @@
  */
 import { terminalText } from '../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../exit-codes';
-import { refuseAuditDeployment, resolveTarget, type TargetFlags } from '../options/deployment-target';
-import { resolveNow } from '../options/now-option';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
-import { restoreAuthor } from './restore';
+import { type RestoreFlags, restoreTerms } from './restore';
 
 /** The `restore` flags the run form reads. */
-export interface RestoreRunFlags extends TargetFlags {
+export interface RestoreRunFlags extends RestoreFlags {
   readonly run?: string;
-  readonly reason: string;
-  readonly by?: string;
-  readonly force?: boolean;
-  readonly dryRun?: boolean;
-  readonly now?: string;
   readonly format: string;
-  readonly enforce?: boolean;
 }
 
 function resultText(result: RunRestoreResult): string {
@@ -49,21 +41,9 @@ export async function runRestoreRun(
   flags: RestoreRunFlags,
 ): Promise<void> {
   if (id !== undefined) throw new UsageError('give either a credential id or --run RUN_ID, not both');
-  const { reason, by } = restoreAuthor(flags, 'the run is undone');
-  const now = resolveNow(flags.now);
-  const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
-  refuseAuditDeployment(options, flags.enforce, 'restore --run');
-  await withDocumentClient(options, async (client) => {
-    const result = await withTableErrors(options, () =>
-      restoreRun(client, options.table, {
-        runId,
-        reason,
-        by,
-        now,
-        ...(flags.force && { force: true }),
-        ...(flags.dryRun && { dryRun: true }),
-      }),
-    );
+  const { terms, target } = await restoreTerms(flags, 'the run is undone', 'restore --run');
+  await withDocumentClient(target, async (client) => {
+    const result = await withTableErrors(target, () => restoreRun(client, target.table, { runId, ...terms }));
     process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result));
     if (result.refused.length > 0) process.exitCode = EXIT_CODE.failure;
   });

@@ -6,9 +6,15 @@
 import { userInfo } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
-import { restoreCredential } from '../aws/restore';
+import { type RestoreTerms, restoreCredential } from '../aws/restore';
 import { defineCommand } from '../options/define-command';
-import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
+import {
+  enforceOption,
+  refuseAuditDeployment,
+  resolveTarget,
+  type Target,
+  type TargetFlags,
+} from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
@@ -31,38 +37,53 @@ function defaultRestoredBy(): string {
   }
 }
 
+/** The `restore` flags both forms (one id, or `--run`) read. */
+export interface RestoreFlags extends TargetFlags {
+  readonly reason: string;
+  readonly by?: string | undefined;
+  readonly force?: boolean | undefined;
+  readonly dryRun?: boolean | undefined;
+  readonly now?: string | undefined;
+  readonly enforce?: boolean | undefined;
+}
+
 /**
- * The `--reason` and `--by` a restore records, trimmed; `--by` defaults to
- * the OS user running the CLI.
+ * The terms of a restore and the table it is made on, the same for one
+ * credential and for a run: `--reason` and `--by` trimmed (`--by` defaults to
+ * the OS user running the CLI), `--now`, `--force`, `--dry-run`; an
+ * audit-mode deployment without `--enforce` is refused.
  * @param undone what the reason explains, for the error (e.g. `the run is undone`)
- * @throws {UsageError} when either is empty
+ * @param what the command the refusal names (e.g. `restore --run`)
+ * @throws {UsageError} when `--reason` or `--by` is empty, or `--now` is invalid
+ * @throws {AuditDeploymentError} for an audit-mode deployment without `--enforce`
  */
-export function restoreAuthor(
-  flags: { readonly reason: string; readonly by?: string | undefined },
+export async function restoreTerms(
+  flags: RestoreFlags,
   undone: string,
-): { reason: string; by: string } {
+  what: string,
+): Promise<{ readonly terms: RestoreTerms; readonly target: Target }> {
   const reason = flags.reason.trim();
   if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
   const by = (flags.by ?? defaultRestoredBy()).trim();
   if (by === '') throw new UsageError('--by must not be empty');
-  return { reason, by };
+  const now = resolveNow(flags.now);
+  const target = await resolveTarget(flags, { usesConfig: false });
+  refuseAuditDeployment(target, flags.enforce, what);
+  const terms = {
+    reason,
+    by,
+    now,
+    ...(flags.force && { force: true }),
+    ...(flags.dryRun && { dryRun: true }),
+  };
+  return { terms, target };
 }
 
 async function runRestore(id: string, options: RestoreOptions): Promise<void> {
-  const { reason, by } = restoreAuthor(options, 'the credential is restored');
-  const now = resolveNow(options.now);
-  const target = await resolveTarget(options, { usesConfig: false });
-  refuseAuditDeployment(target, options.enforce, 'restore');
+  const { terms, target } = await restoreTerms(options, 'the credential is restored', 'restore');
   await withDocumentClient(target, async (client) => {
     const result = await withTableErrors(target, () =>
-      restoreCredential(client, target.table, {
-        id,
-        reason,
-        by,
-        now,
-        force: options.force,
-        dryRun: options.dryRun,
-      }),
+      restoreCredential(client, target.table, { id, ...terms }),
     );
     if (options.format === 'json') {
       process.stdout.write(`${JSON.stringify(result)}\n`);

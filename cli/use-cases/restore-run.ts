@@ -11,20 +11,21 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { errorText } from '../../lambdas/hygiene/errors';
 import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
-import { NotDeletedByRunError, NotDeletedError, type RestoreResult, restoreCredential } from '../aws/restore';
+import {
+  NotDeletedByRunError,
+  NotDeletedError,
+  type RestoreResult,
+  type RestoreTerms,
+  restoreCredential,
+} from '../aws/restore';
 import { readRunHeader, runEntries } from '../aws/run-manifests';
 
 /** Restores in flight at once (each a consistent read and a conditional write). */
 export const RESTORE_CONCURRENCY = 8;
 
 /** What to undo, by whom and why. */
-export interface RunRestoreRequest {
+export interface RunRestoreRequest extends RestoreTerms {
   readonly runId: string;
-  readonly reason: string;
-  readonly by: string;
-  readonly now: number;
-  readonly force?: boolean;
-  readonly dryRun?: boolean;
 }
 
 /** One credential of the run that was not restored, and why. */
