@@ -74,8 +74,9 @@ export function messageAttributes(fields: NotificationRouting): Record<string, M
 
 /**
  * The JSON body of each rendered document, kept from its measuring to its
- * publishing: a digest is measured as an entry when it is split, then sent,
- * and serializing its document is most of a drain's own CPU per event.
+ * publishing: every digest is measured as an entry (does it fit, or must it
+ * be split?) and then sent, and serializing its document is a large part of
+ * a drain's own CPU per event.
  * Keyed by the document object (documents are never changed once rendered)
  * and checked against the text.
  */

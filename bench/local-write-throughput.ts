@@ -1,0 +1,69 @@
+/**
+ * How many conditional writes per second DynamoDB Local takes on this machine,
+ * at 1, 4 and 16 requests in flight: the bound that the sweep's and the
+ * notifier's item writes meet on the emulator (BENCHMARKS.md, "Where a target
+ * is missed"), which the real service, partitioned by key, does not have.
+ *
+ * Run: `npx tsx bench/local-write-throughput.ts [writes]` (default 1,000).
+ * Each round updates every item once with the shape of a transition that
+ * queues a notice (a counter, the sparse outbox index keys, a condition);
+ * the second round is the warm one.
+ */
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createTable } from '../cli/aws/create-table';
+import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
+import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
+import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
+import { mapWithConcurrency } from '../lambdas/hygiene/task-pool';
+
+const TABLE = 'write-throughput';
+const IN_FLIGHT = [1, 4, 16] as const;
+
+const writes = Number(process.argv[2] ?? 1000);
+if (!Number.isSafeInteger(writes) || writes < 1) {
+  throw new RangeError(`writes must be a positive integer, got "${process.argv[2]}"`);
+}
+
+const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
+const client = createDocumentClient({ endpoint: db.endpoint });
+try {
+  await createTable(client, TABLE);
+  const ids = Array.from({ length: writes }, (_, i) => `pc-${i}`);
+  // ~360 bytes, like a credential of bench/generate.ts.
+  const put = (id: string) =>
+    new PutCommand({ TableName: TABLE, Item: { id, userId: 'u-1', n: 0, pad: 'x'.repeat(300) } });
+  await mapWithConcurrency(ids, 16, (id) => client.send(put(id)));
+  for (const round of [1, 2]) {
+    for (const inFlight of IN_FLIGHT) {
+      const started = performance.now();
+      const cpuBefore = process.cpuUsage();
+      await mapWithConcurrency(ids, inFlight, (id) =>
+        client.send(
+          new UpdateCommand({
+            TableName: TABLE,
+            Key: { id },
+            UpdateExpression: 'SET #n = #n + :one, #owner = :owner, #since = :since',
+            ConditionExpression: 'attribute_exists(#id)',
+            ExpressionAttributeNames: {
+              '#n': 'n',
+              '#id': 'id',
+              '#owner': OUTBOX_ATTR.owner,
+              '#since': OUTBOX_ATTR.since,
+            },
+            ExpressionAttributeValues: { ':one': 1, ':owner': 'u-1', ':since': `round-${round}-${inFlight}` },
+          }),
+        ),
+      );
+      const ms = performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
+      const perSecond = Math.round((writes / ms) * 1000);
+      const clientCpuMs = Math.round((cpu.user + cpu.system) / 1000);
+      console.log(
+        `round ${round}, ${inFlight} in flight: ${writes} writes in ${Math.round(ms)} ms (${perSecond}/s), client CPU ${clientCpuMs} ms`,
+      );
+    }
+  }
+} finally {
+  client.destroy();
+  await db.stop();
+}
