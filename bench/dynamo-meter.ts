@@ -121,8 +121,9 @@ export function meterDynamo(
   let consumedRcu = 0;
   let consumedWcu = 0;
   let capacityReports = 0;
-  let estimatedWcu = 0;
+  let totalEstimatedWcu = 0;
   const partiql = new PartiqlCapacityEstimator();
+  const unpricedBatches: { input: Record<string, unknown>; output: Record<string, unknown> }[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
@@ -143,10 +144,9 @@ export function meterDynamo(
         const result = await next(metered);
         const output = result.output as Record<string, unknown> & { ConsumedCapacity?: unknown };
         const consumed = output.ConsumedCapacity;
+        // Estimated after the measurement (in `totals`): the bench's bookkeeping is not the notifier's CPU.
         if (consumed === undefined && command === 'BatchExecuteStatementCommand' && !reads) {
-          const estimate = partiql.batchWcu(input, output);
-          estimatedWcu += estimate;
-          consumedWcu += estimate;
+          unpricedBatches.push({ input, output });
         }
         const units = sumCapacity(consumed);
         if (consumed !== undefined) {
@@ -166,15 +166,21 @@ export function meterDynamo(
   );
   return {
     knowItems: (items) => partiql.recordItems(items),
-    totals: () => ({
-      requests,
-      byCommand: { ...byCommand },
-      failedRequests,
-      consumedRcu,
-      consumedWcu,
-      capacityReports,
-      estimatedWcu,
-      unestimatedStatements: partiql.unestimated,
-    }),
+    totals: () => {
+      const estimatedWcu = unpricedBatches.reduce((sum, b) => sum + partiql.batchWcu(b.input, b.output), 0);
+      unpricedBatches.length = 0;
+      consumedWcu += estimatedWcu;
+      totalEstimatedWcu += estimatedWcu;
+      return {
+        requests,
+        byCommand: { ...byCommand },
+        failedRequests,
+        consumedRcu,
+        consumedWcu,
+        capacityReports,
+        estimatedWcu: totalEstimatedWcu,
+        unestimatedStatements: partiql.unestimated,
+      };
+    },
   };
 }
