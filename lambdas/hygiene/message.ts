@@ -96,6 +96,9 @@ export function maxSeverity(severities: Iterable<Severity>): Severity {
   return SEVERITIES[max] ?? 'info';
 }
 
+/** Printable ASCII words separated by single spaces: what {@link subjectText} would return unchanged. */
+const PLAIN_ASCII = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
 /**
  * Makes text safe for a subject line: printable ASCII without line breaks, at
  * most 100 characters (what SNS accepts as `Subject`). Accents are folded
@@ -103,12 +106,15 @@ export function maxSeverity(severities: Iterable<Severity>): Severity {
  * over-long text is cut with `...`.
  */
 export function subjectText(text: string, maxChars = SUBJECT_MAX_CHARS): string {
-  const ascii = text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/\s+/g, ' ')
-    .replace(/[^\x20-\x7e]/gu, '?')
-    .trim();
+  // Most names are already printable ASCII words with single spaces: nothing to fold (one per digest).
+  const ascii = PLAIN_ASCII.test(text)
+    ? text
+    : text
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
+        .replace(/\s+/g, ' ')
+        .replace(/[^\x20-\x7e]/gu, '?')
+        .trim();
   return ascii.length <= maxChars ? ascii : `${ascii.slice(0, maxChars - 3).trimEnd()}...`;
 }
 
