@@ -99,6 +99,16 @@ export function maxSeverity(severities: Iterable<Severity>): Severity {
 /** Printable ASCII words separated by single spaces: what {@link subjectText} would return unchanged. */
 const PLAIN_ASCII = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 
+/** Accents folded (`é` → `e`), whitespace runs collapsed, other characters `?`, trimmed: printable ASCII. */
+export function foldToPrintableAscii(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/gu, '?')
+    .trim();
+}
+
 /**
  * Makes text safe for a subject line: printable ASCII without line breaks, at
  * most 100 characters (what SNS accepts as `Subject`). Accents are folded
@@ -107,14 +117,7 @@ const PLAIN_ASCII = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
  */
 export function subjectText(text: string, maxChars = SUBJECT_MAX_CHARS): string {
   // Most names are already printable ASCII words with single spaces: nothing to fold (one per digest).
-  const ascii = PLAIN_ASCII.test(text)
-    ? text
-    : text
-        .normalize('NFKD')
-        .replace(/\p{M}/gu, '')
-        .replace(/\s+/g, ' ')
-        .replace(/[^\x20-\x7e]/gu, '?')
-        .trim();
+  const ascii = PLAIN_ASCII.test(text) ? text : foldToPrintableAscii(text);
   return ascii.length <= maxChars ? ascii : `${ascii.slice(0, maxChars - 3).trimEnd()}...`;
 }
 
