@@ -67,6 +67,22 @@ export function formatProgress(state: {
 
 const SILENT: Progress = { update() {}, setTotal() {}, clear() {} };
 
+/**
+ * Runs `work` with a progress line ({@link createProgress}) that is erased
+ * when the work ends, whatever happens, so what is printed next stands alone.
+ */
+export async function withProgress<T>(
+  options: ProgressOptions,
+  work: (progress: Progress) => Promise<T>,
+): Promise<T> {
+  const progress = createProgress(options);
+  try {
+    return await work(progress);
+  } finally {
+    progress.clear();
+  }
+}
+
 /** Creates a progress line on `stream`, or a silent one when it is not a TTY. */
 export function createProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr;

@@ -21,7 +21,7 @@ import { durationIn } from '../options/duration';
 import { formatOption, REPORT_FORMATS, RESULT_FORMATS } from '../options/formats';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
-import { withDocumentClient, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTable, withTableErrors } from '../options/table-options';
 import { UsageError } from '../usage-error';
 
 /** What `approve --help` says the command does. */
@@ -122,19 +122,17 @@ async function approve(flags: ApproveOptions): Promise<void> {
 
 async function status(flags: StatusOptions): Promise<void> {
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
-  await withDocumentClient(options, async (client) => {
-    const state = await withTableErrors(options, () => approvalStatus(client, options.table));
-    if (options.format === 'json') {
-      process.stdout.write(`${JSON.stringify(state)}\n`);
-      return;
-    }
-    const now = Date.now();
-    const lines = [
-      `Pending approval: ${state.pending ? approvalText(state.pending, now) : 'none'}`,
-      `Last used: ${state.lastUsed ? usedText(state.lastUsed) : 'never'}`,
-    ];
-    process.stdout.write(`${terminalText(lines.join('\n'), { multiline: true })}\n`);
-  });
+  const state = await withTable(options, (client) => approvalStatus(client, options.table));
+  if (options.format === 'json') {
+    process.stdout.write(`${JSON.stringify(state)}\n`);
+    return;
+  }
+  const now = Date.now();
+  const lines = [
+    `Pending approval: ${state.pending ? approvalText(state.pending, now) : 'none'}`,
+    `Last used: ${state.lastUsed ? usedText(state.lastUsed) : 'never'}`,
+  ];
+  process.stdout.write(`${terminalText(lines.join('\n'), { multiline: true })}\n`);
 }
 
 /** Registers `guard approve` and `guard status` on the program. */

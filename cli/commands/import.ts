@@ -21,8 +21,8 @@ import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
-import { withDocumentClient, withTableErrors } from '../options/table-options';
-import { createProgress } from '../progress';
+import { withTable } from '../options/table-options';
+import { withProgress } from '../progress';
 
 /** What `import --help` says the command does. */
 const DESCRIPTION =
@@ -191,42 +191,34 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
   const target = await resolveTarget(options, { usesConfig: false });
   if (!options.dryRun)
     refuseAuditDeployment(target, options.enforce, 'import', ', or --dry-run to validate only');
-  const progress = createProgress({ label: 'import', unit: 'records written' });
-  try {
-    await withDocumentClient(target, async (client) => {
-      const summary = await withTableErrors(target, () =>
-        importJsonLines(client, {
-          table: target.table,
-          file,
-          dryRun: options.dryRun,
-          createTable: options.createTable,
-          onProgress: (p) => progress.update(p.written),
-          onRejected:
-            options.format === 'table'
-              ? (rejected) => {
-                  progress.clear();
-                  process.stderr.write(`pc-hygiene import: rejected ${describeRejected(rejected)}\n`);
-                }
-              : undefined,
-        }),
-      );
-      progress.clear();
-      if (options.format === 'json') {
-        process.stdout.write(`${JSON.stringify(summary)}\n`);
-      } else {
-        const verb = summary.dryRun ? 'would import' : 'imported';
-        const created = summary.tableCreated ? ' (table created)' : '';
-        const rejected = summary.rejected === 0 ? '' : `; ${summary.rejected} line(s) rejected, not written`;
-        process.stdout.write(
-          `${verb} ${summary.written} record(s) into ${summary.table}${created}${rejected}\n`,
-        );
-      }
-      // Rejected lines mean the file was not fully loaded: a script must notice.
-      if (summary.rejected > 0) process.exitCode = EXIT_CODE.failure;
-    });
-  } finally {
-    progress.clear();
+  const summary = await withProgress({ label: 'import', unit: 'records written' }, (progress) =>
+    withTable(target, (client) =>
+      importJsonLines(client, {
+        table: target.table,
+        file,
+        dryRun: options.dryRun,
+        createTable: options.createTable,
+        onProgress: (p) => progress.update(p.written),
+        onRejected:
+          options.format === 'table'
+            ? (rejected) => {
+                progress.clear();
+                process.stderr.write(`pc-hygiene import: rejected ${describeRejected(rejected)}\n`);
+              }
+            : undefined,
+      }),
+    ),
+  );
+  if (options.format === 'json') {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    const verb = summary.dryRun ? 'would import' : 'imported';
+    const created = summary.tableCreated ? ' (table created)' : '';
+    const rejected = summary.rejected === 0 ? '' : `; ${summary.rejected} line(s) rejected, not written`;
+    process.stdout.write(`${verb} ${summary.written} record(s) into ${summary.table}${created}${rejected}\n`);
   }
+  // Rejected lines mean the file was not fully loaded: a script must notice.
+  if (summary.rejected > 0) process.exitCode = EXIT_CODE.failure;
 }
 
 /** `import` and its flags. */

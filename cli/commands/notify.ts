@@ -31,7 +31,7 @@ import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import { withDocumentClient, withTableErrors } from '../options/table-options';
+import { withTable } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
 import { UsageError } from '../usage-error';
 import { type DrainReach, drainTable } from '../use-cases/drain-table';
@@ -158,12 +158,12 @@ async function drainOutbox(
   publisher: NotificationPublisher,
   now: number,
 ): Promise<NotifierSummary> {
-  return withDocumentClient(target, async (client) => {
+  return withTable(target, (client) => {
     const reach: DrainReach = {
       directory: new DynamoOwnerDirectory(client, directoryTable),
       ownerDelivery: target.config.ownerDelivery,
     };
-    return await withTableErrors(target, () => drainTable(client, target.table, publisher, now, reach));
+    return drainTable(client, target.table, publisher, now, reach);
   });
 }
 
@@ -173,25 +173,23 @@ async function drainOutbox(
  * nothing (`cli/use-cases/preview-drain.ts`).
  */
 async function previewNotify(options: NotifyOptions, target: Target, directoryTable: string, now: number) {
-  await withDocumentClient(target, async (client) => {
-    const preview = await withTableErrors(target, () =>
-      previewDrain({
-        outbox: new DynamoDbOutboxStore(client, target.table),
-        directory: new DynamoOwnerDirectory(client, directoryTable),
-        ownerDelivery: target.config.ownerDelivery,
-        now,
-      }),
-    );
-    if (options.format === 'json') {
-      process.stdout.write(`${JSON.stringify({ dryRun: true, ...preview }, null, 2)}\n`);
-      return;
-    }
-    const heading =
-      `Notify dry run: nothing claimed, published or marked. ${preview.pendingItems} pending item(s), ` +
-      `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}.`;
-    process.stdout.write([heading, ...preview.entries.map(renderEntryPreview)].join('\n\n'));
-    process.stdout.write('\n');
-  });
+  const preview = await withTable(target, (client) =>
+    previewDrain({
+      outbox: new DynamoDbOutboxStore(client, target.table),
+      directory: new DynamoOwnerDirectory(client, directoryTable),
+      ownerDelivery: target.config.ownerDelivery,
+      now,
+    }),
+  );
+  if (options.format === 'json') {
+    process.stdout.write(`${JSON.stringify({ dryRun: true, ...preview }, null, 2)}\n`);
+    return;
+  }
+  const heading =
+    `Notify dry run: nothing claimed, published or marked. ${preview.pendingItems} pending item(s), ` +
+    `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}.`;
+  process.stdout.write([heading, ...preview.entries.map(renderEntryPreview)].join('\n\n'));
+  process.stdout.write('\n');
 }
 
 async function runNotify(options: NotifyOptions, command: Command): Promise<void> {

@@ -11,11 +11,7 @@ import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../exit-codes';
 import { defineCommand } from '../options/define-command';
-import {
-  requireDirectoryTable,
-  withDirectoryClient,
-  withDirectoryErrors,
-} from '../options/directory-options';
+import { withDirectory } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption, loadConfigFile } from '../options/load-config';
 import type { OptionsOf } from '../options/options-of';
@@ -83,22 +79,19 @@ async function runRelay(options: RelayOptions): Promise<void> {
   const config = await loadConfigFile(options.config);
   const from = senderOf(options.from, config.senderIdentity);
   const { items, ignored } = await readDigestEntries(options.input);
-  await withDirectoryClient(options, async (client) => {
-    const summary = await withDirectoryErrors(options, async () => {
-      await requireDirectoryTable(client, options.directoryTable);
-      const directory = new DynamoOwnerDirectory(client, options.directoryTable);
-      return relayToFiles(items, directory, {
-        outDir: options.out,
-        ...(from !== undefined && { from }),
-        now: Date.now,
-      });
+  const summary = await withDirectory(options, (client) => {
+    const directory = new DynamoOwnerDirectory(client, options.directoryTable);
+    return relayToFiles(items, directory, {
+      outDir: options.out,
+      ...(from !== undefined && { from }),
+      now: Date.now,
     });
-    const full: RelayFilesSummary = { ...summary, ignored };
-    process.stdout.write(
-      options.format === 'json' ? `${JSON.stringify(full, null, 2)}\n` : renderRelayText(full, options.input),
-    );
-    if (summary.failures.length > 0) process.exitCode = EXIT_CODE.failure;
   });
+  const full: RelayFilesSummary = { ...summary, ignored };
+  process.stdout.write(
+    options.format === 'json' ? `${JSON.stringify(full, null, 2)}\n` : renderRelayText(full, options.input),
+  );
+  if (summary.failures.length > 0) process.exitCode = EXIT_CODE.failure;
 }
 
 /** Registers `relay` on the program. */

@@ -6,7 +6,7 @@
  */
 import { terminalText } from '../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../exit-codes';
-import { withDocumentClient, withTableErrors } from '../options/table-options';
+import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
 import { type RestoreFlags, restoreTerms } from './restore';
@@ -42,9 +42,7 @@ export async function runRestoreRun(
 ): Promise<void> {
   if (id !== undefined) throw new UsageError('give either a credential id or --run RUN_ID, not both');
   const { terms, target } = await restoreTerms(flags, 'the run is undone', 'restore --run');
-  await withDocumentClient(target, async (client) => {
-    const result = await withTableErrors(target, () => restoreRun(client, target.table, { runId, ...terms }));
-    process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result));
-    if (result.refused.length > 0) process.exitCode = EXIT_CODE.failure;
-  });
+  const result = await withTable(target, (client) => restoreRun(client, target.table, { runId, ...terms }));
+  process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result));
+  if (result.refused.length > 0) process.exitCode = EXIT_CODE.failure;
 }

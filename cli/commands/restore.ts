@@ -18,7 +18,7 @@ import {
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import { withDocumentClient, withTableErrors } from '../options/table-options';
+import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { runRestoreRun } from './restore-run';
 
@@ -81,24 +81,22 @@ export async function restoreTerms(
 
 async function runRestore(id: string, options: RestoreOptions): Promise<void> {
   const { terms, target } = await restoreTerms(options, 'the credential is restored', 'restore');
-  await withDocumentClient(target, async (client) => {
-    const result = await withTableErrors(target, () =>
-      restoreCredential(client, target.table, { id, ...terms }),
-    );
-    if (options.format === 'json') {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-    } else {
-      const deleted = [
-        result.deletedReason && `as ${result.deletedReason}`,
-        result.deletedByRun && `by run ${result.deletedByRun}`,
-      ]
-        .filter(Boolean)
-        .join(' ');
-      const line = `${result.dryRun ? 'would restore' : 'restored'} ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${result.restoredBy}: ${result.reason}`;
-      process.stdout.write(`${terminalText(line)}\n`);
-    }
-    if (result.warning) process.stderr.write(`pc-hygiene restore: warning: ${result.warning}\n`);
-  });
+  const result = await withTable(target, (client) =>
+    restoreCredential(client, target.table, { id, ...terms }),
+  );
+  if (options.format === 'json') {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    const deleted = [
+      result.deletedReason && `as ${result.deletedReason}`,
+      result.deletedByRun && `by run ${result.deletedByRun}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+    const line = `${result.dryRun ? 'would restore' : 'restored'} ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${result.restoredBy}: ${result.reason}`;
+    process.stdout.write(`${terminalText(line)}\n`);
+  }
+  if (result.warning) process.stderr.write(`pc-hygiene restore: warning: ${result.warning}\n`);
 }
 
 /** `restore` and its flags. */

@@ -13,7 +13,7 @@ import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
-import { withDocumentClient, withTableErrors } from '../options/table-options';
+import { withTable } from '../options/table-options';
 
 const RUN_COLUMNS = ['RUN ID', 'NOW', 'STATUS', 'DELETED'] as const;
 const ENTRY_COLUMNS = [
@@ -75,14 +75,12 @@ type RunsShowOptions = OptionsOf<ReturnType<typeof defineRunsShow>>;
 
 async function runsList(flags: RunsListOptions): Promise<void> {
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
-  await withDocumentClient(options, async (client) => {
-    const runs = await withTableErrors(options, () => listRuns(client, options.table));
-    if (options.format === 'json') process.stdout.write(`${JSON.stringify(runs)}\n`);
-    else if (options.format === 'csv') process.stdout.write(listingCsv(RUN_COLUMNS, runs.map(runRow)));
-    else if (runs.length === 0)
-      process.stdout.write('No run manifests (no enforce run has deleted anything).\n');
-    else process.stdout.write(listingTable(RUN_COLUMNS, runs.map(runRow)));
-  });
+  const runs = await withTable(options, (client) => listRuns(client, options.table));
+  if (options.format === 'json') process.stdout.write(`${JSON.stringify(runs)}\n`);
+  else if (options.format === 'csv') process.stdout.write(listingCsv(RUN_COLUMNS, runs.map(runRow)));
+  else if (runs.length === 0)
+    process.stdout.write('No run manifests (no enforce run has deleted anything).\n');
+  else process.stdout.write(listingTable(RUN_COLUMNS, runs.map(runRow)));
 }
 
 /** The header as a few lines of text above the table. */
@@ -122,11 +120,9 @@ async function printRun(
 
 async function runsShow(runId: string, flags: RunsShowOptions): Promise<void> {
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
-  await withDocumentClient(options, async (client) => {
-    await withTableErrors(options, async () => {
-      const header = await readRunHeader(client, options.table, runId);
-      await printRun(client, options, header);
-    });
+  await withTable(options, async (client) => {
+    const header = await readRunHeader(client, options.table, runId);
+    await printRun(client, options, header);
   });
 }
 

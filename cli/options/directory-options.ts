@@ -133,15 +133,25 @@ export function directoryClientFor(options: DirectoryOptions): DynamoDBDocumentC
 }
 
 /**
- * Runs `work` with a client for the directory table flags and destroys it
- * afterwards (`withDocumentClient` for the directory table).
+ * Runs `work` on the owner directory table: a client for the directory flags,
+ * the table checked to exist first ({@link requireDirectoryTable}) unless
+ * `mayBeMissing` (the work checks or creates it itself), the errors rewritten
+ * ({@link withDirectoryErrors}), the client destroyed afterwards. The one way
+ * a command aimed at the directory opens it.
  * @throws {UsageError} on an invalid table name or endpoint URL
+ * @throws {TableAccessError} when the table is missing or cannot be reached
  */
-export function withDirectoryClient<T>(
+export function withDirectory<T>(
   options: DirectoryOptions,
   work: (client: DynamoDBDocumentClient) => Promise<T>,
+  { mayBeMissing = false } = {},
 ): Promise<T> {
-  return withDocumentClient(directoryTableOptions(options), work);
+  return withDocumentClient(directoryTableOptions(options), (client) =>
+    withDirectoryErrors(options, async () => {
+      if (!mayBeMissing) await requireDirectoryTable(client, options.directoryTable);
+      return work(client);
+    }),
+  );
 }
 
 /** The directory flags as the table flags the client builders read. */

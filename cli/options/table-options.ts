@@ -164,3 +164,17 @@ export async function withTableErrors<T>(options: TableOptions, work: () => Prom
     throw describeTableError(error, options);
   }
 }
+
+/**
+ * Runs `work` on the table: a document client for the flags
+ * ({@link withDocumentClient}), the table errors rewritten
+ * ({@link withTableErrors}), the client destroyed afterwards. The one way a
+ * command that reads or writes its table and then reports does the first part.
+ * @throws {UsageError} on an invalid table name or endpoint URL
+ */
+export function withTable<T>(
+  options: TableOptions,
+  work: (client: DynamoDBDocumentClient) => Promise<T>,
+): Promise<T> {
+  return withDocumentClient(options, (client) => withTableErrors(options, () => work(client)));
+}

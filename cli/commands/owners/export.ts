@@ -6,43 +6,40 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
-import {
-  addDirectoryOptions,
-  requireDirectoryTable,
-  withDirectoryClient,
-  withDirectoryErrors,
-} from '../../options/directory-options';
+import { defineCommand } from '../../options/define-command';
+import { withDirectory } from '../../options/directory-options';
 import type { OptionsOf } from '../../options/options-of';
 import { BrokenPipeError, StreamWriter } from '../../stream-writer';
 
 function defineOwnersExport(owners: Command) {
-  return addDirectoryOptions(
-    owners.command('export').description('Write every owner in the directory as JSON Lines to stdout.'),
+  return defineCommand(
+    owners,
+    'export',
+    'Write every owner in the directory as JSON Lines to stdout.',
+    'directory',
+    (command) => command,
   );
 }
 
 type OwnersExportOptions = OptionsOf<ReturnType<typeof defineOwnersExport>>;
 
 async function runOwnersExport(options: OwnersExportOptions): Promise<void> {
-  await withDirectoryClient(options, async (client) => {
-    const count = await withDirectoryErrors(options, async () => {
-      await requireDirectoryTable(client, options.directoryTable);
-      const out = new StreamWriter(process.stdout);
-      let written = 0;
-      for await (const owner of new DynamoOwnerDirectory(client, options.directoryTable).owners()) {
-        await out.write(`${JSON.stringify(owner)}\n`);
-        written++;
-      }
-      return written;
-    }).catch((error: unknown) => {
-      // `owners export | head`: the reader has what it wanted.
-      if (error instanceof BrokenPipeError) return undefined;
-      throw error;
-    });
-    if (count !== undefined) {
-      process.stderr.write(`exported ${count} owner(s) from ${options.directoryTable}\n`);
+  const count = await withDirectory(options, async (client) => {
+    const out = new StreamWriter(process.stdout);
+    let written = 0;
+    for await (const owner of new DynamoOwnerDirectory(client, options.directoryTable).owners()) {
+      await out.write(`${JSON.stringify(owner)}\n`);
+      written++;
     }
+    return written;
+  }).catch((error: unknown) => {
+    // `owners export | head`: the reader has what it wanted.
+    if (error instanceof BrokenPipeError) return undefined;
+    throw error;
   });
+  if (count !== undefined) {
+    process.stderr.write(`exported ${count} owner(s) from ${options.directoryTable}\n`);
+  }
 }
 
 /** Registers `owners export` on the `owners` command. */

@@ -6,17 +6,18 @@
  * is more than `maxDeletePercent` of the active owners unless
  * `--allow-mass-change`.
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option } from '@commander-js/extra-typings';
 import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import';
 import { formatInstant, requireInstant } from '../../../lambdas/hygiene/time';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
-import { withDirectoryClient, withDirectoryErrors } from '../../options/directory-options';
+import { withDirectory } from '../../options/directory-options';
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
 import { configOption, loadConfigFile } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
-import { createProgress } from '../../progress';
+import { type Progress, withProgress } from '../../progress';
 import { UsageError } from '../../usage-error';
 import { importOwnerFile, type OwnerImportSummary } from '../../use-cases/import-owners';
 import { OWNER_FILE_FORMATS } from '../../use-cases/owner-file';
@@ -91,42 +92,36 @@ async function runOwnersImport(file: string, options: OwnersImportOptions): Prom
   const now = Date.now();
   const asOf = resolveAsOf(options.asOf, now);
   const config = await loadConfigFile(options.config);
-  const progress = createProgress({ label: 'owners import', unit: 'owners written' });
-  try {
-    await withDirectoryClient(options, async (client) => {
-      const summary = await withDirectoryErrors(options, () =>
-        importOwnerFile(client, {
-          table: options.directoryTable,
-          file,
-          ...(options.inputFormat !== undefined && { format: options.inputFormat }),
-          asOf,
-          now: formatInstant(now),
-          sync: options.sync ?? false,
-          allowMassChange: options.allowMassChange ?? false,
-          maxDeletePercent: config.maxDeletePercent,
-          createTable: options.createTable ?? false,
-          dryRun: options.dryRun ?? false,
-          onWritten: (written) => progress.update(written),
-        }),
-      );
-      progress.clear();
-      if (options.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
-      else {
-        for (const row of summary.rejectedRows) {
-          process.stderr.write(`pc-hygiene owners import: rejected ${terminalText(describeRejected(row))}\n`);
-        }
-        const text = summaryText(summary, options.dryRun ?? false);
-        (summary.outcome === 'imported' || summary.outcome === 'dry-run'
-          ? process.stdout
-          : process.stderr
-        ).write(text);
-      }
-      if (summary.outcome === 'rejected') process.exitCode = EXIT_CODE.failure;
-      if (summary.outcome === 'guard-tripped') process.exitCode = EXIT_CODE.guardTripped;
+  const importFile = (client: DynamoDBDocumentClient, progress: Progress) =>
+    importOwnerFile(client, {
+      table: options.directoryTable,
+      file,
+      ...(options.inputFormat !== undefined && { format: options.inputFormat }),
+      asOf,
+      now: formatInstant(now),
+      sync: options.sync ?? false,
+      allowMassChange: options.allowMassChange ?? false,
+      maxDeletePercent: config.maxDeletePercent,
+      createTable: options.createTable ?? false,
+      dryRun: options.dryRun ?? false,
+      onWritten: (written) => progress.update(written),
     });
-  } finally {
-    progress.clear();
+  const summary = await withProgress({ label: 'owners import', unit: 'owners written' }, (progress) =>
+    // The import checks (or creates) the table itself.
+    withDirectory(options, (client) => importFile(client, progress), { mayBeMissing: true }),
+  );
+  if (options.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    for (const row of summary.rejectedRows) {
+      process.stderr.write(`pc-hygiene owners import: rejected ${terminalText(describeRejected(row))}\n`);
+    }
+    const text = summaryText(summary, options.dryRun ?? false);
+    (summary.outcome === 'imported' || summary.outcome === 'dry-run' ? process.stdout : process.stderr).write(
+      text,
+    );
   }
+  if (summary.outcome === 'rejected') process.exitCode = EXIT_CODE.failure;
+  if (summary.outcome === 'guard-tripped') process.exitCode = EXIT_CODE.guardTripped;
 }
 
 /** Registers `owners import` on the `owners` command. */

@@ -21,12 +21,7 @@ import {
 } from '../../../lambdas/hygiene/owner-directory';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import { defineCommand } from '../../options/define-command';
-import {
-  requireDirectoryTable,
-  routeOption,
-  withDirectoryClient,
-  withDirectoryErrors,
-} from '../../options/directory-options';
+import { routeOption, withDirectory } from '../../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../../options/formats';
 import { configOption, loadConfigFile } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
@@ -122,29 +117,26 @@ async function ownersToJudge(
 async function runOwnersList(options: OwnersListOptions): Promise<void> {
   const config = await loadConfigFile(options.config);
   const route = options.route ?? config.ownerDelivery;
-  await withDirectoryClient(options, async (client) => {
-    const listed = await withDirectoryErrors(options, async () => {
-      await requireDirectoryTable(client, options.directoryTable);
-      const found: ListedOwner[] = [];
-      for (const candidate of await ownersToJudge(client, options, config.scanSegments)) {
-        const owner = 'absent' in candidate ? undefined : candidate;
-        const reach = reachabilityOf(owner, route);
-        if (!options.unreachable || !reach.reachable)
-          found.push({ owner: owner ?? { userId: candidate.userId }, reach });
-      }
-      return found.sort((a, b) =>
-        a.owner.userId < b.owner.userId ? -1 : a.owner.userId > b.owner.userId ? 1 : 0,
-      );
-    });
-    if (options.format === 'json') {
-      const owners = listed.map(({ owner, reach }) => ({
-        ...owner,
-        reachable: reach.reachable,
-        ...(!reach.reachable && { reason: reach.reason }),
-      }));
-      process.stdout.write(`${JSON.stringify({ route, owners })}\n`);
-    } else process.stdout.write(listed.length === 0 ? 'no owners\n' : ownersTable(listed, route));
+  const listed = await withDirectory(options, async (client) => {
+    const found: ListedOwner[] = [];
+    for (const candidate of await ownersToJudge(client, options, config.scanSegments)) {
+      const owner = 'absent' in candidate ? undefined : candidate;
+      const reach = reachabilityOf(owner, route);
+      if (!options.unreachable || !reach.reachable)
+        found.push({ owner: owner ?? { userId: candidate.userId }, reach });
+    }
+    return found.sort((a, b) =>
+      a.owner.userId < b.owner.userId ? -1 : a.owner.userId > b.owner.userId ? 1 : 0,
+    );
   });
+  if (options.format === 'json') {
+    const owners = listed.map(({ owner, reach }) => ({
+      ...owner,
+      reachable: reach.reachable,
+      ...(!reach.reachable && { reason: reach.reason }),
+    }));
+    process.stdout.write(`${JSON.stringify({ route, owners })}\n`);
+  } else process.stdout.write(listed.length === 0 ? 'no owners\n' : ownersTable(listed, route));
 }
 
 /** Registers `owners list` on the `owners` command. */
