@@ -67,49 +67,45 @@ function headerWidget(): cloudwatch.IWidget {
   });
 }
 
+/** A graph of `left` (and `right`) metrics, a third of a row wide unless `width` says otherwise. */
+function graph(
+  title: string,
+  left: cloudwatch.IMetric[],
+  options: Pick<cloudwatch.GraphWidgetProps, 'right' | 'stacked' | 'width'> = {},
+): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({ title, left, width: 8, ...options });
+}
+
 /** What the sweeps planned and applied, per action type. */
 function transitionWidgets(m: RunMetric): cloudwatch.IWidget[] {
   return [
-    new cloudwatch.GraphWidget({
-      title: 'Planned transitions per sweep',
-      left: ACTION_METRICS.map((a) => m(a.planned, { label: a.type })),
-      stacked: true,
-      width: 12,
-    }),
-    new cloudwatch.GraphWidget({
-      title: 'Applied transitions per sweep',
-      left: ACTION_METRICS.map((a) => m(a.applied, { label: a.type })),
-      stacked: true,
-      width: 12,
-    }),
+    graph(
+      'Planned transitions per sweep',
+      ACTION_METRICS.map((a) => m(a.planned, { label: a.type })),
+      { stacked: true, width: 12 },
+    ),
+    graph(
+      'Applied transitions per sweep',
+      ACTION_METRICS.map((a) => m(a.applied, { label: a.type })),
+      { stacked: true, width: 12 },
+    ),
   ];
 }
 
 /** How each sweep went: records, guard, status, duration. */
 function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
   return [
-    new cloudwatch.GraphWidget({
-      title: 'Records scanned / invalid',
-      left: [m(SWEEP_METRIC.scanned, { label: 'scanned' })],
+    graph('Records scanned / invalid', [m(SWEEP_METRIC.scanned, { label: 'scanned' })], {
       right: [m(SWEEP_METRIC.invalid, { label: 'invalid', statistic: 'Maximum' })],
-      width: 8,
     }),
-    new cloudwatch.GraphWidget({
-      title: 'Guard and run status',
-      left: [
-        m(SWEEP_METRIC.guardTripped, { label: 'guard tripped', statistic: 'Maximum' }),
-        m(SWEEP_METRIC.incomplete, { label: 'incomplete (checkpointed)', statistic: 'Maximum' }),
-        m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read' }),
-        m(SWEEP_METRIC.writeFailures, { label: 'write failures' }),
-        m(SWEEP_METRIC.adminSummaryFailed, { label: 'admin summary not published', statistic: 'Maximum' }),
-      ],
-      width: 8,
-    }),
-    new cloudwatch.GraphWidget({
-      title: 'Sweep duration (ms)',
-      left: [m(SWEEP_METRIC.duration, { label: 'duration', statistic: 'Maximum' })],
-      width: 8,
-    }),
+    graph('Guard and run status', [
+      m(SWEEP_METRIC.guardTripped, { label: 'guard tripped', statistic: 'Maximum' }),
+      m(SWEEP_METRIC.incomplete, { label: 'incomplete (checkpointed)', statistic: 'Maximum' }),
+      m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read' }),
+      m(SWEEP_METRIC.writeFailures, { label: 'write failures' }),
+      m(SWEEP_METRIC.adminSummaryFailed, { label: 'admin summary not published', statistic: 'Maximum' }),
+    ]),
+    graph('Sweep duration (ms)', [m(SWEEP_METRIC.duration, { label: 'duration', statistic: 'Maximum' })]),
   ];
 }
 
@@ -117,39 +113,27 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
 function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudwatch.IWidget[] {
   const hourly = { period: Duration.hours(1) };
   return [
-    new cloudwatch.GraphWidget({
-      title: 'Owner notices',
-      left: [
-        m(SWEEP_METRIC.eventsQueued, { label: 'queued by sweeps' }),
-        m(NOTIFIER_METRIC.eventsPublished, { ...hourly, label: 'published' }),
-        m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain)' }),
-      ],
-      width: 8,
-    }),
-    new cloudwatch.GraphWidget({
-      title: 'Oldest pending notice (s)',
-      left: [
-        m(NOTIFIER_METRIC.oldestPendingAge, {
-          period: Duration.minutes(15),
-          statistic: 'Maximum',
-          label: 'oldest pending',
-        }),
-      ],
-      width: 8,
-    }),
-    new cloudwatch.GraphWidget({
-      title: 'Errors and dead letters',
-      left: [
-        options.sweep.function.metricErrors({ period: Duration.hours(1), label: 'sweep errors' }),
-        options.notifier.function.metricErrors({ period: Duration.hours(1), label: 'notifier errors' }),
-        options.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: 'Maximum',
-          label: 'dead-letter messages',
-        }),
-      ],
-      width: 8,
-    }),
+    graph('Owner notices', [
+      m(SWEEP_METRIC.eventsQueued, { label: 'queued by sweeps' }),
+      m(NOTIFIER_METRIC.eventsPublished, { ...hourly, label: 'published' }),
+      m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain)' }),
+    ]),
+    graph('Oldest pending notice (s)', [
+      m(NOTIFIER_METRIC.oldestPendingAge, {
+        period: Duration.minutes(15),
+        statistic: 'Maximum',
+        label: 'oldest pending',
+      }),
+    ]),
+    graph('Errors and dead letters', [
+      options.sweep.function.metricErrors({ period: Duration.hours(1), label: 'sweep errors' }),
+      options.notifier.function.metricErrors({ period: Duration.hours(1), label: 'notifier errors' }),
+      options.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+        label: 'dead-letter messages',
+      }),
+    ]),
   ];
 }
 
@@ -158,35 +142,35 @@ function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
   const hourly = { period: Duration.hours(1) };
   const width = relay ? 8 : 12;
   const widgets: cloudwatch.IWidget[] = [
-    new cloudwatch.GraphWidget({
-      title: 'Unreachable owners',
-      left: [
+    graph(
+      'Unreachable owners',
+      [
         m(SWEEP_METRIC.unreachableOwners, { statistic: 'Maximum', label: 'forecast by the sweep' }),
         m(NOTIFIER_METRIC.unreachableOwners, { ...hourly, label: 'reported to the admins by drains' }),
       ],
-      width,
-    }),
-    new cloudwatch.GraphWidget({
-      title: 'Owner directory and misaddressed events',
-      left: [
+      { width },
+    ),
+    graph(
+      'Owner directory and misaddressed events',
+      [
         m(SWEEP_METRIC.directoryUnusable, { statistic: 'Maximum', label: 'directory unusable (1 = yes)' }),
         m(NOTIFIER_METRIC.reachUnverified, { ...hourly, statistic: 'Maximum', label: 'reach unverified' }),
         m(NOTIFIER_METRIC.mismatchedEvents, { ...hourly, label: 'events addressed to another owner' }),
       ],
-      width,
-    }),
+      { width },
+    ),
   ];
   if (relay) {
     widgets.push(
-      new cloudwatch.GraphWidget({
-        title: 'Owner email: bounces and complaints',
-        left: [
+      graph(
+        'Owner email: bounces and complaints',
+        [
           m(SES_EVENTS_METRIC.bounces, { ...hourly, label: 'permanent bounces and complaints' }),
           m(SES_EVENTS_METRIC.complaints, { ...hourly, label: 'of which complaints' }),
           m(SES_EVENTS_METRIC.marked, { ...hourly, label: 'owners marked bouncing' }),
         ],
-        width,
-      }),
+        { width },
+      ),
     );
   }
   return widgets;
@@ -196,40 +180,28 @@ function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
 function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwatch.IWidget[] {
   const hourly = { period: Duration.hours(1) };
   return [
-    new cloudwatch.GraphWidget({
-      title: 'Owner subscriptions: filter policies and pending owners',
-      left: [
-        m(RECONCILER_METRIC.filterPolicies, {
-          ...hourly,
-          statistic: 'Maximum',
-          label: 'filter policies (quota 200 by default)',
-        }),
-        m(RECONCILER_METRIC.pendingOwners, {
-          ...hourly,
-          statistic: 'Maximum',
-          label: 'owners pending confirmation',
-        }),
-      ],
-      width: 8,
-    }),
-    new cloudwatch.GraphWidget({
-      title: 'Subscription reconciler changes',
-      left: [
-        m(RECONCILER_METRIC.created, { ...hourly, label: 'created' }),
-        m(RECONCILER_METRIC.repaired, { ...hourly, label: 'repaired' }),
-        m(RECONCILER_METRIC.removed, { ...hourly, label: 'removed' }),
-      ],
-      width: 8,
-    }),
-    new cloudwatch.GraphWidget({
-      title: 'Subscription reconciler problems',
-      left: [
-        m(RECONCILER_METRIC.quotaExceeded, { ...hourly, statistic: 'Maximum', label: 'quota exceeded' }),
-        m(RECONCILER_METRIC.failed, { ...hourly, label: 'operations refused by SNS' }),
-        m(RECONCILER_METRIC.conflicts, { ...hourly, statistic: 'Maximum', label: 'address conflicts' }),
-        reconciler.function.metricErrors({ period: Duration.hours(1), label: 'reconciler errors' }),
-      ],
-      width: 8,
-    }),
+    graph('Owner subscriptions: filter policies and pending owners', [
+      m(RECONCILER_METRIC.filterPolicies, {
+        ...hourly,
+        statistic: 'Maximum',
+        label: 'filter policies (quota 200 by default)',
+      }),
+      m(RECONCILER_METRIC.pendingOwners, {
+        ...hourly,
+        statistic: 'Maximum',
+        label: 'owners pending confirmation',
+      }),
+    ]),
+    graph('Subscription reconciler changes', [
+      m(RECONCILER_METRIC.created, { ...hourly, label: 'created' }),
+      m(RECONCILER_METRIC.repaired, { ...hourly, label: 'repaired' }),
+      m(RECONCILER_METRIC.removed, { ...hourly, label: 'removed' }),
+    ]),
+    graph('Subscription reconciler problems', [
+      m(RECONCILER_METRIC.quotaExceeded, { ...hourly, statistic: 'Maximum', label: 'quota exceeded' }),
+      m(RECONCILER_METRIC.failed, { ...hourly, label: 'operations refused by SNS' }),
+      m(RECONCILER_METRIC.conflicts, { ...hourly, statistic: 'Maximum', label: 'address conflicts' }),
+      reconciler.function.metricErrors({ period: Duration.hours(1), label: 'reconciler errors' }),
+    ]),
   ];
 }
