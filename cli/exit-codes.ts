@@ -1,6 +1,6 @@
 /**
  * The exit codes of every `pc-hygiene` command, in one table (README.md,
- * "Exit codes"; docs/sweep.md, "Exit codes"): a script reads the same number
+ * "CLI: `pc-hygiene`"; docs/sweep.md, "Exit codes"): a script reads the same number
  * as the same outcome whichever command it ran, and a command cannot pick a
  * number of its own for an outcome that already has one.
  */
