@@ -8,7 +8,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { DynamoDbOutboxStore } from '../aws/outbox-store';
-import { DynamoOwnerDirectory } from '../aws/owner-directory-store';
 import { SnsPublisher } from '../aws/sns-publisher';
 import type { NotifierDeps, NotifierSummary } from '../hygiene/notifier';
 import { runNotifier } from '../hygiene/notifier';
@@ -18,6 +17,7 @@ import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { NOTIFIER_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
+import { optionalOwnerDirectory } from './owner-directory-env';
 import { remainingBudget, runInstant } from './scheduled-event';
 
 /** Time kept back from Lambda's timeout for the metrics flush and the summary log. */
@@ -112,9 +112,7 @@ export const notifierHandler = createNotifierHandler({
   outbox: new DynamoDbOutboxStore(documentClient, requireEnv(env, HANDLER_ENV.tableName)),
   publisher: new SnsPublisher(snsClient, requireEnv(env, HANDLER_ENV.topicArn)),
   clock: Date.now,
-  ...(env[HANDLER_ENV.directoryTableName] !== undefined && {
-    directory: new DynamoOwnerDirectory(documentClient, requireEnv(env, HANDLER_ENV.directoryTableName)),
-  }),
+  ...optionalOwnerDirectory(env, documentClient),
   ownerDelivery: config.ownerDelivery,
 });
 

@@ -7,7 +7,6 @@
  * fails the invocation with the `FilterPolicyQuotaError`.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoOwnerDirectory } from '../aws/owner-directory-store';
 import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
 import type { OwnerDeliveryRoute, OwnerSubscriptionRegistry } from '../hygiene/owner-directory';
 import {
@@ -24,6 +23,7 @@ import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { RECONCILER_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
+import { ownerDirectoryOf } from './owner-directory-env';
 
 /** What one invocation needs, built once per cold start. */
 export interface ReconcilerHandlerDeps extends Observability {
@@ -95,7 +95,7 @@ tools.logger.appendKeys({ route: config.ownerDelivery });
 export const reconcilerHandler = createReconcilerHandler({
   ...tools,
   topic: new SnsTopicSubscriptions(snsClient, requireEnv(env, HANDLER_ENV.topicArn)),
-  directory: new DynamoOwnerDirectory(documentClient, requireEnv(env, HANDLER_ENV.directoryTableName)),
+  directory: ownerDirectoryOf(env, documentClient),
   route: config.ownerDelivery,
   filterPolicyQuota: filterPolicyQuotaFromEnvironment(env),
 });

@@ -8,7 +8,6 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DynamoOwnerDirectory } from '../aws/owner-directory-store';
 import { DynamoRelayLedger } from '../aws/relay-ledger-store';
 import { SesEmailSender } from '../aws/ses-email-sender';
 import { createSesClient } from '../aws/sesv2-client';
@@ -17,6 +16,7 @@ import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, MissingEnvironmentError, requireEnv } from './environment';
 import { RELAY_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
+import { ownerDirectoryOf } from './owner-directory-env';
 
 /** Shortest claim lease, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;
@@ -64,7 +64,7 @@ const configurationSetName = config.sesConfigurationSet;
 export const relayHandler = createRelayHandler({
   ...tools,
   relay: {
-    directory: new DynamoOwnerDirectory(documentClient, requireEnv(env, HANDLER_ENV.directoryTableName)),
+    directory: ownerDirectoryOf(env, documentClient),
     ledger: new DynamoRelayLedger(documentClient, requireEnv(env, HANDLER_ENV.relayLedgerTableName)),
     sender: new SesEmailSender(sesClient, { ...(configurationSetName && { configurationSetName }) }),
     clock: Date.now,

@@ -7,13 +7,12 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSEvent } from 'aws-lambda';
-import { DynamoOwnerDirectory } from '../aws/owner-directory-store';
 import type { OwnerBounceRecorder } from '../hygiene/owner-directory';
 import { type AddressProblemSummary, recordAddressProblems } from '../relay/ses-events';
 import { createHandlerClients } from './aws-clients';
-import { HANDLER_ENV, requireEnv } from './environment';
 import { SES_EVENTS_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
+import { ownerDirectoryOf } from './owner-directory-env';
 
 /** What one invocation needs, built once per cold start. */
 export interface SesEventsHandlerDeps extends Observability {
@@ -48,7 +47,7 @@ const { documentClient } = createHandlerClients(env, tools.tracer);
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
 export const sesEventsHandler = createSesEventsHandler({
   ...tools,
-  directory: new DynamoOwnerDirectory(documentClient, requireEnv(env, HANDLER_ENV.directoryTableName)),
+  directory: ownerDirectoryOf(env, documentClient),
   clock: Date.now,
 });
 

@@ -10,7 +10,6 @@ import type { Context } from 'aws-lambda';
 import { DynamoDbCheckpointStore } from '../aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../aws/credential-scanner';
 import { DynamoDbGuardApprovals } from '../aws/guard-approval-store';
-import { DynamoOwnerDirectory } from '../aws/owner-directory-store';
 import { DynamoDbRunManifestWriter } from '../aws/run-manifest-store';
 import { SnsPublisher } from '../aws/sns-publisher';
 import { DynamoDbTransitionWriter } from '../aws/transition-writer';
@@ -23,6 +22,7 @@ import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { SWEEP_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
+import { optionalOwnerDirectory } from './owner-directory-env';
 import {
   DEFAULT_MAX_SCHEDULE_SKEW_SECONDS,
   maxScheduleSkewMs,
@@ -172,9 +172,7 @@ export const sweepHandler = createSweepHandler({
   publishAdminSummary: (summary) => publishAdminReport(new SnsPublisher(snsClient, topicArn), summary),
   clock: Date.now,
   maxScheduleSkewMs: skewMs,
-  ...(env[HANDLER_ENV.directoryTableName] !== undefined && {
-    directory: new DynamoOwnerDirectory(documentClient, requireEnv(env, HANDLER_ENV.directoryTableName)),
-  }),
+  ...optionalOwnerDirectory(env, documentClient),
 });
 
 /** The Lambda entry point. */
