@@ -26,7 +26,7 @@ import {
   resolveTarget,
   type Target,
 } from '../options/deployment-target';
-import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
+import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
@@ -139,13 +139,6 @@ function publisherFor(
     region,
   });
   return { publisher: new SnsPublisher(client, topicArn), label: `sns:${topicArn}`, client };
-}
-
-/** The directory table: the flag when given, else the deployment's, else the flag's default. */
-function directoryTableOf(options: NotifyOptions, command: Command, target: Target): string {
-  const fromStack = target.deployment?.directoryTableName;
-  const given = command.getOptionValueSource('directoryTable') !== 'default';
-  return checkDirectoryTableName(given || fromStack === undefined ? options.directoryTable : fromStack);
 }
 
 /**

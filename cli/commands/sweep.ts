@@ -32,7 +32,7 @@ import {
   resolveTarget,
   type Target,
 } from '../options/deployment-target';
-import { checkDirectoryTableName, directoryTableOption } from '../options/directory-options';
+import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { nowOption, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
@@ -138,13 +138,6 @@ async function reportToDeployment(target: Target, summary: RunSummary): Promise<
     cloudWatch.destroy();
     sns.destroy();
   }
-}
-
-/** The directory table: the flag when given, else the deployment's, else the flag's default. */
-function directoryTableOf(options: SweepOptions, command: Command, target: Target): string {
-  const fromStack = target.deployment?.directoryTableName;
-  const given = command.getOptionValueSource('directoryTable') !== 'default';
-  return checkDirectoryTableName(given || fromStack === undefined ? options.directoryTable : fromStack);
 }
 
 /**

@@ -17,7 +17,7 @@ import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-
 import { OWNER_DELIVERY_ROUTES } from '../../lambdas/hygiene/owner-directory';
 import { STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
-import { lookUpStack } from './deployment-target';
+import { lookUpStack, type Target } from './deployment-target';
 import {
   addAwsOptions,
   describeTableError,
@@ -122,6 +122,23 @@ export function checkDirectoryTableName(name: string): string {
     );
   }
   return name;
+}
+
+/**
+ * The owner directory table of a command that also acts on the credentials
+ * table (`sweep`, `notify`): `--directory-table` (or its env var) when given,
+ * else the deployment's, else the default name.
+ * @param command the command, to tell a given `--directory-table` from its default
+ * @throws {UsageError} when the name is not a valid DynamoDB table name
+ */
+export function directoryTableOf(
+  flags: { readonly directoryTable: string },
+  command: CommandUnknownOpts,
+  target: Pick<Target, 'deployment'>,
+): string {
+  const fromStack = target.deployment?.directoryTableName;
+  const given = command.getOptionValueSource('directoryTable') !== 'default';
+  return checkDirectoryTableName(given || fromStack === undefined ? flags.directoryTable : fromStack);
 }
 
 /**
