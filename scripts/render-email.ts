@@ -8,19 +8,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { composeMime, ownerEmail } from '../lambdas/relay/owner-email';
-import { representativeEvents, SAMPLE_NOW, sampleDocuments } from '../test/support/sample-digest';
+import { composeMime } from '../lambdas/relay/owner-email';
+import { sampleOwnerEmail } from '../test/support/sample-digest';
 import { checkEmailHtml } from './email-browser-check';
 
 const outDir = process.argv[2] ?? join('artifacts', 'email');
-const [document] = sampleDocuments(representativeEvents());
-if (document === undefined) throw new Error('the sample digest rendered no part');
-const email = ownerEmail(
-  document,
-  { email: 'ada@example.com', name: 'Ada Lovelace' },
-  'PersonalClient Hygiene <hygiene@example.com>',
-  new Date(SAMPLE_NOW),
-);
+const email = sampleOwnerEmail('PersonalClient Hygiene <hygiene@example.com>');
 const check = await checkEmailHtml(email.html, outDir, 'digest');
 await writeFile(join(outDir, 'digest.html'), email.html);
 await writeFile(join(outDir, 'digest.eml'), await composeMime(email));
