@@ -36,6 +36,7 @@ export interface DrainSettings {
   readonly maxBatchBytes: number;
   readonly writeConcurrency: number;
   readonly groupConcurrency: number;
+  readonly publishConcurrency: number;
   readonly stopMarginMs: number;
   readonly maxItems: number;
   readonly readBatchItems: number;
@@ -133,6 +134,7 @@ export function drainSettings(options: NotifierOptions, limits: PublishLimits): 
     maxBatchBytes: options.maxBatchBytes ?? limits.maxBatchBytes,
     writeConcurrency: options.writeConcurrency ?? 8,
     groupConcurrency: Math.max(1, Math.floor(options.groupConcurrency ?? 4)),
+    publishConcurrency: Math.max(1, Math.floor(options.publishConcurrency ?? 4)),
     stopMarginMs: options.stopMarginMs ?? 30_000,
     maxItems: options.maxItems ?? 20_000,
     readBatchItems: Math.max(1, Math.floor(options.readBatchItems ?? 100)),

@@ -7,6 +7,7 @@
 import { describeError } from '../errors';
 import type { OutgoingMessage } from '../message';
 import type { FailedEntry } from '../outbox-ports';
+import { mapWithConcurrency } from '../task-pool';
 import type { DrainContext, DrainState } from './drain-state';
 import { eventKey } from './mark';
 import type { OwnerDigest } from './render';
@@ -46,7 +47,9 @@ export async function publishMessages(
 ): Promise<Map<string, FailedEntry>> {
   const { deps, settings } = context;
   const failedById = new Map<string, FailedEntry>();
-  for (const batch of batchEntries(messages, settings.maxBatchEntries, settings.maxBatchBytes)) {
+  const batches = batchEntries(messages, settings.maxBatchEntries, settings.maxBatchBytes);
+  // Batches are independent (each message is one owner's digest part, or one report part): a few at a time.
+  await mapWithConcurrency(batches, settings.publishConcurrency, async (batch) => {
     const request = batch.map((m) => m.message);
     let failed: readonly FailedEntry[];
     try {
@@ -57,7 +60,7 @@ export async function publishMessages(
       failed = request.map((r) => ({ id: r.id, code, message, senderFault: false }));
     }
     for (const f of failed) failedById.set(f.id, f);
-  }
+  });
   return failedById;
 }
 

@@ -51,6 +51,12 @@ export interface NotifierOptions {
    * @default 4
    */
   readonly groupConcurrency?: number;
+  /**
+   * `publishBatch` calls in flight within one chunk (a chunk holds about ten
+   * calls' worth of owners): at most `groupConcurrency` × this at once.
+   * @default 4
+   */
+  readonly publishConcurrency?: number;
   /** Stop claiming more owners when less than this much time remains. @default 30_000 */
   readonly stopMarginMs?: number;
   /** Pending items read per drain at most (the rest waits for the next drain). @default 20_000 */
