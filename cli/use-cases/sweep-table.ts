@@ -22,19 +22,16 @@ import {
 } from '../../lambdas/hygiene/sweep';
 import { EXIT_CODE } from '../exit-codes';
 
-/** Exit codes of `sweep` (documented in docs/sweep.md): it uses every one of the CLI's table. */
-export const SWEEP_EXIT = EXIT_CODE;
-
 /**
  * The exit code for a finished run: failed writes first (something is
  * broken), then a tripped guard (deletions need an operator's decision),
  * then an incomplete scan (run again to continue).
  */
 export function sweepExitCode(summary: RunSummary): number {
-  if (summary.failed.count > 0) return SWEEP_EXIT.failure;
-  if (guardBlocked(summary)) return SWEEP_EXIT.guardTripped;
-  if (summary.status === 'incomplete') return SWEEP_EXIT.incomplete;
-  return SWEEP_EXIT.complete;
+  if (summary.failed.count > 0) return EXIT_CODE.failure;
+  if (guardBlocked(summary)) return EXIT_CODE.guardTripped;
+  if (summary.status === 'incomplete') return EXIT_CODE.incomplete;
+  return EXIT_CODE.complete;
 }
 
 /** What {@link sweepTable} needs. */

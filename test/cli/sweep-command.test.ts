@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseTimeBudget } from '../../cli/commands/sweep';
 import { parseSegments } from '../../cli/options/scan-segments';
 import { UsageError } from '../../cli/usage-error';
-import { SWEEP_EXIT, sweepExitCode } from '../../cli/use-cases/sweep-table';
+import { EXIT_CODE } from '../../cli/exit-codes';
+import { sweepExitCode } from '../../cli/use-cases/sweep-table';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';
@@ -25,16 +26,16 @@ async function summary(maxDeletesPerRun: number, allowMassDelete = false): Promi
 
 describe('sweep exit codes', () => {
   it('is 0 for a complete run, 3 when the guard blocked deletions, 0 when overridden', async () => {
-    expect(sweepExitCode(await summary(10))).toBe(SWEEP_EXIT.complete);
-    expect(sweepExitCode(await summary(0))).toBe(SWEEP_EXIT.guardTripped);
-    expect(sweepExitCode(await summary(0, true))).toBe(SWEEP_EXIT.complete);
+    expect(sweepExitCode(await summary(10))).toBe(EXIT_CODE.complete);
+    expect(sweepExitCode(await summary(0))).toBe(EXIT_CODE.guardTripped);
+    expect(sweepExitCode(await summary(0, true))).toBe(EXIT_CODE.complete);
   });
 
   it('is 4 for an incomplete run and 1 when writes failed (failure first)', async () => {
     const complete = await summary(10);
-    expect(sweepExitCode({ ...complete, status: 'incomplete' })).toBe(SWEEP_EXIT.incomplete);
+    expect(sweepExitCode({ ...complete, status: 'incomplete' })).toBe(EXIT_CODE.incomplete);
     const failed = { count: 1, records: [{ id: 'a-1', error: 'InternalServerError: x' }], omitted: 0 };
-    expect(sweepExitCode({ ...(await summary(0)), status: 'incomplete', failed })).toBe(SWEEP_EXIT.failure);
+    expect(sweepExitCode({ ...(await summary(0)), status: 'incomplete', failed })).toBe(EXIT_CODE.failure);
   });
 });
 
