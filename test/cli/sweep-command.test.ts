@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseTimeBudget } from '../../cli/commands/sweep';
+import { EXIT_CODE } from '../../cli/exit-codes';
 import { parseSegments } from '../../cli/options/scan-segments';
 import { UsageError } from '../../cli/usage-error';
-import { EXIT_CODE } from '../../cli/exit-codes';
 import { sweepExitCode } from '../../cli/use-cases/sweep-table';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
