@@ -251,7 +251,7 @@ describe('DynamoDbTransitionWriter', () => {
       const after = await current(id);
       // Stored compact: the entry does not repeat what the item holds; read back, the event is whole again.
       expect(after?.[OUTBOX_ATTR.events]).toEqual(t.events.map(storedEvent));
-      const [stored] = after?.[OUTBOX_ATTR.events] as Record<string, unknown>[];
+      const [stored] = (after?.[OUTBOX_ATTR.events] ?? []) as Record<string, unknown>[];
       for (const field of ['credentialId', 'userId', 'displayName', 'clientId']) {
         expect(stored).not.toHaveProperty(field);
       }
