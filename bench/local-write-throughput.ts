@@ -12,16 +12,28 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTable } from '../cli/aws/create-table';
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
+import { TABLE_DEFINITION } from '../lambdas/aws/credential-table-definition';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
+import { UpdateExpressionBuilder, type UpdateExpressionParts } from '../lambdas/aws/update-expression';
 import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
 import { mapWithConcurrency } from '../lambdas/hygiene/task-pool';
 
 const TABLE = 'write-throughput';
+const KEY = TABLE_DEFINITION.partitionKey.name;
 const IN_FLIGHT = [1, 4, 16] as const;
 
 const writes = Number(process.argv[2] ?? 1000);
 if (!Number.isSafeInteger(writes) || writes < 1) {
   throw new RangeError(`writes must be a positive integer, got "${process.argv[2]}"`);
+}
+
+/** The shape of a transition that queues a notice: a counter, the sparse outbox index keys, a condition. */
+function noticeShapedUpdate(since: string): UpdateExpressionParts {
+  const update = new UpdateExpressionBuilder()
+    .add('n', 1)
+    .set(OUTBOX_ATTR.owner, 'u-1')
+    .set(OUTBOX_ATTR.since, since);
+  return update.condition(`attribute_exists(${update.name(KEY)})`).build();
 }
 
 const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
@@ -31,27 +43,16 @@ try {
   const ids = Array.from({ length: writes }, (_, i) => `pc-${i}`);
   // ~360 bytes, like a credential of bench/generate.ts.
   const put = (id: string) =>
-    new PutCommand({ TableName: TABLE, Item: { id, userId: 'u-1', n: 0, pad: 'x'.repeat(300) } });
+    new PutCommand({ TableName: TABLE, Item: { [KEY]: id, userId: 'u-1', n: 0, pad: 'x'.repeat(300) } });
   await mapWithConcurrency(ids, 16, (id) => client.send(put(id)));
   for (const round of [1, 2]) {
     for (const inFlight of IN_FLIGHT) {
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
+      const since = `round-${round}-${inFlight}`;
       await mapWithConcurrency(ids, inFlight, (id) =>
         client.send(
-          new UpdateCommand({
-            TableName: TABLE,
-            Key: { id },
-            UpdateExpression: 'SET #n = #n + :one, #owner = :owner, #since = :since',
-            ConditionExpression: 'attribute_exists(#id)',
-            ExpressionAttributeNames: {
-              '#n': 'n',
-              '#id': 'id',
-              '#owner': OUTBOX_ATTR.owner,
-              '#since': OUTBOX_ATTR.since,
-            },
-            ExpressionAttributeValues: { ':one': 1, ':owner': 'u-1', ':since': `round-${round}-${inFlight}` },
-          }),
+          new UpdateCommand({ TableName: TABLE, Key: { [KEY]: id }, ...noticeShapedUpdate(since) }),
         ),
       );
       const ms = performance.now() - started;
