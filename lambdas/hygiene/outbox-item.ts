@@ -70,10 +70,13 @@ const ITEM_HELD_FIELDS = ['credentialId', 'userId', 'displayName', 'clientId'] a
 /** An outbox entry as stored: the event without the fields its item holds. */
 export type StoredOutboxEvent = Omit<OutboxEvent, (typeof ITEM_HELD_FIELDS)[number]>;
 
+const ITEM_HELD: ReadonlySet<string> = new Set(ITEM_HELD_FIELDS);
+
 /** The stored form of `event` (what the transition write appends to `hygieneOutbox`). */
 export function storedEvent(event: OutboxEvent): StoredOutboxEvent {
-  const { credentialId: _id, userId: _user, displayName: _name, clientId: _client, ...stored } = event;
-  return stored;
+  return Object.fromEntries(
+    Object.entries(event).filter(([field]) => !ITEM_HELD.has(field)),
+  ) as StoredOutboxEvent;
 }
 
 /**
