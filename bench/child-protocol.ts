@@ -9,7 +9,7 @@ import type { LatencyModel } from './latency-model';
 import type { SnsStubTotals } from './sns-stub';
 
 /** The measurements a child can make. */
-export const CHILD_TASKS = ['floor', 'parallel-floor', 'naive', 'sweep', 'notify'] as const;
+export const CHILD_TASKS = ['floor', 'parallel-floor', 'naive', 'sweep', 'notify', 'write-floor'] as const;
 export type ChildTaskName = (typeof CHILD_TASKS)[number];
 
 /** One measurement request. */
@@ -27,6 +27,10 @@ export interface ChildTask {
   readonly pageSize: number;
   /** The service latency model (`--latency aws`) and the seed of its draws; absent = none. */
   readonly latency?: { readonly model: LatencyModel; readonly seed: number };
+  /** Write floor: a JSON file of the writes to make (`NaiveWrite[]`, bench/naive.ts), read before the measurement. */
+  readonly writesFile?: string;
+  /** Write floor: writes in flight at most (the sweep's `writeConcurrency`). */
+  readonly writeConcurrency?: number;
 }
 
 /** One measurement result. */

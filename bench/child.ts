@@ -8,6 +8,7 @@
  * one-run guard override, so it makes the same writes the naive run makes.
  */
 
+import { readFile } from 'node:fs/promises';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
@@ -21,10 +22,10 @@ import { runNotifier } from '../lambdas/hygiene/notifier';
 import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
 import { type ChildResult, type ChildTask, RESULT_PREFIX } from './child-protocol';
 import { meterDynamo } from './dynamo-meter';
-import { parallelFloor, sequentialFloor } from './floor';
+import { parallelFloor, sequentialFloor, writeFloor } from './floor';
 import { createLatencySampler } from './latency-model';
 import { MemorySampler } from './memory-sampler';
-import { runNaive } from './naive';
+import { type NaiveWrite, runNaive } from './naive';
 import { itemSizeBytes } from './partiql-capacity';
 import { createStubSnsClient } from './sns-stub';
 
@@ -44,6 +45,8 @@ interface TaskContext {
   readonly sns: ReturnType<typeof createStubSnsClient>;
   readonly config: ReturnType<typeof parseConfig>;
   readonly runId: string;
+  /** Write floor: the writes to make, by credential id. */
+  readonly writes: ReadonlyMap<string, NaiveWrite>;
 }
 
 async function runSweepTask({ task, dynamo, config, runId }: TaskContext): Promise<Detail> {
@@ -111,7 +114,25 @@ async function runTask(context: TaskContext): Promise<Detail> {
       return runSweepTask(context);
     case 'notify':
       return runNotifyTask(context);
+    case 'write-floor':
+      return {
+        ...(await writeFloor(dynamo, {
+          tableName: task.tableName,
+          segments: task.segments,
+          pageSize: task.pageSize,
+          writes: context.writes,
+          concurrency: task.writeConcurrency ?? config.writeConcurrency,
+        })),
+        pageSize: task.pageSize,
+      };
   }
+}
+
+/** The write floor's writes, read from the file the driver wrote (before the measurement). */
+async function writesOf(task: ChildTask): Promise<ReadonlyMap<string, NaiveWrite>> {
+  if (task.writesFile === undefined) return new Map();
+  const writes = JSON.parse(await readFile(task.writesFile, 'utf8')) as NaiveWrite[];
+  return new Map(writes.map((write) => [write.id, write]));
 }
 
 /**
@@ -163,6 +184,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     sns,
     config: parseConfig({ mode: 'enforce' }),
     runId: createRunId(task.now, 'bench0001'),
+    writes: await writesOf(task),
   };
   const baseHeapUsed = process.memoryUsage().heapUsed;
   const memory = new MemorySampler();

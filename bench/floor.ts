@@ -1,17 +1,23 @@
 /**
- * The read floor: what reading the table costs with nothing else done. Both
- * use the same document client (and so the same unmarshalling) as the sweep,
- * and the same page settings (`Limit` = the sweep scanner's page size), so the
- * ratio compares like with like.
+ * The floors: what reading the table costs with nothing else done (the read
+ * floors), and what reading it and making one plain write per changing record
+ * costs with nothing else done (the write floor: no decision, no condition, no
+ * outbox — the least any sweep making those changes must do). All use the
+ * same document client (and so the same unmarshalling) as the sweep, and the
+ * same page settings (`Limit` = the sweep scanner's page size), so the ratios
+ * compare like with like.
  */
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TaskPool } from '../lambdas/hygiene/task-pool';
+import type { NaiveWrite } from './naive';
 
-/** Reads one scan segment page by page; returns the items seen. */
+/** Reads one scan segment page by page, handing each page's items to `onItems`; returns the items seen. */
 async function scanSegment(
   client: DynamoDBDocumentClient,
   tableName: string,
   pageSize: number,
   segment?: { readonly index: number; readonly total: number },
+  onItems: (items: readonly Record<string, unknown>[]) => Promise<void> = async () => undefined,
 ): Promise<number> {
   let items = 0;
   let startKey: Record<string, unknown> | undefined;
@@ -25,6 +31,7 @@ async function scanSegment(
       }),
     );
     items += page.Items?.length ?? 0;
+    await onItems(page.Items ?? []);
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   return items;
@@ -52,4 +59,44 @@ export async function parallelFloor(
     ),
   );
   return counts.reduce((sum, n) => sum + n, 0);
+}
+
+/**
+ * The write floor: the parallel read floor, plus, for each item read that is
+ * in `writes`, its plain `UpdateItem` sent at once (at most `concurrency` in
+ * flight, the next page read only when a slot is free, as the sweep does), all
+ * awaited at the end. The writes are computed before the measurement.
+ * @returns the items read and the writes made
+ */
+export async function writeFloor(
+  client: DynamoDBDocumentClient,
+  options: {
+    readonly tableName: string;
+    readonly segments: number;
+    readonly pageSize: number;
+    readonly writes: ReadonlyMap<string, NaiveWrite>;
+    readonly concurrency: number;
+  },
+): Promise<{ readonly items: number; readonly writes: number }> {
+  const { tableName, segments, pageSize, writes } = options;
+  const pool = new TaskPool(options.concurrency);
+  let written = 0;
+  const writeChanging = async (items: readonly Record<string, unknown>[]) => {
+    for (const item of items) {
+      const write = writes.get(String(item.id));
+      if (write === undefined) continue;
+      const { id, ...update } = write;
+      written++;
+      await pool.submit(async () => {
+        await client.send(new UpdateCommand({ TableName: tableName, Key: { id }, ...update }));
+      });
+    }
+  };
+  const counts = await Promise.all(
+    Array.from({ length: segments }, (_, index) =>
+      scanSegment(client, tableName, pageSize, { index, total: segments }, writeChanging),
+    ),
+  );
+  await pool.drain();
+  return { items: counts.reduce((sum, n) => sum + n, 0), writes: written };
 }

@@ -19,8 +19,15 @@ export interface NaiveResult {
   readonly published: number;
 }
 
+/** The expression part of a naive `UpdateItem`. */
+export interface NaiveUpdate {
+  readonly UpdateExpression: string;
+  readonly ExpressionAttributeNames: Readonly<Record<string, string>>;
+  readonly ExpressionAttributeValues?: Readonly<Record<string, unknown>>;
+}
+
 /** The naive `UpdateItem` of one record: SET/REMOVE the fields its actions change, unconditionally. */
-function naiveUpdate(actions: readonly Action[], runId: string, now: number) {
+export function naiveUpdate(actions: readonly Action[], runId: string, now: number): NaiveUpdate {
   const sets: string[] = [];
   const removes: string[] = [];
   const names: Record<string, string> = {};
@@ -46,6 +53,33 @@ function naiveUpdate(actions: readonly Action[], runId: string, now: number) {
   };
 }
 
+/** What the policy does to `item` at `now`: its credential and actions, or `undefined` when it does not change. */
+function changeOf(item: Readonly<Record<string, unknown>>, config: HygieneConfig, now: number) {
+  const parsed = parseCredential(item);
+  if (!parsed.ok || parsed.credential.deletedAt !== undefined) return undefined;
+  const actions = decide(parsed.credential, config, now);
+  return actions.length === 0 ? undefined : { credential: parsed.credential, actions };
+}
+
+/** The naive write of one changing record, keyed by its id (the write floor's input, bench/floor.ts). */
+export interface NaiveWrite extends NaiveUpdate {
+  readonly id: string;
+}
+
+/** The naive `UpdateItem` of every record of `items` that changes at `now`, in table order. */
+export function naiveWrites(
+  items: Iterable<Readonly<Record<string, unknown>>>,
+  options: { readonly config: HygieneConfig; readonly now: number; readonly runId: string },
+): NaiveWrite[] {
+  const writes: NaiveWrite[] = [];
+  for (const item of items) {
+    const change = changeOf(item, options.config, options.now);
+    if (change)
+      writes.push({ id: change.credential.id, ...naiveUpdate(change.actions, options.runId, options.now) });
+  }
+  return writes;
+}
+
 /** Runs the naive sweep-and-notify over `tableName`. */
 export async function runNaive(
   deps: { readonly dynamo: DynamoDBDocumentClient; readonly sns: SNSClient },
@@ -68,19 +102,18 @@ export async function runNaive(
     );
     for (const item of page.Items ?? []) {
       scanned++;
-      const parsed = parseCredential(item);
-      if (!parsed.ok || parsed.credential.deletedAt !== undefined) continue;
-      const actions = decide(parsed.credential, config, now);
-      if (actions.length === 0) continue;
+      const change = changeOf(item, config, now);
+      if (!change) continue;
+      const { credential, actions } = change;
       await deps.dynamo.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: { id: parsed.credential.id },
+          Key: { id: credential.id },
           ...naiveUpdate(actions, runId, now),
         }),
       );
       updates++;
-      for (const event of eventsFor(parsed.credential, actions, { runId, now })) {
+      for (const event of eventsFor(credential, actions, { runId, now })) {
         await deps.sns.send(
           new PublishCommand({
             TopicArn: topicArn,

@@ -23,8 +23,11 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
       'sweep ms',
       'notify ms',
       'naive ms',
+      'write floor ms',
       'sweep / faster floor',
       'sweep / sequential floor',
+      'write floor / faster floor',
+      'sweep / write floor',
       'speedup vs naive',
     ],
     rows.map((r) => [
@@ -35,8 +38,11 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
       r.sweepMs,
       r.notifyMs,
       r.naiveMs,
+      r.writeFloorMs,
       r.ratioToFloor,
       r.ratioToSequentialFloor,
+      r.ratioWriteFloorToFloor,
+      r.ratioToWriteFloor,
       r.speedupVsNaive,
     ]),
   );
@@ -73,7 +79,7 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
 export function cpuMarkdown(rows: readonly RunRow[]): string {
   const cell = (f: StageFigures) => `${f.ms} / ${f.cpuMs} / ${f.serverCpuMs ?? '?'}`;
   return table(
-    ['size', 'changes', 'floor', 'parallel floor', 'sweep', 'notify', 'naive'],
+    ['size', 'changes', 'floor', 'parallel floor', 'sweep', 'notify', 'naive', 'write floor'],
     rows.map((r) => [
       r.size,
       pct(r.changeRate),
@@ -82,6 +88,7 @@ export function cpuMarkdown(rows: readonly RunRow[]): string {
       cell(r.stages.sweep),
       cell(r.stages.notify),
       cell(r.stages.naive),
+      cell(r.stages.writeFloor),
     ]),
   );
 }

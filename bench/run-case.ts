@@ -3,19 +3,26 @@
  * loaded tables, then every measurement in its own fresh process.
  *
  * Table A (read floor, then ours): sequential floor → parallel floor → sweep →
- * notifier drain. Table B (same records): naive. Both tables are dropped
- * afterwards, so DynamoDB Local holds at most one case's data at a time.
+ * notifier drain. Table B (same records): naive, then the write floor (its
+ * plain writes set what the naive run set: same work on the same items). Both
+ * tables are dropped afterwards, so DynamoDB Local holds at most one case's
+ * data at a time.
  */
 import { randomUUID } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteItems } from '../cli/aws/batch-import';
 import { createTable } from '../cli/aws/create-table';
 import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
 import { parseConfig } from '../lambdas/hygiene/config';
-import { CHILD_TASKS, type ChildResult, type ChildTaskName } from './child-protocol';
+import { createRunId } from '../lambdas/hygiene/sweep';
+import { CHILD_TASKS, type ChildResult, type ChildTask, type ChildTaskName } from './child-protocol';
 import { BENCH_NOW, type GeneratedTable, generateTable } from './generate';
 import type { LatencyModel } from './latency-model';
+import { naiveWrites } from './naive';
 import { runChild } from './run-child';
 import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
 
@@ -69,17 +76,19 @@ export async function runCase(
   log: (line: string) => void,
 ): Promise<CaseRep> {
   const { size, changeRate, rep, rttMs } = options;
-  const segments = parseConfig({}).scanSegments;
+  const config = parseConfig({});
+  const segments = config.scanSegments;
   const seed = 7919 * (rep + 1) + size + Math.round(changeRate * 1000);
   const table = generateTable({ size, changeRate, seed });
   const label = `${size}-${Math.round(changeRate * 100)}pct-r${rep}`;
   const serverPid = findDynamoDbLocalPid(Number(new URL(endpoint).port));
   const serverCpuMs: Partial<Record<ChildTaskName, number>> = {};
-  const measure = async (task: ChildTaskName, tableName: string) => {
+  const measure = async (task: ChildTaskName, tableName: string, extra: Partial<ChildTask> = {}) => {
     const cpuBefore = processCpuMs(serverPid);
     const result = await runChild(
       options.childScript,
       {
+        ...extra,
         task,
         endpoint,
         tableName,
@@ -121,6 +130,17 @@ export async function runCase(
 
   const naiveTable = await freshTable(client, `${label}-naive`, table);
   const naive = await measure('naive', naiveTable.tableName);
+  const writesFile = join(tmpdir(), `pch-bench-writes-${label}-${randomUUID().slice(0, 8)}.json`);
+  const writes = naiveWrites(table.items, {
+    config,
+    now: BENCH_NOW,
+    runId: createRunId(BENCH_NOW, 'bench0001'),
+  });
+  await writeFile(writesFile, JSON.stringify(writes));
+  const floorOfWrites = await measure('write-floor', naiveTable.tableName, {
+    writesFile,
+    writeConcurrency: config.writeConcurrency,
+  }).finally(() => rm(writesFile, { force: true }));
   await dropTable(client, naiveTable.tableName);
 
   const checks: [string, unknown, unknown][] = [
@@ -130,6 +150,8 @@ export async function runCase(
     ['sweep failed writes', sweep.detail.failed, 0],
     ['sweep skipped writes', sweep.detail.skipped, 0],
     ['naive updates', naive.detail.updates, table.changes],
+    ['write floor items', floorOfWrites.detail.items, size],
+    ['write floor writes', floorOfWrites.detail.writes, table.changes],
     ['events published (ours vs naive)', notify.detail.eventsPublished, naive.detail.published],
     ['notifier failed events', notify.detail.eventsFailed, 0],
     ['notifier PartiQL writes whose capacity could not be estimated', notify.dynamo.unestimatedStatements, 0],
@@ -144,7 +166,7 @@ export async function runCase(
     rep,
     changes: table.changes,
     loadMs: ours.loadMs,
-    results: { floor, 'parallel-floor': parallelFloor, sweep, notify, naive },
+    results: { floor, 'parallel-floor': parallelFloor, sweep, notify, naive, 'write-floor': floorOfWrites },
     serverCpuMs,
   };
 }

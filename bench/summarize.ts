@@ -31,6 +31,16 @@ export interface RunRow {
   readonly ratioToSequentialFloor: number;
   /** sweepMs / parallelFloorMs (the floor at the sweep's segment count). */
   readonly ratioToParallelFloor: number;
+  /**
+   * The write floor: the parallel read floor plus one plain `UpdateItem` per
+   * changing record, nothing else (bench/floor.ts) — the least any sweep
+   * making these changes needs on the machine measured.
+   */
+  readonly writeFloorMs: number;
+  /** writeFloorMs / the faster read floor: how close to the read floor any sweep making these writes can get. */
+  readonly ratioWriteFloorToFloor: number;
+  /** sweepMs / writeFloorMs: what the sweep spends beyond the least it must do. */
+  readonly ratioToWriteFloor: number;
   /** naiveMs / (sweepMs + notifyMs): both sides include publishing. */
   readonly speedupVsNaive: number;
   /** All DynamoDB + SNS requests of sweep + notifier / changed credentials (medians). */
@@ -73,7 +83,9 @@ export interface RunRow {
   };
   readonly floorRssMb: number;
   /** Per stage (medians): requests, capacity and client CPU time, for per-item costs. */
-  readonly stages: Readonly<Record<'floor' | 'parallelFloor' | 'sweep' | 'notify' | 'naive', StageFigures>>;
+  readonly stages: Readonly<
+    Record<'floor' | 'parallelFloor' | 'sweep' | 'notify' | 'naive' | 'writeFloor', StageFigures>
+  >;
   /** Requests per command of the sweep and the notifier (first repetition). */
   readonly requestsByCommand: {
     readonly sweep: Readonly<Record<string, number>>;
@@ -172,6 +184,8 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
   const naiveMs = med(reps, (r) => r.results.naive.ms);
   const sweepMs = med(reps, (r) => r.results.sweep.ms);
   const notifyMs = med(reps, (r) => r.results.notify.ms);
+  const writeFloorMs = med(reps, (r) => r.results['write-floor'].ms);
+  const fasterFloorMs = Math.min(floorMs, parallelFloorMs);
   const ours = (pick: (t: CaseRep['results']['sweep']) => number) =>
     med(reps, (r) => pick(r.results.sweep) + pick(r.results.notify));
   const sweepRssMb = med(reps, (r) => r.results.sweep.maxRssMb);
@@ -193,9 +207,12 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
     naiveMs: round(naiveMs),
     sweepMs: round(sweepMs),
     notifyMs: round(notifyMs),
-    ratioToFloor: round(sweepMs / Math.min(floorMs, parallelFloorMs), 2),
+    ratioToFloor: round(sweepMs / fasterFloorMs, 2),
     ratioToSequentialFloor: round(sweepMs / floorMs, 2),
     ratioToParallelFloor: round(sweepMs / parallelFloorMs, 2),
+    writeFloorMs: round(writeFloorMs),
+    ratioWriteFloorToFloor: round(writeFloorMs / fasterFloorMs, 2),
+    ratioToWriteFloor: round(sweepMs / writeFloorMs, 2),
     speedupVsNaive: round(naiveMs / (sweepMs + notifyMs), 1),
     requestsPerChange: perChange(dynamoRequests + snsCalls),
     wcuPerChange: perChange(consumedWcu),
@@ -240,6 +257,7 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
       sweep: stage(reps, 'sweep'),
       notify: stage(reps, 'notify'),
       naive: stage(reps, 'naive'),
+      writeFloor: stage(reps, 'write-floor'),
     },
     requestsByCommand: {
       sweep: first.results.sweep.dynamo.byCommand,

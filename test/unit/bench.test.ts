@@ -446,6 +446,7 @@ describe('summarizeCase: per-change figures', () => {
       floor: result('floor', {}),
       'parallel-floor': result('parallel-floor', {}),
       naive: result('naive', {}),
+      'write-floor': result('write-floor', { ms: 130 }),
       sweep: result('sweep', { requests: 1_005, wcu: 2_020 }),
       notify: result('notify', {
         requests: 400,
@@ -465,6 +466,15 @@ describe('summarizeCase: per-change figures', () => {
     expect(row.wcuPerChange).toBe(4.02);
     expect(row.notifyCpuMsPerEvent).toBe(0.4);
     expect(row.eventsPublished).toBe(1_000);
+  });
+
+  it('sets the write floor beside the read floors: write floor / faster floor, and sweep / write floor', () => {
+    const row = summarizeCase([rep(400, 1_000)], 'aws');
+
+    expect(row.writeFloorMs).toBe(130);
+    expect(row.ratioWriteFloorToFloor).toBe(1.3); // 130 / 100
+    expect(row.ratioToWriteFloor).toBe(0.77); // sweep 100 / 130
+    expect(row.stages.writeFloor.ms).toBe(130);
   });
 });
 
