@@ -9,7 +9,15 @@ import type { LatencyModel } from './latency-model';
 import type { SnsStubTotals } from './sns-stub';
 
 /** The measurements a child can make. */
-export const CHILD_TASKS = ['floor', 'parallel-floor', 'naive', 'sweep', 'notify', 'write-floor'] as const;
+export const CHILD_TASKS = [
+  'floor',
+  'parallel-floor',
+  'naive',
+  'sweep',
+  'notify',
+  'write-floor',
+  'batched-write-floor',
+] as const;
 export type ChildTaskName = (typeof CHILD_TASKS)[number];
 
 /** One measurement request. */
@@ -27,9 +35,9 @@ export interface ChildTask {
   readonly pageSize: number;
   /** The service latency model (`--latency aws`) and the seed of its draws; absent = none. */
   readonly latency?: { readonly model: LatencyModel; readonly seed: number };
-  /** Write floor: a JSON file of the writes to make (`NaiveWrite[]`, bench/naive.ts), read before the measurement. */
+  /** Write floors: a JSON file of the writes to make (`NaiveWrite[]`, bench/naive.ts), read before the measurement. */
   readonly writesFile?: string;
-  /** Write floor: writes in flight at most (the sweep's `writeConcurrency`). */
+  /** Write floors: requests in flight at most (the sweep's `writeConcurrency`). */
   readonly writeConcurrency?: number;
 }
 

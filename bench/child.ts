@@ -45,7 +45,7 @@ interface TaskContext {
   readonly sns: ReturnType<typeof createStubSnsClient>;
   readonly config: ReturnType<typeof parseConfig>;
   readonly runId: string;
-  /** Write floor: the writes to make, by credential id. */
+  /** Write floors: the writes to make, by credential id. */
   readonly writes: ReadonlyMap<string, NaiveWrite>;
 }
 
@@ -115,6 +115,7 @@ async function runTask(context: TaskContext): Promise<Detail> {
     case 'notify':
       return runNotifyTask(context);
     case 'write-floor':
+    case 'batched-write-floor':
       return {
         ...(await writeFloor(dynamo, {
           tableName: task.tableName,
@@ -122,6 +123,7 @@ async function runTask(context: TaskContext): Promise<Detail> {
           pageSize: task.pageSize,
           writes: context.writes,
           concurrency: task.writeConcurrency ?? config.writeConcurrency,
+          mode: task.task === 'write-floor' ? 'items' : 'batched',
         })),
         pageSize: task.pageSize,
       };

@@ -1,15 +1,21 @@
 /**
  * The floors: what reading the table costs with nothing else done (the read
  * floors), and what reading it and making one plain write per changing record
- * costs with nothing else done (the write floor: no decision, no condition, no
- * outbox — the least any sweep making those changes must do). All use the
+ * costs with nothing else done (the write floors: no decision, no condition,
+ * no outbox — the least any sweep making those changes must do, with one
+ * request per write or 25 writes to a request). All use the
  * same document client (and so the same unmarshalling) as the sweep, and the
  * same page settings (`Limit` = the sweep scanner's page size), so the ratios
  * compare like with like.
  */
-import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  type DynamoDBDocumentClient,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { TaskPool } from '../lambdas/hygiene/task-pool';
-import type { NaiveWrite } from './naive';
+import { type NaiveWrite, naiveStatement, naiveUpdate } from './naive';
 
 /** Reads one scan segment page by page, handing each page's items to `onItems`; returns the items seen. */
 async function scanSegment(
@@ -61,12 +67,21 @@ export async function parallelFloor(
   return counts.reduce((sum, n) => sum + n, 0);
 }
 
+/** How the write floor sends its writes: one `UpdateItem` each, or PartiQL `UPDATE`s 25 to a `BatchExecuteStatement`. */
+export type WriteFloorMode = 'items' | 'batched';
+
+/** Statements per `BatchExecuteStatement` (DynamoDB's limit). */
+const STATEMENTS_PER_BATCH = 25;
+
 /**
  * The write floor: the parallel read floor, plus, for each item read that is
- * in `writes`, its plain `UpdateItem` sent at once (at most `concurrency` in
- * flight, the next page read only when a slot is free, as the sweep does), all
- * awaited at the end. The writes are computed before the measurement.
+ * in `writes`, its plain write sent at once (`items`: one `UpdateItem`;
+ * `batched`: PartiQL `UPDATE`s, sent 25 at a time), at most `concurrency`
+ * requests in flight, the next page read only when a slot is free (as the
+ * sweep does), all awaited at the end. The writes are computed before the
+ * measurement.
  * @returns the items read and the writes made
+ * @throws {Error} when a batched statement fails (the floor would be meaningless)
  */
 export async function writeFloor(
   client: DynamoDBDocumentClient,
@@ -76,20 +91,33 @@ export async function writeFloor(
     readonly pageSize: number;
     readonly writes: ReadonlyMap<string, NaiveWrite>;
     readonly concurrency: number;
+    readonly mode: WriteFloorMode;
   },
-): Promise<{ readonly items: number; readonly writes: number }> {
-  const { tableName, segments, pageSize, writes } = options;
+): Promise<{ readonly items: number; readonly writes: number; readonly requests: number }> {
+  const { tableName, segments, pageSize, writes, mode } = options;
   const pool = new TaskPool(options.concurrency);
   let written = 0;
+  let requests = 0;
+  let batch: NaiveWrite[] = [];
+  const send = (toSend: readonly NaiveWrite[]) => {
+    requests++;
+    return pool.submit(() =>
+      mode === 'items'
+        ? sendItem(client, tableName, toSend[0] as NaiveWrite)
+        : sendBatch(client, tableName, toSend),
+    );
+  };
   const writeChanging = async (items: readonly Record<string, unknown>[]) => {
     for (const item of items) {
       const write = writes.get(String(item.id));
       if (write === undefined) continue;
-      const { id, ...update } = write;
       written++;
-      await pool.submit(async () => {
-        await client.send(new UpdateCommand({ TableName: tableName, Key: { id }, ...update }));
-      });
+      if (mode === 'items') await send([write]);
+      else if (batch.push(write) === STATEMENTS_PER_BATCH) {
+        const full = batch;
+        batch = [];
+        await send(full);
+      }
     }
   };
   const counts = await Promise.all(
@@ -97,6 +125,26 @@ export async function writeFloor(
       scanSegment(client, tableName, pageSize, { index, total: segments }, writeChanging),
     ),
   );
+  if (batch.length > 0) await send(batch);
   await pool.drain();
-  return { items: counts.reduce((sum, n) => sum + n, 0), writes: written };
+  return { items: counts.reduce((sum, n) => sum + n, 0), writes: written, requests };
+}
+
+async function sendItem(client: DynamoDBDocumentClient, tableName: string, write: NaiveWrite): Promise<void> {
+  await client.send(
+    new UpdateCommand({ TableName: tableName, Key: { id: write.id }, ...naiveUpdate(write.changes) }),
+  );
+}
+
+async function sendBatch(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  writes: readonly NaiveWrite[],
+): Promise<void> {
+  const response = await client.send(
+    new BatchExecuteStatementCommand({ Statements: writes.map((write) => naiveStatement(tableName, write)) }),
+  );
+  const failed = (response.Responses ?? []).find((r) => r.Error !== undefined);
+  if (failed?.Error)
+    throw new Error(`write floor statement failed: ${failed.Error.Code} ${failed.Error.Message}`);
 }

@@ -6,8 +6,10 @@
  *
  * Run: `npx tsx bench/local-write-throughput.ts [writes]` (default 1,000).
  * Each round updates every item once with the shape of a transition that
- * queues a notice (a counter, the sparse outbox index keys, a condition);
- * the second round is the warm one.
+ * queues a notice (a counter, the sparse outbox index keys, a condition),
+ * and reports the emulator's own CPU per write: it falls over the first few
+ * thousand writes of a fresh JVM (its JIT compiling the write path), which is
+ * why the bench warms it with a discarded case first (BENCHMARKS.md, "Warm-up").
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTable } from '../cli/aws/create-table';
@@ -17,6 +19,7 @@ import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from '../lambdas/aws/update-expression';
 import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
 import { mapWithConcurrency } from '../lambdas/hygiene/task-pool';
+import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
 
 const TABLE = 'write-throughput';
 const KEY = TABLE_DEFINITION.partitionKey.name;
@@ -38,6 +41,7 @@ function noticeShapedUpdate(since: string): UpdateExpressionParts {
 
 const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
 const client = createDocumentClient({ endpoint: db.endpoint });
+const serverPid = findDynamoDbLocalPid(Number(new URL(db.endpoint).port));
 try {
   await createTable(client, TABLE);
   const ids = Array.from({ length: writes }, (_, i) => `pc-${i}`);
@@ -45,10 +49,11 @@ try {
   const put = (id: string) =>
     new PutCommand({ TableName: TABLE, Item: { [KEY]: id, userId: 'u-1', n: 0, pad: 'x'.repeat(300) } });
   await mapWithConcurrency(ids, 16, (id) => client.send(put(id)));
-  for (const round of [1, 2]) {
+  for (const round of [1, 2, 3]) {
     for (const inFlight of IN_FLIGHT) {
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
+      const serverCpuBefore = processCpuMs(serverPid);
       const since = `round-${round}-${inFlight}`;
       await mapWithConcurrency(ids, inFlight, (id) =>
         client.send(
@@ -59,8 +64,13 @@ try {
       const cpu = process.cpuUsage(cpuBefore);
       const perSecond = Math.round((writes / ms) * 1000);
       const clientCpuMs = Math.round((cpu.user + cpu.system) / 1000);
+      const serverCpuAfter = processCpuMs(serverPid);
+      const serverCpu =
+        serverCpuBefore === undefined || serverCpuAfter === undefined
+          ? 'DynamoDB Local CPU ?'
+          : `DynamoDB Local CPU ${((serverCpuAfter - serverCpuBefore) / writes).toFixed(2)} ms per write`;
       console.log(
-        `round ${round}, ${inFlight} in flight: ${writes} writes in ${Math.round(ms)} ms (${perSecond}/s), client CPU ${clientCpuMs} ms`,
+        `round ${round}, ${inFlight} in flight: ${writes} writes in ${Math.round(ms)} ms (${perSecond}/s), client CPU ${clientCpuMs} ms, ${serverCpu}`,
       );
     }
   }

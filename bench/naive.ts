@@ -6,11 +6,11 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { actionChanges } from '../lambdas/hygiene/action-changes';
+import { type AttributeChange, actionChanges } from '../lambdas/hygiene/action-changes';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { parseCredential } from '../lambdas/hygiene/credential';
 import { eventsFor } from '../lambdas/hygiene/events';
-import { type Action, decide } from '../lambdas/hygiene/policy';
+import { decide } from '../lambdas/hygiene/policy';
 
 /** What one naive run did. */
 export interface NaiveResult {
@@ -26,13 +26,13 @@ export interface NaiveUpdate {
   readonly ExpressionAttributeValues?: Readonly<Record<string, unknown>>;
 }
 
-/** The naive `UpdateItem` of one record: SET/REMOVE the fields its actions change, unconditionally. */
-export function naiveUpdate(actions: readonly Action[], runId: string, now: number): NaiveUpdate {
+/** The naive `UpdateItem` of one record: SET/REMOVE the attributes its actions change, unconditionally. */
+export function naiveUpdate(changes: readonly AttributeChange[]): NaiveUpdate {
   const sets: string[] = [];
   const removes: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
-  for (const [i, change] of actionChanges(actions, { runId, now }).entries()) {
+  for (const [i, change] of changes.entries()) {
     names[`#n${i}`] = change.attribute;
     if (change.kind === 'remove') {
       removes.push(`#n${i}`);
@@ -53,6 +53,27 @@ export function naiveUpdate(actions: readonly Action[], runId: string, now: numb
   };
 }
 
+/** The same write as a PartiQL `UPDATE` (for `BatchExecuteStatement`), by the record's key `id`. */
+export function naiveStatement(
+  tableName: string,
+  write: NaiveWrite,
+): { readonly Statement: string; readonly Parameters: unknown[] } {
+  const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const clauses: string[] = [];
+  const parameters: unknown[] = [];
+  for (const change of write.changes) {
+    if (change.kind === 'remove') clauses.push(`REMOVE ${quoted(change.attribute)}`);
+    else {
+      clauses.push(`SET ${quoted(change.attribute)} = ?`);
+      parameters.push(change.value);
+    }
+  }
+  return {
+    Statement: `UPDATE ${quoted(tableName)} ${clauses.join(' ')} WHERE ${quoted('id')} = ?`,
+    Parameters: [...parameters, write.id],
+  };
+}
+
 /** What the policy does to `item` at `now`: its credential and actions, or `undefined` when it does not change. */
 function changeOf(item: Readonly<Record<string, unknown>>, config: HygieneConfig, now: number) {
   const parsed = parseCredential(item);
@@ -61,9 +82,10 @@ function changeOf(item: Readonly<Record<string, unknown>>, config: HygieneConfig
   return actions.length === 0 ? undefined : { credential: parsed.credential, actions };
 }
 
-/** The naive write of one changing record, keyed by its id (the write floor's input, bench/floor.ts). */
-export interface NaiveWrite extends NaiveUpdate {
+/** The naive write of one changing record: its id and the attributes its actions change (the write floor's input, bench/floor.ts). */
+export interface NaiveWrite {
   readonly id: string;
+  readonly changes: readonly AttributeChange[];
 }
 
 /** The naive `UpdateItem` of every record of `items` that changes at `now`, in table order. */
@@ -74,8 +96,10 @@ export function naiveWrites(
   const writes: NaiveWrite[] = [];
   for (const item of items) {
     const change = changeOf(item, options.config, options.now);
-    if (change)
-      writes.push({ id: change.credential.id, ...naiveUpdate(change.actions, options.runId, options.now) });
+    if (change) {
+      const { runId, now } = options;
+      writes.push({ id: change.credential.id, changes: actionChanges(change.actions, { runId, now }) });
+    }
   }
   return writes;
 }
@@ -109,7 +133,7 @@ export async function runNaive(
         new UpdateCommand({
           TableName: tableName,
           Key: { id: credential.id },
-          ...naiveUpdate(actions, runId, now),
+          ...naiveUpdate(actionChanges(actions, { runId, now })),
         }),
       );
       updates++;

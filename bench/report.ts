@@ -23,10 +23,10 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
       'sweep ms',
       'notify ms',
       'naive ms',
-      'write floor ms',
+      'write floor ms (one request per write / 25 per batch)',
       'sweep / faster floor',
       'sweep / sequential floor',
-      'write floor / faster floor',
+      'write floor / faster floor (one per write / batched)',
       'sweep / write floor',
       'speedup vs naive',
     ],
@@ -38,10 +38,10 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
       r.sweepMs,
       r.notifyMs,
       r.naiveMs,
-      r.writeFloorMs,
+      `${r.writeFloorMs} / ${r.batchedWriteFloorMs}`,
       r.ratioToFloor,
       r.ratioToSequentialFloor,
-      r.ratioWriteFloorToFloor,
+      `${r.ratioWriteFloorToFloor} / ${r.ratioBatchedWriteFloorToFloor}`,
       r.ratioToWriteFloor,
       r.speedupVsNaive,
     ]),
@@ -79,7 +79,17 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
 export function cpuMarkdown(rows: readonly RunRow[]): string {
   const cell = (f: StageFigures) => `${f.ms} / ${f.cpuMs} / ${f.serverCpuMs ?? '?'}`;
   return table(
-    ['size', 'changes', 'floor', 'parallel floor', 'sweep', 'notify', 'naive', 'write floor'],
+    [
+      'size',
+      'changes',
+      'floor',
+      'parallel floor',
+      'sweep',
+      'notify',
+      'naive',
+      'write floor',
+      'batched write floor',
+    ],
     rows.map((r) => [
       r.size,
       pct(r.changeRate),
@@ -89,6 +99,7 @@ export function cpuMarkdown(rows: readonly RunRow[]): string {
       cell(r.stages.notify),
       cell(r.stages.naive),
       cell(r.stages.writeFloor),
+      cell(r.stages.batchedWriteFloor),
     ]),
   );
 }

@@ -3,8 +3,9 @@
  * loaded tables, then every measurement in its own fresh process.
  *
  * Table A (read floor, then ours): sequential floor → parallel floor → sweep →
- * notifier drain. Table B (same records): naive, then the write floor (its
- * plain writes set what the naive run set: same work on the same items). Both
+ * notifier drain. Table B (same records): naive, then the two write floors
+ * (their plain writes set what the naive run set: the same work on the same
+ * items). Both
  * tables are dropped afterwards, so DynamoDB Local holds at most one case's
  * data at a time.
  */
@@ -137,10 +138,13 @@ export async function runCase(
     runId: createRunId(BENCH_NOW, 'bench0001'),
   });
   await writeFile(writesFile, JSON.stringify(writes));
-  const floorOfWrites = await measure('write-floor', naiveTable.tableName, {
-    writesFile,
-    writeConcurrency: config.writeConcurrency,
-  }).finally(() => rm(writesFile, { force: true }));
+  const writeFloors = { writesFile, writeConcurrency: config.writeConcurrency };
+  const floorOfWrites = await measure('write-floor', naiveTable.tableName, writeFloors);
+  const batchedFloorOfWrites = await measure(
+    'batched-write-floor',
+    naiveTable.tableName,
+    writeFloors,
+  ).finally(() => rm(writesFile, { force: true }));
   await dropTable(client, naiveTable.tableName);
 
   const checks: [string, unknown, unknown][] = [
@@ -152,6 +156,8 @@ export async function runCase(
     ['naive updates', naive.detail.updates, table.changes],
     ['write floor items', floorOfWrites.detail.items, size],
     ['write floor writes', floorOfWrites.detail.writes, table.changes],
+    ['batched write floor items', batchedFloorOfWrites.detail.items, size],
+    ['batched write floor writes', batchedFloorOfWrites.detail.writes, table.changes],
     ['events published (ours vs naive)', notify.detail.eventsPublished, naive.detail.published],
     ['notifier failed events', notify.detail.eventsFailed, 0],
     ['notifier PartiQL writes whose capacity could not be estimated', notify.dynamo.unestimatedStatements, 0],
@@ -166,7 +172,15 @@ export async function runCase(
     rep,
     changes: table.changes,
     loadMs: ours.loadMs,
-    results: { floor, 'parallel-floor': parallelFloor, sweep, notify, naive, 'write-floor': floorOfWrites },
+    results: {
+      floor,
+      'parallel-floor': parallelFloor,
+      sweep,
+      notify,
+      naive,
+      'write-floor': floorOfWrites,
+      'batched-write-floor': batchedFloorOfWrites,
+    },
     serverCpuMs,
   };
 }

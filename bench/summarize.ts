@@ -37,8 +37,12 @@ export interface RunRow {
    * making these changes needs on the machine measured.
    */
   readonly writeFloorMs: number;
-  /** writeFloorMs / the faster read floor: how close to the read floor any sweep making these writes can get. */
+  /** writeFloorMs / the faster read floor: how close to the read floor a sweep making one request per write can get. */
   readonly ratioWriteFloorToFloor: number;
+  /** The same write floor with the writes sent as PartiQL `UPDATE`s, 25 to a `BatchExecuteStatement`. */
+  readonly batchedWriteFloorMs: number;
+  /** batchedWriteFloorMs / the faster read floor: the least any sweep making these writes needs, however it batches. */
+  readonly ratioBatchedWriteFloorToFloor: number;
   /** sweepMs / writeFloorMs: what the sweep spends beyond the least it must do. */
   readonly ratioToWriteFloor: number;
   /** naiveMs / (sweepMs + notifyMs): both sides include publishing. */
@@ -84,7 +88,10 @@ export interface RunRow {
   readonly floorRssMb: number;
   /** Per stage (medians): requests, capacity and client CPU time, for per-item costs. */
   readonly stages: Readonly<
-    Record<'floor' | 'parallelFloor' | 'sweep' | 'notify' | 'naive' | 'writeFloor', StageFigures>
+    Record<
+      'floor' | 'parallelFloor' | 'sweep' | 'notify' | 'naive' | 'writeFloor' | 'batchedWriteFloor',
+      StageFigures
+    >
   >;
   /** Requests per command of the sweep and the notifier (first repetition). */
   readonly requestsByCommand: {
@@ -185,6 +192,7 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
   const sweepMs = med(reps, (r) => r.results.sweep.ms);
   const notifyMs = med(reps, (r) => r.results.notify.ms);
   const writeFloorMs = med(reps, (r) => r.results['write-floor'].ms);
+  const batchedWriteFloorMs = med(reps, (r) => r.results['batched-write-floor'].ms);
   const fasterFloorMs = Math.min(floorMs, parallelFloorMs);
   const ours = (pick: (t: CaseRep['results']['sweep']) => number) =>
     med(reps, (r) => pick(r.results.sweep) + pick(r.results.notify));
@@ -212,6 +220,8 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
     ratioToParallelFloor: round(sweepMs / parallelFloorMs, 2),
     writeFloorMs: round(writeFloorMs),
     ratioWriteFloorToFloor: round(writeFloorMs / fasterFloorMs, 2),
+    batchedWriteFloorMs: round(batchedWriteFloorMs),
+    ratioBatchedWriteFloorToFloor: round(batchedWriteFloorMs / fasterFloorMs, 2),
     ratioToWriteFloor: round(sweepMs / writeFloorMs, 2),
     speedupVsNaive: round(naiveMs / (sweepMs + notifyMs), 1),
     requestsPerChange: perChange(dynamoRequests + snsCalls),
@@ -258,6 +268,7 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
       notify: stage(reps, 'notify'),
       naive: stage(reps, 'naive'),
       writeFloor: stage(reps, 'write-floor'),
+      batchedWriteFloor: stage(reps, 'batched-write-floor'),
     },
     requestsByCommand: {
       sweep: first.results.sweep.dynamo.byCommand,

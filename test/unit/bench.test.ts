@@ -447,6 +447,7 @@ describe('summarizeCase: per-change figures', () => {
       'parallel-floor': result('parallel-floor', {}),
       naive: result('naive', {}),
       'write-floor': result('write-floor', { ms: 130 }),
+      'batched-write-floor': result('batched-write-floor', { ms: 110 }),
       sweep: result('sweep', { requests: 1_005, wcu: 2_020 }),
       notify: result('notify', {
         requests: 400,
@@ -468,13 +469,15 @@ describe('summarizeCase: per-change figures', () => {
     expect(row.eventsPublished).toBe(1_000);
   });
 
-  it('sets the write floor beside the read floors: write floor / faster floor, and sweep / write floor', () => {
+  it('sets the write floors beside the read floors: each / the faster floor, and sweep / write floor', () => {
     const row = summarizeCase([rep(400, 1_000)], 'aws');
 
     expect(row.writeFloorMs).toBe(130);
     expect(row.ratioWriteFloorToFloor).toBe(1.3); // 130 / 100
     expect(row.ratioToWriteFloor).toBe(0.77); // sweep 100 / 130
     expect(row.stages.writeFloor.ms).toBe(130);
+    expect(row.batchedWriteFloorMs).toBe(110);
+    expect(row.ratioBatchedWriteFloorToFloor).toBe(1.1);
   });
 });
 
