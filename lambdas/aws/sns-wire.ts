@@ -45,19 +45,48 @@ export interface PublishEntry {
  */
 export const MACHINE_PROTOCOLS = ['sqs', 'lambda', 'http', 'https', 'email-json'] as const;
 
+/** A `MessageStructure: 'json'` body and the UTF-8 bytes it takes. */
+interface StructuredBody {
+  readonly body: string;
+  readonly bytes: number;
+}
+
+/** The body around already-quoted values: `{"default":T,"email":T,"sqs":D,…}`. */
+function assembleBody(quotedText: string, quotedDoc: string): string {
+  let body = `{"default":${quotedText},"email":${quotedText}`;
+  for (const protocol of MACHINE_PROTOCOLS) body += `,${JSON.stringify(protocol)}:${quotedDoc}`;
+  return `${body}}`;
+}
+
+/** The bytes of the body's keys and punctuation (ASCII): the body without its values. */
+const ENVELOPE_BYTES = assembleBody('', '').length;
+
+/**
+ * {@link jsonStructuredMessage} and its UTF-8 bytes, counted from the two
+ * escaped values (each appears several times) instead of the whole body: the
+ * values are whole JSON strings, so their bytes add up exactly.
+ */
+function structuredBody(text: string, document: unknown): StructuredBody {
+  // Each value is escaped once, not once per protocol: the document is the bulk of a digest and appears five times.
+  const quotedText = JSON.stringify(text);
+  const quotedDoc = JSON.stringify(JSON.stringify(document));
+  return {
+    body: assembleBody(quotedText, quotedDoc),
+    bytes:
+      ENVELOPE_BYTES +
+      2 * Buffer.byteLength(quotedText, 'utf8') +
+      MACHINE_PROTOCOLS.length * Buffer.byteLength(quotedDoc, 'utf8'),
+  };
+}
+
 /**
  * The `Message` of a `MessageStructure: 'json'` publish: one text for people
  * (`default`, `email`) and one JSON document for machines (each machine
  * protocol key carries the document serialised as a string, as SNS requires).
+ * Exactly `JSON.stringify({ default, email, sqs, lambda, http, https, "email-json" })`.
  */
 export function jsonStructuredMessage(text: string, document: unknown): string {
-  // Exactly `JSON.stringify({ default, email, sqs, lambda, http, https, "email-json" })`, but each value is
-  // escaped once, not once per protocol: the document is the bulk of a digest and appears five times.
-  const quotedText = JSON.stringify(text);
-  const quotedDoc = JSON.stringify(JSON.stringify(document));
-  let body = `{"default":${quotedText},"email":${quotedText}`;
-  for (const protocol of MACHINE_PROTOCOLS) body += `,${JSON.stringify(protocol)}:${quotedDoc}`;
-  return `${body}}`;
+  return structuredBody(text, document).body;
 }
 
 /** The message attributes subscription filter policies route on. */
@@ -73,31 +102,31 @@ export function messageAttributes(fields: NotificationRouting): Record<string, M
 }
 
 /**
- * The JSON body of each rendered document, kept from its measuring to its
- * publishing: every digest is measured as an entry (does it fit, or must it
- * be split?) and then sent, and serializing its document is a large part of
+ * The JSON body of each rendered document and its bytes, kept from its
+ * measuring to its publishing: every digest is measured (does it fit, or must
+ * it be split?) and then sent, and serializing its document is a large part of
  * a drain's own CPU per event.
  * Keyed by the document object (documents are never changed once rendered)
  * and checked against the text.
  */
-const wireBodies = new WeakMap<object, { readonly text: string; readonly body: string }>();
+const wireBodies = new WeakMap<object, StructuredBody & { readonly text: string }>();
 
-/** {@link jsonStructuredMessage} of `message`, serialized once per document and text. */
-function wireBody(message: NotificationMessage): string {
+/** {@link structuredBody} of `message`, serialized once per document and text. */
+function wireBody(message: NotificationMessage): StructuredBody {
   const { text, document } = message;
-  if (typeof document !== 'object' || document === null) return jsonStructuredMessage(text, document);
+  if (typeof document !== 'object' || document === null) return structuredBody(text, document);
   const kept = wireBodies.get(document);
-  if (kept !== undefined && kept.text === text) return kept.body;
-  const body = jsonStructuredMessage(text, document);
-  wireBodies.set(document, { text, body });
-  return body;
+  if (kept !== undefined && kept.text === text) return kept;
+  const wire = { text, ...structuredBody(text, document) };
+  wireBodies.set(document, wire);
+  return wire;
 }
 
 /** A neutral message as an SNS entry without its batch `Id`. */
 export function snsEntryFields(message: NotificationMessage): Omit<PublishEntry, 'Id'> {
   return {
     Subject: message.subject,
-    Message: wireBody(message),
+    Message: wireBody(message).body,
     MessageStructure: 'json',
     MessageAttributes: messageAttributes(message.routing),
   };
@@ -108,15 +137,11 @@ export function snsEntry(message: OutgoingMessage): PublishEntry {
   return { Id: message.id, ...snsEntryFields(message) };
 }
 
-/**
- * The bytes SNS counts for one entry: message body, subject and every
- * attribute's name, type and value (UTF-8), the basis of the 256 KiB limits.
- */
-export function publishEntryBytes(
-  entry: Pick<PublishEntry, 'Subject' | 'Message' | 'MessageAttributes'>,
-): number {
-  let bytes = Buffer.byteLength(entry.Message, 'utf8') + Buffer.byteLength(entry.Subject, 'utf8');
-  for (const [name, attribute] of Object.entries(entry.MessageAttributes)) {
+/** The bytes SNS counts for message attributes: each one's name, type and value (UTF-8). */
+function attributeBytes(attributes: Readonly<Record<string, MessageAttribute>>): number {
+  let bytes = 0;
+  for (const name in attributes) {
+    const attribute = attributes[name] as MessageAttribute;
     bytes +=
       Buffer.byteLength(name, 'utf8') +
       Buffer.byteLength(attribute.DataType, 'utf8') +
@@ -125,9 +150,31 @@ export function publishEntryBytes(
   return bytes;
 }
 
-/** The bytes SNS counts for a neutral message once it is an entry. */
+/**
+ * The bytes SNS counts for one entry: message body, subject and every
+ * attribute's name, type and value (UTF-8), the basis of the 256 KiB limits.
+ */
+export function publishEntryBytes(
+  entry: Pick<PublishEntry, 'Subject' | 'Message' | 'MessageAttributes'>,
+): number {
+  return (
+    Buffer.byteLength(entry.Message, 'utf8') +
+    Buffer.byteLength(entry.Subject, 'utf8') +
+    attributeBytes(entry.MessageAttributes)
+  );
+}
+
+/**
+ * The bytes SNS counts for a neutral message once it is an entry
+ * ({@link publishEntryBytes} of {@link snsEntryFields}), the body's bytes
+ * counted once with its serialization.
+ */
 export function snsMessageBytes(message: NotificationMessage): number {
-  return publishEntryBytes(snsEntryFields(message));
+  return (
+    wireBody(message).bytes +
+    Buffer.byteLength(message.subject, 'utf8') +
+    attributeBytes(messageAttributes(message.routing))
+  );
 }
 
 /**

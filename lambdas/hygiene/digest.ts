@@ -8,6 +8,7 @@
 import { EVENT_TYPES, type EventType, type OutboxEvent } from './events';
 import {
   type DrainDocumentEnvelope,
+  isPlainAscii,
   type MessageBudget,
   maxSeverity,
   type NotificationMessage,
@@ -144,16 +145,29 @@ function sortKey(event: OutboxEvent): string {
   return eventInstant(event) ?? '';
 }
 
+/** Each event type's index in {@link SECTION_ORDER}. */
+const SECTION_INDEX: ReadonlyMap<EventType, number> = new Map(
+  SECTION_ORDER.flatMap((section, index) => section.types.map((type) => [type, index] as const)),
+);
+
+/** An event's section in {@link SECTION_ORDER} (-1 for none). */
+function sectionOf(event: OutboxEvent): number {
+  return SECTION_INDEX.get(event.type) ?? -1;
+}
+
 /** Orders events as the digest lists them: deletions, stale warnings, expiry warnings; soonest first. */
 export function orderEvents(events: readonly OutboxEvent[]): OutboxEvent[] {
-  const section = (e: OutboxEvent) => SECTION_ORDER.findIndex((s) => s.types.includes(e.type));
-  return [...events].sort(
+  if (events.length < 2) return [...events];
+  // Each event's section and instant are looked up once, not once per comparison.
+  const keyed = events.map((event) => ({ event, section: sectionOf(event), instant: sortKey(event) }));
+  keyed.sort(
     (a, b) =>
-      section(a) - section(b) ||
-      sortKey(a).localeCompare(sortKey(b)) ||
-      a.credentialId.localeCompare(b.credentialId) ||
-      a.eventId.localeCompare(b.eventId),
+      a.section - b.section ||
+      a.instant.localeCompare(b.instant) ||
+      a.event.credentialId.localeCompare(b.event.credentialId) ||
+      a.event.eventId.localeCompare(b.event.eventId),
   );
+  return keyed.map((k) => k.event);
 }
 
 /** What happened or will happen to one credential, and (last line) what its owner can do. */
@@ -209,6 +223,12 @@ export function describeEvent(event: OutboxEvent, now: number): string[] {
  * "unknown" (`undefined`).
  */
 export function plainName(name: string | undefined): string | undefined {
+  // Most names are plain ASCII words already: nothing to flatten (one test instead of two replacements).
+  return name !== undefined && isPlainAscii(name) ? name : flattenName(name);
+}
+
+/** {@link plainName} without its fast path: every name goes through the replacements. */
+export function flattenName(name: string | undefined): string | undefined {
   const plain = name
     ?.replace(/[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, ' ')
     .replace(/\s+/g, ' ')
@@ -231,9 +251,11 @@ function renderText(
     `Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${nowIso}).`,
   ];
   if (parts > 1) lines.push(`This digest is long: this is part ${part} of ${parts}.`);
-  for (const section of SECTION_ORDER) {
-    const inSection = events.filter((e) => section.types.includes(e.type));
-    if (inSection.length === 0) continue;
+  const bySection = SECTION_ORDER.map((): OutboxEvent[] => []);
+  for (const event of events) bySection[sectionOf(event)]?.push(event);
+  SECTION_ORDER.forEach((section, index) => {
+    const inSection = bySection[index] ?? [];
+    if (inSection.length === 0) return;
     lines.push('', `${section.title} (${inSection.length})`);
     const described = inSection.map((event) => ({ event, lines: describeEvent(event, now) }));
     // Advice shared by every credential of the section is said once, under its title.
@@ -244,7 +266,7 @@ function renderText(
       lines.push(`  * ${credentialLabel(d.event)}`);
       for (const line of shared === undefined ? d.lines : d.lines.slice(0, -1)) lines.push(`    ${line}`);
     }
-  }
+  });
   lines.push(
     '',
     '--',

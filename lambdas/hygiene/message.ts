@@ -99,6 +99,15 @@ export function maxSeverity(severities: Iterable<Severity>): Severity {
 /** Printable ASCII words separated by single spaces: what {@link subjectText} would return unchanged. */
 const PLAIN_ASCII = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 
+/**
+ * True for printable ASCII words separated by single spaces (no control,
+ * non-ASCII or leading, trailing or repeated whitespace): text that neither
+ * subject folding nor name flattening would change.
+ */
+export function isPlainAscii(text: string): boolean {
+  return PLAIN_ASCII.test(text);
+}
+
 /** Accents folded (`é` → `e`), whitespace runs collapsed, other characters `?`, trimmed: printable ASCII. */
 export function foldToPrintableAscii(text: string): string {
   return text
@@ -117,7 +126,7 @@ export function foldToPrintableAscii(text: string): string {
  */
 export function subjectText(text: string, maxChars = SUBJECT_MAX_CHARS): string {
   // Most names are already printable ASCII words with single spaces: nothing to fold (one per digest).
-  const ascii = PLAIN_ASCII.test(text) ? text : foldToPrintableAscii(text);
+  const ascii = isPlainAscii(text) ? text : foldToPrintableAscii(text);
   return ascii.length <= maxChars ? ascii : `${ascii.slice(0, maxChars - 3).trimEnd()}...`;
 }
 

@@ -23,6 +23,9 @@ const OPTIONAL_STRINGS = [
   'reason',
 ] as const;
 
+/** The fields a read event carries after its `type`, in this order. */
+const EVENT_FIELDS = [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS, 'stageDays'] as const;
+
 /** Reads one stored outbox entry, or says why it is not a valid event. */
 export function parseOutboxEvent(
   value: unknown,
@@ -54,7 +57,7 @@ export function parseOutboxEvent(
     return { ok: false, problem: `reason ${JSON.stringify(v.reason)} is not ${DELETED_REASONS.join(', ')}` };
   }
   const event: Record<string, unknown> = { type: v.type as EventType };
-  for (const key of [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS, 'stageDays'] as const) {
+  for (const key of EVENT_FIELDS) {
     if (v[key] !== undefined && v[key] !== null) event[key] = v[key];
   }
   return { ok: true, event: event as unknown as OutboxEvent };

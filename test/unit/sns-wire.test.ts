@@ -2,10 +2,19 @@
  * `jsonStructuredMessage` builds the `MessageStructure: 'json'` body by
  * concatenation (each value escaped once): it must stay byte-identical to
  * `JSON.stringify` of the per-protocol object, whatever the text and document hold.
+ * `snsMessageBytes` counts the body's bytes from its escaped values: it must
+ * equal the bytes of the entry as sent.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonStructuredMessage, MACHINE_PROTOCOLS } from '../../lambdas/aws/sns-wire';
+import {
+  jsonStructuredMessage,
+  MACHINE_PROTOCOLS,
+  publishEntryBytes,
+  snsEntryFields,
+  snsMessageBytes,
+} from '../../lambdas/aws/sns-wire';
+import type { NotificationMessage } from '../../lambdas/hygiene/message';
 
 function reference(text: string, document: unknown): string {
   const doc = JSON.stringify(document);
@@ -29,5 +38,46 @@ describe('jsonStructuredMessage', () => {
     const document = { events: [{ displayName: 'a "quoted" \\ name\u0000' }] };
     expect(jsonStructuredMessage(text, document)).toBe(reference(text, document));
     expect(JSON.parse(JSON.parse(jsonStructuredMessage(text, document)).sqs)).toEqual(document);
+  });
+});
+
+describe('snsMessageBytes', () => {
+  it('equals the bytes of the entry the message is sent as, whatever it holds', () => {
+    const message = fc.record({
+      subject: fc.string({ unit: 'grapheme', maxLength: 40 }),
+      text: fc.string({ unit: 'grapheme' }),
+      document: fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.string({ unit: 'grapheme' }))),
+      routing: fc.record(
+        {
+          audience: fc.constantFrom('owner' as const, 'admin' as const),
+          severity: fc.constantFrom('info' as const, 'warning' as const, 'high' as const),
+          eventTypes: fc.array(fc.string({ unit: 'grapheme', maxLength: 12 }), { maxLength: 3 }),
+          userId: fc.string({ unit: 'grapheme', maxLength: 12 }),
+          origin: fc.constant('operator'),
+        },
+        { requiredKeys: ['audience', 'severity', 'eventTypes'] },
+      ),
+    });
+    fc.assert(
+      fc.property(message, (m: NotificationMessage) => {
+        expect(snsMessageBytes(m)).toBe(publishEntryBytes(snsEntryFields(m)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('counts multi-byte text and documents in UTF-8, also when measured again after the text changed', () => {
+    const document = { events: [{ displayName: 'Zoë ☃ 😀 "quoted"\n' }] };
+    const first: NotificationMessage = {
+      subject: 'Résumé',
+      text: 'Grüße ☃\u2028',
+      document,
+      routing: { audience: 'owner', severity: 'info', eventTypes: ['expiry-warning'], userId: 'ü' },
+    };
+    const second = { ...first, text: `${first.text} 😀` };
+    for (const m of [first, second, first]) {
+      expect(snsMessageBytes(m)).toBe(publishEntryBytes(snsEntryFields(m)));
+      expect(snsEntryFields(m).Message).toBe(jsonStructuredMessage(m.text, m.document));
+    }
   });
 });
