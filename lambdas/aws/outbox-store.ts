@@ -35,7 +35,7 @@ import {
   OUTBOX_LEASE_ID,
   PURGE_PENDING_ATTR,
 } from '../hygiene/data-contract';
-import { planMark, readOutboxIndexEntry, readPendingItem } from '../hygiene/outbox-item';
+import { type MarkPlan, planMark, readOutboxIndexEntry, readPendingItem } from '../hygiene/outbox-item';
 import type {
   LeaseRequest,
   LeaseResult,
@@ -253,7 +253,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
    */
   async markSent(requests: readonly MarkRequest[]): Promise<readonly MarkOutcome[]> {
     const outcomes: MarkOutcome[] = new Array(requests.length);
-    const planned: { index: number; request: MarkRequest; result: MarkResult }[] = [];
+    const planned: { index: number; request: MarkRequest; plan: MarkPlan; result: MarkResult }[] = [];
     requests.forEach((request, index) => {
       const plan = planMark(request.item.storedEventIds, request.publishedEventIds);
       const result = {
@@ -262,11 +262,11 @@ export class DynamoDbOutboxStore implements OutboxStore {
         remaining: plan.remaining,
       };
       if (plan.remove.length === 0) outcomes[index] = { status: 'marked', ...result };
-      else planned.push({ index, request, result });
+      else planned.push({ index, request, plan, result });
     });
     const retry: { index: number; request: MarkRequest }[] = [];
     await mapWithConcurrency(chunks(planned, MARK_BATCH_STATEMENTS), REQUEST_CONCURRENCY, async (batch) => {
-      const failed = await this.markBatch(batch.map((p) => p.request));
+      const failed = await this.markBatch(batch);
       batch.forEach((p, i) => {
         if (failed[i]) retry.push(p);
         else outcomes[p.index] = { status: 'marked', ...p.result };
@@ -276,11 +276,12 @@ export class DynamoDbOutboxStore implements OutboxStore {
     return outcomes;
   }
 
-  /** One `BatchExecuteStatement`; returns, per request, whether its statement failed (any reason). */
-  private async markBatch(batch: readonly MarkRequest[]): Promise<boolean[]> {
+  /** One `BatchExecuteStatement` of planned marks; returns, per mark, whether its statement failed (any reason). */
+  private async markBatch(
+    batch: readonly { readonly request: MarkRequest; readonly plan: MarkPlan }[],
+  ): Promise<boolean[]> {
     const now = (this.options.clock ?? Date.now)();
-    const statements = batch.map(({ item, publishedEventIds }) => {
-      const plan = planMark(item.storedEventIds, publishedEventIds);
+    const statements = batch.map(({ request: { item }, plan }) => {
       const statement = markStatement(this.tableName, item.credentialId, markWrite(item.raw, plan, now));
       return { Statement: statement.Statement, Parameters: statement.Parameters.map(attributeValue) };
     });
