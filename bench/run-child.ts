@@ -11,14 +11,18 @@ export class ChildMeasurementError extends Error {
   override readonly name = 'ChildMeasurementError';
 }
 
-/** Spawns `node [nodeFlags] <childScript> <task JSON>` and resolves with its result. */
+/**
+ * Spawns `node --expose-gc [nodeFlags] <childScript> <task JSON>` and resolves
+ * with its result. `--expose-gc` lets the child collect its own setup's garbage
+ * before the measured call starts (bench/child.ts).
+ */
 export function runChild(
   childScript: string,
   task: ChildTask,
   nodeFlags: readonly string[] = [],
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, childScript, JSON.stringify(task)], {
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, childScript, JSON.stringify(task)], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
