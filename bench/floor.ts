@@ -75,12 +75,13 @@ const STATEMENTS_PER_BATCH = 25;
 
 /**
  * The write floor: the parallel read floor, plus, for each item read that is
- * in `writes`, its plain write sent at once (`items`: one `UpdateItem`;
- * `batched`: PartiQL `UPDATE`s, sent 25 at a time), at most `concurrency`
- * requests in flight, the next page read only when a slot is free (as the
- * sweep does), all awaited at the end. The writes are computed before the
- * measurement.
- * @returns the items read and the writes made
+ * in `writes`, its plain write (`items`: one `UpdateItem`; `batched`: PartiQL
+ * `UPDATE`s, sent 25 at a time), at most `concurrency` requests in flight, the
+ * next page read only when a slot is free. Like any sweep that keeps the
+ * mass-deletion guard, it makes the soft-deletes only after the whole scan
+ * (the guard must count them all first); every other write goes out as its
+ * page arrives. The writes are computed before the measurement.
+ * @returns the items read, the writes made and the write requests sent
  * @throws {Error} when a batched statement fails (the floor would be meaningless)
  */
 export async function writeFloor(
@@ -96,9 +97,10 @@ export async function writeFloor(
 ): Promise<{ readonly items: number; readonly writes: number; readonly requests: number }> {
   const { tableName, segments, pageSize, writes, mode } = options;
   const pool = new TaskPool(options.concurrency);
-  let written = 0;
   let requests = 0;
+  let written = 0;
   let batch: NaiveWrite[] = [];
+  const deletions: NaiveWrite[] = [];
   const send = (toSend: readonly NaiveWrite[]) => {
     requests++;
     return pool.submit(() =>
@@ -107,17 +109,19 @@ export async function writeFloor(
         : sendBatch(client, tableName, toSend),
     );
   };
+  const write = async (next: NaiveWrite) => {
+    written++;
+    if (mode === 'items') return send([next]);
+    if (batch.push(next) < STATEMENTS_PER_BATCH) return;
+    const full = batch;
+    batch = [];
+    await send(full);
+  };
   const writeChanging = async (items: readonly Record<string, unknown>[]) => {
     for (const item of items) {
-      const write = writes.get(String(item.id));
-      if (write === undefined) continue;
-      written++;
-      if (mode === 'items') await send([write]);
-      else if (batch.push(write) === STATEMENTS_PER_BATCH) {
-        const full = batch;
-        batch = [];
-        await send(full);
-      }
+      const found = writes.get(String(item.id));
+      if (found?.deletion) deletions.push(found);
+      else if (found) await write(found);
     }
   };
   const counts = await Promise.all(
@@ -125,6 +129,7 @@ export async function writeFloor(
       scanSegment(client, tableName, pageSize, { index, total: segments }, writeChanging),
     ),
   );
+  for (const deletion of deletions) await write(deletion);
   if (batch.length > 0) await send(batch);
   await pool.drain();
   return { items: counts.reduce((sum, n) => sum + n, 0), writes: written, requests };

@@ -10,7 +10,7 @@ import { type AttributeChange, actionChanges } from '../lambdas/hygiene/action-c
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { parseCredential } from '../lambdas/hygiene/credential';
 import { eventsFor } from '../lambdas/hygiene/events';
-import { decide } from '../lambdas/hygiene/policy';
+import { decide, isDeletion } from '../lambdas/hygiene/policy';
 
 /** What one naive run did. */
 export interface NaiveResult {
@@ -86,6 +86,8 @@ function changeOf(item: Readonly<Record<string, unknown>>, config: HygieneConfig
 export interface NaiveWrite {
   readonly id: string;
   readonly changes: readonly AttributeChange[];
+  /** A soft-delete: a guarded sweep makes it only after the whole scan (the mass-deletion guard counts them all first). */
+  readonly deletion: boolean;
 }
 
 /** The naive `UpdateItem` of every record of `items` that changes at `now`, in table order. */
@@ -98,7 +100,11 @@ export function naiveWrites(
     const change = changeOf(item, options.config, options.now);
     if (change) {
       const { runId, now } = options;
-      writes.push({ id: change.credential.id, changes: actionChanges(change.actions, { runId, now }) });
+      writes.push({
+        id: change.credential.id,
+        changes: actionChanges(change.actions, { runId, now }),
+        deletion: change.actions.some(isDeletion),
+      });
     }
   }
   return writes;
