@@ -1,0 +1,140 @@
+/**
+ * Compares the notifier's client CPU per event of two or more checkouts back
+ * to back, on one DynamoDB Local, with the same outbox: the bench's figure
+ * moves by ±30% with the machine's state over an afternoon, far more than a
+ * change to the notifier does, so a change is judged by interleaved pairs,
+ * not by runs made at different times (BENCHMARKS.md, "Comparing notifier
+ * changes").
+ *
+ *     npx tsx bench/compare-notifier.ts [--reps 10] [--latency aws] ROOT_A ROOT_B [ROOT_C ...]
+ *
+ * Each ROOT is a checkout with its `node_modules` (e.g. `git worktree add
+ * /tmp/old <commit>` and a symlink to this tree's `node_modules`); its
+ * `bench/child.ts` is bundled and run as the bench runs it. The outbox is the
+ * one the first checkout's sweep leaves on the bench's 10,000-record, 10%
+ * table; it is loaded into a fresh table before every drain. Two discarded
+ * drains warm the JVM; then each repetition drains once per checkout, in
+ * alternating order.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWriteItems } from '../cli/aws/batch-import';
+import { createTable } from '../cli/aws/create-table';
+import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
+import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
+import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
+import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
+import { bundleChild, type ChildBundle } from './child-bundle';
+import type { ChildTask, ChildTaskName } from './child-protocol';
+import { BENCH_NOW, generateTable } from './generate';
+import { AWS_LATENCY_MODEL } from './latency-model';
+import { runChild } from './run-child';
+import { median } from './stats';
+
+type Item = Record<string, unknown>;
+
+const { values, positionals } = parseArgs({
+  options: { reps: { type: 'string', default: '10' }, latency: { type: 'string', default: 'none' } },
+  allowPositionals: true,
+});
+const reps = Number(values.reps);
+if (!Number.isInteger(reps) || reps < 1)
+  throw new RangeError(`--reps must be a positive integer, got ${values.reps}`);
+if (values.latency !== 'none' && values.latency !== 'aws') {
+  throw new RangeError(`--latency must be none or aws, got ${values.latency}`);
+}
+if (positionals.length < 2) throw new RangeError('give at least two checkout directories to compare');
+const roots = positionals.map((root) => resolve(root));
+
+const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
+const client = createDocumentClient({ endpoint: db.endpoint });
+const bundles: ChildBundle[] = [];
+
+function task(name: ChildTaskName, tableName: string): ChildTask {
+  return {
+    task: name,
+    endpoint: db.endpoint,
+    tableName,
+    segments: 4,
+    now: BENCH_NOW,
+    rttMs: 0,
+    pageSize: DEFAULT_SCAN_PAGE_SIZE,
+    ...(values.latency === 'aws' && { latency: { model: AWS_LATENCY_MODEL, seed: 12_345 } }),
+  };
+}
+
+async function withTable<T>(items: readonly Item[], work: (tableName: string) => Promise<T>): Promise<T> {
+  const tableName = `compare-${randomUUID().slice(0, 8)}`;
+  await createTable(client, tableName);
+  try {
+    await batchWriteItems(client, tableName, items, { concurrency: 8 });
+    return await work(tableName);
+  } finally {
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  }
+}
+
+/** The items with pending notices after the first checkout's sweep over the bench's 10k/10% table. */
+async function outboxSnapshot(child: string): Promise<Item[]> {
+  const table = generateTable({ size: 10_000, changeRate: 0.1, seed: 7919 + 10_000 + 100 });
+  return withTable(table.items, async (tableName) => {
+    await runChild(child, task('sweep', tableName));
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: 'attribute_exists(#owner)',
+          ExpressionAttributeNames: { '#owner': OUTBOX_ATTR.owner },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  });
+}
+
+/** One drain of `snapshot` by `child`: client CPU per event, ms. */
+async function drainCpuPerEvent(child: string, snapshot: readonly Item[]): Promise<number> {
+  return withTable(snapshot, async (tableName) => {
+    const result = await runChild(child, task('notify', tableName));
+    return result.cpuMs / Math.max(1, Number(result.detail.eventsPublished));
+  });
+}
+
+async function compare(children: readonly string[]): Promise<void> {
+  const snapshot = await outboxSnapshot(children[0] as string);
+  console.log(`outbox: ${snapshot.length} items; latency model: ${values.latency}`);
+  for (let i = 0; i < 2; i++) await drainCpuPerEvent(children[0] as string, snapshot);
+  const perChild: number[][] = children.map(() => []);
+  for (let rep = 0; rep < reps; rep++) {
+    const order = children.map((_, i) => i);
+    if (rep % 2 === 1) order.reverse();
+    for (const i of order) perChild[i]?.push(await drainCpuPerEvent(children[i] as string, snapshot));
+    console.log(`rep ${rep}: ${perChild.map((v) => (v.at(-1) ?? 0).toFixed(3)).join(' ')}`);
+  }
+  const base = median(perChild[0] ?? []);
+  roots.forEach((root, i) => {
+    const figures = perChild[i] ?? [];
+    const m = median(figures);
+    const change = i === 0 ? '' : ` (${(((m - base) / base) * 100).toFixed(1)}% against ${roots[0]})`;
+    console.log(
+      `${root}: median ${m.toFixed(3)} ms per event, min ${Math.min(...figures).toFixed(3)}${change}`,
+    );
+  });
+}
+
+try {
+  for (const root of roots) bundles.push(await bundleChild(root));
+  await compare(bundles.map((b) => b.path));
+} finally {
+  client.destroy();
+  await Promise.all(bundles.map((b) => b.dispose()));
+  await db.stop();
+}
