@@ -9,7 +9,6 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
@@ -17,7 +16,6 @@ import { DynamoDbOutboxStore } from '../lambdas/aws/outbox-store';
 import { SnsPublisher } from '../lambdas/aws/sns-publisher';
 import { DynamoDbTransitionWriter } from '../lambdas/aws/transition-writer';
 import { parseConfig } from '../lambdas/hygiene/config';
-import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
 import { runNotifier } from '../lambdas/hygiene/notifier';
 import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
 import { type ChildResult, type ChildTask, RESULT_PREFIX } from './child-protocol';
@@ -26,6 +24,7 @@ import { parallelFloor, sequentialFloor, writeFloor } from './floor';
 import { createLatencySampler } from './latency-model';
 import { MemorySampler } from './memory-sampler';
 import { type NaiveWrite, runNaive } from './naive';
+import { readPendingOutboxItems } from './outbox-items';
 import { itemSizeBytes } from './partiql-capacity';
 import { createStubSnsClient } from './sns-stub';
 
@@ -144,22 +143,11 @@ async function writesOf(task: ChildTask): Promise<ReadonlyMap<string, NaiveWrite
  */
 async function outboxItems(task: ChildTask): Promise<Record<string, unknown>[]> {
   const client = createDocumentClient({ endpoint: task.endpoint });
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: task.tableName,
-        FilterExpression: 'attribute_exists(#owner)',
-        ExpressionAttributeNames: { '#owner': OUTBOX_ATTR.owner },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  client.destroy();
-  return items;
+  try {
+    return await readPendingOutboxItems(client, task.tableName);
+  } finally {
+    client.destroy();
+  }
 }
 
 /** What bounds a mark's write units: the sizes of the items with pending events (1 WCU per started KB). */

@@ -20,17 +20,16 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWriteItems } from '../cli/aws/batch-import';
 import { createTable } from '../cli/aws/create-table';
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
-import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
 import { bundleChild, type ChildBundle } from './child-bundle';
 import type { ChildTask, ChildTaskName } from './child-protocol';
 import { BENCH_NOW, generateTable } from './generate';
 import { AWS_LATENCY_MODEL } from './latency-model';
+import { readPendingOutboxItems } from './outbox-items';
 import { runChild } from './run-child';
 import { median } from './stats';
 
@@ -82,21 +81,7 @@ async function outboxSnapshot(child: string): Promise<Item[]> {
   const table = generateTable({ size: 10_000, changeRate: 0.1, seed: 7919 + 10_000 + 100 });
   return withTable(table.items, async (tableName) => {
     await runChild(child, task('sweep', tableName));
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await client.send(
-        new ScanCommand({
-          TableName: tableName,
-          FilterExpression: 'attribute_exists(#owner)',
-          ExpressionAttributeNames: { '#owner': OUTBOX_ATTR.owner },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+    return readPendingOutboxItems(client, tableName);
   });
 }
 
