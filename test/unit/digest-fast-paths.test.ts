@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { flattenName, orderEvents, plainName, SECTION_ORDER } from '../../lambdas/hygiene/digest';
 import { EVENT_TYPES, type OutboxEvent } from '../../lambdas/hygiene/events';
+import { printableWord } from '../support/text-arbitraries';
 import { outboxEvent } from './outbox-fakes';
 
 const nameUnits = fc.constantFrom(
@@ -27,11 +28,6 @@ const nameUnits = fc.constantFrom(
   '\u2028',
   '\u00a0',
 );
-const printableWord = fc.string({
-  unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
-  minLength: 1,
-  maxLength: 12,
-});
 
 describe('plainName', () => {
   it('gives what the full flattening gives, for any name', () => {

@@ -6,15 +6,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldToPrintableAscii, subjectText } from '../../lambdas/hygiene/message';
+import { printableWord } from '../support/text-arbitraries';
 
 const asciiish = fc.string({
   unit: fc.constantFrom('a', 'Z', '0', ' ', '  ', '\t', '\n', '"', '~', 'é', '\u0301', 'ﬁ', '\u202e'),
   maxLength: 40,
-});
-const printableWord = fc.string({
-  unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
-  minLength: 1,
-  maxLength: 12,
 });
 
 describe('subjectText', () => {
