@@ -3,10 +3,10 @@
  * floors), and what reading it and making one plain write per changing record
  * costs with nothing else done (the write floors: no decision, no condition,
  * no outbox — the least any sweep making those changes must do, with one
- * request per write or 25 writes to a request). All use the
- * same document client (and so the same unmarshalling) as the sweep, and the
- * same page settings (`Limit` = the sweep scanner's page size), so the ratios
- * compare like with like.
+ * request per write or 25 writes to a request). All use the same document
+ * client (and so the same unmarshalling) as the sweep, and the same page
+ * settings (`Limit` = the sweep scanner's page size), so the ratios compare
+ * like with like.
  */
 import {
   BatchExecuteStatementCommand,

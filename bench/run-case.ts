@@ -5,9 +5,8 @@
  * Table A (read floor, then ours): sequential floor → parallel floor → sweep →
  * notifier drain. Table B (same records): naive, then the two write floors
  * (their plain writes set what the naive run set: the same work on the same
- * items). Both
- * tables are dropped afterwards, so DynamoDB Local holds at most one case's
- * data at a time.
+ * items). Both tables are dropped afterwards, so DynamoDB Local holds at most
+ * one case's data at a time.
  */
 import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
