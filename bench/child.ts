@@ -6,6 +6,8 @@
  * wired as the Lambda handlers wire them (checkpoint store included), with SNS
  * stubbed at the client boundary. The sweep runs in `enforce` mode with the
  * one-run guard override, so it makes the same writes the naive run makes.
+ * The read and write floors are bench/floor.ts; the write floors' writes come
+ * from a file the driver wrote, read before the measurement.
  */
 
 import { readFile } from 'node:fs/promises';
@@ -129,7 +131,7 @@ async function runTask(context: TaskContext): Promise<Detail> {
   }
 }
 
-/** The write floor's writes, read from the file the driver wrote (before the measurement). */
+/** The write floors' writes, read from the file the driver wrote (before the measurement). */
 async function writesOf(task: ChildTask): Promise<ReadonlyMap<string, NaiveWrite>> {
   if (task.writesFile === undefined) return new Map();
   const writes = JSON.parse(await readFile(task.writesFile, 'utf8')) as NaiveWrite[];
