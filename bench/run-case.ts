@@ -17,7 +17,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteItems } from '../cli/aws/batch-import';
 import { createTable } from '../cli/aws/create-table';
 import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
-import { parseConfig } from '../lambdas/hygiene/config';
+import { type HygieneConfig, parseConfig } from '../lambdas/hygiene/config';
 import { createRunId } from '../lambdas/hygiene/sweep';
 import { CHILD_TASKS, type ChildResult, type ChildTask, type ChildTaskName } from './child-protocol';
 import { BENCH_NOW, type GeneratedTable, generateTable } from './generate';
@@ -55,35 +55,50 @@ async function dropTable(client: DynamoDBDocumentClient, tableName: string): Pro
   await client.send(new DeleteTableCommand({ TableName: tableName }));
 }
 
-/** Runs one repetition; `log` receives one line per step. */
-export async function runCase(
-  client: DynamoDBDocumentClient,
+/** Where and how one repetition runs its measurement children. */
+interface CaseOptions {
+  readonly size: number;
+  readonly changeRate: number;
+  readonly rep: number;
+  /** The bundled measurement child (bench/child-bundle.ts). */
+  readonly childScript: string;
+  readonly rttMs: number;
+  /** `--max-old-space-size` for every child, MB. */
+  readonly heapCapMb?: number;
+  /** Write a CPU profile of every child to this directory. */
+  readonly cpuProfDir?: string;
+  /** The service latency model (`--latency aws`); absent = none. */
+  readonly latency?: LatencyModel;
+}
+
+/** Runs one measurement child on a table; records DynamoDB Local's CPU during it in `serverCpuMs`. */
+type Measure = (task: ChildTaskName, tableName: string, extra?: Partial<ChildTask>) => Promise<ChildResult>;
+
+/** The measurement function of one repetition (its label, seed and segment count fixed). */
+function measurer(
   endpoint: string,
-  options: {
-    readonly size: number;
-    readonly changeRate: number;
-    readonly rep: number;
-    /** The bundled measurement child (bench/child-bundle.ts). */
-    readonly childScript: string;
-    readonly rttMs: number;
-    /** `--max-old-space-size` for every child, MB. */
-    readonly heapCapMb?: number;
-    /** Write a CPU profile of every child to this directory. */
-    readonly cpuProfDir?: string;
-    /** The service latency model (`--latency aws`); absent = none. */
-    readonly latency?: LatencyModel;
+  options: CaseOptions,
+  repetition: {
+    readonly label: string;
+    readonly seed: number;
+    readonly segments: number;
+    readonly serverCpuMs: Partial<Record<ChildTaskName, number>>;
   },
   log: (line: string) => void,
-): Promise<CaseRep> {
-  const { size, changeRate, rep, rttMs } = options;
-  const config = parseConfig({});
-  const segments = config.scanSegments;
-  const seed = 7919 * (rep + 1) + size + Math.round(changeRate * 1000);
-  const table = generateTable({ size, changeRate, seed });
-  const label = `${size}-${Math.round(changeRate * 100)}pct-r${rep}`;
+): Measure {
+  const { label, seed, segments, serverCpuMs } = repetition;
   const serverPid = findDynamoDbLocalPid(Number(new URL(endpoint).port));
-  const serverCpuMs: Partial<Record<ChildTaskName, number>> = {};
-  const measure = async (task: ChildTaskName, tableName: string, extra: Partial<ChildTask> = {}) => {
+  const nodeFlags = (task: ChildTaskName) => [
+    ...(options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`]),
+    ...(options.cpuProfDir === undefined
+      ? []
+      : [
+          '--cpu-prof',
+          `--cpu-prof-dir=${options.cpuProfDir}`,
+          `--cpu-prof-name=${label}-${task}.cpuprofile`,
+        ]),
+  ];
+  return async (task, tableName, extra = {}) => {
     const cpuBefore = processCpuMs(serverPid);
     const result = await runChild(
       options.childScript,
@@ -94,23 +109,14 @@ export async function runCase(
         tableName,
         segments,
         now: BENCH_NOW,
-        rttMs,
+        rttMs: options.rttMs,
         // The floors read with the sweep scanner's page size: same page settings on both sides.
         pageSize: DEFAULT_SCAN_PAGE_SIZE,
         ...(options.latency && {
           latency: { model: options.latency, seed: seed * 31 + CHILD_TASKS.indexOf(task) },
         }),
       },
-      [
-        ...(options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`]),
-        ...(options.cpuProfDir === undefined
-          ? []
-          : [
-              '--cpu-prof',
-              `--cpu-prof-dir=${options.cpuProfDir}`,
-              `--cpu-prof-name=${label}-${task}.cpuprofile`,
-            ]),
-      ],
+      nodeFlags(task),
     );
     const cpuAfter = processCpuMs(serverPid);
     if (cpuBefore !== undefined && cpuAfter !== undefined) serverCpuMs[task] = cpuAfter - cpuBefore;
@@ -119,6 +125,79 @@ export async function runCase(
     );
     return result;
   };
+}
+
+/** The two write floors on `tableName`, their writes (the naive run's, computed here) handed over in a file. */
+async function measureWriteFloors(
+  measure: Measure,
+  tableName: string,
+  table: GeneratedTable,
+  label: string,
+  config: HygieneConfig,
+): Promise<Pick<CaseRep['results'], 'write-floor' | 'batched-write-floor'>> {
+  const writesFile = join(tmpdir(), `pch-bench-writes-${label}-${randomUUID().slice(0, 8)}.json`);
+  const runId = createRunId(BENCH_NOW, 'bench0001');
+  await writeFile(writesFile, JSON.stringify(naiveWrites(table.items, { config, now: BENCH_NOW, runId })));
+  try {
+    const extra = { writesFile, writeConcurrency: config.writeConcurrency };
+    return {
+      'write-floor': await measure('write-floor', tableName, extra),
+      'batched-write-floor': await measure('batched-write-floor', tableName, extra),
+    };
+  } finally {
+    await rm(writesFile, { force: true });
+  }
+}
+
+/**
+ * Every measurement must have done what its table says it would, or the comparison is meaningless.
+ * @throws {BenchConsistencyError} on the first that did not
+ */
+function checkConsistency(label: string, table: GeneratedTable, results: CaseRep['results']): void {
+  const size = table.items.length;
+  const { floor, sweep, notify, naive } = results;
+  const writeFloor = results['write-floor'];
+  const batched = results['batched-write-floor'];
+  const checks: [string, unknown, unknown][] = [
+    ['floor items', floor.detail.items, size],
+    ['parallel floor items', results['parallel-floor'].detail.items, size],
+    ['sweep scanned', sweep.detail.scanned, size],
+    ['sweep failed writes', sweep.detail.failed, 0],
+    ['sweep skipped writes', sweep.detail.skipped, 0],
+    ['naive updates', naive.detail.updates, table.changes],
+    ['write floor items', writeFloor.detail.items, size],
+    ['write floor writes', writeFloor.detail.writes, table.changes],
+    ['batched write floor items', batched.detail.items, size],
+    ['batched write floor writes', batched.detail.writes, table.changes],
+    ['events published (ours vs naive)', notify.detail.eventsPublished, naive.detail.published],
+    ['notifier failed events', notify.detail.eventsFailed, 0],
+    ['notifier PartiQL writes whose capacity could not be estimated', notify.dynamo.unestimatedStatements, 0],
+  ];
+  for (const [what, actual, expected] of checks) {
+    if (actual !== expected)
+      throw new BenchConsistencyError(`${label}: ${what} = ${actual}, expected ${expected}`);
+  }
+}
+
+/** Runs one repetition; `log` receives one line per step. */
+export async function runCase(
+  client: DynamoDBDocumentClient,
+  endpoint: string,
+  options: CaseOptions,
+  log: (line: string) => void,
+): Promise<CaseRep> {
+  const { size, changeRate, rep } = options;
+  const config = parseConfig({});
+  const seed = 7919 * (rep + 1) + size + Math.round(changeRate * 1000);
+  const table = generateTable({ size, changeRate, seed });
+  const label = `${size}-${Math.round(changeRate * 100)}pct-r${rep}`;
+  const serverCpuMs: Partial<Record<ChildTaskName, number>> = {};
+  const measure = measurer(
+    endpoint,
+    options,
+    { label, seed, segments: config.scanSegments, serverCpuMs },
+    log,
+  );
 
   const ours = await freshTable(client, `${label}-ours`, table);
   log(`  ${label}: loaded ${size} items (${table.changes} changing) in ${Math.round(ours.loadMs)} ms`);
@@ -130,56 +209,10 @@ export async function runCase(
 
   const naiveTable = await freshTable(client, `${label}-naive`, table);
   const naive = await measure('naive', naiveTable.tableName);
-  const writesFile = join(tmpdir(), `pch-bench-writes-${label}-${randomUUID().slice(0, 8)}.json`);
-  const writes = naiveWrites(table.items, {
-    config,
-    now: BENCH_NOW,
-    runId: createRunId(BENCH_NOW, 'bench0001'),
-  });
-  await writeFile(writesFile, JSON.stringify(writes));
-  const writeFloors = { writesFile, writeConcurrency: config.writeConcurrency };
-  const floorOfWrites = await measure('write-floor', naiveTable.tableName, writeFloors);
-  const batchedFloorOfWrites = await measure(
-    'batched-write-floor',
-    naiveTable.tableName,
-    writeFloors,
-  ).finally(() => rm(writesFile, { force: true }));
+  const writeFloors = await measureWriteFloors(measure, naiveTable.tableName, table, label, config);
   await dropTable(client, naiveTable.tableName);
 
-  const checks: [string, unknown, unknown][] = [
-    ['floor items', floor.detail.items, size],
-    ['parallel floor items', parallelFloor.detail.items, size],
-    ['sweep scanned', sweep.detail.scanned, size],
-    ['sweep failed writes', sweep.detail.failed, 0],
-    ['sweep skipped writes', sweep.detail.skipped, 0],
-    ['naive updates', naive.detail.updates, table.changes],
-    ['write floor items', floorOfWrites.detail.items, size],
-    ['write floor writes', floorOfWrites.detail.writes, table.changes],
-    ['batched write floor items', batchedFloorOfWrites.detail.items, size],
-    ['batched write floor writes', batchedFloorOfWrites.detail.writes, table.changes],
-    ['events published (ours vs naive)', notify.detail.eventsPublished, naive.detail.published],
-    ['notifier failed events', notify.detail.eventsFailed, 0],
-    ['notifier PartiQL writes whose capacity could not be estimated', notify.dynamo.unestimatedStatements, 0],
-  ];
-  for (const [what, actual, expected] of checks) {
-    if (actual !== expected)
-      throw new BenchConsistencyError(`${label}: ${what} = ${actual}, expected ${expected}`);
-  }
-  return {
-    size,
-    changeRate,
-    rep,
-    changes: table.changes,
-    loadMs: ours.loadMs,
-    results: {
-      floor,
-      'parallel-floor': parallelFloor,
-      sweep,
-      notify,
-      naive,
-      'write-floor': floorOfWrites,
-      'batched-write-floor': batchedFloorOfWrites,
-    },
-    serverCpuMs,
-  };
+  const results = { floor, 'parallel-floor': parallelFloor, sweep, notify, naive, ...writeFloors };
+  checkConsistency(label, table, results);
+  return { size, changeRate, rep, changes: table.changes, loadMs: ours.loadMs, results, serverCpuMs };
 }

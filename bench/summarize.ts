@@ -3,7 +3,7 @@
  * of issue 6. Times are medians per measurement; ratios are taken between
  * medians, so the table reads consistently.
  */
-import type { ChildTaskName } from './child-protocol';
+import type { ChildResult, ChildTaskName } from './child-protocol';
 import type { CaseRep } from './run-case';
 import { median, round } from './stats';
 
@@ -182,34 +182,36 @@ function notifierFigures(
   };
 }
 
-/** Aggregates the repetitions of one case measured under `latencyModel`. */
-export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | 'aws' = 'none'): RunRow {
-  const first = reps[0];
-  if (!first) throw new RangeError('no repetitions to summarize');
-  const floorMs = med(reps, (r) => r.results.floor.ms);
-  const parallelFloorMs = med(reps, (r) => r.results['parallel-floor'].ms);
-  const naiveMs = med(reps, (r) => r.results.naive.ms);
-  const sweepMs = med(reps, (r) => r.results.sweep.ms);
-  const notifyMs = med(reps, (r) => r.results.notify.ms);
-  const writeFloorMs = med(reps, (r) => r.results['write-floor'].ms);
-  const batchedWriteFloorMs = med(reps, (r) => r.results['batched-write-floor'].ms);
+/** Wall times of the floors, the sweep, the notifier and the naive run, and the ratios between them (medians). */
+function timeFigures(
+  reps: readonly CaseRep[],
+): Pick<
+  RunRow,
+  | 'floorMs'
+  | 'parallelFloorMs'
+  | 'naiveMs'
+  | 'sweepMs'
+  | 'notifyMs'
+  | 'ratioToFloor'
+  | 'ratioToSequentialFloor'
+  | 'ratioToParallelFloor'
+  | 'writeFloorMs'
+  | 'ratioWriteFloorToFloor'
+  | 'batchedWriteFloorMs'
+  | 'ratioBatchedWriteFloorToFloor'
+  | 'ratioToWriteFloor'
+  | 'speedupVsNaive'
+> {
+  const ms = (task: ChildTaskName) => med(reps, (r) => r.results[task].ms);
+  const floorMs = ms('floor');
+  const parallelFloorMs = ms('parallel-floor');
+  const sweepMs = ms('sweep');
+  const notifyMs = ms('notify');
+  const naiveMs = ms('naive');
+  const writeFloorMs = ms('write-floor');
+  const batchedWriteFloorMs = ms('batched-write-floor');
   const fasterFloorMs = Math.min(floorMs, parallelFloorMs);
-  const ours = (pick: (t: CaseRep['results']['sweep']) => number) =>
-    med(reps, (r) => pick(r.results.sweep) + pick(r.results.notify));
-  const sweepRssMb = med(reps, (r) => r.results.sweep.maxRssMb);
-  const notifyRssMb = med(reps, (r) => r.results.notify.maxRssMb);
-  const owners = med(reps, (r) => Number(r.results.notify.detail.owners));
-  const parts = med(reps, (r) => Number(r.results.notify.detail.parts));
-  const dynamoRequests = ours((t) => t.dynamo.requests);
-  const snsCalls = ours((t) => t.sns.calls);
-  const consumedWcu = ours((t) => t.dynamo.consumedWcu);
-  const perChange = (value: number) => (first.changes === 0 ? 0 : round(value / first.changes, 2));
   return {
-    latencyModel,
-    size: first.size,
-    changeRate: first.changeRate,
-    reps: reps.length,
-    changes: first.changes,
     floorMs: round(floorMs),
     parallelFloorMs: round(parallelFloorMs),
     naiveMs: round(naiveMs),
@@ -224,6 +226,61 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
     ratioBatchedWriteFloorToFloor: round(batchedWriteFloorMs / fasterFloorMs, 2),
     ratioToWriteFloor: round(sweepMs / writeFloorMs, 2),
     speedupVsNaive: round(naiveMs / (sweepMs + notifyMs), 1),
+  };
+}
+
+/** Peak RSS and sampled heap of the measurements (medians). */
+function memoryFigures(
+  reps: readonly CaseRep[],
+): Pick<
+  RunRow,
+  | 'peakRssMb'
+  | 'sweepRssMb'
+  | 'notifyRssMb'
+  | 'sweepPeakHeapMb'
+  | 'notifyPeakHeapMb'
+  | 'parallelFloorPeakHeapMb'
+  | 'parallelFloorRssMb'
+  | 'floorRssMb'
+> {
+  const mb = (task: ChildTaskName, pick: (result: ChildResult) => number) =>
+    round(
+      med(reps, (r) => pick(r.results[task])),
+      1,
+    );
+  const sweepRssMb = mb('sweep', (t) => t.maxRssMb);
+  const notifyRssMb = mb('notify', (t) => t.maxRssMb);
+  return {
+    peakRssMb: Math.max(sweepRssMb, notifyRssMb),
+    sweepRssMb,
+    notifyRssMb,
+    sweepPeakHeapMb: mb('sweep', (t) => t.peakHeapUsedMb),
+    notifyPeakHeapMb: mb('notify', (t) => t.peakHeapUsedMb),
+    parallelFloorPeakHeapMb: mb('parallel-floor', (t) => t.peakHeapUsedMb),
+    parallelFloorRssMb: mb('parallel-floor', (t) => t.maxRssMb),
+    floorRssMb: mb('floor', (t) => t.maxRssMb),
+  };
+}
+
+/** Aggregates the repetitions of one case measured under `latencyModel`. */
+export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | 'aws' = 'none'): RunRow {
+  const first = reps[0];
+  if (!first) throw new RangeError('no repetitions to summarize');
+  const ours = (pick: (t: CaseRep['results']['sweep']) => number) =>
+    med(reps, (r) => pick(r.results.sweep) + pick(r.results.notify));
+  const owners = med(reps, (r) => Number(r.results.notify.detail.owners));
+  const parts = med(reps, (r) => Number(r.results.notify.detail.parts));
+  const dynamoRequests = ours((t) => t.dynamo.requests);
+  const snsCalls = ours((t) => t.sns.calls);
+  const consumedWcu = ours((t) => t.dynamo.consumedWcu);
+  const perChange = (value: number) => (first.changes === 0 ? 0 : round(value / first.changes, 2));
+  return {
+    latencyModel,
+    size: first.size,
+    changeRate: first.changeRate,
+    reps: reps.length,
+    changes: first.changes,
+    ...timeFigures(reps),
     requestsPerChange: perChange(dynamoRequests + snsCalls),
     wcuPerChange: perChange(consumedWcu),
     ...notifierFigures(reps),
@@ -237,30 +294,8 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
     snsBytes: ours((t) => t.sns.bytes),
     owners,
     splitParts: Math.max(0, parts - owners),
-    peakRssMb: round(Math.max(sweepRssMb, notifyRssMb), 1),
-    sweepRssMb: round(sweepRssMb, 1),
-    notifyRssMb: round(notifyRssMb, 1),
-    sweepPeakHeapMb: round(
-      med(reps, (r) => r.results.sweep.peakHeapUsedMb),
-      1,
-    ),
-    notifyPeakHeapMb: round(
-      med(reps, (r) => r.results.notify.peakHeapUsedMb),
-      1,
-    ),
-    parallelFloorPeakHeapMb: round(
-      med(reps, (r) => r.results['parallel-floor'].peakHeapUsedMb),
-      1,
-    ),
-    parallelFloorRssMb: round(
-      med(reps, (r) => r.results['parallel-floor'].maxRssMb),
-      1,
-    ),
+    ...memoryFigures(reps),
     naive: naiveFigures(reps),
-    floorRssMb: round(
-      med(reps, (r) => r.results.floor.maxRssMb),
-      1,
-    ),
     stages: {
       floor: stage(reps, 'floor'),
       parallelFloor: stage(reps, 'parallel-floor'),

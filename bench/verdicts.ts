@@ -38,6 +38,28 @@ export const TARGETS = {
 
 const at = (row: RunRow) => `${row.size} records, ${round(row.changeRate * 100, 1)}% changes`;
 
+/** The sweep against the read floors and the write floors (the least any sweep making these writes takes here). */
+function sweepFloorDetail(row: RunRow): string {
+  const floor = Math.min(row.floorMs, row.parallelFloorMs);
+  return (
+    `sweep ${row.sweepMs} ms / faster floor ${floor} ms (sequential ${row.floorMs}, parallel ${row.parallelFloorMs}); ` +
+    `write floors (the same scan + the ${row.changes} plain writes, nothing else): one UpdateItem each ${row.writeFloorMs} ms = ` +
+    `${row.ratioWriteFloorToFloor}×, 25 to a PartiQL batch ${row.batchedWriteFloorMs} ms = ${row.ratioBatchedWriteFloorToFloor}× the faster floor ` +
+    `(the least any sweep making these writes takes here); sweep / write floor ${row.ratioToWriteFloor}`
+  );
+}
+
+/** The write units by stage, and what bounds them. */
+function wcuDetail(row: RunRow): string {
+  const { sweep, notify } = row.stages;
+  const items = row.outboxItems;
+  return (
+    `${row.consumedWcu} WCU (sweep ${sweep.wcu}, notify ${notify.wcu} of which ${notify.estimatedWcu ?? 0} estimated for PartiQL marks) / ${row.changes} changes; ` +
+    `bound: 2 item writes (1 WCU per started KB) + 2 index writes per change, items with pending events ${items?.meanBytes ?? '?'} bytes on average, ` +
+    `${items?.over1Kb ?? '?'} of ${items?.count ?? '?'} over 1 KB`
+  );
+}
+
 /** The per-case verdicts of one row (which apply depends on its change rate). */
 function rowVerdicts(row: RunRow): Verdict[] {
   const model = row.latencyModel;
@@ -74,15 +96,11 @@ function rowVerdicts(row: RunRow): Verdict[] {
     add(figure, `${atLeast ? '≥' : '≤'} ${limit}${unit}`, judged, holds, value, detail);
   };
   if (row.changeRate === 0.01) {
-    const floor = Math.min(row.floorMs, row.parallelFloorMs);
     against(
       'sweep / read floor, 1% changes, same page settings',
       'ratioToFloor',
       withAws,
-      `sweep ${row.sweepMs} ms / faster floor ${floor} ms (sequential ${row.floorMs}, parallel ${row.parallelFloorMs}); ` +
-        `write floors (the same scan + the ${row.changes} plain writes, nothing else): one UpdateItem each ${row.writeFloorMs} ms = ` +
-        `${row.ratioWriteFloorToFloor}×, 25 to a PartiQL batch ${row.batchedWriteFloorMs} ms = ${row.ratioBatchedWriteFloorToFloor}× the faster floor ` +
-        `(the least any sweep making these writes takes here); sweep / write floor ${row.ratioToWriteFloor}`,
+      sweepFloorDetail(row),
     );
   }
   if (row.changeRate === 0.1) {
@@ -99,12 +117,7 @@ function rowVerdicts(row: RunRow): Verdict[] {
       true,
       `(${row.dynamoRequests} DynamoDB + ${row.snsCalls} SNS) / ${row.changes} changes`,
     );
-    against(
-      'WCU per changed credential, 10%',
-      'wcuPerChange',
-      true,
-      `${row.consumedWcu} WCU (sweep ${row.stages.sweep.wcu}, notify ${row.stages.notify.wcu} of which ${row.stages.notify.estimatedWcu ?? 0} estimated for PartiQL marks) / ${row.changes} changes; bound: 2 item writes (1 WCU per started KB) + 2 index writes per change, items with pending events ${row.outboxItems?.meanBytes ?? '?'} bytes on average, ${row.outboxItems?.over1Kb ?? '?'} of ${row.outboxItems?.count ?? '?'} over 1 KB`,
-    );
+    against('WCU per changed credential, 10%', 'wcuPerChange', true, wcuDetail(row));
     against(
       'notifier client CPU per event',
       'notifyCpuMsPerEvent',
