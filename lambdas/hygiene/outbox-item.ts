@@ -129,9 +129,12 @@ export function readPendingItem(raw: RawItem): PendingOutboxItem | undefined {
   const list = raw[OUTBOX_ATTR.events];
   const owner = raw[OUTBOX_ATTR.owner];
   if (typeof credentialId !== 'string' || !Array.isArray(list) || list.length === 0) return undefined;
-  // The owner attribute is the index key; if it is missing, the entries' own owner, else the item's.
-  const fallbackOwner = legacyOwner(list) || (typeof raw.userId === 'string' ? raw.userId : '');
-  const userId = typeof owner === 'string' && owner !== '' ? owner : fallbackOwner;
+  // The owner attribute is the index key; if it is missing, the entries' own owner, else the item's
+  // (looked for only then: compact entries name no owner, so the search would read every entry for nothing).
+  const userId =
+    typeof owner === 'string' && owner !== ''
+      ? owner
+      : legacyOwner(list) || (typeof raw.userId === 'string' ? raw.userId : '');
   if (userId === '') return undefined;
   const fromItem = itemEventFields(raw, credentialId, userId);
   const events: OutboxEvent[] = [];
