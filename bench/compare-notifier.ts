@@ -16,20 +16,18 @@
  * drains warm the JVM; then each repetition drains once per checkout, in
  * alternating order.
  */
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { batchWriteItems } from '../cli/aws/batch-import';
-import { createTable } from '../cli/aws/create-table';
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
+import { parseConfig } from '../lambdas/hygiene/config';
 import { bundleChild, type ChildBundle } from './child-bundle';
 import type { ChildTask, ChildTaskName } from './child-protocol';
 import { BENCH_NOW, generateTable } from './generate';
 import { AWS_LATENCY_MODEL } from './latency-model';
 import { readPendingOutboxItems } from './outbox-items';
+import { dropTable, freshTable } from './run-case';
 import { runChild } from './run-child';
 import { median } from './stats';
 
@@ -57,7 +55,7 @@ function task(name: ChildTaskName, tableName: string): ChildTask {
     task: name,
     endpoint: db.endpoint,
     tableName,
-    segments: 4,
+    segments: parseConfig({}).scanSegments,
     now: BENCH_NOW,
     rttMs: 0,
     pageSize: DEFAULT_SCAN_PAGE_SIZE,
@@ -65,14 +63,13 @@ function task(name: ChildTaskName, tableName: string): ChildTask {
   };
 }
 
+/** Runs `work` on a fresh table loaded with `items`, dropped afterwards. */
 async function withTable<T>(items: readonly Item[], work: (tableName: string) => Promise<T>): Promise<T> {
-  const tableName = `compare-${randomUUID().slice(0, 8)}`;
-  await createTable(client, tableName);
+  const { tableName } = await freshTable(client, 'compare', items);
   try {
-    await batchWriteItems(client, tableName, items, { concurrency: 8 });
     return await work(tableName);
   } finally {
-    await client.send(new DeleteTableCommand({ TableName: tableName }));
+    await dropTable(client, tableName);
   }
 }
 

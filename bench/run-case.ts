@@ -43,15 +43,21 @@ export class BenchConsistencyError extends Error {
   override readonly name = 'BenchConsistencyError';
 }
 
-async function freshTable(client: DynamoDBDocumentClient, label: string, table: GeneratedTable) {
+/** Creates a table named after `label` and loads `items` (8 requests in flight); returns its name and load time. */
+export async function freshTable(
+  client: DynamoDBDocumentClient,
+  label: string,
+  items: readonly Record<string, unknown>[],
+) {
   const tableName = `bench-${label}-${randomUUID().slice(0, 8)}`;
   await createTable(client, tableName);
   const started = performance.now();
-  await batchWriteItems(client, tableName, table.items, { concurrency: 8 });
+  await batchWriteItems(client, tableName, items, { concurrency: 8 });
   return { tableName, loadMs: performance.now() - started };
 }
 
-async function dropTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+/** Deletes a table made by {@link freshTable}. */
+export async function dropTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
   await client.send(new DeleteTableCommand({ TableName: tableName }));
 }
 
@@ -199,7 +205,7 @@ export async function runCase(
     log,
   );
 
-  const ours = await freshTable(client, `${label}-ours`, table);
+  const ours = await freshTable(client, `${label}-ours`, table.items);
   log(`  ${label}: loaded ${size} items (${table.changes} changing) in ${Math.round(ours.loadMs)} ms`);
   const floor = await measure('floor', ours.tableName);
   const parallelFloor = await measure('parallel-floor', ours.tableName);
@@ -207,7 +213,7 @@ export async function runCase(
   const notify = await measure('notify', ours.tableName);
   await dropTable(client, ours.tableName);
 
-  const naiveTable = await freshTable(client, `${label}-naive`, table);
+  const naiveTable = await freshTable(client, `${label}-naive`, table.items);
   const naive = await measure('naive', naiveTable.tableName);
   const writeFloors = await measureWriteFloors(measure, naiveTable.tableName, table, label, config);
   await dropTable(client, naiveTable.tableName);
