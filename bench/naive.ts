@@ -6,6 +6,7 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { partiqlIdentifier } from '../lambdas/aws/outbox-mark-write';
 import { type AttributeChange, actionChanges } from '../lambdas/hygiene/action-changes';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { parseCredential } from '../lambdas/hygiene/credential';
@@ -58,18 +59,17 @@ export function naiveStatement(
   tableName: string,
   write: NaiveWrite,
 ): { readonly Statement: string; readonly Parameters: unknown[] } {
-  const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
   const clauses: string[] = [];
   const parameters: unknown[] = [];
   for (const change of write.changes) {
-    if (change.kind === 'remove') clauses.push(`REMOVE ${quoted(change.attribute)}`);
+    if (change.kind === 'remove') clauses.push(`REMOVE ${partiqlIdentifier(change.attribute)}`);
     else {
-      clauses.push(`SET ${quoted(change.attribute)} = ?`);
+      clauses.push(`SET ${partiqlIdentifier(change.attribute)} = ?`);
       parameters.push(change.value);
     }
   }
   return {
-    Statement: `UPDATE ${quoted(tableName)} ${clauses.join(' ')} WHERE ${quoted('id')} = ?`,
+    Statement: `UPDATE ${partiqlIdentifier(tableName)} ${clauses.join(' ')} WHERE ${partiqlIdentifier('id')} = ?`,
     Parameters: [...parameters, write.id],
   };
 }

@@ -106,9 +106,9 @@ export interface PartiqlStatement {
   readonly Parameters: (string | number)[];
 }
 
-/** `"name"`: a PartiQL quoted identifier (table and attribute names never contain a double quote). */
-function quoted(name: string): string {
-  return `"${name}"`;
+/** `"name"`: a PartiQL quoted identifier (a double quote inside is doubled; table and attribute names have none). */
+export function partiqlIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /**
@@ -117,19 +117,19 @@ function quoted(name: string): string {
  * a missing one fails the condition like a changed one.
  */
 export function markStatement(tableName: string, credentialId: string, write: MarkWrite): PartiqlStatement {
-  const events = quoted(OUTBOX_ATTR.events);
+  const events = partiqlIdentifier(OUTBOX_ATTR.events);
   const clauses: string[] = [];
   const setParameters: (string | number)[] = [];
   for (const index of write.removeIndexes) clauses.push(`REMOVE ${events}[${index}]`);
-  for (const attribute of write.removeAttributes) clauses.push(`REMOVE ${quoted(attribute)}`);
+  for (const attribute of write.removeAttributes) clauses.push(`REMOVE ${partiqlIdentifier(attribute)}`);
   for (const [attribute, value] of write.set) {
-    clauses.push(`SET ${quoted(attribute)} = ?`);
+    clauses.push(`SET ${partiqlIdentifier(attribute)} = ?`);
     setParameters.push(value);
   }
-  const where = [`${quoted(KEY)} = ?`];
+  const where = [`${partiqlIdentifier(KEY)} = ?`];
   const whereParameters: (string | number)[] = [credentialId];
   for (const guard of write.entryGuards) {
-    where.push(`${events}[${guard.index}].${quoted('eventId')} = ?`);
+    where.push(`${events}[${guard.index}].${partiqlIdentifier('eventId')} = ?`);
     whereParameters.push(guard.eventId);
   }
   if (write.sizeGuard !== undefined) {
@@ -137,11 +137,11 @@ export function markStatement(tableName: string, credentialId: string, write: Ma
     whereParameters.push(write.sizeGuard);
   }
   if (write.purgeGuard !== undefined) {
-    where.push(`${quoted(PURGE_PENDING_ATTR)} = ?`);
+    where.push(`${partiqlIdentifier(PURGE_PENDING_ATTR)} = ?`);
     whereParameters.push(write.purgeGuard);
   }
   return {
-    Statement: `UPDATE ${quoted(tableName)} ${clauses.join(' ')} WHERE ${where.join(' AND ')}`,
+    Statement: `UPDATE ${partiqlIdentifier(tableName)} ${clauses.join(' ')} WHERE ${where.join(' AND ')}`,
     Parameters: [...setParameters, ...whereParameters],
   };
 }
