@@ -160,6 +160,18 @@ class Factory {
 const totalWeight = (table: readonly (readonly [number, Scenario])[]) =>
   table.reduce((sum, [weight]) => sum + weight, 0);
 
+/**
+ * What the policy does to `item` at `now`: its credential and actions, or
+ * `undefined` when it does not change (invalid, already deleted, or no action).
+ * The one test of "this record changes" for the generator and the naive run.
+ */
+export function policyChange(item: Readonly<Record<string, unknown>>, config: HygieneConfig, now: number) {
+  const parsed = parseCredential(item);
+  if (!parsed.ok || parsed.credential.deletedAt !== undefined) return undefined;
+  const actions = decide(parsed.credential, config, now);
+  return actions.length === 0 ? undefined : { credential: parsed.credential, actions };
+}
+
 /** Options of {@link generateTable} and {@link generateRecords}. */
 export interface GenerateOptions {
   readonly size: number;
@@ -195,11 +207,7 @@ export function* generateRecords(options: GenerateOptions): Generator<RawItem> {
     const changing = i < changes; // ids are random, so table order does not follow i
     const record = factory.base(Math.floor(factory.random() * owners));
     factory.weighted(changing ? CHANGING : STEADY, changing ? changingWeight : steadyWeight)(record, factory);
-    const parsed = parseCredential(record);
-    const acts =
-      parsed.ok &&
-      parsed.credential.deletedAt === undefined &&
-      decide(parsed.credential, config, now).length > 0;
+    const acts = policyChange(record, config, now) !== undefined;
     if (acts !== changing) {
       throw new GeneratorMismatchError(
         `record ${i} (${record.id}) was generated to ${changing ? '' : 'not '}change but the policy says otherwise`,

@@ -9,9 +9,9 @@ import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sd
 import { partiqlIdentifier } from '../lambdas/aws/outbox-mark-write';
 import { type AttributeChange, actionChanges } from '../lambdas/hygiene/action-changes';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
-import { parseCredential } from '../lambdas/hygiene/credential';
 import { eventsFor } from '../lambdas/hygiene/events';
-import { decide, isDeletion } from '../lambdas/hygiene/policy';
+import { isDeletion } from '../lambdas/hygiene/policy';
+import { policyChange } from './generate';
 
 /** What one naive run did. */
 export interface NaiveResult {
@@ -74,14 +74,6 @@ export function naiveStatement(
   };
 }
 
-/** What the policy does to `item` at `now`: its credential and actions, or `undefined` when it does not change. */
-function changeOf(item: Readonly<Record<string, unknown>>, config: HygieneConfig, now: number) {
-  const parsed = parseCredential(item);
-  if (!parsed.ok || parsed.credential.deletedAt !== undefined) return undefined;
-  const actions = decide(parsed.credential, config, now);
-  return actions.length === 0 ? undefined : { credential: parsed.credential, actions };
-}
-
 /** The naive write of one changing record: its id and the attributes its actions change (the write floor's input, bench/floor.ts). */
 export interface NaiveWrite {
   readonly id: string;
@@ -97,7 +89,7 @@ export function naiveWrites(
 ): NaiveWrite[] {
   const writes: NaiveWrite[] = [];
   for (const item of items) {
-    const change = changeOf(item, options.config, options.now);
+    const change = policyChange(item, options.config, options.now);
     if (change) {
       const { runId, now } = options;
       writes.push({
@@ -132,7 +124,7 @@ export async function runNaive(
     );
     for (const item of page.Items ?? []) {
       scanned++;
-      const change = changeOf(item, config, now);
+      const change = policyChange(item, config, now);
       if (!change) continue;
       const { credential, actions } = change;
       await deps.dynamo.send(
