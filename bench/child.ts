@@ -11,12 +11,12 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { BatchedTransitionWriter } from '../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { DynamoDbOutboxStore } from '../lambdas/aws/outbox-store';
 import { SnsPublisher } from '../lambdas/aws/sns-publisher';
-import { DynamoDbTransitionWriter } from '../lambdas/aws/transition-writer';
 import { parseConfig } from '../lambdas/hygiene/config';
 import { runNotifier } from '../lambdas/hygiene/notifier';
 import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
@@ -54,7 +54,7 @@ async function runSweepTask({ task, dynamo, config, runId }: TaskContext): Promi
   const summary = await runSweep(
     {
       scanner: new DynamoDbCredentialScanner(dynamo, task.tableName),
-      writer: new DynamoDbTransitionWriter(dynamo, task.tableName),
+      writer: new BatchedTransitionWriter(dynamo, task.tableName),
       checkpoints: new DynamoDbCheckpointStore(dynamo, task.tableName),
     },
     { config, now: task.now, runId, mode: 'enforce', allowMassDelete: true },

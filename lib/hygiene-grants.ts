@@ -11,8 +11,16 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { OUTBOX_INDEX } from '../lambdas/hygiene/data-contract';
 import type { HygieneFunction } from './hygiene-function';
 
-/** DynamoDB actions of the sweep: the parallel scan and the conditional transition/checkpoint writes. */
-export const SWEEP_TABLE_ACTIONS = ['dynamodb:Scan', 'dynamodb:UpdateItem'] as const;
+/**
+ * DynamoDB actions of the sweep: the parallel scan, the conditional transition/checkpoint writes
+ * (`UpdateItem`), and the batched transitions (`BatchExecuteStatement` of PartiQL `UPDATE`s, authorised as
+ * `PartiQLUpdate`; docs/data-model.md, "The transition write").
+ */
+export const SWEEP_TABLE_ACTIONS = [
+  'dynamodb:Scan',
+  'dynamodb:UpdateItem',
+  'dynamodb:PartiQLUpdate',
+] as const;
 /**
  * DynamoDB actions of the notifier on the table (docs/notifications.md, "The outbox protocol"): the drain
  * lease and per-item marks (`UpdateItem`), the consistent reads of pending items (`BatchGetItem`), and the

@@ -5,12 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchedTransitionWriter } from '../../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbGuardApprovals } from '../../lambdas/aws/guard-approval-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
-import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import type { HygieneConfig, Mode } from '../../lambdas/hygiene/config';
 import { guardBlocked, type RunSummary } from '../../lambdas/hygiene/run-summary';
 import {
@@ -71,7 +71,7 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
   return runSweep(
     {
       scanner: new DynamoDbCredentialScanner(client, tableName),
-      writer: new DynamoDbTransitionWriter(client, tableName),
+      writer: new BatchedTransitionWriter(client, tableName),
       checkpoints: new DynamoDbCheckpointStore(client, tableName, {
         ...(options.onWarning && { onInvalid: options.onWarning }),
       }),

@@ -7,12 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { BatchedTransitionWriter } from '../aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../aws/credential-scanner';
 import { DynamoDbGuardApprovals } from '../aws/guard-approval-store';
 import { DynamoDbRunManifestWriter } from '../aws/run-manifest-store';
 import { SnsPublisher } from '../aws/sns-publisher';
-import { DynamoDbTransitionWriter } from '../aws/transition-writer';
 import type { HygieneConfig } from '../hygiene/config';
 import type { RunSummary } from '../hygiene/run-summary';
 import { createRunId, runSweep, SweepAbortedError, type SweepDeps } from '../hygiene/sweep';
@@ -163,7 +163,7 @@ export const sweepHandler = createSweepHandler({
   ...tools,
   config,
   scanner: new DynamoDbCredentialScanner(documentClient, tableName),
-  writer: new DynamoDbTransitionWriter(documentClient, tableName),
+  writer: new BatchedTransitionWriter(documentClient, tableName),
   manifest: new DynamoDbRunManifestWriter(documentClient, tableName),
   approvals: new DynamoDbGuardApprovals(documentClient, tableName),
   checkpoints: new DynamoDbCheckpointStore(documentClient, tableName, {

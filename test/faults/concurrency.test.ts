@@ -7,11 +7,11 @@
  * and the table end exactly as after one clean run.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { BatchedTransitionWriter } from '../../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
-import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';
@@ -32,7 +32,7 @@ async function sweepProcess(table: TestTable, ledger: Ledger, n: number): Promis
     return await runSweep(
       {
         scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: 10 }),
-        writer: ledger.writer(new DynamoDbTransitionWriter(client, table.tableName)),
+        writer: ledger.writer(new BatchedTransitionWriter(client, table.tableName)),
         checkpoints: new DynamoDbCheckpointStore(client, table.tableName),
       },
       { config: cycle.FAULT_CONFIG, now: cycle.FAULT_NOW, runId: `concurrent-sweep-${n}`, mode: 'enforce' },

@@ -8,12 +8,12 @@
  * none sent more than twice.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BatchedTransitionWriter } from '../../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
-import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { type SnsStub, startSnsStub } from '../infra/sns-stub';
@@ -103,7 +103,7 @@ describe('throttled DynamoDB and SNS', () => {
             const summary = await runSweep(
               {
                 scanner: new DynamoDbCredentialScanner(dynamoClient, table.tableName, { pageSize: 8 }),
-                writer: ledger.writer(new DynamoDbTransitionWriter(dynamoClient, table.tableName)),
+                writer: ledger.writer(new BatchedTransitionWriter(dynamoClient, table.tableName)),
                 checkpoints: new DynamoDbCheckpointStore(dynamoClient, table.tableName),
               },
               {

@@ -204,13 +204,14 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  it('lets the sweep only Scan and UpdateItem the table, and publish (with the key) to the topic', () => {
+  it('lets the sweep only Scan, UpdateItem and PartiQLUpdate the table, and publish (with the key) to the topic', () => {
     expectFunctionPolicy(functionId('Credential hygiene sweep'), [
       allow(
         ['logs:CreateLogStream', 'logs:PutLogEvents'],
         getAtt(Match.stringLikeRegexp('^HygieneSweepLogGroup') as never),
       ),
-      allow(['dynamodb:Scan', 'dynamodb:UpdateItem'], getAtt(credentialsTableId())),
+      // Batched transitions are PartiQL UPDATEs in BatchExecuteStatement, authorised as PartiQLUpdate.
+      allow(['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:PartiQLUpdate'], getAtt(credentialsTableId())),
       publishToTopic(),
       useTopicKey(),
       // The owner directory (issue 11): its freshness item and the departed owners (orphan rule).

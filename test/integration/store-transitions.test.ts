@@ -1,15 +1,16 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbTransitionWriter, ITEM_GONE } from '../../lambdas/aws/transition-writer';
+import { ITEM_GONE } from '../../lambdas/aws/transition-writer';
 import type { Credential } from '../../lambdas/hygiene/credential';
 import { HISTORY_ATTR, HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { eventsFor, type OutboxEvent } from '../../lambdas/hygiene/events';
 import { readPendingItem, storedEvent } from '../../lambdas/hygiene/outbox-item';
 import type { Action } from '../../lambdas/hygiene/policy';
-import type { Transition } from '../../lambdas/hygiene/ports';
+import type { Transition, TransitionWriter } from '../../lambdas/hygiene/ports';
 import { formatInstant, parseInstant } from '../../lambdas/hygiene/time';
 import { getItem, outboxIndexEntriesOf, putItem, readCredential } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
+import { TRANSITION_WRITERS } from '../support/transition-writers';
 
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');
 const NOW_ISO = formatInstant(NOW);
@@ -75,9 +76,9 @@ const softDeleted = (item: Record<string, unknown>, reason: 'expired' | 'stale',
   ...history({ action: `delete-${reason}`, reason, detail }),
 });
 
-describe('DynamoDbTransitionWriter', () => {
+describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) => {
   let table: TestTable;
-  let writer: DynamoDbTransitionWriter;
+  let writer: TransitionWriter;
   let n = 0;
   /** Puts a fresh item and reads it back as the sweep would. */
   const seed = async (extra: Record<string, unknown> = {}) => {
@@ -106,7 +107,7 @@ describe('DynamoDbTransitionWriter', () => {
 
   beforeAll(async () => {
     table = await createTestTable(undefined, 'store-transitions');
-    writer = new DynamoDbTransitionWriter(table.client, table.tableName);
+    writer = makeWriter(table.client, table.tableName);
   });
   afterAll(() => table.drop());
 

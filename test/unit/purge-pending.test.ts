@@ -3,7 +3,7 @@
  * write puts the purge time, and how a drain that empties the outbox releases it.
  */
 import { describe, expect, it } from 'vitest';
-import { transitionUpdate } from '../../lambdas/aws/transition-writer';
+import { transitionUpdate } from '../../lambdas/aws/transition-write';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { HYGIENE_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/data-contract';
 import { eventsFor } from '../../lambdas/hygiene/events';

@@ -5,13 +5,16 @@
  * table; docs/sweep.md, "Phases").
  */
 import { type Credential, formatProblem, parseCredential } from '../credential';
-import { HYGIENE_ATTR } from '../data-contract';
+import { HYGIENE_ATTR, OUTBOX_ATTR } from '../data-contract';
 import { DECISION_FIELDS } from '../policy';
 
 /**
  * The item attributes a deferred deletion keeps: the key, what the owner
- * event names, and every field the conditional write compares. Lists
- * (`allowSourceCidr`, `scopedRoles`) and unknown attributes are dropped.
+ * event names, every field the conditional write compares, and whether a
+ * notice is pending (`hygieneOutboxSince`, which the batched write's statement
+ * is shaped by: docs/data-model.md, "The transition write"). Lists
+ * (`allowSourceCidr`, `scopedRoles`, the outbox itself) and unknown
+ * attributes are dropped.
  */
 const COMPACT_FIELDS: readonly string[] = [
   'id',
@@ -21,6 +24,7 @@ const COMPACT_FIELDS: readonly string[] = [
   'deletedAt',
   ...DECISION_FIELDS,
   ...Object.values(HYGIENE_ATTR),
+  OUTBOX_ATTR.since,
 ];
 
 /** A credential reduced to {@link COMPACT_FIELDS}, re-parsed so it is a complete `Credential`. */

@@ -4,10 +4,10 @@
  * until nothing changes" recovery after a fault.
  */
 import { generateDemoData } from '../../../cli/local/demo-data';
+import { BatchedTransitionWriter } from '../../../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../../lambdas/aws/outbox-store';
-import { DynamoDbTransitionWriter } from '../../../lambdas/aws/transition-writer';
 import { type HygieneConfig, parseConfig } from '../../../lambdas/hygiene/config';
 import { type NotifierDeps, runNotifier } from '../../../lambdas/hygiene/notifier';
 import { runSweep, type SweepDeps } from '../../../lambdas/hygiene/sweep';
@@ -55,7 +55,7 @@ export async function seed(
 export function realSweepDeps(table: TestTable, ledger: Ledger): SweepDeps {
   return {
     scanner: new DynamoDbCredentialScanner(table.client, table.tableName, { pageSize: 8 }),
-    writer: ledger.writer(new DynamoDbTransitionWriter(table.client, table.tableName)),
+    writer: ledger.writer(new BatchedTransitionWriter(table.client, table.tableName)),
     checkpoints: new DynamoDbCheckpointStore(table.client, table.tableName),
   };
 }

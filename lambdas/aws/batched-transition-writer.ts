@@ -1,0 +1,146 @@
+/**
+ * Applies the sweep's transitions up to 25 to a `BatchExecuteStatement`
+ * (docs/data-model.md, "The transition write"): each transition is still its
+ * own conditional write, as a PartiQL `UPDATE` with the same conditions as
+ * the per-item `UpdateItem`, but one request carries many of them. On these
+ * machines and in Lambda the request, not the item, is the unit of client
+ * cost (BENCHMARKS.md), and a sweep makes one write per changed credential.
+ *
+ * Why it never weakens the write contract: a statement that fails for any
+ * reason (its condition, its guess of the outbox's shape, throttling) and
+ * every statement of a call that fails as a whole go down the per-item path
+ * ({@link DynamoDbTransitionWriter}), which decides `applied` or
+ * `skipped-changed` exactly as before. A call whose response was lost (the
+ * SDK retried it, or gave up) may already have applied its statements, so
+ * those transitions are checked against the run's own change there, as after
+ * a lost `UpdateItem` response.
+ *
+ * Transitions handed over in one turn of the event loop (the sweep's write
+ * pool starts up to `writeConcurrency` at once) go in one call; a full batch
+ * goes at once.
+ */
+import { BatchExecuteStatementCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
+import {
+  readOutboxPresent,
+  type TransitionStatement,
+  transitionStatement,
+  transitionWrite,
+} from './transition-write';
+import { DynamoDbTransitionWriter } from './transition-writer';
+
+/** Statements per `BatchExecuteStatement` call (the service's limit). */
+export const TRANSITION_BATCH_STATEMENTS = 25;
+
+/** What the writer did, for tests and the benchmark. */
+export interface BatchedWriterStats {
+  /** `BatchExecuteStatement` calls made. */
+  readonly batches: number;
+  /** Statements sent in them. */
+  readonly statements: number;
+  /** Transitions that went down the per-item path (a failed statement or call). */
+  readonly perItem: number;
+}
+
+interface Queued {
+  readonly transition: Transition;
+  readonly statement: TransitionStatement;
+  readonly resolve: (result: TransitionResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** {@link TransitionWriter} that batches transitions into `BatchExecuteStatement` calls. */
+export class BatchedTransitionWriter implements TransitionWriter {
+  private readonly perItem: DynamoDbTransitionWriter;
+  private queue: Queued[] = [];
+  private readonly queuedIds = new Set<string>();
+  private flushScheduled = false;
+  private counts = { batches: 0, statements: 0, perItem: 0 };
+
+  /** @param options.maxStatements statements per call, 1–25 (default 25) */
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: { readonly maxStatements?: number } = {},
+  ) {
+    const max = options.maxStatements ?? TRANSITION_BATCH_STATEMENTS;
+    if (!Number.isInteger(max) || max < 1 || max > TRANSITION_BATCH_STATEMENTS) {
+      throw new RangeError(`maxStatements must be 1–${TRANSITION_BATCH_STATEMENTS}, got ${max}`);
+    }
+    this.perItem = new DynamoDbTransitionWriter(client, tableName);
+  }
+
+  /** Calls, statements and per-item fallbacks so far. */
+  get stats(): BatchedWriterStats {
+    return { ...this.counts };
+  }
+
+  /**
+   * Queues the transition for the next call and resolves with its outcome:
+   * `applied`, or `skipped-changed` when the item changed since it was read.
+   * Rejects with the per-item path's error when even that write failed.
+   * @throws {ConflictingTransitionError} when two actions write one attribute
+   */
+  async apply(transition: Transition): Promise<TransitionResult> {
+    const write = transitionWrite(transition);
+    if (write === undefined) return { status: 'applied' };
+    // One call never holds two statements for one item (DynamoDB rejects that as a duplicate).
+    if (this.queuedIds.has(write.id)) this.flush();
+    const statement = transitionStatement(
+      this.tableName,
+      write,
+      readOutboxPresent(transition.credential.raw),
+    );
+    return new Promise<TransitionResult>((resolve, reject) => {
+      this.queue.push({ transition, statement, resolve, reject });
+      this.queuedIds.add(write.id);
+      if (this.queue.length >= (this.options.maxStatements ?? TRANSITION_BATCH_STATEMENTS)) this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Sends what is queued (if anything) as one call; its outcomes settle the callers' promises. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    this.queuedIds.clear();
+    void this.send(batch);
+  }
+
+  private async send(batch: readonly Queued[]): Promise<void> {
+    this.counts.batches++;
+    this.counts.statements += batch.length;
+    let failed: boolean[];
+    let earlierAttempt: boolean;
+    try {
+      const out = await this.client.send(
+        new BatchExecuteStatementCommand({
+          Statements: batch.map(({ statement }) => ({
+            Statement: statement.Statement,
+            Parameters: [...statement.Parameters],
+          })),
+        }),
+      );
+      failed = batch.map((_, i) => out.Responses?.[i] === undefined || out.Responses[i]?.Error !== undefined);
+      earlierAttempt = (out.$metadata.attempts ?? 1) > 1;
+    } catch {
+      // The whole call failed after the SDK's retries: any of its statements may have been applied.
+      failed = batch.map(() => true);
+      earlierAttempt = true;
+    }
+    batch.forEach((queued, i) => {
+      if (!failed[i]) queued.resolve({ status: 'applied' });
+      else this.applyPerItem(queued, earlierAttempt);
+    });
+  }
+
+  private applyPerItem(queued: Queued, earlierAttempt: boolean): void {
+    this.counts.perItem++;
+    this.perItem.applyItem(queued.transition, earlierAttempt).then(queued.resolve, queued.reject);
+  }
+}
