@@ -26,7 +26,7 @@ import { parallelFloor, sequentialFloor, writeFloor } from './floor';
 import { createLatencySampler } from './latency-model';
 import { MemorySampler } from './memory-sampler';
 import { type NaiveWrite, runNaive } from './naive';
-import { readPendingOutboxItems } from './outbox-items';
+import { readItemsByKey, readPendingOutboxItems } from './outbox-items';
 import { itemSizeBytes } from './partiql-capacity';
 import { createStubSnsClient } from './sns-stub';
 
@@ -152,6 +152,21 @@ async function outboxItems(task: ChildTask): Promise<Record<string, unknown>[]> 
   }
 }
 
+/**
+ * The whole items the measured task's PartiQL statements wrote whose size the
+ * estimate does not know (the sweep's transitions: their size after the write
+ * bounds its units), read after the measurement with a client of its own.
+ */
+async function itemsByKey(task: ChildTask, keys: readonly string[]): Promise<Record<string, unknown>[]> {
+  if (keys.length === 0) return [];
+  const client = createDocumentClient({ endpoint: task.endpoint });
+  try {
+    return await readItemsByKey(client, task.tableName, keys);
+  } finally {
+    client.destroy();
+  }
+}
+
 /** What bounds a mark's write units: the sizes of the items with pending events (1 WCU per started KB). */
 function outboxItemSizes(items: readonly Record<string, unknown>[]): Detail {
   const sizes = items.map(itemSizeBytes);
@@ -194,8 +209,9 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   // After the clock and CPU readings: the bench's own bookkeeping is not part of the measurement.
-  const detail = { ...taskDetail, ...(task.task === 'notify' && outboxItemSizes(pending)) };
   const peaks = memory.stop();
+  const detail = { ...taskDetail, ...(task.task === 'notify' && outboxItemSizes(pending)) };
+  meter.knowItems(await itemsByKey(task, meter.unsizedKeys()));
   dynamo.destroy();
   sns.client.destroy();
   return {

@@ -112,6 +112,8 @@ export function meterDynamo(
   totals(): DynamoMeterTotals;
   /** Tells the PartiQL write estimate the whole stored items (their sizes), read before the measurement. */
   knowItems(items: Iterable<Readonly<Record<string, unknown>>>): void;
+  /** The keys PartiQL statements wrote whose size is unknown (read them after the measurement, then `knowItems`). */
+  unsizedKeys(): string[];
 } {
   const { latency } = options;
   const rttMs = options.rttMs ?? 0;
@@ -166,6 +168,7 @@ export function meterDynamo(
   );
   return {
     knowItems: (items) => partiql.recordItems(items),
+    unsizedKeys: () => partiql.unsizedKeys(unpricedBatches),
     totals: () => {
       const estimatedWcu = unpricedBatches.reduce((sum, b) => sum + partiql.batchWcu(b.input, b.output), 0);
       unpricedBatches.length = 0;

@@ -1,10 +1,11 @@
 /**
- * The whole stored items with pending outbox events (the sparse index's
- * items, read from the table with a filtered Scan): what the bench needs
- * before a notifier measurement (item sizes for the PartiQL capacity
- * estimate) and what the notifier comparison loads before every drain.
+ * Whole stored items read outside a measurement, for the PartiQL capacity
+ * estimate's item sizes (bench/partiql-capacity.ts): the items with pending
+ * outbox events (the sparse index's items, read with a filtered Scan) before
+ * a notifier measurement — also what the notifier comparison loads before
+ * every drain — and the items a sweep's statements wrote, by key, after it.
  */
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
 
 /** Every item of `tableName` with pending outbox events, whole. */
@@ -26,5 +27,25 @@ export async function readPendingOutboxItems(
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
+  return items;
+}
+
+/** The items of `tableName` with these keys (`id`), whole, 100 keys per `BatchGetItem`. */
+export async function readItemsByKey(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly string[],
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+      [tableName]: { Keys: keys.slice(start, start + 100).map((id) => ({ id })) },
+    };
+    while (request !== undefined && Object.keys(request).length > 0) {
+      const out = await client.send(new BatchGetCommand({ RequestItems: request }));
+      items.push(...(out.Responses?.[tableName] ?? []));
+      request = out.UnprocessedKeys as typeof request;
+    }
+  }
   return items;
 }

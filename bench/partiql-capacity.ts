@@ -1,17 +1,19 @@
 /**
  * Why: DynamoDB Local reports no `ConsumedCapacity` for PartiQL
  * `BatchExecuteStatement` (checked: the response carries none, with
- * `ReturnConsumedCapacity: TOTAL`), and the notifier marks sent events with
- * batched PartiQL `UPDATE`s. Without this, the bench would count those writes
- * as free. Each successful `UPDATE` is billed like the `UpdateItem` it equals:
- * the larger of the item's size before and after, in 1 KB units, plus the
- * writes to the sparse `KEYS_ONLY` outbox index (1 when the item leaves the
- * index, 2 when its sort key changes: delete + put). The size before is that
- * of the whole stored item, read by the bench before the measurement starts
- * (the notifier's own reads project a few attributes, so they cannot tell it),
- * by the service's size rules (DynamoDB Developer Guide, "DynamoDB item sizes
- * and formats": attribute names + values; a number ~1 byte per 2 significant
- * digits + 1; lists and maps 3 bytes + 1 byte per element).
+ * `ReturnConsumedCapacity: TOTAL`), and both the sweep (transitions) and the
+ * notifier (marks) write with batched PartiQL `UPDATE`s. Without this, the
+ * bench would count those writes as free. Each successful `UPDATE` is billed
+ * like the `UpdateItem` it equals: the larger of the item's size before and
+ * after, in 1 KB units, plus the writes to the sparse `KEYS_ONLY` outbox index
+ * (1 when the item enters or leaves the index, 2 when its sort key changes:
+ * delete + put). Sizes are those of whole stored items, by the service's size
+ * rules (DynamoDB Developer Guide, "DynamoDB item sizes and formats":
+ * attribute names + values; a number ~1 byte per 2 significant digits + 1;
+ * lists and maps 3 bytes + 1 byte per element), read by the bench outside the
+ * measurement: before it for the notifier (a mark shrinks the item; its own
+ * reads project a few attributes, so they cannot tell the size), after it for
+ * the sweep (a transition grows the item: the larger size is the one after).
  */
 import { TABLE_DEFINITION } from '../lambdas/aws/credential-table-definition';
 import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
@@ -73,10 +75,16 @@ export function updatedKey(statement: Statement): string | undefined {
   return typeof marshalled === 'string' ? marshalled : undefined;
 }
 
-/** Index writes of an `UPDATE` on the sparse outbox index: 1 when it leaves it, 2 when its sort key moves. */
+/**
+ * Index writes of an `UPDATE` on the sparse outbox index: 1 when the item
+ * leaves it (a mark removes the owner) or enters it (a transition creates the
+ * outbox, `WHERE` it is missing), 2 when its sort key moves (a mark sets
+ * `since` on an item that stays), 0 otherwise (an append keeps both keys).
+ */
 export function outboxIndexWrites(statement: Statement): number {
   const text = statement.Statement ?? '';
   if (text.includes(`REMOVE "${OUTBOX_ATTR.owner}"`)) return 1;
+  if (text.includes(`"${OUTBOX_ATTR.events}" IS MISSING`)) return 1;
   if (text.includes(`SET "${OUTBOX_ATTR.since}"`)) return 2;
   return 0;
 }
@@ -87,12 +95,31 @@ export class PartiqlCapacityEstimator {
   /** Successful statements whose item size is unknown (so not estimated). */
   unestimated = 0;
 
-  /** Remembers the sizes of whole stored items (read before the measurement). */
+  /** Remembers the sizes of whole stored items (read outside the measurement); the larger size of a key is kept. */
   recordItems(items: Iterable<Readonly<Record<string, unknown>>>): void {
     for (const item of items) {
       const key = item[KEY];
-      if (typeof key === 'string') this.sizes.set(key, itemSizeBytes(item));
+      if (typeof key === 'string')
+        this.sizes.set(key, Math.max(this.sizes.get(key) ?? 0, itemSizeBytes(item)));
     }
+  }
+
+  /** The keys written by successful statements of `batches` whose size is not known yet. */
+  unsizedKeys(
+    batches: Iterable<{
+      readonly input: Readonly<Record<string, unknown>>;
+      readonly output: Readonly<Record<string, unknown>>;
+    }>,
+  ): string[] {
+    const keys = new Set<string>();
+    for (const { input, output } of batches) {
+      const responses = (output.Responses ?? []) as { Error?: unknown }[];
+      ((input.Statements ?? []) as Statement[]).forEach((statement, i) => {
+        const key = responses[i]?.Error === undefined ? updatedKey(statement) : undefined;
+        if (key !== undefined && !this.sizes.has(key)) keys.add(key);
+      });
+    }
+    return [...keys];
   }
 
   /** The estimated WCU of one `BatchExecuteStatement` (successful statements only). */

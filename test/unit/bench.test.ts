@@ -34,10 +34,12 @@ import { checkTargets, type RunRow, summarizeCase } from '../../bench/summarize'
 import { judgeTargets } from '../../bench/verdicts';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { markStatement } from '../../lambdas/aws/outbox-mark-write';
+import { transitionStatement, transitionWrite } from '../../lambdas/aws/transition-write';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
-import { decide } from '../../lambdas/hygiene/policy';
+import { eventsFor } from '../../lambdas/hygiene/events';
+import { type Action, decide } from '../../lambdas/hygiene/policy';
 
 describe('generateTable', () => {
   it.each([
@@ -620,5 +622,49 @@ describe('PartiQL write capacity (DynamoDB Local reports none for BatchExecuteSt
 
     expect(wcu).toBe(2 + 1 + (1 + 1)); // 1.5 KB → 2 WCU, 1 KB → 1 WCU, each + 1 index delete; the failed one is not billed
     expect(estimator.unestimated).toBe(1); // cred-3's size is unknown
+  });
+
+  it('prices the sweep’s transition statements: entering the outbox index is 1 index write, an append none', () => {
+    const credential = parseCredential({ id: 'cred-9', userId: 'u-1', expiresTime: '2026-11-01T00:00:00Z' });
+    if (!credential.ok) throw new Error('test credential is invalid');
+    const actions: Action[] = [{ type: 'delete-expired', expiresTime: '2026-11-01T00:00:00.000Z' }];
+    const now = Date.parse('2026-11-26T00:00:00Z');
+    const write = transitionWrite({
+      credential: credential.credential,
+      actions,
+      events: eventsFor(credential.credential, actions, { runId: 'r', now }),
+      runId: 'r',
+      now,
+    });
+    if (write === undefined) throw new Error('nothing to write');
+    const enters = transitionStatement('tbl', write, false);
+    const appends = transitionStatement('tbl', write, true);
+
+    expect(updatedKey(enters)).toBe('cred-9');
+    expect(updatedKey(appends)).toBe('cred-9');
+    expect(outboxIndexWrites(enters)).toBe(1);
+    expect(outboxIndexWrites(appends)).toBe(0);
+  });
+
+  it('asks for the sizes it lacks (successful statements only) and keeps the larger of two sizes', () => {
+    const estimator = new PartiqlCapacityEstimator();
+    estimator.recordItems([{ id: 'known', payload: 'x'.repeat(1_500) }]);
+    const update = (id: string) => ({
+      Statement: 'UPDATE "tbl" SET "a" = ? WHERE "id" = ?',
+      Parameters: [1, id],
+    });
+    const batch = {
+      input: { Statements: [update('known'), update('new-1'), update('failed'), update('new-1')] },
+      output: { Responses: [{}, {}, { Error: { Code: 'ConditionalCheckFailed' } }, {}] },
+    };
+
+    expect(estimator.unsizedKeys([batch])).toEqual(['new-1']);
+    estimator.recordItems([
+      { id: 'known', payload: 'x' },
+      { id: 'new-1', payload: 'y'.repeat(2_100) },
+    ]);
+    expect(estimator.unsizedKeys([batch])).toEqual([]);
+    // 'known' keeps its larger (1.5 KB) size; 'new-1' is 3 KB, twice.
+    expect(estimator.batchWcu(batch.input, batch.output)).toBe(2 + 3 + 3);
   });
 });
