@@ -15,9 +15,9 @@
  * those transitions are checked against the run's own change there, as after
  * a lost `UpdateItem` response.
  *
- * Transitions handed over in one turn of the event loop (the sweep's write
- * pool starts up to `writeConcurrency` at once) go in one call; a full batch
- * goes at once.
+ * Transitions handed over in one turn of the event loop go in one call, and
+ * a full batch goes at once: the sweep's write pool keeps `writeConcurrency`
+ * calls' worth of transitions in flight ({@link transitionsPerRequest}).
  */
 import { BatchExecuteStatementCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
@@ -70,6 +70,11 @@ export class BatchedTransitionWriter implements TransitionWriter {
     this.perItem = new DynamoDbTransitionWriter(client, tableName);
   }
 
+  /** Statements per call: the sweep keeps `writeConcurrency` calls' worth of transitions in flight. */
+  get transitionsPerRequest(): number {
+    return this.options.maxStatements ?? TRANSITION_BATCH_STATEMENTS;
+  }
+
   /** Calls, statements and per-item fallbacks so far. */
   get stats(): BatchedWriterStats {
     return { ...this.counts };
@@ -94,7 +99,7 @@ export class BatchedTransitionWriter implements TransitionWriter {
     return new Promise<TransitionResult>((resolve, reject) => {
       this.queue.push({ transition, statement, resolve, reject });
       this.queuedIds.add(write.id);
-      if (this.queue.length >= (this.options.maxStatements ?? TRANSITION_BATCH_STATEMENTS)) this.flush();
+      if (this.queue.length >= this.transitionsPerRequest) this.flush();
       else if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());

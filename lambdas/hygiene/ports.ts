@@ -67,6 +67,12 @@ export type TransitionResult =
 /** Applies transitions with conditional writes. */
 export interface TransitionWriter {
   apply(transition: Transition): Promise<TransitionResult>;
+  /**
+   * How many transitions one request carries at most (a writer that batches
+   * the transitions handed over together); default 1. The sweep keeps
+   * `writeConcurrency` requests' worth of transitions in flight.
+   */
+  readonly transitionsPerRequest?: number;
 }
 
 /** Persists the scan position of an incomplete run, so the next run resumes from it. */

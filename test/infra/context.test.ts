@@ -104,7 +104,8 @@ describe('context in the synthesized stack', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
+            // The sweep's grant (its batched transitions are PartiQL UPDATEs).
+            Action: ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:PartiQLUpdate'],
             Resource: {
               'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':table/PersonalClients$')])],
             },

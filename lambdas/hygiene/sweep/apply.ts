@@ -104,7 +104,7 @@ function deletionDeadlineReached(run: SweepRun): boolean {
 }
 
 /**
- * The apply phase: makes the buffered deletions, at most `writeConcurrency`
+ * The apply phase: makes the buffered deletions, at most `writesInFlight`
  * at a time; when the guard tripped, only what else those transitions carried.
  * Stops starting deletions at the time budget (counted as deferred) or once
  * the run is aborted; waits for every write it started.

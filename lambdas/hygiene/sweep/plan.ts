@@ -50,8 +50,8 @@ function planItem(run: SweepRun, item: RawItem): PendingTransition | undefined {
  */
 function outOfTime(run: SweepRun): boolean {
   const remaining = run.deps.remainingMs;
-  const { deadlineMarginMs, config } = run.settings;
-  const reserve = deadlineMarginMs + run.writeTime.estimateMs(run.deletions.length, config.writeConcurrency);
+  const { deadlineMarginMs, writesInFlight } = run.settings;
+  const reserve = deadlineMarginMs + run.writeTime.estimateMs(run.deletions.length, writesInFlight);
   return run.tally.pages > 0 && remaining !== undefined && remaining() < reserve;
 }
 

@@ -47,6 +47,11 @@ export interface SweepSettings {
   readonly operator?: string;
   readonly deadlineMarginMs: number;
   readonly maxWriteFailures: number;
+  /**
+   * Transitions in flight at most: `writeConcurrency` requests' worth, a
+   * request carrying up to the writer's `transitionsPerRequest`.
+   */
+  readonly writesInFlight: number;
   /** Wall-clock start (epoch ms), for the summary only. */
   readonly startedAt: number;
 }
@@ -95,7 +100,7 @@ export class SweepRun {
   constructor(
     readonly deps: SweepDeps,
     readonly settings: SweepSettings,
-    /** Every write of the run goes through it: at most `writeConcurrency` in flight. */
+    /** Every write of the run goes through it: at most `writesInFlight` in flight. */
     readonly pool: TaskPool,
     readonly scan: ScanPosition,
     /** The owner directory as loaded at the start (orphan rule): usable or why not, and who departed. */
@@ -139,6 +144,7 @@ function settingsOf(deps: SweepDeps, options: SweepOptions): SweepSettings {
     ...(options.operator !== undefined && { operator: options.operator }),
     deadlineMarginMs: options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
     maxWriteFailures: options.maxWriteFailures ?? DEFAULT_MAX_WRITE_FAILURES,
+    writesInFlight: options.config.writeConcurrency * (deps.writer.transitionsPerRequest ?? 1),
     startedAt,
   };
 }
@@ -149,7 +155,7 @@ function settingsOf(deps: SweepDeps, options: SweepOptions): SweepSettings {
  */
 export async function startRun(deps: SweepDeps, options: SweepOptions): Promise<SweepRun> {
   const settings = settingsOf(deps, options);
-  const pool = new TaskPool(settings.config.writeConcurrency);
+  const pool = new TaskPool(settings.writesInFlight);
   const scan = await loadScanPosition(deps, settings);
   const directory = await loadDirectoryState(
     deps.directory,

@@ -61,6 +61,10 @@ export class Ledger {
         }
         return result;
       },
+      // The sweep sizes its write pool by it: the recorded writer must batch as the real one does.
+      ...(inner.transitionsPerRequest !== undefined && {
+        transitionsPerRequest: inner.transitionsPerRequest,
+      }),
     };
   }
 
