@@ -57,6 +57,8 @@ export function createStubSnsClient(
   const client = new SNSClient({
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    // As the deployed client (lambdas/aws/sns-client.ts): the middleware stack resolved once per command.
+    cacheMiddleware: true,
   });
   let calls = 0;
   let messages = 0;
