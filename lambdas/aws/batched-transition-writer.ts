@@ -57,11 +57,19 @@ export class BatchedTransitionWriter implements TransitionWriter {
   private flushScheduled = false;
   private counts = { batches: 0, statements: 0, perItem: 0 };
 
-  /** @param options.maxStatements statements per call, 1–25 (default 25) */
+  /**
+   * @param options.maxStatements statements per call, 1–25 (default 25)
+   * @param options.onCallFailed told of a call that failed as a whole (after the SDK's retries) before its
+   *   transitions go per item: the sweep still writes them, but a call that keeps failing (a missing
+   *   `dynamodb:PartiQLUpdate` grant, say) costs a request per transition, so the handler logs it
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: { readonly maxStatements?: number } = {},
+    private readonly options: {
+      readonly maxStatements?: number;
+      readonly onCallFailed?: (error: unknown, statements: number) => void;
+    } = {},
   ) {
     const max = options.maxStatements ?? TRANSITION_BATCH_STATEMENTS;
     if (!Number.isInteger(max) || max < 1 || max > TRANSITION_BATCH_STATEMENTS) {
@@ -133,8 +141,9 @@ export class BatchedTransitionWriter implements TransitionWriter {
       );
       failed = batch.map((_, i) => out.Responses?.[i] === undefined || out.Responses[i]?.Error !== undefined);
       earlierAttempt = (out.$metadata.attempts ?? 1) > 1;
-    } catch {
+    } catch (error: unknown) {
       // The whole call failed after the SDK's retries: any of its statements may have been applied.
+      this.options.onCallFailed?.(error, batch.length);
       failed = batch.map(() => true);
       earlierAttempt = true;
     }

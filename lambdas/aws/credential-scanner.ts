@@ -1,12 +1,10 @@
 /**
  * Reads the credentials table with a parallel Scan: one loop per segment, all
- * running at once, pages yielded as they arrive. Each segment reads its next
- * page while the caller works on the current one (the sweep decides a page
- * while DynamoDB reads the next), and reads no further until that page is
- * taken, so at most two pages per segment are held in memory, whatever the
- * table size.
+ * running at once, pages yielded as they arrive. Each segment fetches its next
+ * page only after the previous one was consumed, so at most one page per
+ * segment is held in memory, whatever the table size.
  */
-import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { isReservedId } from '../hygiene/data-contract';
 import type { CredentialScanner, RawItem, ScanCheckpoint, ScanPage } from '../hygiene/ports';
 
@@ -18,7 +16,7 @@ export class ScanCheckpointMismatchError extends Error {
 /**
  * Items per Scan request by default. DynamoDB caps a page at 1 MB (~2,900 items
  * of ~360 bytes), and a page becomes ~10× that in JavaScript objects; a fixed
- * item count keeps the pages in memory (two per segment) the same size on a
+ * item count keeps the pages in memory (one per segment) the same size on a
  * small table and a huge one, at the cost of ~3× more (same-RCU) requests.
  */
 export const DEFAULT_SCAN_PAGE_SIZE = 1000;
@@ -69,47 +67,30 @@ export class DynamoDbCredentialScanner implements CredentialScanner {
     return mergeAsync(loops);
   }
 
-  /**
-   * One segment's pages in order. The next page is requested as soon as a
-   * page arrives, so DynamoDB reads it while the caller works on this one:
-   * at most two pages per segment are held (the caller's and the next).
-   */
   private async *scanSegment(
     segment: number,
     totalSegments: number,
     startAfter: Readonly<Record<string, unknown>> | undefined,
   ): AsyncGenerator<ScanPage> {
-    let next: Promise<ScanCommandOutput> | undefined = this.readPage(segment, totalSegments, startAfter);
-    while (next !== undefined) {
-      const page: ScanCommandOutput = await next;
+    let exclusiveStartKey = startAfter;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          Segment: segment,
+          TotalSegments: totalSegments,
+          ExclusiveStartKey: exclusiveStartKey,
+          Limit: this.options.pageSize ?? DEFAULT_SCAN_PAGE_SIZE,
+        }),
+      );
       const items = (page.Items ?? []) as RawItem[];
-      const lastEvaluatedKey = page.LastEvaluatedKey;
-      next =
-        lastEvaluatedKey === undefined ? undefined : this.readPage(segment, totalSegments, lastEvaluatedKey);
-      // A caller that stops before this page is awaited must not leave its failure unhandled.
-      next?.catch(() => undefined);
+      exclusiveStartKey = page.LastEvaluatedKey;
       yield {
         segment,
         items: this.options.includeReserved ? items : items.filter((item) => !isReservedId(item.id)),
-        ...(lastEvaluatedKey !== undefined && { lastEvaluatedKey }),
+        ...(exclusiveStartKey !== undefined && { lastEvaluatedKey: exclusiveStartKey }),
       };
-    }
-  }
-
-  private readPage(
-    segment: number,
-    totalSegments: number,
-    exclusiveStartKey: Readonly<Record<string, unknown>> | undefined,
-  ): Promise<ScanCommandOutput> {
-    return this.client.send(
-      new ScanCommand({
-        TableName: this.tableName,
-        Segment: segment,
-        TotalSegments: totalSegments,
-        ExclusiveStartKey: exclusiveStartKey,
-        Limit: this.options.pageSize ?? DEFAULT_SCAN_PAGE_SIZE,
-      }),
-    );
+    } while (exclusiveStartKey !== undefined);
   }
 }
 

@@ -14,6 +14,7 @@ import { DynamoDbGuardApprovals } from '../aws/guard-approval-store';
 import { DynamoDbRunManifestWriter } from '../aws/run-manifest-store';
 import { SnsPublisher } from '../aws/sns-publisher';
 import type { HygieneConfig } from '../hygiene/config';
+import { errorText } from '../hygiene/errors';
 import type { RunSummary } from '../hygiene/run-summary';
 import { createRunId, runSweep, SweepAbortedError, type SweepDeps } from '../hygiene/sweep';
 import { formatInstant } from '../hygiene/time';
@@ -163,7 +164,13 @@ export const sweepHandler = createSweepHandler({
   ...tools,
   config,
   scanner: new DynamoDbCredentialScanner(documentClient, tableName),
-  writer: new BatchedTransitionWriter(documentClient, tableName),
+  writer: new BatchedTransitionWriter(documentClient, tableName, {
+    onCallFailed: (error, statements) =>
+      tools.logger.warn('a batched transition call failed; its transitions are written one by one', {
+        statements,
+        error: errorText(error),
+      }),
+  }),
   manifest: new DynamoDbRunManifestWriter(documentClient, tableName),
   approvals: new DynamoDbGuardApprovals(documentClient, tableName),
   checkpoints: new DynamoDbCheckpointStore(documentClient, tableName, {

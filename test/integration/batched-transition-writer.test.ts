@@ -252,10 +252,14 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
 
   it('a call that took effect but lost its response: the run’s own change is recognised, not reported as someone else’s', async () => {
     const credentials = [await seedExpired(), await seedExpired()];
-    const writer = new BatchedTransitionWriter(losingBatchResponses(table.client), table.tableName);
+    const failedCalls: [string, number][] = [];
+    const writer = new BatchedTransitionWriter(losingBatchResponses(table.client), table.tableName, {
+      onCallFailed: (error, statements) => failedCalls.push([String((error as Error).message), statements]),
+    });
     const results = await Promise.all(credentials.map((c) => writer.apply(deletion(c))));
     expect(results).toEqual(credentials.map(() => ({ status: 'applied' })));
     expect(writer.stats.perItem).toBe(2);
+    expect(failedCalls).toEqual([['socket hang up (injected)', 2]]);
     for (const c of credentials) {
       const item = await getItem(table.client, table.tableName, c.id);
       expect(item?.[HYGIENE_ATTR.deletedByRun]).toBe(RUN_ID);
