@@ -51,10 +51,11 @@ interface TaskContext {
 }
 
 async function runSweepTask({ task, dynamo, config, runId }: TaskContext): Promise<Detail> {
+  const writer = new BatchedTransitionWriter(dynamo, task.tableName);
   const summary = await runSweep(
     {
       scanner: new DynamoDbCredentialScanner(dynamo, task.tableName),
-      writer: new BatchedTransitionWriter(dynamo, task.tableName),
+      writer,
       checkpoints: new DynamoDbCheckpointStore(dynamo, task.tableName),
     },
     { config, now: task.now, runId, mode: 'enforce', allowMassDelete: true },
@@ -71,6 +72,9 @@ async function runSweepTask({ task, dynamo, config, runId }: TaskContext): Promi
     eventOwners: summary.events.owners,
     segments: config.scanSegments,
     writeConcurrency: config.writeConcurrency,
+    // Nothing else writes the bench's table: every transition should go in a batch, none one by one.
+    transitionCalls: writer.stats.batches,
+    transitionsPerItem: writer.stats.perItem,
   };
 }
 
