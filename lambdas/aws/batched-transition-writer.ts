@@ -62,6 +62,9 @@ export class BatchedTransitionWriter implements TransitionWriter {
    * @param options.onCallFailed told of a call that failed as a whole (after the SDK's retries) before its
    *   transitions go per item: the sweep still writes them, but a call that keeps failing (a missing
    *   `dynamodb:PartiQLUpdate` grant, say) costs a request per transition, so the handler logs it
+   * @param options.onStatementErrors told, once per call, how many of its statements failed with each error code
+   *   other than a failed condition (throttling, a statement the service rejects): those transitions are written
+   *   one by one too, and a code that keeps coming back is worth a look
    */
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -69,6 +72,7 @@ export class BatchedTransitionWriter implements TransitionWriter {
     private readonly options: {
       readonly maxStatements?: number;
       readonly onCallFailed?: (error: unknown, statements: number) => void;
+      readonly onStatementErrors?: (codes: Readonly<Record<string, number>>) => void;
     } = {},
   ) {
     const max = options.maxStatements ?? TRANSITION_BATCH_STATEMENTS;
@@ -140,6 +144,7 @@ export class BatchedTransitionWriter implements TransitionWriter {
         }),
       );
       failed = batch.map((_, i) => out.Responses?.[i] === undefined || out.Responses[i]?.Error !== undefined);
+      this.reportStatementErrors(out.Responses ?? [], batch.length);
       earlierAttempt = (out.$metadata.attempts ?? 1) > 1;
     } catch (error: unknown) {
       // The whole call failed after the SDK's retries: any of its statements may have been applied.
@@ -151,6 +156,19 @@ export class BatchedTransitionWriter implements TransitionWriter {
       if (!failed[i]) queued.resolve({ status: 'applied' });
       else this.applyPerItem(queued, earlierAttempt);
     });
+  }
+
+  /** Counts the call's statement errors by code, failed conditions aside (a race, the normal case). */
+  private reportStatementErrors(
+    responses: readonly { readonly Error?: { readonly Code?: string } }[],
+    sent: number,
+  ): void {
+    const codes: Record<string, number> = {};
+    for (let i = 0; i < sent; i++) {
+      const code = responses[i] === undefined ? '(no response)' : responses[i]?.Error?.Code;
+      if (code !== undefined && code !== 'ConditionalCheckFailed') codes[code] = (codes[code] ?? 0) + 1;
+    }
+    if (Object.keys(codes).length > 0) this.options.onStatementErrors?.(codes);
   }
 
   private applyPerItem(queued: Queued, earlierAttempt: boolean): void {

@@ -170,6 +170,8 @@ export const sweepHandler = createSweepHandler({
         statements,
         error: errorText(error),
       }),
+    onStatementErrors: (codes) =>
+      tools.logger.warn('batched transition statements failed; they are written one by one', { codes }),
   }),
   manifest: new DynamoDbRunManifestWriter(documentClient, tableName),
   approvals: new DynamoDbGuardApprovals(documentClient, tableName),
