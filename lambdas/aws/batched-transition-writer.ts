@@ -137,10 +137,7 @@ export class BatchedTransitionWriter implements TransitionWriter {
     try {
       const out = await this.client.send(
         new BatchExecuteStatementCommand({
-          Statements: batch.map(({ statement }) => ({
-            Statement: statement.Statement,
-            Parameters: [...statement.Parameters],
-          })),
+          Statements: batch.map(({ statement }) => statement),
         }),
       );
       failed = batch.map((_, i) => out.Responses?.[i] === undefined || out.Responses[i]?.Error !== undefined);

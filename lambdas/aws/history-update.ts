@@ -13,33 +13,33 @@
  * `old[drop:] ++ new` whichever way DynamoDB orders them.
  */
 import { HISTORY_ATTR } from '../hygiene/data-contract';
-import { HISTORY_LIMIT, type HistoryEntry, historyTrim } from '../hygiene/history';
+import { type HistoryEntry, planHistoryAppend } from '../hygiene/history';
 import type { UpdateExpressionBuilder } from './update-expression';
 
 /**
- * Adds the history clauses and their condition to `update`.
+ * Adds the history clauses and their condition to `update`
+ * ({@link planHistoryAppend} decides them).
  * @param length how many entries the stored history held when read (0: absent, empty or not a list)
- * @param entries the entries to append, oldest first (at most {@link HISTORY_LIMIT})
+ * @param entries the entries to append, oldest first
  */
 export function appendHistory(
   update: UpdateExpressionBuilder,
   length: number,
   entries: readonly HistoryEntry[],
 ): void {
-  if (entries.length === 0) return;
-  const kept = entries.slice(-HISTORY_LIMIT);
+  const plan = planHistoryAppend(length, entries);
+  if (plan === undefined) return;
   const history = update.name(HISTORY_ATTR);
   const list = update.value('L');
-  if (length === 0) {
+  if (plan.kind === 'replace') {
     // Absent, empty, or not a list (replaced: the attribute is the worker's own).
-    update.setExpression(history, update.value(kept));
+    update.setExpression(history, update.value(plan.entries));
     update.condition(`(NOT attribute_type(${history}, ${list}) OR size(${history}) = ${update.value(0)})`);
     return;
   }
-  kept.forEach((entry, i) => {
-    update.setExpression(`${history}[${length + i}]`, update.value(entry));
+  plan.entries.forEach((entry, i) => {
+    update.setExpression(`${history}[${plan.length + i}]`, update.value(entry));
   });
-  const drop = historyTrim(length, kept.length);
-  for (let i = 0; i < drop; i++) update.removePath(`${history}[${i}]`);
-  update.condition(`attribute_type(${history}, ${list}) AND size(${history}) = ${update.value(length)}`);
+  for (let i = 0; i < plan.drop; i++) update.removePath(`${history}[${i}]`);
+  update.condition(`attribute_type(${history}, ${list}) AND size(${history}) = ${update.value(plan.length)}`);
 }

@@ -16,13 +16,7 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { actionChanges } from '../hygiene/action-changes';
 import { HISTORY_ATTR, HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
-import {
-  HISTORY_LIMIT,
-  type HistoryEntry,
-  historyLength,
-  historyTrim,
-  transitionHistory,
-} from '../hygiene/history';
+import { type HistoryEntry, historyLength, planHistoryAppend, transitionHistory } from '../hygiene/history';
 import { storedEvent } from '../hygiene/outbox-item';
 import { DECISION_FIELDS, isDeletion } from '../hygiene/policy';
 import type { RawItem, Transition } from '../hygiene/ports';
@@ -158,7 +152,7 @@ export function readOutboxPresent(raw: RawItem): boolean {
 /** A PartiQL statement with its positional parameters (any stored value: the document client marshalls them). */
 export interface TransitionStatement {
   readonly Statement: string;
-  readonly Parameters: readonly unknown[];
+  readonly Parameters: unknown[];
 }
 
 /** A statement under construction: clauses, `WHERE` conditions, and their positional parameters in order. */
@@ -179,22 +173,21 @@ class StatementParts {
   }
 }
 
-/** The history clauses and their condition, as {@link appendHistory} writes them for `UpdateItem`. */
+/** The history clauses and their condition: the same {@link planHistoryAppend} as {@link appendHistory} renders. */
 function historyParts(parts: StatementParts, history: TransitionWrite['history']): void {
-  if (history.entries.length === 0) return;
+  const plan = planHistoryAppend(history.length, history.entries);
+  if (plan === undefined) return;
   const name = partiqlIdentifier(HISTORY_ATTR);
-  const kept = history.entries.slice(-HISTORY_LIMIT);
-  if (history.length === 0) {
-    parts.set(name, kept);
+  if (plan.kind === 'replace') {
+    parts.set(name, plan.entries);
     parts.condition(`(NOT attribute_type(${name}, ?) OR size(${name}) = ?)`, 'L', 0);
     return;
   }
-  kept.forEach((entry, i) => {
-    parts.set(`${name}[${history.length + i}]`, entry);
+  plan.entries.forEach((entry, i) => {
+    parts.set(`${name}[${plan.length + i}]`, entry);
   });
-  const drop = historyTrim(history.length, kept.length);
-  for (let i = 0; i < drop; i++) parts.clauses.push(`REMOVE ${name}[${i}]`);
-  parts.condition(`attribute_type(${name}, ?) AND size(${name}) = ?`, 'L', history.length);
+  for (let i = 0; i < plan.drop; i++) parts.clauses.push(`REMOVE ${name}[${i}]`);
+  parts.condition(`attribute_type(${name}, ?) AND size(${name}) = ?`, 'L', plan.length);
 }
 
 /**

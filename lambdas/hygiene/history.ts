@@ -86,3 +86,33 @@ export function historyLength(stored: unknown): number {
 export function historyTrim(length: number, adding: number, limit = HISTORY_LIMIT): number {
   return Math.min(length, Math.max(0, length + adding - limit));
 }
+
+/**
+ * How one write appends `entries` to a stored history of `length` entries
+ * (docs/data-model.md, "History"), whatever the write's syntax: an absent,
+ * empty or non-list history is replaced by the entries (the write is
+ * conditional on it being so); otherwise the entries go at the indexes past
+ * the end and the `drop` oldest are removed, conditional on the length read.
+ * At most {@link HISTORY_LIMIT} entries are written.
+ */
+export type HistoryAppend =
+  | { readonly kind: 'replace'; readonly entries: readonly HistoryEntry[] }
+  | {
+      readonly kind: 'append';
+      /** The length read: the first new entry's index, and what the write is conditional on. */
+      readonly length: number;
+      readonly entries: readonly HistoryEntry[];
+      /** How many of the oldest entries the same write removes. */
+      readonly drop: number;
+    };
+
+/** The {@link HistoryAppend} for `entries` on a history of `length` entries, or `undefined` when there are none. */
+export function planHistoryAppend(
+  length: number,
+  entries: readonly HistoryEntry[],
+): HistoryAppend | undefined {
+  if (entries.length === 0) return undefined;
+  const kept = entries.slice(-HISTORY_LIMIT);
+  if (length === 0) return { kind: 'replace', entries: kept };
+  return { kind: 'append', length, entries: kept, drop: historyTrim(length, kept.length) };
+}
