@@ -9,7 +9,7 @@
 import {
   BatchExecuteStatementCommand,
   type DynamoDBDocumentClient,
-  UpdateCommand,
+  type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchedTransitionWriter } from '../../lambdas/aws/batched-transition-writer';
@@ -25,7 +25,7 @@ import { compactCredential } from '../../lambdas/hygiene/sweep';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { FAULT_CONFIG, FAULT_NOW, realisticFleet } from '../faults/support/cycle';
 import { readTable } from '../faults/support/table-check';
-import { getItem, putItems } from '../support/items';
+import { getItem, putItems, updateItem } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
 
 const RUN_ID = 'run-batched';
@@ -174,16 +174,7 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
     update: string,
     values?: Record<string, unknown>,
     names?: Record<string, string>,
-  ) =>
-    table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: { id },
-        UpdateExpression: update,
-        ExpressionAttributeValues: values,
-        ExpressionAttributeNames: names,
-      }),
-    );
+  ) => updateItem(table.client, table.tableName, id, update, values, names);
 
   it('an item changed since the read is skipped, naming the change, and left untouched', async () => {
     const credential = await seedExpired();

@@ -1,4 +1,4 @@
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ITEM_GONE } from '../../lambdas/aws/transition-writer';
 import type { Credential } from '../../lambdas/hygiene/credential';
@@ -8,7 +8,7 @@ import { readPendingItem, storedEvent } from '../../lambdas/hygiene/outbox-item'
 import type { Action } from '../../lambdas/hygiene/policy';
 import type { Transition, TransitionWriter } from '../../lambdas/hygiene/ports';
 import { formatInstant, parseInstant } from '../../lambdas/hygiene/time';
-import { getItem, outboxIndexEntriesOf, putItem, readCredential } from '../support/items';
+import { getItem, outboxIndexEntriesOf, putItem, readCredential, updateItem } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { TRANSITION_WRITERS } from '../support/transition-writers';
 
@@ -89,21 +89,12 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
   };
   const current = (id: string) => getItem(table.client, table.tableName, id);
   /** Simulates another writer (a user, another run) changing the item after it was read. */
-  const change = async (
+  const change = (
     id: string,
     update: string,
     values?: Record<string, unknown>,
     names?: Record<string, string>,
-  ) =>
-    table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: { id },
-        UpdateExpression: update,
-        ExpressionAttributeValues: values,
-        ExpressionAttributeNames: names,
-      }),
-    );
+  ) => updateItem(table.client, table.tableName, id, update, values, names);
 
   beforeAll(async () => {
     table = await createTestTable(undefined, 'store-transitions');

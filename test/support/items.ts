@@ -74,21 +74,33 @@ export async function outboxIndexEntriesOf(
   return out.Items ?? [];
 }
 
+/** Updates one item with `update` (unconditionally), as another writer (a user, another process) would. */
+export async function updateItem(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  id: string,
+  update: string,
+  values?: Record<string, unknown>,
+  names?: Record<string, string>,
+): Promise<void> {
+  await client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { id },
+      UpdateExpression: update,
+      ExpressionAttributeValues: values,
+      ExpressionAttributeNames: names,
+    }),
+  );
+}
+
 /** Sets one attribute of one item, as another writer (a user, another process) would. */
-export async function setItemAttribute(
+export function setItemAttribute(
   client: DynamoDBDocumentClient,
   tableName: string,
   id: string,
   name: string,
   value: unknown,
 ): Promise<void> {
-  await client.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: { id },
-      UpdateExpression: 'SET #n = :v',
-      ExpressionAttributeNames: { '#n': name },
-      ExpressionAttributeValues: { ':v': value },
-    }),
-  );
+  return updateItem(client, tableName, id, 'SET #n = :v', { ':v': value }, { '#n': name });
 }
