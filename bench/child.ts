@@ -11,6 +11,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchedTransitionWriter } from '../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
@@ -143,29 +144,19 @@ async function writesOf(task: ChildTask): Promise<ReadonlyMap<string, NaiveWrite
 }
 
 /**
- * The whole stored items with pending outbox events, read with a client of its
- * own before the measurement (not metered, not timed): the sizes the PartiQL
- * mark estimate needs (bench/partiql-capacity.ts).
+ * Reads with a client of its own, outside the measurement (not metered, not
+ * timed): the whole items the PartiQL capacity estimate needs the sizes of
+ * (bench/partiql-capacity.ts) — the items with pending outbox events before a
+ * drain, and after a sweep the items its statements wrote (their size after
+ * the write bounds its units).
  */
-async function outboxItems(task: ChildTask): Promise<Record<string, unknown>[]> {
+async function readUnmetered<T>(
+  task: ChildTask,
+  read: (client: DynamoDBDocumentClient, tableName: string) => Promise<T>,
+): Promise<T> {
   const client = createDocumentClient({ endpoint: task.endpoint });
   try {
-    return await readPendingOutboxItems(client, task.tableName);
-  } finally {
-    client.destroy();
-  }
-}
-
-/**
- * The whole items the measured task's PartiQL statements wrote whose size the
- * estimate does not know (the sweep's transitions: their size after the write
- * bounds its units), read after the measurement with a client of its own.
- */
-async function itemsByKey(task: ChildTask, keys: readonly string[]): Promise<Record<string, unknown>[]> {
-  if (keys.length === 0) return [];
-  const client = createDocumentClient({ endpoint: task.endpoint });
-  try {
-    return await readItemsByKey(client, task.tableName, keys);
+    return await read(client, task.tableName);
   } finally {
     client.destroy();
   }
@@ -192,7 +183,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   const latency = task.latency && createLatencySampler(task.latency.model, task.latency.seed);
   const meter = meterDynamo(dynamo, { rttMs: task.rttMs, ...(latency && { latency }) });
   const sns = createStubSnsClient({ rttMs: task.rttMs, ...(latency && { latency }) });
-  const pending = task.task === 'notify' ? await outboxItems(task) : [];
+  const pending = task.task === 'notify' ? await readUnmetered(task, readPendingOutboxItems) : [];
   meter.knowItems(pending);
   const context: TaskContext = {
     task,
@@ -215,7 +206,9 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   // After the clock and CPU readings: the bench's own bookkeeping is not part of the measurement.
   const peaks = memory.stop();
   const detail = { ...taskDetail, ...(task.task === 'notify' && outboxItemSizes(pending)) };
-  meter.knowItems(await itemsByKey(task, meter.unsizedKeys()));
+  const unsized = meter.unsizedKeys();
+  if (unsized.length > 0)
+    meter.knowItems(await readUnmetered(task, (client, table) => readItemsByKey(client, table, unsized)));
   dynamo.destroy();
   sns.client.destroy();
   return {

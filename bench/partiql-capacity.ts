@@ -89,6 +89,18 @@ export function outboxIndexWrites(statement: Statement): number {
   return 0;
 }
 
+/** One `BatchExecuteStatement` as sent and answered. */
+interface Batch {
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly output: Readonly<Record<string, unknown>>;
+}
+
+/** The statements of a batch that succeeded (DynamoDB bills only those). */
+function succeeded(input: Batch['input'], output: Batch['output']): Statement[] {
+  const responses = (output.Responses ?? []) as { Error?: unknown }[];
+  return ((input.Statements ?? []) as Statement[]).filter((_, i) => responses[i]?.Error === undefined);
+}
+
 /** Sizes of the stored items, and the write capacity of PartiQL batches estimated from them. */
 export class PartiqlCapacityEstimator {
   private readonly sizes = new Map<string, number>();
@@ -105,38 +117,29 @@ export class PartiqlCapacityEstimator {
   }
 
   /** The keys written by successful statements of `batches` whose size is not known yet. */
-  unsizedKeys(
-    batches: Iterable<{
-      readonly input: Readonly<Record<string, unknown>>;
-      readonly output: Readonly<Record<string, unknown>>;
-    }>,
-  ): string[] {
+  unsizedKeys(batches: Iterable<Batch>): string[] {
     const keys = new Set<string>();
-    for (const { input, output } of batches) {
-      const responses = (output.Responses ?? []) as { Error?: unknown }[];
-      ((input.Statements ?? []) as Statement[]).forEach((statement, i) => {
-        const key = responses[i]?.Error === undefined ? updatedKey(statement) : undefined;
+    for (const batch of batches) {
+      for (const statement of succeeded(batch.input, batch.output)) {
+        const key = updatedKey(statement);
         if (key !== undefined && !this.sizes.has(key)) keys.add(key);
-      });
+      }
     }
     return [...keys];
   }
 
   /** The estimated WCU of one `BatchExecuteStatement` (successful statements only). */
   batchWcu(input: Readonly<Record<string, unknown>>, output: Readonly<Record<string, unknown>>): number {
-    const statements = (input.Statements ?? []) as Statement[];
-    const responses = (output.Responses ?? []) as { Error?: unknown }[];
     let wcu = 0;
-    statements.forEach((statement, i) => {
-      if (responses[i]?.Error !== undefined) return;
+    for (const statement of succeeded(input, output)) {
       const key = updatedKey(statement);
       const size = key === undefined ? undefined : this.sizes.get(key);
       if (size === undefined) {
         this.unestimated++;
-        return;
+        continue;
       }
       wcu += Math.max(1, Math.ceil(size / 1024)) + outboxIndexWrites(statement);
-    });
+    }
     return wcu;
   }
 }
