@@ -15,9 +15,14 @@
  * those transitions are checked against the run's own change there, as after
  * a lost `UpdateItem` response.
  *
- * Transitions handed over in one turn of the event loop go in one call, and
- * a full batch goes at once: the sweep's write pool keeps `writeConcurrency`
- * calls' worth of transitions in flight ({@link transitionsPerRequest}).
+ * A full batch goes at once. A partial one goes at the end of the event
+ * loop's turn by default, or, with `lingerMs` (the sweep:
+ * {@link SWEEP_TRANSITION_LINGER_MS}), when that long has passed since its
+ * first transition or when the caller has nothing more to hand over for now
+ * ({@link BatchedTransitionWriter.flush}): at low change rates a page holds
+ * only a few changes, and waiting for the next pages fills the calls. The
+ * sweep's write pool keeps `writeConcurrency` calls' worth of transitions in
+ * flight ({@link transitionsPerRequest}).
  */
 import { BatchExecuteStatementCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
@@ -31,6 +36,18 @@ import { DynamoDbTransitionWriter } from './transition-writer';
 
 /** Statements per `BatchExecuteStatement` call (the service's limit). */
 export const TRANSITION_BATCH_STATEMENTS = 25;
+
+/**
+ * How long the sweep lets a partial batch wait for more transitions, ms.
+ * Long enough for a few more scan pages to arrive (a page of 1,000 items
+ * takes ~20–40 ms), short against any run's time budget; the sweep flushes
+ * at the end of the scan and of the deletions anyway (docs/data-model.md,
+ * "The transition write").
+ */
+export const SWEEP_TRANSITION_LINGER_MS = 200;
+
+/** Longest `lingerMs` accepted: a minute. */
+const MAX_LINGER_MS = 60_000;
 
 /** What the writer did, for tests and the benchmark. */
 export interface BatchedWriterStats {
@@ -54,11 +71,14 @@ export class BatchedTransitionWriter implements TransitionWriter {
   private readonly perItem: DynamoDbTransitionWriter;
   private queue: Queued[] = [];
   private readonly queuedIds = new Set<string>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushScheduled = false;
   private counts = { batches: 0, statements: 0, perItem: 0 };
 
   /**
    * @param options.maxStatements statements per call, 1–25 (default 25)
+   * @param options.lingerMs how long a partial batch may wait for more transitions, 0–60,000 ms (default 0: until
+   *   the end of the event loop's turn)
    * @param options.onCallFailed told of a call that failed as a whole (after the SDK's retries) before its
    *   transitions go per item: the sweep still writes them, but a call that keeps failing (a missing
    *   `dynamodb:PartiQLUpdate` grant, say) costs a request per transition, so the handler logs it
@@ -71,6 +91,7 @@ export class BatchedTransitionWriter implements TransitionWriter {
     private readonly tableName: string,
     private readonly options: {
       readonly maxStatements?: number;
+      readonly lingerMs?: number;
       readonly onCallFailed?: (error: unknown, statements: number) => void;
       readonly onStatementErrors?: (codes: Readonly<Record<string, number>>) => void;
     } = {},
@@ -78,6 +99,10 @@ export class BatchedTransitionWriter implements TransitionWriter {
     const max = options.maxStatements ?? TRANSITION_BATCH_STATEMENTS;
     if (!Number.isInteger(max) || max < 1 || max > TRANSITION_BATCH_STATEMENTS) {
       throw new RangeError(`maxStatements must be 1–${TRANSITION_BATCH_STATEMENTS}, got ${max}`);
+    }
+    const linger = options.lingerMs ?? 0;
+    if (!Number.isInteger(linger) || linger < 0 || linger > MAX_LINGER_MS) {
+      throw new RangeError(`lingerMs must be an integer from 0 to ${MAX_LINGER_MS}, got ${linger}`);
     }
     this.perItem = new DynamoDbTransitionWriter(client, tableName);
   }
@@ -112,21 +137,31 @@ export class BatchedTransitionWriter implements TransitionWriter {
       this.queue.push({ transition, statement, resolve, reject });
       this.queuedIds.add(write.id);
       if (this.queue.length >= this.transitionsPerRequest) this.flush();
-      else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      else if (!this.flushScheduled) this.scheduleFlush();
     });
   }
 
-  /** Sends what is queued (if anything) as one call; its outcomes settle the callers' promises. */
-  private flush(): void {
+  /**
+   * Sends the partial batch now, if there is one: the caller has nothing more
+   * to hand over for a while (the sweep: at the end of its scan and of its
+   * deletions, before it waits for its writes).
+   */
+  flush(): void {
     this.flushScheduled = false;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
     this.queuedIds.clear();
     void this.send(batch);
+  }
+
+  private scheduleFlush(): void {
+    this.flushScheduled = true;
+    const linger = this.options.lingerMs ?? 0;
+    if (linger === 0) setImmediate(() => this.flush());
+    else this.flushTimer = setTimeout(() => this.flush(), linger);
   }
 
   private async send(batch: readonly Queued[]): Promise<void> {

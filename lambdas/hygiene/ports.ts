@@ -73,6 +73,12 @@ export interface TransitionWriter {
    * `writeConcurrency` requests' worth of transitions in flight.
    */
   readonly transitionsPerRequest?: number;
+  /**
+   * Sends the transitions it holds for a fuller request now (a writer that
+   * lets a partial batch wait). The sweep calls it when it has nothing more
+   * to hand over for a while: at the end of its scan and of its deletions.
+   */
+  flush?(): void;
 }
 
 /** Persists the scan position of an incomplete run, so the next run resumes from it. */

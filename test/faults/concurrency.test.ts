@@ -7,7 +7,10 @@
  * and the table end exactly as after one clean run.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchedTransitionWriter } from '../../lambdas/aws/batched-transition-writer';
+import {
+  BatchedTransitionWriter,
+  SWEEP_TRANSITION_LINGER_MS,
+} from '../../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
@@ -32,7 +35,9 @@ async function sweepProcess(table: TestTable, ledger: Ledger, n: number): Promis
     return await runSweep(
       {
         scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: 10 }),
-        writer: ledger.writer(new BatchedTransitionWriter(client, table.tableName)),
+        writer: ledger.writer(
+          new BatchedTransitionWriter(client, table.tableName, { lingerMs: SWEEP_TRANSITION_LINGER_MS }),
+        ),
         checkpoints: new DynamoDbCheckpointStore(client, table.tableName),
       },
       { config: cycle.FAULT_CONFIG, now: cycle.FAULT_NOW, runId: `concurrent-sweep-${n}`, mode: 'enforce' },

@@ -8,7 +8,10 @@
  * none sent more than twice.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BatchedTransitionWriter } from '../../lambdas/aws/batched-transition-writer';
+import {
+  BatchedTransitionWriter,
+  SWEEP_TRANSITION_LINGER_MS,
+} from '../../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
@@ -103,7 +106,11 @@ describe('throttled DynamoDB and SNS', () => {
             const summary = await runSweep(
               {
                 scanner: new DynamoDbCredentialScanner(dynamoClient, table.tableName, { pageSize: 8 }),
-                writer: ledger.writer(new BatchedTransitionWriter(dynamoClient, table.tableName)),
+                writer: ledger.writer(
+                  new BatchedTransitionWriter(dynamoClient, table.tableName, {
+                    lingerMs: SWEEP_TRANSITION_LINGER_MS,
+                  }),
+                ),
                 checkpoints: new DynamoDbCheckpointStore(dynamoClient, table.tableName),
               },
               {

@@ -292,6 +292,77 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
       /maxStatements must be 1–25, got 26/,
     );
   });
+
+  it('rejects a linger that is not a whole number of ms from 0 to a minute', () => {
+    for (const lingerMs of [-1, 1.5, 60_001]) {
+      expect(() => new BatchedTransitionWriter(table.client, table.tableName, { lingerMs })).toThrow(
+        `lingerMs must be an integer from 0 to 60000, got ${lingerMs}`,
+      );
+    }
+  });
+});
+
+describe('BatchedTransitionWriter with a linger', () => {
+  let table: TestTable;
+  beforeAll(async () => {
+    table = await createTestTable(undefined, 'batched-linger');
+  });
+  afterAll(() => table.drop());
+
+  /** Expired credentials, stored and read back as the sweep reads them, with their deletions. */
+  let seeded = 0;
+  async function deletions(n: number): Promise<Transition[]> {
+    const records = Array.from({ length: n }, () => ({
+      id: `linger-${++seeded}`,
+      userId: `user-${seeded % 3}`,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresTime: '2026-11-01T00:00:00.000Z',
+    }));
+    await putItems(table.client, table.tableName, records);
+    return records.map((record) => {
+      const parsed = parseCredential(record);
+      if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+      const actions = decide(parsed.credential, FAULT_CONFIG, FAULT_NOW);
+      const events = eventsFor(parsed.credential, actions, { runId: RUN_ID, now: FAULT_NOW });
+      return { credential: parsed.credential, actions, events, runId: RUN_ID, now: FAULT_NOW };
+    });
+  }
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('holds a partial batch across turns until it is full, then until flush(): two calls for 30 handed over one a turn', async () => {
+    const transitions = await deletions(30);
+    const writer = new BatchedTransitionWriter(table.client, table.tableName, { lingerMs: 60_000 });
+    const results: Promise<unknown>[] = [];
+    for (const t of transitions) {
+      results.push(writer.apply(t));
+      await nextTurn();
+    }
+    // The first 25 went as one call the moment the batch was full; the last 5 wait for more.
+    expect(writer.stats).toEqual({ batches: 1, statements: 25, perItem: 0 });
+    writer.flush();
+    expect(await Promise.all(results)).toEqual(transitions.map(() => ({ status: 'applied' })));
+    expect(writer.stats).toEqual({ batches: 2, statements: 30, perItem: 0 });
+    const stored = await readTable(table);
+    for (const t of transitions)
+      expect(stored.get(t.credential.id)?.deletedAt).toBe(formatInstant(FAULT_NOW));
+  });
+
+  it('sends a partial batch once the linger has passed, with nothing else asking', async () => {
+    const [t] = await deletions(1);
+    const writer = new BatchedTransitionWriter(table.client, table.tableName, { lingerMs: 20 });
+    expect(await writer.apply(t as Transition)).toEqual({ status: 'applied' });
+    expect(writer.stats).toEqual({ batches: 1, statements: 1, perItem: 0 });
+  });
+
+  it('without a linger, what is handed over in one turn goes in one call at the end of it', async () => {
+    const transitions = await deletions(4);
+    const writer = new BatchedTransitionWriter(table.client, table.tableName);
+    const first = transitions.slice(0, 3).map((t) => writer.apply(t));
+    await nextTurn();
+    expect(writer.stats.batches).toBe(1);
+    await Promise.all([...first, writer.apply(transitions[3] as Transition)]);
+    expect(writer.stats).toEqual({ batches: 2, statements: 4, perItem: 0 });
+  });
 });
 
 /**

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collate, flattenName, orderEvents, plainName, SECTION_ORDER } from '../../lambdas/hygiene/digest';
+import { flattenName, orderEvents, plainName, SECTION_ORDER } from '../../lambdas/hygiene/digest';
 import { EVENT_TYPES, type OutboxEvent } from '../../lambdas/hygiene/events';
 import { printableWord } from '../support/text-arbitraries';
 import { outboxEvent } from './outbox-fakes';
@@ -90,63 +90,6 @@ function instantOf(e: OutboxEvent): string {
   if (e.type === 'stale-warning' || e.type === 'orphan-flagged') return e.deleteAfter ?? '';
   return e.occurredAt;
 }
-
-/** Strings over a few characters of each kind the collation treats differently, sharing prefixes often. */
-const collationText = fc.string({
-  unit: fc.constantFrom(
-    '0',
-    '7',
-    '9',
-    'a',
-    'b',
-    'z',
-    'A',
-    'B',
-    'Z',
-    '-',
-    ':',
-    '.',
-    '_',
-    ' ',
-    '\u0000',
-    '\t',
-    'é',
-    'e\u0301',
-  ),
-  maxLength: 8,
-});
-
-describe('collate', () => {
-  it('has the sign of localeCompare for any two strings', () => {
-    fc.assert(
-      fc.property(collationText, collationText, collationText, (prefix, a, b) => {
-        for (const [x, y] of [
-          [prefix + a, prefix + b],
-          [a, a + b],
-          [a.toUpperCase(), a],
-        ] as const) {
-          expect(Math.sign(collate(x, y))).toBe(Math.sign(x.localeCompare(y)));
-        }
-      }),
-      { numRuns: 5000 },
-    );
-  });
-
-  it('orders stored ids and instants as localeCompare does', () => {
-    const cases: [string, string][] = [
-      ['292rik6ag6YZQF6rJW0hpKJm42h', '292rik6ag6yZQF6rJW0hpKJm42h'],
-      ['2Abc', '2abd'],
-      ['pc-1', 'pc-10'],
-      ['2026-12-05T16:23:02.477Z', '2026-12-05T16:23:02.478Z'],
-      ['expiry-warning:2026-12-05T16:23:02.477Z:30', 'expiry-warning:2026-12-05T16:23:02.477Z:7'],
-      ['stale-warning:x', 'expiry-warning:x'],
-    ];
-    for (const [a, b] of cases) {
-      expect(Math.sign(collate(a, b))).toBe(Math.sign(a.localeCompare(b)));
-      expect(Math.sign(collate(b, a))).toBe(Math.sign(b.localeCompare(a)));
-    }
-  });
-});
 
 describe('orderEvents', () => {
   it('returns the same events, each adjacent pair in section, instant, credential id, event id order', () => {

@@ -129,6 +129,7 @@ export async function applyDeletionsPhase(run: SweepRun, guard: GuardStatus): Pr
     if (index % 100 === 99) run.progress('delete');
     if (run.abortReason !== undefined) break;
   }
+  run.deps.writer.flush?.();
   await run.pool.drain();
   deletions.length = 0;
   if (deletionCount > 0) run.progress('delete');

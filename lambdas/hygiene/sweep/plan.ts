@@ -104,6 +104,7 @@ export async function planPhase(run: SweepRun): Promise<void> {
   } finally {
     // Also when the scan fails (a page still throttled after the SDK's retries): the run must not
     // report its failure while writes it started are still running.
+    run.deps.writer.flush?.();
     await run.pool.drain();
   }
 }

@@ -2,6 +2,8 @@
  * The counters of one sweep run: every phase adds to them, and the summary
  * freezes them into a `RunSummary`. Pure bookkeeping, no decisions.
  */
+
+import { collate } from '../collate';
 import type { EventType, OutboxEvent } from '../events';
 import { type Action, isDeletion } from '../policy';
 import {
@@ -78,7 +80,7 @@ export class RunTally {
   perOwner(): { userId: string; events: number }[] {
     return [...this.eventsPerOwner]
       .map(([userId, events]) => ({ userId, events }))
-      .sort((a, b) => b.events - a.events || a.userId.localeCompare(b.userId));
+      .sort((a, b) => b.events - a.events || collate(a.userId, b.userId));
   }
 
   private countEvents(events: readonly OutboxEvent[]): void {

@@ -61,10 +61,11 @@ export class Ledger {
         }
         return result;
       },
-      // The sweep sizes its write pool by it: the recorded writer must batch as the real one does.
+      // The sweep sizes its write pool by it and flushes it: the recorded writer must batch as the real one does.
       ...(inner.transitionsPerRequest !== undefined && {
         transitionsPerRequest: inner.transitionsPerRequest,
       }),
+      ...(inner.flush && { flush: () => inner.flush?.() }),
     };
   }
 
