@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchedTransitionWriter } from '../../lambdas/aws/batched-transition-writer';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { ConflictingTransitionError } from '../../lambdas/aws/transition-write';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
@@ -21,7 +22,7 @@ import { eventsFor } from '../../lambdas/hygiene/events';
 import { HISTORY_LIMIT, historyLength } from '../../lambdas/hygiene/history';
 import { decide, isDeletion } from '../../lambdas/hygiene/policy';
 import type { Transition } from '../../lambdas/hygiene/ports';
-import { compactCredential } from '../../lambdas/hygiene/sweep';
+import { compactCredential, runSweep } from '../../lambdas/hygiene/sweep';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { FAULT_CONFIG, FAULT_NOW, realisticFleet } from '../faults/support/cycle';
 import { readTable } from '../faults/support/table-check';
@@ -352,6 +353,37 @@ describe('BatchedTransitionWriter with a linger', () => {
     const writer = new BatchedTransitionWriter(table.client, table.tableName, { lingerMs: 20 });
     expect(await writer.apply(t as Transition)).toEqual({ status: 'applied' });
     expect(writer.stats).toEqual({ batches: 1, statements: 1, perItem: 0 });
+  });
+
+  it('the sweep sends what waits when its scan and its deletions end: a writer lingering a minute holds nothing up', async () => {
+    const sweepTable = await createTestTable(undefined, 'batched-linger-sweep');
+    try {
+      await putItems(sweepTable.client, sweepTable.tableName, realisticFleet(90, 7, 31));
+      const writer = new BatchedTransitionWriter(sweepTable.client, sweepTable.tableName, {
+        lingerMs: 60_000,
+      });
+      // Without the sweep's flushes the last partial calls would wait the whole minute, past the test's timeout.
+      const summary = await runSweep(
+        {
+          scanner: new DynamoDbCredentialScanner(sweepTable.client, sweepTable.tableName, { pageSize: 8 }),
+          writer,
+        },
+        { config: FAULT_CONFIG, now: FAULT_NOW, runId: RUN_ID, mode: 'enforce' },
+      );
+      const planned = Object.values(summary.planned).reduce((a, b) => a + b, 0);
+      const deletions = summary.deletions.applied;
+      expect(summary.status).toBe('complete');
+      expect(deletions).toBeGreaterThan(0);
+      expect(Object.values(summary.applied).reduce((a, b) => a + b, 0)).toBe(planned);
+      // Every call full but the last of the scan and the last of the deletions.
+      const transitions = writer.stats.statements;
+      expect(writer.stats.batches).toBe(
+        Math.ceil((transitions - deletions) / 25) + Math.ceil(deletions / 25),
+      );
+      expect(writer.stats.perItem).toBe(0);
+    } finally {
+      await sweepTable.drop();
+    }
   });
 
   it('without a linger, what is handed over in one turn goes in one call at the end of it', async () => {
