@@ -39,6 +39,8 @@ export interface ChildTask {
   readonly writesFile?: string;
   /** Write floors: requests in flight at most (the sweep's `writeConcurrency`). */
   readonly writeConcurrency?: number;
+  /** Memory runs: also track the heap in use after each full collection (`peakLiveHeapUsedMb`). */
+  readonly trackLiveHeap?: boolean;
 }
 
 /** One measurement result. */
@@ -52,6 +54,12 @@ export interface ChildResult {
   readonly maxRssMb: number;
   /** Peak V8 heap in use (live objects and not yet collected garbage), sampled every 25 ms, MB. */
   readonly peakHeapUsedMb: number;
+  /**
+   * Memory runs (`trackLiveHeap`): the largest heap in use right after a full
+   * collection, MB: what the code holds, garbage excluded; null without a full
+   * collection (or when not tracked).
+   */
+  readonly peakLiveHeapUsedMb: number | null;
   /** Heap in use before the measured call started (modules loaded, clients built), MB. */
   readonly baseHeapUsedMb: number;
   /** Peak V8 heap reserved (sampled), MB: what V8 holds from the system for its heap. */

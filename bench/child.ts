@@ -28,7 +28,7 @@ import { type ChildResult, type ChildTask, RESULT_PREFIX } from './child-protoco
 import { meterDynamo } from './dynamo-meter';
 import { parallelFloor, sequentialFloor, writeFloor } from './floor';
 import { createLatencySampler } from './latency-model';
-import { MemorySampler } from './memory-sampler';
+import { LiveHeapTracker, MemorySampler } from './memory-sampler';
 import { type NaiveWrite, runNaive } from './naive';
 import { readItemsByKey, readPendingOutboxItems } from './outbox-items';
 import { itemSizeBytes } from './partiql-capacity';
@@ -203,6 +203,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   collectSetupGarbage();
   const baseHeapUsed = process.memoryUsage().heapUsed;
   const memory = new MemorySampler();
+  const liveHeap = task.trackLiveHeap ? new LiveHeapTracker() : undefined;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const taskDetail = await runTask(context);
@@ -210,6 +211,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   const cpu = process.cpuUsage(cpuBefore);
   // After the clock and CPU readings: the bench's own bookkeeping is not part of the measurement.
   const peaks = memory.stop();
+  const peakLiveHeapUsed = liveHeap?.stop() ?? null;
   const detail = { ...taskDetail, ...(task.task === 'notify' && outboxItemSizes(pending)) };
   const unsized = meter.unsizedKeys();
   if (unsized.length > 0)
@@ -223,6 +225,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     // maxRSS is in kilobytes.
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     peakHeapUsedMb: peaks.heapUsed / MB,
+    peakLiveHeapUsedMb: peakLiveHeapUsed === null ? null : peakLiveHeapUsed / MB,
     baseHeapUsedMb: baseHeapUsed / MB,
     peakHeapTotalMb: peaks.heapTotal / MB,
     peakExternalMb: peaks.external / MB,

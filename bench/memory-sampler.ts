@@ -8,7 +8,7 @@
  * `v8.getHeapStatistics()` (no system call), so sampling every 25 ms costs
  * the measured code next to nothing.
  */
-import { getHeapStatistics } from 'node:v8';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 
 /** Peaks seen by a {@link MemorySampler}, in bytes. */
 export interface MemoryPeaks {
@@ -42,4 +42,40 @@ export class MemorySampler {
     this.sample();
     return { ...this.peaks };
   }
+}
+
+/**
+ * The heap still in use right after each full collection (mark-compact), the
+ * largest seen: what the code holds, without the garbage a sampled peak
+ * includes. Under a heap cap V8 lets collected-later garbage fill the old
+ * generation up to the cap, so the sampled peak of a long run sits near the
+ * cap whatever the code keeps; this figure does not. `null` when no full
+ * collection happened (a short run). Uses `v8.GCProfiler` (heap statistics
+ * before and after every collection), so only the memory runs turn it on.
+ */
+export class LiveHeapTracker {
+  private readonly profiler = new GCProfiler();
+
+  constructor() {
+    this.profiler.start();
+  }
+
+  /** Stops tracking; returns the largest heap in use after a full collection, bytes, or `null`. */
+  stop(): number | null {
+    const data = this.profiler.stop() as GcProfile | undefined;
+    let peak: number | null = null;
+    for (const gc of data?.statistics ?? []) {
+      if (gc.gcType !== 'MarkSweepCompact') continue;
+      peak = Math.max(peak ?? 0, gc.afterGC.heapStatistics.usedHeapSize);
+    }
+    return peak;
+  }
+}
+
+/** The part of `GCProfiler.stop()`'s result read here (Node.js docs, "v8.GCProfiler"). */
+interface GcProfile {
+  readonly statistics: readonly {
+    readonly gcType: string;
+    readonly afterGC: { readonly heapStatistics: { readonly usedHeapSize: number } };
+  }[];
 }

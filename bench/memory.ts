@@ -33,6 +33,11 @@ export interface MemoryResult {
   readonly completed: boolean;
   /** Peak V8 heap in use (sampled every 25 ms), MB; null when the child died. */
   readonly peakHeapUsedMb: number | null;
+  /**
+   * The largest heap in use right after a full collection, MB: what the sweep
+   * holds, garbage excluded (null when the child died or never collected fully).
+   */
+  readonly peakLiveHeapUsedMb: number | null;
   /** Peak resident set size of the sweep's process, MB; null when the child died. */
   readonly peakRssMb: number | null;
   /** Heap in use before the sweep started (modules loaded, clients built), MB. */
@@ -51,6 +56,7 @@ export interface MemoryResult {
   readonly eventOwners?: number;
   /** The bare parallel read floor under the same cap (null when it died): the runtime's and the SDK's share. */
   readonly floorPeakHeapUsedMb: number | null;
+  readonly floorPeakLiveHeapUsedMb: number | null;
   readonly floorPeakRssMb: number | null;
   /** Why the sweep did not complete (the child's last output). */
   readonly error?: string;
@@ -100,6 +106,7 @@ async function underCap(
         now: BENCH_NOW,
         rttMs: 0,
         pageSize: DEFAULT_SCAN_PAGE_SIZE,
+        trackLiveHeap: true,
       },
       [`--max-old-space-size=${options.heapCapMb}`],
     );
@@ -115,6 +122,7 @@ function sweepFigures(size: number, sweep: ChildResult | { readonly error: strin
     return {
       completed: false,
       peakHeapUsedMb: null,
+      peakLiveHeapUsedMb: null,
       peakRssMb: null,
       baseHeapUsedMb: null,
       peakHeapTotalMb: null,
@@ -127,6 +135,7 @@ function sweepFigures(size: number, sweep: ChildResult | { readonly error: strin
   return {
     completed,
     peakHeapUsedMb: round(sweep.peakHeapUsedMb, 1),
+    peakLiveHeapUsedMb: sweep.peakLiveHeapUsedMb === null ? null : round(sweep.peakLiveHeapUsedMb, 1),
     peakRssMb: round(sweep.maxRssMb, 1),
     baseHeapUsedMb: round(sweep.baseHeapUsedMb, 1),
     peakHeapTotalMb: round(sweep.peakHeapTotalMb, 1),
@@ -167,6 +176,8 @@ export async function runMemoryCase(
       loadMs: round(loadMs),
       ...sweepFigures(size, sweep),
       floorPeakHeapUsedMb: 'error' in floor ? null : round(floor.peakHeapUsedMb, 1),
+      floorPeakLiveHeapUsedMb:
+        'error' in floor || floor.peakLiveHeapUsedMb === null ? null : round(floor.peakLiveHeapUsedMb, 1),
       floorPeakRssMb: 'error' in floor ? null : round(floor.maxRssMb, 1),
     };
   } finally {

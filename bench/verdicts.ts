@@ -162,7 +162,7 @@ function memoryVerdict(memory: readonly MemoryResult[]): Verdict[] {
       detail: memory
         .map(
           (m) =>
-            `${m.size}: ${m.completed ? 'completed' : `NOT completed (${m.error ?? 'unknown'})`}, peak heap used ${m.peakHeapUsedMb ?? '?'} MB, peak RSS ${m.peakRssMb ?? '?'} MB`,
+            `${m.size}: ${m.completed ? 'completed' : `NOT completed (${m.error ?? 'unknown'})`}, peak heap used ${m.peakHeapUsedMb ?? '?'} MB (after a full GC at most ${m.peakLiveHeapUsedMb ?? '?'} MB), peak RSS ${m.peakRssMb ?? '?'} MB`,
         )
         .join('; '),
     },
