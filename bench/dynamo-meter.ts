@@ -13,7 +13,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LatencySampler, RequestShape } from './latency-model';
-import { PartiqlCapacityEstimator } from './partiql-capacity';
+import { PartiqlCapacityEstimator, type PricedWrite, pricedWrites } from './partiql-capacity';
 
 /** Totals of one metered client. */
 export interface DynamoMeterTotals {
@@ -125,7 +125,7 @@ export function meterDynamo(
   let capacityReports = 0;
   let totalEstimatedWcu = 0;
   const partiql = new PartiqlCapacityEstimator();
-  const unpricedBatches: { input: Record<string, unknown>; output: Record<string, unknown> }[] = [];
+  const unpricedWrites: PricedWrite[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
@@ -146,9 +146,10 @@ export function meterDynamo(
         const result = await next(metered);
         const output = result.output as Record<string, unknown> & { ConsumedCapacity?: unknown };
         const consumed = output.ConsumedCapacity;
-        // Estimated after the measurement (in `totals`): the bench's bookkeeping is not the notifier's CPU.
+        // Reduced to keys now, estimated after the measurement (in `totals`): the bench's bookkeeping is
+        // neither the notifier's CPU nor the sweep's heap.
         if (consumed === undefined && command === 'BatchExecuteStatementCommand' && !reads) {
-          unpricedBatches.push({ input, output });
+          for (const write of pricedWrites(input, output)) unpricedWrites.push(write);
         }
         const units = sumCapacity(consumed);
         if (consumed !== undefined) {
@@ -168,10 +169,10 @@ export function meterDynamo(
   );
   return {
     knowItems: (items) => partiql.recordItems(items),
-    unsizedKeys: () => partiql.unsizedKeys(unpricedBatches),
+    unsizedKeys: () => partiql.unsizedKeys(unpricedWrites),
     totals: () => {
-      const estimatedWcu = unpricedBatches.reduce((sum, b) => sum + partiql.batchWcu(b.input, b.output), 0);
-      unpricedBatches.length = 0;
+      const estimatedWcu = partiql.wcu(unpricedWrites);
+      unpricedWrites.length = 0;
       consumedWcu += estimatedWcu;
       totalEstimatedWcu += estimatedWcu;
       return {

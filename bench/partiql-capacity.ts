@@ -89,16 +89,26 @@ export function outboxIndexWrites(statement: Statement): number {
   return 0;
 }
 
-/** One `BatchExecuteStatement` as sent and answered. */
-interface Batch {
-  readonly input: Readonly<Record<string, unknown>>;
-  readonly output: Readonly<Record<string, unknown>>;
+/** What pricing needs of one successful statement: the key of the item it wrote and its outbox-index writes. */
+export interface PricedWrite {
+  readonly key: string | undefined;
+  readonly indexWrites: number;
 }
 
-/** The statements of a batch that succeeded (DynamoDB bills only those). */
-function succeeded(input: Batch['input'], output: Batch['output']): Statement[] {
+/**
+ * The successful statements of one `BatchExecuteStatement` (DynamoDB bills
+ * only those), each reduced to what pricing needs: the meter keeps these, not
+ * the statements with their parameters, until the measurement is over, so
+ * the bench's bookkeeping does not grow the measured process's heap.
+ */
+export function pricedWrites(
+  input: Readonly<Record<string, unknown>>,
+  output: Readonly<Record<string, unknown>>,
+): PricedWrite[] {
   const responses = (output.Responses ?? []) as { Error?: unknown }[];
-  return ((input.Statements ?? []) as Statement[]).filter((_, i) => responses[i]?.Error === undefined);
+  return ((input.Statements ?? []) as Statement[])
+    .filter((_, i) => responses[i]?.Error === undefined)
+    .map((statement) => ({ key: updatedKey(statement), indexWrites: outboxIndexWrites(statement) }));
 }
 
 /** Sizes of the stored items, and the write capacity of PartiQL batches estimated from them. */
@@ -116,29 +126,23 @@ export class PartiqlCapacityEstimator {
     }
   }
 
-  /** The keys written by successful statements of `batches` whose size is not known yet. */
-  unsizedKeys(batches: Iterable<Batch>): string[] {
+  /** The keys of `writes` whose size is not known yet. */
+  unsizedKeys(writes: Iterable<PricedWrite>): string[] {
     const keys = new Set<string>();
-    for (const batch of batches) {
-      for (const statement of succeeded(batch.input, batch.output)) {
-        const key = updatedKey(statement);
-        if (key !== undefined && !this.sizes.has(key)) keys.add(key);
-      }
-    }
+    for (const { key } of writes) if (key !== undefined && !this.sizes.has(key)) keys.add(key);
     return [...keys];
   }
 
-  /** The estimated WCU of one `BatchExecuteStatement` (successful statements only). */
-  batchWcu(input: Readonly<Record<string, unknown>>, output: Readonly<Record<string, unknown>>): number {
+  /** The estimated WCU of `writes`: each item's size in started KB plus its index writes. */
+  wcu(writes: Iterable<PricedWrite>): number {
     let wcu = 0;
-    for (const statement of succeeded(input, output)) {
-      const key = updatedKey(statement);
+    for (const { key, indexWrites } of writes) {
       const size = key === undefined ? undefined : this.sizes.get(key);
       if (size === undefined) {
         this.unestimated++;
         continue;
       }
-      wcu += Math.max(1, Math.ceil(size / 1024)) + outboxIndexWrites(statement);
+      wcu += Math.max(1, Math.ceil(size / 1024)) + indexWrites;
     }
     return wcu;
   }

@@ -24,6 +24,7 @@ import {
   itemSizeBytes,
   outboxIndexWrites,
   PartiqlCapacityEstimator,
+  pricedWrites,
   updatedKey,
   valueSize,
 } from '../../bench/partiql-capacity';
@@ -617,9 +618,11 @@ describe('PartiQL write capacity (DynamoDB Local reports none for BatchExecuteSt
         set: [],
       });
 
-    const wcu = estimator.batchWcu(
-      { Statements: [statement('cred-1'), statement('cred-2'), statement('cred-3'), statement('cred-2')] },
-      { Responses: [{}, {}, {}, { Error: { Code: 'ConditionalCheckFailed' } }] },
+    const wcu = estimator.wcu(
+      pricedWrites(
+        { Statements: [statement('cred-1'), statement('cred-2'), statement('cred-3'), statement('cred-2')] },
+        { Responses: [{}, {}, {}, { Error: { Code: 'ConditionalCheckFailed' } }] },
+      ),
     );
 
     expect(wcu).toBe(2 + 1 + (1 + 1)); // 1.5 KB → 2 WCU, 1 KB → 1 WCU, each + 1 index delete; the failed one is not billed
@@ -655,18 +658,18 @@ describe('PartiQL write capacity (DynamoDB Local reports none for BatchExecuteSt
       Statement: 'UPDATE "tbl" SET "a" = ? WHERE "id" = ?',
       Parameters: [1, id],
     });
-    const batch = {
-      input: { Statements: [update('known'), update('new-1'), update('failed'), update('new-1')] },
-      output: { Responses: [{}, {}, { Error: { Code: 'ConditionalCheckFailed' } }, {}] },
-    };
+    const writes = pricedWrites(
+      { Statements: [update('known'), update('new-1'), update('failed'), update('new-1')] },
+      { Responses: [{}, {}, { Error: { Code: 'ConditionalCheckFailed' } }, {}] },
+    );
 
-    expect(estimator.unsizedKeys([batch])).toEqual(['new-1']);
+    expect(estimator.unsizedKeys(writes)).toEqual(['new-1']);
     estimator.recordItems([
       { id: 'known', payload: 'x' },
       { id: 'new-1', payload: 'y'.repeat(2_100) },
     ]);
-    expect(estimator.unsizedKeys([batch])).toEqual([]);
+    expect(estimator.unsizedKeys(writes)).toEqual([]);
     // 'known' keeps its larger (1.5 KB) size; 'new-1' is 3 KB, twice.
-    expect(estimator.batchWcu(batch.input, batch.output)).toBe(2 + 3 + 3);
+    expect(estimator.wcu(writes)).toBe(2 + 3 + 3);
   });
 });
