@@ -17,7 +17,7 @@ import { parseConfig } from '../lambdas/hygiene/config';
 import type { ChildResult } from './child-protocol';
 import { BENCH_NOW, generateRecords, tableShape } from './generate';
 import { ChildMeasurementError, runChild } from './run-child';
-import { round } from './stats';
+import { median, round } from './stats';
 
 /** The change rate of every memory run (the issue's 1%). */
 export const MEMORY_CHANGE_RATE = 0.01;
@@ -60,6 +60,58 @@ export interface MemoryResult {
   readonly floorPeakRssMb: number | null;
   /** Why the sweep did not complete (the child's last output). */
   readonly error?: string;
+  /**
+   * Repetitions (each on a freshly loaded table) and each one's sampled peak
+   * and after-GC peak, MB: the figures above are their medians.
+   */
+  readonly reps?: number;
+  readonly runs?: readonly {
+    readonly peakHeapUsedMb: number | null;
+    readonly peakLiveHeapUsedMb: number | null;
+  }[];
+}
+
+/** The median of the values present (null when none is). */
+function medianOf(values: readonly (number | null | undefined)[]): number | null {
+  const present = values.filter((v): v is number => typeof v === 'number');
+  return present.length === 0 ? null : round(median(present), 1);
+}
+
+/**
+ * One size's repetitions as one result: every figure the median of the
+ * repetitions that have it; completed only when every repetition completed
+ * (the first failure's reason kept); each repetition's two heap peaks listed.
+ */
+export function combineMemoryReps(results: readonly MemoryResult[]): MemoryResult {
+  const [first] = results;
+  if (first === undefined) throw new RangeError('no memory repetition to combine');
+  const failed = results.find((r) => !r.completed);
+  const figure = (pick: (r: MemoryResult) => number | null | undefined) => medianOf(results.map(pick));
+  return {
+    size: first.size,
+    heapCapMb: first.heapCapMb,
+    changes: first.changes,
+    completed: failed === undefined,
+    peakHeapUsedMb: figure((r) => r.peakHeapUsedMb),
+    peakLiveHeapUsedMb: figure((r) => r.peakLiveHeapUsedMb),
+    peakRssMb: figure((r) => r.peakRssMb),
+    baseHeapUsedMb: figure((r) => r.baseHeapUsedMb),
+    peakHeapTotalMb: figure((r) => r.peakHeapTotalMb),
+    peakExternalMb: figure((r) => r.peakExternalMb),
+    loadMs: round(median(results.map((r) => r.loadMs))),
+    sweepMs: figure((r) => r.sweepMs),
+    ...(first.deletionsBuffered !== undefined && { deletionsBuffered: first.deletionsBuffered }),
+    ...(first.eventOwners !== undefined && { eventOwners: first.eventOwners }),
+    floorPeakHeapUsedMb: figure((r) => r.floorPeakHeapUsedMb),
+    floorPeakLiveHeapUsedMb: figure((r) => r.floorPeakLiveHeapUsedMb),
+    floorPeakRssMb: figure((r) => r.floorPeakRssMb),
+    ...(failed?.error !== undefined && { error: failed.error }),
+    reps: results.length,
+    runs: results.map((r) => ({
+      peakHeapUsedMb: r.peakHeapUsedMb,
+      peakLiveHeapUsedMb: r.peakLiveHeapUsedMb,
+    })),
+  };
 }
 
 /** Streams `size` generated records into a fresh table; returns its name and the load time. */

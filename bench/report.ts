@@ -167,7 +167,7 @@ export function perChangeMarkdown(rows: readonly RunRow[]): string {
   );
 }
 
-/** The `--memory` runs. */
+/** The `--memory` runs (medians of the repetitions; each repetition's heap peaks in the last column). */
 export function memoryMarkdown(memory: readonly MemoryResult[]): string {
   return table(
     [
@@ -184,6 +184,7 @@ export function memoryMarkdown(memory: readonly MemoryResult[]): string {
       'deletions buffered / owners with events',
       'sweep ms',
       'load ms',
+      'each repetition: peak heap used / after a full GC MB',
     ],
     memory.map((m) => [
       m.size,
@@ -199,6 +200,7 @@ export function memoryMarkdown(memory: readonly MemoryResult[]): string {
       `${m.deletionsBuffered ?? '?'} / ${m.eventOwners ?? '?'}`,
       m.sweepMs ?? '?',
       m.loadMs,
+      (m.runs ?? []).map((r) => `${r.peakHeapUsedMb ?? '?'} / ${r.peakLiveHeapUsedMb ?? '?'}`).join(', '),
     ]),
   );
 }

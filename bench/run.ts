@@ -15,7 +15,7 @@ import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { type BundleResult, measureBundles } from './bundles';
 import { bundleChild } from './child-bundle';
-import { type MemoryResult, runMemoryCase } from './memory';
+import { combineMemoryReps, type MemoryResult, runMemoryCase } from './memory';
 import { type BenchOptions, BenchUsageError, latencyModelName, parseBenchOptions } from './options';
 import {
   bundlesMarkdown,
@@ -92,7 +92,7 @@ async function runCases(
   return rows;
 }
 
-/** The `--memory` sweeps, smallest first. */
+/** The `--memory` sweeps, smallest first, `--reps` times each on a freshly loaded table (medians reported). */
 async function runMemory(
   client: DocumentClient,
   endpoint: string,
@@ -102,12 +102,18 @@ async function runMemory(
   const results: MemoryResult[] = [];
   const heapCapMb = options.memory?.heapCapMb ?? 0;
   for (const size of options.memory?.sizes ?? []) {
-    log(`memory: ${size} records, 1% changes, heap cap ${heapCapMb} MB`);
-    const result = await runMemoryCase(client, endpoint, { size, heapCapMb, childScript }, log);
-    log(
-      `memory ${size}: ${result.completed ? 'completed' : 'NOT completed'}, peak heap used ${result.peakHeapUsedMb} MB, peak RSS ${result.peakRssMb} MB`,
-    );
-    results.push(result);
+    const reps: MemoryResult[] = [];
+    for (let rep = 1; rep <= options.reps; rep++) {
+      log(
+        `memory: ${size} records, 1% changes, heap cap ${heapCapMb} MB, repetition ${rep} of ${options.reps}`,
+      );
+      const result = await runMemoryCase(client, endpoint, { size, heapCapMb, childScript }, log);
+      log(
+        `memory ${size}: ${result.completed ? 'completed' : 'NOT completed'}, peak heap used ${result.peakHeapUsedMb} MB (after a full GC at most ${result.peakLiveHeapUsedMb} MB), peak RSS ${result.peakRssMb} MB`,
+      );
+      reps.push(result);
+    }
+    results.push(combineMemoryReps(reps));
   }
   return results;
 }

@@ -18,7 +18,7 @@ import {
   type RequestShape,
   withLatencyParams,
 } from '../../bench/latency-model';
-import type { MemoryResult } from '../../bench/memory';
+import { combineMemoryReps, type MemoryResult } from '../../bench/memory';
 import { BenchUsageError, latencyModelName, parseBenchOptions } from '../../bench/options';
 import {
   itemSizeBytes,
@@ -671,5 +671,54 @@ describe('PartiQL write capacity (DynamoDB Local reports none for BatchExecuteSt
     expect(estimator.unsizedKeys(writes)).toEqual([]);
     // 'known' keeps its larger (1.5 KB) size; 'new-1' is 3 KB, twice.
     expect(estimator.wcu(writes)).toBe(2 + 3 + 3);
+  });
+});
+
+describe('combineMemoryReps', () => {
+  const rep = (
+    peakHeapUsedMb: number,
+    peakLiveHeapUsedMb: number | null,
+    completed = true,
+  ): MemoryResult => ({
+    size: 1_000_000,
+    heapCapMb: 64,
+    changes: 10_000,
+    completed,
+    peakHeapUsedMb: completed ? peakHeapUsedMb : null,
+    peakLiveHeapUsedMb,
+    peakRssMb: 250,
+    baseHeapUsedMb: 9.5,
+    peakHeapTotalMb: 170,
+    peakExternalMb: 15,
+    loadMs: 130_000,
+    sweepMs: completed ? 35_000 : null,
+    deletionsBuffered: 2_944,
+    eventOwners: 8_790,
+    floorPeakHeapUsedMb: 50,
+    floorPeakLiveHeapUsedMb: 23.7,
+    floorPeakRssMb: 250,
+    ...(!completed && { error: 'heap out of memory' }),
+  });
+
+  it('reports the median of each figure over the repetitions, and each repetition’s two heap peaks', () => {
+    const combined = combineMemoryReps([rep(67.6, 28), rep(61.2, 27.1), rep(64.3, null)]);
+    expect(combined).toMatchObject({
+      completed: true,
+      peakHeapUsedMb: 64.3,
+      peakLiveHeapUsedMb: 27.6,
+      reps: 3,
+      runs: [
+        { peakHeapUsedMb: 67.6, peakLiveHeapUsedMb: 28 },
+        { peakHeapUsedMb: 61.2, peakLiveHeapUsedMb: 27.1 },
+        { peakHeapUsedMb: 64.3, peakLiveHeapUsedMb: null },
+      ],
+    });
+  });
+
+  it('is not completed when any repetition did not complete, with that repetition’s reason', () => {
+    const combined = combineMemoryReps([rep(60, 27), rep(0, null, false)]);
+    expect(combined.completed).toBe(false);
+    expect(combined.error).toBe('heap out of memory');
+    expect(combined.peakHeapUsedMb).toBe(60);
   });
 });
