@@ -6,7 +6,8 @@
  * explain the peak RSS the kernel reports (`maxRSS`, read once at the end),
  * which also counts code, native allocations and allocator slack. Reads
  * `v8.getHeapStatistics()` (no system call), so sampling every 25 ms costs
- * the measured code next to nothing.
+ * the measured code next to nothing. The memory runs also track the heap in
+ * use right after each full collection ({@link LiveHeapTracker}).
  */
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 

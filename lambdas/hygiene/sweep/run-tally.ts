@@ -2,7 +2,6 @@
  * The counters of one sweep run: every phase adds to them, and the summary
  * freezes them into a `RunSummary`. Pure bookkeeping, no decisions.
  */
-
 import { collate } from '../collate';
 import type { EventType, OutboxEvent } from '../events';
 import { type Action, isDeletion } from '../policy';
