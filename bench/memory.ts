@@ -4,8 +4,10 @@
  * requests in flight; the load is timed on its own), then the shipped sweep
  * runs over it (1% changes, `enforce`, guard overridden) in a fresh process
  * under `--max-old-space-size=<cap>`. The child samples its V8 heap in use
- * every 25 ms and reports its peak RSS; a child that runs out of heap is
- * reported as not completed, not as an error of the bench.
+ * every 25 ms, records the heap in use after each full collection and
+ * reports its peak RSS; a child that runs out of heap is reported as not
+ * completed, not as an error of the bench. The driver repeats each size
+ * (`--reps`) and reports medians ({@link combineMemoryReps}).
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
