@@ -88,6 +88,8 @@ async function crashingCycle(
     await runSweep(
       {
         scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: variant.pageSize }),
+        // The batched writer without the sweep's linger: calls group by turn of the event loop, not by a timer,
+        // so every case sends the same requests and each crash point is the same request.
         writer:
           variant.writer === 'batched'
             ? new BatchedTransitionWriter(client, table.tableName)
