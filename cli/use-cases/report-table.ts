@@ -4,8 +4,10 @@
  * (`report --list CATEGORY`). What the `report` and `local` commands share, so it lives
  * outside both command files.
  */
+
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { collate } from '../../lambdas/hygiene/collate';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
 import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
@@ -118,5 +120,5 @@ export async function listReportCategory(
     scanned += page.items.length;
     options.onProgress?.(scanned);
   }
-  return rows.sort((a, b) => a.id.localeCompare(b.id));
+  return rows.sort((a, b) => collate(a.id, b.id));
 }

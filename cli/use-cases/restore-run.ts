@@ -7,7 +7,9 @@
  * check is reported and left alone; the others are restored. With `dryRun`
  * every check is made and nothing is written.
  */
+
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { collate } from '../../lambdas/hygiene/collate';
 import { errorText } from '../../lambdas/hygiene/errors';
 import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
@@ -86,7 +88,7 @@ export async function restoreRun(
   } finally {
     await pool.drain();
   }
-  const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+  const byId = (a: { id: string }, b: { id: string }) => collate(a.id, b.id);
   restored.sort(byId);
   skipped.sort(byId);
   refused.sort(byId);

@@ -7,6 +7,7 @@
  * with the number of credentials. Its renderings (JSON, text for a terminal)
  * are in `lambdas/render/posture-text.ts`.
  */
+import { collate } from './collate';
 import type { HygieneConfig } from './config';
 import {
   type Credential,
@@ -274,7 +275,7 @@ export class PostureAccumulator {
   /** The report so far. @param topOwners how many owners to list (default 10) */
   report(topOwners = 10): PostureReport {
     const top = [...this.owners.values()]
-      .sort((a, b) => b.risky - a.risky || b.credentials - a.credentials || a.userId.localeCompare(b.userId))
+      .sort((a, b) => b.risky - a.risky || b.credentials - a.credentials || collate(a.userId, b.userId))
       .slice(0, topOwners)
       .map((o) => ({ ...o }));
     return {
@@ -289,7 +290,7 @@ export class PostureAccumulator {
       expiredNotDeleted: this.expiredNotDeleted,
       stale: {
         total: this.staleTotal,
-        byTier: Object.fromEntries([...this.staleByTier].sort(([a], [b]) => a.localeCompare(b))),
+        byTier: Object.fromEntries([...this.staleByTier].sort(([a], [b]) => collate(a, b))),
       },
       flagged: { total: this.flagged, dueForDeletion: this.flaggedDue },
       orphaned: { total: this.orphaned, dueForDeletion: this.orphanedDue },

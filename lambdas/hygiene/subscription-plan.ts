@@ -10,6 +10,7 @@
  * and `audience` containing `owner`); admin and machine subscribers are never
  * planned for. Pure: no AWS imports, no clock, no I/O.
  */
+import { collate } from './collate';
 import type {
   OwnerDeliveryRoute,
   OwnerRecord,
@@ -272,7 +273,7 @@ function byPreference(owner: WantedOwner['owner']) {
     (s.pending ? 4 : 0) +
     (isOwnerFilterPolicy(s.filterPolicy, owner.userId) ? 0 : 2) +
     (s.endpoint === owner.email ? 0 : 1);
-  return (a: TopicSubscription, b: TopicSubscription) => rank(a) - rank(b) || a.arn.localeCompare(b.arn);
+  return (a: TopicSubscription, b: TopicSubscription) => rank(a) - rank(b) || collate(a.arn, b.arn);
 }
 
 function removalReason(
