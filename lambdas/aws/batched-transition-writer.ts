@@ -71,8 +71,8 @@ export class BatchedTransitionWriter implements TransitionWriter {
   private readonly perItem: DynamoDbTransitionWriter;
   private queue: Queued[] = [];
   private readonly queuedIds = new Set<string>();
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  private flushScheduled = false;
+  /** Cancels the scheduled send of the partial batch; set while one is scheduled. */
+  private cancelScheduledFlush: (() => void) | undefined;
   private counts = { batches: 0, statements: 0, perItem: 0 };
 
   /**
@@ -137,7 +137,7 @@ export class BatchedTransitionWriter implements TransitionWriter {
       this.queue.push({ transition, statement, resolve, reject });
       this.queuedIds.add(write.id);
       if (this.queue.length >= this.transitionsPerRequest) this.flush();
-      else if (!this.flushScheduled) this.scheduleFlush();
+      else if (this.cancelScheduledFlush === undefined) this.scheduleFlush();
     });
   }
 
@@ -147,9 +147,8 @@ export class BatchedTransitionWriter implements TransitionWriter {
    * deletions, before it waits for its writes).
    */
   flush(): void {
-    this.flushScheduled = false;
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.cancelScheduledFlush?.();
+    this.cancelScheduledFlush = undefined;
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
@@ -157,11 +156,16 @@ export class BatchedTransitionWriter implements TransitionWriter {
     void this.send(batch);
   }
 
+  /** Sends the partial batch at the end of this turn, or `lingerMs` from now. */
   private scheduleFlush(): void {
-    this.flushScheduled = true;
     const linger = this.options.lingerMs ?? 0;
-    if (linger === 0) setImmediate(() => this.flush());
-    else this.flushTimer = setTimeout(() => this.flush(), linger);
+    if (linger === 0) {
+      const immediate = setImmediate(() => this.flush());
+      this.cancelScheduledFlush = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(() => this.flush(), linger);
+      this.cancelScheduledFlush = () => clearTimeout(timer);
+    }
   }
 
   private async send(batch: readonly Queued[]): Promise<void> {
