@@ -26,7 +26,7 @@ import { compactCredential, runSweep } from '../../lambdas/hygiene/sweep';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { FAULT_CONFIG, FAULT_NOW, realisticFleet } from '../faults/support/cycle';
 import { readTable } from '../faults/support/table-check';
-import { getItem, putItems, updateItem } from '../support/items';
+import { changeItem, getItem, putItems } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
 
 const RUN_ID = 'run-batched';
@@ -170,16 +170,10 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
       now: FAULT_NOW,
     };
   };
-  const change = (
-    id: string,
-    update: string,
-    values?: Record<string, unknown>,
-    names?: Record<string, string>,
-  ) => updateItem(table.client, table.tableName, id, update, values, names);
 
   it('an item changed since the read is skipped, naming the change, and left untouched', async () => {
     const credential = await seedExpired();
-    await change(credential.id, 'SET lastUsedAt = :t', { ':t': '2026-11-25T00:00:00.000Z' });
+    await changeItem(table, credential.id, 'SET lastUsedAt = :t', { ':t': '2026-11-25T00:00:00.000Z' });
     const before = await getItem(table.client, table.tableName, credential.id);
     const reported: unknown[] = [];
     const writer = new BatchedTransitionWriter(table.client, table.tableName, {
@@ -201,7 +195,7 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
       [OUTBOX_ATTR.owner]: 'u-1',
       [OUTBOX_ATTR.since]: '2026-11-20T00:00:00.000Z',
     });
-    await change(credential.id, 'REMOVE #e, #o, #s', undefined, {
+    await changeItem(table, credential.id, 'REMOVE #e, #o, #s', undefined, {
       '#e': OUTBOX_ATTR.events,
       '#o': OUTBOX_ATTR.owner,
       '#s': OUTBOX_ATTR.since,
@@ -217,7 +211,8 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
 
   it('an outbox created since the read (the statement guessed none) is appended to per item', async () => {
     const credential = await seedExpired();
-    await change(
+    await changeItem(
+      table,
       credential.id,
       'SET #e = :e, #o = :o, #s = :s',
       { ':e': [oldNotice('y')], ':o': 'u-1', ':s': '2026-11-20T00:00:00.000Z' },

@@ -8,7 +8,7 @@ import { readPendingItem, storedEvent } from '../../lambdas/hygiene/outbox-item'
 import type { Action } from '../../lambdas/hygiene/policy';
 import type { Transition, TransitionWriter } from '../../lambdas/hygiene/ports';
 import { formatInstant, parseInstant } from '../../lambdas/hygiene/time';
-import { getItem, outboxIndexEntriesOf, putItem, readCredential, updateItem } from '../support/items';
+import { changeItem, getItem, outboxIndexEntriesOf, putItem, readCredential } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { TRANSITION_WRITERS } from '../support/transition-writers';
 
@@ -88,13 +88,6 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
     return { id, item, credential: await readCredential(table.client, table.tableName, id) };
   };
   const current = (id: string) => getItem(table.client, table.tableName, id);
-  /** Simulates another writer (a user, another run) changing the item after it was read. */
-  const change = (
-    id: string,
-    update: string,
-    values?: Record<string, unknown>,
-    names?: Record<string, string>,
-  ) => updateItem(table.client, table.tableName, id, update, values, names);
 
   beforeAll(async () => {
     table = await createTestTable(undefined, 'store-transitions');
@@ -290,7 +283,7 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
         [OUTBOX_ATTR.owner]: 'user-7',
         [OUTBOX_ATTR.since]: '2026-11-03T12:00:00.000Z',
       });
-      await change(id, 'REMOVE #e, #o, #s', undefined, {
+      await changeItem(table, id, 'REMOVE #e, #o, #s', undefined, {
         '#e': OUTBOX_ATTR.events,
         '#o': OUTBOX_ATTR.owner,
         '#s': OUTBOX_ATTR.since,
@@ -312,7 +305,7 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
 
     it('lastUsedAt advanced since the read', async () => {
       const { id, credential } = await seed({ expiresTime: '2026-11-01T00:00:00Z' });
-      await change(id, 'SET lastUsedAt = :t', { ':t': '2026-11-26T11:59:00Z' });
+      await changeItem(table, id, 'SET lastUsedAt = :t', { ':t': '2026-11-26T11:59:00Z' });
       const before = await current(id);
       expect(await writer.apply(transition(credential, deleteExpired, true))).toEqual({
         status: 'skipped-changed',
@@ -323,14 +316,14 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
 
     it('lastUsedAt set for the first time since the read', async () => {
       const { id, credential } = await seed({ lastUsedAt: undefined });
-      await change(id, 'SET lastUsedAt = :t', { ':t': '2026-11-26T11:59:00Z' });
+      await changeItem(table, id, 'SET lastUsedAt = :t', { ':t': '2026-11-26T11:59:00Z' });
       const result = await writer.apply(transition(credential, [FLAG_STALE]));
       expect(result).toEqual({ status: 'skipped-changed', changed: ['lastUsedAt'] });
     });
 
     it('expiresTime renewed since the read', async () => {
       const { id, credential } = await seed({ expiresTime: '2026-11-01T00:00:00Z' });
-      await change(id, 'SET expiresTime = :t', { ':t': '2027-11-01T00:00:00Z' });
+      await changeItem(table, id, 'SET expiresTime = :t', { ':t': '2027-11-01T00:00:00Z' });
       expect(await writer.apply(transition(credential, deleteExpired))).toEqual({
         status: 'skipped-changed',
         changed: ['expiresTime'],
@@ -340,7 +333,7 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
 
     it('the same instant written differently counts as a change (values compared as stored)', async () => {
       const { id, credential } = await seed({ expiresTime: '2026-11-01T00:00:00Z' });
-      await change(id, 'SET expiresTime = :t', { ':t': '2026-11-01T00:00:00.000Z' });
+      await changeItem(table, id, 'SET expiresTime = :t', { ':t': '2026-11-01T00:00:00.000Z' });
       expect(parseInstant('2026-11-01T00:00:00.000Z')).toEqual(parseInstant('2026-11-01T00:00:00Z'));
       expect(await writer.apply(transition(credential, deleteExpired))).toEqual({
         status: 'skipped-changed',
@@ -350,7 +343,7 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
 
     it('an admin exempted it since the read', async () => {
       const { id, credential } = await seed({ expiresTime: '2026-11-01T00:00:00Z' });
-      await change(id, 'SET #x = :t', { ':t': true }, { '#x': HYGIENE_ATTR.exempt });
+      await changeItem(table, id, 'SET #x = :t', { ':t': true }, { '#x': HYGIENE_ATTR.exempt });
       expect(await writer.apply(transition(credential, deleteExpired))).toEqual({
         status: 'skipped-changed',
         changed: [HYGIENE_ATTR.exempt],
@@ -359,7 +352,8 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
 
     it('another run flagged it since the read', async () => {
       const { id, credential } = await seed();
-      await change(
+      await changeItem(
+        table,
         id,
         'SET #f = :f, #d = :d',
         { ':f': '2026-11-26T11:00:00.000Z', ':d': '2026-12-10T11:00:00.000Z' },
@@ -374,7 +368,7 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
 
     it('another run already sent this expiry stage', async () => {
       const { id, credential } = await seed();
-      await change(id, 'SET #s = :s', { ':s': 7 }, { '#s': HYGIENE_ATTR.expiryNoticeStage });
+      await changeItem(table, id, 'SET #s = :s', { ':s': 7 }, { '#s': HYGIENE_ATTR.expiryNoticeStage });
       const result = await writer.apply(
         transition(
           credential,
@@ -388,7 +382,7 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
 
     it('soft-deleted since the read', async () => {
       const { id, credential } = await seed({ expiresTime: '2026-11-01T00:00:00Z' });
-      await change(id, 'SET deletedAt = :t', { ':t': '2026-11-26T11:00:00.000Z' });
+      await changeItem(table, id, 'SET deletedAt = :t', { ':t': '2026-11-26T11:00:00.000Z' });
       expect(await writer.apply(transition(credential, deleteExpired))).toEqual({
         status: 'skipped-changed',
         changed: ['deletedAt'],

@@ -74,6 +74,20 @@ export async function outboxIndexEntriesOf(
   return out.Items ?? [];
 }
 
+/**
+ * {@link updateItem} on a test table: another writer (a user, another run)
+ * changing an item after the code under test read it.
+ */
+export function changeItem(
+  table: { readonly client: DynamoDBDocumentClient; readonly tableName: string },
+  id: string,
+  update: string,
+  values?: Record<string, unknown>,
+  names?: Record<string, string>,
+): Promise<void> {
+  return updateItem(table.client, table.tableName, id, update, values, names);
+}
+
 /** Updates one item with `update` (unconditionally), as another writer (a user, another process) would. */
 export async function updateItem(
   client: DynamoDBDocumentClient,
