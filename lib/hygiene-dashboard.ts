@@ -103,6 +103,7 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
       m(SWEEP_METRIC.incomplete, { label: 'incomplete (checkpointed)', statistic: 'Maximum' }),
       m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read' }),
       m(SWEEP_METRIC.writeFailures, { label: 'write failures' }),
+      m(SWEEP_METRIC.writtenAlone, { label: 'written alone (batch fallback)' }),
       m(SWEEP_METRIC.adminSummaryFailed, { label: 'admin summary not published', statistic: 'Maximum' }),
     ]),
     graph('Sweep duration (ms)', [m(SWEEP_METRIC.duration, { label: 'duration', statistic: 'Maximum' })]),

@@ -209,6 +209,8 @@ export class BatchedTransitionWriter implements TransitionWriter {
 
   private applyPerItem(queued: Queued, earlierAttempt: boolean): void {
     this.counts.perItem++;
-    this.perItem.applyItem(queued.transition, earlierAttempt).then(queued.resolve, queued.reject);
+    this.perItem
+      .applyItem(queued.transition, earlierAttempt)
+      .then((result) => queued.resolve({ ...result, writtenAlone: true }), queued.reject);
   }
 }

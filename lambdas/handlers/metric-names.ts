@@ -22,6 +22,8 @@ export const SWEEP_METRIC = {
   skippedChanged: 'SkippedChanged',
   /** Writes that failed with an error (not a failed condition): retried by the next run. */
   writeFailures: 'WriteFailures',
+  /** Transitions written in a request of their own after their batch could not settle them (one request more each). */
+  writtenAlone: 'TransitionsWrittenAlone',
   /** 1 when the run stopped at its deadline and left a checkpoint, else 0. */
   incomplete: 'RunIncomplete',
   /** Owner events queued in the outbox by this run. */

@@ -28,6 +28,7 @@ export function sweepMetricValues(summary: RunSummary): MetricValue[] {
     count(SWEEP_METRIC.plannedDeletes, summary.guard.plannedDeletes),
     count(SWEEP_METRIC.skippedChanged, summary.skippedChanged.count),
     count(SWEEP_METRIC.writeFailures, summary.failed.count),
+    count(SWEEP_METRIC.writtenAlone, summary.transitionsWrittenAlone),
     count(SWEEP_METRIC.incomplete, summary.status === 'incomplete' ? 1 : 0),
     count(SWEEP_METRIC.eventsQueued, summary.events.queued ? summary.events.total : 0),
     count(SWEEP_METRIC.unreachableOwners, summary.reach.unreachableOwners),

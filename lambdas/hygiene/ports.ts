@@ -59,10 +59,19 @@ export interface Transition {
 }
 
 /** The outcome of one transition write. */
-export type TransitionResult =
+export type TransitionResult = (
   | { readonly status: 'applied' }
   /** The item changed since it was read (condition failed): skipped, never retried. */
-  | { readonly status: 'skipped-changed'; readonly changed: readonly string[] };
+  | { readonly status: 'skipped-changed'; readonly changed: readonly string[] }
+) & {
+  /**
+   * True when a writer that batches transitions could not settle this one in
+   * its batch (a failed condition, a throttled statement, a failed call) and
+   * wrote it in a request of its own: one request more than planned
+   * (docs/data-model.md, "The transition write").
+   */
+  readonly writtenAlone?: boolean;
+};
 
 /** Applies transitions with conditional writes. */
 export interface TransitionWriter {

@@ -196,6 +196,13 @@ export interface RunSummary {
   readonly deletions: DeletionOutcome;
   readonly skippedChanged: CappedList<SkippedRecord>;
   readonly failed: CappedList<FailedRecord>;
+  /**
+   * Transitions the batched writer could not settle in their batch and wrote
+   * each in a request of its own (applied, or skipped as changed): each cost a
+   * request more. A few are races; most of a run's changes means the batched
+   * path fails as a whole (docs/sweep.md, "The run summary").
+   */
+  readonly transitionsWrittenAlone: number;
   readonly guard: GuardStatus;
   readonly events: EventSummary;
   /** The owner directory's state for the orphan rule. */

@@ -62,6 +62,11 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   lines.push(eventsLine(summary), ...reachLines(summary.reach, limit, audit));
   lines.push(...checkpointLines(summary));
   lines.push(...manifestLines(summary));
+  if (summary.transitionsWrittenAlone > 0) {
+    lines.push(
+      `Transitions written alone: ${summary.transitionsWrittenAlone} (their batch could not settle them; one request each)`,
+    );
+  }
   lines.push(
     ...recordList(
       'Skipped (changed since read)',

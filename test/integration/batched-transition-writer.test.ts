@@ -16,6 +16,8 @@ import { BatchedTransitionWriter } from '../../lambdas/aws/batched-transition-wr
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { ConflictingTransitionError } from '../../lambdas/aws/transition-write';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import { sweepMetricValues } from '../../lambdas/handlers/sweep-metric-values';
 import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
 import { HISTORY_ATTR, HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { eventsFor } from '../../lambdas/hygiene/events';
@@ -24,6 +26,7 @@ import { decide, isDeletion } from '../../lambdas/hygiene/policy';
 import type { Transition } from '../../lambdas/hygiene/ports';
 import { compactCredential, runSweep } from '../../lambdas/hygiene/sweep';
 import { formatInstant } from '../../lambdas/hygiene/time';
+import { renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { FAULT_CONFIG, FAULT_NOW, realisticFleet } from '../faults/support/cycle';
 import { readTable } from '../faults/support/table-check';
 import { changeItem, getItem, putItems } from '../support/items';
@@ -181,6 +184,7 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
     });
     expect(await writer.apply(deletion(credential))).toEqual({
       status: 'skipped-changed',
+      writtenAlone: true,
       changed: ['lastUsedAt'],
     });
     expect(writer.stats.perItem).toBe(1);
@@ -202,7 +206,7 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
     });
     const writer = new BatchedTransitionWriter(table.client, table.tableName);
     const t = deletion(credential);
-    expect(await writer.apply(t)).toEqual({ status: 'applied' });
+    expect(await writer.apply(t)).toEqual({ status: 'applied', writtenAlone: true });
     expect(writer.stats.perItem).toBe(1);
     const item = await getItem(table.client, table.tableName, credential.id);
     expect(item?.[OUTBOX_ATTR.events]).toHaveLength(t.events.length);
@@ -223,7 +227,7 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
       },
     );
     const writer = new BatchedTransitionWriter(table.client, table.tableName);
-    expect(await writer.apply(deletion(credential))).toEqual({ status: 'applied' });
+    expect(await writer.apply(deletion(credential))).toEqual({ status: 'applied', writtenAlone: true });
     const item = await getItem(table.client, table.tableName, credential.id);
     expect(item?.[OUTBOX_ATTR.events]).toEqual([oldNotice('y'), expect.objectContaining({ runId: RUN_ID })]);
     expect(item?.[OUTBOX_ATTR.since]).toBe('2026-11-20T00:00:00.000Z');
@@ -236,7 +240,12 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
       onStatementErrors: (codes) => reported.push(codes),
     });
     const results = await Promise.all(credentials.map((c) => writer.apply(deletion(c))));
-    expect(results).toEqual(credentials.map(() => ({ status: 'applied' })));
+    // Only the throttled statement took a request of its own, and its result says so.
+    expect(results).toEqual([
+      { status: 'applied', writtenAlone: true },
+      { status: 'applied' },
+      { status: 'applied' },
+    ]);
     expect(writer.stats).toEqual({ batches: 1, statements: 3, perItem: 1 });
     expect(reported).toEqual([{ ThrottlingError: 1 }]);
     for (const c of credentials) {
@@ -253,7 +262,7 @@ describe('BatchedTransitionWriter: what goes down the per-item path', () => {
       onCallFailed: (error, statements) => failedCalls.push([String((error as Error).message), statements]),
     });
     const results = await Promise.all(credentials.map((c) => writer.apply(deletion(c))));
-    expect(results).toEqual(credentials.map(() => ({ status: 'applied' })));
+    expect(results).toEqual(credentials.map(() => ({ status: 'applied', writtenAlone: true })));
     expect(writer.stats.perItem).toBe(2);
     expect(failedCalls).toEqual([['socket hang up (injected)', 2]]);
     for (const c of credentials) {
@@ -376,6 +385,40 @@ describe('BatchedTransitionWriter with a linger', () => {
         Math.ceil((transitions - deletions) / 25) + Math.ceil(deletions / 25),
       );
       expect(writer.stats.perItem).toBe(0);
+      expect(summary.transitionsWrittenAlone).toBe(0);
+    } finally {
+      await sweepTable.drop();
+    }
+  });
+
+  it('the run summary and its metric count the transitions a batch could not settle', async () => {
+    const sweepTable = await createTestTable(undefined, 'batched-alone-sweep');
+    try {
+      await putItems(sweepTable.client, sweepTable.tableName, realisticFleet(90, 7, 31));
+      // Every call loses its first statement to throttling: that transition is written alone.
+      const writer = new BatchedTransitionWriter(
+        throttlingFirstStatement(sweepTable.client),
+        sweepTable.tableName,
+        { lingerMs: 60_000 },
+      );
+      const summary = await runSweep(
+        {
+          scanner: new DynamoDbCredentialScanner(sweepTable.client, sweepTable.tableName, { pageSize: 8 }),
+          writer,
+        },
+        { config: FAULT_CONFIG, now: FAULT_NOW, runId: RUN_ID, mode: 'enforce' },
+      );
+      const planned = Object.values(summary.planned).reduce((a, b) => a + b, 0);
+      expect(Object.values(summary.applied).reduce((a, b) => a + b, 0)).toBe(planned);
+      expect(summary.failed.count).toBe(0);
+      expect(writer.stats.batches).toBeGreaterThan(1);
+      expect(summary.transitionsWrittenAlone).toBe(writer.stats.batches);
+      expect(writer.stats.perItem).toBe(writer.stats.batches);
+      const metric = sweepMetricValues(summary).find((m) => m.name === SWEEP_METRIC.writtenAlone);
+      expect(metric).toEqual({ name: 'TransitionsWrittenAlone', unit: 'Count', value: writer.stats.batches });
+      expect(renderRunSummaryText(summary)).toContain(
+        `Transitions written alone: ${writer.stats.batches} (their batch could not settle them; one request each)`,
+      );
     } finally {
       await sweepTable.drop();
     }

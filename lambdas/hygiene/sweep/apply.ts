@@ -68,6 +68,7 @@ export async function applyTransition(run: SweepRun, pending: PendingTransition)
   try {
     const result = await run.deps.writer.apply(transition);
     run.writeTime.record(run.clock() - writeStart);
+    if (result.writtenAlone) tally.writtenAlone++;
     if (result.status === 'applied') {
       tally.recordApplied(actions, transition.events);
       if (actions.some(isDeletion)) run.manifest?.add(manifestEntry(credential, actions, settings.now));

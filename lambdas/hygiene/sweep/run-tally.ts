@@ -25,6 +25,8 @@ export class RunTally {
   unchanged = 0;
   plannedTransitions = 0;
   appliedTransitions = 0;
+  /** Transitions a batching writer settled in a request of their own (applied or skipped). */
+  writtenAlone = 0;
   readonly planned = emptyActionCounts();
   readonly applied = emptyActionCounts();
   readonly deletions = {

@@ -104,6 +104,7 @@ export function summarize(
     deletions: { ...t.deletions },
     skippedChanged: t.skipped.toList(),
     failed: t.failed.toList(),
+    transitionsWrittenAlone: t.writtenAlone,
     guard,
     events: {
       queued: settings.notifyOwners,
