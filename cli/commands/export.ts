@@ -17,7 +17,7 @@ import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
-import { documentClientFor, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { createProgress } from '../progress';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
 import { UsageError } from '../usage-error';
@@ -114,8 +114,7 @@ async function exportItems(
 async function runExport(options: ExportCommandOptions): Promise<void> {
   const { segments } = options;
   const target = await resolveTarget(options, { usesConfig: false });
-  const client = documentClientFor(target);
-  try {
+  await withDocumentClient(target, async (client) => {
     if (options.output === undefined) {
       try {
         await withTableErrors(target, () =>
@@ -158,9 +157,7 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
       await rm(partial, { force: true });
       throw error;
     }
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** `export` and its flags. */

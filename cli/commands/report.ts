@@ -19,7 +19,7 @@ import { nowOption, resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
-import { documentClientFor, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { createTableProgress } from '../progress';
 import { UsageError } from '../usage-error';
 import {
@@ -100,36 +100,36 @@ async function runReportCommand(options: ReportOptions): Promise<void> {
     throw new UsageError('--format csv needs --list CATEGORY (the report itself is table or json)');
   }
   const directoryTable = directoryTableOf(options, target);
-  const client = documentClientFor(target);
-  const progress = createTableProgress(client, target.table, 'report');
-  const read = {
-    client,
-    tableName: target.table,
-    config,
-    now,
-    onProgress: (n: number) => progress.update(n),
-  };
-  const { list, format } = options;
-  try {
-    let output: string;
-    if (list !== undefined) {
-      const rows = await withTableErrors(target, () => listReportCategory({ ...read, category: list }));
-      output = renderCategoryListing(rows, format);
-    } else {
-      // The directory is read through the same DynamoDB endpoint and region as the table.
-      const directory =
-        directoryTable === undefined ? undefined : new DynamoOwnerDirectory(client, directoryTable);
-      const report = await withTableErrors(target, () =>
-        reportTable({ ...read, topOwners, ...(directory !== undefined && { directory }) }),
-      );
-      output = format === 'json' ? renderPostureJson(report) : renderPostureText(report);
+  await withDocumentClient(target, async (client) => {
+    const progress = createTableProgress(client, target.table, 'report');
+    const read = {
+      client,
+      tableName: target.table,
+      config,
+      now,
+      onProgress: (n: number) => progress.update(n),
+    };
+    const { list, format } = options;
+    try {
+      let output: string;
+      if (list !== undefined) {
+        const rows = await withTableErrors(target, () => listReportCategory({ ...read, category: list }));
+        output = renderCategoryListing(rows, format);
+      } else {
+        // The directory is read through the same DynamoDB endpoint and region as the table.
+        const directory =
+          directoryTable === undefined ? undefined : new DynamoOwnerDirectory(client, directoryTable);
+        const report = await withTableErrors(target, () =>
+          reportTable({ ...read, topOwners, ...(directory !== undefined && { directory }) }),
+        );
+        output = format === 'json' ? renderPostureJson(report) : renderPostureText(report);
+      }
+      progress.clear();
+      process.stdout.write(output);
+    } finally {
+      progress.clear();
     }
-    progress.clear();
-    process.stdout.write(output);
-  } finally {
-    progress.clear();
-    client.destroy();
-  }
+  });
 }
 
 /** Registers `report` on the program. */

@@ -38,7 +38,7 @@ import { nowOption, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
-import { documentClientFor, withTableErrors } from '../options/table-options';
+import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { checkTopicArn } from '../options/topic-options';
 import { createTableProgress } from '../progress';
 import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
@@ -171,45 +171,44 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   const directoryTable = directoryTableOf(options, command, target);
   // Who runs it, recorded in the run manifest's header.
   const operator = mode === 'enforce' ? await resolveOperator(target) : undefined;
-  const client = documentClientFor(target);
-  const progress = createTableProgress(client, target.table, `sweep (${mode})`);
-  const { print, onDeletion } = sweepPrinter(options.format, mode);
-  try {
-    const summary = await withTableErrors(target, () =>
-      sweepTable({
-        client,
-        tableName: target.table,
-        config,
-        now,
-        mode,
-        allowMassDelete: options.allowMassDelete ?? false,
-        ...(operator !== undefined && { operator }),
-        directoryTable,
-        ...(timeBudgetMs !== undefined && { timeBudgetMs }),
-        ...(onDeletion !== undefined && { onDeletion }),
-        onProgress: (p) => progress.update(p.scanned),
-        onWarning: (message) => {
-          progress.clear();
-          process.stderr.write(`pc-hygiene sweep: ${message}\n`);
-        },
-      }),
-    );
-    progress.clear();
-    print(summary);
-    await reportToDeployment(target, summary);
-    process.exitCode = sweepExitCode(summary);
-  } catch (error: unknown) {
-    progress.clear();
-    if (error instanceof SweepAbortedError) {
-      // What was written before the abort is on the table: show it, tell the deployment, then fail.
-      print(error.summary);
-      await reportToDeployment(target, error.summary);
-      throw new Error(`sweep aborted: ${error.message}`);
+  await withDocumentClient(target, async (client) => {
+    const progress = createTableProgress(client, target.table, `sweep (${mode})`);
+    const { print, onDeletion } = sweepPrinter(options.format, mode);
+    try {
+      const summary = await withTableErrors(target, () =>
+        sweepTable({
+          client,
+          tableName: target.table,
+          config,
+          now,
+          mode,
+          allowMassDelete: options.allowMassDelete ?? false,
+          ...(operator !== undefined && { operator }),
+          directoryTable,
+          ...(timeBudgetMs !== undefined && { timeBudgetMs }),
+          ...(onDeletion !== undefined && { onDeletion }),
+          onProgress: (p) => progress.update(p.scanned),
+          onWarning: (message) => {
+            progress.clear();
+            process.stderr.write(`pc-hygiene sweep: ${message}\n`);
+          },
+        }),
+      );
+      progress.clear();
+      print(summary);
+      await reportToDeployment(target, summary);
+      process.exitCode = sweepExitCode(summary);
+    } catch (error: unknown) {
+      progress.clear();
+      if (error instanceof SweepAbortedError) {
+        // What was written before the abort is on the table: show it, tell the deployment, then fail.
+        print(error.summary);
+        await reportToDeployment(target, error.summary);
+        throw new Error(`sweep aborted: ${error.message}`);
+      }
+      throw error;
     }
-    throw error;
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** Registers `sweep` on the program. */

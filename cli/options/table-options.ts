@@ -115,7 +115,9 @@ export function documentClientFor(options: TableOptions): DynamoDBDocumentClient
 
 /**
  * Runs `work` with a document client for the table flags and destroys the
- * client afterwards, whatever happens (the one way a command opens a table).
+ * client afterwards, whatever happens: the one way a command opens a table
+ * (a generator that yields the table's items, `plan`'s, holds its client
+ * across its yields and destroys it in its own `finally`).
  * @throws {UsageError} on an invalid table name or endpoint URL
  */
 export async function withDocumentClient<T>(
