@@ -4,7 +4,7 @@
  * Node process, so timings start from the same cold state and peak RSS
  * (`process.resourceUsage().maxRSS`) belongs to that one run.
  */
-import type { DynamoMeterTotals } from './dynamo-meter';
+import type { DynamoMeterTotals, ScanTimeline } from './dynamo-meter';
 import type { LatencyModel } from './latency-model';
 import type { SnsStubTotals } from './sns-stub';
 
@@ -67,6 +67,8 @@ export interface ChildResult {
   /** Peak memory outside the V8 heap that V8 knows of (Buffers, ArrayBuffers; sampled), MB. */
   readonly peakExternalMb: number;
   readonly dynamo: DynamoMeterTotals;
+  /** Arms that scan: when the first and last page came back and what followed the scan. */
+  readonly scanTimeline?: ScanTimeline;
   readonly sns: SnsStubTotals;
   /** Task-specific figures (items read, transitions applied, owners notified, ...). */
   readonly detail: Readonly<Record<string, number | string>>;

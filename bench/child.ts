@@ -25,7 +25,7 @@ import { parseConfig } from '../lambdas/hygiene/config';
 import { runNotifier } from '../lambdas/hygiene/notifier';
 import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
 import { type ChildResult, type ChildTask, RESULT_PREFIX } from './child-protocol';
-import { meterDynamo } from './dynamo-meter';
+import { meterDynamo, scanTimeline } from './dynamo-meter';
 import { parallelFloor, sequentialFloor, writeFloor } from './floor';
 import { createLatencySampler } from './latency-model';
 import { LiveHeapTracker, MemorySampler } from './memory-sampler';
@@ -209,6 +209,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   const taskDetail = await runTask(context);
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  const timeline = scanTimeline(meter.scanWindow(), started, ms);
   // After the clock and CPU readings: the bench's own bookkeeping is not part of the measurement.
   const peaks = memory.stop();
   const peakLiveHeapUsed = liveHeap?.stop() ?? null;
@@ -230,6 +231,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     peakHeapTotalMb: peaks.heapTotal / MB,
     peakExternalMb: peaks.external / MB,
     dynamo: meter.totals(),
+    ...(timeline && { scanTimeline: timeline }),
     sns: sns.totals(),
     detail,
   };

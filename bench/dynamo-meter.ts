@@ -10,6 +10,10 @@
  * The same middleware adds the simulated service latency (`--rtt-ms`, and the
  * `--latency aws` model of bench/latency-model.ts) to every request, failed
  * ones included, so every arm that uses a metered client pays it identically.
+ *
+ * It also notes when the first and the last Scan page came back (their
+ * latency waited): with the end of the measured call, that says where an
+ * arm's wall time goes ({@link scanTimeline}).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LatencySampler, RequestShape } from './latency-model';
@@ -85,6 +89,36 @@ function sumCapacity(consumed: unknown): number {
   return entries.reduce<number>((sum, entry) => sum + ((entry as CapacityEntry).CapacityUnits ?? 0), 0);
 }
 
+/** When Scan pages came back (`performance.now()`), latency included; absent without a Scan. */
+export interface ScanWindow {
+  readonly firstPageAt: number;
+  readonly lastPageAt: number;
+}
+
+/** Where one measured call's wall time went around its scan, ms from the call's start. */
+export interface ScanTimeline {
+  /** The first Scan page back. */
+  readonly firstPageMs: number;
+  /** The last Scan page back: the scan is over. */
+  readonly scanEndMs: number;
+  /** From the last page to the end of the call: what the arm still does after reading (writes, its tail). */
+  readonly afterScanMs: number;
+}
+
+/** The {@link ScanTimeline} of a call started at `startedAt` that took `ms`; undefined when it made no Scan. */
+export function scanTimeline(
+  window: ScanWindow | undefined,
+  startedAt: number,
+  ms: number,
+): ScanTimeline | undefined {
+  if (window === undefined) return undefined;
+  return {
+    firstPageMs: window.firstPageAt - startedAt,
+    scanEndMs: window.lastPageAt - startedAt,
+    afterScanMs: Math.max(0, startedAt + ms - window.lastPageAt),
+  };
+}
+
 /** Keys/items of a batch request, actions of a transaction, PartiQL statements of a batch (0 for anything else). */
 export function batchItems(input: Readonly<Record<string, unknown>>): number {
   if (Array.isArray(input.TransactItems)) return input.TransactItems.length;
@@ -114,6 +148,8 @@ export function meterDynamo(
   knowItems(items: Iterable<Readonly<Record<string, unknown>>>): void;
   /** The keys PartiQL statements wrote whose size is unknown (read them after the measurement, then `knowItems`). */
   unsizedKeys(): string[];
+  /** When the first and the last successful Scan page came back; undefined before any. */
+  scanWindow(): ScanWindow | undefined;
 } {
   const { latency } = options;
   const rttMs = options.rttMs ?? 0;
@@ -126,6 +162,7 @@ export function meterDynamo(
   let totalEstimatedWcu = 0;
   const partiql = new PartiqlCapacityEstimator();
   const unpricedWrites: PricedWrite[] = [];
+  let scanWindow: { firstPageAt: number; lastPageAt: number } | undefined;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
@@ -158,6 +195,11 @@ export function meterDynamo(
           else consumedWcu += units;
         }
         if (latency) await sleep(latency({ ...shape, readUnits: reads ? units : 0 }));
+        if (command === 'ScanCommand') {
+          const at = performance.now();
+          scanWindow ??= { firstPageAt: at, lastPageAt: at };
+          scanWindow.lastPageAt = at;
+        }
         return result;
       } catch (error: unknown) {
         failedRequests++;
@@ -170,6 +212,7 @@ export function meterDynamo(
   return {
     knowItems: (items) => partiql.recordItems(items),
     unsizedKeys: () => partiql.unsizedKeys(unpricedWrites),
+    scanWindow: () => scanWindow && { ...scanWindow },
     totals: () => {
       const estimatedWcu = partiql.wcu(unpricedWrites);
       unpricedWrites.length = 0;

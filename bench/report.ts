@@ -104,6 +104,32 @@ export function cpuMarkdown(rows: readonly RunRow[]): string {
   );
 }
 
+/**
+ * Where the wall time goes around the scan (medians, ms from the start of the
+ * call): first page back / last page back / after the scan, for the arms that
+ * scan. The sweep against the batched write floor shows what it adds while it
+ * reads (the scan ends later) and after (its tail).
+ */
+export function scanTimelineMarkdown(rows: readonly RunRow[]): string {
+  const cell = (f: StageFigures) =>
+    f.scanTimeline
+      ? `${f.scanTimeline.firstPageMs} / ${f.scanTimeline.scanEndMs} / ${f.scanTimeline.afterScanMs}`
+      : '–';
+  return table(
+    ['size', 'changes', 'floor', 'parallel floor', 'sweep', 'naive', 'write floor', 'batched write floor'],
+    rows.map((r) => [
+      r.size,
+      pct(r.changeRate),
+      cell(r.stages.floor),
+      cell(r.stages.parallelFloor),
+      cell(r.stages.sweep),
+      cell(r.stages.naive),
+      cell(r.stages.writeFloor),
+      cell(r.stages.batchedWriteFloor),
+    ]),
+  );
+}
+
 /** Bundle size and init time per Lambda. */
 export function bundlesMarkdown(bundles: readonly BundleResult[]): string {
   return table(

@@ -23,6 +23,7 @@ import {
   memoryMarkdown,
   perChangeMarkdown,
   runsMarkdown,
+  scanTimelineMarkdown,
   targetsMarkdown,
   verdictsMarkdown,
 } from './report';
@@ -146,6 +147,9 @@ function printTables(rows: RunRow[], memory: MemoryResult[], bundles: BundleResu
   if (rows.length > 0) {
     out(runsMarkdown(rows));
     out(`wall / client CPU / DynamoDB Local CPU, ms:\n\n${cpuMarkdown(rows)}`);
+    out(
+      `around the scan: first page back / last page back / after the scan, ms from the start of the call:\n\n${scanTimelineMarkdown(rows)}`,
+    );
     out(perChangeMarkdown(rows));
   }
   if (memory.length > 0) out(memoryMarkdown(memory));

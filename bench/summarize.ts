@@ -4,6 +4,7 @@
  * medians, so the table reads consistently.
  */
 import type { ChildResult, ChildTaskName } from './child-protocol';
+import type { ScanTimeline } from './dynamo-meter';
 import type { CaseRep } from './run-case';
 import { median, round } from './stats';
 
@@ -112,6 +113,8 @@ export interface StageFigures {
   readonly wcu: number;
   /** Of `wcu`, estimated for PartiQL batches DynamoDB Local reports no capacity for (bench/partiql-capacity.ts). */
   readonly estimatedWcu: number;
+  /** Arms that scan, in every repetition: each figure of the timeline, its median. */
+  readonly scanTimeline?: ScanTimeline;
 }
 
 /** One target of issue 6 and whether it holds. */
@@ -123,8 +126,17 @@ export interface TargetCheck {
 
 const med = (reps: readonly CaseRep[], pick: (rep: CaseRep) => number) => median(reps.map(pick));
 
+/** The median of each timeline figure, when every repetition of `task` scanned. */
+function medianTimeline(reps: readonly CaseRep[], task: ChildTaskName): ScanTimeline | undefined {
+  const timelines = reps.map((r) => r.results[task].scanTimeline);
+  if (timelines.length === 0 || timelines.some((t) => t === undefined)) return undefined;
+  const pick = (field: keyof ScanTimeline) => round(median(timelines.map((t) => (t as ScanTimeline)[field])));
+  return { firstPageMs: pick('firstPageMs'), scanEndMs: pick('scanEndMs'), afterScanMs: pick('afterScanMs') };
+}
+
 function stage(reps: readonly CaseRep[], task: ChildTaskName): StageFigures {
   const server = reps.map((r) => r.serverCpuMs[task]).filter((v): v is number => v !== undefined);
+  const timeline = medianTimeline(reps, task);
   return {
     ms: round(med(reps, (r) => r.results[task].ms)),
     cpuMs: round(med(reps, (r) => r.results[task].cpuMs)),
@@ -142,6 +154,7 @@ function stage(reps: readonly CaseRep[], task: ChildTaskName): StageFigures {
       med(reps, (r) => r.results[task].dynamo.estimatedWcu ?? 0),
       1,
     ),
+    ...(timeline && { scanTimeline: timeline }),
   };
 }
 

@@ -7,7 +7,7 @@ import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { BatchGetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { ChildResult, ChildTaskName } from '../../bench/child-protocol';
-import { batchItems, meterDynamo } from '../../bench/dynamo-meter';
+import { batchItems, meterDynamo, scanTimeline } from '../../bench/dynamo-meter';
 import { BENCH_NOW, generateRecords, generateTable } from '../../bench/generate';
 import {
   AWS_LATENCY_MODEL,
@@ -385,6 +385,44 @@ describe('meterDynamo', () => {
     client.destroy();
   });
 
+  it('notes when the first and the last Scan page came back, latency waited, and nothing for other requests', async () => {
+    const client = answeredClient((command) =>
+      command === 'ScanCommand' ? { Items: [], ConsumedCapacity: { CapacityUnits: 1 } } : {},
+    );
+    const meter = meterDynamo(client, { latency: (request) => (request.command === 'ScanCommand' ? 5 : 0) });
+    await client.send(
+      new UpdateCommand({
+        TableName: 't',
+        Key: { id: 'a' },
+        UpdateExpression: 'SET x = :x',
+        ExpressionAttributeValues: { ':x': 1 },
+      }),
+    );
+    expect(meter.scanWindow()).toBeUndefined();
+
+    const before = performance.now();
+    await client.send(new ScanCommand({ TableName: 't', Limit: 1000 }));
+    const afterFirst = performance.now();
+    await client.send(new ScanCommand({ TableName: 't', Limit: 1000 }));
+    const afterLast = performance.now();
+
+    const window = meter.scanWindow();
+    expect(window?.firstPageAt).toBeGreaterThanOrEqual(before + 4); // the modelled 5 ms, timer granularity aside
+    expect(window?.firstPageAt).toBeLessThanOrEqual(afterFirst);
+    expect(window?.lastPageAt).toBeGreaterThan(afterFirst);
+    expect(window?.lastPageAt).toBeLessThanOrEqual(afterLast);
+    client.destroy();
+  });
+
+  it('scanTimeline places the pages in the call and names what followed the scan', () => {
+    expect(scanTimeline({ firstPageAt: 1_030, lastPageAt: 1_300 }, 1_000, 380)).toEqual({
+      firstPageMs: 30,
+      scanEndMs: 300,
+      afterScanMs: 80,
+    });
+    expect(scanTimeline(undefined, 1_000, 380)).toBeUndefined();
+  });
+
   it('batchItems counts batch keys/items and transaction actions', () => {
     expect(batchItems({ RequestItems: { a: [{}, {}], b: [{}] } })).toBe(3);
     expect(batchItems({ RequestItems: { a: { Keys: [{}, {}] } } })).toBe(2);
@@ -470,6 +508,25 @@ describe('summarizeCase: per-change figures', () => {
     expect(row.wcuPerChange).toBe(4.02);
     expect(row.notifyCpuMsPerEvent).toBe(0.4);
     expect(row.eventsPublished).toBe(1_000);
+  });
+
+  it('takes the median of each scan timeline figure, and none when a repetition did not scan', () => {
+    const timed = (firstPageMs: number, scanEndMs: number, afterScanMs: number): CaseRep => {
+      const base = rep(400, 1_000);
+      return {
+        ...base,
+        results: {
+          ...base.results,
+          sweep: { ...base.results.sweep, scanTimeline: { firstPageMs, scanEndMs, afterScanMs } },
+        },
+      };
+    };
+    const row = summarizeCase([timed(30, 300, 80), timed(50, 250, 60), timed(40, 400, 100)], 'aws');
+    expect(row.stages.sweep.scanTimeline).toEqual({ firstPageMs: 40, scanEndMs: 300, afterScanMs: 80 });
+    expect(row.stages.notify.scanTimeline).toBeUndefined();
+
+    const partly = summarizeCase([timed(30, 300, 80), rep(400, 1_000)], 'aws');
+    expect(partly.stages.sweep.scanTimeline).toBeUndefined();
   });
 
   it('sets the write floors beside the read floors: each / the faster floor, and sweep / write floor', () => {
