@@ -50,6 +50,12 @@ export interface ChildResult {
   readonly ms: number;
   /** CPU time (user + system) of the child during the measured call, ms. */
   readonly cpuMs: number;
+  /**
+   * CPU time of the DynamoDB Local JVM during the measured call only (read
+   * from `/proc` just before and after it, so the child's own reads before and
+   * after the measurement are not in it), ms; absent when `/proc` is unreadable.
+   */
+  readonly serverCpuMs?: number;
   /** Peak resident set size of the whole child process, MB. */
   readonly maxRssMb: number;
   /** Peak V8 heap in use (live objects and not yet collected garbage), sampled every 25 ms, MB. */

@@ -32,6 +32,7 @@ import { LiveHeapTracker, MemorySampler } from './memory-sampler';
 import { type NaiveWrite, runNaive } from './naive';
 import { readItemsByKey, readPendingOutboxItems } from './outbox-items';
 import { itemSizeBytes } from './partiql-capacity';
+import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
 import { createStubSnsClient } from './sns-stub';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:bench-hygiene';
@@ -198,17 +199,21 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     runId: createRunId(task.now, 'bench0001'),
     writes: await writesOf(task),
   };
+  // The emulator's CPU is read around the measured call only (not the reads before and after it).
+  const serverPid = findDynamoDbLocalPid(Number(new URL(task.endpoint).port));
   // The setup's garbage (the notifier's pre-read of whole outbox items above, module loading) is the bench's,
   // not the measured call's: collected now, so the call's CPU and heap figures do not include collecting it.
   collectSetupGarbage();
   const baseHeapUsed = process.memoryUsage().heapUsed;
   const memory = new MemorySampler();
   const liveHeap = task.trackLiveHeap ? new LiveHeapTracker() : undefined;
+  const serverCpuBefore = processCpuMs(serverPid);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const taskDetail = await runTask(context);
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  const serverCpuAfter = processCpuMs(serverPid);
   const timeline = scanTimeline(meter.scanWindow(), started, ms);
   // After the clock and CPU readings: the bench's own bookkeeping is not part of the measurement.
   const peaks = memory.stop();
@@ -223,6 +228,8 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     task: task.task,
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    ...(serverCpuBefore !== undefined &&
+      serverCpuAfter !== undefined && { serverCpuMs: serverCpuAfter - serverCpuBefore }),
     // maxRSS is in kilobytes.
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     peakHeapUsedMb: peaks.heapUsed / MB,

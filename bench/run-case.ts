@@ -24,7 +24,6 @@ import { BENCH_NOW, type GeneratedTable, generateTable } from './generate';
 import type { LatencyModel } from './latency-model';
 import { naiveWrites } from './naive';
 import { runChild } from './run-child';
-import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
 
 /** The measurements of one repetition. */
 export interface CaseRep {
@@ -34,7 +33,7 @@ export interface CaseRep {
   readonly changes: number;
   readonly loadMs: number;
   readonly results: Readonly<Record<ChildTaskName, ChildResult>>;
-  /** DynamoDB Local (JVM) CPU time during each measurement, ms; absent when /proc is unreadable. */
+  /** DynamoDB Local (JVM) CPU time during each measured call (the child's reading), ms; absent when /proc is unreadable. */
   readonly serverCpuMs: Readonly<Partial<Record<ChildTaskName, number>>>;
 }
 
@@ -77,7 +76,7 @@ interface CaseOptions {
   readonly latency?: LatencyModel;
 }
 
-/** Runs one measurement child on a table; records DynamoDB Local's CPU during it in `serverCpuMs`. */
+/** Runs one measurement child on a table; records DynamoDB Local's CPU during its measured call in `serverCpuMs`. */
 type Measure = (task: ChildTaskName, tableName: string, extra?: Partial<ChildTask>) => Promise<ChildResult>;
 
 /** The measurement function of one repetition (its label, seed and segment count fixed). */
@@ -93,7 +92,6 @@ function measurer(
   log: (line: string) => void,
 ): Measure {
   const { label, seed, segments, serverCpuMs } = repetition;
-  const serverPid = findDynamoDbLocalPid(Number(new URL(endpoint).port));
   const nodeFlags = (task: ChildTaskName) => [
     ...(options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`]),
     ...(options.cpuProfDir === undefined
@@ -105,7 +103,6 @@ function measurer(
         ]),
   ];
   return async (task, tableName, extra = {}) => {
-    const cpuBefore = processCpuMs(serverPid);
     const result = await runChild(
       options.childScript,
       {
@@ -124,8 +121,7 @@ function measurer(
       },
       nodeFlags(task),
     );
-    const cpuAfter = processCpuMs(serverPid);
-    if (cpuBefore !== undefined && cpuAfter !== undefined) serverCpuMs[task] = cpuAfter - cpuBefore;
+    if (result.serverCpuMs !== undefined) serverCpuMs[task] = result.serverCpuMs;
     log(
       `  ${label} ${task}: ${Math.round(result.ms)} ms (client CPU ${Math.round(result.cpuMs)} ms, DynamoDB Local CPU ${serverCpuMs[task] ?? '?'} ms), peak RSS ${Math.round(result.maxRssMb)} MB`,
     );
