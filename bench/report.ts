@@ -75,58 +75,48 @@ export function runsMarkdown(rows: readonly RunRow[]): string {
   return `${timing}\n\n${io}`;
 }
 
+/** The stages of the per-stage tables, in column order, with their headers. */
+const STAGE_COLUMNS = [
+  ['floor', 'floor'],
+  ['parallel floor', 'parallelFloor'],
+  ['sweep', 'sweep'],
+  ['notify', 'notify'],
+  ['naive', 'naive'],
+  ['write floor', 'writeFloor'],
+  ['batched write floor', 'batchedWriteFloor'],
+] as const;
+
+type StageName = (typeof STAGE_COLUMNS)[number][1];
+
+/** One row per case, one `cell` per stage (all of them, or those `shown`). */
+function stageTable(
+  rows: readonly RunRow[],
+  cell: (figures: StageFigures) => string,
+  shown: (stage: StageName) => boolean = () => true,
+): string {
+  const columns = STAGE_COLUMNS.filter(([, stage]) => shown(stage));
+  return table(
+    ['size', 'changes', ...columns.map(([header]) => header)],
+    rows.map((r) => [r.size, pct(r.changeRate), ...columns.map(([, stage]) => cell(r.stages[stage]))]),
+  );
+}
+
 /** Where the time goes: per stage, wall / client (Node) CPU / DynamoDB Local (JVM) CPU, ms. */
 export function cpuMarkdown(rows: readonly RunRow[]): string {
-  const cell = (f: StageFigures) => `${f.ms} / ${f.cpuMs} / ${f.serverCpuMs ?? '?'}`;
-  return table(
-    [
-      'size',
-      'changes',
-      'floor',
-      'parallel floor',
-      'sweep',
-      'notify',
-      'naive',
-      'write floor',
-      'batched write floor',
-    ],
-    rows.map((r) => [
-      r.size,
-      pct(r.changeRate),
-      cell(r.stages.floor),
-      cell(r.stages.parallelFloor),
-      cell(r.stages.sweep),
-      cell(r.stages.notify),
-      cell(r.stages.naive),
-      cell(r.stages.writeFloor),
-      cell(r.stages.batchedWriteFloor),
-    ]),
-  );
+  return stageTable(rows, (f) => `${f.ms} / ${f.cpuMs} / ${f.serverCpuMs ?? '?'}`);
 }
 
 /**
  * Where the wall time goes around the scan (medians, ms from the start of the
  * call): first page back / last page back / after the scan, for the arms that
- * scan. The sweep against the batched write floor shows what it adds while it
- * reads (the scan ends later) and after (its tail).
+ * scan (not the notifier). The sweep against the batched write floor shows
+ * what it adds while it reads (the scan ends later) and after (its tail).
  */
 export function scanTimelineMarkdown(rows: readonly RunRow[]): string {
-  const cell = (f: StageFigures) =>
-    f.scanTimeline
-      ? `${f.scanTimeline.firstPageMs} / ${f.scanTimeline.scanEndMs} / ${f.scanTimeline.afterScanMs}`
-      : '–';
-  return table(
-    ['size', 'changes', 'floor', 'parallel floor', 'sweep', 'naive', 'write floor', 'batched write floor'],
-    rows.map((r) => [
-      r.size,
-      pct(r.changeRate),
-      cell(r.stages.floor),
-      cell(r.stages.parallelFloor),
-      cell(r.stages.sweep),
-      cell(r.stages.naive),
-      cell(r.stages.writeFloor),
-      cell(r.stages.batchedWriteFloor),
-    ]),
+  return stageTable(
+    rows,
+    ({ scanTimeline: t }) => (t ? `${t.firstPageMs} / ${t.scanEndMs} / ${t.afterScanMs}` : '–'),
+    (stage) => stage !== 'notify',
   );
 }
 

@@ -28,6 +28,7 @@ import {
   updatedKey,
   valueSize,
 } from '../../bench/partiql-capacity';
+import { cpuMarkdown, scanTimelineMarkdown } from '../../bench/report';
 import type { CaseRep } from '../../bench/run-case';
 import { createStubSnsClient, messageBytes } from '../../bench/sns-stub';
 import { median } from '../../bench/stats';
@@ -300,6 +301,15 @@ describe('latency model', () => {
 });
 
 describe('meterDynamo', () => {
+  /** A plain `UpdateItem` (its answer does not matter to the meter). */
+  const anUpdate = () =>
+    new UpdateCommand({
+      TableName: 't',
+      Key: { id: 'a' },
+      UpdateExpression: 'SET x = :x',
+      ExpressionAttributeValues: { ':x': 1 },
+    });
+
   /** A client whose requests a terminal middleware answers (no network). */
   function answeredClient(
     answer: (command: string, input: Record<string, unknown>) => Record<string, unknown>,
@@ -335,14 +345,7 @@ describe('meterDynamo', () => {
     await client.send(
       new BatchGetCommand({ RequestItems: { t: { Keys: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] } } }),
     );
-    await client.send(
-      new UpdateCommand({
-        TableName: 't',
-        Key: { id: 'a' },
-        UpdateExpression: 'SET x = :x',
-        ExpressionAttributeValues: { ':x': 1 },
-      }),
-    );
+    await client.send(anUpdate());
 
     expect(seen).toEqual([
       { command: 'ScanCommand', items: 0, consistentRead: false, readUnits: 12.5 },
@@ -370,16 +373,7 @@ describe('meterDynamo', () => {
       },
     });
 
-    await expect(
-      client.send(
-        new UpdateCommand({
-          TableName: 't',
-          Key: { id: 'a' },
-          UpdateExpression: 'SET x = :x',
-          ExpressionAttributeValues: { ':x': 1 },
-        }),
-      ),
-    ).rejects.toThrow('conditional');
+    await expect(client.send(anUpdate())).rejects.toThrow('conditional');
     expect(seen).toEqual(['UpdateItemCommand']);
     expect(meter.totals()).toMatchObject({ requests: 1, failedRequests: 1 });
     client.destroy();
@@ -390,14 +384,7 @@ describe('meterDynamo', () => {
       command === 'ScanCommand' ? { Items: [], ConsumedCapacity: { CapacityUnits: 1 } } : {},
     );
     const meter = meterDynamo(client, { latency: (request) => (request.command === 'ScanCommand' ? 50 : 0) });
-    await client.send(
-      new UpdateCommand({
-        TableName: 't',
-        Key: { id: 'a' },
-        UpdateExpression: 'SET x = :x',
-        ExpressionAttributeValues: { ':x': 1 },
-      }),
-    );
+    await client.send(anUpdate());
     expect(meter.scanWindow()).toBeUndefined();
 
     const before = performance.now();
@@ -527,6 +514,32 @@ describe('summarizeCase: per-change figures', () => {
 
     const partly = summarizeCase([timed(30, 300, 80), rep(400, 1_000)], 'aws');
     expect(partly.stages.sweep.scanTimeline).toBeUndefined();
+  });
+
+  it('prints one cell per stage: CPU for every stage, the scan timeline for those that scan', () => {
+    const base = rep(400, 1_000);
+    const withTimeline: CaseRep = {
+      ...base,
+      serverCpuMs: { sweep: 70 },
+      results: {
+        ...base.results,
+        sweep: { ...base.results.sweep, scanTimeline: { firstPageMs: 30, scanEndMs: 300, afterScanMs: 80 } },
+      },
+    };
+    const row = summarizeCase([withTimeline], 'aws');
+
+    const cpu = cpuMarkdown([row]).split('\n');
+    expect(cpu[0]).toBe(
+      '| size | changes | floor | parallel floor | sweep | notify | naive | write floor | batched write floor |',
+    );
+    expect(cpu[2]).toBe(
+      '| 10000 | 10% | 100 / 50 / ? | 100 / 50 / ? | 100 / 50 / 70 | 100 / 400 / ? | 100 / 50 / ? | 130 / 50 / ? | 110 / 50 / ? |',
+    );
+    const timeline = scanTimelineMarkdown([row]).split('\n');
+    expect(timeline[0]).toBe(
+      '| size | changes | floor | parallel floor | sweep | naive | write floor | batched write floor |',
+    );
+    expect(timeline[2]).toBe('| 10000 | 10% | – | – | 30 / 300 / 80 | – | – | – |');
   });
 
   it('sets the write floors beside the read floors: each / the faster floor, and sweep / write floor', () => {
