@@ -109,8 +109,9 @@ export function cpuMarkdown(rows: readonly RunRow[]): string {
 /**
  * Where the wall time goes around the scan (medians, ms from the start of the
  * call): first page back / last page back / after the scan, for the arms that
- * scan (not the notifier). The sweep against the batched write floor shows
- * what it adds while it reads (the scan ends later) and after (its tail).
+ * read the table (not the notifier, whose one Scan reads the outbox index).
+ * The sweep against the batched write floor shows what it adds while it
+ * reads (the scan ends later) and after (its tail).
  */
 export function scanTimelineMarkdown(rows: readonly RunRow[]): string {
   return stageTable(
