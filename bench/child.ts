@@ -12,10 +12,7 @@
 
 import { readFile } from 'node:fs/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  BatchedTransitionWriter,
-  SWEEP_TRANSITION_LINGER_MS,
-} from '../lambdas/aws/batched-transition-writer';
+import { sweepTransitionWriter } from '../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
@@ -56,9 +53,7 @@ interface TaskContext {
 }
 
 async function runSweepTask({ task, dynamo, config, runId }: TaskContext): Promise<Detail> {
-  const writer = new BatchedTransitionWriter(dynamo, task.tableName, {
-    lingerMs: SWEEP_TRANSITION_LINGER_MS,
-  });
+  const writer = sweepTransitionWriter(dynamo, task.tableName);
   const summary = await runSweep(
     {
       scanner: new DynamoDbCredentialScanner(dynamo, task.tableName),

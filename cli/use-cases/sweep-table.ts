@@ -5,10 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  BatchedTransitionWriter,
-  SWEEP_TRANSITION_LINGER_MS,
-} from '../../lambdas/aws/batched-transition-writer';
+import { sweepTransitionWriter } from '../../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbGuardApprovals } from '../../lambdas/aws/guard-approval-store';
@@ -74,7 +71,7 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
   return runSweep(
     {
       scanner: new DynamoDbCredentialScanner(client, tableName),
-      writer: new BatchedTransitionWriter(client, tableName, { lingerMs: SWEEP_TRANSITION_LINGER_MS }),
+      writer: sweepTransitionWriter(client, tableName),
       checkpoints: new DynamoDbCheckpointStore(client, tableName, {
         ...(options.onWarning && { onInvalid: options.onWarning }),
       }),

@@ -59,6 +59,14 @@ export interface BatchedWriterStats {
   readonly perItem: number;
 }
 
+/** How a {@link BatchedTransitionWriter} groups its calls and whom it tells of failures. */
+export interface BatchedTransitionWriterOptions {
+  readonly maxStatements?: number;
+  readonly lingerMs?: number;
+  readonly onCallFailed?: (error: unknown, statements: number) => void;
+  readonly onStatementErrors?: (codes: Readonly<Record<string, number>>) => void;
+}
+
 interface Queued {
   readonly transition: Transition;
   readonly statement: TransitionStatement;
@@ -74,6 +82,7 @@ export class BatchedTransitionWriter implements TransitionWriter {
   /** Cancels the scheduled send of the partial batch; set while one is scheduled. */
   private cancelScheduledFlush: (() => void) | undefined;
   private counts = { batches: 0, statements: 0, perItem: 0 };
+  private readonly lingerMs: number;
 
   /**
    * @param options.maxStatements statements per call, 1–25 (default 25)
@@ -89,20 +98,15 @@ export class BatchedTransitionWriter implements TransitionWriter {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: {
-      readonly maxStatements?: number;
-      readonly lingerMs?: number;
-      readonly onCallFailed?: (error: unknown, statements: number) => void;
-      readonly onStatementErrors?: (codes: Readonly<Record<string, number>>) => void;
-    } = {},
+    private readonly options: BatchedTransitionWriterOptions = {},
   ) {
     const max = options.maxStatements ?? TRANSITION_BATCH_STATEMENTS;
     if (!Number.isInteger(max) || max < 1 || max > TRANSITION_BATCH_STATEMENTS) {
       throw new RangeError(`maxStatements must be 1–${TRANSITION_BATCH_STATEMENTS}, got ${max}`);
     }
-    const linger = options.lingerMs ?? 0;
-    if (!Number.isInteger(linger) || linger < 0 || linger > MAX_LINGER_MS) {
-      throw new RangeError(`lingerMs must be an integer from 0 to ${MAX_LINGER_MS}, got ${linger}`);
+    this.lingerMs = options.lingerMs ?? 0;
+    if (!Number.isInteger(this.lingerMs) || this.lingerMs < 0 || this.lingerMs > MAX_LINGER_MS) {
+      throw new RangeError(`lingerMs must be an integer from 0 to ${MAX_LINGER_MS}, got ${this.lingerMs}`);
     }
     this.perItem = new DynamoDbTransitionWriter(client, tableName);
   }
@@ -158,12 +162,11 @@ export class BatchedTransitionWriter implements TransitionWriter {
 
   /** Sends the partial batch at the end of this turn, or `lingerMs` from now. */
   private scheduleFlush(): void {
-    const linger = this.options.lingerMs ?? 0;
-    if (linger === 0) {
+    if (this.lingerMs === 0) {
       const immediate = setImmediate(() => this.flush());
       this.cancelScheduledFlush = () => clearImmediate(immediate);
     } else {
-      const timer = setTimeout(() => this.flush(), linger);
+      const timer = setTimeout(() => this.flush(), this.lingerMs);
       this.cancelScheduledFlush = () => clearTimeout(timer);
     }
   }
@@ -213,4 +216,17 @@ export class BatchedTransitionWriter implements TransitionWriter {
       .applyItem(queued.transition, earlierAttempt)
       .then((result) => queued.resolve({ ...result, writtenAlone: true }), queued.reject);
   }
+}
+
+/**
+ * The transition writer every sweep runs with (the Lambda, the CLI, the bench,
+ * the fault suites): batched, a partial call lingering
+ * {@link SWEEP_TRANSITION_LINGER_MS} for the next pages' changes.
+ */
+export function sweepTransitionWriter(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  reports: Pick<BatchedTransitionWriterOptions, 'onCallFailed' | 'onStatementErrors'> = {},
+): BatchedTransitionWriter {
+  return new BatchedTransitionWriter(client, tableName, { ...reports, lingerMs: SWEEP_TRANSITION_LINGER_MS });
 }

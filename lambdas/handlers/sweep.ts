@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { BatchedTransitionWriter, SWEEP_TRANSITION_LINGER_MS } from '../aws/batched-transition-writer';
+import { sweepTransitionWriter } from '../aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../aws/credential-scanner';
 import { DynamoDbGuardApprovals } from '../aws/guard-approval-store';
@@ -164,8 +164,7 @@ export const sweepHandler = createSweepHandler({
   ...tools,
   config,
   scanner: new DynamoDbCredentialScanner(documentClient, tableName),
-  writer: new BatchedTransitionWriter(documentClient, tableName, {
-    lingerMs: SWEEP_TRANSITION_LINGER_MS,
+  writer: sweepTransitionWriter(documentClient, tableName, {
     onCallFailed: (error, statements) =>
       tools.logger.warn('a batched transition call failed; its transitions are written one by one', {
         statements,

@@ -7,10 +7,7 @@
  * and the table end exactly as after one clean run.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  BatchedTransitionWriter,
-  SWEEP_TRANSITION_LINGER_MS,
-} from '../../lambdas/aws/batched-transition-writer';
+import { sweepTransitionWriter } from '../../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
@@ -35,9 +32,7 @@ async function sweepProcess(table: TestTable, ledger: Ledger, n: number): Promis
     return await runSweep(
       {
         scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: 10 }),
-        writer: ledger.writer(
-          new BatchedTransitionWriter(client, table.tableName, { lingerMs: SWEEP_TRANSITION_LINGER_MS }),
-        ),
+        writer: ledger.writer(sweepTransitionWriter(client, table.tableName)),
         checkpoints: new DynamoDbCheckpointStore(client, table.tableName),
       },
       { config: cycle.FAULT_CONFIG, now: cycle.FAULT_NOW, runId: `concurrent-sweep-${n}`, mode: 'enforce' },

@@ -8,10 +8,7 @@
  * none sent more than twice.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BatchedTransitionWriter,
-  SWEEP_TRANSITION_LINGER_MS,
-} from '../../lambdas/aws/batched-transition-writer';
+import { sweepTransitionWriter } from '../../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
@@ -106,11 +103,7 @@ describe('throttled DynamoDB and SNS', () => {
             const summary = await runSweep(
               {
                 scanner: new DynamoDbCredentialScanner(dynamoClient, table.tableName, { pageSize: 8 }),
-                writer: ledger.writer(
-                  new BatchedTransitionWriter(dynamoClient, table.tableName, {
-                    lingerMs: SWEEP_TRANSITION_LINGER_MS,
-                  }),
-                ),
+                writer: ledger.writer(sweepTransitionWriter(dynamoClient, table.tableName)),
                 checkpoints: new DynamoDbCheckpointStore(dynamoClient, table.tableName),
               },
               {

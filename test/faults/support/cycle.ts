@@ -4,10 +4,7 @@
  * until nothing changes" recovery after a fault.
  */
 import { generateDemoData } from '../../../cli/local/demo-data';
-import {
-  BatchedTransitionWriter,
-  SWEEP_TRANSITION_LINGER_MS,
-} from '../../../lambdas/aws/batched-transition-writer';
+import { sweepTransitionWriter } from '../../../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../../lambdas/aws/outbox-store';
@@ -58,9 +55,7 @@ export async function seed(
 export function realSweepDeps(table: TestTable, ledger: Ledger): SweepDeps {
   return {
     scanner: new DynamoDbCredentialScanner(table.client, table.tableName, { pageSize: 8 }),
-    writer: ledger.writer(
-      new BatchedTransitionWriter(table.client, table.tableName, { lingerMs: SWEEP_TRANSITION_LINGER_MS }),
-    ),
+    writer: ledger.writer(sweepTransitionWriter(table.client, table.tableName)),
     checkpoints: new DynamoDbCheckpointStore(table.client, table.tableName),
   };
 }
