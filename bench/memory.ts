@@ -170,6 +170,11 @@ async function underCap(
   }
 }
 
+/** A figure in MB to one decimal, or null when there is none. */
+function megabytes(value: number | null | undefined): number | null {
+  return value === null || value === undefined ? null : round(value, 1);
+}
+
 /** The sweep's figures, or nulls (and the reason) when it did not complete. */
 function sweepFigures(size: number, sweep: ChildResult | { readonly error: string }) {
   if ('error' in sweep) {
@@ -188,12 +193,12 @@ function sweepFigures(size: number, sweep: ChildResult | { readonly error: strin
   const completed = sweep.detail.scanned === size && sweep.detail.failed === 0;
   return {
     completed,
-    peakHeapUsedMb: round(sweep.peakHeapUsedMb, 1),
-    peakLiveHeapUsedMb: sweep.peakLiveHeapUsedMb === null ? null : round(sweep.peakLiveHeapUsedMb, 1),
-    peakRssMb: round(sweep.maxRssMb, 1),
-    baseHeapUsedMb: round(sweep.baseHeapUsedMb, 1),
-    peakHeapTotalMb: round(sweep.peakHeapTotalMb, 1),
-    peakExternalMb: round(sweep.peakExternalMb, 1),
+    peakHeapUsedMb: megabytes(sweep.peakHeapUsedMb),
+    peakLiveHeapUsedMb: megabytes(sweep.peakLiveHeapUsedMb),
+    peakRssMb: megabytes(sweep.maxRssMb),
+    baseHeapUsedMb: megabytes(sweep.baseHeapUsedMb),
+    peakHeapTotalMb: megabytes(sweep.peakHeapTotalMb),
+    peakExternalMb: megabytes(sweep.peakExternalMb),
     sweepMs: round(sweep.ms),
     deletionsBuffered: Number(sweep.detail.deletionsApplied),
     eventOwners: Number(sweep.detail.eventOwners),
@@ -223,16 +228,16 @@ export async function runMemoryCase(
   try {
     const floor = await underCap('parallel-floor', endpoint, tableName, options);
     const sweep = await underCap('sweep', endpoint, tableName, options);
+    const floorRun = 'error' in floor ? undefined : floor;
     return {
       size,
       heapCapMb,
       changes,
       loadMs: round(loadMs),
       ...sweepFigures(size, sweep),
-      floorPeakHeapUsedMb: 'error' in floor ? null : round(floor.peakHeapUsedMb, 1),
-      floorPeakLiveHeapUsedMb:
-        'error' in floor || floor.peakLiveHeapUsedMb === null ? null : round(floor.peakLiveHeapUsedMb, 1),
-      floorPeakRssMb: 'error' in floor ? null : round(floor.maxRssMb, 1),
+      floorPeakHeapUsedMb: megabytes(floorRun?.peakHeapUsedMb),
+      floorPeakLiveHeapUsedMb: megabytes(floorRun?.peakLiveHeapUsedMb),
+      floorPeakRssMb: megabytes(floorRun?.maxRssMb),
     };
   } finally {
     await client.send(new DeleteTableCommand({ TableName: tableName }));
