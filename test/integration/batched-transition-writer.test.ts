@@ -24,6 +24,7 @@ import { eventsFor } from '../../lambdas/hygiene/events';
 import { HISTORY_LIMIT, historyLength } from '../../lambdas/hygiene/history';
 import { decide, isDeletion } from '../../lambdas/hygiene/policy';
 import type { Transition } from '../../lambdas/hygiene/ports';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { compactCredential, runSweep } from '../../lambdas/hygiene/sweep';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { renderRunSummaryText } from '../../lambdas/render/run-summary-text';
@@ -359,14 +360,18 @@ describe('BatchedTransitionWriter with a linger', () => {
     expect(writer.stats).toEqual({ batches: 1, statements: 1, perItem: 0 });
   });
 
-  it('the sweep sends what waits when its scan and its deletions end: a writer lingering a minute holds nothing up', async () => {
-    const sweepTable = await createTestTable(undefined, 'batched-linger-sweep');
+  /**
+   * A whole sweep (enforce) of a fresh table of 90 realistic records, read 8 to a page, through the writer `make`
+   * builds on the table's client; the table is dropped afterwards.
+   */
+  async function sweepFreshTable(
+    name: string,
+    make: (client: DynamoDBDocumentClient, tableName: string) => BatchedTransitionWriter,
+  ): Promise<{ summary: RunSummary; writer: BatchedTransitionWriter }> {
+    const sweepTable = await createTestTable(undefined, name);
     try {
       await putItems(sweepTable.client, sweepTable.tableName, realisticFleet(90, 7, 31));
-      const writer = new BatchedTransitionWriter(sweepTable.client, sweepTable.tableName, {
-        lingerMs: 60_000,
-      });
-      // Without the sweep's flushes the last partial calls would wait the whole minute, past the test's timeout.
+      const writer = make(sweepTable.client, sweepTable.tableName);
       const summary = await runSweep(
         {
           scanner: new DynamoDbCredentialScanner(sweepTable.client, sweepTable.tableName, { pageSize: 8 }),
@@ -374,54 +379,48 @@ describe('BatchedTransitionWriter with a linger', () => {
         },
         { config: FAULT_CONFIG, now: FAULT_NOW, runId: RUN_ID, mode: 'enforce' },
       );
-      const planned = Object.values(summary.planned).reduce((a, b) => a + b, 0);
-      const deletions = summary.deletions.applied;
-      expect(summary.status).toBe('complete');
-      expect(deletions).toBeGreaterThan(0);
-      expect(Object.values(summary.applied).reduce((a, b) => a + b, 0)).toBe(planned);
-      // Every call full but the last of the scan and the last of the deletions.
-      const transitions = writer.stats.statements;
-      expect(writer.stats.batches).toBe(
-        Math.ceil((transitions - deletions) / 25) + Math.ceil(deletions / 25),
-      );
-      expect(writer.stats.perItem).toBe(0);
-      expect(summary.transitionsWrittenAlone).toBe(0);
+      return { summary, writer };
     } finally {
       await sweepTable.drop();
     }
+  }
+
+  it('the sweep sends what waits when its scan and its deletions end: a writer lingering a minute holds nothing up', async () => {
+    // Without the sweep's flushes the last partial calls would wait the whole minute, past the test's timeout.
+    const { summary, writer } = await sweepFreshTable(
+      'batched-linger-sweep',
+      (client, tableName) => new BatchedTransitionWriter(client, tableName, { lingerMs: 60_000 }),
+    );
+    const planned = Object.values(summary.planned).reduce((a, b) => a + b, 0);
+    const deletions = summary.deletions.applied;
+    expect(summary.status).toBe('complete');
+    expect(deletions).toBeGreaterThan(0);
+    expect(Object.values(summary.applied).reduce((a, b) => a + b, 0)).toBe(planned);
+    // Every call full but the last of the scan and the last of the deletions.
+    const transitions = writer.stats.statements;
+    expect(writer.stats.batches).toBe(Math.ceil((transitions - deletions) / 25) + Math.ceil(deletions / 25));
+    expect(writer.stats.perItem).toBe(0);
+    expect(summary.transitionsWrittenAlone).toBe(0);
   });
 
   it('the run summary and its metric count the transitions a batch could not settle', async () => {
-    const sweepTable = await createTestTable(undefined, 'batched-alone-sweep');
-    try {
-      await putItems(sweepTable.client, sweepTable.tableName, realisticFleet(90, 7, 31));
-      // Every call loses its first statement to throttling: that transition is written alone.
-      const writer = new BatchedTransitionWriter(
-        throttlingFirstStatement(sweepTable.client),
-        sweepTable.tableName,
-        { lingerMs: 60_000 },
-      );
-      const summary = await runSweep(
-        {
-          scanner: new DynamoDbCredentialScanner(sweepTable.client, sweepTable.tableName, { pageSize: 8 }),
-          writer,
-        },
-        { config: FAULT_CONFIG, now: FAULT_NOW, runId: RUN_ID, mode: 'enforce' },
-      );
-      const planned = Object.values(summary.planned).reduce((a, b) => a + b, 0);
-      expect(Object.values(summary.applied).reduce((a, b) => a + b, 0)).toBe(planned);
-      expect(summary.failed.count).toBe(0);
-      expect(writer.stats.batches).toBeGreaterThan(1);
-      expect(summary.transitionsWrittenAlone).toBe(writer.stats.batches);
-      expect(writer.stats.perItem).toBe(writer.stats.batches);
-      const metric = sweepMetricValues(summary).find((m) => m.name === SWEEP_METRIC.writtenAlone);
-      expect(metric).toEqual({ name: 'TransitionsWrittenAlone', unit: 'Count', value: writer.stats.batches });
-      expect(renderRunSummaryText(summary)).toContain(
-        `Transitions written alone: ${writer.stats.batches} (their batch could not settle them; one request each)`,
-      );
-    } finally {
-      await sweepTable.drop();
-    }
+    // Every call loses its first statement to throttling: that transition is written alone.
+    const { summary, writer } = await sweepFreshTable(
+      'batched-alone-sweep',
+      (client, tableName) =>
+        new BatchedTransitionWriter(throttlingFirstStatement(client), tableName, { lingerMs: 60_000 }),
+    );
+    const planned = Object.values(summary.planned).reduce((a, b) => a + b, 0);
+    expect(Object.values(summary.applied).reduce((a, b) => a + b, 0)).toBe(planned);
+    expect(summary.failed.count).toBe(0);
+    expect(writer.stats.batches).toBeGreaterThan(1);
+    expect(summary.transitionsWrittenAlone).toBe(writer.stats.batches);
+    expect(writer.stats.perItem).toBe(writer.stats.batches);
+    const metric = sweepMetricValues(summary).find((m) => m.name === SWEEP_METRIC.writtenAlone);
+    expect(metric).toEqual({ name: 'TransitionsWrittenAlone', unit: 'Count', value: writer.stats.batches });
+    expect(renderRunSummaryText(summary)).toContain(
+      `Transitions written alone: ${writer.stats.batches} (their batch could not settle them; one request each)`,
+    );
   });
 
   it('without a linger, what is handed over in one turn goes in one call at the end of it', async () => {
