@@ -4,7 +4,6 @@
  * (`report --list CATEGORY`). What the `report` and `local` commands share, so it lives
  * outside both command files.
  */
-
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { collate } from '../../lambdas/hygiene/collate';

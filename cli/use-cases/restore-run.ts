@@ -7,7 +7,6 @@
  * check is reported and left alone; the others are restored. With `dryRun`
  * every check is made and nothing is written.
  */
-
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { collate } from '../../lambdas/hygiene/collate';
 import { errorText } from '../../lambdas/hygiene/errors';
