@@ -156,13 +156,14 @@ export function isUnscoped(credential: Pick<Credential, 'scopedRoles'>): boolean
   return (credential.scopedRoles ?? []).length === 0;
 }
 
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
-const isListOrSet = (value: unknown): value is unknown[] | Set<unknown> =>
-  Array.isArray(value) || value instanceof Set;
 const isDeletedReason = (value: unknown): value is DeletedReason =>
   (DELETED_REASONS as readonly unknown[]).includes(value);
 
+/** Absent and an explicit null both mean "not set". */
+const isUnset = (value: unknown): value is undefined | null => value === undefined || value === null;
+
+// Every reader below checks the common case (a valid value, or none) first and formats a message only for a
+// bad value: the sweep parses every record of the table, so the valid path allocates nothing it does not return.
 class RecordReader {
   readonly problems: Problem[] = [];
   constructor(readonly item: Readonly<Record<string, unknown>>) {}
@@ -171,10 +172,16 @@ class RecordReader {
     this.problems.push({ field, message });
   }
 
+  /** Records `<must>, got <value>` for a set value of the wrong kind; it then reads as not set. */
+  private wrongKind(field: string, must: string, value: unknown): undefined {
+    this.problem(field, `${must}, got ${describe(value)}`);
+    return undefined;
+  }
+
   /** A required, non-empty string that fits in a DynamoDB key. */
   requiredString(field: string): string | undefined {
     const value = this.item[field];
-    if (value === undefined || value === null) {
+    if (isUnset(value)) {
       this.problem(field, 'is missing');
       return undefined;
     }
@@ -198,26 +205,17 @@ class RecordReader {
     return value;
   }
 
-  /**
-   * The field's value when it is set and `accepts` takes it. Absent and an
-   * explicit null both mean "not set" (`undefined`); any other value records
-   * the problem `<must>, got <value>` and reads as not set.
-   */
-  private optional<T>(field: string, accepts: (value: unknown) => value is T, must: string): T | undefined {
-    const value = this.item[field];
-    if (value === undefined || value === null) return undefined;
-    if (accepts(value)) return value;
-    this.problem(field, `${must}, got ${describe(value)}`);
-    return undefined;
-  }
-
   optionalString(field: string): string | undefined {
-    return this.optional(field, isString, 'must be a string');
+    const value = this.item[field];
+    if (typeof value === 'string' || isUnset(value)) return value ?? undefined;
+    return this.wrongKind(field, 'must be a string', value);
   }
 
   instant(field: string): StoredInstant | undefined {
-    const value = this.optional(field, isString, 'must be an RFC 3339 date-time string');
-    if (value === undefined) return undefined;
+    const value = this.item[field];
+    if (isUnset(value)) return undefined;
+    if (typeof value !== 'string')
+      return this.wrongKind(field, 'must be an RFC 3339 date-time string', value);
     const parsed = parseInstant(value);
     if (!parsed.ok) {
       this.problem(field, `${describe(value)} is ${parsed.reason}`);
@@ -228,30 +226,39 @@ class RecordReader {
 
   stringList(field: string): string[] | undefined {
     // A DynamoDB string set arrives as a Set through the document client.
-    const value = this.optional(field, isListOrSet, 'must be a list of strings');
-    if (value === undefined) return undefined;
-    const list = value instanceof Set ? [...value] : value;
-    const bad = list.findIndex((v) => typeof v !== 'string');
-    if (bad >= 0) {
-      this.problem(field, `must be a list of strings, item ${bad} is ${describe(list[bad])}`);
-      return undefined;
+    const value = this.item[field];
+    if (isUnset(value)) return undefined;
+    const list = Array.isArray(value) ? (value as unknown[]) : value instanceof Set ? [...value] : undefined;
+    if (list === undefined) return this.wrongKind(field, 'must be a list of strings', value);
+    for (let i = 0; i < list.length; i++) {
+      if (typeof list[i] !== 'string') {
+        this.problem(field, `must be a list of strings, item ${i} is ${describe(list[i])}`);
+        return undefined;
+      }
     }
     return list as string[];
   }
 
   integer(field: string, min: number, max: number): number | undefined {
-    const inRange = (value: unknown): value is number =>
-      typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-    return this.optional(field, inRange, `must be an integer from ${min} to ${max}`);
+    const value = this.item[field];
+    if (isUnset(value)) return undefined;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+    return this.wrongKind(field, `must be an integer from ${min} to ${max}`, value);
   }
 
   /** An absent or invalid flag reads as `false`. */
   boolean(field: string): boolean {
-    return this.optional(field, isBoolean, 'must be a boolean') ?? false;
+    const value = this.item[field];
+    if (typeof value === 'boolean') return value;
+    if (!isUnset(value)) this.wrongKind(field, 'must be a boolean', value);
+    return false;
   }
 
   deletedReason(field: string): DeletedReason | undefined {
-    return this.optional(field, isDeletedReason, 'must be "expired", "stale" or "orphaned"');
+    const value = this.item[field];
+    if (isUnset(value)) return undefined;
+    if (isDeletedReason(value)) return value;
+    return this.wrongKind(field, 'must be "expired", "stale" or "orphaned"', value);
   }
 
   check(condition: boolean, field: string, message: string): void {
@@ -260,12 +267,9 @@ class RecordReader {
 
   /** A flag is a pair (flagged at, delete after): half of one cannot be acted on safely. */
   pair(first: string, second: string): void {
-    const present = [this.item[first], this.item[second]].map((v) => v !== undefined && v !== null);
-    this.check(
-      present[0] === present[1],
-      present[0] ? second : first,
-      `is required when ${present[0] ? first : second} is set`,
-    );
+    const hasFirst = !isUnset(this.item[first]);
+    if (hasFirst === !isUnset(this.item[second])) return;
+    this.problem(hasFirst ? second : first, `is required when ${hasFirst ? first : second} is set`);
   }
 }
 
@@ -295,8 +299,9 @@ export function parseCredential(item: unknown): ParsedRecord {
   const deletedAt = r.instant('deletedAt');
   const allowSourceCidr = r.stringList('allowSourceCidr');
   const scopedRoles = r.stringList('scopedRoles');
-  for (const [i, cidr] of (allowSourceCidr ?? []).entries()) {
-    const why = cidrProblem(cidr);
+  const cidrs = allowSourceCidr ?? [];
+  for (let i = 0; i < cidrs.length; i++) {
+    const why = cidrProblem(cidrs[i] as string);
     if (why) r.check(false, 'allowSourceCidr', `item ${i}: ${why}`);
   }
   if (createdAt && expiresTime) {

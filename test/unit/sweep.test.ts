@@ -11,7 +11,13 @@ import {
   type SweepOptions,
 } from '../../lambdas/hygiene/sweep';
 import { credential, days, NOW, oneOfEachRule } from './support/credentials';
-import { MemoryCheckpointStore, MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
+import {
+  MemoryCheckpointStore,
+  MemoryScanner,
+  MemoryTable,
+  MemoryWriter,
+  segmentOf,
+} from './support/memory-ports';
 
 const config = parseConfig({ maxDeletePercent: 100, scanSegments: 2, writeConcurrency: 4 });
 
@@ -338,6 +344,46 @@ describe('runSweep guard', () => {
 });
 
 describe('runSweep with a time budget', () => {
+  it('reads the first pages while the checkpoint loads, and drops them unplanned when one is found', async () => {
+    const items = Array.from({ length: 12 }, (_, i) =>
+      credential(`r${String(i).padStart(2, '0')}`, { expiresTime: days(5) }),
+    );
+    const table = new MemoryTable(items);
+    const writer = new MemoryWriter(table);
+    const scanner = new MemoryScanner(table, 2);
+    // Segment 0 is done, segment 1 was read up to its first item: the run resumes with the rest of segment 1.
+    const segmentOne = new MemoryScanner(table, 100);
+    let firstOfSegmentOne: string | undefined;
+    for await (const page of segmentOne.scan({ segments: 2 }))
+      if (page.segment === 1) firstOfSegmentOne ??= String(page.items[0]?.id);
+    const saved = { segments: 2, positions: ['done' as const, { id: firstOfSegmentOne }] };
+    let releaseLoad: () => void = () => undefined;
+    const checkpoints = new MemoryCheckpointStore(saved);
+    const load = checkpoints.load.bind(checkpoints);
+    checkpoints.load = async () => {
+      await new Promise<void>((resolve) => {
+        releaseLoad = resolve;
+      });
+      return load();
+    };
+
+    const running = runSweep({ scanner, writer, checkpoints }, options());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The scan from the top was asked for its first page before the checkpoint came back.
+    expect(scanner.yielded.length).toBeGreaterThan(0);
+    releaseLoad();
+    const summary = await running;
+
+    const restOfSegmentOne = items.filter(
+      (item) => segmentOf(String(item.id), 2) === 1 && String(item.id) > String(firstOfSegmentOne),
+    );
+    expect(summary.checkpoint).toMatchObject({ resumed: true, cleared: true });
+    expect(summary.scanned).toBe(restOfSegmentOne.length);
+    expect(writer.received.map((t) => t.credential.id).sort()).toEqual(
+      restOfSegmentOne.map((item) => String(item.id)).sort(),
+    );
+  });
+
   it('stops at a page boundary, saves a checkpoint, and the next run finishes the job', async () => {
     const items = Array.from({ length: 30 }, (_, i) =>
       credential(`x${String(i).padStart(2, '0')}`, { expiresTime: days(i % 2 === 0 ? -1 : 5) }),

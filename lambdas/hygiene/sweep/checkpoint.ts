@@ -4,20 +4,38 @@
  * saves its position; the run that finishes the table clears it).
  * docs/sweep.md, "Phases".
  */
+import type { ScanCheckpoint } from '../ports';
 import type { CheckpointSummary } from '../run-summary';
 import type { ScanPosition, SweepRun, SweepSettings } from './run-state';
+import { startScan } from './started-scan';
 import type { SweepDeps } from './types';
 
-/** The scan position to start from: the saved one (enforce only), or every segment from the top. */
-export async function loadScanPosition(deps: SweepDeps, settings: SweepSettings): Promise<ScanPosition> {
+/**
+ * Opens the scan: from the saved position (enforce only), or every segment
+ * from the top. The scan from the top is started before the checkpoint is
+ * read (sweep/started-scan.ts) and cancelled when one is found.
+ */
+export async function openScan(deps: SweepDeps, settings: SweepSettings): Promise<ScanPosition> {
   // Audit must not write, so it neither resumes nor saves: each audit run reads from the top.
   const checkpoints = settings.enforce ? deps.checkpoints : undefined;
-  const resumeFrom = await checkpoints?.load();
-  const segments = resumeFrom?.segments ?? settings.config.scanSegments;
-  const positions: ScanPosition['positions'] = resumeFrom
-    ? [...resumeFrom.positions]
-    : Array.from({ length: segments }, () => null);
-  return { checkpoints, resumeFrom, segments, positions };
+  const topSegments = settings.config.scanSegments;
+  const loading = checkpoints?.load();
+  const fromTop = startScan(deps.scanner.scan({ segments: topSegments }));
+  let resumeFrom: ScanCheckpoint | undefined;
+  try {
+    resumeFrom = await loading;
+  } catch (error: unknown) {
+    await fromTop.cancel();
+    throw error;
+  }
+  if (resumeFrom === undefined) {
+    const positions = Array.from({ length: topSegments }, () => null);
+    return { checkpoints, resumeFrom, segments: topSegments, positions, pages: fromTop.pages };
+  }
+  await fromTop.cancel();
+  const { segments } = resumeFrom;
+  const pages = deps.scanner.scan({ segments, resumeFrom });
+  return { checkpoints, resumeFrom, segments, positions: [...resumeFrom.positions], pages };
 }
 
 /**

@@ -84,9 +84,8 @@ function endPage(run: SweepRun, page: ScanPage): void {
  * stops it). Waits for every write it started, also when the scan fails.
  */
 export async function planPhase(run: SweepRun): Promise<void> {
-  const { segments, resumeFrom } = run.scan;
   try {
-    for await (const page of run.deps.scanner.scan({ segments, ...(resumeFrom && { resumeFrom }) })) {
+    for await (const page of run.scan.pages) {
       if (outOfTime(run)) {
         run.stoppedEarly = true;
         break;

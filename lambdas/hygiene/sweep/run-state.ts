@@ -9,10 +9,10 @@ import type { HygieneConfig, Mode } from '../config';
 import type { Credential } from '../credential';
 import { type DirectoryState, loadDirectoryState } from '../owner-directory';
 import type { Action } from '../policy';
-import type { CheckpointStore, ScanCheckpoint } from '../ports';
+import type { CheckpointStore, ScanCheckpoint, ScanPage } from '../ports';
 import { ManifestRecorder } from '../run-manifest';
 import { TaskPool } from '../task-pool';
-import { loadScanPosition } from './checkpoint';
+import { openScan } from './checkpoint';
 import { RunTally } from './run-tally';
 import {
   DEFAULT_DEADLINE_MARGIN_MS,
@@ -65,6 +65,8 @@ export interface ScanPosition {
   readonly segments: number;
   /** Per segment: `null` (not started), the last key read, or `done`; updated after every page. */
   readonly positions: ScanCheckpoint['positions'][number][];
+  /** The pages to plan, from `resumeFrom` or the top (already requested: sweep/started-scan.ts). Read once. */
+  readonly pages: AsyncIterable<ScanPage>;
 }
 
 /** Running mean of write latency, to size the time reserve for the buffered deletions. */
@@ -156,11 +158,10 @@ function settingsOf(deps: SweepDeps, options: SweepOptions): SweepSettings {
 export async function startRun(deps: SweepDeps, options: SweepOptions): Promise<SweepRun> {
   const settings = settingsOf(deps, options);
   const pool = new TaskPool(settings.writesInFlight);
-  const scan = await loadScanPosition(deps, settings);
-  const directory = await loadDirectoryState(
-    deps.directory,
-    settings.config.directoryMaxAgeDays,
-    settings.now,
-  );
+  // Both reads at once: neither needs the other, and the directory read never throws.
+  const [scan, directory] = await Promise.all([
+    openScan(deps, settings),
+    loadDirectoryState(deps.directory, settings.config.directoryMaxAgeDays, settings.now),
+  ]);
   return new SweepRun(deps, settings, pool, scan, directory);
 }

@@ -47,7 +47,7 @@ export class MemoryTable {
 }
 
 /** Segment of an id: a stable hash, like DynamoDB's parallel scan. */
-function segmentOf(id: string, segments: number): number {
+export function segmentOf(id: string, segments: number): number {
   let h = 0;
   for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return h % segments;
