@@ -7,7 +7,7 @@
  * Prints markdown tables and issue 15's target verdicts; `--json` writes the
  * results file. See BENCHMARKS.md for what is measured and how to read it.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,6 +166,8 @@ async function main(): Promise<void> {
   log(
     `bench: sizes ${options.sizes.join(', ') || 'none'}; change rates ${options.changeRates.map((r) => `${r * 100}%`).join(', ')}; ${options.reps} reps; latency model ${latencyModelName(options)}; added round trip ${options.rttMs} ms; heap cap ${options.heapCapMb ?? 'none'}; memory ${options.memory?.sizes.join(', ') ?? 'none'}`,
   );
+  // Before the measurements, not after them: a results path that cannot be written fails at once.
+  if (options.jsonPath !== undefined) await mkdir(dirname(options.jsonPath), { recursive: true });
   const { rows, memory } = await measureAll(options);
   let bundles: BundleResult[] = [];
   if (!options.skipBundles && rows.length > 0) {
