@@ -344,6 +344,30 @@ describe('runSweep guard', () => {
 });
 
 describe('runSweep with a time budget', () => {
+  it('fails with the scan error when the scan cannot start, leaving no failed checkpoint load unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const checkpoints = new MemoryCheckpointStore();
+      checkpoints.load = () => Promise.reject(new Error('checkpoint load failed'));
+      const scanner = {
+        scan(): AsyncIterable<never> {
+          throw new RangeError('segments must be an integer from 1 to 1000000, got 0');
+        },
+      };
+      const running = runSweep(
+        { scanner, writer: new MemoryWriter(new MemoryTable([])), checkpoints },
+        options(),
+      );
+      await expect(running).rejects.toThrow(RangeError);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('reads the first pages while the checkpoint loads, and drops them unplanned when one is found', async () => {
     const items = Array.from({ length: 12 }, (_, i) =>
       credential(`r${String(i).padStart(2, '0')}`, { expiresTime: days(5) }),

@@ -20,6 +20,8 @@ export async function openScan(deps: SweepDeps, settings: SweepSettings): Promis
   const checkpoints = settings.enforce ? deps.checkpoints : undefined;
   const topSegments = settings.config.scanSegments;
   const loading = checkpoints?.load();
+  // Awaited below; marked handled now so a failed load is not reported unhandled if starting the scan throws.
+  loading?.catch(() => undefined);
   const fromTop = startScan(deps.scanner.scan({ segments: topSegments }));
   let resumeFrom: ScanCheckpoint | undefined;
   try {
