@@ -376,18 +376,20 @@ describe('runSweep with a time budget', () => {
     const writer = new MemoryWriter(table);
     const scanner = new MemoryScanner(table, 2);
     // Segment 0 is done, segment 1 was read up to its first item: the run resumes with the rest of segment 1.
-    const segmentOne = new MemoryScanner(table, 100);
-    let firstOfSegmentOne: string | undefined;
-    for await (const page of segmentOne.scan({ segments: 2 }))
-      if (page.segment === 1) firstOfSegmentOne ??= String(page.items[0]?.id);
+    const segmentOneIds = items
+      .map((item) => String(item.id))
+      .filter((id) => segmentOf(id, 2) === 1)
+      .sort();
+    const [firstOfSegmentOne, ...restOfSegmentOne] = segmentOneIds;
     const saved = { segments: 2, positions: ['done' as const, { id: firstOfSegmentOne }] };
     let releaseLoad: () => void = () => undefined;
+    const loadReleased = new Promise<void>((resolve) => {
+      releaseLoad = resolve;
+    });
     const checkpoints = new MemoryCheckpointStore(saved);
     const load = checkpoints.load.bind(checkpoints);
     checkpoints.load = async () => {
-      await new Promise<void>((resolve) => {
-        releaseLoad = resolve;
-      });
+      await loadReleased;
       return load();
     };
 
@@ -398,14 +400,9 @@ describe('runSweep with a time budget', () => {
     releaseLoad();
     const summary = await running;
 
-    const restOfSegmentOne = items.filter(
-      (item) => segmentOf(String(item.id), 2) === 1 && String(item.id) > String(firstOfSegmentOne),
-    );
     expect(summary.checkpoint).toMatchObject({ resumed: true, cleared: true });
     expect(summary.scanned).toBe(restOfSegmentOne.length);
-    expect(writer.received.map((t) => t.credential.id).sort()).toEqual(
-      restOfSegmentOne.map((item) => String(item.id)).sort(),
-    );
+    expect(writer.received.map((t) => t.credential.id).sort()).toEqual(restOfSegmentOne);
   });
 
   it('stops at a page boundary, saves a checkpoint, and the next run finishes the job', async () => {

@@ -4,7 +4,6 @@
  * saves its position; the run that finishes the table clears it).
  * docs/sweep.md, "Phases".
  */
-import type { ScanCheckpoint } from '../ports';
 import type { CheckpointSummary } from '../run-summary';
 import type { ScanPosition, SweepRun, SweepSettings } from './run-state';
 import { startScan } from './started-scan';
@@ -23,13 +22,10 @@ export async function openScan(deps: SweepDeps, settings: SweepSettings): Promis
   // Awaited below; marked handled now so a failed load is not reported unhandled if starting the scan throws.
   loading?.catch(() => undefined);
   const fromTop = startScan(deps.scanner.scan({ segments: topSegments }));
-  let resumeFrom: ScanCheckpoint | undefined;
-  try {
-    resumeFrom = await loading;
-  } catch (error: unknown) {
+  const resumeFrom = await loading?.catch(async (error: unknown) => {
     await fromTop.cancel();
     throw error;
-  }
+  });
   if (resumeFrom === undefined) {
     const positions = Array.from({ length: topSegments }, () => null);
     return { checkpoints, resumeFrom, segments: topSegments, positions, pages: fromTop.pages };

@@ -5,7 +5,7 @@
  * out of time), so the first pages are on their way one round trip earlier.
  * When a checkpoint is found the early scan is cancelled unread: nothing was
  * decided or written from it, and it cost at most one page per segment.
- * docs/sweep.md, "Phases".
+ * docs/sweep.md, "Time budget and checkpoint".
  */
 
 /** Pages being read, and how to stop reading them. */
