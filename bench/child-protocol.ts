@@ -60,6 +60,9 @@ export interface ChildResult {
   readonly maxRssMb: number;
   /** Peak V8 heap in use (live objects and not yet collected garbage), sampled every 25 ms, MB. */
   readonly peakHeapUsedMb: number;
+  /** Peak heap in use of the young generation alone, and of the rest (each sampled, its own peak), MB. */
+  readonly peakYoungUsedMb: number;
+  readonly peakOldUsedMb: number;
   /**
    * Memory runs (`trackLiveHeap`): the largest heap in use right after a full
    * collection, MB: what the code holds, garbage excluded; null without a full

@@ -228,6 +228,8 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     // maxRSS is in kilobytes.
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     peakHeapUsedMb: peaks.heapUsed / MB,
+    peakYoungUsedMb: peaks.youngUsed / MB,
+    peakOldUsedMb: peaks.oldUsed / MB,
     peakLiveHeapUsedMb: peakLiveHeapUsed === null ? null : peakLiveHeapUsed / MB,
     baseHeapUsedMb: baseHeapUsed / MB,
     peakHeapTotalMb: peaks.heapTotal / MB,

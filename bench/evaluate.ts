@@ -7,7 +7,7 @@
  * - `cidrProblem` over its `allowSourceCidr`;
  * - `parseCredential`;
  * - the sweep's plan step (`parseCredential`, `isExempt`, `decide`, and
- *   `compactCredential` for a planned deletion), as `runSweep` does it.
+ *   `compactRecord` for a planned deletion), as `runSweep` does it.
  *
  * Each figure is the median of `--rounds` passes over the whole table after
  * `--warmup` discarded passes (warm JIT, like a long sweep). Run it bundled
@@ -28,7 +28,7 @@ import { cidrProblem, parseCredential } from '../lambdas/hygiene/credential';
 import { DATE_FIELDS, HYGIENE_ATTR } from '../lambdas/hygiene/data-contract';
 import { decide, isDeletion, isExempt } from '../lambdas/hygiene/policy';
 import type { RawItem } from '../lambdas/hygiene/ports';
-import { compactCredential } from '../lambdas/hygiene/sweep';
+import { compactRecord } from '../lambdas/hygiene/sweep';
 import { parseInstant } from '../lambdas/hygiene/time';
 import { BENCH_NOW, generateTable } from './generate';
 import { median } from './stats';
@@ -104,7 +104,7 @@ const planStep = (item: RawItem): void => {
   const credential = parsed.credential;
   if (isExempt(credential, DEFAULT_CONFIG)) sink++;
   const actions = decide(credential, DEFAULT_CONFIG, BENCH_NOW);
-  if (actions.some(isDeletion)) sink += compactCredential(credential).id.length;
+  if (actions.some(isDeletion)) sink += Object.keys(compactRecord(credential)).length;
   sink += actions.length;
 };
 

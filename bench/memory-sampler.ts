@@ -4,23 +4,32 @@
  * reserved and peak memory outside the V8 heap that V8 accounts for
  * (`external`: Buffers and ArrayBuffers, e.g. HTTP response bodies). These
  * explain the peak RSS the kernel reports (`maxRSS`, read once at the end),
- * which also counts code, native allocations and allocator slack. Reads
- * `v8.getHeapStatistics()` (no system call), so sampling every 25 ms costs
- * the measured code next to nothing. The memory runs also track the heap in
+ * which also counts code, native allocations and allocator slack. It also
+ * splits the heap in use between the young generation (new objects, which
+ * `--max-old-space-size` does not cap and V8 sizes by itself, tens of MB) and
+ * the rest, each with its own peak. Reads `v8.getHeapSpaceStatistics()` (no
+ * system call), so sampling every 25 ms costs the measured code next to
+ * nothing. The memory runs also track the heap in
  * use right after each full collection ({@link LiveHeapTracker}).
  */
-import { GCProfiler, getHeapStatistics } from 'node:v8';
+import { GCProfiler, getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+
+/** V8's young-generation spaces (Node.js docs, "v8.getHeapSpaceStatistics()"). */
+const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space']);
 
 /** Peaks seen by a {@link MemorySampler}, in bytes. */
 export interface MemoryPeaks {
   readonly heapUsed: number;
+  /** The heap in use split in two, each part's own peak: the young generation, and everything else. */
+  readonly youngUsed: number;
+  readonly oldUsed: number;
   readonly heapTotal: number;
   readonly external: number;
 }
 
 /** Samples the V8 heap statistics every `intervalMs` until stopped. */
 export class MemorySampler {
-  private readonly peaks = { heapUsed: 0, heapTotal: 0, external: 0 };
+  private readonly peaks = { heapUsed: 0, youngUsed: 0, oldUsed: 0, heapTotal: 0, external: 0 };
   private readonly timer: NodeJS.Timeout;
 
   constructor(intervalMs = 25) {
@@ -33,6 +42,14 @@ export class MemorySampler {
     const heap = getHeapStatistics();
     const peaks = this.peaks;
     peaks.heapUsed = Math.max(peaks.heapUsed, heap.used_heap_size);
+    let young = 0;
+    let old = 0;
+    for (const space of getHeapSpaceStatistics()) {
+      if (YOUNG_SPACES.has(space.space_name)) young += space.space_used_size;
+      else old += space.space_used_size;
+    }
+    peaks.youngUsed = Math.max(peaks.youngUsed, young);
+    peaks.oldUsed = Math.max(peaks.oldUsed, old);
     peaks.heapTotal = Math.max(peaks.heapTotal, heap.total_heap_size);
     peaks.external = Math.max(peaks.external, heap.external_memory);
   }

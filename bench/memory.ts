@@ -42,6 +42,12 @@ export interface MemoryResult {
   readonly peakLiveHeapUsedMb: number | null;
   /** Peak resident set size of the sweep's process, MB; null when the child died. */
   readonly peakRssMb: number | null;
+  /**
+   * The sampled heap in use split: peak of the young generation (not capped by
+   * `--max-old-space-size`; V8 sizes it itself) and peak of the rest, MB.
+   */
+  readonly peakYoungUsedMb?: number | null;
+  readonly peakOldUsedMb?: number | null;
   /** Heap in use before the sweep started (modules loaded, clients built), MB. */
   readonly baseHeapUsedMb: number | null;
   /** Peak V8 heap reserved, and peak memory outside it (Buffers/ArrayBuffers), MB: what explains the RSS. */
@@ -63,13 +69,14 @@ export interface MemoryResult {
   /** Why the sweep did not complete (the child's last output). */
   readonly error?: string;
   /**
-   * Repetitions (each on a freshly loaded table) and each one's sampled peak
-   * and after-GC peak, MB: the figures above are their medians.
+   * Repetitions (each on a freshly loaded table) and each one's sampled peak,
+   * after-GC peak and young-generation peak, MB: the figures above are their medians.
    */
   readonly reps?: number;
   readonly runs?: readonly {
     readonly peakHeapUsedMb: number | null;
     readonly peakLiveHeapUsedMb: number | null;
+    readonly peakYoungUsedMb?: number | null;
   }[];
 }
 
@@ -97,6 +104,8 @@ export function combineMemoryReps(results: readonly MemoryResult[]): MemoryResul
     peakHeapUsedMb: figure((r) => r.peakHeapUsedMb),
     peakLiveHeapUsedMb: figure((r) => r.peakLiveHeapUsedMb),
     peakRssMb: figure((r) => r.peakRssMb),
+    peakYoungUsedMb: figure((r) => r.peakYoungUsedMb),
+    peakOldUsedMb: figure((r) => r.peakOldUsedMb),
     baseHeapUsedMb: figure((r) => r.baseHeapUsedMb),
     peakHeapTotalMb: figure((r) => r.peakHeapTotalMb),
     peakExternalMb: figure((r) => r.peakExternalMb),
@@ -112,6 +121,7 @@ export function combineMemoryReps(results: readonly MemoryResult[]): MemoryResul
     runs: results.map((r) => ({
       peakHeapUsedMb: r.peakHeapUsedMb,
       peakLiveHeapUsedMb: r.peakLiveHeapUsedMb,
+      peakYoungUsedMb: r.peakYoungUsedMb ?? null,
     })),
   };
 }
@@ -183,6 +193,8 @@ function sweepFigures(size: number, sweep: ChildResult | { readonly error: strin
       peakHeapUsedMb: null,
       peakLiveHeapUsedMb: null,
       peakRssMb: null,
+      peakYoungUsedMb: null,
+      peakOldUsedMb: null,
       baseHeapUsedMb: null,
       peakHeapTotalMb: null,
       peakExternalMb: null,
@@ -196,6 +208,8 @@ function sweepFigures(size: number, sweep: ChildResult | { readonly error: strin
     peakHeapUsedMb: megabytes(sweep.peakHeapUsedMb),
     peakLiveHeapUsedMb: megabytes(sweep.peakLiveHeapUsedMb),
     peakRssMb: megabytes(sweep.maxRssMb),
+    peakYoungUsedMb: megabytes(sweep.peakYoungUsedMb),
+    peakOldUsedMb: megabytes(sweep.peakOldUsedMb),
     baseHeapUsedMb: megabytes(sweep.baseHeapUsedMb),
     peakHeapTotalMb: megabytes(sweep.peakHeapTotalMb),
     peakExternalMb: megabytes(sweep.peakExternalMb),

@@ -193,6 +193,7 @@ export function memoryMarkdown(memory: readonly MemoryResult[]): string {
       'completed',
       'peak heap used MB',
       'heap in use after a full GC, largest MB',
+      'peak used, young generation / the rest MB',
       'peak RSS MB',
       'heap before the sweep MB',
       'peak heap reserved MB',
@@ -201,7 +202,7 @@ export function memoryMarkdown(memory: readonly MemoryResult[]): string {
       'deletions buffered / owners with events',
       'sweep ms',
       'load ms',
-      'each repetition: peak heap used / after a full GC MB',
+      'each repetition: peak heap used / after a full GC / young generation MB',
     ],
     memory.map((m) => [
       m.size,
@@ -209,6 +210,7 @@ export function memoryMarkdown(memory: readonly MemoryResult[]): string {
       m.completed ? 'yes' : `no: ${m.error ?? ''}`,
       m.peakHeapUsedMb ?? '?',
       m.peakLiveHeapUsedMb ?? '?',
+      `${m.peakYoungUsedMb ?? '?'} / ${m.peakOldUsedMb ?? '?'}`,
       m.peakRssMb ?? '?',
       m.baseHeapUsedMb ?? '?',
       m.peakHeapTotalMb ?? '?',
@@ -217,7 +219,11 @@ export function memoryMarkdown(memory: readonly MemoryResult[]): string {
       `${m.deletionsBuffered ?? '?'} / ${m.eventOwners ?? '?'}`,
       m.sweepMs ?? '?',
       m.loadMs,
-      (m.runs ?? []).map((r) => `${r.peakHeapUsedMb ?? '?'} / ${r.peakLiveHeapUsedMb ?? '?'}`).join(', '),
+      (m.runs ?? [])
+        .map(
+          (r) => `${r.peakHeapUsedMb ?? '?'} / ${r.peakLiveHeapUsedMb ?? '?'} / ${r.peakYoungUsedMb ?? '?'}`,
+        )
+        .join(', '),
     ]),
   );
 }

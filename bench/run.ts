@@ -110,7 +110,7 @@ async function runMemory(
       );
       const result = await runMemoryCase(client, endpoint, { size, heapCapMb, childScript }, log);
       log(
-        `memory ${size}: ${result.completed ? 'completed' : 'NOT completed'}, peak heap used ${result.peakHeapUsedMb} MB (after a full GC at most ${result.peakLiveHeapUsedMb} MB), peak RSS ${result.peakRssMb} MB`,
+        `memory ${size}: ${result.completed ? 'completed' : 'NOT completed'}, peak heap used ${result.peakHeapUsedMb} MB (after a full GC at most ${result.peakLiveHeapUsedMb} MB; young generation at most ${result.peakYoungUsedMb ?? '?'} MB), peak RSS ${result.peakRssMb} MB`,
       );
       reps.push(result);
     }

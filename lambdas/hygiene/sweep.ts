@@ -23,7 +23,7 @@ import { SweepAbortedError, type SweepDeps, type SweepOptions } from './sweep/ty
 import { formatInstant } from './time';
 
 export { purgeAt } from './sweep/apply';
-export { compactCredential } from './sweep/compact';
+export { compactCredential, compactRecord, expandRecord } from './sweep/compact';
 export {
   DEFAULT_DEADLINE_MARGIN_MS,
   DEFAULT_MAX_WRITE_FAILURES,

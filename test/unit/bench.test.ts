@@ -749,6 +749,7 @@ describe('combineMemoryReps', () => {
     peakHeapUsedMb: number,
     peakLiveHeapUsedMb: number | null,
     completed = true,
+    peakYoungUsedMb = 30,
   ): MemoryResult => ({
     size: 1_000_000,
     heapCapMb: 64,
@@ -756,6 +757,8 @@ describe('combineMemoryReps', () => {
     completed,
     peakHeapUsedMb: completed ? peakHeapUsedMb : null,
     peakLiveHeapUsedMb,
+    peakYoungUsedMb: completed ? peakYoungUsedMb : null,
+    peakOldUsedMb: completed ? 30 : null,
     peakRssMb: 250,
     baseHeapUsedMb: 9.5,
     peakHeapTotalMb: 170,
@@ -770,17 +773,23 @@ describe('combineMemoryReps', () => {
     ...(!completed && { error: 'heap out of memory' }),
   });
 
-  it('reports the median of each figure over the repetitions, and each repetition’s two heap peaks', () => {
-    const combined = combineMemoryReps([rep(67.6, 28), rep(61.2, 27.1), rep(64.3, null)]);
+  it('reports the median of each figure over the repetitions, and each repetition’s heap peaks', () => {
+    const combined = combineMemoryReps([
+      rep(67.6, 28, true, 38),
+      rep(61.2, 27.1, true, 31),
+      rep(64.3, null, true, 34),
+    ]);
     expect(combined).toMatchObject({
       completed: true,
       peakHeapUsedMb: 64.3,
       peakLiveHeapUsedMb: 27.6,
+      peakYoungUsedMb: 34,
+      peakOldUsedMb: 30,
       reps: 3,
       runs: [
-        { peakHeapUsedMb: 67.6, peakLiveHeapUsedMb: 28 },
-        { peakHeapUsedMb: 61.2, peakLiveHeapUsedMb: 27.1 },
-        { peakHeapUsedMb: 64.3, peakLiveHeapUsedMb: null },
+        { peakHeapUsedMb: 67.6, peakLiveHeapUsedMb: 28, peakYoungUsedMb: 38 },
+        { peakHeapUsedMb: 61.2, peakLiveHeapUsedMb: 27.1, peakYoungUsedMb: 31 },
+        { peakHeapUsedMb: 64.3, peakLiveHeapUsedMb: null, peakYoungUsedMb: 34 },
       ],
     });
   });

@@ -4,7 +4,9 @@ import { parseCredential } from '../../lambdas/hygiene/credential';
 import { OUTBOX_ATTR, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import {
   compactCredential,
+  compactRecord,
   createRunId,
+  expandRecord,
   purgeAt,
   runSweep,
   SweepAbortedError,
@@ -531,6 +533,16 @@ describe('sweep helpers', () => {
       ].sort(),
     );
     expect(compact.lastUsedAt).toEqual(parsed.credential.lastUsedAt);
+    // What a buffered deletion holds: the compact item itself, unparsed, sharing the item's values.
+    const record = compactRecord(parsed.credential);
+    expect(record).toEqual(compact.raw);
+    expect(record.lastUsedAt).toBe(parsed.credential.raw.lastUsedAt);
+  });
+
+  it('refuses to apply a buffered item that no longer parses, naming it', () => {
+    expect(() => expandRecord({ id: 'a-x', userId: 'u', expiresTime: 'soon' })).toThrow(
+      /^compacting a-x made it invalid: .*expiresTime/,
+    );
   });
 
   it('makes readable run ids and purge instants', () => {

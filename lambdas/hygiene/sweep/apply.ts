@@ -12,7 +12,8 @@ import { isDeletion } from '../policy';
 import type { Transition } from '../ports';
 import { manifestEntry } from '../run-manifest';
 import { DAY_MS } from '../time';
-import type { PendingTransition, SweepRun, SweepSettings } from './run-state';
+import { expandRecord } from './compact';
+import type { DeferredDeletion, PendingTransition, SweepRun, SweepSettings } from './run-state';
 import type { DeletionVerdict } from './types';
 
 /** `hygienePurgeAt` for a deletion at `now`: epoch seconds, `purgeAfterDays` later. */
@@ -98,6 +99,12 @@ function tellDeletion(run: SweepRun, pending: PendingTransition, verdict: Deleti
   onDeletion({ ...manifestEntry(pending.credential, pending.actions, run.settings.now), verdict });
 }
 
+/** A buffered deletion as the transition to apply: its compact item parsed again. */
+function pendingOf(deferred: DeferredDeletion): PendingTransition {
+  const { record, actions, historyLength } = deferred;
+  return { credential: expandRecord(record), actions, historyLength };
+}
+
 /** Under half the time reserve left: start no more deletions (a later run plans them again). */
 function deletionDeadlineReached(run: SweepRun): boolean {
   const remaining = run.deps.remainingMs;
@@ -113,25 +120,30 @@ function deletionDeadlineReached(run: SweepRun): boolean {
 export async function applyDeletionsPhase(run: SweepRun, guard: GuardStatus): Promise<void> {
   const { deletions, tally } = run;
   const deletionCount = deletions.length;
-  for (const [index, pending] of deletions.entries()) {
-    if (!guard.deletionsAllowed) {
-      tellDeletion(run, pending, 'blocked-by-guard');
-      const submitted = applyBlocked(run, pending);
-      if (submitted) await submitted;
-      continue;
+  try {
+    for (const [index, deferred] of deletions.entries()) {
+      const pending = pendingOf(deferred);
+      if (!guard.deletionsAllowed) {
+        tellDeletion(run, pending, 'blocked-by-guard');
+        const submitted = applyBlocked(run, pending);
+        if (submitted) await submitted;
+        continue;
+      }
+      if (deletionDeadlineReached(run)) {
+        tally.deletions.deferred += deletionCount - index;
+        for (const rest of deletions.slice(index)) tellDeletion(run, pendingOf(rest), 'deferred');
+        break;
+      }
+      tellDeletion(run, pending, 'allowed');
+      await run.pool.submit(() => applyTransition(run, pending));
+      if (index % 100 === 99) run.progress('delete');
+      if (run.abortReason !== undefined) break;
     }
-    if (deletionDeadlineReached(run)) {
-      tally.deletions.deferred += deletionCount - index;
-      for (const rest of deletions.slice(index)) tellDeletion(run, rest, 'deferred');
-      break;
-    }
-    tellDeletion(run, pending, 'allowed');
-    await run.pool.submit(() => applyTransition(run, pending));
-    if (index % 100 === 99) run.progress('delete');
-    if (run.abortReason !== undefined) break;
+  } finally {
+    // Also when a buffered item no longer parses (a bug: `expandRecord`): no write it started is left running.
+    run.deps.writer.flush?.();
+    await run.pool.drain();
   }
-  run.deps.writer.flush?.();
-  await run.pool.drain();
   deletions.length = 0;
   if (deletionCount > 0) run.progress('delete');
 }

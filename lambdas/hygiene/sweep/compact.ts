@@ -1,12 +1,14 @@
 /**
  * Compact deletions: the sweep buffers every planned deletion until the guard
- * has seen them all, so each is kept as the few fields the conditional write
- * and the owner event need, not the whole item (memory stays small on a large
+ * has seen them all, so each is kept as the few item attributes the
+ * conditional write and the owner event need, not the whole item, and not
+ * parsed: it is parsed again when it is applied (memory stays small on a large
  * table; docs/sweep.md, "Phases").
  */
 import { type Credential, formatProblem, parseCredential } from '../credential';
 import { HYGIENE_ATTR, OUTBOX_ATTR } from '../data-contract';
 import { DECISION_FIELDS } from '../policy';
+import type { RawItem } from '../ports';
 
 /**
  * The item attributes a deferred deletion keeps: the key, what the owner
@@ -27,15 +29,29 @@ const COMPACT_FIELDS: readonly string[] = [
   OUTBOX_ATTR.since,
 ];
 
-/** A credential reduced to {@link COMPACT_FIELDS}, re-parsed so it is a complete `Credential`. */
-export function compactCredential(credential: Credential): Credential {
+/** A credential's item reduced to {@link COMPACT_FIELDS}: what a buffered deletion keeps. */
+export function compactRecord(credential: Credential): RawItem {
   const picked: Record<string, unknown> = {};
   for (const field of COMPACT_FIELDS) {
     if (field in credential.raw) picked[field] = credential.raw[field];
   }
-  const parsed = parseCredential(picked);
-  // A valid record stays valid without its lists: they never make another field invalid.
+  return picked;
+}
+
+/**
+ * A compact record parsed again into a complete `Credential`, as it was
+ * planned (`parseCredential` reads only the fields it keeps).
+ * @throws when it does not parse: a valid record stays valid without its
+ *   lists, which never make another field invalid, so this is a bug
+ */
+export function expandRecord(record: RawItem): Credential {
+  const parsed = parseCredential(record);
   if (!parsed.ok)
-    throw new Error(`compacting ${credential.id} made it invalid: ${parsed.problems.map(formatProblem)}`);
+    throw new Error(`compacting ${String(record.id)} made it invalid: ${parsed.problems.map(formatProblem)}`);
   return parsed.credential;
+}
+
+/** A credential reduced to {@link COMPACT_FIELDS} and parsed again: what a buffered deletion is applied as. */
+export function compactCredential(credential: Credential): Credential {
+  return expandRecord(compactRecord(credential));
 }

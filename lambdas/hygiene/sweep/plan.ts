@@ -12,7 +12,7 @@ import { ownerStanding } from '../owner-directory';
 import { decide, isDeletion, isExempt } from '../policy';
 import type { RawItem, ScanPage } from '../ports';
 import { applyTransition } from './apply';
-import { compactCredential } from './compact';
+import { compactRecord } from './compact';
 import type { PendingTransition, SweepRun } from './run-state';
 
 /** Parses and decides one item, counting it. @returns the transition to make, if any */
@@ -63,7 +63,7 @@ function outOfTime(run: SweepRun): boolean {
 function route(run: SweepRun, pending: PendingTransition): Promise<void> | undefined {
   if (pending.actions.some(isDeletion)) {
     run.deletions.push({
-      credential: compactCredential(pending.credential),
+      record: compactRecord(pending.credential),
       actions: pending.actions,
       historyLength: historyLength(pending.credential.raw[HISTORY_ATTR]),
     });

@@ -9,7 +9,7 @@ import type { HygieneConfig, Mode } from '../config';
 import type { Credential } from '../credential';
 import { type DirectoryState, loadDirectoryState } from '../owner-directory';
 import type { Action } from '../policy';
-import type { CheckpointStore, ScanCheckpoint, ScanPage } from '../ports';
+import type { CheckpointStore, RawItem, ScanCheckpoint, ScanPage } from '../ports';
 import { ManifestRecorder } from '../run-manifest';
 import { TaskPool } from '../task-pool';
 import { openScan } from './checkpoint';
@@ -28,6 +28,17 @@ export interface PendingTransition {
   readonly actions: readonly Action[];
   /** The history length read, kept when the credential is compacted (which drops the history itself). */
   readonly historyLength?: number;
+}
+
+/**
+ * A planned deletion waiting for the guard: its item compacted and not parsed
+ * (`sweep/compact.ts`; parsed again when applied), its actions and the length
+ * of the history the compact item no longer carries.
+ */
+export interface DeferredDeletion {
+  readonly record: RawItem;
+  readonly actions: readonly Action[];
+  readonly historyLength: number;
 }
 
 /** The options of one run, with every default applied and every derived flag computed once. */
@@ -90,7 +101,7 @@ export class LatencyEstimate {
 export class SweepRun {
   readonly tally = new RunTally();
   /** Deletions planned during the scan (compacted), made after the guard. */
-  readonly deletions: PendingTransition[] = [];
+  readonly deletions: DeferredDeletion[] = [];
   readonly writeTime = new LatencyEstimate();
   /** Set once more than `maxWriteFailures` writes failed: no new write starts, the run throws. */
   abortReason: string | undefined;
