@@ -63,6 +63,8 @@ export interface ChildResult {
   /** Peak heap in use of the young generation alone, and of the rest (each sampled, its own peak), MB. */
   readonly peakYoungUsedMb: number;
   readonly peakOldUsedMb: number;
+  /** V8's heap limit in this process (`v8.getHeapStatistics().heap_size_limit`), MB. */
+  readonly heapSizeLimitMb: number;
   /**
    * Memory runs (`trackLiveHeap`): the largest heap in use right after a full
    * collection, MB: what the code holds, garbage excluded; null without a full

@@ -11,6 +11,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { getHeapStatistics } from 'node:v8';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sweepTransitionWriter } from '../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
@@ -230,6 +231,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     peakHeapUsedMb: peaks.heapUsed / MB,
     peakYoungUsedMb: peaks.youngUsed / MB,
     peakOldUsedMb: peaks.oldUsed / MB,
+    heapSizeLimitMb: getHeapStatistics().heap_size_limit / MB,
     peakLiveHeapUsedMb: peakLiveHeapUsed === null ? null : peakLiveHeapUsed / MB,
     baseHeapUsedMb: baseHeapUsed / MB,
     peakHeapTotalMb: peaks.heapTotal / MB,

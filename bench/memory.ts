@@ -31,6 +31,13 @@ const LOAD_CONCURRENCY = 8;
 export interface MemoryResult {
   readonly size: number;
   readonly heapCapMb: number;
+  /**
+   * `--max-semi-space-size` given to the children, MB; null = V8's default, which scales with the
+   * machine's memory (64 MB semi-spaces on a 24 GB machine, 16 MB in a 1 GiB process).
+   */
+  readonly semiSpaceMb?: number | null;
+  /** V8's heap limit in the sweep's process (old-space cap + young generation), MB: what the flags gave it. */
+  readonly heapSizeLimitMb?: number | null;
   /** The sweep finished and scanned every record under the cap. */
   readonly completed: boolean;
   /** Peak V8 heap in use (sampled every 25 ms), MB; null when the child died. */
@@ -99,6 +106,8 @@ export function combineMemoryReps(results: readonly MemoryResult[]): MemoryResul
   return {
     size: first.size,
     heapCapMb: first.heapCapMb,
+    semiSpaceMb: first.semiSpaceMb ?? null,
+    heapSizeLimitMb: figure((r) => r.heapSizeLimitMb),
     changes: first.changes,
     completed: failed === undefined,
     peakHeapUsedMb: figure((r) => r.peakHeapUsedMb),
@@ -152,12 +161,20 @@ async function loadTable(
   return { tableName, loadMs: performance.now() - started };
 }
 
+/** What one memory case runs under: the table size, the heap cap, the semi-space size (V8's default when absent). */
+export interface MemoryCaseOptions {
+  readonly size: number;
+  readonly heapCapMb: number;
+  readonly semiSpaceMb?: number;
+  readonly childScript: string;
+}
+
 /** Runs one measurement child over `tableName` under the heap cap; a child that dies is reported, not thrown. */
 async function underCap(
   task: 'sweep' | 'parallel-floor',
   endpoint: string,
   tableName: string,
-  options: { readonly heapCapMb: number; readonly childScript: string },
+  options: MemoryCaseOptions,
 ): Promise<ChildResult | { readonly error: string }> {
   try {
     return await runChild(
@@ -172,7 +189,10 @@ async function underCap(
         pageSize: DEFAULT_SCAN_PAGE_SIZE,
         trackLiveHeap: true,
       },
-      [`--max-old-space-size=${options.heapCapMb}`],
+      [
+        `--max-old-space-size=${options.heapCapMb}`,
+        ...(options.semiSpaceMb === undefined ? [] : [`--max-semi-space-size=${options.semiSpaceMb}`]),
+      ],
     );
   } catch (error: unknown) {
     if (!(error instanceof ChildMeasurementError)) throw error;
@@ -195,6 +215,7 @@ function sweepFigures(size: number, sweep: ChildResult | { readonly error: strin
       peakRssMb: null,
       peakYoungUsedMb: null,
       peakOldUsedMb: null,
+      heapSizeLimitMb: null,
       baseHeapUsedMb: null,
       peakHeapTotalMb: null,
       peakExternalMb: null,
@@ -209,6 +230,7 @@ function sweepFigures(size: number, sweep: ChildResult | { readonly error: strin
     peakLiveHeapUsedMb: megabytes(sweep.peakLiveHeapUsedMb),
     peakRssMb: megabytes(sweep.maxRssMb),
     peakYoungUsedMb: megabytes(sweep.peakYoungUsedMb),
+    heapSizeLimitMb: megabytes(sweep.heapSizeLimitMb),
     peakOldUsedMb: megabytes(sweep.peakOldUsedMb),
     baseHeapUsedMb: megabytes(sweep.baseHeapUsedMb),
     peakHeapTotalMb: megabytes(sweep.peakHeapTotalMb),
@@ -230,7 +252,7 @@ function sweepFigures(size: number, sweep: ChildResult | { readonly error: strin
 export async function runMemoryCase(
   client: DynamoDBDocumentClient,
   endpoint: string,
-  options: { readonly size: number; readonly heapCapMb: number; readonly childScript: string },
+  options: MemoryCaseOptions,
   log: (line: string) => void,
 ): Promise<MemoryResult> {
   const { size, heapCapMb } = options;
@@ -246,6 +268,7 @@ export async function runMemoryCase(
     return {
       size,
       heapCapMb,
+      semiSpaceMb: options.semiSpaceMb ?? null,
       changes,
       loadMs: round(loadMs),
       ...sweepFigures(size, sweep),

@@ -26,8 +26,15 @@ export interface BenchOptions {
   readonly latency?: LatencyModel;
   /** `--cpu-prof DIR`: every measurement child writes a V8 CPU profile there (`<case>-<task>.cpuprofile`). */
   readonly cpuProfDir?: string;
-  /** `--memory`: table sizes (ascending, the 100k reference included) swept under a heap cap of `heapCapMb`. */
-  readonly memory?: { readonly sizes: readonly number[]; readonly heapCapMb: number };
+  /**
+   * `--memory`: table sizes (ascending, the 100k reference included) swept under a heap cap of `heapCapMb`
+   * and, when given (`--memory-semi-space-mb`), a young generation of `semiSpaceMb` semi-spaces.
+   */
+  readonly memory?: {
+    readonly sizes: readonly number[];
+    readonly heapCapMb: number;
+    readonly semiSpaceMb?: number;
+  };
 }
 
 /** The size every `--memory` run is compared with (the issue's 1.5× target is against 100k). */
@@ -35,7 +42,7 @@ export const MEMORY_REFERENCE_SIZE = 100_000;
 
 export const BENCH_USAGE =
   'usage: npm run bench -- [--sizes 10000,100000] [--rates 1,10] [--reps 3] [--json PATH] [--latency none|aws] ' +
-  '[--latency-params name=ms,...] [--rtt-ms 0] [--heap-cap-mb N] [--memory 1000000] [--memory-heap-mb 64] [--cpu-prof DIR] [--skip-bundles]';
+  '[--latency-params name=ms,...] [--rtt-ms 0] [--heap-cap-mb N] [--memory 1000000] [--memory-heap-mb 64] [--memory-semi-space-mb 16] [--cpu-prof DIR] [--skip-bundles]';
 
 function positiveIntegers(flag: string, text: string): number[] {
   const values = text.split(',').map((part) => Number(part.trim()));
@@ -71,7 +78,7 @@ export function parseBenchOptions(
     throw new BenchUsageError(`--rtt-ms must be an integer from 0 to 1000, got "${values['rtt-ms']}"`);
   }
   const latency = latencyOf(values.latency, values['latency-params']);
-  const memory = memoryOf(values.memory, values['memory-heap-mb']);
+  const memory = memoryOf(values.memory, values['memory-heap-mb'], values['memory-semi-space-mb']);
   // `--memory` alone measures memory only; with --sizes/--rates the timing cases run too.
   const casesAsked = memory === undefined || values.sizes !== undefined || values.rates !== undefined;
   return {
@@ -107,16 +114,27 @@ function latencyOf(name: string | undefined, params: string | undefined): Latenc
   }
 }
 
-/** `--memory` sizes, ascending, with the 100k reference added, and the heap cap; undefined without `--memory`. */
-function memoryOf(text: string | undefined, heapCapText: string | undefined): BenchOptions['memory'] {
+/**
+ * `--memory` sizes, ascending, with the 100k reference added, the heap cap and
+ * the semi-space size if given; undefined without `--memory`.
+ */
+function memoryOf(
+  text: string | undefined,
+  heapCapText: string | undefined,
+  semiSpaceText: string | undefined,
+): BenchOptions['memory'] {
   if (text === undefined) {
     if (heapCapText !== undefined) throw new BenchUsageError('--memory-heap-mb needs --memory');
+    if (semiSpaceText !== undefined) throw new BenchUsageError('--memory-semi-space-mb needs --memory');
     return undefined;
   }
   const sizes = new Set([MEMORY_REFERENCE_SIZE, ...positiveIntegers('--memory', text)]);
   return {
     sizes: [...sizes].sort((a, b) => a - b),
     heapCapMb: positiveIntegers('--memory-heap-mb', heapCapText ?? '64')[0] as number,
+    ...(semiSpaceText !== undefined && {
+      semiSpaceMb: positiveIntegers('--memory-semi-space-mb', semiSpaceText)[0] as number,
+    }),
   };
 }
 
@@ -140,6 +158,7 @@ function parse(argv: readonly string[]) {
       'latency-params': { type: 'string' },
       memory: { type: 'string' },
       'memory-heap-mb': { type: 'string' },
+      'memory-semi-space-mb': { type: 'string' },
       'cpu-prof': { type: 'string' },
     },
     strict: true,

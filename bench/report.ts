@@ -189,7 +189,7 @@ export function memoryMarkdown(memory: readonly MemoryResult[]): string {
   return table(
     [
       'size',
-      'heap cap MB',
+      'heap cap MB (semi-spaces; V8 heap limit)',
       'completed',
       'peak heap used MB',
       'heap in use after a full GC, largest MB',
@@ -206,7 +206,7 @@ export function memoryMarkdown(memory: readonly MemoryResult[]): string {
     ],
     memory.map((m) => [
       m.size,
-      m.heapCapMb,
+      `${m.heapCapMb} (${m.semiSpaceMb ? `${m.semiSpaceMb} MB` : "V8's default"}; ${m.heapSizeLimitMb ?? '?'} MB)`,
       m.completed ? 'yes' : `no: ${m.error ?? ''}`,
       m.peakHeapUsedMb ?? '?',
       m.peakLiveHeapUsedMb ?? '?',

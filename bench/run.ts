@@ -102,13 +102,19 @@ async function runMemory(
 ): Promise<MemoryResult[]> {
   const results: MemoryResult[] = [];
   const heapCapMb = options.memory?.heapCapMb ?? 0;
+  const semiSpaceMb = options.memory?.semiSpaceMb;
   for (const size of options.memory?.sizes ?? []) {
     const reps: MemoryResult[] = [];
     for (let rep = 1; rep <= options.reps; rep++) {
       log(
-        `memory: ${size} records, 1% changes, heap cap ${heapCapMb} MB, repetition ${rep} of ${options.reps}`,
+        `memory: ${size} records, 1% changes, heap cap ${heapCapMb} MB, semi-spaces ${semiSpaceMb === undefined ? "V8's default" : `${semiSpaceMb} MB`}, repetition ${rep} of ${options.reps}`,
       );
-      const result = await runMemoryCase(client, endpoint, { size, heapCapMb, childScript }, log);
+      const result = await runMemoryCase(
+        client,
+        endpoint,
+        { size, heapCapMb, childScript, ...(semiSpaceMb !== undefined && { semiSpaceMb }) },
+        log,
+      );
       log(
         `memory ${size}: ${result.completed ? 'completed' : 'NOT completed'}, peak heap used ${result.peakHeapUsedMb} MB (after a full GC at most ${result.peakLiveHeapUsedMb} MB; young generation at most ${result.peakYoungUsedMb ?? '?'} MB), peak RSS ${result.peakRssMb} MB`,
       );

@@ -214,6 +214,8 @@ describe('parseBenchOptions: latency and memory', () => {
     [['--latency', 'aws', '--latency-params', 'pointWriteMs']],
     [['--memory', '1M']],
     [['--memory-heap-mb', '64']],
+    [['--memory-semi-space-mb', '16']],
+    [['--memory', '1000000', '--memory-semi-space-mb', '0']],
   ])('rejects %j with a usage error', (argv) => {
     expect(() => parseBenchOptions(argv, '/x')).toThrow(BenchUsageError);
   });
@@ -235,6 +237,11 @@ describe('parseBenchOptions: latency and memory', () => {
     );
     expect(options.memory).toEqual({ sizes: [100_000, 500_000], heapCapMb: 48 });
     expect(options.sizes).toEqual([10_000]);
+  });
+
+  it('--memory-semi-space-mb sizes the young generation of the memory runs (V8 picks it when absent)', () => {
+    const options = parseBenchOptions(['--memory', '1000000', '--memory-semi-space-mb', '16'], '/x');
+    expect(options.memory).toEqual({ sizes: [100_000, 1_000_000], heapCapMb: 64, semiSpaceMb: 16 });
   });
 });
 
