@@ -104,7 +104,7 @@ const planStep = (item: RawItem): void => {
   const credential = parsed.credential;
   if (isExempt(credential, DEFAULT_CONFIG)) sink++;
   const actions = decide(credential, DEFAULT_CONFIG, BENCH_NOW);
-  if (actions.some(isDeletion)) sink += Object.keys(compactRecord(credential)).length;
+  if (actions.some(isDeletion)) sink += String(compactRecord(credential).id).length;
   sink += actions.length;
 };
 

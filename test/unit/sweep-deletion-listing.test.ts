@@ -55,6 +55,38 @@ describe('onDeletion: every planned deletion with the guard verdict', () => {
   });
 });
 
+describe('onDeletion: deletions the time budget stopped', () => {
+  it('tells each one as deferred, with its id and rule, and writes none of them', async () => {
+    const table = new MemoryTable([
+      credential('b-expired', { expiresTime: days(-1), lastUsedAt: days(-2) }),
+      credential('c-expired', { expiresTime: days(-3) }),
+    ]);
+    const scanner = new MemoryScanner(table);
+    const deletions: PlannedDeletion[] = [];
+    await runSweep(
+      {
+        scanner,
+        writer: new MemoryWriter(table),
+        clock: () => NOW,
+        remainingMs: () => (scanner.finished ? 1_000 : 60_000),
+        onDeletion: (d) => deletions.push(d),
+      },
+      {
+        config: parseConfig({ maxDeletePercent: 100 }),
+        now: NOW,
+        runId: 'sweep-late',
+        mode: 'enforce',
+        deadlineMarginMs: 30_000,
+      },
+    );
+    expect(deletions.map((d) => [d.id, d.rule, d.verdict]).sort()).toEqual([
+      ['b-expired', 'expired', 'deferred'],
+      ['c-expired', 'expired', 'deferred'],
+    ]);
+    expect(table.items.get('b-expired')).not.toHaveProperty('deletedAt');
+  });
+});
+
 describe('coerceFlatValues: --config accepts the CDK context value forms', () => {
   it('coerces "30,7,1" and "60" like cdk.json values and keeps unknown keys for the schema to refuse', () => {
     expect(parseConfig(coerceFlatValues({ expiryNoticeDays: '30,7,1', staleAfterDays: '60' }))).toMatchObject(

@@ -105,6 +105,16 @@ function pendingOf(deferred: DeferredDeletion): PendingTransition {
   return { credential: expandRecord(record), actions, historyLength };
 }
 
+/**
+ * The time budget stopped the deletions: the rest are counted as deferred and
+ * told to `onDeletion`, parsed only when it is given.
+ */
+function deferRest(run: SweepRun, rest: readonly DeferredDeletion[]): void {
+  run.tally.deletions.deferred += rest.length;
+  if (run.deps.onDeletion === undefined) return;
+  for (const deferred of rest) tellDeletion(run, pendingOf(deferred), 'deferred');
+}
+
 /** Under half the time reserve left: start no more deletions (a later run plans them again). */
 function deletionDeadlineReached(run: SweepRun): boolean {
   const remaining = run.deps.remainingMs;
@@ -118,21 +128,20 @@ function deletionDeadlineReached(run: SweepRun): boolean {
  * the run is aborted; waits for every write it started.
  */
 export async function applyDeletionsPhase(run: SweepRun, guard: GuardStatus): Promise<void> {
-  const { deletions, tally } = run;
+  const { deletions } = run;
   const deletionCount = deletions.length;
   try {
     for (const [index, deferred] of deletions.entries()) {
+      if (guard.deletionsAllowed && deletionDeadlineReached(run)) {
+        deferRest(run, deletions.slice(index));
+        break;
+      }
       const pending = pendingOf(deferred);
       if (!guard.deletionsAllowed) {
         tellDeletion(run, pending, 'blocked-by-guard');
         const submitted = applyBlocked(run, pending);
         if (submitted) await submitted;
         continue;
-      }
-      if (deletionDeadlineReached(run)) {
-        tally.deletions.deferred += deletionCount - index;
-        for (const rest of deletions.slice(index)) tellDeletion(run, pendingOf(rest), 'deferred');
-        break;
       }
       tellDeletion(run, pending, 'allowed');
       await run.pool.submit(() => applyTransition(run, pending));
