@@ -1,10 +1,11 @@
 /**
  * Reads the credentials table with a parallel Scan: one loop per segment, all
- * running at once, pages yielded as they arrive. Each segment fetches its next
- * page only after the previous one was consumed, so at most one page per
- * segment is held in memory, whatever the table size.
+ * running at once, pages yielded as they arrive. Each segment reads one page
+ * ahead (its next page is on its way while the caller works on the last one,
+ * so the caller's CPU does not add to the scan's round trips) and no further:
+ * at most two pages per segment are held in memory, whatever the table size.
  */
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { isReservedId } from '../hygiene/data-contract';
 import type { CredentialScanner, RawItem, ScanCheckpoint, ScanPage } from '../hygiene/ports';
 
@@ -67,30 +68,69 @@ export class DynamoDbCredentialScanner implements CredentialScanner {
     return mergeAsync(loops);
   }
 
+  /** One Scan request of `segment`, from `exclusiveStartKey`. */
+  private readPage(
+    segment: number,
+    totalSegments: number,
+    exclusiveStartKey: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<ScanCommandOutput> {
+    return this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Segment: segment,
+        TotalSegments: totalSegments,
+        ExclusiveStartKey: exclusiveStartKey,
+        Limit: this.options.pageSize ?? DEFAULT_SCAN_PAGE_SIZE,
+      }),
+    );
+  }
+
+  /**
+   * The next page, requested before it is wanted. Its failure is marked
+   * handled now: it surfaces where the page is awaited, or not at all when
+   * the scan stops first (never as an unhandled rejection meanwhile).
+   */
+  private readAhead(
+    segment: number,
+    totalSegments: number,
+    exclusiveStartKey: Readonly<Record<string, unknown>>,
+  ): Promise<ScanCommandOutput> {
+    const reading = this.readPage(segment, totalSegments, exclusiveStartKey);
+    reading.catch(() => undefined);
+    return reading;
+  }
+
+  /**
+   * One segment's pages, reading one page ahead: the next page is requested
+   * as soon as a page arrives, before it is handed out, so its round trip
+   * overlaps the caller's work on this one. Stopped early, the page read ahead
+   * is dropped unread (its error too).
+   */
   private async *scanSegment(
     segment: number,
     totalSegments: number,
     startAfter: Readonly<Record<string, unknown>> | undefined,
   ): AsyncGenerator<ScanPage> {
-    let exclusiveStartKey = startAfter;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          Segment: segment,
-          TotalSegments: totalSegments,
-          ExclusiveStartKey: exclusiveStartKey,
-          Limit: this.options.pageSize ?? DEFAULT_SCAN_PAGE_SIZE,
-        }),
-      );
-      const items = (page.Items ?? []) as RawItem[];
-      exclusiveStartKey = page.LastEvaluatedKey;
-      yield {
-        segment,
-        items: this.options.includeReserved ? items : items.filter((item) => !isReservedId(item.id)),
-        ...(exclusiveStartKey !== undefined && { lastEvaluatedKey: exclusiveStartKey }),
-      };
-    } while (exclusiveStartKey !== undefined);
+    let reading: Promise<ScanCommandOutput> | undefined = this.readPage(segment, totalSegments, startAfter);
+    try {
+      while (reading !== undefined) {
+        const page: ScanCommandOutput = await reading;
+        const lastEvaluatedKey = page.LastEvaluatedKey;
+        reading =
+          lastEvaluatedKey === undefined
+            ? undefined
+            : this.readAhead(segment, totalSegments, lastEvaluatedKey);
+        const items = (page.Items ?? []) as RawItem[];
+        yield {
+          segment,
+          items: this.options.includeReserved ? items : items.filter((item) => !isReservedId(item.id)),
+          ...(lastEvaluatedKey !== undefined && { lastEvaluatedKey }),
+        };
+      }
+    } finally {
+      // Stopped early (or another segment failed): wait for the page read ahead, and drop it.
+      await reading?.catch(() => undefined);
+    }
   }
 }
 

@@ -74,9 +74,45 @@ describe('DynamoDbCredentialScanner', () => {
       callsAtFirstPage = counting.calls();
       break;
     }
-    // At most one page in flight per segment: far fewer requests than the ~48 pages of the table.
-    expect(callsAtFirstPage).toBeLessThanOrEqual(3);
+    // At most two pages per segment requested (one read, one read ahead): far fewer than the ~48 pages of the table.
+    expect(callsAtFirstPage).toBeLessThanOrEqual(6);
     expect(counting.calls()).toBeLessThanOrEqual(6);
+  });
+
+  it('reads one page ahead, and no further, while the caller works on a page', async () => {
+    const counting = countingClient(table.client);
+    const scanner = new DynamoDbCredentialScanner(counting.client, table.tableName, { pageSize: 5 });
+    const callsPerPage: number[] = [];
+    for await (const _page of scanner.scan({ segments: 1 })) {
+      // Give a read-ahead beyond the next page every chance to start.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      callsPerPage.push(counting.calls());
+      if (callsPerPage.length === 3) break;
+    }
+    // When page n is handed out, page n + 1 is already requested: n + 1 requests, never more.
+    expect(callsPerPage).toEqual([2, 3, 4]);
+    expect(counting.calls()).toBe(4);
+  });
+
+  it('a page read ahead that fails surfaces where it is read, not before', async () => {
+    let calls = 0;
+    const failing = {
+      send: (...args: Parameters<DynamoDBDocumentClient['send']>) => {
+        calls++;
+        return calls === 2 ? Promise.reject(new Error('throttled after retries')) : table.client.send(...args);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const scanner = new DynamoDbCredentialScanner(failing, table.tableName, { pageSize: 5 });
+    const pagesRead: number[] = [];
+    const reading = (async () => {
+      for await (const page of scanner.scan({ segments: 1 })) {
+        // The failed read ahead has settled by now; it must not surface as an unhandled rejection.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        pagesRead.push(page.items.length);
+      }
+    })();
+    await expect(reading).rejects.toThrow('throttled after retries');
+    expect(pagesRead).toEqual([5]);
   });
 
   it('resumes from a checkpoint: the two runs together read every item exactly once', async () => {
