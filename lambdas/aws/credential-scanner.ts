@@ -17,7 +17,7 @@ export class ScanCheckpointMismatchError extends Error {
 /**
  * Items per Scan request by default. DynamoDB caps a page at 1 MB (~2,900 items
  * of ~360 bytes), and a page becomes ~10× that in JavaScript objects; a fixed
- * item count keeps the pages in memory (one per segment) the same size on a
+ * item count keeps the pages in memory (two per segment) the same size on a
  * small table and a huge one, at the cost of ~3× more (same-RCU) requests.
  */
 export const DEFAULT_SCAN_PAGE_SIZE = 1000;

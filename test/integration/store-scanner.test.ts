@@ -99,7 +99,9 @@ describe('DynamoDbCredentialScanner', () => {
     const failing = {
       send: (...args: Parameters<DynamoDBDocumentClient['send']>) => {
         calls++;
-        return calls === 2 ? Promise.reject(new Error('throttled after retries')) : table.client.send(...args);
+        return calls === 2
+          ? Promise.reject(new Error('throttled after retries'))
+          : table.client.send(...args);
       },
     } as unknown as DynamoDBDocumentClient;
     const scanner = new DynamoDbCredentialScanner(failing, table.tableName, { pageSize: 5 });

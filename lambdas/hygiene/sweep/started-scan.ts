@@ -4,7 +4,8 @@
  * almost always starts from the top (a checkpoint exists only after a run ran
  * out of time), so the first pages are on their way one round trip earlier.
  * When a checkpoint is found the early scan is cancelled unread: nothing was
- * decided or written from it, and it cost at most one page per segment.
+ * decided or written from it, and it cost at most two pages per segment (the
+ * first and the one the scanner read ahead after it).
  * docs/sweep.md, "Time budget and checkpoint".
  */
 
