@@ -68,13 +68,18 @@ export class DynamoDbCredentialScanner implements CredentialScanner {
     return mergeAsync(loops);
   }
 
-  /** One Scan request of `segment`, from `exclusiveStartKey`. */
-  private readPage(
+  /**
+   * Requests one page of `segment`, from `exclusiveStartKey`. The request's
+   * failure is marked handled now: a page read ahead may fail while the caller
+   * works on the last one, and its error surfaces where the page is awaited,
+   * or not at all when the scan stops first (never as an unhandled rejection).
+   */
+  private requestPage(
     segment: number,
     totalSegments: number,
     exclusiveStartKey: Readonly<Record<string, unknown>> | undefined,
   ): Promise<ScanCommandOutput> {
-    return this.client.send(
+    const reading = this.client.send(
       new ScanCommand({
         TableName: this.tableName,
         Segment: segment,
@@ -83,19 +88,6 @@ export class DynamoDbCredentialScanner implements CredentialScanner {
         Limit: this.options.pageSize ?? DEFAULT_SCAN_PAGE_SIZE,
       }),
     );
-  }
-
-  /**
-   * The next page, requested before it is wanted. Its failure is marked
-   * handled now: it surfaces where the page is awaited, or not at all when
-   * the scan stops first (never as an unhandled rejection meanwhile).
-   */
-  private readAhead(
-    segment: number,
-    totalSegments: number,
-    exclusiveStartKey: Readonly<Record<string, unknown>>,
-  ): Promise<ScanCommandOutput> {
-    const reading = this.readPage(segment, totalSegments, exclusiveStartKey);
     reading.catch(() => undefined);
     return reading;
   }
@@ -111,7 +103,11 @@ export class DynamoDbCredentialScanner implements CredentialScanner {
     totalSegments: number,
     startAfter: Readonly<Record<string, unknown>> | undefined,
   ): AsyncGenerator<ScanPage> {
-    let reading: Promise<ScanCommandOutput> | undefined = this.readPage(segment, totalSegments, startAfter);
+    let reading: Promise<ScanCommandOutput> | undefined = this.requestPage(
+      segment,
+      totalSegments,
+      startAfter,
+    );
     try {
       while (reading !== undefined) {
         const page: ScanCommandOutput = await reading;
@@ -119,7 +115,7 @@ export class DynamoDbCredentialScanner implements CredentialScanner {
         reading =
           lastEvaluatedKey === undefined
             ? undefined
-            : this.readAhead(segment, totalSegments, lastEvaluatedKey);
+            : this.requestPage(segment, totalSegments, lastEvaluatedKey);
         const items = (page.Items ?? []) as RawItem[];
         yield {
           segment,
