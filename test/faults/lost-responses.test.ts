@@ -1,8 +1,9 @@
 /**
  * Lost responses: a fraction of DynamoDB and SNS requests take effect, then
  * their response is lost (a connection reset), so the SDK retries a request
- * that already happened. A retried transition meets its own change and fails
- * its condition; a retried claim or mark finds its work done; a retried
+ * that already happened (never on every attempt of one request: its last
+ * attempt is answered, support/throttling.ts). A retried transition meets its
+ * own change and fails its condition; a retried claim or mark finds its work done; a retried
  * PublishBatch publishes again. The data must still be exactly a clean run's,
  * no event lost, none received by SNS more often than the SDK attempts one
  * request (3), and the run summary must still

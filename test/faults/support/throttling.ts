@@ -58,9 +58,21 @@ export function injectThrottling(
 }
 
 /**
+ * Responses one request may lose: fewer than any client here attempts a
+ * request (3 in the SDK's standard retry mode, 4 for the project's DynamoDB
+ * client), so every request is answered by its third attempt at the latest. A
+ * request that fails for good is the throttling scenario's (complete or fail
+ * loudly); this one is about retries of requests that already took effect.
+ */
+const LOST_RESPONSES_PER_REQUEST = 2;
+
+/**
  * Makes `rate` of the client's attempts *succeed* and then lose their response
  * (a connection reset after the service applied the request): the SDK sees a
- * transient error and retries a request that already took effect.
+ * transient error and retries a request that already took effect. A request
+ * loses at most {@link LOST_RESPONSES_PER_REQUEST} responses, whichever order
+ * the responses of concurrent requests arrive in (each draws from `random` as
+ * its response arrives).
  * @returns live counts of attempts and lost responses
  */
 export function injectLostResponses(
@@ -68,9 +80,13 @@ export function injectLostResponses(
   rate: number,
   random: () => number,
 ): ThrottleCounts {
-  return injectAfterRetries(client, 'injectLostResponses', async (send, counts) => {
+  // Keyed by the command's input, the one object every attempt of a request shares.
+  const lostPerRequest = new WeakMap<object, number>();
+  return injectAfterRetries(client, 'injectLostResponses', async (send, counts, input) => {
     const output = await send();
-    if (random() < rate) {
+    const lost = lostPerRequest.get(input) ?? 0;
+    if (random() < rate && lost < LOST_RESPONSES_PER_REQUEST) {
+      lostPerRequest.set(input, lost + 1);
       counts.injected++;
       // What Node reports for a dropped connection: the SDK classes it as transient and retries.
       throw Object.assign(new Error('socket hang up (response lost, injected by the fault tests)'), {
@@ -85,18 +101,19 @@ export function injectLostResponses(
 
 /**
  * Puts `fault` around every attempt of the client, after its retry middleware
- * (so the SDK retries what `fault` throws), counting the attempts.
+ * (so the SDK retries what `fault` throws), counting the attempts. `fault`
+ * also gets the command's input, the same object in every attempt.
  */
 function injectAfterRetries(
   client: DynamoDBDocumentClient | SNSClient,
   name: string,
-  fault: (send: () => Promise<unknown>, counts: ThrottleCounts) => Promise<unknown>,
+  fault: (send: () => Promise<unknown>, counts: ThrottleCounts, input: object) => Promise<unknown>,
 ): ThrottleCounts {
   const counts: ThrottleCounts = { attempts: 0, injected: 0 };
   (client.middlewareStack as unknown as RelativeMiddlewareStack).addRelativeTo(
     (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
       counts.attempts++;
-      return fault(() => next(args), counts);
+      return fault(() => next(args), counts, (args as { readonly input: object }).input);
     },
     { relation: 'after', toMiddleware: 'retryMiddleware', name, override: true },
   );
