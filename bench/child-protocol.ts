@@ -6,6 +6,7 @@
  */
 import type { DynamoMeterTotals, ScanTimeline } from './dynamo-meter';
 import type { LatencyModel } from './latency-model';
+import type { PageHold } from './page-hold';
 import type { SnsStubTotals } from './sns-stub';
 
 /** The measurements a child can make. */
@@ -80,6 +81,8 @@ export interface ChildResult {
   readonly dynamo: DynamoMeterTotals;
   /** Arms that scan: when the first and last page came back and what followed the scan. */
   readonly scanTimeline?: ScanTimeline;
+  /** The sweep: how long its own code held the pages it read (bench/page-hold.ts). */
+  readonly pageHold?: PageHold;
   readonly sns: SnsStubTotals;
   /** Task-specific figures (items read, transitions applied, owners notified, ...). */
   readonly detail: Readonly<Record<string, number | string>>;

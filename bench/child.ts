@@ -29,6 +29,7 @@ import { createLatencySampler } from './latency-model';
 import { LiveHeapTracker, MemorySampler } from './memory-sampler';
 import { type NaiveWrite, runNaive } from './naive';
 import { readItemsByKey, readPendingOutboxItems } from './outbox-items';
+import { type PageHoldTimer, timePageHolds } from './page-hold';
 import { itemSizeBytes } from './partiql-capacity';
 import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
 import { createStubSnsClient } from './sns-stub';
@@ -51,13 +52,15 @@ interface TaskContext {
   readonly runId: string;
   /** Write floors: the writes to make, by credential id. */
   readonly writes: ReadonlyMap<string, NaiveWrite>;
+  /** The sweep's scanner, timing how long the sweep holds each page (bench/page-hold.ts). */
+  readonly sweepPages: PageHoldTimer;
 }
 
-async function runSweepTask({ task, dynamo, config, runId }: TaskContext): Promise<Detail> {
+async function runSweepTask({ task, dynamo, config, runId, sweepPages }: TaskContext): Promise<Detail> {
   const writer = sweepTransitionWriter(dynamo, task.tableName);
   const summary = await runSweep(
     {
-      scanner: new DynamoDbCredentialScanner(dynamo, task.tableName),
+      scanner: sweepPages.scanner,
       writer,
       checkpoints: new DynamoDbCheckpointStore(dynamo, task.tableName),
     },
@@ -194,6 +197,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     config: parseConfig({ mode: 'enforce' }),
     runId: createRunId(task.now, 'bench0001'),
     writes: await writesOf(task),
+    sweepPages: timePageHolds(new DynamoDbCredentialScanner(dynamo, task.tableName)),
   };
   // The emulator's CPU is read around the measured call only (not the reads before and after it).
   const serverPid = findDynamoDbLocalPid(Number(new URL(task.endpoint).port));
@@ -238,6 +242,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     peakExternalMb: peaks.external / MB,
     dynamo: meter.totals(),
     ...(timeline && { scanTimeline: timeline }),
+    ...(task.task === 'sweep' && { pageHold: context.sweepPages.figures() }),
     sns: sns.totals(),
     detail,
   };

@@ -16,9 +16,17 @@
  *     npx tsx bench/evaluate.ts [--size 100000] [--rate 1] [--rounds 9] [--warmup 3] [--json PATH]
  *
  * The bundling happens in-process (esbuild) unless `--in-process` is given.
+ *
+ * `--cold` measures instead what a fresh sweep process pays: the plan step's
+ * first pass over the table, 1,000 records at a time, in a process that has
+ * run none of the evaluation code before (the table is generated, and checked
+ * against the policy, in the parent process and handed over in a file). The
+ * first pass runs while the JIT is still compiling, on threads beside the main
+ * one: with no free core for them (as in `npm run bench`, where DynamoDB Local
+ * runs beside the client) it takes longer; BENCHMARKS.md shows both.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +116,42 @@ const planStep = (item: RawItem): void => {
   sink += actions.length;
 };
 
+/** The plan step's first pass in a fresh process, µs per record: overall, and its first and last 1,000 records. */
+export interface ColdPlanFigures {
+  readonly size: number;
+  readonly node: string;
+  readonly usPerRecord: {
+    readonly firstPass: number;
+    readonly firstChunk: number;
+    readonly lastChunk: number;
+  };
+}
+
+const COLD_CHUNK = 1_000;
+
+/** Times the plan step's one pass over `items` (nothing run before it), chunk by chunk. */
+export function measureColdPlan(items: readonly RawItem[]): ColdPlanFigures {
+  const chunks: number[] = [];
+  for (let start = 0; start < items.length; start += COLD_CHUNK) {
+    chunks.push(timePass(items.slice(start, start + COLD_CHUNK), planStep));
+  }
+  const round2 = (us: number) => Math.round(us * 100) / 100;
+  const firstPass = chunks.reduce(
+    (sum, us, i) => sum + us * Math.min(COLD_CHUNK, items.length - i * COLD_CHUNK),
+    0,
+  );
+  if (sink === Number.MIN_VALUE) console.log(sink);
+  return {
+    size: items.length,
+    node: process.version,
+    usPerRecord: {
+      firstPass: round2(firstPass / Math.max(1, items.length)),
+      firstChunk: round2(chunks[0] ?? 0),
+      lastChunk: round2(chunks.at(-1) ?? 0),
+    },
+  };
+}
+
 function count(items: readonly RawItem[], per: (item: RawItem) => number): number {
   return items.reduce((sum, item) => sum + per(item), 0) / items.length;
 }
@@ -151,7 +195,10 @@ function readOptions() {
       rounds: { type: 'string', default: '9' },
       warmup: { type: 'string', default: '3' },
       json: { type: 'string' },
+      cold: { type: 'boolean', default: false },
       'in-process': { type: 'boolean', default: false },
+      // Internal (--cold): the generated table, written by the parent process.
+      items: { type: 'string' },
     },
   });
   return {
@@ -160,7 +207,9 @@ function readOptions() {
     rounds: Number(values.rounds),
     warmup: Number(values.warmup),
     json: values.json,
+    cold: values.cold,
     inProcess: values['in-process'],
+    itemsFile: values.items,
   };
 }
 
@@ -179,8 +228,29 @@ function printFigures(f: EvaluationFigures): void {
   console.log(`  plan (sweep)    ${u.plan}`);
 }
 
+function printColdFigures(f: ColdPlanFigures): void {
+  const u = f.usPerRecord;
+  console.log(`plan step, first pass in a fresh process, ${f.size} records (${f.node}), µs per record:`);
+  console.log(`  whole pass        ${u.firstPass}`);
+  console.log(`  first 1,000       ${u.firstChunk}`);
+  console.log(`  last 1,000        ${u.lastChunk}`);
+}
+
+/** The in-process side of `--cold`: reads the parent's table and times the first pass. */
+async function runCold(itemsFile: string, json: string | undefined): Promise<void> {
+  const items = JSON.parse(await readFile(itemsFile, 'utf8')) as RawItem[];
+  const figures = measureColdPlan(items);
+  printColdFigures(figures);
+  if (json) await writeFile(resolve(json), `${JSON.stringify(figures, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
+  if (options.inProcess && options.cold) {
+    if (options.itemsFile === undefined) throw new Error('--cold --in-process needs --items FILE');
+    await runCold(options.itemsFile, options.json);
+    return;
+  }
   if (options.inProcess) {
     const figures = measureEvaluation(options);
     printFigures(figures);
@@ -207,6 +277,12 @@ async function main(): Promise<void> {
       logLevel: 'silent',
     });
     const args = process.argv.slice(2).map((a) => (a === options.json ? resolve(a) : a));
+    if (options.cold) {
+      const itemsFile = join(dir, 'items.json');
+      const { items } = generateTable({ size: options.size, changeRate: options.changeRate, seed: 7 });
+      await writeFile(itemsFile, JSON.stringify(items));
+      args.push('--items', itemsFile);
+    }
     const child = spawnSync(process.execPath, [outfile, ...args, '--in-process'], { stdio: 'inherit' });
     process.exitCode = child.status ?? 1;
   } finally {

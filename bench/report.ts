@@ -121,6 +121,37 @@ export function scanTimelineMarkdown(rows: readonly RunRow[]): string {
   );
 }
 
+/**
+ * What the sweep adds to the read floor, and how much of it is the time its
+ * own code held the pages (medians, ms): sweep − faster read floor (wall);
+ * pages held in total, the first (cold) page, the longest; the share of the
+ * sweep's wall time spent holding pages.
+ */
+export function pageHoldMarkdown(rows: readonly RunRow[]): string {
+  return table(
+    [
+      'size',
+      'changes',
+      'sweep − faster floor',
+      'pages held: total / first / longest',
+      'pages',
+      'held / sweep',
+    ],
+    rows.map((r) => {
+      const hold = r.stages.sweep.pageHold;
+      const extra = r.sweepMs - Math.min(r.floorMs, r.parallelFloorMs);
+      return [
+        r.size,
+        pct(r.changeRate),
+        extra,
+        hold ? `${hold.totalMs} / ${hold.firstMs} / ${hold.maxMs}` : '–',
+        hold?.pages ?? '–',
+        hold && r.sweepMs > 0 ? round(hold.totalMs / r.sweepMs, 2) : '–',
+      ];
+    }),
+  );
+}
+
 /** Bundle size and init time per Lambda. */
 export function bundlesMarkdown(bundles: readonly BundleResult[]): string {
   return table(

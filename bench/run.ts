@@ -21,6 +21,7 @@ import {
   bundlesMarkdown,
   cpuMarkdown,
   memoryMarkdown,
+  pageHoldMarkdown,
   perChangeMarkdown,
   runsMarkdown,
   scanTimelineMarkdown,
@@ -155,6 +156,9 @@ function printTables(rows: RunRow[], memory: MemoryResult[], bundles: BundleResu
     out(`wall / client CPU / DynamoDB Local CPU, ms:\n\n${cpuMarkdown(rows)}`);
     out(
       `around the scan: first page back / last page back / after the scan, ms from the start of the call:\n\n${scanTimelineMarkdown(rows)}`,
+    );
+    out(
+      `what the sweep adds to the read floor, and the time its own code held the pages, ms:\n\n${pageHoldMarkdown(rows)}`,
     );
     out(perChangeMarkdown(rows));
   }

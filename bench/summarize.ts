@@ -5,6 +5,7 @@
  */
 import type { ChildResult, ChildTaskName } from './child-protocol';
 import type { ScanTimeline } from './dynamo-meter';
+import type { PageHold } from './page-hold';
 import type { CaseRep } from './run-case';
 import { median, round } from './stats';
 
@@ -115,6 +116,8 @@ export interface StageFigures {
   readonly estimatedWcu: number;
   /** Arms that scan, in every repetition: each figure of the timeline, its median. */
   readonly scanTimeline?: ScanTimeline;
+  /** The sweep, in every repetition: how long it held its pages, each figure its median (bench/page-hold.ts). */
+  readonly pageHold?: PageHold;
 }
 
 /** One target of issue 6 and whether it holds. */
@@ -134,9 +137,18 @@ function medianTimeline(reps: readonly CaseRep[], task: ChildTaskName): ScanTime
   return { firstPageMs: pick('firstPageMs'), scanEndMs: pick('scanEndMs'), afterScanMs: pick('afterScanMs') };
 }
 
+/** The median of each page-hold figure, when every repetition of `task` timed its pages. */
+function medianPageHold(reps: readonly CaseRep[], task: ChildTaskName): PageHold | undefined {
+  const holds = reps.map((r) => r.results[task].pageHold);
+  if (holds.length === 0 || holds.some((h) => h === undefined)) return undefined;
+  const pick = (field: keyof PageHold) => round(median(holds.map((h) => (h as PageHold)[field])));
+  return { pages: pick('pages'), totalMs: pick('totalMs'), firstMs: pick('firstMs'), maxMs: pick('maxMs') };
+}
+
 function stage(reps: readonly CaseRep[], task: ChildTaskName): StageFigures {
   const server = reps.map((r) => r.serverCpuMs[task]).filter((v): v is number => v !== undefined);
   const timeline = medianTimeline(reps, task);
+  const pageHold = medianPageHold(reps, task);
   return {
     ms: round(med(reps, (r) => r.results[task].ms)),
     cpuMs: round(med(reps, (r) => r.results[task].cpuMs)),
@@ -155,6 +167,7 @@ function stage(reps: readonly CaseRep[], task: ChildTaskName): StageFigures {
       1,
     ),
     ...(timeline && { scanTimeline: timeline }),
+    ...(pageHold && { pageHold }),
   };
 }
 

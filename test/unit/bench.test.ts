@@ -5,9 +5,10 @@
  */
 import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { BatchGetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChildResult, ChildTaskName } from '../../bench/child-protocol';
 import { batchItems, meterDynamo, scanTimeline } from '../../bench/dynamo-meter';
+import { measureColdPlan } from '../../bench/evaluate';
 import { BENCH_NOW, generateRecords, generateTable } from '../../bench/generate';
 import {
   AWS_LATENCY_MODEL,
@@ -20,6 +21,7 @@ import {
 } from '../../bench/latency-model';
 import { combineMemoryReps, type MemoryResult } from '../../bench/memory';
 import { BenchUsageError, latencyModelName, parseBenchOptions } from '../../bench/options';
+import { timePageHolds } from '../../bench/page-hold';
 import {
   itemSizeBytes,
   outboxIndexWrites,
@@ -28,7 +30,7 @@ import {
   updatedKey,
   valueSize,
 } from '../../bench/partiql-capacity';
-import { cpuMarkdown, scanTimelineMarkdown } from '../../bench/report';
+import { cpuMarkdown, pageHoldMarkdown, scanTimelineMarkdown } from '../../bench/report';
 import type { CaseRep } from '../../bench/run-case';
 import { createStubSnsClient, messageBytes } from '../../bench/sns-stub';
 import { median } from '../../bench/stats';
@@ -42,6 +44,7 @@ import { parseCredential } from '../../lambdas/hygiene/credential';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { eventsFor } from '../../lambdas/hygiene/events';
 import { type Action, decide } from '../../lambdas/hygiene/policy';
+import type { CredentialScanner, ScanPage } from '../../lambdas/hygiene/ports';
 
 describe('generateTable', () => {
   it.each([
@@ -523,6 +526,35 @@ describe('summarizeCase: per-change figures', () => {
     expect(partly.stages.sweep.scanTimeline).toBeUndefined();
   });
 
+  it('takes the median of each page-hold figure and sets the total beside what the sweep adds to the floor', () => {
+    const held = (totalMs: number, firstMs: number, maxMs: number, ms: number): CaseRep => {
+      const base = rep(400, 1_000);
+      return {
+        ...base,
+        results: {
+          ...base.results,
+          floor: result('floor', { ms: 80 }),
+          sweep: { ...base.results.sweep, ms, pageHold: { pages: 12, totalMs, firstMs, maxMs } },
+        },
+      };
+    };
+    const row = summarizeCase([held(30, 10, 12, 120), held(50, 20, 25, 140), held(40, 15, 30, 130)], 'aws');
+    expect(row.stages.sweep.pageHold).toEqual({ pages: 12, totalMs: 40, firstMs: 15, maxMs: 25 });
+    expect(row.stages.floor.pageHold).toBeUndefined();
+
+    const lines = pageHoldMarkdown([row]).split('\n');
+    expect(lines[0]).toBe(
+      '| size | changes | sweep − faster floor | pages held: total / first / longest | pages | held / sweep |',
+    );
+    // sweep 130 − floor 80 (faster than the parallel floor's 100); 40 / 130 = 0.31.
+    expect(lines[2]).toBe('| 10000 | 10% | 50 | 40 / 15 / 25 | 12 | 0.31 |');
+
+    // A repetition without page holds: none reported. Sweep 110 (median of 120, 100) − floor 90 (of 80, 100).
+    const partly = summarizeCase([held(30, 10, 12, 120), rep(400, 1_000)], 'aws');
+    expect(partly.stages.sweep.pageHold).toBeUndefined();
+    expect(pageHoldMarkdown([partly]).split('\n')[2]).toBe('| 10000 | 10% | 20 | – | – | – |');
+  });
+
   it('prints one cell per stage: CPU for every stage, the scan timeline for those that scan', () => {
     const base = rep(400, 1_000);
     const withTimeline: CaseRep = {
@@ -558,6 +590,89 @@ describe('summarizeCase: per-change figures', () => {
     expect(row.stages.writeFloor.ms).toBe(130);
     expect(row.batchedWriteFloorMs).toBe(110);
     expect(row.ratioBatchedWriteFloorToFloor).toBe(1.1);
+  });
+});
+
+describe('timePageHolds', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const page = (segment: number): ScanPage => ({ segment, items: [] });
+  const scannerOf = (pages: readonly ScanPage[], returned: string[]): CredentialScanner => ({
+    scan: () => ({
+      [Symbol.asyncIterator]: () => {
+        let i = 0;
+        return {
+          next: async () =>
+            i < pages.length
+              ? { done: false, value: pages[i++] as ScanPage }
+              : { done: true, value: undefined },
+          return: async () => {
+            returned.push('inner');
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    }),
+  });
+  /** A clock the test moves: `performance.now()` reads it. */
+  const clock = () => {
+    let now = 1_000;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    return (ms: number) => {
+      now += ms;
+    };
+  };
+
+  it('times each page from being handed out to the next one asked for, the last until the scan ends', async () => {
+    const advance = clock();
+    const returned: string[] = [];
+    const timer = timePageHolds(scannerOf([page(0), page(1), page(0)], returned));
+    const seen: number[] = [];
+    const holds = [7, 3, 11];
+    for await (const p of timer.scanner.scan({ segments: 2 })) {
+      seen.push(p.segment);
+      advance(holds[seen.length - 1] as number);
+    }
+    expect(seen).toEqual([0, 1, 0]);
+    expect(timer.figures()).toEqual({ pages: 3, totalMs: 21, firstMs: 7, maxMs: 11 });
+  });
+
+  it('ends the hold of a page the consumer stops at, and passes the stop on to the scanner', async () => {
+    const advance = clock();
+    const returned: string[] = [];
+    const timer = timePageHolds(scannerOf([page(0), page(1), page(2)], returned));
+    for await (const p of timer.scanner.scan({ segments: 3 })) {
+      advance(5);
+      if (p.segment === 1) break;
+    }
+    advance(100); // after the stop: not a hold
+    expect(timer.figures()).toEqual({ pages: 2, totalMs: 10, firstMs: 5, maxMs: 5 });
+    expect(returned).toEqual(['inner']);
+  });
+
+  it('reports nothing held before any page', () => {
+    expect(timePageHolds(scannerOf([], [])).figures()).toEqual({
+      pages: 0,
+      totalMs: 0,
+      firstMs: 0,
+      maxMs: 0,
+    });
+  });
+});
+
+describe('measureColdPlan', () => {
+  it('times one pass over every record, the first and the last 1,000 apart (a last chunk may be short)', () => {
+    const { items } = generateTable({ size: 2_500, changeRate: 0.1, seed: 3 });
+    const figures = measureColdPlan(items);
+    expect(figures.size).toBe(2_500);
+    const { firstPass, firstChunk, lastChunk } = figures.usPerRecord;
+    for (const us of [firstPass, firstChunk, lastChunk]) {
+      expect(Number.isFinite(us)).toBe(true);
+      expect(us).toBeGreaterThan(0);
+    }
+    expect(measureColdPlan([]).usPerRecord).toEqual({ firstPass: 0, firstChunk: 0, lastChunk: 0 });
   });
 });
 
