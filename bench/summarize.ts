@@ -129,26 +129,25 @@ export interface TargetCheck {
 
 const med = (reps: readonly CaseRep[], pick: (rep: CaseRep) => number) => median(reps.map(pick));
 
-/** The median of each timeline figure, when every repetition of `task` scanned. */
-function medianTimeline(reps: readonly CaseRep[], task: ChildTaskName): ScanTimeline | undefined {
-  const timelines = reps.map((r) => r.results[task].scanTimeline);
-  if (timelines.length === 0 || timelines.some((t) => t === undefined)) return undefined;
-  const pick = (field: keyof ScanTimeline) => round(median(timelines.map((t) => (t as ScanTimeline)[field])));
-  return { firstPageMs: pick('firstPageMs'), scanEndMs: pick('scanEndMs'), afterScanMs: pick('afterScanMs') };
-}
-
-/** The median of each page-hold figure, when every repetition of `task` timed its pages. */
-function medianPageHold(reps: readonly CaseRep[], task: ChildTaskName): PageHold | undefined {
-  const holds = reps.map((r) => r.results[task].pageHold);
-  if (holds.length === 0 || holds.some((h) => h === undefined)) return undefined;
-  const pick = (field: keyof PageHold) => round(median(holds.map((h) => (h as PageHold)[field])));
-  return { pages: pick('pages'), totalMs: pick('totalMs'), firstMs: pick('firstMs'), maxMs: pick('maxMs') };
+/**
+ * The median of each figure of an optional per-repetition record (a scan
+ * timeline, page holds), or `undefined` unless every repetition has it.
+ */
+function medianOfEach<T extends { readonly [K in keyof T]: number }>(
+  values: readonly (T | undefined)[],
+): T | undefined {
+  const first = values[0];
+  if (first === undefined || values.some((value) => value === undefined)) return undefined;
+  const fields = Object.keys(first) as (keyof T & string)[];
+  return Object.fromEntries(
+    fields.map((field) => [field, round(median(values.map((value) => (value as T)[field] as number)))]),
+  ) as T;
 }
 
 function stage(reps: readonly CaseRep[], task: ChildTaskName): StageFigures {
   const server = reps.map((r) => r.serverCpuMs[task]).filter((v): v is number => v !== undefined);
-  const timeline = medianTimeline(reps, task);
-  const pageHold = medianPageHold(reps, task);
+  const timeline = medianOfEach(reps.map((r) => r.results[task].scanTimeline));
+  const pageHold = medianOfEach(reps.map((r) => r.results[task].pageHold));
   return {
     ms: round(med(reps, (r) => r.results[task].ms)),
     cpuMs: round(med(reps, (r) => r.results[task].cpuMs)),
