@@ -1,0 +1,178 @@
+/**
+ * What DynamoDB Local charges, in its own CPU, for the sweep's conditional
+ * PartiQL statements against the plain ones of the batched write floor
+ * (BENCHMARKS.md, "Where the sweep's extra time goes"): on these machines the
+ * emulator shares the client's two cores, so its cost per statement is part
+ * of the sweep's wall time, and not part of what the real service costs the
+ * client.
+ *
+ * Run: `npx tsx bench/statement-cost.ts [size] [changeRate] [rounds]`
+ * (default 100,000 records, 0.01, 2 rounds). Each round loads the same
+ * generated table three times, then:
+ * - reads one copy with the parallel read floor (for scale);
+ * - runs the shipped sweep on another, keeping every statement it sent;
+ * - replays those statements, 25 to a `BatchExecuteStatement` and 4 calls in
+ *   flight, on the third copy with no scan beside them, and the batched write
+ *   floor's plain statements for the same changes the same way on the first.
+ * Both replays write the same items the same number of times; what differs
+ * is the statements' text (the sweep's conditions on every field it read,
+ * the outbox event and the history entry). The first round runs on a JVM
+ * that has not compiled these paths yet.
+ */
+import {
+  BatchExecuteStatementCommand,
+  type BatchExecuteStatementCommandInput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
+import { sweepTransitionWriter } from '../lambdas/aws/batched-transition-writer';
+import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
+import { DEFAULT_SCAN_PAGE_SIZE, DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
+import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
+import { partiqlIdentifier } from '../lambdas/aws/outbox-mark-write';
+import { parseConfig } from '../lambdas/hygiene/config';
+import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
+import { mapWithConcurrency } from '../lambdas/hygiene/task-pool';
+import { parallelFloor } from './floor';
+import { BENCH_NOW, generateTable } from './generate';
+import { naiveStatement, naiveWrites } from './naive';
+import { dropTable, freshTable } from './run-case';
+import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
+
+/** One PartiQL statement with its parameters, as the document client takes it. */
+type BatchStatementRequest = NonNullable<BatchExecuteStatementCommandInput['Statements']>[number];
+
+const STATEMENTS_PER_CALL = 25;
+const CALLS_IN_FLIGHT = 4;
+
+/** A positional argument: a number accepted by `valid`, or the default. */
+function argument(index: number, fallback: number, valid: (n: number) => boolean, what: string): number {
+  const raw = process.argv[index];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!valid(value)) throw new RangeError(`${what} must be ${valid.name}, got "${raw}"`);
+  return value;
+}
+const aPositiveInteger = (n: number) => Number.isSafeInteger(n) && n > 0;
+const aRateAbove0UpTo1 = (n: number) => n > 0 && n <= 1;
+
+const size = argument(2, 100_000, aPositiveInteger, 'size');
+const changeRate = argument(3, 0.01, aRateAbove0UpTo1, 'changeRate');
+const rounds = argument(4, 2, aPositiveInteger, 'rounds');
+
+/** Wall time, the emulator's CPU and the client's CPU of one step. */
+interface Cost {
+  readonly wallMs: number;
+  readonly emulatorCpuMs: number;
+  readonly clientCpuMs: number;
+}
+
+async function measured(emulatorPid: number | undefined, step: () => Promise<unknown>): Promise<Cost> {
+  const emulatorBefore = processCpuMs(emulatorPid) ?? Number.NaN;
+  const clientBefore = process.cpuUsage();
+  const started = performance.now();
+  await step();
+  const client = process.cpuUsage(clientBefore);
+  return {
+    wallMs: Math.round(performance.now() - started),
+    emulatorCpuMs: (processCpuMs(emulatorPid) ?? Number.NaN) - emulatorBefore,
+    clientCpuMs: Math.round((client.user + client.system) / 1000),
+  };
+}
+
+/** The same client, keeping every PartiQL statement sent through it (the sweep's writes). */
+function keepingStatements(client: DynamoDBDocumentClient): {
+  readonly client: DynamoDBDocumentClient;
+  readonly statements: BatchStatementRequest[];
+} {
+  const statements: BatchStatementRequest[] = [];
+  const send = client.send.bind(client) as (command: unknown, ...rest: unknown[]) => Promise<unknown>;
+  const keeping = Object.create(client) as DynamoDBDocumentClient;
+  Object.assign(keeping, {
+    send: (command: unknown, ...rest: unknown[]) => {
+      if (command instanceof BatchExecuteStatementCommand)
+        statements.push(...(command.input.Statements ?? []));
+      return send(command, ...rest);
+    },
+  });
+  return { client: keeping, statements };
+}
+
+/** Sends `statements` to `tableName` (their own table name replaced), 25 to a call; throws if any fails. */
+async function replay(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  statements: readonly BatchStatementRequest[],
+): Promise<void> {
+  const target = `UPDATE ${partiqlIdentifier(tableName)} `;
+  const calls: BatchStatementRequest[][] = [];
+  for (let i = 0; i < statements.length; i += STATEMENTS_PER_CALL) {
+    calls.push(
+      statements
+        .slice(i, i + STATEMENTS_PER_CALL)
+        .map((s) => ({ ...s, Statement: (s.Statement ?? '').replace(/^UPDATE "(?:[^"]|"")*" /, target) })),
+    );
+  }
+  const failed = await mapWithConcurrency(calls, CALLS_IN_FLIGHT, async (Statements) => {
+    const { Responses = [] } = await client.send(new BatchExecuteStatementCommand({ Statements }));
+    return Responses.filter((response) => response.Error !== undefined).length;
+  });
+  const failures = failed.reduce((a, b) => a + b, 0);
+  if (failures > 0)
+    throw new Error(`${failures} replayed statements failed on ${tableName}: the copies differ`);
+}
+
+const meanLength = (statements: readonly BatchStatementRequest[]) =>
+  Math.round(statements.reduce((sum, s) => sum + (s.Statement ?? '').length, 0) / statements.length);
+
+const line = (label: string, cost: Cost, statements?: number) =>
+  `  ${label.padEnd(34)} ${String(cost.wallMs).padStart(6)} ms wall, emulator CPU ${String(cost.emulatorCpuMs).padStart(6)} ms` +
+  (statements ? ` (${(cost.emulatorCpuMs / statements).toFixed(2)} ms per statement)` : '') +
+  `, client CPU ${cost.clientCpuMs} ms`;
+
+const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
+const client = createDocumentClient({ endpoint: db.endpoint });
+const emulatorPid = findDynamoDbLocalPid(Number(new URL(db.endpoint).port));
+try {
+  // The sweep's own settings (its segments and page size), which the read floor uses too.
+  const config = parseConfig({ mode: 'enforce' });
+  const runId = createRunId(BENCH_NOW, 'bench0001');
+  const { items } = generateTable({ size, changeRate, seed: 7 });
+  const plain = naiveWrites(items, { config, now: BENCH_NOW, runId }).map((write) =>
+    naiveStatement('t', write),
+  );
+  console.log(
+    `${size} records, ${plain.length} changing; ${CALLS_IN_FLIGHT} calls of ${STATEMENTS_PER_CALL} in flight`,
+  );
+  for (let round = 1; round <= rounds; round++) {
+    const [floorTable, sweepTable, replayTable] = (await Promise.all(
+      ['floor', 'sweep', 'replay'].map(async (label) => (await freshTable(client, label, items)).tableName),
+    )) as [string, string, string];
+    const floor = await measured(emulatorPid, () =>
+      parallelFloor(client, floorTable, config.scanSegments, DEFAULT_SCAN_PAGE_SIZE),
+    );
+    const sweepClient = keepingStatements(client);
+    const sweep = await measured(emulatorPid, () =>
+      runSweep(
+        {
+          scanner: new DynamoDbCredentialScanner(client, sweepTable),
+          writer: sweepTransitionWriter(sweepClient.client, sweepTable),
+          checkpoints: new DynamoDbCheckpointStore(client, sweepTable),
+        },
+        { config, now: BENCH_NOW, runId, mode: 'enforce', allowMassDelete: true },
+      ),
+    );
+    const sent = sweepClient.statements;
+    const sweepReplay = await measured(emulatorPid, () => replay(client, replayTable, sent));
+    const plainReplay = await measured(emulatorPid, () => replay(client, floorTable, plain));
+    console.log(`round ${round}${round === 1 ? ' (the JVM compiling these paths)' : ''}:`);
+    console.log(line('parallel read floor', floor));
+    console.log(line(`sweep (${sent.length} statements sent)`, sweep));
+    console.log(line(`sweep's statements, replayed (${meanLength(sent)} chars)`, sweepReplay, sent.length));
+    console.log(line(`plain statements, replayed (${meanLength(plain)} chars)`, plainReplay, plain.length));
+    await Promise.all([floorTable, sweepTable, replayTable].map((table) => dropTable(client, table)));
+  }
+} finally {
+  client.destroy();
+  await db.stop();
+}
