@@ -25,7 +25,9 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
-import { sweepTransitionWriter } from '../lambdas/aws/batched-transition-writer';
+import { integerIn } from '../cli/options/numbers';
+import { UsageError } from '../cli/usage-error';
+import { sweepTransitionWriter, TRANSITION_BATCH_STATEMENTS } from '../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
 import { DEFAULT_SCAN_PAGE_SIZE, DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
@@ -42,23 +44,15 @@ import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
 /** One PartiQL statement with its parameters, as the document client takes it. */
 type BatchStatementRequest = NonNullable<BatchExecuteStatementCommandInput['Statements']>[number];
 
-const STATEMENTS_PER_CALL = 25;
 const CALLS_IN_FLIGHT = 4;
 
-/** A positional argument: a number accepted by `valid`, or the default. */
-function argument(index: number, fallback: number, valid: (n: number) => boolean, what: string): number {
-  const raw = process.argv[index];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!valid(value)) throw new RangeError(`${what} must be ${valid.name}, got "${raw}"`);
-  return value;
+const [sizeText = '100000', rateText = '0.01', roundsText = '2'] = process.argv.slice(2);
+const size = integerIn('size', 1, 10_000_000)(sizeText);
+const changeRate = Number(rateText);
+if (!(changeRate > 0 && changeRate <= 1)) {
+  throw new UsageError(`changeRate ${JSON.stringify(rateText)} must be a fraction in (0, 1]`);
 }
-const aPositiveInteger = (n: number) => Number.isSafeInteger(n) && n > 0;
-const aRateAbove0UpTo1 = (n: number) => n > 0 && n <= 1;
-
-const size = argument(2, 100_000, aPositiveInteger, 'size');
-const changeRate = argument(3, 0.01, aRateAbove0UpTo1, 'changeRate');
-const rounds = argument(4, 2, aPositiveInteger, 'rounds');
+const rounds = integerIn('rounds', 1, 100)(roundsText);
 
 /** Wall time, the emulator's CPU and the client's CPU of one step. */
 interface Cost {
@@ -98,29 +92,29 @@ function keepingStatements(client: DynamoDBDocumentClient): {
   return { client: keeping, statements };
 }
 
-/** Sends `statements` to `tableName` (their own table name replaced), 25 to a call; throws if any fails. */
+/** Sends `statements` as written, {@link TRANSITION_BATCH_STATEMENTS} to a call; throws if any fails. */
 async function replay(
   client: DynamoDBDocumentClient,
-  tableName: string,
   statements: readonly BatchStatementRequest[],
 ): Promise<void> {
-  const target = `UPDATE ${partiqlIdentifier(tableName)} `;
   const calls: BatchStatementRequest[][] = [];
-  for (let i = 0; i < statements.length; i += STATEMENTS_PER_CALL) {
-    calls.push(
-      statements
-        .slice(i, i + STATEMENTS_PER_CALL)
-        .map((s) => ({ ...s, Statement: (s.Statement ?? '').replace(/^UPDATE "(?:[^"]|"")*" /, target) })),
-    );
+  for (let i = 0; i < statements.length; i += TRANSITION_BATCH_STATEMENTS) {
+    calls.push(statements.slice(i, i + TRANSITION_BATCH_STATEMENTS));
   }
   const failed = await mapWithConcurrency(calls, CALLS_IN_FLIGHT, async (Statements) => {
     const { Responses = [] } = await client.send(new BatchExecuteStatementCommand({ Statements }));
     return Responses.filter((response) => response.Error !== undefined).length;
   });
   const failures = failed.reduce((a, b) => a + b, 0);
-  if (failures > 0)
-    throw new Error(`${failures} replayed statements failed on ${tableName}: the copies differ`);
+  if (failures > 0) throw new Error(`${failures} replayed statements failed: the table copies differ`);
 }
+
+/** `statements` aimed at another table: the `UPDATE` target, their first identifier, replaced. */
+const retargeted = (statements: readonly BatchStatementRequest[], from: string, to: string) =>
+  statements.map((s) => ({
+    ...s,
+    Statement: s.Statement?.replace(partiqlIdentifier(from), partiqlIdentifier(to)),
+  }));
 
 const meanLength = (statements: readonly BatchStatementRequest[]) =>
   Math.round(statements.reduce((sum, s) => sum + (s.Statement ?? '').length, 0) / statements.length);
@@ -138,11 +132,9 @@ try {
   const config = parseConfig({ mode: 'enforce' });
   const runId = createRunId(BENCH_NOW, 'bench0001');
   const { items } = generateTable({ size, changeRate, seed: 7 });
-  const plain = naiveWrites(items, { config, now: BENCH_NOW, runId }).map((write) =>
-    naiveStatement('t', write),
-  );
+  const writes = naiveWrites(items, { config, now: BENCH_NOW, runId });
   console.log(
-    `${size} records, ${plain.length} changing; ${CALLS_IN_FLIGHT} calls of ${STATEMENTS_PER_CALL} in flight`,
+    `${size} records, ${writes.length} changing; ${CALLS_IN_FLIGHT} calls of ${TRANSITION_BATCH_STATEMENTS} in flight`,
   );
   for (let round = 1; round <= rounds; round++) {
     const [floorTable, sweepTable, replayTable] = (await Promise.all(
@@ -163,8 +155,11 @@ try {
       ),
     );
     const sent = sweepClient.statements;
-    const sweepReplay = await measured(emulatorPid, () => replay(client, replayTable, sent));
-    const plainReplay = await measured(emulatorPid, () => replay(client, floorTable, plain));
+    const plain = writes.map((write) => naiveStatement(floorTable, write));
+    const sweepReplay = await measured(emulatorPid, () =>
+      replay(client, retargeted(sent, sweepTable, replayTable)),
+    );
+    const plainReplay = await measured(emulatorPid, () => replay(client, plain));
     console.log(`round ${round}${round === 1 ? ' (the JVM compiling these paths)' : ''}:`);
     console.log(line('parallel read floor', floor));
     console.log(line(`sweep (${sent.length} statements sent)`, sweep));
