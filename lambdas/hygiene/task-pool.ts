@@ -17,7 +17,7 @@
  */
 export class TaskPool {
   private running = 0;
-  /** Submitters waiting for a free slot, oldest first; a finishing task wakes one. */
+  /** Submitters waiting for a slot, oldest first; a finishing task hands its slot to the first. */
   private readonly slotWaiters: (() => void)[] = [];
   /** `drain` callers waiting for the last task to finish. */
   private readonly idleWaiters: (() => void)[] = [];
@@ -30,18 +30,27 @@ export class TaskPool {
 
   /**
    * Starts `task` once fewer than `limit` tasks are running; resolves when it
-   * has started (not finished). A waiting submitter is woken by the next task
-   * to finish: waiting costs the same with 400 tasks in flight as with 4. (A
-   * `Promise.race` over the running tasks would attach a reaction to each of
-   * them on every wait, kept until that task settles: with 400 in flight,
-   * ~13,000 promise reactions per task; test/unit/task-pool.test.ts counts them.)
-   * @throws the first error a task rejected with (tasks should handle their own errors)
+   * has started (not finished). Waiting submitters get slots in the order
+   * they asked: a finishing task hands its slot to the oldest of them, so a
+   * later `submit` never overtakes one that waits. Waiting costs the same with
+   * 400 tasks in flight as with 4. (A `Promise.race` over the running tasks
+   * would attach a reaction to each of them on every wait, kept until that
+   * task settles: with 400 in flight, ~13,000 promise reactions per task;
+   * test/unit/task-pool.test.ts counts them.)
+   * @throws the first error a task rejected with (tasks should handle their own errors), or what `task` threw
    */
   async submit(task: () => Promise<void>): Promise<void> {
-    while (this.running >= this.limit) await new Promise<void>((wake) => this.slotWaiters.push(wake));
-    this.rethrow();
-    const started = task();
-    this.running++;
+    if (this.running < this.limit) this.running++;
+    else await new Promise<void>((takeSlot) => this.slotWaiters.push(takeSlot));
+    // This submit holds a slot from here: taken above, or handed over by `finished`.
+    let started: Promise<void>;
+    try {
+      this.rethrow();
+      started = task();
+    } catch (error: unknown) {
+      this.finished();
+      throw error;
+    }
     started
       .catch((error: unknown) => {
         this.failure ??= { error };
@@ -58,9 +67,14 @@ export class TaskPool {
     this.rethrow();
   }
 
+  /** Frees a slot: handed straight to the oldest waiting submitter, or released. */
   private finished(): void {
+    const next = this.slotWaiters.shift();
+    if (next !== undefined) {
+      next();
+      return;
+    }
     this.running--;
-    this.slotWaiters.shift()?.();
     if (this.running === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 

@@ -58,6 +58,46 @@ describe('TaskPool', () => {
     await expect(pool.drain()).rejects.toThrow('boom');
   });
 
+  it('hands a freed slot to the oldest waiting submit: a later submit never overtakes it, whenever it comes', async () => {
+    // A later submit may arrive any number of microtasks after a slot frees; it must queue behind the waiter.
+    for (let depth = 0; depth <= 6; depth++) {
+      const pool = new TaskPool(1);
+      const first = controlled();
+      const started: string[] = [];
+      await pool.submit(first.run);
+      const waiting = pool.submit(async () => {
+        started.push('waiting');
+      });
+      let later: Promise<void> | undefined;
+      const submitLater = (remaining: number): void => {
+        if (remaining > 0) queueMicrotask(() => submitLater(remaining - 1));
+        else
+          later = pool.submit(async () => {
+            started.push('later');
+          });
+      };
+      void first.run().then(() => submitLater(depth));
+      first.finish();
+      await settle();
+      await Promise.all([waiting, later]);
+      await pool.drain();
+      expect({ depth, started }).toEqual({ depth, started: ['waiting', 'later'] });
+    }
+  });
+
+  it('a task that throws before returning a promise frees its slot, and the submit rejects with its error', async () => {
+    const pool = new TaskPool(1);
+    await expect(
+      pool.submit(() => {
+        throw new Error('sync boom');
+      }),
+    ).rejects.toThrow('sync boom');
+    const ran = vi.fn(async () => undefined);
+    await pool.submit(ran);
+    await pool.drain();
+    expect(ran).toHaveBeenCalledOnce();
+  });
+
   it('drains at once when nothing runs, and rejects a limit below 1', async () => {
     await new TaskPool(3).drain();
     expect(() => new TaskPool(0)).toThrow('pool limit must be >= 1, got 0');
