@@ -4,8 +4,10 @@
  *
  * `sweep` and `notify` are the shipped use cases over the shipped adapters,
  * wired as the Lambda handlers wire them (checkpoint store included), with SNS
- * stubbed at the client boundary. The sweep runs in `enforce` mode with the
- * one-run guard override, so it makes the same writes the naive run makes.
+ * stubbed at the client boundary. The sweep runs in `enforce` mode under
+ * guard limits it cannot exceed ({@link BENCH_GUARD_LIMITS}), so it makes the
+ * same writes the naive run makes, its deletions waiting for the guard as in
+ * the deployed sweep.
  * The read and write floors are bench/floor.ts; the write floors' writes come
  * from a file the driver wrote, read before the measurement.
  */
@@ -25,6 +27,7 @@ import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
 import { type ChildResult, type ChildTask, RESULT_PREFIX } from './child-protocol';
 import { meterDynamo, scanTimeline } from './dynamo-meter';
 import { parallelFloor, sequentialFloor, writeFloor } from './floor';
+import { BENCH_GUARD_LIMITS } from './generate';
 import { createLatencySampler } from './latency-model';
 import { LiveHeapTracker, MemorySampler } from './memory-sampler';
 import { type NaiveWrite, runNaive } from './naive';
@@ -64,7 +67,7 @@ async function runSweepTask({ task, dynamo, config, runId, sweepPages }: TaskCon
       writer,
       checkpoints: new DynamoDbCheckpointStore(dynamo, task.tableName),
     },
-    { config, now: task.now, runId, mode: 'enforce', allowMassDelete: true },
+    { config, now: task.now, runId, mode: 'enforce' },
   );
   return {
     status: summary.status,
@@ -72,6 +75,7 @@ async function runSweepTask({ task, dynamo, config, runId, sweepPages }: TaskCon
     plannedActions: sum(Object.values(summary.planned)),
     appliedActions: sum(Object.values(summary.applied)),
     deletionsApplied: summary.deletions.applied,
+    guardTripped: summary.guard.tripped ? 'yes' : 'no',
     skipped: summary.skippedChanged.count,
     failed: summary.failed.count,
     events: summary.events.total,
@@ -194,7 +198,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
     task,
     dynamo,
     sns,
-    config: parseConfig({ mode: 'enforce' }),
+    config: parseConfig({ mode: 'enforce', ...BENCH_GUARD_LIMITS }),
     runId: createRunId(task.now, 'bench0001'),
     writes: await writesOf(task),
     sweepPages: timePageHolds(new DynamoDbCredentialScanner(dynamo, task.tableName)),

@@ -19,6 +19,16 @@ import { DAY_MS, formatInstant } from '../lambdas/hygiene/time';
 /** The decision instant of every benchmark run. */
 export const BENCH_NOW = Date.parse('2026-11-26T03:00:00.000Z');
 
+/**
+ * The guard's limits every bench sweep runs with: above any table the bench
+ * makes (planned deletions never exceed the active credentials, nor a
+ * million), so the guard never trips and the sweep makes every deletion the
+ * naive run makes, without the one-run override. The deletions then wait for
+ * the guard, buffered until the scan ends, as in the deployed sweep (an
+ * overridden run would write them during the scan: docs/sweep.md).
+ */
+export const BENCH_GUARD_LIMITS = { maxDeletesPerRun: 1_000_000, maxDeletePercent: 100 } as const;
+
 /** Average credentials per owner (owners = size / this). */
 export const CREDENTIALS_PER_OWNER = 5;
 

@@ -2,7 +2,7 @@
  * `--memory`: does the sweep's memory stay flat as the table grows? For each
  * size, a table is streamed into DynamoDB Local (BatchWriteItem, several
  * requests in flight; the load is timed on its own), then the shipped sweep
- * runs over it (1% changes, `enforce`, guard overridden) in a fresh process
+ * runs over it (1% changes, `enforce`, guard limits above the table: bench/generate.ts) in a fresh process
  * under `--max-old-space-size=<cap>`. The child samples its V8 heap in use
  * every 25 ms, records the heap in use after each full collection and
  * reports its peak RSS; a child that runs out of heap is reported as not
@@ -223,7 +223,8 @@ function sweepFigures(size: number, sweep: ChildResult | { readonly error: strin
       error: sweep.error,
     };
   }
-  const completed = sweep.detail.scanned === size && sweep.detail.failed === 0;
+  const completed =
+    sweep.detail.scanned === size && sweep.detail.failed === 0 && sweep.detail.guardTripped === 'no';
   return {
     completed,
     peakHeapUsedMb: megabytes(sweep.peakHeapUsedMb),
@@ -239,7 +240,7 @@ function sweepFigures(size: number, sweep: ChildResult | { readonly error: strin
     deletionsBuffered: Number(sweep.detail.deletionsApplied),
     eventOwners: Number(sweep.detail.eventOwners),
     ...(!completed && {
-      error: `scanned ${sweep.detail.scanned} of ${size}, ${sweep.detail.failed} failed writes`,
+      error: `scanned ${sweep.detail.scanned} of ${size}, ${sweep.detail.failed} failed writes, guard tripped: ${sweep.detail.guardTripped}`,
     }),
   };
 }

@@ -166,6 +166,7 @@ function checkConsistency(label: string, table: GeneratedTable, results: CaseRep
     ['sweep scanned', sweep.detail.scanned, size],
     ['sweep failed writes', sweep.detail.failed, 0],
     ['sweep skipped writes', sweep.detail.skipped, 0],
+    ['sweep guard tripped', sweep.detail.guardTripped, 'no'],
     ['sweep transitions written one by one (a failed batched statement)', sweep.detail.transitionsPerItem, 0],
     ['sweep PartiQL writes whose capacity could not be estimated', sweep.dynamo.unestimatedStatements, 0],
     ['naive updates', naive.detail.updates, table.changes],

@@ -36,7 +36,7 @@ import { parseConfig } from '../lambdas/hygiene/config';
 import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
 import { mapWithConcurrency } from '../lambdas/hygiene/task-pool';
 import { parallelFloor } from './floor';
-import { BENCH_NOW, generateTable } from './generate';
+import { BENCH_GUARD_LIMITS, BENCH_NOW, generateTable } from './generate';
 import { naiveStatement, naiveWrites } from './naive';
 import { dropTable, freshTable } from './run-case';
 import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
@@ -129,7 +129,7 @@ const client = createDocumentClient({ endpoint: db.endpoint });
 const emulatorPid = findDynamoDbLocalPid(Number(new URL(db.endpoint).port));
 try {
   // The sweep's own settings (its segments and page size), which the read floor uses too.
-  const config = parseConfig({ mode: 'enforce' });
+  const config = parseConfig({ mode: 'enforce', ...BENCH_GUARD_LIMITS });
   const runId = createRunId(BENCH_NOW, 'bench0001');
   const { items } = generateTable({ size, changeRate, seed: 7 });
   const writes = naiveWrites(items, { config, now: BENCH_NOW, runId });
@@ -151,7 +151,7 @@ try {
           writer: sweepTransitionWriter(sweepClient.client, sweepTable),
           checkpoints: new DynamoDbCheckpointStore(client, sweepTable),
         },
-        { config, now: BENCH_NOW, runId, mode: 'enforce', allowMassDelete: true },
+        { config, now: BENCH_NOW, runId, mode: 'enforce' },
       ),
     );
     const sent = sweepClient.statements;

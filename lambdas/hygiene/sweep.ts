@@ -9,7 +9,9 @@
  * away with bounded concurrency. Only deletions wait for the end of the scan,
  * because the blast-radius guard must see every planned deletion before the
  * first one is made; they are buffered compactly (the fields the conditional
- * write and the owner event need, not the whole item).
+ * write and the owner event need, not the whole item). A run that overrides
+ * the guard (`allowMassDelete`) knows its verdict before the scan and holds
+ * nothing: its deletions are written as they are planned.
  */
 import type { GuardStatus } from './guard';
 import type { RunSummary } from './run-summary';
@@ -59,7 +61,8 @@ async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> 
  * Runs one sweep.
  *
  * 1. **Plan** (streaming): every item is parsed and decided; non-destructive
- *    transitions are written as pages arrive, deletions are buffered.
+ *    transitions are written as pages arrive, deletions are buffered (or,
+ *    when the run overrides the guard, written as they arrive too).
  * 2. **Guard**: planned deletions against `maxDeletesPerRun` / `maxDeletePercent`
  *    of the active valid credentials seen; tripped = no deletions (unless
  *    `allowMassDelete`, or an operator's recorded approval covers them and

@@ -335,6 +335,44 @@ describe('runSweep guard', () => {
     expect(summary.deletions.applied).toBe(2);
   });
 
+  it('an overridden run writes its deletions as it plans them, during the scan; otherwise they wait for it to end', async () => {
+    const items = Array.from({ length: 12 }, (_, i) =>
+      credential(`c${String(i).padStart(2, '0')}`, { expiresTime: days(i % 2 === 0 ? -1 : 5) }),
+    );
+    const deletionTimes = async (allowMassDelete: boolean) => {
+      const table = new MemoryTable(items);
+      const scanner = new MemoryScanner(table, 2);
+      const whileScanning: boolean[] = [];
+      const writer = new MemoryWriter(table, {
+        beforeWrite: (t) => {
+          if (t.actions.some((a) => a.type === 'delete-expired')) whileScanning.push(!scanner.finished);
+        },
+      });
+      const phases = new Set<string>();
+      const told: string[] = [];
+      const summary = await runSweep(
+        {
+          scanner,
+          writer,
+          onProgress: (p) => phases.add(p.phase),
+          onDeletion: (d) => told.push(d.verdict),
+        },
+        options({ config: { ...config, scanSegments: 1, writeConcurrency: 1 }, allowMassDelete }),
+      );
+      expect(summary.deletions.applied).toBe(6);
+      expect(table.snapshot().filter((i) => i.deletedAt !== undefined)).toHaveLength(6);
+      expect(told).toEqual(Array(6).fill('allowed'));
+      return { whileScanning, phases: [...phases] };
+    };
+
+    const overridden = await deletionTimes(true);
+    expect(overridden.whileScanning.filter(Boolean).length).toBeGreaterThanOrEqual(5);
+    expect(overridden.phases).toEqual(['scan']);
+    const guarded = await deletionTimes(false);
+    expect(guarded.whileScanning).toEqual(Array(6).fill(false));
+    expect(guarded.phases).toEqual(['scan', 'delete']);
+  });
+
   it('trips in audit mode too, so the dry run shows what enforce would refuse', async () => {
     const { scanner, writer } = setup();
 

@@ -99,6 +99,16 @@ function tellDeletion(run: SweepRun, pending: PendingTransition, verdict: Deleti
   onDeletion({ ...manifestEntry(pending.credential, pending.actions, run.settings.now), verdict });
 }
 
+/**
+ * A deletion the run's override already allows (no guard can block it):
+ * told to `onDeletion` as allowed and submitted at once, like any other transition.
+ * @returns the pool's `submit` (to await: it waits for a free slot)
+ */
+export function submitAllowedDeletion(run: SweepRun, pending: PendingTransition): Promise<void> {
+  tellDeletion(run, pending, 'allowed');
+  return run.pool.submit(() => applyTransition(run, pending));
+}
+
 /** A buffered deletion as the transition to apply: its compact item parsed again. */
 function pendingOf(deferred: DeferredDeletion): PendingTransition {
   const { record, actions, historyLength } = deferred;

@@ -1,8 +1,9 @@
 /**
  * The plan phase: streams the table page by page, parses and decides every
  * item, writes the non-destructive transitions (notices, flags, unflags) as
- * pages arrive and buffers the deletions, compacted, for the guard. Stops at a
- * page boundary when the time budget no longer covers the buffered deletions.
+ * pages arrive and buffers the deletions, compacted, for the guard (a run
+ * that overrides the guard writes them as they come too). Stops at a page
+ * boundary when the time budget no longer covers the buffered deletions.
  * docs/sweep.md, "Phases".
  */
 import { formatProblem, parseCredential } from '../credential';
@@ -11,7 +12,7 @@ import { historyLength } from '../history';
 import { ownerStanding } from '../owner-directory';
 import { decide, isDeletion, isExempt } from '../policy';
 import type { RawItem, ScanPage } from '../ports';
-import { applyTransition } from './apply';
+import { applyTransition, submitAllowedDeletion } from './apply';
 import { compactRecord } from './compact';
 import type { PendingTransition, SweepRun } from './run-state';
 
@@ -56,20 +57,20 @@ function outOfTime(run: SweepRun): boolean {
 }
 
 /**
- * Routes one planned transition: a deletion is buffered (compacted) for the
- * guard; anything else is submitted to the write pool.
+ * Routes one planned transition: a deletion that waits for the guard is
+ * buffered (compacted); anything else, and a deletion the run's override
+ * already allows, is submitted to the write pool.
  * @returns the pool's `submit` (to await: it waits for a free slot), or `undefined` when buffered
  */
 function route(run: SweepRun, pending: PendingTransition): Promise<void> | undefined {
-  if (pending.actions.some(isDeletion)) {
-    run.deletions.push({
-      record: compactRecord(pending.credential),
-      actions: pending.actions,
-      historyLength: historyLength(pending.credential.raw[HISTORY_ATTR]),
-    });
-    return undefined;
-  }
-  return run.pool.submit(() => applyTransition(run, pending));
+  if (!pending.actions.some(isDeletion)) return run.pool.submit(() => applyTransition(run, pending));
+  if (!run.settings.deletionsWaitForGuard) return submitAllowedDeletion(run, pending);
+  run.deletions.push({
+    record: compactRecord(pending.credential),
+    actions: pending.actions,
+    historyLength: historyLength(pending.credential.raw[HISTORY_ATTR]),
+  });
+  return undefined;
 }
 
 /** A page is planned: records its segment's position and reports progress. */

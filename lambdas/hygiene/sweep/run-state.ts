@@ -54,6 +54,13 @@ export interface SweepSettings {
   /** Owner events are built and counted: when queued, and in audit (what enforce would queue). */
   readonly buildEvents: boolean;
   readonly allowMassDelete: boolean;
+  /**
+   * Deletions wait for the guard (buffered until the scan ends): unless the
+   * run overrides it (`allowMassDelete`), whose verdict is then known before
+   * the scan, so deletions are written as they are planned, like any other
+   * transition, and nothing is held for the guard.
+   */
+  readonly deletionsWaitForGuard: boolean;
   /** Who runs it (an operator's run), for the manifest header. */
   readonly operator?: string;
   readonly deadlineMarginMs: number;
@@ -154,6 +161,7 @@ function settingsOf(deps: SweepDeps, options: SweepOptions): SweepSettings {
     notifyOwners,
     buildEvents: notifyOwners || !enforce,
     allowMassDelete: options.allowMassDelete ?? false,
+    deletionsWaitForGuard: !(options.allowMassDelete ?? false),
     ...(options.operator !== undefined && { operator: options.operator }),
     deadlineMarginMs: options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
     maxWriteFailures: options.maxWriteFailures ?? DEFAULT_MAX_WRITE_FAILURES,

@@ -98,8 +98,9 @@ export interface SweepOptions {
  * When it is sent:
  * - `phase: 'scan'` after every scanned page (its non-destructive writes
  *   started, deletions buffered);
- * - `phase: 'delete'` after every 100 deletions started, and once when the
- *   deletion phase has finished (only when the run planned deletions).
+ * - `phase: 'delete'` after every 100 buffered deletions started, and once
+ *   when the deletion phase has finished (only when deletions were buffered:
+ *   a run that overrides the guard writes them during the scan).
  *
  * Every count is cumulative since the start of the run, so a display can show
  * the latest payload alone. A run resumed from a checkpoint counts from zero
