@@ -19,7 +19,7 @@ import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from '../lambdas/aws/update-expression';
 import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
 import { mapWithConcurrency } from '../lambdas/hygiene/task-pool';
-import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
+import { costOf, findDynamoDbLocalPid } from './server-cpu';
 
 const TABLE = 'write-throughput';
 const KEY = TABLE_DEFINITION.partitionKey.name;
@@ -51,26 +51,21 @@ try {
   await mapWithConcurrency(ids, 16, (id) => client.send(put(id)));
   for (const round of [1, 2, 3]) {
     for (const inFlight of IN_FLIGHT) {
-      const started = performance.now();
-      const cpuBefore = process.cpuUsage();
-      const serverCpuBefore = processCpuMs(serverPid);
       const since = `round-${round}-${inFlight}`;
-      await mapWithConcurrency(ids, inFlight, (id) =>
-        client.send(
-          new UpdateCommand({ TableName: TABLE, Key: { [KEY]: id }, ...noticeShapedUpdate(since) }),
+      const cost = await costOf(serverPid, () =>
+        mapWithConcurrency(ids, inFlight, (id) =>
+          client.send(
+            new UpdateCommand({ TableName: TABLE, Key: { [KEY]: id }, ...noticeShapedUpdate(since) }),
+          ),
         ),
       );
-      const ms = performance.now() - started;
-      const cpu = process.cpuUsage(cpuBefore);
-      const perSecond = Math.round((writes / ms) * 1000);
-      const clientCpuMs = Math.round((cpu.user + cpu.system) / 1000);
-      const serverCpuAfter = processCpuMs(serverPid);
+      const perSecond = Math.round((writes / cost.wallMs) * 1000);
       const serverCpu =
-        serverCpuBefore === undefined || serverCpuAfter === undefined
+        cost.emulatorCpuMs === undefined
           ? 'DynamoDB Local CPU ?'
-          : `DynamoDB Local CPU ${((serverCpuAfter - serverCpuBefore) / writes).toFixed(2)} ms per write`;
+          : `DynamoDB Local CPU ${(cost.emulatorCpuMs / writes).toFixed(2)} ms per write`;
       console.log(
-        `round ${round}, ${inFlight} in flight: ${writes} writes in ${Math.round(ms)} ms (${perSecond}/s), client CPU ${clientCpuMs} ms, ${serverCpu}`,
+        `round ${round}, ${inFlight} in flight: ${writes} writes in ${Math.round(cost.wallMs)} ms (${perSecond}/s), client CPU ${Math.round(cost.clientCpuMs)} ms, ${serverCpu}`,
       );
     }
   }

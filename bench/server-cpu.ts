@@ -32,6 +32,40 @@ export function findDynamoDbLocalPid(port: number): number | undefined {
   return undefined;
 }
 
+/** What one step of a tool cost: its wall time, this process's CPU and the emulator's CPU, ms. */
+export interface StepCost {
+  readonly wallMs: number;
+  readonly clientCpuMs: number;
+  /** Undefined when the emulator's CPU cannot be read (no pid, no `/proc`). */
+  readonly emulatorCpuMs: number | undefined;
+}
+
+/**
+ * Runs `step` and reports what it cost ({@link StepCost}), the emulator's CPU
+ * read from `emulatorPid` just around it (for the bench's standalone tools;
+ * the measurement children take their own readings beside the memory sampler).
+ */
+export async function costOf(
+  emulatorPid: number | undefined,
+  step: () => Promise<unknown>,
+): Promise<StepCost> {
+  const emulatorBefore = processCpuMs(emulatorPid);
+  const clientBefore = process.cpuUsage();
+  const started = performance.now();
+  await step();
+  const wallMs = performance.now() - started;
+  const client = process.cpuUsage(clientBefore);
+  const emulatorAfter = processCpuMs(emulatorPid);
+  return {
+    wallMs,
+    clientCpuMs: (client.user + client.system) / 1000,
+    emulatorCpuMs:
+      emulatorBefore === undefined || emulatorAfter === undefined
+        ? undefined
+        : emulatorAfter - emulatorBefore,
+  };
+}
+
 /** User + system CPU time of `pid` so far, ms; undefined when unreadable. */
 export function processCpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;

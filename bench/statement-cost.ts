@@ -39,7 +39,7 @@ import { parallelFloor } from './floor';
 import { BENCH_GUARD_LIMITS, BENCH_NOW, generateTable } from './generate';
 import { naiveStatement, naiveWrites } from './naive';
 import { dropTable, freshTable } from './run-case';
-import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
+import { costOf, findDynamoDbLocalPid, type StepCost } from './server-cpu';
 
 /** One PartiQL statement with its parameters, as the document client takes it. */
 type BatchStatementRequest = NonNullable<BatchExecuteStatementCommandInput['Statements']>[number];
@@ -53,26 +53,6 @@ if (!(changeRate > 0 && changeRate <= 1)) {
   throw new UsageError(`changeRate ${JSON.stringify(rateText)} must be a fraction in (0, 1]`);
 }
 const rounds = integerIn('rounds', 1, 100)(roundsText);
-
-/** Wall time, the emulator's CPU and the client's CPU of one step. */
-interface Cost {
-  readonly wallMs: number;
-  readonly emulatorCpuMs: number;
-  readonly clientCpuMs: number;
-}
-
-async function measured(emulatorPid: number | undefined, step: () => Promise<unknown>): Promise<Cost> {
-  const emulatorBefore = processCpuMs(emulatorPid) ?? Number.NaN;
-  const clientBefore = process.cpuUsage();
-  const started = performance.now();
-  await step();
-  const client = process.cpuUsage(clientBefore);
-  return {
-    wallMs: Math.round(performance.now() - started),
-    emulatorCpuMs: (processCpuMs(emulatorPid) ?? Number.NaN) - emulatorBefore,
-    clientCpuMs: Math.round((client.user + client.system) / 1000),
-  };
-}
 
 /** The same client, keeping every PartiQL statement sent through it (the sweep's writes). */
 function keepingStatements(client: DynamoDBDocumentClient): {
@@ -119,10 +99,14 @@ const retargeted = (statements: readonly BatchStatementRequest[], from: string, 
 const meanLength = (statements: readonly BatchStatementRequest[]) =>
   Math.round(statements.reduce((sum, s) => sum + (s.Statement ?? '').length, 0) / statements.length);
 
-const line = (label: string, cost: Cost, statements?: number) =>
-  `  ${label.padEnd(34)} ${String(cost.wallMs).padStart(6)} ms wall, emulator CPU ${String(cost.emulatorCpuMs).padStart(6)} ms` +
-  (statements ? ` (${(cost.emulatorCpuMs / statements).toFixed(2)} ms per statement)` : '') +
-  `, client CPU ${cost.clientCpuMs} ms`;
+const line = (label: string, cost: StepCost, statements?: number) => {
+  const emulator = cost.emulatorCpuMs ?? Number.NaN;
+  return (
+    `  ${label.padEnd(34)} ${String(Math.round(cost.wallMs)).padStart(6)} ms wall, emulator CPU ${String(emulator).padStart(6)} ms` +
+    (statements ? ` (${(emulator / statements).toFixed(2)} ms per statement)` : '') +
+    `, client CPU ${Math.round(cost.clientCpuMs)} ms`
+  );
+};
 
 const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
 const client = createDocumentClient({ endpoint: db.endpoint });
@@ -140,11 +124,11 @@ try {
     const [floorTable, sweepTable, replayTable] = (await Promise.all(
       ['floor', 'sweep', 'replay'].map(async (label) => (await freshTable(client, label, items)).tableName),
     )) as [string, string, string];
-    const floor = await measured(emulatorPid, () =>
+    const floor = await costOf(emulatorPid, () =>
       parallelFloor(client, floorTable, config.scanSegments, DEFAULT_SCAN_PAGE_SIZE),
     );
     const sweepClient = keepingStatements(client);
-    const sweep = await measured(emulatorPid, () =>
+    const sweep = await costOf(emulatorPid, () =>
       runSweep(
         {
           scanner: new DynamoDbCredentialScanner(client, sweepTable),
@@ -156,10 +140,10 @@ try {
     );
     const sent = sweepClient.statements;
     const plain = writes.map((write) => naiveStatement(floorTable, write));
-    const sweepReplay = await measured(emulatorPid, () =>
+    const sweepReplay = await costOf(emulatorPid, () =>
       replay(client, retargeted(sent, sweepTable, replayTable)),
     );
-    const plainReplay = await measured(emulatorPid, () => replay(client, plain));
+    const plainReplay = await costOf(emulatorPid, () => replay(client, plain));
     console.log(`round ${round}${round === 1 ? ' (the JVM compiling these paths)' : ''}:`);
     console.log(line('parallel read floor', floor));
     console.log(line(`sweep (${sent.length} statements sent)`, sweep));

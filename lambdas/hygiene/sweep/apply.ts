@@ -100,8 +100,9 @@ function tellDeletion(run: SweepRun, pending: PendingTransition, verdict: Deleti
 }
 
 /**
- * A deletion the run's override already allows (no guard can block it):
- * told to `onDeletion` as allowed and submitted at once, like any other transition.
+ * A deletion the guard allows (after the scan, or during it when the run's
+ * override means nothing can block it): told to `onDeletion` as allowed and
+ * submitted to the write pool.
  * @returns the pool's `submit` (to await: it waits for a free slot)
  */
 export function submitAllowedDeletion(run: SweepRun, pending: PendingTransition): Promise<void> {
@@ -153,8 +154,7 @@ export async function applyDeletionsPhase(run: SweepRun, guard: GuardStatus): Pr
         if (submitted) await submitted;
         continue;
       }
-      tellDeletion(run, pending, 'allowed');
-      await run.pool.submit(() => applyTransition(run, pending));
+      await submitAllowedDeletion(run, pending);
       if (index % 100 === 99) run.progress('delete');
       if (run.abortReason !== undefined) break;
     }
