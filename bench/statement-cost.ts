@@ -32,6 +32,7 @@ import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
 import { DEFAULT_SCAN_PAGE_SIZE, DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { partiqlIdentifier } from '../lambdas/aws/outbox-mark-write';
+import { chunks } from '../lambdas/hygiene/chunks';
 import { parseConfig } from '../lambdas/hygiene/config';
 import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
 import { mapWithConcurrency } from '../lambdas/hygiene/task-pool';
@@ -77,10 +78,7 @@ async function replay(
   client: DynamoDBDocumentClient,
   statements: readonly BatchStatementRequest[],
 ): Promise<void> {
-  const calls: BatchStatementRequest[][] = [];
-  for (let i = 0; i < statements.length; i += TRANSITION_BATCH_STATEMENTS) {
-    calls.push(statements.slice(i, i + TRANSITION_BATCH_STATEMENTS));
-  }
+  const calls = chunks(statements, TRANSITION_BATCH_STATEMENTS);
   const failed = await mapWithConcurrency(calls, CALLS_IN_FLIGHT, async (Statements) => {
     const { Responses = [] } = await client.send(new BatchExecuteStatementCommand({ Statements }));
     return Responses.filter((response) => response.Error !== undefined).length;

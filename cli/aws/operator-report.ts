@@ -12,6 +12,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
 import { type MetricValue, sweepMetricValues } from '../../lambdas/handlers/sweep-metric-values';
+import { chunks } from '../../lambdas/hygiene/chunks';
 import { errorText } from '../../lambdas/hygiene/errors';
 import type { FailedEntry } from '../../lambdas/hygiene/outbox-ports';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
@@ -58,11 +59,11 @@ async function putMetrics(
   timestamp: Date,
 ): Promise<void> {
   const dimensions = target.service !== undefined ? [{ Name: 'service', Value: target.service }] : [];
-  for (let i = 0; i < values.length; i += METRICS_PER_REQUEST) {
+  for (const batch of chunks(values, METRICS_PER_REQUEST)) {
     await client.send(
       new PutMetricDataCommand({
         Namespace: target.namespace,
-        MetricData: values.slice(i, i + METRICS_PER_REQUEST).map((v) => ({
+        MetricData: batch.map((v) => ({
           MetricName: v.name,
           Unit: v.unit,
           Value: v.value,

@@ -8,6 +8,7 @@
  * SNS entries they would be (`lambdas/aws/sns-wire.ts`), split by SNS's limits.
  */
 import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
+import { chunks } from '../../lambdas/hygiene/chunks';
 import type { NotifierDeps } from '../../lambdas/hygiene/notifier';
 import { drainSettings, newDrainState } from '../../lambdas/hygiene/notifier/drain-state';
 import { eventKey } from '../../lambdas/hygiene/notifier/mark';
@@ -40,8 +41,7 @@ async function readPending(outbox: Pick<OutboxStore, 'pending' | 'read'>): Promi
   for await (const page of outbox.pending()) for (const entry of page) ids.push(entry.credentialId);
   const unique = [...new Set(ids)];
   const items: PendingOutboxItem[] = [];
-  for (let i = 0; i < unique.length; i += READ_BATCH)
-    items.push(...(await outbox.read(unique.slice(i, i + READ_BATCH))));
+  for (const ids of chunks(unique, READ_BATCH)) items.push(...(await outbox.read(ids)));
   return items;
 }
 

@@ -27,6 +27,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { chunks } from '../hygiene/chunks';
 import {
   OUTBOX_ATTR,
   OUTBOX_CLAIM_ATTR,
@@ -80,12 +81,6 @@ export class OutboxReadThrottledError extends Error {
 function failedItem(error: ConditionalCheckFailedException): Record<string, unknown> | undefined {
   // The document client does not unmarshall the item attached to the exception.
   return error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
-}
-
-function chunks<T>(values: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
 }
 
 function eventIdsOf(list: unknown): (string | undefined)[] {

@@ -26,6 +26,7 @@ import {
   type ScanCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { chunks } from '../hygiene/chunks';
 import {
   DIRECTORY_FRESHNESS_ATTR,
   DIRECTORY_FRESHNESS_ID,
@@ -158,8 +159,8 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
     const wanted = [...new Set(userIds)].filter((id) => id !== '' && !isReservedId(id));
     const found = new Map<string, OwnerRecord>();
     try {
-      for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT) {
-        for (const item of await this.batchGet(wanted.slice(i, i + BATCH_GET_LIMIT))) {
+      for (const keys of chunks(wanted, BATCH_GET_LIMIT)) {
+        for (const item of await this.batchGet(keys)) {
           const owner = ownerFromItem(item);
           if (owner !== undefined) found.set(owner.userId, owner);
         }

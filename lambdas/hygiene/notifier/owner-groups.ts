@@ -6,6 +6,7 @@
  * so one chunk's round trips overlap another's. No new chunk starts once the
  * time budget runs low, the lease is lost, or a chunk failed unexpectedly.
  */
+import { chunks } from '../chunks';
 import type { OutboxIndexEntry } from '../outbox-ports';
 import { mapWithConcurrency } from '../task-pool';
 import { type DrainContext, type DrainState, outOfTime } from './drain-state';
@@ -26,19 +27,18 @@ export function chunkOwnerGroups(
   groupSize: number,
   maxItems: number,
 ): OutboxIndexEntry[][] {
-  const owners = [...byOwner.keys()];
-  const chunks: OutboxIndexEntry[][] = [];
+  const packed: OutboxIndexEntry[][] = [];
   let current: OutboxIndexEntry[] = [];
-  for (let i = 0; i < owners.length; i += groupSize) {
-    const group = owners.slice(i, i + groupSize).flatMap((owner) => byOwner.get(owner) ?? []);
+  for (const owners of chunks([...byOwner.keys()], groupSize)) {
+    const group = owners.flatMap((owner) => byOwner.get(owner) ?? []);
     if (current.length > 0 && current.length + group.length > maxItems) {
-      chunks.push(current);
+      packed.push(current);
       current = [];
     }
     current.push(...group);
   }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  if (current.length > 0) packed.push(current);
+  return packed;
 }
 
 /**
@@ -51,8 +51,8 @@ export async function drainOwnerGroups(
   byOwner: ReadonlyMap<string, readonly OutboxIndexEntry[]>,
 ): Promise<void> {
   const { settings } = context;
-  const chunks = chunkOwnerGroups(byOwner, Math.max(1, settings.maxBatchEntries), settings.readBatchItems);
-  await mapWithConcurrency(chunks, settings.groupConcurrency, async (chunk) => {
+  const packed = chunkOwnerGroups(byOwner, Math.max(1, settings.maxBatchEntries), settings.readBatchItems);
+  await mapWithConcurrency(packed, settings.groupConcurrency, async (chunk) => {
     if (state.fatal !== undefined) return;
     if (outOfTime(context) || !(await keepLease(context, state))) {
       state.incomplete = true;
