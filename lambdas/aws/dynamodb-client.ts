@@ -5,6 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
 import type { unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
+import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { type ClientLocation, clientLocationConfig } from './client-location';
 
 /** Where the table lives (DynamoDB Local or another endpoint, region, profile). */
@@ -37,13 +38,30 @@ export function unmarshallOptions(): UnmarshallOptions {
 }
 
 /**
+ * The connections one client may hold open to its endpoint: room for the most
+ * requests a sweep can keep in flight ({@link CONCURRENCY_MAXIMA}: every scan
+ * segment reading and every write slot busy) and a few for its bookkeeping
+ * writes. The SDK's default pool (50 sockets) would quietly cap
+ * `writeConcurrency` near 46 and queue the rest. The code's own pools bound
+ * what is sent in parallel (`TaskPool`, docs/sweep.md); the socket pool must not
+ * bound it a second time. A socket is opened only when a request needs one.
+ */
+export const MAX_SOCKETS = CONCURRENCY_MAXIMA.scanSegments + CONCURRENCY_MAXIMA.writeConcurrency + 8;
+
+/**
  * Creates a document client with `removeUndefinedValues` (optional attributes
- * are simply left out) and the SDK's standard retry mode (throttling and
- * transient errors back off and retry; conditional-check failures do not).
+ * are simply left out), the SDK's standard retry mode (throttling and
+ * transient errors back off and retry; conditional-check failures do not) and
+ * a keep-alive pool of {@link MAX_SOCKETS} connections.
  * Endpoint, region, profile and local dummy credentials: client-location.ts.
  */
 export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ retryMode: 'standard', ...clientLocationConfig(options) });
+  const agent = { keepAlive: true, maxSockets: MAX_SOCKETS };
+  const client = new DynamoDBClient({
+    retryMode: 'standard',
+    requestHandler: { httpAgent: agent, httpsAgent: agent },
+    ...clientLocationConfig(options),
+  });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
     unmarshallOptions: unmarshallOptions(),

@@ -48,6 +48,13 @@ export const DEFAULT_RISK_TIERS: readonly RiskTier[] = [
   { name: 'unscoped-unrestricted', staleAfterDays: 30, unscoped: true, unrestrictedSource: true },
 ];
 
+/**
+ * The largest `scanSegments` and `writeConcurrency` a configuration may set:
+ * together, the most DynamoDB requests a sweep keeps in flight (the client's
+ * socket pool is sized from them, lambdas/aws/dynamodb-client.ts).
+ */
+export const CONCURRENCY_MAXIMA = { scanSegments: 64, writeConcurrency: 256 } as const;
+
 export const hygieneConfigSchema = z.strictObject({
   mode: z._default(z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` }), 'audit'),
   expiryNoticeDays: z._default(
@@ -67,8 +74,8 @@ export const hygieneConfigSchema = z.strictObject({
   maxDeletePercent: z._default(range(0, 100, false), 10),
   exemptIds: z._default(z.array(z.string().check(z.minLength(1))).check(z.maxLength(10_000)), () => []),
   purgeAfterDays: z.optional(days(1, 3650)),
-  scanSegments: z._default(range(1, 64), 4),
-  writeConcurrency: z._default(range(1, 256), 16),
+  scanSegments: z._default(range(1, CONCURRENCY_MAXIMA.scanSegments), 4),
+  writeConcurrency: z._default(range(1, CONCURRENCY_MAXIMA.writeConcurrency), 16),
   /** How owner email leaves the worker (docs/notifications.md, "Owner reach"). */
   ownerDelivery: z._default(
     z.enum(OWNER_DELIVERY_ROUTES, { error: `must be one of ${OWNER_DELIVERY_ROUTES.join(', ')}` }),

@@ -1,0 +1,78 @@
+/**
+ * The document client's connection pool does not cap the concurrency the
+ * configuration allows (lambdas/aws/dynamodb-client.ts, `MAX_SOCKETS`): a
+ * sweep at the largest `scanSegments` + `writeConcurrency` gets every one of
+ * its requests onto the wire at once. A local HTTP server holds each request
+ * until that many are open at the same time; the SDK's default pool (50
+ * sockets) queues the rest in the client, so the server never sees them.
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDocumentClient, MAX_SOCKETS } from '../../lambdas/aws/dynamodb-client';
+import { CONCURRENCY_MAXIMA } from '../../lambdas/hygiene/config';
+
+/**
+ * A server that answers nothing until `wanted` requests are open together; after `giveUpMs` it answers
+ * everything at once (so a client that cannot reach `wanted` fails the test instead of hanging it).
+ */
+async function holdingServer(wanted: number, giveUpMs: number) {
+  const held: ServerResponse[] = [];
+  let mostOpen = 0;
+  const answerAll = () => {
+    for (const response of held.splice(0)) {
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'test' });
+      response.end('{}');
+    }
+  };
+  let giveUp: NodeJS.Timeout | undefined;
+  let holding = true;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      held.push(response);
+      mostOpen = Math.max(mostOpen, held.length);
+      giveUp ??= setTimeout(() => {
+        holding = false;
+        answerAll();
+      }, giveUpMs);
+      if (!holding || held.length >= wanted) answerAll();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    mostOpen: () => mostOpen,
+    close: () => {
+      clearTimeout(giveUp);
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+let close: (() => void) | undefined;
+afterEach(() => close?.());
+
+describe('the document client connection pool', () => {
+  it('has room for every request a sweep at the largest configuration keeps in flight', async () => {
+    const inFlight = CONCURRENCY_MAXIMA.scanSegments + CONCURRENCY_MAXIMA.writeConcurrency;
+    expect(MAX_SOCKETS).toBeGreaterThanOrEqual(inFlight);
+    // A client that can open enough sockets reaches `inFlight` long before the server gives up.
+    const server = await holdingServer(inFlight, 10_000);
+    close = server.close;
+    const client = createDocumentClient({ endpoint: server.endpoint });
+    try {
+      await Promise.all(
+        Array.from({ length: inFlight }, (_, i) =>
+          client.send(new GetCommand({ TableName: 'sockets', Key: { id: `k${i}` } })),
+        ),
+      );
+    } finally {
+      client.destroy();
+    }
+    expect(server.mostOpen()).toBe(inFlight);
+  });
+});
