@@ -10,7 +10,10 @@
  *
  * Each ROOT is a checkout with its `node_modules` (e.g. `git worktree add
  * /tmp/old <commit>` and a symlink to this tree's `node_modules`); its
- * `bench/child.ts` is bundled and run as the bench runs it. The outbox is the
+ * `bench/child.ts` is bundled and run as the bench runs it. A ROOT may be
+ * followed by Node flags in the same argument (`'. --always-sparkplug'`): that
+ * variant's children run with them, so one checkout can be compared with itself
+ * under other V8 settings (BENCHMARKS.md, "Second session of 3 December"). The outbox is the
  * one the first checkout's sweep leaves on the bench's 10,000-record, 10%
  * table; it is loaded into a fresh table before every drain. Two discarded
  * drains warm the JVM; then each repetition drains once per checkout, in
@@ -43,8 +46,18 @@ if (!Number.isInteger(reps) || reps < 1)
 if (values.latency !== 'none' && values.latency !== 'aws') {
   throw new RangeError(`--latency must be none or aws, got ${values.latency}`);
 }
-if (positionals.length < 2) throw new RangeError('give at least two checkout directories to compare');
-const roots = positionals.map((root) => resolve(root));
+if (positionals.length < 2)
+  throw new RangeError('give at least two checkouts to compare (one may repeat with Node flags)');
+/** A checkout to bundle and the Node flags its children run with. */
+interface Variant {
+  readonly label: string;
+  readonly root: string;
+  readonly nodeFlags: readonly string[];
+}
+const variants: readonly Variant[] = positionals.map((argument) => {
+  const [root = '.', ...nodeFlags] = argument.trim().split(/\s+/);
+  return { label: argument.trim(), root: resolve(root), nodeFlags };
+});
 
 const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
 const client = createDocumentClient({ endpoint: db.endpoint });
@@ -82,10 +95,14 @@ async function outboxSnapshot(child: string): Promise<Item[]> {
   });
 }
 
-/** One drain of `snapshot` by `child`: client CPU per event, ms. */
-async function drainCpuPerEvent(child: string, snapshot: readonly Item[]): Promise<number> {
+/** One drain of `snapshot` by `child` run with `nodeFlags`: client CPU per event, ms. */
+async function drainCpuPerEvent(
+  child: string,
+  snapshot: readonly Item[],
+  nodeFlags: readonly string[] = [],
+): Promise<number> {
   return withTable(snapshot, async (tableName) => {
-    const result = await runChild(child, task('notify', tableName));
+    const result = await runChild(child, task('notify', tableName), nodeFlags);
     return result.cpuMs / Math.max(1, Number(result.detail.eventsPublished));
   });
 }
@@ -98,22 +115,26 @@ async function compare(children: readonly string[]): Promise<void> {
   for (let rep = 0; rep < reps; rep++) {
     const order = children.map((_, i) => i);
     if (rep % 2 === 1) order.reverse();
-    for (const i of order) perChild[i]?.push(await drainCpuPerEvent(children[i] as string, snapshot));
+    for (const i of order) {
+      perChild[i]?.push(await drainCpuPerEvent(children[i] as string, snapshot, variants[i]?.nodeFlags));
+    }
     console.log(`rep ${rep}: ${perChild.map((v) => (v.at(-1) ?? 0).toFixed(3)).join(' ')}`);
   }
   const base = median(perChild[0] ?? []);
-  roots.forEach((root, i) => {
+  variants.forEach(({ label }, i) => {
     const figures = perChild[i] ?? [];
     const m = median(figures);
-    const change = i === 0 ? '' : ` (${(((m - base) / base) * 100).toFixed(1)}% against ${roots[0]})`;
+    const change =
+      i === 0 ? '' : ` (${(((m - base) / base) * 100).toFixed(1)}% against ${variants[0]?.label})`;
     console.log(
-      `${root}: median ${m.toFixed(3)} ms per event, min ${Math.min(...figures).toFixed(3)}${change}`,
+      `${label}: median ${m.toFixed(3)} ms per event, min ${Math.min(...figures).toFixed(3)}${change}`,
     );
   });
 }
 
 try {
-  for (const root of roots) bundles.push(await bundleChild(root));
+  // One bundle per variant: the same checkout twice is bundled twice (identical files), which keeps the loop simple.
+  for (const { root } of variants) bundles.push(await bundleChild(root));
   await compare(bundles.map((b) => b.path));
 } finally {
   client.destroy();

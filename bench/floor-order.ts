@@ -1,0 +1,102 @@
+/**
+ * Does the bench's fixed order of arms favour one of them? Each repetition of
+ * the bench loads a table, then runs the read floors, then the sweep, on one
+ * DynamoDB Local whose JVM keeps compiling as it is used, so the floors always
+ * run first. This tool runs the parallel read floor five times around one
+ * sweep on the same freshly loaded table (three before it, two after) and
+ * prints the wall time of each, so an order effect would show as a trend
+ * along the row (BENCHMARKS.md, "Second session of 3 December").
+ *
+ * Run: `npx tsx bench/floor-order.ts [tables] [latency]` (default 4 tables,
+ * `aws`: the `--latency aws` model, or `none`). Each table is the bench's
+ * 10,000-record, 1% one for that repetition; a discarded 10% case warms the
+ * JVM first, as in the bench. The floors after the sweep read ~1% more bytes
+ * (the changed items gained an outbox and a history entry).
+ */
+import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
+import { integerIn } from '../cli/options/numbers';
+import { UsageError } from '../cli/usage-error';
+import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
+import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
+import { parseConfig } from '../lambdas/hygiene/config';
+import { bundleChild } from './child-bundle';
+import type { ChildTask, ChildTaskName } from './child-protocol';
+import { BENCH_NOW, generateTable } from './generate';
+import { AWS_LATENCY_MODEL } from './latency-model';
+import { dropTable, freshTable } from './run-case';
+import { runChild } from './run-child';
+import { median } from './stats';
+
+const [tablesText = '4', latencyText = 'aws'] = process.argv.slice(2);
+const tables = integerIn('tables', 1, 100)(tablesText);
+if (latencyText !== 'aws' && latencyText !== 'none') {
+  throw new UsageError(`latency must be aws or none, got ${JSON.stringify(latencyText)}`);
+}
+const SIZE = 10_000;
+/** The arms of one table, in order. */
+const ORDER: readonly ChildTaskName[] = [
+  'parallel-floor',
+  'parallel-floor',
+  'parallel-floor',
+  'sweep',
+  'parallel-floor',
+  'parallel-floor',
+];
+
+const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
+const client = createDocumentClient({ endpoint: db.endpoint });
+const bundle = await bundleChild(process.cwd());
+
+function task(name: ChildTaskName, tableName: string, seed: number): ChildTask {
+  return {
+    task: name,
+    endpoint: db.endpoint,
+    tableName,
+    segments: parseConfig({}).scanSegments,
+    now: BENCH_NOW,
+    rttMs: 0,
+    pageSize: DEFAULT_SCAN_PAGE_SIZE,
+    ...(latencyText === 'aws' && { latency: { model: AWS_LATENCY_MODEL, seed } }),
+  };
+}
+
+/** Runs `arms` in order on a fresh table of the bench's generated items; wall time of each, ms. */
+async function runOnTable(
+  changeRate: number,
+  seed: number,
+  arms: readonly ChildTaskName[],
+): Promise<number[]> {
+  const { tableName } = await freshTable(
+    client,
+    'order',
+    generateTable({ size: SIZE, changeRate, seed }).items,
+  );
+  try {
+    const times: number[] = [];
+    for (const arm of arms) times.push((await runChild(bundle.path, task(arm, tableName, seed))).ms);
+    return times;
+  } finally {
+    await dropTable(client, tableName);
+  }
+}
+
+try {
+  await runOnTable(0.1, 1, ['parallel-floor', 'sweep', 'notify']);
+  const rows: number[][] = [];
+  for (let rep = 0; rep < tables; rep++) {
+    // The seed the bench uses for this size, rate and repetition (bench/run-case.ts).
+    const row = await runOnTable(0.01, 7919 * (rep + 1) + SIZE + 10, ORDER);
+    rows.push(row);
+    console.log(
+      `table ${rep}: ${row.map((ms, i) => `${ORDER[i] === 'sweep' ? 'SWEEP' : 'floor'} ${Math.round(ms)}`).join(', ')}`,
+    );
+  }
+  const medians = ORDER.map((_, i) => Math.round(median(rows.map((row) => row[i] ?? 0))));
+  console.log(
+    `median by position (${latencyText}): ${medians.map((ms, i) => `${ORDER[i]} ${ms}`).join(', ')}`,
+  );
+} finally {
+  client.destroy();
+  await bundle.dispose();
+  await db.stop();
+}
