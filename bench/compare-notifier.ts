@@ -22,16 +22,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
-import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
-import { parseConfig } from '../lambdas/hygiene/config';
 import { bundleChild, type ChildBundle } from './child-bundle';
-import type { ChildTask, ChildTaskName } from './child-protocol';
-import { BENCH_NOW, generateTable } from './generate';
-import { AWS_LATENCY_MODEL } from './latency-model';
+import type { ChildTaskName } from './child-protocol';
+import { generateTable } from './generate';
 import { readPendingOutboxItems } from './outbox-items';
 import { dropTable, freshTable } from './run-case';
-import { runChild } from './run-child';
+import { benchTask, runChild } from './run-child';
 import { median } from './stats';
 
 type Item = Record<string, unknown>;
@@ -63,18 +60,9 @@ const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
 const client = createDocumentClient({ endpoint: db.endpoint });
 const bundles: ChildBundle[] = [];
 
-function task(name: ChildTaskName, tableName: string): ChildTask {
-  return {
-    task: name,
-    endpoint: db.endpoint,
-    tableName,
-    segments: parseConfig({}).scanSegments,
-    now: BENCH_NOW,
-    rttMs: 0,
-    pageSize: DEFAULT_SCAN_PAGE_SIZE,
-    ...(values.latency === 'aws' && { latency: { model: AWS_LATENCY_MODEL, seed: 12_345 } }),
-  };
-}
+/** The bench's task for `name` on `tableName`, the latency model's draws seeded alike for every drain. */
+const task = (name: ChildTaskName, tableName: string) =>
+  benchTask(name, db.endpoint, tableName, values.latency === 'aws' ? 12_345 : undefined);
 
 /** Runs `work` on a fresh table loaded with `items`, dropped afterwards. */
 async function withTable<T>(items: readonly Item[], work: (tableName: string) => Promise<T>): Promise<T> {

@@ -16,15 +16,12 @@
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { integerIn } from '../cli/options/numbers';
 import { UsageError } from '../cli/usage-error';
-import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
-import { parseConfig } from '../lambdas/hygiene/config';
 import { bundleChild } from './child-bundle';
-import type { ChildTask, ChildTaskName } from './child-protocol';
-import { BENCH_NOW, generateTable } from './generate';
-import { AWS_LATENCY_MODEL } from './latency-model';
+import type { ChildTaskName } from './child-protocol';
+import { generateTable } from './generate';
 import { dropTable, freshTable } from './run-case';
-import { runChild } from './run-child';
+import { benchTask, runChild } from './run-child';
 import { median } from './stats';
 
 const [tablesText = '4', latencyText = 'aws'] = process.argv.slice(2);
@@ -47,19 +44,6 @@ const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
 const client = createDocumentClient({ endpoint: db.endpoint });
 const bundle = await bundleChild(process.cwd());
 
-function task(name: ChildTaskName, tableName: string, seed: number): ChildTask {
-  return {
-    task: name,
-    endpoint: db.endpoint,
-    tableName,
-    segments: parseConfig({}).scanSegments,
-    now: BENCH_NOW,
-    rttMs: 0,
-    pageSize: DEFAULT_SCAN_PAGE_SIZE,
-    ...(latencyText === 'aws' && { latency: { model: AWS_LATENCY_MODEL, seed } }),
-  };
-}
-
 /** Runs `arms` in order on a fresh table of the bench's generated items; wall time of each, ms. */
 async function runOnTable(
   changeRate: number,
@@ -73,7 +57,9 @@ async function runOnTable(
   );
   try {
     const times: number[] = [];
-    for (const arm of arms) times.push((await runChild(bundle.path, task(arm, tableName, seed))).ms);
+    const latencySeed = latencyText === 'aws' ? seed : undefined;
+    for (const arm of arms)
+      times.push((await runChild(bundle.path, benchTask(arm, db.endpoint, tableName, latencySeed))).ms);
     return times;
   } finally {
     await dropTable(client, tableName);

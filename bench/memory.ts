@@ -14,11 +14,9 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteItems } from '../cli/aws/batch-import';
 import { createTable } from '../cli/aws/create-table';
-import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
-import { parseConfig } from '../lambdas/hygiene/config';
 import type { ChildResult } from './child-protocol';
-import { BENCH_NOW, generateRecords, tableShape } from './generate';
-import { ChildMeasurementError, runChild } from './run-child';
+import { generateRecords, tableShape } from './generate';
+import { benchTask, ChildMeasurementError, runChild } from './run-child';
 import { median, round } from './stats';
 
 /** The change rate of every memory run (the issue's 1%). */
@@ -179,16 +177,7 @@ async function underCap(
   try {
     return await runChild(
       options.childScript,
-      {
-        task,
-        endpoint,
-        tableName,
-        segments: parseConfig({}).scanSegments,
-        now: BENCH_NOW,
-        rttMs: 0,
-        pageSize: DEFAULT_SCAN_PAGE_SIZE,
-        trackLiveHeap: true,
-      },
+      { ...benchTask(task, endpoint, tableName), trackLiveHeap: true },
       [
         `--max-old-space-size=${options.heapCapMb}`,
         ...(options.semiSpaceMb === undefined ? [] : [`--max-semi-space-size=${options.semiSpaceMb}`]),

@@ -2,13 +2,41 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ChildResult, type ChildTask, RESULT_PREFIX } from './child-protocol';
+import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
+import { parseConfig } from '../lambdas/hygiene/config';
+import { type ChildResult, type ChildTask, type ChildTaskName, RESULT_PREFIX } from './child-protocol';
+import { BENCH_NOW } from './generate';
+import { AWS_LATENCY_MODEL } from './latency-model';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A measurement child failed or printed no result. */
 export class ChildMeasurementError extends Error {
   override readonly name = 'ChildMeasurementError';
+}
+
+/**
+ * A task as the memory runs and the bench's side tools run it (bench/memory.ts, bench/compare-notifier.ts,
+ * bench/floor-order.ts): the default
+ * configuration's scan segments, the bench's instant, the sweep scanner's page size on every arm, no extra round
+ * trip, and the `--latency aws` model drawn from `latencySeed` when one is given (none without).
+ */
+export function benchTask(
+  name: ChildTaskName,
+  endpoint: string,
+  tableName: string,
+  latencySeed?: number,
+): ChildTask {
+  return {
+    task: name,
+    endpoint,
+    tableName,
+    segments: parseConfig({}).scanSegments,
+    now: BENCH_NOW,
+    rttMs: 0,
+    pageSize: DEFAULT_SCAN_PAGE_SIZE,
+    ...(latencySeed !== undefined && { latency: { model: AWS_LATENCY_MODEL, seed: latencySeed } }),
+  };
 }
 
 /**
