@@ -5,8 +5,12 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+/** This checkout's root (the parent of `bench/`), wherever a bench tool is started from. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A bundled child script and how to remove it. */
 export interface ChildBundle {

@@ -121,9 +121,13 @@ async function compare(children: readonly string[]): Promise<void> {
 }
 
 try {
-  // One bundle per variant: the same checkout twice is bundled twice (identical files), which keeps the loop simple.
-  for (const { root } of variants) bundles.push(await bundleChild(root));
-  await compare(bundles.map((b) => b.path));
+  // One bundle per checkout, shared by its variants (the same checkout under other Node flags).
+  const byRoot = new Map<string, ChildBundle>();
+  for (const { root } of variants) {
+    if (!byRoot.has(root)) byRoot.set(root, await bundleChild(root));
+  }
+  bundles.push(...byRoot.values());
+  await compare(variants.map(({ root }) => (byRoot.get(root) as ChildBundle).path));
 } finally {
   client.destroy();
   await Promise.all(bundles.map((b) => b.dispose()));

@@ -17,7 +17,7 @@ import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { integerIn } from '../cli/options/numbers';
 import { UsageError } from '../cli/usage-error';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
-import { bundleChild } from './child-bundle';
+import { bundleChild, PROJECT_ROOT } from './child-bundle';
 import type { ChildTaskName } from './child-protocol';
 import { generateTable } from './generate';
 import { dropTable, freshTable } from './run-case';
@@ -42,7 +42,7 @@ const ORDER: readonly ChildTaskName[] = [
 
 const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
 const client = createDocumentClient({ endpoint: db.endpoint });
-const bundle = await bundleChild(process.cwd());
+const bundle = await bundleChild(PROJECT_ROOT);
 
 /** Runs `arms` in order on a fresh table of the bench's generated items; wall time of each, ms. */
 async function runOnTable(

@@ -9,15 +9,15 @@
  * the bench's own middlewares (`bench/`), the garbage collector and idle
  * (BENCHMARKS.md, "Second session of 3 December").
  *
- * Run: `npx tsx bench/profile-modules.ts PROFILE [--top 25]`, from the tree
- * the profile was taken from: the child is bundled again here to map lines to
- * modules, so another tree would map them wrongly.
+ * Run: `npx tsx bench/profile-modules.ts PROFILE [--top 25]` in the checkout
+ * the profile was taken from: the script bundles its own checkout's child again
+ * to map lines to modules, and another tree's lines would map wrongly.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli/usage-error';
-import { bundleChild } from './child-bundle';
+import { bundleChild, PROJECT_ROOT } from './child-bundle';
 
 interface ProfileNode {
   readonly id: number;
@@ -121,7 +121,7 @@ if (profilePath === undefined)
   throw new UsageError('usage: npx tsx bench/profile-modules.ts PROFILE [--top 25]');
 const marker = windowFunction(profilePath);
 const profile = JSON.parse(await readFile(profilePath, 'utf8')) as CpuProfile;
-const bundle = await bundleChild(process.cwd());
+const bundle = await bundleChild(PROJECT_ROOT);
 const moduleOf = moduleOfLine(await readFile(bundle.path, 'utf8'));
 await bundle.dispose();
 const { self, windowMs } = selfTimeByModule(profile, moduleOf, marker);

@@ -1,14 +1,11 @@
 /** Runs one measurement in a fresh Node process (the bundled bench/child.ts) and reads its result line. */
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
-import { parseConfig } from '../lambdas/hygiene/config';
+import { DEFAULT_CONFIG } from '../lambdas/hygiene/config';
+import { PROJECT_ROOT } from './child-bundle';
 import { type ChildResult, type ChildTask, type ChildTaskName, RESULT_PREFIX } from './child-protocol';
 import { BENCH_NOW } from './generate';
 import { AWS_LATENCY_MODEL } from './latency-model';
-
-const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A measurement child failed or printed no result. */
 export class ChildMeasurementError extends Error {
@@ -31,7 +28,7 @@ export function benchTask(
     task: name,
     endpoint,
     tableName,
-    segments: parseConfig({}).scanSegments,
+    segments: DEFAULT_CONFIG.scanSegments,
     now: BENCH_NOW,
     rttMs: 0,
     pageSize: DEFAULT_SCAN_PAGE_SIZE,

@@ -9,12 +9,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { type BundleResult, measureBundles } from './bundles';
-import { bundleChild } from './child-bundle';
+import { bundleChild, PROJECT_ROOT } from './child-bundle';
 import { combineMemoryReps, type MemoryResult, runMemoryCase } from './memory';
 import { type BenchOptions, BenchUsageError, latencyModelName, parseBenchOptions } from './options';
 import {
@@ -31,8 +30,6 @@ import {
 import { type CaseRep, runCase } from './run-case';
 import { checkTargets, type RunRow, summarizeCase } from './summarize';
 import { judgeTargets } from './verdicts';
-
-const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * The discarded warm-up case: 10,000 records at 10% changes, so DynamoDB
