@@ -15,8 +15,8 @@ import type { RawItem } from '../../lambdas/hygiene/ports';
 import { describeFileError } from '../file-errors';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
-import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
+import { parseSegments } from '../options/scan-segments';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { createProgress } from '../progress';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
@@ -170,8 +170,8 @@ function defineExportCommand(program: Command) {
       )
       .option(
         '--segments <n>',
-        'parallel scan segments (1 keeps a stable order)',
-        integerIn('--segments', 1, 1000),
+        'parallel scan segments, 1-64 (1, the default, keeps a stable order)',
+        parseSegments,
         1,
       )
       .option(

@@ -1,7 +1,9 @@
 /**
  * `--segments N` of the commands that scan with the hygiene config's
  * `scanSegments` (`sweep`, `report`): an integer from 1 to 64, the config's
- * own range, overriding the config for this run.
+ * own range, overriding the config for this run. `export` takes the same
+ * range (default 1): the scanner holds up to two pages per segment, so 64
+ * bounds what any command holds at once (docs/sweep.md, "Phases").
  */
 import { Option } from '@commander-js/extra-typings';
 import { integerIn, optional } from './numbers';

@@ -5,6 +5,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
 import type { unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
+import { loadConfigsForDefaultMode } from '@smithy/core/client';
+import { resolveDefaultsModeConfig } from '@smithy/core/config';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { type ClientLocation, clientLocationConfig } from './client-location';
 
@@ -56,14 +59,31 @@ export const MAX_SOCKETS = CONCURRENCY_MAXIMA.scanSegments + CONCURRENCY_MAXIMA.
  * Endpoint, region, profile and local dummy credentials: client-location.ts.
  */
 export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
-  const agent = { keepAlive: true, maxSockets: MAX_SOCKETS };
+  const location = clientLocationConfig(options);
   const client = new DynamoDBClient({
     retryMode: 'standard',
-    requestHandler: { httpAgent: agent, httpsAgent: agent },
-    ...clientLocationConfig(options),
+    requestHandler: pooledRequestHandler(location.region),
+    ...location,
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
     unmarshallOptions: unmarshallOptions(),
   });
+}
+
+/**
+ * The SDK's Node request handler with agents of {@link MAX_SOCKETS} sockets,
+ * and otherwise the settings the SDK would give its own: the connection
+ * timeout of the SDK's defaults mode (`AWS_DEFAULTS_MODE`, e.g. `in-region`:
+ * 1.1 s; the default `legacy`: none). A client given a handler of its own
+ * skips that step, so it is done here, with the SDK's own functions.
+ */
+function pooledRequestHandler(region: string | undefined): NodeHttpHandler {
+  const defaultsMode = resolveDefaultsModeConfig(region === undefined ? {} : { region });
+  const pool = { keepAlive: true, maxSockets: MAX_SOCKETS };
+  return new NodeHttpHandler(async () => ({
+    connectionTimeout: loadConfigsForDefaultMode(await defaultsMode()).connectionTimeout,
+    httpAgent: pool,
+    httpsAgent: pool,
+  }));
 }

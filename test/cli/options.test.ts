@@ -46,7 +46,7 @@ describe('pc-hygiene: every integer flag follows the one rule', () => {
     ['sweep', '--segments', 64],
     ['report', '--segments', 64],
     ['report', '--top', 10_000],
-    ['export', '--segments', 1000],
+    ['export', '--segments', 64],
     ['local', '--count', 1_000_000],
     ['local', '--seed', 2 ** 31 - 1],
   ])('%s %s 1e2 is a one-line usage error (exit 2)', async (command, flag, max) => {

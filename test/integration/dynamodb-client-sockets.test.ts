@@ -5,11 +5,14 @@
  * its requests onto the wire at once. A local HTTP server holds each request
  * until that many are open at the same time; the SDK's default pool (50
  * sockets) queues the rest in the client, so the server never sees them.
+ * Widening the pool keeps the rest of the handler the SDK builds: its
+ * connection timeout still follows `AWS_DEFAULTS_MODE`.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentClient, MAX_SOCKETS } from '../../lambdas/aws/dynamodb-client';
 import { CONCURRENCY_MAXIMA } from '../../lambdas/hygiene/config';
 
@@ -54,7 +57,10 @@ async function holdingServer(wanted: number, giveUpMs: number) {
 }
 
 let close: (() => void) | undefined;
-afterEach(() => close?.());
+afterEach(() => {
+  close?.();
+  vi.unstubAllEnvs();
+});
 
 describe('the document client connection pool', () => {
   it('has room for every request a sweep at the largest configuration keeps in flight', async () => {
@@ -74,5 +80,22 @@ describe('the document client connection pool', () => {
       client.destroy();
     }
     expect(server.mostOpen()).toBe(inFlight);
+  });
+
+  it("keeps the SDK defaults mode's settings for everything but the pool", async () => {
+    vi.stubEnv('AWS_DEFAULTS_MODE', 'in-region');
+    const server = await holdingServer(1, 10_000);
+    close = server.close;
+    const client = createDocumentClient({ endpoint: server.endpoint });
+    try {
+      // The handler settles its configuration on the first request.
+      await client.send(new GetCommand({ TableName: 'sockets', Key: { id: 'k' } }));
+      const settings = (client.config.requestHandler as NodeHttpHandler).httpHandlerConfigs();
+      // `in-region`: the SDK's 1,100 ms connection timeout (lost if handler options replace its defaults).
+      expect(settings.connectionTimeout).toBe(1_100);
+      expect(settings.httpAgent?.maxSockets).toBe(MAX_SOCKETS);
+    } finally {
+      client.destroy();
+    }
   });
 });
