@@ -76,7 +76,9 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
  * and otherwise the settings the SDK would give its own: the connection
  * timeout of the SDK's defaults mode (`AWS_DEFAULTS_MODE`, e.g. `in-region`:
  * 1.1 s; the default `legacy`: none). A client given a handler of its own
- * skips that step, so it is done here, with the SDK's own functions.
+ * skips that step, so it is done here, with the SDK's own functions. (The
+ * SDK's opt-in default socket timeout, `AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026`,
+ * off unless set, is likewise only for handlers it builds; it is not carried.)
  */
 function pooledRequestHandler(region: string | undefined): NodeHttpHandler {
   const defaultsMode = resolveDefaultsModeConfig(region === undefined ? {} : { region });
