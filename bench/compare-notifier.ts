@@ -27,7 +27,7 @@ import { bundleChild, type ChildBundle } from './child-bundle';
 import type { ChildTaskName } from './child-protocol';
 import { generateTable } from './generate';
 import { readPendingOutboxItems } from './outbox-items';
-import { dropTable, freshTable } from './run-case';
+import { benchSeed, dropTable, freshTable } from './run-case';
 import { benchTask, runChild } from './run-child';
 import { median } from './stats';
 
@@ -58,7 +58,8 @@ const variants: readonly Variant[] = positionals.map((argument) => {
 
 const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
 const client = createDocumentClient({ endpoint: db.endpoint });
-const bundles: ChildBundle[] = [];
+/** Each checkout's bundled child, by root. */
+const bundles = new Map<string, ChildBundle>();
 
 /** The bench's task for `name` on `tableName`, the latency model's draws seeded alike for every drain. */
 const task = (name: ChildTaskName, tableName: string) =>
@@ -76,7 +77,7 @@ async function withTable<T>(items: readonly Item[], work: (tableName: string) =>
 
 /** The items with pending notices after the first checkout's sweep over the bench's 10k/10% table. */
 async function outboxSnapshot(child: string): Promise<Item[]> {
-  const table = generateTable({ size: 10_000, changeRate: 0.1, seed: 7919 + 10_000 + 100 });
+  const table = generateTable({ size: 10_000, changeRate: 0.1, seed: benchSeed(10_000, 0.1, 0) });
   return withTable(table.items, async (tableName) => {
     await runChild(child, task('sweep', tableName));
     return readPendingOutboxItems(client, tableName);
@@ -95,25 +96,31 @@ async function drainCpuPerEvent(
   });
 }
 
-async function compare(children: readonly string[]): Promise<void> {
-  const snapshot = await outboxSnapshot(children[0] as string);
+/** A variant ready to run: its checkout's bundled child. */
+interface BundledVariant extends Variant {
+  readonly child: string;
+}
+
+async function compare(runs: readonly BundledVariant[]): Promise<void> {
+  const [first] = runs as [BundledVariant, ...BundledVariant[]];
+  const snapshot = await outboxSnapshot(first.child);
   console.log(`outbox: ${snapshot.length} items; latency model: ${values.latency}`);
-  for (let i = 0; i < 2; i++) await drainCpuPerEvent(children[0] as string, snapshot);
-  const perChild: number[][] = children.map(() => []);
+  for (let i = 0; i < 2; i++) await drainCpuPerEvent(first.child, snapshot);
+  const perRun: number[][] = runs.map(() => []);
   for (let rep = 0; rep < reps; rep++) {
-    const order = children.map((_, i) => i);
+    const order = runs.map((_, i) => i);
     if (rep % 2 === 1) order.reverse();
     for (const i of order) {
-      perChild[i]?.push(await drainCpuPerEvent(children[i] as string, snapshot, variants[i]?.nodeFlags));
+      const { child, nodeFlags } = runs[i] as BundledVariant;
+      perRun[i]?.push(await drainCpuPerEvent(child, snapshot, nodeFlags));
     }
-    console.log(`rep ${rep}: ${perChild.map((v) => (v.at(-1) ?? 0).toFixed(3)).join(' ')}`);
+    console.log(`rep ${rep}: ${perRun.map((v) => (v.at(-1) ?? 0).toFixed(3)).join(' ')}`);
   }
-  const base = median(perChild[0] ?? []);
-  variants.forEach(({ label }, i) => {
-    const figures = perChild[i] ?? [];
+  const base = median(perRun[0] ?? []);
+  runs.forEach(({ label }, i) => {
+    const figures = perRun[i] ?? [];
     const m = median(figures);
-    const change =
-      i === 0 ? '' : ` (${(((m - base) / base) * 100).toFixed(1)}% against ${variants[0]?.label})`;
+    const change = i === 0 ? '' : ` (${(((m - base) / base) * 100).toFixed(1)}% against ${first.label})`;
     console.log(
       `${label}: median ${m.toFixed(3)} ms per event, min ${Math.min(...figures).toFixed(3)}${change}`,
     );
@@ -122,14 +129,14 @@ async function compare(children: readonly string[]): Promise<void> {
 
 try {
   // One bundle per checkout, shared by its variants (the same checkout under other Node flags).
-  const byRoot = new Map<string, ChildBundle>();
   for (const { root } of variants) {
-    if (!byRoot.has(root)) byRoot.set(root, await bundleChild(root));
+    if (!bundles.has(root)) bundles.set(root, await bundleChild(root));
   }
-  bundles.push(...byRoot.values());
-  await compare(variants.map(({ root }) => (byRoot.get(root) as ChildBundle).path));
+  await compare(
+    variants.map((variant) => ({ ...variant, child: (bundles.get(variant.root) as ChildBundle).path })),
+  );
 } finally {
   client.destroy();
-  await Promise.all(bundles.map((b) => b.dispose()));
+  await Promise.all([...bundles.values()].map((b) => b.dispose()));
   await db.stop();
 }

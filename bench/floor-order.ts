@@ -20,7 +20,7 @@ import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { bundleChild, PROJECT_ROOT } from './child-bundle';
 import type { ChildTaskName } from './child-protocol';
 import { generateTable } from './generate';
-import { dropTable, freshTable } from './run-case';
+import { benchSeed, dropTable, freshTable } from './run-case';
 import { benchTask, runChild } from './run-child';
 import { median } from './stats';
 
@@ -70,8 +70,7 @@ try {
   await runOnTable(0.1, 1, ['parallel-floor', 'sweep', 'notify']);
   const rows: number[][] = [];
   for (let rep = 0; rep < tables; rep++) {
-    // The seed the bench uses for this size, rate and repetition (bench/run-case.ts).
-    const row = await runOnTable(0.01, 7919 * (rep + 1) + SIZE + 10, ORDER);
+    const row = await runOnTable(0.01, benchSeed(SIZE, 0.01, rep), ORDER);
     rows.push(row);
     console.log(
       `table ${rep}: ${row.map((ms, i) => `${ORDER[i] === 'sweep' ? 'SWEEP' : 'floor'} ${Math.round(ms)}`).join(', ')}`,

@@ -16,6 +16,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { integerIn } from '../cli/options/numbers';
 import { UsageError } from '../cli/usage-error';
 import { bundleChild, PROJECT_ROOT } from './child-bundle';
 
@@ -83,11 +84,16 @@ function selfTimeByModule(profile: CpuProfile, moduleOf: (line: number) => strin
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  // Whether a node has the marker on its stack, decided once per node (samples repeat nodes).
+  const marked = new Map<number, boolean>();
   const hasMarker = (id: number): boolean => {
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      if (byId.get(at)?.callFrame.functionName === marker) return true;
+    let known = marked.get(id);
+    if (known === undefined) {
+      const up = parent.get(id);
+      known = byId.get(id)?.callFrame.functionName === marker || (up !== undefined && hasMarker(up));
+      marked.set(id, known);
     }
-    return false;
+    return known;
   };
   const times: number[] = [];
   let at = profile.startTime;
@@ -95,10 +101,10 @@ function selfTimeByModule(profile: CpuProfile, moduleOf: (line: number) => strin
     at += delta;
     times.push(at);
   }
-  const marked = profile.samples.map((id, i) => (hasMarker(id) ? i : -1)).filter((i) => i >= 0);
-  if (marked.length === 0) throw new UsageError(`no sample has ${marker} on its stack`);
-  const first = marked[0] as number;
-  const last = marked.at(-1) as number;
+  const inWindow = profile.samples.map((id, i) => (hasMarker(id) ? i : -1)).filter((i) => i >= 0);
+  if (inWindow.length === 0) throw new UsageError(`no sample has ${marker} on its stack`);
+  const first = inWindow[0] as number;
+  const last = inWindow.at(-1) as number;
   const self = new Map<string, number>();
   for (let i = first; i < last; i++) {
     const frame = byId.get(profile.samples[i] as number)?.callFrame;
@@ -119,6 +125,7 @@ const { values, positionals } = parseArgs({
 const [profilePath] = positionals;
 if (profilePath === undefined)
   throw new UsageError('usage: npx tsx bench/profile-modules.ts PROFILE [--top 25]');
+const top = integerIn('--top', 1, 10_000)(values.top);
 const marker = windowFunction(profilePath);
 const profile = JSON.parse(await readFile(profilePath, 'utf8')) as CpuProfile;
 const bundle = await bundleChild(PROJECT_ROOT);
@@ -136,7 +143,7 @@ for (const [group, ms] of [...groups].sort((a, b) => b[1] - a[1])) {
   console.log(`  ${group}: ${ms.toFixed(1)} ms${group === '(idle)' ? '' : ` (${percent(ms)})`}`);
 }
 console.log(`top modules (self time):`);
-const top = [...self].filter(([module]) => module !== '(idle)').sort((a, b) => b[1] - a[1]);
-for (const [module, ms] of top.slice(0, Number(values.top))) {
+const busiest = [...self].filter(([module]) => module !== '(idle)').sort((a, b) => b[1] - a[1]);
+for (const [module, ms] of busiest.slice(0, top)) {
   console.log(`  ${ms.toFixed(1).padStart(7)} ms ${percent(ms).padStart(4)}  ${module}`);
 }

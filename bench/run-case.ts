@@ -184,6 +184,15 @@ function checkConsistency(label: string, table: GeneratedTable, results: CaseRep
   }
 }
 
+/**
+ * The generator seed of the bench's table for `size`, `changeRate` and
+ * repetition `rep`: one table per case and repetition, the same in every run
+ * (also used by the side tools that rebuild the bench's tables).
+ */
+export function benchSeed(size: number, changeRate: number, rep: number): number {
+  return 7919 * (rep + 1) + size + Math.round(changeRate * 1000);
+}
+
 /** Runs one repetition; `log` receives one line per step. */
 export async function runCase(
   client: DynamoDBDocumentClient,
@@ -193,7 +202,7 @@ export async function runCase(
 ): Promise<CaseRep> {
   const { size, changeRate, rep } = options;
   const config = parseConfig({});
-  const seed = 7919 * (rep + 1) + size + Math.round(changeRate * 1000);
+  const seed = benchSeed(size, changeRate, rep);
   const table = generateTable({ size, changeRate, seed });
   const label = `${size}-${Math.round(changeRate * 100)}pct-r${rep}`;
   const serverCpuMs: Partial<Record<ChildTaskName, number>> = {};

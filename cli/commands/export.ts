@@ -16,7 +16,7 @@ import { describeFileError } from '../file-errors';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
 import type { OptionsOf } from '../options/options-of';
-import { parseSegments } from '../options/scan-segments';
+import { MAX_SEGMENTS, parseSegments } from '../options/scan-segments';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { createProgress } from '../progress';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
@@ -170,7 +170,7 @@ function defineExportCommand(program: Command) {
       )
       .option(
         '--segments <n>',
-        'parallel scan segments, 1-64 (1, the default, keeps a stable order)',
+        `parallel scan segments, 1-${MAX_SEGMENTS} (1, the default, keeps a stable order)`,
         parseSegments,
         1,
       )

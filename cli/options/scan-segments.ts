@@ -6,18 +6,22 @@
  * bounds what any command holds at once (docs/sweep.md, "Phases").
  */
 import { Option } from '@commander-js/extra-typings';
+import { CONCURRENCY_MAXIMA } from '../../lambdas/hygiene/config';
 import { integerIn, optional } from './numbers';
 
+/** The most `--segments` any command takes: the configuration's own maximum. */
+export const MAX_SEGMENTS = CONCURRENCY_MAXIMA.scanSegments;
+
 /**
- * Parses `--segments`: an integer from 1 to 64; `undefined` (not given) stays `undefined`.
+ * Parses `--segments`: an integer from 1 to {@link MAX_SEGMENTS} (64); `undefined` (not given) stays `undefined`.
  * @throws {UsageError} otherwise
  */
-export const parseSegments = optional(integerIn('--segments', 1, 64));
+export const parseSegments = optional(integerIn('--segments', 1, MAX_SEGMENTS));
 
 /** The `--segments <n>` option (default: the config's `scanSegments`). */
 export function segmentsOption() {
   return new Option(
     '--segments <n>',
-    'parallel scan segments, 1-64 (default: the config scanSegments)',
+    `parallel scan segments, 1-${MAX_SEGMENTS} (default: the config scanSegments)`,
   ).argParser(parseSegments);
 }
