@@ -42,6 +42,8 @@ export interface ChildTask {
   readonly writeConcurrency?: number;
   /** Memory runs: also track the heap in use after each full collection (`peakLiveHeapUsedMb`). */
   readonly trackLiveHeap?: boolean;
+  /** `--cpu-prof`: write a V8 CPU profile of the measured call alone to this path (bench/measured-profile.ts). */
+  readonly cpuProfilePath?: string;
 }
 
 /** One measurement result. */

@@ -29,6 +29,7 @@ import { meterDynamo, scanTimeline } from './dynamo-meter';
 import { parallelFloor, sequentialFloor, writeFloor } from './floor';
 import { BENCH_GUARD_LIMITS } from './generate';
 import { createLatencySampler } from './latency-model';
+import { startMeasuredProfile } from './measured-profile';
 import { LiveHeapTracker, MemorySampler } from './memory-sampler';
 import { type NaiveWrite, runNaive } from './naive';
 import { readItemsByKey, readPendingOutboxItems } from './outbox-items';
@@ -211,6 +212,7 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   const baseHeapUsed = process.memoryUsage().heapUsed;
   const memory = new MemorySampler();
   const liveHeap = task.trackLiveHeap ? new LiveHeapTracker() : undefined;
+  const stopProfile = await startMeasuredProfile(task.cpuProfilePath);
   const serverCpuBefore = processCpuMs(serverPid);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
@@ -222,6 +224,8 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   // After the clock and CPU readings: the bench's own bookkeeping is not part of the measurement.
   const peaks = memory.stop();
   const peakLiveHeapUsed = liveHeap?.stop() ?? null;
+  // After the memory figures: the profile's serialisation is a large string.
+  await stopProfile();
   const detail = { ...taskDetail, ...(task.task === 'notify' && outboxItemSizes(pending)) };
   const unsized = meter.unsizedKeys();
   if (unsized.length > 0)

@@ -24,7 +24,10 @@ export interface BenchOptions {
   readonly heapCapMb?: number;
   /** `--latency aws`: the service latency model (defaults + `--latency-params`) added to every request; absent = none. */
   readonly latency?: LatencyModel;
-  /** `--cpu-prof DIR`: every measurement child writes a V8 CPU profile there (`<case>-<task>.cpuprofile`). */
+  /**
+   * `--cpu-prof DIR`: every measurement child writes a V8 CPU profile of its measured call there
+   * (`<case>-<task>.cpuprofile`, bench/measured-profile.ts).
+   */
   readonly cpuProfDir?: string;
   /**
    * `--memory`: table sizes (ascending, the 100k reference included) swept under a heap cap of `heapCapMb`

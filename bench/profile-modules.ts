@@ -1,10 +1,9 @@
 /**
- * Where a measurement child's CPU goes, by module: reads a V8 CPU profile the
- * bench wrote (`npm run bench -- ... --cpu-prof DIR`) and sums the samples'
- * self time by the source module they fall in (the child is one esbuild
- * bundle, whose `// path` comments mark where each module starts), over the
- * measured call only: from the first to the last sample with the use case on
- * the stack (`runNotifier` or `runSweep`). Sums are grouped as the SDK
+ * Where a measurement child's CPU goes, by module: reads a V8 CPU profile of
+ * one measured call (`npm run bench -- ... --cpu-prof DIR`, which profiles the
+ * call alone: bench/measured-profile.ts) and sums the samples' self time by the
+ * source module they fall in (the child is one esbuild bundle, whose `// path`
+ * comments mark where each module starts). Sums are grouped as the SDK
  * (packages), Node (its internals and native code), the project (`lambdas/`),
  * the bench's own middlewares (`bench/`), the garbage collector and idle
  * (BENCHMARKS.md, "Second session of 3 December").
@@ -23,23 +22,13 @@ import { bundleChild, PROJECT_ROOT } from './child-bundle';
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
-  readonly children?: readonly number[];
 }
 interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
   readonly startTime: number;
+  readonly endTime: number;
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
-}
-
-/** The use case whose call is the measured window, by the task in the profile's name (`<case>-<task>.cpuprofile`). */
-function windowFunction(profilePath: string): string {
-  const name = basename(profilePath);
-  if (name.endsWith('-notify.cpuprofile')) return 'runNotifier';
-  if (name.endsWith('-sweep.cpuprofile')) return 'runSweep';
-  throw new UsageError(
-    `${name}: only the sweep's and the notifier's profiles (…-sweep / …-notify) have a use case`,
-  );
 }
 
 /** For each line of the bundle, the module it belongs to (a package name, or a project path). */
@@ -79,43 +68,21 @@ function groupOf(module: string): string {
   return 'sdk and other packages';
 }
 
-/** Self time (ms) by module over the measured window. */
-function selfTimeByModule(profile: CpuProfile, moduleOf: (line: number) => string, marker: string) {
+/** Self time (ms) by module over the whole profile (the measured call), and the profile's span. */
+function selfTimeByModule(profile: CpuProfile, moduleOf: (line: number) => string) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  // Whether a node has the marker on its stack, decided once per node (samples repeat nodes).
-  const marked = new Map<number, boolean>();
-  const hasMarker = (id: number): boolean => {
-    let known = marked.get(id);
-    if (known === undefined) {
-      const up = parent.get(id);
-      known = byId.get(id)?.callFrame.functionName === marker || (up !== undefined && hasMarker(up));
-      marked.set(id, known);
-    }
-    return known;
-  };
-  const times: number[] = [];
-  let at = profile.startTime;
-  for (const delta of profile.timeDeltas) {
-    at += delta;
-    times.push(at);
-  }
-  const inWindow = profile.samples.map((id, i) => (hasMarker(id) ? i : -1)).filter((i) => i >= 0);
-  if (inWindow.length === 0) throw new UsageError(`no sample has ${marker} on its stack`);
-  const first = inWindow[0] as number;
-  const last = inWindow.at(-1) as number;
   const self = new Map<string, number>();
-  for (let i = first; i < last; i++) {
-    const frame = byId.get(profile.samples[i] as number)?.callFrame;
-    if (frame === undefined) continue;
+  // timeDeltas[i] is the time from the sample before sample i; the first is from the profile's start.
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    if (frame === undefined) return;
     const module = frame.url.endsWith('child.mjs')
       ? moduleOf(frame.lineNumber)
       : frame.url || frame.functionName;
-    const ms = ((times[i + 1] as number) - (times[i] as number)) / 1000;
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     self.set(module, (self.get(module) ?? 0) + ms);
-  }
-  return { self, windowMs: ((times[last] as number) - (times[first] as number)) / 1000 };
+  });
+  return { self, windowMs: (profile.endTime - profile.startTime) / 1000 };
 }
 
 const { values, positionals } = parseArgs({
@@ -126,18 +93,17 @@ const [profilePath] = positionals;
 if (profilePath === undefined)
   throw new UsageError('usage: npx tsx bench/profile-modules.ts PROFILE [--top 25]');
 const top = integerIn('--top', 1, 10_000)(values.top);
-const marker = windowFunction(profilePath);
 const profile = JSON.parse(await readFile(profilePath, 'utf8')) as CpuProfile;
 const bundle = await bundleChild(PROJECT_ROOT);
 const moduleOf = moduleOfLine(await readFile(bundle.path, 'utf8'));
 await bundle.dispose();
-const { self, windowMs } = selfTimeByModule(profile, moduleOf, marker);
+const { self, windowMs } = selfTimeByModule(profile, moduleOf);
 const active = [...self].filter(([module]) => module !== '(idle)').reduce((sum, [, ms]) => sum + ms, 0);
 const groups = new Map<string, number>();
 for (const [module, ms] of self) groups.set(groupOf(module), (groups.get(groupOf(module)) ?? 0) + ms);
 const percent = (ms: number) => `${((100 * ms) / active).toFixed(0)}%`;
 console.log(
-  `${basename(profilePath)}: ${marker} window ${windowMs.toFixed(0)} ms, ${active.toFixed(0)} ms not idle`,
+  `${basename(profilePath)}: measured call ${windowMs.toFixed(0)} ms, ${active.toFixed(0)} ms not idle`,
 );
 for (const [group, ms] of [...groups].sort((a, b) => b[1] - a[1])) {
   console.log(`  ${group}: ${ms.toFixed(1)} ms${group === '(idle)' ? '' : ` (${percent(ms)})`}`);

@@ -92,16 +92,7 @@ function measurer(
   log: (line: string) => void,
 ): Measure {
   const { label, seed, segments, serverCpuMs } = repetition;
-  const nodeFlags = (task: ChildTaskName) => [
-    ...(options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`]),
-    ...(options.cpuProfDir === undefined
-      ? []
-      : [
-          '--cpu-prof',
-          `--cpu-prof-dir=${options.cpuProfDir}`,
-          `--cpu-prof-name=${label}-${task}.cpuprofile`,
-        ]),
-  ];
+  const nodeFlags = options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`];
   return async (task, tableName, extra = {}) => {
     const result = await runChild(
       options.childScript,
@@ -118,8 +109,11 @@ function measurer(
         ...(options.latency && {
           latency: { model: options.latency, seed: seed * 31 + CHILD_TASKS.indexOf(task) },
         }),
+        ...(options.cpuProfDir !== undefined && {
+          cpuProfilePath: join(options.cpuProfDir, `${label}-${task}.cpuprofile`),
+        }),
       },
-      nodeFlags(task),
+      nodeFlags,
     );
     if (result.serverCpuMs !== undefined) serverCpuMs[task] = result.serverCpuMs;
     log(

@@ -74,6 +74,7 @@ async function runCases(
   log(`warm-up (discarded): ${WARM_UP.size} items, ${WARM_UP.changeRate * 100}% changes, no latency model`);
   const { latency: _latency, cpuProfDir: _cpuProfDir, ...warmUpOptions } = caseOptions;
   await runCase(client, endpoint, { ...WARM_UP, rep: -1, ...warmUpOptions }, log);
+  if (options.cpuProfDir !== undefined) await mkdir(options.cpuProfDir, { recursive: true });
   const rows: RunRow[] = [];
   for (const size of options.sizes) {
     for (const changeRate of options.changeRates) {

@@ -3,6 +3,9 @@
  * the options, the latency model, the meters at the client boundary, the
  * per-change figures and the target checks and verdicts. No timing assertions.
  */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { BatchGetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -19,6 +22,7 @@ import {
   type RequestShape,
   withLatencyParams,
 } from '../../bench/latency-model';
+import { startMeasuredProfile } from '../../bench/measured-profile';
 import { combineMemoryReps, type MemoryResult } from '../../bench/memory';
 import { BenchUsageError, latencyModelName, parseBenchOptions } from '../../bench/options';
 import { timePageHolds } from '../../bench/page-hold';
@@ -921,5 +925,50 @@ describe('combineMemoryReps', () => {
     expect(combined.completed).toBe(false);
     expect(combined.error).toBe('heap out of memory');
     expect(combined.peakHeapUsedMb).toBe(60);
+  });
+});
+
+describe('startMeasuredProfile', () => {
+  /** Keeps the CPU busy for `ms` (a workload for the sampler, not a timing assertion). */
+  function spin(ms: number): number {
+    let n = 0;
+    for (const end = performance.now() + ms; performance.now() < end; ) n++;
+    return n;
+  }
+  function spinBeforeTheProfile(): number {
+    return spin(40);
+  }
+  function spinInTheProfile(): number {
+    return spin(40);
+  }
+
+  it('profiles what runs between start and stop only, and writes it as a .cpuprofile', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pch-profile-'));
+    try {
+      const path = join(dir, 'call.cpuprofile');
+      spinBeforeTheProfile();
+      const stop = await startMeasuredProfile(path);
+      spinInTheProfile();
+      await stop();
+      const profile = JSON.parse(await readFile(path, 'utf8')) as {
+        nodes: { callFrame: { functionName: string } }[];
+        samples: number[];
+        startTime: number;
+        endTime: number;
+      };
+      // The call tree holds only the stacks that some sample caught.
+      const sampled = new Set(profile.nodes.map((node) => node.callFrame.functionName));
+      expect(profile.samples.length).toBeGreaterThan(0);
+      expect(profile.endTime).toBeGreaterThan(profile.startTime);
+      expect(sampled).toContain('spinInTheProfile');
+      expect(sampled).not.toContain('spinBeforeTheProfile');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without a path profiles nothing', async () => {
+    const stop = await startMeasuredProfile(undefined);
+    await expect(stop()).resolves.toBeUndefined();
   });
 });
