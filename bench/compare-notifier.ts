@@ -22,6 +22,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
+import { integerIn } from '../cli/options/numbers';
+import { UsageError } from '../cli/usage-error';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { bundleChild, type ChildBundle } from './child-bundle';
 import type { ChildTaskName } from './child-protocol';
@@ -29,22 +31,23 @@ import { generateTable } from './generate';
 import { readPendingOutboxItems } from './outbox-items';
 import { benchSeed, dropTable, freshTable } from './run-case';
 import { benchTask, runChild } from './run-child';
+import { parseScriptArgs } from './script-args';
 import { median } from './stats';
 
 type Item = Record<string, unknown>;
 
-const { values, positionals } = parseArgs({
-  options: { reps: { type: 'string', default: '10' }, latency: { type: 'string', default: 'none' } },
-  allowPositionals: true,
+const { values, positionals, reps } = parseScriptArgs('compare-notifier', () => {
+  const parsed = parseArgs({
+    options: { reps: { type: 'string', default: '10' }, latency: { type: 'string', default: 'none' } },
+    allowPositionals: true,
+  });
+  if (parsed.values.latency !== 'none' && parsed.values.latency !== 'aws') {
+    throw new UsageError(`--latency must be none or aws, got ${JSON.stringify(parsed.values.latency)}`);
+  }
+  if (parsed.positionals.length < 2)
+    throw new UsageError('give at least two checkouts to compare (one may repeat with Node flags)');
+  return { ...parsed, reps: integerIn('--reps', 1, 1000)(parsed.values.reps) };
 });
-const reps = Number(values.reps);
-if (!Number.isInteger(reps) || reps < 1)
-  throw new RangeError(`--reps must be a positive integer, got ${values.reps}`);
-if (values.latency !== 'none' && values.latency !== 'aws') {
-  throw new RangeError(`--latency must be none or aws, got ${values.latency}`);
-}
-if (positionals.length < 2)
-  throw new RangeError('give at least two checkouts to compare (one may repeat with Node flags)');
 /** A checkout to bundle and the Node flags its children run with. */
 interface Variant {
   readonly label: string;

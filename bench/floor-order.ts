@@ -22,13 +22,16 @@ import type { ChildTaskName } from './child-protocol';
 import { generateTable } from './generate';
 import { benchSeed, dropTable, freshTable } from './run-case';
 import { benchTask, runChild } from './run-child';
+import { parseScriptArgs } from './script-args';
 import { median } from './stats';
 
 const [tablesText = '4', latencyText = 'aws'] = process.argv.slice(2);
-const tables = integerIn('tables', 1, 100)(tablesText);
-if (latencyText !== 'aws' && latencyText !== 'none') {
-  throw new UsageError(`latency must be aws or none, got ${JSON.stringify(latencyText)}`);
-}
+const tables = parseScriptArgs('floor-order', () => {
+  if (latencyText !== 'aws' && latencyText !== 'none') {
+    throw new UsageError(`latency must be aws or none, got ${JSON.stringify(latencyText)}`);
+  }
+  return integerIn('tables', 1, 100)(tablesText);
+});
 const SIZE = 10_000;
 /** The arms of one table, in order. */
 const ORDER: readonly ChildTaskName[] = [

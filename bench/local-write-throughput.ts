@@ -14,21 +14,22 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTable } from '../cli/aws/create-table';
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
+import { integerIn } from '../cli/options/numbers';
 import { TABLE_DEFINITION } from '../lambdas/aws/credential-table-definition';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from '../lambdas/aws/update-expression';
 import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
 import { mapWithConcurrency } from '../lambdas/hygiene/task-pool';
+import { parseScriptArgs } from './script-args';
 import { costOf, findDynamoDbLocalPid } from './server-cpu';
 
 const TABLE = 'write-throughput';
 const KEY = TABLE_DEFINITION.partitionKey.name;
 const IN_FLIGHT = [1, 4, 16] as const;
 
-const writes = Number(process.argv[2] ?? 1000);
-if (!Number.isSafeInteger(writes) || writes < 1) {
-  throw new RangeError(`writes must be a positive integer, got "${process.argv[2]}"`);
-}
+const writes = parseScriptArgs('local-write-throughput', () =>
+  integerIn('writes', 1, 10_000_000)(process.argv[2] ?? '1000'),
+);
 
 /** The shape of a transition that queues a notice: a counter, the sparse outbox index keys, a condition. */
 function noticeShapedUpdate(since: string): UpdateExpressionParts {

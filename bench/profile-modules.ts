@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { integerIn } from '../cli/options/numbers';
 import { UsageError } from '../cli/usage-error';
 import { bundleChild, PROJECT_ROOT } from './child-bundle';
+import { parseScriptArgs } from './script-args';
 
 interface ProfileNode {
   readonly id: number;
@@ -85,14 +86,15 @@ function selfTimeByModule(profile: CpuProfile, moduleOf: (line: number) => strin
   return { self, windowMs: (profile.endTime - profile.startTime) / 1000 };
 }
 
-const { values, positionals } = parseArgs({
-  options: { top: { type: 'string', default: '25' } },
-  allowPositionals: true,
+const { profilePath, top } = parseScriptArgs('profile-modules', () => {
+  const { values, positionals } = parseArgs({
+    options: { top: { type: 'string', default: '25' } },
+    allowPositionals: true,
+  });
+  const [path] = positionals;
+  if (path === undefined) throw new UsageError('usage: npx tsx bench/profile-modules.ts PROFILE [--top 25]');
+  return { profilePath: path, top: integerIn('--top', 1, 10_000)(values.top) };
 });
-const [profilePath] = positionals;
-if (profilePath === undefined)
-  throw new UsageError('usage: npx tsx bench/profile-modules.ts PROFILE [--top 25]');
-const top = integerIn('--top', 1, 10_000)(values.top);
 const profile = JSON.parse(await readFile(profilePath, 'utf8')) as CpuProfile;
 const bundle = await bundleChild(PROJECT_ROOT);
 const moduleOf = moduleOfLine(await readFile(bundle.path, 'utf8'));

@@ -40,6 +40,7 @@ import { parallelFloor } from './floor';
 import { BENCH_GUARD_LIMITS, BENCH_NOW, generateTable } from './generate';
 import { naiveStatement, naiveWrites } from './naive';
 import { dropTable, freshTable } from './run-case';
+import { parseScriptArgs } from './script-args';
 import { costOf, findDynamoDbLocalPid, type StepCost } from './server-cpu';
 
 /** One PartiQL statement with its parameters, as the document client takes it. */
@@ -48,12 +49,17 @@ type BatchStatementRequest = NonNullable<BatchExecuteStatementCommandInput['Stat
 const CALLS_IN_FLIGHT = 4;
 
 const [sizeText = '100000', rateText = '0.01', roundsText = '2'] = process.argv.slice(2);
-const size = integerIn('size', 1, 10_000_000)(sizeText);
-const changeRate = Number(rateText);
-if (!(changeRate > 0 && changeRate <= 1)) {
-  throw new UsageError(`changeRate ${JSON.stringify(rateText)} must be a fraction in (0, 1]`);
-}
-const rounds = integerIn('rounds', 1, 100)(roundsText);
+const { size, changeRate, rounds } = parseScriptArgs('statement-cost', () => {
+  const rate = Number(rateText);
+  if (!(rate > 0 && rate <= 1)) {
+    throw new UsageError(`changeRate ${JSON.stringify(rateText)} must be a fraction in (0, 1]`);
+  }
+  return {
+    size: integerIn('size', 1, 10_000_000)(sizeText),
+    changeRate: rate,
+    rounds: integerIn('rounds', 1, 100)(roundsText),
+  };
+});
 
 /** The same client, keeping every PartiQL statement sent through it (the sweep's writes). */
 function keepingStatements(client: DynamoDBDocumentClient): {

@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { BatchGetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -36,10 +37,12 @@ import {
 } from '../../bench/partiql-capacity';
 import { cpuMarkdown, pageHoldMarkdown, scanTimelineMarkdown } from '../../bench/report';
 import type { CaseRep } from '../../bench/run-case';
+import { parseScriptArgs } from '../../bench/script-args';
 import { createStubSnsClient, messageBytes } from '../../bench/sns-stub';
 import { median } from '../../bench/stats';
 import { checkTargets, type RunRow, summarizeCase } from '../../bench/summarize';
 import { judgeTargets } from '../../bench/verdicts';
+import { UsageError } from '../../cli/usage-error';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { markStatement } from '../../lambdas/aws/outbox-mark-write';
 import { transitionStatement, transitionWrite } from '../../lambdas/aws/transition-write';
@@ -970,5 +973,48 @@ describe('startMeasuredProfile', () => {
   it('without a path profiles nothing', async () => {
     const stop = await startMeasuredProfile(undefined);
     await expect(stop()).resolves.toBeUndefined();
+  });
+});
+
+describe('parseScriptArgs', () => {
+  function exitsWith() {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const exit = vi.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`exit ${code}`);
+    });
+    return { stderr, exit };
+  }
+  afterEach(() => vi.restoreAllMocks());
+
+  it("returns the parse's result", () => {
+    expect(parseScriptArgs('tool', () => 42)).toBe(42);
+  });
+
+  it('prints a usage error as one line and exits 2', () => {
+    const { stderr } = exitsWith();
+    expect(() =>
+      parseScriptArgs('tool', () => {
+        throw new UsageError('--top "0" must be an integer from 1 to 10000');
+      }),
+    ).toThrow('exit 2');
+    expect(stderr).toHaveBeenCalledWith('tool: --top "0" must be an integer from 1 to 10000\n');
+  });
+
+  it("treats parseArgs's unknown flags as usage errors", () => {
+    const { stderr } = exitsWith();
+    expect(() =>
+      parseScriptArgs('tool', () => parseArgs({ args: ['--bogus'], options: {}, strict: true })),
+    ).toThrow('exit 2');
+    expect(String(stderr.mock.calls[0]?.[0])).toMatch(/^tool: Unknown option '--bogus'/);
+  });
+
+  it('lets any other error through', () => {
+    const { exit } = exitsWith();
+    expect(() =>
+      parseScriptArgs('tool', () => {
+        throw new TypeError('a bug');
+      }),
+    ).toThrow('a bug');
+    expect(exit).not.toHaveBeenCalled();
   });
 });
