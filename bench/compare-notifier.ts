@@ -28,6 +28,7 @@ import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { bundleChild, type ChildBundle } from './child-bundle';
 import type { ChildTaskName } from './child-protocol';
 import { generateTable } from './generate';
+import { parseLatencyName } from './options';
 import { readPendingOutboxItems } from './outbox-items';
 import { benchSeed, dropTable, freshTable } from './run-case';
 import { benchTask, runChild } from './run-child';
@@ -36,17 +37,18 @@ import { median } from './stats';
 
 type Item = Record<string, unknown>;
 
-const { values, positionals, reps } = parseScriptArgs('compare-notifier', () => {
-  const parsed = parseArgs({
+const { positionals, reps, latency } = parseScriptArgs('compare-notifier', () => {
+  const { values, positionals } = parseArgs({
     options: { reps: { type: 'string', default: '10' }, latency: { type: 'string', default: 'none' } },
     allowPositionals: true,
   });
-  if (parsed.values.latency !== 'none' && parsed.values.latency !== 'aws') {
-    throw new UsageError(`--latency must be none or aws, got ${JSON.stringify(parsed.values.latency)}`);
-  }
-  if (parsed.positionals.length < 2)
+  if (positionals.length < 2)
     throw new UsageError('give at least two checkouts to compare (one may repeat with Node flags)');
-  return { ...parsed, reps: integerIn('--reps', 1, 1000)(parsed.values.reps) };
+  return {
+    positionals,
+    reps: integerIn('--reps', 1, 1000)(values.reps),
+    latency: parseLatencyName('--latency', values.latency),
+  };
 });
 /** A checkout to bundle and the Node flags its children run with. */
 interface Variant {
@@ -66,7 +68,7 @@ const bundles = new Map<string, ChildBundle>();
 
 /** The bench's task for `name` on `tableName`, the latency model's draws seeded alike for every drain. */
 const task = (name: ChildTaskName, tableName: string) =>
-  benchTask(name, db.endpoint, tableName, values.latency === 'aws' ? 12_345 : undefined);
+  benchTask(name, db.endpoint, tableName, latency === 'aws' ? 12_345 : undefined);
 
 /** Runs `work` on a fresh table loaded with `items`, dropped afterwards. */
 async function withTable<T>(items: readonly Item[], work: (tableName: string) => Promise<T>): Promise<T> {
@@ -107,7 +109,7 @@ interface BundledVariant extends Variant {
 async function compare(runs: readonly BundledVariant[]): Promise<void> {
   const [first] = runs as [BundledVariant, ...BundledVariant[]];
   const snapshot = await outboxSnapshot(first.child);
-  console.log(`outbox: ${snapshot.length} items; latency model: ${values.latency}`);
+  console.log(`outbox: ${snapshot.length} items; latency model: ${latency}`);
   for (let i = 0; i < 2; i++) await drainCpuPerEvent(first.child, snapshot);
   const perRun: number[][] = runs.map(() => []);
   for (let rep = 0; rep < reps; rep++) {

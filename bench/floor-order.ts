@@ -15,23 +15,21 @@
  */
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { integerIn } from '../cli/options/numbers';
-import { UsageError } from '../cli/usage-error';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { bundleChild, PROJECT_ROOT } from './child-bundle';
 import type { ChildTaskName } from './child-protocol';
 import { generateTable } from './generate';
+import { parseLatencyName } from './options';
 import { benchSeed, dropTable, freshTable } from './run-case';
 import { benchTask, runChild } from './run-child';
 import { parseScriptArgs } from './script-args';
 import { median } from './stats';
 
 const [tablesText = '4', latencyText = 'aws'] = process.argv.slice(2);
-const tables = parseScriptArgs('floor-order', () => {
-  if (latencyText !== 'aws' && latencyText !== 'none') {
-    throw new UsageError(`latency must be aws or none, got ${JSON.stringify(latencyText)}`);
-  }
-  return integerIn('tables', 1, 100)(tablesText);
-});
+const { tables, latency } = parseScriptArgs('floor-order', () => ({
+  tables: integerIn('tables', 1, 100)(tablesText),
+  latency: parseLatencyName('latency', latencyText),
+}));
 const SIZE = 10_000;
 /** The arms of one table, in order. */
 const ORDER: readonly ChildTaskName[] = [
@@ -60,7 +58,7 @@ async function runOnTable(
   );
   try {
     const times: number[] = [];
-    const latencySeed = latencyText === 'aws' ? seed : undefined;
+    const latencySeed = latency === 'aws' ? seed : undefined;
     for (const arm of arms)
       times.push((await runChild(bundle.path, benchTask(arm, db.endpoint, tableName, latencySeed))).ms);
     return times;
@@ -80,9 +78,7 @@ try {
     );
   }
   const medians = ORDER.map((_, i) => Math.round(median(rows.map((row) => row[i] ?? 0))));
-  console.log(
-    `median by position (${latencyText}): ${medians.map((ms, i) => `${ORDER[i]} ${ms}`).join(', ')}`,
-  );
+  console.log(`median by position (${latency}): ${medians.map((ms, i) => `${ORDER[i]} ${ms}`).join(', ')}`);
 } finally {
   client.destroy();
   await bundle.dispose();

@@ -1,11 +1,19 @@
 /** Command-line options of `npm run bench`: parsed and checked once, so a typo fails before any work. */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../cli/usage-error';
 import { AWS_LATENCY_MODEL, type LatencyModel, LatencyParamsError, withLatencyParams } from './latency-model';
 
-/** A bad bench option (exit 2 with this one-line message). */
-export class BenchUsageError extends Error {
-  override readonly name = 'BenchUsageError';
+/** A bad bench option (exit 2 with this one-line message); a usage error like the CLI's and the bench scripts'. */
+export class BenchUsageError extends UsageError {}
+
+/**
+ * A latency model's name as given to `flag` (`npm run bench`, and the bench scripts that take one): `none` or `aws`.
+ * @throws {BenchUsageError} for anything else
+ */
+export function parseLatencyName(flag: string, name: string): 'none' | 'aws' {
+  if (name === 'none' || name === 'aws') return name;
+  throw new BenchUsageError(`${flag} must be none or aws, got ${JSON.stringify(name)}`);
 }
 
 /** What one bench run measures. */
@@ -102,10 +110,7 @@ export function parseBenchOptions(
 
 /** The latency model of `--latency` / `--latency-params`; undefined for `none`. */
 function latencyOf(name: string | undefined, params: string | undefined): LatencyModel | undefined {
-  if (name !== undefined && name !== 'none' && name !== 'aws') {
-    throw new BenchUsageError(`--latency must be none or aws, got "${name}"`);
-  }
-  if (name !== 'aws') {
+  if (parseLatencyName('--latency', name ?? 'none') === 'none') {
     if (params !== undefined) throw new BenchUsageError('--latency-params needs --latency aws');
     return undefined;
   }

@@ -69,7 +69,7 @@ function groupOf(module: string): string {
   return 'sdk and other packages';
 }
 
-/** Self time (ms) by module over the whole profile (the measured call), and the profile's span. */
+/** Self time (ms) by module over the whole profile (the measured call), and the call's length. */
 function selfTimeByModule(profile: CpuProfile, moduleOf: (line: number) => string) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
@@ -83,7 +83,7 @@ function selfTimeByModule(profile: CpuProfile, moduleOf: (line: number) => strin
     const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     self.set(module, (self.get(module) ?? 0) + ms);
   });
-  return { self, windowMs: (profile.endTime - profile.startTime) / 1000 };
+  return { self, callMs: (profile.endTime - profile.startTime) / 1000 };
 }
 
 const { profilePath, top } = parseScriptArgs('profile-modules', () => {
@@ -99,13 +99,13 @@ const profile = JSON.parse(await readFile(profilePath, 'utf8')) as CpuProfile;
 const bundle = await bundleChild(PROJECT_ROOT);
 const moduleOf = moduleOfLine(await readFile(bundle.path, 'utf8'));
 await bundle.dispose();
-const { self, windowMs } = selfTimeByModule(profile, moduleOf);
+const { self, callMs } = selfTimeByModule(profile, moduleOf);
 const active = [...self].filter(([module]) => module !== '(idle)').reduce((sum, [, ms]) => sum + ms, 0);
 const groups = new Map<string, number>();
 for (const [module, ms] of self) groups.set(groupOf(module), (groups.get(groupOf(module)) ?? 0) + ms);
 const percent = (ms: number) => `${((100 * ms) / active).toFixed(0)}%`;
 console.log(
-  `${basename(profilePath)}: measured call ${windowMs.toFixed(0)} ms, ${active.toFixed(0)} ms not idle`,
+  `${basename(profilePath)}: measured call ${callMs.toFixed(0)} ms, ${active.toFixed(0)} ms not idle`,
 );
 for (const [group, ms] of [...groups].sort((a, b) => b[1] - a[1])) {
   console.log(`  ${group}: ${ms.toFixed(1)} ms${group === '(idle)' ? '' : ` (${percent(ms)})`}`);

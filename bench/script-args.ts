@@ -8,7 +8,7 @@ import { UsageError } from '../cli/usage-error';
 
 /**
  * Runs `parse` (a script's argument checks) and returns what it returns; on a
- * {@link UsageError}, prints `<script>: <message>` and exits with code 2.
+ * {@link UsageError} (the bench's `BenchUsageError` among them), prints `<script>: <message>` and exits with code 2.
  * `parseArgs`'s own flag errors count as usage errors; any other error propagates.
  */
 export function parseScriptArgs<T>(script: string, parse: () => T): T {
