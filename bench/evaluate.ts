@@ -31,6 +31,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { integerIn } from '../cli/options/numbers';
+import { UsageError } from '../cli/usage-error';
 import { DEFAULT_CONFIG } from '../lambdas/hygiene/config';
 import { cidrProblem, parseCredential } from '../lambdas/hygiene/credential';
 import { DATE_FIELDS, HYGIENE_ATTR } from '../lambdas/hygiene/data-contract';
@@ -39,6 +41,7 @@ import type { RawItem } from '../lambdas/hygiene/ports';
 import { compactRecord } from '../lambdas/hygiene/sweep';
 import { parseInstant } from '../lambdas/hygiene/time';
 import { BENCH_NOW, generateTable } from './generate';
+import { parseScriptArgs } from './script-args';
 import { median } from './stats';
 
 /** Per-record cost of each step, in µs (median over the rounds). */
@@ -187,8 +190,19 @@ export function measureEvaluation(options: {
   return figures;
 }
 
-function readOptions() {
+/** A change rate in percent, in (0, 100], as `npm run bench -- --rates` takes it. */
+function percentIn(flag: string, value: string): number {
+  const percent = Number(value);
+  if (value.trim() === '' || !Number.isFinite(percent) || percent <= 0 || percent > 100) {
+    throw new UsageError(`${flag} must be a percentage in (0, 100], got "${value}"`);
+  }
+  return percent;
+}
+
+/** The options, checked: a bad one is a {@link UsageError} (the script prints it and exits with code 2). */
+export function readEvaluateOptions(args: readonly string[] = process.argv.slice(2)) {
   const { values } = parseArgs({
+    args: [...args],
     options: {
       size: { type: 'string', default: '100000' },
       rate: { type: 'string', default: '1' },
@@ -201,11 +215,14 @@ function readOptions() {
       items: { type: 'string' },
     },
   });
+  if (values.cold && values['in-process'] && values.items === undefined) {
+    throw new UsageError('--cold --in-process needs --items FILE');
+  }
   return {
-    size: Number(values.size),
-    changeRate: Number(values.rate) / 100,
-    rounds: Number(values.rounds),
-    warmup: Number(values.warmup),
+    size: integerIn('--size', 1, 10_000_000)(values.size),
+    changeRate: percentIn('--rate', values.rate) / 100,
+    rounds: integerIn('--rounds', 1, 1000)(values.rounds),
+    warmup: integerIn('--warmup', 0, 1000)(values.warmup),
     json: values.json,
     cold: values.cold,
     inProcess: values['in-process'],
@@ -245,9 +262,8 @@ async function runCold(itemsFile: string, json: string | undefined): Promise<voi
 }
 
 async function main(): Promise<void> {
-  const options = readOptions();
-  if (options.inProcess && options.cold) {
-    if (options.itemsFile === undefined) throw new Error('--cold --in-process needs --items FILE');
+  const options = parseScriptArgs('evaluate', () => readEvaluateOptions());
+  if (options.inProcess && options.cold && options.itemsFile !== undefined) {
     await runCold(options.itemsFile, options.json);
     return;
   }

@@ -12,7 +12,7 @@ import { BatchGetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamo
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChildResult, ChildTaskName } from '../../bench/child-protocol';
 import { batchItems, meterDynamo, scanTimeline } from '../../bench/dynamo-meter';
-import { measureColdPlan } from '../../bench/evaluate';
+import { measureColdPlan, readEvaluateOptions } from '../../bench/evaluate';
 import { BENCH_NOW, generateRecords, generateTable } from '../../bench/generate';
 import {
   AWS_LATENCY_MODEL,
@@ -1016,5 +1016,26 @@ describe('parseScriptArgs', () => {
       }),
     ).toThrow('a bug');
     expect(exit).not.toHaveBeenCalled();
+  });
+});
+
+describe('readEvaluateOptions (bench/evaluate.ts)', () => {
+  it('reads the defaults and the flags given', () => {
+    expect(readEvaluateOptions([])).toMatchObject({ size: 100_000, changeRate: 0.01, rounds: 9, warmup: 3 });
+    expect(readEvaluateOptions(['--size', '2000', '--rate', '12.5', '--warmup', '0'])).toMatchObject({
+      size: 2000,
+      changeRate: 0.125,
+      warmup: 0,
+    });
+  });
+
+  it.each([
+    [['--size', 'abc'], '--size "abc" must be an integer from 1 to 10000000'],
+    [['--rate', '0'], '--rate must be a percentage in (0, 100], got "0"'],
+    [['--rate', ''], '--rate must be a percentage in (0, 100], got ""'],
+    [['--rounds', '1.5'], '--rounds "1.5" must be an integer from 1 to 1000'],
+    [['--cold', '--in-process'], '--cold --in-process needs --items FILE'],
+  ])('refuses %j with a usage error naming the flag', (args, message) => {
+    expect(() => readEvaluateOptions(args)).toThrow(new UsageError(message));
   });
 });
