@@ -13,7 +13,7 @@
  * `bench/child.ts` is bundled and run as the bench runs it. A ROOT may be
  * followed by Node flags in the same argument (`'. --always-sparkplug'`): that
  * variant's children run with them, so one checkout can be compared with itself
- * under other V8 settings (BENCHMARKS.md, "Second session of 3 December"). The outbox is the
+ * under other V8 settings (bench/HISTORY.md, "Second session of 3 December"). The outbox is the
  * one the first checkout's sweep leaves on the bench's 10,000-record, 10%
  * table; it is loaded into a fresh table before every drain. Two discarded
  * drains warm the JVM; then each repetition drains once per checkout, in

@@ -5,7 +5,7 @@
  * run first. This tool runs the parallel read floor five times around one
  * sweep on the same freshly loaded table (three before it, two after) and
  * prints the wall time of each, so an order effect would show as a trend
- * along the row (BENCHMARKS.md, "Second session of 3 December").
+ * along the row (bench/HISTORY.md, "Second session of 3 December").
  *
  * Run: `npx tsx bench/floor-order.ts [tables] [latency]` (default 4 tables,
  * `aws`: the `--latency aws` model, or `none`). Each table is the bench's

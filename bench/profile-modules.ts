@@ -6,7 +6,7 @@
  * comments mark where each module starts). Sums are grouped as the SDK
  * (packages), Node (its internals and native code), the project (`lambdas/`),
  * the bench's own middlewares (`bench/`), the garbage collector and idle
- * (BENCHMARKS.md, "Second session of 3 December").
+ * (bench/HISTORY.md, "Second session of 3 December").
  *
  * Run: `npx tsx bench/profile-modules.ts PROFILE [--top 25]` in the checkout
  * the profile was taken from: the script bundles its own checkout's child again

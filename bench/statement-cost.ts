@@ -1,7 +1,7 @@
 /**
  * What DynamoDB Local charges, in its own CPU, for the sweep's conditional
  * PartiQL statements against the plain ones of the batched write floor
- * (BENCHMARKS.md, "Where the sweep's extra time goes"): on these machines the
+ * (bench/HISTORY.md, "Where the sweep's extra time goes"): on these machines the
  * emulator shares the client's two cores, so its cost per statement is part
  * of the sweep's wall time, and not part of what the real service costs the
  * client.
