@@ -41,6 +41,7 @@ import type { RawItem } from '../lambdas/hygiene/ports';
 import { compactRecord } from '../lambdas/hygiene/sweep';
 import { parseInstant } from '../lambdas/hygiene/time';
 import { BENCH_NOW, generateTable } from './generate';
+import { isChangePercent } from './options';
 import { parseScriptArgs } from './script-args';
 import { median } from './stats';
 
@@ -190,15 +191,6 @@ export function measureEvaluation(options: {
   return figures;
 }
 
-/** A change rate in percent, in (0, 100], as `npm run bench -- --rates` takes it. */
-function percentIn(flag: string, value: string): number {
-  const percent = Number(value);
-  if (value.trim() === '' || !Number.isFinite(percent) || percent <= 0 || percent > 100) {
-    throw new UsageError(`${flag} must be a percentage in (0, 100], got "${value}"`);
-  }
-  return percent;
-}
-
 /** The options, checked: a bad one is a {@link UsageError} (the script prints it and exits with code 2). */
 export function readEvaluateOptions(args: readonly string[] = process.argv.slice(2)) {
   const { values } = parseArgs({
@@ -218,9 +210,13 @@ export function readEvaluateOptions(args: readonly string[] = process.argv.slice
   if (values.cold && values['in-process'] && values.items === undefined) {
     throw new UsageError('--cold --in-process needs --items FILE');
   }
+  const percent = Number(values.rate);
+  if (!isChangePercent(percent)) {
+    throw new UsageError(`--rate must be a percentage in (0, 100], got "${values.rate}"`);
+  }
   return {
     size: integerIn('--size', 1, 10_000_000)(values.size),
-    changeRate: percentIn('--rate', values.rate) / 100,
+    changeRate: percent / 100,
     rounds: integerIn('--rounds', 1, 1000)(values.rounds),
     warmup: integerIn('--warmup', 0, 1000)(values.warmup),
     json: values.json,

@@ -16,6 +16,11 @@ export function parseLatencyName(flag: string, name: string): 'none' | 'aws' {
   throw new BenchUsageError(`${flag} must be none or aws, got ${JSON.stringify(name)}`);
 }
 
+/** A change rate in percent as the bench takes it (`--rates`, and `bench/evaluate.ts --rate`): a number in (0, 100]. */
+export function isChangePercent(percent: number): boolean {
+  return Number.isFinite(percent) && percent > 0 && percent <= 100;
+}
+
 /** What one bench run measures. */
 export interface BenchOptions {
   readonly sizes: readonly number[];
@@ -80,7 +85,7 @@ export function parseBenchOptions(
   }
   const { values } = parsed;
   const rates = (values.rates ?? '1,10').split(',').map((part) => Number(part.trim()));
-  if (rates.some((r) => !Number.isFinite(r) || r <= 0 || r > 100)) {
+  if (!rates.every(isChangePercent)) {
     throw new BenchUsageError(`--rates must be percentages in (0, 100], got "${values.rates}"`);
   }
   const [reps] = positiveIntegers('--reps', values.reps ?? '3');
