@@ -39,7 +39,8 @@ export interface BenchOptions {
   readonly latency?: LatencyModel;
   /**
    * `--cpu-prof DIR`: every measurement child writes a V8 CPU profile of its measured call there
-   * (`<case>-<task>.cpuprofile`, bench/measured-profile.ts).
+   * (`<case>-<task>.cpuprofile`, bench/measured-profile.ts). The run's timing targets are then
+   * reported, not judged (bench/verdicts.ts).
    */
   readonly cpuProfDir?: string;
   /**

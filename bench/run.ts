@@ -29,7 +29,7 @@ import {
 } from './report';
 import { type CaseRep, runCase } from './run-case';
 import { checkTargets, type RunRow, summarizeCase } from './summarize';
-import { judgeTargets } from './verdicts';
+import { type JudgeOptions, judgeTargets, type Verdict } from './verdicts';
 
 /**
  * The discarded warm-up case: 10,000 records at 10% changes, so DynamoDB
@@ -147,7 +147,18 @@ async function measureAll(options: BenchOptions): Promise<{ rows: RunRow[]; memo
   }
 }
 
-function printTables(rows: RunRow[], memory: MemoryResult[], bundles: BundleResult[], options: BenchOptions) {
+/** Whether the run's timings can be judged at all (bench/verdicts.ts). */
+function judgeOptions(options: BenchOptions): JudgeOptions {
+  return { profiled: options.cpuProfDir !== undefined };
+}
+
+function printTables(
+  rows: RunRow[],
+  memory: MemoryResult[],
+  bundles: BundleResult[],
+  verdicts: readonly Verdict[],
+  options: BenchOptions,
+) {
   const out = (text: string) => process.stdout.write(`${text}\n\n`);
   if (rows.length > 0) {
     out(runsMarkdown(rows));
@@ -164,7 +175,7 @@ function printTables(rows: RunRow[], memory: MemoryResult[], bundles: BundleResu
   if (bundles.length > 0) out(bundlesMarkdown(bundles));
   out(`issue 6 targets:\n\n${targetsMarkdown(checkTargets(rows))}`);
   out(
-    `issue 15 targets (latency model: ${latencyModelName(options)}; medians of ${options.reps}):\n\n${verdictsMarkdown(judgeTargets(rows, memory))}`,
+    `issue 15 targets (latency model: ${latencyModelName(options)}; medians of ${options.reps}):\n\n${verdictsMarkdown(verdicts)}`,
   );
 }
 
@@ -193,9 +204,9 @@ async function main(): Promise<void> {
     memory,
     bundles,
     targets: checkTargets(rows),
-    verdicts: judgeTargets(rows, memory),
+    verdicts: judgeTargets(rows, memory, judgeOptions(options)),
   };
-  printTables(rows, memory, bundles, options);
+  printTables(rows, memory, bundles, results.verdicts, options);
   if (options.jsonPath !== undefined) {
     await writeFile(options.jsonPath, `${JSON.stringify(results, null, 2)}\n`);
     log(`results written to ${options.jsonPath}`);

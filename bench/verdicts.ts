@@ -3,7 +3,9 @@
  * run (one latency model) and its `--memory` results. A timing target that the
  * issue sets "with `--latency aws`" is still computed without the model, but
  * marked as reported rather than judged, so a run without the model never
- * claims it.
+ * claims it. A profiled run (`--cpu-prof`) judges no timing target at all: the
+ * profiler slows the arms unequally (the sweep more than the floors) and
+ * inflates the notifier's CPU, so its timings are diagnostics, not verdicts.
  */
 import type { MemoryResult } from './memory';
 import { MEMORY_REFERENCE_SIZE } from './options';
@@ -60,10 +62,20 @@ function wcuDetail(row: RunRow): string {
   );
 }
 
+/** How the run that made the rows was measured, beyond what each row records. */
+export interface JudgeOptions {
+  /** The children ran under the CPU profiler (`--cpu-prof`): timing targets are only reported. */
+  readonly profiled?: boolean;
+}
+
+const PROFILED_NOTE = 'profiled run (--cpu-prof): a timing here is a diagnostic, not a verdict; ';
+
 /** The per-case verdicts of one row (which apply depends on its change rate). */
-function rowVerdicts(row: RunRow): Verdict[] {
+function rowVerdicts(row: RunRow, { profiled = false }: JudgeOptions): Verdict[] {
   const model = row.latencyModel;
   const withAws = model === 'aws';
+  const timingJudged = (judged: boolean) => judged && !profiled;
+  const timingNote = profiled ? PROFILED_NOTE : '';
   const verdicts: Verdict[] = [];
   const add = (
     figure: string,
@@ -99,16 +111,16 @@ function rowVerdicts(row: RunRow): Verdict[] {
     against(
       'sweep / read floor, 1% changes, same page settings',
       'ratioToFloor',
-      withAws,
-      sweepFloorDetail(row),
+      timingJudged(withAws),
+      timingNote + sweepFloorDetail(row),
     );
   }
   if (row.changeRate === 0.1) {
     against(
       'naive / (sweep + notify), 10% changes',
       'speedupVsNaive',
-      withAws,
-      `naive ${row.naiveMs} ms / (sweep ${row.sweepMs} + notify ${row.notifyMs}) ms`,
+      timingJudged(withAws),
+      `${timingNote}naive ${row.naiveMs} ms / (sweep ${row.sweepMs} + notify ${row.notifyMs}) ms`,
       { atLeast: true },
     );
     against(
@@ -121,8 +133,8 @@ function rowVerdicts(row: RunRow): Verdict[] {
     against(
       'notifier client CPU per event',
       'notifyCpuMsPerEvent',
-      true,
-      `${row.stages.notify.cpuMs} ms client CPU / ${row.eventsPublished} events`,
+      timingJudged(true),
+      `${timingNote}${row.stages.notify.cpuMs} ms client CPU / ${row.eventsPublished} events`,
       { unit: ' ms' },
     );
   }
@@ -169,7 +181,14 @@ function memoryVerdict(memory: readonly MemoryResult[]): Verdict[] {
   ];
 }
 
-/** Every verdict of one bench run: the cases' rows, then the memory runs. */
-export function judgeTargets(rows: readonly RunRow[], memory: readonly MemoryResult[]): Verdict[] {
-  return [...rows.flatMap(rowVerdicts), ...memoryVerdict(memory)];
+/**
+ * Every verdict of one bench run: the cases' rows, then the memory runs (which
+ * are never profiled).
+ */
+export function judgeTargets(
+  rows: readonly RunRow[],
+  memory: readonly MemoryResult[],
+  options: JudgeOptions = {},
+): Verdict[] {
+  return [...rows.flatMap((row) => rowVerdicts(row, options)), ...memoryVerdict(memory)];
 }

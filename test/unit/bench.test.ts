@@ -747,6 +747,27 @@ describe('judgeTargets', () => {
     ).toEqual([false, true, false]);
   });
 
+  it('judges no timing target of a profiled run (--cpu-prof), the counts still', () => {
+    const rows = [
+      row({ changeRate: 0.01, ratioToFloor: 1.5 }),
+      row({ speedupVsNaive: 4, notifyCpuMsPerEvent: 0.8 }),
+    ];
+    const judged = (profiled: boolean) =>
+      judgeTargets(rows, [], { profiled }).map((v) => [v.figure.split(',')[0], v.judged]);
+
+    expect(judged(true)).toEqual([
+      ['sweep / read floor', false],
+      ['SNS calls', true],
+      ['naive / (sweep + notify)', false],
+      ['requests per changed credential (sweep + notify)', true],
+      ['WCU per changed credential', true],
+      ['notifier client CPU per event', false],
+      ['SNS calls', true],
+    ]);
+    expect(judged(false).every(([, isJudged]) => isJudged)).toBe(true);
+    expect(judgeTargets(rows, [], { profiled: true })[0]?.detail).toContain('profiled run (--cpu-prof)');
+  });
+
   it('misses each count target just past its limit', () => {
     const holds = judgeTargets(
       [row({ requestsPerChange: 1.51, wcuPerChange: 5.01, notifyCpuMsPerEvent: 0.41, snsCalls: 76 })],
