@@ -28,8 +28,8 @@ import {
   verdictsMarkdown,
 } from './report';
 import { type CaseRep, runCase } from './run-case';
-import { checkTargets, type RunRow, summarizeCase } from './summarize';
-import { type JudgeOptions, judgeTargets, type Verdict } from './verdicts';
+import { checkTargets, type RunRow, summarizeCase, type TargetCheck } from './summarize';
+import { judgeTargets, type Verdict } from './verdicts';
 
 /**
  * The discarded warm-up case: 10,000 records at 10% changes, so DynamoDB
@@ -147,16 +147,17 @@ async function measureAll(options: BenchOptions): Promise<{ rows: RunRow[]; memo
   }
 }
 
-/** Whether the run's timings can be judged at all (bench/verdicts.ts). */
-function judgeOptions(options: BenchOptions): JudgeOptions {
-  return { profiled: options.cpuProfDir !== undefined };
+/** The bench's results, as printed and as written to `--json`. */
+interface BenchResults {
+  readonly runs: RunRow[];
+  readonly memory: MemoryResult[];
+  readonly bundles: BundleResult[];
+  readonly targets: readonly TargetCheck[];
+  readonly verdicts: readonly Verdict[];
 }
 
 function printTables(
-  rows: RunRow[],
-  memory: MemoryResult[],
-  bundles: BundleResult[],
-  verdicts: readonly Verdict[],
+  { runs: rows, memory, bundles, targets, verdicts }: BenchResults,
   options: BenchOptions,
 ) {
   const out = (text: string) => process.stdout.write(`${text}\n\n`);
@@ -173,7 +174,7 @@ function printTables(
   }
   if (memory.length > 0) out(memoryMarkdown(memory));
   if (bundles.length > 0) out(bundlesMarkdown(bundles));
-  out(`issue 6 targets:\n\n${targetsMarkdown(checkTargets(rows))}`);
+  out(`issue 6 targets:\n\n${targetsMarkdown(targets)}`);
   out(
     `issue 15 targets (latency model: ${latencyModelName(options)}; medians of ${options.reps}):\n\n${verdictsMarkdown(verdicts)}`,
   );
@@ -204,9 +205,10 @@ async function main(): Promise<void> {
     memory,
     bundles,
     targets: checkTargets(rows),
-    verdicts: judgeTargets(rows, memory, judgeOptions(options)),
+    // A profiled run's timings are diagnostics, not verdicts (bench/verdicts.ts).
+    verdicts: judgeTargets(rows, memory, { profiled: options.cpuProfDir !== undefined }),
   };
-  printTables(rows, memory, bundles, results.verdicts, options);
+  printTables(results, options);
   if (options.jsonPath !== undefined) {
     await writeFile(options.jsonPath, `${JSON.stringify(results, null, 2)}\n`);
     log(`results written to ${options.jsonPath}`);
