@@ -3,6 +3,7 @@
  * the tests and the benchmarks all get the same marshalling and retry policy.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { getDefaultSocketTimeout } from '@aws-sdk/core/client';
 import { DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
 import type { unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
 import { loadConfigsForDefaultMode } from '@smithy/core/client';
@@ -72,19 +73,31 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
 }
 
 /**
+ * The socket timeout DynamoDB's generated client gives the handler it builds
+ * when the SDK's opt-in `AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026` is `"true"`
+ * (its runtime config: `getDefaultSocketTimeout(requestHandler, 300_000)`).
+ * A test compares it with what a stock client resolves, so an SDK upgrade that
+ * changes it fails there.
+ */
+export const DYNAMODB_DEFAULT_SOCKET_TIMEOUT_MS = 300_000;
+
+/**
  * The SDK's Node request handler with agents of {@link MAX_SOCKETS} sockets,
  * and otherwise the settings the SDK would give its own: the connection
  * timeout of the SDK's defaults mode (`AWS_DEFAULTS_MODE`, e.g. `in-region`:
- * 1.1 s; the default `legacy`: none). A client given a handler of its own
- * skips that step, so it is done here, with the SDK's own functions. (The
- * SDK's opt-in default socket timeout, `AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026`,
- * off unless set, is likewise only for handlers it builds; it is not carried.)
+ * 1.1 s; the default `legacy`: none), and the SDK's opt-in default socket
+ * timeout ({@link DYNAMODB_DEFAULT_SOCKET_TIMEOUT_MS}; none unless
+ * `AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026` is `"true"`). A client given a
+ * handler of its own skips both steps (the SDK assumes such a handler may be
+ * shared; this one belongs to one client), so they are done here, with the
+ * SDK's own functions.
  */
 function pooledRequestHandler(region: string | undefined): NodeHttpHandler {
   const defaultsMode = resolveDefaultsModeConfig(region === undefined ? {} : { region });
   const pool = { keepAlive: true, maxSockets: MAX_SOCKETS };
   return new NodeHttpHandler(async () => ({
     connectionTimeout: loadConfigsForDefaultMode(await defaultsMode()).connectionTimeout,
+    socketTimeout: getDefaultSocketTimeout(undefined, DYNAMODB_DEFAULT_SOCKET_TIMEOUT_MS),
     httpAgent: pool,
     httpsAgent: pool,
   }));

@@ -6,14 +6,20 @@
  * until that many are open at the same time; the SDK's default pool (50
  * sockets) queues the rest in the client, so the server never sees them.
  * Widening the pool keeps the rest of the handler the SDK builds: its
- * connection timeout still follows `AWS_DEFAULTS_MODE`.
+ * connection timeout still follows `AWS_DEFAULTS_MODE`, and its opt-in default
+ * socket timeout (`AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026`) still applies.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDocumentClient, MAX_SOCKETS } from '../../lambdas/aws/dynamodb-client';
+import {
+  createDocumentClient,
+  DYNAMODB_DEFAULT_SOCKET_TIMEOUT_MS,
+  MAX_SOCKETS,
+} from '../../lambdas/aws/dynamodb-client';
 import { CONCURRENCY_MAXIMA } from '../../lambdas/hygiene/config';
 
 /**
@@ -82,20 +88,42 @@ describe('the document client connection pool', () => {
     expect(server.mostOpen()).toBe(inFlight);
   });
 
-  it("keeps the SDK defaults mode's settings for everything but the pool", async () => {
-    vi.stubEnv('AWS_DEFAULTS_MODE', 'in-region');
+  /** The settings the client's handler settles on at its first request, under the environment given. */
+  async function settledHandlerSettings(env: Record<string, string | undefined>) {
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
     const server = await holdingServer(1, 10_000);
-    close = server.close;
     const client = createDocumentClient({ endpoint: server.endpoint });
     try {
-      // The handler settles its configuration on the first request.
       await client.send(new GetCommand({ TableName: 'sockets', Key: { id: 'k' } }));
-      const settings = (client.config.requestHandler as NodeHttpHandler).httpHandlerConfigs();
-      // `in-region`: the SDK's 1,100 ms connection timeout (lost if handler options replace its defaults).
-      expect(settings.connectionTimeout).toBe(1_100);
-      expect(settings.httpAgent?.maxSockets).toBe(MAX_SOCKETS);
+      return (client.config.requestHandler as NodeHttpHandler).httpHandlerConfigs();
     } finally {
       client.destroy();
+      server.close();
+      vi.unstubAllEnvs();
+    }
+  }
+
+  it("keeps the SDK defaults mode's settings for everything but the pool", async () => {
+    const settings = await settledHandlerSettings({ AWS_DEFAULTS_MODE: 'in-region' });
+    // `in-region`: the SDK's 1,100 ms connection timeout (lost if handler options replace its defaults).
+    expect(settings.connectionTimeout).toBe(1_100);
+    expect(settings.httpAgent?.maxSockets).toBe(MAX_SOCKETS);
+  });
+
+  it("keeps the SDK's opt-in default socket timeout, and only when it is opted in", async () => {
+    // What DynamoDB's own client resolves when the SDK builds its handler itself.
+    vi.stubEnv('AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026', 'true');
+    const stock = new DynamoDBClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    const sdkDefault = (stock.config as { defaultSocketTimeout?: number }).defaultSocketTimeout;
+    stock.destroy();
+    expect(sdkDefault).toBe(DYNAMODB_DEFAULT_SOCKET_TIMEOUT_MS);
+
+    const optedIn = await settledHandlerSettings({ AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026: 'true' });
+    expect(optedIn.socketTimeout).toBe(sdkDefault);
+    // The SDK's rule: exactly "true", else no timeout.
+    for (const value of [undefined, 'false', 'TRUE', '1']) {
+      const settings = await settledHandlerSettings({ AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026: value });
+      expect(settings.socketTimeout, `AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026=${value}`).toBeUndefined();
     }
   });
 });
