@@ -14,10 +14,9 @@ import { drainSettings, newDrainState } from '../../lambdas/hygiene/notifier/dra
 import { eventKey } from '../../lambdas/hygiene/notifier/mark';
 import { judgeOwners, reachCheckOf, screenItems, splitForReport } from '../../lambdas/hygiene/notifier/reach';
 import { renderOwnerDigests } from '../../lambdas/hygiene/notifier/render';
-import { reportContent } from '../../lambdas/hygiene/notifier/report';
+import { renderReport, reportContent } from '../../lambdas/hygiene/notifier/report';
 import type { OutboxStore, PendingOutboxItem } from '../../lambdas/hygiene/outbox-ports';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
-import { renderUnreachableReport } from '../../lambdas/hygiene/unreachable-report';
 
 /** What a drain would send. */
 export interface DrainPreview {
@@ -68,7 +67,12 @@ export async function previewDrain(options: {
     ...(options.directory !== undefined && { directory: options.directory }),
   };
   const settings = drainSettings({ ownerDelivery: options.ownerDelivery }, NO_PUBLISHER.limits);
-  const context = { deps, settings, now: options.now, reach: await reachCheckOf(deps) };
+  const context = {
+    deps,
+    settings,
+    now: options.now,
+    reach: await reachCheckOf(deps, settings.ownerDelivery),
+  };
   const state = newDrainState();
   const items = await readPending(options.outbox);
   const screened = screenItems(state, items);
@@ -83,15 +87,7 @@ export async function previewDrain(options: {
   const { deferred } = splitForReport(screened, verdicts, accepted);
   const content = reportContent(deferred);
   const report =
-    content.owners.length + content.invalidEvents.length === 0
-      ? []
-      : renderUnreachableReport({
-          drainId: settings.drainId,
-          now: options.now,
-          route: settings.ownerDelivery,
-          ...content,
-          budget: settings.budget,
-        });
+    content.owners.length + content.invalidEvents.length === 0 ? [] : renderReport(context, state, content);
   return {
     drainId: settings.drainId,
     pendingItems: items.length,

@@ -83,14 +83,6 @@ function failedItem(error: ConditionalCheckFailedException): Record<string, unkn
   return error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
 }
 
-function eventIdsOf(list: unknown): (string | undefined)[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((entry: unknown) => {
-    const id = (entry as { eventId?: unknown } | null)?.eventId;
-    return typeof id === 'string' ? id : undefined;
-  });
-}
-
 /**
  * What a drain reads of an item: the outbox, its index keys, the owner and names (a stored event takes
  * them from its item), a held-back purge and a leftover claim. The credential's other fields are never used, so they are not shipped and unmarshalled (the read
@@ -328,7 +320,8 @@ export class DynamoDbOutboxStore implements OutboxStore {
   private async markOne(item: PendingOutboxItem, publishedEventIds: readonly string[]): Promise<MarkResult> {
     let observed: RawItem = item.raw;
     for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
-      const stored = attempt === 0 ? item.storedEventIds : eventIdsOf(observed[OUTBOX_ATTR.events]);
+      // A re-plan reads the list as the drain does: a malformed entry lists no id, so no mark can remove it.
+      const stored = attempt === 0 ? item.storedEventIds : (readPendingItem(observed)?.storedEventIds ?? []);
       const plan = planMark(stored, publishedEventIds);
       const outcome = {
         removed: plan.remove.length,

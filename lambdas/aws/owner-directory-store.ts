@@ -3,7 +3,11 @@
  * items: docs/data-model.md, "Owner directory"). Implements the read ports
  * the notifier, the relay and the sweep use ({@link OwnerDirectory},
  * {@link DepartedOwners}) and the writes of the import, the subscription
- * reconciler and the relay's bounce handling.
+ * reconciler and the relay's bounce handling. The route state those last two
+ * record (`subscription`, `bouncingSince`) belongs to an address, so each is
+ * written only while the owner still has the address it was decided for: an
+ * import that changes the email clears it, and a write already in flight must
+ * not bring it back.
  *
  * How the sweep learns who left: one filtered Scan per run
  * ({@link DynamoOwnerDirectory.departedUserIds}) into a Set, not a sparse
@@ -39,7 +43,7 @@ import {
   type OwnerDirectory,
   type OwnerRecord,
   type OwnerSubscriptionRegistry,
-  type OwnerSubscriptionState,
+  type PlannedSubscriptionState,
   SUBSCRIPTION_STATES,
   type SubscriptionState,
 } from '../hygiene/owner-directory';
@@ -326,13 +330,21 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
   }
 
   /**
-   * Records an owner's SNS email subscription state (the subscription reconciler).
-   * @returns false when the owner is not in the directory (nothing written)
+   * Records an owner's SNS email subscription state (the subscription
+   * reconciler), only while the directory still holds the address the state
+   * was planned for: `email`, or no address when `undefined`. An import that
+   * changed the address meanwhile cleared the state, and it stays cleared.
+   * @returns false when the owner is absent or their address has changed (nothing written)
    */
-  async setSubscription(userId: string, state: SubscriptionState): Promise<boolean> {
+  async recordSubscription(
+    userId: string,
+    email: string | undefined,
+    state: SubscriptionState,
+  ): Promise<boolean> {
     return this.conditionalUpdate(userId, 'SET #subscription = :state', {
-      names: { '#subscription': OWNER_ATTR.subscription },
-      values: { ':state': state },
+      condition: email === undefined ? 'attribute_not_exists(#email)' : '#email = :email',
+      names: { '#subscription': OWNER_ATTR.subscription, '#email': OWNER_ATTR.email },
+      values: { ':state': state, ...(email !== undefined && { ':email': email }) },
     });
   }
 
@@ -345,15 +357,21 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
     return all;
   }
 
-  /** Records each owner's subscription state ({@link setSubscription}, bounded concurrency); absent owners are skipped. */
-  async recordSubscriptionStates(states: readonly OwnerSubscriptionState[]): Promise<void> {
+  /**
+   * Records each owner's subscription state ({@link recordSubscription},
+   * bounded concurrency).
+   * @returns the `userId`s skipped: absent, or their address changed since it was read (nothing written)
+   */
+  async recordSubscriptionStates(states: readonly PlannedSubscriptionState[]): Promise<readonly string[]> {
     const pool = new TaskPool(this.options.writeConcurrency ?? 16);
-    for (const { userId, state } of states) {
+    const skipped: string[] = [];
+    for (const { userId, email, state } of states) {
       await pool.submit(async () => {
-        await this.setSubscription(userId, state);
+        if (!(await this.recordSubscription(userId, email, state))) skipped.push(userId);
       });
     }
     await pool.drain();
+    return skipped;
   }
 
   /**

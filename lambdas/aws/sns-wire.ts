@@ -96,6 +96,10 @@ export function messageAttributes(fields: NotificationRouting): Record<string, M
     eventTypes: { DataType: 'String.Array', StringValue: JSON.stringify(fields.eventTypes) },
     severity: { DataType: 'String', StringValue: fields.severity },
     audience: { DataType: 'String', StringValue: fields.audience },
+    // The drain's verdict on a digest's owner: the relay skips silently only an owner the admins were told of.
+    ...(fields.ownerReach !== undefined && {
+      ownerReach: { DataType: 'String', StringValue: fields.ownerReach },
+    }),
     // Lets a subscription filter on operator runs (`origin=operator`).
     ...(fields.origin !== undefined && { origin: { DataType: 'String', StringValue: fields.origin } }),
   };

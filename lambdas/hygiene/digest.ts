@@ -14,6 +14,7 @@ import {
   maxSeverity,
   type NotificationMessage,
   type NumberedMessagePart,
+  type OwnerReachVerdict,
   quotedName,
   type Severity,
   subjectText,
@@ -52,6 +53,8 @@ export interface DigestInput {
   readonly drainId: string;
   /** The owner's name from the directory: the text greets it instead of the `userId` when known. */
   readonly ownerName?: string;
+  /** The drain's verdict on the owner, carried in each part's routing (the `ownerReach` attribute). */
+  readonly ownerReach?: OwnerReachVerdict;
   /** The size limit of one message and how it is measured (the publisher's: `NotificationPublisher.limits`). */
   readonly budget: MessageBudget;
 }
@@ -99,19 +102,58 @@ export function relative(at: number, now: number): string {
   return at <= now ? 'less than an hour ago' : 'in less than an hour';
 }
 
-/** "2026-12-03T00:00:00.000Z (in 7 days)", or just the value when it is not a valid instant. */
-function when(iso: string | undefined, now: number): string {
-  const at = ms(iso);
-  if (iso === undefined) return 'an unknown time';
-  return at === undefined ? iso : `${iso} (${relative(at, now)})`;
+/**
+ * A value from an event inside a described line (the credential id, a stored
+ * date that is not an instant): untrusted, so the text flattens it
+ * ({@link plainValue}) and the HTML email also isolates its direction.
+ */
+export interface EventValue {
+  readonly value: string;
 }
 
-/** How a credential is named everywhere: display name, id and client id (untrusted names flattened by {@link plainName}). */
+/** One line of {@link describeEventLines}: fixed wording and the event's values, in order. */
+export type EventLine = readonly (string | EventValue)[];
+
+/** An {@link EventLine} from a template: interpolated strings are wording, values and lines are spliced in. */
+function line(
+  words: TemplateStringsArray,
+  ...parts: readonly (string | EventValue | EventLine)[]
+): EventLine {
+  const out: (string | EventValue)[] = [];
+  words.forEach((word, i) => {
+    if (word !== '') out.push(word);
+    const part = parts[i];
+    if (part === undefined || part === '') return;
+    if (typeof part === 'string' || 'value' in part) out.push(part);
+    else out.push(...part);
+  });
+  return out;
+}
+
+/** The stored value as an {@link EventValue}, or `otherwise` (wording) when it is absent. */
+function valueOr(raw: string | undefined, otherwise: string): string | EventValue {
+  return raw === undefined ? otherwise : { value: raw };
+}
+
+/**
+ * "2026-12-03T00:00:00.000Z (in 7 days)", or just the value when it is not a
+ * valid instant (an instant that parses is RFC 3339 ASCII: wording, not an untrusted value).
+ */
+function when(iso: string | undefined, now: number): EventLine {
+  if (iso === undefined) return ['an unknown time'];
+  const at = ms(iso);
+  return at === undefined ? [{ value: iso }] : [`${iso} (${relative(at, now)})`];
+}
+
+/**
+ * How a credential is named everywhere: display name, id and client id
+ * (untrusted: the name flattened by {@link plainName}, the ids by {@link plainValue}).
+ */
 export function credentialLabel(event: OutboxEvent): string {
   const display = plainName(event.displayName);
   const name = display !== undefined ? `"${display}"` : 'Unnamed credential';
-  const client = event.clientId ? `, client id ${plainName(event.clientId) ?? ''}` : '';
-  return `${name} (id ${event.credentialId}${client})`;
+  const client = event.clientId ? `, client id ${plainValue(event.clientId)}` : '';
+  return `${name} (id ${plainValue(event.credentialId)}${client})`;
 }
 
 /**
@@ -171,50 +213,63 @@ export function orderEvents(events: readonly OutboxEvent[]): OutboxEvent[] {
   return keyed.map((k) => k.event);
 }
 
-/** What happened or will happen to one credential, and (last line) what its owner can do. */
-export function describeEvent(event: OutboxEvent, now: number): string[] {
-  const id = event.credentialId;
+/**
+ * What happened or will happen to one credential, and (last line) what its
+ * owner can do, as wording and the event's values: the text flattens the
+ * values ({@link describeEvent}), the HTML email also isolates them.
+ */
+export function describeEventLines(event: OutboxEvent, now: number): EventLine[] {
+  const id: EventValue = { value: event.credentialId };
   switch (event.type) {
     case 'expiry-warning': {
       const expires = ms(event.expiresTime);
       const stage = event.stageDays !== undefined ? ` This is the ${event.stageDays}-day notice.` : '';
       if (expires !== undefined && expires <= now) {
         return [
-          `Expired on ${when(event.expiresTime, now)}; the next sweep soft-deletes it.${stage}`,
-          'What to do: renew it now (set a later expiry) if you still need it; otherwise nothing.',
+          line`Expired on ${when(event.expiresTime, now)}; the next sweep soft-deletes it.${stage}`,
+          line`What to do: renew it now (set a later expiry) if you still need it; otherwise nothing.`,
         ];
       }
       return [
-        `Expires on ${when(event.expiresTime, now)}.${stage}`,
-        'What to do: renew it (set a later expiry) before then if you still need it; otherwise nothing - it is soft-deleted once expired.',
+        line`Expires on ${when(event.expiresTime, now)}.${stage}`,
+        line`What to do: renew it (set a later expiry) before then if you still need it; otherwise nothing - it is soft-deleted once expired.`,
       ];
     }
     case 'stale-warning':
       return [
-        `Not used since ${when(event.lastActivity, now)}. It will be soft-deleted on ${when(event.deleteAfter, now)} unless it is used before then.`,
-        'What to do: to keep it, use it once before that date (the flag clears by itself); if you no longer need it, do nothing.',
+        line`Not used since ${when(event.lastActivity, now)}. It will be soft-deleted on ${when(event.deleteAfter, now)} unless it is used before then.`,
+        line`What to do: to keep it, use it once before that date (the flag clears by itself); if you no longer need it, do nothing.`,
       ];
     case 'deleted-expired':
       return [
-        `Soft-deleted on ${when(event.occurredAt, now)} because it expired on ${when(event.expiresTime, now)}.`,
-        `What to do: if you still need it, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
+        line`Soft-deleted on ${when(event.occurredAt, now)} because it expired on ${when(event.expiresTime, now)}.`,
+        line`What to do: if you still need it, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
       ];
     case 'deleted-stale':
       return [
-        `Soft-deleted on ${when(event.occurredAt, now)} because it was not used since ${when(event.lastActivity, now)} and was scheduled for deletion on ${event.deleteAfter ?? 'an earlier date'}.`,
-        `What to do: if you still need it, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
+        line`Soft-deleted on ${when(event.occurredAt, now)} because it was not used since ${when(event.lastActivity, now)} and was scheduled for deletion on ${valueOr(event.deleteAfter, 'an earlier date')}.`,
+        line`What to do: if you still need it, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
       ];
     case 'orphan-flagged':
       return [
-        `Its owner is marked departed in the owner directory. It will be soft-deleted on ${when(event.deleteAfter, now)} unless the owner is active again or an admin exempts it.`,
-        `What to do: if it must keep working, hand it over or have an admin exempt it (credential id ${id}); otherwise nothing.`,
+        line`Its owner is marked departed in the owner directory. It will be soft-deleted on ${when(event.deleteAfter, now)} unless the owner is active again or an admin exempts it.`,
+        line`What to do: if it must keep working, hand it over or have an admin exempt it (credential id ${id}); otherwise nothing.`,
       ];
     case 'deleted-orphaned':
       return [
-        `Soft-deleted on ${when(event.occurredAt, now)} because its owner is marked departed in the owner directory (scheduled for deletion on ${event.deleteAfter ?? 'an earlier date'}).`,
-        `What to do: if it is still needed, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
+        line`Soft-deleted on ${when(event.occurredAt, now)} because its owner is marked departed in the owner directory (scheduled for deletion on ${valueOr(event.deleteAfter, 'an earlier date')}).`,
+        line`What to do: if it is still needed, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
       ];
   }
+}
+
+/** {@link describeEventLines} as the text's lines: each value flattened by {@link plainValue}. */
+export function describeEvent(event: OutboxEvent, now: number): string[] {
+  return describeEventLines(event, now).map((parts) => {
+    let text = '';
+    for (const part of parts) text += typeof part === 'string' ? part : plainValue(part.value);
+    return text;
+  });
 }
 
 /**
@@ -231,10 +286,20 @@ export function plainName(name: string | undefined): string | undefined {
 /** {@link plainName} without its fast path: every name goes through the replacements. */
 export function flattenName(name: string | undefined): string | undefined {
   const plain = name
-    ?.replace(/[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, ' ')
+    ?.replace(/[\p{Cc}\u061c\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   return plain === undefined || plain === '' ? undefined : plain;
+}
+
+/**
+ * An untrusted value that must show (a credential, client, owner or event id,
+ * a stored date that is not an instant) as plain text: flattened as
+ * {@link plainName} flattens a name, so it stays on its line and cannot
+ * reorder the text around it; `(blank)` when nothing is left.
+ */
+export function plainValue(value: string): string {
+  return plainName(value) ?? '(blank)';
 }
 
 function renderText(
@@ -247,7 +312,7 @@ function renderText(
   ownerName?: string,
 ): string {
   const lines: string[] = [
-    `Hello ${plainName(ownerName) ?? userId},`,
+    `Hello ${plainName(ownerName) ?? plainValue(userId)},`,
     '',
     `Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${nowIso}).`,
   ];
@@ -433,7 +498,13 @@ function renderPart(
     subject: digestSubject(events, input.now, part, parts),
     text: renderText(input.userId, events, input.now, nowIso, part, parts, input.ownerName),
     document,
-    routing: { audience: 'owner', severity, eventTypes, userId: input.userId },
+    routing: {
+      audience: 'owner',
+      severity,
+      eventTypes,
+      userId: input.userId,
+      ...(input.ownerReach !== undefined && { ownerReach: input.ownerReach }),
+    },
   };
   return { message, events, part, parts, bytes: input.budget.measure(message) };
 }

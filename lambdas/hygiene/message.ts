@@ -20,6 +20,15 @@ export type Severity = (typeof SEVERITIES)[number];
 /** Who a message is for: an owner's digest, or the operators' run summaries and guard trips. */
 export type Audience = 'owner' | 'admin';
 
+/**
+ * How the drain judged a digest's owner (docs/notifications.md, "Owner
+ * reach"): `reachable` on the configured route, `unreachable` (the same events
+ * went to the admins in the drain's owner-unreachable report), or
+ * `unverified` (no directory to judge by: nobody was told of a miss).
+ */
+export const OWNER_REACH_VERDICTS = ['reachable', 'unreachable', 'unverified'] as const;
+export type OwnerReachVerdict = (typeof OWNER_REACH_VERDICTS)[number];
+
 /** What subscribers route a message on (SNS: its message attributes). */
 export interface NotificationRouting {
   readonly audience: Audience;
@@ -27,6 +36,8 @@ export interface NotificationRouting {
   readonly eventTypes: readonly string[];
   /** The owner a digest is for (owner messages only). */
   readonly userId?: string;
+  /** The drain's verdict on that owner (owner digests only): the relay skips only an owner the admins were told of. */
+  readonly ownerReach?: OwnerReachVerdict;
   /** `operator` for a run an operator started from the CLI (admin run summaries only). */
   readonly origin?: string;
 }

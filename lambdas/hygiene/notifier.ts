@@ -41,11 +41,12 @@ export async function runNotifier(
   options: NotifierOptions = {},
 ): Promise<NotifierSummary> {
   const now = deps.clock();
+  const settings = drainSettings(options, deps.publisher.limits);
   const context: DrainContext = {
     deps,
-    settings: drainSettings(options, deps.publisher.limits),
+    settings,
     now,
-    reach: await reachCheckOf(deps),
+    reach: await reachCheckOf(deps, settings.ownerDelivery),
   };
   const state = newDrainState();
   const byOwner = await listPending(context, state);

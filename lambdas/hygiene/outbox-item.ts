@@ -1,11 +1,12 @@
 /**
- * The outbox as stored on a credential item: reading it from a raw item, a
- * per-item claim left by the previous drain protocol, and planning which list
- * entries a "mark sent" removes.
+ * The outbox as stored on a credential item: reading it from a raw item (every
+ * event bounded the same way, whatever wrote its entry, so one forged or
+ * corrupted entry cannot outgrow a message), a per-item claim left by the
+ * previous drain protocol, and planning which list entries a "mark sent" removes.
  * Pure: the DynamoDB adapter turns these plans into conditional writes.
  */
 
-import { DELETED_REASONS } from './credential';
+import { DELETED_REASONS, MAX_KEY_BYTES } from './credential';
 import { OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, PURGE_PENDING_ATTR } from './data-contract';
 import { EVENT_TYPES, type EventType, type OutboxEvent, shortenedName } from './events';
 import type { OutboxIndexEntry, PendingOutboxItem } from './outbox-ports';
@@ -26,7 +27,64 @@ const OPTIONAL_STRINGS = [
 /** The fields a read event carries after its `type`, in this order. */
 const EVENT_FIELDS = [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS, 'stageDays'] as const;
 
-/** Reads one stored outbox entry, or says why it is not a valid event. */
+/**
+ * The free text an event carries (the credential's names): cut by
+ * {@link shortenedName} on every read, whichever shape the entry has.
+ */
+const NAME_FIELDS: ReadonlySet<string> = new Set(['displayName', 'clientId']);
+
+/**
+ * The string fields that must be kept exactly (ids, instants; `reason` is
+ * checked against its values): one longer than DynamoDB's key limit
+ * ({@link MAX_KEY_BYTES}, which bounds every credential id and owner) makes
+ * the entry malformed. Nothing the worker writes comes close; cutting such a
+ * value would change what it identifies.
+ */
+const EXACT_STRINGS = [...REQUIRED_STRINGS, 'expiresTime', 'deleteAfter', 'lastActivity'] as const;
+
+const utf8 = new TextEncoder();
+
+/** True when `value` takes more than {@link MAX_KEY_BYTES} in UTF-8 (a code unit is at most 3 bytes). */
+function exceedsKeyLimit(value: string): boolean {
+  return value.length > MAX_KEY_BYTES / 3 && utf8.encode(value).length > MAX_KEY_BYTES;
+}
+
+/** Why the fields of a stored map are not an event's, or `undefined` when they are. */
+function fieldProblem(v: Record<string, unknown>): string | undefined {
+  for (const key of REQUIRED_STRINGS) {
+    if (typeof v[key] !== 'string' || v[key] === '') return `${key} is missing or not a string`;
+  }
+  if (typeof v.type !== 'string' || !EVENT_TYPE_SET.has(v.type)) {
+    return `type ${JSON.stringify(v.type)} is not one of ${EVENT_TYPES.join(', ')}`;
+  }
+  for (const key of OPTIONAL_STRINGS) {
+    if (v[key] !== undefined && v[key] !== null && typeof v[key] !== 'string')
+      return `${key} is not a string`;
+  }
+  for (const key of EXACT_STRINGS) {
+    const value = v[key];
+    if (typeof value === 'string' && exceedsKeyLimit(value))
+      return `${key} is longer than DynamoDB's key limit of ${MAX_KEY_BYTES} bytes`;
+  }
+  if (v.stageDays !== undefined && v.stageDays !== null && typeof v.stageDays !== 'number') {
+    return 'stageDays is not a number';
+  }
+  if (
+    v.reason !== undefined &&
+    v.reason !== null &&
+    !(DELETED_REASONS as readonly unknown[]).includes(v.reason)
+  ) {
+    return `reason ${JSON.stringify(v.reason)} is not ${DELETED_REASONS.join(', ')}`;
+  }
+  return undefined;
+}
+
+/**
+ * Reads one stored outbox entry, or says why it is not a valid event. Every
+ * event read is bounded the same way, whatever wrote it: names are cut to 256
+ * characters ({@link shortenedName}), and an id or instant longer than
+ * {@link MAX_KEY_BYTES} makes the entry malformed.
+ */
 export function parseOutboxEvent(
   value: unknown,
 ): { ok: true; event: OutboxEvent } | { ok: false; problem: string } {
@@ -34,31 +92,13 @@ export function parseOutboxEvent(
     return { ok: false, problem: 'is not a map' };
   }
   const v = value as Record<string, unknown>;
-  for (const key of REQUIRED_STRINGS) {
-    if (typeof v[key] !== 'string' || v[key] === '')
-      return { ok: false, problem: `${key} is missing or not a string` };
-  }
-  if (typeof v.type !== 'string' || !EVENT_TYPE_SET.has(v.type)) {
-    return { ok: false, problem: `type ${JSON.stringify(v.type)} is not one of ${EVENT_TYPES.join(', ')}` };
-  }
-  for (const key of OPTIONAL_STRINGS) {
-    if (v[key] !== undefined && v[key] !== null && typeof v[key] !== 'string') {
-      return { ok: false, problem: `${key} is not a string` };
-    }
-  }
-  if (v.stageDays !== undefined && v.stageDays !== null && typeof v.stageDays !== 'number') {
-    return { ok: false, problem: 'stageDays is not a number' };
-  }
-  if (
-    v.reason !== undefined &&
-    v.reason !== null &&
-    !(DELETED_REASONS as readonly unknown[]).includes(v.reason)
-  ) {
-    return { ok: false, problem: `reason ${JSON.stringify(v.reason)} is not ${DELETED_REASONS.join(', ')}` };
-  }
+  const problem = fieldProblem(v);
+  if (problem !== undefined) return { ok: false, problem };
   const event: Record<string, unknown> = { type: v.type as EventType };
   for (const key of EVENT_FIELDS) {
-    if (v[key] !== undefined && v[key] !== null) event[key] = v[key];
+    const field = v[key];
+    if (field === undefined || field === null) continue;
+    event[key] = NAME_FIELDS.has(key) ? shortenedName(field as string) : field;
   }
   return { ok: true, event: event as unknown as OutboxEvent };
 }
@@ -85,12 +125,13 @@ export function storedEvent(event: OutboxEvent): StoredOutboxEvent {
 /**
  * The item-held fields a stored entry takes from its item: the credential id,
  * the owner the notice was queued for (`hygieneOutboxOwner`, written with the
- * events) and the credential's current names, shortened as events shorten them.
+ * events) and the credential's current names ({@link parseOutboxEvent} cuts
+ * them, as it cuts every event's).
  */
 function itemEventFields(raw: RawItem, credentialId: string, owner: string): Record<string, string> {
   const fields: Record<string, string> = { credentialId, userId: owner };
-  if (typeof raw.displayName === 'string') fields.displayName = shortenedName(raw.displayName);
-  if (typeof raw.clientId === 'string') fields.clientId = shortenedName(raw.clientId);
+  if (typeof raw.displayName === 'string') fields.displayName = raw.displayName;
+  if (typeof raw.clientId === 'string') fields.clientId = raw.clientId;
   return fields;
 }
 
@@ -98,7 +139,7 @@ function itemEventFields(raw: RawItem, credentialId: string, owner: string): Rec
  * Reads one stored outbox entry of an item: a compact entry (naming neither
  * credential nor owner) gets the item-held fields from the item; an entry
  * that names them (written before entries were compact, or by someone else)
- * is read as it is, so a mismatch with its item still shows.
+ * is read as it is (bounded like every event), so a mismatch with its item still shows.
  */
 function parseStoredEvent(entry: unknown, fromItem: Record<string, string>) {
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return parseOutboxEvent(entry);
@@ -146,9 +187,9 @@ export function readPendingItem(raw: RawItem): PendingOutboxItem | undefined {
       events.push(parsed.event);
       storedEventIds.push(parsed.event.eventId);
     } else {
+      // Never published, so never removed: no id a mark could match, even one a valid entry shares.
       malformed.push({ index, problem: parsed.problem });
-      const id = (entry as { eventId?: unknown } | null)?.eventId;
-      storedEventIds.push(typeof id === 'string' ? id : undefined);
+      storedEventIds.push(undefined);
     }
   });
   const since = raw[OUTBOX_ATTR.since];
@@ -196,6 +237,8 @@ export interface MarkPlan {
 /**
  * Plans removing the published events from the stored list as last seen:
  * each published `eventId` takes the first unused stored entry with that id.
+ * @param storedEventIds the id a mark may match at each list index;
+ *   `undefined` is never taken (a malformed entry, or one the mark must keep)
  */
 export function planMark(
   storedEventIds: readonly (string | undefined)[],

@@ -30,7 +30,7 @@ export interface PendingOutboxItem extends OutboxIndexEntry {
    * published, never removed (an operator must look), counted in the summary.
    */
   readonly malformed: readonly { readonly index: number; readonly problem: string }[];
-  /** The `eventId` of every stored list entry, in list order (`undefined` where there is none). */
+  /** The `eventId` a mark may match at each stored list index, in list order: `undefined` for a malformed entry (never removed). */
   readonly storedEventIds: readonly (string | undefined)[];
   /** The item as read: at least `id`, `userId`, the outbox attributes, `hygienePurgePending` and a leftover claim. */
   readonly raw: RawItem;
@@ -48,7 +48,7 @@ export interface MarkResult {
 
 /** One item's "mark sent" request: the item as read and the events of it that were published. */
 export interface MarkRequest {
-  /** The item as {@link OutboxStore.read} returned it. */
+  /** The item as {@link OutboxStore.read} returned it (the notifier lists in `storedEventIds` only the entries this mark published). */
   readonly item: PendingOutboxItem;
   /** The `eventId`s of its events whose message was accepted. */
   readonly publishedEventIds: readonly string[];

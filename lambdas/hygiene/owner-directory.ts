@@ -109,6 +109,19 @@ export function snapshotIsStale(asOfMs: number | undefined, maxAgeDays: number, 
   return asOfMs === undefined || now - asOfMs > maxAgeDays * 86_400_000;
 }
 
+/**
+ * Whether a configured directory can judge owners on `route`: once it has
+ * been imported, and on `relay` always. The relay addresses its emails from
+ * this very table, so an owner it does not list (every owner, before the
+ * first import) cannot be emailed: judging them `not-in-directory` is the
+ * truth, and sends their events to the admins instead of to nobody
+ * (docs/notifications.md, "Owner reach").
+ * @param imported the directory's freshness item exists (it was imported at least once)
+ */
+export function directoryJudgesReach(route: OwnerDeliveryRoute, imported: boolean): boolean {
+  return imported || route === 'relay';
+}
+
 /** Reads owners by id: what the notifier, the sweep and the relay need from the directory. */
 export interface OwnerDirectory {
   /** The directory's freshness, or `undefined` when no directory is configured or it was never imported. */
@@ -124,6 +137,17 @@ export interface OwnerSubscriptionState {
 }
 
 /**
+ * A subscription state to record, with the address it was planned for. A
+ * state belongs to an address (an import that changes the `email` clears it:
+ * docs/data-model.md, "Owner directory"), so it is recorded only while the
+ * directory still holds that address.
+ */
+export interface PlannedSubscriptionState extends OwnerSubscriptionState {
+  /** The owner's `email` as the reconciler read it; `undefined` when they had none. */
+  readonly email: string | undefined;
+}
+
+/**
  * What the subscription reconciler (`sns-email` route) needs from the
  * directory: every owner, and a place to record each owner's subscription
  * state (docs/notifications.md, "Subscription reconciler").
@@ -132,10 +156,15 @@ export interface OwnerSubscriptionRegistry {
   /** Every owner in the directory, whatever their status. */
   listOwners(): Promise<readonly OwnerRecord[]>;
   /**
-   * Records each given owner's subscription state. Owners no longer in the
-   * directory are skipped (never re-created by this write).
+   * Records each given owner's subscription state, only while the directory
+   * still holds that owner with the address the state was planned for
+   * ({@link PlannedSubscriptionState.email}). Nothing is written for an owner
+   * no longer in the directory (never re-created by this write) or whose
+   * address changed meanwhile (the import's cleared state stands; the next
+   * reconciler run plans for the new address).
+   * @returns the `userId`s not recorded for either reason
    */
-  recordSubscriptionStates(states: readonly OwnerSubscriptionState[]): Promise<void>;
+  recordSubscriptionStates(states: readonly PlannedSubscriptionState[]): Promise<readonly string[]>;
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import type { HygieneConfig } from './config';
 import {
+  directoryJudgesReach,
   judgeOwnerPages,
   type OwnerDeliveryRoute,
   type OwnerDirectory,
@@ -24,6 +25,8 @@ export type OwnerReach = 'reachable' | UnreachableReason;
 
 /** The directory the reach was judged against. */
 export interface PostureDirectory {
+  /** False when the directory was never imported (judged anyway on `relay`: {@link directoryJudgesReach}). */
+  readonly imported: boolean;
   /** The instant the last import reflects (`owners import --as-of`), when known. */
   readonly asOf?: string;
   /** Owners in the directory (its last import's count). */
@@ -36,7 +39,8 @@ export interface PostureDirectory {
 
 /**
  * The owner reach of the report's owners. `unverified`: the directory table
- * is missing or was never imported, so nobody could be judged.
+ * is missing or was never imported, so nobody could be judged (on `sns-email`;
+ * on `relay` an empty directory judges every owner `not-in-directory`).
  */
 export interface PostureReach {
   readonly status: 'verified' | 'unverified';
@@ -110,7 +114,7 @@ export async function withOwnerReach(
 ): Promise<PostureReport> {
   const route = config.ownerDelivery;
   const freshness = await directory.freshness();
-  if (freshness === undefined) {
+  if (!directoryJudgesReach(route, freshness !== undefined)) {
     const unverified: PostureReach = {
       status: 'unverified',
       route,
@@ -128,10 +132,11 @@ export async function withOwnerReach(
     status: 'verified',
     route,
     directory: {
-      ...(freshness.asOf !== undefined && { asOf: freshness.asOf }),
-      owners: freshness.owners,
+      imported: freshness !== undefined,
+      ...(freshness?.asOf !== undefined && { asOf: freshness.asOf }),
+      owners: freshness?.owners ?? 0,
       maxAgeDays: config.directoryMaxAgeDays,
-      stale: isStale(freshness.asOf, config.directoryMaxAgeDays, now),
+      stale: isStale(freshness?.asOf, config.directoryMaxAgeDays, now),
     },
     ownersChecked: owners.length,
     reachable,

@@ -3,8 +3,12 @@
  * reconciler"): read the directory and the topic's subscriptions, plan
  * (`subscription-plan.ts`), refuse before any change when the plan would pass
  * SNS's filter-policy quota, apply the operations with bounded concurrency,
- * and record each owner's subscription state in the directory. Used by the
- * scheduled Lambda and by `pc-hygiene owners sync-subscriptions`.
+ * and record each owner's subscription state in the directory. A state is
+ * planned for the address the run read, and recorded only while the owner
+ * still has it: an import may change the address (clearing the state) while
+ * a run is in flight, and the old address's `confirmed` must not land on the
+ * new one. Used by the scheduled Lambda and by
+ * `pc-hygiene owners sync-subscriptions`.
  */
 import { errorText } from './errors';
 import type {
@@ -79,10 +83,17 @@ export interface ReconcileSummary {
   readonly repaired: number;
   readonly removed: number;
   readonly failed: readonly FailedOperation[];
-  /** Owners per state after this run. */
+  /** Owners per state after this run, as planned (an owner in `skippedStateChanges` counts under its planned state). */
   readonly states: Readonly<Record<OwnerSubscriptionState['state'], number>>;
-  /** Owners whose recorded state changed (recorded unless dry). */
+  /** Owners whose recorded state changed (recorded unless dry); {@link ReconcileSummary.skippedStateChanges} excluded. */
   readonly stateChanges: readonly OwnerSubscriptionState[];
+  /**
+   * Changed states not recorded because the owner left the directory or their
+   * address changed after this run read it (an import ran meanwhile and
+   * cleared the state). The directory keeps what the import wrote; the next
+   * run plans for it. Empty in a dry run.
+   */
+  readonly skippedStateChanges: readonly OwnerSubscriptionState[];
   readonly conflicts: readonly SubscriptionConflict[];
   readonly untouched: number;
   readonly filterPolicies: { readonly current: number; readonly planned: number; readonly quota: number };
@@ -115,12 +126,26 @@ export async function reconcileSubscriptions(
   const plan = planSubscriptions({ owners, subscriptions, route: options.route });
   const quotaError = filterPolicyQuotaProblem(plan, quota);
   if (quotaError) throw quotaError;
-  const recorded = new Map(owners.map((o) => [o.userId, o.subscription ?? 'none']));
+  const read = new Map(owners.map((o) => [o.userId, o]));
   const failed = options.dryRun ? [] : await applyOperations(deps.topic, plan, options.concurrency);
   const states = statesAfter(plan, failed);
-  const stateChanges = states.filter((s) => recorded.get(s.userId) !== s.state);
-  if (!options.dryRun && stateChanges.length > 0) await deps.directory.recordSubscriptionStates(stateChanges);
-  return summarize(plan, options, { owners: owners.length, quota, failed, states, stateChanges });
+  const changes = states.filter((s) => (read.get(s.userId)?.subscription ?? 'none') !== s.state);
+  const skipped = new Set(
+    options.dryRun || changes.length === 0
+      ? []
+      : await deps.directory.recordSubscriptionStates(
+          // Each state for the address it was planned for: written only while the owner still has it.
+          changes.map((s) => ({ ...s, email: read.get(s.userId)?.email })),
+        ),
+  );
+  return summarize(plan, options, {
+    owners: owners.length,
+    quota,
+    failed,
+    states,
+    stateChanges: changes.filter((s) => !skipped.has(s.userId)),
+    skippedStateChanges: changes.filter((s) => skipped.has(s.userId)),
+  });
 }
 
 /** Runs the plan's operations, removals before repairs before creations; returns those SNS refused. */
@@ -171,6 +196,7 @@ function summarize(
     failed: readonly FailedOperation[];
     states: readonly OwnerSubscriptionState[];
     stateChanges: readonly OwnerSubscriptionState[];
+    skippedStateChanges: readonly OwnerSubscriptionState[];
   },
 ): ReconcileSummary {
   const applied = (kind: SubscriptionOperation['kind']) =>
@@ -191,6 +217,7 @@ function summarize(
     failed: outcome.failed,
     states: { confirmed: count('confirmed'), pending: count('pending'), none: count('none') },
     stateChanges: outcome.stateChanges,
+    skippedStateChanges: outcome.skippedStateChanges,
     conflicts: plan.conflicts,
     untouched: plan.untouched,
     filterPolicies: { ...plan.filterPolicies, quota: outcome.quota },

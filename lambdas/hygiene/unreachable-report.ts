@@ -7,7 +7,7 @@
  * versioned JSON document for machines, split into numbered parts like
  * digests when large. Pure: no I/O, no clock.
  */
-import { credentialLabel, describeEvent, eventSeverity, orderEvents, plainName } from './digest';
+import { credentialLabel, describeEvent, eventSeverity, orderEvents, plainName, plainValue } from './digest';
 import type { OutboxEvent } from './events';
 import {
   type DrainDocumentEnvelope,
@@ -183,7 +183,7 @@ function ownerLines(owner: UnreachableOwner, now: number): string[] {
   const reason = UNREACHABLE_REASON_TEXT[owner.reason];
   const lines = [
     '',
-    `  * ${owner.userId}${name !== undefined ? ` (${name})` : ''}: ${reason.why} [${owner.reason}]`,
+    `  * ${plainValue(owner.userId)}${name !== undefined ? ` (${name})` : ''}: ${reason.why} [${owner.reason}]`,
     `    What to do: ${reason.todo}`,
   ];
   for (const event of owner.events) {
@@ -193,12 +193,18 @@ function ownerLines(owner: UnreachableOwner, now: number): string[] {
   return lines;
 }
 
+/**
+ * A mismatched event's lines. It may be forged (the very reason it is listed),
+ * so every stored value is flattened ({@link plainValue}): none can add a line.
+ */
 function invalidLines(invalid: MismatchedOwnerEvent, now: number): string[] {
   const { event } = invalid;
   const names =
-    invalid.problem === 'owner-mismatch' ? `owner ${event.userId}` : `credential ${event.credentialId}`;
+    invalid.problem === 'owner-mismatch'
+      ? `owner ${plainValue(event.userId)}`
+      : `credential ${plainValue(event.credentialId)}`;
   return [
-    `  * credential ${invalid.credentialId} (owner ${invalid.itemUserId}) holds a ${event.type} notice (event ${event.eventId}) that names ${names}:`,
+    `  * credential ${plainValue(invalid.credentialId)} (owner ${plainValue(invalid.itemUserId)}) holds a ${event.type} notice (event ${plainValue(event.eventId)}) that names ${names}:`,
     `    ${credentialLabel(event)}`,
     ...describeEvent(event, now)
       .slice(0, -1)

@@ -10,7 +10,7 @@
  */
 import { DIGEST_SCHEMA, DIGEST_SCHEMA_VERSION, type DigestDocument, eventTypesOf } from '../hygiene/digest';
 import type { OutboxEvent } from '../hygiene/events';
-import { SEVERITIES } from '../hygiene/message';
+import { OWNER_REACH_VERDICTS, type OwnerReachVerdict, SEVERITIES } from '../hygiene/message';
 import { parseOutboxEvent } from '../hygiene/outbox-item';
 import { parseInstant } from '../hygiene/time';
 
@@ -24,6 +24,8 @@ export interface RelayDigest {
   /** The `userId` message attribute (routing), equal to `document.userId`. */
   readonly userId: string;
   readonly document: DigestDocument;
+  /** The `ownerReach` message attribute: how the drain judged the owner (absent from an older notifier's digests). */
+  readonly ownerReach?: OwnerReachVerdict;
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {
@@ -112,16 +114,30 @@ function json(textValue: string, what: string): unknown {
   }
 }
 
-/** The digest, checked against the routing `userId` it was delivered under. */
-function digestFor(userId: string | undefined, document: DigestDocument, what: string): RelayDigest {
+/** The `ownerReach` attribute, checked: absent, or one of {@link OWNER_REACH_VERDICTS}. */
+function ownerReachOf(attributes: unknown, what: string): OwnerReachVerdict | undefined {
+  const value = attribute(attributes, 'ownerReach');
+  if (value === undefined) return undefined;
+  const verdict = OWNER_REACH_VERDICTS.find((v) => v === value);
+  if (verdict === undefined)
+    throw new InvalidDigestMessageError(
+      `${what}: ownerReach attribute ${JSON.stringify(value)} is not one of ${OWNER_REACH_VERDICTS.join(', ')}`,
+    );
+  return verdict;
+}
+
+/** The digest, checked against the routing attributes it was delivered under (`userId`, `ownerReach`). */
+function digestFor(attributes: unknown, document: DigestDocument, what: string): RelayDigest {
+  const userId = attribute(attributes, 'userId');
   if (userId !== undefined && userId !== document.userId)
     throw new InvalidDigestMessageError(
       `${what}: userId attribute ${JSON.stringify(userId)} differs from the document's ${JSON.stringify(document.userId)}`,
     );
-  return { userId: document.userId, document };
+  const ownerReach = ownerReachOf(attributes, what);
+  return { userId: document.userId, document, ...(ownerReach !== undefined && { ownerReach }) };
 }
 
-/** The audience attribute of a message, whatever its wire shape (`StringValue` or `Value`). */
+/** One string attribute of a message, whatever its wire shape (`StringValue` or `Value`). */
 function attribute(attributes: unknown, name: string): string | undefined {
   if (attributes === null || typeof attributes !== 'object') return undefined;
   const entry = (attributes as Record<string, unknown>)[name];
@@ -146,7 +162,7 @@ export function digestFromSnsEnvelope(body: string): RelayDigest {
   if (audience !== 'owner')
     throw new InvalidDigestMessageError(`SNS notification audience ${JSON.stringify(audience)} is not owner`);
   const document = parseDigestDocument(json(envelope.Message, 'SNS Message'), 'SNS Message');
-  return digestFor(attribute(envelope.MessageAttributes, 'userId'), document, 'SNS notification');
+  return digestFor(envelope.MessageAttributes, document, 'SNS notification');
 }
 
 /**
@@ -164,5 +180,5 @@ export function digestFromPublishEntry(entry: unknown, what = 'entry'): RelayDig
   if (typeof byProtocol.sqs !== 'string')
     throw new InvalidDigestMessageError(`${what}: Message has no sqs document (not MessageStructure json?)`);
   const document = parseDigestDocument(json(byProtocol.sqs, `${what}: sqs document`), `${what}: document`);
-  return digestFor(attribute(e.MessageAttributes, 'userId'), document, what);
+  return digestFor(e.MessageAttributes, document, what);
 }

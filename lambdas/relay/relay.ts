@@ -1,8 +1,9 @@
 /**
  * The email relay (docs/notifications.md, "Email relay"): for each owner
  * digest delivered to its queue, look the owner up in the directory, skip an
- * unreachable owner without sending, else send the digest as one email, once
- * per `(drainId, part, userId)`. Phases, each its own function: read the
+ * unreachable owner the drain reported to the admins, fail the record for one
+ * it did not (retries, then the DLQ and its alarm), else send the digest as
+ * one email, once per `(drainId, part, userId)`. Phases, each its own function: read the
  * batch → look the owners up (one `getMany`) → relay each record (claim →
  * render → send → mark) → the partial batch response (only failed records).
  * Pure over ports: directory, ledger, sender, clock.
@@ -28,6 +29,18 @@ export const DEFAULT_RELAY_CONCURRENCY = 4;
 /** Another delivery of the same digest part holds a live claim: retry this record later. */
 export class RelayInProgressError extends Error {
   override readonly name = 'RelayInProgressError';
+}
+
+/**
+ * The owner cannot be emailed, and the drain did not tell the admins (it
+ * judged the owner reachable, or could not judge): the directory changed
+ * since (a bounce, a departure, an address removed) or the drain had none.
+ * The record fails, so SQS retries it (an import may fix the directory
+ * meanwhile) and then leaves it in the DLQ, whose alarm reaches the admins:
+ * the notice is never acknowledged unheard.
+ */
+export class UnreportedUnreachableOwnerError extends Error {
+  override readonly name = 'UnreportedUnreachableOwnerError';
 }
 
 /** What the relay needs. */
@@ -128,7 +141,11 @@ export async function sendOnce(
   return { status: 'sent', userId: digest.userId, key, messageId };
 }
 
-/** Phase 3 for one record: skip an unreachable owner, else {@link sendOnce}. */
+/**
+ * Phase 3 for one record: skip an unreachable owner the drain reported to the
+ * admins (`ownerReach` = `unreachable`), fail on one it did not, else {@link sendOnce}.
+ * @throws {UnreportedUnreachableOwnerError} for an unreachable owner the admins were not told of
+ */
 async function relayOne(
   deps: RelayDeps,
   digest: RelayDigest,
@@ -136,17 +153,25 @@ async function relayOne(
 ): Promise<RelayOutcome> {
   const owner = owners.get(digest.userId);
   const reach = reachabilityOf(owner, 'relay');
-  if (!reach.reachable || owner?.email === undefined) {
-    return { status: 'skipped', userId: digest.userId, reason: reach.reachable ? 'no-email' : reach.reason };
+  if (reach.reachable && owner?.email !== undefined)
+    return sendOnce(deps, digest, { ...owner, email: owner.email });
+  const reason = reach.reachable ? 'no-email' : reach.reason;
+  if (digest.ownerReach !== 'unreachable') {
+    throw new UnreportedUnreachableOwnerError(
+      `owner ${JSON.stringify(digest.userId)} cannot be emailed (${reason}) but the drain judged them ` +
+        `${digest.ownerReach ?? 'reachable (no ownerReach attribute)'}, so the admins were not told: ` +
+        `left to SQS retries, then the DLQ (drain ${digest.document.drainId}, part ${digest.document.part})`,
+    );
   }
-  return sendOnce(deps, digest, { ...owner, email: owner.email });
+  return { status: 'skipped', userId: digest.userId, reason };
 }
 
 /**
  * Relays already-read digests: one directory lookup for all, then each item
  * (at most `concurrency` at once). Items that could not be read, whose owner
- * lookup failed, or whose send failed come back `failed`; every other item
- * succeeded (sent, duplicate, or skipped as unreachable).
+ * lookup failed, whose owner is unreachable unreported, or whose send failed
+ * come back `failed`; every other item succeeded (sent, duplicate, or skipped
+ * as unreachable and reported by the drain).
  */
 export async function relayDigests(deps: RelayDeps, items: readonly RelayItem[]): Promise<RelayBatchResult> {
   const userIds = items.flatMap((item) => (item.digest ? [item.digest.userId] : []));

@@ -4,10 +4,19 @@
  * for mail clients, not browsers: inline CSS carries everything essential
  * (a `<style>` block only adds dark mode and narrow-screen stacking), no
  * remote images, no scripts, no links to fetch, and every value from the
- * digest is escaped and direction-isolated (display names are untrusted).
+ * digest is flattened (control and bidi characters), escaped and
+ * direction-isolated (display names and ids are untrusted).
  * Pure: the same document renders the same HTML.
  */
-import { describeEvent, eventInstant, plainName, relative, SECTION_ORDER } from '../hygiene/digest';
+import {
+  describeEventLines,
+  type EventLine,
+  eventInstant,
+  plainName,
+  plainValue,
+  relative,
+  SECTION_ORDER,
+} from '../hygiene/digest';
 import type { OutboxEvent } from '../hygiene/events';
 import { parseInstant } from '../hygiene/time';
 import { escapeHtml, isolated } from './html-escape';
@@ -71,25 +80,32 @@ function utcMinute(ms: number): string {
 function dateCell(iso: string | undefined, now: number): string {
   if (iso === undefined) return `<span class="pc-muted" style="color:${LIGHT.muted}">unknown</span>`;
   const parsed = parseInstant(iso);
-  if (!parsed.ok) return escapeHtml(iso);
+  if (!parsed.ok) return isolated(plainValue(iso));
   const day = utcMinute(parsed.ms);
   return `<strong style="white-space:nowrap">${day}</strong><br><span class="pc-muted" style="color:${LIGHT.muted}">${escapeHtml(relative(parsed.ms, now))}</span>`;
 }
 
-/** `pc-0c21` in a code style (ids are untrusted too). */
-function code(text: string): string {
-  return `<code class="pc-code" style="font-family:${MONO};font-size:12px;background:#eff2f5;padding:1px 4px;border-radius:3px;${WRAP}">${escapeHtml(text)}</code>`;
+/** `pc-0c21` in a code style: ids are untrusted too, so flattened ({@link plainValue}), escaped and direction-isolated. */
+function code(id: string): string {
+  return `<code class="pc-code" dir="auto" style="font-family:${MONO};font-size:12px;background:#eff2f5;padding:1px 4px;border-radius:3px;${WRAP}">${escapeHtml(plainValue(id))}</code>`;
+}
+
+/** A described line: wording escaped, each of the event's values flattened, escaped and direction-isolated. */
+function lineHtml(line: EventLine): string {
+  return line
+    .map((part) => (typeof part === 'string' ? escapeHtml(part) : isolated(plainValue(part.value))))
+    .join('');
 }
 
 /** The credential cell: name, id, client id, and what happened (every line of the text digest but the advice). */
-function credentialCell(event: OutboxEvent, facts: readonly string[]): string {
+function credentialCell(event: OutboxEvent, facts: readonly EventLine[]): string {
   const display = plainName(event.displayName);
   const name =
     display !== undefined
       ? isolated(display, 'font-weight:600')
       : `<span style="font-style:italic">Unnamed credential</span>`;
-  const client = event.clientId ? `<br>client id ${code(plainName(event.clientId) ?? '')}` : '';
-  const detail = facts.map((f) => escapeHtml(f)).join('<br>');
+  const client = event.clientId ? `<br>client id ${code(event.clientId)}` : '';
+  const detail = facts.map(lineHtml).join('<br>');
   return (
     `${name}<br><span class="pc-muted" style="color:${LIGHT.muted};font-size:13px">id ${code(event.credentialId)}${client}</span>` +
     (detail === ''
@@ -99,13 +115,15 @@ function credentialCell(event: OutboxEvent, facts: readonly string[]): string {
 }
 
 /** The advice line without its "What to do: " lead (the column says it), capitalised. */
-function advice(line: string | undefined): string {
-  const bare = (line ?? '').replace(/^What to do:\s*/, '');
-  return escapeHtml(bare.charAt(0).toUpperCase() + bare.slice(1));
+function advice(line: EventLine | undefined): string {
+  const [lead = '', ...rest] = line ?? [];
+  if (typeof lead !== 'string') return lineHtml(line ?? []);
+  const bare = lead.replace(/^What to do:\s*/, '');
+  return lineHtml([bare.charAt(0).toUpperCase() + bare.slice(1), ...rest]);
 }
 
 function row(event: OutboxEvent, now: number): string {
-  const lines = describeEvent(event, now);
+  const lines = describeEventLines(event, now);
   const cells = [
     credentialCell(event, lines.slice(0, -1)),
     dateCell(eventInstant(event), now),
@@ -160,7 +178,7 @@ export function renderDigestHtml(input: DigestHtmlInput): string {
   const parsed = parseInstant(input.generatedAt);
   if (!parsed.ok) throw new RangeError(`generatedAt ${JSON.stringify(input.generatedAt)}: ${parsed.reason}`);
   const now = parsed.ms;
-  const greeting = isolated(plainName(input.ownerName) ?? input.userId);
+  const greeting = isolated(plainName(input.ownerName) ?? plainValue(input.userId));
   const sections = SECTION_ORDER.map((s, i) => ({
     s,
     i,

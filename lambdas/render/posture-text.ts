@@ -89,7 +89,9 @@ function reachLines(reach: PostureReach): string[] {
   return [
     '',
     `Owner reach (${reach.route}):`,
-    `  directory as of ${d.asOf ?? 'unknown'} (${freshness}), ${d.owners} owner(s)`,
+    d.imported
+      ? `  directory as of ${d.asOf ?? 'unknown'} (${freshness}), ${d.owners} owner(s)`
+      : '  directory never imported: nobody can be emailed on relay (pc-hygiene owners import)',
     ...rows.map(([label, n]) => `${label.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}`),
   ];
 }

@@ -67,8 +67,8 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
       ],
       iso(-1),
     );
-    await directory.setSubscription('alice', 'confirmed');
-    await directory.setSubscription('bob', 'pending');
+    await directory.recordSubscription('alice', 'alice@example.com', 'confirmed');
+    await directory.recordSubscription('bob', 'bob@example.com', 'pending');
     await directory.recordFreshness({ asOf: iso(-1), owners: 3 }, iso(-1));
     await runSweep(
       {

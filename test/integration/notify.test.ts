@@ -338,6 +338,60 @@ describe('notifier over DynamoDB Local', () => {
     expect(await indexEntries()).toEqual([]);
   });
 
+  /** A compact stored entry (an expiry warning), as the sweep writes it. */
+  const compactEntry = (eventId: string) => ({
+    eventId,
+    type: 'expiry-warning',
+    runId: 'run-1',
+    occurredAt: formatInstant(NOW),
+    stageDays: 7,
+    expiresTime: iso(7),
+  });
+  const outboxOf = async (id: string) =>
+    (await getItem(table.client, table.tableName, id))?.[OUTBOX_ATTR.events];
+
+  it('never removes a malformed entry in place of the published entry with the same id, nor publishes that twice', async () => {
+    const malformed = { eventId: 'e1', type: 'bogus', runId: 'r', occurredAt: formatInstant(NOW) };
+    await putItems(table.client, table.tableName, [
+      credential('t10-1', 't10-alice', {
+        [OUTBOX_ATTR.events]: [malformed, compactEntry('e1')],
+        [OUTBOX_ATTR.owner]: 't10-alice',
+        [OUTBOX_ATTR.since]: formatInstant(NOW),
+      }),
+    ]);
+    const publisher = new RecordingPublisher();
+
+    const first = await drain(publisher);
+    const afterFirst = await outboxOf('t10-1');
+    const second = await drain(publisher);
+
+    expect(deliveredKeys(publisher)).toEqual(['t10-1/e1']);
+    expect([first.malformedEvents, second.malformedEvents]).toEqual([1, 1]);
+    expect(afterFirst).toEqual([malformed]);
+    expect(await outboxOf('t10-1')).toEqual([malformed]);
+  });
+
+  it('keeps an event addressed to someone else pending while its report fails, though its owner’s event with the same id was marked', async () => {
+    // Listed first, the forged entry is the first with that id: only the entry planned for may go.
+    const forged = { ...compactEntry('e1'), credentialId: 't11-1', userId: 't11-mallory' };
+    await putItems(table.client, table.tableName, [
+      credential('t11-1', 't11-carol', {
+        [OUTBOX_ATTR.events]: [forged, compactEntry('e1')],
+        [OUTBOX_ATTR.owner]: 't11-carol',
+        [OUTBOX_ATTR.since]: formatInstant(NOW),
+      }),
+    ]);
+    const publisher = new RecordingPublisher();
+    publisher.failEntry = (entry) =>
+      entry.MessageAttributes.audience?.StringValue === 'admin' ? 'InternalError' : undefined;
+
+    const summary = await drain(publisher);
+
+    expect(summary).toMatchObject({ invalidEvents: 1, eventsPublished: 1, eventsFailed: 1, reportParts: 0 });
+    expect(deliveredKeys(publisher)).toEqual(['t11-1/e1']);
+    expect(await outboxOf('t11-1')).toEqual([forged]);
+  });
+
   it('reads nothing for an item that no longer exists (a stale index entry), and creates none', async () => {
     expect(await store.read(['t8-missing'])).toEqual([]);
     expect(await getItem(table.client, table.tableName, 't8-missing')).toBeUndefined();

@@ -75,7 +75,7 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
       [upsert({ userId: 'ann', email: 'ann@example.com', name: 'Ann', status: 'active' })],
       NOW,
     );
-    expect(await directory.setSubscription('ann', 'confirmed')).toBe(true);
+    expect(await directory.recordSubscription('ann', 'ann@example.com', 'confirmed')).toBe(true);
     expect(await directory.markBouncing('ann', 'ann@example.com', NOW)).toBe(true);
     await directory.upsertOwners(
       [upsert({ userId: 'ann', email: 'ann@example.com', name: 'Ann B.', status: 'active' }, true, false)],
@@ -115,8 +115,30 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
   });
 
   it('records subscription state only for owners in the directory', async () => {
-    expect(await directory.setSubscription('ghost', 'pending')).toBe(false);
+    expect(await directory.recordSubscription('ghost', 'ghost@example.com', 'pending')).toBe(false);
     expect((await directory.getMany(['ghost'])).size).toBe(0);
+  });
+
+  it('records a subscription state only while the owner has the address it was planned for', async () => {
+    await directory.upsertOwners(
+      [
+        upsert({ userId: 'eve', email: 'eve@example.com', status: 'active' }),
+        upsert({ userId: 'finn', status: 'active' }),
+      ],
+      NOW,
+    );
+    const stateOf = async (userId: string) => (await directory.getMany([userId])).get(userId)?.subscription;
+
+    expect(await directory.recordSubscription('eve', 'eve@example.com', 'pending')).toBe(true);
+    expect(await stateOf('eve')).toBe('pending');
+    expect(await directory.recordSubscription('eve', 'old-eve@example.com', 'confirmed')).toBe(false);
+    expect(await directory.recordSubscription('eve', undefined, 'none')).toBe(false);
+    expect(await stateOf('eve')).toBe('pending');
+
+    expect(await directory.recordSubscription('finn', 'finn@example.com', 'confirmed')).toBe(false);
+    expect(await stateOf('finn')).toBeUndefined();
+    expect(await directory.recordSubscription('finn', undefined, 'none')).toBe(true);
+    expect(await stateOf('finn')).toBe('none');
   });
 
   it('marks active owners departed (skipping absent or already departed ones) and lists the departed', async () => {

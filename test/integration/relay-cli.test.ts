@@ -13,6 +13,7 @@ import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDigestEntries, relayToFiles, writeEmailHtml } from '../../cli/use-cases/relay-to-files';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import { directoryFlags, runCli } from '../support/run-cli';
 import { sampleEntries, sampleEvent } from '../support/sample-digest';
 import { useTestDirectoryTable } from '../support/test-directory-table';
@@ -35,11 +36,17 @@ const ADMIN_ENTRY = {
   },
 };
 
-function ownerEntries(userId: string, events = 1, maxMessageBytes?: number) {
+/** `userId`'s digest entries, as a drain that judged the owner `ownerReach` published them. */
+function ownerEntries(
+  userId: string,
+  events = 1,
+  maxMessageBytes?: number,
+  ownerReach: OwnerReachVerdict = 'reachable',
+) {
   const list = Array.from({ length: events }, (_, i) =>
     sampleEvent(i % 2 ? 'stale-warning' : 'expiry-warning', `pc-${userId}-${i}`, {}, userId),
   );
-  return sampleEntries(list, maxMessageBytes).map((entry, i) => ({ Id: String(i), ...entry }));
+  return sampleEntries(list, maxMessageBytes, ownerReach).map((entry, i) => ({ Id: String(i), ...entry }));
 }
 
 async function jsonl(name: string, lines: readonly unknown[]): Promise<string> {
@@ -62,9 +69,10 @@ beforeAll(async () => {
   input = await jsonl('entries.jsonl', [
     ...ownerEntries('ada', 40, 20_000),
     ADMIN_ENTRY,
-    ...ownerEntries('zed'),
-    ...ownerEntries('cy'),
-    ...ownerEntries('dee'),
+    // Unreachable, and the drain's owner-unreachable report said so.
+    ...ownerEntries('zed', 1, undefined, 'unreachable'),
+    ...ownerEntries('cy', 1, undefined, 'unreachable'),
+    ...ownerEntries('dee', 1, undefined, 'unreachable'),
   ]);
 });
 
@@ -85,6 +93,25 @@ describe('pc-hygiene relay', () => {
     expect(result.stdout).toMatch(/cy {2}departed\n/);
     expect(result.stdout).toMatch(/dee {2}no-email\n/);
     expect(result.stdout).toContain('(placeholder: set --from or senderIdentity in --config)');
+  });
+
+  it('fails (exit 1) on an unreachable owner the drain judged reachable: nobody was told', async () => {
+    const unreported = await jsonl('unreported.jsonl', [...ownerEntries('ada'), ...ownerEntries('cy')]);
+
+    const result = await runCli([
+      'relay',
+      '--input',
+      unreported,
+      '--out',
+      join(dir, 'out-unreported'),
+      ...flags(),
+    ]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('written 1 email(s)');
+    expect(result.stdout).toMatch(
+      /failed: cy: UnreportedUnreachableOwnerError: owner "cy" cannot be emailed \(departed\) but the drain judged them reachable/,
+    );
   });
 
   it('writes RFC 5322 multipart/alternative emails to the directory address', async () => {

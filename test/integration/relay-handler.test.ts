@@ -29,6 +29,7 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoRelayLedger } from '../../lambdas/aws/relay-ledger-store';
 import { SesEmailSender } from '../../lambdas/aws/ses-email-sender';
 import { RELAY_METRIC, SES_EVENTS_METRIC } from '../../lambdas/handlers/metric-names';
+import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
 import { ownerTags } from '../../lambdas/relay/email-tags';
@@ -124,9 +125,13 @@ function relayHandler(now = SAMPLE_NOW + 60_000) {
   return { metrics, invoke: (event: SQSEvent) => handler(event, context) };
 }
 
-/** An SQS record carrying `userId`'s digest (this test's drain). */
-function sqsRecord(userId: string) {
-  const [entry] = sampleEntries([sampleEvent('expiry-warning', `pc-${userId}`, {}, userId)]);
+/** An SQS record carrying `userId`'s digest (this test's drain, which judged the owner `ownerReach`). */
+function sqsRecord(userId: string, ownerReach: OwnerReachVerdict = 'reachable') {
+  const [entry] = sampleEntries(
+    [sampleEvent('expiry-warning', `pc-${userId}`, {}, userId)],
+    undefined,
+    ownerReach,
+  );
   if (entry === undefined) throw new Error('no entry');
   // A distinct drain per test, so ledger entries of one test never meet another's.
   const body = snsEnvelope(entry).replaceAll('3f0c9a52-8d7e-4f7e-9a51-2b8d3c1e0f11', `drain-${drain}`);
@@ -134,7 +139,7 @@ function sqsRecord(userId: string) {
 }
 
 function batch(...userIds: string[]): SQSEvent {
-  return { Records: userIds.map(sqsRecord) };
+  return { Records: userIds.map((userId) => sqsRecord(userId)) };
 }
 
 describe('relay handler', () => {
@@ -185,7 +190,10 @@ describe('relay handler', () => {
       .rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: {} }));
     const { invoke, metrics } = relayHandler();
 
-    const response = await invoke(batch('ada', 'bob', 'cy'));
+    // cy is unreachable, and the drain said so (its owner-unreachable report has cy's events).
+    const response = await invoke({
+      Records: [sqsRecord('ada'), sqsRecord('bob'), sqsRecord('cy', 'unreachable')],
+    });
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-bob' }] });
     expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual(
@@ -255,7 +263,9 @@ describe('SES events handler', () => {
     const marked = await handler(sesEvent(bounce));
     ses.on(SendEmailCommand).resolves({ MessageId: 'x' });
     const relay = relayHandler();
-    await relay.invoke(batch('bob'));
+    // A digest judged reachable before the bounce, then one from a drain that judged bob unreachable.
+    const unreported = await relay.invoke(batch('bob'));
+    const reported = await relay.invoke({ Records: [sqsRecord('bob', 'unreachable')] });
 
     expect(summary).toMatchObject({ bounces: 0, marked: 0 });
     expect(marked).toMatchObject({ bounces: 1, marked: 1, unattributed: 0 });
@@ -263,6 +273,9 @@ describe('SES events handler', () => {
     const [bob] = (await new DynamoOwnerDirectory(client, directoryTable).getMany(['bob'])).values();
     expect(bob?.bouncingSince).toBe('2026-11-26T03:00:00.000Z');
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    // Not acknowledged unheard: retried by SQS, then the DLQ and its alarm.
+    expect(unreported).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-bob' }] });
+    expect(reported).toEqual({ batchItemFailures: [] });
     expect(relay.metrics[RELAY_METRIC.unreachable]).toBe(1);
   });
 });

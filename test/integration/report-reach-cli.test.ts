@@ -78,7 +78,7 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
     expect(parsed.reach).toEqual({
       status: 'verified',
       route: 'relay',
-      directory: { asOf: days(-1), owners: 5, maxAgeDays: 7, stale: false },
+      directory: { imported: true, asOf: days(-1), owners: 5, maxAgeDays: 7, stale: false },
       ownersChecked: 5,
       reachable: 2,
       unreachable: 3,
@@ -104,6 +104,7 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
 
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as PostureReport).reach?.directory).toEqual({
+      imported: true,
       asOf: days(-1),
       owners: 5,
       maxAgeDays: 7,
@@ -117,17 +118,31 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
     expect(text.stdout).toMatch(/^ {2}no-subscription +2$/m);
   });
 
-  it('says reach is unverified when the directory table is missing or never imported', async () => {
+  it('with a missing or never-imported directory: unverified on sns-email, every owner not-in-directory on relay', async () => {
+    const snsEmail = await runCli([
+      'report',
+      ...tableFlags(table),
+      '--now',
+      days(0),
+      '--directory-table',
+      'no-such-directory',
+    ]);
     const text = await report('--directory-table', 'no-such-directory');
     const json = await report('--directory-table', 'no-such-directory', '--format', 'json');
 
+    expect(snsEmail.code).toBe(0);
+    expect(snsEmail.stdout).toContain('Owner reach is unverified: the owner directory holds no import');
+    expect(snsEmail.stdout).toMatch(/^owner +credentials +risky/m);
+    // On relay the relay addresses its emails from this table: it could email nobody.
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('Owner reach is unverified: the owner directory holds no import');
-    expect(text.stdout).toMatch(/^owner +credentials +risky/m);
+    expect(text.stdout).toContain('directory never imported: nobody can be emailed on relay');
     expect((JSON.parse(json.stdout) as PostureReport).reach).toMatchObject({
-      status: 'unverified',
+      status: 'verified',
       route: 'relay',
-      ownersChecked: 0,
+      directory: { imported: false, owners: 0 },
+      ownersChecked: 5,
+      reachable: 0,
+      unreachable: 5,
     });
   });
 

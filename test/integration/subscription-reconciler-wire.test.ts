@@ -3,16 +3,19 @@
  * `SnsTopicSubscriptions` against the SNS-compatible local server
  * (test/integration/fake-sns-server.ts: subscriptions, confirmation, the
  * filter-policy quota), and the owner directory on DynamoDB Local, where the
- * states are recorded.
+ * states are recorded (only for the address each was planned for).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
-import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
 import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan';
-import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
+import {
+  reconcileSubscriptions,
+  type TopicSubscriptions,
+} from '../../lambdas/hygiene/subscription-reconciler';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
 import { upsertNewOwners } from './support/sns-wire';
@@ -236,15 +239,68 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     ).toEqual(['ada@example.com', 'bob@example.com']);
   });
 
-  it('records states only for owners still in the directory', async () => {
-    await load([{ userId: 'ada', email: 'ada@example.com', status: 'active' }]);
-
-    await directory.recordSubscriptionStates([
-      { userId: 'ada', state: 'confirmed' },
-      { userId: 'removed-meanwhile', state: 'pending' },
+  it('records states only for owners still in the directory with the address they were planned for', async () => {
+    await load([
+      { userId: 'ada', email: 'ada@example.com', status: 'active' },
+      { userId: 'bob', email: 'bob@new.example', status: 'active' },
+      { userId: 'dee', status: 'active' },
     ]);
 
-    expect(await statesOf()).toEqual({ ada: 'confirmed' });
+    const skipped = await directory.recordSubscriptionStates([
+      { userId: 'ada', email: 'ada@example.com', state: 'confirmed' },
+      { userId: 'removed-meanwhile', email: 'gone@example.com', state: 'pending' },
+      { userId: 'bob', email: 'bob@old.example', state: 'confirmed' },
+      { userId: 'dee', email: undefined, state: 'none' },
+    ]);
+
+    expect([...skipped].sort()).toEqual(['bob', 'removed-meanwhile']);
+    expect(await statesOf()).toEqual({ ada: 'confirmed', bob: undefined, dee: 'none' });
+  });
+
+  it('leaves the state an import cleared when it changes an address during a run, and reports the owner skipped', async () => {
+    await load([{ userId: 'alice', email: 'old@x.example', status: 'active' }]);
+    const old = sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'old@x.example',
+      filterPolicy: ownerPolicy('alice'),
+    });
+    // the daily import changes alice's address (clearing her state) after the run read the directory
+    const importing: TopicSubscriptions = {
+      list: async () => {
+        await directory.upsertOwners(
+          [
+            {
+              owner: { userId: 'alice', email: 'new@x.example', status: 'active' },
+              existed: true,
+              resetRoute: true,
+            },
+          ],
+          NOW,
+        );
+        return topic.list();
+      },
+      create: (email, filterPolicy) => topic.create(email, filterPolicy),
+      setFilterPolicy: (arn, filterPolicy) => topic.setFilterPolicy(arn, filterPolicy),
+      remove: (arn) => topic.remove(arn),
+    };
+
+    const racing = await reconcileSubscriptions({ topic: importing, directory }, { route: 'sns-email' });
+
+    expect(racing.skippedStateChanges).toEqual([{ userId: 'alice', state: 'confirmed' }]);
+    expect(racing.stateChanges).toEqual([]);
+    const alice = (await directory.getMany(['alice'])).get('alice');
+    expect(alice).toEqual({ userId: 'alice', email: 'new@x.example', status: 'active', updatedAt: NOW });
+    expect(reachabilityOf(alice, 'sns-email')).toEqual({ reachable: false, reason: 'no-subscription' });
+
+    // the next run plans for the new address
+    const next = await reconcile();
+
+    expect(next).toMatchObject({ created: 1, removed: 1, skippedStateChanges: [] });
+    expect(next.stateChanges).toEqual([{ userId: 'alice', state: 'pending' }]);
+    expect(sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.pending])).toEqual([['new@x.example', true]]);
+    expect(sns.subscriptionsOf(TOPIC)).not.toContainEqual(old);
+    expect(await statesOf()).toEqual({ alice: 'pending' });
   });
 
   it('delivers an owner digest only once the owner has confirmed the subscription the reconciler made', async () => {

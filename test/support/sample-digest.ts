@@ -10,6 +10,7 @@ import { type PublishEntry, snsEntryFields, snsLimits } from '../../lambdas/aws/
 import type { DigestDocument } from '../../lambdas/hygiene/digest';
 import { renderDigest } from '../../lambdas/hygiene/digest';
 import type { EventType, OutboxEvent } from '../../lambdas/hygiene/events';
+import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import { type OwnerEmail, ownerEmail } from '../../lambdas/relay/owner-email';
 
 /** The drain instant of the samples. */
@@ -87,10 +88,11 @@ export function representativeEvents(userId = 'user-42'): OutboxEvent[] {
   ];
 }
 
-/** The SNS entries the notifier would publish for these events (no batch `Id`). */
+/** The SNS entries the notifier would publish for these events (no batch `Id`), with the drain's verdict on the owner when given. */
 export function sampleEntries(
   events: readonly OutboxEvent[],
   maxMessageBytes?: number,
+  ownerReach?: OwnerReachVerdict,
 ): Omit<PublishEntry, 'Id'>[] {
   const userId = events[0]?.userId ?? 'user-42';
   return renderDigest({
@@ -99,6 +101,7 @@ export function sampleEntries(
     now: SAMPLE_NOW,
     drainId: SAMPLE_DRAIN_ID,
     budget: snsLimits(maxMessageBytes),
+    ...(ownerReach !== undefined && { ownerReach }),
   }).map((p) => snsEntryFields(p.message));
 }
 

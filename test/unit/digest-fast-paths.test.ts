@@ -43,6 +43,15 @@ describe('plainName', () => {
     expect(plainName(undefined)).toBe(flattenName(undefined));
   });
 
+  it('flattens every Unicode bidi control (Bidi_Control), U+061C ARABIC LETTER MARK included', () => {
+    const bidiControls = [
+      0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069,
+    ];
+    for (const code of bidiControls) {
+      expect(plainName(`a${String.fromCodePoint(code)}b`), `U+${code.toString(16)}`).toBe('a b');
+    }
+  });
+
   it('leaves plain ASCII words with single spaces as they are', () => {
     fc.assert(
       fc.property(fc.array(printableWord, { minLength: 1, maxLength: 6 }), (words) => {

@@ -36,6 +36,13 @@ function digests(publisher: RecordingPublisher) {
     .map((e) => JSON.parse(JSON.parse(e.Message).sqs) as { userId: string; events: OutboxEvent[] });
 }
 
+/** Each owner digest's `userId` and `ownerReach` attributes: the drain's verdict the relay acts on. */
+function ownerReachOf(publisher: RecordingPublisher): [string | undefined, string | undefined][] {
+  return publisher.delivered
+    .filter((e) => audienceOf(e) === 'owner')
+    .map((e) => [e.MessageAttributes.userId?.StringValue, e.MessageAttributes.ownerReach?.StringValue]);
+}
+
 /** The owner-unreachable report parts delivered, as machine documents. */
 function reports(publisher: RecordingPublisher): UnreachableReportDocument[] {
   return publisher.delivered
@@ -82,6 +89,25 @@ describe('runNotifier without an owner directory', () => {
     expect(summary.reach).toBe('unverified');
     expect(reports(publisher)).toEqual([]);
     expect(digests(publisher)).toHaveLength(1);
+    expect(ownerReachOf(publisher)).toEqual([['alice', 'unverified']]);
+  });
+
+  it('on the relay route judges even a never-imported directory: nobody can be emailed, the admins get it all', async () => {
+    const directory = new InMemoryOwnerDirectory();
+    directory.imported = undefined;
+    const { outbox, publisher, drain } = setup(directory);
+    const events = seed(outbox, 'alice');
+
+    const summary = await drain({ ownerDelivery: 'relay' });
+
+    expect(directory.lookups).toEqual([['alice']]);
+    expect(summary).toMatchObject({ reach: 'verified', unreachableOwners: 1, reportParts: 1 });
+    expect(reports(publisher)[0]?.owners).toEqual([
+      { userId: 'alice', reason: 'not-in-directory', events: expect.any(Array) },
+    ]);
+    expect(reports(publisher)[0]?.owners[0]?.events.map(key)).toEqual(events.map(key));
+    // The relay skips this digest silently only because it says the admins were told.
+    expect(ownerReachOf(publisher)).toEqual([['alice', 'unreachable']]);
   });
 });
 
@@ -138,6 +164,10 @@ describe('runNotifier with an owner directory', () => {
         eventsFailed: 0,
       });
       expect(summary.unreachableReasons[reason]).toBe(1);
+      expect(ownerReachOf(publisher).sort()).toEqual([
+        ['alice', 'reachable'],
+        ['bob', 'unreachable'],
+      ]);
     },
   );
 
@@ -341,4 +371,99 @@ describe('runNotifier and events whose owner does not match their credential', (
     expect(summary).toMatchObject({ eventsPublished: 1, eventsFailed: 1, invalidEvents: 1 });
     expect(outbox.pendingEvents()).toEqual([forged]);
   });
+});
+
+describe('runNotifier and stored entries that could hold back the report', () => {
+  /** `n` control characters: 1 byte each in UTF-8, 7 in the doubly escaped JSON document SNS carries. */
+  const controls = (n: number) => '\u0001'.repeat(n);
+  const ownerDigestsOf = (publisher: RecordingPublisher, userId: string) =>
+    digests(publisher).filter((d) => d.userId === userId);
+
+  it('reads an entry with an id beyond the key limit as malformed: the report goes, each digest once', async () => {
+    const directory = new InMemoryOwnerDirectory([reachableOwner('carol')]); // alice, bob: not in it
+    const { outbox, publisher, drain, advance } = setup(directory);
+    seed(outbox, 'alice');
+    seed(outbox, 'bob');
+    const good = outboxEvent({ credentialId: 'carol-pc', userId: 'carol' });
+    const forged = outboxEvent({
+      credentialId: 'carol-pc',
+      userId: 'mallory',
+      eventId: 'forged',
+      runId: 'r'.repeat(60_000),
+    });
+    outbox.append('carol-pc', [good, forged]);
+
+    const summaries = [];
+    for (let i = 0; i < 3; i++) {
+      summaries.push(await drain());
+      advance(15 * 60_000);
+    }
+
+    expect(ownerDigestsOf(publisher, 'alice')).toHaveLength(1);
+    expect(ownerDigestsOf(publisher, 'bob')).toHaveLength(1);
+    expect(reports(publisher)).toHaveLength(1);
+    expect(summaries.map((s) => [s.malformedEvents, s.invalidEvents, s.eventsFailed])).toEqual([
+      [1, 0, 0],
+      [1, 0, 0],
+      [1, 0, 0],
+    ]);
+    expect(outbox.pendingEvents()).toEqual([forged]);
+  });
+
+  it('leaves out of the report an event too large for a message even alone; the rest is reported and marked', async () => {
+    const directory = new InMemoryOwnerDirectory([reachableOwner('carol')]);
+    const { outbox, publisher, drain } = setup(directory);
+    const aliceEvents = seed(outbox, 'alice');
+    // Addressed to someone else, every id and instant at the key limit.
+    const forged = {
+      ...outboxEvent({ credentialId: 'carol-pc', userId: 'mallory', type: 'deleted-stale' }),
+      ...Object.fromEntries(
+        ['eventId', 'runId', 'occurredAt', 'deleteAfter', 'lastActivity'].map((f) => [f, controls(2048)]),
+      ),
+    };
+    outbox.append('carol-pc', [outboxEvent({ credentialId: 'carol-pc', userId: 'carol' }), forged]);
+
+    const first = await drain();
+    const second = await drain();
+
+    expect(ownerDigestsOf(publisher, 'alice')).toHaveLength(1);
+    const [report, ...more] = reports(publisher);
+    expect(more).toEqual([]);
+    expect(report?.owners.flatMap((o) => o.events.map(key))).toEqual(aliceEvents.map(key));
+    expect(report?.invalidEvents).toEqual([]);
+    expect(first).toMatchObject({ reportParts: 1, invalidEvents: 1, eventsFailed: 1 });
+    expect(first.failures.records).toEqual([
+      expect.objectContaining({ userId: 'carol', code: 'UnreachableReportTooLargeError', events: 1 }),
+    ]);
+    expect(second).toMatchObject({ reportParts: 0, eventsFailed: 1 });
+    expect(outbox.pendingEvents()).toEqual([forged]);
+  });
+
+  it.each([
+    ['after', false],
+    ['before', true],
+  ])(
+    'keeps an event addressed to someone else, listed %s its owner’s event with the same id, pending until its report part is accepted',
+    async (_, forgedFirst) => {
+      const { outbox, publisher, drain } = setup();
+      const good = outboxEvent({ credentialId: 'carol-pc', userId: 'carol', type: 'deleted-expired' });
+      const forged = { ...good, userId: 'mallory' };
+      outbox.append('carol-pc', [good]); // the credential's owner: carol
+      outbox.items.get('carol-pc')?.outbox.splice(forgedFirst ? 0 : 1, 0, forged);
+      publisher.failEntry = (entry) => (audienceOf(entry) === 'admin' ? 'InternalError' : undefined);
+
+      const first = await drain();
+
+      expect(first).toMatchObject({ invalidEvents: 1, reportParts: 0, eventsPublished: 1, eventsFailed: 1 });
+      expect(outbox.pendingEvents()).toEqual([forged]);
+
+      publisher.failEntry = undefined;
+      const second = await drain();
+
+      expect(second).toMatchObject({ invalidEvents: 1, reportParts: 1, eventsPublished: 0 });
+      expect(ownerDigestsOf(publisher, 'carol')).toHaveLength(1);
+      expect(reports(publisher)[0]?.invalidEvents.map((i) => i.event)).toEqual([forged]);
+      expect(outbox.pendingEvents()).toEqual([]);
+    },
+  );
 });

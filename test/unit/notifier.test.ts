@@ -323,6 +323,75 @@ describe('runNotifier', () => {
   });
 });
 
+/** `n` control characters: 1 byte each in UTF-8, 7 in the doubly escaped JSON document SNS carries. */
+const controls = (n: number) => '\u0001'.repeat(n);
+
+describe('runNotifier and oversized or malformed stored entries', () => {
+  it('cuts the names of an entry that names its own credential and owner: a 60 KB name holds back nothing', async () => {
+    const { outbox, publisher, drain } = setup();
+    outbox.append('pc-ok', [
+      outboxEvent({ credentialId: 'pc-ok', userId: 'alice', type: 'deleted-expired' }),
+    ]);
+    // Written whole (an earlier version, or by hand), its name never cut.
+    outbox.append('pc-big', [
+      outboxEvent({ credentialId: 'pc-big', userId: 'alice', displayName: 'n'.repeat(60_000) }),
+    ]);
+
+    const summary = await drain();
+
+    const delivered = publisher.documents().flatMap((d) => d.events);
+    expect(delivered.map((e) => e.credentialId).sort()).toEqual(['pc-big', 'pc-ok']);
+    expect(delivered.find((e) => e.credentialId === 'pc-big')?.displayName).toHaveLength(256);
+    expect(summary).toMatchObject({ eventsPublished: 2, eventsFailed: 0 });
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
+  it('leaves out of the digest an event too large for a message even alone, and sends the owner’s other notices', async () => {
+    const { outbox, publisher, drain } = setup();
+    const ok = outboxEvent({ credentialId: 'pc-ok', userId: 'alice' });
+    // Every id and instant at the key limit, each character escaping to 7 bytes in every machine copy.
+    const big = {
+      ...outboxEvent({ credentialId: 'pc-big', userId: 'alice', type: 'deleted-stale' }),
+      ...Object.fromEntries(
+        ['eventId', 'runId', 'occurredAt', 'deleteAfter', 'lastActivity'].map((f) => [f, controls(2048)]),
+      ),
+    };
+    outbox.append('pc-ok', [ok]);
+    outbox.append('pc-big', [big]);
+
+    const first = await drain();
+    const second = await drain();
+
+    expect(publisher.documents().flatMap((d) => d.events.map(key))).toEqual([key(ok)]);
+    expect(first).toMatchObject({ malformedEvents: 0, eventsPublished: 1, eventsFailed: 1 });
+    expect(first.failures.records).toEqual([
+      expect.objectContaining({ userId: 'alice', code: 'DigestTooLargeError', senderFault: true, events: 1 }),
+    ]);
+    expect(second).toMatchObject({ eventsPublished: 0, eventsFailed: 1 });
+    expect(outbox.pendingEvents()).toEqual([big]);
+  });
+
+  it.each([
+    ['before', true],
+    ['after', false],
+  ])(
+    'never removes a malformed entry listed %s a published event with the same id, nor publishes that event twice',
+    async (_, malformedFirst) => {
+      const { outbox, publisher, drain } = setup();
+      const valid = outboxEvent({ credentialId: 'carol-pc', userId: 'carol', eventId: 'e1' });
+      const malformed = { eventId: 'e1', type: 'bogus', credentialId: 'carol-pc', userId: 'carol' } as never;
+      outbox.append('carol-pc', malformedFirst ? [malformed, valid] : [valid, malformed]);
+
+      const first = await drain();
+      const second = await drain();
+
+      expect(publisher.documents().flatMap((d) => d.events.map(key))).toEqual([key(valid)]);
+      expect([first.malformedEvents, second.malformedEvents]).toEqual([1, 1]);
+      expect(outbox.items.get('carol-pc')?.outbox).toEqual([malformed]);
+    },
+  );
+});
+
 describe('batchEntries', () => {
   it('starts a new batch at 10 entries or when the byte budget would be exceeded', () => {
     const entries = [100, 100, 900, 50].map((bytes) => ({ bytes }));

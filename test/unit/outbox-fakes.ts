@@ -9,7 +9,12 @@ import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-w
 import { OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import type { OutgoingMessage } from '../../lambdas/hygiene/message';
-import { planMark, readOutboxIndexEntry, readPendingItem } from '../../lambdas/hygiene/outbox-item';
+import {
+  type MarkPlan,
+  planMark,
+  readOutboxIndexEntry,
+  readPendingItem,
+} from '../../lambdas/hygiene/outbox-item';
 import type {
   FailedEntry,
   LeaseRequest,
@@ -123,8 +128,12 @@ export class InMemoryOutbox implements OutboxStore {
       const stored = this.items.get(item.credentialId);
       if (!stored)
         return { status: 'marked', removed: 0, alreadyGone: publishedEventIds.length, remaining: 0 };
-      const ids = stored.outbox.map((e) => (e as OutboxEvent).eventId);
-      const plan = planMark(ids, publishedEventIds);
+      // As the DynamoDB store: the plan made from the item as read, unless its guards fail on the list as
+      // it now is (an entry's id at its index, the size when the whole list goes); then re-planned from it.
+      const asRead = planMark(item.storedEventIds, publishedEventIds);
+      const plan = guardsHold(asRead, stored.outbox)
+        ? asRead
+        : planMark(this.view(stored)?.storedEventIds ?? [], publishedEventIds);
       const drop = new Set(plan.remove.map((r) => r.index));
       if (drop.size > 0) {
         stored.outbox = stored.outbox.filter((_, i) => !drop.has(i));
@@ -143,6 +152,14 @@ export class InMemoryOutbox implements OutboxStore {
       };
     });
   }
+}
+
+/** True when a mark's guards hold on `list`: each removed entry still has its id, the size if all go. */
+function guardsHold(plan: MarkPlan, list: readonly unknown[]): boolean {
+  if (plan.removeAll && list.length !== plan.storedSize) return false;
+  return plan.remove.every(
+    (r) => (list[r.index] as { eventId?: unknown } | undefined)?.eventId === r.eventId,
+  );
 }
 
 /** A publisher that records every call and can fail whole calls or chosen entries. */

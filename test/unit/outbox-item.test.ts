@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_KEY_BYTES } from '../../lambdas/hygiene/credential';
 import { EVENT_NAME_MAX_CHARS, shortenedName } from '../../lambdas/hygiene/events';
 import {
   parseOutboxEvent,
@@ -25,7 +26,8 @@ describe('readPendingItem', () => {
       credentialId: 'pc-1',
       userId: 'u-1',
       events: [event],
-      storedEventIds: [event.eventId, 'broken'],
+      // A malformed entry lists no id: no mark can match it, so it is never removed.
+      storedEventIds: [event.eventId, undefined],
       since: '2026-11-26T02:00:00.000Z',
     });
     expect(item?.malformed).toEqual([{ index: 1, problem: 'runId is missing or not a string' }]);
@@ -59,6 +61,77 @@ describe('readPendingItem', () => {
       hygieneOutboxOwner: 'u-1',
     });
     expect(item?.events[0]?.displayName).toBe(shortenedName(long));
+  });
+
+  it('cuts the names of an entry that names its credential and owner, as it cuts a compact entry’s', () => {
+    const long = 'n'.repeat(60_000);
+    const whole = outboxEvent({ credentialId: 'pc-1', userId: 'u-1', displayName: long, clientId: long });
+
+    const item = readPendingItem({
+      id: 'pc-1',
+      userId: 'u-1',
+      hygieneOutboxOwner: 'u-1',
+      hygieneOutbox: [whole],
+    });
+
+    expect(item?.events).toEqual([
+      { ...whole, displayName: shortenedName(long), clientId: shortenedName(long) },
+    ]);
+    expect(Array.from(item?.events[0]?.displayName ?? '')).toHaveLength(EVENT_NAME_MAX_CHARS);
+  });
+
+  it.each([
+    ['runId', 'r'.repeat(60_000)],
+    ['userId', 'é'.repeat(1025)], // 2,050 bytes in UTF-8
+    ['credentialId', 'x'.repeat(MAX_KEY_BYTES + 1)],
+    ['eventId', 'e'.repeat(MAX_KEY_BYTES + 1)],
+    ['occurredAt', 'o'.repeat(MAX_KEY_BYTES + 1)],
+    ['expiresTime', 't'.repeat(MAX_KEY_BYTES + 1)],
+  ] as const)(
+    'makes an entry whose %s is longer than the key limit malformed: never published or removed',
+    (field, value) => {
+      const valid = outboxEvent({ credentialId: 'pc-1', userId: 'u-1', eventId: 'e1' });
+      const oversized = { ...valid, [field]: value };
+
+      const item = readPendingItem({
+        id: 'pc-1',
+        userId: 'u-1',
+        hygieneOutboxOwner: 'u-1',
+        hygieneOutbox: [oversized, valid],
+      });
+
+      expect(item?.events).toEqual([valid]);
+      expect(item?.malformed).toEqual([
+        { index: 0, problem: `${field} is longer than DynamoDB's key limit of ${MAX_KEY_BYTES} bytes` },
+      ]);
+      expect(item?.storedEventIds).toEqual([undefined, 'e1']);
+    },
+  );
+
+  it('keeps an id exactly at the key limit', () => {
+    const event = outboxEvent({ credentialId: 'pc-1', userId: 'u-1', runId: 'é'.repeat(MAX_KEY_BYTES / 2) });
+    expect(parseOutboxEvent(event)).toEqual({ ok: true, event });
+  });
+
+  it('plans a mark of a published event on its own entry, never on a malformed one with the same id', () => {
+    const valid = outboxEvent({ credentialId: 'pc-1', userId: 'u-1', eventId: 'e1' });
+    const malformed = { eventId: 'e1', type: 'bogus', runId: 'r', occurredAt: valid.occurredAt };
+
+    const item = readPendingItem({
+      id: 'pc-1',
+      userId: 'u-1',
+      hygieneOutboxOwner: 'u-1',
+      hygieneOutbox: [malformed, storedEvent(valid)],
+    });
+
+    expect(item?.storedEventIds).toEqual([undefined, 'e1']);
+    expect(planMark(item?.storedEventIds ?? [], ['e1'])).toEqual({
+      remove: [{ index: 1, eventId: 'e1' }],
+      removeAll: false,
+      storedSize: 2,
+      alreadyGone: 0,
+      remaining: 1,
+    });
   });
 
   it('takes the owner from the entries, then from the item, when the owner attribute is missing', () => {
@@ -133,6 +206,16 @@ describe('planMark', () => {
       alreadyGone: 1,
       remaining: 1,
       removeAll: false,
+    });
+  });
+
+  it('never takes an entry listed without an id', () => {
+    expect(planMark([undefined, 'a', undefined], ['a', 'b'])).toEqual({
+      remove: [{ index: 1, eventId: 'a' }],
+      removeAll: false,
+      storedSize: 3,
+      alreadyGone: 1,
+      remaining: 2,
     });
   });
 

@@ -65,4 +65,30 @@ describe('withOwnerReach', () => {
     expect(judged.owners.top[0]).not.toHaveProperty('reach');
     expect(renderPostureText(judged)).toContain('Owner reach is unverified');
   });
+
+  it('on the relay route judges a never-imported directory: the owners it lacks cannot be emailed', async () => {
+    const { report, owners } = fleet(2);
+    const directory = new InMemoryOwnerDirectory();
+    directory.imported = undefined;
+
+    const judged = await withOwnerReach(
+      report,
+      owners,
+      directory,
+      { ...DEFAULT_CONFIG, ownerDelivery: 'relay' },
+      NOW,
+    );
+
+    expect(directory.lookups).toEqual([owners]);
+    expect(judged.reach).toMatchObject({
+      status: 'verified',
+      route: 'relay',
+      directory: { imported: false, owners: 0, stale: true },
+      ownersChecked: 2,
+      reachable: 0,
+      unreachable: 2,
+    });
+    expect(judged.reach?.byReason['not-in-directory']).toBe(2);
+    expect(renderPostureText(judged)).toContain('directory never imported: nobody can be emailed on relay');
+  });
 });

@@ -22,6 +22,9 @@ import {
 const FROM = 'PersonalClient Hygiene <hygiene@corp.example>';
 const DATE = new Date(SAMPLE_NOW + 3_000);
 
+/** A credential id with a bidi override, markup and a line break. */
+const HOSTILE_ID = 'pc-\u202eevil <b>\nline';
+
 function onlyDocument(events = representativeEvents()): DigestDocument {
   const [document] = sampleDocuments(events);
   if (document === undefined) throw new Error('no digest part');
@@ -100,6 +103,41 @@ describe('renderDigestHtml', () => {
     expect(out).toContain('>deploy Bcc: victim@example.com &lt;b&gt;injected&lt;/b&gt;</span>');
   });
 
+  it('flattens a hostile credential id and client id and isolates their direction, wherever they show', () => {
+    const document = onlyDocument([
+      sampleEvent('deleted-expired', HOSTILE_ID, { clientId: 'cli-\u202ex\r\ny' }),
+    ]);
+
+    const out = html(document);
+
+    expect(out).not.toMatch(/[\u202e\r]/);
+    expect(out).not.toContain('evil\n');
+    // The id cell and the client id cell: flattened, escaped, isolated.
+    expect(out).toMatch(/id <code class="pc-code" dir="auto" [^>]*>pc- evil &lt;b&gt; line<\/code>/);
+    expect(out).toMatch(/client id <code class="pc-code" dir="auto" [^>]*>cli- x y<\/code>/);
+    // The advice names the id inside a sentence: isolated there too.
+    expect(out).toContain(
+      '(credential id <span dir="auto">pc- evil &lt;b&gt; line</span>); otherwise nothing.',
+    );
+    // The machine contract keeps the raw value.
+    expect(document.events[0]?.credentialId).toBe(HOSTILE_ID);
+  });
+
+  it('flattens and isolates the other stored values it shows: a user id it greets, a date that is not an instant', () => {
+    const [document] = sampleDocuments([
+      sampleEvent('stale-warning', 'pc-1', { deleteAfter: 'soon\u202e\n<i>x</i>' }, 'user-\u202e42\nBcc'),
+    ]);
+    if (document === undefined) throw new Error('no digest part');
+
+    const out = html(document);
+
+    expect(out).not.toMatch(/[\u202e]/);
+    expect(out).toContain('Hello <span dir="auto">user- 42 Bcc</span>,');
+    // The date cell, and the sentence that says when.
+    expect(out).toContain('<span dir="auto">soon &lt;i&gt;x&lt;/i&gt;</span></td>');
+    expect(out).toContain('soft-deleted on <span dir="auto">soon &lt;i&gt;x&lt;/i&gt;</span> unless');
+  });
+
   it('loads nothing and runs nothing: no remote resources, no scripts, no event handlers', () => {
     const out = html(onlyDocument());
 
@@ -155,6 +193,19 @@ describe('the text part', () => {
     const document = onlyDocument();
 
     expect(digestText(document)).toBe(JSON.parse(entry?.Message ?? '{}').email);
+  });
+
+  it('flattens a hostile credential id and client id: no line added, no bidi control', () => {
+    const document = onlyDocument([
+      sampleEvent('deleted-expired', HOSTILE_ID, { clientId: 'cli-\u202ex\r\ny' }),
+    ]);
+
+    const text = digestText(document);
+
+    expect(text).not.toMatch(/[\u202e\r]/);
+    expect(text).toContain('  * "Key pc- evil <b> line" (id pc- evil <b> line, client id cli- x y)');
+    expect(text).toContain('(credential id pc- evil <b> line); otherwise nothing.');
+    expect(text.split('\n').filter((l) => l.startsWith('line'))).toEqual([]);
   });
 
   it('greets the owner by name with control and bidi characters flattened', () => {

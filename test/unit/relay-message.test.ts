@@ -27,6 +27,19 @@ describe('digestFromSnsEnvelope', () => {
     expect(digest).toEqual({ userId: 'user-42', document });
   });
 
+  it("reads the drain's verdict on the owner (ownerReach), and refuses a value it does not know", () => {
+    const [judged] = sampleEntries(representativeEvents(), undefined, 'unreachable');
+    if (judged === undefined) throw new Error('no entry');
+    const odd = JSON.parse(snsEnvelope(judged));
+    odd.MessageAttributes.ownerReach.Value = 'maybe';
+
+    expect(digestFromSnsEnvelope(snsEnvelope(judged)).ownerReach).toBe('unreachable');
+    expect(digestFromPublishEntry(judged)?.ownerReach).toBe('unreachable');
+    expect(() => digestFromSnsEnvelope(JSON.stringify(odd))).toThrow(
+      /ownerReach attribute "maybe" is not one of reachable, unreachable, unverified/,
+    );
+  });
+
   it('says when raw message delivery is on (the body is the bare document)', () => {
     const raw = JSON.parse(entry().Message).sqs;
 

@@ -5,6 +5,7 @@
  */
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
 import { userIdFromTag } from '../../lambdas/relay/email-tags';
@@ -14,6 +15,7 @@ import {
   relayBatch,
   relayKey,
   tallyOutcomes,
+  UnreportedUnreachableOwnerError,
 } from '../../lambdas/relay/relay';
 import { SAMPLE_NOW, sampleEntries, sampleEvent, snsEnvelope } from '../support/sample-digest';
 import { MemoryRelayLedger, memoryDirectory, RecordingSender } from './support/relay-fakes';
@@ -28,10 +30,15 @@ const OWNERS: OwnerRecord[] = [
   { userId: 'eve', email: 'eve@example.com', status: 'active', bouncingSince: '2026-11-20T00:00:00.000Z' },
 ];
 
-/** The SQS record of `userId`'s digest (part `part` when split). */
-function record(userId: string, messageId = `msg-${userId}`, events = 1): RelayRecord {
+/** The SQS record of `userId`'s digest, as a drain that judged the owner `ownerReach` published it. */
+function record(
+  userId: string,
+  messageId = `msg-${userId}`,
+  events = 1,
+  ownerReach: OwnerReachVerdict | 'no attribute' = 'reachable',
+): RelayRecord {
   const list = Array.from({ length: events }, (_, i) => sampleEvent('expiry-warning', `pc-${i}`, {}, userId));
-  const [entry] = sampleEntries(list);
+  const [entry] = sampleEntries(list, undefined, ownerReach === 'no attribute' ? undefined : ownerReach);
   if (entry === undefined) throw new Error('no entry');
   return { messageId, body: snsEnvelope(entry) };
 }
@@ -85,8 +92,8 @@ describe('relayBatch', () => {
     ]);
   });
 
-  it('skips unreachable owners without sending or recording anything, and says why', async () => {
-    const records = ['zed', 'cy', 'dee', 'eve'].map((id) => record(id));
+  it('skips unreachable owners the drain reported, without sending or recording anything, and says why', async () => {
+    const records = ['zed', 'cy', 'dee', 'eve'].map((id) => record(id, undefined, 1, 'unreachable'));
 
     const result = await relayBatch(deps(), records);
 
@@ -99,6 +106,38 @@ describe('relayBatch', () => {
       { userId: 'dee', reason: 'no-email' },
       { userId: 'eve', reason: 'bouncing' },
     ]);
+  });
+
+  it('fails, for SQS retries and then the DLQ, an unreachable owner the drain did not report', async () => {
+    // Judged reachable at drain time (then marked bouncing), no directory at drain time, an older notifier.
+    const verdicts = ['reachable', 'unverified', 'no attribute'] as const;
+    const records = verdicts.map((v, i) => record('eve', `msg-${i}`, 1, v));
+
+    const result = await relayBatch(deps(), records);
+
+    expect(sender.sent).toEqual([]);
+    expect(ledger.entries.size).toBe(0);
+    expect(result.batchItemFailures).toEqual(records.map((r) => ({ itemIdentifier: r.messageId })));
+    const failures = tallyOutcomes(result.outcomes).failures;
+    expect(failures.map((f) => f.error)).toEqual([
+      expect.stringMatching(
+        /^UnreportedUnreachableOwnerError: owner "eve" cannot be emailed \(bouncing\) but the drain judged them reachable,/,
+      ),
+      expect.stringMatching(/\(bouncing\) but the drain judged them unverified,/),
+      expect.stringMatching(/\(bouncing\) but the drain judged them reachable \(no ownerReach attribute\),/),
+    ]);
+    expect(
+      result.outcomes.every(
+        (o) => o.status === 'failed' && o.error instanceof UnreportedUnreachableOwnerError,
+      ),
+    ).toBe(true);
+  });
+
+  it('sends to an owner the drain judged unreachable who can be emailed now', async () => {
+    const result = await relayBatch(deps(), [record('ada', undefined, 1, 'unreachable')]);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(sender.sent.map((e) => e.to)).toEqual(['ada@example.com']);
   });
 
   it('looks every owner of the batch up in one directory call', async () => {
@@ -127,7 +166,11 @@ describe('relayBatch', () => {
       Object.assign(new Error('Email address is not verified'), { name: 'MessageRejected' }),
     );
 
-    const result = await relayBatch(deps(), [record('ada'), record('bob'), record('zed')]);
+    const result = await relayBatch(deps(), [
+      record('ada'),
+      record('bob'),
+      record('zed', undefined, 1, 'unreachable'),
+    ]);
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'msg-bob' }]);
     expect(sender.sent.map((e) => e.to)).toEqual(['ada@example.com']);

@@ -99,14 +99,16 @@ describe('SnsPublisher', () => {
 });
 
 describe('runNotifier through SnsPublisher (SNS mocked at the client boundary)', () => {
-  function seed(outbox: InMemoryOutbox, owners: number, displayName?: string) {
+  function seed(outbox: InMemoryOutbox, owners: number, displayName?: string, credentialsPerOwner = 1) {
     for (let o = 0; o < owners; o++) {
-      const e = outboxEvent({
-        credentialId: `pc-${o}`,
-        userId: `user-${o}`,
-        ...(displayName !== undefined && { displayName }),
-      });
-      outbox.append(e.credentialId, [e]);
+      for (let c = 0; c < credentialsPerOwner; c++) {
+        const e = outboxEvent({
+          credentialId: `pc-${o}-${c}`,
+          userId: `user-${o}`,
+          ...(displayName !== undefined && { displayName }),
+        });
+        outbox.append(e.credentialId, [e]);
+      }
     }
   }
 
@@ -115,13 +117,14 @@ describe('runNotifier through SnsPublisher (SNS mocked at the client boundary)',
       Successful: input.PublishBatchRequestEntries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
     }));
     const outbox = new InMemoryOutbox();
-    seed(outbox, 23, 'd'.repeat(30_000)); // ~ 100 KB a digest: the byte limit, not the count, splits batches
+    // 30 credentials with 256-character names (the longest kept): ~ 100 KB a digest, so the byte limit, not the count, splits batches.
+    seed(outbox, 23, 'd'.repeat(256), 30);
     const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
 
     const summary = await runNotifier({ outbox, publisher, clock: () => NOW });
 
     const calls = sns.commandCalls(PublishBatchCommand).map((c) => c.args[0].input);
-    expect(summary.eventsPublished).toBe(23);
+    expect(summary.eventsPublished).toBe(23 * 30);
     expect(calls.length).toBeGreaterThan(3);
     for (const call of calls) {
       const entries = call.PublishBatchRequestEntries as PublishEntry[];
@@ -135,9 +138,12 @@ describe('runNotifier through SnsPublisher (SNS mocked at the client boundary)',
         expect(Object.keys(e.MessageAttributes).sort()).toEqual([
           'audience',
           'eventTypes',
+          'ownerReach',
           'severity',
           'userId',
         ]);
+        // No directory in this drain: nobody judged the owners.
+        expect(e.MessageAttributes.ownerReach).toEqual({ DataType: 'String', StringValue: 'unverified' });
         expect(e.MessageAttributes.eventTypes).toEqual({
           DataType: 'String.Array',
           StringValue: '["expiry-warning"]',

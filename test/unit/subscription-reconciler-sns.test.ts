@@ -148,9 +148,9 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
     expect(summary).toMatchObject({ created: 1, repaired: 1, removed: 1, untouched: 4, failed: [] });
     expect(directory.recorded).toEqual([
       [
-        { userId: 'ada', state: 'confirmed' },
-        { userId: 'cy', state: 'pending' },
-        { userId: 'dee', state: 'pending' },
+        { userId: 'ada', state: 'confirmed', email: 'ada@example.com' },
+        { userId: 'cy', state: 'pending', email: 'cy@example.com' },
+        { userId: 'dee', state: 'pending', email: 'dee@example.com' },
       ],
     ]);
   });

@@ -76,12 +76,43 @@ describe('reconcileSubscriptions', () => {
     expect(first.states).toEqual({ confirmed: 1, pending: 1, none: 0 });
     expect(directory.recorded).toEqual([
       [
-        { userId: 'ada', state: 'confirmed' },
-        { userId: 'bob', state: 'pending' },
+        { userId: 'ada', state: 'confirmed', email: 'ada@x' },
+        { userId: 'bob', state: 'pending', email: 'bob@x' },
       ],
     ]);
     expect(topic.calls.slice(callsAfterFirst)).toEqual(['list']);
     expect(second).toMatchObject({ operations: [], stateChanges: [], created: 0, removed: 0 });
+    expect(first.skippedStateChanges).toEqual([]);
+  });
+
+  it('records nothing for an owner whose address or presence changed while it ran, and reports them skipped', async () => {
+    const topic = new MemoryTopic([confirmedSub('ada'), confirmedSub('bob'), confirmedSub('cy')]);
+    const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob'), owner('cy')]);
+    const list = topic.list.bind(topic);
+    topic.list = async () => {
+      // an import meanwhile: ada's address changes (her state cleared), bob leaves the directory
+      directory.owners = [owner('ada', { email: 'ada@new' }), owner('cy')];
+      return list();
+    };
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(directory.recorded).toEqual([
+      [
+        { userId: 'ada', state: 'confirmed', email: 'ada@x' },
+        { userId: 'bob', state: 'confirmed', email: 'bob@x' },
+        { userId: 'cy', state: 'confirmed', email: 'cy@x' },
+      ],
+    ]);
+    expect(directory.owners).toEqual([
+      owner('ada', { email: 'ada@new' }),
+      owner('cy', { subscription: 'confirmed' }),
+    ]);
+    expect(summary.stateChanges).toEqual([{ userId: 'cy', state: 'confirmed' }]);
+    expect(summary.skippedStateChanges).toEqual([
+      { userId: 'ada', state: 'confirmed' },
+      { userId: 'bob', state: 'confirmed' },
+    ]);
   });
 
   it('stops before any change with FilterPolicyQuotaError when the plan passes the quota', async () => {
@@ -122,7 +153,7 @@ describe('reconcileSubscriptions', () => {
         error: 'Error: refused bob@x',
       },
     ]);
-    expect(directory.recorded).toEqual([[{ userId: 'ada', state: 'pending' }]]);
+    expect(directory.recorded).toEqual([[{ userId: 'ada', state: 'pending', email: 'ada@x' }]]);
   });
 
   it('refuses an empty directory on the sns-email route instead of removing every owner subscription', async () => {

@@ -254,6 +254,18 @@ describe('the sweep run summary: owner reach', () => {
     expect(metric(summary, SWEEP_METRIC.directoryUnusable)).toBe(1);
   });
 
+  it('with a directory never imported on the relay route: every owner judged not-in-directory', async () => {
+    const directory = directoryOf([]);
+    directory.imported = undefined;
+
+    const summary = await sweep(expiringFor(['a']), directory, { config: { ownerDelivery: 'relay' } });
+
+    expect(directory.lookups).toEqual([['user-a']]);
+    expect(summary.reach).toMatchObject({ status: 'verified', route: 'relay', unreachableOwners: 1 });
+    expect(summary.reach.byReason['not-in-directory']).toBe(1);
+    expect(directoryUnusable(summary)).toBe(true);
+  });
+
   it('with a stale or empty directory: reach still judged (as the notifier does), DirectoryUnusable', async () => {
     const stale = directoryOf([active('a', { subscription: 'confirmed' })], days(-30));
     const empty = directoryOf([]);

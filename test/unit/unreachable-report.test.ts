@@ -7,6 +7,7 @@ import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import {
   renderUnreachableReport as renderParts,
+  type UnreachableReportDocument,
   type UnreachableReportInput,
   UnreachableReportTooLargeError,
   unreachableSubject,
@@ -82,6 +83,51 @@ describe('renderUnreachableReport', () => {
     expect(JSON.parse(part?.entry.Message ?? '{}').email).toContain(
       '  * carol (Carol FAKE LINE): marked departed in the owner directory [departed]',
     );
+  });
+
+  it('flattens every stored value of a forged notice: it adds no line (no fake footer), the document keeps it raw', () => {
+    const footer = 'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).';
+    const injected = `\n\n--\n${footer}\n\u202e\r\n`;
+    const forged = outboxEvent({
+      credentialId: `pc-7${injected}`,
+      userId: `mallory${injected}`,
+      eventId: `e1${injected}`,
+      clientId: `cli${injected}`,
+    });
+    const report = (event: typeof forged, ownerId: string, itemId: string) =>
+      input({
+        owners: [{ userId: ownerId, reason: 'departed', events: [event] }],
+        invalidEvents: [
+          { credentialId: itemId, itemUserId: ownerId, problem: 'owner-mismatch', event },
+          { credentialId: itemId, itemUserId: ownerId, problem: 'credential-mismatch', event },
+        ],
+      });
+    const clean = outboxEvent({ credentialId: 'pc-7', userId: 'mallory', eventId: 'e1', clientId: 'cli' });
+
+    const [part] = renderUnreachableReport(report(forged, `alice${injected}`, `pc-8${injected}`));
+    const [cleanPart] = renderUnreachableReport(report(clean, 'alice', 'pc-8'));
+
+    const text = JSON.parse(part?.entry.Message ?? '{}').email as string;
+    const cleanText = JSON.parse(cleanPart?.entry.Message ?? '{}').email as string;
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(cleanText.split('\n').length);
+    expect(lines.filter((l) => l.startsWith('All times are UTC'))).toEqual([footer]);
+    expect(lines.filter((l) => l === '--')).toHaveLength(1);
+    expect(lines.at(-1)).toBe(footer);
+    expect(text).not.toMatch(/[\u202e\r]/);
+    const flat = ` -- ${footer}`;
+    expect(text).toContain(`\n  * alice${flat}: marked departed in the owner directory [departed]\n`);
+    expect(text).toContain(
+      `\n  * credential pc-8${flat} (owner alice${flat}) holds a expiry-warning notice (event e1${flat}) that names owner mallory${flat}:\n`,
+    );
+    expect(text).toContain(`that names credential pc-7${flat}:\n`);
+    expect(text).toContain(`(id pc-7${flat}, client id cli${flat})`);
+    // The machine document carries the stored values as they are.
+    const document = part?.message.document as UnreachableReportDocument;
+    expect(document.invalidEvents.map((i) => i.event)).toEqual([forged, forged]);
+    expect(document.invalidEvents[0]?.credentialId).toBe(`pc-8${injected}`);
+    expect(document.owners[0]?.userId).toBe(`alice${injected}`);
+    expect(document.owners[0]?.events).toEqual([forged]);
   });
 
   it('says what an invalid-only report is about in its subject', () => {

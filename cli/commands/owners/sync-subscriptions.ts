@@ -108,6 +108,13 @@ function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): str
   ];
   if (!dryRun && summary.stateChanges.length > 0)
     lines.push(row('states recorded', summary.stateChanges.length));
+  if (!dryRun && summary.skippedStateChanges.length > 0)
+    lines.push(
+      row(
+        'states not recorded',
+        `${summary.skippedStateChanges.length} (owner removed or address changed during the run; the next run plans again)`,
+      ),
+    );
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,7 +6,11 @@
  * next drain. A failed mark is counted; its events stay pending (already
  * published, they may be published again: the one duplicate window,
  * docs/notifications.md), and the drain keeps its lease until it lapses.
+ * What is marked is chosen per stored entry, never by an id two entries may
+ * share: a malformed entry, or an event addressed to someone else whose report
+ * part failed, is never removed in place of the published entry with its id.
  */
+import type { OutboxEvent } from '../events';
 import type { MarkRequest, PendingOutboxItem } from '../outbox-ports';
 import { type DrainContext, type DrainState, recordStoreError } from './drain-state';
 
@@ -15,20 +19,36 @@ export function eventKey(credentialId: string, eventId: string): string {
   return `${credentialId}\u0000${eventId}`;
 }
 
-/** Marks each item's accepted events sent (items with none accepted are left as they are). */
+/** One item to mark: the item as read, and which of its events (the very objects it holds) were published. */
+export interface MarkSelection {
+  readonly item: PendingOutboxItem;
+  readonly published: ReadonlySet<OutboxEvent>;
+}
+
+/**
+ * Marks each item's accepted events sent, by key: for items whose events are
+ * all addressed to their owner (items with none accepted are left as they are).
+ */
 export async function markPublished(
   context: DrainContext,
   state: DrainState,
   items: readonly PendingOutboxItem[],
   accepted: ReadonlySet<string>,
 ): Promise<void> {
-  const requests: MarkRequest[] = [];
-  for (const item of items) {
-    const publishedEventIds = item.events
-      .filter((e) => accepted.has(eventKey(item.credentialId, e.eventId)))
-      .map((e) => e.eventId);
-    if (publishedEventIds.length > 0) requests.push({ item, publishedEventIds });
-  }
+  const selections = items.map((item) => ({
+    item,
+    published: new Set(item.events.filter((e) => accepted.has(eventKey(item.credentialId, e.eventId)))),
+  }));
+  await markSelected(context, state, selections);
+}
+
+/** Marks exactly the selected events of each item sent (items with none selected are left as they are). */
+export async function markSelected(
+  context: DrainContext,
+  state: DrainState,
+  selections: readonly MarkSelection[],
+): Promise<void> {
+  const requests = selections.flatMap((s) => markRequest(s) ?? []);
   if (requests.length === 0) return;
   let outcomes: Awaited<ReturnType<typeof context.deps.outbox.markSent>>;
   try {
@@ -46,4 +66,28 @@ export async function markPublished(
     state.unmarkedAfterPublish += 1;
     recordStoreError(state, request.item.userId, error, request.publishedEventIds.length);
   });
+}
+
+/**
+ * The mark request for one item, or `undefined` when none of its events was
+ * published. Its item lists the ids of the published entries only, each at its
+ * list index (`undefined` elsewhere): the store's plan, in which each published
+ * id takes the first listed entry with that id, removes exactly those entries,
+ * each guarded by its id at that index. (A store that must re-plan because the
+ * list changed meanwhile re-locates them by id in the list as it then is.)
+ */
+export function markRequest({ item, published }: MarkSelection): MarkRequest | undefined {
+  const malformed = new Set(item.malformed.map((m) => m.index));
+  const listed: (string | undefined)[] = [];
+  const publishedEventIds: string[] = [];
+  let next = 0;
+  for (let index = 0; index < item.storedEventIds.length; index++) {
+    // `events` holds the valid entries in list order: the malformed indexes are the gaps.
+    const event = malformed.has(index) ? undefined : item.events[next++];
+    const marked = event !== undefined && published.has(event);
+    listed.push(marked ? event.eventId : undefined);
+    if (marked) publishedEventIds.push(event.eventId);
+  }
+  if (publishedEventIds.length === 0) return undefined;
+  return { item: { ...item, storedEventIds: listed }, publishedEventIds };
 }

@@ -8,7 +8,13 @@
 import { describeError } from '../errors';
 import type { OutboxEvent } from '../events';
 import type { PendingOutboxItem } from '../outbox-ports';
-import { type OwnerRecord, reachabilityOf, type UnreachableReason } from '../owner-directory';
+import {
+  directoryJudgesReach,
+  type OwnerDeliveryRoute,
+  type OwnerRecord,
+  reachabilityOf,
+  type UnreachableReason,
+} from '../owner-directory';
 import type { DeferredItem, DrainContext, DrainState, ReachCheck } from './drain-state';
 import { eventKey } from './mark';
 import type { NotifierDeps } from './types';
@@ -30,14 +36,17 @@ export type OwnerVerdict =
   | { readonly reachable: false; readonly name?: string; readonly reason: UnreachableReason };
 
 /**
- * Whether this drain can judge owners: only with a directory that has been
- * imported at least once (until then every owner counts as reachable, as
- * without a directory, and the summary says reach is unverified).
+ * Whether this drain can judge owners on `route`: with a directory that has
+ * been imported at least once, or on `relay` with any configured directory
+ * ({@link directoryJudgesReach}). Otherwise every owner counts as reachable,
+ * as without a directory, and the summary says reach is unverified.
  */
-export async function reachCheckOf(deps: NotifierDeps): Promise<ReachCheck> {
+export async function reachCheckOf(deps: NotifierDeps, route: OwnerDeliveryRoute): Promise<ReachCheck> {
   if (deps.directory === undefined) return { verified: false };
-  const freshness = await deps.directory.freshness();
-  return freshness === undefined ? { verified: false } : { verified: true, directory: deps.directory };
+  const imported = (await deps.directory.freshness()) !== undefined;
+  return directoryJudgesReach(route, imported)
+    ? { verified: true, directory: deps.directory }
+    : { verified: false };
 }
 
 /** The owner events are routed to: the item's `userId`, else the outbox owner the index names. */

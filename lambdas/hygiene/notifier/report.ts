@@ -6,8 +6,12 @@
  * waiting items are marked. An unreachable owner's event is marked sent only
  * when both its digest part and its report part were accepted, so a failure
  * or crash in between republishes both next drain (at-least-once; the
- * duplicate is the digest, never a lost admin notice).
+ * duplicate is the digest, never a lost admin notice). Readiness is tracked
+ * per stored entry (the event object read from it), never by an id two
+ * entries may share, and an event too large for a message even alone is left
+ * out of the report (pending, a failure), so it cannot hold back the rest.
  */
+import type { OutboxEvent } from '../events';
 import type { FailedEntry } from '../outbox-ports';
 import {
   type MismatchedOwnerEvent,
@@ -17,29 +21,42 @@ import {
   UnreachableReportTooLargeError,
 } from '../unreachable-report';
 import type { DeferredItem, DrainContext, DrainState } from './drain-state';
-import { eventKey, markPublished } from './mark';
+import { eventKey, markSelected } from './mark';
 import { publishMessages } from './publish';
+import { fitsAlone } from './render';
 
 /** Publishes the report of every deferred item, then marks what was reported (or releases). */
 export async function reportUndelivered(context: DrainContext, state: DrainState): Promise<void> {
   const deferred = state.deferred;
   if (deferred.length === 0) return;
   const reported = await publishReport(context, state, deferred);
-  const markable = new Set<string>();
-  for (const d of deferred) {
-    for (const key of d.ready) markable.add(key);
-    for (const event of [...(d.unreachable?.events ?? []), ...d.mismatched]) {
-      const key = eventKey(d.item.credentialId, event.eventId);
-      if (reported.has(key)) markable.add(key);
-    }
-  }
-  await markPublished(
+  await markSelected(
     context,
     state,
-    deferred.map((d) => d.item),
-    markable,
+    deferred.map((d) => ({ item: d.item, published: markableEvents(d, reported) })),
   );
 }
+
+/**
+ * A deferred item's events that may be marked sent: its reachable owner's
+ * accepted digest events, and the events whose report part was accepted. Each
+ * is the event object of one stored entry, so an event addressed to someone
+ * else never rides on the readiness of an owner event with the same id.
+ */
+function markableEvents(d: DeferredItem, reported: ReadonlySet<OutboxEvent>): Set<OutboxEvent> {
+  const ready = new Set(d.ready);
+  const mismatched = new Set(d.mismatched);
+  return new Set(
+    d.item.events.filter(
+      (event) =>
+        reported.has(event) ||
+        (!mismatched.has(event) && ready.has(eventKey(d.item.credentialId, event.eventId))),
+    ),
+  );
+}
+
+/** What the report lists. */
+type ReportContent = ReturnType<typeof reportContent>;
 
 /** What the report lists: unreachable owners (merged across their items) and mismatched events (also `notify --dry-run`). */
 export function reportContent(deferred: readonly DeferredItem[]): {
@@ -67,39 +84,19 @@ export function reportContent(deferred: readonly DeferredItem[]): {
   return { owners: [...owners.values()], invalidEvents };
 }
 
-/** Renders and publishes the report; returns the keys (item id + event id) of the events whose part was accepted. */
+/** Renders and publishes the report; returns the events (stored entries) whose part was accepted. */
 async function publishReport(
   context: DrainContext,
   state: DrainState,
   deferred: readonly DeferredItem[],
-): Promise<Set<string>> {
-  const content = reportContent(deferred);
-  const { settings } = context;
-  let parts: UnreachableReportPart[];
-  try {
-    parts = renderUnreachableReport({
-      drainId: settings.drainId,
-      now: context.now,
-      route: settings.ownerDelivery,
-      ...content,
-      budget: settings.budget,
-    });
-  } catch (error: unknown) {
-    if (!(error instanceof UnreachableReportTooLargeError)) throw error;
-    recordPartFailure(state, content, {
-      id: '',
-      code: error.name,
-      message: error.message,
-      senderFault: true,
-    });
-    return new Set();
-  }
+): Promise<Set<OutboxEvent>> {
+  const parts = renderReport(context, state, reportContent(deferred));
   const ids = parts.map((p) => `admins-p${p.part}`);
   const failedById = await publishMessages(
     context,
     parts.map((p, i) => ({ message: { id: ids[i] as string, ...p.message }, bytes: p.bytes })),
   );
-  const reported = new Set<string>();
+  const reported = new Set<OutboxEvent>();
   parts.forEach((part, i) => {
     const failure = failedById.get(ids[i] as string);
     if (failure) {
@@ -107,13 +104,72 @@ async function publishReport(
       return;
     }
     state.counters.reportParts += 1;
-    for (const owner of part.owners) {
-      for (const e of owner.events) reported.add(eventKey(e.credentialId, e.eventId));
-    }
-    for (const invalid of part.invalidEvents)
-      reported.add(eventKey(invalid.credentialId, invalid.event.eventId));
+    for (const owner of part.owners) for (const e of owner.events) reported.add(e);
+    for (const invalid of part.invalidEvents) reported.add(invalid.event);
   });
   return reported;
+}
+
+/**
+ * The report's parts (also `notify --dry-run`). When it cannot be split to
+ * fit, each event too large for a message even alone is left out (recorded as
+ * a failed report part: it stays pending), and the rest is rendered without it.
+ */
+export function renderReport(
+  context: DrainContext,
+  state: DrainState,
+  content: ReportContent,
+): UnreachableReportPart[] {
+  const { settings } = context;
+  const render = (c: ReportContent) =>
+    renderUnreachableReport({
+      drainId: settings.drainId,
+      now: context.now,
+      route: settings.ownerDelivery,
+      ...c,
+      budget: settings.budget,
+    });
+  let error: UnreachableReportTooLargeError;
+  try {
+    return render(content);
+  } catch (thrown: unknown) {
+    if (!(thrown instanceof UnreachableReportTooLargeError)) throw thrown;
+    error = thrown;
+  }
+  const limit = settings.budget.maxMessageBytes;
+  const { fitting, tooLarge } = splitReportContent(content, (c) =>
+    fitsAlone(() => render(c), limit, UnreachableReportTooLargeError),
+  );
+  const failure = { id: '', code: error.name, message: error.message, senderFault: true };
+  recordPartFailure(state, tooLarge, failure);
+  try {
+    return render(fitting);
+  } catch (thrown: unknown) {
+    if (!(thrown instanceof UnreachableReportTooLargeError)) throw thrown;
+    recordPartFailure(state, fitting, failure);
+    return [];
+  }
+}
+
+/** Splits the report's events by whether each fits a message alone (`fits` is asked with one event). */
+function splitReportContent(
+  content: ReportContent,
+  fits: (one: ReportContent) => boolean,
+): { fitting: ReportContent; tooLarge: ReportContent } {
+  const fitting: ReportContent = { owners: [], invalidEvents: [] };
+  const tooLarge: ReportContent = { owners: [], invalidEvents: [] };
+  for (const owner of content.owners) {
+    const fit = new Set(
+      owner.events.filter((e) => fits({ owners: [{ ...owner, events: [e] }], invalidEvents: [] })),
+    );
+    const left = owner.events.filter((e) => !fit.has(e));
+    if (fit.size > 0) fitting.owners.push({ ...owner, events: [...fit] });
+    if (left.length > 0) tooLarge.owners.push({ ...owner, events: left });
+  }
+  for (const invalid of content.invalidEvents) {
+    (fits({ owners: [], invalidEvents: [invalid] }) ? fitting : tooLarge).invalidEvents.push(invalid);
+  }
+  return { fitting, tooLarge };
 }
 
 /** A report part not accepted: its events stay pending, one failure per owner it named. */

@@ -15,7 +15,7 @@
  * summary keeps counts plus a capped sample.
  */
 import { errorText } from '../errors';
-import { judgeOwnerPages, type OwnerDeliveryRoute } from '../owner-directory';
+import { directoryJudgesReach, judgeOwnerPages, type OwnerDeliveryRoute } from '../owner-directory';
 import {
   CappedCollector,
   emptyReasonCounts,
@@ -30,8 +30,9 @@ import type { SweepRun } from './run-state';
 function unverifiedBecause(run: SweepRun): ReachUnverifiedReason | undefined {
   if (run.deps.directory === undefined) return 'no-directory';
   if (run.directory.unusable === 'unreadable') return 'unreadable';
-  // As the notifier: a directory that was never imported (or whose table is missing) cannot judge anyone.
-  if (run.directory.freshness === undefined) return 'never-imported';
+  // As the notifier: a directory that was never imported (or whose table is missing) judges nobody, except on `relay`.
+  const imported = run.directory.freshness !== undefined;
+  if (!directoryJudgesReach(run.settings.config.ownerDelivery, imported)) return 'never-imported';
   return undefined;
 }
 
