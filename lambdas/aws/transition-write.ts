@@ -16,6 +16,7 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { actionChanges } from '../hygiene/action-changes';
 import { HISTORY_ATTR, HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
+import type { OutboxEvent } from '../hygiene/events';
 import { type HistoryEntry, historyLength, planHistoryAppend, transitionHistory } from '../hygiene/history';
 import { storedEvent } from '../hygiene/outbox-item';
 import { DECISION_FIELDS, isDeletion } from '../hygiene/policy';
@@ -84,8 +85,9 @@ export function transitionWrite(transition: Transition): TransitionWrite | undef
     put(events.length > 0 ? PURGE_PENDING_ATTR : HYGIENE_ATTR.purgeAt, { kind: 'set', value: purgeAt });
   }
   if (events.length > 0) {
-    put(OUTBOX_ATTR.events, { kind: 'append', entries: events.map(storedEvent) });
-    put(OUTBOX_ATTR.owner, { kind: 'set', value: credential.userId });
+    const owner = outboxOwner(credential.raw, credential.userId);
+    put(OUTBOX_ATTR.events, { kind: 'append', entries: events.map((e) => outboxEntry(e, owner)) });
+    put(OUTBOX_ATTR.owner, { kind: 'set', value: owner });
     put(OUTBOX_ATTR.since, { kind: 'set-if-absent', value: formatInstant(now) });
   }
   return {
@@ -94,6 +96,23 @@ export function transitionWrite(transition: Transition): TransitionWrite | undef
     history: { length: historyLengthOf(transition), entries: transitionHistory(actions, { runId, now }) },
     conditions: CONDITION_FIELDS.map((field) => ({ field, read: credential.raw[field] })),
   };
+}
+
+/**
+ * The outbox owner the write keeps: the owner of notices already pending
+ * (`hygieneOutboxOwner` as read), else the credential's owner. A credential
+ * reassigned while notices for its earlier owner are pending keeps them
+ * routed to that owner (the drain then reports them as addressed to another
+ * owner, docs/notifications.md), instead of handing them to the new one.
+ */
+function outboxOwner(raw: RawItem, credentialOwner: string): string {
+  const pendingFor = raw[OUTBOX_ATTR.owner];
+  return typeof pendingFor === 'string' && pendingFor !== '' ? pendingFor : credentialOwner;
+}
+
+/** An event as appended: compact when addressed to the outbox owner, else whole (naming its own owner). */
+function outboxEntry(event: OutboxEvent, outboxOwnerId: string): unknown {
+  return event.userId === outboxOwnerId ? storedEvent(event) : event;
 }
 
 /** The history length the transition was decided with: given (a compacted deletion), else the read item's. */
