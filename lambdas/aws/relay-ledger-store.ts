@@ -11,7 +11,8 @@
  * (docs/notifications.md, "The outbox protocol"), one less idea to learn.
  * Same guarantee as Powertools' in-progress record: a sender that crashes
  * after SES accepted the email and before `markSent` leaves a claim that
- * lapses after the lease, and the redelivery sends again — the one duplicate window.
+ * lapses after the lease, and the redelivery sends again: one of the two duplicate
+ * windows (docs/notifications.md, "The relay's guarantees"; the other is a send retried after an unknown outcome).
  */
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
