@@ -188,7 +188,7 @@ export interface CredentialHygieneProps {
    */
   readonly notifierMemorySize?: number;
   /**
-   * Retention of both functions' log groups.
+   * Retention of every function's log group (the relay's two included).
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;

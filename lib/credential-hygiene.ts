@@ -311,9 +311,12 @@ export class CredentialHygiene extends Construct {
     return new OwnerEmailRelay(this, 'Relay', {
       topic: this.topic,
       directoryTable: this.directoryTable,
+      failedInvocationQueue: this.deadLetterQueue,
       config: this.config,
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,
+      alarms: this.props.alarms !== false,
+      ...(this.props.logRetention !== undefined && { logRetention: this.props.logRetention }),
       ...(this.alarmTopic !== undefined && { alarmAction: new cloudwatchActions.SnsAction(this.alarmTopic) }),
     });
   }

@@ -61,6 +61,7 @@ export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions
     ...runAlarms(scope, options),
     ...reachAlarms(scope, options),
     heartbeatAlarm(scope, options),
+    notifierHeartbeatAlarm(scope, options),
     deliveryFailureAlarm(scope, options.topic),
   ];
   for (const alarm of alarms) alarm.addAlarmAction(options.action);
@@ -126,7 +127,7 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
       SWEEP_METRIC.scheduledTimeRejected,
     ),
     new cloudwatch.Alarm(scope, 'OldestPendingNoticeTooOld', {
-      alarmDescription: `An owner notice has waited more than ${options.pendingNoticeMaxAge.toHumanString()} in the outbox: is SNS failing or the notifier not running?`,
+      alarmDescription: `An owner notice has waited more than ${options.pendingNoticeMaxAge.toHumanString()} in the outbox: is SNS failing or the notifier failing? (A notifier that does not run at all: NotifierHeartbeat.)`,
       metric: runMetric(ns, service, NOTIFIER_METRIC.oldestPendingAge, {
         statistic: 'Maximum',
         period: Duration.minutes(15),
@@ -211,6 +212,29 @@ function heartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudw
     alarmDescription: `No sweep has completed in the last ${hours} hours: is the schedule disabled, the function failing or every run incomplete?`,
     metric: runMetric(options.metricsNamespace, options.serviceName, SWEEP_METRIC.completed, {
       statistic: 'Sum',
+      period: Duration.hours(1),
+    }),
+    threshold: 1,
+    evaluationPeriods: hours,
+    datapointsToAlarm: hours,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+  });
+}
+
+/**
+ * No drain has reported for as long as a notice may wait (`pendingNoticeMaxAge`,
+ * in whole hours, at least one): every drain emits the oldest pending notice's
+ * age, so silence means the notifier is not running (schedule disabled, or
+ * every invocation failing before it reports) and `OldestPendingNoticeTooOld`,
+ * which needs a drain's figure, cannot fire.
+ */
+function notifierHeartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
+  const hours = Math.max(1, Math.ceil(options.pendingNoticeMaxAge.toSeconds() / 3600));
+  return new cloudwatch.Alarm(scope, 'NotifierHeartbeat', {
+    alarmDescription: `No notifier drain has reported in the last ${hours} hours: is its schedule disabled or every run failing? Notices may be waiting unseen.`,
+    metric: runMetric(options.metricsNamespace, options.serviceName, NOTIFIER_METRIC.oldestPendingAge, {
+      statistic: 'SampleCount',
       period: Duration.hours(1),
     }),
     threshold: 1,

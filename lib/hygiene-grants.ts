@@ -111,7 +111,7 @@ export function grantReconciler(
 }
 
 /** The directory's actions for one function, and its key when it has a customer-managed one. */
-function grantDirectory(
+export function grantDirectory(
   fn: HygieneFunction,
   directory: dynamodb.ITable | undefined,
   actions: readonly string[],

@@ -42,6 +42,24 @@ export interface HygieneScheduleOptions {
 /** Lambda's retries of a failed asynchronous invocation before the on-failure destination. */
 const ASYNC_RETRY_ATTEMPTS = 2;
 
+/**
+ * Gives an asynchronously invoked function (a schedule's target, the SES
+ * events function behind SNS) the dead-letter queue as its on-failure
+ * destination: an invocation that still fails after Lambda's retries is kept
+ * there, with its event, instead of being dropped.
+ */
+export function keepFailedInvocations(
+  fn: lambda.IFunction,
+  deadLetterQueue: sqs.IQueue,
+  maxEventAge?: Duration,
+): void {
+  fn.configureAsyncInvoke({
+    onFailure: new SendOnlyQueueDestination(deadLetterQueue),
+    retryAttempts: ASYNC_RETRY_ATTEMPTS,
+    ...(maxEventAge !== undefined && { maxEventAge }),
+  });
+}
+
 /** The queue that keeps invocations EventBridge Scheduler could not deliver after its retries. */
 export function addScheduleDeadLetterQueue(scope: Construct): sqs.Queue {
   return addDeadLetterQueue(
@@ -62,11 +80,7 @@ export function addHygieneSchedule(
   id: string,
   options: HygieneScheduleOptions,
 ): scheduler.Schedule {
-  options.target.function.configureAsyncInvoke({
-    onFailure: new SendOnlyQueueDestination(options.retry.deadLetterQueue),
-    retryAttempts: ASYNC_RETRY_ATTEMPTS,
-    ...(options.maxEventAge !== undefined && { maxEventAge: options.maxEventAge }),
-  });
+  keepFailedInvocations(options.target.function, options.retry.deadLetterQueue, options.maxEventAge);
   return new scheduler.Schedule(scope, id, {
     description: options.description,
     schedule: options.schedule,

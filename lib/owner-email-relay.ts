@@ -15,6 +15,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -27,6 +28,8 @@ import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { addDeadLetterQueue } from './dead-letter-queue';
 import { runMetric } from './hygiene-alarms';
 import { HygieneFunction } from './hygiene-function';
+import { grantDirectory } from './hygiene-grants';
+import { keepFailedInvocations } from './hygiene-schedules';
 
 /** A relay was asked for without what it needs; the message names the context key. */
 export class OwnerEmailRelayConfigError extends Error {
@@ -39,6 +42,11 @@ export interface OwnerEmailRelayProps {
   readonly topic: sns.ITopic;
   /** The owner directory table (read by the relay, bounces written by the SES events function). */
   readonly directoryTable: dynamodb.ITable;
+  /**
+   * Where an SES events invocation that still fails after Lambda's retries is
+   * kept (the schedule dead-letter queue): a bounce is never dropped.
+   */
+  readonly failedInvocationQueue: sqs.IQueue;
   /**
    * The validated hygiene config: `senderIdentity` is required; `sesConfigurationSet`
    * names the configuration set this construct creates.
@@ -53,6 +61,16 @@ export interface OwnerEmailRelayProps {
    * @default - alarms without actions
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * Create the relay's alarms (the stack's `alarms: false` turns them off with the others).
+   * @default true
+   */
+  readonly alarms?: boolean;
+  /**
+   * Log retention of the relay's two functions (the stack's `logRetention`).
+   * @default - the house default (one year)
+   */
+  readonly logRetention?: logs.RetentionDays;
   /**
    * Permanent bounces and complaints in one hour that raise the bounce alarm.
    * @default 3
@@ -116,7 +134,7 @@ export class OwnerEmailRelay extends Construct {
     this.configurationSet = this.addConfigurationSet(props.config.sesConfigurationSet);
     this.relayFunction = this.addRelayFunction(props, sender);
     this.sesEventsFunction = this.addSesEventsFunction(props);
-    this.alarms = this.addAlarms(props);
+    this.alarms = props.alarms === false ? [] : this.addAlarms(props);
   }
 
   /** `relay#<drainId>#<part>#<userId>` entries, removed by TTL (lambdas/aws/relay-ledger-table-definition.ts). */
@@ -174,6 +192,7 @@ export class OwnerEmailRelay extends Construct {
       description: 'Emails owner digests through SES (relay route)',
       serviceName: props.serviceName,
       metricsNamespace: props.metricsNamespace,
+      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
       timeout: RELAY_TIMEOUT,
       environment: {
         ...configToEnvironment({
@@ -210,7 +229,7 @@ export class OwnerEmailRelay extends Construct {
         conditions: { StringEquals: { 'ses:FromAddress': address } },
       }),
     );
-    props.directoryTable.grant(fn.role, 'dynamodb:BatchGetItem');
+    grantDirectory(fn, props.directoryTable, ['dynamodb:BatchGetItem']);
     this.ledgerTable.grant(fn.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     return fn;
   }
@@ -221,10 +240,13 @@ export class OwnerEmailRelay extends Construct {
       description: 'Marks owner addresses bouncing on SES permanent bounces and complaints (relay route)',
       serviceName: props.serviceName,
       metricsNamespace: props.metricsNamespace,
+      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
       environment: { [HANDLER_ENV.directoryTableName]: props.directoryTable.tableName },
     });
     this.sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn.function));
-    props.directoryTable.grant(fn.role, 'dynamodb:UpdateItem');
+    // SNS invokes asynchronously: a bounce whose write still fails after Lambda's retries is kept, not dropped.
+    keepFailedInvocations(fn.function, props.failedInvocationQueue);
+    grantDirectory(fn, props.directoryTable, ['dynamodb:UpdateItem']);
     return fn;
   }
 

@@ -73,6 +73,18 @@ export class PersonalClientHygieneStack extends Stack {
       new CfnOutput(this, 'DashboardName', { value: this.hygiene.dashboard.dashboardName });
     }
     new CfnOutput(this, 'SweepFunctionName', { value: this.hygiene.sweepFunction.function.functionName });
+    // What the runbooks (docs/deploy.md) name.
+    new CfnOutput(this, 'SweepScheduleName', { value: this.hygiene.sweepSchedule.scheduleName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.hygiene.deadLetterQueue.queueUrl,
+      description: 'Failed scheduled invocations and failed runs (runbook "Dead-letter queue")',
+    });
+    if (this.hygiene.relay !== undefined) {
+      new CfnOutput(this, 'RelayDeadLetterQueueUrl', {
+        value: this.hygiene.relay.deadLetterQueue.queueUrl,
+        description: 'Owner digests the relay could not email after the queue’s retries',
+      });
+    }
   }
 
   /**

@@ -87,7 +87,8 @@ export interface AddressProblemSummary {
  * Marks the owners of permanent bounces and complaints bouncing.
  * @param messages the SNS messages (SES event JSON)
  * @param now arrival instant, epoch ms
- * @throws what the directory throws (the invocation fails and SNS retries it; marking is idempotent)
+ * @throws what the directory throws (the invocation fails: Lambda retries it twice, then keeps it in the
+ *   schedule dead-letter queue; marking is idempotent)
  */
 export async function recordAddressProblems(
   directory: OwnerBounceRecorder,

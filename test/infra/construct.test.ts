@@ -7,6 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -141,6 +142,20 @@ describe('bring your own', () => {
       },
       2,
     );
+  });
+
+  it('applies alarms: false and logRetention to the relay’s functions too', () => {
+    const relay = { ownerDelivery: 'relay', senderIdentity: 'hygiene@corp.example' } as const;
+    const quiet = build({
+      alarms: false,
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      config: relay,
+    }).template();
+
+    quiet.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    // Sweep, notifier, reconciler, relay and SES events functions: every log group keeps the given retention.
+    quiet.resourceCountIs('AWS::Logs::LogGroup', 5);
+    quiet.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
   });
 
   it('publishes to a given topic and creates no notification topic', () => {

@@ -16,23 +16,32 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
+import { addDeadLetterQueue } from '../../lib/dead-letter-queue';
 import { OwnerEmailRelay, OwnerEmailRelayConfigError } from '../../lib/owner-email-relay';
 import { expectKeyStatement, SKIP_BUNDLING } from './synth';
 
-function build(config: Record<string, unknown> = {}) {
+function build(config: Record<string, unknown> = {}, directoryKey?: 'customer-managed') {
   const app = new App({ context: SKIP_BUNDLING });
   const stack = new Stack(app, 'RelayTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
   const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+  const tableKey =
+    directoryKey === undefined ? undefined : new kms.Key(stack, 'DirectoryKey', { enableKeyRotation: true });
   const directoryTable = new dynamodb.Table(stack, 'Directory', {
     partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    ...(tableKey !== undefined && {
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: tableKey,
+    }),
   });
+  const failedInvocationQueue = addDeadLetterQueue(stack, 'Failed', 'the test');
   const alarmTopic = new sns.Topic(stack, 'Alarms', { masterKey: key, enforceSSL: true });
   const relay = new OwnerEmailRelay(stack, 'Relay', {
     topic,
     directoryTable,
+    failedInvocationQueue,
     config: parseConfig({
       ownerDelivery: 'relay',
       senderIdentity: 'Hygiene <hygiene@corp.example>',
@@ -43,7 +52,20 @@ function build(config: Record<string, unknown> = {}) {
     serviceName: 'personal-client-hygiene',
     alarmAction: new cloudwatchActions.SnsAction(alarmTopic),
   });
-  return { app, stack, relay, template: Template.fromStack(stack) };
+  return { app, stack, relay, failedInvocationQueue, tableKey, template: Template.fromStack(stack) };
+}
+
+/** Asserts that `role`'s default policy holds `statement`. */
+function expectPolicyOf(
+  template: Template,
+  stack: Stack,
+  role: iam.IRole,
+  statement: Record<string, unknown>,
+) {
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [stack.resolve((role as iam.Role).roleName)],
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike(statement)]) },
+  });
 }
 
 describe('OwnerEmailRelay', () => {
@@ -190,6 +212,35 @@ describe('OwnerEmailRelay', () => {
       Namespace: 'PersonalClientHygiene',
       Threshold: 3,
     });
+  });
+
+  it('keeps an SES events invocation that still fails after Lambda’s retries (a bounce is never dropped)', () => {
+    const { template, stack, relay, failedInvocationQueue } = build();
+    const queueArn = stack.resolve(failedInvocationQueue.queueArn);
+
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: stack.resolve(relay.sesEventsFunction.function.functionName),
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
+    expectPolicyOf(template, stack, relay.sesEventsFunction.role, {
+      Action: 'sqs:SendMessage',
+      Effect: 'Allow',
+      Resource: queueArn,
+    });
+  });
+
+  it('grants the relay and the SES events function the directory’s customer-managed key', () => {
+    const { template, stack, relay, tableKey } = build({}, 'customer-managed');
+    const keyArn = stack.resolve(tableKey?.keyArn);
+
+    for (const fn of [relay.relayFunction, relay.sesEventsFunction]) {
+      expectPolicyOf(template, stack, fn.role, {
+        Action: Match.arrayWith(['kms:Decrypt']),
+        Effect: 'Allow',
+        Resource: keyArn,
+      });
+    }
   });
 
   it('refuses to synthesize a relay without a sender, naming the context key', () => {

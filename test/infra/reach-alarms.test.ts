@@ -145,7 +145,7 @@ describe('owner reach alarms (relay route)', () => {
   });
 
   it('keeps the stack’s alarms and adds the relay’s four (its DLQ, bounces, its two functions’ errors)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 15 + 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 16 + 4);
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 

@@ -401,8 +401,25 @@ describe('operations', () => {
     runMetricAlarm(SWEEP_METRIC.scheduledTimeRejected, 1, 'GreaterThanOrEqualToThreshold');
     // Six alarms before issue 13; then the heartbeat, SNS delivery failures and rejected scheduled times;
     // then (issue 11) the reconciler's errors and its filter-policy quota; then owner reach (unreachable
-    // owners by drains and by the sweep, an unusable directory, misaddressed events: reach-alarms.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
+    // owners by drains and by the sweep, an unusable directory, misaddressed events: reach-alarms.test.ts);
+    // then the notifier's heartbeat.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 16);
+  });
+
+  it('alarms when no drain has reported for the notices’ 6 hours, counting silence as failure', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: NOTIFIER_METRIC.oldestPendingAge,
+      Namespace: DEFAULT_METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
+      Statistic: 'SampleCount',
+      Period: 3600,
+      EvaluationPeriods: 6,
+      DatapointsToAlarm: 6,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [alarmTopic],
+    });
   });
 
   it('alarms when no sweep has completed for 26 hours, counting silence as failure', () => {
