@@ -201,6 +201,28 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
 }
 
 /**
+ * Silence as the failure: fires when every hour of `hours` has no datapoint of
+ * `metric` (hourly; missing data breaches). The heartbeats below.
+ */
+function silenceAlarm(
+  scope: Construct,
+  id: string,
+  alarmDescription: string,
+  metric: cloudwatch.IMetric,
+  hours: number,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    alarmDescription,
+    metric,
+    threshold: 1,
+    evaluationPeriods: hours,
+    datapointsToAlarm: hours,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+  });
+}
+
+/**
  * No sweep completed within the window: a disabled schedule, a permissions
  * error, a crashing function or runs that never finish all look like silence.
  * Hourly sums of `SweepCompleted`; every hour of the window without a
@@ -208,18 +230,16 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
  */
 function heartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
   const hours = options.heartbeatWindow.toHours();
-  return new cloudwatch.Alarm(scope, 'SweepHeartbeat', {
-    alarmDescription: `No sweep has completed in the last ${hours} hours: is the schedule disabled, the function failing or every run incomplete?`,
-    metric: runMetric(options.metricsNamespace, options.serviceName, SWEEP_METRIC.completed, {
+  return silenceAlarm(
+    scope,
+    'SweepHeartbeat',
+    `No sweep has completed in the last ${hours} hours: is the schedule disabled, the function failing or every run incomplete?`,
+    runMetric(options.metricsNamespace, options.serviceName, SWEEP_METRIC.completed, {
       statistic: 'Sum',
       period: Duration.hours(1),
     }),
-    threshold: 1,
-    evaluationPeriods: hours,
-    datapointsToAlarm: hours,
-    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-  });
+    hours,
+  );
 }
 
 /**
@@ -231,18 +251,16 @@ function heartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudw
  */
 function notifierHeartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
   const hours = Math.max(1, Math.ceil(options.pendingNoticeMaxAge.toSeconds() / 3600));
-  return new cloudwatch.Alarm(scope, 'NotifierHeartbeat', {
-    alarmDescription: `No notifier drain has reported in the last ${hours} hours: is its schedule disabled or every run failing? Notices may be waiting unseen.`,
-    metric: runMetric(options.metricsNamespace, options.serviceName, NOTIFIER_METRIC.oldestPendingAge, {
+  return silenceAlarm(
+    scope,
+    'NotifierHeartbeat',
+    `No notifier drain has reported in the last ${hours} hours: is its schedule disabled or every run failing? Notices may be waiting unseen.`,
+    runMetric(options.metricsNamespace, options.serviceName, NOTIFIER_METRIC.oldestPendingAge, {
       statistic: 'SampleCount',
       period: Duration.hours(1),
     }),
-    threshold: 1,
-    evaluationPeriods: hours,
-    datapointsToAlarm: hours,
-    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-  });
+    hours,
+  );
 }
 
 /** SNS could not deliver a notification to a subscriber (after SNS's own retries). */
