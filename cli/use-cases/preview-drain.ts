@@ -11,7 +11,6 @@ import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-w
 import { chunks } from '../../lambdas/hygiene/chunks';
 import type { NotifierDeps } from '../../lambdas/hygiene/notifier';
 import { drainSettings, newDrainState } from '../../lambdas/hygiene/notifier/drain-state';
-import { eventKey } from '../../lambdas/hygiene/notifier/mark';
 import { judgeOwners, reachCheckOf, screenItems, splitForReport } from '../../lambdas/hygiene/notifier/reach';
 import { renderOwnerDigests } from '../../lambdas/hygiene/notifier/render';
 import { renderReport, reportContent } from '../../lambdas/hygiene/notifier/report';
@@ -81,9 +80,7 @@ export async function previewDrain(options: {
     throw new Error(`owner directory: ${state.failures.toList().records[0]?.message ?? 'unreadable'}`);
   const digests = renderOwnerDigests(context, state, screened, verdicts);
   // As if every digest part were accepted: what then goes to the admins' owner-unreachable report.
-  const accepted = new Set(
-    screened.flatMap((s) => s.events.map((e) => eventKey(s.item.credentialId, e.eventId))),
-  );
+  const accepted = new Set(screened.flatMap((s) => s.events));
   const { deferred } = splitForReport(screened, verdicts, accepted);
   const content = reportContent(deferred);
   const report =

@@ -73,8 +73,8 @@ export interface DeferredItem {
   readonly item: PendingOutboxItem;
   /** Owner events whose digest part was accepted and whose owner is unreachable: reported, then marked. */
   readonly unreachable?: { readonly owner: UnreachableVerdict; readonly events: readonly OutboxEvent[] };
-  /** Keys of events markable whatever the report does (a reachable owner's accepted digest events). */
-  readonly ready: readonly string[];
+  /** Events markable whatever the report does (a reachable owner's accepted digest events). */
+  readonly ready: readonly OutboxEvent[];
   /** Events whose `userId` is not the item's: reported, then marked; never in a digest. */
   readonly mismatched: readonly OutboxEvent[];
   /** The item's `userId` (its owner). */

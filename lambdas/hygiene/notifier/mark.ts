@@ -6,18 +6,14 @@
  * next drain. A failed mark is counted; its events stay pending (already
  * published, they may be published again: the one duplicate window,
  * docs/notifications.md), and the drain keeps its lease until it lapses.
- * What is marked is chosen per stored entry, never by an id two entries may
- * share: a malformed entry, or an event addressed to someone else whose report
- * part failed, is never removed in place of the published entry with its id.
+ * What is marked is chosen per stored entry (the event object read from it,
+ * tracked from publish to mark), never by an id two entries may share: a
+ * malformed entry, or another entry whose message failed, is never removed in
+ * place of the published entry with its id.
  */
 import type { OutboxEvent } from '../events';
 import type { MarkRequest, PendingOutboxItem } from '../outbox-ports';
 import { type DrainContext, type DrainState, recordStoreError } from './drain-state';
-
-/** `credentialId` + `eventId`: an event's identity within a drain. */
-export function eventKey(credentialId: string, eventId: string): string {
-  return `${credentialId}\u0000${eventId}`;
-}
 
 /** One item to mark: the item as read, and which of its events (the very objects it holds) were published. */
 export interface MarkSelection {
@@ -25,19 +21,16 @@ export interface MarkSelection {
   readonly published: ReadonlySet<OutboxEvent>;
 }
 
-/**
- * Marks each item's accepted events sent, by key: for items whose events are
- * all addressed to their owner (items with none accepted are left as they are).
- */
+/** Marks each item's accepted events sent (items with none accepted are left as they are). */
 export async function markPublished(
   context: DrainContext,
   state: DrainState,
   items: readonly PendingOutboxItem[],
-  accepted: ReadonlySet<string>,
+  accepted: ReadonlySet<OutboxEvent>,
 ): Promise<void> {
   const selections = items.map((item) => ({
     item,
-    published: new Set(item.events.filter((e) => accepted.has(eventKey(item.credentialId, e.eventId)))),
+    published: new Set(item.events.filter((e) => accepted.has(e))),
   }));
   await markSelected(context, state, selections);
 }

@@ -4,12 +4,13 @@
  * per-entry outcome decides which events may be marked sent. A publisher that
  * throws fails its whole batch; nothing it carried is marked.
  */
+
 import { describeError } from '../errors';
+import type { OutboxEvent } from '../events';
 import type { OutgoingMessage } from '../message';
 import type { FailedEntry } from '../outbox-ports';
 import { mapWithConcurrency } from '../task-pool';
 import type { DrainContext, DrainState } from './drain-state';
-import { eventKey } from './mark';
 import type { OwnerDigest } from './render';
 
 /** Splits entries into `publishBatch` calls of at most `maxEntries` and `maxBytes` in total. */
@@ -64,17 +65,17 @@ export async function publishMessages(
   return failedById;
 }
 
-/** Publishes every digest part; returns the keys of the events whose message was accepted. */
+/** Publishes every digest part; returns the events (stored entries, by identity) whose message was accepted. */
 export async function publishDigests(
   context: DrainContext,
   state: DrainState,
   digests: readonly OwnerDigest[],
-): Promise<Set<string>> {
+): Promise<Set<OutboxEvent>> {
   const messages = digests.flatMap((d) =>
     d.parts.map((part, i) => ({ message: { id: d.ids[i] as string, ...part.message }, bytes: part.bytes })),
   );
   const failedById = await publishMessages(context, messages);
-  const accepted = new Set<string>();
+  const accepted = new Set<OutboxEvent>();
   for (const digest of digests) {
     let complete = true;
     digest.parts.forEach((part, i) => {
@@ -93,7 +94,7 @@ export async function publishDigests(
       }
       state.counters.parts += 1;
       state.counters.eventsPublished += part.events.length;
-      for (const e of part.events) accepted.add(eventKey(e.credentialId, e.eventId));
+      for (const e of part.events) accepted.add(e);
     });
     if (complete) state.counters.digests += 1;
   }

@@ -16,7 +16,6 @@ import {
   type UnreachableReason,
 } from '../owner-directory';
 import type { DeferredItem, DrainContext, DrainState, ReachCheck } from './drain-state';
-import { eventKey } from './mark';
 import type { NotifierDeps } from './types';
 
 /** A claimed item with its events split by whether they are addressed to the item's owner. */
@@ -133,12 +132,12 @@ function recordLookupFailure(
 export function splitForReport(
   screened: readonly ScreenedItem[],
   verdicts: ReadonlyMap<string, OwnerVerdict>,
-  accepted: ReadonlySet<string>,
+  accepted: ReadonlySet<OutboxEvent>,
 ): { readonly settleNow: PendingOutboxItem[]; readonly deferred: DeferredItem[] } {
   const settleNow: PendingOutboxItem[] = [];
   const deferred: DeferredItem[] = [];
   for (const s of screened) {
-    const published = s.events.filter((e) => accepted.has(eventKey(s.item.credentialId, e.eventId)));
+    const published = s.events.filter((e) => accepted.has(e));
     const verdict = verdicts.get(s.owner);
     const unreachable = verdict !== undefined && !verdict.reachable && published.length > 0;
     if (!unreachable && s.mismatched.length === 0) {
@@ -149,7 +148,7 @@ export function splitForReport(
       item: s.item,
       itemUserId: s.owner,
       mismatched: s.mismatched,
-      ready: unreachable ? [] : published.map((e) => eventKey(s.item.credentialId, e.eventId)),
+      ready: unreachable ? [] : published,
       ...(unreachable && {
         unreachable: {
           owner: {

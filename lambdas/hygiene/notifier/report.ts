@@ -21,7 +21,7 @@ import {
   UnreachableReportTooLargeError,
 } from '../unreachable-report';
 import type { DeferredItem, DrainContext, DrainState } from './drain-state';
-import { eventKey, markSelected } from './mark';
+import { markSelected } from './mark';
 import { publishMessages } from './publish';
 import { fitsAlone } from './render';
 
@@ -39,20 +39,10 @@ export async function reportUndelivered(context: DrainContext, state: DrainState
 
 /**
  * A deferred item's events that may be marked sent: its reachable owner's
- * accepted digest events, and the events whose report part was accepted. Each
- * is the event object of one stored entry, so an event addressed to someone
- * else never rides on the readiness of an owner event with the same id.
+ * accepted digest events, and the events whose report part was accepted.
  */
 function markableEvents(d: DeferredItem, reported: ReadonlySet<OutboxEvent>): Set<OutboxEvent> {
-  const ready = new Set(d.ready);
-  const mismatched = new Set(d.mismatched);
-  return new Set(
-    d.item.events.filter(
-      (event) =>
-        reported.has(event) ||
-        (!mismatched.has(event) && ready.has(eventKey(d.item.credentialId, event.eventId))),
-    ),
-  );
+  return new Set([...d.ready, ...d.item.events.filter((event) => reported.has(event))]);
 }
 
 /** What the report lists. */
