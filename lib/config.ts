@@ -9,6 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { CONFIG_KEYS, ConfigError, configFromFlat, type HygieneConfig } from '../lambdas/hygiene/config';
 import { OWNER_EMAILS_REMOVED, principalArnProblems } from './credential-hygiene-props';
 import { exemptIdsProblems } from './environment-budget';
+import { MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
 
 /** Context keys besides the hygiene config keys (`mode`, `staleAfterDays`, ...). */
 export const DEPLOYMENT_CONTEXT_KEYS = {
@@ -231,7 +232,12 @@ function tableFrom(read: ContextReader, problems: string[]): Partial<DeploymentS
 function watchFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
   const { heartbeatWindowHours: heartbeatKey, maxScheduleSkewMinutes: skewKey } = DEPLOYMENT_CONTEXT_KEYS;
   const hours = integerFrom(heartbeatKey, read(heartbeatKey), { min: 1, max: 168, unit: 'hours' }, problems);
-  const minutes = integerFrom(skewKey, read(skewKey), { min: 1, max: 1440, unit: 'minutes' }, problems);
+  const minutes = integerFrom(
+    skewKey,
+    read(skewKey),
+    { min: MIN_SCHEDULE_SKEW_SECONDS / 60, max: 1440, unit: 'minutes' },
+    problems,
+  );
   const quotaKey = DEPLOYMENT_CONTEXT_KEYS.filterPolicyQuota;
   const quota = integerFrom(
     quotaKey,

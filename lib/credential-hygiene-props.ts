@@ -17,6 +17,7 @@ import {
 import type { CredentialTableProps } from './credential-table';
 import { exemptIdsProblems } from './environment-budget';
 import type { OwnerDirectoryTableProps } from './owner-directory-table';
+import { MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
 
 /** Props of `CredentialHygiene`. Every prop is optional: the defaults deploy a safe, auditing worker. */
 export interface CredentialHygieneProps {
@@ -88,6 +89,8 @@ export interface CredentialHygieneProps {
   readonly scheduleRetryAttempts?: number;
   /**
    * How long EventBridge Scheduler keeps retrying an undelivered invocation (1 minute to 1 day).
+   * The sweep's schedule retries for at most a quarter of `maxScheduleSkew`
+   * instead, so that a late delivery is never refused as forged.
    * @default Duration.hours(1)
    */
   readonly scheduleMaxEventAge?: Duration;
@@ -146,8 +149,11 @@ export interface CredentialHygieneProps {
   /**
    * The sweep refuses (and alarms on) an invocation whose scheduled time is
    * further than this from the wall clock, so a direct invoke cannot move the
-   * decision clock (1 minute to 1 day). Lambda drops a queued sweep older
-   * than this (at most 6 hours) to the dead-letter queue instead of starting it.
+   * decision clock (3 minutes to 1 day). A scheduled sweep's delivery fits
+   * inside it: EventBridge Scheduler retries for at most a quarter of it (and
+   * at most `scheduleMaxEventAge`), Lambda keeps the queued sweep for the
+   * rest less a minute (at most 6 hours), then dead-letters it instead of
+   * starting it.
    * @default Duration.hours(1)
    */
   readonly maxScheduleSkew?: Duration;
@@ -336,8 +342,10 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
     problems.push(`filterPolicyQuota = ${quota}: must be a whole number, at least 1`);
   }
   const skewSeconds = props.maxScheduleSkew?.toSeconds();
-  if (skewSeconds !== undefined && (skewSeconds < 60 || skewSeconds > 86_400)) {
-    problems.push(`maxScheduleSkew = ${skewSeconds} s: must be from 1 minute to 1 day`);
+  if (skewSeconds !== undefined && (skewSeconds < MIN_SCHEDULE_SKEW_SECONDS || skewSeconds > 86_400)) {
+    problems.push(
+      `maxScheduleSkew = ${skewSeconds} s: must be from ${MIN_SCHEDULE_SKEW_SECONDS / 60} minutes to 1 day`,
+    );
   }
   for (const [name, size] of [
     ['sweepMemorySize', props.sweepMemorySize],

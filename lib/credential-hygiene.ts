@@ -44,6 +44,7 @@ import {
 } from './notification-topics';
 import { OwnerDirectoryTable } from './owner-directory-table';
 import { OwnerEmailRelay } from './owner-email-relay';
+import { sweepDeliveryWindows } from './sweep-delivery';
 
 export { type CredentialHygieneProps, CredentialHygienePropsError } from './credential-hygiene-props';
 export {
@@ -56,9 +57,6 @@ export {
 
 /** What every worker function gets besides its own entry, description and sizing. */
 type WorkerFunctionProps = Omit<HygieneFunctionProps, 'serviceName' | 'metricsNamespace' | 'logRetention'>;
-
-/** Lambda keeps an asynchronous invocation at most 6 hours. */
-const LAMBDA_MAX_EVENT_AGE_SECONDS = 6 * 3600;
 
 function shortHash(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 10);
@@ -265,16 +263,16 @@ export class CredentialHygiene extends Construct {
       retryAttempts: this.props.scheduleRetryAttempts ?? 3,
       maxEventAge: this.props.scheduleMaxEventAge ?? Duration.hours(1),
     };
+    // A sweep later than the skew would be refused as forged when it starts: its retries and its time
+    // queued in Lambda fit inside the skew, and a sweep later than that is dead-lettered instead.
+    const delivery = sweepDeliveryWindows(this.maxScheduleSkew().toSeconds(), retry.maxEventAge.toSeconds());
     const sweep = addHygieneSchedule(this, 'SweepSchedule', {
       description: 'Runs the credential hygiene sweep',
       schedule: this.props.sweepSchedule ?? scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
       target: this.sweepFunction,
       job: 'sweep',
-      retry,
-      // A sweep queued longer than the skew would be refused when it starts: dead-letter it instead.
-      maxEventAge: Duration.seconds(
-        Math.min(this.maxScheduleSkew().toSeconds(), LAMBDA_MAX_EVENT_AGE_SECONDS),
-      ),
+      retry: { ...retry, maxEventAge: Duration.seconds(delivery.schedulerSeconds) },
+      maxEventAge: Duration.seconds(delivery.queuedSeconds),
     });
     const notifier = addHygieneSchedule(this, 'NotifierSchedule', {
       description: 'Runs the credential hygiene notifier',

@@ -57,9 +57,9 @@ export const DEFAULT_MAX_SCHEDULE_SKEW_SECONDS = 3600;
 /**
  * Why the run's scheduled time is refused, or undefined when it is usable: a
  * scheduled time further than `maxSkewMs` from the wall clock is not what
- * EventBridge Scheduler sends (its deliveries and Lambda's retries stay within
- * their maximum event ages), so it is a direct invocation trying to move the
- * decision clock. A run on the wall clock (`source: 'clock'`) has nothing to refuse.
+ * EventBridge Scheduler sends (the construct fits its retries and Lambda's
+ * queue inside the skew: lib/sweep-delivery.ts), so it is a direct invocation
+ * trying to move the decision clock. A run on the wall clock (`source: 'clock'`) has nothing to refuse.
  */
 export function scheduleSkewProblem(
   instant: RunInstant,

@@ -19,7 +19,7 @@ import {
   CredentialHygienePropsError,
 } from '../../lib/credential-hygiene';
 import { thrownBy } from '../support/thrown';
-import { type CfnTemplate, ownerSubscriptionCheck } from './structural-checks';
+import { type CfnTemplate, ownerSubscriptionCheck, sweepDeliveryCheck } from './structural-checks';
 import { SKIP_BUNDLING } from './synth';
 
 function build(
@@ -33,6 +33,15 @@ function build(
 }
 
 const propsError = (fn: () => unknown) => thrownBy(CredentialHygienePropsError, fn);
+
+/** The properties of the schedule that runs the sweep. */
+function sweepSchedule(template: Template): Record<string, unknown> {
+  const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter((r) =>
+    String(r.Properties.Target.Input).includes('"job":"sweep"'),
+  );
+  expect(schedules).toHaveLength(1);
+  return schedules[0]?.Properties;
+}
 
 describe('bad props', () => {
   it('rejects a table and tableProps together, with every other problem, in one readable error', () => {
@@ -270,13 +279,16 @@ describe('cdk-nag sensitivity', () => {
 });
 
 describe('heartbeat and skew props', () => {
-  it('rejects a heartbeat window that is not whole hours within a week, and a skew outside a minute to a day', () => {
+  it('rejects a heartbeat window that is not whole hours within a week, and a skew outside 3 minutes to a day', () => {
     const error = propsError(() =>
-      build({ heartbeatWindow: Duration.minutes(90), maxScheduleSkew: Duration.seconds(30) }),
+      build({ heartbeatWindow: Duration.minutes(90), maxScheduleSkew: Duration.seconds(179) }),
     );
     expect(error.problems).toEqual([
       'heartbeatWindow = 5400 s: must be whole hours from 1 to 168',
-      'maxScheduleSkew = 30 s: must be from 1 minute to 1 day',
+      'maxScheduleSkew = 179 s: must be from 3 minutes to 1 day',
+    ]);
+    expect(propsError(() => build({ maxScheduleSkew: Duration.seconds(86_401) })).problems).toEqual([
+      'maxScheduleSkew = 86401 s: must be from 3 minutes to 1 day',
     ]);
     expect(propsError(() => build({ heartbeatWindow: Duration.days(8) })).problems).toEqual([
       'heartbeatWindow = 691200 s: must be whole hours from 1 to 168',
@@ -288,6 +300,31 @@ describe('heartbeat and skew props', () => {
     template().hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumEventAgeInSeconds: 6 * 3600,
     });
+    expect(sweepDeliveryCheck(template().toJSON() as CfnTemplate)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('fits the sweep’s retries and queue inside the skew; the other schedules keep scheduleMaxEventAge', () => {
+    const { template } = build({
+      maxScheduleSkew: Duration.hours(1),
+      scheduleMaxEventAge: Duration.minutes(10),
+    });
+    const sweepTarget = sweepSchedule(template()).Target as { RetryPolicy: unknown };
+    expect(sweepTarget.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 600 });
+    template().hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Target: Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 600 } }),
+    });
+    template().hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumEventAgeInSeconds: 3600 - 600 - 60,
+    });
+  });
+
+  it('at the smallest skew, 3 minutes, gives each window the services’ 1-minute minimum', () => {
+    const { template } = build({ maxScheduleSkew: Duration.minutes(3) });
+    const sweepTarget = sweepSchedule(template()).Target as { RetryPolicy: unknown };
+    expect(sweepTarget.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 60 });
+    template().hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: 60 });
+    expect(sweepDeliveryCheck(template().toJSON() as CfnTemplate)).toEqual({ checked: 1, problems: [] });
   });
 });
 

@@ -128,14 +128,18 @@ describe('heartbeat window and schedule skew', () => {
       Description: Match.stringLikeRegexp('^Credential hygiene sweep'),
       Environment: { Variables: Match.objectLike({ MAX_SCHEDULE_SKEW_SECONDS: '1800' }) },
     });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: 1800 });
+    // 1,800 s of skew: Scheduler retries for 450 s, Lambda queues for 1,800 − 450 − 60.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: 1290 });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumEventAgeInSeconds: 450 }) }),
+    });
   });
 
   it('names a window or skew outside what CloudWatch and the sweep accept', () => {
     const error = contextError({ heartbeatWindowHours: '200', maxScheduleSkewMinutes: '1.5' });
     expect(error.problems).toEqual([
       'heartbeatWindowHours = "200": must be an integer from 1 to 168 (hours)',
-      'maxScheduleSkewMinutes = "1.5": must be an integer from 1 to 1440 (minutes)',
+      'maxScheduleSkewMinutes = "1.5": must be an integer from 3 to 1440 (minutes)',
     ]);
   });
 });

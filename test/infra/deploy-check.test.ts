@@ -4,7 +4,7 @@
  * combinations and runs, on each, the structural checks of
  * `structural-checks.ts` (every alarm can notify; the notification topic's
  * allow-lists leave every role of the stack able to do its job; no owner
- * address in the template) and cdk-nag's AwsSolutions pack. Template-only:
+ * address in the template; a late scheduled sweep is not refused as forged) and cdk-nag's AwsSolutions pack. Template-only:
  * no Lambda bundling, so it stays fast.
  */
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -13,6 +13,7 @@ import {
   alarmNotificationCheck,
   type CfnTemplate,
   ownerSubscriptionCheck,
+  sweepDeliveryCheck,
   topicAccessCheck,
 } from './structural-checks';
 import { synthApp } from './synth';
@@ -59,6 +60,10 @@ describe.each(Object.entries(COMBINATIONS))('deploy check: %s', (_name, context)
 
   it('the notification topic is allow-listed and every role can still do its job', () => {
     expect(topicAccessCheck(json)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('a late scheduled sweep is never refused as forged (its delivery fits the skew)', () => {
+    expect(sweepDeliveryCheck(json)).toEqual({ checked: 1, problems: [] });
   });
 
   it('no owner email address is in the template', () => {

@@ -33,10 +33,10 @@ const sendToDeadLetterQueue = () =>
 /** The statement that lets a function write its log group (the first of its default policy). */
 const writeLogs = () => Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] });
 
-/** A schedule's target: the function, retried 3 times within an hour, then dead-lettered. */
-const retriedTarget = (description: string) => ({
+/** A schedule's target: the function, retried 3 times within an hour (by default), then dead-lettered. */
+const retriedTarget = (description: string, retrySeconds = 3600) => ({
   Arn: getAtt(functionId(description)),
-  RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+  RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: retrySeconds },
   DeadLetterConfig: { Arn: getAtt(logicalIdOf(template, 'AWS::SQS::Queue')) },
 });
 /** A schedule's input: the job and the scheduled time. */
@@ -328,11 +328,12 @@ describe('least privilege', () => {
 
 describe('schedules', () => {
   it('runs the sweep daily at 03:00 UTC with a retry policy, the dead-letter queue and the scheduled time as input', () => {
+    // Retried for a quarter of the one-hour skew: a later sweep would be refused as forged.
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 3 * * ? *)',
       ScheduleExpressionTimezone: 'Etc/UTC',
       State: 'ENABLED',
-      Target: { ...retriedTarget('Credential hygiene sweep'), Input: jobInput('sweep') },
+      Target: { ...retriedTarget('Credential hygiene sweep', 900), Input: jobInput('sweep') },
     });
   });
 
@@ -458,12 +459,13 @@ describe('operations', () => {
     });
   });
 
-  it('dead-letters a scheduled run that fails after Lambda’s two retries; a queued sweep older than the skew too', () => {
+  it('dead-letters a scheduled run that fails after Lambda’s two retries; a sweep queued past its share of the skew too', () => {
     const queueArn = getAtt(logicalIdOf(template, 'AWS::SQS::Queue'));
+    // The skew (3,600 s) less the schedule's retries (900 s) and a minute for the start.
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: functionId('Credential hygiene sweep') },
       MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 3600,
+      MaximumEventAgeInSeconds: 2640,
       DestinationConfig: { OnFailure: { Destination: queueArn } },
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {

@@ -351,3 +351,56 @@ export function ownerSubscriptionCheck(template: CfnTemplate): CheckResult {
     );
   return { checked: subscriptions.length, problems };
 }
+
+/** The handler's variable with the sweep's allowed skew (lambdas/handlers/environment.ts). */
+const SKEW_VARIABLE = 'MAX_SCHEDULE_SKEW_SECONDS';
+/** What the sweep's delivery must leave of the skew for the function to start (lib/sweep-delivery.ts). */
+const START_MARGIN_SECONDS = 60;
+
+/**
+ * A late scheduled sweep is never refused as forged: for each function that
+ * checks a schedule skew, every schedule invoking it retries for no longer,
+ * and Lambda keeps its queued event for no longer, than the skew less a
+ * minute for the start. A window left to its service default (24 hours for
+ * Scheduler, 6 hours for Lambda) counts as that default. `checked` counts the
+ * schedules.
+ */
+export function sweepDeliveryCheck(template: CfnTemplate): CheckResult {
+  const problems: string[] = [];
+  let checked = 0;
+  for (const [fnId, fn] of Object.entries(template.Resources)) {
+    const skew = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables?.[SKEW_VARIABLE];
+    if (fn.Type !== 'AWS::Lambda::Function' || skew === undefined) continue;
+    const queued = eventInvokeAge(template, fnId);
+    for (const [scheduleId, schedule] of schedulesInvoking(template, fnId)) {
+      checked += 1;
+      const target = schedule.Properties?.Target as { RetryPolicy?: { MaximumEventAgeInSeconds?: number } };
+      const retried = target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400;
+      const late = retried + queued + START_MARGIN_SECONDS;
+      if (late > Number(skew)) {
+        problems.push(
+          `${scheduleId} → ${fnId}: retried ${retried} s + queued ${queued} s + start ${START_MARGIN_SECONDS} s = ${late} s, more than the ${skew} s skew the function accepts`,
+        );
+      }
+    }
+  }
+  return { checked, problems };
+}
+
+/** Lambda's asynchronous event age for the function: its `EventInvokeConfig`, else the 6-hour default. */
+function eventInvokeAge(template: CfnTemplate, fnId: string): number {
+  const config = Object.values(template.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && referencedId(r.Properties?.FunctionName) === fnId,
+  );
+  return (config?.Properties?.MaximumEventAgeInSeconds as number | undefined) ?? 6 * 3600;
+}
+
+/** The schedules whose target is the function. */
+function schedulesInvoking(template: CfnTemplate, fnId: string): [string, CfnResource][] {
+  return Object.entries(template.Resources).filter(
+    ([, r]) =>
+      r.Type === 'AWS::Scheduler::Schedule' &&
+      referencedId((r.Properties?.Target as { Arn?: unknown } | undefined)?.Arn) === fnId,
+  );
+}
