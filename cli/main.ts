@@ -12,7 +12,8 @@
  *   `jsonl`, `digest-preview`, `usage-error`) at the top of `cli/`.
  * - Stored text (ids, owners, names, problems) reaches a terminal only
  *   through `terminalText` and a CSV cell only through `csvCell`
- *   (`lambdas/render/sanitize.ts`, the one sanitiser).
+ *   (`lambdas/render/sanitize.ts`, over the one class of unsafe characters
+ *   in `lambdas/hygiene/untrusted-text.ts`).
  * - Settings live once, on the program here: commander copies them to every
  *   subcommand (and sub-subcommand) created with `.command()`. Do not repeat
  *   `configureOutput`/`showHelpAfterError`/`exitOverride` in a command.

@@ -1,7 +1,7 @@
 /**
  * One way to print a listing of records (`runs list`, `runs show`, `guard
  * status`): an aligned text table for people, or CSV (RFC 4180, a header
- * row) for spreadsheets. Stored text goes through the one sanitiser each way
+ * row) for spreadsheets. Stored text goes through the sanitiser each way
  * (`terminalText` for a cell on a terminal, `csvCell` for CSV). JSON output is
  * the command's own (it keeps types and nesting).
  */

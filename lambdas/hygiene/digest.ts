@@ -20,6 +20,7 @@ import {
   subjectText,
 } from './message';
 import { DAY_MS, parseInstant, relativePhrase } from './time';
+import { UNSAFE_CHARACTERS } from './untrusted-text';
 
 /** The machine document's schema name. */
 export const DIGEST_SCHEMA = 'personal-client-hygiene/digest';
@@ -273,10 +274,13 @@ export function describeEvent(event: OutboxEvent, now: number): string[] {
 }
 
 /**
- * An untrusted name (a display name, a directory name) as plain text: control
- * characters (CR, LF, tabs) and Unicode bidi controls become spaces, so it
- * cannot add lines to the text or reorder the text around it; blank means
- * "unknown" (`undefined`).
+ * An untrusted name (a display name, a directory name) as plain text: its
+ * unsafe characters ({@link UNSAFE_CHARACTERS}: controls such as CR, LF and
+ * tab, Unicode bidi controls, line and paragraph separators) become spaces,
+ * whitespace runs one space, so it cannot add lines to the text or reorder
+ * the text around it; blank means "unknown" (`undefined`). The flattening
+ * rendering of that one class (terminals show escapes instead:
+ * `terminalText`, `lambdas/render/sanitize.ts`).
  */
 export function plainName(name: string | undefined): string | undefined {
   // Most names are plain ASCII words already: nothing to flatten (one test instead of two replacements).
@@ -285,10 +289,7 @@ export function plainName(name: string | undefined): string | undefined {
 
 /** {@link plainName} without its fast path: every name goes through the replacements. */
 export function flattenName(name: string | undefined): string | undefined {
-  const plain = name
-    ?.replace(/[\p{Cc}\u061c\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const plain = name?.replace(UNSAFE_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   return plain === undefined || plain === '' ? undefined : plain;
 }
 

@@ -1,26 +1,33 @@
 /**
- * The one sanitiser for text that came from stored records (ids, owner ids,
- * names, problems, error messages) on its way to a person: a terminal, an
- * email body, or a spreadsheet opening a CSV export.
+ * Text from stored records (ids, owner ids, names, problems, error messages)
+ * made safe for a terminal or a spreadsheet.
  *
- * - {@link terminalText}: control characters cannot drive the terminal (ANSI
+ * Which characters are unsafe is defined once, in the domain
+ * (`lambdas/hygiene/untrusted-text.ts`); how they are shown depends on where
+ * the text goes, so there are two renderings over that one class:
+ *
+ * - {@link terminalText} (here): for the CLI's terminal output and the text
+ *   renderings in `lambdas/render/` (run summary, posture); the run summary
+ *   text is also the body of the sweep's admin report, so that email shows
+ *   the same escapes. Control characters cannot drive the terminal (ANSI
  *   escape sequences that recolour, move the cursor, retitle the window or
- *   hide text; C0/C1 controls; Unicode bidi overrides that reorder what is
+ *   hide text; C0/C1 controls; Unicode bidi controls that reorder what is
  *   shown, "Trojan Source"; line separators). Each is shown as a visible
  *   escape (`\x1b`, `\u202e`), so what is printed is what is stored and two
  *   different ids never print alike; newlines survive only in multi-line text.
- * - {@link spreadsheetSafe}: a cell a spreadsheet would run as a formula
- *   (leading `=`, `+`, `-`, `@`, tab or CR, and their full-width and small
- *   forms `＝＋－＠` / `﹦﹢﹣﹫`, which spreadsheets also accept) is
- *   prefixed with `'`.
+ * - `plainName` / `plainValue` (`lambdas/hygiene/digest.ts`, not here): for
+ *   the owner digest's text, its HTML email and the `owner-unreachable` admin
+ *   report, the same characters are flattened to spaces, so a name stays
+ *   readable on its line.
  *
- * Pure; shared by the CLI and the Lambdas' renderings (`lambdas/render/`).
+ * And, for a spreadsheet opening a CSV export, {@link spreadsheetSafe}: a cell
+ * a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab or CR,
+ * and their full-width and small forms `＝＋－＠` / `﹦﹢﹣﹫`, which
+ * spreadsheets also accept) is prefixed with `'`.
+ *
+ * Pure.
  */
-
-/** C0, DEL and C1 controls (`Cc`), the bidi marks/embeddings/overrides/isolates, line and paragraph separators. */
-const CONTROL = /[\p{Cc}\p{Bidi_Control}\p{Zl}\p{Zp}]/gu;
-/** The same without `\n`, for multi-line text. */
-const CONTROL_BUT_NEWLINE = /(?!\n)[\p{Cc}\p{Bidi_Control}\p{Zl}\p{Zp}]/gu;
+import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_EXCEPT_NEWLINE } from '../hygiene/untrusted-text';
 
 function visibleEscape(char: string): string {
   const code = char.codePointAt(0) ?? 0;
@@ -30,11 +37,15 @@ function visibleEscape(char: string): string {
 }
 
 /**
- * Text safe to print on a terminal: every control character (see the module
- * header) replaced by a visible escape. With `multiline`, `\n` is kept.
+ * Text safe to print on a terminal: every unsafe character (`UNSAFE_CHARACTERS`
+ * of `lambdas/hygiene/untrusted-text.ts`) replaced by a visible escape. With
+ * `multiline`, `\n` is kept.
  */
 export function terminalText(text: string, options: { readonly multiline?: boolean } = {}): string {
-  return text.replace(options.multiline ? CONTROL_BUT_NEWLINE : CONTROL, visibleEscape);
+  return text.replace(
+    options.multiline ? UNSAFE_CHARACTERS_EXCEPT_NEWLINE : UNSAFE_CHARACTERS,
+    visibleEscape,
+  );
 }
 
 /** Leaders that make a spreadsheet read a cell as a formula: ASCII, full-width and small forms. */

@@ -1,5 +1,5 @@
 /**
- * The one sanitiser (lambdas/render/sanitize.ts): stored text cannot drive a
+ * The terminal and CSV sanitiser (lambdas/render/sanitize.ts): stored text cannot drive a
  * terminal, and a CSV cell cannot run as a spreadsheet formula, including the
  * full-width leaders spreadsheets also accept.
  */

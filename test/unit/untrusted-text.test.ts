@@ -1,0 +1,107 @@
+/**
+ * The one definition of the characters unsafe to show a person
+ * (lambdas/hygiene/untrusted-text.ts), checked over every code point: it is
+ * exactly the set the digest's hand-written class named before it was shared,
+ * the terminal and the email renderings both act on all of it and on nothing
+ * else, and the plain-ASCII fast path never skips one.
+ */
+import { describe, expect, it } from 'vitest';
+import { flattenName } from '../../lambdas/hygiene/digest';
+import { isPlainAscii } from '../../lambdas/hygiene/message';
+import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_EXCEPT_NEWLINE } from '../../lambdas/hygiene/untrusted-text';
+import { terminalText } from '../../lambdas/render/sanitize';
+
+/**
+ * The set spelled out by hand: controls, the bidi controls of Unicode 6.3+
+ * (U+061C ARABIC LETTER MARK, LRM/RLM, the embeddings and overrides, the
+ * isolates) and the line and paragraph separators. A Unicode update that
+ * changes `Bidi_Control`, `Zl` or `Zp` fails here, for review.
+ */
+const SPELLED_OUT = /^[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]$/u;
+
+const MAX_CODE_POINT = 0x10ffff;
+
+/** Whether the whole of `text` is one match of `pattern` (a global pattern, used through `replace` only). */
+function isOneMatch(pattern: RegExp, text: string): boolean {
+  return text.replace(pattern, '') === '' && text !== '';
+}
+
+/** Every code point 0..0x10FFFF (lone surrogates included), with its string. */
+function* everyCodePoint(): Generator<{ code: number; char: string }> {
+  for (let code = 0; code <= MAX_CODE_POINT; code++) yield { code, char: String.fromCodePoint(code) };
+}
+
+const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+
+describe('UNSAFE_CHARACTERS', () => {
+  it('is exactly the spelled-out set, over all code points 0..0x10FFFF', () => {
+    const differ: string[] = [];
+    let count = 0;
+    for (const { code, char } of everyCodePoint()) {
+      const unsafe = isOneMatch(UNSAFE_CHARACTERS, char);
+      if (unsafe) count++;
+      if (unsafe !== SPELLED_OUT.test(char)) differ.push(hex(code));
+    }
+    expect(differ).toEqual([]);
+    // 65 controls (0x00–0x1F, 0x7F–0x9F), 12 bidi controls, U+2028, U+2029.
+    expect(count).toBe(65 + 12 + 2);
+  });
+
+  it('without newline differs only at U+000A', () => {
+    const differ: string[] = [];
+    for (const { code, char } of everyCodePoint()) {
+      if (isOneMatch(UNSAFE_CHARACTERS, char) !== isOneMatch(UNSAFE_CHARACTERS_EXCEPT_NEWLINE, char))
+        differ.push(hex(code));
+    }
+    expect(differ).toEqual(['U+000A']);
+  });
+
+  it('replaces every occurrence, call after call (global, no state left behind)', () => {
+    expect('a\x1bb\u202ec\nd'.replace(UNSAFE_CHARACTERS, '.')).toBe('a.b.c.d');
+    expect('a\x1bb\u202ec\nd'.replace(UNSAFE_CHARACTERS, '.')).toBe('a.b.c.d');
+    expect('a\rb\nc\u2028d'.replace(UNSAFE_CHARACTERS_EXCEPT_NEWLINE, '.')).toBe('a.b\nc.d');
+    expect('🔑 Zoë'.replace(UNSAFE_CHARACTERS, '.')).toBe('🔑 Zoë');
+  });
+});
+
+describe('both renderings act on the one class', () => {
+  it('a terminal escapes, an email flattens, exactly the unsafe characters', () => {
+    const mismatched: string[] = [];
+    for (const { code, char } of everyCodePoint()) {
+      const unsafe = isOneMatch(UNSAFE_CHARACTERS, char);
+      const text = `a${char}b`;
+      if ((terminalText(text) !== text) !== unsafe) mismatched.push(`terminal ${hex(code)}`);
+      // Flattening also collapses safe whitespace (space, NBSP, ...) to one space: only the rest tells.
+      if (!/^\s$/u.test(char) && (flattenName(text) !== text) !== unsafe)
+        mismatched.push(`email ${hex(code)}`);
+    }
+    expect(mismatched).toEqual([]);
+  });
+
+  it('flattens each unsafe character to a space, including U+061C and U+2029', () => {
+    for (const char of [
+      '\x00',
+      '\x1b',
+      '\x7f',
+      '\x85',
+      '\x9b',
+      '\u061c',
+      '\u200f',
+      '\u202e',
+      '\u2069',
+      '\u2029',
+    ]) {
+      expect(flattenName(`a${char}b`), hex(char.codePointAt(0) ?? 0)).toBe('a b');
+    }
+  });
+});
+
+describe('the plain-ASCII fast path', () => {
+  it('never lets an unsafe character through: no unsafe character is plain ASCII', () => {
+    const leaks: string[] = [];
+    for (const { code, char } of everyCodePoint()) {
+      if (isPlainAscii(`a${char}b`) && isOneMatch(UNSAFE_CHARACTERS, char)) leaks.push(hex(code));
+    }
+    expect(leaks).toEqual([]);
+  });
+});
