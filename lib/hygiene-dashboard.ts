@@ -11,6 +11,7 @@ import {
   ACTION_METRICS,
   NOTIFIER_METRIC,
   RECONCILER_METRIC,
+  RELAY_METRIC,
   SES_EVENTS_METRIC,
   SWEEP_METRIC,
 } from '../lambdas/handlers/metric-names';
@@ -148,6 +149,14 @@ function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
       [
         m(SWEEP_METRIC.unreachableOwners, { statistic: 'Maximum', label: 'forecast by the sweep' }),
         m(NOTIFIER_METRIC.unreachableOwners, { ...hourly, label: 'reported to the admins by drains' }),
+        ...(relay
+          ? [
+              m(RELAY_METRIC.unreportedUnreachable, {
+                ...hourly,
+                label: 'not emailed by the relay and not reported (retried, then the relay DLQ)',
+              }),
+            ]
+          : []),
       ],
       { width },
     ),

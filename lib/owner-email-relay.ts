@@ -23,7 +23,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RELAY_LEDGER_TABLE } from '../lambdas/aws/relay-ledger-table-definition';
 import { configToEnvironment, HANDLER_ENV } from '../lambdas/handlers/environment';
-import { SES_EVENTS_METRIC } from '../lambdas/handlers/metric-names';
+import { RELAY_METRIC, SES_EVENTS_METRIC } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { addDeadLetterQueue } from './dead-letter-queue';
 import { runMetric } from './hygiene-alarms';
@@ -57,7 +57,7 @@ export interface OwnerEmailRelayProps {
   /** Powertools service name (the `service` metric dimension). */
   readonly serviceName: string;
   /**
-   * Where the DLQ, bounce and function-error alarms notify.
+   * Where the DLQ, bounce, unreported-unreachable-owner and function-error alarms notify.
    * @default - alarms without actions
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
@@ -274,6 +274,14 @@ export class OwnerEmailRelay extends Construct {
           period: Duration.hours(1),
         }),
         ...atLeast(props.bounceAlarmThreshold ?? 3),
+      }),
+      new cloudwatch.Alarm(this, 'UnreportedUnreachableOwners', {
+        alarmDescription:
+          'The relay could not email an owner whom the drain had judged reachable (a bounce, departure or address removed since, or no directory): the admins were not told of these notices. Fix the directory entry; SQS retries the digest, then it goes to the relay DLQ.',
+        metric: runMetric(props.metricsNamespace, props.serviceName, RELAY_METRIC.unreportedUnreachable, {
+          period: Duration.hours(1),
+        }),
+        ...atLeast(1),
       }),
       ...[this.relayFunction, this.sesEventsFunction].map(
         (fn) =>

@@ -112,6 +112,11 @@ export const RELAY_METRIC = {
   unreachable: 'UnreachableOwnersSkipped',
   /** Records that failed (retried by SQS, then moved to the DLQ). */
   failed: 'EmailRelayFailures',
+  /**
+   * Of those, digests whose owner cannot be emailed and was not reported to the admins by the drain
+   * (`UnreportedUnreachableOwnerError`): until a directory fix or the DLQ, these notices reach nobody.
+   */
+  unreportedUnreachable: 'UnreportedUnreachableOwners',
 } as const;
 
 /** Metrics of the SES bounce and complaint handler. */

@@ -41,6 +41,7 @@ export function createRelayHandler(deps: RelayHandlerDeps) {
     deps.metrics.addMetric(RELAY_METRIC.duplicates, MetricUnit.Count, tally.duplicates);
     deps.metrics.addMetric(RELAY_METRIC.unreachable, MetricUnit.Count, tally.skippedUnreachable);
     deps.metrics.addMetric(RELAY_METRIC.failed, MetricUnit.Count, tally.failed);
+    deps.metrics.addMetric(RELAY_METRIC.unreportedUnreachable, MetricUnit.Count, tally.unreportedUnreachable);
     const fields = { records: records.length, ...tally };
     if (tally.failed > 0) deps.logger.warn('relay batch', fields);
     else deps.logger.info('relay batch', fields);

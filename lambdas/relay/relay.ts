@@ -224,6 +224,10 @@ export function tallyOutcomes(outcomes: readonly RelayOutcome[]) {
     duplicates: count('duplicate'),
     skippedUnreachable: count('skipped'),
     failed: count('failed'),
+    /** Of `failed`: owners who cannot be emailed and whom the drain did not report to the admins. */
+    unreportedUnreachable: outcomes.filter(
+      (o) => o.status === 'failed' && o.error instanceof UnreportedUnreachableOwnerError,
+    ).length,
     failures: outcomes.flatMap((o) =>
       o.status === 'failed'
         ? [{ ...(o.userId !== undefined && { userId: o.userId }), error: errorText(o.error) }]

@@ -195,7 +195,7 @@ describe('OwnerEmailRelay', () => {
     });
   });
 
-  it('keeps ledger entries with TTL and alarms on the DLQ and on bounces', () => {
+  it('keeps ledger entries with TTL and alarms on the DLQ, on bounces and on owners nobody was told of', () => {
     const { template } = build();
 
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -211,6 +211,17 @@ describe('OwnerEmailRelay', () => {
       MetricName: 'EmailBounces',
       Namespace: 'PersonalClientHygiene',
       Threshold: 3,
+    });
+    // At the first failed delivery, not only after the queue's retries (the DLQ alarm).
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'UnreportedUnreachableOwners',
+      Namespace: 'PersonalClientHygiene',
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: Match.anyValue(),
     });
   });
 

@@ -12,6 +12,7 @@ import {
   DEFAULT_METRICS_NAMESPACE,
   NOTIFIER_METRIC,
   RECONCILER_METRIC,
+  RELAY_METRIC,
   SES_EVENTS_METRIC,
   SWEEP_METRIC,
 } from '../../lambdas/handlers/metric-names';
@@ -121,6 +122,7 @@ describe('owner reach alarms (default stack, sns-email)', () => {
       ]),
     );
     expect(shown).not.toContain(SES_EVENTS_METRIC.bounces);
+    expect(shown).not.toContain(RELAY_METRIC.unreportedUnreachable);
   });
 });
 
@@ -144,16 +146,17 @@ describe('owner reach alarms (relay route)', () => {
     });
   });
 
-  it('keeps the stack’s alarms and adds the relay’s four (its DLQ, bounces, its two functions’ errors)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 16 + 4);
+  it('keeps the stack’s alarms and adds the relay’s five (its DLQ, bounces, unreported unreachable owners, its two functions’ errors)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 16 + 5);
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 
-  it('shows bounces, complaints and owners marked bouncing beside unreachable owners', () => {
+  it('shows bounces, complaints, owners marked bouncing and owners the relay could not email beside unreachable owners', () => {
     expect(dashboardMetrics(template)).toEqual(
       expect.arrayContaining([
         SWEEP_METRIC.unreachableOwners,
         NOTIFIER_METRIC.unreachableOwners,
+        RELAY_METRIC.unreportedUnreachable,
         SES_EVENTS_METRIC.bounces,
         SES_EVENTS_METRIC.complaints,
         SES_EVENTS_METRIC.marked,

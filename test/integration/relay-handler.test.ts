@@ -204,6 +204,8 @@ describe('relay handler', () => {
       [RELAY_METRIC.sent]: 1,
       [RELAY_METRIC.failed]: 1,
       [RELAY_METRIC.unreachable]: 1,
+      // bob's failure is SES's rejection, not an owner nobody was told of.
+      [RELAY_METRIC.unreportedUnreachable]: 0,
     });
   });
 
@@ -265,6 +267,7 @@ describe('SES events handler', () => {
     const relay = relayHandler();
     // A digest judged reachable before the bounce, then one from a drain that judged bob unreachable.
     const unreported = await relay.invoke(batch('bob'));
+    const unreportedMetrics = { ...relay.metrics };
     const reported = await relay.invoke({ Records: [sqsRecord('bob', 'unreachable')] });
 
     expect(summary).toMatchObject({ bounces: 0, marked: 0 });
@@ -276,6 +279,14 @@ describe('SES events handler', () => {
     // Not acknowledged unheard: retried by SQS, then the DLQ and its alarm.
     expect(unreported).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-bob' }] });
     expect(reported).toEqual({ batchItemFailures: [] });
-    expect(relay.metrics[RELAY_METRIC.unreachable]).toBe(1);
+    expect(unreportedMetrics).toMatchObject({
+      [RELAY_METRIC.failed]: 1,
+      [RELAY_METRIC.unreportedUnreachable]: 1,
+      [RELAY_METRIC.unreachable]: 0,
+    });
+    expect(relay.metrics).toMatchObject({
+      [RELAY_METRIC.unreachable]: 1,
+      [RELAY_METRIC.unreportedUnreachable]: 0,
+    });
   });
 });

@@ -118,7 +118,8 @@ describe('relayBatch', () => {
     expect(sender.sent).toEqual([]);
     expect(ledger.entries.size).toBe(0);
     expect(result.batchItemFailures).toEqual(records.map((r) => ({ itemIdentifier: r.messageId })));
-    const failures = tallyOutcomes(result.outcomes).failures;
+    const { failures, failed, unreportedUnreachable } = tallyOutcomes(result.outcomes);
+    expect({ failed, unreportedUnreachable }).toEqual({ failed: 3, unreportedUnreachable: 3 });
     expect(failures.map((f) => f.error)).toEqual([
       expect.stringMatching(
         /^UnreportedUnreachableOwnerError: owner "eve" cannot be emailed \(bouncing\) but the drain judged them reachable,/,
@@ -178,6 +179,7 @@ describe('relayBatch', () => {
       sent: 1,
       skippedUnreachable: 1,
       failed: 1,
+      unreportedUnreachable: 0,
       failures: [{ userId: 'bob', error: 'MessageRejected: Email address is not verified' }],
     });
   });
