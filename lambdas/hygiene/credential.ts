@@ -2,9 +2,18 @@
  * The `PersonalClient` record (its fields: docs/data-model.md) and the
  * worker's own bookkeeping attributes, parsed from any raw item into either a
  * typed credential or a list of problems naming each bad field.
+ *
+ * Why the outbox is checked here although the policy never reads it: every
+ * transition write appends to `hygieneOutbox`, and DynamoDB cannot append to
+ * a value that is not a list, so such a record would fail every write of
+ * every run (and enough of them abort the sweep) instead of being reported
+ * once as invalid (docs/rules.md, "Invalid records"). The outbox index's keys
+ * are checked too: DynamoDB refuses to store an item whose index key is not a
+ * non-empty string, so `import` and `plan --input` name the attribute at fault
+ * instead of relaying DynamoDB's refusal or planning a record no table holds.
  */
 import ipaddr from 'ipaddr.js';
-import { HYGIENE_ATTR } from './data-contract';
+import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from './data-contract';
 import { parseInstant } from './time';
 
 /** Why the worker soft-deleted a credential. */
@@ -15,7 +24,7 @@ export type DeletedReason = (typeof DELETED_REASONS)[number];
 export interface StoredInstant {
   /** Exactly as stored, so conditional writes can compare against it. */
   readonly raw: string;
-  /** Epoch milliseconds (may carry a sub-millisecond fraction). */
+  /** Whole epoch milliseconds (sub-millisecond digits truncated: lambdas/hygiene/time.ts). */
   readonly ms: number;
 }
 
@@ -254,6 +263,32 @@ class RecordReader {
     return false;
   }
 
+  /**
+   * A list the worker appends to, absent or present: unlike other
+   * attributes a `NULL` is a problem, since an append to it fails as surely
+   * as one to a string.
+   */
+  appendableList(field: string, what: string): void {
+    const value = this.item[field];
+    if (value === undefined || Array.isArray(value)) return;
+    const got = typeof value === 'string' ? `the string ${describe(value)}` : describe(value);
+    this.problem(field, `must be a list (${what}), got ${got}`);
+  }
+
+  /**
+   * A key of the outbox index, absent or present: DynamoDB refuses to store
+   * an item whose index key is not a non-empty string (`NULL` included), so
+   * an imported record with one could never be written.
+   */
+  indexKey(field: string): void {
+    const value = this.item[field];
+    if (value === undefined || (typeof value === 'string' && value !== '')) return;
+    this.problem(
+      field,
+      `must be a non-empty string (a key of the ${OUTBOX_INDEX} index), got ${describe(value)}`,
+    );
+  }
+
   deletedReason(field: string): DeletedReason | undefined {
     const value = this.item[field];
     if (isUnset(value)) return undefined;
@@ -356,6 +391,9 @@ function readHygieneState(r: RecordReader): HygieneState {
   };
   r.pair(HYGIENE_ATTR.staleFlaggedAt, HYGIENE_ATTR.staleDeleteAfter);
   r.pair(HYGIENE_ATTR.orphanedAt, HYGIENE_ATTR.orphanDeleteAfter);
+  r.appendableList(OUTBOX_ATTR.events, 'the pending owner notices the sweep appends to');
+  r.indexKey(OUTBOX_ATTR.owner);
+  r.indexKey(OUTBOX_ATTR.since);
   return hygiene;
 }
 

@@ -1,21 +1,38 @@
 /**
  * RFC 3339 instants, read strictly and written in one canonical form.
  *
- * Instants are carried as epoch milliseconds (a `number`, possibly with a
- * sub-millisecond fraction) so comparisons never depend on the process time
- * zone or on `Date` parsing quirks (`Date.parse` accepts date-only strings and
- * guesses a zone for zone-less ones; we must reject both).
+ * Instants are carried as whole epoch milliseconds (a `number`) so comparisons
+ * never depend on the process time zone or on `Date` parsing quirks
+ * (`Date.parse` accepts date-only strings and guesses a zone for zone-less
+ * ones; we must reject both).
+ *
+ * Why whole milliseconds: that is the precision of a JavaScript `Date` and of
+ * the canonical form the worker writes ({@link formatInstant}), so an instant
+ * read from a record and the same instant written back (`hygieneExpiryNoticeFor`,
+ * history, events) compare equal. Sub-millisecond digits (Go's RFC3339Nano
+ * writes nine) are read and truncated toward the earlier millisecond. Only
+ * instants whose UTC form falls in years 0000–9999 are accepted: outside
+ * them the canonical form is not RFC 3339 (docs/data-model.md, "Seed fields").
  */
 
 /** Milliseconds in one day. */
 export const DAY_MS = 86_400_000;
+
+/** The earliest instant the worker reads or writes: 0000-01-01T00:00:00.000Z. */
+export const MIN_INSTANT_MS = -62_167_219_200_000;
+
+/** The latest instant the worker reads or writes: 9999-12-31T23:59:59.999Z. */
+export const MAX_INSTANT_MS = 253_402_300_799_999;
+
+/** Why an instant outside years 0000–9999 in UTC is rejected. */
+const OUTSIDE_YEARS = 'only years 0000–9999 can be written back as RFC 3339';
 
 // Full-date "T" partial-time time-offset, RFC 3339 §5.6. Four-digit years only:
 // extended years (+002026) are not RFC 3339.
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
-/** An instant's epoch milliseconds, or why the string is not an RFC 3339 instant. */
+/** An instant's epoch milliseconds (an integer), or why the string is not an RFC 3339 instant. */
 export type InstantParse = { ok: true; ms: number } | { ok: false; reason: string };
 
 /** Days in each month of a common year, January first: the one calendar table. */
@@ -36,8 +53,12 @@ function daysInMonth(year: number, month: number): number {
 
 /**
  * Parses an RFC 3339 date-time with a time zone (`Z` or `±hh:mm`), with or
- * without fractional seconds. Date-only values, zone-less values, impossible
- * calendar dates (`2026-02-30`) and out-of-range fields are rejected.
+ * without fractional seconds, into whole epoch milliseconds (digits below the
+ * millisecond are truncated toward the earlier millisecond, so
+ * `formatInstant(parseInstant(x).ms)` reads back to the same `ms`). Date-only
+ * values, zone-less values, impossible calendar dates (`2026-02-30`),
+ * out-of-range fields and instants whose UTC form falls outside years
+ * 0000–9999 are rejected.
  *
  * The canonical UTC form the worker writes (`YYYY-MM-DDTHH:mm:ss[.f…]Z`) is
  * read by {@link parseCanonicalUtc} without a regular expression or a `Date`;
@@ -82,9 +103,10 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 /**
- * The fast path of {@link parseInstant}: epoch milliseconds of a valid
+ * The fast path of {@link parseInstant}: whole epoch milliseconds of a valid
  * `YYYY-MM-DDTHH:mm:ss[.f]Z` instant (`T`/`t`, `Z`/`z`, 0 to 9 fractional
- * digits, years 0100–9999), computed arithmetically; `undefined` for anything
+ * digits, of which the first three count, years 0100–9999), computed
+ * arithmetically without allocating; `undefined` for anything
  * else, valid or not, which {@link parseInstantGeneral} then decides (years
  * 0000–0099 included: rare enough not to need the fast path).
  */
@@ -116,23 +138,22 @@ export function parseCanonicalUtc(value: string): number | undefined {
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
   const year = century * 100 + yearOfCentury;
   if (day > 28 && day > daysInMonth(year, month)) return undefined;
-  let fraction = 0;
+  let millis = 0;
   if (length > 20) {
     if (value.charCodeAt(19) !== CHAR_DOT || length === 21) return undefined;
-    let digits = 0;
+    // Every digit is checked; only the first three (the milliseconds) are kept: truncation.
+    let kept = 0;
     for (let i = 20; i < length - 1; i++) {
       const digit = value.charCodeAt(i) - CHAR_0;
       if (!(digit >= 0 && digit <= 9)) return undefined;
-      digits = digits * 10 + digit;
+      if (i < 23) kept = kept * 10 + digit;
     }
     const count = length - 21;
-    // Up to 3 digits, the integer milliseconds equal Number('0.fff') * 1000 exactly (checked for
-    // all 1,110 fractions by the tests); longer fractions are converted as the general path does.
-    fraction = count <= 3 ? digits * 10 ** (3 - count) : Number(`0${value.slice(19, length - 1)}`) * 1000;
+    millis = count < 3 ? kept * 10 ** (3 - count) : kept;
   }
   const wholeMs =
     daysFromCivil(year, month, day) * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000;
-  return wholeMs + fraction;
+  return wholeMs + millis;
 }
 
 /**
@@ -175,11 +196,31 @@ export function parseInstantGeneral(value: string): InstantParse {
   // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not.
   const base = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
   base.setUTCFullYear(year);
-  const fraction = frac ? Number(`0${frac}`) * 1000 : 0;
-  return { ok: true, ms: base.getTime() + fraction - offsetMin * 60_000 };
+  const ms = base.getTime() + millisecondsOf(frac) - offsetMin * 60_000;
+  if (ms < MIN_INSTANT_MS) {
+    return { ok: false, reason: `an instant before 0000-01-01T00:00:00Z in UTC (${OUTSIDE_YEARS})` };
+  }
+  if (ms > MAX_INSTANT_MS) {
+    return { ok: false, reason: `an instant after 9999-12-31T23:59:59.999Z in UTC (${OUTSIDE_YEARS})` };
+  }
+  return { ok: true, ms };
 }
 
-/** Writes an instant as UTC `YYYY-MM-DDTHH:mm:ss.sssZ` (sub-millisecond digits are dropped). */
+/**
+ * The whole milliseconds of a fraction of a second (`.f…`, or none): its
+ * first three digits, so the rest is truncated toward the earlier
+ * millisecond. The date-time fields before it are whole seconds, so this is
+ * the floor of the instant for negative epochs too.
+ */
+function millisecondsOf(fraction: string | undefined): number {
+  return fraction === undefined ? 0 : Number(fraction.slice(1, 4).padEnd(3, '0'));
+}
+
+/**
+ * Writes an instant as UTC `YYYY-MM-DDTHH:mm:ss.sssZ`. Every instant
+ * {@link parseInstant} returns is whole milliseconds in years 0000–9999, so
+ * it is written back exactly; a computed fraction, if any, is dropped.
+ */
 export function formatInstant(ms: number): string {
   return new Date(Math.floor(ms)).toISOString();
 }

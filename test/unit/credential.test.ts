@@ -9,7 +9,7 @@ import {
   type ParsedRecord,
   parseCredential,
 } from '../../lambdas/hygiene/credential';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
+import { HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { at, rawCredential, T0 } from './support/raw-credential';
 
 function valid(parsed: ParsedRecord): Credential {
@@ -104,6 +104,29 @@ describe('parseCredential: valid records', () => {
       deletedByRun: 'run-1',
       purgeAt: 1_800_000_000,
     });
+  });
+});
+
+describe('parseCredential: the outbox attributes the transition write appends to and keys on', () => {
+  it('accepts an outbox that is absent, empty, or a list of anything (the notifier judges the entries)', () => {
+    for (const outbox of [undefined, [], [{ eventId: 'e1' }], ['not an event', 5]]) {
+      valid(parseCredential(rawCredential({ [OUTBOX_ATTR.events]: outbox })));
+    }
+  });
+
+  it('accepts a pending outbox with its index keys', () => {
+    const item = rawCredential({
+      [OUTBOX_ATTR.events]: [{ eventId: 'e1' }],
+      [OUTBOX_ATTR.owner]: 'user-1',
+      [OUTBOX_ATTR.since]: at(-1),
+    });
+    expect(valid(parseCredential(item)).raw).toEqual(item);
+  });
+
+  it('reports a null outbox although a null elsewhere reads as not set (an append to it fails)', () => {
+    expect(problems(rawCredential({ [OUTBOX_ATTR.events]: null, clientId: null }))).toEqual([
+      'hygieneOutbox: must be a list (the pending owner notices the sweep appends to), got null',
+    ]);
   });
 });
 
@@ -206,11 +229,66 @@ describe('parseCredential: invalid records', () => {
       { [HYGIENE_ATTR.staleDeleteAfter]: at(1) },
       'hygieneStaleFlaggedAt: is required when hygieneStaleDeleteAfter is set',
     ],
-  ])('%s', (_name, overrides, expected) => {
+    [
+      'expiresTime before year 0000 in UTC',
+      { expiresTime: '0000-01-01T00:00:00+01:00', createdAt: undefined },
+      'expiresTime: "0000-01-01T00:00:00+01:00" is an instant before 0000-01-01T00:00:00Z in UTC',
+    ],
+    [
+      'lastUsedAt after year 9999 in UTC',
+      { lastUsedAt: '9999-12-31T23:30:00-01:00' },
+      'lastUsedAt: "9999-12-31T23:30:00-01:00" is an instant after 9999-12-31T23:59:59.999Z in UTC',
+    ],
+    [
+      'outbox as a string',
+      { [OUTBOX_ATTR.events]: 'oops' },
+      'hygieneOutbox: must be a list (the pending owner notices the sweep appends to), got the string "oops"',
+    ],
+    [
+      'outbox null',
+      { [OUTBOX_ATTR.events]: null },
+      'hygieneOutbox: must be a list (the pending owner notices the sweep appends to), got null',
+    ],
+    [
+      'outbox as a map',
+      { [OUTBOX_ATTR.events]: { eventId: 'e' } },
+      'hygieneOutbox: must be a list (',
+      'got a map',
+    ],
+    [
+      'outbox as a string set',
+      { [OUTBOX_ATTR.events]: new Set(['e']) },
+      'hygieneOutbox: must be a list (',
+      'got a set',
+    ],
+    ['outbox as a number', { [OUTBOX_ATTR.events]: 0 }, 'hygieneOutbox: must be a list (', 'got number 0'],
+    [
+      'outbox owner as a number',
+      { [OUTBOX_ATTR.owner]: 5 },
+      'hygieneOutboxOwner: must be a non-empty string (a key of the hygiene-outbox index), got number 5',
+    ],
+    [
+      'outbox owner empty',
+      { [OUTBOX_ATTR.owner]: '' },
+      'hygieneOutboxOwner: must be a non-empty string',
+      'got ""',
+    ],
+    [
+      'outbox owner null',
+      { [OUTBOX_ATTR.owner]: null },
+      'hygieneOutboxOwner: must be a non-empty string',
+      'got null',
+    ],
+    [
+      'outbox since as a number',
+      { [OUTBOX_ATTR.since]: 1_700_000_000 },
+      'hygieneOutboxSince: must be a non-empty string (a key of the hygiene-outbox index), got number 1700000000',
+    ],
+  ])('%s', (_name, overrides, expected, ending = '') => {
     const found = problems(rawCredential(overrides));
     expect(
-      found.some((p) => p.startsWith(expected)),
-      `${found.join(' | ')} should contain ${expected}`,
+      found.some((p) => p.startsWith(expected) && p.endsWith(ending)),
+      `${found.join(' | ')} should contain ${expected}…${ending}`,
     ).toBe(true);
   });
 

@@ -72,9 +72,9 @@ describe('expiry notices: boundaries of each stage', () => {
     expect(decideFor({ expiresTime: '2026-12-03T09:00:00+09:00' })).toEqual([notice(7, at(7))]);
   });
 
-  it('reads fractional seconds: one microsecond past 7 days is the 30-day stage', () => {
-    // Instants are doubles of epoch ms: about 0.24 µs resolution today, so 1 µs still orders.
-    expect(decideFor({ expiresTime: '2026-12-03T00:00:00.000001Z' })).toEqual([notice(30, at(7))]);
+  it('reads fractional seconds to the millisecond: digits below it are truncated (lambdas/hygiene/time.ts)', () => {
+    // Instants are whole epoch ms, as written back: one microsecond past 7 days is exactly 7 days.
+    expect(decideFor({ expiresTime: '2026-12-03T00:00:00.000001Z' })).toEqual([notice(7, at(7))]);
     expect(decideFor({ expiresTime: '2026-12-03T00:00:00.001Z' })).toEqual([notice(30, at(7, 1))]);
     expect(decideFor({ expiresTime: '2026-12-02T23:59:59.999999Z' })).toEqual([notice(7, at(7, -1))]);
   });

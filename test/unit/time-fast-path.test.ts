@@ -139,6 +139,18 @@ describe('parseInstant fast path: exhaustive cases', () => {
     }
   });
 
+  it('reads 4 to 9 fractional digits as whole milliseconds, truncated, like the general path (before 1970 too)', () => {
+    for (const date of ['2026-11-26T03:00:00', '1969-12-31T23:59:59', '0100-01-01T00:00:00']) {
+      for (const fraction of ['0005', '9995', '000500', '123456789', '999999999', '000000001']) {
+        const text = `${date}.${fraction}Z`;
+        expectSameAsGeneral(text);
+        const fast = parseCanonicalUtc(text);
+        expect(fast, text).toBe(parseCanonicalUtc(`${date}.${fraction.slice(0, 3)}Z`));
+        expect(Number.isInteger(fast), text).toBe(true);
+      }
+    }
+  });
+
   it('leaves offsets, years below 0100 and fractions over 9 digits to the general path', () => {
     for (const text of [
       '2026-11-26T05:30:00+05:30',

@@ -4,6 +4,8 @@ import {
   addDays,
   DAY_MS,
   formatInstant,
+  MAX_INSTANT_MS,
+  MIN_INSTANT_MS,
   parseInstant,
   relativePhrase,
   requireInstant,
@@ -43,11 +45,30 @@ describe('parseInstant: valid RFC 3339', () => {
     expect(parseInstant(value)).toEqual({ ok: true, ms: expected });
   });
 
-  it('keeps sub-millisecond digits as a fraction, so they still order correctly', () => {
+  it('reads sub-millisecond digits as whole milliseconds, truncated toward the earlier millisecond', () => {
     const base = Date.UTC(2026, 10, 26);
-    expect(msOf('2026-11-26T00:00:00.0001Z')).toBeGreaterThan(base);
-    expect(msOf('2026-11-26T00:00:00.0001Z')).toBeLessThan(base + 1);
-    expect(msOf('2026-11-26T00:00:00.123456789Z')).toBeCloseTo(base + 123.456789, 3);
+    expect(msOf('2026-11-26T00:00:00.0001Z')).toBe(base);
+    expect(msOf('2026-11-26T00:00:00.000500Z')).toBe(base);
+    expect(msOf('2026-11-26T00:00:00.123456789Z')).toBe(base + 123);
+    expect(msOf('2026-11-26T00:00:00.9999Z')).toBe(base + 999);
+    expect(msOf('2026-11-26T00:00:00.123999999999999999999Z')).toBe(base + 123);
+    expect(msOf('2026-11-26T05:30:00.1239+05:30')).toBe(base + 123);
+  });
+
+  it('truncates toward the earlier millisecond before 1970 too (the floor, not toward zero)', () => {
+    expect(msOf('1969-12-31T23:59:59.9995Z')).toBe(-1);
+    expect(msOf('1970-01-01T00:59:59.9995+01:00')).toBe(-1);
+    expect(msOf('1969-12-31T23:59:59.0005Z')).toBe(-1000);
+    expect(msOf('0000-01-01T00:00:00.0009Z')).toBe(MIN_INSTANT_MS);
+  });
+
+  it('reads the first and the last instant of years 0000-9999 in UTC, in any form', () => {
+    expect(msOf('0000-01-01T00:00:00Z')).toBe(MIN_INSTANT_MS);
+    expect(msOf('0000-01-01T01:00:00+01:00')).toBe(MIN_INSTANT_MS);
+    expect(msOf('9999-12-31T23:59:59.999999Z')).toBe(MAX_INSTANT_MS);
+    expect(msOf('9999-12-31T22:59:59.999-01:00')).toBe(MAX_INSTANT_MS);
+    expect(formatInstant(MIN_INSTANT_MS)).toBe('0000-01-01T00:00:00.000Z');
+    expect(formatInstant(MAX_INSTANT_MS)).toBe('9999-12-31T23:59:59.999Z');
   });
 
   it('reads an offset and Z form of the same instant as equal', () => {
@@ -84,6 +105,11 @@ describe('parseInstant: rejected shapes', () => {
     ['2026-12-31T23:59:60Z', 'leap seconds'],
     ['2026-11-26T00:00:00+24:00', 'impossible offset'],
     ['2026-11-26T00:00:00+01:60', 'impossible offset'],
+    ['0000-01-01T00:00:00+01:00', 'an instant before 0000-01-01T00:00:00Z in UTC'],
+    ['0000-01-01T00:59:59.999+01:00', 'before 0000-01-01T00:00:00Z'],
+    ['0000-01-01T00:00:00+00:01', 'only years 0000–9999 can be written back as RFC 3339'],
+    ['9999-12-31T23:59:59-01:00', 'an instant after 9999-12-31T23:59:59.999Z in UTC'],
+    ['9999-12-31T23:00:00-01:00', 'after 9999-12-31T23:59:59.999Z'],
   ])('%j is rejected as %s', (value, reason) => {
     expect(reasonOf(value)).toContain(reason);
   });
@@ -96,6 +122,19 @@ describe('formatInstant', () => {
 
   it('drops sub-millisecond digits instead of rounding up', () => {
     expect(formatInstant(msOf('2026-11-26T00:00:00.9999Z'))).toBe('2026-11-26T00:00:00.999Z');
+  });
+
+  it('writes what parseInstant read so that it reads back as the same instant', () => {
+    for (const text of [
+      '2026-06-06T12:00:00.123456789Z',
+      '2026-06-06T12:00:00.000500Z',
+      '2026-06-06T14:00:00.9999+02:00',
+      '1969-12-31T23:59:59.9995Z',
+      '0000-01-01T01:00:00.0001+01:00',
+      '9999-12-31T23:59:59.999999999Z',
+    ]) {
+      expect(msOf(formatInstant(msOf(text))), text).toBe(msOf(text));
+    }
   });
 
   it('round-trips through parseInstant', () => {
@@ -157,6 +196,45 @@ describe('parseInstant (fast-check)', () => {
         expect(msOf(formatInstant(ms))).toBe(ms);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('reads every instant, with any fraction and offset, as whole milliseconds that round-trip', () => {
+    const fractionArb = fc
+      .array(fc.integer({ min: 0, max: 9 }), { minLength: 0, maxLength: 12 })
+      .map((d) => (d.length === 0 ? '' : `.${d.join('')}`));
+    fc.assert(
+      fc.property(msArb, offsetArb, fractionArb, (ms, offset, fraction) => {
+        fc.pre(new Date(ms + offset * 60_000).getUTCFullYear() <= 9999);
+        const text = withOffset(ms, offset).replace(/\.\d{3}/, fraction);
+        const parsed = parseInstant(text);
+        if (!parsed.ok) throw new Error(`${text}: ${parsed.reason}`);
+        expect(Number.isInteger(parsed.ms)).toBe(true);
+        const written = formatInstant(parsed.ms);
+        expect(parseInstant(written)).toEqual({ ok: true, ms: parsed.ms });
+        // Truncation: the instant read is within the millisecond the text names, never after it.
+        expect(parsed.ms).toBe(Math.floor(ms / 1000) * 1000 + Number(fraction.slice(1, 4).padEnd(3, '0')));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accepts an instant written with an offset exactly when its UTC form falls in years 0000-9999', () => {
+    const nearEdges = fc.oneof(
+      fc.integer({ min: MIN_INSTANT_MS - 2 * DAY_MS, max: MIN_INSTANT_MS + 2 * DAY_MS }),
+      fc.integer({ min: MAX_INSTANT_MS - 2 * DAY_MS, max: MAX_INSTANT_MS + 2 * DAY_MS }),
+    );
+    fc.assert(
+      fc.property(nearEdges, offsetArb, (ms, offset) => {
+        const local = new Date(ms + offset * 60_000).getUTCFullYear();
+        fc.pre(local >= 0 && local <= 9999); // only four-digit local years can be written at all
+        const parsed = parseInstant(withOffset(ms, offset));
+        const inRange = ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
+        expect(parsed.ok, withOffset(ms, offset)).toBe(inRange);
+        if (parsed.ok)
+          expect(formatInstant(parsed.ms)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      }),
+      { numRuns: 2000 },
     );
   });
 
