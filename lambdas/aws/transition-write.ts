@@ -4,7 +4,7 @@
  * (the per-item path) and as a PartiQL `UPDATE` (the batched path: up to 25
  * statements in one `BatchExecuteStatement`, each its own conditional write at
  * the price of an `UpdateItem`). Both carry the same condition on every field
- * the policy read, so they write the same thing or nothing.
+ * the decision depends on, so they write the same thing or nothing.
  *
  * Why two renderings of one description: PartiQL has no `if_not_exists`, so
  * the statement is written for the outbox's shape as read (absent, or a list
@@ -28,9 +28,13 @@ import { partiqlIdentifier } from './outbox-mark-write';
 import { UpdateExpressionBuilder } from './update-expression';
 
 /**
- * The fields the policy reads: a write is conditional on each having exactly
- * the value (or absence) it was decided from. `deletedAt` is read as absent
- * (or null) for every credential the policy acts on.
+ * The fields the decision depends on ({@link DECISION_FIELDS}: the owner, the
+ * dates, the risk tier's lists, the bookkeeping): a write is conditional on
+ * each having exactly the value (or absence) it was decided from, a list or a
+ * string set compared whole with `=` in both renderings (order matters for a
+ * list, not for a set; a list stored again as a set is a change).
+ * `deletedAt` is read as absent (or null) for every credential the policy
+ * acts on.
  */
 export const CONDITION_FIELDS = ['deletedAt', ...DECISION_FIELDS] as const;
 

@@ -1,7 +1,8 @@
 /**
  * Applies one credential's transitions as ONE conditional `UpdateItem`
  * (the transition write contract, docs/data-model.md): the write happens
- * only if every field the policy read still has the value it was read with,
+ * only if every field the decision depends on (`CONDITION_FIELDS`: the owner
+ * and the risk tier's lists too) still has the value it was read with,
  * and the owner's outbox events and the credential's history entries are
  * appended in the same write, so a committed change always has its notice and
  * its audit trail, and a changed item is never touched.

@@ -103,15 +103,25 @@ export const ACTION_TYPES: readonly ActionType[] = [
 ];
 
 /**
- * Every stored attribute {@link decide} reads (besides `deletedAt`, which must
- * be absent). A transition write is conditional on each keeping the value it
- * was decided from; a deferred deletion keeps them. One list, so the policy,
- * the store's conditions and the sweep's compaction cannot drift apart.
+ * Every stored attribute a decision depends on (besides `deletedAt`, which
+ * must be absent): what {@link decide} and the helpers it calls read — the
+ * dates, the bookkeeping, and the lists that select the risk tier
+ * ({@link staleLimit}) — and `userId`, the owner whose standing in the owner
+ * directory the caller looks up and passes in (the orphan rule). A transition
+ * write is conditional on each keeping the value it was decided from; a
+ * deferred deletion keeps them (docs/data-model.md, "How conditional writes
+ * protect against races"). One list, so the policy, the store's conditions and
+ * the sweep's compaction cannot drift apart; test/unit/decision-fields.test.ts
+ * fails when a decision depends on an attribute missing here. The key (`id`,
+ * also matched against `exemptIds`) is not listed: the write is addressed by it.
  */
 export const DECISION_FIELDS = [
+  'userId',
   'expiresTime',
   'lastUsedAt',
   'createdAt',
+  'scopedRoles',
+  'allowSourceCidr',
   HYGIENE_ATTR.expiryNoticeStage,
   HYGIENE_ATTR.expiryNoticeFor,
   HYGIENE_ATTR.staleFlaggedAt,

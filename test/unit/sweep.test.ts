@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { OUTBOX_ATTR, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
+import { DECISION_FIELDS } from '../../lambdas/hygiene/policy';
 import {
   compactCredential,
   compactRecord,
@@ -551,25 +552,38 @@ describe('sweep helpers', () => {
         extra: 'x'.repeat(1000),
         hygieneStaleFlaggedAt: days(-1),
         hygieneStaleDeleteAfter: days(1),
+        hygieneOutbox: [{ eventId: 'e-1', type: 'expiry-warning', runId: 'run-0', occurredAt: days(-2) }],
+        hygieneOutboxOwner: 'user-earlier',
+        hygieneOutboxSince: days(-2),
+        hygieneHistory: [{ at: days(-2), action: 'notify-expiry', runId: 'run-0' }],
       }),
     );
     if (!parsed.ok) throw new Error('fixture invalid');
 
     const compact = compactCredential(parsed.credential);
 
+    // Every field the write's condition compares (the risk tier's lists too: docs/rules.md, "Races"), and the
+    // pending notices' owner, which the write keeps (docs/data-model.md, "Compact entries").
     expect(Object.keys(compact.raw).sort()).toEqual(
       [
+        'allowSourceCidr',
         'clientId',
         'createdAt',
         'displayName',
         'expiresTime',
+        'hygieneOutboxOwner',
+        'hygieneOutboxSince',
         'hygieneStaleDeleteAfter',
         'hygieneStaleFlaggedAt',
         'id',
         'lastUsedAt',
+        'scopedRoles',
         'userId',
       ].sort(),
     );
+    for (const field of [...DECISION_FIELDS, 'hygieneOutboxOwner']) {
+      expect(compact.raw[field], field).toEqual(parsed.credential.raw[field]);
+    }
     expect(compact.lastUsedAt).toEqual(parsed.credential.lastUsedAt);
     // What a buffered deletion holds: the compact item itself, unparsed, sharing the item's values.
     const record = compactRecord(parsed.credential);

@@ -12,21 +12,28 @@ import type { RawItem } from '../ports';
 
 /**
  * The item attributes a deferred deletion keeps: the key, what the owner
- * event names, every field the conditional write compares, and whether a
- * notice is pending (`hygieneOutboxSince`, which the batched write's statement
- * is shaped by: docs/data-model.md, "The transition write"). Lists
- * (`allowSourceCidr`, `scopedRoles`, the outbox itself) and unknown
- * attributes are dropped.
+ * event names, every field the conditional write compares (all of
+ * {@link DECISION_FIELDS}: the owner and the risk tier's lists too, so a
+ * buffered deletion is as conditional as one written at once), and the
+ * pending outbox's owner and age (`hygieneOutboxOwner`, which the write keeps
+ * so an earlier owner's notices stay theirs; `hygieneOutboxSince`, which the
+ * batched write's statement is shaped by: docs/data-model.md, "Compact
+ * entries" and "The transition write"). The outbox's events, the history
+ * (its length is kept beside the record), `updatedAt` and unknown attributes
+ * are dropped.
  */
 const COMPACT_FIELDS: readonly string[] = [
-  'id',
-  'userId',
-  'clientId',
-  'displayName',
-  'deletedAt',
-  ...DECISION_FIELDS,
-  ...Object.values(HYGIENE_ATTR),
-  OUTBOX_ATTR.since,
+  ...new Set([
+    'id',
+    'userId',
+    'clientId',
+    'displayName',
+    'deletedAt',
+    ...DECISION_FIELDS,
+    ...Object.values(HYGIENE_ATTR),
+    OUTBOX_ATTR.owner,
+    OUTBOX_ATTR.since,
+  ]),
 ];
 
 /** A credential's item reduced to {@link COMPACT_FIELDS}: what a buffered deletion keeps. */
@@ -40,9 +47,10 @@ export function compactRecord(credential: Credential): RawItem {
 
 /**
  * A compact record parsed again into a complete `Credential`, as it was
- * planned (`parseCredential` reads only the fields it keeps).
- * @throws when it does not parse: a valid record stays valid without its
- *   lists, which never make another field invalid, so this is a bug
+ * planned (every field the decision read is kept).
+ * @throws when it does not parse: a valid record stays valid without the
+ *   attributes dropped (each is optional, and none makes another invalid),
+ *   so this is a bug
  */
 export function expandRecord(record: RawItem): Credential {
   const parsed = parseCredential(record);
