@@ -19,6 +19,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { CHECKPOINT_ATTR, CHECKPOINT_ID } from '../hygiene/data-contract';
 import type { CheckpointStore, ScanCheckpoint } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
@@ -31,6 +32,23 @@ export interface CheckpointStoreOptions {
   readonly clock?: () => number;
   /** Told when a stored checkpoint is unreadable and ignored (the run then starts from the top). */
   readonly onInvalid?: (reason: string) => void;
+}
+
+/** The table's key attribute: a scan resumes after a key of exactly this one attribute. */
+const KEY_NAME = TABLE_DEFINITION.partitionKey.name;
+
+/**
+ * Exactly a key of the credentials table: `{ id: string }`, nothing else
+ * (credential-table-definition.ts). Anything else would reach DynamoDB as
+ * `ExclusiveStartKey` and fail every run ("The provided starting key is
+ * invalid") instead of being ignored.
+ */
+function isTableKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  if (entries.length !== 1) return false;
+  const [name, key] = entries[0] as [string, unknown];
+  return name === KEY_NAME && typeof key === 'string' && key.length > 0;
 }
 
 /**
@@ -49,15 +67,22 @@ function parseStoredCheckpoint(
   }
   if (value === null || typeof value !== 'object') return { ok: false, reason: 'not an object' };
   const { segments, positions } = value as { segments?: unknown; positions?: unknown };
-  if (typeof segments !== 'number' || !Number.isInteger(segments) || segments < 1) {
-    return { ok: false, reason: `segments ${JSON.stringify(segments)} is not a positive integer` };
+  const maxSegments = CONCURRENCY_MAXIMA.scanSegments; // a run never saves more segments than its config allows
+  if (typeof segments !== 'number' || !Number.isInteger(segments) || segments < 1 || segments > maxSegments) {
+    return {
+      ok: false,
+      reason: `segments ${JSON.stringify(segments)} is not an integer from 1 to ${maxSegments}`,
+    };
   }
   if (!Array.isArray(positions) || positions.length !== segments) {
     return { ok: false, reason: `positions is not a list of ${segments} entries` };
   }
   for (const p of positions) {
-    if (p !== null && p !== 'done' && (typeof p !== 'object' || Array.isArray(p))) {
-      return { ok: false, reason: `position ${JSON.stringify(p)} is not null, "done" or a key` };
+    if (p !== null && p !== 'done' && !isTableKey(p)) {
+      return {
+        ok: false,
+        reason: `position ${JSON.stringify(p)} is not null, "done" or a key of the table ({ "${KEY_NAME}": non-empty string })`,
+      };
     }
   }
   return { ok: true, value: { segments, positions } };

@@ -76,10 +76,10 @@ export interface GuardFigures {
 /**
  * Judges planned deletions against `maxDeletesPerRun` and `maxDeletePercent`.
  *
- * Limits are exclusive ("exceed"): exactly `maxDeletesPerRun` deletions pass.
- * The percentage is compared as `planned * 100 > percent * activeValid`, in
- * integers where possible, so 10 % of 50 allows exactly 5 without float noise.
- * Zero planned deletions never trip, even with limits of 0.
+ * Limits are exclusive ("exceed"): exactly `maxDeletesPerRun` deletions pass,
+ * and exactly `maxDeletePercent` % of the active valid credentials passes too
+ * (compared exactly: {@link exceedsPercent}). Zero planned deletions never
+ * trip, even with limits of 0.
  *
  * @param allowMassDelete the operator's one-run override (CLI `--allow-mass-delete`)
  */
@@ -94,7 +94,7 @@ export function evaluateGuard(
   if (plannedDeletes > maxDeletesPerRun) {
     reasons.push(`${plannedDeletes} planned deletions exceed maxDeletesPerRun ${maxDeletesPerRun}`);
   }
-  if (plannedDeletes > 0 && plannedDeletes * 100 > maxDeletePercent * activeValid) {
+  if (plannedDeletes > 0 && exceedsPercent(plannedDeletes, activeValid, maxDeletePercent)) {
     const percent = activeValid === 0 ? 100 : (plannedDeletes * 100) / activeValid;
     reasons.push(
       `${plannedDeletes} planned deletions are ${formatPercent(percent)} of ${activeValid} active valid credentials, above maxDeletePercent ${maxDeletePercent}%`,
@@ -116,4 +116,45 @@ export function evaluateGuard(
 
 function formatPercent(value: number): string {
   return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
+}
+
+/**
+ * `part` is more than `percent` % of `whole`, decided exactly.
+ *
+ * Why not `part * 100 > percent * whole`: a fractional percent is a binary
+ * double just off the decimal the operator wrote (`0.57 * 10000` is
+ * `5699.999…`), so exactly 57 of 10,000 would trip a limit of 0.57 %.
+ * Here `percent` is taken as the decimal it reads as ({@link decimalOf}:
+ * `0.57` = 57 / 10²) and the comparison `part · 100 · 10^scale > digits · whole`
+ * is made in integers (BigInt: the product outgrows 2^53), so a limit is
+ * exceeded only when it really is.
+ *
+ * @param part a count (integer ≥ 0)
+ * @param whole a count (integer ≥ 0)
+ * @param percent a finite number ≥ 0 (config `maxDeletePercent`: 0–100, fractions allowed)
+ * @throws {RangeError} when a count is not an integer ≥ 0 or `percent` is not a finite number ≥ 0
+ */
+export function exceedsPercent(part: number, whole: number, percent: number): boolean {
+  const isCount = (n: number) => Number.isSafeInteger(n) && n >= 0;
+  if (!isCount(part) || !isCount(whole))
+    throw new RangeError(`exceedsPercent: counts must be integers >= 0, got ${part} of ${whole}`);
+  const { digits, scale } = decimalOf(percent);
+  return BigInt(part) * 100n * 10n ** BigInt(scale) > digits * BigInt(whole);
+}
+
+/**
+ * A finite number ≥ 0 as the exact decimal it reads as: `digits / 10^scale`,
+ * from JavaScript's shortest round-trip text of it (`String(0.57)` is
+ * `"0.57"`; `String(1e-7)` is `"1e-7"`). That text has at most 17 significant
+ * digits, so `digits` and `scale` stay bounded.
+ * @throws {RangeError} when `value` is negative or not finite
+ */
+function decimalOf(value: number): { digits: bigint; scale: number } {
+  const match = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value));
+  if (!Number.isFinite(value) || match === null)
+    throw new RangeError(`exceedsPercent: percent must be a finite number >= 0, got ${value}`);
+  const [, whole = '', fraction = '', exponent = '0'] = match;
+  const scale = fraction.length - Number(exponent);
+  const digits = BigInt(whole + fraction);
+  return scale >= 0 ? { digits, scale } : { digits: digits * 10n ** BigInt(-scale), scale: 0 };
 }

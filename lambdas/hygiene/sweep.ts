@@ -14,13 +14,13 @@
  * nothing: its deletions are written as they are planned.
  */
 import type { GuardStatus } from './guard';
-import type { RunSummary } from './run-summary';
+import type { CheckpointSummary, RunSummary } from './run-summary';
 import { applyDeletionsPhase } from './sweep/apply';
 import { checkpointPhase } from './sweep/checkpoint';
 import { planPhase } from './sweep/plan';
 import { reachPhase } from './sweep/reach';
 import { type SweepRun, startRun } from './sweep/run-state';
-import { guardPhase, manifestPhase, summarize } from './sweep/summary';
+import { guardPhase, judgeGuard, manifestPhase, summarize } from './sweep/summary';
 import { SweepAbortedError, type SweepDeps, type SweepOptions } from './sweep/types';
 import { formatInstant } from './time';
 
@@ -58,6 +58,27 @@ async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> 
 }
 
 /**
+ * The run failed with an error of its own (a Scan page still failing after
+ * the SDK's retries, a checkpoint that could not be saved) after it may have
+ * made deletions: during the scan when it overrides the guard, or after the
+ * guard. Its manifest still records those, with status `aborted` (it did not
+ * complete), so `runs show` and `restore --run` see them; a run that deleted
+ * nothing writes none. An aborted run ({@link SweepAbortedError}) has written
+ * its manifest already. Never throws (a manifest write that fails is
+ * remembered, not thrown): the caller rethrows the run's own error.
+ *
+ * @param guard the guard's verdict, when the run got that far (else judged on the figures seen so far)
+ */
+async function keepManifestOfFailedRun(
+  run: SweepRun,
+  guard: GuardStatus | undefined,
+  error: unknown,
+): Promise<void> {
+  if (error instanceof SweepAbortedError) return;
+  await manifestPhase(run, guard ?? judgeGuard(run), 'aborted');
+}
+
+/**
  * Runs one sweep.
  *
  * 1. **Plan** (streaming): every item is parsed and decided; non-destructive
@@ -72,7 +93,8 @@ async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> 
  * 4. **Checkpoint**: a run stopped by its time budget saves its scan position
  *    and reports `incomplete`; the run that finishes the table clears it.
  * 5. **Manifest**: the deletions written are recorded in pages as they go;
- *    the last page and the header are written at the end.
+ *    the last page and the header are written at the end — also when the
+ *    run fails or is aborted after making deletions (status `aborted`).
  * 6. **Reach**: the owners who got events this run are looked up in the
  *    owner directory and judged on `ownerDelivery` (read only; a directory
  *    that cannot be read leaves reach unverified, never fails the run).
@@ -81,15 +103,23 @@ async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> 
  * `applied` counts what `enforce` would have written.
  *
  * @throws {SweepAbortedError} when more than `maxWriteFailures` writes failed
+ * @throws the scan's or the checkpoint store's error, once the manifest has what was deleted
  */
 export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<RunSummary> {
   const run = await startRun(deps, options);
-  await planPhase(run);
-  const guard = await guardPhase(run);
-  await throwIfAborted(run, guard);
-  await applyDeletionsPhase(run, guard);
-  await throwIfAborted(run, guard);
-  const checkpoint = await checkpointPhase(run);
+  let guard: GuardStatus | undefined;
+  let checkpoint: CheckpointSummary | undefined;
+  try {
+    await planPhase(run);
+    guard = await guardPhase(run);
+    await throwIfAborted(run, guard);
+    await applyDeletionsPhase(run, guard);
+    await throwIfAborted(run, guard);
+    checkpoint = await checkpointPhase(run);
+  } catch (error: unknown) {
+    await keepManifestOfFailedRun(run, guard, error);
+    throw error;
+  }
   const status = run.stoppedEarly ? 'incomplete' : 'complete';
   const manifest = await manifestPhase(run, guard, status);
   const reach = await reachPhase(run);

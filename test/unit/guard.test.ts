@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateGuard } from '../../lambdas/hygiene/guard';
+import { evaluateGuard, exceedsPercent } from '../../lambdas/hygiene/guard';
 
 const limits = { maxDeletesPerRun: 500, maxDeletePercent: 10 };
 
@@ -71,5 +71,43 @@ describe('evaluateGuard', () => {
         },
       ),
     );
+  });
+  it('passes exactly a fractional maxDeletePercent (no float noise), and trips one over it', () => {
+    const limit = { maxDeletesPerRun: 1000, maxDeletePercent: 0.57 };
+    // 0.57 * 10000 is 5699.999… in binary floating point: exactly 0.57 % must still pass.
+    expect(evaluateGuard({ plannedDeletes: 57, activeValid: 10_000 }, limit)).toMatchObject({
+      tripped: false,
+      reasons: [],
+    });
+    expect(evaluateGuard({ plannedDeletes: 58, activeValid: 10_000 }, limit).reasons).toEqual([
+      '58 planned deletions are 0.6% of 10000 active valid credentials, above maxDeletePercent 0.57%',
+    ]);
+    expect(
+      evaluateGuard({ plannedDeletes: 7, activeValid: 100 }, { ...limit, maxDeletePercent: 7 }).tripped,
+    ).toBe(false);
+  });
+
+  it('decides fractional percentages exactly (property, up to 6 decimals)', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(100_000),
+        fc.nat(10_000_000),
+        fc.nat(100_000_000),
+        fc.integer({ min: 0, max: 6 }),
+        (part, whole, units, decimals) => {
+          // percent = units / 10^decimals, written as a decimal literal (what a config file holds).
+          const scaled = BigInt(units) % (100n * 10n ** BigInt(decimals) + 1n);
+          const percent = Number(`${scaled}e-${decimals}`);
+          const exact = BigInt(part) * 100n * 10n ** BigInt(decimals) > scaled * BigInt(whole);
+          expect(exceedsPercent(part, whole, percent)).toBe(exact);
+        },
+      ),
+    );
+  });
+
+  it('rejects a percentage or a count it cannot compare, naming it', () => {
+    expect(() => exceedsPercent(1, 10, Number.NaN)).toThrow('percent must be a finite number >= 0, got NaN');
+    expect(() => exceedsPercent(1, 10, -1)).toThrow('percent must be a finite number >= 0, got -1');
+    expect(() => exceedsPercent(1.5, 10, 1)).toThrow('counts must be integers >= 0, got 1.5 of 10');
   });
 });

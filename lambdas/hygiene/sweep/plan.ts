@@ -82,7 +82,11 @@ function endPage(run: SweepRun, page: ScanPage): void {
 
 /**
  * The plan phase over the whole table (or until the time budget or an abort
- * stops it). Waits for every write it started, also when the scan fails.
+ * stops it). Once the run is aborted (more than `maxWriteFailures` failed
+ * writes) no new write starts, not even for the rest of the page: the scan
+ * stops at that item. Stopping mid-page is safe because an aborted run saves
+ * no checkpoint (docs/sweep.md, "Write failures"); its positions are never
+ * read. Waits for every write it started, also when the scan fails.
  */
 export async function planPhase(run: SweepRun): Promise<void> {
   try {
@@ -91,15 +95,17 @@ export async function planPhase(run: SweepRun): Promise<void> {
         run.stoppedEarly = true;
         break;
       }
-      // Inline, not a helper of its own: the abort check below must see the failures at the
-      // same point as the writes' own bookkeeping (an extra await here would shift it).
+      // Inline, not a helper of its own: the abort check must see the failures at the same point
+      // as the writes' own bookkeeping (an extra await here would shift it). It runs before every
+      // item: once the run is aborted, no further write starts.
       for (const item of page.items) {
+        if (run.abortReason !== undefined) break;
         const pending = planItem(run, item);
         const submitted = pending && route(run, pending);
         if (submitted) await submitted;
       }
+      if (run.abortReason !== undefined) break; // the page is not finished: its position is not recorded
       endPage(run, page);
-      if (run.abortReason !== undefined) break;
     }
   } finally {
     // Also when the scan fails (a page still throttled after the SDK's retries): the run must not

@@ -17,20 +17,33 @@ import { formatInstant } from '../time';
 import type { SweepRun } from './run-state';
 
 /**
- * The guard phase: planned deletions against `maxDeletesPerRun` /
- * `maxDeletePercent`, then the overrides: the CLI's `allowMassDelete`, else
- * the operator's recorded approval (enforce only: using it is a write),
- * consumed only when it covers the planned deletions.
+ * The guard's verdict on the deletions the run planned so far, with the CLI's
+ * `allowMassDelete` but without the operator's recorded approval (using that
+ * is a write: {@link guardPhase}).
  */
-export async function guardPhase(run: SweepRun): Promise<GuardStatus> {
-  const { tally, settings, deps } = run;
-  const plannedDeletes = tally.plannedDeletions();
-  const status = evaluateGuard(
-    { plannedDeletes, activeValid: tally.activeValid },
+export function judgeGuard(run: SweepRun): GuardStatus {
+  const { tally, settings } = run;
+  return evaluateGuard(
+    { plannedDeletes: tally.plannedDeletions(), activeValid: tally.activeValid },
     settings.config,
     settings.allowMassDelete,
   );
+}
+
+/**
+ * The guard phase: planned deletions against `maxDeletesPerRun` /
+ * `maxDeletePercent`, then the overrides: the CLI's `allowMassDelete`, else
+ * the operator's recorded approval (enforce only: using it is a write),
+ * consumed only when it covers the planned deletions — and never by a run
+ * already aborted (too many failed writes): that run makes no deletion
+ * (docs/sweep.md, "Write failures"), so the approval stays for the next one.
+ */
+export async function guardPhase(run: SweepRun): Promise<GuardStatus> {
+  const { settings, deps } = run;
+  const status = judgeGuard(run);
   if (!status.tripped || status.overridden || !settings.enforce || !deps.approvals) return status;
+  if (run.abortReason !== undefined) return status;
+  const { plannedDeletes } = status;
   const outcome = await deps.approvals.consume({ plannedDeletes, runId: settings.runId, at: run.clock() });
   return withApproval(status, outcome);
 }
