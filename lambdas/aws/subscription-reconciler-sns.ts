@@ -6,6 +6,14 @@
  * repairs and unsubscribes owner email subscriptions. Calls run with bounded
  * concurrency; throttling is retried by the client (build it with
  * `retryMode: 'adaptive'`, lambdas/aws/sns-client.ts).
+ *
+ * SNS lists a subscription without its ARN in two cases: `PendingConfirmation`
+ * (awaiting the recipient's click; it counts), and, for a while after the
+ * recipient clicked the unsubscribe link in an email, `Deleted` (it is gone:
+ * it cannot be read, and GetSubscriptionAttributes refuses it as
+ * InvalidParameter). Any listed value other than `PendingConfirmation` that
+ * is not an ARN is treated as gone and left out, so the owner is planned as
+ * having no subscription.
  */
 import {
   GetSubscriptionAttributesCommand,
@@ -49,7 +57,8 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
   /**
    * Every subscription of the topic. Each one with an ARN is read for its
    * filter policy (SNS's quota counts them on every protocol) and its
-   * confirmation state; one deleted meanwhile is left out.
+   * confirmation state; one deleted meanwhile, or listed as deleted
+   * (`Deleted`: unsubscribed by its link), is left out.
    */
   async list(): Promise<readonly TopicSubscription[]> {
     const listed = await this.listPages();
@@ -83,9 +92,13 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
     );
   }
 
-  /** Unsubscribes. */
+  /** Unsubscribes; a subscription already gone (NotFound: another run or the owner removed it) is done. */
   async remove(subscriptionArn: string): Promise<void> {
-    await this.client.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+    try {
+      await this.client.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+    } catch (error: unknown) {
+      if (!(error instanceof NotFoundException)) throw error;
+    }
   }
 
   private async listPages(): Promise<Subscription[]> {
@@ -110,6 +123,8 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
     const base = { arn, protocol: listed.Protocol ?? '', endpoint: listed.Endpoint ?? '' };
     // SNS hides a pending subscription's ARN: nothing more can be read (or unsubscribed) until it is confirmed.
     if (arn === PENDING_CONFIRMATION_ARN) return { ...base, pending: true };
+    // `Deleted` (unsubscribed by its link) or any other non-ARN: gone, and unreadable (InvalidParameter).
+    if (!isArn(arn)) return undefined;
     try {
       const { Attributes: attributes = {} } = await this.client.send(
         new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }),
@@ -127,4 +142,9 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
       throw error;
     }
   }
+}
+
+/** An ARN (`arn:partition:service:…`), as opposed to a placeholder SNS lists instead of one. */
+function isArn(value: string): boolean {
+  return value.startsWith('arn:');
 }

@@ -8,7 +8,10 @@
  * It touches only subscriptions it recognises as owner subscriptions (email
  * protocol, a filter policy on message attributes with exact `userId` values
  * and `audience` containing `owner`); admin and machine subscribers are never
- * planned for. Pure: no AWS imports, no clock, no I/O.
+ * planned for. SNS allows one subscription per topic, protocol and address,
+ * so owners who share an address are one subscription: one owner keeps it,
+ * the others are reported as conflicts (never subscribed: SNS would refuse it
+ * on every run). Pure: no AWS imports, no clock, no I/O.
  */
 import { collate } from './collate';
 import type {
@@ -48,6 +51,7 @@ export type RemovalReason =
   | 'no-email'
   | 'address-changed'
   | 'duplicate'
+  | 'shared-address'
   | 'route-relay';
 
 /** One change to the topic's subscriptions. */
@@ -75,11 +79,20 @@ export type SubscriptionOperation =
       readonly reason: RemovalReason;
     };
 
-/** An active owner whose address already has a non-owner email subscription: SNS allows one subscription per address. */
+/**
+ * An active owner the reconciler cannot subscribe, because SNS allows one
+ * subscription per topic, protocol and address: the address already has a
+ * non-owner email subscription, or another active owner has the same address
+ * (and keeps it). The owner's state is `none`: their events go to the admins.
+ */
 export interface SubscriptionConflict {
   readonly userId: string;
   readonly email: string;
-  readonly subscriptionArn: string;
+  readonly reason: 'non-owner-subscription' | 'shared-address';
+  /** The non-owner email subscription of the address (reason `non-owner-subscription`). */
+  readonly subscriptionArn?: string;
+  /** The owner who keeps the address (reason `shared-address`). */
+  readonly sharedWith?: string;
 }
 
 /** Filter policies on the topic now and after the plan (what SNS's per-topic quota counts). */
@@ -185,18 +198,24 @@ interface Classified {
 
 /**
  * Plans the reconciliation of the topic's owner subscriptions with the directory.
- * Wanted: every `active` owner with an email (none on the `relay` route).
+ * Wanted: every `active` owner with an email (none on the `relay` route), one
+ * per address ({@link sharingOwnersFirst} decides who keeps a shared one).
  */
 export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPlan {
-  const wanted = wantedOwners(input.owners, input.route);
+  const { wanted, shared } = wantedOwners(input.owners, input.subscriptions, input.route);
   const directory = new Map(input.owners.map((o) => [o.userId, o]));
   const classified = classify(input.subscriptions, wanted);
+  const sharing = new Set(shared.map((c) => c.userId));
   const removals = classified.stray.map(({ subscription, userIds }) =>
-    removal(subscription, userIds[0] ?? '', removalReason(userIds, directory, wanted, input.route)),
+    removal(
+      subscription,
+      userIds[0] ?? '',
+      removalReason(userIds, { directory, wanted, sharing }, input.route),
+    ),
   );
   const repairs: SubscriptionOperation[] = [];
   const creations: SubscriptionOperation[] = [];
-  const conflicts: SubscriptionConflict[] = [];
+  const conflicts: SubscriptionConflict[] = [...shared];
   const stateOf = new Map<string, SubscriptionState>();
   for (const { owner, address } of wanted.values()) {
     const found = classified.matched.get(owner.userId) ?? [];
@@ -209,7 +228,12 @@ export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPla
       stateOf.set(owner.userId, 'pending');
     } else if (classified.otherEmail.has(address)) {
       const other = classified.otherEmail.get(address)!;
-      conflicts.push({ userId: owner.userId, email: owner.email, subscriptionArn: other.arn });
+      conflicts.push({
+        userId: owner.userId,
+        email: owner.email,
+        reason: 'non-owner-subscription',
+        subscriptionArn: other.arn,
+      });
     } else {
       const filterPolicy = ownerFilterPolicy(owner.userId);
       creations.push({ kind: 'create', userId: owner.userId, email: owner.email.trim(), filterPolicy });
@@ -220,21 +244,63 @@ export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPla
   return {
     operations: [...removals, ...repairs, ...creations],
     states: input.owners.map((o) => ({ userId: o.userId, state: stateOf.get(o.userId) ?? 'none' })),
-    conflicts,
+    conflicts: conflicts.sort((a, b) => collate(a.userId, b.userId)),
     untouched: classified.untouched,
     filterPolicies: { current, planned: current - removals.length + creations.length },
   };
 }
 
-function wantedOwners(owners: readonly OwnerRecord[], route: OwnerDeliveryRoute): Map<string, WantedOwner> {
+/**
+ * The owners who should have a subscription, by `userId`, and the owners
+ * left out because another active owner with the same address keeps it.
+ */
+function wantedOwners(
+  owners: readonly OwnerRecord[],
+  subscriptions: readonly TopicSubscription[],
+  route: OwnerDeliveryRoute,
+): { wanted: Map<string, WantedOwner>; shared: SubscriptionConflict[] } {
   const wanted = new Map<string, WantedOwner>();
-  if (route !== 'sns-email') return wanted;
+  const shared: SubscriptionConflict[] = [];
+  if (route !== 'sns-email') return { wanted, shared };
+  const byAddress = new Map<string, WantedOwner[]>();
   for (const owner of owners) {
     const email = owner.email?.trim();
     if (owner.status !== 'active' || email === undefined || email === '') continue;
-    wanted.set(owner.userId, { owner: { ...owner, email }, address: normalizeEmail(email) });
+    const address = normalizeEmail(email);
+    const sharers = byAddress.get(address) ?? [];
+    sharers.push({ owner: { ...owner, email }, address });
+    byAddress.set(address, sharers);
   }
-  return wanted;
+  for (const [address, sharers] of byAddress) {
+    const [keeper, ...others] = [...sharers].sort(sharingOwnersFirst(address, subscriptions));
+    wanted.set(keeper!.owner.userId, keeper!);
+    for (const { owner } of others) {
+      shared.push({
+        userId: owner.userId,
+        email: owner.email,
+        reason: 'shared-address',
+        sharedWith: keeper!.owner.userId,
+      });
+    }
+  }
+  return { wanted, shared };
+}
+
+/**
+ * Who keeps an address several active owners share: the owner a confirmed
+ * owner subscription of the address already names, else a pending one, else
+ * the first by `userId` — so a working subscription is never moved, and every
+ * run picks the same owner.
+ */
+function sharingOwnersFirst(address: string, subscriptions: readonly TopicSubscription[]) {
+  const rank = ({ owner }: WantedOwner) => {
+    const naming = subscriptions.filter(
+      (s) => normalizeEmail(s.endpoint) === address && ownerFilterUserIds(s)?.includes(owner.userId),
+    );
+    if (naming.some((s) => !s.pending)) return 0;
+    return naming.length > 0 ? 1 : 2;
+  };
+  return (a: WantedOwner, b: WantedOwner) => rank(a) - rank(b) || collate(a.owner.userId, b.owner.userId);
 }
 
 function classify(subscriptions: readonly TopicSubscription[], wanted: Map<string, WantedOwner>): Classified {
@@ -278,12 +344,18 @@ function byPreference(owner: WantedOwner['owner']) {
 
 function removalReason(
   userIds: readonly string[],
-  directory: ReadonlyMap<string, OwnerRecord>,
-  wanted: ReadonlyMap<string, WantedOwner>,
+  owners: {
+    readonly directory: ReadonlyMap<string, OwnerRecord>;
+    readonly wanted: ReadonlyMap<string, WantedOwner>;
+    /** Owners whose address another owner keeps. */
+    readonly sharing: ReadonlySet<string>;
+  },
   route: OwnerDeliveryRoute,
 ): RemovalReason {
+  const { directory, wanted, sharing } = owners;
   if (route !== 'sns-email') return 'route-relay';
   if (userIds.some((id) => wanted.has(id))) return 'address-changed';
+  if (userIds.some((id) => sharing.has(id))) return 'shared-address';
   const known = userIds.map((id) => directory.get(id)).filter((o) => o !== undefined);
   if (known.some((o) => o.status === 'departed')) return 'departed';
   return known.length > 0 ? 'no-email' : 'not-in-directory';
@@ -314,6 +386,21 @@ function repair(subscription: TopicSubscription, userId: string): SubscriptionOp
 }
 
 /**
+ * True when `filterPolicy` lets every digest of `userId` through: only the
+ * keys `userId` and `audience`, exact string values naming the owner and
+ * `owner` (a digest carries exactly these attributes as strings; docs/notifications.md,
+ * "Message attributes and filter policies"). Anything else might narrow it (e.g. a `severity` key).
+ */
+export function deliversEveryOwnerDigest(filterPolicy: string | undefined, userId: string): boolean {
+  const policy = parsePolicy(filterPolicy);
+  if (policy === undefined || Object.keys(policy).length !== 2) return false;
+  return (
+    stringList(policy.userId)?.includes(userId) === true &&
+    stringList(policy.audience)?.includes('owner') === true
+  );
+}
+
+/**
  * Filter policies on the topic as SNS counts them. An arn-less pending
  * subscription's policy cannot be read: it is counted (conservatively) as
  * holding one until it is confirmed or expires.
@@ -323,9 +410,20 @@ function countFilterPolicies(subscriptions: readonly TopicSubscription[]): numbe
     .length;
 }
 
+/** What a run stopped at the quota still did: the operations that add no filter policy. */
+export interface QuotaStopOutcome {
+  readonly removed: number;
+  readonly repaired: number;
+  /** Removals and repairs SNS refused. */
+  readonly failed: number;
+}
+
 /**
  * The plan needs more subscription filter policies on the topic than SNS's
- * quota allows. Thrown before any change is made.
+ * quota allows. No subscription is created; the reconciler still applies the
+ * plan's removals and repairs (they add no filter policy) and records the
+ * states, then throws this with `applied` set (docs/notifications.md,
+ * "Subscription reconciler", Quota).
  */
 export class FilterPolicyQuotaError extends Error {
   override readonly name = 'FilterPolicyQuotaError';
@@ -336,15 +434,44 @@ export class FilterPolicyQuotaError extends Error {
     readonly needed: number,
     /** Owner subscriptions the plan would create. */
     readonly creations: number,
+    /** What the run did before stopping; `undefined` when it changed nothing (a dry run, or not applied yet). */
+    readonly applied?: QuotaStopOutcome,
   ) {
     super(
       `The topic would need ${needed} subscription filter policies (after ${creations} new owner ` +
-        `subscription(s)), above the quota of ${quota} filter policies per topic; no subscription was changed. ` +
+        `subscription(s)), above the quota of ${quota} filter policies per topic; no subscription was created` +
+        `${applied === undefined ? '' : appliedText(applied)}. ` +
         'Raise the Amazon SNS quota "Filter policies per topic" in Service Quotas and set filterPolicyQuota ' +
         '(env SNS_FILTER_POLICY_QUOTA, CLI --filter-policy-quota) to the new value, or switch ownerDelivery ' +
         'to relay (one filter policy for all owners; docs/deploy.md).',
     );
   }
+}
+
+function appliedText({ removed, repaired, failed }: QuotaStopOutcome): string {
+  const refused = failed > 0 ? `, ${failed} refused by SNS` : '';
+  return ` (${removed} removed and ${repaired} repaired, which add none${refused}; owner states recorded)`;
+}
+
+/**
+ * The plan a run stopped at the quota applies: the removals and repairs (they
+ * add no filter policy), and the owners it would have subscribed recorded as
+ * `none` (they have no subscription). A repair keeps its count: it replaces a
+ * policy the subscription already has (a recognised owner subscription
+ * always has one).
+ */
+export function withoutCreations(plan: SubscriptionPlan): SubscriptionPlan {
+  const notCreated = new Set(plan.operations.filter((o) => o.kind === 'create').map((o) => o.userId));
+  const operations = plan.operations.filter((o) => o.kind !== 'create');
+  return {
+    ...plan,
+    operations,
+    states: plan.states.map((s) => (notCreated.has(s.userId) ? { userId: s.userId, state: 'none' } : s)),
+    filterPolicies: {
+      current: plan.filterPolicies.current,
+      planned: plan.filterPolicies.planned - (plan.operations.length - operations.length),
+    },
+  };
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
  * The subscription reconciler use case (docs/notifications.md, "Subscription
  * reconciler"): read the directory and the topic's subscriptions, plan
- * (`subscription-plan.ts`), refuse before any change when the plan would pass
- * SNS's filter-policy quota, apply the operations with bounded concurrency,
- * and record each owner's subscription state in the directory. A state is
+ * (`subscription-plan.ts`), apply the operations with bounded concurrency,
+ * and record each owner's subscription state in the directory. When the plan
+ * would pass SNS's filter-policy quota it creates nothing but still applies
+ * the removals and repairs (they add no filter policy) and records the states
+ * — an owner who unsubscribed must stop counting as reachable even while the
+ * topic is over quota — then throws the quota error. A state is
  * planned for the address the run read, and recorded only while the owner
  * still has it: an import may change the address (clearing the state) while
  * a run is in flight, and the old address's `confirmed` must not land on the
@@ -13,17 +16,21 @@
 import { errorText } from './errors';
 import type {
   OwnerDeliveryRoute,
+  OwnerRecord,
   OwnerSubscriptionRegistry,
   OwnerSubscriptionState,
 } from './owner-directory';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
+  deliversEveryOwnerDigest,
+  FilterPolicyQuotaError,
   filterPolicyQuotaProblem,
   planSubscriptions,
   type SubscriptionConflict,
   type SubscriptionOperation,
   type SubscriptionPlan,
   type TopicSubscription,
+  withoutCreations,
 } from './subscription-plan';
 import { mapWithConcurrency } from './task-pool';
 
@@ -35,7 +42,7 @@ export interface TopicSubscriptions {
   create(email: string, filterPolicy: string): Promise<string>;
   /** Replaces a subscription's filter policy. */
   setFilterPolicy(subscriptionArn: string, filterPolicy: string): Promise<void>;
-  /** Unsubscribes. */
+  /** Unsubscribes; resolves when the subscription is gone, also when it was already gone. */
   remove(subscriptionArn: string): Promise<void>;
 }
 
@@ -112,7 +119,8 @@ export class EmptyOwnerDirectoryError extends Error {
 
 /**
  * Makes the topic's owner subscriptions match the directory.
- * @throws {FilterPolicyQuotaError} before any change, when the plan needs more filter policies than the quota
+ * @throws {FilterPolicyQuotaError} when the plan needs more filter policies than the quota: after applying
+ *   the removals and repairs and recording the states (see {@link withoutCreations}); a dry run changes nothing
  * @throws {EmptyOwnerDirectoryError} before any change, on the `sns-email` route with an empty directory
  */
 export async function reconcileSubscriptions(
@@ -125,7 +133,24 @@ export async function reconcileSubscriptions(
   const subscriptions = await deps.topic.list();
   const plan = planSubscriptions({ owners, subscriptions, route: options.route });
   const quotaError = filterPolicyQuotaProblem(plan, quota);
-  if (quotaError) throw quotaError;
+  if (quotaError === undefined) return applyAndRecord(deps, plan, options, { owners, quota });
+  if (options.dryRun) throw quotaError;
+  const stopped = await applyAndRecord(deps, withoutCreations(plan), options, { owners, quota });
+  throw new FilterPolicyQuotaError(quotaError.quota, quotaError.needed, quotaError.creations, {
+    removed: stopped.removed,
+    repaired: stopped.repaired,
+    failed: stopped.failed.length,
+  });
+}
+
+/** Applies the plan (unless dry) and records the owners' states that changed. */
+async function applyAndRecord(
+  deps: ReconcilerDeps,
+  plan: SubscriptionPlan,
+  options: ReconcileOptions,
+  context: { readonly owners: readonly OwnerRecord[]; readonly quota: number },
+): Promise<ReconcileSummary> {
+  const { owners, quota } = context;
   const read = new Map(owners.map((o) => [o.userId, o]));
   const failed = options.dryRun ? [] : await applyOperations(deps.topic, plan, options.concurrency);
   const states = statesAfter(plan, failed);
@@ -179,12 +204,26 @@ function applyOne(topic: TopicSubscriptions, operation: SubscriptionOperation): 
   }
 }
 
-/** The planned states, except that an owner whose subscription could not be created has none. */
+/**
+ * The planned states, except that an owner has none whose subscription could
+ * not be created, or whose confirmed subscription could not be repaired and
+ * keeps a filter policy that may hold back some of their digests (`confirmed`
+ * means digests reach the owner: docs/notifications.md, "States").
+ */
 function statesAfter(plan: SubscriptionPlan, failed: readonly FailedOperation[]): OwnerSubscriptionState[] {
-  const notCreated = new Set(
-    failed.filter((f) => f.operation.kind === 'create').map((f) => f.operation.userId),
+  const notCreated = new Set<string>();
+  const notRepaired = new Set<string>();
+  for (const { operation } of failed) {
+    if (operation.kind === 'create') notCreated.add(operation.userId);
+    if (operation.kind === 'repair' && !deliversEveryOwnerDigest(operation.previous, operation.userId)) {
+      notRepaired.add(operation.userId);
+    }
+  }
+  return plan.states.map((s) =>
+    notCreated.has(s.userId) || (s.state === 'confirmed' && notRepaired.has(s.userId))
+      ? { userId: s.userId, state: 'none' }
+      : s,
   );
-  return plan.states.map((s) => (notCreated.has(s.userId) ? { userId: s.userId, state: 'none' } : s));
 }
 
 function summarize(

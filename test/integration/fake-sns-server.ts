@@ -13,7 +13,11 @@
  *   subscription's ARN reads `PendingConfirmation`), `GetSubscriptionAttributes`,
  *   `SetSubscriptionAttributes`, `Unsubscribe`, and SNS's quota of filter
  *   policies per topic (200 by default: `FilterPolicyLimitExceeded` past it).
- *   Tests confirm or expire pending subscriptions with helpers.
+ *   Tests confirm or expire pending subscriptions with helpers, and have a
+ *   recipient click an email's unsubscribe link (`unsubscribeByLink`): as SNS
+ *   does, the subscription is gone but is listed for a while with the ARN
+ *   `Deleted`, which GetSubscriptionAttributes refuses as InvalidParameter
+ *   (not an ARN) until `forgetDeleted()`.
  *
  * It can also fail: whole requests with an HTTP status, or chosen entries.
  */
@@ -58,6 +62,15 @@ const LIMIT = 262_144;
 const ACCOUNT = '123456789012';
 const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const PENDING_ARN = 'PendingConfirmation';
+/** What SNS lists instead of the ARN of a subscription its recipient unsubscribed by the email's link. */
+const DELETED_ARN = 'Deleted';
+
+/** A subscription SNS still lists (as `Deleted`) after its recipient unsubscribed by link. */
+interface DeletedListing {
+  readonly topicArn?: string;
+  readonly protocol: string;
+  readonly endpoint: string;
+}
 
 /** A request SNS refuses: HTTP status, error code, message, and whether the sender is at fault. */
 class FakeSnsError extends Error {
@@ -180,6 +193,8 @@ function required(form: URLSearchParams, name: string): string {
 export class FakeSnsServer {
   readonly accepted: ReceivedMessage[] = [];
   readonly subscriptions: FakeSubscription[] = [];
+  /** Subscriptions unsubscribed by link that `ListSubscriptionsByTopic` still lists, as `Deleted`. */
+  readonly deletedListings: DeletedListing[] = [];
   /** PublishBatch requests received (accepted or not). */
   requests = 0;
   /** Requests received per action (every action, accepted or not). */
@@ -204,6 +219,7 @@ export class FakeSnsServer {
   reset(): void {
     this.accepted.length = 0;
     this.subscriptions.length = 0;
+    this.deletedListings.length = 0;
     this.outage = undefined;
     this.failEntry = undefined;
   }
@@ -260,6 +276,33 @@ export class FakeSnsServer {
     const before = this.subscriptions.length;
     this.subscriptions.splice(0, before, ...this.subscriptions.filter((s) => !s.pending));
     return before - this.subscriptions.length;
+  }
+
+  /**
+   * The recipient clicks the unsubscribe link of an email from the topic: the
+   * confirmed email subscriptions to `endpoint` are deleted (no delivery, no
+   * ARN to act on), and are listed as `Deleted` until {@link forgetDeleted}.
+   */
+  unsubscribeByLink(endpoint: string): number {
+    const clicked = this.subscriptions.filter(
+      (s) => !s.pending && s.protocol === 'email' && s.endpoint === endpoint,
+    );
+    for (const s of clicked) {
+      this.subscriptions.splice(this.subscriptions.indexOf(s), 1);
+      this.deletedListings.push({
+        ...(s.topicArn !== undefined && { topicArn: s.topicArn }),
+        protocol: s.protocol,
+        endpoint: s.endpoint,
+      });
+    }
+    return clicked.length;
+  }
+
+  /** Time passes: SNS stops listing the subscriptions unsubscribed by link. */
+  forgetDeleted(): number {
+    const forgotten = this.deletedListings.length;
+    this.deletedListings.length = 0;
+    return forgotten;
   }
 
   /** The subscriptions of a topic. */
@@ -426,12 +469,19 @@ export class FakeSnsServer {
   private listSubscriptionsByTopic(form: URLSearchParams): string {
     const topicArn = required(form, 'TopicArn');
     const start = Number(form.get('NextToken') ?? '0');
-    const all = this.subscriptions.filter((s) => s.topicArn === undefined || s.topicArn === topicArn);
+    const onTopic = (s: { readonly topicArn?: string }) =>
+      s.topicArn === undefined || s.topicArn === topicArn;
+    const all = [
+      ...this.subscriptions
+        .filter(onTopic)
+        .map((s) => ({ ...s, listedArn: s.pending ? PENDING_ARN : s.arn })),
+      ...this.deletedListings.filter(onTopic).map((s) => ({ ...s, listedArn: DELETED_ARN })),
+    ];
     const page = all.slice(start, start + this.listPageSize);
     const members = page.map(
       (s) =>
         `<member><TopicArn>${xmlEscape(topicArn)}</TopicArn><Protocol>${xmlEscape(s.protocol)}</Protocol>` +
-        `<SubscriptionArn>${s.pending ? PENDING_ARN : xmlEscape(s.arn)}</SubscriptionArn><Owner>${ACCOUNT}</Owner>` +
+        `<SubscriptionArn>${xmlEscape(s.listedArn)}</SubscriptionArn><Owner>${ACCOUNT}</Owner>` +
         `<Endpoint>${xmlEscape(s.endpoint)}</Endpoint></member>`,
     );
     const next = start + page.length < all.length ? `<NextToken>${start + page.length}</NextToken>` : '';
@@ -475,10 +525,20 @@ export class FakeSnsServer {
     return undefined;
   }
 
-  /** The subscription with this ARN; SNS cannot act on the ARN placeholder of a pending subscription. */
+  /**
+   * The subscription with this ARN. SNS cannot act on what it lists instead
+   * of an ARN (`PendingConfirmation`, `Deleted`): it refuses anything that is
+   * not an ARN as InvalidParameter.
+   */
   private find(arn: string): FakeSubscription {
-    if (arn === PENDING_ARN)
-      throw new FakeSnsError(400, 'InvalidParameter', 'Invalid parameter: SubscriptionArn');
+    const elements = arn.split(':').length;
+    if (!arn.startsWith('arn:') || elements < 6) {
+      throw new FakeSnsError(
+        400,
+        'InvalidParameter',
+        `Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not ${elements}`,
+      );
+    }
     const subscription = this.subscriptions.find((s) => s.arn === arn);
     if (!subscription) throw new FakeSnsError(404, 'NotFound', 'Subscription does not exist');
     return subscription;

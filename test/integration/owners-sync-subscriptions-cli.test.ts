@@ -2,7 +2,7 @@
  * `pc-hygiene owners sync-subscriptions` as a user runs it (child process):
  * the directory on DynamoDB Local, the topic on the SNS-compatible local
  * server. Dry run, a real run and its idempotent repeat, the quota stop
- * (exit 3, nothing changed), and usage errors (exit 2).
+ * (exit 3, nothing created; removals still made), and usage errors (exit 2).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -12,6 +12,8 @@ import { FakeSnsServer } from './fake-sns-server';
 import { upsertNewOwners } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
+/** A second topic, for the quota stop (it removes cy's subscription there, leaving TOPIC's for the later tests). */
+const QUOTA_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene-over-quota';
 const WRITE_ACTIONS = ['Subscribe', 'SetSubscriptionAttributes', 'Unsubscribe'];
 
 describe('pc-hygiene owners sync-subscriptions', () => {
@@ -32,30 +34,32 @@ describe('pc-hygiene owners sync-subscriptions', () => {
       ],
       '2026-12-01T00:00:00.000Z',
     );
-    sns.addSubscription({
-      topicArn: TOPIC,
-      protocol: 'email',
-      endpoint: 'cy@example.com',
-      filterPolicy: { userId: ['cy'], audience: ['owner'] },
-    });
-    sns.addSubscription({
-      topicArn: TOPIC,
-      protocol: 'email',
-      endpoint: 'sec@example.com',
-      filterPolicy: { audience: ['admin'] },
-    });
+    for (const topicArn of [TOPIC, QUOTA_TOPIC]) {
+      sns.addSubscription({
+        topicArn,
+        protocol: 'email',
+        endpoint: 'cy@example.com',
+        filterPolicy: { userId: ['cy'], audience: ['owner'] },
+      });
+      sns.addSubscription({
+        topicArn,
+        protocol: 'email',
+        endpoint: 'sec@example.com',
+        filterPolicy: { audience: ['admin'] },
+      });
+    }
   });
   afterAll(async () => {
     await sns.stop();
     await table.drop();
   });
 
-  const sync = (...extra: string[]) =>
+  const syncTopic = (topicArn: string, ...extra: string[]) =>
     runCli([
       'owners',
       'sync-subscriptions',
       '--topic-arn',
-      TOPIC,
+      topicArn,
       '--sns-endpoint',
       sns.endpoint,
       '--endpoint',
@@ -64,18 +68,24 @@ describe('pc-hygiene owners sync-subscriptions', () => {
       table.tableName,
       ...extra,
     ]);
+  const sync = (...extra: string[]) => syncTopic(TOPIC, ...extra);
   const writes = () => WRITE_ACTIONS.reduce((sum, action) => sum + sns.callCount(action), 0);
   const states = async () =>
     Object.fromEntries((await directory.listOwners()).map((o) => [o.userId, o.subscription ?? '-']));
 
-  it('exits 3 naming the quota and how to raise it when the owners need more filter policies, changing nothing', async () => {
-    const run = await sync('--filter-policy-quota', '2');
+  it('exits 3 naming the quota and how to raise it when the owners need more filter policies, creating nothing', async () => {
+    const run = await syncTopic(QUOTA_TOPIC, '--filter-policy-quota', '2');
 
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('would need 3 subscription filter policies');
     expect(run.stderr).toContain('quota of 2 filter policies per topic');
+    expect(run.stderr).toContain('no subscription was created (1 removed and 0 repaired');
     expect(run.stderr).toContain('Filter policies per topic');
-    expect(writes()).toBe(0);
+    // the departed owner's subscription is removed (it frees quota); nothing is subscribed
+    expect(sns.callCount('Subscribe')).toBe(0);
+    expect(sns.subscriptionsOf(QUOTA_TOPIC).map((s) => s.endpoint)).toEqual(['sec@example.com']);
+    expect(await states()).toEqual({ ada: '-', bob: '-', cy: '-' });
+    sns.calls.clear();
   });
 
   it('--dry-run prints the plan and changes nothing', async () => {

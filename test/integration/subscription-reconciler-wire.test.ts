@@ -1,9 +1,10 @@
 /**
  * The subscription reconciler on the wire: the real SDK SNS client and
  * `SnsTopicSubscriptions` against the SNS-compatible local server
- * (test/integration/fake-sns-server.ts: subscriptions, confirmation, the
- * filter-policy quota), and the owner directory on DynamoDB Local, where the
- * states are recorded (only for the address each was planned for).
+ * (test/integration/fake-sns-server.ts: subscriptions, confirmation, an
+ * unsubscribe by the email's link, the filter-policy quota), and the owner
+ * directory on DynamoDB Local, where the states are recorded (only for the
+ * address each was planned for).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -41,6 +42,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
   afterAll(() => sns.stop());
   beforeEach(async () => {
     sns.subscriptions.length = 0;
+    sns.forgetDeleted();
     sns.calls.clear();
     sns.filterPolicyQuota = 200;
     sns.listPageSize = 100;
@@ -166,7 +168,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     expect(summary.states).toEqual({ confirmed: 7, pending: 1, none: 0 });
   });
 
-  it('stops with FilterPolicyQuotaError before any change when the owners need more filter policies than the quota', async () => {
+  it('stops with FilterPolicyQuotaError, creating nothing but removing, when the owners need more filter policies than the quota', async () => {
     await load(
       Array.from({ length: 4 }, (_, i) => ({
         userId: `u${i}`,
@@ -192,9 +194,110 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
 
     await expect(run).rejects.toThrow(FilterPolicyQuotaError);
     await expect(run).rejects.toThrow(/would need 5 subscription filter policies.*quota of 4/);
-    expect(writes()).toBe(0);
-    expect(sns.subscriptionsOf(TOPIC)).toHaveLength(2);
+    expect(sns.callCount('Subscribe')).toBe(0);
+    expect(sns.subscriptionsOf(TOPIC).map((s) => s.endpoint)).toEqual(['sec@example.com']);
     expect(await statesOf()).toEqual({ u0: undefined, u1: undefined, u2: undefined, u3: undefined });
+  });
+
+  it('over the quota, still records that an owner who unsubscribed by the link has no subscription', async () => {
+    await load([
+      { userId: 'ada', email: 'ada@example.com', status: 'active' },
+      { userId: 'bob', email: 'bob@example.com', status: 'active' },
+    ]);
+    await reconcile();
+    sns.confirm('ada@example.com');
+    sns.confirm('bob@example.com');
+    await reconcile();
+    expect(await statesOf()).toEqual({ ada: 'confirmed', bob: 'confirmed' });
+
+    sns.unsubscribeByLink('ada@example.com');
+    const run = reconcile({ filterPolicyQuota: 1 });
+
+    await expect(run).rejects.toThrow(FilterPolicyQuotaError);
+    expect(await statesOf()).toEqual({ ada: 'none', bob: 'confirmed' });
+    expect(reachabilityOf((await directory.getMany(['ada'])).get('ada'), 'sns-email')).toEqual({
+      reachable: false,
+      reason: 'no-subscription',
+    });
+  });
+
+  it('an owner who clicked the unsubscribe link (listed as "Deleted" for a while) is subscribed again, not counted confirmed', async () => {
+    await load([
+      { userId: 'ada', email: 'ada@example.com', status: 'active' },
+      { userId: 'bob', email: 'bob@example.com', status: 'active' },
+    ]);
+    await reconcile();
+    sns.confirm('ada@example.com');
+    sns.confirm('bob@example.com');
+    await reconcile();
+
+    expect(sns.unsubscribeByLink('ada@example.com')).toBe(1);
+    const afterClick = await reconcile();
+    sns.forgetDeleted();
+    const later = await reconcile();
+
+    expect(afterClick).toMatchObject({ failed: [], created: 1, removed: 0 });
+    expect(afterClick.stateChanges).toEqual([{ userId: 'ada', state: 'pending' }]);
+    expect(later).toMatchObject({ failed: [], operations: [], stateChanges: [] });
+    expect(await statesOf()).toEqual({ ada: 'pending', bob: 'confirmed' });
+    expect(sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.pending])).toEqual([
+      ['bob@example.com', false],
+      ['ada@example.com', true],
+    ]);
+  });
+
+  it('two active owners sharing one address: one subscription, the other reported as a conflict on every run, never refused', async () => {
+    await load([
+      { userId: 'bob', email: 'team@example.com', status: 'active' },
+      { userId: 'ada', email: 'team@example.com', status: 'active' },
+    ]);
+
+    const first = await reconcile();
+    sns.confirm('team@example.com');
+    const second = await reconcile();
+    const third = await reconcile();
+
+    const runs = [first, second, third];
+    expect(runs.map((r) => r.failed)).toEqual([[], [], []]);
+    expect(runs.map((r) => r.conflicts)).toEqual(
+      Array(3).fill([
+        { userId: 'bob', email: 'team@example.com', reason: 'shared-address', sharedWith: 'ada' },
+      ]),
+    );
+    expect(sns.callCount('Subscribe')).toBe(1);
+    expect(sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.filterPolicy, s.pending])).toEqual([
+      ['team@example.com', ownerPolicy('ada'), false],
+    ]);
+    expect(await statesOf()).toEqual({ ada: 'confirmed', bob: undefined });
+    // bob's digests do not reach the address (its filter is ada's): his events go to the admins' report
+    expect(reachabilityOf((await directory.getMany(['bob'])).get('bob'), 'sns-email')).toEqual({
+      reachable: false,
+      reason: 'no-subscription',
+    });
+  });
+
+  it('an Unsubscribe of a subscription another run already removed is done, not a failure', async () => {
+    await load([{ userId: 'ada', email: 'ada@example.com', status: 'departed' }]);
+    sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'ada@example.com',
+      filterPolicy: ownerPolicy('ada'),
+    });
+    const listedBefore = await topic.list();
+    await reconcile();
+    // an overlapping run that listed the topic before the first one removed the subscription
+    const overlapping: TopicSubscriptions = {
+      list: async () => listedBefore,
+      create: (email, filterPolicy) => topic.create(email, filterPolicy),
+      setFilterPolicy: (arn, filterPolicy) => topic.setFilterPolicy(arn, filterPolicy),
+      remove: (arn) => topic.remove(arn),
+    };
+
+    const second = await reconcileSubscriptions({ topic: overlapping, directory }, { route: 'sns-email' });
+
+    expect(sns.callCount('Unsubscribe')).toBe(2);
+    expect(second).toMatchObject({ removed: 1, failed: [] });
   });
 
   it('reports what SNS refuses past its quota when the configured quota is set too high', async () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
+  deliversEveryOwnerDigest,
   FilterPolicyQuotaError,
   filterPolicyQuotaProblem,
   isOwnerFilterPolicy,
@@ -68,6 +69,20 @@ describe('ownerFilterUserIds (recognising owner subscriptions)', () => {
     ['an arn-less pending subscription', { arn: PENDING_CONFIRMATION_ARN }],
   ])('does not recognise %s', (_name, extra) => {
     expect(ownerFilterUserIds(ownerSub('ada', 'a@x', extra as Partial<TopicSubscription>))).toBeUndefined();
+  });
+
+  it('knows which policies let every digest of the owner through (userId and audience only, naming both)', () => {
+    expect(deliversEveryOwnerDigest('{"audience":["owner","admin"],"userId":["bob","ada"]}', 'ada')).toBe(
+      true,
+    );
+    expect(deliversEveryOwnerDigest(ownerFilterPolicy('ada'), 'ada')).toBe(true);
+    expect(
+      deliversEveryOwnerDigest('{"userId":["ada"],"audience":["owner"],"severity":["high"]}', 'ada'),
+    ).toBe(false);
+    expect(deliversEveryOwnerDigest(ownerFilterPolicy('bob'), 'ada')).toBe(false);
+    expect(deliversEveryOwnerDigest('{"userId":["ada"],"audience":["admin"]}', 'ada')).toBe(false);
+    expect(deliversEveryOwnerDigest('{"userId":[{"prefix":"a"}],"audience":["owner"]}', 'ada')).toBe(false);
+    expect(deliversEveryOwnerDigest('{"userId":', 'ada')).toBe(false);
   });
 
   it('accepts only the exact owner policy as correct, whatever the key order', () => {
@@ -267,8 +282,120 @@ describe('planSubscriptions', () => {
     });
 
     expect(plan.operations).toEqual([]);
-    expect(plan.conflicts).toEqual([{ userId: 'ada', email: 'sec@x', subscriptionArn: 'arn:a' }]);
+    expect(plan.conflicts).toEqual([
+      { userId: 'ada', email: 'sec@x', reason: 'non-owner-subscription', subscriptionArn: 'arn:a' },
+    ]);
     expect(plan.states).toEqual([{ userId: 'ada', state: 'none' }]);
+  });
+
+  it('subscribes one owner of an address several active owners share and reports the others as conflicts', () => {
+    // SNS allows one subscription per topic, protocol and address: a second Subscribe would be refused every run.
+    const plan = planSubscriptions({
+      owners: [
+        active('cy', 'team@x'),
+        active('bob', ' Team@X '),
+        active('ada', 'team@x'),
+        active('dee', 'dee@x'),
+      ],
+      subscriptions: [],
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([
+      { kind: 'create', userId: 'ada', email: 'team@x', filterPolicy: ownerFilterPolicy('ada') },
+      { kind: 'create', userId: 'dee', email: 'dee@x', filterPolicy: ownerFilterPolicy('dee') },
+    ]);
+    expect(plan.conflicts).toEqual([
+      { userId: 'bob', email: 'Team@X', reason: 'shared-address', sharedWith: 'ada' },
+      { userId: 'cy', email: 'team@x', reason: 'shared-address', sharedWith: 'ada' },
+    ]);
+    expect(plan.states).toEqual([
+      { userId: 'cy', state: 'none' },
+      { userId: 'bob', state: 'none' },
+      { userId: 'ada', state: 'pending' },
+      { userId: 'dee', state: 'pending' },
+    ]);
+  });
+
+  it('leaves a shared address with the owner its confirmed subscription names, and never counts the others pending', () => {
+    const bobs = ownerSub('bob', 'team@x');
+
+    const confirmedBob = planSubscriptions({
+      owners: [active('ada', 'team@x'), active('bob', 'team@x')],
+      subscriptions: [bobs],
+      route: 'sns-email',
+    });
+    const pendingArnless = planSubscriptions({
+      owners: [active('ada', 'team@x'), active('bob', 'team@x')],
+      subscriptions: [
+        { arn: PENDING_CONFIRMATION_ARN, protocol: 'email', endpoint: 'team@x', pending: true },
+      ],
+      route: 'sns-email',
+    });
+
+    expect(confirmedBob.operations).toEqual([]);
+    expect(confirmedBob.conflicts).toEqual([
+      { userId: 'ada', email: 'team@x', reason: 'shared-address', sharedWith: 'bob' },
+    ]);
+    expect(confirmedBob.states).toEqual([
+      { userId: 'ada', state: 'none' },
+      { userId: 'bob', state: 'confirmed' },
+    ]);
+    expect(pendingArnless.operations).toEqual([]);
+    expect(pendingArnless.conflicts.map((c) => c.userId)).toEqual(['bob']);
+    expect(pendingArnless.states).toEqual([
+      { userId: 'ada', state: 'pending' },
+      { userId: 'bob', state: 'none' },
+    ]);
+  });
+
+  it('repairs a subscription naming two owners of one address down to the one who keeps it, reporting the other', () => {
+    const both = ownerSub('ada', 'team@x', { filterPolicy: '{"userId":["bob","ada"],"audience":["owner"]}' });
+
+    const plan = planSubscriptions({
+      owners: [active('bob', 'team@x'), active('ada', 'team@x')],
+      subscriptions: [both],
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([
+      {
+        kind: 'repair',
+        userId: 'ada',
+        subscriptionArn: both.arn,
+        filterPolicy: ownerFilterPolicy('ada'),
+        previous: both.filterPolicy,
+      },
+    ]);
+    expect(plan.conflicts).toEqual([
+      { userId: 'bob', email: 'team@x', reason: 'shared-address', sharedWith: 'ada' },
+    ]);
+    expect(plan.states).toEqual([
+      { userId: 'bob', state: 'none' },
+      { userId: 'ada', state: 'confirmed' },
+    ]);
+  });
+
+  it('removes a second spelling’s subscription of an owner whose address another owner keeps (reason shared-address)', () => {
+    const adas = ownerSub('ada', 'team@x');
+    const bobs = ownerSub('bob', 'TEAM@x');
+
+    const plan = planSubscriptions({
+      owners: [active('ada', 'team@x'), active('bob', 'team@x')],
+      subscriptions: [adas, bobs],
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([
+      {
+        kind: 'remove',
+        subscriptionArn: bobs.arn,
+        endpoint: 'TEAM@x',
+        userId: 'bob',
+        reason: 'shared-address',
+      },
+    ]);
+    expect(plan.conflicts.map((c) => [c.userId, c.sharedWith])).toEqual([['bob', 'ada']]);
   });
 
   it('on the relay route removes every owner subscription and wants none', () => {

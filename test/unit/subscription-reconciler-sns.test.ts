@@ -2,10 +2,13 @@
  * The reconciler at the SNS client boundary (aws-sdk-client-mock): the exact
  * requests for listing (every page), reading attributes, creating, repairing
  * and removing owner subscriptions; nothing sent to admin or machine
- * subscribers; no write on a second run; none when the quota would be passed.
+ * subscribers; no write on a second run; only removals and repairs when the
+ * quota would be passed; a subscription listed as `Deleted` (unsubscribed by
+ * its link) is gone; an Unsubscribe answered NotFound is done.
  */
 import {
   GetSubscriptionAttributesCommand,
+  InvalidParameterException,
   ListSubscriptionsByTopicCommand,
   NotFoundException,
   SetSubscriptionAttributesCommand,
@@ -176,7 +179,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
     expect(directory.recorded).toEqual([]);
   });
 
-  it('sends no write at all when the plan would pass the filter-policy quota', async () => {
+  it('sends only the removals and repairs, no Subscribe, when the plan would pass the filter-policy quota', async () => {
     givenTopic();
     const directory = new MemoryOwnerRegistry([
       owner('ada'),
@@ -191,7 +194,87 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
 
     await expect(run).rejects.toThrow(FilterPolicyQuotaError);
     await expect(run).rejects.toMatchObject({ quota: 6, needed: 7, creations: 2 });
-    expect(writeCalls()).toEqual([]);
-    expect(directory.recorded).toEqual([]);
+    expect(inputs(SubscribeCommand)).toEqual([]);
+    expect(inputs(UnsubscribeCommand)).toEqual([{ SubscriptionArn: arn('left') }]);
+    expect(inputs(SetSubscriptionAttributesCommand)).toEqual([]);
+    // the states observed are recorded (dee and eve, not subscribed, stay none)
+    expect(directory.recorded).toEqual([[{ userId: 'ada', state: 'confirmed', email: 'ada@example.com' }]]);
+  });
+
+  it('leaves out a subscription SNS lists as "Deleted" (unsubscribed by its link): its owner is subscribed again', async () => {
+    sns.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: [
+        { SubscriptionArn: 'Deleted', Protocol: 'email', Endpoint: 'ada@example.com', TopicArn: TOPIC },
+        { SubscriptionArn: arn('bob'), Protocol: 'email', Endpoint: 'bob@example.com', TopicArn: TOPIC },
+      ],
+    });
+    sns.on(GetSubscriptionAttributesCommand, { SubscriptionArn: arn('bob') }).resolves({
+      Attributes: { PendingConfirmation: 'false', FilterPolicy: ownerFilterPolicy('bob') },
+    });
+    // What SNS answers when asked about "Deleted" (not an ARN).
+    sns.on(GetSubscriptionAttributesCommand, { SubscriptionArn: 'Deleted' }).rejects(
+      new InvalidParameterException({
+        message: 'Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not 1',
+        $metadata: {},
+      }),
+    );
+    sns.on(SubscribeCommand).resolves({ SubscriptionArn: arn('ada-2') });
+    const directory = new MemoryOwnerRegistry([
+      { ...owner('ada'), subscription: 'confirmed' },
+      { ...owner('bob'), subscription: 'confirmed' },
+    ]);
+    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(summary.failed).toEqual([]);
+    expect(inputs(GetSubscriptionAttributesCommand)).toEqual([{ SubscriptionArn: arn('bob') }]);
+    expect(inputs(SubscribeCommand).map((i) => (i as { Endpoint: string }).Endpoint)).toEqual([
+      'ada@example.com',
+    ]);
+    expect(directory.owners.map((o) => [o.userId, o.subscription])).toEqual([
+      ['ada', 'pending'],
+      ['bob', 'confirmed'],
+    ]);
+  });
+
+  it('counts an Unsubscribe answered NotFound (another run removed it first) as done, not as a failure', async () => {
+    sns.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: [
+        { SubscriptionArn: arn('left'), Protocol: 'email', Endpoint: 'left@example.com', TopicArn: TOPIC },
+      ],
+    });
+    sns.on(GetSubscriptionAttributesCommand).resolves({
+      Attributes: { PendingConfirmation: 'false', FilterPolicy: ownerFilterPolicy('left') },
+    });
+    sns.on(UnsubscribeCommand).rejects(new NotFoundException({ message: 'gone', $metadata: {} }));
+    const directory = new MemoryOwnerRegistry([owner('left', 'departed')]);
+    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(inputs(UnsubscribeCommand)).toEqual([{ SubscriptionArn: arn('left') }]);
+    expect(summary).toMatchObject({ removed: 1, failed: [] });
+  });
+
+  it('still reports an Unsubscribe SNS refuses for another reason', async () => {
+    sns.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: [
+        { SubscriptionArn: arn('left'), Protocol: 'email', Endpoint: 'left@example.com', TopicArn: TOPIC },
+      ],
+    });
+    sns.on(GetSubscriptionAttributesCommand).resolves({
+      Attributes: { PendingConfirmation: 'false', FilterPolicy: ownerFilterPolicy('left') },
+    });
+    sns.on(UnsubscribeCommand).rejects(new InvalidParameterException({ message: 'no', $metadata: {} }));
+    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+
+    const summary = await reconcileSubscriptions(
+      { topic, directory: new MemoryOwnerRegistry([owner('left', 'departed')]) },
+      { route: 'sns-email' },
+    );
+
+    expect(summary.removed).toBe(0);
+    expect(summary.failed.map((f) => f.error)).toEqual(['InvalidParameterException: no']);
   });
 });

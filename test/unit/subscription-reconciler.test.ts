@@ -1,7 +1,9 @@
 /**
- * The reconciler use case over in-memory ports: it applies the plan, stops
- * before any change at the quota or on an empty directory, writes nothing in
- * a dry run, and records only the states that changed.
+ * The reconciler use case over in-memory ports: it applies the plan; at the
+ * quota it creates nothing but still removes, repairs and records the states;
+ * it stops before any change on an empty directory, writes nothing in a dry
+ * run, records only the states that changed, and never records `confirmed`
+ * for an owner whose digests a refused repair leaves filtered away.
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
@@ -20,6 +22,7 @@ import { MemoryOwnerRegistry } from './support/memory-owner-registry';
 class MemoryTopic implements TopicSubscriptions {
   readonly calls: string[] = [];
   failCreateFor = new Set<string>();
+  failRepair = false;
   constructor(readonly subscriptions: TopicSubscription[] = []) {}
   async list() {
     this.calls.push('list');
@@ -38,6 +41,7 @@ class MemoryTopic implements TopicSubscriptions {
   }
   async setFilterPolicy(arn: string) {
     this.calls.push(`repair ${arn}`);
+    if (this.failRepair) throw new Error(`AuthorizationError: refused ${arn}`);
   }
   async remove(arn: string) {
     this.calls.push(`remove ${arn}`);
@@ -54,11 +58,11 @@ const owner = (userId: string, extra: Partial<OwnerRecord> = {}): OwnerRecord =>
   status: 'active',
   ...extra,
 });
-const confirmedSub = (userId: string): TopicSubscription => ({
+const confirmedSub = (userId: string, filterPolicy = ownerFilterPolicy(userId)): TopicSubscription => ({
   arn: `arn:${userId}`,
   protocol: 'email',
   endpoint: `${userId}@x`,
-  filterPolicy: ownerFilterPolicy(userId),
+  filterPolicy,
   pending: false,
 });
 
@@ -115,15 +119,59 @@ describe('reconcileSubscriptions', () => {
     ]);
   });
 
-  it('stops before any change with FilterPolicyQuotaError when the plan passes the quota', async () => {
+  it('at the quota creates nothing but still removes and repairs, records the states, then throws FilterPolicyQuotaError', async () => {
+    // ada's recorded state is confirmed, but her subscription is gone (she unsubscribed);
+    // left departed: removing his subscription only frees quota; cy's filter needs a repair (count unchanged).
+    const topic = new MemoryTopic([
+      confirmedSub('left'),
+      confirmedSub('cy', '{"userId":["cy"],"audience":["owner","admin"]}'),
+    ]);
+    const directory = new MemoryOwnerRegistry([
+      owner('ada', { subscription: 'confirmed' }),
+      owner('left', { status: 'departed', subscription: 'confirmed' }),
+      owner('cy', { subscription: 'confirmed' }),
+      owner('dee'),
+      owner('eve', { subscription: 'pending' }),
+    ]);
+
+    // 2 policies now − left + ada, dee, eve = 4 > 2
+    const error = await reconcileSubscriptions(
+      { topic, directory },
+      { route: 'sns-email', filterPolicyQuota: 2 },
+    ).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(FilterPolicyQuotaError);
+    expect(error).toMatchObject({
+      quota: 2,
+      needed: 4,
+      creations: 3,
+      applied: { removed: 1, repaired: 1, failed: 0 },
+    });
+    expect((error as Error).message).toContain('no subscription was created (1 removed and 1 repaired');
+    expect(topic.calls).toEqual(['list', 'remove arn:left', 'repair arn:cy']);
+    expect(directory.recorded).toEqual([
+      [
+        { userId: 'ada', state: 'none', email: 'ada@x' },
+        { userId: 'left', state: 'none', email: 'left@x' },
+        { userId: 'eve', state: 'none', email: 'eve@x' },
+      ],
+    ]);
+  });
+
+  it('at the quota reports removals SNS refused in the error, and a dry run changes nothing', async () => {
     const topic = new MemoryTopic([confirmedSub('gone')]);
+    topic.remove = async (arn) => {
+      topic.calls.push(`remove ${arn}`);
+      throw new Error('AuthorizationError');
+    };
     const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob'), owner('cy')]);
+    const run = (dryRun: boolean) =>
+      reconcileSubscriptions({ topic, directory }, { route: 'sns-email', filterPolicyQuota: 2, dryRun });
 
-    const run = reconcileSubscriptions({ topic, directory }, { route: 'sns-email', filterPolicyQuota: 2 });
-
-    await expect(run).rejects.toThrow(FilterPolicyQuotaError);
-    await expect(run).rejects.toMatchObject({ quota: 2, needed: 3 });
+    await expect(run(true)).rejects.toMatchObject({ name: 'FilterPolicyQuotaError', applied: undefined });
     expect(topic.calls).toEqual(['list']);
+    await expect(run(false)).rejects.toMatchObject({ applied: { removed: 0, repaired: 0, failed: 1 } });
+    await expect(run(false)).rejects.toThrow(/1 refused by SNS/);
     expect(directory.recorded).toEqual([]);
   });
 
@@ -154,6 +202,31 @@ describe('reconcileSubscriptions', () => {
       },
     ]);
     expect(directory.recorded).toEqual([[{ userId: 'ada', state: 'pending', email: 'ada@x' }]]);
+  });
+
+  it('records none for a confirmed owner whose narrowing filter SNS refused to repair: digests do not all reach her', async () => {
+    const narrowed = JSON.stringify({ userId: ['ada'], audience: ['owner'], severity: ['high'] });
+    const topic = new MemoryTopic([confirmedSub('ada', narrowed)]);
+    topic.failRepair = true;
+    const directory = new MemoryOwnerRegistry([owner('ada', { subscription: 'confirmed' })]);
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(summary.failed.map((f) => f.operation.kind)).toEqual(['repair']);
+    expect(summary.states).toEqual({ confirmed: 0, pending: 0, none: 1 });
+    expect(directory.owners[0]?.subscription).toBe('none');
+  });
+
+  it('keeps confirmed for an owner whose refused repair leaves a filter that lets all her digests through', async () => {
+    const wider = JSON.stringify({ userId: ['ada', 'zed'], audience: ['owner', 'admin'] });
+    const topic = new MemoryTopic([confirmedSub('ada', wider)]);
+    topic.failRepair = true;
+    const directory = new MemoryOwnerRegistry([owner('ada')]);
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(summary.failed.map((f) => f.operation.kind)).toEqual(['repair']);
+    expect(directory.owners[0]?.subscription).toBe('confirmed');
   });
 
   it('refuses an empty directory on the sns-email route instead of removing every owner subscription', async () => {
