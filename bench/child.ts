@@ -15,6 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import { getHeapStatistics } from 'node:v8';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { itemSizeBytes } from '../cli/aws/item-limits';
 import { sweepTransitionWriter } from '../lambdas/aws/batched-transition-writer';
 import { DynamoDbCheckpointStore } from '../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../lambdas/aws/credential-scanner';
@@ -34,7 +35,6 @@ import { LiveHeapTracker, MemorySampler } from './memory-sampler';
 import { type NaiveWrite, runNaive } from './naive';
 import { readItemsByKey, readPendingOutboxItems } from './outbox-items';
 import { type PageHoldTimer, timePageHolds } from './page-hold';
-import { itemSizeBytes } from './partiql-capacity';
 import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
 import { createStubSnsClient } from './sns-stub';
 

@@ -9,50 +9,18 @@
  * (1 when the item enters or leaves the index, 2 when its sort key changes:
  * delete + put). Sizes are those of whole stored items, by the service's size
  * rules (DynamoDB Developer Guide, "DynamoDB item sizes and formats":
- * attribute names + values; a number ~1 byte per 2 significant digits + 1;
- * lists and maps 3 bytes + 1 byte per element), read by the bench outside the
+ * attribute names + values; lists and maps 3 bytes + 1 byte per element; the
+ * one size rule is `cli/aws/item-limits.ts`, which `import` checks items
+ * against), read by the bench outside the
  * measurement: before it for the notifier (a mark shrinks the item; its own
  * reads project a few attributes, so they cannot tell the size), after it for
  * the sweep (a transition grows the item: the larger size is the one after).
  */
+import { itemSizeBytes } from '../cli/aws/item-limits';
 import { TABLE_DEFINITION } from '../lambdas/aws/credential-table-definition';
 import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;
-
-const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
-
-/** Size of a number as DynamoDB stores it: ~1 byte per 2 significant digits, + 1 (at most 21). */
-function numberSize(text: string): number {
-  const digits = text
-    .replace(/^-/, '')
-    .replace(/e.*$/i, '')
-    .replace('.', '')
-    .replace(/^0+/, '')
-    .replace(/0+$/, '');
-  return Math.min(21, Math.ceil(Math.max(1, digits.length) / 2) + 1);
-}
-
-/** Size of one attribute value (without its name). */
-export function valueSize(value: unknown): number {
-  if (typeof value === 'string') return utf8(value);
-  if (typeof value === 'number' || typeof value === 'bigint') return numberSize(String(value));
-  if (value === null || value === undefined || typeof value === 'boolean') return 1;
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (value instanceof Set) return [...value].reduce<number>((sum, v) => sum + valueSize(v), 0);
-  if (Array.isArray(value)) return value.reduce<number>((sum, v) => sum + 1 + valueSize(v), 3);
-  if (typeof value === 'object') {
-    // A NumberValue (lib-dynamodb) keeps its text in `value`.
-    if ('value' in value && Object.keys(value).length === 1) return numberSize(String(value.value));
-    return Object.entries(value).reduce<number>((sum, [name, v]) => sum + utf8(name) + 1 + valueSize(v), 3);
-  }
-  return 0;
-}
-
-/** An item's size by DynamoDB's rules: every attribute name plus its value. */
-export function itemSizeBytes(item: Readonly<Record<string, unknown>>): number {
-  return Object.entries(item).reduce<number>((sum, [name, value]) => sum + utf8(name) + valueSize(value), 0);
-}
 
 /** One PartiQL statement of a batch, as sent. */
 interface Statement {

@@ -3,10 +3,18 @@
  * requests in flight). Items DynamoDB returns as `UnprocessedItems` (throttled
  * or over capacity) are retried with exponential backoff and jitter, a bounded
  * number of times; what still fails is reported, never silently dropped.
+ * One item DynamoDB refuses (`ValidationException`: too large, a number out of
+ * range, …) fails its whole request: with `onRefused`, that request's items
+ * are written one at a time, so only the refused item is left out (and
+ * reported) and the load goes on; without it, the error stops the load.
  * Used by `pc-hygiene import`, `local` and the benchmarks; no Lambda uses it,
  * so it lives in `cli/aws/`, apart from the adapters the Lambdas bundle.
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 
@@ -42,10 +50,21 @@ export interface BatchWriterOptions {
   readonly maxDelayMs?: number;
   /** Called after each batch with the running total written. */
   readonly onWritten?: (written: number) => void;
+  /**
+   * Called for each item DynamoDB refuses (`ValidationException`), with its
+   * message; the other items are still written. Without it, a refused item
+   * stops the writer (`put`/`finish` rethrow the error).
+   */
+  readonly onRefused?: (item: RawItem, message: string) => void;
   /** Waits `ms` (injectable so tests do not wait). */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Random number in [0, 1) for jitter (injectable for tests). */
   readonly random?: () => number;
+}
+
+/** DynamoDB refused the request's content (an item too large, a number out of range, …): retrying it cannot help. */
+function isValidationError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'ValidationException';
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -116,17 +135,18 @@ export class BatchItemWriter {
     const maxAttempts = this.options.maxAttempts ?? 8;
     const sleep = this.options.sleep ?? defaultSleep;
     const random = this.options.random ?? Math.random;
-    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    let pending = items;
     for (let attempt = 1; ; attempt++) {
-      const out = await this.client.send(
-        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-      );
-      const unprocessed = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      const out = await this.sendOrIsolate(pending);
+      if (out === 'isolated') return;
+      const unprocessed = (
+        (out.UnprocessedItems?.[this.tableName] ?? []) as { PutRequest: { Item: RawItem } }[]
+      ).map((r) => r.PutRequest.Item);
       this.written += pending.length - unprocessed.length;
       this.options.onWritten?.(this.written);
       if (unprocessed.length === 0) return;
       if (attempt >= maxAttempts) {
-        this.unwritten.push(...unprocessed.map((r) => String(r.PutRequest.Item.id)));
+        this.unwritten.push(...unprocessed.map((item) => String(item.id)));
         return;
       }
       // Full jitter: spreads retries of concurrent batches apart.
@@ -136,6 +156,29 @@ export class BatchItemWriter {
       );
       await sleep(Math.floor(random() * cap));
       pending = unprocessed;
+    }
+  }
+
+  /**
+   * Sends one `BatchWriteItem`. When DynamoDB refuses it (`ValidationException`)
+   * and refusals are reported ({@link BatchWriterOptions.onRefused}), writes
+   * the items one at a time instead, so only the refused ones are left out.
+   * @returns the response, or `'isolated'` when the items went one at a time
+   */
+  private async sendOrIsolate(items: readonly RawItem[]): Promise<BatchWriteCommandOutput | 'isolated'> {
+    try {
+      return await this.client.send(
+        new BatchWriteCommand({
+          RequestItems: { [this.tableName]: items.map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      );
+    } catch (error: unknown) {
+      const onRefused = this.options.onRefused;
+      if (onRefused === undefined || !isValidationError(error)) throw error;
+      const [only] = items;
+      if (items.length === 1 && only !== undefined) onRefused(only, error.message);
+      else for (const item of items) await this.writeBatch([item]);
+      return 'isolated';
     }
   }
 

@@ -4,12 +4,15 @@
  * and appends who, why and when to its history, in one conditional write. An
  * exempt credential is never flagged or deleted (it still gets expiry
  * notices); unlike the deployment's `exemptIds` list, this needs no redeploy
- * and has no size limit.
+ * and has no size limit. `unexempt` clears only this exemption: a credential
+ * the deployed `exemptIds` lists stays exempt, and the command says so.
  */
 import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
-import { setExempt } from '../aws/exempt';
+import type { Deployment } from '../aws/deployment-lookup';
+import { type ExemptResult, setExempt } from '../aws/exempt';
+import { byOption } from '../options/by-option';
 import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
@@ -27,7 +30,7 @@ function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
     command
       .argument('<id>', 'the credential id')
       .requiredOption('--reason <text>', `why (recorded in the credential's history)`)
-      .option('--by <name>', `who (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`)
+      .addOption(byOption(`who (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`))
       .addOption(enforceOption())
       .addOption(nowOption('the instant recorded'))
       .addOption(formatOption(RESULT_FORMATS, 'output format')),
@@ -47,16 +50,36 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
     const result = await withTableErrors(options, () =>
       setExempt(client, options.table, { id, exempt, reason, by, now }),
     );
+    const deployedExemptIn = exempt ? undefined : deployedExemption(options.deployment, id);
     if (options.format === 'json') {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
+      const json = { ...result, ...(deployedExemptIn && { exemptThroughDeployment: deployedExemptIn }) };
+      process.stdout.write(`${JSON.stringify(json)}\n`);
       return;
     }
-    const what = exempt ? 'exempt' : 'not exempt';
-    const line = result.changed
-      ? `${result.id} is now ${what} (by ${result.by} at ${result.at}: ${result.reason})`
-      : `${result.id} already was ${what}: nothing written`;
-    process.stdout.write(`${terminalText(line)}\n`);
+    process.stdout.write(`${terminalText(resultText(result, deployedExemptIn))}\n`);
   });
+}
+
+/**
+ * The stack whose deployed `exemptIds` list `id`, or `undefined`: `unexempt`
+ * clears only the data exemption, and such a credential stays exempt.
+ */
+function deployedExemption(deployment: Deployment | undefined, id: string): string | undefined {
+  return deployment?.config.exemptIds.includes(id) ? deployment.stackName : undefined;
+}
+
+/** What `exempt`/`unexempt` did, in one line (`deployedExemptIn`: see {@link deployedExemption}). */
+function resultText(result: ExemptResult, deployedExemptIn: string | undefined): string {
+  const viaDeployment =
+    deployedExemptIn &&
+    `exempt through the exemptIds of stack ${deployedExemptIn}'s deployed config, which only a redeploy changes`;
+  const what = result.exempt ? 'exempt' : 'not exempt';
+  if (result.changed) {
+    const done = `${result.id} is now ${what} (by ${result.by} at ${result.at}: ${result.reason})`;
+    return viaDeployment ? `${done}; it stays ${viaDeployment}` : done;
+  }
+  if (viaDeployment) return `${result.id} is ${viaDeployment}: nothing written`;
+  return `${result.id} already was ${what}: nothing written`;
 }
 
 /** Registers `exempt` and `unexempt` on the program. */

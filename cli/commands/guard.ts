@@ -10,11 +10,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from '@commander-js/extra-typings';
+import { MAX_DELETES_PER_RUN_LIMIT } from '../../lambdas/hygiene/config';
 import type { GuardApproval } from '../../lambdas/hygiene/guard';
 import { formatInstant, relativePhrase } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
 import { approvalStatus, recordApproval, type UsedApproval } from '../aws/guard-approval';
+import { byOption } from '../options/by-option';
 import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { durationIn } from '../options/duration';
@@ -28,6 +30,13 @@ import { UsageError } from '../usage-error';
 const DESCRIPTION =
   'Record a one-time, expiring approval: the next sweep whose guard trips makes its deletions if they are ' +
   'at most --max-deletes, reports the approval in its run summary, and uses it up.';
+
+/**
+ * The most deletions one approval allows: the most the config's
+ * `maxDeletesPerRun` may allow (lambdas/hygiene/config.ts), so an approval
+ * is never wider than any configuration could be.
+ */
+export const MAX_APPROVED_DELETES = MAX_DELETES_PER_RUN_LIMIT;
 
 /** `--expires-in`: default and range. */
 const DEFAULT_EXPIRES_MS = 24 * 3_600_000;
@@ -47,7 +56,7 @@ function defineGuardApprove(guard: ReturnType<typeof defineGuardCommand>) {
       .requiredOption(
         '--max-deletes <n>',
         'up to how many planned deletions it allows',
-        integerIn('--max-deletes', 1, 10_000_000),
+        integerIn('--max-deletes', 1, MAX_APPROVED_DELETES),
       )
       .requiredOption(
         '--reason <text>',
@@ -60,9 +69,8 @@ function defineGuardApprove(guard: ReturnType<typeof defineGuardCommand>) {
         DEFAULT_EXPIRES_MS,
       )
       .addOption(enforceOption())
-      .option(
-        '--by <name>',
-        `who approves (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`,
+      .addOption(
+        byOption(`who approves (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`),
       )
       .addOption(formatOption(RESULT_FORMATS, 'output format')),
   );
@@ -80,6 +88,15 @@ function defineGuardStatus(guard: ReturnType<typeof defineGuardCommand>) {
 
 type ApproveOptions = OptionsOf<ReturnType<typeof defineGuardApprove>>;
 type StatusOptions = OptionsOf<ReturnType<typeof defineGuardStatus>>;
+
+/**
+ * Lines for the terminal, each made safe on its own: the stored `reason` and
+ * `by` inside them are free text, and a newline in one must not print as a
+ * line of its own (a forged "Last used: never").
+ */
+function terminalLines(lines: readonly string[]): string {
+  return lines.map((line) => `${terminalText(line)}\n`).join('');
+}
 
 function approvalText(a: GuardApproval, now: number): string {
   const expires = Date.parse(a.expiresAt);
@@ -116,7 +133,7 @@ async function approve(flags: ApproveOptions): Promise<void> {
     }
     const lines = [`guard approval recorded: ${approvalText(approval, now)}`];
     if (replaced) lines.push(`replaced the pending approval ${approvalText(replaced, now)}`);
-    process.stdout.write(`${terminalText(lines.join('\n'), { multiline: true })}\n`);
+    process.stdout.write(terminalLines(lines));
   });
 }
 
@@ -132,7 +149,7 @@ async function status(flags: StatusOptions): Promise<void> {
     `Pending approval: ${state.pending ? approvalText(state.pending, now) : 'none'}`,
     `Last used: ${state.lastUsed ? usedText(state.lastUsed) : 'never'}`,
   ];
-  process.stdout.write(`${terminalText(lines.join('\n'), { multiline: true })}\n`);
+  process.stdout.write(terminalLines(lines));
 }
 
 /** Registers `guard approve` and `guard status` on the program. */

@@ -1,10 +1,14 @@
 /**
  * `pc-hygiene import FILE.jsonl`: loads PersonalClient records into a table.
- * Every line is validated with the same parser the sweep uses; bad lines are
+ * Every line is validated with the same parser the sweep uses, and against
+ * DynamoDB's item limits (size, numbers, nesting: cli/aws/item-limits.ts), so
+ * one line cannot fail the 25-item batch it would travel in; bad lines are
  * reported with their line numbers and NOT written; good lines are written
- * with BatchWriteItem (unprocessed items retried with backoff). The file is
- * streamed, so memory does not grow with its size (apart from the ids seen,
- * kept to refuse duplicates).
+ * with BatchWriteItem (unprocessed items retried with backoff). Should
+ * DynamoDB still refuse an item, its batch is rewritten item by item and only
+ * that line is reported, the import going on (exit 1 as for any bad line).
+ * The file is streamed, so memory does not grow with its size (apart from the
+ * ids seen, kept to refuse duplicates).
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +19,7 @@ import type { RawItem } from '../../lambdas/hygiene/ports';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { BatchItemWriter } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
+import { itemLimitProblems } from '../aws/item-limits';
 import { EXIT_CODE } from '../exit-codes';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { defineCommand } from '../options/define-command';
@@ -98,6 +103,9 @@ export function checkImportLine(
   }
   const inexact = inexactNumbers(parsed.credential.raw);
   if (inexact.length > 0) return { rejected: { line: line.lineNumber, id, problems: inexact } };
+  // Past DynamoDB's limits the item would fail its whole batch: reject the line instead.
+  const unstorable = itemLimitProblems(parsed.credential.raw);
+  if (unstorable.length > 0) return { rejected: { line: line.lineNumber, id, problems: unstorable } };
   const first = firstLineOfId.get(id);
   if (first !== undefined) {
     return {
@@ -110,6 +118,16 @@ export function checkImportLine(
   }
   firstLineOfId.set(id, line.lineNumber);
   return { item: parsed.credential.raw };
+}
+
+/** The line of an item DynamoDB refused at write time (validation let it through), with DynamoDB's reason. */
+function refusedLine(
+  item: RawItem,
+  message: string,
+  firstLineOfId: ReadonlyMap<string, number>,
+): RejectedLine {
+  const id = String(item.id);
+  return { line: firstLineOfId.get(id) ?? 0, id, problems: [`DynamoDB refused the item: ${message}`] };
 }
 
 /** Options of {@link importJsonLines}. */
@@ -148,23 +166,25 @@ export async function importJsonLines(
   let read = 0;
   let valid = 0;
   let written = 0;
+  const firstLineOfId = new Map<string, number>();
+  const rejectedLines: RejectedLine[] = [];
+  const reject = (rejected: RejectedLine) => {
+    rejectedLines.push(rejected);
+    options.onRejected?.(rejected);
+  };
   const writer = new BatchItemWriter(client, options.table, {
     onWritten: (total) => {
       written = total;
       options.onProgress?.({ read, written });
     },
+    // Validation should have caught it; if DynamoDB still refuses an item, only its line is lost.
+    onRefused: (item, message) => reject(refusedLine(item, message, firstLineOfId)),
     ...(options.sleep && { sleep: options.sleep }),
   });
-  const firstLineOfId = new Map<string, number>();
-  const rejectedLines: RejectedLine[] = [];
   const handle = async (line: JsonlLine) => {
     read++;
     const checked = checkImportLine(line, firstLineOfId);
-    if ('rejected' in checked) {
-      rejectedLines.push(checked.rejected);
-      options.onRejected?.(checked.rejected);
-      return;
-    }
+    if ('rejected' in checked) return reject(checked.rejected);
     valid++;
     if (!options.dryRun) await writer.put(checked.item);
   };
@@ -176,7 +196,8 @@ export async function importJsonLines(
     file: options.file,
     written: options.dryRun ? valid : written,
     rejected: rejectedLines.length,
-    rejectedLines,
+    // Refusals arrive as their batches are answered: report in file order.
+    rejectedLines: rejectedLines.toSorted((a, b) => a.line - b.line),
     dryRun: options.dryRun ?? false,
     tableCreated,
   };

@@ -7,6 +7,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
+import { terminalText } from '../../lambdas/render/sanitize';
 import { listRuns, readRunHeader, runEntries } from '../aws/run-manifests';
 import { type ListingCell, listingCsv, listingTable } from '../format/listing';
 import { defineCommand } from '../options/define-command';
@@ -83,7 +84,12 @@ async function runsList(flags: RunsListOptions): Promise<void> {
   else process.stdout.write(listingTable(RUN_COLUMNS, runs.map(runRow)));
 }
 
-/** The header as a few lines of text above the table. */
+/**
+ * The header as a few lines of text above the table. Every field is stored
+ * (`by` and `approvedBy` are free text an operator typed): each line goes
+ * through `terminalText` on its own, so a field can neither drive the
+ * terminal nor start a line of its own.
+ */
 function headerText(h: RunManifestHeader): string {
   const guard = h.guard.tripped
     ? `guard tripped, ${h.guard.overridden ? `overridden${h.guard.approvedBy ? ` (approval by ${h.guard.approvedBy})` : ''}` : 'not overridden'}`
@@ -91,8 +97,9 @@ function headerText(h: RunManifestHeader): string {
   return [
     `Run ${h.runId} (${h.status}${h.by ? `, by ${h.by}` : ''}): now ${h.now}, ran ${h.startedAt} to ${h.finishedAt}`,
     `Deleted ${h.deleted.total}: ${h.deleted.expired} expired, ${h.deleted.stale} stale, ${h.deleted.orphaned} orphaned; ${guard}`,
-    '',
-  ].join('\n');
+  ]
+    .map((line) => `${terminalText(line)}\n`)
+    .join('');
 }
 
 /** Writes the run's entries in `format`, page by page (JSON streamed as one document). */

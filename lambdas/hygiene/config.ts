@@ -55,6 +55,9 @@ export const DEFAULT_RISK_TIERS: readonly RiskTier[] = [
  */
 export const CONCURRENCY_MAXIMA = { scanSegments: 64, writeConcurrency: 256 } as const;
 
+/** The most `maxDeletesPerRun` may be (and so the most one guard approval may allow). */
+export const MAX_DELETES_PER_RUN_LIMIT = 1_000_000;
+
 export const hygieneConfigSchema = z.strictObject({
   mode: z._default(z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` }), 'audit'),
   expiryNoticeDays: z._default(
@@ -70,7 +73,7 @@ export const hygieneConfigSchema = z.strictObject({
   staleAfterDays: z._default(days(1, 3650), 90),
   staleGraceDays: z._default(days(0, 365), 14),
   riskTiers: z._default(z.array(riskTierSchema).check(z.maxLength(20)), () => [...DEFAULT_RISK_TIERS]),
-  maxDeletesPerRun: z._default(range(0, 1_000_000), 500),
+  maxDeletesPerRun: z._default(range(0, MAX_DELETES_PER_RUN_LIMIT), 500),
   maxDeletePercent: z._default(range(0, 100, false), 10),
   exemptIds: z._default(z.array(z.string().check(z.minLength(1))).check(z.maxLength(10_000)), () => []),
   purgeAfterDays: z.optional(days(1, 3650)),

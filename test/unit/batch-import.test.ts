@@ -67,6 +67,35 @@ describe('batchWriteItems', () => {
     expect(requestsOf(1).map((r) => r.PutRequest.Item.id)).toEqual(['a']);
   });
 
+  it('a refused batch is written item by item: only the refused item is left out, and reported', async () => {
+    const refused = Object.assign(new Error('Number underflow'), { name: 'ValidationException' });
+    const refusesPc27 = (input: { RequestItems?: Record<string, unknown[]> }) =>
+      ((input.RequestItems?.t ?? []) as Put[]).some((r) => r.PutRequest.Item.id === 'pc-27');
+    ddb.on(BatchWriteCommand).callsFake(async (input) => {
+      if (refusesPc27(input)) throw refused;
+      return {};
+    });
+    const reports: [unknown, string][] = [];
+    const written = await batchWriteItems(documentClient, 't', items(30), {
+      concurrency: 1,
+      onRefused: (item, message) => reports.push([item.id, message]),
+    });
+    expect(written).toBe(29);
+    expect(reports).toEqual([['pc-27', 'Number underflow']]);
+    // The first batch at once; the refused one again as 5 single items; the rest unaffected.
+    expect(ddb.commandCalls(BatchWriteCommand).map((_, i) => requestsOf(i).length)).toEqual([
+      25, 5, 1, 1, 1, 1, 1,
+    ]);
+  });
+
+  it('without onRefused a refused batch stops the writer with the error', async () => {
+    const refused = Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+      name: 'ValidationException',
+    });
+    ddb.on(BatchWriteCommand).rejects(refused);
+    await expect(batchWriteItems(documentClient, 't', items(3))).rejects.toThrow(/Item size/);
+  });
+
   it('propagates a request error', async () => {
     ddb.on(BatchWriteCommand).rejects(new Error('AccessDenied'));
     await expect(batchWriteItems(documentClient, 't', items(30))).rejects.toThrow('AccessDenied');

@@ -28,12 +28,10 @@ import { combineMemoryReps, type MemoryResult } from '../../bench/memory';
 import { BenchUsageError, latencyModelName, parseBenchOptions } from '../../bench/options';
 import { timePageHolds } from '../../bench/page-hold';
 import {
-  itemSizeBytes,
   outboxIndexWrites,
   PartiqlCapacityEstimator,
   pricedWrites,
   updatedKey,
-  valueSize,
 } from '../../bench/partiql-capacity';
 import { cpuMarkdown, pageHoldMarkdown, scanTimelineMarkdown } from '../../bench/report';
 import type { CaseRep } from '../../bench/run-case';
@@ -42,6 +40,7 @@ import { createStubSnsClient, messageBytes } from '../../bench/sns-stub';
 import { median } from '../../bench/stats';
 import { checkTargets, type RunRow, summarizeCase } from '../../bench/summarize';
 import { judgeTargets } from '../../bench/verdicts';
+import { itemSizeBytes, valueSize } from '../../cli/aws/item-limits';
 import { UsageError } from '../../cli/usage-error';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { markStatement } from '../../lambdas/aws/outbox-mark-write';

@@ -1,15 +1,19 @@
 /**
  * Small CLI helpers of the operator commands: who is acting (flag, env, STS
  * caller identity against AWS — mocked at the client boundary — else the OS
- * user), the duration flag, and the listing formats (table, CSV).
+ * user), `--by` (never blank), the duration flag, `guard approve
+ * --max-deletes`'s bound (the config's), and the listing formats (table, CSV).
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OPERATOR_ENV, osUser, resolveOperator } from '../../cli/aws/caller-identity';
+import { MAX_APPROVED_DELETES } from '../../cli/commands/guard';
 import { listingCsv, listingTable } from '../../cli/format/listing';
+import { parseBy } from '../../cli/options/by-option';
 import { durationIn } from '../../cli/options/duration';
 import { UsageError } from '../../cli/usage-error';
+import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
 
 describe('resolveOperator', () => {
   const sts = mockClient(STSClient);
@@ -87,5 +91,23 @@ describe('listing', () => {
         ],
       ),
     ).toBe('ID,NAME\r\n"a,b",\'=cmd()\r\nc,\r\n');
+  });
+});
+
+describe('--by', () => {
+  it('is trimmed, and a blank one is a usage error, never a default name', () => {
+    expect(parseBy(' alice ')).toBe('alice');
+    for (const blank of ['', '   ', '\t']) {
+      expect(() => parseBy(blank)).toThrow(new UsageError('--by must not be empty'));
+    }
+  });
+});
+
+describe('guard approve --max-deletes', () => {
+  it('allows at most what the config maxDeletesPerRun may be', () => {
+    expect(parseConfig({ maxDeletesPerRun: MAX_APPROVED_DELETES }).maxDeletesPerRun).toBe(
+      MAX_APPROVED_DELETES,
+    );
+    expect(() => parseConfig({ maxDeletesPerRun: MAX_APPROVED_DELETES + 1 })).toThrow(ConfigError);
   });
 });
