@@ -246,7 +246,8 @@ export class OwnerEmailRelay extends Construct {
     this.sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn.function));
     // SNS invokes asynchronously: a bounce whose write still fails after Lambda's retries is kept, not dropped.
     keepFailedInvocations(fn.function, props.failedInvocationQueue);
-    grantDirectory(fn, props.directoryTable, ['dynamodb:UpdateItem']);
+    // The owner's current address (a consistent read), then the conditional mark.
+    grantDirectory(fn, props.directoryTable, ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem']);
     return fn;
   }
 

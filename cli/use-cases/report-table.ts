@@ -13,6 +13,7 @@ import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import {
   credentialPosture,
+  hasPendingNotices,
   POSTURE_CATEGORIES,
   PostureAccumulator,
   type PostureReport,
@@ -48,7 +49,7 @@ export async function reportTable(options: TableReport): Promise<PostureReport> 
   }
   const report = posture.report(options.topOwners);
   if (options.directory === undefined) return report;
-  return withOwnerReach(report, posture.activeOwners(), options.directory, options.config, options.now);
+  return withOwnerReach(report, posture.reachOwners(), options.directory, options.config, options.now);
 }
 
 /** What `report --list` can list: the posture categories, and the soft-deleted and invalid items. */
@@ -96,6 +97,7 @@ function inCategory(item: RawItem, category: ReportListCategory, config: Hygiene
   if (!parsed.ok)
     return category === 'invalid' ? listed(item, parsed.problems.map(formatProblem)) : undefined;
   const c = parsed.credential;
+  if (category === 'pending-notices') return hasPendingNotices(c) ? listed(item) : undefined;
   if (c.deletedAt !== undefined) return category === 'deleted' ? listed(item) : undefined;
   if (category === 'deleted' || category === 'invalid') return undefined;
   return credentialPosture(c, config, now).categories.has(category) ? listed(item) : undefined;

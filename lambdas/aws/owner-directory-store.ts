@@ -376,8 +376,10 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
 
   /**
    * Marks an owner's address bouncing (the relay, on an SES permanent bounce
-   * or complaint): only while the directory still holds that address, and
-   * keeping the first bounce's instant.
+   * or complaint): only while the directory still holds that address in
+   * exactly this spelling (a condition cannot ignore case: the SES events use
+   * case compares normalised and passes the spelling it read,
+   * `lambdas/relay/ses-events.ts`), keeping the first bounce's instant.
    * @returns false when the owner is absent or their address has changed (nothing written)
    */
   async markBouncing(userId: string, email: string, since: string): Promise<boolean> {

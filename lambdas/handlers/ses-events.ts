@@ -7,8 +7,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSEvent } from 'aws-lambda';
-import type { OwnerBounceRecorder } from '../hygiene/owner-directory';
-import { type AddressProblemSummary, recordAddressProblems } from '../relay/ses-events';
+import { type AddressProblemSummary, type BounceDirectory, recordAddressProblems } from '../relay/ses-events';
 import { createHandlerClients } from './aws-clients';
 import { SES_EVENTS_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
@@ -16,7 +15,7 @@ import { ownerDirectoryOf } from './owner-directory-env';
 
 /** What one invocation needs, built once per cold start. */
 export interface SesEventsHandlerDeps extends Observability {
-  readonly directory: OwnerBounceRecorder;
+  readonly directory: BounceDirectory;
   /** Wall clock (epoch ms): the instant of an event without a timestamp. */
   readonly clock: () => number;
 }

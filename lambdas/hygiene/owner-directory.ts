@@ -54,6 +54,16 @@ export type Reachability =
   | { readonly reachable: false; readonly reason: UnreachableReason };
 
 /**
+ * An owner's email address as the worker compares it: trimmed and
+ * case-insensitive (a directory re-export may change the case). One rule for
+ * the subscription reconciler, the import's route reset and the bounce
+ * handler's attribution.
+ */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
  * Whether an owner's digest reaches a person on `route`: the owner is in the
  * directory, `active`, has an email, and the route can deliver to it
  * (`sns-email`: a confirmed subscription; `relay`: the address is not bouncing).

@@ -12,7 +12,8 @@
  */
 import { MAX_KEY_BYTES } from './credential';
 import { RESERVED_ID_PREFIX } from './data-contract';
-import { OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-directory';
+import { exceedsPercent } from './guard';
+import { normalizeEmail, OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-directory';
 
 /** The columns of a CSV export and the keys of a JSON Lines one. */
 export const OWNER_FILE_FIELDS = ['userId', 'email', 'name', 'status'] as const;
@@ -141,9 +142,11 @@ export interface OwnerUpsert {
   /** False when the owner is new to the directory. */
   readonly existed: boolean;
   /**
-   * True when the address changed (or went away): the recorded subscription
-   * state and bounce belong to the old address, so they are cleared (the
-   * reconciler records the new state on its next run).
+   * True when the address changed (or went away, or came): the recorded
+   * subscription state and bounce belong to the old address, so they are
+   * cleared (the reconciler records the new state on its next run). A change
+   * of spelling only (letter case, as a directory re-export may make) is the
+   * same address: the new spelling is written and the route state kept.
    */
   readonly resetRoute: boolean;
 }
@@ -165,6 +168,16 @@ export interface OwnerImportPlan {
 
 function sameStatedFields(a: OwnerRecord, b: ImportedOwner): boolean {
   return a.email === b.email && a.name === b.name && a.status === b.status;
+}
+
+/**
+ * Whether an import moves an owner to another address: one side has none, or
+ * the two differ compared the reconciler's way (`normalizeEmail`: trimmed,
+ * case-insensitive).
+ */
+function addressChanged(before: string | undefined, after: string | undefined): boolean {
+  if (before === undefined || after === undefined) return before !== after;
+  return normalizeEmail(before) !== normalizeEmail(after);
 }
 
 /**
@@ -192,7 +205,7 @@ export function planOwnerImport(
     upserts.push({
       owner,
       existed: before !== undefined,
-      resetRoute: before !== undefined && before.email !== owner.email,
+      resetRoute: before !== undefined && addressChanged(before.email, owner.email),
     });
   }
   let activeBefore = 0;
@@ -231,7 +244,8 @@ export function judgeSyncGuard(
   maxDeletePercent: number,
 ): SyncGuardVerdict {
   const changes = plan.markDeparted.length;
-  if (changes === 0 || changes * 100 <= maxDeletePercent * plan.activeBefore) return { tripped: false };
+  if (changes === 0 || !exceedsPercent(changes, plan.activeBefore, maxDeletePercent))
+    return { tripped: false };
   const share = (changes * 100) / plan.activeBefore;
   return {
     tripped: true,

@@ -1,9 +1,11 @@
 /**
  * The posture report's "Owner reach" section (`pc-hygiene report
  * --directory-table`, docs/notifications.md, "Owner reach"): whether the
- * owners of the active credentials can be reached on the configured route,
- * judged with `reachabilityOf` (the notifier's rule), counts per reason, the
- * listed owners' names and verdicts, and how fresh the directory is. Pure
+ * owners of the active credentials, and of every credential with notices
+ * pending (soft-deleted ones too: the drain will judge them), can be reached
+ * on the configured route, judged with `reachabilityOf` (the notifier's
+ * rule), counts per reason, the listed owners' names and verdicts, and how
+ * fresh the directory is. Pure
  * apart from the {@link OwnerDirectory} port: owners are looked up a page of
  * `OWNER_LOOKUP_PAGE` at a time; only counts and the listed owners' verdicts are kept.
  */
@@ -48,7 +50,7 @@ export interface PostureReach {
   readonly route: OwnerDeliveryRoute;
   /** Absent when `unverified`. */
   readonly directory?: PostureDirectory;
-  /** Owners of active credentials judged (0 when unverified). */
+  /** Owners of active credentials or of pending notices judged (0 when unverified). */
   readonly ownersChecked: number;
   readonly reachable: number;
   readonly unreachable: number;
@@ -99,8 +101,9 @@ async function judgeOwners(
 
 /**
  * Adds the owner reach section to `report`: looks up `owners` (the owners of
- * active credentials) in `directory`, judges each on `config.ownerDelivery`,
- * and gives each listed owner its name and verdict. A directory that was
+ * active credentials and of pending notices: `PostureAccumulator.reachOwners`)
+ * in `directory`, judges each on `config.ownerDelivery`, and gives each listed
+ * owner its name and verdict. A directory that was
  * never imported (or whose table is missing) leaves reach `unverified`.
  * @param now the report's instant, epoch ms (judges the directory's freshness)
  * @throws whatever the directory's `freshness` or `getMany` throws

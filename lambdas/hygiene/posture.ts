@@ -4,8 +4,16 @@
  * (streamed, one at a time), figures out.
  *
  * Memory grows with the number of owners (one small counter record each), not
- * with the number of credentials. Its renderings (JSON, text for a terminal)
- * are in `lambdas/render/posture-text.ts`.
+ * with the number of credentials.
+ *
+ * Most figures describe the active (not soft-deleted) credentials. Pending
+ * notices do not: right after an enforce sweep every deletion notice sits on
+ * a soft-deleted item, and the notifier is about to send it. So the pending
+ * figure counts every valid item with an outbox, deleted or not, and the
+ * owners the reach section judges include those items' owners (a departed
+ * owner whose credentials were all deleted is judged by the drain too).
+ *
+ * Its renderings (JSON, text for a terminal) are in `lambdas/render/posture-text.ts`.
  */
 import { collate } from './collate';
 import type { HygieneConfig } from './config';
@@ -50,7 +58,7 @@ export interface PostureReport {
   readonly invalid: number;
   /** Valid and soft-deleted. */
   readonly deleted: number;
-  /** Valid and not soft-deleted: every figure below counts these only. */
+  /** Valid and not soft-deleted: every figure below counts these only, except `pendingNotices`. */
   readonly active: number;
   /** Expiring within 7 days (`now < expiresTime <= now + 7 d`). */
   readonly expiringIn7Days: number;
@@ -79,7 +87,7 @@ export interface PostureReport {
   readonly unscopedAndUnrestricted: number;
   /** Exempt (never flagged or deleted). */
   readonly exempt: number;
-  /** Credentials with owner notices waiting in the outbox. */
+  /** Valid credentials with owner notices waiting in the outbox, soft-deleted ones included (what the notifier will send). */
   readonly pendingNotices: number;
   readonly owners: {
     /** Owners with at least one active credential. */
@@ -153,9 +161,14 @@ export function credentialPosture(c: Credential, config: HygieneConfig, now: num
   add('unrestricted', unrestricted);
   add('unscoped-unrestricted', unscoped && unrestricted);
   add('exempt', isExempt(c, config));
-  const outbox = c.raw[OUTBOX_ATTR.events];
-  add('pending-notices', Array.isArray(outbox) && outbox.length > 0);
+  add('pending-notices', hasPendingNotices(c));
   return { categories, ...(stale && { staleTier: limit.tier }) };
+}
+
+/** Whether a valid credential, soft-deleted or not, has owner notices waiting in the outbox. */
+export function hasPendingNotices(c: Credential): boolean {
+  const outbox = c.raw[OUTBOX_ATTR.events];
+  return Array.isArray(outbox) && outbox.length > 0;
 }
 
 type MutableOwner = { -readonly [K in keyof OwnerPosture]: OwnerPosture[K] };
@@ -184,6 +197,8 @@ export class PostureAccumulator {
   private exempt = 0;
   private pendingNotices = 0;
   private readonly owners = new Map<string, MutableOwner>();
+  /** Owners of soft-deleted credentials with pending notices (the reach section judges them too). */
+  private readonly deletedNoticeOwners = new Set<string>();
 
   /** @param now epoch ms the report is relative to */
   constructor(
@@ -202,8 +217,11 @@ export class PostureAccumulator {
     }
     this.valid++;
     const credential = parsed.credential;
+    const pending = hasPendingNotices(credential);
+    if (pending) this.pendingNotices++;
     if (credential.deletedAt !== undefined) {
       this.deleted++;
+      if (pending) this.deletedNoticeOwners.add(credential.userId);
       return;
     }
     this.addActive(credential);
@@ -245,7 +263,6 @@ export class PostureAccumulator {
       owner.unscopedUnrestricted++;
     }
     if (is('exempt')) this.exempt++;
-    if (is('pending-notices')) this.pendingNotices++;
     if (is('expired') || is('stale') || is('unscoped-unrestricted') || is('no-expiry')) owner.risky++;
   }
 
@@ -267,9 +284,13 @@ export class PostureAccumulator {
     return owner;
   }
 
-  /** The owners of the active credentials counted so far, sorted (the owner reach section looks them up). */
-  activeOwners(): string[] {
-    return [...this.owners.keys()].sort();
+  /**
+   * The owners the reach section judges, sorted: the owners of the active
+   * credentials counted so far, and of every soft-deleted one with notices
+   * pending (the drain judges them before it sends those notices).
+   */
+  reachOwners(): string[] {
+    return [...new Set([...this.owners.keys(), ...this.deletedNoticeOwners])].sort();
   }
 
   /** The report so far. @param topOwners how many owners to list (default 10) */

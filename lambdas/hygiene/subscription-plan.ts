@@ -14,11 +14,12 @@
  * on every run). Pure: no AWS imports, no clock, no I/O.
  */
 import { collate } from './collate';
-import type {
-  OwnerDeliveryRoute,
-  OwnerRecord,
-  OwnerSubscriptionState,
-  SubscriptionState,
+import {
+  normalizeEmail,
+  type OwnerDeliveryRoute,
+  type OwnerRecord,
+  type OwnerSubscriptionState,
+  type SubscriptionState,
 } from './owner-directory';
 
 /** The protocol of owner subscriptions. */
@@ -124,11 +125,6 @@ export interface SubscriptionPlanInput {
 /** The filter policy of an owner's subscription: that owner's digests only. */
 export function ownerFilterPolicy(userId: string): string {
   return JSON.stringify({ userId: [userId], audience: ['owner'] });
-}
-
-/** Email addresses compare trimmed and case-insensitively (a directory re-export may change the case). */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 /**

@@ -4,19 +4,36 @@
  * configuration set to an SNS topic; a permanent bounce or a complaint marks
  * the owner's address `bouncing`, which makes the owner unreachable on the
  * `relay` route until the directory is updated. Transient bounces (mailbox
- * full, auto-replies) and other events change nothing. The owner comes from
- * the email's owner tag (`email-tags.ts`); the write happens only while the
- * directory still holds the bounced address. Pure over the directory port.
+ * full, auto-replies) and other events change nothing.
+ *
+ * Attribution: the owner comes from the email's owner tag (`email-tags.ts`),
+ * the address from `mail.destination`, what the relay sent to. Not from the
+ * recipients the DSN names: a forwarding mailbox bounces under its final
+ * address, which the directory never holds. The owner is marked only while
+ * the directory still holds an address the relay sent to, compared trimmed
+ * and case-insensitively (`normalizeEmail`, the subscription reconciler's
+ * rule: a re-export may change the case). DynamoDB conditions cannot compare
+ * case-insensitively, so the use case reads the owner, compares, and marks
+ * conditionally on the exact spelling it read; an import that changed the
+ * spelling in between fails the condition and the owner is read again. This
+ * needs no normalised copy of the address in the table (which every item
+ * written before would lack, and the import would have to keep in step),
+ * and bounces are rare: one consistent read each costs nothing. Pure over the
+ * directory ports.
  */
-import type { OwnerBounceRecorder } from '../hygiene/owner-directory';
+import type { OwnerBounceRecorder, OwnerDirectory } from '../hygiene/owner-directory';
+import { normalizeEmail } from '../hygiene/owner-directory';
 import { formatInstant, parseInstant } from '../hygiene/time';
 import { OWNER_TAG, userIdFromTag } from './email-tags';
 
 /** An SES event the directory acts on. */
 export interface AddressProblem {
   readonly kind: 'bounce' | 'complaint';
-  /** The addresses SES names. */
-  readonly recipients: readonly string[];
+  /**
+   * The addresses the relay sent the email to (`mail.destination`); the
+   * recipients SES names only when the event carries no destination.
+   */
+  readonly sentTo: readonly string[];
   /** The owner the email was sent to (from its tag), when known. */
   readonly userId?: string;
   /** When SES reported it, canonical UTC. */
@@ -37,6 +54,14 @@ function addresses(list: unknown): string[] {
   });
 }
 
+/** `mail.destination` (a list of addresses), else the recipients SES names (`bouncedRecipients`, `complainedRecipients`). */
+function sentTo(mail: Record<string, unknown> | undefined, recipients: unknown): string[] {
+  const destination = Array.isArray(mail?.destination)
+    ? mail.destination.filter((a): a is string => typeof a === 'string' && a !== '')
+    : [];
+  return destination.length > 0 ? destination : addresses(recipients);
+}
+
 /** The instant of an event, or `fallback` when it carries none that parses. */
 function instant(value: unknown, fallback: number): string {
   const parsed = typeof value === 'string' ? parseInstant(value) : undefined;
@@ -53,20 +78,21 @@ function instant(value: unknown, fallback: number): string {
 export function addressProblemOf(message: string, now: number): AddressProblem | undefined {
   const event = object(JSON.parse(message));
   const type = event?.eventType ?? event?.notificationType;
-  const tags = object(object(event?.mail)?.tags);
+  const mail = object(event?.mail);
+  const tags = object(mail?.tags);
   const tag = tags?.[OWNER_TAG];
   const userId = userIdFromTag(Array.isArray(tag) && typeof tag[0] === 'string' ? tag[0] : undefined);
   const owner = userId !== undefined ? { userId } : {};
   if (type === 'Bounce') {
     const bounce = object(event?.bounce);
     if (bounce?.bounceType !== 'Permanent') return undefined;
-    const recipients = addresses(bounce.bouncedRecipients);
-    return { kind: 'bounce', recipients, ...owner, at: instant(bounce.timestamp, now) };
+    const to = sentTo(mail, bounce.bouncedRecipients);
+    return { kind: 'bounce', sentTo: to, ...owner, at: instant(bounce.timestamp, now) };
   }
   if (type === 'Complaint') {
     const complaint = object(event?.complaint);
-    const recipients = addresses(complaint?.complainedRecipients);
-    return { kind: 'complaint', recipients, ...owner, at: instant(complaint?.timestamp, now) };
+    const to = sentTo(mail, complaint?.complainedRecipients);
+    return { kind: 'complaint', sentTo: to, ...owner, at: instant(complaint?.timestamp, now) };
   }
   return undefined;
 }
@@ -77,21 +103,61 @@ export interface AddressProblemSummary {
   readonly complaints: number;
   /** Owners marked bouncing. */
   readonly marked: number;
-  /** Problems no owner could be marked for (no owner tag, absent owner, or the address has changed). */
+  /** Problems no owner could be marked for (no owner tag, absent owner, or the address has changed since the send). */
   readonly unattributed: number;
   /** Messages that were not JSON (logged, skipped: SNS would only redeliver the same text). */
   readonly unreadable: number;
+}
+
+/** What bounce attribution needs from the directory: the owner's current address, and the conditional mark. */
+export interface BounceDirectory extends OwnerBounceRecorder, Pick<OwnerDirectory, 'getMany'> {}
+
+/** Reads and conditional marks per problem before giving up on an address whose spelling keeps changing. */
+const MARK_ATTEMPTS = 3;
+
+/** An owner's address changed spelling between every read and mark: the invocation fails and is retried. */
+export class BounceMarkContendedError extends Error {
+  override readonly name = 'BounceMarkContendedError';
+  constructor(
+    readonly userId: string,
+    attempts: number,
+  ) {
+    super(
+      `owner ${JSON.stringify(userId)}: the directory's address changed between read and mark in each of ` +
+        `${attempts} attempts to mark it bouncing (an import running meanwhile?)`,
+    );
+  }
+}
+
+/**
+ * Marks the problem's owner bouncing when the directory's current address is
+ * one the relay sent to, compared normalised (see the file header).
+ * @returns false when there is no owner tag, the owner is absent or has no
+ *   address, or the address is not one the relay sent to
+ * @throws {BounceMarkContendedError} when the address changed spelling during every attempt
+ */
+async function markOwner(directory: BounceDirectory, problem: AddressProblem): Promise<boolean> {
+  const { userId } = problem;
+  if (userId === undefined) return false;
+  const sentTo = new Set(problem.sentTo.map(normalizeEmail));
+  for (let attempt = 1; attempt <= MARK_ATTEMPTS; attempt++) {
+    const current = (await directory.getMany([userId])).get(userId)?.email;
+    if (current === undefined || !sentTo.has(normalizeEmail(current))) return false;
+    // Conditional on the exact spelling read: an import in between fails it, and the owner is read again.
+    if (await directory.markBouncing(userId, current, problem.at)) return true;
+  }
+  throw new BounceMarkContendedError(userId, MARK_ATTEMPTS);
 }
 
 /**
  * Marks the owners of permanent bounces and complaints bouncing.
  * @param messages the SNS messages (SES event JSON)
  * @param now arrival instant, epoch ms
- * @throws what the directory throws (the invocation fails: Lambda retries it twice, then keeps it in the
- *   schedule dead-letter queue; marking is idempotent)
+ * @throws what the directory throws, and {@link BounceMarkContendedError} (the invocation fails: Lambda
+ *   retries it twice, then keeps it in the schedule dead-letter queue; marking is idempotent)
  */
 export async function recordAddressProblems(
-  directory: OwnerBounceRecorder,
+  directory: BounceDirectory,
   messages: readonly string[],
   now: number,
 ): Promise<AddressProblemSummary> {
@@ -107,12 +173,7 @@ export async function recordAddressProblems(
     if (problem === undefined) continue;
     summary.bounces += 1;
     if (problem.kind === 'complaint') summary.complaints += 1;
-    let marked = false;
-    for (const email of problem.recipients) {
-      if (problem.userId !== undefined && (await directory.markBouncing(problem.userId, email, problem.at)))
-        marked = true;
-    }
-    if (marked) summary.marked += 1;
+    if (await markOwner(directory, problem)) summary.marked += 1;
     else summary.unattributed += 1;
   }
   return summary;

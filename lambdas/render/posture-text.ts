@@ -46,7 +46,8 @@ export function renderPostureText(report: PostureReport): string {
     ['unrestricted source', r.unrestrictedSource, percentOf(r.unrestrictedSource, r.active)],
     ['unscoped and unrestricted', r.unscopedAndUnrestricted, percentOf(r.unscopedAndUnrestricted, r.active)],
     ['exempt', r.exempt, percentOf(r.exempt, r.active)],
-    ['with notices pending', r.pendingNotices, percentOf(r.pendingNotices, r.active)],
+    // Soft-deleted credentials included (what the notifier will send): not a share of the active ones.
+    ['with notices pending (deleted included)', r.pendingNotices, ''],
   ];
   const labelWidth = Math.max(...rows.map(([l]) => l.length));
   const numberWidth = Math.max(...rows.map(([, n]) => String(n).length));
@@ -76,7 +77,7 @@ function reachLines(reach: PostureReach): string[] {
     ? `STALE: older than directoryMaxAgeDays ${d.maxAgeDays}, the orphan rule orphans nothing`
     : `fresh: within directoryMaxAgeDays ${d.maxAgeDays}`;
   const rows: [string, number][] = [
-    ['owners of active credentials', reach.ownersChecked],
+    ['owners of active credentials or pending notices', reach.ownersChecked],
     ['reachable', reach.reachable],
     ['unreachable', reach.unreachable],
     ...UNREACHABLE_REASONS.filter((why) => reach.byReason[why] > 0).map((why): [string, number] => [

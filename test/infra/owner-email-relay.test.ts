@@ -52,7 +52,15 @@ function build(config: Record<string, unknown> = {}, directoryKey?: 'customer-ma
     serviceName: 'personal-client-hygiene',
     alarmAction: new cloudwatchActions.SnsAction(alarmTopic),
   });
-  return { app, stack, relay, failedInvocationQueue, tableKey, template: Template.fromStack(stack) };
+  return {
+    app,
+    stack,
+    relay,
+    failedInvocationQueue,
+    tableKey,
+    directoryTable,
+    template: Template.fromStack(stack),
+  };
 }
 
 /** Asserts that `role`'s default policy holds `statement`. */
@@ -239,6 +247,21 @@ describe('OwnerEmailRelay', () => {
       Effect: 'Allow',
       Resource: queueArn,
     });
+  });
+
+  it('lets the SES events function read an owner’s current address and mark it, nothing more on the directory', () => {
+    const { template, stack, relay, directoryTable } = build();
+    const tableArn = stack.resolve(directoryTable.tableArn);
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [stack.resolve((relay.sesEventsFunction.role as iam.Role).roleName)] },
+    });
+    const onDirectory = Object.values(policies)
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(tableArn));
+    // BatchGetItem: the bounce is attributed to the address the directory holds now (a consistent read).
+    expect(onDirectory.map((statement) => statement.Action)).toEqual([
+      ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+    ]);
   });
 
   it('grants the relay and the SES events function the directory’s customer-managed key', () => {

@@ -55,7 +55,7 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
     expect(stdout).toContain(
       `Owner reach (relay):\n  directory as of ${days(-1)} (fresh: within directoryMaxAgeDays 7), 5 owner(s)\n`,
     );
-    expect(stdout).toMatch(/^owners of active credentials {2}5$/m);
+    expect(stdout).toMatch(/^owners of active credentials or pending notices {2}5$/m);
     expect(stdout).toMatch(/^reachable +2$/m);
     expect(stdout).toMatch(/^unreachable +3$/m);
     expect(stdout).toMatch(/^ {2}not-in-directory +1$/m);

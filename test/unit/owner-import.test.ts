@@ -92,6 +92,37 @@ describe('planOwnerImport', () => {
     });
   });
 
+  it('keeps the route state when a re-export only changes the case of an address, and writes the new spelling', () => {
+    const routed = new Map<string, OwnerRecord>([
+      [
+        'ada',
+        {
+          ...active('ada', 'Ada.Lovelace@Example.com'),
+          subscription: 'confirmed',
+          bouncingSince: '2026-11-01T00:00:00.000Z',
+        },
+      ],
+      ['bob', { ...active('bob', 'bob@example.com'), subscription: 'confirmed' }],
+      ['cy', active('cy')],
+    ]);
+
+    const plan = planOwnerImport(
+      routed,
+      [
+        { userId: 'ada', email: 'ada.lovelace@example.com', status: 'active' },
+        { userId: 'bob', status: 'active' },
+        { userId: 'cy', email: 'cy@example.com', status: 'active' },
+      ],
+      false,
+    );
+
+    expect(plan.upserts.map((u) => [u.owner.userId, u.owner.email, u.resetRoute])).toEqual([
+      ['ada', 'ada.lovelace@example.com', false],
+      ['bob', undefined, true],
+      ['cy', 'cy@example.com', true],
+    ]);
+  });
+
   it('with sync, marks active owners missing from the file departed (not already departed ones)', () => {
     expect(planOwnerImport(existing, file, true).markDeparted).toEqual(['gone']);
   });
@@ -106,6 +137,12 @@ describe('judgeSyncGuard', () => {
       reason: '--sync would mark 6 of 50 active owners departed (12%), above maxDeletePercent 10%',
     });
     expect(judgeSyncGuard({ markDeparted: [], activeBefore: 0 }, 0).tripped).toBe(false);
+  });
+
+  it('compares a fractional share exactly, as the sweep’s guard does: 57 of 10,000 is not above 0.57%', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);
+    expect(judgeSyncGuard({ markDeparted: ids(57), activeBefore: 10_000 }, 0.57).tripped).toBe(false);
+    expect(judgeSyncGuard({ markDeparted: ids(58), activeBefore: 10_000 }, 0.57).tripped).toBe(true);
   });
 
   it('never trips at 100%, always trips above the share (fast-check)', () => {

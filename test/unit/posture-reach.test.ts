@@ -1,6 +1,6 @@
 /**
  * The posture report's owner reach section (`lambdas/hygiene/posture-reach.ts`):
- * every owner of an active credential judged on the route, one directory
+ * every owner of an active credential or of pending notices judged on the route, one directory
  * lookup per page of 100 owners, the listed owners named, and the section as
  * text (`lambdas/render/posture-text.ts`).
  */
@@ -11,7 +11,7 @@ import { PostureAccumulator } from '../../lambdas/hygiene/posture';
 import { withOwnerReach } from '../../lambdas/hygiene/posture-reach';
 import { renderPostureText } from '../../lambdas/render/posture-text';
 import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
-import { credential, NOW } from './support/credentials';
+import { credential, days, NOW } from './support/credentials';
 
 /** A report over one credential each for `count` owners (`user-000` ...). */
 function fleet(count: number) {
@@ -19,7 +19,7 @@ function fleet(count: number) {
   for (let i = 0; i < count; i++) {
     accumulator.add(credential(`${String(i).padStart(3, '0')}-1`));
   }
-  return { report: accumulator.report(3), owners: accumulator.activeOwners() };
+  return { report: accumulator.report(3), owners: accumulator.reachOwners() };
 }
 
 describe('withOwnerReach', () => {
@@ -51,6 +51,47 @@ describe('withOwnerReach', () => {
     const text = renderPostureText(judged);
     expect(text).toMatch(/^user-000 +Zed +reachable +1 /m);
     expect(text).toMatch(/^ {2}not-in-directory +248$/m);
+  });
+
+  it('judges the owners of pending notices on soft-deleted credentials too (a departed owner whose credentials were all deleted)', async () => {
+    const accumulator = new PostureAccumulator(DEFAULT_CONFIG, NOW);
+    accumulator.add(credential('a-1'));
+    accumulator.add(
+      credential('b-1', {
+        deletedAt: days(0),
+        hygieneOutbox: [
+          {
+            eventId: 'deleted-orphaned:b-1',
+            type: 'deleted-orphaned',
+            userId: 'user-b',
+            credentialId: 'b-1',
+          },
+        ],
+        hygieneOutboxOwner: 'user-b',
+        hygieneOutboxSince: days(0),
+      }),
+    );
+    accumulator.add(credential('c-1', { deletedAt: days(-3) }));
+    const directory = new InMemoryOwnerDirectory([
+      reachableOwner('user-a'),
+      { userId: 'user-b', email: 'b@example.com', status: 'departed' },
+      reachableOwner('user-c'),
+    ]);
+
+    const judged = await withOwnerReach(
+      accumulator.report(),
+      accumulator.reachOwners(),
+      directory,
+      DEFAULT_CONFIG,
+      NOW,
+    );
+
+    expect(directory.lookups).toEqual([['user-a', 'user-b']]);
+    expect(judged.reach).toMatchObject({ ownersChecked: 2, reachable: 1, unreachable: 1 });
+    expect(judged.reach?.byReason.departed).toBe(1);
+    // The owner table stays over the active credentials.
+    expect(judged.owners).toMatchObject({ count: 1, top: [{ userId: 'user-a', reach: 'reachable' }] });
+    expect(renderPostureText(judged)).toMatch(/^owners of active credentials or pending notices +2$/m);
   });
 
   it('leaves reach unverified, looking nobody up, when the directory was never imported', async () => {

@@ -54,6 +54,35 @@ describe('PostureAccumulator', () => {
     });
   });
 
+  it('counts the pending notices of credentials the sweep just soft-deleted (what the notifier will send)', () => {
+    const deletionNotice = (id: string) => ({
+      expiresTime: days(-2),
+      deletedAt: days(0),
+      hygieneOutbox: [
+        {
+          eventId: `deleted-expired:${id}`,
+          type: 'deleted-expired',
+          userId: `user-${id[0]}`,
+          credentialId: id,
+        },
+      ],
+      hygieneOutboxOwner: `user-${id[0]}`,
+      hygieneOutboxSince: days(0),
+    });
+    const items = [
+      credential('a-gone', deletionNotice('a-gone')),
+      credential('a-kept', { hygieneOutbox: [{ eventId: 'e1' }] }),
+      credential('b-gone', { expiresTime: days(-30), deletedAt: days(-29) }),
+    ];
+
+    const report = postureOf(items);
+
+    expect(report).toMatchObject({ valid: 3, deleted: 2, active: 1, pendingNotices: 2 });
+    // The other figures stay over the active credentials.
+    expect(report).toMatchObject({ expiredNotDeleted: 0, owners: { count: 1 } });
+    expect(renderPostureText(report)).toMatch(/^with notices pending \(deleted included\) +2$/m);
+  });
+
   it('lists the riskiest owners first', () => {
     const items = [
       credential('a-1'),

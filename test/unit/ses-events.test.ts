@@ -1,12 +1,19 @@
 /**
  * SES bounce and complaint events → the directory: which events mark an
- * owner bouncing (permanent bounces, complaints), which change nothing, and
- * the owner tag that ties an event back to its owner.
+ * owner bouncing (permanent bounces, complaints), which change nothing, the
+ * owner tag that ties an event back to its owner, and the address it is
+ * attributed by (what the relay sent to, compared normalised, marked on the
+ * exact spelling read). On DynamoDB Local: test/integration/ses-bounce-attribution.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { OwnerBounceRecorder } from '../../lambdas/hygiene/owner-directory';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { OWNER_TAG, ownerTags, userIdFromTag } from '../../lambdas/relay/email-tags';
-import { addressProblemOf, recordAddressProblems } from '../../lambdas/relay/ses-events';
+import {
+  addressProblemOf,
+  type BounceDirectory,
+  BounceMarkContendedError,
+  recordAddressProblems,
+} from '../../lambdas/relay/ses-events';
 
 const NOW = Date.parse('2026-11-26T04:00:00.000Z');
 
@@ -22,14 +29,31 @@ function bounce(type: string, userId?: string) {
   });
 }
 
-/** A directory that records marks and holds `ada@example.com` for `ada`. */
-function recorder(): OwnerBounceRecorder & { marks: string[][] } {
+/**
+ * A directory holding `ada@example.com` for `ada` that records marks, each
+ * conditional on the exact stored spelling as DynamoDB's is. `afterRead`
+ * changes the directory between a read and the mark (an import running meanwhile).
+ */
+function recorder(
+  owners: Record<string, string> = { ada: 'ada@example.com' },
+  afterRead?: (emails: Map<string, string>) => void,
+): BounceDirectory & { marks: string[][] } {
   const marks: string[][] = [];
+  const emails = new Map(Object.entries(owners));
   return {
     marks,
+    async getMany(userIds) {
+      const found = new Map<string, OwnerRecord>();
+      for (const userId of userIds) {
+        const email = emails.get(userId);
+        if (email !== undefined) found.set(userId, { userId, email, status: 'active' });
+      }
+      afterRead?.(emails);
+      return found;
+    },
     async markBouncing(userId, email, since) {
       marks.push([userId, email, since]);
-      return userId === 'ada' && email === 'ada@example.com';
+      return emails.get(userId) === email;
     },
   };
 }
@@ -57,15 +81,33 @@ describe('addressProblemOf', () => {
 
     expect(addressProblemOf(bounce('Permanent', 'ada'), NOW)).toEqual({
       kind: 'bounce',
-      recipients: ['ada@example.com'],
+      sentTo: ['ada@example.com'],
       userId: 'ada',
       at: '2026-11-26T03:00:00.000Z',
     });
     expect(addressProblemOf(complaint, NOW)).toEqual({
       kind: 'complaint',
-      recipients: ['ada@example.com'],
+      sentTo: ['ada@example.com'],
       at: '2026-11-26T04:00:00.000Z',
     });
+  });
+
+  it('takes the address the relay sent to (mail.destination), not the mailbox the DSN names', () => {
+    const forwarded = {
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'ada@mailhost.example.net' }] },
+      mail: { destination: ['Ada@Example.com'] },
+    };
+    const complaint = {
+      complaint: { complainedRecipients: [{ emailAddress: 'ada@mailhost.example.net' }] },
+      mail: { destination: ['Ada@Example.com'] },
+    };
+
+    expect(addressProblemOf(JSON.stringify({ eventType: 'Bounce', ...forwarded }), NOW)?.sentTo).toEqual([
+      'Ada@Example.com',
+    ]);
+    expect(addressProblemOf(JSON.stringify({ eventType: 'Complaint', ...complaint }), NOW)?.sentTo).toEqual([
+      'Ada@Example.com',
+    ]);
   });
 
   it('ignores transient bounces and other events', () => {
@@ -91,10 +133,43 @@ describe('recordAddressProblems', () => {
       NOW,
     );
 
-    expect(directory.marks).toEqual([
-      ['ada', 'ada@example.com', '2026-11-26T03:00:00.000Z'],
-      ['bob', 'ada@example.com', '2026-11-26T03:00:00.000Z'],
-    ]);
+    // bob is not in the directory: nothing to mark.
+    expect(directory.marks).toEqual([['ada', 'ada@example.com', '2026-11-26T03:00:00.000Z']]);
     expect(summary).toEqual({ bounces: 3, complaints: 0, marked: 1, unattributed: 2, unreadable: 1 });
+  });
+
+  it('marks on the spelling the directory holds, reading again when an import changed it after the read', async () => {
+    let imports = 0;
+    const directory = recorder({ ada: 'ADA@example.com' }, (emails) => {
+      if (imports++ === 0) emails.set('ada', 'Ada@Example.com');
+    });
+
+    const summary = await recordAddressProblems(directory, [bounce('Permanent', 'ada')], NOW);
+
+    expect(directory.marks.map(([, email]) => email)).toEqual(['ADA@example.com', 'Ada@Example.com']);
+    expect(summary).toMatchObject({ marked: 1, unattributed: 0 });
+  });
+
+  it('does not mark an owner whose address changed to another one after the read', async () => {
+    const directory = recorder({ ada: 'ada@example.com' }, (emails) => emails.set('ada', 'ada@new.example'));
+
+    const summary = await recordAddressProblems(directory, [bounce('Permanent', 'ada')], NOW);
+
+    expect(directory.marks).toHaveLength(1);
+    expect(summary).toMatchObject({ marked: 0, unattributed: 1 });
+  });
+
+  it('fails the invocation, naming the owner, when the spelling changes between every read and mark', async () => {
+    let flip = false;
+    const directory = recorder({ ada: 'ada@example.com' }, (emails) => {
+      flip = !flip;
+      emails.set('ada', flip ? 'Ada@example.com' : 'ada@Example.com');
+    });
+
+    const failure = recordAddressProblems(directory, [bounce('Permanent', 'ada')], NOW);
+
+    await expect(failure).rejects.toThrow(BounceMarkContendedError);
+    await expect(failure).rejects.toThrow(/owner "ada": .* 3 attempts/);
+    expect(directory.marks).toHaveLength(3);
   });
 });
