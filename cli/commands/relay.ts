@@ -5,15 +5,15 @@
  * part, addressed to the directory's email; owners the relay would skip are
  * listed with why (docs/notifications.md, "Email relay"). Nothing is sent.
  */
-import { type Command, Option } from '@commander-js/extra-typings';
+import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../exit-codes';
 import { defineCommand } from '../options/define-command';
-import { withDirectory } from '../options/directory-options';
+import { directoryConfigOf, withDirectory } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { configOption, loadConfigFile } from '../options/load-config';
+import { configOption } from '../options/load-config';
 import type { OptionsOf } from '../options/options-of';
 import { UsageError } from '../usage-error';
 import { type RelayFilesSummary, readDigestEntries, relayToFiles } from '../use-cases/relay-to-files';
@@ -31,10 +31,10 @@ function defineRelayCommand(program: Command) {
       .addOption(
         new Option(
           '--from <address>',
-          'sender: address or "Name <address>" (default: senderIdentity in --config)',
+          'sender: address or "Name <address>" (default: senderIdentity of the config: --config, else the --stack’s deployed one)',
         ),
       )
-      .addOption(configOption('senderIdentity'))
+      .addOption(configOption("senderIdentity; default: the --stack's deployed config"))
       .addOption(formatOption(REPORT_FORMATS, 'output format')),
   );
 }
@@ -75,8 +75,8 @@ function renderRelayText(summary: RelayFilesSummary, input: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function runRelay(options: RelayOptions): Promise<void> {
-  const config = await loadConfigFile(options.config);
+async function runRelay(options: RelayOptions, command: CommandUnknownOpts): Promise<void> {
+  const { config } = directoryConfigOf(command);
   const from = senderOf(options.from, config.senderIdentity);
   const { items, ignored } = await readDigestEntries(options.input);
   const summary = await withDirectory(options, (client) => {
@@ -96,5 +96,5 @@ async function runRelay(options: RelayOptions): Promise<void> {
 
 /** Registers `relay` on the program. */
 export function registerRelayCommand(program: Command): void {
-  defineRelayCommand(program).action(runRelay);
+  defineRelayCommand(program).action((options, command) => runRelay(options, command));
 }

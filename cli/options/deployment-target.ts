@@ -4,14 +4,19 @@
  * or a table named directly (`--table`, `--endpoint` for DynamoDB Local).
  *
  * The rule (docs/deploy.md, "Operating a deployment"): the stack is looked up
- * when `--stack` is given, or when neither `--table` nor `--endpoint` is; an
- * explicit `--table`/`--topic-arn`/`--directory-table` still wins over the
- * stack's output. The config is `--config FILE` when given, else the
- * deployment's, else the built-in defaults; acting on a deployment, the
- * command says on stderr which stack and which config it uses. Against a deployment in `audit` mode a writing command refuses
- * unless `--enforce` is given ({@link refuseAuditDeployment}).
+ * when `--stack` is given, or when neither `--table` nor `--endpoint` is; a
+ * `--table`/`--topic-arn`/`--directory-table` given on the command line still
+ * wins over the stack's output. Their environment variables are session
+ * defaults for working without a stack: with a stack they are refused
+ * ({@link refuseEnvironmentOverStack}), so a `PC_HYGIENE_TABLE` left from a
+ * local session never redirects a deployed stack's run. The config is
+ * `--config FILE` when given, else the deployment's, else the built-in
+ * defaults ({@link chooseConfig}, shared with the owner directory commands);
+ * acting on a deployment, the command says on stderr which stack and which
+ * config it uses. Against a deployment in `audit` mode a writing command
+ * refuses unless `--enforce` is given ({@link refuseAuditDeployment}).
  */
-import { Option } from '@commander-js/extra-typings';
+import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { DEFAULT_CONFIG, type HygieneConfig } from '../../lambdas/hygiene/config';
 import type { Deployment, DeploymentClients } from '../aws/deployment-lookup';
@@ -53,7 +58,6 @@ export function stackToLookUp(flags: TargetFlags): string | undefined {
 /** A stack name CloudFormation accepts (name, not ARN): letter first, then letters, digits, hyphens, up to 128. */
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
-/** Looks the deployment up with readable errors (a missing region or credentials names what to set). */
 /**
  * Looks a stack up with readable errors (a missing region or credentials
  * names what to set; a bad name is a usage error).
@@ -102,7 +106,7 @@ export async function resolveTarget(
   const deployment =
     stackName === undefined ? undefined : await lookUpStack(stackName, flags, options.clients);
   const { config, configSource } = chooseConfig(flags.config, fileConfig, deployment);
-  const say = options.say ?? ((line: string) => process.stderr.write(`pc-hygiene: ${line}\n`));
+  const say = options.say ?? sayOnStderr;
   // Acting on a deployment: say where and with which config (a local table run stays quiet).
   if (deployment !== undefined) {
     say(`stack ${deployment.stackName}: table ${flags.table ?? deployment.tableName}`);
@@ -119,11 +123,26 @@ export async function resolveTarget(
   };
 }
 
-function chooseConfig(
+/** The config a command decides with, and where it came from (as told on stderr). */
+export interface ChosenConfig {
+  readonly config: HygieneConfig;
+  readonly configSource: string;
+}
+
+/**
+ * Which config applies — the one rule for every command, table or owner
+ * directory (docs/deploy.md, "Operating a deployment from the CLI"): the
+ * `--config` file when given, else the deployment's, else the built-in
+ * defaults.
+ * @param path `--config`, when given
+ * @param fileConfig that file, already loaded ({@link loadConfigFile}: a bad file fails before AWS is asked)
+ * @param deployment the stack looked up, if any
+ */
+export function chooseConfig(
   path: string | undefined,
   fileConfig: HygieneConfig | undefined,
   deployment: Deployment | undefined,
-): { config: HygieneConfig; configSource: string } {
+): ChosenConfig {
   if (path !== undefined && fileConfig !== undefined) {
     return { config: fileConfig, configSource: `config file ${path}` };
   }
@@ -134,6 +153,61 @@ function chooseConfig(
     };
   }
   return { config: DEFAULT_CONFIG, configSource: 'the built-in default config' };
+}
+
+/** How a command tells the operator which stack and config it uses: one `pc-hygiene: …` line on stderr. */
+export function sayOnStderr(line: string): void {
+  process.stderr.write(`pc-hygiene: ${line}\n`);
+}
+
+/** The flags naming a part of the target that a deployed stack supplies (the endpoint: AWS's own). */
+const STACK_SUPPLIED_FLAGS: readonly string[] = ['table', 'directoryTable', 'topicArn', 'endpoint'];
+
+/** How the operator named the stack, for a message: the flag, the env var, or the default. */
+function stackNamedBy(command: CommandUnknownOpts): string {
+  const source = command.getOptionValueSource('stack');
+  if (source === 'cli') return '--stack';
+  const envVar = command.options.find((o) => o.attributeName() === 'stack')?.envVar;
+  return source === 'env' && envVar !== undefined ? envVar : 'the default stack';
+}
+
+/**
+ * Refuses (a usage error, before anything reaches AWS) a target flag that
+ * only its environment variable set (`PC_HYGIENE_TABLE`,
+ * `PC_HYGIENE_DIRECTORY_TABLE`, `PC_HYGIENE_TOPIC_ARN`, `PC_HYGIENE_ENDPOINT`)
+ * when a stack is looked up: those variables are a session's defaults for
+ * working without a stack, and silently mixing one into a deployed stack's
+ * target (its account, its config) would act on the wrong table, directory
+ * or topic. Only a flag given on the command line overrides the stack's
+ * output (docs/deploy.md, "Operating a deployment from the CLI").
+ * @param command the parsed command (its option values and their sources)
+ * @param stackName the stack that will be looked up, or `undefined` (then nothing is refused)
+ * @throws {UsageError} naming each variable, its value, the stack, and the two ways on
+ */
+export function refuseEnvironmentOverStack(command: CommandUnknownOpts, stackName: string | undefined): void {
+  if (stackName === undefined) return;
+  // In the order of STACK_SUPPLIED_FLAGS, whatever order the command declared them in.
+  const fromEnvironment = STACK_SUPPLIED_FLAGS.flatMap((key) =>
+    command.options.filter(
+      (o) =>
+        o.attributeName() === key && o.envVar !== undefined && command.getOptionValueSource(key) === 'env',
+    ),
+  );
+  if (fromEnvironment.length === 0) return;
+  const asTyped = (o: (typeof fromEnvironment)[number]) =>
+    shellWord(String(command.getOptionValue(o.attributeName())));
+  const settings = fromEnvironment.map((o) => `${o.envVar}=${asTyped(o)}`).join(', ');
+  const flags = fromEnvironment.map((o) => `${o.long} ${asTyped(o)}`).join(' ');
+  const variables = fromEnvironment.map((o) => o.envVar).join(' ');
+  throw new UsageError(
+    `stack ${stackName} (${stackNamedBy(command)}) would be mixed with settings from the environment (${settings}): ` +
+      `give ${flags} on the command line to override the stack's, or unset ${variables} to use the stack's`,
+  );
+}
+
+/** A value as the operator could type it back: bare when plain, else quoted. */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_.:/@=+-]+$/.test(value) ? value : JSON.stringify(value);
 }
 
 /**

@@ -3,7 +3,10 @@
  * directory table, for every command that reads or writes the directory
  * (`owners …`, `sweep`, `notify`, `report`, `relay`), declared once so the
  * flag, its default and its env var are the same everywhere
- * (docs/deploy.md, "Owner directory").
+ * (docs/deploy.md, "Owner directory"); and the target of an owner directory
+ * command: with `--stack`, the stack's directory (and topic) and its
+ * deployed config, as the table commands take theirs
+ * (docs/deploy.md, "Operating a deployment from the CLI").
  */
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -14,10 +17,20 @@ import {
   type OptionValues,
 } from '@commander-js/extra-typings';
 import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table-definition';
+import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { OWNER_DELIVERY_ROUTES } from '../../lambdas/hygiene/owner-directory';
+import type { Deployment } from '../aws/deployment-lookup';
 import { STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
-import { lookUpStack, type Target } from './deployment-target';
+import {
+  type ChosenConfig,
+  chooseConfig,
+  lookUpStack,
+  refuseEnvironmentOverStack,
+  sayOnStderr,
+  type Target,
+} from './deployment-target';
+import { loadConfigFile } from './load-config';
 import {
   addAwsOptions,
   describeTableError,
@@ -61,12 +74,15 @@ export function routeOption(purpose: string) {
 
 /**
  * Adds `--directory-table`, `--stack`, `--endpoint` (alias `--endpoint-url`),
- * `--region` and `--profile` to an `owners`
- * subcommand. With `--stack NAME` (or `PC_HYGIENE_STACK`) the deployed
- * stack's `DirectoryTableName` output (and `TopicArn`, for a command with
- * `--topic-arn`) is used unless the flag is given; without it the flags'
- * defaults stand (docs/deploy.md, "Operating a deployment from the CLI"). (commands that also use the credentials table add
- * {@link directoryTableOption} next to their table options instead).
+ * `--region` and `--profile` to an `owners` subcommand (and `relay`). With
+ * `--stack NAME` (or `PC_HYGIENE_STACK`) the deployed stack's
+ * `DirectoryTableName` output (and `TopicArn`, for a command with
+ * `--topic-arn`) is used unless the flag is given on the command line, and
+ * the deployed config unless `--config` is given (read with
+ * {@link directoryConfigOf}); without it the flags' defaults stand
+ * (docs/deploy.md, "Operating a deployment from the CLI"). Commands that also
+ * use the credentials table add {@link directoryTableOption} next to their
+ * table options instead.
  */
 export function addDirectoryOptions<
   Args extends unknown[],
@@ -77,21 +93,55 @@ export function addDirectoryOptions<
     command
       .addOption(directoryTableOption())
       .addOption(
-        new Option('--stack <name>', 'a deployed stack: its owner directory table (and topic)').env(
-          'PC_HYGIENE_STACK',
-        ),
+        new Option(
+          '--stack <name>',
+          'a deployed stack: its owner directory table (and topic) and config',
+        ).env('PC_HYGIENE_STACK'),
       ),
   );
   // Before the action: the stack's outputs fill the flags the operator did not give.
-  withFlags.hook('preAction', async (self) => fillFromStack(self));
+  withFlags.hook('preAction', async (self) => resolveDirectoryTarget(self));
   return withFlags;
 }
 
-/** Sets `--directory-table` (and `--topic-arn`) from the `--stack` outputs when not given. */
-async function fillFromStack(command: CommandUnknownOpts): Promise<void> {
-  const flags = command.opts() as { stack?: string; region?: string; profile?: string };
-  if (flags.stack === undefined) return;
-  const deployment = await lookUpStack(flags.stack, flags);
+/** What {@link resolveDirectoryTarget} found for a parsed command, for {@link directoryConfigOf}. */
+interface DirectoryTarget {
+  /** `--config`, loaded (absent without the flag). */
+  readonly fileConfig?: HygieneConfig;
+  /** The stack looked up (absent without `--stack`). */
+  readonly deployment?: Deployment;
+}
+
+/** Each parsed directory command's target, set before its action runs. */
+const DIRECTORY_TARGETS = new WeakMap<CommandUnknownOpts, DirectoryTarget>();
+
+/**
+ * Resolves a directory command's target before its action: refuses a
+ * target flag set only by the environment next to `--stack`, reads a
+ * `--config` file (a bad one fails before AWS is asked), looks the stack up,
+ * sets `--directory-table` (and `--topic-arn`) from its outputs when not
+ * given, and says on stderr which directory it uses.
+ */
+async function resolveDirectoryTarget(command: CommandUnknownOpts): Promise<void> {
+  const flags = command.opts() as { stack?: string; region?: string; profile?: string; config?: string };
+  refuseEnvironmentOverStack(command, flags.stack);
+  const fileConfig = flags.config === undefined ? undefined : await loadConfigFile(flags.config);
+  const deployment = flags.stack === undefined ? undefined : await lookUpStack(flags.stack, flags);
+  if (deployment !== undefined) {
+    fillFromStack(command, deployment);
+    sayOnStderr(
+      `stack ${deployment.stackName}: owner directory ${String(command.getOptionValue('directoryTable'))}`,
+    );
+  }
+  DIRECTORY_TARGETS.set(command, {
+    ...(fileConfig !== undefined && { fileConfig }),
+    ...(deployment !== undefined && { deployment }),
+  });
+}
+
+/** Sets `--directory-table` (and `--topic-arn`) from the stack's outputs when not given on the command line. */
+function fillFromStack(command: CommandUnknownOpts, deployment: Deployment): void {
+  // Environment values were refused above: a value that is not a default was typed by the operator.
   const fromStack = (key: string) =>
     command.getOptionValueSource(key) === 'default' || command.getOptionValue(key) === undefined;
   if (fromStack('directoryTable')) {
@@ -103,12 +153,31 @@ async function fillFromStack(command: CommandUnknownOpts): Promise<void> {
     command.setOptionValueWithSource('directoryTable', deployment.directoryTableName, 'config');
   }
   const hasTopic = command.options.some((o) => o.attributeName() === 'topicArn');
-  if (hasTopic && command.getOptionValue('topicArn') === undefined) {
+  if (hasTopic && fromStack('topicArn')) {
     command.setOptionValueWithSource('topicArn', deployment.topicArn, 'config');
   }
-  process.stderr.write(
-    `pc-hygiene: stack ${deployment.stackName}: owner directory ${String(command.getOptionValue('directoryTable'))}\n`,
-  );
+}
+
+/**
+ * The config an owner directory command decides with — `--config` when
+ * given, else the `--stack`'s deployed config, else the built-in defaults
+ * (`chooseConfig`, the rule every command follows) — and, acting on a
+ * deployment, says which on stderr as the table commands do.
+ * @param command the command the action runs for (its last action argument)
+ * @param say where to tell the operator (default: stderr)
+ */
+export function directoryConfigOf(
+  command: CommandUnknownOpts,
+  say: (line: string) => void = sayOnStderr,
+): ChosenConfig {
+  const target = DIRECTORY_TARGETS.get(command);
+  if (target === undefined) {
+    throw new Error(`directoryConfigOf: ${command.name()} was not defined with addDirectoryOptions`);
+  }
+  const path = command.getOptionValue('config') as string | undefined;
+  const chosen = chooseConfig(path, target.fileConfig, target.deployment);
+  if (target.deployment !== undefined) say(`using ${chosen.configSource}`);
+  return chosen;
 }
 
 /**
@@ -126,8 +195,9 @@ export function checkDirectoryTableName(name: string): string {
 
 /**
  * The owner directory table of a command that also acts on the credentials
- * table (`sweep`, `notify`): `--directory-table` (or its env var) when given,
- * else the deployment's, else the default name.
+ * table (`sweep`, `notify`): `--directory-table` when given (its env var
+ * only without a stack: `refuseEnvironmentOverStack`), else the
+ * deployment's, else the default name.
  * @param command the command, to tell a given `--directory-table` from its default
  * @throws {UsageError} when the name is not a valid DynamoDB table name
  */

@@ -13,6 +13,7 @@ import { describeError } from '../../lambdas/hygiene/errors';
 import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
+import { refuseEnvironmentOverStack, stackToLookUp, type TargetFlags } from './deployment-target';
 
 /** The table flags as commander parses them. */
 export interface TableOptions {
@@ -27,14 +28,16 @@ export interface TableOptions {
  * options): `--stack`, `--table`, `--endpoint` (alias `--endpoint-url`),
  * `--region`, `--profile`. `--table` has no commander default: not giving it
  * (nor `--endpoint`) means "the deployed stack's table"
- * (`cli/options/deployment-target.ts`).
+ * (`cli/options/deployment-target.ts`). Before the action, a target flag
+ * set only by its environment variable is refused when a stack is looked up
+ * (`refuseEnvironmentOverStack`): only the command line overrides a stack.
  */
 export function addTableOptions<
   Args extends unknown[],
   Opts extends OptionValues,
   Globals extends OptionValues,
 >(command: Command<Args, Opts, Globals>) {
-  return addAwsOptions(
+  const withFlags = addAwsOptions(
     command
       .addOption(
         new Option(
@@ -49,6 +52,11 @@ export function addTableOptions<
         ).env('PC_HYGIENE_TABLE'),
       ),
   );
+  // Every flag is parsed by then, the command's own (`--directory-table`, `--topic-arn`) included.
+  withFlags.hook('preAction', (self) =>
+    refuseEnvironmentOverStack(self, stackToLookUp(self.opts() as TargetFlags)),
+  );
+  return withFlags;
 }
 
 /**

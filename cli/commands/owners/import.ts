@@ -4,18 +4,19 @@
  * a bad row is named by its line and nothing is written (exit 1); `--sync`
  * marks owners missing from the file `departed`, refused (exit 3) when that
  * is more than `maxDeletePercent` of the active owners unless
- * `--allow-mass-change`.
+ * `--allow-mass-change`; the share is the `--config`'s, else the `--stack`'s
+ * deployed config's (`directoryConfigOf`), else the default.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Command, Option } from '@commander-js/extra-typings';
+import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import';
 import { formatInstant, requireInstant } from '../../../lambdas/hygiene/time';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
-import { withDirectory } from '../../options/directory-options';
+import { directoryConfigOf, withDirectory } from '../../options/directory-options';
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
-import { configOption, loadConfigFile } from '../../options/load-config';
+import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
 import { type Progress, withProgress } from '../../progress';
 import { UsageError } from '../../usage-error';
@@ -40,7 +41,9 @@ function defineOwnersImport(owners: Command) {
       )
       .option('--create-table', 'create the owner directory table when it does not exist')
       .option('--dry-run', 'check the file and show what would change; write nothing')
-      .addOption(configOption('maxDeletePercent is the --sync guard share'))
+      .addOption(
+        configOption("maxDeletePercent is the --sync guard share; default: the --stack's deployed config"),
+      )
       .addOption(
         new Option('--input-format <format>', 'file format (default: from the extension or content)').choices(
           OWNER_FILE_FORMATS,
@@ -88,10 +91,14 @@ function summaryText(summary: OwnerImportSummary, dryRun: boolean): string {
   );
 }
 
-async function runOwnersImport(file: string, options: OwnersImportOptions): Promise<void> {
+async function runOwnersImport(
+  file: string,
+  options: OwnersImportOptions,
+  command: CommandUnknownOpts,
+): Promise<void> {
   const now = Date.now();
   const asOf = resolveAsOf(options.asOf, now);
-  const config = await loadConfigFile(options.config);
+  const { config } = directoryConfigOf(command);
   const importFile = (client: DynamoDBDocumentClient, progress: Progress) =>
     importOwnerFile(client, {
       table: options.directoryTable,
@@ -126,5 +133,7 @@ async function runOwnersImport(file: string, options: OwnersImportOptions): Prom
 
 /** Registers `owners import` on the `owners` command. */
 export function registerOwnersImportCommand(owners: Command): void {
-  defineOwnersImport(owners).action(async (file, options) => runOwnersImport(file, options));
+  defineOwnersImport(owners).action(async (file, options, command) =>
+    runOwnersImport(file, options, command),
+  );
 }

@@ -6,10 +6,12 @@
  * owners a digest would not reach, with the reason. With `--table`, the
  * owners of that table's active credentials who are not in the directory are
  * listed too (`not-in-directory`): the directory alone cannot know them.
+ * With `--stack`, the route is the deployment's unless `--config` or
+ * `--route` says otherwise (`directoryConfigOf`, docs/deploy.md).
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Command } from '@commander-js/extra-typings';
+import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../../lambdas/aws/credential-scanner';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { parseCredential } from '../../../lambdas/hygiene/credential';
@@ -21,9 +23,9 @@ import {
 } from '../../../lambdas/hygiene/owner-directory';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import { defineCommand } from '../../options/define-command';
-import { routeOption, withDirectory } from '../../options/directory-options';
+import { directoryConfigOf, routeOption, withDirectory } from '../../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../../options/formats';
-import { configOption, loadConfigFile } from '../../options/load-config';
+import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
 
 function defineOwnersList(owners: Command) {
@@ -35,7 +37,9 @@ function defineOwnersList(owners: Command) {
     (command) =>
       command
         .option('--unreachable', 'only owners a digest would not reach, with the reason')
-        .addOption(configOption('ownerDelivery decides how reach is judged'))
+        .addOption(
+          configOption("ownerDelivery decides how reach is judged; default: the --stack's deployed config"),
+        )
         .option(
           '--table <name>',
           "also list the owners of this credentials table's active credentials who are not in the directory",
@@ -114,8 +118,8 @@ async function ownersToJudge(
   return all;
 }
 
-async function runOwnersList(options: OwnersListOptions): Promise<void> {
-  const config = await loadConfigFile(options.config);
+async function runOwnersList(options: OwnersListOptions, command: CommandUnknownOpts): Promise<void> {
+  const { config } = directoryConfigOf(command);
   const route = options.route ?? config.ownerDelivery;
   const listed = await withDirectory(options, async (client) => {
     const found: ListedOwner[] = [];
@@ -141,5 +145,5 @@ async function runOwnersList(options: OwnersListOptions): Promise<void> {
 
 /** Registers `owners list` on the `owners` command. */
 export function registerOwnersListCommand(owners: Command): void {
-  defineOwnersList(owners).action(async (options) => runOwnersList(options));
+  defineOwnersList(owners).action(async (options, command) => runOwnersList(options, command));
 }

@@ -2,13 +2,17 @@
  * `pc-hygiene owners sync-subscriptions [--dry-run]`: the subscription
  * reconciler by hand (docs/notifications.md, "Subscription reconciler"):
  * makes the topic's owner email subscriptions match the owner directory and
- * records each owner's state, exactly as the scheduled Lambda does.
+ * records each owner's state, exactly as the scheduled Lambda does. With
+ * `--stack`, the topic and the route are the deployment's unless
+ * `--topic-arn`, `--config` or `--route` says otherwise (`directoryConfigOf`,
+ * docs/deploy.md): a relay deployment must not get email subscriptions.
  *
  * Exit codes: 0 done; 1 SNS refused some operations (retried by the next
- * run) or a table/SNS error; 2 usage error; 3 stopped before any change (the
- * filter-policy quota, or an empty directory).
+ * run) or a table/SNS error; 2 usage error; 3 stopped: the filter-policy
+ * quota (nothing created; removals and repairs still applied, states
+ * recorded) or an empty directory (nothing changed).
  */
-import { type Command, Option } from '@commander-js/extra-typings';
+import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
@@ -27,12 +31,13 @@ import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
 import {
   directoryClientFor,
+  directoryConfigOf,
   requireDirectoryTable,
   routeOption,
   withDirectoryErrors,
 } from '../../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../../options/formats';
-import { configOption, loadConfigFile } from '../../options/load-config';
+import { configOption } from '../../options/load-config';
 import { integerIn } from '../../options/numbers';
 import type { OptionsOf } from '../../options/options-of';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../../options/topic-options';
@@ -50,7 +55,11 @@ function defineSyncSubscriptions(owners: Command) {
       .option('--dry-run', 'plan and print only: no SNS change, no directory write')
       .addOption(topicArnOption('the notification topic (SNS topic ARN)'))
       .addOption(snsEndpointOption())
-      .addOption(configOption('ownerDelivery: relay removes owner email subscriptions'))
+      .addOption(
+        configOption(
+          "ownerDelivery: relay removes owner email subscriptions; default: the --stack's deployed config",
+        ),
+      )
       .addOption(
         new Option(
           '--filter-policy-quota <n>',
@@ -101,8 +110,10 @@ function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): str
     row('left alone', `${summary.untouched} (admin, machine, or unconfirmed subscriptions of no owner)`),
     row('filter policies', `${fp.current} now, ${fp.planned} after, quota ${fp.quota}`),
     ...summary.operations.map(operationLine),
-    ...summary.conflicts.map(
-      (c) => `  conflict: ${c.userId} <${c.email}> already has a non-owner subscription ${c.subscriptionArn}`,
+    ...summary.conflicts.map((c) =>
+      c.reason === 'shared-address'
+        ? `  conflict: ${c.userId} <${c.email}> shares the address with ${c.sharedWith}, who keeps the subscription`
+        : `  conflict: ${c.userId} <${c.email}> already has a non-owner subscription ${c.subscriptionArn}`,
     ),
     ...summary.failed.map((f) => `  failed: ${operationLine(f.operation).trim()}: ${f.error}`),
   ];
@@ -118,10 +129,14 @@ function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): str
   return `${lines.join('\n')}\n`;
 }
 
-async function runSyncSubscriptions(options: SyncOptions): Promise<void> {
-  if (!options.topicArn) throw new UsageError('--topic-arn is required (or PC_HYGIENE_TOPIC_ARN)');
+async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknownOpts): Promise<void> {
+  if (!options.topicArn) {
+    throw new UsageError(
+      '--topic-arn is required (or PC_HYGIENE_TOPIC_ARN, or --stack NAME for the deployed topic)',
+    );
+  }
   const { region } = checkTopicArn(options.topicArn);
-  const config = await loadConfigFile(options.config);
+  const { config } = directoryConfigOf(command);
   const documentClient = directoryClientFor(options);
   const snsClient = createSnsClient({
     ...(options.snsEndpoint !== undefined && { endpoint: options.snsEndpoint }),
@@ -160,5 +175,5 @@ async function runSyncSubscriptions(options: SyncOptions): Promise<void> {
 
 /** Registers `owners sync-subscriptions` on the `owners` command. */
 export function registerOwnersSyncSubscriptionsCommand(owners: Command): void {
-  defineSyncSubscriptions(owners).action(async (options) => runSyncSubscriptions(options));
+  defineSyncSubscriptions(owners).action(async (options, command) => runSyncSubscriptions(options, command));
 }

@@ -1,0 +1,255 @@
+/**
+ * The owner directory commands against a deployed stack decide with the
+ * deployed config unless `--config` is given, as every table command does
+ * (docs/deploy.md, "Operating a deployment from the CLI"): on a deployment
+ * with `ownerDelivery: relay`, `owners list` judges reach on `relay` and
+ * `owners sync-subscriptions` subscribes no owner by email (it removes the
+ * owner email subscriptions instead); `owners import --sync` guards with the
+ * deployed `maxDeletePercent`. In process: CloudFormation and Lambda mocked
+ * at the client boundary (aws-sdk-client-mock), the directory a DynamoDB
+ * Local table (`--stack` with `--endpoint`), the topic on the SNS-compatible
+ * local server (`--sns-endpoint`).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { Command } from '@commander-js/extra-typings';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
+import { registerOwnersCommand } from '../../cli/commands/owners';
+import { registerRelayCommand } from '../../cli/commands/relay';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { configToEnvironment } from '../../lambdas/handlers/environment';
+import { type HygieneConfigInput, parseConfig } from '../../lambdas/hygiene/config';
+import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { FakeSnsServer } from './fake-sns-server';
+import { upsertNewOwners } from './support/sns-wire';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:prod-hygiene';
+const WRITE_ACTIONS = ['Subscribe', 'SetSubscriptionAttributes', 'Unsubscribe'];
+
+const cfn = mockClient(CloudFormationClient);
+const lambda = mockClient(LambdaClient);
+
+/** Deploys stack `Prod` with `config` and `directoryTable` as its owner directory. */
+function deployProd(directoryTable: string, config: HygieneConfigInput): void {
+  cfn.on(DescribeStacksCommand, { StackName: 'Prod' }).resolves({
+    Stacks: [
+      {
+        StackName: 'Prod',
+        StackStatus: 'UPDATE_COMPLETE',
+        CreationTime: new Date(0),
+        Outputs: [
+          { OutputKey: STACK_OUTPUT.tableName, OutputValue: 'Prod-Table-1' },
+          { OutputKey: STACK_OUTPUT.topicArn, OutputValue: TOPIC },
+          { OutputKey: STACK_OUTPUT.sweepFunctionName, OutputValue: 'Prod-Sweep-1' },
+          { OutputKey: STACK_OUTPUT.directoryTableName, OutputValue: directoryTable },
+        ],
+      },
+    ],
+  });
+  lambda.on(GetFunctionConfigurationCommand, { FunctionName: 'Prod-Sweep-1' }).resolves({
+    Environment: { Variables: configToEnvironment(parseConfig(config)) },
+  });
+}
+
+/** Runs `pc-hygiene owners ...args` in process; returns what it wrote and the exit code it set. */
+function owners(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  return inProcess(registerOwnersCommand, ['owners', ...args]);
+}
+
+/** Runs `pc-hygiene ...args` with one command registered, in process. */
+async function inProcess(
+  register: (program: Command) => void,
+  args: string[],
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+  const program = new Command('pc-hygiene').exitOverride();
+  register(program);
+  try {
+    await program.parseAsync(['node', 'pc-hygiene', ...args]);
+    return { stdout: out.join(''), stderr: err.join(''), exitCode: Number(process.exitCode ?? 0) };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+describe('owners commands with --stack use the deployed config', () => {
+  let table: TestDirectoryTable;
+  let sns: FakeSnsServer;
+  let dir: string;
+  let stackFlags: string[];
+  const exitCode = process.exitCode;
+
+  beforeAll(async () => {
+    sns = await FakeSnsServer.start();
+    dir = await mkdtemp(join(tmpdir(), 'owners-stack-'));
+  });
+  afterAll(async () => {
+    await sns.stop();
+    await rm(dir, { recursive: true, force: true });
+    process.exitCode = exitCode;
+  });
+  beforeEach(async () => {
+    table = await createTestDirectoryTable('owners-stack');
+    await upsertNewOwners(
+      new DynamoOwnerDirectory(table.client, table.tableName),
+      [
+        { userId: 'ada', email: 'ada@example.com', status: 'active' as const },
+        { userId: 'bob', email: 'bob@example.com', status: 'active' as const },
+        { userId: 'cy', email: 'cy@example.com', status: 'departed' as const },
+      ],
+      '2026-12-01T00:00:00.000Z',
+    );
+    // No --directory-table: the stack's output names it; --endpoint keeps it on DynamoDB Local.
+    stackFlags = ['--stack', 'Prod', '--region', 'eu-west-1', '--endpoint', table.endpoint];
+  });
+  afterEach(async () => {
+    cfn.reset();
+    lambda.reset();
+    sns.reset();
+    await table.drop();
+  });
+
+  it('owners list --unreachable judges reach on the deployed relay route, and says so', async () => {
+    deployProd(table.tableName, { mode: 'enforce', ownerDelivery: 'relay' });
+
+    const run = await owners(['list', '--unreachable', '--format', 'json', ...stackFlags]);
+
+    // On relay, an active owner with an email is reached without any SNS subscription.
+    expect(JSON.parse(run.stdout)).toEqual({
+      route: 'relay',
+      owners: [expect.objectContaining({ userId: 'cy', reachable: false, reason: 'departed' })],
+    });
+    expect(run.stderr).toContain(`pc-hygiene: stack Prod: owner directory ${table.tableName}\n`);
+    expect(run.stderr).toContain('pc-hygiene: using the deployed config of stack Prod (mode enforce)\n');
+  });
+
+  it('owners list --config FILE wins over the deployed config, and says which', async () => {
+    deployProd(table.tableName, { mode: 'enforce', ownerDelivery: 'relay' });
+    const config = join(dir, 'sns-email.json');
+    await writeFile(config, JSON.stringify({ ownerDelivery: 'sns-email' }));
+
+    const run = await owners([
+      'list',
+      '--unreachable',
+      '--format',
+      'json',
+      '--config',
+      config,
+      ...stackFlags,
+    ]);
+
+    const listed = JSON.parse(run.stdout) as { route: string; owners: { userId: string }[] };
+    expect(listed.route).toBe('sns-email');
+    expect(listed.owners.map((o) => o.userId)).toEqual(['ada', 'bob', 'cy']);
+    expect(run.stderr).toContain(`pc-hygiene: using config file ${config}\n`);
+  });
+
+  it('owners sync-subscriptions on a relay deployment subscribes no owner by email (the stack topic, the deployed route)', async () => {
+    deployProd(table.tableName, { mode: 'enforce', ownerDelivery: 'relay' });
+    const subscribesBefore = sns.callCount('Subscribe');
+    sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'ada@example.com',
+      filterPolicy: { userId: ['ada'], audience: ['owner'] },
+    });
+    sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'sec@example.com',
+      filterPolicy: { audience: ['admin'] },
+    });
+
+    const run = await owners([
+      'sync-subscriptions',
+      '--format',
+      'json',
+      '--sns-endpoint',
+      sns.endpoint,
+      ...stackFlags,
+    ]);
+
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ route: 'relay', created: 0, removed: 1 });
+    // No confirmation request emailed to any owner; the relay deployment keeps only the admin subscriber.
+    expect(sns.callCount('Subscribe')).toBe(subscribesBefore);
+    expect(sns.subscriptionsOf(TOPIC).map((s) => s.endpoint)).toEqual(['sec@example.com']);
+    expect(run.stderr).toContain('pc-hygiene: using the deployed config of stack Prod (mode enforce)\n');
+  });
+
+  it('owners sync-subscriptions on an sns-email deployment plans the owner subscriptions (dry run)', async () => {
+    deployProd(table.tableName, { mode: 'enforce', ownerDelivery: 'sns-email' });
+    const writes = () => WRITE_ACTIONS.map((action) => sns.callCount(action));
+    const writesBefore = writes();
+
+    const run = await owners([
+      'sync-subscriptions',
+      '--dry-run',
+      '--format',
+      'json',
+      '--sns-endpoint',
+      sns.endpoint,
+      ...stackFlags,
+    ]);
+
+    const summary = JSON.parse(run.stdout) as {
+      route: string;
+      operations: { kind: string; userId: string }[];
+    };
+    expect(summary.route).toBe('sns-email');
+    expect(summary.operations.map((o) => `${o.kind} ${o.userId}`)).toEqual(['create ada', 'create bob']);
+    expect(writes()).toEqual(writesBefore);
+  });
+
+  it('owners import --sync guards with the deployed maxDeletePercent', async () => {
+    deployProd(table.tableName, { mode: 'enforce', maxDeletePercent: 60 });
+    const file = join(dir, 'only-ada.csv');
+    await writeFile(file, 'userId,email,name,status\nada,ada@example.com,,active\n');
+
+    // bob missing from the file: 1 of 2 active owners (50%), within the deployed 60% (the default 10% refuses).
+    const run = await owners(['import', file, '--sync', '--as-of', '2026-12-02T00:00:00Z', ...stackFlags]);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('1 marked departed');
+    const directory = new DynamoOwnerDirectory(table.client, table.tableName);
+    expect([...(await directory.departedUserIds())].sort()).toEqual(['bob', 'cy']);
+    expect(run.stderr).toContain('pc-hygiene: using the deployed config of stack Prod (mode enforce)\n');
+  });
+
+  it('relay --stack takes the sender from the deployed config (senderIdentity)', async () => {
+    deployProd(table.tableName, {
+      mode: 'enforce',
+      ownerDelivery: 'relay',
+      senderIdentity: 'Prod Hygiene <hygiene@prod.example>',
+    });
+    const input = join(dir, 'no-digests.jsonl');
+    await writeFile(input, '');
+
+    const run = await inProcess(registerRelayCommand, [
+      'relay',
+      '--input',
+      input,
+      '--out',
+      join(dir, 'eml'),
+      '--format',
+      'json',
+      ...stackFlags,
+    ]);
+
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      from: 'Prod Hygiene <hygiene@prod.example>',
+      placeholderSender: false,
+    });
+    expect(run.stderr).toContain('pc-hygiene: using the deployed config of stack Prod (mode enforce)\n');
+  });
+});

@@ -1,0 +1,277 @@
+/**
+ * A session's environment never redirects a deployed stack's run
+ * (docs/deploy.md, "Operating a deployment from the CLI"): with a stack
+ * looked up, a table, owner directory, topic or endpoint set only by its
+ * environment variable (`PC_HYGIENE_TABLE`, …) is refused before anything
+ * reaches AWS, while the same flag given on the command line still wins over
+ * the stack's output, and the variables keep working without a stack.
+ * CloudFormation and Lambda are mocked at the client boundary
+ * (aws-sdk-client-mock); the commands are parsed by commander as the CLI
+ * parses them.
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { Command } from '@commander-js/extra-typings';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
+import { registerSweepCommand } from '../../cli/commands/sweep';
+import { resolveTarget, type Target } from '../../cli/options/deployment-target';
+import {
+  addDirectoryOptions,
+  directoryConfigOf,
+  directoryTableOf,
+  directoryTableOption,
+} from '../../cli/options/directory-options';
+import { addTableOptions } from '../../cli/options/table-options';
+import { topicArnOption } from '../../cli/options/topic-options';
+import { UsageError } from '../../cli/usage-error';
+import { configToEnvironment } from '../../lambdas/handlers/environment';
+import { DEFAULT_CONFIG, parseConfig } from '../../lambdas/hygiene/config';
+
+const cfn = mockClient(CloudFormationClient);
+const lambda = mockClient(LambdaClient);
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:prod-topic';
+const DEPLOYED = parseConfig({ mode: 'audit', ownerDelivery: 'relay', staleAfterDays: 60 });
+
+/** A deployed stack `Prod` (any stack name answers the same). */
+function deployProd(): void {
+  cfn.on(DescribeStacksCommand).resolves({
+    Stacks: [
+      {
+        StackName: 'Prod',
+        StackStatus: 'UPDATE_COMPLETE',
+        CreationTime: new Date(0),
+        Outputs: [
+          { OutputKey: STACK_OUTPUT.tableName, OutputValue: 'Prod-Table-1' },
+          { OutputKey: STACK_OUTPUT.topicArn, OutputValue: TOPIC },
+          { OutputKey: STACK_OUTPUT.sweepFunctionName, OutputValue: 'Prod-Sweep-1' },
+          { OutputKey: STACK_OUTPUT.directoryTableName, OutputValue: 'Prod-Owners-1' },
+        ],
+      },
+    ],
+  });
+  lambda.on(GetFunctionConfigurationCommand).resolves({
+    Environment: { Variables: configToEnvironment(DEPLOYED) },
+  });
+}
+
+beforeEach(() => {
+  deployProd();
+  // Nothing the machine running the tests exported may decide a case.
+  for (const name of [
+    'PC_HYGIENE_STACK',
+    'PC_HYGIENE_TABLE',
+    'PC_HYGIENE_DIRECTORY_TABLE',
+    'PC_HYGIENE_TOPIC_ARN',
+    'PC_HYGIENE_ENDPOINT',
+  ]) {
+    vi.stubEnv(name, undefined);
+  }
+});
+afterEach(() => {
+  cfn.reset();
+  lambda.reset();
+  vi.unstubAllEnvs();
+});
+
+/** What a table command resolved: its target and owner directory. */
+interface Resolved {
+  readonly target: Target;
+  readonly directoryTable: string;
+}
+
+/**
+ * Parses `args` for a table command with `--directory-table` and
+ * `--topic-arn` (as `notify` has them) and resolves its target as the
+ * commands do; returns what it resolved, or throws what the parse threw.
+ */
+async function resolveTableCommand(args: string[]): Promise<Resolved> {
+  let resolved: Resolved | undefined;
+  const command = addTableOptions(
+    new Command('act')
+      .exitOverride()
+      .addOption(directoryTableOption())
+      .addOption(topicArnOption())
+      .option('--config <file>'),
+  );
+  command.action(async (options, self) => {
+    const target = await resolveTarget(options, { usesConfig: true, say: () => {} });
+    resolved = { target, directoryTable: directoryTableOf(options, self, target) };
+  });
+  await command.parseAsync(['node', 'act', ...args]);
+  if (resolved === undefined) throw new Error('the action did not run');
+  return resolved;
+}
+
+/** Runs `run`, which must reject with a {@link UsageError}; returns its message. */
+async function usageErrorOf(run: Promise<unknown>): Promise<string> {
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UsageError);
+  return (error as Error).message;
+}
+
+describe('a table command with a stack', () => {
+  it('refuses PC_HYGIENE_TABLE left from a local session, naming both, before asking AWS', async () => {
+    vi.stubEnv('PC_HYGIENE_TABLE', 'PersonalClients');
+
+    const message = await usageErrorOf(resolveTableCommand(['--stack', 'Prod', '--region', 'eu-west-1']));
+
+    expect(message).toBe(
+      'stack Prod (--stack) would be mixed with settings from the environment (PC_HYGIENE_TABLE=PersonalClients): ' +
+        "give --table PersonalClients on the command line to override the stack's, or unset PC_HYGIENE_TABLE to use the stack's",
+    );
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it('takes a --table given on the command line over the output, with the deployed config', async () => {
+    const { target } = await resolveTableCommand([
+      '--stack',
+      'Prod',
+      '--region',
+      'eu-west-1',
+      '--table',
+      'Mine',
+    ]);
+
+    expect(target).toMatchObject({ table: 'Mine', config: DEPLOYED });
+    expect(target.deployment?.stackName).toBe('Prod');
+  });
+
+  it('refuses the table, directory, topic and endpoint variables next to the default stack or PC_HYGIENE_STACK', async () => {
+    vi.stubEnv('PC_HYGIENE_DIRECTORY_TABLE', 'PersonalClientOwners');
+    vi.stubEnv('PC_HYGIENE_TOPIC_ARN', 'arn:aws:sns:eu-west-1:123456789012:local');
+
+    // No --stack, --table or --endpoint: the default stack is looked up.
+    expect(await usageErrorOf(resolveTableCommand(['--region', 'eu-west-1']))).toBe(
+      'stack PersonalClientHygiene (the default stack) would be mixed with settings from the environment ' +
+        '(PC_HYGIENE_DIRECTORY_TABLE=PersonalClientOwners, PC_HYGIENE_TOPIC_ARN=arn:aws:sns:eu-west-1:123456789012:local): ' +
+        'give --directory-table PersonalClientOwners --topic-arn arn:aws:sns:eu-west-1:123456789012:local on the command line ' +
+        "to override the stack's, or unset PC_HYGIENE_DIRECTORY_TABLE PC_HYGIENE_TOPIC_ARN to use the stack's",
+    );
+
+    vi.stubEnv('PC_HYGIENE_DIRECTORY_TABLE', undefined);
+    vi.stubEnv('PC_HYGIENE_TOPIC_ARN', undefined);
+    vi.stubEnv('PC_HYGIENE_STACK', 'Prod');
+    vi.stubEnv('PC_HYGIENE_TABLE', 'PersonalClients');
+    vi.stubEnv('PC_HYGIENE_ENDPOINT', 'http://127.0.0.1:8000');
+    const message = await usageErrorOf(resolveTableCommand(['--region', 'eu-west-1']));
+    expect(message).toMatch(
+      /^stack Prod \(PC_HYGIENE_STACK\) would be mixed with settings from the environment \(PC_HYGIENE_TABLE=PersonalClients, PC_HYGIENE_ENDPOINT=http:\/\/127\.0\.0\.1:8000\)/,
+    );
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it("uses the stack's directory unless --directory-table is on the command line", async () => {
+    const fromStack = await resolveTableCommand(['--stack', 'Prod', '--region', 'eu-west-1']);
+    const given = await resolveTableCommand([
+      '--stack',
+      'Prod',
+      '--region',
+      'eu-west-1',
+      '--directory-table',
+      'Owners-Mine',
+    ]);
+
+    expect(fromStack.directoryTable).toBe('Prod-Owners-1');
+    expect(given.directoryTable).toBe('Owners-Mine');
+  });
+
+  it('keeps the variables working without a stack (a table named directly looks nothing up)', async () => {
+    vi.stubEnv('PC_HYGIENE_TABLE', 'PersonalClients');
+    vi.stubEnv('PC_HYGIENE_ENDPOINT', 'http://127.0.0.1:8000');
+    vi.stubEnv('PC_HYGIENE_DIRECTORY_TABLE', 'LocalOwners');
+
+    const { target, directoryTable } = await resolveTableCommand([]);
+
+    expect(target).toMatchObject({
+      table: 'PersonalClients',
+      endpoint: 'http://127.0.0.1:8000',
+      config: DEFAULT_CONFIG,
+    });
+    expect(target.deployment).toBeUndefined();
+    expect(directoryTable).toBe('LocalOwners');
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it('is wired into the real commands: `sweep --stack Prod` with PC_HYGIENE_TABLE set does nothing', async () => {
+    vi.stubEnv('PC_HYGIENE_TABLE', 'PersonalClients');
+    const program = new Command('pc-hygiene').exitOverride();
+    registerSweepCommand(program);
+
+    const message = await usageErrorOf(
+      program.parseAsync(['node', 'pc-hygiene', 'sweep', '--stack', 'Prod', '--region', 'eu-west-1']),
+    );
+
+    expect(message).toContain('(PC_HYGIENE_TABLE=PersonalClients)');
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+});
+
+describe('an owner directory command with --stack', () => {
+  /** Parses `args` for an `owners`-like command with `--topic-arn` and `--config`; returns its options and config. */
+  async function parseDirectoryCommand(args: string[]) {
+    const said: string[] = [];
+    let received:
+      | { options: Record<string, unknown>; config: ReturnType<typeof directoryConfigOf> }
+      | undefined;
+    const command = addDirectoryOptions(
+      new Command('sync').exitOverride().addOption(topicArnOption()).option('--config <file>'),
+    ).action((options, self) => {
+      received = { options, config: directoryConfigOf(self, (line) => said.push(line)) };
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await command.parseAsync(['node', 'sync', ...args]);
+    } finally {
+      stderr.mockRestore();
+    }
+    if (received === undefined) throw new Error('the action did not run');
+    return { ...received, said };
+  }
+
+  it('refuses PC_HYGIENE_DIRECTORY_TABLE and PC_HYGIENE_TOPIC_ARN from the environment, before asking AWS', async () => {
+    vi.stubEnv('PC_HYGIENE_DIRECTORY_TABLE', 'PersonalClientOwners');
+    vi.stubEnv('PC_HYGIENE_TOPIC_ARN', 'arn:aws:sns:eu-west-1:123456789012:local');
+
+    const message = await usageErrorOf(parseDirectoryCommand(['--stack', 'Prod', '--region', 'eu-west-1']));
+
+    expect(message).toMatch(
+      /^stack Prod \(--stack\) would be mixed with settings from the environment \(PC_HYGIENE_DIRECTORY_TABLE=PersonalClientOwners, PC_HYGIENE_TOPIC_ARN=arn:aws:sns:eu-west-1:123456789012:local\)/,
+    );
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it("decides with the deployed config and says so, the stack's directory and topic filled in", async () => {
+    const run = await parseDirectoryCommand(['--stack', 'Prod', '--region', 'eu-west-1']);
+
+    expect(run.config.config).toEqual(DEPLOYED);
+    expect(run.config.config.ownerDelivery).toBe('relay');
+    expect(run.said).toEqual(['using the deployed config of stack Prod (mode audit)']);
+    expect(run.options).toMatchObject({ directoryTable: 'Prod-Owners-1', topicArn: TOPIC });
+  });
+
+  it('without --stack decides with the built-in defaults, looks nothing up and says nothing', async () => {
+    vi.stubEnv('PC_HYGIENE_DIRECTORY_TABLE', 'LocalOwners');
+
+    const run = await parseDirectoryCommand([]);
+
+    expect(run.config.config).toEqual(DEFAULT_CONFIG);
+    expect(run.said).toEqual([]);
+    expect(run.options).toMatchObject({ directoryTable: 'LocalOwners' });
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it('refuses a bad --config before asking AWS', async () => {
+    const message = await usageErrorOf(
+      parseDirectoryCommand(['--stack', 'Prod', '--region', 'eu-west-1', '--config', '/nonexistent/c.json']),
+    );
+
+    expect(message).toMatch(/^cannot read config file \/nonexistent\/c\.json/);
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+});
