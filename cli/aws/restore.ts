@@ -4,8 +4,14 @@
  * it, when and why — also as an entry appended to the credential's history,
  * which keeps the deletion it undid (when, why, by which run), so the audit
  * trail survives the restore (docs/data-model.md, "History").
- * The write is conditional on the `deletedAt` that was read, so a restore
- * never races another restore or a re-deletion unnoticed.
+ * It undoes only pc-hygiene's own deletions: one without `hygieneDeletedReason`
+ * was made upstream (the owner or the platform revoked the credential), and
+ * the worker writes `deletedAt` only when it soft-deletes or restore undoes
+ * that (docs/data-model.md, "Seed fields"), so such a deletion is refused,
+ * with no override: a revocation is undone where it was made.
+ * The write is conditional on the deletion that was read (`deletedAt`, its
+ * reason and run) and on the history's length, so a restore never races
+ * another restore or a re-deletion unnoticed.
  *
  * A CLI-only adapter (`pc-hygiene restore`): it lives in `cli/aws/`, apart
  * from the adapters the Lambdas bundle (`lambdas/aws/`).
@@ -61,7 +67,8 @@ export interface RestoreResult {
   readonly id: string;
   /** The soft-delete that was undone. */
   readonly deletedAt: string;
-  readonly deletedReason?: string;
+  /** `hygieneDeletedReason`: why pc-hygiene deleted it (a restore undoes nothing else). */
+  readonly deletedReason: string;
   readonly deletedByRun?: string;
   readonly restoredAt: string;
   readonly restoredBy: string;
@@ -80,6 +87,14 @@ export class CredentialNotFoundError extends Error {
 /** The credential is not soft-deleted: nothing to restore. */
 export class NotDeletedError extends Error {
   override readonly name = 'NotDeletedError';
+}
+
+/**
+ * The credential was soft-deleted, but not by pc-hygiene (no `hygieneDeletedReason`):
+ * its owner or the platform revoked it, and restore never makes it live again.
+ */
+export class NotDeletedByHygieneError extends Error {
+  override readonly name = 'NotDeletedByHygieneError';
 }
 
 /** The credential is past its `expiresTime`; restoring needs `force`. */
@@ -105,11 +120,26 @@ function expiredExplanation(id: string, expiresTime: string, now: number, ms: nu
   );
 }
 
-/** The checks before a restore: the item read, the `deletedAt` it is conditional on, and a warning. */
+/** The checks before a restore: the item read, the deletion it is conditional on, and a warning. */
 interface CheckedRestore {
   readonly item: Record<string, unknown>;
   readonly deletedAt: unknown;
+  /** `hygieneDeletedReason` as read: always a string (else {@link NotDeletedByHygieneError}). */
+  readonly deletedReason: string;
+  /** `hygieneDeletedByRun` as read (absent: `undefined`). */
+  readonly deletedByRun: unknown;
   readonly warning?: string;
+}
+
+/** Refuses a deletion pc-hygiene did not make (no `hygieneDeletedReason`); returns the reason otherwise. */
+function hygieneDeletedReason(id: string, item: Record<string, unknown>, deletedAt: unknown): string {
+  const reason = item[HYGIENE_ATTR.deletedReason];
+  if (typeof reason === 'string') return reason;
+  throw new NotDeletedByHygieneError(
+    `credential ${id} was soft-deleted (deletedAt ${String(deletedAt)}) but not by pc-hygiene: ` +
+      `it has no ${HYGIENE_ATTR.deletedReason}, so its owner or the platform revoked it. ` +
+      'restore undoes only pc-hygiene deletions; a revocation is undone where it was made',
+  );
 }
 
 /** Reads the credential and makes every check a restore makes; throws the named error that fails. */
@@ -128,12 +158,13 @@ async function checkRestore(
   if (deletedAt === undefined || deletedAt === null) {
     throw new NotDeletedError(`credential ${id} is not deleted (no deletedAt): nothing to restore`);
   }
-  const byRun = item[HYGIENE_ATTR.deletedByRun];
-  if (request.deletedByRun !== undefined && byRun !== request.deletedByRun) {
+  const deletedByRun = item[HYGIENE_ATTR.deletedByRun];
+  if (request.deletedByRun !== undefined && deletedByRun !== request.deletedByRun) {
     throw new NotDeletedByRunError(
-      `credential ${id} is deleted, but by ${typeof byRun === 'string' ? `run ${byRun}` : 'no recorded run'}, not by run ${request.deletedByRun}`,
+      `credential ${id} is deleted, but by ${typeof deletedByRun === 'string' ? `run ${deletedByRun}` : 'no recorded run'}, not by run ${request.deletedByRun}`,
     );
   }
+  const checked = { item, deletedAt, deletedReason: hygieneDeletedReason(id, item, deletedAt), deletedByRun };
   const expiresTime: unknown = item.expiresTime;
   // An exempt credential is never deleted again by a sweep: no reason to refuse.
   if (typeof expiresTime === 'string' && item[HYGIENE_ATTR.exempt] !== true) {
@@ -141,32 +172,44 @@ async function checkRestore(
     if (expires.ok && expires.ms <= now) {
       const explanation = expiredExplanation(id, expiresTime, now, expires.ms);
       if (!request.force) throw new ExpiredRestoreError(`${explanation}; pass --force to restore it anyway`);
-      return { item, deletedAt, warning: explanation };
+      return { ...checked, warning: explanation };
     }
   }
-  return { item, deletedAt };
+  return checked;
 }
 
 /** The restore's history entry: who, why, when, and the soft-delete it undid. */
-function restoreEntry(
-  request: RestoreRequest,
-  item: Record<string, unknown>,
-  deletedAt: unknown,
-): HistoryEntry {
-  const reason = item[HYGIENE_ATTR.deletedReason];
-  const byRun = item[HYGIENE_ATTR.deletedByRun];
+function restoreEntry(request: RestoreRequest, checked: CheckedRestore): HistoryEntry {
+  const { deletedAt, deletedReason, deletedByRun } = checked;
   return {
     at: formatInstant(request.now),
     action: 'restore',
     by: request.by,
     reason: request.reason,
     deletedAt: String(deletedAt),
-    ...(typeof reason === 'string' && { deletedReason: reason }),
-    ...(typeof byRun === 'string' && { deletedByRun: byRun }),
+    deletedReason,
+    ...(typeof deletedByRun === 'string' && { deletedByRun }),
   };
 }
 
-/** The conditional restore write (on the `deletedAt` read and the history's length). */
+/**
+ * Conditions `update` on the deletion read: its `deletedAt`, reason and run
+ * (absent stays absent), so a restore and re-deletion by another run in
+ * between — same `now`, a full history — is a conflict, not undone.
+ */
+function conditionOnDeletion(update: UpdateExpressionBuilder, checked: CheckedRestore): void {
+  update.condition(`${update.name('deletedAt')} = ${update.value(checked.deletedAt)}`);
+  const reason = update.name(HYGIENE_ATTR.deletedReason);
+  update.condition(`${reason} = ${update.value(checked.deletedReason)}`);
+  const byRun = update.name(HYGIENE_ATTR.deletedByRun);
+  update.condition(
+    checked.deletedByRun === undefined
+      ? `attribute_not_exists(${byRun})`
+      : `${byRun} = ${update.value(checked.deletedByRun)}`,
+  );
+}
+
+/** The conditional restore write (on the deletion read and the history's length). */
 async function writeRestore(
   client: DynamoDBDocumentClient,
   tableName: string,
@@ -174,7 +217,6 @@ async function writeRestore(
   checked: CheckedRestore,
 ): Promise<void> {
   const { id } = request;
-  const { item, deletedAt } = checked;
   const nowIso = formatInstant(request.now);
   const update = new UpdateExpressionBuilder()
     .set(RESTORE_ATTR.restoredAt, nowIso)
@@ -182,14 +224,15 @@ async function writeRestore(
     .set(RESTORE_ATTR.restoreReason, request.reason)
     .set('updatedAt', nowIso);
   for (const attribute of RESTORE_CLEARS) update.remove(attribute);
-  update.condition(`${update.name('deletedAt')} = ${update.value(deletedAt)}`);
-  appendHistory(update, historyLength(item[HISTORY_ATTR]), [restoreEntry(request, item, deletedAt)]);
+  conditionOnDeletion(update, checked);
+  appendHistory(update, historyLength(checked.item[HISTORY_ATTR]), [restoreEntry(request, checked)]);
   try {
     await client.send(new UpdateCommand({ TableName: tableName, Key: { id }, ...update.build() }));
   } catch (error: unknown) {
     if (error instanceof ConditionalCheckFailedException) {
       throw new RestoreConflictError(
-        `credential ${id} changed while restoring (deletedAt is no longer ${String(deletedAt)}, or its history grew): check it and run restore again`,
+        `credential ${id} changed while restoring (no longer the deletion at ${String(checked.deletedAt)} ` +
+          'read, restored or deleted again meanwhile, or its history grew): check it and run restore again',
       );
     }
     throw error;
@@ -200,6 +243,7 @@ async function writeRestore(
  * Restores one soft-deleted credential (or, with `dryRun`, checks that it could).
  * @throws {CredentialNotFoundError} unknown id (or a reserved id)
  * @throws {NotDeletedError} the credential is not soft-deleted
+ * @throws {NotDeletedByHygieneError} soft-deleted, but not by pc-hygiene (no `hygieneDeletedReason`)
  * @throws {NotDeletedByRunError} `deletedByRun` given and another (or no) run deleted it
  * @throws {ExpiredRestoreError} past its `expiresTime` and not `force`
  * @throws {RestoreConflictError} changed between read and write (run it again)
@@ -212,10 +256,8 @@ export async function restoreCredential(
   const { id } = request;
   const checked = await checkRestore(client, tableName, request);
   if (!request.dryRun) await writeRestore(client, tableName, request, checked);
-  const { item, deletedAt } = checked;
+  const { item, deletedAt, deletedReason: reason, deletedByRun: byRun } = checked;
   let warning = checked.warning;
-  const reason = item[HYGIENE_ATTR.deletedReason];
-  const byRun = item[HYGIENE_ATTR.deletedByRun];
   // An orphaned credential's owner may still be departed: say what the next sweep will do.
   if (reason === 'orphaned' && item[HYGIENE_ATTR.exempt] !== true) {
     warning ??=
@@ -225,7 +267,7 @@ export async function restoreCredential(
   return {
     id,
     deletedAt: String(deletedAt),
-    ...(typeof reason === 'string' && { deletedReason: reason }),
+    deletedReason: reason,
     ...(typeof byRun === 'string' && { deletedByRun: byRun }),
     restoredAt: formatInstant(request.now),
     restoredBy: request.by,

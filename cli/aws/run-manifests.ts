@@ -2,7 +2,10 @@
  * Reads the run manifests the sweep keeps in the credentials table
  * (docs/data-model.md, "Run manifests"): the run index for `runs list`, a
  * run's header and its pages for `runs show` and `restore --run`. Pages are
- * read one at a time, so a large run never sits in memory whole.
+ * read one at a time, so a large run never sits in memory whole. A page the
+ * header counts may be missing (its write failed: the run summary's
+ * `manifest.failed`): `runEntries` stops there with an error naming it,
+ * `runPages` says so and goes on to the next page.
  *
  * A CLI-only adapter (the sweep writes through `lambdas/aws/run-manifest-store.ts`).
  */
@@ -57,18 +60,40 @@ export async function readRunHeader(
   return header as RunManifestHeader;
 }
 
+/** One page of a run's manifest: its deletions, or none when the page is missing. */
+export interface ManifestPage {
+  /** 1-based, of `header.pages`. */
+  readonly page: number;
+  /** `undefined` when the table holds no such page (its write failed). */
+  readonly entries: readonly ManifestEntry[] | undefined;
+}
+
+/** What a missing page is called in errors and reports. */
+export function missingPageText(header: RunManifestHeader, page: number): string {
+  return `run ${header.runId}: manifest page ${page} of ${header.pages} is missing`;
+}
+
+/** A run's manifest, page by page in order, a missing page included (as no entries). */
+export async function* runPages(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  header: RunManifestHeader,
+): AsyncGenerator<ManifestPage> {
+  for (let page = 1; page <= header.pages; page++) {
+    const item = await getItem(client, tableName, runPageId(header.runId, page));
+    const entries = item?.[RUN_MANIFEST_ATTR.entries];
+    yield { page, entries: Array.isArray(entries) ? (entries as ManifestEntry[]) : undefined };
+  }
+}
+
 /** A run's deletions, page by page in order; a missing page is an error naming it. */
 export async function* runEntries(
   client: DynamoDBDocumentClient,
   tableName: string,
   header: RunManifestHeader,
 ): AsyncGenerator<ManifestEntry> {
-  for (let page = 1; page <= header.pages; page++) {
-    const item = await getItem(client, tableName, runPageId(header.runId, page));
-    const entries = item?.[RUN_MANIFEST_ATTR.entries];
-    if (!Array.isArray(entries)) {
-      throw new Error(`run ${header.runId}: manifest page ${page} of ${header.pages} is missing`);
-    }
-    yield* entries as ManifestEntry[];
+  for await (const { page, entries } of runPages(client, tableName, header)) {
+    if (entries === undefined) throw new Error(missingPageText(header, page));
+    yield* entries;
   }
 }

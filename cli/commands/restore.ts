@@ -1,12 +1,14 @@
 /**
  * `pc-hygiene restore ID`: undoes a soft-delete, recording who restored it
- * and why. Refuses a credential past its `expiresTime` unless `--force`,
- * because the next sweep would delete it again.
+ * and why. Refuses a deletion pc-hygiene did not make (no override: the
+ * owner or the platform revoked it), and a credential past its `expiresTime`
+ * unless `--force`, because the next sweep would delete it again.
  */
-import { userInfo } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
-import { type RestoreTerms, restoreCredential } from '../aws/restore';
+import { osUser } from '../aws/caller-identity';
+import { type RestoreResult, type RestoreTerms, restoreCredential } from '../aws/restore';
+import { byOption } from '../options/by-option';
 import { defineCommand } from '../options/define-command';
 import {
   enforceOption,
@@ -24,18 +26,9 @@ import { runRestoreRun } from './restore-run';
 
 /** What `restore --help` says the command does. */
 const DESCRIPTION =
-  'Undo a soft-delete: clear deletedAt, the deletion reason, the purge time and the stale flag; ' +
+  'Undo a soft-delete pc-hygiene made (one made upstream, without hygieneDeletedReason, is refused): ' +
+  'clear deletedAt, the deletion reason, the purge time and the stale flag; ' +
   'record who restored it, when and why.';
-
-/** The OS user running the CLI, for `hygieneRestoredBy`. */
-function defaultRestoredBy(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    // No passwd entry (some containers): fall back to the environment.
-    return process.env.USER ?? process.env.LOGNAME ?? 'unknown';
-  }
-}
 
 /** The `restore` flags both forms (one id, or `--run`) read. */
 export interface RestoreFlags extends TargetFlags {
@@ -51,7 +44,9 @@ export interface RestoreFlags extends TargetFlags {
  * The terms of a restore and the table it is made on, the same for one
  * credential and for a run: `--reason` and `--by` trimmed (`--by` defaults to
  * the OS user running the CLI), `--now`, `--force`, `--dry-run`; an
- * audit-mode deployment without `--enforce` is refused.
+ * audit-mode deployment without `--enforce` is refused, except for a dry run,
+ * which writes nothing (docs/deploy.md: the runbook dry-runs against an
+ * audit-mode deployment).
  * @param undone what the reason explains, for the error (e.g. `the run is undone`)
  * @param what the command the refusal names (e.g. `restore --run`)
  * @throws {UsageError} when `--reason` or `--by` is empty, or `--now` is invalid
@@ -64,11 +59,10 @@ export async function restoreTerms(
 ): Promise<{ readonly terms: RestoreTerms; readonly target: Target }> {
   const reason = flags.reason.trim();
   if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
-  const by = (flags.by ?? defaultRestoredBy()).trim();
-  if (by === '') throw new UsageError('--by must not be empty');
+  const by = flags.by ?? osUser();
   const now = resolveNow(flags.now);
   const target = await resolveTarget(flags, { usesConfig: false });
-  refuseAuditDeployment(target, flags.enforce, what);
+  if (!flags.dryRun) refuseAuditDeployment(target, flags.enforce, what, ', or --dry-run to check only');
   const terms = {
     reason,
     by,
@@ -96,7 +90,17 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
     const line = `${result.dryRun ? 'would restore' : 'restored'} ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${result.restoredBy}: ${result.reason}`;
     process.stdout.write(`${terminalText(line)}\n`);
   }
-  if (result.warning) process.stderr.write(`pc-hygiene restore: warning: ${result.warning}\n`);
+  writeRestoreWarnings([result]);
+}
+
+/**
+ * Writes each result's warning (forced past expiry, orphaned: the next sweep
+ * acts on it again) on stderr, as terminal-safe text: one line each.
+ */
+export function writeRestoreWarnings(results: readonly RestoreResult[]): void {
+  for (const { warning } of results) {
+    if (warning) process.stderr.write(`pc-hygiene restore: warning: ${terminalText(warning)}\n`);
+  }
 }
 
 /** `restore` and its flags. */
@@ -105,7 +109,7 @@ function defineRestoreCommand(program: Command) {
     command
       .argument('[id]', 'the credential id (or --run RUN_ID)')
       .requiredOption('--reason <text>', 'why it is restored (recorded as hygieneRestoreReason)')
-      .option('--by <name>', 'who restores it (recorded as hygieneRestoredBy; default: your OS user)')
+      .addOption(byOption('who restores it (recorded as hygieneRestoredBy; default: your OS user)'))
       .option('--force', 'restore even when past its expiresTime (the next sweep will delete it again)')
       .option(
         '--run <run-id>',

@@ -4,13 +4,16 @@
  * `restore ID` for each credential (not deleted any more, deleted again by
  * another run, past its expiry without `--force`), {@link RESTORE_CONCURRENCY}
  * at a time while the manifest is read page by page. A credential that fails a
- * check is reported and left alone; the others are restored. With `dryRun`
+ * check is reported and left alone; the others are restored. A manifest page
+ * that is missing (its write failed in the run: `manifest.failed`) is reported
+ * and passed over, and the pages after it are still restored. With `dryRun`
  * every check is made and nothing is written.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { collate } from '../../lambdas/hygiene/collate';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { errorText } from '../../lambdas/hygiene/errors';
-import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
+import type { ManifestEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 import {
   NotDeletedByRunError,
@@ -19,7 +22,7 @@ import {
   type RestoreTerms,
   restoreCredential,
 } from '../aws/restore';
-import { readRunHeader, runEntries } from '../aws/run-manifests';
+import { missingPageText, readRunHeader, runPages } from '../aws/run-manifests';
 
 /** Restores in flight at once (each a consistent read and a conditional write). */
 export const RESTORE_CONCURRENCY = 8;
@@ -36,6 +39,12 @@ export interface RunRestoreMiss {
   readonly error: string;
 }
 
+/** A manifest page that could not be read: its deletions were not restored. */
+export interface MissingManifestPage {
+  readonly page: number;
+  readonly error: string;
+}
+
 /** The outcome for the whole run. */
 export interface RunRestoreResult {
   readonly runId: string;
@@ -46,6 +55,16 @@ export interface RunRestoreResult {
   readonly skipped: readonly RunRestoreMiss[];
   /** Refused by a check (e.g. past its expiry without `force`) or failed: still deleted. */
   readonly refused: readonly RunRestoreMiss[];
+  /** Pages the header counts but the table does not hold: their credentials are still deleted. */
+  readonly missingPages: readonly MissingManifestPage[];
+}
+
+/** Why a missing page's credentials were not restored, and how to find them. */
+function missingPageError(header: RunManifestHeader, page: number): string {
+  return (
+    `${missingPageText(header, page)} (its write failed: the run summary's manifest.failed): its deletions were not restored; ` +
+    `they still carry ${HYGIENE_ATTR.deletedByRun} = ${header.runId} (pc-hygiene export shows them): restore them by id`
+  );
 }
 
 /**
@@ -61,6 +80,7 @@ export async function restoreRun(
   const restored: RestoreResult[] = [];
   const skipped: RunRestoreMiss[] = [];
   const refused: RunRestoreMiss[] = [];
+  const missingPages: MissingManifestPage[] = [];
   const pool = new TaskPool(RESTORE_CONCURRENCY);
   const restoreOne = async (entry: ManifestEntry): Promise<void> => {
     try {
@@ -82,8 +102,10 @@ export async function restoreRun(
     }
   };
   try {
-    for await (const entry of runEntries(client, tableName, header))
-      await pool.submit(() => restoreOne(entry));
+    for await (const { page, entries } of runPages(client, tableName, header)) {
+      if (entries === undefined) missingPages.push({ page, error: missingPageError(header, page) });
+      for (const entry of entries ?? []) await pool.submit(() => restoreOne(entry));
+    }
   } finally {
     await pool.drain();
   }
@@ -91,5 +113,12 @@ export async function restoreRun(
   restored.sort(byId);
   skipped.sort(byId);
   refused.sort(byId);
-  return { runId: request.runId, dryRun: request.dryRun ?? false, restored, skipped, refused };
+  return {
+    runId: request.runId,
+    dryRun: request.dryRun ?? false,
+    restored,
+    skipped,
+    refused,
+    missingPages,
+  };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CredentialNotFoundError,
   ExpiredRestoreError,
+  NotDeletedByHygieneError,
   NotDeletedError,
   RestoreConflictError,
   restoreCredential,
@@ -17,6 +18,7 @@ import {
   RESTORE_ATTR,
 } from '../../lambdas/hygiene/data-contract';
 import { eventsFor } from '../../lambdas/hygiene/events';
+import { HISTORY_LIMIT } from '../../lambdas/hygiene/history';
 import type { Action } from '../../lambdas/hygiene/policy';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { getItem, putItem, readCredential } from '../support/items';
@@ -42,28 +44,30 @@ const record = (id: string, extra: Record<string, unknown> = {}) => ({
 describe('restore', () => {
   let table: TestTable;
   let n = 0;
-  /** Puts a record and soft-deletes it the way a sweep does (transition writer, outbox event, purge time). */
-  const deleted = async (extra: Record<string, unknown> = {}, action?: Action) => {
-    const id = `pc-r${++n}`;
-    await putItem(table.client, table.tableName, record(id, extra));
+  const staleDeletion: Action = {
+    type: 'delete-stale',
+    flaggedAt: '2026-11-01T00:00:00.000Z',
+    deleteAfter: '2026-11-15T00:00:00.000Z',
+  };
+  /** Soft-deletes the stored credential `id` the way sweep run `runId` does (transition writer, outbox event, purge time). */
+  const softDelete = async (id: string, action: Action, runId: string) => {
     const credential = await readCredential(table.client, table.tableName, id);
-    const actions: Action[] = [
-      action ?? {
-        type: 'delete-stale',
-        flaggedAt: '2026-11-01T00:00:00.000Z',
-        deleteAfter: '2026-11-15T00:00:00.000Z',
-      },
-    ];
     const writer = new DynamoDbTransitionWriter(table.client, table.tableName);
     const result = await writer.apply({
       credential,
-      actions,
-      events: eventsFor(credential, actions, { runId: 'run-del', now: DELETED_AT }),
-      runId: 'run-del',
+      actions: [action],
+      events: eventsFor(credential, [action], { runId, now: DELETED_AT }),
+      runId,
       now: DELETED_AT,
       purgeAt: 1_800_000_000,
     });
     expect(result).toEqual({ status: 'applied' });
+  };
+  /** Puts a record and soft-deletes it as run `run-del`. */
+  const deleted = async (extra: Record<string, unknown> = {}, action: Action = staleDeletion) => {
+    const id = `pc-r${++n}`;
+    await putItem(table.client, table.tableName, record(id, extra));
+    await softDelete(id, action, 'run-del');
     return { id, before: (await getItem(table.client, table.tableName, id))! };
   };
   const stale = {
@@ -212,6 +216,90 @@ describe('restore', () => {
     expect((await getItem(table.client, table.tableName, id))?.deletedAt).toBe('2026-11-26T11:59:59.000Z');
   });
 
+  it('refuses a deletion pc-hygiene did not make (revoked upstream: no hygieneDeletedReason), even forced', async () => {
+    // The owner or the platform revoked it: deletedAt only, none of the worker's bookkeeping.
+    const id = `pc-r${++n}`;
+    await putItem(table.client, table.tableName, record(id, { deletedAt: '2026-11-21T09:00:00Z' }));
+    const before = await getItem(table.client, table.tableName, id);
+    for (const extra of [{}, { force: true }, { dryRun: true }]) {
+      const attempt = restoreCredential(table.client, table.tableName, {
+        id,
+        reason: 'r',
+        by: 'b',
+        now: NOW,
+        ...extra,
+      });
+      await expect(attempt).rejects.toThrow(NotDeletedByHygieneError);
+      await expect(attempt).rejects.toThrow(
+        `credential ${id} was soft-deleted (deletedAt 2026-11-21T09:00:00Z) but not by pc-hygiene: ` +
+          `it has no ${HYGIENE_ATTR.deletedReason}, so its owner or the platform revoked it`,
+      );
+    }
+    expect(await getItem(table.client, table.tableName, id)).toEqual(before);
+  });
+
+  it('restores a pc-hygiene deletion that names no run (the write requires the run still absent)', async () => {
+    const id = `pc-r${++n}`;
+    await putItem(
+      table.client,
+      table.tableName,
+      record(id, { deletedAt: '2026-11-21T09:00:00.000Z', [HYGIENE_ATTR.deletedReason]: 'stale' }),
+    );
+    const result = await restoreCredential(table.client, table.tableName, {
+      id,
+      reason: 'r',
+      by: 'b',
+      now: NOW,
+    });
+    expect(result).toMatchObject({ id, deletedReason: 'stale' });
+    expect(result).not.toHaveProperty('deletedByRun');
+    expect(await getItem(table.client, table.tableName, id)).not.toHaveProperty('deletedAt');
+  });
+
+  it('a restore of run A racing a restore and a re-deletion by run B (same now, full history) is a conflict', async () => {
+    // A full history: a restore and a deletion each append one entry and drop the oldest, so its length stays 20.
+    const history = Array.from({ length: HISTORY_LIMIT }, (_, i) => ({
+      at: formatInstant(DELETED_AT - (HISTORY_LIMIT - i) * 60_000),
+      action: i % 2 === 0 ? 'exempt' : 'unexempt',
+      by: 'ops',
+      reason: `entry ${i}`,
+    }));
+    const id = `pc-r${++n}`;
+    await putItem(table.client, table.tableName, record(id, { [HISTORY_ATTR]: history }));
+    await softDelete(id, staleDeletion, 'run-A');
+    // Between run A's restore's read and its write: someone restores it, and run B (same now) deletes it again.
+    const racing = {
+      send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        if (command instanceof UpdateCommand) {
+          await restoreCredential(table.client, table.tableName, { id, reason: 'other', by: 'c', now: NOW });
+          await softDelete(id, staleDeletion, 'run-B');
+        }
+        return table.client.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    await expect(
+      restoreCredential(racing, table.tableName, {
+        id,
+        reason: 'r',
+        by: 'b',
+        now: NOW,
+        deletedByRun: 'run-A',
+      }),
+    ).rejects.toThrow(RestoreConflictError);
+    // Still run B's deletion; the history shows the restore and the re-deletion, at the same length.
+    const after = await getItem(table.client, table.tableName, id);
+    expect(after).toMatchObject({
+      deletedAt: formatInstant(DELETED_AT),
+      [HYGIENE_ATTR.deletedByRun]: 'run-B',
+    });
+    const trail = after?.[HISTORY_ATTR] as unknown[];
+    expect(trail).toHaveLength(HISTORY_LIMIT);
+    expect(trail.slice(-2)).toEqual([
+      expect.objectContaining({ action: 'restore', deletedByRun: 'run-A' }),
+      expect.objectContaining({ action: 'delete-stale', runId: 'run-B' }),
+    ]);
+  });
+
   describe('CLI', () => {
     const cli = (args: string[]) =>
       runCli(['restore', ...args, ...tableFlags(table), '--now', formatInstant(NOW)]);
@@ -240,6 +328,24 @@ describe('restore', () => {
       expect((await getItem(table.client, table.tableName, id))?.[RESTORE_ATTR.restoredBy]).toBe(
         result.restoredBy,
       );
+    });
+
+    it('an upstream deletion exits 1 naming the id and why, with or without --force, writing nothing', async () => {
+      const id = `pc-r${++n}`;
+      await putItem(table.client, table.tableName, record(id, { deletedAt: '2026-11-21T09:00:00Z' }));
+      const before = await getItem(table.client, table.tableName, id);
+      for (const extra of [[], ['--force']]) {
+        const run = await cli([id, '--reason', 'r', ...extra]);
+        expect(run).toEqual({
+          code: 1,
+          stdout: '',
+          stderr:
+            `pc-hygiene: credential ${id} was soft-deleted (deletedAt 2026-11-21T09:00:00Z) but not by pc-hygiene: ` +
+            `it has no ${HYGIENE_ATTR.deletedReason}, so its owner or the platform revoked it. ` +
+            'restore undoes only pc-hygiene deletions; a revocation is undone where it was made\n',
+        });
+      }
+      expect(await getItem(table.client, table.tableName, id)).toEqual(before);
     });
 
     it('a missing --reason is a usage error; an expired credential exits 1 with the explanation', async () => {

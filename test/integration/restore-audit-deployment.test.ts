@@ -1,0 +1,155 @@
+/**
+ * `restore` against a deployment in audit mode, in process: CloudFormation
+ * and Lambda mocked at the client boundary (aws-sdk-client-mock), the table
+ * a real DynamoDB Local one (`--stack` with `--endpoint`). The restore
+ * runbook (docs/deploy.md) sets `mode=audit`, then dry-runs `restore --run`:
+ * a dry run writes nothing and runs; a restore that writes is refused
+ * without `--enforce`.
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { Command } from '@commander-js/extra-typings';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
+import { registerRestoreCommand } from '../../cli/commands/restore';
+import { AuditDeploymentError } from '../../cli/options/deployment-target';
+import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
+import { configToEnvironment } from '../../lambdas/handlers/environment';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { putItems } from '../support/items';
+import { createTestTable, type TestTable } from '../support/test-table';
+import { credential, days, NOW } from '../unit/support/credentials';
+import { exportTable, sweepDeps } from './support/sweep-deps';
+
+const NOW_ISO = days(0);
+const RUN = 'run-bad-config';
+
+const cfn = mockClient(CloudFormationClient);
+const lambda = mockClient(LambdaClient);
+
+function deploy(tableName: string, mode: 'audit' | 'enforce'): void {
+  cfn.on(DescribeStacksCommand, { StackName: 'PersonalClientHygiene' }).resolves({
+    Stacks: [
+      {
+        StackName: 'PersonalClientHygiene',
+        StackStatus: 'UPDATE_COMPLETE',
+        CreationTime: new Date(0),
+        Outputs: [
+          { OutputKey: STACK_OUTPUT.tableName, OutputValue: tableName },
+          {
+            OutputKey: STACK_OUTPUT.topicArn,
+            OutputValue: 'arn:aws:sns:eu-west-1:123456789012:hygiene-topic',
+          },
+          { OutputKey: STACK_OUTPUT.sweepFunctionName, OutputValue: 'Hygiene-Sweep-1' },
+        ],
+      },
+    ],
+  });
+  lambda.on(GetFunctionConfigurationCommand, { FunctionName: 'Hygiene-Sweep-1' }).resolves({
+    Environment: { Variables: configToEnvironment(parseConfig({ mode })) },
+  });
+}
+
+/** Runs `pc-hygiene restore ...args` in process; returns what it wrote and the error it ended with. */
+async function restore(args: string[]): Promise<{ stdout: string; stderr: string; error?: unknown }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+  const program = new Command('pc-hygiene').exitOverride();
+  registerRestoreCommand(program);
+  let error: unknown;
+  try {
+    await program.parseAsync(['node', 'pc-hygiene', 'restore', ...args]);
+  } catch (e: unknown) {
+    error = e;
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+  return { stdout: out.join(''), stderr: err.join(''), ...(error !== undefined && { error }) };
+}
+
+describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lambda, DynamoDB Local)', () => {
+  let table: TestTable;
+  let flags: string[];
+  const exitCode = process.exitCode;
+  beforeAll(() => {
+    process.exitCode = undefined;
+  });
+  afterAll(() => {
+    process.exitCode = exitCode;
+  });
+  beforeEach(async () => {
+    table = await createTestTable(undefined, 'restore-audit');
+    await putItems(table.client, table.tableName, [
+      credential('a-healthy'),
+      credential('e-due', {
+        lastUsedAt: days(-120),
+        hygieneStaleFlaggedAt: days(-20),
+        hygieneStaleDeleteAfter: days(-6),
+      }),
+    ]);
+    // The bad run, while the deployment was still in enforce mode.
+    const summary = await runSweep(
+      { ...sweepDeps(table), manifest: new DynamoDbRunManifestWriter(table.client, table.tableName) },
+      { config: parseConfig({ maxDeletePercent: 100 }), now: NOW, runId: RUN, mode: 'enforce' },
+    );
+    expect(summary.deletions.applied).toBe(1);
+    // No --table: the stack's TableName output names it; --endpoint keeps it on DynamoDB Local.
+    flags = ['--stack', 'PersonalClientHygiene', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
+    flags.push('--reason', 'bad config (TICKET-2)', '--now', NOW_ISO);
+    deploy(table.tableName, 'audit');
+  });
+  afterEach(async () => {
+    cfn.reset();
+    lambda.reset();
+    process.exitCode = undefined;
+    await table.drop();
+  });
+
+  it('restore --run --dry-run runs (the runbook step) and writes nothing', async () => {
+    const before = await exportTable(table);
+
+    const run = await restore(['--run', RUN, '--dry-run', ...flags]);
+
+    expect(run.error).toBeUndefined();
+    expect(process.exitCode).toBeUndefined();
+    expect(run.stdout).toMatch(/^would restore e-due \(deleted .* as stale\)\n/);
+    expect(run.stdout).toContain(
+      `run ${RUN}: 1 would restore, 0 skipped, 0 refused (dry run: nothing written)`,
+    );
+    expect(run.stderr).toContain(`pc-hygiene: stack PersonalClientHygiene: table ${table.tableName}\n`);
+    expect(await exportTable(table)).toEqual(before);
+  });
+
+  it('restore ID --dry-run runs and writes nothing', async () => {
+    const before = await exportTable(table);
+
+    const run = await restore(['e-due', '--dry-run', ...flags]);
+
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toMatch(/^would restore e-due \(deleted .* as stale by run run-bad-config\)/);
+    expect(await exportTable(table)).toEqual(before);
+  });
+
+  it('a restore that writes is refused without --enforce, naming --dry-run; with --enforce it restores', async () => {
+    const before = await exportTable(table);
+    for (const args of [['--run', RUN], ['e-due']]) {
+      const run = await restore([...args, ...flags]);
+      expect(run.error).toBeInstanceOf(AuditDeploymentError);
+      expect((run.error as Error).message).toBe(
+        `stack PersonalClientHygiene runs in audit mode (it writes nothing): ${args[0] === '--run' ? 'restore --run' : 'restore'} would write to it. ` +
+          'Pass --enforce to write anyway, or --dry-run to check only',
+      );
+    }
+    expect(await exportTable(table)).toEqual(before);
+
+    const enforced = await restore(['--run', RUN, '--enforce', ...flags]);
+    expect(enforced.error).toBeUndefined();
+    expect(enforced.stdout).toContain(`run ${RUN}: 1 restored, 0 skipped, 0 refused`);
+    expect((await exportTable(table)).find((i) => i.id === 'e-due')).not.toHaveProperty('deletedAt');
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * `pc-hygiene restore --run RUN_ID` as a user runs it (child process),
+ * against DynamoDB Local, on manifests a real sweep wrote
+ * (docs/data-model.md, "Run manifests"; docs/deploy.md, "Restore runbook"):
+ * a page whose write failed is reported and passed over, the later pages are
+ * still restored; the per-credential warnings of `restore ID` are printed; a
+ * stored id cannot forge a line of the report.
+ */
+import { describe, expect, it } from 'vitest';
+import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
+import { MANIFEST_PAGE_SIZE } from '../../lambdas/hygiene/run-manifest';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { putItems } from '../support/items';
+import { runCli, tableFlags } from '../support/run-cli';
+import { useTestTable } from '../support/test-table';
+import { credential, days, NOW } from '../unit/support/credentials';
+import { exportTable, sweepDeps } from './support/sweep-deps';
+
+const NOW_ISO = days(0);
+const config = parseConfig({ maxDeletePercent: 100, maxDeletesPerRun: 10_000, writeConcurrency: 8 });
+
+/** A stale-flagged credential past its grace period: the sweep deletes it, restore needs no --force. */
+const staleDue = (id: string) =>
+  credential(id, {
+    lastUsedAt: days(-120),
+    hygieneStaleFlaggedAt: days(-20),
+    hygieneStaleDeleteAfter: days(-6),
+  });
+
+describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
+  const table = useTestTable('restore-run-cli', 'each');
+  /** Runs an enforce sweep with a manifest; `failPage` makes that page's write fail (`manifest.failed`). */
+  const sweep = async (runId: string, items: Record<string, unknown>[], failPage?: number) => {
+    await putItems(table.client, table.tableName, items);
+    const writer = new DynamoDbRunManifestWriter(table.client, table.tableName);
+    const manifest = {
+      writePage: (run: string, page: number, entries: Parameters<typeof writer.writePage>[2]) =>
+        page === failPage ? Promise.reject(new Error('throttled')) : writer.writePage(run, page, entries),
+      writeHeader: (header: Parameters<typeof writer.writeHeader>[0]) => writer.writeHeader(header),
+    };
+    return runSweep({ ...sweepDeps(table, 100), manifest }, { config, now: NOW, runId, mode: 'enforce' });
+  };
+  const restoreRun = (runId: string, ...extra: string[]) =>
+    runCli([
+      'restore',
+      '--run',
+      runId,
+      '--reason',
+      'bad config',
+      ...tableFlags(table),
+      '--now',
+      NOW_ISO,
+      ...extra,
+    ]);
+  const deletedIds = async () =>
+    (await exportTable(table)).filter((i) => i.deletedAt !== undefined).map((i) => String(i.id));
+
+  it('a page whose write failed is reported and passed over; the pages after it are restored; exit 1', async () => {
+    const ids = Array.from(
+      { length: 2 * MANIFEST_PAGE_SIZE + 37 },
+      (_, i) => `e-${String(i).padStart(4, '0')}`,
+    );
+    const summary = await sweep('run-gap', [...ids.map(staleDue), credential('a-healthy')], 2);
+    expect(summary.deletions.applied).toBe(ids.length);
+    expect(summary.manifest).toMatchObject({ pages: 3, failed: expect.anything() });
+
+    const run = await restoreRun('run-gap');
+
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    const restored = lines.filter((l) => l.startsWith('restored ')).map((l) => l.split(' ')[1]);
+    // Pages 1 and 3: every deletion but the 200 of page 2, whose entries are lost.
+    expect(restored).toHaveLength(ids.length - MANIFEST_PAGE_SIZE);
+    const stillDeleted = await deletedIds();
+    expect(stillDeleted).toHaveLength(MANIFEST_PAGE_SIZE);
+    expect([...restored, ...stillDeleted].sort()).toEqual(ids);
+    expect(lines).toContain(
+      'missing page 2: run run-gap: manifest page 2 of 3 is missing ' +
+        "(its write failed: the run summary's manifest.failed): its deletions were not restored; " +
+        `they still carry ${HYGIENE_ATTR.deletedByRun} = run-gap (pc-hygiene export shows them): restore them by id`,
+    );
+    expect(lines.at(-1)).toBe(
+      `run run-gap: ${ids.length - MANIFEST_PAGE_SIZE} restored, 0 skipped, 0 refused, 1 manifest page missing`,
+    );
+    expect(run.stderr).toBe('');
+  });
+
+  it('prints the per-credential warnings restore ID prints (forced past expiry), on stderr', async () => {
+    await sweep('run-expired', [
+      credential('a-healthy'),
+      credential('b-one', { expiresTime: days(-1) }),
+      credential('b-two', { expiresTime: days(-2) }),
+    ]);
+
+    const run = await restoreRun('run-expired', '--force');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('run run-expired: 2 restored, 0 skipped, 0 refused');
+    expect(run.stderr.split('\n')).toEqual([
+      `pc-hygiene restore: warning: credential b-one expired at ${days(-1)} (1 day ago): the next sweep would delete it again unless it is renewed (a later expiresTime) or exempted (${HYGIENE_ATTR.exempt} = true)`,
+      `pc-hygiene restore: warning: credential b-two expired at ${days(-2)} (2 days ago): the next sweep would delete it again unless it is renewed (a later expiresTime) or exempted (${HYGIENE_ATTR.exempt} = true)`,
+      '',
+    ]);
+    expect(await deletedIds()).toEqual([]);
+  });
+
+  it('a stored id with a line break cannot forge a line of the report', async () => {
+    const forged = 'b-forged\nrun run-forge: 0 restored, 0 skipped, 0 refused';
+    await sweep('run-forge', [
+      credential('a-healthy'),
+      credential('b-plain', { expiresTime: days(-1) }),
+      credential(forged, { expiresTime: days(-1) }),
+    ]);
+
+    const run = await restoreRun('run-forge', '--force');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')).toEqual([
+      expect.stringMatching(
+        /^restored b-forged\\x0arun run-forge: 0 restored, 0 skipped, 0 refused \(deleted /,
+      ),
+      expect.stringMatching(/^restored b-plain \(deleted /),
+      'run run-forge: 2 restored, 0 skipped, 0 refused',
+      '',
+    ]);
+    // The warnings name the id too: one line each.
+    const warnings = run.stderr.trimEnd().split('\n');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^pc-hygiene restore: warning: credential b-forged\\x0arun run-forge: /);
+  });
+});
