@@ -13,17 +13,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { Command } from '@commander-js/extra-typings';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registerOwnersCommand } from '../../cli/commands/owners';
 import { registerRelayCommand } from '../../cli/commands/relay';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
-import { configToEnvironment } from '../../lambdas/handlers/environment';
-import { type HygieneConfigInput, parseConfig } from '../../lambdas/hygiene/config';
+import type { HygieneConfigInput } from '../../lambdas/hygiene/config';
+import { mockDeployedStack } from '../support/deployed-stack';
+import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
 import { upsertNewOwners } from './support/sns-wire';
@@ -36,50 +35,21 @@ const lambda = mockClient(LambdaClient);
 
 /** Deploys stack `Prod` with `config` and `directoryTable` as its owner directory. */
 function deployProd(directoryTable: string, config: HygieneConfigInput): void {
-  cfn.on(DescribeStacksCommand, { StackName: 'Prod' }).resolves({
-    Stacks: [
-      {
-        StackName: 'Prod',
-        StackStatus: 'UPDATE_COMPLETE',
-        CreationTime: new Date(0),
-        Outputs: [
-          { OutputKey: STACK_OUTPUT.tableName, OutputValue: 'Prod-Table-1' },
-          { OutputKey: STACK_OUTPUT.topicArn, OutputValue: TOPIC },
-          { OutputKey: STACK_OUTPUT.sweepFunctionName, OutputValue: 'Prod-Sweep-1' },
-          { OutputKey: STACK_OUTPUT.directoryTableName, OutputValue: directoryTable },
-        ],
-      },
-    ],
-  });
-  lambda.on(GetFunctionConfigurationCommand, { FunctionName: 'Prod-Sweep-1' }).resolves({
-    Environment: { Variables: configToEnvironment(parseConfig(config)) },
+  mockDeployedStack(cfn, lambda, {
+    stackName: 'Prod',
+    outputs: {
+      tableName: 'Prod-Table-1',
+      topicArn: TOPIC,
+      sweepFunctionName: 'Prod-Sweep-1',
+      directoryTableName: directoryTable,
+    },
+    config,
   });
 }
 
 /** Runs `pc-hygiene owners ...args` in process; returns what it wrote and the exit code it set. */
-function owners(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  return inProcess(registerOwnersCommand, ['owners', ...args]);
-}
-
-/** Runs `pc-hygiene ...args` with one command registered, in process. */
-async function inProcess(
-  register: (program: Command) => void,
-  args: string[],
-): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  const program = new Command('pc-hygiene').exitOverride();
-  register(program);
-  try {
-    await program.parseAsync(['node', 'pc-hygiene', ...args]);
-    return { stdout: out.join(''), stderr: err.join(''), exitCode: Number(process.exitCode ?? 0) };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-    process.exitCode = undefined;
-  }
+function owners(args: string[]): Promise<InProcessRun> {
+  return runInProcess(registerOwnersCommand, ['owners', ...args], { rethrow: true });
 }
 
 describe('owners commands with --stack use the deployed config', () => {
@@ -87,7 +57,6 @@ describe('owners commands with --stack use the deployed config', () => {
   let sns: FakeSnsServer;
   let dir: string;
   let stackFlags: string[];
-  const exitCode = process.exitCode;
 
   beforeAll(async () => {
     sns = await FakeSnsServer.start();
@@ -96,7 +65,6 @@ describe('owners commands with --stack use the deployed config', () => {
   afterAll(async () => {
     await sns.stop();
     await rm(dir, { recursive: true, force: true });
-    process.exitCode = exitCode;
   });
   beforeEach(async () => {
     table = await createTestDirectoryTable('owners-stack');
@@ -235,16 +203,11 @@ describe('owners commands with --stack use the deployed config', () => {
     const input = join(dir, 'no-digests.jsonl');
     await writeFile(input, '');
 
-    const run = await inProcess(registerRelayCommand, [
-      'relay',
-      '--input',
-      input,
-      '--out',
-      join(dir, 'eml'),
-      '--format',
-      'json',
-      ...stackFlags,
-    ]);
+    const run = await runInProcess(
+      registerRelayCommand,
+      ['relay', '--input', input, '--out', join(dir, 'eml'), '--format', 'json', ...stackFlags],
+      { rethrow: true },
+    );
 
     expect(JSON.parse(run.stdout)).toMatchObject({
       from: 'Prod Hygiene <hygiene@prod.example>',

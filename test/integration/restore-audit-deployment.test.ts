@@ -6,18 +6,17 @@
  * a dry run writes nothing and runs; a restore that writes is refused
  * without `--enforce`.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { Command } from '@commander-js/extra-typings';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerRestoreCommand } from '../../cli/commands/restore';
 import { AuditDeploymentError } from '../../cli/options/deployment-target';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
-import { configToEnvironment } from '../../lambdas/handlers/environment';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { runSweep } from '../../lambdas/hygiene/sweep';
+import { mockDeployedStack } from '../support/deployed-stack';
+import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { putItems } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
@@ -30,58 +29,25 @@ const cfn = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
 
 function deploy(tableName: string, mode: 'audit' | 'enforce'): void {
-  cfn.on(DescribeStacksCommand, { StackName: 'PersonalClientHygiene' }).resolves({
-    Stacks: [
-      {
-        StackName: 'PersonalClientHygiene',
-        StackStatus: 'UPDATE_COMPLETE',
-        CreationTime: new Date(0),
-        Outputs: [
-          { OutputKey: STACK_OUTPUT.tableName, OutputValue: tableName },
-          {
-            OutputKey: STACK_OUTPUT.topicArn,
-            OutputValue: 'arn:aws:sns:eu-west-1:123456789012:hygiene-topic',
-          },
-          { OutputKey: STACK_OUTPUT.sweepFunctionName, OutputValue: 'Hygiene-Sweep-1' },
-        ],
-      },
-    ],
-  });
-  lambda.on(GetFunctionConfigurationCommand, { FunctionName: 'Hygiene-Sweep-1' }).resolves({
-    Environment: { Variables: configToEnvironment(parseConfig({ mode })) },
+  mockDeployedStack(cfn, lambda, {
+    stackName: 'PersonalClientHygiene',
+    outputs: {
+      tableName,
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:hygiene-topic',
+      sweepFunctionName: 'Hygiene-Sweep-1',
+    },
+    config: { mode },
   });
 }
 
-/** Runs `pc-hygiene restore ...args` in process; returns what it wrote and the error it ended with. */
-async function restore(args: string[]): Promise<{ stdout: string; stderr: string; error?: unknown }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  const program = new Command('pc-hygiene').exitOverride();
-  registerRestoreCommand(program);
-  let error: unknown;
-  try {
-    await program.parseAsync(['node', 'pc-hygiene', 'restore', ...args]);
-  } catch (e: unknown) {
-    error = e;
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  return { stdout: out.join(''), stderr: err.join(''), ...(error !== undefined && { error }) };
+/** Runs `pc-hygiene restore ...args` in process; returns what it wrote, the exit code it set and the error it ended with. */
+function restore(args: string[]): Promise<InProcessRun> {
+  return runInProcess(registerRestoreCommand, ['restore', ...args]);
 }
 
 describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lambda, DynamoDB Local)', () => {
   let table: TestTable;
   let flags: string[];
-  const exitCode = process.exitCode;
-  beforeAll(() => {
-    process.exitCode = undefined;
-  });
-  afterAll(() => {
-    process.exitCode = exitCode;
-  });
   beforeEach(async () => {
     table = await createTestTable(undefined, 'restore-audit');
     await putItems(table.client, table.tableName, [
@@ -106,7 +72,6 @@ describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lam
   afterEach(async () => {
     cfn.reset();
     lambda.reset();
-    process.exitCode = undefined;
     await table.drop();
   });
 
@@ -116,7 +81,7 @@ describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lam
     const run = await restore(['--run', RUN, '--dry-run', ...flags]);
 
     expect(run.error).toBeUndefined();
-    expect(process.exitCode).toBeUndefined();
+    expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/^would restore e-due \(deleted .* as stale\)\n/);
     expect(run.stdout).toContain(
       `run ${RUN}: 1 would restore, 0 skipped, 0 refused (dry run: nothing written)`,

@@ -8,18 +8,16 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { Command } from '@commander-js/extra-typings';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerSweepCommand } from '../../cli/commands/sweep';
 import { AuditDeploymentError } from '../../cli/options/deployment-target';
-import { configToEnvironment } from '../../lambdas/handlers/environment';
 import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
-import { parseConfig } from '../../lambdas/hygiene/config';
+import { mockDeployedStack } from '../support/deployed-stack';
+import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { putItems } from '../support/items';
 import { tableFlags } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
@@ -37,25 +35,11 @@ const cloudWatch = mockClient(CloudWatchClient);
 const sns = mockClient(SNSClient);
 
 function deploy(tableName: string, mode: 'audit' | 'enforce'): void {
-  cfn.on(DescribeStacksCommand, { StackName: 'PersonalClientHygiene' }).resolves({
-    Stacks: [
-      {
-        StackName: 'PersonalClientHygiene',
-        StackStatus: 'UPDATE_COMPLETE',
-        CreationTime: new Date(0),
-        Outputs: [
-          { OutputKey: STACK_OUTPUT.tableName, OutputValue: tableName },
-          { OutputKey: STACK_OUTPUT.topicArn, OutputValue: TOPIC },
-          { OutputKey: STACK_OUTPUT.sweepFunctionName, OutputValue: 'Hygiene-Sweep-1' },
-        ],
-      },
-    ],
-  });
-  const deployed = parseConfig({ mode, exemptIds: ['b-exempt-expired'], maxDeletePercent: 100 });
-  lambda.on(GetFunctionConfigurationCommand, { FunctionName: 'Hygiene-Sweep-1' }).resolves({
-    Environment: {
-      Variables: { POWERTOOLS_SERVICE_NAME: 'personal-client-hygiene', ...configToEnvironment(deployed) },
-    },
+  mockDeployedStack(cfn, lambda, {
+    stackName: 'PersonalClientHygiene',
+    outputs: { tableName, topicArn: TOPIC, sweepFunctionName: 'Hygiene-Sweep-1' },
+    config: { mode, exemptIds: ['b-exempt-expired'], maxDeletePercent: 100 },
+    environment: { POWERTOOLS_SERVICE_NAME: 'personal-client-hygiene' },
   });
   sts.on(GetCallerIdentityCommand).resolves({ Arn: CALLER });
   sns.on(PublishBatchCommand).resolves({ Successful: [{ Id: 'run-summary', MessageId: 'm-1' }], Failed: [] });
@@ -63,35 +47,13 @@ function deploy(tableName: string, mode: 'audit' | 'enforce'): void {
 }
 
 /** Runs `pc-hygiene sweep ...args` in process; returns what it wrote. */
-async function sweep(args: string[]): Promise<{ stdout: string; stderr: string; error?: unknown }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  const program = new Command('pc-hygiene').exitOverride();
-  registerSweepCommand(program);
-  let error: unknown;
-  try {
-    await program.parseAsync(['node', 'pc-hygiene', 'sweep', ...args]);
-  } catch (e: unknown) {
-    error = e;
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  return { stdout: out.join(''), stderr: err.join(''), ...(error !== undefined && { error }) };
+function sweep(args: string[]): Promise<InProcessRun> {
+  return runInProcess(registerSweepCommand, ['sweep', ...args]);
 }
 
 describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, DynamoDB Local)', () => {
   let table: TestTable;
   let flags: string[];
-  const exitCode = process.exitCode;
-  beforeAll(() => {
-    process.exitCode = undefined;
-  });
-  afterAll(() => {
-    process.exitCode = exitCode;
-  });
   beforeEach(async () => {
     table = await createTestTable(undefined, 'stack-cli');
     await putItems(table.client, table.tableName, [
@@ -104,7 +66,6 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
   });
   afterEach(async () => {
     for (const mock of [cfn, lambda, sts, cloudWatch, sns]) mock.reset();
-    process.exitCode = undefined;
     await table.drop();
   });
 

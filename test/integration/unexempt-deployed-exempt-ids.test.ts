@@ -6,16 +6,14 @@
  * credential stays exempt through the deployed config until a redeploy —
  * not "already was not exempt".
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { Command } from '@commander-js/extra-typings';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
+import { afterEach, describe, expect, it } from 'vitest';
 import { registerExemptCommands } from '../../cli/commands/exempt';
-import { configToEnvironment } from '../../lambdas/handlers/environment';
-import { parseConfig } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
+import { mockDeployedStack } from '../support/deployed-stack';
+import { runInProcess } from '../support/in-process-cli';
 import { getItem } from '../support/items';
 import { useTestTable } from '../support/test-table';
 import { credential } from '../unit/support/credentials';
@@ -25,40 +23,20 @@ const lambda = mockClient(LambdaClient);
 
 /** A deployment of `tableName` whose config exempts `deployed-exempt`. */
 function deploy(tableName: string): void {
-  cfn.on(DescribeStacksCommand, { StackName: 'PersonalClientHygiene' }).resolves({
-    Stacks: [
-      {
-        StackName: 'PersonalClientHygiene',
-        StackStatus: 'UPDATE_COMPLETE',
-        CreationTime: new Date(0),
-        Outputs: [
-          { OutputKey: STACK_OUTPUT.tableName, OutputValue: tableName },
-          { OutputKey: STACK_OUTPUT.topicArn, OutputValue: 'arn:aws:sns:eu-west-1:123456789012:hygiene' },
-          { OutputKey: STACK_OUTPUT.sweepFunctionName, OutputValue: 'Hygiene-Sweep-1' },
-        ],
-      },
-    ],
-  });
-  const deployed = parseConfig({ mode: 'enforce', exemptIds: ['deployed-exempt', 'both-exempt'] });
-  lambda.on(GetFunctionConfigurationCommand, { FunctionName: 'Hygiene-Sweep-1' }).resolves({
-    Environment: { Variables: configToEnvironment(deployed) },
+  mockDeployedStack(cfn, lambda, {
+    stackName: 'PersonalClientHygiene',
+    outputs: {
+      tableName,
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:hygiene',
+      sweepFunctionName: 'Hygiene-Sweep-1',
+    },
+    config: { mode: 'enforce', exemptIds: ['deployed-exempt', 'both-exempt'] },
   });
 }
 
 /** Runs `pc-hygiene ...args` in process; returns what it printed. */
 async function cli(args: string[]): Promise<string> {
-  const out: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const program = new Command('pc-hygiene').exitOverride();
-  registerExemptCommands(program);
-  try {
-    await program.parseAsync(['node', 'pc-hygiene', ...args]);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  return out.join('');
+  return (await runInProcess(registerExemptCommands, args, { rethrow: true })).stdout;
 }
 
 describe('unexempt and the deployed exemptIds (mocked CloudFormation/Lambda, DynamoDB Local)', () => {

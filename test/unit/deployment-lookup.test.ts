@@ -16,7 +16,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command } from '@commander-js/extra-typings';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DeploymentLookupError, lookUpDeployment, STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
+import { DeploymentLookupError, lookUpDeployment } from '../../cli/aws/deployment-lookup';
 import { reportOperatorSweep } from '../../cli/aws/operator-report';
 import { describeAwsSetupError } from '../../cli/options/aws-setup-errors';
 import {
@@ -28,11 +28,11 @@ import {
 import { addDirectoryOptions, requireDirectoryTable } from '../../cli/options/directory-options';
 import { describeTableError } from '../../cli/options/table-options';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
-import { configToEnvironment } from '../../lambdas/handlers/environment';
 import { ACTION_METRICS, SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
 import { DEFAULT_CONFIG, parseConfig } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';
+import { mockDeployedStack, type StackOutputs } from '../support/deployed-stack';
 import { credential, NOW } from './support/credentials';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
 
@@ -65,33 +65,25 @@ function clients() {
   };
 }
 
-function stackAnswers(extraOutputs: { OutputKey: string; OutputValue: string }[] = []): void {
-  cfn.on(DescribeStacksCommand).resolves({
-    Stacks: [
-      {
-        StackName: 'PersonalClientHygiene',
-        StackStatus: 'UPDATE_COMPLETE',
-        CreationTime: new Date(0),
-        Outputs: [
-          { OutputKey: STACK_OUTPUT.tableName, OutputValue: 'Hygiene-Table-ABC' },
-          { OutputKey: STACK_OUTPUT.topicArn, OutputValue: TOPIC },
-          { OutputKey: STACK_OUTPUT.sweepFunctionName, OutputValue: 'Hygiene-Sweep-XYZ' },
-          ...extraOutputs,
-        ],
-      },
-    ],
-  });
-  lambda.on(GetFunctionConfigurationCommand).resolves({
-    Environment: {
-      Variables: {
-        TABLE_NAME: 'Hygiene-Table-ABC',
-        TOPIC_ARN: TOPIC,
-        DIRECTORY_TABLE_NAME: 'Hygiene-Owners-1',
-        POWERTOOLS_METRICS_NAMESPACE: 'PersonalClientHygiene',
-        POWERTOOLS_SERVICE_NAME: 'personal-client-hygiene',
-        ...configToEnvironment(DEPLOYED),
-      },
+/** The default stack deployed with {@link DEPLOYED}, plus `extraOutputs` (any stack name answers the same). */
+function stackAnswers(extraOutputs: Partial<StackOutputs> = {}): void {
+  mockDeployedStack(cfn, lambda, {
+    stackName: 'PersonalClientHygiene',
+    outputs: {
+      tableName: 'Hygiene-Table-ABC',
+      topicArn: TOPIC,
+      sweepFunctionName: 'Hygiene-Sweep-XYZ',
+      ...extraOutputs,
     },
+    config: DEPLOYED,
+    environment: {
+      TABLE_NAME: 'Hygiene-Table-ABC',
+      TOPIC_ARN: TOPIC,
+      DIRECTORY_TABLE_NAME: 'Hygiene-Owners-1',
+      POWERTOOLS_METRICS_NAMESPACE: 'PersonalClientHygiene',
+      POWERTOOLS_SERVICE_NAME: 'personal-client-hygiene',
+    },
+    anyName: true,
   });
 }
 
@@ -119,7 +111,7 @@ describe('lookUpDeployment', () => {
   });
 
   it('prefers a DirectoryTableName output over the function environment', async () => {
-    stackAnswers([{ OutputKey: STACK_OUTPUT.directoryTableName, OutputValue: 'From-Output' }]);
+    stackAnswers({ directoryTableName: 'From-Output' });
     const deployment = await lookUpDeployment('PersonalClientHygiene', clients());
     expect(deployment.directoryTableName).toBe('From-Output');
   });
@@ -228,7 +220,7 @@ describe('owner directory commands with --stack', () => {
   }
 
   it("uses the stack's owner directory unless --directory-table is given; without --stack nothing is looked up", async () => {
-    stackAnswers([{ OutputKey: STACK_OUTPUT.directoryTableName, OutputValue: 'Hygiene-Owners-Out' }]);
+    stackAnswers({ directoryTableName: 'Hygiene-Owners-Out' });
 
     expect((await parsed(['--stack', 'PersonalClientHygiene', '--region', 'eu-west-1'])).directoryTable).toBe(
       'Hygiene-Owners-Out',

@@ -10,11 +10,10 @@
  * parses them.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Command } from '@commander-js/extra-typings';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
 import { registerSweepCommand } from '../../cli/commands/sweep';
 import { resolveTarget, type Target } from '../../cli/options/deployment-target';
 import {
@@ -26,8 +25,8 @@ import {
 import { addTableOptions } from '../../cli/options/table-options';
 import { topicArnOption } from '../../cli/options/topic-options';
 import { UsageError } from '../../cli/usage-error';
-import { configToEnvironment } from '../../lambdas/handlers/environment';
 import { DEFAULT_CONFIG, parseConfig } from '../../lambdas/hygiene/config';
+import { mockDeployedStack } from '../support/deployed-stack';
 
 const cfn = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
@@ -37,23 +36,16 @@ const DEPLOYED = parseConfig({ mode: 'audit', ownerDelivery: 'relay', staleAfter
 
 /** A deployed stack `Prod` (any stack name answers the same). */
 function deployProd(): void {
-  cfn.on(DescribeStacksCommand).resolves({
-    Stacks: [
-      {
-        StackName: 'Prod',
-        StackStatus: 'UPDATE_COMPLETE',
-        CreationTime: new Date(0),
-        Outputs: [
-          { OutputKey: STACK_OUTPUT.tableName, OutputValue: 'Prod-Table-1' },
-          { OutputKey: STACK_OUTPUT.topicArn, OutputValue: TOPIC },
-          { OutputKey: STACK_OUTPUT.sweepFunctionName, OutputValue: 'Prod-Sweep-1' },
-          { OutputKey: STACK_OUTPUT.directoryTableName, OutputValue: 'Prod-Owners-1' },
-        ],
-      },
-    ],
-  });
-  lambda.on(GetFunctionConfigurationCommand).resolves({
-    Environment: { Variables: configToEnvironment(DEPLOYED) },
+  mockDeployedStack(cfn, lambda, {
+    stackName: 'Prod',
+    outputs: {
+      tableName: 'Prod-Table-1',
+      topicArn: TOPIC,
+      sweepFunctionName: 'Prod-Sweep-1',
+      directoryTableName: 'Prod-Owners-1',
+    },
+    config: DEPLOYED,
+    anyName: true,
   });
 }
 
