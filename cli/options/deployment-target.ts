@@ -18,7 +18,7 @@
  */
 import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
-import { DEFAULT_CONFIG, type HygieneConfig } from '../../lambdas/hygiene/config';
+import { CONFIG_KEYS, DEFAULT_CONFIG, type HygieneConfig } from '../../lambdas/hygiene/config';
 import type { Deployment, DeploymentClients } from '../aws/deployment-lookup';
 import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
@@ -133,7 +133,11 @@ export interface ChosenConfig {
  * Which config applies — the one rule for every command, table or owner
  * directory (docs/deploy.md, "Operating a deployment from the CLI"): the
  * `--config` file when given, else the deployment's, else the built-in
- * defaults.
+ * defaults. A file replaces the deployed config whole (a key it leaves out
+ * takes the default, not the deployment's value), so with a stack the source
+ * names every setting in which the file differs from the deployment
+ * ({@link differencesFromDeployment}): a partial file that drops the
+ * deployment's `exemptIds` or `mode` is said on stderr before anything acts.
  * @param path `--config`, when given
  * @param fileConfig that file, already loaded ({@link loadConfigFile}: a bad file fails before AWS is asked)
  * @param deployment the stack looked up, if any
@@ -144,7 +148,13 @@ export function chooseConfig(
   deployment: Deployment | undefined,
 ): ChosenConfig {
   if (path !== undefined && fileConfig !== undefined) {
-    return { config: fileConfig, configSource: `config file ${path}` };
+    const differences =
+      deployment === undefined ? [] : differencesFromDeployment(fileConfig, deployment.config);
+    const differs =
+      differences.length === 0
+        ? ''
+        : ` (it replaces the deployed config of stack ${deployment?.stackName}, differing in ${differences.join(', ')})`;
+    return { config: fileConfig, configSource: `config file ${path}${differs}` };
   }
   if (deployment !== undefined) {
     return {
@@ -153,6 +163,20 @@ export function chooseConfig(
     };
   }
   return { config: DEFAULT_CONFIG, configSource: 'the built-in default config' };
+}
+
+/**
+ * The settings in which `file` differs from the `deployed` config, in the
+ * schema's order; `exemptIds` says how many deployed ids the file drops.
+ */
+export function differencesFromDeployment(file: HygieneConfig, deployed: HygieneConfig): string[] {
+  return CONFIG_KEYS.filter((key) => JSON.stringify(file[key]) !== JSON.stringify(deployed[key])).map(
+    (key) => {
+      if (key !== 'exemptIds') return key;
+      const dropped = deployed.exemptIds.filter((id) => !file.exemptIds.includes(id)).length;
+      return dropped === 0 ? key : `${key} (${dropped} deployed id(s) not exempt under the file)`;
+    },
+  );
 }
 
 /** How a command tells the operator which stack and config it uses: one `pc-hygiene: …` line on stderr. */

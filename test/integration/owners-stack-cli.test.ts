@@ -119,7 +119,10 @@ describe('owners commands with --stack use the deployed config', () => {
     const listed = JSON.parse(run.stdout) as { route: string; owners: { userId: string }[] };
     expect(listed.route).toBe('sns-email');
     expect(listed.owners.map((o) => o.userId)).toEqual(['ada', 'bob', 'cy']);
-    expect(run.stderr).toContain(`pc-hygiene: using config file ${config}\n`);
+    // The file replaces the deployed config whole: what it changes is said before anything acts.
+    expect(run.stderr).toContain(
+      `pc-hygiene: using config file ${config} (it replaces the deployed config of stack Prod, differing in mode, ownerDelivery)\n`,
+    );
   });
 
   it('owners sync-subscriptions on a relay deployment subscribes no owner by email (the stack topic, the deployed route)', async () => {
