@@ -171,6 +171,25 @@ export function hasPendingNotices(c: Credential): boolean {
   return Array.isArray(outbox) && outbox.length > 0;
 }
 
+/**
+ * The owners the drain addresses a credential's pending notices to
+ * (docs/notifications.md, "Events addressed to the wrong owner"): the owner
+ * the notices were queued for (`hygieneOutboxOwner`, else the credential's
+ * owner), and any owner an entry stored whole names itself — after a
+ * reassignment, not the credential's current owner.
+ */
+export function pendingNoticeOwners(c: Credential): string[] {
+  const outbox = c.raw[OUTBOX_ATTR.events];
+  if (!Array.isArray(outbox) || outbox.length === 0) return [];
+  const queuedFor = c.raw[OUTBOX_ATTR.owner];
+  const owners = new Set([typeof queuedFor === 'string' && queuedFor !== '' ? queuedFor : c.userId]);
+  for (const entry of outbox) {
+    const named = (entry as { userId?: unknown } | null)?.userId;
+    if (typeof named === 'string' && named !== '') owners.add(named);
+  }
+  return [...owners];
+}
+
 type MutableOwner = { -readonly [K in keyof OwnerPosture]: OwnerPosture[K] };
 
 /** Counts raw items one at a time into a {@link PostureReport}. */
@@ -197,8 +216,8 @@ export class PostureAccumulator {
   private exempt = 0;
   private pendingNotices = 0;
   private readonly owners = new Map<string, MutableOwner>();
-  /** Owners of soft-deleted credentials with pending notices (the reach section judges them too). */
-  private readonly deletedNoticeOwners = new Set<string>();
+  /** Every owner pending notices are addressed to (the reach section judges them too). */
+  private readonly noticeOwners = new Set<string>();
 
   /** @param now epoch ms the report is relative to */
   constructor(
@@ -217,11 +236,10 @@ export class PostureAccumulator {
     }
     this.valid++;
     const credential = parsed.credential;
-    const pending = hasPendingNotices(credential);
-    if (pending) this.pendingNotices++;
+    if (hasPendingNotices(credential)) this.pendingNotices++;
+    for (const owner of pendingNoticeOwners(credential)) this.noticeOwners.add(owner);
     if (credential.deletedAt !== undefined) {
       this.deleted++;
-      if (pending) this.deletedNoticeOwners.add(credential.userId);
       return;
     }
     this.addActive(credential);
@@ -286,11 +304,12 @@ export class PostureAccumulator {
 
   /**
    * The owners the reach section judges, sorted: the owners of the active
-   * credentials counted so far, and of every soft-deleted one with notices
-   * pending (the drain judges them before it sends those notices).
+   * credentials counted so far, and every owner pending notices are
+   * addressed to, soft-deleted credentials' included ({@link
+   * pendingNoticeOwners}: the drain judges them before it sends those notices).
    */
   reachOwners(): string[] {
-    return [...new Set([...this.owners.keys(), ...this.deletedNoticeOwners])].sort();
+    return [...new Set([...this.owners.keys(), ...this.noticeOwners])].sort();
   }
 
   /** The report so far. @param topOwners how many owners to list (default 10) */

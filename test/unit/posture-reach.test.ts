@@ -94,6 +94,24 @@ describe('withOwnerReach', () => {
     expect(renderPostureText(judged)).toMatch(/^owners of active credentials or pending notices +2$/m);
   });
 
+  it('judges the owner pending notices are addressed to, not a reassigned credential’s new owner', () => {
+    const accumulator = new PostureAccumulator(DEFAULT_CONFIG, NOW);
+    const queuedFor = (owner: string) => ({
+      hygieneOutbox: [
+        { eventId: `e-${owner}`, type: 'expiry-warning', runId: 'run-0', occurredAt: days(-1) },
+      ],
+      hygieneOutboxOwner: owner,
+      hygieneOutboxSince: days(-1),
+    });
+    // Reassigned after the notices were queued: the drain sends them to the earlier owner.
+    accumulator.add(credential('a-active', { userId: 'successor-sam', ...queuedFor('departed-dave') }));
+    accumulator.add(
+      credential('b-deleted', { userId: 'successor-sue', deletedAt: days(0), ...queuedFor('departed-dee') }),
+    );
+
+    expect(accumulator.reachOwners()).toEqual(['departed-dave', 'departed-dee', 'successor-sam']);
+  });
+
   it('leaves reach unverified, looking nobody up, when the directory was never imported', async () => {
     const { report, owners } = fleet(2);
     const directory = new InMemoryOwnerDirectory([reachableOwner('user-000')]);
