@@ -33,6 +33,8 @@ export interface TargetFlags {
   readonly region?: string;
   readonly profile?: string;
   readonly config?: string;
+  /** `plan --input FILE`: the records come from a file, so no table and no stack is needed. */
+  readonly input?: string;
 }
 
 /** A resolved target: where the table is, and with which config to decide. */
@@ -48,8 +50,9 @@ export interface Target {
   readonly configSource: string;
 }
 
-/** The stack to look up, or `undefined` when the command works on a table directly. */
+/** The stack to look up, or `undefined` when the command works on a table directly (or on a file). */
 export function stackToLookUp(flags: TargetFlags): string | undefined {
+  if (flags.input !== undefined) return undefined;
   if (flags.stack !== undefined) return flags.stack;
   if (flags.table !== undefined || flags.endpoint !== undefined) return undefined;
   return DEFAULT_STACK_NAME;
@@ -184,8 +187,20 @@ export function sayOnStderr(line: string): void {
   process.stderr.write(`pc-hygiene: ${line}\n`);
 }
 
-/** The flags naming a part of the target that a deployed stack supplies (the endpoint: AWS's own). */
-const STACK_SUPPLIED_FLAGS: readonly string[] = ['table', 'directoryTable', 'topicArn', 'endpoint'];
+/**
+ * The flags naming where a command acts that a deployed stack decides, and
+ * which of their values would take the stack's run elsewhere: the parts it
+ * supplies (the endpoint: AWS's own), whatever their value, and `notify`'s
+ * `--sink` unless it is `sns` (a session's `jsonl:` file would take a stack's
+ * digests, and mark them sent, instead of its topic).
+ */
+const STACK_DECIDED_FLAGS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  table: () => true,
+  directoryTable: () => true,
+  topicArn: () => true,
+  endpoint: () => true,
+  sink: (value) => value !== 'sns',
+};
 
 /** How the operator named the stack, for a message: the flag, the env var, or the default. */
 function stackNamedBy(command: CommandUnknownOpts): string {
@@ -198,7 +213,8 @@ function stackNamedBy(command: CommandUnknownOpts): string {
 /**
  * Refuses (a usage error, before anything reaches AWS) a target flag that
  * only its environment variable set (`PC_HYGIENE_TABLE`,
- * `PC_HYGIENE_DIRECTORY_TABLE`, `PC_HYGIENE_TOPIC_ARN`, `PC_HYGIENE_ENDPOINT`)
+ * `PC_HYGIENE_DIRECTORY_TABLE`, `PC_HYGIENE_TOPIC_ARN`, `PC_HYGIENE_ENDPOINT`,
+ * `PC_HYGIENE_SINK`)
  * when a stack is looked up: those variables are a session's defaults for
  * working without a stack, and silently mixing one into a deployed stack's
  * target (its account, its config) would act on the wrong table, directory
@@ -210,11 +226,14 @@ function stackNamedBy(command: CommandUnknownOpts): string {
  */
 export function refuseEnvironmentOverStack(command: CommandUnknownOpts, stackName: string | undefined): void {
   if (stackName === undefined) return;
-  // In the order of STACK_SUPPLIED_FLAGS, whatever order the command declared them in.
-  const fromEnvironment = STACK_SUPPLIED_FLAGS.flatMap((key) =>
+  // In the order of STACK_DECIDED_FLAGS, whatever order the command declared them in.
+  const fromEnvironment = Object.entries(STACK_DECIDED_FLAGS).flatMap(([key, redirects]) =>
     command.options.filter(
       (o) =>
-        o.attributeName() === key && o.envVar !== undefined && command.getOptionValueSource(key) === 'env',
+        o.attributeName() === key &&
+        o.envVar !== undefined &&
+        command.getOptionValueSource(key) === 'env' &&
+        redirects(command.getOptionValue(key)),
     ),
   );
   if (fromEnvironment.length === 0) return;

@@ -9,11 +9,15 @@
  * (aws-sdk-client-mock); the commands are parsed by commander as the CLI
  * parses them.
  */
+
+import { fileURLToPath } from 'node:url';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { Command } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerNotifyCommand } from '../../cli/commands/notify';
+import { registerPlanCommand } from '../../cli/commands/plan';
 import { registerSweepCommand } from '../../cli/commands/sweep';
 import { resolveTarget, type Target } from '../../cli/options/deployment-target';
 import {
@@ -27,6 +31,7 @@ import { topicArnOption } from '../../cli/options/topic-options';
 import { UsageError } from '../../cli/usage-error';
 import { DEFAULT_CONFIG, parseConfig } from '../../lambdas/hygiene/config';
 import { mockDeployedStack } from '../support/deployed-stack';
+import { runInProcess } from '../support/in-process-cli';
 
 const cfn = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
@@ -58,6 +63,7 @@ beforeEach(() => {
     'PC_HYGIENE_DIRECTORY_TABLE',
     'PC_HYGIENE_TOPIC_ARN',
     'PC_HYGIENE_ENDPOINT',
+    'PC_HYGIENE_SINK',
   ]) {
     vi.stubEnv(name, undefined);
   }
@@ -202,7 +208,58 @@ describe('a table command with a stack', () => {
     expect(message).toContain('(PC_HYGIENE_TABLE=PersonalClients)');
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
   });
+
+  it('refuses a session’s PC_HYGIENE_SINK file next to a stack: `notify --stack Prod` would drain Prod into it', async () => {
+    vi.stubEnv('PC_HYGIENE_SINK', 'jsonl:local-digests.jsonl');
+    const program = new Command('pc-hygiene').exitOverride();
+    registerNotifyCommand(program);
+
+    const message = await usageErrorOf(
+      program.parseAsync(['node', 'pc-hygiene', 'notify', '--stack', 'Prod', '--region', 'eu-west-1']),
+    );
+
+    expect(message).toContain('(PC_HYGIENE_SINK=jsonl:local-digests.jsonl)');
+    expect(message).toContain('give --sink jsonl:local-digests.jsonl on the command line');
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it('keeps a variable that only repeats the default (PC_HYGIENE_SINK=sns) and plan --input (it needs no stack)', async () => {
+    vi.stubEnv('PC_HYGIENE_SINK', 'sns');
+    const sns = await resolveTableCommandWithSink(['--stack', 'Prod', '--region', 'eu-west-1']);
+    expect(sns.table).toBe('Prod-Table-1');
+    cfn.resetHistory();
+
+    vi.stubEnv('PC_HYGIENE_STACK', 'Prod');
+    vi.stubEnv('PC_HYGIENE_TABLE', 'PersonalClients');
+    const input = fileURLToPath(new URL('../fixtures/plan-input.jsonl', import.meta.url));
+    const plan = await runInProcess(registerPlanCommand, [
+      'plan',
+      '--input',
+      input,
+      '--now',
+      '2026-11-26T00:00:00Z',
+    ]);
+    expect(plan.error).toBeUndefined();
+    expect(plan.stdout).toContain('Plan for');
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
 });
+
+/** Parses `args` for a table command with `notify`'s `--sink` (default `sns`, env `PC_HYGIENE_SINK`) and resolves its target. */
+async function resolveTableCommandWithSink(args: string[]): Promise<Target> {
+  let target: Target | undefined;
+  const command = addTableOptions(
+    new Command('act')
+      .exitOverride()
+      .addOption(new Option('--sink <sink>').default('sns').env('PC_HYGIENE_SINK')),
+  );
+  command.action(async (options) => {
+    target = await resolveTarget(options, { usesConfig: false, say: () => {} });
+  });
+  await command.parseAsync(['node', 'act', ...args]);
+  if (target === undefined) throw new Error('the action did not run');
+  return target;
+}
 
 describe('an owner directory command with --stack', () => {
   /** Parses `args` for an `owners`-like command with `--topic-arn` and `--config`; returns its options and config. */
