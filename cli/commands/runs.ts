@@ -8,7 +8,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { terminalText } from '../../lambdas/render/sanitize';
-import { listRuns, readRunHeader, runEntries } from '../aws/run-manifests';
+import { listRuns, missingPageText, readRunHeader, runPages } from '../aws/run-manifests';
+import { EXIT_CODE } from '../exit-codes';
 import { type ListingCell, listingCsv, listingTable } from '../format/listing';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
@@ -102,27 +103,43 @@ function headerText(h: RunManifestHeader): string {
     .join('');
 }
 
-/** Writes the run's entries in `format`, page by page (JSON streamed as one document). */
+/**
+ * Writes the run's entries in `format`, page by page (JSON streamed as one
+ * document). A page whose write failed (`manifest.failed`) is passed over and
+ * reported: on stderr, in the JSON's `missingPages`, and with exit code 1.
+ */
 async function printRun(
   client: DynamoDBDocumentClient,
   options: { readonly table: string; readonly format: RunsShowOptions['format'] },
   header: RunManifestHeader,
 ): Promise<void> {
   const out = process.stdout;
-  if (options.format === 'json') {
-    out.write(`{"header":${JSON.stringify(header)},"entries":[`);
-    let first = true;
-    for await (const entry of runEntries(client, options.table, header)) {
-      out.write(`${first ? '' : ','}${JSON.stringify(entry)}`);
+  const missing: number[] = [];
+  const rows: ListingCell[][] = [];
+  if (options.format === 'json') out.write(`{"header":${JSON.stringify(header)},"entries":[`);
+  let first = true;
+  for await (const { page, entries } of runPages(client, options.table, header)) {
+    if (entries === undefined) missing.push(page);
+    for (const entry of entries ?? []) {
+      if (options.format !== 'json') rows.push(entryRow(entry));
+      else out.write(`${first ? '' : ','}${JSON.stringify(entry)}`);
       first = false;
     }
-    out.write(']}\n');
-    return;
   }
-  const rows: ListingCell[][] = [];
-  for await (const entry of runEntries(client, options.table, header)) rows.push(entryRow(entry));
-  if (options.format === 'csv') out.write(listingCsv(ENTRY_COLUMNS, rows));
+  if (options.format === 'json') out.write(`],"missingPages":${JSON.stringify(missing)}}\n`);
+  else if (options.format === 'csv') out.write(listingCsv(ENTRY_COLUMNS, rows));
   else out.write(`${headerText(header)}${listingTable(ENTRY_COLUMNS, rows)}`);
+  reportMissingPages(header, missing);
+}
+
+/** Each missing page on stderr, and exit code 1: what the run deleted is not all listed. */
+function reportMissingPages(header: RunManifestHeader, missing: readonly number[]): void {
+  for (const page of missing) {
+    process.stderr.write(
+      `pc-hygiene: ${terminalText(missingPageText(header, page))} (its write failed: its credentials carry hygieneDeletedByRun = ${terminalText(header.runId)})\n`,
+    );
+  }
+  if (missing.length > 0) process.exitCode = EXIT_CODE.failure;
 }
 
 async function runsShow(runId: string, flags: RunsShowOptions): Promise<void> {

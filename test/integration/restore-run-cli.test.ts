@@ -3,7 +3,7 @@
  * against DynamoDB Local, on manifests a real sweep wrote
  * (docs/data-model.md, "Run manifests"; docs/deploy.md, "Restore runbook"):
  * a page whose write failed is reported and passed over, the later pages are
- * still restored; the per-credential warnings of `restore ID` are printed; a
+ * still restored (and `runs show` lists them); the per-credential warnings of `restore ID` are printed; a
  * stored id cannot forge a line of the report.
  */
 import { describe, expect, it } from 'vitest';
@@ -85,6 +85,28 @@ describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
       `run run-gap: ${ids.length - MANIFEST_PAGE_SIZE} restored, 0 skipped, 0 refused, 1 manifest page missing`,
     );
     expect(run.stderr).toBe('');
+  });
+
+  it('runs show lists the readable pages, names the missing one and exits 1', async () => {
+    const ids = Array.from({ length: MANIFEST_PAGE_SIZE + 3 }, (_, i) => `s-${String(i).padStart(4, '0')}`);
+    await sweep('run-shown', ids.map(staleDue), 1);
+
+    const json = await runCli(['runs', 'show', 'run-shown', ...tableFlags(table), '--format', 'json']);
+    const table1 = await runCli(['runs', 'show', 'run-shown', ...tableFlags(table)]);
+
+    expect(json.code).toBe(1);
+    const shown = JSON.parse(json.stdout) as { entries: { id: string }[]; missingPages: number[] };
+    // Page 1 (the first 200 deletions recorded) was never written; page 2 still lists the other 3.
+    expect(shown.entries).toHaveLength(3);
+    expect(shown.entries.every((e) => ids.includes(e.id))).toBe(true);
+    expect(shown.missingPages).toEqual([1]);
+    expect(json.stderr).toBe(
+      'pc-hygiene: run run-shown: manifest page 1 of 2 is missing ' +
+        `(its write failed: its credentials carry ${HYGIENE_ATTR.deletedByRun} = run-shown)\n`,
+    );
+    expect(table1.code).toBe(1);
+    for (const entry of shown.entries) expect(table1.stdout).toContain(entry.id);
+    expect(table1.stderr).toContain('manifest page 1 of 2 is missing');
   });
 
   it('prints the per-credential warnings restore ID prints (forced past expiry), on stderr', async () => {
