@@ -13,7 +13,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { MAX_DELETES_PER_RUN_LIMIT } from '../../lambdas/hygiene/config';
 import type { GuardApproval } from '../../lambdas/hygiene/guard';
 import { formatInstant, relativePhrase } from '../../lambdas/hygiene/time';
-import { terminalText } from '../../lambdas/render/sanitize';
+import { terminalLines } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
 import { approvalStatus, recordApproval, type UsedApproval } from '../aws/guard-approval';
 import { byOption } from '../options/by-option';
@@ -88,15 +88,6 @@ function defineGuardStatus(guard: ReturnType<typeof defineGuardCommand>) {
 
 type ApproveOptions = OptionsOf<ReturnType<typeof defineGuardApprove>>;
 type StatusOptions = OptionsOf<ReturnType<typeof defineGuardStatus>>;
-
-/**
- * Lines for the terminal, each made safe on its own: the stored `reason` and
- * `by` inside them are free text, and a newline in one must not print as a
- * line of its own (a forged "Last used: never").
- */
-function terminalLines(lines: readonly string[]): string {
-  return lines.map((line) => `${terminalText(line)}\n`).join('');
-}
 
 function approvalText(a: GuardApproval, now: number): string {
   const expires = Date.parse(a.expiresAt);

@@ -7,7 +7,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
-import { terminalText } from '../../lambdas/render/sanitize';
+import { terminalLines, terminalText } from '../../lambdas/render/sanitize';
 import { listRuns, missingPageText, readRunHeader, runPages } from '../aws/run-manifests';
 import { EXIT_CODE } from '../exit-codes';
 import { type ListingCell, listingCsv, listingTable } from '../format/listing';
@@ -95,12 +95,10 @@ function headerText(h: RunManifestHeader): string {
   const guard = h.guard.tripped
     ? `guard tripped, ${h.guard.overridden ? `overridden${h.guard.approvedBy ? ` (approval by ${h.guard.approvedBy})` : ''}` : 'not overridden'}`
     : 'guard ok';
-  return [
+  return terminalLines([
     `Run ${h.runId} (${h.status}${h.by ? `, by ${h.by}` : ''}): now ${h.now}, ran ${h.startedAt} to ${h.finishedAt}`,
     `Deleted ${h.deleted.total}: ${h.deleted.expired} expired, ${h.deleted.stale} stale, ${h.deleted.orphaned} orphaned; ${guard}`,
-  ]
-    .map((line) => `${terminalText(line)}\n`)
-    .join('');
+  ]);
 }
 
 /**

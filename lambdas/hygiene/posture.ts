@@ -179,8 +179,8 @@ export function hasPendingNotices(c: Credential): boolean {
  * reassignment, not the credential's current owner.
  */
 export function pendingNoticeOwners(c: Credential): string[] {
-  const outbox = c.raw[OUTBOX_ATTR.events];
-  if (!Array.isArray(outbox) || outbox.length === 0) return [];
+  if (!hasPendingNotices(c)) return [];
+  const outbox = c.raw[OUTBOX_ATTR.events] as readonly unknown[];
   const queuedFor = c.raw[OUTBOX_ATTR.owner];
   const owners = new Set([typeof queuedFor === 'string' && queuedFor !== '' ? queuedFor : c.userId]);
   for (const entry of outbox) {

@@ -195,7 +195,7 @@ interface Classified {
 /**
  * Plans the reconciliation of the topic's owner subscriptions with the directory.
  * Wanted: every `active` owner with an email (none on the `relay` route), one
- * per address ({@link sharingOwnersFirst} decides who keeps a shared one).
+ * per address ({@link keeperFirst} decides who keeps a shared one).
  */
 export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPlan {
   const { wanted, shared } = wantedOwners(input.owners, input.subscriptions, input.route);
@@ -268,14 +268,15 @@ function wantedOwners(
     byAddress.set(address, sharers);
   }
   for (const [address, sharers] of byAddress) {
-    const [keeper, ...others] = [...sharers].sort(sharingOwnersFirst(address, subscriptions));
-    wanted.set(keeper!.owner.userId, keeper!);
+    const [keeper, ...others] = sharers.length === 1 ? sharers : keeperFirst(address, sharers, subscriptions);
+    if (keeper === undefined) continue;
+    wanted.set(keeper.owner.userId, keeper);
     for (const { owner } of others) {
       shared.push({
         userId: owner.userId,
         email: owner.email,
         reason: 'shared-address',
-        sharedWith: keeper!.owner.userId,
+        sharedWith: keeper.owner.userId,
       });
     }
   }
@@ -288,15 +289,21 @@ function wantedOwners(
  * the first by `userId` — so a working subscription is never moved, and every
  * run picks the same owner.
  */
-function sharingOwnersFirst(address: string, subscriptions: readonly TopicSubscription[]) {
+function keeperFirst(
+  address: string,
+  sharers: readonly WantedOwner[],
+  subscriptions: readonly TopicSubscription[],
+): WantedOwner[] {
+  const atAddress = subscriptions.filter((s) => normalizeEmail(s.endpoint) === address);
   const rank = ({ owner }: WantedOwner) => {
-    const naming = subscriptions.filter(
-      (s) => normalizeEmail(s.endpoint) === address && ownerFilterUserIds(s)?.includes(owner.userId),
-    );
+    const naming = atAddress.filter((s) => ownerFilterUserIds(s)?.includes(owner.userId));
     if (naming.some((s) => !s.pending)) return 0;
     return naming.length > 0 ? 1 : 2;
   };
-  return (a: WantedOwner, b: WantedOwner) => rank(a) - rank(b) || collate(a.owner.userId, b.owner.userId);
+  return sharers
+    .map((sharer) => ({ sharer, rank: rank(sharer) }))
+    .sort((a, b) => a.rank - b.rank || collate(a.sharer.owner.userId, b.sharer.owner.userId))
+    .map(({ sharer }) => sharer);
 }
 
 function classify(subscriptions: readonly TopicSubscription[], wanted: Map<string, WantedOwner>): Classified {

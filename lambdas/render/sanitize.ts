@@ -48,6 +48,15 @@ export function terminalText(text: string, options: { readonly multiline?: boole
   );
 }
 
+/**
+ * Lines for a terminal, each made safe on its own ({@link terminalText}) and
+ * ended with `\n`: stored text inside a line can neither drive the terminal
+ * nor start a line of its own (a forged summary or "Last used" line).
+ */
+export function terminalLines(lines: readonly string[]): string {
+  return lines.map((line) => `${terminalText(line)}\n`).join('');
+}
+
 /** Leaders that make a spreadsheet read a cell as a formula: ASCII, full-width and small forms. */
 const FORMULA_LEADER = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b]/u;
 

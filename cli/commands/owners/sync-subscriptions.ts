@@ -27,7 +27,7 @@ import {
   type ReconcileSummary,
   reconcileSubscriptions,
 } from '../../../lambdas/hygiene/subscription-reconciler';
-import { terminalText } from '../../../lambdas/render/sanitize';
+import { terminalLines } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
 import {
@@ -129,7 +129,7 @@ function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): str
     );
   // Each line holds stored text (owner ids, addresses, filters, SNS errors): sanitised line by line,
   // so a stored newline or escape sequence can neither add a line nor drive the terminal.
-  return `${lines.map((line) => terminalText(line)).join('\n')}\n`;
+  return terminalLines(lines);
 }
 
 async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknownOpts): Promise<void> {
