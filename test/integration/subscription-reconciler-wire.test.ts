@@ -56,6 +56,16 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
   const reconcile = (extra: { filterPolicyQuota?: number; dryRun?: boolean } = {}) =>
     reconcileSubscriptions({ topic, directory }, { route: 'sns-email', ...extra });
   const writes = () => WRITE_ACTIONS.reduce((sum, action) => sum + sns.callCount(action), 0);
+  /** ada and bob imported, subscribed, and their subscriptions confirmed (the next reconcile records it). */
+  const adaAndBobConfirmed = async () => {
+    await load([
+      { userId: 'ada', email: 'ada@example.com', status: 'active' },
+      { userId: 'bob', email: 'bob@example.com', status: 'active' },
+    ]);
+    await reconcile();
+    sns.confirm('ada@example.com');
+    sns.confirm('bob@example.com');
+  };
   const statesOf = async () =>
     Object.fromEntries((await directory.listOwners()).map((o: OwnerRecord) => [o.userId, o.subscription]));
 
@@ -200,13 +210,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
   });
 
   it('over the quota, still records that an owner who unsubscribed by the link has no subscription', async () => {
-    await load([
-      { userId: 'ada', email: 'ada@example.com', status: 'active' },
-      { userId: 'bob', email: 'bob@example.com', status: 'active' },
-    ]);
-    await reconcile();
-    sns.confirm('ada@example.com');
-    sns.confirm('bob@example.com');
+    await adaAndBobConfirmed();
     await reconcile();
     expect(await statesOf()).toEqual({ ada: 'confirmed', bob: 'confirmed' });
 
@@ -222,13 +226,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
   });
 
   it('an owner who clicked the unsubscribe link (listed as "Deleted" for a while) is subscribed again, not counted confirmed', async () => {
-    await load([
-      { userId: 'ada', email: 'ada@example.com', status: 'active' },
-      { userId: 'bob', email: 'bob@example.com', status: 'active' },
-    ]);
-    await reconcile();
-    sns.confirm('ada@example.com');
-    sns.confirm('bob@example.com');
+    await adaAndBobConfirmed();
     await reconcile();
 
     expect(sns.unsubscribeByLink('ada@example.com')).toBe(1);

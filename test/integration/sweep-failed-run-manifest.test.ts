@@ -10,28 +10,11 @@ import { listRuns, readRunHeader, runEntries } from '../../cli/aws/run-manifests
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { isReservedId } from '../../lambdas/hygiene/data-contract';
-import type { CredentialScanner, ScanCheckpoint } from '../../lambdas/hygiene/ports';
 import { runSweep, type SweepDeps } from '../../lambdas/hygiene/sweep';
 import { type TestTable, useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
+import { failingAfter, ScanFailedError } from '../unit/support/failing-scanner';
 import { exportTable, sweepDeps } from './support/sweep-deps';
-
-class ScanFailedError extends Error {
-  override readonly name = 'ScanFailedError';
-}
-
-/** Yields `pages` pages of `inner`, then fails like a Scan page still throttled after the SDK's retries. */
-function failingAfter(inner: CredentialScanner, pages: number): CredentialScanner {
-  return {
-    async *scan(options: { segments: number; resumeFrom?: ScanCheckpoint }) {
-      let yielded = 0;
-      for await (const page of inner.scan(options)) {
-        if (yielded++ === pages) throw new ScanFailedError('Scan page throttled after every retry');
-        yield page;
-      }
-    },
-  };
-}
 
 const EXPIRED = 24;
 const config = parseConfig({ scanSegments: 1, writeConcurrency: 4, maxDeletePercent: 100 });

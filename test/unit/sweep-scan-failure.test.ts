@@ -7,27 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import type { CredentialScanner, ScanCheckpoint } from '../../lambdas/hygiene/ports';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { credential, days, NOW } from './support/credentials';
+import { failingAfter, ScanFailedError } from './support/failing-scanner';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
-
-class ScanFailedError extends Error {
-  override readonly name = 'ScanFailedError';
-}
-
-/** Yields `pages` pages of `inner`, then fails. */
-function failingAfter(inner: CredentialScanner, pages: number): CredentialScanner {
-  return {
-    async *scan(options: { segments: number; resumeFrom?: ScanCheckpoint }) {
-      let yielded = 0;
-      for await (const page of inner.scan(options)) {
-        if (yielded++ === pages) throw new ScanFailedError('Scan page throttled after every retry');
-        yield page;
-      }
-    },
-  };
-}
 
 describe('runSweep when the scan fails', () => {
   it('rejects with the scan error only after the writes it started have finished', async () => {
