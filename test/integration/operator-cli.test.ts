@@ -6,12 +6,12 @@
  * `report --list`, and `--config` in the CDK context value forms.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { PlannedDeletion } from '../../lambdas/hygiene/sweep';
 import { runCli, tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { createTestDirectoryTable } from '../support/test-directory-table';
 import { useTestTable } from '../support/test-table';
 import { credential, days, smallFleet } from '../unit/support/credentials';
@@ -30,8 +30,10 @@ function items(): Record<string, unknown>[] {
   ];
 }
 
+const tempDir = useTempDir('operator-cli');
+
 async function tempFile(name: string, content?: string): Promise<string> {
-  const path = join(tmpdir(), `operator-cli-${process.pid}-${name}`);
+  const path = join(tempDir(), name);
   if (content !== undefined) await writeFile(path, content);
   return path;
 }

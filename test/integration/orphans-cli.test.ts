@@ -7,8 +7,7 @@
  * `restore` undoes such a deletion.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -16,6 +15,7 @@ import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { getItem } from '../support/items';
 import { importOwnersCli, useOwnedTables } from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { credential, days } from '../unit/support/credentials';
 
 // credential('a-1') is owned by user-a, 'b-1' by user-b, 'c-1' by user-c.
@@ -28,11 +28,12 @@ describe('orphaned credentials (CLI, DynamoDB Local)', () => {
     credential('b-1'),
     credential('c-1'),
   ]);
+  const tempDir = useTempDir('orphans');
   let flags: string[];
   let csv: string;
   beforeAll(async () => {
     flags = ['--table', table.tableName, '--endpoint', table.endpoint, '--directory-table', owners.tableName];
-    csv = join(await mkdtemp(join(tmpdir(), 'orphans-')), `${randomUUID().slice(0, 8)}.csv`);
+    csv = join(tempDir(), `${randomUUID().slice(0, 8)}.csv`);
     await writeFile(csv, OWNERS_CSV);
   });
 

@@ -6,8 +6,7 @@
  * owners listed with their reason, the sender from --from / --config / the
  * placeholder, and bad input refused before anything is written.
  */
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +15,11 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import { directoryFlags, runCli } from '../support/run-cli';
 import { sampleEntries, sampleEvent } from '../support/sample-digest';
+import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 import { upsertNewOwners } from './support/sns-wire';
 
+const tempDir = useTempDir('relay-cli');
 let dir: string;
 const table = useTestDirectoryTable('relay-cli');
 const flags = () => directoryFlags(table);
@@ -56,7 +57,7 @@ async function jsonl(name: string, lines: readonly unknown[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'relay-cli-'));
+  dir = tempDir();
   await upsertNewOwners(
     new DynamoOwnerDirectory(table.client, table.tableName),
     [

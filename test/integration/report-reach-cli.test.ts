@@ -12,6 +12,7 @@ import type { PostureReport } from '../../lambdas/hygiene/posture';
 import { reasonCounts } from '../support/reach-counts';
 import { importOwnersCli, useOwnedTables, writeReachFixtures } from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { credential, days } from '../unit/support/credentials';
 
 // user-f has no credential (see MIXED_OWNERS_CSV for the others).
@@ -25,8 +26,9 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
     credential('g-1', { deletedAt: days(-2) }),
   ]);
   let relayConfig: string;
+  const tempDir = useTempDir('report-reach');
   beforeAll(async () => {
-    const fixtures = await writeReachFixtures('report-reach');
+    const fixtures = await writeReachFixtures(tempDir());
     relayConfig = fixtures.relayConfig;
     const imported = await importOwnersCli(owners, fixtures.ownersCsv, days(-1));
     expect(imported.code).toBe(0);

@@ -16,6 +16,7 @@ import {
   writeReachFixtures,
 } from '../support/reach-fixtures';
 import { runCli, tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { credential, days } from '../unit/support/credentials';
 
 describe('sweep --directory-table: owner reach in the run summary (CLI, DynamoDB Local)', () => {
@@ -25,8 +26,9 @@ describe('sweep --directory-table: owner reach in the run summary (CLI, DynamoDB
     credential('f-1'),
   ]);
   let fixtures: ReachFixtures;
+  const tempDir = useTempDir('sweep-reach');
   beforeAll(async () => {
-    fixtures = await writeReachFixtures('sweep-reach');
+    fixtures = await writeReachFixtures(tempDir());
   });
 
   const sweep = (...extra: string[]) =>

@@ -5,8 +5,7 @@
  * the tables such a test runs on (credentials seeded, an owner directory),
  * and the `owners import` run that loads such a CSV into a test directory.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from './run-cli';
 import { type TestDirectoryTable, useTestDirectoryTable } from './test-directory-table';
@@ -34,9 +33,8 @@ export interface ReachFixtures {
   readonly relayConfig: string;
 }
 
-/** Writes the owners CSV and the relay config into a new temporary folder named after `prefix`. */
-export async function writeReachFixtures(prefix: string): Promise<ReachFixtures> {
-  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+/** Writes the owners CSV and the relay config into `dir` (a test's {@link useTempDir} folder). */
+export async function writeReachFixtures(dir: string): Promise<ReachFixtures> {
   const fixtures = { ownersCsv: join(dir, 'owners.csv'), relayConfig: join(dir, 'relay.json') };
   await writeFile(fixtures.ownersCsv, MIXED_OWNERS_CSV);
   await writeFile(fixtures.relayConfig, JSON.stringify({ ownerDelivery: 'relay' }));
