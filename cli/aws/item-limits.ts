@@ -21,6 +21,7 @@
  * (`String(value)`).
  */
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
+import { type DecimalShape, decimalShape } from '../../lambdas/aws/decimal-shape';
 
 /** DynamoDB's item size limit, in bytes (400 KB). */
 export const MAX_ITEM_BYTES = 409_600;
@@ -33,27 +34,8 @@ export const MAX_NUMBER_DIGITS = 38;
 
 const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
 
-/** A number's significant digits and decimal exponent: its value is `0.<digits> × 10^exponent`. */
-interface NumberShape {
-  readonly negative: boolean;
-  /** Without leading or trailing zeros; empty for zero. */
-  readonly digits: string;
-  readonly exponent: number;
-}
-
-const NUMBER_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
-
-/** The shape of a number's text (`1.5`, `-2e-7`, `1e+21`), or `undefined` when it is not a decimal number. */
-function numberShape(text: string): NumberShape | undefined {
-  const match = NUMBER_TEXT.exec(text.trim());
-  if (!match || `${match[2]}${match[3] ?? ''}` === '') return undefined;
-  const whole = match[2] ?? '';
-  const all = `${whole}${match[3] ?? ''}`;
-  const leadingZeros = all.length - all.replace(/^0+/, '').length;
-  const digits = all.replace(/^0+/, '').replace(/0+$/, '');
-  const exponent = Number(match[4] ?? 0) + whole.length - leadingZeros;
-  return { negative: match[1] === '-', digits, exponent };
-}
+/** The shape of a number's text as sent, or `undefined` when it is not a decimal number. */
+const numberShape = (text: string): DecimalShape | undefined => decimalShape(text.trim());
 
 /** Bytes DynamoDB stores a number in (see the module comment); a text that is not a number counts as its length. */
 export function numberSize(text: string): number {

@@ -11,25 +11,63 @@ import { resolveDefaultsModeConfig } from '@smithy/core/config';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { type ClientLocation, clientLocationConfig } from './client-location';
+import { sameDecimal } from './decimal-shape';
 
 /** Where the table lives (DynamoDB Local or another endpoint, region, profile). */
 export type DocumentClientOptions = ClientLocation;
 
 /**
  * Reads a stored number as the SDK does by default (a `number`, or a `bigint`
- * beyond the safe integer range), except that a number neither can hold
- * (e.g. `1E+125`, `-4.4e60`) becomes a {@link NumberValue} instead of
- * throwing: the SDK default would fail the whole Scan page, so one item with
- * an odd number in any attribute would crash every sweep.
+ * beyond the safe integer range), except that a number neither holds exactly
+ * becomes a {@link NumberValue} (its exact text) instead:
+ *
+ * - one out of their range (e.g. `1E+125`, `-4.4e60`): the SDK default would
+ *   throw and fail the whole Scan page, so one item with an odd number in any
+ *   attribute would crash every sweep;
+ * - one with more precision than a double (e.g. `7.00000000000000000001`,
+ *   `1.2345678901234567890`): the SDK default silently rounds it, and a
+ *   conditional write comparing the rounded value with the stored one fails on
+ *   every run. As a `NumberValue` the record's parse reports the field
+ *   (docs/data-model.md, "Numbers").
+ *
+ * A double holds the text exactly when its shortest form (`String(value)`,
+ * what the SDK writes back) is the same decimal. This runs for every number
+ * of every item read, so the common cases (short texts; texts already in the
+ * double's shortest form) are settled without parsing the text.
+ * @param text a number as DynamoDB returns it (a decimal, in canonical form)
  */
 export function readStoredNumber(text: string): number | bigint | NumberValue {
   const value = Number(text);
-  if (Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) return value;
+  if (Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) {
+    return holdsExactly(text, value) ? value : NumberValue.from(text);
+  }
   try {
     return BigInt(text);
   } catch {
     return NumberValue.from(text);
   }
+}
+
+/**
+ * Significant digits any decimal keeps through a normal double (C's
+ * `DBL_DIG`): two decimals of up to 15 digits never round to the same double.
+ */
+const DOUBLE_EXACT_DIGITS = 15;
+
+/** The smallest normal double: below it a double has fewer significant bits. */
+const MIN_NORMAL_DOUBLE = 2 ** -1022;
+
+/**
+ * Whether `value` (the double nearest the decimal `text`) is that decimal.
+ * Cheapest test first: a text of at most 15 characters has at most 15
+ * significant digits (a normal double keeps them all); otherwise the double's
+ * shortest form is compared with the text, as written and then as decimal
+ * values (DynamoDB returns `1E-7` as `0.0000001`, JavaScript writes `1e-7`).
+ */
+function holdsExactly(text: string, value: number): boolean {
+  if (text.length <= DOUBLE_EXACT_DIGITS && Math.abs(value) >= MIN_NORMAL_DOUBLE) return true;
+  const shortest = String(value);
+  return shortest === text || sameDecimal(shortest, text);
 }
 
 /**

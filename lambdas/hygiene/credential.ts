@@ -89,13 +89,28 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Set) return 'a set';
   if (value instanceof Uint8Array) return 'binary';
-  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'object') {
+    const exact = exactNumberText(value);
+    return exact === undefined ? 'a map' : `the number ${exact}, which a double cannot hold exactly`;
+  }
   if (typeof value === 'string') {
     const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
     return JSON.stringify(shown);
   }
   if (typeof value === 'bigint') return `the number ${value}`;
   return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * The text of a stored number the table reader kept exact because a double
+ * cannot hold it (its `NumberValue`: lambdas/aws/dynamodb-client.ts,
+ * `readStoredNumber`), or `undefined` for any other object. Recognised by
+ * shape (its text and its `toAttributeValue` method), so the domain needs no
+ * SDK import; a map read from the table or from JSON never holds a method.
+ */
+function exactNumberText(value: object): string | undefined {
+  const { value: text, toAttributeValue } = value as { value?: unknown; toAttributeValue?: unknown };
+  return typeof text === 'string' && typeof toAttributeValue === 'function' ? text : undefined;
 }
 
 /** DynamoDB's limit for a partition key value, in UTF-8 bytes. */
