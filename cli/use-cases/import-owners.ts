@@ -3,11 +3,15 @@
  * and the local demo (`npm start`) share it (docs/deploy.md, "Owner
  * directory").
  *
- * Order, so a bad file or a suspicious sync changes nothing: read and check
- * every row → (create the table) → read the directory → plan → `--sync`
- * guard → write changed owners → mark missing ones departed → record the
- * freshness last (an interrupted import never makes the directory look
- * fresh; re-running it finishes the job, since unchanged owners are skipped).
+ * Order, so a bad file, an older export or a suspicious sync changes
+ * nothing: read and check every row → (create the table) → read the
+ * directory's freshness → refuse an export older than it (unless
+ * `allowOlder`) → read the directory → plan → `--sync` guard → write changed
+ * owners → mark missing ones departed → record the freshness last (an
+ * interrupted import never makes the directory look fresh; re-running it
+ * finishes the job, since unchanged owners are skipped). The freshness write
+ * never goes back to an older snapshot than the one recorded meanwhile by
+ * another import: when it loses, the import reports `superseded`.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -15,6 +19,7 @@ import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
   checkOwnerRow,
   type ImportedOwner,
+  judgeSnapshotOrder,
   judgeSyncGuard,
   type OwnerImportPlan,
   planOwnerImport,
@@ -37,6 +42,8 @@ export interface OwnerImportRequest {
   readonly sync?: boolean;
   /** The operator's override of the `--sync` guard. */
   readonly allowMassChange?: boolean;
+  /** The operator's override: import an export older than the directory's recorded snapshot. */
+  readonly allowOlder?: boolean;
   /** The guard's share (config `maxDeletePercent`). */
   readonly maxDeletePercent: number;
   readonly createTable?: boolean;
@@ -48,9 +55,18 @@ export interface OwnerImportRequest {
 /**
  * How the import ended: `imported`; `dry-run` (planned only); `rejected`
  * (bad rows, nothing written); `guard-tripped` (`--sync` would mark too many
- * owners departed, nothing written).
+ * owners departed, nothing written); `older-snapshot` (the export is older
+ * than the directory's recorded snapshot, nothing written); `superseded`
+ * (owners written, but another import recorded a newer snapshot meanwhile:
+ * the freshness keeps it, and owners this import changed may hold older values).
  */
-export type OwnerImportOutcome = 'imported' | 'dry-run' | 'rejected' | 'guard-tripped';
+export type OwnerImportOutcome =
+  | 'imported'
+  | 'dry-run'
+  | 'rejected'
+  | 'guard-tripped'
+  | 'older-snapshot'
+  | 'superseded';
 
 /** What an import did (or would do). */
 export interface OwnerImportSummary {
@@ -71,6 +87,14 @@ export interface OwnerImportSummary {
   /** Why the `--sync` guard tripped (also when overridden). */
   readonly guardReason?: string;
   readonly guardOverridden: boolean;
+  /** The directory's recorded snapshot instant when the import read it (absent: never imported). */
+  readonly recordedAsOf?: string;
+  /** Why the export counts as older than {@link recordedAsOf} (also when allowed). */
+  readonly olderReason?: string;
+  /** The export is older and `allowOlder` let it through: the freshness went back to {@link asOf}. */
+  readonly olderAllowed: boolean;
+  /** `superseded`: the snapshot instant another import recorded while this one ran. */
+  readonly supersededBy?: string;
   readonly tableCreated: boolean;
 }
 
@@ -111,15 +135,46 @@ async function currentOwners(directory: DynamoOwnerDirectory): Promise<Map<strin
   return existing;
 }
 
+/** The directory's recorded snapshot against the import's (`judgeSnapshotOrder`): refused when older and not allowed. */
+async function judgeSnapshot(
+  directory: DynamoOwnerDirectory,
+  request: OwnerImportRequest,
+): Promise<{
+  refused: boolean;
+  snapshot: Pick<OwnerImportSummary, 'recordedAsOf' | 'olderReason' | 'olderAllowed'>;
+}> {
+  const recordedAsOf = (await directory.freshness())?.asOf;
+  const order = judgeSnapshotOrder(recordedAsOf, request.asOf);
+  const olderAllowed = order.older && (request.allowOlder ?? false);
+  return {
+    refused: order.older && !olderAllowed,
+    snapshot: {
+      ...(recordedAsOf !== undefined && { recordedAsOf }),
+      ...(order.reason !== undefined && { olderReason: order.reason }),
+      olderAllowed,
+    },
+  };
+}
+
+/**
+ * Writes the plan, then the freshness: forward only, or (an allowed older
+ * export) back from exactly the snapshot the import read.
+ * @returns owners marked departed, and the snapshot that superseded this import's when its freshness write lost
+ */
 async function applyPlan(
   directory: DynamoOwnerDirectory,
   plan: OwnerImportPlan,
   request: OwnerImportRequest,
-): Promise<number> {
+  replacing: string | undefined,
+): Promise<{ markedDeparted: number; supersededBy?: string }> {
   await directory.upsertOwners(plan.upserts, request.now, request.onWritten);
-  const departed = await directory.markDeparted(plan.markDeparted, request.now);
-  await directory.recordFreshness({ asOf: request.asOf, owners: plan.ownersAfter }, request.now);
-  return departed;
+  const markedDeparted = await directory.markDeparted(plan.markDeparted, request.now);
+  const freshness = { asOf: request.asOf, owners: plan.ownersAfter };
+  const recorded = await directory.recordFreshness(freshness, request.now, {
+    ...(replacing !== undefined && { replacing }),
+  });
+  if (recorded) return { markedDeparted };
+  return { markedDeparted, supersededBy: (await directory.freshness())?.asOf ?? 'unknown' };
 }
 
 /**
@@ -143,10 +198,21 @@ export async function importOwnerFile(
   };
   const none = { created: 0, updated: 0, unchanged: 0, markedDeparted: 0, owners: 0 };
   if (checked.rejected.length > 0) {
-    return { ...base, ...none, outcome: 'rejected', guardOverridden: false, tableCreated: false };
+    return {
+      ...base,
+      ...none,
+      outcome: 'rejected',
+      guardOverridden: false,
+      olderAllowed: false,
+      tableCreated: false,
+    };
   }
   const tableCreated = await prepareTable(client, request);
   const directory = new DynamoOwnerDirectory(client, request.table);
+  const { refused, snapshot } = await judgeSnapshot(directory, request);
+  if (refused) {
+    return { ...base, ...none, ...snapshot, outcome: 'older-snapshot', guardOverridden: false, tableCreated };
+  }
   const plan = planOwnerImport(await currentOwners(directory), checked.owners, request.sync ?? false);
   const guard = judgeSyncGuard(plan, request.maxDeletePercent);
   const blocked = guard.tripped && !request.allowMassChange;
@@ -160,10 +226,17 @@ export async function importOwnerFile(
   const verdict = {
     ...(guard.reason !== undefined && { guardReason: guard.reason }),
     guardOverridden: guard.tripped && !blocked,
+    ...snapshot,
     tableCreated,
   };
   if (blocked) return { ...base, ...counts, ...verdict, outcome: 'guard-tripped' };
   if (request.dryRun) return { ...base, ...counts, ...verdict, outcome: 'dry-run' };
-  const markedDeparted = await applyPlan(directory, plan, request);
-  return { ...base, ...counts, markedDeparted, ...verdict, outcome: 'imported' };
+  const applied = await applyPlan(
+    directory,
+    plan,
+    request,
+    snapshot.olderAllowed ? snapshot.recordedAsOf : undefined,
+  );
+  const outcome = applied.supersededBy === undefined ? 'imported' : 'superseded';
+  return { ...base, ...counts, ...applied, ...verdict, outcome };
 }

@@ -313,20 +313,43 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
 
   /**
    * Records the snapshot instant and owner count of the last import; written
-   * after the owners, so an interrupted import never looks fresh.
+   * after the owners, so an interrupted import never looks fresh. Never moves
+   * the snapshot instant backwards: the write is conditional on the recorded
+   * `asOf` being absent or not after `freshness.asOf` (canonical UTC strings
+   * order as their instants), so an import of an older export that finishes
+   * after a newer one loses. `replacing` is the operator's override
+   * (`owners import --allow-older`): the write goes back only from exactly
+   * that recorded instant, never from one another import recorded meanwhile.
+   * @returns false when the condition failed (nothing written: another import recorded a newer snapshot)
    */
-  async recordFreshness(freshness: Required<DirectoryFreshness>, importedAt: string): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          [OWNER_ATTR.userId]: DIRECTORY_FRESHNESS_ID,
-          [DIRECTORY_FRESHNESS_ATTR.asOf]: freshness.asOf,
-          [DIRECTORY_FRESHNESS_ATTR.owners]: freshness.owners,
-          [DIRECTORY_FRESHNESS_ATTR.importedAt]: importedAt,
-        },
-      }),
-    );
+  async recordFreshness(
+    freshness: Required<DirectoryFreshness>,
+    importedAt: string,
+    options: { readonly replacing?: string } = {},
+  ): Promise<boolean> {
+    const { replacing } = options;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            [OWNER_ATTR.userId]: DIRECTORY_FRESHNESS_ID,
+            [DIRECTORY_FRESHNESS_ATTR.asOf]: freshness.asOf,
+            [DIRECTORY_FRESHNESS_ATTR.owners]: freshness.owners,
+            [DIRECTORY_FRESHNESS_ATTR.importedAt]: importedAt,
+          },
+          ConditionExpression:
+            replacing === undefined ? 'attribute_not_exists(#asOf) OR #asOf <= :asOf' : '#asOf = :replacing',
+          ExpressionAttributeNames: { '#asOf': DIRECTORY_FRESHNESS_ATTR.asOf },
+          ExpressionAttributeValues:
+            replacing === undefined ? { ':asOf': freshness.asOf } : { ':replacing': replacing },
+        }),
+      );
+      return true;
+    } catch (error: unknown) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /**

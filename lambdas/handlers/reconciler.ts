@@ -3,11 +3,14 @@
  * reconciler"): on its schedule, makes the topic's owner email subscriptions
  * match the owner directory. Thin: build the adapters once per cold start,
  * call `reconcileSubscriptions`, turn its summary into metrics and a log line.
- * A quota stop emits `SubscriptionQuotaExceeded = 1` (the alarm's metric) and
- * fails the invocation with the `FilterPolicyQuotaError`.
+ * A quota stop emits the same metrics for what the stopped run did (removed,
+ * repaired, refused, pending; nothing created) with `SubscriptionQuotaExceeded
+ * = 1` (the alarm's metric), logs it as an error, and fails the invocation
+ * with the `FilterPolicyQuotaError`.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
+import { errorText } from '../hygiene/errors';
 import type { OwnerDeliveryRoute, OwnerSubscriptionRegistry } from '../hygiene/owner-directory';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
@@ -17,6 +20,7 @@ import {
 import {
   type ReconcileSummary,
   reconcileSubscriptions,
+  SubscriptionQuotaStop,
   type TopicSubscriptions,
 } from '../hygiene/subscription-reconciler';
 import { createHandlerClients } from './aws-clients';
@@ -34,9 +38,16 @@ export interface ReconcilerHandlerDeps extends Observability {
   readonly filterPolicyQuota: number;
 }
 
-/** Emits the run's figures as EMF metrics. */
-export function recordReconcilerMetrics(metrics: Observability['metrics'], summary: ReconcileSummary): void {
-  metrics.addMetric(RECONCILER_METRIC.quotaExceeded, MetricUnit.Count, 0);
+/**
+ * Emits the run's figures as EMF metrics.
+ * @param quotaExceeded the run stopped at the filter-policy quota (its summary is what it did before stopping)
+ */
+export function recordReconcilerMetrics(
+  metrics: Observability['metrics'],
+  summary: ReconcileSummary,
+  quotaExceeded = false,
+): void {
+  metrics.addMetric(RECONCILER_METRIC.quotaExceeded, MetricUnit.Count, quotaExceeded ? 1 : 0);
   metrics.addMetric(RECONCILER_METRIC.filterPolicies, MetricUnit.Count, summary.filterPolicies.planned);
   metrics.addMetric(RECONCILER_METRIC.created, MetricUnit.Count, summary.created);
   metrics.addMetric(RECONCILER_METRIC.repaired, MetricUnit.Count, summary.repaired);
@@ -44,6 +55,26 @@ export function recordReconcilerMetrics(metrics: Observability['metrics'], summa
   metrics.addMetric(RECONCILER_METRIC.failed, MetricUnit.Count, summary.failed.length);
   metrics.addMetric(RECONCILER_METRIC.pendingOwners, MetricUnit.Count, summary.states.pending);
   metrics.addMetric(RECONCILER_METRIC.conflicts, MetricUnit.Count, summary.conflicts.length);
+}
+
+/** The run's summary as logged: every figure, without the (long) list of operations. */
+function loggedSummary(summary: ReconcileSummary): Omit<ReconcileSummary, 'operations'> {
+  const { operations: _operations, ...fields } = summary;
+  return fields;
+}
+
+/** A quota stop: the stopped run's metrics (when it ran) with `SubscriptionQuotaExceeded = 1`, and an error log. */
+function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): void {
+  const stopped = error instanceof SubscriptionQuotaStop ? error.summary : undefined;
+  if (stopped === undefined) deps.metrics.addMetric(RECONCILER_METRIC.quotaExceeded, MetricUnit.Count, 1);
+  else recordReconcilerMetrics(deps.metrics, stopped, true);
+  deps.logger.error('subscription filter-policy quota exceeded', {
+    quota: error.quota,
+    needed: error.needed,
+    ...(stopped !== undefined && { summary: loggedSummary(stopped) }),
+    // One line: the error object would repeat the summary, operations included.
+    error: errorText(error),
+  });
 }
 
 /** The raw handler over explicit dependencies (tests pass fakes). */
@@ -56,18 +87,11 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
         { route: deps.route, filterPolicyQuota: deps.filterPolicyQuota },
       );
     } catch (error: unknown) {
-      if (error instanceof FilterPolicyQuotaError) {
-        deps.metrics.addMetric(RECONCILER_METRIC.quotaExceeded, MetricUnit.Count, 1);
-        deps.logger.error('subscription filter-policy quota exceeded', {
-          quota: error.quota,
-          needed: error.needed,
-          error,
-        });
-      }
+      if (error instanceof FilterPolicyQuotaError) reportQuotaStop(deps, error);
       throw error;
     }
     recordReconcilerMetrics(deps.metrics, summary);
-    const { operations: _operations, ...fields } = summary;
+    const fields = loggedSummary(summary);
     if (summary.failed.length > 0 || summary.conflicts.length > 0) {
       deps.logger.warn('subscription reconciler summary', { summary: fields });
     } else deps.logger.info('subscription reconciler summary', { summary: fields });

@@ -14,6 +14,7 @@ import { MAX_KEY_BYTES } from './credential';
 import { RESERVED_ID_PREFIX } from './data-contract';
 import { exceedsPercent } from './guard';
 import { normalizeEmail, OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-directory';
+import { parseInstant } from './time';
 
 /** The columns of a CSV export and the keys of a JSON Lines one. */
 export const OWNER_FILE_FIELDS = ['userId', 'email', 'name', 'status'] as const;
@@ -252,5 +253,43 @@ export function judgeSyncGuard(
     reason:
       `--sync would mark ${changes} of ${plan.activeBefore} active owners departed ` +
       `(${Number.isInteger(share) ? share : share.toFixed(1)}%), above maxDeletePercent ${maxDeletePercent}%`,
+  };
+}
+
+/** Whether an import's snapshot may replace the one the directory has recorded. */
+export interface SnapshotOrderVerdict {
+  /** True when the import's `--as-of` is older than the recorded one, or the recorded one cannot be read. */
+  readonly older: boolean;
+  /** Why, in one sentence (absent when not older). */
+  readonly reason?: string;
+}
+
+/**
+ * Judges an import's snapshot instant against the directory's recorded one
+ * (docs/deploy.md, "Owner directory"). An older export imported over a newer
+ * one would bring back stale rows (an old address, a departed owner active
+ * again; with `--sync`, newer owners marked departed) and make the directory
+ * look older than the data it held, so it is refused unless the operator
+ * overrides it. The same instant is not older: re-running an interrupted
+ * import finishes it. A recorded instant that cannot be parsed cannot be
+ * ordered, so it counts as newer (the override replaces it).
+ * @param recordedAsOf the directory's recorded `asOf` (absent: never imported, anything goes)
+ * @param asOf the import's `--as-of`, canonical UTC
+ */
+export function judgeSnapshotOrder(recordedAsOf: string | undefined, asOf: string): SnapshotOrderVerdict {
+  if (recordedAsOf === undefined) return { older: false };
+  const recorded = parseInstant(recordedAsOf);
+  const incoming = parseInstant(asOf);
+  if (!recorded.ok) {
+    return {
+      older: true,
+      reason: `the directory's recorded snapshot instant ${JSON.stringify(recordedAsOf)} is not a valid instant, so --as-of ${asOf} cannot be shown to be newer`,
+    };
+  }
+  if (!incoming.ok) throw new RangeError(`asOf ${JSON.stringify(asOf)} is ${incoming.reason}`);
+  if (incoming.ms >= recorded.ms) return { older: false };
+  return {
+    older: true,
+    reason: `--as-of ${asOf} is older than the directory's snapshot (as of ${recordedAsOf})`,
   };
 }

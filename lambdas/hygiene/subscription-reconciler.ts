@@ -6,7 +6,8 @@
  * would pass SNS's filter-policy quota it creates nothing but still applies
  * the removals and repairs (they add no filter policy) and records the states
  * — an owner who unsubscribed must stop counting as reachable even while the
- * topic is over quota — then throws the quota error. A state is
+ * topic is over quota — then throws the quota error, carrying the summary of
+ * what it did ({@link SubscriptionQuotaStop}). A state is
  * planned for the address the run read, and recorded only while the owner
  * still has it: an import may change the address (clearing the state) while
  * a run is in flight, and the old address's `confirmed` must not land on the
@@ -118,9 +119,30 @@ export class EmptyOwnerDirectoryError extends Error {
 }
 
 /**
+ * The quota stopped a run after it applied the removals and repairs and
+ * recorded the states: the {@link FilterPolicyQuotaError} (same name and
+ * message, `applied` set), with the run's summary, so a caller reports what
+ * the run did as it would for a run that finished (the Lambda's metrics).
+ */
+export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
+  constructor(
+    problem: FilterPolicyQuotaError,
+    /** What the stopped run did: no creation (`created` 0); its removals, repairs, refusals and states. */
+    readonly summary: ReconcileSummary,
+  ) {
+    super(problem.quota, problem.needed, problem.creations, {
+      removed: summary.removed,
+      repaired: summary.repaired,
+      failed: summary.failed.length,
+    });
+  }
+}
+
+/**
  * Makes the topic's owner subscriptions match the directory.
- * @throws {FilterPolicyQuotaError} when the plan needs more filter policies than the quota: after applying
- *   the removals and repairs and recording the states (see {@link withoutCreations}); a dry run changes nothing
+ * @throws {SubscriptionQuotaStop} (a {@link FilterPolicyQuotaError}) when the plan needs more filter policies
+ *   than the quota: after applying the removals and repairs and recording the states (see
+ *   {@link withoutCreations}); a dry run changes nothing and throws the plain {@link FilterPolicyQuotaError}
  * @throws {EmptyOwnerDirectoryError} before any change, on the `sns-email` route with an empty directory
  */
 export async function reconcileSubscriptions(
@@ -135,12 +157,10 @@ export async function reconcileSubscriptions(
   const quotaError = filterPolicyQuotaProblem(plan, quota);
   if (quotaError === undefined) return applyAndRecord(deps, plan, options, { owners, quota });
   if (options.dryRun) throw quotaError;
-  const stopped = await applyAndRecord(deps, withoutCreations(plan), options, { owners, quota });
-  throw new FilterPolicyQuotaError(quotaError.quota, quotaError.needed, quotaError.creations, {
-    removed: stopped.removed,
-    repaired: stopped.repaired,
-    failed: stopped.failed.length,
-  });
+  throw new SubscriptionQuotaStop(
+    quotaError,
+    await applyAndRecord(deps, withoutCreations(plan), options, { owners, quota }),
+  );
 }
 
 /** Applies the plan (unless dry) and records the owners' states that changed. */

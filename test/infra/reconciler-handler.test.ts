@@ -1,13 +1,15 @@
 /**
  * The subscription reconciler handler's own logic, with in-memory ports: the
  * metrics it emits (the `SubscriptionQuotaExceeded` alarm's input), the quota
- * stop, and reading the quota from the environment.
+ * stop (the same metrics for what the stopped run did), and reading the quota
+ * from the environment.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
   FilterPolicyQuotaError,
   InvalidFilterPolicyQuotaError,
@@ -49,7 +51,11 @@ function fakeTools() {
   };
 }
 
-function topicWith(subscriptions: TopicSubscription[]): TopicSubscriptions & { writes: number } {
+/** A topic holding `subscriptions`; SNS refuses to unsubscribe the ARNs in `refused`. */
+function topicWith(
+  subscriptions: TopicSubscription[],
+  refused: readonly string[] = [],
+): TopicSubscriptions & { writes: number } {
   return {
     writes: 0,
     list: async () => subscriptions,
@@ -60,25 +66,40 @@ function topicWith(subscriptions: TopicSubscription[]): TopicSubscriptions & { w
     async setFilterPolicy() {
       this.writes++;
     },
-    async remove() {
+    async remove(arn: string) {
+      if (refused.includes(arn)) throw new Error(`AuthorizationError: refused ${arn}`);
       this.writes++;
     },
   };
 }
 
-const owner = (userId: string) => ({ userId, email: `${userId}@x`, status: 'active' as const });
+const owner = (userId: string): OwnerRecord => ({ userId, email: `${userId}@x`, status: 'active' });
+
+/** A confirmed email subscription of `endpoint` with `filterPolicy`. */
+const emailSub = (arn: string, endpoint: string, filterPolicy: string): TopicSubscription => ({
+  arn,
+  protocol: 'email',
+  endpoint,
+  filterPolicy,
+  pending: false,
+});
 
 /**
- * The handler over a topic holding `subscriptions` and a directory of two
- * active owners (ada, bob) on sns-email, with fake tools and the quota given.
+ * The handler over a topic holding `subscriptions` and a directory of
+ * `owners` (default: two active owners, ada and bob) on sns-email, with fake
+ * tools and the quota given.
  */
-function reconcilerOver(subscriptions: TopicSubscription[], filterPolicyQuota: number) {
+function reconcilerOver(
+  subscriptions: TopicSubscription[],
+  filterPolicyQuota: number,
+  options: { readonly owners?: OwnerRecord[]; readonly refused?: readonly string[] } = {},
+) {
   const { metrics, logs, tools } = fakeTools();
-  const topic = topicWith(subscriptions);
+  const topic = topicWith(subscriptions, options.refused);
   const handler = handlerModule.createReconcilerHandler({
     ...tools,
     topic,
-    directory: new MemoryOwnerRegistry([owner('ada'), owner('bob')]),
+    directory: new MemoryOwnerRegistry(options.owners ?? [owner('ada'), owner('bob')]),
     route: 'sns-email',
     filterPolicyQuota,
   });
@@ -117,9 +138,54 @@ describe('reconciler handler', () => {
     const { handler, topic, metrics, logs } = reconcilerOver([], 1);
 
     await expect(handler({})).rejects.toThrow(FilterPolicyQuotaError);
-    expect(metrics).toEqual({ [RECONCILER_METRIC.quotaExceeded]: 1 });
+    expect(metrics).toEqual({
+      [RECONCILER_METRIC.quotaExceeded]: 1,
+      [RECONCILER_METRIC.filterPolicies]: 0,
+      [RECONCILER_METRIC.created]: 0,
+      [RECONCILER_METRIC.repaired]: 0,
+      [RECONCILER_METRIC.removed]: 0,
+      [RECONCILER_METRIC.failed]: 0,
+      [RECONCILER_METRIC.pendingOwners]: 0,
+      [RECONCILER_METRIC.conflicts]: 0,
+    });
     expect(logs).toEqual([{ level: 'error', message: 'subscription filter-policy quota exceeded' }]);
     expect(topic.writes).toBe(0);
+  });
+
+  it('on a quota stop emits the metrics of what the run still did: removed, repaired, refused, pending, conflicts', async () => {
+    const { handler, topic, metrics } = reconcilerOver(
+      [
+        // Owners gone from the directory: one removed, one SNS refuses to remove.
+        emailSub('arn:gone', 'gone@x', ownerFilterPolicy('gone')),
+        emailSub('arn:left', 'left@x', ownerFilterPolicy('left')),
+        // cy's filter also lets admin messages through: repaired.
+        emailSub('arn:cy', 'cy@x', '{"userId":["cy"],"audience":["owner","admin"]}'),
+        // bob has not confirmed yet: pending (counts as holding a filter policy).
+        { arn: 'PendingConfirmation', protocol: 'email', endpoint: 'bob@x', pending: true },
+        // dee's address is an admin subscription: a conflict, not subscribed.
+        emailSub('arn:admin', 'dee@x', '{"audience":["admin"]}'),
+      ],
+      // 5 policies now − 2 removals + ada's creation = 4 > 3: ada is not subscribed.
+      3,
+      { owners: [owner('ada'), owner('bob'), owner('cy'), owner('dee')], refused: ['arn:left'] },
+    );
+
+    const error = await handler({}).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(FilterPolicyQuotaError);
+    expect(error).toMatchObject({ quota: 3, needed: 4, applied: { removed: 1, repaired: 1, failed: 1 } });
+    expect(topic.writes).toBe(2);
+    expect(metrics).toEqual({
+      [RECONCILER_METRIC.quotaExceeded]: 1,
+      // What the topic holds after the stopped run as planned: ada's creation left out.
+      [RECONCILER_METRIC.filterPolicies]: 3,
+      [RECONCILER_METRIC.created]: 0,
+      [RECONCILER_METRIC.repaired]: 1,
+      [RECONCILER_METRIC.removed]: 1,
+      [RECONCILER_METRIC.failed]: 1,
+      [RECONCILER_METRIC.pendingOwners]: 1,
+      [RECONCILER_METRIC.conflicts]: 1,
+    });
   });
 
   it('reads the quota from SNS_FILTER_POLICY_QUOTA (default 200), naming the variable when bad', () => {

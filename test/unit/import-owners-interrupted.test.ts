@@ -7,7 +7,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
@@ -37,6 +43,7 @@ describe('importOwnerFile interrupted', () => {
 
   it('writes the freshness item only after every owner, and not at all when a write fails', async () => {
     ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'owners' } });
+    ddb.on(GetCommand).resolves({});
     ddb.on(ScanCommand).resolves({ Items: [] });
     ddb
       .on(UpdateCommand)
@@ -57,6 +64,7 @@ describe('importOwnerFile interrupted', () => {
 
   it('after a complete write, records asOf and the owner count last', async () => {
     ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'owners' } });
+    ddb.on(GetCommand).resolves({});
     ddb.on(ScanCommand).resolves({ Items: [] });
     ddb.on(UpdateCommand).resolves({});
     ddb.on(PutCommand).resolves({});
@@ -75,6 +83,10 @@ describe('importOwnerFile interrupted', () => {
           owners: 3,
           importedAt: '2026-12-01T00:00:00.000Z',
         },
+        // Never back to an older snapshot (docs/deploy.md, "Owner directory").
+        ConditionExpression: 'attribute_not_exists(#asOf) OR #asOf <= :asOf',
+        ExpressionAttributeNames: { '#asOf': 'asOf' },
+        ExpressionAttributeValues: { ':asOf': '2026-11-30T00:00:00.000Z' },
       },
     ]);
     const calls = ddb.calls();

@@ -5,13 +5,16 @@
  * marks owners missing from the file `departed`, refused (exit 3) when that
  * is more than `maxDeletePercent` of the active owners unless
  * `--allow-mass-change`; the share is the `--config`'s, else the `--stack`'s
- * deployed config's (`directoryConfigOf`), else the default.
+ * deployed config's (`directoryConfigOf`), else the default. An export older
+ * than the directory's recorded snapshot (`--as-of`) is refused (exit 3)
+ * unless `--allow-older`; an import whose freshness lost to a newer one
+ * recorded meanwhile says so (exit 1).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import';
 import { formatInstant, requireInstant } from '../../../lambdas/hygiene/time';
-import { terminalText } from '../../../lambdas/render/sanitize';
+import { terminalLines, terminalText } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
 import { directoryConfigOf, withDirectory } from '../../options/directory-options';
@@ -27,7 +30,8 @@ import { OWNER_FILE_FORMATS } from '../../use-cases/owner-file';
 const DESCRIPTION =
   'Load owners (userId, email, name, status) from a CSV file with that header or a JSON Lines file. ' +
   'Every row is checked first: bad rows are named by line number and nothing is written (exit 1). ' +
-  'Owners not in the file keep their state unless --sync.';
+  'Owners not in the file keep their state unless --sync. ' +
+  "An export older (--as-of) than the directory's recorded snapshot is refused (exit 3) unless --allow-older.";
 
 function defineOwnersImport(owners: Command) {
   return defineCommand(owners, 'import', DESCRIPTION, 'directory', (command) =>
@@ -38,6 +42,10 @@ function defineOwnersImport(owners: Command) {
       .option(
         '--allow-mass-change',
         'let --sync mark more than maxDeletePercent of the active owners departed',
+      )
+      .option(
+        '--allow-older',
+        "import an export whose --as-of is older than the directory's recorded snapshot (the freshness goes back to it)",
       )
       .option('--create-table', 'create the owner directory table when it does not exist')
       .option('--dry-run', 'check the file and show what would change; write nothing')
@@ -74,22 +82,45 @@ function describeRejected(row: RejectedOwnerRow): string {
   return `line ${row.line}${who}: ${row.problems.join('; ')}`;
 }
 
-function summaryText(summary: OwnerImportSummary, dryRun: boolean): string {
+/** The summary line (before sanitising: the recorded instants are stored text). */
+function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
   if (summary.outcome === 'rejected') {
-    return `rejected ${summary.rejectedRows.length} of ${summary.rows} row(s) in ${summary.file}; nothing written\n`;
+    return `rejected ${summary.rejectedRows.length} of ${summary.rows} row(s) in ${summary.file}; nothing written`;
   }
   if (summary.outcome === 'guard-tripped') {
-    return `refused: ${summary.guardReason}; nothing written (re-run with --allow-mass-change if this is intended)\n`;
+    return `refused: ${summary.guardReason}; nothing written (re-run with --allow-mass-change if this is intended)`;
+  }
+  if (summary.outcome === 'older-snapshot') {
+    return (
+      `refused: ${summary.olderReason}; nothing written (check the export; to load it anyway, ` +
+      `re-run with --allow-older: the directory's freshness then goes back to ${summary.asOf})`
+    );
   }
   const verb = dryRun ? 'would import' : 'imported';
   const created = summary.tableCreated ? ' (table created)' : '';
   const overridden = summary.guardOverridden ? ` (guard overridden: ${summary.guardReason})` : '';
-  return (
+  const older = summary.olderAllowed ? ` (--allow-older: ${summary.olderReason})` : '';
+  const done =
     `${verb} ${summary.rows} owner(s) into ${summary.table}${created}: ${summary.created} new, ` +
-    `${summary.updated} changed, ${summary.unchanged} unchanged, ${summary.markedDeparted} marked departed${overridden}; ` +
-    `directory as of ${summary.asOf}, ${summary.owners} owner(s)\n`
+    `${summary.updated} changed, ${summary.unchanged} unchanged, ${summary.markedDeparted} marked departed${overridden}; `;
+  if (summary.outcome !== 'superseded') {
+    return `${done}directory as of ${summary.asOf}${older}, ${summary.owners} owner(s)`;
+  }
+  return (
+    `${done}but another import recorded a newer snapshot (as of ${summary.supersededBy}) while this one ran: ` +
+    `the directory's freshness stays at it, and owners this import changed may now hold this export's older ` +
+    `values; re-run the import of the export as of ${summary.supersededBy}`
   );
 }
+
+const EXIT_CODE_OF: Readonly<Record<OwnerImportSummary['outcome'], number>> = {
+  imported: EXIT_CODE.complete,
+  'dry-run': EXIT_CODE.complete,
+  rejected: EXIT_CODE.failure,
+  superseded: EXIT_CODE.failure,
+  'guard-tripped': EXIT_CODE.guardTripped,
+  'older-snapshot': EXIT_CODE.guardTripped,
+};
 
 async function runOwnersImport(
   file: string,
@@ -108,6 +139,7 @@ async function runOwnersImport(
       now: formatInstant(now),
       sync: options.sync ?? false,
       allowMassChange: options.allowMassChange ?? false,
+      allowOlder: options.allowOlder ?? false,
       maxDeletePercent: config.maxDeletePercent,
       createTable: options.createTable ?? false,
       dryRun: options.dryRun ?? false,
@@ -122,13 +154,10 @@ async function runOwnersImport(
     for (const row of summary.rejectedRows) {
       process.stderr.write(`pc-hygiene owners import: rejected ${terminalText(describeRejected(row))}\n`);
     }
-    const text = summaryText(summary, options.dryRun ?? false);
-    (summary.outcome === 'imported' || summary.outcome === 'dry-run' ? process.stdout : process.stderr).write(
-      text,
-    );
+    const text = terminalLines([summaryLine(summary, options.dryRun ?? false)]);
+    (EXIT_CODE_OF[summary.outcome] === EXIT_CODE.complete ? process.stdout : process.stderr).write(text);
   }
-  if (summary.outcome === 'rejected') process.exitCode = EXIT_CODE.failure;
-  if (summary.outcome === 'guard-tripped') process.exitCode = EXIT_CODE.guardTripped;
+  if (EXIT_CODE_OF[summary.outcome] !== EXIT_CODE.complete) process.exitCode = EXIT_CODE_OF[summary.outcome];
 }
 
 /** Registers `owners import` on the `owners` command. */

@@ -1,0 +1,38 @@
+/**
+ * `judgeSnapshotOrder`: an owner export older than the directory's recorded
+ * snapshot is refused unless overridden (docs/deploy.md, "Owner directory").
+ */
+import { describe, expect, it } from 'vitest';
+import { judgeSnapshotOrder } from '../../lambdas/hygiene/owner-import';
+
+describe('judgeSnapshotOrder', () => {
+  it('lets anything replace a directory never imported, and the same or a newer instant replace one', () => {
+    expect(judgeSnapshotOrder(undefined, '2026-11-28T06:00:00.000Z')).toEqual({ older: false });
+    expect(judgeSnapshotOrder('2026-11-28T06:00:00.000Z', '2026-11-28T06:00:00.000Z')).toEqual({
+      older: false,
+    });
+    expect(judgeSnapshotOrder('2026-11-28T06:00:00.000Z', '2026-11-28T06:00:00.001Z')).toEqual({
+      older: false,
+    });
+  });
+
+  it('compares instants, not spellings: an offset recorded instant is ordered by its UTC value', () => {
+    expect(judgeSnapshotOrder('2026-11-28T07:00:00+02:00', '2026-11-28T06:00:00.000Z')).toEqual({
+      older: false,
+    });
+  });
+
+  it('calls an older instant older, naming both', () => {
+    expect(judgeSnapshotOrder('2026-11-30T06:00:00.000Z', '2026-11-30T05:59:59.999Z')).toEqual({
+      older: true,
+      reason:
+        "--as-of 2026-11-30T05:59:59.999Z is older than the directory's snapshot (as of 2026-11-30T06:00:00.000Z)",
+    });
+  });
+
+  it('counts a recorded instant it cannot read as newer, quoting it', () => {
+    const verdict = judgeSnapshotOrder('\u001b[2Jsoon', '2026-11-30T06:00:00.000Z');
+    expect(verdict.older).toBe(true);
+    expect(verdict.reason).toContain('"\\u001b[2Jsoon" is not a valid instant');
+  });
+});
