@@ -91,6 +91,11 @@ export async function loadDemoDirectory(
     maxDeletePercent: 100,
     createTable: true,
   });
+  if (summary.outcome !== 'imported') {
+    throw new Error(
+      `the demo owner directory was not loaded into ${DEFAULT_DIRECTORY_TABLE_NAME}: ${summary.outcome}`,
+    );
+  }
   const count = (role: DemoOwner['role']) => owners.filter((o) => o.role === role).length;
   options.log(
     `Loaded the demo owner directory (${file}) into ${DEFAULT_DIRECTORY_TABLE_NAME}: ${summary.owners} owners, ` +
