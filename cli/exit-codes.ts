@@ -9,7 +9,10 @@
 export const EXIT_CODE = {
   /** Done (help and `--version` included). */
   complete: 0,
-  /** A failure: an error, rejected input, or operations AWS refused (the message says which). */
+  /**
+   * A failure: an error, rejected input, or operations AWS refused (the message says which); for
+   * `sweep`, also failed writes, and a run aborted by them (summary status `aborted`).
+   */
   failure: 1,
   /** A usage error (bad flag, unreadable file, invalid config): nothing was done. */
   usage: 2,

@@ -102,6 +102,7 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
     graph('Guard and run status', [
       m(SWEEP_METRIC.guardTripped, { label: 'guard tripped', statistic: 'Maximum' }),
       m(SWEEP_METRIC.incomplete, { label: 'incomplete (checkpointed)', statistic: 'Maximum' }),
+      m(SWEEP_METRIC.aborted, { label: 'aborted (too many failed writes)', statistic: 'Maximum' }),
       m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read' }),
       m(SWEEP_METRIC.writeFailures, { label: 'write failures' }),
       m(SWEEP_METRIC.writtenAlone, { label: 'written alone (batch fallback)' }),

@@ -13,7 +13,8 @@
  * says `"mode": "audit"` explicitly (the config schema's default mode is
  * `audit` for deployments; an operator's hand tool that did nothing by
  * default would surprise). Exit codes: 0 complete, 1 failure (including
- * failed writes), 2 usage, 3 guard tripped (no deletions made), 4 incomplete.
+ * failed writes and a run aborted by them), 2 usage, 3 guard tripped (no
+ * deletions made), 4 incomplete.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
@@ -200,13 +201,12 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
       process.exitCode = sweepExitCode(summary);
     } catch (error: unknown) {
       progress.clear();
-      if (error instanceof SweepAbortedError) {
-        // What was written before the abort is on the table: show it, tell the deployment, then fail.
-        print(error.summary);
-        await reportToDeployment(target, error.summary);
-        throw new Error(`sweep aborted: ${error.message}`);
-      }
-      throw error;
+      if (!(error instanceof SweepAbortedError)) throw error;
+      // What was written before the abort is on the table: show it, tell the deployment, then fail (exit 1).
+      print(error.summary);
+      await reportToDeployment(target, error.summary);
+      process.stderr.write(`pc-hygiene: sweep aborted: ${terminalText(error.message)}\n`);
+      process.exitCode = sweepExitCode(error.summary);
     }
   });
 }

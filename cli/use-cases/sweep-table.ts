@@ -23,12 +23,13 @@ import {
 import { EXIT_CODE } from '../exit-codes';
 
 /**
- * The exit code for a finished run: failed writes first (something is
- * broken), then a tripped guard (deletions need an operator's decision),
- * then an incomplete scan (run again to continue).
+ * The exit code for a run's summary (docs/sweep.md, "Exit codes"): an aborted
+ * run or failed writes first (something is broken: `failure`), then a tripped
+ * guard (deletions need an operator's decision), then an incomplete scan (run
+ * again to continue).
  */
 export function sweepExitCode(summary: RunSummary): number {
-  if (summary.failed.count > 0) return EXIT_CODE.failure;
+  if (summary.status === 'aborted' || summary.failed.count > 0) return EXIT_CODE.failure;
   if (guardBlocked(summary)) return EXIT_CODE.guardTripped;
   if (summary.status === 'incomplete') return EXIT_CODE.incomplete;
   return EXIT_CODE.complete;

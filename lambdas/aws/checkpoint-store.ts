@@ -11,8 +11,14 @@
  *   present, bumps a load counter (`ADD`) and returns the item with
  *   `ReturnValues: ALL_NEW`; when there is none the condition fails and
  *   nothing is written (no empty item is ever created by a read);
- * - **clear**: `REMOVE` the checkpoint attributes, conditional on them being
- *   present (an `UpdateItem` on a missing key would otherwise create it).
+ * - **clear**: `REMOVE` the checkpoint attributes, conditional on the stored
+ *   checkpoint still being the one this run loaded (the same stored value,
+ *   readable or not). Runs overlap — the schedule, an operator's CLI sweep —
+ *   and a run that finishes must not remove the newer checkpoint another run
+ *   saved meanwhile; the condition also keeps a clear from creating the item.
+ *   Comparing the text is enough: a checkpoint says "everything before these
+ *   positions is done", so a run that finished the table from those positions
+ *   may clear any checkpoint that says the same.
  *
  * The positions are stored as one JSON string: keys are small (one `id` per
  * segment, at most 64 segments), and a string survives any marshalling.
@@ -21,7 +27,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { CHECKPOINT_ATTR, CHECKPOINT_ID } from '../hygiene/data-contract';
-import type { CheckpointStore, ScanCheckpoint } from '../hygiene/ports';
+import type { CheckpointStore, LoadedCheckpoint, ScanCheckpoint } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
@@ -94,13 +100,17 @@ function loadUpdate(): UpdateExpressionParts {
   return update.condition(`attribute_exists(${update.name(CHECKPOINT_ATTR.checkpoint)})`).build();
 }
 
-/** Clear: remove the checkpoint attributes, only if present (an update on a missing key would create it). */
-function clearUpdate(): UpdateExpressionParts {
+/**
+ * Clear: remove the checkpoint attributes, only while the stored checkpoint is
+ * still `stored` (the value loaded): never a newer one, and never on a missing
+ * item (an update on a missing key would create it).
+ */
+function clearUpdate(stored: unknown): UpdateExpressionParts {
   const update = new UpdateExpressionBuilder()
     .remove(CHECKPOINT_ATTR.checkpoint)
     .remove(CHECKPOINT_ATTR.savedAt)
     .remove(CHECKPOINT_ATTR.loads);
-  return update.condition(`attribute_exists(${update.name(CHECKPOINT_ATTR.checkpoint)})`).build();
+  return update.condition(`${update.name(CHECKPOINT_ATTR.checkpoint)} = ${update.value(stored)}`).build();
 }
 
 /** {@link CheckpointStore} as one reserved item of the credentials table, using only `UpdateItem`. */
@@ -113,7 +123,7 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
     private readonly options: CheckpointStoreOptions = {},
   ) {}
 
-  async load(): Promise<ScanCheckpoint | undefined> {
+  async load(): Promise<LoadedCheckpoint | undefined> {
     let attributes: Record<string, unknown> | undefined;
     try {
       const result = await this.client.send(
@@ -129,12 +139,13 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
       if (error instanceof ConditionalCheckFailedException) return undefined; // no checkpoint
       throw error;
     }
-    const parsed = parseStoredCheckpoint(attributes?.[CHECKPOINT_ATTR.checkpoint]);
+    const stored = attributes?.[CHECKPOINT_ATTR.checkpoint];
+    const parsed = parseStoredCheckpoint(stored);
     if (!parsed.ok) {
       this.options.onInvalid?.(`ignoring the stored sweep checkpoint: ${parsed.reason}`);
-      return undefined;
+      return { resumeFrom: undefined, stored };
     }
-    return parsed.value;
+    return { resumeFrom: parsed.value, stored };
   }
 
   async save(checkpoint: ScanCheckpoint): Promise<void> {
@@ -155,17 +166,19 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
     );
   }
 
-  async clear(): Promise<void> {
+  async clear(loaded: LoadedCheckpoint): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          ...clearUpdate(),
+          ...clearUpdate(loaded.stored),
         }),
       );
+      return true;
     } catch (error: unknown) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error; // nothing to clear
+      if (error instanceof ConditionalCheckFailedException) return false; // gone, or another run's newer one
+      throw error;
     }
   }
 }

@@ -24,8 +24,15 @@ export const SWEEP_METRIC = {
   writeFailures: 'WriteFailures',
   /** Transitions written in a request of their own after their batch could not settle them (one request more each). */
   writtenAlone: 'TransitionsWrittenAlone',
-  /** 1 when the run stopped at its deadline and left a checkpoint, else 0. */
+  /** 1 when the run stopped at its deadline and left a checkpoint, else 0 (an aborted run is not: `aborted`). */
   incomplete: 'RunIncomplete',
+  /**
+   * 1 when the run was aborted by more than `maxWriteFailures` failed writes
+   * (summary status `aborted`; no checkpoint saved), else 0. The scheduled
+   * sweep's invocation also fails (its errors alarm); an operator's CLI run
+   * reports it only here and in `WriteFailures`.
+   */
+  aborted: 'RunAborted',
   /** Owner events queued in the outbox by this run. */
   eventsQueued: 'EventsQueued',
   /** Run time in milliseconds. */

@@ -30,6 +30,7 @@ export function sweepMetricValues(summary: RunSummary): MetricValue[] {
     count(SWEEP_METRIC.writeFailures, summary.failed.count),
     count(SWEEP_METRIC.writtenAlone, summary.transitionsWrittenAlone),
     count(SWEEP_METRIC.incomplete, summary.status === 'incomplete' ? 1 : 0),
+    count(SWEEP_METRIC.aborted, summary.status === 'aborted' ? 1 : 0),
     count(SWEEP_METRIC.eventsQueued, summary.events.queued ? summary.events.total : 0),
     count(SWEEP_METRIC.unreachableOwners, summary.reach.unreachableOwners),
     count(SWEEP_METRIC.directoryUnusable, directoryUnusable(summary) ? 1 : 0),

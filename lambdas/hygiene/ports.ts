@@ -90,11 +90,38 @@ export interface TransitionWriter {
   flush?(): void;
 }
 
-/** Persists the scan position of an incomplete run, so the next run resumes from it. */
+/**
+ * A stored checkpoint as {@link CheckpointStore.load} found it: where to
+ * resume (when it is readable) and which stored checkpoint it was, so the run
+ * that completes the table clears exactly that one.
+ */
+export interface LoadedCheckpoint {
+  /** Where to resume; `undefined` when the stored checkpoint is unreadable (ignored: the run starts from the top). */
+  readonly resumeFrom: ScanCheckpoint | undefined;
+  /**
+   * The stored checkpoint exactly as read (opaque to the sweep): handed back
+   * to {@link CheckpointStore.clear}, which removes the checkpoint only while
+   * it is still this one.
+   */
+  readonly stored: unknown;
+}
+
+/**
+ * Persists the scan position of an incomplete run, so the next run resumes
+ * from it. Runs may overlap (the schedule, an operator's CLI sweep): a run
+ * clears only the checkpoint it loaded, never one another run saved since.
+ */
 export interface CheckpointStore {
-  load(): Promise<ScanCheckpoint | undefined>;
+  /** The stored checkpoint, readable or not; `undefined` when none is stored (a load never creates one). */
+  load(): Promise<LoadedCheckpoint | undefined>;
+  /** Saves the scan position, replacing whatever is stored. */
   save(checkpoint: ScanCheckpoint): Promise<void>;
-  clear(): Promise<void>;
+  /**
+   * Removes the stored checkpoint if it is still `loaded` (the same stored
+   * text); a newer one, or none, is left as it is.
+   * @returns true when it removed it
+   */
+  clear(loaded: LoadedCheckpoint): Promise<boolean>;
 }
 
 /**

@@ -156,13 +156,20 @@ export interface CheckpointSummary {
   readonly resumed: boolean;
   /** The run stopped early and saved where to continue. */
   readonly saved: boolean;
-  /** The run finished the table and removed the checkpoint it resumed from. */
+  /**
+   * The run finished the table and removed the checkpoint it loaded: the one
+   * it resumed from, or an unreadable one it ignored (starting from the top).
+   * False when another run had saved a newer checkpoint meanwhile (it stays).
+   */
   readonly cleared: boolean;
   /** Scan segments used (a resumed run uses the checkpoint's count). */
   readonly segments: number;
   /** Segments finished when the run ended. */
   readonly segmentsDone: number;
 }
+
+/** How a sweep run ended (docs/sweep.md, "The run summary"); the run manifest's header uses the same words. */
+export type RunStatus = 'complete' | 'incomplete' | 'aborted';
 
 /** The summary of one sweep run. */
 export interface RunSummary {
@@ -173,8 +180,13 @@ export interface RunSummary {
   /** Wall-clock start (UTC ISO). */
   readonly startedAt: string;
   readonly durationMs: number;
-  /** `incomplete`: stopped before the end of the table (time budget); a later run continues. */
-  readonly status: 'complete' | 'incomplete';
+  /**
+   * `incomplete`: stopped before the end of the table (time budget); a later
+   * run continues from its checkpoint. `aborted`: stopped by more than
+   * `maxWriteFailures` failed writes (the summary `SweepAbortedError`
+   * carries): no further writes, no checkpoint saved or cleared.
+   */
+  readonly status: RunStatus;
   /** True when owner events were part of the writes (enforce, notifying owners). */
   readonly notifyOwners: boolean;
   /** Items read (the worker's reserved items excluded). */

@@ -43,8 +43,9 @@ export function createRunId(now: number, nonce: string): string {
 }
 
 /**
- * Too many writes failed: stop here with the partial summary (no further
- * transition is written; the manifest records the deletions that were).
+ * Too many writes failed: stop here with the partial summary, status
+ * `aborted` like the manifest's header (no further transition is written, no
+ * checkpoint saved or cleared; the manifest records the deletions that were).
  */
 async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> {
   if (run.abortReason !== undefined) {
@@ -52,7 +53,7 @@ async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> 
     const reach = await reachPhase(run);
     throw new SweepAbortedError(
       run.abortReason,
-      summarize(run, guard, 'incomplete', reach, undefined, manifest),
+      summarize(run, guard, 'aborted', reach, undefined, manifest),
     );
   }
 }

@@ -20,7 +20,7 @@ import {
   subjectText,
 } from '../hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
-import { guardBlocked, type RunSummary } from '../hygiene/run-summary';
+import { guardBlocked, type RunStatus, type RunSummary } from '../hygiene/run-summary';
 import { renderRunSummaryText } from './run-summary-text';
 
 /** The machine document's schema name. */
@@ -62,13 +62,23 @@ export interface AdminReportDocument {
   readonly summary: RunSummary;
 }
 
-/** `high` for a guard trip, `warning` for an incomplete run, failed writes or invalid records, else `info`. */
+/**
+ * `high` for a guard trip, `warning` for a run that did not complete (incomplete or aborted), failed
+ * writes or invalid records, else `info`.
+ */
 function adminSeverity(summary: RunSummary): Severity {
   if (summary.guard.tripped) return 'high';
-  if (summary.status === 'incomplete' || summary.failed.count > 0 || summary.invalid.count > 0)
+  if (summary.status !== 'complete' || summary.failed.count > 0 || summary.invalid.count > 0)
     return 'warning';
   return 'info';
 }
+
+/** What the subject says of a run that did not complete (nothing for a complete one). */
+const SUBJECT_STATE: Readonly<Record<RunStatus, string>> = {
+  complete: '',
+  incomplete: ' (incomplete)',
+  aborted: ' ABORTED',
+};
 
 /** A specific subject: the guard trip first, else the counts that matter. */
 export function adminSubject(summary: RunSummary, origin?: OperatorOrigin): string {
@@ -88,7 +98,7 @@ export function adminSubject(summary: RunSummary, origin?: OperatorOrigin): stri
     `${a['flag-stale']} ${audit ? 'to flag' : 'flagged'} stale`,
     `${a['notify-expiry']} expiry notice${a['notify-expiry'] === 1 ? '' : 's'}`,
   ];
-  const state = summary.status === 'complete' ? '' : ' (incomplete)';
+  const state = SUBJECT_STATE[summary.status];
   const invalid = summary.invalid.count > 0 ? `, ${summary.invalid.count} invalid` : '';
   return subjectText(`${prefix}Hygiene sweep${state}: ${counts.join(', ')}${invalid}`);
 }

@@ -16,6 +16,7 @@ import {
   type DirectorySummary,
   guardBlocked,
   type ReachSummary,
+  type RunStatus,
   type RunSummary,
 } from '../hygiene/run-summary';
 import { terminalText } from './sanitize';
@@ -24,6 +25,13 @@ import { terminalText } from './sanitize';
 export function renderRunSummaryJson(summary: RunSummary): string {
   return `${JSON.stringify(summary, null, 2)}\n`;
 }
+
+/** How the text says each run status (docs/sweep.md, "The run summary"). */
+const STATUS_TEXT: Readonly<Record<RunStatus, string>> = {
+  complete: 'complete',
+  incomplete: 'INCOMPLETE (stopped before the end of the table; the next run continues)',
+  aborted: 'ABORTED (too many writes failed: no further writes, no checkpoint; see "Write failures")',
+};
 
 /** Options for {@link renderRunSummaryText}. */
 export interface TextRenderOptions {
@@ -41,9 +49,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   lines.push(
     `  mode ${summary.mode}${audit ? ' (dry run: nothing written, nobody notified)' : ''}, now ${summary.now}`,
   );
-  lines.push(
-    `  ${summary.status === 'complete' ? 'complete' : 'INCOMPLETE (stopped before the end of the table; the next run continues)'} in ${seconds} s`,
-  );
+  lines.push(`  ${STATUS_TEXT[summary.status]} in ${seconds} s`);
   lines.push('');
   lines.push(
     `Scanned ${summary.scanned} items: ${summary.valid} valid, ${summary.invalid.count} invalid; ` +
@@ -118,11 +124,18 @@ function deletionLines(summary: RunSummary): string[] {
 /** The checkpoint line, when the run saved or resumed from one. */
 function checkpointLines(summary: RunSummary): string[] {
   const c = summary.checkpoint;
-  if (!c || !(c.saved || c.resumed)) return [];
-  const what = c.saved ? 'saved (the next run continues from it)' : 'cleared (table finished)';
-  return [
-    `Checkpoint: ${what}${c.resumed ? '; this run resumed from one' : ''}; ${c.segmentsDone}/${c.segments} segments done`,
-  ];
+  if (!c || !(c.saved || c.resumed || c.cleared)) return [];
+  const what = c.saved
+    ? 'saved (the next run continues from it)'
+    : c.cleared
+      ? 'cleared (table finished)'
+      : 'not cleared (table finished, but another run had changed the stored checkpoint since)';
+  const start = c.resumed
+    ? '; this run resumed from one'
+    : c.cleared
+      ? '; it was unreadable: this run started from the top'
+      : '';
+  return [`Checkpoint: ${what}${start}; ${c.segmentsDone}/${c.segments} segments done`];
 }
 
 /** Where the run's deletions are recorded (nothing when it recorded none and nothing failed). */

@@ -510,6 +510,8 @@ describe('operations', () => {
         SWEEP_METRIC.scanned,
         SWEEP_METRIC.invalid,
         SWEEP_METRIC.guardTripped,
+        SWEEP_METRIC.incomplete,
+        SWEEP_METRIC.aborted,
         SWEEP_METRIC.duration,
         NOTIFIER_METRIC.eventsPublished,
         NOTIFIER_METRIC.oldestPendingAge,

@@ -101,14 +101,15 @@ describe('DynamoDbCheckpointStore', () => {
 
     await store.save(checkpoint);
 
-    expect(await store.load()).toEqual(checkpoint);
+    const loaded = await store.load();
+    expect(loaded).toEqual({ resumeFrom: checkpoint, stored: JSON.stringify(checkpoint) });
     expect(await getItem(table.client, table.tableName, CHECKPOINT_ID)).toEqual({
       id: CHECKPOINT_ID,
       [CHECKPOINT_ATTR.checkpoint]: JSON.stringify(checkpoint),
       [CHECKPOINT_ATTR.savedAt]: days(0),
       [CHECKPOINT_ATTR.loads]: 1,
     });
-    await store.clear();
+    expect(await store.clear(loaded!)).toBe(true);
     expect(await store.load()).toBeUndefined();
     expect(await getItem(table.client, table.tableName, CHECKPOINT_ID)).toEqual({ id: CHECKPOINT_ID });
   });
@@ -117,7 +118,9 @@ describe('DynamoDbCheckpointStore', () => {
     const store = new DynamoDbCheckpointStore(table.client, table.tableName);
 
     expect(await store.load()).toBeUndefined();
-    await store.clear();
+    expect(await store.clear({ resumeFrom: undefined, stored: '{"segments":1,"positions":["done"]}' })).toBe(
+      false,
+    );
 
     expect(await exportTable(table)).toEqual([]);
   });
@@ -132,7 +135,7 @@ describe('DynamoDbCheckpointStore', () => {
       onInvalid: (r) => reasons.push(r),
     });
 
-    expect(await store.load()).toBeUndefined();
+    expect(await store.load()).toEqual({ resumeFrom: undefined, stored: '{"segments":2}' });
     expect(reasons).toEqual(['ignoring the stored sweep checkpoint: positions is not a list of 2 entries']);
   });
 });

@@ -10,6 +10,7 @@ import { listRuns, readRunHeader, runEntries } from '../../cli/aws/run-manifests
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { isReservedId } from '../../lambdas/hygiene/data-contract';
+import type { LoadedCheckpoint } from '../../lambdas/hygiene/ports';
 import { runSweep, type SweepDeps } from '../../lambdas/hygiene/sweep';
 import { type TestTable, useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
@@ -79,7 +80,7 @@ describe('the manifest of a run that fails (DynamoDB Local)', () => {
     let pages = 0;
     const checkpoints = {
       load: () => base.checkpoints.load(),
-      clear: () => base.checkpoints.clear(),
+      clear: (loaded: LoadedCheckpoint) => base.checkpoints.clear(loaded),
       save: async () => {
         throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
           name: 'ProvisionedThroughputExceededException',

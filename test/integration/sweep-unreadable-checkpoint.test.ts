@@ -63,7 +63,11 @@ describe('an unreadable sweep checkpoint (DynamoDB Local)', () => {
         id: CHECKPOINT_ID,
         [CHECKPOINT_ATTR.checkpoint]: JSON.stringify(checkpoint),
       });
-      expect(await store.load(), JSON.stringify(checkpoint)).toBeUndefined();
+      const loaded = await store.load();
+      expect(loaded, JSON.stringify(checkpoint)).toEqual({
+        resumeFrom: undefined,
+        stored: JSON.stringify(checkpoint),
+      });
     }
 
     const notAKey = (p: string) =>

@@ -271,7 +271,7 @@ describe('runSweep with changed items and failing writes', () => {
 
     await expect(run).rejects.toBeInstanceOf(SweepAbortedError);
     // The second failure (more than maxWriteFailures 1) aborts the run: the third notice is never attempted.
-    await expect(run).rejects.toMatchObject({ summary: { failed: { count: 2 }, status: 'incomplete' } });
+    await expect(run).rejects.toMatchObject({ summary: { failed: { count: 2 }, status: 'aborted' } });
     expect(table.get('b-expired')).not.toHaveProperty('deletedAt');
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The checkpoint phase, both ends of it: where a run starts (a saved scan
  * position, or the top) and what it leaves (a run stopped by its time budget
- * saves its position; the run that finishes the table clears it).
- * docs/sweep.md, "Phases".
+ * saves its position; the run that finishes the table clears the checkpoint
+ * it loaded — the one it resumed from, or an unreadable one it ignored — and
+ * never one another run saved meanwhile). docs/sweep.md, "Phases" and "Time
+ * budget and checkpoint".
  */
 import type { CheckpointSummary } from '../run-summary';
 import type { ScanPosition, SweepRun, SweepSettings } from './run-state';
@@ -22,35 +24,39 @@ export async function openScan(deps: SweepDeps, settings: SweepSettings): Promis
   // Awaited below; marked handled now so a failed load is not reported unhandled if starting the scan throws.
   loading?.catch(() => undefined);
   const fromTop = startScan(deps.scanner.scan({ segments: topSegments }));
-  const resumeFrom = await loading?.catch(async (error: unknown) => {
+  const loaded = await loading?.catch(async (error: unknown) => {
     await fromTop.cancel();
     throw error;
   });
+  const resumeFrom = loaded?.resumeFrom;
   if (resumeFrom === undefined) {
     const positions = Array.from({ length: topSegments }, () => null);
-    return { checkpoints, resumeFrom, segments: topSegments, positions, pages: fromTop.pages };
+    return { checkpoints, loaded, resumeFrom, segments: topSegments, positions, pages: fromTop.pages };
   }
   await fromTop.cancel();
   const { segments } = resumeFrom;
   const pages = deps.scanner.scan({ segments, resumeFrom });
-  return { checkpoints, resumeFrom, segments, positions: [...resumeFrom.positions], pages };
+  return { checkpoints, loaded, resumeFrom, segments, positions: [...resumeFrom.positions], pages };
 }
 
 /**
- * Keeps or clears the place in the table.
+ * Keeps or clears the place in the table: a run stopped early saves its
+ * position (replacing whatever is stored); a run that finished the table
+ * clears the checkpoint it loaded, if it is still stored. A run that found
+ * none clears nothing, so a checkpoint saved meanwhile by another run stays.
  * @returns what was done, or `undefined` without a checkpoint store (or in audit)
  */
 export async function checkpointPhase(run: SweepRun): Promise<CheckpointSummary | undefined> {
-  const { checkpoints, resumeFrom, segments, positions } = run.scan;
+  const { checkpoints, loaded, resumeFrom, segments, positions } = run.scan;
   if (!checkpoints) return undefined;
   const { stoppedEarly } = run;
   const done = positions.filter((p) => p === 'done').length;
   if (stoppedEarly) await checkpoints.save({ segments, positions });
-  else if (resumeFrom) await checkpoints.clear();
+  const cleared = !stoppedEarly && loaded !== undefined && (await checkpoints.clear(loaded));
   return {
     resumed: resumeFrom !== undefined,
     saved: stoppedEarly,
-    cleared: !stoppedEarly && resumeFrom !== undefined,
+    cleared,
     segments,
     segmentsDone: stoppedEarly ? done : segments,
   };

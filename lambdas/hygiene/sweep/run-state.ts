@@ -9,7 +9,7 @@ import type { HygieneConfig, Mode } from '../config';
 import type { Credential } from '../credential';
 import { type DirectoryState, loadDirectoryState } from '../owner-directory';
 import type { Action } from '../policy';
-import type { CheckpointStore, RawItem, ScanCheckpoint, ScanPage } from '../ports';
+import type { CheckpointStore, LoadedCheckpoint, RawItem, ScanCheckpoint, ScanPage } from '../ports';
 import { ManifestRecorder } from '../run-manifest';
 import { TaskPool } from '../task-pool';
 import { openScan } from './checkpoint';
@@ -78,7 +78,12 @@ export interface SweepSettings {
 export interface ScanPosition {
   /** The checkpoint store, in enforce only: audit must not write, so it neither resumes nor saves. */
   readonly checkpoints: CheckpointStore | undefined;
-  /** The saved position this run resumes from, if any. */
+  /**
+   * The stored checkpoint found at the start, readable or not: the one (and
+   * only one) this run clears when it finishes the table.
+   */
+  readonly loaded: LoadedCheckpoint | undefined;
+  /** The saved position this run resumes from, if any (`loaded`, when readable). */
   readonly resumeFrom: ScanCheckpoint | undefined;
   readonly segments: number;
   /** Per segment: `null` (not started), the last key read, or `done`; updated after every page. */

@@ -10,6 +10,7 @@ import {
   type CheckpointSummary,
   type DirectorySummary,
   type ReachSummary,
+  type RunStatus,
   type RunSummary,
   SUMMARY_RECORD_LIMIT,
 } from '../run-summary';
@@ -55,7 +56,7 @@ export async function guardPhase(run: SweepRun): Promise<GuardStatus> {
 export async function manifestPhase(
   run: SweepRun,
   guard: GuardStatus,
-  status: 'complete' | 'incomplete' | 'aborted',
+  status: RunStatus,
 ): Promise<ManifestSummary | undefined> {
   const { manifest, settings } = run;
   if (!manifest) return undefined;

@@ -122,7 +122,8 @@ export interface SweepProgress {
 /**
  * The run stopped because too many writes failed (DynamoDB errors other than
  * a failed condition, after the SDK's retries). Nothing further was written:
- * no deletions, no checkpoint; the partial summary says what was.
+ * no deletions, no checkpoint; the partial summary (status `aborted`) says
+ * what was.
  */
 export class SweepAbortedError extends Error {
   override readonly name = 'SweepAbortedError';

@@ -18,6 +18,7 @@ import type {
 import type {
   CheckpointStore,
   CredentialScanner,
+  LoadedCheckpoint,
   ScanCheckpoint,
   Transition,
   TransitionWriter,
@@ -137,7 +138,8 @@ export function crashingSweepDeps(deps: SweepDeps, crash: ProcessCrash): SweepDe
     load: () => crash.write('checkpoint-load', 'checkpoint', () => inner.load()),
     save: (checkpoint: ScanCheckpoint) =>
       crash.write('checkpoint-save', 'checkpoint', () => inner.save(checkpoint)),
-    clear: () => crash.write('checkpoint-clear', 'checkpoint', () => inner.clear()),
+    clear: (loaded: LoadedCheckpoint) =>
+      crash.write('checkpoint-clear', 'checkpoint', () => inner.clear(loaded)),
   };
   return { ...deps, scanner, writer, ...(checkpoints && { checkpoints }) };
 }

@@ -11,6 +11,7 @@ import { DECISION_FIELDS, isDeletion } from '../../../lambdas/hygiene/policy';
 import type {
   CheckpointStore,
   CredentialScanner,
+  LoadedCheckpoint,
   RawItem,
   ScanCheckpoint,
   ScanPage,
@@ -108,6 +109,18 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/**
+ * The outbox owner a write keeps, as the DynamoDB writers do
+ * (`lambdas/aws/transition-write.ts`): the owner of notices already pending
+ * (`hygieneOutboxOwner` as read), else the credential's owner. Events are
+ * stored whole here, each naming its own owner, so a notice for a new owner
+ * appended to an earlier owner's outbox still says whose it is.
+ */
+function outboxOwner(raw: Record<string, unknown>, credentialOwner: string): string {
+  const pendingFor = raw[OUTBOX_ATTR.owner];
+  return typeof pendingFor === 'string' && pendingFor !== '' ? pendingFor : credentialOwner;
+}
+
 /** Applies transitions to a {@link MemoryTable} per the write contract. */
 export class MemoryWriter implements TransitionWriter {
   /** Every transition received, in order. */
@@ -158,31 +171,71 @@ export class MemoryWriter implements TransitionWriter {
     if (events.length > 0) {
       const outbox = (item[OUTBOX_ATTR.events] as unknown[] | undefined) ?? [];
       item[OUTBOX_ATTR.events] = [...outbox, ...structuredClone(events)];
-      item[OUTBOX_ATTR.owner] = credential.userId;
+      item[OUTBOX_ATTR.owner] = outboxOwner(credential.raw, credential.userId);
       item[OUTBOX_ATTR.since] ??= nowIso;
     }
     return { status: 'applied' };
   }
 }
 
-/** Keeps one checkpoint in memory and logs every call. */
+/**
+ * A stored checkpoint that is readable: JSON of a segment count and one
+ * position per segment. The DynamoDB store checks each position further
+ * (`lambdas/aws/checkpoint-store.ts`); this is enough for a test double.
+ */
+function readCheckpoint(text: string): ScanCheckpoint | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<ScanCheckpoint> | null;
+    const { segments, positions } = value ?? {};
+    if (typeof segments === 'number' && Array.isArray(positions) && positions.length === segments)
+      return { segments, positions };
+  } catch {
+    // not JSON: unreadable
+  }
+  return undefined;
+}
+
+/**
+ * Keeps one checkpoint in memory, as text like the DynamoDB store, and logs
+ * every call. `clear` removes it only while it is the text `load` returned
+ * (a newer one saved meanwhile stays); an unreadable text is loaded as
+ * `resumeFrom: undefined` and reported to `onInvalid`.
+ */
 export class MemoryCheckpointStore implements CheckpointStore {
   readonly calls: string[] = [];
-  constructor(public checkpoint?: ScanCheckpoint) {}
+  /** The stored text; `undefined` when none is stored. */
+  stored: string | undefined;
 
-  async load(): Promise<ScanCheckpoint | undefined> {
+  constructor(
+    checkpoint?: ScanCheckpoint,
+    private readonly onInvalid?: (text: string) => void,
+  ) {
+    this.stored = checkpoint && JSON.stringify(checkpoint);
+  }
+
+  /** The stored checkpoint, when there is one and it is readable. */
+  get checkpoint(): ScanCheckpoint | undefined {
+    return this.stored === undefined ? undefined : readCheckpoint(this.stored);
+  }
+
+  async load(): Promise<LoadedCheckpoint | undefined> {
     this.calls.push('load');
-    return this.checkpoint && structuredClone(this.checkpoint);
+    if (this.stored === undefined) return undefined;
+    const resumeFrom = readCheckpoint(this.stored);
+    if (resumeFrom === undefined) this.onInvalid?.(this.stored);
+    return { resumeFrom, stored: this.stored };
   }
 
   async save(checkpoint: ScanCheckpoint): Promise<void> {
     this.calls.push('save');
-    this.checkpoint = structuredClone(checkpoint);
+    this.stored = JSON.stringify(checkpoint);
   }
 
-  async clear(): Promise<void> {
+  async clear(loaded: LoadedCheckpoint): Promise<boolean> {
     this.calls.push('clear');
-    this.checkpoint = undefined;
+    if (this.stored === undefined || this.stored !== loaded.stored) return false;
+    this.stored = undefined;
+    return true;
   }
 }
 
