@@ -1,11 +1,14 @@
 /**
  * Streaming JSON Lines input: one JSON value per line, read line by line so
  * memory does not grow with file size. Reused by every command that reads JSONL.
+ * Lines are decoded as UTF-8 strictly (`./utf8-lines.ts`): a line whose bytes
+ * are not UTF-8 is reported by its number, never read with U+FFFD in place of
+ * what the file holds.
  */
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { describeFileError } from './file-errors';
 import { UsageError } from './usage-error';
+import { utf8Lines } from './utf8-lines';
 
 /** One non-blank input line: its JSON value, or why it is not JSON. */
 export type JsonlLine =
@@ -15,7 +18,8 @@ export type JsonlLine =
 /**
  * Reads a JSON Lines file lazily. Blank (whitespace-only) lines are skipped
  * but still counted, so `lineNumber` is always the physical 1-based line.
- * A line that is not valid JSON is yielded as `ok: false` and reading goes on.
+ * A line that is not valid JSON, or not UTF-8, is yielded as `ok: false`
+ * (`line N is …`) and reading goes on.
  * @throws {UsageError} when the file cannot be opened (missing, unreadable, a directory)
  */
 export async function* readJsonLines(path: string): AsyncGenerator<JsonlLine> {
@@ -30,23 +34,26 @@ export async function* readJsonLines(path: string): AsyncGenerator<JsonlLine> {
   } catch (error: unknown) {
     throw new UsageError(`cannot read input file ${path}: ${describeFileError(error)}`);
   }
-  // autoClose: destroying the stream closes the file handle too.
-  const input = handle.createReadStream({ encoding: 'utf8', autoClose: true });
-  const lines = createInterface({
-    input,
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+  // autoClose: destroying the stream closes the file handle too. Bytes: decoding is utf8Lines' job.
+  const input = handle.createReadStream({ autoClose: true });
   let lineNumber = 0;
   try {
-    for await (const rawLine of lines) {
+    for await (const rawLine of utf8Lines(input)) {
       lineNumber += 1;
+      if (rawLine === undefined) {
+        yield {
+          lineNumber,
+          ok: false,
+          error: `line ${lineNumber} is not valid UTF-8 (save the file as UTF-8)`,
+        };
+        continue;
+      }
       // A UTF-8 byte order mark is not part of the first record.
       const text = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
       if (text.trim() === '') continue;
       yield parseJsonLine(text, lineNumber);
     }
   } finally {
-    lines.close();
     input.destroy();
   }
 }

@@ -7,6 +7,10 @@
  * range, …) fails its whole request: with `onRefused`, that request's items
  * are written one at a time, so only the refused item is left out (and
  * reported) and the load goes on; without it, the error stops the load.
+ * Any other error (throttling past the SDK's retries, the network, access)
+ * stops the writer: no new request starts, and every item it was given is
+ * accounted for — written, refused, or not written ({@link BatchItemWriter.tally}),
+ * so a caller can say how far the load got.
  * Used by `pc-hygiene import`, `local` and the benchmarks; no Lambda uses it,
  * so it lives in `cli/aws/`, apart from the adapters the Lambdas bundle.
  */
@@ -69,11 +73,26 @@ function isValidationError(error: unknown): error is Error {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What a writer did with the items it was given (refused items aside: they went to `onRefused`). */
+export interface WriterTally {
+  /** Items DynamoDB confirmed written. */
+  readonly written: number;
+  /**
+   * Ids of the items not written: still unprocessed after every retry, in a
+   * request that failed (a request lost on the network may have been applied
+   * all the same), or given after the writer stopped.
+   */
+  readonly unwrittenIds: readonly string[];
+}
+
 /**
  * Buffers items and writes them in batches. Call {@link put} for each item
  * (it waits when enough requests are in flight, so memory stays bounded), then
  * {@link finish}. Two items with the same id in one batch are a DynamoDB
  * error, so a repeated id starts a new batch (the later item wins).
+ * After a request fails, the writer stops: no request starts any more, and
+ * {@link put} and {@link finish} throw that error; {@link tally} says what
+ * was written and what not.
  */
 export class BatchItemWriter {
   private batch: RawItem[] = [];
@@ -82,7 +101,8 @@ export class BatchItemWriter {
   private readonly requests: TaskPool;
   private written = 0;
   private readonly unwritten: string[] = [];
-  private failure: unknown;
+  /** The first error that stopped the writer. */
+  private failure: { readonly error: unknown } | undefined;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -92,9 +112,20 @@ export class BatchItemWriter {
     this.requests = new TaskPool(Math.max(1, Math.floor(options.concurrency ?? 4)));
   }
 
-  /** Queues one item; resolves when it is buffered (not necessarily written). */
+  /** What was written and what not so far (final once {@link finish} has returned or thrown). */
+  get tally(): WriterTally {
+    return { written: this.written, unwrittenIds: [...this.unwritten] };
+  }
+
+  /**
+   * Queues one item; resolves when it is buffered (not necessarily written).
+   * @throws the error that stopped the writer; the item is then counted as not written
+   */
   async put(item: RawItem): Promise<void> {
-    this.throwIfFailed();
+    if (this.failure !== undefined) {
+      this.leaveUnwritten([item]);
+      throw this.failure.error;
+    }
     if (this.batchIds.has(item.id)) await this.flush();
     this.batch.push(item);
     this.batchIds.add(item.id);
@@ -104,59 +135,64 @@ export class BatchItemWriter {
   /**
    * Writes what is buffered and waits for every request.
    * @returns how many items were written
+   * @throws the error that stopped the writer (every request settled first)
    * @throws {BatchWriteIncompleteError} when some items stayed unprocessed after every retry
    */
   async finish(): Promise<number> {
     await this.flush();
     await this.requests.drain();
-    this.throwIfFailed();
+    if (this.failure !== undefined) throw this.failure.error;
     if (this.unwritten.length > 0) {
       throw new BatchWriteIncompleteError(this.written, this.unwritten, this.options.maxAttempts ?? 8);
     }
     return this.written;
   }
 
+  /** Sends the buffered items as one request, in the pool (once the writer has stopped, `writeBatch` counts them not written). */
   private async flush(): Promise<void> {
     if (this.batch.length === 0) return;
     const items = this.batch;
     this.batch = [];
     this.batchIds = new Set();
-    // After a failed request no new one starts: `submit` rethrows it once a slot is free.
-    // It is also kept here, so `put` refuses more items before the next flush.
-    await this.requests.submit(() =>
-      this.writeBatch(items).catch((error: unknown) => {
-        this.failure ??= error;
-        throw error;
-      }),
-    );
+    // `writeBatch` never rejects (it records its failure), so the pool never holds an error.
+    await this.requests.submit(() => this.writeBatch(items));
   }
 
+  /** Writes `items`, retrying unprocessed ones; a request error stops the writer, never rejects. */
   private async writeBatch(items: readonly RawItem[]): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 8;
+    let pending = items;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        // Stopped (here or by a concurrent request) while waiting for a slot or a retry: send nothing more.
+        if (this.failure !== undefined) return this.leaveUnwritten(pending);
+        const out = await this.sendOrIsolate(pending);
+        if (out === 'isolated') return;
+        const unprocessed = (
+          (out.UnprocessedItems?.[this.tableName] ?? []) as { PutRequest: { Item: RawItem } }[]
+        ).map((r) => r.PutRequest.Item);
+        this.written += pending.length - unprocessed.length;
+        pending = unprocessed;
+        this.options.onWritten?.(this.written);
+        if (unprocessed.length === 0) return;
+        if (attempt >= maxAttempts) return this.leaveUnwritten(unprocessed);
+        await this.backOff(attempt);
+      }
+    } catch (error: unknown) {
+      this.failure ??= { error };
+      this.leaveUnwritten(pending);
+    }
+  }
+
+  /** Waits before retry `attempt + 1`: exponential, capped, full jitter (spreads concurrent batches apart). */
+  private async backOff(attempt: number): Promise<void> {
     const sleep = this.options.sleep ?? defaultSleep;
     const random = this.options.random ?? Math.random;
-    let pending = items;
-    for (let attempt = 1; ; attempt++) {
-      const out = await this.sendOrIsolate(pending);
-      if (out === 'isolated') return;
-      const unprocessed = (
-        (out.UnprocessedItems?.[this.tableName] ?? []) as { PutRequest: { Item: RawItem } }[]
-      ).map((r) => r.PutRequest.Item);
-      this.written += pending.length - unprocessed.length;
-      this.options.onWritten?.(this.written);
-      if (unprocessed.length === 0) return;
-      if (attempt >= maxAttempts) {
-        this.unwritten.push(...unprocessed.map((item) => String(item.id)));
-        return;
-      }
-      // Full jitter: spreads retries of concurrent batches apart.
-      const cap = Math.min(
-        this.options.maxDelayMs ?? 5_000,
-        (this.options.baseDelayMs ?? 50) * 2 ** (attempt - 1),
-      );
-      await sleep(Math.floor(random() * cap));
-      pending = unprocessed;
-    }
+    const cap = Math.min(
+      this.options.maxDelayMs ?? 5_000,
+      (this.options.baseDelayMs ?? 50) * 2 ** (attempt - 1),
+    );
+    await sleep(Math.floor(random() * cap));
   }
 
   /**
@@ -177,13 +213,14 @@ export class BatchItemWriter {
       if (onRefused === undefined || !isValidationError(error)) throw error;
       const [only] = items;
       if (items.length === 1 && only !== undefined) onRefused(only, error.message);
+      // Each single-item write accounts for its item (written, refused, or not written when stopped).
       else for (const item of items) await this.writeBatch([item]);
       return 'isolated';
     }
   }
 
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) throw this.failure;
+  private leaveUnwritten(items: readonly RawItem[]): void {
+    for (const item of items) this.unwritten.push(String(item.id));
   }
 }
 

@@ -7,6 +7,15 @@
  * with BatchWriteItem (unprocessed items retried with backoff). Should
  * DynamoDB still refuse an item, its batch is rewritten item by item and only
  * that line is reported, the import going on (exit 1 as for any bad line).
+ * Any other write error (throttling past the SDK's retries, the network,
+ * access) stops the writing, not the reading: the rest of the file is still
+ * validated, and the summary says how many records were written and which
+ * were not (by line: the failed requests' lines, and every record from the
+ * line where writing stopped), then the error, exit 1. Items still
+ * unprocessed after every retry are counted as not written, never as written.
+ * A string or attribute name with a lone UTF-16 surrogate is a bad line
+ * (DynamoDB would store U+FFFD instead: `cli/lone-surrogates.ts`), and so is
+ * a line that is not UTF-8 (`cli/jsonl.ts`).
  * The file is streamed, so memory does not grow with its size (apart from the
  * ids seen, kept to refuse duplicates).
  */
@@ -17,22 +26,24 @@ import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential
 import { isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { terminalText } from '../../lambdas/render/sanitize';
-import { BatchItemWriter } from '../aws/batch-import';
+import { BatchItemWriter, type WriterTally } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
 import { itemLimitProblems } from '../aws/item-limits';
 import { EXIT_CODE } from '../exit-codes';
 import { type JsonlLine, readJsonLines } from '../jsonl';
+import { loneSurrogateProblems } from '../lone-surrogates';
 import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
-import { withTable } from '../options/table-options';
+import { describeTableError, withTable } from '../options/table-options';
 import { withProgress } from '../progress';
 
 /** What `import --help` says the command does. */
 const DESCRIPTION =
   'Load PersonalClient records from a JSON Lines file into a table. Every line is validated; bad lines are ' +
-  'reported with their line numbers and not written (exit 1). Records replace items with the same id.';
+  'reported with their line numbers and not written (exit 1). Records replace items with the same id. Should ' +
+  'writing fail, the summary says which records were not written, then the error (exit 1).';
 
 /** A line that was not written, and why. */
 export interface RejectedLine {
@@ -53,6 +64,31 @@ export interface ImportSummary {
   readonly dryRun: boolean;
   /** Whether `--create-table` created the table (false: it existed or was not asked). */
   readonly tableCreated: boolean;
+  /**
+   * Valid records NOT written because writing failed ({@link ImportIncompleteError}):
+   * those of {@link ImportSummary.notWrittenLines} plus every one from {@link ImportSummary.notWrittenFrom} on.
+   * 0 when all were written.
+   */
+  readonly notWritten: number;
+  /** Lines of records not written before {@link ImportSummary.notWrittenFrom} (a failed or throttled request's), in file order. */
+  readonly notWrittenLines: readonly number[];
+  /** The line where writing stopped: no record from it on was written (null: writing did not stop). */
+  readonly notWrittenFrom: number | null;
+}
+
+/**
+ * Writing failed: some valid records were not written (`summary` says
+ * which; the others were). `writeError` is what failed (deliberately not
+ * `cause`, so the table-error rewriting leaves this error whole).
+ */
+export class ImportIncompleteError extends Error {
+  override readonly name = 'ImportIncompleteError';
+  constructor(
+    readonly summary: ImportSummary,
+    readonly writeError: unknown,
+  ) {
+    super(`import incomplete: ${summary.written} record(s) written, ${summary.notWritten} not written`);
+  }
 }
 
 /**
@@ -92,6 +128,9 @@ export function checkImportLine(
     };
   }
   const { id } = parsed.credential;
+  // DynamoDB would store U+FFFD for a lone surrogate: the stored text would differ from the file.
+  const illFormed = loneSurrogateProblems(parsed.credential.raw);
+  if (illFormed.length > 0) return { rejected: { line: line.lineNumber, id, problems: illFormed } };
   if (isReservedId(id)) {
     return {
       rejected: {
@@ -147,7 +186,7 @@ export interface ImportOptions {
 /**
  * Validates and writes every line of a JSON Lines file.
  * @throws {UsageError} when the file cannot be read
- * @throws {BatchWriteIncompleteError} when some items stayed unprocessed after every retry
+ * @throws {ImportIncompleteError} when writing failed: some valid records were not written (the file was still read to its end)
  */
 export async function importJsonLines(
   client: DynamoDBDocumentClient,
@@ -156,50 +195,93 @@ export async function importJsonLines(
   const lines = readJsonLines(options.file);
   // Opens the file before touching the table: an unreadable file is a usage error with nothing created.
   const first = await lines.next();
-  let tableCreated = false;
-  if (options.createTable && !options.dryRun) {
-    tableCreated = (await createTable(client, options.table, { ifNotExists: true })).created;
-  } else if (!options.dryRun) {
-    // Fail before reading the file, not after reporting its bad lines.
-    await client.send(new DescribeTableCommand({ TableName: options.table }));
-  }
+  const tableCreated = await prepareTable(client, options);
   let read = 0;
   let valid = 0;
-  let written = 0;
   const firstLineOfId = new Map<string, number>();
   const rejectedLines: RejectedLine[] = [];
   const reject = (rejected: RejectedLine) => {
     rejectedLines.push(rejected);
     options.onRejected?.(rejected);
   };
-  const writer = new BatchItemWriter(client, options.table, {
-    onWritten: (total) => {
-      written = total;
-      options.onProgress?.({ read, written });
-    },
-    // Validation should have caught it; if DynamoDB still refuses an item, only its line is lost.
-    onRefused: (item, message) => reject(refusedLine(item, message, firstLineOfId)),
-    ...(options.sleep && { sleep: options.sleep }),
-  });
+  const writer = options.dryRun
+    ? undefined
+    : new BatchItemWriter(client, options.table, {
+        onWritten: (written) => options.onProgress?.({ read, written }),
+        // Validation should have caught it; if DynamoDB still refuses an item, only its line is lost.
+        onRefused: (item, message) => reject(refusedLine(item, message, firstLineOfId)),
+        ...(options.sleep && { sleep: options.sleep }),
+      });
+  // Writing stopped at this line (the writer refused its record): the rest is only validated.
+  let stopped: { readonly line: number; readonly error: unknown } | undefined;
+  let validAfterStop = 0;
   const handle = async (line: JsonlLine) => {
     read++;
     const checked = checkImportLine(line, firstLineOfId);
     if ('rejected' in checked) return reject(checked.rejected);
     valid++;
-    if (!options.dryRun) await writer.put(checked.item);
+    if (writer === undefined) return;
+    if (stopped !== undefined) {
+      validAfterStop++;
+      return;
+    }
+    await writer.put(checked.item).catch((error: unknown) => {
+      stopped = { line: line.lineNumber, error };
+    });
   };
   if (!first.done) await handle(first.value);
   for await (const line of lines) await handle(line);
-  if (!options.dryRun) written = await writer.finish();
-  return {
+  // Every request settles before the tally is read; a stop's error is the first one.
+  const writeError = await writer?.finish().then(
+    () => stopped?.error,
+    (error: unknown) => stopped?.error ?? error,
+  );
+  const summary: ImportSummary = {
     table: options.table,
     file: options.file,
-    written: options.dryRun ? valid : written,
+    written: writer === undefined ? valid : writer.tally.written,
     rejected: rejectedLines.length,
     // Refusals arrive as their batches are answered: report in file order.
     rejectedLines: rejectedLines.toSorted((a, b) => a.line - b.line),
     dryRun: options.dryRun ?? false,
     tableCreated,
+    ...notWrittenOf(writer?.tally, firstLineOfId, stopped?.line, validAfterStop),
+  };
+  if (writeError !== undefined) throw new ImportIncompleteError(summary, writeError);
+  return summary;
+}
+
+/**
+ * Creates the table (`--create-table`) or checks it exists, before any line
+ * is reported; a dry run touches no table.
+ * @returns whether the table was created
+ */
+async function prepareTable(client: DynamoDBDocumentClient, options: ImportOptions): Promise<boolean> {
+  if (options.dryRun) return false;
+  if (options.createTable) return (await createTable(client, options.table, { ifNotExists: true })).created;
+  await client.send(new DescribeTableCommand({ TableName: options.table }));
+  return false;
+}
+
+/**
+ * The records not written, by line: the writer's unwritten items before the
+ * line where writing stopped, and every valid record from that line on.
+ */
+function notWrittenOf(
+  tally: WriterTally | undefined,
+  firstLineOfId: ReadonlyMap<string, number>,
+  stoppedAt: number | undefined,
+  validAfterStop: number,
+): Pick<ImportSummary, 'notWritten' | 'notWrittenLines' | 'notWrittenFrom'> {
+  const unwritten = tally?.unwrittenIds ?? [];
+  const lines = unwritten
+    .map((id) => firstLineOfId.get(id) ?? 0)
+    .filter((line) => stoppedAt === undefined || line < stoppedAt)
+    .toSorted((a, b) => a - b);
+  return {
+    notWritten: unwritten.length + validAfterStop,
+    notWrittenLines: lines,
+    notWrittenFrom: stoppedAt ?? null,
   };
 }
 
@@ -208,11 +290,53 @@ function describeRejected(rejected: RejectedLine): string {
   return terminalText(`line ${rejected.line}${who}: ${rejected.problems.join('; ')}`);
 }
 
+/** Most line ranges the text summary lists (the json summary lists every line). */
+const MAX_LISTED_RANGES = 10;
+
+/** Sorted line numbers as ranges, `26-50, 77`, the list cut after {@link MAX_LISTED_RANGES}. */
+export function lineRanges(lines: readonly number[]): string {
+  const ranges: [number, number][] = [];
+  for (const line of lines) {
+    const last = ranges.at(-1);
+    if (last !== undefined && line === last[1] + 1) last[1] = line;
+    else ranges.push([line, line]);
+  }
+  const shown = ranges.slice(0, MAX_LISTED_RANGES).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
+  const more = ranges.length - shown.length;
+  return `${shown.join(', ')}${more > 0 ? `, … (${more} more range(s): --format json lists every line)` : ''}`;
+}
+
+/** The records writing left out, as the text summary says them (empty when all were written). */
+function notWrittenText(summary: ImportSummary): string {
+  if (summary.notWritten === 0) return '';
+  const where = [
+    ...(summary.notWrittenLines.length > 0 ? [`lines ${lineRanges(summary.notWrittenLines)}`] : []),
+    ...(summary.notWrittenFrom === null ? [] : [`every record from line ${summary.notWrittenFrom} on`]),
+  ];
+  return `; ${summary.notWritten} record(s) NOT written (${where.join('; ')})`;
+}
+
+/** Prints the summary on stdout: one line, or one JSON object (with the write error, when there was one). */
+function printSummary(summary: ImportSummary, format: string, error: unknown): void {
+  if (format === 'json') {
+    const failed =
+      error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) };
+    process.stdout.write(`${JSON.stringify({ ...summary, ...failed })}\n`);
+    return;
+  }
+  const verb = summary.dryRun ? 'would import' : 'imported';
+  const created = summary.tableCreated ? ' (table created)' : '';
+  const rejected = summary.rejected === 0 ? '' : `; ${summary.rejected} line(s) rejected, not written`;
+  process.stdout.write(
+    `${verb} ${summary.written} record(s) into ${summary.table}${created}${notWrittenText(summary)}${rejected}\n`,
+  );
+}
+
 async function runImport(file: string, options: ImportCommandOptions): Promise<void> {
   const target = await resolveTarget(options, { usesConfig: false });
   if (!options.dryRun)
     refuseAuditDeployment(target, options.enforce, 'import', ', or --dry-run to validate only');
-  const summary = await withProgress({ label: 'import', unit: 'records written' }, (progress) =>
+  const outcome = await withProgress({ label: 'import', unit: 'records written' }, (progress) =>
     withTable(target, (client) =>
       importJsonLines(client, {
         table: target.table,
@@ -227,19 +351,20 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
                 process.stderr.write(`pc-hygiene import: rejected ${describeRejected(rejected)}\n`);
               }
             : undefined,
-      }),
+      }).then(
+        (summary) => ({ summary, error: undefined }),
+        (error: unknown) => {
+          if (!(error instanceof ImportIncompleteError)) throw error;
+          // The summary first, then the error as for any other (a missing table, DynamoDB unreachable: one line).
+          return { summary: error.summary, error: describeTableError(error.writeError, target) };
+        },
+      ),
     ),
   );
-  if (options.format === 'json') {
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-  } else {
-    const verb = summary.dryRun ? 'would import' : 'imported';
-    const created = summary.tableCreated ? ' (table created)' : '';
-    const rejected = summary.rejected === 0 ? '' : `; ${summary.rejected} line(s) rejected, not written`;
-    process.stdout.write(`${verb} ${summary.written} record(s) into ${summary.table}${created}${rejected}\n`);
-  }
+  printSummary(outcome.summary, options.format, outcome.error);
+  if (outcome.error !== undefined) throw outcome.error;
   // Rejected lines mean the file was not fully loaded: a script must notice.
-  if (summary.rejected > 0) process.exitCode = EXIT_CODE.failure;
+  if (outcome.summary.rejected > 0) process.exitCode = EXIT_CODE.failure;
 }
 
 /** `import` and its flags. */

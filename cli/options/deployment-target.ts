@@ -189,18 +189,37 @@ export function sayOnStderr(line: string): void {
 
 /**
  * The flags naming where a command acts that a deployed stack decides, and
- * which of their values would take the stack's run elsewhere: the parts it
- * supplies (the endpoint: AWS's own), whatever their value, and `notify`'s
- * `--sink` unless it is `sns` (a session's `jsonl:` file would take a stack's
- * digests, and mark them sent, instead of its topic).
+ * when their value would take the stack's run elsewhere: the parts it
+ * supplies (the endpoint: AWS's own), whatever their value; the topic
+ * whenever the command publishes to it (not `notify --sink jsonl:PATH`,
+ * which never uses a topic); and `notify`'s `--sink` unless it is `sns` (a
+ * session's `jsonl:` file would take a stack's digests, and mark them sent,
+ * instead of its topic).
  */
-const STACK_DECIDED_FLAGS: Readonly<Record<string, (value: unknown) => boolean>> = {
+const STACK_DECIDED_FLAGS: Readonly<
+  Record<string, (value: unknown, command: CommandUnknownOpts) => boolean>
+> = {
   table: () => true,
   directoryTable: () => true,
-  topicArn: () => true,
+  topicArn: (_value, command) => publishesToTopic(command),
   endpoint: () => true,
   sink: (value) => value !== 'sns',
 };
+
+/**
+ * Whether the command would publish to its topic: unless a `--sink jsonl:PATH`
+ * is given on the command line, it does (`owners sync-subscriptions` has no
+ * sink; `notify`'s default sink is `sns`; a sink from `PC_HYGIENE_SINK` is
+ * refused itself, and without it the topic would be used).
+ */
+function publishesToTopic(command: CommandUnknownOpts): boolean {
+  const sink = command.getOptionValue('sink');
+  return !(
+    command.getOptionValueSource('sink') === 'cli' &&
+    typeof sink === 'string' &&
+    sink.startsWith('jsonl:')
+  );
+}
 
 /** How the operator named the stack, for a message: the flag, the env var, or the default. */
 function stackNamedBy(command: CommandUnknownOpts): string {
@@ -214,7 +233,8 @@ function stackNamedBy(command: CommandUnknownOpts): string {
  * Refuses (a usage error, before anything reaches AWS) a target flag that
  * only its environment variable set (`PC_HYGIENE_TABLE`,
  * `PC_HYGIENE_DIRECTORY_TABLE`, `PC_HYGIENE_TOPIC_ARN`, `PC_HYGIENE_ENDPOINT`,
- * `PC_HYGIENE_SINK`)
+ * `PC_HYGIENE_SINK`; the topic's only when the command publishes to it, not
+ * next to `notify --sink jsonl:PATH`)
  * when a stack is looked up: those variables are a session's defaults for
  * working without a stack, and silently mixing one into a deployed stack's
  * target (its account, its config) would act on the wrong table, directory
@@ -233,7 +253,7 @@ export function refuseEnvironmentOverStack(command: CommandUnknownOpts, stackNam
         o.attributeName() === key &&
         o.envVar !== undefined &&
         command.getOptionValueSource(key) === 'env' &&
-        redirects(command.getOptionValue(key)),
+        redirects(command.getOptionValue(key), command),
     ),
   );
   if (fromEnvironment.length === 0) return;

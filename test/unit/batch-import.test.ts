@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BatchWriteIncompleteError, batchWriteItems } from '../../cli/aws/batch-import';
+import { BatchItemWriter, BatchWriteIncompleteError, batchWriteItems } from '../../cli/aws/batch-import';
 
 const documentClient = DynamoDBDocumentClient.from(
   new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
@@ -10,6 +10,22 @@ const documentClient = DynamoDBDocumentClient.from(
 const ddb = mockClient(DynamoDBDocumentClient);
 const items = (count: number) => Array.from({ length: count }, (_, i) => ({ id: `pc-${i}`, userId: 'u' }));
 type Put = { PutRequest: { Item: { id: string } } };
+const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `pc-${from + i}`);
+const throttled = () =>
+  Object.assign(new Error('Throughput exceeds the current capacity'), {
+    name: 'ProvisionedThroughputExceededException',
+  });
+
+/** Puts every item (an item `put` refuses is the caller's to count), then finishes; returns the tally and `finish`'s error. */
+async function putAll(writer: BatchItemWriter, all: readonly { id: string }[]) {
+  const refusedByPut: string[] = [];
+  for (const item of all) await writer.put(item).catch(() => refusedByPut.push(item.id));
+  const error = await writer.finish().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { ...writer.tally, refusedByPut, error };
+}
 const requestsOf = (call: number): Put[] =>
   (ddb.commandCalls(BatchWriteCommand)[call]?.args[0].input.RequestItems?.t ?? []) as Put[];
 
@@ -94,6 +110,44 @@ describe('batchWriteItems', () => {
     });
     ddb.on(BatchWriteCommand).rejects(refused);
     await expect(batchWriteItems(documentClient, 't', items(3))).rejects.toThrow(/Item size/);
+  });
+
+  it('a request error stops the writer: its items and every later one count as not written, never as written', async () => {
+    ddb.on(BatchWriteCommand).resolvesOnce({}).rejects(throttled());
+    const writer = new BatchItemWriter(documentClient, 't', { concurrency: 1 });
+
+    const outcome = await putAll(writer, items(80));
+
+    expect(outcome.error).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(outcome.written).toBe(25);
+    // The failed request (25-49), then whatever was buffered or given to put after it: all counted.
+    expect(outcome.unwrittenIds.toSorted()).toEqual(ids(25, 80).toSorted());
+    expect(outcome.refusedByPut).toContain('pc-79');
+    expect(outcome.refusedByPut.filter((id) => !outcome.unwrittenIds.includes(id))).toEqual([]);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(2);
+  });
+
+  it('a request error while a refused batch is written item by item: each item counted once', async () => {
+    const refused = Object.assign(new Error('Number underflow'), { name: 'ValidationException' });
+    ddb.on(BatchWriteCommand).callsFake(async (input: { RequestItems?: Record<string, Put[]> }) => {
+      const sent = (input.RequestItems?.t ?? []).map((r) => r.PutRequest.Item.id);
+      if (sent.length > 1) throw refused;
+      if (sent[0] === 'pc-3') throw refused;
+      if (sent[0] === 'pc-5') throw throttled();
+      return {};
+    });
+    const reports: unknown[] = [];
+    const writer = new BatchItemWriter(documentClient, 't', {
+      concurrency: 1,
+      onRefused: (item) => reports.push(item.id),
+    });
+
+    const outcome = await putAll(writer, items(30));
+
+    expect(outcome.error).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(outcome.written).toBe(4); // pc-0, pc-1, pc-2, pc-4
+    expect(reports).toEqual(['pc-3']);
+    expect(outcome.unwrittenIds.toSorted()).toEqual(ids(5, 30).toSorted());
   });
 
   it('propagates a request error', async () => {

@@ -19,7 +19,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerNotifyCommand } from '../../cli/commands/notify';
 import { registerPlanCommand } from '../../cli/commands/plan';
 import { registerSweepCommand } from '../../cli/commands/sweep';
-import { resolveTarget, type Target } from '../../cli/options/deployment-target';
+import { AuditDeploymentError, resolveTarget, type Target } from '../../cli/options/deployment-target';
 import {
   addDirectoryOptions,
   directoryConfigOf,
@@ -221,6 +221,57 @@ describe('a table command with a stack', () => {
     expect(message).toContain('(PC_HYGIENE_SINK=jsonl:local-digests.jsonl)');
     expect(message).toContain('give --sink jsonl:local-digests.jsonl on the command line');
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it('refuses PC_HYGIENE_TOPIC_ARN next to `notify --stack` when it publishes to SNS: the default sink or --sink sns', async () => {
+    vi.stubEnv('PC_HYGIENE_TOPIC_ARN', 'arn:aws:sns:eu-west-1:123456789012:local');
+    const expected =
+      'stack Prod (--stack) would be mixed with settings from the environment ' +
+      '(PC_HYGIENE_TOPIC_ARN=arn:aws:sns:eu-west-1:123456789012:local): ' +
+      "give --topic-arn arn:aws:sns:eu-west-1:123456789012:local on the command line to override the stack's, " +
+      "or unset PC_HYGIENE_TOPIC_ARN to use the stack's";
+
+    for (const sink of [[], ['--sink', 'sns'], ['--sink', 'sns', '--dry-run']]) {
+      const run = await runInProcess(registerNotifyCommand, [
+        'notify',
+        '--stack',
+        'Prod',
+        '--region',
+        'eu-west-1',
+        ...sink,
+      ]);
+      expect(run.error).toBeInstanceOf(UsageError);
+      expect((run.error as Error).message).toBe(expected);
+    }
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it('does not refuse PC_HYGIENE_TOPIC_ARN next to `notify --stack --sink jsonl:PATH` (no topic is used), and still refuses the others', async () => {
+    vi.stubEnv('PC_HYGIENE_TOPIC_ARN', 'arn:aws:sns:eu-west-1:123456789012:local');
+    const jsonl = ['--sink', 'jsonl:digests.jsonl', '--stack', 'Prod', '--region', 'eu-west-1'];
+    // Stopped by the audit-mode refusal, after the stack was looked up: the environment was not refused.
+    const run = await runInProcess(registerNotifyCommand, ['notify', ...jsonl]);
+    expect(run.error).toBeInstanceOf(AuditDeploymentError);
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(1);
+
+    vi.stubEnv('PC_HYGIENE_TABLE', 'PersonalClients');
+    const table = await runInProcess(registerNotifyCommand, ['notify', ...jsonl]);
+    expect((table.error as Error).message).toContain('(PC_HYGIENE_TABLE=PersonalClients)');
+    vi.stubEnv('PC_HYGIENE_TABLE', undefined);
+
+    // A jsonl sink from the environment is refused, and the topic with it (unset, the sink would be sns).
+    vi.stubEnv('PC_HYGIENE_SINK', 'jsonl:digests.jsonl');
+    const fromEnv = await runInProcess(registerNotifyCommand, [
+      'notify',
+      '--stack',
+      'Prod',
+      '--region',
+      'eu-west-1',
+    ]);
+    expect((fromEnv.error as Error).message).toContain(
+      '(PC_HYGIENE_TOPIC_ARN=arn:aws:sns:eu-west-1:123456789012:local, PC_HYGIENE_SINK=jsonl:digests.jsonl)',
+    );
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(1);
   });
 
   it('keeps a variable that only repeats the default (PC_HYGIENE_SINK=sns) and plan --input (it needs no stack)', async () => {
