@@ -14,7 +14,7 @@
  * line where writing stopped), then the error, exit 1. Items still
  * unprocessed after every retry are counted as not written, never as written.
  * A string or attribute name with a lone UTF-16 surrogate is a bad line
- * (DynamoDB would store U+FFFD instead: `cli/lone-surrogates.ts`), and so is
+ * (DynamoDB would store U+FFFD instead: `lambdas/hygiene/lone-surrogates.ts`), and so is
  * a line that is not UTF-8 (`cli/jsonl.ts`).
  * The file is streamed, so memory does not grow with its size (apart from the
  * ids seen, kept to refuse duplicates).
@@ -24,6 +24,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
 import { isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
+import { loneSurrogateProblems } from '../../lambdas/hygiene/lone-surrogates';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { BatchItemWriter, type WriterTally } from '../aws/batch-import';
@@ -31,7 +32,6 @@ import { createTable } from '../aws/create-table';
 import { itemLimitProblems } from '../aws/item-limits';
 import { EXIT_CODE } from '../exit-codes';
 import { type JsonlLine, readJsonLines } from '../jsonl';
-import { loneSurrogateProblems } from '../lone-surrogates';
 import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';

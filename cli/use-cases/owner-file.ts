@@ -4,7 +4,9 @@
  * a UTF-8 BOM and CRLF line ends are fine; parsed by `csv-parse`, not split
  * on commas) or JSON Lines with those keys. Yields each row with the physical
  * line it starts on, so a bad row is named by its line; checking the row's
- * values is `checkOwnerRow`'s job (lambdas/hygiene/owner-import.ts).
+ * values is `checkOwnerRow`'s job (lambdas/hygiene/owner-import.ts). Both
+ * formats refuse a line whose bytes are not UTF-8 by its number, never read
+ * it with U+FFFD in their place.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { OWNER_FILE_FIELDS, type OwnerRow } from '../../lambdas/hygiene/owner-im
 import { describeFileError } from '../file-errors';
 import { readJsonLines } from '../jsonl';
 import { UsageError } from '../usage-error';
+import { utf8Lines } from '../utf8-lines';
 
 /** The two file formats `owners import` reads. */
 export const OWNER_FILE_FORMATS = ['csv', 'jsonl'] as const;
@@ -86,8 +89,29 @@ function startLine(endLine: number, raw: string | undefined): number {
   return endLine - (text.match(/\n/g)?.length ?? 0);
 }
 
+/** What a CSV record on bytes that are not UTF-8 is told (csv-parse would read them with U+FFFD in their place). */
+const NOT_UTF8 = 'is not valid UTF-8 (save the file as UTF-8)';
+
+/** The numbers (from 1) of the lines of `path` whose bytes are not UTF-8. */
+async function nonUtf8Lines(path: string): Promise<ReadonlySet<number>> {
+  const bad = new Set<number>();
+  let lineNumber = 0;
+  for await (const line of utf8Lines(createReadStream(path))) {
+    lineNumber += 1;
+    if (line === undefined) bad.add(lineNumber);
+  }
+  return bad;
+}
+
+/** True when a line from `first` to `last` is in `lines`. */
+function spans(lines: ReadonlySet<number>, first: number, last: number): boolean {
+  for (let line = first; line <= last; line++) if (lines.has(line)) return true;
+  return false;
+}
+
 async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
   await assertReadable(path);
+  const notUtf8 = await nonUtf8Lines(path);
   const parser = createReadStream(path).pipe(
     parse({ bom: true, trim: true, relax_column_count: true, skip_empty_lines: true, info: true, raw: true }),
   );
@@ -99,6 +123,11 @@ async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
       raw: string;
     }>) {
       const line = startLine(info.lines, raw);
+      if (notUtf8.size > 0 && spans(notUtf8, line, info.lines)) {
+        yield { line, problem: NOT_UTF8 };
+        if (header === undefined) return;
+        continue;
+      }
       if (header === undefined) {
         header = record;
         const problem = csvHeaderProblem(header);

@@ -13,6 +13,7 @@
 import { MAX_KEY_BYTES } from './credential';
 import { RESERVED_ID_PREFIX } from './data-contract';
 import { exceedsPercent } from './guard';
+import { loneSurrogateProblems } from './lone-surrogates';
 import { normalizeEmail, OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-directory';
 import { parseInstant } from './time';
 
@@ -91,6 +92,7 @@ function fieldProblems(fields: OwnerRow['fields']): {
   if (unknown.length > 0) {
     problems.push(`unknown field(s) ${unknown.join(', ')}: allowed are ${OWNER_FILE_FIELDS.join(', ')}`);
   }
+  problems.push(...loneSurrogateProblems(fields));
   const email = optionalText(fields, 'email', problems);
   if (email !== undefined && (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email))) {
     problems.push(`email: ${JSON.stringify(email)} is not an email address`);

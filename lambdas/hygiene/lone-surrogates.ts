@@ -3,8 +3,8 @@
  * surrogate (`"a\ud800b"`: `JSON.parse` accepts the escape). DynamoDB keeps
  * strings as UTF-8, which cannot encode a lone surrogate, and stores U+FFFD in
  * its place, so the stored text would silently differ from the file. `import`
- * refuses such a record instead, naming each string or attribute name (map
- * keys included) by its path. Pure.
+ * and `owners import` refuse such a record instead, naming each string or
+ * attribute name (map keys included) by its path. Pure.
  */
 
 /**
