@@ -5,21 +5,22 @@
  * freshness record, export round trip, and reach on the configured route.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { putItems } from '../support/items';
 import { directoryFlags, runCli } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 import { createTestTable, dynamoDbEndpoint } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 
+const tempDir = useTempDir('owners-cli');
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'owners-cli-'));
+  dir = tempDir();
 });
 
 async function file(name: string, text: string): Promise<string> {

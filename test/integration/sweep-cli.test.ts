@@ -4,13 +4,13 @@
  * 4 incomplete) and the table state they leave.
  */
 import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_ID } from '../../lambdas/hygiene/data-contract';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runCli, tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { useTestTable } from '../support/test-table';
 import { days, smallFleet } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
@@ -22,6 +22,7 @@ function items(): Record<string, unknown>[] {
 }
 
 describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
+  const tempDir = useTempDir('sweep-cli');
   const table = useTestTable('sweep-cli', 'each', items);
   const flags = () => tableFlags(table);
   /** `sweep` at NOW with config file `config`, plus `extra` flags. */
@@ -62,7 +63,7 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
   });
 
   it('a config file with "mode": "audit" is a dry run too', async () => {
-    const config = join(tmpdir(), `sweep-cli-audit-${process.pid}.json`);
+    const config = join(tempDir(), 'audit.json');
     await writeFile(config, JSON.stringify({ mode: 'audit' }));
     const before = await exportTable(table);
 
@@ -73,7 +74,7 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
   });
 
   it('exits 3 when the guard trips, and deletes with --allow-mass-delete', async () => {
-    const config = join(tmpdir(), `sweep-cli-guard-${process.pid}.json`);
+    const config = join(tempDir(), 'guard.json');
     await writeFile(config, JSON.stringify({ maxDeletesPerRun: 0 }));
 
     const tripped = await sweepWith(config);

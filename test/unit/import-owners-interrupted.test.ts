@@ -4,7 +4,6 @@
  * (docs/deploy.md, "Owner directory"). At the client boundary, exact requests.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -17,6 +16,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
+import { useTempDir } from '../support/temp-dir';
+
+const tempDir = useTempDir('owners-import-unit');
 
 const documentClient = DynamoDBDocumentClient.from(
   new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
@@ -24,7 +26,7 @@ const documentClient = DynamoDBDocumentClient.from(
 const ddb = mockClient(DynamoDBDocumentClient);
 
 async function csv(rows: number): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), 'owners-interrupted-')), 'owners.csv');
+  const file = join(await mkdtemp(join(tempDir(), 'interrupted-')), 'owners.csv');
   const lines = Array.from({ length: rows }, (_, i) => `u${i},u${i}@example.com,,active`);
   await writeFile(file, `userId,email,name,status\n${lines.join('\n')}\n`);
   return file;
@@ -94,7 +96,7 @@ describe('importOwnerFile interrupted', () => {
   });
 
   it('writes nothing at all for a file with a bad row (not even a read of the table)', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'owners-bad-')), 'owners.csv');
+    const file = join(await mkdtemp(join(tempDir(), 'bad-')), 'owners.csv');
     await writeFile(file, 'userId,email,name,status\nu1,,,active\nu2,,,gone\n');
 
     const summary = await importOwnerFile(documentClient, request(file));
