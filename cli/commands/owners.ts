@@ -7,6 +7,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { registerOwnersExportCommand } from './owners/export';
 import { registerOwnersImportCommand } from './owners/import';
 import { registerOwnersListCommand } from './owners/list';
+import { registerOwnersResubscribeCommand } from './owners/resubscribe';
 import { registerOwnersSyncSubscriptionsCommand } from './owners/sync-subscriptions';
 
 /** The `owners` subcommands, one registration each. */
@@ -15,6 +16,7 @@ const OWNERS_SUBCOMMANDS: readonly ((owners: Command) => void)[] = [
   registerOwnersExportCommand,
   registerOwnersListCommand,
   registerOwnersSyncSubscriptionsCommand,
+  registerOwnersResubscribeCommand,
 ];
 
 /** Registers `owners` and its subcommands on the program. */
@@ -22,7 +24,8 @@ export function registerOwnersCommand(program: Command): void {
   const owners = program
     .command('owners')
     .description(
-      'Manage the owner directory: import, export, list (who a digest reaches, and why not), sync-subscriptions.',
+      'Manage the owner directory: import, export, list (who a digest reaches, and why not), sync-subscriptions, ' +
+        'resubscribe (owners who unsubscribed by the email link).',
     );
   for (const register of OWNERS_SUBCOMMANDS) register(owners);
 }

@@ -17,8 +17,14 @@ export type OwnerDeliveryRoute = (typeof OWNER_DELIVERY_ROUTES)[number];
 export const OWNER_STATUSES = ['active', 'departed'] as const;
 export type OwnerStatus = (typeof OWNER_STATUSES)[number];
 
-/** The state of an owner's SNS email subscription, recorded by the subscription reconciler. */
-export const SUBSCRIPTION_STATES = ['confirmed', 'pending', 'none'] as const;
+/**
+ * The state of an owner's SNS email subscription, recorded by the subscription
+ * reconciler. `unsubscribed`: the owner's confirmed subscription was deleted
+ * outside the reconciler (the unsubscribe link of an SNS email): the reconciler
+ * does not subscribe them again until the address changes or an operator runs
+ * `pc-hygiene owners resubscribe` (docs/notifications.md, "Subscription reconciler").
+ */
+export const SUBSCRIPTION_STATES = ['confirmed', 'pending', 'none', 'unsubscribed'] as const;
 export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
 
 /** One owner as stored in the directory. */
@@ -43,6 +49,7 @@ export const UNREACHABLE_REASONS = [
   'departed',
   'no-email',
   'subscription-pending',
+  'unsubscribed',
   'no-subscription',
   'bouncing',
 ] as const;
@@ -66,7 +73,8 @@ export function normalizeEmail(email: string): string {
 /**
  * Whether an owner's digest reaches a person on `route`: the owner is in the
  * directory, `active`, has an email, and the route can deliver to it
- * (`sns-email`: a confirmed subscription; `relay`: the address is not bouncing).
+ * (`sns-email`: a confirmed subscription, and not an owner who unsubscribed;
+ * `relay`: the address is not bouncing).
  * @param owner the directory's record, or `undefined` when the owner is not in it
  */
 export function reachabilityOf(owner: OwnerRecord | undefined, route: OwnerDeliveryRoute): Reachability {
@@ -78,6 +86,7 @@ export function reachabilityOf(owner: OwnerRecord | undefined, route: OwnerDeliv
   }
   if (owner.subscription === 'confirmed') return { reachable: true };
   if (owner.subscription === 'pending') return { reachable: false, reason: 'subscription-pending' };
+  if (owner.subscription === 'unsubscribed') return { reachable: false, reason: 'unsubscribed' };
   return { reachable: false, reason: 'no-subscription' };
 }
 

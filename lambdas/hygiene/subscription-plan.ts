@@ -11,7 +11,17 @@
  * planned for. SNS allows one subscription per topic, protocol and address,
  * so owners who share an address are one subscription: one owner keeps it,
  * the others are reported as conflicts (never subscribed: SNS would refuse it
- * on every run). Pure: no AWS imports, no clock, no I/O.
+ * on every run).
+ *
+ * An owner who unsubscribed (the link in an SNS email deletes their confirmed
+ * subscription) is not subscribed again: the recorded `confirmed` with no
+ * subscription of theirs left on the topic becomes `unsubscribed`, which stays
+ * until a subscription of theirs appears at the address, the import resets it
+ * (a new address) or an operator does (`owners resubscribe`). Every removal
+ * the reconciler makes itself either leaves the owner a subscription (a
+ * duplicate's keeper, the new address's) or records them `none` in the same
+ * run, so no later run reads it as an opt-out.
+ * Pure: no AWS imports, no clock, no I/O.
  */
 import { collate } from './collate';
 import {
@@ -106,7 +116,11 @@ export interface FilterPolicyCount {
 export interface SubscriptionPlan {
   /** Removals first (they free quota), then repairs, then creations. */
   readonly operations: readonly SubscriptionOperation[];
-  /** Every directory owner's state once the plan is applied (created subscriptions are `pending`). */
+  /**
+   * Every directory owner's state once the plan is applied (created
+   * subscriptions are `pending`; an owner recorded `unsubscribed` keeps it
+   * unless a subscription of theirs is found at their address).
+   */
   readonly states: readonly OwnerSubscriptionState[];
   readonly conflicts: readonly SubscriptionConflict[];
   /** Subscriptions left alone: admin, machine, or unrecognisable (including arn-less pending ones of no owner). */
@@ -185,6 +199,8 @@ interface Classified {
   readonly matched: Map<string, TopicSubscription[]>;
   /** Recognised owner subscriptions that match no wanted owner. */
   readonly stray: { readonly subscription: TopicSubscription; readonly userIds: readonly string[] }[];
+  /** Owners a stray subscription names (at an address the directory no longer holds for them, or shared). */
+  readonly strayOwners: Set<string>;
   /** Addresses with an arn-less pending email subscription (filter unknown; it expires by itself). */
   readonly pendingAddresses: Set<string>;
   /** Other email subscriptions by address: SNS refuses a second subscription of the same address. */
@@ -230,6 +246,8 @@ export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPla
         reason: 'non-owner-subscription',
         subscriptionArn: other.arn,
       });
+    } else if (hasUnsubscribed(owner, classified.strayOwners)) {
+      stateOf.set(owner.userId, 'unsubscribed');
     } else {
       const filterPolicy = ownerFilterPolicy(owner.userId);
       creations.push({ kind: 'create', userId: owner.userId, email: owner.email.trim(), filterPolicy });
@@ -239,11 +257,37 @@ export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPla
   const current = countFilterPolicies(input.subscriptions);
   return {
     operations: [...removals, ...repairs, ...creations],
-    states: input.owners.map((o) => ({ userId: o.userId, state: stateOf.get(o.userId) ?? 'none' })),
+    states: input.owners.map((o) => ({ userId: o.userId, state: stateOf.get(o.userId) ?? unwantedState(o) })),
     conflicts: conflicts.sort((a, b) => collate(a.userId, b.userId)),
     untouched: classified.untouched,
     filterPolicies: { current, planned: current - removals.length + creations.length },
   };
+}
+
+/**
+ * True when a wanted owner with no subscription at their address (and no
+ * arn-less pending one) has unsubscribed: recorded `unsubscribed` already, or
+ * recorded `confirmed` with no owner subscription naming them left anywhere on
+ * the topic — the confirmed subscription was deleted outside the reconciler
+ * (the owner's unsubscribe link, or the console). A `confirmed` whose owner
+ * subscription is still listed at another address is that address's (it is
+ * removed and the new address subscribed), and a vanished `pending` one
+ * expired unconfirmed: neither is an opt-out.
+ * @param strayOwners owners named by subscriptions this plan removes
+ */
+function hasUnsubscribed(owner: OwnerRecord, strayOwners: ReadonlySet<string>): boolean {
+  if (owner.subscription === 'unsubscribed') return true;
+  return owner.subscription === 'confirmed' && !strayOwners.has(owner.userId);
+}
+
+/**
+ * The state of an owner the plan gives no subscription to (not wanted, or a
+ * conflict): `none`, except that an opt-out stays recorded — an owner who
+ * unsubscribed is not subscribed again because they left, came back, or
+ * the route went to `relay` and back; only a new address or an operator clears it.
+ */
+function unwantedState(owner: OwnerRecord): SubscriptionState {
+  return owner.subscription === 'unsubscribed' ? 'unsubscribed' : 'none';
 }
 
 /**
@@ -286,8 +330,11 @@ function wantedOwners(
 /**
  * Who keeps an address several active owners share: the owner a confirmed
  * owner subscription of the address already names, else a pending one, else
- * the first by `userId` — so a working subscription is never moved, and every
- * run picks the same owner.
+ * one whose recorded state says the address unsubscribed (`confirmed` with the
+ * subscription gone, or `unsubscribed`: the keeper's opt-out then holds for the
+ * address, which no other sharer's subscription may undo), else the first by
+ * `userId` — so a working subscription is never moved, and every run picks the
+ * same owner.
  */
 function keeperFirst(
   address: string,
@@ -298,7 +345,8 @@ function keeperFirst(
   const rank = ({ owner }: WantedOwner) => {
     const naming = atAddress.filter((s) => ownerFilterUserIds(s)?.includes(owner.userId));
     if (naming.some((s) => !s.pending)) return 0;
-    return naming.length > 0 ? 1 : 2;
+    if (naming.length > 0) return 1;
+    return owner.subscription === 'confirmed' || owner.subscription === 'unsubscribed' ? 2 : 3;
   };
   return sharers
     .map((sharer) => ({ sharer, rank: rank(sharer) }))
@@ -310,6 +358,7 @@ function classify(subscriptions: readonly TopicSubscription[], wanted: Map<strin
   const out: Classified = {
     matched: new Map(),
     stray: [],
+    strayOwners: new Set(),
     pendingAddresses: new Set(),
     otherEmail: new Map(),
     untouched: 0,
@@ -322,8 +371,10 @@ function classify(subscriptions: readonly TopicSubscription[], wanted: Map<strin
     }
     const address = normalizeEmail(subscription.endpoint);
     const owner = userIds.find((id) => wanted.get(id)?.address === address);
-    if (owner === undefined) out.stray.push({ subscription, userIds });
-    else out.matched.set(owner, [...(out.matched.get(owner) ?? []), subscription]);
+    if (owner === undefined) {
+      out.stray.push({ subscription, userIds });
+      for (const id of userIds) out.strayOwners.add(id);
+    } else out.matched.set(owner, [...(out.matched.get(owner) ?? []), subscription]);
   }
   return out;
 }

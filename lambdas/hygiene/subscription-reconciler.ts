@@ -274,7 +274,12 @@ function summarize(
     repaired: applied('repair'),
     removed: applied('remove'),
     failed: outcome.failed,
-    states: { confirmed: count('confirmed'), pending: count('pending'), none: count('none') },
+    states: {
+      confirmed: count('confirmed'),
+      pending: count('pending'),
+      none: count('none'),
+      unsubscribed: count('unsubscribed'),
+    },
     stateChanges: outcome.stateChanges,
     skippedStateChanges: outcome.skippedStateChanges,
     conflicts: plan.conflicts,

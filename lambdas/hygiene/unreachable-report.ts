@@ -111,6 +111,10 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: 
     why: 'has not confirmed the SNS email subscription',
     todo: 'ask the owner to click the confirmation link (pc-hygiene owners sync-subscriptions sends a new one).',
   },
+  unsubscribed: {
+    why: 'unsubscribed from the SNS emails (the unsubscribe link), so none reaches them',
+    todo: 'tell the owner about these credentials another way; if they want the emails again, run pc-hygiene owners resubscribe <userId> (SNS then sends a new confirmation link).',
+  },
   'no-subscription': {
     why: 'has no SNS email subscription',
     todo: 'run pc-hygiene owners sync-subscriptions (or wait for the scheduled reconciler).',

@@ -175,7 +175,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
         filterPolicy: JSON.stringify(ownerPolicy('u7')),
       },
     ]);
-    expect(summary.states).toEqual({ confirmed: 7, pending: 1, none: 0 });
+    expect(summary.states).toEqual({ confirmed: 7, pending: 1, none: 0, unsubscribed: 0 });
   });
 
   it('stops with FilterPolicyQuotaError, creating nothing but removing, when the owners need more filter policies than the quota', async () => {
@@ -209,23 +209,25 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     expect(await statesOf()).toEqual({ u0: undefined, u1: undefined, u2: undefined, u3: undefined });
   });
 
-  it('over the quota, still records that an owner who unsubscribed by the link has no subscription', async () => {
+  it('over the quota, still records that an owner who unsubscribed by the link is no longer reachable', async () => {
     await adaAndBobConfirmed();
     await reconcile();
     expect(await statesOf()).toEqual({ ada: 'confirmed', bob: 'confirmed' });
 
     sns.unsubscribeByLink('ada@example.com');
+    // cy is new: subscribing him would pass the quota, so the run stops after recording the states
+    await upsertNewOwners(directory, [{ userId: 'cy', email: 'cy@example.com', status: 'active' }], NOW);
     const run = reconcile({ filterPolicyQuota: 1 });
 
     await expect(run).rejects.toThrow(FilterPolicyQuotaError);
-    expect(await statesOf()).toEqual({ ada: 'none', bob: 'confirmed' });
+    expect(await statesOf()).toEqual({ ada: 'unsubscribed', bob: 'confirmed', cy: undefined });
     expect(reachabilityOf((await directory.getMany(['ada'])).get('ada'), 'sns-email')).toEqual({
       reachable: false,
-      reason: 'no-subscription',
+      reason: 'unsubscribed',
     });
   });
 
-  it('an owner who clicked the unsubscribe link (listed as "Deleted" for a while) is subscribed again, not counted confirmed', async () => {
+  it('an owner who clicked the unsubscribe link (listed as "Deleted" for a while) is recorded unsubscribed and not subscribed again', async () => {
     await adaAndBobConfirmed();
     await reconcile();
 
@@ -234,13 +236,14 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     sns.forgetDeleted();
     const later = await reconcile();
 
-    expect(afterClick).toMatchObject({ failed: [], created: 1, removed: 0 });
-    expect(afterClick.stateChanges).toEqual([{ userId: 'ada', state: 'pending' }]);
+    expect(afterClick).toMatchObject({ failed: [], created: 0, removed: 0, operations: [] });
+    expect(afterClick.stateChanges).toEqual([{ userId: 'ada', state: 'unsubscribed' }]);
+    expect(afterClick.states).toEqual({ confirmed: 1, pending: 0, none: 0, unsubscribed: 1 });
     expect(later).toMatchObject({ failed: [], operations: [], stateChanges: [] });
-    expect(await statesOf()).toEqual({ ada: 'pending', bob: 'confirmed' });
+    expect(sns.callCount('Subscribe')).toBe(2);
+    expect(await statesOf()).toEqual({ ada: 'unsubscribed', bob: 'confirmed' });
     expect(sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.pending])).toEqual([
       ['bob@example.com', false],
-      ['ada@example.com', true],
     ]);
   });
 
@@ -310,7 +313,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     expect(summary.created).toBe(1);
     expect(summary.failed).toHaveLength(1);
     expect(summary.failed[0]?.error).toMatch(/^FilterPolicyLimitExceededException: /);
-    expect(summary.states).toEqual({ confirmed: 0, pending: 1, none: 1 });
+    expect(summary.states).toEqual({ confirmed: 0, pending: 1, none: 1, unsubscribed: 0 });
     expect(Object.values(await statesOf()).filter((s) => s === 'pending')).toHaveLength(1);
   });
 

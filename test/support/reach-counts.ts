@@ -1,6 +1,6 @@
 /**
  * Owner-reach figures as a test expects them in a run summary or a posture
- * report: `byReason` always carries all six unreachable reasons, so a test
+ * report: `byReason` always carries every unreachable reason, so a test
  * names only the reasons it expects to count and the rest are zero; a
  * `sample` that names every unreachable owner omits none.
  */
@@ -12,7 +12,7 @@ export interface UnreachableOwner {
   readonly reason: UnreachableReason;
 }
 
-/** All six reasons at zero, then `counts`. */
+/** Every reason at zero, then `counts`. */
 export function reasonCounts(
   counts: Partial<Record<UnreachableReason, number>>,
 ): Record<UnreachableReason, number> {
@@ -21,6 +21,7 @@ export function reasonCounts(
     departed: 0,
     'no-email': 0,
     'subscription-pending': 0,
+    unsubscribed: 0,
     'no-subscription': 0,
     bouncing: 0,
     ...counts,

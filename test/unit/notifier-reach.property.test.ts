@@ -32,6 +32,7 @@ const ownerState = fc.constantFrom(
   'departed',
   'no-email',
   'pending',
+  'unsubscribed',
   'no-subscription',
   'bouncing',
 );
@@ -52,6 +53,8 @@ function record(userId: string, state: string): OwnerRecord | undefined {
       return { userId, status: 'active', subscription: 'confirmed' };
     case 'pending':
       return { ...base, subscription: 'pending' };
+    case 'unsubscribed':
+      return { ...base, subscription: 'unsubscribed' };
     case 'no-subscription':
       return { userId, email: base.email, status: 'active' };
     case 'bouncing':

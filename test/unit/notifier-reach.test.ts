@@ -117,6 +117,7 @@ describe('runNotifier with an owner directory', () => {
     ['departed', 'sns-email', { ...reachableOwner('bob'), status: 'departed' }],
     ['no-email', 'relay', { userId: 'bob', status: 'active', subscription: 'confirmed' }],
     ['subscription-pending', 'sns-email', { ...reachableOwner('bob'), subscription: 'pending' }],
+    ['unsubscribed', 'sns-email', { ...reachableOwner('bob'), subscription: 'unsubscribed' }],
     ['no-subscription', 'sns-email', { userId: 'bob', email: 'bob@example.com', status: 'active' }],
     ['no-subscription', 'sns-email', { ...reachableOwner('bob'), subscription: 'none' }],
     ['bouncing', 'relay', { ...reachableOwner('bob'), bouncingSince: '2026-11-20T00:00:00.000Z' }],

@@ -201,7 +201,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
     expect(directory.recorded).toEqual([[{ userId: 'ada', state: 'confirmed', email: 'ada@example.com' }]]);
   });
 
-  it('leaves out a subscription SNS lists as "Deleted" (unsubscribed by its link): its owner is subscribed again', async () => {
+  it('leaves out a subscription SNS lists as "Deleted" (unsubscribed by its link): its confirmed owner is recorded unsubscribed, not subscribed again', async () => {
     sns.on(ListSubscriptionsByTopicCommand).resolves({
       Subscriptions: [
         { SubscriptionArn: 'Deleted', Protocol: 'email', Endpoint: 'ada@example.com', TopicArn: TOPIC },
@@ -229,11 +229,9 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
 
     expect(summary.failed).toEqual([]);
     expect(inputs(GetSubscriptionAttributesCommand)).toEqual([{ SubscriptionArn: arn('bob') }]);
-    expect(inputs(SubscribeCommand).map((i) => (i as { Endpoint: string }).Endpoint)).toEqual([
-      'ada@example.com',
-    ]);
+    expect(inputs(SubscribeCommand)).toEqual([]);
     expect(directory.owners.map((o) => [o.userId, o.subscription])).toEqual([
-      ['ada', 'pending'],
+      ['ada', 'unsubscribed'],
       ['bob', 'confirmed'],
     ]);
   });

@@ -77,7 +77,7 @@ describe('reconcileSubscriptions', () => {
 
     expect(topic.calls.slice(0, callsAfterFirst)).toEqual(['list', 'remove arn:gone', 'create bob@x']);
     expect(first).toMatchObject({ created: 1, removed: 1, repaired: 0, failed: [] });
-    expect(first.states).toEqual({ confirmed: 1, pending: 1, none: 0 });
+    expect(first.states).toEqual({ confirmed: 1, pending: 1, none: 0, unsubscribed: 0 });
     expect(directory.recorded).toEqual([
       [
         { userId: 'ada', state: 'confirmed', email: 'ada@x' },
@@ -120,7 +120,7 @@ describe('reconcileSubscriptions', () => {
   });
 
   it('at the quota creates nothing but still removes and repairs, records the states, then throws FilterPolicyQuotaError', async () => {
-    // ada's recorded state is confirmed, but her subscription is gone (she unsubscribed);
+    // ada's recorded state is confirmed, but her subscription is gone (she unsubscribed: not subscribed again);
     // left departed: removing his subscription only frees quota; cy's filter needs a repair (count unchanged).
     const topic = new MemoryTopic([
       confirmedSub('left'),
@@ -134,7 +134,7 @@ describe('reconcileSubscriptions', () => {
       owner('eve', { subscription: 'pending' }),
     ]);
 
-    // 2 policies now − left + ada, dee, eve = 4 > 2
+    // 2 policies now − left + dee, eve = 3 > 2
     const error = await reconcileSubscriptions(
       { topic, directory },
       { route: 'sns-email', filterPolicyQuota: 2 },
@@ -143,15 +143,15 @@ describe('reconcileSubscriptions', () => {
     expect(error).toBeInstanceOf(FilterPolicyQuotaError);
     expect(error).toMatchObject({
       quota: 2,
-      needed: 4,
-      creations: 3,
+      needed: 3,
+      creations: 2,
       applied: { removed: 1, repaired: 1, failed: 0 },
     });
     expect((error as Error).message).toContain('no subscription was created (1 removed and 1 repaired');
     expect(topic.calls).toEqual(['list', 'remove arn:left', 'repair arn:cy']);
     expect(directory.recorded).toEqual([
       [
-        { userId: 'ada', state: 'none', email: 'ada@x' },
+        { userId: 'ada', state: 'unsubscribed', email: 'ada@x' },
         { userId: 'left', state: 'none', email: 'left@x' },
         { userId: 'eve', state: 'none', email: 'eve@x' },
       ],
@@ -213,7 +213,7 @@ describe('reconcileSubscriptions', () => {
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
     expect(summary.failed.map((f) => f.operation.kind)).toEqual(['repair']);
-    expect(summary.states).toEqual({ confirmed: 0, pending: 0, none: 1 });
+    expect(summary.states).toEqual({ confirmed: 0, pending: 0, none: 1, unsubscribed: 0 });
     expect(directory.owners[0]?.subscription).toBe('none');
   });
 

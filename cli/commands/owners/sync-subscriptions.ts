@@ -103,7 +103,7 @@ function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): str
     `Owner subscriptions on ${topicArn} (route ${summary.route})${dryRun ? ': DRY RUN, nothing changed' : ''}`,
     row(
       'owners in directory',
-      `${summary.owners} (confirmed ${states.confirmed}, pending ${states.pending}, none ${states.none})`,
+      `${summary.owners} (confirmed ${states.confirmed}, pending ${states.pending}, unsubscribed ${states.unsubscribed}, none ${states.none})`,
     ),
     row(dryRun ? 'would create' : 'created', done('create', summary.created)),
     row(dryRun ? 'would repair' : 'repaired', done('repair', summary.repaired)),

@@ -1,0 +1,106 @@
+/**
+ * `pc-hygiene owners resubscribe <userId...>`: the way back for an owner who
+ * unsubscribed by an SNS email's link (docs/notifications.md, "Subscription
+ * reconciler"). The reconciler honours that opt-out (state `unsubscribed`)
+ * and never subscribes the owner again by itself; this records `none` for
+ * each named owner in that state, so the next reconcile (or `owners
+ * sync-subscriptions`) subscribes them and SNS sends a new confirmation email.
+ * An owner in any other state, or not in the directory, is named and left
+ * alone (exit 1). The state is written only while the owner still has the
+ * address it was read with (`recordSubscription`): an import that changed it
+ * meanwhile already cleared the opt-out.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Command } from '@commander-js/extra-typings';
+import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import { terminalLines } from '../../../lambdas/render/sanitize';
+import { EXIT_CODE } from '../../exit-codes';
+import { defineCommand } from '../../options/define-command';
+import { withDirectory } from '../../options/directory-options';
+import { formatOption, RESULT_FORMATS } from '../../options/formats';
+import type { OptionsOf } from '../../options/options-of';
+
+/** What `owners resubscribe --help` says the command does. */
+const DESCRIPTION =
+  'Let the subscription reconciler subscribe again owners who unsubscribed by the link in an SNS email ' +
+  '(state unsubscribed): records state none, so the next reconcile sends them a new confirmation email. ' +
+  'Owners in another state or not in the directory are named and left alone (exit 1).';
+
+function defineOwnersResubscribe(owners: Command) {
+  return defineCommand(owners, 'resubscribe <userId...>', DESCRIPTION, 'directory', (command) =>
+    command.addOption(formatOption(RESULT_FORMATS, 'result format')),
+  );
+}
+
+type ResubscribeOptions = OptionsOf<ReturnType<typeof defineOwnersResubscribe>>;
+
+/** Why a named owner was left alone. */
+type NotResubscribedReason = 'not-in-directory' | 'not-unsubscribed' | 'changed-meanwhile';
+
+/** What the command did for each named owner. */
+interface ResubscribeResult {
+  /** Owners now recorded `none`: the next reconcile subscribes them. */
+  readonly resubscribed: readonly string[];
+  /** Owners left alone, with the state they are in when the directory holds them. */
+  readonly notChanged: readonly {
+    readonly userId: string;
+    readonly reason: NotResubscribedReason;
+    readonly state?: string;
+  }[];
+}
+
+/** Records `none` for each named owner in state `unsubscribed`, for the address the directory holds. */
+async function resubscribe(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  userIds: readonly string[],
+): Promise<ResubscribeResult> {
+  const directory = new DynamoOwnerDirectory(client, tableName);
+  const records = await directory.getMany(userIds);
+  const resubscribed: string[] = [];
+  const notChanged: ResubscribeResult['notChanged'][number][] = [];
+  for (const userId of [...new Set(userIds)]) {
+    const owner = records.get(userId);
+    if (owner === undefined) notChanged.push({ userId, reason: 'not-in-directory' });
+    else if (owner.subscription !== 'unsubscribed') {
+      notChanged.push({ userId, reason: 'not-unsubscribed', state: owner.subscription ?? 'none' });
+    } else if (await directory.recordSubscription(userId, owner.email, 'none')) resubscribed.push(userId);
+    else notChanged.push({ userId, reason: 'changed-meanwhile' });
+  }
+  return { resubscribed, notChanged };
+}
+
+const REASON_TEXT: Readonly<Record<NotResubscribedReason, (state: string | undefined) => string>> = {
+  'not-in-directory': () => 'not in the owner directory',
+  'not-unsubscribed': (state) => `state ${state}, not unsubscribed: nothing to undo`,
+  'changed-meanwhile': () =>
+    'removed, or its address changed, while this ran (a new address already clears the opt-out)',
+};
+
+/** The result as readable lines (owner ids are stored text: sanitised line by line). */
+function resultText(result: ResubscribeResult, tableName: string): string {
+  return terminalLines([
+    ...result.resubscribed.map(
+      (userId) =>
+        `${userId}: resubscribe recorded in ${tableName} (state none): the next reconcile (or pc-hygiene owners sync-subscriptions) subscribes them, and SNS sends a confirmation email`,
+    ),
+    ...result.notChanged.map(
+      ({ userId, reason, state }) => `${userId}: not changed: ${REASON_TEXT[reason](state)}`,
+    ),
+  ]);
+}
+
+async function runResubscribe(userIds: readonly string[], options: ResubscribeOptions): Promise<void> {
+  const result = await withDirectory(options, (client) =>
+    resubscribe(client, options.directoryTable, userIds),
+  );
+  process.stdout.write(
+    options.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result, options.directoryTable),
+  );
+  if (result.notChanged.length > 0) process.exitCode = EXIT_CODE.failure;
+}
+
+/** Registers `owners resubscribe` on the `owners` command. */
+export function registerOwnersResubscribeCommand(owners: Command): void {
+  defineOwnersResubscribe(owners).action(async (userIds, options) => runResubscribe(userIds, options));
+}
