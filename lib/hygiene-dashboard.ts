@@ -202,6 +202,11 @@ function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwa
         statistic: 'Maximum',
         label: 'owners pending confirmation',
       }),
+      m(RECONCILER_METRIC.unsubscribedOwners, {
+        ...hourly,
+        statistic: 'Maximum',
+        label: 'owners who unsubscribed',
+      }),
     ]),
     graph('Subscription reconciler changes', [
       m(RECONCILER_METRIC.created, { ...hourly, label: 'created' }),

@@ -105,6 +105,8 @@ export const RECONCILER_METRIC = {
   failed: 'SubscriptionOperationsFailed',
   /** Owners whose subscription awaits confirmation. */
   pendingOwners: 'OwnerSubscriptionsPending',
+  /** Owners who unsubscribed by an SNS email's link: not subscribed again, unreachable (reason `unsubscribed`). */
+  unsubscribedOwners: 'OwnerSubscriptionsUnsubscribed',
   /** Active owners whose address already has a non-owner email subscription (not subscribed). */
   conflicts: 'SubscriptionConflicts',
 } as const;

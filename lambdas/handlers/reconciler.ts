@@ -54,6 +54,7 @@ export function recordReconcilerMetrics(
   metrics.addMetric(RECONCILER_METRIC.removed, MetricUnit.Count, summary.removed);
   metrics.addMetric(RECONCILER_METRIC.failed, MetricUnit.Count, summary.failed.length);
   metrics.addMetric(RECONCILER_METRIC.pendingOwners, MetricUnit.Count, summary.states.pending);
+  metrics.addMetric(RECONCILER_METRIC.unsubscribedOwners, MetricUnit.Count, summary.states.unsubscribed);
   metrics.addMetric(RECONCILER_METRIC.conflicts, MetricUnit.Count, summary.conflicts.length);
 }
 

@@ -129,6 +129,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.removed]: 1,
       [RECONCILER_METRIC.failed]: 0,
       [RECONCILER_METRIC.pendingOwners]: 2,
+      [RECONCILER_METRIC.unsubscribedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 0,
     });
     expect(logs).toEqual([{ level: 'info', message: 'subscription reconciler summary' }]);
@@ -146,6 +147,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.removed]: 0,
       [RECONCILER_METRIC.failed]: 0,
       [RECONCILER_METRIC.pendingOwners]: 0,
+      [RECONCILER_METRIC.unsubscribedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 0,
     });
     expect(logs).toEqual([{ level: 'error', message: 'subscription filter-policy quota exceeded' }]);
@@ -184,7 +186,23 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.removed]: 1,
       [RECONCILER_METRIC.failed]: 1,
       [RECONCILER_METRIC.pendingOwners]: 1,
+      [RECONCILER_METRIC.unsubscribedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 1,
+    });
+  });
+
+  it('counts the owners who unsubscribed by the link (recorded confirmed, subscription gone): not subscribed again', async () => {
+    const { handler, topic, metrics } = reconcilerOver([], 200, {
+      owners: [{ ...owner('ada'), subscription: 'confirmed' }, owner('bob')],
+    });
+
+    await handler({});
+
+    expect(topic.writes).toBe(1); // bob's subscription only
+    expect(metrics).toMatchObject({
+      [RECONCILER_METRIC.created]: 1,
+      [RECONCILER_METRIC.pendingOwners]: 1,
+      [RECONCILER_METRIC.unsubscribedOwners]: 1,
     });
   });
 

@@ -485,6 +485,7 @@ describe('operations', () => {
     for (const metric of [
       'SubscriptionFilterPolicies',
       'OwnerSubscriptionsPending',
+      'OwnerSubscriptionsUnsubscribed',
       'SubscriptionsCreated',
       'SubscriptionsRemoved',
       'SubscriptionQuotaExceeded',
