@@ -4,8 +4,10 @@
  * same per-credential checks as `restore ID`, or shows what it would undo
  * with `--dry-run`. Stored manifest fields are printed as single-line
  * terminal text, one field at a time, so none forges a line of the report;
- * the per-credential warnings go to stderr as `restore ID` writes them. Exit 0
- * when nothing was refused and no manifest page was missing, 1 otherwise.
+ * the per-credential warnings go to stderr as `restore ID` writes them. A
+ * missing manifest page is listed with its cause (`write-failed`, `lost`,
+ * `unknown`: cli/aws/run-manifests.ts). Exit 0 when nothing was refused and no
+ * manifest page was missing, 1 otherwise.
  */
 import { terminalText } from '../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../exit-codes';
@@ -30,7 +32,7 @@ function resultText(result: RunRestoreResult): string {
     ),
     ...result.skipped.map((m) => `skipped ${terminalText(m.id)}: ${terminalText(m.error)}`),
     ...result.refused.map((m) => `refused ${terminalText(m.id)}: ${terminalText(m.error)}`),
-    ...result.missingPages.map((p) => `missing page ${p.page}: ${terminalText(p.error)}`),
+    ...result.missingPages.map((p) => `missing page ${p.page} (${p.cause}): ${terminalText(p.error)}`),
     `run ${terminalText(result.runId)}: ${result.restored.length} ${verb}, ${result.skipped.length} skipped, ${result.refused.length} refused` +
       (missing > 0 ? `, ${missing} manifest page${missing === 1 ? '' : 's'} missing` : '') +
       (result.dryRun ? ' (dry run: nothing written)' : ''),

@@ -8,7 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { terminalLines, terminalText } from '../../lambdas/render/sanitize';
-import { listRuns, missingPageText, readRunHeader, runPages } from '../aws/run-manifests';
+import { listRuns, type MissingManifestPage, readRunHeader, runPages } from '../aws/run-manifests';
 import { EXIT_CODE } from '../exit-codes';
 import { type ListingCell, listingCsv, listingTable } from '../format/listing';
 import { defineCommand } from '../options/define-command';
@@ -103,8 +103,9 @@ function headerText(h: RunManifestHeader): string {
 
 /**
  * Writes the run's entries in `format`, page by page (JSON streamed as one
- * document). A page whose write failed (`manifest.failed`) is passed over and
- * reported: on stderr, in the JSON's `missingPages`, and with exit code 1.
+ * document). A missing page (its write failed in the run, or lost since) is
+ * passed over and reported with its cause: on stderr, in the JSON's
+ * `missingPages` (`{ page, cause, error }`), and with exit code 1.
  */
 async function printRun(
   client: DynamoDBDocumentClient,
@@ -112,13 +113,13 @@ async function printRun(
   header: RunManifestHeader,
 ): Promise<void> {
   const out = process.stdout;
-  const missing: number[] = [];
+  const missing: MissingManifestPage[] = [];
   const rows: ListingCell[][] = [];
   if (options.format === 'json') out.write(`{"header":${JSON.stringify(header)},"entries":[`);
   let first = true;
-  for await (const { page, entries } of runPages(client, options.table, header)) {
-    if (entries === undefined) missing.push(page);
-    for (const entry of entries ?? []) {
+  for await (const page of runPages(client, options.table, header)) {
+    if (page.missing !== undefined) missing.push(page.missing);
+    for (const entry of page.entries) {
       if (options.format !== 'json') rows.push(entryRow(entry));
       else out.write(`${first ? '' : ','}${JSON.stringify(entry)}`);
       first = false;
@@ -127,16 +128,12 @@ async function printRun(
   if (options.format === 'json') out.write(`],"missingPages":${JSON.stringify(missing)}}\n`);
   else if (options.format === 'csv') out.write(listingCsv(ENTRY_COLUMNS, rows));
   else out.write(`${headerText(header)}${listingTable(ENTRY_COLUMNS, rows)}`);
-  reportMissingPages(header, missing);
+  reportMissingPages(missing);
 }
 
-/** Each missing page on stderr, and exit code 1: what the run deleted is not all listed. */
-function reportMissingPages(header: RunManifestHeader, missing: readonly number[]): void {
-  for (const page of missing) {
-    process.stderr.write(
-      `pc-hygiene: ${terminalText(missingPageText(header, page))} (its write failed: its credentials carry hygieneDeletedByRun = ${terminalText(header.runId)})\n`,
-    );
-  }
+/** Each missing page and why on stderr, and exit code 1: what the run deleted is not all listed. */
+function reportMissingPages(missing: readonly MissingManifestPage[]): void {
+  for (const page of missing) process.stderr.write(`pc-hygiene: ${terminalText(page.error)}\n`);
   if (missing.length > 0) process.exitCode = EXIT_CODE.failure;
 }
 

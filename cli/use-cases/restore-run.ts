@@ -5,15 +5,15 @@
  * another run, past its expiry without `--force`), {@link RESTORE_CONCURRENCY}
  * at a time while the manifest is read page by page. A credential that fails a
  * check is reported and left alone; the others are restored. A manifest page
- * that is missing (its write failed in the run: `manifest.failed`) is reported
- * and passed over, and the pages after it are still restored. With `dryRun`
- * every check is made and nothing is written.
+ * that is missing is reported with its cause (its write failed in the run, as
+ * the header's `failedPages` records; or lost since) and passed over, and the
+ * pages after it are still restored. With `dryRun` every check is made and
+ * nothing is written.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { collate } from '../../lambdas/hygiene/collate';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { errorText } from '../../lambdas/hygiene/errors';
-import type { ManifestEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
+import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 import {
   NotDeletedByRunError,
@@ -22,7 +22,7 @@ import {
   type RestoreTerms,
   restoreCredential,
 } from '../aws/restore';
-import { missingPageText, readRunHeader, runPages } from '../aws/run-manifests';
+import { type MissingManifestPage, readRunHeader, runPages } from '../aws/run-manifests';
 
 /** Restores in flight at once (each a consistent read and a conditional write). */
 export const RESTORE_CONCURRENCY = 8;
@@ -39,12 +39,6 @@ export interface RunRestoreMiss {
   readonly error: string;
 }
 
-/** A manifest page that could not be read: its deletions were not restored. */
-export interface MissingManifestPage {
-  readonly page: number;
-  readonly error: string;
-}
-
 /** The outcome for the whole run. */
 export interface RunRestoreResult {
   readonly runId: string;
@@ -55,16 +49,16 @@ export interface RunRestoreResult {
   readonly skipped: readonly RunRestoreMiss[];
   /** Refused by a check (e.g. past its expiry without `force`) or failed: still deleted. */
   readonly refused: readonly RunRestoreMiss[];
-  /** Pages the header counts but the table does not hold: their credentials are still deleted. */
+  /**
+   * Pages the header counts but the table does not hold, and why (`cause`):
+   * their credentials are still deleted.
+   */
   readonly missingPages: readonly MissingManifestPage[];
 }
 
-/** Why a missing page's credentials were not restored, and how to find them. */
-function missingPageError(header: RunManifestHeader, page: number): string {
-  return (
-    `${missingPageText(header, page)} (its write failed: the run summary's manifest.failed): its deletions were not restored; ` +
-    `they still carry ${HYGIENE_ATTR.deletedByRun} = ${header.runId} (pc-hygiene export shows them): restore them by id`
-  );
+/** A missing page, its error saying that its deletions were not restored and how to restore them. */
+function notRestored(missing: MissingManifestPage): MissingManifestPage {
+  return { ...missing, error: `${missing.error}: they were not restored; restore them by id` };
 }
 
 /**
@@ -102,9 +96,9 @@ export async function restoreRun(
     }
   };
   try {
-    for await (const { page, entries } of runPages(client, tableName, header)) {
-      if (entries === undefined) missingPages.push({ page, error: missingPageError(header, page) });
-      for (const entry of entries ?? []) await pool.submit(() => restoreOne(entry));
+    for await (const { entries, missing } of runPages(client, tableName, header)) {
+      if (missing !== undefined) missingPages.push(notRestored(missing));
+      for (const entry of entries) await pool.submit(() => restoreOne(entry));
     }
   } finally {
     await pool.drain();

@@ -4,8 +4,10 @@
  * one entry per deletion (id, owner, rule, the dates it was decided from), in
  * pages of {@link MANIFEST_PAGE_SIZE}, plus a header with the counts — so an
  * auditor can ask "what did run X delete" long after its log is gone, and
- * `restore --run` can undo a whole run. Pure: the recorder writes through a
- * port; memory holds one page at a time.
+ * `restore --run` can undo a whole run. A page whose write failed is listed
+ * in the header (`failedPages`), so a reader can tell it from a page lost
+ * since. Pure: the recorder writes through a port; memory holds one page at a
+ * time.
  */
 import { DELETED_REASON_OF } from './action-changes';
 import type { Credential, DeletedReason } from './credential';
@@ -20,6 +22,13 @@ import { formatInstant } from './time';
  * 400 KB item limit.
  */
 export const MANIFEST_PAGE_SIZE = 200;
+
+/**
+ * Failed page numbers a header lists (the lowest ones; `failedPageCount`
+ * counts them all): at most a few KB, so the header item stays far below
+ * DynamoDB's 400 KB item limit however many page writes fail.
+ */
+export const FAILED_PAGES_RECORDED = 1000;
 
 /** Run index entries kept (the newest): `runs list` reads one item; older headers stay readable by id. */
 export const RUN_INDEX_LIMIT = 500;
@@ -58,8 +67,16 @@ export interface RunManifestHeader {
   readonly status: 'complete' | 'incomplete' | 'aborted';
   /** Deletions written, per rule, and in total (= the entries in the pages). */
   readonly deleted: Readonly<Record<DeletedReason, number>> & { readonly total: number };
-  /** Pages written, numbered 1…pages. */
+  /** Pages written, numbered 1…pages (a page whose write failed included). */
   readonly pages: number;
+  /**
+   * The pages whose write failed during the run, ascending: the lowest
+   * {@link FAILED_PAGES_RECORDED} of them. Absent in headers written before
+   * failed pages were recorded.
+   */
+  readonly failedPages?: readonly number[];
+  /** How many page writes failed in all (more than `failedPages` lists past the bound); absent with it. */
+  readonly failedPageCount?: number;
   /** The guard's verdict on the run's deletions. */
   readonly guard: {
     readonly tripped: boolean;
@@ -77,6 +94,24 @@ export interface RunIndexEntry {
   readonly now: string;
   readonly status: RunManifestHeader['status'];
   readonly deleted: number;
+}
+
+/**
+ * Why a page the header counts is not in the table: `write-failed` (the
+ * header lists it: its write failed during the run), `lost` (the header lists
+ * the run's failed pages and not this one: lost or deleted since the run), or
+ * `unknown` (the header does not say: written before failed pages were
+ * recorded, or the page is past the {@link FAILED_PAGES_RECORDED} it lists).
+ */
+export type MissingPageCause = 'write-failed' | 'lost' | 'unknown';
+
+/** Why `page`, counted by `header` but not in the table, is missing (see {@link MissingPageCause}). */
+export function missingPageCause(header: RunManifestHeader, page: number): MissingPageCause {
+  const listed = header.failedPages;
+  if (listed === undefined) return 'unknown';
+  if (listed.includes(page)) return 'write-failed';
+  const complete = (header.failedPageCount ?? listed.length) <= listed.length;
+  return complete || page < (listed.at(-1) ?? 0) ? 'lost' : 'unknown';
 }
 
 /** What the run's manifest became, for the run summary. */
@@ -132,6 +167,9 @@ export class ManifestRecorder {
   private readonly deleted: Record<DeletedReason, number> = { expired: 0, stale: 0, orphaned: 0 };
   private readonly writes: Promise<void>[] = [];
   private failure: string | undefined;
+  /** The lowest {@link FAILED_PAGES_RECORDED} failed page numbers, ascending, and how many failed in all. */
+  private readonly failedPages: number[] = [];
+  private failedPageCount = 0;
 
   constructor(
     private readonly writer: RunManifestWriter,
@@ -148,10 +186,13 @@ export class ManifestRecorder {
   }
 
   /**
-   * Writes the last page and the header (only when the run deleted something:
-   * a run that deleted nothing leaves no manifest).
+   * Writes the last page and, once every page write has settled, the header
+   * with the pages whose write failed (only when the run deleted something: a
+   * run that deleted nothing leaves no manifest).
    */
-  async finish(header: Omit<RunManifestHeader, 'runId' | 'deleted' | 'pages'>): Promise<ManifestSummary> {
+  async finish(
+    header: Omit<RunManifestHeader, 'runId' | 'deleted' | 'pages' | 'failedPages' | 'failedPageCount'>,
+  ): Promise<ManifestSummary> {
     if (this.page.length > 0) this.flush();
     await Promise.all(this.writes);
     if (this.entries > 0) {
@@ -161,6 +202,8 @@ export class ManifestRecorder {
           runId: this.runId,
           deleted: { ...this.deleted, total: this.entries },
           pages: this.pages,
+          failedPages: [...this.failedPages],
+          failedPageCount: this.failedPageCount,
         }),
       );
     }
@@ -175,14 +218,29 @@ export class ManifestRecorder {
     const entries = this.page;
     this.page = [];
     const page = ++this.pages;
-    this.writes.push(this.guarded(() => this.writer.writePage(this.runId, page, entries)));
+    this.writes.push(
+      this.guarded(
+        () => this.writer.writePage(this.runId, page, entries),
+        () => this.noteFailedPage(page),
+      ),
+    );
   }
 
-  private async guarded(write: () => Promise<void>): Promise<void> {
+  /** Keeps `page` among the lowest {@link FAILED_PAGES_RECORDED} failed pages (writes settle in any order). */
+  private noteFailedPage(page: number): void {
+    this.failedPageCount++;
+    const list = this.failedPages;
+    const at = list.findIndex((p) => p > page);
+    list.splice(at === -1 ? list.length : at, 0, page);
+    if (list.length > FAILED_PAGES_RECORDED) list.pop();
+  }
+
+  private async guarded(write: () => Promise<void>, onFailure?: () => void): Promise<void> {
     try {
       await write();
     } catch (error: unknown) {
       this.failure ??= `run manifest not fully written: ${errorText(error)}`;
+      onFailure?.();
     }
   }
 }

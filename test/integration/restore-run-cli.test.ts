@@ -2,14 +2,17 @@
  * `pc-hygiene restore --run RUN_ID` as a user runs it (child process),
  * against DynamoDB Local, on manifests a real sweep wrote
  * (docs/data-model.md, "Run manifests"; docs/deploy.md, "Restore runbook"):
- * a page whose write failed is reported and passed over, the later pages are
- * still restored (and `runs show` lists them); the per-credential warnings of `restore ID` are printed; a
- * stored id cannot forge a line of the report.
+ * a page whose write failed (the header lists it) is reported as such and
+ * passed over, the later pages are still restored (and `runs show` lists
+ * them); a page lost since the run (the header does not list it) is reported
+ * as lost; the per-credential warnings of `restore ID` are printed; a stored
+ * id cannot forge a line of the report.
  */
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
+import { HYGIENE_ATTR, runPageId } from '../../lambdas/hygiene/data-contract';
 import { MANIFEST_PAGE_SIZE } from '../../lambdas/hygiene/run-manifest';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
@@ -77,9 +80,9 @@ describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
     expect(stillDeleted).toHaveLength(MANIFEST_PAGE_SIZE);
     expect([...restored, ...stillDeleted].sort()).toEqual(ids);
     expect(lines).toContain(
-      'missing page 2: run run-gap: manifest page 2 of 3 is missing ' +
-        "(its write failed: the run summary's manifest.failed): its deletions were not restored; " +
-        `they still carry ${HYGIENE_ATTR.deletedByRun} = run-gap (pc-hygiene export shows them): restore them by id`,
+      'missing page 2 (write-failed): run run-gap: manifest page 2 of 3 not recorded: its write failed during the run; ' +
+        `its deletions carry ${HYGIENE_ATTR.deletedByRun} = run-gap (pc-hygiene export shows them; docs/deploy.md, "Restore runbook"): ` +
+        'they were not restored; restore them by id',
     );
     expect(lines.at(-1)).toBe(
       `run run-gap: ${ids.length - MANIFEST_PAGE_SIZE} restored, 0 skipped, 0 refused, 1 manifest page missing`,
@@ -95,18 +98,51 @@ describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
     const table1 = await runCli(['runs', 'show', 'run-shown', ...tableFlags(table)]);
 
     expect(json.code).toBe(1);
-    const shown = JSON.parse(json.stdout) as { entries: { id: string }[]; missingPages: number[] };
+    const shown = JSON.parse(json.stdout) as {
+      header: { failedPages: number[]; failedPageCount: number };
+      entries: { id: string }[];
+      missingPages: { page: number; cause: string; error: string }[];
+    };
     // Page 1 (the first 200 deletions recorded) was never written; page 2 still lists the other 3.
     expect(shown.entries).toHaveLength(3);
     expect(shown.entries.every((e) => ids.includes(e.id))).toBe(true);
-    expect(shown.missingPages).toEqual([1]);
-    expect(json.stderr).toBe(
-      'pc-hygiene: run run-shown: manifest page 1 of 2 is missing ' +
-        `(its write failed: its credentials carry ${HYGIENE_ATTR.deletedByRun} = run-shown)\n`,
-    );
+    expect(shown.header).toMatchObject({ failedPages: [1], failedPageCount: 1 });
+    const error =
+      'run run-shown: manifest page 1 of 2 not recorded: its write failed during the run; ' +
+      `its deletions carry ${HYGIENE_ATTR.deletedByRun} = run-shown (pc-hygiene export shows them; docs/deploy.md, "Restore runbook")`;
+    expect(shown.missingPages).toEqual([{ page: 1, cause: 'write-failed', error }]);
+    expect(json.stderr).toBe(`pc-hygiene: ${error}\n`);
     expect(table1.code).toBe(1);
     for (const entry of shown.entries) expect(table1.stdout).toContain(entry.id);
-    expect(table1.stderr).toContain('manifest page 1 of 2 is missing');
+    expect(table1.stderr).toContain('manifest page 1 of 2 not recorded: its write failed during the run');
+  });
+
+  it('a page lost since the run (not listed as failed) is named as lost by runs show and restore --run; exit 1', async () => {
+    const ids = Array.from({ length: MANIFEST_PAGE_SIZE + 3 }, (_, i) => `l-${String(i).padStart(4, '0')}`);
+    const summary = await sweep('run-lost', ids.map(staleDue));
+    expect(summary.manifest).toEqual({ pages: 2, entries: ids.length });
+    await table.client.send(
+      new DeleteCommand({ TableName: table.tableName, Key: { id: runPageId('run-lost', 2) } }),
+    );
+
+    const show = await runCli(['runs', 'show', 'run-lost', ...tableFlags(table), '--format', 'json']);
+    const run = await restoreRun('run-lost', '--format', 'json');
+
+    const lost =
+      'run run-lost: manifest page 2 of 2 missing, although its write did not fail in the run: lost or deleted since; ' +
+      `its deletions carry ${HYGIENE_ATTR.deletedByRun} = run-lost (pc-hygiene export shows them; docs/deploy.md, "Restore runbook")`;
+    expect(show.code).toBe(1);
+    const shown = JSON.parse(show.stdout) as { entries: unknown[]; missingPages: unknown[] };
+    expect(shown.entries).toHaveLength(MANIFEST_PAGE_SIZE);
+    expect(shown.missingPages).toEqual([{ page: 2, cause: 'lost', error: lost }]);
+    expect(show.stderr).toBe(`pc-hygiene: ${lost}\n`);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as { restored: unknown[]; missingPages: unknown[] };
+    expect(result.restored).toHaveLength(MANIFEST_PAGE_SIZE);
+    expect(result.missingPages).toEqual([
+      { page: 2, cause: 'lost', error: `${lost}: they were not restored; restore them by id` },
+    ]);
+    expect(await deletedIds()).toHaveLength(3);
   });
 
   it('prints the per-credential warnings restore ID prints (forced past expiry), on stderr', async () => {

@@ -118,7 +118,14 @@ describe('run manifest', () => {
     expect(pages.get(1)?.map((e) => e.id)).toEqual(['c-0', 'c-1', 'c-2']);
     expect(pages.get(3)?.map((e) => e.id)).toEqual(['c-6']);
     expect(headers).toEqual([
-      { ...header, runId: 'run-1', pages: 3, deleted: { expired: 6, stale: 1, orphaned: 0, total: 7 } },
+      {
+        ...header,
+        runId: 'run-1',
+        pages: 3,
+        failedPages: [],
+        failedPageCount: 0,
+        deleted: { expired: 6, stale: 1, orphaned: 0, total: 7 },
+      },
     ]);
   });
 
