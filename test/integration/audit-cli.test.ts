@@ -5,13 +5,13 @@
  * honoured by the next CLI sweep.
  */
 import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { HISTORY_ATTR, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { useTestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
@@ -32,6 +32,7 @@ const staleDue = (id: string) =>
 // Each test runs the CLI several times (a child process each): generous under a loaded machine.
 describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
   const table = useTestTable('audit-cli', 'each');
+  const tempDir = useTempDir('audit-cli');
   const flags = () => tableFlags(table);
   /** Puts `healthyCount` healthy credentials and `others` into the test's table. */
   const seed = (healthyCount: number, ...others: Record<string, unknown>[]) =>
@@ -44,7 +45,7 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
   };
 
   beforeEach(async () => {
-    generous = join(tmpdir(), `audit-cli-${table.tableName}.json`);
+    generous = join(tempDir(), `generous-${table.tableName}.json`);
     await writeFile(generous, JSON.stringify({ maxDeletePercent: 100 }));
   });
 
