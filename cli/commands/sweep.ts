@@ -175,8 +175,10 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   await withDocumentClient(target, async (client) => {
     const progress = createTableProgress(client, target.table, `sweep (${mode})`);
     const { print, onDeletion } = sweepPrinter(options.format, mode);
-    try {
-      const summary = await withTableErrors(target, () =>
+    // An abort is caught inside `withTableErrors`: its message quotes the last write error, which the table-error
+    // rewording would otherwise turn into a setup error (e.g. lost credentials) and so hide the run's summary.
+    const outcome = await withTableErrors(target, () =>
+      sweepOrAbort(() =>
         sweepTable({
           client,
           tableName: target.table,
@@ -194,21 +196,32 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
             process.stderr.write(`pc-hygiene sweep: ${message}\n`);
           },
         }),
-      );
-      progress.clear();
-      print(summary);
-      await reportToDeployment(target, summary);
-      process.exitCode = sweepExitCode(summary);
-    } catch (error: unknown) {
-      progress.clear();
-      if (!(error instanceof SweepAbortedError)) throw error;
-      // What was written before the abort is on the table: show it, tell the deployment, then fail (exit 1).
-      print(error.summary);
-      await reportToDeployment(target, error.summary);
-      process.stderr.write(`pc-hygiene: sweep aborted: ${terminalText(error.message)}\n`);
-      process.exitCode = sweepExitCode(error.summary);
+      ),
+    ).finally(() => progress.clear());
+    // What was written before an abort is on the table: show it and tell the deployment, as for a finished run.
+    print(outcome.summary);
+    await reportToDeployment(target, outcome.summary);
+    if (outcome.aborted !== undefined) {
+      process.stderr.write(`pc-hygiene: sweep aborted: ${terminalText(outcome.aborted.message)}\n`);
     }
+    process.exitCode = sweepExitCode(outcome.summary);
   });
+}
+
+/** A run's summary, and the abort that ended it early (more than `maxWriteFailures` failed writes), if any. */
+interface SweepOutcome {
+  readonly summary: RunSummary;
+  readonly aborted?: SweepAbortedError;
+}
+
+/** Runs the sweep; an abort is an outcome with its partial summary (exit 1), every other error is thrown. */
+async function sweepOrAbort(run: () => Promise<RunSummary>): Promise<SweepOutcome> {
+  try {
+    return { summary: await run() };
+  } catch (error: unknown) {
+    if (error instanceof SweepAbortedError) return { summary: error.summary, aborted: error };
+    throw error;
+  }
 }
 
 /** Registers `sweep` on the program. */
