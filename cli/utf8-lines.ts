@@ -19,35 +19,51 @@ export type Utf8Line = string | undefined;
 /**
  * Splits `chunks` into lines and decodes each (a UTF-8 byte order mark is
  * kept: removing it is the caller's business). A last line without a line
- * end is yielded too; an empty stream yields nothing.
+ * end is yielded too; an empty stream yields nothing. Each line is yielded
+ * as soon as its end arrives, whatever the line ends are, so memory holds one
+ * line, not the file.
  */
 export async function* utf8Lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Utf8Line> {
   // The current line's bytes so far: it may span chunks.
   let parts: Buffer[] = [];
+  // The previous chunk ended with `\r`: a `\n` first in this chunk is the rest of that `\r\n`.
+  let afterCr = false;
   for await (const chunk of chunks) {
-    let start = 0;
-    for (let end = chunk.indexOf(LF); end !== -1; end = chunk.indexOf(LF, start)) {
+    let start = afterCr && chunk[0] === LF ? 1 : 0;
+    afterCr = false;
+    const nextLineEnd = lineEnds(chunk);
+    for (let end = nextLineEnd(start); end !== -1; end = nextLineEnd(start)) {
       parts.push(chunk.subarray(start, end));
-      yield* splitAtCarriageReturns(joined(parts));
+      yield decode(joined(parts));
       parts = [];
       start = end + 1;
+      if (chunk[end] === CR) {
+        if (start === chunk.length) afterCr = true;
+        else if (chunk[start] === LF) start += 1;
+      }
     }
     if (start < chunk.length) parts.push(chunk.subarray(start));
   }
-  if (parts.length > 0) yield* splitAtCarriageReturns(joined(parts));
+  if (parts.length > 0) yield decode(joined(parts));
 }
 
 const joined = (parts: readonly Buffer[]): Buffer => (parts.length === 1 && parts[0]) || Buffer.concat(parts);
 
-/** The lines of one `\n`-delimited segment: a trailing `\r` ends it (`\r\n`), any other `\r` ends a line too. */
-function* splitAtCarriageReturns(segment: Buffer): Generator<Utf8Line> {
-  const body = segment.at(-1) === CR ? segment.subarray(0, -1) : segment;
-  let start = 0;
-  for (let cr = body.indexOf(CR); cr !== -1; cr = body.indexOf(CR, start)) {
-    yield decode(body.subarray(start, cr));
-    start = cr + 1;
-  }
-  yield decode(body.subarray(start));
+/**
+ * A finder of `chunk`'s line ends: given a start, the index of the first `\n`
+ * or `\r` from it, or -1. Starts only move forward, so each byte is searched
+ * once per kind (searching for `\r` afresh from every line would scan the
+ * rest of the chunk once per line).
+ */
+function lineEnds(chunk: Buffer): (start: number) => number {
+  let lf = chunk.indexOf(LF);
+  let cr = chunk.indexOf(CR);
+  return (start) => {
+    if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
+    if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
+    if (lf === -1) return cr;
+    return cr === -1 ? lf : Math.min(lf, cr);
+  };
 }
 
 function decode(bytes: Buffer): Utf8Line {

@@ -91,6 +91,25 @@ describe('utf8Lines', () => {
   });
 });
 
+describe('utf8Lines streams', () => {
+  it.each([
+    ['\n', 'LF'],
+    ['\r\n', 'CRLF'],
+    ['\r', 'lone CR'],
+  ])('yields each line as its end arrives, not at the end of the stream (%j: %s)', async (end) => {
+    let consumed = 0;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (let i = 0; i < 1000; i++) {
+        consumed += 1;
+        yield Buffer.from(`{"n":${i}}${end}`);
+      }
+    }
+    const lines = utf8Lines(chunks());
+    expect((await lines.next()).value).toBe('{"n":0}');
+    expect(consumed).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('readJsonLines over it', () => {
   it('reports a line that is not UTF-8 by its number, as every JSON Lines command reads it, and reads on', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'utf8-lines-'));
