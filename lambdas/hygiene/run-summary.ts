@@ -162,6 +162,8 @@ export interface CheckpointSummary {
    * False when another run had saved a newer checkpoint meanwhile (it stays).
    */
   readonly cleared: boolean;
+  /** Present when the run found a stored checkpoint it could not read, ignored it and started from the top. */
+  readonly ignoredUnreadable?: true;
   /** Scan segments used (a resumed run uses the checkpoint's count). */
   readonly segments: number;
   /** Segments finished when the run ended. */

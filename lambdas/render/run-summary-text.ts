@@ -121,10 +121,10 @@ function deletionLines(summary: RunSummary): string[] {
   return lines;
 }
 
-/** The checkpoint line, when the run saved or resumed from one. */
+/** The checkpoint line, when the run found, saved or cleared one. */
 function checkpointLines(summary: RunSummary): string[] {
   const c = summary.checkpoint;
-  if (!c || !(c.saved || c.resumed || c.cleared)) return [];
+  if (!c || !(c.saved || c.resumed || c.cleared || c.ignoredUnreadable)) return [];
   const what = c.saved
     ? 'saved (the next run continues from it)'
     : c.cleared
@@ -132,8 +132,8 @@ function checkpointLines(summary: RunSummary): string[] {
       : 'not cleared (table finished, but another run had changed the stored checkpoint since)';
   const start = c.resumed
     ? '; this run resumed from one'
-    : c.cleared
-      ? '; it was unreadable: this run started from the top'
+    : c.ignoredUnreadable
+      ? '; the stored one was unreadable: this run started from the top'
       : '';
   return [`Checkpoint: ${what}${start}; ${c.segmentsDone}/${c.segments} segments done`];
 }

@@ -65,7 +65,7 @@ describe('the checkpoint a completing sweep clears (in memory)', () => {
     expect(checkpoints.stored).toBeUndefined();
     expect(checkpoints.calls).toEqual(['load', 'clear']);
     expect(renderRunSummaryText(summary)).toContain(
-      'Checkpoint: cleared (table finished); it was unreadable: this run started from the top; 1/1 segments done',
+      'Checkpoint: cleared (table finished); the stored one was unreadable: this run started from the top; 1/1 segments done',
     );
   });
 
@@ -75,8 +75,11 @@ describe('the checkpoint a completing sweep clears (in memory)', () => {
 
     const summary = await sweep(checkpoints, () => void checkpoints.save(newer));
 
-    expect(summary.checkpoint).toMatchObject({ resumed: false, cleared: false });
+    expect(summary.checkpoint).toMatchObject({ resumed: false, cleared: false, ignoredUnreadable: true });
     expect(checkpoints.checkpoint).toEqual(newer);
+    expect(renderRunSummaryText(summary)).toContain(
+      'Checkpoint: not cleared (table finished, but another run had changed the stored checkpoint since); the stored one was unreadable: this run started from the top',
+    );
   });
 
   it('saves over an unreadable checkpoint when it stops early, and clears nothing', async () => {

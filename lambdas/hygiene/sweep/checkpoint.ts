@@ -57,6 +57,7 @@ export async function checkpointPhase(run: SweepRun): Promise<CheckpointSummary 
     resumed: resumeFrom !== undefined,
     saved: stoppedEarly,
     cleared,
+    ...(loaded !== undefined && resumeFrom === undefined && { ignoredUnreadable: true as const }),
     segments,
     segmentsDone: stoppedEarly ? done : segments,
   };
