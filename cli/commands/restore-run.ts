@@ -6,10 +6,12 @@
  * terminal text, one field at a time, so none forges a line of the report;
  * the per-credential warnings go to stderr as `restore ID` writes them. A
  * missing manifest page is listed with its cause (`write-failed`, `lost`,
- * `unknown`: cli/aws/run-manifests.ts). Exit 0 when nothing was refused and no
- * manifest page was missing, 1 otherwise.
+ * `unknown`; `malformed` when its entries are not a list: cli/aws/run-manifests.ts),
+ * and so is each malformed entry of a page. Exit 0 when nothing was refused and
+ * no manifest page or entry was missing or malformed, 1 otherwise.
  */
 import { terminalText } from '../../lambdas/render/sanitize';
+import type { MissingManifestPage } from '../aws/run-manifests';
 import { EXIT_CODE } from '../exit-codes';
 import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';
@@ -22,9 +24,18 @@ export interface RestoreRunFlags extends RestoreFlags {
   readonly format: string;
 }
 
+/** `, N manifest pages missing` for a count above 0, else nothing. */
+const countText = (count: number, one: string, many: string, state: string): string =>
+  count > 0 ? `, ${count} manifest ${count === 1 ? one : many} ${state}` : '';
+
+/** A missing page's line: its cause, or `malformed page` when its entries are not a list. */
+const pageLine = (p: MissingManifestPage): string =>
+  `${p.cause === 'malformed' ? `malformed page ${p.page}` : `missing page ${p.page} (${p.cause})`}: ${terminalText(p.error)}`;
+
 function resultText(result: RunRestoreResult): string {
   const verb = result.dryRun ? 'would restore' : 'restored';
-  const missing = result.missingPages.length;
+  const malformedPages = result.missingPages.filter((p) => p.cause === 'malformed').length;
+  const missing = result.missingPages.length - malformedPages;
   const lines = [
     ...result.restored.map(
       (r) =>
@@ -32,9 +43,12 @@ function resultText(result: RunRestoreResult): string {
     ),
     ...result.skipped.map((m) => `skipped ${terminalText(m.id)}: ${terminalText(m.error)}`),
     ...result.refused.map((m) => `refused ${terminalText(m.id)}: ${terminalText(m.error)}`),
-    ...result.missingPages.map((p) => `missing page ${p.page} (${p.cause}): ${terminalText(p.error)}`),
+    ...result.missingPages.map(pageLine),
+    ...result.malformedEntries.map((e) => `malformed entry: ${terminalText(e.error)}`),
     `run ${terminalText(result.runId)}: ${result.restored.length} ${verb}, ${result.skipped.length} skipped, ${result.refused.length} refused` +
-      (missing > 0 ? `, ${missing} manifest page${missing === 1 ? '' : 's'} missing` : '') +
+      countText(missing, 'page', 'pages', 'missing') +
+      countText(malformedPages, 'page', 'pages', 'malformed') +
+      countText(result.malformedEntries.length, 'entry', 'entries', 'malformed') +
       (result.dryRun ? ' (dry run: nothing written)' : ''),
   ];
   return `${lines.join('\n')}\n`;
@@ -54,5 +68,6 @@ export async function runRestoreRun(
   const result = await withTable(target, (client) => restoreRun(client, target.table, { runId, ...terms }));
   process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result));
   writeRestoreWarnings(result.restored);
-  if (result.refused.length > 0 || result.missingPages.length > 0) process.exitCode = EXIT_CODE.failure;
+  const incomplete = result.missingPages.length > 0 || result.malformedEntries.length > 0;
+  if (result.refused.length > 0 || incomplete) process.exitCode = EXIT_CODE.failure;
 }

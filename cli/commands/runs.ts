@@ -2,13 +2,23 @@
  * `pc-hygiene runs list | show RUN_ID`: the run manifests the sweep keeps
  * (docs/data-model.md, "Run manifests") — which enforce runs deleted
  * credentials, and for one run every deletion with its owner, rule and the
- * dates it was decided from. Table, JSON or CSV. Read-only.
+ * dates it was decided from. Table, JSON or CSV. Read-only. What the stored
+ * manifest holds is checked first (cli/aws/run-manifests.ts): a malformed run
+ * of the index or entry of a page is named on stderr and left out, the others
+ * are listed, and the command exits 1.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { terminalLines, terminalText } from '../../lambdas/render/sanitize';
-import { listRuns, type MissingManifestPage, readRunHeader, runPages } from '../aws/run-manifests';
+import {
+  listRuns,
+  type MalformedManifestEntry,
+  type MalformedRunIndexEntry,
+  type MissingManifestPage,
+  readRunHeader,
+  runPages,
+} from '../aws/run-manifests';
 import { EXIT_CODE } from '../exit-codes';
 import { type ListingCell, listingCsv, listingTable } from '../format/listing';
 import { defineCommand } from '../options/define-command';
@@ -77,12 +87,16 @@ type RunsShowOptions = OptionsOf<ReturnType<typeof defineRunsShow>>;
 
 async function runsList(flags: RunsListOptions): Promise<void> {
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
-  const runs = await withTable(options, (client) => listRuns(client, options.table));
+  const malformed: MalformedRunIndexEntry[] = [];
+  const runs = await withTable(options, (client) =>
+    listRuns(client, options.table, (entry) => malformed.push(entry)),
+  );
   if (options.format === 'json') process.stdout.write(`${JSON.stringify(runs)}\n`);
   else if (options.format === 'csv') process.stdout.write(listingCsv(RUN_COLUMNS, runs.map(runRow)));
   else if (runs.length === 0)
     process.stdout.write('No run manifests (no enforce run has deleted anything).\n');
   else process.stdout.write(listingTable(RUN_COLUMNS, runs.map(runRow)));
+  reportProblems(malformed);
 }
 
 /**
@@ -103,9 +117,11 @@ function headerText(h: RunManifestHeader): string {
 
 /**
  * Writes the run's entries in `format`, page by page (JSON streamed as one
- * document). A missing page (its write failed in the run, or lost since) is
- * passed over and reported with its cause: on stderr, in the JSON's
- * `missingPages` (`{ page, cause, error }`), and with exit code 1.
+ * document). A missing page (its write failed in the run, or lost since; or
+ * its entries are not a list, `malformed`) is passed over and reported with
+ * its cause: on stderr, in the JSON's `missingPages` (`{ page, cause, error }`),
+ * and with exit code 1. So is a malformed entry, the page's other entries
+ * listed: in the JSON's `malformedEntries` (`{ page, position, field, id?, error }`).
  */
 async function printRun(
   client: DynamoDBDocumentClient,
@@ -114,27 +130,35 @@ async function printRun(
 ): Promise<void> {
   const out = process.stdout;
   const missing: MissingManifestPage[] = [];
+  const malformed: MalformedManifestEntry[] = [];
   const rows: ListingCell[][] = [];
   if (options.format === 'json') out.write(`{"header":${JSON.stringify(header)},"entries":[`);
   let first = true;
   for await (const page of runPages(client, options.table, header)) {
     if (page.missing !== undefined) missing.push(page.missing);
+    malformed.push(...page.malformed);
     for (const entry of page.entries) {
       if (options.format !== 'json') rows.push(entryRow(entry));
       else out.write(`${first ? '' : ','}${JSON.stringify(entry)}`);
       first = false;
     }
   }
-  if (options.format === 'json') out.write(`],"missingPages":${JSON.stringify(missing)}}\n`);
+  if (options.format === 'json')
+    out.write(
+      `],"missingPages":${JSON.stringify(missing)},"malformedEntries":${JSON.stringify(malformed)}}\n`,
+    );
   else if (options.format === 'csv') out.write(listingCsv(ENTRY_COLUMNS, rows));
   else out.write(`${headerText(header)}${listingTable(ENTRY_COLUMNS, rows)}`);
-  reportMissingPages(missing);
+  reportProblems([...missing, ...malformed]);
 }
 
-/** Each missing page and why on stderr, and exit code 1: what the run deleted is not all listed. */
-function reportMissingPages(missing: readonly MissingManifestPage[]): void {
-  for (const page of missing) process.stderr.write(`pc-hygiene: ${terminalText(page.error)}\n`);
-  if (missing.length > 0) process.exitCode = EXIT_CODE.failure;
+/**
+ * Each missing page, malformed page entry or malformed run of the index, and
+ * why, on stderr, and exit code 1: what is stored is not all listed.
+ */
+function reportProblems(problems: readonly { readonly error: string }[]): void {
+  for (const problem of problems) process.stderr.write(`pc-hygiene: ${terminalText(problem.error)}\n`);
+  if (problems.length > 0) process.exitCode = EXIT_CODE.failure;
 }
 
 async function runsShow(runId: string, flags: RunsShowOptions): Promise<void> {

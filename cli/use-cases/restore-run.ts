@@ -6,12 +6,15 @@
  * at a time while the manifest is read page by page. A credential that fails a
  * check is reported and left alone; the others are restored. A manifest page
  * that is missing is reported with its cause (its write failed in the run, as
- * the header's `failedPages` records; or lost since) and passed over, and the
- * pages after it are still restored. With `dryRun` every check is made and
+ * the header's `failedPages` records; or lost since; or its entries are not a
+ * list, `malformed`) and passed over, and the pages after it are still
+ * restored. So is an entry of a page that is malformed (cli/aws/run-manifests.ts):
+ * the page's other entries are restored. With `dryRun` every check is made and
  * nothing is written.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { collate } from '../../lambdas/hygiene/collate';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { errorText } from '../../lambdas/hygiene/errors';
 import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
@@ -22,7 +25,12 @@ import {
   type RestoreTerms,
   restoreCredential,
 } from '../aws/restore';
-import { type MissingManifestPage, readRunHeader, runPages } from '../aws/run-manifests';
+import {
+  type MalformedManifestEntry,
+  type MissingManifestPage,
+  readRunHeader,
+  runPages,
+} from '../aws/run-manifests';
 
 /** Restores in flight at once (each a consistent read and a conditional write). */
 export const RESTORE_CONCURRENCY = 8;
@@ -50,15 +58,23 @@ export interface RunRestoreResult {
   /** Refused by a check (e.g. past its expiry without `force`) or failed: still deleted. */
   readonly refused: readonly RunRestoreMiss[];
   /**
-   * Pages the header counts but the table does not hold, and why (`cause`):
-   * their credentials are still deleted.
+   * Pages the header counts but the table does not hold (or holds with no
+   * list of entries), and why (`cause`): their credentials are still deleted.
    */
   readonly missingPages: readonly MissingManifestPage[];
+  /** Entries of the pages that are malformed, in manifest order: their credentials are still deleted. */
+  readonly malformedEntries: readonly MalformedManifestEntry[];
 }
 
 /** A missing page, its error saying that its deletions were not restored and how to restore them. */
 function notRestored(missing: MissingManifestPage): MissingManifestPage {
   return { ...missing, error: `${missing.error}: they were not restored; restore them by id` };
+}
+
+/** A malformed entry, its error saying that its credential was not restored and how to find and restore it. */
+function entryNotRestored(entry: MalformedManifestEntry, runId: string): MalformedManifestEntry {
+  const where = `its credential still carries ${HYGIENE_ATTR.deletedByRun} = ${runId} (pc-hygiene export shows it)`;
+  return { ...entry, error: `${entry.error}: it was not restored; ${where}: restore it by id` };
 }
 
 /**
@@ -75,6 +91,7 @@ export async function restoreRun(
   const skipped: RunRestoreMiss[] = [];
   const refused: RunRestoreMiss[] = [];
   const missingPages: MissingManifestPage[] = [];
+  const malformedEntries: MalformedManifestEntry[] = [];
   const pool = new TaskPool(RESTORE_CONCURRENCY);
   const restoreOne = async (entry: ManifestEntry): Promise<void> => {
     try {
@@ -96,8 +113,9 @@ export async function restoreRun(
     }
   };
   try {
-    for await (const { entries, missing } of runPages(client, tableName, header)) {
+    for await (const { entries, malformed, missing } of runPages(client, tableName, header)) {
       if (missing !== undefined) missingPages.push(notRestored(missing));
+      for (const entry of malformed) malformedEntries.push(entryNotRestored(entry, request.runId));
       for (const entry of entries) await pool.submit(() => restoreOne(entry));
     }
   } finally {
@@ -114,5 +132,6 @@ export async function restoreRun(
     skipped,
     refused,
     missingPages,
+    malformedEntries,
   };
 }

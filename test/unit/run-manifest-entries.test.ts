@@ -1,0 +1,168 @@
+/**
+ * A run manifest's pages and run index are stored data, checked entry by
+ * entry before `runs show`, `restore --run` or `runs list` use them
+ * (docs/data-model.md, "Run manifests"): a malformed entry is named (page,
+ * position, field, stored value, rule), sanitised, and left out; the valid
+ * ones are kept; a page or an index that is not a list at all is named as such.
+ */
+import { NumberValue } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import {
+  MalformedRunIndexError,
+  parseRunEntries,
+  parseRunIndex,
+  parseRunPage,
+} from '../../cli/aws/run-manifests';
+import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
+import { days } from './support/credentials';
+
+const good: ManifestEntry = {
+  id: 'b-one',
+  userId: 'user-b',
+  clientId: 'client-b-one',
+  displayName: 'Credential b-one',
+  rule: 'expired',
+  deletedAt: days(0),
+  expiresTime: days(-1),
+  lastUsedAt: days(-2),
+  createdAt: days(-100),
+};
+const minimal: ManifestEntry = { id: 'e-two', userId: 'user-e', rule: 'stale', deletedAt: days(0) };
+
+describe('parseRunEntries', () => {
+  const parse = (stored: unknown[]) => parseRunEntries(stored, 'run-x', 2);
+
+  it('keeps entries as the sweep writes them, and drops fields it does not know', () => {
+    expect(parse([good, { ...minimal, addedLater: 1 }])).toEqual({ entries: [good, minimal], malformed: [] });
+  });
+
+  it.each([
+    ['id', { ...good, id: 42 }, 'id = 42: must be a non-empty string'],
+    ['id', { ...good, id: '' }, 'id = "": must be a non-empty string'],
+    ['rule', { ...good, rule: undefined }, 'rule = (absent): must be one of expired, stale, orphaned'],
+    ['rule', { ...good, rule: 'gone' }, 'rule = "gone": must be one of expired, stale, orphaned'],
+    [
+      'userId',
+      { ...good, userId: NumberValue.from('1E+125') },
+      'userId = the number 1E+125, which a double cannot hold exactly: must be a string',
+    ],
+    ['expiresTime', { ...good, expiresTime: null }, 'expiresTime = null: must be a string'],
+    ['entry', 'garbage', 'entry = "garbage": must be a map'],
+  ])('an entry with %s wrong is named and passed over; the others are kept', (field, bad, text) => {
+    const { entries, malformed } = parse([minimal, bad, good]);
+
+    expect(entries).toEqual([minimal, good]);
+    expect(malformed).toHaveLength(1);
+    expect(malformed[0]).toMatchObject({ page: 2, position: 2, field });
+    expect(malformed[0]?.error).toMatch(
+      /^run run-x: manifest page 2, entry 2 (\(id "b-one"\) )?is malformed: /,
+    );
+    expect(malformed[0]?.error).toContain(text);
+    expect(malformed[0]?.error).toContain(
+      '(pc-hygiene export --include-reserved shows the item __hygiene__#run#run-x#2)',
+    );
+  });
+
+  it('names a malformed entry by its id when the id is readable', () => {
+    const [bad] = parse([{ ...good, rule: 'gone' }]).malformed;
+    expect(bad).toMatchObject({ id: 'b-one', field: 'rule' });
+    expect(bad?.error).toContain('manifest page 2, entry 1 (id "b-one") is malformed: rule = "gone"');
+  });
+
+  it('stored text in the error cannot drive the terminal or start a line', () => {
+    const [bad] = parse([{ ...good, id: 'b\u202e\nx', rule: 'e\u009b31m' }]).malformed;
+    expect(bad?.id).toBe('b\u202e\nx');
+    expect(bad?.error).not.toMatch(/[\u202e\u009b\n]/);
+    expect(bad?.error).toContain('(id "b\\u202e\\nx")');
+  });
+});
+
+describe('parseRunPage', () => {
+  const header: RunManifestHeader = {
+    runId: 'run-x',
+    now: days(0),
+    startedAt: days(0),
+    finishedAt: days(0),
+    status: 'complete',
+    deleted: { expired: 3, stale: 0, orphaned: 0, total: 3 },
+    pages: 2,
+    failedPages: [],
+    failedPageCount: 0,
+    guard: { tripped: false, overridden: false },
+  };
+
+  it('a page item whose entries are not a list is a malformed page, not a missing one', () => {
+    const page = parseRunPage({ id: 'p', hygieneRunEntries: { M: 'x' } }, header, 2);
+
+    expect(page).toMatchObject({
+      page: 2,
+      entries: [],
+      malformed: [],
+      missing: { page: 2, cause: 'malformed' },
+    });
+    expect(page.missing?.error).toBe(
+      'run run-x: manifest page 2 of 2 is malformed: hygieneRunEntries = {"M":"x"}: must be a list of deletion entries; ' +
+        'its deletions carry hygieneDeletedByRun = run-x (pc-hygiene export shows them; docs/deploy.md, "Restore runbook")',
+    );
+    expect(parseRunPage({ id: 'p' }, header, 1).missing?.cause).toBe('malformed');
+  });
+
+  it('an absent page item is missing, with the header’s cause', () => {
+    expect(parseRunPage(undefined, header, 1).missing?.cause).toBe('lost');
+  });
+
+  it('a page item with a list has its entries checked', () => {
+    const page = parseRunPage({ hygieneRunEntries: [good, { ...good, id: 7 }] }, header, 1);
+    expect(page.entries).toEqual([good]);
+    expect(page.malformed.map((m) => [m.page, m.position, m.field])).toEqual([[1, 2, 'id']]);
+    expect(page.missing).toBeUndefined();
+  });
+});
+
+describe('parseRunIndex', () => {
+  const run = (runId: string): RunIndexEntry => ({ runId, now: days(0), status: 'complete', deleted: 3 });
+
+  it('keeps the runs as stored, oldest first', () => {
+    expect(parseRunIndex([run('r-1'), run('r-2')], 'T')).toEqual({
+      runs: [run('r-1'), run('r-2')],
+      malformed: [],
+    });
+  });
+
+  it.each([
+    ['deleted', { ...run('r-2'), deleted: '3' }, 'deleted = "3": must be a whole number'],
+    ['deleted', { ...run('r-2'), deleted: -1 }, 'deleted = -1: must be a whole number'],
+    [
+      'status',
+      { ...run('r-2'), status: 'done' },
+      'status = "done": must be one of complete, incomplete, aborted',
+    ],
+    ['runId', { ...run('r-2'), runId: null }, 'runId = null: must be a non-empty string'],
+    ['entry', [1], 'entry = [1]: must be a map'],
+  ])('a run with %s wrong is named and left out; the others are kept', (field, bad, text) => {
+    const { runs, malformed } = parseRunIndex([run('r-1'), bad, run('r-3')], 'T');
+
+    expect(runs).toEqual([run('r-1'), run('r-3')]);
+    expect(malformed).toHaveLength(1);
+    expect(malformed[0]).toMatchObject({ position: 2, field });
+    expect(malformed[0]?.error).toMatch(
+      /^the run index in T: entry 2 of 3 \(oldest first\)(, run "r-2",)? is malformed: /,
+    );
+    expect(malformed[0]?.error).toContain(`${text}`);
+    expect(malformed[0]?.error).toContain('it is not listed');
+  });
+
+  it('names the run whose header stays readable when its id is readable', () => {
+    const [bad] = parseRunIndex([{ ...run('r-2'), deleted: 2.5 }], 'T').malformed;
+    expect(bad).toMatchObject({ runId: 'r-2' });
+    expect(bad?.error).toContain('; it is not listed; its header stays readable: pc-hygiene runs show r-2 (');
+  });
+
+  it.each([
+    ['a map', { '0': run('r-1') }, 'hygieneRuns = {"0":{"runId":"r-1",'],
+    ['absent', undefined, 'hygieneRuns = (absent): must be a list of runs'],
+  ])('an index that is not a list (%s) is an error naming it', (_what, stored, text) => {
+    expect(() => parseRunIndex(stored, 'T')).toThrow(MalformedRunIndexError);
+    expect(() => parseRunIndex(stored, 'T')).toThrow(`the run index in T is malformed: ${text}`);
+  });
+});
