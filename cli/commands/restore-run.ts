@@ -6,12 +6,12 @@
  * terminal text, one field at a time, so none forges a line of the report;
  * the per-credential warnings go to stderr as `restore ID` writes them. A
  * missing manifest page is listed with its cause (`write-failed`, `lost`,
- * `unknown`; `malformed` when its entries are not a list: cli/aws/run-manifests.ts),
+ * `unknown`; `malformed` when its entries are not a list: cli/aws/run-manifest-parse.ts),
  * and so is each malformed entry of a page. Exit 0 when nothing was refused and
  * no manifest page or entry was missing or malformed, 1 otherwise.
  */
 import { terminalText } from '../../lambdas/render/sanitize';
-import type { MissingManifestPage } from '../aws/run-manifests';
+import type { MissingManifestPage } from '../aws/run-manifest-parse';
 import { EXIT_CODE } from '../exit-codes';
 import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';

@@ -3,7 +3,7 @@
  * (docs/data-model.md, "Run manifests") — which enforce runs deleted
  * credentials, and for one run every deletion with its owner, rule and the
  * dates it was decided from. Table, JSON or CSV. Read-only. What the stored
- * manifest holds is checked first (cli/aws/run-manifests.ts): a malformed run
+ * manifest holds is checked first (cli/aws/run-manifest-parse.ts): a malformed run
  * of the index or entry of a page is named on stderr and left out, the others
  * are listed, and the command exits 1.
  */
@@ -11,14 +11,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { terminalLines, terminalText } from '../../lambdas/render/sanitize';
-import {
-  listRuns,
-  type MalformedManifestEntry,
-  type MalformedRunIndexEntry,
-  type MissingManifestPage,
-  readRunHeader,
-  runPages,
-} from '../aws/run-manifests';
+import type {
+  MalformedManifestEntry,
+  MalformedRunIndexEntry,
+  MissingManifestPage,
+} from '../aws/run-manifest-parse';
+import { listRuns, readRunHeader, runPages } from '../aws/run-manifests';
 import { EXIT_CODE } from '../exit-codes';
 import { type ListingCell, listingCsv, listingTable } from '../format/listing';
 import { defineCommand } from '../options/define-command';

@@ -8,7 +8,7 @@
  * that is missing is reported with its cause (its write failed in the run, as
  * the header's `failedPages` records; or lost since; or its entries are not a
  * list, `malformed`) and passed over, and the pages after it are still
- * restored. So is an entry of a page that is malformed (cli/aws/run-manifests.ts):
+ * restored. So is an entry of a page that is malformed (cli/aws/run-manifest-parse.ts):
  * the page's other entries are restored. With `dryRun` every check is made and
  * nothing is written.
  */
@@ -25,12 +25,8 @@ import {
   type RestoreTerms,
   restoreCredential,
 } from '../aws/restore';
-import {
-  type MalformedManifestEntry,
-  type MissingManifestPage,
-  readRunHeader,
-  runPages,
-} from '../aws/run-manifests';
+import type { MalformedManifestEntry, MissingManifestPage } from '../aws/run-manifest-parse';
+import { readRunHeader, runPages } from '../aws/run-manifests';
 
 /** Restores in flight at once (each a consistent read and a conditional write). */
 export const RESTORE_CONCURRENCY = 8;

@@ -12,7 +12,7 @@ import {
   parseRunEntries,
   parseRunIndex,
   parseRunPage,
-} from '../../cli/aws/run-manifests';
+} from '../../cli/aws/run-manifest-parse';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { days } from './support/credentials';
 

@@ -7,7 +7,7 @@
  */
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { MalformedRunHeaderError, parseRunHeader } from '../../cli/aws/run-manifests';
+import { MalformedRunHeaderError, parseRunHeader } from '../../cli/aws/run-manifest-parse';
 import type { RunManifestWriter } from '../../lambdas/hygiene/ports';
 import {
   FAILED_PAGES_RECORDED,
