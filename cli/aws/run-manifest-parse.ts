@@ -23,6 +23,7 @@ import {
   runHeaderId,
   runPageId,
 } from '../../lambdas/hygiene/data-contract';
+import { exactNumberText } from '../../lambdas/hygiene/exact-number';
 import {
   FAILED_PAGES_RECORDED,
   type ManifestEntry,
@@ -147,19 +148,6 @@ function inconsistency(h: RunManifestHeader, runId: string): Inconsistency | und
       `must be at most pages (${h.pages}), and be the number failedPages lists unless it lists ${FAILED_PAGES_RECORDED}`,
     ];
   return undefined;
-}
-
-/**
- * The text of a stored number the table reader kept exact because a double
- * cannot hold it (its `NumberValue`: lambdas/aws/dynamodb-client.ts,
- * `readStoredNumber`), or `undefined` for any other value. Recognised by shape
- * (its text and its `toAttributeValue` method), so this module needs no SDK
- * import; a map read from the table never holds a method.
- */
-function exactNumberText(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const { value: text, toAttributeValue } = value as { value?: unknown; toAttributeValue?: unknown };
-  return typeof text === 'string' && typeof toAttributeValue === 'function' ? text : undefined;
 }
 
 /** A stored value as an error message shows it: short, and the exact text of a number a double cannot hold. */

@@ -10,14 +10,18 @@
  * owners → mark missing ones departed → record the freshness last (an
  * interrupted import never makes the directory look fresh; re-running it
  * finishes the job, since unchanged owners are skipped). The freshness write
- * never goes back to an older snapshot than the one recorded meanwhile by
- * another import: when it loses, the import reports `superseded`.
+ * is a compare-and-swap on the freshness read at the start: when another
+ * import recorded its snapshot meanwhile, the two may have overwritten each
+ * other's owners, so this one does not record its own and reports
+ * `superseded` (a re-run of the newest export re-plans against the owners as
+ * they are then).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { DynamoOwnerDirectory, type StoredDirectoryFreshness } from '../../lambdas/aws/owner-directory-store';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
   checkOwnerRow,
+  describeStoredValue,
   type ImportedOwner,
   judgeSnapshotOrder,
   judgeSyncGuard,
@@ -57,8 +61,9 @@ export interface OwnerImportRequest {
  * (bad rows, nothing written); `guard-tripped` (`--sync` would mark too many
  * owners departed, nothing written); `older-snapshot` (the export is older
  * than the directory's recorded snapshot, nothing written); `superseded`
- * (owners written, but another import recorded a newer snapshot meanwhile:
- * the freshness keeps it, and owners this import changed may hold older values).
+ * (owners written, but another import recorded its snapshot meanwhile: the
+ * freshness keeps that one, this import's is not recorded, and the two
+ * imports' owner writes may have interleaved).
  */
 export type OwnerImportOutcome =
   | 'imported'
@@ -87,13 +92,19 @@ export interface OwnerImportSummary {
   /** Why the `--sync` guard tripped (also when overridden). */
   readonly guardReason?: string;
   readonly guardOverridden: boolean;
-  /** The directory's recorded snapshot instant when the import read it (absent: never imported). */
+  /**
+   * The directory's recorded snapshot instant when the import read it (absent:
+   * never imported); a stored value that is not a string is described (`the number 5`).
+   */
   readonly recordedAsOf?: string;
   /** Why the export counts as older than {@link recordedAsOf} (also when allowed). */
   readonly olderReason?: string;
   /** The export is older and `allowOlder` let it through: the freshness went back to {@link asOf}. */
   readonly olderAllowed: boolean;
-  /** `superseded`: the snapshot instant another import recorded while this one ran. */
+  /**
+   * `superseded`: the snapshot instant recorded now (another import's, while
+   * this one ran), shown as {@link recordedAsOf} is; `none` when none is.
+   */
   readonly supersededBy?: string;
   readonly tableCreated: boolean;
 }
@@ -135,19 +146,37 @@ async function currentOwners(directory: DynamoOwnerDirectory): Promise<Map<strin
   return existing;
 }
 
-/** The directory's recorded snapshot against the import's (`judgeSnapshotOrder`): refused when older and not allowed. */
+/** The stored `asOf` exactly as read, of any type (`undefined`: none recorded). */
+function storedAsOf(freshness: StoredDirectoryFreshness | undefined): unknown {
+  return freshness?.asOf ?? freshness?.invalidAsOf;
+}
+
+/** A stored `asOf` as the summary shows it: its text, or what it is when not a string. */
+function shownAsOf(stored: unknown): string | undefined {
+  if (stored === undefined || typeof stored === 'string') return stored;
+  return describeStoredValue(stored);
+}
+
+/**
+ * Reads the directory's recorded snapshot and judges the import's against it
+ * (`judgeSnapshotOrder`): refused when older and not allowed.
+ * @returns the verdict, and the stored `asOf` read (the freshness write's compare-and-swap)
+ */
 async function judgeSnapshot(
   directory: DynamoOwnerDirectory,
   request: OwnerImportRequest,
 ): Promise<{
   refused: boolean;
+  read: unknown;
   snapshot: Pick<OwnerImportSummary, 'recordedAsOf' | 'olderReason' | 'olderAllowed'>;
 }> {
-  const recordedAsOf = (await directory.freshness())?.asOf;
-  const order = judgeSnapshotOrder(recordedAsOf, request.asOf);
+  const read = storedAsOf(await directory.freshness());
+  const order = judgeSnapshotOrder(read, request.asOf);
   const olderAllowed = order.older && (request.allowOlder ?? false);
+  const recordedAsOf = shownAsOf(read);
   return {
     refused: order.older && !olderAllowed,
+    read,
     snapshot: {
       ...(recordedAsOf !== undefined && { recordedAsOf }),
       ...(order.reason !== undefined && { olderReason: order.reason }),
@@ -157,24 +186,21 @@ async function judgeSnapshot(
 }
 
 /**
- * Writes the plan, then the freshness: forward only, or (an allowed older
- * export) back from exactly the snapshot the import read.
- * @returns owners marked departed, and the snapshot that superseded this import's when its freshness write lost
+ * Writes the plan, then the freshness: only while the stored `asOf` is still
+ * the one the import read (`read`, `undefined`: none).
+ * @returns owners marked departed, and the snapshot recorded meanwhile when the freshness write lost
  */
 async function applyPlan(
   directory: DynamoOwnerDirectory,
   plan: OwnerImportPlan,
   request: OwnerImportRequest,
-  replacing: string | undefined,
+  read: unknown,
 ): Promise<{ markedDeparted: number; supersededBy?: string }> {
   await directory.upsertOwners(plan.upserts, request.now, request.onWritten);
   const markedDeparted = await directory.markDeparted(plan.markDeparted, request.now);
   const freshness = { asOf: request.asOf, owners: plan.ownersAfter };
-  const recorded = await directory.recordFreshness(freshness, request.now, {
-    ...(replacing !== undefined && { replacing }),
-  });
-  if (recorded) return { markedDeparted };
-  return { markedDeparted, supersededBy: (await directory.freshness())?.asOf ?? 'unknown' };
+  if (await directory.recordFreshness(freshness, request.now, { replacing: read })) return { markedDeparted };
+  return { markedDeparted, supersededBy: shownAsOf(storedAsOf(await directory.freshness())) ?? 'none' };
 }
 
 /**
@@ -209,7 +235,7 @@ export async function importOwnerFile(
   }
   const tableCreated = await prepareTable(client, request);
   const directory = new DynamoOwnerDirectory(client, request.table);
-  const { refused, snapshot } = await judgeSnapshot(directory, request);
+  const { refused, read, snapshot } = await judgeSnapshot(directory, request);
   if (refused) {
     return { ...base, ...none, ...snapshot, outcome: 'older-snapshot', guardOverridden: false, tableCreated };
   }
@@ -231,12 +257,7 @@ export async function importOwnerFile(
   };
   if (blocked) return { ...base, ...counts, ...verdict, outcome: 'guard-tripped' };
   if (request.dryRun) return { ...base, ...counts, ...verdict, outcome: 'dry-run' };
-  const applied = await applyPlan(
-    directory,
-    plan,
-    request,
-    snapshot.olderAllowed ? snapshot.recordedAsOf : undefined,
-  );
+  const applied = await applyPlan(directory, plan, request, read);
   const outcome = applied.supersededBy === undefined ? 'imported' : 'superseded';
   return { ...base, ...counts, ...applied, ...verdict, outcome };
 }

@@ -44,6 +44,7 @@ import {
   type OwnerRecord,
   type OwnerSubscriptionRegistry,
   type PlannedSubscriptionState,
+  type RecordedSubscription,
   SUBSCRIPTION_STATES,
   type SubscriptionState,
 } from '../hygiene/owner-directory';
@@ -87,6 +88,34 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 const STATUS = '#status';
 const NAMES = { [STATUS]: OWNER_ATTR.status };
 
+/** Placeholders for the known subscription states in a condition (`IN`): any other stored value reads as none. */
+const STATE_VALUES = SUBSCRIPTION_STATES.map((_, i) => `:known${i}`);
+
+/**
+ * The condition that the stored `subscription` and `subscriptionArn` are
+ * still the ones a run read. An absent one is matched as {@link ownerFromItem}
+ * reads it: missing, or a value it ignores (an unknown state; an empty or
+ * non-string ARN), so a damaged value is replaced, not a write blocked forever.
+ */
+function stillAsRead(read: RecordedSubscription): { condition: string; values: Record<string, unknown> } {
+  const state =
+    read.subscription === undefined
+      ? {
+          condition: `(attribute_not_exists(#subscription) OR NOT (#subscription IN (${STATE_VALUES.join(', ')})))`,
+          values: Object.fromEntries(SUBSCRIPTION_STATES.map((s, i) => [STATE_VALUES[i], s])),
+        }
+      : { condition: '#subscription = :readState', values: { ':readState': read.subscription } };
+  const arn =
+    read.subscriptionArn === undefined
+      ? {
+          condition:
+            '(attribute_not_exists(#subscriptionArn) OR NOT attribute_type(#subscriptionArn, :string) OR #subscriptionArn = :empty)',
+          values: { ':string': 'S', ':empty': '' },
+        }
+      : { condition: '#subscriptionArn = :readArn', values: { ':readArn': read.subscriptionArn } };
+  return { condition: `${state.condition} AND ${arn.condition}`, values: { ...state.values, ...arn.values } };
+}
+
 /** A stored owner item as an {@link OwnerRecord}; `undefined` for the freshness item or an item without a `userId`. */
 export function ownerFromItem(item: Readonly<Record<string, unknown>>): OwnerRecord | undefined {
   const userId = item[OWNER_ATTR.userId];
@@ -98,6 +127,7 @@ export function ownerFromItem(item: Readonly<Record<string, unknown>>): OwnerRec
   const email = text(OWNER_ATTR.email);
   const name = text(OWNER_ATTR.name);
   const subscription = text(OWNER_ATTR.subscription);
+  const subscriptionArn = text(OWNER_ATTR.subscriptionArn);
   const bouncingSince = text(OWNER_ATTR.bouncingSince);
   const updatedAt = text(OWNER_ATTR.updatedAt);
   return {
@@ -109,6 +139,7 @@ export function ownerFromItem(item: Readonly<Record<string, unknown>>): OwnerRec
     ...((SUBSCRIPTION_STATES as readonly (string | undefined)[]).includes(subscription) && {
       subscription: subscription as SubscriptionState,
     }),
+    ...(subscriptionArn !== undefined && { subscriptionArn }),
     ...(bouncingSince !== undefined && { bouncingSince }),
     ...(updatedAt !== undefined && { updatedAt }),
   };
@@ -116,6 +147,16 @@ export function ownerFromItem(item: Readonly<Record<string, unknown>>): OwnerRec
 
 function isMissingTable(error: unknown): boolean {
   return error instanceof ResourceNotFoundException;
+}
+
+/**
+ * The freshness item as {@link DynamoOwnerDirectory.freshness} reads it: the
+ * ports' {@link DirectoryFreshness}, and a stored `asOf` that is not a string
+ * kept exactly as read, so an import can name it and compare-and-swap on it.
+ */
+export interface StoredDirectoryFreshness extends DirectoryFreshness {
+  /** The stored `asOf` when it is not a string (a damaged item: `asOf` is then absent), of any type. */
+  readonly invalidAsOf?: unknown;
 }
 
 /** The owner directory table, read and written through the document client. */
@@ -131,8 +172,12 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
     this.sleep = options.sleep ?? defaultSleep;
   }
 
-  /** The freshness item; `undefined` when never imported or the table does not exist. */
-  async freshness(): Promise<DirectoryFreshness | undefined> {
+  /**
+   * The freshness item; `undefined` when never imported or the table does not
+   * exist. A stored `asOf` that is not a string is `invalidAsOf`, not `asOf`
+   * (the readers see no snapshot instant: a stale directory).
+   */
+  async freshness(): Promise<StoredDirectoryFreshness | undefined> {
     try {
       const out = await this.client.send(
         new GetCommand({
@@ -146,6 +191,7 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
       const owners = out.Item[DIRECTORY_FRESHNESS_ATTR.owners];
       return {
         ...(typeof asOf === 'string' && { asOf }),
+        ...(asOf !== undefined && typeof asOf !== 'string' && { invalidAsOf: asOf }),
         owners: typeof owners === 'number' ? owners : 0,
       };
     } catch (error: unknown) {
@@ -238,8 +284,8 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
   /**
    * Writes new and changed owners (one `UpdateItem` each, bounded
    * concurrency). An update sets only the stated fields, so a subscription
-   * state or bounce recorded meanwhile is kept; `resetRoute` clears both
-   * (the address changed).
+   * state or bounce recorded meanwhile is kept; `resetRoute` clears them
+   * (state, subscription ARN and bounce: the address changed).
    * @returns owners written
    */
   async upsertOwners(
@@ -277,8 +323,9 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
     }
     if (upsert.resetRoute) {
       names['#subscription'] = OWNER_ATTR.subscription;
+      names['#subscriptionArn'] = OWNER_ATTR.subscriptionArn;
       names['#bouncingSince'] = OWNER_ATTR.bouncingSince;
-      remove.push('#subscription', '#bouncingSince');
+      remove.push('#subscription', '#subscriptionArn', '#bouncingSince');
     }
     return {
       TableName: this.tableName,
@@ -313,19 +360,19 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
 
   /**
    * Records the snapshot instant and owner count of the last import; written
-   * after the owners, so an interrupted import never looks fresh. Never moves
-   * the snapshot instant backwards: the write is conditional on the recorded
-   * `asOf` being absent or not after `freshness.asOf` (canonical UTC strings
-   * order as their instants), so an import of an older export that finishes
-   * after a newer one loses. `replacing` is the operator's override
-   * (`owners import --allow-older`): the write goes back only from exactly
-   * that recorded instant, never from one another import recorded meanwhile.
-   * @returns false when the condition failed (nothing written: another import recorded a newer snapshot)
+   * after the owners, so an interrupted import never looks fresh. A
+   * compare-and-swap on the freshness the import read at its start: written
+   * only while the stored `asOf` is still exactly `replacing` (any type, as
+   * {@link freshness} gave it: `asOf` or `invalidAsOf`), or still absent when
+   * `replacing` is `undefined`. Another import that recorded its snapshot
+   * while this one wrote its owners may have overwritten them, so this one
+   * must not then claim the directory holds its snapshot.
+   * @returns false when the condition failed (nothing written: another import recorded its snapshot meanwhile)
    */
   async recordFreshness(
     freshness: Required<DirectoryFreshness>,
     importedAt: string,
-    options: { readonly replacing?: string } = {},
+    options: { readonly replacing?: unknown } = {},
   ): Promise<boolean> {
     const { replacing } = options;
     try {
@@ -338,11 +385,9 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
             [DIRECTORY_FRESHNESS_ATTR.owners]: freshness.owners,
             [DIRECTORY_FRESHNESS_ATTR.importedAt]: importedAt,
           },
-          ConditionExpression:
-            replacing === undefined ? 'attribute_not_exists(#asOf) OR #asOf <= :asOf' : '#asOf = :replacing',
+          ConditionExpression: replacing === undefined ? 'attribute_not_exists(#asOf)' : '#asOf = :replacing',
           ExpressionAttributeNames: { '#asOf': DIRECTORY_FRESHNESS_ATTR.asOf },
-          ExpressionAttributeValues:
-            replacing === undefined ? { ':asOf': freshness.asOf } : { ':replacing': replacing },
+          ...(replacing !== undefined && { ExpressionAttributeValues: { ':replacing': replacing } }),
         }),
       );
       return true;
@@ -353,21 +398,32 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
   }
 
   /**
-   * Records an owner's SNS email subscription state (the subscription
-   * reconciler), only while the directory still holds the address the state
-   * was planned for: `email`, or no address when `undefined`. An import that
-   * changed the address meanwhile cleared the state, and it stays cleared.
-   * @returns false when the owner is absent or their address has changed (nothing written)
+   * Records an owner's SNS email subscription state and its subscription ARN
+   * (removed when the state has none), only while the directory still holds
+   * what the state was planned from: the address (`email`, or none when
+   * `undefined`; an import that changed it cleared the state, and it stays
+   * cleared) and the state and ARN as read (`read`: {@link stillAsRead}). So
+   * an overlapping run's or an operator's newer state is never overwritten.
+   * @returns false when the owner is absent, or their address, state or ARN has changed (nothing written)
    */
-  async recordSubscription(
-    userId: string,
-    email: string | undefined,
-    state: SubscriptionState,
-  ): Promise<boolean> {
-    return this.conditionalUpdate(userId, 'SET #subscription = :state', {
-      condition: email === undefined ? 'attribute_not_exists(#email)' : '#email = :email',
-      names: { '#subscription': OWNER_ATTR.subscription, '#email': OWNER_ATTR.email },
-      values: { ':state': state, ...(email !== undefined && { ':email': email }) },
+  async recordSubscription(planned: PlannedSubscriptionState): Promise<boolean> {
+    const { userId, email, state, subscriptionArn, read } = planned;
+    const arnUpdate =
+      subscriptionArn === undefined ? ' REMOVE #subscriptionArn' : ', #subscriptionArn = :arn';
+    const stillRead = stillAsRead(read);
+    return this.conditionalUpdate(userId, `SET #subscription = :state${arnUpdate}`, {
+      condition: `${email === undefined ? 'attribute_not_exists(#email)' : '#email = :email'} AND ${stillRead.condition}`,
+      names: {
+        '#subscription': OWNER_ATTR.subscription,
+        '#subscriptionArn': OWNER_ATTR.subscriptionArn,
+        '#email': OWNER_ATTR.email,
+      },
+      values: {
+        ':state': state,
+        ...(subscriptionArn !== undefined && { ':arn': subscriptionArn }),
+        ...(email !== undefined && { ':email': email }),
+        ...stillRead.values,
+      },
     });
   }
 
@@ -383,14 +439,14 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
   /**
    * Records each owner's subscription state ({@link recordSubscription},
    * bounded concurrency).
-   * @returns the `userId`s skipped: absent, or their address changed since it was read (nothing written)
+   * @returns the `userId`s skipped: absent, or their address, state or ARN changed since it was read (nothing written)
    */
   async recordSubscriptionStates(states: readonly PlannedSubscriptionState[]): Promise<readonly string[]> {
     const pool = new TaskPool(this.options.writeConcurrency ?? 16);
     const skipped: string[] = [];
-    for (const { userId, email, state } of states) {
+    for (const planned of states) {
       await pool.submit(async () => {
-        if (!(await this.recordSubscription(userId, email, state))) skipped.push(userId);
+        if (!(await this.recordSubscription(planned))) skipped.push(planned.userId);
       });
     }
     await pool.drain();

@@ -13,7 +13,8 @@
  * it cannot be read, and GetSubscriptionAttributes refuses it as
  * InvalidParameter). Any listed value other than `PendingConfirmation` that
  * is not an ARN is treated as gone and left out, so the owner is planned as
- * having no subscription.
+ * having no subscription (and, when the ARN recorded with their `confirmed`
+ * names this topic, as having unsubscribed).
  */
 import {
   GetSubscriptionAttributesCommand,
@@ -45,12 +46,12 @@ export class MissingSubscriptionArnError extends Error {
 export class SnsTopicSubscriptions implements TopicSubscriptions {
   /**
    * @param client an SNS client (tests pass a mocked one or one pointed at a local server)
-   * @param topicArn the notification topic
+   * @param topicArn the notification topic (its subscriptions' ARNs start with it and `:`)
    * @param concurrency GetSubscriptionAttributes calls in flight at once
    */
   constructor(
     private readonly client: SNSClient,
-    private readonly topicArn: string,
+    readonly topicArn: string,
     private readonly concurrency = DEFAULT_RECONCILE_CONCURRENCY,
   ) {}
 

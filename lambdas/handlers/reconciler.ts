@@ -6,12 +6,15 @@
  * A quota stop emits the same metrics for what the stopped run did (removed,
  * repaired, refused, pending; nothing created) with `SubscriptionQuotaExceeded
  * = 1` (the alarm's metric), logs it as an error, and fails the invocation
- * with the `FilterPolicyQuotaError`.
+ * with the `FilterPolicyQuotaError`. A run whose mass-unsubscribe guard held
+ * back new opt-outs logs a warning naming them (docs/notifications.md,
+ * "Subscription reconciler").
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
 import { errorText } from '../hygiene/errors';
 import type { OwnerDeliveryRoute, OwnerSubscriptionRegistry } from '../hygiene/owner-directory';
+import { MASS_UNSUBSCRIBE_LIMIT } from '../hygiene/subscription-opt-out';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
   FilterPolicyQuotaError,
@@ -78,6 +81,18 @@ function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): vo
   });
 }
 
+/** The mass-unsubscribe guard held back this run's new opt-outs (recorded `none`): a warning for an operator. */
+function reportHeldOptOuts(deps: Observability, summary: ReconcileSummary): void {
+  const { newlyUnsubscribed, confirmedBefore } = summary.unsubscribeGuard;
+  deps.logger.warn(
+    `mass-unsubscribe guard: ${newlyUnsubscribed.length} of ${confirmedBefore} confirmed owners ` +
+      'have no subscription left on the topic; none recorded unsubscribed: recorded none (unreachable), and the ' +
+      'next run subscribes them again. ' +
+      'Was the topic deleted and re-created? See docs/notifications.md, "Subscription reconciler".',
+    { newlyUnsubscribed, confirmedBefore, limit: MASS_UNSUBSCRIBE_LIMIT },
+  );
+}
+
 /** The raw handler over explicit dependencies (tests pass fakes). */
 export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
   return async (_event: unknown): Promise<ReconcileSummary> => {
@@ -96,6 +111,7 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
     if (summary.failed.length > 0 || summary.conflicts.length > 0) {
       deps.logger.warn('subscription reconciler summary', { summary: fields });
     } else deps.logger.info('subscription reconciler summary', { summary: fields });
+    if (summary.unsubscribeGuard.tripped) reportHeldOptOuts(deps, summary);
     return summary;
   };
 }

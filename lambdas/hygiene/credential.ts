@@ -14,6 +14,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from './data-contract';
+import { exactNumberText } from './exact-number';
 import { parseInstant } from './time';
 
 /** Why the worker soft-deleted a credential. */
@@ -99,18 +100,6 @@ function describe(value: unknown): string {
   }
   if (typeof value === 'bigint') return `the number ${value}`;
   return `${typeof value} ${String(value)}`;
-}
-
-/**
- * The text of a stored number the table reader kept exact because a double
- * cannot hold it (its `NumberValue`: lambdas/aws/dynamodb-client.ts,
- * `readStoredNumber`), or `undefined` for any other object. Recognised by
- * shape (its text and its `toAttributeValue` method), so the domain needs no
- * SDK import; a map read from the table or from JSON never holds a method.
- */
-function exactNumberText(value: object): string | undefined {
-  const { value: text, toAttributeValue } = value as { value?: unknown; toAttributeValue?: unknown };
-  return typeof text === 'string' && typeof toAttributeValue === 'function' ? text : undefined;
 }
 
 /** DynamoDB's limit for a partition key value, in UTF-8 bytes. */

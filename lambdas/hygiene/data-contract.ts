@@ -186,8 +186,13 @@ export const OWNER_ATTR = {
   name: 'name',
   /** `active` | `departed`. */
   status: 'status',
-  /** `confirmed` | `pending` | `none`: the owner's SNS email subscription (route `sns-email`). */
+  /** `confirmed` | `pending` | `unsubscribed` | `none`: the owner's SNS email subscription (route `sns-email`). */
   subscription: 'subscription',
+  /**
+   * String: the subscription ARN the reconciler recorded with `confirmed` (and kept with `unsubscribed`): the
+   * evidence that an opt-out happened on the topic being reconciled (docs/notifications.md, "Subscription reconciler").
+   */
+  subscriptionArn: 'subscriptionArn',
   /** UTC ISO string: when SES first reported a permanent bounce or complaint for `email` (route `relay`). */
   bouncingSince: 'bouncingSince',
   /** UTC ISO string: when an import last wrote the owner. */

@@ -37,6 +37,13 @@ export interface OwnerRecord {
   readonly status: OwnerStatus;
   /** `sns-email` route only: the owner's subscription state; absent until the reconciler has run. */
   readonly subscription?: SubscriptionState;
+  /**
+   * `sns-email` route only: the ARN of the confirmed subscription the state is
+   * about (`confirmed`: the one SNS lists; `unsubscribed`: the one that
+   * vanished). It names its topic (`<topic ARN>:<id>`), so the reconciler
+   * takes its absence for an opt-out only on that topic.
+   */
+  readonly subscriptionArn?: string;
   /** `relay` route: when SES reported a permanent bounce or complaint for `email` (canonical UTC); absent when not bouncing. */
   readonly bouncingSince?: string;
   /** When this record was last written by an import (canonical UTC). */
@@ -153,17 +160,26 @@ export interface OwnerDirectory {
 export interface OwnerSubscriptionState {
   readonly userId: string;
   readonly state: SubscriptionState;
+  /** The subscription the state is about ({@link OwnerRecord.subscriptionArn}); absent for `pending` and `none`. */
+  readonly subscriptionArn?: string;
 }
 
+/** An owner's recorded subscription state and ARN, as a run read them. */
+export type RecordedSubscription = Pick<OwnerRecord, 'subscription' | 'subscriptionArn'>;
+
 /**
- * A subscription state to record, with the address it was planned for. A
- * state belongs to an address (an import that changes the `email` clears it:
+ * A subscription state to record, with what it was planned from. A state
+ * belongs to an address (an import that changes the `email` clears it:
  * docs/data-model.md, "Owner directory"), so it is recorded only while the
- * directory still holds that address.
+ * directory still holds that address; and only while it still holds the
+ * state and ARN the run read, so an overlapping run's newer state is never
+ * overwritten with a stale one.
  */
 export interface PlannedSubscriptionState extends OwnerSubscriptionState {
   /** The owner's `email` as the reconciler read it; `undefined` when they had none. */
   readonly email: string | undefined;
+  /** The state and ARN as the reconciler read them (absent: none recorded). */
+  readonly read: RecordedSubscription;
 }
 
 /**
@@ -175,13 +191,15 @@ export interface OwnerSubscriptionRegistry {
   /** Every owner in the directory, whatever their status. */
   listOwners(): Promise<readonly OwnerRecord[]>;
   /**
-   * Records each given owner's subscription state, only while the directory
-   * still holds that owner with the address the state was planned for
-   * ({@link PlannedSubscriptionState.email}). Nothing is written for an owner
-   * no longer in the directory (never re-created by this write) or whose
-   * address changed meanwhile (the import's cleared state stands; the next
-   * reconciler run plans for the new address).
-   * @returns the `userId`s not recorded for either reason
+   * Records each given owner's subscription state and ARN, only while the
+   * directory still holds that owner with the address, state and ARN the
+   * state was planned from ({@link PlannedSubscriptionState.email},
+   * {@link PlannedSubscriptionState.read}). Nothing is written for an owner
+   * no longer in the directory (never re-created by this write), whose
+   * address changed meanwhile (the import's cleared state stands), or whose
+   * state another run or an operator changed meanwhile (theirs stands); the
+   * next reconciler run plans again.
+   * @returns the `userId`s not recorded for any of these reasons
    */
   recordSubscriptionStates(states: readonly PlannedSubscriptionState[]): Promise<readonly string[]>;
 }

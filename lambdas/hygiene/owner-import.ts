@@ -12,6 +12,7 @@
  */
 import { MAX_KEY_BYTES } from './credential';
 import { RESERVED_ID_PREFIX } from './data-contract';
+import { exactNumberText } from './exact-number';
 import { exceedsPercent } from './guard';
 import { loneSurrogateProblems } from './lone-surrogates';
 import { normalizeEmail, OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-directory';
@@ -25,7 +26,12 @@ export const OWNER_FILE_FIELDS = ['userId', 'email', 'name', 'status'] as const;
  * and ignored by an import (the reconciler and the relay own it), so an
  * export can be edited and imported back.
  */
-export const WORKER_RECORDED_FIELDS = ['subscription', 'bouncingSince', 'updatedAt'] as const;
+export const WORKER_RECORDED_FIELDS = [
+  'subscription',
+  'subscriptionArn',
+  'bouncingSince',
+  'updatedAt',
+] as const;
 const KNOWN_FIELDS: readonly string[] = [...OWNER_FILE_FIELDS, ...WORKER_RECORDED_FIELDS];
 
 /** RFC 5321's limit on an address. */
@@ -258,6 +264,32 @@ export function judgeSyncGuard(
   };
 }
 
+/** Longest text of a stored value a message shows. */
+const MAX_SHOWN_VALUE = 60;
+
+/**
+ * A stored value (of any type, as the document client read it) as a message
+ * names it, short: a string quoted, anything else by its type and JSON text
+ * (a number a double cannot hold by its exact text). Stored text: sanitise.
+ */
+export function describeStoredValue(value: unknown): string {
+  const short = (text: string) =>
+    text.length > MAX_SHOWN_VALUE ? `${text.slice(0, MAX_SHOWN_VALUE - 3)}...` : text;
+  const json = (v: unknown) =>
+    short(JSON.stringify(v, (_key, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? String(v));
+  if (typeof value === 'string') return json(value);
+  if (value === null) return 'null';
+  if (value instanceof Uint8Array) return `binary (${value.length} bytes)`;
+  if (value instanceof Set) return `a set ${json([...value])}`;
+  if (Array.isArray(value)) return `a list ${json(value)}`;
+  if (typeof value === 'object') {
+    const exact = exactNumberText(value);
+    return exact === undefined ? `a map ${json(value)}` : `the number ${short(exact)}`;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') return `the number ${value}`;
+  return `${typeof value} ${String(value)}`;
+}
+
 /** Whether an import's snapshot may replace the one the directory has recorded. */
 export interface SnapshotOrderVerdict {
   /** True when the import's `--as-of` is older than the recorded one, or the recorded one cannot be read. */
@@ -273,19 +305,20 @@ export interface SnapshotOrderVerdict {
  * again; with `--sync`, newer owners marked departed) and make the directory
  * look older than the data it held, so it is refused unless the operator
  * overrides it. The same instant is not older: re-running an interrupted
- * import finishes it. A recorded instant that cannot be parsed cannot be
- * ordered, so it counts as newer (the override replaces it).
- * @param recordedAsOf the directory's recorded `asOf` (absent: never imported, anything goes)
+ * import finishes it. A recorded instant that cannot be read (not a string,
+ * or a string that does not parse) cannot be ordered, so it counts as newer
+ * (the override replaces it); the reason names it (stored text: sanitise).
+ * @param recordedAsOf the directory's recorded `asOf` exactly as stored, of any type (`undefined`: never imported, anything goes)
  * @param asOf the import's `--as-of`, canonical UTC
  */
-export function judgeSnapshotOrder(recordedAsOf: string | undefined, asOf: string): SnapshotOrderVerdict {
+export function judgeSnapshotOrder(recordedAsOf: unknown, asOf: string): SnapshotOrderVerdict {
   if (recordedAsOf === undefined) return { older: false };
-  const recorded = parseInstant(recordedAsOf);
+  const recorded = typeof recordedAsOf === 'string' ? parseInstant(recordedAsOf) : { ok: false as const };
   const incoming = parseInstant(asOf);
   if (!recorded.ok) {
     return {
       older: true,
-      reason: `the directory's recorded snapshot instant ${JSON.stringify(recordedAsOf)} is not a valid instant, so --as-of ${asOf} cannot be shown to be newer`,
+      reason: `the directory's recorded snapshot instant ${describeStoredValue(recordedAsOf)} is not a valid instant, so --as-of ${asOf} cannot be shown to be newer`,
     };
   }
   if (!incoming.ok) throw new RangeError(`asOf ${JSON.stringify(asOf)} is ${incoming.reason}`);

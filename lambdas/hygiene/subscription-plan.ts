@@ -14,14 +14,15 @@
  * on every run).
  *
  * An owner who unsubscribed (the link in an SNS email deletes their confirmed
- * subscription) is not subscribed again: the recorded `confirmed` with no
- * subscription of theirs left on the topic becomes `unsubscribed`, which stays
- * until a subscription of theirs appears at the address, the import resets it
- * (a new address) or an operator does (`owners resubscribe`). Every removal
- * the reconciler makes itself either leaves the owner a subscription (a
- * duplicate's keeper, the new address's) or records them `none` in the same
- * run, so no later run reads it as an opt-out.
- * Pure: no AWS imports, no clock, no I/O.
+ * subscription) is not subscribed again: the recorded `confirmed` whose
+ * recorded subscription of this topic is no longer listed becomes
+ * `unsubscribed` (`subscription-opt-out.ts`: the evidence rule and the
+ * mass-unsubscribe guard), which stays until a subscription of theirs is
+ * matched at the address, the import resets it (a new address) or an
+ * operator does (`owners resubscribe`). Every removal the reconciler makes
+ * itself either leaves the owner a subscription (a duplicate's keeper, the
+ * new address's) or records them `none` in the same run, so no later run
+ * reads it as an opt-out. Pure: no AWS imports, no clock, no I/O.
  */
 import { collate } from './collate';
 import {
@@ -29,8 +30,13 @@ import {
   type OwnerDeliveryRoute,
   type OwnerRecord,
   type OwnerSubscriptionState,
-  type SubscriptionState,
 } from './owner-directory';
+import {
+  guardMassUnsubscribe,
+  hasOptedOut,
+  type UnsubscribeGuardVerdict,
+  unsubscribedState,
+} from './subscription-opt-out';
 
 /** The protocol of owner subscriptions. */
 export const OWNER_SUBSCRIPTION_PROTOCOL = 'email';
@@ -118,10 +124,13 @@ export interface SubscriptionPlan {
   readonly operations: readonly SubscriptionOperation[];
   /**
    * Every directory owner's state once the plan is applied (created
-   * subscriptions are `pending`; an owner recorded `unsubscribed` keeps it
-   * unless a subscription of theirs is found at their address).
+   * subscriptions are `pending`; `confirmed` with the kept subscription's ARN;
+   * an owner recorded `unsubscribed` keeps it, and its ARN, unless a
+   * subscription of theirs is matched at their address).
    */
   readonly states: readonly OwnerSubscriptionState[];
+  /** The mass-unsubscribe guard's verdict (held-back owners keep their state as read in {@link states}). */
+  readonly unsubscribeGuard: UnsubscribeGuardVerdict;
   readonly conflicts: readonly SubscriptionConflict[];
   /** Subscriptions left alone: admin, machine, or unrecognisable (including arn-less pending ones of no owner). */
   readonly untouched: number;
@@ -132,8 +141,12 @@ export interface SubscriptionPlan {
 export interface SubscriptionPlanInput {
   readonly owners: readonly OwnerRecord[];
   readonly subscriptions: readonly TopicSubscription[];
+  /** The topic reconciled: only a recorded subscription of this topic that is no longer listed is an opt-out. */
+  readonly topicArn: string;
   /** `relay` wants no owner email subscription: the relay sends owner email, SNS would send it twice. */
   readonly route: OwnerDeliveryRoute;
+  /** Record the run's new opt-outs even past the mass-unsubscribe guard (an operator's one-run override). */
+  readonly allowMassUnsubscribe?: boolean;
 }
 
 /** The filter policy of an owner's subscription: that owner's digests only. */
@@ -199,8 +212,6 @@ interface Classified {
   readonly matched: Map<string, TopicSubscription[]>;
   /** Recognised owner subscriptions that match no wanted owner. */
   readonly stray: { readonly subscription: TopicSubscription; readonly userIds: readonly string[] }[];
-  /** Owners a stray subscription names (at an address the directory no longer holds for them, or shared). */
-  readonly strayOwners: Set<string>;
   /** Addresses with an arn-less pending email subscription (filter unknown; it expires by itself). */
   readonly pendingAddresses: Set<string>;
   /** Other email subscriptions by address: SNS refuses a second subscription of the same address. */
@@ -228,16 +239,18 @@ export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPla
   const repairs: SubscriptionOperation[] = [];
   const creations: SubscriptionOperation[] = [];
   const conflicts: SubscriptionConflict[] = [...shared];
-  const stateOf = new Map<string, SubscriptionState>();
+  const stateOf = new Map<string, Omit<OwnerSubscriptionState, 'userId'>>();
+  const listedArns = new Set(input.subscriptions.map((s) => s.arn));
   for (const { owner, address } of wanted.values()) {
     const found = classified.matched.get(owner.userId) ?? [];
     if (found.length > 0) {
       const [keep, ...duplicates] = [...found].sort(byPreference(owner));
       removals.push(...duplicates.map((d) => removal(d, owner.userId, 'duplicate')));
       if (!isOwnerFilterPolicy(keep!.filterPolicy, owner.userId)) repairs.push(repair(keep!, owner.userId));
-      stateOf.set(owner.userId, keep!.pending ? 'pending' : 'confirmed');
-    } else if (classified.pendingAddresses.has(address)) {
-      stateOf.set(owner.userId, 'pending');
+      stateOf.set(owner.userId, keep!.pending ? PENDING : { state: 'confirmed', subscriptionArn: keep!.arn });
+    } else if (classified.pendingAddresses.has(address) && owner.subscription !== 'unsubscribed') {
+      // An arn-less pending one at the address (filter unknown) never erases a recorded opt-out.
+      stateOf.set(owner.userId, PENDING);
     } else if (classified.otherEmail.has(address)) {
       const other = classified.otherEmail.get(address)!;
       conflicts.push({
@@ -246,39 +259,32 @@ export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPla
         reason: 'non-owner-subscription',
         subscriptionArn: other.arn,
       });
-    } else if (hasUnsubscribed(owner, classified.strayOwners)) {
-      stateOf.set(owner.userId, 'unsubscribed');
+    } else if (hasOptedOut(owner, input.topicArn, listedArns)) {
+      stateOf.set(owner.userId, unsubscribedState(owner));
     } else {
       const filterPolicy = ownerFilterPolicy(owner.userId);
       creations.push({ kind: 'create', userId: owner.userId, email: owner.email.trim(), filterPolicy });
-      stateOf.set(owner.userId, 'pending');
+      stateOf.set(owner.userId, PENDING);
     }
   }
   const current = countFilterPolicies(input.subscriptions);
+  const guarded = guardMassUnsubscribe(
+    input.owners,
+    input.owners.map((o) => ({ userId: o.userId, ...(stateOf.get(o.userId) ?? unwantedState(o)) })),
+    input.allowMassUnsubscribe,
+  );
   return {
     operations: [...removals, ...repairs, ...creations],
-    states: input.owners.map((o) => ({ userId: o.userId, state: stateOf.get(o.userId) ?? unwantedState(o) })),
+    states: guarded.states,
+    unsubscribeGuard: guarded.verdict,
     conflicts: conflicts.sort((a, b) => collate(a.userId, b.userId)),
     untouched: classified.untouched,
     filterPolicies: { current, planned: current - removals.length + creations.length },
   };
 }
 
-/**
- * True when a wanted owner with no subscription at their address (and no
- * arn-less pending one) has unsubscribed: recorded `unsubscribed` already, or
- * recorded `confirmed` with no owner subscription naming them left anywhere on
- * the topic — the confirmed subscription was deleted outside the reconciler
- * (the owner's unsubscribe link, or the console). A `confirmed` whose owner
- * subscription is still listed at another address is that address's (it is
- * removed and the new address subscribed), and a vanished `pending` one
- * expired unconfirmed: neither is an opt-out.
- * @param strayOwners owners named by subscriptions this plan removes
- */
-function hasUnsubscribed(owner: OwnerRecord, strayOwners: ReadonlySet<string>): boolean {
-  if (owner.subscription === 'unsubscribed') return true;
-  return owner.subscription === 'confirmed' && !strayOwners.has(owner.userId);
-}
+/** The state of an owner with a subscription awaiting confirmation (no ARN recorded). */
+const PENDING = { state: 'pending' } as const;
 
 /**
  * The state of an owner the plan gives no subscription to (not wanted, or a
@@ -286,8 +292,8 @@ function hasUnsubscribed(owner: OwnerRecord, strayOwners: ReadonlySet<string>): 
  * unsubscribed is not subscribed again because they left, came back, or
  * the route went to `relay` and back; only a new address or an operator clears it.
  */
-function unwantedState(owner: OwnerRecord): SubscriptionState {
-  return owner.subscription === 'unsubscribed' ? 'unsubscribed' : 'none';
+function unwantedState(owner: OwnerRecord): Omit<OwnerSubscriptionState, 'userId'> {
+  return owner.subscription === 'unsubscribed' ? unsubscribedState(owner) : { state: 'none' };
 }
 
 /**
@@ -330,11 +336,11 @@ function wantedOwners(
 /**
  * Who keeps an address several active owners share: the owner a confirmed
  * owner subscription of the address already names, else a pending one, else
- * one whose recorded state says the address unsubscribed (`confirmed` with the
- * subscription gone, or `unsubscribed`: the keeper's opt-out then holds for the
- * address, which no other sharer's subscription may undo), else the first by
- * `userId` — so a working subscription is never moved, and every run picks the
- * same owner.
+ * one recorded `confirmed` or `unsubscribed` (a keeper who opted out keeps the
+ * address while they share it, so no other sharer's subscription undoes the
+ * opt-out; the opt-out is the owner's, so once they no longer share the
+ * address the remaining owner is subscribed), else the first by `userId` — so
+ * a working subscription is never moved, and every run picks the same owner.
  */
 function keeperFirst(
   address: string,
@@ -358,7 +364,6 @@ function classify(subscriptions: readonly TopicSubscription[], wanted: Map<strin
   const out: Classified = {
     matched: new Map(),
     stray: [],
-    strayOwners: new Set(),
     pendingAddresses: new Set(),
     otherEmail: new Map(),
     untouched: 0,
@@ -371,10 +376,8 @@ function classify(subscriptions: readonly TopicSubscription[], wanted: Map<strin
     }
     const address = normalizeEmail(subscription.endpoint);
     const owner = userIds.find((id) => wanted.get(id)?.address === address);
-    if (owner === undefined) {
-      out.stray.push({ subscription, userIds });
-      for (const id of userIds) out.strayOwners.add(id);
-    } else out.matched.set(owner, [...(out.matched.get(owner) ?? []), subscription]);
+    if (owner === undefined) out.stray.push({ subscription, userIds });
+    else out.matched.set(owner, [...(out.matched.get(owner) ?? []), subscription]);
   }
   return out;
 }

@@ -8,10 +8,12 @@
  * — an owner who unsubscribed must stop counting as reachable even while the
  * topic is over quota — then throws the quota error, carrying the summary of
  * what it did ({@link SubscriptionQuotaStop}). A state is
- * planned for the address the run read, and recorded only while the owner
- * still has it: an import may change the address (clearing the state) while
- * a run is in flight, and the old address's `confirmed` must not land on the
- * new one. Used by the scheduled Lambda and by
+ * planned for the address, state and subscription ARN the run read, and
+ * recorded only while the owner still has them: an import may change the
+ * address (clearing the state) while a run is in flight, and the old
+ * address's `confirmed` must not land on the new one; an overlapping run (the
+ * hourly Lambda and the CLI) or `owners resubscribe` may have recorded a newer
+ * state, which a stale one must not hide. Used by the scheduled Lambda and by
  * `pc-hygiene owners sync-subscriptions`.
  */
 import { errorText } from './errors';
@@ -20,7 +22,9 @@ import type {
   OwnerRecord,
   OwnerSubscriptionRegistry,
   OwnerSubscriptionState,
+  PlannedSubscriptionState,
 } from './owner-directory';
+import type { UnsubscribeGuardVerdict } from './subscription-opt-out';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
   deliversEveryOwnerDigest,
@@ -37,6 +41,8 @@ import { mapWithConcurrency } from './task-pool';
 
 /** The topic's subscriptions, as the reconciler reads and changes them (adapter: `lambdas/aws/`). */
 export interface TopicSubscriptions {
+  /** The topic's ARN: the prefix of its subscriptions' ARNs (an opt-out is inferred only on this topic). */
+  readonly topicArn: string;
   /** Every subscription of the topic, with the filter policy and pending state of email subscriptions. */
   list(): Promise<readonly TopicSubscription[]>;
   /** Subscribes `email` with `filterPolicy` (on message attributes); resolves to the new subscription's ARN. */
@@ -61,6 +67,8 @@ export interface ReconcileOptions {
   readonly filterPolicyQuota?: number;
   /** Plan only: no SNS change, no directory write. */
   readonly dryRun?: boolean;
+  /** Record this run's new opt-outs even past the mass-unsubscribe guard (CLI `--allow-mass-unsubscribe`). */
+  readonly allowMassUnsubscribe?: boolean;
   /** SNS calls in flight at once (default {@link DEFAULT_RECONCILE_CONCURRENCY}). */
   readonly concurrency?: number;
 }
@@ -96,12 +104,20 @@ export interface ReconcileSummary {
   /** Owners whose recorded state changed (recorded unless dry); {@link ReconcileSummary.skippedStateChanges} excluded. */
   readonly stateChanges: readonly OwnerSubscriptionState[];
   /**
-   * Changed states not recorded because the owner left the directory or their
-   * address changed after this run read it (an import ran meanwhile and
-   * cleared the state). The directory keeps what the import wrote; the next
-   * run plans for it. Empty in a dry run.
+   * Changed states not recorded because, after this run read it, the owner
+   * left the directory, their address changed (an import cleared the state),
+   * or their state or subscription ARN changed (an overlapping run or
+   * `owners resubscribe` recorded another). The directory keeps what was
+   * written meanwhile; the next run plans for it. Empty in a dry run.
    */
   readonly skippedStateChanges: readonly OwnerSubscriptionState[];
+  /**
+   * The mass-unsubscribe guard (docs/notifications.md, "Subscription
+   * reconciler"): when `tripped` (and not `overridden`), the owners in
+   * `newlyUnsubscribed` were left as read (`confirmed`), not recorded
+   * `unsubscribed`, and nothing was created for them.
+   */
+  readonly unsubscribeGuard: UnsubscribeGuardVerdict;
   readonly conflicts: readonly SubscriptionConflict[];
   readonly untouched: number;
   readonly filterPolicies: { readonly current: number; readonly planned: number; readonly quota: number };
@@ -153,7 +169,13 @@ export async function reconcileSubscriptions(
   const owners = await deps.directory.listOwners();
   if (owners.length === 0 && options.route === 'sns-email') throw new EmptyOwnerDirectoryError();
   const subscriptions = await deps.topic.list();
-  const plan = planSubscriptions({ owners, subscriptions, route: options.route });
+  const plan = planSubscriptions({
+    owners,
+    subscriptions,
+    topicArn: deps.topic.topicArn,
+    route: options.route,
+    ...(options.allowMassUnsubscribe !== undefined && { allowMassUnsubscribe: options.allowMassUnsubscribe }),
+  });
   const quotaError = filterPolicyQuotaProblem(plan, quota);
   if (quotaError === undefined) return applyAndRecord(deps, plan, options, { owners, quota });
   if (options.dryRun) throw quotaError;
@@ -174,14 +196,11 @@ async function applyAndRecord(
   const read = new Map(owners.map((o) => [o.userId, o]));
   const failed = options.dryRun ? [] : await applyOperations(deps.topic, plan, options.concurrency);
   const states = statesAfter(plan, failed);
-  const changes = states.filter((s) => (read.get(s.userId)?.subscription ?? 'none') !== s.state);
+  const changes = states.filter((s) => changesRecord(read.get(s.userId), s));
   const skipped = new Set(
     options.dryRun || changes.length === 0
       ? []
-      : await deps.directory.recordSubscriptionStates(
-          // Each state for the address it was planned for: written only while the owner still has it.
-          changes.map((s) => ({ ...s, email: read.get(s.userId)?.email })),
-        ),
+      : await deps.directory.recordSubscriptionStates(changes.map((s) => plannedFrom(read.get(s.userId), s))),
   );
   return summarize(plan, options, {
     owners: owners.length,
@@ -191,6 +210,31 @@ async function applyAndRecord(
     stateChanges: changes.filter((s) => !skipped.has(s.userId)),
     skippedStateChanges: changes.filter((s) => skipped.has(s.userId)),
   });
+}
+
+/**
+ * A state to record with what it was planned from: the address, state and
+ * ARN the run read, so it is written only while the owner still has them.
+ */
+function plannedFrom(
+  owner: OwnerRecord | undefined,
+  planned: OwnerSubscriptionState,
+): PlannedSubscriptionState {
+  return {
+    ...planned,
+    email: owner?.email,
+    read: {
+      ...(owner?.subscription !== undefined && { subscription: owner.subscription }),
+      ...(owner?.subscriptionArn !== undefined && { subscriptionArn: owner.subscriptionArn }),
+    },
+  };
+}
+
+/** True when `planned` differs from what the directory records for the owner (absent state: `none`). */
+function changesRecord(owner: OwnerRecord | undefined, planned: OwnerSubscriptionState): boolean {
+  return (
+    (owner?.subscription ?? 'none') !== planned.state || owner?.subscriptionArn !== planned.subscriptionArn
+  );
 }
 
 /** Runs the plan's operations, removals before repairs before creations; returns those SNS refused. */
@@ -282,6 +326,7 @@ function summarize(
     },
     stateChanges: outcome.stateChanges,
     skippedStateChanges: outcome.skippedStateChanges,
+    unsubscribeGuard: plan.unsubscribeGuard,
     conflicts: plan.conflicts,
     untouched: plan.untouched,
     filterPolicies: { ...plan.filterPolicies, quota: outcome.quota },

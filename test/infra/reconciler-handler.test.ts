@@ -51,12 +51,15 @@ function fakeTools() {
   };
 }
 
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:hygiene';
+
 /** A topic holding `subscriptions`; SNS refuses to unsubscribe the ARNs in `refused`. */
 function topicWith(
   subscriptions: TopicSubscription[],
   refused: readonly string[] = [],
 ): TopicSubscriptions & { writes: number } {
   return {
+    topicArn: TOPIC,
     writes: 0,
     list: async () => subscriptions,
     async create() {
@@ -193,7 +196,7 @@ describe('reconciler handler', () => {
 
   it('counts the owners who unsubscribed by the link (recorded confirmed, subscription gone): not subscribed again', async () => {
     const { handler, topic, metrics } = reconcilerOver([], 200, {
-      owners: [{ ...owner('ada'), subscription: 'confirmed' }, owner('bob')],
+      owners: [{ ...owner('ada'), subscription: 'confirmed', subscriptionArn: `${TOPIC}:ada` }, owner('bob')],
     });
 
     await handler({});
@@ -204,6 +207,39 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.pendingOwners]: 1,
       [RECONCILER_METRIC.unsubscribedOwners]: 1,
     });
+  });
+
+  it('warns, naming them, when the mass-unsubscribe guard holds back the run’s new opt-outs', async () => {
+    // Every confirmed owner's subscription gone from the topic at once: a re-created topic, not five opt-outs.
+    const ids = ['ada', 'bob', 'cy', 'dee', 'eve'];
+    const { handler, topic, metrics, logs } = reconcilerOver([], 200, {
+      owners: ids.map((id) => ({
+        ...owner(id),
+        subscription: 'confirmed',
+        subscriptionArn: `${TOPIC}:${id}`,
+      })),
+    });
+
+    const summary = await handler({});
+
+    expect(topic.writes).toBe(0);
+    expect(summary.unsubscribeGuard).toEqual({
+      tripped: true,
+      overridden: false,
+      newlyUnsubscribed: ids,
+      confirmedBefore: 5,
+    });
+    expect(metrics[RECONCILER_METRIC.unsubscribedOwners]).toBe(0);
+    expect(logs).toEqual([
+      { level: 'info', message: 'subscription reconciler summary' },
+      {
+        level: 'warn',
+        message:
+          'mass-unsubscribe guard: 5 of 5 confirmed owners have no subscription left on the topic; none recorded ' +
+          'unsubscribed: recorded none (unreachable), and the next run subscribes them again. Was the topic deleted ' +
+          'and re-created? See docs/notifications.md, "Subscription reconciler".',
+      },
+    ]);
   });
 
   it('reads the quota from SNS_FILTER_POLICY_QUOTA (default 200), naming the variable when bad', () => {

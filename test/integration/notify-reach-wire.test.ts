@@ -67,8 +67,18 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
       ],
       iso(-1),
     );
-    await directory.recordSubscription('alice', 'alice@example.com', 'confirmed');
-    await directory.recordSubscription('bob', 'bob@example.com', 'pending');
+    await directory.recordSubscription({
+      userId: 'alice',
+      email: 'alice@example.com',
+      state: 'confirmed',
+      read: {},
+    });
+    await directory.recordSubscription({
+      userId: 'bob',
+      email: 'bob@example.com',
+      state: 'pending',
+      read: {},
+    });
     await directory.recordFreshness({ asOf: iso(-1), owners: 3 }, iso(-1));
     await runSweep(
       {

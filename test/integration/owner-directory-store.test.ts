@@ -1,17 +1,40 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
+import type {
+  PlannedSubscriptionState,
+  RecordedSubscription,
+  SubscriptionState,
+} from '../../lambdas/hygiene/owner-directory';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 
 const NOW = '2026-12-01T00:00:00.000Z';
 const LATER = '2026-12-02T00:00:00.000Z';
 
+const SUB_ARN = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene:5f1e';
+
 function upsert(owner: ImportedOwner, existed = false, resetRoute = false) {
   return { owner, existed, resetRoute };
+}
+
+/** A state to record for `userId` at `email`, planned from `read` (default: nothing recorded). */
+function planned(
+  userId: string,
+  email: string | undefined,
+  state: SubscriptionState,
+  extra: { readonly subscriptionArn?: string; readonly read?: RecordedSubscription } = {},
+): PlannedSubscriptionState {
+  return {
+    userId,
+    email,
+    state,
+    read: extra.read ?? {},
+    ...(extra.subscriptionArn !== undefined && { subscriptionArn: extra.subscriptionArn }),
+  };
 }
 
 describe('DynamoOwnerDirectory on DynamoDB Local', () => {
@@ -75,7 +98,11 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
       [upsert({ userId: 'ann', email: 'ann@example.com', name: 'Ann', status: 'active' })],
       NOW,
     );
-    expect(await directory.recordSubscription('ann', 'ann@example.com', 'confirmed')).toBe(true);
+    expect(
+      await directory.recordSubscription(
+        planned('ann', 'ann@example.com', 'confirmed', { subscriptionArn: SUB_ARN }),
+      ),
+    ).toBe(true);
     expect(await directory.markBouncing('ann', 'ann@example.com', NOW)).toBe(true);
     await directory.upsertOwners(
       [upsert({ userId: 'ann', email: 'ann@example.com', name: 'Ann B.', status: 'active' }, true, false)],
@@ -87,6 +114,7 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
       name: 'Ann B.',
       status: 'active',
       subscription: 'confirmed',
+      subscriptionArn: SUB_ARN,
       bouncingSince: NOW,
       updatedAt: LATER,
     });
@@ -115,7 +143,7 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
   });
 
   it('records subscription state only for owners in the directory', async () => {
-    expect(await directory.recordSubscription('ghost', 'ghost@example.com', 'pending')).toBe(false);
+    expect(await directory.recordSubscription(planned('ghost', 'ghost@example.com', 'pending'))).toBe(false);
     expect((await directory.getMany(['ghost'])).size).toBe(0);
   });
 
@@ -129,16 +157,118 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
     );
     const stateOf = async (userId: string) => (await directory.getMany([userId])).get(userId)?.subscription;
 
-    expect(await directory.recordSubscription('eve', 'eve@example.com', 'pending')).toBe(true);
+    const asRead = { read: { subscription: 'pending' } } as const;
+    expect(await directory.recordSubscription(planned('eve', 'eve@example.com', 'pending'))).toBe(true);
     expect(await stateOf('eve')).toBe('pending');
-    expect(await directory.recordSubscription('eve', 'old-eve@example.com', 'confirmed')).toBe(false);
-    expect(await directory.recordSubscription('eve', undefined, 'none')).toBe(false);
+    expect(
+      await directory.recordSubscription(planned('eve', 'old-eve@example.com', 'confirmed', asRead)),
+    ).toBe(false);
+    expect(await directory.recordSubscription(planned('eve', undefined, 'none', asRead))).toBe(false);
     expect(await stateOf('eve')).toBe('pending');
 
-    expect(await directory.recordSubscription('finn', 'finn@example.com', 'confirmed')).toBe(false);
+    expect(await directory.recordSubscription(planned('finn', 'finn@example.com', 'confirmed'))).toBe(false);
     expect(await stateOf('finn')).toBeUndefined();
-    expect(await directory.recordSubscription('finn', undefined, 'none')).toBe(true);
+    expect(await directory.recordSubscription(planned('finn', undefined, 'none'))).toBe(true);
     expect(await stateOf('finn')).toBe('none');
+  });
+
+  it('records a state with its subscription ARN only while the state and ARN are still the ones read', async () => {
+    await directory.upsertOwners(
+      [upsert({ userId: 'gil', email: 'gil@example.com', status: 'active' })],
+      NOW,
+    );
+    const gil = async () => (await directory.getMany(['gil'])).get('gil');
+    const confirmed = { subscription: 'confirmed', subscriptionArn: SUB_ARN } as const;
+
+    // One run records confirmed with the subscription's ARN.
+    expect(
+      await directory.recordSubscription(
+        planned('gil', 'gil@example.com', 'confirmed', { subscriptionArn: SUB_ARN }),
+      ),
+    ).toBe(true);
+    // An overlapping run that read nothing recorded (absent) loses: it would hide the newer state.
+    expect(await directory.recordSubscription(planned('gil', 'gil@example.com', 'pending'))).toBe(false);
+    // So does one that read another ARN, or another state.
+    expect(
+      await directory.recordSubscription(
+        planned('gil', 'gil@example.com', 'unsubscribed', {
+          subscriptionArn: `${SUB_ARN}-other`,
+          read: { subscription: 'confirmed', subscriptionArn: `${SUB_ARN}-other` },
+        }),
+      ),
+    ).toBe(false);
+    expect(
+      await directory.recordSubscription(
+        planned('gil', 'gil@example.com', 'none', {
+          read: { subscription: 'unsubscribed', subscriptionArn: SUB_ARN },
+        }),
+      ),
+    ).toBe(false);
+    expect(await gil()).toMatchObject(confirmed);
+
+    // The write planned from exactly what is recorded lands; a state without an ARN removes it.
+    expect(
+      await directory.recordSubscription(
+        planned('gil', 'gil@example.com', 'unsubscribed', { subscriptionArn: SUB_ARN, read: confirmed }),
+      ),
+    ).toBe(true);
+    expect(await gil()).toMatchObject({ subscription: 'unsubscribed', subscriptionArn: SUB_ARN });
+    expect(
+      await directory.recordSubscription(
+        planned('gil', 'gil@example.com', 'none', {
+          read: { subscription: 'unsubscribed', subscriptionArn: SUB_ARN },
+        }),
+      ),
+    ).toBe(true);
+    expect(await gil()).toEqual({
+      userId: 'gil',
+      email: 'gil@example.com',
+      status: 'active',
+      subscription: 'none',
+      updatedAt: NOW,
+    });
+  });
+
+  it('takes a stored state or ARN it cannot read (unknown value, empty, not a string) for none recorded, and replaces it', async () => {
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          userId: 'hal',
+          email: 'hal@example.com',
+          status: 'active',
+          subscription: 'CONFIRMED',
+          subscriptionArn: '',
+        },
+      }),
+    );
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          userId: 'ida',
+          email: 'ida@example.com',
+          status: 'active',
+          subscription: '',
+          subscriptionArn: 7,
+        },
+      }),
+    );
+    const read = await directory.getMany(['hal', 'ida']);
+    expect([read.get('hal')?.subscription, read.get('hal')?.subscriptionArn]).toEqual([undefined, undefined]);
+    expect([read.get('ida')?.subscription, read.get('ida')?.subscriptionArn]).toEqual([undefined, undefined]);
+
+    expect(await directory.recordSubscription(planned('hal', 'hal@example.com', 'pending'))).toBe(true);
+    expect(
+      await directory.recordSubscription(
+        planned('ida', 'ida@example.com', 'confirmed', { subscriptionArn: SUB_ARN }),
+      ),
+    ).toBe(true);
+
+    const after = await directory.getMany(['hal', 'ida']);
+    expect(after.get('hal')).toMatchObject({ subscription: 'pending' });
+    expect(after.get('hal')?.subscriptionArn).toBeUndefined();
+    expect(after.get('ida')).toMatchObject({ subscription: 'confirmed', subscriptionArn: SUB_ARN });
   });
 
   it('marks active owners departed (skipping absent or already departed ones) and lists the departed', async () => {

@@ -1,24 +1,67 @@
 /**
- * The owner directory's freshness never moves backwards (docs/deploy.md,
- * "Owner directory"): `owners import` refuses an export older than the
- * recorded snapshot unless `--allow-older`, and the freshness write itself is
- * conditional, so a slower import of an older export loses to a newer one
- * recorded meanwhile. Against DynamoDB Local, through the real CLI.
+ * The owner directory's freshness never moves backwards, and never claims a
+ * snapshot the rows may not hold (docs/deploy.md, "Owner directory"):
+ * `owners import` refuses an export older than the recorded snapshot unless
+ * `--allow-older`, and the freshness write is a compare-and-swap on the
+ * freshness the import read, so an import during which another recorded its
+ * snapshot reports `superseded`. Against DynamoDB Local, through the real CLI.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDBDocumentClient, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerOwnersCommand } from '../../cli/commands/owners';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
-import { directoryFlags, runCli } from '../support/run-cli';
+import { runInProcess } from '../support/in-process-cli';
+import { type CliRun, directoryFlags, runCli } from '../support/run-cli';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 
+const OLDEST = '2026-11-26T06:00:00.000Z';
 const OLDER = '2026-11-28T06:00:00.000Z';
 const NEWER = '2026-11-30T06:00:00.000Z';
+
+/** Runs once, the next time a client built by the CLI (in process) is about to write the freshness item. */
+const beforeFreshnessWrite = vi.hoisted(() => ({ run: undefined as (() => Promise<void>) | undefined }));
+vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../lambdas/aws/dynamodb-client')>();
+  return {
+    ...actual,
+    createDocumentClient: (...args: Parameters<typeof actual.createDocumentClient>) => {
+      const client = actual.createDocumentClient(...args);
+      if (beforeFreshnessWrite.run !== undefined) pauseBeforeFreshnessWrite(client);
+      return client;
+    },
+  };
+});
+
+/** The one call of a middleware stack used here (its generic types are the client's). */
+interface InitializeMiddlewareStack {
+  add(middleware: unknown, options: Record<string, unknown>): void;
+}
+type Next = (args: { input: { Item?: Record<string, unknown> } }) => Promise<unknown>;
+
+/** Holds `client`'s first `PutItem` of the freshness item until {@link beforeFreshnessWrite} has run. */
+function pauseBeforeFreshnessWrite(client: DynamoDBDocumentClient): void {
+  (client.middlewareStack as unknown as InitializeMiddlewareStack).add(
+    (next: Next, context: { commandName?: string }) => async (args: Parameters<Next>[0]) => {
+      const run = beforeFreshnessWrite.run;
+      if (
+        context.commandName === 'PutItemCommand' &&
+        args.input.Item?.userId === DIRECTORY_FRESHNESS_ID &&
+        run
+      ) {
+        beforeFreshnessWrite.run = undefined;
+        await run();
+      }
+      return next(args);
+    },
+    { step: 'initialize', priority: 'high', name: 'pauseBeforeFreshnessWrite' },
+  );
+}
 
 let dir: string;
 beforeAll(async () => {
@@ -96,6 +139,86 @@ describe('owners import: freshness never moves backwards', () => {
     expect(again.code).toBe(0);
     expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 2 });
   });
+
+  it('an import during which another recorded its snapshot reports superseded (exit 1) and records nothing', async () => {
+    expect((await importAsOf(await exportFile('ann@oldest.example.com', 'active'), OLDEST)).code).toBe(0);
+    const newer = await exportFile('ann@new.example.com', 'departed');
+    const older = await exportFile('ann@old.example.com', 'active');
+    // A (the newer export) has written its owners; B (older than A, newer than OLDEST) runs in full before A's freshness write.
+    let b: CliRun | undefined;
+    beforeFreshnessWrite.run = async () => {
+      b = await importAsOf(older, OLDER);
+    };
+
+    const a = await runInProcess(registerOwnersCommand, [
+      'owners',
+      'import',
+      newer,
+      ...directoryFlags(table),
+      '--as-of',
+      NEWER,
+    ]);
+
+    expect(beforeFreshnessWrite.run).toBeUndefined();
+    expect(b?.code).toBe(0);
+    expect(a.exitCode).toBe(1);
+    expect(a.stdout).toBe('');
+    expect(a.stderr).toContain(
+      `but another import recorded its snapshot (as of ${OLDER}) while this one ran, so this one's (as of ${NEWER}) was not recorded`,
+    );
+    expect(a.stderr).toContain('re-run the import of the newest export');
+    // B overwrote A's owners: the freshness says so (OLDER), never NEWER over B's rows.
+    expect(await directory().freshness()).toEqual({ asOf: OLDER, owners: 2 });
+    expect((await directory().getMany(['ann'])).get('ann')?.email).toBe('ann@old.example.com');
+
+    // Re-running the newest export re-plans against the owners as they are now.
+    expect((await importAsOf(newer, NEWER)).code).toBe(0);
+    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 2 });
+    const owners = await directory().getMany(['ann', 'bob']);
+    expect(owners.get('ann')?.email).toBe('ann@new.example.com');
+    expect(owners.get('bob')?.status).toBe('departed');
+  });
+
+  /** A freshness item whose `asOf` is `asOf` (a damaged item), as stored. */
+  const damagedFreshness = (asOf: unknown) =>
+    table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { userId: DIRECTORY_FRESHNESS_ID, asOf, owners: 1 },
+      }),
+    );
+
+  it('refuses over a stored asOf that is not a string (exit 3), naming it, and --allow-older replaces it', async () => {
+    await damagedFreshness(20261130);
+    const path = await exportFile('ann@example.com', 'active');
+
+    const refused = await importAsOf(path, NEWER);
+
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(
+      `the directory's recorded snapshot instant the number 20261130 is not a valid instant, so --as-of ${NEWER} cannot be shown to be newer; nothing written`,
+    );
+    expect(await directory().getMany(['ann'])).toEqual(new Map());
+
+    const allowed = await importAsOf(path, NEWER, '--allow-older');
+
+    expect(allowed.stderr).toBe('');
+    expect(allowed.code).toBe(0);
+    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 2 });
+  });
+
+  it('names a stored asOf that is not a string sanitised', async () => {
+    await damagedFreshness(['\u202e\u001b[2J']);
+
+    const refused = await importAsOf(await exportFile('ann@example.com', 'active'), NEWER, '--dry-run');
+
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(
+      String.raw`snapshot instant a list ["\u202e\u001b[2J"] is not a valid instant`,
+    );
+    expect(refused.stderr).not.toContain('\u001b');
+    expect(refused.stderr).not.toContain('\u202e');
+  });
 });
 
 describe('importOwnerFile racing another import', () => {
@@ -109,9 +232,9 @@ describe('importOwnerFile racing another import', () => {
     maxDeletePercent: 10,
   });
 
-  it('reports superseded when a newer snapshot is recorded while it writes, and leaves that freshness', async () => {
+  it('reports superseded when another import records its snapshot while it writes, and leaves that freshness', async () => {
     const file = await exportFile('ann@old.example.com', 'active');
-    // The concurrent import of the newer export records its freshness just before this one tries to.
+    // The concurrent import records its freshness just before this one tries to.
     let raced = false;
     const racing = new Proxy(table.client, {
       get(target, property, receiver) {
@@ -152,56 +275,79 @@ describe('importOwnerFile racing another import', () => {
     expect(allowed).toMatchObject({ outcome: 'imported', olderAllowed: true, created: 2 });
     expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 2 });
   });
+
+  it('describes a stored asOf that is not a string in the summary (recordedAsOf, JSON-safe)', async () => {
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { userId: DIRECTORY_FRESHNESS_ID, asOf: { at: NEWER }, owners: 1 },
+      }),
+    );
+
+    const refused = await importOwnerFile(
+      table.client,
+      request(await exportFile('a@x.example', 'active'), NEWER),
+    );
+
+    expect(refused).toMatchObject({ outcome: 'older-snapshot', recordedAsOf: `a map {"at":"${NEWER}"}` });
+  });
 });
 
-describe('DynamoOwnerDirectory.recordFreshness: a conditional write that never goes back', () => {
+describe('DynamoOwnerDirectory.recordFreshness: a compare-and-swap on the asOf read', () => {
   const table = useTestDirectoryTable('owners-freshness-store', 'each');
   const directory = () => new DynamoOwnerDirectory(table.client, table.tableName);
 
-  it('loses to a newer snapshot recorded by a concurrent import, and says so', async () => {
-    // Both imports read "never imported"; the newer one records first.
-    expect(await directory().recordFreshness({ asOf: NEWER, owners: 5 }, '2026-12-01T00:00:01.000Z')).toBe(
-      true,
-    );
-
-    const written = await directory().recordFreshness({ asOf: OLDER, owners: 4 }, '2026-12-01T00:00:02.000Z');
-
-    expect(written).toBe(false);
-    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 5 });
-  });
-
-  it('records a newer or the same snapshot', async () => {
+  it('writes only while the stored asOf is the one read (none: still none), forwards or back', async () => {
     expect(await directory().recordFreshness({ asOf: OLDER, owners: 4 }, '2026-12-01T00:00:01.000Z')).toBe(
       true,
     );
-    expect(await directory().recordFreshness({ asOf: OLDER, owners: 5 }, '2026-12-01T00:00:02.000Z')).toBe(
+    // Read "never imported", but one was recorded since: even a newer snapshot loses.
+    expect(await directory().recordFreshness({ asOf: NEWER, owners: 5 }, '2026-12-01T00:00:02.000Z')).toBe(
+      false,
+    );
+    expect(await directory().freshness()).toEqual({ asOf: OLDER, owners: 4 });
+
+    const at = '2026-12-01T00:00:03.000Z';
+    expect(await directory().recordFreshness({ asOf: NEWER, owners: 5 }, at, { replacing: OLDER })).toBe(
       true,
     );
-    expect(await directory().recordFreshness({ asOf: NEWER, owners: 6 }, '2026-12-01T00:00:03.000Z')).toBe(
+    // A stale read (OLDER) loses; the current one wins, also going back (--allow-older).
+    expect(await directory().recordFreshness({ asOf: OLDEST, owners: 3 }, at, { replacing: OLDER })).toBe(
+      false,
+    );
+    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 5 });
+    expect(await directory().recordFreshness({ asOf: OLDEST, owners: 3 }, at, { replacing: NEWER })).toBe(
       true,
     );
-    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 6 });
+    expect(await directory().freshness()).toEqual({ asOf: OLDEST, owners: 3 });
   });
 
-  it('goes back only from the snapshot the override was given for (replacing), never from a newer one', async () => {
-    await directory().recordFreshness({ asOf: NEWER, owners: 5 }, '2026-12-01T00:00:01.000Z');
-    const later = '2026-12-01T06:00:00.000Z';
-    await directory().recordFreshness({ asOf: later, owners: 7 }, '2026-12-01T00:00:02.000Z');
-
-    const stale = await directory().recordFreshness({ asOf: OLDER, owners: 4 }, '2026-12-01T00:00:03.000Z', {
-      replacing: NEWER,
-    });
-    expect(stale).toBe(false);
-    expect(await directory().freshness()).toEqual({ asOf: later, owners: 7 });
-
-    const current = await directory().recordFreshness(
-      { asOf: OLDER, owners: 4 },
-      '2026-12-01T00:00:04.000Z',
-      {
-        replacing: later,
-      },
+  it.each<[string, unknown]>([
+    ['a number', 20261130],
+    ['a number a double cannot hold', NumberValue.from('1.00000000000000000001')],
+    ['an integer beyond 2^53', 12345678901234567890n],
+    ['a map', { at: NEWER, by: ['x'] }],
+    ['a list', [NEWER, 1]],
+    ['a string set', new Set([NEWER, OLDER])],
+    ['a number set', new Set([3, 1, 2])],
+    ['binary', new Uint8Array([1, 2, 3])],
+    ['a boolean', true],
+    ['null', null],
+  ])('reads a stored asOf that is %s as it is, and swaps only on it', async (_what, stored) => {
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { userId: DIRECTORY_FRESHNESS_ID, asOf: stored, owners: 1 },
+      }),
     );
-    expect(current).toBe(true);
-    expect(await directory().freshness()).toEqual({ asOf: OLDER, owners: 4 });
+    const read = await directory().freshness();
+    expect(read).toEqual({ invalidAsOf: stored, owners: 1 });
+    const next = { asOf: NEWER, owners: 2 };
+    const at = '2026-12-01T00:00:01.000Z';
+
+    expect(await directory().recordFreshness(next, at)).toBe(false);
+    expect(await directory().recordFreshness(next, at, { replacing: 'something else' })).toBe(false);
+    expect(await directory().recordFreshness(next, at, { replacing: read?.invalidAsOf })).toBe(true);
+    expect(await directory().freshness()).toEqual(next);
   });
 });

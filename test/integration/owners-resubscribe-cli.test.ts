@@ -10,7 +10,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { resubscribe as resubscribeOwners } from '../../cli/commands/owners/resubscribe';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { directoryFlags, runCli } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
@@ -136,13 +138,63 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
   });
 
   it('names what it did as JSON, and exits 0 when every named owner was unsubscribed', async () => {
-    await directory.recordSubscription('ada', 'ada@example.com', 'unsubscribed');
+    const ada = (await directory.getMany(['ada'])).get('ada');
+    await directory.recordSubscription({
+      userId: 'ada',
+      email: 'ada@example.com',
+      state: 'unsubscribed',
+      read: { ...(ada?.subscription !== undefined && { subscription: ada.subscription }) },
+    });
 
     const run = await resubscribe('ada', '--format', 'json');
 
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ resubscribed: ['ada'], notChanged: [] });
     expect((await states()).ada).toBe('none');
+  });
+
+  it('records nothing when the owner’s state changed after it was read (a run found their subscription again)', async () => {
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          userId: 'cyd',
+          email: 'cyd@example.com',
+          status: 'active',
+          subscription: 'unsubscribed',
+          subscriptionArn: `${TOPIC}:1f2e`,
+        },
+      }),
+    );
+    // The reconciler records cyd confirmed (she subscribed again) between the command's read and its write.
+    const send = table.client.send.bind(table.client);
+    const spy = vi.spyOn(table.client, 'send').mockImplementation((async (command: unknown) => {
+      const out = await send(command as never);
+      if (command instanceof BatchGetCommand) {
+        await send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { userId: 'cyd' },
+            UpdateExpression: 'SET subscription = :confirmed, subscriptionArn = :arn',
+            ExpressionAttributeValues: { ':confirmed': 'confirmed', ':arn': `${TOPIC}:2a3b` },
+          }),
+        );
+      }
+      return out;
+    }) as never);
+
+    const result = await resubscribeOwners(table.client, table.tableName, ['cyd']).finally(() =>
+      spy.mockRestore(),
+    );
+
+    expect(result).toEqual({
+      resubscribed: [],
+      notChanged: [{ userId: 'cyd', reason: 'changed-meanwhile' }],
+    });
+    expect((await directory.getMany(['cyd'])).get('cyd')).toMatchObject({
+      subscription: 'confirmed',
+      subscriptionArn: `${TOPIC}:2a3b`,
+    });
   });
 
   it('shows a stored control character in an owner id as a visible escape, never raw', async () => {

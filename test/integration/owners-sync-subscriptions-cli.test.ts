@@ -2,7 +2,8 @@
  * `pc-hygiene owners sync-subscriptions` as a user runs it (child process):
  * the directory on DynamoDB Local, the topic on the SNS-compatible local
  * server. Dry run, a real run and its idempotent repeat, the quota stop
- * (exit 3, nothing created; removals still made), and usage errors (exit 2).
+ * (exit 3, nothing created; removals still made), the mass-unsubscribe guard
+ * (exit 3, opt-outs held back) and its override, and usage errors (exit 2).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -14,6 +15,8 @@ import { upsertNewOwners } from './support/sns-wire';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
 /** A second topic, for the quota stop (it removes cy's subscription there, leaving TOPIC's for the later tests). */
 const QUOTA_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene-over-quota';
+/** A third topic, for the mass-unsubscribe guard (with its own directory table). */
+const GUARD_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene-guard';
 const WRITE_ACTIONS = ['Subscribe', 'SetSubscriptionAttributes', 'Unsubscribe'];
 
 describe('pc-hygiene owners sync-subscriptions', () => {
@@ -119,6 +122,81 @@ describe('pc-hygiene owners sync-subscriptions', () => {
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ operations: [], stateChanges: [], created: 0 });
     expect(writes()).toBe(writesAfterFirst);
+  });
+
+  it('exits 3 naming the owners the mass-unsubscribe guard holds back (recorded none, subscribed again next run); --allow-mass-unsubscribe records them', async () => {
+    const guarded = await createTestDirectoryTable('sync-cli-guard');
+    const owners = new DynamoOwnerDirectory(guarded.client, guarded.tableName);
+    const ids = ['u1', 'u2', 'u3', 'u4', 'u5'];
+    await upsertNewOwners(
+      owners,
+      ids.map((userId) => ({ userId, email: `${userId}@example.com`, status: 'active' as const })),
+      '2026-12-01T00:00:00.000Z',
+    );
+    const made = ids.map((userId) =>
+      sns.addSubscription({
+        topicArn: GUARD_TOPIC,
+        protocol: 'email',
+        endpoint: `${userId}@example.com`,
+        filterPolicy: { userId: [userId], audience: ['owner'] },
+      }),
+    );
+    const run = (...extra: string[]) =>
+      runCli([
+        'owners',
+        'sync-subscriptions',
+        '--topic-arn',
+        GUARD_TOPIC,
+        '--sns-endpoint',
+        sns.endpoint,
+        '--endpoint',
+        guarded.endpoint,
+        '--directory-table',
+        guarded.tableName,
+        ...extra,
+      ]);
+    const recorded = async () => (await owners.listOwners()).map((o) => o.subscription).sort();
+    try {
+      expect((await run()).code).toBe(0);
+      expect(await recorded()).toEqual(Array(5).fill('confirmed'));
+      // The topic is deleted and re-created under the same name: same ARN, no subscription left.
+      for (const m of made) sns.subscriptions.splice(sns.subscriptions.indexOf(m), 1);
+      const subscribes = sns.callCount('Subscribe');
+
+      const held = await run();
+
+      expect(held.code).toBe(3);
+      expect(held.stdout).toContain(
+        'mass-unsubscribe guard (over 10% and at least 5): 5 of 5 confirmed owners have no subscription left on the topic; ' +
+          'none recorded unsubscribed: recorded none (unreachable: their events go to the admins), and the next run ' +
+          'subscribes them again',
+      );
+      expect(held.stdout).toContain('held: u1, u2, u3, u4, u5');
+      expect(await recorded()).toEqual(Array(5).fill('none'));
+      expect(sns.callCount('Subscribe')).toBe(subscribes);
+
+      // The next run subscribes them again on the re-created topic (a confirmation email each).
+      const next = await run();
+
+      expect(next.code).toBe(0);
+      expect(sns.callCount('Subscribe')).toBe(subscribes + 5);
+      expect(await recorded()).toEqual(Array(5).fill('pending'));
+
+      // Confirmed again, then all five really unsubscribe at once: the operator records it for that run.
+      for (const id of ['u1', 'u2', 'u3', 'u4', 'u5']) sns.confirm(`${id}@example.com`);
+      expect((await run()).code).toBe(0);
+      expect(await recorded()).toEqual(Array(5).fill('confirmed'));
+      for (const id of ['u1', 'u2', 'u3', 'u4', 'u5'])
+        expect(sns.unsubscribeByLink(`${id}@example.com`)).toBe(1);
+
+      const allowed = await run('--allow-mass-unsubscribe');
+
+      expect(allowed.code).toBe(0);
+      expect(allowed.stdout).toContain('were recorded unsubscribed (--allow-mass-unsubscribe)');
+      expect(await recorded()).toEqual(Array(5).fill('unsubscribed'));
+    } finally {
+      await guarded.drop();
+    }
   });
 
   it('refuses a missing or malformed topic ARN and a bad quota with exit 2', async () => {

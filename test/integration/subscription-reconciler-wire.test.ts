@@ -22,9 +22,12 @@ import { FakeSnsServer } from './fake-sns-server';
 import { upsertNewOwners } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
+const OTHER_TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene-v2';
 const NOW = '2026-12-01T00:00:00.000Z';
 const WRITE_ACTIONS = ['Subscribe', 'SetSubscriptionAttributes', 'Unsubscribe'];
 const ownerPolicy = (userId: string) => ({ userId: [userId], audience: ['owner'] });
+/** Any subscription ARN of `topic` (the fake server's ids are random). */
+const arnOn = (topic = TOPIC) => expect.stringMatching(new RegExp(`^${topic}:[0-9a-f-]{36}$`));
 
 describe('subscription reconciler over an SNS-compatible server and DynamoDB Local', () => {
   let sns: FakeSnsServer;
@@ -129,7 +132,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     expect(writesAfterFirst).toBe(2);
     expect(writes()).toBe(2);
     expect(second.stateChanges).toEqual([]);
-    expect(third.stateChanges).toEqual([{ userId: 'ada', state: 'confirmed' }]);
+    expect(third.stateChanges).toEqual([{ userId: 'ada', state: 'confirmed', subscriptionArn: arnOn() }]);
     expect(await statesOf()).toEqual({ ada: 'confirmed', bob: 'pending' });
   });
 
@@ -237,7 +240,9 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     const later = await reconcile();
 
     expect(afterClick).toMatchObject({ failed: [], created: 0, removed: 0, operations: [] });
-    expect(afterClick.stateChanges).toEqual([{ userId: 'ada', state: 'unsubscribed' }]);
+    expect(afterClick.stateChanges).toEqual([
+      { userId: 'ada', state: 'unsubscribed', subscriptionArn: arnOn() },
+    ]);
     expect(afterClick.states).toEqual({ confirmed: 1, pending: 0, none: 0, unsubscribed: 1 });
     expect(later).toMatchObject({ failed: [], operations: [], stateChanges: [] });
     expect(sns.callCount('Subscribe')).toBe(2);
@@ -245,6 +250,77 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     expect(sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.pending])).toEqual([
       ['bob@example.com', false],
     ]);
+  });
+
+  it('over another topic (a new stack’s, or --topic-arn), subscribes every owner confirmed on the old one again and records no opt-out', async () => {
+    await adaAndBobConfirmed();
+    await reconcile();
+    const other = new SnsTopicSubscriptions(
+      createSnsClient({ endpoint: sns.endpoint, retryMode: 'adaptive' }),
+      OTHER_TOPIC,
+    );
+
+    const moved = await reconcileSubscriptions({ topic: other, directory }, { route: 'sns-email' });
+
+    expect(moved).toMatchObject({ created: 2, failed: [] });
+    expect(moved.states).toEqual({ confirmed: 0, pending: 2, none: 0, unsubscribed: 0 });
+    expect(moved.unsubscribeGuard).toMatchObject({ tripped: false, newlyUnsubscribed: [] });
+    expect(await statesOf()).toEqual({ ada: 'pending', bob: 'pending' });
+    expect(sns.subscriptionsOf(OTHER_TOPIC).map((s) => [s.endpoint, s.pending])).toEqual([
+      ['ada@example.com', true],
+      ['bob@example.com', true],
+    ]);
+
+    // once confirmed there, an unsubscribe on that topic is an opt-out again
+    sns.confirm('ada@example.com');
+    sns.confirm('bob@example.com');
+    await reconcileSubscriptions({ topic: other, directory }, { route: 'sns-email' });
+    sns.unsubscribeByLink('ada@example.com');
+    await reconcileSubscriptions({ topic: other, directory }, { route: 'sns-email' });
+    expect((await directory.getMany(['ada'])).get('ada')).toMatchObject({
+      subscription: 'unsubscribed',
+      subscriptionArn: arnOn(OTHER_TOPIC),
+    });
+  });
+
+  it('a run that read the directory before an operator’s resubscribe cannot write the old opt-out back over it', async () => {
+    await adaAndBobConfirmed();
+    await reconcile();
+    const confirmedArn = (await directory.getMany(['ada'])).get('ada')?.subscriptionArn;
+    // The stale run read ada confirmed; before it lists the topic, ada clicks the unsubscribe link, the hourly
+    // run records the opt-out, and the operator runs owners resubscribe (state none).
+    const stale: TopicSubscriptions = {
+      topicArn: TOPIC,
+      list: async () => {
+        sns.unsubscribeByLink('ada@example.com');
+        await reconcile();
+        await directory.recordSubscription({
+          userId: 'ada',
+          email: 'ada@example.com',
+          state: 'none',
+          read: {
+            subscription: 'unsubscribed',
+            ...(confirmedArn !== undefined && { subscriptionArn: confirmedArn }),
+          },
+        });
+        return topic.list();
+      },
+      create: (email, filterPolicy) => topic.create(email, filterPolicy),
+      setFilterPolicy: (arn, filterPolicy) => topic.setFilterPolicy(arn, filterPolicy),
+      remove: (arn) => topic.remove(arn),
+    };
+
+    const racing = await reconcileSubscriptions({ topic: stale, directory }, { route: 'sns-email' });
+
+    expect(racing.skippedStateChanges).toEqual([
+      { userId: 'ada', state: 'unsubscribed', subscriptionArn: confirmedArn },
+    ]);
+    expect(racing.stateChanges).toEqual([]);
+    expect(await statesOf()).toEqual({ ada: 'none', bob: 'confirmed' });
+    // the next run does what the operator asked: subscribes ada again
+    const next = await reconcile();
+    expect(next.created).toBe(1);
+    expect(await statesOf()).toEqual({ ada: 'pending', bob: 'confirmed' });
   });
 
   it('two active owners sharing one address: one subscription, the other reported as a conflict on every run, never refused', async () => {
@@ -289,6 +365,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     await reconcile();
     // an overlapping run that listed the topic before the first one removed the subscription
     const overlapping: TopicSubscriptions = {
+      topicArn: TOPIC,
       list: async () => listedBefore,
       create: (email, filterPolicy) => topic.create(email, filterPolicy),
       setFilterPolicy: (arn, filterPolicy) => topic.setFilterPolicy(arn, filterPolicy),
@@ -351,10 +428,10 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     ]);
 
     const skipped = await directory.recordSubscriptionStates([
-      { userId: 'ada', email: 'ada@example.com', state: 'confirmed' },
-      { userId: 'removed-meanwhile', email: 'gone@example.com', state: 'pending' },
-      { userId: 'bob', email: 'bob@old.example', state: 'confirmed' },
-      { userId: 'dee', email: undefined, state: 'none' },
+      { userId: 'ada', email: 'ada@example.com', state: 'confirmed', read: {} },
+      { userId: 'removed-meanwhile', email: 'gone@example.com', state: 'pending', read: {} },
+      { userId: 'bob', email: 'bob@old.example', state: 'confirmed', read: {} },
+      { userId: 'dee', email: undefined, state: 'none', read: {} },
     ]);
 
     expect([...skipped].sort()).toEqual(['bob', 'removed-meanwhile']);
@@ -371,6 +448,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     });
     // the daily import changes alice's address (clearing her state) after the run read the directory
     const importing: TopicSubscriptions = {
+      topicArn: TOPIC,
       list: async () => {
         await directory.upsertOwners(
           [
@@ -391,7 +469,9 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
 
     const racing = await reconcileSubscriptions({ topic: importing, directory }, { route: 'sns-email' });
 
-    expect(racing.skippedStateChanges).toEqual([{ userId: 'alice', state: 'confirmed' }]);
+    expect(racing.skippedStateChanges).toEqual([
+      { userId: 'alice', state: 'confirmed', subscriptionArn: old.arn },
+    ]);
     expect(racing.stateChanges).toEqual([]);
     const alice = (await directory.getMany(['alice'])).get('alice');
     expect(alice).toEqual({ userId: 'alice', email: 'new@x.example', status: 'active', updatedAt: NOW });

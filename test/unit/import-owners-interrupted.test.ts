@@ -85,14 +85,33 @@ describe('importOwnerFile interrupted', () => {
           owners: 3,
           importedAt: '2026-12-01T00:00:00.000Z',
         },
-        // Never back to an older snapshot (docs/deploy.md, "Owner directory").
-        ConditionExpression: 'attribute_not_exists(#asOf) OR #asOf <= :asOf',
+        // Read "never imported": recorded only while still so (docs/deploy.md, "Owner directory").
+        ConditionExpression: 'attribute_not_exists(#asOf)',
         ExpressionAttributeNames: { '#asOf': 'asOf' },
-        ExpressionAttributeValues: { ':asOf': '2026-11-30T00:00:00.000Z' },
       },
     ]);
     const calls = ddb.calls();
     expect(calls.at(-1)?.args[0]).toBeInstanceOf(PutCommand);
+  });
+
+  it('records the freshness only while the stored asOf is still the one it read (compare-and-swap)', async () => {
+    ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'owners' } });
+    ddb.on(GetCommand).resolves({
+      Item: { userId: '__hygiene__#directory-freshness', asOf: '2026-11-29T00:00:00.000Z', owners: 7 },
+    });
+    ddb.on(ScanCommand).resolves({ Items: [] });
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+
+    await importOwnerFile(documentClient, request(await csv(1)));
+
+    expect(ddb.commandCalls(PutCommand).map((c) => c.args[0].input)).toMatchObject([
+      {
+        ConditionExpression: '#asOf = :replacing',
+        ExpressionAttributeNames: { '#asOf': 'asOf' },
+        ExpressionAttributeValues: { ':replacing': '2026-11-29T00:00:00.000Z' },
+      },
+    ]);
   });
 
   it('writes nothing at all for a file with a bad row (not even a read of the table)', async () => {

@@ -35,4 +35,23 @@ describe('judgeSnapshotOrder', () => {
     expect(verdict.older).toBe(true);
     expect(verdict.reason).toContain('"\\u001b[2Jsoon" is not a valid instant');
   });
+
+  it.each<[unknown, string]>([
+    [20261130, 'the number 20261130'],
+    [12345678901234567890n, 'the number 12345678901234567890'],
+    // A stored number a double cannot hold (a `NumberValue`, recognised by shape).
+    [{ value: '1.00000000000000000001', toAttributeValue: () => ({}) }, 'the number 1.00000000000000000001'],
+    [null, 'null'],
+    [true, 'boolean true'],
+    [{ at: '2026-11-30T06:00:00.000Z' }, 'a map {"at":"2026-11-30T06:00:00.000Z"}'],
+    [['2026-11-30T06:00:00.000Z'], 'a list ["2026-11-30T06:00:00.000Z"]'],
+    [new Set(['b', 'a']), 'a set ["b","a"]'],
+    [new Uint8Array([1, 2]), 'binary (2 bytes)'],
+    ['x'.repeat(100), `"${'x'.repeat(56)}...`],
+  ])('counts a recorded asOf that is not an instant string (%o) as newer, naming it', (recorded, shown) => {
+    expect(judgeSnapshotOrder(recorded, '2026-11-30T06:00:00.000Z')).toEqual({
+      older: true,
+      reason: `the directory's recorded snapshot instant ${shown} is not a valid instant, so --as-of 2026-11-30T06:00:00.000Z cannot be shown to be newer`,
+    });
+  });
 });

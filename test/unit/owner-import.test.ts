@@ -45,6 +45,22 @@ describe('checkOwnerRow', () => {
     expect('rejected' in checked && checked.rejected.problems.some((p) => p.startsWith(problem))).toBe(true);
   });
 
+  it('accepts the route state an export writes (subscription ARN included) and ignores it', () => {
+    const exported = {
+      userId: 'u1',
+      email: 'a@example.com',
+      status: 'active',
+      subscription: 'confirmed',
+      subscriptionArn: 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene:0b1c',
+      bouncingSince: '2026-11-01T00:00:00.000Z',
+      updatedAt: '2026-11-02T00:00:00.000Z',
+    };
+
+    expect(checkOwnerRow(row(exported), new Map())).toEqual({
+      owner: { userId: 'u1', email: 'a@example.com', status: 'active' },
+    });
+  });
+
   it('rejects a repeated userId naming the first line', () => {
     const seen = new Map<string, number>();
     checkOwnerRow(row({ userId: 'u', status: 'active' }, 2), seen);

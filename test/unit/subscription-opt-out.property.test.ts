@@ -32,6 +32,7 @@ interface ModelSubscription {
 
 /** The topic's owner email subscriptions as SNS keeps and lists them. */
 class ModelTopic implements TopicSubscriptions {
+  readonly topicArn = 'arn:aws:sns:us-east-1:1:t';
   readonly subscriptions: ModelSubscription[] = [];
   private next = 0;
 
@@ -50,7 +51,7 @@ class ModelTopic implements TopicSubscriptions {
   }
   async create(email: string, filterPolicy: string): Promise<string> {
     if (this.subscriptions.some((s) => s.endpoint === email)) throw new Error(`${email} is subscribed`);
-    const arn = `arn:aws:sns:us-east-1:1:t:${++this.next}`;
+    const arn = `${this.topicArn}:${++this.next}`;
     this.subscriptions.push({ arn, endpoint: email, filterPolicy, pending: true });
     return arn;
   }
@@ -145,11 +146,19 @@ function happen(world: World, s: Exclude<Step, { kind: 'reconcile' }>): void {
     case 'status':
       update(world, s.who, (o) => ({ ...o, status: s.status }));
       return;
-    case 'resubscribe':
-      // `owners resubscribe`: only an owner recorded unsubscribed is changed.
-      update(world, s.who, (o) => (o.subscription === 'unsubscribed' ? { ...o, subscription: 'none' } : o));
-      world.optedOut.delete(s.who);
+    case 'resubscribe': {
+      // `owners resubscribe`: only an owner recorded unsubscribed is changed (and only then is the opt-out undone:
+      // a click the reconciler has not recorded yet still stands, and the command says it changed nothing).
+      let changed = false;
+      update(world, s.who, (o) => {
+        if (o.subscription !== 'unsubscribed') return o;
+        changed = true;
+        const { subscriptionArn: _, ...rest } = o;
+        return { ...rest, subscription: 'none' };
+      });
+      if (changed) world.optedOut.delete(s.who);
       return;
+    }
   }
 }
 

@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { snsLimits } from '../../lambdas/aws/sns-wire';
 import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
+import { MASS_UNSUBSCRIBE_LIMIT } from '../../lambdas/hygiene/subscription-opt-out';
 import {
   ownerFilterPolicy,
   PENDING_CONFIRMATION_ARN,
@@ -20,6 +21,11 @@ import {
 import { requireInstant } from '../../lambdas/hygiene/time';
 import { renderUnreachableReport } from '../../lambdas/hygiene/unreachable-report';
 import { outboxEvent } from './outbox-fakes';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene';
+const OTHER_TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene-old';
+/** The ARN SNS gives `userId`'s subscription at `endpoint` on `topic`. */
+const subArn = (userId: string, endpoint = `${userId}@x`, topic = TOPIC) => `${topic}:${userId}-${endpoint}`;
 
 const owner = (
   userId: string,
@@ -32,8 +38,11 @@ const owner = (
   ...(subscription !== undefined && { subscription }),
   ...extra,
 });
+/** Recorded `confirmed` with the ARN of the subscription a run saw confirmed on `topic`. */
+const confirmedOn = (userId: string, topic = TOPIC, extra: Partial<OwnerRecord> = {}): OwnerRecord =>
+  owner(userId, 'confirmed', { subscriptionArn: subArn(userId, `${userId}@x`, topic), ...extra });
 const confirmedSub = (userId: string, endpoint = `${userId}@x`): TopicSubscription => ({
-  arn: `arn:sub:${userId}:${endpoint}`,
+  arn: subArn(userId, endpoint),
   protocol: 'email',
   endpoint,
   filterPolicy: ownerFilterPolicy(userId),
@@ -46,20 +55,50 @@ const arnlessPending = (endpoint: string): TopicSubscription => ({
   pending: true,
 });
 const plan = (owners: readonly OwnerRecord[], subscriptions: readonly TopicSubscription[] = []) =>
-  planSubscriptions({ owners, subscriptions, route: 'sns-email' });
+  planSubscriptions({ owners, subscriptions, topicArn: TOPIC, route: 'sns-email' });
 const creates = (p: ReturnType<typeof plan>) =>
   p.operations.filter((o) => o.kind === 'create').map((o) => o.userId);
 
 describe('planSubscriptions and an owner who unsubscribed', () => {
-  it('records unsubscribed, and creates nothing, for a confirmed owner whose subscription vanished', () => {
-    const p = plan([owner('ada', 'confirmed'), owner('bob', 'confirmed')], [confirmedSub('bob')]);
+  it('records unsubscribed, and creates nothing, for a confirmed owner whose subscription of this topic vanished', () => {
+    const p = plan([confirmedOn('ada'), confirmedOn('bob')], [confirmedSub('bob')]);
 
     expect(p.operations).toEqual([]);
     expect(p.states).toEqual([
-      { userId: 'ada', state: 'unsubscribed' },
-      { userId: 'bob', state: 'confirmed' },
+      { userId: 'ada', state: 'unsubscribed', subscriptionArn: subArn('ada') },
+      { userId: 'bob', state: 'confirmed', subscriptionArn: subArn('bob') },
     ]);
     expect(p.filterPolicies).toEqual({ current: 1, planned: 1 });
+    expect(p.unsubscribeGuard).toEqual({
+      tripped: false,
+      overridden: false,
+      newlyUnsubscribed: ['ada'],
+      confirmedBefore: 2,
+    });
+  });
+
+  it('subscribes again, as pending, every confirmed owner of a fresh or another topic: no evidence of an opt-out there', () => {
+    const owners = ['ada', 'bob', 'cy', 'dee', 'eve', 'fay'].map((id) => confirmedOn(id, OTHER_TOPIC));
+
+    const p = plan(owners);
+
+    expect(creates(p)).toEqual(['ada', 'bob', 'cy', 'dee', 'eve', 'fay']);
+    expect(new Set(p.states.map((s) => s.state))).toEqual(new Set(['pending']));
+    expect(p.unsubscribeGuard.newlyUnsubscribed).toEqual([]);
+  });
+
+  it('subscribes again a confirmed owner recorded without an ARN (before ARNs were recorded), as before', () => {
+    const p = plan([owner('ada', 'confirmed')]);
+
+    expect(creates(p)).toEqual(['ada']);
+    expect(p.states).toEqual([{ userId: 'ada', state: 'pending' }]);
+  });
+
+  it('records the ARN of the confirmed subscription it finds, replacing one of another topic', () => {
+    const p = plan([confirmedOn('ada', OTHER_TOPIC)], [confirmedSub('ada')]);
+
+    expect(p.operations).toEqual([]);
+    expect(p.states).toEqual([{ userId: 'ada', state: 'confirmed', subscriptionArn: subArn('ada') }]);
   });
 
   it('keeps an unsubscribed owner unsubscribed on every later run, departed or not', () => {
@@ -91,18 +130,29 @@ describe('planSubscriptions and an owner who unsubscribed', () => {
   it('applies the normal matching when a subscription of the owner appears at the address again', () => {
     const confirmed = plan([owner('ada', 'unsubscribed')], [confirmedSub('ada', 'ADA@x')]);
     const pending = plan([owner('ada', 'unsubscribed')], [{ ...confirmedSub('ada'), pending: true }]);
-    const arnless = plan([owner('ada', 'unsubscribed')], [arnlessPending('ada@x')]);
 
     expect(confirmed.operations).toEqual([]);
-    expect(confirmed.states).toEqual([{ userId: 'ada', state: 'confirmed' }]);
+    expect(confirmed.states).toEqual([
+      { userId: 'ada', state: 'confirmed', subscriptionArn: subArn('ada', 'ADA@x') },
+    ]);
     expect(pending.operations).toEqual([]);
     expect(pending.states).toEqual([{ userId: 'ada', state: 'pending' }]);
+  });
+
+  it('keeps an opt-out when an arn-less pending subscription (filter unknown, maybe no one’s) is at the address', () => {
+    const arnless = plan(
+      [owner('ada', 'unsubscribed', { subscriptionArn: subArn('ada') })],
+      [arnlessPending('ada@x')],
+    );
+
     expect(arnless.operations).toEqual([]);
-    expect(arnless.states).toEqual([{ userId: 'ada', state: 'pending' }]);
+    expect(arnless.states).toEqual([
+      { userId: 'ada', state: 'unsubscribed', subscriptionArn: subArn('ada') },
+    ]);
   });
 
   it('takes an arn-less pending subscription at the address of a confirmed owner for pending, not an opt-out', () => {
-    const p = plan([owner('ada', 'confirmed')], [arnlessPending('ada@x')]);
+    const p = plan([confirmedOn('ada')], [arnlessPending('ada@x')]);
 
     expect(p.states).toEqual([{ userId: 'ada', state: 'pending' }]);
   });
@@ -110,7 +160,7 @@ describe('planSubscriptions and an owner who unsubscribed', () => {
   it('moves a confirmed owner whose subscription is at an address the directory no longer holds', () => {
     const old = confirmedSub('ada', 'old@x');
 
-    const p = plan([owner('ada', 'confirmed', { email: 'new@x' })], [old]);
+    const p = plan([confirmedOn('ada', TOPIC, { email: 'new@x', subscriptionArn: old.arn })], [old]);
 
     expect(p.operations.map((o) => [o.kind, o.userId, o.kind === 'remove' ? o.reason : ''])).toEqual([
       ['remove', 'ada', 'address-changed'],
@@ -128,7 +178,7 @@ describe('planSubscriptions and an owner who unsubscribed', () => {
       pending: false,
     };
 
-    const p = plan([owner('ada', 'unsubscribed'), owner('ada2', 'confirmed', { email: 'ada@x' })], [admin]);
+    const p = plan([owner('ada', 'unsubscribed'), confirmedOn('ada2', TOPIC, { email: 'ada@x' })], [admin]);
 
     expect(p.operations).toEqual([]);
     expect(p.conflicts.map((c) => [c.userId, c.reason])).toEqual([
@@ -141,15 +191,21 @@ describe('planSubscriptions and an owner who unsubscribed', () => {
     ]);
   });
 
-  it('keeps a shared address with the owner who unsubscribed it, so no other sharer resubscribes the mailbox', () => {
+  it('keeps a shared address with the owner who unsubscribed it while they share it, then subscribes the one left', () => {
     // bob kept team@x (his confirmed subscription) and unsubscribed; ada sorts first but must not take it over.
+    const bobsArn = subArn('bob', 'team@x');
     const justNow = plan([
       owner('ada', 'none', { email: 'team@x' }),
-      owner('bob', 'confirmed', { email: 'team@x' }),
+      owner('bob', 'confirmed', { email: 'team@x', subscriptionArn: bobsArn }),
     ]);
     const later = plan([
       owner('ada', 'none', { email: 'team@x' }),
-      owner('bob', 'unsubscribed', { email: 'team@x' }),
+      owner('bob', 'unsubscribed', { email: 'team@x', subscriptionArn: bobsArn }),
+    ]);
+    // The opt-out is bob's: once he no longer shares the address, ada is subscribed to it.
+    const bobLeft = plan([
+      owner('ada', 'none', { email: 'team@x' }),
+      owner('bob', 'unsubscribed', { email: 'team@x', subscriptionArn: bobsArn, status: 'departed' }),
     ]);
 
     for (const p of [justNow, later]) {
@@ -157,9 +213,10 @@ describe('planSubscriptions and an owner who unsubscribed', () => {
       expect(p.conflicts.map((c) => [c.userId, c.sharedWith])).toEqual([['ada', 'bob']]);
       expect(p.states).toEqual([
         { userId: 'ada', state: 'none' },
-        { userId: 'bob', state: 'unsubscribed' },
+        { userId: 'bob', state: 'unsubscribed', subscriptionArn: bobsArn },
       ]);
     }
+    expect(creates(bobLeft)).toEqual(['ada']);
   });
 
   it('on the relay route removes confirmed and pending owners’ subscriptions and records none, keeping an opt-out', () => {
@@ -167,8 +224,9 @@ describe('planSubscriptions and an owner who unsubscribed', () => {
     const bob = { ...confirmedSub('bob'), pending: true };
 
     const p = planSubscriptions({
-      owners: [owner('ada', 'confirmed'), owner('bob', 'pending'), owner('cy', 'unsubscribed')],
+      owners: [confirmedOn('ada'), owner('bob', 'pending'), owner('cy', 'unsubscribed')],
       subscriptions: [ada, bob],
+      topicArn: TOPIC,
       route: 'relay',
     });
 
@@ -188,19 +246,22 @@ describe('planSubscriptions and an owner who unsubscribed', () => {
     const cases: { name: string; owners: OwnerRecord[]; subs: TopicSubscription[]; next: OwnerRecord[] }[] = [
       {
         name: 'route relay, then back to sns-email',
-        owners: [owner('ada', 'confirmed')],
+        owners: [confirmedOn('ada')],
         subs: [confirmedSub('ada')],
         next: [owner('ada')],
       },
       {
         name: 'departed, then active again',
-        owners: [owner('ada', 'confirmed', { status: 'departed' })],
+        owners: [confirmedOn('ada', TOPIC, { status: 'departed' })],
         subs: [confirmedSub('ada')],
         next: [owner('ada')],
       },
       {
         name: 'shared address, then alone on it',
-        owners: [owner('ada', 'confirmed', { email: 'team@x' }), owner('bob', 'none', { email: 'team@x' })],
+        owners: [
+          confirmedOn('ada', TOPIC, { email: 'team@x', subscriptionArn: subArn('ada', 'TEAM@x') }),
+          owner('bob', 'none', { email: 'team@x' }),
+        ],
         // bob's confirmed subscription keeps the address; ada's other spelling is removed (shared-address)
         subs: [confirmedSub('bob', 'team@x'), { ...confirmedSub('ada', 'TEAM@x'), pending: true }],
         next: [owner('ada', undefined, { email: 'team@x' })],
@@ -208,15 +269,15 @@ describe('planSubscriptions and an owner who unsubscribed', () => {
     ];
     for (const { name, owners, subs, next } of cases) {
       const route = name.startsWith('route relay') ? 'relay' : 'sns-email';
-      const first = planSubscriptions({ owners, subscriptions: subs, route });
+      const first = planSubscriptions({ owners, subscriptions: subs, topicArn: TOPIC, route });
       const removed = new Set(
         first.operations.flatMap((o) => (o.kind === 'remove' ? [o.subscriptionArn] : [])),
       );
       const left = subs.filter((s) => !removed.has(s.arn));
-      const recorded = next.map((o) => ({
-        ...o,
-        subscription: first.states.find((s) => s.userId === o.userId)?.state,
-      }));
+      const recorded = next.map((o): OwnerRecord => {
+        const { state, subscriptionArn } = first.states.find((s) => s.userId === o.userId)!;
+        return { ...o, subscription: state, ...(subscriptionArn !== undefined && { subscriptionArn }) };
+      });
 
       const second = plan(recorded, left);
 
@@ -233,6 +294,82 @@ describe('planSubscriptions and an owner who unsubscribed', () => {
       { userId: 'ada', state: 'unsubscribed' },
       { userId: 'bob', state: 'none' },
     ]);
+  });
+});
+
+describe('the mass-unsubscribe guard', () => {
+  /** `total` owners recorded confirmed on TOPIC; the first `vanished` have no subscription listed any more. */
+  const fleet = (total: number, vanished: number) => {
+    const ids = Array.from({ length: total }, (_, i) => `u${String(i).padStart(3, '0')}`);
+    return {
+      owners: ids.map((id) => confirmedOn(id)),
+      listed: ids.slice(vanished).map((id) => confirmedSub(id)),
+    };
+  };
+
+  it(`holds back the run's new opt-outs past ${MASS_UNSUBSCRIBE_LIMIT.percent}% and ${MASS_UNSUBSCRIBE_LIMIT.minOwners} owners: recorded none (unreachable), nothing created`, () => {
+    // A topic deleted and re-created under the same name keeps its ARN and loses every subscription.
+    const { owners, listed } = fleet(20, 5);
+
+    const p = plan(owners, listed);
+
+    expect(p.operations).toEqual([]);
+    expect(p.states.filter((s) => s.state === 'unsubscribed')).toEqual([]);
+    // Never left `confirmed` with no subscription: the notifier would trust digests SNS drops.
+    expect(p.states.slice(0, 5)).toEqual(
+      owners.slice(0, 5).map((o) => ({ userId: o.userId, state: 'none' })),
+    );
+    expect(p.states.slice(5).every((s) => s.state === 'confirmed')).toBe(true);
+    expect(p.unsubscribeGuard).toEqual({
+      tripped: true,
+      overridden: false,
+      newlyUnsubscribed: ['u000', 'u001', 'u002', 'u003', 'u004'],
+      confirmedBefore: 20,
+    });
+  });
+
+  it('lets through fewer than its minimum of owners, or no more than its share', () => {
+    const few = fleet(4, 4);
+    const share = fleet(50, 5);
+    const overShare = fleet(50, 6);
+
+    expect(plan(few.owners, few.listed).states.map((s) => s.state)).toEqual(Array(4).fill('unsubscribed'));
+    expect(plan(share.owners, share.listed).unsubscribeGuard.tripped).toBe(false);
+    expect(plan(share.owners, share.listed).states.filter((s) => s.state === 'unsubscribed')).toHaveLength(5);
+    expect(plan(overShare.owners, overShare.listed).unsubscribeGuard.tripped).toBe(true);
+    expect(plan(overShare.owners, overShare.listed).states.filter((s) => s.state === 'unsubscribed')).toEqual(
+      [],
+    );
+  });
+
+  it('counts only new opt-outs: owners already recorded unsubscribed stay so and do not trip it', () => {
+    const owners = Array.from({ length: 6 }, (_, i) => owner(`u${i}`, 'unsubscribed'));
+
+    const p = plan(owners);
+
+    expect(p.unsubscribeGuard).toMatchObject({ tripped: false, newlyUnsubscribed: [] });
+    expect(p.states.map((s) => s.state)).toEqual(Array(6).fill('unsubscribed'));
+  });
+
+  it('records them when the operator allows it for the run, and says it was overridden', () => {
+    const { owners, listed } = fleet(20, 5);
+
+    const p = planSubscriptions({
+      owners,
+      subscriptions: listed,
+      topicArn: TOPIC,
+      route: 'sns-email',
+      allowMassUnsubscribe: true,
+    });
+
+    expect(p.states.filter((s) => s.state === 'unsubscribed').map((s) => s.userId)).toEqual([
+      'u000',
+      'u001',
+      'u002',
+      'u003',
+      'u004',
+    ]);
+    expect(p.unsubscribeGuard).toMatchObject({ tripped: true, overridden: true });
   });
 });
 

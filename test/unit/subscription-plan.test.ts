@@ -24,6 +24,7 @@ const active = (userId: string, email?: string): OwnerRecord => ({
 });
 const departed = (userId: string, email: string): OwnerRecord => ({ userId, email, status: 'departed' });
 
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene';
 let arnNo = 0;
 function ownerSub(
   userId: string,
@@ -31,7 +32,7 @@ function ownerSub(
   extra: Partial<TopicSubscription> = {},
 ): TopicSubscription {
   return {
-    arn: `arn:sub:${++arnNo}`,
+    arn: `${TOPIC}:${++arnNo}`,
     protocol: 'email',
     endpoint,
     filterPolicy: ownerFilterPolicy(userId),
@@ -100,6 +101,7 @@ describe('planSubscriptions', () => {
     const plan = planSubscriptions({
       owners: [active('ada', ' Ada@Example.com '), active('bob'), departed('cy', 'cy@x')],
       subscriptions: [],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -119,16 +121,18 @@ describe('planSubscriptions', () => {
     expect(plan.filterPolicies).toEqual({ current: 0, planned: 1 });
   });
 
-  it('keeps a matching subscription and records confirmed or pending', () => {
+  it('keeps a matching subscription and records confirmed (with its ARN) or pending', () => {
+    const adas = ownerSub('ada', 'ADA@x');
     const plan = planSubscriptions({
       owners: [active('ada', 'ada@x'), active('bob', 'bob@x')],
-      subscriptions: [ownerSub('ada', 'ADA@x'), ownerSub('bob', 'bob@x', { pending: true })],
+      subscriptions: [adas, ownerSub('bob', 'bob@x', { pending: true })],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
     expect(plan.operations).toEqual([]);
     expect(plan.states).toEqual([
-      { userId: 'ada', state: 'confirmed' },
+      { userId: 'ada', state: 'confirmed', subscriptionArn: adas.arn },
       { userId: 'bob', state: 'pending' },
     ]);
   });
@@ -141,6 +145,7 @@ describe('planSubscriptions', () => {
     const plan = planSubscriptions({
       owners: [active('ada', 'ada@x')],
       subscriptions: [wrong],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -153,7 +158,7 @@ describe('planSubscriptions', () => {
         previous: wrong.filterPolicy,
       },
     ]);
-    expect(plan.states).toEqual([{ userId: 'ada', state: 'confirmed' }]);
+    expect(plan.states).toEqual([{ userId: 'ada', state: 'confirmed', subscriptionArn: wrong.arn }]);
   });
 
   it('removes subscriptions of departed, removed and email-less owners, and moves a changed address', () => {
@@ -165,6 +170,7 @@ describe('planSubscriptions', () => {
     const plan = planSubscriptions({
       owners: [active('ada', 'new@x'), departed('left', 'left@x'), active('mute')],
       subscriptions: [gone, left, mute, moved],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -201,6 +207,7 @@ describe('planSubscriptions', () => {
     const plan = planSubscriptions({
       owners: [active('ada', 'ada@x')],
       subscriptions: [pending, wrongPolicy, otherCase, exact],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -213,7 +220,7 @@ describe('planSubscriptions', () => {
         reason: 'duplicate',
       })),
     );
-    expect(plan.states).toEqual([{ userId: 'ada', state: 'confirmed' }]);
+    expect(plan.states).toEqual([{ userId: 'ada', state: 'confirmed', subscriptionArn: exact.arn }]);
   });
 
   it('never touches admin or machine subscribers, nor email without an owner filter', () => {
@@ -246,6 +253,7 @@ describe('planSubscriptions', () => {
     const plan = planSubscriptions({
       owners: [departed('gone', 'g@x')],
       subscriptions: others,
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -257,6 +265,7 @@ describe('planSubscriptions', () => {
     const plan = planSubscriptions({
       owners: [active('ada', 'Ada@x')],
       subscriptions: [pendingArnless('ada@x'), pendingArnless('stranger@x')],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -278,6 +287,7 @@ describe('planSubscriptions', () => {
           pending: false,
         },
       ],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -298,6 +308,7 @@ describe('planSubscriptions', () => {
         active('dee', 'dee@x'),
       ],
       subscriptions: [],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -323,6 +334,7 @@ describe('planSubscriptions', () => {
     const confirmedBob = planSubscriptions({
       owners: [active('ada', 'team@x'), active('bob', 'team@x')],
       subscriptions: [bobs],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
     const pendingArnless = planSubscriptions({
@@ -330,6 +342,7 @@ describe('planSubscriptions', () => {
       subscriptions: [
         { arn: PENDING_CONFIRMATION_ARN, protocol: 'email', endpoint: 'team@x', pending: true },
       ],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -339,7 +352,7 @@ describe('planSubscriptions', () => {
     ]);
     expect(confirmedBob.states).toEqual([
       { userId: 'ada', state: 'none' },
-      { userId: 'bob', state: 'confirmed' },
+      { userId: 'bob', state: 'confirmed', subscriptionArn: bobs.arn },
     ]);
     expect(pendingArnless.operations).toEqual([]);
     expect(pendingArnless.conflicts.map((c) => c.userId)).toEqual(['bob']);
@@ -355,6 +368,7 @@ describe('planSubscriptions', () => {
     const plan = planSubscriptions({
       owners: [active('bob', 'team@x'), active('ada', 'team@x')],
       subscriptions: [both],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -372,7 +386,7 @@ describe('planSubscriptions', () => {
     ]);
     expect(plan.states).toEqual([
       { userId: 'bob', state: 'none' },
-      { userId: 'ada', state: 'confirmed' },
+      { userId: 'ada', state: 'confirmed', subscriptionArn: both.arn },
     ]);
   });
 
@@ -383,6 +397,7 @@ describe('planSubscriptions', () => {
     const plan = planSubscriptions({
       owners: [active('ada', 'team@x'), active('bob', 'team@x')],
       subscriptions: [adas, bobs],
+      topicArn: TOPIC,
       route: 'sns-email',
     });
 
@@ -404,6 +419,7 @@ describe('planSubscriptions', () => {
     const plan = planSubscriptions({
       owners: [active('ada', 'ada@x')],
       subscriptions: [ada],
+      topicArn: TOPIC,
       route: 'relay',
     });
 
@@ -415,12 +431,17 @@ describe('planSubscriptions', () => {
 
   it('is idempotent: the plan over the state it produces is empty', () => {
     const owners = [active('ada', 'ada@x'), active('bob', 'bob@x'), departed('cy', 'cy@x')];
-    const first = planSubscriptions({ owners, subscriptions: [ownerSub('cy', 'cy@x')], route: 'sns-email' });
+    const first = planSubscriptions({
+      owners,
+      subscriptions: [ownerSub('cy', 'cy@x')],
+      topicArn: TOPIC,
+      route: 'sns-email',
+    });
     const after = first.operations
       .filter((o) => o.kind === 'create')
       .map((o) => pendingArnless(o.kind === 'create' ? o.email : ''));
 
-    const second = planSubscriptions({ owners, subscriptions: after, route: 'sns-email' });
+    const second = planSubscriptions({ owners, subscriptions: after, topicArn: TOPIC, route: 'sns-email' });
 
     expect(first.operations).toHaveLength(3);
     expect(second.operations).toEqual([]);
@@ -439,7 +460,7 @@ describe('filterPolicyQuotaProblem', () => {
   };
 
   it('names the quota, the number needed and how to raise it when the plan would pass it', () => {
-    const plan = planSubscriptions({ owners, subscriptions: [machine], route: 'sns-email' });
+    const plan = planSubscriptions({ owners, subscriptions: [machine], topicArn: TOPIC, route: 'sns-email' });
 
     const problem = filterPolicyQuotaProblem(plan, 5);
 
@@ -452,8 +473,18 @@ describe('filterPolicyQuotaProblem', () => {
   });
 
   it('accepts a plan exactly at the quota, and one that creates nothing whatever the count', () => {
-    const atQuota = planSubscriptions({ owners, subscriptions: [machine], route: 'sns-email' });
-    const nothingToCreate = planSubscriptions({ owners: [], subscriptions: [machine], route: 'sns-email' });
+    const atQuota = planSubscriptions({
+      owners,
+      subscriptions: [machine],
+      topicArn: TOPIC,
+      route: 'sns-email',
+    });
+    const nothingToCreate = planSubscriptions({
+      owners: [],
+      subscriptions: [machine],
+      topicArn: TOPIC,
+      route: 'sns-email',
+    });
 
     expect(filterPolicyQuotaProblem(atQuota, 6)).toBeUndefined();
     expect(filterPolicyQuotaProblem(nothingToCreate, 0)).toBeUndefined();

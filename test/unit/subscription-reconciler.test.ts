@@ -19,7 +19,11 @@ import {
 } from '../../lambdas/hygiene/subscription-reconciler';
 import { MemoryOwnerRegistry } from './support/memory-owner-registry';
 
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene';
+const arnOf = (userId: string) => `${TOPIC}:${userId}`;
+
 class MemoryTopic implements TopicSubscriptions {
+  readonly topicArn = TOPIC;
   readonly calls: string[] = [];
   failCreateFor = new Set<string>();
   failRepair = false;
@@ -59,7 +63,7 @@ const owner = (userId: string, extra: Partial<OwnerRecord> = {}): OwnerRecord =>
   ...extra,
 });
 const confirmedSub = (userId: string, filterPolicy = ownerFilterPolicy(userId)): TopicSubscription => ({
-  arn: `arn:${userId}`,
+  arn: arnOf(userId),
   protocol: 'email',
   endpoint: `${userId}@x`,
   filterPolicy,
@@ -75,13 +79,17 @@ describe('reconcileSubscriptions', () => {
     const callsAfterFirst = topic.calls.length;
     const second = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
-    expect(topic.calls.slice(0, callsAfterFirst)).toEqual(['list', 'remove arn:gone', 'create bob@x']);
+    expect(topic.calls.slice(0, callsAfterFirst)).toEqual([
+      'list',
+      `remove ${arnOf('gone')}`,
+      'create bob@x',
+    ]);
     expect(first).toMatchObject({ created: 1, removed: 1, repaired: 0, failed: [] });
     expect(first.states).toEqual({ confirmed: 1, pending: 1, none: 0, unsubscribed: 0 });
     expect(directory.recorded).toEqual([
       [
-        { userId: 'ada', state: 'confirmed', email: 'ada@x' },
-        { userId: 'bob', state: 'pending', email: 'bob@x' },
+        { userId: 'ada', state: 'confirmed', subscriptionArn: arnOf('ada'), email: 'ada@x', read: {} },
+        { userId: 'bob', state: 'pending', email: 'bob@x', read: {} },
       ],
     ]);
     expect(topic.calls.slice(callsAfterFirst)).toEqual(['list']);
@@ -101,22 +109,20 @@ describe('reconcileSubscriptions', () => {
 
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
+    const confirmed = (userId: string) => ({ userId, state: 'confirmed', subscriptionArn: arnOf(userId) });
     expect(directory.recorded).toEqual([
       [
-        { userId: 'ada', state: 'confirmed', email: 'ada@x' },
-        { userId: 'bob', state: 'confirmed', email: 'bob@x' },
-        { userId: 'cy', state: 'confirmed', email: 'cy@x' },
+        { ...confirmed('ada'), email: 'ada@x', read: {} },
+        { ...confirmed('bob'), email: 'bob@x', read: {} },
+        { ...confirmed('cy'), email: 'cy@x', read: {} },
       ],
     ]);
     expect(directory.owners).toEqual([
       owner('ada', { email: 'ada@new' }),
-      owner('cy', { subscription: 'confirmed' }),
+      owner('cy', { subscription: 'confirmed', subscriptionArn: arnOf('cy') }),
     ]);
-    expect(summary.stateChanges).toEqual([{ userId: 'cy', state: 'confirmed' }]);
-    expect(summary.skippedStateChanges).toEqual([
-      { userId: 'ada', state: 'confirmed' },
-      { userId: 'bob', state: 'confirmed' },
-    ]);
+    expect(summary.stateChanges).toEqual([confirmed('cy')]);
+    expect(summary.skippedStateChanges).toEqual([confirmed('ada'), confirmed('bob')]);
   });
 
   it('at the quota creates nothing but still removes and repairs, records the states, then throws FilterPolicyQuotaError', async () => {
@@ -126,10 +132,14 @@ describe('reconcileSubscriptions', () => {
       confirmedSub('left'),
       confirmedSub('cy', '{"userId":["cy"],"audience":["owner","admin"]}'),
     ]);
+    const confirmed = (userId: string) => ({
+      subscription: 'confirmed' as const,
+      subscriptionArn: arnOf(userId),
+    });
     const directory = new MemoryOwnerRegistry([
-      owner('ada', { subscription: 'confirmed' }),
-      owner('left', { status: 'departed', subscription: 'confirmed' }),
-      owner('cy', { subscription: 'confirmed' }),
+      owner('ada', confirmed('ada')),
+      owner('left', { status: 'departed', ...confirmed('left') }),
+      owner('cy', confirmed('cy')),
       owner('dee'),
       owner('eve', { subscription: 'pending' }),
     ]);
@@ -148,12 +158,18 @@ describe('reconcileSubscriptions', () => {
       applied: { removed: 1, repaired: 1, failed: 0 },
     });
     expect((error as Error).message).toContain('no subscription was created (1 removed and 1 repaired');
-    expect(topic.calls).toEqual(['list', 'remove arn:left', 'repair arn:cy']);
+    expect(topic.calls).toEqual(['list', `remove ${arnOf('left')}`, `repair ${arnOf('cy')}`]);
     expect(directory.recorded).toEqual([
       [
-        { userId: 'ada', state: 'unsubscribed', email: 'ada@x' },
-        { userId: 'left', state: 'none', email: 'left@x' },
-        { userId: 'eve', state: 'none', email: 'eve@x' },
+        {
+          userId: 'ada',
+          state: 'unsubscribed',
+          subscriptionArn: arnOf('ada'),
+          email: 'ada@x',
+          read: confirmed('ada'),
+        },
+        { userId: 'left', state: 'none', email: 'left@x', read: confirmed('left') },
+        { userId: 'eve', state: 'none', email: 'eve@x', read: { subscription: 'pending' } },
       ],
     ]);
   });
@@ -201,20 +217,22 @@ describe('reconcileSubscriptions', () => {
         error: 'Error: refused bob@x',
       },
     ]);
-    expect(directory.recorded).toEqual([[{ userId: 'ada', state: 'pending', email: 'ada@x' }]]);
+    expect(directory.recorded).toEqual([[{ userId: 'ada', state: 'pending', email: 'ada@x', read: {} }]]);
   });
 
   it('records none for a confirmed owner whose narrowing filter SNS refused to repair: digests do not all reach her', async () => {
     const narrowed = JSON.stringify({ userId: ['ada'], audience: ['owner'], severity: ['high'] });
     const topic = new MemoryTopic([confirmedSub('ada', narrowed)]);
     topic.failRepair = true;
-    const directory = new MemoryOwnerRegistry([owner('ada', { subscription: 'confirmed' })]);
+    const directory = new MemoryOwnerRegistry([
+      owner('ada', { subscription: 'confirmed', subscriptionArn: arnOf('ada') }),
+    ]);
 
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
     expect(summary.failed.map((f) => f.operation.kind)).toEqual(['repair']);
     expect(summary.states).toEqual({ confirmed: 0, pending: 0, none: 1, unsubscribed: 0 });
-    expect(directory.owners[0]?.subscription).toBe('none');
+    expect(directory.owners[0]).toEqual(owner('ada', { subscription: 'none' }));
   });
 
   it('keeps confirmed for an owner whose refused repair leaves a filter that lets all her digests through', async () => {

@@ -7,8 +7,8 @@
  * `--allow-mass-change`; the share is the `--config`'s, else the `--stack`'s
  * deployed config's (`directoryConfigOf`), else the default. An export older
  * than the directory's recorded snapshot (`--as-of`) is refused (exit 3)
- * unless `--allow-older`; an import whose freshness lost to a newer one
- * recorded meanwhile says so (exit 1).
+ * unless `--allow-older`; an import during which another one recorded its
+ * snapshot does not record its own, says so and exits 1.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
@@ -107,9 +107,9 @@ function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
     return `${done}directory as of ${summary.asOf}${older}, ${summary.owners} owner(s)`;
   }
   return (
-    `${done}but another import recorded a newer snapshot (as of ${summary.supersededBy}) while this one ran: ` +
-    `the directory's freshness stays at it, and owners this import changed may now hold this export's older ` +
-    `values; re-run the import of the export as of ${summary.supersededBy}`
+    `${done}but another import recorded its snapshot (as of ${summary.supersededBy}) while this one ran, so ` +
+    `this one's (as of ${summary.asOf}) was not recorded: the two imports' owner writes may have interleaved; ` +
+    're-run the import of the newest export (it re-plans against the owners as they are now)'
   );
 }
 

@@ -7,12 +7,15 @@
  * sync-subscriptions`) subscribes them and SNS sends a new confirmation email.
  * An owner in any other state, or not in the directory, is named and left
  * alone (exit 1). The state is written only while the owner still has the
- * address it was read with (`recordSubscription`): an import that changed it
- * meanwhile already cleared the opt-out.
+ * address, the state `unsubscribed` and the subscription ARN it was read with
+ * (`recordSubscription`): an import that changed the address meanwhile
+ * already cleared the opt-out, and a reconciler run that recorded another
+ * state meanwhile (a subscription of theirs was found) is not overwritten.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import type { OwnerRecord, PlannedSubscriptionState } from '../../../lambdas/hygiene/owner-directory';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
@@ -38,7 +41,7 @@ type ResubscribeOptions = OptionsOf<ReturnType<typeof defineOwnersResubscribe>>;
 type NotResubscribedReason = 'not-in-directory' | 'not-unsubscribed' | 'changed-meanwhile';
 
 /** What the command did for each named owner. */
-interface ResubscribeResult {
+export interface ResubscribeResult {
   /** Owners now recorded `none`: the next reconcile subscribes them. */
   readonly resubscribed: readonly string[];
   /** Owners left alone, with the state they are in when the directory holds them. */
@@ -49,8 +52,12 @@ interface ResubscribeResult {
   }[];
 }
 
-/** Records `none` for each named owner in state `unsubscribed`, for the address the directory holds. */
-async function resubscribe(
+/**
+ * Records `none` for each named owner in state `unsubscribed`, for the
+ * address, state and subscription ARN the directory held when read.
+ * @returns who was resubscribed, and who was left alone and why
+ */
+export async function resubscribe(
   client: DynamoDBDocumentClient,
   tableName: string,
   userIds: readonly string[],
@@ -64,17 +71,30 @@ async function resubscribe(
     if (owner === undefined) notChanged.push({ userId, reason: 'not-in-directory' });
     else if (owner.subscription !== 'unsubscribed') {
       notChanged.push({ userId, reason: 'not-unsubscribed', state: owner.subscription ?? 'none' });
-    } else if (await directory.recordSubscription(userId, owner.email, 'none')) resubscribed.push(userId);
+    } else if (await directory.recordSubscription(noneFor(owner))) resubscribed.push(userId);
     else notChanged.push({ userId, reason: 'changed-meanwhile' });
   }
   return { resubscribed, notChanged };
+}
+
+/** State `none` (no ARN) for an owner read as `unsubscribed`: written only while it still is. */
+function noneFor(owner: OwnerRecord): PlannedSubscriptionState {
+  return {
+    userId: owner.userId,
+    email: owner.email,
+    state: 'none',
+    read: {
+      subscription: 'unsubscribed',
+      ...(owner.subscriptionArn !== undefined && { subscriptionArn: owner.subscriptionArn }),
+    },
+  };
 }
 
 const REASON_TEXT: Readonly<Record<NotResubscribedReason, (state: string | undefined) => string>> = {
   'not-in-directory': () => 'not in the owner directory',
   'not-unsubscribed': (state) => `state ${state}, not unsubscribed: nothing to undo`,
   'changed-meanwhile': () =>
-    'removed, or its address changed, while this ran (a new address already clears the opt-out)',
+    'removed, or its address or state changed, while this ran (a new address already clears the opt-out; run it again to see the state now)',
 };
 
 /** The result as readable lines (owner ids are stored text: sanitised line by line). */

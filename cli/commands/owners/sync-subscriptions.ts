@@ -7,15 +7,23 @@
  * `--topic-arn`, `--config` or `--route` says otherwise (`directoryConfigOf`,
  * docs/deploy.md): a relay deployment must not get email subscriptions.
  *
+ * When the mass-unsubscribe guard holds back the run's new opt-outs
+ * (docs/notifications.md, "Subscription reconciler") the summary says so and
+ * names them (recorded `none`; the next run subscribes them again);
+ * `--allow-mass-unsubscribe` records them `unsubscribed` in this run, once an
+ * operator has checked that those owners did unsubscribe.
+ *
  * Exit codes: 0 done; 1 SNS refused some operations (retried by the next
  * run) or a table/SNS error; 2 usage error; 3 stopped: the filter-policy
  * quota (nothing created; removals and repairs still applied, states
- * recorded) or an empty directory (nothing changed).
+ * recorded) or an empty directory (nothing changed), or the mass-unsubscribe
+ * guard held back opt-outs (everything else applied).
  */
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
+import { MASS_UNSUBSCRIBE_LIMIT } from '../../../lambdas/hygiene/subscription-opt-out';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
   FilterPolicyQuotaError,
@@ -54,6 +62,10 @@ function defineSyncSubscriptions(owners: Command) {
   return defineCommand(owners, 'sync-subscriptions', DESCRIPTION, 'directory', (command) =>
     command
       .option('--dry-run', 'plan and print only: no SNS change, no directory write')
+      .option(
+        '--allow-mass-unsubscribe',
+        'record this run’s opt-outs even past the mass-unsubscribe guard (only once you know those owners unsubscribed)',
+      )
       .addOption(topicArnOption('the notification topic (SNS topic ARN)'))
       .addOption(snsEndpointOption())
       .addOption(
@@ -124,12 +136,27 @@ function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): str
     lines.push(
       row(
         'states not recorded',
-        `${summary.skippedStateChanges.length} (owner removed or address changed during the run; the next run plans again)`,
+        `${summary.skippedStateChanges.length} (owner removed, or address or state changed, during the run; the next run plans again)`,
       ),
     );
+  lines.push(...guardLines(summary));
   // Each line holds stored text (owner ids, addresses, filters, SNS errors): sanitised line by line,
   // so a stored newline or escape sequence can neither add a line nor drive the terminal.
   return terminalLines(lines);
+}
+
+/** What the mass-unsubscribe guard did, when it tripped. */
+function guardLines({ unsubscribeGuard: guard, dryRun }: ReconcileSummary): string[] {
+  if (!guard.tripped) return [];
+  const share = `${guard.newlyUnsubscribed.length} of ${guard.confirmedBefore} confirmed owners have no subscription left on the topic`;
+  const verdict = guard.overridden
+    ? `${dryRun ? 'would be' : 'were'} recorded unsubscribed (--allow-mass-unsubscribe)`
+    : 'none recorded unsubscribed: recorded none (unreachable: their events go to the admins), and the next run ' +
+      'subscribes them again; was the topic deleted and re-created? (docs/notifications.md, "Subscription reconciler")';
+  return [
+    `  mass-unsubscribe guard (over ${MASS_UNSUBSCRIBE_LIMIT.percent}% and at least ${MASS_UNSUBSCRIBE_LIMIT.minOwners}): ${share}; ${verdict}`,
+    `  ${guard.overridden ? 'opted out' : 'held'}: ${guard.newlyUnsubscribed.join(', ')}`,
+  ];
 }
 
 async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknownOpts): Promise<void> {
@@ -157,6 +184,7 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
         route: options.route ?? config.ownerDelivery,
         filterPolicyQuota: options.filterPolicyQuota,
         dryRun: options.dryRun ?? false,
+        allowMassUnsubscribe: options.allowMassUnsubscribe ?? false,
         concurrency: options.concurrency,
       },
     );
@@ -166,6 +194,9 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
         : renderSyncSummaryText(summary, options.topicArn),
     );
     if (summary.failed.length > 0) process.exitCode = EXIT_CODE.failure;
+    if (summary.unsubscribeGuard.tripped && !summary.unsubscribeGuard.overridden) {
+      process.exitCode = EXIT_CODE.guardTripped;
+    }
   } catch (error: unknown) {
     if (!(error instanceof FilterPolicyQuotaError || error instanceof EmptyOwnerDirectoryError)) throw error;
     process.stderr.write(`pc-hygiene: ${error.message}\n`);

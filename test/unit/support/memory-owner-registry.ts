@@ -1,14 +1,25 @@
 /**
  * An in-memory owner directory for the subscription reconciler's tests: it
  * lists owners and records subscription states like the DynamoDB store (an
- * owner no longer in the directory, or whose email is no longer the one the
- * state was planned for, is skipped), and keeps every write.
+ * owner no longer in the directory, or whose email, state or subscription
+ * ARN is no longer the one the state was planned from, is skipped), and
+ * keeps every write.
  */
 import type {
   OwnerRecord,
   OwnerSubscriptionRegistry,
   PlannedSubscriptionState,
 } from '../../../lambdas/hygiene/owner-directory';
+
+/** True when the directory still holds what `planned` was planned from. */
+function stillAsRead(owner: OwnerRecord | undefined, planned: PlannedSubscriptionState): boolean {
+  return (
+    owner !== undefined &&
+    owner.email === planned.email &&
+    owner.subscription === planned.read.subscription &&
+    owner.subscriptionArn === planned.read.subscriptionArn
+  );
+}
 
 /** Owners in an array; `recorded` holds the states of each `recordSubscriptionStates` call (skipped ones included). */
 export class MemoryOwnerRegistry implements OwnerSubscriptionRegistry {
@@ -24,13 +35,17 @@ export class MemoryOwnerRegistry implements OwnerSubscriptionRegistry {
     this.recorded.push([...states]);
     const current = new Map(this.owners.map((o) => [o.userId, o]));
     const written = new Map(
-      states
-        .filter((s) => current.has(s.userId) && current.get(s.userId)?.email === s.email)
-        .map((s) => [s.userId, s.state]),
+      states.filter((s) => stillAsRead(current.get(s.userId), s)).map((s) => [s.userId, s]),
     );
     this.owners = this.owners.map((o) => {
-      const state = written.get(o.userId);
-      return state === undefined ? o : { ...o, subscription: state };
+      const planned = written.get(o.userId);
+      if (planned === undefined) return o;
+      const { subscriptionArn: _old, ...rest } = o;
+      return {
+        ...rest,
+        subscription: planned.state,
+        ...(planned.subscriptionArn !== undefined && { subscriptionArn: planned.subscriptionArn }),
+      };
     });
     return states.filter((s) => !written.has(s.userId)).map((s) => s.userId);
   }
