@@ -13,7 +13,7 @@ import { putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTempDir } from '../support/temp-dir';
 import { useTestTable } from '../support/test-table';
-import { credential, days } from '../unit/support/credentials';
+import { credential, days, staleDue } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
 
 const NOW_ISO = days(0);
@@ -22,12 +22,6 @@ const OPERATOR = { PC_HYGIENE_OPERATOR: 'ops-alice' };
 const healthy = (n: number) =>
   Array.from({ length: n }, (_, i) => credential(`a-${String(i).padStart(2, '0')}`));
 const expired = (id: string) => credential(id, { expiresTime: days(-1) });
-const staleDue = (id: string) =>
-  credential(id, {
-    lastUsedAt: days(-120),
-    hygieneStaleFlaggedAt: days(-20),
-    hygieneStaleDeleteAfter: days(-6),
-  });
 
 // Each test runs the CLI several times (a child process each): generous under a loaded machine.
 describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {

@@ -22,18 +22,10 @@ import { runSweep } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
-import { credential, days, NOW } from '../unit/support/credentials';
+import { credential, days, NOW, staleDue } from '../unit/support/credentials';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
 const config = parseConfig({ maxDeletePercent: 100, maxDeletesPerRun: 10_000, writeConcurrency: 8 });
-
-/** A stale-flagged credential past its grace period: the sweep deletes it, restore needs no --force. */
-const staleDue = (id: string) =>
-  credential(id, {
-    lastUsedAt: days(-120),
-    hygieneStaleFlaggedAt: days(-20),
-    hygieneStaleDeleteAfter: days(-6),
-  });
 
 describe('malformed run manifest entries and run index (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
   const table = useTestTable('malformed-run-manifest', 'each');

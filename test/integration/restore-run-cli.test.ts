@@ -18,19 +18,11 @@ import { runSweep } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
-import { credential, days, NOW } from '../unit/support/credentials';
+import { credential, days, NOW, staleDue } from '../unit/support/credentials';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
 const NOW_ISO = days(0);
 const config = parseConfig({ maxDeletePercent: 100, maxDeletesPerRun: 10_000, writeConcurrency: 8 });
-
-/** A stale-flagged credential past its grace period: the sweep deletes it, restore needs no --force. */
-const staleDue = (id: string) =>
-  credential(id, {
-    lastUsedAt: days(-120),
-    hygieneStaleFlaggedAt: days(-20),
-    hygieneStaleDeleteAfter: days(-6),
-  });
 
 describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
   const table = useTestTable('restore-run-cli', 'each');

@@ -23,6 +23,15 @@ export function credential(id: string, overrides: Record<string, unknown> = {}):
   });
 }
 
+/** A stale-flagged credential past its grace period at `NOW`: a sweep deletes it (reason `stale`); restore needs no `--force`. */
+export function staleDue(id: string): Record<string, unknown> {
+  return credential(id, {
+    lastUsedAt: days(-120),
+    hygieneStaleFlaggedAt: days(-20),
+    hygieneStaleDeleteAfter: days(-6),
+  });
+}
+
 /** One credential per rule, plus the cases that need nothing. */
 export function oneOfEachRule(): Record<string, unknown>[] {
   return [
