@@ -92,6 +92,12 @@ const NAMES = { [STATUS]: OWNER_ATTR.status };
 const STATE_VALUES = SUBSCRIPTION_STATES.map((_, i) => `:known${i}`);
 
 /**
+ * The owner still has no address, as {@link ownerFromItem} reads one: no `email`, or one that is not a non-empty
+ * string (a damaged value reads as absent, so it must match as absent, or the write would be refused on every run).
+ */
+const NO_ADDRESS = '(attribute_not_exists(#email) OR NOT attribute_type(#email, :string) OR #email = :empty)';
+
+/**
  * The condition that the stored `subscription` and `subscriptionArn` are
  * still the ones a run read. An absent one is matched as {@link ownerFromItem}
  * reads it: missing, or a value it ignores (an unknown state; an empty or
@@ -412,7 +418,7 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
       subscriptionArn === undefined ? ' REMOVE #subscriptionArn' : ', #subscriptionArn = :arn';
     const stillRead = stillAsRead(read);
     return this.conditionalUpdate(userId, `SET #subscription = :state${arnUpdate}`, {
-      condition: `${email === undefined ? 'attribute_not_exists(#email)' : '#email = :email'} AND ${stillRead.condition}`,
+      condition: `${email === undefined ? NO_ADDRESS : '#email = :email'} AND ${stillRead.condition}`,
       names: {
         '#subscription': OWNER_ATTR.subscription,
         '#subscriptionArn': OWNER_ATTR.subscriptionArn,
@@ -421,7 +427,7 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
       values: {
         ':state': state,
         ...(subscriptionArn !== undefined && { ':arn': subscriptionArn }),
-        ...(email !== undefined && { ':email': email }),
+        ...(email === undefined ? { ':string': 'S', ':empty': '' } : { ':email': email }),
         ...stillRead.values,
       },
     });

@@ -22,9 +22,11 @@ import type { OwnerRecord, OwnerSubscriptionState } from './owner-directory';
  * The mass-unsubscribe guard's limits: a run that would newly record more
  * than `percent` % of the owners recorded `confirmed`, and at least
  * `minOwners` of them, as `unsubscribed` records none of them (compared as
- * `maxDeletePercent` is: {@link exceedsPercent}).
+ * `maxDeletePercent` is: {@link exceedsPercent}); so does a run that would
+ * record every one of them, when they are at least `everyOfAtLeast` (a small
+ * directory's topic re-created: every subscription gone at once).
  */
-export const MASS_UNSUBSCRIBE_LIMIT = { percent: 10, minOwners: 5 } as const;
+export const MASS_UNSUBSCRIBE_LIMIT = { percent: 10, minOwners: 5, everyOfAtLeast: 2 } as const;
 
 /** The guard's verdict on one run. */
 export interface UnsubscribeGuardVerdict {
@@ -94,9 +96,11 @@ export function guardMassUnsubscribe(
     .map((s) => s.userId)
     .sort(collate);
   const confirmedBefore = owners.filter((o) => o.subscription === 'confirmed').length;
+  const count = newlyUnsubscribed.length;
+  const { minOwners, percent, everyOfAtLeast } = MASS_UNSUBSCRIBE_LIMIT;
   const tripped =
-    newlyUnsubscribed.length >= MASS_UNSUBSCRIBE_LIMIT.minOwners &&
-    exceedsPercent(newlyUnsubscribed.length, confirmedBefore, MASS_UNSUBSCRIBE_LIMIT.percent);
+    (count >= minOwners && exceedsPercent(count, confirmedBefore, percent)) ||
+    (count >= everyOfAtLeast && count === confirmedBefore);
   const verdict = {
     tripped,
     overridden: tripped && allowMassUnsubscribe,

@@ -129,7 +129,7 @@ export interface SubscriptionPlan {
    * subscription of theirs is matched at their address).
    */
   readonly states: readonly OwnerSubscriptionState[];
-  /** The mass-unsubscribe guard's verdict (held-back owners keep their state as read in {@link states}). */
+  /** The mass-unsubscribe guard's verdict (held-back owners are `none`, without an ARN, in {@link states}). */
   readonly unsubscribeGuard: UnsubscribeGuardVerdict;
   readonly conflicts: readonly SubscriptionConflict[];
   /** Subscriptions left alone: admin, machine, or unrecognisable (including arn-less pending ones of no owner). */

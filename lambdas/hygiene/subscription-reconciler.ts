@@ -114,8 +114,9 @@ export interface ReconcileSummary {
   /**
    * The mass-unsubscribe guard (docs/notifications.md, "Subscription
    * reconciler"): when `tripped` (and not `overridden`), the owners in
-   * `newlyUnsubscribed` were left as read (`confirmed`), not recorded
-   * `unsubscribed`, and nothing was created for them.
+   * `newlyUnsubscribed` were recorded `none` (no ARN: unreachable until
+   * subscribed again), not `unsubscribed`, and nothing was created for them;
+   * the next run subscribes them again.
    */
   readonly unsubscribeGuard: UnsubscribeGuardVerdict;
   readonly conflicts: readonly SubscriptionConflict[];

@@ -271,6 +271,36 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
     expect(after.get('ida')).toMatchObject({ subscription: 'confirmed', subscriptionArn: SUB_ARN });
   });
 
+  it('takes a stored email it cannot read (empty, not a string) for no address, so the state write is not refused forever', async () => {
+    for (const [userId, email] of [
+      ['jo', ''],
+      ['kai', 42],
+    ] as const) {
+      await table.client.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: { userId, email, status: 'active', subscription: 'confirmed', subscriptionArn: SUB_ARN },
+        }),
+      );
+    }
+    const read = { subscription: 'confirmed', subscriptionArn: SUB_ARN } as const;
+    expect((await directory.getMany(['jo'])).get('jo')?.email).toBeUndefined();
+
+    // The reconciler plans `none` for an owner with no address, from what it read.
+    expect(await directory.recordSubscription(planned('jo', undefined, 'none', { read }))).toBe(true);
+    expect(await directory.recordSubscription(planned('kai', undefined, 'none', { read }))).toBe(true);
+
+    const after = await directory.getMany(['jo', 'kai']);
+    expect([after.get('jo')?.subscription, after.get('kai')?.subscription]).toEqual(['none', 'none']);
+    // A real address is still protected: a plan made for no address loses once the owner has one.
+    await directory.upsertOwners([upsert({ userId: 'jo', email: 'jo@example.com', status: 'active' })], NOW);
+    expect(
+      await directory.recordSubscription(
+        planned('jo', undefined, 'none', { read: { subscription: 'none' } }),
+      ),
+    ).toBe(false);
+  });
+
   it('marks active owners departed (skipping absent or already departed ones) and lists the departed', async () => {
     await directory.upsertOwners(
       [

@@ -167,7 +167,7 @@ describe('pc-hygiene owners sync-subscriptions', () => {
 
       expect(held.code).toBe(3);
       expect(held.stdout).toContain(
-        'mass-unsubscribe guard (over 10% and at least 5): 5 of 5 confirmed owners have no subscription left on the topic; ' +
+        'mass-unsubscribe guard (over 10% and at least 5, or all of at least 2): 5 of 5 confirmed owners have no subscription left on the topic; ' +
           'none recorded unsubscribed: recorded none (unreachable: their events go to the admins), and the next run ' +
           'subscribes them again',
       );

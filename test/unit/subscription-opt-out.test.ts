@@ -329,17 +329,35 @@ describe('the mass-unsubscribe guard', () => {
   });
 
   it('lets through fewer than its minimum of owners, or no more than its share', () => {
-    const few = fleet(4, 4);
+    const few = fleet(4, 3);
     const share = fleet(50, 5);
     const overShare = fleet(50, 6);
 
-    expect(plan(few.owners, few.listed).states.map((s) => s.state)).toEqual(Array(4).fill('unsubscribed'));
+    expect(plan(few.owners, few.listed).states.map((s) => s.state)).toEqual([
+      'unsubscribed',
+      'unsubscribed',
+      'unsubscribed',
+      'confirmed',
+    ]);
     expect(plan(share.owners, share.listed).unsubscribeGuard.tripped).toBe(false);
     expect(plan(share.owners, share.listed).states.filter((s) => s.state === 'unsubscribed')).toHaveLength(5);
     expect(plan(overShare.owners, overShare.listed).unsubscribeGuard.tripped).toBe(true);
     expect(plan(overShare.owners, overShare.listed).states.filter((s) => s.state === 'unsubscribed')).toEqual(
       [],
     );
+  });
+
+  it('holds back every confirmed owner of a small directory losing theirs at once (a re-created topic), not a single one', () => {
+    const all = fleet(2, 2);
+    const one = fleet(1, 1);
+
+    expect(plan(all.owners, all.listed).unsubscribeGuard).toMatchObject({
+      tripped: true,
+      newlyUnsubscribed: ['u000', 'u001'],
+    });
+    expect(plan(all.owners, all.listed).states.map((s) => s.state)).toEqual(['none', 'none']);
+    expect(plan(one.owners, one.listed).unsubscribeGuard.tripped).toBe(false);
+    expect(plan(one.owners, one.listed).states.map((s) => s.state)).toEqual(['unsubscribed']);
   });
 
   it('counts only new opt-outs: owners already recorded unsubscribed stay so and do not trip it', () => {

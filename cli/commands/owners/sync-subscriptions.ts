@@ -64,7 +64,7 @@ function defineSyncSubscriptions(owners: Command) {
       .option('--dry-run', 'plan and print only: no SNS change, no directory write')
       .option(
         '--allow-mass-unsubscribe',
-        'record this run’s opt-outs even past the mass-unsubscribe guard (only once you know those owners unsubscribed)',
+        'record this run’s opt-outs even past the mass-unsubscribe guard (only once you know those owners unsubscribed; works only in the run that trips it: see it first with --dry-run)',
       )
       .addOption(topicArnOption('the notification topic (SNS topic ARN)'))
       .addOption(snsEndpointOption())
@@ -154,7 +154,7 @@ function guardLines({ unsubscribeGuard: guard, dryRun }: ReconcileSummary): stri
     : 'none recorded unsubscribed: recorded none (unreachable: their events go to the admins), and the next run ' +
       'subscribes them again; was the topic deleted and re-created? (docs/notifications.md, "Subscription reconciler")';
   return [
-    `  mass-unsubscribe guard (over ${MASS_UNSUBSCRIBE_LIMIT.percent}% and at least ${MASS_UNSUBSCRIBE_LIMIT.minOwners}): ${share}; ${verdict}`,
+    `  mass-unsubscribe guard (over ${MASS_UNSUBSCRIBE_LIMIT.percent}% and at least ${MASS_UNSUBSCRIBE_LIMIT.minOwners}, or all of at least ${MASS_UNSUBSCRIBE_LIMIT.everyOfAtLeast}): ${share}; ${verdict}`,
     `  ${guard.overridden ? 'opted out' : 'held'}: ${guard.newlyUnsubscribed.join(', ')}`,
   ];
 }
