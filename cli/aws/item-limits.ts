@@ -21,7 +21,7 @@
  * (`String(value)`).
  */
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
-import { type DecimalShape, decimalShape } from '../../lambdas/aws/decimal-shape';
+import { type DecimalShape, decimalShape } from '../../lambdas/hygiene/decimal-shape';
 
 /** DynamoDB's item size limit, in bytes (400 KB). */
 export const MAX_ITEM_BYTES = 409_600;

@@ -23,7 +23,6 @@ import {
   runHeaderId,
   runPageId,
 } from '../../lambdas/hygiene/data-contract';
-import { exactNumberText } from '../../lambdas/hygiene/exact-number';
 import {
   FAILED_PAGES_RECORDED,
   type ManifestEntry,
@@ -32,6 +31,7 @@ import {
   type RunIndexEntry,
   type RunManifestHeader,
 } from '../../lambdas/hygiene/run-manifest';
+import { exactNumberText, inexactNumberPhrase, shortJson } from '../../lambdas/hygiene/stored-value-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 
 /** A run's stored header has a field of the wrong type or out of range: nothing is read from it. */
@@ -158,10 +158,7 @@ function describeStored(stored: unknown, path: readonly PropertyKey[]): string {
   if (v === undefined) return '(absent)';
   if (typeof v === 'bigint') return `the number ${v}`;
   const exact = exactNumberText(v);
-  if (exact !== undefined) return `the number ${exact}, which a double cannot hold exactly`;
-  const json =
-    JSON.stringify(v, (_key, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? String(v);
-  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+  return exact === undefined ? shortJson(v) : inexactNumberPhrase(exact);
 }
 
 /** The field `problem` names (its path; `root` for the stored value itself). */

@@ -236,16 +236,17 @@ export async function importJsonLines(
     () => stopped?.error,
     (error: unknown) => stopped?.error ?? error,
   );
+  const tally = writer?.tally;
   const summary: ImportSummary = {
     table: options.table,
     file: options.file,
-    written: writer === undefined ? valid : writer.tally.written,
+    written: tally === undefined ? valid : tally.written,
     rejected: rejectedLines.length,
     // Refusals arrive as their batches are answered: report in file order.
     rejectedLines: rejectedLines.toSorted((a, b) => a.line - b.line),
     dryRun: options.dryRun ?? false,
     tableCreated,
-    ...notWrittenOf(writer?.tally, firstLineOfId, stopped?.line, validAfterStop),
+    ...notWrittenOf(tally, firstLineOfId, stopped?.line, validAfterStop),
   };
   if (writeError !== undefined) throw new ImportIncompleteError(summary, writeError);
   return summary;

@@ -10,8 +10,8 @@ import { loadConfigsForDefaultMode } from '@smithy/core/client';
 import { resolveDefaultsModeConfig } from '@smithy/core/config';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CONCURRENCY_MAXIMA } from '../hygiene/config';
+import { sameDecimal } from '../hygiene/decimal-shape';
 import { type ClientLocation, clientLocationConfig } from './client-location';
-import { sameDecimal } from './decimal-shape';
 
 /** Where the table lives (DynamoDB Local or another endpoint, region, profile). */
 export type DocumentClientOptions = ClientLocation;

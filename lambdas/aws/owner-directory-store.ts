@@ -91,11 +91,17 @@ const NAMES = { [STATUS]: OWNER_ATTR.status };
 /** Placeholders for the known subscription states in a condition (`IN`): any other stored value reads as none. */
 const STATE_VALUES = SUBSCRIPTION_STATES.map((_, i) => `:known${i}`);
 
+/** The placeholders {@link readsAsAbsent} uses. */
+const ABSENT_TEXT_VALUES = { ':string': 'S', ':empty': '' };
+
 /**
- * The owner still has no address, as {@link ownerFromItem} reads one: no `email`, or one that is not a non-empty
- * string (a damaged value reads as absent, so it must match as absent, or the write would be refused on every run).
+ * The condition that a text attribute (`name`: its placeholder) reads as absent, as {@link ownerFromItem} reads
+ * one: missing, or not a non-empty string (a damaged value reads as absent, so it must match as absent, or the
+ * write would be refused on every run). Its values: {@link ABSENT_TEXT_VALUES}.
  */
-const NO_ADDRESS = '(attribute_not_exists(#email) OR NOT attribute_type(#email, :string) OR #email = :empty)';
+function readsAsAbsent(name: string): string {
+  return `(attribute_not_exists(${name}) OR NOT attribute_type(${name}, :string) OR ${name} = :empty)`;
+}
 
 /**
  * The condition that the stored `subscription` and `subscriptionArn` are
@@ -113,11 +119,7 @@ function stillAsRead(read: RecordedSubscription): { condition: string; values: R
       : { condition: '#subscription = :readState', values: { ':readState': read.subscription } };
   const arn =
     read.subscriptionArn === undefined
-      ? {
-          condition:
-            '(attribute_not_exists(#subscriptionArn) OR NOT attribute_type(#subscriptionArn, :string) OR #subscriptionArn = :empty)',
-          values: { ':string': 'S', ':empty': '' },
-        }
+      ? { condition: readsAsAbsent('#subscriptionArn'), values: ABSENT_TEXT_VALUES }
       : { condition: '#subscriptionArn = :readArn', values: { ':readArn': read.subscriptionArn } };
   return { condition: `${state.condition} AND ${arn.condition}`, values: { ...state.values, ...arn.values } };
 }
@@ -418,7 +420,7 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
       subscriptionArn === undefined ? ' REMOVE #subscriptionArn' : ', #subscriptionArn = :arn';
     const stillRead = stillAsRead(read);
     return this.conditionalUpdate(userId, `SET #subscription = :state${arnUpdate}`, {
-      condition: `${email === undefined ? NO_ADDRESS : '#email = :email'} AND ${stillRead.condition}`,
+      condition: `${email === undefined ? readsAsAbsent('#email') : '#email = :email'} AND ${stillRead.condition}`,
       names: {
         '#subscription': OWNER_ATTR.subscription,
         '#subscriptionArn': OWNER_ATTR.subscriptionArn,
@@ -427,7 +429,7 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
       values: {
         ':state': state,
         ...(subscriptionArn !== undefined && { ':arn': subscriptionArn }),
-        ...(email === undefined ? { ':string': 'S', ':empty': '' } : { ':email': email }),
+        ...(email === undefined ? ABSENT_TEXT_VALUES : { ':email': email }),
         ...stillRead.values,
       },
     });

@@ -14,7 +14,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from './data-contract';
-import { exactNumberText } from './exact-number';
+import { exactNumberText, inexactNumberPhrase } from './stored-value-text';
 import { parseInstant } from './time';
 
 /** Why the worker soft-deleted a credential. */
@@ -92,7 +92,7 @@ function describe(value: unknown): string {
   if (value instanceof Uint8Array) return 'binary';
   if (typeof value === 'object') {
     const exact = exactNumberText(value);
-    return exact === undefined ? 'a map' : `the number ${exact}, which a double cannot hold exactly`;
+    return exact === undefined ? 'a map' : inexactNumberPhrase(exact);
   }
   if (typeof value === 'string') {
     const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;

@@ -5,6 +5,7 @@
  * Pure: figures in, verdict out.
  */
 import type { HygieneConfig } from './config';
+import { decimalShape } from './decimal-shape';
 
 /** The guard's verdict, reported as is in the run summary. */
 export interface GuardStatus {
@@ -145,16 +146,16 @@ export function exceedsPercent(part: number, whole: number, percent: number): bo
 /**
  * A finite number ≥ 0 as the exact decimal it reads as: `digits / 10^scale`,
  * from JavaScript's shortest round-trip text of it (`String(0.57)` is
- * `"0.57"`; `String(1e-7)` is `"1e-7"`). That text has at most 17 significant
- * digits, so `digits` and `scale` stay bounded.
+ * `"0.57"`; `String(1e-7)` is `"1e-7"`), read by {@link decimalShape}. That
+ * text has at most 17 significant digits, so `digits` and `scale` stay bounded.
  * @throws {RangeError} when `value` is negative or not finite
  */
 function decimalOf(value: number): { digits: bigint; scale: number } {
-  const match = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value));
-  if (!Number.isFinite(value) || match === null)
+  const shape = Number.isFinite(value) && value >= 0 ? decimalShape(String(value)) : undefined;
+  if (shape === undefined)
     throw new RangeError(`exceedsPercent: percent must be a finite number >= 0, got ${value}`);
-  const [, whole = '', fraction = '', exponent = '0'] = match;
-  const scale = fraction.length - Number(exponent);
-  const digits = BigInt(whole + fraction);
+  if (shape.digits === '') return { digits: 0n, scale: 0 };
+  const scale = shape.digits.length - shape.exponent;
+  const digits = BigInt(shape.digits);
   return scale >= 0 ? { digits, scale } : { digits: digits * 10n ** BigInt(-scale), scale: 0 };
 }

@@ -12,10 +12,10 @@
  */
 import { MAX_KEY_BYTES } from './credential';
 import { RESERVED_ID_PREFIX } from './data-contract';
-import { exactNumberText } from './exact-number';
 import { exceedsPercent } from './guard';
 import { loneSurrogateProblems } from './lone-surrogates';
 import { normalizeEmail, OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-directory';
+import { exactNumberText, shortJson, shortText } from './stored-value-text';
 import { parseInstant } from './time';
 
 /** The columns of a CSV export and the keys of a JSON Lines one. */
@@ -264,27 +264,20 @@ export function judgeSyncGuard(
   };
 }
 
-/** Longest text of a stored value a message shows. */
-const MAX_SHOWN_VALUE = 60;
-
 /**
  * A stored value (of any type, as the document client read it) as a message
  * names it, short: a string quoted, anything else by its type and JSON text
  * (a number a double cannot hold by its exact text). Stored text: sanitise.
  */
 export function describeStoredValue(value: unknown): string {
-  const short = (text: string) =>
-    text.length > MAX_SHOWN_VALUE ? `${text.slice(0, MAX_SHOWN_VALUE - 3)}...` : text;
-  const json = (v: unknown) =>
-    short(JSON.stringify(v, (_key, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? String(v));
-  if (typeof value === 'string') return json(value);
+  if (typeof value === 'string') return shortJson(value);
   if (value === null) return 'null';
   if (value instanceof Uint8Array) return `binary (${value.length} bytes)`;
-  if (value instanceof Set) return `a set ${json([...value])}`;
-  if (Array.isArray(value)) return `a list ${json(value)}`;
+  if (value instanceof Set) return `a set ${shortJson([...value])}`;
+  if (Array.isArray(value)) return `a list ${shortJson(value)}`;
   if (typeof value === 'object') {
     const exact = exactNumberText(value);
-    return exact === undefined ? `a map ${json(value)}` : `the number ${short(exact)}`;
+    return exact === undefined ? `a map ${shortJson(value)}` : `the number ${shortText(exact)}`;
   }
   if (typeof value === 'number' || typeof value === 'bigint') return `the number ${value}`;
   return `${typeof value} ${String(value)}`;

@@ -21,8 +21,7 @@
  * and bounces are rare: one consistent read each costs nothing. Pure over the
  * directory ports.
  */
-import type { OwnerBounceRecorder, OwnerDirectory } from '../hygiene/owner-directory';
-import { normalizeEmail } from '../hygiene/owner-directory';
+import { normalizeEmail, type OwnerBounceRecorder, type OwnerDirectory } from '../hygiene/owner-directory';
 import { formatInstant, parseInstant } from '../hygiene/time';
 import { OWNER_TAG, userIdFromTag } from './email-tags';
 

@@ -53,20 +53,35 @@ async function completeRun(table: TestTable, meanwhile: () => Promise<void> = as
   return { summary, warnings };
 }
 
+/** The table's credentials `k00`…`k11`, none due for any action. */
+async function seedCredentials(table: TestTable): Promise<void> {
+  await putItems(
+    table.client,
+    table.tableName,
+    ids.map((id) => credential(id, { expiresTime: days(400) })),
+  );
+}
+
+/** Stores `stored` as the checkpoint attribute as it is (readable or not), bypassing the store. */
+async function storeCheckpoint(table: TestTable, stored: unknown): Promise<void> {
+  await putItem(table.client, table.tableName, { id: CHECKPOINT_ID, [CHECKPOINT_ATTR.checkpoint]: stored });
+}
+
+/** The checkpoint's item (`{ id }` alone once cleared). */
+function checkpointItem(table: TestTable) {
+  return getItem(table.client, table.tableName, CHECKPOINT_ID);
+}
+
 /** The stored checkpoint text, or `undefined` once cleared. */
 async function storedText(table: TestTable): Promise<unknown> {
-  return (await getItem(table.client, table.tableName, CHECKPOINT_ID))?.[CHECKPOINT_ATTR.checkpoint];
+  return (await checkpointItem(table))?.[CHECKPOINT_ATTR.checkpoint];
 }
 
 describe('a completing sweep clears only its own checkpoint (DynamoDB Local)', () => {
   const table = useTestTable('checkpoint-ownership', 'each');
 
   it('keeps the newer checkpoint an overlapping run saved while it was resuming from an older one', async () => {
-    await putItems(
-      table.client,
-      table.tableName,
-      ids.map((id) => credential(id, { expiresTime: days(400) })),
-    );
+    await seedCredentials(table);
     const otherRun = new DynamoDbCheckpointStore(table.client, table.tableName);
     await otherRun.save(older);
 
@@ -80,17 +95,13 @@ describe('a completing sweep clears only its own checkpoint (DynamoDB Local)', (
   });
 
   it('still clears the checkpoint it resumed from when nobody replaced it', async () => {
-    await putItems(
-      table.client,
-      table.tableName,
-      ids.map((id) => credential(id, { expiresTime: days(400) })),
-    );
+    await seedCredentials(table);
     await new DynamoDbCheckpointStore(table.client, table.tableName).save(older);
 
     const { summary } = await completeRun(table);
 
     expect(summary.checkpoint).toMatchObject({ resumed: true, cleared: true });
-    expect(await getItem(table.client, table.tableName, CHECKPOINT_ID)).toEqual({ id: CHECKPOINT_ID });
+    expect(await checkpointItem(table)).toEqual({ id: CHECKPOINT_ID });
   });
 
   it('between two stores on one table: a clear with what was loaded fails once another save replaced it', async () => {
@@ -108,19 +119,12 @@ describe('a completing sweep clears only its own checkpoint (DynamoDB Local)', (
     expect(await r2.clear(loadedByR2!)).toBe(false);
     const loadedNewer = await r1.load();
     expect(await r1.clear(loadedNewer!)).toBe(true);
-    expect(await getItem(table.client, table.tableName, CHECKPOINT_ID)).toEqual({ id: CHECKPOINT_ID });
+    expect(await checkpointItem(table)).toEqual({ id: CHECKPOINT_ID });
   });
 
   it('clears an unreadable checkpoint it ignored once it has read the whole table from the top', async () => {
-    await putItems(
-      table.client,
-      table.tableName,
-      ids.map((id) => credential(id, { expiresTime: days(400) })),
-    );
-    await putItem(table.client, table.tableName, {
-      id: CHECKPOINT_ID,
-      [CHECKPOINT_ATTR.checkpoint]: '{"segments":1,"positions":[{"notTheKey":"x"}]}',
-    });
+    await seedCredentials(table);
+    await storeCheckpoint(table, '{"segments":1,"positions":[{"notTheKey":"x"}]}');
 
     const first = await completeRun(table);
     const second = await completeRun(table);
@@ -128,7 +132,7 @@ describe('a completing sweep clears only its own checkpoint (DynamoDB Local)', (
     expect(first.summary).toMatchObject({ status: 'complete', scanned: 12 });
     expect(first.summary.checkpoint).toMatchObject({ resumed: false, saved: false, cleared: true });
     expect(first.warnings).toHaveLength(1);
-    expect(await getItem(table.client, table.tableName, CHECKPOINT_ID)).toEqual({ id: CHECKPOINT_ID });
+    expect(await checkpointItem(table)).toEqual({ id: CHECKPOINT_ID });
     // The next run finds nothing to warn about.
     expect(second.warnings).toEqual([]);
     expect(second.summary.checkpoint).toMatchObject({ resumed: false, cleared: false });
@@ -136,29 +140,19 @@ describe('a completing sweep clears only its own checkpoint (DynamoDB Local)', (
 
   it('clears an unreadable checkpoint whatever its stored type', async () => {
     for (const stored of [42, null, { segments: 1 }, ['done']]) {
-      await putItem(table.client, table.tableName, {
-        id: CHECKPOINT_ID,
-        [CHECKPOINT_ATTR.checkpoint]: stored,
-      });
+      await storeCheckpoint(table, stored);
       const store = new DynamoDbCheckpointStore(table.client, table.tableName);
       const loaded = await store.load();
 
       expect(loaded, JSON.stringify(stored)).toEqual({ resumeFrom: undefined, stored });
       expect(await store.clear(loaded!), JSON.stringify(stored)).toBe(true);
-      expect(await getItem(table.client, table.tableName, CHECKPOINT_ID)).toEqual({ id: CHECKPOINT_ID });
+      expect(await checkpointItem(table)).toEqual({ id: CHECKPOINT_ID });
     }
   });
 
   it('leaves a newer checkpoint saved over the unreadable one while it ran', async () => {
-    await putItems(
-      table.client,
-      table.tableName,
-      ids.map((id) => credential(id, { expiresTime: days(400) })),
-    );
-    await putItem(table.client, table.tableName, {
-      id: CHECKPOINT_ID,
-      [CHECKPOINT_ATTR.checkpoint]: 'not json',
-    });
+    await seedCredentials(table);
+    await storeCheckpoint(table, 'not json');
     const otherRun = new DynamoDbCheckpointStore(table.client, table.tableName);
 
     const { summary, warnings } = await completeRun(table, () => otherRun.save(newer));

@@ -31,15 +31,10 @@ import { credential } from '../unit/support/credentials';
 /** The faults the CLI's own client gets (its client is built inside the command). */
 const cliFault = vi.hoisted(() => ({ okRequests: undefined as number | undefined }));
 vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../lambdas/aws/dynamodb-client')>();
-  return {
-    ...actual,
-    createDocumentClient: (...args: Parameters<typeof actual.createDocumentClient>) => {
-      const client = actual.createDocumentClient(...args);
-      if (cliFault.okRequests !== undefined) failBatchWritesAfter(client, cliFault.okRequests);
-      return client;
-    },
-  };
+  const { hookDocumentClients } = await import('../support/document-client-hook');
+  return hookDocumentClients(await importOriginal(), (client) => {
+    if (cliFault.okRequests !== undefined) failBatchWritesAfter(client, cliFault.okRequests);
+  });
 });
 
 /** What the middleware sees of a `BatchWriteItem` (document form: marshalling happens further in). */

@@ -23,6 +23,7 @@ import { putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW, staleDue } from '../unit/support/credentials';
+import { restoreRunCli } from './support/restore-run-cli';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
 const config = parseConfig({ maxDeletePercent: 100, maxDeletesPerRun: 10_000, writeConcurrency: 8 });
@@ -61,18 +62,7 @@ describe('malformed run manifest entries and run index (CLI, DynamoDB Local)', {
     });
     return position;
   };
-  const restoreRun = (runId: string, ...extra: string[]) =>
-    runCli([
-      'restore',
-      '--run',
-      runId,
-      '--reason',
-      'bad config',
-      '--now',
-      days(0),
-      ...tableFlags(table),
-      ...extra,
-    ]);
+  const restoreRun = (runId: string, ...extra: string[]) => restoreRunCli(table, runId, ...extra);
   const deletedIds = async () =>
     (await exportTable(table))
       .filter((i) => i.deletedAt !== undefined)

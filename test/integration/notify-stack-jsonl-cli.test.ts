@@ -20,7 +20,7 @@ import { registerNotifyCommand } from '../../cli/commands/notify';
 import { UsageError } from '../../cli/usage-error';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { runSweep } from '../../lambdas/hygiene/sweep';
-import { mockDeployedStack } from '../support/deployed-stack';
+import { mockProdStack } from '../support/deployed-stack';
 import { runInProcess } from '../support/in-process-cli';
 import { putItems } from '../support/items';
 import { useTestDirectoryTable } from '../support/test-directory-table';
@@ -42,12 +42,10 @@ describe('notify --stack with PC_HYGIENE_TOPIC_ARN in the environment', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
   beforeEach(async () => {
-    mockDeployedStack(cfn, lambda, {
-      stackName: 'Prod',
+    mockProdStack(cfn, lambda, {
       outputs: {
         tableName: table.tableName,
         topicArn: 'arn:aws:sns:eu-west-1:123456789012:prod-topic',
-        sweepFunctionName: 'Prod-Sweep-1',
         directoryTableName: directory.tableName,
       },
       config: { mode: 'enforce', maxDeletePercent: 100 },

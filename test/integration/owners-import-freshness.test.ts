@@ -27,15 +27,10 @@ const NEWER = '2026-11-30T06:00:00.000Z';
 /** Runs once, the next time a client built by the CLI (in process) is about to write the freshness item. */
 const beforeFreshnessWrite = vi.hoisted(() => ({ run: undefined as (() => Promise<void>) | undefined }));
 vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../lambdas/aws/dynamodb-client')>();
-  return {
-    ...actual,
-    createDocumentClient: (...args: Parameters<typeof actual.createDocumentClient>) => {
-      const client = actual.createDocumentClient(...args);
-      if (beforeFreshnessWrite.run !== undefined) pauseBeforeFreshnessWrite(client);
-      return client;
-    },
-  };
+  const { hookDocumentClients } = await import('../support/document-client-hook');
+  return hookDocumentClients(await importOriginal(), (client) => {
+    if (beforeFreshnessWrite.run !== undefined) pauseBeforeFreshnessWrite(client);
+  });
 });
 
 /** The one call of a middleware stack used here (its generic types are the client's). */

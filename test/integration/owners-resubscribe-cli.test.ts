@@ -17,6 +17,7 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { directoryFlags, runCli } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
+import { runSyncSubscriptions } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
 
@@ -43,17 +44,7 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
     return runCli(['owners', 'import', path, ...directoryFlags(table)]);
   };
   const sync = async () => {
-    const run = await runCli([
-      'owners',
-      'sync-subscriptions',
-      '--topic-arn',
-      TOPIC,
-      '--sns-endpoint',
-      sns.endpoint,
-      ...directoryFlags(table),
-      '--format',
-      'json',
-    ]);
+    const run = await runSyncSubscriptions(TOPIC, sns, table, '--format', 'json');
     expect(run).toMatchObject({ code: 0, stderr: '' });
     return JSON.parse(run.stdout) as { created: number; states: Record<string, number> };
   };
@@ -82,16 +73,7 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
 
     expect([afterClick.created, later.created]).toEqual([0, 0]);
     expect(afterClick.states).toEqual({ confirmed: 1, pending: 0, none: 0, unsubscribed: 1 });
-    const text = await runCli([
-      'owners',
-      'sync-subscriptions',
-      '--dry-run',
-      '--topic-arn',
-      TOPIC,
-      '--sns-endpoint',
-      sns.endpoint,
-      ...directoryFlags(table),
-    ]);
+    const text = await runSyncSubscriptions(TOPIC, sns, table, '--dry-run');
     expect(text.stdout).toMatch(/owners in directory +2 \(confirmed 1, pending 0, unsubscribed 1, none 0\)/);
     expect(sns.callCount('Subscribe')).toBe(2);
     expect(ownerSubscriptions()).toEqual([['bob@example.com', false]]);

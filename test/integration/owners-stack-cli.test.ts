@@ -21,7 +21,7 @@ import { registerOwnersCommand } from '../../cli/commands/owners';
 import { registerRelayCommand } from '../../cli/commands/relay';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import type { HygieneConfigInput } from '../../lambdas/hygiene/config';
-import { mockDeployedStack } from '../support/deployed-stack';
+import { mockProdStack } from '../support/deployed-stack';
 import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
@@ -35,16 +35,7 @@ const lambda = mockClient(LambdaClient);
 
 /** Deploys stack `Prod` with `config` and `directoryTable` as its owner directory. */
 function deployProd(directoryTable: string, config: HygieneConfigInput): void {
-  mockDeployedStack(cfn, lambda, {
-    stackName: 'Prod',
-    outputs: {
-      tableName: 'Prod-Table-1',
-      topicArn: TOPIC,
-      sweepFunctionName: 'Prod-Sweep-1',
-      directoryTableName: directoryTable,
-    },
-    config,
-  });
+  mockProdStack(cfn, lambda, { outputs: { topicArn: TOPIC, directoryTableName: directoryTable }, config });
 }
 
 /** Runs `pc-hygiene owners ...args` in process; returns what it wrote and the exit code it set. */

@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
-import { runCli } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
-import { upsertNewOwners } from './support/sns-wire';
+import { runSyncSubscriptions, upsertNewOwners } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:stored-text';
 
@@ -38,19 +37,7 @@ describe('owners sync-subscriptions: stored text in its lines', () => {
   });
 
   it('prints each stored id on its own line, escaped, with no raw control character', async () => {
-    const run = await runCli([
-      'owners',
-      'sync-subscriptions',
-      '--dry-run',
-      '--topic-arn',
-      TOPIC,
-      '--sns-endpoint',
-      sns.endpoint,
-      '--endpoint',
-      table.endpoint,
-      '--directory-table',
-      table.tableName,
-    ]);
+    const run = await runSyncSubscriptions(TOPIC, sns, table, '--dry-run');
 
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('\u001b');

@@ -10,7 +10,7 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { runCli } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
-import { upsertNewOwners } from './support/sns-wire';
+import { runSyncSubscriptions, upsertNewOwners } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
 /** A second topic, for the quota stop (it removes cy's subscription there, leaving TOPIC's for the later tests). */
@@ -58,19 +58,7 @@ describe('pc-hygiene owners sync-subscriptions', () => {
   });
 
   const syncTopic = (topicArn: string, ...extra: string[]) =>
-    runCli([
-      'owners',
-      'sync-subscriptions',
-      '--topic-arn',
-      topicArn,
-      '--sns-endpoint',
-      sns.endpoint,
-      '--endpoint',
-      table.endpoint,
-      '--directory-table',
-      table.tableName,
-      ...extra,
-    ]);
+    runSyncSubscriptions(topicArn, sns, table, ...extra);
   const sync = (...extra: string[]) => syncTopic(TOPIC, ...extra);
   const writes = () => WRITE_ACTIONS.reduce((sum, action) => sum + sns.callCount(action), 0);
   const states = async () =>
@@ -141,20 +129,7 @@ describe('pc-hygiene owners sync-subscriptions', () => {
         filterPolicy: { userId: [userId], audience: ['owner'] },
       }),
     );
-    const run = (...extra: string[]) =>
-      runCli([
-        'owners',
-        'sync-subscriptions',
-        '--topic-arn',
-        GUARD_TOPIC,
-        '--sns-endpoint',
-        sns.endpoint,
-        '--endpoint',
-        guarded.endpoint,
-        '--directory-table',
-        guarded.tableName,
-        ...extra,
-      ]);
+    const run = (...extra: string[]) => runSyncSubscriptions(GUARD_TOPIC, sns, guarded, ...extra);
     const recorded = async () => (await owners.listOwners()).map((o) => o.subscription).sort();
     try {
       expect((await run()).code).toBe(0);

@@ -19,9 +19,9 @@ import { putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW, staleDue } from '../unit/support/credentials';
+import { restoreRunCli } from './support/restore-run-cli';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
-const NOW_ISO = days(0);
 const config = parseConfig({ maxDeletePercent: 100, maxDeletesPerRun: 10_000, writeConcurrency: 8 });
 
 describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
@@ -37,18 +37,7 @@ describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
     };
     return runSweep({ ...sweepDeps(table, 100), manifest }, { config, now: NOW, runId, mode: 'enforce' });
   };
-  const restoreRun = (runId: string, ...extra: string[]) =>
-    runCli([
-      'restore',
-      '--run',
-      runId,
-      '--reason',
-      'bad config',
-      ...tableFlags(table),
-      '--now',
-      NOW_ISO,
-      ...extra,
-    ]);
+  const restoreRun = (runId: string, ...extra: string[]) => restoreRunCli(table, runId, ...extra);
   const deletedIds = async () =>
     (await exportTable(table)).filter((i) => i.deletedAt !== undefined).map((i) => String(i.id));
 

@@ -67,3 +67,22 @@ function stackOutputs(outputs: StackOutputs): { OutputKey: string; OutputValue: 
     return value === undefined ? [] : [{ OutputKey: STACK_OUTPUT[key], OutputValue: value }];
   });
 }
+
+/** A stack `Prod`: `outputs` over its table `Prod-Table-1` and sweep function `Prod-Sweep-1`. */
+export interface ProdStack extends Omit<DeployedStack, 'stackName' | 'outputs'> {
+  /** Outputs added to (or replacing) the table and sweep function ones: its topic, its directory. */
+  readonly outputs: Partial<StackOutputs>;
+}
+
+/** Makes `cloudFormation` and `lambda` answer for stack `Prod` ({@link ProdStack}), as {@link mockDeployedStack}. */
+export function mockProdStack(
+  cloudFormation: AwsClientStub<CloudFormationClient>,
+  lambda: AwsClientStub<LambdaClient>,
+  stack: ProdStack,
+): void {
+  mockDeployedStack(cloudFormation, lambda, {
+    ...stack,
+    stackName: 'Prod',
+    outputs: { tableName: 'Prod-Table-1', sweepFunctionName: 'Prod-Sweep-1', ...stack.outputs },
+  });
+}

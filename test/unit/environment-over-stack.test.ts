@@ -30,7 +30,7 @@ import { addTableOptions } from '../../cli/options/table-options';
 import { topicArnOption } from '../../cli/options/topic-options';
 import { UsageError } from '../../cli/usage-error';
 import { DEFAULT_CONFIG, parseConfig } from '../../lambdas/hygiene/config';
-import { mockDeployedStack } from '../support/deployed-stack';
+import { mockProdStack } from '../support/deployed-stack';
 import { runInProcess } from '../support/in-process-cli';
 
 const cfn = mockClient(CloudFormationClient);
@@ -41,14 +41,8 @@ const DEPLOYED = parseConfig({ mode: 'audit', ownerDelivery: 'relay', staleAfter
 
 /** A deployed stack `Prod` (any stack name answers the same). */
 function deployProd(): void {
-  mockDeployedStack(cfn, lambda, {
-    stackName: 'Prod',
-    outputs: {
-      tableName: 'Prod-Table-1',
-      topicArn: TOPIC,
-      sweepFunctionName: 'Prod-Sweep-1',
-      directoryTableName: 'Prod-Owners-1',
-    },
+  mockProdStack(cfn, lambda, {
+    outputs: { topicArn: TOPIC, directoryTableName: 'Prod-Owners-1' },
     config: DEPLOYED,
     anyName: true,
   });

@@ -257,7 +257,8 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
     ]);
   });
 
-  it('counts an Unsubscribe answered NotFound (another run removed it first) as done, not as a failure', async () => {
+  /** The topic lists one confirmed owner subscription, of `left`, whom the directory records departed. */
+  const givenDepartedOwnerSubscription = () => {
     sns.on(ListSubscriptionsByTopicCommand).resolves({
       Subscriptions: [
         { SubscriptionArn: arn('left'), Protocol: 'email', Endpoint: 'left@example.com', TopicArn: TOPIC },
@@ -266,6 +267,10 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
     sns.on(GetSubscriptionAttributesCommand).resolves({
       Attributes: { PendingConfirmation: 'false', FilterPolicy: ownerFilterPolicy('left') },
     });
+  };
+
+  it('counts an Unsubscribe answered NotFound (another run removed it first) as done, not as a failure', async () => {
+    givenDepartedOwnerSubscription();
     sns.on(UnsubscribeCommand).rejects(new NotFoundException({ message: 'gone', $metadata: {} }));
     const directory = new MemoryOwnerRegistry([owner('left', 'departed')]);
     const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
@@ -277,14 +282,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
   });
 
   it('still reports an Unsubscribe SNS refuses for another reason', async () => {
-    sns.on(ListSubscriptionsByTopicCommand).resolves({
-      Subscriptions: [
-        { SubscriptionArn: arn('left'), Protocol: 'email', Endpoint: 'left@example.com', TopicArn: TOPIC },
-      ],
-    });
-    sns.on(GetSubscriptionAttributesCommand).resolves({
-      Attributes: { PendingConfirmation: 'false', FilterPolicy: ownerFilterPolicy('left') },
-    });
+    givenDepartedOwnerSubscription();
     sns.on(UnsubscribeCommand).rejects(new InvalidParameterException({ message: 'no', $metadata: {} }));
     const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
 

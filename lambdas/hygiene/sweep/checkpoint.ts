@@ -31,12 +31,12 @@ export async function openScan(deps: SweepDeps, settings: SweepSettings): Promis
   const resumeFrom = loaded?.resumeFrom;
   if (resumeFrom === undefined) {
     const positions = Array.from({ length: topSegments }, () => null);
-    return { checkpoints, loaded, resumeFrom, segments: topSegments, positions, pages: fromTop.pages };
+    return { checkpoints, loaded, segments: topSegments, positions, pages: fromTop.pages };
   }
   await fromTop.cancel();
   const { segments } = resumeFrom;
   const pages = deps.scanner.scan({ segments, resumeFrom });
-  return { checkpoints, loaded, resumeFrom, segments, positions: [...resumeFrom.positions], pages };
+  return { checkpoints, loaded, segments, positions: [...resumeFrom.positions], pages };
 }
 
 /**
@@ -47,17 +47,18 @@ export async function openScan(deps: SweepDeps, settings: SweepSettings): Promis
  * @returns what was done, or `undefined` without a checkpoint store (or in audit)
  */
 export async function checkpointPhase(run: SweepRun): Promise<CheckpointSummary | undefined> {
-  const { checkpoints, loaded, resumeFrom, segments, positions } = run.scan;
+  const { checkpoints, loaded, segments, positions } = run.scan;
   if (!checkpoints) return undefined;
   const { stoppedEarly } = run;
   const done = positions.filter((p) => p === 'done').length;
   if (stoppedEarly) await checkpoints.save({ segments, positions });
   const cleared = !stoppedEarly && loaded !== undefined && (await checkpoints.clear(loaded));
+  const resumed = loaded?.resumeFrom !== undefined;
   return {
-    resumed: resumeFrom !== undefined,
+    resumed,
     saved: stoppedEarly,
     cleared,
-    ...(loaded !== undefined && resumeFrom === undefined && { ignoredUnreadable: true as const }),
+    ...(loaded !== undefined && !resumed && { ignoredUnreadable: true as const }),
     segments,
     segmentsDone: stoppedEarly ? done : segments,
   };

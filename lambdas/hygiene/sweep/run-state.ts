@@ -80,15 +80,14 @@ export interface ScanPosition {
   readonly checkpoints: CheckpointStore | undefined;
   /**
    * The stored checkpoint found at the start, readable or not: the one (and
-   * only one) this run clears when it finishes the table.
+   * only one) this run clears when it finishes the table. The run resumes from
+   * its `resumeFrom` (when readable).
    */
   readonly loaded: LoadedCheckpoint | undefined;
-  /** The saved position this run resumes from, if any (`loaded`, when readable). */
-  readonly resumeFrom: ScanCheckpoint | undefined;
   readonly segments: number;
   /** Per segment: `null` (not started), the last key read, or `done`; updated after every page. */
   readonly positions: ScanCheckpoint['positions'][number][];
-  /** The pages to plan, from `resumeFrom` or the top (already requested: sweep/started-scan.ts). Read once. */
+  /** The pages to plan, from `loaded.resumeFrom` or the top (already requested: sweep/started-scan.ts). Read once. */
   readonly pages: AsyncIterable<ScanPage>;
 }
 

@@ -1,14 +1,17 @@
 /**
  * Wiring shared by the on-the-wire tests: the SNS-compatible local server
  * (test/integration/fake-sns-server.ts) with the real `SnsPublisher` on the
- * real SDK client pointed at it, and new owners written to a directory table
- * the way `owners import` writes them.
+ * real SDK client pointed at it, new owners written to a directory table
+ * the way `owners import` writes them, and `owners sync-subscriptions` run
+ * against both.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../../lambdas/aws/sns-publisher';
 import type { ImportedOwner } from '../../../lambdas/hygiene/owner-import';
+import { type CliRun, directoryFlags, runCli } from '../../support/run-cli';
+import type { TestDirectoryTable } from '../../support/test-directory-table';
 import { FakeSnsServer } from '../fake-sns-server';
 
 /** The SNS-compatible server and a publisher to a topic on it. */
@@ -54,4 +57,27 @@ export function upsertNewOwners(
     owners.map((owner) => ({ owner, existed: false, resetRoute: false })),
     at,
   );
+}
+
+/**
+ * Runs `pc-hygiene owners sync-subscriptions` (child process) on `topicArn`
+ * of the local SNS server, against the owner directory `table`, with `extra`
+ * arguments.
+ */
+export function runSyncSubscriptions(
+  topicArn: string,
+  sns: FakeSnsServer,
+  table: TestDirectoryTable,
+  ...extra: string[]
+): Promise<CliRun> {
+  return runCli([
+    'owners',
+    'sync-subscriptions',
+    '--topic-arn',
+    topicArn,
+    '--sns-endpoint',
+    sns.endpoint,
+    ...directoryFlags(table),
+    ...extra,
+  ]);
 }

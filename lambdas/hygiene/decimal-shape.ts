@@ -1,10 +1,10 @@
 /**
  * The value of a decimal number's text, whatever its notation (`7`, `7.0`,
- * `0.7e1`, `7E+0` are one value). One reading for the two places that judge
- * numbers by their text as DynamoDB stores them: the table reader, which keeps
- * a number a double cannot hold exactly (dynamodb-client.ts,
- * `readStoredNumber`), and the item limits `import` checks
- * (cli/aws/item-limits.ts: digits and magnitude). Pure.
+ * `0.7e1`, `7E+0` are one value). One reading for every place that judges a
+ * number by its decimal text: the table reader, which keeps a number a double
+ * cannot hold exactly (lambdas/aws/dynamodb-client.ts, `readStoredNumber`),
+ * the item limits `import` checks (cli/aws/item-limits.ts: digits and
+ * magnitude), and the guard's exact percentage (guard.ts, `exceedsPercent`). Pure.
  */
 
 /** A number's significant digits and decimal exponent: its value is `0.<digits> × 10^exponent`. */
