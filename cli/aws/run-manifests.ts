@@ -8,15 +8,15 @@
  * (`cli/aws/run-manifest-parse.ts`): a malformed header stops the command; a
  * malformed entry of a page or run of the index is named and passed over. A
  * page the header counts may be missing: `runPages` says why and goes on to
- * the next page; `runEntries` stops there with an error naming it. `listRuns`
- * without a handler for malformed runs refuses a partial list.
+ * the next page. `listRuns` without a handler for malformed runs refuses a
+ * partial list.
  *
  * A CLI-only adapter (the sweep writes through `lambdas/aws/run-manifest-store.ts`).
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
 import { RUN_INDEX_ID, RUN_MANIFEST_ATTR, runHeaderId, runPageId } from '../../lambdas/hygiene/data-contract';
-import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
+import type { RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import {
   type MalformedRunIndexEntry,
   MalformedRunIndexError,
@@ -74,19 +74,6 @@ export async function* runPages(
 ): AsyncGenerator<ManifestPage> {
   for (let page = 1; page <= header.pages; page++)
     yield parseRunPage(await getItem(client, tableName, runPageId(header.runId, page)), header, page);
-}
-
-/** A run's deletions, page by page in order; a missing page or a malformed entry is an error naming it. */
-export async function* runEntries(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  header: RunManifestHeader,
-): AsyncGenerator<ManifestEntry> {
-  for await (const { entries, malformed, missing } of runPages(client, tableName, header)) {
-    if (missing !== undefined) throw new Error(missing.error);
-    if (malformed[0] !== undefined) throw new Error(malformed[0].error);
-    yield* entries;
-  }
 }
 
 /** Without a handler, a malformed run of the index is an error: a partial list is never returned unsaid. */

@@ -5,13 +5,14 @@
  * leave none. The reserved items never reach the sweep or the report.
  */
 import { describe, expect, it } from 'vitest';
-import { listRuns, readRunHeader, runEntries } from '../../cli/aws/run-manifests';
+import { listRuns, readRunHeader } from '../../cli/aws/run-manifests';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { isReservedId, RUN_MANIFEST_ATTR, runPageId } from '../../lambdas/hygiene/data-contract';
 import { MANIFEST_PAGE_SIZE } from '../../lambdas/hygiene/run-manifest';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { getItem } from '../support/items';
+import { runEntries } from '../support/run-entries';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { exportTable, sweepDeps } from './support/sweep-deps';

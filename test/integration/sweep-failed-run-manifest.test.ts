@@ -6,12 +6,13 @@
  * Local: the real scanner, writer, checkpoint store and manifest writer.
  */
 import { describe, expect, it } from 'vitest';
-import { listRuns, readRunHeader, runEntries } from '../../cli/aws/run-manifests';
+import { listRuns, readRunHeader } from '../../cli/aws/run-manifests';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { isReservedId } from '../../lambdas/hygiene/data-contract';
 import type { LoadedCheckpoint } from '../../lambdas/hygiene/ports';
 import { runSweep, type SweepDeps } from '../../lambdas/hygiene/sweep';
+import { runEntries } from '../support/run-entries';
 import { type TestTable, useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { failingAfter, ScanFailedError } from '../unit/support/failing-scanner';
