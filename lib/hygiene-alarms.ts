@@ -171,7 +171,7 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
   return [
     alarm(
       'UnreachableOwners',
-      'The notifier could not deliver owners’ notices to the owners (not in the directory, departed, no email, subscription pending or missing, bouncing): their events went to the admins’ owner-unreachable report. Run pc-hygiene owners list --unreachable.',
+      'The notifier could not deliver owners’ notices to the owners (not in the directory, departed, no email, unsubscribed, subscription pending or missing, bouncing): their events went to the admins’ owner-unreachable report. Run pc-hygiene owners list --unreachable.',
       NOTIFIER_METRIC.unreachableOwners,
       hourlyDrains,
     ),

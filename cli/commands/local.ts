@@ -112,7 +112,7 @@ async function runLocalCycle(
   const digestsPath = join(dir, 'digests.jsonl');
   log(`Notifying (file sink): one digest per owner into ${digestsPath}...`);
   log(
-    'Owner reach is judged by the relay rule (ownerDelivery: relay: active, with an email, not bouncing): ' +
+    'Owner reach is judged by the relay rule (ownerDelivery: relay: active, with an email, not unsubscribed, not bouncing): ' +
       "locally there is no SNS to confirm subscriptions. Unreachable owners' events go to the owner-unreachable report.",
   );
   const directory = new DynamoOwnerDirectory(client, DEFAULT_DIRECTORY_TABLE_NAME);

@@ -117,7 +117,7 @@ export const RELAY_METRIC = {
   sent: 'EmailsSent',
   /** Redelivered digest parts that had already been emailed (not sent again). */
   duplicates: 'EmailDuplicatesSkipped',
-  /** Digests not emailed because the owner is unreachable (not in the directory, departed, no email, bouncing). */
+  /** Digests not emailed because the owner is unreachable (not in the directory, departed, no email, unsubscribed, bouncing). */
   unreachable: 'UnreachableOwnersSkipped',
   /** Records that failed (retried by SQS, then moved to the DLQ). */
   failed: 'EmailRelayFailures',

@@ -21,8 +21,11 @@ export type OwnerStatus = (typeof OWNER_STATUSES)[number];
  * The state of an owner's SNS email subscription, recorded by the subscription
  * reconciler. `unsubscribed`: the owner's confirmed subscription was deleted
  * outside the reconciler (the unsubscribe link of an SNS email): the reconciler
- * does not subscribe them again until the address changes or an operator runs
- * `pc-hygiene owners resubscribe` (docs/notifications.md, "Subscription reconciler").
+ * does not subscribe them again, and the owner is unreachable on **both**
+ * routes (the relay does not email them either: it is the person's own "stop"),
+ * until the address changes or an operator runs `pc-hygiene owners resubscribe`
+ * (docs/notifications.md, "Subscription reconciler"). The other states matter
+ * to `sns-email` only.
  */
 export const SUBSCRIPTION_STATES = ['confirmed', 'pending', 'none', 'unsubscribed'] as const;
 export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
@@ -35,7 +38,10 @@ export interface OwnerRecord {
   /** Display name, used to greet the owner in digests. */
   readonly name?: string;
   readonly status: OwnerStatus;
-  /** `sns-email` route only: the owner's subscription state; absent until the reconciler has run. */
+  /**
+   * The owner's subscription state, recorded by the `sns-email` reconciler;
+   * absent until it has run. `unsubscribed` also holds on `relay` ({@link reachabilityOf}).
+   */
   readonly subscription?: SubscriptionState;
   /**
    * `sns-email` route only: the ARN of the confirmed subscription the state is
@@ -79,21 +85,31 @@ export function normalizeEmail(email: string): string {
 
 /**
  * Whether an owner's digest reaches a person on `route`: the owner is in the
- * directory, `active`, has an email, and the route can deliver to it
- * (`sns-email`: a confirmed subscription, and not an owner who unsubscribed;
- * `relay`: the address is not bouncing).
+ * directory, `active`, has an email, has not unsubscribed, and the route can
+ * deliver to it (`sns-email`: a confirmed subscription; `relay`: the address
+ * is not bouncing). The first reason that applies is reported, in the order
+ * of {@link UNREACHABLE_REASONS} (`subscription-pending`, `unsubscribed` and
+ * `no-subscription` exclude each other).
+ *
+ * `unsubscribed` (the owner clicked the unsubscribe link of an SNS email) holds
+ * on both routes: the relay does not email a person who said "stop" either.
+ * It comes before `bouncing` because it is the person's own choice, and it
+ * names the way back (`pc-hygiene owners resubscribe`, or a new address from
+ * the import), while a bounce is a fact about the address. The other
+ * subscription states (`pending`, `none`, `confirmed`) do not matter on
+ * `relay` (docs/notifications.md, "Owner reach").
  * @param owner the directory's record, or `undefined` when the owner is not in it
  */
 export function reachabilityOf(owner: OwnerRecord | undefined, route: OwnerDeliveryRoute): Reachability {
   if (owner === undefined) return { reachable: false, reason: 'not-in-directory' };
   if (owner.status === 'departed') return { reachable: false, reason: 'departed' };
   if (owner.email === undefined || owner.email === '') return { reachable: false, reason: 'no-email' };
+  if (owner.subscription === 'unsubscribed') return { reachable: false, reason: 'unsubscribed' };
   if (route === 'relay') {
     return owner.bouncingSince === undefined ? { reachable: true } : { reachable: false, reason: 'bouncing' };
   }
   if (owner.subscription === 'confirmed') return { reachable: true };
   if (owner.subscription === 'pending') return { reachable: false, reason: 'subscription-pending' };
-  if (owner.subscription === 'unsubscribed') return { reachable: false, reason: 'unsubscribed' };
   return { reachable: false, reason: 'no-subscription' };
 }
 

@@ -65,7 +65,7 @@ describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
     });
     expect(found.get('bob')).toMatchObject({ name: 'Bob "the builder"', status: 'departed' });
     expect(found.get('bob')?.email).toBeUndefined();
-    expect(await directory().freshness()).toEqual({ asOf: '2026-11-30T11:00:00.000Z', owners: 3 });
+    expect(await directory().freshness()).toMatchObject({ asOf: '2026-11-30T11:00:00.000Z', owners: 3 });
   });
 
   it('imports JSON Lines through the env var for the table name', async () => {
@@ -246,6 +246,47 @@ describe('pc-hygiene owners export / list', () => {
     const onSns = await runCli(['owners', 'list', ...flags()]);
     expect(onSns.stdout).toMatch(/ann +active +ann@example.com +Smith, Ann +unreachable: no-subscription/);
     expect(onSns.stdout.split('\n')[0]).toContain('REACH (sns-email)');
+  });
+
+  it('lists an owner who unsubscribed by an SNS email’s link as unreachable on relay too (reason unsubscribed)', async () => {
+    const directory = new DynamoOwnerDirectory(table.client, table.tableName);
+    // ann unsubscribed (as the sns-email reconciler records it); cid bounces as well and unsubscribed: her choice first.
+    await directory.markBouncing('cid', 'cid@example.com', '2026-11-30T00:00:00.000Z');
+    const arn = (id: string) => `arn:aws:sns:eu-west-1:123456789012:hygiene:${id}`;
+    const skipped = await directory.recordSubscriptionStates(
+      ['ann', 'cid'].map((userId) => ({
+        userId,
+        email: `${userId}@example.com`,
+        state: 'unsubscribed' as const,
+        subscriptionArn: arn(userId),
+        read: {},
+      })),
+    );
+    expect(skipped).toEqual([]);
+
+    const onRelay = await runCli([
+      'owners',
+      'list',
+      ...flags(),
+      '--unreachable',
+      '--route',
+      'relay',
+      '--format',
+      'json',
+    ]);
+    expect(onRelay.code).toBe(0);
+    expect(JSON.parse(onRelay.stdout)).toEqual({
+      route: 'relay',
+      owners: [
+        expect.objectContaining({ userId: 'ann', reachable: false, reason: 'unsubscribed' }),
+        expect.objectContaining({ userId: 'bob', reachable: false, reason: 'departed' }),
+        expect.objectContaining({ userId: 'cid', reachable: false, reason: 'unsubscribed' }),
+      ],
+    });
+
+    const asTable = await runCli(['owners', 'list', ...flags(), '--route', 'relay']);
+    expect(asTable.stdout).toMatch(/ann +active +ann@example.com +Smith, Ann +unreachable: unsubscribed/);
+    expect(asTable.stdout.split('\n')[0]).toContain('REACH (relay)');
   });
 
   it('with --table, also lists credential owners the directory does not hold (not-in-directory)', async () => {

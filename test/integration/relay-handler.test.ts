@@ -2,7 +2,8 @@
  * The relay Lambda's handler end to end below SES: the owner directory and
  * the relay ledger on DynamoDB Local, SESv2 mocked at the client boundary
  * (aws-sdk-client-mock) with the exact `SendEmail` requests asserted. Covers
- * sending once across redeliveries, skipping unreachable owners, the partial
+ * sending once across redeliveries, skipping unreachable owners (also one who
+ * unsubscribed by an SNS email's link, until `owners resubscribe`), the partial
  * batch response, throttling then success, the permanent-failure (DLQ) path,
  * and a permanent bounce (SES events handler) making the owner unreachable.
  */
@@ -24,6 +25,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOwnerDirectoryTable } from '../../cli/aws/create-owner-directory-table';
 import { createRelayLedgerTable } from '../../cli/aws/create-relay-ledger-table';
+import { resubscribe } from '../../cli/commands/owners/resubscribe';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoRelayLedger } from '../../lambdas/aws/relay-ledger-store';
@@ -207,6 +209,54 @@ describe('relay handler', () => {
       // bob's failure is SES's rejection, not an owner nobody was told of.
       [RELAY_METRIC.unreportedUnreachable]: 0,
     });
+  });
+
+  it('does not email an owner who unsubscribed by an SNS email’s link, as for a bouncing one; owners resubscribe undoes it', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-after-resubscribe' });
+    const directory = new DynamoOwnerDirectory(client, directoryTable);
+    // What the sns-email reconciler records when ada's confirmed subscription vanished (before a switch to relay).
+    const recorded = await directory.recordSubscription({
+      userId: 'ada',
+      email: 'ada@example.com',
+      state: 'unsubscribed',
+      subscriptionArn: 'arn:aws:sns:us-east-1:123456789012:hygiene:ada-sub',
+      read: {},
+    });
+    expect(recorded).toBe(true);
+    const relay = relayHandler();
+
+    // A digest the drain judged reachable (the admins were not told), then one it judged unreachable.
+    const unreported = await relay.invoke(batch('ada'));
+    const unreportedMetrics = { ...relay.metrics };
+    const reported = await relay.invoke({ Records: [sqsRecord('ada', 'unreachable')] });
+    const reportedMetrics = { ...relay.metrics };
+
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    // Not acknowledged unheard: retried by SQS, then the DLQ and its alarm.
+    expect(unreported).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-ada' }] });
+    expect(unreportedMetrics).toMatchObject({
+      [RELAY_METRIC.failed]: 1,
+      [RELAY_METRIC.unreportedUnreachable]: 1,
+      [RELAY_METRIC.unreachable]: 0,
+    });
+    expect(reported).toEqual({ batchItemFailures: [] });
+    expect(reportedMetrics).toMatchObject({
+      [RELAY_METRIC.sent]: 0,
+      [RELAY_METRIC.unreachable]: 1,
+      [RELAY_METRIC.unreportedUnreachable]: 0,
+    });
+
+    // The operator's way back: state none, and on relay ada is emailed again at once.
+    expect(await resubscribe(client, directoryTable, ['ada'])).toEqual({
+      resubscribed: ['ada'],
+      notChanged: [],
+    });
+    const again = await relay.invoke(batch('ada'));
+
+    expect(again).toEqual({ batchItemFailures: [] });
+    expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual([
+      ['ada@example.com'],
+    ]);
   });
 
   it('retries SES throttling with backoff inside the invocation, then sends', async () => {

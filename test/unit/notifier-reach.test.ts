@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { type NotifierOptions, runNotifier } from '../../lambdas/hygiene/notifier';
-import type {
-  OwnerDeliveryRoute,
-  OwnerRecord,
-  UnreachableReason,
+import {
+  type OwnerDeliveryRoute,
+  type OwnerRecord,
+  reachabilityOf,
+  type UnreachableReason,
 } from '../../lambdas/hygiene/owner-directory';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
@@ -57,6 +58,54 @@ function seed(outbox: InMemoryOutbox, userId: string, credentials = 1): OutboxEv
     return event;
   });
 }
+
+describe('reachabilityOf on the relay route', () => {
+  const BOUNCED = '2026-11-20T00:00:00.000Z';
+
+  it('judges an owner who unsubscribed unreachable (reason unsubscribed), as on sns-email', () => {
+    const ada: OwnerRecord = { ...reachableOwner('ada'), subscription: 'unsubscribed' };
+
+    expect(reachabilityOf(ada, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+    expect(reachabilityOf(ada, 'sns-email')).toEqual({ reachable: false, reason: 'unsubscribed' });
+  });
+
+  it('reports unsubscribed before bouncing (the person’s own choice), after departed and no-email', () => {
+    const ada: OwnerRecord = { ...reachableOwner('ada'), subscription: 'unsubscribed' };
+
+    expect(reachabilityOf({ ...ada, bouncingSince: BOUNCED }, 'relay')).toEqual({
+      reachable: false,
+      reason: 'unsubscribed',
+    });
+    expect(reachabilityOf({ ...ada, status: 'departed' }, 'relay')).toEqual({
+      reachable: false,
+      reason: 'departed',
+    });
+    expect(
+      reachabilityOf({ userId: 'ada', status: 'active', subscription: 'unsubscribed' }, 'relay'),
+    ).toEqual({
+      reachable: false,
+      reason: 'no-email',
+    });
+  });
+
+  it.each(['confirmed', 'pending', 'none', undefined] as const)(
+    'keeps an owner in subscription state %s reachable unless the address bounces',
+    (subscription) => {
+      const owner: OwnerRecord = {
+        userId: 'ada',
+        email: 'ada@example.com',
+        status: 'active',
+        ...(subscription !== undefined && { subscription }),
+      };
+
+      expect(reachabilityOf(owner, 'relay')).toEqual({ reachable: true });
+      expect(reachabilityOf({ ...owner, bouncingSince: BOUNCED }, 'relay')).toEqual({
+        reachable: false,
+        reason: 'bouncing',
+      });
+    },
+  );
+});
 
 describe('runNotifier without an owner directory', () => {
   it('publishes digests exactly as before, sends no report, and says reach is unverified', async () => {
@@ -121,6 +170,8 @@ describe('runNotifier with an owner directory', () => {
     ['no-subscription', 'sns-email', { userId: 'bob', email: 'bob@example.com', status: 'active' }],
     ['no-subscription', 'sns-email', { ...reachableOwner('bob'), subscription: 'none' }],
     ['bouncing', 'relay', { ...reachableOwner('bob'), bouncingSince: '2026-11-20T00:00:00.000Z' }],
+    // The owner said "stop" by the SNS email's link: the relay does not email them either.
+    ['unsubscribed', 'relay', { ...reachableOwner('bob'), subscription: 'unsubscribed' }],
   ];
   const cases = rows.map(([reason, route, record]) => ({ reason, route, record }));
 

@@ -392,11 +392,11 @@ describe('the mass-unsubscribe guard', () => {
 });
 
 describe('reach of an owner who unsubscribed', () => {
-  it('is unreachable with the reason unsubscribed on sns-email; the relay does not use the subscription', () => {
+  it('is unreachable with the reason unsubscribed on both routes: the relay does not email them either', () => {
     const ada = owner('ada', 'unsubscribed');
 
     expect(reachabilityOf(ada, 'sns-email')).toEqual({ reachable: false, reason: 'unsubscribed' });
-    expect(reachabilityOf(ada, 'relay')).toEqual({ reachable: true });
+    expect(reachabilityOf(ada, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
     expect(reachabilityOf({ ...ada, status: 'departed' }, 'sns-email')).toEqual({
       reachable: false,
       reason: 'departed',
@@ -420,9 +420,10 @@ describe('reach of an owner who unsubscribed', () => {
     });
 
     expect(part?.message.text).toContain(
-      '  * ada: unsubscribed from the SNS emails (the unsubscribe link), so none reaches them [unsubscribed]\n' +
+      '  * ada: unsubscribed by the link of an SNS email, so no email is sent to them (neither by SNS nor by the relay) [unsubscribed]\n' +
         '    What to do: tell the owner about these credentials another way; if they want the emails again, ' +
-        'run pc-hygiene owners resubscribe <userId> (SNS then sends a new confirmation link).',
+        'run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; ' +
+        'route relay: the next digest is emailed). A new address from the import also ends the opt-out.',
     );
     expect(part?.owners.map((o) => o.reason)).toEqual(['unsubscribed']);
   });

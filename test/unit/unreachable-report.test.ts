@@ -67,6 +67,36 @@ describe('renderUnreachableReport', () => {
     expect(part?.entry.MessageAttributes.severity?.StringValue).toBe('high');
   });
 
+  it.each(['sns-email', 'relay'] as const)(
+    'says on route %s that an owner who unsubscribed gets no email from SNS or the relay, and the way back',
+    (route) => {
+      const [part] = renderUnreachableReport(
+        input({
+          route,
+          owners: [
+            {
+              userId: 'ada',
+              reason: 'unsubscribed',
+              events: [outboxEvent({ credentialId: 'c1', userId: 'ada' })],
+            },
+          ],
+        }),
+      );
+      const lines = (part?.message.text ?? '').split('\n');
+      const at = lines.indexOf(
+        '  * ada: unsubscribed by the link of an SNS email, so no email is sent to them (neither by SNS nor by the relay) [unsubscribed]',
+      );
+
+      expect(at).toBeGreaterThan(0);
+      expect(lines[at + 1]).toBe(
+        '    What to do: tell the owner about these credentials another way; if they want the emails again, ' +
+          'run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; ' +
+          'route relay: the next digest is emailed). A new address from the import also ends the opt-out.',
+      );
+      expect(part?.owners.map((o) => o.reason)).toEqual(['unsubscribed']);
+    },
+  );
+
   it('flattens line breaks in a directory name so it cannot add lines to the report', () => {
     const [part] = renderUnreachableReport(
       input({

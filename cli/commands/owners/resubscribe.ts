@@ -1,10 +1,13 @@
 /**
  * `pc-hygiene owners resubscribe <userId...>`: the way back for an owner who
  * unsubscribed by an SNS email's link (docs/notifications.md, "Subscription
- * reconciler"). The reconciler honours that opt-out (state `unsubscribed`)
- * and never subscribes the owner again by itself; this records `none` for
- * each named owner in that state, so the next reconcile (or `owners
- * sync-subscriptions`) subscribes them and SNS sends a new confirmation email.
+ * reconciler"), on both routes. That opt-out (state `unsubscribed`) makes the
+ * owner unreachable on `sns-email` and on `relay` alike, and the reconciler
+ * never subscribes the owner again by itself; this records `none` for each
+ * named owner in that state. On `sns-email` the next reconcile (or `owners
+ * sync-subscriptions`) then subscribes them and SNS sends a new confirmation
+ * email; on `relay` they are reachable again at once (no confirmation email:
+ * the relay's next digest for them is sent).
  * An owner in any other state, or not in the directory, is named and left
  * alone (exit 1). The state is written only while the owner still has the
  * address, the state `unsubscribed` and the subscription ARN it was read with
@@ -25,8 +28,9 @@ import type { OptionsOf } from '../../options/options-of';
 
 /** What `owners resubscribe --help` says the command does. */
 const DESCRIPTION =
-  'Let the subscription reconciler subscribe again owners who unsubscribed by the link in an SNS email ' +
-  '(state unsubscribed): records state none, so the next reconcile sends them a new confirmation email. ' +
+  'Undo the opt-out of owners who unsubscribed by the link in an SNS email (state unsubscribed, ' +
+  'unreachable on both routes): records state none. Route sns-email: the next reconcile subscribes them ' +
+  'and SNS sends a new confirmation email. Route relay: they are reachable again at once (no confirmation email). ' +
   'Owners in another state or not in the directory are named and left alone (exit 1).';
 
 function defineOwnersResubscribe(owners: Command) {
@@ -42,7 +46,7 @@ type NotResubscribedReason = 'not-in-directory' | 'not-unsubscribed' | 'changed-
 
 /** What the command did for each named owner. */
 export interface ResubscribeResult {
-  /** Owners now recorded `none`: the next reconcile subscribes them. */
+  /** Owners now recorded `none`: the next reconcile subscribes them (`sns-email`); reachable again (`relay`). */
   readonly resubscribed: readonly string[];
   /** Owners left alone, with the state they are in when the directory holds them. */
   readonly notChanged: readonly {
@@ -102,7 +106,7 @@ function resultText(result: ResubscribeResult, tableName: string): string {
   return terminalLines([
     ...result.resubscribed.map(
       (userId) =>
-        `${userId}: resubscribe recorded in ${tableName} (state none): the next reconcile (or pc-hygiene owners sync-subscriptions) subscribes them, and SNS sends a confirmation email`,
+        `${userId}: resubscribe recorded in ${tableName} (state none): on route sns-email the next reconcile (or pc-hygiene owners sync-subscriptions) subscribes them, and SNS sends a confirmation email; on route relay they are reachable again now`,
     ),
     ...result.notChanged.map(
       ({ userId, reason, state }) => `${userId}: not changed: ${REASON_TEXT[reason](state)}`,
