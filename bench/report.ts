@@ -179,7 +179,8 @@ export function bundlesMarkdown(bundles: readonly BundleResult[]): string {
 
 /** One line per target. */
 export function targetsMarkdown(checks: readonly TargetCheck[]): string {
-  return checks.map((c) => `- ${c.holds ? 'HOLDS' : 'MISSED'}: ${c.target} — ${c.detail}`).join('\n');
+  const verdict = (c: TargetCheck) => (!c.judged ? 'REPORTED' : c.holds ? 'HOLDS' : 'MISSED');
+  return checks.map((c) => `- ${verdict(c)}: ${c.target} — ${c.detail}`).join('\n');
 }
 
 /** Issue 15's targets table: figure, target, latency model, value and verdict (REPORTED = the target is for the other model). */

@@ -68,7 +68,8 @@ export interface JudgeOptions {
   readonly profiled?: boolean;
 }
 
-const PROFILED_NOTE = 'profiled run (--cpu-prof): a timing here is a diagnostic, not a verdict; ';
+/** What a timing target's detail says on a profiled run: why it is reported, not judged (issue 6's checks too). */
+export const PROFILED_NOTE = 'profiled run (--cpu-prof): a timing here is a diagnostic, not a verdict; ';
 
 /** A verdict on `row`'s case, its detail prefixed with the case; fields in the order the results JSON lists them. */
 function verdictOn(

@@ -11,7 +11,9 @@
  * (a `pages` that is no whole number, a number a double cannot hold, an
  * unknown `status`) or breaking a rule between fields is refused whole; a
  * page's entries and the index's runs are checked one by one, a malformed one
- * named and passed over; a page the header counts that is missing, or whose
+ * named and passed over (an entry's dates are checked as the instants the
+ * sweep writes: a damaged date is named, not shown or trusted); a page the
+ * header counts that is missing, or whose
  * entries are not a list, is named with why and where its deletions are.
  */
 import * as z from 'zod/mini';
@@ -32,6 +34,7 @@ import {
   type RunManifestHeader,
 } from '../../lambdas/hygiene/run-manifest';
 import { exactNumberText, inexactNumberPhrase, shortJson } from '../../lambdas/hygiene/stored-value-text';
+import { formatInstant, parseInstant } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
 
 /** A run's stored header has a field of the wrong type or out of range: nothing is read from it. */
@@ -89,7 +92,38 @@ const headerSchema = z.object(
   { error: 'must be a map' },
 );
 
-/** A deletion entry of a page (unknown fields are dropped). */
+/** The form of the instants the sweep computes and writes (`formatInstant`). */
+const CANONICAL_UTC = 'YYYY-MM-DDTHH:mm:ss.sssZ';
+
+/**
+ * The rule a stored instant of an entry breaks, or `undefined`. `run`: an
+ * instant the sweep wrote with `formatInstant` (the run's `now`, the expiry
+ * and grace instants it decided on), so exactly canonical UTC; `copied`: a
+ * credential's own date copied as stored (`lastUsedAt`, `createdAt`), so any
+ * RFC 3339 instant the sweep reads (`parseInstant`: it deletes no credential
+ * whose dates it cannot read).
+ */
+function instantProblem(value: string, kind: 'run' | 'copied'): string | undefined {
+  const parsed = parseInstant(value);
+  if (kind === 'copied')
+    return parsed.ok
+      ? undefined
+      : `must be an RFC 3339 instant, as the credential stored it; it is ${parsed.reason}`;
+  if (parsed.ok && formatInstant(parsed.ms) === value) return undefined;
+  const found = parsed.ok ? 'a valid instant written in another form' : parsed.reason;
+  return `must be an instant in canonical UTC (${CANONICAL_UTC}), as the sweep writes it; it is ${found}`;
+}
+
+/** A string that is an instant of `kind` ({@link instantProblem}). */
+const instant = (kind: 'run' | 'copied') =>
+  text.check(
+    z.superRefine((value: string, context) => {
+      const problem = instantProblem(value, kind);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: value });
+    }),
+  );
+
+/** A deletion entry of a page (unknown fields are dropped); every date a checked instant. */
 const entrySchema = z.object(
   {
     id: nonEmpty,
@@ -97,12 +131,12 @@ const entrySchema = z.object(
     clientId: optionalText,
     displayName: optionalText,
     rule: z.enum(DELETED_REASONS, { error: `must be one of ${DELETED_REASONS.join(', ')}` }),
-    deletedAt: text,
-    expiresTime: optionalText,
-    lastUsedAt: optionalText,
-    createdAt: optionalText,
-    flaggedAt: optionalText,
-    deleteAfter: optionalText,
+    deletedAt: instant('run'),
+    expiresTime: z.optional(instant('run')),
+    lastUsedAt: z.optional(instant('copied')),
+    createdAt: z.optional(instant('copied')),
+    flaggedAt: z.optional(instant('run')),
+    deleteAfter: z.optional(instant('run')),
   },
   { error: 'must be a map' },
 );

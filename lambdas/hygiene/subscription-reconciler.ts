@@ -139,7 +139,10 @@ export class EmptyOwnerDirectoryError extends Error {
  * The quota stopped a run after it applied the removals and repairs and
  * recorded the states: the {@link FilterPolicyQuotaError} (same name and
  * message, `applied` set), with the run's summary, so a caller reports what
- * the run did as it would for a run that finished (the Lambda's metrics).
+ * the run did as it would for a run that finished (the Lambda's metrics, the
+ * CLI's summary with the mass-unsubscribe guard's verdict). A dry run's stop
+ * applied nothing (`applied` unset): its summary says what the run would do
+ * short of the creations.
  */
 export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
   constructor(
@@ -147,11 +150,14 @@ export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
     /** What the stopped run did: no creation (`created` 0); its removals, repairs, refusals and states. */
     readonly summary: ReconcileSummary,
   ) {
-    super(problem.quota, problem.needed, problem.creations, {
-      removed: summary.removed,
-      repaired: summary.repaired,
-      failed: summary.failed.length,
-    });
+    super(
+      problem.quota,
+      problem.needed,
+      problem.creations,
+      summary.dryRun
+        ? undefined
+        : { removed: summary.removed, repaired: summary.repaired, failed: summary.failed.length },
+    );
   }
 }
 
@@ -159,7 +165,7 @@ export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
  * Makes the topic's owner subscriptions match the directory.
  * @throws {SubscriptionQuotaStop} (a {@link FilterPolicyQuotaError}) when the plan needs more filter policies
  *   than the quota: after applying the removals and repairs and recording the states (see
- *   {@link withoutCreations}); a dry run changes nothing and throws the plain {@link FilterPolicyQuotaError}
+ *   {@link withoutCreations}); a dry run changes nothing, and its stop's summary says what it would do
  * @throws {EmptyOwnerDirectoryError} before any change, on the `sns-email` route with an empty directory
  */
 export async function reconcileSubscriptions(
@@ -179,7 +185,6 @@ export async function reconcileSubscriptions(
   });
   const quotaError = filterPolicyQuotaProblem(plan, quota);
   if (quotaError === undefined) return applyAndRecord(deps, plan, options, { owners, quota });
-  if (options.dryRun) throw quotaError;
   throw new SubscriptionQuotaStop(
     quotaError,
     await applyAndRecord(deps, withoutCreations(plan), options, { owners, quota }),

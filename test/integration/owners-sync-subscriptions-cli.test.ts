@@ -2,7 +2,8 @@
  * `pc-hygiene owners sync-subscriptions` as a user runs it (child process):
  * the directory on DynamoDB Local, the topic on the SNS-compatible local
  * server. Dry run, a real run and its idempotent repeat, the quota stop
- * (exit 3, nothing created; removals still made), the mass-unsubscribe guard
+ * (exit 3, nothing created; removals still made; the run's summary printed,
+ * also when the same run trips the guard), the mass-unsubscribe guard
  * (exit 3, opt-outs held back) and its override, and usage errors (exit 2).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +173,94 @@ describe('pc-hygiene owners sync-subscriptions', () => {
     } finally {
       await guarded.drop();
     }
+  });
+
+  /**
+   * Five confirmed owners whose subscriptions vanish (the topic re-created), an admin subscription with a
+   * filter and a new owner to subscribe: with a quota of 1 the run stops at the quota and trips the guard.
+   */
+  async function quotaStopWithGuard(label: string, ...extra: string[]) {
+    const topicArn = `arn:aws:sns:eu-west-1:123456789012:hygiene-${label}`;
+    const guarded = await createTestDirectoryTable(`sync-cli-${label}`);
+    const owners = new DynamoOwnerDirectory(guarded.client, guarded.tableName);
+    const owner = (userId: string) => ({ userId, email: `${userId}@example.com`, status: 'active' as const });
+    const ids = ['q1', 'q2', 'q3', 'q4', 'q5'];
+    try {
+      await upsertNewOwners(owners, ids.map(owner), '2026-12-01T00:00:00.000Z');
+      sns.addSubscription({
+        topicArn,
+        protocol: 'email',
+        endpoint: 'sec@example.com',
+        filterPolicy: { audience: ['admin'] },
+      });
+      const made = ids.map((userId) =>
+        sns.addSubscription({
+          topicArn,
+          protocol: 'email',
+          endpoint: `${userId}@example.com`,
+          filterPolicy: { userId: [userId], audience: ['owner'] },
+        }),
+      );
+      const run = (...args: string[]) => runSyncSubscriptions(topicArn, sns, guarded, ...args);
+      expect((await run()).code).toBe(0);
+      for (const m of made) sns.subscriptions.splice(sns.subscriptions.indexOf(m), 1);
+      await upsertNewOwners(owners, [owner('q6')], '2026-12-02T00:00:00.000Z');
+      const subscribes = sns.callCount('Subscribe');
+
+      const dry = await run('--filter-policy-quota', '1', '--dry-run', ...extra);
+      const stopped = await run('--filter-policy-quota', '1', ...extra);
+
+      expect(sns.callCount('Subscribe')).toBe(subscribes);
+      return { dry, stopped, recorded: (await owners.listOwners()).map((o) => o.subscription ?? '-').sort() };
+    } finally {
+      await guarded.drop();
+    }
+  }
+
+  it('at the quota prints the run’s summary (with the mass-unsubscribe guard and the held owners) on stdout, the quota error on stderr, exit 3', async () => {
+    const { dry, stopped, recorded } = await quotaStopWithGuard('quota-guard');
+
+    expect(stopped.code).toBe(3);
+    expect(stopped.stdout).toMatch(/created +0/);
+    expect(stopped.stdout).toContain(
+      'owners in directory  6 (confirmed 0, pending 0, unsubscribed 0, none 6)',
+    );
+    expect(stopped.stdout).toContain('filter policies      1 now, 1 after, quota 1');
+    expect(stopped.stdout).toContain(
+      'mass-unsubscribe guard (over 10% and at least 5, or all of at least 2): 5 of 5 confirmed owners have no subscription left on the topic; ' +
+        'none recorded unsubscribed',
+    );
+    expect(stopped.stdout).toContain('held: q1, q2, q3, q4, q5');
+    expect(stopped.stdout).not.toContain('pc-hygiene:');
+    expect(stopped.stderr).toContain('would need 2 subscription filter policies');
+    expect(stopped.stderr).toContain('no subscription was created (0 removed and 0 repaired');
+    // the held owners recorded none; the new owner, never subscribed, has no state yet
+    expect(recorded).toEqual(['-', ...Array(5).fill('none')]);
+    // A dry run at the quota prints what it would do, the guard's verdict included, then the error.
+    expect(dry.code).toBe(3);
+    expect(dry.stdout).toContain('DRY RUN, nothing changed');
+    expect(dry.stdout).toMatch(/would create +0/);
+    expect(dry.stdout).toContain('held: q1, q2, q3, q4, q5');
+    expect(dry.stderr).toContain('would need 2 subscription filter policies');
+    expect(dry.stderr).not.toContain('0 removed and 0 repaired');
+  });
+
+  it('at the quota with --format json prints the run’s summary as JSON, exit 3', async () => {
+    const { stopped } = await quotaStopWithGuard('quota-guard-json', '--format', 'json');
+
+    expect(stopped.code).toBe(3);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({
+      dryRun: false,
+      created: 0,
+      states: { confirmed: 0, none: 6 },
+      unsubscribeGuard: {
+        tripped: true,
+        overridden: false,
+        newlyUnsubscribed: ['q1', 'q2', 'q3', 'q4', 'q5'],
+      },
+      filterPolicies: { current: 1, planned: 1, quota: 1 },
+    });
+    expect(stopped.stderr).toContain('above the quota of 1 filter policies per topic');
   });
 
   it('refuses a missing or malformed topic ARN and a bad quota with exit 2', async () => {

@@ -1,7 +1,9 @@
 /**
  * A run manifest's pages and run index are stored data, checked entry by
  * entry before `runs show`, `restore --run` or `runs list` use them
- * (docs/data-model.md, "Run manifests"): a malformed entry is named (page,
+ * (docs/data-model.md, "Run manifests"): a malformed entry (a date included:
+ * the sweep's own instants in canonical UTC, a credential's dates as any
+ * RFC 3339 instant) is named (page,
  * position, field, stored value, rule), sanitised, and left out; the valid
  * ones are kept; a page or an index that is not a list at all is named as such.
  */
@@ -47,6 +49,42 @@ describe('parseRunEntries', () => {
       'userId = the number 1E+125, which a double cannot hold exactly: must be a string',
     ],
     ['expiresTime', { ...good, expiresTime: null }, 'expiresTime = null: must be a string'],
+    [
+      'deletedAt',
+      { ...good, deletedAt: '2026-02-30T00:00:00.000Z' },
+      'deletedAt = "2026-02-30T00:00:00.000Z": must be an instant in canonical UTC (YYYY-MM-DDTHH:mm:ss.sssZ), ' +
+        'as the sweep writes it; it is an impossible date (2026-02 has no day 30)',
+    ],
+    [
+      'expiresTime',
+      { ...good, expiresTime: 'soon' },
+      'expiresTime = "soon": must be an instant in canonical UTC (YYYY-MM-DDTHH:mm:ss.sssZ), as the sweep writes it; ' +
+        'it is not an RFC 3339 date-time',
+    ],
+    [
+      'flaggedAt',
+      { ...good, rule: 'stale', flaggedAt: '2026-12-01T01:00:00+01:00' },
+      'flaggedAt = "2026-12-01T01:00:00+01:00": must be an instant in canonical UTC (YYYY-MM-DDTHH:mm:ss.sssZ), ' +
+        'as the sweep writes it; it is a valid instant written in another form',
+    ],
+    [
+      'deleteAfter',
+      { ...good, rule: 'stale', deleteAfter: '2026-12-01' },
+      'deleteAfter = "2026-12-01": must be an instant in canonical UTC (YYYY-MM-DDTHH:mm:ss.sssZ), as the sweep writes it; ' +
+        'it is a date without a time',
+    ],
+    [
+      'lastUsedAt',
+      { ...good, lastUsedAt: '2026-11-30 10:00' },
+      'lastUsedAt = "2026-11-30 10:00": must be an RFC 3339 instant, as the credential stored it; ' +
+        'it is a date-time without a time zone',
+    ],
+    [
+      'createdAt',
+      { ...good, createdAt: '2026-13-01T00:00:00Z' },
+      'createdAt = "2026-13-01T00:00:00Z": must be an RFC 3339 instant, as the credential stored it; ' +
+        'it is an impossible date (there is no month 13)',
+    ],
     ['entry', 'garbage', 'entry = "garbage": must be a map'],
   ])('an entry with %s wrong is named and passed over; the others are kept', (field, bad, text) => {
     const { entries, malformed } = parse([minimal, bad, good]);
@@ -61,6 +99,15 @@ describe('parseRunEntries', () => {
     expect(malformed[0]?.error).toContain(
       '(pc-hygiene export --include-reserved shows the item __hygiene__#run#run-x#2)',
     );
+  });
+
+  it('keeps a credential’s own dates (lastUsedAt, createdAt) as stored when they are any RFC 3339 instant', () => {
+    const copied = {
+      ...good,
+      lastUsedAt: '2026-11-30T10:00:00+02:00',
+      createdAt: '2026-01-01t00:00:00.123456789z',
+    };
+    expect(parse([copied])).toEqual({ entries: [copied], malformed: [] });
   });
 
   it('names a malformed entry by its id when the id is readable', () => {

@@ -184,7 +184,11 @@ describe('reconcileSubscriptions', () => {
     const run = (dryRun: boolean) =>
       reconcileSubscriptions({ topic, directory }, { route: 'sns-email', filterPolicyQuota: 2, dryRun });
 
-    await expect(run(true)).rejects.toMatchObject({ name: 'FilterPolicyQuotaError', applied: undefined });
+    await expect(run(true)).rejects.toMatchObject({
+      name: 'FilterPolicyQuotaError',
+      applied: undefined,
+      summary: { dryRun: true, created: 0, removed: 0, stateChanges: [] },
+    });
     expect(topic.calls).toEqual(['list']);
     await expect(run(false)).rejects.toMatchObject({ applied: { removed: 0, repaired: 0, failed: 1 } });
     await expect(run(false)).rejects.toThrow(/1 refused by SNS/);

@@ -16,8 +16,10 @@
  * Exit codes: 0 done; 1 SNS refused some operations (retried by the next
  * run) or a table/SNS error; 2 usage error; 3 stopped: the filter-policy
  * quota (nothing created; removals and repairs still applied, states
- * recorded) or an empty directory (nothing changed), or the mass-unsubscribe
- * guard held back opt-outs (everything else applied).
+ * recorded: the run's summary on stdout, as for a finished run, then the
+ * quota error on stderr; a dry run prints what it would do) or an empty
+ * directory (nothing changed), or the mass-unsubscribe guard held back
+ * opt-outs (everything else applied).
  */
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
@@ -34,6 +36,7 @@ import {
   EmptyOwnerDirectoryError,
   type ReconcileSummary,
   reconcileSubscriptions,
+  SubscriptionQuotaStop,
 } from '../../../lambdas/hygiene/subscription-reconciler';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
@@ -159,6 +162,13 @@ function guardLines({ unsubscribeGuard: guard, dryRun }: ReconcileSummary): stri
   ];
 }
 
+/** Prints a run's summary on stdout, as text or JSON (`--format`). */
+function printSummary(summary: ReconcileSummary, format: SyncOptions['format'], topicArn: string): void {
+  process.stdout.write(
+    format === 'json' ? `${JSON.stringify(summary)}\n` : renderSyncSummaryText(summary, topicArn),
+  );
+}
+
 async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknownOpts): Promise<void> {
   if (!options.topicArn) {
     throw new UsageError(
@@ -188,17 +198,16 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
         concurrency: options.concurrency,
       },
     );
-    process.stdout.write(
-      options.format === 'json'
-        ? `${JSON.stringify(summary)}\n`
-        : renderSyncSummaryText(summary, options.topicArn),
-    );
+    printSummary(summary, options.format, options.topicArn);
     if (summary.failed.length > 0) process.exitCode = EXIT_CODE.failure;
     if (summary.unsubscribeGuard.tripped && !summary.unsubscribeGuard.overridden) {
       process.exitCode = EXIT_CODE.guardTripped;
     }
   } catch (error: unknown) {
     if (!(error instanceof FilterPolicyQuotaError || error instanceof EmptyOwnerDirectoryError)) throw error;
+    // A run stopped at the quota still applied removals and repairs, recorded states and may have held opt-outs:
+    // the operator sees that summary as for a finished run (a dry run's: what it would do).
+    if (error instanceof SubscriptionQuotaStop) printSummary(error.summary, options.format, options.topicArn);
     process.stderr.write(`pc-hygiene: ${error.message}\n`);
     process.exitCode = EXIT_CODE.guardTripped;
   } finally {
