@@ -5,20 +5,23 @@
  *
  * Order, so a bad file, an older export or a suspicious sync changes
  * nothing: read and check every row → (create the table) → read the
- * directory's freshness → refuse an export older than it (unless
- * `allowOlder`) → read the directory → plan → `--sync` guard → write changed
- * owners → mark missing ones departed → record the freshness last (an
- * interrupted import never makes the directory look fresh; re-running it
- * finishes the job, since unchanged owners are skipped). The freshness write
- * is a compare-and-swap on the freshness read at the start: when another
- * import recorded its snapshot meanwhile, the two may have overwritten each
- * other's owners, so this one does not record its own and reports
- * `superseded` (a re-run of the newest export re-plans against the owners as
- * they are then).
+ * directory's freshness → refuse an export older than it, or another
+ * export than the one recorded as of the same instant (its content digest,
+ * `ownerExportDigest`, differs), unless `allowOlder` → read the directory →
+ * plan → `--sync` guard → write changed owners → mark missing ones departed →
+ * record the freshness (with the digest) last (an interrupted import never
+ * makes the directory look fresh; re-running it finishes the job, since
+ * unchanged owners are skipped and the same export has the same digest). The
+ * freshness write is a compare-and-swap on the freshness read at the start:
+ * when another import recorded its snapshot meanwhile, the two may have
+ * overwritten each other's owners, so this one does not record its own and
+ * reports `superseded` (a re-run of the newest export re-plans against the
+ * owners as they are then).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoOwnerDirectory, type StoredDirectoryFreshness } from '../../lambdas/aws/owner-directory-store';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
 import {
   checkOwnerRow,
   describeStoredValue,
@@ -60,7 +63,8 @@ export interface OwnerImportRequest {
  * How the import ended: `imported`; `dry-run` (planned only); `rejected`
  * (bad rows, nothing written); `guard-tripped` (`--sync` would mark too many
  * owners departed, nothing written); `older-snapshot` (the export is older
- * than the directory's recorded snapshot, nothing written); `superseded`
+ * than the directory's recorded snapshot, or another export is recorded as of
+ * the same instant, nothing written); `superseded`
  * (owners written, but another import recorded its snapshot meanwhile: the
  * freshness keeps that one, this import's is not recorded, and the two
  * imports' owner writes may have interleaved).
@@ -99,6 +103,15 @@ export interface OwnerImportSummary {
   readonly recordedAsOf?: string;
   /** Why the export counts as older than {@link recordedAsOf} (also when allowed). */
   readonly olderReason?: string;
+  /** True when it counts as older because a different export is recorded as of the same instant. */
+  readonly otherExport?: true;
+  /** The export's content digest (`ownerExportDigest`; absent for `rejected`): recorded with the freshness. */
+  readonly contentDigest?: string;
+  /**
+   * The directory's recorded content digest when the import read it (absent: none recorded); a stored value that
+   * is not a string is described, as {@link recordedAsOf} is.
+   */
+  readonly recordedContentDigest?: string;
   /** The export is older and `allowOlder` let it through: the freshness went back to {@link asOf}. */
   readonly olderAllowed: boolean;
   /**
@@ -151,56 +164,69 @@ function storedAsOf(freshness: StoredDirectoryFreshness | undefined): unknown {
   return freshness?.asOf ?? freshness?.invalidAsOf;
 }
 
-/** A stored `asOf` as the summary shows it: its text, or what it is when not a string. */
-function shownAsOf(stored: unknown): string | undefined {
+/** The stored `contentDigest` exactly as read, of any type (`undefined`: none recorded). */
+function storedDigest(freshness: StoredDirectoryFreshness | undefined): unknown {
+  return freshness?.contentDigest ?? freshness?.invalidContentDigest;
+}
+
+/** A stored value as the summary shows it: its text, or what it is when not a string. */
+function shownStored(stored: unknown): string | undefined {
   if (stored === undefined || typeof stored === 'string') return stored;
   return describeStoredValue(stored);
 }
 
+type SnapshotJudgement = Pick<
+  OwnerImportSummary,
+  'recordedAsOf' | 'olderReason' | 'olderAllowed' | 'otherExport' | 'recordedContentDigest'
+>;
+
 /**
  * Reads the directory's recorded snapshot and judges the import's against it
- * (`judgeSnapshotOrder`): refused when older and not allowed.
- * @returns the verdict, and the stored `asOf` read (the freshness write's compare-and-swap)
+ * (`judgeSnapshotOrder`, with the export's content digest): refused when older
+ * (or another export as of the same instant) and not allowed.
+ * @returns the verdict, and the freshness read (the freshness write's compare-and-swap)
  */
 async function judgeSnapshot(
   directory: DynamoOwnerDirectory,
   request: OwnerImportRequest,
-): Promise<{
-  refused: boolean;
-  read: unknown;
-  snapshot: Pick<OwnerImportSummary, 'recordedAsOf' | 'olderReason' | 'olderAllowed'>;
-}> {
-  const read = storedAsOf(await directory.freshness());
-  const order = judgeSnapshotOrder(read, request.asOf);
+  contentDigest: string,
+): Promise<{ refused: boolean; read: StoredDirectoryFreshness | undefined; snapshot: SnapshotJudgement }> {
+  const read = await directory.freshness();
+  const recordedDigest = storedDigest(read);
+  const order = judgeSnapshotOrder(storedAsOf(read), request.asOf, { recordedDigest, digest: contentDigest });
   const olderAllowed = order.older && (request.allowOlder ?? false);
-  const recordedAsOf = shownAsOf(read);
+  const recordedAsOf = shownStored(storedAsOf(read));
+  const recordedContentDigest = shownStored(recordedDigest);
   return {
     refused: order.older && !olderAllowed,
     read,
     snapshot: {
       ...(recordedAsOf !== undefined && { recordedAsOf }),
+      ...(recordedContentDigest !== undefined && { recordedContentDigest }),
       ...(order.reason !== undefined && { olderReason: order.reason }),
+      ...(order.otherExport && { otherExport: true }),
       olderAllowed,
     },
   };
 }
 
 /**
- * Writes the plan, then the freshness: only while the stored `asOf` is still
- * the one the import read (`read`, `undefined`: none).
+ * Writes the plan, then the freshness: only while the stored freshness is
+ * still the one the import read (`read`, `undefined`: none;
+ * `DynamoOwnerDirectory.recordFreshness`).
  * @returns owners marked departed, and the snapshot recorded meanwhile when the freshness write lost
  */
 async function applyPlan(
   directory: DynamoOwnerDirectory,
   plan: OwnerImportPlan,
-  request: OwnerImportRequest,
-  read: unknown,
+  request: OwnerImportRequest & { readonly contentDigest: string },
+  read: StoredDirectoryFreshness | undefined,
 ): Promise<{ markedDeparted: number; supersededBy?: string }> {
   await directory.upsertOwners(plan.upserts, request.now, request.onWritten);
   const markedDeparted = await directory.markDeparted(plan.markDeparted, request.now);
-  const freshness = { asOf: request.asOf, owners: plan.ownersAfter };
+  const freshness = { asOf: request.asOf, owners: plan.ownersAfter, contentDigest: request.contentDigest };
   if (await directory.recordFreshness(freshness, request.now, { replacing: read })) return { markedDeparted };
-  return { markedDeparted, supersededBy: shownAsOf(storedAsOf(await directory.freshness())) ?? 'none' };
+  return { markedDeparted, supersededBy: shownStored(storedAsOf(await directory.freshness())) ?? 'none' };
 }
 
 /**
@@ -233,11 +259,13 @@ export async function importOwnerFile(
       tableCreated: false,
     };
   }
+  const contentDigest = ownerExportDigest(checked.owners);
   const tableCreated = await prepareTable(client, request);
   const directory = new DynamoOwnerDirectory(client, request.table);
-  const { refused, read, snapshot } = await judgeSnapshot(directory, request);
+  const { refused, read, snapshot } = await judgeSnapshot(directory, request, contentDigest);
   if (refused) {
-    return { ...base, ...none, ...snapshot, outcome: 'older-snapshot', guardOverridden: false, tableCreated };
+    const refusal = { ...base, ...none, ...snapshot, contentDigest };
+    return { ...refusal, outcome: 'older-snapshot', guardOverridden: false, tableCreated };
   }
   const plan = planOwnerImport(await currentOwners(directory), checked.owners, request.sync ?? false);
   const guard = judgeSyncGuard(plan, request.maxDeletePercent);
@@ -253,11 +281,12 @@ export async function importOwnerFile(
     ...(guard.reason !== undefined && { guardReason: guard.reason }),
     guardOverridden: guard.tripped && !blocked,
     ...snapshot,
+    contentDigest,
     tableCreated,
   };
   if (blocked) return { ...base, ...counts, ...verdict, outcome: 'guard-tripped' };
   if (request.dryRun) return { ...base, ...counts, ...verdict, outcome: 'dry-run' };
-  const applied = await applyPlan(directory, plan, request, read);
+  const applied = await applyPlan(directory, plan, { ...request, contentDigest }, read);
   const outcome = applied.supersededBy === undefined ? 'imported' : 'superseded';
   return { ...base, ...counts, ...applied, ...verdict, outcome };
 }

@@ -159,12 +159,72 @@ function isMissingTable(error: unknown): boolean {
 
 /**
  * The freshness item as {@link DynamoOwnerDirectory.freshness} reads it: the
- * ports' {@link DirectoryFreshness}, and a stored `asOf` that is not a string
- * kept exactly as read, so an import can name it and compare-and-swap on it.
+ * ports' {@link DirectoryFreshness}, the recorded export's content digest and
+ * import instant, and each of `asOf`, `contentDigest` and `importedAt` that is
+ * not a string kept exactly as read (`invalid…`), so an import can name it and
+ * compare-and-swap on it.
  */
 export interface StoredDirectoryFreshness extends DirectoryFreshness {
   /** The stored `asOf` when it is not a string (a damaged item: `asOf` is then absent), of any type. */
   readonly invalidAsOf?: unknown;
+  /** The recorded export's content digest (`ownerExportDigest`); absent when none was recorded (an older item). */
+  readonly contentDigest?: string;
+  /** The stored `contentDigest` when it is not a string (a damaged item), of any type: differs from any export's. */
+  readonly invalidContentDigest?: unknown;
+  /** When the recorded import ran (UTC ISO), as stored. */
+  readonly importedAt?: string;
+  /** The stored `importedAt` when it is not a string (a damaged item), of any type. */
+  readonly invalidImportedAt?: unknown;
+}
+
+/** What an import records in the freshness item. */
+export interface FreshnessRecord extends Required<DirectoryFreshness> {
+  /** The imported export's content digest (`ownerExportDigest`). */
+  readonly contentDigest?: string;
+}
+
+/** A stored attribute as {@link StoredDirectoryFreshness} holds it: under `key` when a string, else under `invalidKey`. */
+function readText<K extends string, I extends string>(
+  value: unknown,
+  key: K,
+  invalidKey: I,
+): Partial<Record<K, string> & Record<I, unknown>> {
+  if (value === undefined) return {};
+  return (typeof value === 'string' ? { [key]: value } : { [invalidKey]: value }) as Partial<
+    Record<K, string> & Record<I, unknown>
+  >;
+}
+
+/**
+ * The freshness attributes the compare-and-swap of {@link DynamoOwnerDirectory.recordFreshness}
+ * is on, each exactly as `read` holds it (`undefined`: absent, or no item).
+ */
+function compareAndSwapValues(read: StoredDirectoryFreshness | undefined): ReadonlyArray<[string, unknown]> {
+  return [
+    [DIRECTORY_FRESHNESS_ATTR.asOf, read?.asOf ?? read?.invalidAsOf],
+    [DIRECTORY_FRESHNESS_ATTR.contentDigest, read?.contentDigest ?? read?.invalidContentDigest],
+    [DIRECTORY_FRESHNESS_ATTR.importedAt, read?.importedAt ?? read?.invalidImportedAt],
+  ];
+}
+
+/** The condition that each of {@link compareAndSwapValues} is still as read (absent: still absent). */
+function stillAsReadCondition(read: StoredDirectoryFreshness | undefined) {
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  for (const [attribute, value] of compareAndSwapValues(read)) {
+    names[`#${attribute}`] = attribute;
+    if (value === undefined) conditions.push(`attribute_not_exists(#${attribute})`);
+    else {
+      conditions.push(`#${attribute} = :${attribute}`);
+      values[`:${attribute}`] = value;
+    }
+  }
+  return {
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+  };
 }
 
 /** The owner directory table, read and written through the document client. */
@@ -183,7 +243,8 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
   /**
    * The freshness item; `undefined` when never imported or the table does not
    * exist. A stored `asOf` that is not a string is `invalidAsOf`, not `asOf`
-   * (the readers see no snapshot instant: a stale directory).
+   * (the readers see no snapshot instant: a stale directory); likewise
+   * `contentDigest` and `importedAt` (`invalidContentDigest`, `invalidImportedAt`).
    */
   async freshness(): Promise<StoredDirectoryFreshness | undefined> {
     try {
@@ -195,12 +256,13 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
         }),
       );
       if (out.Item === undefined) return undefined;
-      const asOf = out.Item[DIRECTORY_FRESHNESS_ATTR.asOf];
-      const owners = out.Item[DIRECTORY_FRESHNESS_ATTR.owners];
+      const item = out.Item;
+      const owners = item[DIRECTORY_FRESHNESS_ATTR.owners];
       return {
-        ...(typeof asOf === 'string' && { asOf }),
-        ...(asOf !== undefined && typeof asOf !== 'string' && { invalidAsOf: asOf }),
+        ...readText(item[DIRECTORY_FRESHNESS_ATTR.asOf], 'asOf', 'invalidAsOf'),
         owners: typeof owners === 'number' ? owners : 0,
+        ...readText(item[DIRECTORY_FRESHNESS_ATTR.contentDigest], 'contentDigest', 'invalidContentDigest'),
+        ...readText(item[DIRECTORY_FRESHNESS_ATTR.importedAt], 'importedAt', 'invalidImportedAt'),
       };
     } catch (error: unknown) {
       if (isMissingTable(error)) return undefined;
@@ -367,22 +429,25 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
   }
 
   /**
-   * Records the snapshot instant and owner count of the last import; written
-   * after the owners, so an interrupted import never looks fresh. A
-   * compare-and-swap on the freshness the import read at its start: written
-   * only while the stored `asOf` is still exactly `replacing` (any type, as
-   * {@link freshness} gave it: `asOf` or `invalidAsOf`), or still absent when
-   * `replacing` is `undefined`. Another import that recorded its snapshot
-   * while this one wrote its owners may have overwritten them, so this one
-   * must not then claim the directory holds its snapshot.
+   * Records the snapshot instant, owner count and content digest of the last
+   * import; written after the owners, so an interrupted import never looks
+   * fresh. A compare-and-swap on the freshness the import read at its start
+   * (`replacing`, as {@link freshness} gave it; `undefined`: none): written
+   * only while the stored `asOf`, `contentDigest` and `importedAt` are still
+   * exactly as read (of any type; each still absent when it was). Another
+   * import that recorded its snapshot while this one wrote its owners may have
+   * overwritten them, so this one must not then claim the directory holds its
+   * snapshot: the digest catches another export as of the same `asOf`, and
+   * `importedAt` (each import's own instant) catches an import that recorded
+   * exactly the values read again (a re-run of the recorded export, whose
+   * owner writes may have undone this one's).
    * @returns false when the condition failed (nothing written: another import recorded its snapshot meanwhile)
    */
   async recordFreshness(
-    freshness: Required<DirectoryFreshness>,
+    freshness: FreshnessRecord,
     importedAt: string,
-    options: { readonly replacing?: unknown } = {},
+    options: { readonly replacing?: StoredDirectoryFreshness } = {},
   ): Promise<boolean> {
-    const { replacing } = options;
     try {
       await this.client.send(
         new PutCommand({
@@ -392,10 +457,11 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
             [DIRECTORY_FRESHNESS_ATTR.asOf]: freshness.asOf,
             [DIRECTORY_FRESHNESS_ATTR.owners]: freshness.owners,
             [DIRECTORY_FRESHNESS_ATTR.importedAt]: importedAt,
+            ...(freshness.contentDigest !== undefined && {
+              [DIRECTORY_FRESHNESS_ATTR.contentDigest]: freshness.contentDigest,
+            }),
           },
-          ConditionExpression: replacing === undefined ? 'attribute_not_exists(#asOf)' : '#asOf = :replacing',
-          ExpressionAttributeNames: { '#asOf': DIRECTORY_FRESHNESS_ATTR.asOf },
-          ...(replacing !== undefined && { ExpressionAttributeValues: { ':replacing': replacing } }),
+          ...stillAsReadCondition(options.replacing),
         }),
       );
       return true;

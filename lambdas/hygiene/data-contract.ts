@@ -210,6 +210,12 @@ export const DIRECTORY_FRESHNESS_ATTR = {
   owners: 'owners',
   /** UTC ISO string: when that import ran. */
   importedAt: 'importedAt',
+  /**
+   * String, SHA-256 hex: the fingerprint of that export's owners as parsed (`ownerExportDigest`,
+   * `lambdas/hygiene/owner-export-digest.ts`), so another export as of the same `asOf` is told apart and
+   * refused; absent on an item recorded before it existed.
+   */
+  contentDigest: 'contentDigest',
 } as const;
 
 // ---------------------------------------------------------------------------

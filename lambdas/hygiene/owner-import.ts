@@ -15,6 +15,7 @@ import { RESERVED_ID_PREFIX } from './data-contract';
 import { exceedsPercent } from './guard';
 import { loneSurrogateProblems } from './lone-surrogates';
 import { normalizeEmail, OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-directory';
+import { shortDigest } from './owner-export-digest';
 import { exactNumberText, shortJson, shortText } from './stored-value-text';
 import { parseInstant } from './time';
 
@@ -285,10 +286,31 @@ export function describeStoredValue(value: unknown): string {
 
 /** Whether an import's snapshot may replace the one the directory has recorded. */
 export interface SnapshotOrderVerdict {
-  /** True when the import's `--as-of` is older than the recorded one, or the recorded one cannot be read. */
+  /**
+   * True when the import's snapshot cannot be shown to be the same as or newer than the recorded one: its
+   * `--as-of` is older, the recorded one cannot be read, or ({@link otherExport}) a different export is
+   * recorded as of the same instant. Only the override (`--allow-older`) then replaces it.
+   */
   readonly older: boolean;
   /** Why, in one sentence (absent when not older). */
   readonly reason?: string;
+  /** True when `older` because a different export (another content digest) is recorded as of the same instant. */
+  readonly otherExport?: true;
+}
+
+/** The content digests an import's snapshot is judged by (docs/data-model.md, "Owner directory"). */
+export interface SnapshotContent {
+  /** The directory's recorded `contentDigest` exactly as stored, of any type (`undefined`: none recorded). */
+  readonly recordedDigest: unknown;
+  /** The import's (`ownerExportDigest`). */
+  readonly digest: string;
+}
+
+/** A recorded digest as a message names it: short when it is one, else described (stored text: sanitise). */
+function shownDigest(recorded: unknown): string {
+  return typeof recorded === 'string' && /^[0-9a-f]{64}$/.test(recorded)
+    ? shortDigest(recorded)
+    : describeStoredValue(recorded);
 }
 
 /**
@@ -297,14 +319,24 @@ export interface SnapshotOrderVerdict {
  * one would bring back stale rows (an old address, a departed owner active
  * again; with `--sync`, newer owners marked departed) and make the directory
  * look older than the data it held, so it is refused unless the operator
- * overrides it. The same instant is not older: re-running an interrupted
- * import finishes it. A recorded instant that cannot be read (not a string,
- * or a string that does not parse) cannot be ordered, so it counts as newer
- * (the override replaces it); the reason names it (stored text: sanitise).
+ * overrides it. The same instant is not older when it is the same export:
+ * re-running an interrupted import finishes it. A different export (its
+ * `content` digest differs from the recorded one) as of the same instant is
+ * refused like an older one: both claim to be the source as of that instant,
+ * and at most one can be. A recorded digest that is absent (recorded before
+ * digests were) cannot tell, so the import proceeds; one that is not a string
+ * differs from any. A recorded instant that cannot be read (not a string, or
+ * a string that does not parse) cannot be ordered, so it counts as newer (the
+ * override replaces it); the reason names it (stored text: sanitise).
  * @param recordedAsOf the directory's recorded `asOf` exactly as stored, of any type (`undefined`: never imported, anything goes)
  * @param asOf the import's `--as-of`, canonical UTC
+ * @param content the digests to compare at the same instant (absent: not compared)
  */
-export function judgeSnapshotOrder(recordedAsOf: unknown, asOf: string): SnapshotOrderVerdict {
+export function judgeSnapshotOrder(
+  recordedAsOf: unknown,
+  asOf: string,
+  content?: SnapshotContent,
+): SnapshotOrderVerdict {
   if (recordedAsOf === undefined) return { older: false };
   const recorded = typeof recordedAsOf === 'string' ? parseInstant(recordedAsOf) : { ok: false as const };
   const incoming = parseInstant(asOf);
@@ -315,9 +347,23 @@ export function judgeSnapshotOrder(recordedAsOf: unknown, asOf: string): Snapsho
     };
   }
   if (!incoming.ok) throw new RangeError(`asOf ${JSON.stringify(asOf)} is ${incoming.reason}`);
-  if (incoming.ms >= recorded.ms) return { older: false };
+  if (incoming.ms > recorded.ms) return { older: false };
+  if (incoming.ms === recorded.ms) return judgeSameInstant(asOf, content);
   return {
     older: true,
     reason: `--as-of ${asOf} is older than the directory's snapshot (as of ${recordedAsOf})`,
+  };
+}
+
+/** {@link judgeSnapshotOrder} at the recorded instant: the same export, or one that cannot be told apart, goes. */
+function judgeSameInstant(asOf: string, content: SnapshotContent | undefined): SnapshotOrderVerdict {
+  if (content === undefined || content.recordedDigest === undefined) return { older: false };
+  if (content.recordedDigest === content.digest) return { older: false };
+  return {
+    older: true,
+    otherExport: true,
+    reason:
+      `the directory's snapshot as of ${asOf} is a different export (content digest ` +
+      `${shownDigest(content.recordedDigest)}; this export's is ${shortDigest(content.digest)})`,
   };
 }

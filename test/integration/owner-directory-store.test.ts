@@ -58,7 +58,7 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
   it('has no freshness before the first import, then the recorded one', async () => {
     expect(await directory.freshness()).toBeUndefined();
     await directory.recordFreshness({ asOf: NOW, owners: 3 }, LATER);
-    expect(await directory.freshness()).toEqual({ asOf: NOW, owners: 3 });
+    expect(await directory.freshness()).toEqual({ asOf: NOW, owners: 3, importedAt: LATER });
     const stored = await table.client.send(
       new GetCommand({ TableName: table.tableName, Key: { userId: DIRECTORY_FRESHNESS_ID } }),
     );

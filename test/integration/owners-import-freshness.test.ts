@@ -2,9 +2,11 @@
  * The owner directory's freshness never moves backwards, and never claims a
  * snapshot the rows may not hold (docs/deploy.md, "Owner directory"):
  * `owners import` refuses an export older than the recorded snapshot unless
- * `--allow-older`, and the freshness write is a compare-and-swap on the
- * freshness the import read, so an import during which another recorded its
- * snapshot reports `superseded`. Against DynamoDB Local, through the real CLI.
+ * `--allow-older`, and so does it a different export (another content digest)
+ * than the one recorded as of the same `--as-of`; the freshness write is a
+ * compare-and-swap on the freshness the import read (`asOf`, `contentDigest`,
+ * `importedAt`), so an import during which another recorded its snapshot
+ * reports `superseded`. Against DynamoDB Local, through the real CLI.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -16,6 +18,8 @@ import { registerOwnersCommand } from '../../cli/commands/owners';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
+import { ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
+import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
 import { runInProcess } from '../support/in-process-cli';
 import { type CliRun, directoryFlags, runCli } from '../support/run-cli';
 import { useTestDirectoryTable } from '../support/test-directory-table';
@@ -63,6 +67,18 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'owners-freshness-'));
 });
 
+/** The owners of {@link exportFile}'s export. */
+function exportOwners(annEmail: string, bobStatus: 'active' | 'departed'): ImportedOwner[] {
+  return [
+    { userId: 'ann', email: annEmail, name: 'Ann', status: 'active' },
+    { userId: 'bob', email: 'bob@example.com', name: 'Bob', status: bobStatus },
+  ];
+}
+
+/** The content digest of {@link exportFile}'s export. */
+const digestOf = (annEmail: string, bobStatus: 'active' | 'departed') =>
+  ownerExportDigest(exportOwners(annEmail, bobStatus));
+
 /** A CSV export in which ann has `annEmail` and bob `bobStatus`. */
 async function exportFile(annEmail: string, bobStatus: 'active' | 'departed'): Promise<string> {
   const path = join(dir, `${randomUUID().slice(0, 8)}.csv`);
@@ -94,7 +110,11 @@ describe('owners import: freshness never moves backwards', () => {
       `--as-of ${OLDER} is older than the directory's snapshot (as of ${NEWER}); nothing written`,
     );
     expect(older.stderr).toContain('--allow-older');
-    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 2 });
+    expect(await directory().freshness()).toMatchObject({
+      asOf: NEWER,
+      owners: 2,
+      contentDigest: digestOf('ann@new.example.com', 'departed'),
+    });
     const owners = await directory().getMany(['ann', 'bob']);
     expect(owners.get('ann')?.email).toBe('ann@new.example.com');
     expect(owners.get('bob')?.status).toBe('departed');
@@ -119,7 +139,11 @@ describe('owners import: freshness never moves backwards', () => {
     expect(older.stdout).toContain(
       `directory as of ${OLDER} (--allow-older: --as-of ${OLDER} is older than the directory's snapshot (as of ${NEWER}))`,
     );
-    expect(await directory().freshness()).toEqual({ asOf: OLDER, owners: 2 });
+    expect(await directory().freshness()).toMatchObject({
+      asOf: OLDER,
+      owners: 2,
+      contentDigest: digestOf('ann@old.example.com', 'active'),
+    });
     const owners = await directory().getMany(['ann', 'bob']);
     expect(owners.get('ann')?.email).toBe('ann@old.example.com');
     expect(owners.get('bob')?.status).toBe('active');
@@ -132,7 +156,11 @@ describe('owners import: freshness never moves backwards', () => {
     const again = await importAsOf(path, NEWER);
 
     expect(again.code).toBe(0);
-    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 2 });
+    expect(await directory().freshness()).toMatchObject({
+      asOf: NEWER,
+      owners: 2,
+      contentDigest: digestOf('ann@example.com', 'active'),
+    });
   });
 
   it('an import during which another recorded its snapshot reports superseded (exit 1) and records nothing', async () => {
@@ -163,12 +191,12 @@ describe('owners import: freshness never moves backwards', () => {
     );
     expect(a.stderr).toContain('re-run the import of the newest export');
     // B overwrote A's owners: the freshness says so (OLDER), never NEWER over B's rows.
-    expect(await directory().freshness()).toEqual({ asOf: OLDER, owners: 2 });
+    expect(await directory().freshness()).toMatchObject({ asOf: OLDER, owners: 2 });
     expect((await directory().getMany(['ann'])).get('ann')?.email).toBe('ann@old.example.com');
 
     // Re-running the newest export re-plans against the owners as they are now.
     expect((await importAsOf(newer, NEWER)).code).toBe(0);
-    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 2 });
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, owners: 2 });
     const owners = await directory().getMany(['ann', 'bob']);
     expect(owners.get('ann')?.email).toBe('ann@new.example.com');
     expect(owners.get('bob')?.status).toBe('departed');
@@ -199,7 +227,7 @@ describe('owners import: freshness never moves backwards', () => {
 
     expect(allowed.stderr).toBe('');
     expect(allowed.code).toBe(0);
-    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 2 });
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, owners: 2 });
   });
 
   it('names a stored asOf that is not a string sanitised', async () => {
@@ -213,6 +241,187 @@ describe('owners import: freshness never moves backwards', () => {
     );
     expect(refused.stderr).not.toContain('\u001b');
     expect(refused.stderr).not.toContain('\u202e');
+  });
+});
+
+/** The same owners as {@link exportFile}'s, as JSON Lines, bob first, with a worker-recorded field an import ignores. */
+async function jsonlExportFile(annEmail: string, bobStatus: 'active' | 'departed'): Promise<string> {
+  const path = join(dir, `${randomUUID().slice(0, 8)}.jsonl`);
+  const [ann, bob] = exportOwners(annEmail, bobStatus);
+  await writeFile(path, `${JSON.stringify(bob)}\n${JSON.stringify({ ...ann, subscription: 'pending' })}\n`);
+  return path;
+}
+
+describe('owners import: one export per --as-of', () => {
+  const table = useTestDirectoryTable('owners-freshness-digest', 'each');
+  const directory = () => new DynamoOwnerDirectory(table.client, table.tableName);
+  const importAsOf = async (path: string, asOf: string, ...extra: string[]) =>
+    runCli(['owners', 'import', path, ...directoryFlags(table), '--as-of', asOf, ...extra]);
+  const importInProcess = (path: string, asOf: string, ...extra: string[]) =>
+    runInProcess(registerOwnersCommand, [
+      'owners',
+      'import',
+      path,
+      ...directoryFlags(table),
+      '--as-of',
+      asOf,
+      ...extra,
+    ]);
+  const first = digestOf('ann@first.example.com', 'departed');
+  const second = digestOf('ann@second.example.com', 'active');
+
+  /** Export 1 (ann's first address, bob departed) imported as of NEWER; export 2's file (same instant claimed). */
+  async function firstImported(): Promise<{ firstFile: string; secondFile: string }> {
+    const firstFile = await exportFile('ann@first.example.com', 'departed');
+    expect((await importAsOf(firstFile, NEWER, '--sync')).code).toBe(0);
+    return { firstFile, secondFile: await exportFile('ann@second.example.com', 'active') };
+  }
+
+  async function expectFirstExportRows(): Promise<void> {
+    const owners = await directory().getMany(['ann', 'bob']);
+    expect(owners.get('ann')?.email).toBe('ann@first.example.com');
+    expect(owners.get('bob')?.status).toBe('departed');
+  }
+
+  it('refuses a different export as of the recorded instant (exit 3), naming both digests, writing nothing', async () => {
+    const { secondFile } = await firstImported();
+
+    const refused = await importAsOf(secondFile, NEWER, '--sync');
+
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(
+      `refused: the directory's snapshot as of ${NEWER} is a different export (content digest ` +
+        `${first.slice(0, 12)}; this export's is ${second.slice(0, 12)}); nothing written`,
+    );
+    expect(refused.stderr).toContain('give this export its own instant with --as-of');
+    expect(refused.stderr).toContain('re-run with --allow-older');
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, owners: 2, contentDigest: first });
+    await expectFirstExportRows();
+  });
+
+  it('says the same in a dry run and in the JSON summary', async () => {
+    const { secondFile } = await firstImported();
+
+    const refused = await importAsOf(secondFile, NEWER, '--dry-run', '--format', 'json');
+
+    expect(refused.code).toBe(3);
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      outcome: 'older-snapshot',
+      otherExport: true,
+      asOf: NEWER,
+      recordedAsOf: NEWER,
+      contentDigest: second,
+      recordedContentDigest: first,
+    });
+  });
+
+  it('lets the same export through again, also as JSON Lines in another order', async () => {
+    const { firstFile } = await firstImported();
+
+    const again = await importAsOf(firstFile, NEWER, '--sync');
+    const asJsonl = await importAsOf(await jsonlExportFile('ann@first.example.com', 'departed'), NEWER);
+
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(asJsonl.stderr).toBe('');
+    expect(asJsonl.code).toBe(0);
+    expect(asJsonl.stdout).toContain(`directory as of ${NEWER}, 2 owner(s)`);
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, owners: 2, contentDigest: first });
+  });
+
+  it('lets an export through over a freshness recorded without a digest, and records its digest', async () => {
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { userId: DIRECTORY_FRESHNESS_ID, asOf: NEWER, owners: 0, importedAt: NEWER },
+      }),
+    );
+
+    const legacy = await importAsOf(await exportFile('ann@second.example.com', 'active'), NEWER);
+
+    expect(legacy.stderr).toBe('');
+    expect(legacy.code).toBe(0);
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, owners: 2, contentDigest: second });
+  });
+
+  it('with --allow-older replaces the export recorded as of the same instant', async () => {
+    const { secondFile } = await firstImported();
+
+    const allowed = await importAsOf(secondFile, NEWER, '--allow-older');
+
+    expect(allowed.stderr).toBe('');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain(
+      `directory as of ${NEWER} (--allow-older: the directory's snapshot as of ${NEWER} is a different export`,
+    );
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, owners: 2, contentDigest: second });
+    const owners = await directory().getMany(['ann', 'bob']);
+    expect(owners.get('ann')?.email).toBe('ann@second.example.com');
+    expect(owners.get('bob')?.status).toBe('active');
+  });
+
+  it('refuses over a stored digest that is not a string, naming it, and --allow-older replaces it', async () => {
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { userId: DIRECTORY_FRESHNESS_ID, asOf: NEWER, owners: 1, contentDigest: ['\u001b[2J'] },
+      }),
+    );
+    const path = await exportFile('ann@second.example.com', 'active');
+
+    const refused = await importAsOf(path, NEWER);
+
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(
+      String.raw`is a different export (content digest a list ["\u001b[2J"]; this export's is ${second.slice(0, 12)})`,
+    );
+    expect(refused.stderr).not.toContain('\u001b');
+    expect(await directory().getMany(['ann'])).toEqual(new Map());
+
+    const allowed = await importAsOf(path, NEWER, '--allow-older');
+
+    expect(allowed.code).toBe(0);
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, contentDigest: second });
+  });
+
+  it('a re-run of the recorded export during which another export as of the same instant is recorded reports superseded', async () => {
+    const { firstFile, secondFile } = await firstImported();
+    // A (a re-run of export 1) has planned and written; B (export 2, --allow-older) runs in full before A's freshness write.
+    let b: CliRun | undefined;
+    beforeFreshnessWrite.run = async () => {
+      b = await importAsOf(secondFile, NEWER, '--allow-older');
+    };
+
+    const a = await importInProcess(firstFile, NEWER);
+
+    expect(beforeFreshnessWrite.run).toBeUndefined();
+    expect(b?.code).toBe(0);
+    expect(a.exitCode).toBe(1);
+    expect(a.stderr).toContain(
+      `but another import recorded its snapshot (as of ${NEWER}) while this one ran`,
+    );
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, contentDigest: second });
+  });
+
+  it('an import during which a re-run records the very asOf and digest it read reports superseded', async () => {
+    const { firstFile, secondFile } = await firstImported();
+    // B (export 2, --allow-older) has written its owners; A (a re-run of export 1) runs in full, writing export 1's
+    // owners back and recording the asOf and digest B read, before B's freshness write.
+    let a: CliRun | undefined;
+    beforeFreshnessWrite.run = async () => {
+      a = await importAsOf(firstFile, NEWER);
+    };
+
+    const b = await importInProcess(secondFile, NEWER, '--allow-older');
+
+    expect(beforeFreshnessWrite.run).toBeUndefined();
+    expect(a?.code).toBe(0);
+    expect(b.exitCode).toBe(1);
+    expect(b.stderr).toContain('but another import recorded its snapshot');
+    // The rows are export 1's again, and so is the freshness: never export 2's digest over export 1's rows.
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, contentDigest: first });
+    await expectFirstExportRows();
   });
 });
 
@@ -249,7 +458,7 @@ describe('importOwnerFile racing another import', () => {
     expect(raced).toBe(true);
     expect(summary).toMatchObject({ outcome: 'superseded', asOf: OLDER, supersededBy: NEWER, created: 2 });
     expect(summary).not.toHaveProperty('recordedAsOf');
-    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 9 });
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, owners: 9 });
   });
 
   it('refuses over a recorded instant it cannot read, and replaces it with --allow-older', async () => {
@@ -268,7 +477,7 @@ describe('importOwnerFile racing another import', () => {
 
     const allowed = await importOwnerFile(table.client, { ...request(file, NEWER), allowOlder: true });
     expect(allowed).toMatchObject({ outcome: 'imported', olderAllowed: true, created: 2 });
-    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 2 });
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, owners: 2 });
   });
 
   it('describes a stored asOf that is not a string in the summary (recordedAsOf, JSON-safe)', async () => {
@@ -288,34 +497,97 @@ describe('importOwnerFile racing another import', () => {
   });
 });
 
-describe('DynamoOwnerDirectory.recordFreshness: a compare-and-swap on the asOf read', () => {
+describe('DynamoOwnerDirectory.recordFreshness: a compare-and-swap on the freshness read', () => {
   const table = useTestDirectoryTable('owners-freshness-store', 'each');
   const directory = () => new DynamoOwnerDirectory(table.client, table.tableName);
 
   it('writes only while the stored asOf is the one read (none: still none), forwards or back', async () => {
-    expect(await directory().recordFreshness({ asOf: OLDER, owners: 4 }, '2026-12-01T00:00:01.000Z')).toBe(
-      true,
-    );
+    const first = '2026-12-01T00:00:01.000Z';
+    expect(await directory().recordFreshness({ asOf: OLDER, owners: 4 }, first)).toBe(true);
     // Read "never imported", but one was recorded since: even a newer snapshot loses.
     expect(await directory().recordFreshness({ asOf: NEWER, owners: 5 }, '2026-12-01T00:00:02.000Z')).toBe(
       false,
     );
-    expect(await directory().freshness()).toEqual({ asOf: OLDER, owners: 4 });
+    const older = await directory().freshness();
+    expect(older).toEqual({ asOf: OLDER, owners: 4, importedAt: first });
 
     const at = '2026-12-01T00:00:03.000Z';
-    expect(await directory().recordFreshness({ asOf: NEWER, owners: 5 }, at, { replacing: OLDER })).toBe(
+    expect(await directory().recordFreshness({ asOf: NEWER, owners: 5 }, at, { replacing: older })).toBe(
       true,
     );
     // A stale read (OLDER) loses; the current one wins, also going back (--allow-older).
-    expect(await directory().recordFreshness({ asOf: OLDEST, owners: 3 }, at, { replacing: OLDER })).toBe(
+    expect(await directory().recordFreshness({ asOf: OLDEST, owners: 3 }, at, { replacing: older })).toBe(
       false,
     );
-    expect(await directory().freshness()).toEqual({ asOf: NEWER, owners: 5 });
-    expect(await directory().recordFreshness({ asOf: OLDEST, owners: 3 }, at, { replacing: NEWER })).toBe(
+    const newer = await directory().freshness();
+    expect(newer).toEqual({ asOf: NEWER, owners: 5, importedAt: at });
+    expect(await directory().recordFreshness({ asOf: OLDEST, owners: 3 }, at, { replacing: newer })).toBe(
       true,
     );
-    expect(await directory().freshness()).toEqual({ asOf: OLDEST, owners: 3 });
+    expect(await directory().freshness()).toEqual({ asOf: OLDEST, owners: 3, importedAt: at });
   });
+
+  it('swaps only while the stored content digest and importedAt are the ones read too', async () => {
+    const first = { asOf: NEWER, owners: 2, contentDigest: 'a'.repeat(64) };
+    expect(await directory().recordFreshness(first, '2026-12-01T00:00:01.000Z')).toBe(true);
+    const read = await directory().freshness();
+    expect(read).toEqual({ ...first, importedAt: '2026-12-01T00:00:01.000Z' });
+
+    // Another export as of the same asOf recorded meanwhile: a swap on the read loses.
+    const other = { ...first, contentDigest: 'b'.repeat(64) };
+    expect(await directory().recordFreshness(other, '2026-12-01T00:00:02.000Z', { replacing: read })).toBe(
+      true,
+    );
+    expect(await directory().recordFreshness(first, '2026-12-01T00:00:03.000Z', { replacing: read })).toBe(
+      false,
+    );
+    // The read asOf and digest recorded again by a later import (a re-run): a swap on the older read still loses.
+    const other2 = await directory().freshness();
+    expect(await directory().recordFreshness(first, '2026-12-01T00:00:04.000Z', { replacing: other2 })).toBe(
+      true,
+    );
+    expect(await directory().recordFreshness(other, '2026-12-01T00:00:05.000Z', { replacing: read })).toBe(
+      false,
+    );
+    expect(await directory().freshness()).toEqual({ ...first, importedAt: '2026-12-01T00:00:04.000Z' });
+  });
+
+  it.each<[string, unknown]>([
+    ['a number', 5],
+    ['a list', ['x']],
+    ['null', null],
+  ])(
+    'reads a stored contentDigest and importedAt that are %s as they are, and swaps only on them',
+    async (_what, stored) => {
+      await table.client.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: {
+            userId: DIRECTORY_FRESHNESS_ID,
+            asOf: NEWER,
+            owners: 1,
+            contentDigest: stored,
+            importedAt: stored,
+          },
+        }),
+      );
+      const read = await directory().freshness();
+      expect(read).toEqual({
+        asOf: NEWER,
+        owners: 1,
+        invalidContentDigest: stored,
+        invalidImportedAt: stored,
+      });
+      const next = { asOf: NEWER, owners: 2, contentDigest: 'c'.repeat(64) };
+      const at = '2026-12-01T00:00:01.000Z';
+
+      expect(await directory().recordFreshness(next, at, { replacing: { asOf: NEWER, owners: 1 } })).toBe(
+        false,
+      );
+      expect(await directory().recordFreshness(next, at, { replacing: read })).toBe(true);
+      expect(await directory().freshness()).toEqual({ ...next, importedAt: at });
+    },
+  );
 
   it.each<[string, unknown]>([
     ['a number', 20261130],
@@ -341,8 +613,10 @@ describe('DynamoOwnerDirectory.recordFreshness: a compare-and-swap on the asOf r
     const at = '2026-12-01T00:00:01.000Z';
 
     expect(await directory().recordFreshness(next, at)).toBe(false);
-    expect(await directory().recordFreshness(next, at, { replacing: 'something else' })).toBe(false);
-    expect(await directory().recordFreshness(next, at, { replacing: read?.invalidAsOf })).toBe(true);
-    expect(await directory().freshness()).toEqual(next);
+    expect(await directory().recordFreshness(next, at, { replacing: { invalidAsOf: 'x', owners: 1 } })).toBe(
+      false,
+    );
+    expect(await directory().recordFreshness(next, at, { replacing: read })).toBe(true);
+    expect(await directory().freshness()).toEqual({ ...next, importedAt: at });
   });
 });

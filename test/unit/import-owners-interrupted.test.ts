@@ -16,6 +16,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
+import { ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
 import { useTempDir } from '../support/temp-dir';
 
 const tempDir = useTempDir('owners-import-unit');
@@ -84,20 +85,34 @@ describe('importOwnerFile interrupted', () => {
           asOf: '2026-11-30T00:00:00.000Z',
           owners: 3,
           importedAt: '2026-12-01T00:00:00.000Z',
+          contentDigest: ownerExportDigest(
+            ['u0', 'u1', 'u2'].map((id) => ({ userId: id, email: `${id}@example.com`, status: 'active' })),
+          ),
         },
         // Read "never imported": recorded only while still so (docs/deploy.md, "Owner directory").
-        ConditionExpression: 'attribute_not_exists(#asOf)',
-        ExpressionAttributeNames: { '#asOf': 'asOf' },
+        ConditionExpression:
+          'attribute_not_exists(#asOf) AND attribute_not_exists(#contentDigest) AND attribute_not_exists(#importedAt)',
+        ExpressionAttributeNames: {
+          '#asOf': 'asOf',
+          '#contentDigest': 'contentDigest',
+          '#importedAt': 'importedAt',
+        },
       },
     ]);
     const calls = ddb.calls();
     expect(calls.at(-1)?.args[0]).toBeInstanceOf(PutCommand);
   });
 
-  it('records the freshness only while the stored asOf is still the one it read (compare-and-swap)', async () => {
+  it('records the freshness only while the stored asOf, digest and importedAt are the ones it read (compare-and-swap)', async () => {
     ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'owners' } });
     ddb.on(GetCommand).resolves({
-      Item: { userId: '__hygiene__#directory-freshness', asOf: '2026-11-29T00:00:00.000Z', owners: 7 },
+      Item: {
+        userId: '__hygiene__#directory-freshness',
+        asOf: '2026-11-29T00:00:00.000Z',
+        owners: 7,
+        contentDigest: 'f'.repeat(64),
+        importedAt: '2026-11-29T01:00:00.000Z',
+      },
     });
     ddb.on(ScanCommand).resolves({ Items: [] });
     ddb.on(UpdateCommand).resolves({});
@@ -107,9 +122,18 @@ describe('importOwnerFile interrupted', () => {
 
     expect(ddb.commandCalls(PutCommand).map((c) => c.args[0].input)).toMatchObject([
       {
-        ConditionExpression: '#asOf = :replacing',
-        ExpressionAttributeNames: { '#asOf': 'asOf' },
-        ExpressionAttributeValues: { ':replacing': '2026-11-29T00:00:00.000Z' },
+        ConditionExpression:
+          '#asOf = :asOf AND #contentDigest = :contentDigest AND #importedAt = :importedAt',
+        ExpressionAttributeNames: {
+          '#asOf': 'asOf',
+          '#contentDigest': 'contentDigest',
+          '#importedAt': 'importedAt',
+        },
+        ExpressionAttributeValues: {
+          ':asOf': '2026-11-29T00:00:00.000Z',
+          ':contentDigest': 'f'.repeat(64),
+          ':importedAt': '2026-11-29T01:00:00.000Z',
+        },
       },
     ]);
   });

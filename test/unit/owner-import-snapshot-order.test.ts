@@ -54,4 +54,50 @@ describe('judgeSnapshotOrder', () => {
       reason: `the directory's recorded snapshot instant ${shown} is not a valid instant, so --as-of 2026-11-30T06:00:00.000Z cannot be shown to be newer`,
     });
   });
+
+  describe('at the recorded instant, by content digest', () => {
+    const at = '2026-11-30T06:00:00.000Z';
+    const mine = 'a'.repeat(64);
+    const theirs = `${'b'.repeat(12)}${'0'.repeat(52)}`;
+
+    it('lets the same export through (a re-run), and one over a digest never recorded (it cannot tell)', () => {
+      expect(judgeSnapshotOrder(at, at, { recordedDigest: mine, digest: mine })).toEqual({ older: false });
+      expect(judgeSnapshotOrder(at, at, { recordedDigest: undefined, digest: mine })).toEqual({
+        older: false,
+      });
+      // A newer instant goes whatever the digests; an older one is older whatever they are.
+      expect(
+        judgeSnapshotOrder(at, '2026-11-30T06:00:00.001Z', { recordedDigest: theirs, digest: mine }),
+      ).toEqual({ older: false });
+      expect(
+        judgeSnapshotOrder(at, '2026-11-30T05:00:00.000Z', { recordedDigest: mine, digest: mine }).older,
+      ).toBe(true);
+    });
+
+    it('refuses a different export as of the same instant (spelled either way), naming both digests short', () => {
+      const verdict = {
+        older: true,
+        otherExport: true,
+        reason: `the directory's snapshot as of ${at} is a different export (content digest bbbbbbbbbbbb; this export's is aaaaaaaaaaaa)`,
+      };
+      expect(judgeSnapshotOrder(at, at, { recordedDigest: theirs, digest: mine })).toEqual(verdict);
+      expect(
+        judgeSnapshotOrder('2026-11-30T08:00:00+02:00', at, { recordedDigest: theirs, digest: mine }),
+      ).toEqual(verdict);
+    });
+
+    it.each<[unknown, string]>([
+      [5, 'the number 5'],
+      [null, 'null'],
+      [['x'], 'a list ["x"]'],
+      ['\u001b[2J', '"\\u001b[2J"'],
+      ['A'.repeat(64), `"${'A'.repeat(56)}...`],
+    ])('counts a recorded digest that is not one (%o) as another export, naming it', (recorded, shown) => {
+      expect(judgeSnapshotOrder(at, at, { recordedDigest: recorded, digest: mine })).toEqual({
+        older: true,
+        otherExport: true,
+        reason: `the directory's snapshot as of ${at} is a different export (content digest ${shown}; this export's is aaaaaaaaaaaa)`,
+      });
+    });
+  });
 });

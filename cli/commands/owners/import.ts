@@ -6,9 +6,10 @@
  * is more than `maxDeletePercent` of the active owners unless
  * `--allow-mass-change`; the share is the `--config`'s, else the `--stack`'s
  * deployed config's (`directoryConfigOf`), else the default. An export older
- * than the directory's recorded snapshot (`--as-of`) is refused (exit 3)
- * unless `--allow-older`; an import during which another one recorded its
- * snapshot does not record its own, says so and exits 1.
+ * than the directory's recorded snapshot (`--as-of`), or a different export
+ * (another content digest) than the one recorded as of the same instant, is
+ * refused (exit 3) unless `--allow-older`; an import during which another one
+ * recorded its snapshot does not record its own, says so and exits 1.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
@@ -31,7 +32,8 @@ const DESCRIPTION =
   'Load owners (userId, email, name, status) from a CSV file with that header or a JSON Lines file. ' +
   'Every row is checked first: bad rows are named by line number and nothing is written (exit 1). ' +
   'Owners not in the file keep their state unless --sync. ' +
-  "An export older (--as-of) than the directory's recorded snapshot is refused (exit 3) unless --allow-older.";
+  "An export older (--as-of) than the directory's recorded snapshot, or a different export than the one recorded " +
+  'as of the same instant, is refused (exit 3) unless --allow-older.';
 
 function defineOwnersImport(owners: Command) {
   return defineCommand(owners, 'import', DESCRIPTION, 'directory', (command) =>
@@ -45,7 +47,8 @@ function defineOwnersImport(owners: Command) {
       )
       .option(
         '--allow-older',
-        "import an export whose --as-of is older than the directory's recorded snapshot (the freshness goes back to it)",
+        "import an export whose --as-of is older than the directory's recorded snapshot (the freshness goes back " +
+          'to it), or one whose content differs from the export recorded as of the same --as-of (it replaces that one)',
       )
       .option('--create-table', 'create the owner directory table when it does not exist')
       .option('--dry-run', 'check the file and show what would change; write nothing')
@@ -89,6 +92,13 @@ function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
   }
   if (summary.outcome === 'guard-tripped') {
     return `refused: ${summary.guardReason}; nothing written (re-run with --allow-mass-change if this is intended)`;
+  }
+  if (summary.outcome === 'older-snapshot' && summary.otherExport) {
+    return (
+      `refused: ${summary.olderReason}; nothing written (at most one of them is the source as of that instant: ` +
+      'give this export its own instant with --as-of, or, to replace the recorded export with this one, ' +
+      're-run with --allow-older)'
+    );
   }
   if (summary.outcome === 'older-snapshot') {
     return (
