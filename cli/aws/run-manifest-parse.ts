@@ -33,7 +33,7 @@ import {
   type RunIndexEntry,
   type RunManifestHeader,
 } from '../../lambdas/hygiene/run-manifest';
-import { exactNumberText, inexactNumberPhrase, shortJson } from '../../lambdas/hygiene/stored-value-text';
+import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { formatInstant, parseInstant } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
 
@@ -184,15 +184,12 @@ function inconsistency(h: RunManifestHeader, runId: string): Inconsistency | und
   return undefined;
 }
 
-/** A stored value as an error message shows it: short, and the exact text of a number a double cannot hold. */
+/** The stored value at `path` (inside `stored`) as an error message names it ({@link describeStoredValue}). */
 function describeStored(stored: unknown, path: readonly PropertyKey[]): string {
   let v = stored;
   for (const key of path)
     v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
-  if (v === undefined) return '(absent)';
-  if (typeof v === 'bigint') return `the number ${v}`;
-  const exact = exactNumberText(v);
-  return exact === undefined ? shortJson(v) : inexactNumberPhrase(exact);
+  return describeStoredValue(v);
 }
 
 /** The field `problem` names (its path; `root` for the stored value itself). */

@@ -24,7 +24,6 @@ import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
 import {
   checkOwnerRow,
-  describeStoredValue,
   type ImportedOwner,
   judgeSnapshotOrder,
   judgeSyncGuard,
@@ -32,6 +31,7 @@ import {
   planOwnerImport,
   type RejectedOwnerRow,
 } from '../../lambdas/hygiene/owner-import';
+import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { createOwnerDirectoryTable } from '../aws/create-owner-directory-table';
 import { requireDirectoryTable } from '../options/directory-options';
 import { detectOwnerFileFormat, type OwnerFileFormat, readOwnerFile } from './owner-file';

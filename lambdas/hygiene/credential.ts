@@ -14,7 +14,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from './data-contract';
-import { exactNumberText, inexactNumberPhrase } from './stored-value-text';
+import { describeStoredValue } from './stored-value-text';
 import { parseInstant } from './time';
 
 /** Why the worker soft-deleted a credential. */
@@ -85,23 +85,6 @@ export function formatProblem(problem: Problem): string {
   return `${problem.field}: ${problem.message}`;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Set) return 'a set';
-  if (value instanceof Uint8Array) return 'binary';
-  if (typeof value === 'object') {
-    const exact = exactNumberText(value);
-    return exact === undefined ? 'a map' : inexactNumberPhrase(exact);
-  }
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
-    return JSON.stringify(shown);
-  }
-  if (typeof value === 'bigint') return `the number ${value}`;
-  return `${typeof value} ${String(value)}`;
-}
-
 /** DynamoDB's limit for a partition key value, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 2048;
 
@@ -135,17 +118,18 @@ export function cidrProblem(value: string): string | undefined {
 
 function validateCidr(value: string): string | undefined {
   const m = ipv4Cidr.exec(value);
-  if (!m) return `${describe(value)} is not in CIDR notation (address/prefix)`;
+  if (!m) return `${describeStoredValue(value)} is not in CIDR notation (address/prefix)`;
   const [, address = '', prefixText = ''] = m;
   const prefix = Number(prefixText);
   if (address.includes(':')) {
     if (address.includes('%') || !ipaddr.IPv6.isValid(address))
-      return `${describe(value)} has an invalid IPv6 address`;
-    if (prefix > 128) return `${describe(value)} has prefix /${prefixText}, above 128 for IPv6`;
+      return `${describeStoredValue(value)} has an invalid IPv6 address`;
+    if (prefix > 128) return `${describeStoredValue(value)} has prefix /${prefixText}, above 128 for IPv6`;
     return undefined;
   }
-  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) return `${describe(value)} has an invalid IPv4 address`;
-  if (prefix > 32) return `${describe(value)} has prefix /${prefixText}, above 32 for IPv4`;
+  if (!ipaddr.IPv4.isValidFourPartDecimal(address))
+    return `${describeStoredValue(value)} has an invalid IPv4 address`;
+  if (prefix > 32) return `${describeStoredValue(value)} has prefix /${prefixText}, above 32 for IPv4`;
   return undefined;
 }
 
@@ -187,7 +171,7 @@ class RecordReader {
 
   /** Records `<must>, got <value>` for a set value of the wrong kind; it then reads as not set. */
   private wrongKind(field: string, must: string, value: unknown): undefined {
-    this.problem(field, `${must}, got ${describe(value)}`);
+    this.problem(field, `${must}, got ${describeStoredValue(value)}`);
     return undefined;
   }
 
@@ -199,7 +183,7 @@ class RecordReader {
       return undefined;
     }
     if (typeof value !== 'string') {
-      this.problem(field, `must be a string, got ${describe(value)}`);
+      this.problem(field, `must be a string, got ${describeStoredValue(value)}`);
       return undefined;
     }
     if (value.trim() === '') {
@@ -231,7 +215,7 @@ class RecordReader {
       return this.wrongKind(field, 'must be an RFC 3339 date-time string', value);
     const parsed = parseInstant(value);
     if (!parsed.ok) {
-      this.problem(field, `${describe(value)} is ${parsed.reason}`);
+      this.problem(field, `${describeStoredValue(value)} is ${parsed.reason}`);
       return undefined;
     }
     return { raw: value, ms: parsed.ms };
@@ -245,7 +229,7 @@ class RecordReader {
     if (list === undefined) return this.wrongKind(field, 'must be a list of strings', value);
     for (let i = 0; i < list.length; i++) {
       if (typeof list[i] !== 'string') {
-        this.problem(field, `must be a list of strings, item ${i} is ${describe(list[i])}`);
+        this.problem(field, `must be a list of strings, item ${i} is ${describeStoredValue(list[i])}`);
         return undefined;
       }
     }
@@ -275,8 +259,7 @@ class RecordReader {
   appendableList(field: string, what: string): void {
     const value = this.item[field];
     if (value === undefined || Array.isArray(value)) return;
-    const got = typeof value === 'string' ? `the string ${describe(value)}` : describe(value);
-    this.problem(field, `must be a list (${what}), got ${got}`);
+    this.problem(field, `must be a list (${what}), got ${describeStoredValue(value)}`);
   }
 
   /**
@@ -289,7 +272,7 @@ class RecordReader {
     if (value === undefined || (typeof value === 'string' && value !== '')) return;
     this.problem(
       field,
-      `must be a non-empty string (a key of the ${OUTBOX_INDEX} index), got ${describe(value)}`,
+      `must be a non-empty string (a key of the ${OUTBOX_INDEX} index), got ${describeStoredValue(value)}`,
     );
   }
 
@@ -322,7 +305,7 @@ export function parseCredential(item: unknown): ParsedRecord {
       ok: false,
       id: null,
       userId: null,
-      problems: [{ field: '(record)', message: `must be an object, got ${describe(item)}` }],
+      problems: [{ field: '(record)', message: `must be an object, got ${describeStoredValue(item)}` }],
     };
   }
   const raw = item as Record<string, unknown>;

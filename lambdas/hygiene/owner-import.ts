@@ -16,7 +16,7 @@ import { exceedsPercent } from './guard';
 import { loneSurrogateProblems } from './lone-surrogates';
 import { normalizeEmail, OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-directory';
 import { shortDigest } from './owner-export-digest';
-import { exactNumberText, shortJson, shortText } from './stored-value-text';
+import { describeStoredValue } from './stored-value-text';
 import { parseInstant } from './time';
 
 /** The columns of a CSV export and the keys of a JSON Lines one. */
@@ -265,25 +265,6 @@ export function judgeSyncGuard(
   };
 }
 
-/**
- * A stored value (of any type, as the document client read it) as a message
- * names it, short: a string quoted, anything else by its type and JSON text
- * (a number a double cannot hold by its exact text). Stored text: sanitise.
- */
-export function describeStoredValue(value: unknown): string {
-  if (typeof value === 'string') return shortJson(value);
-  if (value === null) return 'null';
-  if (value instanceof Uint8Array) return `binary (${value.length} bytes)`;
-  if (value instanceof Set) return `a set ${shortJson([...value])}`;
-  if (Array.isArray(value)) return `a list ${shortJson(value)}`;
-  if (typeof value === 'object') {
-    const exact = exactNumberText(value);
-    return exact === undefined ? `a map ${shortJson(value)}` : `the number ${shortText(exact)}`;
-  }
-  if (typeof value === 'number' || typeof value === 'bigint') return `the number ${value}`;
-  return `${typeof value} ${String(value)}`;
-}
-
 /** Whether an import's snapshot may replace the one the directory has recorded. */
 export interface SnapshotOrderVerdict {
   /**
@@ -343,7 +324,7 @@ export function judgeSnapshotOrder(
   if (!recorded.ok) {
     return {
       older: true,
-      reason: `the directory's recorded snapshot instant ${describeStoredValue(recordedAsOf)} is not a valid instant, so --as-of ${asOf} cannot be shown to be newer`,
+      reason: `the directory's recorded snapshot instant (${describeStoredValue(recordedAsOf)}) is not a valid instant, so --as-of ${asOf} cannot be shown to be newer`,
     };
   }
   if (!incoming.ok) throw new RangeError(`asOf ${JSON.stringify(asOf)} is ${incoming.reason}`);

@@ -115,7 +115,10 @@ describe('pc-hygiene plan --format jsonl', () => {
       actions: [],
       problems: ['id: is missing', expect.stringContaining('/33')],
     });
-    expect(lines[12]).toMatchObject({ id: null, problems: ['(record): must be an object, got a list'] });
+    expect(lines[12]).toMatchObject({
+      id: null,
+      problems: ['(record): must be an object, got a list ["not","an","object"]'],
+    });
   });
 
   it('applies --config', async () => {

@@ -67,7 +67,7 @@ describe.each(TRANSITION_WRITERS)(
         id: 'bad-outbox-00',
         userId: 'user-bad',
         problems: [
-          'hygieneOutbox: must be a list (the pending owner notices the sweep appends to), got the string "hand-edited"',
+          'hygieneOutbox: must be a list (the pending owner notices the sweep appends to), got "hand-edited"',
         ],
       });
       expect(invalid[1]?.problems).toEqual([
@@ -112,14 +112,12 @@ describe('import of records with outbox attributes DynamoDB cannot take', () => 
       expect(summary.rejectedLines.map((r) => [r.id, r.problems])).toEqual([
         [
           'outbox-string',
-          [
-            'hygieneOutbox: must be a list (the pending owner notices the sweep appends to), got the string "x"',
-          ],
+          ['hygieneOutbox: must be a list (the pending owner notices the sweep appends to), got "x"'],
         ],
         [
           'owner-number',
           [
-            'hygieneOutboxOwner: must be a non-empty string (a key of the hygiene-outbox index), got number 5',
+            'hygieneOutboxOwner: must be a non-empty string (a key of the hygiene-outbox index), got the number 5',
           ],
         ],
         [

@@ -174,7 +174,7 @@ describe('malformed run manifest entries and run index (CLI, DynamoDB Local)', {
     expect(broken.code).toBe(1);
     expect(broken.stdout).toBe('');
     expect(broken.stderr).toBe(
-      `pc-hygiene: the run index in ${table.tableName} is malformed: hygieneRuns = {"runId":"run-a"}: must be a list of runs; ` +
+      `pc-hygiene: the run index in ${table.tableName} is malformed: hygieneRuns = a map {"runId":"run-a"}: must be a list of runs; ` +
         `nothing was listed (pc-hygiene export --include-reserved shows the item ${RUN_INDEX_ID}; each run's header stays readable by id)\n`,
     );
   });

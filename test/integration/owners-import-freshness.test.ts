@@ -219,7 +219,7 @@ describe('owners import: freshness never moves backwards', () => {
 
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain(
-      `the directory's recorded snapshot instant the number 20261130 is not a valid instant, so --as-of ${NEWER} cannot be shown to be newer; nothing written`,
+      `the directory's recorded snapshot instant (the number 20261130) is not a valid instant, so --as-of ${NEWER} cannot be shown to be newer; nothing written`,
     );
     expect(await directory().getMany(['ann'])).toEqual(new Map());
 
@@ -237,7 +237,7 @@ describe('owners import: freshness never moves backwards', () => {
 
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain(
-      String.raw`snapshot instant a list ["\u202e\u001b[2J"] is not a valid instant`,
+      String.raw`snapshot instant (a list ["\u202e\u001b[2J"]) is not a valid instant`,
     );
     expect(refused.stderr).not.toContain('\u001b');
     expect(refused.stderr).not.toContain('\u202e');
@@ -472,7 +472,7 @@ describe('importOwnerFile racing another import', () => {
 
     const refused = await importOwnerFile(table.client, request(file, NEWER));
     expect(refused).toMatchObject({ outcome: 'older-snapshot', recordedAsOf: 'yesterday', created: 0 });
-    expect(refused.olderReason).toContain('"yesterday" is not a valid instant');
+    expect(refused.olderReason).toContain('("yesterday") is not a valid instant');
     expect(await directory().getMany(['ann'])).toEqual(new Map());
 
     const allowed = await importOwnerFile(table.client, { ...request(file, NEWER), allowOlder: true });

@@ -136,10 +136,10 @@ describe('parseCredential: invalid records', () => {
     ['null id', { id: null }, 'id: is missing'],
     ['empty id', { id: '' }, 'id: is empty'],
     ['blank id', { id: '   ' }, 'id: is empty'],
-    ['numeric id', { id: 42 }, 'id: must be a string, got number 42'],
+    ['numeric id', { id: 42 }, 'id: must be a string, got the number 42'],
     ['missing userId', { userId: undefined }, 'userId: is missing'],
     ['empty userId', { userId: '' }, 'userId: is empty'],
-    ['userId as a list', { userId: ['u'] }, 'userId: must be a string, got a list'],
+    ['userId as a list', { userId: ['u'] }, 'userId: must be a string, got a list ["u"]'],
     [
       'userId above the DynamoDB key limit',
       { userId: 'é'.repeat(1025) },
@@ -150,8 +150,8 @@ describe('parseCredential: invalid records', () => {
       { id: 'x'.repeat(2049) },
       "id: is 2049 bytes long, above DynamoDB's key limit of 2048 bytes",
     ],
-    ['clientId as a number', { clientId: 7 }, 'clientId: must be a string, got number 7'],
-    ['displayName as a map', { displayName: { a: 1 } }, 'displayName: must be a string, got a map'],
+    ['clientId as a number', { clientId: 7 }, 'clientId: must be a string, got the number 7'],
+    ['displayName as a map', { displayName: { a: 1 } }, 'displayName: must be a string, got a map {"a":1}'],
     [
       'scopedRoles as a string',
       { scopedRoles: 'Admin' },
@@ -160,12 +160,12 @@ describe('parseCredential: invalid records', () => {
     [
       'scopedRoles with a number',
       { scopedRoles: ['a', 3] },
-      'scopedRoles: must be a list of strings, item 1 is number 3',
+      'scopedRoles: must be a list of strings, item 1 is the number 3',
     ],
     [
       'allowSourceCidr as a map',
       { allowSourceCidr: {} },
-      'allowSourceCidr: must be a list of strings, got a map',
+      'allowSourceCidr: must be a list of strings, got a map {}',
     ],
     [
       'createdAt as a number',
@@ -242,7 +242,7 @@ describe('parseCredential: invalid records', () => {
     [
       'outbox as a string',
       { [OUTBOX_ATTR.events]: 'oops' },
-      'hygieneOutbox: must be a list (the pending owner notices the sweep appends to), got the string "oops"',
+      'hygieneOutbox: must be a list (the pending owner notices the sweep appends to), got "oops"',
     ],
     [
       'outbox null',
@@ -253,19 +253,24 @@ describe('parseCredential: invalid records', () => {
       'outbox as a map',
       { [OUTBOX_ATTR.events]: { eventId: 'e' } },
       'hygieneOutbox: must be a list (',
-      'got a map',
+      'got a map {"eventId":"e"}',
     ],
     [
       'outbox as a string set',
       { [OUTBOX_ATTR.events]: new Set(['e']) },
       'hygieneOutbox: must be a list (',
-      'got a set',
+      'got a set ["e"]',
     ],
-    ['outbox as a number', { [OUTBOX_ATTR.events]: 0 }, 'hygieneOutbox: must be a list (', 'got number 0'],
+    [
+      'outbox as a number',
+      { [OUTBOX_ATTR.events]: 0 },
+      'hygieneOutbox: must be a list (',
+      'got the number 0',
+    ],
     [
       'outbox owner as a number',
       { [OUTBOX_ATTR.owner]: 5 },
-      'hygieneOutboxOwner: must be a non-empty string (a key of the hygiene-outbox index), got number 5',
+      'hygieneOutboxOwner: must be a non-empty string (a key of the hygiene-outbox index), got the number 5',
     ],
     [
       'outbox owner empty',
@@ -282,7 +287,7 @@ describe('parseCredential: invalid records', () => {
     [
       'outbox since as a number',
       { [OUTBOX_ATTR.since]: 1_700_000_000 },
-      'hygieneOutboxSince: must be a non-empty string (a key of the hygiene-outbox index), got number 1700000000',
+      'hygieneOutboxSince: must be a non-empty string (a key of the hygiene-outbox index), got the number 1700000000',
     ],
   ])('%s', (_name, overrides, expected, ending = '') => {
     const found = problems(rawCredential(overrides));

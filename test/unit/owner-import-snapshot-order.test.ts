@@ -33,14 +33,17 @@ describe('judgeSnapshotOrder', () => {
   it('counts a recorded instant it cannot read as newer, quoting it', () => {
     const verdict = judgeSnapshotOrder('\u001b[2Jsoon', '2026-11-30T06:00:00.000Z');
     expect(verdict.older).toBe(true);
-    expect(verdict.reason).toContain('"\\u001b[2Jsoon" is not a valid instant');
+    expect(verdict.reason).toContain('"\\u001b[2Jsoon") is not a valid instant');
   });
 
   it.each<[unknown, string]>([
     [20261130, 'the number 20261130'],
     [12345678901234567890n, 'the number 12345678901234567890'],
     // A stored number a double cannot hold (a `NumberValue`, recognised by shape).
-    [{ value: '1.00000000000000000001', toAttributeValue: () => ({}) }, 'the number 1.00000000000000000001'],
+    [
+      { value: '1.00000000000000000001', toAttributeValue: () => ({}) },
+      'the number 1.00000000000000000001, which a double cannot hold exactly',
+    ],
     [null, 'null'],
     [true, 'boolean true'],
     [{ at: '2026-11-30T06:00:00.000Z' }, 'a map {"at":"2026-11-30T06:00:00.000Z"}'],
@@ -51,7 +54,7 @@ describe('judgeSnapshotOrder', () => {
   ])('counts a recorded asOf that is not an instant string (%o) as newer, naming it', (recorded, shown) => {
     expect(judgeSnapshotOrder(recorded, '2026-11-30T06:00:00.000Z')).toEqual({
       older: true,
-      reason: `the directory's recorded snapshot instant ${shown} is not a valid instant, so --as-of 2026-11-30T06:00:00.000Z cannot be shown to be newer`,
+      reason: `the directory's recorded snapshot instant (${shown}) is not a valid instant, so --as-of 2026-11-30T06:00:00.000Z cannot be shown to be newer`,
     });
   });
 

@@ -39,7 +39,7 @@ describe('parseRunEntries', () => {
   });
 
   it.each([
-    ['id', { ...good, id: 42 }, 'id = 42: must be a non-empty string'],
+    ['id', { ...good, id: 42 }, 'id = the number 42: must be a non-empty string'],
     ['id', { ...good, id: '' }, 'id = "": must be a non-empty string'],
     ['rule', { ...good, rule: undefined }, 'rule = (absent): must be one of expired, stale, orphaned'],
     ['rule', { ...good, rule: 'gone' }, 'rule = "gone": must be one of expired, stale, orphaned'],
@@ -148,7 +148,7 @@ describe('parseRunPage', () => {
       missing: { page: 2, cause: 'malformed' },
     });
     expect(page.missing?.error).toBe(
-      'run run-x: manifest page 2 of 2 is malformed: hygieneRunEntries = {"M":"x"}: must be a list of deletion entries; ' +
+      'run run-x: manifest page 2 of 2 is malformed: hygieneRunEntries = a map {"M":"x"}: must be a list of deletion entries; ' +
         'its deletions carry hygieneDeletedByRun = run-x (pc-hygiene export shows them; docs/deploy.md, "Restore runbook")',
     );
     expect(parseRunPage({ id: 'p' }, header, 1).missing?.cause).toBe('malformed');
@@ -178,14 +178,14 @@ describe('parseRunIndex', () => {
 
   it.each([
     ['deleted', { ...run('r-2'), deleted: '3' }, 'deleted = "3": must be a whole number'],
-    ['deleted', { ...run('r-2'), deleted: -1 }, 'deleted = -1: must be a whole number'],
+    ['deleted', { ...run('r-2'), deleted: -1 }, 'deleted = the number -1: must be a whole number'],
     [
       'status',
       { ...run('r-2'), status: 'done' },
       'status = "done": must be one of complete, incomplete, aborted',
     ],
     ['runId', { ...run('r-2'), runId: null }, 'runId = null: must be a non-empty string'],
-    ['entry', [1], 'entry = [1]: must be a map'],
+    ['entry', [1], 'entry = a list [1]: must be a map'],
   ])('a run with %s wrong is named and left out; the others are kept', (field, bad, text) => {
     const { runs, malformed } = parseRunIndex([run('r-1'), bad, run('r-3')], 'T');
 
@@ -206,7 +206,7 @@ describe('parseRunIndex', () => {
   });
 
   it.each([
-    ['a map', { '0': run('r-1') }, 'hygieneRuns = {"0":{"runId":"r-1",'],
+    ['a map', { '0': run('r-1') }, 'hygieneRuns = a map {"0":{"runId":"r-1",'],
     ['absent', undefined, 'hygieneRuns = (absent): must be a list of runs'],
   ])('an index that is not a list (%s) is an error naming it', (_what, stored, text) => {
     expect(() => parseRunIndex(stored, 'T')).toThrow(MalformedRunIndexError);

@@ -134,7 +134,7 @@ describe('parseRunHeader', () => {
   });
 
   it.each([
-    ['pages', { ...good, pages: 2.5 }, 'pages = 2.5: must be a whole number'],
+    ['pages', { ...good, pages: 2.5 }, 'pages = the number 2.5: must be a whole number'],
     ['pages', { ...good, pages: '2' }, 'pages = "2": must be a whole number'],
     [
       'pages',
@@ -152,15 +152,27 @@ describe('parseRunHeader', () => {
       { ...good, deleted: { ...good.deleted, stale: null } },
       'deleted.stale = null: must be a whole number',
     ],
-    ['deleted', { ...good, deleted: [] }, 'deleted = []: must be a map of counts'],
+    ['deleted', { ...good, deleted: [] }, 'deleted = a list []: must be a map of counts'],
     ['guard', { ...good, guard: { tripped: 'yes', overridden: false } }, 'guard.tripped = "yes"'],
     ['the header', 'garbage', 'hygieneRunHeader = "garbage": must be a map'],
     ['runId', { ...good, runId: 'run-y' }, 'runId = "run-y": must be the run\'s own id, "run-x"'],
-    ['deleted.total', { ...good, deleted: { ...good.deleted, total: 9 } }, 'deleted.total = 9'],
-    ['pages', { ...good, pages: 1e15 }, 'pages = 1000000000000000: must be from 1 to deleted.total (4)'],
-    ['failedPages', { ...good, failedPages: [3] }, 'failedPages.0 = 3: must be ascending page numbers'],
-    ['failedPages', { ...good, failedPages: [2, 1] }, 'failedPages.1 = 1: must be ascending'],
-    ['failedPageCount', { ...good, failedPageCount: 2 }, 'failedPageCount = 2: must be at most pages'],
+    ['deleted.total', { ...good, deleted: { ...good.deleted, total: 9 } }, 'deleted.total = the number 9'],
+    [
+      'pages',
+      { ...good, pages: 1e15 },
+      'pages = the number 1000000000000000: must be from 1 to deleted.total (4)',
+    ],
+    [
+      'failedPages',
+      { ...good, failedPages: [3] },
+      'failedPages.0 = the number 3: must be ascending page numbers',
+    ],
+    ['failedPages', { ...good, failedPages: [2, 1] }, 'failedPages.1 = the number 1: must be ascending'],
+    [
+      'failedPageCount',
+      { ...good, failedPageCount: 2 },
+      'failedPageCount = the number 2: must be at most pages',
+    ],
     [
       'failedPageCount',
       { ...good, failedPageCount: undefined },

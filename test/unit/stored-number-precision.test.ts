@@ -156,7 +156,7 @@ describe('readStoredNumber and precision', () => {
     const parsed = parseCredential(credential('c-1', { [HYGIENE_ATTR.expiryNoticeStage]: { value: '7' } }));
 
     expect(parsed.ok ? [] : parsed.problems.map(formatProblem)).toEqual([
-      `${HYGIENE_ATTR.expiryNoticeStage}: must be an integer from 0 to 3650, got a map`,
+      `${HYGIENE_ATTR.expiryNoticeStage}: must be an integer from 0 to 3650, got a map {"value":"7"}`,
     ]);
   });
 });
