@@ -9,6 +9,7 @@ import { registerOwnersImportCommand } from './owners/import';
 import { registerOwnersListCommand } from './owners/list';
 import { registerOwnersResubscribeCommand } from './owners/resubscribe';
 import { registerOwnersSyncSubscriptionsCommand } from './owners/sync-subscriptions';
+import { registerOwnersUnsubscribeCommand } from './owners/unsubscribe';
 
 /** The `owners` subcommands, one registration each. */
 const OWNERS_SUBCOMMANDS: readonly ((owners: Command) => void)[] = [
@@ -17,6 +18,7 @@ const OWNERS_SUBCOMMANDS: readonly ((owners: Command) => void)[] = [
   registerOwnersListCommand,
   registerOwnersSyncSubscriptionsCommand,
   registerOwnersResubscribeCommand,
+  registerOwnersUnsubscribeCommand,
 ];
 
 /** Registers `owners` and its subcommands on the program. */
@@ -25,7 +27,7 @@ export function registerOwnersCommand(program: Command): void {
     .command('owners')
     .description(
       'Manage the owner directory: import, export, list (who a digest reaches, and why not), sync-subscriptions, ' +
-        'resubscribe (owners who unsubscribed by the email link).',
+        'resubscribe (owners who unsubscribed by the email link), unsubscribe (record an opt-out by hand).',
     );
   for (const register of OWNERS_SUBCOMMANDS) register(owners);
 }

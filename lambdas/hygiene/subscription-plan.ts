@@ -155,6 +155,18 @@ export function ownerFilterPolicy(userId: string): string {
 }
 
 /**
+ * True when `subscription` is an email subscription awaiting confirmation:
+ * SNS lists it without its ARN, so its filter policy cannot be read and it
+ * cannot be removed; the plan counts it as pending at its address, and never
+ * lets it erase a recorded opt-out.
+ */
+export function isArnlessPendingEmail(subscription: TopicSubscription): boolean {
+  return (
+    subscription.protocol === OWNER_SUBSCRIPTION_PROTOCOL && subscription.arn === PENDING_CONFIRMATION_ARN
+  );
+}
+
+/**
  * The `userId` values of an owner filter policy, or `undefined` when the
  * subscription is not a recognisable owner subscription (wrong protocol,
  * message-body scope, no or unparsable policy, no `userId` key, `audience`
@@ -386,7 +398,7 @@ function noteUnrecognised(out: Classified, subscription: TopicSubscription): voi
   out.untouched += 1;
   if (subscription.protocol !== OWNER_SUBSCRIPTION_PROTOCOL) return;
   const address = normalizeEmail(subscription.endpoint);
-  if (subscription.arn === PENDING_CONFIRMATION_ARN) out.pendingAddresses.add(address);
+  if (isArnlessPendingEmail(subscription)) out.pendingAddresses.add(address);
   else if (!out.otherEmail.has(address)) out.otherEmail.set(address, subscription);
 }
 

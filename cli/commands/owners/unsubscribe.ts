@@ -1,0 +1,173 @@
+/**
+ * `pc-hygiene owners unsubscribe <userId...>`: an owner's opt-out recorded by
+ * hand (docs/notifications.md, "Subscription reconciler"), the mirror of
+ * `owners resubscribe`. Without it, a person who writes "stop emailing me",
+ * or an owner on the `relay` route (relay emails carry no unsubscribe link),
+ * could only be opted out by editing the table. The state `unsubscribed`
+ * makes the owner unreachable on both routes (their events go to the admins'
+ * `owner-unreachable` report); on `sns-email` their subscriptions leave the
+ * topic first (`unsubscribeOwners`, cli/use-cases/unsubscribe-owners.ts).
+ * The route is `--route`, else the config's `ownerDelivery` (`--config`, else
+ * the `--stack`'s deployed config: `directoryConfigOf`), as for `owners
+ * sync-subscriptions`; the topic is `--topic-arn`, else the stack's, and only
+ * `sns-email` needs one.
+ *
+ * Exit codes: 0 every named owner recorded; 1 some owner not in the
+ * directory, already unsubscribed, changed while this ran, or SNS refused a
+ * removal (that owner not recorded), or a table/SNS error; 2 usage error.
+ */
+
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
+import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import { createSnsClient } from '../../../lambdas/aws/sns-client';
+import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
+import type { OwnerDeliveryRoute } from '../../../lambdas/hygiene/owner-directory';
+import { terminalLines } from '../../../lambdas/render/sanitize';
+import { EXIT_CODE } from '../../exit-codes';
+import { defineCommand } from '../../options/define-command';
+import {
+  directoryClientFor,
+  directoryConfigOf,
+  requireDirectoryTable,
+  routeOption,
+  withDirectoryErrors,
+} from '../../options/directory-options';
+import { formatOption, RESULT_FORMATS } from '../../options/formats';
+import { configOption } from '../../options/load-config';
+import type { OptionsOf } from '../../options/options-of';
+import { checkTopicArn, snsEndpointOption, topicArnOption } from '../../options/topic-options';
+import { UsageError } from '../../usage-error';
+import {
+  type NotUnsubscribedOwner,
+  type OptOutRoute,
+  type UnsubscribedOwner,
+  type UnsubscribeResult,
+  unsubscribeOwners,
+} from '../../use-cases/unsubscribe-owners';
+
+/** What `owners unsubscribe --help` says the command does. */
+const DESCRIPTION =
+  'Record the opt-out of owners who asked not to be emailed (state unsubscribed, as the link in an SNS email ' +
+  'does): unreachable on both routes, their events go to the admins. Route sns-email: their subscriptions are ' +
+  'removed from the topic first, so the reconciler does not record them confirmed again. Route relay: only the ' +
+  'record. Owners already unsubscribed or not in the directory are named and left alone (exit 1). ' +
+  'Undo: owners resubscribe.';
+
+function defineOwnersUnsubscribe(owners: Command) {
+  return defineCommand(owners, 'unsubscribe <userId...>', DESCRIPTION, 'directory', (command) =>
+    command
+      .addOption(topicArnOption('the notification topic (SNS topic ARN); route sns-email only'))
+      .addOption(snsEndpointOption())
+      .addOption(
+        configOption(
+          "ownerDelivery: sns-email also removes the owners' topic subscriptions; default: the --stack's deployed config",
+        ),
+      )
+      .addOption(routeOption('unsubscribe on'))
+      .addOption(formatOption(RESULT_FORMATS, 'result format')),
+  );
+}
+
+type UnsubscribeOptions = OptionsOf<ReturnType<typeof defineOwnersUnsubscribe>>;
+
+/** The topic of route `sns-email`, checked; `undefined` on `relay` (no topic needed). */
+function topicArnFor(route: OwnerDeliveryRoute, topicArn: string | undefined): string | undefined {
+  if (route === 'relay') return undefined;
+  if (!topicArn) {
+    throw new UsageError(
+      '--topic-arn is required on route sns-email (or PC_HYGIENE_TOPIC_ARN, or --stack NAME for the deployed ' +
+        "topic): the owners' subscriptions must leave the topic; on route relay (--route relay) none is needed",
+    );
+  }
+  checkTopicArn(topicArn);
+  return topicArn;
+}
+
+function removedText(removed: readonly string[]): string {
+  return removed.length === 0
+    ? 'no subscription of theirs on the topic'
+    : `removed from the topic: ${removed.join(', ')}`;
+}
+
+function unsubscribedLines(owner: UnsubscribedOwner, route: OwnerDeliveryRoute, tableName: string): string[] {
+  const done = `${owner.userId}: unsubscribe recorded in ${tableName} (state unsubscribed, unreachable on both routes; undo: pc-hygiene owners resubscribe)`;
+  if (route === 'relay') return [`${done}; route relay: the relay emails them no more`];
+  const lines = [`${done}; ${removedText(owner.removed)}`];
+  if (owner.pendingLeft) {
+    lines.push(
+      `${owner.userId}: a subscription awaiting confirmation at their address is still on the topic (SNS hides its ARN, so it cannot be removed): the reconciler leaves it alone and SNS deletes it unconfirmed; if they confirm it, the next reconcile records them confirmed: run this again then`,
+    );
+  }
+  return lines;
+}
+
+function notChangedLine({ userId, reason, removed = [], refused = [] }: NotUnsubscribedOwner): string {
+  const gone = removed.length > 0 ? ` (${removedText(removed)})` : '';
+  switch (reason) {
+    case 'not-in-directory':
+      return `${userId}: not changed: not in the owner directory`;
+    case 'already-unsubscribed':
+      return `${userId}: not changed: already unsubscribed: nothing to record`;
+    case 'changed-meanwhile':
+      return `${userId}: not changed: removed, or its address or state changed, while this ran${gone}; run it again to see the state now`;
+    case 'sns-refused':
+      return `${userId}: not changed: SNS refused to remove ${refused.map((r) => `${r.subscriptionArn} (${r.error})`).join(', ')}${gone}; not recorded: run it again`;
+  }
+}
+
+/** The result as readable lines (owner ids, ARNs and SNS errors are outside text: sanitised line by line). */
+function resultText(result: UnsubscribeResult, tableName: string): string {
+  return terminalLines([
+    ...result.unsubscribed.flatMap((owner) => unsubscribedLines(owner, result.route, tableName)),
+    ...result.notChanged.map(notChangedLine),
+  ]);
+}
+
+async function runUnsubscribe(
+  userIds: readonly string[],
+  options: UnsubscribeOptions,
+  command: CommandUnknownOpts,
+): Promise<void> {
+  const route = options.route ?? directoryConfigOf(command).config.ownerDelivery;
+  const topicArn = topicArnFor(route, options.topicArn);
+  const documentClient = directoryClientFor(options);
+  const { target, snsClient } = openRoute(topicArn, options.snsEndpoint);
+  try {
+    await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options.directoryTable));
+    const directory = new DynamoOwnerDirectory(documentClient, options.directoryTable);
+    const result = await unsubscribeOwners(directory, target, userIds);
+    process.stdout.write(
+      options.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result, options.directoryTable),
+    );
+    if (result.notChanged.length > 0) process.exitCode = EXIT_CODE.failure;
+  } finally {
+    documentClient.destroy();
+    snsClient?.destroy();
+  }
+}
+
+/**
+ * The route to act on: `sns-email` with the topic (an SNS client for its
+ * region, or `--sns-endpoint`, retrying throttling as the reconciler does),
+ * or `relay` when there is no topic.
+ */
+function openRoute(
+  topicArn: string | undefined,
+  endpoint: string | undefined,
+): { readonly target: OptOutRoute; readonly snsClient?: SNSClient } {
+  if (topicArn === undefined) return { target: { route: 'relay' } };
+  const snsClient = createSnsClient({
+    ...(endpoint !== undefined && { endpoint }),
+    region: checkTopicArn(topicArn).region,
+    retryMode: 'adaptive',
+  });
+  return { target: { route: 'sns-email', topic: new SnsTopicSubscriptions(snsClient, topicArn) }, snsClient };
+}
+
+/** Registers `owners unsubscribe` on the `owners` command. */
+export function registerOwnersUnsubscribeCommand(owners: Command): void {
+  defineOwnersUnsubscribe(owners).action(async (userIds, options, command) =>
+    runUnsubscribe(userIds, options, command),
+  );
+}

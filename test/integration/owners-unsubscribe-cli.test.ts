@@ -1,0 +1,297 @@
+/**
+ * An owner's opt-out recorded by hand, end to end as an operator runs it
+ * (child processes): the directory on DynamoDB Local, the topic on the
+ * SNS-compatible local server. On `sns-email` the owner's subscription
+ * leaves the topic and `unsubscribed` is recorded with its ARN, so a real
+ * reconcile keeps them unsubscribed (and subscribes them again only after
+ * `owners resubscribe`); on `relay` only the record. Owners not in the
+ * directory or already unsubscribed, a removal SNS refuses, and a change
+ * between the command's read and its write are named, exit 1.
+ */
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { unsubscribeOwners } from '../../cli/use-cases/unsubscribe-owners';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { createSnsClient } from '../../lambdas/aws/sns-client';
+import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
+import { reachabilityOf } from '../../lambdas/hygiene/owner-directory';
+import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
+import { directoryFlags, runCli } from '../support/run-cli';
+import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { FakeSnsServer } from './fake-sns-server';
+import { runSyncSubscriptions, upsertNewOwners } from './support/sns-wire';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
+
+describe('pc-hygiene owners unsubscribe', () => {
+  let sns: FakeSnsServer;
+  let table: TestDirectoryTable;
+  let directory: DynamoOwnerDirectory;
+
+  beforeAll(async () => {
+    sns = await FakeSnsServer.start();
+    table = await createTestDirectoryTable('unsubscribe-cli');
+    directory = new DynamoOwnerDirectory(table.client, table.tableName);
+  });
+  afterAll(async () => {
+    await sns.stop();
+    await table.drop();
+  });
+
+  const addOwners = (...userIds: string[]) =>
+    upsertNewOwners(
+      directory,
+      userIds.map((userId) => ({ userId, email: `${userId}@example.com`, status: 'active' as const })),
+      '2026-12-01T00:00:00.000Z',
+    );
+  const sync = async () => {
+    const run = await runSyncSubscriptions(TOPIC, sns, table, '--format', 'json');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    return JSON.parse(run.stdout) as { created: number; states: Record<string, number> };
+  };
+  const unsubscribe = (...args: string[]) =>
+    runCli([
+      'owners',
+      'unsubscribe',
+      ...args,
+      '--topic-arn',
+      TOPIC,
+      '--sns-endpoint',
+      sns.endpoint,
+      ...directoryFlags(table),
+    ]);
+  const owner = async (userId: string) => (await directory.getMany([userId])).get(userId);
+  const states = async () =>
+    Object.fromEntries((await directory.listOwners()).map((o) => [o.userId, o.subscription ?? '-']));
+  const subscribed = () => sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.pending]);
+  const topicPort = () => new SnsTopicSubscriptions(createSnsClient({ endpoint: sns.endpoint }), TOPIC);
+  /** Subscribes `userIds` (a reconcile) and has them confirm; returns each one's subscription ARN. */
+  const confirmedOwners = async (...userIds: string[]) => {
+    await addOwners(...userIds);
+    await sync();
+    for (const userId of userIds) sns.confirm(`${userId}@example.com`);
+    await sync();
+    const arns = await directory.getMany(userIds);
+    return userIds.map((userId) => {
+      expect(arns.get(userId)?.subscription).toBe('confirmed');
+      return arns.get(userId)?.subscriptionArn ?? '';
+    });
+  };
+
+  it('removes a confirmed owner’s subscription, records the opt-out with its ARN; a reconcile keeps it until resubscribe', async () => {
+    const [adaArn] = await confirmedOwners('ada', 'bob');
+
+    const run = await unsubscribe('ada');
+
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toBe(
+      `ada: unsubscribe recorded in ${table.tableName} (state unsubscribed, unreachable on both routes; undo: pc-hygiene owners resubscribe); removed from the topic: ${adaArn}\n`,
+    );
+    expect(subscribed()).toEqual([['bob@example.com', false]]);
+    expect(await owner('ada')).toMatchObject({ subscription: 'unsubscribed', subscriptionArn: adaArn });
+
+    // the reconciler honours it: nothing created for ada, the state stays (also once SNS forgets the ARN)
+    const subscribes = sns.callCount('Subscribe');
+    const reconciled = await sync();
+    expect(reconciled.created).toBe(0);
+    expect(reconciled.states).toEqual({ confirmed: 1, pending: 0, none: 0, unsubscribed: 1 });
+    expect(sns.callCount('Subscribe')).toBe(subscribes);
+    expect(await owner('ada')).toMatchObject({ subscription: 'unsubscribed', subscriptionArn: adaArn });
+
+    // the way back: resubscribe, and the next reconcile subscribes ada again
+    expect((await runCli(['owners', 'resubscribe', 'ada', ...directoryFlags(table)])).code).toBe(0);
+    expect((await sync()).created).toBe(1);
+    expect(subscribed()).toEqual([
+      ['bob@example.com', false],
+      ['ada@example.com', true],
+    ]);
+    expect(await states()).toMatchObject({ ada: 'pending', bob: 'confirmed' });
+  });
+
+  it('on route relay only records the opt-out (no topic needed): unreachable, reason unsubscribed', async () => {
+    await addOwners('cyd');
+    sns.calls.clear();
+
+    const run = await runCli([
+      'owners',
+      'unsubscribe',
+      'cyd',
+      '--route',
+      'relay',
+      '--format',
+      'json',
+      ...directoryFlags(table),
+    ]);
+
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toEqual({
+      route: 'relay',
+      unsubscribed: [{ userId: 'cyd', removed: [], pendingLeft: false }],
+      notChanged: [],
+    });
+    expect(sns.calls.size).toBe(0);
+    const cyd = await owner('cyd');
+    expect(cyd?.subscription).toBe('unsubscribed');
+    expect(reachabilityOf(cyd, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+  });
+
+  it('names owners not in the directory or already unsubscribed, changes nothing, exits 1', async () => {
+    await addOwners('dee');
+    await directory.recordSubscription({
+      userId: 'dee',
+      email: 'dee@example.com',
+      state: 'unsubscribed',
+      subscriptionArn: `${TOPIC}:0d0d`,
+      read: {},
+    });
+    const before = await directory.listOwners();
+    const topicBefore = subscribed();
+    sns.calls.clear();
+
+    const run = await unsubscribe('dee', 'zed', 'evil\u001b[2J');
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe(
+      'dee: not changed: already unsubscribed: nothing to record\n' +
+        'zed: not changed: not in the owner directory\n' +
+        'evil\\x1b[2J: not changed: not in the owner directory\n',
+    );
+    expect(await directory.listOwners()).toEqual(before);
+    expect(subscribed()).toEqual(topicBefore);
+    expect(sns.calls.size).toBe(0);
+  });
+
+  it('prints JSON naming the removed subscription, and leaves an arn-less pending one the reconciler cannot count', async () => {
+    const [eliArn] = await confirmedOwners('eli');
+    await addOwners('fay');
+    await sync(); // fay: a pending subscription, listed without its ARN
+
+    const run = await unsubscribe('eli', 'fay', '--format', 'json');
+
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toEqual({
+      route: 'sns-email',
+      unsubscribed: [
+        { userId: 'eli', removed: [eliArn], subscriptionArn: eliArn, pendingLeft: false },
+        { userId: 'fay', removed: [], pendingLeft: true },
+      ],
+      notChanged: [],
+    });
+    const text = await unsubscribe('eli');
+    expect(text.stdout).toBe('eli: not changed: already unsubscribed: nothing to record\n');
+    expect(subscribed()).toContainEqual(['fay@example.com', true]);
+    expect(subscribed()).not.toContainEqual(['eli@example.com', false]);
+    const subscribes = sns.callCount('Subscribe');
+    await sync();
+    expect(sns.callCount('Subscribe')).toBe(subscribes);
+    expect(await states()).toMatchObject({ eli: 'unsubscribed', fay: 'unsubscribed' });
+  });
+
+  it('says in text that a pending subscription could not be removed', async () => {
+    await addOwners('gil');
+    await sync();
+
+    const run = await unsubscribe('gil');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('; no subscription of theirs on the topic\n');
+    expect(run.stdout).toContain(
+      'gil: a subscription awaiting confirmation at their address is still on the topic (SNS hides its ARN, so it cannot be removed)',
+    );
+  });
+
+  it('does not record an owner whose removal SNS refuses, and exits 1 naming it', async () => {
+    const [halArn] = await confirmedOwners('hal');
+    sns.throttle.set('Unsubscribe', 100);
+
+    const run = await unsubscribe('hal').finally(() => sns.throttle.delete('Unsubscribe'));
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^hal: not changed: SNS refused to remove ${halArn} \\(Throttling(Exception)?: Rate exceeded\\); not recorded: run it again\\n$`,
+      ),
+    );
+    expect(await owner('hal')).toMatchObject({ subscription: 'confirmed', subscriptionArn: halArn });
+    expect(subscribed()).toContainEqual(['hal@example.com', false]);
+  });
+
+  it('records nothing when the address changed between the read and the write (changed-meanwhile)', async () => {
+    const [ivyArn] = await confirmedOwners('ivy');
+    // An import gives ivy a new address (clearing her state) between the command's read and its write.
+    const send = table.client.send.bind(table.client);
+    const spy = vi.spyOn(table.client, 'send').mockImplementation((async (command: unknown) => {
+      const out = await send(command as never);
+      if (command instanceof BatchGetCommand) {
+        await send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { userId: 'ivy' },
+            UpdateExpression: 'SET email = :email REMOVE subscription, subscriptionArn',
+            ExpressionAttributeValues: { ':email': 'ivy@new.example' },
+          }),
+        );
+      }
+      return out;
+    }) as never);
+
+    const result = await unsubscribeOwners(directory, { route: 'sns-email', topic: topicPort() }, [
+      'ivy',
+    ]).finally(() => spy.mockRestore());
+
+    expect(result).toEqual({
+      route: 'sns-email',
+      unsubscribed: [],
+      notChanged: [{ userId: 'ivy', reason: 'changed-meanwhile', removed: [ivyArn] }],
+    });
+    const ivy = await owner('ivy');
+    expect(ivy?.email).toBe('ivy@new.example');
+    expect(ivy?.subscription).toBeUndefined();
+  });
+
+  it('keeps the owner unsubscribed when a reconcile runs right after its first write (remove first, then record)', async () => {
+    const [judArn] = await confirmedOwners('jud');
+    // One reconcile, right after the command's first write, whichever it is: a topic removal or a directory write.
+    let reconciled = false;
+    const reconcileOnce = async () => {
+      if (reconciled) return;
+      reconciled = true;
+      await reconcileSubscriptions({ topic: topicPort(), directory }, { route: 'sns-email' });
+    };
+    const send = table.client.send.bind(table.client);
+    const spy = vi.spyOn(table.client, 'send').mockImplementation((async (command: unknown) => {
+      const out = await send(command as never);
+      if (command instanceof UpdateCommand) await reconcileOnce();
+      return out;
+    }) as never);
+    const topic = topicPort();
+    const reconcilingTopic = {
+      list: () => topic.list(),
+      remove: async (arn: string) => {
+        await topic.remove(arn);
+        await reconcileOnce();
+      },
+    };
+
+    const result = await unsubscribeOwners(directory, { route: 'sns-email', topic: reconcilingTopic }, [
+      'jud',
+    ]).finally(() => spy.mockRestore());
+
+    // The reconcile took the vanished ARN for the opt-out and recorded it first (so this write found the state
+    // changed); had the command recorded first, the reconcile would have matched the live subscription: confirmed.
+    expect(reconciled).toBe(true);
+    expect(await owner('jud')).toMatchObject({ subscription: 'unsubscribed', subscriptionArn: judArn });
+    expect(result.notChanged).toEqual([{ userId: 'jud', reason: 'changed-meanwhile', removed: [judArn] }]);
+    expect(subscribed()).not.toContainEqual(['jud@example.com', false]);
+  });
+
+  it('refuses route sns-email without a topic (exit 2), before changing anything', async () => {
+    const run = await runCli(['owners', 'unsubscribe', 'bob', ...directoryFlags(table)], {
+      PC_HYGIENE_TOPIC_ARN: '',
+    });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--topic-arn is required on route sns-email');
+    expect((await owner('bob'))?.subscription).toBe('confirmed');
+  });
+});
