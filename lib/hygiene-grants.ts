@@ -47,8 +47,15 @@ export const TABLE_KEY_ACTIONS = [
 export const SWEEP_DIRECTORY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Scan'] as const;
 /** Owner directory actions of the notifier: the freshness item and the owners of a drain by key. */
 export const NOTIFIER_DIRECTORY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
-/** Owner directory actions of the subscription reconciler: every owner, and each owner's subscription state. */
-export const RECONCILER_DIRECTORY_ACTIONS = ['dynamodb:Scan', 'dynamodb:UpdateItem'] as const;
+/**
+ * Owner directory actions of the subscription reconciler: every owner, the owners it is about to subscribe read
+ * again by key (so none who opted out, left or moved while it ran is subscribed), and each owner's subscription state.
+ */
+export const RECONCILER_DIRECTORY_ACTIONS = [
+  'dynamodb:Scan',
+  'dynamodb:BatchGetItem',
+  'dynamodb:UpdateItem',
+] as const;
 /** What the reconciler calls on the notification topic itself. */
 export const RECONCILER_TOPIC_ACTIONS = ['sns:ListSubscriptionsByTopic', 'sns:Subscribe'] as const;
 /**

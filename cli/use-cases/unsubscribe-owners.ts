@@ -4,17 +4,25 @@
  * resubscribe`, for a person who asked the admins to stop emailing them, or
  * an owner on the `relay` route (relay emails carry no unsubscribe link).
  *
- * Why it also changes the topic: state `unsubscribed` alone does not hold on
- * `sns-email`, because the reconciler's plan lets a subscription it matches
- * to the owner win (`planSubscriptions`: a confirmed one records
- * `confirmed`, a pending one with an ARN `pending`). So the owner's
+ * Why it also changes the topic: state `unsubscribed` alone does not hold
+ * while the owner has a subscription, because the reconciler's plan lets a
+ * subscription it matches to the owner win (`planSubscriptions`: a confirmed
+ * one records `confirmed`, a pending one with an ARN `pending`). So whenever
+ * a topic is known — always on `sns-email`, and on `relay` when one is given
+ * (a deployment still on `sns-email` keeps emailing through it) — the owner's
  * subscriptions the plan would match (filter policy naming the owner, at
  * their address) are removed first, and only then is `unsubscribed`
  * recorded, with the removed subscription's ARN as the evidence the
  * reconciler already reads (`subscription-opt-out.ts`). A subscription
  * awaiting confirmation is listed without its ARN and cannot be removed; the
- * plan never lets one erase a recorded opt-out, and the result says it is
- * there. Kept out of the command module so it can be tested without the CLI.
+ * plan never lets one erase a recorded opt-out, and the result says one is
+ * there (it may be another owner's at the same address).
+ *
+ * Why it retries: a reconcile between the removal and the write may record
+ * the owner `none` (its mass-unsubscribe guard held the vanished ARN back) or
+ * match a new subscription; the write then fails, and the operator's explicit
+ * opt-out must still win, so the owner is read again and the step repeated.
+ * Kept out of the command module so it can be tested without the CLI.
  */
 import type { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { errorText } from '../../lambdas/hygiene/errors';
@@ -35,10 +43,19 @@ import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-reco
 /** What the use case reads and writes in the owner directory. */
 export type OptOutDirectory = Pick<DynamoOwnerDirectory, 'getMany' | 'recordSubscription'>;
 
-/** Where owner email goes: on `sns-email` the topic whose owner subscriptions must go too; on `relay` only the record. */
+/** The topic whose owner subscriptions leave with the opt-out. */
+export type OptOutTopic = Pick<TopicSubscriptions, 'topicArn' | 'list' | 'remove'>;
+
+/**
+ * Where owner email goes, and the topic when one is known: on `sns-email`
+ * the topic is required; on `relay` it is optional (a deployment on
+ * `sns-email` run with `--route relay` still has live subscriptions, which
+ * the next reconcile would match and record `confirmed` again), and without
+ * it only the record is written.
+ */
 export type OptOutRoute =
-  | { readonly route: 'relay' }
-  | { readonly route: 'sns-email'; readonly topic: Pick<TopicSubscriptions, 'list' | 'remove'> };
+  | { readonly route: 'relay'; readonly topic?: OptOutTopic }
+  | { readonly route: 'sns-email'; readonly topic: OptOutTopic };
 
 /** Why a named owner was not recorded `unsubscribed`. */
 export type NotUnsubscribedReason =
@@ -50,12 +67,14 @@ export type NotUnsubscribedReason =
 /** An owner now recorded `unsubscribed`. */
 export interface UnsubscribedOwner {
   readonly userId: string;
-  /** The ARNs of the owner's subscriptions removed from the topic (`sns-email`; none on `relay`). */
+  /** The ARNs of the owner's subscriptions removed from the topic (none without a topic). */
   readonly removed: readonly string[];
   /** The ARN recorded with the state (the evidence), when there is one. */
   readonly subscriptionArn?: string;
-  /** A subscription awaiting confirmation at the owner's address is still on the topic (SNS hides its ARN). */
+  /** A subscription awaiting confirmation at the owner's address is still on the topic (SNS hides its ARN); it may be another owner's at the same address. */
   readonly pendingLeft: boolean;
+  /** `unsubscribed` was recorded by someone else while this ran (a reconcile that took the removal for the opt-out, or another run); this run wrote no state. */
+  readonly recordedMeanwhile: boolean;
 }
 
 /** An owner left unrecorded, and why. */
@@ -71,14 +90,28 @@ export interface NotUnsubscribedOwner {
 /** What {@link unsubscribeOwners} did for each named owner. */
 export interface UnsubscribeResult {
   readonly route: OwnerDeliveryRoute;
+  /** The topic the owners' subscriptions were removed from; absent when none was known (route `relay` only). */
+  readonly topicArn?: string;
   readonly unsubscribed: readonly UnsubscribedOwner[];
   readonly notChanged: readonly NotUnsubscribedOwner[];
 }
 
 /**
+ * Attempts at one owner's removal and record: a conditional write that
+ * fails because a reconcile (or an import that kept the address) recorded
+ * another state meanwhile is retried from a fresh read, this often in all.
+ */
+export const MAX_OPT_OUT_ATTEMPTS = 3;
+
+/**
  * Records `unsubscribed` for each named owner in the directory not already
- * in that state; on `sns-email`, after removing their subscriptions from the
- * topic (listed once, and only when someone is to be unsubscribed).
+ * in that state; when a topic is known (always on `sns-email`), after
+ * removing their subscriptions from it (listed once, and only when someone is
+ * to be unsubscribed). The operator's opt-out wins over a state a reconcile
+ * records meanwhile (`none`, `pending`, `confirmed`: retried, at most
+ * {@link MAX_OPT_OUT_ATTEMPTS} attempts); a new address or the owner's
+ * removal from the directory wins over it (an import's new address clears an
+ * opt-out by design).
  * @returns who was unsubscribed (and what was removed), and who was left alone and why
  */
 export async function unsubscribeOwners(
@@ -88,8 +121,9 @@ export async function unsubscribeOwners(
 ): Promise<UnsubscribeResult> {
   const ids = [...new Set(userIds)];
   const records = await directory.getMany(ids);
+  const { topic } = target;
   const toRecord = ids.some((id) => isToRecord(records.get(id)));
-  const listing = target.route === 'sns-email' && toRecord ? await target.topic.list() : [];
+  const listing = topic !== undefined && toRecord ? await topic.list() : [];
   const unsubscribed: UnsubscribedOwner[] = [];
   const notChanged: NotUnsubscribedOwner[] = [];
   for (const userId of ids) {
@@ -97,41 +131,107 @@ export async function unsubscribeOwners(
     if (owner === undefined) notChanged.push({ userId, reason: 'not-in-directory' });
     else if (!isToRecord(owner)) notChanged.push({ userId, reason: 'already-unsubscribed' });
     else {
-      const outcome = await unsubscribeOwner(directory, target, owner, listing);
+      const outcome = await unsubscribeOwner(directory, topic, owner, listing);
       if ('reason' in outcome) notChanged.push(outcome);
       else unsubscribed.push(outcome);
     }
   }
-  return { route: target.route, unsubscribed, notChanged };
+  return {
+    route: target.route,
+    ...(topic !== undefined && { topicArn: topic.topicArn }),
+    unsubscribed,
+    notChanged,
+  };
 }
 
 function isToRecord(owner: OwnerRecord | undefined): owner is OwnerRecord {
   return owner !== undefined && owner.subscription !== 'unsubscribed';
 }
 
-/** One owner: their subscriptions removed (`sns-email`), then the state recorded. */
+type OwnerOutcome = UnsubscribedOwner | NotUnsubscribedOwner;
+
+/** What one attempt did: removals, refusals, and whether its conditional write held. */
+interface Attempt {
+  readonly refused: readonly { readonly subscriptionArn: string; readonly error: string }[];
+  readonly pendingLeft: boolean;
+  /** The write held: `unsubscribed` recorded, with this ARN (absent: none). */
+  readonly recorded?: { readonly subscriptionArn?: string };
+}
+
+/**
+ * One owner: their subscriptions removed (when a topic is known), then the
+ * state recorded; when the write finds the owner changed, decided on a fresh
+ * read ({@link afterChange}), and the whole step retried from it.
+ */
 async function unsubscribeOwner(
   directory: OptOutDirectory,
-  target: OptOutRoute,
+  topic: OptOutTopic | undefined,
   owner: OwnerRecord,
-  listing: readonly TopicSubscription[],
-): Promise<UnsubscribedOwner | NotUnsubscribedOwner> {
+  firstListing: readonly TopicSubscription[],
+): Promise<OwnerOutcome> {
   const { userId } = owner;
-  const { removable, pendingLeft } = subscriptionsOf(owner, listing);
-  const { removed, refused } =
-    target.route === 'sns-email' ? await removeAll(target.topic, removable) : { removed: [], refused: [] };
-  if (refused.length > 0) return { userId, reason: 'sns-refused', removed, refused };
+  const removed: string[] = [];
+  let read = owner;
+  let listing = firstListing;
+  for (let attempt = 1; ; attempt++) {
+    const step = await removeAndRecord(directory, topic, { read, listing, removed });
+    if (step.refused.length > 0) return { userId, reason: 'sns-refused', removed, refused: step.refused };
+    const done = { userId, removed, pendingLeft: step.pendingLeft };
+    if (step.recorded !== undefined) return { ...done, ...step.recorded, recordedMeanwhile: false };
+    const now = await afterChange(directory, owner, attempt);
+    if (now === 'changed') return { userId, reason: 'changed-meanwhile', removed };
+    if (now.subscription === 'unsubscribed') return { ...done, ...arnOf(now), recordedMeanwhile: true };
+    read = now;
+    listing = topic === undefined ? [] : await topic.list();
+  }
+}
+
+/**
+ * One attempt: remove the owner's subscriptions in `listing` (adding them to
+ * `removed`, this owner's removals so far), then record `unsubscribed` as read.
+ */
+async function removeAndRecord(
+  directory: OptOutDirectory,
+  topic: OptOutTopic | undefined,
+  { read, listing, removed }: { read: OwnerRecord; listing: readonly TopicSubscription[]; removed: string[] },
+): Promise<Attempt> {
+  const { removable, pendingLeft } = subscriptionsOf(read, listing);
+  const removal = topic === undefined ? { removed: [], refused: [] } : await removeAll(topic, removable);
+  removed.push(...removal.removed);
+  if (removal.refused.length > 0) return { refused: removal.refused, pendingLeft };
   // Removed first, recorded after: a reconcile in between finds the recorded `confirmed` whose ARN the
   // topic no longer lists, which is itself the opt-out evidence (subscription-opt-out.ts). Recorded first,
   // a reconcile before the removal would match the live subscription and record `confirmed` again.
-  const planned = unsubscribedFor(owner, evidenceArn(owner, removed));
-  if (!(await directory.recordSubscription(planned))) return { userId, reason: 'changed-meanwhile', removed };
-  return {
-    userId,
-    removed,
-    ...(planned.subscriptionArn !== undefined && { subscriptionArn: planned.subscriptionArn }),
-    pendingLeft,
-  };
+  const planned = unsubscribedFor(read, evidenceArn(read, removed));
+  const held = await directory.recordSubscription(planned);
+  return { refused: [], pendingLeft, ...(held && { recorded: arnOf(planned) }) };
+}
+
+/**
+ * After a refused write, the owner as the directory holds them now
+ * (consistent read), or `changed`: gone, at another address (compared as
+ * `normalizeEmail` does: an import's new address clears an opt-out by
+ * design), or still not `unsubscribed` once the attempts are used up.
+ */
+async function afterChange(
+  directory: OptOutDirectory,
+  owner: OwnerRecord,
+  attempt: number,
+): Promise<OwnerRecord | 'changed'> {
+  const now = (await directory.getMany([owner.userId])).get(owner.userId);
+  if (now === undefined || addressOf(now) !== addressOf(owner)) return 'changed';
+  if (now.subscription !== 'unsubscribed' && attempt >= MAX_OPT_OUT_ATTEMPTS) return 'changed';
+  return now;
+}
+
+function arnOf({ subscriptionArn }: { readonly subscriptionArn?: string }): { subscriptionArn?: string } {
+  return subscriptionArn === undefined ? {} : { subscriptionArn };
+}
+
+/** The owner's address as compared (`normalizeEmail`); `undefined` without one. */
+function addressOf(owner: OwnerRecord): string | undefined {
+  const email = owner.email?.trim();
+  return email === undefined || email === '' ? undefined : normalizeEmail(email);
 }
 
 /**
@@ -145,9 +245,8 @@ function subscriptionsOf(
   owner: OwnerRecord,
   listing: readonly TopicSubscription[],
 ): { readonly removable: readonly TopicSubscription[]; readonly pendingLeft: boolean } {
-  const email = owner.email?.trim();
-  if (email === undefined || email === '') return { removable: [], pendingLeft: false };
-  const address = normalizeEmail(email);
+  const address = addressOf(owner);
+  if (address === undefined) return { removable: [], pendingLeft: false };
   const atAddress = listing.filter((s) => normalizeEmail(s.endpoint) === address);
   return {
     removable: atAddress

@@ -50,6 +50,7 @@ import {
 } from '../hygiene/owner-directory';
 import type { ImportedOwner, OwnerUpsert } from '../hygiene/owner-import';
 import { TaskPool } from '../hygiene/task-pool';
+import { asStored } from './as-stored';
 
 /** DynamoDB's limit of keys in one `BatchGetItem`. */
 export const BATCH_GET_LIMIT = 100;
@@ -207,7 +208,11 @@ function compareAndSwapValues(read: StoredDirectoryFreshness | undefined): Reado
   ];
 }
 
-/** The condition that each of {@link compareAndSwapValues} is still as read (absent: still absent). */
+/**
+ * The condition that each of {@link compareAndSwapValues} is still as read (absent: still absent). A read value is
+ * put back through {@link asStored}, so a damaged one (a number set the reader made mixed) marshals to exactly
+ * what is stored instead of failing the write.
+ */
 function stillAsReadCondition(read: StoredDirectoryFreshness | undefined) {
   const conditions: string[] = [];
   const names: Record<string, string> = {};
@@ -217,7 +222,7 @@ function stillAsReadCondition(read: StoredDirectoryFreshness | undefined) {
     if (value === undefined) conditions.push(`attribute_not_exists(#${attribute})`);
     else {
       conditions.push(`#${attribute} = :${attribute}`);
-      values[`:${attribute}`] = value;
+      values[`:${attribute}`] = asStored(value);
     }
   }
   return {

@@ -105,7 +105,10 @@ export const RECONCILER_METRIC = {
   failed: 'SubscriptionOperationsFailed',
   /** Owners whose subscription awaits confirmation. */
   pendingOwners: 'OwnerSubscriptionsPending',
-  /** Owners who unsubscribed by an SNS email's link: not subscribed again, unreachable (reason `unsubscribed`). */
+  /**
+   * Owners in state `unsubscribed`: opted out (the unsubscribe link of an SNS email, or recorded by an operator
+   * with `pc-hygiene owners unsubscribe`); not subscribed again, unreachable (reason `unsubscribed`).
+   */
   unsubscribedOwners: 'OwnerSubscriptionsUnsubscribed',
   /** Active owners whose address already has a non-owner email subscription (not subscribed). */
   conflicts: 'SubscriptionConflicts',

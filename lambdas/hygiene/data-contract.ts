@@ -186,7 +186,11 @@ export const OWNER_ATTR = {
   name: 'name',
   /** `active` | `departed`. */
   status: 'status',
-  /** `confirmed` | `pending` | `unsubscribed` | `none`: the owner's SNS email subscription (route `sns-email`). */
+  /**
+   * `confirmed` | `pending` | `unsubscribed` | `none`: the owner's SNS email subscription (route `sns-email`);
+   * `unsubscribed` = the owner opted out (the unsubscribe link of an SNS email, or recorded by an operator with
+   * `pc-hygiene owners unsubscribe`), which holds on both routes.
+   */
   subscription: 'subscription',
   /**
    * String: the subscription ARN the reconciler recorded with `confirmed` (and kept with `unsubscribed`): the

@@ -20,7 +20,8 @@ export type OwnerStatus = (typeof OWNER_STATUSES)[number];
 /**
  * The state of an owner's SNS email subscription, recorded by the subscription
  * reconciler. `unsubscribed`: the owner's confirmed subscription was deleted
- * outside the reconciler (the unsubscribe link of an SNS email): the reconciler
+ * outside the reconciler (the unsubscribe link of an SNS email), or an
+ * operator recorded their opt-out (`pc-hygiene owners unsubscribe`): the reconciler
  * does not subscribe them again, and the owner is unreachable on **both**
  * routes (the relay does not email them either: it is the person's own "stop"),
  * until the address changes or an operator runs `pc-hygiene owners resubscribe`
@@ -91,7 +92,8 @@ export function normalizeEmail(email: string): string {
  * of {@link UNREACHABLE_REASONS} (`subscription-pending`, `unsubscribed` and
  * `no-subscription` exclude each other).
  *
- * `unsubscribed` (the owner clicked the unsubscribe link of an SNS email) holds
+ * `unsubscribed` (the unsubscribe link of an SNS email, or an opt-out an
+ * operator recorded with `pc-hygiene owners unsubscribe`) holds
  * on both routes: the relay does not email a person who said "stop" either.
  * It comes before `bouncing` because it is the person's own choice, and it
  * names the way back (`pc-hygiene owners resubscribe`, or a new address from
@@ -200,12 +202,21 @@ export interface PlannedSubscriptionState extends OwnerSubscriptionState {
 
 /**
  * What the subscription reconciler (`sns-email` route) needs from the
- * directory: every owner, and a place to record each owner's subscription
- * state (docs/notifications.md, "Subscription reconciler").
+ * directory: every owner, the owners it is about to subscribe read again,
+ * and a place to record each owner's subscription state
+ * (docs/notifications.md, "Subscription reconciler").
  */
 export interface OwnerSubscriptionRegistry {
   /** Every owner in the directory, whatever their status. */
   listOwners(): Promise<readonly OwnerRecord[]>;
+  /**
+   * The records of the given owners as the directory holds them now (a
+   * strongly consistent read: a write that completed before the call is
+   * seen); absent ones are missing from the map. The reconciler re-reads
+   * the owners it is about to subscribe, so an opt-out, a departure or a
+   * new address recorded while it ran is honoured.
+   */
+  getMany(userIds: readonly string[]): Promise<ReadonlyMap<string, OwnerRecord>>;
   /**
    * Records each given owner's subscription state and ARN, only while the
    * directory still holds that owner with the address, state and ARN the

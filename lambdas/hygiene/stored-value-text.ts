@@ -36,12 +36,27 @@ function shortText(text: string): string {
 /** `JSON.rawJSON` (Node.js 21 and later; not in TypeScript's ES2023 library): a number's exact text inside JSON. */
 const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
 
+/** Binary as a message names it, also inside a list, set or map. */
+function binaryPhrase(bytes: Uint8Array): string {
+  return `binary (${bytes.length} bytes)`;
+}
+
 /**
- * A number inside a list, set or map as JSON shows it: a big integer or a
- * number a double cannot hold by its exact text, as a JSON number (not a
- * string, nor the `{"value": …}` of the SDK's object); any other value as is.
+ * A value inside a list, set or map as JSON shows it (the replacer of
+ * {@link shortJson}; `this` is the holder, so `this[key]` is the value before
+ * any `toJSON`):
+ *
+ * - a big integer or a number a double cannot hold: by its exact text, as a
+ *   JSON number (not a string, nor the `{"value": …}` of the SDK's object);
+ * - a set: the list of its elements (JSON has no set; `JSON.stringify` would
+ *   show `{}`, an empty map);
+ * - binary: the JSON string `"binary (N bytes)"` (not its bytes as a map);
+ * - any other value as is.
  */
-function exactNumbers(_key: string, x: unknown): unknown {
+function shownInJson(this: unknown, key: string, x: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (raw instanceof Uint8Array) return binaryPhrase(raw);
+  if (x instanceof Set) return [...x];
   const text = typeof x === 'bigint' ? x.toString() : exactNumberText(x);
   if (text === undefined) return x;
   try {
@@ -51,9 +66,9 @@ function exactNumbers(_key: string, x: unknown): unknown {
   }
 }
 
-/** A value's JSON text (`String(value)` when JSON has none), exact numbers kept ({@link exactNumbers}), cut by {@link shortText}. */
+/** A value's JSON text (`String(value)` when JSON has none), inner values as {@link shownInJson} shows them, cut by {@link shortText}. */
 function shortJson(value: unknown): string {
-  return shortText(JSON.stringify(value, exactNumbers) ?? String(value));
+  return shortText(JSON.stringify(value, shownInJson) ?? String(value));
 }
 
 /**
@@ -65,7 +80,9 @@ function shortJson(value: unknown): string {
  * - a number or big integer: `the number 5`; one a double cannot hold: `the
  *   number 1E+125, which a double cannot hold exactly`;
  * - binary: `binary (3 bytes)`;
- * - a list, set or map: `a list ["a"]`, `a set ["a"]`, `a map {"a":1}`;
+ * - a list, set or map: `a list ["a"]`, `a set ["a"]`, `a map {"a":1}`; inside
+ *   one, a set as the list of its elements (JSON has no set) and binary as the
+ *   string `"binary (3 bytes)"` (`a map {"s":["a"],"b":"binary (3 bytes)"}`);
  * - anything else: its type and text, `boolean true`.
  *
  * Stored text: the caller sanitises the message.
@@ -75,7 +92,7 @@ export function describeStoredValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return shortJson(value);
   if (typeof value === 'number' || typeof value === 'bigint') return `the number ${value}`;
-  if (value instanceof Uint8Array) return `binary (${value.length} bytes)`;
+  if (value instanceof Uint8Array) return binaryPhrase(value);
   if (value instanceof Set) return `a set ${shortJson([...value])}`;
   if (Array.isArray(value)) return `a list ${shortJson(value)}`;
   if (typeof value === 'object') {

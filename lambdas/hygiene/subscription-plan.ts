@@ -17,7 +17,7 @@
  * subscription) is not subscribed again: the recorded `confirmed` whose
  * recorded subscription of this topic is no longer listed becomes
  * `unsubscribed` (`subscription-opt-out.ts`: the evidence rule and the
- * mass-unsubscribe guard), which stays until a subscription of theirs is
+ * mass-unsubscribe guard; `owners unsubscribe` records it by hand), which stays until a subscription of theirs is
  * matched at the address, the import resets it (a new address) or an
  * operator does (`owners resubscribe`). Every removal the reconciler makes
  * itself either leaves the owner a subscription (a duplicate's keeper, the

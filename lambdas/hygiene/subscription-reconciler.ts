@@ -13,16 +13,21 @@
  * address (clearing the state) while a run is in flight, and the old
  * address's `confirmed` must not land on the new one; an overlapping run (the
  * hourly Lambda and the CLI) or `owners resubscribe` may have recorded a newer
- * state, which a stale one must not hide. Used by the scheduled Lambda and by
- * `pc-hygiene owners sync-subscriptions`.
+ * state, which a stale one must not hide. Likewise a creation (SNS emails the
+ * person a confirmation link) happens only for an owner who, re-read right
+ * before the creations, is still `active`, not `unsubscribed` and at the
+ * planned address: `owners unsubscribe`, or an import marking them departed
+ * or moving them, may land while the run is in flight. Used by the scheduled
+ * Lambda and by `pc-hygiene owners sync-subscriptions`.
  */
 import { errorText } from './errors';
-import type {
-  OwnerDeliveryRoute,
-  OwnerRecord,
-  OwnerSubscriptionRegistry,
-  OwnerSubscriptionState,
-  PlannedSubscriptionState,
+import {
+  normalizeEmail,
+  type OwnerDeliveryRoute,
+  type OwnerRecord,
+  type OwnerSubscriptionRegistry,
+  type OwnerSubscriptionState,
+  type PlannedSubscriptionState,
 } from './owner-directory';
 import type { UnsubscribeGuardVerdict } from './subscription-opt-out';
 import {
@@ -92,7 +97,11 @@ export interface ReconcileSummary {
   readonly dryRun: boolean;
   readonly route: OwnerDeliveryRoute;
   readonly owners: number;
-  /** Operations planned, removals first. */
+  /**
+   * Operations planned, removals first; without the creations withdrawn
+   * because the owner changed while the run was in flight (those owners are
+   * in {@link ReconcileSummary.skippedStateChanges}).
+   */
   readonly operations: readonly SubscriptionOperation[];
   /** Operations applied (all zero in a dry run). */
   readonly created: number;
@@ -107,8 +116,12 @@ export interface ReconcileSummary {
    * Changed states not recorded because, after this run read it, the owner
    * left the directory, their address changed (an import cleared the state),
    * or their state or subscription ARN changed (an overlapping run or
-   * `owners resubscribe` recorded another). The directory keeps what was
-   * written meanwhile; the next run plans for it. Empty in a dry run.
+   * `owners resubscribe` recorded another). Also every owner whose planned
+   * creation was withdrawn (nothing subscribed, nothing recorded, listed
+   * with the planned `pending`): re-read right before the creations, they
+   * were gone, no longer `active`, `unsubscribed` (`owners unsubscribe`) or
+   * at another address. The directory keeps what was written meanwhile; the
+   * next run plans for it. Empty in a dry run.
    */
   readonly skippedStateChanges: readonly OwnerSubscriptionState[];
   /**
@@ -194,20 +207,25 @@ export async function reconcileSubscriptions(
 /** Applies the plan (unless dry) and records the owners' states that changed. */
 async function applyAndRecord(
   deps: ReconcilerDeps,
-  plan: SubscriptionPlan,
+  planned: SubscriptionPlan,
   options: ReconcileOptions,
   context: { readonly owners: readonly OwnerRecord[]; readonly quota: number },
 ): Promise<ReconcileSummary> {
   const { owners, quota } = context;
   const read = new Map(owners.map((o) => [o.userId, o]));
-  const failed = options.dryRun ? [] : await applyOperations(deps.topic, plan, options.concurrency);
+  const { plan, failed, withdrawn } = options.dryRun
+    ? { plan: planned, failed: [], withdrawn: new Set<string>() }
+    : await applyPlan(deps, planned, options.concurrency);
   const states = statesAfter(plan, failed);
-  const changes = states.filter((s) => changesRecord(read.get(s.userId), s));
-  const skipped = new Set(
-    options.dryRun || changes.length === 0
+  const changes = states.filter((s) => withdrawn.has(s.userId) || changesRecord(read.get(s.userId), s));
+  const toRecord = changes.filter((s) => !withdrawn.has(s.userId));
+  const notRecorded =
+    options.dryRun || toRecord.length === 0
       ? []
-      : await deps.directory.recordSubscriptionStates(changes.map((s) => plannedFrom(read.get(s.userId), s))),
-  );
+      : await deps.directory.recordSubscriptionStates(
+          toRecord.map((s) => plannedFrom(read.get(s.userId), s)),
+        );
+  const skipped = new Set([...withdrawn, ...notRecorded]);
   return summarize(plan, options, {
     owners: owners.length,
     quota,
@@ -216,6 +234,80 @@ async function applyAndRecord(
     stateChanges: changes.filter((s) => !skipped.has(s.userId)),
     skippedStateChanges: changes.filter((s) => skipped.has(s.userId)),
   });
+}
+
+/** A plan as applied: the creations withdrawn by the re-check left out, and the operations SNS refused. */
+interface AppliedPlan {
+  readonly plan: SubscriptionPlan;
+  readonly failed: readonly FailedOperation[];
+  /** Owners whose creation was withdrawn ({@link withdrawnCreations}). */
+  readonly withdrawn: ReadonlySet<string>;
+}
+
+/**
+ * Applies the removals, then the repairs, then re-checks the owners to
+ * subscribe against the directory and applies the creations still wanted.
+ */
+async function applyPlan(
+  deps: ReconcilerDeps,
+  planned: SubscriptionPlan,
+  concurrency: number | undefined,
+): Promise<AppliedPlan> {
+  const failed = await applyOperations(deps.topic, planned, ['remove', 'repair'], concurrency);
+  const withdrawn = await withdrawnCreations(deps.directory, planned);
+  const plan = withoutCreationsFor(planned, withdrawn);
+  failed.push(...(await applyOperations(deps.topic, plan, ['create'], concurrency)));
+  return { plan, failed, withdrawn };
+}
+
+/**
+ * The owners whose planned creation must not happen: re-read right before
+ * the creations with a consistent read, the directory no longer holds them,
+ * or holds them not `active`, `unsubscribed` (an operator's `owners
+ * unsubscribe`), or at another address than the one planned (an import).
+ * Creating would email a confirmation link to a person who asked to stop,
+ * left, or no longer has that address. Cost: one consistent `BatchGetItem`
+ * per 100 creations, and only when the plan creates (never in a dry run or a
+ * quota stop, which create nothing).
+ */
+async function withdrawnCreations(
+  directory: OwnerSubscriptionRegistry,
+  plan: SubscriptionPlan,
+): Promise<ReadonlySet<string>> {
+  const creations = plan.operations.filter((o) => o.kind === 'create');
+  if (creations.length === 0) return new Set();
+  const current = await directory.getMany(creations.map((c) => c.userId));
+  return new Set(
+    creations.filter((c) => !stillWantsCreation(current.get(c.userId), c.email)).map((c) => c.userId),
+  );
+}
+
+/** True when `owner`, as the directory holds them now, still wants the subscription planned for `email`. */
+function stillWantsCreation(owner: OwnerRecord | undefined, email: string): boolean {
+  return (
+    owner !== undefined &&
+    owner.status === 'active' &&
+    owner.subscription !== 'unsubscribed' &&
+    owner.email !== undefined &&
+    normalizeEmail(owner.email) === normalizeEmail(email)
+  );
+}
+
+/**
+ * The plan without the creations for `userIds` (their planned states stay,
+ * as for any state not recorded); the filter policies it adds drop with them.
+ */
+function withoutCreationsFor(plan: SubscriptionPlan, userIds: ReadonlySet<string>): SubscriptionPlan {
+  if (userIds.size === 0) return plan;
+  const operations = plan.operations.filter((o) => o.kind !== 'create' || !userIds.has(o.userId));
+  return {
+    ...plan,
+    operations,
+    filterPolicies: {
+      ...plan.filterPolicies,
+      planned: plan.filterPolicies.planned - (plan.operations.length - operations.length),
+    },
+  };
 }
 
 /**
@@ -243,14 +335,15 @@ function changesRecord(owner: OwnerRecord | undefined, planned: OwnerSubscriptio
   );
 }
 
-/** Runs the plan's operations, removals before repairs before creations; returns those SNS refused. */
+/** Runs the plan's operations of `kinds`, one kind after the other; returns those SNS refused. */
 async function applyOperations(
   topic: TopicSubscriptions,
   plan: SubscriptionPlan,
+  kinds: readonly SubscriptionOperation['kind'][],
   concurrency = DEFAULT_RECONCILE_CONCURRENCY,
 ): Promise<FailedOperation[]> {
   const failed: FailedOperation[] = [];
-  for (const kind of ['remove', 'repair', 'create'] as const) {
+  for (const kind of kinds) {
     const batch = plan.operations.filter((o) => o.kind === kind);
     await mapWithConcurrency(batch, concurrency, async (operation) => {
       try {

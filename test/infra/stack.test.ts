@@ -245,7 +245,7 @@ describe('least privilege', () => {
         allow(['sns:ListSubscriptionsByTopic', 'sns:Subscribe'], {
           Ref: Match.stringLikeRegexp('^HygieneTopic'),
         }),
-        allow(['dynamodb:Scan', 'dynamodb:UpdateItem'], getAtt(directoryTableId())),
+        allow(['dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], getAtt(directoryTableId())),
         sendToDeadLetterQueue(),
       ],
       { PolicyName: Match.stringLikeRegexp('DefaultPolicy') },

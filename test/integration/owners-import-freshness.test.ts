@@ -28,6 +28,24 @@ const OLDEST = '2026-11-26T06:00:00.000Z';
 const OLDER = '2026-11-28T06:00:00.000Z';
 const NEWER = '2026-11-30T06:00:00.000Z';
 
+/**
+ * Number sets the document client reads mixed: DynamoDB returns a set's
+ * numbers in ascending order, so the plain `number` comes first and the
+ * `bigint` or `NumberValue` beyond 2^53 after it (each written here with that
+ * one first, which the SDK can marshal); also nested in a list and a map.
+ */
+const MIXED_NUMBER_SETS: ReadonlyArray<[string, unknown]> = [
+  ['a number set of a plain number and an integer beyond 2^53', new Set([12345678901234567890n, 1])],
+  [
+    'a number set of a plain number and one beyond 2^53 a double cannot hold',
+    new Set([NumberValue.from('12345678901234567890.5'), 0.0000001]),
+  ],
+  [
+    'such a number set inside a map inside a list',
+    [{ ids: new Set([NumberValue.from('98765432109876543210.5'), 12345678901234567890n, 1e-7]) }],
+  ],
+];
+
 /** Runs once, the next time a client built by the CLI (in process) is about to write the freshness item. */
 const beforeFreshnessWrite = vi.hoisted(() => ({ run: undefined as (() => Promise<void>) | undefined }));
 vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
@@ -385,6 +403,44 @@ describe('owners import: one export per --as-of', () => {
     expect(await directory().freshness()).toMatchObject({ asOf: NEWER, contentDigest: second });
   });
 
+  it.each(
+    (['asOf', 'contentDigest', 'importedAt'] as const).flatMap((attribute) =>
+      MIXED_NUMBER_SETS.map(([what, stored]) => [attribute, what, stored] as const),
+    ),
+  )(
+    'records its snapshot over a stored %s that is %s, and writes the owners',
+    async (attribute, _what, stored) => {
+      await table.client.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: {
+            userId: DIRECTORY_FRESHNESS_ID,
+            asOf: NEWER,
+            owners: 1,
+            contentDigest: second,
+            importedAt: OLDER,
+            [attribute]: stored,
+          },
+        }),
+      );
+      // A stored asOf or digest that is not a string is refused unless --allow-older; importedAt is not judged.
+      const allowOlder = attribute === 'importedAt' ? [] : ['--allow-older'];
+
+      const run = await importAsOf(
+        await exportFile('ann@second.example.com', 'active'),
+        NEWER,
+        ...allowOlder,
+      );
+
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(await directory().freshness()).toMatchObject({ asOf: NEWER, owners: 2, contentDigest: second });
+      const owners = await directory().getMany(['ann', 'bob']);
+      expect(owners.get('ann')?.email).toBe('ann@second.example.com');
+      expect(owners.get('bob')?.status).toBe('active');
+    },
+  );
+
   it('a re-run of the recorded export during which another export as of the same instant is recorded reports superseded', async () => {
     const { firstFile, secondFile } = await firstImported();
     // A (a re-run of export 1) has planned and written; B (export 2, --allow-older) runs in full before A's freshness write.
@@ -398,10 +454,24 @@ describe('owners import: one export per --as-of', () => {
     expect(beforeFreshnessWrite.run).toBeUndefined();
     expect(b?.code).toBe(0);
     expect(a.exitCode).toBe(1);
+    // Neither is newer: the advice is --allow-older, not "the newest export" (a plain re-run would be refused).
     expect(a.stderr).toContain(
-      `but another import recorded its snapshot (as of ${NEWER}) while this one ran`,
+      `but another import recorded a snapshot as of the same instant (${NEWER}) while this one ran, so this one's ` +
+        'was not recorded',
     );
+    expect(a.stderr).toContain(
+      'neither is newer: to make this export the recorded one, re-run it with --allow-older; to keep the other, ' +
+        're-run that one',
+    );
+    expect(a.stderr).not.toContain('newest export');
     expect(await directory().freshness()).toMatchObject({ asOf: NEWER, contentDigest: second });
+
+    // As advised: a plain re-run is refused as another export; with --allow-older it is recorded.
+    expect((await importAsOf(firstFile, NEWER)).code).toBe(3);
+    const again = await importAsOf(firstFile, NEWER, '--allow-older');
+    expect(again.code).toBe(0);
+    expect(await directory().freshness()).toMatchObject({ asOf: NEWER, contentDigest: first });
+    await expectFirstExportRows();
   });
 
   it('an import during which a re-run records the very asOf and digest it read reports superseded', async () => {
@@ -418,7 +488,8 @@ describe('owners import: one export per --as-of', () => {
     expect(beforeFreshnessWrite.run).toBeUndefined();
     expect(a?.code).toBe(0);
     expect(b.exitCode).toBe(1);
-    expect(b.stderr).toContain('but another import recorded its snapshot');
+    expect(b.stderr).toContain('but another import recorded a snapshot as of the same instant');
+    expect(b.stderr).toContain('re-run it with --allow-older');
     // The rows are export 1's again, and so is the freshness: never export 2's digest over export 1's rows.
     expect(await directory().freshness()).toMatchObject({ asOf: NEWER, contentDigest: first });
     await expectFirstExportRows();
@@ -552,11 +623,7 @@ describe('DynamoOwnerDirectory.recordFreshness: a compare-and-swap on the freshn
     expect(await directory().freshness()).toEqual({ ...first, importedAt: '2026-12-01T00:00:04.000Z' });
   });
 
-  it.each<[string, unknown]>([
-    ['a number', 5],
-    ['a list', ['x']],
-    ['null', null],
-  ])(
+  it.each<[string, unknown]>([['a number', 5], ['a list', ['x']], ['null', null], ...MIXED_NUMBER_SETS])(
     'reads a stored contentDigest and importedAt that are %s as they are, and swaps only on them',
     async (_what, stored) => {
       await table.client.send(
@@ -600,6 +667,7 @@ describe('DynamoOwnerDirectory.recordFreshness: a compare-and-swap on the freshn
     ['binary', new Uint8Array([1, 2, 3])],
     ['a boolean', true],
     ['null', null],
+    ...MIXED_NUMBER_SETS,
   ])('reads a stored asOf that is %s as it is, and swaps only on it', async (_what, stored) => {
     await table.client.send(
       new PutCommand({

@@ -259,8 +259,17 @@ describe('pc-hygiene owners sync-subscriptions', () => {
         newlyUnsubscribed: ['q1', 'q2', 'q3', 'q4', 'q5'],
       },
       filterPolicies: { current: 1, planned: 1, quota: 1 },
+      // exit 3 is shared with the guard: the JSON says the quota stopped the run
+      quotaStop: { quota: 1, needed: 2, creations: 1 },
     });
     expect(stopped.stderr).toContain('above the quota of 1 filter policies per topic');
+  });
+
+  it('prints no quotaStop in the JSON of a run the quota did not stop', async () => {
+    const run = await sync('--dry-run', '--format', 'json');
+
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).not.toHaveProperty('quotaStop');
   });
 
   it('refuses a missing or malformed topic ARN and a bad quota with exit 2', async () => {

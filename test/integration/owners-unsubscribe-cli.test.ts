@@ -4,9 +4,12 @@
  * SNS-compatible local server. On `sns-email` the owner's subscription
  * leaves the topic and `unsubscribed` is recorded with its ARN, so a real
  * reconcile keeps them unsubscribed (and subscribes them again only after
- * `owners resubscribe`); on `relay` only the record. Owners not in the
- * directory or already unsubscribed, a removal SNS refuses, and a change
- * between the command's read and its write are named, exit 1.
+ * `owners resubscribe`); on `relay` the same when a topic is given, else only
+ * the record. Owners not in the directory or already unsubscribed, a removal
+ * SNS refuses, and an owner gone or at a new address between the command's
+ * read and its write are named, exit 1; a state a reconcile records in
+ * between (its mass-unsubscribe guard's `none`, or the opt-out itself) does
+ * not stop the opt-out.
  */
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -14,7 +17,7 @@ import { unsubscribeOwners } from '../../cli/use-cases/unsubscribe-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
-import { reachabilityOf } from '../../lambdas/hygiene/owner-directory';
+import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
 import { directoryFlags, runCli } from '../support/run-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
@@ -108,31 +111,41 @@ describe('pc-hygiene owners unsubscribe', () => {
     expect(await states()).toMatchObject({ ada: 'pending', bob: 'confirmed' });
   });
 
-  it('on route relay only records the opt-out (no topic needed): unreachable, reason unsubscribed', async () => {
+  it('on route relay without a topic only records the opt-out: unreachable, reason unsubscribed', async () => {
     await addOwners('cyd');
     sns.calls.clear();
 
-    const run = await runCli([
-      'owners',
-      'unsubscribe',
-      'cyd',
-      '--route',
-      'relay',
-      '--format',
-      'json',
-      ...directoryFlags(table),
-    ]);
+    const run = await runCli(
+      ['owners', 'unsubscribe', 'cyd', '--route', 'relay', '--format', 'json', ...directoryFlags(table)],
+      { PC_HYGIENE_TOPIC_ARN: '' },
+    );
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(run.stdout)).toEqual({
       route: 'relay',
-      unsubscribed: [{ userId: 'cyd', removed: [], pendingLeft: false }],
+      unsubscribed: [{ userId: 'cyd', removed: [], pendingLeft: false, recordedMeanwhile: false }],
       notChanged: [],
     });
     expect(sns.calls.size).toBe(0);
     const cyd = await owner('cyd');
     expect(cyd?.subscription).toBe('unsubscribed');
     expect(reachabilityOf(cyd, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+  });
+
+  it('on route relay with a topic removes the owner’s subscription too, so a reconcile keeps them unsubscribed', async () => {
+    // A deployment on sns-email, the operator passing --route relay: SNS must stop emailing them as well.
+    const [kimArn] = await confirmedOwners('kim');
+
+    const run = await unsubscribe('kim', '--route', 'relay');
+
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toBe(
+      `kim: unsubscribe recorded in ${table.tableName} (state unsubscribed, unreachable on both routes; undo: pc-hygiene owners resubscribe); route relay: the relay emails them no more; removed from the topic: ${kimArn}\n`,
+    );
+    expect(subscribed()).not.toContainEqual(['kim@example.com', false]);
+    const reconciled = await sync();
+    expect(reconciled.created).toBe(0);
+    expect(await owner('kim')).toMatchObject({ subscription: 'unsubscribed', subscriptionArn: kimArn });
   });
 
   it('names owners not in the directory or already unsubscribed, changes nothing, exits 1', async () => {
@@ -171,9 +184,16 @@ describe('pc-hygiene owners unsubscribe', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(run.stdout)).toEqual({
       route: 'sns-email',
+      topicArn: TOPIC,
       unsubscribed: [
-        { userId: 'eli', removed: [eliArn], subscriptionArn: eliArn, pendingLeft: false },
-        { userId: 'fay', removed: [], pendingLeft: true },
+        {
+          userId: 'eli',
+          removed: [eliArn],
+          subscriptionArn: eliArn,
+          pendingLeft: false,
+          recordedMeanwhile: false,
+        },
+        { userId: 'fay', removed: [], pendingLeft: true, recordedMeanwhile: false },
       ],
       notChanged: [],
     });
@@ -187,7 +207,7 @@ describe('pc-hygiene owners unsubscribe', () => {
     expect(await states()).toMatchObject({ eli: 'unsubscribed', fay: 'unsubscribed' });
   });
 
-  it('says in text that a pending subscription could not be removed', async () => {
+  it('says in text that a pending subscription, theirs or a sharer’s, could not be removed', async () => {
     await addOwners('gil');
     await sync();
 
@@ -196,7 +216,7 @@ describe('pc-hygiene owners unsubscribe', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('; no subscription of theirs on the topic\n');
     expect(run.stdout).toContain(
-      'gil: a subscription awaiting confirmation at their address is still on the topic (SNS hides its ARN, so it cannot be removed)',
+      "gil: a subscription awaiting confirmation at their address (theirs, or another owner's at the same address) is still on the topic (SNS hides its ARN, so it cannot be removed): the reconciler leaves it alone and SNS deletes it unconfirmed; if it is theirs and they confirm it, the next reconcile records them confirmed: run this again then\n",
     );
   });
 
@@ -216,7 +236,7 @@ describe('pc-hygiene owners unsubscribe', () => {
     expect(subscribed()).toContainEqual(['hal@example.com', false]);
   });
 
-  it('records nothing when the address changed between the read and the write (changed-meanwhile)', async () => {
+  it('records nothing when the address changed between the read and the write (changed-meanwhile, exit 1)', async () => {
     const [ivyArn] = await confirmedOwners('ivy');
     // An import gives ivy a new address (clearing her state) between the command's read and its write.
     const send = table.client.send.bind(table.client);
@@ -241,6 +261,7 @@ describe('pc-hygiene owners unsubscribe', () => {
 
     expect(result).toEqual({
       route: 'sns-email',
+      topicArn: TOPIC,
       unsubscribed: [],
       notChanged: [{ userId: 'ivy', reason: 'changed-meanwhile', removed: [ivyArn] }],
     });
@@ -249,7 +270,7 @@ describe('pc-hygiene owners unsubscribe', () => {
     expect(ivy?.subscription).toBeUndefined();
   });
 
-  it('keeps the owner unsubscribed when a reconcile runs right after its first write (remove first, then record)', async () => {
+  it('keeps the owner unsubscribed when a reconcile runs right after its first write, and says it was recorded meanwhile', async () => {
     const [judArn] = await confirmedOwners('jud');
     // One reconcile, right after the command's first write, whichever it is: a topic removal or a directory write.
     let reconciled = false;
@@ -266,6 +287,7 @@ describe('pc-hygiene owners unsubscribe', () => {
     }) as never);
     const topic = topicPort();
     const reconcilingTopic = {
+      topicArn: TOPIC,
       list: () => topic.list(),
       remove: async (arn: string) => {
         await topic.remove(arn);
@@ -278,11 +300,50 @@ describe('pc-hygiene owners unsubscribe', () => {
     ]).finally(() => spy.mockRestore());
 
     // The reconcile took the vanished ARN for the opt-out and recorded it first (so this write found the state
-    // changed); had the command recorded first, the reconcile would have matched the live subscription: confirmed.
+    // changed: the re-read finds it done); had the command recorded first, the reconcile would have matched the
+    // live subscription: confirmed.
     expect(reconciled).toBe(true);
     expect(await owner('jud')).toMatchObject({ subscription: 'unsubscribed', subscriptionArn: judArn });
-    expect(result.notChanged).toEqual([{ userId: 'jud', reason: 'changed-meanwhile', removed: [judArn] }]);
+    expect(result.notChanged).toEqual([]);
+    expect(result.unsubscribed).toEqual([
+      {
+        userId: 'jud',
+        removed: [judArn],
+        subscriptionArn: judArn,
+        pendingLeft: false,
+        recordedMeanwhile: true,
+      },
+    ]);
     expect(subscribed()).not.toContainEqual(['jud@example.com', false]);
+  });
+
+  it('retries a write whose owner keeps changing state, at most 3 attempts, then names it changed-meanwhile', async () => {
+    const [louArn] = await confirmedOwners('lou');
+    // Before each of the command's writes, another state lands (a reconcile matching a new pending subscription).
+    const send = table.client.send.bind(table.client);
+    let writes = 0;
+    const spy = vi.spyOn(table.client, 'send').mockImplementation((async (command: unknown) => {
+      if (command instanceof UpdateCommand) {
+        writes += 1;
+        await send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { userId: 'lou' },
+            UpdateExpression: 'SET subscription = :pending, subscriptionArn = :arn',
+            ExpressionAttributeValues: { ':pending': 'pending', ':arn': `${TOPIC}:lou-${writes}` },
+          }),
+        );
+      }
+      return send(command as never);
+    }) as never);
+
+    const result = await unsubscribeOwners(directory, { route: 'sns-email', topic: topicPort() }, [
+      'lou',
+    ]).finally(() => spy.mockRestore());
+
+    expect(writes).toBe(3);
+    expect(result.notChanged).toEqual([{ userId: 'lou', reason: 'changed-meanwhile', removed: [louArn] }]);
+    expect(await owner('lou')).toMatchObject({ subscription: 'pending', subscriptionArn: `${TOPIC}:lou-3` });
   });
 
   it('refuses route sns-email without a topic (exit 2), before changing anything', async () => {
@@ -293,5 +354,97 @@ describe('pc-hygiene owners unsubscribe', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--topic-arn is required on route sns-email');
     expect((await owner('bob'))?.subscription).toBe('confirmed');
+  });
+
+  describe('while a reconcile’s mass-unsubscribe guard trips between a removal and its record', () => {
+    // A directory and topic of their own: the guard compares with every owner recorded confirmed.
+    const GUARDED = 'arn:aws:sns:eu-west-1:123456789012:hygiene-guarded';
+    let guardedTable: TestDirectoryTable;
+    let guarded: DynamoOwnerDirectory;
+    beforeAll(async () => {
+      guardedTable = await createTestDirectoryTable('unsubscribe-guard');
+      guarded = new DynamoOwnerDirectory(guardedTable.client, guardedTable.tableName);
+    });
+    afterAll(() => guardedTable.drop());
+    const guardedSync = async () => {
+      const run = await runSyncSubscriptions(GUARDED, sns, guardedTable, '--format', 'json');
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      return JSON.parse(run.stdout) as { created: number; states: Record<string, number> };
+    };
+    const guardedTopic = () =>
+      new SnsTopicSubscriptions(createSnsClient({ endpoint: sns.endpoint }), GUARDED);
+
+    it('records both owners unsubscribed (the explicit opt-out wins over the guard’s none); the next reconcile creates nothing', async () => {
+      await upsertNewOwners(
+        guarded,
+        ['lee', 'max'].map((userId) => ({
+          userId,
+          email: `${userId}@example.com`,
+          status: 'active' as const,
+        })),
+        '2026-12-01T00:00:00.000Z',
+      );
+      await guardedSync();
+      sns.confirm('lee@example.com');
+      sns.confirm('max@example.com');
+      await guardedSync();
+      const read = await guarded.getMany(['lee', 'max']);
+      const [leeArn, maxArn] = ['lee', 'max'].map((id) => read.get(id)?.subscriptionArn ?? '');
+      expect(read.get('max')?.subscription).toBe('confirmed');
+
+      // A real reconcile, overlapping: it reads the directory once lee's subscription is gone (both still
+      // recorded confirmed) and lists the topic once max's is gone: every confirmed owner's subscription
+      // vanished at once, so its guard trips and records them none, between max's removal and its record.
+      let directoryRead: Promise<readonly OwnerRecord[]> | undefined;
+      let verdict: { tripped: boolean } | undefined;
+      const topic = guardedTopic();
+      const overlappingTopic = {
+        topicArn: GUARDED,
+        list: () => topic.list(),
+        remove: async (arn: string) => {
+          await topic.remove(arn);
+          if (arn === leeArn) directoryRead = guarded.listOwners();
+          if (arn !== maxArn || directoryRead === undefined) return;
+          const owners = await directoryRead;
+          // The real directory, except that its listing is the one read before lee's record.
+          const overlapping: DynamoOwnerDirectory = Object.assign(Object.create(guarded), {
+            listOwners: async () => owners,
+          });
+          const summary = await reconcileSubscriptions(
+            { topic: guardedTopic(), directory: overlapping },
+            { route: 'sns-email' },
+          );
+          verdict = summary.unsubscribeGuard;
+        },
+      };
+
+      const result = await unsubscribeOwners(guarded, { route: 'sns-email', topic: overlappingTopic }, [
+        'lee',
+        'max',
+      ]);
+
+      expect(verdict).toMatchObject({ tripped: true, newlyUnsubscribed: ['lee', 'max'] });
+      expect(result.notChanged).toEqual([]); // exit 0
+      expect(result.unsubscribed).toEqual([
+        {
+          userId: 'lee',
+          removed: [leeArn],
+          subscriptionArn: leeArn,
+          pendingLeft: false,
+          recordedMeanwhile: false,
+        },
+        {
+          userId: 'max',
+          removed: [maxArn],
+          subscriptionArn: maxArn,
+          pendingLeft: false,
+          recordedMeanwhile: false,
+        },
+      ]);
+      const reconciled = await guardedSync();
+      expect(reconciled.created).toBe(0);
+      expect(reconciled.states).toEqual({ confirmed: 0, pending: 0, none: 0, unsubscribed: 2 });
+      expect(sns.subscriptionsOf(GUARDED)).toEqual([]);
+    });
   });
 });

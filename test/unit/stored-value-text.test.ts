@@ -41,6 +41,19 @@ describe('describeStoredValue', () => {
       [NumberValue.from('1E+125'), { n: NumberValue.from('0.1000000000000000000001') }],
       'a list [1E+125,{"n":0.1000000000000000000001}]',
     ],
+    ['a set in a map, as the list of its elements', { s: new Set(['a', 'b']) }, 'a map {"s":["a","b"]}'],
+    [
+      'a number set in a list, exact numbers kept',
+      [new Set([1, 2n ** 70n])],
+      'a list [[1,1180591620717411303424]]',
+    ],
+    ['binary in a map, as its size', { b: new Uint8Array([1, 2]) }, 'a map {"b":"binary (2 bytes)"}'],
+    ['a Buffer in a list, as its size (not its toJSON)', [Buffer.from([7])], 'a list ["binary (1 bytes)"]'],
+    [
+      'a binary set',
+      new Set([new Uint8Array([1]), new Uint8Array([2, 3])]),
+      'a set ["binary (1 bytes)","binary (2 bytes)"]',
+    ],
     ['a boolean', true, 'boolean true'],
   ])('names %s', (_what, value, text) => {
     expect(describeStoredValue(value)).toBe(text);

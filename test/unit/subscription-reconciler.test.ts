@@ -2,8 +2,9 @@
  * The reconciler use case over in-memory ports: it applies the plan; at the
  * quota it creates nothing but still removes, repairs and records the states;
  * it stops before any change on an empty directory, writes nothing in a dry
- * run, records only the states that changed, and never records `confirmed`
- * for an owner whose digests a refused repair leaves filtered away.
+ * run, records only the states that changed, never records `confirmed`
+ * for an owner whose digests a refused repair leaves filtered away, and
+ * subscribes no owner who opted out, left or moved while it ran.
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
@@ -123,6 +124,75 @@ describe('reconcileSubscriptions', () => {
     ]);
     expect(summary.stateChanges).toEqual([confirmed('cy')]);
     expect(summary.skippedStateChanges).toEqual([confirmed('ada'), confirmed('bob')]);
+  });
+
+  it('subscribes no owner who opted out, left or moved while it ran: nothing recorded for them, listed as skipped', async () => {
+    // eve's expired pending subscription is gone from the topic: the plan subscribes her again (state unchanged)
+    const topic = new MemoryTopic([confirmedSub('gone')]);
+    const directory = new MemoryOwnerRegistry([
+      owner('ada'),
+      owner('bob'),
+      owner('cy', { subscription: 'none' }),
+      owner('dee'),
+      owner('eve', { subscription: 'pending' }),
+      owner('fay'),
+      owner('gil'),
+    ]);
+    const remove = topic.remove.bind(topic);
+    topic.remove = async (arn) => {
+      // after the run read the directory, before its creations: `owners unsubscribe` for bob and eve, an import
+      // marks cy departed, gives dee a new address and gil another spelling of his, and drops fay
+      directory.owners = [
+        owner('ada'),
+        owner('bob', { subscription: 'unsubscribed' }),
+        owner('cy', { status: 'departed', subscription: 'none' }),
+        owner('dee', { email: 'dee@new' }),
+        owner('eve', { subscription: 'unsubscribed' }),
+        owner('gil', { email: ' GIL@x' }),
+      ];
+      return remove(arn);
+    };
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    // the same address (compared normalised) is still subscribed; its state is not recorded for another spelling
+    expect(topic.calls).toEqual(['list', `remove ${arnOf('gone')}`, 'create ada@x', 'create gil@x']);
+    expect(directory.lookups).toEqual([['ada', 'bob', 'cy', 'dee', 'eve', 'fay', 'gil']]);
+    const pending = (userId: string) => ({ userId, state: 'pending' });
+    expect(directory.recorded).toEqual([
+      [
+        { ...pending('ada'), email: 'ada@x', read: {} },
+        { ...pending('gil'), email: 'gil@x', read: {} },
+      ],
+    ]);
+    expect(directory.owners).toEqual([
+      owner('ada', { subscription: 'pending' }),
+      owner('bob', { subscription: 'unsubscribed' }),
+      owner('cy', { status: 'departed', subscription: 'none' }),
+      owner('dee', { email: 'dee@new' }),
+      owner('eve', { subscription: 'unsubscribed' }),
+      owner('gil', { email: ' GIL@x' }),
+    ]);
+    expect(summary).toMatchObject({ created: 2, removed: 1, failed: [], stateChanges: [pending('ada')] });
+    expect(summary.operations.map((o) => `${o.kind} ${o.userId}`)).toEqual([
+      'remove gone',
+      'create ada',
+      'create gil',
+    ]);
+    expect(summary.skippedStateChanges).toEqual(['bob', 'cy', 'dee', 'eve', 'fay', 'gil'].map(pending));
+    expect(summary.filterPolicies).toMatchObject({ current: 1, planned: 2 });
+  });
+
+  it('re-reads the directory only when it creates: not in a dry run, not at the quota, not without creations', async () => {
+    const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob')]);
+    const run = (topic: MemoryTopic, extra: { dryRun?: boolean; filterPolicyQuota?: number } = {}) =>
+      reconcileSubscriptions({ topic, directory }, { route: 'sns-email', ...extra }).catch((e: unknown) => e);
+
+    await run(new MemoryTopic(), { dryRun: true });
+    await run(new MemoryTopic(), { filterPolicyQuota: 1 });
+    await run(new MemoryTopic([confirmedSub('ada'), confirmedSub('bob')]));
+
+    expect(directory.lookups).toEqual([]);
   });
 
   it('at the quota creates nothing but still removes and repairs, records the states, then throws FilterPolicyQuotaError', async () => {

@@ -14,7 +14,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import';
-import { formatInstant, requireInstant } from '../../../lambdas/hygiene/time';
+import { formatInstant, parseInstant, requireInstant } from '../../../lambdas/hygiene/time';
 import { terminalLines, terminalText } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
@@ -116,9 +116,29 @@ function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
   if (summary.outcome !== 'superseded') {
     return `${done}directory as of ${summary.asOf}${older}, ${summary.owners} owner(s)`;
   }
+  return `${done}${supersededText(summary)}`;
+}
+
+/**
+ * Why a `superseded` import recorded nothing, and what to re-run: the newest
+ * export; when the snapshot recorded meanwhile is as of this import's own
+ * instant neither is newer, and a re-run of this one is refused as another
+ * export unless `--allow-older` (docs/deploy.md, "Owner directory").
+ */
+function supersededText(summary: OwnerImportSummary): string {
+  const interleaved = "the two imports' owner writes may have interleaved";
+  const recorded = summary.supersededBy === undefined ? undefined : parseInstant(summary.supersededBy);
+  const own = parseInstant(summary.asOf);
+  if (recorded?.ok && own.ok && recorded.ms === own.ms) {
+    return (
+      `but another import recorded a snapshot as of the same instant (${summary.supersededBy}) while this one ran, ` +
+      `so this one's was not recorded: ${interleaved}; neither is newer: to make this export the recorded one, ` +
+      're-run it with --allow-older; to keep the other, re-run that one (each re-plans against the owners as they are now)'
+    );
+  }
   return (
-    `${done}but another import recorded its snapshot (as of ${summary.supersededBy}) while this one ran, so ` +
-    `this one's (as of ${summary.asOf}) was not recorded: the two imports' owner writes may have interleaved; ` +
+    `but another import recorded its snapshot (as of ${summary.supersededBy}) while this one ran, so ` +
+    `this one's (as of ${summary.asOf}) was not recorded: ${interleaved}; ` +
     're-run the import of the newest export (it re-plans against the owners as they are now)'
   );
 }

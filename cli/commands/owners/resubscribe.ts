@@ -1,6 +1,7 @@
 /**
  * `pc-hygiene owners resubscribe <userId...>`: the way back for an owner who
- * unsubscribed by an SNS email's link (docs/notifications.md, "Subscription
+ * opted out (the unsubscribe link of an SNS email, or recorded by an operator
+ * with `pc-hygiene owners unsubscribe`; docs/notifications.md, "Subscription
  * reconciler"), on both routes. That opt-out (state `unsubscribed`) makes the
  * owner unreachable on `sns-email` and on `relay` alike, and the reconciler
  * never subscribes the owner again by itself; this records `none` for each
@@ -28,7 +29,8 @@ import type { OptionsOf } from '../../options/options-of';
 
 /** What `owners resubscribe --help` says the command does. */
 const DESCRIPTION =
-  'Undo the opt-out of owners who unsubscribed by the link in an SNS email (state unsubscribed, ' +
+  'Undo the opt-out of owners who opted out (the unsubscribe link of an SNS email, or recorded by an operator ' +
+  'with pc-hygiene owners unsubscribe; state unsubscribed, ' +
   'unreachable on both routes): records state none. Route sns-email: the next reconcile subscribes them ' +
   'and SNS sends a new confirmation email. Route relay: they are reachable again at once (no confirmation email). ' +
   'Owners in another state or not in the directory are named and left alone (exit 1).';

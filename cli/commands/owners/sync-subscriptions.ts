@@ -16,8 +16,9 @@
  * Exit codes: 0 done; 1 SNS refused some operations (retried by the next
  * run) or a table/SNS error; 2 usage error; 3 stopped: the filter-policy
  * quota (nothing created; removals and repairs still applied, states
- * recorded: the run's summary on stdout, as for a finished run, then the
- * quota error on stderr; a dry run prints what it would do) or an empty
+ * recorded: the run's summary on stdout, as for a finished run — in JSON
+ * with `quotaStop` — then the quota error on stderr; a dry run prints what
+ * it would do) or an empty
  * directory (nothing changed), or the mass-unsubscribe guard held back
  * opt-outs (everything else applied).
  */
@@ -139,7 +140,7 @@ function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): str
     lines.push(
       row(
         'states not recorded',
-        `${summary.skippedStateChanges.length} (owner removed, or address or state changed, during the run; the next run plans again)`,
+        `${summary.skippedStateChanges.length} (owner removed, departed or unsubscribed, or address or state changed, during the run; the next run plans again)`,
       ),
     );
   lines.push(...guardLines(summary));
@@ -162,10 +163,23 @@ function guardLines({ unsubscribeGuard: guard, dryRun }: ReconcileSummary): stri
   ];
 }
 
-/** Prints a run's summary on stdout, as text or JSON (`--format`). */
-function printSummary(summary: ReconcileSummary, format: SyncOptions['format'], topicArn: string): void {
+/**
+ * Prints a run's summary on stdout, as text or JSON (`--format`). A run the
+ * quota stopped (`stop`) adds `quotaStop` to the JSON: exit 3 alone does not
+ * tell it from the guard or an empty directory (the text's stop is the error
+ * on stderr).
+ */
+function printSummary(
+  summary: ReconcileSummary,
+  format: SyncOptions['format'],
+  topicArn: string,
+  stop?: SubscriptionQuotaStop,
+): void {
+  const quotaStop = stop && { quota: stop.quota, needed: stop.needed, creations: stop.creations };
   process.stdout.write(
-    format === 'json' ? `${JSON.stringify(summary)}\n` : renderSyncSummaryText(summary, topicArn),
+    format === 'json'
+      ? `${JSON.stringify({ ...summary, ...(quotaStop !== undefined && { quotaStop }) })}\n`
+      : renderSyncSummaryText(summary, topicArn),
   );
 }
 
@@ -207,7 +221,9 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
     if (!(error instanceof FilterPolicyQuotaError || error instanceof EmptyOwnerDirectoryError)) throw error;
     // A run stopped at the quota still applied removals and repairs, recorded states and may have held opt-outs:
     // the operator sees that summary as for a finished run (a dry run's: what it would do).
-    if (error instanceof SubscriptionQuotaStop) printSummary(error.summary, options.format, options.topicArn);
+    if (error instanceof SubscriptionQuotaStop) {
+      printSummary(error.summary, options.format, options.topicArn, error);
+    }
     process.stderr.write(`pc-hygiene: ${error.message}\n`);
     process.exitCode = EXIT_CODE.guardTripped;
   } finally {

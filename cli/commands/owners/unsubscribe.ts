@@ -5,16 +5,20 @@
  * or an owner on the `relay` route (relay emails carry no unsubscribe link),
  * could only be opted out by editing the table. The state `unsubscribed`
  * makes the owner unreachable on both routes (their events go to the admins'
- * `owner-unreachable` report); on `sns-email` their subscriptions leave the
- * topic first (`unsubscribeOwners`, cli/use-cases/unsubscribe-owners.ts).
+ * `owner-unreachable` report); whenever a topic is known their subscriptions
+ * leave it first (`unsubscribeOwners`, cli/use-cases/unsubscribe-owners.ts).
  * The route is `--route`, else the config's `ownerDelivery` (`--config`, else
  * the `--stack`'s deployed config: `directoryConfigOf`), as for `owners
- * sync-subscriptions`; the topic is `--topic-arn`, else the stack's, and only
- * `sns-email` needs one.
+ * sync-subscriptions`; the topic is `--topic-arn`, else the stack's:
+ * `sns-email` needs one, and `relay` uses one when given (`--route relay` on
+ * a deployment still on `sns-email` must not leave a live subscription the
+ * next reconcile records `confirmed` again).
  *
- * Exit codes: 0 every named owner recorded; 1 some owner not in the
- * directory, already unsubscribed, changed while this ran, or SNS refused a
- * removal (that owner not recorded), or a table/SNS error; 2 usage error.
+ * Exit codes: 0 every named owner recorded (also when a reconcile recorded
+ * the opt-out first); 1 some owner not in the directory, already
+ * unsubscribed, changed while this ran (gone, a new address, or a state that
+ * kept changing), or SNS refused a removal (that owner not recorded), or a
+ * table/SNS error; 2 usage error.
  */
 
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -39,6 +43,7 @@ import type { OptionsOf } from '../../options/options-of';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../../options/topic-options';
 import { UsageError } from '../../usage-error';
 import {
+  MAX_OPT_OUT_ATTEMPTS,
   type NotUnsubscribedOwner,
   type OptOutRoute,
   type UnsubscribedOwner,
@@ -49,15 +54,20 @@ import {
 /** What `owners unsubscribe --help` says the command does. */
 const DESCRIPTION =
   'Record the opt-out of owners who asked not to be emailed (state unsubscribed, as the link in an SNS email ' +
-  'does): unreachable on both routes, their events go to the admins. Route sns-email: their subscriptions are ' +
-  'removed from the topic first, so the reconciler does not record them confirmed again. Route relay: only the ' +
+  'does): unreachable on both routes, their events go to the admins. Whenever a topic is known (required on ' +
+  'route sns-email; on route relay when --topic-arn or --stack gives one) their subscriptions are removed from ' +
+  'it first, so the reconciler does not record them confirmed again. Route relay without a topic: only the ' +
   'record. Owners already unsubscribed or not in the directory are named and left alone (exit 1). ' +
   'Undo: owners resubscribe.';
 
 function defineOwnersUnsubscribe(owners: Command) {
   return defineCommand(owners, 'unsubscribe <userId...>', DESCRIPTION, 'directory', (command) =>
     command
-      .addOption(topicArnOption('the notification topic (SNS topic ARN); route sns-email only'))
+      .addOption(
+        topicArnOption(
+          'the notification topic (SNS topic ARN); required on route sns-email, used on relay when given',
+        ),
+      )
       .addOption(snsEndpointOption())
       .addOption(
         configOption(
@@ -71,9 +81,9 @@ function defineOwnersUnsubscribe(owners: Command) {
 
 type UnsubscribeOptions = OptionsOf<ReturnType<typeof defineOwnersUnsubscribe>>;
 
-/** The topic of route `sns-email`, checked; `undefined` on `relay` (no topic needed). */
+/** The topic, checked: required on route `sns-email`; on `relay` the one given, or `undefined` (only the record). */
 function topicArnFor(route: OwnerDeliveryRoute, topicArn: string | undefined): string | undefined {
-  if (route === 'relay') return undefined;
+  if (route === 'relay' && !topicArn) return undefined;
   if (!topicArn) {
     throw new UsageError(
       '--topic-arn is required on route sns-email (or PC_HYGIENE_TOPIC_ARN, or --stack NAME for the deployed ' +
@@ -90,13 +100,17 @@ function removedText(removed: readonly string[]): string {
     : `removed from the topic: ${removed.join(', ')}`;
 }
 
-function unsubscribedLines(owner: UnsubscribedOwner, route: OwnerDeliveryRoute, tableName: string): string[] {
-  const done = `${owner.userId}: unsubscribe recorded in ${tableName} (state unsubscribed, unreachable on both routes; undo: pc-hygiene owners resubscribe)`;
-  if (route === 'relay') return [`${done}; route relay: the relay emails them no more`];
-  const lines = [`${done}; ${removedText(owner.removed)}`];
+function unsubscribedLines(owner: UnsubscribedOwner, result: UnsubscribeResult, tableName: string): string[] {
+  const done = owner.recordedMeanwhile
+    ? `${owner.userId}: unsubscribe already recorded in ${tableName} while this ran (a reconcile took the removal for the opt-out, or another run recorded it; state unsubscribed, unreachable on both routes; undo: pc-hygiene owners resubscribe)`
+    : `${owner.userId}: unsubscribe recorded in ${tableName} (state unsubscribed, unreachable on both routes; undo: pc-hygiene owners resubscribe)`;
+  const relay = result.route === 'relay' ? '; route relay: the relay emails them no more' : '';
+  if (result.topicArn === undefined)
+    return [`${done}${relay} (no topic given: SNS subscriptions not looked at)`];
+  const lines = [`${done}${relay}; ${removedText(owner.removed)}`];
   if (owner.pendingLeft) {
     lines.push(
-      `${owner.userId}: a subscription awaiting confirmation at their address is still on the topic (SNS hides its ARN, so it cannot be removed): the reconciler leaves it alone and SNS deletes it unconfirmed; if they confirm it, the next reconcile records them confirmed: run this again then`,
+      `${owner.userId}: a subscription awaiting confirmation at their address (theirs, or another owner's at the same address) is still on the topic (SNS hides its ARN, so it cannot be removed): the reconciler leaves it alone and SNS deletes it unconfirmed; if it is theirs and they confirm it, the next reconcile records them confirmed: run this again then`,
     );
   }
   return lines;
@@ -110,7 +124,7 @@ function notChangedLine({ userId, reason, removed = [], refused = [] }: NotUnsub
     case 'already-unsubscribed':
       return `${userId}: not changed: already unsubscribed: nothing to record`;
     case 'changed-meanwhile':
-      return `${userId}: not changed: removed, or its address or state changed, while this ran${gone}; run it again to see the state now`;
+      return `${userId}: not changed: it left the directory or its address changed while this ran, or its state changed at each of ${MAX_OPT_OUT_ATTEMPTS} attempts${gone}; run it again to see the state now`;
     case 'sns-refused':
       return `${userId}: not changed: SNS refused to remove ${refused.map((r) => `${r.subscriptionArn} (${r.error})`).join(', ')}${gone}; not recorded: run it again`;
   }
@@ -119,7 +133,7 @@ function notChangedLine({ userId, reason, removed = [], refused = [] }: NotUnsub
 /** The result as readable lines (owner ids, ARNs and SNS errors are outside text: sanitised line by line). */
 function resultText(result: UnsubscribeResult, tableName: string): string {
   return terminalLines([
-    ...result.unsubscribed.flatMap((owner) => unsubscribedLines(owner, result.route, tableName)),
+    ...result.unsubscribed.flatMap((owner) => unsubscribedLines(owner, result, tableName)),
     ...result.notChanged.map(notChangedLine),
   ]);
 }
@@ -132,7 +146,7 @@ async function runUnsubscribe(
   const route = options.route ?? directoryConfigOf(command).config.ownerDelivery;
   const topicArn = topicArnFor(route, options.topicArn);
   const documentClient = directoryClientFor(options);
-  const { target, snsClient } = openRoute(topicArn, options.snsEndpoint);
+  const { target, snsClient } = openRoute(route, topicArn, options.snsEndpoint);
   try {
     await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options.directoryTable));
     const directory = new DynamoOwnerDirectory(documentClient, options.directoryTable);
@@ -148,21 +162,25 @@ async function runUnsubscribe(
 }
 
 /**
- * The route to act on: `sns-email` with the topic (an SNS client for its
- * region, or `--sns-endpoint`, retrying throttling as the reconciler does),
- * or `relay` when there is no topic.
+ * The route to act on, with the topic when one is known (an SNS client for
+ * its region, or `--sns-endpoint`, retrying throttling as the reconciler
+ * does); `topicArnFor` has made sure `sns-email` has one.
  */
 function openRoute(
+  route: OwnerDeliveryRoute,
   topicArn: string | undefined,
   endpoint: string | undefined,
 ): { readonly target: OptOutRoute; readonly snsClient?: SNSClient } {
-  if (topicArn === undefined) return { target: { route: 'relay' } };
+  if (topicArn === undefined) {
+    if (route === 'sns-email') throw new Error('openRoute: route sns-email without a topic');
+    return { target: { route } };
+  }
   const snsClient = createSnsClient({
     ...(endpoint !== undefined && { endpoint }),
     region: checkTopicArn(topicArn).region,
     retryMode: 'adaptive',
   });
-  return { target: { route: 'sns-email', topic: new SnsTopicSubscriptions(snsClient, topicArn) }, snsClient };
+  return { target: { route, topic: new SnsTopicSubscriptions(snsClient, topicArn) }, snsClient };
 }
 
 /** Registers `owners unsubscribe` on the `owners` command. */

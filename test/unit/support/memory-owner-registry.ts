@@ -2,8 +2,8 @@
  * An in-memory owner directory for the subscription reconciler's tests: it
  * lists owners and records subscription states like the DynamoDB store (an
  * owner no longer in the directory, or whose email, state or subscription
- * ARN is no longer the one the state was planned from, is skipped), and
- * keeps every write.
+ * ARN is no longer the one the state was planned from, is skipped), reads
+ * owners by id as they are now, and keeps every write and lookup.
  */
 import type {
   OwnerRecord,
@@ -21,14 +21,24 @@ function stillAsRead(owner: OwnerRecord | undefined, planned: PlannedSubscriptio
   );
 }
 
-/** Owners in an array; `recorded` holds the states of each `recordSubscriptionStates` call (skipped ones included). */
+/**
+ * Owners in an array; `recorded` holds the states of each `recordSubscriptionStates` call (skipped ones
+ * included), `lookups` the ids of each `getMany` call.
+ */
 export class MemoryOwnerRegistry implements OwnerSubscriptionRegistry {
   readonly recorded: PlannedSubscriptionState[][] = [];
+  readonly lookups: string[][] = [];
 
   constructor(public owners: OwnerRecord[]) {}
 
   async listOwners(): Promise<readonly OwnerRecord[]> {
     return this.owners;
+  }
+
+  async getMany(userIds: readonly string[]): Promise<ReadonlyMap<string, OwnerRecord>> {
+    this.lookups.push([...userIds]);
+    const wanted = new Set(userIds);
+    return new Map(this.owners.filter((o) => wanted.has(o.userId)).map((o) => [o.userId, o]));
   }
 
   async recordSubscriptionStates(states: readonly PlannedSubscriptionState[]): Promise<readonly string[]> {
