@@ -11,10 +11,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resubscribe as resubscribeOwners } from '../../cli/commands/owners/resubscribe';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { directoryFlags, runCli } from '../support/run-cli';
+import { hookSends } from '../support/send-hooks';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
 import { runSyncSubscriptions } from './support/sns-wire';
@@ -149,10 +150,9 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
       }),
     );
     // The reconciler records cyd confirmed (she subscribed again) between the command's read and its write.
-    const send = table.client.send.bind(table.client);
-    const spy = vi.spyOn(table.client, 'send').mockImplementation((async (command: unknown) => {
-      const out = await send(command as never);
-      if (command instanceof BatchGetCommand) {
+    const spy = hookSends(table.client, {
+      after: async (command, send) => {
+        if (!(command instanceof BatchGetCommand)) return;
         await send(
           new UpdateCommand({
             TableName: table.tableName,
@@ -161,9 +161,8 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
             ExpressionAttributeValues: { ':confirmed': 'confirmed', ':arn': `${TOPIC}:2a3b` },
           }),
         );
-      }
-      return out;
-    }) as never);
+      },
+    });
 
     const result = await resubscribeOwners(table.client, table.tableName, ['cyd']).finally(() =>
       spy.mockRestore(),

@@ -12,7 +12,7 @@
  * not stop the opt-out.
  */
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unsubscribeOwners } from '../../cli/use-cases/unsubscribe-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
@@ -20,6 +20,7 @@ import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler
 import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
 import { directoryFlags, runCli } from '../support/run-cli';
+import { hookSends } from '../support/send-hooks';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
 import { runSyncSubscriptions, upsertNewOwners } from './support/sns-wire';
@@ -239,10 +240,9 @@ describe('pc-hygiene owners unsubscribe', () => {
   it('records nothing when the address changed between the read and the write (changed-meanwhile, exit 1)', async () => {
     const [ivyArn] = await confirmedOwners('ivy');
     // An import gives ivy a new address (clearing her state) between the command's read and its write.
-    const send = table.client.send.bind(table.client);
-    const spy = vi.spyOn(table.client, 'send').mockImplementation((async (command: unknown) => {
-      const out = await send(command as never);
-      if (command instanceof BatchGetCommand) {
+    const spy = hookSends(table.client, {
+      after: async (command, send) => {
+        if (!(command instanceof BatchGetCommand)) return;
         await send(
           new UpdateCommand({
             TableName: table.tableName,
@@ -251,9 +251,8 @@ describe('pc-hygiene owners unsubscribe', () => {
             ExpressionAttributeValues: { ':email': 'ivy@new.example' },
           }),
         );
-      }
-      return out;
-    }) as never);
+      },
+    });
 
     const result = await unsubscribeOwners(directory, { route: 'sns-email', topic: topicPort() }, [
       'ivy',
@@ -279,12 +278,11 @@ describe('pc-hygiene owners unsubscribe', () => {
       reconciled = true;
       await reconcileSubscriptions({ topic: topicPort(), directory }, { route: 'sns-email' });
     };
-    const send = table.client.send.bind(table.client);
-    const spy = vi.spyOn(table.client, 'send').mockImplementation((async (command: unknown) => {
-      const out = await send(command as never);
-      if (command instanceof UpdateCommand) await reconcileOnce();
-      return out;
-    }) as never);
+    const spy = hookSends(table.client, {
+      after: async (command) => {
+        if (command instanceof UpdateCommand) await reconcileOnce();
+      },
+    });
     const topic = topicPort();
     const reconcilingTopic = {
       topicArn: TOPIC,
@@ -320,10 +318,10 @@ describe('pc-hygiene owners unsubscribe', () => {
   it('retries a write whose owner keeps changing state, at most 3 attempts, then names it changed-meanwhile', async () => {
     const [louArn] = await confirmedOwners('lou');
     // Before each of the command's writes, another state lands (a reconcile matching a new pending subscription).
-    const send = table.client.send.bind(table.client);
     let writes = 0;
-    const spy = vi.spyOn(table.client, 'send').mockImplementation((async (command: unknown) => {
-      if (command instanceof UpdateCommand) {
+    const spy = hookSends(table.client, {
+      before: async (command, send) => {
+        if (!(command instanceof UpdateCommand)) return;
         writes += 1;
         await send(
           new UpdateCommand({
@@ -333,9 +331,8 @@ describe('pc-hygiene owners unsubscribe', () => {
             ExpressionAttributeValues: { ':pending': 'pending', ':arn': `${TOPIC}:lou-${writes}` },
           }),
         );
-      }
-      return send(command as never);
-    }) as never);
+      },
+    });
 
     const result = await unsubscribeOwners(directory, { route: 'sns-email', topic: topicPort() }, [
       'lou',
