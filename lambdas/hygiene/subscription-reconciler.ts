@@ -17,8 +17,13 @@
  * person a confirmation link) happens only for an owner who, re-read right
  * before the creations, is still `active`, not `unsubscribed` and at the
  * planned address: `owners unsubscribe`, or an import marking them departed
- * or moving them, may land while the run is in flight. Used by the scheduled
- * Lambda and by `pc-hygiene owners sync-subscriptions`.
+ * or moving them, may land while the run is in flight (a failed re-read
+ * creates nothing). One that lands after that re-read, while the creations
+ * run, is caught after the state writes: the run re-reads the owners it
+ * subscribed but recorded no state for, and removes the subscription it just
+ * created for any who no longer want it (the confirmation email already sent
+ * cannot be recalled). Used by the scheduled Lambda and by `pc-hygiene owners
+ * sync-subscriptions`.
  */
 import { errorText } from './errors';
 import {
@@ -86,9 +91,29 @@ export interface ReconcileOptions {
  */
 export const DEFAULT_RECONCILE_CONCURRENCY = 4;
 
-/** An operation SNS refused (the others still ran). */
+/**
+ * Removing a subscription this run created ({@link TopicSubscriptions.create}'s
+ * ARN: SNS returns it even while the subscription is pending), because its
+ * owner, re-read after the state writes, no longer wants it: they opted out
+ * (`owners unsubscribe`), left the directory, stopped being `active` or moved
+ * to another address after the re-read before the creations, while the
+ * creations ran. SNS had already emailed them the confirmation link: that
+ * email cannot be recalled, but the subscription it was sent for is removed.
+ */
+export interface CreatedSubscriptionRemoval {
+  readonly kind: 'withdraw';
+  readonly userId: string;
+  /** The address the run subscribed. */
+  readonly email: string;
+  readonly subscriptionArn: string;
+}
+
+/**
+ * An operation that failed (the others still ran): SNS refused it, or the
+ * directory re-read it depends on failed (the error text says which).
+ */
 export interface FailedOperation {
-  readonly operation: SubscriptionOperation;
+  readonly operation: SubscriptionOperation | CreatedSubscriptionRemoval;
   readonly error: string;
 }
 
@@ -103,12 +128,27 @@ export interface ReconcileSummary {
    * in {@link ReconcileSummary.skippedStateChanges}).
    */
   readonly operations: readonly SubscriptionOperation[];
-  /** Operations applied (all zero in a dry run). */
+  /** Operations applied (all zero in a dry run); `created` includes the ones then withdrawn ({@link ReconcileSummary.withdrawnAfterCreate}). */
   readonly created: number;
   readonly repaired: number;
+  /** The plan's removals applied (not the {@link ReconcileSummary.withdrawnAfterCreate} ones). */
   readonly removed: number;
+  /**
+   * Operations SNS refused, and those a failed directory re-read stopped: a
+   * failed re-read before the creations fails every planned creation (nothing
+   * subscribed); one after the state writes fails each check of
+   * {@link ReconcileSummary.withdrawnAfterCreate} (the subscriptions stay).
+   */
   readonly failed: readonly FailedOperation[];
-  /** Owners per state after this run, as planned (an owner in `skippedStateChanges` counts under its planned state). */
+  /**
+   * Owners per state after this run: as planned, except an owner whose
+   * creation was withdrawn, before it ({@link ReconcileSummary.skippedStateChanges})
+   * or after it ({@link ReconcileSummary.withdrawnAfterCreate}), who counts
+   * under the state the directory holds for them as re-read (`unsubscribed`,
+   * or their recorded state; `none` when none is recorded; as the run first
+   * read them when the re-read failed), and under no state when they left the
+   * directory (then the counts add up to less than `owners`).
+   */
   readonly states: Readonly<Record<OwnerSubscriptionState['state'], number>>;
   /** Owners whose recorded state changed (recorded unless dry); {@link ReconcileSummary.skippedStateChanges} excluded. */
   readonly stateChanges: readonly OwnerSubscriptionState[];
@@ -120,10 +160,17 @@ export interface ReconcileSummary {
    * creation was withdrawn (nothing subscribed, nothing recorded, listed
    * with the planned `pending`): re-read right before the creations, they
    * were gone, no longer `active`, `unsubscribed` (`owners unsubscribe`) or
-   * at another address. The directory keeps what was written meanwhile; the
-   * next run plans for it. Empty in a dry run.
+   * at another address, or the re-read failed. The directory keeps what was
+   * written meanwhile; the next run plans for it. Empty in a dry run.
    */
   readonly skippedStateChanges: readonly OwnerSubscriptionState[];
+  /**
+   * Subscriptions this run created and then removed ({@link CreatedSubscriptionRemoval}):
+   * the owner's change landed after the re-read before the creations. Only
+   * owners whose state the run did not record are re-read for this (a
+   * recorded state proves the owner unchanged at the write). Empty in a dry run.
+   */
+  readonly withdrawnAfterCreate: readonly CreatedSubscriptionRemoval[];
   /**
    * The mass-unsubscribe guard (docs/notifications.md, "Subscription
    * reconciler"): when `tripped` (and not `overridden`), the owners in
@@ -204,7 +251,7 @@ export async function reconcileSubscriptions(
   );
 }
 
-/** Applies the plan (unless dry) and records the owners' states that changed. */
+/** Applies the plan (unless dry), records the owners' states that changed, then withdraws unwanted creations. */
 async function applyAndRecord(
   deps: ReconcilerDeps,
   planned: SubscriptionPlan,
@@ -213,10 +260,15 @@ async function applyAndRecord(
 ): Promise<ReconcileSummary> {
   const { owners, quota } = context;
   const read = new Map(owners.map((o) => [o.userId, o]));
-  const { plan, failed, withdrawn } = options.dryRun
-    ? { plan: planned, failed: [], withdrawn: new Set<string>() }
-    : await applyPlan(deps, planned, options.concurrency);
-  const states = statesAfter(plan, failed);
+  const applied = options.dryRun
+    ? notApplied(planned)
+    : await applyPlan(deps, planned, read, options.concurrency);
+  const { plan, withdrawn } = applied;
+  // A withdrawn owner keeps the planned state (listed as skipped), also when a failed re-read failed their creation.
+  const states = statesAfter(
+    plan,
+    applied.failed.filter((f) => f.operation.kind !== 'create' || !withdrawn.has(f.operation.userId)),
+  );
   const changes = states.filter((s) => withdrawn.has(s.userId) || changesRecord(read.get(s.userId), s));
   const toRecord = changes.filter((s) => !withdrawn.has(s.userId));
   const notRecorded =
@@ -225,23 +277,44 @@ async function applyAndRecord(
       : await deps.directory.recordSubscriptionStates(
           toRecord.map((s) => plannedFrom(read.get(s.userId), s)),
         );
-  const skipped = new Set([...withdrawn, ...notRecorded]);
+  const skipped = new Set([...withdrawn.keys(), ...notRecorded]);
+  const recorded = new Set(toRecord.filter((s) => !skipped.has(s.userId)).map((s) => s.userId));
+  const afterCreate = await withdrawAfterCreate(
+    deps,
+    applied.created.filter((c) => !recorded.has(c.userId)),
+    options.concurrency,
+  );
   return summarize(plan, options, {
     owners: owners.length,
     quota,
-    failed,
-    states,
+    created: applied.created.length,
+    failed: [...applied.failed, ...afterCreate.failed],
+    counted: countedStates(states, new Map([...withdrawn, ...afterCreate.found])),
     stateChanges: changes.filter((s) => !skipped.has(s.userId)),
     skippedStateChanges: changes.filter((s) => skipped.has(s.userId)),
+    withdrawnAfterCreate: afterCreate.removed,
   });
 }
 
-/** A plan as applied: the creations withdrawn by the re-check left out, and the operations SNS refused. */
+/** A subscription this run created: `create` resolved to its ARN. */
+interface CreatedSubscription {
+  readonly userId: string;
+  readonly email: string;
+  readonly subscriptionArn: string;
+}
+
+/** A plan as applied: the creations withdrawn by the re-check left out, and the operations that failed. */
 interface AppliedPlan {
   readonly plan: SubscriptionPlan;
   readonly failed: readonly FailedOperation[];
-  /** Owners whose creation was withdrawn ({@link withdrawnCreations}). */
-  readonly withdrawn: ReadonlySet<string>;
+  /** Owners whose creation was withdrawn ({@link recheckCreations}), each as re-read (`undefined`: gone). */
+  readonly withdrawn: ReadonlyMap<string, OwnerRecord | undefined>;
+  readonly created: readonly CreatedSubscription[];
+}
+
+/** A dry run: the plan as it would be applied, nothing done. */
+function notApplied(plan: SubscriptionPlan): AppliedPlan {
+  return { plan, failed: [], withdrawn: new Map(), created: [] };
 }
 
 /**
@@ -251,14 +324,24 @@ interface AppliedPlan {
 async function applyPlan(
   deps: ReconcilerDeps,
   planned: SubscriptionPlan,
+  read: ReadonlyMap<string, OwnerRecord>,
   concurrency: number | undefined,
 ): Promise<AppliedPlan> {
   const failed = await applyOperations(deps.topic, planned, ['remove', 'repair'], concurrency);
-  const withdrawn = await withdrawnCreations(deps.directory, planned);
-  const plan = withoutCreationsFor(planned, withdrawn);
-  failed.push(...(await applyOperations(deps.topic, plan, ['create'], concurrency)));
-  return { plan, failed, withdrawn };
+  const recheck = await recheckCreations(deps.directory, planned, read);
+  const plan = withoutCreationsFor(planned, new Set(recheck.withdrawn.keys()));
+  const created: CreatedSubscription[] = [];
+  const refused = await attemptEach(
+    plan.operations.filter((o) => o.kind === 'create'),
+    concurrency,
+    async ({ userId, email, filterPolicy }) => {
+      created.push({ userId, email, subscriptionArn: await deps.topic.create(email, filterPolicy) });
+    },
+  );
+  return { plan, failed: [...failed, ...recheck.failed, ...refused], withdrawn: recheck.withdrawn, created };
 }
+
+type Creation = Extract<SubscriptionOperation, { kind: 'create' }>;
 
 /**
  * The owners whose planned creation must not happen: re-read right before
@@ -268,18 +351,73 @@ async function applyPlan(
  * Creating would email a confirmation link to a person who asked to stop,
  * left, or no longer has that address. Cost: one consistent `BatchGetItem`
  * per 100 creations, and only when the plan creates (never in a dry run or a
- * quota stop, which create nothing).
+ * quota stop, which create nothing). When the re-read fails, every creation
+ * is withdrawn (each owner as the run first read them) and fails with the
+ * error: nobody is subscribed unchecked, and the run still records the
+ * others' states.
  */
-async function withdrawnCreations(
+async function recheckCreations(
   directory: OwnerSubscriptionRegistry,
   plan: SubscriptionPlan,
-): Promise<ReadonlySet<string>> {
-  const creations = plan.operations.filter((o) => o.kind === 'create');
-  if (creations.length === 0) return new Set();
-  const current = await directory.getMany(creations.map((c) => c.userId));
-  return new Set(
-    creations.filter((c) => !stillWantsCreation(current.get(c.userId), c.email)).map((c) => c.userId),
-  );
+  read: ReadonlyMap<string, OwnerRecord>,
+): Promise<{ withdrawn: ReadonlyMap<string, OwnerRecord | undefined>; failed: FailedOperation[] }> {
+  const creations = plan.operations.filter((o): o is Creation => o.kind === 'create');
+  if (creations.length === 0) return { withdrawn: new Map(), failed: [] };
+  let current: ReadonlyMap<string, OwnerRecord>;
+  try {
+    current = await directory.getMany(creations.map((c) => c.userId));
+  } catch (error: unknown) {
+    const text = `re-reading the owners to subscribe failed, nothing subscribed: ${errorText(error)}`;
+    return {
+      withdrawn: new Map(creations.map((c) => [c.userId, read.get(c.userId)])),
+      failed: creations.map((operation) => ({ operation, error: text })),
+    };
+  }
+  const unwanted = creations.filter((c) => !stillWantsCreation(current.get(c.userId), c.email));
+  return { withdrawn: new Map(unwanted.map((c) => [c.userId, current.get(c.userId)])), failed: [] };
+}
+
+/**
+ * Removes the subscriptions in `created` whose owners, re-read now (one
+ * consistent read, none when `created` is empty), no longer want them
+ * ({@link stillWantsCreation}): a change that landed after
+ * {@link recheckCreations}, while the creations ran. `created` holds the
+ * owners the run subscribed but recorded no state for (a recorded state was
+ * written only while the owner still had what the run read). A removal SNS
+ * refuses, or a failed re-read, fails each one concerned (the subscription
+ * stays; the next run plans for it).
+ */
+async function withdrawAfterCreate(
+  deps: ReconcilerDeps,
+  created: readonly CreatedSubscription[],
+  concurrency: number | undefined,
+): Promise<{
+  removed: CreatedSubscriptionRemoval[];
+  failed: FailedOperation[];
+  /** The owners withdrawn, as re-read (`undefined`: gone). */
+  found: ReadonlyMap<string, OwnerRecord | undefined>;
+}> {
+  const removals = created.map((c): CreatedSubscriptionRemoval => ({ kind: 'withdraw', ...c }));
+  if (removals.length === 0) return { removed: [], failed: [], found: new Map() };
+  let current: ReadonlyMap<string, OwnerRecord>;
+  try {
+    current = await deps.directory.getMany(removals.map((r) => r.userId));
+  } catch (error: unknown) {
+    const text = `re-reading the owners subscribed failed, subscription left: ${errorText(error)}`;
+    return {
+      removed: [],
+      failed: removals.map((operation) => ({ operation, error: text })),
+      found: new Map(),
+    };
+  }
+  const unwanted = removals.filter((r) => !stillWantsCreation(current.get(r.userId), r.email));
+  const refused = await attemptEach(unwanted, concurrency, (r) => deps.topic.remove(r.subscriptionArn));
+  const failedIds = new Set(refused.map((f) => f.operation.userId));
+  return {
+    removed: unwanted.filter((r) => !failedIds.has(r.userId)),
+    failed: refused,
+    found: new Map(unwanted.map((r) => [r.userId, current.get(r.userId)])),
+  };
 }
 
 /** True when `owner`, as the directory holds them now, still wants the subscription planned for `email`. */
@@ -335,36 +473,42 @@ function changesRecord(owner: OwnerRecord | undefined, planned: OwnerSubscriptio
   );
 }
 
-/** Runs the plan's operations of `kinds`, one kind after the other; returns those SNS refused. */
+/** Runs the plan's operations of `kinds` (not creations), one kind after the other; returns those SNS refused. */
 async function applyOperations(
   topic: TopicSubscriptions,
   plan: SubscriptionPlan,
-  kinds: readonly SubscriptionOperation['kind'][],
-  concurrency = DEFAULT_RECONCILE_CONCURRENCY,
+  kinds: readonly Exclude<SubscriptionOperation['kind'], 'create'>[],
+  concurrency: number | undefined,
 ): Promise<FailedOperation[]> {
   const failed: FailedOperation[] = [];
   for (const kind of kinds) {
     const batch = plan.operations.filter((o) => o.kind === kind);
-    await mapWithConcurrency(batch, concurrency, async (operation) => {
-      try {
-        await applyOne(topic, operation);
-      } catch (error: unknown) {
-        failed.push({ operation, error: errorText(error) });
-      }
-    });
+    failed.push(
+      ...(await attemptEach(batch, concurrency, async (operation) => {
+        if (operation.kind === 'repair') {
+          await topic.setFilterPolicy(operation.subscriptionArn, operation.filterPolicy);
+        } else if (operation.kind === 'remove') await topic.remove(operation.subscriptionArn);
+      })),
+    );
   }
   return failed;
 }
 
-function applyOne(topic: TopicSubscriptions, operation: SubscriptionOperation): Promise<unknown> {
-  switch (operation.kind) {
-    case 'create':
-      return topic.create(operation.email, operation.filterPolicy);
-    case 'repair':
-      return topic.setFilterPolicy(operation.subscriptionArn, operation.filterPolicy);
-    case 'remove':
-      return topic.remove(operation.subscriptionArn);
-  }
+/** Runs `apply` on each operation, `concurrency` at a time; returns the ones it threw for, with the error. */
+async function attemptEach<T extends FailedOperation['operation']>(
+  operations: readonly T[],
+  concurrency: number | undefined,
+  apply: (operation: T) => Promise<void>,
+): Promise<{ operation: T; error: string }[]> {
+  const failed: { operation: T; error: string }[] = [];
+  await mapWithConcurrency(operations, concurrency ?? DEFAULT_RECONCILE_CONCURRENCY, async (operation) => {
+    try {
+      await apply(operation);
+    } catch (error: unknown) {
+      failed.push({ operation, error: errorText(error) });
+    }
+  });
+  return failed;
 }
 
 /**
@@ -389,31 +533,49 @@ function statesAfter(plan: SubscriptionPlan, failed: readonly FailedOperation[])
   );
 }
 
+/**
+ * The state each owner counts under ({@link ReconcileSummary.states}): the
+ * one after this run, except for an owner whose creation was withdrawn
+ * (`found`): the state the directory holds for them (`none` when none is
+ * recorded), and none at all when they left the directory.
+ */
+function countedStates(
+  states: readonly OwnerSubscriptionState[],
+  found: ReadonlyMap<string, OwnerRecord | undefined>,
+): OwnerSubscriptionState['state'][] {
+  return states.flatMap((s) => {
+    if (!found.has(s.userId)) return [s.state];
+    const owner = found.get(s.userId);
+    return owner === undefined ? [] : [owner.subscription ?? 'none'];
+  });
+}
+
 function summarize(
   plan: SubscriptionPlan,
   options: ReconcileOptions,
   outcome: {
     owners: number;
     quota: number;
+    created: number;
     failed: readonly FailedOperation[];
-    states: readonly OwnerSubscriptionState[];
+    counted: readonly OwnerSubscriptionState['state'][];
     stateChanges: readonly OwnerSubscriptionState[];
     skippedStateChanges: readonly OwnerSubscriptionState[];
+    withdrawnAfterCreate: readonly CreatedSubscriptionRemoval[];
   },
 ): ReconcileSummary {
-  const applied = (kind: SubscriptionOperation['kind']) =>
+  const applied = (kind: 'repair' | 'remove') =>
     options.dryRun
       ? 0
       : plan.operations.filter((o) => o.kind === kind).length -
         outcome.failed.filter((f) => f.operation.kind === kind).length;
-  const count = (state: OwnerSubscriptionState['state']) =>
-    outcome.states.filter((s) => s.state === state).length;
+  const count = (state: OwnerSubscriptionState['state']) => outcome.counted.filter((s) => s === state).length;
   return {
     dryRun: options.dryRun ?? false,
     route: options.route,
     owners: outcome.owners,
     operations: plan.operations,
-    created: applied('create'),
+    created: outcome.created,
     repaired: applied('repair'),
     removed: applied('remove'),
     failed: outcome.failed,
@@ -425,9 +587,15 @@ function summarize(
     },
     stateChanges: outcome.stateChanges,
     skippedStateChanges: outcome.skippedStateChanges,
+    withdrawnAfterCreate: outcome.withdrawnAfterCreate,
     unsubscribeGuard: plan.unsubscribeGuard,
     conflicts: plan.conflicts,
     untouched: plan.untouched,
-    filterPolicies: { ...plan.filterPolicies, quota: outcome.quota },
+    // each subscription withdrawn after its creation took its filter policy with it
+    filterPolicies: {
+      ...plan.filterPolicies,
+      planned: plan.filterPolicies.planned - outcome.withdrawnAfterCreate.length,
+      quota: outcome.quota,
+    },
   };
 }

@@ -2,13 +2,16 @@
  * An opt-out recorded by hand while a reconcile is in flight, on the wire:
  * the reconciler (real SDK SNS client, `SnsTopicSubscriptions`, the
  * SNS-compatible local server) pauses right after reading the directory on
- * DynamoDB Local, an operator runs `pc-hygiene owners unsubscribe` (child
- * process) for an owner the run has planned to subscribe, then the run
- * finishes. Why: a creation makes SNS email the person a confirmation link,
- * so the run must re-read the owners it subscribes (docs/notifications.md,
- * "Subscription reconciler") and subscribe nobody who asked to stop.
+ * DynamoDB Local — or right after its re-read before the creations — an
+ * operator runs `pc-hygiene owners unsubscribe` (child process) for an owner
+ * the run has planned to subscribe, then the run finishes. Why: a creation
+ * makes SNS email the person a confirmation link, so the run must re-read the
+ * owners it subscribes (docs/notifications.md, "Subscription reconciler")
+ * and subscribe nobody who asked to stop; one who asks while the creations
+ * run gets the subscription just created removed (by the ARN `Subscribe`
+ * returned), so no pending subscription of theirs is left to confirm.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
@@ -28,13 +31,36 @@ describe('a reconcile racing `owners unsubscribe`', () => {
 
   beforeAll(async () => {
     sns = await FakeSnsServer.start();
+  });
+  afterAll(() => sns.stop());
+  beforeEach(async () => {
+    sns.reset();
     table = await createTestDirectoryTable('opt-out-race');
     directory = new DynamoOwnerDirectory(table.client, table.tableName);
+    await upsertNewOwners(
+      directory,
+      ['ada', 'bob'].map((userId) => ({ userId, email: `${userId}@example.com`, status: 'active' as const })),
+      '2026-12-01T00:00:00.000Z',
+    );
   });
-  afterAll(async () => {
-    await sns.stop();
-    await table.drop();
-  });
+  afterEach(() => table.drop());
+
+  /** `pc-hygiene owners unsubscribe <userId>` against the table and the topic, as an operator runs it. */
+  const unsubscribeByHand = async (userId: string) => {
+    const run = await runCli([
+      'owners',
+      'unsubscribe',
+      userId,
+      '--topic-arn',
+      TOPIC,
+      '--sns-endpoint',
+      sns.endpoint,
+      ...directoryFlags(table),
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+  };
+  const topicOnWire = () => new SnsTopicSubscriptions(createSnsClient({ endpoint: sns.endpoint }), TOPIC);
+  const stateOf = async (userId: string) => (await directory.getMany([userId])).get(userId)?.subscription;
 
   /** The directory, with `meanwhile` run after the reconciler has read every owner and before it goes on. */
   const pausedAfterListing = (meanwhile: () => Promise<void>): OwnerSubscriptionRegistry => ({
@@ -48,46 +74,76 @@ describe('a reconcile racing `owners unsubscribe`', () => {
   });
 
   it('subscribes no owner unsubscribed by hand after the run read the directory; their state stays unsubscribed', async () => {
-    await upsertNewOwners(
-      directory,
-      ['ada', 'bob'].map((userId) => ({ userId, email: `${userId}@example.com`, status: 'active' as const })),
-      '2026-12-01T00:00:00.000Z',
-    );
     // bob is recorded none (no subscription: e.g. a quota stop held his creation back)
     expect(
       await directory.recordSubscriptionStates([
         { userId: 'bob', state: 'none', email: 'bob@example.com', read: {} },
       ]),
     ).toEqual([]);
-    const unsubscribeBob = async () => {
-      const run = await runCli([
-        'owners',
-        'unsubscribe',
-        'bob',
-        '--topic-arn',
-        TOPIC,
-        '--sns-endpoint',
-        sns.endpoint,
-        ...directoryFlags(table),
-      ]);
-      expect(run).toMatchObject({ code: 0, stderr: '' });
-    };
-    const topic = new SnsTopicSubscriptions(createSnsClient({ endpoint: sns.endpoint }), TOPIC);
+    const subscribesBefore = sns.callCount('Subscribe');
 
     const summary = await reconcileSubscriptions(
-      { topic, directory: pausedAfterListing(unsubscribeBob) },
+      { topic: topicOnWire(), directory: pausedAfterListing(() => unsubscribeByHand('bob')) },
       { route: 'sns-email' },
     );
 
     expect(sns.subscriptionsOf(TOPIC).map((s) => s.endpoint)).toEqual(['ada@example.com']);
-    expect(sns.callCount('Subscribe')).toBe(1);
-    expect((await directory.getMany(['bob'])).get('bob')?.subscription).toBe('unsubscribed');
-    expect((await directory.getMany(['ada'])).get('ada')?.subscription).toBe('pending');
+    expect(sns.callCount('Subscribe') - subscribesBefore).toBe(1);
+    expect(await stateOf('bob')).toBe('unsubscribed');
+    expect(await stateOf('ada')).toBe('pending');
     expect(summary).toMatchObject({
       created: 1,
       stateChanges: [{ userId: 'ada', state: 'pending' }],
       skippedStateChanges: [{ userId: 'bob', state: 'pending' }],
+      withdrawnAfterCreate: [],
     });
     expect(summary.operations.map((o) => `${o.kind} ${o.userId}`)).toEqual(['create ada']);
+  });
+
+  it('removes the subscription it created for an owner unsubscribed by hand right after its re-read; they stay unsubscribed', async () => {
+    const unsubscribesBefore = sns.callCount('Unsubscribe');
+    let rereads = 0;
+    // the re-read before the creations finds bob active; `owners unsubscribe bob` lands right after it
+    const unsubscribedAfterReread: OwnerSubscriptionRegistry = {
+      listOwners: () => directory.listOwners(),
+      getMany: async (userIds) => {
+        const found = await directory.getMany(userIds);
+        if (rereads++ === 0) await unsubscribeByHand('bob');
+        return found;
+      },
+      recordSubscriptionStates: (states) => directory.recordSubscriptionStates(states),
+    };
+
+    const summary = await reconcileSubscriptions(
+      { topic: topicOnWire(), directory: unsubscribedAfterReread },
+      { route: 'sns-email' },
+    );
+
+    // bob's pending subscription (SNS emailed him a confirmation link) was removed by its ARN: nothing to confirm
+    expect(sns.subscriptionsOf(TOPIC).map((s) => s.endpoint)).toEqual(['ada@example.com']);
+    expect(sns.callCount('Unsubscribe') - unsubscribesBefore).toBe(1);
+    expect(sns.confirm('bob@example.com')).toBe(0);
+    expect(await stateOf('bob')).toBe('unsubscribed');
+    expect(await stateOf('ada')).toBe('pending');
+    expect(summary).toMatchObject({
+      created: 2,
+      failed: [],
+      stateChanges: [{ userId: 'ada', state: 'pending' }],
+      skippedStateChanges: [{ userId: 'bob', state: 'pending' }],
+      states: { confirmed: 0, pending: 1, none: 0, unsubscribed: 1 },
+      withdrawnAfterCreate: [
+        {
+          kind: 'withdraw',
+          userId: 'bob',
+          email: 'bob@example.com',
+          subscriptionArn: expect.stringMatching(new RegExp(`^${TOPIC}:`)),
+        },
+      ],
+    });
+
+    // the next run finds nothing to do: bob's opt-out stands, ada's confirmation is awaited
+    const next = await reconcileSubscriptions({ topic: topicOnWire(), directory }, { route: 'sns-email' });
+    expect(next).toMatchObject({ operations: [], created: 0, stateChanges: [] });
+    expect(await stateOf('bob')).toBe('unsubscribed');
   });
 });

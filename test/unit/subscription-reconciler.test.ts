@@ -3,8 +3,10 @@
  * quota it creates nothing but still removes, repairs and records the states;
  * it stops before any change on an empty directory, writes nothing in a dry
  * run, records only the states that changed, never records `confirmed`
- * for an owner whose digests a refused repair leaves filtered away, and
- * subscribes no owner who opted out, left or moved while it ran.
+ * for an owner whose digests a refused repair leaves filtered away,
+ * subscribes no owner who opted out, left or moved while it ran (counting
+ * them under the state re-read), removes what it just created for one who did
+ * so while its creations ran, and creates nothing when that re-read fails.
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
@@ -23,26 +25,27 @@ import { MemoryOwnerRegistry } from './support/memory-owner-registry';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene';
 const arnOf = (userId: string) => `${TOPIC}:${userId}`;
 
+/**
+ * A topic in memory, as SNS behaves: `create` resolves to the new subscription's ARN (`ReturnSubscriptionArn`),
+ * `list` shows a pending subscription's ARN as `PendingConfirmation`, and `remove` of an ARN no longer there is done.
+ */
 class MemoryTopic implements TopicSubscriptions {
   readonly topicArn = TOPIC;
   readonly calls: string[] = [];
   failCreateFor = new Set<string>();
+  failRemoveOf = new Set<string>();
   failRepair = false;
   constructor(readonly subscriptions: TopicSubscription[] = []) {}
   async list() {
     this.calls.push('list');
-    return [...this.subscriptions];
+    return this.subscriptions.map((s) => (s.pending ? { ...s, arn: 'PendingConfirmation' } : s));
   }
   async create(email: string, filterPolicy: string) {
     this.calls.push(`create ${email}`);
     if (this.failCreateFor.has(email)) throw new Error(`refused ${email}`);
-    this.subscriptions.push({
-      arn: 'PendingConfirmation',
-      protocol: 'email',
-      endpoint: email,
-      pending: true,
-    });
-    return `arn:new:${email}:${filterPolicy.length}`;
+    const arn = `${TOPIC}:new-${email}`;
+    this.subscriptions.push({ arn, protocol: 'email', endpoint: email, filterPolicy, pending: true });
+    return arn;
   }
   async setFilterPolicy(arn: string) {
     this.calls.push(`repair ${arn}`);
@@ -50,10 +53,9 @@ class MemoryTopic implements TopicSubscriptions {
   }
   async remove(arn: string) {
     this.calls.push(`remove ${arn}`);
-    this.subscriptions.splice(
-      this.subscriptions.findIndex((s) => s.arn === arn),
-      1,
-    );
+    if (this.failRemoveOf.has(arn)) throw new Error(`AuthorizationError: refused ${arn}`);
+    const index = this.subscriptions.findIndex((s) => s.arn === arn);
+    if (index >= 0) this.subscriptions.splice(index, 1);
   }
 }
 
@@ -157,7 +159,8 @@ describe('reconcileSubscriptions', () => {
 
     // the same address (compared normalised) is still subscribed; its state is not recorded for another spelling
     expect(topic.calls).toEqual(['list', `remove ${arnOf('gone')}`, 'create ada@x', 'create gil@x']);
-    expect(directory.lookups).toEqual([['ada', 'bob', 'cy', 'dee', 'eve', 'fay', 'gil']]);
+    // before the creations; then gil, subscribed but not recorded (another spelling), is still at the address
+    expect(directory.lookups).toEqual([['ada', 'bob', 'cy', 'dee', 'eve', 'fay', 'gil'], ['gil']]);
     const pending = (userId: string) => ({ userId, state: 'pending' });
     expect(directory.recorded).toEqual([
       [
@@ -181,6 +184,154 @@ describe('reconcileSubscriptions', () => {
     ]);
     expect(summary.skippedStateChanges).toEqual(['bob', 'cy', 'dee', 'eve', 'fay', 'gil'].map(pending));
     expect(summary.filterPolicies).toMatchObject({ current: 1, planned: 2 });
+    // counted as re-read, not as planned: bob and eve unsubscribed, cy (departed) and dee (moved: state cleared)
+    // none, fay (gone from the directory) under no state; ada and gil pending
+    expect(summary.states).toEqual({ confirmed: 0, pending: 2, none: 2, unsubscribed: 2 });
+    expect(summary.withdrawnAfterCreate).toEqual([]);
+  });
+
+  it('removes a subscription it created for an owner who opted out after the re-read, while the creations ran', async () => {
+    // eve's expired pending subscription is gone from the topic: subscribed again, her state unchanged (not written)
+    const topic = new MemoryTopic();
+    const directory = new MemoryOwnerRegistry([
+      owner('ada'),
+      owner('bob'),
+      owner('eve', { subscription: 'pending' }),
+    ]);
+    const getMany = directory.getMany.bind(directory);
+    directory.getMany = async (userIds) => {
+      const found = await getMany(userIds);
+      if (directory.lookups.length === 1) {
+        // right after the re-read before the creations: `owners unsubscribe bob eve`
+        directory.owners = directory.owners.map((o) =>
+          o.userId === 'ada' ? o : { ...o, subscription: 'unsubscribed' as const },
+        );
+      }
+      return found;
+    };
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    const created = (userId: string) => `${TOPIC}:new-${userId}@x`;
+    expect(topic.calls).toEqual([
+      'list',
+      'create ada@x',
+      'create bob@x',
+      'create eve@x',
+      `remove ${created('bob')}`,
+      `remove ${created('eve')}`,
+    ]);
+    expect(topic.subscriptions.map((s) => s.arn)).toEqual([created('ada')]);
+    expect(directory.lookups).toEqual([
+      ['ada', 'bob', 'eve'],
+      ['bob', 'eve'],
+    ]);
+    expect(directory.owners).toEqual([
+      owner('ada', { subscription: 'pending' }),
+      owner('bob', { subscription: 'unsubscribed' }),
+      owner('eve', { subscription: 'unsubscribed' }),
+    ]);
+    expect(summary).toMatchObject({
+      created: 3,
+      removed: 0,
+      failed: [],
+      stateChanges: [{ userId: 'ada', state: 'pending' }],
+      skippedStateChanges: [{ userId: 'bob', state: 'pending' }],
+      states: { confirmed: 0, pending: 1, none: 0, unsubscribed: 2 },
+    });
+    expect(summary.filterPolicies).toMatchObject({ current: 0, planned: 1 });
+    expect(summary.withdrawnAfterCreate).toEqual(
+      ['bob', 'eve'].map((userId) => ({
+        kind: 'withdraw',
+        userId,
+        email: `${userId}@x`,
+        subscriptionArn: created(userId),
+      })),
+    );
+  });
+
+  it('reports a removal of a just-created subscription that SNS refused as failed', async () => {
+    const topic = new MemoryTopic();
+    topic.failRemoveOf.add(`${TOPIC}:new-bob@x`);
+    const directory = new MemoryOwnerRegistry([owner('bob')]);
+    const getMany = directory.getMany.bind(directory);
+    directory.getMany = async (userIds) => {
+      const found = await getMany(userIds);
+      directory.owners = [owner('bob', { subscription: 'unsubscribed' })];
+      return found;
+    };
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(summary.withdrawnAfterCreate).toEqual([]);
+    expect(summary.failed).toEqual([
+      {
+        operation: { kind: 'withdraw', userId: 'bob', email: 'bob@x', subscriptionArn: `${TOPIC}:new-bob@x` },
+        error: `Error: AuthorizationError: refused ${TOPIC}:new-bob@x`,
+      },
+    ]);
+    expect(directory.owners).toEqual([owner('bob', { subscription: 'unsubscribed' })]);
+  });
+
+  it('keeps what it created, reported failed, when the re-read after the state writes fails', async () => {
+    const topic = new MemoryTopic();
+    const directory = new MemoryOwnerRegistry([owner('bob', { subscription: 'pending' })]);
+    const getMany = directory.getMany.bind(directory);
+    directory.getMany = async (userIds) => {
+      if (directory.lookups.length > 0) throw new Error('InternalServerError: try again');
+      return getMany(userIds);
+    };
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(topic.calls).toEqual(['list', 'create bob@x']);
+    expect(summary).toMatchObject({ created: 1, withdrawnAfterCreate: [], states: { pending: 1 } });
+    expect(summary.failed).toEqual([
+      {
+        operation: { kind: 'withdraw', userId: 'bob', email: 'bob@x', subscriptionArn: `${TOPIC}:new-bob@x` },
+        error:
+          're-reading the owners subscribed failed, subscription left: Error: InternalServerError: try again',
+      },
+    ]);
+  });
+
+  it('creates nothing when the re-read before the creations fails, still records the others, and reports the error', async () => {
+    const topic = new MemoryTopic([confirmedSub('ada'), confirmedSub('gone')]);
+    const directory = new MemoryOwnerRegistry([
+      owner('ada'),
+      owner('bob'),
+      owner('cy', { subscription: 'none' }),
+    ]);
+    directory.getMany = async () => {
+      throw new Error('ProvisionedThroughputExceededException: slow down');
+    };
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(topic.calls).toEqual(['list', `remove ${arnOf('gone')}`]);
+    expect(directory.recorded).toEqual([
+      [{ userId: 'ada', state: 'confirmed', subscriptionArn: arnOf('ada'), email: 'ada@x', read: {} }],
+    ]);
+    const error =
+      're-reading the owners to subscribe failed, nothing subscribed: Error: ProvisionedThroughputExceededException: slow down';
+    expect(summary.failed).toEqual(
+      ['bob', 'cy'].map((userId) => ({
+        operation: { kind: 'create', userId, email: `${userId}@x`, filterPolicy: ownerFilterPolicy(userId) },
+        error,
+      })),
+    );
+    expect(summary).toMatchObject({
+      created: 0,
+      removed: 1,
+      operations: [{ kind: 'remove', userId: 'gone' }],
+      stateChanges: [{ userId: 'ada', state: 'confirmed' }],
+      skippedStateChanges: [
+        { userId: 'bob', state: 'pending' },
+        { userId: 'cy', state: 'pending' },
+      ],
+      // bob and cy count as the run read them (no state recorded: none), not as planned
+      states: { confirmed: 1, pending: 0, none: 2, unsubscribed: 0 },
+    });
   });
 
   it('re-reads the directory only when it creates: not in a dry run, not at the quota, not without creations', async () => {

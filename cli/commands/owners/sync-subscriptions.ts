@@ -35,6 +35,7 @@ import {
 import {
   DEFAULT_RECONCILE_CONCURRENCY,
   EmptyOwnerDirectoryError,
+  type FailedOperation,
   type ReconcileSummary,
   reconcileSubscriptions,
   SubscriptionQuotaStop,
@@ -98,8 +99,10 @@ function defineSyncSubscriptions(owners: Command) {
 
 type SyncOptions = OptionsOf<ReturnType<typeof defineSyncSubscriptions>>;
 
-function operationLine(operation: SubscriptionOperation): string {
+function operationLine(operation: FailedOperation['operation']): string {
   switch (operation.kind) {
+    case 'withdraw':
+      return `  withdraw ${operation.userId} <${operation.email}> ${operation.subscriptionArn} (created this run)`;
     case 'create':
       return `  create  ${operation.userId} <${operation.email}>`;
     case 'repair':
@@ -140,8 +143,16 @@ function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): str
     lines.push(
       row(
         'states not recorded',
-        `${summary.skippedStateChanges.length} (owner removed, departed or unsubscribed, or address or state changed, during the run; the next run plans again)`,
+        `${summary.skippedStateChanges.length} (owner removed, departed or unsubscribed, or address or state changed, during the run, or re-reading them before subscribing failed; the next run plans again)`,
       ),
+    );
+  if (summary.withdrawnAfterCreate.length > 0)
+    lines.push(
+      row(
+        'withdrawn',
+        `${summary.withdrawnAfterCreate.length} created this run, then removed: the owner unsubscribed, left or moved while the run subscribed (SNS had already emailed them a confirmation link)`,
+      ),
+      ...summary.withdrawnAfterCreate.map((w) => `  withdrawn ${w.userId} <${w.email}> ${w.subscriptionArn}`),
     );
   lines.push(...guardLines(summary));
   // Each line holds stored text (owner ids, addresses, filters, SNS errors): sanitised line by line,

@@ -102,7 +102,7 @@ function removedText(removed: readonly string[]): string {
 
 function unsubscribedLines(owner: UnsubscribedOwner, result: UnsubscribeResult, tableName: string): string[] {
   const done = owner.recordedMeanwhile
-    ? `${owner.userId}: unsubscribe already recorded in ${tableName} while this ran (a reconcile took the removal for the opt-out, or another run recorded it; state unsubscribed, unreachable on both routes; undo: pc-hygiene owners resubscribe)`
+    ? `${owner.userId}: unsubscribe already recorded in ${tableName} while this ran (a reconcile took the removal for the opt-out, another run recorded it, or a retried write of this one landed; state unsubscribed, unreachable on both routes; undo: pc-hygiene owners resubscribe)`
     : `${owner.userId}: unsubscribe recorded in ${tableName} (state unsubscribed, unreachable on both routes; undo: pc-hygiene owners resubscribe)`;
   const relay = result.route === 'relay' ? '; route relay: the relay emails them no more' : '';
   if (result.topicArn === undefined)
