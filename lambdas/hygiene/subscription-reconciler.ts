@@ -22,18 +22,24 @@
  * run, is caught after the state writes: the run re-reads the owners it
  * subscribed but recorded no state for, and removes the subscription it just
  * created for any who no longer want it (the confirmation email already sent
- * cannot be recalled). Used by the scheduled Lambda and by `pc-hygiene owners
+ * cannot be recalled; both re-reads: `subscription-creations.ts`). Used by
+ * the scheduled Lambda and by `pc-hygiene owners
  * sync-subscriptions`.
  */
-import { errorText } from './errors';
-import {
-  normalizeEmail,
-  type OwnerDeliveryRoute,
-  type OwnerRecord,
-  type OwnerSubscriptionRegistry,
-  type OwnerSubscriptionState,
-  type PlannedSubscriptionState,
+import type {
+  OwnerDeliveryRoute,
+  OwnerRecord,
+  OwnerSubscriptionRegistry,
+  OwnerSubscriptionState,
+  PlannedSubscriptionState,
 } from './owner-directory';
+import {
+  attemptEach,
+  type CreatedSubscription,
+  recheckCreations,
+  withdrawAfterCreate,
+  withoutCreationsFor,
+} from './subscription-creations';
 import type { UnsubscribeGuardVerdict } from './subscription-opt-out';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
@@ -47,7 +53,6 @@ import {
   type TopicSubscription,
   withoutCreations,
 } from './subscription-plan';
-import { mapWithConcurrency } from './task-pool';
 
 /** The topic's subscriptions, as the reconciler reads and changes them (adapter: `lambdas/aws/`). */
 export interface TopicSubscriptions {
@@ -260,9 +265,8 @@ async function applyAndRecord(
 ): Promise<ReconcileSummary> {
   const { owners, quota } = context;
   const read = new Map(owners.map((o) => [o.userId, o]));
-  const applied = options.dryRun
-    ? notApplied(planned)
-    : await applyPlan(deps, planned, read, options.concurrency);
+  const concurrency = options.concurrency ?? DEFAULT_RECONCILE_CONCURRENCY;
+  const applied = options.dryRun ? notApplied(planned) : await applyPlan(deps, planned, read, concurrency);
   const { plan, withdrawn } = applied;
   // A withdrawn owner keeps the planned state (listed as skipped), also when a failed re-read failed their creation.
   const states = statesAfter(
@@ -282,7 +286,7 @@ async function applyAndRecord(
   const afterCreate = await withdrawAfterCreate(
     deps,
     applied.created.filter((c) => !recorded.has(c.userId)),
-    options.concurrency,
+    concurrency,
   );
   return summarize(plan, options, {
     owners: owners.length,
@@ -294,13 +298,6 @@ async function applyAndRecord(
     skippedStateChanges: changes.filter((s) => skipped.has(s.userId)),
     withdrawnAfterCreate: afterCreate.removed,
   });
-}
-
-/** A subscription this run created: `create` resolved to its ARN. */
-interface CreatedSubscription {
-  readonly userId: string;
-  readonly email: string;
-  readonly subscriptionArn: string;
 }
 
 /** A plan as applied: the creations withdrawn by the re-check left out, and the operations that failed. */
@@ -325,7 +322,7 @@ async function applyPlan(
   deps: ReconcilerDeps,
   planned: SubscriptionPlan,
   read: ReadonlyMap<string, OwnerRecord>,
-  concurrency: number | undefined,
+  concurrency: number,
 ): Promise<AppliedPlan> {
   const failed = await applyOperations(deps.topic, planned, ['remove', 'repair'], concurrency);
   const recheck = await recheckCreations(deps.directory, planned, read);
@@ -339,113 +336,6 @@ async function applyPlan(
     },
   );
   return { plan, failed: [...failed, ...recheck.failed, ...refused], withdrawn: recheck.withdrawn, created };
-}
-
-type Creation = Extract<SubscriptionOperation, { kind: 'create' }>;
-
-/**
- * The owners whose planned creation must not happen: re-read right before
- * the creations with a consistent read, the directory no longer holds them,
- * or holds them not `active`, `unsubscribed` (an operator's `owners
- * unsubscribe`), or at another address than the one planned (an import).
- * Creating would email a confirmation link to a person who asked to stop,
- * left, or no longer has that address. Cost: one consistent `BatchGetItem`
- * per 100 creations, and only when the plan creates (never in a dry run or a
- * quota stop, which create nothing). When the re-read fails, every creation
- * is withdrawn (each owner as the run first read them) and fails with the
- * error: nobody is subscribed unchecked, and the run still records the
- * others' states.
- */
-async function recheckCreations(
-  directory: OwnerSubscriptionRegistry,
-  plan: SubscriptionPlan,
-  read: ReadonlyMap<string, OwnerRecord>,
-): Promise<{ withdrawn: ReadonlyMap<string, OwnerRecord | undefined>; failed: FailedOperation[] }> {
-  const creations = plan.operations.filter((o): o is Creation => o.kind === 'create');
-  if (creations.length === 0) return { withdrawn: new Map(), failed: [] };
-  let current: ReadonlyMap<string, OwnerRecord>;
-  try {
-    current = await directory.getMany(creations.map((c) => c.userId));
-  } catch (error: unknown) {
-    const text = `re-reading the owners to subscribe failed, nothing subscribed: ${errorText(error)}`;
-    return {
-      withdrawn: new Map(creations.map((c) => [c.userId, read.get(c.userId)])),
-      failed: creations.map((operation) => ({ operation, error: text })),
-    };
-  }
-  const unwanted = creations.filter((c) => !stillWantsCreation(current.get(c.userId), c.email));
-  return { withdrawn: new Map(unwanted.map((c) => [c.userId, current.get(c.userId)])), failed: [] };
-}
-
-/**
- * Removes the subscriptions in `created` whose owners, re-read now (one
- * consistent read, none when `created` is empty), no longer want them
- * ({@link stillWantsCreation}): a change that landed after
- * {@link recheckCreations}, while the creations ran. `created` holds the
- * owners the run subscribed but recorded no state for (a recorded state was
- * written only while the owner still had what the run read). A removal SNS
- * refuses, or a failed re-read, fails each one concerned (the subscription
- * stays; the next run plans for it).
- */
-async function withdrawAfterCreate(
-  deps: ReconcilerDeps,
-  created: readonly CreatedSubscription[],
-  concurrency: number | undefined,
-): Promise<{
-  removed: CreatedSubscriptionRemoval[];
-  failed: FailedOperation[];
-  /** The owners withdrawn, as re-read (`undefined`: gone). */
-  found: ReadonlyMap<string, OwnerRecord | undefined>;
-}> {
-  const removals = created.map((c): CreatedSubscriptionRemoval => ({ kind: 'withdraw', ...c }));
-  if (removals.length === 0) return { removed: [], failed: [], found: new Map() };
-  let current: ReadonlyMap<string, OwnerRecord>;
-  try {
-    current = await deps.directory.getMany(removals.map((r) => r.userId));
-  } catch (error: unknown) {
-    const text = `re-reading the owners subscribed failed, subscription left: ${errorText(error)}`;
-    return {
-      removed: [],
-      failed: removals.map((operation) => ({ operation, error: text })),
-      found: new Map(),
-    };
-  }
-  const unwanted = removals.filter((r) => !stillWantsCreation(current.get(r.userId), r.email));
-  const refused = await attemptEach(unwanted, concurrency, (r) => deps.topic.remove(r.subscriptionArn));
-  const failedIds = new Set(refused.map((f) => f.operation.userId));
-  return {
-    removed: unwanted.filter((r) => !failedIds.has(r.userId)),
-    failed: refused,
-    found: new Map(unwanted.map((r) => [r.userId, current.get(r.userId)])),
-  };
-}
-
-/** True when `owner`, as the directory holds them now, still wants the subscription planned for `email`. */
-function stillWantsCreation(owner: OwnerRecord | undefined, email: string): boolean {
-  return (
-    owner !== undefined &&
-    owner.status === 'active' &&
-    owner.subscription !== 'unsubscribed' &&
-    owner.email !== undefined &&
-    normalizeEmail(owner.email) === normalizeEmail(email)
-  );
-}
-
-/**
- * The plan without the creations for `userIds` (their planned states stay,
- * as for any state not recorded); the filter policies it adds drop with them.
- */
-function withoutCreationsFor(plan: SubscriptionPlan, userIds: ReadonlySet<string>): SubscriptionPlan {
-  if (userIds.size === 0) return plan;
-  const operations = plan.operations.filter((o) => o.kind !== 'create' || !userIds.has(o.userId));
-  return {
-    ...plan,
-    operations,
-    filterPolicies: {
-      ...plan.filterPolicies,
-      planned: plan.filterPolicies.planned - (plan.operations.length - operations.length),
-    },
-  };
 }
 
 /**
@@ -478,7 +368,7 @@ async function applyOperations(
   topic: TopicSubscriptions,
   plan: SubscriptionPlan,
   kinds: readonly Exclude<SubscriptionOperation['kind'], 'create'>[],
-  concurrency: number | undefined,
+  concurrency: number,
 ): Promise<FailedOperation[]> {
   const failed: FailedOperation[] = [];
   for (const kind of kinds) {
@@ -491,23 +381,6 @@ async function applyOperations(
       })),
     );
   }
-  return failed;
-}
-
-/** Runs `apply` on each operation, `concurrency` at a time; returns the ones it threw for, with the error. */
-async function attemptEach<T extends FailedOperation['operation']>(
-  operations: readonly T[],
-  concurrency: number | undefined,
-  apply: (operation: T) => Promise<void>,
-): Promise<{ operation: T; error: string }[]> {
-  const failed: { operation: T; error: string }[] = [];
-  await mapWithConcurrency(operations, concurrency ?? DEFAULT_RECONCILE_CONCURRENCY, async (operation) => {
-    try {
-      await apply(operation);
-    } catch (error: unknown) {
-      failed.push({ operation, error: errorText(error) });
-    }
-  });
   return failed;
 }
 

@@ -1,0 +1,149 @@
+/**
+ * How the subscription reconciler creates owner subscriptions without
+ * emailing a person who no longer wants one (docs/notifications.md,
+ * "Subscription reconciler"): a run reads the directory once, then applies
+ * its plan over seconds, while `pc-hygiene owners unsubscribe` or an import
+ * (departed, a new address) may land. So the owners to subscribe are re-read
+ * right before the creations ({@link recheckCreations}), and the owners
+ * subscribed whose state write then failed are re-read after the writes: a
+ * subscription just created for one who no longer wants it is removed by the
+ * ARN `create` returned ({@link withdrawAfterCreate}; the confirmation email
+ * already sent cannot be recalled). Split from `subscription-reconciler.ts`,
+ * which applies the plan and records the states. Pure: the ports only.
+ */
+import { errorText } from './errors';
+import { normalizeEmail, type OwnerRecord, type OwnerSubscriptionRegistry } from './owner-directory';
+import type { SubscriptionOperation, SubscriptionPlan } from './subscription-plan';
+import type { CreatedSubscriptionRemoval, FailedOperation, ReconcilerDeps } from './subscription-reconciler';
+import { mapWithConcurrency } from './task-pool';
+
+/** A subscription this run created: `create` resolved to its ARN. */
+export interface CreatedSubscription {
+  readonly userId: string;
+  readonly email: string;
+  readonly subscriptionArn: string;
+}
+
+type Creation = Extract<SubscriptionOperation, { kind: 'create' }>;
+
+/**
+ * The owners whose planned creation must not happen: re-read right before
+ * the creations with a consistent read, the directory no longer holds them,
+ * or holds them not `active`, `unsubscribed` (an operator's `owners
+ * unsubscribe`), or at another address than the one planned (an import).
+ * Creating would email a confirmation link to a person who asked to stop,
+ * left, or no longer has that address. Cost: one consistent `BatchGetItem`
+ * per 100 creations, and only when the plan creates (never in a dry run or a
+ * quota stop, which create nothing). When the re-read fails, every creation
+ * is withdrawn (each owner as the run first read them) and fails with the
+ * error: nobody is subscribed unchecked, and the run still records the
+ * others' states.
+ */
+export async function recheckCreations(
+  directory: OwnerSubscriptionRegistry,
+  plan: SubscriptionPlan,
+  read: ReadonlyMap<string, OwnerRecord>,
+): Promise<{ withdrawn: ReadonlyMap<string, OwnerRecord | undefined>; failed: FailedOperation[] }> {
+  const creations = plan.operations.filter((o): o is Creation => o.kind === 'create');
+  if (creations.length === 0) return { withdrawn: new Map(), failed: [] };
+  let current: ReadonlyMap<string, OwnerRecord>;
+  try {
+    current = await directory.getMany(creations.map((c) => c.userId));
+  } catch (error: unknown) {
+    const text = `re-reading the owners to subscribe failed, nothing subscribed: ${errorText(error)}`;
+    return {
+      withdrawn: new Map(creations.map((c) => [c.userId, read.get(c.userId)])),
+      failed: creations.map((operation) => ({ operation, error: text })),
+    };
+  }
+  const unwanted = creations.filter((c) => !stillWantsCreation(current.get(c.userId), c.email));
+  return { withdrawn: new Map(unwanted.map((c) => [c.userId, current.get(c.userId)])), failed: [] };
+}
+
+/**
+ * Removes the subscriptions in `created` whose owners, re-read now (one
+ * consistent read, none when `created` is empty), no longer want them
+ * ({@link stillWantsCreation}): a change that landed after
+ * {@link recheckCreations}, while the creations ran. `created` holds the
+ * owners the run subscribed but recorded no state for (a recorded state was
+ * written only while the owner still had what the run read). A removal SNS
+ * refuses, or a failed re-read, fails each one concerned (the subscription
+ * stays; the next run plans for it).
+ */
+export async function withdrawAfterCreate(
+  deps: ReconcilerDeps,
+  created: readonly CreatedSubscription[],
+  concurrency: number,
+): Promise<{
+  removed: CreatedSubscriptionRemoval[];
+  failed: FailedOperation[];
+  /** The owners withdrawn, as re-read (`undefined`: gone). */
+  found: ReadonlyMap<string, OwnerRecord | undefined>;
+}> {
+  const removals = created.map((c): CreatedSubscriptionRemoval => ({ kind: 'withdraw', ...c }));
+  if (removals.length === 0) return { removed: [], failed: [], found: new Map() };
+  let current: ReadonlyMap<string, OwnerRecord>;
+  try {
+    current = await deps.directory.getMany(removals.map((r) => r.userId));
+  } catch (error: unknown) {
+    const text = `re-reading the owners subscribed failed, subscription left: ${errorText(error)}`;
+    return {
+      removed: [],
+      failed: removals.map((operation) => ({ operation, error: text })),
+      found: new Map(),
+    };
+  }
+  const unwanted = removals.filter((r) => !stillWantsCreation(current.get(r.userId), r.email));
+  const refused = await attemptEach(unwanted, concurrency, (r) => deps.topic.remove(r.subscriptionArn));
+  const failedIds = new Set(refused.map((f) => f.operation.userId));
+  return {
+    removed: unwanted.filter((r) => !failedIds.has(r.userId)),
+    failed: refused,
+    found: new Map(unwanted.map((r) => [r.userId, current.get(r.userId)])),
+  };
+}
+
+/** True when `owner`, as the directory holds them now, still wants the subscription planned for `email`. */
+function stillWantsCreation(owner: OwnerRecord | undefined, email: string): boolean {
+  return (
+    owner !== undefined &&
+    owner.status === 'active' &&
+    owner.subscription !== 'unsubscribed' &&
+    owner.email !== undefined &&
+    normalizeEmail(owner.email) === normalizeEmail(email)
+  );
+}
+
+/**
+ * The plan without the creations for `userIds` (their planned states stay,
+ * as for any state not recorded); the filter policies it adds drop with them.
+ */
+export function withoutCreationsFor(plan: SubscriptionPlan, userIds: ReadonlySet<string>): SubscriptionPlan {
+  if (userIds.size === 0) return plan;
+  const operations = plan.operations.filter((o) => o.kind !== 'create' || !userIds.has(o.userId));
+  return {
+    ...plan,
+    operations,
+    filterPolicies: {
+      ...plan.filterPolicies,
+      planned: plan.filterPolicies.planned - (plan.operations.length - operations.length),
+    },
+  };
+}
+
+/** Runs `apply` on each operation, `concurrency` at a time; returns the ones it threw for, with the error. */
+export async function attemptEach<T extends FailedOperation['operation']>(
+  operations: readonly T[],
+  concurrency: number,
+  apply: (operation: T) => Promise<void>,
+): Promise<{ operation: T; error: string }[]> {
+  const failed: { operation: T; error: string }[] = [];
+  await mapWithConcurrency(operations, concurrency, async (operation) => {
+    try {
+      await apply(operation);
+    } catch (error: unknown) {
+      failed.push({ operation, error: errorText(error) });
+    }
+  });
+  return failed;
+}
