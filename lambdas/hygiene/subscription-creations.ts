@@ -5,7 +5,7 @@
  * its plan over seconds, while `pc-hygiene owners unsubscribe` or an import
  * (departed, a new address) may land. So the owners to subscribe are re-read
  * right before the creations ({@link recheckCreations}), and the owners
- * subscribed whose state write then failed are re-read after the writes: a
+ * subscribed are re-read after the state writes: a
  * subscription just created for one who no longer wants it is removed by the
  * ARN `create` returned ({@link withdrawAfterCreate}; the confirmation email
  * already sent cannot be recalled). Split from `subscription-reconciler.ts`,
@@ -62,13 +62,13 @@ export async function recheckCreations(
 
 /**
  * Removes the subscriptions in `created` whose owners, re-read now (one
- * consistent read, none when `created` is empty), no longer want them
- * ({@link stillWantsCreation}): a change that landed after
- * {@link recheckCreations}, while the creations ran. `created` holds the
- * owners the run subscribed but recorded no state for (a recorded state was
- * written only while the owner still had what the run read). A removal SNS
- * refuses, or a failed re-read, fails each one concerned (the subscription
- * stays; the next run plans for it).
+ * consistent `BatchGetItem` per 100, none when `created` is empty), no longer
+ * want them ({@link stillWantsCreation}): a change that landed after
+ * {@link recheckCreations}, while the creations ran. `created` holds every
+ * owner the run subscribed, also one whose state it recorded (that write's
+ * condition is on the address, state and ARN, not on `status`: a departure
+ * does not stop it). A removal SNS refuses, or a failed re-read, fails each
+ * one concerned (the subscription stays; the next run plans for it).
  */
 export async function withdrawAfterCreate(
   deps: ReconcilerDeps,

@@ -20,7 +20,7 @@
  * or moving them, may land while the run is in flight (a failed re-read
  * creates nothing). One that lands after that re-read, while the creations
  * run, is caught after the state writes: the run re-reads the owners it
- * subscribed but recorded no state for, and removes the subscription it just
+ * subscribed, and removes the subscription it just
  * created for any who no longer want it (the confirmation email already sent
  * cannot be recalled; both re-reads: `subscription-creations.ts`). Used by
  * the scheduled Lambda and by `pc-hygiene owners
@@ -171,9 +171,10 @@ export interface ReconcileSummary {
   readonly skippedStateChanges: readonly OwnerSubscriptionState[];
   /**
    * Subscriptions this run created and then removed ({@link CreatedSubscriptionRemoval}):
-   * the owner's change landed after the re-read before the creations. Only
-   * owners whose state the run did not record are re-read for this (a
-   * recorded state proves the owner unchanged at the write). Empty in a dry run.
+   * the owner's change landed after the re-read before the creations. Every
+   * owner the run subscribed is re-read for this, also one whose state it
+   * recorded: that write's condition is on the address, state and ARN, not on
+   * the owner's `status`. Empty in a dry run.
    */
   readonly withdrawnAfterCreate: readonly CreatedSubscriptionRemoval[];
   /**
@@ -275,19 +276,21 @@ async function applyAndRecord(
   );
   const changes = states.filter((s) => withdrawn.has(s.userId) || changesRecord(read.get(s.userId), s));
   const toRecord = changes.filter((s) => !withdrawn.has(s.userId));
-  const notRecorded =
-    options.dryRun || toRecord.length === 0
-      ? []
-      : await deps.directory.recordSubscriptionStates(
-          toRecord.map((s) => plannedFrom(read.get(s.userId), s)),
-        );
+  let notRecorded: readonly string[] = [];
+  try {
+    if (!options.dryRun && toRecord.length > 0) {
+      notRecorded = await deps.directory.recordSubscriptionStates(
+        toRecord.map((s) => plannedFrom(read.get(s.userId), s)),
+      );
+    }
+  } catch (error: unknown) {
+    // The states could not be written (not a changed owner: an error): the subscriptions just created are still
+    // checked, so a run that fails here leaves none for an owner who meanwhile opted out, left or moved.
+    await withdrawAfterCreate(deps, applied.created, concurrency);
+    throw error;
+  }
   const skipped = new Set([...withdrawn.keys(), ...notRecorded]);
-  const recorded = new Set(toRecord.filter((s) => !skipped.has(s.userId)).map((s) => s.userId));
-  const afterCreate = await withdrawAfterCreate(
-    deps,
-    applied.created.filter((c) => !recorded.has(c.userId)),
-    concurrency,
-  );
+  const afterCreate = await withdrawAfterCreate(deps, applied.created, concurrency);
   return summarize(plan, options, {
     owners: owners.length,
     quota,

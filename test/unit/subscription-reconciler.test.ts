@@ -159,8 +159,11 @@ describe('reconcileSubscriptions', () => {
 
     // the same address (compared normalised) is still subscribed; its state is not recorded for another spelling
     expect(topic.calls).toEqual(['list', `remove ${arnOf('gone')}`, 'create ada@x', 'create gil@x']);
-    // before the creations; then gil, subscribed but not recorded (another spelling), is still at the address
-    expect(directory.lookups).toEqual([['ada', 'bob', 'cy', 'dee', 'eve', 'fay', 'gil'], ['gil']]);
+    // before the creations; then every owner it subscribed, ada (recorded) and gil (not: another spelling)
+    expect(directory.lookups).toEqual([
+      ['ada', 'bob', 'cy', 'dee', 'eve', 'fay', 'gil'],
+      ['ada', 'gil'],
+    ]);
     const pending = (userId: string) => ({ userId, state: 'pending' });
     expect(directory.recorded).toEqual([
       [
@@ -224,7 +227,7 @@ describe('reconcileSubscriptions', () => {
     expect(topic.subscriptions.map((s) => s.arn)).toEqual([created('ada')]);
     expect(directory.lookups).toEqual([
       ['ada', 'bob', 'eve'],
-      ['bob', 'eve'],
+      ['ada', 'bob', 'eve'],
     ]);
     expect(directory.owners).toEqual([
       owner('ada', { subscription: 'pending' }),
@@ -248,6 +251,47 @@ describe('reconcileSubscriptions', () => {
         subscriptionArn: created(userId),
       })),
     );
+  });
+
+  it('removes a subscription it created and recorded pending for an owner marked departed while the creations ran', async () => {
+    // The state write's condition is on the address, state and ARN, not on status: bob's `pending` is written.
+    const topic = new MemoryTopic();
+    const directory = new MemoryOwnerRegistry([owner('bob')]);
+    const create = topic.create.bind(topic);
+    topic.create = async (email, filterPolicy) => {
+      const arn = await create(email, filterPolicy);
+      directory.owners = [owner('bob', { status: 'departed' })]; // an import --sync, while the creations run
+      return arn;
+    };
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(topic.subscriptions).toEqual([]);
+    expect(directory.lookups).toEqual([['bob'], ['bob']]);
+    expect(summary.stateChanges).toEqual([{ userId: 'bob', state: 'pending' }]);
+    expect(summary.withdrawnAfterCreate).toEqual([
+      { kind: 'withdraw', userId: 'bob', email: 'bob@x', subscriptionArn: `${TOPIC}:new-bob@x` },
+    ]);
+  });
+
+  it('still removes what it created for an owner who opted out when the state writes fail, then fails', async () => {
+    const topic = new MemoryTopic();
+    const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob')]);
+    const create = topic.create.bind(topic);
+    topic.create = async (email, filterPolicy) => {
+      const arn = await create(email, filterPolicy);
+      if (email === 'bob@x')
+        directory.owners = [owner('ada'), owner('bob', { subscription: 'unsubscribed' })];
+      return arn;
+    };
+    directory.recordSubscriptionStates = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+
+    await expect(reconcileSubscriptions({ topic, directory }, { route: 'sns-email' })).rejects.toThrow(
+      'ProvisionedThroughputExceededException',
+    );
+    expect(topic.subscriptions.map((s) => s.arn)).toEqual([`${TOPIC}:new-ada@x`]);
   });
 
   it('reports a removal of a just-created subscription that SNS refused as failed', async () => {
