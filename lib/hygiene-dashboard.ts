@@ -212,6 +212,10 @@ function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwa
       m(RECONCILER_METRIC.created, { ...hourly, label: 'created' }),
       m(RECONCILER_METRIC.repaired, { ...hourly, label: 'repaired' }),
       m(RECONCILER_METRIC.removed, { ...hourly, label: 'removed' }),
+      m(RECONCILER_METRIC.withdrawn, {
+        ...hourly,
+        label: 'created, then withdrawn (owner changed meanwhile)',
+      }),
     ]),
     graph('Subscription reconciler problems', [
       m(RECONCILER_METRIC.quotaExceeded, { ...hourly, statistic: 'Maximum', label: 'quota exceeded' }),

@@ -101,6 +101,11 @@ export const RECONCILER_METRIC = {
   repaired: 'SubscriptionsRepaired',
   /** Owner subscriptions removed (departed or removed owners, changed addresses, duplicates). */
   removed: 'SubscriptionsRemoved',
+  /**
+   * Subscriptions the run created, then removed because the owner opted out, left or moved while it ran
+   * (`withdrawnAfterCreate`): each sent a confirmation email the person did not want.
+   */
+  withdrawn: 'SubscriptionsWithdrawn',
   /** Subscribe/SetSubscriptionAttributes/Unsubscribe calls SNS refused: retried by the next run. */
   failed: 'SubscriptionOperationsFailed',
   /** Owners whose subscription awaits confirmation. */

@@ -55,6 +55,7 @@ export function recordReconcilerMetrics(
   metrics.addMetric(RECONCILER_METRIC.created, MetricUnit.Count, summary.created);
   metrics.addMetric(RECONCILER_METRIC.repaired, MetricUnit.Count, summary.repaired);
   metrics.addMetric(RECONCILER_METRIC.removed, MetricUnit.Count, summary.removed);
+  metrics.addMetric(RECONCILER_METRIC.withdrawn, MetricUnit.Count, summary.withdrawnAfterCreate.length);
   metrics.addMetric(RECONCILER_METRIC.failed, MetricUnit.Count, summary.failed.length);
   metrics.addMetric(RECONCILER_METRIC.pendingOwners, MetricUnit.Count, summary.states.pending);
   metrics.addMetric(RECONCILER_METRIC.unsubscribedOwners, MetricUnit.Count, summary.states.unsubscribed);

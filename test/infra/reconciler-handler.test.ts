@@ -130,6 +130,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.created]: 2,
       [RECONCILER_METRIC.repaired]: 0,
       [RECONCILER_METRIC.removed]: 1,
+      [RECONCILER_METRIC.withdrawn]: 0,
       [RECONCILER_METRIC.failed]: 0,
       [RECONCILER_METRIC.pendingOwners]: 2,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
@@ -148,6 +149,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.created]: 0,
       [RECONCILER_METRIC.repaired]: 0,
       [RECONCILER_METRIC.removed]: 0,
+      [RECONCILER_METRIC.withdrawn]: 0,
       [RECONCILER_METRIC.failed]: 0,
       [RECONCILER_METRIC.pendingOwners]: 0,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
@@ -187,6 +189,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.created]: 0,
       [RECONCILER_METRIC.repaired]: 1,
       [RECONCILER_METRIC.removed]: 1,
+      [RECONCILER_METRIC.withdrawn]: 0,
       [RECONCILER_METRIC.failed]: 1,
       [RECONCILER_METRIC.pendingOwners]: 1,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
@@ -205,6 +208,40 @@ describe('reconciler handler', () => {
     expect(metrics).toMatchObject({
       [RECONCILER_METRIC.created]: 1,
       [RECONCILER_METRIC.pendingOwners]: 1,
+      [RECONCILER_METRIC.unsubscribedOwners]: 1,
+    });
+  });
+
+  it('counts the subscriptions it created and withdrew because the owner opted out while it ran', async () => {
+    const { metrics, tools } = fakeTools();
+    const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob')]);
+    const topic = topicWith([]);
+    const removed: string[] = [];
+    const handler = handlerModule.createReconcilerHandler({
+      ...tools,
+      topic: {
+        ...topic,
+        create: async (email: string) => {
+          // `owners unsubscribe bob` lands while the creations run
+          directory.owners = [owner('ada'), { ...owner('bob'), subscription: 'unsubscribed' }];
+          return `arn:new-${email}`;
+        },
+        remove: async (arn: string) => {
+          removed.push(arn);
+        },
+      },
+      directory,
+      route: 'sns-email',
+      filterPolicyQuota: 200,
+    });
+
+    const summary = await handler({});
+
+    expect(removed).toEqual(['arn:new-bob@x']);
+    expect(summary).toMatchObject({ created: 2, withdrawnAfterCreate: [{ userId: 'bob' }] });
+    expect(metrics).toMatchObject({
+      [RECONCILER_METRIC.created]: 2,
+      [RECONCILER_METRIC.withdrawn]: 1,
       [RECONCILER_METRIC.unsubscribedOwners]: 1,
     });
   });

@@ -488,6 +488,7 @@ describe('operations', () => {
       'OwnerSubscriptionsUnsubscribed',
       'SubscriptionsCreated',
       'SubscriptionsRemoved',
+      'SubscriptionsWithdrawn',
       'SubscriptionQuotaExceeded',
       'SubscriptionOperationsFailed',
     ]) {

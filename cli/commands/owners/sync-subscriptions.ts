@@ -113,7 +113,7 @@ function operationLine(operation: FailedOperation['operation']): string {
 }
 
 /** The summary as readable lines. */
-function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): string {
+export function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): string {
   const { states, filterPolicies: fp, dryRun } = summary;
   const row = (label: string, value: string | number) => `  ${label.padEnd(20)} ${value}`;
   const done = (kind: SubscriptionOperation['kind'], applied: number) =>

@@ -1,0 +1,52 @@
+/**
+ * `owners sync-subscriptions`' text summary names what a run created and then
+ * withdrew because the owner opted out, left or moved while it ran, and a
+ * withdrawal SNS refused (docs/notifications.md, "Subscription reconciler"),
+ * each line sanitised: the ids and addresses are stored text.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderSyncSummaryText } from '../../cli/commands/owners/sync-subscriptions';
+import type { ReconcileSummary } from '../../lambdas/hygiene/subscription-reconciler';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
+
+const summary: ReconcileSummary = {
+  dryRun: false,
+  route: 'sns-email',
+  owners: 3,
+  operations: [],
+  created: 3,
+  repaired: 0,
+  removed: 0,
+  failed: [
+    {
+      operation: { kind: 'withdraw', userId: 'cy', email: 'cy@x', subscriptionArn: `${TOPIC}:c` },
+      error: 'AuthorizationError: refused',
+    },
+  ],
+  states: { confirmed: 0, pending: 1, none: 0, unsubscribed: 2 },
+  stateChanges: [{ userId: 'ada', state: 'pending' }],
+  skippedStateChanges: [],
+  withdrawnAfterCreate: [
+    { kind: 'withdraw', userId: 'bob\u001b[2J', email: 'bob@x', subscriptionArn: `${TOPIC}:b` },
+  ],
+  unsubscribeGuard: { tripped: false, overridden: false, newlyUnsubscribed: [], confirmedBefore: 0 },
+  conflicts: [],
+  untouched: 0,
+  filterPolicies: { current: 0, planned: 2, quota: 200 },
+};
+
+describe('owners sync-subscriptions text summary', () => {
+  it('names the subscriptions withdrawn after their creation, and a withdrawal SNS refused', () => {
+    const lines = renderSyncSummaryText(summary, TOPIC).split('\n');
+
+    expect(lines).toContain(
+      '  withdrawn            1 created this run, then removed: the owner unsubscribed, left or moved while the run subscribed (SNS had already emailed them a confirmation link)',
+    );
+    expect(lines).toContain(`  withdrawn bob\\x1b[2J <bob@x> ${TOPIC}:b`);
+    expect(lines).toContain(
+      `  failed: withdraw cy <cy@x> ${TOPIC}:c (created this run): AuthorizationError: refused`,
+    );
+    expect(lines.join('\n')).not.toContain('\u001b');
+  });
+});
