@@ -392,7 +392,7 @@ describe('pc-hygiene owners unsubscribe', () => {
       // A real reconcile, overlapping: it reads the directory once lee's subscription is gone (both still
       // recorded confirmed) and lists the topic once max's is gone: every confirmed owner's subscription
       // vanished at once, so its guard trips and records them none, between max's removal and its record.
-      let directoryRead: Promise<readonly OwnerRecord[]> | undefined;
+      let directoryRead: readonly OwnerRecord[] | undefined;
       let verdict: { tripped: boolean } | undefined;
       const topic = guardedTopic();
       const overlappingTopic = {
@@ -400,9 +400,10 @@ describe('pc-hygiene owners unsubscribe', () => {
         list: () => topic.list(),
         remove: async (arn: string) => {
           await topic.remove(arn);
-          if (arn === leeArn) directoryRead = guarded.listOwners();
+          // Read before lee's record is written (the command awaits this removal before it records).
+          if (arn === leeArn) directoryRead = await guarded.listOwners();
           if (arn !== maxArn || directoryRead === undefined) return;
-          const owners = await directoryRead;
+          const owners = directoryRead;
           // The real directory, except that its listing is the one read before lee's record.
           const overlapping: DynamoOwnerDirectory = Object.assign(Object.create(guarded), {
             listOwners: async () => owners,
