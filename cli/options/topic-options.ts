@@ -1,9 +1,12 @@
 /**
  * `--topic-arn ARN` (env `PC_HYGIENE_TOPIC_ARN`) and `--sns-endpoint URL`:
  * the notification topic, for every command that talks to SNS (`notify`,
- * `owners sync-subscriptions`), declared and checked once.
+ * `owners sync-subscriptions`, `owners unsubscribe`), declared and checked
+ * once.
  */
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { Option } from '@commander-js/extra-typings';
+import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { UsageError } from '../usage-error';
 
 /** A standard (not FIFO) SNS topic ARN. */
@@ -31,4 +34,19 @@ export function checkTopicArn(arn: string): { readonly region: string } {
     );
   }
   return { region: arn.split(':')[3] ?? '' };
+}
+
+/**
+ * The SNS client for managing a topic's subscriptions from the CLI (`owners
+ * sync-subscriptions`, `owners unsubscribe`): in the region the ARN names, or
+ * at `--sns-endpoint`, retrying throttling adaptively as the reconciler does
+ * (lambdas/aws/subscription-reconciler-sns.ts).
+ * @throws {UsageError} unless `topicArn` is a standard SNS topic ARN
+ */
+export function subscriptionsClientFor(topicArn: string, endpoint: string | undefined): SNSClient {
+  return createSnsClient({
+    ...(endpoint !== undefined && { endpoint }),
+    region: checkTopicArn(topicArn).region,
+    retryMode: 'adaptive',
+  });
 }

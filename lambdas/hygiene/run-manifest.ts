@@ -14,6 +14,7 @@ import type { Credential, DeletedReason } from './credential';
 import { errorText } from './errors';
 import { type Action, isDeletion } from './policy';
 import type { RunManifestWriter } from './ports';
+import type { RunStatus } from './run-summary';
 import { formatInstant } from './time';
 
 /**
@@ -64,7 +65,7 @@ export interface RunManifestHeader {
   /** Wall-clock start and end (UTC ISO). */
   readonly startedAt: string;
   readonly finishedAt: string;
-  readonly status: 'complete' | 'incomplete' | 'aborted';
+  readonly status: RunStatus;
   /** Deletions written, per rule, and in total (= the entries in the pages). */
   readonly deleted: Readonly<Record<DeletedReason, number>> & { readonly total: number };
   /** Pages written, numbered 1…pages (a page whose write failed included). */

@@ -114,23 +114,6 @@ function stillWantsCreation(owner: OwnerRecord | undefined, email: string): bool
   );
 }
 
-/**
- * The plan without the creations for `userIds` (their planned states stay,
- * as for any state not recorded); the filter policies it adds drop with them.
- */
-export function withoutCreationsFor(plan: SubscriptionPlan, userIds: ReadonlySet<string>): SubscriptionPlan {
-  if (userIds.size === 0) return plan;
-  const operations = plan.operations.filter((o) => o.kind !== 'create' || !userIds.has(o.userId));
-  return {
-    ...plan,
-    operations,
-    filterPolicies: {
-      ...plan.filterPolicies,
-      planned: plan.filterPolicies.planned - (plan.operations.length - operations.length),
-    },
-  };
-}
-
 /** Runs `apply` on each operation, `concurrency` at a time; returns the ones it threw for, with the error. */
 export async function attemptEach<T extends FailedOperation['operation']>(
   operations: readonly T[],

@@ -89,13 +89,12 @@ export function guardMassUnsubscribe(
   states: readonly OwnerSubscriptionState[],
   allowMassUnsubscribe = false,
 ): { readonly states: readonly OwnerSubscriptionState[]; readonly verdict: UnsubscribeGuardVerdict } {
-  const read = new Map(owners.map((o) => [o.userId, o]));
-  const wasConfirmed = (userId: string) => read.get(userId)?.subscription === 'confirmed';
+  const wasConfirmed = new Set(owners.filter((o) => o.subscription === 'confirmed').map((o) => o.userId));
   const newlyUnsubscribed = states
-    .filter((s) => s.state === 'unsubscribed' && wasConfirmed(s.userId))
+    .filter((s) => s.state === 'unsubscribed' && wasConfirmed.has(s.userId))
     .map((s) => s.userId)
     .sort(collate);
-  const confirmedBefore = owners.filter((o) => o.subscription === 'confirmed').length;
+  const confirmedBefore = wasConfirmed.size;
   const count = newlyUnsubscribed.length;
   const { minOwners, percent, everyOfAtLeast } = MASS_UNSUBSCRIBE_LIMIT;
   const tripped =

@@ -531,13 +531,24 @@ function appliedText({ removed, repaired, failed }: QuotaStopOutcome): string {
  */
 export function withoutCreations(plan: SubscriptionPlan): SubscriptionPlan {
   const notCreated = new Set(plan.operations.filter((o) => o.kind === 'create').map((o) => o.userId));
-  const operations = plan.operations.filter((o) => o.kind !== 'create');
+  return {
+    ...withoutCreationsFor(plan, notCreated),
+    states: plan.states.map((s) => (notCreated.has(s.userId) ? { userId: s.userId, state: 'none' } : s)),
+  };
+}
+
+/**
+ * The plan without the creations for `userIds` (their planned states stay,
+ * as for any state not recorded); the filter policies it adds drop with them.
+ */
+export function withoutCreationsFor(plan: SubscriptionPlan, userIds: ReadonlySet<string>): SubscriptionPlan {
+  if (userIds.size === 0) return plan;
+  const operations = plan.operations.filter((o) => o.kind !== 'create' || !userIds.has(o.userId));
   return {
     ...plan,
     operations,
-    states: plan.states.map((s) => (notCreated.has(s.userId) ? { userId: s.userId, state: 'none' } : s)),
     filterPolicies: {
-      current: plan.filterPolicies.current,
+      ...plan.filterPolicies,
       planned: plan.filterPolicies.planned - (plan.operations.length - operations.length),
     },
   };

@@ -38,7 +38,6 @@ import {
   type CreatedSubscription,
   recheckCreations,
   withdrawAfterCreate,
-  withoutCreationsFor,
 } from './subscription-creations';
 import type { UnsubscribeGuardVerdict } from './subscription-opt-out';
 import {
@@ -52,6 +51,7 @@ import {
   type SubscriptionPlan,
   type TopicSubscription,
   withoutCreations,
+  withoutCreationsFor,
 } from './subscription-plan';
 
 /** The topic's subscriptions, as the reconciler reads and changes them (adapter: `lambdas/aws/`). */
@@ -327,7 +327,7 @@ async function applyPlan(
   read: ReadonlyMap<string, OwnerRecord>,
   concurrency: number,
 ): Promise<AppliedPlan> {
-  const failed = await applyOperations(deps.topic, planned, ['remove', 'repair'], concurrency);
+  const failed = await applyRemovalsAndRepairs(deps.topic, planned, concurrency);
   const recheck = await recheckCreations(deps.directory, planned, read);
   const plan = withoutCreationsFor(planned, new Set(recheck.withdrawn.keys()));
   const created: CreatedSubscription[] = [];
@@ -366,15 +366,14 @@ function changesRecord(owner: OwnerRecord | undefined, planned: OwnerSubscriptio
   );
 }
 
-/** Runs the plan's operations of `kinds` (not creations), one kind after the other; returns those SNS refused. */
-async function applyOperations(
+/** Runs the plan's removals, then its repairs (creations: {@link applyPlan}); returns those SNS refused. */
+async function applyRemovalsAndRepairs(
   topic: TopicSubscriptions,
   plan: SubscriptionPlan,
-  kinds: readonly Exclude<SubscriptionOperation['kind'], 'create'>[],
   concurrency: number,
 ): Promise<FailedOperation[]> {
   const failed: FailedOperation[] = [];
-  for (const kind of kinds) {
+  for (const kind of ['remove', 'repair'] as const) {
     const batch = plan.operations.filter((o) => o.kind === kind);
     failed.push(
       ...(await attemptEach(batch, concurrency, async (operation) => {

@@ -6,14 +6,14 @@
  * naming the field and its path, and not written, as other bad lines are; a
  * real U+FFFD and a surrogate pair are text like any other, stored exactly.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { importJsonLines } from '../../cli/commands/import';
 import { getItem } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { useTestTable } from '../support/test-table';
 import { credential } from '../unit/support/credentials';
 
@@ -44,14 +44,12 @@ function fileBytes(): Buffer {
 
 describe('import and text DynamoDB would not store as the file has it', () => {
   const table = useTestTable('import-text-fidelity', 'each');
-  let dir: string;
+  const dir = useTempDir('pc-import-text');
   let file: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pc-import-text-'));
-    file = join(dir, 'records.jsonl');
+    file = join(dir(), 'records.jsonl');
     await writeFile(file, fileBytes());
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   async function storedIds(): Promise<string[]> {
     const out = await table.client.send(

@@ -8,12 +8,11 @@
  * written; the rest of the file is still validated, and the CLI prints the
  * summary (text or json) before the error.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchWriteIncompleteError } from '../../cli/aws/batch-import';
 import {
   ImportIncompleteError,
@@ -25,6 +24,7 @@ import {
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { runInProcess } from '../support/in-process-cli';
 import { tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { useTestTable } from '../support/test-table';
 import { credential } from '../unit/support/credentials';
 
@@ -115,14 +115,12 @@ async function incomplete(run: Promise<unknown>): Promise<ImportIncompleteError>
 
 describe('import when writing fails', () => {
   const table = useTestTable('import-write-failure', 'each');
-  let dir: string;
+  const dir = useTempDir('pc-import-failure');
   let file: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pc-import-failure-'));
-    file = join(dir, 'records.jsonl');
+    file = join(dir(), 'records.jsonl');
     await writeFile(file, fileText());
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
   afterEach(() => {
     cliFault.okRequests = undefined;
   });

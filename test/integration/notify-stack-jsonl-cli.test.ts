@@ -8,14 +8,13 @@
  * (aws-sdk-client-mock); the stack's table a real DynamoDB Local one
  * (`--stack` with `--endpoint`), with events left by a real sweep.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerNotifyCommand } from '../../cli/commands/notify';
 import { UsageError } from '../../cli/usage-error';
 import { parseConfig } from '../../lambdas/hygiene/config';
@@ -23,6 +22,7 @@ import { runSweep } from '../../lambdas/hygiene/sweep';
 import { mockProdStack } from '../support/deployed-stack';
 import { runInProcess } from '../support/in-process-cli';
 import { putItems } from '../support/items';
+import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
@@ -36,11 +36,7 @@ const SESSION_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:local-session';
 describe('notify --stack with PC_HYGIENE_TOPIC_ARN in the environment', () => {
   const table = useTestTable('notify-stack-jsonl', 'each');
   const directory = useTestDirectoryTable('notify-stack-jsonl-owners', 'each');
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'notify-stack-jsonl-'));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const dir = useTempDir('notify-stack-jsonl');
   beforeEach(async () => {
     mockProdStack(cfn, lambda, {
       outputs: {
@@ -75,7 +71,7 @@ describe('notify --stack with PC_HYGIENE_TOPIC_ARN in the environment', () => {
   const stackFlags = () => ['--stack', 'Prod', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
 
   it('runs with --sink jsonl:PATH: the digests go to the file, nothing to SNS', async () => {
-    const out = join(dir, 'digests.jsonl');
+    const out = join(dir(), 'digests.jsonl');
 
     const run = await runInProcess(
       registerNotifyCommand,

@@ -9,11 +9,10 @@
  * reports `superseded`. Against DynamoDB Local, through the real CLI.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DynamoDBDocumentClient, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { registerOwnersCommand } from '../../cli/commands/owners';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -22,6 +21,7 @@ import { ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
 import { runInProcess } from '../support/in-process-cli';
 import { type CliRun, directoryFlags, runCli } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 
 const OLDEST = '2026-11-26T06:00:00.000Z';
@@ -80,10 +80,14 @@ function pauseBeforeFreshnessWrite(client: DynamoDBDocumentClient): void {
   );
 }
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'owners-freshness-'));
-});
+const dir = useTempDir('owners-freshness');
+
+/** Writes `text` to a new file named `*.ext` in the test folder: its path. */
+async function newFile(ext: string, text: string): Promise<string> {
+  const path = join(dir(), `${randomUUID().slice(0, 8)}.${ext}`);
+  await writeFile(path, text);
+  return path;
+}
 
 /** The owners of {@link exportFile}'s export. */
 function exportOwners(annEmail: string, bobStatus: 'active' | 'departed'): ImportedOwner[] {
@@ -98,13 +102,11 @@ const digestOf = (annEmail: string, bobStatus: 'active' | 'departed') =>
   ownerExportDigest(exportOwners(annEmail, bobStatus));
 
 /** A CSV export in which ann has `annEmail` and bob `bobStatus`. */
-async function exportFile(annEmail: string, bobStatus: 'active' | 'departed'): Promise<string> {
-  const path = join(dir, `${randomUUID().slice(0, 8)}.csv`);
-  await writeFile(
-    path,
+function exportFile(annEmail: string, bobStatus: 'active' | 'departed'): Promise<string> {
+  return newFile(
+    'csv',
     `userId,email,name,status\nann,${annEmail},Ann,active\nbob,bob@example.com,Bob,${bobStatus}\n`,
   );
-  return path;
 }
 
 describe('owners import: freshness never moves backwards', () => {
@@ -263,11 +265,9 @@ describe('owners import: freshness never moves backwards', () => {
 });
 
 /** The same owners as {@link exportFile}'s, as JSON Lines, bob first, with a worker-recorded field an import ignores. */
-async function jsonlExportFile(annEmail: string, bobStatus: 'active' | 'departed'): Promise<string> {
-  const path = join(dir, `${randomUUID().slice(0, 8)}.jsonl`);
+function jsonlExportFile(annEmail: string, bobStatus: 'active' | 'departed'): Promise<string> {
   const [ann, bob] = exportOwners(annEmail, bobStatus);
-  await writeFile(path, `${JSON.stringify(bob)}\n${JSON.stringify({ ...ann, subscription: 'pending' })}\n`);
-  return path;
+  return newFile('jsonl', `${JSON.stringify(bob)}\n${JSON.stringify({ ...ann, subscription: 'pending' })}\n`);
 }
 
 describe('owners import: one export per --as-of', () => {

@@ -7,8 +7,7 @@
  * for that owner only, and the next reconcile subscribes them again. A new
  * address from the import clears the opt-out as well.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +15,10 @@ import { resubscribe as resubscribeOwners } from '../../cli/commands/owners/resu
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { directoryFlags, runCli } from '../support/run-cli';
 import { hookSends } from '../support/send-hooks';
+import { useTempDir } from '../support/temp-dir';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
-import { runSyncSubscriptions } from './support/sns-wire';
+import { runSyncSubscriptions, syncSubscriptionsJson } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
 
@@ -26,13 +26,12 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
   let sns: FakeSnsServer;
   let table: TestDirectoryTable;
   let directory: DynamoOwnerDirectory;
-  let dir: string;
+  const dir = useTempDir('resubscribe-cli');
 
   beforeAll(async () => {
     sns = await FakeSnsServer.start();
     table = await createTestDirectoryTable('resubscribe-cli');
     directory = new DynamoOwnerDirectory(table.client, table.tableName);
-    dir = await mkdtemp(join(tmpdir(), 'resubscribe-cli-'));
   });
   afterAll(async () => {
     await sns.stop();
@@ -40,15 +39,11 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
   });
 
   const importCsv = async (name: string, rows: string) => {
-    const path = join(dir, name);
+    const path = join(dir(), name);
     await writeFile(path, `userId,email,name,status\n${rows}`);
     return runCli(['owners', 'import', path, ...directoryFlags(table)]);
   };
-  const sync = async () => {
-    const run = await runSyncSubscriptions(TOPIC, sns, table, '--format', 'json');
-    expect(run).toMatchObject({ code: 0, stderr: '' });
-    return JSON.parse(run.stdout) as { created: number; states: Record<string, number> };
-  };
+  const sync = () => syncSubscriptionsJson(TOPIC, sns, table);
   const resubscribe = (...args: string[]) =>
     runCli(['owners', 'resubscribe', ...args, ...directoryFlags(table)]);
   const states = async () =>

@@ -23,7 +23,7 @@ import { directoryFlags, runCli } from '../support/run-cli';
 import { hookSends } from '../support/send-hooks';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
-import { runSyncSubscriptions, upsertNewOwners } from './support/sns-wire';
+import { syncSubscriptionsJson, upsertNewOwners } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
 
@@ -48,11 +48,7 @@ describe('pc-hygiene owners unsubscribe', () => {
       userIds.map((userId) => ({ userId, email: `${userId}@example.com`, status: 'active' as const })),
       '2026-12-01T00:00:00.000Z',
     );
-  const sync = async () => {
-    const run = await runSyncSubscriptions(TOPIC, sns, table, '--format', 'json');
-    expect(run).toMatchObject({ code: 0, stderr: '' });
-    return JSON.parse(run.stdout) as { created: number; states: Record<string, number> };
-  };
+  const sync = () => syncSubscriptionsJson(TOPIC, sns, table);
   const unsubscribe = (...args: string[]) =>
     runCli([
       'owners',
@@ -363,11 +359,7 @@ describe('pc-hygiene owners unsubscribe', () => {
       guarded = new DynamoOwnerDirectory(guardedTable.client, guardedTable.tableName);
     });
     afterAll(() => guardedTable.drop());
-    const guardedSync = async () => {
-      const run = await runSyncSubscriptions(GUARDED, sns, guardedTable, '--format', 'json');
-      expect(run).toMatchObject({ code: 0, stderr: '' });
-      return JSON.parse(run.stdout) as { created: number; states: Record<string, number> };
-    };
+    const guardedSync = () => syncSubscriptionsJson(GUARDED, sns, guardedTable);
     const guardedTopic = () =>
       new SnsTopicSubscriptions(createSnsClient({ endpoint: sns.endpoint }), GUARDED);
 

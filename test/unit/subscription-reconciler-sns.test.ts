@@ -97,6 +97,10 @@ function givenTopic(): void {
   sns.on(SubscribeCommand).resolves({ SubscriptionArn: arn('new') });
 }
 
+/** The topic's subscriptions over the mocked SNS client (`concurrency` as the reconciler's default unless given). */
+const topicOnMock = (concurrency?: number) =>
+  new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC, concurrency);
+
 const inputs = <T>(command: new (input: T) => unknown) =>
   sns.commandCalls(command as never).map((c) => (c.args[0] as { input: unknown }).input);
 
@@ -115,7 +119,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
       owner('dee'),
       owner('left', 'departed'),
     ]);
-    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC, 2);
+    const topic = topicOnMock(2);
 
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
@@ -176,7 +180,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
         FilterPolicy: '{"audience":["owner"],"eventTypes":["deleted-stale"]}',
       },
     });
-    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+    const topic = topicOnMock();
 
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
@@ -193,7 +197,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
       owner('eve'),
       owner('left', 'departed'),
     ]);
-    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+    const topic = topicOnMock();
 
     // 5 policies now (ada, bob, left, security, queue) + cy pending (counted) − left + dee + eve = 7
     const run = reconcileSubscriptions({ topic, directory }, { route: 'sns-email', filterPolicyQuota: 6 });
@@ -241,7 +245,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
       // recorded by a run over the topic this stack used before: no evidence about this one
       { ...owner('cy'), subscription: 'confirmed', subscriptionArn: `${TOPIC}-old:cy` },
     ]);
-    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+    const topic = topicOnMock();
 
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
@@ -273,7 +277,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
     givenDepartedOwnerSubscription();
     sns.on(UnsubscribeCommand).rejects(new NotFoundException({ message: 'gone', $metadata: {} }));
     const directory = new MemoryOwnerRegistry([owner('left', 'departed')]);
-    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+    const topic = topicOnMock();
 
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
@@ -284,7 +288,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
   it('still reports an Unsubscribe SNS refuses for another reason', async () => {
     givenDepartedOwnerSubscription();
     sns.on(UnsubscribeCommand).rejects(new InvalidParameterException({ message: 'no', $metadata: {} }));
-    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+    const topic = topicOnMock();
 
     const summary = await reconcileSubscriptions(
       { topic, directory: new MemoryOwnerRegistry([owner('left', 'departed')]) },

@@ -24,7 +24,6 @@
  */
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
-import { createSnsClient } from '../../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
 import { MASS_UNSUBSCRIBE_LIMIT } from '../../../lambdas/hygiene/subscription-opt-out';
 import {
@@ -54,7 +53,12 @@ import { formatOption, REPORT_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import { integerIn } from '../../options/numbers';
 import type { OptionsOf } from '../../options/options-of';
-import { checkTopicArn, snsEndpointOption, topicArnOption } from '../../options/topic-options';
+import {
+  checkTopicArn,
+  snsEndpointOption,
+  subscriptionsClientFor,
+  topicArnOption,
+} from '../../options/topic-options';
 import { UsageError } from '../../usage-error';
 
 /** What `owners sync-subscriptions --help` says the command does. */
@@ -200,14 +204,10 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
       '--topic-arn is required (or PC_HYGIENE_TOPIC_ARN, or --stack NAME for the deployed topic)',
     );
   }
-  const { region } = checkTopicArn(options.topicArn);
+  checkTopicArn(options.topicArn); // a bad ARN is told before the config is looked up
   const { config } = directoryConfigOf(command);
   const documentClient = directoryClientFor(options);
-  const snsClient = createSnsClient({
-    ...(options.snsEndpoint !== undefined && { endpoint: options.snsEndpoint }),
-    region,
-    retryMode: 'adaptive',
-  });
+  const snsClient = subscriptionsClientFor(options.topicArn, options.snsEndpoint);
   try {
     await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options.directoryTable));
     const summary = await reconcileSubscriptions(

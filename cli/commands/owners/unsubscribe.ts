@@ -24,7 +24,6 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
-import { createSnsClient } from '../../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
 import type { OwnerDeliveryRoute } from '../../../lambdas/hygiene/owner-directory';
 import { terminalLines } from '../../../lambdas/render/sanitize';
@@ -40,7 +39,12 @@ import {
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
-import { checkTopicArn, snsEndpointOption, topicArnOption } from '../../options/topic-options';
+import {
+  checkTopicArn,
+  snsEndpointOption,
+  subscriptionsClientFor,
+  topicArnOption,
+} from '../../options/topic-options';
 import { UsageError } from '../../usage-error';
 import {
   MAX_OPT_OUT_ATTEMPTS,
@@ -162,9 +166,8 @@ async function runUnsubscribe(
 }
 
 /**
- * The route to act on, with the topic when one is known (an SNS client for
- * its region, or `--sns-endpoint`, retrying throttling as the reconciler
- * does); `topicArnFor` has made sure `sns-email` has one.
+ * The route to act on, with the topic when one is known (its client:
+ * `subscriptionsClientFor`); `topicArnFor` has made sure `sns-email` has one.
  */
 function openRoute(
   route: OwnerDeliveryRoute,
@@ -175,11 +178,7 @@ function openRoute(
     if (route === 'sns-email') throw new Error('openRoute: route sns-email without a topic');
     return { target: { route } };
   }
-  const snsClient = createSnsClient({
-    ...(endpoint !== undefined && { endpoint }),
-    region: checkTopicArn(topicArn).region,
-    retryMode: 'adaptive',
-  });
+  const snsClient = subscriptionsClientFor(topicArn, endpoint);
   return { target: { route, topic: new SnsTopicSubscriptions(snsClient, topicArn) }, snsClient };
 }
 

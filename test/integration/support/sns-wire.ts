@@ -5,7 +5,7 @@
  * the way `owners import` writes them, and `owners sync-subscriptions` run
  * against both.
  */
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../../lambdas/aws/sns-publisher';
@@ -80,4 +80,23 @@ export function runSyncSubscriptions(
     ...directoryFlags(table),
     ...extra,
   ]);
+}
+
+/** What `owners sync-subscriptions --format json` reports, as far as these tests read it. */
+export interface SyncReport {
+  readonly created: number;
+  readonly states: Record<string, number>;
+}
+
+/**
+ * {@link runSyncSubscriptions} with `--format json`, expected to succeed (exit 0, nothing on stderr): its report.
+ */
+export async function syncSubscriptionsJson(
+  topicArn: string,
+  sns: FakeSnsServer,
+  table: TestDirectoryTable,
+): Promise<SyncReport> {
+  const run = await runSyncSubscriptions(topicArn, sns, table, '--format', 'json');
+  expect(run).toMatchObject({ code: 0, stderr: '' });
+  return JSON.parse(run.stdout) as SyncReport;
 }
