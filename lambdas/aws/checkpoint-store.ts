@@ -29,6 +29,7 @@ import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { CHECKPOINT_ATTR, CHECKPOINT_ID } from '../hygiene/data-contract';
 import type { CheckpointStore, LoadedCheckpoint, ScanCheckpoint } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
+import { asStored } from './as-stored';
 import { TABLE_DEFINITION } from './credential-table-definition';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 
@@ -110,7 +111,11 @@ function clearUpdate(stored: unknown): UpdateExpressionParts {
     .remove(CHECKPOINT_ATTR.checkpoint)
     .remove(CHECKPOINT_ATTR.savedAt)
     .remove(CHECKPOINT_ATTR.loads);
-  return update.condition(`${update.name(CHECKPOINT_ATTR.checkpoint)} = ${update.value(stored)}`).build();
+  // As stored (`asStored`): a damaged number set mixing plain and big numbers is read back mixed, and sent as
+  // read the SDK would refuse it, failing every finishing run's clear.
+  return update
+    .condition(`${update.name(CHECKPOINT_ATTR.checkpoint)} = ${update.value(asStored(stored))}`)
+    .build();
 }
 
 /** {@link CheckpointStore} as one reserved item of the credentials table, using only `UpdateItem`. */

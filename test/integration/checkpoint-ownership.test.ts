@@ -7,6 +7,7 @@
  * checkpoint and then finished the table from the top clears exactly that one,
  * so later runs stop warning about it.
  */
+import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
@@ -148,6 +149,17 @@ describe('a completing sweep clears only its own checkpoint (DynamoDB Local)', (
       expect(await store.clear(loaded!), JSON.stringify(stored)).toBe(true);
       expect(await checkpointItem(table)).toEqual({ id: CHECKPOINT_ID });
     }
+  });
+
+  it('clears an unreadable checkpoint that is a number set mixing a plain and a big number', async () => {
+    // Read back as Set{1, 12345678901234567890n}: sent as read, the SDK would refuse the condition's value.
+    await storeCheckpoint(table, new Set([NumberValue.from('1'), NumberValue.from('12345678901234567890')]));
+    const store = new DynamoDbCheckpointStore(table.client, table.tableName);
+    const loaded = await store.load();
+
+    expect(loaded?.resumeFrom).toBeUndefined();
+    expect(await store.clear(loaded!)).toBe(true);
+    expect(await checkpointItem(table)).toEqual({ id: CHECKPOINT_ID });
   });
 
   it('leaves a newer checkpoint saved over the unreadable one while it ran', async () => {
