@@ -39,13 +39,19 @@ export function checkTopicArn(arn: string): { readonly region: string } {
 /**
  * The SNS client for managing a topic's subscriptions from the CLI (`owners
  * sync-subscriptions`, `owners unsubscribe`): in the region the ARN names, or
- * at `--sns-endpoint`, retrying throttling adaptively as the reconciler does
- * (lambdas/aws/subscription-reconciler-sns.ts).
+ * at `--sns-endpoint`, with the `--profile` the directory is read with (so
+ * both are one account's), retrying throttling adaptively as the reconciler
+ * does (lambdas/aws/subscription-reconciler-sns.ts).
  * @throws {UsageError} unless `topicArn` is a standard SNS topic ARN
  */
-export function subscriptionsClientFor(topicArn: string, endpoint: string | undefined): SNSClient {
+export function subscriptionsClientFor(
+  topicArn: string,
+  endpoint: string | undefined,
+  profile?: string,
+): SNSClient {
   return createSnsClient({
     ...(endpoint !== undefined && { endpoint }),
+    ...(profile !== undefined && { profile }),
     region: checkTopicArn(topicArn).region,
     retryMode: 'adaptive',
   });

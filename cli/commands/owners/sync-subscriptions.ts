@@ -207,7 +207,7 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
   checkTopicArn(options.topicArn); // a bad ARN is told before the config is looked up
   const { config } = directoryConfigOf(command);
   const documentClient = directoryClientFor(options);
-  const snsClient = subscriptionsClientFor(options.topicArn, options.snsEndpoint);
+  const snsClient = subscriptionsClientFor(options.topicArn, options.snsEndpoint, options.profile);
   try {
     await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options.directoryTable));
     const summary = await reconcileSubscriptions(

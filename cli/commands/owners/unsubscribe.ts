@@ -150,7 +150,7 @@ async function runUnsubscribe(
   const route = options.route ?? directoryConfigOf(command).config.ownerDelivery;
   const topicArn = topicArnFor(route, options.topicArn);
   const documentClient = directoryClientFor(options);
-  const { target, snsClient } = openRoute(route, topicArn, options.snsEndpoint);
+  const { target, snsClient } = openRoute(route, topicArn, options);
   try {
     await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options.directoryTable));
     const directory = new DynamoOwnerDirectory(documentClient, options.directoryTable);
@@ -172,13 +172,13 @@ async function runUnsubscribe(
 function openRoute(
   route: OwnerDeliveryRoute,
   topicArn: string | undefined,
-  endpoint: string | undefined,
+  where: { readonly snsEndpoint?: string; readonly profile?: string },
 ): { readonly target: OptOutRoute; readonly snsClient?: SNSClient } {
   if (topicArn === undefined) {
     if (route === 'sns-email') throw new Error('openRoute: route sns-email without a topic');
     return { target: { route } };
   }
-  const snsClient = subscriptionsClientFor(topicArn, endpoint);
+  const snsClient = subscriptionsClientFor(topicArn, where.snsEndpoint, where.profile);
   return { target: { route, topic: new SnsTopicSubscriptions(snsClient, topicArn) }, snsClient };
 }
 
