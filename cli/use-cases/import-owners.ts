@@ -8,7 +8,9 @@
  * directory's freshness → refuse an export older than it, or another
  * export than the one recorded as of the same instant (its content digest,
  * `ownerExportDigest`, differs), unless `allowOlder` → read the directory →
- * plan → `--sync` guard → write changed owners → mark missing ones departed →
+ * plan → `--sync` guard → write changed owners (an owner moved to another
+ * address only while still as read: re-read and re-planned when not, at most
+ * `MAX_MOVE_ATTEMPTS` attempts) → mark missing ones departed →
  * record the freshness (with the digest) last (an interrupted import never
  * makes the directory look fresh; re-running it finishes the job, since
  * unchanged owners are skipped and the same export has the same digest). The
@@ -28,6 +30,7 @@ import {
   judgeSnapshotOrder,
   judgeSyncGuard,
   type OwnerImportPlan,
+  type OwnerUpsert,
   planOwnerImport,
   type RejectedOwnerRow,
 } from '../../lambdas/hygiene/owner-import';
@@ -211,6 +214,56 @@ async function judgeSnapshot(
 }
 
 /**
+ * Attempts at writing one owner moved to another address: a write refused
+ * because their address or subscription state changed since the plan read
+ * them is planned again from a fresh read, this often in all.
+ */
+export const MAX_MOVE_ATTEMPTS = 3;
+
+/** Owners whose move was refused on every attempt: nothing written for them, and the freshness not recorded. */
+export class OwnersChangedMeanwhileError extends Error {
+  override readonly name = 'OwnersChangedMeanwhileError';
+  constructor(readonly userIds: readonly string[]) {
+    super(
+      `${userIds.length} owner(s) changed address or subscription state while the import wrote them, ` +
+        `${MAX_MOVE_ATTEMPTS} times in a row: ${userIds.slice(0, 10).join(', ')}` +
+        `${userIds.length > 10 ? ', ...' : ''}; nothing written for them and the snapshot not recorded: run the import again`,
+    );
+  }
+}
+
+/**
+ * Writes the planned owners. An owner moved to another address is written
+ * only while they still have the address and state the plan read
+ * (`OwnerUpsert.move`): its decision (remember the old address's opt-out,
+ * restore one remembered for the new address) depends on them, and an
+ * unconditional write would lose an opt-out recorded at the old address in
+ * between. A refused one is read again and re-planned (`planOwnerImport`),
+ * at most {@link MAX_MOVE_ATTEMPTS} attempts.
+ * @throws {OwnersChangedMeanwhileError} when some are still refused after the last attempt
+ */
+async function writeOwners(
+  directory: DynamoOwnerDirectory,
+  upserts: readonly OwnerUpsert[],
+  request: Pick<OwnerImportRequest, 'now' | 'onWritten'>,
+): Promise<void> {
+  let pending = upserts;
+  let writtenBefore = 0;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const offset = writtenBefore;
+    const outcome = await directory.upsertOwners(pending, request.now, (written) =>
+      request.onWritten?.(offset + written),
+    );
+    writtenBefore += outcome.written;
+    if (outcome.refused.length === 0) return;
+    const owners = outcome.refused.map((u) => u.owner);
+    if (attempt >= MAX_MOVE_ATTEMPTS) throw new OwnersChangedMeanwhileError(owners.map((o) => o.userId));
+    const now = await directory.getMany(owners.map((o) => o.userId));
+    pending = planOwnerImport(now, owners, false).upserts;
+  }
+}
+
+/**
  * Writes the plan, then the freshness: only while the stored freshness is
  * still the one the import read (`read`, `undefined`: none;
  * `DynamoOwnerDirectory.recordFreshness`).
@@ -222,7 +275,7 @@ async function applyPlan(
   request: OwnerImportRequest & { readonly contentDigest: string },
   read: StoredDirectoryFreshness | undefined,
 ): Promise<{ markedDeparted: number; supersededBy?: string }> {
-  await directory.upsertOwners(plan.upserts, request.now, request.onWritten);
+  await writeOwners(directory, plan.upserts, request);
   const markedDeparted = await directory.markDeparted(plan.markDeparted, request.now);
   const freshness = { asOf: request.asOf, owners: plan.ownersAfter, contentDigest: request.contentDigest };
   if (await directory.recordFreshness(freshness, request.now, { replacing: read })) return { markedDeparted };

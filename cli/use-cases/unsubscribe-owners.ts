@@ -30,7 +30,7 @@ import {
   normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
-  type PlannedSubscriptionState,
+  plannedStateFor,
 } from '../../lambdas/hygiene/owner-directory';
 import { unsubscribedState } from '../../lambdas/hygiene/subscription-opt-out';
 import {
@@ -110,8 +110,9 @@ export const MAX_OPT_OUT_ATTEMPTS = 3;
  * to be unsubscribed). The operator's opt-out wins over a state a reconcile
  * records meanwhile (`none`, `pending`, `confirmed`: retried, at most
  * {@link MAX_OPT_OUT_ATTEMPTS} attempts); a new address or the owner's
- * removal from the directory wins over it (an import's new address clears an
- * opt-out by design).
+ * removal from the directory wins over it (the opt-out was asked for the
+ * address read; an import's move to an address the owner did not opt out at
+ * starts with no state, by design).
  * @returns who was unsubscribed (and what was removed), and who was left alone and why
  */
 export async function unsubscribeOwners(
@@ -202,7 +203,8 @@ async function removeAndRecord(
   // Removed first, recorded after: a reconcile in between finds the recorded `confirmed` whose ARN the
   // topic no longer lists, which is itself the opt-out evidence (subscription-opt-out.ts). Recorded first,
   // a reconcile before the removal would match the live subscription and record `confirmed` again.
-  const planned = unsubscribedFor(read, evidenceArn(read, removed));
+  const evidence = arnOf({ subscriptionArn: evidenceArn(read, removed) });
+  const planned = plannedStateFor(read, unsubscribedState({ ...read, ...evidence }));
   const held = await directory.recordSubscription(planned);
   return { refused: [], pendingLeft, ...(held && { recorded: arnOf(planned) }) };
 }
@@ -210,8 +212,7 @@ async function removeAndRecord(
 /**
  * After a refused write, the owner as the directory holds them now
  * (consistent read), or `changed`: gone, at another address (compared as
- * `normalizeEmail` does: an import's new address clears an opt-out by
- * design), or still not `unsubscribed` once the attempts are used up.
+ * `normalizeEmail` does: the opt-out was asked for the address read), or still not `unsubscribed` once the attempts are used up.
  */
 async function afterChange(
   directory: OptOutDirectory,
@@ -284,17 +285,4 @@ function evidenceArn(owner: OwnerRecord, removed: readonly string[]): string | u
     return owner.subscriptionArn;
   }
   return removed[0] ?? owner.subscriptionArn;
-}
-
-/** State `unsubscribed` for the owner, written only while the address, state and ARN are still as read. */
-function unsubscribedFor(owner: OwnerRecord, subscriptionArn: string | undefined): PlannedSubscriptionState {
-  return {
-    userId: owner.userId,
-    ...unsubscribedState({ ...owner, ...(subscriptionArn !== undefined && { subscriptionArn }) }),
-    email: owner.email,
-    read: {
-      ...(owner.subscription !== undefined && { subscription: owner.subscription }),
-      ...(owner.subscriptionArn !== undefined && { subscriptionArn: owner.subscriptionArn }),
-    },
-  };
 }

@@ -6,8 +6,9 @@
  * reconciler and the relay's bounce handling. The route state those last two
  * record (`subscription`, `bouncingSince`) belongs to an address, so each is
  * written only while the owner still has the address it was decided for: an
- * import that changes the email clears it, and a write already in flight must
- * not bring it back.
+ * import that changes the email clears it (or records the opt-out it
+ * remembers for the new address, `optedOutAddresses`), and a write already in
+ * flight must not bring it back.
  *
  * How the sweep learns who left: one filtered Scan per run
  * ({@link DynamoOwnerDirectory.departedUserIds}) into a Set, not a sparse
@@ -37,6 +38,7 @@ import {
   isReservedId,
   OWNER_ATTR,
 } from '../hygiene/data-contract';
+import { isAddressDigest } from '../hygiene/opted-out-address';
 import {
   type DepartedOwners,
   type DirectoryFreshness,
@@ -48,7 +50,7 @@ import {
   SUBSCRIPTION_STATES,
   type SubscriptionState,
 } from '../hygiene/owner-directory';
-import type { ImportedOwner, OwnerUpsert } from '../hygiene/owner-import';
+import type { AddressMove, ImportedOwner, OwnerUpsert } from '../hygiene/owner-import';
 import { TaskPool } from '../hygiene/task-pool';
 import { asStored } from './as-stored';
 
@@ -111,18 +113,35 @@ function readsAsAbsent(name: string): string {
  * non-string ARN), so a damaged value is replaced, not a write blocked forever.
  */
 function stillAsRead(read: RecordedSubscription): { condition: string; values: Record<string, unknown> } {
-  const state =
-    read.subscription === undefined
-      ? {
-          condition: `(attribute_not_exists(#subscription) OR NOT (#subscription IN (${STATE_VALUES.join(', ')})))`,
-          values: Object.fromEntries(SUBSCRIPTION_STATES.map((s, i) => [STATE_VALUES[i], s])),
-        }
-      : { condition: '#subscription = :readState', values: { ':readState': read.subscription } };
+  const state = stateStillAsRead(read.subscription);
   const arn =
     read.subscriptionArn === undefined
       ? { condition: readsAsAbsent('#subscriptionArn'), values: ABSENT_TEXT_VALUES }
       : { condition: '#subscriptionArn = :readArn', values: { ':readArn': read.subscriptionArn } };
   return { condition: `${state.condition} AND ${arn.condition}`, values: { ...state.values, ...arn.values } };
+}
+
+/** The condition that the stored `subscription` still reads as `read` (absent: missing or unknown, as {@link stillAsRead}). */
+function stateStillAsRead(read: SubscriptionState | undefined): {
+  condition: string;
+  values: Record<string, unknown>;
+} {
+  return read === undefined
+    ? {
+        condition: `(attribute_not_exists(#subscription) OR NOT (#subscription IN (${STATE_VALUES.join(', ')})))`,
+        values: Object.fromEntries(SUBSCRIPTION_STATES.map((s, i) => [STATE_VALUES[i], s])),
+      }
+    : { condition: '#subscription = :readState', values: { ':readState': read } };
+}
+
+/**
+ * The stored opt-out digests as {@link OwnerRecord.optedOutAddresses}: a String Set's elements that are digests,
+ * sorted. Anything else reads as absent, as a damaged text attribute does (another type; a non-digest element).
+ */
+function digestsOf(value: unknown): readonly string[] | undefined {
+  if (!(value instanceof Set)) return undefined;
+  const digests = [...value].filter(isAddressDigest).sort();
+  return digests.length > 0 ? digests : undefined;
 }
 
 /** A stored owner item as an {@link OwnerRecord}; `undefined` for the freshness item or an item without a `userId`. */
@@ -139,6 +158,7 @@ export function ownerFromItem(item: Readonly<Record<string, unknown>>): OwnerRec
   const subscriptionArn = text(OWNER_ATTR.subscriptionArn);
   const bouncingSince = text(OWNER_ATTR.bouncingSince);
   const updatedAt = text(OWNER_ATTR.updatedAt);
+  const optedOutAddresses = digestsOf(item[OWNER_ATTR.optedOutAddresses]);
   return {
     userId,
     // Only an explicit `departed` orphans anything; anything else reads as active.
@@ -150,6 +170,7 @@ export function ownerFromItem(item: Readonly<Record<string, unknown>>): OwnerRec
     }),
     ...(subscriptionArn !== undefined && { subscriptionArn }),
     ...(bouncingSince !== undefined && { bouncingSince }),
+    ...(optedOutAddresses !== undefined && { optedOutAddresses }),
     ...(updatedAt !== undefined && { updatedAt }),
   };
 }
@@ -230,6 +251,84 @@ function stillAsReadCondition(read: StoredDirectoryFreshness | undefined) {
     ExpressionAttributeNames: names,
     ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
   };
+}
+
+/** What {@link DynamoOwnerDirectory.upsertOwners} did. */
+export interface UpsertOutcome {
+  /** Owners written. */
+  readonly written: number;
+  /** Upserts with a `move` not written: the owner's address or state changed since it was planned (re-plan them). */
+  readonly refused: readonly OwnerUpsert[];
+}
+
+/** An `UpdateItem`'s clauses (an attribute in one of them only), names, values and condition, as they are built. */
+interface UpdateParts {
+  readonly set: string[];
+  readonly remove: string[];
+  readonly names: Record<string, string>;
+  readonly values: Record<string, unknown>;
+  condition?: string;
+}
+
+function updateParts(): UpdateParts {
+  return { set: [], remove: [], names: {}, values: {} };
+}
+
+function mergeParts(into: UpdateParts, from: UpdateParts): void {
+  for (const clause of ['set', 'remove'] as const) into[clause].push(...from[clause]);
+  Object.assign(into.names, from.names);
+  Object.assign(into.values, from.values);
+}
+
+/** The `UpdateExpression` of {@link UpdateParts}: each non-empty clause once. */
+function updateExpression(parts: UpdateParts): string {
+  const clauses = [
+    ['SET', parts.set.join(', ')],
+    ['REMOVE', parts.remove.join(', ')],
+  ] as const;
+  return clauses
+    .filter(([, list]) => list !== '')
+    .map(([clause, list]) => `${clause} ${list}`)
+    .join(' ');
+}
+
+/**
+ * An import's route reset (`resetRoute`): the bounce and subscription ARN
+ * removed, the state removed or, when the owner moved to an address they
+ * opted out at, set `unsubscribed`; {@link OWNER_ATTR.optedOutAddresses}
+ * written whole as the move planned it (a String Set; removed when empty, as
+ * DynamoDB stores no empty set). With a `move`, only while the owner still
+ * has the address and state it was planned from (`move.from`; a damaged value
+ * matched as absent, as the reader reads it).
+ */
+function routeResetParts(move: AddressMove | undefined): UpdateParts {
+  const parts = updateParts();
+  Object.assign(parts.names, {
+    '#subscription': OWNER_ATTR.subscription,
+    '#subscriptionArn': OWNER_ATTR.subscriptionArn,
+    '#bouncingSince': OWNER_ATTR.bouncingSince,
+  });
+  parts.remove.push('#subscriptionArn', '#bouncingSince');
+  if (move?.state === 'unsubscribed') {
+    parts.set.push('#subscription = :movedState');
+    parts.values[':movedState'] = move.state;
+  } else parts.remove.push('#subscription');
+  if (move === undefined) return parts;
+  parts.names['#optedOut'] = OWNER_ATTR.optedOutAddresses;
+  if (move.optedOutAddresses.length === 0) parts.remove.push('#optedOut');
+  else {
+    parts.set.push('#optedOut = :optedOut');
+    parts.values[':optedOut'] = new Set(move.optedOutAddresses);
+  }
+  const state = stateStillAsRead(move.from.subscription);
+  const email =
+    move.from.email === undefined
+      ? { condition: readsAsAbsent('#email'), values: ABSENT_TEXT_VALUES }
+      : { condition: '#email = :fromEmail', values: { ':fromEmail': move.from.email } };
+  Object.assign(parts.names, { '#userId': OWNER_ATTR.userId, '#email': OWNER_ATTR.email });
+  Object.assign(parts.values, email.values, state.values);
+  parts.condition = `attribute_exists(#userId) AND ${email.condition} AND ${state.condition}`;
+  return parts;
 }
 
 /** The owner directory table, read and written through the document client. */
@@ -359,55 +458,70 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
   /**
    * Writes new and changed owners (one `UpdateItem` each, bounded
    * concurrency). An update sets only the stated fields, so a subscription
-   * state or bounce recorded meanwhile is kept; `resetRoute` clears them
-   * (state, subscription ARN and bounce: the address changed).
-   * @returns owners written
+   * state or bounce recorded meanwhile is kept; `resetRoute` resets them (the
+   * address changed: {@link routeResetParts}). An upsert with a `move` is
+   * written only while the owner's address and state are still the ones it
+   * was planned from; otherwise it is returned in `refused`, for the import
+   * to read the owner again and re-plan (an opt-out recorded meanwhile at the
+   * old address must be remembered, not cleared).
    */
   async upsertOwners(
     upserts: readonly OwnerUpsert[],
     now: string,
     onWritten?: (written: number) => void,
-  ): Promise<number> {
+  ): Promise<UpsertOutcome> {
     const pool = new TaskPool(this.options.writeConcurrency ?? 16);
     let written = 0;
+    const refused: OwnerUpsert[] = [];
     for (const upsert of upserts) {
       await pool.submit(async () => {
-        await this.client.send(new UpdateCommand(this.upsertRequest(upsert, now)));
+        if (!(await this.upsert(upsert, now))) {
+          refused.push(upsert);
+          return;
+        }
         written++;
         onWritten?.(written);
       });
     }
     await pool.drain();
-    return written;
+    return { written, refused };
+  }
+
+  /** One upsert; false when its `move`'s condition failed (nothing written). */
+  private async upsert(upsert: OwnerUpsert, now: string): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand(this.upsertRequest(upsert, now)));
+      return true;
+    } catch (error: unknown) {
+      if (upsert.move !== undefined && error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   private upsertRequest(upsert: OwnerUpsert, now: string) {
     const { owner } = upsert;
-    const set = [`${STATUS} = :status`, '#updatedAt = :now'];
-    const remove: string[] = [];
-    const names: Record<string, string> = { ...NAMES, '#updatedAt': OWNER_ATTR.updatedAt };
-    const values: Record<string, unknown> = { ':status': owner.status, ':now': now };
+    const parts = updateParts();
+    parts.set.push(`${STATUS} = :status`, '#updatedAt = :now');
+    Object.assign(parts.names, NAMES, { '#updatedAt': OWNER_ATTR.updatedAt });
+    Object.assign(parts.values, { ':status': owner.status, ':now': now });
     for (const key of ['email', 'name'] as const satisfies readonly (keyof ImportedOwner)[]) {
-      names[`#${key}`] = OWNER_ATTR[key];
+      parts.names[`#${key}`] = OWNER_ATTR[key];
       const value = owner[key];
-      if (value === undefined) remove.push(`#${key}`);
+      if (value === undefined) parts.remove.push(`#${key}`);
       else {
-        set.push(`#${key} = :${key}`);
-        values[`:${key}`] = value;
+        parts.set.push(`#${key} = :${key}`);
+        parts.values[`:${key}`] = value;
       }
     }
-    if (upsert.resetRoute) {
-      names['#subscription'] = OWNER_ATTR.subscription;
-      names['#subscriptionArn'] = OWNER_ATTR.subscriptionArn;
-      names['#bouncingSince'] = OWNER_ATTR.bouncingSince;
-      remove.push('#subscription', '#subscriptionArn', '#bouncingSince');
-    }
+    const reset = upsert.resetRoute ? routeResetParts(upsert.move) : undefined;
+    if (reset !== undefined) mergeParts(parts, reset);
     return {
       TableName: this.tableName,
       Key: { [OWNER_ATTR.userId]: owner.userId },
-      UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      UpdateExpression: updateExpression(parts),
+      ...(reset?.condition !== undefined && { ConditionExpression: reset.condition }),
+      ExpressionAttributeNames: parts.names,
+      ExpressionAttributeValues: parts.values,
     };
   }
 

@@ -199,6 +199,12 @@ export const OWNER_ATTR = {
   subscriptionArn: 'subscriptionArn',
   /** UTC ISO string: when SES first reported a permanent bounce or complaint for `email` (route `relay`). */
   bouncingSince: 'bouncingSince',
+  /**
+   * String Set: SHA-256 hex digests of the addresses the owner opted out at and moved away from
+   * (`optedOutAddressDigest`); written by the import only, so that a move back records `unsubscribed` again
+   * (docs/data-model.md, "Owner directory").
+   */
+  optedOutAddresses: 'optedOutAddresses',
   /** UTC ISO string: when an import last wrote the owner. */
   updatedAt: 'updatedAt',
 } as const;

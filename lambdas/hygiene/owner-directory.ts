@@ -24,9 +24,11 @@ export type OwnerStatus = (typeof OWNER_STATUSES)[number];
  * operator recorded their opt-out (`pc-hygiene owners unsubscribe`): the reconciler
  * does not subscribe them again, and the owner is unreachable on **both**
  * routes (the relay does not email them either: it is the person's own "stop"),
- * until the address changes or an operator runs `pc-hygiene owners resubscribe`
- * (docs/notifications.md, "Subscription reconciler"). The other states matter
- * to `sns-email` only.
+ * until the owner moves to an address they did not opt out at, or an operator
+ * runs `pc-hygiene owners resubscribe` (docs/notifications.md, "Subscription
+ * reconciler"). The opt-out belongs to the address: an import that moves the
+ * owner away remembers it ({@link OwnerRecord.optedOutAddresses}) and records
+ * it again if they move back. The other states matter to `sns-email` only.
  */
 export const SUBSCRIPTION_STATES = ['confirmed', 'pending', 'none', 'unsubscribed'] as const;
 export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
@@ -53,6 +55,14 @@ export interface OwnerRecord {
   readonly subscriptionArn?: string;
   /** `relay` route: when SES reported a permanent bounce or complaint for `email` (canonical UTC); absent when not bouncing. */
   readonly bouncingSince?: string;
+  /**
+   * The addresses the owner opted out at and then moved away from, as
+   * `optedOutAddressDigest`s (SHA-256 hex of the normalised address, sorted;
+   * `opted-out-address.ts`), so an import that moves them back to one records
+   * `unsubscribed` again (docs/data-model.md, "Owner directory"). Written by
+   * the import only; absent when empty.
+   */
+  readonly optedOutAddresses?: readonly string[];
   /** When this record was last written by an import (canonical UTC). */
   readonly updatedAt?: string;
 }
@@ -96,8 +106,9 @@ export function normalizeEmail(email: string): string {
  * operator recorded with `pc-hygiene owners unsubscribe`) holds
  * on both routes: the relay does not email a person who said "stop" either.
  * It comes before `bouncing` because it is the person's own choice, and it
- * names the way back (`pc-hygiene owners resubscribe`, or a new address from
- * the import), while a bounce is a fact about the address. The other
+ * names the way back (`pc-hygiene owners resubscribe`, or a move by the import
+ * to an address they did not opt out at: moved back to one they did, the
+ * import records `unsubscribed` again), while a bounce is a fact about the address. The other
  * subscription states (`pending`, `none`, `confirmed`) do not matter on
  * `relay` (docs/notifications.md, "Owner reach").
  * @param owner the directory's record, or `undefined` when the owner is not in it
@@ -187,8 +198,9 @@ export type RecordedSubscription = Pick<OwnerRecord, 'subscription' | 'subscript
 
 /**
  * A subscription state to record, with what it was planned from. A state
- * belongs to an address (an import that changes the `email` clears it:
- * docs/data-model.md, "Owner directory"), so it is recorded only while the
+ * belongs to an address (an import that changes the `email` clears it, or
+ * records the opt-out remembered for the new address: docs/data-model.md,
+ * "Owner directory"), so it is recorded only while the
  * directory still holds that address; and only while it still holds the
  * state and ARN the run read, so an overlapping run's newer state is never
  * overwritten with a stale one.
@@ -198,6 +210,31 @@ export interface PlannedSubscriptionState extends OwnerSubscriptionState {
   readonly email: string | undefined;
   /** The state and ARN as the reconciler read them (absent: none recorded). */
   readonly read: RecordedSubscription;
+}
+
+/**
+ * `planned` as a state to record for `owner`, planned from the owner as read:
+ * their address ({@link PlannedSubscriptionState.email}) and recorded state
+ * and ARN ({@link PlannedSubscriptionState.read}), so it is written only
+ * while the directory still holds them. The one "state as read" snapshot of
+ * the subscription reconciler and of `owners unsubscribe`/`owners resubscribe`.
+ * @param owner the owner as the writer read them
+ * @param planned the state to record, with the ARN of the subscription it is about (if any)
+ */
+export function plannedStateFor(
+  owner: OwnerRecord,
+  planned: Omit<OwnerSubscriptionState, 'userId'>,
+): PlannedSubscriptionState {
+  return {
+    userId: owner.userId,
+    state: planned.state,
+    ...(planned.subscriptionArn !== undefined && { subscriptionArn: planned.subscriptionArn }),
+    email: owner.email,
+    read: {
+      ...(owner.subscription !== undefined && { subscription: owner.subscription }),
+      ...(owner.subscriptionArn !== undefined && { subscriptionArn: owner.subscriptionArn }),
+    },
+  };
 }
 
 /**

@@ -14,7 +14,14 @@ import { MAX_KEY_BYTES } from './credential';
 import { RESERVED_ID_PREFIX } from './data-contract';
 import { exceedsPercent } from './guard';
 import { loneSurrogateProblems } from './lone-surrogates';
-import { normalizeEmail, OWNER_STATUSES, type OwnerRecord, type OwnerStatus } from './owner-directory';
+import { optedOutAddressDigest } from './opted-out-address';
+import {
+  normalizeEmail,
+  OWNER_STATUSES,
+  type OwnerRecord,
+  type OwnerStatus,
+  type SubscriptionState,
+} from './owner-directory';
 import { shortDigest } from './owner-export-digest';
 import { describeStoredValue } from './stored-value-text';
 import { parseInstant } from './time';
@@ -31,6 +38,7 @@ export const WORKER_RECORDED_FIELDS = [
   'subscription',
   'subscriptionArn',
   'bouncingSince',
+  'optedOutAddresses',
   'updatedAt',
 ] as const;
 const KNOWN_FIELDS: readonly string[] = [...OWNER_FILE_FIELDS, ...WORKER_RECORDED_FIELDS];
@@ -154,11 +162,48 @@ export interface OwnerUpsert {
   /**
    * True when the address changed (or went away, or came): the recorded
    * subscription state and bounce belong to the old address, so they are
-   * cleared (the reconciler records the new state on its next run). A change
-   * of spelling only (letter case, as a directory re-export may make) is the
-   * same address: the new spelling is written and the route state kept.
+   * cleared (the reconciler records the new state on its next run), except
+   * that an owner moved to an address they opted out at is recorded
+   * `unsubscribed` again ({@link AddressMove}). A change of spelling only
+   * (letter case, as a directory re-export may make) is the same address: the
+   * new spelling is written and the route state kept.
    */
   readonly resetRoute: boolean;
+  /**
+   * With `resetRoute`, what the plan decided from the owner as read; the
+   * write holds only while the directory still holds that owner's address and
+   * state. Absent: the route state is cleared unconditionally.
+   */
+  readonly move?: AddressMove;
+}
+
+/**
+ * An owner moved to another address by an import: the opt-outs remembered
+ * per address (`OwnerRecord.optedOutAddresses`, docs/data-model.md, "Owner
+ * directory") and the state to record at the new address. Decided from the
+ * owner as read, so written only while the directory still holds
+ * {@link AddressMove.from} (an opt-out recorded meanwhile is re-planned, not
+ * lost).
+ */
+export interface AddressMove {
+  /** The owner's address and subscription state as the plan read them (absent: none). */
+  readonly from: { readonly email?: string; readonly subscription?: SubscriptionState };
+  /**
+   * `unsubscribed` when the new address's digest is among
+   * {@link AddressMove.optedOutAddresses}: recorded without an ARN or a
+   * bounce. Absent: the route state is cleared.
+   */
+  readonly state?: 'unsubscribed';
+  /**
+   * The opt-outs remembered after the move, sorted (written whole; empty: the
+   * attribute is removed): those read, with the old address's digest added
+   * when the owner was `unsubscribed` there, or taken out when they were not
+   * (resubscribed there: no longer opted out). Written whole rather than by
+   * `ADD`/`DELETE`, so a damaged stored value (read as absent) is replaced,
+   * not a move refused forever; the import is its only writer, and the
+   * write's condition on {@link AddressMove.from} orders two imports.
+   */
+  readonly optedOutAddresses: readonly string[];
 }
 
 /** What an import will do, computed before any write. */
@@ -191,6 +236,30 @@ function addressChanged(before: string | undefined, after: string | undefined): 
 }
 
 /**
+ * What moving `before` to `email` does to the opt-outs remembered per
+ * address ({@link AddressMove}): the old address's opt-out is remembered (or
+ * forgotten, when the owner is no longer opted out there), and the new
+ * address is `unsubscribed` when an opt-out is remembered for it.
+ */
+export function planAddressMove(before: OwnerRecord, email: string | undefined): AddressMove {
+  const remembered = new Set(before.optedOutAddresses ?? []);
+  if (before.email !== undefined) {
+    const old = optedOutAddressDigest(before.email);
+    if (before.subscription === 'unsubscribed') remembered.add(old);
+    else remembered.delete(old);
+  }
+  const optedOutThere = email !== undefined && remembered.has(optedOutAddressDigest(email));
+  return {
+    from: {
+      ...(before.email !== undefined && { email: before.email }),
+      ...(before.subscription !== undefined && { subscription: before.subscription }),
+    },
+    ...(optedOutThere && { state: 'unsubscribed' as const }),
+    optedOutAddresses: [...remembered].sort(),
+  };
+}
+
+/**
  * Plans an import against the directory as it is.
  * @param existing every owner now in the directory
  * @param sync mark active owners missing from the file `departed`
@@ -212,10 +281,12 @@ export function planOwnerImport(
       unchanged++;
       continue;
     }
+    const resetRoute = before !== undefined && addressChanged(before.email, owner.email);
     upserts.push({
       owner,
       existed: before !== undefined,
-      resetRoute: before !== undefined && addressChanged(before.email, owner.email),
+      resetRoute,
+      ...(resetRoute && { move: planAddressMove(before, owner.email) }),
     });
   }
   let activeBefore = 0;

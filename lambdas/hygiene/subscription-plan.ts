@@ -18,8 +18,8 @@
  * recorded subscription of this topic is no longer listed becomes
  * `unsubscribed` (`subscription-opt-out.ts`: the evidence rule and the
  * mass-unsubscribe guard; `owners unsubscribe` records it by hand), which stays until a subscription of theirs is
- * matched at the address, the import resets it (a new address) or an
- * operator does (`owners resubscribe`). Every removal the reconciler makes
+ * matched at the address, the import moves the owner to an address they did
+ * not opt out at, or an operator resets it (`owners resubscribe`). Every removal the reconciler makes
  * itself either leaves the owner a subscription (a duplicate's keeper, the
  * new address's) or records them `none` in the same run, so no later run
  * reads it as an opt-out. Pure: no AWS imports, no clock, no I/O.
@@ -302,7 +302,8 @@ const PENDING = { state: 'pending' } as const;
  * The state of an owner the plan gives no subscription to (not wanted, or a
  * conflict): `none`, except that an opt-out stays recorded — an owner who
  * unsubscribed is not subscribed again because they left, came back, or
- * the route went to `relay` and back; only a new address or an operator clears it.
+ * the route went to `relay` and back; only a move to an address they did not
+ * opt out at (the import) or an operator clears it.
  */
 function unwantedState(owner: OwnerRecord): Omit<OwnerSubscriptionState, 'userId'> {
   return owner.subscription === 'unsubscribed' ? unsubscribedState(owner) : { state: 'none' };

@@ -26,12 +26,12 @@
  * the scheduled Lambda and by `pc-hygiene owners
  * sync-subscriptions`.
  */
-import type {
-  OwnerDeliveryRoute,
-  OwnerRecord,
-  OwnerSubscriptionRegistry,
-  OwnerSubscriptionState,
-  PlannedSubscriptionState,
+import {
+  type OwnerDeliveryRoute,
+  type OwnerRecord,
+  type OwnerSubscriptionRegistry,
+  type OwnerSubscriptionState,
+  plannedStateFor,
 } from './owner-directory';
 import {
   attemptEach,
@@ -146,20 +146,25 @@ export interface ReconcileSummary {
    */
   readonly failed: readonly FailedOperation[];
   /**
-   * Owners per state after this run: as planned, except an owner whose
-   * creation was withdrawn, before it ({@link ReconcileSummary.skippedStateChanges})
-   * or after it ({@link ReconcileSummary.withdrawnAfterCreate}), who counts
-   * under the state the directory holds for them as re-read (`unsubscribed`,
-   * or their recorded state; `none` when none is recorded; as the run first
-   * read them when the re-read failed), and under no state when they left the
-   * directory (then the counts add up to less than `owners`).
+   * Owners per state as far as this run knows the directory: the state it
+   * recorded, or found recorded already; never a state it only planned. An
+   * owner whose state write was skipped ({@link ReconcileSummary.skippedStateChanges})
+   * counts under the state the run read for them (`none` when none was
+   * recorded): the run changed nothing for them, and what changed them
+   * meanwhile (an import, another run, an operator) is counted by the next
+   * run. An owner whose creation was withdrawn, before it (also listed as
+   * skipped) or after it ({@link ReconcileSummary.withdrawnAfterCreate}),
+   * counts under the state the directory holds for them as re-read
+   * (`unsubscribed`, or their recorded state; `none` when none is recorded;
+   * as the run first read them when the re-read failed), and under no state
+   * when they left the directory (then the counts add up to less than `owners`).
    */
   readonly states: Readonly<Record<OwnerSubscriptionState['state'], number>>;
   /** Owners whose recorded state changed (recorded unless dry); {@link ReconcileSummary.skippedStateChanges} excluded. */
   readonly stateChanges: readonly OwnerSubscriptionState[];
   /**
    * Changed states not recorded because, after this run read it, the owner
-   * left the directory, their address changed (an import cleared the state),
+   * left the directory, their address changed (an import set their state),
    * or their state or subscription ARN changed (an overlapping run or
    * `owners resubscribe` recorded another). Also every owner whose planned
    * creation was withdrawn (nothing subscribed, nothing recorded, listed
@@ -280,7 +285,11 @@ async function applyAndRecord(
   try {
     if (!options.dryRun && toRecord.length > 0) {
       notRecorded = await deps.directory.recordSubscriptionStates(
-        toRecord.map((s) => plannedFrom(read.get(s.userId), s)),
+        // every planned state is of an owner the run read
+        toRecord.flatMap((s) => {
+          const owner = read.get(s.userId);
+          return owner === undefined ? [] : [plannedStateFor(owner, s)];
+        }),
       );
     }
   } catch (error: unknown) {
@@ -296,7 +305,11 @@ async function applyAndRecord(
     quota,
     created: applied.created.length,
     failed: [...applied.failed, ...afterCreate.failed],
-    counted: countedStates(states, new Map([...withdrawn, ...afterCreate.found])),
+    // as last seen: a skipped write's owner as read (this run changed nothing for them), a re-read one as found
+    counted: countedStates(
+      states,
+      new Map([...notRecorded.map((id) => [id, read.get(id)] as const), ...withdrawn, ...afterCreate.found]),
+    ),
     stateChanges: changes.filter((s) => !skipped.has(s.userId)),
     skippedStateChanges: changes.filter((s) => skipped.has(s.userId)),
     withdrawnAfterCreate: afterCreate.removed,
@@ -339,24 +352,6 @@ async function applyPlan(
     },
   );
   return { plan, failed: [...failed, ...recheck.failed, ...refused], withdrawn: recheck.withdrawn, created };
-}
-
-/**
- * A state to record with what it was planned from: the address, state and
- * ARN the run read, so it is written only while the owner still has them.
- */
-function plannedFrom(
-  owner: OwnerRecord | undefined,
-  planned: OwnerSubscriptionState,
-): PlannedSubscriptionState {
-  return {
-    ...planned,
-    email: owner?.email,
-    read: {
-      ...(owner?.subscription !== undefined && { subscription: owner.subscription }),
-      ...(owner?.subscriptionArn !== undefined && { subscriptionArn: owner.subscriptionArn }),
-    },
-  };
 }
 
 /** True when `planned` differs from what the directory records for the owner (absent state: `none`). */
@@ -410,17 +405,18 @@ function statesAfter(plan: SubscriptionPlan, failed: readonly FailedOperation[])
 
 /**
  * The state each owner counts under ({@link ReconcileSummary.states}): the
- * one after this run, except for an owner whose creation was withdrawn
- * (`found`): the state the directory holds for them (`none` when none is
- * recorded), and none at all when they left the directory.
+ * one after this run, except for an owner it did not leave in that state
+ * (`seen`: a skipped state write, or a withdrawn creation): the state the
+ * directory held for them as this run last read them (`none` when none is
+ * recorded), and none at all when that read found them gone.
  */
 function countedStates(
   states: readonly OwnerSubscriptionState[],
-  found: ReadonlyMap<string, OwnerRecord | undefined>,
+  seen: ReadonlyMap<string, OwnerRecord | undefined>,
 ): OwnerSubscriptionState['state'][] {
   return states.flatMap((s) => {
-    if (!found.has(s.userId)) return [s.state];
-    const owner = found.get(s.userId);
+    if (!seen.has(s.userId)) return [s.state];
+    const owner = seen.get(s.userId);
     return owner === undefined ? [] : [owner.subscription ?? 'none'];
   });
 }

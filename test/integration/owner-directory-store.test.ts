@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
+import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import type {
   PlannedSubscriptionState,
   RecordedSubscription,
   SubscriptionState,
 } from '../../lambdas/hygiene/owner-directory';
-import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
+import type { ImportedOwner, OwnerUpsert } from '../../lambdas/hygiene/owner-import';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 
 const NOW = '2026-12-01T00:00:00.000Z';
@@ -76,7 +77,7 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
         owners.map((o) => upsert(o)),
         NOW,
       ),
-    ).toBe(130);
+    ).toEqual({ written: 130, refused: [] });
     const ids = [...owners.map((o) => o.userId), 'nobody', DIRECTORY_FRESHNESS_ID, 'bulk-0'];
     const found = await directory.getMany(ids);
     expect(found.size).toBe(130);
@@ -299,6 +300,101 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
         planned('jo', undefined, 'none', { read: { subscription: 'none' } }),
       ),
     ).toBe(false);
+  });
+
+  it('on a move, writes the remembered opt-outs as a String Set (removed when empty) and records unsubscribed at a remembered address', async () => {
+    const [a, b] = ['lea@example.com', 'lea@wrong.example'];
+    const stored = async () =>
+      (await table.client.send(new GetCommand({ TableName: table.tableName, Key: { userId: 'lea' } }))).Item;
+    await directory.upsertOwners([upsert({ userId: 'lea', email: a, status: 'active' })], NOW);
+    expect(await directory.recordSubscription(planned('lea', a, 'unsubscribed'))).toBe(true);
+    const move = (email: string, from: OwnerUpsert['move']) =>
+      directory.upsertOwners(
+        [
+          {
+            owner: { userId: 'lea', email, status: 'active' },
+            existed: true,
+            resetRoute: true,
+            ...(from && { move: from }),
+          },
+        ],
+        LATER,
+      );
+
+    expect(
+      await move(b, {
+        from: { email: a, subscription: 'unsubscribed' },
+        optedOutAddresses: [optedOutAddressDigest(a)],
+      }),
+    ).toEqual({ written: 1, refused: [] });
+    expect((await stored())?.optedOutAddresses).toEqual(new Set([optedOutAddressDigest(a)]));
+    expect((await directory.getMany(['lea'])).get('lea')).toEqual({
+      userId: 'lea',
+      email: b,
+      status: 'active',
+      optedOutAddresses: [optedOutAddressDigest(a)],
+      updatedAt: LATER,
+    });
+
+    await move(a, {
+      from: { email: b },
+      state: 'unsubscribed',
+      optedOutAddresses: [optedOutAddressDigest(a)],
+    });
+    expect((await directory.getMany(['lea'])).get('lea')).toMatchObject({
+      email: a,
+      subscription: 'unsubscribed',
+    });
+    expect((await stored())?.subscriptionArn).toBeUndefined();
+
+    // resubscribed at a, then moved away: the digest is taken out, and the empty set leaves no attribute behind
+    expect(
+      await directory.recordSubscription(
+        planned('lea', a, 'none', { read: { subscription: 'unsubscribed' } }),
+      ),
+    ).toBe(true);
+    await move(b, {
+      from: { email: a, subscription: 'none' },
+      optedOutAddresses: [],
+    });
+    expect(await stored()).not.toHaveProperty('optedOutAddresses');
+    expect(await stored()).not.toHaveProperty('subscription');
+  });
+
+  it('refuses a move when the address or state changed since it was planned, writing nothing', async () => {
+    await directory.upsertOwners(
+      [upsert({ userId: 'max', email: 'max@example.com', status: 'active' })],
+      NOW,
+    );
+    expect(await directory.recordSubscription(planned('max', 'max@example.com', 'unsubscribed'))).toBe(true);
+    const moveTo = {
+      owner: { userId: 'max', email: 'max@new.example', status: 'active' as const },
+      existed: true,
+      resetRoute: true,
+    };
+    const planned1 = {
+      ...moveTo,
+      move: { from: { email: 'max@example.com', subscription: 'confirmed' as const }, optedOutAddresses: [] },
+    };
+    const planned2 = {
+      ...moveTo,
+      move: {
+        from: { email: 'max@old.example', subscription: 'unsubscribed' as const },
+        optedOutAddresses: [],
+      },
+    };
+    const planned3 = { ...moveTo, move: { from: { email: 'max@example.com' }, optedOutAddresses: [] } };
+
+    const outcome = await directory.upsertOwners([planned1, planned2, planned3], LATER);
+    expect(outcome.written).toBe(0);
+    // refused in the order the concurrent writes came back
+    expect(outcome.refused).toHaveLength(3);
+    expect(outcome.refused).toEqual(expect.arrayContaining([planned1, planned2, planned3]));
+    expect((await directory.getMany(['max'])).get('max')).toMatchObject({
+      email: 'max@example.com',
+      subscription: 'unsubscribed',
+      updatedAt: NOW,
+    });
   });
 
   it('marks active owners departed (skipping absent or already departed ones) and lists the departed', async () => {

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resubscribe as resubscribeOwners } from '../../cli/commands/owners/resubscribe';
+import { resubscribeOwners } from '../../cli/use-cases/resubscribe-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { directoryFlags, runCli } from '../support/run-cli';
 import { hookSends } from '../support/send-hooks';
@@ -159,9 +159,7 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
       },
     });
 
-    const result = await resubscribeOwners(table.client, table.tableName, ['cyd']).finally(() =>
-      spy.mockRestore(),
-    );
+    const result = await resubscribeOwners(directory, ['cyd']).finally(() => spy.mockRestore());
 
     expect(result).toEqual({
       resubscribed: [],

@@ -25,7 +25,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOwnerDirectoryTable } from '../../cli/aws/create-owner-directory-table';
 import { createRelayLedgerTable } from '../../cli/aws/create-relay-ledger-table';
-import { resubscribe } from '../../cli/commands/owners/resubscribe';
+import { resubscribeOwners } from '../../cli/use-cases/resubscribe-owners';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoRelayLedger } from '../../lambdas/aws/relay-ledger-store';
@@ -247,7 +247,7 @@ describe('relay handler', () => {
     });
 
     // The operator's way back: state none, and on relay ada is emailed again at once.
-    expect(await resubscribe(client, directoryTable, ['ada'])).toEqual({
+    expect(await resubscribeOwners(directory, ['ada'])).toEqual({
       resubscribed: ['ada'],
       notChanged: [],
     });

@@ -8,6 +8,7 @@ import {
   ownerFromItem,
 } from '../../lambdas/aws/owner-directory-store';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
+import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 
 const documentClient = DynamoDBDocumentClient.from(
   new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
@@ -84,5 +85,18 @@ describe('ownerFromItem', () => {
     });
     expect(ownerFromItem({ userId: DIRECTORY_FRESHNESS_ID, asOf: 'x' })).toBeUndefined();
     expect(ownerFromItem({ status: 'active' })).toBeUndefined();
+  });
+
+  it('reads the opted-out address digests of a String Set, sorted; anything else reads as absent', () => {
+    const [a, b] = ['a@example.com', 'b@example.com'].map(optedOutAddressDigest).sort();
+    const owner = (optedOutAddresses: unknown) =>
+      ownerFromItem({ userId: 'x', status: 'active', optedOutAddresses });
+
+    expect(owner(new Set([b, a]))?.optedOutAddresses).toEqual([a, b]);
+    expect(owner(new Set([b, 'not a digest', a?.toUpperCase()]))?.optedOutAddresses).toEqual([b]);
+    expect(owner(new Set(['not a digest']))).toEqual({ userId: 'x', status: 'active' });
+    expect(owner([a])).toEqual({ userId: 'x', status: 'active' });
+    expect(owner(a)).toEqual({ userId: 'x', status: 'active' });
+    expect(owner(new Set([1, 2]))).toEqual({ userId: 'x', status: 'active' });
   });
 });

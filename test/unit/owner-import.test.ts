@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
+import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
   checkOwnerRow,
   type ImportedOwner,
   judgeSyncGuard,
+  planAddressMove,
   planOwnerImport,
 } from '../../lambdas/hygiene/owner-import';
 
@@ -53,6 +55,7 @@ describe('checkOwnerRow', () => {
       subscription: 'confirmed',
       subscriptionArn: 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene:0b1c',
       bouncingSince: '2026-11-01T00:00:00.000Z',
+      optedOutAddresses: [optedOutAddressDigest('old@example.com')],
       updatedAt: '2026-11-02T00:00:00.000Z',
     };
 
@@ -141,6 +144,104 @@ describe('planOwnerImport', () => {
 
   it('with sync, marks active owners missing from the file departed (not already departed ones)', () => {
     expect(planOwnerImport(existing, file, true).markDeparted).toEqual(['gone']);
+  });
+
+  it('plans a move only for an owner whose address changed, from the address and state it read', () => {
+    const routed = new Map<string, OwnerRecord>([
+      ['moved', { ...active('moved', 'Old@Example.com'), subscription: 'unsubscribed' }],
+      ['renamed', { ...active('renamed', 'r@example.com'), subscription: 'unsubscribed' }],
+    ]);
+    const plan = planOwnerImport(
+      routed,
+      [
+        { userId: 'moved', email: 'new@example.com', status: 'active' },
+        { userId: 'renamed', email: 'r@example.com', name: 'R', status: 'active' },
+      ],
+      false,
+    );
+
+    expect(plan.upserts).toEqual([
+      {
+        owner: { userId: 'moved', email: 'new@example.com', status: 'active' },
+        existed: true,
+        resetRoute: true,
+        move: {
+          from: { email: 'Old@Example.com', subscription: 'unsubscribed' },
+          optedOutAddresses: [optedOutAddressDigest('old@example.com')],
+        },
+      },
+      {
+        owner: { userId: 'renamed', email: 'r@example.com', name: 'R', status: 'active' },
+        existed: true,
+        resetRoute: false,
+      },
+    ]);
+  });
+});
+
+describe('planAddressMove: an opt-out survives an address flip-flop', () => {
+  const A = 'ada@example.com';
+  const B = 'ada@wrong.example';
+  const digestA = optedOutAddressDigest(A);
+
+  it('remembers the old address when the owner was unsubscribed there, and clears the state for the new one', () => {
+    expect(
+      planAddressMove({ ...active('ada', A), subscription: 'unsubscribed', subscriptionArn: 'arn:x' }, B),
+    ).toEqual({
+      from: { email: A, subscription: 'unsubscribed' },
+      optedOutAddresses: [digestA],
+    });
+  });
+
+  it('records unsubscribed when the owner moves back to an address they opted out at (any spelling)', () => {
+    const atB: OwnerRecord = { ...active('ada', B), subscription: 'pending', optedOutAddresses: [digestA] };
+    expect(planAddressMove(atB, ' ADA@example.com')).toEqual({
+      from: { email: B, subscription: 'pending' },
+      state: 'unsubscribed',
+      optedOutAddresses: [digestA],
+    });
+  });
+
+  it('forgets the old address when the owner is no longer opted out there (resubscribed), so coming back is not an opt-out', () => {
+    const resubscribed: OwnerRecord = {
+      ...active('ada', A),
+      subscription: 'none',
+      optedOutAddresses: [digestA],
+    };
+    const moved = planAddressMove(resubscribed, B);
+    expect(moved).toEqual({
+      from: { email: A, subscription: 'none' },
+      optedOutAddresses: [],
+    });
+    // back to A from B, with the set as the write left it
+    expect(planAddressMove({ ...active('ada', B) }, A)).toEqual({
+      from: { email: B },
+      optedOutAddresses: [],
+    });
+  });
+
+  it('changes nothing remembered for an old address that was neither opted out nor remembered', () => {
+    expect(planAddressMove({ ...active('ada', A), subscription: 'confirmed' }, B)).toEqual({
+      from: { email: A, subscription: 'confirmed' },
+      optedOutAddresses: [],
+    });
+    const digestC = optedOutAddressDigest('ada@third.example');
+    expect(
+      planAddressMove({ ...active('ada', A), subscription: 'confirmed', optedOutAddresses: [digestC] }, B),
+    ).toEqual({ from: { email: A, subscription: 'confirmed' }, optedOutAddresses: [digestC] });
+  });
+
+  it('remembers the opt-out at an address the owner leaves for none, and restores it when one comes back', () => {
+    const left = planAddressMove({ ...active('ada', A), subscription: 'unsubscribed' }, undefined);
+    expect(left).toEqual({
+      from: { email: A, subscription: 'unsubscribed' },
+      optedOutAddresses: [digestA],
+    });
+    expect(planAddressMove({ ...active('ada'), optedOutAddresses: [digestA] }, A)).toEqual({
+      from: {},
+      state: 'unsubscribed',
+      optedOutAddresses: [digestA],
+    });
   });
 });
 

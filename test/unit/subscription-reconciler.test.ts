@@ -6,7 +6,8 @@
  * for an owner whose digests a refused repair leaves filtered away,
  * subscribes no owner who opted out, left or moved while it ran (counting
  * them under the state re-read), removes what it just created for one who did
- * so while its creations ran, and creates nothing when that re-read fails.
+ * so while its creations ran, creates nothing when that re-read fails, and
+ * counts an owner whose state write was skipped under the state it read.
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
@@ -128,6 +129,33 @@ describe('reconcileSubscriptions', () => {
     expect(summary.skippedStateChanges).toEqual([confirmed('ada'), confirmed('bob')]);
   });
 
+  it('counts an owner whose state write was skipped under the state it read, not the one it planned', async () => {
+    // ada's confirmed subscription vanished (the link): planned unsubscribed; bob confirmed his: planned confirmed
+    const topic = new MemoryTopic([confirmedSub('bob'), confirmedSub('cy')]);
+    const cy = owner('cy', { subscription: 'confirmed', subscriptionArn: arnOf('cy') });
+    const directory = new MemoryOwnerRegistry([
+      owner('ada', { subscription: 'confirmed', subscriptionArn: arnOf('ada') }),
+      owner('bob', { subscription: 'pending' }),
+      cy,
+    ]);
+    const list = topic.list.bind(topic);
+    topic.list = async () => {
+      // an import meanwhile: ada's address changes (her state cleared), bob leaves the directory
+      directory.owners = [owner('ada', { email: 'ada@new' }), cy];
+      return list();
+    };
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(summary.stateChanges).toEqual([]);
+    expect(summary.skippedStateChanges).toEqual([
+      { userId: 'ada', state: 'unsubscribed', subscriptionArn: arnOf('ada') },
+      { userId: 'bob', state: 'confirmed', subscriptionArn: arnOf('bob') },
+    ]);
+    // nothing recorded for ada and bob: they count as read (confirmed, pending), never as planned; cy confirmed
+    expect(summary.states).toEqual({ confirmed: 2, pending: 1, none: 0, unsubscribed: 0 });
+  });
+
   it('subscribes no owner who opted out, left or moved while it ran: nothing recorded for them, listed as skipped', async () => {
     // eve's expired pending subscription is gone from the topic: the plan subscribes her again (state unchanged)
     const topic = new MemoryTopic([confirmedSub('gone')]);
@@ -188,8 +216,9 @@ describe('reconcileSubscriptions', () => {
     expect(summary.skippedStateChanges).toEqual(['bob', 'cy', 'dee', 'eve', 'fay', 'gil'].map(pending));
     expect(summary.filterPolicies).toMatchObject({ current: 1, planned: 2 });
     // counted as re-read, not as planned: bob and eve unsubscribed, cy (departed) and dee (moved: state cleared)
-    // none, fay (gone from the directory) under no state; ada and gil pending
-    expect(summary.states).toEqual({ confirmed: 0, pending: 2, none: 2, unsubscribed: 2 });
+    // none, fay (gone from the directory) under no state; gil (subscribed, his write skipped) as read: none;
+    // ada pending
+    expect(summary.states).toEqual({ confirmed: 0, pending: 1, none: 3, unsubscribed: 2 });
     expect(summary.withdrawnAfterCreate).toEqual([]);
   });
 

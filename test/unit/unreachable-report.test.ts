@@ -91,7 +91,7 @@ describe('renderUnreachableReport', () => {
       expect(lines[at + 1]).toBe(
         '    What to do: tell the owner about these credentials another way; if they want the emails again, ' +
           'run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; ' +
-          'route relay: the next digest is emailed). A new address from the import also ends the opt-out.',
+          'route relay: the next digest is emailed). A move by the import to an address they did not opt out at also ends it.',
       );
       expect(part?.owners.map((o) => o.reason)).toEqual(['unsubscribed']);
     },
