@@ -18,6 +18,12 @@
  * plan never lets one erase a recorded opt-out, and the result says one is
  * there (it may be another owner's at the same address).
  *
+ * Why it lists only at the owners' addresses: the plan matches an owner
+ * only to subscriptions at their address (`subscriptionsOf`), so the topic
+ * is asked for those alone (`TopicSubscriptions.list`'s `atAddresses`), and
+ * the other subscriptions' attributes are never read — on a topic of
+ * thousands, one opt-out is a few SNS calls, not one per subscription.
+ *
  * Why it retries: a reconcile between the removal and the write may record
  * the owner `none` (its mass-unsubscribe guard held the vanished ARN back) or
  * match a new subscription; the write then fails, and the operator's explicit
@@ -106,9 +112,10 @@ export const MAX_OPT_OUT_ATTEMPTS = 3;
 /**
  * Records `unsubscribed` for each named owner in the directory not already
  * in that state; when a topic is known (always on `sns-email`), after
- * removing their subscriptions from it (listed once, and only when someone is
- * to be unsubscribed). The operator's opt-out wins over a state a reconcile
- * records meanwhile (`none`, `pending`, `confirmed`: retried, at most
+ * removing their subscriptions from it (listed once, only at the addresses of
+ * the owners to unsubscribe, and only when one of them has an address; a
+ * retry lists at the re-read owner's address). The operator's opt-out wins
+ * over a state a reconcile records meanwhile (`none`, `pending`, `confirmed`: retried, at most
  * {@link MAX_OPT_OUT_ATTEMPTS} attempts); a new address or the owner's
  * removal from the directory wins over it (the opt-out was asked for the
  * address read; an import's move to an address the owner did not opt out at
@@ -123,8 +130,8 @@ export async function unsubscribeOwners(
   const ids = [...new Set(userIds)];
   const records = await directory.getMany(ids);
   const { topic } = target;
-  const toRecord = ids.some((id) => isToRecord(records.get(id)));
-  const listing = topic !== undefined && toRecord ? await topic.list() : [];
+  const toRecord = ids.map((id) => records.get(id)).filter(isToRecord);
+  const listing = topic === undefined ? [] : await listAt(topic, toRecord);
   const unsubscribed: UnsubscribedOwner[] = [];
   const notChanged: NotUnsubscribedOwner[] = [];
   for (const userId of ids) {
@@ -147,6 +154,18 @@ export async function unsubscribeOwners(
 
 function isToRecord(owner: OwnerRecord | undefined): owner is OwnerRecord {
   return owner !== undefined && owner.subscription !== 'unsubscribed';
+}
+
+/**
+ * The topic's subscriptions at the owners' addresses (all {@link subscriptionsOf}
+ * can match), in one listing; none listed when no owner has an address.
+ */
+async function listAt(
+  topic: Pick<TopicSubscriptions, 'list'>,
+  owners: readonly OwnerRecord[],
+): Promise<readonly TopicSubscription[]> {
+  const atAddresses = new Set(owners.map(addressOf).filter((a) => a !== undefined));
+  return atAddresses.size === 0 ? [] : topic.list({ atAddresses });
 }
 
 type OwnerOutcome = UnsubscribedOwner | NotUnsubscribedOwner;
@@ -183,7 +202,7 @@ async function unsubscribeOwner(
     if (now === 'changed') return { userId, reason: 'changed-meanwhile', removed };
     if (now.subscription === 'unsubscribed') return { ...done, ...arnOf(now), recordedMeanwhile: true };
     read = now;
-    listing = topic === undefined ? [] : await topic.list();
+    listing = topic === undefined ? [] : await listAt(topic, [now]);
   }
 }
 

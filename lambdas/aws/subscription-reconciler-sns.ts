@@ -3,7 +3,12 @@
  * "Subscription reconciler"): lists the topic's subscriptions page by page
  * (`ListSubscriptionsByTopic`, `NextToken`), reads each one's filter policy
  * and confirmation state (`GetSubscriptionAttributes`), and subscribes,
- * repairs and unsubscribes owner email subscriptions. Calls run with bounded
+ * repairs and unsubscribes owner email subscriptions. Asked for the
+ * subscriptions at some addresses (`owners unsubscribe`), it drops the others
+ * by the `Endpoint` and `Protocol` the listing already carries, before any
+ * attribute read: one person's opt-out costs the listing's pages and a read
+ * per subscription at their address, not one per subscription on the topic
+ * (GetSubscriptionAttributes has its own TPS quota). Calls run with bounded
  * concurrency; throttling is retried by the client (build it with
  * `retryMode: 'adaptive'`, lambdas/aws/sns-client.ts).
  *
@@ -26,12 +31,17 @@ import {
   type Subscription,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
+import { normalizeEmail } from '../hygiene/owner-directory';
 import {
   OWNER_SUBSCRIPTION_PROTOCOL,
   PENDING_CONFIRMATION_ARN,
   type TopicSubscription,
 } from '../hygiene/subscription-plan';
-import { DEFAULT_RECONCILE_CONCURRENCY, type TopicSubscriptions } from '../hygiene/subscription-reconciler';
+import {
+  DEFAULT_RECONCILE_CONCURRENCY,
+  type TopicListOptions,
+  type TopicSubscriptions,
+} from '../hygiene/subscription-reconciler';
 import { mapWithConcurrency } from '../hygiene/task-pool';
 
 /** SNS answered Subscribe without a subscription ARN (it must return one with `ReturnSubscriptionArn`). */
@@ -56,14 +66,17 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
   ) {}
 
   /**
-   * Every subscription of the topic. Each one with an ARN is read for its
-   * filter policy (SNS's quota counts them on every protocol) and its
-   * confirmation state; one deleted meanwhile, or listed as deleted
-   * (`Deleted`: unsubscribed by its link), is left out.
+   * Every subscription of the topic (every page), or with `atAddresses` the
+   * `email` ones at those addresses ({@link TopicListOptions}). Each one kept
+   * with an ARN is read for its filter policy (SNS's quota counts them on
+   * every protocol) and its confirmation state; one deleted meanwhile, or
+   * listed as deleted (`Deleted`: unsubscribed by its link), is left out.
    */
-  async list(): Promise<readonly TopicSubscription[]> {
+  async list(options: TopicListOptions = {}): Promise<readonly TopicSubscription[]> {
+    const { atAddresses } = options;
     const listed = await this.listPages();
-    const read = await mapWithConcurrency(listed, this.concurrency, (s) => this.describe(s));
+    const kept = atAddresses === undefined ? listed : listed.filter(emailAtAny(atAddresses));
+    const read = await mapWithConcurrency(kept, this.concurrency, (s) => this.describe(s));
     return read.filter((s) => s !== undefined);
   }
 
@@ -143,6 +156,18 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
       throw error;
     }
   }
+}
+
+/**
+ * Whether a listed subscription is an `email` one at one of `addresses`,
+ * compared as the plan compares them (`normalizeEmail`, both sides).
+ */
+function emailAtAny(addresses: ReadonlySet<string>): (listed: Subscription) => boolean {
+  const wanted = new Set([...addresses].map(normalizeEmail));
+  return ({ Protocol, Endpoint }) =>
+    Protocol === OWNER_SUBSCRIPTION_PROTOCOL &&
+    Endpoint !== undefined &&
+    wanted.has(normalizeEmail(Endpoint));
 }
 
 /** An ARN (`arn:partition:service:…`), as opposed to a placeholder SNS lists instead of one. */

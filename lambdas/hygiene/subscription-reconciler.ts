@@ -58,14 +58,32 @@ import {
 export interface TopicSubscriptions {
   /** The topic's ARN: the prefix of its subscriptions' ARNs (an opt-out is inferred only on this topic). */
   readonly topicArn: string;
-  /** Every subscription of the topic, with the filter policy and pending state of email subscriptions. */
-  list(): Promise<readonly TopicSubscription[]>;
+  /**
+   * The topic's subscriptions, with the filter policy and pending state of
+   * email subscriptions: every one (the reconciler), or with
+   * {@link TopicListOptions.atAddresses} only the owner email subscriptions at
+   * those addresses (`owners unsubscribe`), the others dropped unread.
+   */
+  list(options?: TopicListOptions): Promise<readonly TopicSubscription[]>;
   /** Subscribes `email` with `filterPolicy` (on message attributes); resolves to the new subscription's ARN. */
   create(email: string, filterPolicy: string): Promise<string>;
   /** Replaces a subscription's filter policy. */
   setFilterPolicy(subscriptionArn: string, filterPolicy: string): Promise<void>;
   /** Unsubscribes; resolves when the subscription is gone, also when it was already gone. */
   remove(subscriptionArn: string): Promise<void>;
+}
+
+/** Which subscriptions {@link TopicSubscriptions.list} reads. */
+export interface TopicListOptions {
+  /**
+   * Only the subscriptions of protocol `email` (`OWNER_SUBSCRIPTION_PROTOCOL`)
+   * whose endpoint is one of these addresses, both sides compared as
+   * `normalizeEmail` does (trimmed, case-insensitive): the subscriptions the
+   * plan could match to owners at these addresses, pending ones (listed
+   * without an ARN) included. The others are left out before any is read
+   * (SNS: no `GetSubscriptionAttributes` for them). Absent: every subscription.
+   */
+  readonly atAddresses?: ReadonlySet<string>;
 }
 
 /** The reconciler's ports. */
@@ -147,7 +165,8 @@ export interface ReconcileSummary {
   readonly failed: readonly FailedOperation[];
   /**
    * Owners per state as far as this run knows the directory: the state it
-   * recorded, or found recorded already; never a state it only planned. An
+   * recorded, or found recorded already (a dry run: the states it would
+   * record, as planned). An
    * owner whose state write was skipped ({@link ReconcileSummary.skippedStateChanges})
    * counts under the state the run read for them (`none` when none was
    * recorded): the run changed nothing for them, and what changed them

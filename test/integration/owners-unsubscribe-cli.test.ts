@@ -9,11 +9,12 @@
  * SNS refuses, and an owner gone or at a new address between the command's
  * read and its write are named, exit 1; a state a reconcile records in
  * between (its mass-unsubscribe guard's `none`, or the opt-out itself) does
- * not stop the opt-out.
+ * not stop the opt-out. The topic is listed at the named owners' addresses
+ * only: other subscriptions' attributes are never read (SNS calls counted).
  */
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unsubscribeOwners } from '../../cli/use-cases/unsubscribe-owners';
+import { type OptOutTopic, unsubscribeOwners } from '../../cli/use-cases/unsubscribe-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
@@ -106,6 +107,30 @@ describe('pc-hygiene owners unsubscribe', () => {
       ['ada@example.com', true],
     ]);
     expect(await states()).toMatchObject({ ada: 'pending', bob: 'confirmed' });
+  });
+
+  it('reads the attributes of the named owners’ subscriptions only, in one listing, not every subscription’s on the topic', async () => {
+    const [niaArn, otoArn] = await confirmedOwners('nia', 'oto', 'pia', 'qui', 'rae');
+    const topicSize = sns.subscriptionsOf(TOPIC).length;
+    const [reads, listings] = [
+      sns.callCount('GetSubscriptionAttributes'),
+      sns.callCount('ListSubscriptionsByTopic'),
+    ];
+
+    const run = await unsubscribe('nia', 'oto', '--format', 'json');
+
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout).unsubscribed.map((o: { removed: string[] }) => o.removed)).toEqual([
+      [niaArn],
+      [otoArn],
+    ]);
+    expect(topicSize).toBeGreaterThanOrEqual(5);
+    expect(sns.callCount('ListSubscriptionsByTopic') - listings).toBe(1); // one page (under 100 subscriptions)
+    expect(sns.callCount('GetSubscriptionAttributes') - reads).toBe(2); // nia's and oto's, not the others'
+    expect(subscribed()).toEqual(
+      expect.arrayContaining(['pia', 'qui', 'rae'].map((id) => [`${id}@example.com`, false])),
+    );
+    expect(await states()).toMatchObject({ nia: 'unsubscribed', oto: 'unsubscribed', pia: 'confirmed' });
   });
 
   it('on route relay without a topic only records the opt-out: unreachable, reason unsubscribed', async () => {
@@ -330,11 +355,26 @@ describe('pc-hygiene owners unsubscribe', () => {
       },
     });
 
-    const result = await unsubscribeOwners(directory, { route: 'sns-email', topic: topicPort() }, [
+    const topic = topicPort();
+    const listedAt: (readonly string[] | 'all')[] = [];
+    const recordingTopic: OptOutTopic = {
+      topicArn: TOPIC,
+      list: (options) => {
+        listedAt.push(options?.atAddresses === undefined ? 'all' : [...options.atAddresses]);
+        return topic.list(options);
+      },
+      remove: (arn) => topic.remove(arn),
+    };
+    const reads = sns.callCount('GetSubscriptionAttributes');
+
+    const result = await unsubscribeOwners(directory, { route: 'sns-email', topic: recordingTopic }, [
       'lou',
     ]).finally(() => spy.mockRestore());
 
     expect(writes).toBe(3);
+    // each attempt lists at lou's address only (the first and each retry): lou's subscription is read once, then gone
+    expect(listedAt).toEqual([['lou@example.com'], ['lou@example.com'], ['lou@example.com']]);
+    expect(sns.callCount('GetSubscriptionAttributes') - reads).toBe(1);
     expect(result.notChanged).toEqual([{ userId: 'lou', reason: 'changed-meanwhile', removed: [louArn] }]);
     expect(await owner('lou')).toMatchObject({ subscription: 'pending', subscriptionArn: `${TOPIC}:lou-3` });
   });

@@ -4,7 +4,8 @@
  * and removing owner subscriptions; nothing sent to admin or machine
  * subscribers; no write on a second run; only removals and repairs when the
  * quota would be passed; a subscription listed as `Deleted` (unsubscribed by
- * its link) is gone; an Unsubscribe answered NotFound is done.
+ * its link) is gone; an Unsubscribe answered NotFound is done. Listed at
+ * addresses (`owners unsubscribe`), only the email subscriptions there are read.
  */
 import {
   GetSubscriptionAttributesCommand,
@@ -297,5 +298,115 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
 
     expect(summary.removed).toBe(0);
     expect(summary.failed.map((f) => f.error)).toEqual(['InvalidParameterException: no']);
+  });
+});
+
+describe('SnsTopicSubscriptions.list at addresses (owners unsubscribe)', () => {
+  /** 250 other owners' subscriptions over three pages, with ada's (two spellings), cy's pending one, and lookalikes. */
+  function givenLargeTopic(): void {
+    const others = Array.from({ length: 250 }, (_, i) => ({
+      SubscriptionArn: arn(`other-${i}`),
+      Protocol: 'email',
+      Endpoint: `other-${i}@example.com`,
+      TopicArn: TOPIC,
+    }));
+    const atAddresses = [
+      { SubscriptionArn: arn('ada'), Protocol: 'email', Endpoint: 'ada@example.com', TopicArn: TOPIC },
+      { SubscriptionArn: arn('ada-caps'), Protocol: 'email', Endpoint: ' Ada@Example.COM', TopicArn: TOPIC },
+      {
+        SubscriptionArn: 'PendingConfirmation',
+        Protocol: 'email',
+        Endpoint: 'cy@example.com',
+        TopicArn: TOPIC,
+      },
+      // at ada's address, but not what the plan matches (another protocol), or gone (unsubscribed by its link)
+      {
+        SubscriptionArn: arn('ada-json'),
+        Protocol: 'email-json',
+        Endpoint: 'ada@example.com',
+        TopicArn: TOPIC,
+      },
+      { SubscriptionArn: 'Deleted', Protocol: 'email', Endpoint: 'ada@example.com', TopicArn: TOPIC },
+      // elsewhere: pending, or an address that merely contains ada's
+      {
+        SubscriptionArn: 'PendingConfirmation',
+        Protocol: 'email',
+        Endpoint: 'dee@example.com',
+        TopicArn: TOPIC,
+      },
+      { SubscriptionArn: arn('not-ada'), Protocol: 'email', Endpoint: 'xada@example.com', TopicArn: TOPIC },
+    ];
+    const subscriptions = [...others.slice(0, 100), ...atAddresses, ...others.slice(100)];
+    const pages = [subscriptions.slice(0, 100), subscriptions.slice(100, 200), subscriptions.slice(200)];
+    sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC }).resolves({
+      Subscriptions: pages[0],
+      NextToken: 'page-2',
+    });
+    sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC, NextToken: 'page-2' }).resolves({
+      Subscriptions: pages[1],
+      NextToken: 'page-3',
+    });
+    sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC, NextToken: 'page-3' }).resolves({
+      Subscriptions: pages[2],
+    });
+    sns
+      .on(GetSubscriptionAttributesCommand)
+      .callsFake(({ SubscriptionArn }: { SubscriptionArn: string }) => ({
+        Attributes: {
+          SubscriptionArn,
+          PendingConfirmation: 'false',
+          FilterPolicy: ownerFilterPolicy(SubscriptionArn.slice(TOPIC.length + 1)),
+          FilterPolicyScope: 'MessageAttributes',
+        },
+      }));
+  }
+
+  it('reads the attributes of the email subscriptions at the addresses only (trimmed, case-insensitive), keeping a pending one', async () => {
+    givenLargeTopic();
+    const topic = topicOnMock();
+
+    const listed = await topic.list({ atAddresses: new Set(['  ADA@example.com ', 'Cy@Example.com']) });
+
+    expect(inputs(ListSubscriptionsByTopicCommand)).toEqual([
+      { TopicArn: TOPIC },
+      { TopicArn: TOPIC, NextToken: 'page-2' },
+      { TopicArn: TOPIC, NextToken: 'page-3' },
+    ]);
+    expect(inputs(GetSubscriptionAttributesCommand)).toEqual([
+      { SubscriptionArn: arn('ada') },
+      { SubscriptionArn: arn('ada-caps') },
+    ]);
+    expect(listed).toEqual([
+      {
+        arn: arn('ada'),
+        protocol: 'email',
+        endpoint: 'ada@example.com',
+        pending: false,
+        filterPolicy: ownerFilterPolicy('ada'),
+        filterPolicyScope: 'MessageAttributes',
+      },
+      {
+        arn: arn('ada-caps'),
+        protocol: 'email',
+        endpoint: ' Ada@Example.COM',
+        pending: false,
+        filterPolicy: ownerFilterPolicy('ada-caps'),
+        filterPolicyScope: 'MessageAttributes',
+      },
+      { arn: 'PendingConfirmation', protocol: 'email', endpoint: 'cy@example.com', pending: true },
+    ]);
+  });
+
+  it('reads nothing at an address no subscription is at; without addresses, every subscription with an ARN', async () => {
+    givenLargeTopic();
+    const topic = topicOnMock();
+
+    expect(await topic.list({ atAddresses: new Set(['nobody@example.com']) })).toEqual([]);
+    expect(inputs(GetSubscriptionAttributesCommand)).toEqual([]);
+
+    const all = await topic.list();
+    // 250 others, ada, ada-caps, ada-json, not-ada: each with an ARN is read; two pending listed unread
+    expect(inputs(GetSubscriptionAttributesCommand)).toHaveLength(254);
+    expect(all).toHaveLength(256);
   });
 });
