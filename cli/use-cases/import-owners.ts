@@ -8,9 +8,10 @@
  * directory's freshness → refuse an export older than it, or another
  * export than the one recorded as of the same instant (its content digest,
  * `ownerExportDigest`, differs), unless `allowOlder` → read the directory →
- * plan → `--sync` guard → write changed owners (an owner moved to another
- * address only while still as read: re-read and re-planned when not, at most
- * `MAX_MOVE_ATTEMPTS` attempts) → mark missing ones departed →
+ * plan → `--sync` guard → write changed owners (each only while still as
+ * read: a new one still absent, an existing one at the address read; re-read
+ * and re-planned when not, at most `MAX_WRITE_ATTEMPTS` attempts) → mark
+ * missing ones departed →
  * record the freshness (with the digest) last (an interrupted import never
  * makes the directory look fresh; re-running it finishes the job, since
  * unchanged owners are skipped and the same export has the same digest). The
@@ -26,11 +27,12 @@ import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
 import {
   checkOwnerRow,
+  countsAfterReplan,
   type ImportedOwner,
   judgeSnapshotOrder,
   judgeSyncGuard,
+  type OwnerImportCounts,
   type OwnerImportPlan,
-  type OwnerUpsert,
   planOwnerImport,
   type RejectedOwnerRow,
 } from '../../lambdas/hygiene/owner-import';
@@ -88,12 +90,17 @@ export interface OwnerImportSummary {
   readonly format: OwnerFileFormat;
   readonly rows: number;
   readonly rejectedRows: readonly RejectedOwnerRow[];
+  /**
+   * Owners created, updated and left unchanged: as planned (`dry-run`, `guard-tripped`); after writing, as
+   * written: an owner whose write was refused and re-planned counts as the re-plan classed them (one planned as
+   * new whom another import created meanwhile: `updated`, or `unchanged` when nothing was left to write).
+   */
   readonly created: number;
   readonly updated: number;
   readonly unchanged: number;
   /** `--sync`: owners marked (or to be marked) departed. */
   readonly markedDeparted: number;
-  /** Owners in the directory after the import. */
+  /** Owners in the directory after the import (`OwnerImportPlan.ownersAfter`: a retry does not change it). */
   readonly owners: number;
   readonly asOf: string;
   /** Why the `--sync` guard tripped (also when overridden). */
@@ -214,40 +221,44 @@ async function judgeSnapshot(
 }
 
 /**
- * Attempts at writing one owner moved to another address: a write refused
- * because their address or subscription state changed since the plan read
- * them is planned again from a fresh read, this often in all.
+ * Attempts at writing one owner: a write refused because the owner changed
+ * since the plan read them (created meanwhile, or their address or, for a
+ * move, subscription state changed) is planned again from a fresh read, this
+ * often in all.
  */
-export const MAX_MOVE_ATTEMPTS = 3;
+export const MAX_WRITE_ATTEMPTS = 3;
 
-/** Owners whose move was refused on every attempt: nothing written for them, and the freshness not recorded. */
+/** Owners whose write was refused on every attempt: nothing written for them, and the freshness not recorded. */
 export class OwnersChangedMeanwhileError extends Error {
   override readonly name = 'OwnersChangedMeanwhileError';
   constructor(readonly userIds: readonly string[]) {
     super(
-      `${userIds.length} owner(s) changed address or subscription state while the import wrote them, ` +
-        `${MAX_MOVE_ATTEMPTS} times in a row: ${userIds.slice(0, 10).join(', ')}` +
+      `${userIds.length} owner(s) changed while the import wrote them (created by another import, or their address ` +
+        `or subscription state changed), ${MAX_WRITE_ATTEMPTS} times in a row: ${userIds.slice(0, 10).join(', ')}` +
         `${userIds.length > 10 ? ', ...' : ''}; nothing written for them and the snapshot not recorded: run the import again`,
     );
   }
 }
 
 /**
- * Writes the planned owners. An owner moved to another address is written
- * only while they still have the address and state the plan read
- * (`OwnerUpsert.move`): its decision (remember the old address's opt-out,
- * restore one remembered for the new address) depends on them, and an
- * unconditional write would lose an opt-out recorded at the old address in
- * between. A refused one is read again and re-planned (`planOwnerImport`),
- * at most {@link MAX_MOVE_ATTEMPTS} attempts.
+ * Writes the planned owners, each only while the owner is still as the plan
+ * read them (`OwnerUpsert.read`; a new one: still absent). An unconditional
+ * write would damage an owner another import changed in between: written
+ * back to the address it read while keeping the route state recorded for the
+ * other import's address, merged into an owner the other import created, or
+ * (a move) losing an opt-out recorded at the old address. A refused one is
+ * read again and re-planned (`planOwnerImport`; one now unchanged is not
+ * written), at most {@link MAX_WRITE_ATTEMPTS} attempts.
+ * @returns what was written: the plan's counts, with each re-planned owner counted as the re-plan classed them
  * @throws {OwnersChangedMeanwhileError} when some are still refused after the last attempt
  */
 async function writeOwners(
   directory: DynamoOwnerDirectory,
-  upserts: readonly OwnerUpsert[],
+  plan: OwnerImportPlan,
   request: Pick<OwnerImportRequest, 'now' | 'onWritten'>,
-): Promise<void> {
-  let pending = upserts;
+): Promise<OwnerImportCounts> {
+  let counts: OwnerImportCounts = { created: plan.created, updated: plan.updated, unchanged: plan.unchanged };
+  let pending = plan.upserts;
   let writtenBefore = 0;
   for (let attempt = 1; pending.length > 0; attempt++) {
     const offset = writtenBefore;
@@ -255,31 +266,40 @@ async function writeOwners(
       request.onWritten?.(offset + written),
     );
     writtenBefore += outcome.written;
-    if (outcome.refused.length === 0) return;
+    if (outcome.refused.length === 0) break;
     const owners = outcome.refused.map((u) => u.owner);
-    if (attempt >= MAX_MOVE_ATTEMPTS) throw new OwnersChangedMeanwhileError(owners.map((o) => o.userId));
-    const now = await directory.getMany(owners.map((o) => o.userId));
-    pending = planOwnerImport(now, owners, false).upserts;
+    if (attempt >= MAX_WRITE_ATTEMPTS) throw new OwnersChangedMeanwhileError(owners.map((o) => o.userId));
+    const replan = planOwnerImport(await directory.getMany(owners.map((o) => o.userId)), owners, false);
+    counts = countsAfterReplan(counts, outcome.refused, replan);
+    pending = replan.upserts;
   }
+  return counts;
 }
 
 /**
  * Writes the plan, then the freshness: only while the stored freshness is
  * still the one the import read (`read`, `undefined`: none;
  * `DynamoOwnerDirectory.recordFreshness`).
- * @returns owners marked departed, and the snapshot recorded meanwhile when the freshness write lost
+ * @returns the owners written (counted as {@link writeOwners} does), owners marked departed, and the snapshot
+ * recorded meanwhile when the freshness write lost
  */
 async function applyPlan(
   directory: DynamoOwnerDirectory,
   plan: OwnerImportPlan,
   request: OwnerImportRequest & { readonly contentDigest: string },
   read: StoredDirectoryFreshness | undefined,
-): Promise<{ markedDeparted: number; supersededBy?: string }> {
-  await writeOwners(directory, plan.upserts, request);
+): Promise<OwnerImportCounts & { markedDeparted: number; supersededBy?: string }> {
+  const written = await writeOwners(directory, plan, request);
   const markedDeparted = await directory.markDeparted(plan.markDeparted, request.now);
   const freshness = { asOf: request.asOf, owners: plan.ownersAfter, contentDigest: request.contentDigest };
-  if (await directory.recordFreshness(freshness, request.now, { replacing: read })) return { markedDeparted };
-  return { markedDeparted, supersededBy: shownStored(storedAsOf(await directory.freshness())) ?? 'none' };
+  if (await directory.recordFreshness(freshness, request.now, { replacing: read })) {
+    return { ...written, markedDeparted };
+  }
+  return {
+    ...written,
+    markedDeparted,
+    supersededBy: shownStored(storedAsOf(await directory.freshness())) ?? 'none',
+  };
 }
 
 /**

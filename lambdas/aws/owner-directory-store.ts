@@ -257,17 +257,19 @@ function stillAsReadCondition(read: StoredDirectoryFreshness | undefined) {
 export interface UpsertOutcome {
   /** Owners written. */
   readonly written: number;
-  /** Upserts with a `move` not written: the owner's address or state changed since it was planned (re-plan them). */
+  /**
+   * Upserts not written: the owner is no longer as planned ({@link asPlannedCondition}: created meanwhile, or
+   * their address, or for a move their state, changed). Re-plan them from a fresh read.
+   */
   readonly refused: readonly OwnerUpsert[];
 }
 
-/** An `UpdateItem`'s clauses (an attribute in one of them only), names, values and condition, as they are built. */
+/** An `UpdateItem`'s clauses (an attribute in one of them only), names and values, as they are built. */
 interface UpdateParts {
   readonly set: string[];
   readonly remove: string[];
   readonly names: Record<string, string>;
   readonly values: Record<string, unknown>;
-  condition?: string;
 }
 
 function updateParts(): UpdateParts {
@@ -297,9 +299,8 @@ function updateExpression(parts: UpdateParts): string {
  * removed, the state removed or, when the owner moved to an address they
  * opted out at, set `unsubscribed`; {@link OWNER_ATTR.optedOutAddresses}
  * written whole as the move planned it (a String Set; removed when empty, as
- * DynamoDB stores no empty set). With a `move`, only while the owner still
- * has the address and state it was planned from (`move.from`; a damaged value
- * matched as absent, as the reader reads it).
+ * DynamoDB stores no empty set). What it is conditional on:
+ * {@link asPlannedCondition}.
  */
 function routeResetParts(move: AddressMove | undefined): UpdateParts {
   const parts = updateParts();
@@ -320,15 +321,43 @@ function routeResetParts(move: AddressMove | undefined): UpdateParts {
     parts.set.push('#optedOut = :optedOut');
     parts.values[':optedOut'] = new Set(move.optedOutAddresses);
   }
-  const state = stateStillAsRead(move.from.subscription);
-  const email =
-    move.from.email === undefined
-      ? { condition: readsAsAbsent('#email'), values: ABSENT_TEXT_VALUES }
-      : { condition: '#email = :fromEmail', values: { ':fromEmail': move.from.email } };
-  Object.assign(parts.names, { '#userId': OWNER_ATTR.userId, '#email': OWNER_ATTR.email });
-  Object.assign(parts.values, email.values, state.values);
-  parts.condition = `attribute_exists(#userId) AND ${email.condition} AND ${state.condition}`;
   return parts;
+}
+
+/**
+ * The one condition an import's upsert is written under: the owner is still
+ * as the plan read them. A new owner (`existed` false): still absent. One
+ * that existed: still there, at the address read ({@link OwnerUpsert.read};
+ * absent read as {@link ownerFromItem} reads it, so a damaged value matches
+ * as absent), and for a move also in the subscription state read (the move's
+ * opt-out decision depends on it). A write that moves nobody keeps the route
+ * state, so a state recorded meanwhile for the same address is not part of
+ * it; nor are `name` and `status` (see {@link OwnerUpsert.read} for why).
+ * `undefined` for an existing owner's upsert without `read` (not planned
+ * from a read): written unconditionally.
+ */
+function asPlannedCondition(upsert: OwnerUpsert): (UpdateParts & { readonly condition: string }) | undefined {
+  const parts = updateParts();
+  parts.names['#userId'] = OWNER_ATTR.userId;
+  if (!upsert.existed) return { ...parts, condition: 'attribute_not_exists(#userId)' };
+  const { read } = upsert;
+  if (read === undefined) return undefined;
+  parts.names['#email'] = OWNER_ATTR.email;
+  const conditions = ['attribute_exists(#userId)'];
+  if (read.email === undefined) {
+    conditions.push(readsAsAbsent('#email'));
+    Object.assign(parts.values, ABSENT_TEXT_VALUES);
+  } else {
+    conditions.push('#email = :readEmail');
+    parts.values[':readEmail'] = read.email;
+  }
+  if (upsert.move !== undefined) {
+    const state = stateStillAsRead(read.subscription);
+    parts.names['#subscription'] = OWNER_ATTR.subscription;
+    conditions.push(state.condition);
+    Object.assign(parts.values, state.values);
+  }
+  return { ...parts, condition: conditions.join(' AND ') };
 }
 
 /** The owner directory table, read and written through the document client. */
@@ -459,11 +488,15 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
    * Writes new and changed owners (one `UpdateItem` each, bounded
    * concurrency). An update sets only the stated fields, so a subscription
    * state or bounce recorded meanwhile is kept; `resetRoute` resets them (the
-   * address changed: {@link routeResetParts}). An upsert with a `move` is
-   * written only while the owner's address and state are still the ones it
-   * was planned from; otherwise it is returned in `refused`, for the import
-   * to read the owner again and re-plan (an opt-out recorded meanwhile at the
-   * old address must be remembered, not cleared).
+   * address changed: {@link routeResetParts}). Every upsert is written only
+   * while the owner is still as it was planned from ({@link asPlannedCondition}:
+   * a new owner still absent; an existing one still at the address read, and
+   * for a move in the state read); otherwise it is returned in `refused`, for
+   * the import to read the owner again and re-plan. So an owner another import
+   * moved meanwhile is never written back to the old address with the new
+   * one's route state, a new owner is never merged into one created
+   * meanwhile, and an opt-out recorded meanwhile at the old address is
+   * remembered, not cleared.
    */
   async upsertOwners(
     upserts: readonly OwnerUpsert[],
@@ -487,13 +520,13 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
     return { written, refused };
   }
 
-  /** One upsert; false when its `move`'s condition failed (nothing written). */
+  /** One upsert; false when its condition failed (nothing written: the owner is no longer as planned). */
   private async upsert(upsert: OwnerUpsert, now: string): Promise<boolean> {
     try {
       await this.client.send(new UpdateCommand(this.upsertRequest(upsert, now)));
       return true;
     } catch (error: unknown) {
-      if (upsert.move !== undefined && error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
@@ -513,13 +546,14 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
         parts.values[`:${key}`] = value;
       }
     }
-    const reset = upsert.resetRoute ? routeResetParts(upsert.move) : undefined;
-    if (reset !== undefined) mergeParts(parts, reset);
+    if (upsert.resetRoute) mergeParts(parts, routeResetParts(upsert.move));
+    const planned = asPlannedCondition(upsert);
+    if (planned !== undefined) mergeParts(parts, planned);
     return {
       TableName: this.tableName,
       Key: { [OWNER_ATTR.userId]: owner.userId },
       UpdateExpression: updateExpression(parts),
-      ...(reset?.condition !== undefined && { ConditionExpression: reset.condition }),
+      ...(planned !== undefined && { ConditionExpression: planned.condition }),
       ExpressionAttributeNames: parts.names,
       ExpressionAttributeValues: parts.values,
     };

@@ -154,10 +154,20 @@ export function checkOwnerRow(
   return { owner: { userId: id, ...checked.owner } };
 }
 
-/** One owner the import writes: its new stated fields, and whether its route state must be reset. */
+/**
+ * One owner the import writes: its new stated fields, whether its route state
+ * must be reset, and what it was planned from. The write holds only while the
+ * directory still holds what the plan read (a new owner: still absent; one
+ * that existed: {@link OwnerUpsert.read}); a refused one is read again and
+ * re-planned, never written over what changed meanwhile.
+ */
 export interface OwnerUpsert {
   readonly owner: ImportedOwner;
-  /** False when the owner is new to the directory. */
+  /**
+   * False when the owner is new to the directory: then written only while
+   * still absent (an update would merge into an owner another import created
+   * meanwhile, keeping route state recorded for that import's address).
+   */
   readonly existed: boolean;
   /**
    * True when the address changed (or went away, or came): the recorded
@@ -170,24 +180,44 @@ export interface OwnerUpsert {
    */
   readonly resetRoute: boolean;
   /**
-   * With `resetRoute`, what the plan decided from the owner as read; the
-   * write holds only while the directory still holds that owner's address and
-   * state. Absent: the route state is cleared unconditionally.
+   * For an owner that existed, what the plan read of them: the write holds
+   * only while the stored address is still {@link OwnerAsRead.email} (and,
+   * with a {@link OwnerUpsert.move}, the state still
+   * {@link OwnerAsRead.subscription}). The route state belongs to an address
+   * (docs/data-model.md, "Owner directory"), so an update planned for one
+   * address must not land on another: a concurrent import that moved the
+   * owner would otherwise be undone with the new address's state kept.
+   *
+   * `name` and `status` are not part of the condition: they carry no state of
+   * the worker's, only what an export says, so two imports writing them
+   * meanwhile is "last writer wins" between two exports of one source, which
+   * the freshness compare-and-swap settles (the loser reports `superseded`;
+   * docs/deploy.md, "Owner directory"). A condition on them would only add a
+   * retry that writes the same fields again.
+   *
+   * Absent on an upsert not planned from a read (a test's seed): written
+   * without a condition on the address; the import always sets it.
    */
+  readonly read?: OwnerAsRead;
+  /** With `resetRoute`, what the plan decided from the owner as read ({@link OwnerUpsert.read}). Absent: the route state is cleared. */
   readonly move?: AddressMove;
+}
+
+/** An owner's address and subscription state as an import's plan read them (absent: none). */
+export interface OwnerAsRead {
+  readonly email?: string;
+  readonly subscription?: SubscriptionState;
 }
 
 /**
  * An owner moved to another address by an import: the opt-outs remembered
  * per address (`OwnerRecord.optedOutAddresses`, docs/data-model.md, "Owner
  * directory") and the state to record at the new address. Decided from the
- * owner as read, so written only while the directory still holds
- * {@link AddressMove.from} (an opt-out recorded meanwhile is re-planned, not
- * lost).
+ * owner as read, so written only while the directory still holds their
+ * address and state as read ({@link OwnerUpsert.read}: an opt-out recorded
+ * meanwhile is re-planned, not lost).
  */
 export interface AddressMove {
-  /** The owner's address and subscription state as the plan read them (absent: none). */
-  readonly from: { readonly email?: string; readonly subscription?: SubscriptionState };
   /**
    * `unsubscribed` when the new address's digest is among
    * {@link AddressMove.optedOutAddresses}: recorded without an ARN or a
@@ -201,7 +231,7 @@ export interface AddressMove {
    * (resubscribed there: no longer opted out). Written whole rather than by
    * `ADD`/`DELETE`, so a damaged stored value (read as absent) is replaced,
    * not a move refused forever; the import is its only writer, and the
-   * write's condition on {@link AddressMove.from} orders two imports.
+   * write's condition on {@link OwnerUpsert.read} orders two imports.
    */
   readonly optedOutAddresses: readonly string[];
 }
@@ -217,7 +247,14 @@ export interface OwnerImportPlan {
   readonly markDeparted: readonly string[];
   /** Active owners in the directory before the import: the base of the `--sync` guard's share. */
   readonly activeBefore: number;
-  /** Owners in the directory after the import (the freshness record's count). */
+  /**
+   * Owners in the directory after the import (the freshness record's count):
+   * those read plus the file's owners not among them. A write refused and
+   * re-planned changes how an owner is written, not whether they are in
+   * either set (owners are never deleted), so it stays exact after a retry: an
+   * owner planned as new whom another import created meanwhile is counted
+   * once, as the table holds them once.
+   */
   readonly ownersAfter: number;
 }
 
@@ -250,12 +287,16 @@ export function planAddressMove(before: OwnerRecord, email: string | undefined):
   }
   const optedOutThere = email !== undefined && remembered.has(optedOutAddressDigest(email));
   return {
-    from: {
-      ...(before.email !== undefined && { email: before.email }),
-      ...(before.subscription !== undefined && { subscription: before.subscription }),
-    },
     ...(optedOutThere && { state: 'unsubscribed' as const }),
     optedOutAddresses: [...remembered].sort(),
+  };
+}
+
+/** What an upsert is conditional on ({@link OwnerUpsert.read}), from the owner as read. */
+function ownerAsRead(before: OwnerRecord): OwnerAsRead {
+  return {
+    ...(before.email !== undefined && { email: before.email }),
+    ...(before.subscription !== undefined && { subscription: before.subscription }),
   };
 }
 
@@ -286,6 +327,7 @@ export function planOwnerImport(
       owner,
       existed: before !== undefined,
       resetRoute,
+      ...(before !== undefined && { read: ownerAsRead(before) }),
       ...(resetRoute && { move: planAddressMove(before, owner.email) }),
     });
   }
@@ -304,6 +346,29 @@ export function planOwnerImport(
     markDeparted,
     activeBefore,
     ownersAfter: existing.size + created,
+  };
+}
+
+/** How many owners an import creates, updates and leaves unchanged. */
+export type OwnerImportCounts = Pick<OwnerImportPlan, 'created' | 'updated' | 'unchanged'>;
+
+/**
+ * The counts once the `refused` upserts were re-planned as `replan` (a plan
+ * of just those owners, from a fresh read): each refused owner leaves the
+ * class the plan they were refused under gave them (new: `created`, else
+ * `updated`) for the one the re-plan gives them (an owner created meanwhile
+ * as this import would: `unchanged`).
+ */
+export function countsAfterReplan(
+  counts: OwnerImportCounts,
+  refused: readonly OwnerUpsert[],
+  replan: OwnerImportCounts,
+): OwnerImportCounts {
+  const refusedNew = refused.filter((upsert) => !upsert.existed).length;
+  return {
+    created: counts.created - refusedNew + replan.created,
+    updated: counts.updated - (refused.length - refusedNew) + replan.updated,
+    unchanged: counts.unchanged + replan.unchanged,
   };
 }
 

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
 } from '../../lambdas/aws/owner-directory-store';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
 import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
+import { planOwnerImport } from '../../lambdas/hygiene/owner-import';
 
 const documentClient = DynamoDBDocumentClient.from(
   new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
@@ -98,5 +99,70 @@ describe('ownerFromItem', () => {
     expect(owner([a])).toEqual({ userId: 'x', status: 'active' });
     expect(owner(a)).toEqual({ userId: 'x', status: 'active' });
     expect(owner(new Set([1, 2]))).toEqual({ userId: 'x', status: 'active' });
+  });
+});
+
+describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)', () => {
+  afterEach(() => ddb.reset());
+  const directory = () => new DynamoOwnerDirectory(documentClient, 'owners');
+  const sent = () => ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+  const ada = { userId: 'ada', email: 'ada@b.example', name: 'Ada', status: 'active' } as const;
+
+  it('writes every planned upsert only while the owner is as the plan read them', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await directory().upsertOwners(
+      planOwnerImport(
+        new Map([
+          [
+            'ada',
+            { userId: 'ada', email: 'ada@a.example', status: 'active', subscription: 'confirmed' } as const,
+          ],
+          [
+            'bob',
+            { userId: 'bob', email: 'bob@example.com', status: 'active', subscription: 'pending' } as const,
+          ],
+        ]),
+        [
+          ada,
+          { userId: 'bob', email: 'bob@example.com', name: 'Bob', status: 'active' },
+          { userId: 'cy', status: 'active' },
+        ],
+        false,
+      ).upserts,
+      '2026-12-01T00:00:00.000Z',
+    );
+    const [moved, renamed, created] = sent();
+    // a move: on the address and the state read
+    expect(moved?.ConditionExpression).toBe(
+      'attribute_exists(#userId) AND #email = :readEmail AND #subscription = :readState',
+    );
+    expect(moved?.ExpressionAttributeValues).toMatchObject({
+      ':readEmail': 'ada@a.example',
+      ':readState': 'confirmed',
+    });
+    // an update that keeps the address: on the address read, not on the state (kept, not written)
+    expect(renamed?.ConditionExpression).toBe('attribute_exists(#userId) AND #email = :readEmail');
+    expect(renamed?.ExpressionAttributeValues).toMatchObject({ ':readEmail': 'bob@example.com' });
+    // a new owner: still absent
+    expect(created?.ConditionExpression).toBe('attribute_not_exists(#userId)');
+    expect(created?.ExpressionAttributeNames).toMatchObject({ '#userId': 'userId' });
+  });
+
+  it('returns an upsert whose condition failed as refused, moved or not, and writes the others', async () => {
+    ddb
+      .on(UpdateCommand, { Key: { userId: 'ada' } })
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      )
+      .on(UpdateCommand, { Key: { userId: 'bob' } })
+      .resolves({});
+    const upserts = [
+      { owner: ada, existed: true, resetRoute: false, read: { email: 'ada@b.example' } },
+      { owner: { userId: 'bob', status: 'active' as const }, existed: false, resetRoute: false },
+    ];
+    expect(await directory().upsertOwners(upserts, '2026-12-01T00:00:00.000Z')).toEqual({
+      written: 1,
+      refused: [upserts[0]],
+    });
   });
 });

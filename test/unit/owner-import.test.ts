@@ -5,6 +5,7 @@ import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
   checkOwnerRow,
+  countsAfterReplan,
   type ImportedOwner,
   judgeSyncGuard,
   planAddressMove,
@@ -146,7 +147,7 @@ describe('planOwnerImport', () => {
     expect(planOwnerImport(existing, file, true).markDeparted).toEqual(['gone']);
   });
 
-  it('plans a move only for an owner whose address changed, from the address and state it read', () => {
+  it('plans every existing owner’s write from the address and state it read, a move only when the address changed', () => {
     const routed = new Map<string, OwnerRecord>([
       ['moved', { ...active('moved', 'Old@Example.com'), subscription: 'unsubscribed' }],
       ['renamed', { ...active('renamed', 'r@example.com'), subscription: 'unsubscribed' }],
@@ -165,17 +166,103 @@ describe('planOwnerImport', () => {
         owner: { userId: 'moved', email: 'new@example.com', status: 'active' },
         existed: true,
         resetRoute: true,
-        move: {
-          from: { email: 'Old@Example.com', subscription: 'unsubscribed' },
-          optedOutAddresses: [optedOutAddressDigest('old@example.com')],
-        },
+        read: { email: 'Old@Example.com', subscription: 'unsubscribed' },
+        move: { optedOutAddresses: [optedOutAddressDigest('old@example.com')] },
       },
       {
         owner: { userId: 'renamed', email: 'r@example.com', name: 'R', status: 'active' },
         existed: true,
         resetRoute: false,
+        read: { email: 'r@example.com', subscription: 'unsubscribed' },
       },
     ]);
+  });
+
+  it('plans a new owner with nothing read (written only while still absent), an owner read without an address as such', () => {
+    const plan = planOwnerImport(
+      new Map([['bare', active('bare')]]),
+      [
+        { userId: 'new', email: 'n@example.com', status: 'active' },
+        { userId: 'bare', email: 'b@example.com', status: 'active' },
+      ],
+      false,
+    );
+    expect(plan.upserts.map((u) => [u.owner.userId, u.existed, u.read])).toEqual([
+      ['new', false, undefined],
+      ['bare', true, {}],
+    ]);
+  });
+});
+
+describe('countsAfterReplan: an import counts what it wrote', () => {
+  const planned = { created: 2, updated: 3, unchanged: 4 };
+  const upsert = (userId: string, existed: boolean) => ({
+    owner: { userId, status: 'active' as const },
+    existed,
+    resetRoute: false,
+  });
+
+  it('moves a refused new owner that another import created meanwhile to updated or unchanged', () => {
+    expect(
+      countsAfterReplan(planned, [upsert('n1', false)], { created: 0, updated: 1, unchanged: 0 }),
+    ).toEqual({
+      created: 1,
+      updated: 4,
+      unchanged: 4,
+    });
+    expect(
+      countsAfterReplan(planned, [upsert('n1', false), upsert('n2', false)], {
+        created: 0,
+        updated: 0,
+        unchanged: 2,
+      }),
+    ).toEqual({ created: 0, updated: 3, unchanged: 6 });
+  });
+
+  it('keeps a refused update that is still one, and counts one left with nothing to write unchanged', () => {
+    const refused = [upsert('u1', true), upsert('u2', true)];
+    expect(countsAfterReplan(planned, refused, { created: 0, updated: 1, unchanged: 1 })).toEqual({
+      created: 2,
+      updated: 2,
+      unchanged: 5,
+    });
+  });
+
+  it('matches a plan of the file against the directory as written (fast-check)', () => {
+    // Owner i of the file is in the directory when read (`before`) or created there meanwhile (`after`), with
+    // another name when `differs`; the refused writes are the new owners created meanwhile, re-planned from now.
+    type Flags = [before: boolean, after: boolean, differs: boolean];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()), { maxLength: 12 }),
+        (flags) => {
+          const file = flags.map((_, i) => active(`u${i}`, `u${i}@example.com`));
+          const dir = (keep: (f: Flags) => boolean) =>
+            new Map(
+              file.flatMap((o, i) => {
+                const f = flags[i] as Flags;
+                return keep(f) ? [[o.userId, { ...o, ...(f[2] && { name: 'Other' }) }] as const] : [];
+              }),
+            );
+          const atRead = dir(([before]) => before);
+          const now = dir(([before, after]) => before || after);
+          const plan = planOwnerImport(atRead, file, false);
+          const refused = plan.upserts.filter((u) => !u.existed && now.has(u.owner.userId));
+          const replan = planOwnerImport(
+            now,
+            refused.map((u) => u.owner),
+            false,
+          );
+          const counts = countsAfterReplan(plan, refused, replan);
+          const direct = planOwnerImport(now, file, false);
+          expect(counts).toEqual({
+            created: direct.created,
+            updated: direct.updated,
+            unchanged: direct.unchanged,
+          });
+        },
+      ),
+    );
   });
 });
 
@@ -188,7 +275,6 @@ describe('planAddressMove: an opt-out survives an address flip-flop', () => {
     expect(
       planAddressMove({ ...active('ada', A), subscription: 'unsubscribed', subscriptionArn: 'arn:x' }, B),
     ).toEqual({
-      from: { email: A, subscription: 'unsubscribed' },
       optedOutAddresses: [digestA],
     });
   });
@@ -196,7 +282,6 @@ describe('planAddressMove: an opt-out survives an address flip-flop', () => {
   it('records unsubscribed when the owner moves back to an address they opted out at (any spelling)', () => {
     const atB: OwnerRecord = { ...active('ada', B), subscription: 'pending', optedOutAddresses: [digestA] };
     expect(planAddressMove(atB, ' ADA@example.com')).toEqual({
-      from: { email: B, subscription: 'pending' },
       state: 'unsubscribed',
       optedOutAddresses: [digestA],
     });
@@ -210,35 +295,30 @@ describe('planAddressMove: an opt-out survives an address flip-flop', () => {
     };
     const moved = planAddressMove(resubscribed, B);
     expect(moved).toEqual({
-      from: { email: A, subscription: 'none' },
       optedOutAddresses: [],
     });
     // back to A from B, with the set as the write left it
     expect(planAddressMove({ ...active('ada', B) }, A)).toEqual({
-      from: { email: B },
       optedOutAddresses: [],
     });
   });
 
   it('changes nothing remembered for an old address that was neither opted out nor remembered', () => {
     expect(planAddressMove({ ...active('ada', A), subscription: 'confirmed' }, B)).toEqual({
-      from: { email: A, subscription: 'confirmed' },
       optedOutAddresses: [],
     });
     const digestC = optedOutAddressDigest('ada@third.example');
     expect(
       planAddressMove({ ...active('ada', A), subscription: 'confirmed', optedOutAddresses: [digestC] }, B),
-    ).toEqual({ from: { email: A, subscription: 'confirmed' }, optedOutAddresses: [digestC] });
+    ).toEqual({ optedOutAddresses: [digestC] });
   });
 
   it('remembers the opt-out at an address the owner leaves for none, and restores it when one comes back', () => {
     const left = planAddressMove({ ...active('ada', A), subscription: 'unsubscribed' }, undefined);
     expect(left).toEqual({
-      from: { email: A, subscription: 'unsubscribed' },
       optedOutAddresses: [digestA],
     });
     expect(planAddressMove({ ...active('ada'), optedOutAddresses: [digestA] }, A)).toEqual({
-      from: {},
       state: 'unsubscribed',
       optedOutAddresses: [digestA],
     });
