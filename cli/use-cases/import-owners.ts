@@ -235,14 +235,14 @@ export class OwnersChangedMeanwhileError extends Error {
     super(
       `${userIds.length} owner(s) changed while the import wrote them (created by another import, or their address ` +
         `or subscription state changed), ${MAX_WRITE_ATTEMPTS} times in a row: ${userIds.slice(0, 10).join(', ')}` +
-        `${userIds.length > 10 ? ', ...' : ''}; nothing written for them and the snapshot not recorded: run the import again`,
+        `${userIds.length > 10 ? ', ...' : ''}; nothing written for them, no owner marked departed (--sync) and the snapshot not recorded: run the import again`,
     );
   }
 }
 
 /**
  * Writes the planned owners, each only while the owner is still as the plan
- * read them (`OwnerUpsert.read`; a new one: still absent). An unconditional
+ * read them (`ExistingOwnerUpsert.read`; a new one: still absent). An unconditional
  * write would damage an owner another import changed in between: written
  * back to the address it read while keeping the route state recorded for the
  * other import's address, merged into an owner the other import created, or

@@ -22,7 +22,9 @@
  * only to subscriptions at their address (`subscriptionsOf`), so the topic
  * is asked for those alone (`TopicSubscriptions.list`'s `atAddresses`), and
  * the other subscriptions' attributes are never read — on a topic of
- * thousands, one opt-out is a few SNS calls, not one per subscription.
+ * thousands, one opt-out is the listing's pages (one per 100 subscriptions)
+ * plus one read per subscription at the owner's address, not one read per
+ * subscription.
  *
  * Why it retries: a reconcile between the removal and the write may record
  * the owner `none` (its mass-unsubscribe guard held the vanished ARN back) or

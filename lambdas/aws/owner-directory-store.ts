@@ -50,7 +50,7 @@ import {
   SUBSCRIPTION_STATES,
   type SubscriptionState,
 } from '../hygiene/owner-directory';
-import type { AddressMove, ImportedOwner, OwnerUpsert } from '../hygiene/owner-import';
+import type { AddressMove, ExportedOptOuts, ImportedOwner, OwnerUpsert } from '../hygiene/owner-import';
 import { TaskPool } from '../hygiene/task-pool';
 import { asStored } from './as-stored';
 
@@ -294,54 +294,84 @@ function updateExpression(parts: UpdateParts): string {
     .join(' ');
 }
 
+/** `subscription` set `unsubscribed`: an opt-out the import records (no ARN: the state is not the topic's). */
+function unsubscribedParts(): UpdateParts {
+  const parts = updateParts();
+  parts.names['#subscription'] = OWNER_ATTR.subscription;
+  parts.set.push('#subscription = :unsubscribed');
+  parts.values[':unsubscribed'] = 'unsubscribed';
+  return parts;
+}
+
+/**
+ * {@link OWNER_ATTR.optedOutAddresses} written whole: a String Set, removed
+ * when empty (DynamoDB stores no empty set).
+ */
+function optedOutParts(digests: readonly string[]): UpdateParts {
+  const parts = updateParts();
+  parts.names['#optedOut'] = OWNER_ATTR.optedOutAddresses;
+  if (digests.length === 0) parts.remove.push('#optedOut');
+  else {
+    parts.set.push('#optedOut = :optedOut');
+    parts.values[':optedOut'] = new Set(digests);
+  }
+  return parts;
+}
+
 /**
  * An import's route reset (`resetRoute`): the bounce and subscription ARN
  * removed, the state removed or, when the owner moved to an address they
  * opted out at, set `unsubscribed`; {@link OWNER_ATTR.optedOutAddresses}
- * written whole as the move planned it (a String Set; removed when empty, as
- * DynamoDB stores no empty set). What it is conditional on:
+ * written whole as the move planned it. What it is conditional on:
  * {@link asPlannedCondition}.
  */
 function routeResetParts(move: AddressMove | undefined): UpdateParts {
   const parts = updateParts();
   Object.assign(parts.names, {
-    '#subscription': OWNER_ATTR.subscription,
     '#subscriptionArn': OWNER_ATTR.subscriptionArn,
     '#bouncingSince': OWNER_ATTR.bouncingSince,
   });
   parts.remove.push('#subscriptionArn', '#bouncingSince');
-  if (move?.state === 'unsubscribed') {
-    parts.set.push('#subscription = :movedState');
-    parts.values[':movedState'] = move.state;
-  } else parts.remove.push('#subscription');
-  if (move === undefined) return parts;
-  parts.names['#optedOut'] = OWNER_ATTR.optedOutAddresses;
-  if (move.optedOutAddresses.length === 0) parts.remove.push('#optedOut');
+  if (move?.state === 'unsubscribed') mergeParts(parts, unsubscribedParts());
   else {
-    parts.set.push('#optedOut = :optedOut');
-    parts.values[':optedOut'] = new Set(move.optedOutAddresses);
+    parts.names['#subscription'] = OWNER_ATTR.subscription;
+    parts.remove.push('#subscription');
   }
+  if (move !== undefined) mergeParts(parts, optedOutParts(move.optedOutAddresses));
+  return parts;
+}
+
+/**
+ * A new owner's opt-outs, as their export line carries them
+ * ({@link ExportedOptOuts}): `unsubscribed` recorded, the digests written.
+ * Nothing when the line has none.
+ */
+function keptOptOutParts(optOuts: ExportedOptOuts | undefined): UpdateParts {
+  const parts = updateParts();
+  if (optOuts === undefined) return parts;
+  if (optOuts.unsubscribed) mergeParts(parts, unsubscribedParts());
+  if (optOuts.optedOutAddresses.length > 0) mergeParts(parts, optedOutParts(optOuts.optedOutAddresses));
   return parts;
 }
 
 /**
  * The one condition an import's upsert is written under: the owner is still
  * as the plan read them. A new owner (`existed` false): still absent. One
- * that existed: still there, at the address read ({@link OwnerUpsert.read};
- * absent read as {@link ownerFromItem} reads it, so a damaged value matches
- * as absent), and for a move also in the subscription state read (the move's
- * opt-out decision depends on it). A write that moves nobody keeps the route
- * state, so a state recorded meanwhile for the same address is not part of
- * it; nor are `name` and `status` (see {@link OwnerUpsert.read} for why).
- * `undefined` for an existing owner's upsert without `read` (not planned
- * from a read): written unconditionally.
+ * that existed: still there, at the address read
+ * ({@link ExistingOwnerUpsert.read}; absent read as {@link ownerFromItem}
+ * reads it, so a damaged value matches as absent), and for a move also in the
+ * subscription state read (the move's opt-out decision depends on it) and
+ * with the `updatedAt` read (the move writes the remembered opt-outs whole:
+ * `OwnerAsRead.updatedAt` in owner-import.ts). A
+ * write that moves nobody keeps the route state, so a state recorded
+ * meanwhile for the same address is not part of it; nor are `name` and
+ * `status` (see {@link ExistingOwnerUpsert.read} for why).
  */
-function asPlannedCondition(upsert: OwnerUpsert): (UpdateParts & { readonly condition: string }) | undefined {
+function asPlannedCondition(upsert: OwnerUpsert): UpdateParts & { readonly condition: string } {
   const parts = updateParts();
   parts.names['#userId'] = OWNER_ATTR.userId;
   if (!upsert.existed) return { ...parts, condition: 'attribute_not_exists(#userId)' };
   const { read } = upsert;
-  if (read === undefined) return undefined;
   parts.names['#email'] = OWNER_ATTR.email;
   const conditions = ['attribute_exists(#userId)'];
   if (read.email === undefined) {
@@ -356,6 +386,14 @@ function asPlannedCondition(upsert: OwnerUpsert): (UpdateParts & { readonly cond
     parts.names['#subscription'] = OWNER_ATTR.subscription;
     conditions.push(state.condition);
     Object.assign(parts.values, state.values);
+    parts.names['#updatedAt'] = OWNER_ATTR.updatedAt;
+    if (read.updatedAt === undefined) {
+      conditions.push(readsAsAbsent('#updatedAt'));
+      Object.assign(parts.values, ABSENT_TEXT_VALUES);
+    } else {
+      conditions.push('#updatedAt = :readUpdatedAt');
+      parts.values[':readUpdatedAt'] = read.updatedAt;
+    }
   }
   return { ...parts, condition: conditions.join(' AND ') };
 }
@@ -486,13 +524,15 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
 
   /**
    * Writes new and changed owners (one `UpdateItem` each, bounded
-   * concurrency). An update sets only the stated fields, so a subscription
-   * state or bounce recorded meanwhile is kept; `resetRoute` resets them (the
-   * address changed: {@link routeResetParts}). Every upsert is written only
-   * while the owner is still as it was planned from ({@link asPlannedCondition}:
-   * a new owner still absent; an existing one still at the address read, and
-   * for a move in the state read); otherwise it is returned in `refused`, for
-   * the import to read the owner again and re-plan. So an owner another import
+   * concurrency). A new owner is written with the opt-outs their export line
+   * carries ({@link keptOptOutParts}). An update sets only the stated fields,
+   * so a subscription state or bounce recorded meanwhile is kept;
+   * `resetRoute` resets them (the address changed: {@link routeResetParts}).
+   * Every upsert is written only while the owner is still as it was planned
+   * from ({@link asPlannedCondition}: a new owner still absent; an existing
+   * one still at the address read, and for a move in the state read);
+   * otherwise it is returned in `refused`, for the import to read the owner
+   * again and re-plan. So an owner another import
    * moved meanwhile is never written back to the old address with the new
    * one's route state, a new owner is never merged into one created
    * meanwhile, and an opt-out recorded meanwhile at the old address is
@@ -546,14 +586,15 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
         parts.values[`:${key}`] = value;
       }
     }
-    if (upsert.resetRoute) mergeParts(parts, routeResetParts(upsert.move));
+    if (!upsert.existed) mergeParts(parts, keptOptOutParts(owner.optOuts));
+    else if (upsert.resetRoute) mergeParts(parts, routeResetParts(upsert.move));
     const planned = asPlannedCondition(upsert);
-    if (planned !== undefined) mergeParts(parts, planned);
+    mergeParts(parts, planned);
     return {
       TableName: this.tableName,
       Key: { [OWNER_ATTR.userId]: owner.userId },
       UpdateExpression: updateExpression(parts),
-      ...(planned !== undefined && { ConditionExpression: planned.condition }),
+      ConditionExpression: planned.condition,
       ExpressionAttributeNames: parts.names,
       ExpressionAttributeValues: parts.values,
     };

@@ -14,12 +14,13 @@ import { MAX_KEY_BYTES } from './credential';
 import { RESERVED_ID_PREFIX } from './data-contract';
 import { exceedsPercent } from './guard';
 import { loneSurrogateProblems } from './lone-surrogates';
-import { optedOutAddressDigest } from './opted-out-address';
+import { isAddressDigest, optedOutAddressDigest } from './opted-out-address';
 import {
   normalizeEmail,
   OWNER_STATUSES,
   type OwnerRecord,
   type OwnerStatus,
+  SUBSCRIPTION_STATES,
   type SubscriptionState,
 } from './owner-directory';
 import { shortDigest } from './owner-export-digest';
@@ -30,9 +31,12 @@ import { parseInstant } from './time';
 export const OWNER_FILE_FIELDS = ['userId', 'email', 'name', 'status'] as const;
 
 /**
- * Route state the worker records, present in `owners export` lines: accepted
- * and ignored by an import (the reconciler and the relay own it), so an
- * export can be edited and imported back.
+ * Route state the worker records, present in `owners export` lines, so an
+ * export can be edited and imported back. An import keeps only the opt-outs
+ * of a line ({@link ExportedOptOuts}: `subscription` `unsubscribed`,
+ * `optedOutAddresses`), and only for an owner new to the table; the rest
+ * belongs to the table it was exported from (its topic's subscription, its
+ * SES account's bounces) and is ignored, as is `updatedAt`.
  */
 export const WORKER_RECORDED_FIELDS = [
   'subscription',
@@ -46,6 +50,8 @@ const KNOWN_FIELDS: readonly string[] = [...OWNER_FILE_FIELDS, ...WORKER_RECORDE
 /** RFC 5321's limit on an address. */
 const MAX_EMAIL_LENGTH = 254;
 const MAX_NAME_LENGTH = 256;
+/** Opt-out digests one line may carry: far more than a person has addresses, far below DynamoDB's item size. */
+const MAX_OPTED_OUT_ADDRESSES = 1000;
 /** One `@`, something on both sides, no whitespace: enough to catch a column mix-up, not a full RFC 5322 parser. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const utf8 = new TextEncoder();
@@ -63,6 +69,25 @@ export interface ImportedOwner {
   readonly email?: string;
   readonly name?: string;
   readonly status: OwnerStatus;
+  /**
+   * What the line says the person opted out of (an `owners export` line,
+   * JSON Lines only); absent when it says nothing. Written only for an owner
+   * new to the table ({@link NewOwnerUpsert}); for one already there the
+   * table's own state wins.
+   */
+  readonly optOuts?: ExportedOptOuts;
+}
+
+/**
+ * The opt-outs an `owners export` line carries, as an import keeps them for
+ * an owner new to the table, so moving a directory (export, then import into
+ * another table) does not subscribe again everyone who said stop.
+ */
+export interface ExportedOptOuts {
+  /** The line's `subscription` is `unsubscribed`: recorded so, without an ARN (the other table's topic's). */
+  readonly unsubscribed: boolean;
+  /** The line's `optedOutAddresses` (address digests), deduplicated and sorted; empty: none. */
+  readonly optedOutAddresses: readonly string[];
 }
 
 /** A row that cannot be imported, and why (each problem names the field). */
@@ -84,6 +109,49 @@ function optionalText(
     return undefined;
   }
   return value;
+}
+
+/** The line's `optedOutAddresses` as digests, deduplicated and sorted (absent or `null`: none). */
+function optedOutDigests(value: unknown, problems: string[]): readonly string[] {
+  if (value === undefined || value === null) return [];
+  const digest = 'address digest (SHA-256: 64 lowercase hex characters, as owners export writes it)';
+  if (!Array.isArray(value)) {
+    problems.push(`optedOutAddresses: must be an array, each an ${digest}; got ${JSON.stringify(value)}`);
+    return [];
+  }
+  const bad = value.findIndex((element) => !isAddressDigest(element));
+  if (bad >= 0) {
+    problems.push(`optedOutAddresses[${bad}]: ${JSON.stringify(value[bad])} is not an ${digest}`);
+    return [];
+  }
+  if (value.length > MAX_OPTED_OUT_ADDRESSES) {
+    problems.push(`optedOutAddresses: ${value.length} digests, more than ${MAX_OPTED_OUT_ADDRESSES}`);
+    return [];
+  }
+  return [...new Set(value as string[])].sort();
+}
+
+/**
+ * The opt-outs of a line's worker-recorded fields ({@link ExportedOptOuts};
+ * `undefined` when none). `subscription` must be one of the states (only
+ * `unsubscribed` is kept: the others describe the other table's topic), and
+ * `optedOutAddresses` an array of digests; a bad value is a problem naming the
+ * field, as any other is.
+ */
+function exportedOptOuts(fields: OwnerRow['fields'], problems: string[]): ExportedOptOuts | undefined {
+  const subscription = fields.subscription;
+  if (
+    subscription !== undefined &&
+    subscription !== null &&
+    !(SUBSCRIPTION_STATES as readonly unknown[]).includes(subscription)
+  ) {
+    problems.push(
+      `subscription: ${JSON.stringify(subscription)} must be one of ${SUBSCRIPTION_STATES.join(', ')}`,
+    );
+  }
+  const unsubscribed = subscription === 'unsubscribed';
+  const optedOutAddresses = optedOutDigests(fields.optedOutAddresses, problems);
+  return unsubscribed || optedOutAddresses.length > 0 ? { unsubscribed, optedOutAddresses } : undefined;
 }
 
 function userIdProblems(value: unknown): string[] {
@@ -116,6 +184,7 @@ function fieldProblems(fields: OwnerRow['fields']): {
   if (name !== undefined && name.length > MAX_NAME_LENGTH) {
     problems.push(`name: longer than ${MAX_NAME_LENGTH} characters`);
   }
+  const optOuts = exportedOptOuts(fields, problems);
   const status = fields.status;
   if (!(OWNER_STATUSES as readonly unknown[]).includes(status)) {
     problems.push(`status: ${JSON.stringify(status ?? null)} must be one of ${OWNER_STATUSES.join(', ')}`);
@@ -127,6 +196,7 @@ function fieldProblems(fields: OwnerRow['fields']): {
       ...(email !== undefined && { email }),
       ...(name !== undefined && { name }),
       status: status as OwnerStatus,
+      ...(optOuts !== undefined && { optOuts }),
     },
   };
 }
@@ -155,20 +225,37 @@ export function checkOwnerRow(
 }
 
 /**
- * One owner the import writes: its new stated fields, whether its route state
- * must be reset, and what it was planned from. The write holds only while the
- * directory still holds what the plan read (a new owner: still absent; one
- * that existed: {@link OwnerUpsert.read}); a refused one is read again and
- * re-planned, never written over what changed meanwhile.
+ * One owner the import writes, and what it was planned from. The write holds
+ * only while the directory still holds what the plan read (a new owner: still
+ * absent; one that existed: {@link ExistingOwnerUpsert.read}); a refused one
+ * is read again and re-planned, never written over what changed meanwhile.
+ * There is no unconditional write: an upsert of an owner that exists carries
+ * what was read of them.
  */
-export interface OwnerUpsert {
+export type OwnerUpsert = NewOwnerUpsert | ExistingOwnerUpsert;
+
+/**
+ * An owner new to the directory: written only while still absent (an update
+ * would merge into an owner another import created meanwhile, keeping route
+ * state recorded for that import's address). The table holds no state of its
+ * own for them, so the opt-outs their line carries ({@link ImportedOwner.optOuts})
+ * are written with them.
+ */
+export interface NewOwnerUpsert {
   readonly owner: ImportedOwner;
-  /**
-   * False when the owner is new to the directory: then written only while
-   * still absent (an update would merge into an owner another import created
-   * meanwhile, keeping route state recorded for that import's address).
-   */
-  readonly existed: boolean;
+  readonly existed: false;
+  /** Nothing to reset: the owner has no route state yet. */
+  readonly resetRoute: false;
+}
+
+/**
+ * An owner already in the directory: its new stated fields, whether its route
+ * state must be reset, and what the plan read of them. Its line's
+ * {@link ImportedOwner.optOuts} are not written: the table's own state wins.
+ */
+export interface ExistingOwnerUpsert {
+  readonly owner: ImportedOwner;
+  readonly existed: true;
   /**
    * True when the address changed (or went away, or came): the recorded
    * subscription state and bounce belong to the old address, so they are
@@ -180,9 +267,9 @@ export interface OwnerUpsert {
    */
   readonly resetRoute: boolean;
   /**
-   * For an owner that existed, what the plan read of them: the write holds
-   * only while the stored address is still {@link OwnerAsRead.email} (and,
-   * with a {@link OwnerUpsert.move}, the state still
+   * What the plan read of the owner: the write holds only while the stored
+   * address is still {@link OwnerAsRead.email} (and, with a
+   * {@link ExistingOwnerUpsert.move}, the state still
    * {@link OwnerAsRead.subscription}). The route state belongs to an address
    * (docs/data-model.md, "Owner directory"), so an update planned for one
    * address must not land on another: a concurrent import that moved the
@@ -194,19 +281,26 @@ export interface OwnerUpsert {
    * the freshness compare-and-swap settles (the loser reports `superseded`;
    * docs/deploy.md, "Owner directory"). A condition on them would only add a
    * retry that writes the same fields again.
-   *
-   * Absent on an upsert not planned from a read (a test's seed): written
-   * without a condition on the address; the import always sets it.
    */
-  readonly read?: OwnerAsRead;
-  /** With `resetRoute`, what the plan decided from the owner as read ({@link OwnerUpsert.read}). Absent: the route state is cleared. */
+  readonly read: OwnerAsRead;
+  /** With `resetRoute`, what the plan decided from the owner as read. Absent: the route state is cleared. */
   readonly move?: AddressMove;
 }
 
-/** An owner's address and subscription state as an import's plan read them (absent: none). */
+/** An owner's address, subscription state and last import write as an import's plan read them (absent: none). */
 export interface OwnerAsRead {
   readonly email?: string;
   readonly subscription?: SubscriptionState;
+  /**
+   * When an import last wrote the owner ({@link OwnerRecord.updatedAt}). A
+   * move also holds only while it is unchanged: the move writes
+   * `optedOutAddresses` whole, and other imports may have moved the owner
+   * away and back meanwhile (same address and state again, with an opt-out
+   * remembered in between that a stale set would erase). Every import write
+   * sets it, and nothing else does but `--sync`'s departures, so it orders
+   * the imports' writes of one owner (two in the same millisecond aside).
+   */
+  readonly updatedAt?: string;
 }
 
 /**
@@ -214,14 +308,16 @@ export interface OwnerAsRead {
  * per address (`OwnerRecord.optedOutAddresses`, docs/data-model.md, "Owner
  * directory") and the state to record at the new address. Decided from the
  * owner as read, so written only while the directory still holds their
- * address and state as read ({@link OwnerUpsert.read}: an opt-out recorded
- * meanwhile is re-planned, not lost).
+ * address and state as read ({@link ExistingOwnerUpsert.read}: an opt-out
+ * recorded meanwhile is re-planned, not lost).
  */
 export interface AddressMove {
   /**
    * `unsubscribed` when the new address's digest is among
-   * {@link AddressMove.optedOutAddresses}: recorded without an ARN or a
-   * bounce. Absent: the route state is cleared.
+   * {@link AddressMove.optedOutAddresses}, or when the owner was
+   * `unsubscribed` with no address (the person said stop, and there was no
+   * address to tie it to: the new one is treated as one they opted out at):
+   * recorded without an ARN or a bounce. Absent: the route state is cleared.
    */
   readonly state?: 'unsubscribed';
   /**
@@ -231,7 +327,7 @@ export interface AddressMove {
    * (resubscribed there: no longer opted out). Written whole rather than by
    * `ADD`/`DELETE`, so a damaged stored value (read as absent) is replaced,
    * not a move refused forever; the import is its only writer, and the
-   * write's condition on {@link OwnerUpsert.read} orders two imports.
+   * write's condition on {@link ExistingOwnerUpsert.read} orders two imports.
    */
   readonly optedOutAddresses: readonly string[];
 }
@@ -276,27 +372,46 @@ function addressChanged(before: string | undefined, after: string | undefined): 
  * What moving `before` to `email` does to the opt-outs remembered per
  * address ({@link AddressMove}): the old address's opt-out is remembered (or
  * forgotten, when the owner is no longer opted out there), and the new
- * address is `unsubscribed` when an opt-out is remembered for it.
+ * address is `unsubscribed` when an opt-out is remembered for it, or when the
+ * owner had no address and was `unsubscribed` (an opt-out recorded without an
+ * address, `owners unsubscribe`, is the person's: it stays, and the new
+ * address is then remembered when they move away from it, as any other).
  */
 export function planAddressMove(before: OwnerRecord, email: string | undefined): AddressMove {
   const remembered = new Set(before.optedOutAddresses ?? []);
+  const unsubscribed = before.subscription === 'unsubscribed';
   if (before.email !== undefined) {
     const old = optedOutAddressDigest(before.email);
-    if (before.subscription === 'unsubscribed') remembered.add(old);
+    if (unsubscribed) remembered.add(old);
     else remembered.delete(old);
   }
-  const optedOutThere = email !== undefined && remembered.has(optedOutAddressDigest(email));
+  const optedOutThere =
+    email !== undefined &&
+    ((before.email === undefined && unsubscribed) || remembered.has(optedOutAddressDigest(email)));
   return {
     ...(optedOutThere && { state: 'unsubscribed' as const }),
     optedOutAddresses: [...remembered].sort(),
   };
 }
 
-/** What an upsert is conditional on ({@link OwnerUpsert.read}), from the owner as read. */
+/** What an upsert is conditional on ({@link ExistingOwnerUpsert.read}), from the owner as read. */
 function ownerAsRead(before: OwnerRecord): OwnerAsRead {
   return {
     ...(before.email !== undefined && { email: before.email }),
     ...(before.subscription !== undefined && { subscription: before.subscription }),
+    ...(before.updatedAt !== undefined && { updatedAt: before.updatedAt }),
+  };
+}
+
+/** The write of an owner the plan read as `before`, changed by the file to `owner`. */
+function existingOwnerUpsert(before: OwnerRecord, owner: ImportedOwner): ExistingOwnerUpsert {
+  const resetRoute = addressChanged(before.email, owner.email);
+  return {
+    owner,
+    existed: true,
+    resetRoute,
+    read: ownerAsRead(before),
+    ...(resetRoute && { move: planAddressMove(before, owner.email) }),
   };
 }
 
@@ -317,19 +432,11 @@ export function planOwnerImport(
   for (const owner of imported) {
     inFile.add(owner.userId);
     const before = existing.get(owner.userId);
-    if (before === undefined) created++;
-    else if (sameStatedFields(before, owner)) {
-      unchanged++;
-      continue;
-    }
-    const resetRoute = before !== undefined && addressChanged(before.email, owner.email);
-    upserts.push({
-      owner,
-      existed: before !== undefined,
-      resetRoute,
-      ...(before !== undefined && { read: ownerAsRead(before) }),
-      ...(resetRoute && { move: planAddressMove(before, owner.email) }),
-    });
+    if (before === undefined) {
+      created++;
+      upserts.push({ owner, existed: false, resetRoute: false });
+    } else if (sameStatedFields(before, owner)) unchanged++;
+    else upserts.push(existingOwnerUpsert(before, owner));
   }
   let activeBefore = 0;
   const markDeparted: string[] = [];

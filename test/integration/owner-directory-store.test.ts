@@ -10,16 +10,29 @@ import type {
   RecordedSubscription,
   SubscriptionState,
 } from '../../lambdas/hygiene/owner-directory';
-import type { AddressMove, ImportedOwner, OwnerUpsert } from '../../lambdas/hygiene/owner-import';
+import type {
+  AddressMove,
+  ExistingOwnerUpsert,
+  ImportedOwner,
+  NewOwnerUpsert,
+  OwnerAsRead,
+} from '../../lambdas/hygiene/owner-import';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 
+const T0 = '2026-11-01T00:00:00.000Z';
 const NOW = '2026-12-01T00:00:00.000Z';
 const LATER = '2026-12-02T00:00:00.000Z';
 
 const SUB_ARN = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene:5f1e';
 
-function upsert(owner: ImportedOwner, existed = false, resetRoute = false) {
-  return { owner, existed, resetRoute };
+/** A new owner's write (only while still absent). */
+function upsert(owner: ImportedOwner): NewOwnerUpsert {
+  return { owner, existed: false, resetRoute: false };
+}
+
+/** An existing owner's write, planned from `read` (only while still at the address read). */
+function update(owner: ImportedOwner, read: OwnerAsRead, resetRoute = false): ExistingOwnerUpsert {
+  return { owner, existed: true, resetRoute, read };
 }
 
 /** A state to record for `userId` at `email`, planned from `read` (default: nothing recorded). */
@@ -106,7 +119,12 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
     ).toBe(true);
     expect(await directory.markBouncing('ann', 'ann@example.com', NOW)).toBe(true);
     await directory.upsertOwners(
-      [upsert({ userId: 'ann', email: 'ann@example.com', name: 'Ann B.', status: 'active' }, true, false)],
+      [
+        update(
+          { userId: 'ann', email: 'ann@example.com', name: 'Ann B.', status: 'active' },
+          { email: 'ann@example.com', subscription: 'confirmed' },
+        ),
+      ],
       LATER,
     );
     expect((await directory.getMany(['ann'])).get('ann')).toEqual({
@@ -120,7 +138,13 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
       updatedAt: LATER,
     });
     await directory.upsertOwners(
-      [upsert({ userId: 'ann', email: 'ann@new.example', status: 'active' }, true, true)],
+      [
+        update(
+          { userId: 'ann', email: 'ann@new.example', status: 'active' },
+          { email: 'ann@example.com', subscription: 'confirmed' },
+          true,
+        ),
+      ],
       LATER,
     );
     expect((await directory.getMany(['ann'])).get('ann')).toEqual({
@@ -295,8 +319,8 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
     expect([after.get('jo')?.subscription, after.get('kai')?.subscription]).toEqual(['none', 'none']);
     // A real address is still protected: a plan made for no address loses once the owner has one.
     // (an import's update, planned from jo with no readable address: the damaged one matches as absent)
-    const update = upsert({ userId: 'jo', email: 'jo@example.com', status: 'active' }, true, false);
-    expect(await directory.upsertOwners([{ ...update, read: {} }], NOW)).toEqual({ written: 1, refused: [] });
+    const joUpdate = update({ userId: 'jo', email: 'jo@example.com', status: 'active' }, {});
+    expect(await directory.upsertOwners([joUpdate], NOW)).toEqual({ written: 1, refused: [] });
     expect(
       await directory.recordSubscription(
         planned('jo', undefined, 'none', { read: { subscription: 'none' } }),
@@ -310,12 +334,12 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
       (await table.client.send(new GetCommand({ TableName: table.tableName, Key: { userId: 'lea' } }))).Item;
     await directory.upsertOwners([upsert({ userId: 'lea', email: a, status: 'active' })], NOW);
     expect(await directory.recordSubscription(planned('lea', a, 'unsubscribed'))).toBe(true);
-    const move = (email: string, read: OwnerUpsert['read'], planned: AddressMove) =>
+    const move = (email: string, read: OwnerAsRead, planned: AddressMove) =>
       directory.upsertOwners(
         [
           {
             owner: { userId: 'lea', email, status: 'active' },
-            existed: true,
+            existed: true as const,
             resetRoute: true,
             read,
             move: planned,
@@ -327,7 +351,7 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
     expect(
       await move(
         b,
-        { email: a, subscription: 'unsubscribed' },
+        { email: a, subscription: 'unsubscribed', updatedAt: NOW },
         { optedOutAddresses: [optedOutAddressDigest(a)] },
       ),
     ).toEqual({ written: 1, refused: [] });
@@ -340,7 +364,11 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
       updatedAt: LATER,
     });
 
-    await move(a, { email: b }, { state: 'unsubscribed', optedOutAddresses: [optedOutAddressDigest(a)] });
+    await move(
+      a,
+      { email: b, updatedAt: LATER },
+      { state: 'unsubscribed', optedOutAddresses: [optedOutAddressDigest(a)] },
+    );
     expect((await directory.getMany(['lea'])).get('lea')).toMatchObject({
       email: a,
       subscription: 'unsubscribed',
@@ -353,12 +381,45 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
         planned('lea', a, 'none', { read: { subscription: 'unsubscribed' } }),
       ),
     ).toBe(true);
-    await move(b, { email: a, subscription: 'none' }, { optedOutAddresses: [] });
+    expect(
+      await move(b, { email: a, subscription: 'none', updatedAt: LATER }, { optedOutAddresses: [] }),
+    ).toEqual({ written: 1, refused: [] });
     expect(await stored()).not.toHaveProperty('optedOutAddresses');
     expect(await stored()).not.toHaveProperty('subscription');
   });
 
-  it('refuses a move when the address or state changed since it was planned, writing nothing', async () => {
+  it('writes a new owner with their line’s opt-outs (a String Set, unsubscribed without an ARN), an existing one without', async () => {
+    const digest = optedOutAddressDigest('nia@old.example');
+    const optOuts = { unsubscribed: true, optedOutAddresses: [digest] };
+    const nia = { userId: 'nia', email: 'nia@example.com', status: 'active' as const, optOuts };
+    expect(await directory.upsertOwners([upsert(nia)], NOW)).toEqual({ written: 1, refused: [] });
+    const stored = async () =>
+      (await table.client.send(new GetCommand({ TableName: table.tableName, Key: { userId: 'nia' } }))).Item;
+    expect(await stored()).toEqual({
+      userId: 'nia',
+      email: 'nia@example.com',
+      status: 'active',
+      subscription: 'unsubscribed',
+      optedOutAddresses: new Set([digest]),
+      updatedAt: NOW,
+    });
+
+    // resubscribed here, then an update whose line still says unsubscribed: the table's state wins
+    expect(
+      await directory.recordSubscription(
+        planned('nia', 'nia@example.com', 'none', { read: { subscription: 'unsubscribed' } }),
+      ),
+    ).toBe(true);
+    const renamed = update({ ...nia, name: 'Nia' }, { email: 'nia@example.com', subscription: 'none' });
+    expect(await directory.upsertOwners([renamed], LATER)).toEqual({ written: 1, refused: [] });
+    expect(await stored()).toMatchObject({
+      name: 'Nia',
+      subscription: 'none',
+      optedOutAddresses: new Set([digest]),
+    });
+  });
+
+  it('refuses a move when the address, state or last import write changed since it was planned, writing nothing', async () => {
     await directory.upsertOwners(
       [upsert({ userId: 'max', email: 'max@example.com', status: 'active' })],
       NOW,
@@ -366,23 +427,34 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
     expect(await directory.recordSubscription(planned('max', 'max@example.com', 'unsubscribed'))).toBe(true);
     const moveTo = {
       owner: { userId: 'max', email: 'max@new.example', status: 'active' as const },
-      existed: true,
+      existed: true as const,
       resetRoute: true,
       move: { optedOutAddresses: [] },
     };
-    const planned1 = { ...moveTo, read: { email: 'max@example.com', subscription: 'confirmed' as const } };
-    const planned2 = { ...moveTo, read: { email: 'max@old.example', subscription: 'unsubscribed' as const } };
-    const planned3 = { ...moveTo, read: { email: 'max@example.com' } };
+    const asRead = { email: 'max@example.com', subscription: 'unsubscribed' as const, updatedAt: NOW };
+    const planned1 = { ...moveTo, read: { ...asRead, subscription: 'confirmed' as const } };
+    const planned2 = { ...moveTo, read: { ...asRead, email: 'max@old.example' } };
+    const planned3 = { ...moveTo, read: { email: 'max@example.com', updatedAt: NOW } };
+    const planned4 = { ...moveTo, read: { ...asRead, updatedAt: T0 } };
 
-    const outcome = await directory.upsertOwners([planned1, planned2, planned3], LATER);
+    const outcome = await directory.upsertOwners([planned1, planned2, planned3, planned4], LATER);
     expect(outcome.written).toBe(0);
     // refused in the order the concurrent writes came back
-    expect(outcome.refused).toHaveLength(3);
-    expect(outcome.refused).toEqual(expect.arrayContaining([planned1, planned2, planned3]));
+    expect(outcome.refused).toHaveLength(4);
+    expect(outcome.refused).toEqual(expect.arrayContaining([planned1, planned2, planned3, planned4]));
     expect((await directory.getMany(['max'])).get('max')).toMatchObject({
       email: 'max@example.com',
       subscription: 'unsubscribed',
       updatedAt: NOW,
+    });
+    // and the same move planned from the owner as stored is written
+    expect(await directory.upsertOwners([{ ...moveTo, read: asRead }], LATER)).toEqual({
+      written: 1,
+      refused: [],
+    });
+    expect((await directory.getMany(['max'])).get('max')).toMatchObject({
+      email: 'max@new.example',
+      updatedAt: LATER,
     });
   });
 

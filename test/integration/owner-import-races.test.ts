@@ -14,6 +14,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import { hookSends } from '../support/send-hooks';
 import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
@@ -24,6 +25,7 @@ const ARN_B = 'arn:aws:sns:eu-west-1:123456789012:hygiene-races:b';
 const T0 = '2026-11-01T00:00:00.000Z';
 const OLDER = '2026-11-02T00:00:00.000Z';
 const NEWER = '2026-11-03T00:00:00.000Z';
+const NEWEST = '2026-11-04T00:00:00.000Z';
 
 describe('owners import racing another import', () => {
   const table = useTestDirectoryTable('owner-import-races', 'each');
@@ -139,5 +141,28 @@ describe('owners import racing another import', () => {
     const listed = await directory().listOwners();
     expect(listed).toHaveLength(3);
     expect(await directory().freshness()).toMatchObject({ asOf: OLDER, owners: listed.length });
+  });
+
+  it('never erases an opt-out remembered while other imports moved the owner away and back', async () => {
+    const C = 'ada@third.example';
+    await importRows(T0, `ada,${A},Ada,active`);
+    // X (ada to c) reads; meanwhile Y moves her to b, she opts out there, and Z moves her back to a:
+    // the same address and state as X read, with b's opt-out remembered in between
+    const spy = afterTheRead(async () => {
+      expect((await importRows(NEWER, `ada,${B},Ada,active`)).outcome).toBe('imported');
+      expect(
+        await directory().recordSubscription({ userId: 'ada', email: B, state: 'unsubscribed', read: {} }),
+      ).toBe(true);
+      expect((await importRows(NEWEST, `ada,${A},Ada,active`)).outcome).toBe('imported');
+      expect(await owner('ada')).toMatchObject({ email: A, optedOutAddresses: [optedOutAddressDigest(B)] });
+    });
+    await importRows(OLDER, `ada,${C},Ada,active`).finally(() => spy.mockRestore());
+
+    // X's move was refused (ada written since it read her) and re-planned: b's opt-out kept
+    expect(await owner('ada')).toMatchObject({ email: C, optedOutAddresses: [optedOutAddressDigest(B)] });
+    expect((await owner('ada'))?.subscription).toBeUndefined();
+    // so moved to b again, she is unsubscribed there
+    await importRows('2026-11-05T00:00:00.000Z', `ada,${B},Ada,active`);
+    expect((await owner('ada'))?.subscription).toBe('unsubscribed');
   });
 });

@@ -138,6 +138,37 @@ describe('an opt-out and an address flip-flop', () => {
     expect(endpoints()).toContain(A);
   });
 
+  it('keeps an opt-out recorded while she had no address when an import gives her one, and remembers that address', async () => {
+    expect((await importAda('')).outcome).toBe('imported');
+    const run = await runCli([
+      'owners',
+      'unsubscribe',
+      'ada',
+      '--route',
+      'relay',
+      '--format',
+      'json',
+      ...directoryFlags(table),
+    ]);
+    expect(run.code).toBe(0);
+    expect(await ada()).toMatchObject({ subscription: 'unsubscribed' });
+    expect((await ada())?.email).toBeUndefined();
+
+    // the next export gives her an address: she said stop, so she stays unsubscribed there
+    await importAda(A);
+    expect(await ada()).toMatchObject({ email: A, subscription: 'unsubscribed' });
+    const summary = await reconcile();
+    expect(summary.created).toBe(1);
+    expect(endpoints()).toEqual([BOB]);
+    expect(reachabilityOf(await ada(), 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+
+    // a is then an address she opted out at: moved away and back, she is unsubscribed again
+    await importAda(B);
+    expect(await ada()).toMatchObject({ email: B, optedOutAddresses: [optedOutAddressDigest(A)] });
+    await importAda(A);
+    expect((await ada())?.subscription).toBe('unsubscribed');
+  });
+
   it('remembers an opt-out recorded at the old address between the import’s read and its write', async () => {
     expect((await importAda(A)).outcome).toBe('imported');
     expect(await directory.recordSubscription({ userId: 'ada', email: A, state: 'pending', read: {} })).toBe(

@@ -18,7 +18,7 @@ import {
   SendEmailCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
@@ -81,10 +81,15 @@ afterAll(async () => {
 beforeEach(async () => {
   ses.reset();
   drain += 1;
-  await new DynamoOwnerDirectory(client, directoryTable).upsertOwners(
-    OWNERS.map((owner) => ({ owner, existed: true, resetRoute: true })),
+  // Each test starts from the owners as imported, with no route state: removed, then written as new.
+  for (const { userId } of OWNERS) {
+    await client.send(new DeleteCommand({ TableName: directoryTable, Key: { userId } }));
+  }
+  const seeded = await new DynamoOwnerDirectory(client, directoryTable).upsertOwners(
+    OWNERS.map((owner) => ({ owner, existed: false, resetRoute: false })),
     '2026-11-01T00:00:00.000Z',
   );
+  expect(seeded).toEqual({ written: OWNERS.length, refused: [] });
 });
 
 afterEach(() => {

@@ -133,16 +133,19 @@ describe('SES bounces and complaints against the DynamoDB owner directory', () =
       getMany: async (userIds) => {
         const found = await directory.getMany(userIds);
         if (reads++ === 0) {
-          await directory.upsertOwners(
+          // the import's write, planned from eve as seeded
+          const write = await directory.upsertOwners(
             [
               {
                 owner: { userId: 'eve', email: 'Eve@Example.com', status: 'active' },
                 existed: true,
                 resetRoute: false,
+                read: { email: 'eve@example.com' },
               },
             ],
             NOW,
           );
+          expect(write).toEqual({ written: 1, refused: [] });
         }
         return found;
       },

@@ -11,7 +11,7 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
 import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
-import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
+import { type ImportedOwner, planOwnerImport } from '../../lambdas/hygiene/owner-import';
 import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan';
 import {
   reconcileSubscriptions,
@@ -450,16 +450,15 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     const importing: TopicSubscriptions = {
       topicArn: TOPIC,
       list: async () => {
-        await directory.upsertOwners(
-          [
-            {
-              owner: { userId: 'alice', email: 'new@x.example', status: 'active' },
-              existed: true,
-              resetRoute: true,
-            },
-          ],
+        const moved = await directory.upsertOwners(
+          planOwnerImport(
+            await directory.getMany(['alice']),
+            [{ userId: 'alice', email: 'new@x.example', status: 'active' }],
+            false,
+          ).upserts,
           NOW,
         );
+        expect(moved).toEqual({ written: 1, refused: [] });
         return topic.list();
       },
       create: (email, filterPolicy) => topic.create(email, filterPolicy),

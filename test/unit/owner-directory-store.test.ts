@@ -9,7 +9,7 @@ import {
 } from '../../lambdas/aws/owner-directory-store';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
 import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
-import { planOwnerImport } from '../../lambdas/hygiene/owner-import';
+import { type OwnerUpsert, planOwnerImport } from '../../lambdas/hygiene/owner-import';
 
 const documentClient = DynamoDBDocumentClient.from(
   new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
@@ -115,7 +115,13 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
         new Map([
           [
             'ada',
-            { userId: 'ada', email: 'ada@a.example', status: 'active', subscription: 'confirmed' } as const,
+            {
+              userId: 'ada',
+              email: 'ada@a.example',
+              status: 'active',
+              subscription: 'confirmed',
+              updatedAt: '2026-11-30T00:00:00.000Z',
+            } as const,
           ],
           [
             'bob',
@@ -132,13 +138,14 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
       '2026-12-01T00:00:00.000Z',
     );
     const [moved, renamed, created] = sent();
-    // a move: on the address and the state read
+    // a move: on the address, the state and the last import write read (it writes the remembered opt-outs whole)
     expect(moved?.ConditionExpression).toBe(
-      'attribute_exists(#userId) AND #email = :readEmail AND #subscription = :readState',
+      'attribute_exists(#userId) AND #email = :readEmail AND #subscription = :readState AND #updatedAt = :readUpdatedAt',
     );
     expect(moved?.ExpressionAttributeValues).toMatchObject({
       ':readEmail': 'ada@a.example',
       ':readState': 'confirmed',
+      ':readUpdatedAt': '2026-11-30T00:00:00.000Z',
     });
     // an update that keeps the address: on the address read, not on the state (kept, not written)
     expect(renamed?.ConditionExpression).toBe('attribute_exists(#userId) AND #email = :readEmail');
@@ -146,6 +153,62 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
     // a new owner: still absent
     expect(created?.ConditionExpression).toBe('attribute_not_exists(#userId)');
     expect(created?.ExpressionAttributeNames).toMatchObject({ '#userId': 'userId' });
+  });
+
+  it('has no unconditional write: an existing owner’s upsert says what was read of them (checked by tsc)', async () => {
+    // @ts-expect-error `read` is required once the owner existed: without it there is nothing to write it under
+    const unread: OwnerUpsert = { owner: ada, existed: true, resetRoute: false };
+    const read: OwnerUpsert = { ...unread, existed: true, read: {} };
+    ddb.on(UpdateCommand).resolves({});
+    await directory().upsertOwners([read], '2026-12-01T00:00:00.000Z');
+    expect(sent()[0]?.ConditionExpression).toBe(
+      'attribute_exists(#userId) AND (attribute_not_exists(#email) OR NOT attribute_type(#email, :string) OR #email = :empty)',
+    );
+  });
+
+  it('writes a new owner with the opt-outs of their export line, never an existing owner’s (the table’s state wins)', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const digest = optedOutAddressDigest('ada@old.example');
+    const optOuts = { unsubscribed: true, optedOutAddresses: [digest] };
+    const upserts: OwnerUpsert[] = [
+      { owner: { ...ada, optOuts }, existed: false, resetRoute: false },
+      { owner: { ...ada, userId: 'bob', optOuts }, existed: true, resetRoute: false, read: { email: 'b@x' } },
+      {
+        owner: { ...ada, userId: 'cy', optOuts },
+        existed: true,
+        resetRoute: true,
+        read: { email: 'c@x', subscription: 'confirmed' },
+        move: { optedOutAddresses: [] },
+      },
+      {
+        owner: { ...ada, userId: 'dee', optOuts: { unsubscribed: false, optedOutAddresses: [digest] } },
+        existed: false,
+        resetRoute: false,
+      },
+    ];
+    await directory().upsertOwners(upserts, '2026-12-01T00:00:00.000Z');
+    const [created, updated, moved, digestsOnly] = sent();
+
+    expect(created?.UpdateExpression).toBe(
+      'SET #status = :status, #updatedAt = :now, #email = :email, #name = :name, ' +
+        '#subscription = :unsubscribed, #optedOut = :optedOut',
+    );
+    expect(created?.ExpressionAttributeValues).toMatchObject({
+      ':unsubscribed': 'unsubscribed',
+      ':optedOut': new Set([digest]),
+    });
+    expect(created?.ConditionExpression).toBe('attribute_not_exists(#userId)');
+    expect(updated?.UpdateExpression).toBe(
+      'SET #status = :status, #updatedAt = :now, #email = :email, #name = :name',
+    );
+    // a move writes the remembered set it planned from the table (here: none), not the line's
+    expect(moved?.UpdateExpression).toBe(
+      'SET #status = :status, #updatedAt = :now, #email = :email, #name = :name ' +
+        'REMOVE #subscriptionArn, #bouncingSince, #subscription, #optedOut',
+    );
+    expect(digestsOnly?.UpdateExpression).toBe(
+      'SET #status = :status, #updatedAt = :now, #email = :email, #name = :name, #optedOut = :optedOut',
+    );
   });
 
   it('returns an upsert whose condition failed as refused, moved or not, and writes the others', async () => {
@@ -156,7 +219,7 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
       )
       .on(UpdateCommand, { Key: { userId: 'bob' } })
       .resolves({});
-    const upserts = [
+    const upserts: OwnerUpsert[] = [
       { owner: ada, existed: true, resetRoute: false, read: { email: 'ada@b.example' } },
       { owner: { userId: 'bob', status: 'active' as const }, existed: false, resetRoute: false },
     ];

@@ -8,6 +8,7 @@ import {
   countsAfterReplan,
   type ImportedOwner,
   judgeSyncGuard,
+  type OwnerUpsert,
   planAddressMove,
   planOwnerImport,
 } from '../../lambdas/hygiene/owner-import';
@@ -48,22 +49,77 @@ describe('checkOwnerRow', () => {
     expect('rejected' in checked && checked.rejected.problems.some((p) => p.startsWith(problem))).toBe(true);
   });
 
-  it('accepts the route state an export writes (subscription ARN included) and ignores it', () => {
+  it('keeps only the opt-outs of the route state an export writes: an unsubscribed state and the digests', () => {
+    const [a, b] = [optedOutAddressDigest('old@example.com'), optedOutAddressDigest('older@example.com')];
     const exported = {
       userId: 'u1',
       email: 'a@example.com',
       status: 'active',
-      subscription: 'confirmed',
+      subscription: 'unsubscribed',
       subscriptionArn: 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene:0b1c',
       bouncingSince: '2026-11-01T00:00:00.000Z',
-      optedOutAddresses: [optedOutAddressDigest('old@example.com')],
+      optedOutAddresses: [b, a, b],
       updatedAt: '2026-11-02T00:00:00.000Z',
     };
 
     expect(checkOwnerRow(row(exported), new Map())).toEqual({
-      owner: { userId: 'u1', email: 'a@example.com', status: 'active' },
+      owner: {
+        userId: 'u1',
+        email: 'a@example.com',
+        status: 'active',
+        optOuts: { unsubscribed: true, optedOutAddresses: [a, b].sort() },
+      },
     });
+    // another state belongs to the other table's topic: dropped, the digests kept
+    expect(checkOwnerRow(row({ ...exported, subscription: 'confirmed' }), new Map())).toEqual({
+      owner: {
+        userId: 'u1',
+        email: 'a@example.com',
+        status: 'active',
+        optOuts: { unsubscribed: false, optedOutAddresses: [a, b].sort() },
+      },
+    });
+    // nothing to keep: no optOuts at all
+    expect(
+      checkOwnerRow(row({ ...exported, subscription: 'pending', optedOutAddresses: [] }), new Map()),
+    ).toEqual({ owner: { userId: 'u1', email: 'a@example.com', status: 'active' } });
+    expect(
+      checkOwnerRow(
+        row({ userId: 'u2', status: 'active', subscription: null, optedOutAddresses: null }),
+        new Map(),
+      ),
+    ).toEqual({ owner: { userId: 'u2', status: 'active' } });
   });
+
+  const digest = optedOutAddressDigest('a@example.com');
+  const tooMany = Array.from({ length: 1001 }, (_, i) => optedOutAddressDigest(`a${i}@example.com`));
+  it.each([
+    [
+      'subscription: "CONFIRMED" must be one of confirmed, pending, none, unsubscribed',
+      { subscription: 'CONFIRMED' },
+    ],
+    ['subscription: 7 must be one of', { subscription: 7 }],
+    ['subscription: "" must be one of', { subscription: '' }],
+    ['optedOutAddresses: must be an array, each an address digest', { optedOutAddresses: digest }],
+    ['optedOutAddresses: must be an array', { optedOutAddresses: { 0: digest } }],
+    [
+      'optedOutAddresses[1]: "a@example.com" is not an address digest',
+      { optedOutAddresses: [digest, 'a@example.com'] },
+    ],
+    [
+      `optedOutAddresses[0]: "${digest.toUpperCase()}" is not an address digest`,
+      { optedOutAddresses: [digest.toUpperCase()] },
+    ],
+    ['optedOutAddresses[0]: null is not an address digest', { optedOutAddresses: [null] }],
+    ['optedOutAddresses: 1001 digests, more than 1000', { optedOutAddresses: tooMany }],
+  ])(
+    'rejects a worker field the export would not write, naming the field and the line: %s',
+    (problem, bad) => {
+      const checked = checkOwnerRow(row({ userId: 'u', status: 'active', ...bad }, 9), new Map());
+      expect('rejected' in checked && checked.rejected.line).toBe(9);
+      expect('rejected' in checked && checked.rejected.problems).toEqual([expect.stringContaining(problem)]);
+    },
+  );
 
   it('rejects a repeated userId naming the first line', () => {
     const seen = new Map<string, number>();
@@ -143,6 +199,30 @@ describe('planOwnerImport', () => {
     ]);
   });
 
+  it('writes a new owner with the opt-outs of their export line; for one already there the table’s state wins', () => {
+    const optOuts = { unsubscribed: true, optedOutAddresses: [optedOutAddressDigest('old@example.com')] };
+    const plan = planOwnerImport(
+      new Map([
+        ['kept', { ...active('kept', 'k@example.com'), subscription: 'confirmed' as const }],
+        ['renamed', active('renamed', 'r@example.com')],
+      ]),
+      [
+        { userId: 'new', email: 'n@example.com', status: 'active', optOuts },
+        { userId: 'kept', email: 'k@example.com', status: 'active', optOuts },
+        { userId: 'renamed', email: 'r@example.com', name: 'R', status: 'active', optOuts },
+      ],
+      false,
+    );
+
+    // `kept`: the line differs only in its opt-outs, which are the table's to say: not rewritten
+    expect(plan).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
+    expect(plan.upserts.map((u) => [u.owner.userId, u.existed, u.owner.optOuts])).toEqual([
+      ['new', false, optOuts],
+      // the store writes only a new owner's opt-outs (test/unit/owner-directory-store.test.ts)
+      ['renamed', true, optOuts],
+    ]);
+  });
+
   it('with sync, marks active owners missing from the file departed (not already departed ones)', () => {
     expect(planOwnerImport(existing, file, true).markDeparted).toEqual(['gone']);
   });
@@ -187,20 +267,29 @@ describe('planOwnerImport', () => {
       ],
       false,
     );
-    expect(plan.upserts.map((u) => [u.owner.userId, u.existed, u.read])).toEqual([
-      ['new', false, undefined],
-      ['bare', true, {}],
+    expect(plan.upserts).toEqual([
+      {
+        owner: { userId: 'new', email: 'n@example.com', status: 'active' },
+        existed: false,
+        resetRoute: false,
+      },
+      {
+        owner: { userId: 'bare', email: 'b@example.com', status: 'active' },
+        existed: true,
+        resetRoute: true,
+        read: {},
+        move: { optedOutAddresses: [] },
+      },
     ]);
   });
 });
 
 describe('countsAfterReplan: an import counts what it wrote', () => {
   const planned = { created: 2, updated: 3, unchanged: 4 };
-  const upsert = (userId: string, existed: boolean) => ({
-    owner: { userId, status: 'active' as const },
-    existed,
-    resetRoute: false,
-  });
+  const upsert = (userId: string, existed: boolean): OwnerUpsert => {
+    const owner = { userId, status: 'active' as const };
+    return existed ? { owner, existed, resetRoute: false, read: {} } : { owner, existed, resetRoute: false };
+  };
 
   it('moves a refused new owner that another import created meanwhile to updated or unchanged', () => {
     expect(
@@ -311,6 +400,33 @@ describe('planAddressMove: an opt-out survives an address flip-flop', () => {
     expect(
       planAddressMove({ ...active('ada', A), subscription: 'confirmed', optedOutAddresses: [digestC] }, B),
     ).toEqual({ optedOutAddresses: [digestC] });
+  });
+
+  it('keeps an opt-out recorded while the owner had no address when an import gives them one', () => {
+    const without: OwnerRecord = { ...active('ada'), subscription: 'unsubscribed' };
+    expect(planAddressMove(without, A)).toEqual({ state: 'unsubscribed', optedOutAddresses: [] });
+    // the new address is then one they opted out at: moving away remembers it
+    expect(planAddressMove({ ...active('ada', A), subscription: 'unsubscribed' }, B)).toEqual({
+      optedOutAddresses: [digestA],
+    });
+    // with no opt-out recorded, a first address starts with no state
+    expect(planAddressMove({ ...active('ada'), subscription: 'none' }, A)).toEqual({ optedOutAddresses: [] });
+    expect(planAddressMove(active('ada'), A)).toEqual({ optedOutAddresses: [] });
+    // planned from what was read: the write holds only while she is still unsubscribed with no address
+    const plan = planOwnerImport(
+      new Map([['ada', without]]),
+      [{ userId: 'ada', email: A, status: 'active' }],
+      false,
+    );
+    expect(plan.upserts).toEqual([
+      {
+        owner: { userId: 'ada', email: A, status: 'active' },
+        existed: true,
+        resetRoute: true,
+        read: { subscription: 'unsubscribed' },
+        move: { state: 'unsubscribed', optedOutAddresses: [] },
+      },
+    ]);
   });
 
   it('remembers the opt-out at an address the owner leaves for none, and restores it when one comes back', () => {

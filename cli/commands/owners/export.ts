@@ -1,8 +1,11 @@
 /**
  * `pc-hygiene owners export`: the owner directory as JSON Lines on stdout,
  * one owner a line (`userId`, `email`, `name`, `status`, and the route state
- * the worker records), in a form `owners import` reads back (it ignores the
- * route state). The freshness item is not an owner and is not exported.
+ * the worker records), in a form `owners import` reads back: of the route
+ * state it keeps only the opt-outs (`subscription` `unsubscribed`,
+ * `optedOutAddresses`), and only for owners new to the table it imports into,
+ * so moving a directory keeps them (docs/deploy.md, "Owner directory"). The
+ * freshness item is not an owner and is not exported.
  */
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';

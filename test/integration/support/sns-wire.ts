@@ -47,16 +47,22 @@ export function useSnsPublisher(topicArn: string): SnsWire {
   };
 }
 
-/** Writes `owners` as new directory entries (none existed, no route reset), recorded at `at`. */
-export function upsertNewOwners(
+/**
+ * Writes `owners` as new directory entries (each only while absent), recorded at `at`.
+ * @throws when one is already in the directory (a seed that wrote nothing must not pass unnoticed)
+ */
+export async function upsertNewOwners(
   directory: DynamoOwnerDirectory,
   owners: readonly ImportedOwner[],
   at: string,
-): Promise<unknown> {
-  return directory.upsertOwners(
+): Promise<void> {
+  const { refused } = await directory.upsertOwners(
     owners.map((owner) => ({ owner, existed: false, resetRoute: false })),
     at,
   );
+  if (refused.length > 0) {
+    throw new Error(`already in the directory, not seeded: ${refused.map((u) => u.owner.userId).join(', ')}`);
+  }
 }
 
 /**
