@@ -9,8 +9,10 @@
  * export than the one recorded as of the same instant (its content digest,
  * `ownerExportDigest`, differs), unless `allowOlder` → read the directory →
  * plan → `--sync` guard → write changed owners (each only while still as
- * read: a new one still absent, an existing one at the address read; re-read
- * and re-planned when not, at most `MAX_WRITE_ATTEMPTS` attempts) → mark
+ * read: a new one still absent, an existing one at the address read, and for
+ * a move or an export line's opt-outs merged also in the state and with the
+ * `updatedAt` read; re-read and re-planned when not, at most
+ * `MAX_WRITE_ATTEMPTS` attempts) → mark
  * missing ones departed →
  * record the freshness (with the digest) last (an interrupted import never
  * makes the directory look fresh; re-running it finishes the job, since
@@ -31,8 +33,11 @@ import {
   type ImportedOwner,
   judgeSnapshotOrder,
   judgeSyncGuard,
+  type OptOutNotApplied,
+  type OptOutReport,
   type OwnerImportCounts,
   type OwnerImportPlan,
+  optOutsAfterReplan,
   planOwnerImport,
   type RejectedOwnerRow,
 } from '../../lambdas/hygiene/owner-import';
@@ -100,6 +105,18 @@ export interface OwnerImportSummary {
   readonly unchanged: number;
   /** `--sync`: owners marked (or to be marked) departed. */
   readonly markedDeparted: number;
+  /**
+   * Owners whose export line's opt-outs were (or would be) recorded or merged
+   * (`OptOutReport.optOutsKept`), counted as {@link created} is.
+   */
+  readonly optOutsKept: number;
+  /**
+   * Owners whose export line says `unsubscribed` at their current address
+   * but who have a subscription on this table's topic (`pending`,
+   * `confirmed`): not recorded, since it would not hold; `pc-hygiene owners
+   * unsubscribe <userId>` removes the subscription, then records it.
+   */
+  readonly optOutsNotApplied: readonly OptOutNotApplied[];
   /** Owners in the directory after the import (`OwnerImportPlan.ownersAfter`: a retry does not change it). */
   readonly owners: number;
   readonly asOf: string;
@@ -222,9 +239,9 @@ async function judgeSnapshot(
 
 /**
  * Attempts at writing one owner: a write refused because the owner changed
- * since the plan read them (created meanwhile, or their address or, for a
- * move, subscription state changed) is planned again from a fresh read, this
- * often in all.
+ * since the plan read them (created meanwhile, or their address changed, or
+ * for a move or merged opt-outs their subscription state changed or another
+ * import wrote them) is planned again from a fresh read, this often in all.
  */
 export const MAX_WRITE_ATTEMPTS = 3;
 
@@ -233,12 +250,24 @@ export class OwnersChangedMeanwhileError extends Error {
   override readonly name = 'OwnersChangedMeanwhileError';
   constructor(readonly userIds: readonly string[]) {
     super(
-      `${userIds.length} owner(s) changed while the import wrote them (created by another import, or their address ` +
-        `or subscription state changed), ${MAX_WRITE_ATTEMPTS} times in a row: ${userIds.slice(0, 10).join(', ')}` +
+      `${userIds.length} owner(s) changed while the import wrote them (created by another import, their address ` +
+        "changed, or, for a move or an export line's opt-outs to merge, their subscription state changed or " +
+        `another import wrote them), ${MAX_WRITE_ATTEMPTS} times in a row: ${userIds.slice(0, 10).join(', ')}` +
         `${userIds.length > 10 ? ', ...' : ''}; nothing written for them, no owner marked departed (--sync) and the snapshot not recorded: run the import again`,
     );
   }
 }
+
+/** The summary's opt-out fields. */
+type OptOutSummary = Pick<OwnerImportSummary, 'optOutsKept' | 'optOutsNotApplied'>;
+
+/** The summary's opt-out fields of a plan's (or a write's) report. */
+function optOutSummary(report: OptOutReport): OptOutSummary {
+  return { optOutsKept: report.optOutsKept.length, optOutsNotApplied: report.optOutsNotApplied };
+}
+
+/** What {@link writeOwners} wrote: the counts and the opt-out fields. */
+type WrittenOwners = OwnerImportCounts & OptOutSummary;
 
 /**
  * Writes the planned owners, each only while the owner is still as the plan
@@ -246,18 +275,20 @@ export class OwnersChangedMeanwhileError extends Error {
  * write would damage an owner another import changed in between: written
  * back to the address it read while keeping the route state recorded for the
  * other import's address, merged into an owner the other import created, or
- * (a move) losing an opt-out recorded at the old address. A refused one is
- * read again and re-planned (`planOwnerImport`; one now unchanged is not
- * written), at most {@link MAX_WRITE_ATTEMPTS} attempts.
- * @returns what was written: the plan's counts, with each re-planned owner counted as the re-plan classed them
+ * (a move, merged opt-outs) losing an opt-out recorded meanwhile, or
+ * recording one over a subscription a reconcile recorded meanwhile. A refused
+ * one is read again and re-planned (`planOwnerImport`; one now unchanged is
+ * not written), at most {@link MAX_WRITE_ATTEMPTS} attempts.
+ * @returns what was written: the plan's counts and opt-out report, with each re-planned owner as the re-plan classed them
  * @throws {OwnersChangedMeanwhileError} when some are still refused after the last attempt
  */
 async function writeOwners(
   directory: DynamoOwnerDirectory,
   plan: OwnerImportPlan,
   request: Pick<OwnerImportRequest, 'now' | 'onWritten'>,
-): Promise<OwnerImportCounts> {
+): Promise<WrittenOwners> {
   let counts: OwnerImportCounts = { created: plan.created, updated: plan.updated, unchanged: plan.unchanged };
+  let optOuts: OptOutReport = plan;
   let pending = plan.upserts;
   let writtenBefore = 0;
   for (let attempt = 1; pending.length > 0; attempt++) {
@@ -271,24 +302,25 @@ async function writeOwners(
     if (attempt >= MAX_WRITE_ATTEMPTS) throw new OwnersChangedMeanwhileError(owners.map((o) => o.userId));
     const replan = planOwnerImport(await directory.getMany(owners.map((o) => o.userId)), owners, false);
     counts = countsAfterReplan(counts, outcome.refused, replan);
+    optOuts = optOutsAfterReplan(optOuts, outcome.refused, replan);
     pending = replan.upserts;
   }
-  return counts;
+  return { ...counts, ...optOutSummary(optOuts) };
 }
 
 /**
  * Writes the plan, then the freshness: only while the stored freshness is
  * still the one the import read (`read`, `undefined`: none;
  * `DynamoOwnerDirectory.recordFreshness`).
- * @returns the owners written (counted as {@link writeOwners} does), owners marked departed, and the snapshot
- * recorded meanwhile when the freshness write lost
+ * @returns the owners written (counted as {@link writeOwners} does, with its opt-out report), owners marked
+ * departed, and the snapshot recorded meanwhile when the freshness write lost
  */
 async function applyPlan(
   directory: DynamoOwnerDirectory,
   plan: OwnerImportPlan,
   request: OwnerImportRequest & { readonly contentDigest: string },
   read: StoredDirectoryFreshness | undefined,
-): Promise<OwnerImportCounts & { markedDeparted: number; supersededBy?: string }> {
+): Promise<WrittenOwners & { markedDeparted: number; supersededBy?: string }> {
   const written = await writeOwners(directory, plan, request);
   const markedDeparted = await directory.markDeparted(plan.markDeparted, request.now);
   const freshness = { asOf: request.asOf, owners: plan.ownersAfter, contentDigest: request.contentDigest };
@@ -321,7 +353,14 @@ export async function importOwnerFile(
     rejectedRows: checked.rejected,
     asOf: request.asOf,
   };
-  const none = { created: 0, updated: 0, unchanged: 0, markedDeparted: 0, owners: 0 };
+  const none = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    markedDeparted: 0,
+    owners: 0,
+    ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [] }),
+  };
   if (checked.rejected.length > 0) {
     return {
       ...base,
@@ -349,6 +388,7 @@ export async function importOwnerFile(
     unchanged: plan.unchanged,
     markedDeparted: plan.markDeparted.length,
     owners: plan.ownersAfter,
+    ...optOutSummary(plan),
   };
   const verdict = {
     ...(guard.reason !== undefined && { guardReason: guard.reason }),

@@ -50,7 +50,7 @@ import {
   SUBSCRIPTION_STATES,
   type SubscriptionState,
 } from '../hygiene/owner-directory';
-import type { AddressMove, ExportedOptOuts, ImportedOwner, OwnerUpsert } from '../hygiene/owner-import';
+import type { AddressMove, ImportedOwner, KeptOptOuts, OwnerUpsert } from '../hygiene/owner-import';
 import { TaskPool } from '../hygiene/task-pool';
 import { asStored } from './as-stored';
 
@@ -259,7 +259,8 @@ export interface UpsertOutcome {
   readonly written: number;
   /**
    * Upserts not written: the owner is no longer as planned ({@link asPlannedCondition}: created meanwhile, or
-   * their address, or for a move their state, changed). Re-plan them from a fresh read.
+   * their address changed, or for a write of the route state — a move, opt-outs merged — their state changed or
+   * another import wrote them, `updatedAt`). Re-plan them from a fresh read.
    */
   readonly refused: readonly OwnerUpsert[];
 }
@@ -342,15 +343,23 @@ function routeResetParts(move: AddressMove | undefined): UpdateParts {
 }
 
 /**
- * A new owner's opt-outs, as their export line carries them
- * ({@link ExportedOptOuts}): `unsubscribed` recorded, the digests written.
- * Nothing when the line has none.
+ * The opt-outs of an owner's export line as the plan kept them
+ * ({@link KeptOptOuts}, a new owner's or one staying at their address):
+ * `unsubscribed` recorded without an ARN (any ARN is removed: an opt-out the
+ * import records is not the topic's), and the remembered set written whole.
+ * The bounce is kept: it is this deployment's, about the same address.
+ * Nothing when there are none. What it is conditional on:
+ * {@link asPlannedCondition}.
  */
-function keptOptOutParts(optOuts: ExportedOptOuts | undefined): UpdateParts {
+function keptOptOutParts(kept: KeptOptOuts | undefined): UpdateParts {
   const parts = updateParts();
-  if (optOuts === undefined) return parts;
-  if (optOuts.unsubscribed) mergeParts(parts, unsubscribedParts());
-  if (optOuts.optedOutAddresses.length > 0) mergeParts(parts, optedOutParts(optOuts.optedOutAddresses));
+  if (kept === undefined) return parts;
+  if (kept.state === 'unsubscribed') {
+    mergeParts(parts, unsubscribedParts());
+    parts.names['#subscriptionArn'] = OWNER_ATTR.subscriptionArn;
+    parts.remove.push('#subscriptionArn');
+  }
+  mergeParts(parts, optedOutParts(kept.optedOutAddresses));
   return parts;
 }
 
@@ -359,13 +368,17 @@ function keptOptOutParts(optOuts: ExportedOptOuts | undefined): UpdateParts {
  * as the plan read them. A new owner (`existed` false): still absent. One
  * that existed: still there, at the address read
  * ({@link ExistingOwnerUpsert.read}; absent read as {@link ownerFromItem}
- * reads it, so a damaged value matches as absent), and for a move also in the
- * subscription state read (the move's opt-out decision depends on it) and
- * with the `updatedAt` read (the move writes the remembered opt-outs whole:
- * `OwnerAsRead.updatedAt` in owner-import.ts). A
- * write that moves nobody keeps the route state, so a state recorded
- * meanwhile for the same address is not part of it; nor are `name` and
- * `status` (see {@link ExistingOwnerUpsert.read} for why).
+ * reads it, so a damaged value matches as absent), and for a write of the
+ * route state — a move, or a line's opt-outs merged at the same address
+ * (`keptOptOuts`) — also in the subscription state read (the opt-out
+ * decision depends on it: a reconcile that recorded a subscription meanwhile
+ * is re-planned, and the opt-out reported not applied) and with the
+ * `updatedAt` read (both write the remembered opt-outs whole, and another
+ * import may have written the owner meanwhile: `OwnerAsRead.updatedAt` in
+ * owner-import.ts). A write that changes only stated fields keeps the route
+ * state, so a state recorded meanwhile for the same address is not part of
+ * it; nor are `name` and `status` (see {@link ExistingOwnerUpsert.read} for
+ * why).
  */
 function asPlannedCondition(upsert: OwnerUpsert): UpdateParts & { readonly condition: string } {
   const parts = updateParts();
@@ -381,7 +394,7 @@ function asPlannedCondition(upsert: OwnerUpsert): UpdateParts & { readonly condi
     conditions.push('#email = :readEmail');
     parts.values[':readEmail'] = read.email;
   }
-  if (upsert.move !== undefined) {
+  if (upsert.move !== undefined || upsert.keptOptOuts !== undefined) {
     const state = stateStillAsRead(read.subscription);
     parts.names['#subscription'] = OWNER_ATTR.subscription;
     conditions.push(state.condition);
@@ -524,13 +537,15 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
 
   /**
    * Writes new and changed owners (one `UpdateItem` each, bounded
-   * concurrency). A new owner is written with the opt-outs their export line
-   * carries ({@link keptOptOutParts}). An update sets only the stated fields,
-   * so a subscription state or bounce recorded meanwhile is kept;
+   * concurrency). A new owner, or one staying at their address, is written
+   * with the opt-outs the plan kept from their export line
+   * ({@link keptOptOutParts}). An update otherwise sets only the stated
+   * fields, so a subscription state or bounce recorded meanwhile is kept;
    * `resetRoute` resets them (the address changed: {@link routeResetParts}).
    * Every upsert is written only while the owner is still as it was planned
    * from ({@link asPlannedCondition}: a new owner still absent; an existing
-   * one still at the address read, and for a move in the state read);
+   * one still at the address read, and for a move or merged opt-outs in the
+   * state and with the `updatedAt` read);
    * otherwise it is returned in `refused`, for the import to read the owner
    * again and re-plan. So an owner another import
    * moved meanwhile is never written back to the old address with the new
@@ -586,8 +601,8 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
         parts.values[`:${key}`] = value;
       }
     }
-    if (!upsert.existed) mergeParts(parts, keptOptOutParts(owner.optOuts));
-    else if (upsert.resetRoute) mergeParts(parts, routeResetParts(upsert.move));
+    if (upsert.existed && upsert.resetRoute) mergeParts(parts, routeResetParts(upsert.move));
+    else mergeParts(parts, keptOptOutParts(upsert.keptOptOuts));
     const planned = asPlannedCondition(upsert);
     mergeParts(parts, planned);
     return {

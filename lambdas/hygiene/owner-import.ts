@@ -34,9 +34,9 @@ export const OWNER_FILE_FIELDS = ['userId', 'email', 'name', 'status'] as const;
  * Route state the worker records, present in `owners export` lines, so an
  * export can be edited and imported back. An import keeps only the opt-outs
  * of a line ({@link ExportedOptOuts}: `subscription` `unsubscribed`,
- * `optedOutAddresses`), and only for an owner new to the table; the rest
- * belongs to the table it was exported from (its topic's subscription, its
- * SES account's bounces) and is ignored, as is `updatedAt`.
+ * `optedOutAddresses`; {@link KeptOptOuts}); the rest belongs to the table it
+ * was exported from (its topic's subscription, its SES account's bounces) and
+ * is ignored, as is `updatedAt`.
  */
 export const WORKER_RECORDED_FIELDS = [
   'subscription',
@@ -71,20 +71,24 @@ export interface ImportedOwner {
   readonly status: OwnerStatus;
   /**
    * What the line says the person opted out of (an `owners export` line,
-   * JSON Lines only); absent when it says nothing. Written only for an owner
-   * new to the table ({@link NewOwnerUpsert}); for one already there the
-   * table's own state wins.
+   * JSON Lines only); absent when it says nothing. Kept for a new owner and
+   * merged into an existing one's state ({@link KeptOptOuts}), never dropped
+   * without a word ({@link OptOutNotApplied}).
    */
   readonly optOuts?: ExportedOptOuts;
 }
 
 /**
- * The opt-outs an `owners export` line carries, as an import keeps them for
- * an owner new to the table, so moving a directory (export, then import into
- * another table) does not subscribe again everyone who said stop.
+ * The opt-outs an `owners export` line carries, so moving a directory
+ * (export, then import into another table) does not subscribe again everyone
+ * who said stop, whether the owner is new to that table or already there
+ * (a first HR import ran before; {@link planOwnerImport}).
  */
 export interface ExportedOptOuts {
-  /** The line's `subscription` is `unsubscribed`: recorded so, without an ARN (the other table's topic's). */
+  /**
+   * The line's `subscription` is `unsubscribed`: an opt-out at the line's own
+   * address, recorded without an ARN (the ARN is the other table's topic's).
+   */
   readonly unsubscribed: boolean;
   /** The line's `optedOutAddresses` (address digests), deduplicated and sorted; empty: none. */
   readonly optedOutAddresses: readonly string[];
@@ -173,7 +177,10 @@ function fieldProblems(fields: OwnerRow['fields']): {
   const problems: string[] = [];
   const unknown = Object.keys(fields).filter((k) => !KNOWN_FIELDS.includes(k));
   if (unknown.length > 0) {
-    problems.push(`unknown field(s) ${unknown.join(', ')}: allowed are ${OWNER_FILE_FIELDS.join(', ')}`);
+    problems.push(
+      `unknown field(s) ${unknown.join(', ')}: allowed are ${OWNER_FILE_FIELDS.join(', ')}, and in a JSON Lines ` +
+        `line the fields owners export writes (${WORKER_RECORDED_FIELDS.join(', ')})`,
+    );
   }
   problems.push(...loneSurrogateProblems(fields));
   const email = optionalText(fields, 'email', problems);
@@ -238,20 +245,29 @@ export type OwnerUpsert = NewOwnerUpsert | ExistingOwnerUpsert;
  * An owner new to the directory: written only while still absent (an update
  * would merge into an owner another import created meanwhile, keeping route
  * state recorded for that import's address). The table holds no state of its
- * own for them, so the opt-outs their line carries ({@link ImportedOwner.optOuts})
- * are written with them.
+ * own for them, so the opt-outs their line carries are written with them
+ * ({@link NewOwnerUpsert.keptOptOuts}).
  */
 export interface NewOwnerUpsert {
   readonly owner: ImportedOwner;
   readonly existed: false;
   /** Nothing to reset: the owner has no route state yet. */
   readonly resetRoute: false;
+  /**
+   * The line's opt-outs ({@link ImportedOwner.optOuts}): `unsubscribed`
+   * recorded, and its digests with, when it says `unsubscribed` with an
+   * address, that address's (so an edited line, or a later move back to the
+   * exported address, keeps the opt-out). Absent: the line has none.
+   */
+  readonly keptOptOuts?: KeptOptOuts;
 }
 
 /**
  * An owner already in the directory: its new stated fields, whether its route
  * state must be reset, and what the plan read of them. Its line's
- * {@link ImportedOwner.optOuts} are not written: the table's own state wins.
+ * {@link ImportedOwner.optOuts} are merged into the table's state: in a move
+ * ({@link ExistingOwnerUpsert.move}) or, at the same address, as
+ * {@link ExistingOwnerUpsert.keptOptOuts}.
  */
 export interface ExistingOwnerUpsert {
   readonly owner: ImportedOwner;
@@ -269,8 +285,9 @@ export interface ExistingOwnerUpsert {
   /**
    * What the plan read of the owner: the write holds only while the stored
    * address is still {@link OwnerAsRead.email} (and, with a
-   * {@link ExistingOwnerUpsert.move}, the state still
-   * {@link OwnerAsRead.subscription}). The route state belongs to an address
+   * {@link ExistingOwnerUpsert.move} or {@link ExistingOwnerUpsert.keptOptOuts},
+   * the state still {@link OwnerAsRead.subscription} and the last import write
+   * still {@link OwnerAsRead.updatedAt}). The route state belongs to an address
    * (docs/data-model.md, "Owner directory"), so an update planned for one
    * address must not land on another: a concurrent import that moved the
    * owner would otherwise be undone with the new address's state kept.
@@ -285,6 +302,45 @@ export interface ExistingOwnerUpsert {
   readonly read: OwnerAsRead;
   /** With `resetRoute`, what the plan decided from the owner as read. Absent: the route state is cleared. */
   readonly move?: AddressMove;
+  /**
+   * Without `resetRoute`, the line's opt-outs merged into the owner's state
+   * as read: written, like a move, only while the address, state and
+   * `updatedAt` are as read (it writes the set whole). Absent: the line adds
+   * nothing, and the route state is not written.
+   */
+  readonly keptOptOuts?: KeptOptOuts;
+}
+
+/**
+ * What an import writes of a line's opt-outs for an owner who stays at their
+ * address (or is new): the state there, and the remembered set, whole.
+ */
+export interface KeptOptOuts {
+  /**
+   * `unsubscribed`: recorded (without an ARN) at the owner's address, which
+   * had no state or `none`. Absent: the state is left as it is.
+   */
+  readonly state?: 'unsubscribed';
+  /**
+   * The remembered opt-outs, sorted, written whole (empty: the attribute is
+   * removed): the table's, with the line's merged in (a union: an opt-out
+   * either side knows of is kept).
+   */
+  readonly optedOutAddresses: readonly string[];
+}
+
+/**
+ * An opt-out a line states at the owner's current address that the import
+ * does not record: the owner has a subscription on this table's topic
+ * (`state`), and the reconciler lets a subscription it matches win over a
+ * recorded `unsubscribed`, so the record would not hold. `pc-hygiene owners
+ * unsubscribe <userId>` removes the subscription, then records the opt-out
+ * (the import does not talk to SNS).
+ */
+export interface OptOutNotApplied {
+  readonly userId: string;
+  /** The owner's state in the table, naming the subscription that is there. */
+  readonly state: 'pending' | 'confirmed';
 }
 
 /** An owner's address, subscription state and last import write as an import's plan read them (absent: none). */
@@ -293,7 +349,7 @@ export interface OwnerAsRead {
   readonly subscription?: SubscriptionState;
   /**
    * When an import last wrote the owner ({@link OwnerRecord.updatedAt}). A
-   * move also holds only while it is unchanged: the move writes
+   * move (or merged opt-outs) also holds only while it is unchanged: the move writes
    * `optedOutAddresses` whole, and other imports may have moved the owner
    * away and back meanwhile (same address and state again, with an opt-out
    * remembered in between that a stale set would erase). Every import write
@@ -307,24 +363,28 @@ export interface OwnerAsRead {
  * An owner moved to another address by an import: the opt-outs remembered
  * per address (`OwnerRecord.optedOutAddresses`, docs/data-model.md, "Owner
  * directory") and the state to record at the new address. Decided from the
- * owner as read, so written only while the directory still holds their
- * address and state as read ({@link ExistingOwnerUpsert.read}: an opt-out
- * recorded meanwhile is re-planned, not lost).
+ * owner as read (and their line's opt-outs), so written only while the
+ * directory still holds their address, state and `updatedAt` as read
+ * ({@link ExistingOwnerUpsert.read}: an opt-out recorded meanwhile is
+ * re-planned, not lost).
  */
 export interface AddressMove {
   /**
-   * `unsubscribed` when the new address's digest is among
-   * {@link AddressMove.optedOutAddresses}, or when the owner was
-   * `unsubscribed` with no address (the person said stop, and there was no
-   * address to tie it to: the new one is treated as one they opted out at):
-   * recorded without an ARN or a bounce. Absent: the route state is cleared.
+   * `unsubscribed` when the new address's digest is among the opt-outs the
+   * table remembers, when the owner was `unsubscribed` with no address (the
+   * person said stop, and there was no address to tie it to: the new one is
+   * treated as one they opted out at), or when the owner's line says
+   * `unsubscribed` (at its own address, the new one): recorded without an
+   * ARN or a bounce. Absent: the route state is cleared.
    */
   readonly state?: 'unsubscribed';
   /**
    * The opt-outs remembered after the move, sorted (written whole; empty: the
    * attribute is removed): those read, with the old address's digest added
    * when the owner was `unsubscribed` there, or taken out when they were not
-   * (resubscribed there: no longer opted out). Written whole rather than by
+   * (resubscribed there: no longer opted out), and the line's merged in
+   * ({@link ImportedOwner.optOuts}: its digests, and its address's when it
+   * says `unsubscribed`). Written whole rather than by
    * `ADD`/`DELETE`, so a damaged stored value (read as absent) is replaced,
    * not a move refused forever; the import is its only writer, and the
    * write's condition on {@link ExistingOwnerUpsert.read} orders two imports.
@@ -332,9 +392,17 @@ export interface AddressMove {
   readonly optedOutAddresses: readonly string[];
 }
 
+/** What an import does with its lines' opt-outs ({@link ImportedOwner.optOuts}). */
+export interface OptOutReport {
+  /** Owners whose line's opt-outs are recorded or merged (something the table did not hold is written). */
+  readonly optOutsKept: readonly string[];
+  /** Owners whose line's opt-out at their current address is not recorded, and why. */
+  readonly optOutsNotApplied: readonly OptOutNotApplied[];
+}
+
 /** What an import will do, computed before any write. */
-export interface OwnerImportPlan {
-  /** New or changed owners (unchanged ones are not rewritten). */
+export interface OwnerImportPlan extends OptOutReport {
+  /** New or changed owners, and those with opt-outs to merge (unchanged ones are not rewritten). */
   readonly upserts: readonly OwnerUpsert[];
   readonly created: number;
   readonly updated: number;
@@ -403,15 +471,108 @@ function ownerAsRead(before: OwnerRecord): OwnerAsRead {
   };
 }
 
-/** The write of an owner the plan read as `before`, changed by the file to `owner`. */
-function existingOwnerUpsert(before: OwnerRecord, owner: ImportedOwner): ExistingOwnerUpsert {
-  const resetRoute = addressChanged(before.email, owner.email);
+/** What the plan does with one owner of the file. */
+interface PlannedOwner {
+  /** The write; absent: the owner is unchanged. */
+  readonly upsert?: OwnerUpsert;
+  /** The line's opt-outs add something the table did not hold ({@link OptOutReport.optOutsKept}). */
+  readonly kept: boolean;
+  readonly notApplied?: OptOutNotApplied;
+}
+
+/** The sorted union of digest lists. */
+function union(...lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())].sort();
+}
+
+/**
+ * The digests a line adds to the owner's remembered set: its
+ * `optedOutAddresses`, and its own address's when it says `unsubscribed`
+ * and that address is not the one the table holds (`tableEmail`; for a new
+ * owner, none). An opt-out at the table's address is a state
+ * ({@link sameAddressOptOuts}), not a digest.
+ */
+function lineDigests(owner: ImportedOwner, tableEmail: string | undefined): readonly string[] {
+  const { optOuts, email } = owner;
+  if (optOuts === undefined) return [];
+  const elsewhere = optOuts.unsubscribed && email !== undefined && addressChanged(tableEmail, email);
+  return elsewhere
+    ? union(optOuts.optedOutAddresses, [optedOutAddressDigest(email)])
+    : optOuts.optedOutAddresses;
+}
+
+/** A new owner's write: the line's opt-outs written with them ({@link NewOwnerUpsert.keptOptOuts}). */
+function planNewOwner(owner: ImportedOwner): PlannedOwner {
+  const upsert = { owner, existed: false, resetRoute: false } as const;
+  if (owner.optOuts === undefined) return { upsert, kept: false };
+  const keptOptOuts = {
+    ...(owner.optOuts.unsubscribed && { state: 'unsubscribed' as const }),
+    optedOutAddresses: union(lineDigests(owner, undefined)),
+  };
+  return { upsert: { ...upsert, keptOptOuts }, kept: true };
+}
+
+/**
+ * A move with the line's opt-outs merged in: the table's memory decides as
+ * {@link planAddressMove} does, the line's digests are added after it (a
+ * union: one the line knows of stays, even where the table would forget it),
+ * and the new address — the line's own — is `unsubscribed` when the line
+ * says so there.
+ */
+function planMoveWithLine(before: OwnerRecord, owner: ImportedOwner): { move: AddressMove; kept: boolean } {
+  const fromTable = planAddressMove(before, owner.email);
+  const optedOutAddresses = union(fromTable.optedOutAddresses, lineDigests(owner, before.email));
+  const stateFromLine = owner.optOuts?.unsubscribed === true && fromTable.state === undefined;
+  const unsubscribed = fromTable.state !== undefined || stateFromLine;
   return {
-    owner,
-    existed: true,
-    resetRoute,
-    read: ownerAsRead(before),
-    ...(resetRoute && { move: planAddressMove(before, owner.email) }),
+    move: { ...(unsubscribed && { state: 'unsubscribed' as const }), optedOutAddresses },
+    kept: stateFromLine || optedOutAddresses.length > fromTable.optedOutAddresses.length,
+  };
+}
+
+/**
+ * The line's opt-outs for an owner who stays at the table's address: its
+ * digests merged into the table's set, and its `unsubscribed` (about this
+ * very address) recorded where the table has no state or `none`; nothing
+ * more where it is `unsubscribed` already; not applied where a subscription
+ * is there (`pending`, `confirmed`: {@link OptOutNotApplied}).
+ * @returns the write (absent: nothing to add), and the opt-out not applied
+ */
+function sameAddressOptOuts(
+  before: OwnerRecord,
+  owner: ImportedOwner,
+): { keptOptOuts?: KeptOptOuts; notApplied?: OptOutNotApplied } {
+  const remembered = new Set(before.optedOutAddresses ?? []);
+  const optedOutAddresses = union([...remembered], lineDigests(owner, before.email));
+  const state = before.subscription;
+  const says = owner.optOuts?.unsubscribed === true;
+  const record = says && (state === undefined || state === 'none');
+  const subscribed = state === 'pending' || state === 'confirmed' ? state : undefined;
+  const write = record || optedOutAddresses.length > remembered.size;
+  return {
+    ...(write && {
+      keptOptOuts: { ...(record && { state: 'unsubscribed' as const }), optedOutAddresses },
+    }),
+    ...(says && subscribed !== undefined && { notApplied: { userId: owner.userId, state: subscribed } }),
+  };
+}
+
+/**
+ * The write of an owner the plan read as `before`, changed by the file to
+ * `owner` (absent: unchanged, the line's opt-outs included).
+ */
+function planExistingOwner(before: OwnerRecord, owner: ImportedOwner): PlannedOwner {
+  const base = { owner, existed: true as const, read: ownerAsRead(before) };
+  if (addressChanged(before.email, owner.email)) {
+    const { move, kept } = planMoveWithLine(before, owner);
+    return { upsert: { ...base, resetRoute: true, move }, kept };
+  }
+  const { keptOptOuts, notApplied } = sameAddressOptOuts(before, owner);
+  const changed = keptOptOuts !== undefined || !sameStatedFields(before, owner);
+  return {
+    ...(changed && { upsert: { ...base, resetRoute: false, ...(keptOptOuts && { keptOptOuts }) } }),
+    kept: keptOptOuts !== undefined,
+    ...(notApplied && { notApplied }),
   };
 }
 
@@ -426,17 +587,18 @@ export function planOwnerImport(
   sync: boolean,
 ): OwnerImportPlan {
   const upserts: OwnerUpsert[] = [];
+  const optOutsKept: string[] = [];
+  const optOutsNotApplied: OptOutNotApplied[] = [];
   let created = 0;
-  let unchanged = 0;
   const inFile = new Set<string>();
   for (const owner of imported) {
     inFile.add(owner.userId);
     const before = existing.get(owner.userId);
-    if (before === undefined) {
-      created++;
-      upserts.push({ owner, existed: false, resetRoute: false });
-    } else if (sameStatedFields(before, owner)) unchanged++;
-    else upserts.push(existingOwnerUpsert(before, owner));
+    if (before === undefined) created++;
+    const planned = before === undefined ? planNewOwner(owner) : planExistingOwner(before, owner);
+    if (planned.upsert !== undefined) upserts.push(planned.upsert);
+    if (planned.kept) optOutsKept.push(owner.userId);
+    if (planned.notApplied !== undefined) optOutsNotApplied.push(planned.notApplied);
   }
   let activeBefore = 0;
   const markDeparted: string[] = [];
@@ -449,8 +611,10 @@ export function planOwnerImport(
     upserts,
     created,
     updated: upserts.length - created,
-    unchanged,
+    unchanged: imported.length - upserts.length,
     markDeparted,
+    optOutsKept,
+    optOutsNotApplied,
     activeBefore,
     ownersAfter: existing.size + created,
   };
@@ -476,6 +640,26 @@ export function countsAfterReplan(
     created: counts.created - refusedNew + replan.created,
     updated: counts.updated - (refused.length - refusedNew) + replan.updated,
     unchanged: counts.unchanged + replan.unchanged,
+  };
+}
+
+/**
+ * The opt-out report once the `refused` upserts were re-planned as `replan`
+ * (as {@link countsAfterReplan}): each refused owner's entries are the
+ * re-plan's, everyone else's the plan's.
+ */
+export function optOutsAfterReplan(
+  report: OptOutReport,
+  refused: readonly OwnerUpsert[],
+  replan: OptOutReport,
+): OptOutReport {
+  const again = new Set(refused.map((upsert) => upsert.owner.userId));
+  return {
+    optOutsKept: [...report.optOutsKept.filter((id) => !again.has(id)), ...replan.optOutsKept],
+    optOutsNotApplied: [
+      ...report.optOutsNotApplied.filter((entry) => !again.has(entry.userId)),
+      ...replan.optOutsNotApplied,
+    ],
   };
 }
 

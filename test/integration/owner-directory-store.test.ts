@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
@@ -388,11 +388,15 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
     expect(await stored()).not.toHaveProperty('subscription');
   });
 
-  it('writes a new owner with their line’s opt-outs (a String Set, unsubscribed without an ARN), an existing one without', async () => {
+  it('writes a new owner with the opt-outs the plan kept (a String Set, unsubscribed without an ARN), an existing one’s only when planned', async () => {
     const digest = optedOutAddressDigest('nia@old.example');
     const optOuts = { unsubscribed: true, optedOutAddresses: [digest] };
     const nia = { userId: 'nia', email: 'nia@example.com', status: 'active' as const, optOuts };
-    expect(await directory.upsertOwners([upsert(nia)], NOW)).toEqual({ written: 1, refused: [] });
+    const kept = { state: 'unsubscribed' as const, optedOutAddresses: [digest] };
+    expect(await directory.upsertOwners([{ ...upsert(nia), keptOptOuts: kept }], NOW)).toEqual({
+      written: 1,
+      refused: [],
+    });
     const stored = async () =>
       (await table.client.send(new GetCommand({ TableName: table.tableName, Key: { userId: 'nia' } }))).Item;
     expect(await stored()).toEqual({
@@ -404,7 +408,7 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
       updatedAt: NOW,
     });
 
-    // resubscribed here, then an update whose line still says unsubscribed: the table's state wins
+    // resubscribed here, then an update the plan found nothing of the line's to add for: stated fields only
     expect(
       await directory.recordSubscription(
         planned('nia', 'nia@example.com', 'none', { read: { subscription: 'unsubscribed' } }),
@@ -416,6 +420,55 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
       name: 'Nia',
       subscription: 'none',
       optedOutAddresses: new Set([digest]),
+    });
+  });
+
+  it('merges a line’s opt-outs at the same address only while the address, state and last import write are as read', async () => {
+    const a = optedOutAddressDigest('ola@example.com');
+    const old = optedOutAddressDigest('ola@old.example');
+    const other = optedOutAddressDigest('ola@other.example');
+    const ola = { userId: 'ola', email: 'ola@example.com', status: 'active' as const };
+    await directory.upsertOwners([{ ...upsert(ola), keptOptOuts: { optedOutAddresses: [old] } }], NOW);
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { userId: 'ola' },
+        UpdateExpression: 'SET subscription = :none, subscriptionArn = :arn, bouncingSince = :since',
+        ExpressionAttributeValues: { ':none': 'none', ':arn': SUB_ARN, ':since': T0 },
+      }),
+    );
+    const merge = (read: OwnerAsRead) =>
+      directory.upsertOwners(
+        [
+          {
+            ...update(ola, read),
+            keptOptOuts: { state: 'unsubscribed', optedOutAddresses: [a, old, other].sort() },
+          },
+        ],
+        LATER,
+      );
+    const asRead = { email: 'ola@example.com', subscription: 'none' as const, updatedAt: NOW };
+
+    // a reconcile recorded a subscription meanwhile, or another import wrote her: refused, nothing written
+    for (const read of [
+      { ...asRead, subscription: undefined },
+      { ...asRead, updatedAt: T0 },
+    ]) {
+      const outcome = await merge(read);
+      expect(outcome.written).toBe(0);
+      expect(outcome.refused).toHaveLength(1);
+    }
+    const get = async () =>
+      (await table.client.send(new GetCommand({ TableName: table.tableName, Key: { userId: 'ola' } }))).Item;
+    expect(await get()).toMatchObject({ subscription: 'none', optedOutAddresses: new Set([old]) });
+
+    expect(await merge(asRead)).toEqual({ written: 1, refused: [] });
+    expect(await get()).toEqual({
+      ...ola,
+      subscription: 'unsubscribed',
+      bouncingSince: T0,
+      optedOutAddresses: new Set([a, old, other]),
+      updatedAt: LATER,
     });
   });
 

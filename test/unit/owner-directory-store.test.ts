@@ -166,49 +166,73 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
     );
   });
 
-  it('writes a new owner with the opt-outs of their export line, never an existing owner’s (the table’s state wins)', async () => {
+  it('writes the opt-outs the plan kept: a new owner’s, and merged ones on the owner’s state and last import write as read', async () => {
     ddb.on(UpdateCommand).resolves({});
     const digest = optedOutAddressDigest('ada@old.example');
     const optOuts = { unsubscribed: true, optedOutAddresses: [digest] };
     const upserts: OwnerUpsert[] = [
-      { owner: { ...ada, optOuts }, existed: false, resetRoute: false },
+      {
+        owner: { ...ada, optOuts },
+        existed: false,
+        resetRoute: false,
+        keptOptOuts: { state: 'unsubscribed', optedOutAddresses: [digest] },
+      },
+      // a line with opt-outs the plan found nothing to add from: stated fields only, on the address read
       { owner: { ...ada, userId: 'bob', optOuts }, existed: true, resetRoute: false, read: { email: 'b@x' } },
       {
         owner: { ...ada, userId: 'cy', optOuts },
         existed: true,
-        resetRoute: true,
-        read: { email: 'c@x', subscription: 'confirmed' },
-        move: { optedOutAddresses: [] },
+        resetRoute: false,
+        read: { email: 'ada@b.example', updatedAt: '2026-11-30T00:00:00.000Z' },
+        keptOptOuts: { state: 'unsubscribed', optedOutAddresses: [digest] },
       },
       {
         owner: { ...ada, userId: 'dee', optOuts: { unsubscribed: false, optedOutAddresses: [digest] } },
-        existed: false,
+        existed: true,
         resetRoute: false,
+        read: { email: 'ada@b.example', subscription: 'confirmed' },
+        keptOptOuts: { optedOutAddresses: [digest] },
       },
     ];
     await directory().upsertOwners(upserts, '2026-12-01T00:00:00.000Z');
-    const [created, updated, moved, digestsOnly] = sent();
+    const [created, renamed, recorded, merged] = sent();
 
     expect(created?.UpdateExpression).toBe(
       'SET #status = :status, #updatedAt = :now, #email = :email, #name = :name, ' +
-        '#subscription = :unsubscribed, #optedOut = :optedOut',
+        '#subscription = :unsubscribed, #optedOut = :optedOut REMOVE #subscriptionArn',
     );
     expect(created?.ExpressionAttributeValues).toMatchObject({
       ':unsubscribed': 'unsubscribed',
       ':optedOut': new Set([digest]),
     });
     expect(created?.ConditionExpression).toBe('attribute_not_exists(#userId)');
-    expect(updated?.UpdateExpression).toBe(
+    expect(renamed?.UpdateExpression).toBe(
       'SET #status = :status, #updatedAt = :now, #email = :email, #name = :name',
     );
-    // a move writes the remembered set it planned from the table (here: none), not the line's
-    expect(moved?.UpdateExpression).toBe(
-      'SET #status = :status, #updatedAt = :now, #email = :email, #name = :name ' +
-        'REMOVE #subscriptionArn, #bouncingSince, #subscription, #optedOut',
+    expect(renamed?.ConditionExpression).toBe('attribute_exists(#userId) AND #email = :readEmail');
+    // unsubscribed recorded without an ARN (the bounce kept), the set whole; as a move: on address, state, updatedAt
+    expect(recorded?.UpdateExpression).toBe(
+      'SET #status = :status, #updatedAt = :now, #email = :email, #name = :name, ' +
+        '#subscription = :unsubscribed, #optedOut = :optedOut REMOVE #subscriptionArn',
     );
-    expect(digestsOnly?.UpdateExpression).toBe(
+    expect(recorded?.ConditionExpression).toBe(
+      'attribute_exists(#userId) AND #email = :readEmail AND ' +
+        '(attribute_not_exists(#subscription) OR NOT (#subscription IN (:known0, :known1, :known2, :known3))) AND ' +
+        '#updatedAt = :readUpdatedAt',
+    );
+    expect(recorded?.ExpressionAttributeValues).toMatchObject({
+      ':readEmail': 'ada@b.example',
+      ':readUpdatedAt': '2026-11-30T00:00:00.000Z',
+    });
+    // digests only: the state is left as it is, the condition still on it
+    expect(merged?.UpdateExpression).toBe(
       'SET #status = :status, #updatedAt = :now, #email = :email, #name = :name, #optedOut = :optedOut',
     );
+    expect(merged?.ConditionExpression).toBe(
+      'attribute_exists(#userId) AND #email = :readEmail AND #subscription = :readState AND ' +
+        '(attribute_not_exists(#updatedAt) OR NOT attribute_type(#updatedAt, :string) OR #updatedAt = :empty)',
+    );
+    expect(merged?.ExpressionAttributeValues).toMatchObject({ ':readState': 'confirmed' });
   });
 
   it('returns an upsert whose condition failed as refused, moved or not, and writes the others', async () => {

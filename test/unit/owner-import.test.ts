@@ -9,6 +9,7 @@ import {
   type ImportedOwner,
   judgeSyncGuard,
   type OwnerUpsert,
+  optOutsAfterReplan,
   planAddressMove,
   planOwnerImport,
 } from '../../lambdas/hygiene/owner-import';
@@ -41,7 +42,8 @@ describe('checkOwnerRow', () => {
     [{ userId: 'u', status: 'active', email: 7 }, 'email: must be a string, got 7'],
     [
       { userId: 'u', status: 'active', team: 'x' },
-      'unknown field(s) team: allowed are userId, email, name, status',
+      'unknown field(s) team: allowed are userId, email, name, status, and in a JSON Lines line the fields ' +
+        'owners export writes (subscription, subscriptionArn, bouncingSince, optedOutAddresses, updatedAt)',
     ],
   ])('rejects %j naming the field', (fields, problem) => {
     const checked = checkOwnerRow(row(fields, 7), new Map());
@@ -199,30 +201,6 @@ describe('planOwnerImport', () => {
     ]);
   });
 
-  it('writes a new owner with the opt-outs of their export line; for one already there the table’s state wins', () => {
-    const optOuts = { unsubscribed: true, optedOutAddresses: [optedOutAddressDigest('old@example.com')] };
-    const plan = planOwnerImport(
-      new Map([
-        ['kept', { ...active('kept', 'k@example.com'), subscription: 'confirmed' as const }],
-        ['renamed', active('renamed', 'r@example.com')],
-      ]),
-      [
-        { userId: 'new', email: 'n@example.com', status: 'active', optOuts },
-        { userId: 'kept', email: 'k@example.com', status: 'active', optOuts },
-        { userId: 'renamed', email: 'r@example.com', name: 'R', status: 'active', optOuts },
-      ],
-      false,
-    );
-
-    // `kept`: the line differs only in its opt-outs, which are the table's to say: not rewritten
-    expect(plan).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
-    expect(plan.upserts.map((u) => [u.owner.userId, u.existed, u.owner.optOuts])).toEqual([
-      ['new', false, optOuts],
-      // the store writes only a new owner's opt-outs (test/unit/owner-directory-store.test.ts)
-      ['renamed', true, optOuts],
-    ]);
-  });
-
   it('with sync, marks active owners missing from the file departed (not already departed ones)', () => {
     expect(planOwnerImport(existing, file, true).markDeparted).toEqual(['gone']);
   });
@@ -281,6 +259,192 @@ describe('planOwnerImport', () => {
         move: { optedOutAddresses: [] },
       },
     ]);
+  });
+});
+
+describe('planOwnerImport: an export line’s opt-outs are kept, merged, or reported, never dropped silently', () => {
+  const A = 'ada@example.com';
+  const B = 'ada@new.example';
+  const [digestA, digestB] = [optedOutAddressDigest(A), optedOutAddressDigest(B)];
+  const digestOld = optedOutAddressDigest('ada@old.example');
+  const line = (email: string | undefined, unsubscribed: boolean, optedOutAddresses: string[] = []) => ({
+    userId: 'ada',
+    ...(email !== undefined && { email }),
+    status: 'active' as const,
+    optOuts: { unsubscribed, optedOutAddresses },
+  });
+  const planOf = (before: OwnerRecord, owner: ImportedOwner) =>
+    planOwnerImport(new Map([['ada', before]]), [owner], false);
+
+  it('writes a new owner with the line’s state and digests, and the digest of the address it says unsubscribed at', () => {
+    const plan = planOwnerImport(
+      new Map(),
+      [
+        line(B, true, [digestA]),
+        { ...line(undefined, true), userId: 'bob' },
+        { ...line(A, false, [digestOld]), userId: 'cy' },
+      ],
+      false,
+    );
+    expect(
+      plan.upserts.map((u) => [u.owner.userId, u.existed, u.existed ? undefined : u.keptOptOuts]),
+    ).toEqual([
+      ['ada', false, { state: 'unsubscribed', optedOutAddresses: [digestA, digestB].sort() }],
+      ['bob', false, { state: 'unsubscribed', optedOutAddresses: [] }],
+      ['cy', false, { optedOutAddresses: [digestOld] }],
+    ]);
+    expect(plan).toMatchObject({ created: 3, optOutsKept: ['ada', 'bob', 'cy'], optOutsNotApplied: [] });
+  });
+
+  it.each([
+    ['no state', {}],
+    ['none', { subscription: 'none' as const }],
+  ])(
+    'records unsubscribed at the owner’s address (any spelling) when the table has %s there, merging the digests',
+    (_, state) => {
+      const before: OwnerRecord = {
+        ...active('ada', A),
+        ...state,
+        optedOutAddresses: [digestOld],
+        updatedAt: 'T1',
+      };
+      const plan = planOf(before, line(' ADA@example.com', true, [digestB]));
+      expect(plan.upserts).toEqual([
+        {
+          owner: line(' ADA@example.com', true, [digestB]),
+          existed: true,
+          resetRoute: false,
+          read: { email: A, ...state, updatedAt: 'T1' },
+          keptOptOuts: { state: 'unsubscribed', optedOutAddresses: [digestB, digestOld].sort() },
+        },
+      ]);
+      expect(plan).toMatchObject({ updated: 1, unchanged: 0, optOutsKept: ['ada'], optOutsNotApplied: [] });
+    },
+  );
+
+  it('writes an owner whose stated fields are unchanged when the line has digests the table lacks, and only those', () => {
+    const before: OwnerRecord = {
+      ...active('ada', A),
+      subscription: 'unsubscribed',
+      optedOutAddresses: [digestOld],
+    };
+    const merged = planOf(before, line(A, true, [digestB]));
+    expect(merged.upserts).toEqual([
+      expect.objectContaining({ keptOptOuts: { optedOutAddresses: [digestB, digestOld].sort() } }),
+    ]);
+    expect(merged).toMatchObject({ updated: 1, unchanged: 0, optOutsKept: ['ada'] });
+    // nothing the table does not hold already: unchanged, not written (a re-run of the same export)
+    const again = planOf(before, line(A, true, [digestOld]));
+    expect(again).toMatchObject({
+      upserts: [],
+      updated: 0,
+      unchanged: 1,
+      optOutsKept: [],
+      optOutsNotApplied: [],
+    });
+  });
+
+  it.each(['pending', 'confirmed'] as const)(
+    'does not record the opt-out over a %s subscription: reports it not applied, still merging the digests',
+    (state) => {
+      const before: OwnerRecord = { ...active('ada', A), subscription: state, subscriptionArn: 'arn:x' };
+      const only = planOf(before, line(A, true));
+      expect(only).toMatchObject({ upserts: [], unchanged: 1, optOutsKept: [] });
+      expect(only.optOutsNotApplied).toEqual([{ userId: 'ada', state }]);
+
+      const withDigests = planOf(before, line(A, true, [digestOld]));
+      expect(withDigests.upserts).toEqual([
+        expect.objectContaining({
+          read: { email: A, subscription: state },
+          keptOptOuts: { optedOutAddresses: [digestOld] },
+        }),
+      ]);
+      expect(withDigests).toMatchObject({
+        optOutsKept: ['ada'],
+        optOutsNotApplied: [{ userId: 'ada', state }],
+      });
+    },
+  );
+
+  it('remembers an opt-out at the line’s address when the table has another: the move records it there', () => {
+    const before: OwnerRecord = {
+      ...active('ada', A),
+      subscription: 'confirmed',
+      optedOutAddresses: [digestOld],
+    };
+    const plan = planOf(before, line(B, true));
+    expect(plan.upserts).toEqual([
+      expect.objectContaining({
+        resetRoute: true,
+        read: { email: A, subscription: 'confirmed' },
+        move: { state: 'unsubscribed', optedOutAddresses: [digestB, digestOld].sort() },
+      }),
+    ]);
+    expect(plan).toMatchObject({ optOutsKept: ['ada'], optOutsNotApplied: [] });
+  });
+
+  it('keeps a digest of the line in a move even where the table would forget it, and its no-address opt-out', () => {
+    // at A with no opt-out here, the line knows of one at A: the union keeps it
+    const plan = planOf({ ...active('ada', A), subscription: 'none' }, line(B, false, [digestA]));
+    expect(plan.upserts).toEqual([expect.objectContaining({ move: { optedOutAddresses: [digestA] } })]);
+    expect(plan.optOutsKept).toEqual(['ada']);
+    // a line that says unsubscribed with no address: recorded so (the first address given later carries it)
+    const none = planOf({ ...active('ada', A), subscription: 'confirmed' }, line(undefined, true));
+    expect(none.upserts).toEqual([
+      expect.objectContaining({ move: { state: 'unsubscribed', optedOutAddresses: [] } }),
+    ]);
+    expect(none.optOutsKept).toEqual(['ada']);
+    // a move the table's memory decides alone: the line adds nothing
+    const remembered = planOf(
+      { ...active('ada', A), optedOutAddresses: [digestB] },
+      line(B, true, [digestB]),
+    );
+    expect(remembered.upserts).toEqual([
+      expect.objectContaining({ move: { state: 'unsubscribed', optedOutAddresses: [digestB] } }),
+    ]);
+    expect(remembered.optOutsKept).toEqual([]);
+  });
+
+  it('keeps the stated-fields-only write of an owner whose line has no opt-outs (no route state written)', () => {
+    const plan = planOf(
+      { ...active('ada', A), subscription: 'confirmed' },
+      { userId: 'ada', email: A, name: 'Ada', status: 'active' },
+    );
+    expect(plan.upserts).toEqual([
+      {
+        owner: { userId: 'ada', email: A, name: 'Ada', status: 'active' },
+        existed: true,
+        resetRoute: false,
+        read: { email: A, subscription: 'confirmed' },
+      },
+    ]);
+  });
+});
+
+describe('optOutsAfterReplan: the report says what was written', () => {
+  it('takes each refused owner’s entries from the re-plan, everyone else’s from the plan', () => {
+    const refused: OwnerUpsert = {
+      owner: { userId: 'ada', status: 'active' },
+      existed: true,
+      resetRoute: false,
+      read: {},
+    };
+    const report = {
+      optOutsKept: ['ada', 'bob'],
+      optOutsNotApplied: [{ userId: 'cy', state: 'pending' as const }],
+    };
+    expect(
+      optOutsAfterReplan(report, [refused], {
+        optOutsKept: [],
+        optOutsNotApplied: [{ userId: 'ada', state: 'confirmed' }],
+      }),
+    ).toEqual({
+      optOutsKept: ['bob'],
+      optOutsNotApplied: [
+        { userId: 'cy', state: 'pending' },
+        { userId: 'ada', state: 'confirmed' },
+      ],
+    });
   });
 });
 

@@ -10,10 +10,17 @@
  * (another content digest) than the one recorded as of the same instant, is
  * refused (exit 3) unless `--allow-older`; an import during which another one
  * recorded its snapshot does not record its own, says so and exits 1.
+ *
+ * An `owners export` line's opt-out that cannot be recorded (the owner has a
+ * subscription on this deployment's topic) is a warning on stderr naming the
+ * owners and the command that records it (`owners unsubscribe`), with exit 0:
+ * the import itself did what it can, every other owner is written, and a
+ * failure exit would make a scheduled import retry what a retry cannot
+ * change. The JSON summary lists them (`optOutsNotApplied`).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
-import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import';
+import type { OptOutNotApplied, RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import';
 import { formatInstant, parseInstant, requireInstant } from '../../../lambdas/hygiene/time';
 import { terminalLines, terminalText } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
@@ -110,9 +117,11 @@ function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
   const created = summary.tableCreated ? ' (table created)' : '';
   const overridden = summary.guardOverridden ? ` (guard overridden: ${summary.guardReason})` : '';
   const older = summary.olderAllowed ? ` (--allow-older: ${summary.olderReason})` : '';
+  const kept = summary.optOutsKept > 0 ? `, the export's opt-outs kept for ${summary.optOutsKept}` : '';
   const done =
     `${verb} ${summary.rows} owner(s) into ${summary.table}${created}: ${summary.created} new, ` +
-    `${summary.updated} changed, ${summary.unchanged} unchanged, ${summary.markedDeparted} marked departed${overridden}; `;
+    `${summary.updated} changed, ${summary.unchanged} unchanged, ${summary.markedDeparted} marked departed` +
+    `${kept}${overridden}; `;
   if (summary.outcome !== 'superseded') {
     return `${done}directory as of ${summary.asOf}${older}, ${summary.owners} owner(s)`;
   }
@@ -140,6 +149,26 @@ function supersededText(summary: OwnerImportSummary): string {
     `but another import recorded its snapshot (as of ${summary.supersededBy}) while this one ran, so ` +
     `this one's (as of ${summary.asOf}) was not recorded: ${interleaved}; ` +
     're-run the import of the newest export (it re-plans against the owners as they are now)'
+  );
+}
+
+/** A `userId` as one shell word of the advised command: as is when plain, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w.@+:=-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The warning for owners whose export line's opt-out was not recorded
+ * (before sanitising: the ids are the file's text), or `undefined` when none.
+ */
+function notAppliedWarning(notApplied: readonly OptOutNotApplied[], dryRun: boolean): string | undefined {
+  if (notApplied.length === 0) return undefined;
+  const owners = notApplied.map(({ userId, state }) => `${userId} (${state})`).join(', ');
+  return (
+    `${notApplied.length} owner(s) opted out on the exporting deployment, but have a subscription on this one's ` +
+    `topic: ${owners}; their opt-out ${dryRun ? 'would not be' : 'was not'} recorded (the reconciler lets the ` +
+    'subscription win). To record it, run (with the same --stack or --directory-table): ' +
+    `pc-hygiene owners unsubscribe ${notApplied.map((n) => shellWord(n.userId)).join(' ')}`
   );
 }
 
@@ -179,6 +208,9 @@ async function runOwnersImport(
     // The import checks (or creates) the table itself.
     withDirectory(options, (client) => importFile(client, progress), { mayBeMissing: true }),
   );
+  const warning = notAppliedWarning(summary.optOutsNotApplied, options.dryRun ?? false);
+  if (warning !== undefined)
+    process.stderr.write(`pc-hygiene owners import: warning: ${terminalText(warning)}\n`);
   if (options.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     for (const row of summary.rejectedRows) {
