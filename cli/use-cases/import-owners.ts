@@ -28,19 +28,22 @@ import { DynamoOwnerDirectory, type StoredDirectoryFreshness } from '../../lambd
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
 import {
-  checkOwnerRow,
   countsAfterReplan,
-  type ImportedOwner,
-  judgeSnapshotOrder,
-  judgeSyncGuard,
-  type OptOutNotApplied,
-  type OptOutReport,
   type OwnerImportCounts,
   type OwnerImportPlan,
-  optOutsAfterReplan,
   planOwnerImport,
-  type RejectedOwnerRow,
 } from '../../lambdas/hygiene/owner-import';
+import { judgeSnapshotOrder, judgeSyncGuard } from '../../lambdas/hygiene/owner-import-guards';
+import {
+  type OptOutNotApplied,
+  type OptOutReport,
+  optOutsAfterReplan,
+} from '../../lambdas/hygiene/owner-import-opt-outs';
+import {
+  checkOwnerRow,
+  type ImportedOwner,
+  type RejectedOwnerRow,
+} from '../../lambdas/hygiene/owner-import-rows';
 import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { createOwnerDirectoryTable } from '../aws/create-owner-directory-table';
 import { requireDirectoryTable } from '../options/directory-options';

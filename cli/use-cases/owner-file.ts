@@ -4,14 +4,14 @@
  * a UTF-8 BOM and CRLF line ends are fine; parsed by `csv-parse`, not split
  * on commas) or JSON Lines with those keys. Yields each row with the physical
  * line it starts on, so a bad row is named by its line; checking the row's
- * values is `checkOwnerRow`'s job (lambdas/hygiene/owner-import.ts). Both
+ * values is `checkOwnerRow`'s job (lambdas/hygiene/owner-import-rows.ts). Both
  * formats refuse a line whose bytes are not UTF-8 by its number, never read
  * it with U+FFFD in their place.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
-import { OWNER_FILE_FIELDS, type OwnerRow } from '../../lambdas/hygiene/owner-import';
+import { OWNER_FILE_FIELDS, type OwnerRow } from '../../lambdas/hygiene/owner-import-rows';
 import { describeFileError } from '../file-errors';
 import { readJsonLines } from '../jsonl';
 import { UsageError } from '../usage-error';

@@ -50,7 +50,9 @@ import {
   SUBSCRIPTION_STATES,
   type SubscriptionState,
 } from '../hygiene/owner-directory';
-import type { AddressMove, ImportedOwner, KeptOptOuts, OwnerUpsert } from '../hygiene/owner-import';
+import type { OwnerUpsert } from '../hygiene/owner-import';
+import type { AddressMove, KeptOptOuts } from '../hygiene/owner-import-opt-outs';
+import type { ImportedOwner } from '../hygiene/owner-import-rows';
 import { TaskPool } from '../hygiene/task-pool';
 import { asStored } from './as-stored';
 

@@ -16,7 +16,7 @@
  * UTF-8 bytes, lowercase hex. Pure (no I/O; `node:crypto` only).
  */
 import { createHash } from 'node:crypto';
-import type { ImportedOwner } from './owner-import';
+import type { ImportedOwner } from './owner-import-rows';
 
 /** Hex characters of a digest a message shows. */
 const SHORT_DIGEST_LENGTH = 12;

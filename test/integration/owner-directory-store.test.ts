@@ -10,13 +10,9 @@ import type {
   RecordedSubscription,
   SubscriptionState,
 } from '../../lambdas/hygiene/owner-directory';
-import type {
-  AddressMove,
-  ExistingOwnerUpsert,
-  ImportedOwner,
-  NewOwnerUpsert,
-  OwnerAsRead,
-} from '../../lambdas/hygiene/owner-import';
+import type { ExistingOwnerUpsert, NewOwnerUpsert, OwnerAsRead } from '../../lambdas/hygiene/owner-import';
+import type { AddressMove } from '../../lambdas/hygiene/owner-import-opt-outs';
+import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 
 const T0 = '2026-11-01T00:00:00.000Z';

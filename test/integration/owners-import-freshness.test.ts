@@ -18,7 +18,7 @@ import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
 import { ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
-import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
+import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
 import { runInProcess } from '../support/in-process-cli';
 import { type CliRun, directoryFlags, runCli } from '../support/run-cli';
 import { useTempDir } from '../support/temp-dir';

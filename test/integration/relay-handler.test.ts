@@ -32,7 +32,7 @@ import { DynamoRelayLedger } from '../../lambdas/aws/relay-ledger-store';
 import { SesEmailSender } from '../../lambdas/aws/ses-email-sender';
 import { RELAY_METRIC, SES_EVENTS_METRIC } from '../../lambdas/handlers/metric-names';
 import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
-import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
+import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
 import { ownerTags } from '../../lambdas/relay/email-tags';
 import { relayKey } from '../../lambdas/relay/relay';

@@ -11,7 +11,8 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
 import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
-import { type ImportedOwner, planOwnerImport } from '../../lambdas/hygiene/owner-import';
+import { planOwnerImport } from '../../lambdas/hygiene/owner-import';
+import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
 import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan';
 import {
   reconcileSubscriptions,

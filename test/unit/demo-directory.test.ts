@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateDemoData } from '../../cli/local/demo-data';
 import { DEMO_ABSENT_OWNERS, demoDirectoryCsv, demoOwners } from '../../cli/local/demo-directory';
-import { checkOwnerRow } from '../../lambdas/hygiene/owner-import';
+import { checkOwnerRow } from '../../lambdas/hygiene/owner-import-rows';
 
 const records = generateDemoData({ now: Date.UTC(2026, 10, 26), count: 300, seed: 1 });
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalOwnerExport, ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
-import type { ImportedOwner } from '../../lambdas/hygiene/owner-import';
+import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
 
 const ann: ImportedOwner = { userId: 'ann', email: 'ann@example.com', name: 'Ann', status: 'active' };
 const bob: ImportedOwner = { userId: 'bob', status: 'departed' };

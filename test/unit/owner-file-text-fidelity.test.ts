@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type OwnerFileRow, readOwnerFile } from '../../cli/use-cases/owner-file';
-import { checkOwnerRow } from '../../lambdas/hygiene/owner-import';
+import { checkOwnerRow } from '../../lambdas/hygiene/owner-import-rows';
 import { useTempDir } from '../support/temp-dir';
 
 const tempDir = useTempDir('owner-file-fidelity');

@@ -3,7 +3,7 @@
  * snapshot is refused unless overridden (docs/deploy.md, "Owner directory").
  */
 import { describe, expect, it } from 'vitest';
-import { judgeSnapshotOrder } from '../../lambdas/hygiene/owner-import';
+import { judgeSnapshotOrder } from '../../lambdas/hygiene/owner-import-guards';
 
 describe('judgeSnapshotOrder', () => {
   it('lets anything replace a directory never imported, and the same or a newer instant replace one', () => {

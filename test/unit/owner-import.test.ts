@@ -3,16 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
-import {
-  checkOwnerRow,
-  countsAfterReplan,
-  type ImportedOwner,
-  judgeSyncGuard,
-  type OwnerUpsert,
-  optOutsAfterReplan,
-  planAddressMove,
-  planOwnerImport,
-} from '../../lambdas/hygiene/owner-import';
+import { countsAfterReplan, type OwnerUpsert, planOwnerImport } from '../../lambdas/hygiene/owner-import';
+import { judgeSyncGuard } from '../../lambdas/hygiene/owner-import-guards';
+import { optOutsAfterReplan, planAddressMove } from '../../lambdas/hygiene/owner-import-opt-outs';
+import { checkOwnerRow, type ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
 
 const row = (fields: Record<string, unknown>, line = 2) => ({ line, fields });
 

@@ -20,7 +20,8 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
-import type { OptOutNotApplied, RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import';
+import type { OptOutNotApplied } from '../../../lambdas/hygiene/owner-import-opt-outs';
+import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import-rows';
 import { formatInstant, parseInstant, requireInstant } from '../../../lambdas/hygiene/time';
 import { terminalLines, terminalText } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';

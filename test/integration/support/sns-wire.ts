@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../../lambdas/aws/sns-publisher';
-import type { ImportedOwner } from '../../../lambdas/hygiene/owner-import';
+import type { ImportedOwner } from '../../../lambdas/hygiene/owner-import-rows';
 import { type CliRun, directoryFlags, runCli } from '../../support/run-cli';
 import type { TestDirectoryTable } from '../../support/test-directory-table';
 import { FakeSnsServer } from '../fake-sns-server';

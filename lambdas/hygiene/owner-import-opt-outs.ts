@@ -1,0 +1,232 @@
+/**
+ * The opt-outs an owner import keeps or remembers (docs/data-model.md, "Owner
+ * directory"): an export line's opt-outs written with a new owner or merged
+ * into an existing one's state, and the opt-outs remembered per address when
+ * an import moves an owner to another address. Pure: the owner as read and
+ * their line in, what to write of their opt-outs out.
+ *
+ * Why on its own: a person who said stop must stay stopped through any
+ * import (a move, an edited line, a directory moved to another table), so
+ * each opt-out is kept, remembered, or reported ({@link OptOutNotApplied}),
+ * never dropped without a word; the plan (owner-import.ts) only places the
+ * result in an owner's write.
+ */
+import { optedOutAddressDigest } from './opted-out-address';
+import { normalizeEmail, type OwnerRecord } from './owner-directory';
+import type { ImportedOwner } from './owner-import-rows';
+
+/**
+ * What an import writes of a line's opt-outs for an owner who stays at their
+ * address (or is new): the state there, and the remembered set, whole.
+ */
+export interface KeptOptOuts {
+  /**
+   * `unsubscribed`: recorded (without an ARN) at the owner's address, which
+   * had no state or `none`. Absent: the state is left as it is.
+   */
+  readonly state?: 'unsubscribed';
+  /**
+   * The remembered opt-outs, sorted, written whole (empty: the attribute is
+   * removed): the table's, with the line's merged in (a union: an opt-out
+   * either side knows of is kept).
+   */
+  readonly optedOutAddresses: readonly string[];
+}
+
+/**
+ * An opt-out a line states at the owner's current address that the import
+ * does not record: the owner has a subscription on this table's topic
+ * (`state`), and the reconciler lets a subscription it matches win over a
+ * recorded `unsubscribed`, so the record would not hold. `pc-hygiene owners
+ * unsubscribe <userId>` removes the subscription, then records the opt-out
+ * (the import does not talk to SNS).
+ */
+export interface OptOutNotApplied {
+  readonly userId: string;
+  /** The owner's state in the table, naming the subscription that is there. */
+  readonly state: 'pending' | 'confirmed';
+}
+
+/**
+ * An owner moved to another address by an import: the opt-outs remembered
+ * per address (`OwnerRecord.optedOutAddresses`, docs/data-model.md, "Owner
+ * directory") and the state to record at the new address. Decided from the
+ * owner as read (and their line's opt-outs), so written only while the
+ * directory still holds their address, state and `updatedAt` as read
+ * (`ExistingOwnerUpsert.read`, owner-import.ts: an opt-out recorded meanwhile is
+ * re-planned, not lost).
+ */
+export interface AddressMove {
+  /**
+   * `unsubscribed` when the new address's digest is among the opt-outs the
+   * table remembers, when the owner was `unsubscribed` with no address (the
+   * person said stop, and there was no address to tie it to: the new one is
+   * treated as one they opted out at), or when the owner's line says
+   * `unsubscribed` (at its own address, the new one): recorded without an
+   * ARN or a bounce. Absent: the route state is cleared.
+   */
+  readonly state?: 'unsubscribed';
+  /**
+   * The opt-outs remembered after the move, sorted (written whole; empty: the
+   * attribute is removed): those read, with the old address's digest added
+   * when the owner was `unsubscribed` there, or taken out when they were not
+   * (resubscribed there: no longer opted out), and the line's merged in
+   * ({@link ImportedOwner.optOuts}: its digests, and its address's when it
+   * says `unsubscribed`). Written whole rather than by
+   * `ADD`/`DELETE`, so a damaged stored value (read as absent) is replaced,
+   * not a move refused forever; the import is its only writer, and the
+   * write's condition on `ExistingOwnerUpsert.read` (owner-import.ts) orders two imports.
+   */
+  readonly optedOutAddresses: readonly string[];
+}
+
+/** What an import does with its lines' opt-outs ({@link ImportedOwner.optOuts}). */
+export interface OptOutReport {
+  /** Owners whose line's opt-outs are recorded or merged (something the table did not hold is written). */
+  readonly optOutsKept: readonly string[];
+  /** Owners whose line's opt-out at their current address is not recorded, and why. */
+  readonly optOutsNotApplied: readonly OptOutNotApplied[];
+}
+
+/**
+ * Whether an import moves an owner to another address: one side has none, or
+ * the two differ compared the reconciler's way (`normalizeEmail`: trimmed,
+ * case-insensitive).
+ */
+export function addressChanged(before: string | undefined, after: string | undefined): boolean {
+  if (before === undefined || after === undefined) return before !== after;
+  return normalizeEmail(before) !== normalizeEmail(after);
+}
+
+/**
+ * What moving `before` to `email` does to the opt-outs remembered per
+ * address ({@link AddressMove}): the old address's opt-out is remembered (or
+ * forgotten, when the owner is no longer opted out there), and the new
+ * address is `unsubscribed` when an opt-out is remembered for it, or when the
+ * owner had no address and was `unsubscribed` (an opt-out recorded without an
+ * address, `owners unsubscribe`, is the person's: it stays, and the new
+ * address is then remembered when they move away from it, as any other).
+ */
+export function planAddressMove(before: OwnerRecord, email: string | undefined): AddressMove {
+  const remembered = new Set(before.optedOutAddresses ?? []);
+  const unsubscribed = before.subscription === 'unsubscribed';
+  if (before.email !== undefined) {
+    const old = optedOutAddressDigest(before.email);
+    if (unsubscribed) remembered.add(old);
+    else remembered.delete(old);
+  }
+  const optedOutThere =
+    email !== undefined &&
+    ((before.email === undefined && unsubscribed) || remembered.has(optedOutAddressDigest(email)));
+  return {
+    ...(optedOutThere && { state: 'unsubscribed' as const }),
+    optedOutAddresses: [...remembered].sort(),
+  };
+}
+
+/** The sorted union of digest lists. */
+function union(...lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())].sort();
+}
+
+/**
+ * The digests a line adds to the owner's remembered set: its
+ * `optedOutAddresses`, and its own address's when it says `unsubscribed`
+ * and that address is not the one the table holds (`tableEmail`; for a new
+ * owner, none). An opt-out at the table's address is a state
+ * ({@link sameAddressOptOuts}), not a digest.
+ */
+function lineDigests(owner: ImportedOwner, tableEmail: string | undefined): readonly string[] {
+  const { optOuts, email } = owner;
+  if (optOuts === undefined) return [];
+  const elsewhere = optOuts.unsubscribed && email !== undefined && addressChanged(tableEmail, email);
+  return elsewhere
+    ? union(optOuts.optedOutAddresses, [optedOutAddressDigest(email)])
+    : optOuts.optedOutAddresses;
+}
+
+/**
+ * What a new owner's write keeps of their line's opt-outs
+ * (`NewOwnerUpsert.keptOptOuts`, owner-import.ts): `unsubscribed` recorded,
+ * and the line's digests. Absent: the line has none.
+ */
+export function newOwnerOptOuts(owner: ImportedOwner): KeptOptOuts | undefined {
+  if (owner.optOuts === undefined) return undefined;
+  return {
+    ...(owner.optOuts.unsubscribed && { state: 'unsubscribed' as const }),
+    optedOutAddresses: union(lineDigests(owner, undefined)),
+  };
+}
+
+/**
+ * A move with the line's opt-outs merged in: the table's memory decides as
+ * {@link planAddressMove} does, the line's digests are added after it (a
+ * union: one the line knows of stays, even where the table would forget it),
+ * and the new address — the line's own — is `unsubscribed` when the line
+ * says so there.
+ */
+export function planMoveWithLine(
+  before: OwnerRecord,
+  owner: ImportedOwner,
+): { move: AddressMove; kept: boolean } {
+  const fromTable = planAddressMove(before, owner.email);
+  const optedOutAddresses = union(fromTable.optedOutAddresses, lineDigests(owner, before.email));
+  const stateFromLine = owner.optOuts?.unsubscribed === true && fromTable.state === undefined;
+  const unsubscribed = fromTable.state !== undefined || stateFromLine;
+  return {
+    move: { ...(unsubscribed && { state: 'unsubscribed' as const }), optedOutAddresses },
+    kept: stateFromLine || optedOutAddresses.length > fromTable.optedOutAddresses.length,
+  };
+}
+
+/**
+ * The line's opt-outs for an owner who stays at the table's address: its
+ * digests merged into the table's set, and its `unsubscribed` (about this
+ * very address) recorded where the table has no state or `none`; nothing
+ * more where it is `unsubscribed` already; not applied where a subscription
+ * is there (`pending`, `confirmed`: {@link OptOutNotApplied}).
+ * @returns the write (absent: nothing to add), and the opt-out not applied
+ */
+export function sameAddressOptOuts(
+  before: OwnerRecord,
+  owner: ImportedOwner,
+): { keptOptOuts?: KeptOptOuts; notApplied?: OptOutNotApplied } {
+  const remembered = new Set(before.optedOutAddresses ?? []);
+  const optedOutAddresses = union([...remembered], lineDigests(owner, before.email));
+  const state = before.subscription;
+  const says = owner.optOuts?.unsubscribed === true;
+  const record = says && (state === undefined || state === 'none');
+  const subscribed = state === 'pending' || state === 'confirmed' ? state : undefined;
+  const write = record || optedOutAddresses.length > remembered.size;
+  return {
+    ...(write && {
+      keptOptOuts: { ...(record && { state: 'unsubscribed' as const }), optedOutAddresses },
+    }),
+    ...(says && subscribed !== undefined && { notApplied: { userId: owner.userId, state: subscribed } }),
+  };
+}
+
+/** A write refused and re-planned (an `OwnerUpsert`, owner-import.ts): whose it was is all the report needs. */
+interface RefusedWrite {
+  readonly owner: Pick<ImportedOwner, 'userId'>;
+}
+
+/**
+ * The opt-out report once the `refused` upserts were re-planned as `replan`
+ * (as `countsAfterReplan`, owner-import.ts): each refused owner's entries are the
+ * re-plan's, everyone else's the plan's.
+ */
+export function optOutsAfterReplan(
+  report: OptOutReport,
+  refused: readonly RefusedWrite[],
+  replan: OptOutReport,
+): OptOutReport {
+  const again = new Set(refused.map((upsert) => upsert.owner.userId));
+  return {
+    optOutsKept: [...report.optOutsKept.filter((id) => !again.has(id)), ...replan.optOutsKept],
+    optOutsNotApplied: [
+      ...report.optOutsNotApplied.filter((entry) => !again.has(entry.userId)),
+      ...replan.optOutsNotApplied,
+    ],
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * Checking each row of an owner export from HR / an IdP (`pc-hygiene owners
+ * import`, docs/deploy.md "Owner directory") before an import is planned:
+ * which fields a line may carry, and every problem of a bad row, each naming
+ * its field. Pure: rows in, verdicts out; reading the file is the CLI's.
+ *
+ * Why every row first: a bad file must leave the directory untouched
+ * ("nothing of a bad file is half-written"), so it is refused whole, with
+ * each bad row named, before anything is planned or written.
+ */
+import { MAX_KEY_BYTES } from './credential';
+import { RESERVED_ID_PREFIX } from './data-contract';
+import { loneSurrogateProblems } from './lone-surrogates';
+import { isAddressDigest } from './opted-out-address';
+import { OWNER_STATUSES, type OwnerStatus, SUBSCRIPTION_STATES } from './owner-directory';
+
+/** The columns of a CSV export and the keys of a JSON Lines one. */
+export const OWNER_FILE_FIELDS = ['userId', 'email', 'name', 'status'] as const;
+
+/**
+ * Route state the worker records, present in `owners export` lines, so an
+ * export can be edited and imported back. An import keeps only the opt-outs
+ * of a line ({@link ExportedOptOuts}: `subscription` `unsubscribed`,
+ * `optedOutAddresses`; `KeptOptOuts`, owner-import-opt-outs.ts); the rest belongs to the table it
+ * was exported from (its topic's subscription, its SES account's bounces) and
+ * is ignored, as is `updatedAt`.
+ */
+export const WORKER_RECORDED_FIELDS = [
+  'subscription',
+  'subscriptionArn',
+  'bouncingSince',
+  'optedOutAddresses',
+  'updatedAt',
+] as const;
+const KNOWN_FIELDS: readonly string[] = [...OWNER_FILE_FIELDS, ...WORKER_RECORDED_FIELDS];
+
+/** RFC 5321's limit on an address. */
+const MAX_EMAIL_LENGTH = 254;
+const MAX_NAME_LENGTH = 256;
+/** Opt-out digests one line may carry: far more than a person has addresses, far below DynamoDB's item size. */
+const MAX_OPTED_OUT_ADDRESSES = 1000;
+/** One `@`, something on both sides, no whitespace: enough to catch a column mix-up, not a full RFC 5322 parser. */
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const utf8 = new TextEncoder();
+
+/** One row of the file, as the reader found it. */
+export interface OwnerRow {
+  /** 1-based line number in the file (the header is line 1 of a CSV). */
+  readonly line: number;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** An owner as the file states it. */
+export interface ImportedOwner {
+  readonly userId: string;
+  readonly email?: string;
+  readonly name?: string;
+  readonly status: OwnerStatus;
+  /**
+   * What the line says the person opted out of (an `owners export` line,
+   * JSON Lines only); absent when it says nothing. Kept for a new owner and
+   * merged into an existing one's state (`KeptOptOuts`), never dropped
+   * without a word (`OptOutNotApplied`; both owner-import-opt-outs.ts).
+   */
+  readonly optOuts?: ExportedOptOuts;
+}
+
+/**
+ * The opt-outs an `owners export` line carries, so moving a directory
+ * (export, then import into another table) does not subscribe again everyone
+ * who said stop, whether the owner is new to that table or already there
+ * (a first HR import ran before; `planOwnerImport`, owner-import.ts).
+ */
+export interface ExportedOptOuts {
+  /**
+   * The line's `subscription` is `unsubscribed`: an opt-out at the line's own
+   * address, recorded without an ARN (the ARN is the other table's topic's).
+   */
+  readonly unsubscribed: boolean;
+  /** The line's `optedOutAddresses` (address digests), deduplicated and sorted; empty: none. */
+  readonly optedOutAddresses: readonly string[];
+}
+
+/** A row that cannot be imported, and why (each problem names the field). */
+export interface RejectedOwnerRow {
+  readonly line: number;
+  readonly userId: string | null;
+  readonly problems: readonly string[];
+}
+
+function optionalText(
+  fields: OwnerRow['fields'],
+  key: 'email' | 'name',
+  problems: string[],
+): string | undefined {
+  const value = fields[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    problems.push(`${key}: must be a string, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+/** The line's `optedOutAddresses` as digests, deduplicated and sorted (absent or `null`: none). */
+function optedOutDigests(value: unknown, problems: string[]): readonly string[] {
+  if (value === undefined || value === null) return [];
+  const digest = 'address digest (SHA-256: 64 lowercase hex characters, as owners export writes it)';
+  if (!Array.isArray(value)) {
+    problems.push(`optedOutAddresses: must be an array, each an ${digest}; got ${JSON.stringify(value)}`);
+    return [];
+  }
+  const bad = value.findIndex((element) => !isAddressDigest(element));
+  if (bad >= 0) {
+    problems.push(`optedOutAddresses[${bad}]: ${JSON.stringify(value[bad])} is not an ${digest}`);
+    return [];
+  }
+  if (value.length > MAX_OPTED_OUT_ADDRESSES) {
+    problems.push(`optedOutAddresses: ${value.length} digests, more than ${MAX_OPTED_OUT_ADDRESSES}`);
+    return [];
+  }
+  return [...new Set(value as string[])].sort();
+}
+
+/**
+ * The opt-outs of a line's worker-recorded fields ({@link ExportedOptOuts};
+ * `undefined` when none). `subscription` must be one of the states (only
+ * `unsubscribed` is kept: the others describe the other table's topic), and
+ * `optedOutAddresses` an array of digests; a bad value is a problem naming the
+ * field, as any other is.
+ */
+function exportedOptOuts(fields: OwnerRow['fields'], problems: string[]): ExportedOptOuts | undefined {
+  const subscription = fields.subscription;
+  if (
+    subscription !== undefined &&
+    subscription !== null &&
+    !(SUBSCRIPTION_STATES as readonly unknown[]).includes(subscription)
+  ) {
+    problems.push(
+      `subscription: ${JSON.stringify(subscription)} must be one of ${SUBSCRIPTION_STATES.join(', ')}`,
+    );
+  }
+  const unsubscribed = subscription === 'unsubscribed';
+  const optedOutAddresses = optedOutDigests(fields.optedOutAddresses, problems);
+  return unsubscribed || optedOutAddresses.length > 0 ? { unsubscribed, optedOutAddresses } : undefined;
+}
+
+function userIdProblems(value: unknown): string[] {
+  if (typeof value !== 'string' || value === '') return ['userId: required, a non-empty string'];
+  if (value.trim() !== value) return ['userId: has leading or trailing whitespace'];
+  if (value.startsWith(RESERVED_ID_PREFIX)) {
+    return [`userId: ids starting with ${RESERVED_ID_PREFIX} are reserved for the worker's own items`];
+  }
+  if (utf8.encode(value).length > MAX_KEY_BYTES) {
+    return [`userId: longer than DynamoDB's ${MAX_KEY_BYTES}-byte key limit`];
+  }
+  return [];
+}
+
+function fieldProblems(fields: OwnerRow['fields']): {
+  problems: string[];
+  owner?: Omit<ImportedOwner, 'userId'>;
+} {
+  const problems: string[] = [];
+  const unknown = Object.keys(fields).filter((k) => !KNOWN_FIELDS.includes(k));
+  if (unknown.length > 0) {
+    problems.push(
+      `unknown field(s) ${unknown.join(', ')}: allowed are ${OWNER_FILE_FIELDS.join(', ')}, and in a JSON Lines ` +
+        `line the fields owners export writes (${WORKER_RECORDED_FIELDS.join(', ')})`,
+    );
+  }
+  problems.push(...loneSurrogateProblems(fields));
+  const email = optionalText(fields, 'email', problems);
+  if (email !== undefined && (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email))) {
+    problems.push(`email: ${JSON.stringify(email)} is not an email address`);
+  }
+  const name = optionalText(fields, 'name', problems);
+  if (name !== undefined && name.length > MAX_NAME_LENGTH) {
+    problems.push(`name: longer than ${MAX_NAME_LENGTH} characters`);
+  }
+  const optOuts = exportedOptOuts(fields, problems);
+  const status = fields.status;
+  if (!(OWNER_STATUSES as readonly unknown[]).includes(status)) {
+    problems.push(`status: ${JSON.stringify(status ?? null)} must be one of ${OWNER_STATUSES.join(', ')}`);
+    return { problems };
+  }
+  return {
+    problems,
+    owner: {
+      ...(email !== undefined && { email }),
+      ...(name !== undefined && { name }),
+      status: status as OwnerStatus,
+      ...(optOuts !== undefined && { optOuts }),
+    },
+  };
+}
+
+/**
+ * Checks one row. A `userId` seen on an earlier line is rejected (naming that
+ * line): a file that says two things about one owner is not guessed at.
+ * @param firstLineOf `userId` → line of its first valid row; updated
+ */
+export function checkOwnerRow(
+  row: OwnerRow,
+  firstLineOf: Map<string, number>,
+): { readonly owner: ImportedOwner } | { readonly rejected: RejectedOwnerRow } {
+  const userId = row.fields.userId;
+  const problems = userIdProblems(userId);
+  const checked = fieldProblems(row.fields);
+  problems.push(...checked.problems);
+  const id = typeof userId === 'string' && userId !== '' ? userId : null;
+  const first = id === null ? undefined : firstLineOf.get(id);
+  if (first !== undefined) problems.push(`userId: duplicate of line ${first}`);
+  if (problems.length > 0 || checked.owner === undefined || id === null) {
+    return { rejected: { line: row.line, userId: id, problems } };
+  }
+  firstLineOf.set(id, row.line);
+  return { owner: { userId: id, ...checked.owner } };
+}
