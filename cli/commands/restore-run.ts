@@ -16,7 +16,7 @@ import { EXIT_CODE } from '../exit-codes';
 import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
-import { type RestoreFlags, restoreTerms, writeRestoreWarnings } from './restore';
+import { type RestoreFlags, restoreTerms, writeRestoreWarnings } from './restore-terms';
 
 /** The `restore` flags the run form reads. */
 export interface RestoreRunFlags extends RestoreFlags {

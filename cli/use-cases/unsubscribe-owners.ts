@@ -46,7 +46,7 @@ import {
   ownerFilterUserIds,
   type TopicSubscription,
 } from '../../lambdas/hygiene/subscription-plan';
-import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
+import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
 
 /** What the use case reads and writes in the owner directory. */
 export type OptOutDirectory = Pick<DynamoOwnerDirectory, 'getMany' | 'recordSubscription'>;

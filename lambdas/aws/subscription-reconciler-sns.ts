@@ -37,11 +37,8 @@ import {
   PENDING_CONFIRMATION_ARN,
   type TopicSubscription,
 } from '../hygiene/subscription-plan';
-import {
-  DEFAULT_RECONCILE_CONCURRENCY,
-  type TopicListOptions,
-  type TopicSubscriptions,
-} from '../hygiene/subscription-reconciler';
+import type { TopicListOptions, TopicSubscriptions } from '../hygiene/subscription-ports';
+import { DEFAULT_RECONCILE_CONCURRENCY } from '../hygiene/subscription-reconciler';
 import { mapWithConcurrency } from '../hygiene/task-pool';
 
 /** SNS answered Subscribe without a subscription ARN (it must return one with `ReturnSubscriptionArn`). */

@@ -20,11 +20,11 @@ import {
   FilterPolicyQuotaError,
   parseFilterPolicyQuota,
 } from '../hygiene/subscription-plan';
+import type { TopicSubscriptions } from '../hygiene/subscription-ports';
 import {
   type ReconcileSummary,
   reconcileSubscriptions,
   SubscriptionQuotaStop,
-  type TopicSubscriptions,
 } from '../hygiene/subscription-reconciler';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';

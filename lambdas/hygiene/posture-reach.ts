@@ -8,6 +8,7 @@
  * fresh the directory is. Pure
  * apart from the {@link OwnerDirectory} port: owners are looked up a page of
  * `OWNER_LOOKUP_PAGE` at a time; only counts and the listed owners' verdicts are kept.
+ * The section's shape ({@link PostureReach}) is in `posture.ts`, with the report's.
  */
 import type { HygieneConfig } from './config';
 import {
@@ -18,45 +19,9 @@ import {
   snapshotIsStale,
   type UnreachableReason,
 } from './owner-directory';
-import type { PostureReport } from './posture';
-import { emptyReasonCounts, type ReasonCounts } from './run-summary';
+import type { OwnerReach, PostureReach, PostureReport } from './posture';
+import { emptyReasonCounts } from './run-summary';
 import { parseInstant } from './time';
-
-/** One owner's verdict: reachable, or why not. */
-export type OwnerReach = 'reachable' | UnreachableReason;
-
-/** The directory the reach was judged against. */
-export interface PostureDirectory {
-  /** False when the directory was never imported (judged anyway on `relay`: {@link directoryJudgesReach}). */
-  readonly imported: boolean;
-  /** The instant the last import reflects (`owners import --as-of`), when known. */
-  readonly asOf?: string;
-  /** Owners in the directory (its last import's count). */
-  readonly owners: number;
-  /** `directoryMaxAgeDays`. */
-  readonly maxAgeDays: number;
-  /** True when `asOf` is unknown or older than `maxAgeDays` at the report's `now` (the orphan rule then orphans nothing). */
-  readonly stale: boolean;
-}
-
-/**
- * The owner reach of the report's owners. `unverified`: the directory table
- * is missing or was never imported, so nobody could be judged (on `sns-email`;
- * on `relay` an empty directory judges every owner `not-in-directory`).
- */
-export interface PostureReach {
-  readonly status: 'verified' | 'unverified';
-  /** `ownerDelivery`: the route judged. */
-  readonly route: OwnerDeliveryRoute;
-  /** Absent when `unverified`. */
-  readonly directory?: PostureDirectory;
-  /** Owners of active credentials or of pending notices judged (0 when unverified). */
-  readonly ownersChecked: number;
-  readonly reachable: number;
-  readonly unreachable: number;
-  /** Unreachable owners per reason (every reason present). */
-  readonly byReason: ReasonCounts;
-}
 
 /** True when a snapshot taken at `asOf` is unknown or older than `maxAgeDays` at `now`. */
 function isStale(asOf: string | undefined, maxAgeDays: number, now: number): boolean {

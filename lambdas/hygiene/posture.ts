@@ -25,10 +25,47 @@ import {
   parseCredential,
 } from './credential';
 import { isReservedId, OUTBOX_ATTR } from './data-contract';
+import type { OwnerDeliveryRoute, UnreachableReason } from './owner-directory';
 import { isExempt, staleLimit } from './policy';
 import type { RawItem } from './ports';
-import type { OwnerReach, PostureReach } from './posture-reach';
+import type { ReasonCounts } from './run-summary';
 import { addDays, DAY_MS, formatInstant } from './time';
+
+/** One owner's verdict: reachable, or why not. */
+export type OwnerReach = 'reachable' | UnreachableReason;
+
+/** The directory the reach was judged against. */
+export interface PostureDirectory {
+  /** False when the directory was never imported (judged anyway on `relay`: `directoryJudgesReach`). */
+  readonly imported: boolean;
+  /** The instant the last import reflects (`owners import --as-of`), when known. */
+  readonly asOf?: string;
+  /** Owners in the directory (its last import's count). */
+  readonly owners: number;
+  /** `directoryMaxAgeDays`. */
+  readonly maxAgeDays: number;
+  /** True when `asOf` is unknown or older than `maxAgeDays` at the report's `now` (the orphan rule then orphans nothing). */
+  readonly stale: boolean;
+}
+
+/**
+ * The owner reach of the report's owners. `unverified`: the directory table
+ * is missing or was never imported, so nobody could be judged (on `sns-email`;
+ * on `relay` an empty directory judges every owner `not-in-directory`).
+ */
+export interface PostureReach {
+  readonly status: 'verified' | 'unverified';
+  /** `ownerDelivery`: the route judged. */
+  readonly route: OwnerDeliveryRoute;
+  /** Absent when `unverified`. */
+  readonly directory?: PostureDirectory;
+  /** Owners of active credentials or of pending notices judged (0 when unverified). */
+  readonly ownersChecked: number;
+  readonly reachable: number;
+  readonly unreachable: number;
+  /** Unreachable owners per reason (every reason present). */
+  readonly byReason: ReasonCounts;
+}
 
 /** Per-owner figures, over the owner's active (not soft-deleted) valid credentials. */
 export interface OwnerPosture {

@@ -6,14 +6,13 @@
  * auditor can ask "what did run X delete" long after its log is gone, and
  * `restore --run` can undo a whole run. A page whose write failed is listed
  * in the header (`failedPages`), so a reader can tell it from a page lost
- * since. Pure: the recorder writes through a port; memory holds one page at a
- * time.
+ * since. This module is the manifest's records and how one is built from a
+ * deletion (pure, below the ports); `run-manifest-recorder.ts` writes a
+ * run's manifest through its port, a page at a time.
  */
 import { DELETED_REASON_OF } from './action-changes';
 import type { Credential, DeletedReason } from './credential';
-import { errorText } from './errors';
 import { type Action, isDeletion } from './policy';
-import type { RunManifestWriter } from './ports';
 import type { RunStatus } from './run-summary';
 import { formatInstant } from './time';
 
@@ -115,16 +114,6 @@ export function missingPageCause(header: RunManifestHeader, page: number): Missi
   return complete || page < (listed.at(-1) ?? 0) ? 'lost' : 'unknown';
 }
 
-/** What the run's manifest became, for the run summary. */
-export interface ManifestSummary {
-  /** Pages written. */
-  readonly pages: number;
-  /** Deletions recorded. */
-  readonly entries: number;
-  /** Set when a page or the header could not be written (the deletions stand; their history has them too). */
-  readonly failed?: string;
-}
-
 /** The manifest entry of one applied deletion: the credential as read and the delete action. */
 export function manifestEntry(
   credential: Credential,
@@ -153,95 +142,4 @@ export function manifestEntry(
     deletedAt: formatInstant(now),
     ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
   };
-}
-
-/**
- * Collects a run's deletions and writes them a page at a time (a page is
- * written as soon as it is full; the last one and the header by
- * {@link finish}). A failed write is remembered, not thrown: the deletions it
- * describes are committed already.
- */
-export class ManifestRecorder {
-  private page: ManifestEntry[] = [];
-  private pages = 0;
-  private entries = 0;
-  private readonly deleted: Record<DeletedReason, number> = { expired: 0, stale: 0, orphaned: 0 };
-  private readonly writes: Promise<void>[] = [];
-  private failure: string | undefined;
-  /** The lowest {@link FAILED_PAGES_RECORDED} failed page numbers, ascending, and how many failed in all. */
-  private readonly failedPages: number[] = [];
-  private failedPageCount = 0;
-
-  constructor(
-    private readonly writer: RunManifestWriter,
-    private readonly runId: string,
-    private readonly pageSize = MANIFEST_PAGE_SIZE,
-  ) {}
-
-  /** Records one applied deletion. */
-  add(entry: ManifestEntry): void {
-    this.page.push(entry);
-    this.entries++;
-    this.deleted[entry.rule]++;
-    if (this.page.length >= this.pageSize) this.flush();
-  }
-
-  /**
-   * Writes the last page and, once every page write has settled, the header
-   * with the pages whose write failed (only when the run deleted something: a
-   * run that deleted nothing leaves no manifest).
-   */
-  async finish(
-    header: Omit<RunManifestHeader, 'runId' | 'deleted' | 'pages' | 'failedPages' | 'failedPageCount'>,
-  ): Promise<ManifestSummary> {
-    if (this.page.length > 0) this.flush();
-    await Promise.all(this.writes);
-    if (this.entries > 0) {
-      await this.guarded(() =>
-        this.writer.writeHeader({
-          ...header,
-          runId: this.runId,
-          deleted: { ...this.deleted, total: this.entries },
-          pages: this.pages,
-          failedPages: [...this.failedPages],
-          failedPageCount: this.failedPageCount,
-        }),
-      );
-    }
-    return {
-      pages: this.pages,
-      entries: this.entries,
-      ...(this.failure !== undefined && { failed: this.failure }),
-    };
-  }
-
-  private flush(): void {
-    const entries = this.page;
-    this.page = [];
-    const page = ++this.pages;
-    this.writes.push(
-      this.guarded(
-        () => this.writer.writePage(this.runId, page, entries),
-        () => this.noteFailedPage(page),
-      ),
-    );
-  }
-
-  /** Keeps `page` among the lowest {@link FAILED_PAGES_RECORDED} failed pages (writes settle in any order). */
-  private noteFailedPage(page: number): void {
-    this.failedPageCount++;
-    const list = this.failedPages;
-    const at = list.findIndex((p) => p > page);
-    list.splice(at === -1 ? list.length : at, 0, page);
-    if (list.length > FAILED_PAGES_RECORDED) list.pop();
-  }
-
-  private async guarded(write: () => Promise<void>, onFailure?: () => void): Promise<void> {
-    try {
-      await write();
-    } catch (error: unknown) {
-      this.failure ??= `run manifest not fully written: ${errorText(error)}`;
-      onFailure?.();
-    }
-  }
 }

@@ -13,7 +13,6 @@ import {
   type UnreachableReason,
 } from './owner-directory';
 import { ACTION_TYPES, type ActionType } from './policy';
-import type { ManifestSummary } from './run-manifest';
 
 /** How many records a summary lists per category; the rest are only counted (`omitted`). */
 export const SUMMARY_RECORD_LIMIT = 1000;
@@ -168,6 +167,16 @@ export interface CheckpointSummary {
   readonly segments: number;
   /** Segments finished when the run ended. */
   readonly segmentsDone: number;
+}
+
+/** What the run's manifest became, for the run summary. */
+export interface ManifestSummary {
+  /** Pages written. */
+  readonly pages: number;
+  /** Deletions recorded. */
+  readonly entries: number;
+  /** Set when a page or the header could not be written (the deletions stand; their history has them too). */
+  readonly failed?: string;
 }
 
 /** How a sweep run ended (docs/sweep.md, "The run summary"); the run manifest's header uses the same words. */

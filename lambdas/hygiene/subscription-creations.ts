@@ -14,7 +14,7 @@
 import { errorText } from './errors';
 import { normalizeEmail, type OwnerRecord, type OwnerSubscriptionRegistry } from './owner-directory';
 import type { SubscriptionOperation, SubscriptionPlan } from './subscription-plan';
-import type { CreatedSubscriptionRemoval, FailedOperation, ReconcilerDeps } from './subscription-reconciler';
+import type { ReconcilerDeps, TopicSubscriptions } from './subscription-ports';
 import { mapWithConcurrency } from './task-pool';
 
 /** A subscription this run created: `create` resolved to its ARN. */
@@ -22,6 +22,32 @@ export interface CreatedSubscription {
   readonly userId: string;
   readonly email: string;
   readonly subscriptionArn: string;
+}
+
+/**
+ * Removing a subscription this run created ({@link TopicSubscriptions.create}'s
+ * ARN: SNS returns it even while the subscription is pending), because its
+ * owner, re-read after the state writes, no longer wants it: they opted out
+ * (`owners unsubscribe`), left the directory, stopped being `active` or moved
+ * to another address after the re-read before the creations, while the
+ * creations ran. SNS had already emailed them the confirmation link: that
+ * email cannot be recalled, but the subscription it was sent for is removed.
+ */
+export interface CreatedSubscriptionRemoval {
+  readonly kind: 'withdraw';
+  readonly userId: string;
+  /** The address the run subscribed. */
+  readonly email: string;
+  readonly subscriptionArn: string;
+}
+
+/**
+ * An operation that failed (the others still ran): SNS refused it, or the
+ * directory re-read it depends on failed (the error text says which).
+ */
+export interface FailedOperation {
+  readonly operation: SubscriptionOperation | CreatedSubscriptionRemoval;
+  readonly error: string;
 }
 
 type Creation = Extract<SubscriptionOperation, { kind: 'create' }>;

@@ -29,13 +29,14 @@
 import {
   type OwnerDeliveryRoute,
   type OwnerRecord,
-  type OwnerSubscriptionRegistry,
   type OwnerSubscriptionState,
   plannedStateFor,
 } from './owner-directory';
 import {
   attemptEach,
   type CreatedSubscription,
+  type CreatedSubscriptionRemoval,
+  type FailedOperation,
   recheckCreations,
   withdrawAfterCreate,
 } from './subscription-creations';
@@ -49,48 +50,10 @@ import {
   type SubscriptionConflict,
   type SubscriptionOperation,
   type SubscriptionPlan,
-  type TopicSubscription,
   withoutCreations,
   withoutCreationsFor,
 } from './subscription-plan';
-
-/** The topic's subscriptions, as the reconciler reads and changes them (adapter: `lambdas/aws/`). */
-export interface TopicSubscriptions {
-  /** The topic's ARN: the prefix of its subscriptions' ARNs (an opt-out is inferred only on this topic). */
-  readonly topicArn: string;
-  /**
-   * The topic's subscriptions, with the filter policy and pending state of
-   * email subscriptions: every one (the reconciler), or with
-   * {@link TopicListOptions.atAddresses} only the owner email subscriptions at
-   * those addresses (`owners unsubscribe`), the others dropped unread.
-   */
-  list(options?: TopicListOptions): Promise<readonly TopicSubscription[]>;
-  /** Subscribes `email` with `filterPolicy` (on message attributes); resolves to the new subscription's ARN. */
-  create(email: string, filterPolicy: string): Promise<string>;
-  /** Replaces a subscription's filter policy. */
-  setFilterPolicy(subscriptionArn: string, filterPolicy: string): Promise<void>;
-  /** Unsubscribes; resolves when the subscription is gone, also when it was already gone. */
-  remove(subscriptionArn: string): Promise<void>;
-}
-
-/** Which subscriptions {@link TopicSubscriptions.list} reads. */
-export interface TopicListOptions {
-  /**
-   * Only the subscriptions of protocol `email` (`OWNER_SUBSCRIPTION_PROTOCOL`)
-   * whose endpoint is one of these addresses, both sides compared as
-   * `normalizeEmail` does (trimmed, case-insensitive): the subscriptions the
-   * plan could match to owners at these addresses, pending ones (listed
-   * without an ARN) included. The others are left out before any is read
-   * (SNS: no `GetSubscriptionAttributes` for them). Absent: every subscription.
-   */
-  readonly atAddresses?: ReadonlySet<string>;
-}
-
-/** The reconciler's ports. */
-export interface ReconcilerDeps {
-  readonly topic: TopicSubscriptions;
-  readonly directory: OwnerSubscriptionRegistry;
-}
+import type { ReconcilerDeps, TopicSubscriptions } from './subscription-ports';
 
 /** How to reconcile. */
 export interface ReconcileOptions {
@@ -113,32 +76,6 @@ export interface ReconcileOptions {
  * retry backs off if other work shares the account's budget.
  */
 export const DEFAULT_RECONCILE_CONCURRENCY = 4;
-
-/**
- * Removing a subscription this run created ({@link TopicSubscriptions.create}'s
- * ARN: SNS returns it even while the subscription is pending), because its
- * owner, re-read after the state writes, no longer wants it: they opted out
- * (`owners unsubscribe`), left the directory, stopped being `active` or moved
- * to another address after the re-read before the creations, while the
- * creations ran. SNS had already emailed them the confirmation link: that
- * email cannot be recalled, but the subscription it was sent for is removed.
- */
-export interface CreatedSubscriptionRemoval {
-  readonly kind: 'withdraw';
-  readonly userId: string;
-  /** The address the run subscribed. */
-  readonly email: string;
-  readonly subscriptionArn: string;
-}
-
-/**
- * An operation that failed (the others still ran): SNS refused it, or the
- * directory re-read it depends on failed (the error text says which).
- */
-export interface FailedOperation {
-  readonly operation: SubscriptionOperation | CreatedSubscriptionRemoval;
-  readonly error: string;
-}
 
 /** What one reconciliation did (or, dry, would do). */
 export interface ReconcileSummary {

@@ -8,8 +8,7 @@
  * a name and a reach column (docs/notifications.md, "Owner reach").
  */
 import { UNREACHABLE_REASONS } from '../hygiene/owner-directory';
-import type { OwnerPosture, PostureReport } from '../hygiene/posture';
-import type { PostureReach } from '../hygiene/posture-reach';
+import type { OwnerPosture, PostureReach, PostureReport } from '../hygiene/posture';
 import { terminalText } from './sanitize';
 
 /** The report as pretty-printed JSON. */

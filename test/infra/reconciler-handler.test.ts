@@ -16,7 +16,7 @@ import {
   ownerFilterPolicy,
   type TopicSubscription,
 } from '../../lambdas/hygiene/subscription-plan';
-import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
+import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 
 type HandlerModule = typeof import('../../lambdas/handlers/reconciler');

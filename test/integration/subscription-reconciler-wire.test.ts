@@ -14,10 +14,8 @@ import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-di
 import { planOwnerImport } from '../../lambdas/hygiene/owner-import';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
 import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan';
-import {
-  reconcileSubscriptions,
-  type TopicSubscriptions,
-} from '../../lambdas/hygiene/subscription-reconciler';
+import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
+import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
 import { upsertNewOwners } from './support/sns-wire';

@@ -10,10 +10,10 @@ import { HISTORY_LIMIT, historyLength, historyTrim, transitionHistory } from '..
 import type { RunManifestWriter } from '../../lambdas/hygiene/ports';
 import {
   type ManifestEntry,
-  ManifestRecorder,
   manifestEntry,
   type RunManifestHeader,
 } from '../../lambdas/hygiene/run-manifest';
+import { ManifestRecorder } from '../../lambdas/hygiene/run-manifest-recorder';
 import { credential, days, NOW } from './support/credentials';
 
 const parsed = (raw: Record<string, unknown>) => {

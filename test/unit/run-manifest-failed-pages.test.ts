@@ -12,10 +12,10 @@ import type { RunManifestWriter } from '../../lambdas/hygiene/ports';
 import {
   FAILED_PAGES_RECORDED,
   type ManifestEntry,
-  ManifestRecorder,
   missingPageCause,
   type RunManifestHeader,
 } from '../../lambdas/hygiene/run-manifest';
+import { ManifestRecorder } from '../../lambdas/hygiene/run-manifest-recorder';
 import { days } from './support/credentials';
 
 const entry = (i: number): ManifestEntry => ({

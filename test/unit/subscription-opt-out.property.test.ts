@@ -14,10 +14,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { PENDING_CONFIRMATION_ARN, type TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
-import {
-  reconcileSubscriptions,
-  type TopicSubscriptions,
-} from '../../lambdas/hygiene/subscription-reconciler';
+import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
+import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
 import { MemoryOwnerRegistry } from './support/memory-owner-registry';
 
 const USERS = ['ada', 'bob', 'cy'] as const;

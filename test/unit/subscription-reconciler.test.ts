@@ -16,10 +16,10 @@ import {
   ownerFilterPolicy,
   type TopicSubscription,
 } from '../../lambdas/hygiene/subscription-plan';
+import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
 import {
   EmptyOwnerDirectoryError,
   reconcileSubscriptions,
-  type TopicSubscriptions,
 } from '../../lambdas/hygiene/subscription-reconciler';
 import { MemoryOwnerRegistry } from './support/memory-owner-registry';
 

@@ -25,6 +25,7 @@
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
+import type { FailedOperation } from '../../../lambdas/hygiene/subscription-creations';
 import { MASS_UNSUBSCRIBE_LIMIT } from '../../../lambdas/hygiene/subscription-opt-out';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
@@ -34,7 +35,6 @@ import {
 import {
   DEFAULT_RECONCILE_CONCURRENCY,
   EmptyOwnerDirectoryError,
-  type FailedOperation,
   type ReconcileSummary,
   reconcileSubscriptions,
   SubscriptionQuotaStop,

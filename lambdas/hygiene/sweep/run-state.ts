@@ -3,24 +3,18 @@
  * checkpoint, summary) is a function over one {@link SweepRun}: the settings
  * resolved once from the options, the ports, the scan position, the tallies,
  * the write pool and the buffered deletions. Nothing is shared through
- * closures, so each phase reads alone.
+ * closures, so each phase reads alone. Starting a run (settings, scan
+ * position, directory) is `start-run.ts`, above the checkpoint phase it uses.
  */
 import type { HygieneConfig, Mode } from '../config';
 import type { Credential } from '../credential';
-import { type DirectoryState, loadDirectoryState } from '../owner-directory';
+import type { DirectoryState } from '../owner-directory';
 import type { Action } from '../policy';
 import type { CheckpointStore, LoadedCheckpoint, RawItem, ScanCheckpoint, ScanPage } from '../ports';
-import { ManifestRecorder } from '../run-manifest';
-import { TaskPool } from '../task-pool';
-import { openScan } from './checkpoint';
+import { ManifestRecorder } from '../run-manifest-recorder';
+import type { TaskPool } from '../task-pool';
 import { RunTally } from './run-tally';
-import {
-  DEFAULT_DEADLINE_MARGIN_MS,
-  DEFAULT_MAX_WRITE_FAILURES,
-  type SweepDeps,
-  type SweepOptions,
-  type SweepProgress,
-} from './types';
+import type { SweepDeps, SweepProgress } from './types';
 
 /** One credential's planned transition: the actions `decide` returned for it. */
 export interface PendingTransition {
@@ -149,42 +143,4 @@ export class SweepRun {
       applied: this.tally.appliedTransitions,
     });
   }
-}
-
-function settingsOf(deps: SweepDeps, options: SweepOptions): SweepSettings {
-  const startedAt = (deps.clock ?? Date.now)();
-  const enforce = options.mode === 'enforce';
-  // Audit notifies nobody, but still counts the events enforce would queue.
-  const notifyOwners = enforce && (options.notifyOwners ?? true);
-  return {
-    config: options.config,
-    now: options.now,
-    runId: options.runId,
-    mode: options.mode,
-    enforce,
-    notifyOwners,
-    buildEvents: notifyOwners || !enforce,
-    allowMassDelete: options.allowMassDelete ?? false,
-    deletionsWaitForGuard: !(options.allowMassDelete ?? false),
-    ...(options.operator !== undefined && { operator: options.operator }),
-    deadlineMarginMs: options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
-    maxWriteFailures: options.maxWriteFailures ?? DEFAULT_MAX_WRITE_FAILURES,
-    writesInFlight: options.config.writeConcurrency * (deps.writer.transitionsPerRequest ?? 1),
-    startedAt,
-  };
-}
-
-/**
- * Resolves the settings, opens the write pool, loads the scan position
- * (resuming a saved one) and the owner directory's state (once per run).
- */
-export async function startRun(deps: SweepDeps, options: SweepOptions): Promise<SweepRun> {
-  const settings = settingsOf(deps, options);
-  const pool = new TaskPool(settings.writesInFlight);
-  // Both reads at once: neither needs the other, and the directory read never throws.
-  const [scan, directory] = await Promise.all([
-    openScan(deps, settings),
-    loadDirectoryState(deps.directory, settings.config.directoryMaxAgeDays, settings.now),
-  ]);
-  return new SweepRun(deps, settings, pool, scan, directory);
 }

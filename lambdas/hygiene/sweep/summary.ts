@@ -5,10 +5,10 @@
  * aborted run carries).
  */
 import { evaluateGuard, type GuardStatus, withApproval } from '../guard';
-import type { ManifestSummary } from '../run-manifest';
 import {
   type CheckpointSummary,
   type DirectorySummary,
+  type ManifestSummary,
   type ReachSummary,
   type RunStatus,
   type RunSummary,

@@ -1,0 +1,71 @@
+/**
+ * What both forms of `pc-hygiene restore` share — one credential
+ * (`restore.ts`) and a whole run (`restore-run.ts`): the flags they read, the
+ * terms of the restore resolved from them, and the per-credential warnings on
+ * stderr. Its own module so that `restore.ts`, which registers the command
+ * and hands `--run` to `restore-run.ts`, is not imported back by it.
+ */
+import { terminalText } from '../../lambdas/render/sanitize';
+import { osUser } from '../aws/caller-identity';
+import type { RestoreResult, RestoreTerms } from '../aws/restore';
+import {
+  refuseAuditDeployment,
+  resolveTarget,
+  type Target,
+  type TargetFlags,
+} from '../options/deployment-target';
+import { resolveNow } from '../options/now-option';
+import { UsageError } from '../usage-error';
+
+/** The `restore` flags both forms (one id, or `--run`) read. */
+export interface RestoreFlags extends TargetFlags {
+  readonly reason: string;
+  readonly by?: string | undefined;
+  readonly force?: boolean | undefined;
+  readonly dryRun?: boolean | undefined;
+  readonly now?: string | undefined;
+  readonly enforce?: boolean | undefined;
+}
+
+/**
+ * The terms of a restore and the table it is made on, the same for one
+ * credential and for a run: `--reason` and `--by` trimmed (`--by` defaults to
+ * the OS user running the CLI), `--now`, `--force`, `--dry-run`; an
+ * audit-mode deployment without `--enforce` is refused, except for a dry run,
+ * which writes nothing (docs/deploy.md: the runbook dry-runs against an
+ * audit-mode deployment).
+ * @param undone what the reason explains, for the error (e.g. `the run is undone`)
+ * @param what the command the refusal names (e.g. `restore --run`)
+ * @throws {UsageError} when `--reason` or `--by` is empty, or `--now` is invalid
+ * @throws {AuditDeploymentError} for an audit-mode deployment without `--enforce`
+ */
+export async function restoreTerms(
+  flags: RestoreFlags,
+  undone: string,
+  what: string,
+): Promise<{ readonly terms: RestoreTerms; readonly target: Target }> {
+  const reason = flags.reason.trim();
+  if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
+  const by = flags.by ?? osUser();
+  const now = resolveNow(flags.now);
+  const target = await resolveTarget(flags, { usesConfig: false });
+  if (!flags.dryRun) refuseAuditDeployment(target, flags.enforce, what, ', or --dry-run to check only');
+  const terms = {
+    reason,
+    by,
+    now,
+    ...(flags.force && { force: true }),
+    ...(flags.dryRun && { dryRun: true }),
+  };
+  return { terms, target };
+}
+
+/**
+ * Writes each result's warning (forced past expiry, orphaned: the next sweep
+ * acts on it again) on stderr, as terminal-safe text: one line each.
+ */
+export function writeRestoreWarnings(results: readonly RestoreResult[]): void {
+  for (const { warning } of results) {
+    if (warning) process.stderr.write(`pc-hygiene restore: warning: ${terminalText(warning)}\n`);
+  }
+}

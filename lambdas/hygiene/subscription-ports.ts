@@ -1,0 +1,48 @@
+/**
+ * The subscription reconciler's ports (docs/notifications.md, "Subscription
+ * reconciler"): the topic's subscriptions as the reconciler reads and changes
+ * them, and the owner directory it records states in. Their own module so the
+ * reconciler (`subscription-reconciler.ts`), its creation checks
+ * (`subscription-creations.ts`), `owners unsubscribe` and the SNS adapter
+ * share them without importing one another. No AWS imports here.
+ */
+import type { OwnerSubscriptionRegistry } from './owner-directory';
+import type { TopicSubscription } from './subscription-plan';
+
+/** The topic's subscriptions, as the reconciler reads and changes them (adapter: `lambdas/aws/`). */
+export interface TopicSubscriptions {
+  /** The topic's ARN: the prefix of its subscriptions' ARNs (an opt-out is inferred only on this topic). */
+  readonly topicArn: string;
+  /**
+   * The topic's subscriptions, with the filter policy and pending state of
+   * email subscriptions: every one (the reconciler), or with
+   * {@link TopicListOptions.atAddresses} only the owner email subscriptions at
+   * those addresses (`owners unsubscribe`), the others dropped unread.
+   */
+  list(options?: TopicListOptions): Promise<readonly TopicSubscription[]>;
+  /** Subscribes `email` with `filterPolicy` (on message attributes); resolves to the new subscription's ARN. */
+  create(email: string, filterPolicy: string): Promise<string>;
+  /** Replaces a subscription's filter policy. */
+  setFilterPolicy(subscriptionArn: string, filterPolicy: string): Promise<void>;
+  /** Unsubscribes; resolves when the subscription is gone, also when it was already gone. */
+  remove(subscriptionArn: string): Promise<void>;
+}
+
+/** Which subscriptions {@link TopicSubscriptions.list} reads. */
+export interface TopicListOptions {
+  /**
+   * Only the subscriptions of protocol `email` (`OWNER_SUBSCRIPTION_PROTOCOL`)
+   * whose endpoint is one of these addresses, both sides compared as
+   * `normalizeEmail` does (trimmed, case-insensitive): the subscriptions the
+   * plan could match to owners at these addresses, pending ones (listed
+   * without an ARN) included. The others are left out before any is read
+   * (SNS: no `GetSubscriptionAttributes` for them). Absent: every subscription.
+   */
+  readonly atAddresses?: ReadonlySet<string>;
+}
+
+/** The reconciler's ports. */
+export interface ReconcilerDeps {
+  readonly topic: TopicSubscriptions;
+  readonly directory: OwnerSubscriptionRegistry;
+}
