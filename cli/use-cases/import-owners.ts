@@ -109,15 +109,20 @@ export interface OwnerImportSummary {
   /** `--sync`: owners marked (or to be marked) departed. */
   readonly markedDeparted: number;
   /**
-   * Owners whose export line's opt-outs were (or would be) recorded or merged
-   * (`OptOutReport.optOutsKept`), counted as {@link created} is.
+   * How many owners' export line opt-outs were (or would be) all kept, with
+   * something the table did not hold written: the `unsubscribed` state, or
+   * remembered addresses (`OptOutReport.optOutsKept`), counted as
+   * {@link created} is. Owners in {@link optOutsNotApplied} are not counted,
+   * even when their line's remembered addresses were merged.
    */
   readonly optOutsKept: number;
   /**
-   * Owners whose export line says `unsubscribed` at their current address
-   * but who have a subscription on this table's topic (`pending`,
-   * `confirmed`): not recorded, since it would not hold; `pc-hygiene owners
-   * unsubscribe <userId>` removes the subscription, then records it.
+   * Owners whose export line says `unsubscribed` at their current address,
+   * not recorded because of their state in this table (`OptOutNotApplied`):
+   * `confirmed` (a subscription on this table's topic, which would win) or
+   * `none` (maybe an `owners resubscribe` made on purpose); their remembered
+   * addresses are merged. `pc-hygiene owners unsubscribe -- <userId>`
+   * records it.
    */
   readonly optOutsNotApplied: readonly OptOutNotApplied[];
   /** Owners in the directory after the import (`OwnerImportPlan.ownersAfter`: a retry does not change it). */

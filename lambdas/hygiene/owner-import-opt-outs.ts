@@ -22,7 +22,8 @@ import type { ImportedOwner } from './owner-import-rows';
 export interface KeptOptOuts {
   /**
    * `unsubscribed`: recorded (without an ARN) at the owner's address, which
-   * had no state or `none`. Absent: the state is left as it is.
+   * had no state or `pending` ({@link sameAddressOptOuts}). Absent: the state
+   * is left as it is.
    */
   readonly state?: 'unsubscribed';
   /**
@@ -35,16 +36,23 @@ export interface KeptOptOuts {
 
 /**
  * An opt-out a line states at the owner's current address that the import
- * does not record: the owner has a subscription on this table's topic
- * (`state`), and the reconciler lets a subscription it matches win over a
- * recorded `unsubscribed`, so the record would not hold. `pc-hygiene owners
- * unsubscribe <userId>` removes the subscription, then records the opt-out
- * (the import does not talk to SNS).
+ * does not record, because of the owner's state in the table (`state`).
+ * `pc-hygiene owners unsubscribe -- <userId>` records it (removing a
+ * subscription first: the import does not talk to SNS).
  */
 export interface OptOutNotApplied {
   readonly userId: string;
-  /** The owner's state in the table, naming the subscription that is there. */
-  readonly state: 'pending' | 'confirmed';
+  /**
+   * The owner's state in the table. `confirmed`: a subscription on this
+   * table's topic, which the reconciler lets win over a recorded
+   * `unsubscribed`, so the record would not hold. `none`: what
+   * `owners resubscribe` records (an opt-out undone on purpose, which a re-run
+   * of an older export must not bring back without a word); the reconciler
+   * also records it for an owner it keeps no subscription for (route
+   * `relay`, a departed owner, a shared address), which the table cannot tell
+   * apart.
+   */
+  readonly state: 'confirmed' | 'none';
 }
 
 /**
@@ -82,9 +90,14 @@ export interface AddressMove {
 
 /** What an import does with its lines' opt-outs ({@link ImportedOwner.optOuts}). */
 export interface OptOutReport {
-  /** Owners whose line's opt-outs are recorded or merged (something the table did not hold is written). */
+  /**
+   * Owners whose line's opt-outs are all held now, something the table did
+   * not hold written (the `unsubscribed` state, or remembered addresses). An
+   * owner in {@link optOutsNotApplied} is not counted here, even when their
+   * line's remembered addresses were merged.
+   */
   readonly optOutsKept: readonly string[];
-  /** Owners whose line's opt-out at their current address is not recorded, and why. */
+  /** Owners whose line's opt-out at their current address is not recorded, and why (their remembered addresses are merged). */
   readonly optOutsNotApplied: readonly OptOutNotApplied[];
 }
 
@@ -182,9 +195,16 @@ export function planMoveWithLine(
 /**
  * The line's opt-outs for an owner who stays at the table's address: its
  * digests merged into the table's set, and its `unsubscribed` (about this
- * very address) recorded where the table has no state or `none`; nothing
- * more where it is `unsubscribed` already; not applied where a subscription
- * is there (`pending`, `confirmed`: {@link OptOutNotApplied}).
+ * very address) recorded where the table has no state or `pending`; nothing
+ * more where it is `unsubscribed` already; not applied where it is
+ * `confirmed` or `none` ({@link OptOutNotApplied}).
+ *
+ * Why over `pending`: the reconciler records `pending` for a subscription
+ * awaiting confirmation, which SNS lists without its ARN, and such an
+ * arn-less pending subscription never erases a recorded opt-out
+ * (`isArnlessPendingEmail`, subscription-plan.ts). Left `pending`, the owner
+ * would be subscribed again once it expires unconfirmed: another
+ * confirmation email to someone who said stop.
  * @returns the write (absent: nothing to add), and the opt-out not applied
  */
 export function sameAddressOptOuts(
@@ -195,14 +215,14 @@ export function sameAddressOptOuts(
   const optedOutAddresses = union([...remembered], lineDigests(owner, before.email));
   const state = before.subscription;
   const says = owner.optOuts?.unsubscribed === true;
-  const record = says && (state === undefined || state === 'none');
-  const subscribed = state === 'pending' || state === 'confirmed' ? state : undefined;
+  const record = says && (state === undefined || state === 'pending');
+  const refused = state === 'confirmed' || state === 'none' ? state : undefined;
   const write = record || optedOutAddresses.length > remembered.size;
   return {
     ...(write && {
       keptOptOuts: { ...(record && { state: 'unsubscribed' as const }), optedOutAddresses },
     }),
-    ...(says && subscribed !== undefined && { notApplied: { userId: owner.userId, state: subscribed } }),
+    ...(says && refused !== undefined && { notApplied: { userId: owner.userId, state: refused } }),
   };
 }
 

@@ -162,7 +162,7 @@ function ownerAsRead(before: OwnerRecord): OwnerAsRead {
 interface PlannedOwner {
   /** The write; absent: the owner is unchanged. */
   readonly upsert?: OwnerUpsert;
-  /** The line's opt-outs add something the table did not hold ({@link OptOutReport.optOutsKept}). */
+  /** The line's opt-outs are all held now, adding something the table did not ({@link OptOutReport.optOutsKept}). */
   readonly kept: boolean;
   readonly notApplied?: OptOutNotApplied;
 }
@@ -189,7 +189,8 @@ function planExistingOwner(before: OwnerRecord, owner: ImportedOwner): PlannedOw
   const changed = keptOptOuts !== undefined || !sameStatedFields(before, owner);
   return {
     ...(changed && { upsert: { ...base, resetRoute: false, ...(keptOptOuts && { keptOptOuts }) } }),
-    kept: keptOptOuts !== undefined,
+    // An owner whose opt-out is not applied is counted apart (`OptOutReport.optOutsKept`), digests merged or not.
+    kept: keptOptOuts !== undefined && notApplied === undefined,
     ...(notApplied && { notApplied }),
   };
 }

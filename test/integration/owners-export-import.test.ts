@@ -11,8 +11,10 @@
  * (another state, the ARN of the other topic, a bounce of the other SES
  * account) is dropped.
  */
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
@@ -32,6 +34,18 @@ const SOURCE_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene-source';
 const TARGET_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene-target';
 const A = 'ada@example.com';
 const B = 'ada@new.example';
+/** The CLI as an operator's shell runs it (`pc-hygiene`). */
+const CLI = [process.execPath, fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url))];
+
+/** Runs `script` in bash, as an operator pastes an advised command; never rejects on a non-zero exit. */
+function runShell(script: string): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', ['-c', script], (error, _stdout, stderr) => {
+      if (error && typeof error.code !== 'number') return reject(error);
+      resolve({ code: error ? Number(error.code) : 0, stderr });
+    });
+  });
+}
 
 describe('owners export, then owners import into another table', () => {
   const source = useTestDirectoryTable('export-source', 'each');
@@ -115,8 +129,9 @@ describe('owners export, then owners import into another table', () => {
     return exported.stdout;
   }
 
-  /** The real reconciler on the fake SNS, for the target; the addresses it subscribed. */
+  /** The real reconciler on the fake SNS, for the target; the addresses this run subscribed. */
   async function reconcileTarget(): Promise<string[]> {
+    const before = new Set(sns.subscriptionsOf(TARGET_TOPIC).map((s) => s.arn));
     const summary = await reconcileSubscriptions(
       {
         topic: new SnsTopicSubscriptions(createSnsClient({ endpoint: sns.endpoint }), TARGET_TOPIC),
@@ -124,9 +139,12 @@ describe('owners export, then owners import into another table', () => {
       },
       { route: 'sns-email' },
     );
-    const endpoints = sns.subscriptionsOf(TARGET_TOPIC).map((s) => s.endpoint);
-    expect(summary.created).toBe(endpoints.length);
-    return endpoints.sort();
+    const created = sns
+      .subscriptionsOf(TARGET_TOPIC)
+      .filter((s) => !before.has(s.arn))
+      .map((s) => s.endpoint);
+    expect(summary.created).toBe(created.length);
+    return created.sort();
   }
 
   const unsubscribedAt = (email: string, ...opted: string[]) => ({
@@ -242,7 +260,7 @@ describe('owners export, then owners import into another table', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ updated: 0, unchanged: 5, optOutsKept: 0 });
   });
 
-  it('reports, and leaves alone, an opt-out at an address with a subscription on the target’s topic (exit 0)', async () => {
+  it('records an opt-out over pending, and reports, leaving alone, one over a confirmed subscription (exit 0)', async () => {
     await sourceWithOptOuts();
     expect((await importInto(target, 'hr.csv', hrRows(B), '2026-11-03T00:00:00Z')).code).toBe(0);
     const eveArn = `${TARGET_TOPIC}:eve-sub`;
@@ -263,39 +281,150 @@ describe('owners export, then owners import into another table', () => {
       'json',
     );
     expect(planned.code).toBe(0);
-    const summary = JSON.parse(planned.stdout);
-    expect(summary).toMatchObject({ outcome: 'dry-run', updated: 1, unchanged: 4, optOutsKept: 1 });
-    expect(summary.optOutsNotApplied).toEqual(
-      expect.arrayContaining([
-        { userId: 'dan', state: 'pending' },
-        { userId: 'eve', state: 'confirmed' },
-      ]),
-    );
-    expect(summary.optOutsNotApplied).toHaveLength(2);
+    expect(JSON.parse(planned.stdout)).toMatchObject({
+      outcome: 'dry-run',
+      updated: 2,
+      unchanged: 3,
+      optOutsKept: 2,
+      optOutsNotApplied: [{ userId: 'eve', state: 'confirmed' }],
+    });
     expect(planned.stderr).toContain('their opt-out would not be recorded');
 
     const moved = await importInto(target, 'export.jsonl', exported, '2026-11-04T00:00:00Z');
     expect(moved.code).toBe(0);
-    expect(moved.stdout).toContain("0 marked departed, the export's opt-outs kept for 1;");
+    // ada and dan kept; eve counted apart, not among the kept
+    expect(moved.stdout).toContain(
+      "0 marked departed, the export's opt-outs kept for 2 and not applied for 1 (see the warning);",
+    );
     const warning = moved.stderr.trim();
     expect(warning.split('\n')).toHaveLength(1);
     expect(warning).toMatch(
-      /^pc-hygiene owners import: warning: 2 owner\(s\) opted out on the exporting deployment/,
+      /^pc-hygiene owners import: warning: 1 owner\(s\) opted out on the exporting deployment, but have a subscription on this one's topic: eve; their opt-out was not recorded/,
     );
-    expect(warning).toContain('dan (pending)');
-    expect(warning).toContain('eve (confirmed)');
-    expect(warning).toContain('their opt-out was not recorded');
     expect(warning).toMatch(
-      /run \(with the same --stack or --directory-table\): pc-hygiene owners unsubscribe (dan eve|eve dan)$/,
+      /run \(with the same --stack or --directory-table, before --\): pc-hygiene owners unsubscribe -- eve$/,
     );
     const directory = to();
-    expect(await ownerIn(directory, 'dan')).toMatchObject({ subscription: 'pending' });
+    // the reconciler's pending is an arn-less subscription, which never erases a recorded opt-out
+    expect(await ownerIn(directory, 'dan')).toMatchObject({ subscription: 'unsubscribed' });
     expect(await ownerIn(directory, 'dan')).not.toHaveProperty('optedOutAddresses');
     expect(await ownerIn(directory, 'eve')).toMatchObject({
       subscription: 'confirmed',
       subscriptionArn: eveArn,
     });
     expect(await ownerIn(directory, 'ada')).toMatchObject(unsubscribedAt(B, A));
+  });
+
+  it('records the opt-outs of owners the target’s first reconcile subscribed (pending): no later reconcile subscribes them', async () => {
+    await sourceWithOptOuts();
+    expect((await importInto(target, 'hr.csv', hrRows(B), '2026-11-03T00:00:00Z')).code).toBe(0);
+    // the import came after the target's first reconcile: everyone was sent a confirmation email
+    expect(await reconcileTarget()).toHaveLength(5);
+    expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'pending' });
+
+    const moved = await importInto(
+      target,
+      'export.jsonl',
+      await exportSource(),
+      '2026-11-04T00:00:00Z',
+      '--format',
+      'json',
+    );
+
+    expect(moved.stderr).toBe('');
+    expect(JSON.parse(moved.stdout)).toMatchObject({ updated: 3, optOutsKept: 3, optOutsNotApplied: [] });
+    const directory = to();
+    for (const userId of ['ada', 'dan', 'eve']) {
+      expect(await ownerIn(directory, userId)).toMatchObject({ subscription: 'unsubscribed' });
+    }
+    // the next reconcile: the pending confirmations are no one's it can read, and the opt-outs stay
+    expect(await reconcileTarget()).toEqual([]);
+    expect(await ownerIn(directory, 'dan')).toMatchObject({ subscription: 'unsubscribed' });
+    // unconfirmed, they expire: only those who did not say stop are subscribed again
+    expect(sns.expirePending()).toBe(5);
+    expect(await reconcileTarget()).toEqual(['bob@example.com', 'cy@example.com']);
+    expect(await ownerIn(directory, 'dan')).toMatchObject({ subscription: 'unsubscribed' });
+  });
+
+  it('reports, and does not undo, an owners resubscribe when the export is imported again (exit 0)', async () => {
+    await sourceWithOptOuts();
+    const exported = await exportSource();
+    expect((await importInto(target, 'export.jsonl', exported, '2026-11-04T00:00:00Z')).code).toBe(0);
+    expect((await runCli(['owners', 'resubscribe', 'dan', ...directoryFlags(target)])).code).toBe(0);
+    expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'none' });
+
+    const again = await importInto(
+      target,
+      'export-again.jsonl',
+      exported,
+      '2026-11-04T00:00:00Z',
+      '--format',
+      'json',
+    );
+
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      updated: 0,
+      unchanged: 5,
+      optOutsKept: 0,
+      optOutsNotApplied: [{ userId: 'dan', state: 'none' }],
+    });
+    const warning = again.stderr.trim();
+    expect(warning.split('\n')).toHaveLength(1);
+    expect(warning).toContain('but are recorded none on this one: dan; their opt-out was not recorded');
+    expect(warning).toContain('they may have been resubscribed on purpose');
+    expect(warning).toMatch(
+      /If they were not resubscribed, to record it, run \(with the same --stack or --directory-table, before --\): pc-hygiene owners unsubscribe -- dan$/,
+    );
+    expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'none' });
+  });
+
+  it('advises a command that names each id it prints as the id, and counts apart the ids that cannot be typed', async () => {
+    const ids = ['-x', "o'k", 'plain', 'tab\tid'];
+    const jsonl = (extra: Record<string, unknown>) =>
+      ids
+        .map((userId, i) =>
+          JSON.stringify({ userId, email: `u${i}@example.com`, status: 'active', ...extra }),
+        )
+        .join('\n');
+    expect((await importInto(target, 'hr.jsonl', jsonl({}), '2026-11-03T00:00:00Z')).code).toBe(0);
+    const confirmed = ids.map((userId, i) => ({
+      userId,
+      email: `u${i}@example.com`,
+      state: 'confirmed' as const,
+      subscriptionArn: `${TARGET_TOPIC}:${i}`,
+      read: {},
+    }));
+    expect(await to().recordSubscriptionStates(confirmed)).toEqual([]);
+
+    const moved = await importInto(
+      target,
+      'export.jsonl',
+      jsonl({ subscription: 'unsubscribed' }),
+      '2026-11-04T00:00:00Z',
+    );
+
+    expect(moved.code).toBe(0);
+    const warning = moved.stderr.trim();
+    expect(warning.split('\n')).toHaveLength(1);
+    // the list shows the tab as its escape; the command leaves that id out, and says so
+    expect(warning).toContain(`: -x, o'k, plain, tab\\x09id; their opt-out was not recorded`);
+    expect(warning).toContain(
+      'for 1 owner(s) whose ids cannot be typed safely, see --format json (optOutsNotApplied); for the others, run',
+    );
+    const command = /pc-hygiene owners unsubscribe .*$/.exec(warning)?.[0] ?? '';
+    expect(command).toBe("pc-hygiene owners unsubscribe -- -x 'o'\\''k' plain");
+    // run as advised (the table flags before --): the owners it names are the ones recorded
+    const cli = [...CLI, 'owners', 'unsubscribe', '--route', 'relay', ...directoryFlags(target)];
+    const ran = await runShell(command.replace('pc-hygiene owners unsubscribe', cli.join(' ')));
+    expect(ran).toEqual({ code: 0, stderr: '' });
+    const states = await to().getMany(ids);
+    expect(ids.map((id) => states.get(id)?.subscription)).toEqual([
+      'unsubscribed',
+      'unsubscribed',
+      'unsubscribed',
+      'confirmed',
+    ]);
   });
 
   it('remembers an opt-out at the line’s address when the target holds another, and the move records it there', async () => {
@@ -334,7 +463,7 @@ describe('owners export, then owners import into another table', () => {
           await to().recordSubscription({
             userId: 'ada',
             email: B,
-            state: 'pending',
+            state: 'confirmed',
             subscriptionArn: arn,
             read: {},
           }),
@@ -350,11 +479,12 @@ describe('owners export, then owners import into another table', () => {
     }).finally(() => spy.mockRestore());
 
     expect(ran).toBe(true);
-    expect(summary).toMatchObject({ outcome: 'imported', updated: 3, unchanged: 2, optOutsKept: 3 });
-    expect(summary.optOutsNotApplied).toEqual([{ userId: 'ada', state: 'pending' }]);
+    // ada counted apart from the kept (dan, eve)
+    expect(summary).toMatchObject({ outcome: 'imported', updated: 3, unchanged: 2, optOutsKept: 2 });
+    expect(summary.optOutsNotApplied).toEqual([{ userId: 'ada', state: 'confirmed' }]);
     // her digests are merged on the re-plan; the state the reconcile recorded is left alone
     expect(await ownerIn(to(), 'ada')).toMatchObject({
-      subscription: 'pending',
+      subscription: 'confirmed',
       optedOutAddresses: [optedOutAddressDigest(A)],
     });
   });

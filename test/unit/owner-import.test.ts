@@ -292,7 +292,8 @@ describe('planOwnerImport: an export line’s opt-outs are kept, merged, or repo
 
   it.each([
     ['no state', {}],
-    ['none', { subscription: 'none' as const }],
+    // an arn-less pending subscription never erases a recorded opt-out (test/unit/owner-import-opt-outs.test.ts)
+    ['pending', { subscription: 'pending' as const }],
   ])(
     'records unsubscribed at the owner’s address (any spelling) when the table has %s there, merging the digests',
     (_, state) => {
@@ -338,10 +339,14 @@ describe('planOwnerImport: an export line’s opt-outs are kept, merged, or repo
     });
   });
 
-  it.each(['pending', 'confirmed'] as const)(
-    'does not record the opt-out over a %s subscription: reports it not applied, still merging the digests',
+  it.each(['confirmed', 'none'] as const)(
+    'does not record the opt-out over %s (a subscription; maybe resubscribed): reports it not applied, not kept, still merging the digests',
     (state) => {
-      const before: OwnerRecord = { ...active('ada', A), subscription: state, subscriptionArn: 'arn:x' };
+      const before: OwnerRecord = {
+        ...active('ada', A),
+        subscription: state,
+        ...(state === 'confirmed' && { subscriptionArn: 'arn:x' }),
+      };
       const only = planOf(before, line(A, true));
       expect(only).toMatchObject({ upserts: [], unchanged: 1, optOutsKept: [] });
       expect(only.optOutsNotApplied).toEqual([{ userId: 'ada', state }]);
@@ -353,8 +358,10 @@ describe('planOwnerImport: an export line’s opt-outs are kept, merged, or repo
           keptOptOuts: { optedOutAddresses: [digestOld] },
         }),
       ]);
+      // counted apart: not among the owners whose line's opt-outs are all kept
       expect(withDigests).toMatchObject({
-        optOutsKept: ['ada'],
+        updated: 1,
+        optOutsKept: [],
         optOutsNotApplied: [{ userId: 'ada', state }],
       });
     },
@@ -425,7 +432,7 @@ describe('optOutsAfterReplan: the report says what was written', () => {
     };
     const report = {
       optOutsKept: ['ada', 'bob'],
-      optOutsNotApplied: [{ userId: 'cy', state: 'pending' as const }],
+      optOutsNotApplied: [{ userId: 'cy', state: 'none' as const }],
     };
     expect(
       optOutsAfterReplan(report, [refused], {
@@ -435,7 +442,7 @@ describe('optOutsAfterReplan: the report says what was written', () => {
     ).toEqual({
       optOutsKept: ['bob'],
       optOutsNotApplied: [
-        { userId: 'cy', state: 'pending' },
+        { userId: 'cy', state: 'none' },
         { userId: 'ada', state: 'confirmed' },
       ],
     });

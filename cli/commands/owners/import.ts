@@ -11,9 +11,11 @@
  * refused (exit 3) unless `--allow-older`; an import during which another one
  * recorded its snapshot does not record its own, says so and exits 1.
  *
- * An `owners export` line's opt-out that cannot be recorded (the owner has a
- * subscription on this deployment's topic) is a warning on stderr naming the
- * owners and the command that records it (`owners unsubscribe`), with exit 0:
+ * An `owners export` line's opt-out the import does not record (the owner
+ * has a subscription on this deployment's topic, or is recorded `none`, maybe
+ * resubscribed on purpose) is a warning on stderr naming the owners and the
+ * command that records it (`owners unsubscribe -- <ids>`; ids that cannot be
+ * typed faithfully are counted, not put in it), with exit 0:
  * the import itself did what it can, every other owner is written, and a
  * failure exit would make a scheduled import retry what a retry cannot
  * change. The JSON summary lists them (`optOutsNotApplied`).
@@ -93,6 +95,20 @@ function describeRejected(row: RejectedOwnerRow): string {
   return `line ${row.line}${who}: ${row.problems.join('; ')}`;
 }
 
+/**
+ * What the summary line says of the export's opt-outs: the owners whose
+ * line's opt-outs are all kept (`optOutsKept`), and apart, those whose
+ * opt-out was not recorded (`optOutsNotApplied`, named by the warning).
+ */
+function optOutsText(summary: OwnerImportSummary): string {
+  const notApplied = summary.optOutsNotApplied.length;
+  const parts = [
+    ...(summary.optOutsKept > 0 ? [`kept for ${summary.optOutsKept}`] : []),
+    ...(notApplied > 0 ? [`not applied for ${notApplied} (see the warning)`] : []),
+  ];
+  return parts.length === 0 ? '' : `, the export's opt-outs ${parts.join(' and ')}`;
+}
+
 /** The summary line (before sanitising: the recorded instants are stored text). */
 function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
   if (summary.outcome === 'rejected') {
@@ -118,7 +134,7 @@ function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
   const created = summary.tableCreated ? ' (table created)' : '';
   const overridden = summary.guardOverridden ? ` (guard overridden: ${summary.guardReason})` : '';
   const older = summary.olderAllowed ? ` (--allow-older: ${summary.olderReason})` : '';
-  const kept = summary.optOutsKept > 0 ? `, the export's opt-outs kept for ${summary.optOutsKept}` : '';
+  const kept = optOutsText(summary);
   const done =
     `${verb} ${summary.rows} owner(s) into ${summary.table}${created}: ${summary.created} new, ` +
     `${summary.updated} changed, ${summary.unchanged} unchanged, ${summary.markedDeparted} marked departed` +
@@ -153,24 +169,73 @@ function supersededText(summary: OwnerImportSummary): string {
   );
 }
 
-/** A `userId` as one shell word of the advised command: as is when plain, else single-quoted. */
-function shellWord(text: string): string {
+/**
+ * A `userId` as one shell word of the advised command (which puts `--`
+ * before the ids, so one starting with `-` is not read as an option): as is
+ * when plain, else single-quoted. `undefined` when it cannot be typed
+ * faithfully: the sanitiser would change it (a control character printed as
+ * its escape, inside the quotes, would name another id).
+ */
+function shellWord(text: string): string | undefined {
+  if (terminalText(text) !== text) return undefined;
   return /^[\w.@+:=-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /**
- * The warning for owners whose export line's opt-out was not recorded
- * (before sanitising: the ids are the file's text), or `undefined` when none.
+ * How to record the opt-outs of `userIds` (by hand, `owners unsubscribe`),
+ * ending with the command, which names only the ids that can be typed
+ * ({@link shellWord}); the others are counted, to be read from the JSON summary.
  */
-function notAppliedWarning(notApplied: readonly OptOutNotApplied[], dryRun: boolean): string | undefined {
-  if (notApplied.length === 0) return undefined;
-  const owners = notApplied.map(({ userId, state }) => `${userId} (${state})`).join(', ');
+function unsubscribeAdvice(userIds: readonly string[]): string {
+  const words = userIds.map(shellWord).filter((word) => word !== undefined);
+  const untypable = userIds.length - words.length;
+  const apart =
+    untypable === 0
+      ? ''
+      : `for ${untypable} owner(s) whose ids cannot be typed safely, see --format json (optOutsNotApplied)`;
+  if (words.length === 0) return `${apart}, then run pc-hygiene owners unsubscribe -- <userId...>`;
   return (
-    `${notApplied.length} owner(s) opted out on the exporting deployment, but have a subscription on this one's ` +
-    `topic: ${owners}; their opt-out ${dryRun ? 'would not be' : 'was not'} recorded (the reconciler lets the ` +
-    'subscription win). To record it, run (with the same --stack or --directory-table): ' +
-    `pc-hygiene owners unsubscribe ${notApplied.map((n) => shellWord(n.userId)).join(' ')}`
+    `${apart === '' ? '' : `${apart}; for the others, `}run (with the same --stack or --directory-table, before --): ` +
+    `pc-hygiene owners unsubscribe -- ${words.join(' ')}`
   );
+}
+
+/** Why an opt-out was not recorded, by the owner's state in this table ({@link OptOutNotApplied}). */
+const NOT_APPLIED_BECAUSE: Readonly<
+  Record<
+    OptOutNotApplied['state'],
+    { readonly why: string; readonly reason: string; readonly toRecord: string }
+  >
+> = {
+  confirmed: {
+    why: "have a subscription on this one's topic",
+    reason: 'the reconciler lets the subscription win',
+    toRecord: 'To record it (the subscription is removed first), ',
+  },
+  none: {
+    why: 'are recorded none on this one',
+    reason:
+      'none is what pc-hygiene owners resubscribe records, so they may have been resubscribed on purpose; ' +
+      'the reconciler also records none where it keeps no subscription, as on route relay',
+    toRecord: 'If they were not resubscribed, to record it, ',
+  },
+};
+
+/**
+ * The warnings for owners whose export line's opt-out was not recorded, one
+ * line per state in this table (before sanitising: the ids are the file's text).
+ */
+function notAppliedWarnings(notApplied: readonly OptOutNotApplied[], dryRun: boolean): string[] {
+  const states = [...new Set(notApplied.map((entry) => entry.state))].sort();
+  return states.map((state) => {
+    const userIds = notApplied.filter((entry) => entry.state === state).map((entry) => entry.userId);
+    const { why, reason, toRecord } = NOT_APPLIED_BECAUSE[state];
+    return (
+      `${userIds.length} owner(s) opted out on the exporting deployment, but ${why}: ${userIds.join(', ')}; ` +
+      `their opt-out ${dryRun ? 'would not be' : 'was not'} recorded (${reason}). ${toRecord}` +
+      unsubscribeAdvice(userIds)
+    );
+  });
 }
 
 const EXIT_CODE_OF: Readonly<Record<OwnerImportSummary['outcome'], number>> = {
@@ -209,9 +274,9 @@ async function runOwnersImport(
     // The import checks (or creates) the table itself.
     withDirectory(options, (client) => importFile(client, progress), { mayBeMissing: true }),
   );
-  const warning = notAppliedWarning(summary.optOutsNotApplied, options.dryRun ?? false);
-  if (warning !== undefined)
+  for (const warning of notAppliedWarnings(summary.optOutsNotApplied, options.dryRun ?? false)) {
     process.stderr.write(`pc-hygiene owners import: warning: ${terminalText(warning)}\n`);
+  }
   if (options.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     for (const row of summary.rejectedRows) {

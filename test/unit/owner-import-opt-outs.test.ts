@@ -1,0 +1,73 @@
+/**
+ * An export line's opt-out recorded over `pending` holds (docs/deploy.md,
+ * "Moving a directory keeps the opt-outs"): the import's plan records
+ * `unsubscribed` for an owner the table holds `pending` at the line's
+ * address, and the reconciler's plan then keeps it — the arn-less pending
+ * subscription SNS lists at the address is not taken for the owner's, and
+ * once it expires unconfirmed nothing is created. Left `pending`, the owner
+ * would be subscribed again: another confirmation email to someone who said
+ * stop.
+ */
+import { describe, expect, it } from 'vitest';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { planOwnerImport } from '../../lambdas/hygiene/owner-import';
+import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
+import {
+  PENDING_CONFIRMATION_ARN,
+  planSubscriptions,
+  type TopicSubscription,
+} from '../../lambdas/hygiene/subscription-plan';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene';
+const DAN = 'dan@example.com';
+
+/** Dan as the target's first reconcile left him: subscribed, awaiting confirmation (no ARN). */
+const danPending: OwnerRecord = { userId: 'dan', email: DAN, status: 'active', subscription: 'pending' };
+/** Dan's line in the source's export: he said stop there. */
+const danLine: ImportedOwner = {
+  userId: 'dan',
+  email: DAN,
+  status: 'active',
+  optOuts: { unsubscribed: true, optedOutAddresses: [] },
+};
+/** The confirmation SNS sent him: listed without its ARN, so its filter cannot be read. */
+const arnlessPending: TopicSubscription = {
+  arn: PENDING_CONFIRMATION_ARN,
+  protocol: 'email',
+  endpoint: DAN,
+  pending: true,
+};
+
+/** Dan after the import's write of its plan (the state the store records: `unsubscribed`, no ARN). */
+function importedDan(): OwnerRecord {
+  const plan = planOwnerImport(new Map([['dan', danPending]]), [danLine], false);
+  expect(plan).toMatchObject({ updated: 1, optOutsKept: ['dan'], optOutsNotApplied: [] });
+  const [upsert] = plan.upserts;
+  expect(upsert).toMatchObject({ existed: true, resetRoute: false, read: { subscription: 'pending' } });
+  const kept = upsert?.existed && !upsert.resetRoute ? upsert.keptOptOuts : undefined;
+  expect(kept).toEqual({ state: 'unsubscribed', optedOutAddresses: [] });
+  return { ...danPending, subscription: kept?.state };
+}
+
+const reconcile = (owner: OwnerRecord, subscriptions: readonly TopicSubscription[]) =>
+  planSubscriptions({ owners: [owner], subscriptions, topicArn: TOPIC, route: 'sns-email' });
+
+describe('an export line’s opt-out over a pending owner', () => {
+  it('is recorded by the import, and the reconciler keeps it while the confirmation is pending, creating nothing', () => {
+    const plan = reconcile(importedDan(), [arnlessPending]);
+
+    expect(plan.operations).toEqual([]);
+    expect(plan.states).toEqual([{ userId: 'dan', state: 'unsubscribed' }]);
+  });
+
+  it('holds once the unconfirmed subscription expired: nothing is created (left pending, it would be)', () => {
+    const plan = reconcile(importedDan(), []);
+
+    expect(plan.operations).toEqual([]);
+    expect(plan.states).toEqual([{ userId: 'dan', state: 'unsubscribed' }]);
+    // what the import used to leave: a new subscription, another confirmation email
+    expect(reconcile(danPending, []).operations).toEqual([
+      expect.objectContaining({ kind: 'create', userId: 'dan', email: DAN }),
+    ]);
+  });
+});
