@@ -119,12 +119,20 @@ export interface OwnerImportSummary {
   /**
    * Owners whose export line says `unsubscribed` at their current address,
    * not recorded because of their state in this table (`OptOutNotApplied`):
-   * `confirmed` (a subscription on this table's topic, which would win) or
-   * `none` (maybe an `owners resubscribe` made on purpose); their remembered
-   * addresses are merged. `pc-hygiene owners unsubscribe -- <userId>`
-   * records it.
+   * `confirmed` (a subscription on this table's topic, which would win);
+   * their remembered addresses are merged. `pc-hygiene owners unsubscribe --
+   * <userId>` records it.
    */
   readonly optOutsNotApplied: readonly OptOutNotApplied[];
+  /**
+   * Owners (counted in {@link optOutsKept}) whose export line's `unsubscribed`
+   * was (or would be) recorded over the state `none` in this table
+   * (`OptOutReport.optOutsOverNone`): what `owners resubscribe` records, and
+   * what the reconciler records on route relay or where it keeps no
+   * subscription. `pc-hygiene owners resubscribe -- <userId>` undoes it for
+   * one resubscribed on purpose.
+   */
+  readonly optOutsOverNone: readonly string[];
   /** Owners in the directory after the import (`OwnerImportPlan.ownersAfter`: a retry does not change it). */
   readonly owners: number;
   readonly asOf: string;
@@ -267,11 +275,15 @@ export class OwnersChangedMeanwhileError extends Error {
 }
 
 /** The summary's opt-out fields. */
-type OptOutSummary = Pick<OwnerImportSummary, 'optOutsKept' | 'optOutsNotApplied'>;
+type OptOutSummary = Pick<OwnerImportSummary, 'optOutsKept' | 'optOutsNotApplied' | 'optOutsOverNone'>;
 
 /** The summary's opt-out fields of a plan's (or a write's) report. */
 function optOutSummary(report: OptOutReport): OptOutSummary {
-  return { optOutsKept: report.optOutsKept.length, optOutsNotApplied: report.optOutsNotApplied };
+  return {
+    optOutsKept: report.optOutsKept.length,
+    optOutsNotApplied: report.optOutsNotApplied,
+    optOutsOverNone: report.optOutsOverNone,
+  };
 }
 
 /** What {@link writeOwners} wrote: the counts and the opt-out fields. */
@@ -367,7 +379,7 @@ export async function importOwnerFile(
     unchanged: 0,
     markedDeparted: 0,
     owners: 0,
-    ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [] }),
+    ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [], optOutsOverNone: [] }),
   };
   if (checked.rejected.length > 0) {
     return {

@@ -8,7 +8,8 @@
  * Why on its own: a person who said stop must stay stopped through any
  * import (a move, an edited line, a directory moved to another table), so
  * each opt-out is kept, remembered, or reported ({@link OptOutNotApplied}),
- * never dropped without a word; the plan (owner-import.ts) only places the
+ * never dropped without a word (one recorded over `none` is named too:
+ * {@link OptOutReport.optOutsOverNone}); the plan (owner-import.ts) only places the
  * result in an owner's write.
  */
 import { optedOutAddressDigest } from './opted-out-address';
@@ -22,8 +23,8 @@ import type { ImportedOwner } from './owner-import-rows';
 export interface KeptOptOuts {
   /**
    * `unsubscribed`: recorded (without an ARN) at the owner's address, which
-   * had no state or `pending` ({@link sameAddressOptOuts}). Absent: the state
-   * is left as it is.
+   * had no state, `pending` or `none` ({@link sameAddressOptOuts}). Absent:
+   * the state is left as it is.
    */
   readonly state?: 'unsubscribed';
   /**
@@ -43,16 +44,12 @@ export interface KeptOptOuts {
 export interface OptOutNotApplied {
   readonly userId: string;
   /**
-   * The owner's state in the table. `confirmed`: a subscription on this
+   * The owner's state in the table: `confirmed`, a subscription on this
    * table's topic, which the reconciler lets win over a recorded
-   * `unsubscribed`, so the record would not hold. `none`: what
-   * `owners resubscribe` records (an opt-out undone on purpose, which a re-run
-   * of an older export must not bring back without a word); the reconciler
-   * also records it for an owner it keeps no subscription for (route
-   * `relay`, a departed owner, a shared address), which the table cannot tell
-   * apart.
+   * `unsubscribed`, so the record would not hold. (Over `none` the opt-out
+   * is recorded, and named apart: {@link OptOutReport.optOutsOverNone}.)
    */
-  readonly state: 'confirmed' | 'none';
+  readonly state: 'confirmed';
 }
 
 /**
@@ -99,6 +96,17 @@ export interface OptOutReport {
   readonly optOutsKept: readonly string[];
   /** Owners whose line's opt-out at their current address is not recorded, and why (their remembered addresses are merged). */
   readonly optOutsNotApplied: readonly OptOutNotApplied[];
+  /**
+   * Owners (also in {@link optOutsKept}) whose `unsubscribed` was recorded at
+   * their current address over the table's `none`: what `owners resubscribe`
+   * records (an opt-out undone on purpose, which a re-run of an older export
+   * now undoes in turn), and what the reconciler records for an owner it
+   * keeps no subscription for (every owner on route `relay`, a shared
+   * address), which the table cannot tell apart. The person's stop wins;
+   * the operator is told, to resubscribe any that were resubscribed on
+   * purpose.
+   */
+  readonly optOutsOverNone: readonly string[];
 }
 
 /**
@@ -195,9 +203,10 @@ export function planMoveWithLine(
 /**
  * The line's opt-outs for an owner who stays at the table's address: its
  * digests merged into the table's set, and its `unsubscribed` (about this
- * very address) recorded where the table has no state or `pending`; nothing
- * more where it is `unsubscribed` already; not applied where it is
- * `confirmed` or `none` ({@link OptOutNotApplied}).
+ * very address) recorded where the table has no state, `pending` or `none`
+ * (`overNone`: {@link OptOutReport.optOutsOverNone}); nothing more where it
+ * is `unsubscribed` already; not applied where it is `confirmed`
+ * ({@link OptOutNotApplied}).
  *
  * Why over `pending`: the reconciler records `pending` for a subscription
  * awaiting confirmation, which SNS lists without its ARN, and such an
@@ -205,24 +214,30 @@ export function planMoveWithLine(
  * (`isArnlessPendingEmail`, subscription-plan.ts). Left `pending`, the owner
  * would be subscribed again once it expires unconfirmed: another
  * confirmation email to someone who said stop.
- * @returns the write (absent: nothing to add), and the opt-out not applied
+ *
+ * Why over `none`: the reconciler records it for every owner on route
+ * `relay` (and where it keeps no subscription), so leaving it would let the
+ * relay email everyone who said stop once any reconcile ran. It is also
+ * what `owners resubscribe` records, which the table cannot tell apart: the
+ * person's stop wins, and the operator is told (`overNone`).
+ * @returns the write (absent: nothing to add), the opt-out not applied, and whether `unsubscribed` is recorded over `none`
  */
 export function sameAddressOptOuts(
   before: OwnerRecord,
   owner: ImportedOwner,
-): { keptOptOuts?: KeptOptOuts; notApplied?: OptOutNotApplied } {
+): { keptOptOuts?: KeptOptOuts; notApplied?: OptOutNotApplied; overNone: boolean } {
   const remembered = new Set(before.optedOutAddresses ?? []);
   const optedOutAddresses = union([...remembered], lineDigests(owner, before.email));
   const state = before.subscription;
   const says = owner.optOuts?.unsubscribed === true;
-  const record = says && (state === undefined || state === 'pending');
-  const refused = state === 'confirmed' || state === 'none' ? state : undefined;
+  const record = says && (state === undefined || state === 'pending' || state === 'none');
   const write = record || optedOutAddresses.length > remembered.size;
   return {
     ...(write && {
       keptOptOuts: { ...(record && { state: 'unsubscribed' as const }), optedOutAddresses },
     }),
-    ...(says && refused !== undefined && { notApplied: { userId: owner.userId, state: refused } }),
+    ...(says && state === 'confirmed' && { notApplied: { userId: owner.userId, state } }),
+    overNone: record && state === 'none',
   };
 }
 
@@ -242,11 +257,13 @@ export function optOutsAfterReplan(
   replan: OptOutReport,
 ): OptOutReport {
   const again = new Set(refused.map((upsert) => upsert.owner.userId));
+  const notAgain = (id: string) => !again.has(id);
   return {
-    optOutsKept: [...report.optOutsKept.filter((id) => !again.has(id)), ...replan.optOutsKept],
+    optOutsKept: [...report.optOutsKept.filter(notAgain), ...replan.optOutsKept],
     optOutsNotApplied: [
-      ...report.optOutsNotApplied.filter((entry) => !again.has(entry.userId)),
+      ...report.optOutsNotApplied.filter((entry) => notAgain(entry.userId)),
       ...replan.optOutsNotApplied,
     ],
+    optOutsOverNone: [...report.optOutsOverNone.filter(notAgain), ...replan.optOutsOverNone],
   };
 }

@@ -5,7 +5,9 @@
  * processes, DynamoDB Local). An owner new to the target keeps an
  * `unsubscribed` state and the opt-out digests of their line; one a first HR
  * import already put there gets the digests merged and the opt-out recorded
- * at their address, unless a subscription is there (reported, exit 0). So the
+ * at their address, unless a subscription is there (reported, exit 0); over
+ * the state `none` (a relay reconcile's, or `owners resubscribe`'s) it is
+ * recorded and named in a notice with the command that undoes it. So the
  * target's first reconcile (the real reconciler on the SNS-compatible local
  * server) subscribes nobody who said stop; the rest of the line's route state
  * (another state, the ARN of the other topic, a bounce of the other SES
@@ -129,15 +131,15 @@ describe('owners export, then owners import into another table', () => {
     return exported.stdout;
   }
 
-  /** The real reconciler on the fake SNS, for the target; the addresses this run subscribed. */
-  async function reconcileTarget(): Promise<string[]> {
+  /** The real reconciler on the fake SNS, for the target (on `route`); the addresses this run subscribed. */
+  async function reconcileTarget(route: 'sns-email' | 'relay' = 'sns-email'): Promise<string[]> {
     const before = new Set(sns.subscriptionsOf(TARGET_TOPIC).map((s) => s.arn));
     const summary = await reconcileSubscriptions(
       {
         topic: new SnsTopicSubscriptions(createSnsClient({ endpoint: sns.endpoint }), TARGET_TOPIC),
         directory: to(),
       },
-      { route: 'sns-email' },
+      { route },
     );
     const created = sns
       .subscriptionsOf(TARGET_TOPIC)
@@ -145,6 +147,34 @@ describe('owners export, then owners import into another table', () => {
       .map((s) => s.endpoint);
     expect(summary.created).toBe(created.length);
     return created.sort();
+  }
+
+  /** Runs an advised `pc-hygiene owners <subcommand> -- ...` command through bash, on the target, as pasted. */
+  const runAdvised = (command: string, subcommand: 'unsubscribe' | 'resubscribe') => {
+    // unsubscribe asks the route (it removes a subscription on sns-email); resubscribe only records none
+    const route = subcommand === 'unsubscribe' ? ['--route', 'relay'] : [];
+    const cli = [...CLI, 'owners', subcommand, ...route, ...directoryFlags(target)];
+    return runShell(command.replace(`pc-hygiene owners ${subcommand}`, cli.join(' ')));
+  };
+
+  /** Ids a shell must quote (`-x` an option, `o'k` a quote) or cannot be given as printed (a tab). */
+  const awkwardIds = ['-x', "o'k", 'plain', 'tab\tid'];
+  /** A JSON Lines file of {@link awkwardIds} at `u<i>@example.com` (`extra`: more fields). */
+  const awkwardJsonl = (extra: Record<string, unknown>) =>
+    awkwardIds
+      .map((userId, i) => JSON.stringify({ userId, email: `u${i}@example.com`, status: 'active', ...extra }))
+      .join('\n');
+  /** Records each of {@link awkwardIds} in the target in `state` (an HR import first). */
+  async function awkwardOwnersIn(state: 'confirmed' | 'none'): Promise<void> {
+    expect((await importInto(target, 'hr.jsonl', awkwardJsonl({}), '2026-11-03T00:00:00Z')).code).toBe(0);
+    const states = awkwardIds.map((userId, i) => ({
+      userId,
+      email: `u${i}@example.com`,
+      state,
+      ...(state === 'confirmed' && { subscriptionArn: `${TARGET_TOPIC}:${i}` }),
+      read: {},
+    }));
+    expect(await to().recordSubscriptionStates(states)).toEqual([]);
   }
 
   const unsubscribedAt = (email: string, ...opted: string[]) => ({
@@ -346,61 +376,137 @@ describe('owners export, then owners import into another table', () => {
     expect(await ownerIn(directory, 'dan')).toMatchObject({ subscription: 'unsubscribed' });
   });
 
-  it('reports, and does not undo, an owners resubscribe when the export is imported again (exit 0)', async () => {
+  it('records the opt-out over an owners resubscribe when the export is imported again, with a notice naming how to undo it (exit 0)', async () => {
     await sourceWithOptOuts();
     const exported = await exportSource();
     expect((await importInto(target, 'export.jsonl', exported, '2026-11-04T00:00:00Z')).code).toBe(0);
     expect((await runCli(['owners', 'resubscribe', 'dan', ...directoryFlags(target)])).code).toBe(0);
     expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'none' });
 
-    const again = await importInto(
+    const planned = await importInto(target, 'dry.jsonl', exported, '2026-11-04T00:00:00Z', '--dry-run');
+    expect(planned.code).toBe(0);
+    expect(planned.stderr).toContain(
+      '1 owner(s) who opted out on the exporting deployment would be recorded',
+    );
+    expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'none' });
+
+    const again = await importInto(target, 'export-again.jsonl', exported, '2026-11-04T00:00:00Z');
+
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      "0 marked departed, the export's opt-outs kept for 1 (1 over none: see the notice);",
+    );
+    const notice = again.stderr.trim();
+    expect(notice.split('\n')).toHaveLength(1);
+    expect(notice).toMatch(
+      /^pc-hygiene owners import: notice: 1 owner\(s\) who opted out on the exporting deployment were recorded unsubscribed though this table had none: dan \(none is what pc-hygiene owners resubscribe records, and what the reconciler records on route relay or where it keeps no subscription\)\. /,
+    );
+    expect(notice).toMatch(
+      /If any was resubscribed on purpose, run \(with the same --stack or --directory-table, before --\): pc-hygiene owners resubscribe -- dan$/,
+    );
+    expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'unsubscribed' });
+    // the JSON summary names him too; a re-run finds his stop recorded: nothing to write, no notice
+    const rerun = await importInto(
       target,
-      'export-again.jsonl',
+      'rerun.jsonl',
       exported,
       '2026-11-04T00:00:00Z',
       '--format',
       'json',
     );
+    expect(rerun.stderr).toBe('');
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ updated: 0, optOutsKept: 0, optOutsOverNone: [] });
 
-    expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({
-      updated: 0,
-      unchanged: 5,
-      optOutsKept: 0,
-      optOutsNotApplied: [{ userId: 'dan', state: 'none' }],
-    });
-    const warning = again.stderr.trim();
-    expect(warning.split('\n')).toHaveLength(1);
-    expect(warning).toContain('but are recorded none on this one: dan; their opt-out was not recorded');
-    expect(warning).toContain('they may have been resubscribed on purpose');
-    expect(warning).toMatch(
-      /If they were not resubscribed, to record it, run \(with the same --stack or --directory-table, before --\): pc-hygiene owners unsubscribe -- dan$/,
-    );
+    // the advised command, run as pasted, resubscribes him again
+    const command = /pc-hygiene owners resubscribe -- .*$/.exec(notice)?.[0] ?? '';
+    expect(await runAdvised(command, 'resubscribe')).toEqual({ code: 0, stderr: '' });
     expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'none' });
   });
 
-  it('advises a command that names each id it prints as the id, and counts apart the ids that cannot be typed', async () => {
-    const ids = ['-x', "o'k", 'plain', 'tab\tid'];
-    const jsonl = (extra: Record<string, unknown>) =>
-      ids
-        .map((userId, i) =>
-          JSON.stringify({ userId, email: `u${i}@example.com`, status: 'active', ...extra }),
-        )
-        .join('\n');
-    expect((await importInto(target, 'hr.jsonl', jsonl({}), '2026-11-03T00:00:00Z')).code).toBe(0);
-    const confirmed = ids.map((userId, i) => ({
-      userId,
-      email: `u${i}@example.com`,
-      state: 'confirmed' as const,
-      subscriptionArn: `${TARGET_TOPIC}:${i}`,
-      read: {},
-    }));
-    expect(await to().recordSubscriptionStates(confirmed)).toEqual([]);
+  it('records the opt-outs of owners a relay reconcile recorded none, so the relay emails none of them', async () => {
+    await sourceWithOptOuts();
+    expect((await importInto(target, 'hr.csv', hrRows(B), '2026-11-03T00:00:00Z')).code).toBe(0);
+    // the target's first reconcile ran on sns-email (everyone pending), then the deployment moved to route relay:
+    // its reconcile keeps no subscription and records every owner none
+    expect(await reconcileTarget()).toHaveLength(5);
+    expect(await reconcileTarget('relay')).toEqual([]);
+    const directory = to();
+    for (const userId of ['ada', 'bob', 'cy', 'dan', 'eve']) {
+      expect(await ownerIn(directory, userId)).toMatchObject({ subscription: 'none' });
+    }
 
     const moved = await importInto(
       target,
       'export.jsonl',
-      jsonl({ subscription: 'unsubscribed' }),
+      await exportSource(),
+      '2026-11-04T00:00:00Z',
+      '--format',
+      'json',
+    );
+
+    expect(moved.code).toBe(0);
+    const summary = JSON.parse(moved.stdout);
+    expect(summary).toMatchObject({ updated: 3, unchanged: 2, optOutsKept: 3, optOutsNotApplied: [] });
+    const overNone: string[] = summary.optOutsOverNone;
+    expect([...overNone].sort()).toEqual(['ada', 'dan', 'eve']);
+    const notice = moved.stderr.trim();
+    expect(notice.split('\n')).toHaveLength(1);
+    expect(notice).toContain(
+      `were recorded unsubscribed though this table had none: ${overNone.join(', ')} (`,
+    );
+    expect(notice).toMatch(new RegExp(`pc-hygiene owners resubscribe -- ${overNone.join(' ')}$`));
+    for (const userId of overNone) {
+      expect(await ownerIn(directory, userId)).toMatchObject({ subscription: 'unsubscribed' });
+    }
+    // the next relay reconcile keeps the stops: the relay reaches only those who did not say stop
+    expect(await reconcileTarget('relay')).toEqual([]);
+    for (const userId of ['ada', 'dan', 'eve']) {
+      expect(reachabilityOf(await ownerIn(directory, userId), 'relay')).toEqual({
+        reachable: false,
+        reason: 'unsubscribed',
+      });
+    }
+    for (const userId of ['bob', 'cy']) {
+      expect(reachabilityOf(await ownerIn(directory, userId), 'relay')).toEqual({ reachable: true });
+    }
+  });
+
+  it('advises a resubscribe command (after --) that names each id it prints as the id, counting apart the ids that cannot be typed', async () => {
+    await awkwardOwnersIn('none');
+
+    const moved = await importInto(
+      target,
+      'export.jsonl',
+      awkwardJsonl({ subscription: 'unsubscribed' }),
+      '2026-11-04T00:00:00Z',
+    );
+
+    expect(moved.code).toBe(0);
+    const notice = moved.stderr.trim();
+    expect(notice.split('\n')).toHaveLength(1);
+    expect(notice).toContain(`had none: -x, o'k, plain, tab\\x09id (none is`);
+    expect(notice).toContain(
+      'for 1 owner(s) whose ids cannot be typed safely, see --format json (optOutsOverNone); for the others, run',
+    );
+    const command = /pc-hygiene owners resubscribe -- .*$/.exec(notice)?.[0] ?? '';
+    expect(command).toBe("pc-hygiene owners resubscribe -- -x 'o'\\''k' plain");
+    const states = async () => {
+      const read = await to().getMany(awkwardIds);
+      return awkwardIds.map((id) => read.get(id)?.subscription);
+    };
+    expect(await states()).toEqual(['unsubscribed', 'unsubscribed', 'unsubscribed', 'unsubscribed']);
+    // run as advised: resubscribe takes the ids after --, `-x` among them, and undoes exactly those
+    expect(await runAdvised(command, 'resubscribe')).toEqual({ code: 0, stderr: '' });
+    expect(await states()).toEqual(['none', 'none', 'none', 'unsubscribed']);
+  });
+
+  it('advises a command that names each id it prints as the id, and counts apart the ids that cannot be typed', async () => {
+    await awkwardOwnersIn('confirmed');
+
+    const moved = await importInto(
+      target,
+      'export.jsonl',
+      awkwardJsonl({ subscription: 'unsubscribed' }),
       '2026-11-04T00:00:00Z',
     );
 
@@ -415,11 +521,9 @@ describe('owners export, then owners import into another table', () => {
     const command = /pc-hygiene owners unsubscribe .*$/.exec(warning)?.[0] ?? '';
     expect(command).toBe("pc-hygiene owners unsubscribe -- -x 'o'\\''k' plain");
     // run as advised (the table flags before --): the owners it names are the ones recorded
-    const cli = [...CLI, 'owners', 'unsubscribe', '--route', 'relay', ...directoryFlags(target)];
-    const ran = await runShell(command.replace('pc-hygiene owners unsubscribe', cli.join(' ')));
-    expect(ran).toEqual({ code: 0, stderr: '' });
-    const states = await to().getMany(ids);
-    expect(ids.map((id) => states.get(id)?.subscription)).toEqual([
+    expect(await runAdvised(command, 'unsubscribe')).toEqual({ code: 0, stderr: '' });
+    const states = await to().getMany(awkwardIds);
+    expect(awkwardIds.map((id) => states.get(id)?.subscription)).toEqual([
       'unsubscribed',
       'unsubscribed',
       'unsubscribed',

@@ -6,10 +6,11 @@
  * subscription SNS lists at the address is not taken for the owner's, and
  * once it expires unconfirmed nothing is created. Left `pending`, the owner
  * would be subscribed again: another confirmation email to someone who said
- * stop.
+ * stop. Likewise over `none`, which a reconcile on route `relay` records for
+ * every owner: left `none`, the relay would email someone who said stop.
  */
 import { describe, expect, it } from 'vitest';
-import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { planOwnerImport } from '../../lambdas/hygiene/owner-import';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
 import {
@@ -41,7 +42,12 @@ const arnlessPending: TopicSubscription = {
 /** Dan after the import's write of its plan (the state the store records: `unsubscribed`, no ARN). */
 function importedDan(): OwnerRecord {
   const plan = planOwnerImport(new Map([['dan', danPending]]), [danLine], false);
-  expect(plan).toMatchObject({ updated: 1, optOutsKept: ['dan'], optOutsNotApplied: [] });
+  expect(plan).toMatchObject({
+    updated: 1,
+    optOutsKept: ['dan'],
+    optOutsNotApplied: [],
+    optOutsOverNone: [],
+  });
   const [upsert] = plan.upserts;
   expect(upsert).toMatchObject({ existed: true, resetRoute: false, read: { subscription: 'pending' } });
   const kept = upsert?.existed && !upsert.resetRoute ? upsert.keptOptOuts : undefined;
@@ -69,5 +75,32 @@ describe('an export line’s opt-out over a pending owner', () => {
     expect(reconcile(danPending, []).operations).toEqual([
       expect.objectContaining({ kind: 'create', userId: 'dan', email: DAN }),
     ]);
+  });
+});
+
+describe('an export line’s opt-out over the none a relay reconcile recorded', () => {
+  const danAsHrImported: OwnerRecord = { userId: 'dan', email: DAN, status: 'active' };
+  const relayStateOf = (owner: OwnerRecord) =>
+    planSubscriptions({ owners: [owner], subscriptions: [], topicArn: TOPIC, route: 'relay' }).states;
+
+  it('is recorded by the import and named apart; the relay reconcile keeps it, and the relay does not email him', () => {
+    // the target's first reconcile, on route relay: every owner recorded none
+    expect(relayStateOf(danAsHrImported)).toEqual([{ userId: 'dan', state: 'none' }]);
+    const danNone: OwnerRecord = { ...danAsHrImported, subscription: 'none' };
+    expect(reachabilityOf(danNone, 'relay')).toEqual({ reachable: true });
+
+    const plan = planOwnerImport(new Map([['dan', danNone]]), [danLine], false);
+
+    expect(plan).toMatchObject({
+      updated: 1,
+      optOutsKept: ['dan'],
+      optOutsNotApplied: [],
+      optOutsOverNone: ['dan'],
+    });
+    const [upsert] = plan.upserts;
+    expect(upsert).toMatchObject({ read: { subscription: 'none' }, keptOptOuts: { state: 'unsubscribed' } });
+    const imported: OwnerRecord = { ...danNone, subscription: 'unsubscribed' };
+    expect(relayStateOf(imported)).toEqual([{ userId: 'dan', state: 'unsubscribed' }]);
+    expect(reachabilityOf(imported, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
   });
 });

@@ -287,16 +287,23 @@ describe('planOwnerImport: an export line’s opt-outs are kept, merged, or repo
       ['bob', false, { state: 'unsubscribed', optedOutAddresses: [] }],
       ['cy', false, { optedOutAddresses: [digestOld] }],
     ]);
-    expect(plan).toMatchObject({ created: 3, optOutsKept: ['ada', 'bob', 'cy'], optOutsNotApplied: [] });
+    expect(plan).toMatchObject({
+      created: 3,
+      optOutsKept: ['ada', 'bob', 'cy'],
+      optOutsNotApplied: [],
+      optOutsOverNone: [],
+    });
   });
 
   it.each([
-    ['no state', {}],
+    ['no state', {}, []],
     // an arn-less pending subscription never erases a recorded opt-out (test/unit/owner-import-opt-outs.test.ts)
-    ['pending', { subscription: 'pending' as const }],
+    ['pending', { subscription: 'pending' as const }, []],
+    // what a relay reconcile records for everyone (or owners resubscribe): the stop wins, named apart
+    ['none', { subscription: 'none' as const }, ['ada']],
   ])(
     'records unsubscribed at the owner’s address (any spelling) when the table has %s there, merging the digests',
-    (_, state) => {
+    (_, state, overNone) => {
       const before: OwnerRecord = {
         ...active('ada', A),
         ...state,
@@ -313,9 +320,27 @@ describe('planOwnerImport: an export line’s opt-outs are kept, merged, or repo
           keptOptOuts: { state: 'unsubscribed', optedOutAddresses: [digestB, digestOld].sort() },
         },
       ]);
-      expect(plan).toMatchObject({ updated: 1, unchanged: 0, optOutsKept: ['ada'], optOutsNotApplied: [] });
+      expect(plan).toMatchObject({
+        updated: 1,
+        unchanged: 0,
+        optOutsKept: ['ada'],
+        optOutsNotApplied: [],
+        optOutsOverNone: overNone,
+      });
     },
   );
+
+  it('names over none only an owner whose unsubscribed it records there, not one whose line adds digests only', () => {
+    const before: OwnerRecord = { ...active('ada', A), subscription: 'none' };
+    const digestsOnly = planOf(before, line(A, false, [digestOld]));
+    expect(digestsOnly.upserts).toEqual([
+      expect.objectContaining({ keptOptOuts: { optedOutAddresses: [digestOld] } }),
+    ]);
+    expect(digestsOnly).toMatchObject({ optOutsKept: ['ada'], optOutsOverNone: [] });
+    // a move away from none: the new address's state, not a state recorded over none
+    const moved = planOf(before, line(B, true));
+    expect(moved).toMatchObject({ optOutsKept: ['ada'], optOutsOverNone: [] });
+  });
 
   it('writes an owner whose stated fields are unchanged when the line has digests the table lacks, and only those', () => {
     const before: OwnerRecord = {
@@ -339,33 +364,26 @@ describe('planOwnerImport: an export line’s opt-outs are kept, merged, or repo
     });
   });
 
-  it.each(['confirmed', 'none'] as const)(
-    'does not record the opt-out over %s (a subscription; maybe resubscribed): reports it not applied, not kept, still merging the digests',
-    (state) => {
-      const before: OwnerRecord = {
-        ...active('ada', A),
-        subscription: state,
-        ...(state === 'confirmed' && { subscriptionArn: 'arn:x' }),
-      };
-      const only = planOf(before, line(A, true));
-      expect(only).toMatchObject({ upserts: [], unchanged: 1, optOutsKept: [] });
-      expect(only.optOutsNotApplied).toEqual([{ userId: 'ada', state }]);
+  it('does not record the opt-out over a confirmed subscription: reports it not applied, not kept, still merging the digests', () => {
+    const before: OwnerRecord = { ...active('ada', A), subscription: 'confirmed', subscriptionArn: 'arn:x' };
+    const only = planOf(before, line(A, true));
+    expect(only).toMatchObject({ upserts: [], unchanged: 1, optOutsKept: [], optOutsOverNone: [] });
+    expect(only.optOutsNotApplied).toEqual([{ userId: 'ada', state: 'confirmed' }]);
 
-      const withDigests = planOf(before, line(A, true, [digestOld]));
-      expect(withDigests.upserts).toEqual([
-        expect.objectContaining({
-          read: { email: A, subscription: state },
-          keptOptOuts: { optedOutAddresses: [digestOld] },
-        }),
-      ]);
-      // counted apart: not among the owners whose line's opt-outs are all kept
-      expect(withDigests).toMatchObject({
-        updated: 1,
-        optOutsKept: [],
-        optOutsNotApplied: [{ userId: 'ada', state }],
-      });
-    },
-  );
+    const withDigests = planOf(before, line(A, true, [digestOld]));
+    expect(withDigests.upserts).toEqual([
+      expect.objectContaining({
+        read: { email: A, subscription: 'confirmed' },
+        keptOptOuts: { optedOutAddresses: [digestOld] },
+      }),
+    ]);
+    // counted apart: not among the owners whose line's opt-outs are all kept
+    expect(withDigests).toMatchObject({
+      updated: 1,
+      optOutsKept: [],
+      optOutsNotApplied: [{ userId: 'ada', state: 'confirmed' }],
+    });
+  });
 
   it('remembers an opt-out at the line’s address when the table has another: the move records it there', () => {
     const before: OwnerRecord = {
@@ -431,21 +449,32 @@ describe('optOutsAfterReplan: the report says what was written', () => {
       read: {},
     };
     const report = {
-      optOutsKept: ['ada', 'bob'],
-      optOutsNotApplied: [{ userId: 'cy', state: 'none' as const }],
+      optOutsKept: ['ada', 'bob', 'dan'],
+      optOutsNotApplied: [{ userId: 'cy', state: 'confirmed' as const }],
+      optOutsOverNone: ['ada', 'dan'],
     };
     expect(
       optOutsAfterReplan(report, [refused], {
         optOutsKept: [],
         optOutsNotApplied: [{ userId: 'ada', state: 'confirmed' }],
+        optOutsOverNone: [],
       }),
     ).toEqual({
-      optOutsKept: ['bob'],
+      optOutsKept: ['bob', 'dan'],
       optOutsNotApplied: [
-        { userId: 'cy', state: 'none' },
+        { userId: 'cy', state: 'confirmed' },
         { userId: 'ada', state: 'confirmed' },
       ],
+      optOutsOverNone: ['dan'],
     });
+    // one re-planned over none (a relay reconcile recorded none meanwhile) is named as the re-plan says
+    expect(
+      optOutsAfterReplan({ ...report, optOutsOverNone: [] }, [refused], {
+        optOutsKept: ['ada'],
+        optOutsNotApplied: [],
+        optOutsOverNone: ['ada'],
+      }),
+    ).toMatchObject({ optOutsKept: ['bob', 'dan', 'ada'], optOutsOverNone: ['ada'] });
   });
 });
 

@@ -12,13 +12,16 @@
  * recorded its snapshot does not record its own, says so and exits 1.
  *
  * An `owners export` line's opt-out the import does not record (the owner
- * has a subscription on this deployment's topic, or is recorded `none`, maybe
- * resubscribed on purpose) is a warning on stderr naming the owners and the
- * command that records it (`owners unsubscribe -- <ids>`; ids that cannot be
- * typed faithfully are counted, not put in it), with exit 0:
- * the import itself did what it can, every other owner is written, and a
- * failure exit would make a scheduled import retry what a retry cannot
- * change. The JSON summary lists them (`optOutsNotApplied`).
+ * has a subscription on this deployment's topic) is a warning on stderr
+ * naming the owners and the command that records it (`owners unsubscribe --
+ * <ids>`; ids that cannot be typed faithfully are counted, not put in it),
+ * with exit 0: the import itself did what it can, every other owner is
+ * written, and a failure exit would make a scheduled import retry what a
+ * retry cannot change. The JSON summary lists them (`optOutsNotApplied`).
+ * One recorded over the state `none` (what `owners resubscribe` records, and
+ * the reconciler on route relay) is a notice on stderr naming the owners and
+ * `owners resubscribe -- <ids>`, for any resubscribed on purpose (JSON
+ * `optOutsOverNone`).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
@@ -97,13 +100,16 @@ function describeRejected(row: RejectedOwnerRow): string {
 
 /**
  * What the summary line says of the export's opt-outs: the owners whose
- * line's opt-outs are all kept (`optOutsKept`), and apart, those whose
- * opt-out was not recorded (`optOutsNotApplied`, named by the warning).
+ * line's opt-outs are all kept (`optOutsKept`; among them, those recorded
+ * over `none`, named by the notice), and apart, those whose opt-out was not
+ * recorded (`optOutsNotApplied`, named by the warning).
  */
 function optOutsText(summary: OwnerImportSummary): string {
   const notApplied = summary.optOutsNotApplied.length;
+  const overNone = summary.optOutsOverNone.length;
+  const overNoneText = overNone > 0 ? ` (${overNone} over none: see the notice)` : '';
   const parts = [
-    ...(summary.optOutsKept > 0 ? [`kept for ${summary.optOutsKept}`] : []),
+    ...(summary.optOutsKept > 0 ? [`kept for ${summary.optOutsKept}${overNoneText}`] : []),
     ...(notApplied > 0 ? [`not applied for ${notApplied} (see the warning)`] : []),
   ];
   return parts.length === 0 ? '' : `, the export's opt-outs ${parts.join(' and ')}`;
@@ -182,60 +188,59 @@ function shellWord(text: string): string | undefined {
 }
 
 /**
- * How to record the opt-outs of `userIds` (by hand, `owners unsubscribe`),
- * ending with the command, which names only the ids that can be typed
- * ({@link shellWord}); the others are counted, to be read from the JSON summary.
+ * How to run `pc-hygiene owners <subcommand>` for `userIds` by hand, ending
+ * with the command, which names only the ids that can be typed
+ * ({@link shellWord}); the others are counted, to be read from the JSON
+ * summary's `field`.
  */
-function unsubscribeAdvice(userIds: readonly string[]): string {
+function commandAdvice(
+  subcommand: 'unsubscribe' | 'resubscribe',
+  field: string,
+  userIds: readonly string[],
+): string {
   const words = userIds.map(shellWord).filter((word) => word !== undefined);
   const untypable = userIds.length - words.length;
   const apart =
     untypable === 0
       ? ''
-      : `for ${untypable} owner(s) whose ids cannot be typed safely, see --format json (optOutsNotApplied)`;
-  if (words.length === 0) return `${apart}, then run pc-hygiene owners unsubscribe -- <userId...>`;
+      : `for ${untypable} owner(s) whose ids cannot be typed safely, see --format json (${field})`;
+  if (words.length === 0) return `${apart}, then run pc-hygiene owners ${subcommand} -- <userId...>`;
   return (
     `${apart === '' ? '' : `${apart}; for the others, `}run (with the same --stack or --directory-table, before --): ` +
-    `pc-hygiene owners unsubscribe -- ${words.join(' ')}`
+    `pc-hygiene owners ${subcommand} -- ${words.join(' ')}`
   );
 }
 
-/** Why an opt-out was not recorded, by the owner's state in this table ({@link OptOutNotApplied}). */
-const NOT_APPLIED_BECAUSE: Readonly<
-  Record<
-    OptOutNotApplied['state'],
-    { readonly why: string; readonly reason: string; readonly toRecord: string }
-  >
-> = {
-  confirmed: {
-    why: "have a subscription on this one's topic",
-    reason: 'the reconciler lets the subscription win',
-    toRecord: 'To record it (the subscription is removed first), ',
-  },
-  none: {
-    why: 'are recorded none on this one',
-    reason:
-      'none is what pc-hygiene owners resubscribe records, so they may have been resubscribed on purpose; ' +
-      'the reconciler also records none where it keeps no subscription, as on route relay',
-    toRecord: 'If they were not resubscribed, to record it, ',
-  },
-};
+/**
+ * The warning for owners whose export line's opt-out was not recorded (a
+ * subscription on this topic, {@link OptOutNotApplied}), or `undefined` when
+ * none (before sanitising: the ids are the file's text).
+ */
+function notAppliedWarning(notApplied: readonly OptOutNotApplied[], dryRun: boolean): string | undefined {
+  if (notApplied.length === 0) return undefined;
+  const userIds = notApplied.map((entry) => entry.userId);
+  return (
+    `${userIds.length} owner(s) opted out on the exporting deployment, but have a subscription on this one's ` +
+    `topic: ${userIds.join(', ')}; their opt-out ${dryRun ? 'would not be' : 'was not'} recorded (the reconciler ` +
+    'lets the subscription win). To record it (the subscription is removed first), ' +
+    commandAdvice('unsubscribe', 'optOutsNotApplied', userIds)
+  );
+}
 
 /**
- * The warnings for owners whose export line's opt-out was not recorded, one
- * line per state in this table (before sanitising: the ids are the file's text).
+ * The notice for owners whose export line's opt-out was recorded over the
+ * state `none` (`optOutsOverNone`), or `undefined` when none (before
+ * sanitising: the ids are the file's text). The stop wins; the notice says
+ * how to undo it for an owner resubscribed on purpose.
  */
-function notAppliedWarnings(notApplied: readonly OptOutNotApplied[], dryRun: boolean): string[] {
-  const states = [...new Set(notApplied.map((entry) => entry.state))].sort();
-  return states.map((state) => {
-    const userIds = notApplied.filter((entry) => entry.state === state).map((entry) => entry.userId);
-    const { why, reason, toRecord } = NOT_APPLIED_BECAUSE[state];
-    return (
-      `${userIds.length} owner(s) opted out on the exporting deployment, but ${why}: ${userIds.join(', ')}; ` +
-      `their opt-out ${dryRun ? 'would not be' : 'was not'} recorded (${reason}). ${toRecord}` +
-      unsubscribeAdvice(userIds)
-    );
-  });
+function overNoneNotice(userIds: readonly string[], dryRun: boolean): string | undefined {
+  if (userIds.length === 0) return undefined;
+  return (
+    `${userIds.length} owner(s) who opted out on the exporting deployment ${dryRun ? 'would be' : 'were'} recorded ` +
+    `unsubscribed though this table had none: ${userIds.join(', ')} (none is what pc-hygiene owners resubscribe ` +
+    'records, and what the reconciler records on route relay or where it keeps no subscription). ' +
+    `If any was resubscribed on purpose, ${commandAdvice('resubscribe', 'optOutsOverNone', userIds)}`
+  );
 }
 
 const EXIT_CODE_OF: Readonly<Record<OwnerImportSummary['outcome'], number>> = {
@@ -254,6 +259,7 @@ async function runOwnersImport(
 ): Promise<void> {
   const now = Date.now();
   const asOf = resolveAsOf(options.asOf, now);
+  const dryRun = options.dryRun ?? false;
   const { config } = directoryConfigOf(command);
   const importFile = (client: DynamoDBDocumentClient, progress: Progress) =>
     importOwnerFile(client, {
@@ -267,22 +273,25 @@ async function runOwnersImport(
       allowOlder: options.allowOlder ?? false,
       maxDeletePercent: config.maxDeletePercent,
       createTable: options.createTable ?? false,
-      dryRun: options.dryRun ?? false,
+      dryRun,
       onWritten: (written) => progress.update(written),
     });
   const summary = await withProgress({ label: 'owners import', unit: 'owners written' }, (progress) =>
     // The import checks (or creates) the table itself.
     withDirectory(options, (client) => importFile(client, progress), { mayBeMissing: true }),
   );
-  for (const warning of notAppliedWarnings(summary.optOutsNotApplied, options.dryRun ?? false)) {
+  const warning = notAppliedWarning(summary.optOutsNotApplied, dryRun);
+  if (warning !== undefined)
     process.stderr.write(`pc-hygiene owners import: warning: ${terminalText(warning)}\n`);
-  }
+  const notice = overNoneNotice(summary.optOutsOverNone, dryRun);
+  if (notice !== undefined)
+    process.stderr.write(`pc-hygiene owners import: notice: ${terminalText(notice)}\n`);
   if (options.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     for (const row of summary.rejectedRows) {
       process.stderr.write(`pc-hygiene owners import: rejected ${terminalText(describeRejected(row))}\n`);
     }
-    const text = terminalLines([summaryLine(summary, options.dryRun ?? false)]);
+    const text = terminalLines([summaryLine(summary, dryRun)]);
     (EXIT_CODE_OF[summary.outcome] === EXIT_CODE.complete ? process.stdout : process.stderr).write(text);
   }
   if (EXIT_CODE_OF[summary.outcome] !== EXIT_CODE.complete) process.exitCode = EXIT_CODE_OF[summary.outcome];
