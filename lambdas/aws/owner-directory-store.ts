@@ -109,6 +109,21 @@ function readsAsAbsent(name: string): string {
 }
 
 /**
+ * The condition that a text attribute (`name`) still reads as `read`: equal
+ * to it (its value under `placeholder`), or, when `read` is absent, absent as
+ * {@link readsAsAbsent} matches it.
+ */
+function textStillAsRead(
+  name: string,
+  placeholder: string,
+  read: string | undefined,
+): { condition: string; values: Record<string, unknown> } {
+  return read === undefined
+    ? { condition: readsAsAbsent(name), values: ABSENT_TEXT_VALUES }
+    : { condition: `${name} = ${placeholder}`, values: { [placeholder]: read } };
+}
+
+/**
  * The condition that the stored `subscription` and `subscriptionArn` are
  * still the ones a run read. An absent one is matched as {@link ownerFromItem}
  * reads it: missing, or a value it ignores (an unknown state; an empty or
@@ -116,10 +131,7 @@ function readsAsAbsent(name: string): string {
  */
 function stillAsRead(read: RecordedSubscription): { condition: string; values: Record<string, unknown> } {
   const state = stateStillAsRead(read.subscription);
-  const arn =
-    read.subscriptionArn === undefined
-      ? { condition: readsAsAbsent('#subscriptionArn'), values: ABSENT_TEXT_VALUES }
-      : { condition: '#subscriptionArn = :readArn', values: { ':readArn': read.subscriptionArn } };
+  const arn = textStillAsRead('#subscriptionArn', ':readArn', read.subscriptionArn);
   return { condition: `${state.condition} AND ${arn.condition}`, values: { ...state.values, ...arn.values } };
 }
 
@@ -388,29 +400,20 @@ function asPlannedCondition(upsert: OwnerUpsert): UpdateParts & { readonly condi
   if (!upsert.existed) return { ...parts, condition: 'attribute_not_exists(#userId)' };
   const { read } = upsert;
   parts.names['#email'] = OWNER_ATTR.email;
-  const conditions = ['attribute_exists(#userId)'];
-  if (read.email === undefined) {
-    conditions.push(readsAsAbsent('#email'));
-    Object.assign(parts.values, ABSENT_TEXT_VALUES);
-  } else {
-    conditions.push('#email = :readEmail');
-    parts.values[':readEmail'] = read.email;
-  }
+  const held = [textStillAsRead('#email', ':readEmail', read.email)];
   if (upsert.move !== undefined || upsert.keptOptOuts !== undefined) {
-    const state = stateStillAsRead(read.subscription);
     parts.names['#subscription'] = OWNER_ATTR.subscription;
-    conditions.push(state.condition);
-    Object.assign(parts.values, state.values);
     parts.names['#updatedAt'] = OWNER_ATTR.updatedAt;
-    if (read.updatedAt === undefined) {
-      conditions.push(readsAsAbsent('#updatedAt'));
-      Object.assign(parts.values, ABSENT_TEXT_VALUES);
-    } else {
-      conditions.push('#updatedAt = :readUpdatedAt');
-      parts.values[':readUpdatedAt'] = read.updatedAt;
-    }
+    held.push(
+      stateStillAsRead(read.subscription),
+      textStillAsRead('#updatedAt', ':readUpdatedAt', read.updatedAt),
+    );
   }
-  return { ...parts, condition: conditions.join(' AND ') };
+  for (const { values } of held) Object.assign(parts.values, values);
+  return {
+    ...parts,
+    condition: ['attribute_exists(#userId)', ...held.map((h) => h.condition)].join(' AND '),
+  };
 }
 
 /** The owner directory table, read and written through the document client. */
