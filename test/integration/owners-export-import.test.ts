@@ -78,6 +78,9 @@ describe('owners export, then owners import into another table', () => {
     return runCli(['owners', 'import', path, ...directoryFlags(table), '--as-of', asOf, ...extra]);
   };
   const csv = (...rows: string[]) => `userId,email,name,status\n${rows.join('\n')}\n`;
+  /** The move itself: the source's export imported into the target as of 4 November, the summary as JSON. */
+  const moveSourceToTarget = async () =>
+    importInto(target, 'export.jsonl', await exportSource(), '2026-11-04T00:00:00Z', '--format', 'json');
 
   /** The source's owners, ada at `ada` (an HR export's rows: no route state). */
   const hrRows = (ada: string) =>
@@ -185,14 +188,7 @@ describe('owners export, then owners import into another table', () => {
 
   it('keeps the opt-outs of owners new to the target, so its first reconcile subscribes none of them', async () => {
     await sourceWithOptOuts();
-    const moved = await importInto(
-      target,
-      'export.jsonl',
-      await exportSource(),
-      '2026-11-04T00:00:00Z',
-      '--format',
-      'json',
-    );
+    const moved = await moveSourceToTarget();
 
     expect(moved.stderr).toBe('');
     expect(moved.code).toBe(0);
@@ -243,14 +239,7 @@ describe('owners export, then owners import into another table', () => {
     await sourceWithOptOuts();
     expect((await importInto(target, 'hr.csv', hrRows(B), '2026-11-03T00:00:00Z')).code).toBe(0);
 
-    const moved = await importInto(
-      target,
-      'export.jsonl',
-      await exportSource(),
-      '2026-11-04T00:00:00Z',
-      '--format',
-      'json',
-    );
+    const moved = await moveSourceToTarget();
 
     expect(moved.stderr).toBe('');
     expect(moved.code).toBe(0);
@@ -352,14 +341,7 @@ describe('owners export, then owners import into another table', () => {
     expect(await reconcileTarget()).toHaveLength(5);
     expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'pending' });
 
-    const moved = await importInto(
-      target,
-      'export.jsonl',
-      await exportSource(),
-      '2026-11-04T00:00:00Z',
-      '--format',
-      'json',
-    );
+    const moved = await moveSourceToTarget();
 
     expect(moved.stderr).toBe('');
     expect(JSON.parse(moved.stdout)).toMatchObject({ updated: 3, optOutsKept: 3, optOutsNotApplied: [] });
@@ -435,14 +417,7 @@ describe('owners export, then owners import into another table', () => {
       expect(await ownerIn(directory, userId)).toMatchObject({ subscription: 'none' });
     }
 
-    const moved = await importInto(
-      target,
-      'export.jsonl',
-      await exportSource(),
-      '2026-11-04T00:00:00Z',
-      '--format',
-      'json',
-    );
+    const moved = await moveSourceToTarget();
 
     expect(moved.code).toBe(0);
     const summary = JSON.parse(moved.stdout);
@@ -536,14 +511,7 @@ describe('owners export, then owners import into another table', () => {
     // the target's HR export still has ada at a, where the target has no opt-out of hers
     expect((await importInto(target, 'hr.csv', hrRows(A), '2026-11-03T00:00:00Z')).code).toBe(0);
 
-    const moved = await importInto(
-      target,
-      'export.jsonl',
-      await exportSource(),
-      '2026-11-04T00:00:00Z',
-      '--format',
-      'json',
-    );
+    const moved = await moveSourceToTarget();
 
     expect(moved.code).toBe(0);
     expect(JSON.parse(moved.stdout)).toMatchObject({ updated: 3, optOutsKept: 3, optOutsNotApplied: [] });
