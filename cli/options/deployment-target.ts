@@ -21,6 +21,7 @@ import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definitio
 import { CONFIG_KEYS, DEFAULT_CONFIG, type HygieneConfig } from '../../lambdas/hygiene/config';
 import type { Deployment, DeploymentClients } from '../aws/deployment-lookup';
 import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
+import { shellWord } from '../format/shell-word';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
 import { loadConfigFile } from './load-config';
@@ -257,20 +258,20 @@ export function refuseEnvironmentOverStack(command: CommandUnknownOpts, stackNam
     ),
   );
   if (fromEnvironment.length === 0) return;
+  // A value that cannot be typed back from the screen (shellWord) is described, not shown as a word to type.
   const asTyped = (o: (typeof fromEnvironment)[number]) =>
     shellWord(String(command.getOptionValue(o.attributeName())));
-  const settings = fromEnvironment.map((o) => `${o.envVar}=${asTyped(o)}`).join(', ');
-  const flags = fromEnvironment.map((o) => `${o.long} ${asTyped(o)}`).join(' ');
+  const setting = (o: (typeof fromEnvironment)[number]) => {
+    const word = asTyped(o);
+    return word === undefined ? `${o.envVar} (a value with control characters)` : `${o.envVar}=${word}`;
+  };
+  const settings = fromEnvironment.map(setting).join(', ');
+  const flags = fromEnvironment.map((o) => `${o.long} ${asTyped(o) ?? '<value>'}`).join(' ');
   const variables = fromEnvironment.map((o) => o.envVar).join(' ');
   throw new UsageError(
     `stack ${stackName} (${stackNamedBy(command)}) would be mixed with settings from the environment (${settings}): ` +
       `give ${flags} on the command line to override the stack's, or unset ${variables} to use the stack's`,
   );
-}
-
-/** A value as the operator could type it back: bare when plain, else quoted. */
-function shellWord(value: string): string {
-  return /^[A-Za-z0-9_.:/@=+-]+$/.test(value) ? value : JSON.stringify(value);
 }
 
 /**

@@ -120,6 +120,20 @@ describe('a table command with a stack', () => {
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
   });
 
+  it('shows a value that needs quoting as one shell word, and names one with control characters without it', async () => {
+    vi.stubEnv('PC_HYGIENE_TABLE', 'my $table');
+    vi.stubEnv('PC_HYGIENE_DIRECTORY_TABLE', 'owners\u001b[2J');
+
+    const message = await usageErrorOf(resolveTableCommand(['--stack', 'Prod', '--region', 'eu-west-1']));
+
+    expect(message).toBe(
+      "stack Prod (--stack) would be mixed with settings from the environment (PC_HYGIENE_TABLE='my $table', " +
+        'PC_HYGIENE_DIRECTORY_TABLE (a value with control characters)): ' +
+        "give --table 'my $table' --directory-table <value> on the command line to override the stack's, " +
+        "or unset PC_HYGIENE_TABLE PC_HYGIENE_DIRECTORY_TABLE to use the stack's",
+    );
+  });
+
   it('takes a --table given on the command line over the output, with the deployed config', async () => {
     const { target } = await resolveTableCommand([
       '--stack',

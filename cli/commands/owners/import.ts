@@ -30,6 +30,7 @@ import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import-row
 import { formatInstant, parseInstant, requireInstant } from '../../../lambdas/hygiene/time';
 import { terminalLines, terminalText } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
+import { shellWord } from '../../format/shell-word';
 import { defineCommand } from '../../options/define-command';
 import { directoryConfigOf, withDirectory } from '../../options/directory-options';
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
@@ -176,22 +177,11 @@ function supersededText(summary: OwnerImportSummary): string {
 }
 
 /**
- * A `userId` as one shell word of the advised command (which puts `--`
- * before the ids, so one starting with `-` is not read as an option): as is
- * when plain, else single-quoted. `undefined` when it cannot be typed
- * faithfully: the sanitiser would change it (a control character printed as
- * its escape, inside the quotes, would name another id).
- */
-function shellWord(text: string): string | undefined {
-  if (terminalText(text) !== text) return undefined;
-  return /^[\w.@+:=-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
-}
-
-/**
  * How to run `pc-hygiene owners <subcommand>` for `userIds` by hand, ending
  * with the command, which names only the ids that can be typed
- * ({@link shellWord}); the others are counted, to be read from the JSON
- * summary's `field`.
+ * ({@link shellWord}), after `--` (so an id starting with `-` is not read as
+ * an option); the others are counted, to be read from the JSON summary's
+ * `field`.
  */
 function commandAdvice(
   subcommand: 'unsubscribe' | 'resubscribe',

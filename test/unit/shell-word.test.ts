@@ -1,0 +1,64 @@
+/**
+ * The one quoting of a value the CLI advises the operator to type
+ * (cli/format/shell-word.ts): each word, run through a real POSIX shell,
+ * comes back as exactly the value; a value the terminal would print changed
+ * is refused.
+ */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { shellWord } from '../../cli/format/shell-word';
+
+/** What `sh` passes as the single argument of `printf %s <word>`, or the argument count when it is not one. */
+function typedBack(word: string): string {
+  const script = `set -- ${word}; [ "$#" -eq 1 ] || { echo "args: $#"; exit 0; }; printf %s "$1"`;
+  return execFileSync('sh', ['-c', script], {
+    encoding: 'utf8',
+    env: { HOME: '/nonexistent', X: 'expanded' },
+  });
+}
+
+describe('shellWord', () => {
+  it('leaves a plain value bare', () => {
+    for (const plain of [
+      'PersonalClients',
+      'arn:aws:sns:eu-west-1:123456789012:t',
+      'http://127.0.0.1:8000',
+      'a.b@c+d=e,f%g/-h_1',
+    ]) {
+      expect(shellWord(plain)).toBe(plain);
+    }
+  });
+
+  it('single-quotes anything else, so the shell expands nothing and splits nothing', () => {
+    const values = [
+      '',
+      'my table',
+      '$X',
+      '`echo hi`',
+      '"$X"',
+      "o'k",
+      "''",
+      '~',
+      '*',
+      'a;b',
+      '-x',
+      'ü ☃',
+      '!x',
+      'a\\b',
+    ];
+    for (const value of values) {
+      const word = shellWord(value);
+      expect(word, value).toBeDefined();
+      expect(typedBack(word as string), value).toBe(value);
+    }
+    expect(shellWord('$X')).toBe("'$X'");
+    expect(shellWord("o'k")).toBe("'o'\\''k'");
+    expect(shellWord('')).toBe("''");
+  });
+
+  it('refuses a value the terminal would print changed (a control or bidi character)', () => {
+    for (const value of ['tab\tid', 'line\nbreak', 'esc\u001b[31m', 'rtl\u202eid', 'nul\u0000']) {
+      expect(shellWord(value), JSON.stringify(value)).toBeUndefined();
+    }
+  });
+});
