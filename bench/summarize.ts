@@ -7,9 +7,9 @@
 import type { ChildResult, ChildTaskName } from './child-protocol';
 import type { ScanTimeline } from './dynamo-meter';
 import type { PageHold } from './page-hold';
+import { type JudgeOptions, PROFILED_NOTE } from './profiled-run';
 import type { CaseRep } from './run-case';
 import { median, round } from './stats';
-import { type JudgeOptions, PROFILED_NOTE } from './verdicts';
 
 /** The results row of one (size, change rate) case. */
 export interface RunRow {

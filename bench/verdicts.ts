@@ -9,6 +9,7 @@
  */
 import type { MemoryResult } from './memory';
 import { MEMORY_REFERENCE_SIZE } from './options';
+import { type JudgeOptions, PROFILED_NOTE } from './profiled-run';
 import { round } from './stats';
 import type { RunRow } from './summarize';
 
@@ -61,15 +62,6 @@ function wcuDetail(row: RunRow): string {
     `${items?.over1Kb ?? '?'} of ${items?.count ?? '?'} over 1 KB`
   );
 }
-
-/** How the run that made the rows was measured, beyond what each row records. */
-export interface JudgeOptions {
-  /** The children ran under the CPU profiler (`--cpu-prof`): timing targets are only reported. */
-  readonly profiled?: boolean;
-}
-
-/** What a timing target's detail says on a profiled run: why it is reported, not judged (issue 6's checks too). */
-export const PROFILED_NOTE = 'profiled run (--cpu-prof): a timing here is a diagnostic, not a verdict; ';
 
 /** A verdict on `row`'s case, its detail prefixed with the case; fields in the order the results JSON lists them. */
 function verdictOn(

@@ -33,13 +33,14 @@ import {
   pricedWrites,
   updatedKey,
 } from '../../bench/partiql-capacity';
+import { PROFILED_NOTE } from '../../bench/profiled-run';
 import { cpuMarkdown, pageHoldMarkdown, scanTimelineMarkdown, targetsMarkdown } from '../../bench/report';
 import type { CaseRep } from '../../bench/run-case';
 import { parseScriptArgs } from '../../bench/script-args';
 import { createStubSnsClient, messageBytes } from '../../bench/sns-stub';
 import { median } from '../../bench/stats';
 import { checkTargets, type RunRow, summarizeCase } from '../../bench/summarize';
-import { judgeTargets, PROFILED_NOTE } from '../../bench/verdicts';
+import { judgeTargets } from '../../bench/verdicts';
 import { itemSizeBytes, valueSize } from '../../cli/aws/item-limits';
 import { UsageError } from '../../cli/usage-error';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';

@@ -1,8 +1,9 @@
 /**
  * The shape of the code, checked (README, "Architecture"): the modules under
- * `lambdas/`, `cli/`, `lib/` and `bin/` import one another without cycles
- * (a cycle means two modules that cannot be understood, tested or moved
- * apart: the one "below" should hold what both need), and the domain
+ * `lambdas/`, `cli/`, `lib/` and `bin/`, and the tests and the bench (`test/`,
+ * `bench/`), import one another without cycles (a cycle means two modules
+ * that cannot be understood, tested or moved apart: the one "below" should
+ * hold what both need), and the domain
  * (`lambdas/hygiene/`) stays pure: it imports only its own modules, `node:crypto`
  * and the pure parsing libraries listed here — no AWS SDK, no adapter, no
  * handler, no CLI, no I/O. Reads the source files' import lines; no build.
@@ -12,7 +13,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../..');
-const SOURCE_DIRS = ['lambdas', 'cli', 'lib', 'bin'];
+const SOURCE_DIRS = ['lambdas', 'cli', 'lib', 'bin', 'test', 'bench'];
 const DOMAIN = join(ROOT, 'lambdas', 'hygiene');
 /** What the domain may import besides its own modules: pure code, no I/O. */
 const DOMAIN_PACKAGES = ['node:crypto', 'zod/mini', 'zod/locales', 'ipaddr.js'];
@@ -95,10 +96,12 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
 describe('module structure', () => {
   const graph = importGraph();
 
-  it('reads the source tree (the domain, the adapters, the CLI and the stack)', () => {
+  it('reads the source tree (the domain, the adapters, the CLI, the stack, the tests and the bench)', () => {
     const files = [...graph.keys()].map((f) => relative(ROOT, f));
     expect(files).toContain('lambdas/hygiene/sweep.ts');
     expect(files).toContain('cli/main.ts');
+    expect(files).toContain('test/support/test-table.ts');
+    expect(files).toContain('bench/run.ts');
     expect([...graph.values()].flat().length).toBeGreaterThan(500);
   });
 
