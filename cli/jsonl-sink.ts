@@ -3,11 +3,13 @@
  * appends exactly the `PublishBatch` entries it would send to SNS (`Id`,
  * `Subject`, `Message`, `MessageStructure`, `MessageAttributes`; built by
  * `lambdas/aws/sns-wire.ts`, with SNS's limits), one JSON object a line.
- * Local mode and dry runs use it to show real messages.
+ * Local mode uses it to show real messages; `notify --dry-run --sink
+ * jsonl:PATH` writes the entries a drain would send through the same
+ * {@link appendEntries}, consuming nothing.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SNS_LIMITS, snsEntry } from '../lambdas/aws/sns-wire';
+import { type PublishEntry, SNS_LIMITS, snsEntry } from '../lambdas/aws/sns-wire';
 import type { OutgoingMessage, PublishLimits } from '../lambdas/hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../lambdas/hygiene/outbox-ports';
 
@@ -24,18 +26,27 @@ export class JsonlFileSink implements NotificationPublisher {
    * every entry of the batch failing, so nothing is marked sent.
    */
   async publishBatch(messages: readonly OutgoingMessage[]): Promise<{ failed: FailedEntry[] }> {
-    if (messages.length === 0) return { failed: [] };
-    await mkdir(dirname(this.path), { recursive: true });
-    const lines = messages.map(snsEntry).map((e) =>
-      JSON.stringify({
-        Id: e.Id,
-        Subject: e.Subject,
-        Message: e.Message,
-        MessageStructure: e.MessageStructure,
-        MessageAttributes: e.MessageAttributes,
-      }),
-    );
-    await appendFile(this.path, `${lines.join('\n')}\n`, 'utf8');
+    await appendEntries(this.path, messages.map(snsEntry));
     return { failed: [] };
   }
+}
+
+/**
+ * Appends `entries` to the JSON Lines file at `path` (its folder created),
+ * one line per entry with exactly the `PublishBatch` entry's fields, in one
+ * write; nothing when there are none.
+ */
+export async function appendEntries(path: string, entries: readonly PublishEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await mkdir(dirname(path), { recursive: true });
+  const lines = entries.map((e) =>
+    JSON.stringify({
+      Id: e.Id,
+      Subject: e.Subject,
+      Message: e.Message,
+      MessageStructure: e.MessageStructure,
+      MessageAttributes: e.MessageAttributes,
+    }),
+  );
+  await appendFile(path, `${lines.join('\n')}\n`, 'utf8');
 }

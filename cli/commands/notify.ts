@@ -18,7 +18,7 @@ import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { renderEntryPreview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
-import { JsonlFileSink } from '../jsonl-sink';
+import { appendEntries, JsonlFileSink } from '../jsonl-sink';
 import { defineCommand } from '../options/define-command';
 import {
   enforceOption,
@@ -163,9 +163,12 @@ async function drainOutbox(
 /**
  * `--dry-run`: renders what a drain would send (digests, the owner-unreachable
  * report) through the notifier's list/read and render phases, and consumes
- * nothing (`cli/use-cases/preview-drain.ts`).
+ * nothing (`cli/use-cases/preview-drain.ts`). With `--sink jsonl:PATH` the
+ * same entries are also appended to the file, as the sink would write them
+ * (the input of `pc-hygiene relay`), still consuming nothing.
  */
 async function previewNotify(options: NotifyOptions, target: Target, directoryTable: string, now: number) {
+  const sink = parseSink(options.sink);
   const preview = await withTable(target, (client) =>
     previewDrain({
       outbox: new DynamoDbOutboxStore(client, target.table),
@@ -174,13 +177,16 @@ async function previewNotify(options: NotifyOptions, target: Target, directoryTa
       now,
     }),
   );
+  if (sink.kind === 'jsonl') await appendEntries(sink.path, preview.entries);
+  const written = sink.kind === 'jsonl' ? { written: `jsonl:${sink.path}` } : {};
   if (options.format === 'json') {
-    process.stdout.write(`${JSON.stringify({ dryRun: true, ...preview }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ dryRun: true, ...written, ...preview }, null, 2)}\n`);
     return;
   }
+  const appended = sink.kind === 'jsonl' ? ` Appended to ${terminalText(sink.path)}.` : '';
   const heading =
     `Notify dry run: nothing claimed, published or marked. ${preview.pendingItems} pending item(s), ` +
-    `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}.`;
+    `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}.${appended}`;
   process.stdout.write([heading, ...preview.entries.map(renderEntryPreview)].join('\n\n'));
   process.stdout.write('\n');
 }
@@ -231,7 +237,7 @@ function defineNotifyCommand(program: Command) {
       .addOption(enforceOption('send for'))
       .option(
         '--dry-run',
-        'show the digests and the owner-unreachable report a drain would send; claim, publish and mark nothing',
+        'show the digests and the owner-unreachable report a drain would send (with --sink jsonl:PATH, also append them to the file); claim, publish and mark nothing',
       )
       .addOption(directoryTableOption())
       .addOption(formatOption(REPORT_FORMATS, 'output format')),

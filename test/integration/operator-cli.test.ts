@@ -138,6 +138,47 @@ describe('operator CLI against DynamoDB Local', () => {
     await rm(out, { force: true });
   });
 
+  it('notify --dry-run --sink jsonl:PATH appends the entries a drain would send and still consumes nothing', async () => {
+    expect((await runCli(['sweep', ...flags(), '--now', NOW_ISO])).code).toBe(0);
+    const before = await exportTable(table);
+    const out = await tempFile('would-send.jsonl');
+
+    const dry = await runCli([
+      'notify',
+      ...flags(),
+      '--now',
+      NOW_ISO,
+      '--dry-run',
+      '--sink',
+      `jsonl:${out}`,
+      '--format',
+      'json',
+    ]);
+
+    expect(dry.code, dry.stderr).toBe(0);
+    const preview = JSON.parse(dry.stdout) as { written: string; entries: PublishEntry[] };
+    expect(preview.written).toBe(`jsonl:${out}`);
+    const lines = (await readFile(out, 'utf8')).split('\n').filter((l) => l !== '');
+    expect(lines.map((l) => JSON.parse(l) as PublishEntry)).toEqual(preview.entries);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(await exportTable(table)).toEqual(before);
+
+    // the table output says where the entries went
+    const text = await runCli([
+      'notify',
+      ...flags(),
+      '--now',
+      NOW_ISO,
+      '--dry-run',
+      '--sink',
+      `jsonl:${out}`,
+    ]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split('\n')[0]).toContain(`Appended to ${out}.`);
+    expect((await readFile(out, 'utf8')).split('\n').filter((l) => l !== '')).toHaveLength(2 * lines.length);
+    expect(await exportTable(table)).toEqual(before);
+  });
+
   it('notify --dry-run with an owner directory also renders the owner-unreachable report, and sends it after', async () => {
     const owners = await createTestDirectoryTable('operator-owners');
     try {
