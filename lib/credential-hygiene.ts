@@ -11,7 +11,7 @@
  * new piece (another table, function, queue) is one more step here.
  */
 import { createHash } from 'node:crypto';
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -54,6 +54,13 @@ export {
   TABLE_KEY_ACTIONS,
   TOPIC_KEY_ACTIONS,
 } from './hygiene-grants';
+
+/**
+ * The id of the synth warning for a construct-created notification topic with
+ * no admin subscriber: `Annotations.of(hygiene).acknowledgeWarning(NO_ADMIN_SUBSCRIBER_WARNING, reason)`
+ * once an admin endpoint is subscribed outside the stack.
+ */
+export const NO_ADMIN_SUBSCRIBER_WARNING = 'pc-hygiene:noAdminSubscriber';
 
 /** What every worker function gets besides its own entry, description and sizing. */
 type WorkerFunctionProps = Omit<HygieneFunctionProps, 'serviceName' | 'metricsNamespace' | 'logRetention'>;
@@ -109,6 +116,8 @@ export class CredentialHygiene extends Construct {
   readonly serviceName: string;
 
   private readonly props: CredentialHygieneProps;
+  /** Admin addresses subscribed so far ({@link subscribeAdmin}). */
+  private adminSubscriptions = 0;
   /** Variables every function receives: the config, the table and the topic. */
   private readonly commonEnvironment: Record<string, string>;
 
@@ -160,6 +169,8 @@ export class CredentialHygiene extends Construct {
     if (props.dashboard !== false) this.dashboard = this.addDashboard();
 
     for (const email of props.adminEmails ?? []) this.subscribeAdmin(email);
+    // At synth, after every subscribeAdmin call the app made on the construct.
+    this.node.addValidation({ validate: () => this.warnWithoutAdminSubscriber() });
   }
 
   /**
@@ -175,7 +186,32 @@ export class CredentialHygiene extends Construct {
     if (this.alarmTopic !== undefined && this.alarmTopic.node.scope === this) {
       this.subscribe(`AdminAlarms${shortHash(email)}`, this.alarmTopic, email);
     }
+    this.adminSubscriptions += 1;
     return subscription;
+  }
+
+  /**
+   * Warns (`cdk synth` prints it; `Annotations.acknowledgeWarning` with
+   * {@link NO_ADMIN_SUBSCRIBER_WARNING} silences it) when the construct
+   * created the notification topic and subscribed no admin: SNS accepts and
+   * drops a message no subscription matches, so the admin run summaries, guard
+   * trips and owner-unreachable reports — the route of every owner notice that
+   * reaches no owner — and, on the construct's alarm topic, the alarms would
+   * reach no one unless someone subscribes outside the stack. A warning, not an
+   * error: a security team may subscribe its own queue or endpoint.
+   * @returns no validation errors
+   */
+  private warnWithoutAdminSubscriber(): string[] {
+    if (this.adminSubscriptions === 0 && this.props.topic === undefined) {
+      Annotations.of(this).addWarningV2(
+        NO_ADMIN_SUBSCRIBER_WARNING,
+        'no admin subscriber: the admins’ run summaries, guard trips and owner-unreachable reports (and the alarms, ' +
+          'on the alarm topic this construct creates) reach no one until someone subscribes: give `adminEmails` ' +
+          '(-c adminEmails=security@example.com) or call `subscribeAdmin(email)`, or subscribe your own endpoint to ' +
+          'the topic with the filter {"audience": ["admin"]} and acknowledge this warning (docs/deploy.md, "Security team")',
+      );
+    }
+    return [];
   }
 
   /**

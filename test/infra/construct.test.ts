@@ -2,8 +2,8 @@
  * The `CredentialHygiene` construct's props: bring-your-own resources,
  * subscriptions, switches, and one readable error for bad props.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Annotations as CoreAnnotations, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -17,6 +17,7 @@ import {
   CredentialHygiene,
   type CredentialHygieneProps,
   CredentialHygienePropsError,
+  NO_ADMIN_SUBSCRIBER_WARNING,
 } from '../../lib/credential-hygiene';
 import { thrownBy } from '../support/thrown';
 import { type CfnTemplate, ownerSubscriptionCheck, sweepDeliveryCheck } from './structural-checks';
@@ -241,6 +242,32 @@ describe('subscriptions', () => {
     );
     hygiene.subscribeAdmin('security@example.com');
     expect(() => hygiene.subscribeAdmin('security@example.com')).toThrow(/already subscribed/);
+  });
+});
+
+describe('the admin audience reaches someone', () => {
+  const noAdmin = Match.stringLikeRegexp('^no admin subscriber: .*owner-unreachable reports');
+  const warnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', noAdmin);
+
+  it('warns at synth when the construct made the topic and subscribed no admin', () => {
+    const { stack } = build();
+    expect(warnings(stack)).toHaveLength(1);
+    expect(warnings(stack)[0]?.id).toBe('/Test/Hygiene');
+  });
+
+  it('does not warn with adminEmails, or with subscribeAdmin called after construction', () => {
+    expect(warnings(build({ adminEmails: ['security@example.com'] }).stack)).toEqual([]);
+    const later = build();
+    later.hygiene.subscribeAdmin('security@example.com');
+    expect(warnings(later.stack)).toEqual([]);
+  });
+
+  it('can be acknowledged by its id, and does not check a brought topic', () => {
+    const acknowledged = build();
+    CoreAnnotations.of(acknowledged.hygiene).acknowledgeWarning(NO_ADMIN_SUBSCRIBER_WARNING, 'our SQS queue');
+    expect(warnings(acknowledged.stack)).toEqual([]);
+    const brought = build({}, (stack) => ({ topic: new sns.Topic(stack, 'Mine') }));
+    expect(warnings(brought.stack)).toEqual([]);
   });
 });
 
