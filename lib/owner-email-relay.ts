@@ -5,8 +5,9 @@
  * encrypted, with a DLQ and an alarm; the relay function (partial batch
  * responses) that emails each digest through SESv2 from the configured
  * identity; its ledger table; an SES configuration set whose bounce and
- * complaint events reach a small function that marks addresses bouncing in the
- * owner directory; and the alarms on the DLQ and on bounces. No per-owner
+ * complaint events reach a small function that, in the owner directory,
+ * marks addresses bouncing (permanent bounces) and records owners
+ * unsubscribed (complaints); and the alarms on the DLQ and on bounces. No per-owner
  * resource: the fleet's size changes nothing here.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -237,7 +238,8 @@ export class OwnerEmailRelay extends Construct {
   private addSesEventsFunction(props: OwnerEmailRelayProps): HygieneFunction {
     const fn = new HygieneFunction(this, 'SesEventsFunction', {
       entry: 'lambdas/handlers/ses-events.ts',
-      description: 'Marks owner addresses bouncing on SES permanent bounces and complaints (relay route)',
+      description:
+        'Marks owner addresses bouncing on SES permanent bounces, records owners unsubscribed on complaints (relay route)',
       serviceName: props.serviceName,
       metricsNamespace: props.metricsNamespace,
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),

@@ -742,9 +742,10 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
   }
 
   /**
-   * Marks an owner's address bouncing (the relay, on an SES permanent bounce
-   * or complaint): only while the directory still holds that address in
-   * exactly this spelling (a condition cannot ignore case: the SES events use
+   * Marks an owner's address bouncing (the relay, on an SES permanent
+   * bounce; a complaint is {@link recordComplaint}): only while the
+   * directory still holds that address in exactly this spelling (a
+   * condition cannot ignore case: the SES events use
    * case compares normalised and passes the spelling it read,
    * `lambdas/relay/ses-events.ts`), keeping the first bounce's instant.
    * @returns false when the owner is absent or their address has changed (nothing written)
@@ -754,6 +755,37 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
       condition: '#email = :email',
       names: { '#bouncingSince': OWNER_ATTR.bouncingSince, '#email': OWNER_ATTR.email },
       values: { ':since': since, ':email': email },
+    });
+  }
+
+  /**
+   * Records an owner `unsubscribed` on an SES complaint (the relay, route
+   * `relay`: the person marked the notice as spam, their own "stop"): only
+   * while the owner exists and the directory still holds that address in
+   * exactly this spelling, as {@link markBouncing}. One conditional
+   * `UpdateItem` that sets the state only:
+   * - not `updatedAt`: only imports write it. An import that read the owner
+   *   before this write and moves them away is conditional on the state it
+   *   read ({@link asPlannedCondition}), so it is refused, reads the owner
+   *   again and, planning the move from `unsubscribed`, remembers the address
+   *   in `optedOutAddresses`; an import that keeps the address writes only
+   *   its stated fields (or, merging a line's opt-outs, is refused the same way).
+   * - not `subscriptionArn`: the recorded ARN is left as it is, as the
+   *   reconciler keeps it with `unsubscribed` (`unsubscribedState`) and
+   *   `owners unsubscribe` without a topic does. On route `relay` the
+   *   reconciler removes any owner subscription the ARN names (reason
+   *   `route-relay`) and keeps an `unsubscribed` owner so, ARN and all; a
+   *   subscription still live would win over the state whatever ARN is
+   *   recorded, so removing it here would only lose the evidence of which
+   *   subscription the owner had.
+   * @returns false when the owner is absent or their address has changed (nothing written)
+   */
+  async recordComplaint(userId: string, email: string): Promise<boolean> {
+    const parts = unsubscribedParts();
+    return this.conditionalUpdate(userId, updateExpression(parts), {
+      condition: '#email = :email',
+      names: { ...parts.names, '#email': OWNER_ATTR.email },
+      values: { ...parts.values, ':email': email },
     });
   }
 

@@ -111,8 +111,9 @@ export const RECONCILER_METRIC = {
   /** Owners whose subscription awaits confirmation. */
   pendingOwners: 'OwnerSubscriptionsPending',
   /**
-   * Owners in state `unsubscribed`: opted out (the unsubscribe link of an SNS email, or recorded by an operator
-   * with `pc-hygiene owners unsubscribe`); not subscribed again, unreachable (reason `unsubscribed`).
+   * Owners in state `unsubscribed`: opted out (the unsubscribe link of an SNS email, a complaint about a relay
+   * email, or recorded by an operator with `pc-hygiene owners unsubscribe`); not subscribed again, unreachable
+   * (reason `unsubscribed`).
    */
   unsubscribedOwners: 'OwnerSubscriptionsUnsubscribed',
   /** Active owners whose address already has a non-owner email subscription (not subscribed). */
@@ -138,13 +139,21 @@ export const RELAY_METRIC = {
 
 /** Metrics of the SES bounce and complaint handler. */
 export const SES_EVENTS_METRIC = {
-  /** Permanent bounces and complaints reported by SES (each makes an address bouncing): alarm on it. */
+  /**
+   * Permanent bounces and complaints reported by SES (a bounce makes an address bouncing, a complaint records
+   * the owner unsubscribed there): alarm on it.
+   */
   bounces: 'EmailBounces',
   /** Of those, complaints. */
   complaints: 'EmailComplaints',
-  /** Owners newly or again marked bouncing in the directory. */
+  /** Owners newly or again marked bouncing in the directory by a permanent bounce. */
   marked: 'OwnersMarkedBouncing',
-  /** Bounces that name no owner the directory holds with that address (untagged, or the address changed). */
+  /** Owners recorded `unsubscribed` in the directory by a complaint (the person marked the notice as spam). */
+  optedOut: 'OwnersOptedOutByComplaint',
+  /**
+   * Bounces and complaints that name no owner the directory holds with that address (untagged, or the address
+   * changed): nothing recorded.
+   */
   unattributed: 'UnattributedEmailBounces',
 } as const;
 

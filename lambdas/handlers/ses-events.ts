@@ -1,7 +1,8 @@
 /**
  * The SES events Lambda (docs/notifications.md, "Email relay"): SNS delivers
- * the relay configuration set's sending events; a permanent bounce or a
- * complaint marks the owner's address `bouncing` in the directory. Thin: build
+ * the relay configuration set's sending events; a permanent bounce marks the
+ * owner's address `bouncing` in the directory, and a complaint records the
+ * owner `unsubscribed` at that address (their opt-out). Thin: build
  * the directory once per cold start, call `recordAddressProblems`, emit
  * `EmailBounces` (the bounce alarm's metric) and friends, log the summary.
  */
@@ -31,6 +32,7 @@ export function createSesEventsHandler(deps: SesEventsHandlerDeps) {
     deps.metrics.addMetric(SES_EVENTS_METRIC.bounces, MetricUnit.Count, summary.bounces);
     deps.metrics.addMetric(SES_EVENTS_METRIC.complaints, MetricUnit.Count, summary.complaints);
     deps.metrics.addMetric(SES_EVENTS_METRIC.marked, MetricUnit.Count, summary.marked);
+    deps.metrics.addMetric(SES_EVENTS_METRIC.optedOut, MetricUnit.Count, summary.optedOut);
     deps.metrics.addMetric(SES_EVENTS_METRIC.unattributed, MetricUnit.Count, summary.unattributed);
     if (summary.unattributed > 0 || summary.unreadable > 0) deps.logger.warn('SES events', { summary });
     else deps.logger.info('SES events', { summary });

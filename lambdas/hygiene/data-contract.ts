@@ -175,7 +175,8 @@ export const OUTBOX_LEASE_ATTR = {
 /**
  * Attributes of an owner item in the owner directory table. `email`, `name`
  * and `status` come from the imported export; `subscription` is recorded by
- * the subscription reconciler, `bouncingSince` by the email relay.
+ * the subscription reconciler (and `unsubscribed` also by the email relay, on an SES complaint), `bouncingSince`
+ * by the email relay.
  */
 export const OWNER_ATTR = {
   /** String, the partition key: the credentials' `userId`. */
@@ -188,8 +189,8 @@ export const OWNER_ATTR = {
   status: 'status',
   /**
    * `confirmed` | `pending` | `unsubscribed` | `none`: the owner's SNS email subscription (route `sns-email`);
-   * `unsubscribed` = the owner opted out (the unsubscribe link of an SNS email, or recorded by an operator with
-   * `pc-hygiene owners unsubscribe`), which holds on both routes.
+   * `unsubscribed` = the owner opted out (the unsubscribe link of an SNS email, recorded by an operator with
+   * `pc-hygiene owners unsubscribe`, or an SES complaint about a relay email), which holds on both routes.
    */
   subscription: 'subscription',
   /**
@@ -197,7 +198,7 @@ export const OWNER_ATTR = {
    * evidence that an opt-out happened on the topic being reconciled (docs/notifications.md, "Subscription reconciler").
    */
   subscriptionArn: 'subscriptionArn',
-  /** UTC ISO string: when SES first reported a permanent bounce or complaint for `email` (route `relay`). */
+  /** UTC ISO string: when SES first reported a permanent bounce for `email` (route `relay`). */
   bouncingSince: 'bouncingSince',
   /**
    * String Set: SHA-256 hex digests of the addresses the owner opted out at and moved away from

@@ -20,8 +20,9 @@ export type OwnerStatus = (typeof OWNER_STATUSES)[number];
 /**
  * The state of an owner's SNS email subscription, recorded by the subscription
  * reconciler. `unsubscribed`: the owner's confirmed subscription was deleted
- * outside the reconciler (the unsubscribe link of an SNS email), or an
- * operator recorded their opt-out (`pc-hygiene owners unsubscribe`): the reconciler
+ * outside the reconciler (the unsubscribe link of an SNS email), an
+ * operator recorded their opt-out (`pc-hygiene owners unsubscribe`), or SES
+ * reported their complaint about a relay email (they marked it as spam): the reconciler
  * does not subscribe them again, and the owner is unreachable on **both**
  * routes (the relay does not email them either: it is the person's own "stop"),
  * until the owner moves to an address they did not opt out at, or an operator
@@ -53,7 +54,10 @@ export interface OwnerRecord {
    * takes its absence for an opt-out only on that topic.
    */
   readonly subscriptionArn?: string;
-  /** `relay` route: when SES reported a permanent bounce or complaint for `email` (canonical UTC); absent when not bouncing. */
+  /**
+   * `relay` route: when SES reported a permanent bounce for `email` (canonical UTC); absent when not bouncing. (A
+   * complaint records `unsubscribed` instead; one recorded before that change set this, and still reads as a bounce.)
+   */
   readonly bouncingSince?: string;
   /**
    * The addresses the owner opted out at and then moved away from, as
@@ -289,8 +293,11 @@ export interface SweepOwnerDirectory extends DepartedOwners, Pick<OwnerDirectory
 
 /**
  * What the SES bounce and complaint handler writes to the directory (route
- * `relay`): an owner's address is bouncing, which makes the owner
- * unreachable until the directory is updated (docs/notifications.md, "Email relay").
+ * `relay`), each only while the directory still holds the address the relay
+ * sent to: a permanent bounce marks the address bouncing (a fact about the
+ * address, until the directory is updated), and a complaint records the
+ * owner `unsubscribed` at it (the person's own "stop", remembered for that
+ * address like any opt-out; docs/notifications.md, "Email relay").
  */
 export interface OwnerBounceRecorder {
   /**
@@ -299,6 +306,17 @@ export interface OwnerBounceRecorder {
    * @returns false when the owner is absent or their address has changed (nothing written)
    */
   markBouncing(userId: string, email: string, since: string): Promise<boolean>;
+  /**
+   * Records `userId` `unsubscribed` (an SES complaint: the person marked the
+   * notice as spam), only while the directory still holds `email` for them,
+   * in exactly this spelling: the opt-out is then the owner's at that address
+   * ({@link OwnerRecord.subscription}; an import that moves them away
+   * remembers it in {@link OwnerRecord.optedOutAddresses}). Nothing else is
+   * written: not `updatedAt` (an import's own write), nor the recorded
+   * `subscriptionArn` (see the store's method for why).
+   * @returns false when the owner is absent or their address has changed (nothing written)
+   */
+  recordComplaint(userId: string, email: string): Promise<boolean>;
 }
 
 /**

@@ -1,25 +1,30 @@
 /**
  * SES bounces and complaints → the owner directory (docs/notifications.md,
  * "Email relay"). SES publishes each sending event of the relay's
- * configuration set to an SNS topic; a permanent bounce or a complaint marks
- * the owner's address `bouncing`, which makes the owner unreachable on the
- * `relay` route until the directory is updated. Transient bounces (mailbox
- * full, auto-replies) and other events change nothing.
+ * configuration set to an SNS topic. A permanent bounce marks the owner's
+ * address `bouncing`, which makes the owner unreachable on the `relay` route
+ * until the directory is updated. A complaint (the person marked the notice
+ * as spam: their own "stop") records the owner `unsubscribed` at that
+ * address, an opt-out like any other: it stops both routes, travels in
+ * `owners export`, is remembered for the address when an import moves them
+ * away (and recorded again if one moves them back), and is undone only by
+ * `owners resubscribe` or a move to an address they did not opt out at.
+ * Transient bounces (mailbox full, auto-replies) and other events change nothing.
  *
  * Attribution: the owner comes from the email's owner tag (`email-tags.ts`),
  * the address from `mail.destination`, what the relay sent to. Not from the
  * recipients the DSN names: a forwarding mailbox bounces under its final
- * address, which the directory never holds. The owner is marked only while
- * the directory still holds an address the relay sent to, compared trimmed
+ * address, which the directory never holds. The mark and the opt-out are
+ * written only while the directory still holds an address the relay sent to, compared trimmed
  * and case-insensitively (`normalizeEmail`, the subscription reconciler's
  * rule: a re-export may change the case). DynamoDB conditions cannot compare
- * case-insensitively, so the use case reads the owner, compares, and marks
+ * case-insensitively, so the use case reads the owner, compares, and writes
  * conditionally on the exact spelling it read; an import that changed the
  * spelling in between fails the condition and the owner is read again. This
  * needs no normalised copy of the address in the table (which every item
  * written before would lack, and the import would have to keep in step),
- * and bounces are rare: one consistent read each costs nothing. Pure over the
- * directory ports.
+ * and bounces and complaints are rare: one consistent read each costs
+ * nothing. Pure over the directory ports.
  */
 import { normalizeEmail, type OwnerBounceRecorder, type OwnerDirectory } from '../hygiene/owner-directory';
 import { formatInstant, parseInstant } from '../hygiene/time';
@@ -98,23 +103,27 @@ export function addressProblemOf(message: string, now: number): AddressProblem |
 
 /** What {@link recordAddressProblems} did. */
 export interface AddressProblemSummary {
+  /** Permanent bounces and complaints read. */
   readonly bounces: number;
+  /** Of those, complaints. */
   readonly complaints: number;
-  /** Owners marked bouncing. */
+  /** Owners marked bouncing (by a permanent bounce). */
   readonly marked: number;
-  /** Problems no owner could be marked for (no owner tag, absent owner, or the address has changed since the send). */
+  /** Owners recorded unsubscribed by a complaint. */
+  readonly optedOut: number;
+  /** Problems nothing was recorded for (no owner tag, absent owner, or the address has changed since the send). */
   readonly unattributed: number;
   /** Messages that were not JSON (logged, skipped: SNS would only redeliver the same text). */
   readonly unreadable: number;
 }
 
-/** What bounce attribution needs from the directory: the owner's current address, and the conditional mark. */
+/** What bounce attribution needs from the directory: the owner's current address, and the conditional writes. */
 export interface BounceDirectory extends OwnerBounceRecorder, Pick<OwnerDirectory, 'getMany'> {}
 
-/** Reads and conditional marks per problem before giving up on an address whose spelling keeps changing. */
+/** Reads and conditional writes per problem before giving up on an address whose spelling keeps changing. */
 const MARK_ATTEMPTS = 3;
 
-/** An owner's address changed spelling between every read and mark: the invocation fails and is retried. */
+/** An owner's address changed spelling between every read and write: the invocation fails and is retried. */
 export class BounceMarkContendedError extends Error {
   override readonly name = 'BounceMarkContendedError';
   constructor(
@@ -122,20 +131,28 @@ export class BounceMarkContendedError extends Error {
     attempts: number,
   ) {
     super(
-      `owner ${JSON.stringify(userId)}: the directory's address changed between read and mark in each of ` +
-        `${attempts} attempts to mark it bouncing (an import running meanwhile?)`,
+      `owner ${JSON.stringify(userId)}: the directory's address changed between read and write in each of ` +
+        `${attempts} attempts to record the address problem (an import running meanwhile?)`,
     );
   }
 }
 
+/** The problem's conditional write on `email` (the exact spelling read): a bounce marks, a complaint opts out. */
+function recordAt(directory: BounceDirectory, problem: AddressProblem, userId: string, email: string) {
+  return problem.kind === 'complaint'
+    ? directory.recordComplaint(userId, email)
+    : directory.markBouncing(userId, email, problem.at);
+}
+
 /**
- * Marks the problem's owner bouncing when the directory's current address is
- * one the relay sent to, compared normalised (see the file header).
+ * Records the problem for its owner (a bounce: bouncing; a complaint:
+ * `unsubscribed`) when the directory's current address is one the relay
+ * sent to, compared normalised (see the file header).
  * @returns false when there is no owner tag, the owner is absent or has no
  *   address, or the address is not one the relay sent to
  * @throws {BounceMarkContendedError} when the address changed spelling during every attempt
  */
-async function markOwner(directory: BounceDirectory, problem: AddressProblem): Promise<boolean> {
+async function recordForOwner(directory: BounceDirectory, problem: AddressProblem): Promise<boolean> {
   const { userId } = problem;
   if (userId === undefined) return false;
   const sentTo = new Set(problem.sentTo.map(normalizeEmail));
@@ -143,24 +160,25 @@ async function markOwner(directory: BounceDirectory, problem: AddressProblem): P
     const current = (await directory.getMany([userId])).get(userId)?.email;
     if (current === undefined || !sentTo.has(normalizeEmail(current))) return false;
     // Conditional on the exact spelling read: an import in between fails it, and the owner is read again.
-    if (await directory.markBouncing(userId, current, problem.at)) return true;
+    if (await recordAt(directory, problem, userId, current)) return true;
   }
   throw new BounceMarkContendedError(userId, MARK_ATTEMPTS);
 }
 
 /**
- * Marks the owners of permanent bounces and complaints bouncing.
+ * Marks the owners of permanent bounces bouncing, and records the owners of
+ * complaints `unsubscribed`.
  * @param messages the SNS messages (SES event JSON)
  * @param now arrival instant, epoch ms
  * @throws what the directory throws, and {@link BounceMarkContendedError} (the invocation fails: Lambda
- *   retries it twice, then keeps it in the schedule dead-letter queue; marking is idempotent)
+ *   retries it twice, then keeps it in the schedule dead-letter queue; both writes are idempotent)
  */
 export async function recordAddressProblems(
   directory: BounceDirectory,
   messages: readonly string[],
   now: number,
 ): Promise<AddressProblemSummary> {
-  const summary = { bounces: 0, complaints: 0, marked: 0, unattributed: 0, unreadable: 0 };
+  const summary = { bounces: 0, complaints: 0, marked: 0, optedOut: 0, unattributed: 0, unreadable: 0 };
   for (const message of messages) {
     let problem: AddressProblem | undefined;
     try {
@@ -172,8 +190,9 @@ export async function recordAddressProblems(
     if (problem === undefined) continue;
     summary.bounces += 1;
     if (problem.kind === 'complaint') summary.complaints += 1;
-    if (await markOwner(directory, problem)) summary.marked += 1;
-    else summary.unattributed += 1;
+    if (!(await recordForOwner(directory, problem))) summary.unattributed += 1;
+    else if (problem.kind === 'complaint') summary.optedOut += 1;
+    else summary.marked += 1;
   }
   return summary;
 }

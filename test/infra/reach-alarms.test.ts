@@ -122,6 +122,7 @@ describe('owner reach alarms (default stack, sns-email)', () => {
       ]),
     );
     expect(shown).not.toContain(SES_EVENTS_METRIC.bounces);
+    expect(shown).not.toContain(SES_EVENTS_METRIC.optedOut);
     expect(shown).not.toContain(RELAY_METRIC.unreportedUnreachable);
   });
 });
@@ -151,7 +152,7 @@ describe('owner reach alarms (relay route)', () => {
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 
-  it('shows bounces, complaints, owners marked bouncing and owners the relay could not email beside unreachable owners', () => {
+  it('shows bounces, complaints, owners marked bouncing or opted out by a complaint and owners the relay could not email beside unreachable owners', () => {
     expect(dashboardMetrics(template)).toEqual(
       expect.arrayContaining([
         SWEEP_METRIC.unreachableOwners,
@@ -160,6 +161,7 @@ describe('owner reach alarms (relay route)', () => {
         SES_EVENTS_METRIC.bounces,
         SES_EVENTS_METRIC.complaints,
         SES_EVENTS_METRIC.marked,
+        SES_EVENTS_METRIC.optedOut,
       ]),
     );
   });

@@ -2,15 +2,30 @@
  * SES bounces and complaints attributed to owners on DynamoDB Local
  * (docs/notifications.md, "Email relay"): by the owner tag and the address the
  * relay sent to (`mail.destination`), compared with the directory's current
- * address trimmed and case-insensitively, and marked only while the directory
- * still holds that address (the conditional write on the exact spelling read).
+ * address trimmed and case-insensitively, and written only while the directory
+ * still holds that address (the conditional write on the exact spelling read):
+ * a permanent bounce marks the address bouncing, a complaint records the
+ * owner `unsubscribed` there, an opt-out that survives the imports moving the
+ * owner away and back (remembered per address) and travels in `owners export`.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { OWNER_TAG, ownerTags } from '../../lambdas/relay/email-tags';
 import { type BounceDirectory, recordAddressProblems } from '../../lambdas/relay/ses-events';
-import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { directoryFlags, runCli } from '../support/run-cli';
+import { hookSends } from '../support/send-hooks';
+import { useTempDir } from '../support/temp-dir';
+import {
+  createTestDirectoryTable,
+  type TestDirectoryTable,
+  useTestDirectoryTable,
+} from '../support/test-directory-table';
 import { upsertNewOwners } from './support/sns-wire';
 
 const NOW = '2026-12-01T00:00:00.000Z';
@@ -66,6 +81,9 @@ describe('SES bounces and complaints against the DynamoDB owner directory', () =
         { userId: 'cat', email: 'cat@example.com', status: 'active' },
         { userId: 'dan', email: 'dan@new.example', status: 'active' },
         { userId: 'eve', email: 'eve@example.com', status: 'active' },
+        { userId: 'fay', email: 'fay@new.example', status: 'active' },
+        { userId: 'gus', email: 'gus@example.com', status: 'active' },
+        { userId: 'hal', email: 'Hal@example.com', status: 'active' },
       ],
       NOW,
     );
@@ -105,15 +123,60 @@ describe('SES bounces and complaints against the DynamoDB owner directory', () =
     expect(reachabilityOf(await owner('bob'), 'relay')).toEqual({ reachable: false, reason: 'bouncing' });
   });
 
-  it('attributes a complaint the same way', async () => {
+  it('records the owner of a complaint unsubscribed at the address the relay sent to, not bouncing', async () => {
     const summary = await recordAddressProblems(
       directory,
       [complaint('cat', 'CAT@example.com', 'cat.forwarded@mailhost.example.net')],
       Date.parse(NOW),
     );
 
-    expect(summary).toMatchObject({ bounces: 1, complaints: 1, marked: 1, unattributed: 0 });
-    expect((await owner('cat'))?.bouncingSince).toBe(BOUNCED_AT);
+    expect(summary).toMatchObject({ bounces: 1, complaints: 1, marked: 0, optedOut: 1, unattributed: 0 });
+    const cat = await owner('cat');
+    expect(cat).toMatchObject({ email: 'cat@example.com', subscription: 'unsubscribed' });
+    expect(cat?.bouncingSince).toBeUndefined();
+    // the person's own "stop": unreachable on both routes, reason unsubscribed
+    expect(reachabilityOf(cat, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+    expect(reachabilityOf(cat, 'sns-email')).toEqual({ reachable: false, reason: 'unsubscribed' });
+  });
+
+  it('records a complaint as the state alone, on the exact spelling held, for an owner who exists', async () => {
+    const arn = 'arn:aws:sns:eu-west-1:123456789012:hygiene:hal-sub';
+    // switched from sns-email: still recorded confirmed until the relay route's reconcile removes the subscription
+    const confirmed = { userId: 'hal', email: 'Hal@example.com', state: 'confirmed' as const, read: {} };
+    expect(await directory.recordSubscription({ ...confirmed, subscriptionArn: arn })).toBe(true);
+
+    expect(await directory.recordComplaint('hal', 'hal@example.com')).toBe(false);
+    expect((await owner('hal'))?.subscription).toBe('confirmed');
+    expect(await directory.recordComplaint('ghost', 'ghost@example.com')).toBe(false);
+    expect(await owner('ghost')).toBeUndefined();
+    expect(await directory.recordComplaint('hal', 'Hal@example.com')).toBe(true);
+    expect(await directory.recordComplaint('hal', 'Hal@example.com')).toBe(true);
+
+    // the ARN kept (as the reconciler keeps it with unsubscribed), updatedAt still the import's
+    expect(await owner('hal')).toEqual({
+      userId: 'hal',
+      email: 'Hal@example.com',
+      status: 'active',
+      subscription: 'unsubscribed',
+      subscriptionArn: arn,
+      updatedAt: NOW,
+    });
+  });
+
+  it('writes nothing for a complaint about an address the owner no longer holds', async () => {
+    const summary = await recordAddressProblems(
+      directory,
+      [complaint('fay', 'fay@old.example', 'fay@old.example')],
+      Date.parse(NOW),
+    );
+
+    expect(summary).toMatchObject({ complaints: 1, optedOut: 0, unattributed: 1 });
+    expect(await owner('fay')).toEqual({
+      userId: 'fay',
+      email: 'fay@new.example',
+      status: 'active',
+      updatedAt: NOW,
+    });
   });
 
   it('does not mark an owner whose address changed since the send', async () => {
@@ -127,20 +190,23 @@ describe('SES bounces and complaints against the DynamoDB owner directory', () =
     expect((await owner('dan'))?.bouncingSince).toBeUndefined();
   });
 
-  it('marks on the new spelling when an import changes the case between the read and the conditional write', async () => {
-    let reads = 0;
-    const racing: BounceDirectory = {
-      getMany: async (userIds) => {
+  /**
+   * The directory, with an import's write of `userId` respelled `from` → `to` (planned from the owner as
+   * seeded) landing right after the first read: between the read and the conditional write. `reads` counts reads.
+   */
+  function respelledAfterFirstRead(userId: string, from: string, to: string) {
+    const racing = {
+      reads: 0,
+      getMany: async (userIds: readonly string[]) => {
         const found = await directory.getMany(userIds);
-        if (reads++ === 0) {
-          // the import's write, planned from eve as seeded
+        if (racing.reads++ === 0) {
           const write = await directory.upsertOwners(
             [
               {
-                owner: { userId: 'eve', email: 'Eve@Example.com', status: 'active' },
+                owner: { userId, email: to, status: 'active' },
                 existed: true,
                 resetRoute: false,
-                read: { email: 'eve@example.com' },
+                read: { email: from },
               },
             ],
             NOW,
@@ -149,8 +215,14 @@ describe('SES bounces and complaints against the DynamoDB owner directory', () =
         }
         return found;
       },
-      markBouncing: (userId, email, since) => directory.markBouncing(userId, email, since),
-    };
+      markBouncing: (id: string, email: string, since: string) => directory.markBouncing(id, email, since),
+      recordComplaint: (id: string, email: string) => directory.recordComplaint(id, email),
+    } satisfies BounceDirectory & { reads: number };
+    return racing;
+  }
+
+  it('marks on the new spelling when an import changes the case between the read and the conditional write', async () => {
+    const racing = respelledAfterFirstRead('eve', 'eve@example.com', 'Eve@Example.com');
 
     const summary = await recordAddressProblems(
       racing,
@@ -158,8 +230,126 @@ describe('SES bounces and complaints against the DynamoDB owner directory', () =
       Date.parse(NOW),
     );
 
-    expect(reads).toBe(2);
+    expect(racing.reads).toBe(2);
     expect(summary).toMatchObject({ marked: 1, unattributed: 0 });
     expect(await owner('eve')).toMatchObject({ email: 'Eve@Example.com', bouncingSince: BOUNCED_AT });
+  });
+
+  it('records a complaint on the new spelling when an import changes the case between the read and the write', async () => {
+    const racing = respelledAfterFirstRead('gus', 'gus@example.com', 'GUS@Example.com');
+
+    const summary = await recordAddressProblems(
+      racing,
+      [complaint('gus', 'gus@example.com', 'gus@example.com')],
+      Date.parse(NOW),
+    );
+
+    expect(racing.reads).toBe(2);
+    expect(summary).toMatchObject({ optedOut: 1, unattributed: 0 });
+    const gus = await owner('gus');
+    expect(gus).toMatchObject({ email: 'GUS@Example.com', subscription: 'unsubscribed' });
+    expect(gus?.bouncingSince).toBeUndefined();
+  });
+});
+
+describe('a complaint is the person’s opt-out, through imports and exports', () => {
+  const table = useTestDirectoryTable('ses-complaint-moves', 'each');
+  const other = useTestDirectoryTable('ses-complaint-moved-to', 'each');
+  const dir = useTempDir('ses-complaint-moves');
+  const A = 'ada@example.com';
+  const B = 'ada@wrong.example';
+  const directory = () => new DynamoOwnerDirectory(table.client, table.tableName);
+  const ada = async () => (await directory().getMany(['ada'])).get('ada');
+  let files = 0;
+
+  /** `owners import` (the use case) of ada at `email` into `into`, as of `asOf`. */
+  const importAda = async (asOf: string, email: string) => {
+    files += 1;
+    const file = join(dir(), `owners-${files}.csv`);
+    await writeFile(file, `userId,email,name,status\nada,${email},Ada,active\n`);
+    const summary = await importOwnerFile(table.client, {
+      table: table.tableName,
+      file,
+      asOf,
+      now: asOf,
+      maxDeletePercent: 100,
+    });
+    expect(summary.outcome).toBe('imported');
+    return summary;
+  };
+  /** The relay's complaint about its email to `A`, recorded as the SES events function does. */
+  const complainAtA = () =>
+    recordAddressProblems(directory(), [complaint('ada', A, A)], Date.parse('2026-12-01T02:00:00Z'));
+  /** `owners export` of the table (the CLI), one parsed object per owner. */
+  const exported = async (): Promise<Record<string, unknown>[]> => {
+    const run = await runCli(['owners', 'export', ...directoryFlags(table)]);
+    expect(run.code).toBe(0);
+    return run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+
+  it('stays unsubscribed when a wrong export moves the owner away and the next one moves them back', async () => {
+    await importAda('2026-12-01T00:00:00Z', A);
+    expect(await complainAtA()).toMatchObject({ optedOut: 1, unattributed: 0 });
+    expect(reachabilityOf(await ada(), 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+
+    // a wrong export moves her to b: the opt-out belongs to a, so b starts clean (and a is remembered)
+    await importAda('2026-12-02T00:00:00Z', B);
+    const atB = await ada();
+    expect(atB).toMatchObject({ email: B, optedOutAddresses: [optedOutAddressDigest(A)] });
+    expect(atB?.subscription).toBeUndefined();
+    expect(reachabilityOf(atB, 'relay')).toEqual({ reachable: true });
+
+    // the next export moves her back to a: unsubscribed again, unreachable on the relay
+    await importAda('2026-12-03T00:00:00Z', A);
+    const backAtA = await ada();
+    expect(backAtA).toMatchObject({ email: A, subscription: 'unsubscribed' });
+    expect(reachabilityOf(backAtA, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+  });
+
+  it('remembers the opt-out when an import that read the owner before the complaint moves them away', async () => {
+    await importAda('2026-12-01T00:00:00Z', A);
+    // the complaint lands between the moving import's read of the directory (its Scan) and its write
+    let ran = false;
+    const spy = hookSends(table.client, {
+      after: async (command) => {
+        if (ran || !(command instanceof ScanCommand)) return;
+        ran = true;
+        expect(await complainAtA()).toMatchObject({ optedOut: 1 });
+      },
+    });
+    await importAda('2026-12-02T00:00:00Z', B).finally(() => spy.mockRestore());
+
+    expect(ran).toBe(true);
+    expect(await ada()).toMatchObject({ email: B, optedOutAddresses: [optedOutAddressDigest(A)] });
+    await importAda('2026-12-03T00:00:00Z', A);
+    expect(await ada()).toMatchObject({ email: A, subscription: 'unsubscribed' });
+  });
+
+  it('travels in owners export, so a directory moved to another table keeps it', async () => {
+    await importAda('2026-12-01T00:00:00Z', A);
+    await complainAtA();
+
+    const [line] = await exported();
+    expect(line).toMatchObject({ userId: 'ada', email: A, subscription: 'unsubscribed' });
+    const file = join(dir(), 'export.jsonl');
+    await writeFile(file, `${JSON.stringify(line)}\n`);
+    const moved = await importOwnerFile(other.client, {
+      table: other.tableName,
+      file,
+      asOf: '2026-12-02T00:00:00Z',
+      now: '2026-12-02T00:00:00Z',
+      maxDeletePercent: 100,
+    });
+    expect(moved).toMatchObject({ outcome: 'imported', created: 1, optOutsKept: 1 });
+    const there = (await new DynamoOwnerDirectory(other.client, other.tableName).getMany(['ada'])).get('ada');
+    expect(reachabilityOf(there, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+
+    // moved away by a wrong export, the export still carries it: as the address remembered
+    await importAda('2026-12-02T00:00:00Z', B);
+    const [atB] = await exported();
+    expect(atB).toMatchObject({ email: B, optedOutAddresses: [optedOutAddressDigest(A)] });
   });
 });

@@ -1,11 +1,17 @@
 /**
  * SES bounce and complaint events → the directory: which events mark an
- * owner bouncing (permanent bounces, complaints), which change nothing, the
- * owner tag that ties an event back to its owner, and the address it is
- * attributed by (what the relay sent to, compared normalised, marked on the
- * exact spelling read). On DynamoDB Local: test/integration/ses-bounce-attribution.test.ts.
+ * owner bouncing (permanent bounces), which record them unsubscribed
+ * (complaints), which change nothing, the owner tag that ties an event back
+ * to its owner, and the address it is attributed by (what the relay sent to,
+ * compared normalised, written on the exact spelling read); the handler's
+ * metrics. On DynamoDB Local: test/integration/ses-bounce-attribution.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { SNSEvent } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { SES_EVENTS_METRIC } from '../../lambdas/handlers/metric-names';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { OWNER_TAG, ownerTags, userIdFromTag } from '../../lambdas/relay/email-tags';
 import {
@@ -29,19 +35,34 @@ function bounce(type: string, userId?: string) {
   });
 }
 
+/** An SES complaint about the relay's email to `ada@example.com` for `userId` (when tagged). */
+function complaint(userId?: string) {
+  return JSON.stringify({
+    eventType: 'Complaint',
+    complaint: { complainedRecipients: [{ emailAddress: 'ada@example.com' }] },
+    mail: {
+      destination: ['ada@example.com'],
+      tags: userId === undefined ? {} : { [OWNER_TAG]: [ownerTags(userId)[OWNER_TAG]] },
+    },
+  });
+}
+
 /**
- * A directory holding `ada@example.com` for `ada` that records marks, each
- * conditional on the exact stored spelling as DynamoDB's is. `afterRead`
- * changes the directory between a read and the mark (an import running meanwhile).
+ * A directory holding `ada@example.com` for `ada` that records marks and
+ * complaints, each conditional on the exact stored spelling as DynamoDB's
+ * is. `afterRead` changes the directory between a read and the write (an
+ * import running meanwhile).
  */
 function recorder(
   owners: Record<string, string> = { ada: 'ada@example.com' },
   afterRead?: (emails: Map<string, string>) => void,
-): BounceDirectory & { marks: string[][] } {
+): BounceDirectory & { marks: string[][]; complaints: string[][] } {
   const marks: string[][] = [];
+  const complaints: string[][] = [];
   const emails = new Map(Object.entries(owners));
   return {
     marks,
+    complaints,
     async getMany(userIds) {
       const found = new Map<string, OwnerRecord>();
       for (const userId of userIds) {
@@ -53,6 +74,10 @@ function recorder(
     },
     async markBouncing(userId, email, since) {
       marks.push([userId, email, since]);
+      return emails.get(userId) === email;
+    },
+    async recordComplaint(userId, email) {
+      complaints.push([userId, email]);
       return emails.get(userId) === email;
     },
   };
@@ -135,7 +160,50 @@ describe('recordAddressProblems', () => {
 
     // bob is not in the directory: nothing to mark.
     expect(directory.marks).toEqual([['ada', 'ada@example.com', '2026-11-26T03:00:00.000Z']]);
-    expect(summary).toEqual({ bounces: 3, complaints: 0, marked: 1, unattributed: 2, unreadable: 1 });
+    expect(directory.complaints).toEqual([]);
+    expect(summary).toEqual({
+      bounces: 3,
+      complaints: 0,
+      marked: 1,
+      optedOut: 0,
+      unattributed: 2,
+      unreadable: 1,
+    });
+  });
+
+  it('records the owner of a complaint unsubscribed, not bouncing, and counts it apart from the marks', async () => {
+    const directory = recorder({ ada: 'ada@example.com', bob: 'bob@example.com' });
+
+    const summary = await recordAddressProblems(
+      directory,
+      // bob's address is not the one the relay sent to: nothing recorded for him
+      [complaint('ada'), complaint(), complaint('bob'), bounce('Permanent', 'ada')],
+      NOW,
+    );
+
+    expect(directory.complaints).toEqual([['ada', 'ada@example.com']]);
+    expect(directory.marks).toEqual([['ada', 'ada@example.com', '2026-11-26T03:00:00.000Z']]);
+    expect(summary).toEqual({
+      bounces: 4,
+      complaints: 3,
+      marked: 1,
+      optedOut: 1,
+      unattributed: 2,
+      unreadable: 0,
+    });
+  });
+
+  it('records a complaint on the spelling the directory holds, reading again when an import changed it after the read', async () => {
+    let imports = 0;
+    const directory = recorder({ ada: 'ADA@example.com' }, (emails) => {
+      if (imports++ === 0) emails.set('ada', 'Ada@Example.com');
+    });
+
+    const summary = await recordAddressProblems(directory, [complaint('ada')], NOW);
+
+    expect(directory.complaints.map(([, email]) => email)).toEqual(['ADA@example.com', 'Ada@Example.com']);
+    expect(directory.marks).toEqual([]);
+    expect(summary).toMatchObject({ marked: 0, optedOut: 1, unattributed: 0 });
   });
 
   it('marks on the spelling the directory holds, reading again when an import changed it after the read', async () => {
@@ -169,7 +237,50 @@ describe('recordAddressProblems', () => {
     const failure = recordAddressProblems(directory, [bounce('Permanent', 'ada')], NOW);
 
     await expect(failure).rejects.toThrow(BounceMarkContendedError);
-    await expect(failure).rejects.toThrow(/owner "ada": .* 3 attempts/);
+    await expect(failure).rejects.toThrow(/owner "ada": .* 3 attempts to record the address problem/);
     expect(directory.marks).toHaveLength(3);
+  });
+});
+
+describe('the SES events handler', () => {
+  /** The handler module, imported with the environment its cold start checks. */
+  async function handlerModule() {
+    vi.stubEnv('DIRECTORY_TABLE_NAME', 'unused');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    try {
+      return await import('../../lambdas/handlers/ses-events');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }
+
+  it('emits the owners opted out by a complaint apart from those marked bouncing', async () => {
+    const { createSesEventsHandler } = await handlerModule();
+    const metrics: Record<string, number> = {};
+    const quiet = { info: () => undefined, warn: () => undefined };
+    const handler = createSesEventsHandler({
+      logger: quiet as unknown as Logger,
+      metrics: {
+        addMetric: (name: string, _unit: string, value: number) => {
+          metrics[name] = value;
+        },
+      } as unknown as Metrics,
+      tracer: {} as Tracer,
+      directory: recorder(),
+      clock: () => NOW,
+    });
+    const records = [complaint('ada'), bounce('Permanent', 'ada'), complaint()].map((Message) => ({
+      Sns: { Message },
+    }));
+
+    await handler({ Records: records } as unknown as SNSEvent);
+
+    expect(metrics).toEqual({
+      [SES_EVENTS_METRIC.bounces]: 3,
+      [SES_EVENTS_METRIC.complaints]: 2,
+      [SES_EVENTS_METRIC.marked]: 1,
+      [SES_EVENTS_METRIC.optedOut]: 1,
+      [SES_EVENTS_METRIC.unattributed]: 1,
+    });
   });
 });

@@ -84,7 +84,7 @@ describe('renderUnreachableReport', () => {
       );
       const lines = (part?.message.text ?? '').split('\n');
       const at = lines.indexOf(
-        '  * ada: opted out (the unsubscribe link of an SNS email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay) [unsubscribed]',
+        '  * ada: opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay) [unsubscribed]',
       );
 
       expect(at).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
 /**
  * `pc-hygiene owners resubscribe <userId...>`: the way back for an owner who
- * opted out (the unsubscribe link of an SNS email, or recorded by an operator
- * with `pc-hygiene owners unsubscribe`; docs/notifications.md, "Subscription
+ * opted out (the unsubscribe link of an SNS email, a complaint about a relay
+ * email, or recorded by an operator with `pc-hygiene owners unsubscribe`;
+ * docs/notifications.md, "Subscription
  * reconciler"), on both routes. That opt-out (state `unsubscribed`) makes the
  * owner unreachable on `sns-email` and on `relay` alike, and the reconciler
  * never subscribes the owner again by itself; this records `none` for each
@@ -30,7 +31,8 @@ import {
 
 /** What `owners resubscribe --help` says the command does. */
 const DESCRIPTION =
-  'Undo the opt-out of owners who opted out (the unsubscribe link of an SNS email, or recorded by an operator ' +
+  'Undo the opt-out of owners who opted out (the unsubscribe link of an SNS email, a complaint about a relay email, ' +
+  'or recorded by an operator ' +
   'with pc-hygiene owners unsubscribe; state unsubscribed, ' +
   'unreachable on both routes): records state none. Route sns-email: the next reconcile subscribes them ' +
   'and SNS sends a new confirmation email. Route relay: they are reachable again at once (no confirmation email). ' +
