@@ -69,6 +69,7 @@ export type RemovalReason =
   | 'address-changed'
   | 'duplicate'
   | 'shared-address'
+  | 'unfilterable-id'
   | 'route-relay';
 
 /** One change to the topic's subscriptions. */
@@ -97,15 +98,17 @@ export type SubscriptionOperation =
     };
 
 /**
- * An active owner the reconciler cannot subscribe, because SNS allows one
- * subscription per topic, protocol and address: the address already has a
+ * An active owner the reconciler cannot subscribe: SNS allows one
+ * subscription per topic, protocol and address, and the address already has a
  * non-owner email subscription, or another active owner has the same address
- * (and keeps it). The owner's state is `none`: their events go to the admins.
+ * (and keeps it); or the owner's `userId` holds a character an SNS filter
+ * policy cannot be trusted to match ({@link hasFilterUnsafeCharacter}). The
+ * owner's state is `none` (or stays `unsubscribed`): their events go to the admins.
  */
 export interface SubscriptionConflict {
   readonly userId: string;
   readonly email: string;
-  readonly reason: 'non-owner-subscription' | 'shared-address';
+  readonly reason: 'non-owner-subscription' | 'shared-address' | 'unfilterable-id';
   /** The non-owner email subscription of the address (reason `non-owner-subscription`). */
   readonly subscriptionArn?: string;
   /** The owner who keeps the address (reason `shared-address`). */
@@ -147,6 +150,23 @@ export interface SubscriptionPlanInput {
   readonly route: OwnerDeliveryRoute;
   /** Record the run's new opt-outs even past the mass-unsubscribe guard (an operator's one-run override). */
   readonly allowMassUnsubscribe?: boolean;
+}
+
+/**
+ * Characters SNS's attribute-based filter policies need "double escaped", or
+ * the policy "will not match the attributes of a published message, and the
+ * notification will not be delivered" (AWS, "Filter policy constraints in
+ * Amazon SNS"): the double quote and the backslash. What that escaping is
+ * exactly cannot be checked without SNS, so the reconciler does not subscribe
+ * an owner whose `userId` holds one ({@link SubscriptionConflict}
+ * `unfilterable-id`): a subscription SNS reports confirmed whose filter never
+ * matches would drop every digest while the owner counts as reachable.
+ */
+const FILTER_UNSAFE_CHARACTER = /["\\]/;
+
+/** Whether `userId` holds a character an SNS filter policy cannot be trusted to match (`"` or `\`). */
+export function hasFilterUnsafeCharacter(userId: string): boolean {
+  return FILTER_UNSAFE_CHARACTER.test(userId);
 }
 
 /** The filter policy of an owner's subscription: that owner's digests only. */
@@ -237,20 +257,23 @@ interface Classified {
  * per address ({@link keeperFirst} decides who keeps a shared one).
  */
 export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPlan {
-  const { wanted, shared } = wantedOwners(input.owners, input.subscriptions, input.route);
+  const { wanted, leftOut } = wantedOwners(input.owners, input.subscriptions, input.route);
   const directory = new Map(input.owners.map((o) => [o.userId, o]));
   const classified = classify(input.subscriptions, wanted);
-  const sharing = new Set(shared.map((c) => c.userId));
+  const leftOutFor = (reason: SubscriptionConflict['reason']) =>
+    new Set(leftOut.filter((c) => c.reason === reason).map((c) => c.userId));
+  const owners = {
+    directory,
+    wanted,
+    sharing: leftOutFor('shared-address'),
+    unfilterable: leftOutFor('unfilterable-id'),
+  };
   const removals = classified.stray.map(({ subscription, userIds }) =>
-    removal(
-      subscription,
-      userIds[0] ?? '',
-      removalReason(userIds, { directory, wanted, sharing }, input.route),
-    ),
+    removal(subscription, userIds[0] ?? '', removalReason(userIds, owners, input.route)),
   );
   const repairs: SubscriptionOperation[] = [];
   const creations: SubscriptionOperation[] = [];
-  const conflicts: SubscriptionConflict[] = [...shared];
+  const conflicts: SubscriptionConflict[] = [...leftOut];
   const stateOf = new Map<string, Omit<OwnerSubscriptionState, 'userId'>>();
   const listedArns = new Set(input.subscriptions.map((s) => s.arn));
   for (const { owner, address } of wanted.values()) {
@@ -310,21 +333,26 @@ function unwantedState(owner: OwnerRecord): Omit<OwnerSubscriptionState, 'userId
 }
 
 /**
- * The owners who should have a subscription, by `userId`, and the owners
- * left out because another active owner with the same address keeps it.
+ * The owners who should have a subscription, by `userId`, and the active
+ * owners with an email left out: because another active owner with the same
+ * address keeps it, or because their `userId` cannot be filtered on.
  */
 function wantedOwners(
   owners: readonly OwnerRecord[],
   subscriptions: readonly TopicSubscription[],
   route: OwnerDeliveryRoute,
-): { wanted: Map<string, WantedOwner>; shared: SubscriptionConflict[] } {
+): { wanted: Map<string, WantedOwner>; leftOut: SubscriptionConflict[] } {
   const wanted = new Map<string, WantedOwner>();
-  const shared: SubscriptionConflict[] = [];
-  if (route !== 'sns-email') return { wanted, shared };
+  const leftOut: SubscriptionConflict[] = [];
+  if (route !== 'sns-email') return { wanted, leftOut };
   const byAddress = new Map<string, WantedOwner[]>();
   for (const owner of owners) {
     const email = owner.email?.trim();
     if (owner.status !== 'active' || email === undefined || email === '') continue;
+    if (hasFilterUnsafeCharacter(owner.userId)) {
+      leftOut.push({ userId: owner.userId, email, reason: 'unfilterable-id' });
+      continue;
+    }
     const address = normalizeEmail(email);
     const sharers = byAddress.get(address) ?? [];
     sharers.push({ owner: { ...owner, email }, address });
@@ -335,7 +363,7 @@ function wantedOwners(
     if (keeper === undefined) continue;
     wanted.set(keeper.owner.userId, keeper);
     for (const { owner } of others) {
-      shared.push({
+      leftOut.push({
         userId: owner.userId,
         email: owner.email,
         reason: 'shared-address',
@@ -343,7 +371,7 @@ function wantedOwners(
       });
     }
   }
-  return { wanted, shared };
+  return { wanted, leftOut };
 }
 
 /**
@@ -419,12 +447,15 @@ function removalReason(
     readonly wanted: ReadonlyMap<string, WantedOwner>;
     /** Owners whose address another owner keeps. */
     readonly sharing: ReadonlySet<string>;
+    /** Active owners with an email whose `userId` cannot be filtered on. */
+    readonly unfilterable: ReadonlySet<string>;
   },
   route: OwnerDeliveryRoute,
 ): RemovalReason {
-  const { directory, wanted, sharing } = owners;
+  const { directory, wanted, sharing, unfilterable } = owners;
   if (route !== 'sns-email') return 'route-relay';
   if (userIds.some((id) => wanted.has(id))) return 'address-changed';
+  if (userIds.some((id) => unfilterable.has(id))) return 'unfilterable-id';
   if (userIds.some((id) => sharing.has(id))) return 'shared-address';
   const known = userIds.map((id) => directory.get(id)).filter((o) => o !== undefined);
   if (known.some((o) => o.status === 'departed')) return 'departed';

@@ -298,6 +298,40 @@ describe('planSubscriptions', () => {
     expect(plan.states).toEqual([{ userId: 'ada', state: 'none' }]);
   });
 
+  it('does not subscribe an owner whose userId holds " or \\ (an SNS filter cannot be trusted to match it): a conflict, state none', () => {
+    const quote = 'team"lead';
+    const backslash = 'corp\\ada';
+    const plan = planSubscriptions({
+      owners: [
+        active(quote, 'q@x'),
+        active(backslash, 'shared@x'),
+        active('bob', 'shared@x'),
+        { ...active('gone"opt', 'g@x'), subscription: 'unsubscribed' },
+      ],
+      // a subscription made before (its filter names the id): removed, with the reason
+      subscriptions: [ownerSub(quote, 'q@x')],
+      topicArn: TOPIC,
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([
+      expect.objectContaining({ kind: 'remove', userId: quote, endpoint: 'q@x', reason: 'unfilterable-id' }),
+      { kind: 'create', userId: 'bob', email: 'shared@x', filterPolicy: ownerFilterPolicy('bob') },
+    ]);
+    // the other owner at a shared address keeps it: no shared-address conflict for an owner never subscribable
+    expect(plan.conflicts).toEqual([
+      { userId: backslash, email: 'shared@x', reason: 'unfilterable-id' },
+      { userId: 'gone"opt', email: 'g@x', reason: 'unfilterable-id' },
+      { userId: quote, email: 'q@x', reason: 'unfilterable-id' },
+    ]);
+    expect(plan.states).toEqual([
+      { userId: quote, state: 'none' },
+      { userId: backslash, state: 'none' },
+      { userId: 'bob', state: 'pending' },
+      { userId: 'gone"opt', state: 'unsubscribed' },
+    ]);
+  });
+
   it('subscribes one owner of an address several active owners share and reports the others as conflicts', () => {
     // SNS allows one subscription per topic, protocol and address: a second Subscribe would be refused every run.
     const plan = planSubscriptions({

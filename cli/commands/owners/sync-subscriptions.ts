@@ -30,6 +30,7 @@ import { MASS_UNSUBSCRIBE_LIMIT } from '../../../lambdas/hygiene/subscription-op
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
   FilterPolicyQuotaError,
+  type SubscriptionConflict,
   type SubscriptionOperation,
 } from '../../../lambdas/hygiene/subscription-plan';
 import {
@@ -60,6 +61,18 @@ import {
   topicArnOption,
 } from '../../options/topic-options';
 import { UsageError } from '../../usage-error';
+
+/** One conflict of the summary: why the owner is not subscribed. */
+function conflictLine(c: SubscriptionConflict): string {
+  switch (c.reason) {
+    case 'shared-address':
+      return `  conflict: ${c.userId} <${c.email}> shares the address with ${c.sharedWith}, who keeps the subscription`;
+    case 'non-owner-subscription':
+      return `  conflict: ${c.userId} <${c.email}> already has a non-owner subscription ${c.subscriptionArn}`;
+    case 'unfilterable-id':
+      return `  conflict: ${c.userId} <${c.email}>: the userId holds " or \\, which an SNS filter policy cannot be trusted to match (route relay reaches them)`;
+  }
+}
 
 /** What `owners sync-subscriptions --help` says the command does. */
 const DESCRIPTION =
@@ -134,11 +147,7 @@ export function renderSyncSummaryText(summary: ReconcileSummary, topicArn: strin
     row('left alone', `${summary.untouched} (admin, machine, or unconfirmed subscriptions of no owner)`),
     row('filter policies', `${fp.current} now, ${fp.planned} after, quota ${fp.quota}`),
     ...summary.operations.map(operationLine),
-    ...summary.conflicts.map((c) =>
-      c.reason === 'shared-address'
-        ? `  conflict: ${c.userId} <${c.email}> shares the address with ${c.sharedWith}, who keeps the subscription`
-        : `  conflict: ${c.userId} <${c.email}> already has a non-owner subscription ${c.subscriptionArn}`,
-    ),
+    ...summary.conflicts.map(conflictLine),
     ...summary.failed.map((f) => `  failed: ${operationLine(f.operation).trim()}: ${f.error}`),
   ];
   if (!dryRun && summary.stateChanges.length > 0)
