@@ -38,6 +38,14 @@ async function tempFile(name: string, content?: string): Promise<string> {
   return path;
 }
 
+/** The PublishBatch entries a JSON Lines sink file holds, in order. */
+async function entriesIn(path: string): Promise<PublishEntry[]> {
+  return (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as PublishEntry);
+}
+
 describe('pc-hygiene --version', () => {
   it('prints the package version and exits 0', async () => {
     const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
@@ -128,10 +136,7 @@ describe('operator CLI against DynamoDB Local', () => {
     const out = await tempFile('sent.jsonl');
     const sent = await runCli(['notify', ...flags(), '--now', NOW_ISO, '--sink', `jsonl:${out}`]);
     expect(sent.code).toBe(0);
-    const entries = (await readFile(out, 'utf8'))
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as PublishEntry);
+    const entries = await entriesIn(out);
     const owners = (list: readonly PublishEntry[]) =>
       list.map((e) => `${e.MessageAttributes.userId?.StringValue}:${e.Subject}`).sort();
     expect(owners(entries)).toEqual(owners(preview.entries));
@@ -142,40 +147,27 @@ describe('operator CLI against DynamoDB Local', () => {
     expect((await runCli(['sweep', ...flags(), '--now', NOW_ISO])).code).toBe(0);
     const before = await exportTable(table);
     const out = await tempFile('would-send.jsonl');
+    const dryRunTo = (...format: string[]) =>
+      runCli(['notify', ...flags(), '--now', NOW_ISO, '--dry-run', '--sink', `jsonl:${out}`, ...format]);
 
-    const dry = await runCli([
-      'notify',
-      ...flags(),
-      '--now',
-      NOW_ISO,
-      '--dry-run',
-      '--sink',
-      `jsonl:${out}`,
-      '--format',
-      'json',
-    ]);
+    const dry = await dryRunTo('--format', 'json');
 
     expect(dry.code, dry.stderr).toBe(0);
     const preview = JSON.parse(dry.stdout) as { written: string; entries: PublishEntry[] };
     expect(preview.written).toBe(`jsonl:${out}`);
-    const lines = (await readFile(out, 'utf8')).split('\n').filter((l) => l !== '');
-    expect(lines.map((l) => JSON.parse(l) as PublishEntry)).toEqual(preview.entries);
-    expect(lines.length).toBeGreaterThan(0);
+    expect(preview.entries.length).toBeGreaterThan(0);
+    expect(await entriesIn(out)).toEqual(preview.entries);
     expect(await exportTable(table)).toEqual(before);
 
-    // the table output says where the entries went
-    const text = await runCli([
-      'notify',
-      ...flags(),
-      '--now',
-      NOW_ISO,
-      '--dry-run',
-      '--sink',
-      `jsonl:${out}`,
-    ]);
+    // the table output says where the entries went; a second run (another drain id) appends the same messages again
+    const text = await dryRunTo();
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout.split('\n')[0]).toContain(`Appended to ${out}.`);
-    expect((await readFile(out, 'utf8')).split('\n').filter((l) => l !== '')).toHaveLength(2 * lines.length);
+    const subjects = (list: readonly PublishEntry[]) => list.map((e) => `${e.Id} ${e.Subject}`);
+    expect(subjects(await entriesIn(out))).toEqual([
+      ...subjects(preview.entries),
+      ...subjects(preview.entries),
+    ]);
     expect(await exportTable(table)).toEqual(before);
   });
 
@@ -228,10 +220,7 @@ describe('operator CLI against DynamoDB Local', () => {
         `jsonl:${out}`,
       ]);
       expect(sent.code, sent.stderr).toBe(0);
-      const entries = (await readFile(out, 'utf8'))
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as PublishEntry);
+      const entries = await entriesIn(out);
       const key = (e: PublishEntry) =>
         `${e.MessageAttributes.audience?.StringValue}:${e.MessageAttributes.userId?.StringValue}`;
       expect(entries.map(key).sort()).toEqual(preview.entries.map(key).sort());
