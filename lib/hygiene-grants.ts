@@ -48,6 +48,12 @@ export const SWEEP_DIRECTORY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Scan'] as 
 /** Owner directory actions of the notifier: the freshness item and the owners of a drain by key. */
 export const NOTIFIER_DIRECTORY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
 /**
+ * What the notifier reads on the topic besides publishing: its subscriptions, listed once per drain on
+ * `sns-email` to check owners recorded `confirmed` (docs/notifications.md, "Owner reach"). Nothing else: no
+ * `GetSubscriptionAttributes` (authorized against `"*"` only), the listing alone tells a confirmed subscription.
+ */
+export const NOTIFIER_TOPIC_ACTIONS = ['sns:ListSubscriptionsByTopic'] as const;
+/**
  * Owner directory actions of the subscription reconciler: every owner, the owners it is about to subscribe read
  * again by key (so none who opted out, left or moved while it ran is subscribed), and each owner's subscription state.
  */
@@ -84,7 +90,10 @@ export function grantSweep(fn: HygieneFunction, targets: GrantTargets): void {
   grantDirectory(fn, targets.directory, SWEEP_DIRECTORY_ACTIONS);
 }
 
-/** The notifier lists the outbox index, leases, reads and marks items, and publishes the owner digests. */
+/**
+ * The notifier lists the outbox index, leases, reads and marks items, and publishes the owner digests; with an
+ * owner directory it reads the drain's owners and lists the topic's subscriptions (the live reach check).
+ */
 export function grantNotifier(fn: HygieneFunction, targets: GrantTargets): void {
   const tableArn = targets.table.tableArn;
   allow(fn, NOTIFIER_TABLE_ACTIONS, [tableArn]);
@@ -92,6 +101,8 @@ export function grantNotifier(fn: HygieneFunction, targets: GrantTargets): void 
   grantPublish(fn, targets.topic);
   grantTableKey(fn, targets.table);
   grantDirectory(fn, targets.directory, NOTIFIER_DIRECTORY_ACTIONS);
+  // Without a directory reach is unverified and nothing is listed.
+  if (targets.directory !== undefined) allow(fn, NOTIFIER_TOPIC_ACTIONS, [targets.topic.topicArn]);
 }
 
 /**

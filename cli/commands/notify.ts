@@ -13,8 +13,10 @@ import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
-import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
+import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
+import type { NotifierSummary, SubscriptionCheckKind } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
+import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { renderEntryPreview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
@@ -89,6 +91,20 @@ function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): s
   return `${lines.join('\n')}\n`;
 }
 
+/** How owners recorded `confirmed` were checked, as a summary line says it (nothing when not applicable). */
+const SUBSCRIPTION_CHECK_TEXT: Readonly<Record<SubscriptionCheckKind, string | undefined>> = {
+  listed: 'listed on the topic: owners recorded confirmed were checked against its subscriptions',
+  'recorded-states':
+    'not listed: judged on the recorded states (no topic: --topic-arn or --stack lists its subscriptions)',
+  'not-applicable': undefined,
+};
+
+/** The dry run's heading clause on the subscription check (empty when not applicable). */
+function subscriptionCheckNote(kind: SubscriptionCheckKind): string {
+  const text = SUBSCRIPTION_CHECK_TEXT[kind];
+  return text === undefined ? '' : `; subscriptions ${text}`;
+}
+
 /** The owner-reach lines of the summary (docs/notifications.md, "Owner reach"). */
 function reachLines(summary: NotifierSummary): string[] {
   const lines: string[] = [];
@@ -104,6 +120,8 @@ function reachLines(summary: NotifierSummary): string[] {
       `  owner reach          verified on ${summary.ownerDelivery}: ${summary.unreachableOwners} unreachable owner${summary.unreachableOwners === 1 ? '' : 's'}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
     );
   }
+  const check = SUBSCRIPTION_CHECK_TEXT[summary.subscriptionCheck];
+  if (check !== undefined) lines.push(`  subscriptions        ${check}`);
   if (summary.unreachableEvents > 0 || summary.invalidEvents > 0 || summary.reportParts > 0) {
     lines.push(
       `  admin report         ${summary.unreachableEvents} unreachable owners' event${summary.unreachableEvents === 1 ? '' : 's'}, ` +
@@ -113,24 +131,41 @@ function reachLines(summary: NotifierSummary): string[] {
   return lines;
 }
 
-/** What `notify` needs besides the table: the publisher and how to name it. */
-function publisherFor(
+/**
+ * The topic `notify` publishes to and lists: a `--topic-arn` given on the
+ * command line wins; else the deployed stack's TopicArn output; else (no
+ * stack) `PC_HYGIENE_TOPIC_ARN`. Next to `--sink jsonl:PATH` a stack's run
+ * does not refuse that variable (nothing is published), nor use it: the
+ * stack's own topic is the one its owners are subscribed to.
+ */
+function topicOf(options: NotifyOptions, command: Command, target: Target): string | undefined {
+  const deployment = target.deployment;
+  if (deployment !== undefined && command.getOptionValueSource('topicArn') !== 'cli')
+    return deployment.topicArn;
+  return options.topicArn;
+}
+
+/** The SNS side of one `notify`: the topic and its client, when it publishes to SNS or lists the topic. */
+interface SnsSide {
+  readonly topic?: { readonly arn: string; readonly client: SNSClient };
+  /** The topic's subscriptions, listed once by the drain on `sns-email` (docs/notifications.md, "Owner reach"). */
+  readonly topicSubscriptions?: TopicSubscriptionListing;
+}
+
+/**
+ * One SNS client on `topicArn` (in the region its ARN names, or at
+ * `--sns-endpoint`), when the command publishes to it or, on `sns-email`,
+ * lists its subscriptions (also with `--sink jsonl:PATH` and `--dry-run`).
+ * Without a topic: nothing, and a drain judges on the recorded states.
+ */
+function snsSideOf(
   options: NotifyOptions,
   target: Target,
-): {
-  publisher: NotificationPublisher;
-  label: string;
-  client?: SNSClient;
-} {
-  const sink = parseSink(options.sink);
-  if (sink.kind === 'jsonl') return { publisher: new JsonlFileSink(sink.path), label: `jsonl:${sink.path}` };
-  // An explicit --topic-arn wins; else the deployed stack's TopicArn output.
-  const topicArn = options.topicArn ?? target.deployment?.topicArn;
-  if (topicArn === undefined) {
-    throw new UsageError(
-      '--topic-arn is required with --sink sns (or --stack NAME for the deployed topic, or --sink jsonl:PATH to write a file)',
-    );
-  }
+  topicArn: string | undefined,
+  publishes: boolean,
+): SnsSide {
+  const lists = target.config.ownerDelivery === 'sns-email';
+  if (topicArn === undefined || !(publishes || lists)) return {};
   // A topic lives in the region its ARN names.
   const { region } = checkTopicArn(topicArn);
   const client = createSnsClient({
@@ -138,7 +173,21 @@ function publisherFor(
     ...(target.profile !== undefined && { profile: target.profile }),
     region,
   });
-  return { publisher: new SnsPublisher(client, topicArn), label: `sns:${topicArn}`, client };
+  return {
+    topic: { arn: topicArn, client },
+    ...(lists && { topicSubscriptions: new SnsTopicSubscriptions(client, topicArn) }),
+  };
+}
+
+/** Where a real drain's digests go, and how to name it. */
+function publisherFor(sink: Sink, sns: SnsSide): { publisher: NotificationPublisher; label: string } {
+  if (sink.kind === 'jsonl') return { publisher: new JsonlFileSink(sink.path), label: `jsonl:${sink.path}` };
+  if (sns.topic === undefined) {
+    throw new UsageError(
+      '--topic-arn is required with --sink sns (or --stack NAME for the deployed topic, or --sink jsonl:PATH to write a file)',
+    );
+  }
+  return { publisher: new SnsPublisher(sns.topic.client, sns.topic.arn), label: `sns:${sns.topic.arn}` };
 }
 
 /**
@@ -149,12 +198,14 @@ async function drainOutbox(
   target: Target,
   directoryTable: string,
   publisher: NotificationPublisher,
+  sns: SnsSide,
   now: number,
 ): Promise<NotifierSummary> {
   return withTable(target, (client) => {
     const reach: DrainReach = {
       directory: new DynamoOwnerDirectory(client, directoryTable),
       ownerDelivery: target.config.ownerDelivery,
+      ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
     };
     return drainTable(client, target.table, publisher, now, reach);
   });
@@ -167,13 +218,20 @@ async function drainOutbox(
  * same entries are also appended to the file, as the sink would write them
  * (the input of `pc-hygiene relay`), still consuming nothing.
  */
-async function previewNotify(options: NotifyOptions, target: Target, directoryTable: string, now: number) {
+async function previewNotify(
+  options: NotifyOptions,
+  target: Target,
+  directoryTable: string,
+  sns: SnsSide,
+  now: number,
+) {
   const sink = parseSink(options.sink);
   const preview = await withTable(target, (client) =>
     previewDrain({
       outbox: new DynamoDbOutboxStore(client, target.table),
       directory: new DynamoOwnerDirectory(client, directoryTable),
       ownerDelivery: target.config.ownerDelivery,
+      ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
       now,
     }),
   );
@@ -186,7 +244,8 @@ async function previewNotify(options: NotifyOptions, target: Target, directoryTa
   const appended = sink.kind === 'jsonl' ? ` Appended to ${terminalText(sink.path)}.` : '';
   const heading =
     `Notify dry run: nothing claimed, published or marked. ${preview.pendingItems} pending item(s), ` +
-    `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}.${appended}`;
+    `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}` +
+    `${subscriptionCheckNote(preview.subscriptionCheck)}.${appended}`;
   process.stdout.write([heading, ...preview.entries.map(renderEntryPreview)].join('\n\n'));
   process.stdout.write('\n');
 }
@@ -195,11 +254,15 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
   const now = resolveNow(options.now);
   const target = await resolveTarget(options, { usesConfig: true });
   const directoryTable = directoryTableOf(options, command, target);
-  if (options.dryRun) return previewNotify(options, target, directoryTable, now);
-  refuseAuditDeployment(target, options.enforce, 'notify', ' (an audit deployment notifies no owner)');
-  const { publisher, label, client } = publisherFor(options, target);
+  const topicArn = topicOf(options, command, target);
+  const sink = parseSink(options.sink);
+  if (!options.dryRun)
+    refuseAuditDeployment(target, options.enforce, 'notify', ' (an audit deployment notifies no owner)');
+  const sns = snsSideOf(options, target, topicArn, !options.dryRun && sink.kind === 'sns');
   try {
-    const summary = await drainOutbox(target, directoryTable, publisher, now);
+    if (options.dryRun) return await previewNotify(options, target, directoryTable, sns, now);
+    const { publisher, label } = publisherFor(sink, sns);
+    const summary = await drainOutbox(target, directoryTable, publisher, sns, now);
     process.stdout.write(
       options.format === 'json'
         ? `${JSON.stringify(summary, null, 2)}\n`
@@ -212,7 +275,7 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
       process.exitCode = EXIT_CODE.failure;
     }
   } finally {
-    client?.destroy();
+    sns.topic?.client.destroy();
   }
 }
 

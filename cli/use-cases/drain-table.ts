@@ -8,6 +8,7 @@ import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { type NotifierSummary, runNotifier } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
+import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 
 /** How the drain judges owner reach (docs/notifications.md, "Owner reach"); nothing: unverified. */
 export interface DrainReach {
@@ -15,6 +16,11 @@ export interface DrainReach {
   readonly directory?: OwnerDirectory;
   /** The configured owner route. @default 'sns-email' */
   readonly ownerDelivery?: OwnerDeliveryRoute;
+  /**
+   * The topic the digests are for, listed once per drain on `sns-email` with a directory; absent (a file sink
+   * without a topic): owners are judged on the recorded states, and the summary says so.
+   */
+  readonly topicSubscriptions?: TopicSubscriptionListing;
 }
 
 /**
@@ -39,6 +45,7 @@ export function drainTable(
         return now + (Date.now() - startedAt);
       },
       ...(reach.directory !== undefined && { directory: reach.directory }),
+      ...(reach.topicSubscriptions !== undefined && { topicSubscriptions: reach.topicSubscriptions }),
     },
     reach.ownerDelivery !== undefined ? { ownerDelivery: reach.ownerDelivery } : {},
   );

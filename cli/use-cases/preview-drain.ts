@@ -9,13 +9,25 @@
  */
 import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
 import { chunks } from '../../lambdas/hygiene/chunks';
-import type { NotifierDeps } from '../../lambdas/hygiene/notifier';
-import { drainSettings, newDrainState } from '../../lambdas/hygiene/notifier/drain-state';
-import { judgeOwners, reachCheckOf, screenItems, splitForReport } from '../../lambdas/hygiene/notifier/reach';
+import type { NotifierDeps, NotifierSummary, SubscriptionCheckKind } from '../../lambdas/hygiene/notifier';
+import {
+  type DrainContext,
+  drainSettings,
+  newDrainState,
+  subscriptionCheckOf,
+} from '../../lambdas/hygiene/notifier/drain-state';
+import {
+  checkSubscriptions,
+  judgeOwners,
+  reachCheckOf,
+  screenItems,
+  splitForReport,
+} from '../../lambdas/hygiene/notifier/reach';
 import { renderOwnerDigests } from '../../lambdas/hygiene/notifier/render';
 import { renderReport, reportContent } from '../../lambdas/hygiene/notifier/report';
 import type { OutboxStore, PendingOutboxItem } from '../../lambdas/hygiene/outbox-ports';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
+import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 
 /** What a drain would send. */
 export interface DrainPreview {
@@ -24,6 +36,8 @@ export interface DrainPreview {
   readonly pendingItems: number;
   /** `verified` when an imported owner directory judged reach. */
   readonly reach: 'verified' | 'unverified';
+  /** How owners recorded `confirmed` were checked, as a drain would ({@link NotifierSummary.subscriptionCheck}). */
+  readonly subscriptionCheck: SubscriptionCheckKind;
   /** Owners with a digest. */
   readonly owners: number;
   /** Every message, digests first, then the owner-unreachable report's parts (the exact SNS entries). */
@@ -52,21 +66,25 @@ const NO_PUBLISHER: NotifierDeps['publisher'] = {
 /**
  * Renders what one drain would send now, writing nothing anywhere.
  * @throws when the owner directory cannot be read (a real drain would leave those events pending)
+ * @throws {SubscriptionListingError} when the topic's subscriptions cannot be listed (a real drain would stop too)
  */
 export async function previewDrain(options: {
   readonly outbox: OutboxStore;
   readonly now: number;
   readonly directory?: OwnerDirectory;
   readonly ownerDelivery: OwnerDeliveryRoute;
+  /** The topic a drain would publish to: listed once, as a drain lists it; absent: the recorded states. */
+  readonly topicSubscriptions?: TopicSubscriptionListing;
 }): Promise<DrainPreview> {
   const deps: NotifierDeps = {
     outbox: options.outbox,
     publisher: NO_PUBLISHER,
     clock: () => options.now,
     ...(options.directory !== undefined && { directory: options.directory }),
+    ...(options.topicSubscriptions !== undefined && { topicSubscriptions: options.topicSubscriptions }),
   };
   const settings = drainSettings({ ownerDelivery: options.ownerDelivery }, NO_PUBLISHER.limits);
-  const context = {
+  const base: DrainContext = {
     deps,
     settings,
     now: options.now,
@@ -74,6 +92,9 @@ export async function previewDrain(options: {
   };
   const state = newDrainState();
   const items = await readPending(options.outbox);
+  // As a drain: with owners to judge, the topic's subscriptions are listed once (sns-email), before rendering.
+  const context =
+    items.length === 0 ? base : { ...base, reach: await checkSubscriptions(base, items.length) };
   const screened = screenItems(state, items);
   const verdicts = await judgeOwners(context, state, screened);
   if (verdicts === undefined)
@@ -89,6 +110,7 @@ export async function previewDrain(options: {
     drainId: settings.drainId,
     pendingItems: items.length,
     reach: context.reach.verified ? 'verified' : 'unverified',
+    subscriptionCheck: subscriptionCheckOf(context.reach),
     owners: digests.length,
     entries: [
       ...digests.flatMap((d) =>

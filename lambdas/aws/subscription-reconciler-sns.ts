@@ -8,7 +8,9 @@
  * by the `Endpoint` and `Protocol` the listing already carries, before any
  * attribute read: one person's opt-out costs the listing's pages and a read
  * per subscription at their address, not one per subscription on the topic
- * (GetSubscriptionAttributes has its own TPS quota). Calls run with bounded
+ * (GetSubscriptionAttributes has its own TPS quota). The notifier's live reach
+ * check lists only (`listUnread`: the listing's pages, no attribute read).
+ * Calls run with bounded
  * concurrency; throttling is retried by the client (build it with
  * `retryMode: 'adaptive'`, lambdas/aws/sns-client.ts).
  *
@@ -37,7 +39,11 @@ import {
   PENDING_CONFIRMATION_ARN,
   type TopicSubscription,
 } from '../hygiene/subscription-plan';
-import type { TopicListOptions, TopicSubscriptions } from '../hygiene/subscription-ports';
+import type {
+  TopicListOptions,
+  TopicSubscriptionListing,
+  TopicSubscriptions,
+} from '../hygiene/subscription-ports';
 import { DEFAULT_RECONCILE_CONCURRENCY } from '../hygiene/subscription-reconciler';
 import { mapWithConcurrency } from '../hygiene/task-pool';
 
@@ -50,7 +56,7 @@ export class MissingSubscriptionArnError extends Error {
 }
 
 /** The topic's subscriptions over the SNS API. */
-export class SnsTopicSubscriptions implements TopicSubscriptions {
+export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscriptionListing {
   /**
    * @param client an SNS client (tests pass a mocked one or one pointed at a local server)
    * @param topicArn the notification topic (its subscriptions' ARNs start with it and `:`)
@@ -75,6 +81,16 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
     const kept = atAddresses === undefined ? listed : listed.filter(emailAtAny(atAddresses));
     const read = await mapWithConcurrency(kept, this.concurrency, (s) => this.describe(s));
     return read.filter((s) => s !== undefined);
+  }
+
+  /**
+   * Every subscription of the topic as listed (every page), nothing read
+   * further ({@link TopicSubscriptionListing}): the notifier's live reach
+   * check, which may call `ListSubscriptionsByTopic` and nothing else.
+   */
+  async listUnread(): Promise<readonly TopicSubscription[]> {
+    const listed = await this.listPages();
+    return listed.map(asListed).filter((s) => s !== undefined);
   }
 
   /** Subscribes `email`, filtered on message attributes; resolves to the (pending) subscription's ARN. */
@@ -130,12 +146,9 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
 
   /** The listed subscription with its attributes; `undefined` when it is gone. */
   private async describe(listed: Subscription): Promise<TopicSubscription | undefined> {
-    const arn = listed.SubscriptionArn ?? PENDING_CONFIRMATION_ARN;
-    const base = { arn, protocol: listed.Protocol ?? '', endpoint: listed.Endpoint ?? '' };
-    // SNS hides a pending subscription's ARN: nothing more can be read (or unsubscribed) until it is confirmed.
-    if (arn === PENDING_CONFIRMATION_ARN) return { ...base, pending: true };
-    // `Deleted` (unsubscribed by its link) or any other non-ARN: gone, and unreadable (InvalidParameter).
-    if (!isArn(arn)) return undefined;
+    const base = asListed(listed);
+    if (base === undefined || base.pending) return base;
+    const { arn } = base;
     try {
       const { Attributes: attributes = {} } = await this.client.send(
         new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }),
@@ -153,6 +166,19 @@ export class SnsTopicSubscriptions implements TopicSubscriptions {
       throw error;
     }
   }
+}
+
+/**
+ * A listed subscription as the listing alone shows it. SNS hides a pending
+ * subscription's ARN (`PendingConfirmation`): nothing more can be read (or
+ * unsubscribed) until it is confirmed. `Deleted` (unsubscribed by its link)
+ * or any other non-ARN: gone, and unreadable (InvalidParameter): `undefined`.
+ */
+function asListed(listed: Subscription): TopicSubscription | undefined {
+  const arn = listed.SubscriptionArn ?? PENDING_CONFIRMATION_ARN;
+  const base = { arn, protocol: listed.Protocol ?? '', endpoint: listed.Endpoint ?? '' };
+  if (arn === PENDING_CONFIRMATION_ARN) return { ...base, pending: true };
+  return isArn(arn) ? { ...base, pending: false } : undefined;
 }
 
 /**

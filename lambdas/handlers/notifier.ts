@@ -1,7 +1,8 @@
 /**
  * The notifier Lambda: drains the outbox into one SNS digest per owner and,
  * with an owner directory (`DIRECTORY_TABLE_NAME`), the events of unreachable
- * owners into the admins' owner-unreachable report. Thin: parse the event,
+ * owners into the admins' owner-unreachable report (on `sns-email` judged
+ * against the topic's subscriptions, listed once per drain). Thin: parse the event,
  * build the adapters once per cold start, call `runNotifier`, turn its
  * summary into metrics and a log line.
  */
@@ -9,9 +10,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { DynamoDbOutboxStore } from '../aws/outbox-store';
 import { SnsPublisher } from '../aws/sns-publisher';
+import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
 import type { NotifierDeps, NotifierSummary } from '../hygiene/notifier';
 import { runNotifier } from '../hygiene/notifier';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../hygiene/owner-directory';
+import type { TopicSubscriptionListing } from '../hygiene/subscription-ports';
 import { formatInstant } from '../hygiene/time';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
@@ -34,6 +37,8 @@ export interface NotifierHandlerDeps extends Observability {
   readonly clock: () => number;
   /** The owner directory; absent: reach is not verified (every owner assumed reachable). */
   readonly directory?: OwnerDirectory;
+  /** The topic's subscriptions, listed once per drain on `sns-email` with a directory (docs/notifications.md, "Owner reach"). */
+  readonly topicSubscriptions?: TopicSubscriptionListing;
   /** The configured owner route (config `ownerDelivery`): what "reachable" means. */
   readonly ownerDelivery: OwnerDeliveryRoute;
 }
@@ -80,6 +85,7 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
         clock: deps.clock,
         remainingMs: remainingBudget(context, NOTIFIER_SAFETY_MARGIN_MS),
         ...(deps.directory !== undefined && { directory: deps.directory }),
+        ...(deps.topicSubscriptions !== undefined && { topicSubscriptions: deps.topicSubscriptions }),
       },
       {
         // A claim must outlive this invocation (a crashed drain's claims lapse after it): follow the timeout.
@@ -105,14 +111,17 @@ const config = configFromEnvironment(env);
 const tools = createObservability();
 const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
 tools.logger.appendKeys({ mode: config.mode });
+const topicArn = requireEnv(env, HANDLER_ENV.topicArn);
 
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
 export const notifierHandler = createNotifierHandler({
   ...tools,
   outbox: new DynamoDbOutboxStore(documentClient, requireEnv(env, HANDLER_ENV.tableName)),
-  publisher: new SnsPublisher(snsClient, requireEnv(env, HANDLER_ENV.topicArn)),
+  publisher: new SnsPublisher(snsClient, topicArn),
   clock: Date.now,
   ...optionalOwnerDirectory(env, documentClient),
+  // Only ListSubscriptionsByTopic is called (and granted): lib/hygiene-grants.ts.
+  topicSubscriptions: new SnsTopicSubscriptions(snsClient, topicArn),
   ownerDelivery: config.ownerDelivery,
 });
 

@@ -14,10 +14,11 @@ import { type DrainContext, drainSettings, newDrainState, summarize } from './no
 import { releaseLease, takeLease } from './notifier/lease';
 import { listPending } from './notifier/list';
 import { drainOwnerGroups } from './notifier/owner-groups';
-import { reachCheckOf } from './notifier/reach';
+import { checkSubscriptions, reachCheckOf } from './notifier/reach';
 import { reportUndelivered } from './notifier/report';
 import type { NotifierDeps, NotifierOptions, NotifierSummary } from './notifier/types';
 
+export { SubscriptionListingError } from './notifier/live-subscriptions';
 export { batchEntries } from './notifier/publish';
 export { groupByOwner } from './notifier/render';
 export type {
@@ -25,16 +26,19 @@ export type {
   NotifierDeps,
   NotifierOptions,
   NotifierSummary,
+  SubscriptionCheckKind,
 } from './notifier/types';
 export { NOTIFIER_FAILURE_LIMIT } from './notifier/types';
 
 /**
- * Drains the outbox once: list the pending items' keys → take the drain
+ * Drains the outbox once: list the pending items' keys → on `sns-email`
+ * with a directory, list the topic's subscriptions once → take the drain
  * lease (nothing listed: no lease, no write) → per chunk of owners: read →
  * screen and judge reach → render → publish → mark → at the end, one admin
  * report of the unreachable owners' and mismatched events, mark those, and
  * release the lease. There is no progress callback: the summary is the only report.
  * @throws the first unexpected error of a chunk (after the admin report of what was published)
+ * @throws {SubscriptionListingError} when the topic's subscriptions cannot be listed (nothing published or written)
  */
 export async function runNotifier(
   deps: NotifierDeps,
@@ -42,7 +46,7 @@ export async function runNotifier(
 ): Promise<NotifierSummary> {
   const now = deps.clock();
   const settings = drainSettings(options, deps.publisher.limits);
-  const context: DrainContext = {
+  let context: DrainContext = {
     deps,
     settings,
     now,
@@ -50,11 +54,15 @@ export async function runNotifier(
   };
   const state = newDrainState();
   const byOwner = await listPending(context, state);
-  if (byOwner.size > 0 && (await takeLease(context, state))) {
-    await drainOwnerGroups(context, state, byOwner);
-    await reportUndelivered(context, state);
-    // An unexpected error may have left published events unmarked: keep the lease until it lapses.
-    if (state.fatal === undefined) await releaseLease(context, state);
+  if (byOwner.size > 0) {
+    // sns-email: the topic's subscriptions, listed once, before the lease and any publish (a failure throws here).
+    context = { ...context, reach: await checkSubscriptions(context, state.counters.pendingItems) };
+    if (await takeLease(context, state)) {
+      await drainOwnerGroups(context, state, byOwner);
+      await reportUndelivered(context, state);
+      // An unexpected error may have left published events unmarked: keep the lease until it lapses.
+      if (state.fatal === undefined) await releaseLease(context, state);
+    }
   }
   if (state.fatal !== undefined) throw state.fatal.error;
   return summarize(context, state);

@@ -28,6 +28,26 @@ export interface TopicSubscriptions {
   remove(subscriptionArn: string): Promise<void>;
 }
 
+/**
+ * The topic's subscriptions as `ListSubscriptionsByTopic` lists them, none
+ * read further: what the `sns-email` drain checks owners recorded `confirmed`
+ * against (docs/notifications.md, "Owner reach"). Narrower than
+ * {@link TopicSubscriptions} on purpose: the notifier may list the topic
+ * (`sns:ListSubscriptionsByTopic` on it), and nothing else; no
+ * `GetSubscriptionAttributes`, which IAM grants on `"*"` only.
+ */
+export interface TopicSubscriptionListing {
+  /** The topic's ARN: the prefix of its subscriptions' ARNs. */
+  readonly topicArn: string;
+  /**
+   * Every subscription the topic lists (every page), without filter
+   * policies: `pending` as the listing shows it (SNS lists a subscription
+   * awaiting confirmation with the ARN `PendingConfirmation`); one listed as
+   * gone (`Deleted`: unsubscribed by its link) is left out.
+   */
+  listUnread(): Promise<readonly TopicSubscription[]>;
+}
+
 /** Which subscriptions {@link TopicSubscriptions.list} reads. */
 export interface TopicListOptions {
   /**

@@ -221,7 +221,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the notifier only lease/read/mark on the table (UpdateItem, BatchGetItem, PartiQLUpdate), Scan the outbox index, and publish (with the key) to the topic', () => {
+  it('lets the notifier only lease/read/mark on the table (UpdateItem, BatchGetItem, PartiQLUpdate), Scan the outbox index, publish (with the key) to the topic and list its subscriptions', () => {
     const tableId = credentialsTableId();
     expectFunctionPolicy(functionId('Credential hygiene notifier'), [
       writeLogs(),
@@ -231,8 +231,29 @@ describe('least privilege', () => {
       useTopicKey(),
       // The owner directory (issue 11): its freshness item and the drain's owners by key (reach).
       allow(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], getAtt(directoryTableId())),
+      // The live reach check: the topic's subscriptions, listed once per drain; on the topic only.
+      allow('sns:ListSubscriptionsByTopic', { Ref: Match.stringLikeRegexp('^HygieneTopic') }),
       // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
       sendToDeadLetterQueue(),
+    ]);
+  });
+
+  it('gives the notifier no SNS action on "*" (no GetSubscriptionAttributes: the listing alone is read)', () => {
+    const fnId = functionId('Credential hygiene notifier');
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleIdOf(fnId) }]))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+    const snsActions = statements.flatMap((st) =>
+      [st.Action]
+        .flat()
+        .filter((a) => a.startsWith('sns:'))
+        .map((a) => [a, st.Resource]),
+    );
+    expect(snsActions).toEqual([
+      ['sns:Publish', { Ref: expect.stringMatching(/^HygieneTopic/) }],
+      ['sns:ListSubscriptionsByTopic', { Ref: expect.stringMatching(/^HygieneTopic/) }],
     ]);
   });
 
@@ -384,7 +405,7 @@ describe('operations', () => {
     });
   });
 
-  it('alarms when the guard trips, invalid records exist, or a notice waits over 6 hours', () => {
+  it('alarms when the guard trips, invalid records exist, a scheduled time is rejected, an admin summary is not published, or a notice waits over 6 hours', () => {
     const runMetricAlarm = (metricName: string, threshold: number, comparison: string) =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metricName,
@@ -400,11 +421,12 @@ describe('operations', () => {
     runMetricAlarm(SWEEP_METRIC.invalid, 1, 'GreaterThanOrEqualToThreshold');
     runMetricAlarm(NOTIFIER_METRIC.oldestPendingAge, 6 * 3600, 'GreaterThanThreshold');
     runMetricAlarm(SWEEP_METRIC.scheduledTimeRejected, 1, 'GreaterThanOrEqualToThreshold');
+    runMetricAlarm(SWEEP_METRIC.adminSummaryFailed, 1, 'GreaterThanOrEqualToThreshold');
     // Six alarms before issue 13; then the heartbeat, SNS delivery failures and rejected scheduled times;
     // then (issue 11) the reconciler's errors and its filter-policy quota; then owner reach (unreachable
     // owners by drains and by the sweep, an unusable directory, misaddressed events: reach-alarms.test.ts);
-    // then the notifier's heartbeat.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 16);
+    // then the notifier's heartbeat; then an admin run summary not published (admin-summary-alarm.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 17);
   });
 
   it('alarms when no drain has reported for the notices’ 6 hours, counting silence as failure', () => {

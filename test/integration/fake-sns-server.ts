@@ -19,7 +19,8 @@
  *   `Deleted`, which GetSubscriptionAttributes refuses as InvalidParameter
  *   (not an ARN) until `forgetDeleted()`.
  *
- * It can also fail: whole requests with an HTTP status, or chosen entries.
+ * It can also fail: whole requests with an HTTP status, throttled or denied
+ * (`AuthorizationError`) actions, or chosen entries.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -205,6 +206,8 @@ export class FakeSnsServer {
   failEntry: ((m: ReceivedMessage) => string | undefined) | undefined;
   /** Requests still to refuse per action, as SNS does past its TPS limit (`Throttling`, HTTP 400). */
   readonly throttle = new Map<string, number>();
+  /** Actions refused as the caller's IAM policy would (`AuthorizationError`, HTTP 403), until removed. */
+  readonly denied = new Set<string>();
   /** Subscription filter policies allowed per topic (SNS's default quota). */
   filterPolicyQuota = 200;
   /** Subscriptions per `ListSubscriptionsByTopic` page (SNS returns up to 100). */
@@ -215,11 +218,12 @@ export class FakeSnsServer {
     readonly endpoint: string,
   ) {}
 
-  /** Forgets what an earlier test left: accepted messages, subscriptions, an outage, a failing entry. */
+  /** Forgets what an earlier test left: accepted messages, subscriptions, an outage, denied actions, a failing entry. */
   reset(): void {
     this.accepted.length = 0;
     this.subscriptions.length = 0;
     this.deletedListings.length = 0;
+    this.denied.clear();
     this.outage = undefined;
     this.failEntry = undefined;
   }
@@ -345,6 +349,15 @@ export class FakeSnsServer {
     const handler = this.actions[action];
     if (!handler) return this.error(res, 400, 'InvalidAction', 'unsupported', true);
     if (this.outage) return this.error(res, this.outage.status, this.outage.code, 'outage', false);
+    if (this.denied.has(action)) {
+      return this.error(
+        res,
+        403,
+        'AuthorizationError',
+        `User is not authorized to perform: SNS:${action}`,
+        true,
+      );
+    }
     const throttled = this.throttle.get(action) ?? 0;
     if (throttled > 0) {
       this.throttle.set(action, throttled - 1);

@@ -410,3 +410,38 @@ describe('SnsTopicSubscriptions.list at addresses (owners unsubscribe)', () => {
     expect(all).toHaveLength(256);
   });
 });
+
+describe('SnsTopicSubscriptions.listUnread (the notifier’s live reach check)', () => {
+  it('lists every page and reads nothing further: pending as listed, Deleted left out', async () => {
+    sns
+      .on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC })
+      .resolves({
+        Subscriptions: [
+          { SubscriptionArn: arn('ada'), Protocol: 'email', Endpoint: 'ada@example.com', TopicArn: TOPIC },
+          { SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'cy@example.com' },
+        ],
+        NextToken: 'page-2',
+      })
+      .on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC, NextToken: 'page-2' })
+      .resolves({
+        Subscriptions: [
+          { SubscriptionArn: 'Deleted', Protocol: 'email', Endpoint: 'gone@example.com', TopicArn: TOPIC },
+          { SubscriptionArn: arn('queue'), Protocol: 'sqs', Endpoint: 'arn:aws:sqs:eu-west-1:1:q' },
+        ],
+      });
+
+    const listed = await topicOnMock().listUnread();
+
+    expect(inputs(ListSubscriptionsByTopicCommand)).toEqual([
+      { TopicArn: TOPIC },
+      { TopicArn: TOPIC, NextToken: 'page-2' },
+    ]);
+    // Only ListSubscriptionsByTopic: the notifier's role may call nothing else on SNS but Publish.
+    expect(sns.calls()).toHaveLength(2);
+    expect(listed).toEqual([
+      { arn: arn('ada'), protocol: 'email', endpoint: 'ada@example.com', pending: false },
+      { arn: 'PendingConfirmation', protocol: 'email', endpoint: 'cy@example.com', pending: true },
+      { arn: arn('queue'), protocol: 'sqs', endpoint: 'arn:aws:sqs:eu-west-1:1:q', pending: false },
+    ]);
+  });
+});

@@ -18,12 +18,14 @@ import {
 } from '../owner-directory';
 import { CappedCollector } from '../run-summary';
 import { formatInstant } from '../time';
+import type { LiveSubscriptions } from './live-subscriptions';
 import {
   type DeliveryFailure,
   NOTIFIER_FAILURE_LIMIT,
   type NotifierDeps,
   type NotifierOptions,
   type NotifierSummary,
+  type SubscriptionCheckKind,
 } from './types';
 
 /** {@link NotifierOptions} with every default applied. */
@@ -43,10 +45,27 @@ export interface DrainSettings {
   readonly ownerDelivery: OwnerDeliveryRoute;
 }
 
-/** How owners are judged this drain: against the directory, or not at all (every owner assumed reachable). */
+/**
+ * How owners are judged this drain: against the directory (and, on `sns-email`, the subscriptions
+ * listed on the topic: {@link SubscriptionCheck}), or not at all (every owner assumed reachable).
+ */
 export type ReachCheck =
   | { readonly verified: false }
-  | { readonly verified: true; readonly directory: OwnerDirectory };
+  | {
+      readonly verified: true;
+      readonly directory: OwnerDirectory;
+      readonly subscriptions: SubscriptionCheck;
+    };
+
+/**
+ * How owners recorded `confirmed` are checked (`notifier/live-subscriptions.ts`): against the topic's
+ * subscriptions listed this drain, on the recorded states (no topic to list), or not at all (not `sns-email`,
+ * or nothing to judge yet).
+ */
+export type SubscriptionCheck =
+  | { readonly kind: 'not-applicable' }
+  | { readonly kind: 'recorded-states' }
+  | { readonly kind: 'listed'; readonly live: LiveSubscriptions };
 
 /** What a drain works with: its ports, its settings and the instant it renders "as of". */
 export interface DrainContext {
@@ -202,10 +221,16 @@ export function summarize(context: DrainContext, state: DrainState): NotifierSum
       : 0,
     reach: context.reach.verified ? 'verified' : 'unverified',
     ownerDelivery: context.settings.ownerDelivery,
+    subscriptionCheck: subscriptionCheckOf(context.reach),
     unreachableOwners: state.unreachableOwners.size,
     unreachableReasons: reasonCounts(state.unreachableOwners),
     failures: state.failures.toList(),
   };
+}
+
+/** The summary's {@link NotifierSummary.subscriptionCheck}: how owners recorded `confirmed` were checked. */
+export function subscriptionCheckOf(reach: ReachCheck): SubscriptionCheckKind {
+  return reach.verified ? reach.subscriptions.kind : 'not-applicable';
 }
 
 function reasonCounts(owners: ReadonlyMap<string, UnreachableReason>): Record<UnreachableReason, number> {

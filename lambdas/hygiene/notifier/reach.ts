@@ -2,7 +2,8 @@
  * Owner reach at drain time (docs/notifications.md, "Owner reach"): which
  * claimed events may go to a digest at all (only those addressed to the
  * credential's own owner), whether each owner can be reached on the route
- * (the directory, looked up once per owner group), and which items must wait
+ * (the directory, looked up once per owner group; on `sns-email` also the
+ * topic's subscriptions, listed once per drain), and which items must wait
  * for the admin report before they are marked sent.
  */
 import { describeError } from '../errors';
@@ -12,10 +13,10 @@ import {
   directoryJudgesReach,
   type OwnerDeliveryRoute,
   type OwnerRecord,
-  reachabilityOf,
   type UnreachableReason,
 } from '../owner-directory';
 import type { DeferredItem, DrainContext, DrainState, ReachCheck } from './drain-state';
+import { listLiveSubscriptions, liveReachabilityOf } from './live-subscriptions';
 import type { NotifierDeps } from './types';
 
 /** A claimed item with its events split by whether they are addressed to the item's owner. */
@@ -44,8 +45,26 @@ export async function reachCheckOf(deps: NotifierDeps, route: OwnerDeliveryRoute
   if (deps.directory === undefined) return { verified: false };
   const imported = (await deps.directory.freshness()) !== undefined;
   return directoryJudgesReach(route, imported)
-    ? { verified: true, directory: deps.directory }
+    ? { verified: true, directory: deps.directory, subscriptions: { kind: 'not-applicable' } }
     : { verified: false };
+}
+
+/**
+ * The drain's reach check once it has owners to judge, before it publishes
+ * anything: on `sns-email` with a directory that judges reach, the topic's
+ * subscriptions listed once for the whole drain (`live-subscriptions.ts`), or,
+ * with no topic to list, the recorded states (the summary says which).
+ * Otherwise (`relay`, reach unverified) unchanged: nothing is listed.
+ * @param pendingItems the drain's pending items, named in the error
+ * @throws {SubscriptionListingError} when the listing fails: nothing was published, the events stay pending
+ */
+export async function checkSubscriptions(context: DrainContext, pendingItems: number): Promise<ReachCheck> {
+  const reach = context.reach;
+  if (!reach.verified || context.settings.ownerDelivery !== 'sns-email') return reach;
+  const topic = context.deps.topicSubscriptions;
+  if (topic === undefined) return { ...reach, subscriptions: { kind: 'recorded-states' } };
+  const live = await listLiveSubscriptions(topic, pendingItems);
+  return { ...reach, subscriptions: { kind: 'listed', live } };
 }
 
 /** The owner events are routed to: the item's `userId`, else the outbox owner the index names. */
@@ -95,11 +114,12 @@ export async function judgeOwners(
     recordLookupFailure(state, eventsPerOwner, error);
     return undefined;
   }
+  const live = check.subscriptions.kind === 'listed' ? check.subscriptions.live : undefined;
   const verdicts = new Map<string, OwnerVerdict>();
   for (const userId of owners) {
     const record = records.get(userId);
     const name = record?.name !== undefined && record.name !== '' ? { name: record.name } : {};
-    const verdict = reachabilityOf(record, context.settings.ownerDelivery);
+    const verdict = liveReachabilityOf(record, context.settings.ownerDelivery, live);
     if (verdict.reachable) {
       verdicts.set(userId, { reachable: true, ...name });
       continue;

@@ -6,6 +6,7 @@
 import type { NotificationPublisher, OutboxStore } from '../outbox-ports';
 import type { OwnerDeliveryRoute, OwnerDirectory, UnreachableReason } from '../owner-directory';
 import type { CappedList } from '../run-summary';
+import type { TopicSubscriptionListing } from '../subscription-ports';
 
 /** What a drain needs from the outside world. */
 export interface NotifierDeps {
@@ -21,6 +22,15 @@ export interface NotifierDeps {
    * owner is treated as reachable and the summary says reach is `unverified`.
    */
   readonly directory?: OwnerDirectory;
+  /**
+   * The topic the digests go to, listed once per drain on `sns-email` when
+   * the directory judges reach and there are owners to judge: an owner
+   * recorded `confirmed` is reachable only while a confirmed subscription of
+   * theirs is listed (docs/notifications.md, "Owner reach"). Absent (a CLI
+   * drain to a file without a topic): judged on the recorded states, and the
+   * summary says so ({@link NotifierSummary.subscriptionCheck}).
+   */
+  readonly topicSubscriptions?: TopicSubscriptionListing;
 }
 
 /** Tuning; every field has a safe default. */
@@ -70,6 +80,9 @@ export interface NotifierOptions {
   /** How owner email is delivered: decides what "reachable" means (config `ownerDelivery`). @default 'sns-email' */
   readonly ownerDelivery?: OwnerDeliveryRoute;
 }
+
+/** How a drain checked the subscriptions of owners recorded `confirmed` ({@link NotifierSummary.subscriptionCheck}). */
+export type SubscriptionCheckKind = 'listed' | 'recorded-states' | 'not-applicable';
 
 /** One owner whose digest (or part of it) was not delivered this drain. */
 export interface DeliveryFailure {
@@ -125,6 +138,14 @@ export interface NotifierSummary {
    */
   readonly reach: 'verified' | 'unverified';
   readonly ownerDelivery: OwnerDeliveryRoute;
+  /**
+   * How owners recorded `confirmed` were checked (docs/notifications.md, "Owner reach"):
+   * `listed` — against the topic's subscriptions, listed once this drain;
+   * `recorded-states` — no topic to list (a CLI drain to a file without one): the subscriptions were not listed,
+   * owners were judged on the directory's recorded states;
+   * `not-applicable` — route `relay`, reach unverified, or no owner to judge.
+   */
+  readonly subscriptionCheck: SubscriptionCheckKind;
   /** Distinct owners with claimed events the directory says cannot be reached (0 when unverified). */
   readonly unreachableOwners: number;
   /** Unreachable owners per reason (every reason present, zero when none). */

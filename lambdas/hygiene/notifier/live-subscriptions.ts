@@ -1,0 +1,119 @@
+/**
+ * The `sns-email` drain's live subscription check (docs/notifications.md,
+ * "Owner reach"). The directory's `confirmed` is what the reconciler saw at
+ * its last run (hourly); the drain runs every 15 minutes. In between an owner
+ * may click the unsubscribe link, the topic may be deleted and re-created, or
+ * the recorded ARN may belong to another topic (a directory kept across a
+ * redeploy): SNS would accept their digest and deliver it to nobody. So the
+ * drain lists the topic's subscriptions once, before it publishes anything,
+ * and an owner recorded `confirmed` stays reachable only while a confirmed
+ * subscription of theirs is listed on this topic. Nothing is written: the
+ * reconciler records the change on its next run. Pure: the listing comes
+ * through a port.
+ */
+import { describeError } from '../errors';
+import {
+  normalizeEmail,
+  type OwnerDeliveryRoute,
+  type OwnerRecord,
+  type Reachability,
+  reachabilityOf,
+} from '../owner-directory';
+import { OWNER_SUBSCRIPTION_PROTOCOL, type TopicSubscription } from '../subscription-plan';
+import type { TopicSubscriptionListing } from '../subscription-ports';
+
+/** The confirmed subscriptions a drain found on its topic, indexed for the owner check. */
+export interface LiveSubscriptions {
+  readonly topicArn: string;
+  /** ARNs of the confirmed subscriptions of this topic (they start with `<topicArn>:`). */
+  readonly arns: ReadonlySet<string>;
+  /** Addresses (`normalizeEmail`) of the confirmed `email` subscriptions of this topic. */
+  readonly addresses: ReadonlySet<string>;
+}
+
+/** Indexes a topic's listing: only confirmed subscriptions of `topicArn` count. */
+export function liveSubscriptionsOf(
+  topicArn: string,
+  listed: readonly TopicSubscription[],
+): LiveSubscriptions {
+  const arns = new Set<string>();
+  const addresses = new Set<string>();
+  for (const subscription of listed) {
+    if (subscription.pending || !isOnTopic(subscription.arn, topicArn)) continue;
+    arns.add(subscription.arn);
+    if (subscription.protocol === OWNER_SUBSCRIPTION_PROTOCOL)
+      addresses.add(normalizeEmail(subscription.endpoint));
+  }
+  return { topicArn, arns, addresses };
+}
+
+/**
+ * Whether `owner` has a confirmed subscription listed on the topic: their
+ * recorded `subscriptionArn`, when they have one (an ARN of another topic
+ * never counts); else (a record older than recorded ARNs) a confirmed `email`
+ * subscription at their address.
+ */
+export function isSubscribedLive(owner: OwnerRecord, live: LiveSubscriptions): boolean {
+  const recorded = owner.subscriptionArn;
+  if (recorded !== undefined && recorded !== '')
+    return isOnTopic(recorded, live.topicArn) && live.arns.has(recorded);
+  return owner.email !== undefined && live.addresses.has(normalizeEmail(owner.email));
+}
+
+/**
+ * {@link reachabilityOf}, with the live check: on `sns-email`, an owner the
+ * directory judges reachable (recorded `confirmed`) whose subscription is not
+ * listed is unreachable with the reason `no-subscription` (their recorded
+ * subscription is no longer on the topic). Without a listing (`live`
+ * undefined): the recorded states, as `reachabilityOf`.
+ */
+export function liveReachabilityOf(
+  owner: OwnerRecord | undefined,
+  route: OwnerDeliveryRoute,
+  live: LiveSubscriptions | undefined,
+): Reachability {
+  const recorded = reachabilityOf(owner, route);
+  if (!recorded.reachable || route !== 'sns-email' || live === undefined || owner === undefined)
+    return recorded;
+  return isSubscribedLive(owner, live) ? recorded : { reachable: false, reason: 'no-subscription' };
+}
+
+/** Listing the topic's subscriptions failed: the drain stops before it publishes anything. */
+export class SubscriptionListingError extends Error {
+  override readonly name = 'SubscriptionListingError';
+  constructor(
+    readonly topicArn: string,
+    readonly pendingItems: number,
+    cause: unknown,
+  ) {
+    const { code, message } = describeError(cause);
+    super(
+      `listing the subscriptions of ${topicArn} failed (${code}: ${message}), so owners recorded confirmed ` +
+        `cannot be checked: nothing was published, the ${pendingItems} pending item(s) stay pending for the next drain`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Lists `topic` once and indexes it.
+ * @param pendingItems the drain's pending items, named in the error
+ * @throws {SubscriptionListingError} when the listing fails (throttled past the SDK's retries, access denied)
+ */
+export async function listLiveSubscriptions(
+  topic: TopicSubscriptionListing,
+  pendingItems: number,
+): Promise<LiveSubscriptions> {
+  let listed: readonly TopicSubscription[];
+  try {
+    listed = await topic.listUnread();
+  } catch (error: unknown) {
+    throw new SubscriptionListingError(topic.topicArn, pendingItems, error);
+  }
+  return liveSubscriptionsOf(topic.topicArn, listed);
+}
+
+/** True when `arn` names a subscription of `topicArn` (`<topicArn>:<id>`). */
+function isOnTopic(arn: string, topicArn: string): boolean {
+  return arn.startsWith(`${topicArn}:`);
+}

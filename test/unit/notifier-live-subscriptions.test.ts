@@ -1,0 +1,209 @@
+/**
+ * The `sns-email` drain's live subscription check (docs/notifications.md,
+ * "Owner reach"): the pure matching of an owner recorded `confirmed` against
+ * the topic's listing, and how `runNotifier` uses it — one listing per drain,
+ * before anything is published; only on `sns-email` with a directory that
+ * judges reach; without a topic, the recorded states, said in the summary.
+ */
+import { describe, expect, it } from 'vitest';
+import { runNotifier, SubscriptionListingError } from '../../lambdas/hygiene/notifier';
+import {
+  isSubscribedLive,
+  liveReachabilityOf,
+  liveSubscriptionsOf,
+} from '../../lambdas/hygiene/notifier/live-subscriptions';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import type { TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
+import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
+import { requireInstant } from '../../lambdas/hygiene/time';
+import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
+import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
+const OTHER_TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene-old';
+const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
+
+const email = (endpoint: string, arn: string, pending = false): TopicSubscription => ({
+  arn,
+  protocol: 'email',
+  endpoint,
+  pending,
+});
+const bob = (extra: Partial<OwnerRecord> = {}): OwnerRecord => ({ ...reachableOwner('bob'), ...extra });
+
+describe('isSubscribedLive', () => {
+  const listing = liveSubscriptionsOf(TOPIC, [
+    email('bob@example.com', `${TOPIC}:bob-1`),
+    email('carol@example.com', 'PendingConfirmation', true),
+    // Confirmed at the address, but listed for another topic's ARN (a stale listing entry): never counts.
+    email('dave@example.com', `${OTHER_TOPIC}:dave-1`),
+    { arn: `${TOPIC}:sqs-1`, protocol: 'sqs', endpoint: 'erin@example.com', pending: false },
+  ]);
+
+  it('counts the recorded ARN when it is listed confirmed on this topic', () => {
+    expect(isSubscribedLive(bob({ subscriptionArn: `${TOPIC}:bob-1` }), listing)).toBe(true);
+  });
+
+  it('does not count a recorded ARN of another topic, even with a confirmed subscription at the address', () => {
+    expect(isSubscribedLive(bob({ subscriptionArn: `${OTHER_TOPIC}:bob-1` }), listing)).toBe(false);
+  });
+
+  it('does not count a recorded ARN that is no longer listed (unsubscribed by the link, topic re-created)', () => {
+    expect(isSubscribedLive(bob({ subscriptionArn: `${TOPIC}:bob-0` }), listing)).toBe(false);
+  });
+
+  it('does not count a subscription listed as pending, by ARN or by address', () => {
+    const pendingByArn = liveSubscriptionsOf(TOPIC, [email('bob@example.com', `${TOPIC}:bob-1`, true)]);
+    expect(isSubscribedLive(bob({ subscriptionArn: `${TOPIC}:bob-1` }), pendingByArn)).toBe(false);
+    expect(isSubscribedLive(bob(), pendingByArn)).toBe(false);
+    expect(isSubscribedLive({ ...reachableOwner('carol') }, listing)).toBe(false);
+  });
+
+  it('without a recorded ARN, counts a confirmed email subscription at the address (normalised)', () => {
+    expect(isSubscribedLive(bob({ email: '  Bob@Example.COM ' }), listing)).toBe(true);
+    expect(isSubscribedLive({ ...reachableOwner('dave') }, listing)).toBe(false);
+    // Another protocol at the "address" is not an owner email subscription.
+    expect(isSubscribedLive({ ...reachableOwner('erin') }, listing)).toBe(false);
+  });
+});
+
+describe('liveReachabilityOf', () => {
+  const empty = liveSubscriptionsOf(TOPIC, []);
+
+  it('turns a recorded confirmed owner with nothing listed into no-subscription, on sns-email only', () => {
+    expect(liveReachabilityOf(bob(), 'sns-email', empty)).toEqual({
+      reachable: false,
+      reason: 'no-subscription',
+    });
+    expect(liveReachabilityOf(bob(), 'relay', empty)).toEqual({ reachable: true });
+    expect(liveReachabilityOf(bob(), 'sns-email', undefined)).toEqual({ reachable: true });
+  });
+
+  it('keeps every other verdict as recorded', () => {
+    expect(liveReachabilityOf(bob({ subscription: 'pending' }), 'sns-email', empty)).toEqual({
+      reachable: false,
+      reason: 'subscription-pending',
+    });
+    expect(liveReachabilityOf(bob({ status: 'departed' }), 'sns-email', empty)).toEqual({
+      reachable: false,
+      reason: 'departed',
+    });
+    expect(liveReachabilityOf(undefined, 'sns-email', empty)).toEqual({
+      reachable: false,
+      reason: 'not-in-directory',
+    });
+  });
+});
+
+/** A topic listing that counts its calls and can fail. */
+class FakeListing implements TopicSubscriptionListing {
+  readonly topicArn = TOPIC;
+  calls = 0;
+  failWith: Error | undefined;
+  constructor(readonly subscriptions: TopicSubscription[] = []) {}
+  async listUnread(): Promise<readonly TopicSubscription[]> {
+    this.calls += 1;
+    if (this.failWith) throw this.failWith;
+    return this.subscriptions;
+  }
+}
+
+describe('runNotifier with the topic’s subscriptions', () => {
+  const owners = ['alice', 'bob', 'carol', 'dave', 'erin', 'fay', 'gil', 'hal', 'ivy', 'jo', 'kim', 'lu'];
+
+  function setup(listing: FakeListing | undefined, directory = new InMemoryOwnerDirectory()) {
+    const outbox = new InMemoryOutbox();
+    const publisher = new RecordingPublisher();
+    for (const userId of owners) {
+      const event = outboxEvent({ credentialId: `${userId}-pc`, userId });
+      outbox.append(event.credentialId, [event]);
+      directory.owners.set(userId, {
+        ...reachableOwner(userId),
+        subscriptionArn: `${TOPIC}:${userId}`,
+      });
+    }
+    const drain = (ownerDelivery: 'sns-email' | 'relay' = 'sns-email') =>
+      runNotifier(
+        {
+          outbox,
+          publisher,
+          clock: () => NOW,
+          directory,
+          ...(listing !== undefined && { topicSubscriptions: listing }),
+        },
+        // Groups of 2 owners: several chunks, one listing.
+        { ownerDelivery, maxBatchEntries: 2, readBatchItems: 2 },
+      );
+    return { outbox, publisher, drain, directory };
+  }
+  const confirmedAll = () => owners.map((u) => email(`${u}@example.com`, `${TOPIC}:${u}`));
+
+  it('lists once per drain, not per owner group, and judges the owners still subscribed reachable', async () => {
+    const listing = new FakeListing(confirmedAll());
+    const { drain, directory } = setup(listing);
+
+    const summary = await drain();
+
+    expect(listing.calls).toBe(1);
+    expect(directory.lookups.length).toBeGreaterThan(1);
+    expect(summary).toMatchObject({ subscriptionCheck: 'listed', unreachableOwners: 0, reportParts: 0 });
+  });
+
+  it('reports an owner whose recorded subscription is gone as no-subscription', async () => {
+    const listing = new FakeListing(confirmedAll().filter((s) => s.endpoint !== 'bob@example.com'));
+    const { drain } = setup(listing);
+
+    const summary = await drain();
+
+    expect(summary).toMatchObject({ unreachableOwners: 1, reportParts: 1 });
+    expect(summary.unreachableReasons['no-subscription']).toBe(1);
+  });
+
+  it('fails before publishing or leasing anything when the listing fails, naming the topic', async () => {
+    const listing = new FakeListing();
+    listing.failWith = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+    const { drain, outbox, publisher } = setup(listing);
+
+    const failure = drain();
+
+    await expect(failure).rejects.toBeInstanceOf(SubscriptionListingError);
+    await expect(failure).rejects.toThrow(
+      `listing the subscriptions of ${TOPIC} failed (Throttling: Rate exceeded)`,
+    );
+    expect(publisher.calls).toEqual([]);
+    expect(outbox.lease).toBeUndefined();
+    expect(outbox.pendingEvents()).toHaveLength(owners.length);
+  });
+
+  it('without a topic judges on the recorded states and says so', async () => {
+    const { drain } = setup(undefined);
+
+    expect(await drain()).toMatchObject({ subscriptionCheck: 'recorded-states', unreachableOwners: 0 });
+  });
+
+  it('lists nothing on relay, with reach unverified, or with nothing pending', async () => {
+    const relay = new FakeListing();
+    expect(await setup(relay).drain('relay')).toMatchObject({ subscriptionCheck: 'not-applicable' });
+    const unverified = new FakeListing();
+    const neverImported = new InMemoryOwnerDirectory();
+    neverImported.imported = undefined;
+    expect(await setup(unverified, neverImported).drain()).toMatchObject({
+      reach: 'unverified',
+      subscriptionCheck: 'not-applicable',
+    });
+    const idle = new FakeListing();
+    const publisher = new RecordingPublisher();
+    const summary = await runNotifier(
+      {
+        outbox: new InMemoryOutbox(),
+        publisher,
+        clock: () => NOW,
+        directory: new InMemoryOwnerDirectory(),
+        topicSubscriptions: idle,
+      },
+      {},
+    );
+    expect(summary).toMatchObject({ pendingItems: 0, subscriptionCheck: 'not-applicable' });
+    expect([relay.calls, unverified.calls, idle.calls]).toEqual([0, 0, 0]);
+  });
+});
