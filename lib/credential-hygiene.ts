@@ -344,6 +344,7 @@ export class CredentialHygiene extends Construct {
   private addRelay(): OwnerEmailRelay {
     return new OwnerEmailRelay(this, 'Relay', {
       topic: this.topic,
+      ...(this.topicAllowList !== undefined && { topicAllowList: this.topicAllowList }),
       directoryTable: this.directoryTable,
       failedInvocationQueue: this.deadLetterQueue,
       config: this.config,

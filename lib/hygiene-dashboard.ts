@@ -180,6 +180,10 @@ function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
           m(SES_EVENTS_METRIC.complaints, { ...hourly, label: 'of which complaints' }),
           m(SES_EVENTS_METRIC.marked, { ...hourly, label: 'owners marked bouncing' }),
           m(SES_EVENTS_METRIC.optedOut, { ...hourly, label: 'owners recorded unsubscribed by a complaint' }),
+          m(SES_EVENTS_METRIC.digestsReported, {
+            ...hourly,
+            label: 'bounced digests reported to the admins',
+          }),
         ],
         { width },
       ),

@@ -7,7 +7,9 @@
  * identity; its ledger table; an SES configuration set whose bounce and
  * complaint events reach a small function that, in the owner directory,
  * marks addresses bouncing (permanent bounces) and records owners
- * unsubscribed (complaints); and the alarms on the DLQ and on bounces. No per-owner
+ * unsubscribed (complaints), and reports a bounced digest part's events to
+ * the admins on the notification topic (read from the ledger, the report
+ * recorded there); and the alarms on the DLQ and on bounces. No per-owner
  * resource: the fleet's size changes nothing here.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -29,8 +31,9 @@ import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { addDeadLetterQueue } from './dead-letter-queue';
 import { runMetric } from './hygiene-alarms';
 import { HygieneFunction } from './hygiene-function';
-import { grantDirectory } from './hygiene-grants';
+import { grantDirectory, grantPublish } from './hygiene-grants';
 import { keepFailedInvocations } from './hygiene-schedules';
+import type { TopicAllowList } from './notification-topics';
 
 /** A relay was asked for without what it needs; the message names the context key. */
 export class OwnerEmailRelayConfigError extends Error {
@@ -39,8 +42,13 @@ export class OwnerEmailRelayConfigError extends Error {
 
 /** Options of {@link OwnerEmailRelay}. */
 export interface OwnerEmailRelayProps {
-  /** The notification topic the owner digests are published to. */
+  /** The notification topic the owner digests are published to (and the SES events function's bounce reports). */
   readonly topic: sns.ITopic;
+  /**
+   * The topic's publish allow-list, when the worker created the topic: the SES events function is added to it.
+   * @default - the topic keeps its own policy (a given topic: allow the SES events role there)
+   */
+  readonly topicAllowList?: TopicAllowList;
   /** The owner directory table (read by the relay, bounces written by the SES events function). */
   readonly directoryTable: dynamodb.ITable;
   /**
@@ -239,17 +247,26 @@ export class OwnerEmailRelay extends Construct {
     const fn = new HygieneFunction(this, 'SesEventsFunction', {
       entry: 'lambdas/handlers/ses-events.ts',
       description:
-        'Marks owner addresses bouncing on SES permanent bounces, records owners unsubscribed on complaints (relay route)',
+        'Marks owner addresses bouncing on SES permanent bounces and reports the bounced digests to the admins, records owners unsubscribed on complaints (relay route)',
       serviceName: props.serviceName,
       metricsNamespace: props.metricsNamespace,
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
-      environment: { [HANDLER_ENV.directoryTableName]: props.directoryTable.tableName },
+      environment: {
+        [HANDLER_ENV.directoryTableName]: props.directoryTable.tableName,
+        [HANDLER_ENV.relayLedgerTableName]: this.ledgerTable.tableName,
+        [HANDLER_ENV.topicArn]: props.topic.topicArn,
+      },
     });
     this.sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn.function));
-    // SNS invokes asynchronously: a bounce whose write still fails after Lambda's retries is kept, not dropped.
+    // SNS invokes asynchronously: a bounce whose write or report still fails after Lambda's retries is kept, not dropped.
     keepFailedInvocations(fn.function, props.failedInvocationQueue);
     // The owner's current address (a consistent read), then the conditional mark.
     grantDirectory(fn, props.directoryTable, ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem']);
+    // The bounced part's events (a consistent read), then the report's claim and mark.
+    this.ledgerTable.grant(fn.role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // The report to the admins: sns:Publish on the notification topic, and its key.
+    grantPublish(fn, props.topic);
+    props.topicAllowList?.allowPublish(fn.role.roleArn);
     return fn;
   }
 

@@ -13,17 +13,43 @@
  * after SES accepted the email and before `markSent` leaves a claim that
  * lapses after the lease, and the redelivery sends again: one of the two duplicate
  * windows (docs/notifications.md, "The relay's guarantees"; the other is a send retried after an unknown outcome).
+ *
+ * The same entries serve the SES events handler ({@link BounceReportLedger}):
+ * the claim keeps the part's events, and a permanent bounce's report to the
+ * admins is claimed on the entry (or, when the part cannot be found, on a
+ * `bounce#<SES message id>` entry) before it is published, so a redelivered
+ * bounce publishes nothing. An entry whose bounce was reported is never
+ * claimed for sending again: the email went out (it bounced).
  */
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { RELAY_LEDGER_ATTR as A } from '../hygiene/data-contract';
+import type { OutboxEvent } from '../hygiene/events';
 import { DAY_MS, formatInstant } from '../hygiene/time';
-import type { LedgerClaim, RelayLedger } from '../relay/ports';
-import { RELAY_LEDGER_RETENTION_DAYS } from './relay-ledger-table-definition';
+import type {
+  BounceReportClaim,
+  BounceReportLedger,
+  LedgerClaim,
+  RelayLedger,
+  StoredDigestPart,
+} from '../relay/ports';
+import { decodeDigestEvents, encodeDigestEvents } from '../relay/stored-digest';
+import { RELAY_LEDGER_BOUNCE_ATTR as B, RELAY_LEDGER_RETENTION_DAYS } from './relay-ledger-table-definition';
 
-/** {@link RelayLedger} on a DynamoDB table. */
-export class DynamoRelayLedger implements RelayLedger {
+/** The TTL of an entry written at `now` (epoch seconds). */
+function expiresAt(now: number): number {
+  return Math.floor((now + RELAY_LEDGER_RETENTION_DAYS * DAY_MS) / 1000);
+}
+
+/** {@link RelayLedger} and {@link BounceReportLedger} on a DynamoDB table. */
+export class DynamoRelayLedger implements RelayLedger, BounceReportLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     /** The ledger table's name. */
@@ -33,11 +59,19 @@ export class DynamoRelayLedger implements RelayLedger {
   ) {}
 
   /**
-   * Puts a `sending` entry unless one exists that is `sent` or holds a live
-   * lease; reads the existing entry's state from the failed condition.
+   * Puts a `sending` entry unless one exists that is `sent`, holds a live
+   * lease or had its bounce reported (an email that went out, whatever
+   * `markSent` managed); keeps `events` compressed (`stored-digest.ts`) when
+   * given and small enough; reads the existing entry's state from the failed condition.
    */
-  async claim(key: string, now: number, leaseMs: number): Promise<LedgerClaim> {
+  async claim(
+    key: string,
+    now: number,
+    leaseMs: number,
+    events?: readonly OutboxEvent[],
+  ): Promise<LedgerClaim> {
     const token = this.newToken();
+    const stored = events !== undefined ? encodeDigestEvents(events) : undefined;
     try {
       await this.client.send(
         new PutCommand({
@@ -47,10 +81,17 @@ export class DynamoRelayLedger implements RelayLedger {
             [A.state]: 'sending',
             [A.claimToken]: token,
             [A.leaseUntil]: now + leaseMs,
-            [A.expiresAt]: Math.floor((now + RELAY_LEDGER_RETENTION_DAYS * DAY_MS) / 1000),
+            [A.expiresAt]: expiresAt(now),
+            ...(stored !== undefined && { [B.digestEvents]: stored }),
           },
-          ConditionExpression: 'attribute_not_exists(#id) OR (#state = :sending AND #leaseUntil < :now)',
-          ExpressionAttributeNames: { '#id': A.key, '#state': A.state, '#leaseUntil': A.leaseUntil },
+          ConditionExpression:
+            'attribute_not_exists(#id) OR (#state = :sending AND #leaseUntil < :now AND attribute_not_exists(#bounce))',
+          ExpressionAttributeNames: {
+            '#id': A.key,
+            '#state': A.state,
+            '#leaseUntil': A.leaseUntil,
+            '#bounce': B.bounceReport,
+          },
           ExpressionAttributeValues: { ':sending': 'sending', ':now': now },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -59,7 +100,8 @@ export class DynamoRelayLedger implements RelayLedger {
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The document client does not unmarshall the item attached to the exception.
-      return error.Item?.[A.state]?.S === 'sent' ? { status: 'sent' } : { status: 'in-progress' };
+      const sent = error.Item?.[A.state]?.S === 'sent' || error.Item?.[B.bounceReport] !== undefined;
+      return sent ? { status: 'sent' } : { status: 'in-progress' };
     }
   }
 
@@ -95,6 +137,118 @@ export class DynamoRelayLedger implements RelayLedger {
           ConditionExpression: '#state = :sending AND #token = :token',
           ExpressionAttributeNames: { '#state': A.state, '#token': A.claimToken },
           ExpressionAttributeValues: { ':sending': 'sending', ':token': token },
+        }),
+      );
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The entry's events (a consistent read), decoded. */
+  async readDigest(key: string): Promise<StoredDigestPart> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [A.key]: key }, ConsistentRead: true }),
+    );
+    if (out.Item === undefined) return { status: 'absent' };
+    const stored: unknown = out.Item[B.digestEvents];
+    if (!(stored instanceof Uint8Array))
+      return {
+        status: 'unreadable',
+        problem: 'the ledger entry holds no events (claimed before they were kept)',
+      };
+    const decoded = decodeDigestEvents(stored);
+    return decoded.ok
+      ? { status: 'found', events: decoded.events }
+      : { status: 'unreadable', problem: decoded.problem };
+  }
+
+  /**
+   * Sets the report's claim (`reporting`, a token and a lease) unless the
+   * bounce was reported or a live claim holds it; with `mustExist`, only on
+   * an existing entry, else creating one with the ledger's TTL. Reads the
+   * entry's state from the failed condition.
+   */
+  async claimReport(
+    key: string,
+    now: number,
+    leaseMs: number,
+    mustExist: boolean,
+  ): Promise<BounceReportClaim> {
+    const token = this.newToken();
+    const free = '(attribute_not_exists(#report) OR (#report = :reporting AND #reportLease < :now))';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [A.key]: key },
+          UpdateExpression: `SET #report = :reporting, #reportToken = :token, #reportLease = :lease${
+            mustExist ? '' : ', #expiresAt = if_not_exists(#expiresAt, :expiresAt)'
+          }`,
+          ConditionExpression: mustExist ? `attribute_exists(#id) AND ${free}` : free,
+          ExpressionAttributeNames: {
+            '#report': B.bounceReport,
+            '#reportToken': B.bounceReportToken,
+            '#reportLease': B.bounceReportLeaseUntil,
+            ...(mustExist ? { '#id': A.key } : { '#expiresAt': A.expiresAt }),
+          },
+          ExpressionAttributeValues: {
+            ':reporting': 'reporting',
+            ':token': token,
+            ':lease': now + leaseMs,
+            ':now': now,
+            ...(!mustExist && { ':expiresAt': expiresAt(now) }),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { status: 'claimed', token };
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error.Item === undefined) return { status: 'absent' };
+      return error.Item[B.bounceReport]?.S === 'reported'
+        ? { status: 'reported' }
+        : { status: 'in-progress' };
+    }
+  }
+
+  /** Sets the report `reported` (whoever holds the claim now: the report went out); never recreates a removed entry. */
+  async markReported(key: string, _token: string, now: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [A.key]: key },
+          UpdateExpression: 'SET #report = :reported, #reportedAt = :at REMOVE #reportLease',
+          ConditionExpression: 'attribute_exists(#id)',
+          ExpressionAttributeNames: {
+            '#id': A.key,
+            '#report': B.bounceReport,
+            '#reportedAt': B.bounceReportedAt,
+            '#reportLease': B.bounceReportLeaseUntil,
+          },
+          ExpressionAttributeValues: { ':reported': 'reported', ':at': formatInstant(now) },
+        }),
+      );
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Removes the report's claim if it is still ours and `reporting`. */
+  async releaseReport(key: string, token: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [A.key]: key },
+          UpdateExpression: 'REMOVE #report, #reportToken, #reportLease',
+          ConditionExpression: '#report = :reporting AND #reportToken = :token',
+          ExpressionAttributeNames: {
+            '#report': B.bounceReport,
+            '#reportToken': B.bounceReportToken,
+            '#reportLease': B.bounceReportLeaseUntil,
+          },
+          ExpressionAttributeValues: { ':reporting': 'reporting', ':token': token },
         }),
       );
     } catch (error: unknown) {

@@ -30,3 +30,22 @@ export const RELAY_LEDGER_TABLE: RelayLedgerTableDefinition = {
  * redelivery can arrive later; one day more for clock skew and retries.
  */
 export const RELAY_LEDGER_RETENTION_DAYS = 15;
+
+/**
+ * The ledger's attributes for bounce reports (docs/data-model.md, "Relay
+ * ledger"), beside `RELAY_LEDGER_ATTR`: the part's events kept by the claim,
+ * and the report's own claim (the same protocol as the send's: claim with a
+ * lease before publishing, mark after, release on failure).
+ */
+export const RELAY_LEDGER_BOUNCE_ATTR = {
+  /** Binary: the digest part's events, gzip-compressed JSON (`lambdas/relay/stored-digest.ts`), written by the claim. */
+  digestEvents: 'digestEvents',
+  /** `reporting` (claimed, publish in progress) | `reported`: the admins were sent the bounce report. */
+  bounceReport: 'bounceReport',
+  /** String: a random token naming the report's claim, so only its holder releases it. */
+  bounceReportToken: 'bounceReportToken',
+  /** Number, epoch ms: when a `reporting` claim lapses and a redelivered bounce may take it over. */
+  bounceReportLeaseUntil: 'bounceReportLeaseUntil',
+  /** UTC ISO string: when the report was published. */
+  bounceReportedAt: 'bounceReportedAt',
+} as const;

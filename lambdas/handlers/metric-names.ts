@@ -155,6 +155,16 @@ export const SES_EVENTS_METRIC = {
    * changed): nothing recorded.
    */
   unattributed: 'UnattributedEmailBounces',
+  /**
+   * Permanent bounces whose digest part was reported to the admins (an `owner-unreachable` report, reason
+   * `bouncing`): the notices the bounced email carried, which reached no one. A redelivered bounce is not counted.
+   */
+  digestsReported: 'BouncedDigestsReported',
+  /**
+   * Of those, reported without the events: they could not be read back (an email without the tags, a ledger entry
+   * expired or written before the events were kept). The admins' notice says so.
+   */
+  digestsUnreadable: 'BouncedDigestsUnreadable',
 } as const;
 
 function pascal(type: ActionType): string {

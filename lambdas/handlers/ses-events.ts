@@ -1,40 +1,71 @@
 /**
  * The SES events Lambda (docs/notifications.md, "Email relay"): SNS delivers
  * the relay configuration set's sending events; a permanent bounce marks the
- * owner's address `bouncing` in the directory, and a complaint records the
- * owner `unsubscribed` at that address (their opt-out). Thin: build
- * the directory once per cold start, call `recordAddressProblems`, emit
- * `EmailBounces` (the bounce alarm's metric) and friends, log the summary.
+ * owner's address `bouncing` in the directory and reports the bounced digest
+ * part's events to the admins (an `owner-unreachable` report on the
+ * notification topic, once: the relay ledger records it), and a complaint
+ * records the owner `unsubscribed` at that address (their opt-out). Thin:
+ * build the directory, ledger and publisher once per cold start, call
+ * `recordAddressProblems`, emit `EmailBounces` (the bounce alarm's metric) and
+ * friends, log the summary. A report the topic refused fails the invocation
+ * (Lambda retries it, then keeps it in the failure destination).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SNSEvent } from 'aws-lambda';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { DynamoRelayLedger } from '../aws/relay-ledger-store';
+import { SnsPublisher } from '../aws/sns-publisher';
+import { type BouncedDigestDeps, reportBouncedDigest } from '../relay/bounced-digest';
 import { type AddressProblemSummary, type BounceDirectory, recordAddressProblems } from '../relay/ses-events';
 import { createHandlerClients } from './aws-clients';
+import { HANDLER_ENV, requireEnv } from './environment';
 import { SES_EVENTS_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { ownerDirectoryOf } from './owner-directory-env';
 
+/** Shortest claim lease of a bounce report, whatever the remaining time says. */
+const MIN_LEASE_MS = 60_000;
+
 /** What one invocation needs, built once per cold start. */
 export interface SesEventsHandlerDeps extends Observability {
   readonly directory: BounceDirectory;
-  /** Wall clock (epoch ms): the instant of an event without a timestamp. */
+  /** The relay ledger and the notification topic, for the reports of bounced digests (the lease is per invocation). */
+  readonly bouncedDigests: Omit<BouncedDigestDeps, 'leaseMs' | 'clock'>;
+  /** Wall clock (epoch ms): the instant of an event without a timestamp, leases, the report's time. */
   readonly clock: () => number;
+}
+
+/** The summary's counts as metrics. */
+function addMetrics(deps: SesEventsHandlerDeps, summary: AddressProblemSummary): void {
+  const counts: [string, number][] = [
+    [SES_EVENTS_METRIC.bounces, summary.bounces],
+    [SES_EVENTS_METRIC.complaints, summary.complaints],
+    [SES_EVENTS_METRIC.marked, summary.marked],
+    [SES_EVENTS_METRIC.optedOut, summary.optedOut],
+    [SES_EVENTS_METRIC.unattributed, summary.unattributed],
+    [SES_EVENTS_METRIC.digestsReported, summary.digestsReported],
+    [SES_EVENTS_METRIC.digestsUnreadable, summary.digestsUnreadable],
+  ];
+  for (const [name, value] of counts) deps.metrics.addMetric(name, MetricUnit.Count, value);
 }
 
 /** The raw handler over explicit dependencies (tests pass fakes or local adapters). */
 export function createSesEventsHandler(deps: SesEventsHandlerDeps) {
-  return async (event: SNSEvent): Promise<AddressProblemSummary> => {
+  return async (
+    event: SNSEvent,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<AddressProblemSummary> => {
+    // A report's claim must outlive this invocation: a crashed invocation's claim lapses before Lambda retries.
+    const leaseMs = Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis());
+    const reporter = { ...deps.bouncedDigests, clock: deps.clock, leaseMs };
     const summary = await recordAddressProblems(
       deps.directory,
       event.Records.map((r) => r.Sns.Message),
       deps.clock(),
+      (email) => reportBouncedDigest(reporter, email),
     );
-    deps.metrics.addMetric(SES_EVENTS_METRIC.bounces, MetricUnit.Count, summary.bounces);
-    deps.metrics.addMetric(SES_EVENTS_METRIC.complaints, MetricUnit.Count, summary.complaints);
-    deps.metrics.addMetric(SES_EVENTS_METRIC.marked, MetricUnit.Count, summary.marked);
-    deps.metrics.addMetric(SES_EVENTS_METRIC.optedOut, MetricUnit.Count, summary.optedOut);
-    deps.metrics.addMetric(SES_EVENTS_METRIC.unattributed, MetricUnit.Count, summary.unattributed);
-    if (summary.unattributed > 0 || summary.unreadable > 0) deps.logger.warn('SES events', { summary });
+    addMetrics(deps, summary);
+    if (summary.unattributed > 0 || summary.unreadable > 0 || summary.digestsUnreadable > 0)
+      deps.logger.warn('SES events', { summary });
     else deps.logger.info('SES events', { summary });
     return summary;
   };
@@ -43,12 +74,16 @@ export function createSesEventsHandler(deps: SesEventsHandlerDeps) {
 // Cold start: a bad environment fails here, before any invocation, naming the variable.
 const env = process.env;
 const tools = createObservability();
-const { documentClient } = createHandlerClients(env, tools.tracer);
+const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
 
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
 export const sesEventsHandler = createSesEventsHandler({
   ...tools,
   directory: ownerDirectoryOf(env, documentClient),
+  bouncedDigests: {
+    ledger: new DynamoRelayLedger(documentClient, requireEnv(env, HANDLER_ENV.relayLedgerTableName)),
+    publisher: new SnsPublisher(snsClient, requireEnv(env, HANDLER_ENV.topicArn)),
+  },
   clock: Date.now,
 });
 

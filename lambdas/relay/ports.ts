@@ -1,10 +1,13 @@
 /**
  * What the email relay needs from the outside world, as interfaces
  * (docs/notifications.md, "Email relay"): a sender of raw MIME (SESv2 in
- * `lambdas/aws/ses-email-sender.ts`) and a ledger that makes each digest part
- * go out once (DynamoDB in `lambdas/aws/relay-ledger-store.ts`). Tests pass
+ * `lambdas/aws/ses-email-sender.ts`), a ledger that makes each digest part
+ * go out once and keeps its events, and the same ledger's side for the SES
+ * events handler, which reports a bounced part's events to the admins once
+ * (both DynamoDB in `lambdas/aws/relay-ledger-store.ts`). Tests pass
  * in-memory fakes.
  */
+import type { OutboxEvent } from '../hygiene/events';
 
 /** One email to send, as raw RFC 5322 bytes. */
 export interface OutgoingEmail {
@@ -40,10 +43,54 @@ export type LedgerClaim =
  * crashed sender's claim lapses), mark sent after, release on failure.
  */
 export interface RelayLedger {
-  /** Claims `key` unless it was sent or another live claim holds it. */
-  claim(key: string, now: number, leaseMs: number): Promise<LedgerClaim>;
+  /**
+   * Claims `key` unless it was sent or another live claim holds it; the claim
+   * keeps `events` (the part's events, for a bounce report) when given.
+   */
+  claim(key: string, now: number, leaseMs: number, events?: readonly OutboxEvent[]): Promise<LedgerClaim>;
   /** Records `key` as sent (after the provider accepted the email). */
   markSent(key: string, token: string, messageId: string, now: number): Promise<void>;
   /** Drops our claim after a failed send, so the retry can send at once. */
   release(key: string, token: string): Promise<void>;
+}
+
+/** A digest part's entry as the SES events handler reads it back. */
+export type StoredDigestPart =
+  /** No entry: never claimed, or removed by its TTL. */
+  | { readonly status: 'absent' }
+  /** The events the claim kept. */
+  | { readonly status: 'found'; readonly events: readonly OutboxEvent[] }
+  /** An entry, but its events cannot be read back (claimed before they were kept, too large, corrupt). */
+  | { readonly status: 'unreadable'; readonly problem: string };
+
+/** The outcome of claiming the report of a bounce. */
+export type BounceReportClaim =
+  /** Ours to publish; `token` names the claim for release. */
+  | { readonly status: 'claimed'; readonly token: string }
+  /** Reported before (a redelivered bounce event, or another bounce of the same part): publish nothing. */
+  | { readonly status: 'reported' }
+  /** Another invocation holds a live claim and may be publishing right now. */
+  | { readonly status: 'in-progress' }
+  /** The entry to record it on is gone (only for `mustExist`). */
+  | { readonly status: 'absent' };
+
+/**
+ * The relay ledger as the SES events handler uses it: read a bounced part's
+ * events, and record (claim before publishing, mark after, release on failure)
+ * that its bounce was reported, so a redelivered bounce publishes nothing.
+ */
+export interface BounceReportLedger {
+  /** The part's entry and its events (a consistent read). */
+  readDigest(key: string): Promise<StoredDigestPart>;
+  /**
+   * Claims the report of a bounce on the entry `key`, unless it was reported
+   * or a live claim holds it. With `mustExist` the entry must already be there
+   * (a digest part's); without, it is created (a bounce keyed by SES's message
+   * id), with the ledger's TTL.
+   */
+  claimReport(key: string, now: number, leaseMs: number, mustExist: boolean): Promise<BounceReportClaim>;
+  /** Records the report as published. */
+  markReported(key: string, token: string, now: number): Promise<void>;
+  /** Drops our claim after a failed publish, so the retry can publish at once. */
+  releaseReport(key: string, token: string): Promise<void>;
 }

@@ -17,7 +17,7 @@ import {
 } from '../hygiene/owner-directory';
 import { mapWithConcurrency } from '../hygiene/task-pool';
 import { digestFromSnsEnvelope, type RelayDigest } from './digest-message';
-import { ownerTags } from './email-tags';
+import { type DigestPartRef, digestEmailTags } from './email-tags';
 import { composeMime, ownerEmail } from './owner-email';
 import type { EmailSender, RelayLedger } from './ports';
 
@@ -77,9 +77,19 @@ export interface RelayBatchResult {
   readonly batchItemFailures: readonly { readonly itemIdentifier: string }[];
 }
 
-/** The ledger key of one digest part for one owner. */
+/** The ledger key of one digest part for one owner: `relay#<drainId>#<part>#<userId>`. */
+export function relayPartKey(ref: DigestPartRef): string {
+  return `relay#${ref.drainId}#${ref.part}#${ref.userId}`;
+}
+
+/** {@link relayPartKey} of a digest. */
 export function relayKey(digest: RelayDigest): string {
-  return `relay#${digest.document.drainId}#${digest.document.part}#${digest.userId}`;
+  return relayPartKey(digestPartOf(digest));
+}
+
+/** Which part a digest is: its owner, drain and part number. */
+function digestPartOf(digest: RelayDigest): DigestPartRef {
+  return { userId: digest.userId, drainId: digest.document.drainId, part: digest.document.part };
 }
 
 /** One item to relay: its id in the batch, and its digest or why it could not be read. */
@@ -100,8 +110,9 @@ function readRecords(records: readonly RelayRecord[]): RelayItem[] {
 
 /**
  * Sends one digest to one reachable owner, once: claim the part in the
- * ledger, render and send, mark it sent (or release the claim when the send
- * failed, so the record's retry can send).
+ * ledger (keeping its events, for the report of a bounce), render and send
+ * it tagged with the owner, drain and part (`email-tags.ts`), mark it sent
+ * (or release the claim when the send failed, so the record's retry can send).
  * @throws {RelayInProgressError} when another delivery holds the claim
  * @throws what the sender throws after its own retries
  */
@@ -112,7 +123,9 @@ export async function sendOnce(
 ): Promise<RelayOutcome> {
   const key = relayKey(digest);
   const now = deps.clock();
-  const claim = await deps.ledger.claim(key, now, deps.leaseMs ?? DEFAULT_RELAY_LEASE_MS);
+  const leaseMs = deps.leaseMs ?? DEFAULT_RELAY_LEASE_MS;
+  // The claim keeps the part's events: markSent may fail unnoticed, the claim may not.
+  const claim = await deps.ledger.claim(key, now, leaseMs, digest.document.events);
   if (claim.status === 'sent') return { status: 'duplicate', userId: digest.userId, key };
   if (claim.status === 'in-progress')
     throw new RelayInProgressError(`${key} is being sent by another delivery; retried later`);
@@ -125,12 +138,13 @@ export async function sendOnce(
       new Date(now),
     );
     const raw = await composeMime(email);
+    const part = digestPartOf(digest);
     ({ messageId } = await deps.sender.send({
       raw,
       from: deps.from,
       to: owner.email,
-      tags: ownerTags(digest.userId),
-      digest: { userId: digest.userId, drainId: digest.document.drainId, part: digest.document.part },
+      tags: digestEmailTags(part),
+      digest: part,
     }));
   } catch (error: unknown) {
     await deps.ledger.release(key, claim.token).catch(() => undefined); // the lease lapses anyway

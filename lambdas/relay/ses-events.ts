@@ -24,11 +24,26 @@
  * needs no normalised copy of the address in the table (which every item
  * written before would lack, and the import would have to keep in step),
  * and bounces and complaints are rare: one consistent read each costs
- * nothing. Pure over the directory ports.
+ * nothing.
+ *
+ * A permanent bounce also means the notices that email carried reached no
+ * one: each is handed to the bounced-digest reporter (`bounced-digest.ts`),
+ * which gives the admins the part's events, once, with what the email's tags
+ * say (owner, drain, part) and the owner's name read here. The directory
+ * write and the report are tried independently: a failure of either fails
+ * the invocation after both were tried (Lambda retries it; both are
+ * idempotent). Pure over the directory and reporter ports.
  */
-import { normalizeEmail, type OwnerBounceRecorder, type OwnerDirectory } from '../hygiene/owner-directory';
+import {
+  normalizeEmail,
+  type OwnerBounceRecorder,
+  type OwnerDirectory,
+  type OwnerRecord,
+} from '../hygiene/owner-directory';
 import { formatInstant, parseInstant } from '../hygiene/time';
-import { OWNER_TAG, userIdFromTag } from './email-tags';
+import type { BouncedEmail } from './bounce-report';
+import type { BouncedDigestOutcome } from './bounced-digest';
+import { digestPartFromTags } from './email-tags';
 
 /** An SES event the directory acts on. */
 export interface AddressProblem {
@@ -40,6 +55,11 @@ export interface AddressProblem {
   readonly sentTo: readonly string[];
   /** The owner the email was sent to (from its tag), when known. */
   readonly userId?: string;
+  /** The digest part the email carried (from its tags), when known. */
+  readonly drainId?: string;
+  readonly part?: number;
+  /** SES's id of the email (`mail.messageId`), when the event carries one. */
+  readonly sesMessageId?: string;
   /** When SES reported it, canonical UTC. */
   readonly at: string;
 }
@@ -83,10 +103,11 @@ export function addressProblemOf(message: string, now: number): AddressProblem |
   const event = object(JSON.parse(message));
   const type = event?.eventType ?? event?.notificationType;
   const mail = object(event?.mail);
-  const tags = object(mail?.tags);
-  const tag = tags?.[OWNER_TAG];
-  const userId = userIdFromTag(Array.isArray(tag) && typeof tag[0] === 'string' ? tag[0] : undefined);
-  const owner = userId !== undefined ? { userId } : {};
+  const messageId = mail?.messageId;
+  const owner = {
+    ...digestPartFromTags(object(mail?.tags)),
+    ...(typeof messageId === 'string' && messageId !== '' && { sesMessageId: messageId }),
+  };
   if (type === 'Bounce') {
     const bounce = object(event?.bounce);
     if (bounce?.bounceType !== 'Permanent') return undefined;
@@ -115,7 +136,16 @@ export interface AddressProblemSummary {
   readonly unattributed: number;
   /** Messages that were not JSON (logged, skipped: SNS would only redeliver the same text). */
   readonly unreadable: number;
+  /** Permanent bounces whose digest part was reported to the admins (with its events or without). */
+  readonly digestsReported: number;
+  /** Of those, reported without the events: they could not be read back (untagged, expired, unreadable). */
+  readonly digestsUnreadable: number;
+  /** Permanent bounces whose report had been published before (a redelivered event): nothing published. */
+  readonly reportsRepeated: number;
 }
+
+/** Reports a bounced relay email's digest part to the admins, once (`reportBouncedDigest`, bound to its ports). */
+export type BouncedDigestReporter = (email: BouncedEmail) => Promise<BouncedDigestOutcome>;
 
 /** What bounce attribution needs from the directory: the owner's current address, and the conditional writes. */
 export interface BounceDirectory extends OwnerBounceRecorder, Pick<OwnerDirectory, 'getMany'> {}
@@ -148,37 +178,108 @@ function recordAt(directory: BounceDirectory, problem: AddressProblem, userId: s
  * Records the problem for its owner (a bounce: bouncing; a complaint:
  * `unsubscribed`) when the directory's current address is one the relay
  * sent to, compared normalised (see the file header).
- * @returns false when there is no owner tag, the owner is absent or has no
- *   address, or the address is not one the relay sent to
+ * @returns `recorded` false when there is no owner tag, the owner is absent or has no
+ *   address, or the address is not one the relay sent to; `owner` as last read
  * @throws {BounceMarkContendedError} when the address changed spelling during every attempt
  */
-async function recordForOwner(directory: BounceDirectory, problem: AddressProblem): Promise<boolean> {
+async function recordForOwner(
+  directory: BounceDirectory,
+  problem: AddressProblem,
+): Promise<{ recorded: boolean; owner?: OwnerRecord }> {
   const { userId } = problem;
-  if (userId === undefined) return false;
+  if (userId === undefined) return { recorded: false };
   const sentTo = new Set(problem.sentTo.map(normalizeEmail));
   for (let attempt = 1; attempt <= MARK_ATTEMPTS; attempt++) {
-    const current = (await directory.getMany([userId])).get(userId)?.email;
-    if (current === undefined || !sentTo.has(normalizeEmail(current))) return false;
+    const owner = (await directory.getMany([userId])).get(userId);
+    const current = owner?.email;
+    if (current === undefined || !sentTo.has(normalizeEmail(current)))
+      return { recorded: false, ...(owner !== undefined && { owner }) };
     // Conditional on the exact spelling read: an import in between fails it, and the owner is read again.
-    if (await recordAt(directory, problem, userId, current)) return true;
+    if (await recordAt(directory, problem, userId, current)) return { recorded: true, owner };
   }
   throw new BounceMarkContendedError(userId, MARK_ATTEMPTS);
 }
 
+/** The bounced email as the reporter needs it: the tags, the address, when, and the owner's name when read. */
+function bouncedEmailOf(problem: AddressProblem, owner: OwnerRecord | undefined): BouncedEmail {
+  const { userId, drainId, part, sesMessageId } = problem;
+  return {
+    ...(userId !== undefined && { userId }),
+    ...(owner?.name !== undefined && { name: owner.name }),
+    ...(drainId !== undefined && { drainId }),
+    ...(part !== undefined && { part }),
+    sentTo: problem.sentTo,
+    bouncedAt: problem.at,
+    ...(sesMessageId !== undefined && { sesMessageId }),
+  };
+}
+
+/** Mutable counters of {@link AddressProblemSummary}. */
+type Tally = { -readonly [K in keyof AddressProblemSummary]: number };
+
+/**
+ * One problem: the directory write, then (a permanent bounce) the report,
+ * each tried whatever the other did; the first failure is thrown after both.
+ */
+async function handleProblem(
+  directory: BounceDirectory,
+  problem: AddressProblem,
+  summary: Tally,
+  reportBounce: BouncedDigestReporter | undefined,
+): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  let owner: OwnerRecord | undefined;
+  try {
+    const result = await recordForOwner(directory, problem);
+    owner = result.owner;
+    if (!result.recorded) summary.unattributed += 1;
+    else if (problem.kind === 'complaint') summary.optedOut += 1;
+    else summary.marked += 1;
+  } catch (error: unknown) {
+    failure = { error };
+  }
+  if (problem.kind === 'bounce' && reportBounce !== undefined) {
+    try {
+      const outcome = await reportBounce(bouncedEmailOf(problem, owner));
+      if (outcome.status === 'duplicate') summary.reportsRepeated += 1;
+      else {
+        summary.digestsReported += 1;
+        if (!outcome.eventsReadBack) summary.digestsUnreadable += 1;
+      }
+    } catch (error: unknown) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
+}
+
 /**
  * Marks the owners of permanent bounces bouncing, and records the owners of
- * complaints `unsubscribed`.
+ * complaints `unsubscribed`; with `reportBounce`, reports each permanent
+ * bounce's digest part to the admins.
  * @param messages the SNS messages (SES event JSON)
  * @param now arrival instant, epoch ms
- * @throws what the directory throws, and {@link BounceMarkContendedError} (the invocation fails: Lambda
- *   retries it twice, then keeps it in the schedule dead-letter queue; both writes are idempotent)
+ * @throws what the directory or the reporter throws, and {@link BounceMarkContendedError} (the invocation
+ *   fails: Lambda retries it twice, then keeps it in the schedule dead-letter queue; the writes are
+ *   idempotent and a report is published once)
  */
 export async function recordAddressProblems(
   directory: BounceDirectory,
   messages: readonly string[],
   now: number,
+  reportBounce?: BouncedDigestReporter,
 ): Promise<AddressProblemSummary> {
-  const summary = { bounces: 0, complaints: 0, marked: 0, optedOut: 0, unattributed: 0, unreadable: 0 };
+  const summary: Tally = {
+    bounces: 0,
+    complaints: 0,
+    marked: 0,
+    optedOut: 0,
+    unattributed: 0,
+    unreadable: 0,
+    digestsReported: 0,
+    digestsUnreadable: 0,
+    reportsRepeated: 0,
+  };
   for (const message of messages) {
     let problem: AddressProblem | undefined;
     try {
@@ -190,9 +291,7 @@ export async function recordAddressProblems(
     if (problem === undefined) continue;
     summary.bounces += 1;
     if (problem.kind === 'complaint') summary.complaints += 1;
-    if (!(await recordForOwner(directory, problem))) summary.unattributed += 1;
-    else if (problem.kind === 'complaint') summary.optedOut += 1;
-    else summary.marked += 1;
+    await handleProblem(directory, problem, summary, reportBounce);
   }
   return summary;
 }

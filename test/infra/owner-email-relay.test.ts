@@ -3,8 +3,11 @@
  * `audience=owner` subscription (raw delivery off), its encryption and DLQ,
  * the event source with partial batch responses, `ses:SendEmail` scoped to the
  * identity and the configuration set, the configuration set's bounce and
- * complaint destination, the alarms, no per-owner resource, and the synth
- * error naming `senderIdentity` when it is missing.
+ * complaint destination, the SES events function's permissions (exactly: the
+ * directory, the ledger's read and update, publishing the bounce reports to
+ * the notification topic with its key, and being on the topic's publish
+ * allow-list), the alarms, no per-owner resource, and the synth error naming
+ * `senderIdentity` when it is missing.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -17,14 +20,17 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { addDeadLetterQueue } from '../../lib/dead-letter-queue';
+import { TopicAllowList } from '../../lib/notification-topics';
 import { OwnerEmailRelay, OwnerEmailRelayConfigError } from '../../lib/owner-email-relay';
 import { expectKeyStatement, SKIP_BUNDLING } from './synth';
 
-function build(config: Record<string, unknown> = {}, directoryKey?: 'customer-managed') {
+function build(config: Record<string, unknown> = {}, directoryKey?: 'customer-managed', allowList = false) {
   const app = new App({ context: SKIP_BUNDLING });
   const stack = new Stack(app, 'RelayTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
   const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+  const topicAllowList = allowList ? new TopicAllowList(topic) : undefined;
+  topicAllowList?.allowSubscriptionManagement('arn:aws:iam::123456789012:role/Deployer');
   const tableKey =
     directoryKey === undefined ? undefined : new kms.Key(stack, 'DirectoryKey', { enableKeyRotation: true });
   const directoryTable = new dynamodb.Table(stack, 'Directory', {
@@ -40,6 +46,7 @@ function build(config: Record<string, unknown> = {}, directoryKey?: 'customer-ma
   const alarmTopic = new sns.Topic(stack, 'Alarms', { masterKey: key, enforceSSL: true });
   const relay = new OwnerEmailRelay(stack, 'Relay', {
     topic,
+    ...(topicAllowList !== undefined && { topicAllowList }),
     directoryTable,
     failedInvocationQueue,
     config: parseConfig({
@@ -56,6 +63,8 @@ function build(config: Record<string, unknown> = {}, directoryKey?: 'customer-ma
     app,
     stack,
     relay,
+    topic,
+    topicKey: key,
     failedInvocationQueue,
     tableKey,
     directoryTable,
@@ -262,6 +271,75 @@ describe('OwnerEmailRelay', () => {
     expect(onDirectory.map((statement) => statement.Action)).toEqual([
       ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
     ]);
+  });
+
+  it('gives the SES events function exactly its permissions: directory, ledger read/update, publish to the topic with its key', () => {
+    const { template, stack, relay, topic, topicKey, directoryTable, failedInvocationQueue } = build();
+    const role = stack.resolve((relay.sesEventsFunction.role as iam.Role).roleName);
+    const [policy, ...others] = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [role], PolicyName: Match.stringLikeRegexp('DefaultPolicy') },
+      }),
+    );
+
+    expect(others).toEqual([]);
+    expect(policy?.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: stack.resolve(relay.sesEventsFunction.logGroup.logGroupArn),
+      },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: stack.resolve(failedInvocationQueue.queueArn) },
+      {
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: stack.resolve(directoryTable.tableArn),
+      },
+      // The bounced part's events (a consistent read), the report's claim and mark: on the ledger only.
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: [stack.resolve(relay.ledgerTable.tableArn)],
+      },
+      // The report to the admins: the notification topic only, and its key.
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: stack.resolve(topic.topicArn) },
+      {
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Effect: 'Allow',
+        Resource: stack.resolve(topicKey.keyArn),
+      },
+    ]);
+  });
+
+  it('tells the SES events function its ledger table and the notification topic', () => {
+    const { template, stack, relay, topic } = build();
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: stack.resolve((relay.sesEventsFunction.role as iam.Role).roleArn),
+      Environment: {
+        Variables: Match.objectLike({
+          RELAY_LEDGER_TABLE_NAME: stack.resolve(relay.ledgerTable.tableName),
+          TOPIC_ARN: stack.resolve(topic.topicArn),
+        }),
+      },
+    });
+  });
+
+  it('puts the SES events function on the topic’s publish allow-list when given one', () => {
+    const { template, stack, relay } = build({}, undefined, true);
+
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'PublishOnlyByTheWorkerAndOperators',
+            Condition: {
+              ArnNotLike: { 'aws:PrincipalArn': [stack.resolve(relay.sesEventsFunction.role.roleArn)] },
+            },
+          }),
+        ]),
+      },
+    });
   });
 
   it('grants the relay and the SES events function the directory’s customer-managed key', () => {

@@ -148,11 +148,11 @@ describe('owner reach alarms (relay route)', () => {
   });
 
   it('keeps the stack’s alarms and adds the relay’s five (its DLQ, bounces, unreported unreachable owners, its two functions’ errors)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 16 + 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 17 + 5);
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 
-  it('shows bounces, complaints, owners marked bouncing or opted out by a complaint and owners the relay could not email beside unreachable owners', () => {
+  it('shows bounces, complaints, owners marked bouncing or opted out by a complaint, bounced digests reported and owners the relay could not email beside unreachable owners', () => {
     expect(dashboardMetrics(template)).toEqual(
       expect.arrayContaining([
         SWEEP_METRIC.unreachableOwners,
@@ -162,6 +162,7 @@ describe('owner reach alarms (relay route)', () => {
         SES_EVENTS_METRIC.complaints,
         SES_EVENTS_METRIC.marked,
         SES_EVENTS_METRIC.optedOut,
+        SES_EVENTS_METRIC.digestsReported,
       ]),
     );
   });

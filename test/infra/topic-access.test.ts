@@ -121,6 +121,33 @@ describe('the notification topic policy', () => {
   });
 });
 
+describe('the notification topic policy on the relay route', () => {
+  const { template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@corp.example' });
+
+  it('lets the SES events function publish its bounce reports, and still every other role what it is granted', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'PublishOnlyByTheWorkerAndOperators',
+            Condition: {
+              ArnNotLike: {
+                'aws:PrincipalArn': [
+                  roleArnOf(template, 'Credential hygiene sweep'),
+                  roleArnOf(template, 'Credential hygiene notifier'),
+                  roleArnOf(template, 'Marks owner addresses bouncing'),
+                ],
+              },
+            },
+          }),
+        ]),
+      },
+    });
+    expect(topicAccessCheck(template.toJSON() as CfnTemplate)).toEqual({ checked: 1, problems: [] });
+  });
+});
+
 describe('the check itself', () => {
   const { template } = synthApp({ adminEmails: 'security@example.com' });
   const json = template.toJSON() as CfnTemplate;

@@ -18,6 +18,7 @@ import {
   SendEmailCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -30,11 +31,12 @@ import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoRelayLedger } from '../../lambdas/aws/relay-ledger-store';
 import { SesEmailSender } from '../../lambdas/aws/ses-email-sender';
+import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { RELAY_METRIC, SES_EVENTS_METRIC } from '../../lambdas/handlers/metric-names';
 import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
-import { ownerTags } from '../../lambdas/relay/email-tags';
+import { digestEmailTags, ownerTags } from '../../lambdas/relay/email-tags';
 import { relayKey } from '../../lambdas/relay/relay';
 import { SAMPLE_NOW, sampleEntries, sampleEvent, snsEnvelope } from '../support/sample-digest';
 import { dynamoDbEndpoint } from '../support/test-table';
@@ -51,6 +53,7 @@ const OWNERS: ImportedOwner[] = [
 ];
 
 const ses = mockClient(SESv2Client);
+const sns = mockClient(SNSClient);
 const client = createDocumentClient({ endpoint: dynamoDbEndpoint() });
 const directoryTable = `relay-directory-${randomUUID().slice(0, 8)}`;
 const ledgerTable = `relay-ledger-${randomUUID().slice(0, 8)}`;
@@ -63,6 +66,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     DIRECTORY_TABLE_NAME: 'unused',
     RELAY_LEDGER_TABLE_NAME: 'unused',
+    TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:unused',
     HYGIENE_senderIdentity: FROM,
     AWS_REGION: 'us-east-1',
   });
@@ -80,6 +84,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   ses.reset();
+  sns.reset();
   drain += 1;
   // Each test starts from the owners as imported, with no route state: removed, then written as new.
   for (const { userId } of OWNERS) {
@@ -165,7 +170,9 @@ describe('relay handler', () => {
       Destination: { ToAddresses: ['ada@example.com'] },
       Content: { Raw: { Data: expect.any(Buffer) } },
       ConfigurationSetName: CONFIG_SET,
-      EmailTags: Object.entries(ownerTags('ada')).map(([Name, Value]) => ({ Name, Value })),
+      EmailTags: Object.entries(digestEmailTags({ userId: 'ada', drainId: `drain-${drain}`, part: 1 })).map(
+        ([Name, Value]) => ({ Name, Value }),
+      ),
     });
     const mail = await simpleParser(Buffer.from(input?.Content?.Raw?.Data ?? []));
     expect(mail.to).toMatchObject({ value: [{ address: 'ada@example.com', name: 'Ada Lovelace' }] });
@@ -300,11 +307,19 @@ describe('SES events handler', () => {
 
   it('marks the owner bouncing on a permanent bounce, after which the relay skips them', async () => {
     const { metrics, tools } = fakeTools();
-    const handler = sesEventsModule.createSesEventsHandler({
+    sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => ({
+      Successful: input.PublishBatchRequestEntries.map((e) => ({ Id: e.Id, MessageId: 'sns-1' })),
+    }));
+    const raw = sesEventsModule.createSesEventsHandler({
       ...tools,
       directory: new DynamoOwnerDirectory(client, directoryTable),
+      bouncedDigests: {
+        ledger: new DynamoRelayLedger(client, ledgerTable),
+        publisher: new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), 'arn:aws:sns:eu-west-1:1:topic'),
+      },
       clock: () => SAMPLE_NOW,
     });
+    const handler = (event: SNSEvent) => raw(event, { getRemainingTimeInMillis: () => 30_000 });
     const bounce = {
       eventType: 'Bounce',
       bounce: {

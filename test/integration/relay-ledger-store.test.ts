@@ -2,7 +2,11 @@
  * The relay ledger's conditional writes on DynamoDB Local: a part is claimed
  * once; a live claim makes others wait; a lapsed claim can be taken over; a
  * sent part stays sent; only the claim's holder releases it; entries carry
- * their TTL.
+ * their TTL. The bounce side: the claim keeps the part's events, read back;
+ * a bounce's report is claimed once on the part's entry (or on a
+ * `bounce#<SES message id>` entry it creates), waits for a live claim, takes
+ * over a lapsed one, is released only by its holder; a part whose bounce was
+ * reported is never claimed for sending again.
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
@@ -11,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayLedgerTable } from '../../cli/aws/create-relay-ledger-table';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoRelayLedger } from '../../lambdas/aws/relay-ledger-store';
+import { MAX_STORED_DIGEST_BYTES } from '../../lambdas/relay/stored-digest';
+import { sampleEvent } from '../support/sample-digest';
 import { dynamoDbEndpoint } from '../support/test-table';
 
 const client = createDocumentClient({ endpoint: dynamoDbEndpoint() });
@@ -84,5 +90,114 @@ describe('DynamoRelayLedger', () => {
     await ledger.release(k, claim.token);
 
     expect((await item(k))?.state).toBe('sent');
+  });
+});
+
+describe('DynamoRelayLedger, for bounce reports', () => {
+  const events = [
+    sampleEvent('deleted-stale', 'pc-1', {}, 'ada'),
+    sampleEvent('expiry-warning', 'pc-2', {}, 'ada'),
+  ];
+
+  it('keeps the part’s events with the claim, compressed, and reads them back', async () => {
+    const k = key();
+    await ledger.claim(k, NOW, 60_000, events);
+
+    const stored = await item(k);
+    expect(stored?.digestEvents).toBeInstanceOf(Uint8Array);
+    expect((stored?.digestEvents as Uint8Array | undefined)?.length).toBeLessThan(MAX_STORED_DIGEST_BYTES);
+    expect(await ledger.readDigest(k)).toEqual({ status: 'found', events });
+    expect(await ledger.readDigest(key())).toEqual({ status: 'absent' });
+  });
+
+  it('says an entry claimed without events cannot be read back', async () => {
+    const k = key();
+    await ledger.claim(k, NOW, 60_000);
+
+    expect(await ledger.readDigest(k)).toEqual({
+      status: 'unreadable',
+      problem: 'the ledger entry holds no events (claimed before they were kept)',
+    });
+  });
+
+  it('claims a report once on the part’s entry: live claims wait, lapsed ones are taken over, reported stays', async () => {
+    const k = key();
+    const sent = await ledger.claim(k, NOW, 60_000, events);
+    if (sent.status !== 'claimed') throw new Error('not claimed');
+    await ledger.markSent(k, sent.token, 'ses-1', NOW);
+
+    const first = await ledger.claimReport(k, NOW + 1_000, 60_000, true);
+    const during = await ledger.claimReport(k, NOW + 2_000, 60_000, true);
+    const takeover = await ledger.claimReport(k, NOW + 61_001, 60_000, true);
+    if (takeover.status !== 'claimed') throw new Error('not taken over');
+    await ledger.markReported(k, takeover.token, NOW + 62_000);
+    const after = await ledger.claimReport(k, NOW + 3_600_000, 60_000, true);
+
+    expect(first.status).toBe('claimed');
+    expect(during).toEqual({ status: 'in-progress' });
+    expect(after).toEqual({ status: 'reported' });
+    expect(await item(k)).toMatchObject({
+      state: 'sent',
+      sesMessageId: 'ses-1',
+      bounceReport: 'reported',
+      bounceReportToken: takeover.token,
+      bounceReportedAt: '2026-11-26T02:16:02.000Z',
+    });
+    expect((await item(k))?.bounceReportLeaseUntil).toBeUndefined();
+  });
+
+  it('never creates a part’s entry for a report, nor recreates a removed one when marking', async () => {
+    const k = key();
+
+    expect(await ledger.claimReport(k, NOW, 60_000, true)).toEqual({ status: 'absent' });
+    await ledger.markReported(k, 'token', NOW);
+
+    expect(await item(k)).toBeUndefined();
+  });
+
+  it('creates a bounce#<SES message id> entry with the ledger’s TTL for a bounce whose part cannot be found', async () => {
+    const k = `bounce#ses-${randomUUID()}`;
+
+    const first = await ledger.claimReport(k, NOW, 60_000, false);
+    if (first.status !== 'claimed') throw new Error('not claimed');
+    await ledger.markReported(k, first.token, NOW);
+
+    expect(await ledger.claimReport(k, NOW + 1_000, 60_000, false)).toEqual({ status: 'reported' });
+    expect(await item(k)).toMatchObject({
+      id: k,
+      bounceReport: 'reported',
+      expiresAt: Math.floor(NOW / 1000) + 15 * 86_400,
+    });
+  });
+
+  it('releases only its own report claim, so a failed publish can be retried at once', async () => {
+    const k = key();
+    await ledger.claim(k, NOW, 60_000, events);
+    const mine = await ledger.claimReport(k, NOW, 60_000, true);
+    if (mine.status !== 'claimed') throw new Error('not claimed');
+
+    await ledger.releaseReport(k, 'someone-else');
+    const stillHeld = await ledger.claimReport(k, NOW + 1, 60_000, true);
+    await ledger.releaseReport(k, mine.token);
+    const again = await ledger.claimReport(k, NOW + 2, 60_000, true);
+
+    expect(stillHeld).toEqual({ status: 'in-progress' });
+    expect(again.status).toBe('claimed');
+    // the part's own state and events are untouched
+    expect(await ledger.readDigest(k)).toEqual({ status: 'found', events });
+  });
+
+  it('never claims a part for sending again once its bounce was reported (the email went out)', async () => {
+    const k = key();
+    // claimed, sent, but its markSent failed: still `sending` when the bounce came
+    await ledger.claim(k, NOW, 60_000, events);
+    const report = await ledger.claimReport(k, NOW + 1_000, 60_000, true);
+    if (report.status !== 'claimed') throw new Error('not claimed');
+    await ledger.markReported(k, report.token, NOW + 1_000);
+
+    const redelivery = await ledger.claim(k, NOW + 3_600_000, 60_000, events);
+
+    expect(redelivery).toEqual({ status: 'sent' });
+    expect(await item(k)).toMatchObject({ state: 'sending', bounceReport: 'reported' });
   });
 });

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
-import { userIdFromTag } from '../../lambdas/relay/email-tags';
+import { digestPartFromTags } from '../../lambdas/relay/email-tags';
 import {
   RelayInProgressError,
   type RelayRecord,
@@ -65,8 +65,10 @@ beforeEach(() => {
 });
 
 describe('relayBatch', () => {
-  it('emails a reachable owner at the directory address, tagged with the owner', async () => {
-    const result = await relayBatch(deps(), [record('ada')]);
+  it('emails a reachable owner at the directory address, tagged with the owner, drain and part', async () => {
+    const message = record('ada');
+    const result = await relayBatch(deps(), [message]);
+    const { document } = digestFromSnsEnvelope(message.body);
 
     expect(result.batchItemFailures).toEqual([]);
     expect(result.outcomes).toEqual([
@@ -82,13 +84,17 @@ describe('relayBatch', () => {
     const [email] = sender.sent;
     expect(email?.to).toBe('ada@example.com');
     expect(email?.from).toBe(FROM);
-    expect(userIdFromTag(email?.tags['pc-hygiene-user'])).toBe('ada');
+    const sesTags = Object.fromEntries(
+      Object.entries(email?.tags ?? {}).map(([name, value]) => [name, [value]]),
+    );
+    expect(digestPartFromTags(sesTags)).toEqual({ userId: 'ada', drainId: document.drainId, part: 1 });
     const mail = await simpleParser(Buffer.from(email?.raw ?? []));
     expect(mail.to).toMatchObject({ value: [{ address: 'ada@example.com', name: 'Ada Lovelace' }] });
     expect(mail.text?.split('\n')[0]).toBe('Hello Ada Lovelace,');
     expect(mail.date?.getTime()).toBe(now);
+    // the claim kept the part's events, for the report of a bounce
     expect([...ledger.entries.values()]).toEqual([
-      expect.objectContaining({ state: 'sent', messageId: 'ses-1' }),
+      expect.objectContaining({ state: 'sent', messageId: 'ses-1', events: document.events }),
     ]);
   });
 

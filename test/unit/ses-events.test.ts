@@ -20,6 +20,8 @@ import {
   BounceMarkContendedError,
   recordAddressProblems,
 } from '../../lambdas/relay/ses-events';
+import { RecordingPublisher } from './outbox-fakes';
+import { MemoryRelayLedger } from './support/relay-fakes';
 
 const NOW = Date.parse('2026-11-26T04:00:00.000Z');
 
@@ -168,6 +170,10 @@ describe('recordAddressProblems', () => {
       optedOut: 0,
       unattributed: 2,
       unreadable: 1,
+      // no reporter given: nothing reported
+      digestsReported: 0,
+      digestsUnreadable: 0,
+      reportsRepeated: 0,
     });
   });
 
@@ -190,6 +196,9 @@ describe('recordAddressProblems', () => {
       optedOut: 1,
       unattributed: 2,
       unreadable: 0,
+      digestsReported: 0,
+      digestsUnreadable: 0,
+      reportsRepeated: 0,
     });
   });
 
@@ -246,6 +255,8 @@ describe('the SES events handler', () => {
   /** The handler module, imported with the environment its cold start checks. */
   async function handlerModule() {
     vi.stubEnv('DIRECTORY_TABLE_NAME', 'unused');
+    vi.stubEnv('RELAY_LEDGER_TABLE_NAME', 'unused');
+    vi.stubEnv('TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:unused');
     vi.stubEnv('AWS_REGION', 'us-east-1');
     try {
       return await import('../../lambdas/handlers/ses-events');
@@ -267,13 +278,14 @@ describe('the SES events handler', () => {
       } as unknown as Metrics,
       tracer: {} as Tracer,
       directory: recorder(),
+      bouncedDigests: { ledger: new MemoryRelayLedger(), publisher: new RecordingPublisher() },
       clock: () => NOW,
     });
     const records = [complaint('ada'), bounce('Permanent', 'ada'), complaint()].map((Message) => ({
       Sns: { Message },
     }));
 
-    await handler({ Records: records } as unknown as SNSEvent);
+    await handler({ Records: records } as unknown as SNSEvent, { getRemainingTimeInMillis: () => 30_000 });
 
     expect(metrics).toEqual({
       [SES_EVENTS_METRIC.bounces]: 3,
@@ -281,6 +293,9 @@ describe('the SES events handler', () => {
       [SES_EVENTS_METRIC.marked]: 1,
       [SES_EVENTS_METRIC.optedOut]: 1,
       [SES_EVENTS_METRIC.unattributed]: 1,
+      // the bounce's email carried no drain or part tag: the admins are told, without the events
+      [SES_EVENTS_METRIC.digestsReported]: 1,
+      [SES_EVENTS_METRIC.digestsUnreadable]: 1,
     });
   });
 });

@@ -1,35 +1,93 @@
 /**
  * In-memory fakes of the relay's ports that behave like the adapters: a
- * ledger with the DynamoDB store's claim/lease/release rules, a sender that
- * records what it sent (and can fail on cue), and a directory map.
+ * ledger with the DynamoDB store's claim/lease/release rules (for sending and
+ * for bounce reports), a sender that records what it sent (and can fail on
+ * cue), and a directory map.
  */
+import type { OutboxEvent } from '../../../lambdas/hygiene/events';
 import type { OwnerDirectory, OwnerRecord } from '../../../lambdas/hygiene/owner-directory';
-import type { EmailSender, LedgerClaim, OutgoingEmail, RelayLedger } from '../../../lambdas/relay/ports';
+import type {
+  BounceReportClaim,
+  BounceReportLedger,
+  EmailSender,
+  LedgerClaim,
+  OutgoingEmail,
+  RelayLedger,
+  StoredDigestPart,
+} from '../../../lambdas/relay/ports';
 
-/** A ledger entry, as the store keeps it. */
-interface Entry {
-  state: 'sending' | 'sent';
+/** A bounce report's claim on an entry, as the store keeps it. */
+interface ReportState {
+  state: 'reporting' | 'reported';
   token: string;
   leaseUntil: number;
-  messageId?: string;
 }
 
-/** {@link RelayLedger} over a Map, with the store's rules. */
-export class MemoryRelayLedger implements RelayLedger {
+/** A ledger entry, as the store keeps it (a `bounce#` entry has no send state). */
+interface Entry {
+  state?: 'sending' | 'sent';
+  token?: string;
+  leaseUntil?: number;
+  messageId?: string;
+  events?: readonly OutboxEvent[];
+  report?: ReportState;
+}
+
+/** {@link RelayLedger} and {@link BounceReportLedger} over a Map, with the store's rules. */
+export class MemoryRelayLedger implements RelayLedger, BounceReportLedger {
   readonly entries = new Map<string, Entry>();
   private tokens = 0;
 
-  async claim(key: string, now: number, leaseMs: number): Promise<LedgerClaim> {
+  async claim(
+    key: string,
+    now: number,
+    leaseMs: number,
+    events?: readonly OutboxEvent[],
+  ): Promise<LedgerClaim> {
     const entry = this.entries.get(key);
-    if (entry?.state === 'sent') return { status: 'sent' };
-    if (entry !== undefined && entry.leaseUntil >= now) return { status: 'in-progress' };
+    if (entry?.state === 'sent' || entry?.report !== undefined) return { status: 'sent' };
+    if (entry !== undefined && (entry.leaseUntil ?? 0) >= now) return { status: 'in-progress' };
     const token = `token-${++this.tokens}`;
-    this.entries.set(key, { state: 'sending', token, leaseUntil: now + leaseMs });
+    this.entries.set(key, { state: 'sending', token, leaseUntil: now + leaseMs, ...(events && { events }) });
     return { status: 'claimed', token };
   }
 
   async markSent(key: string, token: string, messageId: string): Promise<void> {
-    this.entries.set(key, { state: 'sent', token, leaseUntil: 0, messageId });
+    const entry = this.entries.get(key);
+    this.entries.set(key, { ...entry, state: 'sent', token, leaseUntil: 0, messageId });
+  }
+
+  async readDigest(key: string): Promise<StoredDigestPart> {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return { status: 'absent' };
+    return entry.events !== undefined
+      ? { status: 'found', events: entry.events }
+      : { status: 'unreadable', problem: 'the ledger entry holds no events' };
+  }
+
+  async claimReport(
+    key: string,
+    now: number,
+    leaseMs: number,
+    mustExist: boolean,
+  ): Promise<BounceReportClaim> {
+    const entry = this.entries.get(key);
+    if (entry === undefined && mustExist) return { status: 'absent' };
+    if (entry?.report?.state === 'reported') return { status: 'reported' };
+    if (entry?.report !== undefined && entry.report.leaseUntil >= now) return { status: 'in-progress' };
+    const token = `report-${++this.tokens}`;
+    this.entries.set(key, { ...entry, report: { state: 'reporting', token, leaseUntil: now + leaseMs } });
+    return { status: 'claimed', token };
+  }
+
+  async markReported(key: string, token: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (entry !== undefined) entry.report = { state: 'reported', token, leaseUntil: 0 };
+  }
+
+  async releaseReport(key: string, token: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (entry?.report?.state === 'reporting' && entry.report.token === token) delete entry.report;
   }
 
   async release(key: string, token: string): Promise<void> {

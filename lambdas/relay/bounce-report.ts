@@ -1,0 +1,206 @@
+/**
+ * The admins' message about a relay email that bounced permanently
+ * (docs/notifications.md, "Email relay"): the digest part's events, which
+ * reached no one, in the drain's own `owner-unreachable` report (the same
+ * document, text and splitting: `renderUnreachableReport`), reason
+ * `bouncing`, with a paragraph and a `bouncedEmail` field naming the email
+ * (drain, part, address, when, SES's message id). When the events cannot be
+ * read back (an email sent before they were kept, a part whose ledger entry
+ * expired, an email without the tags), a notice in the same schema says what
+ * is known and that the events could not be read back. Every value from the
+ * event or the ledger is flattened in the text (`plainValue`), as in the
+ * drain's report. Pure: no I/O.
+ */
+import { plainName, plainValue } from '../hygiene/digest';
+import type { OutboxEvent } from '../hygiene/events';
+import {
+  type MessageBudget,
+  type NotificationMessage,
+  type NumberedMessagePart,
+  subjectText,
+} from '../hygiene/message';
+import {
+  renderUnreachableReport,
+  UNREACHABLE_REASON_TEXT,
+  UNREACHABLE_REPORT_SCHEMA,
+  UNREACHABLE_REPORT_SCHEMA_VERSION,
+  type UnreachableOwner,
+  type UnreachableReportDocument,
+} from '../hygiene/unreachable-report';
+
+/** What is known of a relay email SES reported a permanent bounce for. */
+export interface BouncedEmail {
+  /** The owner, from the email's owner tag. */
+  readonly userId?: string;
+  /** The owner's name in the directory, when read. */
+  readonly name?: string;
+  /** The digest's drain and part, from the email's tags. */
+  readonly drainId?: string;
+  readonly part?: number;
+  /** The addresses the relay sent it to (`mail.destination`). */
+  readonly sentTo: readonly string[];
+  /** When SES reported the bounce, canonical UTC. */
+  readonly bouncedAt: string;
+  /** SES's message id of the email (`mail.messageId`). */
+  readonly sesMessageId?: string;
+}
+
+/** The `bouncedEmail` field of the report document: the email, and whether its events are listed. */
+export interface BouncedEmailField extends Omit<BouncedEmail, 'name'> {
+  /** True when `owners[].events` are exactly the events the bounced email carried. */
+  readonly eventsReadBack: boolean;
+  /** Why the events could not be read back (when `eventsReadBack` is false). */
+  readonly problem?: string;
+}
+
+/** The report's document: the drain report's, plus the email it is about. */
+export interface BounceReportDocument extends UnreachableReportDocument {
+  readonly bouncedEmail: BouncedEmailField;
+}
+
+/** `bouncedEmail` as the document carries it (the directory's name stays with the owner). */
+function emailField(email: BouncedEmail, readBack: { eventsReadBack: boolean; problem?: string }) {
+  const { name: _name, ...field } = email;
+  return { ...field, ...readBack } satisfies BouncedEmailField;
+}
+
+/** "digest part 2 of drain d-1", or what of it is unknown. */
+function partPhrase(email: BouncedEmail): string {
+  const part = email.part !== undefined ? `digest part ${email.part}` : 'digest part (part not tagged)';
+  const drain = email.drainId !== undefined ? `drain ${plainValue(email.drainId)}` : 'a drain not tagged';
+  return `${part} of ${drain}`;
+}
+
+/** The paragraph naming the email: whose, which part, to which address, when SES reported it. */
+function bounceLines(email: BouncedEmail): string[] {
+  const name = plainName(email.name);
+  const owner =
+    email.userId !== undefined
+      ? `owner ${plainValue(email.userId)}${name !== undefined ? ` (${name})` : ''}`
+      : 'an owner it does not name (no owner tag)';
+  const to = email.sentTo.length > 0 ? ` at ${email.sentTo.map(plainValue).join(', ')}` : '';
+  const id = email.sesMessageId !== undefined ? `, SES message id ${plainValue(email.sesMessageId)}` : '';
+  return [
+    `The relay's email of ${partPhrase(email)} to ${owner}${to} bounced: SES reported a permanent bounce at ` +
+      `${email.bouncedAt}${id}. The notices it carried reached no one.`,
+  ];
+}
+
+/** The drain report's message with the email named: the paragraph after the first line, the field in the document. */
+function withBounce(message: NotificationMessage, email: BouncedEmail): NotificationMessage {
+  const [first = '', ...rest] = message.text.split('\n');
+  const document: BounceReportDocument = {
+    ...(message.document as UnreachableReportDocument),
+    bouncedEmail: emailField(email, { eventsReadBack: true }),
+  };
+  return { ...message, text: [first, '', ...bounceLines(email), ...rest].join('\n'), document };
+}
+
+/** What the report of a bounced digest part is rendered from. */
+export interface BounceReportInput {
+  /** The email, whose owner, drain and part are known (its ledger entry was found by them). */
+  readonly email: BouncedEmail & { readonly userId: string; readonly drainId: string; readonly part: number };
+  /** The events the email carried, as its ledger entry kept them. */
+  readonly events: readonly OutboxEvent[];
+  /** The handler's clock (epoch ms): `generatedAt`, and the relative phrases of the events. */
+  readonly now: number;
+  readonly budget: MessageBudget;
+}
+
+/**
+ * The report: the drain's `owner-unreachable` report of this one owner
+ * (reason `bouncing`, route `relay`, the drain's id), each part naming the
+ * email, split like the drain's so that each part, named, fits the budget.
+ * @throws {UnreachableReportTooLargeError} when one event alone cannot fit a message
+ */
+export function renderBounceReport(input: BounceReportInput): NumberedMessagePart[] {
+  const { email } = input;
+  const owner: UnreachableOwner = {
+    userId: email.userId,
+    ...(email.name !== undefined && { name: email.name }),
+    reason: 'bouncing',
+    events: input.events,
+  };
+  const budget: MessageBudget = {
+    maxMessageBytes: input.budget.maxMessageBytes,
+    // Measured as published, with the paragraph and the field: the splitting then leaves room for them.
+    measure: (message) => input.budget.measure(withBounce(message, email)),
+  };
+  const parts = renderUnreachableReport({
+    drainId: email.drainId,
+    now: input.now,
+    route: 'relay',
+    owners: [owner],
+    invalidEvents: [],
+    budget,
+  });
+  return parts.map((p) => ({
+    message: withBounce(p.message, email),
+    part: p.part,
+    parts: p.parts,
+    bytes: p.bytes,
+  }));
+}
+
+/** What a bounce's notice without its events says to do. */
+const UNREADABLE_TODO =
+  'tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; ' +
+  'pc-hygiene runs list, the deletions of each run), and ' +
+  UNREACHABLE_REASON_TEXT.bouncing.todo.replace(/^\w/, (c) => c.toLowerCase());
+
+/**
+ * The notice for a bounced email whose events cannot be read back: the same
+ * schema (no events; `bouncedEmail.eventsReadBack` false, with the problem),
+ * severity `high` (the events may have been deletion notices).
+ */
+export function renderUnreadableBounceNotice(
+  email: BouncedEmail,
+  problem: string,
+  now: number,
+  budget: MessageBudget,
+): NumberedMessagePart {
+  const nowIso = new Date(Math.floor(now)).toISOString();
+  const document: BounceReportDocument = {
+    schema: UNREACHABLE_REPORT_SCHEMA,
+    version: UNREACHABLE_REPORT_SCHEMA_VERSION,
+    audience: 'admin',
+    eventTypes: ['owner-unreachable'],
+    severity: 'high',
+    generatedAt: nowIso,
+    // Empty when the email carried no drain tag (bouncedEmail then has no drainId).
+    drainId: email.drainId ?? '',
+    route: 'relay',
+    part: 1,
+    parts: 1,
+    owners:
+      email.userId !== undefined
+        ? [
+            {
+              userId: email.userId,
+              ...(email.name !== undefined && { name: email.name }),
+              reason: 'bouncing',
+              events: [],
+            },
+          ]
+        : [],
+    invalidEvents: [],
+    bouncedEmail: emailField(email, { eventsReadBack: false, problem }),
+  };
+  const text = [
+    `Owner notices that reached no one, as of ${nowIso}.`,
+    '',
+    ...bounceLines(email),
+    `The events could not be read back: ${plainValue(problem)}.`,
+    `What to do: ${UNREADABLE_TODO}`,
+    '',
+    '--',
+    'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).',
+  ].join('\n');
+  const message: NotificationMessage = {
+    subject: subjectText('Hygiene: a relay email bounced; its notices could not be read back'),
+    text,
+    document,
+    routing: { audience: 'admin', severity: 'high', eventTypes: ['owner-unreachable'] },
+  };
+  return { message, part: 1, parts: 1, bytes: budget.measure(message) };
+}

@@ -1,0 +1,64 @@
+/**
+ * The events of a digest part as the relay ledger keeps them (docs/data-model.md,
+ * "Relay ledger"): written with the claim, before the email is sent, so that
+ * when SES later reports a permanent bounce the SES events handler can give the
+ * admins exactly the events that email carried (docs/notifications.md, "Email
+ * relay"). Stored as gzip-compressed JSON (`{"v":1,"events":[…]}`): a digest
+ * part is at most one SNS message (256 KiB), its events JSON less, and gzip
+ * makes that a few KiB in practice (at worst the JSON plus a few hundred bytes),
+ * well within DynamoDB's 400 KB item; anything larger than
+ * {@link MAX_STORED_DIGEST_BYTES} is not stored, and the bounce report says the
+ * events could not be read back. Read back through the outbox event parser,
+ * so what reaches the report is what a digest may carry. Pure (node:zlib only).
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { OutboxEvent } from '../hygiene/events';
+import { parseOutboxEvent } from '../hygiene/outbox-item';
+
+/** The stored form's version. */
+const STORED_DIGEST_VERSION = 1;
+/** The most compressed bytes stored: room to spare in a 400 KB item. */
+export const MAX_STORED_DIGEST_BYTES = 300_000;
+/** The most bytes a stored value may inflate to: more than any SNS message (refuses a corrupt or foreign value). */
+const MAX_INFLATED_BYTES = 1_048_576;
+
+/**
+ * The compressed form of a digest part's events.
+ * @returns `undefined` when it would exceed {@link MAX_STORED_DIGEST_BYTES} (the claim then stores none)
+ */
+export function encodeDigestEvents(events: readonly OutboxEvent[]): Uint8Array | undefined {
+  const bytes = gzipSync(JSON.stringify({ v: STORED_DIGEST_VERSION, events }));
+  return bytes.length <= MAX_STORED_DIGEST_BYTES ? new Uint8Array(bytes) : undefined;
+}
+
+/** The events read back, or why they cannot be. */
+export type DecodedDigestEvents =
+  | { readonly ok: true; readonly events: readonly OutboxEvent[] }
+  | { readonly ok: false; readonly problem: string };
+
+function inflate(bytes: Uint8Array): unknown {
+  return JSON.parse(gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8'));
+}
+
+/** Reads {@link encodeDigestEvents}'s output back; never throws. */
+export function decodeDigestEvents(bytes: Uint8Array): DecodedDigestEvents {
+  let stored: unknown;
+  try {
+    stored = inflate(bytes);
+  } catch (error: unknown) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { ok: false, problem: `the stored events are not gzip-compressed JSON (${why})` };
+  }
+  const value = stored as { v?: unknown; events?: unknown } | null;
+  if (value === null || typeof value !== 'object' || value.v !== STORED_DIGEST_VERSION)
+    return { ok: false, problem: `the stored events are not version ${STORED_DIGEST_VERSION}` };
+  if (!Array.isArray(value.events) || value.events.length === 0)
+    return { ok: false, problem: 'the stored events are missing or empty' };
+  const events: OutboxEvent[] = [];
+  for (const [i, raw] of value.events.entries()) {
+    const parsed = parseOutboxEvent(raw);
+    if (!parsed.ok) return { ok: false, problem: `stored event ${i} ${parsed.problem}` };
+    events.push(parsed.event);
+  }
+  return { ok: true, events };
+}

@@ -1,0 +1,431 @@
+/**
+ * A relay email that bounces permanently reaches the admins (docs/notifications.md,
+ * "Email relay"): the relay (its real use case, a recording SES sender) emails
+ * a digest part, claiming it in the ledger on DynamoDB Local; SES then reports
+ * a permanent bounce of that email, and the SES events handler (the owner
+ * directory and the ledger on DynamoDB Local, SNS mocked at the client
+ * boundary with the exact `PublishBatch` request asserted) publishes one
+ * `owner-unreachable` report with exactly the part's events, reason `bouncing`,
+ * once: a redelivered bounce publishes nothing, a transient bounce or a
+ * complaint nothing, an untagged bounce a notice that the events could not be
+ * read back, and a failed publish fails the invocation so that the retry
+ * publishes it once.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SNSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOwnerDirectoryTable } from '../../cli/aws/create-owner-directory-table';
+import { createRelayLedgerTable } from '../../cli/aws/create-relay-ledger-table';
+import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { DynamoRelayLedger } from '../../lambdas/aws/relay-ledger-store';
+import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { SES_EVENTS_METRIC } from '../../lambdas/handlers/metric-names';
+import type { OutboxEvent } from '../../lambdas/hygiene/events';
+import { reachabilityOf } from '../../lambdas/hygiene/owner-directory';
+import { BounceReportPublishError } from '../../lambdas/relay/bounced-digest';
+import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
+import { OWNER_TAG } from '../../lambdas/relay/email-tags';
+import type { OutgoingEmail } from '../../lambdas/relay/ports';
+import { relayBatch, relayKey } from '../../lambdas/relay/relay';
+import {
+  SAMPLE_DRAIN_ID,
+  SAMPLE_NOW,
+  sampleEntries,
+  sampleEvent,
+  snsEnvelope,
+} from '../support/sample-digest';
+import { dynamoDbEndpoint } from '../support/test-table';
+import { RecordingSender } from '../unit/support/relay-fakes';
+
+type SesEventsModule = typeof import('../../lambdas/handlers/ses-events');
+
+const FROM = 'PersonalClient Hygiene <hygiene@corp.example>';
+const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
+const BOUNCED_AT = '2026-11-26T03:00:00.000Z';
+const NOW = Date.parse('2026-11-26T03:00:05.000Z');
+
+const sns = mockClient(SNSClient);
+const client = createDocumentClient({ endpoint: dynamoDbEndpoint() });
+const directoryTable = `bounced-directory-${randomUUID().slice(0, 8)}`;
+const ledgerTable = `bounced-ledger-${randomUUID().slice(0, 8)}`;
+const directory = new DynamoOwnerDirectory(client, directoryTable);
+const ledger = new DynamoRelayLedger(client, ledgerTable);
+let sesEventsModule: SesEventsModule;
+let drainId: string;
+
+beforeAll(async () => {
+  // The module builds its deployed dependencies at import: give it a valid environment first.
+  Object.assign(process.env, {
+    DIRECTORY_TABLE_NAME: 'unused',
+    RELAY_LEDGER_TABLE_NAME: 'unused',
+    TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:unused',
+    AWS_REGION: 'us-east-1',
+  });
+  sesEventsModule = await import('../../lambdas/handlers/ses-events');
+  await createOwnerDirectoryTable(client, directoryTable);
+  await createRelayLedgerTable(client, ledgerTable);
+});
+
+afterAll(async () => {
+  await client.send(new DeleteTableCommand({ TableName: directoryTable }));
+  await client.send(new DeleteTableCommand({ TableName: ledgerTable }));
+  client.destroy();
+});
+
+beforeEach(async () => {
+  sns.reset();
+  sns.on(PublishBatchCommand).callsFake(accept);
+  // A drain of its own per test, so one test's ledger entries never meet another's.
+  drainId = randomUUID();
+  await client.send(new DeleteCommand({ TableName: directoryTable, Key: { userId: 'ada' } }));
+  const seeded = await directory.upsertOwners(
+    [
+      {
+        owner: { userId: 'ada', email: 'ada@example.com', name: 'Ada Lovelace', status: 'active' },
+        existed: false,
+        resetRoute: false,
+      },
+    ],
+    '2026-11-01T00:00:00.000Z',
+  );
+  expect(seeded).toEqual({ written: 1, refused: [] });
+});
+
+/** SNS accepting every entry of a `PublishBatch`. */
+function accept(input: { PublishBatchRequestEntries: { Id: string }[] }) {
+  return {
+    Successful: input.PublishBatchRequestEntries.map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })),
+  };
+}
+
+/** ada's digest part 1 of this test's drain, as the relay's queue receives it (the drain judged her reachable). */
+function digestRecord() {
+  const events = [
+    sampleEvent('deleted-expired', 'pc-0c21', { displayName: 'old terraform' }, 'ada'),
+    sampleEvent('expiry-warning', 'pc-7f3a', {}, 'ada'),
+  ];
+  const [entry] = sampleEntries(events, undefined, 'reachable');
+  if (entry === undefined) throw new Error('no entry');
+  const body = snsEnvelope(entry).replaceAll(SAMPLE_DRAIN_ID, drainId);
+  return { messageId: 'sqs-1', body };
+}
+
+/** The relay (its real use case) emails ada's digest part; returns the email and the events it carried. */
+async function relayDigest(
+  ledgerUsed = ledger,
+): Promise<{ email: OutgoingEmail; sesMessageId: string; events: OutboxEvent[] }> {
+  const sender = new RecordingSender();
+  const record = digestRecord();
+  const result = await relayBatch(
+    { directory, ledger: ledgerUsed, sender, clock: () => SAMPLE_NOW, from: FROM, leaseMs: 60_000 },
+    [record],
+  );
+  expect(result.batchItemFailures).toEqual([]);
+  const [email] = sender.sent;
+  if (email === undefined) throw new Error('nothing sent');
+  // SES's message id: one per email, so one per test.
+  const sesMessageId = `0100019a-${drainId}-000000`;
+  return { email, sesMessageId, events: [...digestFromSnsEnvelope(record.body).document.events] };
+}
+
+/** SES's event for `email` (event publishing: the tags as lists, SES's own tags among them). */
+function sesEvent(
+  email: OutgoingEmail,
+  sesMessageId: string,
+  event: { eventType: 'Bounce'; bounceType: string } | { eventType: 'Complaint' },
+  tags: Readonly<Record<string, string>> = email.tags,
+): SNSEvent {
+  const mail = {
+    timestamp: '2026-11-26T02:16:00.000Z',
+    messageId: sesMessageId,
+    source: 'hygiene@corp.example',
+    destination: [email.to],
+    tags: {
+      'ses:configuration-set': ['pc-hygiene-relay'],
+      ...Object.fromEntries(Object.entries(tags).map(([name, value]) => [name, [value]])),
+    },
+  };
+  const message =
+    event.eventType === 'Bounce'
+      ? {
+          eventType: 'Bounce',
+          bounce: {
+            bounceType: event.bounceType,
+            bounceSubType: 'General',
+            bouncedRecipients: [{ emailAddress: email.to, action: 'failed', status: '5.1.1' }],
+            timestamp: BOUNCED_AT,
+          },
+          mail,
+        }
+      : { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: email.to }] }, mail };
+  return { Records: [{ Sns: { Message: JSON.stringify(message) } }] } as unknown as SNSEvent;
+}
+
+/** The SES events handler with the ledger and directory on DynamoDB Local and SNS at the client boundary. */
+function sesEventsHandler() {
+  const metrics: Record<string, number> = {};
+  const quiet = { info: () => undefined, warn: () => undefined };
+  const handler = sesEventsModule.createSesEventsHandler({
+    logger: quiet as unknown as Logger,
+    metrics: {
+      addMetric: (name: string, _unit: string, value: number) => {
+        metrics[name] = value;
+      },
+    } as unknown as Metrics,
+    tracer: {} as Tracer,
+    directory,
+    bouncedDigests: {
+      ledger,
+      publisher: new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC_ARN),
+    },
+    clock: () => NOW,
+  });
+  return { metrics, invoke: (event: SNSEvent) => handler(event, { getRemainingTimeInMillis: () => 30_000 }) };
+}
+
+/** Every `PublishBatch` request made. */
+function publishRequests() {
+  return sns.commandCalls(PublishBatchCommand).map((call) => call.args[0].input);
+}
+
+/** The `sqs` document and the email text of a published entry. */
+function published(entry: { Message?: string } | undefined): {
+  document: Record<string, unknown>;
+  text: string;
+} {
+  const body = JSON.parse(entry?.Message ?? '{}') as { sqs: string; email: string };
+  return { document: JSON.parse(body.sqs) as Record<string, unknown>, text: body.email };
+}
+
+const ADMIN_ATTRIBUTES = (severity: string) => ({
+  eventTypes: { DataType: 'String.Array', StringValue: '["owner-unreachable"]' },
+  severity: { DataType: 'String', StringValue: severity },
+  audience: { DataType: 'String', StringValue: 'admin' },
+});
+
+describe('a permanent bounce of a relay email', () => {
+  it('gives the admins one owner-unreachable report with exactly the bounced part’s events, reason bouncing', async () => {
+    const { email, sesMessageId, events } = await relayDigest();
+    const handler = sesEventsHandler();
+
+    const summary = await handler.invoke(
+      sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Permanent' }),
+    );
+
+    const requests = publishRequests();
+    expect(requests).toEqual([
+      {
+        TopicArn: TOPIC_ARN,
+        PublishBatchRequestEntries: [
+          {
+            Id: 'bounce-p1',
+            Subject: 'Hygiene: 1 owner unreachable, 2 notices for the admins',
+            Message: expect.any(String),
+            MessageStructure: 'json',
+            MessageAttributes: ADMIN_ATTRIBUTES('high'),
+          },
+        ],
+      },
+    ]);
+    const { document, text } = published(requests[0]?.PublishBatchRequestEntries?.[0]);
+    expect(document).toEqual({
+      schema: 'personal-client-hygiene/owner-unreachable',
+      version: 1,
+      audience: 'admin',
+      eventTypes: ['owner-unreachable'],
+      severity: 'high',
+      generatedAt: new Date(NOW).toISOString(),
+      drainId,
+      route: 'relay',
+      part: 1,
+      parts: 1,
+      owners: [{ userId: 'ada', name: 'Ada Lovelace', reason: 'bouncing', events }],
+      invalidEvents: [],
+      bouncedEmail: {
+        userId: 'ada',
+        drainId,
+        part: 1,
+        sentTo: ['ada@example.com'],
+        bouncedAt: BOUNCED_AT,
+        sesMessageId,
+        eventsReadBack: true,
+      },
+    });
+    expect(text).toContain(
+      `The relay's email of digest part 1 of drain ${drainId} to owner ada (Ada Lovelace) at ada@example.com bounced: ` +
+        `SES reported a permanent bounce at ${BOUNCED_AT}, SES message id ${sesMessageId}.`,
+    );
+    expect(text).toContain('* ada (Ada Lovelace): the email address bounces [bouncing]');
+    expect(text).toContain('"old terraform" (id pc-0c21, client id client-pc-0c21)');
+    // the directory mark stays as it was
+    expect(reachabilityOf((await directory.getMany(['ada'])).get('ada'), 'relay')).toEqual({
+      reachable: false,
+      reason: 'bouncing',
+    });
+    expect(summary).toMatchObject({ bounces: 1, marked: 1, digestsReported: 1, digestsUnreadable: 0 });
+    expect(handler.metrics).toMatchObject({
+      [SES_EVENTS_METRIC.digestsReported]: 1,
+      [SES_EVENTS_METRIC.digestsUnreadable]: 0,
+    });
+  });
+
+  it('publishes nothing when SNS delivers the same bounce again', async () => {
+    const { email, sesMessageId } = await relayDigest();
+    const bounce = sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Permanent' });
+    const handler = sesEventsHandler();
+
+    await handler.invoke(bounce);
+    const again = await handler.invoke(bounce);
+
+    expect(publishRequests()).toHaveLength(1);
+    expect(again).toMatchObject({ bounces: 1, digestsReported: 0, reportsRepeated: 1 });
+    const key = relayKey(digestFromSnsEnvelope(digestRecord().body));
+    const entry = await client.send(
+      new GetCommand({ TableName: ledgerTable, Key: { id: key }, ConsistentRead: true }),
+    );
+    expect(entry.Item).toMatchObject({
+      state: 'sent',
+      bounceReport: 'reported',
+      bounceReportedAt: '2026-11-26T03:00:05.000Z',
+    });
+  });
+
+  it('publishes nothing for a transient bounce or a complaint, only for the permanent bounce after them', async () => {
+    const { email, sesMessageId } = await relayDigest();
+    const handler = sesEventsHandler();
+
+    const transient = await handler.invoke(
+      sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Transient' }),
+    );
+    const complaint = await handler.invoke(sesEvent(email, sesMessageId, { eventType: 'Complaint' }));
+    const nothing = publishRequests();
+    // the mailbox fills up for good later: that bounce is reported (the complaint did not use it up)
+    await handler.invoke(sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Permanent' }));
+
+    expect(nothing).toEqual([]);
+    expect(transient).toMatchObject({ bounces: 0, digestsReported: 0 });
+    expect(complaint).toMatchObject({ complaints: 1, optedOut: 1, digestsReported: 0 });
+    expect(publishRequests()).toHaveLength(1);
+  });
+
+  it('tells the admins what is known of an email without the drain and part tags, once', async () => {
+    const { email, sesMessageId } = await relayDigest();
+    // an email the relay sent before it tagged the drain and the part
+    const untagged = sesEvent(
+      email,
+      sesMessageId,
+      { eventType: 'Bounce', bounceType: 'Permanent' },
+      {
+        [OWNER_TAG]: email.tags[OWNER_TAG] as string,
+      },
+    );
+    const handler = sesEventsHandler();
+
+    const summary = await handler.invoke(untagged);
+    const metrics = { ...handler.metrics };
+    const again = await handler.invoke(untagged);
+
+    const requests = publishRequests();
+    expect(requests).toEqual([
+      {
+        TopicArn: TOPIC_ARN,
+        PublishBatchRequestEntries: [
+          {
+            Id: 'bounce-p1',
+            Subject: 'Hygiene: a relay email bounced; its notices could not be read back',
+            Message: expect.any(String),
+            MessageStructure: 'json',
+            MessageAttributes: ADMIN_ATTRIBUTES('high'),
+          },
+        ],
+      },
+    ]);
+    const { document, text } = published(requests[0]?.PublishBatchRequestEntries?.[0]);
+    expect(document).toMatchObject({
+      schema: 'personal-client-hygiene/owner-unreachable',
+      drainId: '',
+      owners: [{ userId: 'ada', name: 'Ada Lovelace', reason: 'bouncing', events: [] }],
+      bouncedEmail: {
+        userId: 'ada',
+        sentTo: ['ada@example.com'],
+        sesMessageId,
+        eventsReadBack: false,
+        problem: expect.stringMatching(/do not name its drainId, part/),
+      },
+    });
+    expect(text).toContain(
+      "The relay's email of digest part (part not tagged) of a drain not tagged to owner ada (Ada Lovelace) at ada@example.com bounced",
+    );
+    expect(text).toContain(
+      "The events could not be read back: the email's tags do not name its drainId, part",
+    );
+    expect(summary).toMatchObject({ digestsReported: 1, digestsUnreadable: 1 });
+    expect(metrics).toMatchObject({ [SES_EVENTS_METRIC.digestsUnreadable]: 1 });
+    // recorded by SES's message id: the redelivery publishes nothing
+    expect(again).toMatchObject({ digestsReported: 0, reportsRepeated: 1 });
+  });
+
+  it('says the events could not be read back when the part’s ledger entry has expired', async () => {
+    const { email, sesMessageId } = await relayDigest();
+    const key = relayKey(digestFromSnsEnvelope(digestRecord().body));
+    await client.send(new DeleteCommand({ TableName: ledgerTable, Key: { id: key } }));
+
+    await sesEventsHandler().invoke(
+      sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Permanent' }),
+    );
+
+    const { document } = published(publishRequests()[0]?.PublishBatchRequestEntries?.[0]);
+    expect(document).toMatchObject({
+      drainId,
+      bouncedEmail: { drainId, part: 1, eventsReadBack: false, problem: expect.stringMatching(/no entry/) },
+    });
+  });
+
+  it('reports the events although the relay could not mark the part sent (the claim kept them)', async () => {
+    const failingMark = Object.assign(Object.create(ledger) as DynamoRelayLedger, {
+      markSent: async () => {
+        throw new Error('throttled');
+      },
+    });
+    const { email, sesMessageId, events } = await relayDigest(failingMark);
+
+    await sesEventsHandler().invoke(
+      sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Permanent' }),
+    );
+
+    const { document } = published(publishRequests()[0]?.PublishBatchRequestEntries?.[0]);
+    expect(document).toMatchObject({
+      owners: [{ userId: 'ada', events }],
+      bouncedEmail: { eventsReadBack: true },
+    });
+  });
+
+  it('fails the invocation when SNS refuses the report, and the retry publishes it once', async () => {
+    const { email, sesMessageId, events } = await relayDigest();
+    sns
+      .on(PublishBatchCommand)
+      .rejectsOnce(Object.assign(new Error('Service unavailable'), { name: 'InternalErrorException' }))
+      .callsFake(accept);
+    const bounce = sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Permanent' });
+    const handler = sesEventsHandler();
+
+    await expect(handler.invoke(bounce)).rejects.toThrow(BounceReportPublishError);
+    await handler.invoke(bounce); // Lambda's retry
+    await handler.invoke(bounce); // and a redelivery
+
+    const requests = publishRequests();
+    expect(requests).toHaveLength(2);
+    expect(requests[0]?.PublishBatchRequestEntries).toEqual(requests[1]?.PublishBatchRequestEntries);
+    expect(published(requests[1]?.PublishBatchRequestEntries?.[0]).document).toMatchObject({
+      owners: [{ userId: 'ada', reason: 'bouncing', events }],
+    });
+  });
+});
