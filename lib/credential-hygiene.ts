@@ -342,8 +342,10 @@ export class CredentialHygiene extends Construct {
 
   /** The `relay` route: owner digests leave the topic through one filtered SQS queue and are emailed through SES. */
   private addRelay(): OwnerEmailRelay {
+    const deploymentRole = deploymentRoleArn(this, this.props.deploymentRoleArn);
     return new OwnerEmailRelay(this, 'Relay', {
       topic: this.topic,
+      ...(deploymentRole !== undefined && { deploymentRoleArn: deploymentRole }),
       ...(this.topicAllowList !== undefined && { topicAllowList: this.topicAllowList }),
       directoryTable: this.directoryTable,
       failedInvocationQueue: this.deadLetterQueue,

@@ -52,6 +52,12 @@ export interface OwnerEmailRelayProps {
   /** The owner directory table (read by the relay, bounces written by the SES events function). */
   readonly directoryTable: dynamodb.ITable;
   /**
+   * The role CloudFormation deploys the stack with: the only principal that may subscribe to the SES events topic
+   * (it creates the SES events function's subscription).
+   * @default - no Subscribe restriction on the SES events topic (a stack synthesizer that names no such role)
+   */
+  readonly deploymentRoleArn?: string;
+  /**
    * Where an SES events invocation that still fails after Lambda's retries is
    * kept (the schedule dead-letter queue): a bounce is never dropped.
    */
@@ -139,7 +145,7 @@ export class OwnerEmailRelay extends Construct {
       }),
     );
     this.ledgerTable = this.addLedgerTable();
-    this.sesEventsTopic = this.addSesEventsTopic();
+    this.sesEventsTopic = this.addSesEventsTopic(props.deploymentRoleArn);
     this.configurationSet = this.addConfigurationSet(props.config.sesConfigurationSet);
     this.relayFunction = this.addRelayFunction(props, sender);
     this.sesEventsFunction = this.addSesEventsFunction(props);
@@ -159,8 +165,11 @@ export class OwnerEmailRelay extends Construct {
     });
   }
 
-  /** The topic SES publishes bounce and complaint events to: its own rotating key, which SES may use. */
-  private addSesEventsTopic(): sns.Topic {
+  /**
+   * The topic SES publishes bounce and complaint events to: its own rotating key, which SES may use, and a policy
+   * that lets only SES publish and only the deployment role subscribe ({@link guardSesEventsTopic}).
+   */
+  private addSesEventsTopic(deploymentRole: string | undefined): sns.Topic {
     const key = new kms.Key(this, 'SesEventsKey', {
       description: 'Encrypts the SES bounce and complaint events of the owner email relay',
       enableKeyRotation: true,
@@ -174,11 +183,13 @@ export class OwnerEmailRelay extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
-    return new sns.Topic(this, 'SesEventsTopic', {
+    const topic = new sns.Topic(this, 'SesEventsTopic', {
       displayName: 'Owner email relay: SES bounces and complaints',
       masterKey: key,
       enforceSSL: true,
     });
+    guardSesEventsTopic(topic, deploymentRole);
+    return topic;
   }
 
   /** The configuration set every relay email goes through; bounces and complaints go to the SES events topic. */
@@ -315,4 +326,37 @@ export class OwnerEmailRelay extends Construct {
     if (props.alarmAction !== undefined) for (const alarm of alarms) alarm.addAlarmAction(props.alarmAction);
     return alarms;
   }
+}
+
+/**
+ * Locks the SES events topic to its one writer and one reader. Its messages write to the owner directory (a
+ * complaint records an owner `unsubscribed`, a bounce marks the address bouncing) and make the admins' bounce
+ * reports, and they carry owners' addresses: a principal of the account with a broad `sns:*` grant must not be able
+ * to forge one (silencing an owner's expiry warnings) or subscribe to read them. So: deny `sns:Publish` to every
+ * principal that is not an AWS service (`aws:PrincipalIsAWSService`, present in every signed request; the topic's
+ * only Allow for a service is SES's, added by the configuration set's event destination), and deny `sns:Subscribe`
+ * to every principal but the deployment role, which creates the SES events function's subscription.
+ */
+function guardSesEventsTopic(topic: sns.Topic, deploymentRole: string | undefined): void {
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'PublishOnlyBySes',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+    }),
+  );
+  if (deploymentRole === undefined) return;
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'SubscribeOnlyByTheDeployment',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sns:Subscribe'],
+      resources: [topic.topicArn],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': [deploymentRole] } },
+    }),
+  );
 }

@@ -24,13 +24,21 @@ import { TopicAllowList } from '../../lib/notification-topics';
 import { OwnerEmailRelay, OwnerEmailRelayConfigError } from '../../lib/owner-email-relay';
 import { expectKeyStatement, SKIP_BUNDLING } from './synth';
 
-function build(config: Record<string, unknown> = {}, directoryKey?: 'customer-managed', allowList = false) {
+const DEPLOYER = 'arn:aws:iam::123456789012:role/Deployer';
+
+function build(
+  config: Record<string, unknown> = {},
+  directoryKey?: 'customer-managed',
+  allowList = false,
+  /** `null`: none given. */
+  deploymentRoleArn: string | null = DEPLOYER,
+) {
   const app = new App({ context: SKIP_BUNDLING });
   const stack = new Stack(app, 'RelayTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
   const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
   const topicAllowList = allowList ? new TopicAllowList(topic) : undefined;
-  topicAllowList?.allowSubscriptionManagement('arn:aws:iam::123456789012:role/Deployer');
+  topicAllowList?.allowSubscriptionManagement(DEPLOYER);
   const tableKey =
     directoryKey === undefined ? undefined : new kms.Key(stack, 'DirectoryKey', { enableKeyRotation: true });
   const directoryTable = new dynamodb.Table(stack, 'Directory', {
@@ -47,6 +55,7 @@ function build(config: Record<string, unknown> = {}, directoryKey?: 'customer-ma
   const relay = new OwnerEmailRelay(stack, 'Relay', {
     topic,
     ...(topicAllowList !== undefined && { topicAllowList }),
+    ...(deploymentRoleArn !== null && { deploymentRoleArn }),
     directoryTable,
     failedInvocationQueue,
     config: parseConfig({
@@ -210,6 +219,47 @@ describe('OwnerEmailRelay', () => {
       Sid: 'AllowSesToPublishEncryptedEvents',
       Principal: { Service: 'ses.amazonaws.com' },
     });
+  });
+
+  it('lets only SES publish to the SES events topic and only the deployment role subscribe to it', () => {
+    const { template, stack, relay } = build();
+    const topicArn = stack.resolve(relay.sesEventsTopic.topicArn);
+    const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy')).find(
+      (p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([topicArn]),
+    );
+    const statements = policy?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    const sid = (name: string) => statements.find((s) => s.Sid === name);
+
+    // a complaint written by anyone but SES would opt an owner out: only an AWS service may publish
+    expect(sid('PublishOnlyBySes')).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'sns:Publish',
+      Resource: topicArn,
+      Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+    });
+    expect(sid('SubscribeOnlyByTheDeployment')).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'sns:Subscribe',
+      Resource: topicArn,
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [DEPLOYER] } },
+    });
+    // SES itself is still allowed (the configuration set's event destination adds it)
+    expect(
+      statements.some(
+        (s) => s.Effect === 'Allow' && JSON.stringify(s.Principal).includes('ses.amazonaws.com'),
+      ),
+    ).toBe(true);
+  });
+
+  it('without a deployment role leaves Subscribe to IAM, and still lets only SES publish', () => {
+    const { template } = build({}, undefined, false, null);
+    const statements = Object.values(template.findResources('AWS::SNS::TopicPolicy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Sid?: string }[],
+    );
+    expect(statements.map((s) => s.Sid)).toContain('PublishOnlyBySes');
+    expect(statements.map((s) => s.Sid)).not.toContain('SubscribeOnlyByTheDeployment');
   });
 
   it('keeps ledger entries with TTL and alarms on the DLQ, on bounces and on owners nobody was told of', () => {
