@@ -95,7 +95,11 @@ function deadLetterAlarm(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm 
   });
 }
 
-/** What the last run reported: guard tripped, invalid records, the subscription quota reached, a rejected scheduled time, a notice waiting too long. */
+/**
+ * What the last run reported: guard tripped, invalid records, the subscription quota reached, an admin run summary
+ * not published (also an operator's CLI run, whose report the topic refused: the alarm topic still tells the admins),
+ * a rejected scheduled time, a notice waiting too long.
+ */
 function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
   const { metricsNamespace: ns, serviceName: service } = options;
   const lastRun = (id: string, alarmDescription: string, metricName: string) =>
@@ -120,6 +124,11 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
       'SubscriptionQuotaExceeded',
       'The subscription reconciler stopped: the owners need more filter policies than the topic’s quota. Raise "Filter policies per topic" in Service Quotas, or switch ownerDelivery to relay.',
       RECONCILER_METRIC.quotaExceeded,
+    ),
+    lastRun(
+      'AdminSummaryPublishFailed',
+      'The admin run summary of the last sweep (scheduled, or an operator’s CLI sweep) could not be published to the notification topic: the admins were not told of that run’s changes. An operator run: add the caller’s role to operatorPrincipalArns; a scheduled run: the sweep’s log group has the error (admin run summary not published) and the summary.',
+      SWEEP_METRIC.adminSummaryFailed,
     ),
     lastRun(
       'ScheduledTimeRejected',

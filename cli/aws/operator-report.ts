@@ -114,3 +114,39 @@ export async function reportOperatorSweep(
     ...(metricsFailure !== undefined && { metricsFailure }),
   };
 }
+
+/** Codes of a publish the topic's policy (or the caller's IAM) refused: SNS's `AuthorizationError(Exception)`. */
+const NOT_AUTHORIZED = /^(AuthorizationError|AccessDenied)/;
+
+/**
+ * What the operator is told when the admin run summary was not published:
+ * the run's writes are made, the admins were not told of them, and what to
+ * do — for a refused publish, add the caller's role to the stack's
+ * `operatorPrincipalArns` (docs/deploy.md, "Operating a deployment from the
+ * CLI"). One line (the command writes it as terminal text, and exits 1).
+ */
+export function unpublishedSummaryText(
+  deployment: Deployment,
+  summary: RunSummary,
+  outcome: OperatorReportOutcome,
+): string {
+  const failure = outcome.publishFailure;
+  const cause = failure === undefined ? 'no reason given' : `${failure.code}: ${failure.message}`;
+  const parts = [
+    `admin run summary NOT published to ${deployment.topicArn} (${cause}): the run's writes are made ` +
+      `(run ${summary.runId}: ${summary.deletions.applied} credential(s) deleted) but the admins were NOT told`,
+  ];
+  if (failure !== undefined && NOT_AUTHORIZED.test(failure.code)) {
+    parts.push(
+      `the topic accepts only the worker's roles and the stack's operatorPrincipalArns: add the role you run as ` +
+        `(${outcome.origin.by}) to operatorPrincipalArns and redeploy ` +
+        '(docs/deploy.md, "Operating a deployment from the CLI")',
+    );
+  }
+  parts.push(
+    outcome.metricsFailure === undefined
+      ? `the ${SWEEP_METRIC.adminSummaryFailed} alarm tells the alarm topic; send the admins the summary printed above`
+      : `the run metrics were not sent either, so no ${SWEEP_METRIC.adminSummaryFailed} alarm fires: send the admins the summary printed above`,
+  );
+  return parts.join('; ');
+}

@@ -11,10 +11,11 @@ import type { RestoreResult, RestoreTerms } from '../aws/restore';
 import {
   refuseAuditDeployment,
   resolveTarget,
+  stackToLookUp,
   type Target,
   type TargetFlags,
 } from '../options/deployment-target';
-import { resolveNow } from '../options/now-option';
+import { refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { UsageError } from '../usage-error';
 
 /** The `restore` flags both forms (one id, or `--run`) read. */
@@ -33,10 +34,12 @@ export interface RestoreFlags extends TargetFlags {
  * the OS user running the CLI), `--now`, `--force`, `--dry-run`; an
  * audit-mode deployment without `--enforce` is refused, except for a dry run,
  * which writes nothing (docs/deploy.md: the runbook dry-runs against an
- * audit-mode deployment).
+ * audit-mode deployment). A restore that writes to a deployment takes no
+ * `--now` (refused before anything reaches AWS): it would judge "past its
+ * expiry" and record the restore at the typed instant, not the wall clock.
  * @param undone what the reason explains, for the error (e.g. `the run is undone`)
  * @param what the command the refusal names (e.g. `restore --run`)
- * @throws {UsageError} when `--reason` or `--by` is empty, or `--now` is invalid
+ * @throws {UsageError} when `--reason` or `--by` is empty, or `--now` is invalid or given to a restore that writes to a deployment
  * @throws {AuditDeploymentError} for an audit-mode deployment without `--enforce`
  */
 export async function restoreTerms(
@@ -48,6 +51,7 @@ export async function restoreTerms(
   if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
   const by = flags.by ?? osUser();
   const now = resolveNow(flags.now);
+  if (!flags.dryRun) refuseNowOnDeployment(flags.now, stackToLookUp(flags), what, '--dry-run');
   const target = await resolveTarget(flags, { usesConfig: false });
   if (!flags.dryRun) refuseAuditDeployment(target, flags.enforce, what, ', or --dry-run to check only');
   const terms = {

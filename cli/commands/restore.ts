@@ -2,7 +2,8 @@
  * `pc-hygiene restore ID`: undoes a soft-delete, recording who restored it
  * and why. Refuses a deletion pc-hygiene did not make (no override: the
  * owner or the platform revoked it), and a credential past its `expiresTime`
- * unless `--force`, because the next sweep would delete it again.
+ * unless `--force`, because the next sweep would delete it again. With a
+ * stack, `--now` is for `--dry-run` only (restore-terms.ts).
  */
 import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
@@ -57,7 +58,7 @@ function defineRestoreCommand(program: Command) {
         'restore every credential that run soft-deleted (from its manifest: pc-hygiene runs show)',
       )
       .option('--dry-run', 'make every check and say what would be restored, write nothing')
-      .addOption(nowOption('the restore instant'))
+      .addOption(nowOption('the restore instant (with a stack: only with --dry-run)'))
       .addOption(enforceOption())
       .addOption(formatOption(RESULT_FORMATS, 'output format')),
   );

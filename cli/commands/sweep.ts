@@ -7,14 +7,18 @@
  * given, refuses to act on an audit-mode deployment without `--enforce`, and
  * an acting run publishes its admin summary (marked as an operator run, with
  * the caller's identity) and the run metrics, as the scheduled sweep does
- * (docs/sweep.md, "Operator runs").
+ * (docs/sweep.md, "Operator runs"); a summary not published is a failure
+ * (exit 1: the writes stand, the admins were not told). `--allow-mass-delete`,
+ * and `--now` on a run that acts, are for local tables: with a stack they are
+ * refused before anything reaches AWS (a deployment's override is `guard
+ * approve`; docs/deploy.md, "Operating a deployment from the CLI").
  *
  * The CLI acts (`enforce`) unless `--dry-run` is given or the `--config` file
  * says `"mode": "audit"` explicitly (the config schema's default mode is
  * `audit` for deployments; an operator's hand tool that did nothing by
  * default would surprise). Exit codes: 0 complete, 1 failure (including
- * failed writes and a run aborted by them), 2 usage, 3 guard tripped (no
- * deletions made), 4 incomplete.
+ * failed writes, a run aborted by them, and an operator run's admin summary
+ * not published), 2 usage, 3 guard tripped (no deletions made), 4 incomplete.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
@@ -25,23 +29,27 @@ import { type PlannedDeletion, SweepAbortedError } from '../../lambdas/hygiene/s
 import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { resolveOperator } from '../aws/caller-identity';
+import { EXIT_CODE } from '../exit-codes';
 import { renderDeletionListingText, renderDryRunJson } from '../format/deletion-listing';
 import { defineCommand } from '../options/define-command';
 import {
   enforceOption,
   refuseAuditDeployment,
   resolveTarget,
+  stackToLookUp,
   type Target,
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { nowOption, resolveNow } from '../options/now-option';
+import { loadConfigFile } from '../options/load-config';
+import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { checkTopicArn } from '../options/topic-options';
 import { createTableProgress } from '../progress';
+import { UsageError } from '../usage-error';
 import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
 import { CLI_TOOL } from '../version';
 
@@ -53,7 +61,8 @@ const DESCRIPTION =
 /** True when the config file sets `"mode": "audit"` itself (not by the schema's default). */
 async function configSaysAudit(path: string | undefined): Promise<boolean> {
   if (path === undefined) return false;
-  // loadConfigFile already read and validated it: this cannot fail for a reason it did not report.
+  // Validated first, so a bad file is the usage error `--config` always gives, not a raw read or parse error.
+  await loadConfigFile(path);
   const json = JSON.parse(await readFile(path, 'utf8')) as { mode?: unknown };
   return json.mode === 'audit';
 }
@@ -68,7 +77,7 @@ export const parseTimeBudget = optional(secondsUpTo('--time-budget', 86_400));
 function defineSweepCommand(program: Command) {
   return defineCommand(program, 'sweep', DESCRIPTION, 'table', (command) =>
     command
-      .addOption(nowOption('the decision instant'))
+      .addOption(nowOption('the decision instant (with a stack: only with --dry-run)'))
       .option(
         '--dry-run',
         "audit mode: plan and report only, write nothing, notify nobody; lists every deletion with the guard's verdict",
@@ -79,8 +88,9 @@ function defineSweepCommand(program: Command) {
       )
       .option(
         '--allow-mass-delete',
-        'make the deletions even if the blast-radius guard trips (this run only; for local tables: ' +
-          'against a deployment, record an approval with pc-hygiene guard approve instead)',
+        'make the deletions even if the blast-radius guard trips (this run only). Local tables only ' +
+          '(--table/--endpoint): refused with a stack; there, record an approval the deployed sweep uses: ' +
+          'pc-hygiene guard approve --max-deletes N --reason TEXT',
       )
       .addOption(enforceOption('act on'))
       .addOption(segmentsOption())
@@ -96,14 +106,42 @@ function defineSweepCommand(program: Command) {
 
 type SweepOptions = OptionsOf<ReturnType<typeof defineSweepCommand>>;
 
+/** Whether the run only plans: `--dry-run`, or a `--config` saying `"mode": "audit"`. */
+async function plansOnly(options: SweepOptions): Promise<boolean> {
+  return options.dryRun === true || (await configSaysAudit(options.config));
+}
+
+/**
+ * Refuses, before anything reaches AWS, the flags that are for local tables
+ * only when a stack is looked up (docs/deploy.md, "Operating a deployment
+ * from the CLI"): `--allow-mass-delete`, a mass deletion no recorded approval
+ * covers — a deployment's override goes through the worker (`guard approve`:
+ * recorded, expiring, used and reported by the deployed sweep) —, and `--now`
+ * on a run that acts.
+ * @throws {UsageError}
+ */
+function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean): void {
+  const stackName = stackToLookUp(options);
+  if (stackName === undefined) return;
+  if (options.allowMassDelete) {
+    throw new UsageError(
+      `--allow-mass-delete is for local tables: against stack ${stackName} a mass deletion goes through the ` +
+        'deployed worker. Check the plan (pc-hygiene sweep --dry-run), record an approval with ' +
+        'pc-hygiene guard approve --max-deletes N --reason TEXT [--expires-in 24h], then sweep without the flag ' +
+        '(docs/deploy.md, "Switching from audit to enforce")',
+    );
+  }
+  if (!planOnly) refuseNowOnDeployment(options.now, stackName, 'sweep', '--dry-run');
+}
+
 /**
  * The run's mode: `--dry-run` or a `--config` saying `"mode": "audit"` plan
  * only; otherwise the sweep acts, which a deployment in audit mode refuses
  * without `--enforce`.
  * @throws {UsageError} (AuditDeploymentError) for an audit-mode deployment without `--enforce`
  */
-async function sweepMode(options: SweepOptions, target: Target): Promise<Mode> {
-  if (options.dryRun || (await configSaysAudit(options.config))) return 'audit';
+function sweepMode(options: SweepOptions, target: Target, planOnly: boolean): Mode {
+  if (planOnly) return 'audit';
   refuseAuditDeployment(target, options.enforce, 'sweep', ', or --dry-run to see what it would do');
   return 'enforce';
 }
@@ -112,12 +150,15 @@ async function sweepMode(options: SweepOptions, target: Target): Promise<Mode> {
  * Tells the deployment about an operator's acting run: admin summary on its
  * topic and the run metrics (`cli/aws/operator-report.ts`); says on stderr
  * what could not be delivered.
+ * @returns false when the admin run summary was not published (the admins were not told of the run)
  */
-async function reportToDeployment(target: Target, summary: RunSummary): Promise<void> {
+async function reportToDeployment(target: Target, summary: RunSummary): Promise<boolean> {
   const deployment = target.deployment;
-  if (deployment === undefined || summary.mode !== 'enforce') return;
+  if (deployment === undefined || summary.mode !== 'enforce') return true;
   // Loaded on demand: the STS and CloudWatch clients are needed by an operator run only.
-  const { createOperatorClients, reportOperatorSweep } = await import('../aws/operator-report');
+  const { createOperatorClients, reportOperatorSweep, unpublishedSummaryText } = await import(
+    '../aws/operator-report'
+  );
   const aws = { region: checkTopicArn(deployment.topicArn).region, profile: target.profile };
   const { sts, cloudWatch } = createOperatorClients({ region: target.region, profile: target.profile });
   const sns = createSnsClient({
@@ -129,11 +170,12 @@ async function reportToDeployment(target: Target, summary: RunSummary): Promise<
     const said = (line: string) => process.stderr.write(`pc-hygiene sweep: ${terminalText(line)}\n`);
     if (outcome.published)
       said(`admin run summary published to ${deployment.topicArn} (operator run by ${outcome.origin.by})`);
-    else
-      said(
-        `admin run summary NOT published: ${outcome.publishFailure?.code}: ${outcome.publishFailure?.message}`,
-      );
+    else said(unpublishedSummaryText(deployment, summary, outcome));
+    // Metrics failing is said, not failed on: the admins were told of the run by its summary, which carries every
+    // figure the metrics do; the metrics feed the dashboard and alarms, whose run alarms keep their state over a
+    // missing datapoint (the text above already says when the alarm cannot fire either).
     if (outcome.metricsFailure !== undefined) said(`run metrics NOT sent: ${outcome.metricsFailure}`);
+    return outcome.published;
   } finally {
     sts.destroy();
     cloudWatch.destroy();
@@ -163,12 +205,14 @@ function sweepPrinter(format: SweepOptions['format'], mode: Mode) {
 }
 
 async function runSweepCommand(options: SweepOptions, command: Command): Promise<void> {
-  // Usage errors before touching the table.
+  // Usage errors before touching the table (and, but for the audit-mode refusal, before anything reaches AWS).
   const now = resolveNow(options.now);
+  const planOnly = await plansOnly(options);
+  refuseLocalOnlyFlags(options, planOnly);
   const target = await resolveTarget(options, { usesConfig: true });
   const { segments, timeBudget: timeBudgetMs } = options;
   const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
-  const mode = await sweepMode(options, target);
+  const mode = sweepMode(options, target, planOnly);
   const directoryTable = directoryTableOf(options, command, target);
   // Who runs it, recorded in the run manifest's header.
   const operator = mode === 'enforce' ? await resolveOperator(target) : undefined;
@@ -200,12 +244,23 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
     ).finally(() => progress.clear());
     // What was written before an abort is on the table: show it and tell the deployment, as for a finished run.
     print(outcome.summary);
-    await reportToDeployment(target, outcome.summary);
+    const adminsTold = await reportToDeployment(target, outcome.summary);
     if (outcome.aborted !== undefined) {
       process.stderr.write(`pc-hygiene: sweep aborted: ${terminalText(outcome.aborted.message)}\n`);
     }
-    process.exitCode = sweepExitCode(outcome.summary);
+    process.exitCode = operatorExitCode(outcome.summary, adminsTold);
   });
+}
+
+/**
+ * The command's exit code: the run's ({@link sweepExitCode}), and a failure
+ * (1) for a run that is otherwise complete but whose admin summary was not
+ * published — the writes stand, the admins were not told. A more specific
+ * code the run already has (guard tripped, incomplete, failed writes) is kept.
+ */
+export function operatorExitCode(summary: RunSummary, adminsTold: boolean): number {
+  const code = sweepExitCode(summary);
+  return adminsTold || code !== EXIT_CODE.complete ? code : EXIT_CODE.failure;
 }
 
 /** A run's summary, and the abort that ended it early (more than `maxWriteFailures` failed writes), if any. */

@@ -28,3 +28,30 @@ export function resolveNow(value: string | undefined, clock: () => number = Date
 export function nowOption(instant: string) {
   return new Option('--now <iso>', `${instant}, RFC 3339 with a zone (default: the wall clock)`);
 }
+
+/**
+ * Refuses `--now` for a command that would write to a deployment (a usage
+ * error, before anything reaches AWS): a typed instant would be recorded as
+ * the time of the writes (history, `updatedAt`, the run manifest) and would
+ * decide what the deployment's own checks decide at the wall clock (a
+ * credential's expiry, the scheduled sweep's skew limit). `--now` stays for
+ * local tables and for what writes nothing (`--dry-run`, `plan`, `report`).
+ * @param now `--now` as given, if it was
+ * @param stackName the stack that will be looked up (`stackToLookUp`), or `undefined` for a table named directly
+ * @param what the command, e.g. `restore --run` (named in the message)
+ * @param dryRun how the command plans without writing, when it can (e.g. `--dry-run`)
+ * @throws {UsageError} when both `now` and `stackName` are given
+ */
+export function refuseNowOnDeployment(
+  now: string | undefined,
+  stackName: string | undefined,
+  what: string,
+  dryRun?: string,
+): void {
+  if (now === undefined || stackName === undefined) return;
+  const otherwise = dryRun === undefined ? '' : `, or add ${dryRun} to see what it would do at that instant`;
+  throw new UsageError(
+    `--now is for local tables and dry runs: ${what} would write to stack ${stackName} at the typed instant ` +
+      `instead of the wall clock. Drop --now to act at the wall clock${otherwise}`,
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeBudget } from '../../cli/commands/sweep';
+import { operatorExitCode, parseTimeBudget } from '../../cli/commands/sweep';
 import { EXIT_CODE } from '../../cli/exit-codes';
 import { parseSegments } from '../../cli/options/scan-segments';
 import { UsageError } from '../../cli/usage-error';
@@ -36,6 +36,16 @@ describe('sweep exit codes', () => {
     expect(sweepExitCode({ ...complete, status: 'incomplete' })).toBe(EXIT_CODE.incomplete);
     const failed = { count: 1, records: [{ id: 'a-1', error: 'InternalServerError: x' }], omitted: 0 };
     expect(sweepExitCode({ ...(await summary(0)), status: 'incomplete', failed })).toBe(EXIT_CODE.failure);
+  });
+});
+
+describe('sweep exit codes when the admins were not told (admin run summary not published)', () => {
+  it('is 1 for an otherwise complete run, and keeps a more specific code the run already has', async () => {
+    const complete = await summary(10);
+    expect(operatorExitCode(complete, true)).toBe(EXIT_CODE.complete);
+    expect(operatorExitCode(complete, false)).toBe(EXIT_CODE.failure);
+    expect(operatorExitCode(await summary(0), false)).toBe(EXIT_CODE.guardTripped);
+    expect(operatorExitCode({ ...complete, status: 'incomplete' }, false)).toBe(EXIT_CODE.incomplete);
   });
 });
 

@@ -66,7 +66,7 @@ describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lam
     expect(summary.deletions.applied).toBe(1);
     // No --table: the stack's TableName output names it; --endpoint keeps it on DynamoDB Local.
     flags = ['--stack', 'PersonalClientHygiene', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
-    flags.push('--reason', 'bad config (TICKET-2)', '--now', NOW_ISO);
+    flags.push('--reason', 'bad config (TICKET-2)');
     deploy(table.tableName, 'audit');
   });
   afterEach(async () => {
@@ -78,7 +78,8 @@ describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lam
   it('restore --run --dry-run runs (the runbook step) and writes nothing', async () => {
     const before = await exportTable(table);
 
-    const run = await restore(['--run', RUN, '--dry-run', ...flags]);
+    // A dry run keeps --now (a restore that writes to a deployment refuses it).
+    const run = await restore(['--run', RUN, '--dry-run', '--now', NOW_ISO, ...flags]);
 
     expect(run.error).toBeUndefined();
     expect(run.exitCode).toBe(0);
@@ -93,7 +94,7 @@ describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lam
   it('restore ID --dry-run runs and writes nothing', async () => {
     const before = await exportTable(table);
 
-    const run = await restore(['e-due', '--dry-run', ...flags]);
+    const run = await restore(['e-due', '--dry-run', '--now', NOW_ISO, ...flags]);
 
     expect(run.error).toBeUndefined();
     expect(run.stdout).toMatch(/^would restore e-due \(deleted .* as stale by run run-bad-config\)/);

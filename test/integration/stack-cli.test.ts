@@ -12,7 +12,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerSweepCommand } from '../../cli/commands/sweep';
 import { AuditDeploymentError } from '../../cli/options/deployment-target';
 import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
@@ -21,7 +21,7 @@ import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { putItems } from '../support/items';
 import { tableFlags } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { credential, days } from '../unit/support/credentials';
+import { credential, days, NOW } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
 
 const NOW_ISO = days(0);
@@ -65,6 +65,7 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
     flags = ['--stack', 'PersonalClientHygiene', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
   });
   afterEach(async () => {
+    vi.useRealTimers();
     for (const mock of [cfn, lambda, sts, cloudWatch, sns]) mock.reset();
     await table.drop();
   });
@@ -73,7 +74,8 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
     deploy(table.tableName, 'audit');
     const before = await exportTable(table);
 
-    const run = await sweep([...flags, '--now', NOW_ISO]);
+    // No --now: an acting run against a stack refuses it (stack-cli-local-only-flags.test.ts).
+    const run = await sweep(flags);
 
     expect(run.error).toBeInstanceOf(AuditDeploymentError);
     expect((run.error as Error).message).toMatch(
@@ -102,10 +104,14 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
 
   it('with --enforce it acts with the deployed config, publishes the operator summary and puts the metrics', async () => {
     deploy(table.tableName, 'audit');
+    // An acting run against a stack decides at the wall clock (--now is refused): the test's clock is NOW.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
 
-    const run = await sweep([...flags, '--now', NOW_ISO, '--enforce', '--format', 'json']);
+    const run = await sweep([...flags, '--enforce', '--format', 'json']);
 
     expect(run.error).toBeUndefined();
+    expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ mode: 'enforce', applied: { 'delete-expired': 1 } });
     const after = await exportTable(table);
     expect(after.find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);

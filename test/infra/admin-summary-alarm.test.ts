@@ -1,0 +1,46 @@
+/**
+ * An admin run summary that could not be published alarms on the alarm topic:
+ * the topic's policy may refuse an operator's CLI run its report (a role not in
+ * `operatorPrincipalArns`), and then only the alarm, on its own topic, tells the
+ * admins of that run (docs/deploy.md, "Operations: alarms and the dashboard").
+ * Built from the shared metric name, with the run metrics' dimension, and
+ * reaching a topic CloudWatch may publish to.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_METRICS_NAMESPACE, SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import { alarmNotificationCheck, type CfnTemplate } from './structural-checks';
+import { synthApp } from './synth';
+
+describe('AdminSummaryPublishFailed alarm', () => {
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = synthApp());
+  });
+
+  it('watches the last sweep’s AdminSummaryPublishFailed (scheduled or operator) and notifies the alarm topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: SWEEP_METRIC.adminSummaryFailed,
+      Namespace: DEFAULT_METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'ignore',
+      AlarmDescription: Match.stringLikeRegexp('operatorPrincipalArns'),
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') }],
+    });
+  });
+
+  it('is one alarm, and every alarm, this one among them, can notify (alarm → topic → key)', () => {
+    const json = template.toJSON() as CfnTemplate;
+    const alarms = Object.values(json.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.MetricName === SWEEP_METRIC.adminSummaryFailed,
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarmNotificationCheck(json).problems).toEqual([]);
+  });
+});
