@@ -26,12 +26,13 @@ import {
   enforceOption,
   refuseAuditDeployment,
   resolveTarget,
+  stackToLookUp,
   type Target,
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption } from '../options/load-config';
-import { nowOption, resolveNow } from '../options/now-option';
+import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { withTable } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
@@ -252,6 +253,9 @@ async function previewNotify(
 
 async function runNotify(options: NotifyOptions, command: Command): Promise<void> {
   const now = resolveNow(options.now);
+  // A drain's leases and sent marks are written at its instant: a typed one would expire a lease at once (the
+  // scheduled drain could send the same digests again) or hold the scheduled drains off until then.
+  if (!options.dryRun) refuseNowOnDeployment(options.now, stackToLookUp(options), 'notify', '--dry-run');
   const target = await resolveTarget(options, { usesConfig: true });
   const directoryTable = directoryTableOf(options, command, target);
   const topicArn = topicOf(options, command, target);
@@ -295,7 +299,7 @@ function defineNotifyCommand(program: Command) {
         topicArnOption("SNS topic ARN (with --sink sns; default: the deployed stack's TopicArn output)"),
       )
       .addOption(snsEndpointOption())
-      .addOption(nowOption('the drain instant for relative dates'))
+      .addOption(nowOption('the drain instant for relative dates (with a stack: only with --dry-run)'))
       .addOption(configOption("its ownerDelivery decides who is reachable; default: the deployed stack's"))
       .addOption(enforceOption('send for'))
       .option(

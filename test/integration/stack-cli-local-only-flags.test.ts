@@ -4,7 +4,7 @@
  * boundary with aws-sdk-client-mock, the table a real DynamoDB Local one):
  * `sweep --allow-mass-delete` is refused with a stack (a deployment's
  * override is `guard approve`), `--now` is refused on a command that would
- * write to a deployment (sweep, restore, restore --run, exempt, unexempt),
+ * write to a deployment (sweep, restore, restore --run, exempt, unexempt, notify),
  * both before anything reaches AWS; a local table keeps both. And an acting
  * sweep whose admin run summary SNS refuses exits 1, naming
  * `operatorPrincipalArns` (docs/deploy.md, "Operating a deployment from the CLI").
@@ -18,6 +18,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerExemptCommands } from '../../cli/commands/exempt';
+import { registerNotifyCommand } from '../../cli/commands/notify';
 import { registerRestoreCommand } from '../../cli/commands/restore';
 import { registerSweepCommand } from '../../cli/commands/sweep';
 import { EXIT_CODE } from '../../cli/exit-codes';
@@ -149,6 +150,11 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
       ],
       [registerExemptCommands, ['exempt', 'a-1', ...stack, ...why, ...now], /exempt would write/],
       [registerExemptCommands, ['unexempt', 'a-1', ...stack, ...why, ...now], /unexempt would write/],
+      [
+        registerNotifyCommand,
+        ['notify', ...stack, ...now, '--enforce'],
+        /notify would write .*add --dry-run/,
+      ],
     ];
     for (const [register, args, what] of runs) {
       const run = await cli(register, args);
@@ -167,6 +173,9 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
     expect(restore.stdout).toMatch(/^would restore e-due/);
     const sweep = await cli(registerSweepCommand, ['sweep', ...stack, '--now', NOW_ISO, '--dry-run']);
     expect(sweep.error).toBeUndefined();
+    const notify = await cli(registerNotifyCommand, ['notify', ...stack, '--now', NOW_ISO, '--dry-run']);
+    expect(notify.error).toBeUndefined();
+    expect(notify.stdout).toMatch(/^Notify dry run: nothing claimed, published or marked\./);
   });
 
   it('a local table keeps --now for restore and exempt: it is the instant recorded', async () => {
