@@ -66,16 +66,20 @@ describe('notify --stack with PC_HYGIENE_TOPIC_ARN in the environment', () => {
   afterEach(() => {
     for (const mock of [cfn, lambda, sns]) mock.reset();
     vi.unstubAllEnvs();
+    vi.useRealTimers();
   });
 
   const stackFlags = () => ['--stack', 'Prod', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
 
   it('runs with --sink jsonl:PATH: the digests go to the file, nothing to SNS', async () => {
     const out = join(dir(), 'digests.jsonl');
+    // A drain against a stack runs at the wall clock (--now is refused there): the test's clock is NOW.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
 
     const run = await runInProcess(
       registerNotifyCommand,
-      ['notify', ...stackFlags(), '--sink', `jsonl:${out}`, '--now', days(0), '--format', 'json'],
+      ['notify', ...stackFlags(), '--sink', `jsonl:${out}`, '--format', 'json'],
       { rethrow: true },
     );
 
