@@ -6,8 +6,9 @@
  * notices); unlike the deployment's `exemptIds` list, this needs no redeploy
  * and has no size limit. `unexempt` clears only this exemption: a credential
  * the deployed `exemptIds` lists stays exempt, and the command says so.
- * `--now` is for local tables: with a stack it is refused (the history would
- * record a typed instant, not the wall clock).
+ * `--now` is for local tables (`--endpoint`): in AWS — a stack, or a table
+ * named without `--endpoint` — it is refused (the history would record a
+ * typed instant, not the wall clock).
  */
 import type { Command } from '@commander-js/extra-typings';
 import { terminalText } from '../../lambdas/render/sanitize';
@@ -17,10 +18,10 @@ import { type ExemptResult, setExempt } from '../aws/exempt';
 import { byOption } from '../options/by-option';
 import { defineCommand } from '../options/define-command';
 import {
+  awsTargetOf,
   enforceOption,
   refuseAuditDeployment,
   resolveTarget,
-  stackToLookUp,
 } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
@@ -39,7 +40,7 @@ function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
       .requiredOption('--reason <text>', `why (recorded in the credential's history)`)
       .addOption(byOption(`who (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`))
       .addOption(enforceOption())
-      .addOption(nowOption('the instant recorded (local tables only: refused with a stack)'))
+      .addOption(nowOption('the instant recorded (local tables only, --endpoint: refused in AWS)'))
       .addOption(formatOption(RESULT_FORMATS, 'output format')),
   );
 }
@@ -50,7 +51,7 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
   const reason = flags.reason.trim();
   if (reason === '') throw new UsageError('--reason must not be empty: say why');
   const now = resolveNow(flags.now);
-  refuseNowOnDeployment(flags.now, stackToLookUp(flags), exempt ? 'exempt' : 'unexempt');
+  refuseNowOnDeployment(flags.now, awsTargetOf(flags), exempt ? 'exempt' : 'unexempt');
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   refuseAuditDeployment(options, flags.enforce, exempt ? 'exempt' : 'unexempt');
   await withDocumentClient(options, async (client) => {

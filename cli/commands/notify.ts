@@ -23,10 +23,10 @@ import { EXIT_CODE } from '../exit-codes';
 import { appendEntries, JsonlFileSink } from '../jsonl-sink';
 import { defineCommand } from '../options/define-command';
 import {
+  awsTargetOf,
   enforceOption,
   refuseAuditDeployment,
   resolveTarget,
-  stackToLookUp,
   type Target,
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
@@ -255,7 +255,7 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
   const now = resolveNow(options.now);
   // A drain's leases and sent marks are written at its instant: a typed one would expire a lease at once (the
   // scheduled drain could send the same digests again) or hold the scheduled drains off until then.
-  if (!options.dryRun) refuseNowOnDeployment(options.now, stackToLookUp(options), 'notify', '--dry-run');
+  if (!options.dryRun) refuseNowOnDeployment(options.now, awsTargetOf(options), 'notify', '--dry-run');
   const target = await resolveTarget(options, { usesConfig: true });
   const directoryTable = directoryTableOf(options, command, target);
   const topicArn = topicOf(options, command, target);
@@ -299,7 +299,7 @@ function defineNotifyCommand(program: Command) {
         topicArnOption("SNS topic ARN (with --sink sns; default: the deployed stack's TopicArn output)"),
       )
       .addOption(snsEndpointOption())
-      .addOption(nowOption('the drain instant for relative dates (with a stack: only with --dry-run)'))
+      .addOption(nowOption('the drain instant for relative dates (in AWS, not a local --endpoint: only with --dry-run)'))
       .addOption(configOption("its ownerDelivery decides who is reachable; default: the deployed stack's"))
       .addOption(enforceOption('send for'))
       .option(

@@ -9,9 +9,9 @@ import { terminalText } from '../../lambdas/render/sanitize';
 import { osUser } from '../aws/caller-identity';
 import type { RestoreResult, RestoreTerms } from '../aws/restore';
 import {
+  awsTargetOf,
   refuseAuditDeployment,
   resolveTarget,
-  stackToLookUp,
   type Target,
   type TargetFlags,
 } from '../options/deployment-target';
@@ -51,7 +51,7 @@ export async function restoreTerms(
   if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
   const by = flags.by ?? osUser();
   const now = resolveNow(flags.now);
-  if (!flags.dryRun) refuseNowOnDeployment(flags.now, stackToLookUp(flags), what, '--dry-run');
+  if (!flags.dryRun) refuseNowOnDeployment(flags.now, awsTargetOf(flags), what, '--dry-run');
   const target = await resolveTarget(flags, { usesConfig: false });
   if (!flags.dryRun) refuseAuditDeployment(target, flags.enforce, what, ', or --dry-run to check only');
   const terms = {

@@ -58,7 +58,7 @@ function defineRestoreCommand(program: Command) {
         'restore every credential that run soft-deleted (from its manifest: pc-hygiene runs show)',
       )
       .option('--dry-run', 'make every check and say what would be restored, write nothing')
-      .addOption(nowOption('the restore instant (with a stack: only with --dry-run)'))
+      .addOption(nowOption('the restore instant (in AWS, not a local --endpoint: only with --dry-run)'))
       .addOption(enforceOption())
       .addOption(formatOption(RESULT_FORMATS, 'output format')),
   );

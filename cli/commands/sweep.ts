@@ -9,8 +9,9 @@
  * the caller's identity) and the run metrics, as the scheduled sweep does
  * (docs/sweep.md, "Operator runs"); a summary not published is a failure
  * (exit 1: the writes stand, the admins were not told). `--allow-mass-delete`,
- * and `--now` on a run that acts, are for local tables: with a stack they are
- * refused before anything reaches AWS (a deployment's override is `guard
+ * and `--now` on a run that acts, are for local tables (`--endpoint`): in AWS
+ * (a stack, or a table named without `--endpoint`) they are refused before
+ * anything reaches AWS (a deployment's override is `guard
  * approve`; docs/deploy.md, "Operating a deployment from the CLI").
  *
  * The CLI acts (`enforce`) unless `--dry-run` is given or the `--config` file
@@ -33,10 +34,10 @@ import { EXIT_CODE } from '../exit-codes';
 import { renderDeletionListingText, renderDryRunJson } from '../format/deletion-listing';
 import { defineCommand } from '../options/define-command';
 import {
+  awsTargetOf,
   enforceOption,
   refuseAuditDeployment,
   resolveTarget,
-  stackToLookUp,
   type Target,
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
@@ -77,7 +78,7 @@ export const parseTimeBudget = optional(secondsUpTo('--time-budget', 86_400));
 function defineSweepCommand(program: Command) {
   return defineCommand(program, 'sweep', DESCRIPTION, 'table', (command) =>
     command
-      .addOption(nowOption('the decision instant (with a stack: only with --dry-run)'))
+      .addOption(nowOption('the decision instant (in AWS, not a local --endpoint: only with --dry-run)'))
       .option(
         '--dry-run',
         "audit mode: plan and report only, write nothing, notify nobody; lists every deletion with the guard's verdict",
@@ -89,7 +90,7 @@ function defineSweepCommand(program: Command) {
       .option(
         '--allow-mass-delete',
         'make the deletions even if the blast-radius guard trips (this run only). Local tables only ' +
-          '(--table/--endpoint): refused with a stack; there, record an approval the deployed sweep uses: ' +
+          '(--endpoint): refused in AWS (a stack, or a table without --endpoint); there, record an approval the deployed sweep uses: ' +
           'pc-hygiene guard approve --max-deletes N --reason TEXT',
       )
       .addOption(enforceOption('act on'))
@@ -113,25 +114,26 @@ async function plansOnly(options: SweepOptions): Promise<boolean> {
 
 /**
  * Refuses, before anything reaches AWS, the flags that are for local tables
- * only when a stack is looked up (docs/deploy.md, "Operating a deployment
- * from the CLI"): `--allow-mass-delete`, a mass deletion no recorded approval
+ * only when the run is not on one (a stack looked up, or a table named
+ * without `--endpoint`: `awsTargetOf`; docs/deploy.md, "Operating a
+ * deployment from the CLI"): `--allow-mass-delete`, a mass deletion no recorded approval
  * covers — a deployment's override goes through the worker (`guard approve`:
  * recorded, expiring, used and reported by the deployed sweep) —, and `--now`
  * on a run that acts.
  * @throws {UsageError}
  */
 function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean): void {
-  const stackName = stackToLookUp(options);
-  if (stackName === undefined) return;
+  const awsTarget = awsTargetOf(options);
+  if (awsTarget === undefined) return;
   if (options.allowMassDelete) {
     throw new UsageError(
-      `--allow-mass-delete is for local tables: against stack ${stackName} a mass deletion goes through the ` +
+      `--allow-mass-delete is for local tables: against ${awsTarget} a mass deletion goes through the ` +
         'deployed worker. Check the plan (pc-hygiene sweep --dry-run), record an approval with ' +
         'pc-hygiene guard approve --max-deletes N --reason TEXT [--expires-in 24h], then sweep without the flag ' +
         '(docs/deploy.md, "Switching from audit to enforce")',
     );
   }
-  if (!planOnly) refuseNowOnDeployment(options.now, stackName, 'sweep', '--dry-run');
+  if (!planOnly) refuseNowOnDeployment(options.now, awsTarget, 'sweep', '--dry-run');
 }
 
 /**

@@ -59,6 +59,23 @@ export function stackToLookUp(flags: TargetFlags): string | undefined {
   return DEFAULT_STACK_NAME;
 }
 
+/**
+ * What a command would act on that is not a local table, as a refusal names
+ * it: the stack to look up ({@link stackToLookUp}: named, `PC_HYGIENE_STACK`
+ * or the default), or a table named without `--endpoint` (a table in AWS,
+ * such as a deployment's, reached directly). `undefined` for a local table
+ * (`--endpoint`/`PC_HYGIENE_ENDPOINT`, e.g. DynamoDB Local) or an input file.
+ * The flags that are for local tables only (`sweep --allow-mass-delete`,
+ * `--now` on a command that writes) are refused against it
+ * (docs/deploy.md, "Operating a deployment from the CLI").
+ */
+export function awsTargetOf(flags: TargetFlags): string | undefined {
+  const stack = stackToLookUp(flags);
+  if (stack !== undefined) return `stack ${stack}`;
+  if (flags.input !== undefined || flags.endpoint !== undefined) return undefined;
+  return `table ${flags.table ?? DEFAULT_TABLE_NAME} in AWS (no --endpoint)`;
+}
+
 /** A stack name CloudFormation accepts (name, not ARN): letter first, then letters, digits, hyphens, up to 128. */
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 

@@ -37,21 +37,22 @@ export function nowOption(instant: string) {
  * credential's expiry, the scheduled sweep's skew limit). `--now` stays for
  * local tables and for what writes nothing (`--dry-run`, `plan`, `report`).
  * @param now `--now` as given, if it was
- * @param stackName the stack that will be looked up (`stackToLookUp`), or `undefined` for a table named directly
+ * @param awsTarget what the command would write to in AWS (`awsTargetOf`: a stack, or a table named without
+ *   `--endpoint`), or `undefined` for a local table
  * @param what the command, e.g. `restore --run` (named in the message)
  * @param dryRun how the command plans without writing, when it can (e.g. `--dry-run`)
- * @throws {UsageError} when both `now` and `stackName` are given
+ * @throws {UsageError} when both `now` and `awsTarget` are given
  */
 export function refuseNowOnDeployment(
   now: string | undefined,
-  stackName: string | undefined,
+  awsTarget: string | undefined,
   what: string,
   dryRun?: string,
 ): void {
-  if (now === undefined || stackName === undefined) return;
+  if (now === undefined || awsTarget === undefined) return;
   const otherwise = dryRun === undefined ? '' : `, or add ${dryRun} to see what it would do at that instant`;
   throw new UsageError(
-    `--now is for local tables and dry runs: ${what} would write to stack ${stackName} at the typed instant ` +
+    `--now is for local tables and dry runs: ${what} would write to ${awsTarget} at the typed instant ` +
       `instead of the wall clock. Drop --now to act at the wall clock${otherwise}`,
   );
 }

@@ -115,6 +115,21 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
         /^--allow-mass-delete is for local tables: against stack PersonalClientHygiene .*pc-hygiene guard approve --max-deletes N --reason TEXT/,
       );
     }
+    // A table named without --endpoint is a table in AWS (the deployed one, reached directly): refused the same way.
+    const direct = await cli(registerSweepCommand, [
+      'sweep',
+      '--table',
+      table.tableName,
+      '--region',
+      'eu-west-1',
+      '--allow-mass-delete',
+    ]);
+    expectRefusedBeforeAws(
+      direct,
+      new RegExp(
+        `^--allow-mass-delete is for local tables: against table ${table.tableName} in AWS \\(no --endpoint\\)`,
+      ),
+    );
     expect(await exportTable(table)).toEqual(before);
   });
 
@@ -156,6 +171,22 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
         /notify would write .*add --dry-run/,
       ],
     ];
+    // The same commands on a table named without --endpoint (in AWS, reached directly).
+    const direct = ['--table', table.tableName, '--region', 'eu-west-1'];
+    runs.push(
+      [registerSweepCommand, ['sweep', ...direct, ...now], /sweep would write to table .* in AWS/],
+      [
+        registerRestoreCommand,
+        ['restore', 'e-due', ...direct, ...why, ...now],
+        /restore would write to table/,
+      ],
+      [registerExemptCommands, ['exempt', 'a-1', ...direct, ...why, ...now], /exempt would write to table/],
+      [
+        registerNotifyCommand,
+        ['notify', ...direct, ...now, '--sink', 'jsonl:/dev/null'],
+        /notify would write/,
+      ],
+    );
     for (const [register, args, what] of runs) {
       const run = await cli(register, args);
       expectRefusedBeforeAws(run, /^--now is for local tables and dry runs: /);
