@@ -149,7 +149,7 @@ export class CredentialHygiene extends Construct {
     this.reconcilerFunction = this.addReconcilerFunction();
     const targets = { table: this.table, topic: this.topic, directory: this.directoryTable };
     grantSweep(this.sweepFunction, targets);
-    grantNotifier(this.notifierFunction, targets);
+    grantNotifier(this.notifierFunction, targets, config.ownerDelivery);
     grantReconciler(this.reconcilerFunction, targets);
     if (props.topic === undefined) this.topicAllowList = this.restrictTopic(this.topic as sns.Topic);
 

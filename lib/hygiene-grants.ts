@@ -9,6 +9,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { OUTBOX_INDEX } from '../lambdas/hygiene/data-contract';
+import type { OwnerDeliveryRoute } from '../lambdas/hygiene/owner-directory';
 import type { HygieneFunction } from './hygiene-function';
 
 /**
@@ -92,17 +93,19 @@ export function grantSweep(fn: HygieneFunction, targets: GrantTargets): void {
 
 /**
  * The notifier lists the outbox index, leases, reads and marks items, and publishes the owner digests; with an
- * owner directory it reads the drain's owners and lists the topic's subscriptions (the live reach check).
+ * owner directory it reads the drain's owners, and on route `sns-email` it lists the topic's subscriptions (the
+ * live reach check; on `relay` it never lists them).
  */
-export function grantNotifier(fn: HygieneFunction, targets: GrantTargets): void {
+export function grantNotifier(fn: HygieneFunction, targets: GrantTargets, route: OwnerDeliveryRoute): void {
   const tableArn = targets.table.tableArn;
   allow(fn, NOTIFIER_TABLE_ACTIONS, [tableArn]);
   allow(fn, NOTIFIER_INDEX_ACTIONS, [`${tableArn}/index/${OUTBOX_INDEX}`]);
   grantPublish(fn, targets.topic);
   grantTableKey(fn, targets.table);
   grantDirectory(fn, targets.directory, NOTIFIER_DIRECTORY_ACTIONS);
-  // Without a directory reach is unverified and nothing is listed.
-  if (targets.directory !== undefined) allow(fn, NOTIFIER_TOPIC_ACTIONS, [targets.topic.topicArn]);
+  // Without a directory reach is unverified, and on relay reach is the directory's alone: nothing is listed.
+  if (targets.directory !== undefined && route === 'sns-email')
+    allow(fn, NOTIFIER_TOPIC_ACTIONS, [targets.topic.topicArn]);
 }
 
 /**

@@ -83,6 +83,26 @@ beforeAll(() => {
   ({ app, template } = synthApp());
 });
 
+/** The SNS actions of the notifier's role in `t`, each with its resource. */
+function notifierSnsActions(t: Template): [string, unknown][] {
+  const fnId = logicalIdOf(t, 'AWS::Lambda::Function', {
+    Description: Match.stringLikeRegexp('^Credential hygiene notifier'),
+  });
+  const fn = t.findResources('AWS::Lambda::Function')[fnId]!;
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(t.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    )
+    .flatMap((st) =>
+      [st.Action]
+        .flat()
+        .filter((a) => a.startsWith('sns:'))
+        .map((a): [string, unknown] => [a, st.Resource]),
+    );
+}
+
 describe('credentials table', () => {
   it('has the shared key, the sparse outbox index, TTL, PITR, deletion protection, encryption and on-demand billing', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -239,21 +259,16 @@ describe('least privilege', () => {
   });
 
   it('gives the notifier no SNS action on "*" (no GetSubscriptionAttributes: the listing alone is read)', () => {
-    const fnId = functionId('Credential hygiene notifier');
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleIdOf(fnId) }]))
-      .flatMap(
-        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-      );
-    const snsActions = statements.flatMap((st) =>
-      [st.Action]
-        .flat()
-        .filter((a) => a.startsWith('sns:'))
-        .map((a) => [a, st.Resource]),
-    );
-    expect(snsActions).toEqual([
+    expect(notifierSnsActions(template)).toEqual([
       ['sns:Publish', { Ref: expect.stringMatching(/^HygieneTopic/) }],
       ['sns:ListSubscriptionsByTopic', { Ref: expect.stringMatching(/^HygieneTopic/) }],
+    ]);
+  });
+
+  it('on route relay gives the notifier no ListSubscriptionsByTopic (it never lists: reach is the directory’s)', () => {
+    const relay = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' }).template;
+    expect(notifierSnsActions(relay)).toEqual([
+      ['sns:Publish', { Ref: expect.stringMatching(/^HygieneTopic/) }],
     ]);
   });
 
