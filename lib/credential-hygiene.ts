@@ -192,25 +192,34 @@ export class CredentialHygiene extends Construct {
 
   /**
    * Warns (`cdk synth` prints it; `Annotations.acknowledgeWarning` with
-   * {@link NO_ADMIN_SUBSCRIBER_WARNING} silences it) when the construct
-   * created the notification topic and subscribed no admin: SNS accepts and
-   * drops a message no subscription matches, so the admin run summaries, guard
-   * trips and owner-unreachable reports — the route of every owner notice that
-   * reaches no owner — and, on the construct's alarm topic, the alarms would
-   * reach no one unless someone subscribes outside the stack. A warning, not an
-   * error: a security team may subscribe its own queue or endpoint.
+   * {@link NO_ADMIN_SUBSCRIBER_WARNING} silences it) when no admin is
+   * subscribed to a topic the construct created: SNS accepts and drops a
+   * message no subscription matches, so on the notification topic the admin
+   * run summaries, guard trips and owner-unreachable reports — the route of
+   * every owner notice that reaches no owner — and on the alarm topic every
+   * alarm would reach no one unless someone subscribes outside the stack. A
+   * topic the app brings (`topic`, `alarmTopic`) is its own to subscribe. A
+   * warning, not an error: a security team may subscribe its own queue or endpoint.
    * @returns no validation errors
    */
   private warnWithoutAdminSubscriber(): string[] {
-    if (this.adminSubscriptions === 0 && this.props.topic === undefined) {
-      Annotations.of(this).addWarningV2(
-        NO_ADMIN_SUBSCRIBER_WARNING,
-        'no admin subscriber: the admins’ run summaries, guard trips and owner-unreachable reports (and the alarms, ' +
-          'on the alarm topic this construct creates) reach no one until someone subscribes: give `adminEmails` ' +
-          '(-c adminEmails=security@example.com) or call `subscribeAdmin(email)`, or subscribe your own endpoint to ' +
-          'the topic with the filter {"audience": ["admin"]} and acknowledge this warning (docs/deploy.md, "Security team")',
-      );
-    }
+    if (this.adminSubscriptions > 0) return [];
+    const unheard = [
+      ...(this.props.topic === undefined
+        ? ['the admins’ run summaries, guard trips and owner-unreachable reports (notification topic)']
+        : []),
+      ...(this.alarmTopic !== undefined && this.alarmTopic.node.scope === this
+        ? ['every alarm (the alarm topic this construct creates)']
+        : []),
+    ];
+    if (unheard.length === 0) return [];
+    Annotations.of(this).addWarningV2(
+      NO_ADMIN_SUBSCRIBER_WARNING,
+      `no admin subscriber: ${unheard.join(', and ')} reach no one until someone subscribes: give \`adminEmails\` ` +
+        '(-c adminEmails=security@example.com) or call `subscribeAdmin(email)`, or subscribe your own endpoint ' +
+        '(the notification topic with the filter {"audience": ["admin"]}; the alarm topic, output AlarmTopicArn) ' +
+        'and acknowledge this warning (docs/deploy.md, "Security team")',
+    );
     return [];
   }
 

@@ -246,13 +246,15 @@ describe('subscriptions', () => {
 });
 
 describe('the admin audience reaches someone', () => {
-  const noAdmin = Match.stringLikeRegexp('^no admin subscriber: .*owner-unreachable reports');
+  const noAdmin = Match.stringLikeRegexp('^no admin subscriber: ');
   const warnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', noAdmin);
+  const text = (stack: Stack) => String(warnings(stack)[0]?.entry.data);
 
   it('warns at synth when the construct made the topic and subscribed no admin', () => {
     const { stack } = build();
     expect(warnings(stack)).toHaveLength(1);
     expect(warnings(stack)[0]?.id).toBe('/Test/Hygiene');
+    expect(text(stack)).toMatch(/owner-unreachable reports \(notification topic\), and every alarm/);
   });
 
   it('does not warn with adminEmails, or with subscribeAdmin called after construction', () => {
@@ -266,8 +268,24 @@ describe('the admin audience reaches someone', () => {
     const acknowledged = build();
     CoreAnnotations.of(acknowledged.hygiene).acknowledgeWarning(NO_ADMIN_SUBSCRIBER_WARNING, 'our SQS queue');
     expect(warnings(acknowledged.stack)).toEqual([]);
-    const brought = build({}, (stack) => ({ topic: new sns.Topic(stack, 'Mine') }));
+    const brought = build({}, (stack) => ({
+      topic: new sns.Topic(stack, 'Mine'),
+      alarmTopic: new sns.Topic(stack, 'MyAlarms'),
+    }));
     expect(warnings(brought.stack)).toEqual([]);
+  });
+
+  it('still warns for the alarm topic it creates when the notification topic is brought', () => {
+    const { stack } = build({}, (s) => ({ topic: new sns.Topic(s, 'Mine') }));
+    expect(warnings(stack)).toHaveLength(1);
+    expect(text(stack)).toMatch(
+      /^no admin subscriber: every alarm \(the alarm topic this construct creates\) reach/,
+    );
+    expect(text(stack)).not.toContain('owner-unreachable');
+    // no alarms, no alarm topic: nothing to warn about
+    expect(warnings(build({ alarms: false }, (s) => ({ topic: new sns.Topic(s, 'Mine') })).stack)).toEqual(
+      [],
+    );
   });
 });
 
