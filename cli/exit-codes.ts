@@ -11,7 +11,8 @@ export const EXIT_CODE = {
   complete: 0,
   /**
    * A failure: an error, rejected input, or operations AWS refused (the message says which); for
-   * `sweep`, also failed writes, and a run aborted by them (summary status `aborted`).
+   * `sweep`, also failed writes, a run aborted by them (summary status `aborted`), and an operator run
+   * whose admin run summary the deployment's topic did not accept (unless 3 or 4 says more).
    */
   failure: 1,
   /** A usage error (bad flag, unreadable file, invalid config): nothing was done. */

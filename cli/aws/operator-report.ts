@@ -103,7 +103,9 @@ export async function reportOperatorSweep(
   ];
   let metricsFailure: string | undefined;
   try {
-    await putMetrics(clients.cloudWatch, deployment.metrics, values, new Date(summary.startedAt));
+    // Stamped now, not at the run's start: a long CLI run's AdminSummaryPublishFailed must fall in its alarm's last
+    // hour (one period; missing data ignored), or the alarm would never see it.
+    await putMetrics(clients.cloudWatch, deployment.metrics, values, new Date());
   } catch (error: unknown) {
     metricsFailure = errorText(error);
   }
@@ -139,13 +141,14 @@ export function unpublishedSummaryText(
   if (failure !== undefined && NOT_AUTHORIZED.test(failure.code)) {
     parts.push(
       `the topic accepts only the worker's roles and the stack's operatorPrincipalArns: add the role you run as ` +
-        `(${outcome.origin.by}) to operatorPrincipalArns and redeploy ` +
-        '(docs/deploy.md, "Operating a deployment from the CLI")',
+        `(${outcome.origin.by}) to operatorPrincipalArns and redeploy (for a topic the stack was given, to that ` +
+        'topic\'s own policy; docs/deploy.md, "Operating a deployment from the CLI")',
     );
   }
   parts.push(
     outcome.metricsFailure === undefined
-      ? `the ${SWEEP_METRIC.adminSummaryFailed} alarm tells the alarm topic; send the admins the summary printed above`
+      ? `${SWEEP_METRIC.adminSummaryFailed} = 1 was sent (its alarm notifies the alarm topic unless it is already in ` +
+          'alarm or the stack has no alarms); send the admins the summary printed above'
       : `the run metrics were not sent either, so no ${SWEEP_METRIC.adminSummaryFailed} alarm fires: send the admins the summary printed above`,
   );
   return parts.join('; ');

@@ -242,7 +242,13 @@ async function previewNotify(
     process.stdout.write(`${JSON.stringify({ dryRun: true, ...written, ...preview }, null, 2)}\n`);
     return;
   }
-  const appended = sink.kind === 'jsonl' ? ` Appended to ${terminalText(sink.path)}.` : '';
+  const path = sink.kind === 'jsonl' ? terminalText(sink.path) : undefined;
+  const appended =
+    path === undefined
+      ? ''
+      : preview.entries.length > 0
+        ? ` Appended to ${path}.`
+        : ` Nothing to append to ${path} (no message: the file is not created).`;
   const heading =
     `Notify dry run: nothing claimed, published or marked. ${preview.pendingItems} pending item(s), ` +
     `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}` +
@@ -299,7 +305,11 @@ function defineNotifyCommand(program: Command) {
         topicArnOption("SNS topic ARN (with --sink sns; default: the deployed stack's TopicArn output)"),
       )
       .addOption(snsEndpointOption())
-      .addOption(nowOption('the drain instant for relative dates (in AWS, not a local --endpoint: only with --dry-run)'))
+      .addOption(
+        nowOption(
+          'the drain instant for relative dates (in AWS, not a local --endpoint: only with --dry-run)',
+        ),
+      )
       .addOption(configOption("its ownerDelivery decides who is reachable; default: the deployed stack's"))
       .addOption(enforceOption('send for'))
       .option(

@@ -171,6 +171,26 @@ describe('operator CLI against DynamoDB Local', () => {
     expect(await exportTable(table)).toEqual(before);
   });
 
+  it('notify --dry-run --sink jsonl:PATH with nothing pending says so and creates no file', async () => {
+    const out = await tempFile('nothing.jsonl');
+
+    const text = await runCli([
+      'notify',
+      ...flags(),
+      '--now',
+      NOW_ISO,
+      '--dry-run',
+      '--sink',
+      `jsonl:${out}`,
+    ]);
+
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split('\n')[0]).toContain(
+      `Nothing to append to ${out} (no message: the file is not created).`,
+    );
+    await expect(readFile(out, 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
   it('notify --dry-run with an owner directory also renders the owner-unreachable report, and sends it after', async () => {
     const owners = await createTestDirectoryTable('operator-owners');
     try {

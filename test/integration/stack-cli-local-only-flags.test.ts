@@ -244,14 +244,15 @@ describe('an operator sweep whose admin run summary is not published (mocked AWS
   });
 
   it('SNS refuses the publish (AuthorizationErrorException): deletions made, exit 1, operatorPrincipalArns named', async () => {
-    sns.on(PublishBatchCommand).rejects(
-      Object.assign(
+    const later = NOW + 2 * 3_600_000;
+    sns.on(PublishBatchCommand).callsFake(() => {
+      // A long run: the summary is published (and refused) two hours after the run started.
+      vi.setSystemTime(later);
+      throw Object.assign(
         new Error(`User: ${CALLER} is not authorized to perform: SNS:Publish on resource: ${TOPIC}`),
-        {
-          name: 'AuthorizationErrorException',
-        },
-      ),
-    );
+        { name: 'AuthorizationErrorException' },
+      );
+    });
 
     const run = await cli(registerSweepCommand, ['sweep', ...stack]);
 
@@ -265,14 +266,18 @@ describe('an operator sweep whose admin run summary is not published (mocked AWS
       /the run's writes are made \(run \S+: 1 credential\(s\) deleted\) but the admins were NOT told/,
     );
     expect(run.stderr).toContain(
-      `add the role you run as (${CALLER}) to operatorPrincipalArns and redeploy (docs/deploy.md, "Operating a deployment from the CLI")`,
+      `add the role you run as (${CALLER}) to operatorPrincipalArns and redeploy (for a topic the stack was given, to that topic's own policy; docs/deploy.md, "Operating a deployment from the CLI")`,
     );
-    expect(run.stderr).toContain(`the ${SWEEP_METRIC.adminSummaryFailed} alarm tells the alarm topic`);
-    // The metric the alarm watches says 1.
+    expect(run.stderr).toContain(
+      `${SWEEP_METRIC.adminSummaryFailed} = 1 was sent (its alarm notifies the alarm topic unless it is already in alarm or the stack has no alarms)`,
+    );
+    // The metric the alarm watches says 1, stamped when it was sent (the alarm looks at the last hour), not at the run's start.
     const data = cloudWatch
       .commandCalls(PutMetricDataCommand)
       .flatMap((c) => c.args[0].input.MetricData ?? []);
-    expect(data.find((d) => d.MetricName === SWEEP_METRIC.adminSummaryFailed)?.Value).toBe(1);
+    const failed = data.find((d) => d.MetricName === SWEEP_METRIC.adminSummaryFailed);
+    expect(failed?.Value).toBe(1);
+    expect(failed?.Timestamp?.getTime()).toBe(later);
   });
 
   it('SNS and CloudWatch both refuse: exit 1, and it says the alarm cannot fire', async () => {
