@@ -184,6 +184,10 @@ function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
             ...hourly,
             label: 'bounced digests reported to the admins',
           }),
+          m(SES_EVENTS_METRIC.digestsUnreadable, {
+            ...hourly,
+            label: 'of which without their events (not read back)',
+          }),
         ],
         { width },
       ),

@@ -238,7 +238,9 @@ async function handleProblem(
   } catch (error: unknown) {
     failure = { error };
   }
-  if (problem.kind === 'bounce' && reportBounce !== undefined) {
+  // A bounce with none of the relay's tags is of mail the configuration set carried for something else: counted
+  // (bounces, unattributed), not reported as a lost digest.
+  if (problem.kind === 'bounce' && reportBounce !== undefined && carriesRelayTag(problem)) {
     try {
       const outcome = await reportBounce(bouncedEmailOf(problem, owner));
       if (outcome.status === 'duplicate') summary.reportsRepeated += 1;
@@ -251,6 +253,11 @@ async function handleProblem(
     }
   }
   if (failure !== undefined) throw failure.error;
+}
+
+/** Whether an email carried any of the relay's tags (owner, drain, part): it was a digest part the relay sent. */
+function carriesRelayTag(problem: AddressProblem): boolean {
+  return problem.userId !== undefined || problem.drainId !== undefined || problem.part !== undefined;
 }
 
 /**

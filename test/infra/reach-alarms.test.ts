@@ -163,6 +163,7 @@ describe('owner reach alarms (relay route)', () => {
         SES_EVENTS_METRIC.marked,
         SES_EVENTS_METRIC.optedOut,
         SES_EVENTS_METRIC.digestsReported,
+        SES_EVENTS_METRIC.digestsUnreadable,
       ]),
     );
   });

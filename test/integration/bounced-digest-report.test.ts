@@ -316,6 +316,18 @@ describe('a permanent bounce of a relay email', () => {
     expect(publishRequests()).toHaveLength(1);
   });
 
+  it('reports nothing for a bounce of mail without any relay tag (other mail through the configuration set): counted only', async () => {
+    const { email, sesMessageId } = await relayDigest();
+    const handler = sesEventsHandler();
+
+    const summary = await handler.invoke(
+      sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Permanent' }, {}),
+    );
+
+    expect(summary).toMatchObject({ bounces: 1, unattributed: 1, digestsReported: 0 });
+    expect(publishRequests()).toEqual([]);
+  });
+
   it('tells the admins what is known of an email without the drain and part tags, once', async () => {
     const { email, sesMessageId } = await relayDigest();
     // an email the relay sent before it tagged the drain and the part
