@@ -150,8 +150,15 @@ export class TableAccessError extends Error {
  * missing table (how to create it only for a local `--endpoint` table; against
  * AWS, where to find the deployed one), an unreachable database, a missing
  * region or credentials; other errors pass through unchanged.
+ *
+ * Only errors as the SDK or the network raise them are the table's: an error
+ * raised with a `cause` is this code base's own account of what failed and
+ * where (a failed listing of the topic's subscriptions names the topic and
+ * the items left pending), so it passes through unchanged too — its cause's
+ * network code or credentials message says nothing about the table.
  */
 export function describeTableError(error: unknown, options: TableOptions): unknown {
+  if (error instanceof Error && error.cause !== undefined) return error;
   const where = options.endpoint ? ` at ${options.endpoint}` : options.region ? ` in ${options.region}` : '';
   if (error instanceof ResourceNotFoundException) {
     const hint = options.endpoint

@@ -99,12 +99,38 @@ export function normalizeEmail(email: string): string {
 }
 
 /**
+ * Characters SNS's attribute-based filter policies need "double escaped", or
+ * the policy "will not match the attributes of a published message, and the
+ * notification will not be delivered" (AWS, "Filter policy constraints in
+ * Amazon SNS"): the double quote and the backslash. What that escaping is
+ * exactly cannot be checked without SNS, so the reconciler does not subscribe
+ * an owner whose `userId` holds one (`SubscriptionConflict` `unfilterable-id`,
+ * `subscription-plan.ts`): a subscription SNS reports confirmed whose filter
+ * never matches would drop every digest while the owner counts as reachable.
+ * For the same reason {@link reachabilityOf} never judges such an owner
+ * reachable on `sns-email`, whatever state is recorded.
+ */
+const FILTER_UNSAFE_CHARACTER = /["\\]/;
+
+/** Whether `userId` holds a character an SNS filter policy cannot be trusted to match (`"` or `\`). */
+export function hasFilterUnsafeCharacter(userId: string): boolean {
+  return FILTER_UNSAFE_CHARACTER.test(userId);
+}
+
+/**
  * Whether an owner's digest reaches a person on `route`: the owner is in the
  * directory, `active`, has an email, has not unsubscribed, and the route can
- * deliver to it (`sns-email`: a confirmed subscription; `relay`: the address
- * is not bouncing). The first reason that applies is reported, in the order
- * of {@link UNREACHABLE_REASONS} (`subscription-pending`, `unsubscribed` and
- * `no-subscription` exclude each other).
+ * deliver to it (`sns-email`: a confirmed subscription whose filter policy can
+ * match their `userId`; `relay`: the address is not bouncing). The first
+ * reason that applies is reported, in the order of {@link UNREACHABLE_REASONS}
+ * (`subscription-pending`, `unsubscribed` and `no-subscription` exclude each
+ * other).
+ *
+ * On `sns-email`, an owner whose `userId` SNS cannot filter on
+ * ({@link hasFilterUnsafeCharacter}) is `no-subscription` even when recorded
+ * `confirmed` or `pending` (subscribed before the reconciler refused such ids):
+ * no subscription of theirs can match a digest, and the reconciler removes it
+ * on its next run (`unfilterable-id`). Their events go to the admins' report.
  *
  * `unsubscribed` (the unsubscribe link of an SNS email, or an opt-out an
  * operator recorded with `pc-hygiene owners unsubscribe`) holds
@@ -125,6 +151,7 @@ export function reachabilityOf(owner: OwnerRecord | undefined, route: OwnerDeliv
   if (route === 'relay') {
     return owner.bouncingSince === undefined ? { reachable: true } : { reachable: false, reason: 'bouncing' };
   }
+  if (hasFilterUnsafeCharacter(owner.userId)) return { reachable: false, reason: 'no-subscription' };
   if (owner.subscription === 'confirmed') return { reachable: true };
   if (owner.subscription === 'pending') return { reachable: false, reason: 'subscription-pending' };
   return { reachable: false, reason: 'no-subscription' };

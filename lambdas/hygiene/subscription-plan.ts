@@ -26,6 +26,7 @@
  */
 import { collate } from './collate';
 import {
+  hasFilterUnsafeCharacter,
   normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
@@ -150,23 +151,6 @@ export interface SubscriptionPlanInput {
   readonly route: OwnerDeliveryRoute;
   /** Record the run's new opt-outs even past the mass-unsubscribe guard (an operator's one-run override). */
   readonly allowMassUnsubscribe?: boolean;
-}
-
-/**
- * Characters SNS's attribute-based filter policies need "double escaped", or
- * the policy "will not match the attributes of a published message, and the
- * notification will not be delivered" (AWS, "Filter policy constraints in
- * Amazon SNS"): the double quote and the backslash. What that escaping is
- * exactly cannot be checked without SNS, so the reconciler does not subscribe
- * an owner whose `userId` holds one ({@link SubscriptionConflict}
- * `unfilterable-id`): a subscription SNS reports confirmed whose filter never
- * matches would drop every digest while the owner counts as reachable.
- */
-const FILTER_UNSAFE_CHARACTER = /["\\]/;
-
-/** Whether `userId` holds a character an SNS filter policy cannot be trusted to match (`"` or `\`). */
-export function hasFilterUnsafeCharacter(userId: string): boolean {
-  return FILTER_UNSAFE_CHARACTER.test(userId);
 }
 
 /** The filter policy of an owner's subscription: that owner's digests only. */

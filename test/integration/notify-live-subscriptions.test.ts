@@ -9,7 +9,9 @@
  * file without a topic (recorded states, said so), and `notify --dry-run`,
  * whose verdicts must equal the drain's.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
@@ -31,7 +33,7 @@ import { ownedCredential } from '../support/owned-credential';
 import { directoryFlags, runCli, tableFlags } from '../support/run-cli';
 import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
-import { useTestTable } from '../support/test-table';
+import { type TestTable, useTestTable } from '../support/test-table';
 import type { ReceivedMessage } from './fake-sns-server';
 import { upsertNewOwners, useSnsPublisher } from './support/sns-wire';
 
@@ -47,6 +49,14 @@ const documentOf = <T>(m: ReceivedMessage): T => JSON.parse(JSON.parse(m.message
 const entryDocument = <T>(e: PublishEntry): T => JSON.parse(JSON.parse(e.Message).sqs) as T;
 const ownersOf = (report: UnreachableReportDocument) =>
   report.owners.map((o) => ({ userId: o.userId, reason: o.reason, events: o.events.length }));
+
+/** Every item of a test table, in a stable order: a before/after picture of what was written. */
+async function itemsOf(t: TestTable): Promise<string[]> {
+  const { Items = [] } = await t.client.send(
+    new ScanCommand({ TableName: t.tableName, ConsistentRead: true }),
+  );
+  return Items.map((item) => JSON.stringify(item)).sort();
+}
 
 describe('the sns-email drain checks the topic’s live subscriptions', () => {
   const table = useTestTable('notify-live-subs', 'each');
@@ -275,6 +285,48 @@ describe('the sns-email drain checks the topic’s live subscriptions', () => {
     // Nothing left pending after the drain: an empty drain has nothing to judge.
     expect(JSON.parse(json.stdout)).toMatchObject({ pendingItems: 0, subscriptionCheck: 'not-applicable' });
     expect(wire.sns.callCount('ListSubscriptionsByTopic')).toBe(listed);
+  });
+
+  it('notify tells a failed listing as itself, not as an unreachable DynamoDB, and writes nothing', async () => {
+    await seed();
+    const snapshot = async () => [await itemsOf(table), await itemsOf(owners)];
+    const before = await snapshot();
+    const out = join(dir(), 'listing-failed.jsonl');
+    // Nothing listens on port 9 (discard): SNS cannot be reached, DynamoDB Local can.
+    const flags = [
+      ...tableFlags(table),
+      ...directoryFlags(owners),
+      '--now',
+      iso(0),
+      '--topic-arn',
+      TOPIC,
+      '--sns-endpoint',
+      'http://127.0.0.1:9',
+    ];
+
+    const dry = await runCli(['notify', ...flags, '--dry-run']);
+    const run = await runCli(['notify', ...flags, '--sink', `jsonl:${out}`]);
+
+    for (const { code, stderr } of [dry, run]) {
+      expect(code, stderr).toBe(1);
+      expect(stderr).toContain(`pc-hygiene: listing the subscriptions of ${TOPIC} failed (`);
+      expect(stderr).toContain('ECONNREFUSED 127.0.0.1:9');
+      expect(stderr).toContain('nothing was published, the 3 pending item(s) stay pending');
+      expect(stderr).not.toContain('DynamoDB');
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('notify still tells an unreachable DynamoDB as the table’s error', async () => {
+    const dead = 'http://127.0.0.1:9';
+    const flags = ['--table', table.tableName, '--directory-table', owners.tableName, '--endpoint', dead];
+    const sns = ['--topic-arn', TOPIC, '--sns-endpoint', wire.sns.endpoint, '--now', iso(0)];
+
+    const dry = await runCli(['notify', ...flags, ...sns, '--dry-run']);
+
+    expect(dry.code, dry.stderr).toBe(1);
+    expect(dry.stderr).toBe(`pc-hygiene: cannot reach DynamoDB at ${dead} (ECONNREFUSED): is it running?\n`);
   });
 
   it('notify --dry-run lists the topic too: its verdicts equal the drain’s', async () => {

@@ -16,6 +16,7 @@ import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import type { TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { requireInstant } from '../../lambdas/hygiene/time';
+import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
 import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
 
@@ -173,6 +174,40 @@ describe('runNotifier with the topic’s subscriptions', () => {
     expect(publisher.calls).toEqual([]);
     expect(outbox.lease).toBeUndefined();
     expect(outbox.pendingEvents()).toHaveLength(owners.length);
+  });
+
+  it('reports an owner recorded confirmed and listed whose id SNS cannot filter on, as no-subscription', async () => {
+    // Subscribed before the reconciler refused such ids: SNS lists the subscription confirmed, but its filter
+    // policy never matches, so a digest "published" to them would reach nobody.
+    const jdoe = 'CORP\\jdoe';
+    const directory = new InMemoryOwnerDirectory([
+      { ...reachableOwner(jdoe), subscriptionArn: `${TOPIC}:jdoe` },
+      { ...reachableOwner('bob'), subscriptionArn: `${TOPIC}:bob` },
+    ]);
+    const outbox = new InMemoryOutbox();
+    for (const userId of [jdoe, 'bob']) {
+      const event = outboxEvent({ credentialId: `${userId}-pc`, userId });
+      outbox.append(event.credentialId, [event]);
+    }
+    const listing = new FakeListing([
+      email(`${jdoe}@example.com`, `${TOPIC}:jdoe`),
+      email('bob@example.com', `${TOPIC}:bob`),
+    ]);
+    const publisher = new RecordingPublisher();
+
+    const summary = await runNotifier(
+      { outbox, publisher, clock: () => NOW, directory, topicSubscriptions: listing },
+      { ownerDelivery: 'sns-email' },
+    );
+
+    expect(summary).toMatchObject({ subscriptionCheck: 'listed', unreachableOwners: 1, reportParts: 1 });
+    expect(summary.unreachableReasons['no-subscription']).toBe(1);
+    const reported = publisher.delivered
+      .filter((e) => e.MessageAttributes.audience?.StringValue === 'admin')
+      .flatMap((e) => (JSON.parse(JSON.parse(e.Message).sqs) as UnreachableReportDocument).owners)
+      .map((o) => [o.userId, o.reason, o.events.length]);
+    expect(reported).toEqual([[jdoe, 'no-subscription', 1]]);
+    expect(outbox.pendingEvents()).toEqual([]);
   });
 
   it('without a topic judges on the recorded states and says so', async () => {

@@ -107,6 +107,40 @@ describe('reachabilityOf on the relay route', () => {
   );
 });
 
+describe('reachabilityOf and ids SNS cannot filter on', () => {
+  // Recorded confirmed by a reconciler older than the `unfilterable-id` refusal: the subscription is listed,
+  // but its filter policy never matches a digest, so SNS drops every one of them.
+  it.each(['CORP\\jdoe', 'a"b'])(
+    'judges %s no-subscription on sns-email, whatever state is recorded',
+    (userId) => {
+      const owner: OwnerRecord = {
+        ...reachableOwner(userId),
+        subscriptionArn: `arn:aws:sns:x:1:t:${userId}`,
+      };
+
+      for (const subscription of ['confirmed', 'pending', 'none'] as const) {
+        expect(reachabilityOf({ ...owner, subscription }, 'sns-email')).toEqual({
+          reachable: false,
+          reason: 'no-subscription',
+        });
+      }
+      // The owner's own "stop" is still told as such.
+      expect(reachabilityOf({ ...owner, subscription: 'unsubscribed' }, 'sns-email')).toEqual({
+        reachable: false,
+        reason: 'unsubscribed',
+      });
+    },
+  );
+
+  it.each(['CORP\\jdoe', 'a"b'])('keeps %s reachable on relay, which filters on nothing', (userId) => {
+    expect(reachabilityOf(reachableOwner(userId), 'relay')).toEqual({ reachable: true });
+  });
+
+  it('keeps an id without those characters reachable on sns-email when confirmed', () => {
+    expect(reachabilityOf(reachableOwner("CORP/jdoe'x"), 'sns-email')).toEqual({ reachable: true });
+  });
+});
+
 describe('runNotifier without an owner directory', () => {
   it('publishes digests exactly as before, sends no report, and says reach is unverified', async () => {
     const { outbox, publisher, drain } = setup();

@@ -1,0 +1,45 @@
+/**
+ * `describeTableError` rewords only the table's own errors (an unreachable
+ * database, missing credentials, as the SDK raises them): an error the code
+ * base raised with a `cause` — a failed listing of the topic's subscriptions
+ * — already says what failed and where, and reaches the operator as itself.
+ */
+import { describe, expect, it } from 'vitest';
+import { AwsSetupError } from '../../cli/options/aws-setup-errors';
+import { describeTableError, TableAccessError } from '../../cli/options/table-options';
+import { SubscriptionListingError } from '../../lambdas/hygiene/notifier';
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
+const TABLE = { table: 'T1', endpoint: 'http://127.0.0.1:8000' };
+
+const refused = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED', syscall: 'connect' });
+const noCredentials = () =>
+  Object.assign(new Error('Could not load credentials from any providers'), {
+    name: 'CredentialsProviderError',
+  });
+
+describe('describeTableError', () => {
+  it('rewords the SDK’s unreachable database and missing credentials as the table’s', () => {
+    const unreachable = describeTableError(refused(), TABLE);
+    expect(unreachable).toBeInstanceOf(TableAccessError);
+    expect((unreachable as Error).message).toBe(
+      'cannot reach DynamoDB at http://127.0.0.1:8000 (ECONNREFUSED): is it running?',
+    );
+    const setup = describeTableError(noCredentials(), TABLE);
+    expect(setup).toBeInstanceOf(AwsSetupError);
+    expect((setup as Error).message).toMatch(/^no AWS credentials for table T1: /);
+  });
+
+  it.each([
+    ['an unreachable SNS endpoint', refused],
+    ['missing credentials', noCredentials],
+  ])('leaves a failed subscription listing caused by %s as it is: it names the topic', (_, cause) => {
+    const listing = new SubscriptionListingError(TOPIC, 3, cause());
+
+    expect(describeTableError(listing, TABLE)).toBe(listing);
+    expect(listing.message).toMatch(
+      new RegExp(`^listing the subscriptions of ${TOPIC} failed .*the 3 pending item\\(s\\) stay pending`),
+    );
+  });
+});
