@@ -256,8 +256,9 @@ async function judgeSnapshot(
 /**
  * Attempts at writing one owner: a write refused because the owner changed
  * since the plan read them (created meanwhile, or their address changed, or
- * for a move or merged opt-outs their subscription state changed or another
- * import wrote them) is planned again from a fresh read, this often in all.
+ * for a move or merged opt-outs their subscription state changed, another
+ * import wrote them, or their remembered opt-outs gained an address) is
+ * planned again from a fresh read, this often in all.
  */
 export const MAX_WRITE_ATTEMPTS = 3;
 
@@ -267,8 +268,8 @@ export class OwnersChangedMeanwhileError extends Error {
   constructor(readonly userIds: readonly string[]) {
     super(
       `${userIds.length} owner(s) changed while the import wrote them (created by another import, their address ` +
-        "changed, or, for a move or an export line's opt-outs to merge, their subscription state changed or " +
-        `another import wrote them), ${MAX_WRITE_ATTEMPTS} times in a row: ${userIds.slice(0, 10).join(', ')}` +
+        "changed, or, for a move or an export line's opt-outs to merge, their subscription state changed, " +
+        `another import wrote them or their remembered opt-outs gained an address), ${MAX_WRITE_ATTEMPTS} times in a row: ${userIds.slice(0, 10).join(', ')}` +
         `${userIds.length > 10 ? ', ...' : ''}; nothing written for them, no owner marked departed (--sync) and the snapshot not recorded: run the import again`,
     );
   }

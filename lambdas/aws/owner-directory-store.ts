@@ -38,10 +38,11 @@ import {
   isReservedId,
   OWNER_ATTR,
 } from '../hygiene/data-contract';
-import { isAddressDigest } from '../hygiene/opted-out-address';
+import { isAddressDigest, optedOutAddressDigest } from '../hygiene/opted-out-address';
 import {
   type DepartedOwners,
   type DirectoryFreshness,
+  type OwnerBounceRecorder,
   type OwnerDirectory,
   type OwnerRecord,
   type OwnerSubscriptionRegistry,
@@ -50,7 +51,7 @@ import {
   SUBSCRIPTION_STATES,
   type SubscriptionState,
 } from '../hygiene/owner-directory';
-import type { OwnerUpsert } from '../hygiene/owner-import';
+import type { ExistingOwnerUpsert, OwnerUpsert } from '../hygiene/owner-import';
 import type { AddressMove, KeptOptOuts } from '../hygiene/owner-import-opt-outs';
 import type { ImportedOwner } from '../hygiene/owner-import-rows';
 import { TaskPool } from '../hygiene/task-pool';
@@ -273,8 +274,9 @@ export interface UpsertOutcome {
   readonly written: number;
   /**
    * Upserts not written: the owner is no longer as planned ({@link asPlannedCondition}: created meanwhile, or
-   * their address changed, or for a write of the route state — a move, opt-outs merged — their state changed or
-   * another import wrote them, `updatedAt`). Re-plan them from a fresh read.
+   * their address changed, or for a write of the route state — a move, opt-outs merged — their state changed,
+   * another import wrote them, `updatedAt`, or their remembered opt-outs gained an address). Re-plan them from a
+   * fresh read.
    */
   readonly refused: readonly OwnerUpsert[];
 }
@@ -392,9 +394,16 @@ function keptOptOutParts(kept: KeptOptOuts | undefined): UpdateParts {
  * owner-import.ts). A write that changes only stated fields keeps the route
  * state, so a state recorded meanwhile for the same address is not part of
  * it; nor are `name` and `status` (see {@link ExistingOwnerUpsert.read} for
- * why).
+ * why). A write of the remembered set whole is also conditional on the set
+ * exactly as stored just before it (`storedOptOuts`, read by
+ * {@link DynamoOwnerDirectory.upsertOwners} and checked against the plan:
+ * {@link plannedFromStored}): an SES complaint may add a digest without
+ * touching the rest ({@link DynamoOwnerDirectory.rememberOptedOutAddresses}).
  */
-function asPlannedCondition(upsert: OwnerUpsert): UpdateParts & { readonly condition: string } {
+function asPlannedCondition(
+  upsert: OwnerUpsert,
+  storedOptOuts?: StoredOptOuts,
+): UpdateParts & { readonly condition: string } {
   const parts = updateParts();
   parts.names['#userId'] = OWNER_ATTR.userId;
   if (!upsert.existed) return { ...parts, condition: 'attribute_not_exists(#userId)' };
@@ -409,6 +418,10 @@ function asPlannedCondition(upsert: OwnerUpsert): UpdateParts & { readonly condi
       textStillAsRead('#updatedAt', ':readUpdatedAt', read.updatedAt),
     );
   }
+  if (storedOptOuts !== undefined) {
+    parts.names['#optedOut'] = OWNER_ATTR.optedOutAddresses;
+    held.push(optOutsStillAsStored(storedOptOuts));
+  }
   for (const { values } of held) Object.assign(parts.values, values);
   return {
     ...parts,
@@ -416,8 +429,67 @@ function asPlannedCondition(upsert: OwnerUpsert): UpdateParts & { readonly condi
   };
 }
 
+/** The stored {@link OWNER_ATTR.optedOutAddresses} exactly as read, of any type (`value` undefined: none stored). */
+interface StoredOptOuts {
+  readonly value: unknown;
+}
+
+/**
+ * Whether an import's upsert writes {@link OWNER_ATTR.optedOutAddresses} whole: a move
+ * ({@link routeResetParts}), or a line's opt-outs merged into an existing owner ({@link keptOptOutParts}).
+ */
+function writesOptOutsWhole(upsert: OwnerUpsert): upsert is ExistingOwnerUpsert {
+  return upsert.existed && (upsert.resetRoute ? upsert.move !== undefined : upsert.keptOptOuts !== undefined);
+}
+
+/**
+ * Whether the digests stored now (`stored`) can be the set a whole-set write
+ * was planned from. The plan carries the set it writes, not the one it read,
+ * so this checks what the plan's rules imply of the set it read
+ * (owner-import-opt-outs.ts): a merge keeps every digest it read (a union);
+ * a move keeps every one but the old address's, and records `unsubscribed`
+ * whenever the set it read holds the new address's (`AddressMove.state`).
+ * Only imports take digests out, and they are ordered by the `updatedAt`
+ * condition ({@link asPlannedCondition}), so a set that fails this gained a
+ * digest since the plan read it (an SES complaint about an address the owner
+ * had moved away from, {@link DynamoOwnerDirectory.rememberOptedOutAddresses}):
+ * written whole, the write would erase that opt-out or decide the new
+ * address's state without it. A digest gained that the write keeps anyway
+ * changes nothing the plan decided.
+ */
+function plannedFromStored(upsert: ExistingOwnerUpsert, stored: readonly string[]): boolean {
+  const { move } = upsert;
+  const written = upsert.resetRoute ? move?.optedOutAddresses : upsert.keptOptOuts?.optedOutAddresses;
+  const kept = new Set(written);
+  if (upsert.resetRoute && upsert.read.email !== undefined)
+    kept.add(optedOutAddressDigest(upsert.read.email));
+  if (!stored.every((digest) => kept.has(digest))) return false;
+  const to = upsert.owner.email;
+  return !(
+    upsert.resetRoute &&
+    move?.state === undefined &&
+    to !== undefined &&
+    stored.includes(optedOutAddressDigest(to))
+  );
+}
+
+/**
+ * The condition that {@link OWNER_ATTR.optedOutAddresses} is still exactly as
+ * stored when read (`held`; missing: still missing). Of any type: a damaged
+ * value is put back through {@link asStored} (a stored NULL, which `=` cannot
+ * match, by its type), so the write that replaces it is not refused forever.
+ */
+function optOutsStillAsStored(held: StoredOptOuts): { condition: string; values: Record<string, unknown> } {
+  if (held.value === undefined) return { condition: 'attribute_not_exists(#optedOut)', values: {} };
+  if (held.value === null)
+    return { condition: 'attribute_type(#optedOut, :null)', values: { ':null': 'NULL' } };
+  return { condition: '#optedOut = :storedOptedOut', values: { ':storedOptedOut': asStored(held.value) } };
+}
+
 /** The owner directory table, read and written through the document client. */
-export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, OwnerSubscriptionRegistry {
+export class DynamoOwnerDirectory
+  implements OwnerDirectory, DepartedOwners, OwnerSubscriptionRegistry, OwnerBounceRecorder
+{
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
@@ -550,13 +622,16 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
    * Every upsert is written only while the owner is still as it was planned
    * from ({@link asPlannedCondition}: a new owner still absent; an existing
    * one still at the address read, and for a move or merged opt-outs in the
-   * state and with the `updatedAt` read);
+   * state and with the `updatedAt` read, and with the remembered set as
+   * stored, read just before the write and checked against the plan:
+   * {@link plannedFromStored});
    * otherwise it is returned in `refused`, for the import to read the owner
    * again and re-plan. So an owner another import
    * moved meanwhile is never written back to the old address with the new
    * one's route state, a new owner is never merged into one created
-   * meanwhile, and an opt-out recorded meanwhile at the old address is
-   * remembered, not cleared.
+   * meanwhile, and an opt-out recorded meanwhile at the old address, or
+   * remembered meanwhile for another (an SES complaint), is remembered, not
+   * cleared.
    */
   async upsertOwners(
     upserts: readonly OwnerUpsert[],
@@ -580,10 +655,20 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
     return { written, refused };
   }
 
-  /** One upsert; false when its condition failed (nothing written: the owner is no longer as planned). */
+  /**
+   * One upsert; false when the owner is no longer as planned (nothing written): its condition failed, or, for
+   * a write of the remembered set whole, the owner is gone or the set stored now is not one it was planned from
+   * ({@link plannedFromStored}; the set read here is then part of the condition).
+   */
   private async upsert(upsert: OwnerUpsert, now: string): Promise<boolean> {
+    let storedOptOuts: StoredOptOuts | undefined;
+    if (writesOptOutsWhole(upsert)) {
+      storedOptOuts = await this.storedOptOuts(upsert.owner.userId);
+      if (storedOptOuts === undefined) return false;
+      if (!plannedFromStored(upsert, digestsOf(storedOptOuts.value) ?? [])) return false;
+    }
     try {
-      await this.client.send(new UpdateCommand(this.upsertRequest(upsert, now)));
+      await this.client.send(new UpdateCommand(this.upsertRequest(upsert, now, storedOptOuts)));
       return true;
     } catch (error: unknown) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -591,7 +676,21 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
     }
   }
 
-  private upsertRequest(upsert: OwnerUpsert, now: string) {
+  /** An owner's stored {@link OWNER_ATTR.optedOutAddresses} exactly as stored (a consistent read); `undefined`: no such owner. */
+  private async storedOptOuts(userId: string): Promise<StoredOptOuts | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [OWNER_ATTR.userId]: userId },
+        ConsistentRead: true,
+        ProjectionExpression: '#userId, #optedOut',
+        ExpressionAttributeNames: { '#userId': OWNER_ATTR.userId, '#optedOut': OWNER_ATTR.optedOutAddresses },
+      }),
+    );
+    return out.Item === undefined ? undefined : { value: out.Item[OWNER_ATTR.optedOutAddresses] };
+  }
+
+  private upsertRequest(upsert: OwnerUpsert, now: string, storedOptOuts?: StoredOptOuts) {
     const { owner } = upsert;
     const parts = updateParts();
     parts.set.push(`${STATUS} = :status`, '#updatedAt = :now');
@@ -608,7 +707,7 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
     }
     if (upsert.existed && upsert.resetRoute) mergeParts(parts, routeResetParts(upsert.move));
     else mergeParts(parts, keptOptOutParts(upsert.keptOptOuts));
-    const planned = asPlannedCondition(upsert);
+    const planned = asPlannedCondition(upsert, storedOptOuts);
     mergeParts(parts, planned);
     return {
       TableName: this.tableName,
@@ -787,6 +886,50 @@ export class DynamoOwnerDirectory implements OwnerDirectory, DepartedOwners, Own
       names: { ...parts.names, '#email': OWNER_ATTR.email },
       values: { ...parts.values, ':email': email },
     });
+  }
+
+  /**
+   * Remembers opt-outs at addresses an owner no longer holds (an SES
+   * complaint about an email the relay sent to an address an import moved
+   * the owner away from): adds `digests` to {@link OWNER_ATTR.optedOutAddresses}
+   * with one conditional `UpdateItem` (`ADD` to the String Set, so nothing
+   * else of the set or the owner is written), only while the owner exists
+   * and their address is still `email` in exactly this spelling (`undefined`:
+   * none, matched as {@link readsAsAbsent} matches a damaged one). An
+   * import that writes the set whole meanwhile is conditional on the set as
+   * stored ({@link asPlannedCondition}), so it is refused and re-planned
+   * instead of erasing the digests.
+   *
+   * A stored value that is not a String Set reads as absent (`digestsOf`),
+   * and `ADD` of a String Set to it would fail on every retry: it is then
+   * replaced by `digests`, as the import replaces it, with the same
+   * condition on the owner and their address.
+   * @returns false when the owner is absent or their address has changed (nothing written)
+   * @throws {RangeError} when `digests` is empty (DynamoDB holds no empty set)
+   */
+  async rememberOptedOutAddresses(
+    userId: string,
+    email: string | undefined,
+    digests: readonly string[],
+  ): Promise<boolean> {
+    if (digests.length === 0)
+      throw new RangeError(`owner ${JSON.stringify(userId)}: no address digests to remember`);
+    const address = textStillAsRead('#email', ':email', email);
+    const parts = {
+      names: { '#optedOut': OWNER_ATTR.optedOutAddresses, '#email': OWNER_ATTR.email },
+      values: { ':digests': new Set(digests), ':stringSet': 'SS', ...address.values },
+    };
+    const added = await this.conditionalUpdate(userId, 'ADD #optedOut :digests', {
+      ...parts,
+      condition: `${address.condition} AND (attribute_not_exists(#optedOut) OR attribute_type(#optedOut, :stringSet))`,
+    });
+    return (
+      added ||
+      this.conditionalUpdate(userId, 'SET #optedOut = :digests', {
+        ...parts,
+        condition: `${address.condition} AND attribute_exists(#optedOut) AND NOT attribute_type(#optedOut, :stringSet)`,
+      })
+    );
   }
 
   private async conditionalUpdate(

@@ -148,11 +148,15 @@ export const SES_EVENTS_METRIC = {
   complaints: 'EmailComplaints',
   /** Owners newly or again marked bouncing in the directory by a permanent bounce. */
   marked: 'OwnersMarkedBouncing',
-  /** Owners recorded `unsubscribed` in the directory by a complaint (the person marked the notice as spam). */
+  /**
+   * Complaints (the person marked the notice as spam) the directory kept as the owner's opt-out: recorded
+   * `unsubscribed` at the address the relay sent to, or, when an import has moved the owner away from it since
+   * the send, that address remembered in their `optedOutAddresses` (summary `optedOut` + `optOutsRemembered`).
+   */
   optedOut: 'OwnersOptedOutByComplaint',
   /**
-   * Bounces and complaints that name no owner the directory holds with that address (untagged, or the address
-   * changed): nothing recorded.
+   * Bounces and complaints that name no owner in the directory (untagged, or absent), bounces for an address
+   * the owner no longer holds, and complaints naming no address: nothing recorded.
    */
   unattributed: 'UnattributedEmailBounces',
   /**

@@ -4,7 +4,8 @@
  * owner's address `bouncing` in the directory and reports the bounced digest
  * part's events to the admins (an `owner-unreachable` report on the
  * notification topic, once: the relay ledger records it), and a complaint
- * records the owner `unsubscribed` at that address (their opt-out). Thin:
+ * records the owner `unsubscribed` at that address (their opt-out), or
+ * remembers the address when an import has moved them away since. Thin:
  * build the directory, ledger and publisher once per cold start, call
  * `recordAddressProblems`, emit `EmailBounces` (the bounce alarm's metric) and
  * friends, log the summary. A report the topic refused fails the invocation
@@ -40,7 +41,8 @@ function addMetrics(deps: SesEventsHandlerDeps, summary: AddressProblemSummary):
     [SES_EVENTS_METRIC.bounces, summary.bounces],
     [SES_EVENTS_METRIC.complaints, summary.complaints],
     [SES_EVENTS_METRIC.marked, summary.marked],
-    [SES_EVENTS_METRIC.optedOut, summary.optedOut],
+    // Both kinds of complaint the directory kept: recorded at the address, or remembered for one moved away from.
+    [SES_EVENTS_METRIC.optedOut, summary.optedOut + summary.optOutsRemembered],
     [SES_EVENTS_METRIC.unattributed, summary.unattributed],
     [SES_EVENTS_METRIC.digestsReported, summary.digestsReported],
     [SES_EVENTS_METRIC.digestsUnreadable, summary.digestsUnreadable],

@@ -63,8 +63,9 @@ export interface OwnerRecord {
    * The addresses the owner opted out at and then moved away from, as
    * `optedOutAddressDigest`s (SHA-256 hex of the normalised address, sorted;
    * `opted-out-address.ts`), so an import that moves them back to one records
-   * `unsubscribed` again (docs/data-model.md, "Owner directory"). Written by
-   * the import only; absent when empty.
+   * `unsubscribed` again (docs/data-model.md, "Owner directory"). Written
+   * whole by the import, and added to by the SES events function (a complaint
+   * about an address the owner had moved away from); absent when empty.
    */
   readonly optedOutAddresses?: readonly string[];
   /** When this record was last written by an import (canonical UTC). */
@@ -320,11 +321,14 @@ export interface SweepOwnerDirectory extends DepartedOwners, Pick<OwnerDirectory
 
 /**
  * What the SES bounce and complaint handler writes to the directory (route
- * `relay`), each only while the directory still holds the address the relay
- * sent to: a permanent bounce marks the address bouncing (a fact about the
- * address, until the directory is updated), and a complaint records the
- * owner `unsubscribed` at it (the person's own "stop", remembered for that
- * address like any opt-out; docs/notifications.md, "Email relay").
+ * `relay`), each conditional on the owner's address as the handler read it:
+ * while the directory still holds the address the relay sent to, a permanent
+ * bounce marks the address bouncing (a fact about the address, until the
+ * directory is updated) and a complaint records the owner `unsubscribed` at
+ * it (the person's own "stop", remembered for that address like any
+ * opt-out); once an import has moved the owner away from it, a complaint is
+ * remembered for that address only ({@link OwnerBounceRecorder.rememberOptedOutAddresses};
+ * docs/notifications.md, "Email relay").
  */
 export interface OwnerBounceRecorder {
   /**
@@ -344,6 +348,24 @@ export interface OwnerBounceRecorder {
    * @returns false when the owner is absent or their address has changed (nothing written)
    */
   recordComplaint(userId: string, email: string): Promise<boolean>;
+  /**
+   * Remembers opt-outs at addresses `userId` no longer holds (an SES
+   * complaint about an email the relay sent to an address an import has
+   * since moved them away from): adds `digests` (`optedOutAddressDigest`s)
+   * to {@link OwnerRecord.optedOutAddresses}, as an import that moved them
+   * away after the complaint would have, so one that moves them back
+   * records `unsubscribed` again. Only while the directory still holds
+   * `email` for them, in exactly this spelling (`undefined`: they have no
+   * address). Nothing else is written: not the state (it belongs to the
+   * current address), nor `updatedAt`.
+   * @param digests not empty
+   * @returns false when the owner is absent or their address has changed (nothing written)
+   */
+  rememberOptedOutAddresses(
+    userId: string,
+    email: string | undefined,
+    digests: readonly string[],
+  ): Promise<boolean>;
 }
 
 /**

@@ -79,8 +79,10 @@ export interface AddressMove {
    * ({@link ImportedOwner.optOuts}: its digests, and its address's when it
    * says `unsubscribed`). Written whole rather than by
    * `ADD`/`DELETE`, so a damaged stored value (read as absent) is replaced,
-   * not a move refused forever; the import is its only writer, and the
-   * write's condition on `ExistingOwnerUpsert.read` (owner-import.ts) orders two imports.
+   * not a move refused forever; the write's condition on
+   * `ExistingOwnerUpsert.read` (owner-import.ts) orders two imports, and the
+   * store's on the set as stored keeps a digest an SES complaint added meanwhile
+   * (the only other writer, which only adds).
    */
   readonly optedOutAddresses: readonly string[];
 }

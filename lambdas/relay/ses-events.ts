@@ -26,6 +26,16 @@
  * and bounces and complaints are rare: one consistent read each costs
  * nothing.
  *
+ * A complaint can arrive hours after the send, after an import (a wrong
+ * export) moved the owner to another address. It is still the person's stop
+ * at the address the relay sent to, so it is remembered for that address
+ * (its digest added to `optedOutAddresses`, conditional on the address read
+ * as above), as the import would have remembered it had the complaint come
+ * first: an import that moves them back records `unsubscribed` again. Their
+ * current address is left as it is: they never complained there. A bounce
+ * for an address they no longer hold changes nothing (the address is not
+ * theirs any more).
+ *
  * A permanent bounce also means the notices that email carried reached no
  * one: each is handed to the bounced-digest reporter (`bounced-digest.ts`),
  * which gives the admins the part's events, once, with what the email's tags
@@ -34,6 +44,8 @@
  * the invocation after both were tried (Lambda retries it; both are
  * idempotent). Pure over the directory and reporter ports.
  */
+
+import { optedOutAddressDigest } from '../hygiene/opted-out-address';
 import {
   normalizeEmail,
   type OwnerBounceRecorder,
@@ -130,9 +142,17 @@ export interface AddressProblemSummary {
   readonly complaints: number;
   /** Owners marked bouncing (by a permanent bounce). */
   readonly marked: number;
-  /** Owners recorded unsubscribed by a complaint. */
+  /** Owners recorded unsubscribed by a complaint (at the address the relay sent to, still theirs). */
   readonly optedOut: number;
-  /** Problems nothing was recorded for (no owner tag, absent owner, or the address has changed since the send). */
+  /**
+   * Complaints about an address the owner no longer holds (an import moved them away since the send): the
+   * address remembered in their `optedOutAddresses`, so a move back records them `unsubscribed` again.
+   */
+  readonly optOutsRemembered: number;
+  /**
+   * Problems nothing was recorded for: no owner tag or an absent owner; a bounce for an address the owner no
+   * longer holds; a complaint naming no address.
+   */
   readonly unattributed: number;
   /** Messages that were not JSON (logged, skipped: SNS would only redeliver the same text). */
   readonly unreadable: number;
@@ -150,10 +170,10 @@ export type BouncedDigestReporter = (email: BouncedEmail) => Promise<BouncedDige
 /** What bounce attribution needs from the directory: the owner's current address, and the conditional writes. */
 export interface BounceDirectory extends OwnerBounceRecorder, Pick<OwnerDirectory, 'getMany'> {}
 
-/** Reads and conditional writes per problem before giving up on an address whose spelling keeps changing. */
+/** Reads and conditional writes per problem before giving up on an address that keeps changing. */
 const MARK_ATTEMPTS = 3;
 
-/** An owner's address changed spelling between every read and write: the invocation fails and is retried. */
+/** An owner's address changed between every read and write: the invocation fails and is retried. */
 export class BounceMarkContendedError extends Error {
   override readonly name = 'BounceMarkContendedError';
   constructor(
@@ -167,35 +187,62 @@ export class BounceMarkContendedError extends Error {
   }
 }
 
-/** The problem's conditional write on `email` (the exact spelling read): a bounce marks, a complaint opts out. */
-function recordAt(directory: BounceDirectory, problem: AddressProblem, userId: string, email: string) {
-  return problem.kind === 'complaint'
-    ? directory.recordComplaint(userId, email)
-    : directory.markBouncing(userId, email, problem.at);
+/**
+ * What the directory recorded of a problem: `recorded` at the owner's current
+ * address (a bounce: bouncing; a complaint: `unsubscribed`), `remembered` (a
+ * complaint about an address the owner has moved away from: its digest added
+ * to their `optedOutAddresses`), or `unattributed` (nothing).
+ */
+type Attribution = 'recorded' | 'remembered' | 'unattributed';
+
+/**
+ * The problem's conditional write for `userId`, whose address is `current` (the exact spelling read;
+ * `undefined`: none), and what it records; `undefined` when there is nothing to write (a bounce, or a
+ * complaint naming no address, for an address the owner does not hold).
+ */
+function writeFor(
+  directory: BounceDirectory,
+  problem: AddressProblem,
+  userId: string,
+  current: string | undefined,
+): { attribution: Attribution; write: () => Promise<boolean> } | undefined {
+  const sentTo = new Set(problem.sentTo.map(normalizeEmail));
+  if (current !== undefined && sentTo.has(normalizeEmail(current))) {
+    const write =
+      problem.kind === 'complaint'
+        ? () => directory.recordComplaint(userId, current)
+        : () => directory.markBouncing(userId, current, problem.at);
+    return { attribution: 'recorded', write };
+  }
+  if (problem.kind !== 'complaint' || sentTo.size === 0) return undefined;
+  const digests = [...new Set(problem.sentTo.map(optedOutAddressDigest))].sort();
+  return {
+    attribution: 'remembered',
+    write: () => directory.rememberOptedOutAddresses(userId, current, digests),
+  };
 }
 
 /**
- * Records the problem for its owner (a bounce: bouncing; a complaint:
- * `unsubscribed`) when the directory's current address is one the relay
- * sent to, compared normalised (see the file header).
- * @returns `recorded` false when there is no owner tag, the owner is absent or has no
- *   address, or the address is not one the relay sent to; `owner` as last read
- * @throws {BounceMarkContendedError} when the address changed spelling during every attempt
+ * Records the problem for its owner: at their current address when it is one
+ * the relay sent to, compared normalised (see the file header); a complaint
+ * about an address they no longer hold is remembered for that address.
+ * @returns `unattributed` when there is no owner tag or the owner is absent, or for a bounce (or a complaint
+ *   naming no address) when their address is not one the relay sent to; `owner` as last read
+ * @throws {BounceMarkContendedError} when the address changed during every attempt
  */
 async function recordForOwner(
   directory: BounceDirectory,
   problem: AddressProblem,
-): Promise<{ recorded: boolean; owner?: OwnerRecord }> {
+): Promise<{ attribution: Attribution; owner?: OwnerRecord }> {
   const { userId } = problem;
-  if (userId === undefined) return { recorded: false };
-  const sentTo = new Set(problem.sentTo.map(normalizeEmail));
+  if (userId === undefined) return { attribution: 'unattributed' };
   for (let attempt = 1; attempt <= MARK_ATTEMPTS; attempt++) {
     const owner = (await directory.getMany([userId])).get(userId);
-    const current = owner?.email;
-    if (current === undefined || !sentTo.has(normalizeEmail(current)))
-      return { recorded: false, ...(owner !== undefined && { owner }) };
+    if (owner === undefined) return { attribution: 'unattributed' };
+    const planned = writeFor(directory, problem, userId, owner.email);
+    if (planned === undefined) return { attribution: 'unattributed', owner };
     // Conditional on the exact spelling read: an import in between fails it, and the owner is read again.
-    if (await recordAt(directory, problem, userId, current)) return { recorded: true, owner };
+    if (await planned.write()) return { attribution: planned.attribution, owner };
   }
   throw new BounceMarkContendedError(userId, MARK_ATTEMPTS);
 }
@@ -232,7 +279,8 @@ async function handleProblem(
   try {
     const result = await recordForOwner(directory, problem);
     owner = result.owner;
-    if (!result.recorded) summary.unattributed += 1;
+    if (result.attribution === 'unattributed') summary.unattributed += 1;
+    else if (result.attribution === 'remembered') summary.optOutsRemembered += 1;
     else if (problem.kind === 'complaint') summary.optedOut += 1;
     else summary.marked += 1;
   } catch (error: unknown) {
@@ -262,8 +310,9 @@ function carriesRelayTag(problem: AddressProblem): boolean {
 
 /**
  * Marks the owners of permanent bounces bouncing, and records the owners of
- * complaints `unsubscribed`; with `reportBounce`, reports each permanent
- * bounce's digest part to the admins.
+ * complaints `unsubscribed` (or, moved away since the send, remembers the
+ * address they complained about); with `reportBounce`, reports each
+ * permanent bounce's digest part to the admins.
  * @param messages the SNS messages (SES event JSON)
  * @param now arrival instant, epoch ms
  * @throws what the directory or the reporter throws, and {@link BounceMarkContendedError} (the invocation
@@ -281,6 +330,7 @@ export async function recordAddressProblems(
     complaints: 0,
     marked: 0,
     optedOut: 0,
+    optOutsRemembered: 0,
     unattributed: 0,
     unreadable: 0,
     digestsReported: 0,

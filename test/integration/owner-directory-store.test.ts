@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, NumberValue, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
@@ -466,6 +466,44 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
       optedOutAddresses: new Set([a, old, other]),
       updatedAt: LATER,
     });
+  });
+
+  it('writes a move over a damaged stored set (read as absent) under the condition that it is still as stored', async () => {
+    const damaged: unknown[] = [
+      'a string',
+      ['a', 'list'],
+      { a: 'map' },
+      null,
+      new Uint8Array([1, 2]),
+      // read back as Set{1, 12345678901234567890n}: sent as read, the SDK would refuse the condition's value
+      new Set([NumberValue.from('1'), NumberValue.from('12345678901234567890')]),
+      new Set(['not a digest']),
+    ];
+    const remembered = optedOutAddressDigest('pia@example.com');
+    for (const [i, value] of damaged.entries()) {
+      const userId = `pia-${i}`;
+      await directory.upsertOwners([upsert({ userId, email: 'pia@example.com', status: 'active' })], NOW);
+      await table.client.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: { userId },
+          UpdateExpression: 'SET optedOutAddresses = :damaged, subscription = :unsubscribed',
+          ExpressionAttributeValues: { ':damaged': value, ':unsubscribed': 'unsubscribed' },
+        }),
+      );
+      const read = (await directory.getMany([userId])).get(userId);
+      expect(read?.optedOutAddresses).toBeUndefined();
+
+      const moved = {
+        owner: { userId, email: 'pia@new.example', status: 'active' as const },
+        existed: true as const,
+        resetRoute: true,
+        read: { email: 'pia@example.com', subscription: 'unsubscribed' as const, updatedAt: NOW },
+        move: { optedOutAddresses: [remembered] },
+      };
+      expect(await directory.upsertOwners([moved], LATER), String(i)).toEqual({ written: 1, refused: [] });
+      expect((await directory.getMany([userId])).get(userId)?.optedOutAddresses).toEqual([remembered]);
+    }
   });
 
   it('refuses a move when the address, state or last import write changed since it was planned, writing nothing', async () => {

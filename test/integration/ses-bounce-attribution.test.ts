@@ -6,11 +6,13 @@
  * still holds that address (the conditional write on the exact spelling read):
  * a permanent bounce marks the address bouncing, a complaint records the
  * owner `unsubscribed` there, an opt-out that survives the imports moving the
- * owner away and back (remembered per address) and travels in `owners export`.
+ * owner away and back (remembered per address) and travels in `owners export`. A complaint that arrives after
+ * an import moved the owner away is remembered for the address complained about, also when an import that read
+ * the owner before it writes the remembered set whole, and over a damaged stored set.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -163,20 +165,25 @@ describe('SES bounces and complaints against the DynamoDB owner directory', () =
     });
   });
 
-  it('writes nothing for a complaint about an address the owner no longer holds', async () => {
+  it('remembers a complaint about an address the owner no longer holds for that address, not as their state', async () => {
     const summary = await recordAddressProblems(
       directory,
       [complaint('fay', 'fay@old.example', 'fay@old.example')],
       Date.parse(NOW),
     );
 
-    expect(summary).toMatchObject({ complaints: 1, optedOut: 0, unattributed: 1 });
+    expect(summary).toMatchObject({ complaints: 1, optedOut: 0, optOutsRemembered: 1, unattributed: 0 });
+    // reachable at her new address (she never complained there), updatedAt still the import's
     expect(await owner('fay')).toEqual({
       userId: 'fay',
       email: 'fay@new.example',
       status: 'active',
+      optedOutAddresses: [optedOutAddressDigest('fay@old.example')],
       updatedAt: NOW,
     });
+    // nothing for an absent owner
+    expect(await directory.rememberOptedOutAddresses('ghost', undefined, ['0'.repeat(64)])).toBe(false);
+    expect(await owner('ghost')).toBeUndefined();
   });
 
   it('does not mark an owner whose address changed since the send', async () => {
@@ -217,6 +224,8 @@ describe('SES bounces and complaints against the DynamoDB owner directory', () =
       },
       markBouncing: (id: string, email: string, since: string) => directory.markBouncing(id, email, since),
       recordComplaint: (id: string, email: string) => directory.recordComplaint(id, email),
+      rememberOptedOutAddresses: (id: string, email: string | undefined, digests: readonly string[]) =>
+        directory.rememberOptedOutAddresses(id, email, digests),
     } satisfies BounceDirectory & { reads: number };
     return racing;
   }
@@ -327,6 +336,133 @@ describe('a complaint is the person’s opt-out, through imports and exports', (
     await importAda('2026-12-03T00:00:00Z', A);
     expect(await ada()).toMatchObject({ email: A, subscription: 'unsubscribed' });
   });
+
+  it('is remembered for the address when it arrives after a wrong export moved the owner away', async () => {
+    await importAda('2026-12-01T00:00:00Z', A);
+    await importAda('2026-12-02T00:00:00Z', B);
+    expect(await complainAtA()).toMatchObject({
+      complaints: 1,
+      optedOut: 0,
+      optOutsRemembered: 1,
+      unattributed: 0,
+    });
+
+    // at b she never complained: reachable there, a remembered, and the export carries it
+    expect(reachabilityOf(await ada(), 'relay')).toEqual({ reachable: true });
+    const [atB] = await exported();
+    expect(atB).toMatchObject({ userId: 'ada', email: B, optedOutAddresses: [optedOutAddressDigest(A)] });
+
+    // the next export moves her back to a: unsubscribed there, on both routes
+    await importAda('2026-12-03T00:00:00Z', A);
+    const backAtA = await ada();
+    expect(backAtA).toMatchObject({ email: A, subscription: 'unsubscribed' });
+    expect(reachabilityOf(backAtA, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+    expect(reachabilityOf(backAtA, 'sns-email')).toEqual({ reachable: false, reason: 'unsubscribed' });
+  });
+
+  /**
+   * Imports ada (`userId,email,name,status` CSV, or a JSON Lines `line`) as of `asOf` with the complaint about
+   * `A` landing once `landsAfter` the import's request matching it comes back: between the import's read of the
+   * owner and its write of the set whole.
+   */
+  const importRacingComplaint = async (
+    asOf: string,
+    content: { readonly csvEmail: string } | { readonly line: Record<string, unknown> },
+    landsAfter: (command: unknown) => boolean,
+  ) => {
+    let ran = false;
+    const spy = hookSends(table.client, {
+      after: async (command) => {
+        if (ran || !landsAfter(command)) return;
+        ran = true;
+        expect(await complainAtA()).toMatchObject({ optOutsRemembered: 1 });
+      },
+    });
+    files += 1;
+    const jsonl = 'line' in content;
+    const file = join(dir(), `owners-${files}.${jsonl ? 'jsonl' : 'csv'}`);
+    await writeFile(
+      file,
+      jsonl
+        ? `${JSON.stringify(content.line)}\n`
+        : `userId,email,name,status\nada,${content.csvEmail},Ada,active\n`,
+    );
+    const summary = await importOwnerFile(table.client, {
+      table: table.tableName,
+      file,
+      asOf,
+      now: asOf,
+      maxDeletePercent: 100,
+    }).finally(() => spy.mockRestore());
+    expect(ran).toBe(true);
+    expect(summary.outcome).toBe('imported');
+  };
+  const isScan = (command: unknown) => command instanceof ScanCommand;
+  /** The store's read of the stored set just before the whole-set write. */
+  const isSetRead = (command: unknown) =>
+    command instanceof GetCommand && command.input.ProjectionExpression?.includes('#optedOut') === true;
+
+  it.each([
+    ['after the import read the directory', isScan],
+    ['after the store read the set, just before the write', isSetRead],
+  ])(
+    'survives an import moving the owner back that read them before the complaint (landing %s)',
+    async (_, landsAfter) => {
+      await importAda('2026-12-01T00:00:00Z', A);
+      await importAda('2026-12-02T00:00:00Z', B);
+
+      await importRacingComplaint('2026-12-03T00:00:00Z', { csvEmail: A }, landsAfter);
+
+      // the move was refused and re-planned from the set with a's digest: unsubscribed at a
+      expect(await ada()).toMatchObject({
+        email: A,
+        subscription: 'unsubscribed',
+        optedOutAddresses: [optedOutAddressDigest(A)],
+      });
+    },
+  );
+
+  it('survives an import merging a line’s opt-outs at the owner’s address that read them before the complaint', async () => {
+    const elsewhere = optedOutAddressDigest('ada@elsewhere.example');
+    await importAda('2026-12-01T00:00:00Z', A);
+    await importAda('2026-12-02T00:00:00Z', B);
+
+    const line = { userId: 'ada', email: B, name: 'Ada', status: 'active', optedOutAddresses: [elsewhere] };
+    await importRacingComplaint('2026-12-03T00:00:00Z', { line }, isScan);
+
+    expect((await ada())?.optedOutAddresses).toEqual([optedOutAddressDigest(A), elsewhere].sort());
+    await importAda('2026-12-04T00:00:00Z', A);
+    expect(await ada()).toMatchObject({ email: A, subscription: 'unsubscribed' });
+  });
+
+  it.each([
+    ['a string', 'a string'],
+    ['a list', ['a', 'list']],
+    ['a number set', new Set([1, 2])],
+    ['NULL', null],
+    ['a String Set of no digest', new Set(['not a digest'])],
+  ])(
+    'is remembered over a damaged stored set (%s), which reads as absent, without failing the handler',
+    async (_, damaged) => {
+      await importAda('2026-12-01T00:00:00Z', A);
+      await importAda('2026-12-02T00:00:00Z', B);
+      await table.client.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: { userId: 'ada' },
+          UpdateExpression: 'SET optedOutAddresses = :damaged',
+          ExpressionAttributeValues: { ':damaged': damaged },
+        }),
+      );
+      expect((await ada())?.optedOutAddresses).toBeUndefined();
+
+      expect(await complainAtA()).toMatchObject({ optOutsRemembered: 1, unattributed: 0 });
+
+      expect((await ada())?.optedOutAddresses).toEqual([optedOutAddressDigest(A)]);
+      await importAda('2026-12-03T00:00:00Z', A);
+      expect(await ada()).toMatchObject({ email: A, subscription: 'unsubscribed' });
+    },
+  );
 
   it('travels in owners export, so a directory moved to another table keeps it', async () => {
     await importAda('2026-12-01T00:00:00Z', A);

@@ -318,6 +318,7 @@ describe('recordAddressProblems with a reporter', () => {
       getMany: async () => new Map([['ada', owner]]),
       markBouncing: async () => true,
       recordComplaint: async () => true,
+      rememberOptedOutAddresses: async () => true,
     };
     const reported: BouncedEmail[] = [];
 
@@ -342,6 +343,7 @@ describe('recordAddressProblems with a reporter', () => {
       },
       markBouncing: async () => true,
       recordComplaint: async () => true,
+      rememberOptedOutAddresses: async () => true,
     };
     const reported: BouncedEmail[] = [];
 
@@ -365,6 +367,7 @@ describe('recordAddressProblems with a reporter', () => {
         return true;
       },
       recordComplaint: async () => true,
+      rememberOptedOutAddresses: async () => true,
     };
 
     const run = recordAddressProblems(directory, [bounce], NOW, async () => {

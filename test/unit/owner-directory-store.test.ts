@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -110,6 +110,7 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
 
   it('writes every planned upsert only while the owner is as the plan read them', async () => {
     ddb.on(UpdateCommand).resolves({});
+    ddb.on(GetCommand).resolves({ Item: { userId: 'ada' } });
     await directory().upsertOwners(
       planOwnerImport(
         new Map([
@@ -137,11 +138,25 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
       ).upserts,
       '2026-12-01T00:00:00.000Z',
     );
-    const [moved, renamed, created] = sent();
-    // a move: on the address, the state and the last import write read (it writes the remembered opt-outs whole)
-    expect(moved?.ConditionExpression).toBe(
-      'attribute_exists(#userId) AND #email = :readEmail AND #subscription = :readState AND #updatedAt = :readUpdatedAt',
+    // by owner: the move is sent after its read of the stored set, the others meanwhile
+    const [moved, renamed, created] = ['ada', 'bob', 'cy'].map((id) =>
+      sent().find((w) => w.Key?.userId === id),
     );
+    // a move: on the address, the state and the last import write read, and (it writes the remembered opt-outs
+    // whole) on the set as stored just before: none here
+    expect(moved?.ConditionExpression).toBe(
+      'attribute_exists(#userId) AND #email = :readEmail AND #subscription = :readState AND #updatedAt = :readUpdatedAt' +
+        ' AND attribute_not_exists(#optedOut)',
+    );
+    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        TableName: 'owners',
+        Key: { userId: 'ada' },
+        ConsistentRead: true,
+        ProjectionExpression: '#userId, #optedOut',
+        ExpressionAttributeNames: { '#userId': 'userId', '#optedOut': 'optedOutAddresses' },
+      },
+    ]);
     expect(moved?.ExpressionAttributeValues).toMatchObject({
       ':readEmail': 'ada@a.example',
       ':readState': 'confirmed',
@@ -169,6 +184,11 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
   it('writes the opt-outs the plan kept: a new owner’s, and merged ones on the owner’s state and last import write as read', async () => {
     ddb.on(UpdateCommand).resolves({});
     const digest = optedOutAddressDigest('ada@old.example');
+    ddb
+      .on(GetCommand, { Key: { userId: 'cy' } })
+      .resolves({ Item: { userId: 'cy' } })
+      .on(GetCommand, { Key: { userId: 'dee' } })
+      .resolves({ Item: { userId: 'dee', optedOutAddresses: new Set([digest]) } });
     const optOuts = { unsubscribed: true, optedOutAddresses: [digest] };
     const upserts: OwnerUpsert[] = [
       {
@@ -218,7 +238,7 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
     expect(recorded?.ConditionExpression).toBe(
       'attribute_exists(#userId) AND #email = :readEmail AND ' +
         '(attribute_not_exists(#subscription) OR NOT (#subscription IN (:known0, :known1, :known2, :known3))) AND ' +
-        '#updatedAt = :readUpdatedAt',
+        '#updatedAt = :readUpdatedAt AND attribute_not_exists(#optedOut)',
     );
     expect(recorded?.ExpressionAttributeValues).toMatchObject({
       ':readEmail': 'ada@b.example',
@@ -230,9 +250,18 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
     );
     expect(merged?.ConditionExpression).toBe(
       'attribute_exists(#userId) AND #email = :readEmail AND #subscription = :readState AND ' +
-        '(attribute_not_exists(#updatedAt) OR NOT attribute_type(#updatedAt, :string) OR #updatedAt = :empty)',
+        '(attribute_not_exists(#updatedAt) OR NOT attribute_type(#updatedAt, :string) OR #updatedAt = :empty) AND ' +
+        '#optedOut = :storedOptedOut',
     );
-    expect(merged?.ExpressionAttributeValues).toMatchObject({ ':readState': 'confirmed' });
+    expect(merged?.ExpressionAttributeValues).toMatchObject({
+      ':readState': 'confirmed',
+      ':storedOptedOut': new Set([digest]),
+    });
+    // the new owner and the stated-fields update write no set: nothing read for them
+    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key)).toEqual([
+      { userId: 'cy' },
+      { userId: 'dee' },
+    ]);
   });
 
   it('returns an upsert whose condition failed as refused, moved or not, and writes the others', async () => {
@@ -251,5 +280,116 @@ describe('DynamoOwnerDirectory.upsertOwners (UpdateItem at the client boundary)'
       written: 1,
       refused: [upserts[0]],
     });
+  });
+});
+
+describe('the remembered set, written whole by an import and added to by an SES complaint', () => {
+  afterEach(() => ddb.reset());
+  const directory = () => new DynamoOwnerDirectory(documentClient, 'owners');
+  const sent = () => ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+  const [A, B, C] = ['ada@a.example', 'ada@b.example', 'ada@c.example'];
+  const refusal = () =>
+    new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+  /** ada moved from b to `to`, planned from a read of her at b (not unsubscribed there) holding `read`. */
+  const moveFromB = (to: string, planned: readonly string[], state?: 'unsubscribed'): OwnerUpsert => ({
+    owner: { userId: 'ada', email: to, status: 'active' },
+    existed: true,
+    resetRoute: true,
+    read: { email: B, updatedAt: '2026-11-30T00:00:00.000Z' },
+    move: { ...(state && { state }), optedOutAddresses: planned },
+  });
+
+  it('refuses, writing nothing, an import whose whole set would drop a digest remembered since its plan read the owner', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    // a complaint about a remembered a while the import (which read no digests) moves ada from b to c
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { userId: 'ada', optedOutAddresses: new Set([optedOutAddressDigest(A)]) } });
+    const toC = moveFromB(C, []);
+    // …or back to a itself: a plan that had read a's digest would have recorded unsubscribed there
+    const backToA = moveFromB(A, [optedOutAddressDigest(A)]);
+
+    expect(await directory().upsertOwners([toC, backToA], '2026-12-01T00:00:00.000Z')).toEqual({
+      written: 0,
+      refused: [toC, backToA],
+    });
+    expect(sent()).toEqual([]);
+  });
+
+  it('writes a set the plan could have read from under the condition that it is still exactly as stored, of any type', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const forgotten = optedOutAddressDigest(B);
+    const cases: [unknown, string, Record<string, unknown>][] = [
+      // the move forgets b (she was not unsubscribed there), keeps a, and decides a's state from it
+      [new Set([forgotten, optedOutAddressDigest(A)]), '#optedOut = :storedOptedOut', {}],
+      // damaged values read as absent: matched exactly as stored, so the write replacing them is not refused forever
+      [
+        new Set(['not a digest']),
+        '#optedOut = :storedOptedOut',
+        { ':storedOptedOut': new Set(['not a digest']) },
+      ],
+      [['a list'], '#optedOut = :storedOptedOut', { ':storedOptedOut': ['a list'] }],
+      [null, 'attribute_type(#optedOut, :null)', { ':null': 'NULL' }],
+    ];
+    for (const [stored, condition, values] of cases) {
+      ddb.on(GetCommand).resolves({ Item: { userId: 'ada', optedOutAddresses: stored } });
+      const planned = moveFromB(A, [optedOutAddressDigest(A)], 'unsubscribed');
+      expect(await directory().upsertOwners([planned], '2026-12-01T00:00:00.000Z')).toMatchObject({
+        written: 1,
+      });
+      const write = sent().at(-1);
+      expect(write?.ConditionExpression).toMatch(new RegExp(` AND ${condition.replace(/[()]/g, '\\$&')}$`));
+      expect(write?.ExpressionAttributeValues).toMatchObject(values);
+    }
+  });
+
+  it('refuses a whole-set write for an owner gone since the plan read them, without sending it', async () => {
+    ddb.on(GetCommand).resolves({});
+    const planned = moveFromB(C, []);
+    expect(await directory().upsertOwners([planned], '2026-12-01T00:00:00.000Z')).toEqual({
+      written: 0,
+      refused: [planned],
+    });
+    expect(sent()).toEqual([]);
+  });
+
+  it('adds a complaint’s digests to the String Set on the owner’s address as read, and replaces a damaged value', async () => {
+    const digests = [optedOutAddressDigest(A)];
+    ddb.on(UpdateCommand).resolvesOnce({}).rejectsOnce(refusal()).resolvesOnce({});
+
+    expect(await directory().rememberOptedOutAddresses('ada', B, digests)).toBe(true);
+    expect(await directory().rememberOptedOutAddresses('ada', undefined, digests)).toBe(true);
+
+    const [added, refused, replaced] = sent();
+    expect(added).toMatchObject({
+      Key: { userId: 'ada' },
+      UpdateExpression: 'ADD #optedOut :digests',
+      ConditionExpression:
+        'attribute_exists(#userId) AND #email = :email AND ' +
+        '(attribute_not_exists(#optedOut) OR attribute_type(#optedOut, :stringSet))',
+      ExpressionAttributeValues: { ':digests': new Set(digests), ':stringSet': 'SS', ':email': B },
+    });
+    // no address: matched as a damaged one reads, absent; refused as a String Set, then written whole
+    expect(refused?.ConditionExpression).toBe(
+      'attribute_exists(#userId) AND ' +
+        '(attribute_not_exists(#email) OR NOT attribute_type(#email, :string) OR #email = :empty) AND ' +
+        '(attribute_not_exists(#optedOut) OR attribute_type(#optedOut, :stringSet))',
+    );
+    expect(replaced).toMatchObject({
+      UpdateExpression: 'SET #optedOut = :digests',
+      ConditionExpression:
+        'attribute_exists(#userId) AND ' +
+        '(attribute_not_exists(#email) OR NOT attribute_type(#email, :string) OR #email = :empty) AND ' +
+        'attribute_exists(#optedOut) AND NOT attribute_type(#optedOut, :stringSet)',
+    });
+  });
+
+  it('returns false when both writes are refused (the owner is gone or moved), and refuses an empty list', async () => {
+    ddb.on(UpdateCommand).rejects(refusal());
+    expect(await directory().rememberOptedOutAddresses('ada', B, [optedOutAddressDigest(A)])).toBe(false);
+    expect(sent()).toHaveLength(2);
+    await expect(directory().rememberOptedOutAddresses('ada', B, [])).rejects.toThrow(
+      /owner "ada": no address digests to remember/,
+    );
   });
 });

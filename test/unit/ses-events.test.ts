@@ -3,8 +3,9 @@
  * owner bouncing (permanent bounces), which record them unsubscribed
  * (complaints), which change nothing, the owner tag that ties an event back
  * to its owner, and the address it is attributed by (what the relay sent to,
- * compared normalised, written on the exact spelling read); the handler's
- * metrics. On DynamoDB Local: test/integration/ses-bounce-attribution.test.ts.
+ * compared normalised, written on the exact spelling read); a complaint
+ * about an address the owner has moved away from, remembered for it; the
+ * handler's metrics. On DynamoDB Local: test/integration/ses-bounce-attribution.test.ts.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -12,6 +13,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { SNSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { SES_EVENTS_METRIC } from '../../lambdas/handlers/metric-names';
+import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { OWNER_TAG, ownerTags, userIdFromTag } from '../../lambdas/relay/email-tags';
 import {
@@ -49,38 +51,51 @@ function complaint(userId?: string) {
   });
 }
 
+/** A call of `rememberOptedOutAddresses`: the owner, the address it was conditional on, the digests. */
+type Remembered = [string, string | undefined, readonly string[]];
+
 /**
- * A directory holding `ada@example.com` for `ada` that records marks and
- * complaints, each conditional on the exact stored spelling as DynamoDB's
+ * A directory holding `ada@example.com` for `ada` (an owner mapped to
+ * `undefined` has no address) that records marks, complaints and remembered
+ * addresses, each conditional on the exact stored spelling as DynamoDB's
  * is. `afterRead` changes the directory between a read and the write (an
  * import running meanwhile).
  */
 function recorder(
-  owners: Record<string, string> = { ada: 'ada@example.com' },
-  afterRead?: (emails: Map<string, string>) => void,
-): BounceDirectory & { marks: string[][]; complaints: string[][] } {
+  owners: Record<string, string | undefined> = { ada: 'ada@example.com' },
+  afterRead?: (emails: Map<string, string | undefined>) => void,
+): BounceDirectory & { marks: string[][]; complaints: string[][]; remembered: Remembered[] } {
   const marks: string[][] = [];
   const complaints: string[][] = [];
+  const remembered: Remembered[] = [];
   const emails = new Map(Object.entries(owners));
+  const holds = (userId: string, email: string | undefined) =>
+    emails.has(userId) && emails.get(userId) === email;
   return {
     marks,
     complaints,
+    remembered,
     async getMany(userIds) {
       const found = new Map<string, OwnerRecord>();
       for (const userId of userIds) {
         const email = emails.get(userId);
-        if (email !== undefined) found.set(userId, { userId, email, status: 'active' });
+        if (emails.has(userId))
+          found.set(userId, { userId, ...(email !== undefined && { email }), status: 'active' });
       }
       afterRead?.(emails);
       return found;
     },
     async markBouncing(userId, email, since) {
       marks.push([userId, email, since]);
-      return emails.get(userId) === email;
+      return holds(userId, email);
     },
     async recordComplaint(userId, email) {
       complaints.push([userId, email]);
-      return emails.get(userId) === email;
+      return holds(userId, email);
+    },
+    async rememberOptedOutAddresses(userId, email, digests) {
+      remembered.push([userId, email, digests]);
+      return holds(userId, email);
     },
   };
 }
@@ -168,6 +183,7 @@ describe('recordAddressProblems', () => {
       complaints: 0,
       marked: 1,
       optedOut: 0,
+      optOutsRemembered: 0,
       unattributed: 2,
       unreadable: 1,
       // no reporter given: nothing reported
@@ -182,7 +198,7 @@ describe('recordAddressProblems', () => {
 
     const summary = await recordAddressProblems(
       directory,
-      // bob's address is not the one the relay sent to: nothing recorded for him
+      // bob's address is not the one the relay sent to: he is not recorded unsubscribed at his own
       [complaint('ada'), complaint(), complaint('bob'), bounce('Permanent', 'ada')],
       NOW,
     );
@@ -194,7 +210,10 @@ describe('recordAddressProblems', () => {
       complaints: 3,
       marked: 1,
       optedOut: 1,
-      unattributed: 2,
+      // bob: the address complained about is remembered for him
+      optOutsRemembered: 1,
+      // the untagged complaint
+      unattributed: 1,
       unreadable: 0,
       digestsReported: 0,
       digestsUnreadable: 0,
@@ -251,6 +270,72 @@ describe('recordAddressProblems', () => {
   });
 });
 
+describe('a complaint about an address the owner has moved away from', () => {
+  /** An SES complaint about the relay's email to `destination` (none: the event names no address) for `ada`. */
+  function complaintTo(destination?: string) {
+    return JSON.stringify({
+      eventType: 'Complaint',
+      complaint: {},
+      mail: {
+        ...(destination !== undefined && { destination: [destination] }),
+        tags: { [OWNER_TAG]: [ownerTags('ada')[OWNER_TAG]] },
+      },
+    });
+  }
+
+  it('remembers the address complained about, on the owner’s current address as read, and counts it apart', async () => {
+    const directory = recorder({ ada: 'Ada@New.example' });
+
+    const summary = await recordAddressProblems(directory, [complaintTo(' ADA@example.com')], NOW);
+
+    // the digest of the address the relay sent to (normalised), not of the current one; no state recorded there
+    expect(directory.remembered).toEqual([
+      ['ada', 'Ada@New.example', [optedOutAddressDigest('ada@example.com')]],
+    ]);
+    expect(directory.complaints).toEqual([]);
+    expect(summary).toMatchObject({ complaints: 1, optedOut: 0, optOutsRemembered: 1, unattributed: 0 });
+  });
+
+  it('remembers it for an owner who has no address now, conditional on having none', async () => {
+    const directory = recorder({ ada: undefined });
+
+    const summary = await recordAddressProblems(directory, [complaintTo('ada@example.com')], NOW);
+
+    expect(directory.remembered).toEqual([['ada', undefined, [optedOutAddressDigest('ada@example.com')]]]);
+    expect(summary).toMatchObject({ optOutsRemembered: 1, unattributed: 0 });
+  });
+
+  it('keeps unattributed for an absent owner and a complaint naming no address; a bounce there marks nothing', async () => {
+    const absent = recorder({});
+    expect(await recordAddressProblems(absent, [complaintTo('ada@example.com')], NOW)).toMatchObject({
+      optOutsRemembered: 0,
+      unattributed: 1,
+    });
+    expect(absent.remembered).toEqual([]);
+
+    const moved = recorder({ ada: 'ada@new.example' });
+    const summary = await recordAddressProblems(moved, [complaintTo(), bounce('Permanent', 'ada')], NOW);
+    expect(summary).toMatchObject({ bounces: 2, marked: 0, optOutsRemembered: 0, unattributed: 2 });
+    expect(moved.remembered).toEqual([]);
+    expect(moved.marks).toEqual([]);
+  });
+
+  it('reads again when an import changed the address after the read: back at the address complained about, it is the state', async () => {
+    let imports = 0;
+    const directory = recorder({ ada: 'ada@new.example' }, (emails) => {
+      if (imports++ === 0) emails.set('ada', 'ada@example.com');
+    });
+
+    const summary = await recordAddressProblems(directory, [complaintTo('ada@example.com')], NOW);
+
+    expect(directory.remembered).toEqual([
+      ['ada', 'ada@new.example', [optedOutAddressDigest('ada@example.com')]],
+    ]);
+    expect(directory.complaints).toEqual([['ada', 'ada@example.com']]);
+    expect(summary).toMatchObject({ optedOut: 1, optOutsRemembered: 0, unattributed: 0 });
+  });
+});
+
 describe('the SES events handler', () => {
   /** The handler module, imported with the environment its cold start checks. */
   async function handlerModule() {
@@ -296,6 +381,39 @@ describe('the SES events handler', () => {
       // the bounce's email carried no drain or part tag: the admins are told, without the events
       [SES_EVENTS_METRIC.digestsReported]: 1,
       [SES_EVENTS_METRIC.digestsUnreadable]: 1,
+    });
+  });
+
+  it('counts a complaint remembered for an address the owner moved away from as an owner opted out', async () => {
+    const { createSesEventsHandler } = await handlerModule();
+    const metrics: Record<string, number> = {};
+    const quiet = { info: () => undefined, warn: () => undefined };
+    const handler = createSesEventsHandler({
+      logger: quiet as unknown as Logger,
+      metrics: {
+        addMetric: (name: string, _unit: string, value: number) => {
+          metrics[name] = value;
+        },
+      } as unknown as Metrics,
+      tracer: {} as Tracer,
+      // complaint() is about an email to ada@example.com: bob no longer holds it (moved away), cy is absent
+      directory: recorder({ ada: 'ada@example.com', bob: 'bob@new.example' }),
+      bouncedDigests: { ledger: new MemoryRelayLedger(), publisher: new RecordingPublisher() },
+      clock: () => NOW,
+    });
+    const records = [complaint('ada'), complaint('bob'), complaint('cy')].map((Message) => ({
+      Sns: { Message },
+    }));
+
+    const summary = await handler({ Records: records } as unknown as SNSEvent, {
+      getRemainingTimeInMillis: () => 30_000,
+    });
+
+    expect(summary).toMatchObject({ optedOut: 1, optOutsRemembered: 1, unattributed: 1 });
+    expect(metrics).toMatchObject({
+      [SES_EVENTS_METRIC.complaints]: 3,
+      [SES_EVENTS_METRIC.optedOut]: 2,
+      [SES_EVENTS_METRIC.unattributed]: 1,
     });
   });
 });
