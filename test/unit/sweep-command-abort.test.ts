@@ -52,8 +52,6 @@ describe('sweep command: an aborted run', () => {
       'Prod-Table-1',
       '--region',
       'eu-west-1',
-      '--now',
-      days(0),
       '--format',
       'json',
     ]);
