@@ -3,6 +3,8 @@
  * approval's `by`, the history's `by` of `exempt`/`unexempt`): `--by`, else
  * `PC_HYGIENE_OPERATOR`, else — against AWS (no `--endpoint`) — the caller
  * identity's ARN from STS (what CloudTrail would name), else the OS user.
+ * The guard approval also keeps that ARN beside a typed name
+ * ({@link resolveVerifiedOperator}): `--by` is a claim, the ARN is who called.
  *
  * A CLI-only adapter. The STS client module is loaded only when STS is
  * asked: every command module imports this one, and a local run never needs it.
@@ -55,10 +57,37 @@ async function callerIdentityArn(source: OperatorSource, sts?: STSClient): Promi
   }
 }
 
+/** The name the operator gave (`--by`, else {@link OPERATOR_ENV}), if any. */
+function givenOperator(source: OperatorSource): string | undefined {
+  return source.by?.trim() || process.env[OPERATOR_ENV]?.trim() || undefined;
+}
+
 /** Who is acting (see the module comment for the order). */
 export async function resolveOperator(source: OperatorSource, sts?: STSClient): Promise<string> {
-  const given = source.by?.trim() || process.env[OPERATOR_ENV]?.trim();
+  const given = givenOperator(source);
   if (given) return given;
   const arn = source.endpoint === undefined ? await callerIdentityArn(source, sts) : undefined;
   return arn ?? osUser();
+}
+
+/** Who is acting, and who AWS says is calling. */
+export interface VerifiedOperator {
+  /** As {@link resolveOperator} names them (a typed `--by` is not checked). */
+  readonly by: string;
+  /** The caller identity's ARN from STS; absent with an endpoint (a local table) or when STS cannot be reached. */
+  readonly callerArn?: string;
+}
+
+/**
+ * The operator as {@link resolveOperator} names them, with the STS caller ARN
+ * beside the name, so a record says who really acted whatever `--by` claims.
+ * STS is asked at most once, and never with an endpoint.
+ */
+export async function resolveVerifiedOperator(
+  source: OperatorSource,
+  sts?: STSClient,
+): Promise<VerifiedOperator> {
+  const callerArn = source.endpoint === undefined ? await callerIdentityArn(source, sts) : undefined;
+  const by = givenOperator(source) ?? callerArn ?? osUser();
+  return { by, ...(callerArn !== undefined && { callerArn }) };
 }

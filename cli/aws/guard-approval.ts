@@ -3,7 +3,8 @@
  * | status`; docs/sweep.md, "The blast-radius guard"): one reserved item of
  * the credentials table that the next sweep whose guard trips consumes
  * (`lambdas/aws/guard-approval-store.ts`). A new approval replaces a pending
- * one (the result says which); the last use is kept beside it.
+ * one (the result says which); the last use is kept beside it. The approval
+ * is stored as given, with its `callerArn` when the command had one.
  *
  * A CLI-only adapter.
  */

@@ -31,9 +31,12 @@ export function parseApproval(value: unknown): GuardApproval | undefined {
   const strings = ['id', 'by', 'reason', 'approvedAt', 'expiresAt'] as const;
   if (!strings.every((field) => typeof v[field] === 'string')) return undefined;
   if (typeof v.maxDeletes !== 'number' || !Number.isInteger(v.maxDeletes)) return undefined;
+  // Optional (approvals recorded before it, or on a local table, have none), but a string when present.
+  if (v.callerArn !== undefined && typeof v.callerArn !== 'string') return undefined;
   return {
     id: v.id as string,
     by: v.by as string,
+    ...(v.callerArn !== undefined && { callerArn: v.callerArn }),
     reason: v.reason as string,
     maxDeletes: v.maxDeletes,
     approvedAt: v.approvedAt as string,

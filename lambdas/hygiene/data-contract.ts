@@ -303,7 +303,11 @@ export const GUARD_APPROVAL_ID = `${RESERVED_ID_PREFIX}guard-approval`;
 
 /** Attributes of the guard approval item ({@link GUARD_APPROVAL_ID}). */
 export const GUARD_APPROVAL_ATTR = {
-  /** Map: the pending approval (`GuardApproval`); absent once used or when none was given. */
+  /**
+   * Map: the pending approval (`GuardApproval`: `id`, `by`, `reason`, `maxDeletes`, `approvedAt`, `expiresAt`,
+   * and `callerArn`, the STS caller ARN of whoever recorded it, when recorded against AWS); absent once used or
+   * when none was given.
+   */
   pending: 'hygieneApproval',
   /** Map: the last approval a sweep used (moved from {@link GUARD_APPROVAL_ATTR.pending} by the write that used it). */
   lastUsed: 'hygieneApprovalLastUsed',

@@ -37,14 +37,29 @@ export interface GuardStatus {
 export interface GuardApproval {
   /** Random id naming this approval. */
   readonly id: string;
-  /** Who approved (the OS user, or the AWS caller identity's ARN). */
+  /** Who approved, as named (`--by`, `PC_HYGIENE_OPERATOR`, the AWS caller identity's ARN, or the OS user). */
   readonly by: string;
+  /**
+   * The AWS caller identity's ARN (STS) of whoever recorded it, which `by`
+   * may only claim; absent for an approval recorded on a local table, when STS
+   * could not be reached, or recorded before this field existed.
+   */
+  readonly callerArn?: string;
   readonly reason: string;
   /** Up to how many planned deletions it allows. */
   readonly maxDeletes: number;
   /** When it was given and when it lapses (UTC ISO). */
   readonly approvedAt: string;
   readonly expiresAt: string;
+}
+
+/**
+ * Who approved, for text: the name, then the STS caller ARN recorded with it
+ * when that says something else (`alice (caller arn:aws:sts::…)`), so a typed
+ * `--by` never stands alone against AWS.
+ */
+export function approverText(a: GuardApproval): string {
+  return a.callerArn !== undefined && a.callerArn !== a.by ? `${a.by} (caller ${a.callerArn})` : a.by;
 }
 
 /** What a run's attempt to use the pending approval found. */

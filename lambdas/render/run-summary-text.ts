@@ -8,7 +8,7 @@
  * {@link terminalText}, so a stored id cannot drive a terminal.
  */
 import { EVENT_TYPES } from '../hygiene/events';
-import type { GuardApprovalUse, GuardStatus } from '../hygiene/guard';
+import { approverText, type GuardApprovalUse, type GuardStatus } from '../hygiene/guard';
 import { UNREACHABLE_REASONS } from '../hygiene/owner-directory';
 import { ACTION_TYPES } from '../hygiene/policy';
 import {
@@ -152,13 +152,13 @@ function manifestLines(summary: RunSummary): string[] {
 function overrideText(guard: GuardStatus): string {
   const a = guard.approval;
   if (a?.status !== 'used') return 'the operator (--allow-mass-delete)';
-  return `the approval of ${a.by} (up to ${a.maxDeletes}, approved ${a.approvedAt}): ${a.reason}`;
+  return `the approval of ${approverText(a)} (up to ${a.maxDeletes}, approved ${a.approvedAt}): ${a.reason}`;
 }
 
 /** Why a pending approval did not override the guard. */
 function unusedApprovalText(a: GuardApprovalUse): string {
   const why = a.status === 'expired' ? `expired at ${a.expiresAt}` : `allows up to ${a.maxDeletes} deletions`;
-  return `by ${a.by}: ${why}`;
+  return `by ${approverText(a)}: ${why}`;
 }
 
 /** The orphan rule's verdict on the owner directory: used, or why nothing was orphaned. */
