@@ -163,7 +163,7 @@ export class TopicAllowList {
 }
 
 /** Deny `actions` on the topic to every principal whose `aws:PrincipalArn` is not in `allowed` (read at synth). */
-function denyUnlessPrincipal(
+export function denyUnlessPrincipal(
   sid: string,
   topic: sns.Topic,
   actions: readonly string[],

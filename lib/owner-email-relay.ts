@@ -33,7 +33,7 @@ import { runMetric } from './hygiene-alarms';
 import { HygieneFunction } from './hygiene-function';
 import { grantDirectory, grantPublish } from './hygiene-grants';
 import { keepFailedInvocations } from './hygiene-schedules';
-import type { TopicAllowList } from './notification-topics';
+import { denyUnlessPrincipal, TOPIC_SUBSCRIPTION_ACTIONS, type TopicAllowList } from './notification-topics';
 
 /** A relay was asked for without what it needs; the message names the context key. */
 export class OwnerEmailRelayConfigError extends Error {
@@ -350,13 +350,6 @@ function guardSesEventsTopic(topic: sns.Topic, deploymentRole: string | undefine
   );
   if (deploymentRole === undefined) return;
   topic.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'SubscribeOnlyByTheDeployment',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['sns:Subscribe'],
-      resources: [topic.topicArn],
-      conditions: { ArnNotLike: { 'aws:PrincipalArn': [deploymentRole] } },
-    }),
+    denyUnlessPrincipal('SubscribeOnlyByTheDeployment', topic, TOPIC_SUBSCRIPTION_ACTIONS, [deploymentRole]),
   );
 }
