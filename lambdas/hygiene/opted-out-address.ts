@@ -30,3 +30,8 @@ export function optedOutAddressDigest(email: string): string {
 export function isAddressDigest(value: unknown): value is string {
   return typeof value === 'string' && ADDRESS_DIGEST.test(value);
 }
+
+/** The sorted union of lists of digests (each once): how a remembered set is written. */
+export function digestUnion(...lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())].sort();
+}

@@ -12,7 +12,7 @@
  * {@link OptOutReport.optOutsOverNone}); the plan (owner-import.ts) only places the
  * result in an owner's write.
  */
-import { optedOutAddressDigest } from './opted-out-address';
+import { digestUnion, optedOutAddressDigest } from './opted-out-address';
 import { normalizeEmail, type OwnerRecord } from './owner-directory';
 import type { ImportedOwner } from './owner-import-rows';
 
@@ -147,11 +147,6 @@ export function planAddressMove(before: OwnerRecord, email: string | undefined):
   };
 }
 
-/** The sorted union of digest lists. */
-function union(...lists: readonly (readonly string[])[]): string[] {
-  return [...new Set(lists.flat())].sort();
-}
-
 /**
  * The digests a line adds to the owner's remembered set: its
  * `optedOutAddresses`, and its own address's when it says `unsubscribed`
@@ -164,7 +159,7 @@ function lineDigests(owner: ImportedOwner, tableEmail: string | undefined): read
   if (optOuts === undefined) return [];
   const elsewhere = optOuts.unsubscribed && email !== undefined && addressChanged(tableEmail, email);
   return elsewhere
-    ? union(optOuts.optedOutAddresses, [optedOutAddressDigest(email)])
+    ? digestUnion(optOuts.optedOutAddresses, [optedOutAddressDigest(email)])
     : optOuts.optedOutAddresses;
 }
 
@@ -177,7 +172,7 @@ export function newOwnerOptOuts(owner: ImportedOwner): KeptOptOuts | undefined {
   if (owner.optOuts === undefined) return undefined;
   return {
     ...(owner.optOuts.unsubscribed && { state: 'unsubscribed' as const }),
-    optedOutAddresses: union(lineDigests(owner, undefined)),
+    optedOutAddresses: digestUnion(lineDigests(owner, undefined)),
   };
 }
 
@@ -193,7 +188,7 @@ export function planMoveWithLine(
   owner: ImportedOwner,
 ): { move: AddressMove; kept: boolean } {
   const fromTable = planAddressMove(before, owner.email);
-  const optedOutAddresses = union(fromTable.optedOutAddresses, lineDigests(owner, before.email));
+  const optedOutAddresses = digestUnion(fromTable.optedOutAddresses, lineDigests(owner, before.email));
   const stateFromLine = owner.optOuts?.unsubscribed === true && fromTable.state === undefined;
   const unsubscribed = fromTable.state !== undefined || stateFromLine;
   return {
@@ -229,7 +224,7 @@ export function sameAddressOptOuts(
   owner: ImportedOwner,
 ): { keptOptOuts?: KeptOptOuts; notApplied?: OptOutNotApplied; overNone: boolean } {
   const remembered = new Set(before.optedOutAddresses ?? []);
-  const optedOutAddresses = union([...remembered], lineDigests(owner, before.email));
+  const optedOutAddresses = digestUnion([...remembered], lineDigests(owner, before.email));
   const state = before.subscription;
   const says = owner.optOuts?.unsubscribed === true;
   const record = says && (state === undefined || state === 'pending' || state === 'none');

@@ -45,7 +45,7 @@
  * idempotent). Pure over the directory and reporter ports.
  */
 
-import { optedOutAddressDigest } from '../hygiene/opted-out-address';
+import { digestUnion, optedOutAddressDigest } from '../hygiene/opted-out-address';
 import {
   normalizeEmail,
   type OwnerBounceRecorder,
@@ -215,7 +215,7 @@ function writeFor(
     return { attribution: 'recorded', write };
   }
   if (problem.kind !== 'complaint' || sentTo.size === 0) return undefined;
-  const digests = [...new Set(problem.sentTo.map(optedOutAddressDigest))].sort();
+  const digests = digestUnion(problem.sentTo.map(optedOutAddressDigest));
   return {
     attribution: 'remembered',
     write: () => directory.rememberOptedOutAddresses(userId, current, digests),
