@@ -11,9 +11,8 @@
  * or events cannot be found is still reported, with what is known. Pure over
  * ports: ledger, publisher, clock.
  */
-import { describeError } from '../hygiene/errors';
 import type { NumberedMessagePart } from '../hygiene/message';
-import { batchEntries } from '../hygiene/notifier/publish';
+import { publishInBatches } from '../hygiene/notifier/publish';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
 import { UnreachableReportTooLargeError } from '../hygiene/unreachable-report';
 import { type BouncedEmail, renderBounceReport, renderUnreadableBounceNotice } from './bounce-report';
@@ -105,25 +104,13 @@ function renderMessages(deps: BouncedDigestDeps, email: BouncedEmail, stored: St
   }
 }
 
-/** Publishes every part, in batches within the publisher's limits; returns the entries not accepted. */
+/** Publishes every part, one batch at a time within the publisher's limits; returns the entries not accepted. */
 async function publishAll(
   publisher: NotificationPublisher,
   parts: readonly NumberedMessagePart[],
 ): Promise<FailedEntry[]> {
   const sized = parts.map((p) => ({ message: { id: `bounce-p${p.part}`, ...p.message }, bytes: p.bytes }));
-  const failed: FailedEntry[] = [];
-  const { maxBatchEntries, maxBatchBytes } = publisher.limits;
-  for (const batch of batchEntries(sized, maxBatchEntries, maxBatchBytes)) {
-    const messages = batch.map((m) => m.message);
-    try {
-      failed.push(...(await publisher.publishBatch(messages)).failed);
-    } catch (error: unknown) {
-      // A publisher should report failures per entry; a throw fails the whole batch.
-      const { code, message } = describeError(error);
-      failed.push(...messages.map((m) => ({ id: m.id, code, message, senderFault: false })));
-    }
-  }
-  return failed;
+  return [...(await publishInBatches(publisher, sized, publisher.limits, 1)).values()];
 }
 
 /**

@@ -8,7 +8,7 @@
 import { describeError } from '../errors';
 import type { OutboxEvent } from '../events';
 import type { OutgoingMessage } from '../message';
-import type { FailedEntry } from '../outbox-ports';
+import type { FailedEntry, NotificationPublisher } from '../outbox-ports';
 import { mapWithConcurrency } from '../task-pool';
 import type { DrainContext, DrainState } from './drain-state';
 import type { OwnerDigest } from './render';
@@ -41,20 +41,25 @@ export interface SizedMessage {
   readonly bytes: number;
 }
 
-/** Publishes `messages` in batches; returns the failed messages by `id` (absent = accepted). */
-export async function publishMessages(
-  context: DrainContext,
+/**
+ * Publishes `messages` through `publisher` in batches within `limits` (a
+ * drain's may be tighter than the publisher's), `concurrency` batches at a time; returns the failed messages by `id`
+ * (absent = accepted). A publisher that throws fails its whole batch. Also
+ * the SES events handler's bounce reports (`lambdas/relay/bounced-digest.ts`).
+ */
+export async function publishInBatches(
+  publisher: NotificationPublisher,
   messages: readonly SizedMessage[],
+  limits: { readonly maxBatchEntries: number; readonly maxBatchBytes: number },
+  concurrency: number,
 ): Promise<Map<string, FailedEntry>> {
-  const { deps, settings } = context;
   const failedById = new Map<string, FailedEntry>();
-  const batches = batchEntries(messages, settings.maxBatchEntries, settings.maxBatchBytes);
-  // Batches are independent (each message is one owner's digest part, or one report part): a few at a time.
-  await mapWithConcurrency(batches, settings.publishConcurrency, async (batch) => {
+  const batches = batchEntries(messages, limits.maxBatchEntries, limits.maxBatchBytes);
+  await mapWithConcurrency(batches, concurrency, async (batch) => {
     const request = batch.map((m) => m.message);
     let failed: readonly FailedEntry[];
     try {
-      ({ failed } = await deps.publisher.publishBatch(request));
+      ({ failed } = await publisher.publishBatch(request));
     } catch (error: unknown) {
       // A publisher should report failures per entry; a throw fails the whole batch.
       const { code, message } = describeError(error);
@@ -63,6 +68,16 @@ export async function publishMessages(
     for (const f of failed) failedById.set(f.id, f);
   });
   return failedById;
+}
+
+/** Publishes a drain's `messages` in batches; returns the failed messages by `id` (absent = accepted). */
+export async function publishMessages(
+  context: DrainContext,
+  messages: readonly SizedMessage[],
+): Promise<Map<string, FailedEntry>> {
+  // Batches are independent (each message is one owner's digest part, or one report part): a few at a time.
+  const { deps, settings } = context;
+  return publishInBatches(deps.publisher, messages, settings, settings.publishConcurrency);
 }
 
 /** Publishes every digest part; returns the events (stored entries, by identity) whose message was accepted. */
