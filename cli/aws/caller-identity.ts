@@ -64,10 +64,8 @@ function givenOperator(source: OperatorSource): string | undefined {
 
 /** Who is acting (see the module comment for the order). */
 export async function resolveOperator(source: OperatorSource, sts?: STSClient): Promise<string> {
-  const given = givenOperator(source);
-  if (given) return given;
-  const arn = source.endpoint === undefined ? await callerIdentityArn(source, sts) : undefined;
-  return arn ?? osUser();
+  // A given name needs no STS call.
+  return givenOperator(source) ?? (await resolveVerifiedOperator(source, sts)).by;
 }
 
 /** Who is acting, and who AWS says is calling. */

@@ -10,6 +10,7 @@ import { type Command, Option, type OptionValues } from '@commander-js/extra-typ
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { describeError } from '../../lambdas/hygiene/errors';
+import { SubscriptionListingError } from '../../lambdas/hygiene/notifier/live-subscriptions';
 import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
@@ -151,14 +152,14 @@ export class TableAccessError extends Error {
  * AWS, where to find the deployed one), an unreachable database, a missing
  * region or credentials; other errors pass through unchanged.
  *
- * Only errors as the SDK or the network raise them are the table's: an error
- * raised with a `cause` is this code base's own account of what failed and
- * where (a failed listing of the topic's subscriptions names the topic and
- * the items left pending), so it passes through unchanged too — its cause's
- * network code or credentials message says nothing about the table.
+ * A failed listing of the topic's subscriptions (`SubscriptionListingError`,
+ * raised inside the same table wrapper by `notify`) is SNS's, not the
+ * table's: it passes through unchanged too — it names the topic and the items
+ * left pending, and its cause's network code or credentials message says
+ * nothing about the table.
  */
 export function describeTableError(error: unknown, options: TableOptions): unknown {
-  if (error instanceof Error && error.cause !== undefined) return error;
+  if (error instanceof SubscriptionListingError) return error;
   const where = options.endpoint ? ` at ${options.endpoint}` : options.region ? ` in ${options.region}` : '';
   if (error instanceof ResourceNotFoundException) {
     const hint = options.endpoint
