@@ -1,16 +1,18 @@
 /**
  * Who is acting, for the records an operator's command leaves (the guard
- * approval's `by`, the history's `by` of `exempt`/`unexempt`): `--by`, else
- * `PC_HYGIENE_OPERATOR`, else — against AWS (no `--endpoint`) — the caller
- * identity's ARN from STS (what CloudTrail would name), else the OS user.
- * The guard approval also keeps that ARN beside a typed name
- * ({@link resolveVerifiedOperator}): `--by` is a claim, the ARN is who called.
+ * approval, the history entry of `restore`/`exempt`/`unexempt`, an operator
+ * sweep's run manifest): `--by`, else `PC_HYGIENE_OPERATOR`, else — against
+ * AWS (no `--endpoint`) — the caller identity's ARN from STS (what CloudTrail
+ * would name), else the OS user. Each record also keeps that ARN beside a
+ * typed name ({@link resolveVerifiedOperator}): `--by` is a claim, the ARN is
+ * who called.
  *
  * A CLI-only adapter. The STS client module is loaded only when STS is
  * asked: every command module imports this one, and a local run never needs it.
  */
 import { userInfo } from 'node:os';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 
 /** The flags and environment the operator's name is taken from. */
 export interface OperatorSource {
@@ -62,29 +64,16 @@ function givenOperator(source: OperatorSource): string | undefined {
   return source.by?.trim() || process.env[OPERATOR_ENV]?.trim() || undefined;
 }
 
-/** Who is acting (see the module comment for the order). */
-export async function resolveOperator(source: OperatorSource, sts?: STSClient): Promise<string> {
-  // A given name needs no STS call.
-  return givenOperator(source) ?? (await resolveVerifiedOperator(source, sts)).by;
-}
-
-/** Who is acting, and who AWS says is calling. */
-export interface VerifiedOperator {
-  /** As {@link resolveOperator} names them (a typed `--by` is not checked). */
-  readonly by: string;
-  /** The caller identity's ARN from STS; absent with an endpoint (a local table) or when STS cannot be reached. */
-  readonly callerArn?: string;
-}
-
 /**
- * The operator as {@link resolveOperator} names them, with the STS caller ARN
- * beside the name, so a record says who really acted whatever `--by` claims.
- * STS is asked at most once, and never with an endpoint.
+ * Who is acting, named in the module comment's order, with the STS caller
+ * ARN beside the name, so a record says who really acted whatever `--by`
+ * claims. STS is asked at most once (also when a name is given), never with
+ * an endpoint; STS failing leaves the ARN out, never fails the command.
  */
 export async function resolveVerifiedOperator(
   source: OperatorSource,
   sts?: STSClient,
-): Promise<VerifiedOperator> {
+): Promise<OperatorIdentity> {
   const callerArn = source.endpoint === undefined ? await callerIdentityArn(source, sts) : undefined;
   const by = givenOperator(source) ?? callerArn ?? osUser();
   return { by, ...(callerArn !== undefined && { callerArn }) };

@@ -13,29 +13,28 @@ import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition'
 import { appendHistory } from '../../lambdas/aws/history-update';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
 import { HISTORY_ATTR, HYGIENE_ATTR, isReservedId } from '../../lambdas/hygiene/data-contract';
-import { historyLength } from '../../lambdas/hygiene/history';
+import { historyLength, operatorFields } from '../../lambdas/hygiene/history';
+import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { CredentialNotFoundError } from './restore';
 
-/** Exempt or unexempt one credential, by whom and why. */
-export interface ExemptRequest {
+/** Exempt or unexempt one credential, by whom (`by`, and the caller ARN when known) and why. */
+export interface ExemptRequest extends OperatorIdentity {
   readonly id: string;
   /** `true`: exempt (set `hygieneExempt`); `false`: unexempt (remove it). */
   readonly exempt: boolean;
   readonly reason: string;
-  readonly by: string;
   /** The instant recorded in the history entry (epoch ms). */
   readonly now: number;
 }
 
-/** What happened. */
-export interface ExemptResult {
+/** What happened, and who did it (as recorded in the history entry). */
+export interface ExemptResult extends OperatorIdentity {
   readonly id: string;
   readonly exempt: boolean;
   /** False when the credential already was in the requested state (nothing written). */
   readonly changed: boolean;
   readonly at: string;
-  readonly by: string;
   readonly reason: string;
 }
 
@@ -54,7 +53,8 @@ export async function setExempt(
   tableName: string,
   request: ExemptRequest,
 ): Promise<ExemptResult> {
-  const { id, exempt, reason, by } = request;
+  const { id, exempt, reason } = request;
+  const who = operatorFields(request);
   const at = formatInstant(request.now);
   const key = TABLE_DEFINITION.partitionKey.name;
   if (isReservedId(id)) {
@@ -65,7 +65,7 @@ export async function setExempt(
   );
   if (!item) throw new CredentialNotFoundError(`no credential with id ${id} in ${tableName}`);
   const current = item[HYGIENE_ATTR.exempt];
-  const result = { id, exempt, at, by, reason };
+  const result = { id, exempt, at, ...who, reason };
   if ((current === true) === exempt) return { ...result, changed: false };
 
   const update = new UpdateExpressionBuilder();
@@ -77,7 +77,7 @@ export async function setExempt(
     current === undefined ? `attribute_not_exists(${name})` : `${name} = ${update.value(current)}`,
   );
   appendHistory(update, historyLength(item[HISTORY_ATTR]), [
-    { at, action: exempt ? 'exempt' : 'unexempt', by, reason },
+    { at, action: exempt ? 'exempt' : 'unexempt', ...who, reason },
   ]);
   try {
     await client.send(new UpdateCommand({ TableName: tableName, Key: { [key]: id }, ...update.build() }));

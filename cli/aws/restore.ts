@@ -27,7 +27,8 @@ import {
   PURGE_PENDING_ATTR,
   RESTORE_ATTR,
 } from '../../lambdas/hygiene/data-contract';
-import { type HistoryEntry, historyLength } from '../../lambdas/hygiene/history';
+import { type HistoryEntry, historyLength, operatorFields } from '../../lambdas/hygiene/history';
+import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { formatInstant, parseInstant, relativePhrase } from '../../lambdas/hygiene/time';
 
 /** Attributes a restore removes. */
@@ -43,10 +44,12 @@ const RESTORE_CLEARS = [
   HYGIENE_ATTR.orphanDeleteAfter,
 ] as const;
 
-/** By whom, why and how a restore is made: the same for one credential and for a whole run. */
-export interface RestoreTerms {
+/**
+ * By whom (`by`, and the caller ARN when known), why and how a restore is
+ * made: the same for one credential and for a whole run.
+ */
+export interface RestoreTerms extends OperatorIdentity {
   readonly reason: string;
-  readonly by: string;
   /** The instant recorded as `hygieneRestoredAt` and `updatedAt` (epoch ms). */
   readonly now: number;
   /** Restore even though the credential is past its `expiresTime`. */
@@ -72,6 +75,8 @@ export interface RestoreResult {
   readonly deletedByRun?: string;
   readonly restoredAt: string;
   readonly restoredBy: string;
+  /** The STS caller ARN recorded beside `restoredBy` in the history entry, when known. */
+  readonly callerArn?: string;
   readonly reason: string;
   /** Set when forced past expiry: the next sweep will delete it again unless renewed or exempted. */
   readonly warning?: string;
@@ -184,7 +189,7 @@ function restoreEntry(request: RestoreRequest, checked: CheckedRestore): History
   return {
     at: formatInstant(request.now),
     action: 'restore',
-    by: request.by,
+    ...operatorFields(request),
     reason: request.reason,
     deletedAt: String(deletedAt),
     deletedReason,
@@ -271,6 +276,7 @@ export async function restoreCredential(
     ...(typeof byRun === 'string' && { deletedByRun: byRun }),
     restoredAt: formatInstant(request.now),
     restoredBy: request.by,
+    ...(request.callerArn !== undefined && { callerArn: request.callerArn }),
     reason: request.reason,
     ...(warning !== undefined && { warning }),
     ...(request.dryRun && { dryRun: true }),

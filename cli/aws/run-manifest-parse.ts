@@ -84,10 +84,11 @@ const headerSchema = z.object(
     ),
     failedPageCount: z.optional(count),
     guard: z.object(
-      { tripped: flag, overridden: flag, approvedBy: z.optional(text) },
+      { tripped: flag, overridden: flag, approvedBy: z.optional(text), approverCallerArn: z.optional(text) },
       { error: 'must be a map' },
     ),
     by: z.optional(text),
+    callerArn: z.optional(text),
   },
   { error: 'must be a map' },
 );

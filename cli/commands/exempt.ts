@@ -11,8 +11,9 @@
  * typed instant, not the wall clock).
  */
 import type { Command } from '@commander-js/extra-typings';
+import { operatorText } from '../../lambdas/hygiene/operator-identity';
 import { terminalText } from '../../lambdas/render/sanitize';
-import { OPERATOR_ENV, resolveOperator } from '../aws/caller-identity';
+import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
 import type { Deployment } from '../aws/deployment-lookup';
 import { type ExemptResult, setExempt } from '../aws/exempt';
 import { byOption } from '../options/by-option';
@@ -55,9 +56,9 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   refuseAuditDeployment(options, flags.enforce, exempt ? 'exempt' : 'unexempt');
   await withDocumentClient(options, async (client) => {
-    const by = await resolveOperator(options);
+    const operator = await resolveVerifiedOperator(options);
     const result = await withTableErrors(options, () =>
-      setExempt(client, options.table, { id, exempt, reason, by, now }),
+      setExempt(client, options.table, { id, exempt, reason, ...operator, now }),
     );
     const deployedExemptIn = exempt ? undefined : deployedExemption(options.deployment, id);
     if (options.format === 'json') {
@@ -84,7 +85,7 @@ function resultText(result: ExemptResult, deployedExemptIn: string | undefined):
     `exempt through the exemptIds of stack ${deployedExemptIn}'s deployed config, which only a redeploy changes`;
   const what = result.exempt ? 'exempt' : 'not exempt';
   if (result.changed) {
-    const done = `${result.id} is now ${what} (by ${result.by} at ${result.at}: ${result.reason})`;
+    const done = `${result.id} is now ${what} (by ${operatorText(result)} at ${result.at}: ${result.reason})`;
     return viaDeployment ? `${done}; it stays ${viaDeployment}` : done;
   }
   if (viaDeployment) return `${result.id} is ${viaDeployment}: nothing written`;

@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from '@commander-js/extra-typings';
 import { MAX_DELETES_PER_RUN_LIMIT } from '../../lambdas/hygiene/config';
-import { approverText, type GuardApproval } from '../../lambdas/hygiene/guard';
+import type { GuardApproval } from '../../lambdas/hygiene/guard';
+import { operatorText } from '../../lambdas/hygiene/operator-identity';
 import { formatInstant, relativePhrase } from '../../lambdas/hygiene/time';
 import { terminalLines } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
@@ -92,13 +93,13 @@ type StatusOptions = OptionsOf<ReturnType<typeof defineGuardStatus>>;
 function approvalText(a: GuardApproval, now: number): string {
   const expires = Date.parse(a.expiresAt);
   const state = expires <= now ? 'EXPIRED' : `expires ${relativePhrase(expires, now)}`;
-  return `up to ${a.maxDeletes} deletions, by ${approverText(a)} at ${a.approvedAt}, ${state} (${a.expiresAt}): ${a.reason}`;
+  return `up to ${a.maxDeletes} deletions, by ${operatorText(a)} at ${a.approvedAt}, ${state} (${a.expiresAt}): ${a.reason}`;
 }
 
 function usedText(u: UsedApproval): string {
   const run = u.runId ? `run ${u.runId}` : 'a run';
   const planned = u.plannedDeletes !== undefined ? ` for ${u.plannedDeletes} planned deletions` : '';
-  return `${run}${u.usedAt ? ` at ${u.usedAt}` : ''}${planned}; approval by ${approverText(u.approval)}: ${u.approval.reason}`;
+  return `${run}${u.usedAt ? ` at ${u.usedAt}` : ''}${planned}; approval by ${operatorText(u.approval)}: ${u.approval.reason}`;
 }
 
 async function approve(flags: ApproveOptions): Promise<void> {
@@ -108,12 +109,11 @@ async function approve(flags: ApproveOptions): Promise<void> {
   refuseAuditDeployment(options, flags.enforce, 'guard approve');
   await withDocumentClient(options, async (client) => {
     // Against AWS the STS caller ARN is kept beside the (possibly typed) name; none on a local table.
-    const { by, callerArn } = await resolveVerifiedOperator(options);
+    const operator = await resolveVerifiedOperator(options);
     const now = Date.now();
     const approval: GuardApproval = {
       id: randomUUID(),
-      by,
-      ...(callerArn !== undefined && { callerArn }),
+      ...operator,
       reason,
       maxDeletes: options.maxDeletes,
       approvedAt: formatInstant(now),

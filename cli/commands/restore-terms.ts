@@ -6,7 +6,7 @@
  * and hands `--run` to `restore-run.ts`, is not imported back by it.
  */
 import { terminalText } from '../../lambdas/render/sanitize';
-import { osUser } from '../aws/caller-identity';
+import { resolveVerifiedOperator } from '../aws/caller-identity';
 import type { RestoreResult, RestoreTerms } from '../aws/restore';
 import {
   awsTargetOf,
@@ -30,8 +30,10 @@ export interface RestoreFlags extends TargetFlags {
 
 /**
  * The terms of a restore and the table it is made on, the same for one
- * credential and for a run: `--reason` and `--by` trimmed (`--by` defaults to
- * the OS user running the CLI), `--now`, `--force`, `--dry-run`; an
+ * credential and for a run: `--reason` trimmed, who acts as every operator
+ * record names them (`--by`, else `PC_HYGIENE_OPERATOR`, else the AWS caller
+ * ARN, else the OS user; against AWS the caller ARN is kept beside a typed
+ * name: `cli/aws/caller-identity.ts`), `--now`, `--force`, `--dry-run`; an
  * audit-mode deployment without `--enforce` is refused, except for a dry run,
  * which writes nothing (docs/deploy.md: the runbook dry-runs against an
  * audit-mode deployment). A restore that writes to a deployment takes no
@@ -49,14 +51,17 @@ export async function restoreTerms(
 ): Promise<{ readonly terms: RestoreTerms; readonly target: Target }> {
   const reason = flags.reason.trim();
   if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
-  const by = flags.by ?? osUser();
   const now = resolveNow(flags.now);
   if (!flags.dryRun) refuseNowOnDeployment(flags.now, awsTargetOf(flags), what, '--dry-run');
   const target = await resolveTarget(flags, { usesConfig: false });
   if (!flags.dryRun) refuseAuditDeployment(target, flags.enforce, what, ', or --dry-run to check only');
+  const operator = await resolveVerifiedOperator({
+    ...target,
+    ...(flags.by !== undefined && { by: flags.by }),
+  });
   const terms = {
     reason,
-    by,
+    ...operator,
     now,
     ...(flags.force && { force: true }),
     ...(flags.dryRun && { dryRun: true }),

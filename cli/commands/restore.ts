@@ -6,7 +6,9 @@
  * stack, `--now` is for `--dry-run` only (restore-terms.ts).
  */
 import type { Command } from '@commander-js/extra-typings';
+import { operatorText } from '../../lambdas/hygiene/operator-identity';
 import { terminalText } from '../../lambdas/render/sanitize';
+import { OPERATOR_ENV } from '../aws/caller-identity';
 import { restoreCredential } from '../aws/restore';
 import { byOption } from '../options/by-option';
 import { defineCommand } from '../options/define-command';
@@ -39,7 +41,7 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
     ]
       .filter(Boolean)
       .join(' ');
-    const line = `${result.dryRun ? 'would restore' : 'restored'} ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${result.restoredBy}: ${result.reason}`;
+    const line = `${result.dryRun ? 'would restore' : 'restored'} ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${operatorText({ by: result.restoredBy, ...result })}: ${result.reason}`;
     process.stdout.write(`${terminalText(line)}\n`);
   }
   writeRestoreWarnings([result]);
@@ -51,7 +53,11 @@ function defineRestoreCommand(program: Command) {
     command
       .argument('[id]', 'the credential id (or --run RUN_ID)')
       .requiredOption('--reason <text>', 'why it is restored (recorded as hygieneRestoreReason)')
-      .addOption(byOption('who restores it (recorded as hygieneRestoredBy; default: your OS user)'))
+      .addOption(
+        byOption(
+          `who restores it (recorded as hygieneRestoredBy; default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`,
+        ),
+      )
       .option('--force', 'restore even when past its expiresTime (the next sweep will delete it again)')
       .option(
         '--run <run-id>',

@@ -9,6 +9,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
+import { operatorText } from '../../lambdas/hygiene/operator-identity';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { terminalLines, terminalText } from '../../lambdas/render/sanitize';
 import type {
@@ -99,16 +100,22 @@ async function runsList(flags: RunsListOptions): Promise<void> {
 
 /**
  * The header as a few lines of text above the table. Every field is stored
- * (`by` and `approvedBy` are free text an operator typed): each line goes
+ * (`by` and `approvedBy` are free text an operator typed; the caller ARNs
+ * beside them are stored text too): each line goes
  * through `terminalText` on its own, so a field can neither drive the
  * terminal nor start a line of its own.
  */
 function headerText(h: RunManifestHeader): string {
+  const { approvedBy, approverCallerArn } = h.guard;
+  const approver = approvedBy
+    ? ` (approval by ${operatorText({ by: approvedBy, callerArn: approverCallerArn })})`
+    : '';
   const guard = h.guard.tripped
-    ? `guard tripped, ${h.guard.overridden ? `overridden${h.guard.approvedBy ? ` (approval by ${h.guard.approvedBy})` : ''}` : 'not overridden'}`
+    ? `guard tripped, ${h.guard.overridden ? `overridden${approver}` : 'not overridden'}`
     : 'guard ok';
+  const by = h.by ? `, by ${operatorText({ by: h.by, callerArn: h.callerArn })}` : '';
   return terminalLines([
-    `Run ${h.runId} (${h.status}${h.by ? `, by ${h.by}` : ''}): now ${h.now}, ran ${h.startedAt} to ${h.finishedAt}`,
+    `Run ${h.runId} (${h.status}${by}): now ${h.now}, ran ${h.startedAt} to ${h.finishedAt}`,
     `Deleted ${h.deleted.total}: ${h.deleted.expired} expired, ${h.deleted.stale} stale, ${h.deleted.orphaned} orphaned; ${guard}`,
   ]);
 }

@@ -29,7 +29,7 @@ import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { type PlannedDeletion, SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { terminalText } from '../../lambdas/render/sanitize';
-import { resolveOperator } from '../aws/caller-identity';
+import { resolveVerifiedOperator } from '../aws/caller-identity';
 import { EXIT_CODE } from '../exit-codes';
 import { renderDeletionListingText, renderDryRunJson } from '../format/deletion-listing';
 import { defineCommand } from '../options/define-command';
@@ -217,7 +217,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   const mode = sweepMode(options, target, planOnly);
   const directoryTable = directoryTableOf(options, command, target);
   // Who runs it, recorded in the run manifest's header.
-  const operator = mode === 'enforce' ? await resolveOperator(target) : undefined;
+  const operator = mode === 'enforce' ? await resolveVerifiedOperator(target) : undefined;
   await withDocumentClient(target, async (client) => {
     const progress = createTableProgress(client, target.table, `sweep (${mode})`);
     const { print, onDeletion } = sweepPrinter(options.format, mode);

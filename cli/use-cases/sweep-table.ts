@@ -12,6 +12,7 @@ import { DynamoDbGuardApprovals } from '../../lambdas/aws/guard-approval-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import type { HygieneConfig, Mode } from '../../lambdas/hygiene/config';
+import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { guardBlocked, type RunSummary } from '../../lambdas/hygiene/run-summary';
 import {
   createRunId,
@@ -56,7 +57,7 @@ export interface TableSweep {
    */
   readonly directoryTable?: string;
   /** Who runs it: recorded in the run manifest's header (docs/data-model.md, "Run manifests"). */
-  readonly operator?: string;
+  readonly operator?: OperatorIdentity;
 }
 
 /**

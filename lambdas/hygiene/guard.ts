@@ -6,6 +6,7 @@
  */
 import type { HygieneConfig } from './config';
 import { decimalShape } from './decimal-shape';
+import type { OperatorIdentity } from './operator-identity';
 
 /** The guard's verdict, reported as is in the run summary. */
 export interface GuardStatus {
@@ -33,33 +34,20 @@ export interface GuardStatus {
   readonly approval?: GuardApprovalUse;
 }
 
-/** An operator's one-time, expiring approval of a tripped guard. */
-export interface GuardApproval {
+/**
+ * An operator's one-time, expiring approval of a tripped guard: who approved
+ * (`by`, and `callerArn` when recorded against AWS; absent too in an approval
+ * recorded before that field existed), why, and up to how much.
+ */
+export interface GuardApproval extends OperatorIdentity {
   /** Random id naming this approval. */
   readonly id: string;
-  /** Who approved, as named (`--by`, `PC_HYGIENE_OPERATOR`, the AWS caller identity's ARN, or the OS user). */
-  readonly by: string;
-  /**
-   * The AWS caller identity's ARN (STS) of whoever recorded it, which `by`
-   * may only claim; absent for an approval recorded on a local table, when STS
-   * could not be reached, or recorded before this field existed.
-   */
-  readonly callerArn?: string;
   readonly reason: string;
   /** Up to how many planned deletions it allows. */
   readonly maxDeletes: number;
   /** When it was given and when it lapses (UTC ISO). */
   readonly approvedAt: string;
   readonly expiresAt: string;
-}
-
-/**
- * Who approved, for text: the name, then the STS caller ARN recorded with it
- * when that says something else (`alice (caller arn:aws:sts::…)`), so a typed
- * `--by` never stands alone against AWS.
- */
-export function approverText(a: GuardApproval): string {
-  return a.callerArn !== undefined && a.callerArn !== a.by ? `${a.by} (caller ${a.callerArn})` : a.by;
 }
 
 /** What a run's attempt to use the pending approval found. */

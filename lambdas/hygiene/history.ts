@@ -6,6 +6,7 @@
  * without limit. Pure: entries are built from actions and instants given.
  */
 import { DELETED_REASON_OF } from './action-changes';
+import type { OperatorIdentity } from './operator-identity';
 import type { Action } from './policy';
 import { formatInstant } from './time';
 
@@ -31,8 +32,10 @@ export interface HistoryEntry {
   readonly detail?: string;
   /** The sweep run that made the transition. */
   readonly runId?: string;
-  /** Who, for an operator action. */
+  /** Who, for an operator action, as named (`--by`, `PC_HYGIENE_OPERATOR`, the AWS caller ARN, or the OS user). */
   readonly by?: string;
+  /** Operator actions against AWS: the STS caller identity's ARN of whoever ran the command, whatever `by` says. */
+  readonly callerArn?: string;
   /** Restore only: the soft-delete it undid (`deletedAt`, reason, run), kept here because restore clears them. */
   readonly deletedAt?: string;
   readonly deletedReason?: string;
@@ -71,6 +74,11 @@ export function transitionHistory(
 ): HistoryEntry[] {
   const at = formatInstant(run.now);
   return actions.map((action) => ({ at, action: action.type, ...explain(action), runId: run.runId }));
+}
+
+/** The fields of an operator action's entry that say who acted (`callerArn` only when known). */
+export function operatorFields(who: OperatorIdentity): OperatorIdentity {
+  return { by: who.by, ...(who.callerArn !== undefined && { callerArn: who.callerArn }) };
 }
 
 /** How many entries a stored history holds: its length when it is a list, else 0 (absent or not a list). */

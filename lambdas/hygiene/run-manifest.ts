@@ -83,9 +83,13 @@ export interface RunManifestHeader {
     readonly overridden: boolean;
     /** Who approved the override (`pc-hygiene guard approve`), when an approval was used. */
     readonly approvedBy?: string;
+    /** The approval's STS caller ARN, beside `approvedBy`, when it was recorded against AWS. */
+    readonly approverCallerArn?: string;
   };
   /** Who ran it, for an operator's run from the CLI (absent for the scheduled run). */
   readonly by?: string;
+  /** With `by`: the STS caller ARN of whoever ran it, when run against AWS. */
+  readonly callerArn?: string;
 }
 
 /** One line of the run index (`runs list`). */

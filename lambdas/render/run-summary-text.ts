@@ -8,7 +8,8 @@
  * {@link terminalText}, so a stored id cannot drive a terminal.
  */
 import { EVENT_TYPES } from '../hygiene/events';
-import { approverText, type GuardApprovalUse, type GuardStatus } from '../hygiene/guard';
+import type { GuardApprovalUse, GuardStatus } from '../hygiene/guard';
+import { operatorText } from '../hygiene/operator-identity';
 import { UNREACHABLE_REASONS } from '../hygiene/owner-directory';
 import { ACTION_TYPES } from '../hygiene/policy';
 import {
@@ -152,13 +153,13 @@ function manifestLines(summary: RunSummary): string[] {
 function overrideText(guard: GuardStatus): string {
   const a = guard.approval;
   if (a?.status !== 'used') return 'the operator (--allow-mass-delete)';
-  return `the approval of ${approverText(a)} (up to ${a.maxDeletes}, approved ${a.approvedAt}): ${a.reason}`;
+  return `the approval of ${operatorText(a)} (up to ${a.maxDeletes}, approved ${a.approvedAt}): ${a.reason}`;
 }
 
 /** Why a pending approval did not override the guard. */
 function unusedApprovalText(a: GuardApprovalUse): string {
   const why = a.status === 'expired' ? `expired at ${a.expiresAt}` : `allows up to ${a.maxDeletes} deletions`;
-  return `by ${approverText(a)}: ${why}`;
+  return `by ${operatorText(a)}: ${why}`;
 }
 
 /** The orphan rule's verdict on the owner directory: used, or why nothing was orphaned. */

@@ -7,7 +7,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OPERATOR_ENV, osUser, resolveOperator } from '../../cli/aws/caller-identity';
+import { OPERATOR_ENV, osUser, resolveVerifiedOperator } from '../../cli/aws/caller-identity';
 import { MAX_APPROVED_DELETES } from '../../cli/commands/guard';
 import { listingCsv, listingTable } from '../../cli/format/listing';
 import { parseBy } from '../../cli/options/by-option';
@@ -15,8 +15,9 @@ import { durationIn } from '../../cli/options/duration';
 import { UsageError } from '../../cli/usage-error';
 import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
 
-describe('resolveOperator', () => {
+describe('resolveVerifiedOperator', () => {
   const sts = mockClient(STSClient);
+  const ARN = 'arn:aws:sts::123456789012:assumed-role/ops/alice';
   let saved: string | undefined;
   beforeEach(() => {
     sts.reset();
@@ -28,26 +29,34 @@ describe('resolveOperator', () => {
     else process.env[OPERATOR_ENV] = saved;
   });
 
-  it('--by first, then the environment variable; neither asks STS', async () => {
+  it('--by first, then the environment variable; against AWS the caller ARN is kept beside either', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Arn: ARN });
     process.env[OPERATOR_ENV] = 'ci-job-42';
-    expect(await resolveOperator({ by: ' alice ' }, new STSClient({}))).toBe('alice');
-    expect(await resolveOperator({}, new STSClient({}))).toBe('ci-job-42');
-    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+    expect(await resolveVerifiedOperator({ by: ' alice ' }, new STSClient({}))).toEqual({
+      by: 'alice',
+      callerArn: ARN,
+    });
+    expect(await resolveVerifiedOperator({}, new STSClient({}))).toEqual({ by: 'ci-job-42', callerArn: ARN });
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(2);
   });
 
-  it('against AWS: the caller identity ARN', async () => {
-    sts.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:sts::123456789012:assumed-role/ops/alice' });
-    expect(await resolveOperator({ region: 'eu-west-1' }, new STSClient({}))).toBe(
-      'arn:aws:sts::123456789012:assumed-role/ops/alice',
-    );
+  it('no name given: the caller ARN names them', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Arn: ARN });
+    expect(await resolveVerifiedOperator({ region: 'eu-west-1' }, new STSClient({}))).toEqual({
+      by: ARN,
+      callerArn: ARN,
+    });
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
   });
 
-  it('STS failing, or a local endpoint: the OS user', async () => {
+  it('STS failing, or a local endpoint (not asked): the name or the OS user, and no ARN', async () => {
     sts.on(GetCallerIdentityCommand).rejects(new Error('no credentials'));
-    expect(await resolveOperator({}, new STSClient({}))).toBe(osUser());
+    expect(await resolveVerifiedOperator({}, new STSClient({}))).toEqual({ by: osUser() });
+    expect(await resolveVerifiedOperator({ by: 'alice' }, new STSClient({}))).toEqual({ by: 'alice' });
     sts.reset();
-    expect(await resolveOperator({ endpoint: 'http://127.0.0.1:8000' }, new STSClient({}))).toBe(osUser());
+    expect(await resolveVerifiedOperator({ endpoint: 'http://127.0.0.1:8000' }, new STSClient({}))).toEqual({
+      by: osUser(),
+    });
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });
 });

@@ -8,6 +8,7 @@
  */
 import type { HygieneConfig, Mode } from '../config';
 import type { Credential } from '../credential';
+import type { OperatorIdentity } from '../operator-identity';
 import type { DirectoryState } from '../owner-directory';
 import type { Action } from '../policy';
 import type { CheckpointStore, LoadedCheckpoint, RawItem, ScanCheckpoint, ScanPage } from '../ports';
@@ -56,7 +57,7 @@ export interface SweepSettings {
    */
   readonly deletionsWaitForGuard: boolean;
   /** Who runs it (an operator's run), for the manifest header. */
-  readonly operator?: string;
+  readonly operator?: OperatorIdentity;
   readonly deadlineMarginMs: number;
   readonly maxWriteFailures: number;
   /**

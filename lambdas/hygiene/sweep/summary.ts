@@ -4,7 +4,9 @@
  * run's tallies are frozen into the one `RunSummary` a run returns (or an
  * aborted run carries).
  */
-import { evaluateGuard, type GuardStatus, withApproval } from '../guard';
+import { evaluateGuard, type GuardApproval, type GuardStatus, withApproval } from '../guard';
+import { operatorFields } from '../history';
+import type { RunManifestHeader } from '../run-manifest';
 import {
   type CheckpointSummary,
   type DirectorySummary,
@@ -68,10 +70,20 @@ export async function manifestPhase(
     guard: {
       tripped: guard.tripped,
       overridden: guard.overridden,
-      ...(guard.approval?.status === 'used' && { approvedBy: guard.approval.by }),
+      ...(guard.approval?.status === 'used' && approverFields(guard.approval)),
     },
-    ...(settings.operator !== undefined && { by: settings.operator }),
+    ...(settings.operator !== undefined && operatorFields(settings.operator)),
   });
+}
+
+/** Who approved a used override, as the manifest header keeps it (the caller ARN only when recorded). */
+function approverFields(
+  approval: GuardApproval,
+): Pick<RunManifestHeader['guard'], 'approvedBy' | 'approverCallerArn'> {
+  return {
+    approvedBy: approval.by,
+    ...(approval.callerArn !== undefined && { approverCallerArn: approval.callerArn }),
+  };
 }
 
 /** How the run judged the owner directory (the summary says why nothing was orphaned). */

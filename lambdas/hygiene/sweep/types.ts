@@ -4,6 +4,7 @@
  * and `../sweep.ts` (which re-exports all of this) import it without a cycle.
  */
 import type { HygieneConfig, Mode } from '../config';
+import type { OperatorIdentity } from '../operator-identity';
 import type { SweepOwnerDirectory } from '../owner-directory';
 import type {
   CheckpointStore,
@@ -78,7 +79,7 @@ export interface SweepOptions {
   /** The operator's one-run override of a tripped guard (the CLI's `--allow-mass-delete`, for local use). */
   readonly allowMassDelete?: boolean;
   /** Who runs it, for a run an operator starts by hand (recorded in the run manifest's header). */
-  readonly operator?: string;
+  readonly operator?: OperatorIdentity;
   /** Queue owner events with the transitions (enforce only). Default: true. */
   readonly notifyOwners?: boolean;
   /**
