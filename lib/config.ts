@@ -9,7 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { CONFIG_KEYS, ConfigError, configFromFlat, type HygieneConfig } from '../lambdas/hygiene/config';
 import { OWNER_EMAILS_REMOVED, principalArnProblems } from './credential-hygiene-props';
 import { exemptIdsProblems } from './environment-budget';
-import { MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
+import { MAX_SCHEDULE_SKEW_SECONDS, MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
 
 /** Context keys besides the hygiene config keys (`mode`, `staleAfterDays`, ...). */
 export const DEPLOYMENT_CONTEXT_KEYS = {
@@ -235,7 +235,7 @@ function watchFrom(read: ContextReader, problems: string[]): Partial<DeploymentS
   const minutes = integerFrom(
     skewKey,
     read(skewKey),
-    { min: MIN_SCHEDULE_SKEW_SECONDS / 60, max: 1440, unit: 'minutes' },
+    { min: MIN_SCHEDULE_SKEW_SECONDS / 60, max: MAX_SCHEDULE_SKEW_SECONDS / 60, unit: 'minutes' },
     problems,
   );
   const quotaKey = DEPLOYMENT_CONTEXT_KEYS.filterPolicyQuota;

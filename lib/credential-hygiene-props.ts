@@ -17,7 +17,7 @@ import {
 import type { CredentialTableProps } from './credential-table';
 import { exemptIdsProblems } from './environment-budget';
 import type { OwnerDirectoryTableProps } from './owner-directory-table';
-import { MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
+import { MAX_SCHEDULE_SKEW_SECONDS, MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
 
 /** Props of `CredentialHygiene`. Every prop is optional: the defaults deploy a safe, auditing worker. */
 export interface CredentialHygieneProps {
@@ -342,7 +342,10 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
     problems.push(`filterPolicyQuota = ${quota}: must be a whole number, at least 1`);
   }
   const skewSeconds = props.maxScheduleSkew?.toSeconds();
-  if (skewSeconds !== undefined && (skewSeconds < MIN_SCHEDULE_SKEW_SECONDS || skewSeconds > 86_400)) {
+  if (
+    skewSeconds !== undefined &&
+    (skewSeconds < MIN_SCHEDULE_SKEW_SECONDS || skewSeconds > MAX_SCHEDULE_SKEW_SECONDS)
+  ) {
     problems.push(
       `maxScheduleSkew = ${skewSeconds} s: must be from ${MIN_SCHEDULE_SKEW_SECONDS / 60} minutes to 1 day`,
     );

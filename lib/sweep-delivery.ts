@@ -23,6 +23,14 @@ const SHORTEST_WINDOW_SECONDS = 60;
 /** Lambda keeps an asynchronous invocation at most 6 hours. */
 export const LAMBDA_MAX_EVENT_AGE_SECONDS = 6 * 3600;
 
+/**
+ * The largest skew a deployment may allow: 1 day. Two runs' `now`s can then
+ * differ by at most this and a run's 15 minutes, which the policy's tolerance
+ * for a flag dated after `now` covers (`FUTURE_FLAG_TOLERANCE_MS` in
+ * `lambdas/hygiene/policy.ts`).
+ */
+export const MAX_SCHEDULE_SKEW_SECONDS = 86_400;
+
 /** The smallest skew both windows and the start margin fit in: 3 minutes. */
 export const MIN_SCHEDULE_SKEW_SECONDS = 2 * SHORTEST_WINDOW_SECONDS + SWEEP_START_MARGIN_SECONDS;
 

@@ -384,7 +384,15 @@ function readHygieneState(r: RecordReader): HygieneState {
   return hygiene;
 }
 
-/** Last activity: `lastUsedAt`, else `createdAt` for a credential never used. */
+/**
+ * Last activity: `lastUsedAt`, else `createdAt` for a credential never used;
+ * `createdAt` too when a `lastUsedAt` is older than it (carried over from
+ * another record, or a clock wrong at the source): a credential cannot have
+ * been used before it existed, so the later of the two is the one certain
+ * (docs/rules.md, "Last activity").
+ */
 export function lastActivity(credential: Credential): StoredInstant | undefined {
-  return credential.lastUsedAt ?? credential.createdAt;
+  const { lastUsedAt, createdAt } = credential;
+  if (lastUsedAt === undefined) return createdAt;
+  return createdAt !== undefined && createdAt.ms > lastUsedAt.ms ? createdAt : lastUsedAt;
 }

@@ -203,6 +203,28 @@ function expiryNotice(
   return { type: 'notify-expiry', stageDays: stage, expiresTime: formatInstant(expires.ms) };
 }
 
+/**
+ * How far after `now` a flag may be dated and still be another run's: a
+ * scheduled run decides at its schedule's time, up to the deployment's
+ * allowed skew (1 day at most) behind the wall clock an operator's run
+ * decides at, and runs up to 15 minutes; two such runs may overlap, and
+ * the earlier `now` must not clear the later run's fresh flag (which would
+ * warn the owner twice and move the grace). 2 days covers both.
+ */
+export const FUTURE_FLAG_TOLERANCE_MS = 2 * DAY_MS;
+
+/**
+ * A flag dated after `now` by more than {@link FUTURE_FLAG_TOLERANCE_MS}
+ * came from a run whose clock was ahead: it could neither clear on use nor
+ * come due on time, so it is dropped, and the next run flags again from
+ * correct dates if the rule still applies. (Within the tolerance a flag is
+ * kept: a use since `now` still clears it, as the credential is no longer
+ * stale.)
+ */
+function flaggedInFuture(flaggedAtMs: number, now: number): boolean {
+  return flaggedAtMs > now + FUTURE_FLAG_TOLERANCE_MS;
+}
+
 function staleActions(credential: Credential, config: HygieneConfig, now: number): Action[] {
   const { staleFlaggedAt, staleDeleteAfter } = credential.hygiene;
   const flagged = staleFlaggedAt !== undefined && staleDeleteAfter !== undefined;
@@ -214,9 +236,8 @@ function staleActions(credential: Credential, config: HygieneConfig, now: number
   // Without lastUsedAt or createdAt there is no evidence of staleness: never guess.
   const stale = activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
   if (flagged) {
-    // A flag dated after `now` came from a run with a clock ahead: it could neither clear on use
-    // nor come due on time, so drop it; the next run flags again from correct dates if still stale.
-    if (staleFlaggedAt.ms > now) return [{ type: 'unflag-stale', reason: 'flagged-in-future' }];
+    if (flaggedInFuture(staleFlaggedAt.ms, now))
+      return [{ type: 'unflag-stale', reason: 'flagged-in-future' }];
     const lastUsed = credential.lastUsedAt;
     if (lastUsed !== undefined && lastUsed.ms > staleFlaggedAt.ms) {
       return [{ type: 'unflag-stale', reason: 'used-since-flagged' }];
@@ -262,7 +283,8 @@ function orphanActions(
   const { orphanedAt, orphanDeleteAfter } = credential.hygiene;
   const flagged = orphanedAt !== undefined && orphanDeleteAfter !== undefined;
   if (isExempt(credential, config)) return flagged ? [{ type: 'unflag-orphan', reason: 'exempt' }] : [];
-  if (flagged && orphanedAt.ms > now) return [{ type: 'unflag-orphan', reason: 'flagged-in-future' }];
+  if (flagged && flaggedInFuture(orphanedAt.ms, now))
+    return [{ type: 'unflag-orphan', reason: 'flagged-in-future' }];
   if (owner === undefined || !owner.directoryUsable) return [];
   if (!owner.departed) return flagged ? [{ type: 'unflag-orphan', reason: 'owner-not-departed' }] : [];
   if (!flagged)
@@ -285,7 +307,8 @@ function orphanActions(
  * wins over a stale one (the owner has left; one deletion per record).
  * Otherwise a record may get an expiry notice, a stale transition and an
  * orphan transition in the same run; a deletion makes a notice pointless, so
- * it is dropped.
+ * it is dropped (and written after all when the guard blocks the deletion:
+ * {@link actionsIfDeletionBlocked}).
  *
  * @param now epoch milliseconds, one instant for the whole run
  * @param owner what the owner directory says about the owner (orphan rule); absent: the rule is off
@@ -314,6 +337,32 @@ export function decide(
   if (stale.some(isDeletion)) return stale;
   const notice = expiryNotice(credential, config, now);
   return notice ? [notice, ...stale, ...orphan] : [...stale, ...orphan];
+}
+
+/**
+ * The actions {@link decide} drops for a planned deletion (the expiry notice,
+ * and the other rule's flag or unflag): what the run writes instead when the
+ * blast-radius guard blocks the deletion, so the owner still hears of an
+ * expiry, and a departure is still flagged, while the deletion waits for an
+ * operator (docs/sweep.md, "The blast-radius guard"). An expired credential
+ * has none: no notice or flag applies to it.
+ * @param now epoch milliseconds, one instant for the whole run
+ * @param owner as given to {@link decide}
+ */
+export function actionsIfDeletionBlocked(
+  credential: Credential,
+  config: HygieneConfig,
+  now: number,
+  owner?: OwnerStanding,
+): Action[] {
+  const expires = credential.expiresTime;
+  if (credential.deletedAt !== undefined || (expires !== undefined && expires.ms <= now)) return [];
+  const rest = [
+    ...staleActions(credential, config, now),
+    ...orphanActions(credential, config, now, owner),
+  ].filter((a) => !isDeletion(a));
+  const notice = expiryNotice(credential, config, now);
+  return notice ? [notice, ...rest] : rest;
 }
 
 /** The plan for one raw record: what `pc-hygiene plan` prints per input line. */

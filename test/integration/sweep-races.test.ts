@@ -144,4 +144,20 @@ describe('sweep races against DynamoDB Local', () => {
     }
     expect(one.failed.count + two.failed.count).toBe(0);
   });
+
+  it("a run deciding at an earlier now (a scheduled run's schedule time) keeps a later run's fresh flag", async () => {
+    await putItems(table.client, table.tableName, [credential('s-stale', { lastUsedAt: days(-100) })]);
+    const sweep = (now: number, runId: string) =>
+      runSweep(sweepDeps(table), { config, now, runId, mode: 'enforce' });
+    // An operator's run at the wall clock flags it; the scheduled run decides at its schedule time, 10 min earlier.
+    await sweep(NOW + 600_000, 'run-operator');
+    const scheduled = await sweep(NOW, 'run-scheduled');
+    await sweep(NOW + 86_400_000, 'run-next-day');
+
+    expect(scheduled.applied['unflag-stale']).toBe(0);
+    const [item] = await exportTable(table);
+    const events = (item?.[OUTBOX_ATTR.events] as OutboxEvent[] | undefined) ?? [];
+    expect(events.map((e) => e.type)).toEqual(['stale-warning']);
+    expect(item).toMatchObject({ hygieneStaleDeleteAfter: days(14, NOW + 600_000) });
+  });
 });

@@ -235,6 +235,23 @@ describe('sweep modes and guard against DynamoDB Local', () => {
     expect(summary.deletions).toMatchObject({ applied: 0, blockedByGuard: 2 });
   });
 
+  it('a tripped guard still writes the expiry notice a blocked deletion had made pointless', async () => {
+    // Stale and due for deletion, and expiring in 5 days: with the deletion blocked, the owner must still be warned.
+    const dueAndExpiring = { ...flaggedStale()[0], id: 'm-due-expiring', expiresTime: days(5) };
+    await putItems(table.client, table.tableName, [dueAndExpiring]);
+
+    const summary = await run(table, { config: { ...config, maxDeletesPerRun: 1 } });
+
+    const item = (await exportTable(table)).find((i) => i.id === 'm-due-expiring');
+    expect(item).not.toHaveProperty('deletedAt');
+    expect(item).toMatchObject({ hygieneExpiryNoticeStage: 7, hygieneExpiryNoticeFor: days(5) });
+    expect(item?.[OUTBOX_ATTR.events]).toEqual([expect.objectContaining({ type: 'expiry-warning' })]);
+    expect(item).toMatchObject(history({ action: 'notify-expiry' }));
+    expect(summary.deletions).toMatchObject({ applied: 0, blockedByGuard: 3 });
+    expect(summary.applied['notify-expiry']).toBe(2);
+    expect(summary.planned['notify-expiry']).toBe(2);
+  });
+
   it('sets hygienePurgeAt when a purge is configured and owners are not notified', async () => {
     await run(table, { config: { ...config, purgeAfterDays: 30 }, notifyOwners: false });
 

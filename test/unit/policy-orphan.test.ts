@@ -14,7 +14,7 @@ import {
   type OwnerStanding,
   ownerStanding,
 } from '../../lambdas/hygiene/owner-directory';
-import { type Action, decide, isDeletion } from '../../lambdas/hygiene/policy';
+import { type Action, decide, FUTURE_FLAG_TOLERANCE_MS, isDeletion } from '../../lambdas/hygiene/policy';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
 import { at, credentialOf, rawCredential, T0 } from './support/raw-credential';
 
@@ -96,10 +96,12 @@ describe('orphan rule', () => {
     }
   });
 
-  it('drops a flag dated after now (a clock-ahead run)', () => {
-    expect(decideFor(orphanedDaysAgo(-2), DEPARTED)).toEqual([
+  it('drops a flag dated after now past the tolerance (a clock-ahead run), keeps one within it', () => {
+    expect(decideFor(orphanedDaysAgo(-3), DEPARTED)).toEqual([
       { type: 'unflag-orphan', reason: 'flagged-in-future' },
     ]);
+    expect(FUTURE_FLAG_TOLERANCE_MS).toBe(2 * DAY_MS);
+    expect(decideFor(orphanedDaysAgo(-2), DEPARTED)).toEqual([]);
   });
 
   it('counts an orphan deletion as a deletion (the guard counts it)', () => {

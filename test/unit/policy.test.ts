@@ -6,12 +6,14 @@ import {
   type Action,
   decide,
   dueExpiryStage,
+  FUTURE_FLAG_TOLERANCE_MS,
   isDeletion,
   isExempt,
   planRecord,
   staleLimit,
 } from '../../lambdas/hygiene/policy';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
+import { MAX_SCHEDULE_SKEW_SECONDS } from '../../lib/sweep-delivery';
 import { at, credentialOf, rawCredential, T0 } from './support/raw-credential';
 
 /** Decides at `now` (default T0) for a healthy credential with `overrides`. */
@@ -352,21 +354,38 @@ describe('flagged credentials', () => {
     ]);
   });
 
+  it('a lastUsedAt older than createdAt counts from createdAt: never stale before its creation allows', () => {
+    // Created yesterday with a 400-day-old lastUsedAt (carried over, or a wrong clock at the source).
+    expect(types(decideFor({ createdAt: at(-1), lastUsedAt: at(-400) }))).not.toContain('flag-stale');
+    const flagged = decideFor({ createdAt: at(-100), lastUsedAt: at(-400) });
+    expect(flagged).toEqual([expect.objectContaining({ type: 'flag-stale', lastActivity: at(-100) })]);
+  });
+
   it('a never-used credential flagged by createdAt stays flagged until deleted', () => {
     const never = { lastUsedAt: undefined, createdAt: at(-200) };
     expect(decideFor({ ...never, ...flaggedDaysAgo(3) })).toEqual([]);
     expect(types(decideFor({ ...never, ...flaggedDaysAgo(14) }))).toEqual(['delete-stale']);
   });
 
-  it('a flag dated after now (written by a run whose clock was ahead) is cleared, never acted on', () => {
-    const future = {
+  it('a flag dated after now past the tolerance (a run whose clock was ahead) is cleared, never acted on', () => {
+    const flaggedAt = (ms: number) => ({
       ...stale,
-      [HYGIENE_ATTR.staleFlaggedAt]: at(0, 1),
-      [HYGIENE_ATTR.staleDeleteAfter]: at(14),
-    };
-    expect(decideFor(future)).toEqual([{ type: 'unflag-stale', reason: 'flagged-in-future' }]);
-    // Flagged exactly at now is a normal flag.
-    expect(decideFor({ ...future, [HYGIENE_ATTR.staleFlaggedAt]: at(0) })).toEqual([]);
+      [HYGIENE_ATTR.staleFlaggedAt]: formatInstant(T0 + ms),
+      [HYGIENE_ATTR.staleDeleteAfter]: formatInstant(T0 + ms + 14 * DAY_MS),
+    });
+    expect(decideFor(flaggedAt(FUTURE_FLAG_TOLERANCE_MS + 1))).toEqual([
+      { type: 'unflag-stale', reason: 'flagged-in-future' },
+    ]);
+    // Within the tolerance it is another run's fresh flag (a later `now`): kept, neither cleared nor flagged again.
+    expect(decideFor(flaggedAt(FUTURE_FLAG_TOLERANCE_MS))).toEqual([]);
+    expect(decideFor(flaggedAt(3_600_000))).toEqual([]);
+    expect(decideFor(flaggedAt(0))).toEqual([]);
+    // Covers two overlapping runs: a scheduled one up to the largest allowed skew behind, and a 15-minute run.
+    expect(FUTURE_FLAG_TOLERANCE_MS).toBeGreaterThan(MAX_SCHEDULE_SKEW_SECONDS * 1000 + 15 * 60_000);
+    // A use since now still clears it: the credential is no longer stale.
+    expect(decideFor({ ...flaggedAt(3_600_000), lastUsedAt: at(0) })).toEqual([
+      { type: 'unflag-stale', reason: 'no-longer-stale' },
+    ]);
   });
 
   it('is not flagged again while flagged', () => {

@@ -81,15 +81,24 @@ export async function applyTransition(run: SweepRun, pending: PendingTransition)
 }
 
 /**
- * The guard tripped: no deletion, but what else the transition carried (a notice, a flag) is still written.
- * @returns the pool's `submit` to await, or `undefined` when nothing else is left to write
+ * The guard tripped: no deletion, but what the deletion made pointless (the
+ * expiry notice, the other rule's flag or unflag: `ifDeletionBlocked`) is
+ * written instead, conditional like any transition.
+ * @returns the pool's `submit` to await, or `undefined` when there is nothing to write instead
  */
 function applyBlocked(run: SweepRun, pending: PendingTransition): Promise<void> | undefined {
   run.tally.deletions.blockedByGuard++;
-  const rest = pending.actions.filter((a) => !isDeletion(a));
-  return rest.length > 0
-    ? run.pool.submit(() => applyTransition(run, { ...pending, actions: rest }))
-    : undefined;
+  const instead = pending.ifDeletionBlocked;
+  if (instead === undefined || instead.length === 0) return undefined;
+  run.tally.recordPlannedInstead(instead);
+  const { credential, historyLength } = pending;
+  return run.pool.submit(() =>
+    applyTransition(run, {
+      credential,
+      actions: instead,
+      ...(historyLength !== undefined && { historyLength }),
+    }),
+  );
 }
 
 /** Tells `onDeletion` (when given) of a planned deletion and the guard's verdict on it. */
@@ -112,8 +121,8 @@ export function submitAllowedDeletion(run: SweepRun, pending: PendingTransition)
 
 /** A buffered deletion as the transition to apply: its compact item parsed again. */
 function pendingOf(deferred: DeferredDeletion): PendingTransition {
-  const { record, actions, historyLength } = deferred;
-  return { credential: expandRecord(record), actions, historyLength };
+  const { record, historyLength, ...planned } = deferred;
+  return { credential: expandRecord(record), ...planned, historyLength };
 }
 
 /**

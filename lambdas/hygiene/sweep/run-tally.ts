@@ -56,6 +56,15 @@ export class RunTally {
     }
   }
 
+  /**
+   * The actions planned instead of a deletion the guard blocked (the same
+   * transition, already counted): counted by type, so what is applied never
+   * exceeds what was planned.
+   */
+  recordPlannedInstead(actions: readonly Action[]): void {
+    for (const action of actions) this.planned[action.type]++;
+  }
+
   /** One transition written (enforce) or that would have been (audit), with the events it carried. */
   recordApplied(actions: readonly Action[], events: readonly OutboxEvent[]): void {
     this.appliedTransitions++;
