@@ -63,11 +63,11 @@ function defineGuardApprove(guard: ReturnType<typeof defineGuardCommand>) {
         '--reason <text>',
         'why (recorded with the approval and reported by the run that uses it)',
       )
-      .option(
-        '--expires-in <duration>',
-        'how long it stays usable, e.g. 30m, 24h, 2d (1m to 7d)',
-        parseExpiresIn,
-        DEFAULT_EXPIRES_MS,
+      .addOption(
+        command
+          .createOption('--expires-in <duration>', 'how long it stays usable, e.g. 30m, 24h, 2d (1m to 7d)')
+          .argParser(parseExpiresIn)
+          .default(DEFAULT_EXPIRES_MS, '24h'),
       )
       .addOption(enforceOption())
       .addOption(

@@ -188,7 +188,7 @@ async function reportToDeployment(target: Target, summary: RunSummary): Promise<
 /**
  * How the run is printed: the summary, and for a dry run every planned
  * deletion with the guard's verdict (table after the summary, or the JSON
- * summary's `deletions`), collected through the sweep's `onDeletion`.
+ * output's `plannedDeletions`), collected through the sweep's `onDeletion`.
  */
 function sweepPrinter(format: SweepOptions['format'], mode: Mode) {
   const deletions: PlannedDeletion[] = [];

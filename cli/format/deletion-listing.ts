@@ -2,7 +2,8 @@
  * "See before acting" (docs/sweep.md, "Dry run"): the credentials a sweep
  * would delete — id, owner, rule, the dates the rule was judged on — with the
  * guard's verdict on each, as a table (after the run summary) or as the
- * `deletions` list of the JSON summary. Stored text reaches the terminal only
+ * `plannedDeletions` list beside the JSON summary's own `deletions` counts.
+ * Stored text reaches the terminal only
  * through the listing helpers (`terminalText`).
  */
 import type { GuardStatus } from '../../lambdas/hygiene/guard';
@@ -46,7 +47,11 @@ export function renderDeletionListingText(deletions: readonly PlannedDeletion[],
   return `\n${heading}\n${listingTable(header, rows)}`;
 }
 
-/** The JSON summary of a dry run: the run summary with every planned deletion and its verdict. */
+/**
+ * The JSON summary of a dry run: the run summary whole (its `deletions`
+ * counts included) and every planned deletion with its verdict under
+ * `plannedDeletions` (docs/sweep.md, "Dry run").
+ */
 export function renderDryRunJson(summary: RunSummary, deletions: readonly PlannedDeletion[]): string {
-  return `${JSON.stringify({ ...summary, deletions }, null, 2)}\n`;
+  return `${JSON.stringify({ ...summary, plannedDeletions: deletions }, null, 2)}\n`;
 }

@@ -4,8 +4,9 @@
  * (`owners …`, `sweep`, `notify`, `report`, `relay`), declared once so the
  * flag, its default and its env var are the same everywhere
  * (docs/deploy.md, "Owner directory"); and the target of an owner directory
- * command: with `--stack`, the stack's directory (and topic) and its
- * deployed config, as the table commands take theirs
+ * command: a stack's directory (and topic) and its deployed config, looked up
+ * by the table commands' rule — `--stack`, or the default stack when neither
+ * `--directory-table` nor `--endpoint` is given
  * (docs/deploy.md, "Operating a deployment from the CLI").
  */
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
@@ -20,7 +21,7 @@ import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { OWNER_DELIVERY_ROUTES } from '../../lambdas/hygiene/owner-directory';
 import type { Deployment } from '../aws/deployment-lookup';
-import { STACK_OUTPUT } from '../aws/stack-outputs';
+import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import {
   type ChosenConfig,
@@ -28,6 +29,7 @@ import {
   lookUpStack,
   refuseEnvironmentOverStack,
   sayOnStderr,
+  stackToLookUp,
   type Target,
 } from './deployment-target';
 import { loadConfigFile } from './load-config';
@@ -74,12 +76,14 @@ export function routeOption(purpose: string) {
 
 /**
  * Adds `--directory-table`, `--stack`, `--endpoint` (alias `--endpoint-url`),
- * `--region` and `--profile` to an `owners` subcommand (and `relay`). With
- * `--stack NAME` (or `PC_HYGIENE_STACK`) the deployed stack's
+ * `--region` and `--profile` to an `owners` subcommand (and `relay`). A
+ * stack is looked up as for the table commands: `--stack NAME` (or
+ * `PC_HYGIENE_STACK`), else the default stack unless `--directory-table`
+ * (command line or env var) or `--endpoint` is given. With a stack, its
  * `DirectoryTableName` output (and `TopicArn`, for a command with
  * `--topic-arn`) is used unless the flag is given on the command line, and
  * the deployed config unless `--config` is given (read with
- * {@link directoryConfigOf}); without it the flags' defaults stand
+ * {@link directoryConfigOf}); without one the flags' defaults stand
  * (docs/deploy.md, "Operating a deployment from the CLI"). Commands that also
  * use the credentials table add {@link directoryTableOption} next to their
  * table options instead.
@@ -95,7 +99,7 @@ export function addDirectoryOptions<
       .addOption(
         new Option(
           '--stack <name>',
-          'a deployed stack: its owner directory table (and topic) and config',
+          `a deployed stack: its owner directory table (and topic) and config (default: ${DEFAULT_STACK_NAME}, unless --directory-table or --endpoint is given)`,
         ).env('PC_HYGIENE_STACK'),
       ),
   );
@@ -108,7 +112,7 @@ export function addDirectoryOptions<
 interface DirectoryTarget {
   /** `--config`, loaded (absent without the flag). */
   readonly fileConfig?: HygieneConfig;
-  /** The stack looked up (absent without `--stack`). */
+  /** The stack looked up (absent when the directory is named directly). */
   readonly deployment?: Deployment;
 }
 
@@ -124,9 +128,10 @@ const DIRECTORY_TARGETS = new WeakMap<CommandUnknownOpts, DirectoryTarget>();
  */
 async function resolveDirectoryTarget(command: CommandUnknownOpts): Promise<void> {
   const flags = command.opts() as { stack?: string; region?: string; profile?: string; config?: string };
-  refuseEnvironmentOverStack(command, flags.stack);
+  const stackName = directoryStackToLookUp(command);
+  refuseEnvironmentOverStack(command, stackName);
   const fileConfig = flags.config === undefined ? undefined : await loadConfigFile(flags.config);
-  const deployment = flags.stack === undefined ? undefined : await lookUpStack(flags.stack, flags);
+  const deployment = stackName === undefined ? undefined : await lookUpStack(stackName, flags);
   if (deployment !== undefined) {
     fillFromStack(command, deployment);
     sayOnStderr(
@@ -136,6 +141,24 @@ async function resolveDirectoryTarget(command: CommandUnknownOpts): Promise<void
   DIRECTORY_TARGETS.set(command, {
     ...(fileConfig !== undefined && { fileConfig }),
     ...(deployment !== undefined && { deployment }),
+  });
+}
+
+/**
+ * The stack a directory command looks up, by the table commands' rule
+ * (`stackToLookUp`) with `--directory-table` in the place of `--table`:
+ * `--stack` (or `PC_HYGIENE_STACK`) when given, else the default stack unless
+ * `--directory-table` (on the command line or by its env var; its default
+ * does not count) or `--endpoint` names a directory to work on directly.
+ */
+function directoryStackToLookUp(command: CommandUnknownOpts): string | undefined {
+  const flags = command.opts() as { stack?: string; endpoint?: string; directoryTable?: string };
+  const source = command.getOptionValueSource('directoryTable');
+  const named = (source === 'cli' || source === 'env') && flags.directoryTable !== undefined;
+  return stackToLookUp({
+    ...(flags.stack !== undefined && { stack: flags.stack }),
+    ...(flags.endpoint !== undefined && { endpoint: flags.endpoint }),
+    ...(named && { table: flags.directoryTable }),
   });
 }
 

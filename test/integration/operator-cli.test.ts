@@ -9,6 +9,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
+import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import type { PlannedDeletion } from '../../lambdas/hygiene/sweep';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTempDir } from '../support/temp-dir';
@@ -64,13 +65,19 @@ describe('operator CLI against DynamoDB Local', () => {
     const result = await runCli(['sweep', ...flags(), '--now', NOW_ISO, '--dry-run', '--format', 'json']);
 
     expect(result.code).toBe(0);
-    const out = JSON.parse(result.stdout) as { mode: string; deletions: PlannedDeletion[] };
+    const out = JSON.parse(result.stdout) as {
+      mode: string;
+      deletions: RunSummary['deletions'];
+      plannedDeletions: PlannedDeletion[];
+    };
     expect(out.mode).toBe('audit');
-    expect(out.deletions.map((d) => [d.id, d.rule, d.verdict]).sort()).toEqual([
+    // The run summary's counts (`applied`: would be written, in a dry run) stay beside the list they count.
+    expect(out.deletions).toMatchObject({ expired: 1, stale: 1, orphaned: 0, applied: 2, blockedByGuard: 0 });
+    expect(out.plannedDeletions.map((d) => [d.id, d.rule, d.verdict]).sort()).toEqual([
       ['b-expired', 'expired', 'allowed'],
       ['e-stale-due', 'stale', 'allowed'],
     ]);
-    expect(out.deletions.find((d) => d.id === 'e-stale-due')).toMatchObject({
+    expect(out.plannedDeletions.find((d) => d.id === 'e-stale-due')).toMatchObject({
       userId: expect.any(String),
       lastUsedAt: days(-200),
       deleteAfter: days(-6),

@@ -94,9 +94,9 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
     const run = await sweep([...flags, '--now', NOW_ISO, '--dry-run', '--format', 'json']);
 
     expect(run.error).toBeUndefined();
-    const out = JSON.parse(run.stdout) as { exempt: number; deletions: { id: string }[] };
+    const out = JSON.parse(run.stdout) as { exempt: number; plannedDeletions: { id: string }[] };
     // The deployed exemptIds keep b-exempt-expired out of the deletions.
-    expect(out.deletions.map((d) => d.id)).toEqual(['b-expired']);
+    expect(out.plannedDeletions.map((d) => d.id)).toEqual(['b-expired']);
     expect(out.exempt).toBe(1);
     expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(0);
     expect(cloudWatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);

@@ -219,7 +219,7 @@ describe('owner directory commands with --stack', () => {
     return received;
   }
 
-  it("uses the stack's owner directory unless --directory-table is given; without --stack nothing is looked up", async () => {
+  it("uses the stack's owner directory unless --directory-table is given; a directory named directly looks nothing up", async () => {
     stackAnswers({ directoryTableName: 'Hygiene-Owners-Out' });
 
     expect((await parsed(['--stack', 'PersonalClientHygiene', '--region', 'eu-west-1'])).directoryTable).toBe(
@@ -238,8 +238,18 @@ describe('owner directory commands with --stack', () => {
       ).directoryTable,
     ).toBe('Mine');
     cfn.resetHistory();
-    expect((await parsed([])).directoryTable).toBe('PersonalClientOwners');
+    expect((await parsed(['--directory-table', 'Mine'])).directoryTable).toBe('Mine');
+    expect((await parsed(['--endpoint', 'http://127.0.0.1:1'])).directoryTable).toBe('PersonalClientOwners');
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it('looks the default stack up when neither --directory-table nor --endpoint is given (as the table commands do)', async () => {
+    stackAnswers({ directoryTableName: 'Hygiene-Owners-Out' });
+
+    expect((await parsed(['--region', 'eu-west-1'])).directoryTable).toBe('Hygiene-Owners-Out');
+    expect(cfn.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input.StackName)).toEqual([
+      'PersonalClientHygiene',
+    ]);
   });
 });
 
