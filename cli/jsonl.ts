@@ -1,28 +1,37 @@
 /**
  * Streaming JSON Lines input: one JSON value per line, read line by line so
- * memory does not grow with file size. Reused by every command that reads JSONL.
+ * memory does not grow with file size, each line parsed strictly
+ * (`./strict-json.ts`: a repeated key is refused, inexact numbers reported on
+ * request). Reused by every command that reads JSONL.
  * Lines are decoded as UTF-8 strictly (`./utf8-lines.ts`): a line whose bytes
  * are not UTF-8 is reported by its number, never read with U+FFFD in place of
  * what the file holds.
  */
 import { open } from 'node:fs/promises';
 import { describeFileError } from './file-errors';
+import { type InexactNumber, type JsonReadOptions, parseJsonText, RepeatedKeyError } from './strict-json';
 import { UsageError } from './usage-error';
 import { utf8Lines } from './utf8-lines';
 
-/** One non-blank input line: its JSON value, or why it is not JSON. */
+/** One non-blank input line: its JSON value, or why it is not accepted as JSON. */
 export type JsonlLine =
-  | { readonly lineNumber: number; readonly ok: true; readonly value: unknown }
+  | {
+      readonly lineNumber: number;
+      readonly ok: true;
+      readonly value: unknown;
+      /** With `exactNumbers`: the numbers read inexactly (absent when none). */
+      readonly inexactNumbers?: readonly InexactNumber[];
+    }
   | { readonly lineNumber: number; readonly ok: false; readonly error: string };
 
 /**
  * Reads a JSON Lines file lazily. Blank (whitespace-only) lines are skipped
  * but still counted, so `lineNumber` is always the physical 1-based line.
- * A line that is not valid JSON, or not UTF-8, is yielded as `ok: false`
- * (`line N is …`) and reading goes on.
+ * A line that is not valid JSON, repeats a key in an object, or is not UTF-8
+ * is yielded as `ok: false` (`line N is …`) and reading goes on.
  * @throws {UsageError} when the file cannot be opened (missing, unreadable, a directory)
  */
-export async function* readJsonLines(path: string): AsyncGenerator<JsonlLine> {
+export async function* readJsonLines(path: string, options: JsonReadOptions = {}): AsyncGenerator<JsonlLine> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r');
@@ -51,7 +60,7 @@ export async function* readJsonLines(path: string): AsyncGenerator<JsonlLine> {
       // A UTF-8 byte order mark is not part of the first record.
       const text = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
       if (text.trim() === '') continue;
-      yield parseJsonLine(text, lineNumber);
+      yield parseJsonLine(text, lineNumber, options);
     }
   } finally {
     input.destroy();
@@ -59,10 +68,14 @@ export async function* readJsonLines(path: string): AsyncGenerator<JsonlLine> {
 }
 
 /** Parses one line of JSON Lines input. */
-function parseJsonLine(text: string, lineNumber: number): JsonlLine {
+function parseJsonLine(text: string, lineNumber: number, options: JsonReadOptions): JsonlLine {
   try {
-    return { lineNumber, ok: true, value: JSON.parse(text) };
+    const { value, inexactNumbers } = parseJsonText(text, options);
+    return { lineNumber, ok: true, value, ...(inexactNumbers.length > 0 && { inexactNumbers }) };
   } catch (error: unknown) {
+    if (error instanceof RepeatedKeyError) {
+      return { lineNumber, ok: false, error: `line ${lineNumber} is ambiguous JSON: ${error.message}` };
+    }
     const reason = error instanceof SyntaxError ? error.message : String(error);
     return { lineNumber, ok: false, error: `line ${lineNumber} is not valid JSON (${reason})` };
   }

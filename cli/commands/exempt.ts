@@ -17,6 +17,7 @@ import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
 import type { Deployment } from '../aws/deployment-lookup';
 import { type ExemptResult, setExempt } from '../aws/exempt';
 import { byOption } from '../options/by-option';
+import { parseCredentialId } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import {
   awsTargetOf,
@@ -37,7 +38,7 @@ function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
       : 'Remove an exemption: the sweep judges the credential again; who, why and when go to its history.';
   return defineCommand(program, name, description, 'table', (command) =>
     command
-      .argument('<id>', 'the credential id')
+      .argument('<id>', 'the credential id', parseCredentialId)
       .requiredOption('--reason <text>', `why (recorded in the credential's history)`)
       .addOption(byOption(`who (default: ${OPERATOR_ENV}, else your AWS caller ARN, else your OS user)`))
       .addOption(enforceOption())

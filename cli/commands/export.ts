@@ -2,11 +2,15 @@
  * `pc-hygiene export`: every item of the table as JSON Lines, all attributes
  * (seed, bookkeeping, outbox), streamed page by page. The worker's own
  * reserved items (`__hygiene__#…`, e.g. the sweep checkpoint) are left out
- * unless `--include-reserved` is given.
+ * unless `--include-reserved` is given. With `--output`, the path is checked
+ * before the scan, and the items go to a new temporary file beside it, renamed
+ * onto it only when the export succeeds.
  */
 
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
+import { dirname, sep } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { type DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
@@ -111,8 +115,35 @@ async function exportItems(
   return count;
 }
 
+/**
+ * Checks `--output` before anything is looked up or scanned: a path that can
+ * never be written (empty, a directory, in a directory that does not exist)
+ * is a usage error naming it, not a raw file error after a full scan.
+ * @throws {UsageError} naming `--output` and what is wrong with it
+ */
+async function checkOutputPath(output: string): Promise<void> {
+  if (output === '') throw new UsageError('--output must not be empty: give the file to write');
+  const existing = await stat(output).catch(() => undefined);
+  if (existing?.isDirectory() || output.endsWith(sep)) {
+    throw new UsageError(`--output ${output} is a directory: give the file to write`);
+  }
+  const parent = dirname(output);
+  const folder = await stat(parent).catch(() => undefined);
+  if (folder === undefined || !folder.isDirectory()) {
+    throw new UsageError(`--output ${output}: the directory ${parent} does not exist`);
+  }
+}
+
+/**
+ * The temporary file an export is written to, beside `output` (so the final
+ * rename stays on one file system), under a name nobody else's file has: a
+ * random suffix, and created with `wx`, so it never overwrites a file.
+ */
+const partialPathOf = (output: string) => `${output}.${randomBytes(8).toString('hex')}.partial`;
+
 async function runExport(options: ExportCommandOptions): Promise<void> {
   const { segments } = options;
+  if (options.output !== undefined) await checkOutputPath(options.output);
   const target = await resolveTarget(options, { usesConfig: false });
   await withDocumentClient(target, async (client) => {
     if (options.output === undefined) {
@@ -126,8 +157,8 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
       return;
     }
     // Written beside the target and renamed at the end: a failed export never leaves a partial file.
-    const partial = `${options.output}.partial`;
-    const file = createWriteStream(partial, { encoding: 'utf8' });
+    const partial = partialPathOf(options.output);
+    const file = createWriteStream(partial, { encoding: 'utf8', flags: 'wx' });
     try {
       await new Promise<void>((resolve, reject) => {
         file.once('open', () => resolve());

@@ -15,7 +15,9 @@
  * unprocessed after every retry are counted as not written, never as written.
  * A string or attribute name with a lone UTF-16 surrogate is a bad line
  * (DynamoDB would store U+FFFD instead: `lambdas/hygiene/lone-surrogates.ts`), and so is
- * a line that is not UTF-8 (`cli/jsonl.ts`).
+ * a line that is not UTF-8, one that repeats a key in an object, and one with
+ * a number no JavaScript number carries exactly (`1e-400`, read as 0:
+ * `cli/strict-json.ts`, `exactNumbers`).
  * The file is streamed, so memory does not grow with its size (apart from the
  * ids seen, kept to refuse duplicates).
  */
@@ -29,7 +31,7 @@ import type { RawItem } from '../../lambdas/hygiene/ports';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { BatchItemWriter, type WriterTally } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
-import { itemLimitProblems } from '../aws/item-limits';
+import { itemLimitProblems, numberProblem } from '../aws/item-limits';
 import { EXIT_CODE } from '../exit-codes';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { defineCommand } from '../options/define-command';
@@ -92,21 +94,49 @@ export class ImportIncompleteError extends Error {
 }
 
 /**
- * Numbers JSON cannot carry exactly (beyond ±2^53: JSON.parse has already
- * rounded them), one problem each: written, they would silently differ from
- * the file, and the SDK refuses them anyway.
+ * Numbers of the line that would not be written as the file states them, one
+ * problem each: those whose text no JavaScript number carries exactly
+ * (`cli/strict-json.ts`, `exactNumbers`: `3.14159265358979323846`, `1e-400`),
+ * which would silently differ from the file, and the exact ones the AWS SDK
+ * refuses to send ({@link unsendableNumbers}).
  */
-export function inexactNumbers(value: unknown, path = ''): string[] {
+function numberProblems(line: JsonlLine, raw: RawItem): string[] {
+  const inexact = (line.ok && line.inexactNumbers) || [];
+  return [
+    ...inexact.map(
+      ({ path, source, value }) =>
+        `${path}: the number ${source} cannot be carried exactly (JSON reads it as ${value}; quote it as a string)`,
+    ),
+    ...unsendableNumbers(raw, new Set(inexact.map((n) => n.path))),
+  ];
+}
+
+/**
+ * Numbers beyond ±(2^53 − 1), one problem each: the AWS SDK refuses to send
+ * them as numbers (and it would fail their whole batch). Leaves out the paths
+ * in `skip` (already reported) and numbers DynamoDB cannot store at all
+ * (`1.5e300`: the item limits name those, `cli/aws/item-limits.ts`).
+ */
+export function unsendableNumbers(
+  value: unknown,
+  skip: ReadonlySet<string> = new Set(),
+  path = '',
+): string[] {
   if (typeof value === 'number') {
-    return Math.abs(value) > Number.MAX_SAFE_INTEGER
+    const where = path || '(record)';
+    const unsendable =
+      Math.abs(value) > Number.MAX_SAFE_INTEGER &&
+      !skip.has(where) &&
+      numberProblem(String(value)) === undefined;
+    return unsendable
       ? [
-          `${path || '(record)'}: the number ${value} is beyond ±2^53 and cannot be imported exactly (quote it as a string)`,
+          `${where}: the number ${value} is beyond ±(2^53 − 1), which the AWS SDK refuses to send as a number (quote it as a string)`,
         ]
       : [];
   }
-  if (Array.isArray(value)) return value.flatMap((v, i) => inexactNumbers(v, `${path}[${i}]`));
+  if (Array.isArray(value)) return value.flatMap((v, i) => unsendableNumbers(v, skip, `${path}[${i}]`));
   if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => inexactNumbers(v, path ? `${path}.${k}` : k));
+    return Object.entries(value).flatMap(([k, v]) => unsendableNumbers(v, skip, path ? `${path}.${k}` : k));
   }
   return [];
 }
@@ -140,8 +170,8 @@ export function checkImportLine(
       },
     };
   }
-  const inexact = inexactNumbers(parsed.credential.raw);
-  if (inexact.length > 0) return { rejected: { line: line.lineNumber, id, problems: inexact } };
+  const numbers = numberProblems(line, parsed.credential.raw);
+  if (numbers.length > 0) return { rejected: { line: line.lineNumber, id, problems: numbers } };
   // Past DynamoDB's limits the item would fail its whole batch: reject the line instead.
   const unstorable = itemLimitProblems(parsed.credential.raw);
   if (unstorable.length > 0) return { rejected: { line: line.lineNumber, id, problems: unstorable } };
@@ -192,7 +222,8 @@ export async function importJsonLines(
   client: DynamoDBDocumentClient,
   options: ImportOptions,
 ): Promise<ImportSummary> {
-  const lines = readJsonLines(options.file);
+  // exactNumbers: a number the file writes more precisely than a JavaScript number holds is a bad line.
+  const lines = readJsonLines(options.file, { exactNumbers: true });
   // Opens the file before touching the table: an unreadable file is a usage error with nothing created.
   const first = await lines.next();
   const tableCreated = await prepareTable(client, options);

@@ -11,6 +11,7 @@ import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV } from '../aws/caller-identity';
 import { restoreCredential } from '../aws/restore';
 import { byOption } from '../options/by-option';
+import { parseCredentialId } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import { enforceOption } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
@@ -51,7 +52,7 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
 function defineRestoreCommand(program: Command) {
   return defineCommand(program, 'restore', DESCRIPTION, 'table', (command) =>
     command
-      .argument('[id]', 'the credential id (or --run RUN_ID)')
+      .argument('[id]', 'the credential id (or --run RUN_ID)', parseCredentialId)
       .requiredOption('--reason <text>', 'why it is restored (recorded as hygieneRestoreReason)')
       .addOption(
         byOption(

@@ -3,12 +3,15 @@
  * `argParser` so a bad value stops the command before it touches anything.
  * Integers are decimal digits only (no sign, fraction or exponent: `1e2`,
  * `2.5`, `-1`, `0x10` are refused) within an inclusive range; durations are
- * positive numbers of seconds. A bad value is a {@link UsageError} naming
- * the flag, the value and the allowed range (exit 2, one line; `cli/main.ts`).
+ * positive numbers of seconds in decimal text (`90`, `1.5`; not `1e3` or
+ * `0x10`). A bad value is a {@link UsageError} naming the flag, the value and
+ * the allowed range (exit 2, one line; `cli/main.ts`).
  */
 import { UsageError } from '../usage-error';
 
 const DIGITS = /^\d+$/;
+/** Decimal text: digits, optionally a fraction. */
+const DECIMAL = /^\d+(?:\.\d+)?$/;
 
 /**
  * A parser for an integer flag from `min` to `max` inclusive.
@@ -31,9 +34,9 @@ export function integerIn(flag: string, min: number, max: number): (value: strin
 export function secondsUpTo(flag: string, maxSeconds: number): (value: string) => number {
   return (value) => {
     const seconds = Number(value);
-    if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > maxSeconds) {
+    if (!DECIMAL.test(value.trim()) || seconds <= 0 || seconds > maxSeconds) {
       throw new UsageError(
-        `${flag} ${JSON.stringify(value)} must be a number of seconds from 0 to ${maxSeconds}`,
+        `${flag} ${JSON.stringify(value)} must be a number of seconds, more than 0 and at most ${maxSeconds}`,
       );
     }
     return seconds * 1000;

@@ -8,6 +8,7 @@ import { en } from 'zod/locales';
 // zod/mini: the same validation core as `zod`, with a tree-shakable API. The
 // Lambda bundles carry this module; classic `zod` would add ~440 KB to each.
 import * as z from 'zod/mini';
+import { decimalShape } from './decimal-shape';
 import { OWNER_DELIVERY_ROUTES } from './owner-directory';
 
 // English messages for the checks without a custom message (e.g. a missing tier name).
@@ -140,11 +141,17 @@ function describeValue(input: unknown, path: readonly PropertyKey[]): string {
 }
 
 /**
- * Validates a configuration object and fills in defaults.
+ * Validates a configuration object and fills in defaults (`undefined`: all defaults).
  * @param source names where the values came from, for the error message (e.g. "CDK context")
  * @throws {ConfigError} naming each bad key, its value and what is allowed
  */
 export function parseConfig(input: unknown, source = 'hygiene config'): HygieneConfig {
+  // Only an absent configuration means "the defaults": `null` (a config file holding `null`) is an error.
+  if (input !== undefined && (input === null || typeof input !== 'object' || Array.isArray(input))) {
+    return throwConfigError(source, [
+      `(root) = ${describeValue(input, [])}: must be a JSON object of settings`,
+    ]);
+  }
   const result = hygieneConfigSchema.safeParse(input ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
@@ -180,8 +187,9 @@ const NUMBER_KEYS = new Set<string>([
 
 function coerceFlat(key: string, value: unknown): unknown {
   if (typeof value !== 'string') return value;
+  // A number is its decimal text exactly as written: " 60 " stays text, and so is refused.
+  if (NUMBER_KEYS.has(key)) return toNumberOrText(value);
   const text = value.trim();
-  if (NUMBER_KEYS.has(key)) return toNumberOrText(text);
   if (key === 'expiryNoticeDays') {
     if (text.startsWith('[')) return safeJson(text);
     return text === '' ? [] : text.split(',').map((s) => toNumberOrText(s.trim()));
@@ -194,10 +202,26 @@ function coerceFlat(key: string, value: unknown): unknown {
   return value;
 }
 
-/** A number when the text is one; else the text, so the error message shows what was written. */
+/**
+ * Decimal text: digits, optionally a fraction (`60`, `007`, `2.5`). Not `0x3c`, `6e1`,
+ * ` 60 `, `-1` or `Infinity`, which `Number()` would also read: the rule of the CLI's
+ * integer flags (`cli/options/numbers.ts`), with the fraction `maxDeletePercent` takes.
+ */
+const DECIMAL_TEXT = /^\d+(?:\.\d+)?$/;
+
+/** A number when the text is decimal; else the text, so the error message shows what was written. */
 function toNumberOrText(text: string): number | string {
-  const n = Number(text);
-  return text === '' || Number.isNaN(n) ? text : n;
+  return DECIMAL_TEXT.test(text) ? Number(text) : text;
+}
+
+/** A number as decimal text {@link toNumberOrText} reads back: `String(n)`, without an exponent (`1e-7` → `0.0000001`). */
+function decimalText(n: number): string {
+  const text = String(n);
+  const shape = /e/i.test(text) ? decimalShape(text) : undefined;
+  if (shape === undefined) return text;
+  const sign = shape.negative ? '-' : '';
+  if (shape.exponent <= 0) return `${sign}0.${'0'.repeat(-shape.exponent)}${shape.digits}`;
+  return `${sign}${shape.digits.padEnd(shape.exponent, '0')}`;
 }
 
 function safeJson(text: string): unknown {
@@ -224,8 +248,9 @@ export function coerceFlatValues(input: Readonly<Record<string, unknown>>): Reco
 /**
  * Reads configuration from a flat string map such as CDK context
  * (`-c staleAfterDays=60 -c expiryNoticeDays=30,7,1`) or Lambda environment
- * variables. Numbers and comma lists are coerced; `riskTiers` is JSON. Keys
- * not in the schema are ignored here (context holds other CDK settings).
+ * variables. Numbers (decimal text only: `60`, `2.5`) and comma lists are
+ * coerced; `riskTiers` is JSON. Keys not in the schema are ignored here
+ * (context holds other CDK settings).
  * @throws {ConfigError} naming each bad key, its value and what is allowed
  */
 export function configFromFlat(
@@ -252,7 +277,9 @@ export function configToFlat(config: HygieneConfig): Record<string, string> {
         ? JSON.stringify(value)
         : Array.isArray(value)
           ? value.join(',')
-          : String(value);
+          : typeof value === 'number'
+            ? decimalText(value)
+            : String(value);
   }
   return out;
 }

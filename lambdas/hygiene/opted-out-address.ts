@@ -8,7 +8,7 @@
  * only; a list of every address a person ever used would be more personal
  * data to hold, export and protect, for no use but "was this one opted out".
  * A digest answers that and nothing more. It is of the address as the worker
- * compares addresses (`normalizeEmail`: trimmed, case-insensitive), so a
+ * compares addresses (`normalizeEmail`: trimmed, case-insensitive, Unicode NFC), so a
  * re-export that changes the letter case finds the same digest. Pure
  * (`node:crypto` only).
  */

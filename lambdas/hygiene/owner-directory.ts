@@ -90,13 +90,18 @@ export type Reachability =
   | { readonly reachable: false; readonly reason: UnreachableReason };
 
 /**
- * An owner's email address as the worker compares it: trimmed and
- * case-insensitive (a directory re-export may change the case). One rule for
- * the subscription reconciler, the import's route reset and the bounce
- * handler's attribution.
+ * An owner's email address as the worker compares it: trimmed,
+ * case-insensitive (a directory re-export may change the case) and in
+ * Unicode NFC (an export may spell `é` as one code point or as `e` + U+0301,
+ * NFD: one address either way, so one opt-out digest). One rule for the
+ * subscription reconciler, the import's route reset, the bounce handler's
+ * attribution and the opt-out digests (`opted-out-address.ts`). NFC leaves
+ * ASCII text unchanged, so digests stored before it was applied still match
+ * for every ASCII address.
  */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  // NFC last: lower-casing can leave a sequence NFC composes.
+  return email.trim().toLowerCase().normalize('NFC');
 }
 
 /**

@@ -41,6 +41,8 @@ const MAX_NAME_LENGTH = 256;
 const MAX_OPTED_OUT_ADDRESSES = 1000;
 /** One `@`, something on both sides, no whitespace: enough to catch a column mix-up, not a full RFC 5322 parser. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** A control or format character (`\u0001`, a zero-width space `\u200B`): invisible, never part of an address. */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 const utf8 = new TextEncoder();
 
 /** One row of the file, as the reader found it. */
@@ -145,6 +147,28 @@ function exportedOptOuts(fields: OwnerRow['fields'], problems: string[]): Export
   return unsubscribed || optedOutAddresses.length > 0 ? { unsubscribed, optedOutAddresses } : undefined;
 }
 
+/**
+ * What is wrong with an address, or `undefined`. Not a full RFC 5322 parser:
+ * it refuses what would make the digest go nowhere, or go to an address
+ * that only looks like the one intended. Lookalike letters (a Cyrillic `а`)
+ * are accepted: internationalized addresses are legitimate.
+ */
+function emailProblem(email: string): string | undefined {
+  const invisible = INVISIBLE.exec(email)?.[0];
+  if (invisible !== undefined) {
+    const code = `U+${(invisible.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    return `holds the invisible character ${code} (control and format characters are never part of an address)`;
+  }
+  if (/[<>]/.test(email))
+    return 'holds < or >: give the bare address (a@example.com), not "Name <a@example.com>"';
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) return 'is not an email address';
+  const labels = email.slice(email.indexOf('@') + 1).split('.');
+  if (labels.length < 2 || labels.includes('')) {
+    return 'has no dotted domain (such as example.com) after the @: digests go out as internet mail, which needs one';
+  }
+  return undefined;
+}
+
 function userIdProblems(value: unknown): string[] {
   if (typeof value !== 'string' || value === '') return ['userId: required, a non-empty string'];
   if (value.trim() !== value) return ['userId: has leading or trailing whitespace'];
@@ -171,9 +195,8 @@ function fieldProblems(fields: OwnerRow['fields']): {
   }
   problems.push(...loneSurrogateProblems(fields));
   const email = optionalText(fields, 'email', problems);
-  if (email !== undefined && (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email))) {
-    problems.push(`email: ${JSON.stringify(email)} is not an email address`);
-  }
+  const badEmail = email === undefined ? undefined : emailProblem(email);
+  if (badEmail !== undefined) problems.push(`email: ${JSON.stringify(email)} ${badEmail}`);
   const name = optionalText(fields, 'name', problems);
   if (name !== undefined && name.length > MAX_NAME_LENGTH) {
     problems.push(`name: longer than ${MAX_NAME_LENGTH} characters`);

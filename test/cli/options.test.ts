@@ -32,13 +32,31 @@ describe('integerIn: decimal digits within a range', () => {
 });
 
 describe('secondsUpTo: a positive number of seconds, as milliseconds', () => {
-  it('reads fractions and refuses zero, negatives, words and too much', () => {
+  it('reads decimal fractions and refuses zero, negatives, words, hex, exponents and too much', () => {
     const parse = secondsUpTo('--t', 60);
     expect(parse('1.5')).toBe(1500);
     expect(parse('60')).toBe(60_000);
-    for (const bad of ['0', '-1', 'soon', '', '61'])
-      expect(() => parse(bad)).toThrow(`--t ${JSON.stringify(bad)} must be a number of seconds from 0 to 60`);
+    expect(parse('0.001')).toBe(1);
+    // 0x10 and 1e1 are what Number() reads as 16 and 10: decimal text only, as the integer flags.
+    for (const bad of ['0', '0.0', '-1', 'soon', '', '61', '0x10', '1e1', '1.', '.5', 'Infinity'])
+      expect(() => parse(bad)).toThrow(
+        `--t ${JSON.stringify(bad)} must be a number of seconds, more than 0 and at most 60`,
+      );
   });
+});
+
+describe('pc-hygiene sweep --time-budget: decimal seconds, more than 0', () => {
+  it.each(['0', '0x10', '1e3'])(
+    '--time-budget %s is a one-line usage error (exit 2) saying what is allowed',
+    async (value) => {
+      const run = await runCli(['sweep', '--time-budget', value]);
+
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toBe(
+        `pc-hygiene: --time-budget "${value}" must be a number of seconds, more than 0 and at most 86400\n`,
+      );
+    },
+  );
 });
 
 describe('pc-hygiene: every integer flag follows the one rule', () => {

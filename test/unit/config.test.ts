@@ -15,7 +15,7 @@ import { thrownBy } from '../support/thrown';
 const configErrorOf = (run: () => unknown) => thrownBy(ConfigError, run);
 
 describe('defaults (docs/rules.md, docs/configuration.md)', () => {
-  it('fills every default from an empty object, null or undefined', () => {
+  it('fills every default from an empty object or undefined (no configuration)', () => {
     const expected = {
       mode: 'audit',
       expiryNoticeDays: [30, 7, 1],
@@ -34,7 +34,6 @@ describe('defaults (docs/rules.md, docs/configuration.md)', () => {
       directoryMaxAgeDays: 7,
     };
     expect(DEFAULT_CONFIG).toEqual(expected);
-    expect(parseConfig(null)).toEqual(expected);
     expect(parseConfig(undefined)).toEqual(expected);
     expect(DEFAULT_CONFIG.purgeAfterDays).toBeUndefined();
     expect(DEFAULT_RISK_TIERS).toEqual(expected.riskTiers);
@@ -161,8 +160,18 @@ describe('parseConfig: messages name the key, the value and what is allowed', ()
     );
   });
 
-  it('rejects a non-object configuration', () => {
-    expect(configErrorOf(() => parseConfig([1])).problems[0]).toMatch(/^\(root\) = \[1\]: /);
+  it('rejects a non-object configuration, null included (it is not "the defaults"), saying what it is', () => {
+    for (const [input, shown] of [
+      [[1], '[1]'],
+      [null, 'null'],
+      [60, '60'],
+      ['staleAfterDays=60', '"staleAfterDays=60"'],
+      [true, 'true'],
+    ] as const) {
+      expect(configErrorOf(() => parseConfig(input, 'config file c.json')).message).toBe(
+        `Invalid config file c.json: (root) = ${shown}: must be a JSON object of settings`,
+      );
+    }
   });
 });
 
@@ -191,6 +200,34 @@ describe('configFromFlat / configToFlat', () => {
     expect(
       configFromFlat({ ownerDelivery: 'relay', orphanGraceDays: '3', directoryMaxAgeDays: '30' }),
     ).toMatchObject({ ownerDelivery: 'relay', orphanGraceDays: 3, directoryMaxAgeDays: 30 });
+  });
+
+  it('reads numbers from decimal text only, as the CLI integer flags do; JSON numbers stay accepted', () => {
+    expect(configFromFlat({ staleAfterDays: '060', maxDeletePercent: '2.5', scanSegments: 8 })).toMatchObject(
+      {
+        staleAfterDays: 60,
+        maxDeletePercent: 2.5,
+        scanSegments: 8,
+      },
+    );
+    // Number() reads every one of these as 60 (or 0, or 2.5): each is shown as written and refused.
+    for (const text of ['0x3c', '6e1', ' 60 ', '60 ', '+60', '0b111100', '', '60.', '.5e2']) {
+      expect(configErrorOf(() => configFromFlat({ staleAfterDays: text }, 'env')).problems).toEqual([
+        `staleAfterDays = ${JSON.stringify(text)}: must be an integer from 1 to 3650`,
+      ]);
+    }
+    expect(configErrorOf(() => configFromFlat({ expiryNoticeDays: '30,0x7' })).problems).toEqual([
+      'expiryNoticeDays.1 = "0x7": must be an integer from 1 to 365',
+    ]);
+    expect(configErrorOf(() => configFromFlat({ maxDeletePercent: '2.5e0' })).problems).toEqual([
+      'maxDeletePercent = "2.5e0": must be a number from 0 to 100',
+    ]);
+  });
+
+  it('writes a tiny percentage as decimal text, so the flat form reads back', () => {
+    const config = parseConfig({ maxDeletePercent: 1e-7 });
+    expect(configToFlat(config).maxDeletePercent).toBe('0.0000001');
+    expect(configFromFlat(configToFlat(config)).maxDeletePercent).toBe(1e-7);
   });
 
   it('shows the text as written when a number does not parse', () => {

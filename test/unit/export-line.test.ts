@@ -1,7 +1,7 @@
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { itemToJsonLine } from '../../cli/commands/export';
-import { inexactNumbers } from '../../cli/commands/import';
+import { unsendableNumbers } from '../../cli/commands/import';
 
 describe('itemToJsonLine', () => {
   it('puts id first, then attributes and nested map keys by name', () => {
@@ -31,12 +31,18 @@ describe('itemToJsonLine', () => {
   });
 });
 
-describe('inexactNumbers', () => {
-  it('names every number JSON cannot carry exactly, with its path', () => {
-    expect(inexactNumbers({ id: 'x', a: 1.5, b: { c: [1, 1e125] }, d: 2 ** 53 })).toEqual([
-      'b.c[1]: the number 1e+125 is beyond ±2^53 and cannot be imported exactly (quote it as a string)',
-      'd: the number 9007199254740992 is beyond ±2^53 and cannot be imported exactly (quote it as a string)',
+describe('unsendableNumbers', () => {
+  it('names every number beyond ±(2^53 − 1), which the AWS SDK refuses to send, with its path', () => {
+    expect(unsendableNumbers({ id: 'x', a: 1.5, b: { c: [1, 1e125] }, d: 2 ** 53 })).toEqual([
+      'b.c[1]: the number 1e+125 is beyond ±(2^53 − 1), which the AWS SDK refuses to send as a number (quote it as a string)',
+      'd: the number 9007199254740992 is beyond ±(2^53 − 1), which the AWS SDK refuses to send as a number (quote it as a string)',
     ]);
-    expect(inexactNumbers({ id: 'x', n: Number.MAX_SAFE_INTEGER, m: -0.1 })).toEqual([]);
+    expect(unsendableNumbers({ id: 'x', n: Number.MAX_SAFE_INTEGER, m: -0.1 })).toEqual([]);
+  });
+
+  it('leaves out the paths already reported and numbers DynamoDB cannot store (its own limits name them)', () => {
+    expect(unsendableNumbers({ a: 2 ** 60, b: [1.5e300], c: 2 ** 54 }, new Set(['a']))).toEqual([
+      'c: the number 18014398509481984 is beyond ±(2^53 − 1), which the AWS SDK refuses to send as a number (quote it as a string)',
+    ]);
   });
 });

@@ -1,0 +1,82 @@
+/**
+ * What `owners import` accepts as an email (lambdas/hygiene/owner-import-rows.ts)
+ * and how the worker compares addresses (`normalizeEmail`,
+ * lambdas/hygiene/owner-directory.ts): no invisible control or format
+ * characters, no angle brackets, a dotted domain; lookalike letters of other
+ * scripts accepted (internationalized addresses are legitimate); NFC and NFD
+ * spellings of one address are one address, with one opt-out digest, and an
+ * ASCII address compares (and digests) exactly as before NFC was applied.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
+import { normalizeEmail } from '../../lambdas/hygiene/owner-directory';
+import { checkOwnerRow } from '../../lambdas/hygiene/owner-import-rows';
+
+const problemsOf = (email: string): readonly string[] => {
+  const checked = checkOwnerRow({ line: 2, fields: { userId: 'u', email, status: 'active' } }, new Map());
+  return 'rejected' in checked ? checked.rejected.problems : [];
+};
+
+describe('owners import: the email column', () => {
+  it.each([
+    ['d@e\u200B.com', 'holds the invisible character U+200B'],
+    ['a@b\u0001c.com', 'holds the invisible character U+0001'],
+    ['\u202Eada@example.com', 'holds the invisible character U+202E'],
+    ['ada@example.com\u0000', 'holds the invisible character U+0000'],
+    ['ada\uFEFF@example.com', 'holds the invisible character U+FEFF'],
+  ])('refuses %j: an invisible character, named by code point', (email, problem) => {
+    expect(problemsOf(email)).toEqual([
+      `email: ${JSON.stringify(email)} ${problem} (control and format characters are never part of an address)`,
+    ]);
+  });
+
+  it.each(['<a@b.com>', 'Ann <a@b.com>', 'a>@b.com'])('refuses %j: angle brackets', (email) => {
+    expect(problemsOf(email)).toEqual([
+      `email: ${JSON.stringify(email)} holds < or >: give the bare address (a@example.com), not "Name <a@example.com>"`,
+    ]);
+  });
+
+  it.each(['root@localhost', 'a@b', 'a@b.', 'a@.com', 'a@b..com'])(
+    'refuses %j: no dotted domain, saying why one is needed',
+    (email) => {
+      expect(problemsOf(email)).toEqual([
+        `email: ${JSON.stringify(email)} has no dotted domain (such as example.com) after the @: digests go out as internet mail, which needs one`,
+      ]);
+    },
+  );
+
+  it.each([
+    'ada@example.com',
+    'first.last+tag@sub.example.co.uk',
+    // Lookalike (Cyrillic а) and internationalized addresses are legitimate: accepted.
+    'p\u0430ypal@example.com',
+    'δοκιμή@παράδειγμα.δοκιμή',
+    'jose\u0301@example.com',
+  ])('accepts %j', (email) => {
+    expect(problemsOf(email)).toEqual([]);
+  });
+});
+
+describe('normalizeEmail', () => {
+  it('makes the NFC and NFD spellings of one address one address, with one opt-out digest', () => {
+    const nfc = 'Jos\u00e9@Exampl\u00e9.com';
+    const nfd = 'Jose\u0301@Example\u0301.com';
+    expect(nfc).not.toBe(nfd);
+    expect(normalizeEmail(nfd)).toBe(normalizeEmail(nfc));
+    expect(normalizeEmail(nfd)).toBe('jos\u00e9@exampl\u00e9.com');
+    expect(optedOutAddressDigest(nfd)).toBe(optedOutAddressDigest(nfc));
+  });
+
+  it('leaves an ASCII address as the earlier rule (trimmed, lower-cased) did: stored digests still match', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii' }), (email) => {
+        expect(normalizeEmail(email)).toBe(email.trim().toLowerCase());
+      }),
+    );
+    // `printf 'ada@example.com' | sha256sum`, as stored before NFC was applied.
+    expect(optedOutAddressDigest(' Ada@Example.com ')).toBe(
+      'b5fc85e55755f9e0d030a10ab4429b6b2944855f9a0d60077fe832becbc41d72',
+    );
+  });
+});
