@@ -96,6 +96,7 @@ export async function restoreRun(
           id: entry.id,
           reason: request.reason,
           by: request.by,
+          ...(request.callerArn !== undefined && { callerArn: request.callerArn }),
           now: request.now,
           deletedByRun: request.runId,
           ...(request.force && { force: true }),

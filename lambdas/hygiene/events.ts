@@ -3,7 +3,7 @@
  * in the table's outbox in the same conditional write as the transition that
  * caused it (docs/notifications.md), so a committed change always has its notice.
  */
-import type { Credential, DeletedReason } from './credential';
+import { type Credential, type DeletedReason, lastActivity as lastActivityOf } from './credential';
 import type { Action } from './policy';
 import { formatInstant } from './time';
 
@@ -76,7 +76,7 @@ export function eventsFor(
     runId: run.runId,
     occurredAt,
   };
-  const activity = credential.lastUsedAt ?? credential.createdAt;
+  const activity = lastActivityOf(credential);
   const lastActivity = activity === undefined ? undefined : formatInstant(activity.ms);
   return actions.flatMap((action) => {
     const detail = eventDetail(action, occurredAt, lastActivity);

@@ -153,6 +153,13 @@ describe('operator records keep the STS caller ARN (mocked STS, DynamoDB Local)'
     });
     const text = await inAws(registerRunsCommand, 'runs', 'show', summary.runId);
     expect(text.stdout).toContain(`overridden (approval by alice (caller ${CALLER}))`);
+
+    // Undoing the run keeps the caller ARN in every restored credential's entry too.
+    const undo = ['restore', '--run', summary.runId, '--reason', 'undo', '--by', 'carol', '--force'];
+    await inAws(registerRestoreCommand, ...undo);
+    for (const id of ['b-1', 'b-2', 'b-3']) {
+      expect((await history(id)).at(-1)).toMatchObject({ action: 'restore', by: 'carol', callerArn: CALLER });
+    }
   });
 
   it('a local --endpoint table records no caller ARN and asks STS nothing', async () => {

@@ -41,6 +41,20 @@ describe('eventsFor', () => {
     });
   });
 
+  it('a lastUsedAt older than createdAt: the warning and the deletion notice name the same last activity', () => {
+    const flagged = credentialOf({ createdAt: at(-100), lastUsedAt: at(-400) });
+    const [warning] = eventsFor(flagged, decide(flagged, DEFAULT_CONFIG, T0), run);
+    const due = credentialOf({
+      createdAt: at(-100),
+      lastUsedAt: at(-400),
+      [HYGIENE_ATTR.staleFlaggedAt]: at(-20),
+      [HYGIENE_ATTR.staleDeleteAfter]: at(-6),
+    });
+    const [deleted] = eventsFor(due, decide(due, DEFAULT_CONFIG, T0), run);
+    expect(warning).toMatchObject({ type: 'stale-warning', lastActivity: at(-100) });
+    expect(deleted).toMatchObject({ type: 'deleted-stale', lastActivity: at(-100) });
+  });
+
   it('deletions carry their reason', () => {
     const expired = credentialOf({ expiresTime: at(-1) });
     expect(eventsFor(expired, decide(expired, DEFAULT_CONFIG, T0), run)).toEqual([

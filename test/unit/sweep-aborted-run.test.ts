@@ -94,4 +94,68 @@ describe('a sweep aborted by failed writes', () => {
     expect(writer.inFlight).toBe(0);
     expect(checkpoints.calls).toEqual(['load']);
   });
+
+  it('a tripped guard writing what its blocked deletions made pointless also stops at the abort', async () => {
+    // Due for stale deletion and expiring in 5 days: blocked, each gets its expiry notice written instead.
+    const table = new MemoryTable(
+      Array.from({ length: 100 }, (_, i) =>
+        credential(`d-${String(i).padStart(3, '0')}`, {
+          expiresTime: days(5),
+          lastUsedAt: days(-120),
+          hygieneStaleFlaggedAt: days(-20),
+          hygieneStaleDeleteAfter: days(-6),
+        }),
+      ),
+    );
+    const writer = deniedWriter(table);
+    const config = parseConfig({
+      mode: 'enforce',
+      scanSegments: 1,
+      writeConcurrency: 1,
+      maxDeletesPerRun: 0,
+    });
+
+    const run = runSweep(
+      { scanner: new MemoryScanner(table, 100), writer },
+      { config, now: NOW, runId: 'run-1', mode: 'enforce', maxWriteFailures: 10 },
+    );
+
+    await expect(run).rejects.toBeInstanceOf(SweepAbortedError);
+    expect(writer.received.length).toBeGreaterThanOrEqual(11);
+    expect(writer.received.length).toBeLessThanOrEqual(12);
+    // Every planned deletion is still counted blocked, also those after the abort.
+    await expect(run).rejects.toMatchObject({ summary: { deletions: { blockedByGuard: 100, applied: 0 } } });
+  });
+
+  it('a tripped guard writes nothing instead past the time budget, and counts the rest blocked', async () => {
+    const table = new MemoryTable(
+      Array.from({ length: 20 }, (_, i) =>
+        credential(`e-${pad(i)}`, {
+          expiresTime: days(5),
+          lastUsedAt: days(-120),
+          hygieneStaleFlaggedAt: days(-20),
+          hygieneStaleDeleteAfter: days(-6),
+        }),
+      ),
+    );
+    const writer = new MemoryWriter(table);
+    const config = parseConfig({ mode: 'enforce', scanSegments: 1, maxDeletesPerRun: 0 });
+    let remaining = 3_600_000;
+
+    const summary = await runSweep(
+      {
+        scanner: new MemoryScanner(table, 20),
+        writer,
+        remainingMs: () => remaining,
+        // The one page is planned with plenty of time; the apply phase finds none left.
+        onProgress: (p) => {
+          if (p.phase === 'scan') remaining = 0;
+        },
+      },
+      { config, now: NOW, runId: 'run-1', mode: 'enforce' },
+    );
+
+    expect(writer.received).toEqual([]);
+    expect(summary.deletions).toMatchObject({ blockedByGuard: 20, applied: 0, deferred: 0 });
+  });
 });

@@ -8,7 +8,8 @@
 import { errorText } from '../errors';
 import { eventsFor, type OutboxEvent } from '../events';
 import type { GuardStatus } from '../guard';
-import { isDeletion } from '../policy';
+import { ownerStanding } from '../owner-directory';
+import { actionsIfDeletionBlocked, isDeletion } from '../policy';
 import type { Transition } from '../ports';
 import { manifestEntry } from '../run-manifest';
 import { DAY_MS } from '../time';
@@ -82,16 +83,23 @@ export async function applyTransition(run: SweepRun, pending: PendingTransition)
 
 /**
  * The guard tripped: no deletion, but what the deletion made pointless (the
- * expiry notice, the other rule's flag or unflag: `ifDeletionBlocked`) is
- * written instead, conditional like any transition.
+ * expiry notice, the other rule's flag or unflag: `actionsIfDeletionBlocked`)
+ * is written instead, conditional like any transition.
  * @returns the pool's `submit` to await, or `undefined` when there is nothing to write instead
  */
 function applyBlocked(run: SweepRun, pending: PendingTransition): Promise<void> | undefined {
   run.tally.deletions.blockedByGuard++;
-  const instead = pending.ifDeletionBlocked;
-  if (instead === undefined || instead.length === 0) return undefined;
-  run.tally.recordPlannedInstead(instead);
   const { credential, historyLength } = pending;
+  const { config, now } = run.settings;
+  // Decided again from the compact record (it keeps every decision field) and the run's directory, as planned.
+  const instead = actionsIfDeletionBlocked(
+    credential,
+    config,
+    now,
+    ownerStanding(run.directory, credential.userId),
+  );
+  if (instead.length === 0) return undefined;
+  run.tally.recordPlannedInstead(instead);
   return run.pool.submit(() =>
     applyTransition(run, {
       credential,
@@ -121,8 +129,8 @@ export function submitAllowedDeletion(run: SweepRun, pending: PendingTransition)
 
 /** A buffered deletion as the transition to apply: its compact item parsed again. */
 function pendingOf(deferred: DeferredDeletion): PendingTransition {
-  const { record, historyLength, ...planned } = deferred;
-  return { credential: expandRecord(record), ...planned, historyLength };
+  const { record, actions, historyLength } = deferred;
+  return { credential: expandRecord(record), actions, historyLength };
 }
 
 /**
@@ -135,6 +143,23 @@ function deferRest(run: SweepRun, rest: readonly DeferredDeletion[]): void {
   for (const deferred of rest) tellDeletion(run, pendingOf(deferred), 'deferred');
 }
 
+/**
+ * No more writes start (the time budget, or an aborted run). The deletions
+ * left: deferred when the guard allowed them and time ran out (none are
+ * counted after an abort, as before any deletion could be blocked); counted
+ * blocked when the guard tripped, with nothing written instead (the next run
+ * decides them again).
+ */
+function leaveRest(run: SweepRun, guard: GuardStatus, rest: readonly DeferredDeletion[]): void {
+  if (guard.deletionsAllowed) {
+    if (run.abortReason === undefined) deferRest(run, rest);
+    return;
+  }
+  run.tally.deletions.blockedByGuard += rest.length;
+  if (run.deps.onDeletion === undefined) return;
+  for (const deferred of rest) tellDeletion(run, pendingOf(deferred), 'blocked-by-guard');
+}
+
 /** Under half the time reserve left: start no more deletions (a later run plans them again). */
 function deletionDeadlineReached(run: SweepRun): boolean {
   const remaining = run.deps.remainingMs;
@@ -143,29 +168,29 @@ function deletionDeadlineReached(run: SweepRun): boolean {
 
 /**
  * The apply phase: makes the buffered deletions, at most `writesInFlight`
- * at a time; when the guard tripped, only what else those transitions carried.
- * Stops starting deletions at the time budget (counted as deferred) or once
- * the run is aborted; waits for every write it started.
+ * at a time; when the guard tripped, only what those deletions had made
+ * pointless ({@link applyBlocked}). Stops starting writes at the time budget
+ * (the rest counted as deferred, or as blocked when the guard tripped: the
+ * next run decides them again) or once the run is aborted; waits for every
+ * write it started.
  */
 export async function applyDeletionsPhase(run: SweepRun, guard: GuardStatus): Promise<void> {
   const { deletions } = run;
   const deletionCount = deletions.length;
   try {
     for (const [index, deferred] of deletions.entries()) {
-      if (guard.deletionsAllowed && deletionDeadlineReached(run)) {
-        deferRest(run, deletions.slice(index));
+      if (run.abortReason !== undefined || deletionDeadlineReached(run)) {
+        leaveRest(run, guard, deletions.slice(index));
         break;
       }
       const pending = pendingOf(deferred);
-      if (!guard.deletionsAllowed) {
+      if (guard.deletionsAllowed) await submitAllowedDeletion(run, pending);
+      else {
         tellDeletion(run, pending, 'blocked-by-guard');
         const submitted = applyBlocked(run, pending);
         if (submitted) await submitted;
-        continue;
       }
-      await submitAllowedDeletion(run, pending);
       if (index % 100 === 99) run.progress('delete');
-      if (run.abortReason !== undefined) break;
     }
   } finally {
     // Also when a buffered item no longer parses (a bug: `expandRecord`): no write it started is left running.

@@ -10,7 +10,7 @@ import { formatProblem, parseCredential } from '../credential';
 import { HISTORY_ATTR, isReservedId } from '../data-contract';
 import { historyLength } from '../history';
 import { ownerStanding } from '../owner-directory';
-import { actionsIfDeletionBlocked, decide, isDeletion, isExempt } from '../policy';
+import { decide, isDeletion, isExempt } from '../policy';
 import type { RawItem, ScanPage } from '../ports';
 import { applyTransition, submitAllowedDeletion } from './apply';
 import { compactRecord } from './compact';
@@ -35,16 +35,13 @@ function planItem(run: SweepRun, item: RawItem): PendingTransition | undefined {
   }
   tally.activeValid++;
   if (isExempt(credential, config)) tally.exempt++;
-  const owner = ownerStanding(run.directory, credential.userId);
-  const actions = decide(credential, config, now, owner);
+  const actions = decide(credential, config, now, ownerStanding(run.directory, credential.userId));
   if (actions.length === 0) {
     tally.unchanged++;
     return undefined;
   }
   tally.recordPlanned(actions);
-  if (!actions.some(isDeletion)) return { credential, actions };
-  const ifDeletionBlocked = actionsIfDeletionBlocked(credential, config, now, owner);
-  return { credential, actions, ...(ifDeletionBlocked.length > 0 && { ifDeletionBlocked }) };
+  return { credential, actions };
 }
 
 /**
@@ -71,7 +68,6 @@ function route(run: SweepRun, pending: PendingTransition): Promise<void> | undef
   run.deletions.push({
     record: compactRecord(pending.credential),
     actions: pending.actions,
-    ...(pending.ifDeletionBlocked !== undefined && { ifDeletionBlocked: pending.ifDeletionBlocked }),
     historyLength: historyLength(pending.credential.raw[HISTORY_ATTR]),
   });
   return undefined;

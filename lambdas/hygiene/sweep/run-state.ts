@@ -21,25 +21,18 @@ import type { SweepDeps, SweepProgress } from './types';
 export interface PendingTransition {
   readonly credential: Credential;
   readonly actions: readonly Action[];
-  /**
-   * A deletion only: what to write instead when the guard blocks it (`actionsIfDeletionBlocked`: the notice or
-   * flag the deletion made pointless); absent when there is nothing.
-   */
-  readonly ifDeletionBlocked?: readonly Action[];
   /** The history length read, kept when the credential is compacted (which drops the history itself). */
   readonly historyLength?: number;
 }
 
 /**
  * A planned deletion waiting for the guard: its item compacted and not parsed
- * (`sweep/compact.ts`; parsed again when applied), its actions, what to write
- * instead if the guard blocks it, and the length of the history the compact
- * item no longer carries.
+ * (`sweep/compact.ts`; parsed again when applied), its actions and the length
+ * of the history the compact item no longer carries.
  */
 export interface DeferredDeletion {
   readonly record: RawItem;
   readonly actions: readonly Action[];
-  readonly ifDeletionBlocked?: readonly Action[];
   readonly historyLength: number;
 }
 
