@@ -4,7 +4,9 @@
  * condition) and as a PartiQL `UPDATE` statement (the batched path: up to 25
  * statements in one `BatchExecuteStatement`, each its own conditional write at
  * the price of an `UpdateItem`, docs/notifications.md "The outbox protocol").
- * Both carry the same guards, so they remove exactly the same entries.
+ * Both carry the same guards, so they remove exactly the same entries. Also
+ * the cleanup of an item left in the outbox index with an empty or absent
+ * list (written by marks before every partial removal was size-guarded).
  */
 import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
 import { type MarkPlan, planPurgeRelease } from '../hygiene/outbox-item';
@@ -19,8 +21,14 @@ const KEY = TABLE_DEFINITION.partitionKey.name;
 export interface MarkWrite {
   /** Each removed entry: `hygieneOutbox[index].eventId = eventId`. */
   readonly entryGuards: readonly { readonly index: number; readonly eventId: string }[];
-  /** `size(hygieneOutbox) = n` when the whole outbox goes (an append meanwhile fails it). */
-  readonly sizeGuard?: number;
+  /**
+   * `size(hygieneOutbox) = n`, the size read: when the whole outbox goes, an
+   * append meanwhile fails it; when some entries go, so does another drain's
+   * removal meanwhile (without it, two drains removing different entries of
+   * one list could each pass their entry guards and leave an empty list that
+   * keeps the item in the index). A failed guard re-plans from the item as it is.
+   */
+  readonly sizeGuard: number;
   /** `hygienePurgePending = n` when a held-back purge is released (a restore meanwhile fails it). */
   readonly purgeGuard?: number;
   /** List entries removed (when the outbox stays). */
@@ -30,6 +38,15 @@ export interface MarkWrite {
   /** Attributes set. */
   readonly set: readonly (readonly [string, string | number])[];
 }
+
+/** What leaves an item with its whole outbox: the list, both index keys, a per-item claim of the previous protocol. */
+const WHOLE_OUTBOX = [
+  OUTBOX_ATTR.events,
+  OUTBOX_ATTR.owner,
+  OUTBOX_ATTR.since,
+  OUTBOX_CLAIM_ATTR.claim,
+  OUTBOX_CLAIM_ATTR.claimUntil,
+];
 
 /** The earliest `occurredAt` among the entries kept, canonical UTC, or undefined. */
 function oldestKept(list: unknown, removed: ReadonlySet<number>): string | undefined {
@@ -50,22 +67,23 @@ function oldestKept(list: unknown, removed: ReadonlySet<number>): string | undef
  * The write for `plan` made from `observed`: remove the published entries
  * (keeping the index sort key on the oldest one left), or the whole outbox and
  * both index keys (the item leaves the index) and start a held-back purge.
- * Always drops a per-item claim left by the previous protocol.
+ * Either is guarded by the list's size as read. Always drops a per-item claim
+ * left by the previous protocol.
  * @param now wall clock (epoch ms), for releasing a held-back purge
  */
 export function markWrite(observed: RawItem, plan: MarkPlan, now: number): MarkWrite {
   const entryGuards = plan.remove;
-  const claimAttributes = [OUTBOX_CLAIM_ATTR.claim, OUTBOX_CLAIM_ATTR.claimUntil];
   if (!plan.removeAll) {
     const since = oldestKept(observed[OUTBOX_ATTR.events], new Set(plan.remove.map((r) => r.index)));
     return {
       entryGuards,
+      sizeGuard: plan.storedSize,
       removeIndexes: plan.remove.map((r) => r.index),
-      removeAttributes: claimAttributes,
+      removeAttributes: [OUTBOX_CLAIM_ATTR.claim, OUTBOX_CLAIM_ATTR.claimUntil],
       set: since === undefined ? [] : [[OUTBOX_ATTR.since, since]],
     };
   }
-  const whole = [OUTBOX_ATTR.events, OUTBOX_ATTR.owner, OUTBOX_ATTR.since, ...claimAttributes];
+  const whole = WHOLE_OUTBOX;
   const purge = planPurgeRelease(observed, now);
   // No guard is needed when nothing was held back: a deletion since the read appended its notice, so the
   // size guard fails and the plan is redone from the item as it now is.
@@ -81,6 +99,45 @@ export function markWrite(observed: RawItem, plan: MarkPlan, now: number): MarkW
   };
 }
 
+/**
+ * True when `raw` is still in the outbox index (`hygieneOutboxOwner` set) with
+ * nothing pending: its list is absent or empty. Such an item is listed by
+ * every drain, counted `alreadyDrained`, ages the outbox alarm and holds its
+ * purge back forever, until {@link emptyOutboxCleanup} clears it.
+ */
+export function isEmptyIndexedOutbox(raw: RawItem): boolean {
+  const owner = raw[OUTBOX_ATTR.owner];
+  const list = raw[OUTBOX_ATTR.events];
+  return (
+    typeof owner === 'string' &&
+    owner !== '' &&
+    (list === undefined || (Array.isArray(list) && list.length === 0))
+  );
+}
+
+/**
+ * The `UpdateItem` that takes an {@link isEmptyIndexedOutbox} item out of the
+ * index as the mark that emptied it should have: remove the list, both index
+ * keys and a leftover claim, and release a held-back purge. Conditional on the
+ * list being still absent or empty and the owner the one read (an append
+ * meanwhile fails it: the item is pending again), and on the held-back purge
+ * as read (a restore meanwhile fails it; the next drain tries again).
+ * @param now wall clock (epoch ms), for releasing a held-back purge
+ */
+export function emptyOutboxCleanup(observed: RawItem, now: number): UpdateExpressionBuilder {
+  const update = new UpdateExpressionBuilder();
+  const events = update.name(OUTBOX_ATTR.events);
+  update.condition(`${update.name(OUTBOX_ATTR.owner)} = ${update.value(observed[OUTBOX_ATTR.owner])}`);
+  update.condition(`(attribute_not_exists(${events}) OR size(${events}) = ${update.value(0)})`);
+  for (const attribute of WHOLE_OUTBOX) update.remove(attribute);
+  const purge = planPurgeRelease(observed, now);
+  if (purge.kind === 'release') {
+    update.condition(`${update.name(PURGE_PENDING_ATTR)} = ${update.value(purge.pending)}`);
+    update.remove(PURGE_PENDING_ATTR).set(HYGIENE_ATTR.purgeAt, purge.purgeAt);
+  }
+  return update;
+}
+
 /** The write as an `UpdateItem` expression (names and values as placeholders). */
 export function markUpdateExpression(write: MarkWrite): UpdateExpressionBuilder {
   const update = new UpdateExpressionBuilder();
@@ -89,7 +146,7 @@ export function markUpdateExpression(write: MarkWrite): UpdateExpressionBuilder 
   for (const guard of write.entryGuards) {
     update.condition(`${events}[${guard.index}].${eventId} = ${update.value(guard.eventId)}`);
   }
-  if (write.sizeGuard !== undefined) update.condition(`size(${events}) = ${update.value(write.sizeGuard)}`);
+  update.condition(`size(${events}) = ${update.value(write.sizeGuard)}`);
   if (write.purgeGuard !== undefined) {
     update.condition(`${update.name(PURGE_PENDING_ATTR)} = ${update.value(write.purgeGuard)}`);
   }
@@ -132,10 +189,8 @@ export function markStatement(tableName: string, credentialId: string, write: Ma
     where.push(`${events}[${guard.index}].${partiqlIdentifier('eventId')} = ?`);
     whereParameters.push(guard.eventId);
   }
-  if (write.sizeGuard !== undefined) {
-    where.push(`size(${events}) = ?`);
-    whereParameters.push(write.sizeGuard);
-  }
+  where.push(`size(${events}) = ?`);
+  whereParameters.push(write.sizeGuard);
   if (write.purgeGuard !== undefined) {
     where.push(`${partiqlIdentifier(PURGE_PENDING_ATTR)} = ?`);
     whereParameters.push(write.purgeGuard);

@@ -9,7 +9,11 @@
  *   item (`__hygiene__#outbox-drain-lease`) per drain, so one drain at a time
  *   publishes and marks;
  * - `read`: strongly consistent `BatchGetItem`s (100 keys a call) of the base
- *   table: the index is eventually consistent, the table decides;
+ *   table: the index is eventually consistent, the table decides; under this
+ *   store's drain lease, an item it finds still indexed with an empty or
+ *   absent list (left by a mark before partial removals were size-guarded) is
+ *   taken out of the index, its held-back purge released, by one conditional
+ *   `UpdateItem` (without the lease — `notify --dry-run` — it writes nothing);
  * - `markSent`: the marks of up to 25 items in one `BatchExecuteStatement` of
  *   conditional PartiQL `UPDATE`s (each priced like an `UpdateItem`, no
  *   transaction); an item whose statement fails is re-read and marked on its
@@ -52,7 +56,13 @@ import { mapWithConcurrency } from '../hygiene/task-pool';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
 import { unmarshallOptions } from './dynamodb-client';
-import { markStatement, markUpdateExpression, markWrite } from './outbox-mark-write';
+import {
+  emptyOutboxCleanup,
+  isEmptyIndexedOutbox,
+  markStatement,
+  markUpdateExpression,
+  markWrite,
+} from './outbox-mark-write';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;
@@ -124,6 +134,9 @@ function leaseUpdate(request: LeaseRequest): UpdateExpressionParts {
 
 /** {@link OutboxStore} over the credentials table and its sparse outbox index. */
 export class DynamoDbOutboxStore implements OutboxStore {
+  /** The drain whose lease this store last took (and has not released or lost): reads clean up only under it. */
+  private leaseHeldBy: string | undefined;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -172,8 +185,10 @@ export class DynamoDbOutboxStore implements OutboxStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
+      this.leaseHeldBy = request.drainId;
       return { status: 'held' };
     } catch (error: unknown) {
+      this.leaseHeldBy = undefined; // lost, or not known to be held: no cleanup writes
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const current = failedItem(error) ?? {};
       const heldBy = current[OUTBOX_LEASE_ATTR.holder];
@@ -188,6 +203,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
 
   /** Removes the lease's holder and end if this drain still holds it. */
   async releaseLease(drainId: string): Promise<void> {
+    if (this.leaseHeldBy === drainId) this.leaseHeldBy = undefined;
     const update = new UpdateExpressionBuilder();
     update.condition(`${update.name(OUTBOX_LEASE_ATTR.holder)} = ${update.value(drainId)}`);
     update.remove(OUTBOX_LEASE_ATTR.holder).remove(OUTBOX_LEASE_ATTR.until);
@@ -200,15 +216,35 @@ export class DynamoDbOutboxStore implements OutboxStore {
     }
   }
 
-  /** Strongly consistent `BatchGetItem`s of the items, 100 keys a call; items with nothing pending left out. */
+  /**
+   * Strongly consistent `BatchGetItem`s of the items, 100 keys a call; items
+   * with nothing pending left out (and, when still indexed, cleaned up if
+   * this store holds the drain lease: a read without it writes nothing).
+   */
   async read(credentialIds: readonly string[]): Promise<readonly PendingOutboxItem[]> {
     const unique = [...new Set(credentialIds)];
     const pages = await mapWithConcurrency(chunks(unique, READ_BATCH_KEYS), REQUEST_CONCURRENCY, (ids) =>
       this.readBatch(ids),
     );
-    return pages.flat().flatMap((raw) => {
+    const raws = pages.flat();
+    if (this.leaseHeldBy !== undefined) await this.cleanUpEmptyOutboxes(raws.filter(isEmptyIndexedOutbox));
+    return raws.flatMap((raw) => {
       const item = readPendingItem(raw);
       return item ? [item] : [];
+    });
+  }
+
+  /**
+   * Takes items still indexed with nothing pending out of the index
+   * (`emptyOutboxCleanup`, conditional). Best effort: a failed condition means
+   * the item changed (an append, a restore) and is as it should be; any other
+   * failure leaves it for the next drain, which lists it again.
+   */
+  private async cleanUpEmptyOutboxes(raws: readonly RawItem[]): Promise<void> {
+    const now = (this.options.clock ?? Date.now)();
+    await mapWithConcurrency(raws, REQUEST_CONCURRENCY, async (raw) => {
+      if (typeof raw[KEY] !== 'string') return;
+      await this.conditionalUpdate(raw[KEY], emptyOutboxCleanup(raw, now)).catch(() => undefined);
     });
   }
 

@@ -1,18 +1,19 @@
 /**
  * The relay ledger on DynamoDB (table: `relay-ledger-table-definition.ts`): the
- * conditional writes that make each digest part go out once per owner
+ * conditional writes that make each digest message go out once
  * (docs/notifications.md, "Email relay").
  *
  * Why a conditional write of our own and not Powertools idempotency: the
- * idempotency key is a domain fact (`drainId`, `part`, `userId`), not a hash
- * of the payload; the relay needs three outcomes the use case acts on (ours,
+ * idempotency key is a domain fact (`drainId`, `part`, `userId` and the
+ * part's events key: `lambdas/relay/events-key.ts`), not a hash of the whole
+ * payload; the relay needs three outcomes the use case acts on (ours,
  * already sent, someone else is sending) behind a port the unit tests fake;
  * and a claim with a lease is the same protocol the outbox already uses
  * (docs/notifications.md, "The outbox protocol"), one less idea to learn.
  * Same guarantee as Powertools' in-progress record: a sender that crashes
  * after SES accepted the email and before `markSent` leaves a claim that
- * lapses after the lease, and the redelivery sends again: one of the two duplicate
- * windows (docs/notifications.md, "The relay's guarantees"; the other is a send retried after an unknown outcome).
+ * lapses after the lease, and the redelivery sends again: one of the duplicate
+ * windows docs/notifications.md lists ("The relay's guarantees").
  *
  * The same entries serve the SES events handler ({@link BounceReportLedger}):
  * the claim keeps the part's events, and a permanent bounce's report to the

@@ -37,6 +37,8 @@ export interface BouncedEmail {
   /** The digest's drain and part, from the email's tags. */
   readonly drainId?: string;
   readonly part?: number;
+  /** Which of the owner's digests of that drain (the events key tag; finds its ledger entry), when tagged. */
+  readonly eventsKey?: string;
   /** The addresses the relay sent it to (`mail.destination`). */
   readonly sentTo: readonly string[];
   /** When SES reported the bounce, canonical UTC. */
@@ -46,7 +48,7 @@ export interface BouncedEmail {
 }
 
 /** The `bouncedEmail` field of the report document: the email, and whether its events are listed. */
-export interface BouncedEmailField extends Omit<BouncedEmail, 'name'> {
+export interface BouncedEmailField extends Omit<BouncedEmail, 'name' | 'eventsKey'> {
   /** True when `owners[].events` are exactly the events the bounced email carried. */
   readonly eventsReadBack: boolean;
   /** Why the events could not be read back (when `eventsReadBack` is false). */
@@ -58,9 +60,9 @@ export interface BounceReportDocument extends UnreachableReportDocument {
   readonly bouncedEmail: BouncedEmailField;
 }
 
-/** `bouncedEmail` as the document carries it (the directory's name stays with the owner). */
+/** `bouncedEmail` as the document carries it (the directory's name stays with the owner; the events key is the ledger's). */
 function emailField(email: BouncedEmail, readBack: { eventsReadBack: boolean; problem?: string }) {
-  const { name: _name, ...field } = email;
+  const { name: _name, eventsKey: _eventsKey, ...field } = email;
   return { ...field, ...readBack } satisfies BouncedEmailField;
 }
 

@@ -3,7 +3,9 @@
  * (docs/notifications.md, "Email relay"): by then the outbox, the ledger and
  * SQS all say the events went out, so the SES events handler gives the
  * admins the part's events in an `owner-unreachable` report (`bounce-report.ts`),
- * once. Phases: find the part (its ledger entry, keyed by the email's tags) →
+ * once. Phases: find the part (its ledger entry, keyed by the email's tags:
+ * owner, drain, part and events key, or — an email tagged before the events
+ * key — the earlier key without it; `relay.ts` `relayPartKey`) →
  * claim the report on that entry (or, when the part cannot be found, on a
  * `bounce#<SES message id>` entry) → render → publish → mark it reported (or
  * release the claim when the publish failed, and fail: Lambda retries the

@@ -1,14 +1,17 @@
 /**
  * The SES message tags that tie a bounce or complaint back to the digest part
  * the relay emailed: the relay tags every email with the owner's `userId`, the
- * drain's id and the part number; SES copies the tags into the configuration
- * set's bounce and complaint events, and the SES events handler marks that
- * owner's address bouncing and finds the part's relay ledger entry
- * (`relay#<drainId>#<part>#<userId>`) to report its events to the admins
- * (docs/notifications.md, "Email relay"). SES tag values allow only
- * `[A-Za-z0-9_-]`, at most 256 characters, so the ids travel base64url-encoded
- * and the part as decimal digits. Pure.
+ * drain's id, the part number and the part's events key (`events-key.ts`);
+ * SES copies the tags into the configuration set's bounce and complaint
+ * events, and the SES events handler marks that owner's address bouncing and
+ * finds the part's relay ledger entry (`relay#<drainId>#<part>#<userId>#<eventsKey>`,
+ * or `relay#<drainId>#<part>#<userId>` for an email tagged before the events
+ * key) to report its events to the admins (docs/notifications.md, "Email
+ * relay"). SES tag values allow only `[A-Za-z0-9_-]`, at most 256 characters,
+ * so the ids travel base64url-encoded, the part as decimal digits, and the
+ * events key as it is (base64url already). Pure.
  */
+import { EVENTS_KEY_PATTERN } from './events-key';
 
 /** Name of the tag carrying the owner's `userId` (base64url). */
 export const OWNER_TAG = 'pc-hygiene-user';
@@ -16,6 +19,8 @@ export const OWNER_TAG = 'pc-hygiene-user';
 export const DRAIN_TAG = 'pc-hygiene-drain';
 /** Name of the tag carrying the digest's part number (decimal). */
 export const PART_TAG = 'pc-hygiene-part';
+/** Name of the tag carrying the part's events key (`events-key.ts`; already base64url). */
+export const EVENTS_TAG = 'pc-hygiene-events';
 
 /** SES's limit on a tag value. */
 const TAG_VALUE_MAX_CHARS = 256;
@@ -53,12 +58,18 @@ export interface DigestPartRef {
   readonly userId: string;
   readonly drainId: string;
   readonly part: number;
+  /**
+   * The part's events key (`events-key.ts`): which of an owner's digests of
+   * the drain it is. Absent only for an email tagged before the relay tagged it.
+   */
+  readonly eventsKey?: string;
 }
 
 /**
  * All the tags of a digest email: the owner tag ({@link ownerTags}), and
- * {@link DRAIN_TAG} and {@link PART_TAG}; a tag whose value would not fit is
- * left out (its bounce is then reported without the events: see `bounced-digest.ts`).
+ * {@link DRAIN_TAG}, {@link PART_TAG} and {@link EVENTS_TAG}; a tag whose value
+ * would not fit is left out (its bounce is then reported without the events:
+ * see `bounced-digest.ts`).
  */
 export function digestEmailTags(ref: DigestPartRef): Record<string, string> {
   const drain = encodedText(ref.drainId);
@@ -66,6 +77,8 @@ export function digestEmailTags(ref: DigestPartRef): Record<string, string> {
     ...ownerTags(ref.userId),
     ...(drain !== undefined && { [DRAIN_TAG]: drain }),
     [PART_TAG]: String(ref.part),
+    ...(ref.eventsKey !== undefined &&
+      EVENTS_KEY_PATTERN.test(ref.eventsKey) && { [EVENTS_TAG]: ref.eventsKey }),
   };
 }
 
@@ -78,9 +91,14 @@ function partFromTag(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+/** An events key as {@link EVENTS_TAG} carries it, or `undefined`. */
+function eventsKeyFromTag(value: string | undefined): string | undefined {
+  return value !== undefined && EVENTS_KEY_PATTERN.test(value) ? value : undefined;
+}
+
 /**
  * Reads the tags of an SES event's `mail.tags` (each tag name → a list of
- * values; the first is taken): the owner, drain and part, each when tagged.
+ * values; the first is taken): the owner, drain, part and events key, each when tagged.
  */
 export function digestPartFromTags(tags: Readonly<Record<string, unknown>> | undefined): TaggedDigestPart {
   const first = (name: string): string | undefined => {
@@ -90,9 +108,11 @@ export function digestPartFromTags(tags: Readonly<Record<string, unknown>> | und
   const userId = userIdFromTag(first(OWNER_TAG));
   const drainId = decodedText(first(DRAIN_TAG));
   const part = partFromTag(first(PART_TAG));
+  const eventsKey = eventsKeyFromTag(first(EVENTS_TAG));
   return {
     ...(userId !== undefined && { userId }),
     ...(drainId !== undefined && { drainId }),
     ...(part !== undefined && { part }),
+    ...(eventsKey !== undefined && { eventsKey }),
   };
 }

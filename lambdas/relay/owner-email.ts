@@ -2,8 +2,9 @@
  * One owner email, as the relay sends it and `pc-hygiene relay` writes it
  * (docs/notifications.md, "The email"): who from and to, the subject the SNS
  * digest has, the text digest as `text/plain`, its HTML rendering, and a
- * `Message-ID` derived from `(drainId, part, userId)` so a duplicate send of
- * the same part carries the same id. Then the MIME: `multipart/alternative`
+ * `Message-ID` derived from `(drainId, part, userId)` and the part's events
+ * key (`events-key.ts`) so a duplicate send of the same part carries the same
+ * id, and an owner's second digest of one drain another. Then the MIME: `multipart/alternative`
  * built by nodemailer's MailComposer, never by hand. No I/O, no clock (the
  * date is passed in).
  */
@@ -12,6 +13,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { type DigestDocument, digestSubject, digestText, plainName } from '../hygiene/digest';
 import { parseInstant } from '../hygiene/time';
 import { renderDigestHtml } from '../render/digest-html';
+import { digestEventsKey } from './events-key';
 
 /** Domain of the `Message-ID` when the sender's address has none. */
 const FALLBACK_MESSAGE_ID_DOMAIN = 'pc-hygiene.invalid';
@@ -25,7 +27,7 @@ export interface OwnerEmail {
   readonly text: string;
   readonly html: string;
   readonly date: Date;
-  /** `<…@domain>`, stable for one `(drainId, part, userId)`. */
+  /** `<…@domain>`, stable for one `(drainId, part, userId)` and events key. */
   readonly messageId: string;
 }
 
@@ -41,13 +43,19 @@ function senderDomain(from: string): string {
   return match?.[1]?.toLowerCase() ?? FALLBACK_MESSAGE_ID_DOMAIN;
 }
 
-/** `<digest.HASH@domain>` for one `(drainId, part, userId)`; the hash keeps odd ids out of the header. */
+/**
+ * `<digest.HASH@domain>` for one `(drainId, part, userId)` and events key (two
+ * digests of one owner in one drain must not fold into one in a mail client);
+ * the hash keeps odd ids out of the header.
+ */
 export function digestMessageId(
-  document: Pick<DigestDocument, 'drainId' | 'part' | 'userId'>,
+  document: Pick<DigestDocument, 'drainId' | 'part' | 'userId' | 'events'>,
   from: string,
 ): string {
   const hash = createHash('sha256')
-    .update(JSON.stringify([document.drainId, document.part, document.userId]))
+    .update(
+      JSON.stringify([document.drainId, document.part, document.userId, digestEventsKey(document.events)]),
+    )
     .digest('hex')
     .slice(0, 32);
   return `<digest.${hash}@${senderDomain(from)}>`;

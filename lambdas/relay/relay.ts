@@ -3,7 +3,9 @@
  * digest delivered to its queue, look the owner up in the directory, skip an
  * unreachable owner the drain reported to the admins, fail the record for one
  * it did not (retries, then the DLQ and its alarm), else send the digest as
- * one email, once per `(drainId, part, userId)`. Phases, each its own function: read the
+ * one email, once per message: `(drainId, part, userId)` and the part's events
+ * key (`events-key.ts`; one drain can publish two digests for one owner).
+ * Phases, each its own function: read the
  * batch → look the owners up (one `getMany`) → relay each record (claim →
  * render → send → mark) → the partial batch response (only failed records).
  * Pure over ports: directory, ledger, sender, clock.
@@ -18,6 +20,7 @@ import {
 import { mapWithConcurrency } from '../hygiene/task-pool';
 import { digestFromSnsEnvelope, type RelayDigest } from './digest-message';
 import { type DigestPartRef, digestEmailTags } from './email-tags';
+import { digestEventsKey } from './events-key';
 import { composeMime, ownerEmail } from './owner-email';
 import type { EmailSender, RelayLedger } from './ports';
 
@@ -77,9 +80,15 @@ export interface RelayBatchResult {
   readonly batchItemFailures: readonly { readonly itemIdentifier: string }[];
 }
 
-/** The ledger key of one digest part for one owner: `relay#<drainId>#<part>#<userId>`. */
+/**
+ * The ledger key of one digest part for one owner:
+ * `relay#<drainId>#<part>#<userId>#<eventsKey>`; without an events key (an
+ * email tagged before the relay tagged it, looked up by its bounce) the
+ * earlier form `relay#<drainId>#<part>#<userId>`.
+ */
 export function relayPartKey(ref: DigestPartRef): string {
-  return `relay#${ref.drainId}#${ref.part}#${ref.userId}`;
+  const key = `relay#${ref.drainId}#${ref.part}#${ref.userId}`;
+  return ref.eventsKey !== undefined ? `${key}#${ref.eventsKey}` : key;
 }
 
 /** {@link relayPartKey} of a digest. */
@@ -87,9 +96,10 @@ export function relayKey(digest: RelayDigest): string {
   return relayPartKey(digestPartOf(digest));
 }
 
-/** Which part a digest is: its owner, drain and part number. */
+/** Which part a digest is: its owner, drain, part number and events key. */
 function digestPartOf(digest: RelayDigest): DigestPartRef {
-  return { userId: digest.userId, drainId: digest.document.drainId, part: digest.document.part };
+  const { drainId, part, events } = digest.document;
+  return { userId: digest.userId, drainId, part, eventsKey: digestEventsKey(events) };
 }
 
 /** One item to relay: its id in the batch, and its digest or why it could not be read. */
@@ -111,8 +121,13 @@ function readRecords(records: readonly RelayRecord[]): RelayItem[] {
 /**
  * Sends one digest to one reachable owner, once: claim the part in the
  * ledger (keeping its events, for the report of a bounce), render and send
- * it tagged with the owner, drain and part (`email-tags.ts`), mark it sent
- * (or release the claim when the send failed, so the record's retry can send).
+ * it tagged with the owner, drain, part and events key (`email-tags.ts`), mark
+ * it sent (or release the claim when the send failed, so the record's retry
+ * can send). A mark that fails is not retried here and does not fail the
+ * record: the claim then lapses after its lease, and a later delivery of the
+ * same message (SNS→SQS delivers at least once) sends again — a duplicate
+ * window, docs/notifications.md "The relay's guarantees"; failing the record
+ * would make that redelivery certain.
  * @throws {RelayInProgressError} when another delivery holds the claim
  * @throws what the sender throws after its own retries
  */
@@ -121,7 +136,8 @@ export async function sendOnce(
   digest: RelayDigest,
   owner: OwnerRecord & { readonly email: string },
 ): Promise<RelayOutcome> {
-  const key = relayKey(digest);
+  const part = digestPartOf(digest);
+  const key = relayPartKey(part);
   const now = deps.clock();
   const leaseMs = deps.leaseMs ?? DEFAULT_RELAY_LEASE_MS;
   // The claim keeps the part's events: markSent may fail unnoticed, the claim may not.
@@ -138,7 +154,6 @@ export async function sendOnce(
       new Date(now),
     );
     const raw = await composeMime(email);
-    const part = digestPartOf(digest);
     ({ messageId } = await deps.sender.send({
       raw,
       from: deps.from,

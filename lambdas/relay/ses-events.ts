@@ -70,6 +70,8 @@ export interface AddressProblem {
   /** The digest part the email carried (from its tags), when known. */
   readonly drainId?: string;
   readonly part?: number;
+  /** Which of the owner's digests of that drain (the events key tag), when tagged. */
+  readonly eventsKey?: string;
   /** SES's id of the email (`mail.messageId`), when the event carries one. */
   readonly sesMessageId?: string;
   /** When SES reported it, canonical UTC. */
@@ -249,12 +251,13 @@ async function recordForOwner(
 
 /** The bounced email as the reporter needs it: the tags, the address, when, and the owner's name when read. */
 function bouncedEmailOf(problem: AddressProblem, owner: OwnerRecord | undefined): BouncedEmail {
-  const { userId, drainId, part, sesMessageId } = problem;
+  const { userId, drainId, part, eventsKey, sesMessageId } = problem;
   return {
     ...(userId !== undefined && { userId }),
     ...(owner?.name !== undefined && { name: owner.name }),
     ...(drainId !== undefined && { drainId }),
     ...(part !== undefined && { part }),
+    ...(eventsKey !== undefined && { eventsKey }),
     sentTo: problem.sentTo,
     bouncedAt: problem.at,
     ...(sesMessageId !== undefined && { sesMessageId }),

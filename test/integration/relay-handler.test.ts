@@ -37,6 +37,7 @@ import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
 import { digestEmailTags, ownerTags } from '../../lambdas/relay/email-tags';
+import { digestEventsKey } from '../../lambdas/relay/events-key';
 import { relayKey } from '../../lambdas/relay/relay';
 import { SAMPLE_NOW, sampleEntries, sampleEvent, snsEnvelope } from '../support/sample-digest';
 import { dynamoDbEndpoint } from '../support/test-table';
@@ -165,14 +166,20 @@ describe('relay handler', () => {
     const calls = ses.commandCalls(SendEmailCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0]?.args[0].input;
+    const { events } = digestFromSnsEnvelope(sqsRecord('ada').body).document;
     expect(input).toEqual({
       FromEmailAddress: FROM,
       Destination: { ToAddresses: ['ada@example.com'] },
       Content: { Raw: { Data: expect.any(Buffer) } },
       ConfigurationSetName: CONFIG_SET,
-      EmailTags: Object.entries(digestEmailTags({ userId: 'ada', drainId: `drain-${drain}`, part: 1 })).map(
-        ([Name, Value]) => ({ Name, Value }),
-      ),
+      EmailTags: Object.entries(
+        digestEmailTags({
+          userId: 'ada',
+          drainId: `drain-${drain}`,
+          part: 1,
+          eventsKey: digestEventsKey(events),
+        }),
+      ).map(([Name, Value]) => ({ Name, Value })),
     });
     const mail = await simpleParser(Buffer.from(input?.Content?.Raw?.Data ?? []));
     expect(mail.to).toMatchObject({ value: [{ address: 'ada@example.com', name: 'Ada Lovelace' }] });

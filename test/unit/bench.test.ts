@@ -841,6 +841,7 @@ describe('PartiQL write capacity (DynamoDB Local reports none for BatchExecuteSt
     });
     const stays = markStatement('tbl', 'cred-2', {
       entryGuards: [{ index: 1, eventId: 'e2' }],
+      sizeGuard: 2,
       removeIndexes: [1],
       removeAttributes: [],
       set: [[OUTBOX_ATTR.since, '2026-11-20T00:00:00Z']],

@@ -29,22 +29,24 @@ const observed = {
 };
 
 describe('markWrite', () => {
-  it('removes some entries by index, each guarded by its eventId, keeping the index sort key on the oldest left', () => {
+  it('removes some entries by index, each guarded by its eventId and the list by its size, keeping the index sort key on the oldest left', () => {
     const write = markWrite(observed, planMark(['e0', 'e1', 'e2'], ['e2', 'e0']), 0);
 
     expect(markStatement('creds', 'pc-1', write)).toEqual({
       Statement:
         'UPDATE "creds" REMOVE "hygieneOutbox"[0] REMOVE "hygieneOutbox"[2] REMOVE "hygieneOutboxClaim" ' +
         'REMOVE "hygieneOutboxClaimUntil" SET "hygieneOutboxSince" = ? WHERE "id" = ? ' +
-        'AND "hygieneOutbox"[0]."eventId" = ? AND "hygieneOutbox"[2]."eventId" = ?',
-      Parameters: ['2026-11-21T00:00:00.000Z', 'pc-1', 'e0', 'e2'],
+        'AND "hygieneOutbox"[0]."eventId" = ? AND "hygieneOutbox"[2]."eventId" = ? AND size("hygieneOutbox") = ?',
+      Parameters: ['2026-11-21T00:00:00.000Z', 'pc-1', 'e0', 'e2', 3],
     });
     const update = markUpdateExpression(write).build();
-    expect(update.ConditionExpression?.split(' AND ')).toHaveLength(2);
+    expect(update.ConditionExpression?.split(' AND ')).toHaveLength(3);
     expect(update.UpdateExpression).toMatch(/REMOVE .*\[0\], .*\[2\]/);
-    expect(Object.values(update.ExpressionAttributeValues ?? {}).sort()).toEqual(
-      ['2026-11-21T00:00:00.000Z', 'e0', 'e2'].sort(),
-    );
+    expect(
+      Object.values(update.ExpressionAttributeValues ?? {})
+        .map(String)
+        .sort(),
+    ).toEqual(['2026-11-21T00:00:00.000Z', 'e0', 'e2', '3'].sort());
   });
 
   it('removes the whole outbox and both index keys guarded by the list size, and releases a held-back purge', () => {

@@ -12,9 +12,11 @@ import {
   DRAIN_TAG,
   digestEmailTags,
   digestPartFromTags,
+  EVENTS_TAG,
   OWNER_TAG,
   PART_TAG,
 } from '../../lambdas/relay/email-tags';
+import { digestEventsKey } from '../../lambdas/relay/events-key';
 import {
   decodeDigestEvents,
   encodeDigestEvents,
@@ -39,6 +41,18 @@ describe('digest email tags', () => {
       for (const value of Object.values(tags)) expect(value).toMatch(/^[A-Za-z0-9_-]{1,256}$/);
       expect(digestPartFromTags(asSesEvent(tags))).toEqual(ref);
     }
+  });
+
+  it('carries the part’s events key, and reads it back', () => {
+    const events = representativeEvents('ada');
+    const ref = { userId: 'ada', drainId: 'd-1', part: 1, eventsKey: digestEventsKey(events) };
+
+    const tags = digestEmailTags(ref);
+
+    expect(tags[EVENTS_TAG]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(digestPartFromTags(asSesEvent(tags))).toEqual(ref);
+    for (const value of ['short', `${ref.eventsKey}x`, `${'a'.repeat(21)}!`])
+      expect(digestPartFromTags({ [EVENTS_TAG]: [value] })).toEqual({});
   });
 
   it('leaves out a tag whose value would not fit, and reads what is left', () => {

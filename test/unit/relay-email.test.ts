@@ -275,7 +275,7 @@ describe('composeMime', () => {
 });
 
 describe('digestMessageId', () => {
-  it('is stable for one (drainId, part, userId) and differs otherwise', () => {
+  it('is stable for one (drainId, part, userId) and events, and differs otherwise', () => {
     const document = onlyDocument();
 
     const id = digestMessageId(document, FROM);
@@ -285,6 +285,8 @@ describe('digestMessageId', () => {
     expect(digestMessageId({ ...document, part: 2 }, FROM)).not.toBe(id);
     expect(digestMessageId({ ...document, userId: 'user-43' }, FROM)).not.toBe(id);
     expect(digestMessageId({ ...document, drainId: 'other' }, FROM)).not.toBe(id);
+    // Another digest of the same owner, drain and part (docs/notifications.md, "The relay's guarantees").
+    expect(digestMessageId({ ...document, events: document.events.slice(1) }, FROM)).not.toBe(id);
     expect(digestMessageId(document, 'no-at-sign')).toMatch(/@pc-hygiene\.invalid>$/);
   });
 });

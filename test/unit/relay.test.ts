@@ -1,6 +1,6 @@
 /**
  * The relay use case over in-memory ports: who is emailed and who is skipped
- * (and why), once per (drainId, part, userId) across redeliveries, claims
+ * (and why), once per (drainId, part, userId, events) across redeliveries, claims
  * released on failure, and the partial batch response naming only failed records.
  */
 import { simpleParser } from 'mailparser';
@@ -9,6 +9,7 @@ import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
 import { digestPartFromTags } from '../../lambdas/relay/email-tags';
+import { digestEventsKey } from '../../lambdas/relay/events-key';
 import {
   RelayInProgressError,
   type RelayRecord,
@@ -65,7 +66,7 @@ beforeEach(() => {
 });
 
 describe('relayBatch', () => {
-  it('emails a reachable owner at the directory address, tagged with the owner, drain and part', async () => {
+  it('emails a reachable owner at the directory address, tagged with the owner, drain, part and events key', async () => {
     const message = record('ada');
     const result = await relayBatch(deps(), [message]);
     const { document } = digestFromSnsEnvelope(message.body);
@@ -76,7 +77,7 @@ describe('relayBatch', () => {
         recordId: 'msg-ada',
         status: 'sent',
         userId: 'ada',
-        key: expect.stringMatching(/^relay#[^#]+#1#ada$/),
+        key: `relay#${document.drainId}#1#ada#${digestEventsKey(document.events)}`,
         messageId: 'ses-1',
       },
     ]);
@@ -87,7 +88,12 @@ describe('relayBatch', () => {
     const sesTags = Object.fromEntries(
       Object.entries(email?.tags ?? {}).map(([name, value]) => [name, [value]]),
     );
-    expect(digestPartFromTags(sesTags)).toEqual({ userId: 'ada', drainId: document.drainId, part: 1 });
+    expect(digestPartFromTags(sesTags)).toEqual({
+      userId: 'ada',
+      drainId: document.drainId,
+      part: 1,
+      eventsKey: digestEventsKey(document.events),
+    });
     const mail = await simpleParser(Buffer.from(email?.raw ?? []));
     expect(mail.to).toMatchObject({ value: [{ address: 'ada@example.com', name: 'Ada Lovelace' }] });
     expect(mail.text?.split('\n')[0]).toBe('Hello Ada Lovelace,');
