@@ -229,7 +229,7 @@ async function previewNotify(
   const sink = parseSink(options.sink);
   const preview = await withTable(target, (client) =>
     previewDrain({
-      outbox: new DynamoDbOutboxStore(client, target.table),
+      outbox: new DynamoDbOutboxStore(client, target.table, { readOnly: true }),
       directory: new DynamoOwnerDirectory(client, directoryTable),
       ownerDelivery: target.config.ownerDelivery,
       ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),

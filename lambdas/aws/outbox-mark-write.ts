@@ -17,18 +17,27 @@ import { UpdateExpressionBuilder } from './update-expression';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;
 
+/** `size(hygieneOutbox) <compare> size`. */
+export interface SizeGuard {
+  readonly compare: '=' | '>';
+  readonly size: number;
+}
+
 /** What a mark writes on one item, and the guards that make it safe. */
 export interface MarkWrite {
   /** Each removed entry: `hygieneOutbox[index].eventId = eventId`. */
   readonly entryGuards: readonly { readonly index: number; readonly eventId: string }[];
   /**
-   * `size(hygieneOutbox) = n`, the size read: when the whole outbox goes, an
-   * append meanwhile fails it; when some entries go, so does another drain's
-   * removal meanwhile (without it, two drains removing different entries of
-   * one list could each pass their entry guards and leave an empty list that
-   * keeps the item in the index). A failed guard re-plans from the item as it is.
+   * The list's size: when the whole outbox goes, `= n`, the size read (an
+   * append meanwhile fails it); when some entries go, `> k`, the number
+   * removed, so something stays (another drain's removal meanwhile can fail
+   * it: without it, two drains removing different entries of one list could
+   * each pass their entry guards and leave an empty list that keeps the item
+   * in the index), while a sweep's append, at the list's end, does not (the
+   * entry guards still locate exactly the published entries). A failed guard
+   * re-plans from the item as it is.
    */
-  readonly sizeGuard: number;
+  readonly sizeGuard: SizeGuard;
   /** `hygienePurgePending = n` when a held-back purge is released (a restore meanwhile fails it). */
   readonly purgeGuard?: number;
   /** List entries removed (when the outbox stays). */
@@ -67,7 +76,7 @@ function oldestKept(list: unknown, removed: ReadonlySet<number>): string | undef
  * The write for `plan` made from `observed`: remove the published entries
  * (keeping the index sort key on the oldest one left), or the whole outbox and
  * both index keys (the item leaves the index) and start a held-back purge.
- * Either is guarded by the list's size as read. Always drops a per-item claim
+ * Either is guarded by the list's size ({@link MarkWrite.sizeGuard}). Always drops a per-item claim
  * left by the previous protocol.
  * @param now wall clock (epoch ms), for releasing a held-back purge
  */
@@ -77,7 +86,7 @@ export function markWrite(observed: RawItem, plan: MarkPlan, now: number): MarkW
     const since = oldestKept(observed[OUTBOX_ATTR.events], new Set(plan.remove.map((r) => r.index)));
     return {
       entryGuards,
-      sizeGuard: plan.storedSize,
+      sizeGuard: { compare: '>', size: plan.remove.length },
       removeIndexes: plan.remove.map((r) => r.index),
       removeAttributes: [OUTBOX_CLAIM_ATTR.claim, OUTBOX_CLAIM_ATTR.claimUntil],
       set: since === undefined ? [] : [[OUTBOX_ATTR.since, since]],
@@ -88,15 +97,20 @@ export function markWrite(observed: RawItem, plan: MarkPlan, now: number): MarkW
   // No guard is needed when nothing was held back: a deletion since the read appended its notice, so the
   // size guard fails and the plan is redone from the item as it now is.
   if (purge.kind !== 'release')
-    return { entryGuards, sizeGuard: plan.storedSize, removeIndexes: [], removeAttributes: whole, set: [] };
+    return { entryGuards, sizeGuard: wholeList(plan), removeIndexes: [], removeAttributes: whole, set: [] };
   return {
     entryGuards,
-    sizeGuard: plan.storedSize,
+    sizeGuard: wholeList(plan),
     purgeGuard: purge.pending,
     removeIndexes: [],
     removeAttributes: [...whole, PURGE_PENDING_ATTR],
     set: [[HYGIENE_ATTR.purgeAt, purge.purgeAt]],
   };
+}
+
+/** The whole list goes: its size must still be the size read. */
+function wholeList(plan: MarkPlan): SizeGuard {
+  return { compare: '=', size: plan.storedSize };
 }
 
 /**
@@ -146,7 +160,7 @@ export function markUpdateExpression(write: MarkWrite): UpdateExpressionBuilder 
   for (const guard of write.entryGuards) {
     update.condition(`${events}[${guard.index}].${eventId} = ${update.value(guard.eventId)}`);
   }
-  update.condition(`size(${events}) = ${update.value(write.sizeGuard)}`);
+  update.condition(`size(${events}) ${write.sizeGuard.compare} ${update.value(write.sizeGuard.size)}`);
   if (write.purgeGuard !== undefined) {
     update.condition(`${update.name(PURGE_PENDING_ATTR)} = ${update.value(write.purgeGuard)}`);
   }
@@ -189,8 +203,8 @@ export function markStatement(tableName: string, credentialId: string, write: Ma
     where.push(`${events}[${guard.index}].${partiqlIdentifier('eventId')} = ?`);
     whereParameters.push(guard.eventId);
   }
-  where.push(`size(${events}) = ?`);
-  whereParameters.push(write.sizeGuard);
+  where.push(`size(${events}) ${write.sizeGuard.compare} ?`);
+  whereParameters.push(write.sizeGuard.size);
   if (write.purgeGuard !== undefined) {
     where.push(`${partiqlIdentifier(PURGE_PENDING_ATTR)} = ?`);
     whereParameters.push(write.purgeGuard);

@@ -9,11 +9,11 @@
  *   item (`__hygiene__#outbox-drain-lease`) per drain, so one drain at a time
  *   publishes and marks;
  * - `read`: strongly consistent `BatchGetItem`s (100 keys a call) of the base
- *   table: the index is eventually consistent, the table decides; under this
- *   store's drain lease, an item it finds still indexed with an empty or
- *   absent list (left by a mark before partial removals were size-guarded) is
- *   taken out of the index, its held-back purge released, by one conditional
- *   `UpdateItem` (without the lease — `notify --dry-run` — it writes nothing);
+ *   table: the index is eventually consistent, the table decides; an item it
+ *   finds still indexed with an empty or absent list (left by a mark before
+ *   partial removals were size-guarded) is taken out of the index, its
+ *   held-back purge released, by one conditional `UpdateItem` (a `readOnly`
+ *   store — `notify --dry-run` — writes nothing);
  * - `markSent`: the marks of up to 25 items in one `BatchExecuteStatement` of
  *   conditional PartiQL `UPDATE`s (each priced like an `UpdateItem`, no
  *   transaction); an item whose statement fails is re-read and marked on its
@@ -134,9 +134,6 @@ function leaseUpdate(request: LeaseRequest): UpdateExpressionParts {
 
 /** {@link OutboxStore} over the credentials table and its sparse outbox index. */
 export class DynamoDbOutboxStore implements OutboxStore {
-  /** The drain whose lease this store last took (and has not released or lost): reads clean up only under it. */
-  private leaseHeldBy: string | undefined;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -144,6 +141,8 @@ export class DynamoDbOutboxStore implements OutboxStore {
       readonly pageSize?: number;
       /** Wall clock (epoch ms) for releasing a held-back purge; default `Date.now`. */
       readonly clock?: () => number;
+      /** Reads write nothing, not even the cleanup of an emptied outbox (`notify --dry-run`). */
+      readonly readOnly?: boolean;
     } = {},
   ) {}
 
@@ -185,10 +184,8 @@ export class DynamoDbOutboxStore implements OutboxStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      this.leaseHeldBy = request.drainId;
       return { status: 'held' };
     } catch (error: unknown) {
-      this.leaseHeldBy = undefined; // lost, or not known to be held: no cleanup writes
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const current = failedItem(error) ?? {};
       const heldBy = current[OUTBOX_LEASE_ATTR.holder];
@@ -203,7 +200,6 @@ export class DynamoDbOutboxStore implements OutboxStore {
 
   /** Removes the lease's holder and end if this drain still holds it. */
   async releaseLease(drainId: string): Promise<void> {
-    if (this.leaseHeldBy === drainId) this.leaseHeldBy = undefined;
     const update = new UpdateExpressionBuilder();
     update.condition(`${update.name(OUTBOX_LEASE_ATTR.holder)} = ${update.value(drainId)}`);
     update.remove(OUTBOX_LEASE_ATTR.holder).remove(OUTBOX_LEASE_ATTR.until);
@@ -218,8 +214,9 @@ export class DynamoDbOutboxStore implements OutboxStore {
 
   /**
    * Strongly consistent `BatchGetItem`s of the items, 100 keys a call; items
-   * with nothing pending left out (and, when still indexed, cleaned up if
-   * this store holds the drain lease: a read without it writes nothing).
+   * with nothing pending left out (and, when still indexed, cleaned up unless
+   * the store is `readOnly`: the cleanup's own conditions make it safe with or
+   * without the drain lease).
    */
   async read(credentialIds: readonly string[]): Promise<readonly PendingOutboxItem[]> {
     const unique = [...new Set(credentialIds)];
@@ -227,7 +224,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
       this.readBatch(ids),
     );
     const raws = pages.flat();
-    if (this.leaseHeldBy !== undefined) await this.cleanUpEmptyOutboxes(raws.filter(isEmptyIndexedOutbox));
+    if (!this.options.readOnly) await this.cleanUpEmptyOutboxes(raws.filter(isEmptyIndexedOutbox));
     return raws.flatMap((raw) => {
       const item = readPendingItem(raw);
       return item ? [item] : [];
@@ -236,15 +233,16 @@ export class DynamoDbOutboxStore implements OutboxStore {
 
   /**
    * Takes items still indexed with nothing pending out of the index
-   * (`emptyOutboxCleanup`, conditional). Best effort: a failed condition means
-   * the item changed (an append, a restore) and is as it should be; any other
-   * failure leaves it for the next drain, which lists it again.
+   * (`emptyOutboxCleanup`, conditional). A failed condition means the item
+   * changed (an append, a restore) and is as it should be; any other failure
+   * fails the read, as a failed `BatchGetItem` would (the drain reports it as
+   * a store error and leaves the items pending; the next drain tries again).
    */
   private async cleanUpEmptyOutboxes(raws: readonly RawItem[]): Promise<void> {
     const now = (this.options.clock ?? Date.now)();
     await mapWithConcurrency(raws, REQUEST_CONCURRENCY, async (raw) => {
       if (typeof raw[KEY] !== 'string') return;
-      await this.conditionalUpdate(raw[KEY], emptyOutboxCleanup(raw, now)).catch(() => undefined);
+      await this.conditionalUpdate(raw[KEY], emptyOutboxCleanup(raw, now));
     });
   }
 

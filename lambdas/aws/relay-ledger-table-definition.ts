@@ -2,7 +2,7 @@
  * The relay ledger table, defined once: the CDK construct and the tests build
  * it from {@link RELAY_LEDGER_TABLE} (plain data; tables for tests are made by
  * `cli/aws/create-relay-ledger-table.ts`). One small item per owner email the relay
- * claimed (`relay#<drainId>#<part>#<userId>`), removed by DynamoDB TTL after
+ * claimed (`relay#<drainId>#<part>#<userId>#<eventsKey>`), removed by DynamoDB TTL after
  * SQS's longest retention, so the table stays the size of two weeks of email
  * (docs/data-model.md, "Relay ledger"). Its own table, not the directory's:
  * the directory is a record of people that operators import, list and export;

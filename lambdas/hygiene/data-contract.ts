@@ -237,11 +237,13 @@ export const DIRECTORY_FRESHNESS_ATTR = {
 
 /**
  * Attributes of a relay ledger item: one per owner email the relay claimed,
- * keyed `relay#<drainId>#<part>#<userId>`, so a redelivered SQS message does
- * not send that digest part twice (docs/notifications.md, "Email relay").
+ * keyed `relay#<drainId>#<part>#<userId>#<eventsKey>` (the part's events:
+ * `lambdas/relay/events-key.ts`; earlier entries lack the last part), so a
+ * redelivered SQS message does not send that message twice
+ * (docs/notifications.md, "Email relay").
  */
 export const RELAY_LEDGER_ATTR = {
-  /** String, the partition key: `relay#<drainId>#<part>#<userId>`. */
+  /** String, the partition key: `relay#<drainId>#<part>#<userId>#<eventsKey>`. */
   key: 'id',
   /** `sending` (claimed, send in progress) | `sent`. */
   state: 'state',

@@ -7,8 +7,9 @@
  * each a function over the drain's explicit context and state.
  *
  * Exactly-once between concurrent drains comes from the drain lease (one
- * conditional write per drain on a reserved item); the only duplicate window
- * is a crash between publishing and marking (see docs/notifications.md).
+ * conditional write per drain on a reserved item); the duplicate windows (a
+ * crash or a failed mark between publishing and marking, a publish the SDK
+ * retried after a lost response) are listed in docs/notifications.md.
  */
 import { type DrainContext, drainSettings, newDrainState, summarize } from './notifier/drain-state';
 import { releaseLease, takeLease } from './notifier/lease';

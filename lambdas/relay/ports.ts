@@ -38,8 +38,9 @@ export type LedgerClaim =
   | { readonly status: 'in-progress' };
 
 /**
- * Remembers which digest parts were emailed, keyed
- * `relay#<drainId>#<part>#<userId>`: claim before sending (with a lease, so a
+ * Remembers which digest messages were emailed, keyed
+ * `relay#<drainId>#<part>#<userId>#<eventsKey>` (`events-key.ts`; emails of
+ * an earlier version without the last part): claim before sending (with a lease, so a
  * crashed sender's claim lapses), mark sent after, release on failure.
  */
 export interface RelayLedger {

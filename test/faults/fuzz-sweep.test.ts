@@ -3,8 +3,10 @@
  * the table (sets, binary, huge numbers and strings, unicode, bad dates and
  * CIDRs, missing and extra attributes, garbage outboxes), next to a few valid
  * credentials. The sweep and the notifier must never crash, never change one
- * malformed item (compared attribute value by attribute value), name each in
- * the run summary, and still act on the valid credentials.
+ * malformed item (compared attribute value by attribute value; the one change
+ * allowed is the drain taking an outbox that is empty but still indexed out
+ * of the index: docs/notifications.md, "One drain", step 3), name each in the
+ * run summary, and still act on the valid credentials.
  *
  * Reproduce a run: FUZZ_SEED=<seed> npm run test:faults (the seed is in the figures).
  */
@@ -17,6 +19,7 @@ import {
   HYGIENE_ATTR,
   OUTBOX_ATTR,
   OUTBOX_CLAIM_ATTR,
+  PURGE_PENDING_ATTR,
 } from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { decide } from '../../lambdas/hygiene/policy';
@@ -46,6 +49,32 @@ function validCompanions(): Record<string, unknown>[] {
       credential(`valid-healthy${i}`, { createdAt: at(-400), expiresTime: at(300), lastUsedAt: at(-1) }),
     ),
   ];
+}
+
+type RawAttributes = Record<string, unknown>;
+
+/** Outbox bookkeeping the drain removes (or sets, releasing a held-back purge) when it cleans an empty indexed outbox. */
+const EMPTY_OUTBOX_CLEANUP = [
+  OUTBOX_ATTR.events,
+  OUTBOX_ATTR.owner,
+  OUTBOX_ATTR.since,
+  OUTBOX_CLAIM_ATTR.claim,
+  OUTBOX_CLAIM_ATTR.claimUntil,
+  PURGE_PENDING_ATTR,
+  HYGIENE_ATTR.purgeAt,
+];
+
+/**
+ * `item` (as stored, attribute values) without the attributes the drain's
+ * cleanup may change, when `before` was an empty outbox still in the index
+ * (owner set, list empty or absent); else `item` itself.
+ */
+function unlessEmptyOutbox(item: RawAttributes | undefined, before: RawAttributes | undefined) {
+  const owner = (before?.[OUTBOX_ATTR.owner] as { S?: string } | undefined)?.S;
+  const list = before?.[OUTBOX_ATTR.events] as { L?: unknown[] } | undefined;
+  const emptyIndexed = owner !== undefined && owner !== '' && (list === undefined || list.L?.length === 0);
+  if (!emptyIndexed || item === undefined) return item;
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !EMPTY_OUTBOX_CLEANUP.includes(name)));
 }
 
 describe('fuzzed malformed items in the table', () => {
@@ -85,7 +114,11 @@ describe('fuzzed malformed items in the table', () => {
 
         const after = await scanRawItems(raw(), table.tableName);
         const ids = batch.map((item) => item.id?.S ?? '');
-        for (const id of ids) expect(after.get(id), `malformed item ${id} changed`).toEqual(before.get(id));
+        for (const id of ids) {
+          expect(unlessEmptyOutbox(after.get(id), before.get(id)), `malformed item ${id} changed`).toEqual(
+            unlessEmptyOutbox(before.get(id), before.get(id)),
+          );
+        }
         const named = new Map(summary.invalid.records.map((r) => [r.id, r.problems]));
         for (const id of ids) expect(named.get(id), `malformed item ${id} not named`).not.toHaveLength(0);
         expect(summary.invalid.count).toBe(batch.length);

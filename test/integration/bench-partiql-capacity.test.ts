@@ -36,7 +36,7 @@ describe('bench PartiQL write capacity estimate on DynamoDB Local', () => {
       });
       const write = {
         entryGuards: [{ index: 0, eventId: 'e1' }],
-        sizeGuard: 1,
+        sizeGuard: { compare: '=' as const, size: 1 },
         removeIndexes: [],
         removeAttributes: [OUTBOX_ATTR.events, OUTBOX_ATTR.owner, OUTBOX_ATTR.since],
         set: [],

@@ -5,8 +5,10 @@
  * entry; the second must not leave an empty list with the index keys set. And
  * an item already left so (by a mark before partial removals were size-guarded)
  * is taken out of the index by the next drain, its held-back purge released —
- * unless an append meanwhile made it pending again; a read without the drain
- * lease (`notify --dry-run`) writes nothing. Real store and drain on DynamoDB Local.
+ * unless an append meanwhile made it pending again; a read-only store
+ * (`notify --dry-run`) writes nothing. The size guard of a partial removal
+ * lets a sweep's append through, so it never re-plans into removing the wrong
+ * one of two entries that share an event id. Real store and drain on DynamoDB Local.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -118,7 +120,7 @@ describe('an outbox emptied by marks leaves the index (DynamoDB Local)', () => {
     expect(publisher.documents().map((d) => d.userId)).toEqual(['bob']);
   });
 
-  it('writes nothing when read without the drain lease (notify --dry-run), nor after releasing it', async () => {
+  it('a read-only store (notify --dry-run) writes nothing, with or without the lease', async () => {
     const stuck = {
       id: 'pc-preview',
       userId: 'alice',
@@ -128,7 +130,10 @@ describe('an outbox emptied by marks leaves the index (DynamoDB Local)', () => {
       [PURGE_PENDING_ATTR]: HELD_PURGE,
     };
     await putItems(table.client, table.tableName, [stuck]);
-    const preview = store();
+    const preview = new DynamoDbOutboxStore(table.client, table.tableName, {
+      clock: () => NOW,
+      readOnly: true,
+    });
 
     expect(await preview.read(['pc-preview'])).toEqual([]);
     expect(await preview.acquireLease(lease('d-preview'))).toEqual({ status: 'held' });
@@ -184,5 +189,41 @@ describe('an outbox emptied by marks leaves the index (DynamoDB Local)', () => {
     expect(appendedOnce).toBe(true);
     const item = await getItem(table.client, table.tableName, 'pc-racing');
     expect(outboxState(item)).toMatchObject({ events: [appended], owner: 'alice', since: SINCE });
+  });
+
+  it("a sweep's append between the read and the mark: exactly the published entry goes, even beside an id twin", async () => {
+    // Two entries share an event id (one was published, one failed); a sweep appends a third meanwhile.
+    const twinA = outboxEvent({ credentialId: 'pc-twins', userId: 'alice', eventId: 'twin', runId: 'run-a' });
+    const twinB = outboxEvent({ credentialId: 'pc-twins', userId: 'alice', eventId: 'twin', runId: 'run-b' });
+    const appended = outboxEvent({ credentialId: 'pc-twins', userId: 'alice', eventId: 'late' });
+    await putItems(table.client, table.tableName, [
+      {
+        id: 'pc-twins',
+        userId: 'alice',
+        [OUTBOX_ATTR.events]: [twinA, twinB],
+        [OUTBOX_ATTR.owner]: 'alice',
+        [OUTBOX_ATTR.since]: SINCE,
+      },
+    ]);
+    const [item] = await store().read(['pc-twins']);
+    const published = item?.events[1];
+    if (item === undefined || published === undefined) throw new Error('not read');
+    const request = markRequest({ item, published: new Set([published]) });
+    if (request === undefined) throw new Error('no mark request');
+    await updateItem(
+      table.client,
+      table.tableName,
+      'pc-twins',
+      'SET #l = list_append(#l, :e)',
+      { ':e': [appended] },
+      { '#l': OUTBOX_ATTR.events },
+    );
+
+    // `remaining` counts the list as read (the append is the sweep's): 1.
+    expect(await store().markSent([request])).toEqual([
+      { status: 'marked', removed: 1, alreadyGone: 0, remaining: 1 },
+    ]);
+    const left = (await getItem(table.client, table.tableName, 'pc-twins'))?.[OUTBOX_ATTR.events];
+    expect(left).toEqual([twinA, appended]);
   });
 });

@@ -834,14 +834,14 @@ describe('PartiQL write capacity (DynamoDB Local reports none for BatchExecuteSt
   it('reads the key and the outbox index writes from the notifier’s own mark statements', () => {
     const leaves = markStatement('tbl', 'cred-1', {
       entryGuards: [{ index: 0, eventId: 'e1' }],
-      sizeGuard: 1,
+      sizeGuard: { compare: '=', size: 1 },
       removeIndexes: [],
       removeAttributes: [OUTBOX_ATTR.events, OUTBOX_ATTR.owner, OUTBOX_ATTR.since],
       set: [],
     });
     const stays = markStatement('tbl', 'cred-2', {
       entryGuards: [{ index: 1, eventId: 'e2' }],
-      sizeGuard: 2,
+      sizeGuard: { compare: '>', size: 1 },
       removeIndexes: [1],
       removeAttributes: [],
       set: [[OUTBOX_ATTR.since, '2026-11-20T00:00:00Z']],
@@ -864,7 +864,7 @@ describe('PartiQL write capacity (DynamoDB Local reports none for BatchExecuteSt
     const statement = (id: string) =>
       markStatement('tbl', id, {
         entryGuards: [{ index: 0, eventId: 'e' }],
-        sizeGuard: 1,
+        sizeGuard: { compare: '=', size: 1 },
         removeIndexes: [],
         removeAttributes: [OUTBOX_ATTR.events, OUTBOX_ATTR.owner, OUTBOX_ATTR.since],
         set: [],

@@ -29,15 +29,15 @@ const observed = {
 };
 
 describe('markWrite', () => {
-  it('removes some entries by index, each guarded by its eventId and the list by its size, keeping the index sort key on the oldest left', () => {
+  it('removes some entries by index, each guarded by its eventId and the list by more than it removes, keeping the index sort key on the oldest left', () => {
     const write = markWrite(observed, planMark(['e0', 'e1', 'e2'], ['e2', 'e0']), 0);
 
     expect(markStatement('creds', 'pc-1', write)).toEqual({
       Statement:
         'UPDATE "creds" REMOVE "hygieneOutbox"[0] REMOVE "hygieneOutbox"[2] REMOVE "hygieneOutboxClaim" ' +
         'REMOVE "hygieneOutboxClaimUntil" SET "hygieneOutboxSince" = ? WHERE "id" = ? ' +
-        'AND "hygieneOutbox"[0]."eventId" = ? AND "hygieneOutbox"[2]."eventId" = ? AND size("hygieneOutbox") = ?',
-      Parameters: ['2026-11-21T00:00:00.000Z', 'pc-1', 'e0', 'e2', 3],
+        'AND "hygieneOutbox"[0]."eventId" = ? AND "hygieneOutbox"[2]."eventId" = ? AND size("hygieneOutbox") > ?',
+      Parameters: ['2026-11-21T00:00:00.000Z', 'pc-1', 'e0', 'e2', 2],
     });
     const update = markUpdateExpression(write).build();
     expect(update.ConditionExpression?.split(' AND ')).toHaveLength(3);
@@ -46,7 +46,7 @@ describe('markWrite', () => {
       Object.values(update.ExpressionAttributeValues ?? {})
         .map(String)
         .sort(),
-    ).toEqual(['2026-11-21T00:00:00.000Z', 'e0', 'e2', '3'].sort());
+    ).toEqual(['2026-11-21T00:00:00.000Z', 'e0', 'e2', '2'].sort());
   });
 
   it('removes the whole outbox and both index keys guarded by the list size, and releases a held-back purge', () => {

@@ -4,8 +4,8 @@
  * Items none of whose events were accepted need no write: the drain lease, not
  * a per-item claim, kept other drains off them, and they stay pending for the
  * next drain. A failed mark is counted; its events stay pending (already
- * published, they may be published again: the one duplicate window,
- * docs/notifications.md), and the drain keeps its lease until it lapses.
+ * published, they may be published again: a duplicate window
+ * docs/notifications.md lists), and the drain keeps its lease until it lapses.
  * What is marked is chosen per stored entry (the event object read from it,
  * tracked from publish to mark), never by an id two entries may share: a
  * malformed entry, or another entry whose message failed, is never removed in
