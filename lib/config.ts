@@ -6,7 +6,13 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { CONFIG_KEYS, ConfigError, configFromFlat, type HygieneConfig } from '../lambdas/hygiene/config';
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  configFromFlat,
+  type HygieneConfig,
+  numberFromText,
+} from '../lambdas/hygiene/config';
 import { OWNER_EMAILS_REMOVED, principalArnProblems } from './credential-hygiene-props';
 import { exemptIdsProblems } from './environment-budget';
 import { MAX_SCHEDULE_SKEW_SECONDS, MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
@@ -122,7 +128,11 @@ function stringListFrom(key: string, what: string, value: unknown, problems: str
   return [];
 }
 
-/** An integer context value within a range, in a unit; undefined when unset. */
+/**
+ * An integer context value within a range, in a unit; undefined when unset.
+ * Text is read by the hygiene keys' rule (`numberFromText`: digits only, so
+ * not `0x18`, `2e1`, ` 24 ` or `24.0`).
+ */
 function integerFrom(
   key: string,
   value: unknown,
@@ -130,7 +140,7 @@ function integerFrom(
   problems: string[],
 ): number | undefined {
   if (value === undefined) return undefined;
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  const number = typeof value === 'string' ? numberFromText(value, 'integer') : value;
   if (typeof number === 'number' && Number.isInteger(number) && number >= range.min && number <= range.max) {
     return number;
   }

@@ -4,11 +4,12 @@
  * reserved items (`__hygiene__#…`, e.g. the sweep checkpoint) are left out
  * unless `--include-reserved` is given. With `--output`, the path is checked
  * before the scan, and the items go to a new temporary file beside it, renamed
- * onto it only when the export succeeds.
+ * onto it only when the export succeeds; an export that fails or is
+ * interrupted (Ctrl-C, SIGTERM) removes it.
  */
 
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -18,7 +19,7 @@ import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner'
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { describeFileError } from '../file-errors';
 import { defineCommand } from '../options/define-command';
-import { resolveTarget } from '../options/deployment-target';
+import { resolveTarget, type Target } from '../options/deployment-target';
 import type { OptionsOf } from '../options/options-of';
 import { MAX_SEGMENTS, parseSegments } from '../options/scan-segments';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
@@ -141,52 +142,102 @@ async function checkOutputPath(output: string): Promise<void> {
  */
 const partialPathOf = (output: string) => `${output}.${randomBytes(8).toString('hex')}.partial`;
 
-async function runExport(options: ExportCommandOptions): Promise<void> {
-  const { segments } = options;
-  if (options.output !== undefined) await checkOutputPath(options.output);
-  const target = await resolveTarget(options, { usesConfig: false });
-  await withDocumentClient(target, async (client) => {
-    if (options.output === undefined) {
-      try {
-        await withTableErrors(target, () =>
-          exportItems(client, target.table, new StreamWriter(process.stdout), { ...options, segments }),
-        );
-      } catch (error: unknown) {
-        if (!(error instanceof BrokenPipeError)) throw error;
-      }
-      return;
-    }
-    // Written beside the target and renamed at the end: a failed export never leaves a partial file.
-    const partial = partialPathOf(options.output);
-    const file = createWriteStream(partial, { encoding: 'utf8', flags: 'wx' });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        file.once('open', () => resolve());
-        file.once('error', reject);
-      });
-    } catch (error: unknown) {
-      throw new UsageError(`cannot write output file ${options.output}: ${describeFileError(error)}`);
-    }
-    // Progress only when writing to a file: on stdout the line would mix with the data on a terminal.
-    const progress = createProgress({ label: 'export', unit: 'items' });
+/** The exit code a shell gives a process a signal ended: 128 + the signal's number. */
+const SIGNAL_EXIT_CODE = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * While an export writes `partial`, an interruption (Ctrl-C's SIGINT, a
+ * SIGTERM) removes it before the process exits as a shell would have it exit
+ * (130, 143): Node runs no cleanup on a signal, and the `catch` that removes
+ * it on a failure never runs, so each interrupted export would leave one
+ * behind. Synchronous: nothing asynchronous runs once `process.exit` is called.
+ * @param beforeExit run first (e.g. clearing a progress line)
+ * @returns a function that removes the handlers (call it when the export ends, either way)
+ */
+function removeOnInterrupt(partial: string, beforeExit: () => void): () => void {
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODE) => {
+    beforeExit();
+    rmSync(partial, { force: true });
+    process.exit(SIGNAL_EXIT_CODE[signal]);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+/**
+ * Creates `partial` (`wx`: never a file that exists) for writing.
+ * @throws {UsageError} naming `output` when it cannot be created
+ */
+async function openPartial(partial: string, output: string): Promise<WriteStream> {
+  const file = createWriteStream(partial, { encoding: 'utf8', flags: 'wx' });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      file.once('open', () => resolve());
+      file.once('error', reject);
+    });
+    return file;
+  } catch (error: unknown) {
+    throw new UsageError(`cannot write output file ${output}: ${describeFileError(error)}`);
+  }
+}
+
+/**
+ * Exports to `output` through a temporary file beside it ({@link partialPathOf}),
+ * renamed onto it at the end: an export that fails, or is interrupted
+ * ({@link removeOnInterrupt}), never leaves a partial file.
+ */
+async function exportToFile(
+  client: DynamoDBDocumentClient,
+  target: Target,
+  options: ExportCommandOptions,
+  output: string,
+): Promise<void> {
+  const partial = partialPathOf(output);
+  // Progress only when writing to a file: on stdout the line would mix with the data on a terminal.
+  const progress = createProgress({ label: 'export', unit: 'items' });
+  // Watched from before the file exists: a signal while it is being created still removes it.
+  const stopWatching = removeOnInterrupt(partial, () => progress.clear());
+  try {
+    const file = await openPartial(partial, output);
     try {
       const count = await withTableErrors(target, () =>
         exportItems(client, target.table, new StreamWriter(file), {
           ...options,
-          segments,
           onProgress: (n) => progress.update(n),
         }),
       );
       progress.clear();
       file.end();
       await finished(file);
-      await rename(partial, options.output);
-      process.stderr.write(`exported ${count} item(s) from ${target.table} to ${options.output}\n`);
+      await rename(partial, output);
+      process.stderr.write(`exported ${count} item(s) from ${target.table} to ${output}\n`);
     } catch (error: unknown) {
       progress.clear();
       file.destroy();
       await rm(partial, { force: true });
       throw error;
+    }
+  } finally {
+    stopWatching();
+  }
+}
+
+async function runExport(options: ExportCommandOptions): Promise<void> {
+  const { output } = options;
+  if (output !== undefined) await checkOutputPath(output);
+  const target = await resolveTarget(options, { usesConfig: false });
+  await withDocumentClient(target, async (client) => {
+    if (output !== undefined) return exportToFile(client, target, options, output);
+    try {
+      await withTableErrors(target, () =>
+        exportItems(client, target.table, new StreamWriter(process.stdout), options),
+      );
+    } catch (error: unknown) {
+      if (!(error instanceof BrokenPipeError)) throw error;
     }
   });
 }

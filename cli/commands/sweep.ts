@@ -21,7 +21,6 @@
  * failed writes, a run aborted by them, and an operator run's admin summary
  * not published), 2 usage, 3 guard tripped (no deletions made), 4 incomplete.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import type { Mode } from '../../lambdas/hygiene/config';
@@ -42,7 +41,7 @@ import {
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { loadConfigFile } from '../options/load-config';
+import { readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
@@ -62,10 +61,9 @@ const DESCRIPTION =
 /** True when the config file sets `"mode": "audit"` itself (not by the schema's default). */
 async function configSaysAudit(path: string | undefined): Promise<boolean> {
   if (path === undefined) return false;
-  // Validated first, so a bad file is the usage error `--config` always gives, not a raw read or parse error.
-  await loadConfigFile(path);
-  const json = JSON.parse(await readFile(path, 'utf8')) as { mode?: unknown };
-  return json.mode === 'audit';
+  // The one strict read of a config file (BOM, repeated keys, bad values: the usage error `--config` always gives).
+  const { config, keys } = await readConfigFile(path);
+  return keys.has('mode') && config.mode === 'audit';
 }
 
 /**

@@ -26,21 +26,35 @@ const REJECTED_CREDENTIALS = new Set([
 ]);
 
 /**
+ * What a command that looks a stack up can do without AWS set up, said after
+ * a setup error of the lookup: a local user with neither `--endpoint` nor a
+ * table named gets the default stack looked up, and may never have meant AWS.
+ */
+export const WITHOUT_A_STACK =
+  'or work without a stack: --endpoint URL (a local DynamoDB) or --table NAME/--directory-table NAME (a table named directly)';
+
+/**
  * Rewrites a missing region, missing or rejected credentials and an unknown
  * profile into an {@link AwsSetupError}; anything else gives `undefined`.
  * @param doing what the command was doing, e.g. `looking up stack X`
+ * @param otherwise what else the user can do, said last (e.g. {@link WITHOUT_A_STACK})
  */
-export function describeAwsSetupError(error: unknown, doing: string): AwsSetupError | undefined {
+export function describeAwsSetupError(
+  error: unknown,
+  doing: string,
+  otherwise?: string,
+): AwsSetupError | undefined {
+  const hint = (text: string) => (otherwise === undefined ? text : `${text}; ${otherwise}`);
   const { code, message } = describeError(error);
   if (/Region is missing/i.test(message)) {
-    return new AwsSetupError(`no AWS region for ${doing}: ${REGION_HINT}`);
+    return new AwsSetupError(`no AWS region for ${doing}: ${hint(REGION_HINT)}`);
   }
   if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
     const profile = /profile/i.test(message) ? ` (${message})` : '';
-    return new AwsSetupError(`no AWS credentials for ${doing}${profile}: ${CREDENTIALS_HINT}`);
+    return new AwsSetupError(`no AWS credentials for ${doing}${profile}: ${hint(CREDENTIALS_HINT)}`);
   }
   if (REJECTED_CREDENTIALS.has(code)) {
-    return new AwsSetupError(`AWS refused the credentials for ${doing} (${code}): ${CREDENTIALS_HINT}`);
+    return new AwsSetupError(`AWS refused the credentials for ${doing} (${code}): ${hint(CREDENTIALS_HINT)}`);
   }
   return undefined;
 }

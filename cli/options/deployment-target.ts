@@ -23,7 +23,7 @@ import type { Deployment, DeploymentClients } from '../aws/deployment-lookup';
 import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
 import { shellWord } from '../format/shell-word';
 import { UsageError } from '../usage-error';
-import { describeAwsSetupError } from './aws-setup-errors';
+import { describeAwsSetupError, WITHOUT_A_STACK } from './aws-setup-errors';
 import { loadConfigFile } from './load-config';
 
 /** The flags {@link resolveTarget} reads (every table command has them: `addTableOptions`). */
@@ -81,7 +81,8 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 /**
  * Looks a stack up with readable errors (a missing region or credentials
- * names what to set; a bad name is a usage error).
+ * names what to set, and that `--endpoint` or a table named directly needs
+ * no stack; a bad name is a usage error).
  */
 export async function lookUpStack(
   stackName: string,
@@ -97,7 +98,8 @@ export async function lookUpStack(
   try {
     return await lookUpDeployment(stackName, own);
   } catch (error: unknown) {
-    throw describeAwsSetupError(error, `looking up stack ${stackName}`) ?? error;
+    // Said once here, for table and owner directory commands alike: a stack is not the only way.
+    throw describeAwsSetupError(error, `looking up stack ${stackName}`, WITHOUT_A_STACK) ?? error;
   } finally {
     if (clients === undefined) {
       own.cloudFormation.destroy();

@@ -20,12 +20,23 @@ import { describeFileError } from '../file-errors';
 import { parseJsonText, RepeatedKeyError } from '../strict-json';
 import { UsageError } from '../usage-error';
 
+/** A configuration file as read: the validated configuration, and the settings the file gives itself. */
+export interface LoadedConfigFile {
+  readonly config: HygieneConfig;
+  /**
+   * The keys the file sets (every other setting is the schema's default): so
+   * a caller can tell `"mode": "audit"` written in the file from the default
+   * mode, reading the one parse of the file.
+   */
+  readonly keys: ReadonlySet<string>;
+}
+
 /**
- * Loads and validates a JSON configuration file; without a path, the defaults.
+ * Reads, strictly parses and validates a JSON configuration file: the one
+ * parse of a `--config` file.
  * @throws {UsageError} when the file is unreadable, not JSON, not one object, repeats a key, or is not a valid configuration
  */
-export async function loadConfigFile(path: string | undefined): Promise<HygieneConfig> {
-  if (path === undefined) return DEFAULT_CONFIG;
+export async function readConfigFile(path: string): Promise<LoadedConfigFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -43,17 +54,27 @@ export async function loadConfigFile(path: string | undefined): Promise<HygieneC
     throw new UsageError(`config file ${path} is not valid JSON (${reason})`);
   }
   try {
-    // The value forms of CDK context are accepted too ("30,7,1", "90"): one coercion, the config module's.
-    const input =
+    const settings =
       json !== null && typeof json === 'object' && !Array.isArray(json)
-        ? coerceFlatValues(json as Record<string, unknown>)
-        : json;
+        ? (json as Record<string, unknown>)
+        : undefined;
+    // The value forms of CDK context are accepted too ("30,7,1", "90"): one coercion, the config module's.
+    const input = settings === undefined ? json : coerceFlatValues(settings);
     // Not an object (null included): parseConfig says what it is.
-    return parseConfig(input, `config file ${path}`);
+    const config = parseConfig(input, `config file ${path}`);
+    return { config, keys: new Set(Object.keys(settings ?? {})) };
   } catch (error: unknown) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/**
+ * Loads and validates a JSON configuration file ({@link readConfigFile}); without a path, the defaults.
+ * @throws {UsageError} when the file is unreadable, not JSON, not one object, repeats a key, or is not a valid configuration
+ */
+export async function loadConfigFile(path: string | undefined): Promise<HygieneConfig> {
+  return path === undefined ? DEFAULT_CONFIG : (await readConfigFile(path)).config;
 }
 
 /**

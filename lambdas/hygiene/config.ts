@@ -173,6 +173,7 @@ function throwConfigError(source: string, problems: string[]): never {
   throw new ConfigError(`Invalid ${source}: ${problems.join('; ')}`, problems);
 }
 
+/** The keys whose values are numbers: integers, but for {@link DECIMAL_KEYS}. */
 const NUMBER_KEYS = new Set<string>([
   'staleAfterDays',
   'staleGraceDays',
@@ -184,15 +185,17 @@ const NUMBER_KEYS = new Set<string>([
   'orphanGraceDays',
   'directoryMaxAgeDays',
 ]);
+/** The number keys that take a fraction. */
+const DECIMAL_KEYS = new Set<string>(['maxDeletePercent']);
 
 function coerceFlat(key: string, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   // A number is its decimal text exactly as written: " 60 " stays text, and so is refused.
-  if (NUMBER_KEYS.has(key)) return toNumberOrText(value);
+  if (NUMBER_KEYS.has(key)) return numberFromText(value, DECIMAL_KEYS.has(key) ? 'decimal' : 'integer');
   const text = value.trim();
   if (key === 'expiryNoticeDays') {
     if (text.startsWith('[')) return safeJson(text);
-    return text === '' ? [] : text.split(',').map((s) => toNumberOrText(s.trim()));
+    return text === '' ? [] : text.split(',').map((s) => numberFromText(s.trim(), 'integer'));
   }
   if (key === 'exemptIds') {
     if (text.startsWith('[')) return safeJson(text);
@@ -202,19 +205,27 @@ function coerceFlat(key: string, value: unknown): unknown {
   return value;
 }
 
-/**
- * Decimal text: digits, optionally a fraction (`60`, `007`, `2.5`). Not `0x3c`, `6e1`,
- * ` 60 `, `-1` or `Infinity`, which `Number()` would also read: the rule of the CLI's
- * integer flags (`cli/options/numbers.ts`), with the fraction `maxDeletePercent` takes.
- */
+/** An integer as text: decimal digits only (`60`, `007`). */
+const INTEGER_TEXT = /^\d+$/;
+/** Decimal text: digits, optionally a fraction with digits on both sides of the point (`2.5`; not `.5` or `5.`). */
 const DECIMAL_TEXT = /^\d+(?:\.\d+)?$/;
 
-/** A number when the text is decimal; else the text, so the error message shows what was written. */
-function toNumberOrText(text: string): number | string {
-  return DECIMAL_TEXT.test(text) ? Number(text) : text;
+/**
+ * A number written as text, read by the one rule for every setting given as
+ * text (CDK context, a `--config` file's quoted values, the Lambda
+ * environment; lib/config.ts's deployment keys): decimal text only, as the
+ * CLI's numeric flags (`cli/options/numbers.ts`). An `integer` setting takes
+ * digits only, so a fraction is refused, not rounded by the double it would
+ * become (`"90.0000000000000001"` would read as 90); a `decimal` one
+ * (`maxDeletePercent`) takes a fraction too. Never `0x3c`, `6e1`, `.5`, `5.`,
+ * ` 60 `, `-1` or `Infinity`, which `Number()` would also read.
+ * @returns the number, or the text itself when it is not one, so the setting's check refuses it showing what was written
+ */
+export function numberFromText(text: string, kind: 'integer' | 'decimal'): number | string {
+  return (kind === 'integer' ? INTEGER_TEXT : DECIMAL_TEXT).test(text) ? Number(text) : text;
 }
 
-/** A number as decimal text {@link toNumberOrText} reads back: `String(n)`, without an exponent (`1e-7` → `0.0000001`). */
+/** A number as decimal text {@link numberFromText} reads back: `String(n)`, without an exponent (`1e-7` → `0.0000001`). */
 function decimalText(n: number): string {
   const text = String(n);
   const shape = /e/i.test(text) ? decimalShape(text) : undefined;
@@ -248,7 +259,7 @@ export function coerceFlatValues(input: Readonly<Record<string, unknown>>): Reco
 /**
  * Reads configuration from a flat string map such as CDK context
  * (`-c staleAfterDays=60 -c expiryNoticeDays=30,7,1`) or Lambda environment
- * variables. Numbers (decimal text only: `60`, `2.5`) and comma lists are
+ * variables. Numbers (decimal text only, {@link numberFromText}: `60`; `2.5` for `maxDeletePercent`) and comma lists are
  * coerced; `riskTiers` is JSON. Keys not in the schema are ignored here
  * (context holds other CDK settings).
  * @throws {ConfigError} naming each bad key, its value and what is allowed

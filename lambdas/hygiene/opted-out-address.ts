@@ -11,6 +11,13 @@
  * compares addresses (`normalizeEmail`: trimmed, case-insensitive, Unicode NFC), so a
  * re-export that changes the letter case finds the same digest. Pure
  * (`node:crypto` only).
+ *
+ * Digests stored before NFC was part of that rule are of the address
+ * trimmed and lower-cased only: for a non-ASCII address exported in NFD
+ * (`jose\u0301@…`) that text differs, and so does its digest. Whether an
+ * address was opted out is therefore asked of both forms
+ * ({@link remembersOptOutAt}); a digest is only ever written in the current
+ * form ({@link optedOutAddressDigest}).
  */
 import { createHash } from 'node:crypto';
 import { normalizeEmail } from './owner-directory';
@@ -24,6 +31,28 @@ const ADDRESS_DIGEST = /^[0-9a-f]{64}$/;
  */
 export function optedOutAddressDigest(email: string): string {
   return createHash('sha256').update(normalizeEmail(email), 'utf8').digest('hex');
+}
+
+/**
+ * The digest of `email` as addresses were compared before NFC was applied
+ * (trimmed, lower-cased), when that text differs from the current form;
+ * `undefined` otherwise (every ASCII address, and any already in NFC).
+ */
+function legacyAddressDigest(email: string): string | undefined {
+  const before = email.trim().toLowerCase();
+  if (before === normalizeEmail(email)) return undefined;
+  return createHash('sha256').update(before, 'utf8').digest('hex');
+}
+
+/**
+ * Whether `remembered` (stored digests) holds an opt-out at `email`: its
+ * digest ({@link optedOutAddressDigest}), or the one stored for it before
+ * NFC was applied, so an opt-out remembered then is still found.
+ */
+export function remembersOptOutAt(remembered: ReadonlySet<string>, email: string): boolean {
+  if (remembered.has(optedOutAddressDigest(email))) return true;
+  const legacy = legacyAddressDigest(email);
+  return legacy !== undefined && remembered.has(legacy);
 }
 
 /** Whether `value` has the form of {@link optedOutAddressDigest}'s result (any other stored text is ignored). */

@@ -12,7 +12,7 @@
  * {@link OptOutReport.optOutsOverNone}); the plan (owner-import.ts) only places the
  * result in an owner's write.
  */
-import { digestUnion, optedOutAddressDigest } from './opted-out-address';
+import { digestUnion, optedOutAddressDigest, remembersOptOutAt } from './opted-out-address';
 import { normalizeEmail, type OwnerRecord } from './owner-directory';
 import type { ImportedOwner } from './owner-import-rows';
 
@@ -64,7 +64,8 @@ export interface OptOutNotApplied {
 export interface AddressMove {
   /**
    * `unsubscribed` when the new address's digest is among the opt-outs the
-   * table remembers, when the owner was `unsubscribed` with no address (the
+   * table remembers (in either form a digest of it may be stored in:
+   * `remembersOptOutAt`, opted-out-address.ts), when the owner was `unsubscribed` with no address (the
    * person said stop, and there was no address to tie it to: the new one is
    * treated as one they opted out at), or when the owner's line says
    * `unsubscribed` (at its own address, the new one): recorded without an
@@ -140,7 +141,7 @@ export function planAddressMove(before: OwnerRecord, email: string | undefined):
   }
   const optedOutThere =
     email !== undefined &&
-    ((before.email === undefined && unsubscribed) || remembered.has(optedOutAddressDigest(email)));
+    ((before.email === undefined && unsubscribed) || remembersOptOutAt(remembered, email));
   return {
     ...(optedOutThere && { state: 'unsubscribed' as const }),
     optedOutAddresses: [...remembered].sort(),

@@ -41,8 +41,12 @@ const MAX_NAME_LENGTH = 256;
 const MAX_OPTED_OUT_ADDRESSES = 1000;
 /** One `@`, something on both sides, no whitespace: enough to catch a column mix-up, not a full RFC 5322 parser. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
-/** A control or format character (`\u0001`, a zero-width space `\u200B`): invisible, never part of an address. */
-const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+/**
+ * A control or format character (`\u0001`, a zero-width space `\u200B`): invisible, never part of an address.
+ * Except ZWNJ and ZWJ (U+200C, U+200D): IDNA allows them in some labels (Persian, Indic scripts), where
+ * they are part of how a name is written.
+ */
+const INVISIBLE = /(?![\u200C\u200D])[\p{Cc}\p{Cf}]/u;
 const utf8 = new TextEncoder();
 
 /** One row of the file, as the reader found it. */
@@ -148,6 +152,19 @@ function exportedOptOuts(fields: OwnerRow['fields'], problems: string[]): Export
 }
 
 /**
+ * A broken owner email rule, said so an operator whose export imported
+ * before the rules existed can act on it: the rule's name, and the way out
+ * (fix the address at the source, or leave the row out of the export), as
+ * one rejected row refuses the whole file (docs/deploy.md, "Owner directory").
+ */
+function brokenRule(what: string, rule: string): string {
+  return (
+    `${what} (owner email rule "${rule}", docs/deploy.md "Owner directory"): fix the address in the source, ` +
+    'or leave the row out of the export (one rejected row refuses the whole file)'
+  );
+}
+
+/**
  * What is wrong with an address, or `undefined`. Not a full RFC 5322 parser:
  * it refuses what would make the digest go nowhere, or go to an address
  * that only looks like the one intended. Lookalike letters (a Cyrillic `а`)
@@ -157,14 +174,24 @@ function emailProblem(email: string): string | undefined {
   const invisible = INVISIBLE.exec(email)?.[0];
   if (invisible !== undefined) {
     const code = `U+${(invisible.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-    return `holds the invisible character ${code} (control and format characters are never part of an address)`;
+    return brokenRule(
+      `holds the invisible character ${code} (control and format characters, but for ZWNJ and ZWJ, are never part of an address)`,
+      'no invisible characters',
+    );
   }
-  if (/[<>]/.test(email))
-    return 'holds < or >: give the bare address (a@example.com), not "Name <a@example.com>"';
+  if (/[<>]/.test(email)) {
+    return brokenRule(
+      'holds < or >: give the bare address (a@example.com), not "Name <a@example.com>"',
+      'a bare address',
+    );
+  }
   if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) return 'is not an email address';
   const labels = email.slice(email.indexOf('@') + 1).split('.');
   if (labels.length < 2 || labels.includes('')) {
-    return 'has no dotted domain (such as example.com) after the @: digests go out as internet mail, which needs one';
+    return brokenRule(
+      'has no dotted domain (such as example.com) after the @: digests go out as internet mail, which needs one',
+      'a dotted domain',
+    );
   }
   return undefined;
 }

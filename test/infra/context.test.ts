@@ -142,6 +142,26 @@ describe('heartbeat window and schedule skew', () => {
       'maxScheduleSkewMinutes = "1.5": must be an integer from 3 to 1440 (minutes)',
     ]);
   });
+
+  it("reads the deployment integer keys as text by the hygiene keys' rule: digits only", () => {
+    const settings = readDeploymentSettings(
+      reader({ heartbeatWindowHours: '024', maxScheduleSkewMinutes: '30', filterPolicyQuota: 500 }),
+    );
+    expect(settings.heartbeatWindow?.toHours()).toBe(24);
+    expect(settings.maxScheduleSkew?.toMinutes()).toBe(30);
+    expect(settings.filterPolicyQuota).toBe(500);
+    // Number() reads each of these as an integer in range: each is shown as written and refused, naming its key.
+    for (const text of ['0x18', '2.4e1', ' 24 ', '24.', '24.0', '24.0000000000000001', '+24']) {
+      expect(
+        contextError({ heartbeatWindowHours: text, maxScheduleSkewMinutes: text, filterPolicyQuota: text })
+          .problems,
+      ).toEqual([
+        `heartbeatWindowHours = ${JSON.stringify(text)}: must be an integer from 1 to 168 (hours)`,
+        `maxScheduleSkewMinutes = ${JSON.stringify(text)}: must be an integer from 3 to 1440 (minutes)`,
+        `filterPolicyQuota = ${JSON.stringify(text)}: must be an integer from 1 to 1000000 (filter policies)`,
+      ]);
+    }
+  });
 });
 
 describe('bring your own customer-managed-key table', () => {

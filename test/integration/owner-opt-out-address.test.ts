@@ -114,6 +114,30 @@ describe('an opt-out and an address flip-flop', () => {
     expect((await ada())?.subscription).toBe('unsubscribed');
   });
 
+  it('finds an opt-out remembered before NFC was applied when an NFD export moves her back there', async () => {
+    const nfd = 'jose\u0301@example.com';
+    // SHA-256 of the trimmed, lower-cased NFD text (`printf 'jose\xcc\x81@example.com' | sha256sum`): the
+    // digest an import stored for this address before addresses were compared in NFC.
+    const legacy = '70d72e4a4d0b058a595bd869112d4662c14264676acff2c866e0a29888d9d62d';
+    await importAda(B);
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { userId: 'ada' },
+        UpdateExpression: 'SET optedOutAddresses = :digests',
+        ExpressionAttributeValues: { ':digests': new Set([legacy]) },
+      }),
+    );
+
+    expect((await importAda(nfd)).outcome).toBe('imported');
+    const back = await ada();
+    expect(back).toMatchObject({ email: nfd, subscription: 'unsubscribed' });
+    expect(reachabilityOf(back, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+    const summary = await reconcile();
+    expect(summary.created).toBe(1);
+    expect(endpoints()).toEqual([BOB]);
+  });
+
   it('after owners resubscribe at a, forgets the opt-out when she moves away: a → b → a is not unsubscribed', async () => {
     await optOutByLink();
     await importAda(B);

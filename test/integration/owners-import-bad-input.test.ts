@@ -14,6 +14,9 @@ import { directoryFlags, runCli } from '../support/run-cli';
 import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 
+/** The owner email rule each bad row of the test below breaks, in order. */
+const RULES = ['no invisible characters', 'no invisible characters', 'a bare address', 'a dotted domain'];
+
 describe('pc-hygiene owners import and ambiguous or bad input', () => {
   const table = useTestDirectoryTable('owners-bad-input', 'each');
   const dir = useTempDir('owners-bad-input');
@@ -64,6 +67,13 @@ describe('pc-hygiene owners import and ambiguous or bad input', () => {
     ]);
     expect(rejected[0]).toContain('holds the invisible character U+200B');
     expect(rejected[1]).toContain('holds the invisible character U+0001');
+    // Each names the rule it breaks and the way out: an export that imported before these rules can be mended.
+    for (const [line, rule] of rejected.map((l, i) => [l, RULES[i]] as const)) {
+      expect(line).toContain(
+        `(owner email rule "${rule}", docs/deploy.md "Owner directory"): fix the address`,
+      );
+      expect(line).toContain('or leave the row out of the export (one rejected row refuses the whole file)');
+    }
     expect(await directory().getMany(['ok'])).toEqual(new Map());
   });
 });

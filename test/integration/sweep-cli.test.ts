@@ -73,6 +73,19 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     expect(await exportTable(table)).toEqual(before);
   });
 
+  it('a config file with a UTF-8 byte order mark is read as --config reads it: one strict parse', async () => {
+    const config = join(tempDir(), 'bom-audit.json');
+    await writeFile(config, `\uFEFF${JSON.stringify({ mode: 'audit' })}`);
+    const before = await exportTable(table);
+
+    const result = await sweepWith(config, '--format', 'json');
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'audit' });
+    expect(await exportTable(table)).toEqual(before);
+  });
+
   it('exits 3 when the guard trips, and deletes with --allow-mass-delete', async () => {
     const config = join(tempDir(), 'guard.json');
     await writeFile(config, JSON.stringify({ maxDeletesPerRun: 0 }));

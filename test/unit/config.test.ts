@@ -224,6 +224,26 @@ describe('configFromFlat / configToFlat', () => {
     ]);
   });
 
+  it('reads an integer key as digits only: a fraction is refused, not rounded by the double it would become', () => {
+    for (const text of ['90.0000000000000001', '90.0', '90.5']) {
+      expect(configErrorOf(() => configFromFlat({ staleAfterDays: text }, 'env')).problems).toEqual([
+        `staleAfterDays = ${JSON.stringify(text)}: must be an integer from 1 to 3650`,
+      ]);
+    }
+    expect(configErrorOf(() => configFromFlat({ expiryNoticeDays: '30,7.0' })).problems).toEqual([
+      'expiryNoticeDays.1 = "7.0": must be an integer from 1 to 365',
+    ]);
+    for (const text of ['.5', '5.', '0x5', '5e0', ' 5 ']) {
+      expect(configErrorOf(() => configFromFlat({ maxDeletePercent: text })).problems).toEqual([
+        `maxDeletePercent = ${JSON.stringify(text)}: must be a number from 0 to 100`,
+      ]);
+    }
+    expect(configFromFlat({ maxDeletePercent: '2.50', staleAfterDays: '90' })).toMatchObject({
+      maxDeletePercent: 2.5,
+      staleAfterDays: 90,
+    });
+  });
+
   it('writes a tiny percentage as decimal text, so the flat form reads back', () => {
     const config = parseConfig({ maxDeletePercent: 1e-7 });
     expect(configToFlat(config).maxDeletePercent).toBe('0.0000001');

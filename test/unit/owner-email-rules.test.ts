@@ -2,7 +2,9 @@
  * What `owners import` accepts as an email (lambdas/hygiene/owner-import-rows.ts)
  * and how the worker compares addresses (`normalizeEmail`,
  * lambdas/hygiene/owner-directory.ts): no invisible control or format
- * characters, no angle brackets, a dotted domain; lookalike letters of other
+ * characters (ZWNJ and ZWJ, which IDNA allows in some labels, excepted), no
+ * angle brackets, a dotted domain, each refusal naming its rule and the way
+ * out (fix the row, or leave it out of the export); lookalike letters of other
  * scripts accepted (internationalized addresses are legitimate); NFC and NFD
  * spellings of one address are one address, with one opt-out digest, and an
  * ASCII address compares (and digests) exactly as before NFC was applied.
@@ -12,6 +14,11 @@ import { describe, expect, it } from 'vitest';
 import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import { normalizeEmail } from '../../lambdas/hygiene/owner-directory';
 import { checkOwnerRow } from '../../lambdas/hygiene/owner-import-rows';
+
+/** What every refusal by a rule says after what is wrong: the rule, and what the operator can do. */
+const wayOut = (rule: string) =>
+  ` (owner email rule "${rule}", docs/deploy.md "Owner directory"): fix the address in the source, ` +
+  'or leave the row out of the export (one rejected row refuses the whole file)';
 
 const problemsOf = (email: string): readonly string[] => {
   const checked = checkOwnerRow({ line: 2, fields: { userId: 'u', email, status: 'active' } }, new Map());
@@ -27,13 +34,13 @@ describe('owners import: the email column', () => {
     ['ada\uFEFF@example.com', 'holds the invisible character U+FEFF'],
   ])('refuses %j: an invisible character, named by code point', (email, problem) => {
     expect(problemsOf(email)).toEqual([
-      `email: ${JSON.stringify(email)} ${problem} (control and format characters are never part of an address)`,
+      `email: ${JSON.stringify(email)} ${problem} (control and format characters, but for ZWNJ and ZWJ, are never part of an address)${wayOut('no invisible characters')}`,
     ]);
   });
 
   it.each(['<a@b.com>', 'Ann <a@b.com>', 'a>@b.com'])('refuses %j: angle brackets', (email) => {
     expect(problemsOf(email)).toEqual([
-      `email: ${JSON.stringify(email)} holds < or >: give the bare address (a@example.com), not "Name <a@example.com>"`,
+      `email: ${JSON.stringify(email)} holds < or >: give the bare address (a@example.com), not "Name <a@example.com>"${wayOut('a bare address')}`,
     ]);
   });
 
@@ -41,7 +48,7 @@ describe('owners import: the email column', () => {
     'refuses %j: no dotted domain, saying why one is needed',
     (email) => {
       expect(problemsOf(email)).toEqual([
-        `email: ${JSON.stringify(email)} has no dotted domain (such as example.com) after the @: digests go out as internet mail, which needs one`,
+        `email: ${JSON.stringify(email)} has no dotted domain (such as example.com) after the @: digests go out as internet mail, which needs one${wayOut('a dotted domain')}`,
       ]);
     },
   );
@@ -53,6 +60,9 @@ describe('owners import: the email column', () => {
     'p\u0430ypal@example.com',
     'δοκιμή@παράδειγμα.δοκιμή',
     'jose\u0301@example.com',
+    // ZWNJ and ZWJ: format characters IDNA allows in some labels (Persian, Indic scripts).
+    'ali@\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.example',
+    'ravi@\u0915\u094D\u200D\u0937.example',
   ])('accepts %j', (email) => {
     expect(problemsOf(email)).toEqual([]);
   });

@@ -570,6 +570,27 @@ describe('planAddressMove: an opt-out survives an address flip-flop', () => {
     });
   });
 
+  it('finds an opt-out remembered before NFC was applied, for an address written in NFD (written in the new form only)', () => {
+    const nfd = 'Jose\u0301@Example.com';
+    // `printf 'jose\xcc\x81@example.com' | sha256sum`: trimmed and lower-cased, not NFC, as digests were stored then.
+    const legacy = '70d72e4a4d0b058a595bd869112d4662c14264676acff2c866e0a29888d9d62d';
+    // `printf 'jos\xc3\xa9@example.com' | sha256sum`: the NFC form, as digests are written now.
+    const current = 'b0a53cf19e34d05b57bced7365c6b00ddbe38d62957e863de2a66a56c3b42cea';
+    expect(optedOutAddressDigest(nfd)).toBe(current);
+    const atB: OwnerRecord = { ...active('jose', B), subscription: 'pending', optedOutAddresses: [legacy] };
+
+    expect(planAddressMove(atB, nfd).state).toBe('unsubscribed');
+    // An ASCII address has one form: another address's legacy digest is no opt-out of it.
+    expect(planAddressMove(atB, A).state).toBeUndefined();
+    // Leaving it opted out there again remembers it in the current form, and keeps what was stored.
+    const back: OwnerRecord = {
+      ...active('jose', nfd),
+      subscription: 'unsubscribed',
+      optedOutAddresses: [legacy],
+    };
+    expect(planAddressMove(back, B)).toEqual({ optedOutAddresses: [legacy, current].sort() });
+  });
+
   it('forgets the old address when the owner is no longer opted out there (resubscribed), so coming back is not an opt-out', () => {
     const resubscribed: OwnerRecord = {
       ...active('ada', A),
