@@ -40,7 +40,13 @@ import {
   OUTBOX_LEASE_ID,
   PURGE_PENDING_ATTR,
 } from '../hygiene/data-contract';
-import { type MarkPlan, planMark, readOutboxIndexEntry, readPendingItem } from '../hygiene/outbox-item';
+import {
+  type MarkPlan,
+  planMark,
+  readOutboxIndexEntry,
+  readPendingItem,
+  relocatePublished,
+} from '../hygiene/outbox-item';
 import type {
   LeaseRequest,
   LeaseResult,
@@ -338,7 +344,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
           status: 'marked',
           ...(fresh === undefined
             ? { removed: 0, alreadyGone: request.publishedEventIds.length, remaining: 0 }
-            : await this.markOne(fresh, request.publishedEventIds)),
+            : await this.markOne(request, fresh.raw)),
         };
       } catch (error: unknown) {
         outcomes[index] = { status: 'failed', error };
@@ -348,14 +354,18 @@ export class DynamoDbOutboxStore implements OutboxStore {
 
   /**
    * Removes the published events of one item with conditional `UpdateItem`s,
-   * re-planning from the state a failed condition returns.
+   * planned from `observed` (the item as re-read) and re-planned from the
+   * state a failed condition returns; the published entries are found in it
+   * by their content as the drain read them (`relocatePublished`), never by
+   * an id another entry may share.
    * @throws {OutboxMarkContentionError} after repeated lost races
    */
-  private async markOne(item: PendingOutboxItem, publishedEventIds: readonly string[]): Promise<MarkResult> {
-    let observed: RawItem = item.raw;
+  private async markOne(request: MarkRequest, observedFirst: RawItem): Promise<MarkResult> {
+    const { item, publishedEventIds } = request;
+    const read = item.raw[OUTBOX_ATTR.events];
+    let observed = observedFirst;
     for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
-      // A re-plan reads the list as the drain does: a malformed entry lists no id, so no mark can remove it.
-      const stored = attempt === 0 ? item.storedEventIds : (readPendingItem(observed)?.storedEventIds ?? []);
+      const stored = relocatePublished(read, item.storedEventIds, observed[OUTBOX_ATTR.events]);
       const plan = planMark(stored, publishedEventIds);
       const outcome = {
         removed: plan.remove.length,

@@ -226,4 +226,33 @@ describe('an outbox emptied by marks leaves the index (DynamoDB Local)', () => {
     const left = (await getItem(table.client, table.tableName, 'pc-twins'))?.[OUTBOX_ATTR.events];
     expect(left).toEqual([twinA, appended]);
   });
+
+  it("another drain's removal before the mark: the re-plan finds the published entry by content, not by its id", async () => {
+    // [X, twinA, twinB]: drain 1 published X; drain 2 published twinB (twinA, same id, failed).
+    const other = outboxEvent({ credentialId: 'pc-moved', userId: 'alice', eventId: 'other' });
+    const twinA = outboxEvent({ credentialId: 'pc-moved', userId: 'alice', eventId: 'twin', runId: 'run-a' });
+    const twinB = outboxEvent({ credentialId: 'pc-moved', userId: 'alice', eventId: 'twin', runId: 'run-b' });
+    await putItems(table.client, table.tableName, [
+      {
+        id: 'pc-moved',
+        userId: 'alice',
+        [OUTBOX_ATTR.events]: [other, twinA, twinB],
+        [OUTBOX_ATTR.owner]: 'alice',
+        [OUTBOX_ATTR.since]: SINCE,
+      },
+    ]);
+    const [item] = await store().read(['pc-moved']);
+    const [readOther, , readTwinB] = item?.events ?? [];
+    if (item === undefined || readOther === undefined || readTwinB === undefined) throw new Error('not read');
+    const drain1 = markRequest({ item, published: new Set([readOther]) });
+    const drain2 = markRequest({ item, published: new Set([readTwinB]) });
+    if (drain1 === undefined || drain2 === undefined) throw new Error('no mark request');
+
+    await store().markSent([drain1]);
+    // Drain 2's entry guard (index 2) fails on [twinA, twinB]: it re-plans from the item as it now is.
+    expect(await store().markSent([drain2])).toEqual([
+      { status: 'marked', removed: 1, alreadyGone: 0, remaining: 1 },
+    ]);
+    expect((await getItem(table.client, table.tableName, 'pc-moved'))?.[OUTBOX_ATTR.events]).toEqual([twinA]);
+  });
 });

@@ -6,6 +6,7 @@ import {
   planMark,
   readOutboxIndexEntry,
   readPendingItem,
+  relocatePublished,
   storedEvent,
 } from '../../lambdas/hygiene/outbox-item';
 import { outboxEvent } from './outbox-fakes';
@@ -176,6 +177,32 @@ describe('parseOutboxEvent', () => {
       problem: 'stageDays is not a number',
     });
     expect(parseOutboxEvent('x')).toEqual({ ok: false, problem: 'is not a map' });
+  });
+});
+
+describe('relocatePublished', () => {
+  const a = { eventId: 'twin', runId: 'run-a' };
+  const b = { eventId: 'twin', runId: 'run-b' };
+  const x = { eventId: 'x' };
+  const late = { eventId: 'late' };
+
+  it('finds each published entry again by its content, wherever it moved; nothing else lists an id', () => {
+    // Read [x, a, b]; the mark published b only.
+    const listed = [undefined, undefined, 'twin'];
+    expect(relocatePublished([x, a, b], listed, [a, b])).toEqual([undefined, 'twin']);
+    expect(relocatePublished([x, a, b], listed, [x, a, b, late])).toEqual([
+      undefined,
+      undefined,
+      'twin',
+      undefined,
+    ]);
+    expect(relocatePublished([x, a, b], listed, [x, a])).toEqual([undefined, undefined]);
+    expect(relocatePublished([x, a, b], listed, undefined)).toEqual([]);
+  });
+
+  it('entries equal in every field are one notice: each published copy takes one', () => {
+    expect(relocatePublished([a, a], ['twin', undefined], [a, a])).toEqual(['twin', undefined]);
+    expect(relocatePublished([a, a], ['twin', 'twin'], [late, a, a])).toEqual([undefined, 'twin', 'twin']);
   });
 });
 
