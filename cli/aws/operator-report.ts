@@ -88,14 +88,18 @@ export interface OperatorReportOutcome {
  * Publishes the admin run summary (marked as the operator's run) and puts the
  * run metrics. Never throws: the run's writes are committed, so a failed
  * report is returned for the command to say, not a failed run.
+ * @param knownCallerArn the caller ARN the command already had from STS (its
+ *   run manifest records it): STS is asked only without one
  */
 export async function reportOperatorSweep(
   deployment: Deployment,
   summary: RunSummary,
   clients: OperatorReportClients,
   tool: string,
+  knownCallerArn?: string,
 ): Promise<OperatorReportOutcome> {
-  const origin: OperatorOrigin = { kind: 'operator', by: await callerArn(clients.sts), tool };
+  const by = knownCallerArn ?? (await callerArn(clients.sts));
+  const origin: OperatorOrigin = { kind: 'operator', by, tool };
   const admin = await publishAdminReport(new SnsPublisher(clients.sns, deployment.topicArn), summary, origin);
   const values: MetricValue[] = [
     ...sweepMetricValues(summary),

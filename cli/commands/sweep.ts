@@ -24,6 +24,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import type { Mode } from '../../lambdas/hygiene/config';
+import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { type PlannedDeletion, SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
@@ -152,7 +153,11 @@ function sweepMode(options: SweepOptions, target: Target, planOnly: boolean): Mo
  * what could not be delivered.
  * @returns false when the admin run summary was not published (the admins were not told of the run)
  */
-async function reportToDeployment(target: Target, summary: RunSummary): Promise<boolean> {
+async function reportToDeployment(
+  target: Target,
+  summary: RunSummary,
+  operator: OperatorIdentity | undefined,
+): Promise<boolean> {
   const deployment = target.deployment;
   if (deployment === undefined || summary.mode !== 'enforce') return true;
   // Loaded on demand: the STS and CloudWatch clients are needed by an operator run only.
@@ -166,7 +171,8 @@ async function reportToDeployment(target: Target, summary: RunSummary): Promise<
     ...(aws.profile !== undefined && { profile: aws.profile }),
   });
   try {
-    const outcome = await reportOperatorSweep(deployment, summary, { sts, cloudWatch, sns }, CLI_TOOL);
+    const clients = { sts, cloudWatch, sns };
+    const outcome = await reportOperatorSweep(deployment, summary, clients, CLI_TOOL, operator?.callerArn);
     const said = (line: string) => process.stderr.write(`pc-hygiene sweep: ${terminalText(line)}\n`);
     if (outcome.published)
       said(`admin run summary published to ${deployment.topicArn} (operator run by ${outcome.origin.by})`);
@@ -244,7 +250,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
     ).finally(() => progress.clear());
     // What was written before an abort is on the table: show it and tell the deployment, as for a finished run.
     print(outcome.summary);
-    const adminsTold = await reportToDeployment(target, outcome.summary);
+    const adminsTold = await reportToDeployment(target, outcome.summary, operator);
     if (outcome.aborted !== undefined) {
       process.stderr.write(`pc-hygiene: sweep aborted: ${terminalText(outcome.aborted.message)}\n`);
     }

@@ -365,6 +365,31 @@ describe('reportOperatorSweep', () => {
     expect(names).not.toContain(SWEEP_METRIC.completed);
   });
 
+  it('names the caller ARN the command already has, asking STS nothing', async () => {
+    stackAnswers();
+    const deployment = await lookUpDeployment('PersonalClientHygiene', clients());
+    sns
+      .on(PublishBatchCommand)
+      .resolves({ Successful: [{ Id: 'run-summary', MessageId: 'm1' }], Failed: [] });
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+    const known = 'arn:aws:sts::123456789012:assumed-role/Ops/bob';
+
+    const outcome = await reportOperatorSweep(
+      deployment,
+      await enforceSummary(1),
+      {
+        sts: new STSClient({ region: 'eu-west-1' }),
+        cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
+        sns: new SNSClient({ region: 'eu-west-1' }),
+      },
+      'pc-hygiene 9.9.9',
+      known,
+    );
+
+    expect(outcome.origin.by).toBe(known);
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+  });
+
   it('a failed publish and failed metrics are reported, never thrown; an unknown caller is said', async () => {
     stackAnswers();
     const deployment = await lookUpDeployment('PersonalClientHygiene', clients());
