@@ -17,6 +17,13 @@ import { UpdateExpressionBuilder } from './update-expression';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;
 
+/** What one removed entry must still be: its event id, and the run that queued it. */
+export interface EntryGuard {
+  readonly index: number;
+  readonly eventId: string;
+  readonly runId?: string;
+}
+
 /** `size(hygieneOutbox) <compare> size`. */
 export interface SizeGuard {
   readonly compare: '=' | '>';
@@ -25,8 +32,14 @@ export interface SizeGuard {
 
 /** What a mark writes on one item, and the guards that make it safe. */
 export interface MarkWrite {
-  /** Each removed entry: `hygieneOutbox[index].eventId = eventId`. */
-  readonly entryGuards: readonly { readonly index: number; readonly eventId: string }[];
+  /**
+   * Each removed entry: `hygieneOutbox[index].eventId = eventId`, and
+   * `.runId = runId` when the entry has one (every valid entry does). The run
+   * tells apart two entries that share an event id (the same notice queued
+   * by two runs): a removal that finds the other one at the index fails and
+   * re-plans, instead of removing an unsent entry in place of a sent one.
+   */
+  readonly entryGuards: readonly EntryGuard[];
   /**
    * The list's size: when the whole outbox goes, `= n`, the size read (an
    * append meanwhile fails it); when some entries go, `> k`, the number
@@ -81,7 +94,7 @@ function oldestKept(list: unknown, removed: ReadonlySet<number>): string | undef
  * @param now wall clock (epoch ms), for releasing a held-back purge
  */
 export function markWrite(observed: RawItem, plan: MarkPlan, now: number): MarkWrite {
-  const entryGuards = plan.remove;
+  const entryGuards = plan.remove.map((removed) => entryGuard(observed, removed));
   if (!plan.removeAll) {
     const since = oldestKept(observed[OUTBOX_ATTR.events], new Set(plan.remove.map((r) => r.index)));
     return {
@@ -106,6 +119,17 @@ export function markWrite(observed: RawItem, plan: MarkPlan, now: number): MarkW
     removeAttributes: [...whole, PURGE_PENDING_ATTR],
     set: [[HYGIENE_ATTR.purgeAt, purge.purgeAt]],
   };
+}
+
+/** The guard of one removed entry: its id, and its `runId` as `observed` holds it at that index. */
+function entryGuard(
+  observed: RawItem,
+  removed: { readonly index: number; readonly eventId: string },
+): EntryGuard {
+  const list = observed[OUTBOX_ATTR.events];
+  const entry: unknown = Array.isArray(list) ? list[removed.index] : undefined;
+  const runId = (entry as { runId?: unknown } | null | undefined)?.runId;
+  return typeof runId === 'string' ? { ...removed, runId } : removed;
 }
 
 /** The whole list goes: its size must still be the size read. */
@@ -159,6 +183,9 @@ export function markUpdateExpression(write: MarkWrite): UpdateExpressionBuilder 
   const eventId = update.name('eventId');
   for (const guard of write.entryGuards) {
     update.condition(`${events}[${guard.index}].${eventId} = ${update.value(guard.eventId)}`);
+    // Named only when used: DynamoDB refuses an expression name no expression uses.
+    if (guard.runId !== undefined)
+      update.condition(`${events}[${guard.index}].${update.name('runId')} = ${update.value(guard.runId)}`);
   }
   update.condition(`size(${events}) ${write.sizeGuard.compare} ${update.value(write.sizeGuard.size)}`);
   if (write.purgeGuard !== undefined) {
@@ -202,6 +229,9 @@ export function markStatement(tableName: string, credentialId: string, write: Ma
   for (const guard of write.entryGuards) {
     where.push(`${events}[${guard.index}].${partiqlIdentifier('eventId')} = ?`);
     whereParameters.push(guard.eventId);
+    if (guard.runId === undefined) continue;
+    where.push(`${events}[${guard.index}].${partiqlIdentifier('runId')} = ?`);
+    whereParameters.push(guard.runId);
   }
   where.push(`size(${events}) ${write.sizeGuard.compare} ?`);
   whereParameters.push(write.sizeGuard.size);

@@ -255,4 +255,31 @@ describe('an outbox emptied by marks leaves the index (DynamoDB Local)', () => {
     ]);
     expect((await getItem(table.client, table.tableName, 'pc-moved'))?.[OUTBOX_ATTR.events]).toEqual([twinA]);
   });
+
+  it("another drain's removal shifts a twin into the published entry's index: the run tells them apart", async () => {
+    // [X, twinA, twinB]: drain 1 published X; drain 2 published twinA (twinB, same id, failed).
+    const other = outboxEvent({ credentialId: 'pc-shift', userId: 'alice', eventId: 'other' });
+    const twinA = outboxEvent({ credentialId: 'pc-shift', userId: 'alice', eventId: 'twin', runId: 'run-a' });
+    const twinB = outboxEvent({ credentialId: 'pc-shift', userId: 'alice', eventId: 'twin', runId: 'run-b' });
+    await putItems(table.client, table.tableName, [
+      {
+        id: 'pc-shift',
+        userId: 'alice',
+        [OUTBOX_ATTR.events]: [other, twinA, twinB],
+        [OUTBOX_ATTR.owner]: 'alice',
+        [OUTBOX_ATTR.since]: SINCE,
+      },
+    ]);
+    const [item] = await store().read(['pc-shift']);
+    const [readOther, readTwinA] = item?.events ?? [];
+    if (item === undefined || readOther === undefined || readTwinA === undefined) throw new Error('not read');
+    const drain1 = markRequest({ item, published: new Set([readOther]) });
+    const drain2 = markRequest({ item, published: new Set([readTwinA]) });
+    if (drain1 === undefined || drain2 === undefined) throw new Error('no mark request');
+
+    await store().markSent([drain1]);
+    // [twinA, twinB] now: index 1 holds twinB, whose id matches drain 2's guard but whose run does not.
+    await store().markSent([drain2]);
+    expect((await getItem(table.client, table.tableName, 'pc-shift'))?.[OUTBOX_ATTR.events]).toEqual([twinB]);
+  });
 });

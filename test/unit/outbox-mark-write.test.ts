@@ -29,24 +29,25 @@ const observed = {
 };
 
 describe('markWrite', () => {
-  it('removes some entries by index, each guarded by its eventId and the list by more than it removes, keeping the index sort key on the oldest left', () => {
+  it('removes some entries by index, each guarded by its eventId and runId and the list by more than it removes, keeping the index sort key on the oldest left', () => {
     const write = markWrite(observed, planMark(['e0', 'e1', 'e2'], ['e2', 'e0']), 0);
 
     expect(markStatement('creds', 'pc-1', write)).toEqual({
       Statement:
         'UPDATE "creds" REMOVE "hygieneOutbox"[0] REMOVE "hygieneOutbox"[2] REMOVE "hygieneOutboxClaim" ' +
         'REMOVE "hygieneOutboxClaimUntil" SET "hygieneOutboxSince" = ? WHERE "id" = ? ' +
-        'AND "hygieneOutbox"[0]."eventId" = ? AND "hygieneOutbox"[2]."eventId" = ? AND size("hygieneOutbox") > ?',
-      Parameters: ['2026-11-21T00:00:00.000Z', 'pc-1', 'e0', 'e2', 2],
+        'AND "hygieneOutbox"[0]."eventId" = ? AND "hygieneOutbox"[0]."runId" = ? ' +
+        'AND "hygieneOutbox"[2]."eventId" = ? AND "hygieneOutbox"[2]."runId" = ? AND size("hygieneOutbox") > ?',
+      Parameters: ['2026-11-21T00:00:00.000Z', 'pc-1', 'e0', 'run-1', 'e2', 'run-1', 2],
     });
     const update = markUpdateExpression(write).build();
-    expect(update.ConditionExpression?.split(' AND ')).toHaveLength(3);
+    expect(update.ConditionExpression?.split(' AND ')).toHaveLength(5);
     expect(update.UpdateExpression).toMatch(/REMOVE .*\[0\], .*\[2\]/);
     expect(
       Object.values(update.ExpressionAttributeValues ?? {})
         .map(String)
         .sort(),
-    ).toEqual(['2026-11-21T00:00:00.000Z', 'e0', 'e2', '2'].sort());
+    ).toEqual(['2026-11-21T00:00:00.000Z', 'e0', 'e2', 'run-1', 'run-1', '2'].sort());
   });
 
   it('removes the whole outbox and both index keys guarded by the list size, and releases a held-back purge', () => {
@@ -62,11 +63,23 @@ describe('markWrite', () => {
       'UPDATE "creds" REMOVE "hygieneOutbox" REMOVE "hygieneOutboxOwner" REMOVE "hygieneOutboxSince" ' +
         'REMOVE "hygieneOutboxClaim" REMOVE "hygieneOutboxClaimUntil" REMOVE "hygienePurgePending" ' +
         'SET "hygienePurgeAt" = ? WHERE "id" = ? AND "hygieneOutbox"[0]."eventId" = ? ' +
-        'AND "hygieneOutbox"[1]."eventId" = ? AND "hygieneOutbox"[2]."eventId" = ? ' +
+        'AND "hygieneOutbox"[0]."runId" = ? AND "hygieneOutbox"[1]."eventId" = ? AND "hygieneOutbox"[1]."runId" = ? ' +
+        'AND "hygieneOutbox"[2]."eventId" = ? AND "hygieneOutbox"[2]."runId" = ? ' +
         'AND size("hygieneOutbox") = ? AND "hygienePurgePending" = ?',
     );
-    expect(statement.Parameters).toEqual([1_800_000_000, 'pc-1', 'e0', 'e1', 'e2', 3, 1_800_000_000]);
+    expect(statement.Parameters).toEqual([
+      1_800_000_000,
+      'pc-1',
+      'e0',
+      'run-1',
+      'e1',
+      'run-1',
+      'e2',
+      'run-1',
+      3,
+      1_800_000_000,
+    ]);
     const update = markUpdateExpression(write).build();
-    expect(update.ConditionExpression?.split(' AND ')).toHaveLength(5);
+    expect(update.ConditionExpression?.split(' AND ')).toHaveLength(8);
   });
 });
