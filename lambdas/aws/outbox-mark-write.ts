@@ -8,6 +8,7 @@
  * the cleanup of an item left in the outbox index with an empty or absent
  * list (written by marks before every partial removal was size-guarded).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
 import { type MarkPlan, planPurgeRelease } from '../hygiene/outbox-item';
 import type { RawItem } from '../hygiene/ports';
@@ -119,6 +120,33 @@ export function markWrite(observed: RawItem, plan: MarkPlan, now: number): MarkW
     removeAttributes: [...whole, PURGE_PENDING_ATTR],
     set: [[HYGIENE_ATTR.purgeAt, purge.purgeAt]],
   };
+}
+
+/**
+ * The ids a re-planned mark may match in `observed` (the list as it is now,
+ * after a mark's condition failed): each entry this mark published, found
+ * again by its whole stored content, at whatever index another drain's
+ * removal or a sweep's append has moved it to; every other entry lists no
+ * id. By content, not by `eventId`: an unsent entry sharing a published
+ * one's id is never taken for it (entries equal in every field are one
+ * notice, either may go).
+ * @param read the list the mark was planned from
+ * @param listed the id at each index of `read` this mark may remove (`undefined`: keep)
+ */
+export function relocatePublished(
+  read: unknown,
+  listed: readonly (string | undefined)[],
+  observed: unknown,
+): (string | undefined)[] {
+  if (!Array.isArray(observed)) return [];
+  const readList: readonly unknown[] = Array.isArray(read) ? read : [];
+  const unmatched = listed.flatMap((id, index) => (id === undefined ? [] : [index]));
+  return observed.map((entry: unknown) => {
+    const at = unmatched.findIndex((index) => isDeepStrictEqual(readList[index], entry));
+    if (at < 0) return undefined;
+    const [index] = unmatched.splice(at, 1);
+    return index === undefined ? undefined : listed[index];
+  });
 }
 
 /** The guard of one removed entry: its id, and its `runId` as `observed` holds it at that index. */

@@ -40,13 +40,7 @@ import {
   OUTBOX_LEASE_ID,
   PURGE_PENDING_ATTR,
 } from '../hygiene/data-contract';
-import {
-  type MarkPlan,
-  planMark,
-  readOutboxIndexEntry,
-  readPendingItem,
-  relocatePublished,
-} from '../hygiene/outbox-item';
+import { type MarkPlan, planMark, readOutboxIndexEntry, readPendingItem } from '../hygiene/outbox-item';
 import type {
   LeaseRequest,
   LeaseResult,
@@ -68,6 +62,7 @@ import {
   markStatement,
   markUpdateExpression,
   markWrite,
+  relocatePublished,
 } from './outbox-mark-write';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 

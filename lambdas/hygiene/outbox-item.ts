@@ -6,7 +6,6 @@
  * Pure: the DynamoDB adapter turns these plans into conditional writes.
  */
 
-import { isDeepStrictEqual } from 'node:util';
 import { DELETED_REASONS, MAX_KEY_BYTES } from './credential';
 import { OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, PURGE_PENDING_ATTR } from './data-contract';
 import { EVENT_TYPES, type EventType, type OutboxEvent, shortenedName } from './events';
@@ -233,33 +232,6 @@ export interface MarkPlan {
   readonly alreadyGone: number;
   /** Entries left after the removal. */
   readonly remaining: number;
-}
-
-/**
- * The ids a re-planned mark may match in `observed` (the list as it is now,
- * after a mark's condition failed): each entry this mark published, found
- * again by its whole stored content, at whatever index another drain's
- * removal or a sweep's append has moved it to; every other entry lists no
- * id. By content, not by `eventId`: an unsent entry sharing a published
- * one's id is never taken for it (entries equal in every field are one
- * notice, either may go).
- * @param read the list the mark was planned from
- * @param listed the id at each index of `read` this mark may remove (`undefined`: keep)
- */
-export function relocatePublished(
-  read: unknown,
-  listed: readonly (string | undefined)[],
-  observed: unknown,
-): (string | undefined)[] {
-  if (!Array.isArray(observed)) return [];
-  const readList: readonly unknown[] = Array.isArray(read) ? read : [];
-  const unmatched = listed.flatMap((id, index) => (id === undefined ? [] : [index]));
-  return observed.map((entry: unknown) => {
-    const at = unmatched.findIndex((index) => isDeepStrictEqual(readList[index], entry));
-    if (at < 0) return undefined;
-    const [index] = unmatched.splice(at, 1);
-    return index === undefined ? undefined : listed[index];
-  });
 }
 
 /**

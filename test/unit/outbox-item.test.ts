@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { relocatePublished } from '../../lambdas/aws/outbox-mark-write';
 import { MAX_KEY_BYTES } from '../../lambdas/hygiene/credential';
 import { EVENT_NAME_MAX_CHARS, shortenedName } from '../../lambdas/hygiene/events';
 import {
@@ -6,7 +7,6 @@ import {
   planMark,
   readOutboxIndexEntry,
   readPendingItem,
-  relocatePublished,
   storedEvent,
 } from '../../lambdas/hygiene/outbox-item';
 import { outboxEvent } from './outbox-fakes';
