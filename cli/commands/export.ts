@@ -5,7 +5,8 @@
  * unless `--include-reserved` is given. With `--output`, the path is checked
  * before the scan, and the items go to a new temporary file beside it, renamed
  * onto it only when the export succeeds; an export that fails or is
- * interrupted (Ctrl-C, SIGTERM) removes it.
+ * interrupted (Ctrl-C's SIGINT, SIGTERM, SIGHUP) removes it, and an
+ * interrupted one then ends by that signal.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -142,30 +143,34 @@ async function checkOutputPath(output: string): Promise<void> {
  */
 const partialPathOf = (output: string) => `${output}.${randomBytes(8).toString('hex')}.partial`;
 
-/** The exit code a shell gives a process a signal ended: 128 + the signal's number. */
-const SIGNAL_EXIT_CODE = { SIGINT: 130, SIGTERM: 143 } as const;
+/** The signals that interrupt an export: Ctrl-C, a `kill` (or a service stop), a closed terminal. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * While an export writes `partial`, an interruption (Ctrl-C's SIGINT, a
- * SIGTERM) removes it before the process exits as a shell would have it exit
- * (130, 143): Node runs no cleanup on a signal, and the `catch` that removes
- * it on a failure never runs, so each interrupted export would leave one
- * behind. Synchronous: nothing asynchronous runs once `process.exit` is called.
+ * While an export writes `partial`, an interruption ({@link INTERRUPTS})
+ * removes it, then ends the process by that same signal, as if no handler had
+ * caught it: a shell (and any parent) then sees a process killed by the
+ * signal, so a script's `pc-hygiene export …; next` stops there rather than
+ * going on as after a command that merely failed. Node runs no cleanup on a
+ * signal, and the `catch` that removes the file on a failure never runs, so
+ * each interrupted export would otherwise leave one behind. Synchronous:
+ * nothing asynchronous runs once the signal is raised again.
  * @param beforeExit run first (e.g. clearing a progress line)
  * @returns a function that removes the handlers (call it when the export ends, either way)
  */
 function removeOnInterrupt(partial: string, beforeExit: () => void): () => void {
-  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODE) => {
+  const stopWatching = () => {
+    for (const signal of INTERRUPTS) process.off(signal, onSignal);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
     beforeExit();
     rmSync(partial, { force: true });
-    process.exit(SIGNAL_EXIT_CODE[signal]);
+    // With no handler left, the signal raised again takes its default action: the process ends by it.
+    stopWatching();
+    process.kill(process.pid, signal);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
+  for (const signal of INTERRUPTS) process.once(signal, onSignal);
+  return stopWatching;
 }
 
 /**

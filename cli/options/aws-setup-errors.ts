@@ -26,12 +26,15 @@ const REJECTED_CREDENTIALS = new Set([
 ]);
 
 /**
- * What a command that looks a stack up can do without AWS set up, said after
- * a setup error of the lookup: a local user with neither `--endpoint` nor a
- * table named gets the default stack looked up, and may never have meant AWS.
+ * What a command that looks a stack up can do instead, said after a setup
+ * error of the lookup: a local user with neither `--endpoint` nor a table
+ * named gets the default stack looked up, and may never have meant AWS. Only
+ * `--endpoint` needs no AWS setup; a table named without it is in AWS, so
+ * naming one skips the lookup but still needs a region and credentials.
  */
 export const WITHOUT_A_STACK =
-  'or work without a stack: --endpoint URL (a local DynamoDB) or --table NAME/--directory-table NAME (a table named directly)';
+  'or use a local DynamoDB with --endpoint URL, which needs no AWS setup ' +
+  '(--table NAME/--directory-table NAME skip the stack lookup but still need a region and credentials)';
 
 /**
  * Rewrites a missing region, missing or rejected credentials and an unknown

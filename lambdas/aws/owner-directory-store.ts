@@ -38,7 +38,7 @@ import {
   isReservedId,
   OWNER_ATTR,
 } from '../hygiene/data-contract';
-import { isAddressDigest, optedOutAddressDigest } from '../hygiene/opted-out-address';
+import { isAddressDigest, optOutDigestsOf, remembersOptOutAt } from '../hygiene/opted-out-address';
 import {
   type DepartedOwners,
   type DirectoryFreshness,
@@ -447,8 +447,10 @@ function writesOptOutsWhole(upsert: OwnerUpsert): upsert is ExistingOwnerUpsert 
  * was planned from. The plan carries the set it writes, not the one it read,
  * so this checks what the plan's rules imply of the set it read
  * (owner-import-opt-outs.ts): a merge keeps every digest it read (a union);
- * a move keeps every one but the old address's, and records `unsubscribed`
- * whenever the set it read holds the new address's (`AddressMove.state`).
+ * a move keeps every one but those the old address's opt-out may be stored
+ * under (`optOutDigestsOf`: the current form and the legacy ones, all
+ * forgotten together), and records `unsubscribed` whenever the set it read
+ * holds any of the new address's (`AddressMove.state`).
  * Only imports take digests out, and they are ordered by the `updatedAt`
  * condition ({@link asPlannedCondition}), so a set that fails this gained a
  * digest since the plan read it (an SES complaint about an address the owner
@@ -462,14 +464,14 @@ function plannedFromStored(upsert: ExistingOwnerUpsert, stored: readonly string[
   const written = upsert.resetRoute ? move?.optedOutAddresses : upsert.keptOptOuts?.optedOutAddresses;
   const kept = new Set(written);
   if (upsert.resetRoute && upsert.read.email !== undefined)
-    kept.add(optedOutAddressDigest(upsert.read.email));
+    for (const digest of optOutDigestsOf(upsert.read.email)) kept.add(digest);
   if (!stored.every((digest) => kept.has(digest))) return false;
   const to = upsert.owner.email;
   return !(
     upsert.resetRoute &&
     move?.state === undefined &&
     to !== undefined &&
-    stored.includes(optedOutAddressDigest(to))
+    remembersOptOutAt(new Set(stored), to)
   );
 }
 

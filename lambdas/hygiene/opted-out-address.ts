@@ -13,11 +13,14 @@
  * (`node:crypto` only).
  *
  * Digests stored before NFC was part of that rule are of the address
- * trimmed and lower-cased only: for a non-ASCII address exported in NFD
- * (`jose\u0301@…`) that text differs, and so does its digest. Whether an
- * address was opted out is therefore asked of both forms
- * ({@link remembersOptOutAt}); a digest is only ever written in the current
- * form ({@link optedOutAddressDigest}).
+ * trimmed and lower-cased only, as the export spelled it then: for a
+ * non-ASCII address that may be NFD (`jose\u0301@…`), whose text and digest
+ * differ from the NFC form's, and the source may since spell it in NFC. Every
+ * digest an opt-out at an address may be stored under is therefore listed in
+ * one place ({@link optOutDigestsOf}), which both finding an opt-out
+ * ({@link remembersOptOutAt}) and forgetting one ({@link forgetOptOutAt})
+ * use; a digest is only ever written in the current form
+ * ({@link optedOutAddressDigest}).
  */
 import { createHash } from 'node:crypto';
 import { normalizeEmail } from './owner-directory';
@@ -30,29 +33,44 @@ const ADDRESS_DIGEST = /^[0-9a-f]{64}$/;
  * hex) of `normalizeEmail(email)`'s UTF-8 bytes.
  */
 export function optedOutAddressDigest(email: string): string {
-  return createHash('sha256').update(normalizeEmail(email), 'utf8').digest('hex');
+  return sha256Hex(normalizeEmail(email));
+}
+
+/** SHA-256 (lowercase hex) of `text`'s UTF-8 bytes. */
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /**
- * The digest of `email` as addresses were compared before NFC was applied
- * (trimmed, lower-cased), when that text differs from the current form;
- * `undefined` otherwise (every ASCII address, and any already in NFC).
+ * Every digest an opt-out at `email` may be stored under, each once: the
+ * current form ({@link optedOutAddressDigest}, first), and the forms digests
+ * were stored in before NFC was applied (the address trimmed and lower-cased
+ * as given, and that text in NFD, so a legacy digest of the NFD spelling is
+ * found when the address is now given in NFC). For an ASCII address, one.
  */
-function legacyAddressDigest(email: string): string | undefined {
-  const before = email.trim().toLowerCase();
-  if (before === normalizeEmail(email)) return undefined;
-  return createHash('sha256').update(before, 'utf8').digest('hex');
+export function optOutDigestsOf(email: string): readonly string[] {
+  const asGiven = email.trim().toLowerCase();
+  const forms = new Set([normalizeEmail(email), asGiven, asGiven.normalize('NFD')]);
+  return [...forms].map(sha256Hex);
 }
 
 /**
- * Whether `remembered` (stored digests) holds an opt-out at `email`: its
- * digest ({@link optedOutAddressDigest}), or the one stored for it before
- * NFC was applied, so an opt-out remembered then is still found.
+ * Whether `remembered` (stored digests) holds an opt-out at `email`, under
+ * any digest it may be stored under ({@link optOutDigestsOf}), so an opt-out
+ * remembered before NFC was applied is still found, however the address is
+ * spelled now.
  */
 export function remembersOptOutAt(remembered: ReadonlySet<string>, email: string): boolean {
-  if (remembered.has(optedOutAddressDigest(email))) return true;
-  const legacy = legacyAddressDigest(email);
-  return legacy !== undefined && remembered.has(legacy);
+  return optOutDigestsOf(email).some((digest) => remembered.has(digest));
+}
+
+/**
+ * Takes every digest an opt-out at `email` may be stored under
+ * ({@link optOutDigestsOf}) out of `remembered` (in place): the owner is no
+ * longer opted out there, so no legacy form of it is left to be found later.
+ */
+export function forgetOptOutAt(remembered: Set<string>, email: string): void {
+  for (const digest of optOutDigestsOf(email)) remembered.delete(digest);
 }
 
 /** Whether `value` has the form of {@link optedOutAddressDigest}'s result (any other stored text is ignored). */

@@ -12,7 +12,7 @@
  * {@link OptOutReport.optOutsOverNone}); the plan (owner-import.ts) only places the
  * result in an owner's write.
  */
-import { digestUnion, optedOutAddressDigest, remembersOptOutAt } from './opted-out-address';
+import { digestUnion, forgetOptOutAt, optedOutAddressDigest, remembersOptOutAt } from './opted-out-address';
 import { normalizeEmail, type OwnerRecord } from './owner-directory';
 import type { ImportedOwner } from './owner-import-rows';
 
@@ -76,7 +76,8 @@ export interface AddressMove {
    * The opt-outs remembered after the move, sorted (written whole; empty: the
    * attribute is removed): those read, with the old address's digest added
    * when the owner was `unsubscribed` there, or taken out when they were not
-   * (resubscribed there: no longer opted out), and the line's merged in
+   * (resubscribed there: no longer opted out; every digest it may be stored
+   * under, `forgetOptOutAt`, opted-out-address.ts), and the line's merged in
    * ({@link ImportedOwner.optOuts}: its digests, and its address's when it
    * says `unsubscribed`). Written whole rather than by
    * `ADD`/`DELETE`, so a damaged stored value (read as absent) is replaced,
@@ -135,9 +136,8 @@ export function planAddressMove(before: OwnerRecord, email: string | undefined):
   const remembered = new Set(before.optedOutAddresses ?? []);
   const unsubscribed = before.subscription === 'unsubscribed';
   if (before.email !== undefined) {
-    const old = optedOutAddressDigest(before.email);
-    if (unsubscribed) remembered.add(old);
-    else remembered.delete(old);
+    if (unsubscribed) remembered.add(optedOutAddressDigest(before.email));
+    else forgetOptOutAt(remembered, before.email);
   }
   const optedOutThere =
     email !== undefined &&

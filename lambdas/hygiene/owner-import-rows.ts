@@ -41,12 +41,16 @@ const MAX_NAME_LENGTH = 256;
 const MAX_OPTED_OUT_ADDRESSES = 1000;
 /** One `@`, something on both sides, no whitespace: enough to catch a column mix-up, not a full RFC 5322 parser. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** A control or format character (`\u0001`, a zero-width space `\u200B`): invisible, never part of an address. */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
 /**
- * A control or format character (`\u0001`, a zero-width space `\u200B`): invisible, never part of an address.
- * Except ZWNJ and ZWJ (U+200C, U+200D): IDNA allows them in some labels (Persian, Indic scripts), where
- * they are part of how a name is written.
+ * ZWNJ or ZWJ (U+200C, U+200D) right after a non-ASCII letter or combining
+ * mark (a Persian letter, an Indic virama), at the end of the text tested:
+ * where IDNA allows them in a label, as part of how a name is written.
+ * Anywhere else (`ann\u200C@example.com`, after an ASCII letter) they only
+ * make an address look like another.
  */
-const INVISIBLE = /(?![\u200C\u200D])[\p{Cc}\p{Cf}]/u;
+const JOINER_IN_A_NAME = /(?!\p{ASCII})[\p{L}\p{M}][\u200C\u200D]$/u;
 const utf8 = new TextEncoder();
 
 /** One row of the file, as the reader found it. */
@@ -171,11 +175,12 @@ function brokenRule(what: string, rule: string): string {
  * are accepted: internationalized addresses are legitimate.
  */
 function emailProblem(email: string): string | undefined {
-  const invisible = INVISIBLE.exec(email)?.[0];
+  const invisible = invisibleCharacter(email);
   if (invisible !== undefined) {
     const code = `U+${(invisible.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
     return brokenRule(
-      `holds the invisible character ${code} (control and format characters, but for ZWNJ and ZWJ, are never part of an address)`,
+      `holds the invisible character ${code} (control and format characters are never part of an address; ` +
+        'ZWNJ and ZWJ only in the domain, right after a non-ASCII letter, as IDNA uses them)',
       'no invisible characters',
     );
   }
@@ -192,6 +197,20 @@ function emailProblem(email: string): string | undefined {
       'has no dotted domain (such as example.com) after the @: digests go out as internet mail, which needs one',
       'a dotted domain',
     );
+  }
+  return undefined;
+}
+
+/**
+ * The first invisible character of `email` ({@link INVISIBLE}) that is not a
+ * ZWNJ or ZWJ in the domain (after the last `@`) right after a non-ASCII
+ * letter ({@link JOINER_IN_A_NAME}); `undefined`: none.
+ */
+function invisibleCharacter(email: string): string | undefined {
+  const domainFrom = email.lastIndexOf('@') + 1;
+  for (const { 0: char, index } of email.matchAll(INVISIBLE)) {
+    const inDomain = domainFrom > 0 && index >= domainFrom;
+    if (!(inDomain && JOINER_IN_A_NAME.test(email.slice(domainFrom, index + 1)))) return char;
   }
   return undefined;
 }

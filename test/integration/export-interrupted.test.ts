@@ -1,8 +1,9 @@
 /**
- * `export --output` interrupted (Ctrl-C's SIGINT, a SIGTERM) while it writes
- * its temporary file: the file is removed and the CLI exits as a shell would
- * have it exit (130, 143), so interrupted exports leave nothing behind
- * (docs/data-model.md, "Export"). The CLI runs as a child process against a
+ * `export --output` interrupted (Ctrl-C's SIGINT, a SIGTERM, a closed
+ * terminal's SIGHUP) while it writes its temporary file: the file is removed
+ * and the CLI then ends by that signal (no exit code), as a shell expects of
+ * an interrupted command, so a script's `export …; next` stops there, and
+ * interrupted exports leave nothing behind (docs/data-model.md, "Export"). The CLI runs as a child process against a
  * local DynamoDB stand-in that answers the first scan page and never the
  * next, so the export is known to be mid-write when the signal is sent.
  */
@@ -64,42 +65,46 @@ afterEach(() => close?.());
 describe('export --output interrupted mid-write', () => {
   const tempDir = useTempDir('pc-export-interrupted');
 
-  it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const)('%s removes the temporary file and exits %i', async (signal, code) => {
-    const server = await stallingScanServer();
-    close = server.close;
-    const folder = join(tempDir(), signal);
-    await mkdir(folder);
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'export',
-        '--table',
-        'export-interrupted',
-        '--endpoint',
-        server.endpoint,
-        '--output',
-        join(folder, 'out.jsonl'),
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s removes the temporary file and ends the CLI by that signal',
+    async (signal) => {
+      const server = await stallingScanServer();
+      close = server.close;
+      const folder = join(tempDir(), signal);
+      await mkdir(folder);
+      const child = spawn(
+        process.execPath,
+        [
+          CLI,
+          'export',
+          '--table',
+          'export-interrupted',
+          '--endpoint',
+          server.endpoint,
+          '--output',
+          join(folder, 'out.jsonl'),
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
 
-    // An export that ends before it stalls (a usage error) fails here, not by the test's timeout.
-    const endedEarly = exited.then((c) => Promise.reject(new Error(`export exited ${c} first: ${stderr}`)));
-    await Promise.race([server.stalled, endedEarly]);
-    expect((await readdir(folder)).filter((name) => name.endsWith('.partial'))).toHaveLength(1);
-    child.kill(signal);
+      // An export that ends before it stalls (a usage error) fails here, not by the test's timeout.
+      const endedEarly = exited.then((end) =>
+        Promise.reject(new Error(`export ended ${JSON.stringify(end)} first: ${stderr}`)),
+      );
+      await Promise.race([server.stalled, endedEarly]);
+      expect((await readdir(folder)).filter((name) => name.endsWith('.partial'))).toHaveLength(1);
+      child.kill(signal);
 
-    expect(await exited).toBe(code);
-    expect(stderr).not.toContain('Error');
-    expect(await readdir(folder)).toEqual([]);
-  });
+      expect(await exited).toEqual({ code: null, signal });
+      expect(stderr).not.toContain('Error');
+      expect(await readdir(folder)).toEqual([]);
+    },
+  );
 });

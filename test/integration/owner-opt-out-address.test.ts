@@ -30,6 +30,12 @@ const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene-flip-flop';
 const A = 'ada@example.com';
 const B = 'ada@wrong.example';
 const C = 'ada@third.example';
+/**
+ * SHA-256 of the trimmed, lower-cased NFD text `jose\u0301@example.com`
+ * (`printf 'jose\xcc\x81@example.com' | sha256sum`): the digest an import stored
+ * for that address before addresses were compared in NFC.
+ */
+const LEGACY_NFD = '70d72e4a4d0b058a595bd869112d4662c14264676acff2c866e0a29888d9d62d';
 /** Another owner in every export, who stays subscribed (one owner opting out alone would trip the mass-unsubscribe guard). */
 const BOB = 'bob@example.com';
 
@@ -116,16 +122,13 @@ describe('an opt-out and an address flip-flop', () => {
 
   it('finds an opt-out remembered before NFC was applied when an NFD export moves her back there', async () => {
     const nfd = 'jose\u0301@example.com';
-    // SHA-256 of the trimmed, lower-cased NFD text (`printf 'jose\xcc\x81@example.com' | sha256sum`): the
-    // digest an import stored for this address before addresses were compared in NFC.
-    const legacy = '70d72e4a4d0b058a595bd869112d4662c14264676acff2c866e0a29888d9d62d';
     await importAda(B);
     await table.client.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: { userId: 'ada' },
         UpdateExpression: 'SET optedOutAddresses = :digests',
-        ExpressionAttributeValues: { ':digests': new Set([legacy]) },
+        ExpressionAttributeValues: { ':digests': new Set([LEGACY_NFD]) },
       }),
     );
 
@@ -136,6 +139,37 @@ describe('an opt-out and an address flip-flop', () => {
     const summary = await reconcile();
     expect(summary.created).toBe(1);
     expect(endpoints()).toEqual([BOB]);
+  });
+
+  /** Sets ada's stored route state and remembered digests by hand (as an earlier version left them). */
+  const storeAda = (state: string, digests: readonly string[]) =>
+    table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { userId: 'ada' },
+        UpdateExpression: 'SET subscription = :state, optedOutAddresses = :digests',
+        ExpressionAttributeValues: { ':state': state, ':digests': new Set(digests) },
+      }),
+    );
+
+  it('finds a legacy digest of the NFD spelling when the export now spells the address in NFC', async () => {
+    const nfc = 'jos\u00e9@example.com';
+    await importAda(B);
+    await storeAda('pending', [LEGACY_NFD]);
+
+    expect((await importAda(nfc)).outcome).toBe('imported');
+    expect(await ada()).toMatchObject({ email: nfc, subscription: 'unsubscribed' });
+  });
+
+  it('forgets a legacy digest with the opt-out when she moves away resubscribed: the whole-set write is not refused', async () => {
+    const nfc = 'jos\u00e9@example.com';
+    await importAda(nfc);
+    await storeAda('none', [LEGACY_NFD, optedOutAddressDigest(C)]);
+
+    expect((await importAda(B)).outcome).toBe('imported');
+    expect(await ada()).toMatchObject({ email: B, optedOutAddresses: [optedOutAddressDigest(C)] });
+    await importAda(nfc);
+    expect((await ada())?.subscription).toBeUndefined();
   });
 
   it('after owners resubscribe at a, forgets the opt-out when she moves away: a → b → a is not unsubscribed', async () => {

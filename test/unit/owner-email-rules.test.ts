@@ -2,7 +2,8 @@
  * What `owners import` accepts as an email (lambdas/hygiene/owner-import-rows.ts)
  * and how the worker compares addresses (`normalizeEmail`,
  * lambdas/hygiene/owner-directory.ts): no invisible control or format
- * characters (ZWNJ and ZWJ, which IDNA allows in some labels, excepted), no
+ * characters (ZWNJ and ZWJ excepted only in the domain, right after a
+ * non-ASCII letter or mark, where IDNA allows them in some labels), no
  * angle brackets, a dotted domain, each refusal naming its rule and the way
  * out (fix the row, or leave it out of the export); lookalike letters of other
  * scripts accepted (internationalized addresses are legitimate); NFC and NFD
@@ -32,9 +33,18 @@ describe('owners import: the email column', () => {
     ['\u202Eada@example.com', 'holds the invisible character U+202E'],
     ['ada@example.com\u0000', 'holds the invisible character U+0000'],
     ['ada\uFEFF@example.com', 'holds the invisible character U+FEFF'],
+    // ZWNJ and ZWJ outside a non-ASCII name in the domain: they only make an address look like another.
+    ['ann\u200C@example.com', 'holds the invisible character U+200C'],
+    ['\u0645\u06CC\u200C@example.com', 'holds the invisible character U+200C'],
+    ['ann@example\u200D.com', 'holds the invisible character U+200D'],
+    ['ann@\u200Cexample.com', 'holds the invisible character U+200C'],
+    ['ann@\u200C\u0645\u06CC.example', 'holds the invisible character U+200C'],
+    ['ann@\u0645\u06CC\u200C\u200C\u062E.example', 'holds the invisible character U+200C'],
+    ['ann@\u0645\u06CC.\u200C.example', 'holds the invisible character U+200C'],
   ])('refuses %j: an invisible character, named by code point', (email, problem) => {
     expect(problemsOf(email)).toEqual([
-      `email: ${JSON.stringify(email)} ${problem} (control and format characters, but for ZWNJ and ZWJ, are never part of an address)${wayOut('no invisible characters')}`,
+      `email: ${JSON.stringify(email)} ${problem} (control and format characters are never part of an address; ` +
+        `ZWNJ and ZWJ only in the domain, right after a non-ASCII letter, as IDNA uses them)${wayOut('no invisible characters')}`,
     ]);
   });
 
@@ -60,7 +70,7 @@ describe('owners import: the email column', () => {
     'p\u0430ypal@example.com',
     'δοκιμή@παράδειγμα.δοκιμή',
     'jose\u0301@example.com',
-    // ZWNJ and ZWJ: format characters IDNA allows in some labels (Persian, Indic scripts).
+    // ZWNJ and ZWJ in the domain after a non-ASCII letter or mark: IDNA allows them in some labels (Persian, Indic scripts).
     'ali@\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.example',
     'ravi@\u0915\u094D\u200D\u0937.example',
   ])('accepts %j', (email) => {

@@ -591,6 +591,32 @@ describe('planAddressMove: an opt-out survives an address flip-flop', () => {
     expect(planAddressMove(back, B)).toEqual({ optedOutAddresses: [legacy, current].sort() });
   });
 
+  it('finds a legacy digest of the NFD spelling when the export now gives the address in NFC', () => {
+    // `printf 'jose\xcc\x81@example.com' | sha256sum`: stored before NFC was applied, of the NFD spelling.
+    const legacy = '70d72e4a4d0b058a595bd869112d4662c14264676acff2c866e0a29888d9d62d';
+    const atB: OwnerRecord = { ...active('jose', B), subscription: 'pending', optedOutAddresses: [legacy] };
+    expect(planAddressMove(atB, 'Jos\u00e9@Example.com').state).toBe('unsubscribed');
+  });
+
+  it('forgets every form an opt-out at the old address is stored under (legacy too) when no longer opted out there', () => {
+    const legacy = '70d72e4a4d0b058a595bd869112d4662c14264676acff2c866e0a29888d9d62d';
+    const nfc = 'jos\u00e9@example.com';
+    const other = optedOutAddressDigest('jose@third.example');
+    for (const spelled of [nfc, 'jose\u0301@example.com']) {
+      const resubscribed: OwnerRecord = {
+        ...active('jose', spelled),
+        subscription: 'none',
+        optedOutAddresses: [legacy, optedOutAddressDigest(nfc), other],
+      };
+      const moved = planAddressMove(resubscribed, B);
+      expect(moved).toEqual({ optedOutAddresses: [other] });
+      // moved back, with the set as the write left it: not an opt-out any more
+      expect(
+        planAddressMove({ ...active('jose', B), optedOutAddresses: [other] }, nfc).state,
+      ).toBeUndefined();
+    }
+  });
+
   it('forgets the old address when the owner is no longer opted out there (resubscribed), so coming back is not an opt-out', () => {
     const resubscribed: OwnerRecord = {
       ...active('ada', A),
