@@ -10,6 +10,7 @@
  * render → send → mark) → the partial batch response (only failed records).
  * Pure over ports: directory, ledger, sender, clock.
  */
+import { createHash } from 'node:crypto';
 import { errorText } from '../hygiene/errors';
 import {
   type OwnerDirectory,
@@ -81,14 +82,28 @@ export interface RelayBatchResult {
 }
 
 /**
+ * Longest `userId` (UTF-8 bytes) a ledger key carries as it is: the key
+ * (a partition key, at most 2,048 bytes) also holds the prefix, a drain id,
+ * a part number and the events key; a longer id (owner import accepts up to
+ * 2,048 bytes) is carried as its SHA-256 instead.
+ */
+const KEY_USER_ID_MAX_BYTES = 1024;
+
+/** The owner's part of a ledger key: the `userId`, or `sha256:<hex>` of one too long to carry. */
+function keyUserPart(userId: string): string {
+  if (Buffer.byteLength(userId, 'utf8') <= KEY_USER_ID_MAX_BYTES) return userId;
+  return `sha256:${createHash('sha256').update(userId, 'utf8').digest('hex')}`;
+}
+
+/**
  * The ledger key of one digest part for one owner:
- * `relay#<drainId>#<part>#<userId>#<eventsKey>`; without an events key (an
- * email tagged before the relay tagged it, looked up by its bounce) the
- * earlier form `relay#<drainId>#<part>#<userId>`.
+ * `relay#<drainId>#<part>#<userId>#<eventsKey>` (a `userId` over 1 KB as its
+ * SHA-256); without an events key (an email tagged before the relay tagged
+ * it, looked up by its bounce) the earlier form `relay#<drainId>#<part>#<userId>`.
  */
 export function relayPartKey(ref: DigestPartRef): string {
-  const key = `relay#${ref.drainId}#${ref.part}#${ref.userId}`;
-  return ref.eventsKey !== undefined ? `${key}#${ref.eventsKey}` : key;
+  if (ref.eventsKey === undefined) return `relay#${ref.drainId}#${ref.part}#${ref.userId}`;
+  return `relay#${ref.drainId}#${ref.part}#${keyUserPart(ref.userId)}#${ref.eventsKey}`;
 }
 
 /** {@link relayPartKey} of a digest. */

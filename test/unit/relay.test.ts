@@ -15,6 +15,7 @@ import {
   type RelayRecord,
   relayBatch,
   relayKey,
+  relayPartKey,
   tallyOutcomes,
   UnreportedUnreachableOwnerError,
 } from '../../lambdas/relay/relay';
@@ -63,6 +64,32 @@ beforeEach(() => {
   ledger = new MemoryRelayLedger();
   sender = new RecordingSender();
   now = SAMPLE_NOW + 5_000;
+});
+
+describe('relayPartKey', () => {
+  const ref = {
+    drainId: '0f8e2c4a-9d3b-4e1f-8a6c-2b5d7e9f1a3c',
+    part: 999_999_999,
+    eventsKey: 'A'.repeat(22),
+  };
+
+  it('carries the owner as is up to 1 KB, and stays within a 2,048-byte partition key for any id import accepts', () => {
+    expect(relayPartKey({ ...ref, userId: 'ada' })).toBe(
+      `relay#${ref.drainId}#999999999#ada#${'A'.repeat(22)}`,
+    );
+    const longest = 'é'.repeat(1024); // 2,048 bytes in UTF-8
+    const key = relayPartKey({ ...ref, userId: longest });
+    expect(Buffer.byteLength(key, 'utf8')).toBeLessThanOrEqual(2048);
+    expect(key).toMatch(/#sha256:[0-9a-f]{64}#/);
+    expect(relayPartKey({ ...ref, userId: `${longest.slice(1)}x` })).not.toBe(key);
+    expect(Buffer.byteLength(relayPartKey({ ...ref, userId: 'u'.repeat(1024) }), 'utf8')).toBeLessThanOrEqual(
+      2048,
+    );
+  });
+
+  it('an email tagged before the events key keeps the earlier form', () => {
+    expect(relayPartKey({ drainId: 'd', part: 1, userId: 'bob' })).toBe('relay#d#1#bob');
+  });
 });
 
 describe('relayBatch', () => {
