@@ -4,14 +4,12 @@
  * Integers are decimal digits only (no sign, fraction or exponent: `1e2`,
  * `2.5`, `-1`, `0x10` are refused) within an inclusive range; durations are
  * positive numbers of seconds in decimal text (`90`, `1.5`; not `1e3` or
- * `0x10`). A bad value is a {@link UsageError} naming the flag, the value and
- * the allowed range (exit 2, one line; `cli/main.ts`).
+ * `0x10`): the decimal-text rule of config values (`numberFromText`). A bad
+ * value is a {@link UsageError} naming the flag, the value and the allowed
+ * range (exit 2, one line; `cli/main.ts`).
  */
+import { numberFromText } from '../../lambdas/hygiene/config';
 import { UsageError } from '../usage-error';
-
-const DIGITS = /^\d+$/;
-/** Decimal text: digits, optionally a fraction. */
-const DECIMAL = /^\d+(?:\.\d+)?$/;
 
 /**
  * A parser for an integer flag from `min` to `max` inclusive.
@@ -19,8 +17,8 @@ const DECIMAL = /^\d+(?:\.\d+)?$/;
  */
 export function integerIn(flag: string, min: number, max: number): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (!DIGITS.test(value.trim()) || n < min || n > max) {
+    const n = numberFromText(value, 'integer');
+    if (typeof n !== 'number' || n < min || n > max) {
       throw new UsageError(`${flag} ${JSON.stringify(value)} must be an integer from ${min} to ${max}`);
     }
     return n;
@@ -33,8 +31,8 @@ export function integerIn(flag: string, min: number, max: number): (value: strin
  */
 export function secondsUpTo(flag: string, maxSeconds: number): (value: string) => number {
   return (value) => {
-    const seconds = Number(value);
-    if (!DECIMAL.test(value.trim()) || seconds <= 0 || seconds > maxSeconds) {
+    const seconds = numberFromText(value, 'decimal');
+    if (typeof seconds !== 'number' || seconds <= 0 || seconds > maxSeconds) {
       throw new UsageError(
         `${flag} ${JSON.stringify(value)} must be a number of seconds, more than 0 and at most ${maxSeconds}`,
       );
