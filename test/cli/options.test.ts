@@ -19,7 +19,21 @@ describe('integerIn: decimal digits within a range', () => {
   });
 
   it('refuses exponents, fractions, signs, hex, blanks and out-of-range values with one wording', () => {
-    for (const bad of ['1e2', '2.5', '-1', '+3', '0x10', '', ' ', ' 5 ', '5\n', 'ten', '0', '1001', 'Infinity']) {
+    for (const bad of [
+      '1e2',
+      '2.5',
+      '-1',
+      '+3',
+      '0x10',
+      '',
+      ' ',
+      ' 5 ',
+      '5\n',
+      'ten',
+      '0',
+      '1001',
+      'Infinity',
+    ]) {
       expect(() => parse(bad)).toThrow(UsageError);
       expect(() => parse(bad)).toThrow(`--n ${JSON.stringify(bad)} must be an integer from 1 to 1000`);
     }
