@@ -227,59 +227,48 @@ describe('an outbox emptied by marks leaves the index (DynamoDB Local)', () => {
     expect(left).toEqual([twinA, appended]);
   });
 
-  it("another drain's removal before the mark: the re-plan finds the published entry by content, not by its id", async () => {
-    // [X, twinA, twinB]: drain 1 published X; drain 2 published twinB (twinA, same id, failed).
-    const other = outboxEvent({ credentialId: 'pc-moved', userId: 'alice', eventId: 'other' });
-    const twinA = outboxEvent({ credentialId: 'pc-moved', userId: 'alice', eventId: 'twin', runId: 'run-a' });
-    const twinB = outboxEvent({ credentialId: 'pc-moved', userId: 'alice', eventId: 'twin', runId: 'run-b' });
+  // [X, twinA, twinB]: drain 1 published X; drain 2 published one twin (the other, same event id, failed).
+  // Drain 1's removal shifts the list; drain 2's mark must still take its own twin, never the unsent one.
+  it.each([
+    {
+      published: 1,
+      left: 1,
+      why: 'twinB published: its guard (index 2) fails on the shorter list, and the re-plan finds it by content',
+    },
+    {
+      published: 0,
+      left: 2,
+      why: 'twinA published: twinB shifts into its index with the same id, and the run tells them apart',
+    },
+  ])("another drain's removal before the mark: $why", async ({ published, left }) => {
+    const id = `pc-shift-${published}`;
+    const other = outboxEvent({ credentialId: id, userId: 'alice', eventId: 'other' });
+    const twins = ['run-a', 'run-b'].map((runId) =>
+      outboxEvent({ credentialId: id, userId: 'alice', eventId: 'twin', runId }),
+    );
     await putItems(table.client, table.tableName, [
       {
-        id: 'pc-moved',
+        id,
         userId: 'alice',
-        [OUTBOX_ATTR.events]: [other, twinA, twinB],
+        [OUTBOX_ATTR.events]: [other, ...twins],
         [OUTBOX_ATTR.owner]: 'alice',
         [OUTBOX_ATTR.since]: SINCE,
       },
     ]);
-    const [item] = await store().read(['pc-moved']);
-    const [readOther, , readTwinB] = item?.events ?? [];
-    if (item === undefined || readOther === undefined || readTwinB === undefined) throw new Error('not read');
+    const [item] = await store().read([id]);
+    const [readOther, ...readTwins] = item?.events ?? [];
+    const readTwin = readTwins[published];
+    if (item === undefined || readOther === undefined || readTwin === undefined) throw new Error('not read');
     const drain1 = markRequest({ item, published: new Set([readOther]) });
-    const drain2 = markRequest({ item, published: new Set([readTwinB]) });
+    const drain2 = markRequest({ item, published: new Set([readTwin]) });
     if (drain1 === undefined || drain2 === undefined) throw new Error('no mark request');
 
     await store().markSent([drain1]);
-    // Drain 2's entry guard (index 2) fails on [twinA, twinB]: it re-plans from the item as it now is.
     expect(await store().markSent([drain2])).toEqual([
       { status: 'marked', removed: 1, alreadyGone: 0, remaining: 1 },
     ]);
-    expect((await getItem(table.client, table.tableName, 'pc-moved'))?.[OUTBOX_ATTR.events]).toEqual([twinA]);
-  });
-
-  it("another drain's removal shifts a twin into the published entry's index: the run tells them apart", async () => {
-    // [X, twinA, twinB]: drain 1 published X; drain 2 published twinA (twinB, same id, failed).
-    const other = outboxEvent({ credentialId: 'pc-shift', userId: 'alice', eventId: 'other' });
-    const twinA = outboxEvent({ credentialId: 'pc-shift', userId: 'alice', eventId: 'twin', runId: 'run-a' });
-    const twinB = outboxEvent({ credentialId: 'pc-shift', userId: 'alice', eventId: 'twin', runId: 'run-b' });
-    await putItems(table.client, table.tableName, [
-      {
-        id: 'pc-shift',
-        userId: 'alice',
-        [OUTBOX_ATTR.events]: [other, twinA, twinB],
-        [OUTBOX_ATTR.owner]: 'alice',
-        [OUTBOX_ATTR.since]: SINCE,
-      },
+    expect((await getItem(table.client, table.tableName, id))?.[OUTBOX_ATTR.events]).toEqual([
+      [other, ...twins][left],
     ]);
-    const [item] = await store().read(['pc-shift']);
-    const [readOther, readTwinA] = item?.events ?? [];
-    if (item === undefined || readOther === undefined || readTwinA === undefined) throw new Error('not read');
-    const drain1 = markRequest({ item, published: new Set([readOther]) });
-    const drain2 = markRequest({ item, published: new Set([readTwinA]) });
-    if (drain1 === undefined || drain2 === undefined) throw new Error('no mark request');
-
-    await store().markSent([drain1]);
-    // [twinA, twinB] now: index 1 holds twinB, whose id matches drain 2's guard but whose run does not.
-    await store().markSent([drain2]);
-    expect((await getItem(table.client, table.tableName, 'pc-shift'))?.[OUTBOX_ATTR.events]).toEqual([twinB]);
   });
 });
