@@ -21,21 +21,16 @@ import { formatInstant } from '../../lambdas/hygiene/time';
 import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { runInProcess } from '../support/in-process-cli';
 import { putItems } from '../support/items';
+import { redirect } from '../support/redirected-document-client';
 import { tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { sweepDeps } from './support/sweep-deps';
 
-/** Every document client the CLI builds goes to this endpoint (the table "in AWS" is DynamoDB Local). */
-const redirect = vi.hoisted(() => ({ endpoint: undefined as string | undefined }));
-vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../lambdas/aws/dynamodb-client')>();
-  return {
-    ...actual,
-    createDocumentClient: (options: Parameters<typeof actual.createDocumentClient>[0] = {}) =>
-      actual.createDocumentClient({ ...options, ...(redirect.endpoint && { endpoint: redirect.endpoint }) }),
-  };
-});
+// Every document client the CLI builds goes to `redirect.endpoint` (the table "in AWS" is DynamoDB Local).
+vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) =>
+  (await import('../support/redirected-document-client')).redirectedDocumentClientModule(importOriginal),
+);
 
 const CALLER = 'arn:aws:sts::123456789012:assumed-role/Operators/mallory';
 const sts = mockClient(STSClient);

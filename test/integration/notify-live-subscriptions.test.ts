@@ -287,22 +287,19 @@ describe('the sns-email drain checks the topic’s live subscriptions', () => {
     expect(wire.sns.callCount('ListSubscriptionsByTopic')).toBe(listed);
   });
 
+  /** `notify`'s flags for the test's tables at day 0, publishing to the topic through `snsEndpoint`. */
+  function notifyFlags(snsEndpoint: string): string[] {
+    const tables = [...tableFlags(table), ...directoryFlags(owners)];
+    return [...tables, '--now', iso(0), '--topic-arn', TOPIC, '--sns-endpoint', snsEndpoint];
+  }
+
   it('notify tells a failed listing as itself, not as an unreachable DynamoDB, and writes nothing', async () => {
     await seed();
     const snapshot = async () => [await itemsOf(table), await itemsOf(owners)];
     const before = await snapshot();
     const out = join(dir(), 'listing-failed.jsonl');
     // Nothing listens on port 9 (discard): SNS cannot be reached, DynamoDB Local can.
-    const flags = [
-      ...tableFlags(table),
-      ...directoryFlags(owners),
-      '--now',
-      iso(0),
-      '--topic-arn',
-      TOPIC,
-      '--sns-endpoint',
-      'http://127.0.0.1:9',
-    ];
+    const flags = notifyFlags('http://127.0.0.1:9');
 
     const dry = await runCli(['notify', ...flags, '--dry-run']);
     const run = await runCli(['notify', ...flags, '--sink', `jsonl:${out}`]);
@@ -334,18 +331,7 @@ describe('the sns-email drain checks the topic’s live subscriptions', () => {
     expect(wire.sns.unsubscribeByLink(address('alice'))).toBe(1);
     const admins = wire.sns.subscribe({ audience: ['admin'] });
     const machine = wire.sns.subscribe({ audience: ['owner'] });
-    const flags = [
-      ...tableFlags(table),
-      ...directoryFlags(owners),
-      '--now',
-      iso(0),
-      '--topic-arn',
-      TOPIC,
-      '--sns-endpoint',
-      wire.sns.endpoint,
-      '--format',
-      'json',
-    ];
+    const flags = [...notifyFlags(wire.sns.endpoint), '--format', 'json'];
 
     const listed = wire.sns.callCount('ListSubscriptionsByTopic');
     const dry = await runCli(['notify', ...flags, '--dry-run']);

@@ -22,20 +22,15 @@ import { HISTORY_ATTR, HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract'
 import type { HistoryEntry } from '../../lambdas/hygiene/history';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { runInProcess } from '../support/in-process-cli';
+import { redirect } from '../support/redirected-document-client';
 import { tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
 import { credential, days } from '../unit/support/credentials';
 
-/** Every document client the CLI builds goes to this endpoint (the table "in AWS" is DynamoDB Local). */
-const redirect = vi.hoisted(() => ({ endpoint: undefined as string | undefined }));
-vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../lambdas/aws/dynamodb-client')>();
-  return {
-    ...actual,
-    createDocumentClient: (options: Parameters<typeof actual.createDocumentClient>[0] = {}) =>
-      actual.createDocumentClient({ ...options, ...(redirect.endpoint && { endpoint: redirect.endpoint }) }),
-  };
-});
+// Every document client the CLI builds goes to `redirect.endpoint` (the table "in AWS" is DynamoDB Local).
+vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) =>
+  (await import('../support/redirected-document-client')).redirectedDocumentClientModule(importOriginal),
+);
 
 const CALLER = 'arn:aws:sts::123456789012:assumed-role/Operators/mallory';
 const sts = mockClient(STSClient);

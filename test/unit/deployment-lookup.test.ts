@@ -302,6 +302,13 @@ describe('AWS setup and table-not-found messages', () => {
 });
 
 describe('reportOperatorSweep', () => {
+  /** The STS, CloudWatch and SNS clients an operator report uses (the mocks answer them). */
+  const reportClients = () => ({
+    sts: new STSClient({ region: 'eu-west-1' }),
+    cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
+    sns: new SNSClient({ region: 'eu-west-1' }),
+  });
+
   it('publishes the admin summary marked as an operator run and puts the sweep metrics', async () => {
     stackAnswers();
     const deployment = await lookUpDeployment('PersonalClientHygiene', clients());
@@ -312,16 +319,7 @@ describe('reportOperatorSweep', () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
     const summary = await enforceSummary(7);
 
-    const outcome = await reportOperatorSweep(
-      deployment,
-      summary,
-      {
-        sts: new STSClient({ region: 'eu-west-1' }),
-        cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
-        sns: new SNSClient({ region: 'eu-west-1' }),
-      },
-      'pc-hygiene 9.9.9',
-    );
+    const outcome = await reportOperatorSweep(deployment, summary, reportClients(), 'pc-hygiene 9.9.9');
 
     expect(outcome).toEqual({
       origin: {
@@ -377,11 +375,7 @@ describe('reportOperatorSweep', () => {
     const outcome = await reportOperatorSweep(
       deployment,
       await enforceSummary(1),
-      {
-        sts: new STSClient({ region: 'eu-west-1' }),
-        cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
-        sns: new SNSClient({ region: 'eu-west-1' }),
-      },
+      reportClients(),
       'pc-hygiene 9.9.9',
       known,
     );
@@ -400,11 +394,7 @@ describe('reportOperatorSweep', () => {
     const outcome = await reportOperatorSweep(
       deployment,
       await enforceSummary(1),
-      {
-        sts: new STSClient({ region: 'eu-west-1' }),
-        cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
-        sns: new SNSClient({ region: 'eu-west-1' }),
-      },
+      reportClients(),
       'pc-hygiene 9.9.9',
     );
 

@@ -350,7 +350,8 @@ describe('the SES events handler', () => {
     }
   }
 
-  it('emits the owners opted out by a complaint apart from those marked bouncing', async () => {
+  /** The handler over `directory`, logging nothing, with the metric values it adds collected by name. */
+  async function quietHandler(directory: ReturnType<typeof recorder>) {
     const { createSesEventsHandler } = await handlerModule();
     const metrics: Record<string, number> = {};
     const quiet = { info: () => undefined, warn: () => undefined };
@@ -362,10 +363,15 @@ describe('the SES events handler', () => {
         },
       } as unknown as Metrics,
       tracer: {} as Tracer,
-      directory: recorder(),
+      directory,
       bouncedDigests: { ledger: new MemoryRelayLedger(), publisher: new RecordingPublisher() },
       clock: () => NOW,
     });
+    return { handler, metrics };
+  }
+
+  it('emits the owners opted out by a complaint apart from those marked bouncing', async () => {
+    const { handler, metrics } = await quietHandler(recorder());
     const records = [complaint('ada'), bounce('Permanent', 'ada'), complaint()].map((Message) => ({
       Sns: { Message },
     }));
@@ -385,22 +391,10 @@ describe('the SES events handler', () => {
   });
 
   it('counts a complaint remembered for an address the owner moved away from as an owner opted out', async () => {
-    const { createSesEventsHandler } = await handlerModule();
-    const metrics: Record<string, number> = {};
-    const quiet = { info: () => undefined, warn: () => undefined };
-    const handler = createSesEventsHandler({
-      logger: quiet as unknown as Logger,
-      metrics: {
-        addMetric: (name: string, _unit: string, value: number) => {
-          metrics[name] = value;
-        },
-      } as unknown as Metrics,
-      tracer: {} as Tracer,
-      // complaint() is about an email to ada@example.com: bob no longer holds it (moved away), cy is absent
-      directory: recorder({ ada: 'ada@example.com', bob: 'bob@new.example' }),
-      bouncedDigests: { ledger: new MemoryRelayLedger(), publisher: new RecordingPublisher() },
-      clock: () => NOW,
-    });
+    // complaint() is about an email to ada@example.com: bob no longer holds it (moved away), cy is absent
+    const { handler, metrics } = await quietHandler(
+      recorder({ ada: 'ada@example.com', bob: 'bob@new.example' }),
+    );
     const records = [complaint('ada'), complaint('bob'), complaint('cy')].map((Message) => ({
       Sns: { Message },
     }));
