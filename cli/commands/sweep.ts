@@ -24,7 +24,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import type { Mode } from '../../lambdas/hygiene/config';
-import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { type PlannedDeletion, SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
@@ -42,7 +41,7 @@ import {
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { readConfigFile } from '../options/load-config';
+import { type LoadedConfigFile, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
@@ -60,11 +59,8 @@ const DESCRIPTION =
   'Exit codes: 0 complete, 1 failure, 2 usage, 3 guard tripped (no deletions made), 4 incomplete.';
 
 /** True when the config file sets `"mode": "audit"` itself (not by the schema's default). */
-async function configSaysAudit(path: string | undefined): Promise<boolean> {
-  if (path === undefined) return false;
-  // The one strict read of a config file (BOM, repeated keys, bad values: the usage error `--config` always gives).
-  const { config, keys } = await readConfigFile(path);
-  return keys.has('mode') && config.mode === 'audit';
+function configSaysAudit(file: LoadedConfigFile | undefined): boolean {
+  return file?.keys.has('mode') === true && file.config.mode === 'audit';
 }
 
 /**
@@ -107,8 +103,8 @@ function defineSweepCommand(program: Command) {
 type SweepOptions = OptionsOf<ReturnType<typeof defineSweepCommand>>;
 
 /** Whether the run only plans: `--dry-run`, or a `--config` saying `"mode": "audit"`. */
-async function plansOnly(options: SweepOptions): Promise<boolean> {
-  return options.dryRun === true || (await configSaysAudit(options.config));
+function plansOnly(options: SweepOptions, file: LoadedConfigFile | undefined): boolean {
+  return options.dryRun === true || configSaysAudit(file);
 }
 
 /**
@@ -156,7 +152,7 @@ function sweepMode(options: SweepOptions, target: Target, planOnly: boolean): Mo
 async function reportToDeployment(
   target: Target,
   summary: RunSummary,
-  operator: OperatorIdentity | undefined,
+  callerArn: string | undefined,
 ): Promise<boolean> {
   const deployment = target.deployment;
   if (deployment === undefined || summary.mode !== 'enforce') return true;
@@ -172,7 +168,7 @@ async function reportToDeployment(
   });
   try {
     const clients = { sts, cloudWatch, sns };
-    const outcome = await reportOperatorSweep(deployment, summary, clients, CLI_TOOL, operator?.callerArn);
+    const outcome = await reportOperatorSweep(deployment, summary, clients, CLI_TOOL, callerArn);
     const said = (line: string) => process.stderr.write(`pc-hygiene sweep: ${terminalText(line)}\n`);
     if (outcome.published)
       said(`admin run summary published to ${deployment.topicArn} (operator run by ${outcome.origin.by})`);
@@ -213,9 +209,14 @@ function sweepPrinter(format: SweepOptions['format'], mode: Mode) {
 async function runSweepCommand(options: SweepOptions, command: Command): Promise<void> {
   // Usage errors before touching the table (and, but for the audit-mode refusal, before anything reaches AWS).
   const now = resolveNow(options.now);
-  const planOnly = await plansOnly(options);
+  // The one strict read of `--config` (BOM, repeated keys, bad values: the usage error it always gives).
+  const file = options.config === undefined ? undefined : await readConfigFile(options.config);
+  const planOnly = plansOnly(options, file);
   refuseLocalOnlyFlags(options, planOnly);
-  const target = await resolveTarget(options, { usesConfig: true });
+  const target = await resolveTarget(options, {
+    usesConfig: true,
+    ...(file !== undefined && { fileConfig: file.config }),
+  });
   const { segments, timeBudget: timeBudgetMs } = options;
   const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
   const mode = sweepMode(options, target, planOnly);
@@ -250,7 +251,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
     ).finally(() => progress.clear());
     // What was written before an abort is on the table: show it and tell the deployment, as for a finished run.
     print(outcome.summary);
-    const adminsTold = await reportToDeployment(target, outcome.summary, operator);
+    const adminsTold = await reportToDeployment(target, outcome.summary, operator?.callerArn);
     if (outcome.aborted !== undefined) {
       process.stderr.write(`pc-hygiene: sweep aborted: ${terminalText(outcome.aborted.message)}\n`);
     }

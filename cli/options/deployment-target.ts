@@ -112,6 +112,7 @@ export async function lookUpStack(
  * Resolves the target of a table command.
  * @param options.usesConfig the command decides with a hygiene config (says which one on stderr)
  * @param options.clients lookup clients (tests); default: built from `--region`/`--profile`
+ * @param options.fileConfig `--config`'s file as the command already read it (else it is read here)
  * @throws {UsageError} on a bad `--config` or `--stack`
  * @throws {DeploymentLookupError} when the stack cannot be used
  */
@@ -121,10 +122,12 @@ export async function resolveTarget(
     readonly usesConfig: boolean;
     readonly clients?: DeploymentClients;
     readonly say?: (line: string) => void;
+    readonly fileConfig?: HygieneConfig;
   },
 ): Promise<Target> {
   // A bad --config is a usage error before anything reaches AWS.
-  const fileConfig = flags.config === undefined ? undefined : await loadConfigFile(flags.config);
+  const fileConfig =
+    options.fileConfig ?? (flags.config === undefined ? undefined : await loadConfigFile(flags.config));
   const stackName = stackToLookUp(flags);
   const deployment =
     stackName === undefined ? undefined : await lookUpStack(stackName, flags, options.clients);

@@ -16,6 +16,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { collate } from '../../lambdas/hygiene/collate';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { errorText } from '../../lambdas/hygiene/errors';
+import { operatorFields } from '../../lambdas/hygiene/history';
 import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 import {
@@ -95,8 +96,7 @@ export async function restoreRun(
         await restoreCredential(client, tableName, {
           id: entry.id,
           reason: request.reason,
-          by: request.by,
-          ...(request.callerArn !== undefined && { callerArn: request.callerArn }),
+          ...operatorFields(request),
           now: request.now,
           deletedByRun: request.runId,
           ...(request.force && { force: true }),

@@ -106,18 +106,23 @@ export function markWrite(observed: RawItem, plan: MarkPlan, now: number): MarkW
       set: since === undefined ? [] : [[OUTBOX_ATTR.since, since]],
     };
   }
-  const whole = WHOLE_OUTBOX;
   const purge = planPurgeRelease(observed, now);
   // No guard is needed when nothing was held back: a deletion since the read appended its notice, so the
   // size guard fails and the plan is redone from the item as it now is.
   if (purge.kind !== 'release')
-    return { entryGuards, sizeGuard: wholeList(plan), removeIndexes: [], removeAttributes: whole, set: [] };
+    return {
+      entryGuards,
+      sizeGuard: wholeList(plan),
+      removeIndexes: [],
+      removeAttributes: WHOLE_OUTBOX,
+      set: [],
+    };
   return {
     entryGuards,
     sizeGuard: wholeList(plan),
     purgeGuard: purge.pending,
     removeIndexes: [],
-    removeAttributes: [...whole, PURGE_PENDING_ATTR],
+    removeAttributes: [...WHOLE_OUTBOX, PURGE_PENDING_ATTR],
     set: [[HYGIENE_ATTR.purgeAt, purge.purgeAt]],
   };
 }

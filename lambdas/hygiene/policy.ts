@@ -299,6 +299,18 @@ function orphanActions(
   ];
 }
 
+/** The stale and orphan rules' actions other than a deletion: flags and unflags. */
+function flagActions(
+  credential: Credential,
+  config: HygieneConfig,
+  now: number,
+  owner: OwnerStanding | undefined,
+): Action[] {
+  return [...staleActions(credential, config, now), ...orphanActions(credential, config, now, owner)].filter(
+    (a) => !isDeletion(a),
+  );
+}
+
 /**
  * Decides the transitions one valid credential needs at `now`.
  *
@@ -322,13 +334,7 @@ export function decide(
   if (credential.deletedAt !== undefined) return [];
   const expires = credential.expiresTime;
   if (expires !== undefined && expires.ms <= now) {
-    if (isExempt(credential, config)) {
-      const clears = [
-        ...staleActions(credential, config, now),
-        ...orphanActions(credential, config, now, owner),
-      ];
-      return clears.filter((a) => !isDeletion(a));
-    }
+    if (isExempt(credential, config)) return flagActions(credential, config, now, owner);
     return [{ type: 'delete-expired', expiresTime: formatInstant(expires.ms) }];
   }
   const orphan = orphanActions(credential, config, now, owner);
@@ -357,10 +363,7 @@ export function actionsIfDeletionBlocked(
 ): Action[] {
   const expires = credential.expiresTime;
   if (credential.deletedAt !== undefined || (expires !== undefined && expires.ms <= now)) return [];
-  const rest = [
-    ...staleActions(credential, config, now),
-    ...orphanActions(credential, config, now, owner),
-  ].filter((a) => !isDeletion(a));
+  const rest = flagActions(credential, config, now, owner);
   const notice = expiryNotice(credential, config, now);
   return notice ? [notice, ...rest] : rest;
 }

@@ -77,8 +77,8 @@ export function digestEmailTags(ref: DigestPartRef): Record<string, string> {
     ...ownerTags(ref.userId),
     ...(drain !== undefined && { [DRAIN_TAG]: drain }),
     [PART_TAG]: String(ref.part),
-    ...(ref.eventsKey !== undefined &&
-      EVENTS_KEY_PATTERN.test(ref.eventsKey) && { [EVENTS_TAG]: ref.eventsKey }),
+    // Always a tag value: `digestEventsKey` makes 22 base64url characters (the pattern checks a tag read back).
+    ...(ref.eventsKey !== undefined && { [EVENTS_TAG]: ref.eventsKey }),
   };
 }
 
