@@ -4,8 +4,9 @@
  * Values may also take the forms CDK context uses (`"expiryNoticeDays":
  * "30,7,1"`, `"staleAfterDays": "60"`), coerced as `cdk.json` values are.
  * The file must be one JSON object (not `null`: that is not "the defaults"),
- * with no key repeated (`cli/strict-json.ts`); a leading UTF-8 byte order mark is
- * ignored.
+ * with no key repeated and no number JSON would read as another
+ * (`90.0000000000000001` reads as 90, `1e-400` as 0: `cli/strict-json.ts`);
+ * a leading UTF-8 byte order mark is ignored.
  */
 import { readFile } from 'node:fs/promises';
 import { Option } from '@commander-js/extra-typings';
@@ -43,16 +44,7 @@ export async function readConfigFile(path: string): Promise<LoadedConfigFile> {
   } catch (error: unknown) {
     throw new UsageError(`cannot read config file ${path}: ${describeFileError(error)}`);
   }
-  let json: unknown;
-  try {
-    // A UTF-8 byte order mark (some editors write one) is not part of the JSON.
-    json = parseJsonText(text.replace(/^\uFEFF/, '')).value;
-  } catch (error: unknown) {
-    if (error instanceof RepeatedKeyError)
-      throw new UsageError(`config file ${path} is ambiguous JSON: ${error.message}`);
-    const reason = error instanceof SyntaxError ? error.message : String(error);
-    throw new UsageError(`config file ${path} is not valid JSON (${reason})`);
-  }
+  const json = parseConfigText(text, path);
   try {
     const settings =
       json !== null && typeof json === 'object' && !Array.isArray(json)
@@ -66,6 +58,30 @@ export async function readConfigFile(path: string): Promise<LoadedConfigFile> {
   } catch (error: unknown) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
+  }
+}
+
+/**
+ * The file's JSON value, parsed strictly.
+ * @throws {UsageError} when it is not JSON, repeats a key, or holds a number JSON reads as another
+ */
+function parseConfigText(text: string, path: string): unknown {
+  try {
+    // A UTF-8 byte order mark (some editors write one) is not part of the JSON.
+    const { value, inexactNumbers } = parseJsonText(text.replace(/^\uFEFF/, ''), { exactNumbers: true });
+    const [inexact] = inexactNumbers;
+    if (inexact !== undefined)
+      throw new UsageError(
+        `config file ${path}: ${inexact.path === '(record)' ? '(root)' : inexact.path} = ${inexact.source} is read by JSON as ${inexact.value}; ` +
+          'write the number you mean',
+      );
+    return value;
+  } catch (error: unknown) {
+    if (error instanceof UsageError) throw error;
+    if (error instanceof RepeatedKeyError)
+      throw new UsageError(`config file ${path} is ambiguous JSON: ${error.message}`);
+    const reason = error instanceof SyntaxError ? error.message : String(error);
+    throw new UsageError(`config file ${path} is not valid JSON (${reason})`);
   }
 }
 

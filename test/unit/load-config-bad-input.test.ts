@@ -3,7 +3,8 @@
  * otherwise read as something the file does not say, each as a one-line
  * usage error naming the file: a repeated key (JSON.parse keeps the last), a
  * file that is not one JSON object (`null` ran with the defaults), and
- * numbers written as text that is not decimal (`"0x3c"` ran as 60); a
+ * numbers written as text that is not decimal (`"0x3c"` ran as 60), a JSON
+ * number JSON reads as another (`90.0000000000000001` ran as 90); a
  * leading UTF-8 byte order mark is ignored, not refused as an invisible token.
  */
 import { writeFile } from 'node:fs/promises';
@@ -57,9 +58,25 @@ describe('loadConfigFile and bad input', () => {
     );
   });
 
+  it.each([
+    ['{"staleAfterDays": 90.0000000000000001}', 'staleAfterDays = 90.0000000000000001 is read by JSON as 90'],
+    ['{"maxDeletePercent": 1e-400}', 'maxDeletePercent = 1e-400 is read by JSON as 0'],
+    [
+      '{"riskTiers":[{"name":"a","staleAfterDays":30.00000000000000001}]}',
+      'riskTiers[0].staleAfterDays = 30.00000000000000001 is read by JSON as 30',
+    ],
+    ['9007199254740993', '(root) = 9007199254740993 is read by JSON as 9007199254740992'],
+  ])('refuses %s: a number JSON reads as another, named with its path', async (text, said) => {
+    const { path, message } = await refusal(text);
+    expect(message).toBe(`config file ${path}: ${said}; write the number you mean`);
+  });
+
   it('reads decimal text and JSON numbers, and a file that starts with a UTF-8 byte order mark', async () => {
     expect((await loadConfigFile(await fileWith('{"staleAfterDays":"60"}'))).staleAfterDays).toBe(60);
     expect((await loadConfigFile(await fileWith('{"staleAfterDays":60}'))).staleAfterDays).toBe(60);
+    // Exact forms of one number are not "read as another".
+    expect((await loadConfigFile(await fileWith('{"staleAfterDays":6.0e1}'))).staleAfterDays).toBe(60);
+    expect((await loadConfigFile(await fileWith('{"maxDeletePercent":0.1}'))).maxDeletePercent).toBe(0.1);
     const bom = await loadConfigFile(
       await fileWith('\uFEFF{"staleAfterDays": 45, "maxDeletePercent": "2.5"}'),
     );
