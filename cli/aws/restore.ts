@@ -11,7 +11,9 @@
  * with no override: a revocation is undone where it was made.
  * The write is conditional on the deletion that was read (`deletedAt`, its
  * reason and run) and on the history's length, so a restore never races
- * another restore or a re-deletion unnoticed.
+ * another restore or a re-deletion unnoticed. A restore instant before the
+ * deletion it undoes (a local `--now`, or a clock behind the worker's) is
+ * refused: the history would record the undoing before the deletion.
  *
  * A CLI-only adapter (`pc-hygiene restore`): it lives in `cli/aws/`, apart
  * from the adapters the Lambdas bundle (`lambdas/aws/`).
@@ -112,6 +114,11 @@ export class NotDeletedByRunError extends Error {
   override readonly name = 'NotDeletedByRunError';
 }
 
+/** The restore instant is before the deletion it would undo. */
+export class RestoreBeforeDeletionError extends Error {
+  override readonly name = 'RestoreBeforeDeletionError';
+}
+
 /** The credential changed between the read and the restore write. */
 export class RestoreConflictError extends Error {
   override readonly name = 'RestoreConflictError';
@@ -170,6 +177,7 @@ async function checkRestore(
     );
   }
   const checked = { item, deletedAt, deletedReason: hygieneDeletedReason(id, item, deletedAt), deletedByRun };
+  refuseRestoreBeforeDeletion(id, deletedAt, now);
   const expiresTime: unknown = item.expiresTime;
   // An exempt credential is never deleted again by a sweep: no reason to refuse.
   if (typeof expiresTime === 'string' && item[HYGIENE_ATTR.exempt] !== true) {
@@ -181,6 +189,20 @@ async function checkRestore(
     }
   }
   return checked;
+}
+
+/**
+ * Refuses a restore instant before the deletion's `deletedAt` (a `deletedAt`
+ * that does not parse is left to the conditional write, which compares it as read).
+ * @throws {RestoreBeforeDeletionError}
+ */
+function refuseRestoreBeforeDeletion(id: string, deletedAt: unknown, now: number): void {
+  const deleted = typeof deletedAt === 'string' ? parseInstant(deletedAt) : undefined;
+  if (deleted?.ok !== true || deleted.ms <= now) return;
+  throw new RestoreBeforeDeletionError(
+    `credential ${id} was deleted at ${deletedAt}, after the restore instant ${formatInstant(now)} ` +
+      "(--now, or this machine's clock): a restore cannot come before the deletion it undoes",
+  );
 }
 
 /** The restore's history entry: who, why, when, and the soft-delete it undid. */
@@ -251,6 +273,7 @@ async function writeRestore(
  * @throws {NotDeletedByHygieneError} soft-deleted, but not by pc-hygiene (no `hygieneDeletedReason`)
  * @throws {NotDeletedByRunError} `deletedByRun` given and another (or no) run deleted it
  * @throws {ExpiredRestoreError} past its `expiresTime` and not `force`
+ * @throws {RestoreBeforeDeletionError} `now` is before the deletion's `deletedAt`
  * @throws {RestoreConflictError} changed between read and write (run it again)
  */
 export async function restoreCredential(

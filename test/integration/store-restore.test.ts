@@ -5,6 +5,7 @@ import {
   ExpiredRestoreError,
   NotDeletedByHygieneError,
   NotDeletedError,
+  RestoreBeforeDeletionError,
   RestoreConflictError,
   restoreCredential,
 } from '../../cli/aws/restore';
@@ -169,6 +170,31 @@ describe('restore', () => {
     });
     expect(forced.warning).toMatch(/expired at 2026-11-10T00:00:00Z \(16 days ago\)/);
     expect((await getItem(table.client, table.tableName, id))?.deletedAt).toBeUndefined();
+  });
+
+  it('refuses a restore instant before the deletion it undoes, writing nothing; at the deletion instant it restores', async () => {
+    const { id, before } = await deleted();
+    const early = DELETED_AT - 1;
+    const attempt = restoreCredential(table.client, table.tableName, {
+      id,
+      reason: 'r',
+      by: 'b',
+      now: early,
+    });
+    await expect(attempt).rejects.toThrow(
+      new RestoreBeforeDeletionError(
+        `credential ${id} was deleted at ${formatInstant(DELETED_AT)}, after the restore instant ${formatInstant(early)} ` +
+          "(--now, or this machine's clock): a restore cannot come before the deletion it undoes",
+      ),
+    );
+    expect(await getItem(table.client, table.tableName, id)).toEqual(before);
+    const atDeletion = await restoreCredential(table.client, table.tableName, {
+      id,
+      reason: 'r',
+      by: 'b',
+      now: DELETED_AT,
+    });
+    expect(atDeletion.restoredAt).toBe(formatInstant(DELETED_AT));
   });
 
   it('an exempt credential past expiry is restored without --force (no sweep deletes it again)', async () => {
