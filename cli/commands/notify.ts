@@ -38,7 +38,7 @@ import { withTable } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
 import { UsageError } from '../usage-error';
 import { type DrainReach, drainTable } from '../use-cases/drain-table';
-import { previewDrain } from '../use-cases/preview-drain';
+import { type DrainPreview, previewDrain } from '../use-cases/preview-drain';
 
 /** What `notify --help` says the command does. */
 const DESCRIPTION =
@@ -252,9 +252,20 @@ async function previewNotify(
   const heading =
     `Notify dry run: nothing claimed, published or marked. ${preview.pendingItems} pending item(s), ` +
     `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}` +
-    `${subscriptionCheckNote(preview.subscriptionCheck)}.${appended}`;
+    `${subscriptionCheckNote(preview.subscriptionCheck)}.${leftPendingNote(preview)}${appended}`;
   process.stdout.write([heading, ...preview.entries.map(renderEntryPreview)].join('\n\n'));
   process.stdout.write('\n');
+}
+
+/** The dry run's note on events a drain would leave pending (each too large for any message), owners named. */
+function leftPendingNote(preview: DrainPreview): string {
+  if (preview.eventsLeftPending === 0) return '';
+  const { records, omitted } = preview.leftPending;
+  const owners = records.map((r) => `${r.userId} (${r.events})`).join(', ');
+  const more = omitted > 0 ? ` and ${omitted} more` : '';
+  return terminalText(
+    ` ${preview.eventsLeftPending} event(s) too large for any message would stay pending: ${owners}${more}.`,
+  );
 }
 
 async function runNotify(options: NotifyOptions, command: Command): Promise<void> {

@@ -6,6 +6,8 @@
  * items — and nothing else: no lease, no claim, no publish, no mark, so a
  * following `notify` still sends everything. The messages are shown as the
  * SNS entries they would be (`lambdas/aws/sns-wire.ts`), split by SNS's limits.
+ * An event too large for any message is shown as a drain treats it: left out
+ * of every message and listed as what the drain would leave pending.
  */
 import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
 import { chunks } from '../../lambdas/hygiene/chunks';
@@ -25,8 +27,10 @@ import {
 } from '../../lambdas/hygiene/notifier/reach';
 import { renderOwnerDigests } from '../../lambdas/hygiene/notifier/render';
 import { renderReport, reportContent } from '../../lambdas/hygiene/notifier/report';
+import type { DeliveryFailure } from '../../lambdas/hygiene/notifier/types';
 import type { OutboxStore, PendingOutboxItem } from '../../lambdas/hygiene/outbox-ports';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
+import type { CappedList } from '../../lambdas/hygiene/run-summary';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 
 /** What a drain would send. */
@@ -42,6 +46,10 @@ export interface DrainPreview {
   readonly owners: number;
   /** Every message, digests first, then the owner-unreachable report's parts (the exact SNS entries). */
   readonly entries: readonly PublishEntry[];
+  /** Events in no message (each too large for one even alone): a drain leaves them pending. */
+  readonly eventsLeftPending: number;
+  /** Why, per owner, as a drain's summary lists its failures (capped). */
+  readonly leftPending: CappedList<DeliveryFailure>;
 }
 
 /** Items read per `read` call (the drain's default batch). */
@@ -100,8 +108,8 @@ export async function previewDrain(options: {
   if (verdicts === undefined)
     throw new Error(`owner directory: ${state.failures.toList().records[0]?.message ?? 'unreadable'}`);
   const digests = renderOwnerDigests(context, state, screened, verdicts);
-  // As if every digest part were accepted: what then goes to the admins' owner-unreachable report.
-  const accepted = new Set(screened.flatMap((s) => s.events));
+  // As if every digest part were accepted (an event in none stays pending): what then goes to the admins' report.
+  const accepted = new Set(digests.flatMap((d) => d.parts.flatMap((p) => p.events)));
   const { deferred } = splitForReport(screened, verdicts, accepted);
   const content = reportContent(deferred);
   const report =
@@ -118,5 +126,7 @@ export async function previewDrain(options: {
       ),
       ...report.map((p) => snsEntry({ id: `admins-p${p.part}`, ...p.message })),
     ],
+    eventsLeftPending: state.counters.eventsFailed,
+    leftPending: state.failures.toList(),
   };
 }
