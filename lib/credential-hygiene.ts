@@ -218,7 +218,7 @@ export class CredentialHygiene extends Construct {
       `no admin subscriber: ${unheard.join(', and ')} reach no one until someone subscribes: give \`adminEmails\` ` +
         '(-c adminEmails=security@example.com) or call `subscribeAdmin(email)`, or subscribe your own endpoint ' +
         '(the notification topic with the filter {"audience": ["admin"]}; the alarm topic, output AlarmTopicArn) ' +
-        'and acknowledge this warning (docs/deploy.md, "Security team")',
+        'and acknowledge this warning (docs/deploy.md, "Subscribing owners and the security team")',
     );
     return [];
   }

@@ -37,7 +37,7 @@ const CLOUDWATCH = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
  * topic has a policy (it has: HTTPS only), nothing lets CloudWatch publish
  * unless a statement says so, and the encrypted topic needs CloudWatch to be
  * able to use its key. Both are scoped to this account's alarms (confused-deputy
- * protection); see docs/deploy.md, "Alarms".
+ * protection); see docs/deploy.md, "Operations: alarms and the dashboard".
  */
 export function addAlarmTopic(scope: Construct, key: kms.Key): sns.Topic {
   const stack = Stack.of(scope);

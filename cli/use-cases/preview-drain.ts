@@ -1,5 +1,5 @@
 /**
- * `notify --dry-run` (docs/notifications.md, "Preview"): the digests and the
+ * `notify --dry-run` (docs/notifications.md, "CLI"): the digests and the
  * owner-unreachable report a drain would send now, rendered by the
  * notifier's own phases (screen, judge reach, render digests, report
  * content) over the outbox's read-only calls — list the index, read the

@@ -1,5 +1,5 @@
 /**
- * The structured summary of one sweep run (docs/sweep.md, "Summary"). Pure.
+ * The structured summary of one sweep run (docs/sweep.md, "The run summary"). Pure.
  * Its renderings (JSON, text for a terminal and the admin report) are in
  * `lambdas/render/run-summary-text.ts`.
  */

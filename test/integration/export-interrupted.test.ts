@@ -3,7 +3,7 @@
  * terminal's SIGHUP) while it writes its temporary file: the file is removed
  * and the CLI then ends by that signal (no exit code), as a shell expects of
  * an interrupted command, so a script's `export …; next` stops there, and
- * interrupted exports leave nothing behind (docs/data-model.md, "Export"). The CLI runs as a child process against a
+ * interrupted exports leave nothing behind (docs/data-model.md, "Import and export"). The CLI runs as a child process against a
  * local DynamoDB stand-in that answers the first scan page and never the
  * next, so the export is known to be mid-write when the signal is sent.
  */
