@@ -6,10 +6,15 @@
  * The rule (docs/deploy.md, "Operating a deployment"): the stack is looked up
  * when `--stack` is given, or when neither `--table` nor `--endpoint` is; a
  * `--table`/`--topic-arn`/`--directory-table` given on the command line still
- * wins over the stack's output. Their environment variables are session
+ * wins over the stack's output. An endpoint never does: a stack (`--stack` or
+ * `PC_HYGIENE_STACK`) with an endpoint (`--endpoint` or `PC_HYGIENE_ENDPOINT`)
+ * is refused ({@link refuseStackWithEndpoint}), so a run on DynamoDB Local
+ * never takes a deployment's table name and config, nor reports itself to the
+ * deployment's admins. The other environment variables are session
  * defaults for working without a stack: with a stack they are refused
  * ({@link refuseEnvironmentOverStack}), so a `PC_HYGIENE_TABLE` left from a
- * local session never redirects a deployed stack's run. The config is
+ * local session never redirects a deployed stack's run. Both checks run
+ * before any action ({@link refuseMixedTarget}). The config is
  * `--config FILE` when given, else the deployment's, else the built-in
  * defaults ({@link chooseConfig}, shared with the owner directory commands);
  * acting on a deployment, the command says on stderr which stack and which
@@ -51,7 +56,11 @@ export interface Target {
   readonly configSource: string;
 }
 
-/** The stack to look up, or `undefined` when the command works on a table directly (or on a file). */
+/**
+ * The stack to look up, or `undefined` when the command works on a table
+ * directly (or on a file). A stack named next to an endpoint never gets here
+ * from a command: {@link refuseStackWithEndpoint} refuses it first.
+ */
 export function stackToLookUp(flags: TargetFlags): string | undefined {
   if (flags.input !== undefined) return undefined;
   if (flags.stack !== undefined) return flags.stack;
@@ -213,7 +222,8 @@ export function sayOnStderr(line: string): void {
 /**
  * The flags naming where a command acts that a deployed stack decides, and
  * when their value would take the stack's run elsewhere: the parts it
- * supplies (the endpoint: AWS's own), whatever their value; the topic
+ * supplies, whatever their value (the endpoint is AWS's own: an endpoint next
+ * to a stack is refused from any source, {@link refuseStackWithEndpoint}); the topic
  * whenever the command publishes to it (not `notify --sink jsonl:PATH`,
  * which never uses a topic); and `notify`'s `--sink` unless it is `sns` (a
  * session's `jsonl:` file would take a stack's digests, and mark them sent,
@@ -225,7 +235,6 @@ const STACK_DECIDED_FLAGS: Readonly<
   table: () => true,
   directoryTable: () => true,
   topicArn: (_value, command) => publishesToTopic(command),
-  endpoint: () => true,
   sink: (value) => value !== 'sns',
 };
 
@@ -255,7 +264,7 @@ function stackNamedBy(command: CommandUnknownOpts): string {
 /**
  * Refuses (a usage error, before anything reaches AWS) a target flag that
  * only its environment variable set (`PC_HYGIENE_TABLE`,
- * `PC_HYGIENE_DIRECTORY_TABLE`, `PC_HYGIENE_TOPIC_ARN`, `PC_HYGIENE_ENDPOINT`,
+ * `PC_HYGIENE_DIRECTORY_TABLE`, `PC_HYGIENE_TOPIC_ARN`,
  * `PC_HYGIENE_SINK`; the topic's only when the command publishes to it, not
  * next to `notify --sink jsonl:PATH`)
  * when a stack is looked up: those variables are a session's defaults for
@@ -294,6 +303,68 @@ export function refuseEnvironmentOverStack(command: CommandUnknownOpts, stackNam
     `stack ${stackName} (${stackNamedBy(command)}) would be mixed with settings from the environment (${settings}): ` +
       `give ${flags} on the command line to override the stack's, or unset ${variables} to use the stack's`,
   );
+}
+
+/** A value as a refusal shows it: one shell word to type back, or a description when it cannot be typed. */
+function shown(value: unknown): string {
+  return shellWord(String(value)) ?? '(a value with control characters)';
+}
+
+/** How the operator gave the endpoint, for a message: the flag as typed (`--endpoint-url` is its alias), or the env var. */
+function endpointNamedBy(command: CommandUnknownOpts): { readonly flag: string; readonly fromEnv: boolean } {
+  if (command.getOptionValueSource('endpoint') === 'env')
+    return { flag: 'PC_HYGIENE_ENDPOINT', fromEnv: true };
+  const alias = command.getOptionValue('endpointUrl');
+  const typedAlias = alias !== undefined && alias === command.getOptionValue('endpoint');
+  return { flag: typedAlias ? '--endpoint-url' : '--endpoint', fromEnv: false };
+}
+
+/**
+ * Refuses (a usage error, before anything reaches AWS) a stack named with
+ * `--stack` or `PC_HYGIENE_STACK` next to an endpoint given with `--endpoint`
+ * (or its alias `--endpoint-url`) or `PC_HYGIENE_ENDPOINT`, whichever of the
+ * four ways they came. An endpoint is for a table named directly (DynamoDB
+ * Local: `awsTargetOf` counts it local); the stack would give that local
+ * table the deployment's table name and config, and an acting `sweep` would
+ * publish the local run's admin summary and metrics to the deployment's
+ * real topic and dashboard (`cli/aws/operator-report.ts`). The default stack
+ * is never looked up next to an endpoint ({@link stackToLookUp}), so only a
+ * named one can meet it. A deployment's table behind another DynamoDB
+ * endpoint (a VPC or FIPS one) is reached with the SDK's own
+ * `AWS_ENDPOINT_URL_DYNAMODB` instead (docs/deploy.md, "Operating a deployment
+ * from the CLI").
+ * @param command the parsed command (its option values and their sources)
+ * @throws {UsageError} naming both settings as given and the two ways on
+ */
+export function refuseStackWithEndpoint(command: CommandUnknownOpts): void {
+  const stack = command.getOptionValue('stack');
+  const endpoint = command.getOptionValue('endpoint');
+  if (stack === undefined || endpoint === undefined) return;
+  const stackFromEnv = command.getOptionValueSource('stack') === 'env';
+  const stackSetting = stackFromEnv ? `PC_HYGIENE_STACK=${shown(stack)}` : `--stack ${shown(stack)}`;
+  const dropStack = stackFromEnv ? 'Unset PC_HYGIENE_STACK' : 'Drop --stack';
+  const by = endpointNamedBy(command);
+  const endpointSetting = by.fromEnv ? `${by.flag}=${shown(endpoint)}` : `${by.flag} ${shown(endpoint)}`;
+  const dropEndpoint = by.fromEnv ? `unset ${by.flag}` : `drop ${by.flag}`;
+  throw new UsageError(
+    `${stackSetting} with ${endpointSetting}: --endpoint works on a table named directly (e.g. DynamoDB Local), ` +
+      `never on a deployed stack. ${dropStack} to work on the table at that endpoint, ` +
+      `or ${dropEndpoint} to act on stack ${shown(stack)}`,
+  );
+}
+
+/**
+ * The one check every command's target flags get before its action (the
+ * table and owner directory commands alike): a stack never meets an
+ * endpoint ({@link refuseStackWithEndpoint}), and a stack looked up never
+ * takes a table, directory, topic or sink from the environment
+ * ({@link refuseEnvironmentOverStack}).
+ * @param stackName the stack the command would look up (`stackToLookUp`), or `undefined`
+ * @throws {UsageError}
+ */
+export function refuseMixedTarget(command: CommandUnknownOpts, stackName: string | undefined): void {
+  refuseStackWithEndpoint(command);
+  refuseEnvironmentOverStack(command, stackName);
 }
 
 /**

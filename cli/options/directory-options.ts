@@ -27,7 +27,7 @@ import {
   type ChosenConfig,
   chooseConfig,
   lookUpStack,
-  refuseEnvironmentOverStack,
+  refuseMixedTarget,
   sayOnStderr,
   stackToLookUp,
   type Target,
@@ -121,7 +121,8 @@ const DIRECTORY_TARGETS = new WeakMap<CommandUnknownOpts, DirectoryTarget>();
 
 /**
  * Resolves a directory command's target before its action: refuses a
- * target flag set only by the environment next to `--stack`, reads a
+ * stack next to an endpoint, and a target flag set only by the environment
+ * next to a stack (`refuseMixedTarget`), reads a
  * `--config` file (a bad one fails before AWS is asked), looks the stack up,
  * sets `--directory-table` (and `--topic-arn`) from its outputs when not
  * given, and says on stderr which directory it uses.
@@ -129,7 +130,7 @@ const DIRECTORY_TARGETS = new WeakMap<CommandUnknownOpts, DirectoryTarget>();
 async function resolveDirectoryTarget(command: CommandUnknownOpts): Promise<void> {
   const flags = command.opts() as { stack?: string; region?: string; profile?: string; config?: string };
   const stackName = directoryStackToLookUp(command);
-  refuseEnvironmentOverStack(command, stackName);
+  refuseMixedTarget(command, stackName);
   const fileConfig = flags.config === undefined ? undefined : await loadConfigFile(flags.config);
   const deployment = stackName === undefined ? undefined : await lookUpStack(stackName, flags);
   if (deployment !== undefined) {
@@ -204,6 +205,20 @@ export function directoryConfigOf(
 }
 
 /**
+ * The stack a directory command looked up before its action (its outputs:
+ * the credentials table, for a command that also reads it, `owners list
+ * --with-unlisted`), or `undefined` when the directory is named directly.
+ * @param command the command the action runs for (its last action argument)
+ */
+export function directoryDeploymentOf(command: CommandUnknownOpts): Deployment | undefined {
+  const target = DIRECTORY_TARGETS.get(command);
+  if (target === undefined) {
+    throw new Error(`directoryDeploymentOf: ${command.name()} was not defined with addDirectoryOptions`);
+  }
+  return target.deployment;
+}
+
+/**
  * Checks `--directory-table`.
  * @throws {UsageError} when it is not a valid DynamoDB table name
  */
@@ -219,7 +234,7 @@ export function checkDirectoryTableName(name: string): string {
 /**
  * The owner directory table of a command that also acts on the credentials
  * table (`sweep`, `notify`): `--directory-table` when given (its env var
- * only without a stack: `refuseEnvironmentOverStack`), else the
+ * only without a stack: `refuseMixedTarget`), else the
  * deployment's, else the default name.
  * @param command the command, to tell a given `--directory-table` from its default
  * @throws {UsageError} when the name is not a valid DynamoDB table name

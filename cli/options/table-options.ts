@@ -14,7 +14,7 @@ import { SubscriptionListingError } from '../../lambdas/hygiene/notifier/live-su
 import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
-import { refuseEnvironmentOverStack, stackToLookUp, type TargetFlags } from './deployment-target';
+import { refuseMixedTarget, stackToLookUp, type TargetFlags } from './deployment-target';
 
 /** The table flags as commander parses them. */
 export interface TableOptions {
@@ -29,9 +29,10 @@ export interface TableOptions {
  * options): `--stack`, `--table`, `--endpoint` (alias `--endpoint-url`),
  * `--region`, `--profile`. `--table` has no commander default: not giving it
  * (nor `--endpoint`) means "the deployed stack's table"
- * (`cli/options/deployment-target.ts`). Before the action, a target flag
- * set only by its environment variable is refused when a stack is looked up
- * (`refuseEnvironmentOverStack`): only the command line overrides a stack.
+ * (`cli/options/deployment-target.ts`). Before the action, a stack next to
+ * an endpoint, and a target flag set only by its environment variable when a
+ * stack is looked up, are refused (`refuseMixedTarget`): only the command
+ * line overrides a stack, and an endpoint never does.
  */
 export function addTableOptions<
   Args extends unknown[],
@@ -54,9 +55,7 @@ export function addTableOptions<
       ),
   );
   // Every flag is parsed by then, the command's own (`--directory-table`, `--topic-arn`) included.
-  withFlags.hook('preAction', (self) =>
-    refuseEnvironmentOverStack(self, stackToLookUp(self.opts() as TargetFlags)),
-  );
+  withFlags.hook('preAction', (self) => refuseMixedTarget(self, stackToLookUp(self.opts() as TargetFlags)));
   return withFlags;
 }
 

@@ -5,8 +5,9 @@
  * drain runs — into the file, nothing to SNS — while the same variable next
  * to the SNS sink is still refused before anything reaches AWS.
  * CloudFormation, Lambda and SNS mocked at the client boundary
- * (aws-sdk-client-mock); the stack's table a real DynamoDB Local one
- * (`--stack` with `--endpoint`), with events left by a real sweep.
+ * (aws-sdk-client-mock); the stack's table a real DynamoDB Local one, reached
+ * as the stack's own (the SDK's `AWS_ENDPOINT_URL_DYNAMODB`:
+ * `./cli/deployed-tables.ts`), with events left by a real sweep.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
+import { deployedTablesAt } from './cli/deployed-tables';
 import { sweepDeps } from './support/sweep-deps';
 
 const cfn = mockClient(CloudFormationClient);
@@ -51,6 +53,7 @@ describe('notify --stack with PC_HYGIENE_TOPIC_ARN in the environment', () => {
     }
     vi.stubEnv('PC_HYGIENE_DIRECTORY_TABLE', undefined);
     vi.stubEnv('PC_HYGIENE_TOPIC_ARN', SESSION_TOPIC);
+    deployedTablesAt(table.endpoint);
     // Two owners with one event each: an expiry warning and an expired credential deleted.
     await putItems(table.client, table.tableName, [
       credential('a-expiring', { expiresTime: days(5) }),
@@ -69,7 +72,7 @@ describe('notify --stack with PC_HYGIENE_TOPIC_ARN in the environment', () => {
     vi.useRealTimers();
   });
 
-  const stackFlags = () => ['--stack', 'Prod', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
+  const stackFlags = () => ['--stack', 'Prod', '--region', 'eu-west-1'];
 
   it('runs with --sink jsonl:PATH: the digests go to the file, nothing to SNS', async () => {
     const out = join(dir(), 'digests.jsonl');

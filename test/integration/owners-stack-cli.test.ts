@@ -7,8 +7,9 @@
  * owner email subscriptions instead); `owners import --sync` guards with the
  * deployed `maxDeletePercent`. In process: CloudFormation and Lambda mocked
  * at the client boundary (aws-sdk-client-mock), the directory a DynamoDB
- * Local table (`--stack` with `--endpoint`), the topic on the SNS-compatible
- * local server (`--sns-endpoint`).
+ * Local table reached as the stack's own (the SDK's
+ * `AWS_ENDPOINT_URL_DYNAMODB`: `./cli/deployed-tables.ts`), the topic on the
+ * SNS-compatible local server (`--sns-endpoint`).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerOwnersCommand } from '../../cli/commands/owners';
 import { registerRelayCommand } from '../../cli/commands/relay';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -24,6 +25,7 @@ import type { HygieneConfigInput } from '../../lambdas/hygiene/config';
 import { mockProdStack } from '../support/deployed-stack';
 import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { deployedTablesAt } from './cli/deployed-tables';
 import { FakeSnsServer } from './fake-sns-server';
 import { upsertNewOwners } from './support/sns-wire';
 
@@ -68,12 +70,14 @@ describe('owners commands with --stack use the deployed config', () => {
       ],
       '2026-12-01T00:00:00.000Z',
     );
-    // No --directory-table: the stack's output names it; --endpoint keeps it on DynamoDB Local.
-    stackFlags = ['--stack', 'Prod', '--region', 'eu-west-1', '--endpoint', table.endpoint];
+    // No --directory-table: the stack's output names it, on DynamoDB Local as the SDK's DynamoDB endpoint.
+    deployedTablesAt(table.endpoint);
+    stackFlags = ['--stack', 'Prod', '--region', 'eu-west-1'];
   });
   afterEach(async () => {
     cfn.reset();
     lambda.reset();
+    vi.unstubAllEnvs();
     sns.reset();
     await table.drop();
   });

@@ -1,7 +1,8 @@
 /**
  * `restore` against a deployment in audit mode, in process: CloudFormation
  * and Lambda mocked at the client boundary (aws-sdk-client-mock), the table
- * a real DynamoDB Local one (`--stack` with `--endpoint`). The restore
+ * a real DynamoDB Local one, reached as the stack's own table (the SDK's
+ * `AWS_ENDPOINT_URL_DYNAMODB`: `./cli/deployed-tables.ts`). The restore
  * runbook (docs/deploy.md) sets `mode=audit`, then dry-runs `restore --run`:
  * a dry run writes nothing and runs; a restore that writes is refused
  * without `--enforce`.
@@ -9,7 +10,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerRestoreCommand } from '../../cli/commands/restore';
 import { AuditDeploymentError } from '../../cli/options/deployment-target';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
@@ -20,6 +21,7 @@ import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { putItems } from '../support/items';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
+import { deployedTablesAt } from './cli/deployed-tables';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
 const NOW_ISO = days(0);
@@ -64,14 +66,16 @@ describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lam
       { config: parseConfig({ maxDeletePercent: 100 }), now: NOW, runId: RUN, mode: 'enforce' },
     );
     expect(summary.deletions.applied).toBe(1);
-    // No --table: the stack's TableName output names it; --endpoint keeps it on DynamoDB Local.
-    flags = ['--stack', 'PersonalClientHygiene', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
+    // No --table: the stack's TableName output names it, on DynamoDB Local as the SDK's DynamoDB endpoint.
+    deployedTablesAt(table.endpoint);
+    flags = ['--stack', 'PersonalClientHygiene', '--region', 'eu-west-1'];
     flags.push('--reason', 'bad config (TICKET-2)');
     deploy(table.tableName, 'audit');
   });
   afterEach(async () => {
     cfn.reset();
     lambda.reset();
+    vi.unstubAllEnvs();
     await table.drop();
   });
 

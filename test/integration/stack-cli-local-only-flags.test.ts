@@ -34,6 +34,7 @@ import { putItems } from '../support/items';
 import { tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW, staleDue } from '../unit/support/credentials';
+import { deployedTablesAt } from './cli/deployed-tables';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
 const NOW_ISO = days(0);
@@ -92,11 +93,13 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
         mode: 'enforce',
       },
     );
-    // No --table: the stack's TableName output names it; --endpoint keeps it on DynamoDB Local.
-    stack = ['--stack', 'PersonalClientHygiene', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
+    // No --table: the stack's TableName output names it, on DynamoDB Local as the SDK's DynamoDB endpoint.
+    deployedTablesAt(table.endpoint);
+    stack = ['--stack', 'PersonalClientHygiene', '--region', 'eu-west-1'];
   });
   afterEach(() => {
     for (const mock of [cfn, lambda, sts, cloudWatch, sns]) mock.reset();
+    vi.unstubAllEnvs();
   });
 
   it('sweep --allow-mass-delete with a stack: exit 2 naming guard approve, nothing looked up or written', async () => {
@@ -235,11 +238,13 @@ describe('an operator sweep whose admin run summary is not published (mocked AWS
     // An acting run against a stack decides at the wall clock (--now is refused): the test's clock is NOW.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(NOW);
-    stack = ['--stack', 'PersonalClientHygiene', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
+    deployedTablesAt(table.endpoint);
+    stack = ['--stack', 'PersonalClientHygiene', '--region', 'eu-west-1'];
     deploy(table.tableName);
   });
   afterEach(() => {
     vi.useRealTimers();
+    vi.unstubAllEnvs();
     for (const mock of [cfn, lambda, sts, cloudWatch, sns]) mock.reset();
   });
 

@@ -1,7 +1,9 @@
 /**
  * The stack-aware `sweep` end to end, in process: CloudFormation, Lambda,
  * STS, CloudWatch and SNS mocked at the client boundary (aws-sdk-client-mock),
- * the table a real DynamoDB Local one (`--stack` with `--endpoint`). The
+ * the table a real DynamoDB Local one (reached as the stack's own, through
+ * the SDK's `AWS_ENDPOINT_URL_DYNAMODB`: `--stack` with `--endpoint` is
+ * refused, test/integration/cli/stack-with-endpoint.test.ts). The
  * deployed config decides (its `exemptIds`), an audit-mode deployment is
  * refused without `--enforce`, and an acting run publishes the admin summary
  * marked as the operator's and puts the run metrics.
@@ -22,6 +24,7 @@ import { putItems } from '../support/items';
 import { tableFlags } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
+import { deployedTablesAt } from './cli/deployed-tables';
 import { exportTable } from './support/sweep-deps';
 
 const NOW_ISO = days(0);
@@ -61,11 +64,13 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
       credential('b-expired', { expiresTime: days(-1) }),
       credential('b-exempt-expired', { expiresTime: days(-1) }),
     ]);
-    // No --table: the stack's TableName output names it; --endpoint keeps it on DynamoDB Local.
-    flags = ['--stack', 'PersonalClientHygiene', '--endpoint', table.endpoint, '--region', 'eu-west-1'];
+    // No --table: the stack's TableName output names it, on DynamoDB Local as the SDK's DynamoDB endpoint.
+    deployedTablesAt(table.endpoint);
+    flags = ['--stack', 'PersonalClientHygiene', '--region', 'eu-west-1'];
   });
   afterEach(async () => {
     vi.useRealTimers();
+    vi.unstubAllEnvs();
     for (const mock of [cfn, lambda, sts, cloudWatch, sns]) mock.reset();
     await table.drop();
   });

@@ -1,15 +1,16 @@
 /**
  * `unexempt` of a credential the deployment's `exemptIds` lists, in process:
  * CloudFormation and Lambda mocked at the client boundary
- * (aws-sdk-client-mock), the table a real DynamoDB Local one (`--stack` with
- * `--endpoint`). It clears only the data exemption, so it says the
+ * (aws-sdk-client-mock), the table a real DynamoDB Local one, reached as the
+ * stack's own table (the SDK's `AWS_ENDPOINT_URL_DYNAMODB`:
+ * `./cli/deployed-tables.ts`). It clears only the data exemption, so it says the
  * credential stays exempt through the deployed config until a redeploy —
  * not "already was not exempt".
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerExemptCommands } from '../../cli/commands/exempt';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { mockDeployedStack } from '../support/deployed-stack';
@@ -17,6 +18,7 @@ import { runInProcess } from '../support/in-process-cli';
 import { getItem } from '../support/items';
 import { useTestTable } from '../support/test-table';
 import { credential } from '../unit/support/credentials';
+import { deployedTablesAt } from './cli/deployed-tables';
 
 const cfn = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
@@ -44,17 +46,13 @@ describe('unexempt and the deployed exemptIds (mocked CloudFormation/Lambda, Dyn
     credential('deployed-exempt'),
     credential('both-exempt', { [HYGIENE_ATTR.exempt]: true }),
   ]);
-  const flags = () => [
-    '--stack',
-    'PersonalClientHygiene',
-    '--endpoint',
-    table.endpoint,
-    '--region',
-    'eu-west-1',
-  ];
+  const flags = () => ['--stack', 'PersonalClientHygiene', '--region', 'eu-west-1'];
+  // No --table: the stack's TableName output names it, on DynamoDB Local as the SDK's DynamoDB endpoint.
+  beforeEach(() => deployedTablesAt(table.endpoint));
   afterEach(() => {
     cfn.reset();
     lambda.reset();
+    vi.unstubAllEnvs();
   });
 
   it('says a credential exempt only through exemptIds stays so until a redeploy, and writes nothing', async () => {

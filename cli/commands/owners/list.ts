@@ -3,16 +3,22 @@
  * their reach on the configured route (`ownerDelivery`; judged by
  * `reachabilityOf`, the same rule the notifier applies at drain time,
  * docs/notifications.md), as a table or JSON. `--unreachable` keeps only the
- * owners a digest would not reach, with the reason. With `--table`, the
- * owners of that table's active credentials who are not in the directory are
- * listed too (`not-in-directory`): the directory alone cannot know them.
- * With `--stack`, the route is the deployment's unless `--config` or
- * `--route` says otherwise (`directoryConfigOf`, docs/deploy.md).
+ * owners a digest would not reach, with the reason. With `--with-unlisted`
+ * (or `--table NAME`, which names the table and implies it), the owners of
+ * the credentials table's active credentials who are not in the directory
+ * are listed too (`not-in-directory`): the directory alone cannot know them.
+ * That costs a full Scan of the credentials table, so it is never the
+ * default; the table is `--table` when given, else the stack's `TableName`
+ * output — the stack the directory came from — else `PersonalClients` with
+ * `--endpoint` (docs/deploy.md, "Owner directory"). With a stack, the route
+ * is the deployment's unless `--config` or `--route` says otherwise
+ * (`directoryConfigOf`, docs/deploy.md).
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../../lambdas/aws/credential-scanner';
+import { DEFAULT_TABLE_NAME } from '../../../lambdas/aws/credential-table-definition';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { parseCredential } from '../../../lambdas/hygiene/credential';
 import {
@@ -22,11 +28,20 @@ import {
   reachabilityOf,
 } from '../../../lambdas/hygiene/owner-directory';
 import { terminalText } from '../../../lambdas/render/sanitize';
+import type { Deployment } from '../../aws/deployment-lookup';
 import { defineCommand } from '../../options/define-command';
-import { directoryConfigOf, routeOption, withDirectory } from '../../options/directory-options';
+import { sayOnStderr } from '../../options/deployment-target';
+import {
+  directoryConfigOf,
+  directoryDeploymentOf,
+  routeOption,
+  withDirectory,
+} from '../../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
+import { withTableErrors } from '../../options/table-options';
+import { UsageError } from '../../usage-error';
 
 function defineOwnersList(owners: Command) {
   return defineCommand(
@@ -41,8 +56,14 @@ function defineOwnersList(owners: Command) {
           configOption("ownerDelivery decides how reach is judged; default: the --stack's deployed config"),
         )
         .option(
+          '--with-unlisted',
+          "also list the owners of the credentials table's active credentials who are not in the directory " +
+            "(a full Scan of that table: --table, else the stack's TableName output)",
+        )
+        .option(
           '--table <name>',
-          "also list the owners of this credentials table's active credentials who are not in the directory",
+          "the credentials table for --with-unlisted, which it implies (default: the stack's TableName output; " +
+            `${DEFAULT_TABLE_NAME} with --endpoint)`,
         )
         .addOption(routeOption('judge reach on'))
         .addOption(formatOption(REPORT_FORMATS, 'output format')),
@@ -98,10 +119,36 @@ async function credentialOwners(
   return owners;
 }
 
-/** Every owner to judge: the directory's, plus (with `--table`) credential owners it does not hold. */
+/**
+ * The credentials table whose owners missing from the directory are listed
+ * too, or `undefined` when they are not asked for (no Scan): `--table` when
+ * given (it implies `--with-unlisted`), else with `--with-unlisted` the
+ * stack's `TableName` output, else with `--endpoint` the default local table.
+ * @param deployment the stack the directory came from, if any
+ * @throws {UsageError} for `--with-unlisted` on a directory named directly in AWS: no table is known
+ */
+export function unlistedOwnersTable(
+  options: { readonly withUnlisted?: boolean; readonly table?: string; readonly endpoint?: string },
+  deployment: Pick<Deployment, 'tableName'> | undefined,
+): string | undefined {
+  if (options.table !== undefined) return options.table;
+  if (options.withUnlisted !== true) return undefined;
+  if (deployment !== undefined) return deployment.tableName;
+  if (options.endpoint !== undefined) return DEFAULT_TABLE_NAME;
+  throw new UsageError(
+    '--with-unlisted on a directory named with --directory-table (no stack) needs the credentials table: ' +
+      "give --table NAME, or --stack NAME to use the deployment's TableName output",
+  );
+}
+
+/**
+ * Every owner to judge: the directory's, plus (with `unlistedIn`, a
+ * credentials table) the owners of its active credentials it does not hold.
+ */
 async function ownersToJudge(
   client: DynamoDBDocumentClient,
   options: OwnersListOptions,
+  unlistedIn: string | undefined,
   segments: number,
 ): Promise<(OwnerRecord | { readonly userId: string; readonly absent: true })[]> {
   const all: (OwnerRecord | { readonly userId: string; readonly absent: true })[] = [];
@@ -110,8 +157,11 @@ async function ownersToJudge(
     all.push(owner);
     known.add(owner.userId);
   }
-  if (options.table !== undefined) {
-    for (const userId of await credentialOwners(client, options.table, segments)) {
+  if (unlistedIn !== undefined) {
+    // Its errors name the credentials table (a missing one is not the directory's).
+    const tableOptions = { ...options, table: unlistedIn };
+    const owners = await withTableErrors(tableOptions, () => credentialOwners(client, unlistedIn, segments));
+    for (const userId of owners) {
       if (!known.has(userId)) all.push({ userId, absent: true });
     }
   }
@@ -119,11 +169,18 @@ async function ownersToJudge(
 }
 
 async function runOwnersList(options: OwnersListOptions, command: CommandUnknownOpts): Promise<void> {
+  const deployment = directoryDeploymentOf(command);
+  const unlistedIn = unlistedOwnersTable(options, deployment);
   const { config } = directoryConfigOf(command);
+  if (deployment !== undefined && options.table === undefined && unlistedIn !== undefined) {
+    sayOnStderr(
+      `stack ${deployment.stackName}: credentials table ${unlistedIn} (owners not in the directory)`,
+    );
+  }
   const route = options.route ?? config.ownerDelivery;
   const listed = await withDirectory(options, async (client) => {
     const found: ListedOwner[] = [];
-    for (const candidate of await ownersToJudge(client, options, config.scanSegments)) {
+    for (const candidate of await ownersToJudge(client, options, unlistedIn, config.scanSegments)) {
       const owner = 'absent' in candidate ? undefined : candidate;
       const reach = reachabilityOf(owner, route);
       if (!options.unreachable || !reach.reachable)
