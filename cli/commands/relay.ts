@@ -7,7 +7,7 @@
  */
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
-import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
+import { hygieneConfigSchema } from '../../lambdas/hygiene/config';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../exit-codes';
 import { defineCommand } from '../options/define-command';
@@ -43,19 +43,16 @@ type RelayOptions = OptionsOf<ReturnType<typeof defineRelayCommand>>;
 
 /**
  * The sender: `--from`, else the config's `senderIdentity`, else none (the placeholder).
- * @throws {UsageError} when `--from` is not an address or `Name <address>`
+ * @throws {UsageError} when `--from` is not what `senderIdentity` accepts (an address or `Name <address>`,
+ *   ASCII before the `@`), saying why
  */
 function senderOf(from: string | undefined, configured: string | undefined): string | undefined {
   if (from === undefined) return configured;
-  try {
-    return parseConfig({ senderIdentity: from }, '--from').senderIdentity;
-  } catch (error: unknown) {
-    if (error instanceof ConfigError)
-      throw new UsageError(
-        `--from ${JSON.stringify(from)}: must be an email address, or "Name <address>", on one line`,
-      );
-    throw error;
-  }
+  const parsed = hygieneConfigSchema.shape.senderIdentity.safeParse(from);
+  if (parsed.success) return from;
+  throw new UsageError(
+    `--from ${JSON.stringify(from)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+  );
 }
 
 /** The run as a few readable lines. */

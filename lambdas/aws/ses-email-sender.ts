@@ -7,10 +7,19 @@
  * (message rejected, identity not verified, sending paused) is thrown at
  * once, and so is the last transient one: the relay then fails the SQS record,
  * which SQS retries and finally moves to the DLQ (docs/notifications.md, "Email relay").
+ *
+ * SES takes 7-bit ASCII addresses only ("Amazon SES does not support the
+ * SMTPUTF8 extension … the email address string must be 7-bit ASCII": SES API
+ * reference, `Destination`): `FromEmailAddress` is the sender's bare address
+ * (the MIME `From` header carries the display name, encoded), and both it and
+ * `Destination` have their domain in Punycode (`ses-address.ts`). An address
+ * SES could not take (a non-ASCII local part) is refused here, before any
+ * request, as a permanent error.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describeError } from '../hygiene/errors';
 import type { EmailSender, OutgoingEmail } from '../relay/ports';
+import { sesAddress } from '../relay/ses-address';
 
 /** Error names SES (or the SDK) uses for throttling and transient trouble. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set([
@@ -60,13 +69,14 @@ export class SesEmailSender implements EmailSender {
   /**
    * Sends one email, retrying throttling and transient errors.
    * @returns SES's message id
+   * @throws {UnsendableAddressError} when the sender or recipient cannot be given to SES (nothing sent)
    * @throws the permanent error, or the last transient one after every attempt
    */
   async send(email: OutgoingEmail): Promise<{ readonly messageId: string }> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const command = new SendEmailCommand({
-      FromEmailAddress: email.from,
-      Destination: { ToAddresses: [email.to] },
+      FromEmailAddress: sesAddress(email.from),
+      Destination: { ToAddresses: [sesAddress(email.to)] },
       Content: { Raw: { Data: email.raw } },
       ...(this.options.configurationSetName !== undefined && {
         ConfigurationSetName: this.options.configurationSetName,

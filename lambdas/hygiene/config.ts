@@ -9,7 +9,7 @@ import { en } from 'zod/locales';
 // Lambda bundles carry this module; classic `zod` would add ~440 KB to each.
 import * as z from 'zod/mini';
 import { decimalShape } from './decimal-shape';
-import { OWNER_DELIVERY_ROUTES } from './owner-directory';
+import { hasNonAsciiLocalPart, OWNER_DELIVERY_ROUTES } from './owner-directory';
 
 // English messages for the checks without a custom message (e.g. a missing tier name).
 z.config(en());
@@ -59,6 +59,14 @@ export const CONCURRENCY_MAXIMA = { scanSegments: 64, writeConcurrency: 256 } as
 /** The most `maxDeletesPerRun` may be (and so the most one guard approval may allow). */
 export const MAX_DELETES_PER_RUN_LIMIT = 1_000_000;
 
+/** `senderIdentity`'s shape: `address` or `Name <address>`, on one line. */
+const SENDER_IDENTITY = /^(?:[^\r\n<>@]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
+
+/** The address of a sender identity: `Name <a@b.example>` → `a@b.example`; a bare address as it is. */
+export function senderAddress(identity: string): string {
+  return /<([^<>]*)>\s*$/.exec(identity)?.[1] ?? identity.trim();
+}
+
 export const hygieneConfigSchema = z.strictObject({
   mode: z._default(z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` }), 'audit'),
   expiryNoticeDays: z._default(
@@ -91,14 +99,19 @@ export const hygieneConfigSchema = z.strictObject({
   directoryMaxAgeDays: z._default(days(1, 3650), 7),
   /**
    * Route `relay`: the verified SES identity owner email comes from, `address`
-   * or `Name <address>` (docs/deploy.md, "Email relay (SES)"); required by the
-   * stack when `ownerDelivery` is `relay`.
+   * or `Name <address>` (docs/deploy.md, "Email relay (SES)"), ASCII before the
+   * `@`; required by the stack when `ownerDelivery` is `relay`.
    */
   senderIdentity: z.optional(
     z.string().check(
       z.maxLength(320, { error: 'must be at most 320 characters' }),
-      z.regex(/^(?:[^\r\n<>@]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, {
-        error: 'must be an email address, or "Name <address>", on one line',
+      z.regex(SENDER_IDENTITY, { error: 'must be an email address, or "Name <address>", on one line' }),
+      // SES sends from 7-bit addresses only: a non-ASCII name is MIME-encoded and a non-ASCII domain sent in
+      // Punycode, but a non-ASCII local part cannot be sent at all (`hasNonAsciiLocalPart`).
+      z.refine((v) => !SENDER_IDENTITY.test(v) || !hasNonAsciiLocalPart(senderAddress(v)), {
+        error:
+          'the address must be ASCII before the @ (Amazon SES cannot send from a non-ASCII local part; ' +
+          'a non-ASCII name or domain is fine)',
       }),
     ),
   ),

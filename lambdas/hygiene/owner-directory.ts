@@ -81,6 +81,7 @@ export const UNREACHABLE_REASONS = [
   'unsubscribed',
   'no-subscription',
   'bouncing',
+  'non-ascii-local-part',
 ] as const;
 export type UnreachableReason = (typeof UNREACHABLE_REASONS)[number];
 
@@ -102,6 +103,24 @@ export type Reachability =
 export function normalizeEmail(email: string): string {
   // NFC last: lower-casing can leave a sequence NFC composes.
   return email.trim().toLowerCase().normalize('NFC');
+}
+
+/** A character outside 7-bit ASCII. */
+const NON_ASCII = /[^\p{ASCII}]/u;
+
+/**
+ * Whether the local part of `address` (a bare address; what comes before its
+ * last `@`) holds a character outside 7-bit ASCII (`josé@corp.example`).
+ * Amazon SES cannot send to or from such an address: it "does not support the
+ * SMTPUTF8 extension" (RFC 6531), so an address must be 7-bit ASCII, a
+ * non-ASCII domain written in Punycode, which "is not permitted in the local
+ * part" (SES API reference, `Destination`). A non-ASCII domain alone
+ * (`bob@bücher.example`) is fine: the relay sends it in Punycode. One rule for
+ * {@link reachabilityOf} on `relay` and the config's `senderIdentity`.
+ */
+export function hasNonAsciiLocalPart(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  return NON_ASCII.test(at < 0 ? address : address.slice(0, at));
 }
 
 /**
@@ -127,7 +146,8 @@ export function hasFilterUnsafeCharacter(userId: string): boolean {
  * Whether an owner's digest reaches a person on `route`: the owner is in the
  * directory, `active`, has an email, has not unsubscribed, and the route can
  * deliver to it (`sns-email`: a confirmed subscription whose filter policy can
- * match their `userId`; `relay`: the address is not bouncing). The first
+ * match their `userId`; `relay`: the address is not bouncing, and SES can send
+ * to it). The first
  * reason that applies is reported, in the order of {@link UNREACHABLE_REASONS}
  * (`subscription-pending`, `unsubscribed` and `no-subscription` exclude each
  * other).
@@ -147,6 +167,13 @@ export function hasFilterUnsafeCharacter(userId: string): boolean {
  * import records `unsubscribed` again), while a bounce is a fact about the address. The other
  * subscription states (`pending`, `none`, `confirmed`) do not matter on
  * `relay` (docs/notifications.md, "Owner reach").
+ *
+ * On `relay`, an owner whose address has a non-ASCII local part
+ * (`josé@corp.example`, {@link hasNonAsciiLocalPart}) is `non-ascii-local-part`:
+ * SES cannot send to it, so their events go to the admins' report instead of
+ * failing at SES and landing in the relay's DLQ. On `sns-email` the verdict
+ * does not look at the address (what SNS does with such an endpoint is not
+ * documented; the subscription's confirmation decides).
  * @param owner the directory's record, or `undefined` when the owner is not in it
  */
 export function reachabilityOf(owner: OwnerRecord | undefined, route: OwnerDeliveryRoute): Reachability {
@@ -155,7 +182,9 @@ export function reachabilityOf(owner: OwnerRecord | undefined, route: OwnerDeliv
   if (owner.email === undefined || owner.email === '') return { reachable: false, reason: 'no-email' };
   if (owner.subscription === 'unsubscribed') return { reachable: false, reason: 'unsubscribed' };
   if (route === 'relay') {
-    return owner.bouncingSince === undefined ? { reachable: true } : { reachable: false, reason: 'bouncing' };
+    if (owner.bouncingSince !== undefined) return { reachable: false, reason: 'bouncing' };
+    if (hasNonAsciiLocalPart(owner.email)) return { reachable: false, reason: 'non-ascii-local-part' };
+    return { reachable: true };
   }
   if (hasFilterUnsafeCharacter(owner.userId)) return { reachable: false, reason: 'no-subscription' };
   if (owner.subscription === 'confirmed') return { reachable: true };

@@ -123,6 +123,10 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: 
     why: 'the email address bounces',
     todo: 'correct the address in the directory source and import it again.',
   },
+  'non-ascii-local-part': {
+    why: 'the email address has non-ASCII characters before the @, which Amazon SES cannot send to',
+    todo: 'give the owner an address that is ASCII before the @ (an alias) in the directory source and import it again.',
+  },
 };
 
 /** One owner's event, or one mismatched event: the smallest piece a part holds. */

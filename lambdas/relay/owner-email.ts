@@ -1,12 +1,19 @@
 /**
  * One owner email, as the relay sends it and `pc-hygiene relay` writes it
  * (docs/notifications.md, "The email"): who from and to, the subject the SNS
- * digest has, the text digest as `text/plain`, its HTML rendering, and a
- * `Message-ID` derived from `(drainId, part, userId)` and the part's events
- * key (`events-key.ts`) so a duplicate send of the same part carries the same
- * id, and an owner's second digest of one drain another. Then the MIME: `multipart/alternative`
- * built by nodemailer's MailComposer, never by hand. No I/O, no clock (the
- * date is passed in).
+ * digest has, the text digest as `text/plain`, its HTML rendering, and the
+ * digest id, a hash of `(drainId, part, userId)` and the part's events key
+ * (`events-key.ts`): the same for a duplicate send of the same part, another
+ * for an owner's second digest of one drain. It is the email's
+ * `X-PC-Hygiene-Digest` header, which SES keeps, so a person or a mail filter
+ * can tell a duplicate; and the local part of its `Message-ID`, which SES does
+ * not keep: "If you provide a Message-ID header, Amazon SES overrides the
+ * header with its own value", and the `Date` header with the time it accepted
+ * the email ("Amazon SES header fields"). So a duplicate send arrives as a
+ * separate email, which mail clients do not fold; the `.eml` files of
+ * `pc-hygiene relay` keep both headers as written. Then the MIME:
+ * `multipart/alternative` built by nodemailer's MailComposer, never by hand.
+ * No I/O, no clock (the date is passed in).
  */
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -27,9 +34,14 @@ export interface OwnerEmail {
   readonly text: string;
   readonly html: string;
   readonly date: Date;
-  /** `<…@domain>`, stable for one `(drainId, part, userId)` and events key. */
+  /** {@link digestId}: stable for one `(drainId, part, userId)` and events key; the `X-PC-Hygiene-Digest` header. */
+  readonly digestId: string;
+  /** `<digest.<digestId>@domain>` (SES replaces it with its own). */
   readonly messageId: string;
 }
+
+/** The header that carries {@link OwnerEmail.digestId}: SES keeps it, unlike `Message-ID`. */
+export const DIGEST_ID_HEADER = 'X-PC-Hygiene-Digest';
 
 /** The part of an owner's directory record an email needs. */
 export interface EmailRecipient {
@@ -43,29 +55,34 @@ function senderDomain(from: string): string {
   return match?.[1]?.toLowerCase() ?? FALLBACK_MESSAGE_ID_DOMAIN;
 }
 
+/** The digest part an email carries, as its id and `Message-ID` are derived from. */
+type DigestIdentity = Pick<DigestDocument, 'drainId' | 'part' | 'userId' | 'events'>;
+
 /**
- * `<digest.HASH@domain>` for one `(drainId, part, userId)` and events key (two
- * digests of one owner in one drain must not fold into one in a mail client);
- * the hash keeps odd ids out of the header.
+ * The id of one `(drainId, part, userId)` and events key (two digests of one
+ * owner in one drain have two): 32 hex characters of a SHA-256, which keeps
+ * odd ids out of the headers. The same for every send of the same part.
  */
-export function digestMessageId(
-  document: Pick<DigestDocument, 'drainId' | 'part' | 'userId' | 'events'>,
-  from: string,
-): string {
-  const hash = createHash('sha256')
+export function digestId(document: DigestIdentity): string {
+  return createHash('sha256')
     .update(
       JSON.stringify([document.drainId, document.part, document.userId, digestEventsKey(document.events)]),
     )
     .digest('hex')
     .slice(0, 32);
-  return `<digest.${hash}@${senderDomain(from)}>`;
+}
+
+/** `<digest.<digestId>@domain>`: the `Message-ID` the relay writes (SES sends its own instead). */
+export function digestMessageId(document: DigestIdentity, from: string): string {
+  return `<digest.${digestId(document)}@${senderDomain(from)}>`;
 }
 
 /**
  * Renders the email of one digest part for one owner: subject as the SNS
  * digest's, text as the notifier's email text (greeting the owner by name when
  * known), HTML from the same events.
- * @param date the `Date` header (the relay's clock; the CLI uses the digest's `generatedAt`)
+ * @param date the `Date` header: the relay's clock (SES replaces it with when it accepted the email);
+ *   `pc-hygiene relay`'s clock (`Date.now`); for `npm start`, the demo's fixed `now`
  */
 export function ownerEmail(
   document: DigestDocument,
@@ -93,6 +110,7 @@ export function ownerEmail(
       subject,
     }),
     date,
+    digestId: digestId(document),
     messageId: digestMessageId(document, from),
   };
 }
@@ -100,8 +118,8 @@ export function ownerEmail(
 /**
  * The email as RFC 5322 bytes: `multipart/alternative` with `text/plain` and
  * `text/html` (UTF-8, quoted-printable), headers `From`, `To`, `Subject`,
- * `Date`, `Message-ID`, `Auto-Submitted: auto-generated` (RFC 3834) and
- * `X-Auto-Response-Suppress: All` (Exchange): no vacation auto-replies.
+ * `Date`, `Message-ID`, `X-PC-Hygiene-Digest`, `Auto-Submitted: auto-generated`
+ * (RFC 3834) and `X-Auto-Response-Suppress: All` (Exchange): no vacation auto-replies.
  * What SESv2 sends as raw content and what `.eml` files hold.
  */
 export async function composeMime(email: OwnerEmail): Promise<Buffer> {
@@ -115,7 +133,11 @@ export async function composeMime(email: OwnerEmail): Promise<Buffer> {
     messageId: email.messageId,
     textEncoding: 'quoted-printable',
     // No vacation or out-of-office replies to an automated sender: RFC 3834, and Exchange's own header.
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+    headers: {
+      'Auto-Submitted': 'auto-generated',
+      'X-Auto-Response-Suppress': 'All',
+      [DIGEST_ID_HEADER]: email.digestId,
+    },
   });
   return composer.compile().build();
 }

@@ -12,9 +12,9 @@ import type { OutboxEvent } from '../hygiene/events';
 /** One email to send, as raw RFC 5322 bytes. */
 export interface OutgoingEmail {
   readonly raw: Uint8Array;
-  /** The sender identity (`FromEmailAddress`). */
+  /** The sender identity, `address` or `Name <address>` (`FromEmailAddress` is its bare address, `ses-address.ts`). */
   readonly from: string;
-  /** The recipient (`Destination.ToAddresses`). */
+  /** The recipient's address as the directory holds it (`Destination.ToAddresses`, its domain in Punycode). */
   readonly to: string;
   /** Tags SES attaches to the message's bounce and complaint events (`EmailTags`). */
   readonly tags: Readonly<Record<string, string>>;

@@ -9,15 +9,25 @@
  * `owners export`, is remembered for the address when an import moves them
  * away (and recorded again if one moves them back), and is undone only by
  * `owners resubscribe` or a move to an address they did not opt out at.
- * Transient bounces (mailbox full, auto-replies) and other events change nothing.
+ * Transient bounces (mailbox full, auto-replies) and other events change
+ * nothing. Neither does a complaint whose feedback type is `not-spam`: SES
+ * passes on the `Feedback-Type` of the ISP's report
+ * (`complaint.complaintFeedbackType`), and RFC 5965's `not-spam` says the
+ * message is *not* spam (the person moved it out of their spam folder): the
+ * opposite of a "stop". It is counted apart (`notSpam`) and logged with the
+ * summary, as unreadable messages are; it is not in `bounces` or `complaints`
+ * (the bounce alarm).
  *
  * Attribution: the owner comes from the email's owner tag (`email-tags.ts`),
  * the address from `mail.destination`, what the relay sent to. Not from the
  * recipients the DSN names: a forwarding mailbox bounces under its final
  * address, which the directory never holds. The mark and the opt-out are
- * written only while the directory still holds an address the relay sent to, compared trimmed
- * and case-insensitively (`normalizeEmail`, the subscription reconciler's
- * rule: a re-export may change the case). DynamoDB conditions cannot compare
+ * written only while the directory still holds an address the relay sent
+ * to, compared trimmed and case-insensitively (`normalizeEmail`, the
+ * subscription reconciler's rule: a re-export may change the case), with the
+ * domain in Punycode (`mailboxKey`: the relay gives SES
+ * `bob@xn--bcher-kva.example` for the directory's `bob@bücher.example`, and
+ * SES's events name what it was given). DynamoDB conditions cannot compare
  * case-insensitively, so the use case reads the owner, compares, and writes
  * conditionally on the exact spelling it read; an import that changed the
  * spelling in between fails the condition and the owner is read again. This
@@ -46,16 +56,12 @@
  */
 
 import { digestUnion, optedOutAddressDigest } from '../hygiene/opted-out-address';
-import {
-  normalizeEmail,
-  type OwnerBounceRecorder,
-  type OwnerDirectory,
-  type OwnerRecord,
-} from '../hygiene/owner-directory';
+import type { OwnerBounceRecorder, OwnerDirectory, OwnerRecord } from '../hygiene/owner-directory';
 import { formatInstant, parseInstant } from '../hygiene/time';
 import type { BouncedEmail } from './bounce-report';
 import type { BouncedDigestOutcome } from './bounced-digest';
 import { digestPartFromTags } from './email-tags';
+import { directorySpellings, mailboxKey } from './ses-address';
 
 /** An SES event the directory acts on. */
 export interface AddressProblem {
@@ -106,14 +112,37 @@ function instant(value: unknown, fallback: number): string {
   return formatInstant(parsed?.ok ? parsed.ms : fallback);
 }
 
+/** What one SES event is to the directory: an address problem, a `not-spam` report, or nothing. */
+export type SesEventReading =
+  | { readonly kind: 'problem'; readonly problem: AddressProblem }
+  /** A complaint whose feedback type is `not-spam` (RFC 5965): the person said the email is not spam. */
+  | { readonly kind: 'not-spam' }
+  /** Deliveries, transient bounces, opens…: nothing to record. */
+  | { readonly kind: 'ignored' };
+
+/**
+ * Whether a complaint is a `not-spam` feedback report: SES's
+ * `complaintFeedbackType` is the report's `Feedback-Type` ("Amazon SES
+ * notification contents", complaint object: `abuse`, `auth-failure`, `fraud`,
+ * `not-spam`, `other`, `virus`), and `not-spam` is sent when a person marks a
+ * message as not spam (RFC 5965, 7.3). Compared case-insensitively, as RFC
+ * 5965's field values are tokens. Every other type, or none, is a complaint.
+ */
+function isNotSpam(complaint: Record<string, unknown> | undefined): boolean {
+  const type = complaint?.complaintFeedbackType;
+  return typeof type === 'string' && type.trim().toLowerCase() === 'not-spam';
+}
+
 /**
  * Reads one SES event (event publishing's `eventType`, or a feedback
- * notification's `notificationType`): a permanent bounce or a complaint, or
- * `undefined` for anything else (deliveries, transient bounces, opens…).
+ * notification's `notificationType`): a permanent bounce or a complaint, a
+ * complaint that is a `not-spam` report, or anything else (deliveries,
+ * transient bounces, opens…).
  * @param now when the event arrived, used when it carries no timestamp
  * @throws {SyntaxError} when `message` is not JSON
  */
-export function addressProblemOf(message: string, now: number): AddressProblem | undefined {
+export function readSesEvent(message: string, now: number): SesEventReading {
+  const problem = (found: AddressProblem): SesEventReading => ({ kind: 'problem', problem: found });
   const event = object(JSON.parse(message));
   const type = event?.eventType ?? event?.notificationType;
   const mail = object(event?.mail);
@@ -124,16 +153,28 @@ export function addressProblemOf(message: string, now: number): AddressProblem |
   };
   if (type === 'Bounce') {
     const bounce = object(event?.bounce);
-    if (bounce?.bounceType !== 'Permanent') return undefined;
+    if (bounce?.bounceType !== 'Permanent') return { kind: 'ignored' };
     const to = sentTo(mail, bounce.bouncedRecipients);
-    return { kind: 'bounce', sentTo: to, ...owner, at: instant(bounce.timestamp, now) };
+    return problem({ kind: 'bounce', sentTo: to, ...owner, at: instant(bounce.timestamp, now) });
   }
   if (type === 'Complaint') {
     const complaint = object(event?.complaint);
+    if (isNotSpam(complaint)) return { kind: 'not-spam' };
     const to = sentTo(mail, complaint?.complainedRecipients);
-    return { kind: 'complaint', sentTo: to, ...owner, at: instant(complaint?.timestamp, now) };
+    return problem({ kind: 'complaint', sentTo: to, ...owner, at: instant(complaint?.timestamp, now) });
   }
-  return undefined;
+  return { kind: 'ignored' };
+}
+
+/**
+ * The address problem of one SES event ({@link readSesEvent}): a permanent
+ * bounce or a complaint, or `undefined` for anything else (a `not-spam`
+ * report included).
+ * @throws {SyntaxError} when `message` is not JSON
+ */
+export function addressProblemOf(message: string, now: number): AddressProblem | undefined {
+  const reading = readSesEvent(message, now);
+  return reading.kind === 'problem' ? reading.problem : undefined;
 }
 
 /** What {@link recordAddressProblems} did. */
@@ -158,6 +199,11 @@ export interface AddressProblemSummary {
   readonly unattributed: number;
   /** Messages that were not JSON (logged, skipped: SNS would only redeliver the same text). */
   readonly unreadable: number;
+  /**
+   * Complaints whose feedback type is `not-spam` (the person said the email is not spam): nothing recorded,
+   * not counted in `bounces` or `complaints`.
+   */
+  readonly notSpam: number;
   /** Permanent bounces whose digest part was reported to the admins (with its events or without). */
   readonly digestsReported: number;
   /** Of those, reported without the events: they could not be read back (untagged, expired, unreadable). */
@@ -208,8 +254,8 @@ function writeFor(
   userId: string,
   current: string | undefined,
 ): { attribution: Attribution; write: () => Promise<boolean> } | undefined {
-  const sentTo = new Set(problem.sentTo.map(normalizeEmail));
-  if (current !== undefined && sentTo.has(normalizeEmail(current))) {
+  const sentTo = new Set(problem.sentTo.map(mailboxKey));
+  if (current !== undefined && sentTo.has(mailboxKey(current))) {
     const write =
       problem.kind === 'complaint'
         ? () => directory.recordComplaint(userId, current)
@@ -217,7 +263,9 @@ function writeFor(
     return { attribution: 'recorded', write };
   }
   if (problem.kind !== 'complaint' || sentTo.size === 0) return undefined;
-  const digests = digestUnion(problem.sentTo.map(optedOutAddressDigest));
+  // Under each spelling the directory may hold it in (a Punycode domain also in Unicode): an import that moves
+  // the owner back, in either, finds the opt-out.
+  const digests = digestUnion(problem.sentTo.flatMap(directorySpellings).map(optedOutAddressDigest));
   return {
     attribution: 'remembered',
     write: () => directory.rememberOptedOutAddresses(userId, current, digests),
@@ -336,19 +384,22 @@ export async function recordAddressProblems(
     optOutsRemembered: 0,
     unattributed: 0,
     unreadable: 0,
+    notSpam: 0,
     digestsReported: 0,
     digestsUnreadable: 0,
     reportsRepeated: 0,
   };
   for (const message of messages) {
-    let problem: AddressProblem | undefined;
+    let reading: SesEventReading;
     try {
-      problem = addressProblemOf(message, now);
+      reading = readSesEvent(message, now);
     } catch {
       summary.unreadable += 1;
       continue;
     }
-    if (problem === undefined) continue;
+    if (reading.kind === 'not-spam') summary.notSpam += 1;
+    if (reading.kind !== 'problem') continue;
+    const { problem } = reading;
     summary.bounces += 1;
     if (problem.kind === 'complaint') summary.complaints += 1;
     await handleProblem(directory, problem, summary, reportBounce);

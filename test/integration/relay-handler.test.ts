@@ -168,7 +168,8 @@ describe('relay handler', () => {
     const input = calls[0]?.args[0].input;
     const { events } = digestFromSnsEnvelope(sqsRecord('ada').body).document;
     expect(input).toEqual({
-      FromEmailAddress: FROM,
+      // the bare address: the MIME From header carries the name
+      FromEmailAddress: 'hygiene@corp.example',
       Destination: { ToAddresses: ['ada@example.com'] },
       Content: { Raw: { Data: expect.any(Buffer) } },
       ConfigurationSetName: CONFIG_SET,

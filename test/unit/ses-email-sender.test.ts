@@ -49,7 +49,8 @@ describe('SesEmailSender', () => {
     expect(out).toEqual({ messageId: 'm-1' });
     expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input)).toEqual([
       {
-        FromEmailAddress: EMAIL.from,
+        // the bare address: the MIME From header carries the name
+        FromEmailAddress: 'hygiene@corp.example',
         Destination: { ToAddresses: ['ada@example.com'] },
         Content: { Raw: { Data: EMAIL.raw } },
         ConfigurationSetName: 'relay-set',

@@ -4,8 +4,10 @@
  * (complaints), which change nothing, the owner tag that ties an event back
  * to its owner, and the address it is attributed by (what the relay sent to,
  * compared normalised, written on the exact spelling read); a complaint
- * about an address the owner has moved away from, remembered for it; the
- * handler's metrics. On DynamoDB Local: test/integration/ses-bounce-attribution.test.ts.
+ * about an address the owner has moved away from, remembered for it; a
+ * `not-spam` feedback report, which records nothing; an IDN address, which SES
+ * names in Punycode; the handler's metrics. On DynamoDB Local:
+ * test/integration/ses-bounce-attribution.test.ts.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -186,6 +188,7 @@ describe('recordAddressProblems', () => {
       optOutsRemembered: 0,
       unattributed: 2,
       unreadable: 1,
+      notSpam: 0,
       // no reporter given: nothing reported
       digestsReported: 0,
       digestsUnreadable: 0,
@@ -215,6 +218,7 @@ describe('recordAddressProblems', () => {
       // the untagged complaint
       unattributed: 1,
       unreadable: 0,
+      notSpam: 0,
       digestsReported: 0,
       digestsUnreadable: 0,
       reportsRepeated: 0,
@@ -336,40 +340,43 @@ describe('a complaint about an address the owner has moved away from', () => {
   });
 });
 
+/** The handler module, imported with the environment its cold start checks. */
+async function handlerModule() {
+  vi.stubEnv('DIRECTORY_TABLE_NAME', 'unused');
+  vi.stubEnv('RELAY_LEDGER_TABLE_NAME', 'unused');
+  vi.stubEnv('TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:unused');
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  try {
+    return await import('../../lambdas/handlers/ses-events');
+  } finally {
+    vi.unstubAllEnvs();
+  }
+}
+
+/**
+ * The handler over `directory`, with the metric values it adds collected by name, and what it logs
+ * (`[message, fields]`, info and warn alike) pushed to `logged` when given.
+ */
+async function quietHandler(directory: ReturnType<typeof recorder>, logged?: unknown[]) {
+  const { createSesEventsHandler } = await handlerModule();
+  const metrics: Record<string, number> = {};
+  const log = (message: string, fields: unknown) => logged?.push([message, fields]);
+  const handler = createSesEventsHandler({
+    logger: { info: log, warn: log } as unknown as Logger,
+    metrics: {
+      addMetric: (name: string, _unit: string, value: number) => {
+        metrics[name] = value;
+      },
+    } as unknown as Metrics,
+    tracer: {} as Tracer,
+    directory,
+    bouncedDigests: { ledger: new MemoryRelayLedger(), publisher: new RecordingPublisher() },
+    clock: () => NOW,
+  });
+  return { handler, metrics };
+}
+
 describe('the SES events handler', () => {
-  /** The handler module, imported with the environment its cold start checks. */
-  async function handlerModule() {
-    vi.stubEnv('DIRECTORY_TABLE_NAME', 'unused');
-    vi.stubEnv('RELAY_LEDGER_TABLE_NAME', 'unused');
-    vi.stubEnv('TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:unused');
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-    try {
-      return await import('../../lambdas/handlers/ses-events');
-    } finally {
-      vi.unstubAllEnvs();
-    }
-  }
-
-  /** The handler over `directory`, logging nothing, with the metric values it adds collected by name. */
-  async function quietHandler(directory: ReturnType<typeof recorder>) {
-    const { createSesEventsHandler } = await handlerModule();
-    const metrics: Record<string, number> = {};
-    const quiet = { info: () => undefined, warn: () => undefined };
-    const handler = createSesEventsHandler({
-      logger: quiet as unknown as Logger,
-      metrics: {
-        addMetric: (name: string, _unit: string, value: number) => {
-          metrics[name] = value;
-        },
-      } as unknown as Metrics,
-      tracer: {} as Tracer,
-      directory,
-      bouncedDigests: { ledger: new MemoryRelayLedger(), publisher: new RecordingPublisher() },
-      clock: () => NOW,
-    });
-    return { handler, metrics };
-  }
-
   it('emits the owners opted out by a complaint apart from those marked bouncing', async () => {
     const { handler, metrics } = await quietHandler(recorder());
     const records = [complaint('ada'), bounce('Permanent', 'ada'), complaint()].map((Message) => ({
@@ -409,5 +416,92 @@ describe('the SES events handler', () => {
       [SES_EVENTS_METRIC.optedOut]: 2,
       [SES_EVENTS_METRIC.unattributed]: 1,
     });
+  });
+});
+
+describe('a not-spam feedback report', () => {
+  /** An SES complaint about the relay's email to `ada@example.com` for `ada`, of feedback type `type`. */
+  function feedback(type: string | undefined) {
+    return JSON.stringify({
+      eventType: 'Complaint',
+      complaint: {
+        complainedRecipients: [{ emailAddress: 'ada@example.com' }],
+        ...(type !== undefined && { complaintFeedbackType: type }),
+      },
+      mail: { destination: ['ada@example.com'], tags: { [OWNER_TAG]: [ownerTags('ada')[OWNER_TAG]] } },
+    });
+  }
+
+  it('records nothing (the person said the email is not spam), and is counted apart from complaints', async () => {
+    const directory = recorder();
+
+    const summary = await recordAddressProblems(directory, [feedback('not-spam'), feedback('Not-Spam')], NOW);
+
+    expect(directory.complaints).toEqual([]);
+    expect(directory.remembered).toEqual([]);
+    expect(summary).toMatchObject({ bounces: 0, complaints: 0, optedOut: 0, unattributed: 0, notSpam: 2 });
+    expect(addressProblemOf(feedback('not-spam'), NOW)).toBeUndefined();
+  });
+
+  it('leaves every other feedback type, or none, an opt-out', async () => {
+    for (const type of ['abuse', 'fraud', 'other', undefined]) {
+      const directory = recorder();
+
+      const summary = await recordAddressProblems(directory, [feedback(type)], NOW);
+
+      expect(directory.complaints).toEqual([['ada', 'ada@example.com']]);
+      expect(summary).toMatchObject({ complaints: 1, optedOut: 1, notSpam: 0 });
+    }
+  });
+
+  it('is logged with the handler’s summary, and adds to no complaint or bounce metric', async () => {
+    const logged: unknown[] = [];
+    const { handler, metrics } = await quietHandler(recorder(), logged);
+
+    await handler({ Records: [{ Sns: { Message: feedback('not-spam') } }] } as unknown as SNSEvent, {
+      getRemainingTimeInMillis: () => 30_000,
+    });
+
+    expect(logged).toEqual([['SES events', { summary: expect.objectContaining({ notSpam: 1 }) }]]);
+    expect(metrics).toMatchObject({ [SES_EVENTS_METRIC.bounces]: 0, [SES_EVENTS_METRIC.complaints]: 0 });
+  });
+});
+
+describe('an event about an address with an IDN domain', () => {
+  /** SES names the Punycode form the relay sent to; the directory holds the Unicode one. */
+  const SENT_TO = 'bob@xn--bcher-kva.example';
+
+  function event(kind: 'Bounce' | 'Complaint') {
+    return JSON.stringify({
+      eventType: kind,
+      ...(kind === 'Bounce'
+        ? { bounce: { bounceType: 'Permanent', timestamp: '2026-11-26T03:00:00.000Z' } }
+        : { complaint: {} }),
+      mail: { destination: [SENT_TO], tags: { [OWNER_TAG]: [ownerTags('bob')[OWNER_TAG]] } },
+    });
+  }
+
+  it('is attributed to the owner whose address is the Unicode form, written on the spelling read', async () => {
+    const directory = recorder({ bob: 'Bob@Bücher.example' });
+
+    const summary = await recordAddressProblems(directory, [event('Complaint'), event('Bounce')], NOW);
+
+    expect(directory.complaints).toEqual([['bob', 'Bob@Bücher.example']]);
+    expect(directory.marks).toEqual([['bob', 'Bob@Bücher.example', '2026-11-26T03:00:00.000Z']]);
+    expect(summary).toMatchObject({ optedOut: 1, marked: 1, unattributed: 0 });
+  });
+
+  it('remembers a complaint for an owner moved away under both spellings of the address', async () => {
+    const directory = recorder({ bob: 'bob@new.example' });
+
+    await recordAddressProblems(directory, [event('Complaint')], NOW);
+
+    expect(directory.remembered).toEqual([
+      [
+        'bob',
+        'bob@new.example',
+        [optedOutAddressDigest(SENT_TO), optedOutAddressDigest('bob@bücher.example')].sort(),
+      ],
+    ]);
   });
 });

@@ -1,0 +1,115 @@
+/**
+ * `pc-hygiene relay` and addresses SES takes in 7-bit ASCII only, against
+ * DynamoDB Local: with a sender whose display name is not ASCII, every `.eml`
+ * it writes has a 7-bit header section (the name encoded, an IDN domain in
+ * Punycode); an owner whose address is not ASCII before the @ is not emailed
+ * (skipped, `non-ascii-local-part`), so no 8-bit address reaches a header; a
+ * `--from` with such an address is refused, saying why.
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
+import { directoryFlags, runCli } from '../support/run-cli';
+import { sampleEntries, sampleEvent } from '../support/sample-digest';
+import { useTempDir } from '../support/temp-dir';
+import { useTestDirectoryTable } from '../support/test-directory-table';
+import { upsertNewOwners } from './support/sns-wire';
+
+const tempDir = useTempDir('relay-cli-addresses');
+const table = useTestDirectoryTable('relay-cli-addresses');
+let dir: string;
+let input: string;
+
+/** `userId`'s digest entry, as a drain that judged the owner `ownerReach` published it. */
+function ownerEntries(userId: string, ownerReach: OwnerReachVerdict) {
+  return sampleEntries(
+    [sampleEvent('expiry-warning', `pc-${userId}`, {}, userId)],
+    undefined,
+    ownerReach,
+  ).map((entry, i) => ({ Id: String(i), ...entry }));
+}
+
+/** The header section of an `.eml` file, as bytes. */
+async function headerBytes(path: string): Promise<Buffer> {
+  const raw = await readFile(path);
+  return raw.subarray(0, raw.indexOf('\r\n\r\n'));
+}
+
+beforeAll(async () => {
+  dir = tempDir();
+  await upsertNewOwners(
+    new DynamoOwnerDirectory(table.client, table.tableName),
+    [
+      { userId: 'ada', email: 'ada@example.com', name: 'Ada Lovelace', status: 'active' as const },
+      { userId: 'bob', email: 'bob@bücher.example', name: 'Bob Bücher', status: 'active' as const },
+      { userId: 'jose', email: 'josé@corp.example', name: 'José', status: 'active' as const },
+    ],
+    '2026-11-01T00:00:00.000Z',
+  );
+  input = join(dir, 'entries.jsonl');
+  const lines = [
+    ...ownerEntries('ada', 'reachable'),
+    ...ownerEntries('bob', 'reachable'),
+    // The drain judged jose by the same rule, and its owner-unreachable report gave the admins the events.
+    ...ownerEntries('jose', 'unreachable'),
+  ];
+  await writeFile(input, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+});
+
+describe('pc-hygiene relay and non-ASCII addresses', () => {
+  it('writes 7-bit headers only, and skips the owner SES cannot send to', async () => {
+    const out = join(dir, 'out-1');
+
+    const result = await runCli([
+      'relay',
+      '--input',
+      input,
+      '--out',
+      out,
+      ...directoryFlags(table),
+      '--from',
+      'Hygiène Sécurité <hygiene@corp.example>',
+    ]);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['ada.part-1.eml', 'bob.part-1.eml']);
+    expect(result.stdout).toMatch(/jose {2}non-ascii-local-part\n/);
+    for (const file of ['ada.part-1.eml', 'bob.part-1.eml']) {
+      const head = await headerBytes(join(out, file));
+      expect(
+        [...head].filter((byte) => byte >= 0x80),
+        file,
+      ).toEqual([]);
+    }
+    const bob = await simpleParser(await readFile(join(out, 'bob.part-1.eml')));
+    expect((await headerBytes(join(out, 'bob.part-1.eml'))).toString('ascii')).toContain(
+      '<bob@xn--bcher-kva.example>',
+    );
+    expect(bob.from?.value).toEqual([{ address: 'hygiene@corp.example', name: 'Hygiène Sécurité' }]);
+  });
+
+  it('refuses a --from that is not ASCII before the @, with exit 2, writing nothing', async () => {
+    const out = join(dir, 'out-2');
+
+    const result = await runCli([
+      'relay',
+      '--input',
+      input,
+      '--out',
+      out,
+      ...directoryFlags(table),
+      '--from',
+      'José <josé@corp.example>',
+    ]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '--from "José <josé@corp.example>": the address must be ASCII before the @',
+    );
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+});
