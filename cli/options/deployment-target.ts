@@ -7,10 +7,12 @@
  * when `--stack` is given, or when neither `--table` nor `--endpoint` is; a
  * `--table`/`--topic-arn`/`--directory-table` given on the command line still
  * wins over the stack's output. An endpoint never does: a stack (`--stack` or
- * `PC_HYGIENE_STACK`) with an endpoint (`--endpoint` or `PC_HYGIENE_ENDPOINT`)
- * is refused ({@link refuseStackWithEndpoint}), so a run on DynamoDB Local
- * never takes a deployment's table name and config, nor reports itself to the
- * deployment's admins. The other environment variables are session
+ * `PC_HYGIENE_STACK`) with an endpoint (`--endpoint` or `PC_HYGIENE_ENDPOINT`),
+ * or any stack with `--sns-endpoint`, is refused
+ * ({@link refuseStackWithEndpoint}), so a run on DynamoDB Local never takes a
+ * deployment's table name and config, nor reports itself to the deployment's
+ * admins, and a deployment's outbox is never drained into a local SNS server
+ * (nor its directory reconciled against one). The other environment variables are session
  * defaults for working without a stack: with a stack they are refused
  * ({@link refuseEnvironmentOverStack}), so a `PC_HYGIENE_TABLE` left from a
  * local session never redirects a deployed stack's run. Both checks run
@@ -222,7 +224,7 @@ export function sayOnStderr(line: string): void {
 /**
  * The flags naming where a command acts that a deployed stack decides, and
  * when their value would take the stack's run elsewhere: the parts it
- * supplies, whatever their value (the endpoint is AWS's own: an endpoint next
+ * supplies, whatever their value (the endpoints are AWS's own: an endpoint next
  * to a stack is refused from any source, {@link refuseStackWithEndpoint}); the topic
  * whenever the command publishes to it (not `notify --sink jsonl:PATH`,
  * which never uses a topic); and `notify`'s `--sink` unless it is `sns` (a
@@ -310,60 +312,153 @@ function shown(value: unknown): string {
   return shellWord(String(value)) ?? '(a value with control characters)';
 }
 
-/** How the operator gave the endpoint, for a message: the flag as typed (`--endpoint-url` is its alias), or the env var. */
-function endpointNamedBy(command: CommandUnknownOpts): { readonly flag: string; readonly fromEnv: boolean } {
-  if (command.getOptionValueSource('endpoint') === 'env')
-    return { flag: 'PC_HYGIENE_ENDPOINT', fromEnv: true };
-  const alias = command.getOptionValue('endpointUrl');
-  const typedAlias = alias !== undefined && alias === command.getOptionValue('endpoint');
-  return { flag: typedAlias ? '--endpoint-url' : '--endpoint', fromEnv: false };
+/**
+ * An endpoint option that never meets a deployed stack, and what a refusal
+ * says of it ({@link refuseStackWithEndpoint}).
+ */
+interface StacklessEndpoint {
+  /** The option's attribute name. */
+  readonly key: string;
+  /** An alias option that sets the same value, and its flag as typed (`--endpoint-url`). */
+  readonly alias?: { readonly key: string; readonly flag: string };
+  /** What it works on, after "works on". */
+  readonly worksOn: string;
+  /** What the operator works on at that endpoint once the stack is gone. */
+  readonly what: string;
+  /** What else working without a stack needs, when dropping the stack alone would not do. */
+  readonly withoutStack?: string;
 }
 
 /**
- * Refuses (a usage error, before anything reaches AWS) a stack named with
- * `--stack` or `PC_HYGIENE_STACK` next to an endpoint given with `--endpoint`
- * (or its alias `--endpoint-url`) or `PC_HYGIENE_ENDPOINT`, whichever of the
- * four ways they came. An endpoint is for a table named directly (DynamoDB
- * Local: `awsTargetOf` counts it local); the stack would give that local
- * table the deployment's table name and config, and an acting `sweep` would
- * publish the local run's admin summary and metrics to the deployment's
- * real topic and dashboard (`cli/aws/operator-report.ts`). The default stack
- * is never looked up next to an endpoint ({@link stackToLookUp}), so only a
- * named one can meet it. A deployment's table behind another DynamoDB
- * endpoint (a VPC or FIPS one) is reached with the SDK's own
- * `AWS_ENDPOINT_URL_DYNAMODB` instead (docs/deploy.md, "Operating a deployment
- * from the CLI").
+ * The endpoints a stack never meets, in the order they are checked: the
+ * DynamoDB one (`--endpoint`, alias `--endpoint-url`, `PC_HYGIENE_ENDPOINT`),
+ * and the SNS one (`--sns-endpoint`: `notify`, `owners sync-subscriptions`,
+ * `owners unsubscribe`). Without a stack, the SNS one still needs local tables
+ * (`--endpoint`): the default stack would be looked up instead.
+ */
+const STACKLESS_ENDPOINTS: readonly StacklessEndpoint[] = [
+  {
+    key: 'endpoint',
+    alias: { key: 'endpointUrl', flag: '--endpoint-url' },
+    worksOn: 'a table named directly (e.g. DynamoDB Local)',
+    what: 'the table',
+  },
+  {
+    key: 'snsEndpoint',
+    worksOn: 'a topic named directly (e.g. on a local SNS server)',
+    what: 'the topic',
+    withoutStack: 'give --endpoint (e.g. DynamoDB Local)',
+  },
+];
+
+/**
+ * How the operator gave an endpoint, for a message: the flag as typed (its
+ * alias, when that was typed), or the environment variable.
+ */
+function endpointNamedBy(
+  command: CommandUnknownOpts,
+  endpoint: StacklessEndpoint,
+): { readonly flag: string; readonly fromEnv: boolean } {
+  const envVar = command.options.find((o) => o.attributeName() === endpoint.key)?.envVar;
+  if (command.getOptionValueSource(endpoint.key) === 'env' && envVar !== undefined)
+    return { flag: envVar, fromEnv: true };
+  const alias = endpoint.alias;
+  const aliasValue = alias === undefined ? undefined : command.getOptionValue(alias.key);
+  if (alias !== undefined && aliasValue !== undefined && aliasValue === command.getOptionValue(endpoint.key))
+    return { flag: alias.flag, fromEnv: false };
+  return { flag: endpointFlag(command, endpoint), fromEnv: false };
+}
+
+/**
+ * How the operator named the stack, for a refusal: the setting as given, and
+ * how to drop it (`undefined` for the default stack: nothing to drop).
+ */
+function stackSettingOf(
+  command: CommandUnknownOpts,
+  stack: string,
+): { readonly setting: string; readonly drop?: string } {
+  switch (command.getOptionValueSource('stack')) {
+    case 'cli':
+      return { setting: `--stack ${shown(stack)}`, drop: 'drop --stack' };
+    case 'env':
+      return { setting: `PC_HYGIENE_STACK=${shown(stack)}`, drop: 'unset PC_HYGIENE_STACK' };
+    default:
+      return { setting: `the default stack ${shown(stack)}` };
+  }
+}
+
+/**
+ * Refuses (a usage error, before anything reaches AWS) a stack next to an
+ * endpoint, whichever way each came: the stack named with `--stack` or
+ * `PC_HYGIENE_STACK`, or the default one the command would look up; the
+ * endpoint {@link STACKLESS_ENDPOINTS} lists, given with its flag (or alias)
+ * or environment variable. An endpoint is for a table or topic named directly
+ * (DynamoDB Local, a local SNS server: `awsTargetOf` counts `--endpoint`
+ * local).
+ *
+ * - `--endpoint` next to a stack would give that local table the
+ *   deployment's table name and config, and an acting `sweep` would publish
+ *   the local run's admin summary and metrics to the deployment's real topic
+ *   and dashboard (`cli/aws/operator-report.ts`). The default stack is never
+ *   looked up next to it ({@link stackToLookUp}), so only a named one meets it.
+ * - `--sns-endpoint` next to a stack would drain the deployment's real outbox
+ *   into the local SNS server and mark the digests sent (`notify`: the owners
+ *   never hear), or reconcile the real directory's recorded subscription
+ *   states against the local server's subscriptions (`owners
+ *   sync-subscriptions`, `owners unsubscribe`). The default stack is refused
+ *   too: without `--endpoint` it is looked up.
+ *
+ * A deployment's table or topic behind another endpoint (a VPC interface or
+ * FIPS one) is reached with the SDK's own `AWS_ENDPOINT_URL_DYNAMODB` or
+ * `AWS_ENDPOINT_URL_SNS` instead: no flag, so the run stays one in AWS
+ * (docs/deploy.md, "Operating a deployment from the CLI").
  * @param command the parsed command (its option values and their sources)
+ * @param stackName the stack the command would look up (`stackToLookUp`), or `undefined`
  * @throws {UsageError} naming both settings as given and the two ways on
  */
-export function refuseStackWithEndpoint(command: CommandUnknownOpts): void {
-  const stack = command.getOptionValue('stack');
-  const endpoint = command.getOptionValue('endpoint');
-  if (stack === undefined || endpoint === undefined) return;
-  const stackFromEnv = command.getOptionValueSource('stack') === 'env';
-  const stackSetting = stackFromEnv ? `PC_HYGIENE_STACK=${shown(stack)}` : `--stack ${shown(stack)}`;
-  const dropStack = stackFromEnv ? 'Unset PC_HYGIENE_STACK' : 'Drop --stack';
-  const by = endpointNamedBy(command);
-  const endpointSetting = by.fromEnv ? `${by.flag}=${shown(endpoint)}` : `${by.flag} ${shown(endpoint)}`;
-  const dropEndpoint = by.fromEnv ? `unset ${by.flag}` : `drop ${by.flag}`;
-  throw new UsageError(
-    `${stackSetting} with ${endpointSetting}: --endpoint works on a table named directly (e.g. DynamoDB Local), ` +
-      `never on a deployed stack. ${dropStack} to work on the table at that endpoint, ` +
-      `or ${dropEndpoint} to act on stack ${shown(stack)}`,
-  );
+export function refuseStackWithEndpoint(command: CommandUnknownOpts, stackName: string | undefined): void {
+  const named = command.getOptionValue('stack');
+  const stack = typeof named === 'string' ? named : stackName;
+  if (stack === undefined) return;
+  for (const endpoint of STACKLESS_ENDPOINTS) {
+    const value = command.getOptionValue(endpoint.key);
+    if (value === undefined) continue;
+    const given = stackSettingOf(command, stack);
+    const by = endpointNamedBy(command, endpoint);
+    const endpointSetting = by.fromEnv ? `${by.flag}=${shown(value)}` : `${by.flag} ${shown(value)}`;
+    const dropEndpoint = by.fromEnv ? `unset ${by.flag}` : `drop ${by.flag}`;
+    const withoutStack = [given.drop, endpoint.withoutStack]
+      .filter((step) => step !== undefined)
+      .join(' and ');
+    throw new UsageError(
+      `${given.setting} with ${endpointSetting}: ${endpointFlag(command, endpoint)} works on ${endpoint.worksOn}, ` +
+        `never on a deployed stack. ${capitalized(withoutStack)} to work on ${endpoint.what} at that endpoint, ` +
+        `or ${dropEndpoint} to act on stack ${shown(stack)}`,
+    );
+  }
+}
+
+/** The endpoint's own flag (`--endpoint`, `--sns-endpoint`), as the refusal explains it. */
+function endpointFlag(command: CommandUnknownOpts, endpoint: StacklessEndpoint): string {
+  return command.options.find((o) => o.attributeName() === endpoint.key)?.long ?? endpoint.key;
+}
+
+/** `text` with its first letter in capitals (a sentence's start). */
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
  * The one check every command's target flags get before its action (the
  * table and owner directory commands alike): a stack never meets an
- * endpoint ({@link refuseStackWithEndpoint}), and a stack looked up never
- * takes a table, directory, topic or sink from the environment
- * ({@link refuseEnvironmentOverStack}).
+ * endpoint, DynamoDB's or SNS's ({@link refuseStackWithEndpoint}), and a
+ * stack looked up never takes a table, directory, topic or sink from the
+ * environment ({@link refuseEnvironmentOverStack}).
  * @param stackName the stack the command would look up (`stackToLookUp`), or `undefined`
  * @throws {UsageError}
  */
 export function refuseMixedTarget(command: CommandUnknownOpts, stackName: string | undefined): void {
-  refuseStackWithEndpoint(command);
+  refuseStackWithEndpoint(command, stackName);
   refuseEnvironmentOverStack(command, stackName);
 }
 

@@ -17,9 +17,16 @@ export function topicArnOption(description = 'SNS topic ARN') {
   return new Option('--topic-arn <arn>', description).env('PC_HYGIENE_TOPIC_ARN');
 }
 
-/** The `--sns-endpoint` option. */
+/**
+ * The `--sns-endpoint` option: a topic on a local SNS server, never a deployed
+ * stack's (refused next to one: `refuseStackWithEndpoint`; a deployment's
+ * topic behind another endpoint is reached with the SDK's `AWS_ENDPOINT_URL_SNS`).
+ */
 export function snsEndpointOption() {
-  return new Option('--sns-endpoint <url>', 'SNS endpoint (an SNS-compatible local server)');
+  return new Option(
+    '--sns-endpoint <url>',
+    'SNS endpoint (an SNS-compatible local server, with --endpoint; not with a stack: see AWS_ENDPOINT_URL_SNS)',
+  );
 }
 
 /**

@@ -9,7 +9,8 @@
  * at the client boundary (aws-sdk-client-mock), the directory a DynamoDB
  * Local table reached as the stack's own (the SDK's
  * `AWS_ENDPOINT_URL_DYNAMODB`: `./cli/deployed-tables.ts`), the topic on the
- * SNS-compatible local server (`--sns-endpoint`).
+ * SNS-compatible local server, reached as the stack's own too (the SDK's
+ * `AWS_ENDPOINT_URL_SNS`: `--sns-endpoint` with a stack is refused).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ import type { HygieneConfigInput } from '../../lambdas/hygiene/config';
 import { mockProdStack } from '../support/deployed-stack';
 import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
-import { deployedTablesAt } from './cli/deployed-tables';
+import { deployedTablesAt, deployedTopicAt } from './cli/deployed-tables';
 import { FakeSnsServer } from './fake-sns-server';
 import { upsertNewOwners } from './support/sns-wire';
 
@@ -72,6 +73,7 @@ describe('owners commands with --stack use the deployed config', () => {
     );
     // No --directory-table: the stack's output names it, on DynamoDB Local as the SDK's DynamoDB endpoint.
     deployedTablesAt(table.endpoint);
+    deployedTopicAt(sns.endpoint);
     stackFlags = ['--stack', 'Prod', '--region', 'eu-west-1'];
   });
   afterEach(async () => {
@@ -136,14 +138,7 @@ describe('owners commands with --stack use the deployed config', () => {
       filterPolicy: { audience: ['admin'] },
     });
 
-    const run = await owners([
-      'sync-subscriptions',
-      '--format',
-      'json',
-      '--sns-endpoint',
-      sns.endpoint,
-      ...stackFlags,
-    ]);
+    const run = await owners(['sync-subscriptions', '--format', 'json', ...stackFlags]);
 
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ route: 'relay', created: 0, removed: 1 });
@@ -158,15 +153,7 @@ describe('owners commands with --stack use the deployed config', () => {
     const writes = () => WRITE_ACTIONS.map((action) => sns.callCount(action));
     const writesBefore = writes();
 
-    const run = await owners([
-      'sync-subscriptions',
-      '--dry-run',
-      '--format',
-      'json',
-      '--sns-endpoint',
-      sns.endpoint,
-      ...stackFlags,
-    ]);
+    const run = await owners(['sync-subscriptions', '--dry-run', '--format', 'json', ...stackFlags]);
 
     const summary = JSON.parse(run.stdout) as {
       route: string;

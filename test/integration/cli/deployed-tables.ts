@@ -5,7 +5,10 @@
  * deployment's, `refuseStackWithEndpoint`). So the "deployed" tables are
  * reached as a deployment's table behind another DynamoDB endpoint is, through
  * the SDK's own `AWS_ENDPOINT_URL_DYNAMODB`: no CLI flag, so the command sees
- * an AWS target, as it would in production.
+ * an AWS target, as it would in production. Its topic likewise: `--sns-endpoint`
+ * with a stack is refused too, so a local SNS server standing for the
+ * deployment's is reached through the SDK's `AWS_ENDPOINT_URL_SNS`
+ * ({@link deployedTopicAt}).
  */
 import { vi } from 'vitest';
 
@@ -23,4 +26,13 @@ export function deployedTablesAt(endpoint: string): void {
   vi.stubEnv('AWS_SESSION_TOKEN', undefined);
   vi.stubEnv('AWS_PROFILE', undefined);
   vi.stubEnv('PC_HYGIENE_ENDPOINT', undefined);
+}
+
+/**
+ * Sends every SNS client built without an endpoint (the deployment's topic, as
+ * `notify` and the `owners` commands build it) to `endpoint`, e.g. a local SNS
+ * server (`../fake-sns-server.ts`). Undo with `vi.unstubAllEnvs()`.
+ */
+export function deployedTopicAt(endpoint: string): void {
+  vi.stubEnv('AWS_ENDPOINT_URL_SNS', endpoint);
 }

@@ -3,7 +3,9 @@
  * together, whichever way each was given (flag, alias, or `PC_HYGIENE_STACK`
  * / `PC_HYGIENE_ENDPOINT`), with one usage error naming both as given and the
  * two ways on, before anything reaches AWS (docs/deploy.md, "Operating a
- * deployment from the CLI"; `refuseStackWithEndpoint`). The commands are
+ * deployment from the CLI"; `refuseStackWithEndpoint`). So does every command
+ * that takes `--sns-endpoint`, next to any stack it would look up (named, by
+ * `PC_HYGIENE_STACK`, or the default one). The commands are
  * found by walking the real command tree, so a command added later is
  * checked too. CloudFormation and Lambda are mocked at the client boundary
  * (aws-sdk-client-mock): a stack looked up would show as a `DescribeStacks`.
@@ -55,11 +57,12 @@ function registerAll(program: Command): void {
 }
 
 /**
- * Each leaf command with both `--stack` and `--endpoint`, as the words to
- * type: its path, a placeholder for each required argument and each
- * mandatory option (commander checks those before the target flags).
+ * Each leaf command with both `--stack` and the endpoint option `endpoint`
+ * (its attribute name), as the words to type: its path, a placeholder for
+ * each required argument and each mandatory option (commander checks those
+ * before the target flags).
  */
-function commandsWithStackAndEndpoint(): { readonly name: string; readonly words: string[] }[] {
+function commandsWithStackAnd(endpoint: string): { readonly name: string; readonly words: string[] }[] {
   const program = new Command('pc-hygiene');
   registerAll(program);
   const found: { name: string; words: string[] }[] = [];
@@ -69,7 +72,7 @@ function commandsWithStackAndEndpoint(): { readonly name: string; readonly words
       return;
     }
     const has = (name: string) => command.options.some((o) => o.attributeName() === name);
-    if (!has('stack') || !has('endpoint')) return;
+    if (!has('stack') || !has(endpoint)) return;
     const args = command.registeredArguments.filter((a) => a.required).map(() => '1');
     const mandatory = command.options.filter((o) => o.mandatory).flatMap((o) => [o.long ?? '', '1']);
     found.push({ name: path.join(' '), words: [...path, ...args, ...mandatory] });
@@ -78,7 +81,10 @@ function commandsWithStackAndEndpoint(): { readonly name: string; readonly words
   return found;
 }
 
-const COMMANDS = commandsWithStackAndEndpoint();
+const COMMANDS = commandsWithStackAnd('endpoint');
+const SNS_COMMANDS = commandsWithStackAnd('snsEndpoint');
+const SNS_LOCAL = 'http://127.0.0.1:9911';
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:local-hygiene';
 
 beforeEach(() => {
   mockProdStack(cfn, lambda, { outputs: {}, config: { mode: 'enforce' }, anyName: true });
@@ -87,6 +93,8 @@ beforeEach(() => {
     'PC_HYGIENE_ENDPOINT',
     'PC_HYGIENE_TABLE',
     'PC_HYGIENE_DIRECTORY_TABLE',
+    'PC_HYGIENE_TOPIC_ARN',
+    'PC_HYGIENE_SINK',
   ]) {
     vi.stubEnv(name, undefined);
   }
@@ -176,4 +184,64 @@ describe('a stack with an endpoint', () => {
     expect(run.error).toBeInstanceOf(TableAccessError);
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
   });
+});
+
+describe('a stack with --sns-endpoint', () => {
+  /** The refusal after the settings: why, then the way to work without `stack` and the way to act on it. */
+  const refusedFor = (withoutStack: string, stack: string) =>
+    ': --sns-endpoint works on a topic named directly (e.g. on a local SNS server), never on a deployed stack. ' +
+    `${withoutStack} to work on the topic at that endpoint, or drop --sns-endpoint to act on stack ${stack}`;
+
+  it('finds every command with --sns-endpoint (the walk is not empty)', () => {
+    expect(SNS_COMMANDS.map((c) => c.name).sort()).toEqual([
+      'notify',
+      'owners sync-subscriptions',
+      'owners unsubscribe',
+    ]);
+  });
+
+  it.each(SNS_COMMANDS.map((c) => [c.name, c.words]))(
+    '%s: --stack, PC_HYGIENE_STACK or the default stack with --sns-endpoint is refused, naming both',
+    async (_name, words) => {
+      const sns = ['--sns-endpoint', SNS_LOCAL, '--region', 'eu-west-1'];
+
+      expect(await refusal([...words, '--stack', 'Prod', ...sns])).toBe(
+        `--stack Prod with --sns-endpoint ${SNS_LOCAL}` +
+          refusedFor('Drop --stack and give --endpoint (e.g. DynamoDB Local)', 'Prod'),
+      );
+      // A topic named on the command line does not make the stack's outbox or directory local.
+      expect(await refusal([...words, '--stack', 'Prod', '--topic-arn', TOPIC, ...sns])).toContain(
+        `--stack Prod with --sns-endpoint ${SNS_LOCAL}: `,
+      );
+      expect(await refusal([...words, ...sns])).toBe(
+        `the default stack PersonalClientHygiene with --sns-endpoint ${SNS_LOCAL}` +
+          refusedFor('Give --endpoint (e.g. DynamoDB Local)', 'PersonalClientHygiene'),
+      );
+
+      vi.stubEnv('PC_HYGIENE_STACK', 'Prod');
+      expect(await refusal([...words, ...sns])).toBe(
+        `PC_HYGIENE_STACK=Prod with --sns-endpoint ${SNS_LOCAL}` +
+          refusedFor('Unset PC_HYGIENE_STACK and give --endpoint (e.g. DynamoDB Local)', 'Prod'),
+      );
+    },
+  );
+
+  it.each(SNS_COMMANDS.map((c) => [c.name, c.words]))(
+    '%s: with --endpoint and no stack, --sns-endpoint passes the target check',
+    async (_name, words) => {
+      const run = await runInProcess(registerAll, [
+        ...words,
+        '--endpoint',
+        'http://127.0.0.1:1',
+        '--sns-endpoint',
+        SNS_LOCAL,
+        '--topic-arn',
+        TOPIC,
+      ]);
+
+      // Past the target check: the local database is simply not there.
+      expect(run.error).toBeInstanceOf(TableAccessError);
+      expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+    },
+  );
 });
