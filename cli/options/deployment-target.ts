@@ -449,16 +449,39 @@ function capitalized(text: string): string {
 }
 
 /**
+ * Refuses (a usage error, before anything reaches AWS) `--sns-endpoint`
+ * without `--endpoint` when no stack is involved: tables in AWS named
+ * directly (`--table`, `--directory-table`) with a local SNS server. `notify`
+ * would mark a real outbox's digests sent into that server (the owners never
+ * hear), and the `owners` commands would record its subscriptions in a real
+ * directory. A local SNS server goes with local tables; a table in AWS with
+ * its topic in AWS (behind another endpoint: `AWS_ENDPOINT_URL_SNS`).
+ * @throws {UsageError} naming the setting and the two ways on
+ */
+export function refuseSnsEndpointOverAwsTables(command: CommandUnknownOpts): void {
+  const sns = command.getOptionValue('snsEndpoint');
+  if (sns === undefined || command.getOptionValue('endpoint') !== undefined) return;
+  throw new UsageError(
+    `--sns-endpoint ${shown(sns)} without --endpoint: a local SNS server goes with local tables, and these are ` +
+      'tables in AWS (a drain would mark their digests sent into the local server; a reconcile would record its ' +
+      'subscriptions in the real directory). Give --endpoint (e.g. DynamoDB Local), or drop --sns-endpoint ' +
+      '(a topic in AWS behind another endpoint: set AWS_ENDPOINT_URL_SNS)',
+  );
+}
+
+/**
  * The one check every command's target flags get before its action (the
  * table and owner directory commands alike): a stack never meets an
- * endpoint, DynamoDB's or SNS's ({@link refuseStackWithEndpoint}), and a
- * stack looked up never takes a table, directory, topic or sink from the
- * environment ({@link refuseEnvironmentOverStack}).
+ * endpoint, DynamoDB's or SNS's ({@link refuseStackWithEndpoint}), a local
+ * SNS server never meets tables in AWS ({@link refuseSnsEndpointOverAwsTables}),
+ * and a stack looked up never takes a table, directory, topic or sink from
+ * the environment ({@link refuseEnvironmentOverStack}).
  * @param stackName the stack the command would look up (`stackToLookUp`), or `undefined`
  * @throws {UsageError}
  */
 export function refuseMixedTarget(command: CommandUnknownOpts, stackName: string | undefined): void {
   refuseStackWithEndpoint(command, stackName);
+  refuseSnsEndpointOverAwsTables(command);
   refuseEnvironmentOverStack(command, stackName);
 }
 

@@ -227,6 +227,22 @@ describe('a stack with --sns-endpoint', () => {
   );
 
   it.each(SNS_COMMANDS.map((c) => [c.name, c.words]))(
+    '%s: tables in AWS named directly with --sns-endpoint (no --endpoint) are refused, nothing looked up',
+    async (name, words) => {
+      const tables =
+        name === 'notify'
+          ? ['--table', 'PersonalClients', '--directory-table', 'PersonalClientOwners']
+          : ['--directory-table', 'PersonalClientOwners'];
+      expect(await refusal([...words, ...tables, '--sns-endpoint', SNS_LOCAL, '--region', 'eu-west-1'])).toBe(
+        `--sns-endpoint ${SNS_LOCAL} without --endpoint: a local SNS server goes with local tables, and these are ` +
+          'tables in AWS (a drain would mark their digests sent into the local server; a reconcile would record its ' +
+          'subscriptions in the real directory). Give --endpoint (e.g. DynamoDB Local), or drop --sns-endpoint ' +
+          '(a topic in AWS behind another endpoint: set AWS_ENDPOINT_URL_SNS)',
+      );
+    },
+  );
+
+  it.each(SNS_COMMANDS.map((c) => [c.name, c.words]))(
     '%s: with --endpoint and no stack, --sns-endpoint passes the target check',
     async (_name, words) => {
       const run = await runInProcess(registerAll, [
