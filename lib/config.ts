@@ -15,6 +15,7 @@ import {
 } from '../lambdas/hygiene/config';
 import { OWNER_EMAILS_REMOVED, principalArnProblems } from './credential-hygiene-props';
 import { exemptIdsProblems } from './environment-budget';
+import { MAX_HEARTBEAT_WINDOW_HOURS } from './heartbeat-windows';
 import { MAX_SCHEDULE_SKEW_SECONDS, MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
 
 /** Context keys besides the hygiene config keys (`mode`, `staleAfterDays`, ...). */
@@ -42,8 +43,16 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
   filterPolicyQuota: 'filterPolicyQuota',
   /** Operator principals (IAM role/user ARNs) allowed to publish and manage subscriptions: a comma-separated list or JSON array. */
   operatorPrincipalArns: 'operatorPrincipalArns',
-  /** The heartbeat alarm's window: no sweep completed for this many hours → alarm (default 26). */
+  /**
+   * The sweep heartbeat's window: no sweep completed for this many hours → alarm (default 26; at least the longest
+   * gap between `sweepSchedule` runs plus 2, or the synth fails: lib/heartbeat-windows.ts).
+   */
   heartbeatWindowHours: 'heartbeatWindowHours',
+  /**
+   * How long an owner notice may wait, in hours (default 6): `OldestPendingNoticeTooOld`'s threshold and the
+   * notifier heartbeat's window (at least the longest gap between `notifierSchedule` runs plus 2).
+   */
+  pendingNoticeMaxAgeHours: 'pendingNoticeMaxAgeHours',
   /** The sweep refuses a scheduled time further than this many minutes from the wall clock (default 60). */
   maxScheduleSkewMinutes: 'maxScheduleSkewMinutes',
 } as const;
@@ -66,6 +75,8 @@ export interface DeploymentSettings {
   readonly operatorPrincipalArns?: readonly string[];
   /** No sweep completed for this long → the heartbeat alarm fires. */
   readonly heartbeatWindow?: Duration;
+  /** A notice waited this long, or no drain reported for this long → an alarm fires. */
+  readonly pendingNoticeMaxAge?: Duration;
   /** The largest distance between a sweep's scheduled time and the wall clock. */
   readonly maxScheduleSkew?: Duration;
 }
@@ -238,10 +249,13 @@ function tableFrom(read: ContextReader, problems: string[]): Partial<DeploymentS
   };
 }
 
-/** The heartbeat window, the sweep's allowed schedule skew, the topic's filter-policy quota. */
+/** The two alarm windows, the sweep's allowed schedule skew, the topic's filter-policy quota. */
 function watchFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
   const { heartbeatWindowHours: heartbeatKey, maxScheduleSkewMinutes: skewKey } = DEPLOYMENT_CONTEXT_KEYS;
-  const hours = integerFrom(heartbeatKey, read(heartbeatKey), { min: 1, max: 168, unit: 'hours' }, problems);
+  const noticeKey = DEPLOYMENT_CONTEXT_KEYS.pendingNoticeMaxAgeHours;
+  const windowHours = { min: 1, max: MAX_HEARTBEAT_WINDOW_HOURS, unit: 'hours' };
+  const hours = integerFrom(heartbeatKey, read(heartbeatKey), windowHours, problems);
+  const noticeHours = integerFrom(noticeKey, read(noticeKey), windowHours, problems);
   const minutes = integerFrom(
     skewKey,
     read(skewKey),
@@ -258,6 +272,7 @@ function watchFrom(read: ContextReader, problems: string[]): Partial<DeploymentS
   return {
     ...(quota !== undefined && { filterPolicyQuota: quota }),
     ...(hours !== undefined && { heartbeatWindow: Duration.hours(hours) }),
+    ...(noticeHours !== undefined && { pendingNoticeMaxAge: Duration.hours(noticeHours) }),
     ...(minutes !== undefined && { maxScheduleSkew: Duration.minutes(minutes) }),
   };
 }

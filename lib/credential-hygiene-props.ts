@@ -2,10 +2,10 @@
  * The props of the `CredentialHygiene` construct and their one validation at
  * the top of its constructor: every problem collected into one readable error.
  */
-import { type Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { configToEnvironment } from '../lambdas/handlers/environment';
 import {
@@ -16,6 +16,12 @@ import {
 } from '../lambdas/hygiene/config';
 import type { CredentialTableProps } from './credential-table';
 import { exemptIdsProblems } from './environment-budget';
+import {
+  type HeartbeatFinding,
+  type HeartbeatWatch,
+  heartbeatFinding,
+  MAX_HEARTBEAT_WINDOW_HOURS,
+} from './heartbeat-windows';
 import type { OwnerDirectoryTableProps } from './owner-directory-table';
 import { MAX_SCHEDULE_SKEW_SECONDS, MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
 
@@ -113,8 +119,11 @@ export interface CredentialHygieneProps {
    * Besides the worker's own roles, only
    * they may publish to the notification topic (an operator's CLI run publishes
    * its admin summary) and, besides the reconciler and the deployment role,
-   * only they may subscribe or change subscriptions. Only for a topic the
-   * construct creates (a brought topic keeps its own policy).
+   * only they may subscribe or change subscriptions (for a topic the
+   * construct creates: a brought topic keeps its own policy). With
+   * `ownerDelivery: relay`, they and the account root user are also the only
+   * principals that may send to the relay queue and receive, delete or
+   * redrive its dead-letter queue (`OwnerEmailRelay`), whichever topic.
    * @default - none: only the worker's roles and the deployment role
    */
   readonly operatorPrincipalArns?: readonly string[];
@@ -136,13 +145,19 @@ export interface CredentialHygieneProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * The oldest-pending-notice alarm fires when an owner notice has waited longer than this.
+   * How long an owner notice may wait (whole hours, 1 to 168): the
+   * oldest-pending-notice alarm fires when one has waited longer, and the
+   * notifier's heartbeat when no drain has reported for this long. At least the
+   * longest gap between `notifierSchedule` runs plus 2 hours: a shorter one
+   * fails the synth (a `rate`, or a UTC `cron` without `L`/`W`/`#`) or warns.
    * @default Duration.hours(6)
    */
   readonly pendingNoticeMaxAge?: Duration;
   /**
    * The heartbeat alarm fires when no sweep has completed for this long (whole
-   * hours, 1 to 168). Keep it longer than the sweep interval plus a run.
+   * hours, 1 to 168). At least the longest gap between `sweepSchedule` runs
+   * plus 2 hours: a shorter one fails the synth, or warns when the gap is not
+   * worked out at synth (lib/heartbeat-windows.ts).
    * @default Duration.hours(26)
    */
   readonly heartbeatWindow?: Duration;
@@ -244,12 +259,22 @@ export function emailProblems(who: string, email: string): string[] {
   return EMAIL.test(email) ? [] : [`${who} email ${JSON.stringify(email)} is not an email address`];
 }
 
+/** What the construct uses for a schedule or alarm window left out (the `@default`s above). */
+export const PROP_DEFAULTS = {
+  sweepSchedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
+  notifierSchedule: scheduler.ScheduleExpression.rate(Duration.minutes(15)),
+  pendingNoticeMaxAge: Duration.hours(6),
+  heartbeatWindow: Duration.hours(26),
+} as const;
+
 /** The validated props the constructor builds from. */
 export interface ValidatedProps {
   /** The hygiene configuration, parsed by the shared schema. */
   readonly config: HygieneConfig;
   /** The configuration as the functions' `HYGIENE_*` environment variables. */
   readonly environment: Record<string, string>;
+  /** Heartbeat windows the synth could not check against their schedules: the constructor warns. */
+  readonly heartbeatWarnings: readonly string[];
 }
 
 /**
@@ -260,11 +285,58 @@ export interface ValidatedProps {
 export function validateProps(props: CredentialHygieneProps): ValidatedProps {
   const problems: string[] = [...resourceProblems(props)];
   const config = configOf(props, problems);
-  problems.push(...addressProblems(props), ...rangeProblems(props));
-  if (config !== undefined) problems.push(...exemptIdsProblems(config));
+  const heartbeats = heartbeatFindings(props);
+  problems.push(
+    ...addressProblems(props),
+    ...rangeProblems(props),
+    ...heartbeats.flatMap((f) => f.problem ?? []),
+  );
+  if (config !== undefined)
+    problems.push(...exemptIdsProblems(config), ...operatorScopeProblems(props, config));
   const environment = config === undefined ? {} : configToEnvironment(config);
   if (problems.length > 0 || config === undefined) throw new CredentialHygienePropsError(problems);
-  return { config, environment };
+  return { config, environment, heartbeatWarnings: heartbeats.flatMap((f) => f.warning ?? []) };
+}
+
+/**
+ * Each heartbeat's window against its schedule (lib/heartbeat-windows.ts), the
+ * defaults filled in; none while a window is not whole hours from 1 to 168
+ * (`rangeProblems` says so).
+ */
+function heartbeatFindings(props: CredentialHygieneProps): HeartbeatFinding[] {
+  if (!isWindow(props.heartbeatWindow) || !isWindow(props.pendingNoticeMaxAge)) return [];
+  const watches: HeartbeatWatch[] = [
+    {
+      alarm: 'SweepHeartbeat',
+      scheduleKey: 'sweepSchedule',
+      schedule: props.sweepSchedule ?? PROP_DEFAULTS.sweepSchedule,
+      windowKey: 'heartbeatWindow (context heartbeatWindowHours)',
+      windowHours: (props.heartbeatWindow ?? PROP_DEFAULTS.heartbeatWindow).toHours(),
+    },
+    {
+      alarm: 'NotifierHeartbeat',
+      scheduleKey: 'notifierSchedule',
+      schedule: props.notifierSchedule ?? PROP_DEFAULTS.notifierSchedule,
+      windowKey: 'pendingNoticeMaxAge (context pendingNoticeMaxAgeHours)',
+      windowHours: (props.pendingNoticeMaxAge ?? PROP_DEFAULTS.pendingNoticeMaxAge).toHours(),
+    },
+  ];
+  return watches.map(heartbeatFinding);
+}
+
+/** An alarm window left out, or whole hours from 1 to 168 (an hourly alarm's limit). */
+function isWindow(window: Duration | undefined): boolean {
+  const seconds = window?.toSeconds();
+  return (
+    seconds === undefined ||
+    (seconds % 3600 === 0 && seconds >= 3600 && seconds <= MAX_HEARTBEAT_WINDOW_HOURS * 3600)
+  );
+}
+
+/** The problem of a window that is not whole hours from 1 to 168, `name` naming the prop. */
+function windowProblem(name: string, window: Duration | undefined): string[] {
+  if (isWindow(window)) return [];
+  return [`${name} = ${window?.toSeconds()} s: must be whole hours from 1 to ${MAX_HEARTBEAT_WINDOW_HOURS}`];
 }
 
 /** Either-or props given together. */
@@ -281,12 +353,21 @@ function resourceProblems(props: CredentialHygieneProps): string[] {
   if (props.alarmTopic !== undefined && props.alarms === false) {
     problems.push('`alarmTopic` is given but `alarms` is false');
   }
-  if (props.topic !== undefined && (props.operatorPrincipalArns ?? []).length > 0) {
-    problems.push(
-      '`operatorPrincipalArns` applies to a topic the construct creates; a given `topic` keeps its own policy',
-    );
-  }
   return problems;
+}
+
+/**
+ * Operators given where nothing takes them: they apply to a topic the
+ * construct creates and to the relay's queues; a given `topic` keeps its own
+ * policy, so without the relay they would apply to nothing.
+ */
+function operatorScopeProblems(props: CredentialHygieneProps, config: HygieneConfig): string[] {
+  const given = (props.operatorPrincipalArns ?? []).length > 0;
+  if (!given || props.topic === undefined || config.ownerDelivery === 'relay') return [];
+  return [
+    "`operatorPrincipalArns` applies to a topic the construct creates and to the relay's queues " +
+      '(`ownerDelivery: relay`); a given `topic` keeps its own policy, so here it applies to nothing',
+  ];
 }
 
 /** The config through the shared schema; its problems are prefixed `config.`. */
@@ -330,13 +411,10 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
   if (maxAge !== undefined && (maxAge < 60 || maxAge > 86_400)) {
     problems.push(`scheduleMaxEventAge = ${maxAge} s: must be from 1 minute to 1 day`);
   }
-  const heartbeatSeconds = props.heartbeatWindow?.toSeconds();
-  if (
-    heartbeatSeconds !== undefined &&
-    (heartbeatSeconds % 3600 !== 0 || heartbeatSeconds < 3600 || heartbeatSeconds > 168 * 3600)
-  ) {
-    problems.push(`heartbeatWindow = ${heartbeatSeconds} s: must be whole hours from 1 to 168`);
-  }
+  problems.push(
+    ...windowProblem('pendingNoticeMaxAge', props.pendingNoticeMaxAge),
+    ...windowProblem('heartbeatWindow', props.heartbeatWindow),
+  );
   const quota = props.filterPolicyQuota;
   if (quota !== undefined && (!Number.isSafeInteger(quota) || quota < 1)) {
     problems.push(`filterPolicyQuota = ${quota}: must be a whole number, at least 1`);

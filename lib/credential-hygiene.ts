@@ -27,6 +27,7 @@ import {
   type CredentialHygieneProps,
   CredentialHygienePropsError,
   emailProblems,
+  PROP_DEFAULTS,
   validateProps,
 } from './credential-hygiene-props';
 import { CredentialTable } from './credential-table';
@@ -61,6 +62,14 @@ export {
  * once an admin endpoint is subscribed outside the stack.
  */
 export const NO_ADMIN_SUBSCRIBER_WARNING = 'pc-hygiene:noAdminSubscriber';
+
+/**
+ * The id of the synth warning for a heartbeat whose window could not be checked
+ * against its schedule (a `cron` with `L`, `W` or `#`, a time zone, an `at`):
+ * acknowledge it once the window is known to exceed the longest gap between runs
+ * plus 2 hours (docs/deploy.md, "Operations: alarms and the dashboard").
+ */
+export const HEARTBEAT_WINDOW_UNCHECKED_WARNING = 'pc-hygiene:heartbeatWindowUnchecked';
 
 /** What every worker function gets besides its own entry, description and sizing. */
 type WorkerFunctionProps = Omit<HygieneFunctionProps, 'serviceName' | 'metricsNamespace' | 'logRetention'>;
@@ -123,7 +132,10 @@ export class CredentialHygiene extends Construct {
 
   constructor(scope: Construct, id: string, props: CredentialHygieneProps = {}) {
     super(scope, id);
-    const { config, environment } = validateProps(props);
+    const { config, environment, heartbeatWarnings } = validateProps(props);
+    for (const warning of heartbeatWarnings) {
+      Annotations.of(this).addWarningV2(HEARTBEAT_WINDOW_UNCHECKED_WARNING, warning);
+    }
     this.props = props;
     this.config = config;
     this.metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
@@ -313,7 +325,7 @@ export class CredentialHygiene extends Construct {
     const delivery = sweepDeliveryWindows(this.maxScheduleSkew().toSeconds(), retry.maxEventAge.toSeconds());
     const sweep = addHygieneSchedule(this, 'SweepSchedule', {
       description: 'Runs the credential hygiene sweep',
-      schedule: this.props.sweepSchedule ?? scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
+      schedule: this.props.sweepSchedule ?? PROP_DEFAULTS.sweepSchedule,
       target: this.sweepFunction,
       job: 'sweep',
       retry: { ...retry, maxEventAge: Duration.seconds(delivery.schedulerSeconds) },
@@ -321,7 +333,7 @@ export class CredentialHygiene extends Construct {
     });
     const notifier = addHygieneSchedule(this, 'NotifierSchedule', {
       description: 'Runs the credential hygiene notifier',
-      schedule: this.props.notifierSchedule ?? scheduler.ScheduleExpression.rate(Duration.minutes(15)),
+      schedule: this.props.notifierSchedule ?? PROP_DEFAULTS.notifierSchedule,
       target: this.notifierFunction,
       job: 'notify',
       retry,
@@ -343,8 +355,8 @@ export class CredentialHygiene extends Construct {
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,
       topic: this.topic,
-      pendingNoticeMaxAge: this.props.pendingNoticeMaxAge ?? Duration.hours(6),
-      heartbeatWindow: this.props.heartbeatWindow ?? Duration.hours(26),
+      pendingNoticeMaxAge: this.props.pendingNoticeMaxAge ?? PROP_DEFAULTS.pendingNoticeMaxAge,
+      heartbeatWindow: this.props.heartbeatWindow ?? PROP_DEFAULTS.heartbeatWindow,
       action: new cloudwatchActions.SnsAction(alarmTopic),
     });
   }
@@ -356,6 +368,9 @@ export class CredentialHygiene extends Construct {
       topic: this.topic,
       ...(deploymentRole !== undefined && { deploymentRoleArn: deploymentRole }),
       ...(this.topicAllowList !== undefined && { topicAllowList: this.topicAllowList }),
+      ...(this.props.operatorPrincipalArns !== undefined && {
+        operatorPrincipalArns: this.props.operatorPrincipalArns,
+      }),
       directoryTable: this.directoryTable,
       failedInvocationQueue: this.deadLetterQueue,
       config: this.config,
@@ -372,7 +387,7 @@ export class CredentialHygiene extends Construct {
       sweep: this.sweepFunction,
       notifier: this.notifierFunction,
       reconciler: this.reconcilerFunction,
-      relay: this.relay !== undefined,
+      ...(this.relay !== undefined && { relay: this.relay }),
       deadLetterQueue: this.deadLetterQueue,
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,

@@ -2,10 +2,11 @@
  * The operational alarms of a `CredentialHygiene` worker (runbook: docs/deploy.md,
  * "Operations"). Each alarm's missing-data policy follows its metric: run
  * metrics are emitted once per run, so between runs an alarm keeps the state of
- * the last run (`IGNORE`); the heartbeat is the exception — there, silence is
- * the failure (`BREACHING`). The owner-reach alarms (docs/deploy.md, "Runbook:
- * Unreachable owners" and the two after it) watch whether owner notices can
- * reach a person.
+ * the last run (`IGNORE`); the heartbeats are the exception — there, silence is
+ * the failure (`BREACHING`); failures counted per run (store errors, refused
+ * subscription operations) alarm on any in an hour. The owner-reach alarms
+ * (docs/deploy.md, "Runbook: Unreachable owners" and the two after it) watch
+ * whether owner notices can reach a person.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -23,7 +24,10 @@ export interface HygieneAlarmsOptions {
   readonly topic: sns.ITopic;
   readonly metricsNamespace: string;
   readonly serviceName: string;
-  /** The oldest-pending-notice alarm threshold. */
+  /**
+   * How long a notice may wait (whole hours): the oldest-pending-notice alarm's
+   * threshold and the notifier heartbeat's window.
+   */
   readonly pendingNoticeMaxAge: Duration;
   /** The heartbeat alarm fires when no sweep has completed for this long (whole hours). */
   readonly heartbeatWindow: Duration;
@@ -57,8 +61,9 @@ const AT_LEAST_ONE = {
 export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
   const alarms = [
     ...functionErrorAlarms(scope, options.functions),
-    deadLetterAlarm(scope, options.deadLetterQueue),
+    ...deadLetterAlarms(scope, options.deadLetterQueue),
     ...runAlarms(scope, options),
+    ...failureCountAlarms(scope, options),
     ...reachAlarms(scope, options),
     heartbeatAlarm(scope, options),
     notifierHeartbeatAlarm(scope, options),
@@ -81,18 +86,62 @@ function functionErrorAlarms(scope: Construct, functions: readonly HygieneFuncti
   );
 }
 
-/** Anything in the dead-letter queue: an undeliverable schedule or a run that failed after its retries. */
-function deadLetterAlarm(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm {
-  return new cloudwatch.Alarm(scope, 'DeadLetterMessages', {
-    alarmDescription:
-      'A scheduled invocation could not be delivered after its retries, or a run failed after Lambda’s retries: it is in the dead-letter queue.',
-    metric: queue.metricApproximateNumberOfMessagesVisible({
-      period: Duration.minutes(5),
-      statistic: 'Maximum',
+/**
+ * The dead-letter queue: anything in it (its depth), and anything arriving. The
+ * depth stays at 1 while one message waits its 14 days, so that alarm stays in
+ * alarm and says nothing of a second failure; `NumberOfMessagesSent` counts each
+ * message sent to the queue — EventBridge Scheduler's and Lambda's on-failure
+ * destination both send directly (SQS's own redrive from a source queue would not
+ * count, but nothing redrives into this queue) — so a new arrival alarms again.
+ */
+function deadLetterAlarms(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm[] {
+  const fiveMinutes = { period: Duration.minutes(5) };
+  return [
+    new cloudwatch.Alarm(scope, 'DeadLetterMessages', {
+      alarmDescription:
+        'A scheduled invocation could not be delivered after its retries, or a run failed after Lambda’s retries: it is in the dead-letter queue.',
+      metric: queue.metricApproximateNumberOfMessagesVisible({ ...fiveMinutes, statistic: 'Maximum' }),
+      ...AT_LEAST_ONE,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
-    ...AT_LEAST_ONE,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
+    new cloudwatch.Alarm(scope, 'DeadLetterArrivals', {
+      alarmDescription:
+        'A new message arrived in the dead-letter queue (an undeliverable schedule or a run that failed after Lambda’s retries), whatever the queue already holds.',
+      metric: queue.metricNumberOfMessagesSent({ ...fiveMinutes, statistic: 'Sum' }),
+      ...AT_LEAST_ONE,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  ];
+}
+
+/**
+ * Failures a run counts but survives, so no function error shows them: a
+ * drain's store errors (a failed lease stops it publishing anything; a failed
+ * mark after a publish sends those events again), and subscription operations
+ * SNS refused (the owner stays unsubscribed or pending, unnoticed until they
+ * have events). Each run's sum over an hour; an hour without runs is no news.
+ */
+function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
+  const { metricsNamespace: ns, serviceName: service } = options;
+  const anyInAnHour = (id: string, alarmDescription: string, metricName: string) =>
+    new cloudwatch.Alarm(scope, id, {
+      alarmDescription,
+      metric: runMetric(ns, service, metricName, { statistic: 'Sum', period: Duration.hours(1) }),
+      ...AT_LEAST_ONE,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  return [
+    anyInAnHour(
+      'NotifierStoreErrors',
+      'A notifier drain completed with failed table calls (its drain lease, reading items or marking events sent): events stay pending, or a published event not marked is sent again by a later drain. The notifier’s log line "notifier drain summary" has the errors.',
+      NOTIFIER_METRIC.storeErrors,
+    ),
+    anyInAnHour(
+      'SubscriptionOperationsFailed',
+      'SNS refused subscription operations of the subscription reconciler (subscribe, set filter policy, unsubscribe): those owners stay unsubscribed, pending or subscribed until a later run succeeds. The reconciler’s log line "subscription reconciler summary" lists them.',
+      RECONCILER_METRIC.failed,
+    ),
+  ];
 }
 
 /**
@@ -253,13 +302,14 @@ function heartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudw
 
 /**
  * No drain has reported for as long as a notice may wait (`pendingNoticeMaxAge`,
- * in whole hours, at least one): every drain emits the oldest pending notice's
+ * whole hours, at least the notifier's longest gap plus 2 hours:
+ * lib/heartbeat-windows.ts): every drain emits the oldest pending notice's
  * age, so silence means the notifier is not running (schedule disabled, or
  * every invocation failing before it reports) and `OldestPendingNoticeTooOld`,
  * which needs a drain's figure, cannot fire.
  */
 function notifierHeartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
-  const hours = Math.max(1, Math.ceil(options.pendingNoticeMaxAge.toSeconds() / 3600));
+  const hours = options.pendingNoticeMaxAge.toHours();
   return silenceAlarm(
     scope,
     'NotifierHeartbeat',

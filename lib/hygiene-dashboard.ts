@@ -18,14 +18,25 @@ import {
 import { runMetric } from './hygiene-alarms';
 import type { HygieneFunction } from './hygiene-function';
 
+/** The parts of the `relay` route the dashboard shows (an `OwnerEmailRelay` fits). */
+export interface DashboardRelay {
+  readonly relayFunction: HygieneFunction;
+  readonly sesEventsFunction: HygieneFunction;
+  /** The relay queue's own dead-letter queue. */
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
 /** What the dashboard shows. */
 export interface HygieneDashboardOptions {
   readonly sweep: HygieneFunction;
   readonly notifier: HygieneFunction;
   /** The subscription reconciler: its own row (owner subscriptions against the quota). */
   readonly reconciler?: HygieneFunction;
-  /** The `relay` route is deployed: the owner reach row shows SES bounces and complaints. */
-  readonly relay?: boolean;
+  /**
+   * The `relay` route, when deployed: the owner reach row shows SES bounces and
+   * complaints, and the errors graph its two functions and its dead-letter queue.
+   */
+  readonly relay?: DashboardRelay;
   readonly deadLetterQueue: sqs.IQueue;
   readonly metricsNamespace: string;
   readonly serviceName: string;
@@ -52,7 +63,7 @@ export function addHygieneDashboard(
   dashboard.addWidgets(...transitionWidgets(m));
   dashboard.addWidgets(...sweepHealthWidgets(m));
   dashboard.addWidgets(...deliveryWidgets(m, options));
-  dashboard.addWidgets(...reachWidgets(m, options.relay === true));
+  dashboard.addWidgets(...reachWidgets(m, options.relay !== undefined));
   if (options.reconciler !== undefined) dashboard.addWidgets(...subscriptionWidgets(m, options.reconciler));
   return dashboard;
 }
@@ -120,6 +131,8 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
       m(SWEEP_METRIC.eventsQueued, { label: 'queued by sweeps' }),
       m(NOTIFIER_METRIC.eventsPublished, { ...hourly, label: 'published' }),
       m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain)' }),
+      m(NOTIFIER_METRIC.duplicatesSent, { ...hourly, label: 'sent twice (another drain had marked them)' }),
+      m(NOTIFIER_METRIC.malformedEvents, { ...hourly, label: 'malformed outbox entries (never sent)' }),
     ]),
     graph('Oldest pending notice (s)', [
       m(NOTIFIER_METRIC.oldestPendingAge, {
@@ -128,15 +141,37 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
         label: 'oldest pending',
       }),
     ]),
-    graph('Errors and dead letters', [
-      options.sweep.function.metricErrors({ period: Duration.hours(1), label: 'sweep errors' }),
-      options.notifier.function.metricErrors({ period: Duration.hours(1), label: 'notifier errors' }),
-      options.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-        label: 'dead-letter messages',
-      }),
-    ]),
+    graph('Errors and dead letters', errorMetrics(m, options)),
+  ];
+}
+
+/**
+ * The sweep's, notifier's (and on `relay`, the relay's and SES events') function errors — the reconciler's are on
+ * its own row —, the notifier's store errors, and what waits in (and arrives at) the dead-letter queues.
+ */
+function errorMetrics(m: RunMetric, options: HygieneDashboardOptions): cloudwatch.IMetric[] {
+  const hourly = { period: Duration.hours(1) };
+  const errors = (fn: HygieneFunction, label: string) => fn.function.metricErrors({ ...hourly, label });
+  const waiting = (queue: sqs.IQueue, label: string) =>
+    queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
+      label,
+    });
+  const { relay } = options;
+  return [
+    errors(options.sweep, 'sweep errors'),
+    errors(options.notifier, 'notifier errors'),
+    m(NOTIFIER_METRIC.storeErrors, { ...hourly, label: 'notifier store errors (lease, read, mark)' }),
+    ...(relay === undefined
+      ? []
+      : [errors(relay.relayFunction, 'relay errors'), errors(relay.sesEventsFunction, 'SES events errors')]),
+    waiting(options.deadLetterQueue, 'dead-letter messages'),
+    options.deadLetterQueue.metricNumberOfMessagesSent({
+      ...hourly,
+      label: 'arrived in the dead-letter queue',
+    }),
+    ...(relay === undefined ? [] : [waiting(relay.deadLetterQueue, 'relay dead-letter messages')]),
   ];
 }
 

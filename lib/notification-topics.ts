@@ -4,11 +4,12 @@
  * allow-lists, and the alarm topic CloudWatch alarms publish to
  * (docs/deploy.md, "Security choices").
  */
-import { ArnFormat, DefaultStackSynthesizer, Fn, Lazy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { denyUnlessPrincipal } from './deny-unless-principal';
 import { TOPIC_KEY_ACTIONS } from './hygiene-grants';
 
 /** The rotating key that encrypts the topics this construct creates. */
@@ -118,7 +119,7 @@ export class TopicAllowList {
     topic.addToResourcePolicy(
       denyUnlessPrincipal(
         'PublishOnlyByTheWorkerAndOperators',
-        topic,
+        topic.topicArn,
         TOPIC_PUBLISH_ACTIONS,
         this.publishers,
       ),
@@ -126,7 +127,7 @@ export class TopicAllowList {
     topic.addToResourcePolicy(
       denyUnlessPrincipal(
         'SubscribeOnlyByReconcilerOperatorsAndDeployment',
-        topic,
+        topic.topicArn,
         TOPIC_SUBSCRIPTION_ACTIONS,
         this.subscriptionManagers,
       ),
@@ -160,25 +161,6 @@ export class TopicAllowList {
   allowSubscriptionManagement(principalArn: string): void {
     if (!this.subscriptionManagers.includes(principalArn)) this.subscriptionManagers.push(principalArn);
   }
-}
-
-/** Deny `actions` on the topic to every principal whose `aws:PrincipalArn` is not in `allowed` (read at synth). */
-export function denyUnlessPrincipal(
-  sid: string,
-  topic: sns.Topic,
-  actions: readonly string[],
-  allowed: readonly string[],
-): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid,
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: [...actions],
-    resources: [topic.topicArn],
-    conditions: {
-      ArnNotLike: { 'aws:PrincipalArn': Lazy.list({ produce: () => [...allowed] }) },
-    },
-  });
 }
 
 /**

@@ -2,15 +2,16 @@
  * The SES email relay (`ownerDelivery: relay`; docs/notifications.md, "Email
  * relay"; set-up: docs/deploy.md, "Email relay (SES)"): one SQS queue on the
  * notification topic filtered on `audience=owner` (raw message delivery off),
- * encrypted, with a DLQ and an alarm; the relay function (partial batch
- * responses) that emails each digest through SESv2 from the configured
+ * encrypted, with a DLQ, both locked to their writers and readers
+ * (docs/deploy.md, "Security choices"), and alarms on both; the relay
+ * function (partial batch responses) that emails each digest through SESv2 from the configured
  * identity; its ledger table; an SES configuration set whose bounce and
  * complaint events reach a small function that, in the owner directory,
  * marks addresses bouncing (permanent bounces) and records owners
  * unsubscribed (complaints), and reports a bounced digest part's events to
  * the admins on the notification topic (read from the ledger, the report
- * recorded there); and the alarms on the DLQ and on bounces. No per-owner
- * resource: the fleet's size changes nothing here.
+ * recorded there); and the alarms on the DLQ, the queue's oldest digest and
+ * bounces. No per-owner resource: the fleet's size changes nothing here.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -29,11 +30,12 @@ import { configToEnvironment, HANDLER_ENV } from '../lambdas/handlers/environmen
 import { RELAY_METRIC, SES_EVENTS_METRIC } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { addDeadLetterQueue } from './dead-letter-queue';
+import { denyUnlessPrincipal } from './deny-unless-principal';
 import { runMetric } from './hygiene-alarms';
 import { HygieneFunction } from './hygiene-function';
 import { grantDirectory, grantPublish } from './hygiene-grants';
 import { keepFailedInvocations } from './hygiene-schedules';
-import { denyUnlessPrincipal, TOPIC_SUBSCRIPTION_ACTIONS, type TopicAllowList } from './notification-topics';
+import { TOPIC_SUBSCRIPTION_ACTIONS, type TopicAllowList } from './notification-topics';
 
 /** A relay was asked for without what it needs; the message names the context key. */
 export class OwnerEmailRelayConfigError extends Error {
@@ -58,6 +60,15 @@ export interface OwnerEmailRelayProps {
    */
   readonly deploymentRoleArn?: string;
   /**
+   * Operator principals (`aws:PrincipalArn` values: role or user ARNs, `*` and `?` allowed in the name; the stack's
+   * `operatorPrincipalArns`): with the account root user, the only principals that may receive, delete or redrive
+   * the relay DLQ's digests and send to the relay queue (a DLQ redrive sends with its caller's permissions), and,
+   * with the relay function's role, receive from the relay queue ({@link guardRelayQueues}). Each still needs an
+   * IAM grant.
+   * @default - none: only the account root user
+   */
+  readonly operatorPrincipalArns?: readonly string[];
+  /**
    * Where an SES events invocation that still fails after Lambda's retries is
    * kept (the schedule dead-letter queue): a bounce is never dropped.
    */
@@ -72,7 +83,7 @@ export interface OwnerEmailRelayProps {
   /** Powertools service name (the `service` metric dimension). */
   readonly serviceName: string;
   /**
-   * Where the DLQ, bounce, unreported-unreachable-owner and function-error alarms notify.
+   * Where the DLQ, queue age, bounce, unreported-unreachable-owner and function-error alarms notify.
    * @default - alarms without actions
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
@@ -105,6 +116,15 @@ export interface OwnerEmailRelayProps {
 
 /** The relay function's timeout: a batch of 10 emails with SES backoff fits well within it. */
 const RELAY_TIMEOUT = Duration.minutes(1);
+/** The relay queue's visibility timeout: AWS's rule for Lambda event sources, at least six times the function timeout. */
+const RELAY_VISIBILITY_TIMEOUT = Duration.seconds(RELAY_TIMEOUT.toSeconds() * 6);
+/**
+ * How long the relay queue keeps a digest: as long as its DLQ does (lib/dead-letter-queue.ts), not SQS's default
+ * 4 days, so a digest nobody receives (the event source mapping disabled) waits for the age alarm to be answered.
+ */
+const RELAY_RETENTION = Duration.days(14);
+/** Deliveries of one digest before SQS moves it to the DLQ, unless configured. */
+const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
 /** The address part of `Name <address>` (or the whole value). */
 function senderAddress(identity: string): string {
@@ -134,9 +154,12 @@ export class OwnerEmailRelay extends Construct {
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // AWS's rule for Lambda event sources: at least six times the function timeout.
-      visibilityTimeout: Duration.seconds(RELAY_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      visibilityTimeout: RELAY_VISIBILITY_TIMEOUT,
+      retentionPeriod: RELAY_RETENTION,
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+      },
     });
     props.topic.addSubscription(
       new subscriptions.SqsSubscription(this.queue, {
@@ -148,6 +171,7 @@ export class OwnerEmailRelay extends Construct {
     this.sesEventsTopic = this.addSesEventsTopic(props.deploymentRoleArn);
     this.configurationSet = this.addConfigurationSet(props.config.sesConfigurationSet);
     this.relayFunction = this.addRelayFunction(props, sender);
+    guardRelayQueues(this, this.relayFunction.role.roleArn, props.operatorPrincipalArns ?? []);
     this.sesEventsFunction = this.addSesEventsFunction(props);
     this.alarms = props.alarms === false ? [] : this.addAlarms(props);
   }
@@ -282,12 +306,6 @@ export class OwnerEmailRelay extends Construct {
   }
 
   private addAlarms(props: OwnerEmailRelayProps): cloudwatch.Alarm[] {
-    const atLeast = (threshold: number) => ({
-      threshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
     const alarms = [
       new cloudwatch.Alarm(this, 'DeadLetterMessages', {
         alarmDescription:
@@ -298,6 +316,7 @@ export class OwnerEmailRelay extends Construct {
         }),
         ...atLeast(1),
       }),
+      this.addQueueAgeAlarm(props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT),
       new cloudwatch.Alarm(this, 'EmailBounces', {
         alarmDescription:
           'SES reported permanent bounces or complaints for owner email: stale addresses in the directory, or a reputation problem.',
@@ -326,6 +345,104 @@ export class OwnerEmailRelay extends Construct {
     if (props.alarmAction !== undefined) for (const alarm of alarms) alarm.addAlarmAction(props.alarmAction);
     return alarms;
   }
+
+  /**
+   * The relay queue's oldest digest is older than twice the longest a digest the relay keeps failing stays there
+   * (its `maxReceiveCount` deliveries, one visibility timeout apart, before SQS moves it to the DLQ: 30 minutes by
+   * default, so 1 hour): the relay is not taking digests off the queue at all (its event source mapping disabled,
+   * the function throttled, or failing without an error), or a backlog larger than SES's sending rate clears in an
+   * hour. Far under the 14 days the queue keeps a digest, and an error alarm cannot see any of it.
+   */
+  private addQueueAgeAlarm(maxReceiveCount: number): cloudwatch.Alarm {
+    const maxAge = Duration.seconds(2 * maxReceiveCount * RELAY_VISIBILITY_TIMEOUT.toSeconds());
+    return new cloudwatch.Alarm(this, 'OldestDigestTooOld', {
+      alarmDescription: `An owner digest has waited in the relay queue for ${maxAge.toHumanString()} or more: the relay is not taking digests off the queue (its event source mapping disabled, the function throttled or failing without an error), or a backlog is larger than SES’s sending rate clears in that time. The queue deletes a digest after ${RELAY_RETENTION.toDays()} days.`,
+      metric: this.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      ...atLeast(maxAge.toSeconds()),
+    });
+  }
+}
+
+/** How each relay alarm compares: one period at or over the threshold; no data is no news. */
+function atLeast(threshold: number) {
+  return {
+    threshold,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  };
+}
+
+/** What takes a digest off a relay queue or hides it from its reader (SQS's `*Batch` calls are authorized as these). */
+const RELAY_QUEUE_RECEIVE_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:PurgeQueue',
+] as const;
+
+/** Only IAM principals: a service acts on a queue only where the queue policy allows it (here only SNS, to send). */
+const NOT_A_SERVICE = { Bool: { 'aws:PrincipalIsAWSService': 'false' } } as const;
+
+/**
+ * Locks the relay queue and its DLQ as the topics are locked (docs/deploy.md, "Security choices"). The relay does
+ * not verify SNS signatures, so whoever can send to the queue can have a notice of their choosing emailed from the
+ * trusted identity to any owner; and the queues hold every owner's digests. The account's root user (break-glass)
+ * and the operators are on every list: without operators, only the root user may read, delete or redrive.
+ *
+ * - The queue: `sqs:SendMessage` denied to every principal of the account but the operators (a DLQ redrive sends
+ *   with its caller's permissions); the only service the policy allows is SNS, from the topic (the subscription's
+ *   Allow, scoped by `aws:SourceArn`). Receiving, deleting, hiding and purging denied to all but the relay
+ *   function's role (its event source mapping polls as that role) and the operators.
+ * - The DLQ: the same, and moving its messages (`sqs:StartMessageMoveTask`), only by the operators; sending too, so
+ *   no one can plant a digest there for an operator to redrive.
+ *
+ * Administering the queues (`SetQueueAttributes`, `DeleteQueue`, ...) is never denied: CloudFormation deploys and
+ * removes them with it, and it is the way back in for an account whose listed principals are all gone (a changed
+ * policy is in CloudTrail; the next deploy puts it back).
+ */
+function guardRelayQueues(relay: OwnerEmailRelay, relayRoleArn: string, operators: readonly string[]): void {
+  const keepers = [...operators, Stack.of(relay).formatArn({ service: 'iam', region: '', resource: 'root' })];
+  const { queue, deadLetterQueue } = relay;
+  queue.addToResourcePolicy(
+    denyUnlessPrincipal(
+      'SendOnlyBySnsAndOperators',
+      queue.queueArn,
+      ['sqs:SendMessage'],
+      keepers,
+      NOT_A_SERVICE,
+    ),
+  );
+  queue.addToResourcePolicy(
+    denyUnlessPrincipal(
+      'ReceiveOnlyByTheRelayAndOperators',
+      queue.queueArn,
+      RELAY_QUEUE_RECEIVE_ACTIONS,
+      [relayRoleArn, ...keepers],
+      NOT_A_SERVICE,
+    ),
+  );
+  deadLetterQueue.addToResourcePolicy(
+    denyUnlessPrincipal(
+      'SendOnlyByOperators',
+      deadLetterQueue.queueArn,
+      ['sqs:SendMessage'],
+      keepers,
+      NOT_A_SERVICE,
+    ),
+  );
+  deadLetterQueue.addToResourcePolicy(
+    denyUnlessPrincipal(
+      'ReceiveOrRedriveOnlyByOperators',
+      deadLetterQueue.queueArn,
+      [...RELAY_QUEUE_RECEIVE_ACTIONS, 'sqs:StartMessageMoveTask'],
+      keepers,
+      NOT_A_SERVICE,
+    ),
+  );
 }
 
 /**
@@ -350,6 +467,8 @@ function guardSesEventsTopic(topic: sns.Topic, deploymentRole: string | undefine
   );
   if (deploymentRole === undefined) return;
   topic.addToResourcePolicy(
-    denyUnlessPrincipal('SubscribeOnlyByTheDeployment', topic, TOPIC_SUBSCRIPTION_ACTIONS, [deploymentRole]),
+    denyUnlessPrincipal('SubscribeOnlyByTheDeployment', topic.topicArn, TOPIC_SUBSCRIPTION_ACTIONS, [
+      deploymentRole,
+    ]),
   );
 }

@@ -51,6 +51,9 @@ export class PersonalClientHygieneStack extends Stack {
         operatorPrincipalArns: settings.operatorPrincipalArns,
       }),
       ...(settings.heartbeatWindow !== undefined && { heartbeatWindow: settings.heartbeatWindow }),
+      ...(settings.pendingNoticeMaxAge !== undefined && {
+        pendingNoticeMaxAge: settings.pendingNoticeMaxAge,
+      }),
       ...(settings.maxScheduleSkew !== undefined && { maxScheduleSkew: settings.maxScheduleSkew }),
     });
 

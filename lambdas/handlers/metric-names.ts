@@ -87,6 +87,15 @@ export const NOTIFIER_METRIC = {
   mismatchedEvents: 'MismatchedOwnerEvents',
   /** 1 when reach was not verified (no owner directory, or never imported), else 0. */
   reachUnverified: 'OwnerReachUnverified',
+  /**
+   * Lease, read or mark calls that failed with an error, per item (`storeErrors`). The drain still completes:
+   * the events stay pending, or — a mark that failed after the publish — are sent again by a later drain. Alarm on it.
+   */
+  storeErrors: 'NotifierStoreErrors',
+  /** Published events another drain had already removed (`eventsAlreadyMarked`): each was sent twice. */
+  duplicatesSent: 'DuplicateEventsSent',
+  /** Stored outbox entries that are not valid events (`malformedEvents`): never sent, left for an operator. */
+  malformedEvents: 'MalformedOutboxEvents',
 } as const;
 
 /** Metrics of one subscription reconciliation (`sns-email` route). */

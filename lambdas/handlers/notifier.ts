@@ -59,6 +59,20 @@ export function recordNotifierMetrics(metrics: Observability['metrics'], summary
     MetricUnit.Count,
     summary.reach === 'unverified' ? 1 : 0,
   );
+  metrics.addMetric(NOTIFIER_METRIC.storeErrors, MetricUnit.Count, summary.storeErrors);
+  metrics.addMetric(NOTIFIER_METRIC.duplicatesSent, MetricUnit.Count, summary.eventsAlreadyMarked);
+  metrics.addMetric(NOTIFIER_METRIC.malformedEvents, MetricUnit.Count, summary.malformedEvents);
+}
+
+/** A drain an operator should look at: undelivered events, store errors, mismatched, malformed or duplicate events. */
+function drainNeedsAttention(summary: NotifierSummary): boolean {
+  return [
+    summary.eventsFailed,
+    summary.storeErrors,
+    summary.invalidEvents,
+    summary.malformedEvents,
+    summary.eventsAlreadyMarked,
+  ].some((count) => count > 0);
 }
 
 /**
@@ -98,8 +112,7 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
       scheduledTime: instant.source === 'schedule' ? formatInstant(instant.now) : null,
       summary,
     };
-    if (summary.eventsFailed > 0 || summary.storeErrors > 0 || summary.invalidEvents > 0)
-      deps.logger.warn('notifier drain summary', fields);
+    if (drainNeedsAttention(summary)) deps.logger.warn('notifier drain summary', fields);
     else deps.logger.info('notifier drain summary', fields);
     return summary;
   };

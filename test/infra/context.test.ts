@@ -143,6 +143,30 @@ describe('heartbeat window and schedule skew', () => {
     ]);
   });
 
+  it('reads pendingNoticeMaxAgeHours, the notices’ window, as whole hours from 1 to 168', () => {
+    expect(
+      readDeploymentSettings(reader({ pendingNoticeMaxAgeHours: '26' })).pendingNoticeMaxAge?.toHours(),
+    ).toBe(26);
+    expect(readDeploymentSettings(reader({})).pendingNoticeMaxAge).toBeUndefined();
+    for (const text of ['0', '169', '6.5', 'six']) {
+      expect(contextError({ pendingNoticeMaxAgeHours: text }).problems).toEqual([
+        `pendingNoticeMaxAgeHours = ${JSON.stringify(text)}: must be an integer from 1 to 168 (hours)`,
+      ]);
+    }
+  });
+
+  it('passes pendingNoticeMaxAgeHours to the stack: a daily notifier synthesizes with a 26-hour window', () => {
+    const { template } = synthApp({ notifierSchedule: 'cron(0 8 * * ? *)', pendingNoticeMaxAgeHours: '26' });
+    const notifierHeartbeat = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      ([id]) => id.includes('NotifierHeartbeat'),
+    );
+    expect(notifierHeartbeat).toHaveLength(1);
+    expect(notifierHeartbeat[0]?.[1].Properties).toMatchObject({
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+    });
+  });
+
   it("reads the deployment integer keys as text by the hygiene keys' rule: digits only", () => {
     const settings = readDeploymentSettings(
       reader({ heartbeatWindowHours: '024', maxScheduleSkewMinutes: '30', filterPolicyQuota: 500 }),

@@ -45,7 +45,13 @@ const COMBINATIONS: Record<string, Record<string, unknown>> = {
     mode: 'enforce',
     adminEmails: 'security@example.com',
   },
-  'tight heartbeat and skew': { heartbeatWindowHours: 25, maxScheduleSkewMinutes: 15 },
+  // The daily sweep's tightest window: its 24-hour gap plus 2 hours (lib/heartbeat-windows.ts).
+  'tight heartbeat and skew': { heartbeatWindowHours: 26, maxScheduleSkewMinutes: 15 },
+  'weekday sweep, hourly notifier': {
+    sweepSchedule: 'cron(0 3 ? * MON-FRI *)',
+    heartbeatWindowHours: 74,
+    notifierSchedule: 'rate(1 hour)',
+  },
 };
 
 describe.each(Object.entries(COMBINATIONS))('deploy check: %s', (_name, context) => {

@@ -174,6 +174,70 @@ async function invoke(
   });
 }
 
+/** One EMF line a handler printed: its `_aws` metadata and its root fields (dimension and metric values). */
+interface EmfBlob {
+  readonly _aws: {
+    readonly CloudWatchMetrics: readonly {
+      readonly Namespace: string;
+      readonly Dimensions: readonly (readonly string[])[];
+      readonly Metrics: readonly { readonly Name: string }[];
+    }[];
+  };
+  readonly [field: string]: unknown;
+}
+
+/** The EMF lines of a run's stdout. */
+function emfOf(stdout: string): EmfBlob[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.includes('"_aws"'))
+    .map((l) => JSON.parse(l) as EmfBlob);
+}
+
+/** A custom-metric alarm of the template: what it watches. */
+interface WatchedMetric {
+  readonly alarm: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** Every alarm of the template on a metric of the handlers (a namespace not `AWS/…`). */
+function runAlarmsOf(resources: Record<string, { Type: string; Properties?: unknown }>): WatchedMetric[] {
+  return Object.entries(resources).flatMap(([alarm, resource]) => {
+    if (resource.Type !== 'AWS::CloudWatch::Alarm') return [];
+    const p = resource.Properties as {
+      Namespace?: string;
+      MetricName?: string;
+      Dimensions?: { Name: string; Value: unknown }[];
+    };
+    if (p.Namespace === undefined || p.Namespace.startsWith('AWS/')) return [];
+    const dimensions = Object.fromEntries((p.Dimensions ?? []).map((d) => [d.Name, String(d.Value)]));
+    return [{ alarm, namespace: p.Namespace, metricName: p.MetricName ?? '', dimensions }];
+  });
+}
+
+/**
+ * What is wrong between an alarm and the EMF the bundled runs printed: no run
+ * emits its metric in its namespace, or an emission of it carries no
+ * dimension set equal to the alarm's (names and values: CloudWatch files each
+ * set as its own metric, so the alarm would watch nothing).
+ */
+function emfProblems(watched: WatchedMetric, blobs: readonly EmfBlob[]): string[] {
+  const same = (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) =>
+    JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+  const emissions = blobs.flatMap((blob) =>
+    blob._aws.CloudWatchMetrics.filter(
+      (d) => d.Namespace === watched.namespace && d.Metrics.some((m) => m.Name === watched.metricName),
+    ).map((d) => d.Dimensions.map((set) => Object.fromEntries(set.map((name) => [name, blob[name]])))),
+  );
+  const where = `${watched.alarm} (${watched.namespace} ${watched.metricName} ${JSON.stringify(watched.dimensions)})`;
+  if (emissions.length === 0) return [`${where}: no bundled run emits it`];
+  return emissions
+    .filter((sets) => !sets.some((set) => same(set, watched.dimensions)))
+    .map((sets) => `${where}: emitted with the dimension sets ${JSON.stringify(sets)}`);
+}
+
 function schedulerEvent(job: 'sweep' | 'notify') {
   return {
     source: 'personal-client-hygiene',
@@ -226,6 +290,9 @@ describe('the bundled Lambda code from the assembly', () => {
   let sns: SnsStub;
   let sweepEnv: Record<string, string>;
   let notifierEnv: Record<string, string>;
+  let reconcilerEnv: Record<string, string>;
+  /** The EMF lines of every run below, for the last test. */
+  const emitted: EmfBlob[] = [];
 
   const localEnv = () => ({
     [HANDLER_ENV.dynamoDbEndpoint]: table.endpoint,
@@ -254,8 +321,14 @@ describe('the bundled Lambda code from the assembly', () => {
       await table.client.send(new PutCommand({ TableName: table.tableName, Item: record }));
     const sweep = bundleOf('Credential hygiene sweep');
     const notifier = bundleOf('Credential hygiene notifier');
+    const reconciler = bundleOf('Credential hygiene subscription reconciler');
     sweepEnv = { ...resolveEnv(sweep.env, table, directory), ...localEnv(), ENTRY: sweep.entry };
     notifierEnv = { ...resolveEnv(notifier.env, table, directory), ...localEnv(), ENTRY: notifier.entry };
+    reconcilerEnv = {
+      ...resolveEnv(reconciler.env, table, directory),
+      ...localEnv(),
+      ENTRY: reconciler.entry,
+    };
   });
 
   afterAll(async () => {
@@ -292,11 +365,9 @@ describe('the bundled Lambda code from the assembly', () => {
       schema: 'personal-client-hygiene/run-summary',
       summary: { mode: 'audit', now: NOW_ISO, planned: { 'delete-expired': 1 } },
     });
-    // EMF metrics on stdout, in the namespace and with the service dimension the alarms watch.
-    const emf = run.stdout
-      .split('\n')
-      .filter((l) => l.includes('"_aws"'))
-      .map((l) => JSON.parse(l));
+    // EMF metrics on stdout (the last test compares them with what the alarms watch).
+    const emf = emfOf(run.stdout);
+    emitted.push(...emf);
     expect(emf).toContainEqual(
       expect.objectContaining({ service: 'personal-client-hygiene', InvalidRecords: 1, GuardTripped: 0 }),
     );
@@ -326,6 +397,7 @@ describe('the bundled Lambda code from the assembly', () => {
     sns.messages.length = 0;
     const run = await invoke(notifierEnv.ENTRY!, notifierEnv, schedulerEvent('notify'));
     expect(run.code).toBe(0);
+    emitted.push(...emfOf(run.stdout));
     expect(run.result).toMatchObject({ owners: 2, digests: 2, eventsPublished: 3, eventsFailed: 0 });
     const owners = sns.messages.map((m) => [m.attributes.userId, m.attributes.audience]).sort();
     expect(owners).toEqual([
@@ -348,9 +420,27 @@ describe('the bundled Lambda code from the assembly', () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr + run.stdout).toContain('ScheduledTimeSkewError');
     expect(run.stdout).toContain('"ScheduledTimeRejected":1');
+    emitted.push(...emfOf(run.stdout));
     const after = await table.client.send(new ScanCommand({ TableName: table.tableName }));
     expect(after.Items).toEqual(before.Items);
     expect(sns.messages).toHaveLength(0);
+  });
+
+  it('the subscription reconciler runs and reports its figures', async () => {
+    // On the relay route (an empty directory is refused on sns-email): it lists the topic and removes
+    // nothing, emitting the metrics its alarms watch as any run does.
+    const run = await invoke(reconcilerEnv.ENTRY!, { ...reconcilerEnv, HYGIENE_ownerDelivery: 'relay' }, {});
+    expect(run.stderr).not.toMatch(/"level":"ERROR"/);
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({ created: 0, removed: 0, failed: [] });
+    emitted.push(...emfOf(run.stdout));
+  });
+
+  it('every alarm on a run metric watches a metric the bundled runs emit, with exactly its dimensions', () => {
+    const watched = runAlarmsOf(template.Resources);
+    // The stack's run alarms (the relay's are not deployed on the default route): every one is checked.
+    expect(watched.length).toBeGreaterThanOrEqual(12);
+    expect(watched.flatMap((w) => emfProblems(w, emitted))).toEqual([]);
   });
 
   it('fails at cold start on a bad config variable, naming it', async () => {

@@ -147,8 +147,8 @@ describe('owner reach alarms (relay route)', () => {
     });
   });
 
-  it('keeps the stack’s alarms and adds the relay’s five (its DLQ, bounces, unreported unreachable owners, its two functions’ errors)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 17 + 5);
+  it('keeps the stack’s alarms and adds the relay’s six (its DLQ, its queue’s oldest digest, bounces, unreported unreachable owners, its two functions’ errors)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 20 + 6);
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 

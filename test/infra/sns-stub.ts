@@ -1,5 +1,6 @@
 /**
- * A local HTTP stand-in for SNS's query API (`Publish`, `PublishBatch`), so a
+ * A local HTTP stand-in for SNS's query API (`Publish`, `PublishBatch`, and
+ * `ListSubscriptionsByTopic` of a topic without subscriptions), so a
  * bundled handler can publish through the real SDK client with only its
  * endpoint changed. It records every request and accepts every entry.
  */
@@ -94,6 +95,10 @@ function handle(params: URLSearchParams, messages: StubMessage[]): string {
       .map((id) => `<member><Id>${xmlEscape(id)}</Id><MessageId>${randomUUID()}</MessageId></member>`)
       .join('');
     return `<PublishBatchResponse xmlns="${NS}"><PublishBatchResult><Successful>${successful}</Successful><Failed/></PublishBatchResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishBatchResponse>`;
+  }
+  if (action === 'ListSubscriptionsByTopic') {
+    // A topic without subscriptions (the subscription reconciler's first listing).
+    return `<ListSubscriptionsByTopicResponse xmlns="${NS}"><ListSubscriptionsByTopicResult><Subscriptions/></ListSubscriptionsByTopicResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></ListSubscriptionsByTopicResponse>`;
   }
   throw new Error(`SNS stub: unsupported action ${action}`);
 }

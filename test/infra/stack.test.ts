@@ -9,6 +9,7 @@ import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import {
   DEFAULT_METRICS_NAMESPACE,
   NOTIFIER_METRIC,
+  RECONCILER_METRIC,
   SWEEP_METRIC,
 } from '../../lambdas/handlers/metric-names';
 import { expectKeyStatement, logicalIdOf, synthApp } from './synth';
@@ -411,13 +412,48 @@ describe('operations', () => {
     }
   });
 
-  it('alarms on any message in the dead-letter queue', () => {
+  it('alarms on any message in the dead-letter queue, and again on each new one arriving (that queue’s)', () => {
+    // The stack's only queue: the schedules' and the functions' on-failure dead-letter queue.
+    const queueName = [
+      { Name: 'QueueName', Value: getAtt(logicalIdOf(template, 'AWS::SQS::Queue'), 'QueueName') },
+    ];
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',
+      Dimensions: queueName,
+      Statistic: 'Maximum',
       Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [alarmTopic],
     });
+    // While one message waits its 14 days the depth stays 1: a second failure would not alarm again.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'NumberOfMessagesSent',
+      Namespace: 'AWS/SQS',
+      Dimensions: queueName,
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [alarmTopic],
+    });
+  });
+
+  it('alarms on failures a run survives: a drain’s store errors, subscription operations SNS refused', () => {
+    for (const metricName of [NOTIFIER_METRIC.storeErrors, RECONCILER_METRIC.failed]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        Namespace: DEFAULT_METRICS_NAMESPACE,
+        Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [alarmTopic],
+      });
+    }
   });
 
   it('alarms when the guard trips, invalid records exist, a scheduled time is rejected, an admin summary is not published, or a notice waits over 6 hours', () => {
@@ -440,8 +476,9 @@ describe('operations', () => {
     // Six alarms before issue 13; then the heartbeat, SNS delivery failures and rejected scheduled times;
     // then (issue 11) the reconciler's errors and its filter-policy quota; then owner reach (unreachable
     // owners by drains and by the sweep, an unusable directory, misaddressed events: reach-alarms.test.ts);
-    // then the notifier's heartbeat; then an admin run summary not published (admin-summary-alarm.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 17);
+    // then the notifier's heartbeat; then an admin run summary not published (admin-summary-alarm.test.ts);
+    // then new dead letters, the notifier's store errors and refused subscription operations.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 20);
   });
 
   it('alarms when no drain has reported for the notices’ 6 hours, counting silence as failure', () => {

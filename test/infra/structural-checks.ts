@@ -72,7 +72,7 @@ function isServicePrincipal(statement: CfnStatement, service: string): boolean {
 }
 
 /** Whether a statement applies to every principal (`"*"` or `{"AWS": "*"}`). */
-function isEveryone(statement: CfnStatement): boolean {
+export function isEveryone(statement: CfnStatement): boolean {
   const principal = statement.Principal as string | { AWS?: string | string[] } | undefined;
   return principal === '*' || (typeof principal === 'object' && asList(principal.AWS).includes('*'));
 }
@@ -83,7 +83,7 @@ function conditionKeys(statement: CfnStatement): string[] {
 }
 
 /** A Deny that only refuses plain HTTP: never in the way of a service that calls over TLS. */
-function isTlsOnlyDeny(statement: CfnStatement): boolean {
+export function isTlsOnlyDeny(statement: CfnStatement): boolean {
   const condition = statement.Condition ?? {};
   return (
     Object.keys(condition).length === 1 &&
@@ -216,7 +216,7 @@ function exemptedPrincipals(statement: CfnStatement): unknown[] | undefined {
 }
 
 /** Every (role id, statement) of the template's IAM policies and inline role policies. */
-function roleStatements(template: CfnTemplate): { roleId: string; statement: CfnStatement }[] {
+export function roleStatements(template: CfnTemplate): { roleId: string; statement: CfnStatement }[] {
   const found: { roleId: string; statement: CfnStatement }[] = [];
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type === 'AWS::IAM::Policy') {

@@ -271,6 +271,19 @@ describe('operator principals and the deployment role', () => {
           topic: sns.Topic.fromTopicArn(stack, 'Given', 'arn:aws:sns:eu-west-1:123456789012:given'),
           operatorPrincipalArns: [OPERATOR],
         }),
-    ).toThrow(/`operatorPrincipalArns` applies to a topic the construct creates/);
+    ).toThrow(/`operatorPrincipalArns` applies to a topic the construct creates and to the relay's queues/);
+  });
+
+  it('takes operators with a topic it does not own on the relay route: they go to the relay queues', () => {
+    const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Test');
+    new CredentialHygiene(stack, 'Hygiene', {
+      topic: sns.Topic.fromTopicArn(stack, 'Given', 'arn:aws:sns:eu-west-1:123456789012:given'),
+      operatorPrincipalArns: [OPERATOR],
+      config: { ownerDelivery: 'relay', senderIdentity: 'hygiene@corp.example' },
+    });
+    const policies = Template.fromStack(stack).findResources('AWS::SQS::QueuePolicy');
+    const naming = Object.values(policies).filter((p) => JSON.stringify(p).includes(OPERATOR));
+    // The relay queue and its DLQ both list the operator.
+    expect(naming).toHaveLength(2);
   });
 });

@@ -1,0 +1,39 @@
+/**
+ * The one shape of the stack's resource-policy allow-lists (the notification
+ * topic, the SES events topic, the relay queue and its DLQ; docs/deploy.md,
+ * "Security choices"). A resource policy that allows the account root only
+ * defers to IAM, so any principal of the account with a broad grant (`sns:*`,
+ * `sqs:*`) could act on the resource; an explicit Deny to every principal whose
+ * `aws:PrincipalArn` is not listed is what keeps it out, whatever IAM says.
+ */
+import { Lazy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/** More conditions of such a Deny, by operator, e.g. `{ Bool: { 'aws:PrincipalIsAWSService': 'false' } }`. */
+export type DenyConditions = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/**
+ * Deny `actions` on `resource` to every principal whose `aws:PrincipalArn` is
+ * not in `allowed` (role or user ARNs, `*` and `?` allowed: `ArnNotLike`) and
+ * for which every condition of `also` holds. The list is read at synth, so
+ * principals added to it later in the construct's life count.
+ */
+export function denyUnlessPrincipal(
+  sid: string,
+  resource: string,
+  actions: readonly string[],
+  allowed: readonly string[],
+  also: DenyConditions = {},
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: [...actions],
+    resources: [resource],
+    conditions: {
+      ...also,
+      ArnNotLike: { 'aws:PrincipalArn': Lazy.list({ produce: () => [...allowed] }) },
+    },
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * The notifier handler's own logic, with the in-memory outbox: the drain's
+ * failures that no function error shows — store errors (the drain completes),
+ * events sent twice, malformed entries — become metrics (the
+ * `NotifierStoreErrors` alarm's input, the dashboard's lines) and a warning.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NOTIFIER_METRIC } from '../../lambdas/handlers/metric-names';
+import { InMemoryOutbox, outboxEvent, RecordingPublisher } from '../unit/outbox-fakes';
+
+type HandlerModule = typeof import('../../lambdas/handlers/notifier');
+let handlerModule: HandlerModule;
+
+beforeAll(async () => {
+  // The module builds its deployed dependencies at import: give it a valid environment first.
+  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
+  process.env.TABLE_NAME = 'unused';
+  process.env.AWS_REGION = 'us-east-1';
+  handlerModule = await import('../../lambdas/handlers/notifier');
+});
+
+function fakeTools() {
+  const metrics: Record<string, number> = {};
+  const logs: { level: string; message: string }[] = [];
+  const log = (level: string) => (message: string) => logs.push({ level, message });
+  const logger = { appendKeys: () => undefined, info: log('info'), warn: log('warn'), error: log('error') };
+  const metricsTool = {
+    addMetric: (name: string, _unit: string, value: number) => {
+      metrics[name] = value;
+    },
+  };
+  return {
+    metrics,
+    logs,
+    tools: {
+      logger: logger as unknown as Logger,
+      metrics: metricsTool as unknown as Metrics,
+      tracer: {} as Tracer,
+    },
+  };
+}
+
+/** One drain over `outbox` through the handler; its metrics and the summary log line's level. */
+async function drain(outbox: InMemoryOutbox) {
+  const { metrics, logs, tools } = fakeTools();
+  const handler = handlerModule.createNotifierHandler({
+    ...tools,
+    outbox,
+    publisher: new RecordingPublisher(),
+    clock: () => Date.parse('2026-11-26T03:15:00Z'),
+    ownerDelivery: 'sns-email',
+  });
+  const summary = await handler({}, { getRemainingTimeInMillis: () => 300_000 });
+  const level = logs.find((l) => l.message === 'notifier drain summary')?.level;
+  return { summary, level, emitted: (name: string) => metrics[name] };
+}
+
+describe('notifier drain metrics and log level', () => {
+  it('a clean drain: the three figures are 0 and the summary is logged at info', async () => {
+    const outbox = new InMemoryOutbox();
+    outbox.append('ada-pc', [outboxEvent({ credentialId: 'ada-pc', userId: 'ada' })]);
+    const { level, emitted } = await drain(outbox);
+    expect(
+      [NOTIFIER_METRIC.storeErrors, NOTIFIER_METRIC.duplicatesSent, NOTIFIER_METRIC.malformedEvents].map(
+        emitted,
+      ),
+    ).toEqual([0, 0, 0]);
+    expect(level).toBe('info');
+  });
+
+  it('a malformed outbox entry (never sent): MalformedOutboxEvents, and a warning', async () => {
+    const outbox = new InMemoryOutbox();
+    const malformed = { eventId: 'e2', type: 'bogus', credentialId: 'ada-pc', userId: 'ada' } as never;
+    outbox.append('ada-pc', [
+      outboxEvent({ credentialId: 'ada-pc', userId: 'ada', eventId: 'e1' }),
+      malformed,
+    ]);
+    const { summary, level, emitted } = await drain(outbox);
+    expect(summary).toMatchObject({ malformedEvents: 1, eventsFailed: 0, storeErrors: 0, invalidEvents: 0 });
+    expect(emitted(NOTIFIER_METRIC.malformedEvents)).toBe(1);
+    expect(level).toBe('warn');
+  });
+
+  it('a mark that fails after the publish: the drain completes with a store error — NotifierStoreErrors, a warning', async () => {
+    const outbox = new InMemoryOutbox();
+    outbox.append('ada-pc', [outboxEvent({ credentialId: 'ada-pc', userId: 'ada' })]);
+    outbox.beforeMark = () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    const { summary, level, emitted } = await drain(outbox);
+    expect(summary).toMatchObject({ status: 'complete', eventsPublished: 1, storeErrors: 1 });
+    expect(emitted(NOTIFIER_METRIC.storeErrors)).toBe(1);
+    expect(level).toBe('warn');
+  });
+
+  it('events another drain had already removed (sent twice): DuplicateEventsSent, and a warning', async () => {
+    const outbox = new InMemoryOutbox();
+    outbox.append('ada-pc', [
+      outboxEvent({ credentialId: 'ada-pc', userId: 'ada' }),
+      outboxEvent({ credentialId: 'ada-pc', userId: 'ada', type: 'stale-warning' }),
+    ]);
+    outbox.beforeMark = () => outbox.items.delete('ada-pc');
+    const { summary, level, emitted } = await drain(outbox);
+    expect(summary).toMatchObject({ eventsPublished: 2, eventsAlreadyMarked: 2, storeErrors: 0 });
+    expect(emitted(NOTIFIER_METRIC.duplicatesSent)).toBe(2);
+    expect(level).toBe('warn');
+  });
+});

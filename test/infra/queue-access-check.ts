@@ -1,0 +1,191 @@
+/**
+ * The relay queue and its DLQ are not open mailboxes (docs/deploy.md, "Security
+ * choices"): a structural check over a synthesized template, read statement by
+ * statement as a security review would, beside the topic checks of
+ * `structural-checks.ts`. The relay queue is the SQS endpoint of an SNS
+ * subscription of the template; its DLQ is its redrive target.
+ */
+import {
+  type CfnStatement,
+  type CfnTemplate,
+  type CheckResult,
+  isEveryone,
+  isTlsOnlyDeny,
+  policyStatements,
+  referencedId,
+  roleStatements,
+  statementCovers,
+} from './structural-checks';
+
+/** What takes a message off a queue or hides it from its reader. */
+export const RECEIVE_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:PurgeQueue',
+] as const;
+/** Administration no Deny may take from the account (CloudFormation, and the way back in). */
+export const ADMIN_ACTIONS = ['sqs:SetQueueAttributes', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes'] as const;
+const NOT_A_SERVICE = { 'aws:PrincipalIsAWSService': 'false' };
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function asList<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The statements of every `AWS::SQS::QueuePolicy` attached to the queue. */
+export function queuePolicyStatements(template: CfnTemplate, queueId: string): CfnStatement[] {
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::SQS::QueuePolicy')
+    .filter((r) => asList(r.Properties?.Queues as unknown[]).some((q) => referencedId(q) === queueId))
+    .flatMap((r) => policyStatements(r.Properties?.PolicyDocument));
+}
+
+/**
+ * The principals a Deny of IAM principals exempts: `Bool aws:PrincipalIsAWSService = false` and `ArnNotLike
+ * aws:PrincipalArn`, nothing else; undefined when the statement is not exactly that.
+ */
+function exemptedPrincipals(statement: CfnStatement): unknown[] | undefined {
+  if (statement.Effect !== 'Deny' || !isEveryone(statement)) return undefined;
+  const { Bool, ArnNotLike, ...others } = statement.Condition ?? {};
+  if (Object.keys(others).length > 0 || !same(Bool, NOT_A_SERVICE)) return undefined;
+  if (ArnNotLike === undefined || Object.keys(ArnNotLike).length !== 1) return undefined;
+  const arns = ArnNotLike['aws:PrincipalArn'];
+  return arns === undefined ? undefined : asList(arns as unknown[]);
+}
+
+/** The role ARN (`{Fn::GetAtt: [role, Arn]}`) of every function an event source mapping feeds from the queue. */
+function readerRoles(template: CfnTemplate, queueId: string): unknown[] {
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
+    .filter((r) => referencedId(r.Properties?.EventSourceArn) === queueId)
+    .map((r) => template.Resources[referencedId(r.Properties?.FunctionName) ?? '']?.Properties?.Role);
+}
+
+/** The account's root user, as a literal ARN or the `Fn::Join` a token-account stack writes. */
+function isRoot(value: unknown): boolean {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.includes(':iam::') && /:root("\]|$)/.test(text);
+}
+
+/**
+ * Each action: one Deny of IAM principals not listed; on the list every `required` principal, every role of the
+ * template granted the action on the queue, and the account's root user (break-glass); no wildcard for everyone.
+ * Returns the lists found, by action.
+ */
+function denyProblems(
+  template: CfnTemplate,
+  queueId: string,
+  actions: readonly string[],
+  required: unknown[],
+): { problems: string[]; lists: Map<string, unknown[]> } {
+  const where = `queue ${queueId}`;
+  const statements = queuePolicyStatements(template, queueId);
+  const problems: string[] = [];
+  const lists = new Map<string, unknown[]>();
+  for (const action of actions) {
+    const deny = statements.find((s) => statementCovers(s, action) && exemptedPrincipals(s) !== undefined);
+    if (deny === undefined) {
+      problems.push(
+        `${where}: no Deny of ${action} to IAM principals not allow-listed (open to any IAM grant)`,
+      );
+      continue;
+    }
+    const exempt = exemptedPrincipals(deny)!;
+    lists.set(action, exempt);
+    if (exempt.some((v) => typeof v === 'string' && /^\*?$|^arn:[^:]*:iam::\*/.test(v))) {
+      problems.push(`${where}: the ${action} allow-list holds a wildcard that allows everyone`);
+    }
+    if (!exempt.some(isRoot))
+      problems.push(`${where}: the account root user may not ${action} (no break-glass)`);
+    const granted = roleStatements(template)
+      .filter(({ statement }) => statement.Effect === 'Allow' && statementCovers(statement, action))
+      .filter(({ statement }) =>
+        asList(statement.Resource as unknown[]).some((r) => r === '*' || referencedId(r) === queueId),
+      )
+      .map(({ roleId }) => ({ 'Fn::GetAtt': [roleId, 'Arn'] }));
+    for (const principal of [...required, ...granted]) {
+      if (!exempt.some((v) => same(v, principal))) {
+        problems.push(
+          `${where}: ${JSON.stringify(principal)} needs ${action} but the queue policy denies it`,
+        );
+      }
+    }
+  }
+  return { problems, lists };
+}
+
+/** No Deny but the TLS one refuses administration; nothing but SNS from the topic is allowed to the queue. */
+function allowAndAdminProblems(
+  where: string,
+  statements: CfnStatement[],
+  topicId: string | undefined,
+): string[] {
+  const problems = ADMIN_ACTIONS.flatMap((action) =>
+    statements
+      .filter((s) => s.Effect === 'Deny' && statementCovers(s, action) && !isTlsOnlyDeny(s))
+      .map((s) => `${where}: Deny ${s.Sid ?? '(no Sid)'} takes ${action} from the account (lock-out)`),
+  );
+  const allows = statements.filter((s) => s.Effect === 'Allow');
+  const snsFromTopic = (s: CfnStatement) =>
+    same(s.Principal, { Service: 'sns.amazonaws.com' }) &&
+    same(asList(s.Action), ['sqs:SendMessage']) &&
+    same(s.Condition, { ArnEquals: { 'aws:SourceArn': { Ref: topicId } } });
+  for (const allow of allows.filter((s) => topicId === undefined || !snsFromTopic(s))) {
+    problems.push(`${where}: Allow ${JSON.stringify(allow)} lets in more than SNS delivering from the topic`);
+  }
+  if (topicId !== undefined && !allows.some(snsFromTopic)) {
+    problems.push(`${where}: no Allow for SNS delivering from topic ${topicId} (scoped by aws:SourceArn)`);
+  }
+  return problems;
+}
+
+/**
+ * For each relay queue (the SQS endpoint of an SNS subscription) and its DLQ:
+ * sending is denied to every IAM principal not listed, and only SNS from the
+ * topic is allowed; receiving (and, on the DLQ, moving messages) is denied to
+ * all but the listed, and the relay's role (its event source mapping) is listed
+ * on the queue; the root user is listed everywhere; whoever may take messages
+ * out of the DLQ may send them back to the queue (a redrive); and no Deny takes
+ * administration from the account. `checked` counts the relay queues.
+ */
+export function relayQueueAccessCheck(template: CfnTemplate): CheckResult {
+  const subscriptions = Object.values(template.Resources).filter(
+    (r) => r.Type === 'AWS::SNS::Subscription' && r.Properties?.Protocol === 'sqs',
+  );
+  const problems: string[] = [];
+  for (const subscription of subscriptions) {
+    const queueId = referencedId(subscription.Properties?.Endpoint)!;
+    const topicId = referencedId(subscription.Properties?.TopicArn);
+    const queue = `queue ${queueId}`;
+    const send = denyProblems(template, queueId, ['sqs:SendMessage'], []);
+    const receive = denyProblems(template, queueId, RECEIVE_ACTIONS, readerRoles(template, queueId));
+    problems.push(...send.problems, ...receive.problems);
+    problems.push(...allowAndAdminProblems(queue, queuePolicyStatements(template, queueId), topicId));
+
+    const redrive = template.Resources[queueId]?.Properties?.RedrivePolicy as {
+      deadLetterTargetArn?: unknown;
+    };
+    const dlqId = referencedId(redrive?.deadLetterTargetArn);
+    if (dlqId === undefined) {
+      problems.push(`${queue}: no dead-letter queue`);
+      continue;
+    }
+    const dlq = `queue ${dlqId}`;
+    const dlqSend = denyProblems(template, dlqId, ['sqs:SendMessage'], []);
+    const dlqReceive = denyProblems(template, dlqId, [...RECEIVE_ACTIONS, 'sqs:StartMessageMoveTask'], []);
+    problems.push(...dlqSend.problems, ...dlqReceive.problems);
+    problems.push(...allowAndAdminProblems(dlq, queuePolicyStatements(template, dlqId), undefined));
+    const senders = send.lists.get('sqs:SendMessage') ?? [];
+    for (const redriver of dlqReceive.lists.get('sqs:StartMessageMoveTask') ?? []) {
+      if (!senders.some((v) => same(v, redriver))) {
+        problems.push(
+          `${dlq}: ${JSON.stringify(redriver)} may redrive but not send to ${queue}: its redrive fails`,
+        );
+      }
+    }
+  }
+  return { checked: subscriptions.length, problems };
+}

@@ -1,0 +1,291 @@
+/**
+ * The relay queue and its DLQ are locked like the topics (docs/deploy.md,
+ * "Security choices"): the exact Deny statements of both queue policies as
+ * synthesized, the SNS Allow still scoped by `aws:SourceArn`, the relay role's
+ * exception, the operators' redrive, the root user's break-glass; the
+ * structural check over the template (`queue-access-check.ts`) on the construct
+ * and on the stack, and that it reports each Deny removed; the queue's 14-day
+ * retention and its oldest-digest age alarm; cdk-nag.
+ */
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { addDeadLetterQueue } from '../../lib/dead-letter-queue';
+import { OwnerEmailRelay } from '../../lib/owner-email-relay';
+import { queuePolicyStatements, relayQueueAccessCheck } from './queue-access-check';
+import { alarmNotificationCheck, type CfnStatement, type CfnTemplate } from './structural-checks';
+import { logicalIdOf, SKIP_BUNDLING, synthApp } from './synth';
+
+const OPERATORS = [
+  'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_SecOps_*',
+  'arn:aws:iam::123456789012:role/HygieneOperator',
+];
+const RECEIVE = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue'];
+const NOT_A_SERVICE = { 'aws:PrincipalIsAWSService': 'false' };
+const FOURTEEN_DAYS = 14 * 86_400;
+
+function build(props: { operators?: readonly string[]; maxReceiveCount?: number } = {}) {
+  const app = new App({ context: SKIP_BUNDLING });
+  const stack = new Stack(app, 'RelayQueueTest', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+  const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+  const alarmTopic = new sns.Topic(stack, 'Alarms', { masterKey: key, enforceSSL: true });
+  const relay = new OwnerEmailRelay(stack, 'Relay', {
+    topic,
+    deploymentRoleArn: 'arn:aws:iam::123456789012:role/Deployer',
+    ...(props.operators !== undefined && { operatorPrincipalArns: props.operators }),
+    ...(props.maxReceiveCount !== undefined && { maxReceiveCount: props.maxReceiveCount }),
+    directoryTable: new dynamodb.Table(stack, 'Directory', {
+      partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    }),
+    failedInvocationQueue: addDeadLetterQueue(stack, 'Failed', 'the test'),
+    config: parseConfig({ ownerDelivery: 'relay', senderIdentity: 'hygiene@corp.example' }),
+    metricsNamespace: 'PersonalClientHygiene',
+    serviceName: 'personal-client-hygiene',
+    alarmAction: new cloudwatchActions.SnsAction(alarmTopic),
+  });
+  const template = Template.fromStack(stack);
+  const resolve = (value: unknown) => stack.resolve(value);
+  const root = resolve(stack.formatArn({ service: 'iam', region: '', resource: 'root' }));
+  const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  return {
+    app,
+    stack,
+    relay,
+    topic,
+    alarmTopic,
+    template,
+    json: template.toJSON() as CfnTemplate,
+    resolve,
+    root,
+    idOf,
+  };
+}
+
+type Built = ReturnType<typeof build>;
+
+/** The statements of a queue's policy, by the queue's logical id. */
+function statementsOf(built: Built, queue: 'queue' | 'deadLetterQueue'): CfnStatement[] {
+  return queuePolicyStatements(built.json, built.idOf(built.relay[queue]));
+}
+
+/** A queue policy statement of a copied template, to change. */
+interface Editable {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Condition?: { ArnNotLike?: { 'aws:PrincipalArn': unknown[] } } & Record<string, unknown>;
+}
+
+/** A copy of the template, and the statement lists of its queue policies to change it through. */
+function editable(json: CfnTemplate): { copy: CfnTemplate; policies: { Statement: Editable[] }[] } {
+  const copy = structuredClone(json);
+  const policies = Object.values(copy.Resources)
+    .filter((r) => r.Type === 'AWS::SQS::QueuePolicy')
+    .map((r) => r.Properties?.PolicyDocument as { Statement: Editable[] });
+  return { copy, policies };
+}
+
+/** The template with the statement `sid` taken out of every queue policy. */
+function without(json: CfnTemplate, sid: string): CfnTemplate {
+  const { copy, policies } = editable(json);
+  for (const policy of policies) policy.Statement = policy.Statement.filter((s) => s.Sid !== sid);
+  return copy;
+}
+
+describe('the relay queue policy', () => {
+  const built = build({ operators: OPERATORS });
+  const { relay, topic, resolve, root } = built;
+  const queueArn = resolve(relay.queue.queueArn);
+  const relayRole = resolve(relay.relayFunction.role.roleArn);
+  const tlsOnly = {
+    Action: 'sqs:*',
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    Resource: queueArn,
+  };
+
+  it('lets only SNS from the topic and the operators send, and only the relay and the operators receive (exactly these statements)', () => {
+    expect(statementsOf(built, 'queue')).toEqual([
+      tlsOnly,
+      // The subscription's Allow: the only service the policy lets in, from this topic only.
+      {
+        Action: 'sqs:SendMessage',
+        Condition: { ArnEquals: { 'aws:SourceArn': resolve(topic.topicArn) } },
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Resource: queueArn,
+      },
+      {
+        Sid: 'SendOnlyBySnsAndOperators',
+        Action: 'sqs:SendMessage',
+        Condition: { Bool: NOT_A_SERVICE, ArnNotLike: { 'aws:PrincipalArn': [...OPERATORS, root] } },
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Resource: queueArn,
+      },
+      {
+        Sid: 'ReceiveOnlyByTheRelayAndOperators',
+        Action: RECEIVE,
+        Condition: {
+          Bool: NOT_A_SERVICE,
+          ArnNotLike: { 'aws:PrincipalArn': [relayRole, ...OPERATORS, root] },
+        },
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Resource: queueArn,
+      },
+    ]);
+  });
+
+  it('lets only the operators (and the root user) receive, redrive or send on the DLQ, and allows no one', () => {
+    const dlqArn = resolve(relay.deadLetterQueue.queueArn);
+    const keepers = { Bool: NOT_A_SERVICE, ArnNotLike: { 'aws:PrincipalArn': [...OPERATORS, root] } };
+    expect(statementsOf(built, 'deadLetterQueue')).toEqual([
+      { ...tlsOnly, Resource: dlqArn },
+      {
+        Sid: 'SendOnlyByOperators',
+        Action: 'sqs:SendMessage',
+        Condition: keepers,
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Resource: dlqArn,
+      },
+      {
+        Sid: 'ReceiveOrRedriveOnlyByOperators',
+        Action: [...RECEIVE, 'sqs:StartMessageMoveTask'],
+        Condition: keepers,
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Resource: dlqArn,
+      },
+    ]);
+  });
+
+  it('still lets the relay’s event source mapping receive, and every redriver send back (structural check)', () => {
+    expect(relayQueueAccessCheck(built.json)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it.each([
+    ['SendOnlyBySnsAndOperators', /no Deny of sqs:SendMessage .*open to any IAM grant/],
+    ['ReceiveOnlyByTheRelayAndOperators', /no Deny of sqs:ReceiveMessage .*open to any IAM grant/],
+    ['SendOnlyByOperators', /no Deny of sqs:SendMessage .*open to any IAM grant/],
+    ['ReceiveOrRedriveOnlyByOperators', /no Deny of sqs:StartMessageMoveTask .*open to any IAM grant/],
+  ])('reports the template without %s', (sid, problem) => {
+    const { problems } = relayQueueAccessCheck(without(built.json, sid));
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+
+  it('reports a relay role left off the receive list, an operator who could redrive but not send back, a wider Allow, and a Deny of administration', () => {
+    const { copy, policies } = editable(built.json);
+    const statements = policies.flatMap((p) => p.Statement);
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid)!;
+    const receivers = bySid('ReceiveOnlyByTheRelayAndOperators').Condition!.ArnNotLike!;
+    receivers['aws:PrincipalArn'] = receivers['aws:PrincipalArn'].slice(1);
+    bySid('SendOnlyBySnsAndOperators').Condition!.ArnNotLike!['aws:PrincipalArn'] = [root];
+    delete statements.find((s) => s.Effect === 'Allow')!.Condition;
+    (bySid('ReceiveOrRedriveOnlyByOperators').Action as string[]).push('sqs:SetQueueAttributes');
+
+    const { problems } = relayQueueAccessCheck(copy);
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/needs sqs:ReceiveMessage but the queue policy denies it/),
+        expect.stringMatching(/HygieneOperator.*may redrive but not send to/),
+        expect.stringMatching(/lets in more than SNS delivering from the topic/),
+        expect.stringMatching(/no Allow for SNS delivering from topic/),
+        expect.stringMatching(/takes sqs:SetQueueAttributes from the account/),
+      ]),
+    );
+  });
+
+  it('passes cdk-nag (AwsSolutions) with operators on the queues', () => {
+    expect(new AwsSolutionsChecks().validateScope(built.app).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
+
+describe('the relay queues without operators', () => {
+  it('leave receiving, redriving and sending to the root user (and receiving from the queue to the relay)', () => {
+    const built = build();
+    const lists = [...statementsOf(built, 'queue'), ...statementsOf(built, 'deadLetterQueue')]
+      .filter((s) => s.Effect === 'Deny' && s.Sid !== undefined)
+      .map((s) => [s.Sid, s.Condition?.ArnNotLike?.['aws:PrincipalArn']]);
+    const relayRole = built.resolve(built.relay.relayFunction.role.roleArn);
+
+    expect(Object.fromEntries(lists)).toEqual({
+      SendOnlyBySnsAndOperators: [built.root],
+      ReceiveOnlyByTheRelayAndOperators: [relayRole, built.root],
+      SendOnlyByOperators: [built.root],
+      ReceiveOrRedriveOnlyByOperators: [built.root],
+    });
+    expect(relayQueueAccessCheck(built.json)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('pass the structural check in the deployed stack (route relay), where the root user is the account’s', () => {
+    const { template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
+    expect(relayQueueAccessCheck(template.toJSON() as CfnTemplate)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('are not there on route sns-email (nothing to check)', () => {
+    const { template } = synthApp({ ownerDelivery: 'sns-email' });
+    expect(relayQueueAccessCheck(template.toJSON() as CfnTemplate)).toEqual({ checked: 0, problems: [] });
+  });
+});
+
+describe('the relay queue’s retention and age alarm', () => {
+  const built = build();
+  const queueId = built.idOf(built.relay.queue);
+  const dlqId = built.idOf(built.relay.deadLetterQueue);
+
+  it('keeps a digest as long as its DLQ does (14 days, not SQS’s default 4)', () => {
+    const queues = built.template.findResources('AWS::SQS::Queue');
+    expect(queues[queueId]?.Properties.MessageRetentionPeriod).toBe(FOURTEEN_DAYS);
+    expect(queues[dlqId]?.Properties.MessageRetentionPeriod).toBe(FOURTEEN_DAYS);
+  });
+
+  it('alarms on the alarm topic when the queue’s oldest digest is an hour old (twice 5 deliveries × 6 minutes)', () => {
+    const alarmId = logicalIdOf(built.template, 'AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+    });
+    const alarm = built.template.findResources('AWS::CloudWatch::Alarm')[alarmId]!.Properties;
+
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 3600,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [built.resolve(built.alarmTopic.topicArn)],
+    });
+  });
+
+  it('notifies the stack’s alarm topic, which lets CloudWatch publish (structural check)', () => {
+    const { template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') }],
+    });
+    expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
+  });
+
+  it('scales the threshold with the deliveries a digest is allowed before the DLQ', () => {
+    const { template } = build({ maxReceiveCount: 3 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 2 * 3 * 360,
+    });
+  });
+});
