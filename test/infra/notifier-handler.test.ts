@@ -4,12 +4,10 @@
  * events sent twice, malformed entries — become metrics (the
  * `NotifierStoreErrors` alarm's input, the dashboard's lines) and a warning.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFIER_METRIC } from '../../lambdas/handlers/metric-names';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from '../unit/outbox-fakes';
+import { fakeTools } from './handler-tools';
 
 type HandlerModule = typeof import('../../lambdas/handlers/notifier');
 let handlerModule: HandlerModule;
@@ -21,27 +19,6 @@ beforeAll(async () => {
   process.env.AWS_REGION = 'us-east-1';
   handlerModule = await import('../../lambdas/handlers/notifier');
 });
-
-function fakeTools() {
-  const metrics: Record<string, number> = {};
-  const logs: { level: string; message: string }[] = [];
-  const log = (level: string) => (message: string) => logs.push({ level, message });
-  const logger = { appendKeys: () => undefined, info: log('info'), warn: log('warn'), error: log('error') };
-  const metricsTool = {
-    addMetric: (name: string, _unit: string, value: number) => {
-      metrics[name] = value;
-    },
-  };
-  return {
-    metrics,
-    logs,
-    tools: {
-      logger: logger as unknown as Logger,
-      metrics: metricsTool as unknown as Metrics,
-      tracer: {} as Tracer,
-    },
-  };
-}
 
 /** One drain over `outbox` through the handler; its metrics and the summary log line's level. */
 async function drain(outbox: InMemoryOutbox) {

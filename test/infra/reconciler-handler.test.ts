@@ -4,9 +4,6 @@
  * stop (the same metrics for what the stopped run did), and reading the quota
  * from the environment.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
@@ -18,6 +15,7 @@ import {
 } from '../../lambdas/hygiene/subscription-plan';
 import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
+import { fakeTools } from './handler-tools';
 
 type HandlerModule = typeof import('../../lambdas/handlers/reconciler');
 let handlerModule: HandlerModule;
@@ -29,27 +27,6 @@ beforeAll(async () => {
   process.env.AWS_REGION = 'us-east-1';
   handlerModule = await import('../../lambdas/handlers/reconciler');
 });
-
-function fakeTools() {
-  const metrics: Record<string, number> = {};
-  const logs: { level: string; message: string }[] = [];
-  const log = (level: string) => (message: string) => logs.push({ level, message });
-  const logger = { appendKeys: () => undefined, info: log('info'), warn: log('warn'), error: log('error') };
-  const metricsTool = {
-    addMetric: (name: string, _unit: string, value: number) => {
-      metrics[name] = value;
-    },
-  };
-  return {
-    metrics,
-    logs,
-    tools: {
-      logger: logger as unknown as Logger,
-      metrics: metricsTool as unknown as Metrics,
-      tracer: {} as Tracer,
-    },
-  };
-}
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:hygiene';
 

@@ -1,0 +1,31 @@
+/**
+ * Powertools stand-ins for a handler test: a logger that collects every line
+ * with its level and a metrics object that keeps the last value of each
+ * metric, so a test reads what the handler reported. One for every handler
+ * test (notifier, reconciler).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+
+/** The collected metrics (last value per name) and log lines, and the tools to hand the handler. */
+export function fakeTools() {
+  const metrics: Record<string, number> = {};
+  const logs: { level: string; message: string }[] = [];
+  const log = (level: string) => (message: string) => logs.push({ level, message });
+  const logger = { appendKeys: () => undefined, info: log('info'), warn: log('warn'), error: log('error') };
+  const metricsTool = {
+    addMetric: (name: string, _unit: string, value: number) => {
+      metrics[name] = value;
+    },
+  };
+  return {
+    metrics,
+    logs,
+    tools: {
+      logger: logger as unknown as Logger,
+      metrics: metricsTool as unknown as Metrics,
+      tracer: {} as Tracer,
+    },
+  };
+}
