@@ -5,13 +5,14 @@
  * request). Reused by every command that reads JSONL.
  * Lines are decoded as UTF-8 strictly (`./utf8-lines.ts`): a line whose bytes
  * are not UTF-8 is reported by its number, never read with U+FFFD in place of
- * what the file holds.
+ * what the file holds; a line longer than `MAX_LINE_BYTES` (4 MiB, far more than
+ * any record takes) is reported by its number, its bytes dropped unread.
  */
 import { open } from 'node:fs/promises';
 import { describeFileError } from './file-errors';
 import { type InexactNumber, type JsonReadOptions, parseJsonText, RepeatedKeyError } from './strict-json';
 import { UsageError } from './usage-error';
-import { utf8Lines } from './utf8-lines';
+import { type OverlongLine, utf8Lines } from './utf8-lines';
 
 /** One non-blank input line: its JSON value, or why it is not accepted as JSON. */
 export type JsonlLine =
@@ -27,8 +28,8 @@ export type JsonlLine =
 /**
  * Reads a JSON Lines file lazily. Blank (whitespace-only) lines are skipped
  * but still counted, so `lineNumber` is always the physical 1-based line.
- * A line that is not valid JSON, repeats a key in an object, or is not UTF-8
- * is yielded as `ok: false` (`line N is …`) and reading goes on.
+ * A line that is not valid JSON, repeats a key in an object, is not UTF-8 or
+ * is too long is yielded as `ok: false` (`line N is …`) and reading goes on.
  * @throws {UsageError} when the file cannot be opened (missing, unreadable, a directory)
  */
 export async function* readJsonLines(path: string, options: JsonReadOptions = {}): AsyncGenerator<JsonlLine> {
@@ -57,6 +58,10 @@ export async function* readJsonLines(path: string, options: JsonReadOptions = {}
         };
         continue;
       }
+      if (typeof rawLine === 'object') {
+        yield { lineNumber, ok: false, error: overlongLineError(rawLine, lineNumber) };
+        continue;
+      }
       // A UTF-8 byte order mark is not part of the first record.
       const text = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
       if (text.trim() === '') continue;
@@ -65,6 +70,15 @@ export async function* readJsonLines(path: string, options: JsonReadOptions = {}
   } finally {
     input.destroy();
   }
+}
+
+/** Why an overlong line is not read (`line N is too long …`, as every other line problem starts). */
+function overlongLineError(line: OverlongLine, lineNumber: number): string {
+  const bytes = (n: number) => n.toLocaleString('en');
+  return (
+    `line ${lineNumber} is too long: ${bytes(line.bytes)} bytes, over the ${bytes(line.maxBytes)} a line may ` +
+    'have (one record is one DynamoDB item, at most 400 KB); not read'
+  );
 }
 
 /** Parses one line of JSON Lines input. */

@@ -7,25 +7,62 @@
  * are `\n`, `\r\n` and a lone `\r`, as with `readline` — but not U+2028 and
  * U+2029, where `readline` also ends a line: JSON allows them raw inside a
  * string, so such a record is one line, not two bad ones.
+ *
+ * A line is at most {@link MAX_LINE_BYTES} long: the bytes of a longer one
+ * are counted, not kept, and it is yielded as an {@link OverlongLine} for the
+ * reader to refuse by its number, the lines after it read as usual. Without
+ * the cap one line of 512 MiB or more would end the whole read ("Cannot create
+ * a string longer than…", naming no line) after buffering all of it.
  */
 import { isUtf8 } from 'node:buffer';
 
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** One physical line: its text, or `undefined` when its bytes are not UTF-8. */
-export type Utf8Line = string | undefined;
+/**
+ * The most bytes a line may have (4 MiB). Every line these readers take is
+ * one record, owner row or notice entry: a credential record is at most one
+ * DynamoDB item, 400 KB, and its JSON text at most about six times that
+ * (every byte a control character written `\u00XX`: 2.4 MB); an SNS entry at
+ * most 256 KiB. 4 MiB keeps well clear of all of them, and of V8's string
+ * limit, while one line never holds more than that.
+ */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/** A line longer than the limit: its bytes were counted and dropped, never decoded. */
+export interface OverlongLine {
+  readonly overlong: true;
+  /** The line's length in bytes, its line end left out. */
+  readonly bytes: number;
+  /** The limit it is over. */
+  readonly maxBytes: number;
+}
+
+/**
+ * One physical line: its text, `undefined` when its bytes are not UTF-8, or
+ * an {@link OverlongLine} when it is longer than the limit.
+ */
+export type Utf8Line = string | undefined | OverlongLine;
+
+/** Options of {@link utf8Lines}. */
+export interface Utf8LinesOptions {
+  /** The most bytes a line may have (default {@link MAX_LINE_BYTES}). */
+  readonly maxLineBytes?: number;
+}
 
 /**
  * Splits `chunks` into lines and decodes each (a UTF-8 byte order mark is
  * kept: removing it is the caller's business). A last line without a line
  * end is yielded too; an empty stream yields nothing. Each line is yielded
  * as soon as its end arrives, whatever the line ends are, so memory holds one
- * line, not the file.
+ * line, not the file — and at most `maxLineBytes` of it: a longer line is
+ * yielded as an {@link OverlongLine}.
  */
-export async function* utf8Lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Utf8Line> {
-  // The current line's bytes so far: it may span chunks.
-  let parts: Buffer[] = [];
+export async function* utf8Lines(
+  chunks: AsyncIterable<Buffer>,
+  options: Utf8LinesOptions = {},
+): AsyncGenerator<Utf8Line> {
+  const line = new LineBytes(options.maxLineBytes ?? MAX_LINE_BYTES);
   // The previous chunk ended with `\r`: a `\n` first in this chunk is the rest of that `\r\n`.
   let afterCr = false;
   for await (const chunk of chunks) {
@@ -33,18 +70,54 @@ export async function* utf8Lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<
     afterCr = false;
     const nextLineEnd = lineEnds(chunk);
     for (let end = nextLineEnd(start); end !== -1; end = nextLineEnd(start)) {
-      parts.push(chunk.subarray(start, end));
-      yield decode(joined(parts));
-      parts = [];
+      line.add(chunk.subarray(start, end));
+      yield line.take();
       start = end + 1;
       if (chunk[end] === CR) {
         if (start === chunk.length) afterCr = true;
         else if (chunk[start] === LF) start += 1;
       }
     }
-    if (start < chunk.length) parts.push(chunk.subarray(start));
+    if (start < chunk.length) line.add(chunk.subarray(start));
   }
-  if (parts.length > 0) yield decode(joined(parts));
+  if (line.started) yield line.take();
+}
+
+/** The current line's bytes so far (it may span chunks), kept up to the limit and counted past it. */
+class LineBytes {
+  private parts: Buffer[] = [];
+  private length = 0;
+  private overlong = false;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** True when some of the line has arrived. */
+  get started(): boolean {
+    return this.length > 0;
+  }
+
+  /** Adds a piece of the line: kept while the line is within the limit, else only counted. */
+  add(piece: Buffer): void {
+    this.length += piece.length;
+    if (this.overlong) return;
+    if (this.length > this.maxBytes) {
+      this.overlong = true;
+      this.parts = [];
+      return;
+    }
+    this.parts.push(piece);
+  }
+
+  /** The line, decoded (or overlong), and a fresh start for the next one. */
+  take(): Utf8Line {
+    const line: Utf8Line = this.overlong
+      ? { overlong: true, bytes: this.length, maxBytes: this.maxBytes }
+      : decode(joined(this.parts));
+    this.parts = [];
+    this.length = 0;
+    this.overlong = false;
+    return line;
+  }
 }
 
 const joined = (parts: readonly Buffer[]): Buffer => (parts.length === 1 && parts[0]) || Buffer.concat(parts);

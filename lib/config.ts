@@ -44,13 +44,13 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
   /** Operator principals (IAM role/user ARNs) allowed to publish and manage subscriptions: a comma-separated list or JSON array. */
   operatorPrincipalArns: 'operatorPrincipalArns',
   /**
-   * The sweep heartbeat's window: no sweep completed for this many hours → alarm (default 26; at least the longest
-   * gap between `sweepSchedule` runs plus 2, or the synth fails: lib/heartbeat-windows.ts).
+   * The sweep heartbeat's window: no sweep completed for this many hours → alarm (left out: 26, or what
+   * `sweepSchedule` needs when more; given, at least that, or the synth fails: lib/heartbeat-windows.ts).
    */
   heartbeatWindowHours: 'heartbeatWindowHours',
   /**
-   * How long an owner notice may wait, in hours (default 6): `OldestPendingNoticeTooOld`'s threshold and the
-   * notifier heartbeat's window (at least the longest gap between `notifierSchedule` runs plus 2).
+   * How long an owner notice may wait, in hours: `OldestPendingNoticeTooOld`'s threshold and the notifier
+   * heartbeat's window (left out: 6, or what `notifierSchedule` needs when more; given, at least that).
    */
   pendingNoticeMaxAgeHours: 'pendingNoticeMaxAgeHours',
   /** The sweep refuses a scheduled time further than this many minutes from the wall clock (default 60). */

@@ -18,6 +18,7 @@ import type { CredentialTableProps } from './credential-table';
 import { exemptIdsProblems } from './environment-budget';
 import {
   type HeartbeatFinding,
+  type HeartbeatWarning,
   type HeartbeatWatch,
   heartbeatFinding,
   MAX_HEARTBEAT_WINDOW_HOURS,
@@ -147,18 +148,26 @@ export interface CredentialHygieneProps {
   /**
    * How long an owner notice may wait (whole hours, 1 to 168): the
    * oldest-pending-notice alarm fires when one has waited longer, and the
-   * notifier's heartbeat when no drain has reported for this long. At least the
-   * longest gap between `notifierSchedule` runs plus 2 hours: a shorter one
-   * fails the synth (a `rate`, or a UTC `cron` without `L`/`W`/`#`) or warns.
-   * @default Duration.hours(6)
+   * notifier's heartbeat when no drain has reported for this long. At least
+   * the longest gap between `notifierSchedule` runs plus the notifier's
+   * timeout and 5 minutes, rounded up to whole hours, plus 1 hour
+   * (lib/heartbeat-windows.ts): a shorter one fails the synth (a `rate`, or a
+   * UTC `cron` without `L`/`W`/`#`) or warns. Left out, it is derived from the
+   * schedule; when that needs more than 168 hours (a weekly notifier) the
+   * notifier's heartbeat is left out with a warning and the derived value is
+   * the oldest-pending-notice alarm's threshold only. Not checked without `alarms`.
+   * @default - 6 hours, or the least the `notifierSchedule` needs when more
    */
   readonly pendingNoticeMaxAge?: Duration;
   /**
    * The heartbeat alarm fires when no sweep has completed for this long (whole
    * hours, 1 to 168). At least the longest gap between `sweepSchedule` runs
-   * plus 2 hours: a shorter one fails the synth, or warns when the gap is not
-   * worked out at synth (lib/heartbeat-windows.ts).
-   * @default Duration.hours(26)
+   * plus the sweep's timeout and 5 minutes, rounded up to whole hours, plus 1
+   * hour: a shorter one fails the synth, or warns when the gap is not worked
+   * out at synth (lib/heartbeat-windows.ts). A sweep schedule whose gap needs
+   * more than 168 hours (weekly) gets no heartbeat alarm, with a warning.
+   * Not checked without `alarms`.
+   * @default - 26 hours, or the least the `sweepSchedule` needs when more
    */
   readonly heartbeatWindow?: Duration;
   /**
@@ -259,13 +268,28 @@ export function emailProblems(who: string, email: string): string[] {
   return EMAIL.test(email) ? [] : [`${who} email ${JSON.stringify(email)} is not an email address`];
 }
 
-/** What the construct uses for a schedule or alarm window left out (the `@default`s above). */
+/**
+ * What the construct uses for a schedule, timeout or alarm window left out (the `@default`s above; a window left
+ * out is at least its default, more when its schedule needs it: lib/heartbeat-windows.ts).
+ */
 export const PROP_DEFAULTS = {
   sweepSchedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
   notifierSchedule: scheduler.ScheduleExpression.rate(Duration.minutes(15)),
   pendingNoticeMaxAge: Duration.hours(6),
   heartbeatWindow: Duration.hours(26),
+  sweepTimeout: Duration.minutes(15),
+  notifierTimeout: Duration.minutes(5),
 } as const;
+
+/** The windows the alarms are built with, from the props and the schedules (lib/heartbeat-windows.ts). */
+export interface AlarmWindows {
+  /** `SweepHeartbeat`'s window; undefined: left out (the sweep's gaps are longer than an alarm can watch). */
+  readonly heartbeatWindow?: Duration;
+  /** `NotifierHeartbeat`'s window (`pendingNoticeMaxAge`); undefined: left out, as above. */
+  readonly notifierHeartbeatWindow?: Duration;
+  /** How long a notice may wait: `OldestPendingNoticeTooOld`'s threshold (given, or derived from the schedule). */
+  readonly pendingNoticeMaxAge: Duration;
+}
 
 /** The validated props the constructor builds from. */
 export interface ValidatedProps {
@@ -273,8 +297,10 @@ export interface ValidatedProps {
   readonly config: HygieneConfig;
   /** The configuration as the functions' `HYGIENE_*` environment variables. */
   readonly environment: Record<string, string>;
-  /** Heartbeat windows the synth could not check against their schedules: the constructor warns. */
-  readonly heartbeatWarnings: readonly string[];
+  /** The alarms' windows; undefined when `alarms` is false (nothing is checked then). */
+  readonly alarmWindows?: AlarmWindows;
+  /** What the synth could not check, or left out, of the heartbeats: the constructor warns. */
+  readonly heartbeatWarnings: readonly HeartbeatWarning[];
 }
 
 /**
@@ -289,39 +315,58 @@ export function validateProps(props: CredentialHygieneProps): ValidatedProps {
   problems.push(
     ...addressProblems(props),
     ...rangeProblems(props),
-    ...heartbeats.flatMap((f) => f.problem ?? []),
+    ...[heartbeats?.sweep, heartbeats?.notifier].flatMap((f) => f?.problem ?? []),
   );
   if (config !== undefined)
     problems.push(...exemptIdsProblems(config), ...operatorScopeProblems(props, config));
   const environment = config === undefined ? {} : configToEnvironment(config);
   if (problems.length > 0 || config === undefined) throw new CredentialHygienePropsError(problems);
-  return { config, environment, heartbeatWarnings: heartbeats.flatMap((f) => f.warning ?? []) };
+  if (heartbeats === undefined) return { config, environment, heartbeatWarnings: [] };
+  const { sweep, notifier } = heartbeats;
+  return {
+    config,
+    environment,
+    alarmWindows: {
+      ...(sweep.alarmed && { heartbeatWindow: Duration.hours(sweep.windowHours) }),
+      ...(notifier.alarmed && { notifierHeartbeatWindow: Duration.hours(notifier.windowHours) }),
+      pendingNoticeMaxAge: Duration.hours(notifier.windowHours),
+    },
+    heartbeatWarnings: [sweep, notifier].flatMap((f) => f.warning ?? []),
+  };
 }
 
 /**
- * Each heartbeat's window against its schedule (lib/heartbeat-windows.ts), the
- * defaults filled in; none while a window is not whole hours from 1 to 168
+ * Each heartbeat's window against its schedule (lib/heartbeat-windows.ts): a
+ * window left out is derived from it. None without alarms (there is no
+ * heartbeat to fire), nor while a window is not whole hours from 1 to 168
  * (`rangeProblems` says so).
  */
-function heartbeatFindings(props: CredentialHygieneProps): HeartbeatFinding[] {
-  if (!isWindow(props.heartbeatWindow) || !isWindow(props.pendingNoticeMaxAge)) return [];
-  const watches: HeartbeatWatch[] = [
-    {
-      alarm: 'SweepHeartbeat',
-      scheduleKey: 'sweepSchedule',
-      schedule: props.sweepSchedule ?? PROP_DEFAULTS.sweepSchedule,
-      windowKey: 'heartbeatWindow (context heartbeatWindowHours)',
-      windowHours: (props.heartbeatWindow ?? PROP_DEFAULTS.heartbeatWindow).toHours(),
-    },
-    {
-      alarm: 'NotifierHeartbeat',
-      scheduleKey: 'notifierSchedule',
-      schedule: props.notifierSchedule ?? PROP_DEFAULTS.notifierSchedule,
-      windowKey: 'pendingNoticeMaxAge (context pendingNoticeMaxAgeHours)',
-      windowHours: (props.pendingNoticeMaxAge ?? PROP_DEFAULTS.pendingNoticeMaxAge).toHours(),
-    },
-  ];
-  return watches.map(heartbeatFinding);
+function heartbeatFindings(
+  props: CredentialHygieneProps,
+): { sweep: HeartbeatFinding; notifier: HeartbeatFinding } | undefined {
+  if (props.alarms === false) return undefined;
+  if (!isWindow(props.heartbeatWindow) || !isWindow(props.pendingNoticeMaxAge)) return undefined;
+  const minutes = (timeout: Duration) => timeout.toSeconds() / 60;
+  const sweep: HeartbeatWatch = {
+    alarm: 'SweepHeartbeat',
+    scheduleKey: 'sweepSchedule',
+    schedule: props.sweepSchedule ?? PROP_DEFAULTS.sweepSchedule,
+    windowKey: 'heartbeatWindow (context heartbeatWindowHours)',
+    ...(props.heartbeatWindow !== undefined && { windowHours: props.heartbeatWindow.toHours() }),
+    defaultHours: PROP_DEFAULTS.heartbeatWindow.toHours(),
+    runMinutes: minutes(props.sweepTimeout ?? PROP_DEFAULTS.sweepTimeout),
+  };
+  const notifier: HeartbeatWatch = {
+    alarm: 'NotifierHeartbeat',
+    scheduleKey: 'notifierSchedule',
+    schedule: props.notifierSchedule ?? PROP_DEFAULTS.notifierSchedule,
+    windowKey: 'pendingNoticeMaxAge (context pendingNoticeMaxAgeHours)',
+    ...(props.pendingNoticeMaxAge !== undefined && { windowHours: props.pendingNoticeMaxAge.toHours() }),
+    defaultHours: PROP_DEFAULTS.pendingNoticeMaxAge.toHours(),
+    runMinutes: minutes(props.notifierTimeout ?? PROP_DEFAULTS.notifierTimeout),
+    thresholdOf: 'OldestPendingNoticeTooOld',
+  };
+  return { sweep: heartbeatFinding(sweep), notifier: heartbeatFinding(notifier) };
 }
 
 /** An alarm window left out, or whole hours from 1 to 168 (an hourly alarm's limit). */

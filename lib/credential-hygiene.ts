@@ -24,6 +24,7 @@ import { HANDLER_ENV } from '../lambdas/handlers/environment';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import {
+  type AlarmWindows,
   type CredentialHygieneProps,
   CredentialHygienePropsError,
   emailProblems,
@@ -66,10 +67,23 @@ export const NO_ADMIN_SUBSCRIBER_WARNING = 'pc-hygiene:noAdminSubscriber';
 /**
  * The id of the synth warning for a heartbeat whose window could not be checked
  * against its schedule (a `cron` with `L`, `W` or `#`, a time zone, an `at`):
- * acknowledge it once the window is known to exceed the longest gap between runs
- * plus 2 hours (docs/deploy.md, "Operations: alarms and the dashboard").
+ * acknowledge it once the window is known to cover the longest gap between runs
+ * (docs/deploy.md, "Heartbeat windows and schedules").
  */
 export const HEARTBEAT_WINDOW_UNCHECKED_WARNING = 'pc-hygiene:heartbeatWindowUnchecked';
+
+/**
+ * The id of the synth warning for a heartbeat alarm left out: its schedule can leave more between runs than a
+ * CloudWatch alarm can watch (7 days), e.g. a weekly sweep. Acknowledge it once the runs are watched another way
+ * (docs/deploy.md, "Heartbeat windows and schedules").
+ */
+export const HEARTBEAT_LEFT_OUT_WARNING = 'pc-hygiene:heartbeatAlarmLeftOut';
+
+/** The warning id of each kind of heartbeat warning. */
+const HEARTBEAT_WARNING_IDS = {
+  unchecked: HEARTBEAT_WINDOW_UNCHECKED_WARNING,
+  'left-out': HEARTBEAT_LEFT_OUT_WARNING,
+} as const;
 
 /** What every worker function gets besides its own entry, description and sizing. */
 type WorkerFunctionProps = Omit<HygieneFunctionProps, 'serviceName' | 'metricsNamespace' | 'logRetention'>;
@@ -132,9 +146,9 @@ export class CredentialHygiene extends Construct {
 
   constructor(scope: Construct, id: string, props: CredentialHygieneProps = {}) {
     super(scope, id);
-    const { config, environment, heartbeatWarnings } = validateProps(props);
+    const { config, environment, alarmWindows, heartbeatWarnings } = validateProps(props);
     for (const warning of heartbeatWarnings) {
-      Annotations.of(this).addWarningV2(HEARTBEAT_WINDOW_UNCHECKED_WARNING, warning);
+      Annotations.of(this).addWarningV2(HEARTBEAT_WARNING_IDS[warning.kind], warning.text);
     }
     this.props = props;
     this.config = config;
@@ -173,7 +187,7 @@ export class CredentialHygiene extends Construct {
 
     if (props.alarms !== false) {
       this.alarmTopic = props.alarmTopic ?? addAlarmTopic(this, this.notificationKey!);
-      this.alarms = this.addAlarms(this.alarmTopic);
+      this.alarms = this.addAlarms(this.alarmTopic, alarmWindows!);
     } else {
       this.alarms = [];
     }
@@ -286,7 +300,7 @@ export class CredentialHygiene extends Construct {
       description: 'Credential hygiene sweep: expiry notices, stale flags, soft-deletes',
       environment: { [HANDLER_ENV.maxScheduleSkewSeconds]: String(this.maxScheduleSkew().toSeconds()) },
       memorySize: this.props.sweepMemorySize ?? 1024,
-      timeout: this.props.sweepTimeout ?? Duration.minutes(15),
+      timeout: this.props.sweepTimeout ?? PROP_DEFAULTS.sweepTimeout,
       // One sweep at a time: a duplicate delivery waits instead of racing the first.
       reservedConcurrentExecutions: 1,
     });
@@ -297,7 +311,7 @@ export class CredentialHygiene extends Construct {
       entry: 'lambdas/handlers/notifier.ts',
       description: 'Credential hygiene notifier: drains the outbox into owner digests on SNS',
       memorySize: this.props.notifierMemorySize ?? 512,
-      timeout: this.props.notifierTimeout ?? Duration.minutes(5),
+      timeout: this.props.notifierTimeout ?? PROP_DEFAULTS.notifierTimeout,
     });
   }
 
@@ -348,15 +362,14 @@ export class CredentialHygiene extends Construct {
     return { sweep, notifier, reconciler };
   }
 
-  private addAlarms(alarmTopic: sns.ITopic): cloudwatch.Alarm[] {
+  private addAlarms(alarmTopic: sns.ITopic, windows: AlarmWindows): cloudwatch.Alarm[] {
     return addHygieneAlarms(this, {
       functions: [this.sweepFunction, this.notifierFunction, this.reconcilerFunction],
       deadLetterQueue: this.deadLetterQueue,
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,
       topic: this.topic,
-      pendingNoticeMaxAge: this.props.pendingNoticeMaxAge ?? PROP_DEFAULTS.pendingNoticeMaxAge,
-      heartbeatWindow: this.props.heartbeatWindow ?? PROP_DEFAULTS.heartbeatWindow,
+      ...windows,
       action: new cloudwatchActions.SnsAction(alarmTopic),
     });
   }

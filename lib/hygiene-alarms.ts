@@ -14,6 +14,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { NOTIFIER_METRIC, RECONCILER_METRIC, SWEEP_METRIC } from '../lambdas/handlers/metric-names';
+import { UNREACHABLE_REASONS } from '../lambdas/hygiene/owner-directory';
 import type { HygieneFunction } from './hygiene-function';
 
 /** What the alarms watch and where they notify. */
@@ -24,13 +25,20 @@ export interface HygieneAlarmsOptions {
   readonly topic: sns.ITopic;
   readonly metricsNamespace: string;
   readonly serviceName: string;
-  /**
-   * How long a notice may wait (whole hours): the oldest-pending-notice alarm's
-   * threshold and the notifier heartbeat's window.
-   */
+  /** How long a notice may wait (whole hours): the oldest-pending-notice alarm's threshold. */
   readonly pendingNoticeMaxAge: Duration;
-  /** The heartbeat alarm fires when no sweep has completed for this long (whole hours). */
-  readonly heartbeatWindow: Duration;
+  /**
+   * The heartbeat alarm fires when no sweep has completed for this long (whole hours, at most 168).
+   * @default - no `SweepHeartbeat`: the sweep's schedule leaves more between runs than an alarm can watch
+   * (lib/heartbeat-windows.ts)
+   */
+  readonly heartbeatWindow?: Duration;
+  /**
+   * The notifier's heartbeat fires when no drain has reported for this long (whole hours, at most 168; the
+   * `pendingNoticeMaxAge` it was checked as).
+   * @default - no `NotifierHeartbeat`, as above
+   */
+  readonly notifierHeartbeatWindow?: Duration;
   readonly action: cloudwatch.IAlarmAction;
 }
 
@@ -65,8 +73,7 @@ export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions
     ...runAlarms(scope, options),
     ...failureCountAlarms(scope, options),
     ...reachAlarms(scope, options),
-    heartbeatAlarm(scope, options),
-    notifierHeartbeatAlarm(scope, options),
+    ...heartbeatAlarms(scope, options),
     deliveryFailureAlarm(scope, options.topic),
   ];
   for (const alarm of alarms) alarm.addAlarmAction(options.action);
@@ -117,9 +124,15 @@ function deadLetterAlarms(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm
 /**
  * Failures a run counts but survives, so no function error shows them: a
  * drain's store errors (a failed lease stops it publishing anything; a failed
- * mark after a publish sends those events again), and subscription operations
- * SNS refused (the owner stays unsubscribed or pending, unnoticed until they
- * have events). Each run's sum over an hour; an hour without runs is no news.
+ * mark after a publish sends those events again), subscription operations
+ * SNS refused or a failed directory re-read stopped (the owner stays
+ * unsubscribed or pending, unnoticed until they have events), and a sweep's
+ * failed writes (up to `maxWriteFailures` the run still completes, so the
+ * heartbeat is content; the same credential can fail every day). Each run's
+ * sum over an hour, missing data not breaching: the alarm returns to OK in the
+ * next hour without a run, so a failure that comes back with every run
+ * notifies with every run, where a longer period or ignored missing data would
+ * keep it in ALARM and notify once.
  */
 function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
   const { metricsNamespace: ns, serviceName: service } = options;
@@ -138,8 +151,13 @@ function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cl
     ),
     anyInAnHour(
       'SubscriptionOperationsFailed',
-      'SNS refused subscription operations of the subscription reconciler (subscribe, set filter policy, unsubscribe): those owners stay unsubscribed, pending or subscribed until a later run succeeds. The reconciler’s log line "subscription reconciler summary" lists them.',
+      'Subscription operations of the subscription reconciler failed: SNS refused a subscribe, set-filter-policy or unsubscribe (also an unsubscribe withdrawing a subscription just created for an owner who opted out, left or moved meanwhile), or the owner directory could not be re-read before the creations (none of them made) or after them (the withdrawals not checked). Those owners stay unsubscribed, pending or subscribed until a later run succeeds. The reconciler’s log line "subscription reconciler summary" lists each operation and its error.',
       RECONCILER_METRIC.failed,
+    ),
+    anyInAnHour(
+      'SweepWriteFailures',
+      'A sweep run had writes fail with an error other than a changed credential (throttling, permissions, the table’s KMS key): those credentials’ notices, stale flags or deletions were not made. The next run retries them, and a credential that fails every run never reaches its owner. The admin run summary ("Write failures") and the sweep’s log line "sweep run summary" list each id and error; more than maxWriteFailures aborts the run (SweepErrors too).',
+      SWEEP_METRIC.writeFailures,
     ),
   ];
 }
@@ -185,7 +203,11 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
       SWEEP_METRIC.scheduledTimeRejected,
     ),
     new cloudwatch.Alarm(scope, 'OldestPendingNoticeTooOld', {
-      alarmDescription: `An owner notice has waited more than ${options.pendingNoticeMaxAge.toHumanString()} in the outbox: is SNS failing or the notifier failing? (A notifier that does not run at all: NotifierHeartbeat.)`,
+      alarmDescription: `An owner notice has waited more than ${options.pendingNoticeMaxAge.toHumanString()} in the outbox: is SNS failing or the notifier failing? ${
+        options.notifierHeartbeatWindow !== undefined
+          ? '(A notifier that does not run at all: NotifierHeartbeat.)'
+          : '(A notifier that does not run at all reports nothing: this deployment has no NotifierHeartbeat, its schedule leaves more between runs than an alarm can watch.)'
+      }`,
       metric: runMetric(ns, service, NOTIFIER_METRIC.oldestPendingAge, {
         statistic: 'Maximum',
         period: Duration.minutes(15),
@@ -229,7 +251,7 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
   return [
     alarm(
       'UnreachableOwners',
-      'The notifier could not deliver owners’ notices to the owners (not in the directory, departed, no email, unsubscribed, subscription pending or missing, bouncing): their events went to the admins’ owner-unreachable report. Run pc-hygiene owners list --unreachable.',
+      `The notifier could not deliver owners’ notices to the owners (${UNREACHABLE_REASONS.join(', ')}): their events went to the admins’ owner-unreachable report. Run pc-hygiene owners list --unreachable.`,
       NOTIFIER_METRIC.unreachableOwners,
       hourlyDrains,
     ),
@@ -280,14 +302,25 @@ function silenceAlarm(
   });
 }
 
+/** The heartbeats whose windows are given (a schedule no alarm can watch has none: lib/heartbeat-windows.ts). */
+function heartbeatAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
+  const { heartbeatWindow, notifierHeartbeatWindow } = options;
+  return [
+    ...(heartbeatWindow !== undefined ? [heartbeatAlarm(scope, options, heartbeatWindow)] : []),
+    ...(notifierHeartbeatWindow !== undefined
+      ? [notifierHeartbeatAlarm(scope, options, notifierHeartbeatWindow)]
+      : []),
+  ];
+}
+
 /**
  * No sweep completed within the window: a disabled schedule, a permissions
  * error, a crashing function or runs that never finish all look like silence.
  * Hourly sums of `SweepCompleted`; every hour of the window without a
  * completion (missing data included) breaches.
  */
-function heartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
-  const hours = options.heartbeatWindow.toHours();
+function heartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions, window: Duration): cloudwatch.Alarm {
+  const hours = window.toHours();
   return silenceAlarm(
     scope,
     'SweepHeartbeat',
@@ -302,14 +335,18 @@ function heartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudw
 
 /**
  * No drain has reported for as long as a notice may wait (`pendingNoticeMaxAge`,
- * whole hours, at least the notifier's longest gap plus 2 hours:
+ * whole hours, at least what the notifier's longest gap needs:
  * lib/heartbeat-windows.ts): every drain emits the oldest pending notice's
  * age, so silence means the notifier is not running (schedule disabled, or
  * every invocation failing before it reports) and `OldestPendingNoticeTooOld`,
  * which needs a drain's figure, cannot fire.
  */
-function notifierHeartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
-  const hours = options.pendingNoticeMaxAge.toHours();
+function notifierHeartbeatAlarm(
+  scope: Construct,
+  options: HygieneAlarmsOptions,
+  window: Duration,
+): cloudwatch.Alarm {
+  const hours = window.toHours();
   return silenceAlarm(
     scope,
     'NotifierHeartbeat',

@@ -25,10 +25,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RELAY_LEDGER_TABLE } from '../lambdas/aws/relay-ledger-table-definition';
+import { RELAY_LEDGER_TABLE, RELAY_QUEUE_RETENTION_DAYS } from '../lambdas/aws/relay-ledger-table-definition';
 import { configToEnvironment, HANDLER_ENV } from '../lambdas/handlers/environment';
 import { RELAY_METRIC, SES_EVENTS_METRIC } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
+import { sesAddress, UnsendableAddressError } from '../lambdas/relay/ses-address';
 import { addDeadLetterQueue } from './dead-letter-queue';
 import { denyUnlessPrincipal } from './deny-unless-principal';
 import { runMetric } from './hygiene-alarms';
@@ -119,16 +120,28 @@ const RELAY_TIMEOUT = Duration.minutes(1);
 /** The relay queue's visibility timeout: AWS's rule for Lambda event sources, at least six times the function timeout. */
 const RELAY_VISIBILITY_TIMEOUT = Duration.seconds(RELAY_TIMEOUT.toSeconds() * 6);
 /**
- * How long the relay queue keeps a digest: as long as its DLQ does (lib/dead-letter-queue.ts), not SQS's default
- * 4 days, so a digest nobody receives (the event source mapping disabled) waits for the age alarm to be answered.
+ * How long the relay queue keeps a digest: shorter than its DLQ's 14 days, because SQS moves a message to a
+ * standard queue's DLQ with its original enqueue time (a digest that waited N days in the queue would have only
+ * 14 − N days in a DLQ of the same retention); 7 days still leaves a digest nobody receives (the event source
+ * mapping disabled) a week for the age alarm, which fires after an hour, to be answered, and every digest moved to
+ * the DLQ a week there (RELAY_QUEUE_RETENTION_DAYS; the ledger's TTL covers a redrive within it).
  */
-const RELAY_RETENTION = Duration.days(14);
+const RELAY_RETENTION = Duration.days(RELAY_QUEUE_RETENTION_DAYS);
 /** Deliveries of one digest before SQS moves it to the DLQ, unless configured. */
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
-/** The address part of `Name <address>` (or the whole value). */
-function senderAddress(identity: string): string {
-  return /<([^<>]+)>\s*$/.exec(identity)?.[1] ?? identity.trim();
+/**
+ * The address the relay asks SES to send from (`sesAddress`, the very function its sender calls for
+ * `FromEmailAddress`): the `ses:FromAddress` condition and the identity ARNs must name exactly it, or IAM denies
+ * every `SendEmail`.
+ */
+function sesSenderAddress(sender: string): string {
+  try {
+    return sesAddress(sender);
+  } catch (error: unknown) {
+    if (!(error instanceof UnsendableAddressError)) throw error;
+    throw new OwnerEmailRelayConfigError(`senderIdentity ${error.message}`);
+  }
 }
 
 /** Everything the `relay` route needs, in one construct. */
@@ -184,7 +197,7 @@ export class OwnerEmailRelay extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      // Delivery bookkeeping that expires by itself within 15 days: nothing to keep.
+      // Delivery bookkeeping that expires by itself (RELAY_LEDGER_RETENTION_DAYS): nothing to keep.
       removalPolicy: RemovalPolicy.DESTROY,
     });
   }
@@ -255,7 +268,7 @@ export class OwnerEmailRelay extends Construct {
       }),
     );
     const stack = Stack.of(this);
-    const address = senderAddress(sender);
+    const address = sesSenderAddress(sender);
     const domain = address.slice(address.lastIndexOf('@') + 1);
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -351,7 +364,7 @@ export class OwnerEmailRelay extends Construct {
    * (its `maxReceiveCount` deliveries, one visibility timeout apart, before SQS moves it to the DLQ: 30 minutes by
    * default, so 1 hour): the relay is not taking digests off the queue at all (its event source mapping disabled,
    * the function throttled, or failing without an error), or a backlog larger than SES's sending rate clears in an
-   * hour. Far under the 14 days the queue keeps a digest, and an error alarm cannot see any of it.
+   * hour. Far under the 7 days the queue keeps a digest, and an error alarm cannot see any of it.
    */
   private addQueueAgeAlarm(maxReceiveCount: number): cloudwatch.Alarm {
     const maxAge = Duration.seconds(2 * maxReceiveCount * RELAY_VISIBILITY_TIMEOUT.toSeconds());

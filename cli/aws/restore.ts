@@ -193,15 +193,23 @@ async function checkRestore(
 
 /**
  * Refuses a restore instant before the deletion's `deletedAt` (a `deletedAt`
- * that does not parse is left to the conditional write, which compares it as read).
+ * that does not parse is left to the conditional write, which compares it as
+ * read). Against AWS, where `--now` is refused for a write, the usual cause is
+ * a sweep's deletion: it is dated at the sweep's decision instant, its
+ * scheduled time, which may be ahead of the wall clock by up to the allowed
+ * schedule skew (docs/deploy.md, "Scheduled time rejected"). So the way on
+ * the message gives is to retry after the deletion's instant, or to check
+ * this machine's clock.
  * @throws {RestoreBeforeDeletionError}
  */
 function refuseRestoreBeforeDeletion(id: string, deletedAt: unknown, now: number): void {
   const deleted = typeof deletedAt === 'string' ? parseInstant(deletedAt) : undefined;
   if (deleted?.ok !== true || deleted.ms <= now) return;
   throw new RestoreBeforeDeletionError(
-    `credential ${id} was deleted at ${deletedAt}, after the restore instant ${formatInstant(now)} ` +
-      "(--now, or this machine's clock): a restore cannot come before the deletion it undoes",
+    `credential ${id}: the restore instant ${formatInstant(now)} (--now if given, else this machine's clock) ` +
+      `is before its deletion at ${deletedAt}, and a restore cannot come before the deletion it undoes. ` +
+      `Retry after ${deletedAt} (a sweep dates its deletions at its scheduled time, which may be ahead of the ` +
+      "wall clock by up to the allowed schedule skew), or check this machine's clock",
   );
 }
 

@@ -9,7 +9,7 @@
 import { type Command, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { renderPostureJson, renderPostureText } from '../../lambdas/render/posture-text';
-import { listingCsv, listingTable } from '../format/listing';
+import { type CategoryListingFormat, categoryListing } from '../format/category-listing';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget, type Target } from '../options/deployment-target';
 import { checkDirectoryTableName, optionalDirectoryTableOption } from '../options/directory-options';
@@ -20,41 +20,48 @@ import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
-import { createTableProgress } from '../progress';
+import { createTableProgress, type Progress } from '../progress';
+import { BrokenPipeError, StreamWriter } from '../stream-writer';
 import { UsageError } from '../usage-error';
 import {
-  type ListedCredential,
   listReportCategory,
   REPORT_LIST_CATEGORIES,
+  type ReportListCategory,
   reportTable,
+  type TableReport,
 } from '../use-cases/report-table';
 
-const LIST_HEADER = [
-  'id',
-  'owner',
-  'displayName',
-  'expiresTime',
-  'lastUsedAt',
-  'createdAt',
-  'deletedAt',
-  'problems',
-];
-
-/** The `--list` rows as a table, CSV, or JSON (one array). */
-function renderCategoryListing(rows: readonly ListedCredential[], format: 'table' | 'json' | 'csv'): string {
-  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
-  const cells = rows.map((r) => [
-    r.id,
-    r.userId,
-    r.displayName,
-    r.expiresTime,
-    r.lastUsedAt,
-    r.createdAt,
-    r.deletedAt,
-    r.problems?.join('; '),
-  ]);
-  if (format === 'csv') return listingCsv(LIST_HEADER, cells);
-  return `${listingTable(LIST_HEADER, cells)}${rows.length} credential(s)\n`;
+/**
+ * `--list`: writes the credentials behind one figure as the scan finds them,
+ * with backpressure, so memory stays flat whatever the category's size. The
+ * first page is read before anything is written, so a table error (missing
+ * table, no access) leaves stdout empty; one later in the scan ends a listing
+ * already begun. Closing the output early (`| head`) is not an error.
+ */
+async function writeCategoryListing(
+  read: TableReport & { readonly category: ReportListCategory },
+  format: CategoryListingFormat,
+  progress: Progress,
+): Promise<void> {
+  const pages = listReportCategory(read);
+  const listing = categoryListing(format);
+  const out = new StreamWriter(process.stdout);
+  try {
+    let page = await pages.next();
+    await out.write(listing.start());
+    for (; !page.done; page = await pages.next()) {
+      if (page.value.length === 0) continue;
+      progress.clear();
+      await out.write(listing.rows(page.value));
+    }
+    progress.clear();
+    await out.write(listing.end());
+  } catch (error: unknown) {
+    if (error instanceof BrokenPipeError) return;
+    throw error;
+  } finally {
+    await pages.return(undefined);
+  }
 }
 
 /** `report` and its flags. */
@@ -111,21 +118,20 @@ async function runReportCommand(options: ReportOptions): Promise<void> {
     };
     const { list, format } = options;
     try {
-      let output: string;
       if (list !== undefined) {
-        const rows = await withTableErrors(target, () => listReportCategory({ ...read, category: list }));
-        output = renderCategoryListing(rows, format);
-      } else {
-        // The directory is read through the same DynamoDB endpoint and region as the table.
-        const directory =
-          directoryTable === undefined ? undefined : new DynamoOwnerDirectory(client, directoryTable);
-        const report = await withTableErrors(target, () =>
-          reportTable({ ...read, topOwners, ...(directory !== undefined && { directory }) }),
+        await withTableErrors(target, () =>
+          writeCategoryListing({ ...read, category: list }, format, progress),
         );
-        output = format === 'json' ? renderPostureJson(report) : renderPostureText(report);
+        return;
       }
+      // The directory is read through the same DynamoDB endpoint and region as the table.
+      const directory =
+        directoryTable === undefined ? undefined : new DynamoOwnerDirectory(client, directoryTable);
+      const report = await withTableErrors(target, () =>
+        reportTable({ ...read, topOwners, ...(directory !== undefined && { directory }) }),
+      );
       progress.clear();
-      process.stdout.write(output);
+      process.stdout.write(format === 'json' ? renderPostureJson(report) : renderPostureText(report));
     } finally {
       progress.clear();
     }

@@ -9,6 +9,7 @@
 import type { GuardStatus } from '../../lambdas/hygiene/guard';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import type { PlannedDeletion } from '../../lambdas/hygiene/sweep';
+import { jsonText } from '../../lambdas/render/json-text';
 import { listingTable } from './listing';
 
 /** What each verdict is called in the table. */
@@ -50,8 +51,8 @@ export function renderDeletionListingText(deletions: readonly PlannedDeletion[],
 /**
  * The JSON summary of a dry run: the run summary whole (its `deletions`
  * counts included) and every planned deletion with its verdict under
- * `plannedDeletions` (docs/sweep.md, "Dry run").
+ * `plannedDeletions` (docs/sweep.md, "Dry run"); stored text through `jsonText`.
  */
 export function renderDryRunJson(summary: RunSummary, deletions: readonly PlannedDeletion[]): string {
-  return `${JSON.stringify({ ...summary, plannedDeletions: deletions }, null, 2)}\n`;
+  return `${jsonText({ ...summary, plannedDeletions: deletions }, 2)}\n`;
 }

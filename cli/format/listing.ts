@@ -1,9 +1,13 @@
 /**
  * One way to print a listing of records (`runs list`, `runs show`, `guard
- * status`): an aligned text table for people, or CSV (RFC 4180, a header
- * row) for spreadsheets. Stored text goes through the sanitiser each way
- * (`terminalText` for a cell on a terminal, `csvCell` for CSV). JSON output is
- * the command's own (it keeps types and nesting).
+ * status`, `report --list`): an aligned text table for people, or CSV (RFC
+ * 4180, a header row) for spreadsheets. Stored text goes through the sanitiser
+ * each way (`terminalText` for a cell on a terminal, `csvCell` for CSV). JSON
+ * output is the command's own (it keeps types and nesting).
+ *
+ * A listing that may be as long as a table (`report --list`) streams: its
+ * table has fixed column widths ({@link streamingListingTable}) and its CSV is
+ * written a row at a time ({@link listingCsvRows}), so nothing holds every row.
  */
 import { terminalText } from '../../lambdas/render/sanitize';
 import { csvCell } from './plan-csv';
@@ -11,20 +15,78 @@ import { csvCell } from './plan-csv';
 /** A cell: text, a number, or nothing (printed `-` in a table, empty in CSV). */
 export type ListingCell = string | number | undefined;
 
-/** The table form: a header line and one aligned line per row. */
+/** A row's cells as terminal text: `-` for nothing, stored text through `terminalText`. */
+function terminalCells(row: readonly ListingCell[]): string[] {
+  return row.map((cell) => (cell === undefined ? '-' : terminalText(String(cell))));
+}
+
+/**
+ * Each column's width: its header's or its widest cell's, in one pass over
+ * the rows (a loop: spreading every row into `Math.max` as arguments
+ * overflows the call stack past about 100,000 rows).
+ */
+function columnWidths(header: readonly string[], rows: readonly (readonly string[])[]): number[] {
+  const widths = header.map((h) => h.length);
+  for (const row of rows) {
+    for (let i = 0; i < widths.length; i++) {
+      const length = row[i]?.length ?? 0;
+      if (length > (widths[i] ?? 0)) widths[i] = length;
+    }
+  }
+  return widths;
+}
+
+/** One line: each cell but the last padded to its column's width; a wider cell is kept whole. */
+function alignedLine(cells: readonly string[], widths: readonly number[]): string {
+  return cells
+    .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+    .join('  ')
+    .trimEnd();
+}
+
+/** The table form: a header line and one aligned line per row (columns as wide as their widest cell). */
 export function listingTable(header: readonly string[], rows: readonly (readonly ListingCell[])[]): string {
-  const text = rows.map((row) => row.map((cell) => (cell === undefined ? '-' : terminalText(String(cell)))));
-  const widths = header.map((h, i) => Math.max(h.length, ...text.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return `${[line(header), ...text.map(line)].join('\n')}\n`;
+  const text = rows.map(terminalCells);
+  const widths = columnWidths(header, text);
+  let table = `${alignedLine(header, widths)}\n`;
+  for (const cells of text) table += `${alignedLine(cells, widths)}\n`;
+  return table;
+}
+
+/** A column of a {@link streamingListingTable}: its header and the width its cells are padded to. */
+export interface ListingColumn {
+  readonly header: string;
+  readonly width: number;
+}
+
+/**
+ * The table form for a listing printed as it is read: columns of fixed
+ * widths (at least the header's), so no row has to wait for the widest cell
+ * of all. A cell wider than its column is printed whole (an id is never cut)
+ * and shifts the rest of its row.
+ */
+export function streamingListingTable(columns: readonly ListingColumn[]): {
+  /** The header line, with its line end. */
+  readonly header: string;
+  /** The rows' lines, each with its line end. */
+  rows(rows: readonly (readonly ListingCell[])[]): string;
+} {
+  const widths = columns.map((c) => Math.max(c.header.length, c.width));
+  return {
+    header: `${alignedLine(
+      columns.map((c) => c.header),
+      widths,
+    )}\n`,
+    rows: (rows) => rows.map((row) => `${alignedLine(terminalCells(row), widths)}\n`).join(''),
+  };
+}
+
+/** CSV rows (CRLF line ends), without a header: for a listing written a page at a time. */
+export function listingCsvRows(rows: readonly (readonly ListingCell[])[]): string {
+  return rows.map((cells) => `${cells.map((c) => csvCell(c ?? null)).join(',')}\r\n`).join('');
 }
 
 /** The CSV form: a header row, then one row per record (CRLF line ends). */
 export function listingCsv(header: readonly string[], rows: readonly (readonly ListingCell[])[]): string {
-  const row = (cells: readonly ListingCell[]) => cells.map((c) => csvCell(c ?? null)).join(',');
-  return [header, ...rows].map((cells) => `${row(cells)}\r\n`).join('');
+  return listingCsvRows([header, ...rows]);
 }

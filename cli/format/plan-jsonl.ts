@@ -1,5 +1,9 @@
-/** JSON Lines: exactly one `{"id","userId","actions","problems"}` object per input record, same order. */
+/**
+ * JSON Lines: exactly one `{"id","userId","actions","problems"}` object per input record, same order; text from
+ * the input written through `jsonText` (control and format characters as `\uXXXX`).
+ */
 import type { RecordPlan } from '../../lambdas/hygiene/policy';
+import { jsonText } from '../../lambdas/render/json-text';
 import type { PlanFormatter } from './plan-types';
 
 /** The public per-record shape of a plan (docs/cli-plan.md). */
@@ -15,6 +19,6 @@ function planRecordJson(plan: RecordPlan): {
 /** Streams one JSON object per line; no header, no summary (the output stays pure JSONL). */
 export const jsonlPlanFormatter: PlanFormatter = {
   start: () => '',
-  record: ({ plan }) => `${JSON.stringify(planRecordJson(plan))}\n`,
+  record: ({ plan }) => `${jsonText(planRecordJson(plan))}\n`,
   end: () => '',
 };

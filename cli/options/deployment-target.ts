@@ -225,7 +225,8 @@ export function sayOnStderr(line: string): void {
  * The flags naming where a command acts that a deployed stack decides, and
  * when their value would take the stack's run elsewhere: the parts it
  * supplies, whatever their value (the endpoints are AWS's own: an endpoint next
- * to a stack is refused from any source, {@link refuseStackWithEndpoint}); the topic
+ * to a stack is refused from any source, {@link refuseStackWithEndpoint}); the table
+ * whenever the command reads it ({@link readsTable}); the topic
  * whenever the command publishes to it (not `notify --sink jsonl:PATH`,
  * which never uses a topic); and `notify`'s `--sink` unless it is `sns` (a
  * session's `jsonl:` file would take a stack's digests, and mark them sent,
@@ -234,11 +235,22 @@ export function sayOnStderr(line: string): void {
 const STACK_DECIDED_FLAGS: Readonly<
   Record<string, (value: unknown, command: CommandUnknownOpts) => boolean>
 > = {
-  table: () => true,
+  table: (_value, command) => readsTable(command),
   directoryTable: () => true,
   topicArn: (_value, command) => publishesToTopic(command),
   sink: (value) => value !== 'sns',
 };
+
+/**
+ * Whether the command reads its `--table`: every table command does; `owners
+ * list` only with `--with-unlisted` (the credentials table it scans for owners
+ * missing from the directory), so a session's `PC_HYGIENE_TABLE` does not
+ * refuse a plain `owners list --stack NAME`.
+ */
+function readsTable(command: CommandUnknownOpts): boolean {
+  const onRequest = command.options.some((o) => o.attributeName() === 'withUnlisted');
+  return !onRequest || command.getOptionValue('withUnlisted') === true;
+}
 
 /**
  * Whether the command would publish to its topic: unless a `--sink jsonl:PATH`
@@ -389,12 +401,16 @@ function stackSettingOf(
 
 /**
  * Refuses (a usage error, before anything reaches AWS) a stack next to an
- * endpoint, whichever way each came: the stack named with `--stack` or
- * `PC_HYGIENE_STACK`, or the default one the command would look up; the
- * endpoint {@link STACKLESS_ENDPOINTS} lists, given with its flag (or alias)
- * or environment variable. An endpoint is for a table or topic named directly
- * (DynamoDB Local, a local SNS server: `awsTargetOf` counts `--endpoint`
- * local).
+ * endpoint, whichever way each came: the stack the command would look up
+ * (`stack`: named with `--stack` or `PC_HYGIENE_STACK`, or the default
+ * one); the endpoint {@link STACKLESS_ENDPOINTS} lists, given with its flag
+ * (or alias) or environment variable. An endpoint is for a table or topic
+ * named directly (DynamoDB Local, a local SNS server: `awsTargetOf` counts
+ * `--endpoint` local). A command that looks no stack up is not refused:
+ * `plan --input FILE` reads a file, so a `PC_HYGIENE_STACK` and a
+ * `PC_HYGIENE_ENDPOINT` left in the shell do not matter to it
+ * ({@link stackToLookUp}; docs/deploy.md, "Operating a deployment from the
+ * CLI").
  *
  * - `--endpoint` next to a stack would give that local table the
  *   deployment's table name and config, and an acting `sweep` would publish
@@ -413,12 +429,10 @@ function stackSettingOf(
  * `AWS_ENDPOINT_URL_SNS` instead: no flag, so the run stays one in AWS
  * (docs/deploy.md, "Operating a deployment from the CLI").
  * @param command the parsed command (its option values and their sources)
- * @param stackName the stack the command would look up (`stackToLookUp`), or `undefined`
+ * @param stack the stack the command would look up (`stackToLookUp`), or `undefined` (nothing is refused)
  * @throws {UsageError} naming both settings as given and the two ways on
  */
-export function refuseStackWithEndpoint(command: CommandUnknownOpts, stackName: string | undefined): void {
-  const named = command.getOptionValue('stack');
-  const stack = typeof named === 'string' ? named : stackName;
+export function refuseStackWithEndpoint(command: CommandUnknownOpts, stack: string | undefined): void {
   if (stack === undefined) return;
   for (const endpoint of STACKLESS_ENDPOINTS) {
     const value = command.getOptionValue(endpoint.key);

@@ -1,24 +1,49 @@
 /**
  * `--now ISO`: the run's single instant, read strictly as RFC 3339 with a zone
- * (the same parser the records go through), defaulting to the wall clock.
+ * (the same parser the records go through), defaulting to the wall clock, and
+ * early enough that every date a run writes from it can be stored.
  */
 import { Option } from '@commander-js/extra-typings';
-import { requireInstant } from '../../lambdas/hygiene/time';
+import { addDays, formatInstant, MAX_INSTANT_MS, requireInstant } from '../../lambdas/hygiene/time';
 import { UsageError } from '../usage-error';
+
+/**
+ * The longest grace period a configuration may set (`staleGraceDays` and
+ * `orphanGraceDays` are at most 365, lambdas/hygiene/config.ts): a flag
+ * written at `now` is due at most this many days later.
+ */
+export const LONGEST_GRACE_DAYS = 365;
+
+/**
+ * The latest `--now`: 9998-12-31T23:59:59.999Z. A flag's deletion date
+ * (`now + grace`) must still be a year-9999 instant, the last one a record can
+ * hold in canonical UTC; a later `--now` would plan (or, on a local table,
+ * write) `+010000-…`, which no record may hold.
+ */
+export const LATEST_NOW_MS = addDays(MAX_INSTANT_MS, -LONGEST_GRACE_DAYS);
 
 /**
  * Resolves `--now`: the given RFC 3339 instant, or `clock()` when absent.
  * @returns epoch milliseconds
- * @throws {UsageError} when the value is not an RFC 3339 instant with a time zone
+ * @throws {UsageError} when the value is not an RFC 3339 instant with a time zone, or is after {@link LATEST_NOW_MS}
  */
 export function resolveNow(value: string | undefined, clock: () => number = Date.now): number {
   if (value === undefined) return clock();
+  let now: number;
   try {
-    return requireInstant(value, '--now');
+    now = requireInstant(value, '--now');
   } catch (error: unknown) {
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   }
+  if (now > LATEST_NOW_MS) {
+    throw new UsageError(
+      `--now ${JSON.stringify(value)} is too late: a grace period from it (up to ${LONGEST_GRACE_DAYS} days, ` +
+        `staleGraceDays or orphanGraceDays) could end after ${formatInstant(MAX_INSTANT_MS)}, the latest instant ` +
+        `a record can hold; give one no later than ${formatInstant(LATEST_NOW_MS)}`,
+    );
+  }
+  return now;
 }
 
 /**

@@ -35,6 +35,7 @@ import {
 } from '../../lambdas/hygiene/owner-import';
 import { judgeSnapshotOrder, judgeSyncGuard } from '../../lambdas/hygiene/owner-import-guards';
 import {
+  type MailboxRule,
   type OptOutNotApplied,
   type OptOutReport,
   optOutsAfterReplan,
@@ -45,9 +46,22 @@ import {
   type RejectedOwnerRow,
 } from '../../lambdas/hygiene/owner-import-rows';
 import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
+import { directorySpellings, mailboxKey } from '../../lambdas/relay/ses-address';
 import { createOwnerDirectoryTable } from '../aws/create-owner-directory-table';
 import { requireDirectoryTable } from '../options/directory-options';
 import { detectOwnerFileFormat, type OwnerFileFormat, readOwnerFile } from './owner-file';
+
+/**
+ * Mailboxes as the relay and the SES events handler tell them apart
+ * (lambdas/relay/ses-address.ts): `bob@bücher.example` and
+ * `bob@xn--bcher-kva.example` are one, so a re-export in the other form is no
+ * move (the opt-out and the bounce stay), and an opt-out remembered for
+ * either form is found (docs/notifications.md, "Subscription reconciler").
+ */
+export const RELAY_MAILBOXES: MailboxRule = {
+  key: mailboxKey,
+  spellings: (email) => [...new Set([email, ...directorySpellings(mailboxKey(email))])],
+};
 
 /** What `owners import` is asked to do. */
 export interface OwnerImportRequest {
@@ -321,7 +335,12 @@ async function writeOwners(
     if (outcome.refused.length === 0) break;
     const owners = outcome.refused.map((u) => u.owner);
     if (attempt >= MAX_WRITE_ATTEMPTS) throw new OwnersChangedMeanwhileError(owners.map((o) => o.userId));
-    const replan = planOwnerImport(await directory.getMany(owners.map((o) => o.userId)), owners, false);
+    const replan = planOwnerImport(
+      await directory.getMany(owners.map((o) => o.userId)),
+      owners,
+      false,
+      RELAY_MAILBOXES,
+    );
     counts = countsAfterReplan(counts, outcome.refused, replan);
     optOuts = optOutsAfterReplan(optOuts, outcome.refused, replan);
     pending = replan.upserts;
@@ -400,7 +419,12 @@ export async function importOwnerFile(
     const refusal = { ...base, ...none, ...snapshot, contentDigest };
     return { ...refusal, outcome: 'older-snapshot', guardOverridden: false, tableCreated };
   }
-  const plan = planOwnerImport(await currentOwners(directory), checked.owners, request.sync ?? false);
+  const plan = planOwnerImport(
+    await currentOwners(directory),
+    checked.owners,
+    request.sync ?? false,
+    RELAY_MAILBOXES,
+  );
   const guard = judgeSyncGuard(plan, request.maxDeletePercent);
   const blocked = guard.tripped && !request.allowMassChange;
   const counts = {

@@ -32,6 +32,7 @@ import type { OutboxStore, PendingOutboxItem } from '../../lambdas/hygiene/outbo
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { CappedList } from '../../lambdas/hygiene/run-summary';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
+import { isSesSendable } from '../../lambdas/relay/ses-address';
 
 /** What a drain would send. */
 export interface DrainPreview {
@@ -90,6 +91,8 @@ export async function previewDrain(options: {
     clock: () => options.now,
     ...(options.directory !== undefined && { directory: options.directory }),
     ...(options.topicSubscriptions !== undefined && { topicSubscriptions: options.topicSubscriptions }),
+    // As a drain: on `relay`, the sender's own rule of what SES can be asked to send to.
+    sendable: isSesSendable,
   };
   const settings = drainSettings({ ownerDelivery: options.ownerDelivery }, NO_PUBLISHER.limits);
   const base: DrainContext = {

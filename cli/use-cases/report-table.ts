@@ -6,7 +6,6 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
-import { collate } from '../../lambdas/hygiene/collate';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
 import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
@@ -19,6 +18,7 @@ import {
   type PostureReport,
 } from '../../lambdas/hygiene/posture';
 import { withOwnerReach } from '../../lambdas/hygiene/posture-reach';
+import { isSesSendable } from '../../lambdas/relay/ses-address';
 
 /** What {@link reportTable} needs. */
 export interface TableReport {
@@ -49,7 +49,9 @@ export async function reportTable(options: TableReport): Promise<PostureReport> 
   }
   const report = posture.report(options.topOwners);
   if (options.directory === undefined) return report;
-  return withOwnerReach(report, posture.reachOwners(), options.directory, options.config, options.now);
+  // On `relay`, judged as the drain judges: the sender's own rule of what SES can be asked to send to.
+  const owners = posture.reachOwners();
+  return withOwnerReach(report, owners, options.directory, options.config, options.now, isSesSendable);
 }
 
 /** What `report --list` can list: the posture categories, and the soft-deleted and invalid items. */
@@ -94,10 +96,11 @@ function listed(raw: Readonly<Record<string, unknown>>, problems?: readonly stri
 /** Whether a raw item falls in `category` (the report's own definition, `credentialPosture`). */
 function inCategory(item: RawItem, category: ReportListCategory, config: HygieneConfig, now: number) {
   const parsed = parseCredential(item);
-  if (!parsed.ok)
-    return category === 'invalid' ? listed(item, parsed.problems.map(formatProblem)) : undefined;
+  const problems = parsed.ok ? undefined : parsed.problems.map(formatProblem);
+  // Any item, invalid or soft-deleted ones too: the drain sends every outbox.
+  if (category === 'pending-notices') return hasPendingNotices(item) ? listed(item, problems) : undefined;
+  if (!parsed.ok) return category === 'invalid' ? listed(item, problems) : undefined;
   const c = parsed.credential;
-  if (category === 'pending-notices') return hasPendingNotices(c) ? listed(item) : undefined;
   if (c.deletedAt !== undefined) return category === 'deleted' ? listed(item) : undefined;
   if (category === 'deleted' || category === 'invalid') return undefined;
   return credentialPosture(c, config, now).categories.has(category) ? listed(item) : undefined;
@@ -105,21 +108,25 @@ function inCategory(item: RawItem, category: ReportListCategory, config: Hygiene
 
 /**
  * The credentials behind one figure of the report (`report --list CATEGORY`):
- * one scan, the same category definitions as the figures, sorted by id.
+ * one scan, the same category definitions as the figures, yielded a scan page
+ * at a time (the page's matching rows, none left out) in scan order — parallel
+ * segments interleave, so no order is promised. Streamed, never held: one
+ * category of a table of a million credentials (`--list no-expiry`) may hold
+ * most of it, more rows than memory, and more text than one string, can take.
  */
-export async function listReportCategory(
+export async function* listReportCategory(
   options: TableReport & { readonly category: ReportListCategory },
-): Promise<ListedCredential[]> {
+): AsyncGenerator<ListedCredential[]> {
   const scanner = new DynamoDbCredentialScanner(options.client, options.tableName);
-  const rows: ListedCredential[] = [];
   let scanned = 0;
   for await (const page of scanner.scan({ segments: options.config.scanSegments })) {
+    const rows: ListedCredential[] = [];
     for (const item of page.items) {
       const row = inCategory(item, options.category, options.config, options.now);
       if (row !== undefined) rows.push(row);
     }
     scanned += page.items.length;
     options.onProgress?.(scanned);
+    yield rows;
   }
-  return rows.sort((a, b) => collate(a.id, b.id));
 }

@@ -21,6 +21,7 @@ import {
   type SweepDeps,
   type SweepProgress,
 } from '../../lambdas/hygiene/sweep';
+import { isSesSendable } from '../../lambdas/relay/ses-address';
 import { EXIT_CODE } from '../exit-codes';
 
 /**
@@ -82,6 +83,7 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
       ...(deadline !== undefined && { remainingMs: () => deadline - Date.now() }),
       ...(options.directoryTable !== undefined && {
         directory: new DynamoOwnerDirectory(client, options.directoryTable),
+        sendable: isSesSendable,
       }),
       manifest: new DynamoDbRunManifestWriter(client, tableName),
       approvals: new DynamoDbGuardApprovals(client, tableName),

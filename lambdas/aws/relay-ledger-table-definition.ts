@@ -2,9 +2,10 @@
  * The relay ledger table, defined once: the CDK construct and the tests build
  * it from {@link RELAY_LEDGER_TABLE} (plain data; tables for tests are made by
  * `cli/aws/create-relay-ledger-table.ts`). One small item per owner email the relay
- * claimed (`relay#<drainId>#<part>#<userId>#<eventsKey>`), removed by DynamoDB TTL after
- * SQS's longest retention, so the table stays the size of two weeks of email
- * (docs/data-model.md, "Relay ledger"). Its own table, not the directory's:
+ * claimed (`relay#<drainId>#<part>#<userId>#<eventsKey>`), removed by DynamoDB TTL once
+ * no delivery of its digest can arrive any more, a redrive from the DLQ included
+ * ({@link RELAY_LEDGER_RETENTION_DAYS}), so the table stays the size of three weeks of
+ * email (docs/data-model.md, "Relay ledger"). Its own table, not the directory's:
  * the directory is a record of people that operators import, list and export;
  * the ledger is delivery bookkeeping with a TTL the directory does not have.
  */
@@ -26,10 +27,31 @@ export const RELAY_LEDGER_TABLE: RelayLedgerTableDefinition = {
 };
 
 /**
- * How long an entry is kept: SQS keeps a message at most 14 days, so no
- * redelivery can arrive later; one day more for clock skew and retries.
+ * How long the relay queue keeps a digest (lib/owner-email-relay.ts): half its
+ * DLQ's {@link RELAY_DLQ_RETENTION_DAYS}, because SQS moves a message of a
+ * standard queue to its DLQ with its original enqueue time, so a digest that
+ * waited N days in the queue has only the DLQ's retention less N days there.
+ * With 7, a digest moved to the DLQ has at least 7 days there for an operator
+ * to fix the cause and redrive it; the queue's age alarm fires after an hour.
  */
-export const RELAY_LEDGER_RETENTION_DAYS = 15;
+export const RELAY_QUEUE_RETENTION_DAYS = 7;
+
+/** How long the relay DLQ keeps a digest, counted from its enqueue time in the relay queue (lib/dead-letter-queue.ts). */
+export const RELAY_DLQ_RETENTION_DAYS = 14;
+
+/**
+ * How long an entry is kept, from its claim (a digest's first receive, at or
+ * after the digest's enqueue time T): its last delivery can come from one
+ * redrive. The digest leaves the DLQ by T + {@link RELAY_DLQ_RETENTION_DAYS}
+ * at the latest; a redrive sends it to the relay queue as a new message,
+ * whose retention starts again, so it can be received until
+ * T + {@link RELAY_DLQ_RETENTION_DAYS} + {@link RELAY_QUEUE_RETENTION_DAYS};
+ * one day more for clock skew and SNS's duplicate deliveries: 22 days. Not
+ * covered: a digest redriven, failed into the DLQ again and redriven a
+ * second time more than 22 days after its first enqueue (each redrive
+ * starts its retention anew): if it had been emailed, it is emailed again.
+ */
+export const RELAY_LEDGER_RETENTION_DAYS = RELAY_DLQ_RETENTION_DAYS + RELAY_QUEUE_RETENTION_DAYS + 1;
 
 /**
  * The ledger's attributes for bounce reports (docs/data-model.md, "Relay

@@ -12,9 +12,12 @@
  * SMTPUTF8 extension … the email address string must be 7-bit ASCII": SES API
  * reference, `Destination`): `FromEmailAddress` is the sender's bare address
  * (the MIME `From` header carries the display name, encoded), and both it and
- * `Destination` have their domain in Punycode (`ses-address.ts`). An address
- * SES could not take (a non-ASCII local part) is refused here, before any
- * request, as a permanent error.
+ * `Destination` have a Unicode domain in Punycode, an ASCII one as written
+ * (`sesAddress`, `ses-address.ts`: the stack's `ses:FromAddress` grant is
+ * built from the same function). An address SES could not take (a non-ASCII
+ * local part, a domain that is not a plain domain name) is refused here,
+ * before any request, as a permanent error; owner reach on `relay` applies
+ * the same rule, so the relay never asks this sender for one.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describeError } from '../hygiene/errors';

@@ -108,15 +108,25 @@ export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscript
     return SubscriptionArn;
   }
 
-  /** Replaces the subscription's filter policy. */
+  /**
+   * Replaces the subscription's filter policy; a subscription gone since the
+   * listing (NotFound: the owner unsubscribed by its link, or another run
+   * removed it) has nothing left to repair: done, as {@link remove} does. The
+   * next run plans from a listing without it (an owner recorded `confirmed`
+   * whose subscription is gone: `unsubscribed`).
+   */
   async setFilterPolicy(subscriptionArn: string, filterPolicy: string): Promise<void> {
-    await this.client.send(
-      new SetSubscriptionAttributesCommand({
-        SubscriptionArn: subscriptionArn,
-        AttributeName: 'FilterPolicy',
-        AttributeValue: filterPolicy,
-      }),
-    );
+    try {
+      await this.client.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn: subscriptionArn,
+          AttributeName: 'FilterPolicy',
+          AttributeValue: filterPolicy,
+        }),
+      );
+    } catch (error: unknown) {
+      if (!(error instanceof NotFoundException)) throw error;
+    }
   }
 
   /** Unsubscribes; a subscription already gone (NotFound: another run or the owner removed it) is done. */

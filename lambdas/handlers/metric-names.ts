@@ -115,7 +115,10 @@ export const RECONCILER_METRIC = {
    * (`withdrawnAfterCreate`): each sent a confirmation email the person did not want.
    */
   withdrawn: 'SubscriptionsWithdrawn',
-  /** Subscribe/SetSubscriptionAttributes/Unsubscribe calls SNS refused: retried by the next run. */
+  /**
+   * Subscribe/SetSubscriptionAttributes/Unsubscribe calls SNS refused, and directory re-reads that failed
+   * after a subscription was created: retried by the next run.
+   */
   failed: 'SubscriptionOperationsFailed',
   /** Owners whose subscription awaits confirmation. */
   pendingOwners: 'OwnerSubscriptionsPending',
@@ -135,7 +138,10 @@ export const RELAY_METRIC = {
   sent: 'EmailsSent',
   /** Redelivered digest parts that had already been emailed (not sent again). */
   duplicates: 'EmailDuplicatesSkipped',
-  /** Digests not emailed because the owner is unreachable (not in the directory, departed, no email, unsubscribed, bouncing). */
+  /**
+   * Digests not emailed because the owner is unreachable on `relay`, for any reason of `UNREACHABLE_REASONS`
+   * (`lambdas/hygiene/owner-directory.ts`) that applies there, and that the drain reported to the admins.
+   */
   unreachable: 'UnreachableOwnersSkipped',
   /** Records that failed (retried by SQS, then moved to the DLQ). */
   failed: 'EmailRelayFailures',

@@ -16,6 +16,7 @@ import { runNotifier } from '../hygiene/notifier';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../hygiene/owner-directory';
 import type { TopicSubscriptionListing } from '../hygiene/subscription-ports';
 import { formatInstant } from '../hygiene/time';
+import { isSesSendable } from '../relay/ses-address';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { NOTIFIER_METRIC } from './metric-names';
@@ -100,6 +101,8 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
         remainingMs: remainingBudget(context, NOTIFIER_SAFETY_MARGIN_MS),
         ...(deps.directory !== undefined && { directory: deps.directory }),
         ...(deps.topicSubscriptions !== undefined && { topicSubscriptions: deps.topicSubscriptions }),
+        // On `relay`: the sender's own rule of what SES can be asked to send to (`unsendable-address`).
+        sendable: isSesSendable,
       },
       {
         // A claim must outlive this invocation (a crashed drain's claims lapse after it): follow the timeout.

@@ -18,6 +18,7 @@ import { errorText } from '../hygiene/errors';
 import type { RunSummary } from '../hygiene/run-summary';
 import { createRunId, runSweep, SweepAbortedError, type SweepDeps } from '../hygiene/sweep';
 import { formatInstant } from '../hygiene/time';
+import { isSesSendable } from '../relay/ses-address';
 import { publishAdminReport } from '../render/admin-report';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
@@ -118,7 +119,7 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
           ...(deps.checkpoints !== undefined && { checkpoints: deps.checkpoints }),
           ...(deps.manifest !== undefined && { manifest: deps.manifest }),
           ...(deps.approvals !== undefined && { approvals: deps.approvals }),
-          ...(deps.directory !== undefined && { directory: deps.directory }),
+          ...(deps.directory !== undefined && { directory: deps.directory, sendable: isSesSendable }),
           remainingMs: remainingBudget(context, SWEEP_SAFETY_MARGIN_MS),
           clock: deps.clock,
         },

@@ -27,10 +27,23 @@ const range = (min: number, max: number, integer = true) => {
 };
 const days = (min: number, max: number) => range(min, max);
 
+/** What plans and the report call the base stale limit (`staleAfterDays`, no tier): `staleLimit`'s `tier`. */
+const DEFAULT_TIER_NAME = 'default';
+
 /** A stricter stale limit for riskier credentials. */
 const riskTierSchema = z.strictObject({
-  /** Name shown in plans and notices. */
-  name: z.string().check(z.minLength(1), z.maxLength(64)),
+  /**
+   * Name shown in plans and notices. Not `default`: plans and the report name
+   * the base limit (`staleAfterDays`) so, and a tier of that name would be
+   * counted as it.
+   */
+  name: z.string().check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.refine((name) => name !== DEFAULT_TIER_NAME, {
+      error: `must not be "${DEFAULT_TIER_NAME}": plans and the report call the base staleAfterDays limit so`,
+    }),
+  ),
   /** Stale limit (days) for credentials in this tier. */
   staleAfterDays: days(1, 3650),
   /** Matches only credentials without `scopedRoles` (full owner permissions). */

@@ -21,6 +21,14 @@
  * ({@link remembersOptOutAt}) and forgetting one ({@link forgetOptOutAt})
  * use; a digest is only ever written in the current form
  * ({@link optedOutAddressDigest}).
+ *
+ * One mailbox may also be spelled two ways: an internationalised domain in
+ * Unicode or in Punycode (`bob@bücher.example`, `bob@xn--bcher-kva.example`),
+ * and a digest is of the spelling it was written for (the directory's, an
+ * export's, or both of an SES report's). Telling the two forms apart needs
+ * `node:url`, which the domain does not import, so a caller that knows them
+ * passes them in ({@link MailboxSpellings}) and an opt-out is then found under
+ * either; the digest written stays of the address as given.
  */
 import { createHash } from 'node:crypto';
 import { normalizeEmail } from './owner-directory';
@@ -42,32 +50,59 @@ function sha256Hex(text: string): string {
 }
 
 /**
- * Every digest an opt-out at `email` may be stored under, each once: the
- * current form ({@link optedOutAddressDigest}, first), and the forms digests
+ * The spellings of `email`'s mailbox an opt-out at it may be remembered under
+ * (`email` among them): with an internationalised domain, its Unicode and
+ * Punycode forms (the caller's rule, e.g. the relay's `directorySpellings` of
+ * its `mailboxKey`, `lambdas/relay/ses-address.ts`). The default,
+ * {@link asGivenOnly}, knows `email` alone.
+ */
+export type MailboxSpellings = (email: string) => readonly string[];
+
+/** {@link MailboxSpellings} that knows no other spelling than the address as given. */
+export const asGivenOnly: MailboxSpellings = (email) => [email];
+
+/**
+ * Every digest an opt-out at `email` may be stored under, each once: for
+ * each of its `spellings` (default: `email` alone), the current form
+ * ({@link optedOutAddressDigest}; `email`'s first), and the forms digests
  * were stored in before NFC was applied (the address trimmed and lower-cased
  * as given, and that text in NFD, so a legacy digest of the NFD spelling is
- * found when the address is now given in NFC). For an ASCII address, one.
+ * found when the address is now given in NFC). For an ASCII address, one
+ * per spelling.
  */
-export function optOutDigestsOf(email: string): readonly string[] {
-  const asGiven = email.trim().toLowerCase();
-  const forms = new Set([normalizeEmail(email), asGiven, asGiven.normalize('NFD')]);
+export function optOutDigestsOf(email: string, spellings: MailboxSpellings = asGivenOnly): readonly string[] {
+  const forms = new Set([email, ...spellings(email)].flatMap(legacyForms));
   return [...forms].map(sha256Hex);
+}
+
+/** The texts an opt-out at one spelling may have been digested from: `normalizeEmail`'s, then the pre-NFC ones. */
+function legacyForms(email: string): string[] {
+  const asGiven = email.trim().toLowerCase();
+  return [normalizeEmail(email), asGiven, asGiven.normalize('NFD')];
 }
 
 /**
  * Whether `remembered` (stored digests) holds an opt-out at `email`, under
  * any digest it may be stored under ({@link optOutDigestsOf}), so an opt-out
- * remembered before NFC was applied is still found, however the address is
- * spelled now.
+ * remembered before NFC was applied, or for another spelling of the mailbox
+ * that `spellings` knows, is still found, however the address is spelled now.
  */
-export function remembersOptOutAt(remembered: ReadonlySet<string>, email: string): boolean {
-  return optOutDigestsOf(email).some((digest) => remembered.has(digest));
+export function remembersOptOutAt(
+  remembered: ReadonlySet<string>,
+  email: string,
+  spellings: MailboxSpellings = asGivenOnly,
+): boolean {
+  return optOutDigestsOf(email, spellings).some((digest) => remembered.has(digest));
 }
 
 /**
  * Takes every digest an opt-out at `email` may be stored under
- * ({@link optOutDigestsOf}) out of `remembered` (in place): the owner is no
- * longer opted out there, so no legacy form of it is left to be found later.
+ * ({@link optOutDigestsOf}, of `email` as given) out of `remembered` (in
+ * place): the owner is no longer opted out there, so no legacy form of it is
+ * left to be found later. Another spelling's digests (the other form of an
+ * internationalised domain) stay: the store's check of a move's write counts
+ * only these as forgotten (`plannedFromStored`, lambdas/aws/owner-directory-store.ts),
+ * and one kept errs towards not emailing.
  */
 export function forgetOptOutAt(remembered: Set<string>, email: string): void {
   for (const digest of optOutDigestsOf(email)) remembered.delete(digest);

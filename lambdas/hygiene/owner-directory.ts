@@ -81,7 +81,7 @@ export const UNREACHABLE_REASONS = [
   'unsubscribed',
   'no-subscription',
   'bouncing',
-  'non-ascii-local-part',
+  'unsendable-address',
 ] as const;
 export type UnreachableReason = (typeof UNREACHABLE_REASONS)[number];
 
@@ -115,13 +115,27 @@ const NON_ASCII = /[^\p{ASCII}]/u;
  * SMTPUTF8 extension" (RFC 6531), so an address must be 7-bit ASCII, a
  * non-ASCII domain written in Punycode, which "is not permitted in the local
  * part" (SES API reference, `Destination`). A non-ASCII domain alone
- * (`bob@bücher.example`) is fine: the relay sends it in Punycode. One rule for
- * {@link reachabilityOf} on `relay` and the config's `senderIdentity`.
+ * (`bob@bücher.example`) is fine: the relay sends it in Punycode. The
+ * config's `senderIdentity` rule, and the part of "SES can send to it" the
+ * domain can judge without the URL host rules ({@link SendableAddress}).
  */
 export function hasNonAsciiLocalPart(address: string): boolean {
   const at = address.lastIndexOf('@');
   return NON_ASCII.test(at < 0 ? address : address.slice(0, at));
 }
+
+/**
+ * Whether Amazon SES can be asked to send to `address`: the rule that judges
+ * owner reach on `relay` (`unsendable-address`, {@link reachabilityOf}). The
+ * full rule (a domain with a Punycode form that is not an IP address:
+ * `lambdas/relay/ses-address.ts`, `isSesSendable`, the very rule the relay's
+ * sender applies) needs `node:url`, so the domain takes it from its callers;
+ * without one it falls back to {@link asciiLocalPart}.
+ */
+export type SendableAddress = (address: string) => boolean;
+
+/** The domain's own part of {@link SendableAddress}: the address is ASCII before the @ ({@link hasNonAsciiLocalPart}). */
+export const asciiLocalPart: SendableAddress = (address) => !hasNonAsciiLocalPart(address);
 
 /**
  * Characters SNS's attribute-based filter policies need "double escaped", or
@@ -168,22 +182,28 @@ export function hasFilterUnsafeCharacter(userId: string): boolean {
  * subscription states (`pending`, `none`, `confirmed`) do not matter on
  * `relay` (docs/notifications.md, "Owner reach").
  *
- * On `relay`, an owner whose address has a non-ASCII local part
- * (`josé@corp.example`, {@link hasNonAsciiLocalPart}) is `non-ascii-local-part`:
- * SES cannot send to it, so their events go to the admins' report instead of
- * failing at SES and landing in the relay's DLQ. On `sns-email` the verdict
- * does not look at the address (what SNS does with such an endpoint is not
- * documented; the subscription's confirmation decides).
+ * On `relay`, an owner whose address SES cannot be asked to send to
+ * (`sendable` says no: `josé@corp.example`, `bob@example.123`, `bob@0x7f.1`)
+ * is `unsendable-address`, so their events go to the admins' report instead
+ * of failing at SES and landing in the relay's DLQ. On `sns-email` the
+ * verdict does not look at the address (what SNS does with such an endpoint
+ * is not documented; the subscription's confirmation decides).
  * @param owner the directory's record, or `undefined` when the owner is not in it
+ * @param sendable whether SES can send to an address (`relay` only); callers outside the domain pass
+ *   `isSesSendable` (`lambdas/relay/ses-address.ts`), the rule the relay's sender applies
  */
-export function reachabilityOf(owner: OwnerRecord | undefined, route: OwnerDeliveryRoute): Reachability {
+export function reachabilityOf(
+  owner: OwnerRecord | undefined,
+  route: OwnerDeliveryRoute,
+  sendable: SendableAddress = asciiLocalPart,
+): Reachability {
   if (owner === undefined) return { reachable: false, reason: 'not-in-directory' };
   if (owner.status === 'departed') return { reachable: false, reason: 'departed' };
   if (owner.email === undefined || owner.email === '') return { reachable: false, reason: 'no-email' };
   if (owner.subscription === 'unsubscribed') return { reachable: false, reason: 'unsubscribed' };
   if (route === 'relay') {
     if (owner.bouncingSince !== undefined) return { reachable: false, reason: 'bouncing' };
-    if (hasNonAsciiLocalPart(owner.email)) return { reachable: false, reason: 'non-ascii-local-part' };
+    if (!sendable(owner.email)) return { reachable: false, reason: 'unsendable-address' };
     return { reachable: true };
   }
   if (hasFilterUnsafeCharacter(owner.userId)) return { reachable: false, reason: 'no-subscription' };
@@ -481,19 +501,21 @@ export interface JudgedOwner {
  * `getMany` each) and yields each page's verdicts on `route`, in order: the
  * one lookup loop of the sweep's and the report's reach sections. A caller
  * that must stop early (a time budget) stops asking for pages.
+ * @param sendable as {@link reachabilityOf}'s
  * @throws whatever the directory's `getMany` throws
  */
 export async function* judgeOwnerPages(
   directory: Pick<OwnerDirectory, 'getMany'>,
   owners: readonly string[],
   route: OwnerDeliveryRoute,
+  sendable?: SendableAddress,
 ): AsyncGenerator<readonly JudgedOwner[]> {
   for (let start = 0; start < owners.length; start += OWNER_LOOKUP_PAGE) {
     const page = owners.slice(start, start + OWNER_LOOKUP_PAGE);
     const records = await directory.getMany(page);
     yield page.map((userId) => {
       const record = records.get(userId);
-      return { userId, record, verdict: reachabilityOf(record, route) };
+      return { userId, record, verdict: reachabilityOf(record, route, sendable) };
     });
   }
 }

@@ -12,9 +12,40 @@
  * {@link OptOutReport.optOutsOverNone}); the plan (owner-import.ts) only places the
  * result in an owner's write.
  */
-import { digestUnion, forgetOptOutAt, optedOutAddressDigest, remembersOptOutAt } from './opted-out-address';
+import {
+  asGivenOnly,
+  digestUnion,
+  forgetOptOutAt,
+  type MailboxSpellings,
+  optedOutAddressDigest,
+  remembersOptOutAt,
+} from './opted-out-address';
 import { normalizeEmail, type OwnerRecord } from './owner-directory';
 import type { ImportedOwner } from './owner-import-rows';
+
+/**
+ * How an import tells one mailbox from another: whether an owner moved
+ * ({@link addressChanged}), and under which spellings an opt-out at an
+ * address may be remembered ({@link AddressMove.state}). The SES events
+ * handler and the relay take `bob@bücher.example` and
+ * `bob@xn--bcher-kva.example` for one mailbox; so must the import, or a
+ * re-export in the other form would count as a move to an address the owner
+ * did not opt out at and lift their opt-out (and clear a bounce). Reading the
+ * two forms needs `node:url`, which the domain does not import, so the caller
+ * passes the rule in: `pc-hygiene owners import` gives the relay's
+ * (`mailboxKey`, `directorySpellings`: lambdas/relay/ses-address.ts;
+ * cli/use-cases/import-owners.ts). The default,
+ * {@link CASE_INSENSITIVE_MAILBOXES}, compares as `normalizeEmail` only.
+ */
+export interface MailboxRule {
+  /** One key per mailbox: two addresses are one mailbox when their keys are equal. */
+  readonly key: (email: string) => string;
+  /** The spellings an opt-out at an address may be remembered under (digests are of a spelling). */
+  readonly spellings: MailboxSpellings;
+}
+
+/** {@link MailboxRule} without internationalised domains: trimmed, case-insensitive, NFC (`normalizeEmail`). */
+export const CASE_INSENSITIVE_MAILBOXES: MailboxRule = { key: normalizeEmail, spellings: asGivenOnly };
 
 /**
  * What an import writes of a line's opt-outs for an owner who stays at their
@@ -64,8 +95,9 @@ export interface OptOutNotApplied {
 export interface AddressMove {
   /**
    * `unsubscribed` when the new address's digest is among the opt-outs the
-   * table remembers (in either form a digest of it may be stored in:
-   * `remembersOptOutAt`, opted-out-address.ts), when the owner was `unsubscribed` with no address (the
+   * table remembers (in any form a digest of it may be stored in, for any
+   * spelling of its mailbox: `remembersOptOutAt`, opted-out-address.ts;
+   * {@link MailboxRule.spellings}), when the owner was `unsubscribed` with no address (the
    * person said stop, and there was no address to tie it to: the new one is
    * treated as one they opted out at), or when the owner's line says
    * `unsubscribed` (at its own address, the new one): recorded without an
@@ -77,7 +109,7 @@ export interface AddressMove {
    * attribute is removed): those read, with the old address's digest added
    * when the owner was `unsubscribed` there, or taken out when they were not
    * (resubscribed there: no longer opted out; every digest it may be stored
-   * under, `forgetOptOutAt`, opted-out-address.ts), and the line's merged in
+   * under as read, `forgetOptOutAt`, opted-out-address.ts), and the line's merged in
    * ({@link ImportedOwner.optOuts}: its digests, and its address's when it
    * says `unsubscribed`). Written whole rather than by
    * `ADD`/`DELETE`, so a damaged stored value (read as absent) is replaced,
@@ -115,12 +147,18 @@ export interface OptOutReport {
 
 /**
  * Whether an import moves an owner to another address: one side has none, or
- * the two differ compared the reconciler's way (`normalizeEmail`: trimmed,
- * case-insensitive).
+ * the two are different mailboxes by `key` ({@link MailboxRule.key}; default
+ * `normalizeEmail`: trimmed, case-insensitive, NFC). Another spelling of the
+ * same mailbox (letter case; with the relay's rule, a domain in Punycode
+ * rather than Unicode) is no move: the route state is kept.
  */
-export function addressChanged(before: string | undefined, after: string | undefined): boolean {
+export function addressChanged(
+  before: string | undefined,
+  after: string | undefined,
+  key: MailboxRule['key'] = normalizeEmail,
+): boolean {
   if (before === undefined || after === undefined) return before !== after;
-  return normalizeEmail(before) !== normalizeEmail(after);
+  return key(before) !== key(after);
 }
 
 /**
@@ -131,8 +169,14 @@ export function addressChanged(before: string | undefined, after: string | undef
  * owner had no address and was `unsubscribed` (an opt-out recorded without an
  * address, `owners unsubscribe`, is the person's: it stays, and the new
  * address is then remembered when they move away from it, as any other).
+ * An opt-out remembered for another spelling of the new address's mailbox
+ * ({@link MailboxRule.spellings}) counts as one at it.
  */
-export function planAddressMove(before: OwnerRecord, email: string | undefined): AddressMove {
+export function planAddressMove(
+  before: OwnerRecord,
+  email: string | undefined,
+  mailboxes: MailboxRule = CASE_INSENSITIVE_MAILBOXES,
+): AddressMove {
   const remembered = new Set(before.optedOutAddresses ?? []);
   const unsubscribed = before.subscription === 'unsubscribed';
   if (before.email !== undefined) {
@@ -141,7 +185,8 @@ export function planAddressMove(before: OwnerRecord, email: string | undefined):
   }
   const optedOutThere =
     email !== undefined &&
-    ((before.email === undefined && unsubscribed) || remembersOptOutAt(remembered, email));
+    ((before.email === undefined && unsubscribed) ||
+      remembersOptOutAt(remembered, email, mailboxes.spellings));
   return {
     ...(optedOutThere && { state: 'unsubscribed' as const }),
     optedOutAddresses: [...remembered].sort(),
@@ -151,14 +196,18 @@ export function planAddressMove(before: OwnerRecord, email: string | undefined):
 /**
  * The digests a line adds to the owner's remembered set: its
  * `optedOutAddresses`, and its own address's when it says `unsubscribed`
- * and that address is not the one the table holds (`tableEmail`; for a new
- * owner, none). An opt-out at the table's address is a state
+ * and that address is not the one the table holds (`tableEmail`, compared by
+ * `key`; for a new owner, none). An opt-out at the table's address is a state
  * ({@link sameAddressOptOuts}), not a digest.
  */
-function lineDigests(owner: ImportedOwner, tableEmail: string | undefined): readonly string[] {
+function lineDigests(
+  owner: ImportedOwner,
+  tableEmail: string | undefined,
+  key: MailboxRule['key'],
+): readonly string[] {
   const { optOuts, email } = owner;
   if (optOuts === undefined) return [];
-  const elsewhere = optOuts.unsubscribed && email !== undefined && addressChanged(tableEmail, email);
+  const elsewhere = optOuts.unsubscribed && email !== undefined && addressChanged(tableEmail, email, key);
   return elsewhere
     ? digestUnion(optOuts.optedOutAddresses, [optedOutAddressDigest(email)])
     : optOuts.optedOutAddresses;
@@ -173,7 +222,7 @@ export function newOwnerOptOuts(owner: ImportedOwner): KeptOptOuts | undefined {
   if (owner.optOuts === undefined) return undefined;
   return {
     ...(owner.optOuts.unsubscribed && { state: 'unsubscribed' as const }),
-    optedOutAddresses: digestUnion(lineDigests(owner, undefined)),
+    optedOutAddresses: digestUnion(lineDigests(owner, undefined, normalizeEmail)),
   };
 }
 
@@ -182,14 +231,18 @@ export function newOwnerOptOuts(owner: ImportedOwner): KeptOptOuts | undefined {
  * {@link planAddressMove} does, the line's digests are added after it (a
  * union: one the line knows of stays, even where the table would forget it),
  * and the new address — the line's own — is `unsubscribed` when the line
- * says so there.
+ * says so there. Mailboxes are told apart by `mailboxes` ({@link MailboxRule}).
  */
 export function planMoveWithLine(
   before: OwnerRecord,
   owner: ImportedOwner,
+  mailboxes: MailboxRule = CASE_INSENSITIVE_MAILBOXES,
 ): { move: AddressMove; kept: boolean } {
-  const fromTable = planAddressMove(before, owner.email);
-  const optedOutAddresses = digestUnion(fromTable.optedOutAddresses, lineDigests(owner, before.email));
+  const fromTable = planAddressMove(before, owner.email, mailboxes);
+  const optedOutAddresses = digestUnion(
+    fromTable.optedOutAddresses,
+    lineDigests(owner, before.email, mailboxes.key),
+  );
   const stateFromLine = owner.optOuts?.unsubscribed === true && fromTable.state === undefined;
   const unsubscribed = fromTable.state !== undefined || stateFromLine;
   return {
@@ -218,14 +271,16 @@ export function planMoveWithLine(
  * relay email everyone who said stop once any reconcile ran. It is also
  * what `owners resubscribe` records, which the table cannot tell apart: the
  * person's stop wins, and the operator is told (`overNone`).
+ * @param key tells the table's address and the line's apart ({@link MailboxRule.key})
  * @returns the write (absent: nothing to add), the opt-out not applied, and whether `unsubscribed` is recorded over `none`
  */
 export function sameAddressOptOuts(
   before: OwnerRecord,
   owner: ImportedOwner,
+  key: MailboxRule['key'] = normalizeEmail,
 ): { keptOptOuts?: KeptOptOuts; notApplied?: OptOutNotApplied; overNone: boolean } {
   const remembered = new Set(before.optedOutAddresses ?? []);
-  const optedOutAddresses = digestUnion([...remembered], lineDigests(owner, before.email));
+  const optedOutAddresses = digestUnion([...remembered], lineDigests(owner, before.email, key));
   const state = before.subscription;
   const says = owner.optOuts?.unsubscribed === true;
   const record = says && (state === undefined || state === 'pending' || state === 'none');

@@ -18,7 +18,9 @@ import type { OwnerRecord, SubscriptionState } from './owner-directory';
 import {
   type AddressMove,
   addressChanged,
+  CASE_INSENSITIVE_MAILBOXES,
   type KeptOptOuts,
+  type MailboxRule,
   newOwnerOptOuts,
   type OptOutNotApplied,
   type OptOutReport,
@@ -74,8 +76,9 @@ export interface ExistingOwnerUpsert {
    * cleared (the reconciler records the new state on its next run), except
    * that an owner moved to an address they opted out at is recorded
    * `unsubscribed` again ({@link AddressMove}). A change of spelling only
-   * (letter case, as a directory re-export may make) is the same address: the
-   * new spelling is written and the route state kept.
+   * (letter case, as a directory re-export may make; with the relay's
+   * {@link MailboxRule}, a domain in Punycode rather than Unicode or back) is
+   * the same address: the new spelling is written and the route state kept.
    */
   readonly resetRoute: boolean;
   /**
@@ -179,15 +182,16 @@ function planNewOwner(owner: ImportedOwner): PlannedOwner {
 
 /**
  * The write of an owner the plan read as `before`, changed by the file to
- * `owner` (absent: unchanged, the line's opt-outs included).
+ * `owner` (absent: unchanged, the line's opt-outs included); a move when
+ * `mailboxes` tells the two addresses apart.
  */
-function planExistingOwner(before: OwnerRecord, owner: ImportedOwner): PlannedOwner {
+function planExistingOwner(before: OwnerRecord, owner: ImportedOwner, mailboxes: MailboxRule): PlannedOwner {
   const base = { owner, existed: true as const, read: ownerAsRead(before) };
-  if (addressChanged(before.email, owner.email)) {
-    const { move, kept } = planMoveWithLine(before, owner);
+  if (addressChanged(before.email, owner.email, mailboxes.key)) {
+    const { move, kept } = planMoveWithLine(before, owner, mailboxes);
     return { upsert: { ...base, resetRoute: true, move }, kept };
   }
-  const { keptOptOuts, notApplied, overNone } = sameAddressOptOuts(before, owner);
+  const { keptOptOuts, notApplied, overNone } = sameAddressOptOuts(before, owner, mailboxes.key);
   const changed = keptOptOuts !== undefined || !sameStatedFields(before, owner);
   return {
     ...(changed && { upsert: { ...base, resetRoute: false, ...(keptOptOuts && { keptOptOuts }) } }),
@@ -202,11 +206,13 @@ function planExistingOwner(before: OwnerRecord, owner: ImportedOwner): PlannedOw
  * Plans an import against the directory as it is.
  * @param existing every owner now in the directory
  * @param sync mark active owners missing from the file `departed`
+ * @param mailboxes how addresses are told apart ({@link MailboxRule}); the CLI passes the relay's, Punycode-aware
  */
 export function planOwnerImport(
   existing: ReadonlyMap<string, OwnerRecord>,
   imported: readonly ImportedOwner[],
   sync: boolean,
+  mailboxes: MailboxRule = CASE_INSENSITIVE_MAILBOXES,
 ): OwnerImportPlan {
   const upserts: OwnerUpsert[] = [];
   const optOutsKept: string[] = [];
@@ -218,7 +224,7 @@ export function planOwnerImport(
     inFile.add(owner.userId);
     const before = existing.get(owner.userId);
     if (before === undefined) created++;
-    const planned = before === undefined ? planNewOwner(owner) : planExistingOwner(before, owner);
+    const planned = before === undefined ? planNewOwner(owner) : planExistingOwner(before, owner, mailboxes);
     if (planned.upsert !== undefined) upserts.push(planned.upsert);
     if (planned.kept) optOutsKept.push(owner.userId);
     if (planned.notApplied !== undefined) optOutsNotApplied.push(planned.notApplied);

@@ -16,6 +16,7 @@ import {
   judgeOwnerPages,
   type OwnerDeliveryRoute,
   type OwnerDirectory,
+  type SendableAddress,
   snapshotIsStale,
   type UnreachableReason,
 } from './owner-directory';
@@ -45,11 +46,12 @@ async function judgeOwners(
   listedIds: ReadonlySet<string>,
   directory: OwnerDirectory,
   route: OwnerDeliveryRoute,
+  sendable: SendableAddress | undefined,
 ): Promise<Judged> {
   const byReason = emptyReasonCounts();
   const listed = new Map<string, { name?: string; reach: OwnerReach }>();
   let reachable = 0;
-  for await (const page of judgeOwnerPages(directory, owners, route)) {
+  for await (const page of judgeOwnerPages(directory, owners, route, sendable)) {
     for (const { userId, record, verdict } of page) {
       if (verdict.reachable) reachable++;
       else byReason[verdict.reason]++;
@@ -71,6 +73,7 @@ async function judgeOwners(
  * owner its name and verdict. A directory that was
  * never imported (or whose table is missing) leaves reach `unverified`.
  * @param now the report's instant, epoch ms (judges the directory's freshness)
+ * @param sendable whether SES can send to an address (`relay`), as the drain judges it (`reachabilityOf`'s)
  * @throws whatever the directory's `freshness` or `getMany` throws
  */
 export async function withOwnerReach(
@@ -79,6 +82,7 @@ export async function withOwnerReach(
   directory: OwnerDirectory,
   config: Pick<HygieneConfig, 'ownerDelivery' | 'directoryMaxAgeDays'>,
   now: number,
+  sendable?: SendableAddress,
 ): Promise<PostureReport> {
   const route = config.ownerDelivery;
   const freshness = await directory.freshness();
@@ -94,7 +98,7 @@ export async function withOwnerReach(
     return { ...report, reach: unverified };
   }
   const listedIds = new Set(report.owners.top.map((o) => o.userId));
-  const { reachable, byReason, listed } = await judgeOwners(owners, listedIds, directory, route);
+  const { reachable, byReason, listed } = await judgeOwners(owners, listedIds, directory, route, sendable);
   const top = report.owners.top.map((o) => ({ ...o, ...listed.get(o.userId) }));
   const reach: PostureReach = {
     status: 'verified',

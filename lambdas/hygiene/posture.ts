@@ -6,12 +6,18 @@
  * Memory grows with the number of owners (one small counter record each), not
  * with the number of credentials.
  *
- * Most figures describe the active (not soft-deleted) credentials. Pending
- * notices do not: right after an enforce sweep every deletion notice sits on
- * a soft-deleted item, and the notifier is about to send it. So the pending
- * figure counts every valid item with an outbox, deleted or not, and the
- * owners the reach section judges include those items' owners (a departed
- * owner whose credentials were all deleted is judged by the drain too).
+ * Most figures describe the active (not soft-deleted) valid credentials.
+ * Pending notices do not: right after an enforce sweep every deletion notice
+ * sits on a soft-deleted item, and the notifier is about to send it; and the
+ * drain sends an invalid record's outbox too (it reads only the outbox
+ * attributes, docs/notifications.md, "One drain"). So the pending figure
+ * counts every item with an outbox, deleted or invalid or not, and the owners
+ * the reach section judges include those items' owners (a departed owner
+ * whose credentials were all deleted is judged by the drain too).
+ *
+ * What the sweep will do is never judged a second time here: "due for
+ * deletion" is the policy's own decision (`decide`), and an exempt credential
+ * (never flagged or deleted) counts as exempt, not as stale, expired or risky.
  *
  * Its renderings (JSON, text for a terminal) are in `lambdas/render/posture-text.ts`.
  */
@@ -25,8 +31,8 @@ import {
   parseCredential,
 } from './credential';
 import { isReservedId, OUTBOX_ATTR } from './data-contract';
-import type { OwnerDeliveryRoute, UnreachableReason } from './owner-directory';
-import { isExempt, staleLimit } from './policy';
+import type { OwnerDeliveryRoute, OwnerStanding, UnreachableReason } from './owner-directory';
+import { decide, isDeletion, isExempt, staleLimit } from './policy';
 import type { RawItem } from './ports';
 import type { ReasonCounts } from './run-summary';
 import { addDays, DAY_MS, formatInstant } from './time';
@@ -71,8 +77,13 @@ export interface PostureReach {
 export interface OwnerPosture {
   readonly userId: string;
   readonly credentials: number;
-  /** Credentials with at least one risk: expired but not deleted, stale, unscoped and unrestricted, or no expiry. */
+  /**
+   * Credentials with at least one risk: expired but not deleted, stale, unscoped and unrestricted, or no expiry;
+   * exempt ones are not counted (an admin accepted them: the sweep never flags or deletes them).
+   */
   readonly risky: number;
+  /** Exempt credentials (`hygieneExempt` or `exemptIds`): never risky, stale or expired-not-deleted here. */
+  readonly exempt: number;
   readonly expiredNotDeleted: number;
   readonly stale: number;
   readonly unscopedUnrestricted: number;
@@ -101,15 +112,22 @@ export interface PostureReport {
   readonly expiringIn7Days: number;
   /** Expiring within 30 days (includes the 7-day ones). */
   readonly expiringIn30Days: number;
-  /** Past `expiresTime` but not soft-deleted yet (the next enforce sweep deletes them unless exempt). */
+  /** Past `expiresTime` but not soft-deleted yet, exempt ones left out (the next enforce sweep deletes them). */
   readonly expiredNotDeleted: number;
-  /** Last activity older than the stale limit that applies, per risk tier (`default` = the base limit). */
+  /**
+   * Last activity older than the stale limit that applies, per risk tier (`default` = the base limit);
+   * exempt ones left out (never flagged).
+   */
   readonly stale: { readonly total: number; readonly byTier: Readonly<Record<string, number>> };
-  /** Flagged stale; `dueForDeletion`: past their `hygieneStaleDeleteAfter`. */
+  /**
+   * Flagged stale; `dueForDeletion`: those the policy deletes as stale at `now` (`decide` plans `delete-stale`:
+   * past `hygieneStaleDeleteAfter`, not used since the flag, still stale, not exempt, not expired).
+   */
   readonly flagged: { readonly total: number; readonly dueForDeletion: number };
   /**
-   * Flagged orphaned (the owner directory marked the owner departed, docs/rules.md);
-   * `dueForDeletion`: past their `hygieneOrphanDeleteAfter`.
+   * Flagged orphaned (the owner directory marked the owner departed, docs/rules.md); `dueForDeletion`: those
+   * the policy deletes as orphaned at `now` while the directory still marks the owner departed (the report
+   * reads no departed set: {@link ORPHAN_FLAG_PREMISE}).
    */
   readonly orphaned: { readonly total: number; readonly dueForDeletion: number };
   /** No `lastUsedAt`. */
@@ -122,9 +140,12 @@ export interface PostureReport {
   readonly unrestrictedSource: number;
   /** Both unscoped and unrestricted: the riskiest shape. */
   readonly unscopedAndUnrestricted: number;
-  /** Exempt (never flagged or deleted). */
+  /** Exempt (never flagged or deleted; left out of `stale`, `expiredNotDeleted` and the owners' `risky`). */
   readonly exempt: number;
-  /** Valid credentials with owner notices waiting in the outbox, soft-deleted ones included (what the notifier will send). */
+  /**
+   * Items with owner notices waiting in the outbox, soft-deleted and invalid ones included (what the notifier
+   * will send).
+   */
   readonly pendingNotices: number;
   readonly owners: {
     /** Owners with at least one active credential. */
@@ -167,63 +188,83 @@ export interface CredentialPosture {
 }
 
 /**
+ * The owner standing the report decides orphan flags with: the flag's own
+ * premise, a usable directory that marks the owner departed. The report reads
+ * no set of departed owners (the sweep does, once per run), so an orphan
+ * deletion it counts due is one the sweep makes unless the directory no
+ * longer marks the owner departed (or is unusable) by then. For every other
+ * rule the standing changes nothing the report counts.
+ */
+const ORPHAN_FLAG_PREMISE: OwnerStanding = { directoryUsable: true, departed: true };
+
+/**
  * The categories of one active (valid, not soft-deleted) credential at `now`:
- * the one definition the report's figures and `report --list` share.
+ * the one definition the report's figures and `report --list` share. An exempt
+ * credential is never `expired` or `stale` here (the sweep neither deletes
+ * nor flags it): it is `exempt`. The `-due` categories are the policy's own
+ * decision ({@link decide}), not a second copy of its rules.
  */
 export function credentialPosture(c: Credential, config: HygieneConfig, now: number): CredentialPosture {
   const categories = new Set<PostureCategory>();
   const add = (category: PostureCategory, when: boolean) => {
     if (when) categories.add(category);
   };
+  const exempt = isExempt(c, config);
   const expires = c.expiresTime?.ms;
   add('no-expiry', expires === undefined);
-  add('expired', expires !== undefined && expires <= now);
+  add('expired', !exempt && expires !== undefined && expires <= now);
   add('expiring-7d', expires !== undefined && expires > now && expires <= addDays(now, 7));
   add('expiring-30d', expires !== undefined && expires > now && expires <= addDays(now, 30));
   const activity = lastActivity(c);
   const limit = staleLimit(c, config);
-  const stale = activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
+  const stale = !exempt && activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
   add('stale', stale);
   const { staleFlaggedAt, staleDeleteAfter, orphanedAt, orphanDeleteAfter } = c.hygiene;
-  const flagged = staleFlaggedAt !== undefined && staleDeleteAfter !== undefined;
-  add('flagged-stale', flagged);
-  add('flagged-stale-due', flagged && staleDeleteAfter.ms <= now);
-  const orphaned = orphanedAt !== undefined && orphanDeleteAfter !== undefined;
-  add('orphaned', orphaned);
-  add('orphaned-due', orphaned && orphanDeleteAfter.ms <= now);
+  add('flagged-stale', staleFlaggedAt !== undefined && staleDeleteAfter !== undefined);
+  add('orphaned', orphanedAt !== undefined && orphanDeleteAfter !== undefined);
+  const deletion = decide(c, config, now, ORPHAN_FLAG_PREMISE).find(isDeletion)?.type;
+  add('flagged-stale-due', deletion === 'delete-stale');
+  add('orphaned-due', deletion === 'delete-orphaned');
   add('never-used', c.lastUsedAt === undefined);
   const unscoped = isUnscoped(c);
   const unrestricted = hasUnrestrictedSource(c);
   add('unscoped', unscoped);
   add('unrestricted', unrestricted);
   add('unscoped-unrestricted', unscoped && unrestricted);
-  add('exempt', isExempt(c, config));
-  add('pending-notices', hasPendingNotices(c));
+  add('exempt', exempt);
+  add('pending-notices', hasPendingNotices(c.raw));
   return { categories, ...(stale && { staleTier: limit.tier }) };
 }
 
-/** Whether a valid credential, soft-deleted or not, has owner notices waiting in the outbox. */
-export function hasPendingNotices(c: Credential): boolean {
-  const outbox = c.raw[OUTBOX_ATTR.events];
+/**
+ * Whether an item has owner notices waiting in the outbox: a non-empty
+ * `hygieneOutbox` list, whatever else the item holds (soft-deleted, or an
+ * invalid record: the drain sends its outbox all the same).
+ */
+export function hasPendingNotices(item: RawItem): boolean {
+  const outbox = item[OUTBOX_ATTR.events];
   return Array.isArray(outbox) && outbox.length > 0;
 }
 
 /**
- * The owners the drain addresses a credential's pending notices to
+ * The owners the drain addresses an item's pending notices to
  * (docs/notifications.md, "Events addressed to the wrong owner"): the owner
- * the notices were queued for (`hygieneOutboxOwner`, else the credential's
- * owner), and any owner an entry stored whole names itself — after a
- * reassignment, not the credential's current owner.
+ * the notices were queued for (`hygieneOutboxOwner`, else the item's
+ * `userId`), and any owner an entry stored whole names itself — after a
+ * reassignment, not the credential's current owner. Read from the raw item,
+ * so an invalid record's outbox is addressed too (an owner id that is not a
+ * non-empty string names nobody).
  */
-export function pendingNoticeOwners(c: Credential): string[] {
-  if (!hasPendingNotices(c)) return [];
-  const outbox = c.raw[OUTBOX_ATTR.events] as readonly unknown[];
-  const queuedFor = c.raw[OUTBOX_ATTR.owner];
-  const owners = new Set([typeof queuedFor === 'string' && queuedFor !== '' ? queuedFor : c.userId]);
-  for (const entry of outbox) {
-    const named = (entry as { userId?: unknown } | null)?.userId;
-    if (typeof named === 'string' && named !== '') owners.add(named);
-  }
+export function pendingNoticeOwners(item: RawItem): string[] {
+  if (!hasPendingNotices(item)) return [];
+  const outbox = item[OUTBOX_ATTR.events] as readonly unknown[];
+  const owners = new Set<string>();
+  const addOwner = (owner: unknown) => {
+    if (typeof owner === 'string' && owner !== '') owners.add(owner);
+  };
+  const queuedFor = item[OUTBOX_ATTR.owner];
+  addOwner(typeof queuedFor === 'string' && queuedFor !== '' ? queuedFor : item.userId);
+  for (const entry of outbox) addOwner((entry as { userId?: unknown } | null)?.userId);
   return [...owners];
 }
 
@@ -266,6 +307,9 @@ export class PostureAccumulator {
   add(item: RawItem): void {
     if (isReservedId(item.id)) return;
     this.total++;
+    // Before the record is judged: the drain sends an invalid record's outbox too.
+    if (hasPendingNotices(item)) this.pendingNotices++;
+    for (const owner of pendingNoticeOwners(item)) this.noticeOwners.add(owner);
     const parsed = parseCredential(item);
     if (!parsed.ok) {
       this.invalid++;
@@ -273,8 +317,6 @@ export class PostureAccumulator {
     }
     this.valid++;
     const credential = parsed.credential;
-    if (hasPendingNotices(credential)) this.pendingNotices++;
-    for (const owner of pendingNoticeOwners(credential)) this.noticeOwners.add(owner);
     if (credential.deletedAt !== undefined) {
       this.deleted++;
       return;
@@ -317,8 +359,11 @@ export class PostureAccumulator {
       this.unscopedAndUnrestricted++;
       owner.unscopedUnrestricted++;
     }
-    if (is('exempt')) this.exempt++;
-    if (is('expired') || is('stale') || is('unscoped-unrestricted') || is('no-expiry')) owner.risky++;
+    if (is('exempt')) {
+      // Accepted by an admin: counted here, never as a risk.
+      this.exempt++;
+      owner.exempt++;
+    } else if (is('expired') || is('stale') || is('unscoped-unrestricted') || is('no-expiry')) owner.risky++;
   }
 
   private owner(userId: string): MutableOwner {
@@ -328,6 +373,7 @@ export class PostureAccumulator {
         userId,
         credentials: 0,
         risky: 0,
+        exempt: 0,
         expiredNotDeleted: 0,
         stale: 0,
         unscopedUnrestricted: 0,

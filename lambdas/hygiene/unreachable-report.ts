@@ -123,9 +123,9 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: 
     why: 'the email address bounces',
     todo: 'correct the address in the directory source and import it again.',
   },
-  'non-ascii-local-part': {
-    why: 'the email address has non-ASCII characters before the @, which Amazon SES cannot send to',
-    todo: 'give the owner an address that is ASCII before the @ (an alias) in the directory source and import it again.',
+  'unsendable-address': {
+    why: 'the email address is one Amazon SES cannot send to (non-ASCII characters before the @, or a domain that is not a plain domain name: no Punycode form, or an IP address)',
+    todo: 'give the owner an address SES can take (ASCII before the @, an ordinary domain name; an alias will do) in the directory source and import it again.',
   },
 };
 

@@ -71,7 +71,7 @@ function isTagged(email: BouncedEmail): email is TaggedEmail {
 /** Why the part's events cannot be listed, when its entry was not found. */
 function missingProblem(email: BouncedEmail): string {
   if (isTagged(email))
-    return 'the relay ledger has no entry for this digest part (removed 15 days after the send, or never claimed)';
+    return 'the relay ledger has no entry for this digest part (expired: an entry is kept 22 days after its claim, RELAY_LEDGER_RETENTION_DAYS; or never claimed)';
   const untagged = (['userId', 'drainId', 'part'] as const).filter((field) => email[field] === undefined);
   return (
     `the email's tags do not name its ${untagged.join(', ')} (sent before the relay tagged them, ` +

@@ -24,6 +24,7 @@ import { type DigestPartRef, digestEmailTags } from './email-tags';
 import { digestEventsKey } from './events-key';
 import { composeMime, ownerEmail } from './owner-email';
 import type { EmailSender, RelayLedger } from './ports';
+import { isSesSendable } from './ses-address';
 
 /** How long a claim lasts when the caller does not say (a crashed sender's claim lapses after it). */
 export const DEFAULT_RELAY_LEASE_MS = 5 * 60_000;
@@ -188,6 +189,9 @@ export async function sendOnce(
 /**
  * Phase 3 for one record: skip an unreachable owner the drain reported to the
  * admins (`ownerReach` = `unreachable`), fail on one it did not, else {@link sendOnce}.
+ * Reach is judged as the drain judges it, with the sender's own rule of what
+ * SES can be asked to send to (`isSesSendable`): an address it refuses is
+ * `unsendable-address`, never a send that fails.
  * @throws {UnreportedUnreachableOwnerError} for an unreachable owner the admins were not told of
  */
 async function relayOne(
@@ -196,7 +200,7 @@ async function relayOne(
   owners: ReadonlyMap<string, OwnerRecord>,
 ): Promise<RelayOutcome> {
   const owner = owners.get(digest.userId);
-  const reach = reachabilityOf(owner, 'relay');
+  const reach = reachabilityOf(owner, 'relay', isSesSendable);
   if (reach.reachable && owner?.email !== undefined)
     return sendOnce(deps, digest, { ...owner, email: owner.email });
   const reason = reach.reachable ? 'no-email' : reach.reason;

@@ -6,19 +6,27 @@
  * encoded in Punycode, which "is not permitted in the local part", and a
  * Unicode display name must be a MIME encoded-word (SES API reference,
  * `Destination`; the same note on the SESv2 `SendEmail` addresses). So the
- * relay asks SES for the bare address with its domain in Punycode (the MIME
- * `From` and `To` headers, built by nodemailer, carry the encoded name and the
- * Punycode domain already), and never for a non-ASCII local part: the owner
- * directory judges such an owner unreachable (`hasNonAsciiLocalPart`), and the
- * config refuses such a sender. SES's bounce and complaint events then name
- * the Punycode form the relay sent to, while the directory may hold the
+ * relay asks SES for the bare address with a Unicode domain in Punycode (the
+ * MIME `From` and `To` headers, built by nodemailer, carry the encoded name
+ * and the Punycode domain already), an ASCII domain as written, and never for
+ * an address SES cannot take. {@link sesAddress} is the one rule for all of
+ * it: the sender (`ses-email-sender.ts`), the stack's `ses:FromAddress`
+ * condition and identity ARNs (`lib/owner-email-relay.ts`), and owner reach on
+ * `relay` ({@link isSesSendable}, injected into the domain's `reachabilityOf`),
+ * so an owner SES cannot be asked to email is reported to the admins instead
+ * of failing into the relay's DLQ. SES's bounce and complaint events then
+ * name the address the relay sent to, while the directory may hold the
  * Unicode one: {@link mailboxKey} compares the two as one mailbox.
  */
+import { isIP } from 'node:net';
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { senderAddress } from '../hygiene/config';
 import { hasNonAsciiLocalPart, normalizeEmail } from '../hygiene/owner-directory';
 
-/** An address SES cannot be asked to send to or from: a non-ASCII local part, or a domain with no Punycode form. */
+/**
+ * An address SES cannot be asked to send to or from: a non-ASCII local part,
+ * or a domain that is not a plain domain name ({@link sesAddress}).
+ */
 export class UnsendableAddressError extends Error {
   override readonly name = 'UnsendableAddressError';
 }
@@ -29,18 +37,51 @@ function split(address: string): readonly [local: string, domain: string | undef
   return at < 0 ? [address, undefined] : [address.slice(0, at), address.slice(at + 1)];
 }
 
-/** `domain` in Punycode (`domainToASCII`), or `undefined` when it has no such form (or is missing). */
+/** `domain` in Punycode (`domainToASCII`, lower-cased), or `undefined` when it has no such form (or is missing). */
 function asciiDomain(domain: string | undefined): string | undefined {
   const ascii = domain === undefined ? '' : domainToASCII(domain);
   return ascii === '' ? undefined : ascii;
 }
 
+/** A character outside 7-bit ASCII. */
+const NON_ASCII = /[^\p{ASCII}]/u;
+
+/** A Punycode label (`xn--…`) that does not decode: no IDNA form names it. */
+function hasUndecodableLabel(ascii: string): boolean {
+  return ascii.split('.').some((label) => label.startsWith('xn--') && domainToUnicode(label) === label);
+}
+
+/**
+ * Why SES cannot be given `domain`, or the form it is given in: a Unicode
+ * domain in Punycode, an ASCII one exactly as written (so an existing
+ * deployment's sender and its IAM condition stay byte for byte what they
+ * were). Refused: no domain; none with a Punycode form (`é\u200Cx.example`,
+ * `example.123`, `[1.2.3.4]`); an IP address, or one the URL host rules would
+ * turn into one (`0x7f.1` → `127.0.0.1`); a Punycode label that does not
+ * decode (`xn--zz`); an ASCII domain those rules would rewrite beyond its
+ * case (`exa%41mple.com`).
+ */
+function sesDomain(domain: string | undefined): { readonly domain: string } | { readonly why: string } {
+  if (domain === undefined || domain === '') return { why: 'it has no domain' };
+  const ascii = asciiDomain(domain);
+  if (ascii === undefined) return { why: 'the domain has no Punycode (IDNA) form' };
+  if (isIP(ascii) !== 0 || ascii.startsWith('['))
+    return { why: `the domain is not a domain name but an IP address (${ascii})` };
+  if (hasUndecodableLabel(ascii))
+    return { why: `the domain has a Punycode label that does not decode (${ascii})` };
+  if (NON_ASCII.test(domain)) return { domain: ascii };
+  if (ascii !== domain.toLowerCase()) return { why: `the domain would be read as ${JSON.stringify(ascii)}` };
+  return { domain };
+}
+
 /**
  * The address SES is given for `mailbox` (`address` or `Name <address>`): the
- * bare address, its domain in Punycode (`bob@bücher.example` →
- * `bob@xn--bcher-kva.example`; an ASCII domain is lower-cased, which names the
- * same domain).
- * @throws {UnsendableAddressError} for a non-ASCII local part, or a domain that has no Punycode form
+ * bare address, a Unicode domain in Punycode (`bob@bücher.example` →
+ * `bob@xn--bcher-kva.example`), an ASCII domain as written
+ * (`sec@Corp.Example` stays so). The one rule of what SES is asked for: the
+ * relay's `SendEmail`, the stack's `ses:FromAddress` condition and identity
+ * ARNs, and owner reach on `relay` ({@link isSesSendable}).
+ * @throws {UnsendableAddressError} for a non-ASCII local part, or a domain SES cannot be given ({@link sesDomain})
  */
 export function sesAddress(mailbox: string): string {
   const address = senderAddress(mailbox);
@@ -49,10 +90,25 @@ export function sesAddress(mailbox: string): string {
       `${JSON.stringify(address)}: Amazon SES cannot send to or from an address that is not ASCII before the @`,
     );
   const [local, domain] = split(address);
-  const ascii = asciiDomain(domain);
-  if (ascii === undefined)
-    throw new UnsendableAddressError(`${JSON.stringify(address)}: the domain has no Punycode (IDNA) form`);
-  return `${local}@${ascii}`;
+  const ses = sesDomain(domain);
+  if ('why' in ses)
+    throw new UnsendableAddressError(`${JSON.stringify(address)}: Amazon SES cannot be given it: ${ses.why}`);
+  return `${local}@${ses.domain}`;
+}
+
+/**
+ * Whether SES can be asked to send to `address` ({@link sesAddress} takes it):
+ * the rule owner reach on `relay` is judged by (`reachabilityOf`'s
+ * `sendable`), so the drain, the relay and the CLI agree with the sender.
+ */
+export function isSesSendable(address: string): boolean {
+  try {
+    sesAddress(address);
+    return true;
+  } catch (error: unknown) {
+    if (error instanceof UnsendableAddressError) return false;
+    throw error;
+  }
 }
 
 /**

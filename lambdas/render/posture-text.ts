@@ -9,11 +9,12 @@
  */
 import { UNREACHABLE_REASONS } from '../hygiene/owner-directory';
 import type { OwnerPosture, PostureReach, PostureReport } from '../hygiene/posture';
+import { jsonText } from './json-text';
 import { terminalText } from './sanitize';
 
-/** The report as pretty-printed JSON. */
+/** The report as pretty-printed JSON (stored and configured text escaped losslessly: {@link jsonText}). */
 export function renderPostureJson(report: PostureReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${jsonText(report, 2)}\n`;
 }
 
 function percentOf(part: number, whole: number): string {
@@ -30,8 +31,9 @@ export function renderPostureText(report: PostureReport): string {
     ['expiring within 30 days', r.expiringIn30Days, percentOf(r.expiringIn30Days, r.active)],
     ['expired, not deleted', r.expiredNotDeleted, percentOf(r.expiredNotDeleted, r.active)],
     ['stale', r.stale.total, percentOf(r.stale.total, r.active)],
+    // A tier's name is configured text: shown through the sanitiser like stored text.
     ...Object.entries(r.stale.byTier).map(([tier, n]): [string, number, string] => [
-      `  tier ${tier}`,
+      `  tier ${terminalText(tier)}`,
       n,
       percentOf(n, r.active),
     ]),
@@ -101,6 +103,7 @@ function ownerCells(o: OwnerPosture, withReach: boolean): string[] {
   const figures = [
     o.credentials,
     o.risky,
+    o.exempt,
     o.expiredNotDeleted,
     o.stale,
     o.unscopedUnrestricted,
@@ -111,19 +114,24 @@ function ownerCells(o: OwnerPosture, withReach: boolean): string[] {
   return [terminalText(o.userId), ...reach, ...figures];
 }
 
-/** The riskiest owners as a table (nothing when the report lists none). */
+/**
+ * The riskiest owners as a table (nothing when there is no owner). The heading
+ * says when the list is cut, also to none at all (`--top 0`).
+ */
 function ownerLines(r: PostureReport): string[] {
-  if (r.owners.top.length === 0) return [];
+  if (r.owners.count === 0) return [];
   // Say when the list is cut: the report names the riskiest owners only.
   const cut = r.owners.top.length < r.owners.count;
   const shown = cut ? ` (the first ${r.owners.top.length} of ${r.owners.count}; more with --top N)` : '';
   const lines = ['', `Owners (${r.owners.count}), riskiest first:${shown}`];
+  if (r.owners.top.length === 0) return lines;
   const withReach = r.reach?.status === 'verified';
   const header = [
     'owner',
     ...(withReach ? ['name', 'reach'] : []),
     'credentials',
     'risky',
+    'exempt',
     'expired',
     'stale',
     'unscoped+open',

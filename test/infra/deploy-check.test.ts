@@ -4,11 +4,14 @@
  * combinations and runs, on each, the structural checks of
  * `structural-checks.ts` (every alarm can notify; the notification topic's
  * allow-lists leave every role of the stack able to do its job; no owner
- * address in the template; a late scheduled sweep is not refused as forged) and cdk-nag's AwsSolutions pack. Template-only:
+ * address in the template; a late scheduled sweep is not refused as forged),
+ * on the relay route the relay queues' locks (`queue-access-check.ts`), and
+ * cdk-nag's AwsSolutions pack. Template-only:
  * no Lambda bundling, so it stays fast.
  */
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { relayQueueAccessCheck } from './queue-access-check';
 import {
   alarmNotificationCheck,
   type CfnTemplate,
@@ -52,6 +55,11 @@ const COMBINATIONS: Record<string, Record<string, unknown>> = {
     heartbeatWindowHours: 74,
     notifierSchedule: 'rate(1 hour)',
   },
+  // No SweepHeartbeat (a week is more than an alarm can watch: a synth warning); the notifier's window derived.
+  'weekly sweep, daily notifier': {
+    sweepSchedule: 'cron(0 3 ? * SUN *)',
+    notifierSchedule: 'cron(0 8 * * ? *)',
+  },
 };
 
 describe.each(Object.entries(COMBINATIONS))('deploy check: %s', (_name, context) => {
@@ -70,6 +78,11 @@ describe.each(Object.entries(COMBINATIONS))('deploy check: %s', (_name, context)
 
   it('a late scheduled sweep is never refused as forged (its delivery fits the skew)', () => {
     expect(sweepDeliveryCheck(json)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('on the relay route, the relay queue and its DLQ are locked and every role can still do its job', () => {
+    const relay = context.ownerDelivery === 'relay';
+    expect(relayQueueAccessCheck(json)).toEqual({ checked: relay ? 1 : 0, problems: [] });
   });
 
   it('no owner email address is in the template', () => {

@@ -4,7 +4,7 @@
  * synthesized, the SNS Allow still scoped by `aws:SourceArn`, the relay role's
  * exception, the operators' redrive, the root user's break-glass; the
  * structural check over the template (`queue-access-check.ts`) on the construct
- * and on the stack, and that it reports each Deny removed; the queue's 14-day
+ * and on the stack, and that it reports each Deny removed; the queue's 7-day
  * retention and its oldest-digest age alarm; cdk-nag.
  */
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
@@ -28,7 +28,7 @@ const OPERATORS = [
 ];
 const RECEIVE = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue'];
 const NOT_A_SERVICE = { 'aws:PrincipalIsAWSService': 'false' };
-const FOURTEEN_DAYS = 14 * 86_400;
+const DAYS = 86_400;
 
 function build(props: { operators?: readonly string[]; maxReceiveCount?: number } = {}) {
   const app = new App({ context: SKIP_BUNDLING });
@@ -247,10 +247,10 @@ describe('the relay queue’s retention and age alarm', () => {
   const queueId = built.idOf(built.relay.queue);
   const dlqId = built.idOf(built.relay.deadLetterQueue);
 
-  it('keeps a digest as long as its DLQ does (14 days, not SQS’s default 4)', () => {
+  it('keeps a digest 7 days, less than its DLQ’s 14 (a moved digest keeps its enqueue time: relay-retention.test.ts)', () => {
     const queues = built.template.findResources('AWS::SQS::Queue');
-    expect(queues[queueId]?.Properties.MessageRetentionPeriod).toBe(FOURTEEN_DAYS);
-    expect(queues[dlqId]?.Properties.MessageRetentionPeriod).toBe(FOURTEEN_DAYS);
+    expect(queues[queueId]?.Properties.MessageRetentionPeriod).toBe(7 * DAYS);
+    expect(queues[dlqId]?.Properties.MessageRetentionPeriod).toBe(14 * DAYS);
   });
 
   it('alarms on the alarm topic when the queue’s oldest digest is an hour old (twice 5 deliveries × 6 minutes)', () => {

@@ -477,8 +477,9 @@ describe('operations', () => {
     // then (issue 11) the reconciler's errors and its filter-policy quota; then owner reach (unreachable
     // owners by drains and by the sweep, an unusable directory, misaddressed events: reach-alarms.test.ts);
     // then the notifier's heartbeat; then an admin run summary not published (admin-summary-alarm.test.ts);
-    // then new dead letters, the notifier's store errors and refused subscription operations.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 20);
+    // then new dead letters, the notifier's store errors and refused subscription operations; then a sweep's
+    // failed writes (write-failures-alarm.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 21);
   });
 
   it('alarms when no drain has reported for the notices’ 6 hours, counting silence as failure', () => {

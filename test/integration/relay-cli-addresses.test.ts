@@ -3,7 +3,7 @@
  * DynamoDB Local: with a sender whose display name is not ASCII, every `.eml`
  * it writes has a 7-bit header section (the name encoded, an IDN domain in
  * Punycode); an owner whose address is not ASCII before the @ is not emailed
- * (skipped, `non-ascii-local-part`), so no 8-bit address reaches a header; a
+ * (skipped, `unsendable-address`), so no 8-bit address reaches a header; a
  * `--from` with such an address is refused, saying why.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -77,7 +77,7 @@ describe('pc-hygiene relay and non-ASCII addresses', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect((await readdir(out)).sort()).toEqual(['ada.part-1.eml', 'bob.part-1.eml']);
-    expect(result.stdout).toMatch(/jose {2}non-ascii-local-part\n/);
+    expect(result.stdout).toMatch(/jose {2}unsendable-address\n/);
     for (const file of ['ada.part-1.eml', 'bob.part-1.eml']) {
       const head = await headerBytes(join(out, file));
       expect(

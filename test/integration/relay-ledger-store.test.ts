@@ -53,7 +53,7 @@ describe('DynamoRelayLedger', () => {
       claimToken: first.token,
       sesMessageId: 'ses-1',
       sentAt: '2026-11-26T02:15:02.000Z',
-      expiresAt: Math.floor(NOW / 1000) + 15 * 86_400,
+      expiresAt: Math.floor(NOW / 1000) + 22 * 86_400,
     });
   });
 
@@ -166,7 +166,7 @@ describe('DynamoRelayLedger, for bounce reports', () => {
     expect(await item(k)).toMatchObject({
       id: k,
       bounceReport: 'reported',
-      expiresAt: Math.floor(NOW / 1000) + 15 * 86_400,
+      expiresAt: Math.floor(NOW / 1000) + 22 * 86_400,
     });
   });
 

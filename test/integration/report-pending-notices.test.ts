@@ -45,7 +45,7 @@ describe('report: pending notices', () => {
     expect(report.code).toBe(0);
     expect((JSON.parse(report.stdout) as { pendingNotices: number }).pendingNotices).toBe(2);
     expect(listed.code).toBe(0);
-    expect((JSON.parse(listed.stdout) as { id: string }[]).map((r) => r.id)).toEqual([
+    expect((JSON.parse(listed.stdout) as { id: string }[]).map((r) => r.id).sort()).toEqual([
       'a-warned',
       'b-deleted',
     ]);

@@ -183,8 +183,10 @@ describe('restore', () => {
     });
     await expect(attempt).rejects.toThrow(
       new RestoreBeforeDeletionError(
-        `credential ${id} was deleted at ${formatInstant(DELETED_AT)}, after the restore instant ${formatInstant(early)} ` +
-          "(--now, or this machine's clock): a restore cannot come before the deletion it undoes",
+        `credential ${id}: the restore instant ${formatInstant(early)} (--now if given, else this machine's clock) ` +
+          `is before its deletion at ${formatInstant(DELETED_AT)}, and a restore cannot come before the deletion ` +
+          `it undoes. Retry after ${formatInstant(DELETED_AT)} (a sweep dates its deletions at its scheduled time, ` +
+          "which may be ahead of the wall clock by up to the allowed schedule skew), or check this machine's clock",
       ),
     );
     expect(await getItem(table.client, table.tableName, id)).toEqual(before);

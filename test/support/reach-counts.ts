@@ -24,7 +24,7 @@ export function reasonCounts(
     unsubscribed: 0,
     'no-subscription': 0,
     bouncing: 0,
-    'non-ascii-local-part': 0,
+    'unsendable-address': 0,
     ...counts,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Addresses SES cannot send to or from: an owner whose address is not ASCII
- * before the @ is unreachable on `relay` (`non-ascii-local-part`), judged by
+ * before the @ is unreachable on `relay` (`unsendable-address`), judged by
  * `reachabilityOf` so the drain gives their events to the admins; an IDN
  * domain alone is reachable (sent in Punycode); `sns-email` does not judge the
  * address. The config refuses such a sender, naming the key.
@@ -40,7 +40,7 @@ describe('reachabilityOf and a non-ASCII address', () => {
   it('judges an owner whose address is not ASCII before the @ unreachable on relay', () => {
     expect(reachabilityOf(owner('josé@corp.example'), 'relay')).toEqual({
       reachable: false,
-      reason: 'non-ascii-local-part',
+      reason: 'unsendable-address',
     });
   });
 
@@ -56,7 +56,7 @@ describe('reachabilityOf and a non-ASCII address', () => {
     expect(
       reachabilityOf(owner('josé@corp.example', { bouncingSince: '2026-11-20T00:00:00.000Z' }), 'relay'),
     ).toEqual({ reachable: false, reason: 'bouncing' });
-    expect(UNREACHABLE_REASONS.indexOf('non-ascii-local-part')).toBeGreaterThan(
+    expect(UNREACHABLE_REASONS.indexOf('unsendable-address')).toBeGreaterThan(
       UNREACHABLE_REASONS.indexOf('bouncing'),
     );
   });
@@ -70,9 +70,7 @@ describe('reachabilityOf and a non-ASCII address', () => {
   });
 
   it('tells the admins why and what to do', () => {
-    expect(UNREACHABLE_REASON_TEXT['non-ascii-local-part'].why).toContain(
-      'non-ASCII characters before the @',
-    );
+    expect(UNREACHABLE_REASON_TEXT['unsendable-address'].why).toContain('non-ASCII characters before the @');
   });
 });
 

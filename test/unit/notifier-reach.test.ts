@@ -205,7 +205,7 @@ describe('runNotifier with an owner directory', () => {
     ['no-subscription', 'sns-email', { ...reachableOwner('bob'), subscription: 'none' }],
     ['bouncing', 'relay', { ...reachableOwner('bob'), bouncingSince: '2026-11-20T00:00:00.000Z' }],
     // SES cannot send to an address that is not ASCII before the @: the admins get the events, not the DLQ.
-    ['non-ascii-local-part', 'relay', { ...reachableOwner('bob'), email: 'bób@example.com' }],
+    ['unsendable-address', 'relay', { ...reachableOwner('bob'), email: 'bób@example.com' }],
     // The owner said "stop" by the SNS email's link: the relay does not email them either.
     ['unsubscribed', 'relay', { ...reachableOwner('bob'), subscription: 'unsubscribed' }],
   ];

@@ -40,7 +40,7 @@ describe('PostureAccumulator', () => {
       active: 11,
       expiringIn7Days: 1,
       expiringIn30Days: 2,
-      expiredNotDeleted: 2, // b-expired and the exempt h-exempt
+      expiredNotDeleted: 1, // b-expired (the exempt h-exempt is not: the sweep never deletes it)
       // d-stale, e-flagged-due (default tier) and j-open (unscoped-unrestricted tier: 40 > 30 days)
       stale: { total: 3, byTier: { default: 2, 'unscoped-unrestricted': 1 } },
       flagged: { total: 2, dueForDeletion: 1 },
@@ -110,7 +110,7 @@ describe('posture renderers', () => {
     const text = renderPostureText(report);
 
     expect(text).toContain('Hygiene posture at 2026-06-01T12:00:00.000Z');
-    expect(text).toMatch(/expired, not deleted\s+2\s+28\.6%/);
+    expect(text).toMatch(/expired, not deleted\s+1\s+14\.3%/);
     expect(text).toMatch(/Owners \(7\), riskiest first:/);
     expect(JSON.parse(renderPostureJson(report))).toEqual(report);
   });

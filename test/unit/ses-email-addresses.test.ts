@@ -100,7 +100,7 @@ describe('the SES SendEmail request of a relay email', () => {
     const result = await relayBatch(relayDeps(), [record('jose', 'unreachable')]);
 
     expect(result.outcomes).toEqual([
-      { recordId: 'msg-jose', status: 'skipped', userId: 'jose', reason: 'non-ascii-local-part' },
+      { recordId: 'msg-jose', status: 'skipped', userId: 'jose', reason: 'unsendable-address' },
     ]);
     expect(ses.commandCalls(SendEmailCommand)).toEqual([]);
   });

@@ -8,15 +8,17 @@
  * the credentials table's active credentials who are not in the directory
  * are listed too (`not-in-directory`): the directory alone cannot know them.
  * That costs a full Scan of the credentials table, so it is never the
- * default; the table is `--table` when given, else the stack's `TableName`
- * output — the stack the directory came from — else `PersonalClients` with
- * `--endpoint` (docs/deploy.md, "Owner directory"). With a stack, the route
+ * default; the table is `--table` when given, else with `--with-unlisted`
+ * `PC_HYGIENE_TABLE` (as every table command takes it; refused next to a
+ * stack), else the stack's `TableName` output — the stack the directory came
+ * from — else `PersonalClients` with `--endpoint` (docs/deploy.md, "Owner
+ * directory"). With a stack, the route
  * is the deployment's unless `--config` or `--route` says otherwise
  * (`directoryConfigOf`, docs/deploy.md).
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
+import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../../lambdas/aws/credential-scanner';
 import { DEFAULT_TABLE_NAME } from '../../../lambdas/aws/credential-table-definition';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
@@ -27,6 +29,7 @@ import {
   type Reachability,
   reachabilityOf,
 } from '../../../lambdas/hygiene/owner-directory';
+import { isSesSendable } from '../../../lambdas/relay/ses-address';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import type { Deployment } from '../../aws/deployment-lookup';
 import { defineCommand } from '../../options/define-command';
@@ -58,12 +61,14 @@ function defineOwnersList(owners: Command) {
         .option(
           '--with-unlisted',
           "also list the owners of the credentials table's active credentials who are not in the directory " +
-            "(a full Scan of that table: --table, else the stack's TableName output)",
+            "(a full Scan of that table: --table or PC_HYGIENE_TABLE, else the stack's TableName output)",
         )
-        .option(
-          '--table <name>',
-          "the credentials table for --with-unlisted, which it implies (default: the stack's TableName output; " +
-            `${DEFAULT_TABLE_NAME} with --endpoint)`,
+        .addOption(
+          new Option(
+            '--table <name>',
+            'the credentials table for --with-unlisted, which it implies when given here (default: ' +
+              `PC_HYGIENE_TABLE with --with-unlisted, else the stack's TableName output; ${DEFAULT_TABLE_NAME} with --endpoint)`,
+          ).env('PC_HYGIENE_TABLE'),
         )
         .addOption(routeOption('judge reach on'))
         .addOption(formatOption(REPORT_FORMATS, 'output format')),
@@ -122,22 +127,33 @@ async function credentialOwners(
 /**
  * The credentials table whose owners missing from the directory are listed
  * too, or `undefined` when they are not asked for (no Scan): `--table` when
- * given (it implies `--with-unlisted`), else with `--with-unlisted` the
- * stack's `TableName` output, else with `--endpoint` the default local table.
+ * given on the command line (it implies `--with-unlisted`), else with
+ * `--with-unlisted` the table `PC_HYGIENE_TABLE` names (`tableFromEnvironment`:
+ * a session's default, as every table command takes it, so it implies
+ * nothing; next to a stack it is refused before this, `refuseEnvironmentOverStack`),
+ * else the stack's `TableName` output, else with `--endpoint` the default
+ * local table.
  * @param deployment the stack the directory came from, if any
  * @throws {UsageError} for `--with-unlisted` on a directory named directly in AWS: no table is known
  */
 export function unlistedOwnersTable(
-  options: { readonly withUnlisted?: boolean; readonly table?: string; readonly endpoint?: string },
+  options: {
+    readonly withUnlisted?: boolean;
+    readonly table?: string;
+    /** {@link options.table} came from `PC_HYGIENE_TABLE`, not `--table`. */
+    readonly tableFromEnvironment?: boolean;
+    readonly endpoint?: string;
+  },
   deployment: Pick<Deployment, 'tableName'> | undefined,
 ): string | undefined {
-  if (options.table !== undefined) return options.table;
+  if (options.table !== undefined && options.tableFromEnvironment !== true) return options.table;
   if (options.withUnlisted !== true) return undefined;
+  if (options.table !== undefined) return options.table;
   if (deployment !== undefined) return deployment.tableName;
   if (options.endpoint !== undefined) return DEFAULT_TABLE_NAME;
   throw new UsageError(
     '--with-unlisted on a directory named with --directory-table (no stack) needs the credentials table: ' +
-      "give --table NAME, or --stack NAME to use the deployment's TableName output",
+      "give --table NAME (or PC_HYGIENE_TABLE), or --stack NAME to use the deployment's TableName output",
   );
 }
 
@@ -170,7 +186,8 @@ async function ownersToJudge(
 
 async function runOwnersList(options: OwnersListOptions, command: CommandUnknownOpts): Promise<void> {
   const deployment = directoryDeploymentOf(command);
-  const unlistedIn = unlistedOwnersTable(options, deployment);
+  const tableFromEnvironment = command.getOptionValueSource('table') === 'env';
+  const unlistedIn = unlistedOwnersTable({ ...options, tableFromEnvironment }, deployment);
   const { config } = directoryConfigOf(command);
   if (deployment !== undefined && options.table === undefined && unlistedIn !== undefined) {
     sayOnStderr(
@@ -182,7 +199,7 @@ async function runOwnersList(options: OwnersListOptions, command: CommandUnknown
     const found: ListedOwner[] = [];
     for (const candidate of await ownersToJudge(client, options, unlistedIn, config.scanSegments)) {
       const owner = 'absent' in candidate ? undefined : candidate;
-      const reach = reachabilityOf(owner, route);
+      const reach = reachabilityOf(owner, route, isSesSendable);
       if (!options.unreachable || !reach.reachable)
         found.push({ owner: owner ?? { userId: candidate.userId }, reach });
     }

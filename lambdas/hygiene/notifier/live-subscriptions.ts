@@ -18,6 +18,7 @@ import {
   type OwnerRecord,
   type Reachability,
   reachabilityOf,
+  type SendableAddress,
 } from '../owner-directory';
 import { OWNER_SUBSCRIPTION_PROTOCOL, type TopicSubscription } from '../subscription-plan';
 import type { TopicSubscriptionListing } from '../subscription-ports';
@@ -66,13 +67,15 @@ export function isSubscribedLive(owner: OwnerRecord, live: LiveSubscriptions): b
  * listed is unreachable with the reason `no-subscription` (their recorded
  * subscription is no longer on the topic). Without a listing (`live`
  * undefined): the recorded states, as `reachabilityOf`.
+ * @param sendable whether SES can send to an address (`relay`; `reachabilityOf`'s)
  */
 export function liveReachabilityOf(
   owner: OwnerRecord | undefined,
   route: OwnerDeliveryRoute,
   live: LiveSubscriptions | undefined,
+  sendable?: SendableAddress,
 ): Reachability {
-  const recorded = reachabilityOf(owner, route);
+  const recorded = reachabilityOf(owner, route, sendable);
   if (!recorded.reachable || route !== 'sns-email' || live === undefined || owner === undefined)
     return recorded;
   return isSubscribedLive(owner, live) ? recorded : { reachable: false, reason: 'no-subscription' };

@@ -119,7 +119,7 @@ export async function judgeOwners(
   for (const userId of owners) {
     const record = records.get(userId);
     const name = record?.name !== undefined && record.name !== '' ? { name: record.name } : {};
-    const verdict = liveReachabilityOf(record, context.settings.ownerDelivery, live);
+    const verdict = liveReachabilityOf(record, context.settings.ownerDelivery, live, context.deps.sendable);
     if (verdict.reachable) {
       verdicts.set(userId, { reachable: true, ...name });
       continue;

@@ -4,7 +4,12 @@
  * handler and the CLI share one definition. Pure types.
  */
 import type { NotificationPublisher, OutboxStore } from '../outbox-ports';
-import type { OwnerDeliveryRoute, OwnerDirectory, UnreachableReason } from '../owner-directory';
+import type {
+  OwnerDeliveryRoute,
+  OwnerDirectory,
+  SendableAddress,
+  UnreachableReason,
+} from '../owner-directory';
 import type { CappedList } from '../run-summary';
 import type { TopicSubscriptionListing } from '../subscription-ports';
 
@@ -31,6 +36,15 @@ export interface NotifierDeps {
    * summary says so ({@link NotifierSummary.subscriptionCheck}).
    */
   readonly topicSubscriptions?: TopicSubscriptionListing;
+  /**
+   * Whether Amazon SES can be asked to send to an address: on `relay`, an
+   * owner whose address it cannot is unreachable, `unsendable-address`
+   * (docs/notifications.md, "Owner reach"). The notifier handler and the CLI
+   * pass `isSesSendable` (`lambdas/relay/ses-address.ts`), the rule the
+   * relay's sender applies; absent: the address must be ASCII before the @
+   * (`asciiLocalPart`), the part the domain can judge alone.
+   */
+  readonly sendable?: SendableAddress;
 }
 
 /** Tuning; every field has a safe default. */

@@ -73,7 +73,8 @@ async function judgeOwners(
   const byReason = emptyReasonCounts();
   const sample = new CappedCollector<UnreachableOwnerSample>(REACH_SAMPLE_LIMIT);
   const directory = run.deps.directory;
-  const pages = directory === undefined ? undefined : judgeOwnerPages(directory, owners, route);
+  const pages =
+    directory === undefined ? undefined : judgeOwnerPages(directory, owners, route, run.deps.sendable);
   let checked = 0;
   while (pages !== undefined && !lookupDeadlineReached(run)) {
     const next = await pages.next();

@@ -5,7 +5,7 @@
  */
 import type { HygieneConfig, Mode } from '../config';
 import type { OperatorIdentity } from '../operator-identity';
-import type { SweepOwnerDirectory } from '../owner-directory';
+import type { SendableAddress, SweepOwnerDirectory } from '../owner-directory';
 import type {
   CheckpointStore,
   CredentialScanner,
@@ -41,6 +41,12 @@ export interface SweepDeps {
    * reach is unverified, and the summary says both.
    */
   readonly directory?: SweepOwnerDirectory;
+  /**
+   * On `relay`, whether the sender can be asked to send to an address
+   * (`unsendable-address`; the relay's `isSesSendable`), for the reach
+   * forecast; without it, the domain's own ASCII-local-part rule.
+   */
+  readonly sendable?: SendableAddress;
   /** Keeps the manifest of what an enforce run deleted (docs/data-model.md, "Run manifests"); without it none is kept. */
   readonly manifest?: RunManifestWriter;
   /**

@@ -42,7 +42,12 @@ describe('unlistedOwnersTable', () => {
   });
 
   it('refuses --with-unlisted on a directory named directly in AWS, before anything reaches AWS', async () => {
-    for (const name of ['PC_HYGIENE_STACK', 'PC_HYGIENE_ENDPOINT', 'PC_HYGIENE_DIRECTORY_TABLE']) {
+    for (const name of [
+      'PC_HYGIENE_STACK',
+      'PC_HYGIENE_ENDPOINT',
+      'PC_HYGIENE_DIRECTORY_TABLE',
+      'PC_HYGIENE_TABLE',
+    ]) {
       vi.stubEnv(name, undefined);
     }
 
@@ -59,7 +64,7 @@ describe('unlistedOwnersTable', () => {
     expect(run.error).toBeInstanceOf(UsageError);
     expect((run.error as Error).message).toBe(
       '--with-unlisted on a directory named with --directory-table (no stack) needs the credentials table: ' +
-        "give --table NAME, or --stack NAME to use the deployment's TableName output",
+        "give --table NAME (or PC_HYGIENE_TABLE), or --stack NAME to use the deployment's TableName output",
     );
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
   });

@@ -1,0 +1,93 @@
+/**
+ * `report --list CATEGORY` as it streams: the credentials behind one figure
+ * of the report, written a scan page at a time as a table, one JSON array or
+ * CSV, so a category as large as the table never has to fit in memory (or in
+ * one string). The table's columns have fixed widths for that reason
+ * (`streamingListingTable`); the JSON is the same document
+ * `JSON.stringify(rows, null, 2)` gave, with stored text through `jsonText`.
+ */
+import { jsonText } from '../../lambdas/render/json-text';
+import type { ListedCredential } from '../use-cases/report-table';
+import { type ListingCell, listingCsvRows, streamingListingTable } from './listing';
+
+/** The columns, with the widths the table pads them to (a 27-character KSUID id; a canonical UTC instant). */
+const COLUMNS = [
+  { header: 'id', width: 27 },
+  { header: 'owner', width: 27 },
+  { header: 'displayName', width: 24 },
+  { header: 'expiresTime', width: 24 },
+  { header: 'lastUsedAt', width: 24 },
+  { header: 'createdAt', width: 24 },
+  { header: 'deletedAt', width: 24 },
+  { header: 'problems', width: 0 },
+] as const;
+
+/** The formats `report --list` writes. */
+export type CategoryListingFormat = 'table' | 'json' | 'csv';
+
+/** Writes a listing in three parts: the start, each page's rows, the end. */
+export interface CategoryListing {
+  start(): string;
+  rows(rows: readonly ListedCredential[]): string;
+  end(): string;
+}
+
+function cells(r: ListedCredential): ListingCell[] {
+  return [
+    r.id,
+    r.userId,
+    r.displayName,
+    r.expiresTime,
+    r.lastUsedAt,
+    r.createdAt,
+    r.deletedAt,
+    r.problems?.join('; '),
+  ];
+}
+
+/** One element of the JSON array, as `JSON.stringify(rows, null, 2)` indents it. */
+function jsonElement(row: ListedCredential): string {
+  return jsonText(row, 2).replaceAll('\n', '\n  ');
+}
+
+/**
+ * A listing formatter for `format`; it counts the rows it wrote (the table
+ * ends with the count, the JSON array needs to know its first element).
+ */
+export function categoryListing(format: CategoryListingFormat): CategoryListing {
+  let count = 0;
+  const counted = (rows: readonly ListedCredential[]) => {
+    const before = count;
+    count += rows.length;
+    return before;
+  };
+  if (format === 'json') {
+    return {
+      start: () => '[',
+      rows: (rows) => {
+        const before = counted(rows);
+        return rows.map((row, i) => `${before + i === 0 ? '\n' : ',\n'}  ${jsonElement(row)}`).join('');
+      },
+      end: () => (count === 0 ? ']\n' : '\n]\n'),
+    };
+  }
+  if (format === 'csv') {
+    return {
+      start: () => listingCsvRows([COLUMNS.map((c) => c.header)]),
+      rows: (rows) => {
+        counted(rows);
+        return listingCsvRows(rows.map(cells));
+      },
+      end: () => '',
+    };
+  }
+  const table = streamingListingTable(COLUMNS);
+  return {
+    start: () => table.header,
+    rows: (rows) => {
+      counted(rows);
+      return table.rows(rows.map(cells));
+    },
+    end: () => `${count} credential(s)\n`,
+  };
+}

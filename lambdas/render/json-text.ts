@@ -1,0 +1,46 @@
+/**
+ * JSON text that cannot drive a terminal, without changing a single value.
+ *
+ * `JSON.stringify` escapes the C0 controls (ESC included) but writes DEL, the
+ * C1 controls, the Unicode format characters (`\p{Cf}`: the bidi overrides
+ * such as U+202E, "Trojan Source", zero-width characters, the BOM) and the
+ * line and paragraph separators raw, so stored text printed as JSON on a
+ * terminal could still drive or reorder it. {@link jsonText} writes each of
+ * them as a `\uXXXX` escape instead (two, a surrogate pair, above U+FFFF): a
+ * JSON reader gets exactly the same strings back, so the output stays
+ * lossless, unlike the terminal's visible escapes (`terminalText`).
+ *
+ * The escaped class covers every unsafe character of
+ * `lambdas/hygiene/untrusted-text.ts` that `JSON.stringify` leaves raw (the bidi
+ * controls are all `\p{Cf}`). Pure.
+ */
+
+/** What `JSON.stringify` leaves raw and a terminal must not get: DEL, C1, `\p{Cf}`, U+2028, U+2029. */
+const RAW_UNSAFE = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/** `\uXXXX` for each UTF-16 code unit of `char` (one, or a surrogate pair). */
+function unicodeEscape(char: string): string {
+  let escaped = '';
+  for (let i = 0; i < char.length; i++) escaped += `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return escaped;
+}
+
+/**
+ * Escapes the characters of {@link RAW_UNSAFE} in JSON text. Lossless: those
+ * characters occur only inside string literals (JSON's own syntax is ASCII),
+ * and `JSON.stringify` never puts a raw one right after an escaping `\`.
+ * @param json text `JSON.stringify` produced
+ */
+export function escapeJsonText(json: string): string {
+  return json.replace(RAW_UNSAFE, unicodeEscape);
+}
+
+/**
+ * `JSON.stringify(value, null, indent)` with the characters a terminal must
+ * not get raw written as `\uXXXX` escapes ({@link escapeJsonText}): the one way
+ * the CLI's JSON output shows stored text.
+ * @param indent as `JSON.stringify`'s `space` (none: one line)
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return escapeJsonText(JSON.stringify(value, null, indent));
+}
