@@ -124,7 +124,10 @@ export interface CredentialHygieneProps {
    * construct creates: a brought topic keeps its own policy). With
    * `ownerDelivery: relay`, they and the account root user are also the only
    * principals that may send to the relay queue and receive, delete or
-   * redrive its dead-letter queue (`OwnerEmailRelay`), whichever topic.
+   * redrive its dead-letter queue (`OwnerEmailRelay`), whichever topic; and,
+   * on every route, they and the account root user are the only principals
+   * that may read, purge or redrive the shared dead-letter queue
+   * (`guardDeadLetterQueue`), so they apply with a brought topic too.
    * @default - none: only the worker's roles and the deployment role
    */
   readonly operatorPrincipalArns?: readonly string[];
@@ -317,8 +320,7 @@ export function validateProps(props: CredentialHygieneProps): ValidatedProps {
     ...rangeProblems(props),
     ...[heartbeats?.sweep, heartbeats?.notifier].flatMap((f) => f?.problem ?? []),
   );
-  if (config !== undefined)
-    problems.push(...exemptIdsProblems(config), ...operatorScopeProblems(props, config));
+  if (config !== undefined) problems.push(...exemptIdsProblems(config));
   const environment = config === undefined ? {} : configToEnvironment(config);
   if (problems.length > 0 || config === undefined) throw new CredentialHygienePropsError(problems);
   if (heartbeats === undefined) return { config, environment, heartbeatWarnings: [] };
@@ -399,20 +401,6 @@ function resourceProblems(props: CredentialHygieneProps): string[] {
     problems.push('`alarmTopic` is given but `alarms` is false');
   }
   return problems;
-}
-
-/**
- * Operators given where nothing takes them: they apply to a topic the
- * construct creates and to the relay's queues; a given `topic` keeps its own
- * policy, so without the relay they would apply to nothing.
- */
-function operatorScopeProblems(props: CredentialHygieneProps, config: HygieneConfig): string[] {
-  const given = (props.operatorPrincipalArns ?? []).length > 0;
-  if (!given || props.topic === undefined || config.ownerDelivery === 'relay') return [];
-  return [
-    "`operatorPrincipalArns` applies to a topic the construct creates and to the relay's queues " +
-      '(`ownerDelivery: relay`); a given `topic` keeps its own policy, so here it applies to nothing',
-  ];
 }
 
 /** The config through the shared schema; its problems are prefixed `config.`. */

@@ -32,6 +32,7 @@ import {
   validateProps,
 } from './credential-hygiene-props';
 import { CredentialTable } from './credential-table';
+import { guardDeadLetterQueue } from './dead-letter-queue';
 import { addHygieneAlarms } from './hygiene-alarms';
 import { addHygieneDashboard } from './hygiene-dashboard';
 import { HygieneFunction, type HygieneFunctionProps } from './hygiene-function';
@@ -128,7 +129,10 @@ export class CredentialHygiene extends Construct {
   readonly sweepSchedule: scheduler.Schedule;
   readonly notifierSchedule: scheduler.Schedule;
   readonly reconcilerSchedule: scheduler.Schedule;
-  /** Receives invocations EventBridge Scheduler could not deliver after its retries. */
+  /**
+   * Receives invocations EventBridge Scheduler could not deliver after its retries, and the functions' failed
+   * asynchronous invocations; only its senders, the operators and the root user may use it (`guardDeadLetterQueue`).
+   */
   readonly deadLetterQueue: sqs.Queue;
   readonly alarms: readonly cloudwatch.Alarm[];
   /** The SES email relay (queue, relay and SES-events functions, ledger, configuration set), when `ownerDelivery` is `relay`. */
@@ -180,6 +184,7 @@ export class CredentialHygiene extends Construct {
     if (props.topic === undefined) this.topicAllowList = this.restrictTopic(this.topic as sns.Topic);
 
     this.deadLetterQueue = addScheduleDeadLetterQueue(this);
+    guardDeadLetterQueue(this.deadLetterQueue, this.props.operatorPrincipalArns ?? []);
     const schedules = this.addSchedules();
     this.sweepSchedule = schedules.sweep;
     this.notifierSchedule = schedules.notifier;

@@ -1,6 +1,7 @@
 /**
  * The one shape of the stack's resource-policy allow-lists (the notification
- * topic, the SES events topic, the relay queue and its DLQ; docs/deploy.md,
+ * topic, the SES events topic, the relay queue and its DLQ, the shared
+ * dead-letter queue; docs/deploy.md,
  * "Security choices"). A resource policy that allows the account root only
  * defers to IAM, so any principal of the account with a broad grant (`sns:*`,
  * `sqs:*`) could act on the resource; an explicit Deny to every principal whose
@@ -16,15 +17,17 @@ export type DenyConditions = Readonly<Record<string, Readonly<Record<string, unk
  * Deny `actions` on `resource` to every principal whose `aws:PrincipalArn` is
  * not in `allowed` (role or user ARNs, `*` and `?` allowed: `ArnNotLike`) and
  * for which every condition of `also` holds. The list is read at synth, so
- * principals added to it later in the construct's life count.
+ * principals added to it later in the construct's life count; given as a
+ * function, it is called then (a list worked out from the finished construct tree).
  */
 export function denyUnlessPrincipal(
   sid: string,
   resource: string,
   actions: readonly string[],
-  allowed: readonly string[],
+  allowed: readonly string[] | (() => readonly string[]),
   also: DenyConditions = {},
 ): iam.PolicyStatement {
+  const produce = typeof allowed === 'function' ? () => [...allowed()] : () => [...allowed];
   return new iam.PolicyStatement({
     sid,
     effect: iam.Effect.DENY,
@@ -33,7 +36,7 @@ export function denyUnlessPrincipal(
     resources: [resource],
     conditions: {
       ...also,
-      ArnNotLike: { 'aws:PrincipalArn': Lazy.list({ produce: () => [...allowed] }) },
+      ArnNotLike: { 'aws:PrincipalArn': Lazy.list({ produce }) },
     },
   });
 }

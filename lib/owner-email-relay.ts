@@ -30,7 +30,7 @@ import { configToEnvironment, HANDLER_ENV } from '../lambdas/handlers/environmen
 import { RELAY_METRIC, SES_EVENTS_METRIC } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { sesAddress, UnsendableAddressError } from '../lambdas/relay/ses-address';
-import { addDeadLetterQueue } from './dead-letter-queue';
+import { addDeadLetterQueue, DEAD_LETTER_READ_ACTIONS } from './dead-letter-queue';
 import { denyUnlessPrincipal } from './deny-unless-principal';
 import { runMetric } from './hygiene-alarms';
 import { HygieneFunction } from './hygiene-function';
@@ -389,13 +389,11 @@ function atLeast(threshold: number) {
   };
 }
 
-/** What takes a digest off a relay queue or hides it from its reader (SQS's `*Batch` calls are authorized as these). */
-const RELAY_QUEUE_RECEIVE_ACTIONS = [
-  'sqs:ReceiveMessage',
-  'sqs:DeleteMessage',
-  'sqs:ChangeMessageVisibility',
-  'sqs:PurgeQueue',
-] as const;
+/**
+ * What takes a digest off a relay queue or hides it from its reader (SQS's `*Batch` calls are authorized as
+ * these): the dead-letter read actions but the move, which only a DLQ's operators start.
+ */
+const RELAY_QUEUE_RECEIVE_ACTIONS = DEAD_LETTER_READ_ACTIONS.filter((a) => a !== 'sqs:StartMessageMoveTask');
 
 /** Only IAM principals: a service acts on a queue only where the queue policy allows it (here only SNS, to send). */
 const NOT_A_SERVICE = { Bool: { 'aws:PrincipalIsAWSService': 'false' } } as const;
@@ -451,7 +449,7 @@ function guardRelayQueues(relay: OwnerEmailRelay, relayRoleArn: string, operator
     denyUnlessPrincipal(
       'ReceiveOrRedriveOnlyByOperators',
       deadLetterQueue.queueArn,
-      [...RELAY_QUEUE_RECEIVE_ACTIONS, 'sqs:StartMessageMoveTask'],
+      DEAD_LETTER_READ_ACTIONS,
       keepers,
       NOT_A_SERVICE,
     ),

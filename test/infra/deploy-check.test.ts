@@ -5,13 +5,14 @@
  * `structural-checks.ts` (every alarm can notify; the notification topic's
  * allow-lists leave every role of the stack able to do its job; no owner
  * address in the template; a late scheduled sweep is not refused as forged),
- * on the relay route the relay queues' locks (`queue-access-check.ts`), and
+ * on the relay route the relay queues' locks and, on every route, the shared
+ * dead-letter queue's (`queue-access-check.ts`), and
  * cdk-nag's AwsSolutions pack. Template-only:
  * no Lambda bundling, so it stays fast.
  */
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { relayQueueAccessCheck } from './queue-access-check';
+import { deadLetterQueueAccessCheck, relayQueueAccessCheck } from './queue-access-check';
 import {
   alarmNotificationCheck,
   type CfnTemplate,
@@ -83,6 +84,13 @@ describe.each(Object.entries(COMBINATIONS))('deploy check: %s', (_name, context)
   it('on the relay route, the relay queue and its DLQ are locked and every role can still do its job', () => {
     const relay = context.ownerDelivery === 'relay';
     expect(relayQueueAccessCheck(json)).toEqual({ checked: relay ? 1 : 0, problems: [] });
+  });
+
+  it('the shared dead-letter queue is locked: every schedule and function that sends there may, only operators read', () => {
+    const operators = String(context.operatorPrincipalArns ?? '')
+      .split(',')
+      .filter((arn) => arn !== '');
+    expect(deadLetterQueueAccessCheck(json, operators)).toEqual({ checked: 1, problems: [] });
   });
 
   it('no owner email address is in the template', () => {

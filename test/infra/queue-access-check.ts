@@ -1,9 +1,11 @@
 /**
- * The relay queue and its DLQ are not open mailboxes (docs/deploy.md, "Security
- * choices"): a structural check over a synthesized template, read statement by
- * statement as a security review would, beside the topic checks of
- * `structural-checks.ts`. The relay queue is the SQS endpoint of an SNS
- * subscription of the template; its DLQ is its redrive target.
+ * The relay queue and its DLQ, and the shared dead-letter queue, are not open
+ * mailboxes (docs/deploy.md, "Security choices"): structural checks over a
+ * synthesized template, read statement by statement as a security review
+ * would, beside the topic checks of `structural-checks.ts`. The relay queue is
+ * the SQS endpoint of an SNS subscription of the template; its DLQ is its
+ * redrive target; a shared dead-letter queue is whatever queue a schedule or a
+ * function sends its failures to.
  */
 import {
   type CfnStatement,
@@ -44,13 +46,20 @@ export function queuePolicyStatements(template: CfnTemplate, queueId: string): C
 }
 
 /**
- * The principals a Deny of IAM principals exempts: `Bool aws:PrincipalIsAWSService = false` and `ArnNotLike
- * aws:PrincipalArn`, nothing else; undefined when the statement is not exactly that.
+ * Whether a queue's Denies leave AWS services to the queue's Allows (`exempt`: a service sends there, e.g. SNS to
+ * the relay queue) or deny them too (`denied`: only IAM roles send there, as to the shared dead-letter queue).
  */
-function exemptedPrincipals(statement: CfnStatement): unknown[] | undefined {
+export type ServicesInDeny = 'exempt' | 'denied';
+
+/**
+ * The principals a Deny exempts: `ArnNotLike aws:PrincipalArn` and, when services are exempt,
+ * `Bool aws:PrincipalIsAWSService = false`, nothing else; undefined when the statement is not exactly that.
+ */
+function exemptedPrincipals(statement: CfnStatement, services: ServicesInDeny): unknown[] | undefined {
   if (statement.Effect !== 'Deny' || !isEveryone(statement)) return undefined;
   const { Bool, ArnNotLike, ...others } = statement.Condition ?? {};
-  if (Object.keys(others).length > 0 || !same(Bool, NOT_A_SERVICE)) return undefined;
+  if (Object.keys(others).length > 0) return undefined;
+  if (services === 'exempt' ? !same(Bool, NOT_A_SERVICE) : Bool !== undefined) return undefined;
   if (ArnNotLike === undefined || Object.keys(ArnNotLike).length !== 1) return undefined;
   const arns = ArnNotLike['aws:PrincipalArn'];
   return arns === undefined ? undefined : asList(arns as unknown[]);
@@ -71,29 +80,31 @@ function isRoot(value: unknown): boolean {
 }
 
 /**
- * Each action: one Deny of IAM principals not listed; on the list every `required` principal, every role of the
- * template granted the action on the queue, and the account's root user (break-glass); no wildcard for everyone.
- * Returns the lists found, by action.
+ * Each action: one Deny of principals not listed (services exempt or not, `services`); on the list every
+ * `required` principal, every role of the template granted the action on the queue, and the account's root user
+ * (break-glass); no wildcard for everyone. Returns the lists found, by action.
  */
 function denyProblems(
   template: CfnTemplate,
   queueId: string,
   actions: readonly string[],
   required: unknown[],
+  services: ServicesInDeny = 'exempt',
 ): { problems: string[]; lists: Map<string, unknown[]> } {
   const where = `queue ${queueId}`;
   const statements = queuePolicyStatements(template, queueId);
   const problems: string[] = [];
   const lists = new Map<string, unknown[]>();
   for (const action of actions) {
-    const deny = statements.find((s) => statementCovers(s, action) && exemptedPrincipals(s) !== undefined);
+    const deny = statements.find(
+      (s) => statementCovers(s, action) && exemptedPrincipals(s, services) !== undefined,
+    );
     if (deny === undefined) {
-      problems.push(
-        `${where}: no Deny of ${action} to IAM principals not allow-listed (open to any IAM grant)`,
-      );
+      const which = services === 'exempt' ? 'IAM principals' : 'principals (AWS services included)';
+      problems.push(`${where}: no Deny of ${action} to ${which} not allow-listed (open to any IAM grant)`);
       continue;
     }
-    const exempt = exemptedPrincipals(deny)!;
+    const exempt = exemptedPrincipals(deny, services)!;
     lists.set(action, exempt);
     if (exempt.some((v) => typeof v === 'string' && /^\*?$|^arn:[^:]*:iam::\*/.test(v))) {
       problems.push(`${where}: the ${action} allow-list holds a wildcard that allows everyone`);
@@ -188,4 +199,93 @@ export function relayQueueAccessCheck(template: CfnTemplate): CheckResult {
     }
   }
   return { checked: subscriptions.length, problems };
+}
+
+/** What reads, hides, drops or moves a dead-letter queue's messages. */
+export const DEAD_LETTER_READ_ACTIONS = [...RECEIVE_ACTIONS, 'sqs:StartMessageMoveTask'] as const;
+
+/** A principal that sends to a dead-letter queue: its role ARN (undefined: not in the template), and why. */
+export interface DeadLetterSender {
+  readonly principal: unknown;
+  readonly via: string;
+}
+
+/**
+ * Who sends to each SQS queue of the template as a dead-letter queue, by queue id: the execution role
+ * (`Target.RoleArn`) of every EventBridge Scheduler schedule whose `Target.DeadLetterConfig` is the queue (Scheduler
+ * sends as that role), and the role of every function with an asynchronous invocation destination
+ * (`AWS::Lambda::EventInvokeConfig` `DestinationConfig`) or a `DeadLetterConfig` there (Lambda sends as it).
+ */
+export function deadLetterSenders(template: CfnTemplate): Map<string, DeadLetterSender[]> {
+  const senders = new Map<string, DeadLetterSender[]>();
+  const add = (queue: unknown, principal: unknown, via: string) => {
+    const id = referencedId(queue);
+    if (id === undefined || template.Resources[id]?.Type !== 'AWS::SQS::Queue') return;
+    senders.set(id, [...(senders.get(id) ?? []), { principal, via }]);
+  };
+  const roleOf = (fn: unknown) => template.Resources[referencedId(fn) ?? '']?.Properties?.Role;
+  type Destination = { Destination?: unknown } | undefined;
+  for (const [id, { Type, Properties: p = {} }] of Object.entries(template.Resources)) {
+    if (Type === 'AWS::Scheduler::Schedule') {
+      const target = p.Target as { RoleArn?: unknown; DeadLetterConfig?: { Arn?: unknown } } | undefined;
+      add(target?.DeadLetterConfig?.Arn, target?.RoleArn, `the execution role of schedule ${id}`);
+    } else if (Type === 'AWS::Lambda::EventInvokeConfig') {
+      const config = p.DestinationConfig as { OnFailure?: Destination; OnSuccess?: Destination } | undefined;
+      for (const destination of [config?.OnFailure, config?.OnSuccess]) {
+        add(destination?.Destination, roleOf(p.FunctionName), `the function role of ${id}`);
+      }
+    } else if (Type === 'AWS::Lambda::Function') {
+      const deadLetter = p.DeadLetterConfig as { TargetArn?: unknown } | undefined;
+      add(deadLetter?.TargetArn, p.Role, `the role of function ${id} (its dead-letter queue)`);
+    }
+  }
+  return senders;
+}
+
+/** Principals on an allow-list that are neither the root user nor `expected`. */
+function strangers(where: string, lists: Map<string, unknown[]>, expected: unknown[], why: string): string[] {
+  return [...lists].flatMap(([action, listed]) =>
+    listed
+      .filter((v) => !isRoot(v) && !expected.some((e) => same(e, v)))
+      .map((v) => `${where}: ${JSON.stringify(v)} may ${action} but ${why}`),
+  );
+}
+
+/**
+ * For each shared dead-letter queue (every queue a schedule or function sends its failures to,
+ * {@link deadLetterSenders}): `sqs:SendMessage` is denied to every principal (AWS services included: none sends
+ * there) but exactly its senders' roles, the `operators` and the root user, so every sender is on the list (a
+ * schedule or function added without it is reported); reading, deleting, hiding, purging and moving its messages
+ * ({@link DEAD_LETTER_READ_ACTIONS}) are denied to all but exactly the operators and the root user; nothing is
+ * allowed; and no Deny takes administration from the account. `checked` counts the queues.
+ */
+export function deadLetterQueueAccessCheck(
+  template: CfnTemplate,
+  operators: readonly string[] = [],
+): CheckResult {
+  const byQueue = deadLetterSenders(template);
+  const problems: string[] = [];
+  for (const [queueId, senders] of byQueue) {
+    const where = `queue ${queueId}`;
+    const send = denyProblems(template, queueId, ['sqs:SendMessage'], [...operators], 'denied');
+    const read = denyProblems(template, queueId, DEAD_LETTER_READ_ACTIONS, [...operators], 'denied');
+    problems.push(...send.problems, ...read.problems);
+    const listed = send.lists.get('sqs:SendMessage');
+    for (const { principal, via } of senders) {
+      if (principal === undefined)
+        problems.push(`${where}: ${via} sends to it, but that role is not in the template`);
+      else if (listed !== undefined && !listed.some((v) => same(v, principal))) {
+        problems.push(
+          `${where}: ${via} (${JSON.stringify(principal)}) sends to it but the queue policy denies it`,
+        );
+      }
+    }
+    const roles = senders.map((s) => s.principal);
+    problems.push(
+      ...strangers(where, send.lists, [...roles, ...operators], 'sends nothing there and is no operator'),
+    );
+    problems.push(...strangers(where, read.lists, [...operators], 'is no operator'));
+    problems.push(...allowAndAdminProblems(where, queuePolicyStatements(template, queueId), undefined));
+  }
+  return { checked: byQueue.size, problems };
 }

@@ -263,18 +263,20 @@ describe('operator principals and the deployment role', () => {
     });
   });
 
-  it('refuses operators for a topic it does not own', () => {
+  it('takes operators for a topic it does not own: they still read the shared dead-letter queue', () => {
     const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Test');
-    expect(
-      () =>
-        new CredentialHygiene(stack, 'Hygiene', {
-          topic: sns.Topic.fromTopicArn(stack, 'Given', 'arn:aws:sns:eu-west-1:123456789012:given'),
-          operatorPrincipalArns: [OPERATOR],
-        }),
-    ).toThrow(/`operatorPrincipalArns` applies to a topic the construct creates and to the relay's queues/);
+    new CredentialHygiene(stack, 'Hygiene', {
+      topic: sns.Topic.fromTopicArn(stack, 'Given', 'arn:aws:sns:eu-west-1:123456789012:given'),
+      operatorPrincipalArns: [OPERATOR],
+    });
+    const template = Template.fromStack(stack);
+    const naming = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((p) =>
+      JSON.stringify(p).includes(OPERATOR),
+    );
+    expect(naming).toHaveLength(1);
   });
 
-  it('takes operators with a topic it does not own on the relay route: they go to the relay queues', () => {
+  it('takes operators with a topic it does not own on the relay route: they go to the queues', () => {
     const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Test');
     new CredentialHygiene(stack, 'Hygiene', {
       topic: sns.Topic.fromTopicArn(stack, 'Given', 'arn:aws:sns:eu-west-1:123456789012:given'),
@@ -283,7 +285,7 @@ describe('operator principals and the deployment role', () => {
     });
     const policies = Template.fromStack(stack).findResources('AWS::SQS::QueuePolicy');
     const naming = Object.values(policies).filter((p) => JSON.stringify(p).includes(OPERATOR));
-    // The relay queue and its DLQ both list the operator.
-    expect(naming).toHaveLength(2);
+    // The relay queue, its DLQ and the shared dead-letter queue all list the operator.
+    expect(naming).toHaveLength(3);
   });
 });
