@@ -12,7 +12,7 @@ import { open } from 'node:fs/promises';
 import { describeFileError } from './file-errors';
 import { type InexactNumber, type JsonReadOptions, parseJsonText, RepeatedKeyError } from './strict-json';
 import { UsageError } from './usage-error';
-import { type OverlongLine, utf8Lines } from './utf8-lines';
+import { type OverlongLine, overlongLineText, utf8Lines } from './utf8-lines';
 
 /** One non-blank input line: its JSON value, or why it is not accepted as JSON. */
 export type JsonlLine =
@@ -74,11 +74,7 @@ export async function* readJsonLines(path: string, options: JsonReadOptions = {}
 
 /** Why an overlong line is not read (`line N is too long …`, as every other line problem starts). */
 function overlongLineError(line: OverlongLine, lineNumber: number): string {
-  const bytes = (n: number) => n.toLocaleString('en');
-  return (
-    `line ${lineNumber} is too long: ${bytes(line.bytes)} bytes, over the ${bytes(line.maxBytes)} a line may ` +
-    'have (one record is one DynamoDB item, at most 400 KB); not read'
-  );
+  return `line ${lineNumber} ${overlongLineText(line)} (one record is one DynamoDB item, at most 400 KB); not read`;
 }
 
 /** Parses one line of JSON Lines input. */

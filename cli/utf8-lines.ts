@@ -38,6 +38,12 @@ export interface OverlongLine {
   readonly maxBytes: number;
 }
 
+/** What every reader says of an overlong line, after its own subject (`line N `, a CSV row's): its size and the cap. */
+export function overlongLineText(line: OverlongLine): string {
+  const bytes = (n: number) => n.toLocaleString('en');
+  return `is too long: ${bytes(line.bytes)} bytes, over the ${bytes(line.maxBytes)} a line may have`;
+}
+
 /**
  * One physical line: its text, `undefined` when its bytes are not UTF-8, or
  * an {@link OverlongLine} when it is longer than the limit.

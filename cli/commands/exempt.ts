@@ -12,6 +12,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { operatorText } from '../../lambdas/hygiene/operator-identity';
+import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
 import type { Deployment } from '../aws/deployment-lookup';
@@ -64,7 +65,7 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
     const deployedExemptIn = exempt ? undefined : deployedExemption(options.deployment, id);
     if (options.format === 'json') {
       const json = { ...result, ...(deployedExemptIn && { exemptThroughDeployment: deployedExemptIn }) };
-      process.stdout.write(`${JSON.stringify(json)}\n`);
+      process.stdout.write(`${jsonText(json)}\n`);
       return;
     }
     process.stdout.write(`${terminalText(resultText(result, deployedExemptIn))}\n`);

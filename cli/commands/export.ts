@@ -18,6 +18,7 @@ import { type DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb'
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { RawItem } from '../../lambdas/hygiene/ports';
+import { escapeJsonText } from '../../lambdas/render/json-text';
 import { describeFileError } from '../file-errors';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget, type Target } from '../options/deployment-target';
@@ -71,7 +72,9 @@ function compareScalars(a: unknown, b: unknown): number {
  * nested maps) by name, since DynamoDB returns them in no fixed order and two
  * exports should diff cleanly. String and number sets become sorted arrays,
  * binary values base64 strings (JSON has neither), so export → import keeps
- * every value (a set comes back as a list).
+ * every value (a set comes back as a list). Stored DEL, C1, format and line
+ * separator characters are written as `\uXXXX` escapes (`escapeJsonText`):
+ * the same values for a JSON reader, nothing raw for a terminal.
  */
 export function itemToJsonLine(item: RawItem): string {
   const json = JSON.stringify(sortedKeys(item, 'id'), (key, value: unknown) => {
@@ -87,7 +90,7 @@ export function itemToJsonLine(item: RawItem): string {
     }
     return value;
   });
-  return `${json}\n`;
+  return `${escapeJsonText(json)}\n`;
 }
 
 /**

@@ -14,6 +14,7 @@ import { MAX_DELETES_PER_RUN_LIMIT } from '../../lambdas/hygiene/config';
 import type { GuardApproval } from '../../lambdas/hygiene/guard';
 import { operatorText } from '../../lambdas/hygiene/operator-identity';
 import { formatInstant, relativePhrase } from '../../lambdas/hygiene/time';
+import { jsonText } from '../../lambdas/render/json-text';
 import { terminalLines } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
 import { approvalStatus, recordApproval, type UsedApproval } from '../aws/guard-approval';
@@ -121,7 +122,7 @@ async function approve(flags: ApproveOptions): Promise<void> {
     };
     const replaced = await withTableErrors(options, () => recordApproval(client, options.table, approval));
     if (options.format === 'json') {
-      process.stdout.write(`${JSON.stringify({ approval, ...(replaced && { replaced }) })}\n`);
+      process.stdout.write(`${jsonText({ approval, ...(replaced && { replaced }) })}\n`);
       return;
     }
     const lines = [`guard approval recorded: ${approvalText(approval, now)}`];
@@ -134,7 +135,7 @@ async function status(flags: StatusOptions): Promise<void> {
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   const state = await withTable(options, (client) => approvalStatus(client, options.table));
   if (options.format === 'json') {
-    process.stdout.write(`${JSON.stringify(state)}\n`);
+    process.stdout.write(`${jsonText(state)}\n`);
     return;
   }
   const now = Date.now();

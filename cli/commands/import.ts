@@ -28,6 +28,7 @@ import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential
 import { isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { loneSurrogateProblems } from '../../lambdas/hygiene/lone-surrogates';
 import type { RawItem } from '../../lambdas/hygiene/ports';
+import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { BatchItemWriter, type WriterTally } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
@@ -353,7 +354,7 @@ function printSummary(summary: ImportSummary, format: string, error: unknown): v
   if (format === 'json') {
     const failed =
       error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) };
-    process.stdout.write(`${JSON.stringify({ ...summary, ...failed })}\n`);
+    process.stdout.write(`${jsonText({ ...summary, ...failed })}\n`);
     return;
   }
   const verb = summary.dryRun ? 'would import' : 'imported';

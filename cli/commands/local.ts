@@ -23,6 +23,7 @@ import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { formatInstant } from '../../lambdas/hygiene/time';
+import { jsonText } from '../../lambdas/render/json-text';
 import { renderPostureText } from '../../lambdas/render/posture-text';
 import { renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { batchWriteItems } from '../aws/batch-import';
@@ -206,7 +207,7 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
     if (options.format === 'json') {
       const { summary, posture, notify, digestsPath, emails } = result;
       process.stdout.write(
-        `${JSON.stringify({ summary, posture, notify, digestsFile: digestsPath, emails }, null, 2)}\n`,
+        `${jsonText({ summary, posture, notify, digestsFile: digestsPath, emails }, 2)}\n`,
       );
     } else {
       process.stdout.write(`\n${renderRunSummaryText(result.summary)}\n${renderPostureText(result.posture)}`);

@@ -17,6 +17,7 @@ import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler
 import type { NotifierSummary, SubscriptionCheckKind } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
+import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { renderEntryPreview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
@@ -239,7 +240,7 @@ async function previewNotify(
   if (sink.kind === 'jsonl') await appendEntries(sink.path, preview.entries);
   const written = sink.kind === 'jsonl' ? { written: `jsonl:${sink.path}` } : {};
   if (options.format === 'json') {
-    process.stdout.write(`${JSON.stringify({ dryRun: true, ...written, ...preview }, null, 2)}\n`);
+    process.stdout.write(`${jsonText({ dryRun: true, ...written, ...preview }, 2)}\n`);
     return;
   }
   const path = sink.kind === 'jsonl' ? terminalText(sink.path) : undefined;
@@ -285,9 +286,7 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
     const { publisher, label } = publisherFor(sink, sns);
     const summary = await drainOutbox(target, directoryTable, publisher, sns, now);
     process.stdout.write(
-      options.format === 'json'
-        ? `${JSON.stringify(summary, null, 2)}\n`
-        : renderNotifySummaryText(summary, label),
+      options.format === 'json' ? `${jsonText(summary, 2)}\n` : renderNotifySummaryText(summary, label),
     );
     if (summary.eventsFailed > 0 || summary.storeErrors > 0) {
       process.stderr.write(

@@ -8,6 +8,7 @@
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { hygieneConfigSchema } from '../../lambdas/hygiene/config';
+import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../exit-codes';
 import { defineCommand } from '../options/define-command';
@@ -86,7 +87,7 @@ async function runRelay(options: RelayOptions, command: CommandUnknownOpts): Pro
   });
   const full: RelayFilesSummary = { ...summary, ignored };
   process.stdout.write(
-    options.format === 'json' ? `${JSON.stringify(full, null, 2)}\n` : renderRelayText(full, options.input),
+    options.format === 'json' ? `${jsonText(full, 2)}\n` : renderRelayText(full, options.input),
   );
   if (summary.failures.length > 0) process.exitCode = EXIT_CODE.failure;
 }

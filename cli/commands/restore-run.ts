@@ -10,6 +10,7 @@
  * and so is each malformed entry of a page. Exit 0 when nothing was refused and
  * no manifest page or entry was missing or malformed, 1 otherwise.
  */
+import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import type { MissingManifestPage } from '../aws/run-manifest-parse';
 import { EXIT_CODE } from '../exit-codes';
@@ -66,7 +67,7 @@ export async function runRestoreRun(
   if (id !== undefined) throw new UsageError('give either a credential id or --run RUN_ID, not both');
   const { terms, target } = await restoreTerms(flags, 'the run is undone', 'restore --run');
   const result = await withTable(target, (client) => restoreRun(client, target.table, { runId, ...terms }));
-  process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result));
+  process.stdout.write(flags.format === 'json' ? `${jsonText(result)}\n` : resultText(result));
   writeRestoreWarnings(result.restored);
   const incomplete = result.missingPages.length > 0 || result.malformedEntries.length > 0;
   if (result.refused.length > 0 || incomplete) process.exitCode = EXIT_CODE.failure;

@@ -7,6 +7,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { operatorText } from '../../lambdas/hygiene/operator-identity';
+import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV } from '../aws/caller-identity';
 import { restoreCredential } from '../aws/restore';
@@ -34,7 +35,7 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
     restoreCredential(client, target.table, { id, ...terms }),
   );
   if (options.format === 'json') {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.stdout.write(`${jsonText(result)}\n`);
   } else {
     const deleted = [
       result.deletedReason && `as ${result.deletedReason}`,

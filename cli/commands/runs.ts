@@ -11,6 +11,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import { operatorText } from '../../lambdas/hygiene/operator-identity';
 import type { ManifestEntry, RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
+import { jsonText } from '../../lambdas/render/json-text';
 import { terminalLines, terminalText } from '../../lambdas/render/sanitize';
 import type {
   MalformedManifestEntry,
@@ -90,7 +91,7 @@ async function runsList(flags: RunsListOptions): Promise<void> {
   const runs = await withTable(options, (client) =>
     listRuns(client, options.table, (entry) => malformed.push(entry)),
   );
-  if (options.format === 'json') process.stdout.write(`${JSON.stringify(runs)}\n`);
+  if (options.format === 'json') process.stdout.write(`${jsonText(runs)}\n`);
   else if (options.format === 'csv') process.stdout.write(listingCsv(RUN_COLUMNS, runs.map(runRow)));
   else if (runs.length === 0)
     process.stdout.write('No run manifests (no enforce run has deleted anything).\n');
@@ -137,21 +138,19 @@ async function printRun(
   const missing: MissingManifestPage[] = [];
   const malformed: MalformedManifestEntry[] = [];
   const rows: ListingCell[][] = [];
-  if (options.format === 'json') out.write(`{"header":${JSON.stringify(header)},"entries":[`);
+  if (options.format === 'json') out.write(`{"header":${jsonText(header)},"entries":[`);
   let first = true;
   for await (const page of runPages(client, options.table, header)) {
     if (page.missing !== undefined) missing.push(page.missing);
     malformed.push(...page.malformed);
     for (const entry of page.entries) {
       if (options.format !== 'json') rows.push(entryRow(entry));
-      else out.write(`${first ? '' : ','}${JSON.stringify(entry)}`);
+      else out.write(`${first ? '' : ','}${jsonText(entry)}`);
       first = false;
     }
   }
   if (options.format === 'json')
-    out.write(
-      `],"missingPages":${JSON.stringify(missing)},"malformedEntries":${JSON.stringify(malformed)}}\n`,
-    );
+    out.write(`],"missingPages":${jsonText(missing)},"malformedEntries":${jsonText(malformed)}}\n`);
   else if (options.format === 'csv') out.write(listingCsv(ENTRY_COLUMNS, rows));
   else out.write(`${headerText(header)}${listingTable(ENTRY_COLUMNS, rows)}`);
   reportProblems([...missing, ...malformed]);

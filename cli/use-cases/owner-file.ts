@@ -6,16 +6,19 @@
  * line it starts on, so a bad row is named by its line; checking the row's
  * values is `checkOwnerRow`'s job (lambdas/hygiene/owner-import-rows.ts). Both
  * formats refuse a line whose bytes are not UTF-8 by its number, never read
- * it with U+FFFD in their place.
+ * it with U+FFFD in their place, and a line longer than `MAX_LINE_BYTES`
+ * (4 MiB) by its number, its bytes never held, the rows after it read as usual.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { OWNER_FILE_FIELDS, type OwnerRow } from '../../lambdas/hygiene/owner-import-rows';
 import { describeFileError } from '../file-errors';
 import { readJsonLines } from '../jsonl';
 import { UsageError } from '../usage-error';
-import { utf8Lines } from '../utf8-lines';
+import { MAX_LINE_BYTES, type OverlongLine, overlongLineText, utf8Lines } from '../utf8-lines';
+import { blankOverlongLines } from './blank-overlong-lines';
 
 /** The two file formats `owners import` reads. */
 export const OWNER_FILE_FORMATS = ['csv', 'jsonl'] as const;
@@ -92,28 +95,73 @@ function startLine(endLine: number, raw: string | undefined): number {
 /** What a CSV record on bytes that are not UTF-8 is told (csv-parse would read them with U+FFFD in their place). */
 const NOT_UTF8 = 'is not valid UTF-8 (save the file as UTF-8)';
 
-/** The numbers (from 1) of the lines of `path` whose bytes are not UTF-8. */
-async function nonUtf8Lines(path: string): Promise<ReadonlySet<number>> {
-  const bad = new Set<number>();
+/** What a CSV record on a line over the cap is told (the line reached csv-parse as {@link OVERLONG_STAND_IN}). */
+function overlongProblem(line: OverlongLine): string {
+  return `${overlongLineText(line)} (an owner row takes a few hundred); not read`;
+}
+
+/** What csv-parse reads in place of a line over the cap: one field, so its record is found on that line. */
+const OVERLONG_STAND_IN = Buffer.from('-');
+
+/**
+ * The problem of each line of `path` that cannot be read as it is (by its
+ * number, from 1): its bytes are not UTF-8, or it is longer than the cap.
+ */
+async function lineProblems(path: string): Promise<ReadonlyMap<number, string>> {
+  const problems = new Map<number, string>();
   let lineNumber = 0;
   for await (const line of utf8Lines(createReadStream(path))) {
     lineNumber += 1;
-    if (line === undefined) bad.add(lineNumber);
+    if (line === undefined) problems.set(lineNumber, NOT_UTF8);
+    else if (typeof line === 'object') problems.set(lineNumber, overlongProblem(line));
   }
-  return bad;
+  return problems;
 }
 
-/** True when a line from `first` to `last` is in `lines`. */
-function spans(lines: ReadonlySet<number>, first: number, last: number): boolean {
-  for (let line = first; line <= last; line++) if (lines.has(line)) return true;
-  return false;
+/** The problem of the first line from `first` to `last` that has one in `problems`. */
+function problemIn(problems: ReadonlyMap<number, string>, first: number, last: number): string | undefined {
+  if (problems.size === 0) return undefined;
+  for (let line = first; line <= last; line++) {
+    const problem = problems.get(line);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * Why csv-parse stopped, as the row it stopped at is told. A record over the
+ * cap here spans lines (a quoted field with line breaks; a single line that
+ * long never reaches the parser), so where it ends, and the next row starts,
+ * is not known: reading stops there, as at any CSV error.
+ */
+function csvErrorRow(error: CsvError): { line: number; problem: string } {
+  const { lines, raw } = error as CsvError & { lines?: number; raw?: string };
+  if (error.code !== 'CSV_MAX_RECORD_SIZE')
+    return { line: lines ?? 0, problem: `is not valid CSV (${error.message})` };
+  const cap = MAX_LINE_BYTES.toLocaleString('en');
+  return {
+    line: startLine(lines ?? 0, raw),
+    problem:
+      `is too long: a record over several lines (a quoted field with line breaks) of more than the ${cap} ` +
+      'bytes a line may have; not read, nor the rows after it',
+  };
 }
 
 async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
   await assertReadable(path);
-  const notUtf8 = await nonUtf8Lines(path);
-  const parser = createReadStream(path).pipe(
-    parse({ bom: true, trim: true, relax_column_count: true, skip_empty_lines: true, info: true, raw: true }),
+  const problems = await lineProblems(path);
+  // csv-parse holds a record whole: a line over the cap reaches it as a stand-in, and max_record_size bounds the rest.
+  const input = Readable.from(blankOverlongLines(createReadStream(path), MAX_LINE_BYTES, OVERLONG_STAND_IN));
+  const parser = input.pipe(
+    parse({
+      bom: true,
+      trim: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      raw: true,
+      max_record_size: MAX_LINE_BYTES,
+    }),
   );
   let header: readonly string[] | undefined;
   try {
@@ -123,8 +171,9 @@ async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
       raw: string;
     }>) {
       const line = startLine(info.lines, raw);
-      if (notUtf8.size > 0 && spans(notUtf8, line, info.lines)) {
-        yield { line, problem: NOT_UTF8 };
+      const unreadable = problemIn(problems, line, info.lines);
+      if (unreadable !== undefined) {
+        yield { line, problem: unreadable };
         if (header === undefined) return;
         continue;
       }
@@ -145,12 +194,10 @@ async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
     }
   } catch (error: unknown) {
     if (!(error instanceof CsvError)) throw error;
-    yield {
-      line: (error as CsvError & { lines?: number }).lines ?? 0,
-      problem: `is not valid CSV (${error.message})`,
-    };
+    yield csvErrorRow(error);
   } finally {
     parser.destroy();
+    input.destroy();
   }
   if (header === undefined)
     yield { line: 1, problem: `header: missing (expected ${OWNER_FILE_FIELDS.join(',')})` };

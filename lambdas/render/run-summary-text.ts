@@ -20,11 +20,12 @@ import {
   type RunStatus,
   type RunSummary,
 } from '../hygiene/run-summary';
+import { jsonText } from './json-text';
 import { terminalText } from './sanitize';
 
 /** The summary as pretty-printed JSON (one document, for `--format json` and logs). */
 export function renderRunSummaryJson(summary: RunSummary): string {
-  return `${JSON.stringify(summary, null, 2)}\n`;
+  return `${jsonText(summary, 2)}\n`;
 }
 
 /** How the text says each run status (docs/sweep.md, "The run summary"). */

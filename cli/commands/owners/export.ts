@@ -9,6 +9,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import { jsonText } from '../../../lambdas/render/json-text';
 import { defineCommand } from '../../options/define-command';
 import { withDirectory } from '../../options/directory-options';
 import type { OptionsOf } from '../../options/options-of';
@@ -31,7 +32,7 @@ async function runOwnersExport(options: OwnersExportOptions): Promise<void> {
     const out = new StreamWriter(process.stdout);
     let written = 0;
     for await (const owner of new DynamoOwnerDirectory(client, options.directoryTable).owners()) {
-      await out.write(`${JSON.stringify(owner)}\n`);
+      await out.write(`${jsonText(owner)}\n`);
       written++;
     }
     return written;

@@ -28,6 +28,7 @@ import { type Command, type CommandUnknownOpts, Option } from '@commander-js/ext
 import type { OptOutNotApplied } from '../../../lambdas/hygiene/owner-import-opt-outs';
 import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import-rows';
 import { formatInstant, parseInstant, requireInstant } from '../../../lambdas/hygiene/time';
+import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines, terminalText } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { shellWord } from '../../format/shell-word';
@@ -276,7 +277,7 @@ async function runOwnersImport(
   const notice = overNoneNotice(summary.optOutsOverNone, dryRun);
   if (notice !== undefined)
     process.stderr.write(`pc-hygiene owners import: notice: ${terminalText(notice)}\n`);
-  if (options.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (options.format === 'json') process.stdout.write(`${jsonText(summary)}\n`);
   else {
     for (const row of summary.rejectedRows) {
       process.stderr.write(`pc-hygiene owners import: rejected ${terminalText(describeRejected(row))}\n`);

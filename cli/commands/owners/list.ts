@@ -30,6 +30,7 @@ import {
   reachabilityOf,
 } from '../../../lambdas/hygiene/owner-directory';
 import { isSesSendable } from '../../../lambdas/relay/ses-address';
+import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import type { Deployment } from '../../aws/deployment-lookup';
 import { defineCommand } from '../../options/define-command';
@@ -213,7 +214,7 @@ async function runOwnersList(options: OwnersListOptions, command: CommandUnknown
       reachable: reach.reachable,
       ...(!reach.reachable && { reason: reach.reason }),
     }));
-    process.stdout.write(`${JSON.stringify({ route, owners })}\n`);
+    process.stdout.write(`${jsonText({ route, owners })}\n`);
   } else process.stdout.write(listed.length === 0 ? 'no owners\n' : ownersTable(listed, route));
 }
 

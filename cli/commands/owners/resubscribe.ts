@@ -17,6 +17,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
@@ -71,7 +72,7 @@ async function runResubscribe(userIds: readonly string[], options: ResubscribeOp
     resubscribeOwners(new DynamoOwnerDirectory(client, options.directoryTable), userIds),
   );
   process.stdout.write(
-    options.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result, options.directoryTable),
+    options.format === 'json' ? `${jsonText(result)}\n` : resultText(result, options.directoryTable),
   );
   if (result.notChanged.length > 0) process.exitCode = EXIT_CODE.failure;
 }

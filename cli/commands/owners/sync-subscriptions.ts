@@ -40,6 +40,7 @@ import {
   reconcileSubscriptions,
   SubscriptionQuotaStop,
 } from '../../../lambdas/hygiene/subscription-reconciler';
+import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
@@ -202,7 +203,7 @@ function printSummary(
   const quotaStop = stop && { quota: stop.quota, needed: stop.needed, creations: stop.creations };
   process.stdout.write(
     format === 'json'
-      ? `${JSON.stringify({ ...summary, ...(quotaStop !== undefined && { quotaStop }) })}\n`
+      ? `${jsonText({ ...summary, ...(quotaStop !== undefined && { quotaStop }) })}\n`
       : renderSyncSummaryText(summary, topicArn),
   );
 }

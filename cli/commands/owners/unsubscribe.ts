@@ -26,6 +26,7 @@ import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
 import type { OwnerDeliveryRoute } from '../../../lambdas/hygiene/owner-directory';
+import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
@@ -156,7 +157,7 @@ async function runUnsubscribe(
     const directory = new DynamoOwnerDirectory(documentClient, options.directoryTable);
     const result = await unsubscribeOwners(directory, target, userIds);
     process.stdout.write(
-      options.format === 'json' ? `${JSON.stringify(result)}\n` : resultText(result, options.directoryTable),
+      options.format === 'json' ? `${jsonText(result)}\n` : resultText(result, options.directoryTable),
     );
     if (result.notChanged.length > 0) process.exitCode = EXIT_CODE.failure;
   } finally {
