@@ -223,6 +223,7 @@ function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
             ...hourly,
             label: 'of which without their events (not read back)',
           }),
+          m(SES_EVENTS_METRIC.notSpam, { ...hourly, label: 'not-spam reports (no opt-out)' }),
         ],
         { width },
       ),

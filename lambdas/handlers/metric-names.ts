@@ -184,6 +184,11 @@ export const SES_EVENTS_METRIC = {
    * expired or written before the events were kept). The admins' notice says so.
    */
   digestsUnreadable: 'BouncedDigestsUnreadable',
+  /**
+   * `not-spam` feedback reports (a person rescued the notice from spam, RFC 5965): recorded as nothing, and not
+   * among the complaints; counted so a dashboard shows them.
+   */
+  notSpam: 'NotSpamReports',
 } as const;
 
 function pascal(type: ActionType): string {

@@ -46,6 +46,7 @@ function addMetrics(deps: SesEventsHandlerDeps, summary: AddressProblemSummary):
     [SES_EVENTS_METRIC.unattributed, summary.unattributed],
     [SES_EVENTS_METRIC.digestsReported, summary.digestsReported],
     [SES_EVENTS_METRIC.digestsUnreadable, summary.digestsUnreadable],
+    [SES_EVENTS_METRIC.notSpam, summary.notSpam],
   ];
   for (const [name, value] of counts) deps.metrics.addMetric(name, MetricUnit.Count, value);
 }

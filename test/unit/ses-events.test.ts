@@ -394,6 +394,7 @@ describe('the SES events handler', () => {
       // the bounce's email carried no drain or part tag: the admins are told, without the events
       [SES_EVENTS_METRIC.digestsReported]: 1,
       [SES_EVENTS_METRIC.digestsUnreadable]: 1,
+      [SES_EVENTS_METRIC.notSpam]: 0,
     });
   });
 
@@ -463,7 +464,11 @@ describe('a not-spam feedback report', () => {
     });
 
     expect(logged).toEqual([['SES events', { summary: expect.objectContaining({ notSpam: 1 }) }]]);
-    expect(metrics).toMatchObject({ [SES_EVENTS_METRIC.bounces]: 0, [SES_EVENTS_METRIC.complaints]: 0 });
+    expect(metrics).toMatchObject({
+      [SES_EVENTS_METRIC.bounces]: 0,
+      [SES_EVENTS_METRIC.complaints]: 0,
+      [SES_EVENTS_METRIC.notSpam]: 1,
+    });
   });
 });
 
