@@ -2,21 +2,28 @@
  * The sweep handler passes the owner directory to the sweep (orphan rule,
  * docs/rules.md): with a directory the run summary reports it used and the
  * departed owner's credential is flagged; without one the rule is off. The
- * run's reach metrics (docs/sweep.md, "Owner reach") come out of the handler.
+ * run's reach metrics (docs/sweep.md, "Owner reach") come out of the handler,
+ * judged on `relay` by the relay sender's own rule of what SES can take.
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/hygiene/config';
+import { type HygieneConfigInput, parseConfig } from '../../lambdas/hygiene/config';
 import type { SweepOwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { Transition } from '../../lambdas/hygiene/ports';
+import { reachableOwner } from '../unit/owner-directory-fake';
 import { importSweepHandler, silentLogger } from './sweep-handler-module';
 
 describe('sweep handler with an owner directory', async () => {
   const { createSweepHandler } = await importSweepHandler();
   const now = '2026-11-26T03:00:00Z';
 
-  async function run(directory: SweepOwnerDirectory | undefined) {
+  const gone = { id: 'pc-1', userId: 'gone', createdAt: '2026-11-01T00:00:00Z' };
+
+  async function run(
+    directory: SweepOwnerDirectory | undefined,
+    { item = gone, config = {} }: { item?: Record<string, unknown>; config?: HygieneConfigInput } = {},
+  ) {
     const written: Transition[] = [];
     const metrics: Record<string, number> = {};
     const handler = createSweepHandler({
@@ -27,10 +34,10 @@ describe('sweep handler with an owner directory', async () => {
         },
       } as unknown as Metrics,
       tracer: {} as Tracer,
-      config: parseConfig({ mode: 'enforce' }),
+      config: parseConfig({ mode: 'enforce', ...config }),
       scanner: {
         async *scan() {
-          yield { segment: 0, items: [{ id: 'pc-1', userId: 'gone', createdAt: '2026-11-01T00:00:00Z' }] };
+          yield { segment: 0, items: [item] };
         },
       },
       writer: {
@@ -81,5 +88,24 @@ describe('sweep handler with an owner directory', async () => {
     const { summary, written } = await run(undefined);
     expect(summary.directory.status).toBe('no-directory');
     expect(written).toEqual([]);
+  });
+
+  it('on relay, judges an owner whose address SES cannot take unsendable-address', async () => {
+    // Expiring in 6 days: a 7-day notice for bob, whose domain has no Punycode form.
+    const expiring = {
+      ...gone,
+      userId: 'bob',
+      lastUsedAt: '2026-11-25T00:00:00Z',
+      expiresTime: '2026-12-02T00:00:00Z',
+    };
+    const { summary } = await run(
+      {
+        freshness: async () => ({ asOf: now, owners: 1 }),
+        departedUserIds: async () => new Set(),
+        getMany: async () => new Map([['bob', { ...reachableOwner('bob'), email: 'bob@example.123' }]]),
+      },
+      { item: expiring, config: { ownerDelivery: 'relay', senderIdentity: 'hygiene@corp.example' } },
+    );
+    expect(summary.reach).toMatchObject({ status: 'verified', byReason: { 'unsendable-address': 1 } });
   });
 });
