@@ -56,7 +56,10 @@ import { detectOwnerFileFormat, type OwnerFileFormat, readOwnerFile } from './ow
  * (lambdas/relay/ses-address.ts): `bob@bücher.example` and
  * `bob@xn--bcher-kva.example` are one, so a re-export in the other form is no
  * move (the opt-out and the bounce stay), and an opt-out remembered for
- * either form is found (docs/notifications.md, "Subscription reconciler").
+ * either form is found, and forgotten on a move away after a resubscribe
+ * (docs/notifications.md, "Subscription reconciler"). The plan
+ * (`planOwnerImport`) and the store's check of its writes
+ * (`DynamoOwnerDirectory`'s `mailboxes`) are given this one rule.
  */
 export const RELAY_MAILBOXES: MailboxRule = {
   key: mailboxKey,
@@ -413,7 +416,8 @@ export async function importOwnerFile(
   }
   const contentDigest = ownerExportDigest(checked.owners);
   const tableCreated = await prepareTable(client, request);
-  const directory = new DynamoOwnerDirectory(client, request.table);
+  // The store checks each whole-set write of remembered opt-outs by the rule the plan uses.
+  const directory = new DynamoOwnerDirectory(client, request.table, { mailboxes: RELAY_MAILBOXES });
   const { refused, read, snapshot } = await judgeSnapshot(directory, request, contentDigest);
   if (refused) {
     const refusal = { ...base, ...none, ...snapshot, contentDigest };

@@ -38,7 +38,12 @@ import {
   isReservedId,
   OWNER_ATTR,
 } from '../hygiene/data-contract';
-import { isAddressDigest, optOutDigestsOf, remembersOptOutAt } from '../hygiene/opted-out-address';
+import {
+  forgetOptOutAt,
+  isAddressDigest,
+  type MailboxSpellings,
+  remembersOptOutAt,
+} from '../hygiene/opted-out-address';
 import {
   type DepartedOwners,
   type DirectoryFreshness,
@@ -52,7 +57,12 @@ import {
   type SubscriptionState,
 } from '../hygiene/owner-directory';
 import type { ExistingOwnerUpsert, OwnerUpsert } from '../hygiene/owner-import';
-import type { AddressMove, KeptOptOuts } from '../hygiene/owner-import-opt-outs';
+import {
+  type AddressMove,
+  CASE_INSENSITIVE_MAILBOXES,
+  type KeptOptOuts,
+  type MailboxRule,
+} from '../hygiene/owner-import-opt-outs';
 import type { ImportedOwner } from '../hygiene/owner-import-rows';
 import { TaskPool } from '../hygiene/task-pool';
 import { asStored } from './as-stored';
@@ -87,6 +97,14 @@ export interface OwnerDirectoryStoreOptions {
   readonly random?: () => number;
   /** Owner writes in flight at once (default 16). */
   readonly writeConcurrency?: number;
+  /**
+   * How the import that plans the upserts tells mailboxes apart (the rule it
+   * passes `planOwnerImport`; `pc-hygiene owners import` gives the relay's,
+   * `RELAY_MAILBOXES`, cli/use-cases/import-owners.ts): {@link plannedFromStored}
+   * checks a whole-set write by the same spellings the plan found and forgot
+   * opt-outs by. Default: {@link CASE_INSENSITIVE_MAILBOXES}, the plan's default.
+   */
+  readonly mailboxes?: MailboxRule;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -446,11 +464,13 @@ function writesOptOutsWhole(upsert: OwnerUpsert): upsert is ExistingOwnerUpsert 
  * Whether the digests stored now (`stored`) can be the set a whole-set write
  * was planned from. The plan carries the set it writes, not the one it read,
  * so this checks what the plan's rules imply of the set it read
- * (owner-import-opt-outs.ts): a merge keeps every digest it read (a union);
- * a move keeps every one but those the old address's opt-out may be stored
- * under (`optOutDigestsOf`: the current form and the legacy ones, all
- * forgotten together), and records `unsubscribed` whenever the set it read
- * holds any of the new address's (`AddressMove.state`).
+ * (owner-import-opt-outs.ts), by the plan's `spellings`
+ * ({@link OwnerDirectoryStoreOptions.mailboxes}): a merge keeps every digest it
+ * read (a union); a move keeps every one but those the old address's opt-out
+ * may be stored under (`forgetOptOutAt`: the current form and the legacy ones,
+ * of every spelling of its mailbox, all forgotten together), and records
+ * `unsubscribed` whenever the set it read holds any of the new address's
+ * (`remembersOptOutAt`, with the same spellings; `AddressMove.state`).
  * Only imports take digests out, and they are ordered by the `updatedAt`
  * condition ({@link asPlannedCondition}), so a set that fails this gained a
  * digest since the plan read it (an SES complaint about an address the owner
@@ -459,19 +479,25 @@ function writesOptOutsWhole(upsert: OwnerUpsert): upsert is ExistingOwnerUpsert 
  * address's state without it. A digest gained that the write keeps anyway
  * changes nothing the plan decided.
  */
-function plannedFromStored(upsert: ExistingOwnerUpsert, stored: readonly string[]): boolean {
+function plannedFromStored(
+  upsert: ExistingOwnerUpsert,
+  stored: readonly string[],
+  spellings: MailboxSpellings,
+): boolean {
   const { move } = upsert;
   const written = upsert.resetRoute ? move?.optedOutAddresses : upsert.keptOptOuts?.optedOutAddresses;
-  const kept = new Set(written);
+  // What the plan's forget leaves of the stored set must all be written.
+  const leftAfterForget = new Set(stored);
   if (upsert.resetRoute && upsert.read.email !== undefined)
-    for (const digest of optOutDigestsOf(upsert.read.email)) kept.add(digest);
-  if (!stored.every((digest) => kept.has(digest))) return false;
+    forgetOptOutAt(leftAfterForget, upsert.read.email, spellings);
+  const kept = new Set(written);
+  if (![...leftAfterForget].every((digest) => kept.has(digest))) return false;
   const to = upsert.owner.email;
   return !(
     upsert.resetRoute &&
     move?.state === undefined &&
     to !== undefined &&
-    remembersOptOutAt(new Set(stored), to)
+    remembersOptOutAt(new Set(stored), to, spellings)
   );
 }
 
@@ -667,7 +693,8 @@ export class DynamoOwnerDirectory
     if (writesOptOutsWhole(upsert)) {
       storedOptOuts = await this.storedOptOuts(upsert.owner.userId);
       if (storedOptOuts === undefined) return false;
-      if (!plannedFromStored(upsert, digestsOf(storedOptOuts.value) ?? [])) return false;
+      const spellings = (this.options.mailboxes ?? CASE_INSENSITIVE_MAILBOXES).spellings;
+      if (!plannedFromStored(upsert, digestsOf(storedOptOuts.value) ?? [], spellings)) return false;
     }
     try {
       await this.client.send(new UpdateCommand(this.upsertRequest(upsert, now, storedOptOuts)));

@@ -27,8 +27,8 @@
  * and a digest is of the spelling it was written for (the directory's, an
  * export's, or both of an SES report's). Telling the two forms apart needs
  * `node:url`, which the domain does not import, so a caller that knows them
- * passes them in ({@link MailboxSpellings}) and an opt-out is then found under
- * either; the digest written stays of the address as given.
+ * passes them in ({@link MailboxSpellings}) and an opt-out is then found,
+ * and forgotten, under either; the digest written stays of the address as given.
  */
 import { createHash } from 'node:crypto';
 import { normalizeEmail } from './owner-directory';
@@ -97,15 +97,19 @@ export function remembersOptOutAt(
 
 /**
  * Takes every digest an opt-out at `email` may be stored under
- * ({@link optOutDigestsOf}, of `email` as given) out of `remembered` (in
- * place): the owner is no longer opted out there, so no legacy form of it is
- * left to be found later. Another spelling's digests (the other form of an
- * internationalised domain) stay: the store's check of a move's write counts
- * only these as forgotten (`plannedFromStored`, lambdas/aws/owner-directory-store.ts),
- * and one kept errs towards not emailing.
+ * ({@link optOutDigestsOf}, for each of its `spellings`: the same digests
+ * {@link remembersOptOutAt} finds it by) out of `remembered` (in place): the
+ * owner is no longer opted out there, so no form of it, legacy or of another
+ * spelling of the mailbox, is left to be found later. The store's check of a
+ * move's write counts the same digests as forgotten (`plannedFromStored`,
+ * lambdas/aws/owner-directory-store.ts, given the same rule).
  */
-export function forgetOptOutAt(remembered: Set<string>, email: string): void {
-  for (const digest of optOutDigestsOf(email)) remembered.delete(digest);
+export function forgetOptOutAt(
+  remembered: Set<string>,
+  email: string,
+  spellings: MailboxSpellings = asGivenOnly,
+): void {
+  for (const digest of optOutDigestsOf(email, spellings)) remembered.delete(digest);
 }
 
 /** Whether `value` has the form of {@link optedOutAddressDigest}'s result (any other stored text is ignored). */

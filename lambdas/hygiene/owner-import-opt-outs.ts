@@ -40,7 +40,7 @@ import type { ImportedOwner } from './owner-import-rows';
 export interface MailboxRule {
   /** One key per mailbox: two addresses are one mailbox when their keys are equal. */
   readonly key: (email: string) => string;
-  /** The spellings an opt-out at an address may be remembered under (digests are of a spelling). */
+  /** The spellings an opt-out at an address may be remembered under (digests are of a spelling): found and forgotten under each. */
   readonly spellings: MailboxSpellings;
 }
 
@@ -109,7 +109,8 @@ export interface AddressMove {
    * attribute is removed): those read, with the old address's digest added
    * when the owner was `unsubscribed` there, or taken out when they were not
    * (resubscribed there: no longer opted out; every digest it may be stored
-   * under as read, `forgetOptOutAt`, opted-out-address.ts), and the line's merged in
+   * under, for every spelling of its mailbox, {@link MailboxRule.spellings}: the
+   * digests it would be found by, `forgetOptOutAt`, opted-out-address.ts), and the line's merged in
    * ({@link ImportedOwner.optOuts}: its digests, and its address's when it
    * says `unsubscribed`). Written whole rather than by
    * `ADD`/`DELETE`, so a damaged stored value (read as absent) is replaced,
@@ -170,7 +171,9 @@ export function addressChanged(
  * address, `owners unsubscribe`, is the person's: it stays, and the new
  * address is then remembered when they move away from it, as any other).
  * An opt-out remembered for another spelling of the new address's mailbox
- * ({@link MailboxRule.spellings}) counts as one at it.
+ * ({@link MailboxRule.spellings}) counts as one at it, and one forgotten at
+ * the old address is forgotten under every spelling of its mailbox (what
+ * would find it), so a move back spelled the other way finds none.
  */
 export function planAddressMove(
   before: OwnerRecord,
@@ -181,7 +184,7 @@ export function planAddressMove(
   const unsubscribed = before.subscription === 'unsubscribed';
   if (before.email !== undefined) {
     if (unsubscribed) remembered.add(optedOutAddressDigest(before.email));
-    else forgetOptOutAt(remembered, before.email);
+    else forgetOptOutAt(remembered, before.email, mailboxes.spellings);
   }
   const optedOutThere =
     email !== undefined &&
