@@ -39,6 +39,11 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
   existingTableKeyArn: 'existingTableKeyArn',
   /** Use an existing owner directory table of this name instead of creating one. */
   existingDirectoryTableName: 'existingDirectoryTableName',
+  /**
+   * The customer-managed KMS key of the table named by `existingDirectoryTableName`, if it has one: the functions
+   * get the key actions they need on it (without it they get none and fail on KMS).
+   */
+  existingDirectoryTableKeyArn: 'existingDirectoryTableKeyArn',
   /** The topic's "Filter policies per topic" quota after you raised it (default: SNS's 200). */
   filterPolicyQuota: 'filterPolicyQuota',
   /** Operator principals (IAM role/user ARNs) allowed to publish and manage subscriptions: a comma-separated list or JSON array. */
@@ -65,6 +70,8 @@ export interface DeploymentSettings {
   readonly reconcilerSchedule?: scheduler.ScheduleExpression;
   /** An existing owner directory table. */
   readonly existingDirectoryTableName?: string;
+  /** The brought owner directory table's customer-managed key. */
+  readonly existingDirectoryTableKeyArn?: string;
   /** The topic's filter-policy quota the reconciler plans against. */
   readonly filterPolicyQuota?: number;
   readonly adminEmails: readonly string[];
@@ -228,24 +235,45 @@ function tableNameFrom(key: string, value: unknown, problems: string[]): string 
   return undefined;
 }
 
-/** Bring-your-own tables (credentials, with its customer-managed key when it has one; owner directory). */
-function tableFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
-  const { existingTableName: nameKey, existingTableKeyArn: keyKey } = DEPLOYMENT_CONTEXT_KEYS;
-  const existing = tableNameFrom(nameKey, read(nameKey), problems);
-  const directoryKey = DEPLOYMENT_CONTEXT_KEYS.existingDirectoryTableName;
-  const directory = tableNameFrom(directoryKey, read(directoryKey), problems);
+/**
+ * The customer-managed key ARN of a brought table, read from `keyKey`; a problem when it is not a KMS key ARN, or
+ * is given without the table (`nameKey`).
+ */
+function tableKeyArnFrom(
+  keyKey: string,
+  nameKey: string,
+  tableName: string | undefined,
+  read: ContextReader,
+  problems: string[],
+): string | undefined {
   const keyArn = read(keyKey);
-  if (keyArn !== undefined && (typeof keyArn !== 'string' || !KMS_KEY_ARN.test(keyArn))) {
+  if (keyArn === undefined) return undefined;
+  if (typeof keyArn !== 'string' || !KMS_KEY_ARN.test(keyArn)) {
     problems.push(
       `${keyKey} = ${JSON.stringify(keyArn)}: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)`,
     );
-  } else if (keyArn !== undefined && existing === undefined) {
+    return undefined;
+  }
+  if (tableName === undefined) {
     problems.push(`${keyKey} is given without ${nameKey}: it is the key of the table you bring`);
   }
+  return keyArn;
+}
+
+/** Bring-your-own tables (credentials and owner directory), each with its customer-managed key when it has one. */
+function tableFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
+  const { existingTableName: nameKey, existingTableKeyArn: keyKey } = DEPLOYMENT_CONTEXT_KEYS;
+  const existing = tableNameFrom(nameKey, read(nameKey), problems);
+  const keyArn = tableKeyArnFrom(keyKey, nameKey, existing, read, problems);
+  const directoryKey = DEPLOYMENT_CONTEXT_KEYS.existingDirectoryTableName;
+  const directoryKeyArnKey = DEPLOYMENT_CONTEXT_KEYS.existingDirectoryTableKeyArn;
+  const directory = tableNameFrom(directoryKey, read(directoryKey), problems);
+  const directoryKeyArn = tableKeyArnFrom(directoryKeyArnKey, directoryKey, directory, read, problems);
   return {
     ...(existing !== undefined && { existingTableName: existing }),
-    ...(typeof keyArn === 'string' && { existingTableKeyArn: keyArn }),
+    ...(keyArn !== undefined && { existingTableKeyArn: keyArn }),
     ...(directory !== undefined && { existingDirectoryTableName: directory }),
+    ...(directoryKeyArn !== undefined && { existingDirectoryTableKeyArn: directoryKeyArn }),
   };
 }
 

@@ -8,12 +8,18 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { configToEnvironment } from '../lambdas/handlers/environment';
+import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/handlers/metric-names';
 import {
   ConfigError,
   type HygieneConfig,
   type HygieneConfigInput,
   parseConfig,
 } from '../lambdas/hygiene/config';
+import {
+  broughtTableProblems,
+  CREDENTIAL_TABLE_SCHEMA,
+  OWNER_DIRECTORY_SCHEMA,
+} from './brought-table-schema';
 import type { CredentialTableProps } from './credential-table';
 import { exemptIdsProblems } from './environment-budget';
 import {
@@ -23,16 +29,30 @@ import {
   heartbeatFinding,
   MAX_HEARTBEAT_WINDOW_HOURS,
 } from './heartbeat-windows';
+import {
+  DEFAULT_SERVICE_NAME,
+  type MetricIdentity,
+  metricClashProblems,
+  metricNameProblems,
+} from './metric-identity';
 import type { OwnerDirectoryTableProps } from './owner-directory-table';
 import { MAX_SCHEDULE_SKEW_SECONDS, MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
 
 /** Props of `CredentialHygiene`. Every prop is optional: the defaults deploy a safe, auditing worker. */
 export interface CredentialHygieneProps {
   /**
-   * Bring your own credentials table (it must have the `hygiene-outbox` index
-   * of the shared table definition). Not together with `tableProps`. A table
-   * encrypted with a customer-managed key must carry it (`encryptionKey`, e.g.
-   * `Table.fromTableAttributes`): the functions get the key actions only then.
+   * Bring your own credentials table: partition key `id` (STRING), no sort key,
+   * and the global secondary index `hygiene-outbox` (partition key
+   * `hygieneOutboxOwner`, sort key `hygieneOutboxSince`, both STRING), as the
+   * shared table definition has them (`lambdas/aws/credential-table-definition.ts`).
+   * Not together with `tableProps`. A `Table` or `TableV2` built in the app is
+   * checked at synth (a wrong key or a missing index fails with the props
+   * error): add its indexes before giving it. An imported table
+   * (`Table.fromTableName`, `fromTableAttributes`) cannot be checked: its shape
+   * is yours to get right, or the functions fail at run time. A table encrypted
+   * with a customer-managed key must carry it (`encryptionKey`, e.g.
+   * `Table.fromTableAttributes`): the functions get the key actions (through
+   * DynamoDB only) only then.
    * @default - a new table is created (see `tableProps`)
    */
   readonly table?: dynamodb.ITable;
@@ -42,8 +62,10 @@ export interface CredentialHygieneProps {
    */
   readonly tableProps?: CredentialTableProps;
   /**
-   * Bring your own owner directory table (partition key `userId`, the shared
-   * owner directory definition). Not together with `directoryTableProps`.
+   * Bring your own owner directory table: partition key `userId` (STRING), no
+   * sort key (`lambdas/aws/owner-directory-table-definition.ts`). Not together
+   * with `directoryTableProps`. Checked at synth like `table` when built in the
+   * app; an imported one is not. A customer-managed key must be carried, as for `table`.
    * @default - a new table is created (see `directoryTableProps`)
    */
   readonly directoryTable?: dynamodb.ITable;
@@ -61,7 +83,13 @@ export interface CredentialHygieneProps {
    */
   readonly config?: HygieneConfigInput;
   /**
-   * The topic owner digests and admin run summaries are published to.
+   * The topic owner digests and admin run summaries are published to. A standard
+   * topic: a FIFO one (`fifo`, a `.fifo` ARN) is refused (the worker publishes
+   * without a message group, and a FIFO topic delivers to no email address). An
+   * encrypted topic must carry its key so the publishers get the key actions:
+   * built in the app with `masterKey`, or imported with
+   * `Topic.fromTopicAttributes(this, 'Topic', { topicArn, keyArn })`
+   * (`Topic.fromTopicArn` carries no key: every publish then fails on KMS).
    * @default - a new topic, encrypted with a customer-managed KMS key, HTTPS-only
    */
   readonly topic?: sns.ITopic;
@@ -144,7 +172,17 @@ export interface CredentialHygieneProps {
    */
   readonly alarms?: boolean;
   /**
-   * Where alarms notify.
+   * Where alarms notify. CloudWatch publishes as `cloudwatch.amazonaws.com`:
+   * for a topic built in the app the construct adds to its policy a statement
+   * letting CloudWatch `sns:Publish`, only for this account's alarms
+   * (`aws:SourceAccount`, `aws:SourceArn` like `arn:…:cloudwatch:<region>:<account>:alarm:*`),
+   * and, when it is encrypted with a key built in the app, one letting
+   * CloudWatch `kms:GenerateDataKey` and `kms:Decrypt` with that
+   * `aws:SourceAccount` (a key not built in the app gets a synth warning,
+   * `pc-hygiene:alarmTopicKeyNotChecked`). An imported topic is not changed:
+   * its policy and its key policy must allow the same, and its key must be
+   * customer-managed (CloudWatch cannot use the AWS-managed `alias/aws/sns`),
+   * or every alarm fails to notify.
    * @default - a new KMS-encrypted, HTTPS-only topic (when `alarms` is on)
    */
   readonly alarmTopic?: sns.ITopic;
@@ -190,18 +228,24 @@ export interface CredentialHygieneProps {
    */
   readonly dashboard?: boolean;
   /**
-   * CloudWatch namespace of the run metrics.
+   * CloudWatch namespace of the run metrics: 1 to 255 of A-Z a-z 0-9 . - _ / # :
+   * and space, not starting with `AWS/` (reserved) or `:`.
    * @default 'PersonalClientHygiene'
    */
   readonly metricsNamespace?: string;
   /**
    * Powertools service name: the `service` field of log lines and the `service`
-   * metric dimension. Use different names for two deployments in one account.
+   * metric dimension every alarm and the dashboard filter on (1 to 255
+   * printable ASCII characters). Two `CredentialHygiene` workers of one app
+   * with the same `metricsNamespace` and `serviceName` fail the synth (in
+   * stacks known to be in different accounts or regions they may share them);
+   * give each its own. In separate apps in one account and region, too: the synth cannot see it.
    * @default 'personal-client-hygiene'
    */
   readonly serviceName?: string;
   /**
-   * Sweep invocation timeout; the sweep stops cleanly (checkpoint, `incomplete`) before it.
+   * Sweep invocation timeout (whole seconds, 1 second to 15 minutes: Lambda's
+   * limit); the sweep stops cleanly (checkpoint, `incomplete`) before it.
    * @default Duration.minutes(15)
    */
   readonly sweepTimeout?: Duration;
@@ -211,7 +255,7 @@ export interface CredentialHygieneProps {
    */
   readonly sweepMemorySize?: number;
   /**
-   * Notifier invocation timeout.
+   * Notifier invocation timeout (whole seconds, 1 second to 15 minutes).
    * @default Duration.minutes(5)
    */
   readonly notifierTimeout?: Duration;
@@ -306,12 +350,33 @@ export interface ValidatedProps {
   readonly heartbeatWarnings: readonly HeartbeatWarning[];
 }
 
+/** Where the construct is, and the app's other workers, for what the props alone cannot tell. */
+export interface PropsSurroundings {
+  /** This construct's path, and its stack's account and region. */
+  readonly self: Pick<MetricIdentity, 'path' | 'account' | 'region'>;
+  /** Every other `CredentialHygiene` of the app. */
+  readonly others: readonly MetricIdentity[];
+}
+
+/** The namespace and service name the construct uses (given, or the defaults). */
+export function metricNamesOf(
+  props: CredentialHygieneProps,
+): Pick<MetricIdentity, 'metricsNamespace' | 'serviceName'> {
+  return {
+    metricsNamespace: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
+    serviceName: props.serviceName ?? DEFAULT_SERVICE_NAME,
+  };
+}
+
 /**
  * One check at the top: every problem in one readable error, in the order
  * the props are documented.
  * @throws {CredentialHygienePropsError} listing every problem
  */
-export function validateProps(props: CredentialHygieneProps): ValidatedProps {
+export function validateProps(
+  props: CredentialHygieneProps,
+  surroundings?: PropsSurroundings,
+): ValidatedProps {
   const problems: string[] = [...resourceProblems(props)];
   const config = configOf(props, problems);
   const heartbeats = heartbeatFindings(props);
@@ -319,6 +384,7 @@ export function validateProps(props: CredentialHygieneProps): ValidatedProps {
     ...addressProblems(props),
     ...rangeProblems(props),
     ...[heartbeats?.sweep, heartbeats?.notifier].flatMap((f) => f?.problem ?? []),
+    ...metricProblems(props, surroundings),
   );
   if (config !== undefined) problems.push(...exemptIdsProblems(config));
   const environment = config === undefined ? {} : configToEnvironment(config);
@@ -348,6 +414,7 @@ function heartbeatFindings(
 ): { sweep: HeartbeatFinding; notifier: HeartbeatFinding } | undefined {
   if (props.alarms === false) return undefined;
   if (!isWindow(props.heartbeatWindow) || !isWindow(props.pendingNoticeMaxAge)) return undefined;
+  if (!isLambdaTimeout(props.sweepTimeout) || !isLambdaTimeout(props.notifierTimeout)) return undefined;
   const minutes = (timeout: Duration) => timeout.toSeconds() / 60;
   const sweep: HeartbeatWatch = {
     alarm: 'SweepHeartbeat',
@@ -380,15 +447,36 @@ function isWindow(window: Duration | undefined): boolean {
   );
 }
 
+/** Lambda's timeout limit. */
+const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
+
+/** A function timeout left out, or whole seconds from 1 second to 15 minutes (Lambda's limits). */
+function isLambdaTimeout(timeout: Duration | undefined): boolean {
+  if (timeout === undefined || timeout.isUnresolved()) return true;
+  const millis = timeout.toMilliseconds();
+  return millis % 1000 === 0 && millis >= 1000 && millis <= MAX_LAMBDA_TIMEOUT_SECONDS * 1000;
+}
+
+/** The problem of a function timeout Lambda (CloudFormation, at deploy) would refuse, `name` naming the prop. */
+function timeoutProblem(name: string, timeout: Duration | undefined): string[] {
+  if (isLambdaTimeout(timeout)) return [];
+  return [
+    `${name} = ${timeout!.toMilliseconds() / 1000} s: must be whole seconds from 1 second to 15 minutes (Lambda's timeout limit)`,
+  ];
+}
+
 /** The problem of a window that is not whole hours from 1 to 168, `name` naming the prop. */
 function windowProblem(name: string, window: Duration | undefined): string[] {
   if (isWindow(window)) return [];
   return [`${name} = ${window?.toSeconds()} s: must be whole hours from 1 to ${MAX_HEARTBEAT_WINDOW_HOURS}`];
 }
 
-/** Either-or props given together. */
+/** Either-or props given together, and brought resources the worker cannot use. */
 function resourceProblems(props: CredentialHygieneProps): string[] {
-  const problems: string[] = [];
+  const problems: string[] = [
+    ...broughtTableProblems('table', props.table, CREDENTIAL_TABLE_SCHEMA),
+    ...broughtTableProblems('directoryTable', props.directoryTable, OWNER_DIRECTORY_SCHEMA),
+  ];
   if (props.table !== undefined && props.tableProps !== undefined) {
     problems.push('give either `table` (bring your own) or `tableProps` (create one), not both');
   }
@@ -400,7 +488,19 @@ function resourceProblems(props: CredentialHygieneProps): string[] {
   if (props.alarmTopic !== undefined && props.alarms === false) {
     problems.push('`alarmTopic` is given but `alarms` is false');
   }
+  if (props.topic?.fifo === true) {
+    problems.push(
+      `topic (${props.topic.node.path}) is a FIFO topic: the worker publishes without a message group id, and a FIFO topic delivers to no email address: give a standard topic`,
+    );
+  }
   return problems;
+}
+
+/** The metric names against CloudWatch's rules, and against the app's other workers. */
+function metricProblems(props: CredentialHygieneProps, surroundings?: PropsSurroundings): string[] {
+  const problems = metricNameProblems(props.metricsNamespace, props.serviceName);
+  if (surroundings === undefined || problems.length > 0) return problems;
+  return metricClashProblems({ ...surroundings.self, ...metricNamesOf(props) }, surroundings.others);
 }
 
 /** The config through the shared schema; its problems are prefixed `config.`. */
@@ -447,6 +547,8 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
   problems.push(
     ...windowProblem('pendingNoticeMaxAge', props.pendingNoticeMaxAge),
     ...windowProblem('heartbeatWindow', props.heartbeatWindow),
+    ...timeoutProblem('sweepTimeout', props.sweepTimeout),
+    ...timeoutProblem('notifierTimeout', props.notifierTimeout),
   );
   const quota = props.filterPolicyQuota;
   if (quota !== undefined && (!Number.isSafeInteger(quota) || quota < 1)) {

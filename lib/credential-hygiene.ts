@@ -11,7 +11,7 @@
  * new piece (another table, function, queue) is one more step here.
  */
 import { createHash } from 'node:crypto';
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -21,27 +21,30 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HANDLER_ENV } from '../lambdas/handlers/environment';
-import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import {
   type AlarmWindows,
   type CredentialHygieneProps,
   CredentialHygienePropsError,
   emailProblems,
+  metricNamesOf,
   PROP_DEFAULTS,
+  type PropsSurroundings,
   validateProps,
 } from './credential-hygiene-props';
 import { CredentialTable } from './credential-table';
-import { guardDeadLetterQueue } from './dead-letter-queue';
+import { type DeadLetterQueueSenders, guardDeadLetterQueue } from './dead-letter-queue';
 import { addHygieneAlarms } from './hygiene-alarms';
 import { addHygieneDashboard } from './hygiene-dashboard';
 import { HygieneFunction, type HygieneFunctionProps } from './hygiene-function';
 import { grantNotifier, grantReconciler, grantSweep } from './hygiene-grants';
 import { addHygieneSchedule, addScheduleDeadLetterQueue, type ScheduleRetry } from './hygiene-schedules';
+import type { MetricIdentity } from './metric-identity';
 import {
   addAlarmTopic,
   addEncryptedTopic,
   addNotificationKey,
+  allowCloudWatchAlarms,
   deploymentRoleArn,
   TopicAllowList,
 } from './notification-topics';
@@ -79,6 +82,13 @@ export const HEARTBEAT_WINDOW_UNCHECKED_WARNING = 'pc-hygiene:heartbeatWindowUnc
  * (docs/deploy.md, "Heartbeat windows and schedules").
  */
 export const HEARTBEAT_LEFT_OUT_WARNING = 'pc-hygiene:heartbeatAlarmLeftOut';
+
+/**
+ * The id of the synth warning for a brought `alarmTopic` built in the app but encrypted with a key that is not: the
+ * construct cannot add CloudWatch's statement to that key's policy. Acknowledge it once the key policy lets
+ * `cloudwatch.amazonaws.com` use the key (docs/deploy.md, "Security choices").
+ */
+export const ALARM_TOPIC_KEY_NOT_CHECKED_WARNING = 'pc-hygiene:alarmTopicKeyNotChecked';
 
 /** The warning id of each kind of heartbeat warning. */
 const HEARTBEAT_WARNING_IDS = {
@@ -130,8 +140,12 @@ export class CredentialHygiene extends Construct {
   readonly notifierSchedule: scheduler.Schedule;
   readonly reconcilerSchedule: scheduler.Schedule;
   /**
-   * Receives invocations EventBridge Scheduler could not deliver after its retries, and the functions' failed
-   * asynchronous invocations; only its senders, the operators and the root user may use it (`guardDeadLetterQueue`).
+   * The worker's own dead-letter queue: receives invocations its schedules could not deliver after their retries,
+   * and its functions' failed asynchronous invocations. Only those schedules' and functions' roles may send to it,
+   * only the operators and the root user read it (`guardDeadLetterQueue`). Not for your own functions, rules or
+   * subscriptions: their sends would be denied, so synth fails for any found sending here. Give each its own
+   * queue, e.g. `new sqs.Queue(this, 'MyDlq', { enforceSSL: true })` as its `onFailure: new SqsDestination(...)`
+   * or `deadLetterQueue` (docs/deploy.md, "Security choices").
    */
   readonly deadLetterQueue: sqs.Queue;
   readonly alarms: readonly cloudwatch.Alarm[];
@@ -150,14 +164,18 @@ export class CredentialHygiene extends Construct {
 
   constructor(scope: Construct, id: string, props: CredentialHygieneProps = {}) {
     super(scope, id);
-    const { config, environment, alarmWindows, heartbeatWarnings } = validateProps(props);
+    const { config, environment, alarmWindows, heartbeatWarnings } = validateProps(
+      props,
+      this.surroundings(),
+    );
     for (const warning of heartbeatWarnings) {
       Annotations.of(this).addWarningV2(HEARTBEAT_WARNING_IDS[warning.kind], warning.text);
     }
     this.props = props;
     this.config = config;
-    this.metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
-    this.serviceName = props.serviceName ?? 'personal-client-hygiene';
+    const metricNames = metricNamesOf(props);
+    this.metricsNamespace = metricNames.metricsNamespace;
+    this.serviceName = metricNames.serviceName;
 
     this.table = props.table ?? new CredentialTable(this, 'Credentials', props.tableProps).table;
     this.directoryTable =
@@ -184,7 +202,6 @@ export class CredentialHygiene extends Construct {
     if (props.topic === undefined) this.topicAllowList = this.restrictTopic(this.topic as sns.Topic);
 
     this.deadLetterQueue = addScheduleDeadLetterQueue(this);
-    guardDeadLetterQueue(this.deadLetterQueue, this.props.operatorPrincipalArns ?? []);
     const schedules = this.addSchedules();
     this.sweepSchedule = schedules.sweep;
     this.notifierSchedule = schedules.notifier;
@@ -192,16 +209,50 @@ export class CredentialHygiene extends Construct {
 
     if (props.alarms !== false) {
       this.alarmTopic = props.alarmTopic ?? addAlarmTopic(this, this.notificationKey!);
-      this.alarms = this.addAlarms(this.alarmTopic, alarmWindows!);
-    } else {
-      this.alarms = [];
+      if (props.alarmTopic !== undefined) this.letCloudWatchPublish(props.alarmTopic);
     }
+    // Every sender of the dead-letter queue exists from here (the relay's SES events function is one): its guard
+    // and alarms take them as built.
     if (config.ownerDelivery === 'relay') this.relay = this.addRelay();
+    guardDeadLetterQueue(this.deadLetterQueue, props.operatorPrincipalArns ?? [], this.deadLetterSenders());
+    this.alarms = this.alarmTopic === undefined ? [] : this.addAlarms(this.alarmTopic, alarmWindows!);
     if (props.dashboard !== false) this.dashboard = this.addDashboard();
 
     for (const email of props.adminEmails ?? []) this.subscribeAdmin(email);
     // At synth, after every subscribeAdmin call the app made on the construct.
     this.node.addValidation({ validate: () => this.warnWithoutAdminSubscriber() });
+  }
+
+  /** Where this construct is, and the app's other workers (their metric names clash or not: `validateProps`). */
+  private surroundings(): PropsSurroundings {
+    const where = (construct: Construct) => ({
+      path: construct.node.path,
+      account: Stack.of(construct).account,
+      region: Stack.of(construct).region,
+    });
+    const others: MetricIdentity[] = this.node.root.node
+      .findAll()
+      .filter((c): c is CredentialHygiene => c instanceof CredentialHygiene && c !== this)
+      .map((other) => ({
+        ...where(other),
+        metricsNamespace: other.metricsNamespace,
+        serviceName: other.serviceName,
+      }));
+    return { self: where(this), others };
+  }
+
+  /**
+   * A brought alarm topic gets CloudWatch's two statements when it (and its key) are built in the app; a key that is
+   * not gets a warning (its policy is out of reach); an imported topic is left as it is (the prop's TSDoc says what
+   * it must allow).
+   */
+  private letCloudWatchPublish(topic: sns.ITopic): void {
+    const { topicStatementAdded, keyStatementAdded } = allowCloudWatchAlarms(this, topic);
+    if (!topicStatementAdded || topic.masterKey === undefined || keyStatementAdded) return;
+    Annotations.of(this).addWarningV2(
+      ALARM_TOPIC_KEY_NOT_CHECKED_WARNING,
+      `alarmTopic (${topic.node.path}) is encrypted with a key this app does not define: its key policy must let cloudwatch.amazonaws.com kms:GenerateDataKey and kms:Decrypt (with aws:SourceAccount = this account), and it cannot be the AWS-managed alias/aws/sns, or no alarm reaches the topic (docs/deploy.md, "Security choices")`,
+    );
   }
 
   /**
@@ -371,12 +422,29 @@ export class CredentialHygiene extends Construct {
     return addHygieneAlarms(this, {
       functions: [this.sweepFunction, this.notifierFunction, this.reconcilerFunction],
       deadLetterQueue: this.deadLetterQueue,
+      deadLetterSenders: this.deadLetterSenders(),
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,
       topic: this.topic,
       ...windows,
       action: new cloudwatchActions.SnsAction(alarmTopic),
     });
+  }
+
+  /**
+   * What sends to the dead-letter queue, all of it the worker's own: the three schedules (their execution roles),
+   * their functions and, on `relay`, the SES events function (their on-failure destination).
+   */
+  private deadLetterSenders(): DeadLetterQueueSenders {
+    return {
+      schedules: [this.sweepSchedule, this.notifierSchedule, this.reconcilerSchedule],
+      functions: [
+        this.sweepFunction,
+        this.notifierFunction,
+        this.reconcilerFunction,
+        ...(this.relay === undefined ? [] : [this.relay.sesEventsFunction]),
+      ],
+    };
   }
 
   /** The `relay` route: owner digests leave the topic through one filtered SQS queue and are emailed through SES. */

@@ -3,16 +3,18 @@
  * (encrypted at rest without a key policy for the scheduler role or an event
  * source to need), HTTPS only, messages kept 14 days; cdk-nag's "a queue
  * without a dead-letter queue of its own" is acknowledged with what the queue
- * is the dead-letter queue of. The shared dead-letter queue (the schedules'
- * and the functions' failures) is also locked to the roles that send to it and
- * to the operators who read it ({@link guardDeadLetterQueue}).
+ * is the dead-letter queue of. The worker's dead-letter queue (its schedules'
+ * and functions' failures) is also locked to the roles that send to it and to
+ * the operators who read it, and refuses any other sender at synth
+ * ({@link guardDeadLetterQueue}).
  */
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { denyUnlessPrincipal } from './deny-unless-principal';
+import type { HygieneFunction } from './hygiene-function';
 
 /**
  * What reads a dead-letter queue's messages, hides or drops them, or moves them elsewhere (SQS's `*Batch` calls are
@@ -43,91 +45,172 @@ export function addDeadLetterQueue(scope: Construct, id: string, deadLetterOf: s
   return queue;
 }
 
+/** What sends to the worker's dead-letter queue: the worker's own schedules and functions, nothing else. */
+export interface DeadLetterQueueSenders {
+  /** Its schedules with the queue as their dead-letter queue: EventBridge Scheduler sends with each one's execution role. */
+  readonly schedules: readonly scheduler.Schedule[];
+  /** Its functions with an on-failure destination there: Lambda sends with each one's role. */
+  readonly functions: readonly HygieneFunction[];
+}
+
 /**
- * Locks the shared dead-letter queue as the relay's DLQ is locked (docs/deploy.md, "Security choices"). It keeps
+ * Locks the worker's dead-letter queue as the relay's DLQ is locked (docs/deploy.md, "Security choices"). It keeps
  * the schedules' undelivered invocations and the functions' failed ones, the SES events function's with owners'
  * addresses in them; the `DeadLetterMessages` and `DeadLetterArrivals` alarms send operators to it. So no principal of
  * the account with a broad `sqs:*` grant may read it, purge it (dropping the evidence) or plant messages in it:
  *
- * - `sqs:SendMessage` denied to every principal but the roles that send there, found in the stack at synth
- *   ({@link deadLetterSenders}: each schedule's execution role, each function's role with a destination or
- *   dead-letter queue there; EventBridge Scheduler and Lambda send as those roles, never as a service principal,
- *   so no service is excepted), the operators and the account's root user;
+ * - `sqs:SendMessage` denied to every principal but the roles of `senders` (EventBridge Scheduler and Lambda send
+ *   as those roles, never as a service principal, so no service is excepted), the operators and the account's root
+ *   user: a list fixed here, from what the construct built, so nothing resolved earlier or added later changes it;
  * - receiving, deleting, hiding, purging and moving its messages ({@link DEAD_LETTER_READ_ACTIONS}) denied to
  *   every principal but the operators and the root user (break-glass).
  *
- * Administering the queue (`SetQueueAttributes`, `DeleteQueue`, ...) is never denied: CloudFormation deploys and
- * removes it with it, and it is the way back in for an account whose listed principals are all gone (a changed
- * policy is in CloudTrail; the next deploy puts it back). A sender whose role the stack does not know (an imported
- * function) fails synth: its sends would be denied.
+ * The queue is the worker's own: synth fails ({@link foreignSenders}) for anything else found to send there, whose
+ * sends the policy would deny. Administering the queue (`SetQueueAttributes`, `DeleteQueue`, ...) is never denied:
+ * CloudFormation deploys and removes it with it, and it is the way back in for an account whose listed principals
+ * are all gone (a changed policy is in CloudTrail; the next deploy puts it back).
  * @param operators `aws:PrincipalArn` values (the stack's `operatorPrincipalArns`); each still needs an IAM grant
  */
-export function guardDeadLetterQueue(queue: sqs.Queue, operators: readonly string[]): void {
+export function guardDeadLetterQueue(
+  queue: sqs.Queue,
+  operators: readonly string[],
+  senders: DeadLetterQueueSenders,
+): void {
   const keepers = [...operators, Stack.of(queue).formatArn({ service: 'iam', region: '', resource: 'root' })];
-  const senderRoles = () =>
-    deadLetterSenders(queue).flatMap((s) => (s.roleArn === undefined ? [] : [s.roleArn]));
+  const senderRoles = [
+    ...senders.schedules.map(executionRoleArn),
+    ...senders.functions.map((fn) => fn.role.roleArn),
+  ];
   queue.addToResourcePolicy(
-    denyUnlessPrincipal('SendOnlyByTheWorkerAndOperators', queue.queueArn, ['sqs:SendMessage'], () => [
-      ...senderRoles(),
-      ...keepers,
-    ]),
+    denyUnlessPrincipal(
+      'SendOnlyByTheWorkerAndOperators',
+      queue.queueArn,
+      ['sqs:SendMessage'],
+      [...senderRoles, ...keepers],
+    ),
   );
   queue.addToResourcePolicy(
     denyUnlessPrincipal('ReceiveOrRedriveOnlyByOperators', queue.queueArn, DEAD_LETTER_READ_ACTIONS, keepers),
   );
+  const own = [...senders.schedules, ...senders.functions];
   queue.node.addValidation({
     validate: () =>
-      deadLetterSenders(queue)
-        .filter((s) => s.roleArn === undefined)
-        .map(
-          (s) =>
-            `${s.path} sends to the dead-letter queue ${queue.node.path} with a role this stack does not know: ` +
-            'the queue policy would deny it (give the function a role of this stack, or another queue)',
-        ),
+      foreignSenders(queue, own).map(
+        (sender) =>
+          `${sender} sends to ${queue.node.path}, the credential hygiene worker's own dead-letter queue, whose ` +
+          "policy denies every sender but the worker's schedules and functions: give " +
+          `${sender} its own dead-letter queue (docs/deploy.md, "Security choices")`,
+      ),
   });
 }
 
-/** A principal that sends to a dead-letter queue. */
-export interface DeadLetterSender {
-  /** The construct that makes it send (a schedule, an asynchronous invocation config, a function). */
-  readonly path: string;
-  /** The role it sends with; undefined when the stack does not know it (an imported function). */
-  readonly roleArn: string | undefined;
+/** The role EventBridge Scheduler invokes a schedule's target, and sends to its dead-letter queue, with. */
+function executionRoleArn(schedule: scheduler.Schedule): string {
+  const target = (schedule.node.defaultChild as scheduler.CfnSchedule).target;
+  if (Tokenization.isResolvable(target)) {
+    throw new Error(`${schedule.node.path}: its target is a token, its execution role cannot be read`);
+  }
+  return target.roleArn;
 }
 
 /**
- * Whatever in the queue's stack sends to it, each role once: every EventBridge Scheduler schedule whose target's
- * dead-letter config is the queue (its execution role), every asynchronous invocation config with a destination
- * there and every function with it as its dead-letter queue (the function's role). Read from the finished
- * construct tree, so a schedule or function added later is found.
+ * What sends to the queue besides `own` (and what is under it in the construct tree), as construct paths, read at
+ * validation (after every aspect): each Allow of the queue's policy (the construct adds none; an EventBridge rule's
+ * or an SNS subscription's dead-letter queue adds one for its service), and each function, event source mapping,
+ * asynchronous invocation config or schedule of the app whose dead-letter queue or on-failure destination it is.
+ * Only to refuse them: the send list is never read from here.
  */
-export function deadLetterSenders(queue: sqs.IQueue): DeadLetterSender[] {
-  const stack = Stack.of(queue);
-  const key = (value: unknown) => JSON.stringify(stack.resolve(value));
-  const queueArn = key(queue.queueArn);
-  const isQueue = (arn: unknown) => arn !== undefined && key(arn) === queueArn;
-  const constructs = stack.node.findAll();
-  const functions = constructs.filter((c): c is lambda.Function => c instanceof lambda.Function);
-  const roleOf = (functionName: unknown) =>
-    functions.find((fn) => key(fn.functionName) === key(functionName))?.role?.roleArn;
-  const senders = new Map<string, DeadLetterSender>();
-  const add = (path: string, roleArn: string | undefined) => {
-    const id = roleArn === undefined ? path : key(roleArn);
-    if (!senders.has(id)) senders.set(id, { path, roleArn });
-  };
-  for (const c of constructs) {
-    if (c instanceof scheduler.CfnSchedule) {
-      const target = stack.resolve(c.target) as { roleArn?: unknown; deadLetterConfig?: { arn?: unknown } };
-      if (isQueue(target.deadLetterConfig?.arn)) add(c.node.path, Token.asString(target.roleArn));
-    } else if (c instanceof lambda.CfnEventInvokeConfig) {
-      const destinations = stack.resolve(c.destinationConfig) as
-        | { onFailure?: { destination?: unknown }; onSuccess?: { destination?: unknown } }
-        | undefined;
-      const sent = [destinations?.onFailure, destinations?.onSuccess].some((d) => isQueue(d?.destination));
-      if (sent) add(c.node.path, roleOf(c.functionName));
-    } else if (c instanceof lambda.Function && isQueue(c.deadLetterQueue?.queueArn)) {
-      add(c.node.path, c.role?.roleArn);
-    }
+function foreignSenders(queue: sqs.Queue, own: readonly IConstruct[]): string[] {
+  const isOwn = (c: IConstruct) => c.node.scopes.some((scope) => own.includes(scope));
+  const home = Stack.of(queue);
+  const senders = queue.node.root.node
+    .findAll()
+    .filter(
+      (c) =>
+        !isOwn(c) &&
+        isSender(c) &&
+        mayReach(Stack.of(c), home) &&
+        failureQueues(c).some((arn) => sameArn(c, arn, queue.queueArn)),
+    );
+  return [...senders.map(ownerPath), ...foreignAllows(queue)];
+}
+
+/**
+ * Whether a resource in `stack` could name a queue of `home`: not when both
+ * environments are known and differ (a dead-letter queue must be in the
+ * sender's account and region; and referring to the queue from another
+ * environment cannot even be resolved, `CannotUseCrossEnvironment`).
+ */
+function mayReach(stack: Stack, home: Stack): boolean {
+  const differ = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+  return !differ(stack.region, home.region) && !differ(stack.account, home.account);
+}
+
+/** The resources that can name a queue for failed events (each inside a stack). */
+function isSender(c: IConstruct): boolean {
+  return (
+    c instanceof scheduler.CfnSchedule ||
+    c instanceof lambda.CfnEventInvokeConfig ||
+    c instanceof lambda.CfnEventSourceMapping ||
+    c instanceof lambda.CfnFunction
+  );
+}
+
+/** The queues a resource sends failed events to, resolved in its stack; none for any other construct. */
+function failureQueues(c: IConstruct): unknown[] {
+  const resolved = (value: unknown) => (value === undefined ? undefined : Stack.of(c).resolve(value));
+  type Destinations =
+    | { onFailure?: { destination?: unknown }; onSuccess?: { destination?: unknown } }
+    | undefined;
+  if (c instanceof scheduler.CfnSchedule) {
+    return [(resolved(c.target) as { deadLetterConfig?: { arn?: unknown } }).deadLetterConfig?.arn];
   }
-  return [...senders.values()];
+  if (c instanceof lambda.CfnEventInvokeConfig) {
+    const config = resolved(c.destinationConfig) as Destinations;
+    return [config?.onFailure?.destination, config?.onSuccess?.destination];
+  }
+  if (c instanceof lambda.CfnEventSourceMapping) {
+    return [(resolved(c.destinationConfig) as Destinations)?.onFailure?.destination];
+  }
+  if (c instanceof lambda.CfnFunction) {
+    return [(resolved(c.deadLetterConfig) as { targetArn?: unknown } | undefined)?.targetArn];
+  }
+  return [];
+}
+
+/** Whether a resolved ARN is the queue's, as the stack of `where` refers to it (an import in another stack). */
+function sameArn(where: IConstruct, resolvedArn: unknown, queueArn: string): boolean {
+  if (resolvedArn === undefined) return false;
+  return JSON.stringify(resolvedArn) === JSON.stringify(Stack.of(where).resolve(queueArn));
+}
+
+/** Each Allow of the queue's policy: the resource its `aws:SourceArn` names, else the principal it allows. */
+function foreignAllows(queue: sqs.Queue): string[] {
+  const policy = queue.node.tryFindChild('Policy');
+  if (!(policy instanceof sqs.QueuePolicy)) return [];
+  const stack = Stack.of(queue);
+  const { Statement = [] } = stack.resolve(policy.document) as { Statement?: PolicyStatementJson[] };
+  const elements = stack.node.findAll().filter(CfnElement.isCfnElement);
+  return Statement.filter((s) => s.Effect === 'Allow').map((s) => {
+    const named = [...JSON.stringify(s.Condition ?? {}).matchAll(/"(?:Ref|Fn::GetAtt)":\[?"([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    const source = elements.find((e) => named.includes(stack.resolve(e.logicalId)));
+    return source !== undefined
+      ? ownerPath(source)
+      : `the sender its policy allows (${JSON.stringify(s.Principal)}${s.Sid === undefined ? '' : `, ${s.Sid}`})`;
+  });
+}
+
+interface PolicyStatementJson {
+  readonly Sid?: string;
+  readonly Effect: string;
+  readonly Principal?: unknown;
+  readonly Condition?: unknown;
+}
+
+/** The construct a resource belongs to: the L2 of an L1 named `Resource`, else the resource itself. */
+function ownerPath(c: IConstruct): string {
+  const owner = c.node.id === 'Resource' && c.node.scope !== undefined ? c.node.scope : c;
+  return owner.node.path;
 }

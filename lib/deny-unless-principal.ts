@@ -16,18 +16,18 @@ export type DenyConditions = Readonly<Record<string, Readonly<Record<string, unk
 /**
  * Deny `actions` on `resource` to every principal whose `aws:PrincipalArn` is
  * not in `allowed` (role or user ARNs, `*` and `?` allowed: `ArnNotLike`) and
- * for which every condition of `also` holds. The list is read at synth, so
- * principals added to it later in the construct's life count; given as a
- * function, it is called then (a list worked out from the finished construct tree).
+ * for which every condition of `also` holds. The list is read each time the
+ * policy is resolved, never cached, so principals the construct adds to it
+ * later (`TopicAllowList.allowPublish`) count even after something (an aspect,
+ * cdk-nag) resolved the policy first.
  */
 export function denyUnlessPrincipal(
   sid: string,
   resource: string,
   actions: readonly string[],
-  allowed: readonly string[] | (() => readonly string[]),
+  allowed: readonly string[],
   also: DenyConditions = {},
 ): iam.PolicyStatement {
-  const produce = typeof allowed === 'function' ? () => [...allowed()] : () => [...allowed];
   return new iam.PolicyStatement({
     sid,
     effect: iam.Effect.DENY,
@@ -36,7 +36,7 @@ export function denyUnlessPrincipal(
     resources: [resource],
     conditions: {
       ...also,
-      ArnNotLike: { 'aws:PrincipalArn': Lazy.list({ produce }) },
+      ArnNotLike: { 'aws:PrincipalArn': Lazy.uncachedList({ produce: () => [...allowed] }) },
     },
   });
 }

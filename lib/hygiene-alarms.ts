@@ -15,12 +15,15 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { NOTIFIER_METRIC, RECONCILER_METRIC, SWEEP_METRIC } from '../lambdas/handlers/metric-names';
 import { UNREACHABLE_REASONS } from '../lambdas/hygiene/owner-directory';
+import type { DeadLetterQueueSenders } from './dead-letter-queue';
 import type { HygieneFunction } from './hygiene-function';
 
 /** What the alarms watch and where they notify. */
 export interface HygieneAlarmsOptions {
   readonly functions: readonly HygieneFunction[];
   readonly deadLetterQueue: sqs.IQueue;
+  /** What sends to the dead-letter queue: a failed send of theirs alarms. */
+  readonly deadLetterSenders: DeadLetterQueueSenders;
   /** The notification topic: its failed deliveries alarm. */
   readonly topic: sns.ITopic;
   readonly metricsNamespace: string;
@@ -70,6 +73,7 @@ export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions
   const alarms = [
     ...functionErrorAlarms(scope, options.functions),
     ...deadLetterAlarms(scope, options.deadLetterQueue),
+    ...deadLetterDeliveryAlarms(scope, options.deadLetterSenders),
     ...runAlarms(scope, options),
     ...failureCountAlarms(scope, options),
     ...reachAlarms(scope, options),
@@ -119,6 +123,56 @@ function deadLetterAlarms(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
   ];
+}
+
+/**
+ * A failure the dead-letter queue should have kept and did not: Lambda could not send a function's failed
+ * invocation to its on-failure destination (`DestinationDeliveryFailures`, by function), or EventBridge Scheduler
+ * an undelivered invocation to its dead-letter queue (`InvocationsFailedToBeSentToDeadLetterCount`, by schedule
+ * group: its only dimension; the worker's schedules are in the default group, with whatever else of the account's
+ * is). A denied send (the queue policy), a deleted queue or an oversized message: the failure is lost, and neither
+ * dead-letter alarm sees it. Any in 5 minutes, summed over the senders; no data is no failure.
+ */
+function deadLetterDeliveryAlarms(scope: Construct, senders: DeadLetterQueueSenders): cloudwatch.Alarm[] {
+  const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
+  const groups = [...new Set(senders.schedules.map((s) => s.scheduleGroup?.scheduleGroupName ?? 'default'))];
+  const anyOf = (id: string, alarmDescription: string, metrics: cloudwatch.IMetric[]) =>
+    new cloudwatch.Alarm(scope, id, {
+      alarmDescription,
+      metric: sumOf(metrics, fiveMinutes.period),
+      ...AT_LEAST_ONE,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  return [
+    anyOf(
+      'FunctionDeadLetterDeliveryFailed',
+      'Lambda could not send a failed invocation of a worker function to the dead-letter queue (its on-failure destination): the failure is lost, and no dead-letter alarm fires. Lambda’s DestinationDeliveryFailures by function shows which; see docs/deploy.md, "Runbook: Dead-letter queue".',
+      senders.functions.map((fn) => fn.function.metric('DestinationDeliveryFailures', fiveMinutes)),
+    ),
+    anyOf(
+      'ScheduleDeadLetterDeliveryFailed',
+      `EventBridge Scheduler could not send an undelivered invocation to its dead-letter queue, for a schedule of the ${groups.join(', ')} schedule group (the worker’s schedules, and any other of the account’s there): the invocation is lost, and no dead-letter alarm fires. InvocationsFailedToBeSentToDeadLetterCount_<error code> names why; see docs/deploy.md, "Runbook: Dead-letter queue".`,
+      groups.map(
+        (group) =>
+          new cloudwatch.Metric({
+            namespace: 'AWS/Scheduler',
+            metricName: 'InvocationsFailedToBeSentToDeadLetterCount',
+            dimensionsMap: { ScheduleGroup: group },
+            ...fiveMinutes,
+          }),
+      ),
+    ),
+  ];
+}
+
+/** One metric as it is; several as their sum, a sender without data counting 0. */
+function sumOf(metrics: cloudwatch.IMetric[], period: Duration): cloudwatch.IMetric {
+  if (metrics.length === 1) return metrics[0]!;
+  return new cloudwatch.MathExpression({
+    expression: 'SUM(FILL(METRICS(), 0))',
+    usingMetrics: Object.fromEntries(metrics.map((metric, i) => [`m${i + 1}`, metric])),
+    period,
+  });
 }
 
 /**

@@ -7,7 +7,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { OUTBOX_INDEX } from '../lambdas/hygiene/data-contract';
 import type { OwnerDeliveryRoute } from '../lambdas/hygiene/owner-directory';
 import type { HygieneFunction } from './hygiene-function';
@@ -34,9 +34,15 @@ export const NOTIFIER_TABLE_ACTIONS = [
 ] as const;
 /** DynamoDB actions of the notifier on the sparse outbox index: read pending items. */
 export const NOTIFIER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;
-/** What a publisher needs on a topic's customer-managed key (SNS encrypts each message with a data key). */
+/**
+ * What a publisher needs on a topic's customer-managed key (SNS encrypts each message with a data key), granted
+ * only through SNS (`kms:ViaService`).
+ */
 export const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
-/** What a caller needs on a table's customer-managed key (bring-your-own table only). */
+/**
+ * What a caller needs on a table's customer-managed key (bring-your-own table only), granted only through
+ * DynamoDB (`kms:ViaService`): the functions can never use the key directly.
+ */
 export const TABLE_KEY_ACTIONS = [
   'kms:Decrypt',
   'kms:DescribeKey',
@@ -142,18 +148,43 @@ export function grantDirectory(
   grantTableKey(fn, directory);
 }
 
-/** `sns:Publish` on the topic, and the data-key actions on its key when this app owns the key. */
+/**
+ * `sns:Publish` on the topic, and the data-key actions on its key whenever the topic carries one: a topic built in
+ * the app, or one imported with its key (`Topic.fromTopicAttributes({ topicArn, keyArn })`). Only through SNS in
+ * the topic's region.
+ */
 export function grantPublish(fn: HygieneFunction, topic: sns.ITopic): void {
   allow(fn, ['sns:Publish'], [topic.topicArn]);
-  const topicKey = topic instanceof sns.Topic ? topic.masterKey : undefined;
-  if (topicKey !== undefined) allow(fn, TOPIC_KEY_ACTIONS, [topicKey.keyArn]);
+  const topicKey = topic.masterKey;
+  if (topicKey !== undefined) {
+    allow(fn, TOPIC_KEY_ACTIONS, [topicKey.keyArn], viaService('sns', topic.env.region));
+  }
 }
 
-/** The table's customer-managed key, when it has one (a brought table). */
+/** The table's customer-managed key, when it has one (a brought table), only through DynamoDB in its region. */
 export function grantTableKey(fn: HygieneFunction, table: dynamodb.ITable): void {
-  if (table.encryptionKey !== undefined) allow(fn, TABLE_KEY_ACTIONS, [table.encryptionKey.keyArn]);
+  const key = table.encryptionKey;
+  if (key !== undefined) {
+    allow(fn, TABLE_KEY_ACTIONS, [key.keyArn], viaService('dynamodb', table.env.region));
+  }
 }
 
-function allow(fn: HygieneFunction, actions: readonly string[], resources: string[]): void {
-  fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources }));
+/** The condition that a KMS request comes from `service` in `region` on the caller's behalf. */
+function viaService(service: 'sns' | 'dynamodb', region: string): Record<string, Record<string, string>> {
+  return { StringEquals: { 'kms:ViaService': `${service}.${region}.amazonaws.com` } };
+}
+
+function allow(
+  fn: HygieneFunction,
+  actions: readonly string[],
+  resources: string[],
+  conditions?: Record<string, Record<string, string>>,
+): void {
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: [...actions],
+      resources,
+      ...(conditions !== undefined && { conditions }),
+    }),
+  );
 }

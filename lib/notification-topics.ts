@@ -37,13 +37,32 @@ const CLOUDWATCH = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
  * The alarm topic. CloudWatch alarms publish as the CloudWatch service: once a
  * topic has a policy (it has: HTTPS only), nothing lets CloudWatch publish
  * unless a statement says so, and the encrypted topic needs CloudWatch to be
- * able to use its key. Both are scoped to this account's alarms (confused-deputy
- * protection); see docs/deploy.md, "Operations: alarms and the dashboard".
+ * able to use its key ({@link allowCloudWatchAlarms}); see docs/deploy.md,
+ * "Operations: alarms and the dashboard".
  */
 export function addAlarmTopic(scope: Construct, key: kms.Key): sns.Topic {
+  const topic = addEncryptedTopic(scope, 'AlarmTopic', 'Personal client hygiene alarms', key);
+  allowCloudWatchAlarms(scope, topic);
+  return topic;
+}
+
+/** Whether {@link allowCloudWatchAlarms} could add each statement (not to a resource imported into the app). */
+export interface CloudWatchAlarmStatements {
+  readonly topicStatementAdded: boolean;
+  /** False also when the topic has no key. */
+  readonly keyStatementAdded: boolean;
+}
+
+/**
+ * Lets the alarms of `scope`'s account and region publish to `topic`: a topic policy statement allowing
+ * CloudWatch `sns:Publish` for this account's alarms, and, when the topic is encrypted, a key policy statement
+ * allowing CloudWatch the data-key actions, both scoped by `aws:SourceAccount` (confused-deputy protection). A
+ * topic or key imported into the app has no policy the app can change: its statement is not added (see the result).
+ */
+export function allowCloudWatchAlarms(scope: Construct, topic: sns.ITopic): CloudWatchAlarmStatements {
   const stack = Stack.of(scope);
   const fromThisAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
-  key.addToResourcePolicy(
+  const keyStatement = topic.masterKey?.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'AllowCloudWatchAlarmsToUseTheKey',
       principals: [CLOUDWATCH],
@@ -52,8 +71,7 @@ export function addAlarmTopic(scope: Construct, key: kms.Key): sns.Topic {
       conditions: fromThisAccount,
     }),
   );
-  const topic = addEncryptedTopic(scope, 'AlarmTopic', 'Personal client hygiene alarms', key);
-  topic.addToResourcePolicy(
+  const topicStatement = topic.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'AllowCloudWatchAlarmsToPublish',
       principals: [CLOUDWATCH],
@@ -72,7 +90,10 @@ export function addAlarmTopic(scope: Construct, key: kms.Key): sns.Topic {
       },
     }),
   );
-  return topic;
+  return {
+    topicStatementAdded: topicStatement.statementAdded,
+    keyStatementAdded: keyStatement?.statementAdded ?? false,
+  };
 }
 
 /** What publishing to the notification topic takes. */

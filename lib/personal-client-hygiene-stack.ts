@@ -39,11 +39,7 @@ export class PersonalClientHygieneStack extends Stack {
       ...(settings.notifierSchedule !== undefined && { notifierSchedule: settings.notifierSchedule }),
       ...(settings.reconcilerSchedule !== undefined && { reconcilerSchedule: settings.reconcilerSchedule }),
       ...(settings.existingDirectoryTableName !== undefined && {
-        directoryTable: dynamodb.Table.fromTableName(
-          this,
-          'ExistingDirectoryTable',
-          settings.existingDirectoryTableName,
-        ),
+        directoryTable: this.existingDirectoryTable(settings),
       }),
       ...(settings.filterPolicyQuota !== undefined && { filterPolicyQuota: settings.filterPolicyQuota }),
       adminEmails: settings.adminEmails,
@@ -90,15 +86,28 @@ export class PersonalClientHygieneStack extends Stack {
     }
   }
 
+  /** The brought credentials table, with its customer-managed key when one is given. */
+  private existingTable(settings: DeploymentSettings): dynamodb.ITable {
+    return this.broughtTable('ExistingTable', settings.existingTableName!, settings.existingTableKeyArn);
+  }
+
+  /** The brought owner directory table, with its customer-managed key when one is given. */
+  private existingDirectoryTable(settings: DeploymentSettings): dynamodb.ITable {
+    return this.broughtTable(
+      'ExistingDirectoryTable',
+      settings.existingDirectoryTableName!,
+      settings.existingDirectoryTableKeyArn,
+    );
+  }
+
   /**
-   * The brought table by name, with its customer-managed key when one is given
+   * A brought table by name, with its customer-managed key when one is given
    * (`fromTableName` would carry no key, and the functions would get no KMS grants).
    */
-  private existingTable(settings: DeploymentSettings): dynamodb.ITable {
-    const keyArn = settings.existingTableKeyArn;
-    return dynamodb.Table.fromTableAttributes(this, 'ExistingTable', {
-      tableName: settings.existingTableName!,
-      ...(keyArn !== undefined && { encryptionKey: kms.Key.fromKeyArn(this, 'ExistingTableKey', keyArn) }),
+  private broughtTable(id: string, tableName: string, keyArn: string | undefined): dynamodb.ITable {
+    return dynamodb.Table.fromTableAttributes(this, id, {
+      tableName,
+      ...(keyArn !== undefined && { encryptionKey: kms.Key.fromKeyArn(this, `${id}Key`, keyArn) }),
     });
   }
 }

@@ -132,6 +132,13 @@ describe('bring your own', () => {
         encryptionKey: key,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       });
+      // The shape the worker needs (checked at synth: test/infra/brought-resources.test.ts).
+      table.addGlobalSecondaryIndex({
+        indexName: 'hygiene-outbox',
+        partitionKey: { name: 'hygieneOutboxOwner', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'hygieneOutboxSince', type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+      });
       return { table };
     });
     const t = template();
@@ -146,6 +153,14 @@ describe('bring your own', () => {
               Effect: 'Allow',
               Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
               Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TableKey'), 'Arn'] },
+              // Only through DynamoDB in the table's region.
+              Condition: {
+                StringEquals: {
+                  'kms:ViaService': {
+                    'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+                  },
+                },
+              },
             },
           ]),
         },

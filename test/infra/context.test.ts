@@ -208,6 +208,14 @@ describe('bring your own customer-managed-key table', () => {
               Effect: 'Allow',
               Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
               Resource: KEY_ARN,
+              // Only through DynamoDB in the table's region.
+              Condition: {
+                StringEquals: {
+                  'kms:ViaService': {
+                    'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+                  },
+                },
+              },
             },
           ]),
         },

@@ -38,6 +38,10 @@ const COMBINATIONS: Record<string, Record<string, unknown>> = {
     existingTableKeyArn: KEY_ARN,
   },
   'own table, AWS-managed key': { existingTableName: 'PersonalClients', mode: 'enforce' },
+  'own owner directory with its customer-managed key': {
+    existingDirectoryTableName: 'PersonalClientOwners',
+    existingDirectoryTableKeyArn: KEY_ARN,
+  },
   'owner route sns-email': {
     ownerDelivery: 'sns-email',
     mode: 'enforce',
@@ -49,7 +53,8 @@ const COMBINATIONS: Record<string, Record<string, unknown>> = {
     mode: 'enforce',
     adminEmails: 'security@example.com',
   },
-  // The daily sweep's tightest window: its 24-hour gap plus 2 hours (lib/heartbeat-windows.ts).
+  // The daily sweep's tightest window: ceil((gap + D) / 60) + 1 hours, D a run's report delay (lib/heartbeat-windows.ts):
+  // ceil((1440 + 20) / 60) + 1 = 26 with the default 15-minute timeout.
   'tight heartbeat and skew': { heartbeatWindowHours: 26, maxScheduleSkewMinutes: 15 },
   'weekday sweep, hourly notifier': {
     sweepSchedule: 'cron(0 3 ? * MON-FRI *)',

@@ -355,6 +355,8 @@ describe('OwnerEmailRelay', () => {
       { Action: 'sns:Publish', Effect: 'Allow', Resource: stack.resolve(topic.topicArn) },
       {
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        // Only through SNS in the topic's region.
+        Condition: { StringEquals: { 'kms:ViaService': 'sns.eu-west-1.amazonaws.com' } },
         Effect: 'Allow',
         Resource: stack.resolve(topicKey.keyArn),
       },

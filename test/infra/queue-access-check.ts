@@ -1,11 +1,12 @@
 /**
- * The relay queue and its DLQ, and the shared dead-letter queue, are not open
- * mailboxes (docs/deploy.md, "Security choices"): structural checks over a
+ * The relay queue and its DLQ, and the worker's dead-letter queue, are not
+ * open mailboxes (docs/deploy.md, "Security choices"): structural checks over a
  * synthesized template, read statement by statement as a security review
  * would, beside the topic checks of `structural-checks.ts`. The relay queue is
  * the SQS endpoint of an SNS subscription of the template; its DLQ is its
- * redrive target; a shared dead-letter queue is whatever queue a schedule or a
- * function sends its failures to.
+ * redrive target; the worker's dead-letter queue is the queue its schedules
+ * dead-letter to, and who may send there is whom the template's IAM policies
+ * let send there (no second discovery of the senders).
  */
 import {
   type CfnStatement,
@@ -111,13 +112,7 @@ function denyProblems(
     }
     if (!exempt.some(isRoot))
       problems.push(`${where}: the account root user may not ${action} (no break-glass)`);
-    const granted = roleStatements(template)
-      .filter(({ statement }) => statement.Effect === 'Allow' && statementCovers(statement, action))
-      .filter(({ statement }) =>
-        asList(statement.Resource as unknown[]).some((r) => r === '*' || referencedId(r) === queueId),
-      )
-      .map(({ roleId }) => ({ 'Fn::GetAtt': [roleId, 'Arn'] }));
-    for (const principal of [...required, ...granted]) {
+    for (const principal of [...required, ...rolesGranted(template, queueId, action)]) {
       if (!exempt.some((v) => same(v, principal))) {
         problems.push(
           `${where}: ${JSON.stringify(principal)} needs ${action} but the queue policy denies it`,
@@ -126,6 +121,20 @@ function denyProblems(
     }
   }
   return { problems, lists };
+}
+
+/**
+ * The ARN (`{Fn::GetAtt: [role, Arn]}`) of every role of the template an IAM policy allows `action` on the queue
+ * (or on `*`), each once: who the template says may do it, whatever made the grant.
+ */
+export function rolesGranted(template: CfnTemplate, queueId: string, action: string): unknown[] {
+  const roleIds = roleStatements(template)
+    .filter(({ statement }) => statement.Effect === 'Allow' && statementCovers(statement, action))
+    .filter(({ statement }) =>
+      asList(statement.Resource as unknown[]).some((r) => r === '*' || referencedId(r) === queueId),
+    )
+    .map(({ roleId }) => roleId);
+  return [...new Set(roleIds)].map((roleId) => ({ 'Fn::GetAtt': [roleId, 'Arn'] }));
 }
 
 /** No Deny but the TLS one refuses administration; nothing but SNS from the topic is allowed to the queue. */
@@ -204,42 +213,15 @@ export function relayQueueAccessCheck(template: CfnTemplate): CheckResult {
 /** What reads, hides, drops or moves a dead-letter queue's messages. */
 export const DEAD_LETTER_READ_ACTIONS = [...RECEIVE_ACTIONS, 'sqs:StartMessageMoveTask'] as const;
 
-/** A principal that sends to a dead-letter queue: its role ARN (undefined: not in the template), and why. */
-export interface DeadLetterSender {
-  readonly principal: unknown;
-  readonly via: string;
-}
-
-/**
- * Who sends to each SQS queue of the template as a dead-letter queue, by queue id: the execution role
- * (`Target.RoleArn`) of every EventBridge Scheduler schedule whose `Target.DeadLetterConfig` is the queue (Scheduler
- * sends as that role), and the role of every function with an asynchronous invocation destination
- * (`AWS::Lambda::EventInvokeConfig` `DestinationConfig`) or a `DeadLetterConfig` there (Lambda sends as it).
- */
-export function deadLetterSenders(template: CfnTemplate): Map<string, DeadLetterSender[]> {
-  const senders = new Map<string, DeadLetterSender[]>();
-  const add = (queue: unknown, principal: unknown, via: string) => {
-    const id = referencedId(queue);
-    if (id === undefined || template.Resources[id]?.Type !== 'AWS::SQS::Queue') return;
-    senders.set(id, [...(senders.get(id) ?? []), { principal, via }]);
-  };
-  const roleOf = (fn: unknown) => template.Resources[referencedId(fn) ?? '']?.Properties?.Role;
-  type Destination = { Destination?: unknown } | undefined;
-  for (const [id, { Type, Properties: p = {} }] of Object.entries(template.Resources)) {
-    if (Type === 'AWS::Scheduler::Schedule') {
-      const target = p.Target as { RoleArn?: unknown; DeadLetterConfig?: { Arn?: unknown } } | undefined;
-      add(target?.DeadLetterConfig?.Arn, target?.RoleArn, `the execution role of schedule ${id}`);
-    } else if (Type === 'AWS::Lambda::EventInvokeConfig') {
-      const config = p.DestinationConfig as { OnFailure?: Destination; OnSuccess?: Destination } | undefined;
-      for (const destination of [config?.OnFailure, config?.OnSuccess]) {
-        add(destination?.Destination, roleOf(p.FunctionName), `the function role of ${id}`);
-      }
-    } else if (Type === 'AWS::Lambda::Function') {
-      const deadLetter = p.DeadLetterConfig as { TargetArn?: unknown } | undefined;
-      add(deadLetter?.TargetArn, p.Role, `the role of function ${id} (its dead-letter queue)`);
-    }
-  }
-  return senders;
+/** The worker's dead-letter queue: every queue of the template an EventBridge Scheduler schedule dead-letters to. */
+export function scheduleDeadLetterQueues(template: CfnTemplate): string[] {
+  const ids = Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
+    .map((r) =>
+      referencedId((r.Properties?.Target as { DeadLetterConfig?: { Arn?: unknown } })?.DeadLetterConfig?.Arn),
+    )
+    .filter((id): id is string => id !== undefined && template.Resources[id]?.Type === 'AWS::SQS::Queue');
+  return [...new Set(ids)];
 }
 
 /** Principals on an allow-list that are neither the root user nor `expected`. */
@@ -252,40 +234,37 @@ function strangers(where: string, lists: Map<string, unknown[]>, expected: unkno
 }
 
 /**
- * For each shared dead-letter queue (every queue a schedule or function sends its failures to,
- * {@link deadLetterSenders}): `sqs:SendMessage` is denied to every principal (AWS services included: none sends
- * there) but exactly its senders' roles, the `operators` and the root user, so every sender is on the list (a
- * schedule or function added without it is reported); reading, deleting, hiding, purging and moving its messages
- * ({@link DEAD_LETTER_READ_ACTIONS}) are denied to all but exactly the operators and the root user; nothing is
- * allowed; and no Deny takes administration from the account. `checked` counts the queues.
+ * For the worker's dead-letter queue ({@link scheduleDeadLetterQueues}), the template as ground truth:
+ * `sqs:SendMessage` is denied to every principal (AWS services included) but exactly the roles an IAM policy of the
+ * template lets send there ({@link rolesGranted}: a schedule's execution role, a function's role with a destination
+ * there, whatever made the grant), the `operators` and the root user, so a role granted and left off, or one listed
+ * and never granted, is reported; reading, deleting, hiding, purging and moving its messages
+ * ({@link DEAD_LETTER_READ_ACTIONS}) are denied to all but exactly the operators and the root user; the queue policy
+ * allows nothing (no service: an EventBridge rule's or SNS subscription's dead-letter Allow is reported); and no Deny
+ * takes administration from the account. `checked` counts the queues.
  */
 export function deadLetterQueueAccessCheck(
   template: CfnTemplate,
   operators: readonly string[] = [],
 ): CheckResult {
-  const byQueue = deadLetterSenders(template);
+  const queues = scheduleDeadLetterQueues(template);
   const problems: string[] = [];
-  for (const [queueId, senders] of byQueue) {
+  for (const queueId of queues) {
     const where = `queue ${queueId}`;
     const send = denyProblems(template, queueId, ['sqs:SendMessage'], [...operators], 'denied');
     const read = denyProblems(template, queueId, DEAD_LETTER_READ_ACTIONS, [...operators], 'denied');
     problems.push(...send.problems, ...read.problems);
-    const listed = send.lists.get('sqs:SendMessage');
-    for (const { principal, via } of senders) {
-      if (principal === undefined)
-        problems.push(`${where}: ${via} sends to it, but that role is not in the template`);
-      else if (listed !== undefined && !listed.some((v) => same(v, principal))) {
-        problems.push(
-          `${where}: ${via} (${JSON.stringify(principal)}) sends to it but the queue policy denies it`,
-        );
-      }
-    }
-    const roles = senders.map((s) => s.principal);
+    const senders = rolesGranted(template, queueId, 'sqs:SendMessage');
     problems.push(
-      ...strangers(where, send.lists, [...roles, ...operators], 'sends nothing there and is no operator'),
+      ...strangers(
+        where,
+        send.lists,
+        [...senders, ...operators],
+        'is granted no send there and is no operator',
+      ),
     );
     problems.push(...strangers(where, read.lists, [...operators], 'is no operator'));
     problems.push(...allowAndAdminProblems(where, queuePolicyStatements(template, queueId), undefined));
   }
-  return { checked: byQueue.size, problems };
+  return { checked: queues.length, problems };
 }

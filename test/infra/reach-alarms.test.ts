@@ -148,7 +148,7 @@ describe('owner reach alarms (relay route)', () => {
   });
 
   it('keeps the stack’s alarms and adds the relay’s six (its DLQ, its queue’s oldest digest, bounces, unreported unreachable owners, its two functions’ errors)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 21 + 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 23 + 6);
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 

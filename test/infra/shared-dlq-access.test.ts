@@ -1,23 +1,32 @@
 /**
- * The shared dead-letter queue (the schedules' undelivered invocations, the
+ * The worker's dead-letter queue (the schedules' undelivered invocations, the
  * functions' failed ones, the SES events function's with owners' addresses) is
- * locked like the relay's DLQ (docs/deploy.md, "Security choices"): only the
- * roles that send there, the operators and the root user may send; only the
- * operators and the root user may read, delete, purge or move its messages.
- * The exact statements as synthesized; the senders found in the construct tree,
- * a schedule added by the app included; the structural check over the template
- * (`queue-access-check.ts`) and that it reports each Deny removed and each
- * sender left off; a sender the stack cannot name fails synth.
+ * its own, locked like the relay's DLQ (docs/deploy.md, "Security choices"):
+ * only the worker's schedules' and functions' roles, the operators and the root
+ * user may send; only the operators and the root user may read, delete, purge
+ * or move its messages. The exact statements as synthesized; the structural
+ * check over the template (`queue-access-check.ts`: every role granted a send
+ * there is on the send list, no Allow) and that it reports each Deny removed
+ * and each sender left off; and synth refusing anything else found sending
+ * there, in this stack or another, added before or after an aspect resolved the
+ * queue's policy.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Duration, type IAspect, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { CredentialHygiene } from '../../lib/credential-hygiene';
-import { deadLetterQueueAccessCheck, deadLetterSenders, queuePolicyStatements } from './queue-access-check';
+import { deadLetterQueueAccessCheck, queuePolicyStatements, rolesGranted } from './queue-access-check';
 import type { CfnStatement, CfnTemplate } from './structural-checks';
 import { SKIP_BUNDLING, synthApp } from './synth';
 
@@ -32,6 +41,7 @@ const READ = [
   'sqs:PurgeQueue',
   'sqs:StartMessageMoveTask',
 ];
+const ENV = { account: '123456789012', region: 'eu-west-1' };
 const RELAY = { ownerDelivery: 'relay', senderIdentity: 'hygiene@corp.example' } as const;
 
 /** The construct in a stack of its own; `extra` adds what an app might add beside it. */
@@ -40,7 +50,7 @@ function build(
   extra?: (stack: Stack, hygiene: CredentialHygiene) => void,
 ) {
   const app = new App({ context: SKIP_BUNDLING });
-  const stack = new Stack(app, 'SharedDlqTest', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const stack = new Stack(app, 'SharedDlqTest', { env: ENV });
   const hygiene = new CredentialHygiene(stack, 'Hygiene', {
     ...(props.operators !== undefined && { operatorPrincipalArns: props.operators }),
     ...(props.relay === true && { config: RELAY }),
@@ -140,9 +150,9 @@ describe('the shared dead-letter queue policy (route relay, operators)', () => {
     ]);
   });
 
-  it('finds seven senders: three schedules’ execution roles and four functions’ roles (the SES events function’s too)', () => {
-    const found = deadLetterSenders(built.json).get(built.queueId)!;
-    expect(found.map((s) => s.principal).sort(byJson)).toEqual([...senders].sort(byJson));
+  it('the template lets exactly its seven senders send there: three schedules’ execution roles and four functions’ roles (the SES events function’s too)', () => {
+    const granted = rolesGranted(built.json, built.queueId, 'sqs:SendMessage');
+    expect([...granted].sort(byJson)).toEqual([...senders].sort(byJson));
     expect(new Set(scheduleRoles(built.json).map((r) => JSON.stringify(r))).size).toBe(3);
   });
 
@@ -176,14 +186,12 @@ describe('the shared dead-letter queue policy (route relay, operators)', () => {
     const { problems } = deadLetterQueueAccessCheck(copy, OPERATORS);
 
     expect(problems).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(
-          /the execution role of schedule HygieneSweepSchedule\w+ .* the queue policy denies it/,
+      expect.arrayContaining(
+        [scheduleRole, sesRole].map(
+          (role) =>
+            `queue ${built.queueId}: ${JSON.stringify(role)} needs sqs:SendMessage but the queue policy denies it`,
         ),
-        expect.stringMatching(
-          /the function role of HygieneRelaySesEventsFunctionEventInvokeConfig\w+ .* denies it/,
-        ),
-      ]),
+      ),
     );
   });
 
@@ -212,14 +220,33 @@ describe('the shared dead-letter queue policy (route relay, operators)', () => {
     delete send.Condition!.Bool;
     expect(deadLetterQueueAccessCheck(copy, OPERATORS).problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/Intruder" may sqs:SendMessage but sends nothing there/),
+        expect.stringMatching(/Intruder" may sqs:SendMessage but is granted no send there/),
       ]),
     );
   });
 });
 
-describe('the shared dead-letter queue’s senders are found in the construct tree', () => {
-  it('without operators: senders and root send, only root reads', () => {
+/** The function an app might add beside the worker. */
+function appFunction(scope: Stack, id: string, props: Partial<lambda.FunctionProps> = {}): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    ...props,
+  });
+}
+
+/** The one error synth gives for `path` sending to the worker's dead-letter queue. */
+function refused(path: string): RegExp {
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(
+    `${escaped} sends to SharedDlqTest/Hygiene/ScheduleDeadLetterQueue, the credential hygiene worker.s own ` +
+      `dead-letter queue, .*: give ${escaped} its own dead-letter queue`,
+  );
+}
+
+describe('the worker’s dead-letter queue is its own: synth refuses any other sender', () => {
+  it('without operators: the worker’s seven senders and root send, only root reads', () => {
     const built = build();
     const lists = allowLists(built) as Record<string, unknown[]>;
     expect(lists.ReceiveOrRedriveOnlyByOperators).toEqual([built.root]);
@@ -228,31 +255,91 @@ describe('the shared dead-letter queue’s senders are found in the construct tr
     expect(deadLetterQueueAccessCheck(built.json)).toEqual({ checked: 1, problems: [] });
   });
 
-  it('lists a schedule and an on-failure destination the app adds later with the same queue', () => {
-    const built = build({}, (stack, hygiene) => {
-      const extra = new lambda.Function(stack, 'Extra', {
-        runtime: lambda.Runtime.NODEJS_22_X,
-        handler: 'index.handler',
-        code: lambda.Code.fromInline('exports.handler = async () => {}'),
-        onFailure: new destinations.SqsDestination(hygiene.deadLetterQueue),
-      });
-      new scheduler.Schedule(stack, 'ExtraSchedule', {
-        schedule: scheduler.ScheduleExpression.rate(Duration.hours(6)),
-        target: new schedulerTargets.LambdaInvoke(extra, { deadLetterQueue: hygiene.deadLetterQueue }),
-      });
-    });
-    const senders = deadLetterSenders(built.json).get(built.queueId)!;
-    expect(senders).toHaveLength(3 + 3 + 2);
-    expect(senders.map((s) => s.via)).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/schedule ExtraSchedule/),
-        expect.stringMatching(/function role of ExtraEventInvokeConfig/),
-      ]),
-    );
-    expect(deadLetterQueueAccessCheck(built.json)).toEqual({ checked: 1, problems: [] });
+  it('refuses a function of the stack with an on-failure destination there, and a schedule dead-lettering there', () => {
+    expect(() =>
+      build({}, (stack, hygiene) => {
+        appFunction(stack, 'Extra', { onFailure: new destinations.SqsDestination(hygiene.deadLetterQueue) });
+      }),
+    ).toThrow(refused('SharedDlqTest/Extra/EventInvokeConfig'));
+    expect(() =>
+      build({}, (stack, hygiene) => {
+        new scheduler.Schedule(stack, 'ExtraSchedule', {
+          schedule: scheduler.ScheduleExpression.rate(Duration.hours(6)),
+          target: new schedulerTargets.LambdaInvoke(appFunction(stack, 'Extra'), {
+            deadLetterQueue: hygiene.deadLetterQueue,
+          }),
+        });
+      }),
+    ).toThrow(refused('SharedDlqTest/ExtraSchedule'));
   });
 
-  it('fails synth for a function whose role the stack does not know (its sends would be denied)', () => {
+  it('refuses a function in another stack of the app with the queue as its on-failure destination', () => {
+    expect(() =>
+      build({}, (stack, hygiene) => {
+        const other = new Stack(stack.node.scope as App, 'OtherStack', { env: ENV });
+        appFunction(other, 'Elsewhere', {
+          onFailure: new destinations.SqsDestination(hygiene.deadLetterQueue),
+        });
+      }),
+    ).toThrow(refused('OtherStack/Elsewhere/EventInvokeConfig'));
+  });
+
+  it('refuses a stream event source whose on-failure destination is the queue', () => {
+    expect(() =>
+      build({}, (stack, hygiene) => {
+        const table = new dynamodb.Table(stack, 'Streamed', {
+          partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+          stream: dynamodb.StreamViewType.NEW_IMAGE,
+        });
+        appFunction(stack, 'StreamReader').addEventSource(
+          new eventSources.DynamoEventSource(table, {
+            startingPosition: lambda.StartingPosition.LATEST,
+            onFailure: new eventSources.SqsDlq(hygiene.deadLetterQueue),
+          }),
+        );
+      }),
+    ).toThrow(
+      /SharedDlqTest\/StreamReader\/DynamoDBEventSource:\w+ sends to .*: give SharedDlqTest\/StreamReader\/DynamoDBEventSource:\w+ its own/,
+    );
+  });
+
+  it('refuses an EventBridge rule whose target dead-letters there (the Allow for events.amazonaws.com it adds to the queue policy)', () => {
+    expect(() =>
+      build({}, (stack, hygiene) => {
+        new events.Rule(stack, 'HourlyRule', {
+          schedule: events.Schedule.rate(Duration.hours(1)),
+          targets: [
+            new eventsTargets.LambdaFunction(appFunction(stack, 'RuleTarget'), {
+              deadLetterQueue: hygiene.deadLetterQueue,
+            }),
+          ],
+        });
+      }),
+    ).toThrow(refused('SharedDlqTest/HourlyRule'));
+  });
+
+  it('refuses a sender an aspect adds after another aspect (cdk-nag’s SQS rules do) resolved the queue policy', () => {
+    const resolvePolicies: IAspect = {
+      visit: (node: IConstruct) => {
+        if (node instanceof sqs.CfnQueuePolicy) Stack.of(node).resolve(node.policyDocument);
+      },
+    };
+    const addSender = (hygiene: CredentialHygiene): IAspect => ({
+      visit: (node: IConstruct) => {
+        if (node instanceof Stack && node.node.tryFindChild('Late') === undefined) {
+          appFunction(node, 'Late', { onFailure: new destinations.SqsDestination(hygiene.deadLetterQueue) });
+        }
+      },
+    });
+    expect(() =>
+      build({}, (stack, hygiene) => {
+        Aspects.of(stack).add(resolvePolicies, { priority: 100 });
+        Aspects.of(stack).add(addSender(hygiene), { priority: 200 });
+      }),
+    ).toThrow(refused('SharedDlqTest/Late/EventInvokeConfig'));
+  });
+
+  it('refuses a function whose role the stack does not know (an imported one)', () => {
     expect(() =>
       build({}, (stack, hygiene) => {
         const imported = lambda.Function.fromFunctionArn(
@@ -264,9 +351,23 @@ describe('the shared dead-letter queue’s senders are found in the construct tr
         const onFailure = { bind: () => ({ destination: hygiene.deadLetterQueue.queueArn }) };
         imported.configureAsyncInvoke({ onFailure });
       }),
-    ).toThrow(
-      /SharedDlqTest\/Imported\/EventInvokeConfig\/Resource sends to the dead-letter queue .* does not know/,
+    ).toThrow(refused('SharedDlqTest/Imported/EventInvokeConfig'));
+  });
+
+  it('passes a function of the app with a queue of its own; the template check reports a role the app grants a send on the worker’s queue', () => {
+    const built = build({}, (stack, hygiene) => {
+      const own = new sqs.Queue(stack, 'OwnDlq', { enforceSSL: true });
+      appFunction(stack, 'WithOwnDlq', { onFailure: new destinations.SqsDestination(own) });
+      hygiene.deadLetterQueue.grantSendMessages(
+        new iam.Role(stack, 'Granted', { assumedBy: new iam.AccountRootPrincipal() }),
+      );
+    });
+    const granted = built.stack.getLogicalId(
+      built.stack.node.findChild('Granted').node.defaultChild as never,
     );
+    expect(deadLetterQueueAccessCheck(built.json).problems).toEqual([
+      `queue ${built.queueId}: ${JSON.stringify({ 'Fn::GetAtt': [granted, 'Arn'] })} needs sqs:SendMessage but the queue policy denies it`,
+    ]);
   });
 
   it('holds in the deployed stack on route sns-email, where the root user is the account’s', () => {

@@ -479,8 +479,9 @@ describe('operations', () => {
     // owners by drains and by the sweep, an unusable directory, misaddressed events: reach-alarms.test.ts);
     // then the notifier's heartbeat; then an admin run summary not published (admin-summary-alarm.test.ts);
     // then new dead letters, the notifier's store errors and refused subscription operations; then a sweep's
-    // failed writes (write-failures-alarm.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 21);
+    // failed writes (write-failures-alarm.test.ts); then failures the dead-letter queue could not keep, of the
+    // functions and of the schedules (dead-letter-delivery-alarms.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 23);
   });
 
   it('alarms when no drain has reported for the notices’ 6 hours, counting silence as failure', () => {

@@ -1,0 +1,71 @@
+/**
+ * The ready stack brings an owner directory table through context with its customer-managed key
+ * (`existingDirectoryTableKeyArn`), as it brings the credentials table with `existingTableKeyArn`: without the key
+ * the functions get no KMS grant and every directory read fails with a KMS `AccessDenied`.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ContextError, readDeploymentSettings } from '../../lib/config';
+import { thrownBy } from '../support/thrown';
+import { synthApp } from './synth';
+
+const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+const contextError = (context: Record<string, unknown>) =>
+  thrownBy(ContextError, () => readDeploymentSettings((key) => context[key]));
+
+describe('bring your own customer-managed-key owner directory', () => {
+  it('grants the sweep, the notifier and the reconciler the key given by existingDirectoryTableKeyArn, through DynamoDB only', () => {
+    const { template } = synthApp({
+      existingDirectoryTableName: 'PersonalClientOwners',
+      existingDirectoryTableKeyArn: KEY_ARN,
+    });
+    template.resourcePropertiesCountIs(
+      'AWS::DynamoDB::Table',
+      { KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }] },
+      0,
+    );
+    template.resourcePropertiesCountIs(
+      'AWS::IAM::Policy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+              Resource: KEY_ARN,
+              Condition: {
+                StringEquals: {
+                  'kms:ViaService': {
+                    'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+                  },
+                },
+              },
+            },
+          ]),
+        },
+      },
+      3,
+    );
+  });
+
+  it('names a bad key ARN, and a key without the directory table', () => {
+    expect(
+      contextError({
+        existingDirectoryTableName: 'PersonalClientOwners',
+        existingDirectoryTableKeyArn: 'alias/mine',
+      }).problems,
+    ).toEqual([
+      expect.stringMatching(/^existingDirectoryTableKeyArn = "alias\/mine": must be a KMS key ARN/),
+    ]);
+    expect(contextError({ existingDirectoryTableKeyArn: KEY_ARN }).problems).toEqual([
+      'existingDirectoryTableKeyArn is given without existingDirectoryTableName: it is the key of the table you bring',
+    ]);
+    // The credentials table's key is no directory key.
+    expect(
+      contextError({ existingTableName: 'PersonalClients', existingDirectoryTableKeyArn: KEY_ARN }).problems,
+    ).toEqual([
+      'existingDirectoryTableKeyArn is given without existingDirectoryTableName: it is the key of the table you bring',
+    ]);
+  });
+});
