@@ -130,7 +130,7 @@ function foreignSenders(queue: sqs.Queue, own: readonly IConstruct[]): string[] 
         !isOwn(c) &&
         isSender(c) &&
         mayReach(Stack.of(c), home) &&
-        failureQueues(c).some((arn) => sameArn(c, arn, queue.queueArn)),
+        failureQueues(c).some((arn) => sameArn(c, arn, queue)),
     );
   return [...senders.map(ownerPath), ...foreignAllows(queue)];
 }
@@ -178,10 +178,20 @@ function failureQueues(c: IConstruct): unknown[] {
   return [];
 }
 
-/** Whether a resolved ARN is the queue's, as the stack of `where` refers to it (an import in another stack). */
-function sameArn(where: IConstruct, resolvedArn: unknown, queueArn: string): boolean {
+/**
+ * Whether a resolved ARN is the queue's, as the stack of `where` refers to it
+ * (an import or a parameter in another stack). A stack that never referred
+ * to the queue resolves it to the same local `Fn::GetAtt` as the queue's own
+ * stack does, which there names a resource of its own with that logical id
+ * (another worker built with the same id): not a reference.
+ */
+function sameArn(where: IConstruct, resolvedArn: unknown, queue: sqs.Queue): boolean {
   if (resolvedArn === undefined) return false;
-  return JSON.stringify(resolvedArn) === JSON.stringify(Stack.of(where).resolve(queueArn));
+  const there = Stack.of(where);
+  const referred = JSON.stringify(there.resolve(queue.queueArn));
+  if (there !== Stack.of(queue) && referred === JSON.stringify(Stack.of(queue).resolve(queue.queueArn)))
+    return false;
+  return JSON.stringify(resolvedArn) === referred;
 }
 
 /** Each Allow of the queue's policy: the resource its `aws:SourceArn` names, else the principal it allows. */
