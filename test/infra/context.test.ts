@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ContextError, readDeploymentSettings } from '../../lib/config';
 import { thrownBy } from '../support/thrown';
 import { synthApp } from './synth';
+import { tableKeyGrant } from './table-key-grant';
 
 const reader = (context: Record<string, unknown>) => (key: string) => context[key];
 
@@ -199,29 +200,8 @@ describe('bring your own customer-managed-key table', () => {
       { GlobalSecondaryIndexes: Match.anyValue() },
       0,
     );
-    template.resourcePropertiesCountIs(
-      'AWS::IAM::Policy',
-      {
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            {
-              Effect: 'Allow',
-              Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
-              Resource: KEY_ARN,
-              // Only through DynamoDB in the table's region.
-              Condition: {
-                StringEquals: {
-                  'kms:ViaService': {
-                    'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
-                  },
-                },
-              },
-            },
-          ]),
-        },
-      },
-      2,
-    );
+    // Only through DynamoDB in the table's region.
+    template.resourcePropertiesCountIs('AWS::IAM::Policy', tableKeyGrant(KEY_ARN), 2);
   });
 
   it('grants no key actions for a table brought without a key', () => {

@@ -29,3 +29,14 @@ export function fakeTools() {
     },
   };
 }
+
+/**
+ * The notifier handler's module, imported after giving it a valid
+ * environment: it builds its deployed dependencies at import.
+ */
+export async function importNotifierHandler(): Promise<typeof import('../../lambdas/handlers/notifier')> {
+  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
+  process.env.TABLE_NAME = 'unused';
+  process.env.AWS_REGION = 'us-east-1';
+  return import('../../lambdas/handlers/notifier');
+}

@@ -8,17 +8,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from '../unit/outbox-fakes';
 import { InMemoryOwnerDirectory, reachableOwner } from '../unit/owner-directory-fake';
-import { fakeTools } from './handler-tools';
+import { fakeTools, importNotifierHandler } from './handler-tools';
 
 type HandlerModule = typeof import('../../lambdas/handlers/notifier');
 let handlerModule: HandlerModule;
 
 beforeAll(async () => {
-  // The module builds its deployed dependencies at import: give it a valid environment first.
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
-  process.env.TABLE_NAME = 'unused';
-  process.env.AWS_REGION = 'us-east-1';
-  handlerModule = await import('../../lambdas/handlers/notifier');
+  handlerModule = await importNotifierHandler();
 });
 
 describe('the notifier handler on relay', () => {

@@ -14,23 +14,13 @@ import {
   optedOutAddressDigest,
   remembersOptOutAt,
 } from '../../lambdas/hygiene/opted-out-address';
-import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { planAddressMove } from '../../lambdas/hygiene/owner-import-opt-outs';
+import { bobAt, ELSEWHERE, PUNYCODE, UNICODE } from './support/bob-mailbox';
 
-const UNICODE = 'bob@bücher.example';
-const PUNYCODE = 'bob@xn--bcher-kva.example';
-const ELSEWHERE = 'bob@elsewhere.example';
 /** An address Bob opted out at that has nothing to do with the mailbox he leaves. */
 const UNRELATED = 'bob@old.example';
 
-const bob = (email: string, more: Partial<OwnerRecord> = {}): OwnerRecord => ({
-  userId: 'bob',
-  email,
-  name: 'Bob',
-  status: 'active',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-  ...more,
-});
+const bob = bobAt;
 
 describe.each([
   ['at the Unicode spelling, remembered in Punycode', UNICODE, PUNYCODE],

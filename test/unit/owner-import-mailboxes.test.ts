@@ -15,21 +15,12 @@ import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-di
 import { type ExistingOwnerUpsert, planOwnerImport } from '../../lambdas/hygiene/owner-import';
 import { addressChanged, planAddressMove } from '../../lambdas/hygiene/owner-import-opt-outs';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
+import { bobAt, ELSEWHERE, PUNYCODE, UNICODE } from './support/bob-mailbox';
 
-const UNICODE = 'bob@bücher.example';
-const PUNYCODE = 'bob@xn--bcher-kva.example';
 /** An ASCII lookalike: another domain, so another mailbox. */
 const LOOKALIKE = 'bob@bucher.example';
-const ELSEWHERE = 'bob@elsewhere.example';
 
-const owner = (email: string, more: Partial<OwnerRecord> = {}): OwnerRecord => ({
-  userId: 'bob',
-  email,
-  name: 'Bob',
-  status: 'active',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-  ...more,
-});
+const owner = bobAt;
 const line = (email: string, more: Partial<ImportedOwner> = {}): ImportedOwner => ({
   userId: 'bob',
   email,
