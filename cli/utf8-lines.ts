@@ -16,8 +16,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 
-const LF = 0x0a;
-const CR = 0x0d;
+/** The two bytes that end a line (`\n`, and `\r` alone or before `\n`). */
+export const LF = 0x0a;
+export const CR = 0x0d;
 
 /**
  * The most bytes a line may have (4 MiB). Every line these readers take is
@@ -134,7 +135,7 @@ const joined = (parts: readonly Buffer[]): Buffer => (parts.length === 1 && part
  * once per kind (searching for `\r` afresh from every line would scan the
  * rest of the chunk once per line).
  */
-function lineEnds(chunk: Buffer): (start: number) => number {
+export function lineEnds(chunk: Buffer): (start: number) => number {
   let lf = chunk.indexOf(LF);
   let cr = chunk.indexOf(CR);
   return (start) => {

@@ -375,7 +375,7 @@ export function metricNamesOf(
  */
 export function validateProps(
   props: CredentialHygieneProps,
-  surroundings?: PropsSurroundings,
+  surroundings: PropsSurroundings,
 ): ValidatedProps {
   const problems: string[] = [...resourceProblems(props)];
   const config = configOf(props, problems);
@@ -497,9 +497,9 @@ function resourceProblems(props: CredentialHygieneProps): string[] {
 }
 
 /** The metric names against CloudWatch's rules, and against the app's other workers. */
-function metricProblems(props: CredentialHygieneProps, surroundings?: PropsSurroundings): string[] {
+function metricProblems(props: CredentialHygieneProps, surroundings: PropsSurroundings): string[] {
   const problems = metricNameProblems(props.metricsNamespace, props.serviceName);
-  if (surroundings === undefined || problems.length > 0) return problems;
+  if (problems.length > 0) return problems;
   return metricClashProblems({ ...surroundings.self, ...metricNamesOf(props) }, surroundings.others);
 }
 

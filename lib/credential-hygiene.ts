@@ -214,8 +214,10 @@ export class CredentialHygiene extends Construct {
     // Every sender of the dead-letter queue exists from here (the relay's SES events function is one): its guard
     // and alarms take them as built.
     if (config.ownerDelivery === 'relay') this.relay = this.addRelay();
-    guardDeadLetterQueue(this.deadLetterQueue, props.operatorPrincipalArns ?? [], this.deadLetterSenders());
-    this.alarms = this.alarmTopic === undefined ? [] : this.addAlarms(this.alarmTopic, alarmWindows!);
+    const senders = this.deadLetterSenders();
+    guardDeadLetterQueue(this.deadLetterQueue, props.operatorPrincipalArns ?? [], senders);
+    this.alarms =
+      this.alarmTopic === undefined ? [] : this.addAlarms(this.alarmTopic, alarmWindows!, senders);
     if (props.dashboard !== false) this.dashboard = this.addDashboard();
 
     for (const email of props.adminEmails ?? []) this.subscribeAdmin(email);
@@ -418,11 +420,15 @@ export class CredentialHygiene extends Construct {
     return { sweep, notifier, reconciler };
   }
 
-  private addAlarms(alarmTopic: sns.ITopic, windows: AlarmWindows): cloudwatch.Alarm[] {
+  private addAlarms(
+    alarmTopic: sns.ITopic,
+    windows: AlarmWindows,
+    deadLetterSenders: DeadLetterQueueSenders,
+  ): cloudwatch.Alarm[] {
     return addHygieneAlarms(this, {
       functions: [this.sweepFunction, this.notifierFunction, this.reconcilerFunction],
       deadLetterQueue: this.deadLetterQueue,
-      deadLetterSenders: this.deadLetterSenders(),
+      deadLetterSenders,
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,
       topic: this.topic,

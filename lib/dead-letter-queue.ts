@@ -8,13 +8,14 @@
  * the operators who read it, and refuses any other sender at synth
  * ({@link guardDeadLetterQueue}).
  */
-import { CfnElement, Duration, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
-import { denyUnlessPrincipal } from './deny-unless-principal';
+import { denyUnlessPrincipal, operatorsAndRoot } from './deny-unless-principal';
 import type { HygieneFunction } from './hygiene-function';
+import { knownToDiffer } from './metric-identity';
 
 /**
  * What reads a dead-letter queue's messages, hides or drops them, or moves them elsewhere (SQS's `*Batch` calls are
@@ -76,7 +77,7 @@ export function guardDeadLetterQueue(
   operators: readonly string[],
   senders: DeadLetterQueueSenders,
 ): void {
-  const keepers = [...operators, Stack.of(queue).formatArn({ service: 'iam', region: '', resource: 'root' })];
+  const keepers = operatorsAndRoot(queue, operators);
   const senderRoles = [
     ...senders.schedules.map(executionRoleArn),
     ...senders.functions.map((fn) => fn.role.roleArn),
@@ -142,8 +143,7 @@ function foreignSenders(queue: sqs.Queue, own: readonly IConstruct[]): string[] 
  * environment cannot even be resolved, `CannotUseCrossEnvironment`).
  */
 function mayReach(stack: Stack, home: Stack): boolean {
-  const differ = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
-  return !differ(stack.region, home.region) && !differ(stack.account, home.account);
+  return !knownToDiffer(stack.region, home.region) && !knownToDiffer(stack.account, home.account);
 }
 
 /** The resources that can name a queue for failed events (each inside a stack). */

@@ -7,8 +7,9 @@
  * `sqs:*`) could act on the resource; an explicit Deny to every principal whose
  * `aws:PrincipalArn` is not listed is what keeps it out, whatever IAM says.
  */
-import { Lazy } from 'aws-cdk-lib';
+import { Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 
 /** More conditions of such a Deny, by operator, e.g. `{ Bool: { 'aws:PrincipalIsAWSService': 'false' } }`. */
 export type DenyConditions = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -39,4 +40,12 @@ export function denyUnlessPrincipal(
       ArnNotLike: { 'aws:PrincipalArn': Lazy.uncachedList({ produce: () => [...allowed] }) },
     },
   });
+}
+
+/**
+ * The principals a queue's Deny statements always spare: the given operators,
+ * then the account root user (break-glass), as `aws:PrincipalArn` values.
+ */
+export function operatorsAndRoot(scope: IConstruct, operators: readonly string[]): string[] {
+  return [...operators, Stack.of(scope).formatArn({ service: 'iam', region: '', resource: 'root' })];
 }

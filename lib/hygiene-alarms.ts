@@ -68,6 +68,11 @@ const AT_LEAST_ONE = {
   comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 } as const;
 
+/** An alarm on any datapoint at or over `threshold` in one period, a period without data not breaching. */
+export function atLeast(threshold: number) {
+  return { ...AT_LEAST_ONE, threshold, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+}
+
 /** Creates the alarms; returns them in a stable order, each notifying `options.action`. */
 export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
   const alarms = [
@@ -91,8 +96,7 @@ function functionErrorAlarms(scope: Construct, functions: readonly HygieneFuncti
       new cloudwatch.Alarm(scope, `${fn.node.id}Errors`, {
         alarmDescription: `The ${fn.node.id.toLowerCase()} function failed (see its log group for the error).`,
         metric: fn.function.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
-        ...AT_LEAST_ONE,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...atLeast(1),
       }),
   );
 }
@@ -112,15 +116,13 @@ function deadLetterAlarms(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm
       alarmDescription:
         'A scheduled invocation could not be delivered after its retries, or a run failed after Lambda’s retries: it is in the dead-letter queue.',
       metric: queue.metricApproximateNumberOfMessagesVisible({ ...fiveMinutes, statistic: 'Maximum' }),
-      ...AT_LEAST_ONE,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...atLeast(1),
     }),
     new cloudwatch.Alarm(scope, 'DeadLetterArrivals', {
       alarmDescription:
         'A new message arrived in the dead-letter queue (an undeliverable schedule or a run that failed after Lambda’s retries), whatever the queue already holds.',
       metric: queue.metricNumberOfMessagesSent({ ...fiveMinutes, statistic: 'Sum' }),
-      ...AT_LEAST_ONE,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...atLeast(1),
     }),
   ];
 }
@@ -140,8 +142,7 @@ function deadLetterDeliveryAlarms(scope: Construct, senders: DeadLetterQueueSend
     new cloudwatch.Alarm(scope, id, {
       alarmDescription,
       metric: sumOf(metrics, fiveMinutes.period),
-      ...AT_LEAST_ONE,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...atLeast(1),
     });
   return [
     anyOf(
@@ -194,8 +195,7 @@ function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cl
     new cloudwatch.Alarm(scope, id, {
       alarmDescription,
       metric: runMetric(ns, service, metricName, { statistic: 'Sum', period: Duration.hours(1) }),
-      ...AT_LEAST_ONE,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...atLeast(1),
     });
   return [
     anyInAnHour(
@@ -419,7 +419,6 @@ function deliveryFailureAlarm(scope: Construct, topic: sns.ITopic): cloudwatch.A
     alarmDescription:
       'SNS failed to deliver notifications from the notification topic to a subscriber: check the subscriptions and their delivery status logs.',
     metric: topic.metricNumberOfNotificationsFailed({ period: Duration.hours(1), statistic: 'Sum' }),
-    ...AT_LEAST_ONE,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...atLeast(1),
   });
 }

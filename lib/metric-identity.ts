@@ -69,6 +69,7 @@ export function metricClashProblems(self: MetricIdentity, others: readonly Metri
     );
 }
 
-function knownToDiffer(a: string, b: string): boolean {
+/** Whether two environment values (account, region) are both known at synth and differ. */
+export function knownToDiffer(a: string, b: string): boolean {
   return !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
 }

@@ -31,8 +31,8 @@ import { RELAY_METRIC, SES_EVENTS_METRIC } from '../lambdas/handlers/metric-name
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { sesAddress, UnsendableAddressError } from '../lambdas/relay/ses-address';
 import { addDeadLetterQueue, DEAD_LETTER_READ_ACTIONS } from './dead-letter-queue';
-import { denyUnlessPrincipal } from './deny-unless-principal';
-import { runMetric } from './hygiene-alarms';
+import { denyUnlessPrincipal, operatorsAndRoot } from './deny-unless-principal';
+import { atLeast, runMetric } from './hygiene-alarms';
 import { HygieneFunction } from './hygiene-function';
 import { grantDirectory, grantPublish } from './hygiene-grants';
 import { keepFailedInvocations } from './hygiene-schedules';
@@ -379,16 +379,6 @@ export class OwnerEmailRelay extends Construct {
   }
 }
 
-/** How each relay alarm compares: one period at or over the threshold; no data is no news. */
-function atLeast(threshold: number) {
-  return {
-    threshold,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  };
-}
-
 /**
  * What takes a digest off a relay queue or hides it from its reader (SQS's `*Batch` calls are authorized as
  * these): the dead-letter read actions but the move, which only a DLQ's operators start.
@@ -416,7 +406,7 @@ const NOT_A_SERVICE = { Bool: { 'aws:PrincipalIsAWSService': 'false' } } as cons
  * policy is in CloudTrail; the next deploy puts it back).
  */
 function guardRelayQueues(relay: OwnerEmailRelay, relayRoleArn: string, operators: readonly string[]): void {
-  const keepers = [...operators, Stack.of(relay).formatArn({ service: 'iam', region: '', resource: 'root' })];
+  const keepers = operatorsAndRoot(relay, operators);
   const { queue, deadLetterQueue } = relay;
   queue.addToResourcePolicy(
     denyUnlessPrincipal(

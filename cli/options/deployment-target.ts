@@ -472,7 +472,7 @@ function capitalized(text: string): string {
  * its topic in AWS (behind another endpoint: `AWS_ENDPOINT_URL_SNS`).
  * @throws {UsageError} naming the setting and the two ways on
  */
-export function refuseSnsEndpointOverAwsTables(command: CommandUnknownOpts): void {
+function refuseSnsEndpointOverAwsTables(command: CommandUnknownOpts): void {
   const sns = command.getOptionValue('snsEndpoint');
   if (sns === undefined || command.getOptionValue('endpoint') !== undefined) return;
   throw new UsageError(

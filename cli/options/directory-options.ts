@@ -194,10 +194,7 @@ export function directoryConfigOf(
   command: CommandUnknownOpts,
   say: (line: string) => void = sayOnStderr,
 ): ChosenConfig {
-  const target = DIRECTORY_TARGETS.get(command);
-  if (target === undefined) {
-    throw new Error(`directoryConfigOf: ${command.name()} was not defined with addDirectoryOptions`);
-  }
+  const target = directoryTargetOf(command, 'directoryConfigOf');
   const path = command.getOptionValue('config') as string | undefined;
   const chosen = chooseConfig(path, target.fileConfig, target.deployment);
   if (target.deployment !== undefined) say(`using ${chosen.configSource}`);
@@ -211,11 +208,15 @@ export function directoryConfigOf(
  * @param command the command the action runs for (its last action argument)
  */
 export function directoryDeploymentOf(command: CommandUnknownOpts): Deployment | undefined {
+  return directoryTargetOf(command, 'directoryDeploymentOf').deployment;
+}
+
+/** What `command`'s pre-action hook resolved; a command defined without the options is a programming error. */
+function directoryTargetOf(command: CommandUnknownOpts, caller: string) {
   const target = DIRECTORY_TARGETS.get(command);
-  if (target === undefined) {
-    throw new Error(`directoryDeploymentOf: ${command.name()} was not defined with addDirectoryOptions`);
-  }
-  return target.deployment;
+  if (target === undefined)
+    throw new Error(`${caller}: ${command.name()} was not defined with addDirectoryOptions`);
+  return target;
 }
 
 /**

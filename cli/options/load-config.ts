@@ -66,23 +66,23 @@ export async function readConfigFile(path: string): Promise<LoadedConfigFile> {
  * @throws {UsageError} when it is not JSON, repeats a key, or holds a number JSON reads as another
  */
 function parseConfigText(text: string, path: string): unknown {
+  let parsed: ReturnType<typeof parseJsonText>;
   try {
     // A UTF-8 byte order mark (some editors write one) is not part of the JSON.
-    const { value, inexactNumbers } = parseJsonText(text.replace(/^\uFEFF/, ''), { exactNumbers: true });
-    const [inexact] = inexactNumbers;
-    if (inexact !== undefined)
-      throw new UsageError(
-        `config file ${path}: ${inexact.path === '(record)' ? '(root)' : inexact.path} = ${inexact.source} is read by JSON as ${inexact.value}; ` +
-          'write the number you mean',
-      );
-    return value;
+    parsed = parseJsonText(text.replace(/^\uFEFF/, ''), { exactNumbers: true });
   } catch (error: unknown) {
-    if (error instanceof UsageError) throw error;
     if (error instanceof RepeatedKeyError)
       throw new UsageError(`config file ${path} is ambiguous JSON: ${error.message}`);
     const reason = error instanceof SyntaxError ? error.message : String(error);
     throw new UsageError(`config file ${path} is not valid JSON (${reason})`);
   }
+  const [inexact] = parsed.inexactNumbers;
+  if (inexact !== undefined)
+    throw new UsageError(
+      `config file ${path}: ${inexact.path === '(record)' ? '(root)' : inexact.path} = ${inexact.source} is read by JSON as ${inexact.value}; ` +
+        'write the number you mean',
+    );
+  return parsed.value;
 }
 
 /**

@@ -14,9 +14,7 @@
  * end. So the lines blanked here are the ones it yields as overlong, and a
  * reader names them by number from there.
  */
-
-const LF = 0x0a;
-const CR = 0x0d;
+import { CR, LF, lineEnds } from '../utf8-lines';
 
 /**
  * `chunks`, each line of more than `maxLineBytes` bytes (line end left out)
@@ -30,7 +28,7 @@ export async function* blankOverlongLines(
 ): AsyncGenerator<Buffer> {
   const line = new HeldLine(maxLineBytes, standIn);
   for await (const chunk of chunks) {
-    const first = nextLineEnd(chunk, 0);
+    const first = lineEnds(chunk)(0);
     if (first === -1) {
       line.add(chunk);
       continue;
@@ -55,8 +53,9 @@ export async function* blankOverlongLines(
 function blankWholeLines(lines: Buffer, line: HeldLine): Buffer[] {
   if (!line.isOverCap(lines.length)) return [lines];
   const out: Buffer[] = [];
+  const nextLineEnd = lineEnds(lines);
   let start = 0;
-  for (let end = nextLineEnd(lines, start + 1); end !== -1; end = nextLineEnd(lines, start + 1)) {
+  for (let end = nextLineEnd(start + 1); end !== -1; end = nextLineEnd(start + 1)) {
     line.add(lines.subarray(start + 1, end));
     out.push(lines.subarray(start, start + 1), ...line.take());
     start = end;
@@ -94,12 +93,4 @@ class HeldLine {
     this.length = 0;
     return line;
   }
-}
-
-/** The index of the first `\n` or `\r` of `chunk` from `start`, or -1. */
-function nextLineEnd(chunk: Buffer, start: number): number {
-  for (let i = start; i < chunk.length; i++) {
-    if (chunk[i] === LF || chunk[i] === CR) return i;
-  }
-  return -1;
 }

@@ -116,26 +116,20 @@ export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscript
    * whose subscription is gone: `unsubscribed`).
    */
   async setFilterPolicy(subscriptionArn: string, filterPolicy: string): Promise<void> {
-    try {
-      await this.client.send(
+    await unlessGone(() =>
+      this.client.send(
         new SetSubscriptionAttributesCommand({
           SubscriptionArn: subscriptionArn,
           AttributeName: 'FilterPolicy',
           AttributeValue: filterPolicy,
         }),
-      );
-    } catch (error: unknown) {
-      if (!(error instanceof NotFoundException)) throw error;
-    }
+      ),
+    );
   }
 
   /** Unsubscribes; a subscription already gone (NotFound: another run or the owner removed it) is done. */
   async remove(subscriptionArn: string): Promise<void> {
-    try {
-      await this.client.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
-    } catch (error: unknown) {
-      if (!(error instanceof NotFoundException)) throw error;
-    }
+    await unlessGone(() => this.client.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn })));
   }
 
   private async listPages(): Promise<Subscription[]> {
@@ -206,4 +200,13 @@ function emailAtAny(addresses: ReadonlySet<string>): (listed: Subscription) => b
 /** An ARN (`arn:partition:service:…`), as opposed to a placeholder SNS lists instead of one. */
 function isArn(value: string): boolean {
   return value.startsWith('arn:');
+}
+
+/** Makes one call on a subscription; NotFound (the subscription is gone) is done, not a failure. */
+async function unlessGone(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error: unknown) {
+    if (!(error instanceof NotFoundException)) throw error;
+  }
 }

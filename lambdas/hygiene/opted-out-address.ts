@@ -70,7 +70,7 @@ export const asGivenOnly: MailboxSpellings = (email) => [email];
  * found when the address is now given in NFC). For an ASCII address, one
  * per spelling.
  */
-export function optOutDigestsOf(email: string, spellings: MailboxSpellings = asGivenOnly): readonly string[] {
+function optOutDigestsOf(email: string, spellings: MailboxSpellings = asGivenOnly): readonly string[] {
   const forms = new Set([email, ...spellings(email)].flatMap(legacyForms));
   return [...forms].map(sha256Hex);
 }

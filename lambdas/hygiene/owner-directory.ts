@@ -106,7 +106,7 @@ export function normalizeEmail(email: string): string {
 }
 
 /** A character outside 7-bit ASCII. */
-const NON_ASCII = /[^\p{ASCII}]/u;
+export const NON_ASCII = /[^\p{ASCII}]/u;
 
 /**
  * Whether the local part of `address` (a bare address; what comes before its

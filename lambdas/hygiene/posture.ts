@@ -220,9 +220,13 @@ export function credentialPosture(c: Credential, config: HygieneConfig, now: num
   const stale = !exempt && activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
   add('stale', stale);
   const { staleFlaggedAt, staleDeleteAfter, orphanedAt, orphanDeleteAfter } = c.hygiene;
-  add('flagged-stale', staleFlaggedAt !== undefined && staleDeleteAfter !== undefined);
-  add('orphaned', orphanedAt !== undefined && orphanDeleteAfter !== undefined);
-  const deletion = decide(c, config, now, ORPHAN_FLAG_PREMISE).find(isDeletion)?.type;
+  const flaggedStale = staleFlaggedAt !== undefined && staleDeleteAfter !== undefined;
+  const orphaned = orphanedAt !== undefined && orphanDeleteAfter !== undefined;
+  add('flagged-stale', flaggedStale);
+  add('orphaned', orphaned);
+  // Only a flagged credential can be due for a stale or orphan deletion: the policy decides the rest never is.
+  const deletion =
+    flaggedStale || orphaned ? decide(c, config, now, ORPHAN_FLAG_PREMISE).find(isDeletion)?.type : undefined;
   add('flagged-stale-due', deletion === 'delete-stale');
   add('orphaned-due', deletion === 'delete-orphaned');
   add('never-used', c.lastUsedAt === undefined);

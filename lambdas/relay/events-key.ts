@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { OutboxEvent } from '../hygiene/events';
 
 /** Length of an events key: 22 base64url characters, 132 bits of SHA-256. */
-export const EVENTS_KEY_CHARS = 22;
+const EVENTS_KEY_CHARS = 22;
 
 /** An events key's form, as {@link digestEventsKey} makes it. */
 export const EVENTS_KEY_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${EVENTS_KEY_CHARS}}$`);

@@ -74,7 +74,12 @@ export function digestId(document: DigestIdentity): string {
 
 /** `<digest.<digestId>@domain>`: the `Message-ID` the relay writes (SES sends its own instead). */
 export function digestMessageId(document: DigestIdentity, from: string): string {
-  return `<digest.${digestId(document)}@${senderDomain(from)}>`;
+  return messageIdOf(digestId(document), from);
+}
+
+/** The `Message-ID` of the digest whose {@link digestId} is `id`, sent from `from`. */
+function messageIdOf(id: string, from: string): string {
+  return `<digest.${id}@${senderDomain(from)}>`;
 }
 
 /**
@@ -95,6 +100,7 @@ export function ownerEmail(
     throw new RangeError(`generatedAt ${JSON.stringify(document.generatedAt)}: ${generated.reason}`);
   const subject = digestSubject(document.events, generated.ms, document.part, document.parts);
   const name = plainName(recipient.name);
+  const id = digestId(document);
   return {
     from,
     to: { address: recipient.email, ...(name !== undefined && { name }) },
@@ -110,8 +116,8 @@ export function ownerEmail(
       subject,
     }),
     date,
-    digestId: digestId(document),
-    messageId: digestMessageId(document, from),
+    digestId: id,
+    messageId: messageIdOf(id, from),
   };
 }
 

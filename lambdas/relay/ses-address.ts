@@ -21,7 +21,7 @@
 import { isIP } from 'node:net';
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { senderAddress } from '../hygiene/config';
-import { hasNonAsciiLocalPart, normalizeEmail } from '../hygiene/owner-directory';
+import { hasNonAsciiLocalPart, NON_ASCII, normalizeEmail } from '../hygiene/owner-directory';
 
 /**
  * An address SES cannot be asked to send to or from: a non-ASCII local part,
@@ -42,9 +42,6 @@ function asciiDomain(domain: string | undefined): string | undefined {
   const ascii = domain === undefined ? '' : domainToASCII(domain);
   return ascii === '' ? undefined : ascii;
 }
-
-/** A character outside 7-bit ASCII. */
-const NON_ASCII = /[^\p{ASCII}]/u;
 
 /** A Punycode label (`xn--…`) that does not decode: no IDNA form names it. */
 function hasUndecodableLabel(ascii: string): boolean {

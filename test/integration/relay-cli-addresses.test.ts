@@ -59,20 +59,15 @@ beforeAll(async () => {
   await writeFile(input, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
 });
 
+/** `pc-hygiene relay` of the input into `out`, sent from `from`. */
+const relayFrom = (from: string, out: string) =>
+  runCli(['relay', '--input', input, '--out', out, ...directoryFlags(table), '--from', from]);
+
 describe('pc-hygiene relay and non-ASCII addresses', () => {
   it('writes 7-bit headers only, and skips the owner SES cannot send to', async () => {
     const out = join(dir, 'out-1');
 
-    const result = await runCli([
-      'relay',
-      '--input',
-      input,
-      '--out',
-      out,
-      ...directoryFlags(table),
-      '--from',
-      'Hygiène Sécurité <hygiene@corp.example>',
-    ]);
+    const result = await relayFrom('Hygiène Sécurité <hygiene@corp.example>', out);
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -95,16 +90,7 @@ describe('pc-hygiene relay and non-ASCII addresses', () => {
   it('refuses a --from that is not ASCII before the @, with exit 2, writing nothing', async () => {
     const out = join(dir, 'out-2');
 
-    const result = await runCli([
-      'relay',
-      '--input',
-      input,
-      '--out',
-      out,
-      ...directoryFlags(table),
-      '--from',
-      'José <josé@corp.example>',
-    ]);
+    const result = await relayFrom('José <josé@corp.example>', out);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
