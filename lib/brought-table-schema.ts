@@ -47,6 +47,7 @@ export const OWNER_DIRECTORY_SCHEMA: ExpectedTableSchema = {
 
 /** The parts of a `CfnTable` / `CfnGlobalTable` the check reads, resolved. */
 interface ResolvedSchema {
+  readonly timeToLiveSpecification?: { attributeName?: string; enabled?: boolean };
   readonly keySchema?: readonly { attributeName: string; keyType: string }[];
   readonly attributeDefinitions?: readonly { attributeName: string; attributeType: string }[];
   readonly globalSecondaryIndexes?: readonly {
@@ -83,6 +84,31 @@ export function broughtTableProblems(
   return problems;
 }
 
+/**
+ * The problem of a brought table, built in the app, that DynamoDB would not purge from: `purgeAfterDays` gives each
+ * soft-deleted item the TTL attribute of the table definition (docs/configuration.md), and only a table whose TTL is
+ * on that attribute ever removes it. None for an imported table (nothing to read), or when nothing is to be purged.
+ * @param purgeAfterDays the config's `purgeAfterDays`, undefined when it is not set
+ */
+export function broughtTableTtlProblems(
+  prop: string,
+  table: dynamodb.ITable | undefined,
+  purgeAfterDays: number | undefined,
+): string[] {
+  const schema = table === undefined ? undefined : resolvedSchema(table);
+  if (table === undefined || schema === undefined || purgeAfterDays === undefined) return [];
+  const expected = TABLE_DEFINITION.timeToLiveAttribute;
+  const ttl = schema.timeToLiveSpecification;
+  if (ttl?.enabled === true && ttl.attributeName === expected) return [];
+  const actual =
+    ttl?.enabled === true && ttl.attributeName !== undefined
+      ? `its TTL is on ${ttl.attributeName}`
+      : 'it has no TTL';
+  return [
+    `${prop} (${table.node.path}): config.purgeAfterDays = ${purgeAfterDays} marks soft-deleted items for purging in ${expected}, but ${actual}: set timeToLiveAttribute: '${expected}', or leave purgeAfterDays unset`,
+  ];
+}
+
 /** The table's key schema, attribute types and indexes from its CloudFormation resource; undefined when imported. */
 function resolvedSchema(table: dynamodb.ITable): ResolvedSchema | undefined {
   const resource = table.node.defaultChild;
@@ -90,6 +116,7 @@ function resolvedSchema(table: dynamodb.ITable): ResolvedSchema | undefined {
     return undefined;
   // Resolving reads the lists as they are now; nothing is cached, so indexes added later still synthesize.
   return Stack.of(table).resolve({
+    timeToLiveSpecification: resource.timeToLiveSpecification,
     keySchema: resource.keySchema,
     attributeDefinitions: resource.attributeDefinitions,
     globalSecondaryIndexes: resource.globalSecondaryIndexes,

@@ -17,6 +17,7 @@ import {
 } from '../lambdas/hygiene/config';
 import {
   broughtTableProblems,
+  broughtTableTtlProblems,
   CREDENTIAL_TABLE_SCHEMA,
   OWNER_DIRECTORY_SCHEMA,
 } from './brought-table-schema';
@@ -47,7 +48,8 @@ export interface CredentialHygieneProps {
    * shared table definition has them (`lambdas/aws/credential-table-definition.ts`).
    * Not together with `tableProps`. A `Table` or `TableV2` built in the app is
    * checked at synth (a wrong key or a missing index fails with the props
-   * error): add its indexes before giving it. An imported table
+   * error, and so does a TTL not on `hygienePurgeAt` when `config.purgeAfterDays`
+   * is set): add its indexes before giving it. An imported table
    * (`Table.fromTableName`, `fromTableAttributes`) cannot be checked: its shape
    * is yours to get right, or the functions fail at run time. A table encrypted
    * with a customer-managed key must carry it (`encryptionKey`, e.g.
@@ -386,7 +388,12 @@ export function validateProps(
     ...[heartbeats?.sweep, heartbeats?.notifier].flatMap((f) => f?.problem ?? []),
     ...metricProblems(props, surroundings),
   );
-  if (config !== undefined) problems.push(...exemptIdsProblems(config));
+  if (config !== undefined) {
+    problems.push(
+      ...exemptIdsProblems(config),
+      ...broughtTableTtlProblems('table', props.table, config.purgeAfterDays),
+    );
+  }
   const environment = config === undefined ? {} : configToEnvironment(config);
   if (problems.length > 0 || config === undefined) throw new CredentialHygienePropsError(problems);
   if (heartbeats === undefined) return { config, environment, heartbeatWarnings: [] };
