@@ -4,10 +4,14 @@
  * `.eml` file (RFC 5322, `multipart/alternative`) per reachable owner's digest
  * part, addressed to the directory's email; owners the relay would skip are
  * listed with why (docs/notifications.md, "Email relay"). Nothing is sent.
+ * The sender (`--from`, else the config's `senderIdentity`) is checked as
+ * synth checks `senderIdentity` (`sesAddress`): one Amazon SES cannot send
+ * from is refused before anything is written, not put in every `.eml`.
  */
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { hygieneConfigSchema } from '../../lambdas/hygiene/config';
+import { sesAddress, UnsendableAddressError } from '../../lambdas/relay/ses-address';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../exit-codes';
@@ -43,14 +47,42 @@ function defineRelayCommand(program: Command) {
 type RelayOptions = OptionsOf<ReturnType<typeof defineRelayCommand>>;
 
 /**
- * The sender: `--from`, else the config's `senderIdentity`, else none (the placeholder).
- * @throws {UsageError} when `--from` is not what `senderIdentity` accepts (an address or `Name <address>`,
- *   ASCII before the `@`), saying why
+ * `sender` when Amazon SES can send from it, checked as synth checks `senderIdentity`: by `sesAddress`
+ * (lambdas/relay/ses-address.ts), the function the relay's SES sender and the stack's `ses:FromAddress`
+ * condition use, so a sender the deployed relay could never send from is not written into `.eml` files.
+ * @param option the option or setting named in the error: `--from`, `senderIdentity`
+ * @param origin where the setting was read, named too (`config file PATH`)
+ * @throws {UsageError} naming the option, the value (and its origin) and why SES cannot send from it (a non-ASCII
+ *   local part, a domain with no Punycode form, an IP address, a Punycode label that does not decode, …)
  */
-function senderOf(from: string | undefined, configured: string | undefined): string | undefined {
-  if (from === undefined) return configured;
+export function sesSendableSender(sender: string, option: string, origin?: string): string {
+  try {
+    sesAddress(sender);
+    return sender;
+  } catch (error: unknown) {
+    if (!(error instanceof UnsendableAddressError)) throw error;
+    const from = origin === undefined ? '' : ` (${origin})`;
+    throw new UsageError(`${option} ${JSON.stringify(sender)}${from} cannot be the sender: ${error.message}`);
+  }
+}
+
+/**
+ * The sender: `--from`, else the config's `senderIdentity` (from `configSource`), else none (the placeholder).
+ * @throws {UsageError} when `--from` is not what `senderIdentity` accepts (an address or `Name <address>`,
+ *   ASCII before the `@`), or the sender used is one SES cannot send from ({@link sesSendableSender}), saying why
+ */
+function senderOf(
+  from: string | undefined,
+  configured: string | undefined,
+  configSource: string,
+): string | undefined {
+  if (from === undefined) {
+    return configured === undefined
+      ? undefined
+      : sesSendableSender(configured, 'senderIdentity', configSource);
+  }
   const parsed = hygieneConfigSchema.shape.senderIdentity.safeParse(from);
-  if (parsed.success) return from;
+  if (parsed.success) return sesSendableSender(from, '--from');
   throw new UsageError(
     `--from ${JSON.stringify(from)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
   );
@@ -74,8 +106,9 @@ function renderRelayText(summary: RelayFilesSummary, input: string): string {
 }
 
 async function runRelay(options: RelayOptions, command: CommandUnknownOpts): Promise<void> {
-  const { config } = directoryConfigOf(command);
-  const from = senderOf(options.from, config.senderIdentity);
+  const { config, configSource } = directoryConfigOf(command);
+  // Before anything is read or written: a sender SES cannot send from is refused.
+  const from = senderOf(options.from, config.senderIdentity, configSource);
   const { items, ignored } = await readDigestEntries(options.input);
   const summary = await withDirectory(options, (client) => {
     const directory = new DynamoOwnerDirectory(client, options.directoryTable);

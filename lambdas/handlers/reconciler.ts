@@ -8,7 +8,9 @@
  * = 1` (the alarm's metric), logs it as an error, and fails the invocation
  * with the `FilterPolicyQuotaError`. A run whose mass-unsubscribe guard held
  * back new opt-outs logs a warning naming them (docs/notifications.md,
- * "Subscription reconciler").
+ * "Subscription reconciler"). Addresses are told apart as the relay and the
+ * import tell them (`mailboxKey`: a domain in Punycode or Unicode is one
+ * mailbox), so a re-spelled directory address keeps its subscription.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
@@ -26,6 +28,7 @@ import {
   reconcileSubscriptions,
   SubscriptionQuotaStop,
 } from '../hygiene/subscription-reconciler';
+import { mailboxKey } from '../relay/ses-address';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { RECONCILER_METRIC } from './metric-names';
@@ -101,7 +104,8 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
     try {
       summary = await reconcileSubscriptions(
         { topic: deps.topic, directory: deps.directory },
-        { route: deps.route, filterPolicyQuota: deps.filterPolicyQuota },
+        // The relay's mailbox rule, as `owners import` and `owners sync-subscriptions` use (one way).
+        { route: deps.route, filterPolicyQuota: deps.filterPolicyQuota, mailboxKey },
       );
     } catch (error: unknown) {
       if (error instanceof FilterPolicyQuotaError) reportQuotaStop(deps, error);

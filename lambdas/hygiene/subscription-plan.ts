@@ -11,7 +11,10 @@
  * planned for. SNS allows one subscription per topic, protocol and address,
  * so owners who share an address are one subscription: one owner keeps it,
  * the others are reported as conflicts (never subscribed: SNS would refuse it
- * on every run).
+ * on every run). An address is a mailbox as the injected rule tells them
+ * apart ({@link SubscriptionPlanInput.mailboxKey}): the Lambda and the CLI give
+ * the relay's, so a directory address that changes only in spelling (letter
+ * case, a domain in Punycode or Unicode) keeps its confirmed subscription.
  *
  * An owner who unsubscribed (the link in an SNS email deletes their confirmed
  * subscription) is not subscribed again: the recorded `confirmed` whose
@@ -27,11 +30,11 @@
 import { collate } from './collate';
 import {
   hasFilterUnsafeCharacter,
-  normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   type OwnerSubscriptionState,
 } from './owner-directory';
+import { CASE_INSENSITIVE_MAILBOXES, type MailboxRule } from './owner-import-opt-outs';
 import {
   guardMassUnsubscribe,
   hasOptedOut,
@@ -151,6 +154,16 @@ export interface SubscriptionPlanInput {
   readonly route: OwnerDeliveryRoute;
   /** Record the run's new opt-outs even past the mass-unsubscribe guard (an operator's one-run override). */
   readonly allowMassUnsubscribe?: boolean;
+  /**
+   * How addresses are told apart: two are one mailbox when their keys are
+   * equal ({@link MailboxRule.key}). Default: {@link CASE_INSENSITIVE_MAILBOXES}
+   * (`normalizeEmail`: trimmed, case-insensitive, NFC). The reconciler Lambda
+   * and `owners sync-subscriptions` pass the relay's Punycode-aware
+   * `mailboxKey` (lambdas/relay/ses-address.ts; the domain cannot read
+   * Punycode without `node:url`), so `bob@bücher.example` and
+   * `bob@xn--bcher-kva.example` are one address, as for the import and the relay.
+   */
+  readonly mailboxKey?: MailboxRule['key'];
 }
 
 /** The filter policy of an owner's subscription: that owner's digests only. */
@@ -216,7 +229,7 @@ function stringList(value: unknown): readonly string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
 }
 
-/** An owner who should have a subscription, with the address compared. */
+/** An owner who should have a subscription, with the address compared (its mailbox key). */
 interface WantedOwner {
   readonly owner: OwnerRecord & { readonly email: string };
   readonly address: string;
@@ -241,9 +254,10 @@ interface Classified {
  * per address ({@link keeperFirst} decides who keeps a shared one).
  */
 export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPlan {
-  const { wanted, leftOut } = wantedOwners(input.owners, input.subscriptions, input.route);
+  const key = input.mailboxKey ?? CASE_INSENSITIVE_MAILBOXES.key;
+  const { wanted, leftOut } = wantedOwners(input.owners, input.subscriptions, input.route, key);
   const directory = new Map(input.owners.map((o) => [o.userId, o]));
-  const classified = classify(input.subscriptions, wanted);
+  const classified = classify(input.subscriptions, wanted, key);
   const leftOutFor = (reason: SubscriptionConflict['reason']) =>
     new Set(leftOut.filter((c) => c.reason === reason).map((c) => c.userId));
   const owners = {
@@ -325,6 +339,7 @@ function wantedOwners(
   owners: readonly OwnerRecord[],
   subscriptions: readonly TopicSubscription[],
   route: OwnerDeliveryRoute,
+  key: MailboxRule['key'],
 ): { wanted: Map<string, WantedOwner>; leftOut: SubscriptionConflict[] } {
   const wanted = new Map<string, WantedOwner>();
   const leftOut: SubscriptionConflict[] = [];
@@ -337,13 +352,14 @@ function wantedOwners(
       leftOut.push({ userId: owner.userId, email, reason: 'unfilterable-id' });
       continue;
     }
-    const address = normalizeEmail(email);
+    const address = key(email);
     const sharers = byAddress.get(address) ?? [];
     sharers.push({ owner: { ...owner, email }, address });
     byAddress.set(address, sharers);
   }
   for (const [address, sharers] of byAddress) {
-    const [keeper, ...others] = sharers.length === 1 ? sharers : keeperFirst(address, sharers, subscriptions);
+    const [keeper, ...others] =
+      sharers.length === 1 ? sharers : keeperFirst(address, sharers, subscriptions, key);
     if (keeper === undefined) continue;
     wanted.set(keeper.owner.userId, keeper);
     for (const { owner } of others) {
@@ -371,8 +387,9 @@ function keeperFirst(
   address: string,
   sharers: readonly WantedOwner[],
   subscriptions: readonly TopicSubscription[],
+  key: MailboxRule['key'],
 ): WantedOwner[] {
-  const atAddress = subscriptions.filter((s) => normalizeEmail(s.endpoint) === address);
+  const atAddress = subscriptions.filter((s) => key(s.endpoint) === address);
   const rank = ({ owner }: WantedOwner) => {
     const naming = atAddress.filter((s) => ownerFilterUserIds(s)?.includes(owner.userId));
     if (naming.some((s) => !s.pending)) return 0;
@@ -385,7 +402,11 @@ function keeperFirst(
     .map(({ sharer }) => sharer);
 }
 
-function classify(subscriptions: readonly TopicSubscription[], wanted: Map<string, WantedOwner>): Classified {
+function classify(
+  subscriptions: readonly TopicSubscription[],
+  wanted: Map<string, WantedOwner>,
+  key: MailboxRule['key'],
+): Classified {
   const out: Classified = {
     matched: new Map(),
     stray: [],
@@ -396,10 +417,10 @@ function classify(subscriptions: readonly TopicSubscription[], wanted: Map<strin
   for (const subscription of subscriptions) {
     const userIds = ownerFilterUserIds(subscription);
     if (userIds === undefined) {
-      noteUnrecognised(out, subscription);
+      noteUnrecognised(out, subscription, key);
       continue;
     }
-    const address = normalizeEmail(subscription.endpoint);
+    const address = key(subscription.endpoint);
     const owner = userIds.find((id) => wanted.get(id)?.address === address);
     if (owner === undefined) out.stray.push({ subscription, userIds });
     else out.matched.set(owner, [...(out.matched.get(owner) ?? []), subscription]);
@@ -407,10 +428,10 @@ function classify(subscriptions: readonly TopicSubscription[], wanted: Map<strin
   return out;
 }
 
-function noteUnrecognised(out: Classified, subscription: TopicSubscription): void {
+function noteUnrecognised(out: Classified, subscription: TopicSubscription, key: MailboxRule['key']): void {
   out.untouched += 1;
   if (subscription.protocol !== OWNER_SUBSCRIPTION_PROTOCOL) return;
-  const address = normalizeEmail(subscription.endpoint);
+  const address = key(subscription.endpoint);
   if (isArnlessPendingEmail(subscription)) out.pendingAddresses.add(address);
   else if (!out.otherEmail.has(address)) out.otherEmail.set(address, subscription);
 }

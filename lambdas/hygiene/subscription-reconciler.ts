@@ -32,6 +32,7 @@ import {
   type OwnerSubscriptionState,
   plannedStateFor,
 } from './owner-directory';
+import type { MailboxRule } from './owner-import-opt-outs';
 import {
   attemptEach,
   type CreatedSubscription,
@@ -67,6 +68,12 @@ export interface ReconcileOptions {
   readonly allowMassUnsubscribe?: boolean;
   /** SNS calls in flight at once (default {@link DEFAULT_RECONCILE_CONCURRENCY}). */
   readonly concurrency?: number;
+  /**
+   * How the plan tells one mailbox from another (`SubscriptionPlanInput.mailboxKey`; default case-insensitive).
+   * The Lambda and `owners sync-subscriptions` pass the relay's Punycode-aware `mailboxKey`, so an address that
+   * changes only in spelling keeps its confirmed subscription (docs/notifications.md, "Subscription reconciler").
+   */
+  readonly mailboxKey?: MailboxRule['key'];
 }
 
 /**
@@ -209,6 +216,7 @@ export async function reconcileSubscriptions(
     topicArn: deps.topic.topicArn,
     route: options.route,
     ...(options.allowMassUnsubscribe !== undefined && { allowMassUnsubscribe: options.allowMassUnsubscribe }),
+    ...(options.mailboxKey !== undefined && { mailboxKey: options.mailboxKey }),
   });
   const quotaError = filterPolicyQuotaProblem(plan, quota);
   if (quotaError === undefined) return applyAndRecord(deps, plan, options, { owners, quota });

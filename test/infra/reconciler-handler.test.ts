@@ -1,8 +1,8 @@
 /**
  * The subscription reconciler handler's own logic, with in-memory ports: the
  * metrics it emits (the `SubscriptionQuotaExceeded` alarm's input), the quota
- * stop (the same metrics for what the stopped run did), and reading the quota
- * from the environment.
+ * stop (the same metrics for what the stopped run did), the mailbox rule it
+ * wires (the relay's, Punycode-aware), and reading the quota from the environment.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
@@ -254,6 +254,28 @@ describe('reconciler handler', () => {
           'and re-created? See docs/notifications.md, "Subscription reconciler".',
       },
     ]);
+  });
+
+  it('tells mailboxes apart as the relay does: a domain re-spelled in Punycode keeps its confirmed subscription', async () => {
+    // Bob confirmed at his Unicode domain; an import re-spelled it in Punycode (one mailbox: no move, state kept).
+    const bobs = emailSub(`${TOPIC}:bob`, 'bob@bücher.example', ownerFilterPolicy('bob'));
+    const { handler, topic, metrics } = reconcilerOver([bobs], 200, {
+      owners: [
+        {
+          userId: 'bob',
+          email: 'bob@xn--bcher-kva.example',
+          status: 'active',
+          subscription: 'confirmed',
+          subscriptionArn: bobs.arn,
+        },
+      ],
+    });
+
+    const summary = await handler({});
+
+    expect(topic.writes).toBe(0); // no Unsubscribe, no Subscribe: no new confirmation email
+    expect(summary).toMatchObject({ operations: [], stateChanges: [], states: { confirmed: 1, pending: 0 } });
+    expect(metrics).toMatchObject({ [RECONCILER_METRIC.created]: 0, [RECONCILER_METRIC.removed]: 0 });
   });
 
   it('reads the quota from SNS_FILTER_POLICY_QUOTA (default 200), naming the variable when bad', () => {

@@ -4,7 +4,9 @@
  * it writes has a 7-bit header section (the name encoded, an IDN domain in
  * Punycode); an owner whose address is not ASCII before the @ is not emailed
  * (skipped, `unsendable-address`), so no 8-bit address reaches a header; a
- * `--from` with such an address is refused, saying why.
+ * `--from` with such an address is refused, saying why; so is a sender SES
+ * cannot send from (`sesAddress`, as synth checks `senderIdentity`), from
+ * `--from` or from the `--config` file's `senderIdentity`, before any file is written.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -85,6 +87,52 @@ describe('pc-hygiene relay and non-ASCII addresses', () => {
       '<bob@xn--bcher-kva.example>',
     );
     expect(bob.from?.value).toEqual([{ address: 'hygiene@corp.example', name: 'Hygiène Sécurité' }]);
+  });
+
+  it.each([
+    ['an IP address for a domain', 'ip', 'ops@0x7f.1', 'not a domain name but an IP address (127.0.0.1)'],
+    [
+      'a domain with no Punycode form',
+      'idna',
+      'Ops <ops@example.123>',
+      'the domain has no Punycode (IDNA) form',
+    ],
+    [
+      'a Punycode label that does not decode',
+      'label',
+      'ops@xn--zz.example',
+      'a Punycode label that does not decode',
+    ],
+  ])(
+    'refuses a --from with %s (SES cannot send from it), with exit 2, writing nothing',
+    async (_name, name, from, why) => {
+      const out = join(dir, `out-from-${name}`);
+
+      const result = await relayFrom(from, out);
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--from ${JSON.stringify(from)} cannot be the sender:`);
+      expect(result.stderr).toContain(why);
+      await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+    },
+  );
+
+  it('refuses a --config senderIdentity SES cannot send from, naming it and the file, with exit 2, writing nothing', async () => {
+    const config = join(dir, 'unsendable-sender.json');
+    await writeFile(config, JSON.stringify({ ownerDelivery: 'relay', senderIdentity: 'Ops <ops@0x7f.1>' }));
+    const out = join(dir, 'out-config');
+
+    const result = await runCli([
+      'relay',
+      ...['--input', input, '--out', out, ...directoryFlags(table), '--config', config],
+    ]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `senderIdentity "Ops <ops@0x7f.1>" (config file ${config}) cannot be the sender: "ops@0x7f.1": ` +
+        'Amazon SES cannot be given it: the domain is not a domain name but an IP address (127.0.0.1)',
+    );
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses a --from that is not ASCII before the @, with exit 2, writing nothing', async () => {

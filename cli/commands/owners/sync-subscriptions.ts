@@ -40,6 +40,7 @@ import {
   reconcileSubscriptions,
   SubscriptionQuotaStop,
 } from '../../../lambdas/hygiene/subscription-reconciler';
+import { mailboxKey } from '../../../lambdas/relay/ses-address';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
@@ -231,6 +232,8 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
         dryRun: options.dryRun ?? false,
         allowMassUnsubscribe: options.allowMassUnsubscribe ?? false,
         concurrency: options.concurrency,
+        // The relay's mailbox rule, as the Lambda and `owners import` use: a re-spelled address is no move.
+        mailboxKey,
       },
     );
     printSummary(summary, options.format, options.topicArn);
