@@ -39,6 +39,7 @@ import { configOption, loadConfigFile } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
+import { sesSendableSender } from '../options/sender';
 import { createProgress } from '../progress';
 import { drainTable } from '../use-cases/drain-table';
 import type { OwnerImportSummary } from '../use-cases/import-owners';
@@ -173,6 +174,9 @@ type LocalOptions = OptionsOf<ReturnType<typeof defineLocalCommand>>;
 async function runLocalCommand(options: LocalOptions): Promise<void> {
   const now = resolveNow(options.now);
   const config = await loadConfigFile(options.config);
+  // Before DynamoDB Local starts: a sender SES cannot send from is refused, as `relay` and the synth refuse it.
+  if (config.senderIdentity !== undefined && options.config !== undefined)
+    sesSendableSender(config.senderIdentity, 'senderIdentity', `config file ${options.config}`);
   const { count, seed } = options;
   const log = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -11,7 +11,6 @@
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { hygieneConfigSchema } from '../../lambdas/hygiene/config';
-import { sesAddress, UnsendableAddressError } from '../../lambdas/relay/ses-address';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../exit-codes';
@@ -20,6 +19,7 @@ import { directoryConfigOf, withDirectory } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption } from '../options/load-config';
 import type { OptionsOf } from '../options/options-of';
+import { sesSendableSender } from '../options/sender';
 import { UsageError } from '../usage-error';
 import { type RelayFilesSummary, readDigestEntries, relayToFiles } from '../use-cases/relay-to-files';
 
@@ -45,26 +45,6 @@ function defineRelayCommand(program: Command) {
 }
 
 type RelayOptions = OptionsOf<ReturnType<typeof defineRelayCommand>>;
-
-/**
- * `sender` when Amazon SES can send from it, checked as synth checks `senderIdentity`: by `sesAddress`
- * (lambdas/relay/ses-address.ts), the function the relay's SES sender and the stack's `ses:FromAddress`
- * condition use, so a sender the deployed relay could never send from is not written into `.eml` files.
- * @param option the option or setting named in the error: `--from`, `senderIdentity`
- * @param origin where the setting was read, named too (`config file PATH`)
- * @throws {UsageError} naming the option, the value (and its origin) and why SES cannot send from it (a non-ASCII
- *   local part, a domain with no Punycode form, an IP address, a Punycode label that does not decode, …)
- */
-export function sesSendableSender(sender: string, option: string, origin?: string): string {
-  try {
-    sesAddress(sender);
-    return sender;
-  } catch (error: unknown) {
-    if (!(error instanceof UnsendableAddressError)) throw error;
-    const from = origin === undefined ? '' : ` (${origin})`;
-    throw new UsageError(`${option} ${JSON.stringify(sender)}${from} cannot be the sender: ${error.message}`);
-  }
-}
 
 /**
  * The sender: `--from`, else the config's `senderIdentity` (from `configSource`), else none (the placeholder).

@@ -6,7 +6,7 @@
  * (skipped, `unsendable-address`), so no 8-bit address reaches a header; a
  * `--from` with such an address is refused, saying why; so is a sender SES
  * cannot send from (`sesAddress`, as synth checks `senderIdentity`), from
- * `--from` or from the `--config` file's `senderIdentity`, before any file is written.
+ * `--from` or from the `--config` file's `senderIdentity` (by `local` too), before any file is written.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -133,6 +133,20 @@ describe('pc-hygiene relay and non-ASCII addresses', () => {
         'Amazon SES cannot be given it: the domain is not a domain name but an IP address (127.0.0.1)',
     );
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses the same senderIdentity in `local`, before DynamoDB Local starts (no .eml from a sender SES refuses)', async () => {
+    const config = join(dir, 'unsendable-sender-local.json');
+    await writeFile(config, JSON.stringify({ ownerDelivery: 'relay', senderIdentity: 'Ops <ops@0x7f.1>' }));
+
+    const result = await runCli(['local', '--config', config, '--count', '25']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `senderIdentity "Ops <ops@0x7f.1>" (config file ${config}) cannot be the sender: "ops@0x7f.1": ` +
+        'Amazon SES cannot be given it: the domain is not a domain name but an IP address (127.0.0.1)',
+    );
+    expect(result.stderr).not.toContain('Starting DynamoDB Local');
   });
 
   it('refuses a --from that is not ASCII before the @, with exit 2, writing nothing', async () => {
