@@ -26,6 +26,14 @@
  * plus one read per subscription at the owner's address, not one read per
  * subscription.
  *
+ * Why it takes the mailbox rule: an address is the one the plan matches, so
+ * it is compared by the rule the reconciler is given (`OptOutOptions.mailboxKey`;
+ * the CLI passes the relay's Punycode-aware `mailboxKey`, as to `owners
+ * sync-subscriptions`). Compared otherwise, an owner re-spelled
+ * `bob@xn--bcher-kva.example` whose subscription is `bob@bücher.example`
+ * would keep it, and the next reconcile would match it and record them
+ * `confirmed` again, undoing the opt-out.
+ *
  * Why it retries: a reconcile between the removal and the write may record
  * the owner `none` (its mass-unsubscribe guard held the vanished ARN back) or
  * match a new subscription; the write then fails, and the operator's explicit
@@ -35,11 +43,11 @@
 import type { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { errorText } from '../../lambdas/hygiene/errors';
 import {
-  normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   plannedStateFor,
 } from '../../lambdas/hygiene/owner-directory';
+import { CASE_INSENSITIVE_MAILBOXES, type MailboxRule } from '../../lambdas/hygiene/owner-import-opt-outs';
 import { unsubscribedState } from '../../lambdas/hygiene/subscription-opt-out';
 import {
   isArnlessPendingEmail,
@@ -64,6 +72,18 @@ export type OptOutTopic = Pick<TopicSubscriptions, 'topicArn' | 'list' | 'remove
 export type OptOutRoute =
   | { readonly route: 'relay'; readonly topic?: OptOutTopic }
   | { readonly route: 'sns-email'; readonly topic: OptOutTopic };
+
+/** How {@link unsubscribeOwners} tells one mailbox from another. */
+export interface OptOutOptions {
+  /**
+   * Two addresses are one mailbox when their keys are equal ({@link MailboxRule.key}). Default:
+   * `normalizeEmail` (trimmed, case-insensitive, NFC). Give the reconciler's: `pc-hygiene owners unsubscribe`
+   * passes the relay's Punycode-aware `mailboxKey` (lambdas/relay/ses-address.ts), as `owners
+   * sync-subscriptions` and the reconciler Lambda give the plan, so the subscriptions removed are every one the
+   * plan would match to the owner, in either spelling of an internationalized domain.
+   */
+  readonly mailboxKey?: MailboxRule['key'];
+}
 
 /** Why a named owner was not recorded `unsubscribed`. */
 export type NotUnsubscribedReason =
@@ -118,22 +138,27 @@ export const MAX_OPT_OUT_ATTEMPTS = 3;
  * the owners to unsubscribe, and only when one of them has an address; a
  * retry lists at the re-read owner's address). The operator's opt-out wins
  * over a state a reconcile records meanwhile (`none`, `pending`, `confirmed`: retried, at most
- * {@link MAX_OPT_OUT_ATTEMPTS} attempts); a new address or the owner's
- * removal from the directory wins over it (the opt-out was asked for the
- * address read; an import's move to an address the owner did not opt out at
- * starts with no state, by design).
+ * {@link MAX_OPT_OUT_ATTEMPTS} attempts), and so does another spelling of the
+ * same mailbox an import writes meanwhile (no move: the import keeps the
+ * owner's state and subscription); a new address (another mailbox) or the
+ * owner's removal from the directory wins over it (the opt-out was asked for
+ * the address read; an import's move to an address the owner did not opt out
+ * at starts with no state, by design). Addresses compare by
+ * {@link OptOutOptions.mailboxKey}.
  * @returns who was unsubscribed (and what was removed), and who was left alone and why
  */
 export async function unsubscribeOwners(
   directory: OptOutDirectory,
   target: OptOutRoute,
   userIds: readonly string[],
+  options: OptOutOptions = {},
 ): Promise<UnsubscribeResult> {
   const ids = [...new Set(userIds)];
   const records = await directory.getMany(ids);
   const { topic } = target;
+  const run: OptOutRun = { directory, topic, key: options.mailboxKey ?? CASE_INSENSITIVE_MAILBOXES.key };
   const toRecord = ids.map((id) => records.get(id)).filter(isToRecord);
-  const listing = topic === undefined ? [] : await listAt(topic, toRecord);
+  const listing = await listAt(run, toRecord);
   const unsubscribed: UnsubscribedOwner[] = [];
   const notChanged: NotUnsubscribedOwner[] = [];
   for (const userId of ids) {
@@ -141,7 +166,7 @@ export async function unsubscribeOwners(
     if (owner === undefined) notChanged.push({ userId, reason: 'not-in-directory' });
     else if (!isToRecord(owner)) notChanged.push({ userId, reason: 'already-unsubscribed' });
     else {
-      const outcome = await unsubscribeOwner(directory, topic, owner, listing);
+      const outcome = await unsubscribeOwner(run, owner, listing);
       if ('reason' in outcome) notChanged.push(outcome);
       else unsubscribed.push(outcome);
     }
@@ -158,16 +183,22 @@ function isToRecord(owner: OwnerRecord | undefined): owner is OwnerRecord {
   return owner !== undefined && owner.subscription !== 'unsubscribed';
 }
 
+/** What one command's owners share: the directory, the topic when one is known, and the mailbox rule. */
+interface OptOutRun {
+  readonly directory: OptOutDirectory;
+  readonly topic: OptOutTopic | undefined;
+  readonly key: MailboxRule['key'];
+}
+
 /**
- * The topic's subscriptions at the owners' addresses (all {@link subscriptionsOf}
- * can match), in one listing; none listed when no owner has an address.
+ * The topic's subscriptions at the owners' mailboxes (all {@link subscriptionsOf}
+ * can match), in one listing; none listed without a topic, or when no owner has an address.
  */
-async function listAt(
-  topic: Pick<TopicSubscriptions, 'list'>,
-  owners: readonly OwnerRecord[],
-): Promise<readonly TopicSubscription[]> {
-  const atAddresses = new Set(owners.map(addressOf).filter((a) => a !== undefined));
-  return atAddresses.size === 0 ? [] : topic.list({ atAddresses });
+async function listAt(run: OptOutRun, owners: readonly OwnerRecord[]): Promise<readonly TopicSubscription[]> {
+  const atAddresses = new Set(owners.map((o) => addressOf(o, run.key)).filter((a) => a !== undefined));
+  return run.topic === undefined || atAddresses.size === 0
+    ? []
+    : run.topic.list({ atAddresses, mailboxKey: run.key });
 }
 
 type OwnerOutcome = UnsubscribedOwner | NotUnsubscribedOwner;
@@ -186,8 +217,7 @@ interface Attempt {
  * read ({@link afterChange}), and the whole step retried from it.
  */
 async function unsubscribeOwner(
-  directory: OptOutDirectory,
-  topic: OptOutTopic | undefined,
+  run: OptOutRun,
   owner: OwnerRecord,
   firstListing: readonly TopicSubscription[],
 ): Promise<OwnerOutcome> {
@@ -196,15 +226,15 @@ async function unsubscribeOwner(
   let read = owner;
   let listing = firstListing;
   for (let attempt = 1; ; attempt++) {
-    const step = await removeAndRecord(directory, topic, { read, listing, removed });
+    const step = await removeAndRecord(run, { read, listing, removed });
     if (step.refused.length > 0) return { userId, reason: 'sns-refused', removed, refused: step.refused };
     const done = { userId, removed, pendingLeft: step.pendingLeft };
     if (step.recorded !== undefined) return { ...done, ...step.recorded, recordedMeanwhile: false };
-    const now = await afterChange(directory, owner, attempt);
+    const now = await afterChange(run, owner, attempt);
     if (now === 'changed') return { userId, reason: 'changed-meanwhile', removed };
     if (now.subscription === 'unsubscribed') return { ...done, ...arnOf(now), recordedMeanwhile: true };
     read = now;
-    listing = topic === undefined ? [] : await listAt(topic, [now]);
+    listing = await listAt(run, [now]);
   }
 }
 
@@ -213,11 +243,10 @@ async function unsubscribeOwner(
  * `removed`, this owner's removals so far), then record `unsubscribed` as read.
  */
 async function removeAndRecord(
-  directory: OptOutDirectory,
-  topic: OptOutTopic | undefined,
+  { directory, topic, key }: OptOutRun,
   { read, listing, removed }: { read: OwnerRecord; listing: readonly TopicSubscription[]; removed: string[] },
 ): Promise<Attempt> {
-  const { removable, pendingLeft } = subscriptionsOf(read, listing);
+  const { removable, pendingLeft } = subscriptionsOf(read, listing, key);
   const removal = topic === undefined ? { removed: [], refused: [] } : await removeAll(topic, removable);
   removed.push(...removal.removed);
   if (removal.refused.length > 0) return { refused: removal.refused, pendingLeft };
@@ -232,16 +261,22 @@ async function removeAndRecord(
 
 /**
  * After a refused write, the owner as the directory holds them now
- * (consistent read), or `changed`: gone, at another address (compared as
- * `normalizeEmail` does: the opt-out was asked for the address read), or still not `unsubscribed` once the attempts are used up.
+ * (consistent read), or `changed`: gone, at another mailbox (the opt-out was
+ * asked for the address read), or still not `unsubscribed` once the attempts
+ * are used up. Another spelling of the same mailbox (`run.key`: letter case,
+ * a domain in Punycode or Unicode) is no change: the import keeps the owner's
+ * state and subscription through it and the reconciler matches that
+ * subscription to them still, so the opt-out is retried at the new spelling
+ * (had it stopped here, the subscription it removed would be gone but the
+ * opt-out not recorded, and the command would exit 1 for the person's own address).
  */
 async function afterChange(
-  directory: OptOutDirectory,
+  { directory, key }: OptOutRun,
   owner: OwnerRecord,
   attempt: number,
 ): Promise<OwnerRecord | 'changed'> {
   const now = (await directory.getMany([owner.userId])).get(owner.userId);
-  if (now === undefined || addressOf(now) !== addressOf(owner)) return 'changed';
+  if (now === undefined || addressOf(now, key) !== addressOf(owner, key)) return 'changed';
   if (now.subscription !== 'unsubscribed' && attempt >= MAX_OPT_OUT_ATTEMPTS) return 'changed';
   return now;
 }
@@ -250,26 +285,27 @@ function arnOf({ subscriptionArn }: { readonly subscriptionArn?: string }): { su
   return subscriptionArn === undefined ? {} : { subscriptionArn };
 }
 
-/** The owner's address as compared (`normalizeEmail`); `undefined` without one. */
-function addressOf(owner: OwnerRecord): string | undefined {
+/** The owner's mailbox as compared (its `key`); `undefined` without an address. */
+function addressOf(owner: OwnerRecord, key: MailboxRule['key']): string | undefined {
   const email = owner.email?.trim();
-  return email === undefined || email === '' ? undefined : normalizeEmail(email);
+  return email === undefined || email === '' ? undefined : key(email);
 }
 
 /**
  * The owner's subscriptions on the topic as the reconciler's plan matches
  * them (`classify`, `subscription-plan.ts`: a recognised owner subscription
- * whose filter names the owner, at their address compared as `normalizeEmail`
- * does), confirmed first; and whether an arn-less pending subscription is at
- * their address (the plan's `pendingAddresses`: its filter cannot be read).
+ * whose filter names the owner, at their mailbox compared by `key`, the
+ * plan's rule), confirmed first; and whether an arn-less pending subscription is at
+ * their mailbox (the plan's `pendingAddresses`: its filter cannot be read).
  */
 function subscriptionsOf(
   owner: OwnerRecord,
   listing: readonly TopicSubscription[],
+  key: MailboxRule['key'],
 ): { readonly removable: readonly TopicSubscription[]; readonly pendingLeft: boolean } {
-  const address = addressOf(owner);
+  const address = addressOf(owner, key);
   if (address === undefined) return { removable: [], pendingLeft: false };
-  const atAddress = listing.filter((s) => normalizeEmail(s.endpoint) === address);
+  const atAddress = listing.filter((s) => key(s.endpoint) === address);
   return {
     removable: atAddress
       .filter((s) => ownerFilterUserIds(s)?.includes(owner.userId) === true)

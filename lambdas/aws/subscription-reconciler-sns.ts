@@ -4,8 +4,9 @@
  * (`ListSubscriptionsByTopic`, `NextToken`), reads each one's filter policy
  * and confirmation state (`GetSubscriptionAttributes`), and subscribes,
  * repairs and unsubscribes owner email subscriptions. Asked for the
- * subscriptions at some addresses (`owners unsubscribe`), it drops the others
- * by the `Endpoint` and `Protocol` the listing already carries, before any
+ * subscriptions at some addresses (`owners unsubscribe`, with the mailbox
+ * rule it is given: a domain in Punycode or Unicode is one mailbox), it drops
+ * the others by the `Endpoint` and `Protocol` the listing already carries, before any
  * attribute read: one person's opt-out costs the listing's pages and a read
  * per subscription at their address, not one per subscription on the topic
  * (GetSubscriptionAttributes has its own TPS quota). The notifier's live reach
@@ -33,7 +34,7 @@ import {
   type Subscription,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { normalizeEmail } from '../hygiene/owner-directory';
+import { CASE_INSENSITIVE_MAILBOXES, type MailboxRule } from '../hygiene/owner-import-opt-outs';
 import {
   OWNER_SUBSCRIPTION_PROTOCOL,
   PENDING_CONFIRMATION_ARN,
@@ -76,9 +77,9 @@ export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscript
    * listed as deleted (`Deleted`: unsubscribed by its link), is left out.
    */
   async list(options: TopicListOptions = {}): Promise<readonly TopicSubscription[]> {
-    const { atAddresses } = options;
+    const { atAddresses, mailboxKey = CASE_INSENSITIVE_MAILBOXES.key } = options;
     const listed = await this.listPages();
-    const kept = atAddresses === undefined ? listed : listed.filter(emailAtAny(atAddresses));
+    const kept = atAddresses === undefined ? listed : listed.filter(emailAtAny(atAddresses, mailboxKey));
     const read = await mapWithConcurrency(kept, this.concurrency, (s) => this.describe(s));
     return read.filter((s) => s !== undefined);
   }
@@ -186,15 +187,16 @@ function asListed(listed: Subscription): TopicSubscription | undefined {
 }
 
 /**
- * Whether a listed subscription is an `email` one at one of `addresses`,
- * compared as the plan compares them (`normalizeEmail`, both sides).
+ * Whether a listed subscription is an `email` one at one of `addresses`'
+ * mailboxes, compared as the plan is told to compare them (`key`, both sides).
  */
-function emailAtAny(addresses: ReadonlySet<string>): (listed: Subscription) => boolean {
-  const wanted = new Set([...addresses].map(normalizeEmail));
+function emailAtAny(
+  addresses: ReadonlySet<string>,
+  key: MailboxRule['key'],
+): (listed: Subscription) => boolean {
+  const wanted = new Set([...addresses].map(key));
   return ({ Protocol, Endpoint }) =>
-    Protocol === OWNER_SUBSCRIPTION_PROTOCOL &&
-    Endpoint !== undefined &&
-    wanted.has(normalizeEmail(Endpoint));
+    Protocol === OWNER_SUBSCRIPTION_PROTOCOL && Endpoint !== undefined && wanted.has(key(Endpoint));
 }
 
 /** An ARN (`arn:partition:service:…`), as opposed to a placeholder SNS lists instead of one. */

@@ -8,11 +8,15 @@
  * subscribed are re-read after the state writes: a
  * subscription just created for one who no longer wants it is removed by the
  * ARN `create` returned ({@link withdrawAfterCreate}; the confirmation email
- * already sent cannot be recalled). Split from `subscription-reconciler.ts`,
+ * already sent cannot be recalled). "Another address" is another mailbox by
+ * the rule the plan is given (`ReconcileOptions.mailboxKey`): an import that
+ * re-spells the address (a domain in Punycode or Unicode) mid-run is no move,
+ * as the plan would not count it one. Split from `subscription-reconciler.ts`,
  * which applies the plan and records the states. Pure: the ports only.
  */
 import { errorText } from './errors';
-import { normalizeEmail, type OwnerRecord, type OwnerSubscriptionRegistry } from './owner-directory';
+import type { OwnerRecord, OwnerSubscriptionRegistry } from './owner-directory';
+import type { MailboxRule } from './owner-import-opt-outs';
 import type { SubscriptionOperation, SubscriptionPlan } from './subscription-plan';
 import type { ReconcilerDeps, TopicSubscriptions } from './subscription-ports';
 import { mapWithConcurrency } from './task-pool';
@@ -56,7 +60,8 @@ type Creation = Extract<SubscriptionOperation, { kind: 'create' }>;
  * The owners whose planned creation must not happen: re-read right before
  * the creations with a consistent read, the directory no longer holds them,
  * or holds them not `active`, `unsubscribed` (an operator's `owners
- * unsubscribe`), or at another address than the one planned (an import).
+ * unsubscribe`), or at another mailbox than the one planned (an import;
+ * compared by `key`, the plan's rule).
  * Creating would email a confirmation link to a person who asked to stop,
  * left, or no longer has that address. Cost: one consistent `BatchGetItem`
  * per 100 creations, and only when the plan creates (never in a dry run or a
@@ -69,6 +74,7 @@ export async function recheckCreations(
   directory: OwnerSubscriptionRegistry,
   plan: SubscriptionPlan,
   read: ReadonlyMap<string, OwnerRecord>,
+  key: MailboxRule['key'],
 ): Promise<{ withdrawn: ReadonlyMap<string, OwnerRecord | undefined>; failed: FailedOperation[] }> {
   const creations = plan.operations.filter((o): o is Creation => o.kind === 'create');
   if (creations.length === 0) return { withdrawn: new Map(), failed: [] };
@@ -82,7 +88,7 @@ export async function recheckCreations(
       failed: creations.map((operation) => ({ operation, error: text })),
     };
   }
-  const unwanted = creations.filter((c) => !stillWantsCreation(current.get(c.userId), c.email));
+  const unwanted = creations.filter((c) => !stillWantsCreation(current.get(c.userId), c.email, key));
   return { withdrawn: new Map(unwanted.map((c) => [c.userId, current.get(c.userId)])), failed: [] };
 }
 
@@ -95,11 +101,12 @@ export async function recheckCreations(
  * condition is on the address, state and ARN, not on `status`: a departure
  * does not stop it). A removal SNS refuses, or a failed re-read, fails each
  * one concerned (the subscription stays; the next run plans for it).
+ * @param key the plan's mailbox rule: a re-spelled address is still the one subscribed
  */
 export async function withdrawAfterCreate(
   deps: ReconcilerDeps,
   created: readonly CreatedSubscription[],
-  concurrency: number,
+  { concurrency, key }: { readonly concurrency: number; readonly key: MailboxRule['key'] },
 ): Promise<{
   removed: CreatedSubscriptionRemoval[];
   failed: FailedOperation[];
@@ -119,7 +126,7 @@ export async function withdrawAfterCreate(
       found: new Map(),
     };
   }
-  const unwanted = removals.filter((r) => !stillWantsCreation(current.get(r.userId), r.email));
+  const unwanted = removals.filter((r) => !stillWantsCreation(current.get(r.userId), r.email, key));
   const refused = await attemptEach(unwanted, concurrency, (r) => deps.topic.remove(r.subscriptionArn));
   const failedIds = new Set(refused.map((f) => f.operation.userId));
   return {
@@ -129,14 +136,17 @@ export async function withdrawAfterCreate(
   };
 }
 
-/** True when `owner`, as the directory holds them now, still wants the subscription planned for `email`. */
-function stillWantsCreation(owner: OwnerRecord | undefined, email: string): boolean {
+/**
+ * True when `owner`, as the directory holds them now, still wants the subscription planned for `email`: at
+ * its mailbox by `key` (another spelling of it is no move, as for the plan).
+ */
+function stillWantsCreation(owner: OwnerRecord | undefined, email: string, key: MailboxRule['key']): boolean {
   return (
     owner !== undefined &&
     owner.status === 'active' &&
     owner.subscription !== 'unsubscribed' &&
     owner.email !== undefined &&
-    normalizeEmail(owner.email) === normalizeEmail(email)
+    key(owner.email) === key(email)
   );
 }
 

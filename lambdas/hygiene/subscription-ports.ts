@@ -7,6 +7,7 @@
  * share them without importing one another. No AWS imports here.
  */
 import type { OwnerSubscriptionRegistry } from './owner-directory';
+import type { MailboxRule } from './owner-import-opt-outs';
 import type { TopicSubscription } from './subscription-plan';
 
 /** The topic's subscriptions, as the reconciler reads and changes them (adapter: `lambdas/aws/`). */
@@ -52,13 +53,22 @@ export interface TopicSubscriptionListing {
 export interface TopicListOptions {
   /**
    * Only the subscriptions of protocol `email` (`OWNER_SUBSCRIPTION_PROTOCOL`)
-   * whose endpoint is one of these addresses, both sides compared as
-   * `normalizeEmail` does (trimmed, case-insensitive): the subscriptions the
-   * plan could match to owners at these addresses, pending ones (listed
-   * without an ARN) included. The others are left out before any is read
-   * (SNS: no `GetSubscriptionAttributes` for them). Absent: every subscription.
+   * whose endpoint is one of these addresses' mailboxes, both sides compared
+   * by {@link mailboxKey}: the subscriptions the plan could match to owners
+   * at these addresses, pending ones (listed without an ARN) included. The
+   * others are left out before any is read (SNS: no
+   * `GetSubscriptionAttributes` for them). Absent: every subscription.
    */
   readonly atAddresses?: ReadonlySet<string>;
+  /**
+   * How {@link atAddresses} are told apart ({@link MailboxRule.key}; default
+   * `normalizeEmail`: trimmed, case-insensitive, NFC). Give the rule the
+   * reconciler's plan is given (`owners unsubscribe` passes the relay's
+   * Punycode-aware `mailboxKey`, lambdas/relay/ses-address.ts), so every
+   * subscription the plan would match is listed: `bob@bücher.example` is
+   * found for `bob@xn--bcher-kva.example`.
+   */
+  readonly mailboxKey?: MailboxRule['key'];
 }
 
 /** The reconciler's ports. */

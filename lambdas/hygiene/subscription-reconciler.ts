@@ -16,7 +16,8 @@
  * state, which a stale one must not hide. Likewise a creation (SNS emails the
  * person a confirmation link) happens only for an owner who, re-read right
  * before the creations, is still `active`, not `unsubscribed` and at the
- * planned address: `owners unsubscribe`, or an import marking them departed
+ * planned address (its mailbox, by the plan's rule: a re-spelling is no
+ * move): `owners unsubscribe`, or an import marking them departed
  * or moving them, may land while the run is in flight (a failed re-read
  * creates nothing). One that lands after that re-read, while the creations
  * run, is caught after the state writes: the run re-reads the owners it
@@ -32,7 +33,7 @@ import {
   type OwnerSubscriptionState,
   plannedStateFor,
 } from './owner-directory';
-import type { MailboxRule } from './owner-import-opt-outs';
+import { CASE_INSENSITIVE_MAILBOXES, type MailboxRule } from './owner-import-opt-outs';
 import {
   attemptEach,
   type CreatedSubscription,
@@ -69,9 +70,11 @@ export interface ReconcileOptions {
   /** SNS calls in flight at once (default {@link DEFAULT_RECONCILE_CONCURRENCY}). */
   readonly concurrency?: number;
   /**
-   * How the plan tells one mailbox from another (`SubscriptionPlanInput.mailboxKey`; default case-insensitive).
-   * The Lambda and `owners sync-subscriptions` pass the relay's Punycode-aware `mailboxKey`, so an address that
-   * changes only in spelling keeps its confirmed subscription (docs/notifications.md, "Subscription reconciler").
+   * How the plan tells one mailbox from another (`SubscriptionPlanInput.mailboxKey`; default case-insensitive),
+   * and so the re-reads around the creations (`subscription-creations.ts`: a re-spelling mid-run withdraws no
+   * creation). The Lambda and `owners sync-subscriptions` pass the relay's Punycode-aware `mailboxKey`, so an
+   * address that changes only in spelling keeps its confirmed subscription (docs/notifications.md,
+   * "Subscription reconciler").
    */
   readonly mailboxKey?: MailboxRule['key'];
 }
@@ -235,8 +238,11 @@ async function applyAndRecord(
 ): Promise<ReconcileSummary> {
   const { owners, quota } = context;
   const read = new Map(owners.map((o) => [o.userId, o]));
-  const concurrency = options.concurrency ?? DEFAULT_RECONCILE_CONCURRENCY;
-  const applied = options.dryRun ? notApplied(planned) : await applyPlan(deps, planned, read, concurrency);
+  const creating = {
+    concurrency: options.concurrency ?? DEFAULT_RECONCILE_CONCURRENCY,
+    key: options.mailboxKey ?? CASE_INSENSITIVE_MAILBOXES.key,
+  };
+  const applied = options.dryRun ? notApplied(planned) : await applyPlan(deps, planned, read, creating);
   const { plan, withdrawn } = applied;
   // A withdrawn owner keeps the planned state (listed as skipped), also when a failed re-read failed their creation.
   const states = statesAfter(
@@ -259,11 +265,11 @@ async function applyAndRecord(
   } catch (error: unknown) {
     // The states could not be written (not a changed owner: an error): the subscriptions just created are still
     // checked, so a run that fails here leaves none for an owner who meanwhile opted out, left or moved.
-    await withdrawAfterCreate(deps, applied.created, concurrency);
+    await withdrawAfterCreate(deps, applied.created, creating);
     throw error;
   }
   const skipped = new Set([...withdrawn.keys(), ...notRecorded]);
-  const afterCreate = await withdrawAfterCreate(deps, applied.created, concurrency);
+  const afterCreate = await withdrawAfterCreate(deps, applied.created, creating);
   return summarize(plan, options, {
     owners: owners.length,
     quota,
@@ -302,10 +308,10 @@ async function applyPlan(
   deps: ReconcilerDeps,
   planned: SubscriptionPlan,
   read: ReadonlyMap<string, OwnerRecord>,
-  concurrency: number,
+  { concurrency, key }: { readonly concurrency: number; readonly key: MailboxRule['key'] },
 ): Promise<AppliedPlan> {
   const failed = await applyRemovalsAndRepairs(deps.topic, planned, concurrency);
-  const recheck = await recheckCreations(deps.directory, planned, read);
+  const recheck = await recheckCreations(deps.directory, planned, read, key);
   const plan = withoutCreationsFor(planned, new Set(recheck.withdrawn.keys()));
   const created: CreatedSubscription[] = [];
   const refused = await attemptEach(

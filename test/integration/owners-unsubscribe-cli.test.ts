@@ -9,7 +9,8 @@
  * SNS refuses, and an owner gone or at a new address between the command's
  * read and its write are named, exit 1; a state a reconcile records in
  * between (its mass-unsubscribe guard's `none`, or the opt-out itself) does
- * not stop the opt-out. The topic is listed at the named owners' addresses
+ * not stop the opt-out, nor does an import that only re-spells the address
+ * (the same mailbox, by the rule given: `mailboxKey`). The topic is listed at the named owners' addresses
  * only: other subscriptions' attributes are never read (SNS calls counted).
  */
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +21,7 @@ import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
 import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
+import { mailboxKey } from '../../lambdas/relay/ses-address';
 import { directoryFlags, runCli } from '../support/run-cli';
 import { hookSends } from '../support/send-hooks';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
@@ -288,6 +290,60 @@ describe('pc-hygiene owners unsubscribe', () => {
     const ivy = await owner('ivy');
     expect(ivy?.email).toBe('ivy@new.example');
     expect(ivy?.subscription).toBeUndefined();
+  });
+
+  it('records the opt-out when an import only re-spells the address between the read and the write (same mailbox)', async () => {
+    // uma subscribed with her domain in Unicode; an import writes it in Punycode (one mailbox: state and ARN kept)
+    // between the command's read and its write: the write, conditional on the spelling read, is refused.
+    const [unicode, punycode] = ['uma@bücher.example', 'uma@xn--bcher-kva.example'];
+    await upsertNewOwners(
+      directory,
+      [{ userId: 'uma', email: unicode, status: 'active' }],
+      '2026-12-01T00:00:00Z',
+    );
+    await sync();
+    sns.confirm(unicode);
+    await sync();
+    const umaArn = (await owner('uma'))?.subscriptionArn;
+    expect(await owner('uma')).toMatchObject({
+      subscription: 'confirmed',
+      subscriptionArn: expect.any(String),
+    });
+    const spy = hookSends(table.client, {
+      after: async (command, send) => {
+        if (!(command instanceof BatchGetCommand)) return;
+        await send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { userId: 'uma' },
+            UpdateExpression: 'SET email = :email',
+            ExpressionAttributeValues: { ':email': punycode },
+          }),
+        );
+      },
+    });
+
+    const result = await unsubscribeOwners(directory, { route: 'sns-email', topic: topicPort() }, ['uma'], {
+      mailboxKey,
+    }).finally(() => spy.mockRestore());
+
+    // not changed-meanwhile: the same mailbox, so the opt-out is retried at the new spelling and recorded
+    expect(result.notChanged).toEqual([]);
+    expect(result.unsubscribed).toEqual([
+      {
+        userId: 'uma',
+        removed: [umaArn],
+        subscriptionArn: umaArn,
+        pendingLeft: false,
+        recordedMeanwhile: false,
+      },
+    ]);
+    expect(await owner('uma')).toMatchObject({
+      email: punycode,
+      subscription: 'unsubscribed',
+      subscriptionArn: umaArn,
+    });
+    expect(subscribed()).not.toContainEqual([unicode, false]);
   });
 
   it('keeps the owner unsubscribed when a reconcile runs right after its first write, and says it was recorded meanwhile', async () => {

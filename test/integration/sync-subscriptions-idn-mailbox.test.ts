@@ -7,6 +7,10 @@
  * confirmed subscription stays: no Unsubscribe, no Subscribe (no confirmation
  * email to click again), the owner still `confirmed` with the same ARN. The
  * plan is covered both ways in test/unit/subscription-plan-mailboxes.test.ts.
+ * And `pc-hygiene owners unsubscribe` then finds that subscription (the
+ * listing and the match by the same rule), removes it, and the owner stays
+ * `unsubscribed` through the next sync (compared case-insensitively only, it
+ * was left on the topic and the sync matched it: `confirmed` again).
  */
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -22,6 +26,8 @@ import { runSyncSubscriptions } from './support/sns-wire';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene-idn';
 const UNICODE = 'bob@bücher.example';
 const PUNYCODE = 'bob@xn--bcher-kva.example';
+const CID_UNICODE = 'cid@bücher.example';
+const CID_PUNYCODE = 'cid@xn--bcher-kva.example';
 const WRITE_ACTIONS = ['Subscribe', 'SetSubscriptionAttributes', 'Unsubscribe'];
 
 describe('owners sync-subscriptions after an import re-spells a domain in Punycode', () => {
@@ -34,16 +40,18 @@ describe('owners sync-subscriptions after an import re-spells a domain in Punyco
   });
   afterAll(() => sns.stop());
 
-  /** `owners import` of a CSV giving bob `email`, as of `asOf`. */
-  async function importBobAt(email: string, asOf: string) {
+  /** `owners import` of a CSV giving `userId` `email`, as of `asOf` (the others left as they are: no --sync). */
+  async function importAt(userId: string, email: string, asOf: string) {
     const file = join(dir(), `${randomUUID().slice(0, 8)}.csv`);
-    await writeFile(file, `userId,email,name,status\nbob,${email},Bob,active\n`);
+    await writeFile(file, `userId,email,name,status\n${userId},${email},${userId},active\n`);
     const run = await runCli(['owners', 'import', file, ...directoryFlags(table), '--as-of', asOf]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
   }
+  const importBobAt = (email: string, asOf: string) => importAt('bob', email, asOf);
   const sync = () => runSyncSubscriptions(TOPIC, sns, table, '--format', 'json');
-  const bob = async () =>
-    (await new DynamoOwnerDirectory(table.client, table.tableName).getMany(['bob'])).get('bob');
+  const owner = async (userId: string) =>
+    (await new DynamoOwnerDirectory(table.client, table.tableName).getMany([userId])).get(userId);
+  const bob = () => owner('bob');
   const writes = () => WRITE_ACTIONS.reduce((sum, action) => sum + sns.callCount(action), 0);
 
   it('keeps the confirmed subscription and the recorded state: nothing removed, nothing created', async () => {
@@ -73,5 +81,44 @@ describe('owners sync-subscriptions after an import re-spells a domain in Punyco
       subscription: 'confirmed',
       subscriptionArn: confirmed?.subscriptionArn,
     });
+  });
+
+  it('owners unsubscribe removes the subscription in the other spelling: the owner stays unsubscribed after a sync', async () => {
+    await importAt('cid', CID_UNICODE, '2026-12-03T00:00:00Z');
+    expect((await sync()).code).toBe(0);
+    expect(sns.confirm(CID_UNICODE)).toBe(1);
+    expect((await sync()).code).toBe(0);
+    const arn = (await owner('cid'))?.subscriptionArn;
+    expect(await owner('cid')).toMatchObject({
+      subscription: 'confirmed',
+      subscriptionArn: expect.any(String),
+    });
+    await importAt('cid', CID_PUNYCODE, '2026-12-04T00:00:00Z');
+    const cidEndpoints = () =>
+      sns
+        .subscriptionsOf(TOPIC)
+        .map((s) => s.endpoint)
+        .filter((e) => e.startsWith('cid@'));
+
+    const run = await runCli([
+      ...['owners', 'unsubscribe', 'cid', '--format', 'json'],
+      ...['--topic-arn', TOPIC, '--sns-endpoint', sns.endpoint, ...directoryFlags(table)],
+    ]);
+
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      unsubscribed: [{ userId: 'cid', removed: [arn], subscriptionArn: arn, recordedMeanwhile: false }],
+      notChanged: [],
+    });
+    expect(cidEndpoints()).toEqual([]);
+    const after = await sync();
+    expect(after.code).toBe(0);
+    expect(JSON.parse(after.stdout)).toMatchObject({ created: 0, stateChanges: [] });
+    expect(await owner('cid')).toMatchObject({
+      email: CID_PUNYCODE,
+      subscription: 'unsubscribed',
+      subscriptionArn: arn,
+    });
+    expect(cidEndpoints()).toEqual([]);
   });
 });

@@ -4,6 +4,8 @@
  * the topic's listing, and how `runNotifier` uses it — one listing per drain,
  * before anything is published; only on `sns-email` with a directory that
  * judges reach; without a topic, the recorded states, said in the summary.
+ * An owner matched by address (no recorded ARN) is matched as a mailbox by
+ * the rule given (`mailboxKey`: a domain in Punycode or Unicode is one).
  */
 import { describe, expect, it } from 'vitest';
 import { runNotifier, SubscriptionListingError } from '../../lambdas/hygiene/notifier';
@@ -17,8 +19,10 @@ import type { TopicSubscription } from '../../lambdas/hygiene/subscription-plan'
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
+import { mailboxKey } from '../../lambdas/relay/ses-address';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
 import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
+import { ELSEWHERE, PUNYCODE, UNICODE } from './support/bob-mailbox';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const OTHER_TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene-old';
@@ -66,6 +70,25 @@ describe('isSubscribedLive', () => {
     // Another protocol at the "address" is not an owner email subscription.
     expect(isSubscribedLive({ ...reachableOwner('erin') }, listing)).toBe(false);
   });
+
+  it.each([
+    ['Unicode listed, Punycode in the directory', UNICODE, PUNYCODE],
+    ['Punycode listed, Unicode in the directory', PUNYCODE, UNICODE],
+  ])(
+    'without a recorded ARN, counts a confirmed subscription at another spelling of the mailbox by the rule given (%s)',
+    (_name, listed, directory) => {
+      const subscriptions = [email(listed, `${TOPIC}:bob-1`)];
+      const owner = bob({ email: directory });
+
+      expect(isSubscribedLive(owner, liveSubscriptionsOf(TOPIC, subscriptions, mailboxKey))).toBe(true);
+      // the default (trimmed, case-insensitive) cannot read Punycode: another address
+      expect(isSubscribedLive(owner, liveSubscriptionsOf(TOPIC, subscriptions))).toBe(false);
+      // another mailbox is not counted, rule or not
+      expect(
+        isSubscribedLive(bob({ email: ELSEWHERE }), liveSubscriptionsOf(TOPIC, subscriptions, mailboxKey)),
+      ).toBe(false);
+    },
+  );
 });
 
 describe('liveReachabilityOf', () => {

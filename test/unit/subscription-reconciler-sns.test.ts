@@ -5,7 +5,8 @@
  * subscribers; no write on a second run; only removals and repairs when the
  * quota would be passed; a subscription listed as `Deleted` (unsubscribed by
  * its link) is gone; an Unsubscribe answered NotFound is done. Listed at
- * addresses (`owners unsubscribe`), only the email subscriptions there are read.
+ * addresses (`owners unsubscribe`), only the email subscriptions there are read
+ * (their mailboxes, by the rule given: another spelling of a domain is one mailbox).
  */
 import {
   GetSubscriptionAttributesCommand,
@@ -23,6 +24,7 @@ import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { FilterPolicyQuotaError, ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
+import { mailboxKey } from '../../lambdas/relay/ses-address';
 import { MemoryOwnerRegistry } from './support/memory-owner-registry';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
@@ -408,6 +410,25 @@ describe('SnsTopicSubscriptions.list at addresses (owners unsubscribe)', () => {
     // 250 others, ada, ada-caps, ada-json, not-ada: each with an ARN is read; two pending listed unread
     expect(inputs(GetSubscriptionAttributesCommand)).toHaveLength(254);
     expect(all).toHaveLength(256);
+  });
+
+  it('with a mailbox rule, keeps the subscriptions at another spelling of the mailbox (a domain in Unicode for Punycode)', async () => {
+    sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC }).resolves({
+      Subscriptions: [
+        { SubscriptionArn: arn('bob'), Protocol: 'email', Endpoint: 'bob@bücher.example', TopicArn: TOPIC },
+        { SubscriptionArn: arn('bob-x'), Protocol: 'email', Endpoint: 'bob@bucher.example', TopicArn: TOPIC },
+      ],
+    });
+    sns.on(GetSubscriptionAttributesCommand).resolves({ Attributes: { PendingConfirmation: 'false' } });
+    const atAddresses = new Set(['Bob@xn--bcher-kva.example']);
+
+    const byRule = await topicOnMock().list({ atAddresses, mailboxKey });
+    const byDefault = await topicOnMock().list({ atAddresses });
+
+    expect(byRule.map((s) => s.arn)).toEqual([arn('bob')]);
+    // without it, trimmed and case-insensitive only: the Unicode spelling is another address
+    expect(byDefault).toEqual([]);
+    expect(inputs(GetSubscriptionAttributesCommand)).toEqual([{ SubscriptionArn: arn('bob') }]);
   });
 });
 

@@ -6,8 +6,9 @@
  * for an owner whose digests a refused repair leaves filtered away,
  * subscribes no owner who opted out, left or moved while it ran (counting
  * them under the state re-read), removes what it just created for one who did
- * so while its creations ran, creates nothing when that re-read fails, and
- * counts an owner whose state write was skipped under the state it read.
+ * so while its creations ran (but not one an import only re-spelled: the
+ * same mailbox by the rule given), creates nothing when that re-read fails,
+ * and counts an owner whose state write was skipped under the state it read.
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
@@ -21,6 +22,7 @@ import {
   EmptyOwnerDirectoryError,
   reconcileSubscriptions,
 } from '../../lambdas/hygiene/subscription-reconciler';
+import { mailboxKey } from '../../lambdas/relay/ses-address';
 import { MemoryOwnerRegistry } from './support/memory-owner-registry';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene';
@@ -280,6 +282,44 @@ describe('reconcileSubscriptions', () => {
         subscriptionArn: created(userId),
       })),
     );
+  });
+
+  it('with the relay’s mailbox rule, withdraws no creation for an owner an import only re-spells mid-run', async () => {
+    // An import writes the owners' domains in Punycode (one mailbox): bob's before the re-read ahead of the
+    // creations, cid's while the creations run (before the re-read after them).
+    const [bobUnicode, cidUnicode] = ['bob@bücher.example', 'cid@bücher.example'];
+    const respelled = (o: OwnerRecord) => ({
+      ...o,
+      email: (o.email ?? '').replace('bücher', 'xn--bcher-kva'),
+    });
+    const topic = new MemoryTopic();
+    const directory = new MemoryOwnerRegistry([
+      owner('bob', { email: bobUnicode }),
+      owner('cid', { email: cidUnicode }),
+    ]);
+    const respell = (userId: string) => {
+      directory.owners = directory.owners.map((o) => (o.userId === userId ? respelled(o) : o));
+    };
+    const getMany = directory.getMany.bind(directory);
+    directory.getMany = async (userIds) => {
+      if (directory.lookups.length === 0) respell('bob');
+      return getMany(userIds);
+    };
+    const create = topic.create.bind(topic);
+    topic.create = async (email, filterPolicy) => {
+      respell('cid');
+      return create(email, filterPolicy);
+    };
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email', mailboxKey });
+
+    // both subscribed at the planned spelling, neither removed again
+    expect(topic.calls).toEqual(['list', `create ${bobUnicode}`, `create ${cidUnicode}`]);
+    expect(topic.subscriptions.map((s) => s.endpoint)).toEqual([bobUnicode, cidUnicode]);
+    expect(summary.withdrawnAfterCreate).toEqual([]);
+    expect(summary).toMatchObject({ created: 2, removed: 0, failed: [] });
+    // the state writes, conditional on the spelling read, are skipped: the next run matches by the mailbox
+    expect(summary.skippedStateChanges.map((s) => s.userId)).toEqual(['bob', 'cid']);
   });
 
   it('removes a subscription it created and recorded pending for an owner marked departed while the creations ran', async () => {

@@ -6,7 +6,9 @@
  * could only be opted out by editing the table. The state `unsubscribed`
  * makes the owner unreachable on both routes (their events go to the admins'
  * `owner-unreachable` report); whenever a topic is known their subscriptions
- * leave it first (`unsubscribeOwners`, cli/use-cases/unsubscribe-owners.ts).
+ * leave it first (`unsubscribeOwners`, cli/use-cases/unsubscribe-owners.ts),
+ * found as the reconciler finds them (`mailboxKey`: a domain in Punycode or
+ * Unicode is one mailbox).
  * The route is `--route`, else the config's `ownerDelivery` (`--config`, else
  * the `--stack`'s deployed config: `directoryConfigOf`), as for `owners
  * sync-subscriptions`; the topic is `--topic-arn`, else the stack's:
@@ -26,6 +28,7 @@ import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
 import type { OwnerDeliveryRoute } from '../../../lambdas/hygiene/owner-directory';
+import { mailboxKey } from '../../../lambdas/relay/ses-address';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
@@ -155,7 +158,8 @@ async function runUnsubscribe(
   try {
     await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options.directoryTable));
     const directory = new DynamoOwnerDirectory(documentClient, options.directoryTable);
-    const result = await unsubscribeOwners(directory, target, userIds);
+    // The reconciler's mailbox rule (as `owners sync-subscriptions` gives it): every subscription it would match goes.
+    const result = await unsubscribeOwners(directory, target, userIds, { mailboxKey });
     process.stdout.write(
       options.format === 'json' ? `${jsonText(result)}\n` : resultText(result, options.directoryTable),
     );

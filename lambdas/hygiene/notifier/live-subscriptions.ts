@@ -8,18 +8,22 @@
  * drain lists the topic's subscriptions once, before it publishes anything,
  * and an owner recorded `confirmed` stays reachable only while a confirmed
  * subscription of theirs is listed on this topic. Nothing is written: the
- * reconciler records the change on its next run. Pure: the listing comes
- * through a port.
+ * reconciler records the change on its next run. An owner with no recorded
+ * ARN is matched by address, as a mailbox by the rule the caller injects
+ * (`NotifierDeps.mailboxKey`: the handler and the CLI give the relay's
+ * Punycode-aware `mailboxKey`, the rule the reconciler matches by; reading
+ * Punycode needs `node:url`, which the domain does not import). Pure: the
+ * listing comes through a port.
  */
 import { describeError } from '../errors';
 import {
-  normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   type Reachability,
   reachabilityOf,
   type SendableAddress,
 } from '../owner-directory';
+import { CASE_INSENSITIVE_MAILBOXES, type MailboxRule } from '../owner-import-opt-outs';
 import { OWNER_SUBSCRIPTION_PROTOCOL, type TopicSubscription } from '../subscription-plan';
 import type { TopicSubscriptionListing } from '../subscription-ports';
 
@@ -28,14 +32,22 @@ export interface LiveSubscriptions {
   readonly topicArn: string;
   /** ARNs of the confirmed subscriptions of this topic (they start with `<topicArn>:`). */
   readonly arns: ReadonlySet<string>;
-  /** Addresses (`normalizeEmail`) of the confirmed `email` subscriptions of this topic. */
+  /** Mailboxes (their {@link mailboxKey}) of the confirmed `email` subscriptions of this topic. */
   readonly addresses: ReadonlySet<string>;
+  /** The rule {@link addresses} were keyed by, and an owner's address is looked up by. */
+  readonly mailboxKey: MailboxRule['key'];
 }
 
-/** Indexes a topic's listing: only confirmed subscriptions of `topicArn` count. */
+/**
+ * Indexes a topic's listing: only confirmed subscriptions of `topicArn` count.
+ * @param mailboxKey how addresses are told apart ({@link MailboxRule.key}); default `normalizeEmail` (trimmed,
+ *   case-insensitive, NFC). Callers outside the domain pass the relay's `mailboxKey`
+ *   (`lambdas/relay/ses-address.ts`), so `bob@bücher.example` and `bob@xn--bcher-kva.example` are one mailbox.
+ */
 export function liveSubscriptionsOf(
   topicArn: string,
   listed: readonly TopicSubscription[],
+  mailboxKey: MailboxRule['key'] = CASE_INSENSITIVE_MAILBOXES.key,
 ): LiveSubscriptions {
   const arns = new Set<string>();
   const addresses = new Set<string>();
@@ -43,22 +55,22 @@ export function liveSubscriptionsOf(
     if (subscription.pending || !isOnTopic(subscription.arn, topicArn)) continue;
     arns.add(subscription.arn);
     if (subscription.protocol === OWNER_SUBSCRIPTION_PROTOCOL)
-      addresses.add(normalizeEmail(subscription.endpoint));
+      addresses.add(mailboxKey(subscription.endpoint));
   }
-  return { topicArn, arns, addresses };
+  return { topicArn, arns, addresses, mailboxKey };
 }
 
 /**
  * Whether `owner` has a confirmed subscription listed on the topic: their
  * recorded `subscriptionArn`, when they have one (an ARN of another topic
  * never counts); else (a record older than recorded ARNs) a confirmed `email`
- * subscription at their address.
+ * subscription at their mailbox (by `live.mailboxKey`: any spelling of it).
  */
 export function isSubscribedLive(owner: OwnerRecord, live: LiveSubscriptions): boolean {
   const recorded = owner.subscriptionArn;
   if (recorded !== undefined && recorded !== '')
     return isOnTopic(recorded, live.topicArn) && live.arns.has(recorded);
-  return owner.email !== undefined && live.addresses.has(normalizeEmail(owner.email));
+  return owner.email !== undefined && live.addresses.has(live.mailboxKey(owner.email));
 }
 
 /**
@@ -101,11 +113,13 @@ export class SubscriptionListingError extends Error {
 /**
  * Lists `topic` once and indexes it.
  * @param pendingItems the drain's pending items, named in the error
+ * @param mailboxKey how addresses are told apart ({@link liveSubscriptionsOf}'s)
  * @throws {SubscriptionListingError} when the listing fails (throttled past the SDK's retries, access denied)
  */
 export async function listLiveSubscriptions(
   topic: TopicSubscriptionListing,
   pendingItems: number,
+  mailboxKey?: MailboxRule['key'],
 ): Promise<LiveSubscriptions> {
   let listed: readonly TopicSubscription[];
   try {
@@ -113,7 +127,7 @@ export async function listLiveSubscriptions(
   } catch (error: unknown) {
     throw new SubscriptionListingError(topic.topicArn, pendingItems, error);
   }
-  return liveSubscriptionsOf(topic.topicArn, listed);
+  return liveSubscriptionsOf(topic.topicArn, listed, mailboxKey);
 }
 
 /** True when `arn` names a subscription of `topicArn` (`<topicArn>:<id>`). */

@@ -52,7 +52,8 @@ export async function reachCheckOf(deps: NotifierDeps, route: OwnerDeliveryRoute
 /**
  * The drain's reach check once it has owners to judge, before it publishes
  * anything: on `sns-email` with a directory that judges reach, the topic's
- * subscriptions listed once for the whole drain (`live-subscriptions.ts`), or,
+ * subscriptions listed once for the whole drain (`live-subscriptions.ts`; an
+ * owner with no recorded ARN matched by `deps.mailboxKey`), or,
  * with no topic to list, the recorded states (the summary says which).
  * Otherwise (`relay`, reach unverified) unchanged: nothing is listed.
  * @param pendingItems the drain's pending items, named in the error
@@ -63,7 +64,7 @@ export async function checkSubscriptions(context: DrainContext, pendingItems: nu
   if (!reach.verified || context.settings.ownerDelivery !== 'sns-email') return reach;
   const topic = context.deps.topicSubscriptions;
   if (topic === undefined) return { ...reach, subscriptions: { kind: 'recorded-states' } };
-  const live = await listLiveSubscriptions(topic, pendingItems);
+  const live = await listLiveSubscriptions(topic, pendingItems, context.deps.mailboxKey);
   return { ...reach, subscriptions: { kind: 'listed', live } };
 }
 

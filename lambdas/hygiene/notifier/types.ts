@@ -10,6 +10,7 @@ import type {
   SendableAddress,
   UnreachableReason,
 } from '../owner-directory';
+import type { MailboxRule } from '../owner-import-opt-outs';
 import type { CappedList } from '../run-summary';
 import type { TopicSubscriptionListing } from '../subscription-ports';
 
@@ -45,6 +46,16 @@ export interface NotifierDeps {
    * (`asciiLocalPart`), the part the domain can judge alone.
    */
   readonly sendable?: SendableAddress;
+  /**
+   * How the live subscription check tells addresses apart, for an owner
+   * recorded `confirmed` without an ARN (matched by address:
+   * docs/notifications.md, "Owner reach"). The notifier handler and the CLI
+   * pass `mailboxKey` (`lambdas/relay/ses-address.ts`), the rule the
+   * reconciler matches subscriptions by, so a subscription at
+   * `bob@bücher.example` counts for `bob@xn--bcher-kva.example`; absent:
+   * `normalizeEmail` (trimmed, case-insensitive), which cannot read Punycode.
+   */
+  readonly mailboxKey?: MailboxRule['key'];
 }
 
 /** Tuning; every field has a safe default. */
