@@ -218,7 +218,7 @@ export class CredentialHygiene extends Construct {
     guardDeadLetterQueue(this.deadLetterQueue, props.operatorPrincipalArns ?? [], senders);
     this.alarms =
       this.alarmTopic === undefined ? [] : this.addAlarms(this.alarmTopic, alarmWindows!, senders);
-    if (props.dashboard !== false) this.dashboard = this.addDashboard();
+    if (props.dashboard !== false) this.dashboard = this.addDashboard(senders);
 
     for (const email of props.adminEmails ?? []) this.subscribeAdmin(email);
     // At synth, after every subscribeAdmin call the app made on the construct.
@@ -474,13 +474,15 @@ export class CredentialHygiene extends Construct {
     });
   }
 
-  private addDashboard(): cloudwatch.Dashboard {
+  private addDashboard(deadLetterSenders: DeadLetterQueueSenders): cloudwatch.Dashboard {
     return addHygieneDashboard(this, {
       sweep: this.sweepFunction,
       notifier: this.notifierFunction,
       reconciler: this.reconcilerFunction,
       ...(this.relay !== undefined && { relay: this.relay }),
       deadLetterQueue: this.deadLetterQueue,
+      deadLetterSenders,
+      topic: this.topic,
       metricsNamespace: this.metricsNamespace,
       serviceName: this.serviceName,
     });

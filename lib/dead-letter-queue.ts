@@ -1,9 +1,10 @@
 /**
  * The stack's dead-letter queues, built one way: SQS-managed encryption
  * (encrypted at rest without a key policy for the scheduler role or an event
- * source to need), HTTPS only, messages kept 14 days; cdk-nag's "a queue
- * without a dead-letter queue of its own" is acknowledged with what the queue
- * is the dead-letter queue of. The worker's dead-letter queue (its schedules'
+ * source to need), HTTPS only, messages kept `DEAD_LETTER_RETENTION_DAYS`
+ * (14; the relay ledger's TTL is computed from it); cdk-nag's "a queue without
+ * a dead-letter queue of its own" is acknowledged with what the queue is the
+ * dead-letter queue of. The worker's dead-letter queue (its schedules'
  * and functions' failures) is also locked to the roles that send to it and to
  * the operators who read it, and refuses any other sender at synth
  * ({@link guardDeadLetterQueue}).
@@ -13,6 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
+import { DEAD_LETTER_RETENTION_DAYS } from '../lambdas/aws/relay-ledger-table-definition';
 import { denyUnlessPrincipal, operatorsAndRoot } from './deny-unless-principal';
 import type { HygieneFunction } from './hygiene-function';
 import { knownToDiffer } from './metric-identity';
@@ -37,7 +39,7 @@ export function addDeadLetterQueue(scope: Construct, id: string, deadLetterOf: s
   const queue = new sqs.Queue(scope, id, {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
-    retentionPeriod: Duration.days(14),
+    retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
   });
   Validations.of(queue).acknowledge({
     id: 'AwsSolutions-SQS3',

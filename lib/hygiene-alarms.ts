@@ -10,6 +10,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -136,34 +137,63 @@ function deadLetterAlarms(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm
  * dead-letter alarm sees it. Any in 5 minutes, summed over the senders; no data is no failure.
  */
 function deadLetterDeliveryAlarms(scope: Construct, senders: DeadLetterQueueSenders): cloudwatch.Alarm[] {
-  const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
-  const groups = [...new Set(senders.schedules.map((s) => s.scheduleGroup?.scheduleGroupName ?? 'default'))];
+  const period = Duration.minutes(5);
+  const groups = scheduleGroups(senders.schedules);
   const anyOf = (id: string, alarmDescription: string, metrics: cloudwatch.IMetric[]) =>
     new cloudwatch.Alarm(scope, id, {
       alarmDescription,
-      metric: sumOf(metrics, fiveMinutes.period),
+      metric: sumOf(metrics, period),
       ...atLeast(1),
     });
   return [
     anyOf(
       'FunctionDeadLetterDeliveryFailed',
       'Lambda could not send a failed invocation of a worker function to the dead-letter queue (its on-failure destination): the failure is lost, and no dead-letter alarm fires. Lambda’s DestinationDeliveryFailures by function shows which; see docs/deploy.md, "Runbook: Dead-letter queue".',
-      senders.functions.map((fn) => fn.function.metric('DestinationDeliveryFailures', fiveMinutes)),
+      senders.functions.map((fn) => destinationDeliveryFailures(fn, period)),
     ),
     anyOf(
       'ScheduleDeadLetterDeliveryFailed',
       `EventBridge Scheduler could not send an undelivered invocation to its dead-letter queue, for a schedule of the ${groups.join(', ')} schedule group (the worker’s schedules, and any other of the account’s there): the invocation is lost, and no dead-letter alarm fires. InvocationsFailedToBeSentToDeadLetterCount_<error code> names why; see docs/deploy.md, "Runbook: Dead-letter queue".`,
-      groups.map(
-        (group) =>
-          new cloudwatch.Metric({
-            namespace: 'AWS/Scheduler',
-            metricName: 'InvocationsFailedToBeSentToDeadLetterCount',
-            dimensionsMap: { ScheduleGroup: group },
-            ...fiveMinutes,
-          }),
-      ),
+      groups.map((group) => deadLetterSendFailures(group, period)),
     ),
   ];
+}
+
+/** The schedule groups of `schedules`, each once (`default` for a schedule that names none). */
+export function scheduleGroups(schedules: readonly scheduler.Schedule[]): string[] {
+  return [...new Set(schedules.map((s) => s.scheduleGroup?.scheduleGroupName ?? 'default'))];
+}
+
+/**
+ * Lambda's `DestinationDeliveryFailures` of a function, summed over `period`: failed invocations it could not send
+ * to their on-failure destination. What `FunctionDeadLetterDeliveryFailed` sums, and the dashboard shows.
+ */
+export function destinationDeliveryFailures(
+  fn: HygieneFunction,
+  period: Duration,
+  label?: string,
+): cloudwatch.Metric {
+  return fn.function.metric('DestinationDeliveryFailures', {
+    period,
+    statistic: 'Sum',
+    ...(label !== undefined && { label }),
+  });
+}
+
+/**
+ * EventBridge Scheduler's `InvocationsFailedToBeSentToDeadLetterCount` of a schedule group (the metric's only
+ * dimension), summed over `period`: undelivered invocations it could not send to their dead-letter queue. What
+ * `ScheduleDeadLetterDeliveryFailed` sums, and the dashboard shows.
+ */
+export function deadLetterSendFailures(group: string, period: Duration, label?: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Scheduler',
+    metricName: 'InvocationsFailedToBeSentToDeadLetterCount',
+    dimensionsMap: { ScheduleGroup: group },
+    period,
+    statistic: 'Sum',
+    ...(label !== undefined && { label }),
+  });
 }
 
 /** One metric as it is; several as their sum, a sender without data counting 0. */

@@ -1,10 +1,13 @@
 /**
  * The CloudWatch dashboard of a `CredentialHygiene` worker: what the sweeps
  * did, what the notifier delivered, whether owner notices reach their owners,
- * how the owner subscriptions stand, and whether anything is failing.
+ * how the owner subscriptions stand, and whether anything is failing. Every
+ * alarm's metric is on it (lib/hygiene-alarms.ts, lib/owner-email-relay.ts),
+ * so an operator sent by an alarm finds its history here.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
@@ -15,13 +18,21 @@ import {
   SES_EVENTS_METRIC,
   SWEEP_METRIC,
 } from '../lambdas/handlers/metric-names';
-import { runMetric } from './hygiene-alarms';
+import type { DeadLetterQueueSenders } from './dead-letter-queue';
+import {
+  deadLetterSendFailures,
+  destinationDeliveryFailures,
+  runMetric,
+  scheduleGroups,
+} from './hygiene-alarms';
 import type { HygieneFunction } from './hygiene-function';
 
 /** The parts of the `relay` route the dashboard shows (an `OwnerEmailRelay` fits). */
 export interface DashboardRelay {
   readonly relayFunction: HygieneFunction;
   readonly sesEventsFunction: HygieneFunction;
+  /** The relay queue: the age of its oldest digest (the `OldestDigestTooOld` alarm's metric). */
+  readonly queue: sqs.IQueue;
   /** The relay queue's own dead-letter queue. */
   readonly deadLetterQueue: sqs.IQueue;
 }
@@ -38,6 +49,18 @@ export interface HygieneDashboardOptions {
    */
   readonly relay?: DashboardRelay;
   readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * What sends to `deadLetterQueue`: what each failed to send there is shown beside it (the
+   * `FunctionDeadLetterDeliveryFailed` and `ScheduleDeadLetterDeliveryFailed` alarms' metrics).
+   * @default - no graph of failed sends
+   */
+  readonly deadLetterSenders?: DeadLetterQueueSenders;
+  /**
+   * The notification topic: its failed deliveries are shown with the owner notices (the `NotificationsFailed`
+   * alarm's metric).
+   * @default - no failed-delivery line
+   */
+  readonly topic?: sns.ITopic;
   readonly metricsNamespace: string;
   readonly serviceName: string;
 }
@@ -111,6 +134,7 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
       right: [m(SWEEP_METRIC.invalid, { label: 'invalid', statistic: 'Maximum' })],
     }),
     graph('Guard and run status', [
+      m(SWEEP_METRIC.completed, { label: 'completed (heartbeat)' }),
       m(SWEEP_METRIC.guardTripped, { label: 'guard tripped', statistic: 'Maximum' }),
       m(SWEEP_METRIC.incomplete, { label: 'incomplete (checkpointed)', statistic: 'Maximum' }),
       m(SWEEP_METRIC.aborted, { label: 'aborted (too many failed writes)', statistic: 'Maximum' }),
@@ -118,30 +142,86 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
       m(SWEEP_METRIC.writeFailures, { label: 'write failures' }),
       m(SWEEP_METRIC.writtenAlone, { label: 'written alone (batch fallback)' }),
       m(SWEEP_METRIC.adminSummaryFailed, { label: 'admin summary not published', statistic: 'Maximum' }),
+      m(SWEEP_METRIC.scheduledTimeRejected, { label: 'scheduled time rejected', statistic: 'Maximum' }),
     ]),
     graph('Sweep duration (ms)', [m(SWEEP_METRIC.duration, { label: 'duration', statistic: 'Maximum' })]),
   ];
 }
 
-/** Whether notices reach SNS, and whether anything is failing. */
+/**
+ * Whether notices reach SNS and their subscribers, whether anything is failing, and (given its senders) what the
+ * dead-letter queue could not keep: one row.
+ */
 function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudwatch.IWidget[] {
   const hourly = { period: Duration.hours(1) };
+  const { relay, topic, deadLetterSenders } = options;
+  const share = { width: deadLetterSenders === undefined ? 8 : 6 }; // a third or a quarter of the row
   return [
-    graph('Owner notices', [
-      m(SWEEP_METRIC.eventsQueued, { label: 'queued by sweeps' }),
-      m(NOTIFIER_METRIC.eventsPublished, { ...hourly, label: 'published' }),
-      m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain)' }),
-      m(NOTIFIER_METRIC.duplicatesSent, { ...hourly, label: 'sent twice (another drain had marked them)' }),
-      m(NOTIFIER_METRIC.malformedEvents, { ...hourly, label: 'malformed outbox entries (never sent)' }),
-    ]),
-    graph('Oldest pending notice (s)', [
-      m(NOTIFIER_METRIC.oldestPendingAge, {
-        period: Duration.minutes(15),
-        statistic: 'Maximum',
-        label: 'oldest pending',
-      }),
-    ]),
-    graph('Errors and dead letters', errorMetrics(m, options)),
+    graph(
+      'Owner notices',
+      [
+        m(SWEEP_METRIC.eventsQueued, { label: 'queued by sweeps' }),
+        m(NOTIFIER_METRIC.eventsPublished, { ...hourly, label: 'published' }),
+        m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain)' }),
+        m(NOTIFIER_METRIC.duplicatesSent, { ...hourly, label: 'sent twice (another drain had marked them)' }),
+        m(NOTIFIER_METRIC.malformedEvents, { ...hourly, label: 'malformed outbox entries (never sent)' }),
+        ...(topic === undefined
+          ? []
+          : [
+              topic.metricNumberOfNotificationsFailed({
+                ...hourly,
+                statistic: 'Sum',
+                label: 'not delivered by SNS to a subscriber',
+              }),
+            ]),
+      ],
+      share,
+    ),
+    graph(
+      'Oldest pending notice (s)',
+      [
+        m(NOTIFIER_METRIC.oldestPendingAge, {
+          period: Duration.minutes(15),
+          statistic: 'Maximum',
+          label: 'oldest pending',
+        }),
+        ...(relay === undefined
+          ? []
+          : [
+              relay.queue.metricApproximateAgeOfOldestMessage({
+                period: Duration.minutes(5),
+                statistic: 'Maximum',
+                label: 'oldest digest in the relay queue',
+              }),
+            ]),
+      ],
+      share,
+    ),
+    graph('Errors and dead letters', errorMetrics(m, options), share),
+    ...(deadLetterSenders === undefined
+      ? []
+      : [graph('Not kept by the dead-letter queue', lostFailures(deadLetterSenders), share)]),
+  ];
+}
+
+/**
+ * What each sender of the dead-letter queue failed to send there (a denied send, a deleted queue, an oversized
+ * message): lost, in neither the queue nor its graphs. One line per function and per schedule group, the metrics
+ * the `FunctionDeadLetterDeliveryFailed` and `ScheduleDeadLetterDeliveryFailed` alarms sum.
+ */
+function lostFailures(senders: DeadLetterQueueSenders): cloudwatch.IMetric[] {
+  const hour = Duration.hours(1);
+  return [
+    ...senders.functions.map((fn) =>
+      destinationDeliveryFailures(fn, hour, `${fn.node.id}: failed invocations not sent (Lambda)`),
+    ),
+    ...scheduleGroups(senders.schedules).map((group) =>
+      deadLetterSendFailures(
+        group,
+        hour,
+        `schedule group ${group}: undelivered invocations not sent (Scheduler)`,
+      ),
+    ),
   ];
 }
 

@@ -8,7 +8,7 @@ import { ArnFormat, DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { denyUnlessPrincipal } from './deny-unless-principal';
 import { TOPIC_KEY_ACTIONS } from './hygiene-grants';
 
@@ -30,8 +30,11 @@ export function addEncryptedTopic(
   return new sns.Topic(scope, id, { displayName, masterKey: key, enforceSSL: true });
 }
 
-/** The service CloudWatch alarms publish as. */
-const CLOUDWATCH = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+/**
+ * The service CloudWatch alarms publish as, rendered as the literal name (what a `ServicePrincipal` of it
+ * resolves to), so two statements built for it compare equal before synth ({@link addOnce}).
+ */
+const CLOUDWATCH = iam.ServicePrincipal.fromStaticServicePrincipleName('cloudwatch.amazonaws.com');
 
 /**
  * The alarm topic. CloudWatch alarms publish as the CloudWatch service: once a
@@ -46,7 +49,10 @@ export function addAlarmTopic(scope: Construct, key: kms.Key): sns.Topic {
   return topic;
 }
 
-/** Whether {@link allowCloudWatchAlarms} could add each statement (not to a resource imported into the app). */
+/**
+ * Whether each policy lets CloudWatch in after {@link allowCloudWatchAlarms}: its statement added, or one alike
+ * already there; false for a resource imported into the app (its policy is out of reach).
+ */
 export interface CloudWatchAlarmStatements {
   readonly topicStatementAdded: boolean;
   /** False also when the topic has no key. */
@@ -58,20 +64,30 @@ export interface CloudWatchAlarmStatements {
  * CloudWatch `sns:Publish` for this account's alarms, and, when the topic is encrypted, a key policy statement
  * allowing CloudWatch the data-key actions, both scoped by `aws:SourceAccount` (confused-deputy protection). A
  * topic or key imported into the app has no policy the app can change: its statement is not added (see the result).
+ * A topic the app brings may be shared or already allow this ({@link addOnce}): no policy ends with a Sid twice.
  */
 export function allowCloudWatchAlarms(scope: Construct, topic: sns.ITopic): CloudWatchAlarmStatements {
   const stack = Stack.of(scope);
   const fromThisAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
-  const keyStatement = topic.masterKey?.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToUseTheKey',
-      principals: [CLOUDWATCH],
-      actions: [...TOPIC_KEY_ACTIONS],
-      resources: ['*'],
-      conditions: fromThisAccount,
-    }),
-  );
-  const topicStatement = topic.addToResourcePolicy(
+  const key = topic.masterKey;
+  const keyStatementAdded =
+    key !== undefined &&
+    addOnce(
+      scope,
+      key,
+      () => keyPolicyOf(key),
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [CLOUDWATCH],
+        actions: [...TOPIC_KEY_ACTIONS],
+        resources: ['*'],
+        conditions: fromThisAccount,
+      }),
+    );
+  const topicStatementAdded = addOnce(
+    scope,
+    topic,
+    () => topicPolicyOf(topic),
     new iam.PolicyStatement({
       sid: 'AllowCloudWatchAlarmsToPublish',
       principals: [CLOUDWATCH],
@@ -90,10 +106,76 @@ export function allowCloudWatchAlarms(scope: Construct, topic: sns.ITopic): Clou
       },
     }),
   );
-  return {
-    topicStatementAdded: topicStatement.statementAdded,
-    keyStatementAdded: keyStatement?.statementAdded ?? false,
-  };
+  return { topicStatementAdded, keyStatementAdded };
+}
+
+/** A policy statement as CDK renders it (`PolicyStatement.toStatementJson`), tokens unresolved. */
+type StatementJson = { readonly Sid?: string } & Record<string, unknown>;
+
+/** A topic or key whose policy the app may add to. */
+type PolicyHolder = IConstruct & {
+  addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
+};
+
+/**
+ * Adds `statement` to the policy of `holder` (read by `policy`) at most once: SNS refuses a topic policy whose
+ * statement ids repeat ("Every policy statement must have a unique ID"), KMS key policies follow the same IAM
+ * grammar, and CDK drops only exact copies. So nothing is added when a statement alike but for its Sid is already
+ * there (another worker sharing the topic added it), and ours gets a Sid unique to `scope` when a different
+ * statement has taken its own (the app's, e.g. copied from a synthesized template). Compared as rendered, tokens
+ * unresolved (resolving now would fix a lazy value of the app's before it is complete): a statement alike only once
+ * resolved is taken as different, which costs a redundant statement, never a lost one. A different statement given
+ * our Sid later still makes two: synth fails naming it ({@link repeatedSid}).
+ * @returns whether the policy has the statement (false: the holder is imported into the app)
+ */
+function addOnce(
+  scope: Construct,
+  holder: PolicyHolder,
+  policy: () => iam.PolicyDocument | undefined,
+  statement: iam.PolicyStatement,
+): boolean {
+  const present = statementsOf(policy());
+  const { Sid: sid, ...effect } = statement.toStatementJson() as StatementJson;
+  if (present.some(({ Sid: _, ...other }) => JSON.stringify(other) === JSON.stringify(effect))) return true;
+  if (present.some((other) => other.Sid === sid)) statement.sid = `${sid}${scope.node.addr}`;
+  const added = holder.addToResourcePolicy(statement).statementAdded;
+  if (added) {
+    const ours = statement.sid!;
+    scope.node.addValidation({ validate: () => repeatedSid(holder, statementsOf(policy()), ours) });
+  }
+  return added;
+}
+
+/** The statements of a policy, as rendered now (nothing resolved or frozen); none without a policy. */
+function statementsOf(policy: iam.PolicyDocument | undefined): StatementJson[] {
+  return (policy?.toJSON() as { Statement?: StatementJson[] } | undefined)?.Statement ?? [];
+}
+
+/** The policy of a topic built in the app (`sns.Topic` makes it on its first statement). */
+function topicPolicyOf(topic: sns.ITopic): iam.PolicyDocument | undefined {
+  const policy = topic.node.tryFindChild('Policy');
+  return policy instanceof sns.TopicPolicy ? policy.document : undefined;
+}
+
+/** The key policy of a key built in the app (`kms.Key` keeps it on its `CfnKey`). */
+function keyPolicyOf(key: kms.IKey): iam.PolicyDocument | undefined {
+  const policy: unknown = (key.node.defaultChild as kms.CfnKey | undefined)?.keyPolicy;
+  return key instanceof kms.Key && policy instanceof iam.PolicyDocument ? policy : undefined;
+}
+
+/**
+ * A synth error when different statements of `holder`'s policy share `sid`, compared resolved (at validation every
+ * value is final): copies that resolve alike are one, CDK keeps one of them.
+ */
+function repeatedSid(holder: IConstruct, statements: readonly StatementJson[], sid: string): string[] {
+  const resolved = Stack.of(holder).resolve(statements.filter((s) => s.Sid === sid)) as unknown[];
+  const distinct = new Set(resolved.map((s) => JSON.stringify(s)));
+  if (distinct.size < 2) return [];
+  return [
+    `the policy of ${holder.node.path} has ${distinct.size} different statements with Sid "${sid}": a policy's ` +
+      'statement ids must be unique (SNS refuses the topic policy). Give the one the app adds another Sid, or leave ' +
+      'it out: this construct adds the statement letting CloudWatch alarms in (docs/deploy.md, "Security choices")',
+  ];
 }
 
 /** What publishing to the notification topic takes. */

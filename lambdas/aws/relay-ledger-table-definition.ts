@@ -28,7 +28,7 @@ export const RELAY_LEDGER_TABLE: RelayLedgerTableDefinition = {
 
 /**
  * How long the relay queue keeps a digest (lib/owner-email-relay.ts): half its
- * DLQ's {@link RELAY_DLQ_RETENTION_DAYS}, because SQS moves a message of a
+ * DLQ's {@link DEAD_LETTER_RETENTION_DAYS}, because SQS moves a message of a
  * standard queue to its DLQ with its original enqueue time, so a digest that
  * waited N days in the queue has only the DLQ's retention less N days there.
  * With 7, a digest moved to the DLQ has at least 7 days there for an operator
@@ -36,22 +36,27 @@ export const RELAY_LEDGER_TABLE: RelayLedgerTableDefinition = {
  */
 export const RELAY_QUEUE_RETENTION_DAYS = 7;
 
-/** How long the relay DLQ keeps a digest, counted from its enqueue time in the relay queue (lib/dead-letter-queue.ts). */
-export const RELAY_DLQ_RETENTION_DAYS = 14;
+/**
+ * How long every dead-letter queue of the worker keeps a message: `addDeadLetterQueue` (lib/dead-letter-queue.ts)
+ * builds them all with it, the relay DLQ among them, where a digest's time counts from its enqueue time in the
+ * relay queue. Defined here, beside the ledger's TTL computed from it, because the Lambda bundles read this module
+ * and must not import `lib/` (CDK); a change here moves both.
+ */
+export const DEAD_LETTER_RETENTION_DAYS = 14;
 
 /**
  * How long an entry is kept, from its claim (a digest's first receive, at or
  * after the digest's enqueue time T): its last delivery can come from one
- * redrive. The digest leaves the DLQ by T + {@link RELAY_DLQ_RETENTION_DAYS}
+ * redrive. The digest leaves the DLQ by T + {@link DEAD_LETTER_RETENTION_DAYS}
  * at the latest; a redrive sends it to the relay queue as a new message,
  * whose retention starts again, so it can be received until
- * T + {@link RELAY_DLQ_RETENTION_DAYS} + {@link RELAY_QUEUE_RETENTION_DAYS};
+ * T + {@link DEAD_LETTER_RETENTION_DAYS} + {@link RELAY_QUEUE_RETENTION_DAYS};
  * one day more for clock skew and SNS's duplicate deliveries: 22 days. Not
  * covered: a digest redriven, failed into the DLQ again and redriven a
  * second time more than 22 days after its first enqueue (each redrive
  * starts its retention anew): if it had been emailed, it is emailed again.
  */
-export const RELAY_LEDGER_RETENTION_DAYS = RELAY_DLQ_RETENTION_DAYS + RELAY_QUEUE_RETENTION_DAYS + 1;
+export const RELAY_LEDGER_RETENTION_DAYS = DEAD_LETTER_RETENTION_DAYS + RELAY_QUEUE_RETENTION_DAYS + 1;
 
 /**
  * The ledger's attributes for bounce reports (docs/data-model.md, "Relay

@@ -10,10 +10,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  RELAY_DLQ_RETENTION_DAYS,
+  DEAD_LETTER_RETENTION_DAYS,
   RELAY_LEDGER_RETENTION_DAYS,
   RELAY_QUEUE_RETENTION_DAYS,
 } from '../../lambdas/aws/relay-ledger-table-definition';
+import { scheduleDeadLetterQueues } from './queue-access-check';
+import type { CfnTemplate } from './structural-checks';
 import { logicalIdOf, synthApp } from './synth';
 
 const DAY = 86_400;
@@ -33,7 +35,15 @@ describe('the relay’s retentions', () => {
 
   it('are the ones the ledger is reasoned from', () => {
     expect(retention(queueId)).toBe(RELAY_QUEUE_RETENTION_DAYS * DAY);
-    expect(retention(dlqId)).toBe(RELAY_DLQ_RETENTION_DAYS * DAY);
+    expect(retention(dlqId)).toBe(DEAD_LETTER_RETENTION_DAYS * DAY);
+  });
+
+  it('every dead-letter queue, the worker’s too, keeps a message the days the ledger’s TTL is computed from', () => {
+    const [workerDlqId] = scheduleDeadLetterQueues(template.toJSON() as CfnTemplate);
+    expect([workerDlqId!, dlqId].map(retention)).toEqual([
+      DEAD_LETTER_RETENTION_DAYS * DAY,
+      DEAD_LETTER_RETENTION_DAYS * DAY,
+    ]);
   });
 
   it('the queue keeps a digest 7 days, so one moved to the DLQ (with its enqueue time) has a week there', () => {
