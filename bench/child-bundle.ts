@@ -2,6 +2,8 @@
  * Bundles bench/child.ts once per bench run (esbuild, like the Lambdas), so
  * each measurement child is a plain `node` process without a TypeScript
  * loader: its startup and peak RSS are those of the code measured, not of tsx.
+ * The bench's SNS server process (bench/sns-server-process.ts) is bundled the
+ * same way.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,12 +21,17 @@ export interface ChildBundle {
 }
 
 /** Bundles `bench/child.ts` of `projectRoot` into a temporary directory. */
-export async function bundleChild(projectRoot: string): Promise<ChildBundle> {
-  const dir = await mkdtemp(join(tmpdir(), 'pch-bench-child-'));
-  const path = join(dir, 'child.mjs');
+export function bundleChild(projectRoot: string): Promise<ChildBundle> {
+  return bundleScript(projectRoot, 'child');
+}
+
+/** Bundles `bench/<name>.ts` of `projectRoot` into `<name>.mjs` in a temporary directory. */
+export async function bundleScript(projectRoot: string, name: string): Promise<ChildBundle> {
+  const dir = await mkdtemp(join(tmpdir(), `pch-bench-${name}-`));
+  const path = join(dir, `${name}.mjs`);
   await build({
     absWorkingDir: projectRoot,
-    entryPoints: [join(projectRoot, 'bench', 'child.ts')],
+    entryPoints: [join(projectRoot, 'bench', `${name}.ts`)],
     outfile: path,
     bundle: true,
     platform: 'node',

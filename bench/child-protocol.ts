@@ -7,7 +7,8 @@
 import type { DynamoMeterTotals, ScanTimeline } from './dynamo-meter';
 import type { LatencyModel } from './latency-model';
 import type { PageHold } from './page-hold';
-import type { SnsStubTotals } from './sns-stub';
+import type { SnsTotals } from './sns-server';
+import type { SnsServerLocation } from './sns-server-process';
 
 /** The measurements a child can make. */
 export const CHILD_TASKS = [
@@ -24,7 +25,10 @@ export type ChildTaskName = (typeof CHILD_TASKS)[number];
 /** One measurement request. */
 export interface ChildTask {
   readonly task: ChildTaskName;
+  /** DynamoDB Local. */
   readonly endpoint: string;
+  /** The bench's SNS server (bench/sns-server.ts), which every arm's SNS client talks to. */
+  readonly sns: SnsServerLocation;
   readonly tableName: string;
   /** Parallel floor: segment count (the sweep's `scanSegments`). */
   readonly segments: number;
@@ -38,6 +42,12 @@ export interface ChildTask {
   readonly latency?: { readonly model: LatencyModel; readonly seed: number };
   /** Write floors: a JSON file of the writes to make (`NaiveWrite[]`, bench/naive.ts), read before the measurement. */
   readonly writesFile?: string;
+  /**
+   * The notifier: a JSON file of `[id, bytes]` pairs, the sizes of the items with pending events,
+   * which the driver read before the child started (the PartiQL capacity estimate's input,
+   * bench/partiql-capacity.ts), so the child sends nothing before its measured call.
+   */
+  readonly itemSizesFile?: string;
   /** Write floors: requests in flight at most (the sweep's `writeConcurrency`). */
   readonly writeConcurrency?: number;
   /** Memory runs: also track the heap in use after each full collection (`peakLiveHeapUsedMb`). */
@@ -59,6 +69,11 @@ export interface ChildResult {
    * after the measurement are not in it), ms; absent when `/proc` is unreadable.
    */
   readonly serverCpuMs?: number;
+  /**
+   * CPU time of the bench's SNS server process during the measured call (read like `serverCpuMs`):
+   * the server's side of the SNS requests, never part of the client's `cpuMs`.
+   */
+  readonly snsServerCpuMs?: number;
   /** Peak resident set size of the whole child process, MB. */
   readonly maxRssMb: number;
   /** Peak V8 heap in use (live objects and not yet collected garbage), sampled every 25 ms, MB. */
@@ -85,7 +100,8 @@ export interface ChildResult {
   readonly scanTimeline?: ScanTimeline;
   /** The sweep: how long its own code held the pages it read (bench/page-hold.ts). */
   readonly pageHold?: PageHold;
-  readonly sns: SnsStubTotals;
+  /** What the SNS server received from this measurement's client (every attempt counted). */
+  readonly sns: SnsTotals;
   /** Task-specific figures (items read, transitions applied, owners notified, ...). */
   readonly detail: Readonly<Record<string, number | string>>;
 }

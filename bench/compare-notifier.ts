@@ -21,7 +21,6 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { integerIn } from '../cli/options/numbers';
 import { UsageError } from '../cli/usage-error';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
@@ -29,11 +28,13 @@ import { bundleChild, type ChildBundle } from './child-bundle';
 import type { ChildTaskName } from './child-protocol';
 import { generateTable } from './generate';
 import { parseLatencyName } from './options';
-import { readPendingOutboxItems } from './outbox-items';
+import { readPendingOutboxItems, sizesOf } from './outbox-items';
 import { benchSeed, dropTable, freshTable } from './run-case';
 import { benchTask, runChild } from './run-child';
 import { parseScriptArgs } from './script-args';
+import { startBenchServices } from './services';
 import { median } from './stats';
+import { withJsonFile } from './task-files';
 
 type Item = Record<string, unknown>;
 
@@ -61,14 +62,14 @@ const variants: readonly Variant[] = positionals.map((argument) => {
   return { label: argument.trim(), root: resolve(root), nodeFlags };
 });
 
-const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
-const client = createDocumentClient({ endpoint: db.endpoint });
+const services = await startBenchServices();
+const client = createDocumentClient({ endpoint: services.dynamo });
 /** Each checkout's bundled child, by root. */
 const bundles = new Map<string, ChildBundle>();
 
 /** The bench's task for `name` on `tableName`, the latency model's draws seeded alike for every drain. */
 const task = (name: ChildTaskName, tableName: string) =>
-  benchTask(name, db.endpoint, tableName, latency === 'aws' ? 12_345 : undefined);
+  benchTask(name, services, tableName, latency === 'aws' ? 12_345 : undefined);
 
 /** Runs `work` on a fresh table loaded with `items`, dropped afterwards. */
 async function withTable<T>(items: readonly Item[], work: (tableName: string) => Promise<T>): Promise<T> {
@@ -89,14 +90,22 @@ async function outboxSnapshot(child: string): Promise<Item[]> {
   });
 }
 
-/** One drain of `snapshot` by `child` run with `nodeFlags`: client CPU per event, ms. */
+/**
+ * One drain of `snapshot` by `child` run with `nodeFlags`: client CPU per event, ms. The child gets
+ * the snapshot's item sizes in `sizesFile`, as the bench's notifier measurement does (bench/run-case.ts).
+ */
 async function drainCpuPerEvent(
   child: string,
   snapshot: readonly Item[],
+  sizesFile: string,
   nodeFlags: readonly string[] = [],
 ): Promise<number> {
   return withTable(snapshot, async (tableName) => {
-    const result = await runChild(child, task('notify', tableName), nodeFlags);
+    const result = await runChild(
+      child,
+      { ...task('notify', tableName), itemSizesFile: sizesFile },
+      nodeFlags,
+    );
     return result.cpuMs / Math.max(1, Number(result.detail.eventsPublished));
   });
 }
@@ -110,17 +119,20 @@ async function compare(runs: readonly BundledVariant[]): Promise<void> {
   const [first] = runs as [BundledVariant, ...BundledVariant[]];
   const snapshot = await outboxSnapshot(first.child);
   console.log(`outbox: ${snapshot.length} items; latency model: ${latency}`);
-  for (let i = 0; i < 2; i++) await drainCpuPerEvent(first.child, snapshot);
-  const perRun: number[][] = runs.map(() => []);
-  for (let rep = 0; rep < reps; rep++) {
-    const order = runs.map((_, i) => i);
-    if (rep % 2 === 1) order.reverse();
-    for (const i of order) {
-      const { child, nodeFlags } = runs[i] as BundledVariant;
-      perRun[i]?.push(await drainCpuPerEvent(child, snapshot, nodeFlags));
+  const perRun = await withJsonFile('compare-sizes', sizesOf(snapshot), async (sizesFile) => {
+    for (let i = 0; i < 2; i++) await drainCpuPerEvent(first.child, snapshot, sizesFile);
+    const perRun: number[][] = runs.map(() => []);
+    for (let rep = 0; rep < reps; rep++) {
+      const order = runs.map((_, i) => i);
+      if (rep % 2 === 1) order.reverse();
+      for (const i of order) {
+        const { child, nodeFlags } = runs[i] as BundledVariant;
+        perRun[i]?.push(await drainCpuPerEvent(child, snapshot, sizesFile, nodeFlags));
+      }
+      console.log(`rep ${rep}: ${perRun.map((v) => (v.at(-1) ?? 0).toFixed(3)).join(' ')}`);
     }
-    console.log(`rep ${rep}: ${perRun.map((v) => (v.at(-1) ?? 0).toFixed(3)).join(' ')}`);
-  }
+    return perRun;
+  });
   const base = median(perRun[0] ?? []);
   runs.forEach(({ label }, i) => {
     const figures = perRun[i] ?? [];
@@ -143,5 +155,5 @@ try {
 } finally {
   client.destroy();
   await Promise.all([...bundles.values()].map((b) => b.dispose()));
-  await db.stop();
+  await services.stop();
 }

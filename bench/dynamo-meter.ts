@@ -10,20 +10,25 @@
  * The same middleware adds the simulated service latency (`--rtt-ms`, and the
  * `--latency aws` model of bench/latency-model.ts) to every request, failed
  * ones included, so every arm that uses a metered client pays it identically.
+ * A call the SDK retried counts, and waits, once per attempt (bench/attempts.ts).
  *
  * It also notes when the first and the last Scan page came back (their
  * latency waited): with the end of the measured call, that says where an
  * arm's wall time goes ({@link scanTimeline}).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { attemptsOf, attemptsWaitMs } from './attempts';
 import type { LatencySampler, RequestShape } from './latency-model';
 import { PartiqlCapacityEstimator, type PricedWrite, pricedWrites } from './partiql-capacity';
 
 /** Totals of one metered client. */
 export interface DynamoMeterTotals {
-  /** `send` calls (SDK retries inside one call are not counted again). */
+  /** Requests sent: every attempt of every `send` (a call the SDK retried counts once per attempt). */
   readonly requests: number;
+  /** Requests per command, attempts counted as in `requests`. */
   readonly byCommand: Readonly<Record<string, number>>;
+  /** Of `requests`, the attempts beyond each call's first (SDK retries). */
+  readonly retriedAttempts: number;
   readonly failedRequests: number;
   readonly consumedRcu: number;
   readonly consumedWcu: number;
@@ -36,6 +41,11 @@ export interface DynamoMeterTotals {
   readonly estimatedWcu: number;
   /** Successful PartiQL writes that could not be estimated (their item was not known beforehand). */
   readonly unestimatedStatements: number;
+  /**
+   * Successful requests of commands that consume capacity whose response reported none and that the
+   * bench does not estimate either: their units are missing from the totals (0 when every write is priced).
+   */
+  readonly requestsWithoutCapacity: number;
 }
 
 const READ_COMMANDS = new Set([
@@ -144,8 +154,10 @@ export function meterDynamo(
   options: { readonly rttMs?: number; readonly latency?: LatencySampler } = {},
 ): {
   totals(): DynamoMeterTotals;
-  /** Tells the PartiQL write estimate the whole stored items (their sizes), read before the measurement. */
+  /** Tells the PartiQL write estimate the whole stored items (their sizes), read outside the measurement. */
   knowItems(items: Iterable<Readonly<Record<string, unknown>>>): void;
+  /** Tells it item sizes already measured (bytes by key): those the driver read before the child started. */
+  knowSizes(sizes: Iterable<readonly [string, number]>): void;
   /** The keys PartiQL statements wrote whose size is unknown (read them after the measurement, then `knowItems`). */
   unsizedKeys(): string[];
   /** When the first and the last successful Scan page came back; undefined before any. */
@@ -155,6 +167,8 @@ export function meterDynamo(
   const rttMs = options.rttMs ?? 0;
   const byCommand: Record<string, number> = {};
   let requests = 0;
+  let retriedAttempts = 0;
+  let requestsWithoutCapacity = 0;
   let failedRequests = 0;
   let consumedRcu = 0;
   let consumedWcu = 0;
@@ -163,11 +177,23 @@ export function meterDynamo(
   const partiql = new PartiqlCapacityEstimator();
   const unpricedWrites: PricedWrite[] = [];
   let scanWindow: { firstPageAt: number; lastPageAt: number } | undefined;
+  const countAttempts = (command: string, attempts: number) => {
+    requests += attempts;
+    retriedAttempts += attempts - 1;
+    byCommand[command] = (byCommand[command] ?? 0) + attempts;
+  };
+  /** Waits the latency of each attempt (the last one's read units known) and the round trips of the retried ones. */
+  const waitForAttempts = async (attempts: number, shape: RequestShape, readUnits: number) => {
+    const ms = attemptsWaitMs(
+      attempts,
+      rttMs,
+      latency && ((attempt) => latency(attempt === attempts ? { ...shape, readUnits } : shape)),
+    );
+    if (ms > 0) await sleep(ms);
+  };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
-      requests++;
-      byCommand[command] = (byCommand[command] ?? 0) + 1;
       const input = args.input as Record<string, unknown>;
       const metered = CAPACITY_COMMANDS.has(command)
         ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } }
@@ -182,11 +208,15 @@ export function meterDynamo(
         if (rttMs > 0) await sleep(rttMs);
         const result = await next(metered);
         const output = result.output as Record<string, unknown> & { ConsumedCapacity?: unknown };
+        const attempts = attemptsOf(output);
+        countAttempts(command, attempts);
         const consumed = output.ConsumedCapacity;
         // Reduced to keys now, estimated after the measurement (in `totals`): the bench's bookkeeping is
         // neither the notifier's CPU nor the sweep's heap.
         if (consumed === undefined && command === 'BatchExecuteStatementCommand' && !reads) {
           for (const write of pricedWrites(input, output)) unpricedWrites.push(write);
+        } else if (consumed === undefined && CAPACITY_COMMANDS.has(command)) {
+          requestsWithoutCapacity++;
         }
         const units = sumCapacity(consumed);
         if (consumed !== undefined) {
@@ -194,7 +224,7 @@ export function meterDynamo(
           if (reads) consumedRcu += units;
           else consumedWcu += units;
         }
-        if (latency) await sleep(latency({ ...shape, readUnits: reads ? units : 0 }));
+        await waitForAttempts(attempts, shape, reads ? units : 0);
         if (command === 'ScanCommand') {
           const at = performance.now();
           scanWindow ??= { firstPageAt: at, lastPageAt: at };
@@ -202,8 +232,10 @@ export function meterDynamo(
         }
         return result;
       } catch (error: unknown) {
+        const attempts = attemptsOf(error);
+        countAttempts(command, attempts);
         failedRequests++;
-        if (latency) await sleep(latency(shape));
+        await waitForAttempts(attempts, shape, 0);
         throw error;
       }
     },
@@ -211,6 +243,7 @@ export function meterDynamo(
   );
   return {
     knowItems: (items) => partiql.recordItems(items),
+    knowSizes: (sizes) => partiql.recordSizes(sizes),
     unsizedKeys: () => partiql.unsizedKeys(unpricedWrites),
     scanWindow: () => scanWindow && { ...scanWindow },
     totals: () => {
@@ -221,12 +254,14 @@ export function meterDynamo(
       return {
         requests,
         byCommand: { ...byCommand },
+        retriedAttempts,
         failedRequests,
         consumedRcu,
         consumedWcu,
         capacityReports,
         estimatedWcu: totalEstimatedWcu,
         unestimatedStatements: partiql.unestimated,
+        requestsWithoutCapacity,
       };
     },
   };

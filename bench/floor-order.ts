@@ -13,7 +13,6 @@
  * JVM first, as in the bench. The floors after the sweep read ~1% more bytes
  * (the changed items gained an outbox and a history entry).
  */
-import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { integerIn } from '../cli/options/numbers';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { bundleChild, PROJECT_ROOT } from './child-bundle';
@@ -23,6 +22,7 @@ import { parseLatencyName } from './options';
 import { benchSeed, dropTable, freshTable } from './run-case';
 import { benchTask, runChild } from './run-child';
 import { parseScriptArgs } from './script-args';
+import { startBenchServices } from './services';
 import { median } from './stats';
 
 const [tablesText = '4', latencyText = 'aws'] = process.argv.slice(2);
@@ -41,8 +41,8 @@ const ORDER: readonly ChildTaskName[] = [
   'parallel-floor',
 ];
 
-const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
-const client = createDocumentClient({ endpoint: db.endpoint });
+const services = await startBenchServices();
+const client = createDocumentClient({ endpoint: services.dynamo });
 const bundle = await bundleChild(PROJECT_ROOT);
 
 /** Runs `arms` in order on a fresh table of the bench's generated items; wall time of each, ms. */
@@ -60,7 +60,7 @@ async function runOnTable(
     const times: number[] = [];
     const latencySeed = latency === 'aws' ? seed : undefined;
     for (const arm of arms)
-      times.push((await runChild(bundle.path, benchTask(arm, db.endpoint, tableName, latencySeed))).ms);
+      times.push((await runChild(bundle.path, benchTask(arm, services, tableName, latencySeed))).ms);
     return times;
   } finally {
     await dropTable(client, tableName);
@@ -82,5 +82,5 @@ try {
 } finally {
   client.destroy();
   await bundle.dispose();
-  await db.stop();
+  await services.stop();
 }

@@ -4,7 +4,8 @@
  * `--latency aws` adds to EVERY request of EVERY arm (floors, sweep, notifier,
  * naive) a service latency drawn from this model, so the bench also shows what
  * a deployed worker waits for. The delay is added by the client middlewares
- * every arm already goes through (bench/dynamo-meter.ts, bench/sns-stub.ts).
+ * every arm already goes through (bench/dynamo-meter.ts, bench/sns-bench-client.ts),
+ * once per attempt of a retried call (bench/attempts.ts).
  *
  * The model, per request type (every figure is a median; each draw is
  * log-normal around it with spread `sigma`, from the bench's seeded PRNG):

@@ -11,10 +11,10 @@
  * rules (DynamoDB Developer Guide, "DynamoDB item sizes and formats":
  * attribute names + values; lists and maps 3 bytes + 1 byte per element; the
  * one size rule is `cli/aws/item-limits.ts`, which `import` checks items
- * against), read by the bench outside the
- * measurement: before it for the notifier (a mark shrinks the item; its own
- * reads project a few attributes, so they cannot tell the size), after it for
- * the sweep (a transition grows the item: the larger size is the one after).
+ * against), read by the bench outside the measurement: for the notifier by
+ * the driver, before the child starts (a mark shrinks the item; its own reads
+ * project a few attributes, so they cannot tell the size), after it for the
+ * sweep (a transition grows the item: the larger size is the one after).
  */
 import { itemSizeBytes } from '../cli/aws/item-limits';
 import { TABLE_DEFINITION } from '../lambdas/aws/credential-table-definition';
@@ -89,9 +89,17 @@ export class PartiqlCapacityEstimator {
   recordItems(items: Iterable<Readonly<Record<string, unknown>>>): void {
     for (const item of items) {
       const key = item[KEY];
-      if (typeof key === 'string')
-        this.sizes.set(key, Math.max(this.sizes.get(key) ?? 0, itemSizeBytes(item)));
+      if (typeof key === 'string') this.recordSize(key, itemSizeBytes(item));
     }
+  }
+
+  /** Remembers item sizes already measured (bytes by key), as {@link recordItems} does. */
+  recordSizes(sizes: Iterable<readonly [string, number]>): void {
+    for (const [key, bytes] of sizes) this.recordSize(key, bytes);
+  }
+
+  private recordSize(key: string, bytes: number): void {
+    this.sizes.set(key, Math.max(this.sizes.get(key) ?? 0, bytes));
   }
 
   /** The keys of `writes` whose size is not known yet. */

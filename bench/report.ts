@@ -101,9 +101,15 @@ function stageTable(
   );
 }
 
-/** Where the time goes: per stage, wall / client (Node) CPU / DynamoDB Local (JVM) CPU, ms. */
+/**
+ * Where the time goes: per stage, wall / client (Node) CPU / DynamoDB Local (JVM) CPU / the SNS
+ * server's CPU (its own process: never in the client's figure), ms.
+ */
 export function cpuMarkdown(rows: readonly RunRow[]): string {
-  return stageTable(rows, (f) => `${f.ms} / ${f.cpuMs} / ${f.serverCpuMs ?? '?'}`);
+  return stageTable(
+    rows,
+    (f) => `${f.ms} / ${f.cpuMs} / ${f.serverCpuMs ?? '?'} / ${f.snsServerCpuMs ?? '?'}`,
+  );
 }
 
 /**
@@ -183,9 +189,16 @@ export function targetsMarkdown(checks: readonly TargetCheck[]): string {
   return checks.map((c) => `- ${verdict(c)}: ${c.target} — ${c.detail}`).join('\n');
 }
 
-/** Issue 15's targets table: figure, target, latency model, value and verdict (REPORTED = the target is for the other model). */
+/**
+ * Issue 15's targets table: figure, target, latency model, value and verdict ("reported" with the
+ * reason where the issue does not set the target; an estimated figure's verdict says so).
+ */
 export function verdictsMarkdown(verdicts: readonly Verdict[]): string {
-  const verdict = (v: Verdict) => (!v.judged ? 'reported' : v.holds ? '**HOLDS**' : '**MISSED**');
+  const verdict = (v: Verdict) => {
+    if (!v.judged) return `reported: ${v.reportedBecause ?? 'not judged'}`;
+    const outcome = v.holds ? '**HOLDS**' : '**MISSED**';
+    return v.estimated === undefined ? outcome : `${outcome}, on an estimate from item sizes (detail)`;
+  };
   return table(
     ['figure', 'target', 'latency model', 'value', 'verdict', 'detail'],
     verdicts.map((v) => [v.figure, v.target, v.latencyModel, v.value ?? '?', verdict(v), v.detail]),

@@ -9,8 +9,6 @@
  * one case's data at a time.
  */
 import { randomUUID } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -23,7 +21,10 @@ import { CHILD_TASKS, type ChildResult, type ChildTask, type ChildTaskName } fro
 import { BENCH_NOW, type GeneratedTable, generateTable } from './generate';
 import type { LatencyModel } from './latency-model';
 import { naiveWrites } from './naive';
+import { readPendingOutboxItems, sizesOf } from './outbox-items';
 import { runChild } from './run-child';
+import type { BenchEndpoints } from './services';
+import { withJsonFile } from './task-files';
 
 /** The measurements of one repetition. */
 export interface CaseRep {
@@ -35,6 +36,8 @@ export interface CaseRep {
   readonly results: Readonly<Record<ChildTaskName, ChildResult>>;
   /** DynamoDB Local (JVM) CPU time during each measured call (the child's reading), ms; absent when /proc is unreadable. */
   readonly serverCpuMs: Readonly<Partial<Record<ChildTaskName, number>>>;
+  /** The bench's SNS server's CPU time during each measured call, ms (read the same way). */
+  readonly snsServerCpuMs?: Readonly<Partial<Record<ChildTaskName, number>>>;
 }
 
 /** A measurement disagreed with what the table holds (the comparison would be meaningless). */
@@ -81,17 +84,18 @@ type Measure = (task: ChildTaskName, tableName: string, extra?: Partial<ChildTas
 
 /** The measurement function of one repetition (its label, seed and segment count fixed). */
 function measurer(
-  endpoint: string,
+  endpoints: BenchEndpoints,
   options: CaseOptions,
   repetition: {
     readonly label: string;
     readonly seed: number;
     readonly segments: number;
     readonly serverCpuMs: Partial<Record<ChildTaskName, number>>;
+    readonly snsServerCpuMs: Partial<Record<ChildTaskName, number>>;
   },
   log: (line: string) => void,
 ): Measure {
-  const { label, seed, segments, serverCpuMs } = repetition;
+  const { label, seed, segments, serverCpuMs, snsServerCpuMs } = repetition;
   const nodeFlags = options.heapCapMb === undefined ? [] : [`--max-old-space-size=${options.heapCapMb}`];
   return async (task, tableName, extra = {}) => {
     const result = await runChild(
@@ -99,7 +103,8 @@ function measurer(
       {
         ...extra,
         task,
-        endpoint,
+        endpoint: endpoints.dynamo,
+        sns: endpoints.sns,
         tableName,
         segments,
         now: BENCH_NOW,
@@ -116,8 +121,9 @@ function measurer(
       nodeFlags,
     );
     if (result.serverCpuMs !== undefined) serverCpuMs[task] = result.serverCpuMs;
+    if (result.snsServerCpuMs !== undefined) snsServerCpuMs[task] = result.snsServerCpuMs;
     log(
-      `  ${label} ${task}: ${Math.round(result.ms)} ms (client CPU ${Math.round(result.cpuMs)} ms, DynamoDB Local CPU ${serverCpuMs[task] ?? '?'} ms), peak RSS ${Math.round(result.maxRssMb)} MB`,
+      `  ${label} ${task}: ${Math.round(result.ms)} ms (client CPU ${Math.round(result.cpuMs)} ms, DynamoDB Local CPU ${serverCpuMs[task] ?? '?'} ms, SNS server CPU ${snsServerCpuMs[task] ?? '?'} ms), peak RSS ${Math.round(result.maxRssMb)} MB`,
     );
     return result;
   };
@@ -131,18 +137,32 @@ async function measureWriteFloors(
   label: string,
   config: HygieneConfig,
 ): Promise<Pick<CaseRep['results'], 'write-floor' | 'batched-write-floor'>> {
-  const writesFile = join(tmpdir(), `pch-bench-writes-${label}-${randomUUID().slice(0, 8)}.json`);
   const runId = createRunId(BENCH_NOW, 'bench0001');
-  await writeFile(writesFile, JSON.stringify(naiveWrites(table.items, { config, now: BENCH_NOW, runId })));
-  try {
+  const writes = naiveWrites(table.items, { config, now: BENCH_NOW, runId });
+  return withJsonFile(`writes-${label}`, writes, async (writesFile) => {
     const extra = { writesFile, writeConcurrency: config.writeConcurrency };
     return {
       'write-floor': await measure('write-floor', tableName, extra),
       'batched-write-floor': await measure('batched-write-floor', tableName, extra),
     };
-  } finally {
-    await rm(writesFile, { force: true });
-  }
+  });
+}
+
+/**
+ * The notifier's drain of `tableName`. The sizes of the items with pending events (the capacity
+ * estimate's input) are read here, before the child starts, and handed over in a file: a read in
+ * the child would warm its SDK before the measured call.
+ */
+async function measureNotify(
+  measure: Measure,
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  label: string,
+): Promise<ChildResult> {
+  const sizes = sizesOf(await readPendingOutboxItems(client, tableName));
+  return withJsonFile(`sizes-${label}`, sizes, (itemSizesFile) =>
+    measure('notify', tableName, { itemSizesFile }),
+  );
 }
 
 /**
@@ -163,6 +183,13 @@ function checkConsistency(label: string, table: GeneratedTable, results: CaseRep
     ['sweep guard tripped', sweep.detail.guardTripped, 'no'],
     ['sweep transitions written one by one (a failed batched statement)', sweep.detail.transitionsPerItem, 0],
     ['sweep PartiQL writes whose capacity could not be estimated', sweep.dynamo.unestimatedStatements, 0],
+    [
+      'sweep writes whose capacity was neither reported nor estimated',
+      sweep.dynamo.requestsWithoutCapacity,
+      0,
+    ],
+    ['sweep run manifest failed', sweep.detail.manifestFailed, 'no'],
+    ['sweep admin run summary published', sweep.detail.adminSummaryPublished, 'yes'],
     ['naive updates', naive.detail.updates, table.changes],
     ['write floor items', writeFloor.detail.items, size],
     ['write floor writes', writeFloor.detail.writes, table.changes],
@@ -171,6 +198,11 @@ function checkConsistency(label: string, table: GeneratedTable, results: CaseRep
     ['events published (ours vs naive)', notify.detail.eventsPublished, naive.detail.published],
     ['notifier failed events', notify.detail.eventsFailed, 0],
     ['notifier PartiQL writes whose capacity could not be estimated', notify.dynamo.unestimatedStatements, 0],
+    [
+      'notifier writes whose capacity was neither reported nor estimated',
+      notify.dynamo.requestsWithoutCapacity,
+      0,
+    ],
   ];
   for (const [what, actual, expected] of checks) {
     if (actual !== expected)
@@ -190,7 +222,7 @@ export function benchSeed(size: number, changeRate: number, rep: number): number
 /** Runs one repetition; `log` receives one line per step. */
 export async function runCase(
   client: DynamoDBDocumentClient,
-  endpoint: string,
+  endpoints: BenchEndpoints,
   options: CaseOptions,
   log: (line: string) => void,
 ): Promise<CaseRep> {
@@ -200,10 +232,11 @@ export async function runCase(
   const table = generateTable({ size, changeRate, seed });
   const label = `${size}-${Math.round(changeRate * 100)}pct-r${rep}`;
   const serverCpuMs: Partial<Record<ChildTaskName, number>> = {};
+  const snsServerCpuMs: Partial<Record<ChildTaskName, number>> = {};
   const measure = measurer(
-    endpoint,
+    endpoints,
     options,
-    { label, seed, segments: config.scanSegments, serverCpuMs },
+    { label, seed, segments: config.scanSegments, serverCpuMs, snsServerCpuMs },
     log,
   );
 
@@ -212,7 +245,7 @@ export async function runCase(
   const floor = await measure('floor', ours.tableName);
   const parallelFloor = await measure('parallel-floor', ours.tableName);
   const sweep = await measure('sweep', ours.tableName);
-  const notify = await measure('notify', ours.tableName);
+  const notify = await measureNotify(measure, client, ours.tableName, label);
   await dropTable(client, ours.tableName);
 
   const naiveTable = await freshTable(client, `${label}-naive`, table.items);
@@ -222,5 +255,14 @@ export async function runCase(
 
   const results = { floor, 'parallel-floor': parallelFloor, sweep, notify, naive, ...writeFloors };
   checkConsistency(label, table, results);
-  return { size, changeRate, rep, changes: table.changes, loadMs: ours.loadMs, results, serverCpuMs };
+  return {
+    size,
+    changeRate,
+    rep,
+    changes: table.changes,
+    loadMs: ours.loadMs,
+    results,
+    serverCpuMs,
+    snsServerCpuMs,
+  };
 }

@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from './child-bundle';
 import { type ChildResult, type ChildTask, type ChildTaskName, RESULT_PREFIX } from './child-protocol';
 import { BENCH_NOW } from './generate';
 import { AWS_LATENCY_MODEL } from './latency-model';
+import type { BenchEndpoints } from './services';
 
 /** A measurement child failed or printed no result. */
 export class ChildMeasurementError extends Error {
@@ -20,13 +21,14 @@ export class ChildMeasurementError extends Error {
  */
 export function benchTask(
   name: ChildTaskName,
-  endpoint: string,
+  endpoints: BenchEndpoints,
   tableName: string,
   latencySeed?: number,
 ): ChildTask {
   return {
     task: name,
-    endpoint,
+    endpoint: endpoints.dynamo,
+    sns: endpoints.sns,
     tableName,
     segments: DEFAULT_CONFIG.scanSegments,
     now: BENCH_NOW,

@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- [--sizes 10000,100000] [--latency aws] [--memory 1000000] [--json PATH]`:
  * the sweep and the notifier against the read floor and a naive implementation,
- * on ONE DynamoDB Local started here and stopped at the end (with `--latency aws`,
+ * on ONE DynamoDB Local and one local SNS server (bench/sns-server.ts, its own
+ * process) started here and stopped at the end (with `--latency aws`,
  * every request of every arm also waits a modelled service latency); the
  * `--memory` sweeps under a heap cap; then bundle size and init time per Lambda.
  * Prints markdown tables and issue 15's target verdicts; `--json` writes the
@@ -10,7 +11,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
-import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
 import { createDocumentClient } from '../lambdas/aws/dynamodb-client';
 import { type BundleResult, measureBundles } from './bundles';
 import { bundleChild, PROJECT_ROOT } from './child-bundle';
@@ -28,6 +28,7 @@ import {
   verdictsMarkdown,
 } from './report';
 import { type CaseRep, runCase } from './run-case';
+import { type BenchEndpoints, startBenchServices } from './services';
 import { checkTargets, type RunRow, summarizeCase, type TargetCheck } from './summarize';
 import { judgeTargets, type Verdict } from './verdicts';
 
@@ -56,7 +57,7 @@ function machine() {
 /** The timing cases: a discarded warm-up, then every (size, rate) `reps` times. */
 async function runCases(
   client: DocumentClient,
-  endpoint: string,
+  endpoints: BenchEndpoints,
   options: BenchOptions,
   childScript: string,
 ): Promise<RunRow[]> {
@@ -73,14 +74,14 @@ async function runCases(
   // (it changes nothing in the JVM) and without profiles, warms it.
   log(`warm-up (discarded): ${WARM_UP.size} items, ${WARM_UP.changeRate * 100}% changes, no latency model`);
   const { latency: _latency, cpuProfDir: _cpuProfDir, ...warmUpOptions } = caseOptions;
-  await runCase(client, endpoint, { ...WARM_UP, rep: -1, ...warmUpOptions }, log);
+  await runCase(client, endpoints, { ...WARM_UP, rep: -1, ...warmUpOptions }, log);
   if (options.cpuProfDir !== undefined) await mkdir(options.cpuProfDir, { recursive: true });
   const rows: RunRow[] = [];
   for (const size of options.sizes) {
     for (const changeRate of options.changeRates) {
       const reps: CaseRep[] = [];
       for (let rep = 0; rep < options.reps; rep++) {
-        reps.push(await runCase(client, endpoint, { size, changeRate, rep, ...caseOptions }, log));
+        reps.push(await runCase(client, endpoints, { size, changeRate, rep, ...caseOptions }, log));
       }
       const row = summarizeCase(reps, latencyModelName(options));
       rows.push(row);
@@ -95,7 +96,7 @@ async function runCases(
 /** The `--memory` sweeps, smallest first, `--reps` times each on a freshly loaded table (medians reported). */
 async function runMemory(
   client: DocumentClient,
-  endpoint: string,
+  endpoints: BenchEndpoints,
   options: BenchOptions,
   childScript: string,
 ): Promise<MemoryResult[]> {
@@ -110,7 +111,7 @@ async function runMemory(
       );
       const result = await runMemoryCase(
         client,
-        endpoint,
+        endpoints,
         { size, heapCapMb, childScript, ...(semiSpaceMb !== undefined && { semiSpaceMb }) },
         log,
       );
@@ -124,25 +125,25 @@ async function runMemory(
   return results;
 }
 
-/** Everything measured against one DynamoDB Local, stopped at the end (and on Ctrl-C). */
+/** Everything measured against one DynamoDB Local and one SNS server, stopped at the end (and on Ctrl-C). */
 async function measureAll(options: BenchOptions): Promise<{ rows: RunRow[]; memory: MemoryResult[] }> {
   const child = await bundleChild(PROJECT_ROOT);
-  const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
-  // Ctrl-C or a kill must not leave the java process behind.
+  const services = await startBenchServices();
+  // Ctrl-C or a kill must not leave the java process or the SNS server behind.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      log(`bench: ${signal}, stopping DynamoDB Local`);
-      void Promise.allSettled([db.stop(), child.dispose()]).then(() => process.exit(130));
+      log(`bench: ${signal}, stopping DynamoDB Local and the SNS server`);
+      void Promise.allSettled([services.stop(), child.dispose()]).then(() => process.exit(130));
     });
   }
   try {
-    const client = createDocumentClient({ endpoint: db.endpoint });
-    const rows = options.sizes.length > 0 ? await runCases(client, db.endpoint, options, child.path) : [];
-    const memory = await runMemory(client, db.endpoint, options, child.path);
+    const client = createDocumentClient({ endpoint: services.dynamo });
+    const rows = options.sizes.length > 0 ? await runCases(client, services, options, child.path) : [];
+    const memory = await runMemory(client, services, options, child.path);
     client.destroy();
     return { rows, memory };
   } finally {
-    await db.stop();
+    await services.stop();
     await child.dispose();
   }
 }
@@ -163,7 +164,7 @@ function printTables(
   const out = (text: string) => process.stdout.write(`${text}\n\n`);
   if (rows.length > 0) {
     out(runsMarkdown(rows));
-    out(`wall / client CPU / DynamoDB Local CPU, ms:\n\n${cpuMarkdown(rows)}`);
+    out(`wall / client CPU / DynamoDB Local CPU / SNS server CPU, ms:\n\n${cpuMarkdown(rows)}`);
     out(
       `around the scan: first page back / last page back / after the scan, ms from the start of the call:\n\n${scanTimelineMarkdown(rows)}`,
     );

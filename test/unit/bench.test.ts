@@ -7,7 +7,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { BatchGetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChildResult, ChildTaskName } from '../../bench/child-protocol';
@@ -37,7 +36,6 @@ import { PROFILED_NOTE } from '../../bench/profiled-run';
 import { cpuMarkdown, pageHoldMarkdown, scanTimelineMarkdown, targetsMarkdown } from '../../bench/report';
 import type { CaseRep } from '../../bench/run-case';
 import { parseScriptArgs } from '../../bench/script-args';
-import { createStubSnsClient, messageBytes } from '../../bench/sns-stub';
 import { median } from '../../bench/stats';
 import { checkTargets, type RunRow, summarizeCase } from '../../bench/summarize';
 import { judgeTargets } from '../../bench/verdicts';
@@ -115,30 +113,6 @@ describe('parseBenchOptions', () => {
   );
 });
 
-describe('createStubSnsClient', () => {
-  it('answers Publish and PublishBatch without a network and counts calls, messages and bytes', async () => {
-    const { client, totals } = createStubSnsClient();
-    const entry = {
-      Id: 'a',
-      Message: 'héllo',
-      Subject: 'S',
-      MessageAttributes: { userId: { DataType: 'String', StringValue: 'u1' } },
-    };
-
-    await client.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:1:t', Message: 'hi' }));
-    const batch = await client.send(
-      new PublishBatchCommand({
-        TopicArn: 'arn:aws:sns:us-east-1:1:t',
-        PublishBatchRequestEntries: [entry, { ...entry, Id: 'b' }],
-      }),
-    );
-
-    expect(batch.Successful?.map((s) => s.Id)).toEqual(['a', 'b']);
-    expect(messageBytes(entry)).toBe(6 + 1 + 'userId'.length + 'String'.length + 2);
-    expect(totals()).toEqual({ calls: 2, messages: 3, bytes: 2 + 2 * messageBytes(entry) });
-  });
-});
-
 describe('median', () => {
   it('takes the middle value, or the mean of the two middle values', () => {
     expect(median([3, 1, 2])).toBe(2);
@@ -158,25 +132,40 @@ const FAST_RUN = {
   speedupVsNaive: 7.7,
 } as const;
 
+/** A target test's row, its unrounded figures (`exact`) those it shows unless the overrides give them. */
+function withExact(row: Omit<RunRow, 'exact'> & { exact?: RunRow['exact'] }): RunRow {
+  return {
+    ...row,
+    exact: row.exact ?? {
+      ratioToFloor: row.ratioToFloor,
+      speedupVsNaive: row.speedupVsNaive,
+      requestsPerChange: row.requestsPerChange,
+      wcuPerChange: row.wcuPerChange,
+      notifyCpuMsPerEvent: row.notifyCpuMsPerEvent,
+    },
+  };
+}
+
 describe('checkTargets', () => {
   const row = (overrides: Partial<RunRow>): RunRow =>
-    ({
+    withExact({
       size: 10_000,
       changeRate: 0.01,
       ...FAST_RUN,
       snsCalls: 9,
+      notifySnsCalls: 9,
       owners: 89,
       splitParts: 0,
       peakRssMb: 100,
       sweepRssMb: 100,
       notifyRssMb: 50,
       ...overrides,
-    }) as RunRow;
+    } as RunRow);
 
   it('judges each target on the rows it applies to', () => {
     const checks = checkTargets([
       row({}),
-      row({ changeRate: 0.1, speedupVsNaive: 4.9, snsCalls: 10, owners: 89 }),
+      row({ changeRate: 0.1, speedupVsNaive: 4.9, snsCalls: 11, notifySnsCalls: 10, owners: 89 }),
       row({ size: 100_000, peakRssMb: 121 }),
     ]);
 
@@ -196,7 +185,7 @@ describe('checkTargets', () => {
     const checks = checkTargets(
       [
         row({}),
-        row({ changeRate: 0.1, speedupVsNaive: 4.9, snsCalls: 10, owners: 89 }),
+        row({ changeRate: 0.1, speedupVsNaive: 4.9, snsCalls: 11, notifySnsCalls: 10, owners: 89 }),
         row({ size: 100_000, peakRssMb: 121 }),
       ],
       { profiled: true },
@@ -466,30 +455,6 @@ describe('meterDynamo', () => {
   });
 });
 
-describe('createStubSnsClient with a latency model', () => {
-  it('hands each call with its entry count to the model', async () => {
-    const seen: RequestShape[] = [];
-    const { client } = createStubSnsClient({
-      latency: (request) => {
-        seen.push(request);
-        return 0;
-      },
-    });
-    const entries = ['a', 'b', 'c'].map((Id) => ({ Id, Message: 'm' }));
-
-    await client.send(
-      new PublishBatchCommand({ TopicArn: 'arn:aws:sns:us-east-1:1:t', PublishBatchRequestEntries: entries }),
-    );
-    await client.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:1:t', Message: 'hi' }));
-
-    expect(seen).toEqual([
-      { command: 'PublishBatchCommand', items: 3 },
-      { command: 'PublishCommand', items: 0 },
-    ]);
-    client.destroy();
-  });
-});
-
 describe('summarizeCase: per-change figures', () => {
   const result = (task: ChildTaskName, figures: Partial<ChildResult> & { requests?: number; wcu?: number }) =>
     ({
@@ -507,7 +472,7 @@ describe('summarizeCase: per-change figures', () => {
         consumedWcu: figures.wcu ?? 0,
         capacityReports: 0,
       },
-      sns: { calls: 0, messages: 0, bytes: 0 },
+      sns: { calls: 0, messages: 0, bytes: 0, byAction: {} },
       detail: {},
       ...figures,
     }) as ChildResult;
@@ -529,7 +494,7 @@ describe('summarizeCase: per-change figures', () => {
         requests: 400,
         wcu: 2_000,
         cpuMs: notifyCpuMs,
-        sns: { calls: 75, messages: 1_000, bytes: 1 },
+        sns: { calls: 75, messages: 1_000, bytes: 1, byAction: { PublishBatch: 75 } },
         detail: { eventsPublished: events, owners: 742, parts: 742 },
       }),
     },
@@ -598,6 +563,7 @@ describe('summarizeCase: per-change figures', () => {
     const withTimeline: CaseRep = {
       ...base,
       serverCpuMs: { sweep: 70 },
+      snsServerCpuMs: { sweep: 4 },
       results: {
         ...base.results,
         sweep: { ...base.results.sweep, scanTimeline: { firstPageMs: 30, scanEndMs: 300, afterScanMs: 80 } },
@@ -610,7 +576,7 @@ describe('summarizeCase: per-change figures', () => {
       '| size | changes | floor | parallel floor | sweep | notify | naive | write floor | batched write floor |',
     );
     expect(cpu[2]).toBe(
-      '| 10000 | 10% | 100 / 50 / ? | 100 / 50 / ? | 100 / 50 / 70 | 100 / 400 / ? | 100 / 50 / ? | 130 / 50 / ? | 110 / 50 / ? |',
+      '| 10000 | 10% | 100 / 50 / ? / ? | 100 / 50 / ? / ? | 100 / 50 / 70 / 4 | 100 / 400 / ? / ? | 100 / 50 / ? / ? | 130 / 50 / ? / ? | 110 / 50 / ? / ? |',
     );
     const timeline = scanTimelineMarkdown([row]).split('\n');
     expect(timeline[0]).toBe(
@@ -716,9 +682,10 @@ describe('measureColdPlan', () => {
 
 describe('judgeTargets', () => {
   const row = (overrides: Partial<RunRow>): RunRow =>
-    ({
+    withExact({
       latencyModel: 'aws',
       size: 10_000,
+      reps: 3,
       changeRate: 0.1,
       changes: 1_000,
       ...FAST_RUN,
@@ -727,13 +694,14 @@ describe('judgeTargets', () => {
       notifyCpuMsPerEvent: 0.3,
       eventsPublished: 1_000,
       dynamoRequests: 1_325,
-      snsCalls: 75,
+      snsCalls: 76,
+      notifySnsCalls: 75,
       consumedWcu: 4_600,
       owners: 742,
       splitParts: 0,
       stages: { sweep: { wcu: 2_000 }, notify: { wcu: 2_600, cpuMs: 300 } },
       ...overrides,
-    }) as RunRow;
+    } as RunRow);
   const memory = (size: number, peakHeapUsedMb: number | null, completed = true): MemoryResult => ({
     size,
     heapCapMb: 64,
@@ -801,7 +769,15 @@ describe('judgeTargets', () => {
 
   it('misses each count target just past its limit', () => {
     const holds = judgeTargets(
-      [row({ requestsPerChange: 1.51, wcuPerChange: 5.01, notifyCpuMsPerEvent: 0.41, snsCalls: 76 })],
+      [
+        row({
+          requestsPerChange: 1.51,
+          wcuPerChange: 5.01,
+          notifyCpuMsPerEvent: 0.41,
+          snsCalls: 77,
+          notifySnsCalls: 76,
+        }),
+      ],
       [],
     )
       .filter((v) => v.judged)

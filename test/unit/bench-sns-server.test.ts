@@ -1,0 +1,149 @@
+/**
+ * The bench's SNS server (bench/sns-server.ts) answers a real SNS client over
+ * HTTP in SNS's wire format, counts what each measurement sent (every attempt
+ * of a retried call), and runs as a process of its own.
+ */
+import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestShape } from '../../bench/latency-model';
+import { createBenchSnsClient } from '../../bench/sns-bench-client';
+import { BenchSnsServer, messageBytes, takeSnsTotals } from '../../bench/sns-server';
+import { startSnsServerProcess } from '../../bench/sns-server-process';
+import { createSnsClient } from '../../lambdas/aws/sns-client';
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:bench';
+
+const entry = (Id: string) => ({
+  Id,
+  Message: 'héllo',
+  Subject: 'S',
+  MessageAttributes: { userId: { DataType: 'String', StringValue: 'u1' } },
+});
+
+describe('BenchSnsServer', () => {
+  let server: BenchSnsServer;
+  beforeAll(async () => {
+    server = await BenchSnsServer.start();
+  });
+  afterAll(() => server.stop());
+
+  it('answers PublishBatch and Publish from the deployed client as SNS does, and counts calls, messages and bytes', async () => {
+    const client = createSnsClient({ endpoint: server.endpointFor('wire') });
+
+    const batch = await client.send(
+      new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [entry('a'), entry('b')] }),
+    );
+    const single = await client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' }));
+
+    expect(batch.Successful?.map((s) => s.Id)).toEqual(['a', 'b']);
+    expect(batch.Successful?.every((s) => typeof s.MessageId === 'string' && s.MessageId.length > 0)).toBe(
+      true,
+    );
+    expect(batch.Failed).toEqual([]);
+    expect(single.MessageId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(single.$metadata.requestId).toBeDefined();
+    expect(messageBytes(entry('a'))).toBe(6 + 1 + 'userId'.length + 'String'.length + 2);
+    expect(await takeSnsTotals(server.endpoint, 'wire')).toEqual({
+      calls: 2,
+      messages: 3,
+      bytes: 2 * messageBytes(entry('a')) + 2,
+      byAction: { PublishBatch: 1, Publish: 1 },
+    });
+    // Read once: the server forgets a measurement's totals once they are taken.
+    expect(server.totals('wire').calls).toBe(0);
+    client.destroy();
+  });
+
+  it('keeps each measurement key apart', async () => {
+    const a = createSnsClient({ endpoint: server.endpointFor('key-a') });
+    const b = createSnsClient({ endpoint: server.endpointFor('key-b') });
+    await a.send(new PublishCommand({ TopicArn: TOPIC, Message: 'a' }));
+    await b.send(new PublishCommand({ TopicArn: TOPIC, Message: 'bb' }));
+    await b.send(new PublishCommand({ TopicArn: TOPIC, Message: 'bb' }));
+
+    expect(server.totals('key-a')).toMatchObject({ calls: 1, bytes: 1 });
+    expect(server.totals('key-b')).toMatchObject({ calls: 2, bytes: 4 });
+    a.destroy();
+    b.destroy();
+  });
+
+  it('counts every attempt of a call the SDK retried', async () => {
+    const client = createSnsClient({ endpoint: server.endpointFor('retried') });
+    server.failNext(1);
+
+    const out = await client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' }));
+
+    expect(out.$metadata.attempts).toBe(2);
+    expect(server.totals('retried')).toMatchObject({ calls: 2, messages: 1, byAction: { Publish: 2 } });
+    client.destroy();
+  });
+
+  it("refuses what SNS refuses, with SNS's error codes (the SDK's exceptions for them)", async () => {
+    const client = createSnsClient({ endpoint: server.endpointFor('limits') });
+    const entries = Array.from({ length: 11 }, (_, i) => entry(`e${i}`));
+
+    await expect(
+      client.send(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: entries })),
+    ).rejects.toMatchObject({ name: 'TooManyEntriesInBatchRequestException' });
+    await expect(
+      client.send(
+        new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [entry('x'), entry('x')] }),
+      ),
+    ).rejects.toMatchObject({ name: 'BatchEntryIdsNotDistinctException' });
+    await expect(
+      client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'x'.repeat(262_145) })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    expect(server.totals('limits')).toMatchObject({ calls: 3, messages: 0 });
+    client.destroy();
+  });
+});
+
+describe('createBenchSnsClient', () => {
+  let server: BenchSnsServer;
+  beforeAll(async () => {
+    server = await BenchSnsServer.start();
+  });
+  afterAll(() => server.stop());
+
+  it('sends through the server and reads its own totals; the latency model draws once per attempt, with the entry count', async () => {
+    const seen: RequestShape[] = [];
+    const { client, takeTotals } = createBenchSnsClient(
+      { endpoint: server.endpoint },
+      {
+        latency: (request) => {
+          seen.push(request);
+          return 0;
+        },
+      },
+    );
+    const entries = ['a', 'b', 'c'].map(entry);
+
+    await client.send(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: entries }));
+    server.failNext(1);
+    await client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' }));
+
+    expect(seen).toEqual([
+      { command: 'PublishBatchCommand', items: 3 },
+      { command: 'PublishCommand', items: 0 },
+      { command: 'PublishCommand', items: 0 },
+    ]);
+    expect(await takeTotals()).toMatchObject({ calls: 3, messages: 4 });
+    client.destroy();
+  });
+});
+
+describe('startSnsServerProcess', () => {
+  it('runs the server in a process of its own, which stops when asked', async () => {
+    const server = await startSnsServerProcess();
+    try {
+      expect(server.pid).not.toBe(process.pid);
+      const { client, takeTotals } = createBenchSnsClient(server);
+      await client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' }));
+      expect(await takeTotals()).toMatchObject({ calls: 1, messages: 1, bytes: 2 });
+      client.destroy();
+    } finally {
+      await server.stop();
+    }
+    await expect(fetch(`${server.endpoint}/__bench/totals/x`)).rejects.toThrow();
+  }, 30_000);
+});
