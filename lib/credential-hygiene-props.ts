@@ -147,6 +147,9 @@ export interface CredentialHygieneProps {
    * Operator principals (`aws:PrincipalArn` values: IAM role or user ARNs, `*`
    * and `?` allowed in the name, e.g. an IAM Identity Center role
    * `arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_SecurityAdmin_*`).
+   * Refused at synth: a name made only of wildcards (`role/*`, `user/*`, `role/<path>/*`: every role or user of the
+   * account or path would be exempt from every Deny below), and, when the stack's account is known, a principal of
+   * another account (nothing here lets another account in: {@link principalArnProblems}).
    * Besides the worker's own roles, only
    * they may publish to the notification topic (an operator's CLI run publishes
    * its admin summary) and, besides the reconciler and the deployment role,
@@ -163,7 +166,8 @@ export interface CredentialHygieneProps {
   readonly operatorPrincipalArns?: readonly string[];
   /**
    * The role CloudFormation deploys the stack with: it creates the admin
-   * subscriptions, so the topic's subscription allow-list must name it.
+   * subscriptions, so the topic's subscription allow-list must name it. Checked as the operators are (no name of
+   * wildcards only, no other account when the stack's is known).
    * @default - the CDK bootstrap CloudFormation execution role of the stack's `DefaultStackSynthesizer`
    */
   readonly deploymentRoleArn?: string;
@@ -283,24 +287,68 @@ export class CredentialHygienePropsError extends Error {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** What `aws:PrincipalArn` can be: an IAM role or user (with path), or an account root. */
-const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(root|(role|user)\/[A-Za-z0-9+=,.@_\-/*?]+)$/;
+/**
+ * What `aws:PrincipalArn` can be: an IAM role or user (with path), or an account root. Groups: the account, and for
+ * a role or user its kind and its path and name.
+ */
+const PRINCIPAL_ARN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):(?:root|(role|user)\/([A-Za-z0-9+=,.@_\-/*?]+))$/;
+
+/** A role or user name (after the last `/`) with no character but the `ArnLike` wildcards `*` and `?` (or none). */
+const WILDCARD_NAME = /(?:^|\/)[*?]*$/;
+
+/** What the refusal of a wildcard name suggests instead (the IAM Identity Center pattern of docs/deploy.md). */
+const EXAMPLE_NAMES = {
+  role: 'role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAdmin_*, or role/HygieneOperator',
+  user: 'user/hygiene-operator',
+} as const;
 
 /**
  * Problems of a list of principal ARNs used in an `aws:PrincipalArn` condition,
- * `key` naming the setting. A role session (`sts … assumed-role`) is refused
- * with a hint: the condition sees the role's ARN.
+ * `key` naming the setting (docs/deploy.md, "Security choices"). Refused, each naming the entry and why:
+ * - what is not a role, user or account-root ARN; a role session (`sts … assumed-role`) with a hint: the condition
+ *   sees the role's ARN;
+ * - a role or user whose name is only wildcards (`role/*`, `user/*`, `role/aws-reserved/sso.amazonaws.com/*`): it
+ *   matches every role or user of the account (or of the path), so that one entry would exempt them all from the
+ *   topic's and queues' Denies. A name with a fixed part, such as the IAM Identity Center
+ *   `role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_SecurityAdmin_*` (the region a `*` too), is kept;
+ * - with `account` known (the stack's, resolved), a principal of another account: the worker's topic and queues and
+ *   their keys have no Allow for another account (their policies defer only to this account's IAM), so it could
+ *   never act and a listed operator would be refused at run time. An environment-agnostic stack cannot tell: such
+ *   an entry is then kept, and is harmless (exempt from a Deny, it is still allowed nothing).
  */
-export function principalArnProblems(key: string, arns: readonly string[]): string[] {
-  return arns.flatMap((arn) => {
-    if (PRINCIPAL_ARN.test(arn)) return [];
+export function principalArnProblems(key: string, arns: readonly string[], account?: string): string[] {
+  const stackAccount = account === undefined || Token.isUnresolved(account) ? undefined : account;
+  return arns.flatMap((arn) => principalArnProblem(arn, stackAccount).map((why) => `${key}: ${why}`));
+}
+
+/** What is wrong with one principal ARN, if anything. */
+function principalArnProblem(arn: string, stackAccount: string | undefined): string[] {
+  const shown = JSON.stringify(arn);
+  const match = PRINCIPAL_ARN.exec(arn);
+  if (match === null) {
     const hint = /:sts::\d{12}:assumed-role\//.test(arn)
       ? ' (give the role ARN, arn:aws:iam::<account>:role/<name>: aws:PrincipalArn of a session is its role)'
       : '';
     return [
-      `${key}: ${JSON.stringify(arn)} is not an IAM role, user or account-root ARN (arn:aws:iam::<12-digit account>:role/<name>)${hint}`,
+      `${shown} is not an IAM role, user or account-root ARN (arn:aws:iam::<12-digit account>:role/<name>)${hint}`,
     ];
-  });
+  }
+  const [, arnAccount, kind, name] = match;
+  if (kind !== undefined && name !== undefined && WILDCARD_NAME.test(name)) {
+    const path = name.slice(0, name.lastIndexOf('/') + 1);
+    const which = /^[*?/]*$/.test(path)
+      ? `every ${kind} of account ${arnAccount}`
+      : `every ${kind} under /${path}`;
+    return [
+      `${shown}: its ${kind} name is only wildcards, so it matches ${which} and would exempt them all from the topic's and queues' Denies: give a name with a fixed part (e.g. ${EXAMPLE_NAMES[kind as keyof typeof EXAMPLE_NAMES]})`,
+    ];
+  }
+  if (stackAccount !== undefined && arnAccount !== stackAccount) {
+    return [
+      `${shown} is in account ${arnAccount}, not the stack's account ${stackAccount}: the worker's topic and queues (and their keys) let in no principal of another account, so it could never act here: give a role or user of account ${stackAccount}`,
+    ];
+  }
+  return [];
 }
 
 /**
@@ -383,7 +431,7 @@ export function validateProps(
   const config = configOf(props, problems);
   const heartbeats = heartbeatFindings(props);
   problems.push(
-    ...addressProblems(props),
+    ...addressProblems(props, surroundings.self.account),
     ...rangeProblems(props),
     ...[heartbeats?.sweep, heartbeats?.notifier].flatMap((f) => f?.problem ?? []),
     ...metricProblems(props, surroundings),
@@ -528,14 +576,14 @@ function configOf(props: CredentialHygieneProps, problems: string[]): HygieneCon
 }
 
 /** Admin email addresses, operator principals, and the removed `ownerEmails`. */
-function addressProblems(props: CredentialHygieneProps): string[] {
+function addressProblems(props: CredentialHygieneProps, account: string): string[] {
   const problems: string[] = [];
   if (Object.keys(props.ownerEmails ?? {}).length > 0) problems.push(`ownerEmails: ${OWNER_EMAILS_REMOVED}`);
   for (const email of props.adminEmails ?? []) problems.push(...emailProblems('adminEmails', email));
-  problems.push(...principalArnProblems('operatorPrincipalArns', props.operatorPrincipalArns ?? []));
+  problems.push(...principalArnProblems('operatorPrincipalArns', props.operatorPrincipalArns ?? [], account));
   const deploymentRole = props.deploymentRoleArn;
   if (deploymentRole !== undefined && !Token.isUnresolved(deploymentRole)) {
-    problems.push(...principalArnProblems('deploymentRoleArn', [deploymentRole]));
+    problems.push(...principalArnProblems('deploymentRoleArn', [deploymentRole], account));
   }
   return problems;
 }

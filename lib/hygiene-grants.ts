@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { OUTBOX_INDEX } from '../lambdas/hygiene/data-contract';
 import type { OwnerDeliveryRoute } from '../lambdas/hygiene/owner-directory';
+import { OWNER_SUBSCRIPTION_PROTOCOL } from '../lambdas/hygiene/subscription-plan';
 import type { HygieneFunction } from './hygiene-function';
 
 /**
@@ -40,8 +41,8 @@ export const NOTIFIER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;
  */
 export const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
 /**
- * What a caller needs on a table's customer-managed key (bring-your-own table only), granted only through
- * DynamoDB (`kms:ViaService`): the functions can never use the key directly.
+ * What a function that writes a table needs on its customer-managed key (bring-your-own table only), granted only
+ * through DynamoDB (`kms:ViaService`): the functions can never use the key directly.
  */
 export const TABLE_KEY_ACTIONS = [
   'kms:Decrypt',
@@ -49,6 +50,21 @@ export const TABLE_KEY_ACTIONS = [
   'kms:Encrypt',
   'kms:GenerateDataKey',
 ] as const;
+/** What a function that only reads a table needs on its customer-managed key, granted as {@link TABLE_KEY_ACTIONS} are. */
+export const TABLE_KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
+/**
+ * The DynamoDB actions that only read: a function holding none but these on a table gets
+ * {@link TABLE_KEY_READ_ACTIONS} on its key. Any other action counts as a write (an action unknown here gets the
+ * writer's key actions: a grant too wide rather than a function that fails).
+ */
+const TABLE_READ_ACTIONS: ReadonlySet<string> = new Set([
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PartiQLSelect',
+]);
 
 /** Owner directory actions of the sweep: the freshness item (`GetItem`) and the departed owners (a filtered `Scan`). */
 export const SWEEP_DIRECTORY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Scan'] as const;
@@ -69,8 +85,11 @@ export const RECONCILER_DIRECTORY_ACTIONS = [
   'dynamodb:BatchGetItem',
   'dynamodb:UpdateItem',
 ] as const;
-/** What the reconciler calls on the notification topic itself. */
-export const RECONCILER_TOPIC_ACTIONS = ['sns:ListSubscriptionsByTopic', 'sns:Subscribe'] as const;
+/**
+ * What the reconciler calls on the notification topic itself besides subscribing (`sns:Subscribe`, allowed only
+ * over {@link OWNER_SUBSCRIPTION_PROTOCOL}: {@link grantReconciler}).
+ */
+export const RECONCILER_TOPIC_ACTIONS = ['sns:ListSubscriptionsByTopic'] as const;
 /**
  * What the reconciler calls on subscriptions. SNS has no subscription resource
  * type: these are authorized against `"*"` only, so they get a policy of their own.
@@ -93,7 +112,7 @@ export interface GrantTargets {
 export function grantSweep(fn: HygieneFunction, targets: GrantTargets): void {
   allow(fn, SWEEP_TABLE_ACTIONS, [targets.table.tableArn]);
   grantPublish(fn, targets.topic);
-  grantTableKey(fn, targets.table);
+  grantTableKey(fn, targets.table, SWEEP_TABLE_ACTIONS);
   grantDirectory(fn, targets.directory, SWEEP_DIRECTORY_ACTIONS);
 }
 
@@ -107,7 +126,7 @@ export function grantNotifier(fn: HygieneFunction, targets: GrantTargets, route:
   allow(fn, NOTIFIER_TABLE_ACTIONS, [tableArn]);
   allow(fn, NOTIFIER_INDEX_ACTIONS, [`${tableArn}/index/${OUTBOX_INDEX}`]);
   grantPublish(fn, targets.topic);
-  grantTableKey(fn, targets.table);
+  grantTableKey(fn, targets.table, [...NOTIFIER_TABLE_ACTIONS, ...NOTIFIER_INDEX_ACTIONS]);
   grantDirectory(fn, targets.directory, NOTIFIER_DIRECTORY_ACTIONS);
   // Without a directory reach is unverified, and on relay reach is the directory's alone: nothing is listed.
   if (targets.directory !== undefined && route === 'sns-email')
@@ -115,7 +134,9 @@ export function grantNotifier(fn: HygieneFunction, targets: GrantTargets, route:
 }
 
 /**
- * The subscription reconciler lists and subscribes on the topic, reads and
+ * The subscription reconciler lists the topic's subscriptions and subscribes owners to it over
+ * {@link OWNER_SUBSCRIPTION_PROTOCOL} only (`sns:Protocol`: the topic's own protocol Deny lets `https`, `sqs`,
+ * `lambda` and `firehose` through, and a brought topic may have none), reads and
  * changes subscriptions (`Resource: "*"`, alone in `SubscriptionAttributesPolicy`,
  * the only place that wildcard is acknowledged), and reads the owners and
  * records their subscription state in the directory.
@@ -125,6 +146,9 @@ export function grantReconciler(
   targets: Required<Pick<GrantTargets, 'topic' | 'directory'>>,
 ): void {
   allow(fn, RECONCILER_TOPIC_ACTIONS, [targets.topic.topicArn]);
+  allow(fn, ['sns:Subscribe'], [targets.topic.topicArn], {
+    StringEquals: { 'sns:Protocol': OWNER_SUBSCRIPTION_PROTOCOL },
+  });
   grantDirectory(fn, targets.directory, RECONCILER_DIRECTORY_ACTIONS);
   const policy = new iam.Policy(fn, 'SubscriptionAttributesPolicy', {
     roles: [fn.role],
@@ -137,7 +161,10 @@ export function grantReconciler(
   });
 }
 
-/** The directory's actions for one function, and its key when it has a customer-managed one. */
+/**
+ * The directory's actions for one function, and its key when it has a customer-managed one (only the read key
+ * actions when `actions` only read: {@link grantTableKey}).
+ */
 export function grantDirectory(
   fn: HygieneFunction,
   directory: dynamodb.ITable | undefined,
@@ -145,7 +172,7 @@ export function grantDirectory(
 ): void {
   if (directory === undefined) return;
   allow(fn, actions, [directory.tableArn]);
-  grantTableKey(fn, directory);
+  grantTableKey(fn, directory, actions);
 }
 
 /**
@@ -161,12 +188,21 @@ export function grantPublish(fn: HygieneFunction, topic: sns.ITopic): void {
   }
 }
 
-/** The table's customer-managed key, when it has one (a brought table), only through DynamoDB in its region. */
-export function grantTableKey(fn: HygieneFunction, table: dynamodb.ITable): void {
+/**
+ * The table's customer-managed key, when it has one (a brought table), only through DynamoDB in its region: for a
+ * function whose `tableActions` on it only read, {@link TABLE_KEY_READ_ACTIONS}; for one that writes,
+ * {@link TABLE_KEY_ACTIONS}.
+ */
+export function grantTableKey(
+  fn: HygieneFunction,
+  table: dynamodb.ITable,
+  tableActions: readonly string[],
+): void {
   const key = table.encryptionKey;
-  if (key !== undefined) {
-    allow(fn, TABLE_KEY_ACTIONS, [key.keyArn], viaService('dynamodb', table.env.region));
-  }
+  if (key === undefined) return;
+  const readOnly = tableActions.every((action) => TABLE_READ_ACTIONS.has(action));
+  const keyActions = readOnly ? TABLE_KEY_READ_ACTIONS : TABLE_KEY_ACTIONS;
+  allow(fn, keyActions, [key.keyArn], viaService('dynamodb', table.env.region));
 }
 
 /** The condition that a KMS request comes from `service` in `region` on the caller's behalf. */

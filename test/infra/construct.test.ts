@@ -22,6 +22,7 @@ import {
 import { thrownBy } from '../support/thrown';
 import { type CfnTemplate, ownerSubscriptionCheck, sweepDeliveryCheck } from './structural-checks';
 import { SKIP_BUNDLING } from './synth';
+import { TABLE_KEY_GRANT_ACTIONS } from './table-key-grant';
 
 function build(
   props: CredentialHygieneProps = {},
@@ -412,19 +413,18 @@ describe('owner directory props (issue 11)', () => {
         ),
       }),
     }));
-    template().resourcePropertiesCountIs(
-      'AWS::IAM::Policy',
-      {
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
-              Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-            }),
-          ]),
-        },
+    const keyGrant = (access: 'read' | 'write') => ({
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: [...TABLE_KEY_GRANT_ACTIONS[access]],
+            Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          }),
+        ]),
       },
-      3, // sweep, notifier, reconciler all read the directory
-    );
+    });
+    // The sweep and the notifier only read the directory; the reconciler also records subscription states.
+    template().resourcePropertiesCountIs('AWS::IAM::Policy', keyGrant('read'), 2);
+    template().resourcePropertiesCountIs('AWS::IAM::Policy', keyGrant('write'), 1);
   });
 });

@@ -15,7 +15,7 @@ const contextError = (context: Record<string, unknown>) =>
   thrownBy(ContextError, () => readDeploymentSettings((key) => context[key]));
 
 describe('bring your own customer-managed-key owner directory', () => {
-  it('grants the sweep, the notifier and the reconciler the key given by existingDirectoryTableKeyArn, through DynamoDB only', () => {
+  it('grants the sweep, the notifier and the reconciler the key given by existingDirectoryTableKeyArn, through DynamoDB only (the readers only to decrypt)', () => {
     const { template } = synthApp({
       existingDirectoryTableName: 'PersonalClientOwners',
       existingDirectoryTableKeyArn: KEY_ARN,
@@ -25,8 +25,10 @@ describe('bring your own customer-managed-key owner directory', () => {
       { KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }] },
       0,
     );
-    // Only through DynamoDB in the table's region.
-    template.resourcePropertiesCountIs('AWS::IAM::Policy', tableKeyGrant(KEY_ARN), 3);
+    // Only through DynamoDB in the table's region: the reconciler records subscription states, the sweep and the
+    // notifier only read the directory (test/infra/table-key-grants.test.ts has each function's statements).
+    template.resourcePropertiesCountIs('AWS::IAM::Policy', tableKeyGrant(KEY_ARN, 'write'), 1);
+    template.resourcePropertiesCountIs('AWS::IAM::Policy', tableKeyGrant(KEY_ARN, 'read'), 2);
   });
 
   it('names a bad key ARN, and a key without the directory table', () => {

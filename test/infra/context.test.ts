@@ -201,7 +201,7 @@ describe('bring your own customer-managed-key table', () => {
       0,
     );
     // Only through DynamoDB in the table's region.
-    template.resourcePropertiesCountIs('AWS::IAM::Policy', tableKeyGrant(KEY_ARN), 2);
+    template.resourcePropertiesCountIs('AWS::IAM::Policy', tableKeyGrant(KEY_ARN, 'write'), 2);
   });
 
   it('grants no key actions for a table brought without a key', () => {

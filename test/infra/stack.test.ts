@@ -84,6 +84,62 @@ beforeAll(() => {
   ({ app, template } = synthApp());
 });
 
+let relay: Template | undefined;
+/** The stack on route relay (its relay and SES events functions), synthesized once. */
+function relayTemplate(): Template {
+  relay ??= synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' }).template;
+  return relay;
+}
+
+/** The logical id of the resource behind a `Fn::GetAtt` (of a role's or function's ARN). */
+const getAttId = (value: unknown) => (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+
+/**
+ * `t`'s functions are exactly those whose descriptions start with `descriptions`, and each has its own
+ * `XRayPolicy` holding only the X-Ray statement, which the function waits for (Lambda checks the role may trace when
+ * active tracing is set).
+ */
+function expectXRayPolicies(t: Template, descriptions: readonly string[]): void {
+  const functions = t.findResources('AWS::Lambda::Function');
+  const ids = descriptions.map((description) =>
+    logicalIdOf(t, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp(`^${description}`) }),
+  );
+  expect(Object.keys(functions).sort()).toEqual([...ids].sort());
+  for (const fnId of ids) {
+    const roleId = getAttId(functions[fnId]!.Properties.Role);
+    const xrayPolicyId = logicalIdOf(t, 'AWS::IAM::Policy', {
+      PolicyName: Match.stringLikeRegexp('XRayPolicy'),
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: { Statement: [allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*')] },
+    });
+    expect(functions[fnId]!.DependsOn, fnId).toContain(xrayPolicyId);
+  }
+}
+
+/**
+ * `t`'s schedules are exactly one per function of `descriptions`, and each schedule's execution role may only
+ * invoke that function and send to the dead-letter queue its target names (its policy, and no other, on that role).
+ */
+function expectSchedulePolicies(t: Template, descriptions: readonly string[]): void {
+  const schedules = Object.values(t.findResources('AWS::Scheduler::Schedule'));
+  const targets = schedules.map((schedule) => schedule.Properties.Target);
+  const fnIds = descriptions.map((description) =>
+    logicalIdOf(t, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp(`^${description}`) }),
+  );
+  expect(targets.map((target) => getAttId(target.Arn)).sort()).toEqual([...fnIds].sort());
+  const queueIds = Object.keys(t.findResources('AWS::SQS::Queue'));
+  const queueArn = getAtt(queueIds.find((id) => id.startsWith('HygieneScheduleDeadLetterQueue'))!);
+  for (const target of targets) {
+    expect(target.DeadLetterConfig).toEqual({ Arn: queueArn });
+    const policies = t.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: getAttId(target.RoleArn) }] },
+    });
+    expect(Object.values(policies).map((p) => p.Properties.PolicyDocument.Statement)).toEqual([
+      [allow('lambda:InvokeFunction', target.Arn), allow('sqs:SendMessage', queueArn)],
+    ]);
+  }
+}
+
 /** The SNS actions of the notifier's role in `t`, each with its resource. */
 function notifierSnsActions(t: Template): [string, unknown][] {
   const fnId = logicalIdOf(t, 'AWS::Lambda::Function', {
@@ -267,21 +323,21 @@ describe('least privilege', () => {
   });
 
   it('on route relay gives the notifier no ListSubscriptionsByTopic (it never lists: reach is the directory’s)', () => {
-    const relay = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' }).template;
-    expect(notifierSnsActions(relay)).toEqual([
+    expect(notifierSnsActions(relayTemplate())).toEqual([
       ['sns:Publish', { Ref: expect.stringMatching(/^HygieneTopic/) }],
     ]);
   });
 
-  it('lets the reconciler only list and subscribe on the topic, Scan and UpdateItem the directory (issue 11)', () => {
+  it('lets the reconciler only list and subscribe (over email only) on the topic, Scan and UpdateItem the directory (issue 11)', () => {
     const fnId = functionId('Credential hygiene subscription reconciler');
+    const topic = { Ref: Match.stringLikeRegexp('^HygieneTopic') };
     expectFunctionPolicy(
       fnId,
       [
         writeLogs(),
-        allow(['sns:ListSubscriptionsByTopic', 'sns:Subscribe'], {
-          Ref: Match.stringLikeRegexp('^HygieneTopic'),
-        }),
+        allow('sns:ListSubscriptionsByTopic', topic),
+        // It subscribes owners by email only; the topic's own protocol Deny lets https, sqs, lambda and firehose by.
+        { ...allow('sns:Subscribe', topic), Condition: { StringEquals: { 'sns:Protocol': 'email' } } },
         allow(['dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], getAtt(directoryTableId())),
         sendToDeadLetterQueue(),
       ],
@@ -318,39 +374,29 @@ describe('least privilege', () => {
     });
   });
 
-  it('keeps X-Ray, the one Resource "*" grant, in a policy of its own per function (issue 13)', () => {
-    for (const description of ['Credential hygiene sweep', 'Credential hygiene notifier']) {
-      const roleId = roleIdOf(functionId(description));
-      expectFunctionPolicy(
-        functionId(description),
-        [allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*')],
-        {
-          PolicyName: Match.stringLikeRegexp('XRayPolicy'),
-        },
-      );
-      // Lambda checks the role may trace when active tracing is set: the function waits for the policy.
-      const xrayPolicyId = logicalIdOf(template, 'AWS::IAM::Policy', {
-        PolicyName: Match.stringLikeRegexp('XRayPolicy'),
-        Roles: [{ Ref: roleId }],
-      });
-      expect(template.findResources('AWS::Lambda::Function')[functionId(description)]!.DependsOn).toContain(
-        xrayPolicyId,
-      );
-    }
+  it('keeps X-Ray, the one Resource "*" grant, in a policy of its own for every function (issue 13), the relay’s included', () => {
+    expectXRayPolicies(template, [
+      'Credential hygiene sweep',
+      'Credential hygiene notifier',
+      'Credential hygiene subscription reconciler',
+    ]);
+    expectXRayPolicies(relayTemplate(), [
+      'Credential hygiene sweep',
+      'Credential hygiene notifier',
+      'Credential hygiene subscription reconciler',
+      'Emails owner digests through SES',
+      'Marks owner addresses bouncing',
+    ]);
   });
 
-  it('lets each schedule invoke exactly its function and write to the dead-letter queue', () => {
-    const queueId = logicalIdOf(template, 'AWS::SQS::Queue');
-    for (const description of ['Credential hygiene sweep', 'Credential hygiene notifier']) {
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: {
-          Statement: [
-            allow('lambda:InvokeFunction', getAtt(functionId(description))),
-            allow('sqs:SendMessage', getAtt(queueId)),
-          ],
-        },
-      });
-    }
+  it('lets each schedule invoke exactly its function and write to the dead-letter queue (the relay adds none)', () => {
+    const scheduled = [
+      'Credential hygiene sweep',
+      'Credential hygiene notifier',
+      'Credential hygiene subscription reconciler',
+    ];
+    expectSchedulePolicies(template, scheduled);
+    expectSchedulePolicies(relayTemplate(), scheduled);
   });
 
   it('grants no wildcard action anywhere', () => {
