@@ -2,11 +2,14 @@
  * The stack's dead-letter queues, built one way: SQS-managed encryption
  * (encrypted at rest without a key policy for the scheduler role or an event
  * source to need), HTTPS only, messages kept `DEAD_LETTER_RETENTION_DAYS`
- * (14; the relay ledger's TTL is computed from it); cdk-nag's "a queue without
- * a dead-letter queue of its own" is acknowledged with what the queue is the
- * dead-letter queue of. The worker's dead-letter queue (its schedules'
- * and functions' failures) is also locked to the roles that send to it and to
- * the operators who read it, and refuses any other sender at synth
+ * (14; the relay ledger's TTL is computed from it), and a redrive allow policy
+ * naming the only queues that may make it their dead-letter queue (none but
+ * the one it is built for: SQS's move of a message into a dead-letter queue is
+ * no `SendMessage`, so the queue policy's Denies never see it); cdk-nag's "a
+ * queue without a dead-letter queue of its own" is acknowledged with what the
+ * queue is the dead-letter queue of. The worker's dead-letter queue (its
+ * schedules' and functions' failures) is also locked to the roles that send to
+ * it and to the operators who read it, and refuses any other sender at synth
  * ({@link guardDeadLetterQueue}).
  */
 import { CfnElement, Duration, Stack, Tokenization, Validations } from 'aws-cdk-lib';
@@ -32,14 +35,35 @@ export const DEAD_LETTER_READ_ACTIONS = [
 ] as const;
 
 /**
+ * No queue may name this one as its dead-letter queue (SQS's default, `allowAll`, lets every queue of the account and
+ * region do so). SQS moves a message into a dead-letter queue without a `SendMessage`, so without this any principal
+ * who controls a queue of its own could plant messages past the queue policy's send Denies (docs/deploy.md,
+ * "Security choices").
+ */
+export const NO_REDRIVE_SOURCES: sqs.RedriveAllowPolicy = {
+  redrivePermission: sqs.RedrivePermission.DENY_ALL,
+};
+
+/**
  * Adds a dead-letter queue to `scope` under `id`.
  * @param deadLetterOf what it keeps the failures of, e.g. `the relay queue`
+ * @param sourceQueues the SQS queues whose redrive policy names it (at most 10): the only ones SQS lets do so, and
+ *   redrive to; none (the default) for a queue only services send to (EventBridge Scheduler, Lambda destinations)
  */
-export function addDeadLetterQueue(scope: Construct, id: string, deadLetterOf: string): sqs.Queue {
+export function addDeadLetterQueue(
+  scope: Construct,
+  id: string,
+  deadLetterOf: string,
+  sourceQueues: readonly sqs.IQueue[] = [],
+): sqs.Queue {
   const queue = new sqs.Queue(scope, id, {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
+    redriveAllowPolicy:
+      sourceQueues.length === 0
+        ? NO_REDRIVE_SOURCES
+        : { redrivePermission: sqs.RedrivePermission.BY_QUEUE, sourceQueues: [...sourceQueues] },
   });
   Validations.of(queue).acknowledge({
     id: 'AwsSolutions-SQS3',
@@ -101,7 +125,8 @@ export function guardDeadLetterQueue(
       foreignSenders(queue, own).map(
         (sender) =>
           `${sender} sends to ${queue.node.path}, the credential hygiene worker's own dead-letter queue, whose ` +
-          "policy denies every sender but the worker's schedules and functions: give " +
+          "policy denies every sender but the worker's schedules and functions and which no queue may name as its " +
+          'dead-letter queue: give ' +
           `${sender} its own dead-letter queue (docs/deploy.md, "Security choices")`,
       ),
   });
@@ -120,7 +145,8 @@ function executionRoleArn(schedule: scheduler.Schedule): string {
  * What sends to the queue besides `own` (and what is under it in the construct tree), as construct paths, read at
  * validation (after every aspect): each Allow of the queue's policy (the construct adds none; an EventBridge rule's
  * or an SNS subscription's dead-letter queue adds one for its service), and each function, event source mapping,
- * asynchronous invocation config or schedule of the app whose dead-letter queue or on-failure destination it is.
+ * asynchronous invocation config, schedule or SQS queue of the app whose dead-letter queue or on-failure destination
+ * it is (a queue's redrive would fail at deploy: the queue allows no redrive source, {@link NO_REDRIVE_SOURCES}).
  * Only to refuse them: the send list is never read from here.
  */
 function foreignSenders(queue: sqs.Queue, own: readonly IConstruct[]): string[] {
@@ -154,7 +180,8 @@ function isSender(c: IConstruct): boolean {
     c instanceof scheduler.CfnSchedule ||
     c instanceof lambda.CfnEventInvokeConfig ||
     c instanceof lambda.CfnEventSourceMapping ||
-    c instanceof lambda.CfnFunction
+    c instanceof lambda.CfnFunction ||
+    c instanceof sqs.CfnQueue
   );
 }
 
@@ -176,6 +203,11 @@ function failureQueues(c: IConstruct): unknown[] {
   }
   if (c instanceof lambda.CfnFunction) {
     return [(resolved(c.deadLetterConfig) as { targetArn?: unknown } | undefined)?.targetArn];
+  }
+  if (c instanceof sqs.CfnQueue) {
+    return [
+      (resolved(c.redrivePolicy) as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn,
+    ];
   }
   return [];
 }

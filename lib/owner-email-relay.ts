@@ -2,8 +2,9 @@
  * The SES email relay (`ownerDelivery: relay`; docs/notifications.md, "Email
  * relay"; set-up: docs/deploy.md, "Email relay (SES)"): one SQS queue on the
  * notification topic filtered on `audience=owner` (raw message delivery off),
- * encrypted, with a DLQ, both locked to their writers and readers
- * (docs/deploy.md, "Security choices"), and alarms on both; the relay
+ * encrypted, with a DLQ, both locked to their writers and readers, and
+ * neither a dead-letter target of any other queue (docs/deploy.md, "Security
+ * choices"), and alarms on both; the relay
  * function (partial batch responses) that emails each digest through SESv2 from the configured
  * identity; its ledger table; an SES configuration set whose bounce and
  * complaint events reach a small function that, in the owner directory,
@@ -13,7 +14,7 @@
  * recorded there); and the alarms on the DLQ, the queue's oldest digest and
  * bounces. No per-owner resource: the fleet's size changes nothing here.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,7 +31,7 @@ import { configToEnvironment, HANDLER_ENV } from '../lambdas/handlers/environmen
 import { RELAY_METRIC, SES_EVENTS_METRIC } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { sesAddress, UnsendableAddressError } from '../lambdas/relay/ses-address';
-import { addDeadLetterQueue, DEAD_LETTER_READ_ACTIONS } from './dead-letter-queue';
+import { addDeadLetterQueue, DEAD_LETTER_READ_ACTIONS, NO_REDRIVE_SOURCES } from './dead-letter-queue';
 import { denyUnlessPrincipal, operatorsAndRoot } from './deny-unless-principal';
 import { atLeast, runMetric } from './hygiene-alarms';
 import { HygieneFunction } from './hygiene-function';
@@ -144,6 +145,34 @@ function sesSenderAddress(sender: string): string {
   }
 }
 
+/** SQS's longest queue name. */
+const SQS_QUEUE_NAME_MAX_LENGTH = 80;
+const RELAY_QUEUE_NAME_SUFFIX = '-queue';
+
+/**
+ * The relay queue's name, fixed at synth so that its DLQ's redrive allow policy can name it by ARN: the stack's name,
+ * the relay's construct path and a hash of that path (`Names.uniqueResourceName`, so unique in the account and
+ * region), then `-queue`, within SQS's 80 characters. CloudFormation cannot replace a queue with a fixed name
+ * in place; nothing the relay sets on it needs replacing but the name itself.
+ */
+function relayQueueName(relay: Construct): string {
+  const unique = Names.uniqueResourceName(relay, {
+    maxLength: SQS_QUEUE_NAME_MAX_LENGTH - RELAY_QUEUE_NAME_SUFFIX.length,
+    separator: '-',
+    allowedSpecialCharacters: '-_',
+  });
+  return `${unique}${RELAY_QUEUE_NAME_SUFFIX}`;
+}
+
+/** The configuration set's ARN: what the relay's `ses:SendEmail` names, and the source SES publishes its events as. */
+function configurationSetArn(set: ses.ConfigurationSet): string {
+  return Stack.of(set).formatArn({
+    service: 'ses',
+    resource: 'configuration-set',
+    resourceName: set.configurationSetName,
+  });
+}
+
 /** Everything the `relay` route needs, in one construct. */
 export class OwnerEmailRelay extends Construct {
   readonly queue: sqs.Queue;
@@ -163,17 +192,9 @@ export class OwnerEmailRelay extends Construct {
         'ownerDelivery "relay" needs a sender: set the context key senderIdentity (a verified SES identity, e.g. -c senderIdentity=hygiene@example.com)',
       );
     }
-    this.deadLetterQueue = addDeadLetterQueue(this, 'DeadLetterQueue', 'the relay queue');
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: RELAY_VISIBILITY_TIMEOUT,
-      retentionPeriod: RELAY_RETENTION,
-      deadLetterQueue: {
-        queue: this.deadLetterQueue,
-        maxReceiveCount: props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
-      },
-    });
+    const queues = this.addQueues(props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT);
+    this.queue = queues.queue;
+    this.deadLetterQueue = queues.deadLetterQueue;
     props.topic.addSubscription(
       new subscriptions.SqsSubscription(this.queue, {
         rawMessageDelivery: false,
@@ -181,12 +202,43 @@ export class OwnerEmailRelay extends Construct {
       }),
     );
     this.ledgerTable = this.addLedgerTable();
-    this.sesEventsTopic = this.addSesEventsTopic(props.deploymentRoleArn);
     this.configurationSet = this.addConfigurationSet(props.config.sesConfigurationSet);
+    this.sesEventsTopic = this.addSesEventsTopic(props.deploymentRoleArn);
+    // Bounces and complaints of the set's emails go to the SES events topic (its key is scoped to the set).
+    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: ses.EventDestination.snsTopic(this.sesEventsTopic),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
     this.relayFunction = this.addRelayFunction(props, sender);
     guardRelayQueues(this, this.relayFunction.role.roleArn, props.operatorPrincipalArns ?? []);
     this.sesEventsFunction = this.addSesEventsFunction(props);
     this.alarms = props.alarms === false ? [] : this.addAlarms(props);
+  }
+
+  /**
+   * The relay queue and its DLQ. Neither may be another queue's dead-letter target: SQS's move of a message into a
+   * dead-letter queue is no `SendMessage`, so the Denies of {@link guardRelayQueues} never see it, and whatever lands
+   * in the queue the relay emails from the sender identity. The DLQ names its one source by the ARN of the queue's
+   * fixed name ({@link relayQueueName}): a reference to the queue would be a cycle (its redrive policy refers to the
+   * DLQ).
+   */
+  private addQueues(maxReceiveCount: number): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } {
+    const queueName = relayQueueName(this);
+    const queueByName = sqs.Queue.fromQueueAttributes(this, 'QueueByName', {
+      queueName,
+      queueArn: Stack.of(this).formatArn({ service: 'sqs', resource: queueName }),
+    });
+    const deadLetterQueue = addDeadLetterQueue(this, 'DeadLetterQueue', 'the relay queue', [queueByName]);
+    const queue = new sqs.Queue(this, 'Queue', {
+      queueName,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: RELAY_VISIBILITY_TIMEOUT,
+      retentionPeriod: RELAY_RETENTION,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount },
+      redriveAllowPolicy: NO_REDRIVE_SOURCES,
+    });
+    return { queue, deadLetterQueue };
   }
 
   /** `relay#<drainId>#<part>#<userId>` entries, removed by TTL (lambdas/aws/relay-ledger-table-definition.ts). */
@@ -203,21 +255,32 @@ export class OwnerEmailRelay extends Construct {
   }
 
   /**
-   * The topic SES publishes bounce and complaint events to: its own rotating key, which SES may use, and a policy
-   * that lets only SES publish and only the deployment role subscribe ({@link guardSesEventsTopic}).
+   * The topic SES publishes bounce and complaint events to: its own rotating key, which SES may use only for this
+   * account's configuration set, and a policy that lets only SES publish and only the deployment role subscribe
+   * ({@link guardSesEventsTopic}).
    */
   private addSesEventsTopic(deploymentRole: string | undefined): sns.Topic {
     const key = new kms.Key(this, 'SesEventsKey', {
       description: 'Encrypts the SES bounce and complaint events of the owner email relay',
       enableKeyRotation: true,
     });
+    // The actions are what the SNS Developer Guide gives an AWS service publishing to an encrypted topic ("Enable
+    // compatibility between event sources from AWS services and encrypted topics"); the conditions are the source
+    // SES publishes as, which the SES Developer Guide ("Set up an Amazon SNS event destination for event
+    // publishing") and the event destination's own topic policy statement name: this account and this configuration
+    // set (confused-deputy protection: SES publishing for any other set or account may not use the key).
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowSesToPublishEncryptedEvents',
         principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Stack.of(this).account,
+            'aws:SourceArn': configurationSetArn(this.configurationSet),
+          },
+        },
       }),
     );
     const topic = new sns.Topic(this, 'SesEventsTopic', {
@@ -229,18 +292,13 @@ export class OwnerEmailRelay extends Construct {
     return topic;
   }
 
-  /** The configuration set every relay email goes through; bounces and complaints go to the SES events topic. */
+  /** The configuration set every relay email goes through (its bounces and complaints: the SES events topic). */
   private addConfigurationSet(name: string | undefined): ses.ConfigurationSet {
-    const set = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+    return new ses.ConfigurationSet(this, 'ConfigurationSet', {
       ...(name !== undefined && { configurationSetName: name }),
       reputationMetrics: true,
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
     });
-    set.addEventDestination('BouncesAndComplaints', {
-      destination: ses.EventDestination.snsTopic(this.sesEventsTopic),
-      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
-    });
-    return set;
   }
 
   private addRelayFunction(props: OwnerEmailRelayProps, sender: string): HygieneFunction {
@@ -277,11 +335,7 @@ export class OwnerEmailRelay extends Construct {
         resources: [
           stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
           stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
-          stack.formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: this.configurationSet.configurationSetName,
-          }),
+          configurationSetArn(this.configurationSet),
         ],
         conditions: { StringEquals: { 'ses:FromAddress': address } },
       }),
@@ -400,6 +454,9 @@ const NOT_A_SERVICE = { Bool: { 'aws:PrincipalIsAWSService': 'false' } } as cons
  *   function's role (its event source mapping polls as that role) and the operators.
  * - The DLQ: the same, and moving its messages (`sqs:StartMessageMoveTask`), only by the operators; sending too, so
  *   no one can plant a digest there for an operator to redrive.
+ *
+ * SQS's move of a message into a queue whose redrive policy names it is no `SendMessage`, out of these Denies' reach:
+ * the queues' redrive allow policies, set where they are built, close it (the queue: no source; the DLQ: the queue).
  *
  * Administering the queues (`SetQueueAttributes`, `DeleteQueue`, ...) is never denied: CloudFormation deploys and
  * removes them with it, and it is the way back in for an account whose listed principals are all gone (a changed

@@ -1,15 +1,18 @@
 /**
  * The SES email relay construct (template assertions, cdk-nag): the queue's
- * `audience=owner` subscription (raw delivery off), its encryption and DLQ,
+ * `audience=owner` subscription (raw delivery off), the encryption and TLS of
+ * the relay queue and of its DLQ (each found by its logical id), the DLQ,
  * the event source with partial batch responses, `ses:SendEmail` scoped to the
- * identity and the configuration set, the configuration set's bounce and
- * complaint destination, the SES events function's permissions (exactly: the
+ * identity and the configuration set, the relay function's permissions
+ * (exactly), the configuration set's bounce and complaint destination and the
+ * SES events key's statement for SES (exactly: this account and this
+ * configuration set), the SES events function's permissions (exactly: the
  * directory, the ledger's read and update, publishing the bounce reports to
  * the notification topic with its key, and being on the topic's publish
  * allow-list), the alarms, no per-owner resource, and the synth error naming
  * `senderIdentity` when it is missing.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -22,7 +25,9 @@ import { parseConfig } from '../../lambdas/hygiene/config';
 import { addDeadLetterQueue } from '../../lib/dead-letter-queue';
 import { TopicAllowList } from '../../lib/notification-topics';
 import { OwnerEmailRelay, OwnerEmailRelayConfigError } from '../../lib/owner-email-relay';
-import { expectKeyStatement, SKIP_BUNDLING } from './synth';
+import { queuePolicyStatements } from './queue-access-check';
+import type { CfnTemplate } from './structural-checks';
+import { logicalIdOf, SKIP_BUNDLING } from './synth';
 
 const DEPLOYER = 'arn:aws:iam::123456789012:role/Deployer';
 
@@ -81,6 +86,57 @@ function build(
   };
 }
 
+/** The logical id of a construct's CloudFormation resource. */
+function idOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** The statements of `role`'s default policy, which must be its only one. */
+function defaultPolicyStatements(template: Template, stack: Stack, role: iam.IRole): unknown[] {
+  const [policy, ...others] = Object.values(
+    template.findResources('AWS::IAM::Policy', {
+      Properties: {
+        Roles: [stack.resolve((role as iam.Role).roleName)],
+        PolicyName: Match.stringLikeRegexp('DefaultPolicy'),
+      },
+    }),
+  );
+  expect(others).toEqual([]);
+  return policy?.Properties.PolicyDocument.Statement;
+}
+
+/** The relay's configuration set's ARN, as the template writes it. */
+function configurationSetArn(stack: Stack, relay: OwnerEmailRelay): unknown {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':ses:eu-west-1:123456789012:configuration-set/',
+        stack.resolve(relay.configurationSet.configurationSetName),
+      ],
+    ],
+  };
+}
+
+/** The relay's `ses:SendEmail`: from the sender's address, as the identity (or its domain), through the set. */
+function sesSendStatement(stack: Stack, relay: OwnerEmailRelay): Record<string, unknown> {
+  const identityArn = (name: string) => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:eu-west-1:123456789012:identity/${name}`]],
+  });
+  return {
+    Action: 'ses:SendEmail',
+    Effect: 'Allow',
+    Condition: { StringEquals: { 'ses:FromAddress': 'hygiene@corp.example' } },
+    Resource: [
+      identityArn('hygiene@corp.example'),
+      identityArn('corp.example'),
+      configurationSetArn(stack, relay),
+    ],
+  };
+}
+
 /** Asserts that `role`'s default policy holds `statement`. */
 function expectPolicyOf(
   template: Template,
@@ -109,10 +165,12 @@ describe('OwnerEmailRelay', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
   });
 
-  it('encrypts the queue and its DLQ, enforces TLS, and moves a message to the DLQ after 5 receives', () => {
+  it('encrypts the relay queue and its DLQ, enforces TLS on each, and moves a message to the DLQ after 5 receives', () => {
     const { template, stack, relay } = build();
+    const queues = template.findResources('AWS::SQS::Queue');
 
-    template.hasResourceProperties('AWS::SQS::Queue', {
+    // Each queue of the relay by its own logical id: the fixture's `Failed` queue satisfies none of these.
+    expect(queues[idOf(stack, relay.queue)]?.Properties).toMatchObject({
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
       RedrivePolicy: {
@@ -120,17 +178,19 @@ describe('OwnerEmailRelay', () => {
         maxReceiveCount: 5,
       },
     });
-    template.hasResourceProperties('AWS::SQS::Queue', {
+    expect(queues[idOf(stack, relay.deadLetterQueue)]?.Properties).toMatchObject({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 1209600,
     });
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
+    for (const queue of [relay.queue, relay.deadLetterQueue]) {
+      expect(queuePolicyStatements(template.toJSON() as CfnTemplate, idOf(stack, queue))).toContainEqual({
+        Action: 'sqs:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Resource: stack.resolve(queue.queueArn),
+      });
+    }
   });
 
   it('feeds the relay function with partial batch responses', () => {
@@ -152,42 +212,49 @@ describe('OwnerEmailRelay', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((s: { Action: unknown }) => JSON.stringify(s.Action).includes('ses:'));
 
-    expect(statements).toEqual([
+    expect(statements).toEqual([sesSendStatement(stack, relay)]);
+  });
+
+  it('gives the relay function exactly its permissions: its queue, sending as the identity, reading the directory, writing the ledger', () => {
+    const { template, stack, relay, directoryTable } = build();
+    const role = relay.relayFunction.role;
+
+    expect(defaultPolicyStatements(template, stack, role)).toEqual([
       {
-        Action: 'ses:SendEmail',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Effect: 'Allow',
-        Condition: { StringEquals: { 'ses:FromAddress': 'hygiene@corp.example' } },
-        Resource: [
-          {
-            'Fn::Join': [
-              '',
-              [
-                'arn:',
-                { Ref: 'AWS::Partition' },
-                ':ses:eu-west-1:123456789012:identity/hygiene@corp.example',
-              ],
-            ],
-          },
-          {
-            'Fn::Join': [
-              '',
-              ['arn:', { Ref: 'AWS::Partition' }, ':ses:eu-west-1:123456789012:identity/corp.example'],
-            ],
-          },
-          {
-            'Fn::Join': [
-              '',
-              [
-                'arn:',
-                { Ref: 'AWS::Partition' },
-                ':ses:eu-west-1:123456789012:configuration-set/',
-                stack.resolve(relay.configurationSet.configurationSetName),
-              ],
-            ],
-          },
+        Resource: stack.resolve(relay.relayFunction.logGroup.logGroupArn),
+      },
+      // The event source mapping polls as the role.
+      {
+        Action: [
+          'sqs:ReceiveMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueUrl',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
         ],
+        Effect: 'Allow',
+        Resource: stack.resolve(relay.queue.queueArn),
+      },
+      sesSendStatement(stack, relay),
+      // The owners' current addresses (a consistent read): nothing else on the directory.
+      { Action: 'dynamodb:BatchGetItem', Effect: 'Allow', Resource: stack.resolve(directoryTable.tableArn) },
+      // The ledger's claim, mark and release: no read, no scan.
+      {
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Effect: 'Allow',
+        Resource: [stack.resolve(relay.ledgerTable.tableArn)],
       },
     ]);
+    // Its only other policy is X-Ray's; the role has no inline or managed policy of its own.
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [stack.resolve((role as iam.Role).roleName)] },
+    });
+    expect(Object.keys(policies)).toHaveLength(2);
+    const roleProps = template.findResources('AWS::IAM::Role')[idOf(stack, role)]?.Properties;
+    expect(roleProps?.Policies).toBeUndefined();
+    expect(roleProps?.ManagedPolicyArns).toBeUndefined();
   });
 
   it('gives the relay its sender and configuration set through the config variables', () => {
@@ -215,10 +282,37 @@ describe('OwnerEmailRelay', () => {
         SnsDestination: { TopicARN: stack.resolve(relay.sesEventsTopic.topicArn) },
       },
     });
-    expectKeyStatement(template, {
-      Sid: 'AllowSesToPublishEncryptedEvents',
-      Principal: { Service: 'ses.amazonaws.com' },
+  });
+
+  it('lets SES use the SES events key only for this account’s configuration set (the key statement, exactly)', () => {
+    const { template, stack, relay } = build();
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', {
+      Description: 'Encrypts the SES bounce and complaint events of the owner email relay',
     });
+    const statements = template.findResources('AWS::KMS::Key')[keyId]?.Properties.KeyPolicy.Statement as {
+      Sid?: string;
+    }[];
+
+    expect(stack.resolve(relay.sesEventsTopic.masterKey?.keyArn)).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(statements.filter((s) => s.Sid === 'AllowSesToPublishEncryptedEvents')).toEqual([
+      {
+        Sid: 'AllowSesToPublishEncryptedEvents',
+        Effect: 'Allow',
+        Principal: { Service: 'ses.amazonaws.com' },
+        // What the SNS guide gives a service publishing to an encrypted topic.
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: '*',
+        // The source SES publishes as (the same pair the event destination's topic statement names).
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': '123456789012',
+            'aws:SourceArn': configurationSetArn(stack, relay),
+          },
+        },
+      },
+    ]);
+    // Besides it, only the key's default statement (the account's IAM policies decide).
+    expect(statements).toHaveLength(2);
   });
 
   it('lets only SES publish to the SES events topic and only the deployment role subscribe to it', () => {

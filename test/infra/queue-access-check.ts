@@ -2,7 +2,9 @@
  * The relay queue and its DLQ, and the worker's dead-letter queue, are not
  * open mailboxes (docs/deploy.md, "Security choices"): structural checks over a
  * synthesized template, read statement by statement as a security review
- * would, beside the topic checks of `structural-checks.ts`. The relay queue is
+ * would, beside the topic checks of `structural-checks.ts`, and each queue's
+ * redrive allow policy (SQS's move into a dead-letter queue is no
+ * `SendMessage`, out of the Denies' reach). The relay queue is
  * the SQS endpoint of an SNS subscription of the template; its DLQ is its
  * redrive target; the worker's dead-letter queue is the queue its schedules
  * dead-letter to, and who may send there is whom the template's IAM policies
@@ -163,13 +165,70 @@ function allowAndAdminProblems(
 }
 
 /**
+ * The ARN as text, each `Ref` as `{name}` without its colons (`{AWSRegion}`, so the ARN's fields stay apart): a
+ * literal, or an `Fn::Join` of literals and `Ref`s; else undefined.
+ */
+function arnText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  if (join === undefined) return undefined;
+  const parts = join[1].map((part) => {
+    if (typeof part === 'string') return part;
+    const ref = (part as { Ref?: unknown }).Ref;
+    return typeof ref === 'string' ? `{${ref.replaceAll(':', '')}}` : undefined;
+  });
+  return parts.every((part) => part !== undefined) ? parts.join(join[0]) : undefined;
+}
+
+/**
+ * Who may make the queue its dead-letter queue. SQS moves a message into a dead-letter queue without a `SendMessage`
+ * (no Deny sees it) and by default (`allowAll`) lets every queue of the account and region name any queue so: a
+ * principal with a queue of its own could plant messages. `source` undefined: no queue may (`denyAll`); else only
+ * that queue (`byQueue`), named by its fixed `QueueName` (a reference to it would be a dependency cycle: its
+ * redrive policy refers to this queue).
+ */
+function redriveSourceProblems(template: CfnTemplate, queueId: string, source?: string): string[] {
+  const where = `queue ${queueId}`;
+  const policy = template.Resources[queueId]?.Properties?.RedriveAllowPolicy as
+    | { redrivePermission?: unknown; sourceQueueArns?: unknown[] }
+    | undefined;
+  if (source === undefined) {
+    return same(policy, { redrivePermission: 'denyAll' })
+      ? []
+      : [
+          `${where}: any queue may name it as its dead-letter queue (RedriveAllowPolicy ${JSON.stringify(policy)}, not denyAll)`,
+        ];
+  }
+  const name = template.Resources[source]?.Properties?.QueueName;
+  const arns = policy?.sourceQueueArns ?? [];
+  if (policy?.redrivePermission !== 'byQueue' || arns.length !== 1) {
+    return [
+      `${where}: not only queue ${source} may name it as its dead-letter queue (RedriveAllowPolicy ${JSON.stringify(policy)})`,
+    ];
+  }
+  if (referencedId(arns[0]) === source) {
+    return [
+      `${where}: its RedriveAllowPolicy refers to queue ${source}, whose redrive policy refers to it: a dependency cycle`,
+    ];
+  }
+  const named = /^arn:[^:]+:sqs:[^:]+:[^:]+:(.+)$/.exec(arnText(arns[0]) ?? '')?.[1];
+  if (typeof name !== 'string' || named !== name) {
+    return [
+      `${where}: its RedriveAllowPolicy names ${JSON.stringify(arns[0])}, not queue ${source} (QueueName ${JSON.stringify(name)})`,
+    ];
+  }
+  return [];
+}
+
+/**
  * For each relay queue (the SQS endpoint of an SNS subscription) and its DLQ:
  * sending is denied to every IAM principal not listed, and only SNS from the
  * topic is allowed; receiving (and, on the DLQ, moving messages) is denied to
  * all but the listed, and the relay's role (its event source mapping) is listed
  * on the queue; the root user is listed everywhere; whoever may take messages
- * out of the DLQ may send them back to the queue (a redrive); and no Deny takes
- * administration from the account. `checked` counts the relay queues.
+ * out of the DLQ may send them back to the queue (a redrive); no Deny takes
+ * administration from the account; and no queue may make the queue its
+ * dead-letter queue, none but the queue the DLQ. `checked` counts the relay queues.
  */
 export function relayQueueAccessCheck(template: CfnTemplate): CheckResult {
   const subscriptions = Object.values(template.Resources).filter(
@@ -184,6 +243,7 @@ export function relayQueueAccessCheck(template: CfnTemplate): CheckResult {
     const receive = denyProblems(template, queueId, RECEIVE_ACTIONS, readerRoles(template, queueId));
     problems.push(...send.problems, ...receive.problems);
     problems.push(...allowAndAdminProblems(queue, queuePolicyStatements(template, queueId), topicId));
+    problems.push(...redriveSourceProblems(template, queueId));
 
     const redrive = template.Resources[queueId]?.Properties?.RedrivePolicy as {
       deadLetterTargetArn?: unknown;
@@ -198,6 +258,7 @@ export function relayQueueAccessCheck(template: CfnTemplate): CheckResult {
     const dlqReceive = denyProblems(template, dlqId, [...RECEIVE_ACTIONS, 'sqs:StartMessageMoveTask'], []);
     problems.push(...dlqSend.problems, ...dlqReceive.problems);
     problems.push(...allowAndAdminProblems(dlq, queuePolicyStatements(template, dlqId), undefined));
+    problems.push(...redriveSourceProblems(template, dlqId, queueId));
     const senders = send.lists.get('sqs:SendMessage') ?? [];
     for (const redriver of dlqReceive.lists.get('sqs:StartMessageMoveTask') ?? []) {
       if (!senders.some((v) => same(v, redriver))) {
@@ -240,8 +301,8 @@ function strangers(where: string, lists: Map<string, unknown[]>, expected: unkno
  * there, whatever made the grant), the `operators` and the root user, so a role granted and left off, or one listed
  * and never granted, is reported; reading, deleting, hiding, purging and moving its messages
  * ({@link DEAD_LETTER_READ_ACTIONS}) are denied to all but exactly the operators and the root user; the queue policy
- * allows nothing (no service: an EventBridge rule's or SNS subscription's dead-letter Allow is reported); and no Deny
- * takes administration from the account. `checked` counts the queues.
+ * allows nothing (no service: an EventBridge rule's or SNS subscription's dead-letter Allow is reported); no Deny
+ * takes administration from the account; and no queue may make it its dead-letter queue. `checked` counts the queues.
  */
 export function deadLetterQueueAccessCheck(
   template: CfnTemplate,
@@ -265,6 +326,7 @@ export function deadLetterQueueAccessCheck(
     );
     problems.push(...strangers(where, read.lists, [...operators], 'is no operator'));
     problems.push(...allowAndAdminProblems(where, queuePolicyStatements(template, queueId), undefined));
+    problems.push(...redriveSourceProblems(template, queueId));
   }
   return { checked: queues.length, problems };
 }

@@ -4,8 +4,11 @@
  * synthesized, the SNS Allow still scoped by `aws:SourceArn`, the relay role's
  * exception, the operators' redrive, the root user's break-glass; the
  * structural check over the template (`queue-access-check.ts`) on the construct
- * and on the stack, and that it reports each Deny removed; the queue's 7-day
- * retention and its oldest-digest age alarm; cdk-nag.
+ * and on the stack, and that it reports each Deny removed; the redrive allow
+ * policies (no queue may dead-letter into the relay queue, only the relay queue
+ * into its DLQ, named by the queue's fixed name: no dependency cycle) and that
+ * the check reports each one opened; the queue's 7-day retention and its
+ * oldest-digest age alarm; cdk-nag.
  */
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -13,6 +16,7 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
@@ -211,6 +215,83 @@ describe('the relay queue policy', () => {
 
   it('passes cdk-nag (AwsSolutions) with operators on the queues', () => {
     expect(new AwsSolutionsChecks().validateScope(built.app).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
+
+describe('the relay queues’ redrive allow policies (SQS’s move into a dead-letter queue is no SendMessage)', () => {
+  const built = build();
+  const queueId = built.idOf(built.relay.queue);
+  const dlqId = built.idOf(built.relay.deadLetterQueue);
+  const queues = built.template.findResources('AWS::SQS::Queue');
+  const queueName = queues[queueId]?.Properties.QueueName as string;
+
+  it('lets no queue make the relay queue its dead-letter queue, and only the relay queue the DLQ', () => {
+    expect(queues[queueId]?.Properties.RedriveAllowPolicy).toEqual({ redrivePermission: 'denyAll' });
+    expect(queues[dlqId]?.Properties.RedriveAllowPolicy).toEqual({
+      redrivePermission: 'byQueue',
+      // By the queue's fixed name: a reference to the queue would be a cycle (its redrive policy names the DLQ).
+      sourceQueueArns: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sqs:eu-west-1:123456789012:${queueName}`]] },
+      ],
+    });
+  });
+
+  it('names the relay queue after the stack and the construct path, hashed, within SQS’s 80 characters', () => {
+    expect(queueName).toMatch(/^RelayQueueTest-Relay-[0-9A-F]{8}-queue$/);
+    const app = new App({ context: SKIP_BUNDLING });
+    const stack = new Stack(app, `A${'x'.repeat(120)}`, {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+    const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+    const props = {
+      topic,
+      directoryTable: new dynamodb.Table(stack, 'Directory', {
+        partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
+      }),
+      failedInvocationQueue: addDeadLetterQueue(stack, 'Failed', 'the test'),
+      config: parseConfig({ ownerDelivery: 'relay', senderIdentity: 'hygiene@corp.example' }),
+      metricsNamespace: 'PersonalClientHygiene',
+      serviceName: 'personal-client-hygiene',
+    };
+    const names = [
+      new OwnerEmailRelay(stack, 'Relay', props),
+      new OwnerEmailRelay(stack, `Relay${'y'.repeat(60)}`, { ...props, serviceName: 'second' }),
+    ].map((relay) => stack.resolve((relay.queue.node.defaultChild as sqs.CfnQueue).queueName) as string);
+
+    for (const name of names) expect(name.length).toBeLessThanOrEqual(80);
+    expect(new Set(names).size).toBe(2);
+  });
+
+  it.each([
+    [
+      'the queue opened to every source',
+      'queue',
+      { redrivePermission: 'allowAll' },
+      /RelayQueue\w+: any queue may/,
+    ],
+    ['the queue without a policy', 'queue', undefined, /RelayQueue\w+: any queue may/],
+    ['the DLQ opened to every source', 'dlq', { redrivePermission: 'allowAll' }, /not only queue RelayQueue/],
+    [
+      'the DLQ naming another queue',
+      'dlq',
+      { redrivePermission: 'byQueue', sourceQueueArns: ['arn:aws:sqs:eu-west-1:123456789012:attacker'] },
+      /names "arn:aws:sqs:eu-west-1:123456789012:attacker", not queue RelayQueue/,
+    ],
+    [
+      'the DLQ referring to the queue (a cycle)',
+      'dlq',
+      { redrivePermission: 'byQueue', sourceQueueArns: [{ 'Fn::GetAtt': ['QUEUE', 'Arn'] }] },
+      /a dependency cycle/,
+    ],
+  ])('the check reports %s', (_what, which, policy, problem) => {
+    const copy = structuredClone(built.json);
+    const target = copy.Resources[which === 'queue' ? queueId : dlqId]!.Properties!;
+    const json = JSON.stringify(policy)?.replace('QUEUE', queueId);
+    if (json === undefined) delete target.RedriveAllowPolicy;
+    else target.RedriveAllowPolicy = JSON.parse(json);
+
+    expect(relayQueueAccessCheck(copy).problems).toEqual([expect.stringMatching(problem)]);
   });
 });
 

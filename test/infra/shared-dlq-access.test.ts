@@ -7,8 +7,11 @@
  * or move its messages. The exact statements as synthesized; the structural
  * check over the template (`queue-access-check.ts`: every role granted a send
  * there is on the send list, no Allow) and that it reports each Deny removed
- * and each sender left off; and synth refusing anything else found sending
- * there, in this stack or another, added before or after an aspect resolved the
+ * and each sender left off; its redrive allow policy (no queue may make it its
+ * dead-letter queue: SQS's move is no `SendMessage`), that none of the stack's
+ * queues does, and that the check reports the policy opened; and synth
+ * refusing anything else found sending there (an SQS queue redriving there
+ * too), in this stack or another, added before or after an aspect resolved the
  * queue's policy.
  */
 import { App, Aspects, Duration, type IAspect, Stack } from 'aws-cdk-lib';
@@ -160,6 +163,38 @@ describe('the shared dead-letter queue policy (route relay, operators)', () => {
     expect(deadLetterQueueAccessCheck(built.json, OPERATORS)).toEqual({ checked: 1, problems: [] });
   });
 
+  it('lets no queue make it its dead-letter queue, and no queue of the stack does (its senders are Scheduler and Lambda, not SQS redrive)', () => {
+    const resources = Object.values(built.json.Resources);
+    expect(built.json.Resources[built.queueId]?.Properties?.RedriveAllowPolicy).toEqual({
+      redrivePermission: 'denyAll',
+    });
+    const redriveTargets = resources
+      .filter((r) => r.Type === 'AWS::SQS::Queue')
+      .map(
+        (r) =>
+          (r.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn,
+      )
+      .filter((target) => target !== undefined);
+    // Only the relay queue redrives, to its own DLQ.
+    expect(redriveTargets).toEqual([resolve(hygiene.relay!.deadLetterQueue.queueArn)]);
+  });
+
+  it.each([
+    ['opened to every source', { redrivePermission: 'allowAll' }],
+    ['without a policy', undefined],
+  ])('the check reports the queue’s redrive allow policy %s', (_what, policy) => {
+    const copy = structuredClone(built.json);
+    const properties = copy.Resources[built.queueId]!.Properties!;
+    if (policy === undefined) delete properties.RedriveAllowPolicy;
+    else properties.RedriveAllowPolicy = policy;
+
+    expect(deadLetterQueueAccessCheck(copy, OPERATORS).problems).toEqual([
+      expect.stringMatching(
+        new RegExp(`^queue ${built.queueId}: any queue may name it as its dead-letter queue`),
+      ),
+    ]);
+  });
+
   it.each([
     ['SendOnlyByTheWorkerAndOperators', /no Deny of sqs:SendMessage .*open to any IAM grant/],
     ['ReceiveOrRedriveOnlyByOperators', /no Deny of sqs:ReceiveMessage .*open to any IAM grant/],
@@ -282,6 +317,17 @@ describe('the worker’s dead-letter queue is its own: synth refuses any other s
         });
       }),
     ).toThrow(refused('OtherStack/Elsewhere/EventInvokeConfig'));
+  });
+
+  it('refuses an SQS queue whose dead-letter queue it is (the queue allows no redrive source: the deploy would fail)', () => {
+    expect(() =>
+      build({}, (stack, hygiene) => {
+        new sqs.Queue(stack, 'AppQueue', {
+          enforceSSL: true,
+          deadLetterQueue: { queue: hygiene.deadLetterQueue, maxReceiveCount: 3 },
+        });
+      }),
+    ).toThrow(refused('SharedDlqTest/AppQueue'));
   });
 
   it('refuses a stream event source whose on-failure destination is the queue', () => {
