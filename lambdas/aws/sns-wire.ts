@@ -1,10 +1,10 @@
 /**
  * The SNS wire format of notifications (docs/notifications.md): SNS's limits,
- * the `MessageStructure: 'json'` envelope (text for email and `default`, the
- * versioned JSON document for machine protocols), the message attributes
- * subscription filter policies route on, and the bytes SNS counts. The domain
- * hands transport-neutral {@link NotificationMessage}s to its publisher port;
- * this module turns them into `PublishBatch` entries for the SNS adapter
+ * the `MessageStructure: 'json'` envelope (the versioned JSON document as
+ * `default`, the text for `email`), the message attributes subscription filter
+ * policies route on, and the bytes SNS counts. The domain hands
+ * transport-neutral {@link NotificationMessage}s to its publisher port; this
+ * module turns them into `PublishBatch` entries for the SNS adapter
  * (`sns-publisher.ts`) and the CLI's JSON Lines file sink, which writes exactly
  * what SNS would receive. {@link SNS_LIMITS} is the size budget the handlers and
  * the CLI give the domain (through the publisher port). Pure: no AWS SDK calls.
@@ -38,24 +38,15 @@ export interface PublishEntry {
   readonly MessageAttributes: Readonly<Record<string, MessageAttribute>>;
 }
 
-/**
- * Protocols that receive the versioned JSON document instead of the text.
- * Email gets the readable text; `default` (SMS, mobile push, anything not
- * listed) gets the same text.
- */
-export const MACHINE_PROTOCOLS = ['sqs', 'lambda', 'http', 'https', 'email-json'] as const;
-
 /** A `MessageStructure: 'json'` body and the UTF-8 bytes it takes. */
 interface StructuredBody {
   readonly body: string;
   readonly bytes: number;
 }
 
-/** The body around already-quoted values: `{"default":T,"email":T,"sqs":D,…}`. */
-function assembleBody(quotedText: string, quotedDoc: string): string {
-  let body = `{"default":${quotedText},"email":${quotedText}`;
-  for (const protocol of MACHINE_PROTOCOLS) body += `,${JSON.stringify(protocol)}:${quotedDoc}`;
-  return `${body}}`;
+/** The body around already-quoted values: `{"default":DOC,"email":TEXT}`. */
+function assembleBody(quotedDoc: string, quotedText: string): string {
+  return `{"default":${quotedDoc},"email":${quotedText}}`;
 }
 
 /** The bytes of the body's keys and punctuation (ASCII): the body without its values. */
@@ -63,27 +54,28 @@ const ENVELOPE_BYTES = assembleBody('', '').length;
 
 /**
  * {@link jsonStructuredMessage} and its UTF-8 bytes, counted from the two
- * escaped values (each appears several times) instead of the whole body: the
- * values are whole JSON strings, so their bytes add up exactly.
+ * escaped values as they are escaped (the body is never encoded again to be
+ * measured): the values are whole JSON strings, so their bytes add up exactly.
  */
 function structuredBody(text: string, document: unknown): StructuredBody {
-  // Each value is escaped once, not once per protocol: the document is the bulk of a digest and appears five times.
   const quotedText = JSON.stringify(text);
   const quotedDoc = JSON.stringify(JSON.stringify(document));
   return {
-    body: assembleBody(quotedText, quotedDoc),
-    bytes:
-      ENVELOPE_BYTES +
-      2 * Buffer.byteLength(quotedText, 'utf8') +
-      MACHINE_PROTOCOLS.length * Buffer.byteLength(quotedDoc, 'utf8'),
+    body: assembleBody(quotedDoc, quotedText),
+    bytes: ENVELOPE_BYTES + Buffer.byteLength(quotedDoc, 'utf8') + Buffer.byteLength(quotedText, 'utf8'),
   };
 }
 
 /**
- * The `Message` of a `MessageStructure: 'json'` publish: one text for people
- * (`default`, `email`) and one JSON document for machines (each machine
- * protocol key carries the document serialised as a string, as SNS requires).
- * Exactly `JSON.stringify({ default, email, sqs, lambda, http, https, "email-json" })`.
+ * The `Message` of a `MessageStructure: 'json'` publish: the versioned JSON
+ * document (serialised as a string, as SNS requires) under `default`, and the
+ * readable text under `email`. SNS delivers `default` to every protocol the
+ * body does not name, so every protocol the topic allows but `email` (`sqs`,
+ * `lambda`, `https`, `email-json`, `firehose`) receives the document
+ * (docs/notifications.md, "The message"). The document is written once: a key
+ * per machine protocol would repeat it in every message, about 3.5× the bytes,
+ * the SNS billing chunks and the client's work to serialise, sign and send.
+ * Exactly `JSON.stringify({ default: JSON.stringify(document), email: text })`.
  */
 export function jsonStructuredMessage(text: string, document: unknown): string {
   return structuredBody(text, document).body;

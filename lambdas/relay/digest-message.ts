@@ -1,11 +1,12 @@
 /**
  * Reads an owner digest back from the wire, for the relay: from the SNS
  * notification an SQS queue receives (raw message delivery off, so the body is
- * SNS's JSON envelope with `Message` = the `sqs` protocol's text, i.e. the
- * digest's JSON document, and `MessageAttributes` as `{Type, Value}`), and
- * from a `PublishBatch` entry as `notify --sink jsonl:…` writes it
- * (docs/notifications.md). The document is checked field by field: a message
- * the relay cannot read is a permanent failure and names what is wrong.
+ * SNS's JSON envelope with `Message` = what SNS delivers to the `sqs`
+ * protocol, i.e. the digest's JSON document, and `MessageAttributes` as
+ * `{Type, Value}`), and from a `PublishBatch` entry as `notify --sink jsonl:…`
+ * writes it, now or in an older version (docs/notifications.md). The document
+ * is checked field by field: a message the relay cannot read is a permanent
+ * failure and names what is wrong.
  * Pure: no I/O.
  */
 import { DIGEST_SCHEMA, DIGEST_SCHEMA_VERSION, type DigestDocument, eventTypesOf } from '../hygiene/digest';
@@ -166,10 +167,27 @@ export function digestFromSnsEnvelope(body: string): RelayDigest {
 }
 
 /**
+ * The text SNS delivers to the relay's queue (protocol `sqs`) from a
+ * `MessageStructure: 'json'` body: its own `sqs` key when the body has one
+ * (an entry an older version wrote: it named every machine protocol, and its
+ * `default` is the readable text), else `default` (the document).
+ */
+function sqsDelivery(byProtocol: Record<string, unknown>, what: string): string {
+  const key = Object.hasOwn(byProtocol, 'sqs') ? 'sqs' : 'default';
+  const value = byProtocol[key];
+  if (typeof value !== 'string')
+    throw new InvalidDigestMessageError(
+      `${what}: Message has no ${key} document (not MessageStructure json?)`,
+    );
+  return value;
+}
+
+/**
  * Reads one `PublishBatch` entry as `notify --sink jsonl:…` writes it: the
- * owner digest it carries (the `sqs` protocol's document, as SNS would deliver
- * it to the relay's queue), or `undefined` for a message the relay's
- * subscription would not receive (audience other than `owner`).
+ * owner digest it carries (the document SNS would deliver to the relay's
+ * queue: `default`, or `sqs` in a file an older version wrote), or `undefined`
+ * for a message the relay's subscription would not receive (audience other
+ * than `owner`).
  * @throws {InvalidDigestMessageError} when an owner entry cannot be read
  */
 export function digestFromPublishEntry(entry: unknown, what = 'entry'): RelayDigest | undefined {
@@ -177,8 +195,7 @@ export function digestFromPublishEntry(entry: unknown, what = 'entry'): RelayDig
   if (attribute(e.MessageAttributes, 'audience') !== 'owner') return undefined;
   if (typeof e.Message !== 'string') throw new InvalidDigestMessageError(`${what}: Message is not a string`);
   const byProtocol = record(json(e.Message, `${what}: Message`), `${what}: Message`);
-  if (typeof byProtocol.sqs !== 'string')
-    throw new InvalidDigestMessageError(`${what}: Message has no sqs document (not MessageStructure json?)`);
-  const document = parseDigestDocument(json(byProtocol.sqs, `${what}: sqs document`), `${what}: document`);
+  const delivered = sqsDelivery(byProtocol, what);
+  const document = parseDigestDocument(json(delivered, `${what}: sqs document`), `${what}: document`);
   return digestFor(e.MessageAttributes, document, what);
 }

@@ -23,6 +23,7 @@ import {
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { mapWithConcurrency } from '../../lambdas/hygiene/task-pool';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
+import { deliveredDocument } from '../support/sns-delivery';
 import { createTestTable } from '../support/test-table';
 import { InMemoryOwnerDirectory } from '../unit/owner-directory-fake';
 import * as cycle from './support/cycle';
@@ -62,7 +63,7 @@ function fleetDirectory(): InMemoryOwnerDirectory {
 }
 
 const audienceOf = (entry: PublishEntry) => entry.MessageAttributes.audience?.StringValue;
-const documentOf = <T>(entry: PublishEntry): T => JSON.parse(JSON.parse(entry.Message).sqs) as T;
+const documentOf = <T>(entry: PublishEntry): T => deliveredDocument<T>(entry.Message);
 
 /** Where each event was delivered, from every entry the publisher accepted. */
 function deliveredPlaces(delivered: readonly PublishEntry[]): {

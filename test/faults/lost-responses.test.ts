@@ -22,6 +22,7 @@ import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { decide } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { type SnsStub, startSnsStub } from '../infra/sns-stub';
+import { deliveredDocument } from '../support/sns-delivery';
 import { createTestTable } from '../support/test-table';
 import { TRANSITION_WRITERS } from '../support/transition-writers';
 import { converge, FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, seed } from './support/cycle';
@@ -135,7 +136,7 @@ describe('responses lost after the request took effect', () => {
         // What SNS itself received (a retried PublishBatch arrives again), not what the publisher was told.
         const received = new Map<string, number>();
         for (const message of sns.messages.slice(firstMessage)) {
-          const document = JSON.parse(String(JSON.parse(message.message).sqs)) as { events: OutboxEvent[] };
+          const document = deliveredDocument<{ events: OutboxEvent[] }>(message.message);
           for (const event of document.events)
             received.set(eventKey(event), (received.get(eventKey(event)) ?? 0) + 1);
         }

@@ -17,6 +17,7 @@ import { createOwnerDirectoryTable } from '../../cli/aws/create-owner-directory-
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../cli/local/local-dynamodb';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import { PROJECT_ROOT } from '../../lib/hygiene-function';
+import { deliveredDocument } from '../support/sns-delivery';
 import { createLocalTable, createTestTable, type TestTable } from '../support/test-table';
 import { type SnsStub, startSnsStub } from './sns-stub';
 
@@ -361,7 +362,7 @@ describe('the bundled Lambda code from the assembly', () => {
       messageStructure: 'json',
       attributes: { audience: 'admin' },
     });
-    expect(JSON.parse(JSON.parse(admin.message).sqs)).toMatchObject({
+    expect(deliveredDocument(admin.message)).toMatchObject({
       schema: 'personal-client-hygiene/run-summary',
       summary: { mode: 'audit', now: NOW_ISO, planned: { 'delete-expired': 1 } },
     });

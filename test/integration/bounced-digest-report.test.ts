@@ -42,6 +42,7 @@ import {
   sampleEvent,
   snsEnvelope,
 } from '../support/sample-digest';
+import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 import { dynamoDbEndpoint } from '../support/test-table';
 import { RecordingSender } from '../unit/support/relay-fakes';
 
@@ -196,13 +197,13 @@ function publishRequests() {
   return sns.commandCalls(PublishBatchCommand).map((call) => call.args[0].input);
 }
 
-/** The `sqs` document and the email text of a published entry. */
+/** The document (as `sqs` receives it) and the email text of a published entry. */
 function published(entry: { Message?: string } | undefined): {
   document: Record<string, unknown>;
   text: string;
 } {
-  const body = JSON.parse(entry?.Message ?? '{}') as { sqs: string; email: string };
-  return { document: JSON.parse(body.sqs) as Record<string, unknown>, text: body.email };
+  const message = entry?.Message ?? '{}';
+  return { document: deliveredDocument(message), text: deliveredTo(message, 'email') };
 }
 
 const ADMIN_ATTRIBUTES = (severity: string) => ({

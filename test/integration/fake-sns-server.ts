@@ -6,7 +6,9 @@
  *   message, 100-character printable-ASCII subjects, a `default` key with
  *   `MessageStructure: json`, distinct entry ids). Deliveries go to confirmed
  *   subscriptions whose attribute filter policy matches (exact string
- *   matching, the subset of the policy language the docs use).
+ *   matching, the subset of the policy language the docs use), each with what
+ *   its protocol receives: with `MessageStructure: json`, its own key's value,
+ *   else `default`, as SNS delivers (test/support/sns-delivery.ts).
  * - Subscriptions, for the subscription reconciler: `Subscribe` (email
  *   subscriptions start pending; one subscription per topic, protocol and
  *   endpoint), `ListSubscriptionsByTopic` (pages with `NextToken`; a pending
@@ -25,6 +27,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deliveredTo } from '../support/sns-delivery';
 
 /** One message as the server accepted it. */
 export interface ReceivedMessage {
@@ -34,6 +37,12 @@ export interface ReceivedMessage {
   readonly message: string;
   readonly messageStructure?: string;
   readonly attributes: Record<string, { dataType: string; value: string }>;
+}
+
+/** One message as a subscription received it. */
+export interface DeliveredMessage extends ReceivedMessage {
+  /** What the subscription's protocol is sent: with `MessageStructure: json`, its own key's value, else `default`. */
+  readonly delivered: string;
 }
 
 /** A subscription: where it delivers, its filter policy over message attributes, and what it received. */
@@ -47,7 +56,7 @@ export interface FakeSubscription {
   filterPolicyScope?: string;
   /** Pending subscriptions receive nothing and are listed without their ARN. */
   pending: boolean;
-  readonly received: ReceivedMessage[];
+  readonly received: DeliveredMessage[];
 }
 
 /** What `addSubscription` needs. */
@@ -132,6 +141,8 @@ function entryProblem(entry: ReceivedMessage & { entryId: string; bytes: number 
     try {
       const body = JSON.parse(entry.message) as Record<string, unknown>;
       if (typeof body.default !== 'string') return 'JSON message must have a default key';
+      if (Object.values(body).some((v) => typeof v !== 'string'))
+        return 'JSON message values must be strings';
     } catch {
       return 'message is not JSON';
     }
@@ -416,11 +427,14 @@ export class FakeSnsServer {
     return `<Successful>${successful.join('')}</Successful><Failed>${failed.join('')}</Failed>`;
   }
 
-  /** Delivery: confirmed subscriptions of the message's topic whose filter policy matches. */
+  /** Delivery: confirmed subscriptions of the message's topic whose filter policy matches, each its protocol's text. */
   private deliver(message: ReceivedMessage): void {
     for (const s of this.subscriptions) {
       const onTopic = s.topicArn === undefined || s.topicArn === message.topicArn;
-      if (onTopic && !s.pending && matches(s.filterPolicy, message)) s.received.push(message);
+      if (!onTopic || s.pending || !matches(s.filterPolicy, message)) continue;
+      const delivered =
+        message.messageStructure === 'json' ? deliveredTo(message.message, s.protocol) : message.message;
+      s.received.push({ ...message, delivered });
     }
   }
 

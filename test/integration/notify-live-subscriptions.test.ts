@@ -31,10 +31,11 @@ import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachabl
 import { putItems } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
 import { directoryFlags, runCli, tableFlags } from '../support/run-cli';
+import { deliveredDocument } from '../support/sns-delivery';
 import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 import { type TestTable, useTestTable } from '../support/test-table';
-import type { ReceivedMessage } from './fake-sns-server';
+import type { DeliveredMessage } from './fake-sns-server';
 import { upsertNewOwners, useSnsPublisher } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
@@ -45,8 +46,9 @@ const iso = (days: number) => formatInstant(addDays(NOW, days));
 const OWNERS = ['alice', 'bob', 'carol'] as const;
 const address = (userId: string) => `${userId}@example.com`;
 
-const documentOf = <T>(m: ReceivedMessage): T => JSON.parse(JSON.parse(m.message).sqs) as T;
-const entryDocument = <T>(e: PublishEntry): T => JSON.parse(JSON.parse(e.Message).sqs) as T;
+/** The document a machine subscription received (the fake delivers what its protocol gets). */
+const documentOf = <T>(m: DeliveredMessage): T => JSON.parse(m.delivered) as T;
+const entryDocument = <T>(e: PublishEntry): T => deliveredDocument<T>(e.Message);
 const ownersOf = (report: UnreachableReportDocument) =>
   report.owners.map((o) => ({ userId: o.userId, reason: o.reason, events: o.events.length }));
 

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { deliveredDocument } from '../support/sns-delivery';
 
 const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
 
@@ -62,7 +63,7 @@ describe('pc-hygiene local: notify step', () => {
       expect(new Set(owners).size).toBe(summary.events.owners);
       const perOwner = new Map(summary.events.perOwner.map((o) => [o.userId, o.events]));
       for (const entry of entries) {
-        const doc = JSON.parse(JSON.parse(entry.Message).sqs) as { userId: string; events: unknown[] };
+        const doc = deliveredDocument<{ userId: string; events: unknown[] }>(entry.Message);
         expect(doc.events).toHaveLength(perOwner.get(doc.userId) ?? -1);
       }
     } finally {

@@ -14,13 +14,14 @@ import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner'
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import type { OutboxEvent } from '../../lambdas/hygiene/events';
+import type { DigestDocument } from '../../lambdas/hygiene/digest';
 import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { useOwnedTables } from '../support/reach-fixtures';
 import { runCli } from '../support/run-cli';
+import { deliveredDocument } from '../support/sns-delivery';
 
 const NOW = Date.parse('2026-11-26T02:00:00.000Z');
 const iso = (days: number) => formatInstant(addDays(NOW, days));
@@ -83,15 +84,14 @@ describe('pc-hygiene notify with an owner directory (route relay)', () => {
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line) as PublishEntry);
-    const documents = entries.map((e) => JSON.parse(JSON.parse(e.Message).sqs));
-    const digests = documents.filter((d) => d.audience === 'owner') as {
-      userId: string;
-      events: OutboxEvent[];
-    }[];
+    const documents = entries.map((e) =>
+      deliveredDocument<DigestDocument | UnreachableReportDocument>(e.Message),
+    );
+    const digests = documents.filter((d): d is DigestDocument => d.audience === 'owner');
     expect(digests.map((d) => d.userId).sort()).toEqual(['alice', 'bob', 'dave', 'erin']);
     const [report, ...more] = documents.filter(
-      (d) => d.schema === 'personal-client-hygiene/owner-unreachable',
-    ) as UnreachableReportDocument[];
+      (d): d is UnreachableReportDocument => d.schema === 'personal-client-hygiene/owner-unreachable',
+    );
     expect(more).toEqual([]);
     expect(report?.owners.map((o) => [o.userId, o.reason]).sort()).toEqual([
       ['bob', 'not-in-directory'],

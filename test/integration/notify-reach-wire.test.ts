@@ -21,9 +21,10 @@ import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { putItems } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
+import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 import { useTestTable } from '../support/test-table';
-import type { ReceivedMessage } from './fake-sns-server';
+import type { DeliveredMessage } from './fake-sns-server';
 import { upsertNewOwners, useSnsPublisher } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
@@ -38,7 +39,8 @@ const credential = (id: string, userId: string) =>
     allowSourceCidr: undefined,
   });
 
-const documentOf = <T>(m: ReceivedMessage): T => JSON.parse(JSON.parse(m.message).sqs) as T;
+/** The document a machine subscription received (the fake delivers what its protocol gets). */
+const documentOf = <T>(m: DeliveredMessage): T => JSON.parse(m.delivered) as T;
 const key = (e: Pick<OutboxEvent, 'credentialId' | 'eventId'>) => `${e.credentialId}/${e.eventId}`;
 
 describe('owner reach over an SNS-compatible server and a directory table', () => {
@@ -127,7 +129,7 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
       'dave',
     ]);
     expect(alice.received).toHaveLength(1);
-    expect(JSON.parse(alice.received[0]!.message).email).toMatch(/^Hello Alice Liddell,\n/);
+    expect(alice.received[0]!.delivered).toMatch(/^Hello Alice Liddell,\n/);
     // What the report exists for: SNS accepted bob's digest and delivered it to nobody.
     expect(bob.received).toEqual([]);
     expect(admins.received).toHaveLength(1);
@@ -164,7 +166,7 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
       { userId: 'carol', reason: 'not-in-directory', events: digestEvents.get('carol') },
       { userId: 'dave', reason: 'departed', events: digestEvents.get('dave') },
     ]);
-    expect(JSON.parse(message.message).email).toContain(
+    expect(deliveredTo(message.message, 'email')).toContain(
       '* bob: has not confirmed the SNS email subscription [subscription-pending]',
     );
     expect(summary).toMatchObject({
@@ -228,7 +230,7 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
     expect(summary).toMatchObject({ invalidEvents: 1, eventsFailed: 0 });
     const delivered = wire.sns.accepted
       .filter((m) => m.attributes.audience?.value === 'owner')
-      .flatMap((m) => documentOf<{ events: OutboxEvent[] }>(m).events.map(key));
+      .flatMap((m) => deliveredDocument<{ events: OutboxEvent[] }>(m.message).events.map(key));
     expect(delivered).not.toContain('a1/forged-1');
     expect(await drain()).toMatchObject({ pendingItems: 0 });
   });

@@ -9,12 +9,15 @@ import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner'
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
+import type { DigestDocument } from '../../lambdas/hygiene/digest';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import { publishAdminReport } from '../../lambdas/render/admin-report';
+import { TOPIC_SUBSCRIPTION_PROTOCOLS } from '../../lib/notification-topics';
 import { putItems } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
+import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 import { useTestTable } from '../support/test-table';
 import type { ReceivedMessage } from './fake-sns-server';
 import { useSnsPublisher } from './support/sns-wire';
@@ -82,13 +85,44 @@ describe('notifications over an SNS-compatible server', () => {
     ]);
     expect(deletions.received.map(userOf)).toEqual(['alice']);
     expect(admin.received).toEqual([]);
-    const body = JSON.parse(alice.received[0]!.message);
-    expect(body.email).toContain('"Key a2" (id a2, client id client-a2)');
-    expect(JSON.parse(body.sqs)).toMatchObject({
+    expect(deliveredTo(alice.received[0]!.message, 'email')).toContain(
+      '"Key a2" (id a2, client id client-a2)',
+    );
+    expect(JSON.parse(alice.received[0]!.delivered)).toMatchObject({
       schema: 'personal-client-hygiene/digest',
       version: 1,
       userId: 'alice',
     });
+  });
+
+  it('delivers each protocol the topic allows what SNS would: the text to email, the document to every other', async () => {
+    await putItems(table.client, table.tableName, [credential('a1', 'alice', { expiresTime: iso(5) })]);
+    const subscriptions = TOPIC_SUBSCRIPTION_PROTOCOLS.map((protocol) =>
+      wire.sns.addSubscription({
+        topicArn: TOPIC,
+        protocol,
+        endpoint: `${protocol}-alice`,
+        filterPolicy: { userId: ['alice'] },
+      }),
+    );
+    await sweep();
+
+    expect(await drain()).toMatchObject({ digests: 1, eventsPublished: 1 });
+
+    for (const subscription of subscriptions) {
+      expect(subscription.received, subscription.protocol).toHaveLength(1);
+      const delivered = subscription.received[0]!.delivered;
+      if (subscription.protocol === 'email') {
+        expect(delivered).toMatch(/^Hello alice,\n/);
+        expect(delivered).toContain('"Key a1" (id a1, client id client-a1)');
+      } else {
+        expect(JSON.parse(delivered), subscription.protocol).toMatchObject({
+          schema: 'personal-client-hygiene/digest',
+          userId: 'alice',
+          events: [{ credentialId: 'a1', type: 'expiry-warning' }],
+        });
+      }
+    }
   });
 
   it('keeps events pending through a three-drain outage and delivers each exactly once after it', async () => {
@@ -108,7 +142,7 @@ describe('notifications over an SNS-compatible server', () => {
 
     expect(recovered).toMatchObject({ eventsPublished: 12, digests: 5 });
     const delivered = wire.sns.accepted.flatMap((m) =>
-      JSON.parse(JSON.parse(m.message).sqs).events.map((e: { credentialId: string }) => e.credentialId),
+      deliveredDocument<DigestDocument>(m.message).events.map((e) => e.credentialId),
     );
     expect(delivered.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `o${i}`).sort());
   });
@@ -136,7 +170,9 @@ describe('notifications over an SNS-compatible server', () => {
     await putItems(
       table.client,
       table.tableName,
-      Array.from({ length: 120 }, (_, i) =>
+      // Names are cut to 256 characters in events: 300 such events (about 1.45 KB each once in the
+      // document and the text) take about 435 KB, two messages.
+      Array.from({ length: 300 }, (_, i) =>
         credential(`big-${i}`, 'dana', { expiresTime: iso(4), displayName: `${'Ω'.repeat(500)} ${i}` }),
       ),
     );
@@ -144,7 +180,7 @@ describe('notifications over an SNS-compatible server', () => {
 
     const summary = await drain();
 
-    expect(summary).toMatchObject({ eventsPublished: 120, eventsFailed: 0, digests: 1 });
+    expect(summary).toMatchObject({ eventsPublished: 300, eventsFailed: 0, digests: 1 });
     expect(summary.parts).toBeGreaterThan(1);
     // Parts too large to share a PublishBatch go in requests of their own, in flight together: any order.
     const subject = new RegExp(
@@ -152,10 +188,8 @@ describe('notifications over an SNS-compatible server', () => {
     );
     const partNumbers = wire.sns.accepted.map((m) => Number(subject.exec(m.subject ?? '')?.[1]));
     expect(partNumbers.sort((a, b) => a - b)).toEqual(Array.from({ length: summary.parts }, (_, i) => i + 1));
-    const counts = wire.sns.accepted.map(
-      (m) => JSON.parse(JSON.parse(m.message).sqs).events.length as number,
-    );
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(120);
+    const counts = wire.sns.accepted.map((m) => deliveredDocument<DigestDocument>(m.message).events.length);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
   });
 
   it('publishes run summaries to the admin audience and guard trips to a guard-only subscription', async () => {

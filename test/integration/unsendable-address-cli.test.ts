@@ -23,6 +23,7 @@ import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { importOwnersCli, useOwnedTables } from '../support/reach-fixtures';
 import { directoryFlags, runCli, tableFlags } from '../support/run-cli';
+import { deliveredDocument } from '../support/sns-delivery';
 import { useTempDir } from '../support/temp-dir';
 
 const NOW = Date.parse('2026-11-26T02:00:00.000Z');
@@ -33,9 +34,9 @@ const UNSENDABLE = ['bob', 'cyd', 'dee'];
 /** The owner-unreachable report's owners and reasons among `entries`. */
 function reportedOwners(entries: readonly PublishEntry[]): [string, string][] {
   return entries
-    .map((e) => JSON.parse(JSON.parse(e.Message).sqs))
+    .map((e) => deliveredDocument<UnreachableReportDocument>(e.Message))
     .filter((d) => d.schema === 'personal-client-hygiene/owner-unreachable')
-    .flatMap((d: UnreachableReportDocument) => d.owners.map((o): [string, string] => [o.userId, o.reason]))
+    .flatMap((d) => d.owners.map((o): [string, string] => [o.userId, o.reason]))
     .sort();
 }
 

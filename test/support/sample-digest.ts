@@ -1,7 +1,7 @@
 /**
  * Digest documents for the relay's tests and `npm run render:email`, made by
- * the real notifier rendering (`renderDigest`) and read back from the `sqs`
- * protocol's text, exactly as the relay's queue receives them: every section,
+ * the real notifier rendering (`renderDigest`) and read back from what SNS
+ * delivers to the `sqs` protocol, exactly as the relay's queue receives them: every section,
  * hostile display names (markup, CRLF, right-to-left, emoji, a 256-character
  * word), long digests.
  */
@@ -12,6 +12,7 @@ import { renderDigest } from '../../lambdas/hygiene/digest';
 import type { EventType, OutboxEvent } from '../../lambdas/hygiene/events';
 import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import { type OwnerEmail, ownerEmail } from '../../lambdas/relay/owner-email';
+import { deliveredDocument, deliveredTo } from './sns-delivery';
 
 /** The drain instant of the samples. */
 export const SAMPLE_NOW = Date.parse('2026-11-26T02:15:00.000Z');
@@ -107,8 +108,8 @@ export function sampleEntries(
 
 /** The digest document of each part, as the `sqs` protocol delivers it. */
 export function sampleDocuments(events: readonly OutboxEvent[], maxMessageBytes?: number): DigestDocument[] {
-  return sampleEntries(events, maxMessageBytes).map(
-    (entry) => JSON.parse(JSON.parse(entry.Message).sqs) as DigestDocument,
+  return sampleEntries(events, maxMessageBytes).map((entry) =>
+    deliveredDocument<DigestDocument>(entry.Message),
   );
 }
 
@@ -125,7 +126,7 @@ export function sampleOwnerEmail(from: string): OwnerEmail {
 
 /**
  * The SQS body SNS delivers for an entry (raw message delivery off): the
- * notification envelope, with `Message` = the `sqs` protocol's text.
+ * notification envelope, with `Message` = what SNS delivers to the `sqs` protocol.
  */
 export function snsEnvelope(entry: Omit<PublishEntry, 'Id'>, messageId = 'sns-msg-1'): string {
   return JSON.stringify({
@@ -133,7 +134,7 @@ export function snsEnvelope(entry: Omit<PublishEntry, 'Id'>, messageId = 'sns-ms
     MessageId: messageId,
     TopicArn: 'arn:aws:sns:eu-west-1:123456789012:hygiene',
     Subject: entry.Subject,
-    Message: JSON.parse(entry.Message).sqs,
+    Message: deliveredTo(entry.Message, 'sqs'),
     Timestamp: '2026-11-26T02:15:01.000Z',
     SignatureVersion: '1',
     MessageAttributes: Object.fromEntries(

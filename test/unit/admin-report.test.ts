@@ -5,10 +5,12 @@ import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import {
   ADMIN_REPORT_SCHEMA,
+  type AdminReportDocument,
   adminSubject,
   publishAdminReport,
   renderAdminReport as renderAdminMessage,
 } from '../../lambdas/render/admin-report';
+import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 import { RecordingPublisher } from './outbox-fakes';
 import { credential, days, NOW, oneOfEachRule } from './support/credentials';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
@@ -24,8 +26,6 @@ async function sweep(
     { config: parseConfig(configInput), now: NOW, runId: 'run-1', mode },
   );
 }
-
-const body = (message: string): Record<string, string> => JSON.parse(message);
 
 /** The run summary's admin message under SNS's budget (`maxMessageBytes` lowering its limit), as the SNS entry it is sent as. */
 function renderAdminReport(summary: RunSummary, maxMessageBytes?: number) {
@@ -44,7 +44,7 @@ describe('renderAdminReport', () => {
       audience: { DataType: 'String', StringValue: 'admin' },
     });
     expect(entry.Subject).toBe('Hygiene sweep: 2 deleted, 1 flagged stale, 1 expiry notice, 1 invalid');
-    const doc = JSON.parse(body(entry.Message).sqs!);
+    const doc = deliveredDocument<AdminReportDocument>(entry.Message);
     expect(doc).toMatchObject({
       schema: ADMIN_REPORT_SCHEMA,
       version: 1,
@@ -52,7 +52,7 @@ describe('renderAdminReport', () => {
       truncated: false,
     });
     expect(doc.summary).toEqual(JSON.parse(JSON.stringify(summary)));
-    expect(body(entry.Message).email).toContain('Sweep run-1');
+    expect(deliveredTo(entry.Message, 'email')).toContain('Sweep run-1');
   });
 
   it('in audit mode says which owner digests would have been sent', async () => {
@@ -60,7 +60,7 @@ describe('renderAdminReport', () => {
 
     const entry = renderAdminReport(summary);
 
-    const text = body(entry.Message).email!;
+    const text = deliveredTo(entry.Message, 'email');
     expect(entry.Subject.startsWith('[audit] Hygiene sweep: 2 to delete, 1 to flag stale')).toBe(true);
     expect(text).toContain('Audit mode: nothing was written and no owner was notified.');
     expect(text).toContain(
@@ -80,7 +80,7 @@ describe('renderAdminReport', () => {
     expect(entry.MessageAttributes.severity?.StringValue).toBe('high');
     expect(entry.MessageAttributes.eventTypes?.StringValue).toBe('["run-summary","guard-tripped"]');
     expect(entry.Subject).toBe('Hygiene GUARD TRIPPED: 10 deletions planned, none made');
-    expect(body(entry.Message).email).toContain('--allow-mass-delete');
+    expect(deliveredTo(entry.Message, 'email')).toContain('--allow-mass-delete');
   });
 
   it('drops record lists (keeping counts) when the summary would exceed the size limit', async () => {
@@ -94,7 +94,7 @@ describe('renderAdminReport', () => {
     const entry = renderAdminReport(summary, 60_000);
 
     expect(publishEntryBytes(entry)).toBeLessThanOrEqual(60_000);
-    const doc = JSON.parse(body(entry.Message).sqs!);
+    const doc = deliveredDocument<AdminReportDocument>(entry.Message);
     expect(doc.truncated).toBe(true);
     expect(doc.summary.invalid).toEqual({ count: 300, records: [], omitted: 300 });
   });

@@ -28,6 +28,7 @@ import { digestEmailTags } from '../../lambdas/relay/email-tags';
 import { relayPartKey } from '../../lambdas/relay/relay';
 import { type BounceDirectory, recordAddressProblems } from '../../lambdas/relay/ses-events';
 import { sampleEvent } from '../support/sample-digest';
+import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 import { RecordingPublisher } from './outbox-fakes';
 import { MemoryRelayLedger } from './support/relay-fakes';
 
@@ -57,12 +58,12 @@ function deps(ledger: MemoryRelayLedger, publisher = new RecordingPublisher()) {
   return { ledger, publisher, clock: () => NOW, leaseMs: 60_000 };
 }
 
-/** The `sqs` documents and email texts a publisher delivered. */
+/** The documents (as `sqs` receives them) and email texts a publisher delivered. */
 function delivered(publisher: RecordingPublisher) {
-  return publisher.delivered.map((entry) => {
-    const body = JSON.parse(entry.Message) as { sqs: string; email: string };
-    return { document: JSON.parse(body.sqs) as Record<string, unknown>, text: body.email };
-  });
+  return publisher.delivered.map((entry) => ({
+    document: deliveredDocument<Record<string, unknown>>(entry.Message),
+    text: deliveredTo(entry.Message, 'email'),
+  }));
 }
 
 describe('renderBounceReport', () => {

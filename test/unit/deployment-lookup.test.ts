@@ -33,6 +33,7 @@ import { DEFAULT_CONFIG, parseConfig } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { mockDeployedStack, type StackOutputs } from '../support/deployed-stack';
+import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 import { credential, NOW } from './support/credentials';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
 
@@ -337,11 +338,10 @@ describe('reportOperatorSweep', () => {
       audience: { DataType: 'String', StringValue: 'admin' },
       origin: { DataType: 'String', StringValue: 'operator' },
     });
-    const body = JSON.parse(entry?.Message ?? '{}') as Record<string, string>;
-    expect(body.default).toMatch(
+    expect(deliveredTo(entry?.Message ?? '{}', 'email')).toMatch(
       /^Operator run \(not the schedule\) by arn:aws:sts::123456789012:assumed-role\/Ops\/alice with pc-hygiene 9\.9\.9\./,
     );
-    expect(JSON.parse(body.sqs ?? '{}')).toMatchObject({
+    expect(deliveredDocument(entry?.Message ?? '{}')).toMatchObject({
       audience: 'admin',
       origin: { kind: 'operator', by: 'arn:aws:sts::123456789012:assumed-role/Ops/alice' },
     });

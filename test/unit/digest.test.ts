@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  MACHINE_PROTOCOLS,
   publishEntryBytes,
+  SNS_LIMITS,
   SNS_MESSAGE_LIMIT_BYTES,
   snsEntryFields,
   snsLimits,
@@ -16,7 +16,8 @@ import {
 } from '../../lambdas/hygiene/digest';
 import { EVENT_TYPES, type OutboxEvent } from '../../lambdas/hygiene/events';
 import { requireInstant } from '../../lambdas/hygiene/time';
-import { outboxEvent } from './outbox-fakes';
+import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
+import { boundedEvent, outboxEvent } from './outbox-fakes';
 
 const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
 
@@ -31,9 +32,8 @@ function render(events: OutboxEvent[], maxMessageBytes?: number) {
   }).map((part) => ({ ...part, entry: snsEntryFields(part.message) }));
 }
 
-function body(message: string): Record<string, string> {
-  return JSON.parse(message);
-}
+/** The text an email subscription receives of a message. */
+const emailText = (message: string) => deliveredTo(message, 'email');
 
 describe('renderDigest: one message per owner', () => {
   it('renders a json-structured message with text for people and the versioned document for machines', () => {
@@ -46,10 +46,12 @@ describe('renderDigest: one message per owner', () => {
 
     expect(more).toEqual([]);
     expect(part?.entry.MessageStructure).toBe('json');
-    const message = body(part!.entry.Message);
-    expect(Object.keys(message).sort()).toEqual(['default', 'email', ...MACHINE_PROTOCOLS].sort());
-    for (const protocol of MACHINE_PROTOCOLS) expect(message[protocol]).toBe(message.sqs);
-    const doc = JSON.parse(message.sqs!);
+    const message = part!.entry.Message;
+    expect(Object.keys(JSON.parse(message))).toEqual(['default', 'email']);
+    for (const protocol of ['lambda', 'https', 'email-json', 'firehose']) {
+      expect(deliveredTo(message, protocol)).toBe(deliveredTo(message, 'sqs'));
+    }
+    const doc = deliveredDocument<{ events: OutboxEvent[] }>(message);
     expect(doc).toMatchObject({
       schema: DIGEST_SCHEMA,
       version: 1,
@@ -63,7 +65,7 @@ describe('renderDigest: one message per owner', () => {
       eventTypes: ['expiry-warning', 'deleted-expired'],
     });
     // Deletions are listed first.
-    expect(doc.events.map((e: OutboxEvent) => e.credentialId)).toEqual(['pc-2', 'pc-1']);
+    expect(doc.events.map((e) => e.credentialId)).toEqual(['pc-2', 'pc-1']);
     expect(doc.events[1]).toEqual(events[0]);
   });
 
@@ -74,7 +76,7 @@ describe('renderDigest: one message per owner', () => {
       outboxEvent({ credentialId: 'pc-3', userId: 'user-1', type: 'deleted-stale' }),
     ];
 
-    const text = body(render(events)[0]!.entry.Message).email!;
+    const text = emailText(render(events)[0]!.entry.Message);
 
     expect(text).toContain('"CI deploy" (id pc-1, client id client-pc-1)');
     expect(text).toContain('Expires on 2026-12-03T00:00:00.000Z (in 7 days). This is the 7-day notice.');
@@ -88,7 +90,6 @@ describe('renderDigest: one message per owner', () => {
     );
     expect(text.indexOf('Deleted (1)')).toBeLessThan(text.indexOf('Will be deleted unless used (1)'));
     expect(text.indexOf('Will be deleted unless used (1)')).toBeLessThan(text.indexOf('Expiring soon (1)'));
-    expect(body(render(events)[0]!.entry.Message).default).toBe(text);
   });
 
   it('gives advice shared by a whole section once, and per credential when it differs', () => {
@@ -101,8 +102,8 @@ describe('renderDigest: one message per owner', () => {
       outboxEvent({ credentialId: 'pc-3', userId: 'user-1', expiresTime: '2026-11-25T02:00:00.000Z' }),
     ];
 
-    const shared = body(render(twoExpiring)[0]!.entry.Message).email!;
-    const mixed = body(render(oneLate)[0]!.entry.Message).email!;
+    const shared = emailText(render(twoExpiring)[0]!.entry.Message);
+    const mixed = emailText(render(oneLate)[0]!.entry.Message);
 
     expect(shared.match(/What to do: renew it/g)).toHaveLength(1);
     expect(shared).toContain('Expiring soon (2)\nWhat to do: renew it');
@@ -118,7 +119,7 @@ describe('renderDigest: one message per owner', () => {
 
     const [part] = render([late]);
 
-    expect(body(part!.entry.Message).email).toContain('Expired on 2026-11-24T02:00:00.000Z (2 days ago)');
+    expect(emailText(part!.entry.Message)).toContain('Expired on 2026-11-24T02:00:00.000Z (2 days ago)');
     expect(part!.entry.Subject).toBe('API credential "Key pc-1" has expired');
   });
 
@@ -258,9 +259,8 @@ describe('renderDigest: splitting an oversize digest', () => {
       expect(part.bytes).toBeLessThanOrEqual(SNS_MESSAGE_LIMIT_BYTES);
       expect(part.bytes).toBe(publishEntryBytes(part.entry));
       expect(part.entry.Subject.endsWith(`(part ${i + 1}/${parts.length})`)).toBe(true);
-      const doc = JSON.parse(body(part.entry.Message).sqs!);
-      expect(doc).toMatchObject({ part: i + 1, parts: parts.length });
-      expect(body(part.entry.Message).email).toContain(`part ${i + 1} of ${parts.length}`);
+      expect(deliveredDocument(part.entry.Message)).toMatchObject({ part: i + 1, parts: parts.length });
+      expect(emailText(part.entry.Message)).toContain(`part ${i + 1} of ${parts.length}`);
     });
     const ids = parts.flatMap((p) => p.events.map((e) => e.credentialId));
     expect(ids.sort()).toEqual(events.map((e) => e.credentialId).sort());
@@ -295,6 +295,23 @@ describe('renderDigest: splitting an oversize digest', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('fits any one event a stored entry can be read as in a message at SNS’s limit (the document carried once)', () => {
+    for (const type of EVENT_TYPES) {
+      const event = boundedEvent(type);
+
+      const parts = renderDigest({
+        userId: event.userId,
+        events: [event],
+        now: NOW,
+        drainId: 'drain-1',
+        budget: SNS_LIMITS,
+      });
+
+      expect(parts, type).toHaveLength(1);
+      expect(parts[0]!.bytes).toBeLessThanOrEqual(SNS_MESSAGE_LIMIT_BYTES);
+    }
   });
 
   it('refuses an event that cannot fit a message on its own', () => {

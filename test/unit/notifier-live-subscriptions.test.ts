@@ -20,6 +20,7 @@ import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscriptio
 import { requireInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { mailboxKey } from '../../lambdas/relay/ses-address';
+import { deliveredDocument } from '../support/sns-delivery';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
 import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
 import { ELSEWHERE, PUNYCODE, UNICODE } from './support/bob-mailbox';
@@ -227,7 +228,7 @@ describe('runNotifier with the topic’s subscriptions', () => {
     expect(summary.unreachableReasons['no-subscription']).toBe(1);
     const reported = publisher.delivered
       .filter((e) => e.MessageAttributes.audience?.StringValue === 'admin')
-      .flatMap((e) => (JSON.parse(JSON.parse(e.Message).sqs) as UnreachableReportDocument).owners)
+      .flatMap((e) => deliveredDocument<UnreachableReportDocument>(e.Message).owners)
       .map((o) => [o.userId, o.reason, o.events.length]);
     expect(reported).toEqual([[jdoe, 'no-subscription', 1]]);
     expect(outbox.pendingEvents()).toEqual([]);

@@ -18,6 +18,7 @@ import {
   reachabilityOf,
 } from '../../lambdas/hygiene/owner-directory';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
+import { deliveredDocument } from '../support/sns-delivery';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
 import { InMemoryOwnerDirectory } from './owner-directory-fake';
 import { hash, eventKey as key } from './support/property-keys';
@@ -72,7 +73,7 @@ const step = fc.record({
 });
 
 function documentOf<T>(entry: PublishEntry): T {
-  return JSON.parse(JSON.parse(entry.Message).sqs) as T;
+  return deliveredDocument<T>(entry.Message);
 }
 
 describe('owner reach (property)', () => {

@@ -3,6 +3,7 @@ import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/aw
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { batchEntries, groupByOwner, runNotifier } from '../../lambdas/hygiene/notifier';
 import { requireInstant } from '../../lambdas/hygiene/time';
+import { deliveredDocument } from '../support/sns-delivery';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
 
 const T0 = requireInstant('2026-11-26T02:00:00.000Z', 'now');
@@ -187,13 +188,14 @@ describe('runNotifier', () => {
     }
     publisher.failEntry = (entry) => (entry.Subject.includes('(part 2/') ? 'Throttled' : undefined);
 
-    const summary = await drain({ maxMessageBytes: 20_000 });
+    // About 29 KB of messages (the document once, the text once): five parts at 10 KB, one of which fails.
+    const summary = await drain({ maxMessageBytes: 10_000 });
 
     expect(summary.parts).toBeGreaterThan(1);
     expect(summary.digests).toBe(0);
     const failedPart = publisher.calls.flat().find((e) => e.Subject.includes('(part 2/'));
-    const failedIds = JSON.parse(JSON.parse(failedPart!.Message).sqs).events.map(
-      (e: OutboxEvent) => e.credentialId,
+    const failedIds = deliveredDocument<{ events: OutboxEvent[] }>(failedPart!.Message).events.map(
+      (e) => e.credentialId,
     );
     expect(
       outbox
@@ -349,7 +351,8 @@ describe('runNotifier and oversized or malformed stored entries', () => {
   it('leaves out of the digest an event too large for a message even alone, and sends the owner’s other notices', async () => {
     const { outbox, publisher, drain } = setup();
     const ok = outboxEvent({ credentialId: 'pc-ok', userId: 'alice' });
-    // Every id and instant at the key limit, each character escaping to 7 bytes in every machine copy.
+    // Every id and instant at the key limit, each character escaping to 7 bytes in the document: about 73 KB.
+    // Within SNS's 256 KiB any entry within the bounds fits alone (the document is carried once): a 50 KB budget.
     const big = {
       ...outboxEvent({ credentialId: 'pc-big', userId: 'alice', type: 'deleted-stale' }),
       ...Object.fromEntries(
@@ -359,8 +362,8 @@ describe('runNotifier and oversized or malformed stored entries', () => {
     outbox.append('pc-ok', [ok]);
     outbox.append('pc-big', [big]);
 
-    const first = await drain();
-    const second = await drain();
+    const first = await drain({ maxMessageBytes: 50_000 });
+    const second = await drain({ maxMessageBytes: 50_000 });
 
     expect(publisher.documents().flatMap((d) => d.events.map(key))).toEqual([key(ok)]);
     expect(first).toMatchObject({ malformedEvents: 0, eventsPublished: 1, eventsFailed: 1 });

@@ -6,11 +6,13 @@
  * records the SNS entries it would send, `lambdas/aws/sns-wire.ts`).
  */
 import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
+import { MAX_KEY_BYTES } from '../../lambdas/hygiene/credential';
 import { OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/data-contract';
-import type { OutboxEvent } from '../../lambdas/hygiene/events';
+import { EVENT_NAME_MAX_CHARS, type EventType, type OutboxEvent } from '../../lambdas/hygiene/events';
 import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 import {
   type MarkPlan,
+  parseOutboxEvent,
   planMark,
   readOutboxIndexEntry,
   readPendingItem,
@@ -27,6 +29,7 @@ import type {
   PendingOutboxItem,
 } from '../../lambdas/hygiene/outbox-ports';
 import { formatInstant } from '../../lambdas/hygiene/time';
+import { deliveredDocument } from '../support/sns-delivery';
 
 interface StoredItem {
   id: string;
@@ -162,6 +165,15 @@ function guardsHold(plan: MarkPlan, list: readonly unknown[]): boolean {
   );
 }
 
+/** The fields of a delivered digest document these tests read. */
+export interface DeliveredDigest {
+  readonly userId: string;
+  readonly part: number;
+  readonly parts: number;
+  readonly eventTypes: string[];
+  readonly events: OutboxEvent[];
+}
+
 /** A publisher that records every call and can fail whole calls or chosen entries. */
 export class RecordingPublisher implements NotificationPublisher {
   /** SNS's limits, as the real adapters have. */
@@ -187,15 +199,9 @@ export class RecordingPublisher implements NotificationPublisher {
     return { failed };
   }
 
-  /** The machine documents of every delivered message. */
-  documents(): {
-    userId: string;
-    part: number;
-    parts: number;
-    eventTypes: string[];
-    events: OutboxEvent[];
-  }[] {
-    return this.delivered.map((entry) => JSON.parse(JSON.parse(entry.Message).sqs));
+  /** The machine documents of every delivered message (as `sqs` receives them). */
+  documents(): DeliveredDigest[] {
+    return this.delivered.map((entry) => deliveredDocument<DeliveredDigest>(entry.Message));
   }
 }
 
@@ -227,4 +233,35 @@ export function outboxEvent(
     }),
     ...overrides,
   };
+}
+
+/**
+ * The largest event of `type` a stored entry can be read as (docs/data-model.md, "Outbox"): every id and instant
+ * at DynamoDB's key limit and both names at their cut, all control characters (1 byte each in UTF-8, 7 in the
+ * JSON document SNS carries: the worst escaping), with every field an event of any type may carry.
+ */
+export function boundedEvent(type: EventType): OutboxEvent {
+  const key = '\u0001'.repeat(MAX_KEY_BYTES);
+  const name = '\u0001'.repeat(EVENT_NAME_MAX_CHARS);
+  const parsed = parseOutboxEvent({
+    type,
+    ...Object.fromEntries(
+      [
+        'eventId',
+        'credentialId',
+        'userId',
+        'runId',
+        'occurredAt',
+        'expiresTime',
+        'deleteAfter',
+        'lastActivity',
+      ].map((field) => [field, key]),
+    ),
+    displayName: name,
+    clientId: name,
+    stageDays: 1,
+    ...(type.startsWith('deleted-') && { reason: 'stale' }),
+  });
+  if (!parsed.ok) throw new Error(`the bounded event is not an event: ${parsed.problem}`);
+  return parsed.event;
 }

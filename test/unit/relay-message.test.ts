@@ -11,6 +11,7 @@ import {
   parseDigestDocument,
 } from '../../lambdas/relay/digest-message';
 import { representativeEvents, sampleDocuments, sampleEntries, snsEnvelope } from '../support/sample-digest';
+import { deliveredTo } from '../support/sns-delivery';
 
 function entry() {
   const [first] = sampleEntries(representativeEvents());
@@ -41,7 +42,7 @@ describe('digestFromSnsEnvelope', () => {
   });
 
   it('says when raw message delivery is on (the body is the bare document)', () => {
-    const raw = JSON.parse(entry().Message).sqs;
+    const raw = deliveredTo(entry().Message, 'sqs');
 
     expect(() => digestFromSnsEnvelope(raw)).toThrow(
       /not an SNS notification envelope \(is raw message delivery on\?\)/,
@@ -93,8 +94,31 @@ describe('digestFromPublishEntry', () => {
 
     expect(digestFromPublishEntry({ Id: '0', ...owner })?.document.userId).toBe('user-42');
     expect(digestFromPublishEntry(admin)).toBeUndefined();
-    expect(() => digestFromPublishEntry({ ...owner, Message: '{"default":"x"}' }, 'line 3')).toThrow(
-      /line 3: Message has no sqs document/,
+    expect(() => digestFromPublishEntry({ ...owner, Message: '{"email":"x"}' }, 'line 3')).toThrow(
+      /line 3: Message has no default document \(not MessageStructure json\?\)/,
     );
+    expect(() => digestFromPublishEntry({ ...owner, Message: '{"default":"x"}' }, 'line 3')).toThrow(
+      /line 3: sqs document is not valid JSON/,
+    );
+  });
+
+  it('reads the document from default, where SNS takes the sqs protocol’s text from', () => {
+    const [document] = sampleDocuments(representativeEvents());
+
+    expect(digestFromPublishEntry(entry())).toEqual({ userId: 'user-42', document });
+  });
+
+  it('reads a line an older version wrote: the document under sqs (and every machine protocol), the text as default', () => {
+    const [document] = sampleDocuments(representativeEvents());
+    const current = entry();
+    const doc = deliveredTo(current.Message, 'sqs');
+    const text = deliveredTo(current.Message, 'email');
+    const machine = { sqs: doc, lambda: doc, http: doc, https: doc, 'email-json': doc };
+    const older = { ...current, Message: JSON.stringify({ default: text, email: text, ...machine }) };
+
+    expect(digestFromPublishEntry(older, 'line 1')).toEqual({ userId: 'user-42', document });
+    expect(() =>
+      digestFromPublishEntry({ ...current, Message: JSON.stringify({ default: doc, sqs: 7 }) }, 'line 2'),
+    ).toThrow(/line 2: Message has no sqs document/);
   });
 });

@@ -20,6 +20,7 @@ import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachabl
 import { relayBatch, UnreportedUnreachableOwnerError } from '../../lambdas/relay/relay';
 import { isSesSendable, sesAddress, UnsendableAddressError } from '../../lambdas/relay/ses-address';
 import { SAMPLE_NOW, sampleEntries, sampleEvent, snsEnvelope } from '../support/sample-digest';
+import { deliveredDocument } from '../support/sns-delivery';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
 import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
 import { MemoryRelayLedger, memoryDirectory } from './support/relay-fakes';
@@ -109,7 +110,7 @@ describe('the drain with the SES rule (NotifierDeps.sendable)', () => {
     expect(summary.unreachableReasons['unsendable-address']).toBe(1);
     const reports = publisher.delivered
       .filter((e) => e.MessageAttributes.audience?.StringValue === 'admin')
-      .map((e) => JSON.parse(JSON.parse(e.Message).sqs) as UnreachableReportDocument);
+      .map((e) => deliveredDocument<UnreachableReportDocument>(e.Message));
     expect(reports.flatMap((r) => r.owners.map((o) => [o.userId, o.reason]))).toEqual([
       ['bob', 'unsendable-address'],
     ]);

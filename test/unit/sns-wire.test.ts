@@ -1,7 +1,9 @@
 /**
  * `jsonStructuredMessage` builds the `MessageStructure: 'json'` body by
  * concatenation (each value escaped once): it must stay byte-identical to
- * `JSON.stringify` of the per-protocol object, whatever the text and document hold.
+ * `JSON.stringify` of the per-protocol object, whatever the text and document
+ * hold, and give every protocol the topic allows what it is for: the text to
+ * email, the document to every other (as `default`, written once).
  * `snsMessageBytes` counts the body's bytes from its escaped values: it must
  * equal the bytes of the entry as sent.
  */
@@ -9,18 +11,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   jsonStructuredMessage,
-  MACHINE_PROTOCOLS,
   publishEntryBytes,
   snsEntryFields,
   snsMessageBytes,
 } from '../../lambdas/aws/sns-wire';
 import type { NotificationMessage } from '../../lambdas/hygiene/message';
+import { TOPIC_SUBSCRIPTION_PROTOCOLS } from '../../lib/notification-topics';
+import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 
 function reference(text: string, document: unknown): string {
-  const doc = JSON.stringify(document);
-  const body: Record<string, string> = { default: text, email: text };
-  for (const protocol of MACHINE_PROTOCOLS) body[protocol] = doc;
-  return JSON.stringify(body);
+  return JSON.stringify({ default: JSON.stringify(document), email: text });
 }
 
 describe('jsonStructuredMessage', () => {
@@ -37,7 +37,19 @@ describe('jsonStructuredMessage', () => {
     const text = 'He said "hi"\n\t\u2028\u0001 ☃ \\ end';
     const document = { events: [{ displayName: 'a "quoted" \\ name\u0000' }] };
     expect(jsonStructuredMessage(text, document)).toBe(reference(text, document));
-    expect(JSON.parse(JSON.parse(jsonStructuredMessage(text, document)).sqs)).toEqual(document);
+    expect(deliveredDocument(jsonStructuredMessage(text, document))).toEqual(document);
+  });
+
+  it('gives email the text and every other protocol the topic allows the document, which it holds once', () => {
+    const text = 'Hello user-42,\n"CI deploy" expires in 7 days.';
+    const document = { schema: 'personal-client-hygiene/digest', events: [{ displayName: 'CI "deploy"' }] };
+    const message = jsonStructuredMessage(text, document);
+
+    for (const protocol of TOPIC_SUBSCRIPTION_PROTOCOLS) {
+      if (protocol === 'email') expect(deliveredTo(message, protocol)).toBe(text);
+      else expect(deliveredDocument(message, protocol)).toEqual(document);
+    }
+    expect(Object.keys(JSON.parse(message))).toEqual(['default', 'email']);
   });
 });
 

@@ -13,9 +13,13 @@ import { parseConfig } from '../../lambdas/hygiene/config';
 import type { OwnerRecord, SweepOwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import { directoryUnusable, REACH_SAMPLE_LIMIT, type RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep, type SweepDeps } from '../../lambdas/hygiene/sweep';
-import { renderAdminReport as renderAdminMessage } from '../../lambdas/render/admin-report';
+import {
+  type AdminReportDocument,
+  renderAdminReport as renderAdminMessage,
+} from '../../lambdas/render/admin-report';
 import { renderRunSummaryText } from '../../lambdas/render/run-summary-text';
 import { reasonCounts, verifiedReach } from '../support/reach-counts';
+import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 import { InMemoryOwnerDirectory } from './owner-directory-fake';
 import { credential, days, NOW } from './support/credentials';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
@@ -233,8 +237,9 @@ describe('the sweep run summary: owner reach', () => {
       unreachableOwners: 0,
       sample: { count: 0, records: [], omitted: 0 },
     });
-    const admin = JSON.parse(renderAdminReport(summary).Message) as { email: string };
-    expect(admin.email).toContain('Owner reach is unverified: no owner directory');
+    expect(deliveredTo(renderAdminReport(summary).Message, 'email')).toContain(
+      'Owner reach is unverified: no owner directory',
+    );
     expect(metric(summary, SWEEP_METRIC.directoryUnusable)).toBe(0);
     expect(metric(summary, SWEEP_METRIC.unreachableOwners)).toBe(0);
   });
@@ -310,7 +315,7 @@ describe('the sweep run summary: owner reach', () => {
 
     const entry = renderAdminReport(summary, 20_000);
 
-    const doc = JSON.parse((JSON.parse(entry.Message) as { sqs: string }).sqs);
+    const doc = deliveredDocument<AdminReportDocument>(entry.Message);
     expect(doc.truncated).toBe(true);
     expect(doc.summary.reach).toMatchObject({
       unreachableOwners: 150,

@@ -2,7 +2,13 @@ import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
-import { publishEntryBytes, snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
+import {
+  publishEntryBytes,
+  SNS_MESSAGE_LIMIT_BYTES,
+  snsEntryFields,
+  snsLimits,
+} from '../../lambdas/aws/sns-wire';
+import { EVENT_TYPES } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import {
@@ -12,7 +18,8 @@ import {
   UnreachableReportTooLargeError,
   unreachableSubject,
 } from '../../lambdas/hygiene/unreachable-report';
-import { InMemoryOutbox, outboxEvent } from './outbox-fakes';
+import { deliveredDocument } from '../support/sns-delivery';
+import { boundedEvent, InMemoryOutbox, outboxEvent } from './outbox-fakes';
 import { InMemoryOwnerDirectory } from './owner-directory-fake';
 
 const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
@@ -182,18 +189,44 @@ describe('renderUnreachableReport', () => {
     );
   });
 
+  it('fits any one event a stored entry can be read as in a message at SNS’s limit, as an owner’s or an invalid one', () => {
+    for (const type of EVENT_TYPES) {
+      const event = boundedEvent(type);
+      const invalid = {
+        credentialId: event.credentialId,
+        itemUserId: 'alice',
+        problem: 'owner-mismatch' as const,
+        event,
+      };
+
+      for (const content of [
+        {
+          owners: [{ userId: event.userId, reason: 'not-in-directory' as const, events: [event] }],
+          invalidEvents: [],
+        },
+        { owners: [], invalidEvents: [invalid] },
+      ]) {
+        const parts = renderUnreachableReport(input({ ...content }));
+
+        expect(parts, type).toHaveLength(1);
+        expect(parts[0]!.bytes).toBeLessThanOrEqual(SNS_MESSAGE_LIMIT_BYTES);
+      }
+    }
+  });
+
   it('continues a long owner in the next part, each part within the limit', () => {
     const events = Array.from({ length: 30 }, (_, i) =>
       outboxEvent({ credentialId: `c${i}`, userId: 'carol' }),
     );
     const parts = renderUnreachableReport(
-      input({ owners: [{ userId: 'carol', reason: 'no-email', events }], maxMessageBytes: 15_000 }),
+      // About 14 KB in one message (the document once, the text once): three parts at 6 KB.
+      input({ owners: [{ userId: 'carol', reason: 'no-email', events }], maxMessageBytes: 6_000 }),
     );
 
     expect(parts.length).toBeGreaterThan(1);
     for (const part of parts) {
       expect(part.bytes).toBe(publishEntryBytes(part.entry));
-      expect(part.bytes).toBeLessThanOrEqual(15_000);
+      expect(part.bytes).toBeLessThanOrEqual(6_000);
       expect(part.owners.map((o) => o.userId)).toEqual(['carol']);
       expect(part.entry.Subject).toMatch(new RegExp(`\\(part ${part.part}/${parts.length}\\)$`));
     }
@@ -248,17 +281,8 @@ describe('the owner-unreachable report through SnsPublisher (SNS mocked at the c
       },
     });
     expect(calls[1]?.TopicArn).toBe(TOPIC);
-    const message = JSON.parse(report?.Message ?? '{}');
-    expect(Object.keys(message).sort()).toEqual([
-      'default',
-      'email',
-      'email-json',
-      'http',
-      'https',
-      'lambda',
-      'sqs',
-    ]);
-    expect(JSON.parse(message.sqs).owners).toEqual([
+    expect(Object.keys(JSON.parse(report?.Message ?? '{}'))).toEqual(['default', 'email']);
+    expect(deliveredDocument<UnreachableReportDocument>(report?.Message ?? '{}').owners).toEqual([
       { userId: 'carol', reason: 'not-in-directory', events: [event] },
     ]);
     expect(summary).toMatchObject({ reportParts: 0, eventsFailed: 1, unreachableOwners: 1 });

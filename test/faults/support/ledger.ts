@@ -9,6 +9,7 @@ import type { OutboxEvent } from '../../../lambdas/hygiene/events';
 import type { OutgoingMessage } from '../../../lambdas/hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../../../lambdas/hygiene/outbox-ports';
 import type { Transition, TransitionResult, TransitionWriter } from '../../../lambdas/hygiene/ports';
+import { deliveredDocument } from '../../support/sns-delivery';
 
 /** `credentialId/eventId`: an event's identity across runs. */
 export function eventKey(event: Pick<OutboxEvent, 'credentialId' | 'eventId'>): string {
@@ -21,13 +22,11 @@ export function eventKey(event: Pick<OutboxEvent, 'credentialId' | 'eventId'>): 
  * invalid events.
  */
 export function eventsOfEntry(entry: PublishEntry): OutboxEvent[] {
-  const structured = JSON.parse(entry.Message) as { sqs?: string };
-  if (structured.sqs === undefined) return [];
-  const document = JSON.parse(structured.sqs) as {
+  const document = deliveredDocument<{
     events?: OutboxEvent[];
     owners?: { events: OutboxEvent[] }[];
     invalidEvents?: { event: OutboxEvent }[];
-  };
+  }>(entry.Message);
   return [
     ...(document.events ?? []),
     ...(document.owners ?? []).flatMap((owner) => owner.events),
