@@ -1,7 +1,7 @@
 /**
  * Owner digests (docs/notifications.md): all of one owner's pending events rendered as
  * one transport-neutral message (`message.ts`) — a text a person can act on
- * (email and default) and a versioned JSON document for machine subscribers —
+ * (email) and a versioned JSON document for every other subscriber —
  * split into numbered parts when it would exceed the size budget the publisher
  * gives (SNS's: `lambdas/aws/sns-wire.ts`). Pure: no I/O, no clock.
  */

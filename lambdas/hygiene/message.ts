@@ -1,7 +1,7 @@
 /**
  * The transport-neutral notification message the domain renders (owner
  * digests, the owner-unreachable report, run summaries): a subject, one text
- * for people (email and default), the versioned JSON document for machines,
+ * for people (email), the versioned JSON document for machines (every other protocol),
  * and the routing fields subscribers filter on (docs/notifications.md). Also
  * the size budget the domain splits messages by, which the publisher port
  * supplies: the domain never knows the transport's limits or byte counting.
@@ -46,7 +46,7 @@ export interface NotificationRouting {
 export interface NotificationMessage {
   /** The subject line: printable ASCII, at most 100 characters ({@link subjectText}). */
   readonly subject: string;
-  /** The text for people (email, and every protocol without a document). */
+  /** The text for people (email subscribers; every other protocol gets the document). */
   readonly text: string;
   /** The versioned JSON document for machine subscribers. */
   readonly document: unknown;

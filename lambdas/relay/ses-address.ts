@@ -110,15 +110,17 @@ export function isSesSendable(address: string): boolean {
 
 /**
  * One key per mailbox, whichever form names it: normalised (`normalizeEmail`)
- * with the domain in Punycode when it has one, so `Bob@Bücher.example` (as the
+ * with the domain in Punycode when SES could be given it (else as normalised), so `Bob@Bücher.example` (as the
  * directory holds it) and `bob@xn--bcher-kva.example` (as SES reports the
  * relay sent to it) compare equal.
  */
 export function mailboxKey(address: string): string {
   const normal = normalizeEmail(address);
   const [local, domain] = split(normal);
-  const ascii = asciiDomain(domain);
-  return ascii === undefined ? normal : `${local}@${ascii}`;
+  // Only a domain SES could be given ({@link sesDomain}): the URL host rules behind `domainToASCII` would also
+  // read `exa%41mple.com` as `exaample.com` and `0x7f.1` as `127.0.0.1`, making different addresses one mailbox.
+  const ses = sesDomain(domain);
+  return 'why' in ses ? normal : `${local}@${ses.domain}`;
 }
 
 /**
