@@ -128,22 +128,23 @@ async function runMemory(
 /** Everything measured against one DynamoDB Local and one SNS server, stopped at the end (and on Ctrl-C). */
 async function measureAll(options: BenchOptions): Promise<{ rows: RunRow[]; memory: MemoryResult[] }> {
   const child = await bundleChild(PROJECT_ROOT);
-  const services = await startBenchServices();
-  // Ctrl-C or a kill must not leave the java process or the SNS server behind.
+  let services: Awaited<ReturnType<typeof startBenchServices>> | undefined;
+  // Ctrl-C or a kill must not leave the java process, the SNS server or the child bundle behind, even mid-start.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log(`bench: ${signal}, stopping DynamoDB Local and the SNS server`);
-      void Promise.allSettled([services.stop(), child.dispose()]).then(() => process.exit(130));
+      void Promise.allSettled([services?.stop(), child.dispose()]).then(() => process.exit(130));
     });
   }
   try {
+    services = await startBenchServices();
     const client = createDocumentClient({ endpoint: services.dynamo });
     const rows = options.sizes.length > 0 ? await runCases(client, services, options, child.path) : [];
     const memory = await runMemory(client, services, options, child.path);
     client.destroy();
     return { rows, memory };
   } finally {
-    await services.stop();
+    await services?.stop();
     await child.dispose();
   }
 }

@@ -30,13 +30,18 @@ const START_TIMEOUT_MS = 30_000;
  */
 export async function startSnsServerProcess(): Promise<SnsServerProcess> {
   const bundle = await bundleScript(PROJECT_ROOT, 'sns-server-main');
-  const child = spawn(process.execPath, [bundle.path], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is the server's lifeline: it exits when the pipe closes, so a bench killed without running its handlers
+  // (SIGKILL, a signal before they are registered) leaves no server behind (bench/sns-server-main.ts).
+  const child = spawn(process.execPath, [bundle.path], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4_000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
     await bundle.dispose();

@@ -256,7 +256,7 @@ export class OwnerEmailRelay extends Construct {
 
   /**
    * The topic SES publishes bounce and complaint events to: its own rotating key, which SES may use only for this
-   * account's configuration set, and a policy that lets only SES publish and only the deployment role subscribe
+   * account, and a policy that lets only SES publish and only the deployment role subscribe
    * ({@link guardSesEventsTopic}).
    */
   private addSesEventsTopic(deploymentRole: string | undefined): sns.Topic {
@@ -265,10 +265,11 @@ export class OwnerEmailRelay extends Construct {
       enableKeyRotation: true,
     });
     // The actions are what the SNS Developer Guide gives an AWS service publishing to an encrypted topic ("Enable
-    // compatibility between event sources from AWS services and encrypted topics"); the conditions are the source
-    // SES publishes as, which the SES Developer Guide ("Set up an Amazon SNS event destination for event
-    // publishing") and the event destination's own topic policy statement name: this account and this configuration
-    // set (confused-deputy protection: SES publishing for any other set or account may not use the key).
+    // compatibility between event sources from AWS services and encrypted topics"); the condition is this account
+    // (confused-deputy protection). Not `aws:SourceArn` = the configuration set, though the topic policy has it: no
+    // AWS source says SNS's KMS request for SES carries it (for EventBridge the SNS guide says such keys are not
+    // supported in a key policy), and a key refusing SES drops every bounce and complaint silently. The key
+    // encrypts this one topic, whose policy lets only SES publish, only for this configuration set.
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowSesToPublishEncryptedEvents',
@@ -276,10 +277,7 @@ export class OwnerEmailRelay extends Construct {
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'],
         conditions: {
-          StringEquals: {
-            'aws:SourceAccount': Stack.of(this).account,
-            'aws:SourceArn': configurationSetArn(this.configurationSet),
-          },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
         },
       }),
     );

@@ -302,13 +302,8 @@ describe('OwnerEmailRelay', () => {
         // What the SNS guide gives a service publishing to an encrypted topic.
         Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         Resource: '*',
-        // The source SES publishes as (the same pair the event destination's topic statement names).
-        Condition: {
-          StringEquals: {
-            'aws:SourceAccount': '123456789012',
-            'aws:SourceArn': configurationSetArn(stack, relay),
-          },
-        },
+        // This account only; not the configuration set's ARN, which no AWS source says SNS's KMS request carries.
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
       },
     ]);
     // Besides it, only the key's default statement (the account's IAM policies decide).

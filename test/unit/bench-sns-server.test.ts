@@ -3,11 +3,14 @@
  * HTTP in SNS's wire format, counts what each measurement sent (every attempt
  * of a retried call), and runs as a process of its own.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleScript, PROJECT_ROOT } from '../../bench/child-bundle';
 import type { RequestShape } from '../../bench/latency-model';
 import { createBenchSnsClient } from '../../bench/sns-bench-client';
-import { BenchSnsServer, messageBytes, takeSnsTotals } from '../../bench/sns-server';
+import { BenchSnsServer, messageBytes, SNS_SERVER_READY, takeSnsTotals } from '../../bench/sns-server';
 import { startSnsServerProcess } from '../../bench/sns-server-process';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 
@@ -145,5 +148,25 @@ describe('startSnsServerProcess', () => {
       await server.stop();
     }
     await expect(fetch(`${server.endpoint}/__bench/totals/x`)).rejects.toThrow();
+  }, 30_000);
+
+  it('exits when its stdin closes: a bench killed without running its handlers leaves no server behind', async () => {
+    const bundle = await bundleScript(PROJECT_ROOT, 'sns-server-main');
+    const child = spawn(process.execPath, [bundle.path], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      let stdout = '';
+      child.stdout.setEncoding('utf8');
+      while (!stdout.includes(SNS_SERVER_READY)) stdout += (await once(child.stdout, 'data'))[0];
+      const exited = once(child, 'exit').then(([code]) => code);
+      child.stdin.end();
+      // Bounded: a server that ignores its stdin fails here (and is killed below) instead of hanging the run.
+      const gaveUp = new Promise((resolve) =>
+        setTimeout(() => resolve('still running 10 s later'), 10_000).unref(),
+      );
+      expect(await Promise.race([exited, gaveUp])).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await bundle.dispose();
+    }
   }, 30_000);
 });
