@@ -307,10 +307,12 @@ const EXAMPLE_NAMES = {
  * `key` naming the setting (docs/deploy.md, "Security choices"). Refused, each naming the entry and why:
  * - what is not a role, user or account-root ARN; a role session (`sts … assumed-role`) with a hint: the condition
  *   sees the role's ARN;
- * - a role or user whose name is only wildcards (`role/*`, `user/*`, `role/aws-reserved/sso.amazonaws.com/*`): it
- *   matches every role or user of the account (or of the path), so that one entry would exempt them all from the
- *   topic's and queues' Denies. A name with a fixed part, such as the IAM Identity Center
- *   `role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_SecurityAdmin_*` (the region a `*` too), is kept;
+ * - a role or user whose name is only wildcards with no path of the account's own (`role/*`, `user/*`,
+ *   `role/aws-reserved/sso.amazonaws.com/*`): it matches every role or user of the account (or every IAM Identity
+ *   Center permission set), so that one entry would exempt them all from the topic's and queues' Denies. A name with
+ *   a fixed part, such as `role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_SecurityAdmin_*` (the region
+ *   a `*` too), and a path the account chose (`role/ops/*`, every role it put under `/ops/`), are kept;
+ * - nothing of an entry that is a token (its value is known only at deploy);
  * - with `account` known (the stack's, resolved), a principal of another account: the worker's topic and queues and
  *   their keys have no Allow for another account (their policies defer only to this account's IAM), so it could
  *   never act and a listed operator would be refused at run time. An environment-agnostic stack cannot tell: such
@@ -321,8 +323,18 @@ export function principalArnProblems(key: string, arns: readonly string[], accou
   return arns.flatMap((arn) => principalArnProblem(arn, stackAccount).map((why) => `${key}: ${why}`));
 }
 
-/** What is wrong with one principal ARN, if anything. */
+/**
+ * Whether a wildcard name under `path` matches more than an operator group: no path (or one of wildcards only: every
+ * role or user of the account), or IAM Identity Center's own path (every permission set, in one region or all:
+ * everyone who signs in). A path of the account's own choosing (`role/ops/*`) is a group it created: kept.
+ */
+function isAccountWidePath(path: string): boolean {
+  return /^[*?/]*$/.test(path) || /^aws-reserved\/sso\.amazonaws\.com\/(?:[^/]*\/)?$/.test(path);
+}
+
+/** What is wrong with one principal ARN, if anything; nothing for a token (resolved at deploy: not readable here). */
 function principalArnProblem(arn: string, stackAccount: string | undefined): string[] {
+  if (Token.isUnresolved(arn)) return [];
   const shown = JSON.stringify(arn);
   const match = PRINCIPAL_ARN.exec(arn);
   if (match === null) {
@@ -334,8 +346,8 @@ function principalArnProblem(arn: string, stackAccount: string | undefined): str
     ];
   }
   const [, arnAccount, kind, name] = match;
-  if (kind !== undefined && name !== undefined && WILDCARD_NAME.test(name)) {
-    const path = name.slice(0, name.lastIndexOf('/') + 1);
+  const path = name?.slice(0, name.lastIndexOf('/') + 1) ?? '';
+  if (kind !== undefined && name !== undefined && WILDCARD_NAME.test(name) && isAccountWidePath(path)) {
     const which = /^[*?/]*$/.test(path)
       ? `every ${kind} of account ${arnAccount}`
       : `every ${kind} under /${path}`;

@@ -2,11 +2,13 @@
  * `operatorPrincipalArns` (and `deploymentRoleArn`) are the exemptions of every allow-list Deny of the stack: the
  * notification topic's, the relay queues' and the shared dead-letter queue's (docs/deploy.md, "Security choices").
  * One entry whose name is only wildcards (`role/*`) would exempt every role of the account from all of them, so it
- * is refused, naming the entry and why; the documented IAM Identity Center pattern still deploys. A principal of
+ * is refused, naming the entry and why; the documented IAM Identity Center pattern, a path the account chose
+ * (`role/ops/*`) and a token still deploy. A principal of
  * another account could never act (nothing here allows another account): refused when the stack's account is known.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { ContextError, readDeploymentSettings } from '../../lib/config';
 import {
@@ -75,6 +77,17 @@ describe('an operator principal whose name is only wildcards', () => {
     expect(problemsOf({ deploymentRoleArn: everyRole })).toEqual([
       expect.stringMatching(/^deploymentRoleArn: ".*:role\/\*": its role name is only wildcards/),
     ]);
+  });
+
+  it('is kept under a path the account chose (role/ops/*: a group it made), and as a token (read at deploy)', () => {
+    const app = new App({ context: SKIP_BUNDLING });
+    const stack = new Stack(app, 'Test', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const role = new Role(stack, 'Operator', { assumedBy: new AccountRootPrincipal() });
+    const arns = [`arn:aws:iam::${ACCOUNT}:role/ops/*`, `arn:aws:iam::${ACCOUNT}:user/ops/*`, role.roleArn];
+    new CredentialHygiene(stack, 'Hygiene', { operatorPrincipalArns: arns });
+    const topicPolicy = JSON.stringify(Template.fromStack(stack).findResources('AWS::SNS::TopicPolicy'));
+    expect(topicPolicy).toContain(`arn:aws:iam::${ACCOUNT}:role/ops/*`);
+    expect(topicPolicy).toContain(`arn:aws:iam::${ACCOUNT}:user/ops/*`);
   });
 
   it('is not the documented IAM Identity Center pattern: that one deploys, in every allow-list', () => {
