@@ -133,6 +133,8 @@ export interface StageFigures {
   /** The bench's SNS server's CPU time during the stage (its own process, never in `cpuMs`); absent when not measurable. */
   readonly snsServerCpuMs?: number;
   readonly requests: number;
+  /** Of `requests`, the attempts beyond each call's first (SDK retries; 0 when nothing was retried). */
+  readonly retriedAttempts: number;
   readonly rcu: number;
   readonly wcu: number;
   /** Of `wcu`, estimated for PartiQL batches DynamoDB Local reports no capacity for (bench/partiql-capacity.ts). */
@@ -180,6 +182,7 @@ function stage(reps: readonly CaseRep[], task: ChildTaskName): StageFigures {
     ...(server.length === reps.length && { serverCpuMs: round(median(server)) }),
     ...(snsServer.length === reps.length && { snsServerCpuMs: round(median(snsServer)) }),
     requests: med(reps, (r) => r.results[task].dynamo.requests),
+    retriedAttempts: med(reps, (r) => r.results[task].dynamo.retriedAttempts),
     rcu: round(
       med(reps, (r) => r.results[task].dynamo.consumedRcu),
       1,
