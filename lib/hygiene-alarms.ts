@@ -63,6 +63,26 @@ export function runMetric(
   });
 }
 
+/**
+ * How the alarms watch the run metrics (statistic and period). The dashboard draws each alarm's metric with the same
+ * one (lib/hygiene-dashboard.ts), so the graph an alarm sends an operator to shows the datapoints it fired on.
+ */
+export const RUN_WATCH = {
+  /** The last run's figure, the largest in an hour: the last-run alarms (GuardTripped, InvalidRecords…). */
+  lastRun: { statistic: 'Maximum', period: Duration.hours(1) },
+  /** Counted per run, summed over an hour: failures, the drains' reports, completed sweeps (SweepHeartbeat). */
+  perHour: { statistic: 'Sum', period: Duration.hours(1) },
+  /** The last sweep's forecast, the largest in a day (SweepUnreachableOwners, DirectoryUnusable). */
+  lastSweep: { statistic: 'Maximum', period: Duration.days(1) },
+  /** Of `OldestPendingNoticeAgeSeconds`: the oldest pending notice, the largest in 15 minutes. */
+  oldestPending: { statistic: 'Maximum', period: Duration.minutes(15) },
+  /**
+   * Of `OldestPendingNoticeAgeSeconds`: the drains that reported in an hour (every drain emits it once), the
+   * notifier's heartbeat.
+   */
+  drainsReporting: { statistic: 'SampleCount', period: Duration.hours(1) },
+} as const;
+
 const AT_LEAST_ONE = {
   threshold: 1,
   evaluationPeriods: 1,
@@ -96,10 +116,19 @@ function functionErrorAlarms(scope: Construct, functions: readonly HygieneFuncti
     (fn) =>
       new cloudwatch.Alarm(scope, `${fn.node.id}Errors`, {
         alarmDescription: `The ${fn.node.id.toLowerCase()} function failed (see its log group for the error).`,
-        metric: fn.function.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
+        metric: functionErrors(fn),
         ...atLeast(1),
       }),
   );
+}
+
+/** A function's errors, summed over 15 minutes: what its `<Function>Errors` alarm watches, and the dashboard shows. */
+export function functionErrors(fn: HygieneFunction, label?: string): cloudwatch.Metric {
+  return fn.function.metricErrors({
+    period: Duration.minutes(15),
+    statistic: 'Sum',
+    ...(label !== undefined && { label }),
+  });
 }
 
 /**
@@ -111,21 +140,38 @@ function functionErrorAlarms(scope: Construct, functions: readonly HygieneFuncti
  * count, but nothing redrives into this queue) — so a new arrival alarms again.
  */
 function deadLetterAlarms(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm[] {
-  const fiveMinutes = { period: Duration.minutes(5) };
   return [
     new cloudwatch.Alarm(scope, 'DeadLetterMessages', {
       alarmDescription:
         'A scheduled invocation could not be delivered after its retries, or a run failed after Lambda’s retries: it is in the dead-letter queue.',
-      metric: queue.metricApproximateNumberOfMessagesVisible({ ...fiveMinutes, statistic: 'Maximum' }),
+      metric: deadLetterDepth(queue),
       ...atLeast(1),
     }),
     new cloudwatch.Alarm(scope, 'DeadLetterArrivals', {
       alarmDescription:
         'A new message arrived in the dead-letter queue (an undeliverable schedule or a run that failed after Lambda’s retries), whatever the queue already holds.',
-      metric: queue.metricNumberOfMessagesSent({ ...fiveMinutes, statistic: 'Sum' }),
+      metric: deadLetterArrivals(queue),
       ...atLeast(1),
     }),
   ];
+}
+
+/** The messages waiting in a dead-letter queue, the most in 5 minutes: what `DeadLetterMessages` watches. */
+export function deadLetterDepth(queue: sqs.IQueue, label?: string): cloudwatch.Metric {
+  return queue.metricApproximateNumberOfMessagesVisible({
+    period: Duration.minutes(5),
+    statistic: 'Maximum',
+    ...(label !== undefined && { label }),
+  });
+}
+
+/** The messages sent to a dead-letter queue, summed over 5 minutes: what `DeadLetterArrivals` watches. */
+export function deadLetterArrivals(queue: sqs.IQueue, label?: string): cloudwatch.Metric {
+  return queue.metricNumberOfMessagesSent({
+    period: Duration.minutes(5),
+    statistic: 'Sum',
+    ...(label !== undefined && { label }),
+  });
 }
 
 /**
@@ -137,24 +183,23 @@ function deadLetterAlarms(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm
  * dead-letter alarm sees it. Any in 5 minutes, summed over the senders; no data is no failure.
  */
 function deadLetterDeliveryAlarms(scope: Construct, senders: DeadLetterQueueSenders): cloudwatch.Alarm[] {
-  const period = Duration.minutes(5);
   const groups = scheduleGroups(senders.schedules);
   const anyOf = (id: string, alarmDescription: string, metrics: cloudwatch.IMetric[]) =>
     new cloudwatch.Alarm(scope, id, {
       alarmDescription,
-      metric: sumOf(metrics, period),
+      metric: sumOf(metrics, DEAD_LETTER_DELIVERY_PERIOD),
       ...atLeast(1),
     });
   return [
     anyOf(
       'FunctionDeadLetterDeliveryFailed',
       'Lambda could not send a failed invocation of a worker function to the dead-letter queue (its on-failure destination): the failure is lost, and no dead-letter alarm fires. Lambda’s DestinationDeliveryFailures by function shows which; see docs/deploy.md, "Runbook: Dead-letter queue".',
-      senders.functions.map((fn) => destinationDeliveryFailures(fn, period)),
+      senders.functions.map((fn) => destinationDeliveryFailures(fn)),
     ),
     anyOf(
       'ScheduleDeadLetterDeliveryFailed',
       `EventBridge Scheduler could not send an undelivered invocation to its dead-letter queue, for a schedule of the ${groups.join(', ')} schedule group (the worker’s schedules, and any other of the account’s there): the invocation is lost, and no dead-letter alarm fires. InvocationsFailedToBeSentToDeadLetterCount_<error code> names why; see docs/deploy.md, "Runbook: Dead-letter queue".`,
-      groups.map((group) => deadLetterSendFailures(group, period)),
+      groups.map((group) => deadLetterSendFailures(group)),
     ),
   ];
 }
@@ -164,17 +209,16 @@ export function scheduleGroups(schedules: readonly scheduler.Schedule[]): string
   return [...new Set(schedules.map((s) => s.scheduleGroup?.scheduleGroupName ?? 'default'))];
 }
 
+/** The period of the dead-letter delivery alarms' metrics (any failed send in it alarms). */
+const DEAD_LETTER_DELIVERY_PERIOD = Duration.minutes(5);
+
 /**
- * Lambda's `DestinationDeliveryFailures` of a function, summed over `period`: failed invocations it could not send
+ * Lambda's `DestinationDeliveryFailures` of a function, summed over 5 minutes: failed invocations it could not send
  * to their on-failure destination. What `FunctionDeadLetterDeliveryFailed` sums, and the dashboard shows.
  */
-export function destinationDeliveryFailures(
-  fn: HygieneFunction,
-  period: Duration,
-  label?: string,
-): cloudwatch.Metric {
+export function destinationDeliveryFailures(fn: HygieneFunction, label?: string): cloudwatch.Metric {
   return fn.function.metric('DestinationDeliveryFailures', {
-    period,
+    period: DEAD_LETTER_DELIVERY_PERIOD,
     statistic: 'Sum',
     ...(label !== undefined && { label }),
   });
@@ -182,15 +226,15 @@ export function destinationDeliveryFailures(
 
 /**
  * EventBridge Scheduler's `InvocationsFailedToBeSentToDeadLetterCount` of a schedule group (the metric's only
- * dimension), summed over `period`: undelivered invocations it could not send to their dead-letter queue. What
+ * dimension), summed over 5 minutes: undelivered invocations it could not send to their dead-letter queue. What
  * `ScheduleDeadLetterDeliveryFailed` sums, and the dashboard shows.
  */
-export function deadLetterSendFailures(group: string, period: Duration, label?: string): cloudwatch.Metric {
+export function deadLetterSendFailures(group: string, label?: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: 'AWS/Scheduler',
     metricName: 'InvocationsFailedToBeSentToDeadLetterCount',
     dimensionsMap: { ScheduleGroup: group },
-    period,
+    period: DEAD_LETTER_DELIVERY_PERIOD,
     statistic: 'Sum',
     ...(label !== undefined && { label }),
   });
@@ -224,7 +268,7 @@ function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cl
   const anyInAnHour = (id: string, alarmDescription: string, metricName: string) =>
     new cloudwatch.Alarm(scope, id, {
       alarmDescription,
-      metric: runMetric(ns, service, metricName, { statistic: 'Sum', period: Duration.hours(1) }),
+      metric: runMetric(ns, service, metricName, RUN_WATCH.perHour),
       ...atLeast(1),
     });
   return [
@@ -256,7 +300,7 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
   const lastRun = (id: string, alarmDescription: string, metricName: string) =>
     new cloudwatch.Alarm(scope, id, {
       alarmDescription,
-      metric: runMetric(ns, service, metricName, { statistic: 'Maximum' }),
+      metric: runMetric(ns, service, metricName, RUN_WATCH.lastRun),
       ...AT_LEAST_ONE,
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
@@ -292,10 +336,7 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
           ? '(A notifier that does not run at all: NotifierHeartbeat.)'
           : '(A notifier that does not run at all reports nothing: this deployment has no NotifierHeartbeat, its schedule leaves more between runs than an alarm can watch.)'
       }`,
-      metric: runMetric(ns, service, NOTIFIER_METRIC.oldestPendingAge, {
-        statistic: 'Maximum',
-        period: Duration.minutes(15),
-      }),
+      metric: runMetric(ns, service, NOTIFIER_METRIC.oldestPendingAge, RUN_WATCH.oldestPending),
       threshold: options.pendingNoticeMaxAge.toSeconds(),
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -319,47 +360,44 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
     id: string,
     alarmDescription: string,
     metricName: string,
-    watch: { statistic: 'Sum' | 'Maximum'; period: Duration; missing: cloudwatch.TreatMissingData },
+    watch: (typeof RUN_WATCH)['perHour' | 'lastSweep'],
+    missing: cloudwatch.TreatMissingData,
   ) =>
     new cloudwatch.Alarm(scope, id, {
       alarmDescription,
-      metric: runMetric(ns, service, metricName, { statistic: watch.statistic, period: watch.period }),
+      metric: runMetric(ns, service, metricName, watch),
       ...AT_LEAST_ONE,
-      treatMissingData: watch.missing,
+      treatMissingData: missing,
     });
-  const hourlyDrains = {
-    statistic: 'Sum',
-    period: Duration.hours(1),
-    missing: cloudwatch.TreatMissingData.NOT_BREACHING,
-  } as const;
+  const { NOT_BREACHING, IGNORE } = cloudwatch.TreatMissingData;
   return [
     alarm(
       'UnreachableOwners',
       `The notifier could not deliver owners’ notices to the owners (${UNREACHABLE_REASONS.join(', ')}): their events went to the admins’ owner-unreachable report. Run pc-hygiene owners list --unreachable.`,
       NOTIFIER_METRIC.unreachableOwners,
-      hourlyDrains,
+      RUN_WATCH.perHour,
+      NOT_BREACHING,
     ),
     alarm(
       'MismatchedOwnerEvents',
       'The notifier found outbox events addressed to someone other than their credential’s owner (forged or corrupted): sent to no owner, listed as invalid in the admins’ report.',
       NOTIFIER_METRIC.mismatchedEvents,
-      hourlyDrains,
+      RUN_WATCH.perHour,
+      NOT_BREACHING,
     ),
     alarm(
       'SweepUnreachableOwners',
       'The last sweep queued events for owners the owner directory says cannot be reached: the admin run summary names them and why. Run pc-hygiene owners list --unreachable.',
       SWEEP_METRIC.unreachableOwners,
-      { statistic: 'Maximum', period: Duration.days(1), missing: cloudwatch.TreatMissingData.IGNORE },
+      RUN_WATCH.lastSweep,
+      IGNORE,
     ),
     alarm(
       'DirectoryUnusable',
       'The last sweep could not use the owner directory (never imported, empty, stale or unreadable): nothing is orphaned and owner reach is unchecked until it is re-imported with pc-hygiene owners import --as-of.',
       SWEEP_METRIC.directoryUnusable,
-      {
-        statistic: 'Maximum',
-        period: Duration.days(1),
-        missing: cloudwatch.TreatMissingData.NOT_BREACHING,
-      },
+      RUN_WATCH.lastSweep,
+      NOT_BREACHING,
     ),
   ];
 }
@@ -409,10 +447,7 @@ function heartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions, window:
     scope,
     'SweepHeartbeat',
     `No sweep has completed in the last ${hours} hours: is the schedule disabled, the function failing or every run incomplete?`,
-    runMetric(options.metricsNamespace, options.serviceName, SWEEP_METRIC.completed, {
-      statistic: 'Sum',
-      period: Duration.hours(1),
-    }),
+    runMetric(options.metricsNamespace, options.serviceName, SWEEP_METRIC.completed, RUN_WATCH.perHour),
     hours,
   );
 }
@@ -435,10 +470,12 @@ function notifierHeartbeatAlarm(
     scope,
     'NotifierHeartbeat',
     `No notifier drain has reported in the last ${hours} hours: is its schedule disabled or every run failing? Notices may be waiting unseen.`,
-    runMetric(options.metricsNamespace, options.serviceName, NOTIFIER_METRIC.oldestPendingAge, {
-      statistic: 'SampleCount',
-      period: Duration.hours(1),
-    }),
+    runMetric(
+      options.metricsNamespace,
+      options.serviceName,
+      NOTIFIER_METRIC.oldestPendingAge,
+      RUN_WATCH.drainsReporting,
+    ),
     hours,
   );
 }
@@ -448,7 +485,16 @@ function deliveryFailureAlarm(scope: Construct, topic: sns.ITopic): cloudwatch.A
   return new cloudwatch.Alarm(scope, 'NotificationsFailed', {
     alarmDescription:
       'SNS failed to deliver notifications from the notification topic to a subscriber: check the subscriptions and their delivery status logs.',
-    metric: topic.metricNumberOfNotificationsFailed({ period: Duration.hours(1), statistic: 'Sum' }),
+    metric: notificationsFailed(topic),
     ...atLeast(1),
+  });
+}
+
+/** The topic's notifications SNS could not deliver, summed over an hour: what `NotificationsFailed` watches. */
+export function notificationsFailed(topic: sns.ITopic, label?: string): cloudwatch.Metric {
+  return topic.metricNumberOfNotificationsFailed({
+    period: Duration.hours(1),
+    statistic: 'Sum',
+    ...(label !== undefined && { label }),
   });
 }

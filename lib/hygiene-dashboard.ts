@@ -3,7 +3,8 @@
  * did, what the notifier delivered, whether owner notices reach their owners,
  * how the owner subscriptions stand, and whether anything is failing. Every
  * alarm's metric is on it (lib/hygiene-alarms.ts, lib/owner-email-relay.ts),
- * so an operator sent by an alarm finds its history here.
+ * with the alarm's statistic and period (built by the alarms' own builders and
+ * `RUN_WATCH`), so an operator sent by an alarm finds the datapoints it fired on.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -20,8 +21,13 @@ import {
 } from '../lambdas/handlers/metric-names';
 import type { DeadLetterQueueSenders } from './dead-letter-queue';
 import {
+  deadLetterArrivals,
+  deadLetterDepth,
   deadLetterSendFailures,
   destinationDeliveryFailures,
+  functionErrors,
+  notificationsFailed,
+  RUN_WATCH,
   runMetric,
   scheduleGroups,
 } from './hygiene-alarms';
@@ -65,7 +71,7 @@ export interface HygieneDashboardOptions {
   readonly serviceName: string;
 }
 
-/** A run metric of this worker, daily unless told otherwise. */
+/** A run metric of this worker, daily unless told otherwise (an alarm's: as it watches it, `RUN_WATCH`). */
 type RunMetric = (
   name: string,
   extra?: { statistic?: string; period?: Duration; label?: string },
@@ -131,18 +137,18 @@ function transitionWidgets(m: RunMetric): cloudwatch.IWidget[] {
 function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
   return [
     graph('Records scanned / invalid', [m(SWEEP_METRIC.scanned, { label: 'scanned' })], {
-      right: [m(SWEEP_METRIC.invalid, { label: 'invalid', statistic: 'Maximum' })],
+      right: [m(SWEEP_METRIC.invalid, { ...RUN_WATCH.lastRun, label: 'invalid' })],
     }),
     graph('Guard and run status', [
-      m(SWEEP_METRIC.completed, { label: 'completed (heartbeat)' }),
-      m(SWEEP_METRIC.guardTripped, { label: 'guard tripped', statistic: 'Maximum' }),
+      m(SWEEP_METRIC.completed, { ...RUN_WATCH.perHour, label: 'completed (heartbeat)' }),
+      m(SWEEP_METRIC.guardTripped, { ...RUN_WATCH.lastRun, label: 'guard tripped' }),
       m(SWEEP_METRIC.incomplete, { label: 'incomplete (checkpointed)', statistic: 'Maximum' }),
       m(SWEEP_METRIC.aborted, { label: 'aborted (too many failed writes)', statistic: 'Maximum' }),
       m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read' }),
-      m(SWEEP_METRIC.writeFailures, { label: 'write failures' }),
+      m(SWEEP_METRIC.writeFailures, { ...RUN_WATCH.perHour, label: 'write failures' }),
       m(SWEEP_METRIC.writtenAlone, { label: 'written alone (batch fallback)' }),
-      m(SWEEP_METRIC.adminSummaryFailed, { label: 'admin summary not published', statistic: 'Maximum' }),
-      m(SWEEP_METRIC.scheduledTimeRejected, { label: 'scheduled time rejected', statistic: 'Maximum' }),
+      m(SWEEP_METRIC.adminSummaryFailed, { ...RUN_WATCH.lastRun, label: 'admin summary not published' }),
+      m(SWEEP_METRIC.scheduledTimeRejected, { ...RUN_WATCH.lastRun, label: 'scheduled time rejected' }),
     ]),
     graph('Sweep duration (ms)', [m(SWEEP_METRIC.duration, { label: 'duration', statistic: 'Maximum' })]),
   ];
@@ -165,26 +171,14 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
         m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain)' }),
         m(NOTIFIER_METRIC.duplicatesSent, { ...hourly, label: 'sent twice (another drain had marked them)' }),
         m(NOTIFIER_METRIC.malformedEvents, { ...hourly, label: 'malformed outbox entries (never sent)' }),
-        ...(topic === undefined
-          ? []
-          : [
-              topic.metricNumberOfNotificationsFailed({
-                ...hourly,
-                statistic: 'Sum',
-                label: 'not delivered by SNS to a subscriber',
-              }),
-            ]),
+        ...(topic === undefined ? [] : [notificationsFailed(topic, 'not delivered by SNS to a subscriber')]),
       ],
       share,
     ),
     graph(
-      'Oldest pending notice (s)',
+      'Oldest pending notice (s), drains reporting',
       [
-        m(NOTIFIER_METRIC.oldestPendingAge, {
-          period: Duration.minutes(15),
-          statistic: 'Maximum',
-          label: 'oldest pending',
-        }),
+        m(NOTIFIER_METRIC.oldestPendingAge, { ...RUN_WATCH.oldestPending, label: 'oldest pending' }),
         ...(relay === undefined
           ? []
           : [
@@ -195,7 +189,7 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
               }),
             ]),
       ],
-      share,
+      { ...share, right: [drainsReporting(m)] },
     ),
     graph('Errors and dead letters', errorMetrics(m, options), share),
     ...(deadLetterSenders === undefined
@@ -205,22 +199,28 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
 }
 
 /**
+ * The drains that reported in each hour (right axis): what `NotifierHeartbeat` watches, silent hours for its whole
+ * window alarming. A notifier that stops running draws nothing on the left axis either: this line shows it.
+ */
+function drainsReporting(m: RunMetric): cloudwatch.IMetric {
+  return m(NOTIFIER_METRIC.oldestPendingAge, {
+    ...RUN_WATCH.drainsReporting,
+    label: 'drains reporting per hour (none for the heartbeat window: NotifierHeartbeat)',
+  });
+}
+
+/**
  * What each sender of the dead-letter queue failed to send there (a denied send, a deleted queue, an oversized
  * message): lost, in neither the queue nor its graphs. One line per function and per schedule group, the metrics
  * the `FunctionDeadLetterDeliveryFailed` and `ScheduleDeadLetterDeliveryFailed` alarms sum.
  */
 function lostFailures(senders: DeadLetterQueueSenders): cloudwatch.IMetric[] {
-  const hour = Duration.hours(1);
   return [
     ...senders.functions.map((fn) =>
-      destinationDeliveryFailures(fn, hour, `${fn.node.id}: failed invocations not sent (Lambda)`),
+      destinationDeliveryFailures(fn, `${fn.node.id}: failed invocations not sent (Lambda)`),
     ),
     ...scheduleGroups(senders.schedules).map((group) =>
-      deadLetterSendFailures(
-        group,
-        hour,
-        `schedule group ${group}: undelivered invocations not sent (Scheduler)`,
-      ),
+      deadLetterSendFailures(group, `schedule group ${group}: undelivered invocations not sent (Scheduler)`),
     ),
   ];
 }
@@ -230,45 +230,41 @@ function lostFailures(senders: DeadLetterQueueSenders): cloudwatch.IMetric[] {
  * its own row —, the notifier's store errors, and what waits in (and arrives at) the dead-letter queues.
  */
 function errorMetrics(m: RunMetric, options: HygieneDashboardOptions): cloudwatch.IMetric[] {
-  const hourly = { period: Duration.hours(1) };
-  const errors = (fn: HygieneFunction, label: string) => fn.function.metricErrors({ ...hourly, label });
-  const waiting = (queue: sqs.IQueue, label: string) =>
-    queue.metricApproximateNumberOfMessagesVisible({
-      period: Duration.minutes(5),
-      statistic: 'Maximum',
-      label,
-    });
   const { relay } = options;
   return [
-    errors(options.sweep, 'sweep errors'),
-    errors(options.notifier, 'notifier errors'),
-    m(NOTIFIER_METRIC.storeErrors, { ...hourly, label: 'notifier store errors (lease, read, mark)' }),
+    functionErrors(options.sweep, 'sweep errors'),
+    functionErrors(options.notifier, 'notifier errors'),
+    m(NOTIFIER_METRIC.storeErrors, {
+      ...RUN_WATCH.perHour,
+      label: 'notifier store errors (lease, read, mark)',
+    }),
     ...(relay === undefined
       ? []
-      : [errors(relay.relayFunction, 'relay errors'), errors(relay.sesEventsFunction, 'SES events errors')]),
-    waiting(options.deadLetterQueue, 'dead-letter messages'),
-    options.deadLetterQueue.metricNumberOfMessagesSent({
-      ...hourly,
-      label: 'arrived in the dead-letter queue',
-    }),
-    ...(relay === undefined ? [] : [waiting(relay.deadLetterQueue, 'relay dead-letter messages')]),
+      : [
+          functionErrors(relay.relayFunction, 'relay errors'),
+          functionErrors(relay.sesEventsFunction, 'SES events errors'),
+        ]),
+    deadLetterDepth(options.deadLetterQueue, 'dead-letter messages'),
+    deadLetterArrivals(options.deadLetterQueue, 'arrived in the dead-letter queue'),
+    ...(relay === undefined ? [] : [deadLetterDepth(relay.deadLetterQueue, 'relay dead-letter messages')]),
   ];
 }
 
 /** Whether owner notices reach a person: unreachable owners, the owner directory, bounces (relay route). */
 function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
   const hourly = { period: Duration.hours(1) };
+  const { perHour, lastSweep } = RUN_WATCH;
   const width = relay ? 8 : 12;
   const widgets: cloudwatch.IWidget[] = [
     graph(
       'Unreachable owners',
       [
-        m(SWEEP_METRIC.unreachableOwners, { statistic: 'Maximum', label: 'forecast by the sweep' }),
-        m(NOTIFIER_METRIC.unreachableOwners, { ...hourly, label: 'reported to the admins by drains' }),
+        m(SWEEP_METRIC.unreachableOwners, { ...lastSweep, label: 'forecast by the sweep' }),
+        m(NOTIFIER_METRIC.unreachableOwners, { ...perHour, label: 'reported to the admins by drains' }),
         ...(relay
           ? [
               m(RELAY_METRIC.unreportedUnreachable, {
-                ...hourly,
+                ...perHour,
                 label: 'not emailed by the relay and not reported (retried, then the relay DLQ)',
               }),
             ]
@@ -279,9 +275,9 @@ function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
     graph(
       'Owner directory and misaddressed events',
       [
-        m(SWEEP_METRIC.directoryUnusable, { statistic: 'Maximum', label: 'directory unusable (1 = yes)' }),
+        m(SWEEP_METRIC.directoryUnusable, { ...lastSweep, label: 'directory unusable (1 = yes)' }),
         m(NOTIFIER_METRIC.reachUnverified, { ...hourly, statistic: 'Maximum', label: 'reach unverified' }),
-        m(NOTIFIER_METRIC.mismatchedEvents, { ...hourly, label: 'events addressed to another owner' }),
+        m(NOTIFIER_METRIC.mismatchedEvents, { ...perHour, label: 'events addressed to another owner' }),
       ],
       { width },
     ),
@@ -291,7 +287,7 @@ function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
       graph(
         'Owner email: bounces and complaints',
         [
-          m(SES_EVENTS_METRIC.bounces, { ...hourly, label: 'permanent bounces and complaints' }),
+          m(SES_EVENTS_METRIC.bounces, { ...perHour, label: 'permanent bounces and complaints' }),
           m(SES_EVENTS_METRIC.complaints, { ...hourly, label: 'of which complaints' }),
           m(SES_EVENTS_METRIC.marked, { ...hourly, label: 'owners marked bouncing' }),
           m(SES_EVENTS_METRIC.optedOut, { ...hourly, label: 'owners recorded unsubscribed by a complaint' }),
@@ -343,10 +339,10 @@ function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwa
       }),
     ]),
     graph('Subscription reconciler problems', [
-      m(RECONCILER_METRIC.quotaExceeded, { ...hourly, statistic: 'Maximum', label: 'quota exceeded' }),
-      m(RECONCILER_METRIC.failed, { ...hourly, label: 'operations refused by SNS' }),
+      m(RECONCILER_METRIC.quotaExceeded, { ...RUN_WATCH.lastRun, label: 'quota exceeded' }),
+      m(RECONCILER_METRIC.failed, { ...RUN_WATCH.perHour, label: 'operations refused by SNS' }),
       m(RECONCILER_METRIC.conflicts, { ...hourly, statistic: 'Maximum', label: 'address conflicts' }),
-      reconciler.function.metricErrors({ period: Duration.hours(1), label: 'reconciler errors' }),
+      functionErrors(reconciler, 'reconciler errors'),
     ]),
   ];
 }

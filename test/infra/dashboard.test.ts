@@ -3,8 +3,9 @@
  * back as the logical id it names: every function's errors (the relay's two on
  * the relay route), both dead-letter queues, the notifier's figures that no
  * other graph showed (store errors, duplicates, malformed entries), what the
- * dead-letter queue could not keep, and every alarm's metric (an operator sent
- * by an alarm finds its history there).
+ * dead-letter queue could not keep, and every alarm's metric with the alarm's
+ * statistic and period (an operator sent by an alarm finds the datapoints it
+ * fired on there).
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -19,32 +20,64 @@ interface Line {
   readonly dimension: string;
 }
 
-/** The dashboard's graphs: title and metrics. */
-function graphs(template: Template): { properties: { title?: string; metrics?: unknown[][] } }[] {
+/** A line as a graph draws it or an alarm watches it: also its statistic and period (seconds). */
+interface Watch extends Line {
+  readonly statistic: string;
+  readonly period: number;
+}
+
+/** A graph's rendering defaults: CloudWatch's when neither the metric nor the graph says. */
+interface GraphProperties {
+  readonly title?: string;
+  readonly metrics?: unknown[][];
+  readonly stat?: string;
+  readonly period?: number;
+}
+
+/** The dashboard's graphs: title, metrics and their defaults. */
+function graphs(template: Template): { properties: GraphProperties }[] {
   const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!;
   const parts = dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[];
   const text = parts.map((p) => (typeof p === 'string' ? p : (referencedId(p) ?? 'TOKEN'))).join('');
-  return (JSON.parse(text) as { widgets: { properties: { title?: string; metrics?: unknown[][] } }[] })
-    .widgets;
+  return (JSON.parse(text) as { widgets: { properties: GraphProperties }[] }).widgets;
 }
 
-/** A graph's metric as a line: `[namespace, name, dimension name, dimension value, options]`. */
-const lineOf = ([namespace, metric, , dimension]: unknown[]): Line => ({
-  namespace: String(namespace),
-  metric: String(metric),
-  dimension: String(dimension),
-});
+/**
+ * A graph's metric, `[namespace, name, dimension name, dimension value, …, options]`, as it is drawn: the options'
+ * `stat` and `period`, else the graph's, else CloudWatch's defaults (Average, 5 minutes; CDK writes neither then).
+ */
+function watchOf(entry: unknown[], graph: GraphProperties): Watch {
+  const [namespace, metric, , dimension] = entry;
+  const last = entry.at(-1);
+  const options = (typeof last === 'object' && last !== null ? last : {}) as {
+    stat?: string;
+    period?: number;
+  };
+  return {
+    namespace: String(namespace),
+    metric: String(metric),
+    dimension: String(dimension),
+    statistic: options.stat ?? graph.stat ?? 'Average',
+    period: options.period ?? graph.period ?? 300,
+  };
+}
 
-/** The lines of the dashboard graph titled `title`. */
-function graphLines(template: Template, title: string): Line[] {
+/** Only what a line shows: namespace, metric name and dimension. */
+const lineOf = ({ namespace, metric, dimension }: Watch): Line => ({ namespace, metric, dimension });
+
+/** The metrics of the dashboard graph titled `title`, as drawn. */
+function graphWatches(template: Template, title: string): Watch[] {
   const graph = graphs(template).find((w) => w.properties.title === title);
   if (graph === undefined) throw new Error(`no graph "${title}"`);
-  return (graph.properties.metrics ?? []).map(lineOf);
+  return (graph.properties.metrics ?? []).map((entry) => watchOf(entry, graph.properties));
 }
 
-/** Every line of every graph of the dashboard. */
-const allLines = (template: Template): Line[] =>
-  graphs(template).flatMap((w) => (w.properties.metrics ?? []).map(lineOf));
+/** The lines of the dashboard graph titled `title`. */
+const graphLines = (template: Template, title: string): Line[] => graphWatches(template, title).map(lineOf);
+
+/** Every metric of every graph of the dashboard, as drawn. */
+const allWatches = (template: Template): Watch[] =>
+  graphs(template).flatMap((w) => (w.properties.metrics ?? []).map((entry) => watchOf(entry, w.properties)));
 
 interface CfnMetric {
   readonly Namespace: string;
@@ -52,21 +85,31 @@ interface CfnMetric {
   readonly Dimensions?: readonly { Name: string; Value: unknown }[];
 }
 
-/** Every metric an alarm watches (its one metric, or each of its math expression), as a line. */
-function alarmLines(alarm: CfnResource): Line[] {
+/** The statistic and period of an alarm's metric, or of one metric of its math expression. */
+interface CfnStat {
+  readonly Statistic?: string;
+  readonly ExtendedStatistic?: string;
+  readonly Stat?: string;
+  readonly Period: number;
+}
+
+/** Every metric an alarm watches (its one metric, or each of its math expression), with its statistic and period. */
+function alarmWatches(alarm: CfnResource): Watch[] {
   const p = alarm.Properties ?? {};
-  const metrics =
+  const stats: { metric: CfnMetric; stat: CfnStat }[] =
     p.MetricName !== undefined
-      ? [p as unknown as CfnMetric]
-      : (p.Metrics as { MetricStat?: { Metric: CfnMetric } }[]).flatMap((m) =>
-          m.MetricStat === undefined ? [] : [m.MetricStat.Metric],
+      ? [{ metric: p as unknown as CfnMetric, stat: p as unknown as CfnStat }]
+      : (p.Metrics as { MetricStat?: { Metric: CfnMetric } & CfnStat }[]).flatMap((m) =>
+          m.MetricStat === undefined ? [] : [{ metric: m.MetricStat.Metric, stat: m.MetricStat }],
         );
-  return metrics.map((m) => {
+  return stats.map(({ metric: m, stat }) => {
     const value = m.Dimensions?.[0]?.Value;
     return {
       namespace: m.Namespace,
       metric: m.MetricName,
       dimension: String(typeof value === 'string' ? value : referencedId(value)),
+      statistic: String(stat.Statistic ?? stat.ExtendedStatistic ?? stat.Stat),
+      period: stat.Period,
     };
   });
 }
@@ -77,11 +120,11 @@ const alarmsOf = (template: Template) =>
     ([, r]) => r.Type === 'AWS::CloudWatch::Alarm',
   );
 
-/** The lines of the alarm whose logical id starts with `Hygiene<name>`. */
-function linesOfAlarm(template: Template, name: string): Line[] {
+/** What the alarm whose logical id starts with `Hygiene<name>` watches. */
+function watchesOfAlarm(template: Template, name: string): Watch[] {
   const found = alarmsOf(template).filter(([id]) => id.startsWith(`Hygiene${name}`));
   expect(found).toHaveLength(1);
-  return alarmLines(found[0]![1]);
+  return alarmWatches(found[0]![1]);
 }
 
 const functionId = (template: Template, descriptionStart: string) =>
@@ -154,29 +197,32 @@ describe.each(ROUTES)(
   (_route, context) => {
     it('shows, per sender, the metrics FunctionDeadLetterDeliveryFailed and ScheduleDeadLetterDeliveryFailed sum', () => {
       const { template } = synthApp(context);
-      const functions = linesOfAlarm(template, 'FunctionDeadLetterDeliveryFailed');
-      const schedules = linesOfAlarm(template, 'ScheduleDeadLetterDeliveryFailed');
+      const functions = watchesOfAlarm(template, 'FunctionDeadLetterDeliveryFailed');
+      const schedules = watchesOfAlarm(template, 'ScheduleDeadLetterDeliveryFailed');
       expect(functions.length).toBeGreaterThanOrEqual(3);
-      expect(schedules).toEqual([
+      expect(schedules.map(lineOf)).toEqual([
         {
           namespace: 'AWS/Scheduler',
           metric: 'InvocationsFailedToBeSentToDeadLetterCount',
           dimension: 'default',
         },
       ]);
-      expect(graphLines(template, 'Not kept by the dead-letter queue')).toEqual([...functions, ...schedules]);
+      expect(graphWatches(template, 'Not kept by the dead-letter queue')).toEqual([
+        ...functions,
+        ...schedules,
+      ]);
     });
   },
 );
 
 describe.each(ROUTES)('the dashboard (route %s)', (_route, context) => {
-  it('shows every alarm’s metric, with the alarm’s namespace and dimension', () => {
+  it('shows every alarm’s metric as the alarm watches it: namespace, dimension, statistic and period', () => {
     const { template } = synthApp(context);
-    const shown = allLines(template);
+    const shown = allWatches(template);
     const missing = alarmsOf(template).flatMap(([id, alarm]) =>
-      alarmLines(alarm)
-        .filter((line) => !shown.some((s) => JSON.stringify(s) === JSON.stringify(line)))
-        .map((line) => `${id}: ${line.namespace} ${line.metric} ${line.dimension}`),
+      alarmWatches(alarm)
+        .filter((watch) => !shown.some((s) => JSON.stringify(s) === JSON.stringify(watch)))
+        .map((w) => `${id}: ${w.namespace} ${w.metric} ${w.dimension} ${w.statistic} over ${w.period} s`),
     );
     expect(alarmsOf(template).length).toBeGreaterThan(20);
     expect(missing).toEqual([]);

@@ -10,6 +10,7 @@
  * dead-letter to, and who may send there is whom the template's IAM policies
  * let send there (no second discovery of the senders).
  */
+import type { Stack } from 'aws-cdk-lib';
 import {
   type CfnStatement,
   type CfnTemplate,
@@ -165,29 +166,75 @@ function allowAndAdminProblems(
 }
 
 /**
- * The ARN as text, each `Ref` as `{name}` without its colons (`{AWSRegion}`, so the ARN's fields stay apart): a
- * literal, or an `Fn::Join` of literals and `Ref`s; else undefined.
+ * Where a stack's ARNs point, as its template writes them: the pseudo-parameters' `Ref`s (an environment-agnostic
+ * stack) or literals (a stack with an env; CDK keeps the partition a `Ref`).
  */
+export interface StackEnv {
+  readonly partition: unknown;
+  readonly region: unknown;
+  readonly account: unknown;
+}
+
+/** An environment-agnostic stack's: the pseudo-parameters, resolved at deploy. */
+export const PSEUDO_PARAMETER_ENV: StackEnv = {
+  partition: { Ref: 'AWS::Partition' },
+  region: { Ref: 'AWS::Region' },
+  account: { Ref: 'AWS::AccountId' },
+};
+
+/** `stack`'s env as its template writes it. */
+export function stackEnv(stack: Stack): StackEnv {
+  return {
+    partition: stack.resolve(stack.partition),
+    region: stack.resolve(stack.region),
+    account: stack.resolve(stack.account),
+  };
+}
+
+/** A literal as it is, a `Ref` as `{name}` without its colons (`{AWSRegion}`, so an ARN's fields stay apart). */
+function partText(part: unknown): string | undefined {
+  if (typeof part === 'string') return part;
+  const ref = (part as { Ref?: unknown } | undefined)?.Ref;
+  return typeof ref === 'string' ? `{${ref.replaceAll(':', '')}}` : undefined;
+}
+
+/** The ARN as text ({@link partText}): a literal or a `Ref`, or an `Fn::Join` of them; else undefined. */
 function arnText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
   const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
-  if (join === undefined) return undefined;
-  const parts = join[1].map((part) => {
-    if (typeof part === 'string') return part;
-    const ref = (part as { Ref?: unknown }).Ref;
-    return typeof ref === 'string' ? `{${ref.replaceAll(':', '')}}` : undefined;
-  });
+  if (join === undefined) return partText(value);
+  const parts = join[1].map(partText);
   return parts.every((part) => part !== undefined) ? parts.join(join[0]) : undefined;
+}
+
+/**
+ * What is wrong with `arn` as the ARN of the SQS queue `name` of the stack (`env`): each of partition, region,
+ * account and name that differs, as `field found, not expected`; all of them when it is no SQS ARN.
+ */
+function queueArnMismatches(arn: unknown, name: unknown, env: StackEnv): string[] {
+  const found = /^arn:([^:]+):sqs:([^:]+):([^:]+):(.+)$/.exec(arnText(arn) ?? '')?.slice(1) ?? [];
+  const wanted = [env.partition, env.region, env.account, name];
+  return ['partition', 'region', 'account', 'name'].flatMap((field, i) => {
+    const expected = partText(wanted[i]);
+    return found[i] !== undefined && found[i] === expected
+      ? []
+      : [`${field} ${found[i] ?? '(none)'}, not ${expected ?? JSON.stringify(wanted[i])}`];
+  });
 }
 
 /**
  * Who may make the queue its dead-letter queue. SQS moves a message into a dead-letter queue without a `SendMessage`
  * (no Deny sees it) and by default (`allowAll`) lets every queue of the account and region name any queue so: a
  * principal with a queue of its own could plant messages. `source` undefined: no queue may (`denyAll`); else only
- * that queue (`byQueue`), named by its fixed `QueueName` (a reference to it would be a dependency cycle: its
- * redrive policy refers to this queue).
+ * that queue (`byQueue`), named by the ARN of its fixed `QueueName` (a reference to it would be a dependency cycle:
+ * its redrive policy refers to this queue) in the stack's partition, region and account (`env`): the same name in
+ * another account or region is another queue.
  */
-function redriveSourceProblems(template: CfnTemplate, queueId: string, source?: string): string[] {
+function redriveSourceProblems(
+  template: CfnTemplate,
+  queueId: string,
+  source?: string,
+  env: StackEnv = PSEUDO_PARAMETER_ENV,
+): string[] {
   const where = `queue ${queueId}`;
   const policy = template.Resources[queueId]?.Properties?.RedriveAllowPolicy as
     | { redrivePermission?: unknown; sourceQueueArns?: unknown[] }
@@ -211,10 +258,10 @@ function redriveSourceProblems(template: CfnTemplate, queueId: string, source?: 
       `${where}: its RedriveAllowPolicy refers to queue ${source}, whose redrive policy refers to it: a dependency cycle`,
     ];
   }
-  const named = /^arn:[^:]+:sqs:[^:]+:[^:]+:(.+)$/.exec(arnText(arns[0]) ?? '')?.[1];
-  if (typeof name !== 'string' || named !== name) {
+  const mismatches = queueArnMismatches(arns[0], name, env);
+  if (typeof name !== 'string' || mismatches.length > 0) {
     return [
-      `${where}: its RedriveAllowPolicy names ${JSON.stringify(arns[0])}, not queue ${source} (QueueName ${JSON.stringify(name)})`,
+      `${where}: its RedriveAllowPolicy names ${JSON.stringify(arns[0])}, not queue ${source} (QueueName ${JSON.stringify(name)}): ${mismatches.join('; ')}`,
     ];
   }
   return [];
@@ -228,9 +275,13 @@ function redriveSourceProblems(template: CfnTemplate, queueId: string, source?: 
  * on the queue; the root user is listed everywhere; whoever may take messages
  * out of the DLQ may send them back to the queue (a redrive); no Deny takes
  * administration from the account; and no queue may make the queue its
- * dead-letter queue, none but the queue the DLQ. `checked` counts the relay queues.
+ * dead-letter queue, none but the queue the DLQ (by its ARN in the stack's `env`:
+ * {@link stackEnv} for a stack with an env). `checked` counts the relay queues.
  */
-export function relayQueueAccessCheck(template: CfnTemplate): CheckResult {
+export function relayQueueAccessCheck(
+  template: CfnTemplate,
+  env: StackEnv = PSEUDO_PARAMETER_ENV,
+): CheckResult {
   const subscriptions = Object.values(template.Resources).filter(
     (r) => r.Type === 'AWS::SNS::Subscription' && r.Properties?.Protocol === 'sqs',
   );
@@ -258,7 +309,7 @@ export function relayQueueAccessCheck(template: CfnTemplate): CheckResult {
     const dlqReceive = denyProblems(template, dlqId, [...RECEIVE_ACTIONS, 'sqs:StartMessageMoveTask'], []);
     problems.push(...dlqSend.problems, ...dlqReceive.problems);
     problems.push(...allowAndAdminProblems(dlq, queuePolicyStatements(template, dlqId), undefined));
-    problems.push(...redriveSourceProblems(template, dlqId, queueId));
+    problems.push(...redriveSourceProblems(template, dlqId, queueId, env));
     const senders = send.lists.get('sqs:SendMessage') ?? [];
     for (const redriver of dlqReceive.lists.get('sqs:StartMessageMoveTask') ?? []) {
       if (!senders.some((v) => same(v, redriver))) {

@@ -6,8 +6,9 @@
  * structural check over the template (`queue-access-check.ts`) on the construct
  * and on the stack, and that it reports each Deny removed; the redrive allow
  * policies (no queue may dead-letter into the relay queue, only the relay queue
- * into its DLQ, named by the queue's fixed name: no dependency cycle) and that
- * the check reports each one opened; the queue's 7-day retention and its
+ * into its DLQ, named by the queue's fixed name in the stack's account and
+ * region: no dependency cycle) and that the check reports each one opened or
+ * naming another account's or region's queue; the queue's 7-day retention and its
  * oldest-digest age alarm; cdk-nag.
  */
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
@@ -22,7 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { addDeadLetterQueue } from '../../lib/dead-letter-queue';
 import { OwnerEmailRelay } from '../../lib/owner-email-relay';
-import { queuePolicyStatements, relayQueueAccessCheck } from './queue-access-check';
+import { queuePolicyStatements, relayQueueAccessCheck, stackEnv } from './queue-access-check';
 import { alarmNotificationCheck, type CfnStatement, type CfnTemplate } from './structural-checks';
 import { logicalIdOf, SKIP_BUNDLING, synthApp } from './synth';
 
@@ -177,7 +178,7 @@ describe('the relay queue policy', () => {
   });
 
   it('still lets the relay’s event source mapping receive, and every redriver send back (structural check)', () => {
-    expect(relayQueueAccessCheck(built.json)).toEqual({ checked: 1, problems: [] });
+    expect(relayQueueAccessCheck(built.json, stackEnv(built.stack))).toEqual({ checked: 1, problems: [] });
   });
 
   it.each([
@@ -186,7 +187,7 @@ describe('the relay queue policy', () => {
     ['SendOnlyByOperators', /no Deny of sqs:SendMessage .*open to any IAM grant/],
     ['ReceiveOrRedriveOnlyByOperators', /no Deny of sqs:StartMessageMoveTask .*open to any IAM grant/],
   ])('reports the template without %s', (sid, problem) => {
-    const { problems } = relayQueueAccessCheck(without(built.json, sid));
+    const { problems } = relayQueueAccessCheck(without(built.json, sid), stackEnv(built.stack));
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
   });
 
@@ -200,7 +201,7 @@ describe('the relay queue policy', () => {
     delete statements.find((s) => s.Effect === 'Allow')!.Condition;
     (bySid('ReceiveOrRedriveOnlyByOperators').Action as string[]).push('sqs:SetQueueAttributes');
 
-    const { problems } = relayQueueAccessCheck(copy);
+    const { problems } = relayQueueAccessCheck(copy, stackEnv(built.stack));
 
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -216,6 +217,12 @@ describe('the relay queue policy', () => {
   it('passes cdk-nag (AwsSolutions) with operators on the queues', () => {
     expect(new AwsSolutionsChecks().validateScope(built.app).violations.map((v) => v.ruleName)).toEqual([]);
   });
+});
+
+/** A `byQueue` policy naming the relay queue (`NAME`) by an ARN of the stack's partition and `middle`. */
+const byName = (middle: string) => ({
+  redrivePermission: 'byQueue',
+  sourceQueueArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `${middle}NAME`]] }],
 });
 
 describe('the relay queues’ redrive allow policies (SQS’s move into a dead-letter queue is no SendMessage)', () => {
@@ -284,14 +291,28 @@ describe('the relay queues’ redrive allow policies (SQS’s move into a dead-l
       { redrivePermission: 'byQueue', sourceQueueArns: [{ 'Fn::GetAtt': ['QUEUE', 'Arn'] }] },
       /a dependency cycle/,
     ],
+    [
+      'the DLQ naming a queue of the relay queue’s name in another account',
+      'dlq',
+      byName(':sqs:eu-west-1:210987654321:'),
+      /names .*, not queue RelayQueue\w+ .*account 210987654321, not 123456789012/,
+    ],
+    [
+      'the DLQ naming a queue of the relay queue’s name in another region',
+      'dlq',
+      byName(':sqs:eu-central-1:123456789012:'),
+      /names .*, not queue RelayQueue\w+ .*region eu-central-1, not eu-west-1/,
+    ],
   ])('the check reports %s', (_what, which, policy, problem) => {
     const copy = structuredClone(built.json);
     const target = copy.Resources[which === 'queue' ? queueId : dlqId]!.Properties!;
-    const json = JSON.stringify(policy)?.replace('QUEUE', queueId);
+    const json = JSON.stringify(policy)?.replace('QUEUE', queueId).replace('NAME', queueName);
     if (json === undefined) delete target.RedriveAllowPolicy;
     else target.RedriveAllowPolicy = JSON.parse(json);
 
-    expect(relayQueueAccessCheck(copy).problems).toEqual([expect.stringMatching(problem)]);
+    expect(relayQueueAccessCheck(copy, stackEnv(built.stack)).problems).toEqual([
+      expect.stringMatching(problem),
+    ]);
   });
 });
 
@@ -309,12 +330,32 @@ describe('the relay queues without operators', () => {
       SendOnlyByOperators: [built.root],
       ReceiveOrRedriveOnlyByOperators: [built.root],
     });
-    expect(relayQueueAccessCheck(built.json)).toEqual({ checked: 1, problems: [] });
+    expect(relayQueueAccessCheck(built.json, stackEnv(built.stack))).toEqual({ checked: 1, problems: [] });
   });
 
   it('pass the structural check in the deployed stack (route relay), where the root user is the account’s', () => {
-    const { template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
-    expect(relayQueueAccessCheck(template.toJSON() as CfnTemplate)).toEqual({ checked: 1, problems: [] });
+    const { stack, template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
+    expect(relayQueueAccessCheck(template.toJSON() as CfnTemplate, stackEnv(stack))).toEqual({
+      checked: 1,
+      problems: [],
+    });
+  });
+
+  it('in the deployed stack (no env), the check reports a DLQ source named in a fixed account, not the stack’s', () => {
+    const { stack, template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
+    const copy = structuredClone(template.toJSON() as CfnTemplate);
+    const [dlqId, dlq] = Object.entries(copy.Resources).find(
+      ([, r]) =>
+        (r.Properties?.RedriveAllowPolicy as { redrivePermission?: string })?.redrivePermission === 'byQueue',
+    )!;
+    const policy = dlq.Properties!.RedriveAllowPolicy as { sourceQueueArns: unknown[] };
+    policy.sourceQueueArns = JSON.parse(
+      JSON.stringify(policy.sourceQueueArns).replace('{"Ref":"AWS::AccountId"}', '"210987654321"'),
+    );
+
+    expect(relayQueueAccessCheck(copy, stackEnv(stack)).problems).toEqual([
+      expect.stringMatching(new RegExp(`queue ${dlqId}: .*account 210987654321, not \\{AWSAccountId\\}`)),
+    ]);
   });
 
   it('are not there on route sns-email (nothing to check)', () => {
