@@ -185,7 +185,11 @@ export interface CredentialHygieneProps {
    * and, when it is encrypted with a key built in the app, one letting
    * CloudWatch `kms:GenerateDataKey` and `kms:Decrypt` with that
    * `aws:SourceAccount` (a key not built in the app gets a synth warning,
-   * `pc-hygiene:alarmTopicKeyNotChecked`). An imported topic is not changed:
+   * `pc-hygiene:alarmTopicKeyNotChecked`). Each is added once: not when a
+   * statement alike but for its Sid is already there (the app's own, or another
+   * worker's sharing the topic), and with this construct's node address
+   * appended to its Sid when a different statement has taken ours; the rest
+   * of the policy is kept as it is (lib/notification-topics.ts). An imported topic is not changed:
    * its policy and its key policy must allow the same, and its key must be
    * customer-managed (CloudWatch cannot use the AWS-managed `alias/aws/sns`),
    * or every alarm fails to notify.

@@ -165,6 +165,18 @@ export function deadLetterDepth(queue: sqs.IQueue, label?: string): cloudwatch.M
   });
 }
 
+/**
+ * The age of a queue's oldest message (seconds), the most in 5 minutes: what the relay's `OldestDigestTooOld`
+ * watches, and the dashboard shows.
+ */
+export function oldestMessageAge(queue: sqs.IQueue, label?: string): cloudwatch.Metric {
+  return queue.metricApproximateAgeOfOldestMessage({
+    period: Duration.minutes(5),
+    statistic: 'Maximum',
+    ...(label !== undefined && { label }),
+  });
+}
+
 /** The messages sent to a dead-letter queue, summed over 5 minutes: what `DeadLetterArrivals` watches. */
 export function deadLetterArrivals(queue: sqs.IQueue, label?: string): cloudwatch.Metric {
   return queue.metricNumberOfMessagesSent({

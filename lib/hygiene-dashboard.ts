@@ -27,6 +27,7 @@ import {
   destinationDeliveryFailures,
   functionErrors,
   notificationsFailed,
+  oldestMessageAge,
   RUN_WATCH,
   runMetric,
   scheduleGroups,
@@ -179,15 +180,7 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
       'Oldest pending notice (s), drains reporting',
       [
         m(NOTIFIER_METRIC.oldestPendingAge, { ...RUN_WATCH.oldestPending, label: 'oldest pending' }),
-        ...(relay === undefined
-          ? []
-          : [
-              relay.queue.metricApproximateAgeOfOldestMessage({
-                period: Duration.minutes(5),
-                statistic: 'Maximum',
-                label: 'oldest digest in the relay queue',
-              }),
-            ]),
+        ...(relay === undefined ? [] : [oldestMessageAge(relay.queue, 'oldest digest in the relay queue')]),
       ],
       { ...share, right: [drainsReporting(m)] },
     ),

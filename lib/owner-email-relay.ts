@@ -33,7 +33,14 @@ import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { sesAddress, UnsendableAddressError } from '../lambdas/relay/ses-address';
 import { addDeadLetterQueue, DEAD_LETTER_READ_ACTIONS, NO_REDRIVE_SOURCES } from './dead-letter-queue';
 import { denyUnlessPrincipal, operatorsAndRoot } from './deny-unless-principal';
-import { atLeast, runMetric } from './hygiene-alarms';
+import {
+  atLeast,
+  deadLetterDepth,
+  functionErrors,
+  oldestMessageAge,
+  RUN_WATCH,
+  runMetric,
+} from './hygiene-alarms';
 import { HygieneFunction } from './hygiene-function';
 import { grantDirectory, grantPublish } from './hygiene-grants';
 import { keepFailedInvocations } from './hygiene-schedules';
@@ -204,7 +211,7 @@ export class OwnerEmailRelay extends Construct {
     this.ledgerTable = this.addLedgerTable();
     this.configurationSet = this.addConfigurationSet(props.config.sesConfigurationSet);
     this.sesEventsTopic = this.addSesEventsTopic(props.deploymentRoleArn);
-    // Bounces and complaints of the set's emails go to the SES events topic (its key is scoped to the set).
+    // Bounces and complaints of the set's emails go to the SES events topic (its policy lets SES publish for this set only).
     this.configurationSet.addEventDestination('BouncesAndComplaints', {
       destination: ses.EventDestination.snsTopic(this.sesEventsTopic),
       events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
@@ -375,34 +382,37 @@ export class OwnerEmailRelay extends Construct {
       new cloudwatch.Alarm(this, 'DeadLetterMessages', {
         alarmDescription:
           'An owner digest could not be emailed after the queue’s retries (permanent SES error or unreadable message): it is in the relay DLQ.',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: 'Maximum',
-        }),
+        metric: deadLetterDepth(this.deadLetterQueue),
         ...atLeast(1),
       }),
       this.addQueueAgeAlarm(props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT),
       new cloudwatch.Alarm(this, 'EmailBounces', {
         alarmDescription:
           'SES reported permanent bounces or complaints for owner email: stale addresses in the directory, or a reputation problem.',
-        metric: runMetric(props.metricsNamespace, props.serviceName, SES_EVENTS_METRIC.bounces, {
-          period: Duration.hours(1),
-        }),
+        metric: runMetric(
+          props.metricsNamespace,
+          props.serviceName,
+          SES_EVENTS_METRIC.bounces,
+          RUN_WATCH.perHour,
+        ),
         ...atLeast(props.bounceAlarmThreshold ?? 3),
       }),
       new cloudwatch.Alarm(this, 'UnreportedUnreachableOwners', {
         alarmDescription:
           'The relay could not email an owner whom the drain had judged reachable (a bounce, departure or address removed since, or no directory): the admins were not told of these notices. Fix the directory entry; SQS retries the digest, then it goes to the relay DLQ.',
-        metric: runMetric(props.metricsNamespace, props.serviceName, RELAY_METRIC.unreportedUnreachable, {
-          period: Duration.hours(1),
-        }),
+        metric: runMetric(
+          props.metricsNamespace,
+          props.serviceName,
+          RELAY_METRIC.unreportedUnreachable,
+          RUN_WATCH.perHour,
+        ),
         ...atLeast(1),
       }),
       ...[this.relayFunction, this.sesEventsFunction].map(
         (fn) =>
           new cloudwatch.Alarm(this, `${fn.node.id}Errors`, {
             alarmDescription: `The ${fn.node.id} of the owner email relay failed (see its log group).`,
-            metric: fn.function.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
+            metric: functionErrors(fn),
             ...atLeast(1),
           }),
       ),
@@ -422,10 +432,7 @@ export class OwnerEmailRelay extends Construct {
     const maxAge = Duration.seconds(2 * maxReceiveCount * RELAY_VISIBILITY_TIMEOUT.toSeconds());
     return new cloudwatch.Alarm(this, 'OldestDigestTooOld', {
       alarmDescription: `An owner digest has waited in the relay queue for ${maxAge.toHumanString()} or more: the relay is not taking digests off the queue (its event source mapping disabled, the function throttled or failing without an error), or a backlog is larger than SES’s sending rate clears in that time. The queue deletes a digest after ${RELAY_RETENTION.toDays()} days.`,
-      metric: this.queue.metricApproximateAgeOfOldestMessage({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
+      metric: oldestMessageAge(this.queue),
       ...atLeast(maxAge.toSeconds()),
     });
   }

@@ -74,11 +74,16 @@ export class PersonalClientHygieneStack extends Stack {
     new CfnOutput(this, 'SweepFunctionName', { value: this.hygiene.sweepFunction.function.functionName });
     // What the runbooks (docs/deploy.md) name.
     new CfnOutput(this, 'SweepScheduleName', { value: this.hygiene.sweepSchedule.scheduleName });
+    new CfnOutput(this, 'NotifierScheduleName', { value: this.hygiene.notifierSchedule.scheduleName });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: this.hygiene.deadLetterQueue.queueUrl,
       description: 'Failed scheduled invocations and failed runs (runbook "Dead-letter queue")',
     });
     if (this.hygiene.relay !== undefined) {
+      new CfnOutput(this, 'RelayQueueUrl', {
+        value: this.hygiene.relay.queue.queueUrl,
+        description: 'Owner digests waiting for the relay to email them',
+      });
       new CfnOutput(this, 'RelayDeadLetterQueueUrl', {
         value: this.hygiene.relay.deadLetterQueue.queueUrl,
         description: 'Owner digests the relay could not email after the queue’s retries',

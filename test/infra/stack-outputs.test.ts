@@ -2,8 +2,11 @@
  * The outputs the stack-aware CLI reads (`--stack`, cli/aws/deployment-lookup.ts)
  * exist under the names it looks for, and the sweep function's environment
  * carries the deployed config it reads back (docs/deploy.md, "Operating a
- * deployment").
+ * deployment"); and the outputs the runbooks name (the schedules, the queues:
+ * docs/deploy.md, "Upgrading: the relay queue is replaced") are there, each the
+ * value of what it names.
  */
+import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { STACK_OUTPUT } from '../../cli/aws/deployment-lookup';
 import { configFromEnvironment } from '../../lambdas/handlers/environment';
@@ -24,5 +27,37 @@ describe('stack outputs for pc-hygiene --stack', () => {
     };
     const config = configFromEnvironment(resource.Properties.Environment.Variables);
     expect(config).toMatchObject({ mode: 'enforce', staleAfterDays: 60 });
+  });
+});
+
+describe('stack outputs the runbooks name', () => {
+  /** The value of the output `id` (undefined when the template has none). */
+  const outputValue = (template: Template, id: string): unknown => template.findOutputs(id)[id]?.Value;
+
+  it('names both schedules and the dead-letter queue, and no relay queue without the relay', () => {
+    const { template, stack } = synthApp();
+    const { hygiene } = stack;
+    expect(outputValue(template, 'SweepScheduleName')).toEqual(
+      stack.resolve(hygiene.sweepSchedule.scheduleName),
+    );
+    expect(outputValue(template, 'NotifierScheduleName')).toEqual(
+      stack.resolve(hygiene.notifierSchedule.scheduleName),
+    );
+    expect(outputValue(template, 'DeadLetterQueueUrl')).toEqual(
+      stack.resolve(hygiene.deadLetterQueue.queueUrl),
+    );
+    expect(Object.keys(template.findOutputs('*')).filter((id) => id.startsWith('Relay'))).toEqual([]);
+  });
+
+  it('on relay, names the relay queue and its DLQ, each its own', () => {
+    const { template, stack } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
+    const relay = stack.hygiene.relay!;
+    expect(outputValue(template, 'RelayQueueUrl')).toEqual(stack.resolve(relay.queue.queueUrl));
+    expect(outputValue(template, 'RelayDeadLetterQueueUrl')).toEqual(
+      stack.resolve(relay.deadLetterQueue.queueUrl),
+    );
+    expect(outputValue(template, 'RelayQueueUrl')).not.toEqual(
+      outputValue(template, 'RelayDeadLetterQueueUrl'),
+    );
   });
 });
