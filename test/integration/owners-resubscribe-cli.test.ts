@@ -9,12 +9,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resubscribeOwners } from '../../cli/use-cases/resubscribe-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { directoryFlags, runCli } from '../support/run-cli';
-import { hookSends } from '../support/send-hooks';
+import { updateOwnerAfterRead } from '../support/send-hooks';
 import { useTempDir } from '../support/temp-dir';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
@@ -145,18 +145,9 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
       }),
     );
     // The reconciler records cyd confirmed (she subscribed again) between the command's read and its write.
-    const spy = hookSends(table.client, {
-      after: async (command, send) => {
-        if (!(command instanceof BatchGetCommand)) return;
-        await send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: { userId: 'cyd' },
-            UpdateExpression: 'SET subscription = :confirmed, subscriptionArn = :arn',
-            ExpressionAttributeValues: { ':confirmed': 'confirmed', ':arn': `${TOPIC}:2a3b` },
-          }),
-        );
-      },
+    const spy = updateOwnerAfterRead(table.client, table.tableName, 'cyd', {
+      expression: 'SET subscription = :confirmed, subscriptionArn = :arn',
+      values: { ':confirmed': 'confirmed', ':arn': `${TOPIC}:2a3b` },
     });
 
     const result = await resubscribeOwners(directory, ['cyd']).finally(() => spy.mockRestore());

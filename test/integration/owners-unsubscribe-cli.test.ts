@@ -13,7 +13,7 @@
  * (the same mailbox, by the rule given: `mailboxKey`). The topic is listed at the named owners' addresses
  * only: other subscriptions' attributes are never read (SNS calls counted).
  */
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OptOutTopic, unsubscribeOwners } from '../../cli/use-cases/unsubscribe-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -23,7 +23,7 @@ import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-di
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
 import { mailboxKey } from '../../lambdas/relay/ses-address';
 import { directoryFlags, runCli } from '../support/run-cli';
-import { hookSends } from '../support/send-hooks';
+import { hookSends, updateOwnerAfterRead } from '../support/send-hooks';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';
 import { syncSubscriptionsJson, upsertNewOwners } from './support/sns-wire';
@@ -263,18 +263,9 @@ describe('pc-hygiene owners unsubscribe', () => {
   it('records nothing when the address changed between the read and the write (changed-meanwhile, exit 1)', async () => {
     const [ivyArn] = await confirmedOwners('ivy');
     // An import gives ivy a new address (clearing her state) between the command's read and its write.
-    const spy = hookSends(table.client, {
-      after: async (command, send) => {
-        if (!(command instanceof BatchGetCommand)) return;
-        await send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: { userId: 'ivy' },
-            UpdateExpression: 'SET email = :email REMOVE subscription, subscriptionArn',
-            ExpressionAttributeValues: { ':email': 'ivy@new.example' },
-          }),
-        );
-      },
+    const spy = updateOwnerAfterRead(table.client, table.tableName, 'ivy', {
+      expression: 'SET email = :email REMOVE subscription, subscriptionArn',
+      values: { ':email': 'ivy@new.example' },
     });
 
     const result = await unsubscribeOwners(directory, { route: 'sns-email', topic: topicPort() }, [
@@ -309,18 +300,9 @@ describe('pc-hygiene owners unsubscribe', () => {
       subscription: 'confirmed',
       subscriptionArn: expect.any(String),
     });
-    const spy = hookSends(table.client, {
-      after: async (command, send) => {
-        if (!(command instanceof BatchGetCommand)) return;
-        await send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: { userId: 'uma' },
-            UpdateExpression: 'SET email = :email',
-            ExpressionAttributeValues: { ':email': punycode },
-          }),
-        );
-      },
+    const spy = updateOwnerAfterRead(table.client, table.tableName, 'uma', {
+      expression: 'SET email = :email',
+      values: { ':email': punycode },
     });
 
     const result = await unsubscribeOwners(directory, { route: 'sns-email', topic: topicPort() }, ['uma'], {

@@ -5,7 +5,7 @@
  * hooked again. One wrapper for the tests that race a directory write
  * against `owners resubscribe` / `owners unsubscribe`.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type MockInstance, vi } from 'vitest';
 
 /** The client's own `send`, for a hook's writes. */
@@ -29,4 +29,36 @@ export function hookSends(client: DynamoDBDocumentClient, hooks: SendHooks): Moc
     await hooks.after?.(command, raw);
     return out;
   }) as never);
+}
+
+/** An `UpdateItem` of one owner's directory item: its expression and values. */
+export interface OwnerUpdate {
+  readonly expression: string;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Spies on `client.send` so that `update` is written to `userId`'s item in `tableName` right after each
+ * `BatchGetItem` answer: a change (an import, a reconcile) landing between a command's read of the owners and its write.
+ * @returns the spy: `mockRestore()` it when the call under test is done
+ */
+export function updateOwnerAfterRead(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  userId: string,
+  update: OwnerUpdate,
+): MockInstance {
+  return hookSends(client, {
+    after: async (command, send) => {
+      if (!(command instanceof BatchGetCommand)) return;
+      await send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { userId },
+          UpdateExpression: update.expression,
+          ExpressionAttributeValues: update.values,
+        }),
+      );
+    },
+  });
 }
