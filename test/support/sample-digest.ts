@@ -145,3 +145,21 @@ export function snsEnvelope(entry: Omit<PublishEntry, 'Id'>, messageId = 'sns-ms
     ),
   });
 }
+
+/**
+ * The SQS record of `userId`'s digest of `events` expiry warnings, as a drain that judged the owner `ownerReach`
+ * published it (`'no attribute'`: a digest published without the verdict).
+ */
+export function digestRecord(
+  userId: string,
+  messageId = `msg-${userId}`,
+  events = 1,
+  ownerReach: OwnerReachVerdict | 'no attribute' = 'reachable',
+): { readonly messageId: string; readonly body: string } {
+  const list = Array.from({ length: events }, (_, i) =>
+    sampleEvent('expiry-warning', `pc-${userId}-${i}`, {}, userId),
+  );
+  const [entry] = sampleEntries(list, undefined, ownerReach === 'no attribute' ? undefined : ownerReach);
+  if (entry === undefined) throw new Error('no entry');
+  return { messageId, body: snsEnvelope(entry) };
+}

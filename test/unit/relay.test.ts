@@ -5,21 +5,19 @@
  */
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
 import { digestPartFromTags } from '../../lambdas/relay/email-tags';
 import { digestEventsKey } from '../../lambdas/relay/events-key';
 import {
   RelayInProgressError,
-  type RelayRecord,
   relayBatch,
   relayKey,
   relayPartKey,
   tallyOutcomes,
   UnreportedUnreachableOwnerError,
 } from '../../lambdas/relay/relay';
-import { SAMPLE_NOW, sampleEntries, sampleEvent, snsEnvelope } from '../support/sample-digest';
+import { digestRecord, SAMPLE_NOW } from '../support/sample-digest';
 import { MemoryRelayLedger, memoryDirectory, RecordingSender } from './support/relay-fakes';
 
 const FROM = 'Hygiene <hygiene@corp.example>';
@@ -31,19 +29,6 @@ const OWNERS: OwnerRecord[] = [
   { userId: 'dee', status: 'active' },
   { userId: 'eve', email: 'eve@example.com', status: 'active', bouncingSince: '2026-11-20T00:00:00.000Z' },
 ];
-
-/** The SQS record of `userId`'s digest, as a drain that judged the owner `ownerReach` published it. */
-function record(
-  userId: string,
-  messageId = `msg-${userId}`,
-  events = 1,
-  ownerReach: OwnerReachVerdict | 'no attribute' = 'reachable',
-): RelayRecord {
-  const list = Array.from({ length: events }, (_, i) => sampleEvent('expiry-warning', `pc-${i}`, {}, userId));
-  const [entry] = sampleEntries(list, undefined, ownerReach === 'no attribute' ? undefined : ownerReach);
-  if (entry === undefined) throw new Error('no entry');
-  return { messageId, body: snsEnvelope(entry) };
-}
 
 let ledger: MemoryRelayLedger;
 let sender: RecordingSender;
@@ -94,7 +79,7 @@ describe('relayPartKey', () => {
 
 describe('relayBatch', () => {
   it('emails a reachable owner at the directory address, tagged with the owner, drain, part and events key', async () => {
-    const message = record('ada');
+    const message = digestRecord('ada');
     const result = await relayBatch(deps(), [message]);
     const { document } = digestFromSnsEnvelope(message.body);
 
@@ -132,7 +117,7 @@ describe('relayBatch', () => {
   });
 
   it('skips unreachable owners the drain reported, without sending or recording anything, and says why', async () => {
-    const records = ['zed', 'cy', 'dee', 'eve'].map((id) => record(id, undefined, 1, 'unreachable'));
+    const records = ['zed', 'cy', 'dee', 'eve'].map((id) => digestRecord(id, undefined, 1, 'unreachable'));
 
     const result = await relayBatch(deps(), records);
 
@@ -150,7 +135,7 @@ describe('relayBatch', () => {
   it('fails, for SQS retries and then the DLQ, an unreachable owner the drain did not report', async () => {
     // Judged reachable at drain time (then marked bouncing), no directory at drain time, an older notifier.
     const verdicts = ['reachable', 'unverified', 'no attribute'] as const;
-    const records = verdicts.map((v, i) => record('eve', `msg-${i}`, 1, v));
+    const records = verdicts.map((v, i) => digestRecord('eve', `msg-${i}`, 1, v));
 
     const result = await relayBatch(deps(), records);
 
@@ -174,7 +159,7 @@ describe('relayBatch', () => {
   });
 
   it('sends to an owner the drain judged unreachable who can be emailed now', async () => {
-    const result = await relayBatch(deps(), [record('ada', undefined, 1, 'unreachable')]);
+    const result = await relayBatch(deps(), [digestRecord('ada', undefined, 1, 'unreachable')]);
 
     expect(result.batchItemFailures).toEqual([]);
     expect(sender.sent.map((e) => e.to)).toEqual(['ada@example.com']);
@@ -183,13 +168,13 @@ describe('relayBatch', () => {
   it('looks every owner of the batch up in one directory call', async () => {
     const d = deps();
 
-    await relayBatch(d, [record('ada'), record('bob'), record('zed')]);
+    await relayBatch(d, [digestRecord('ada'), digestRecord('bob'), digestRecord('zed')]);
 
     expect(d.directory.calls).toEqual([['ada', 'bob', 'zed']]);
   });
 
   it('does not send a redelivered digest part twice', async () => {
-    const message = record('ada');
+    const message = digestRecord('ada');
     await relayBatch(deps(), [message]);
 
     now += 3_600_000;
@@ -207,9 +192,9 @@ describe('relayBatch', () => {
     );
 
     const result = await relayBatch(deps(), [
-      record('ada'),
-      record('bob'),
-      record('zed', undefined, 1, 'unreachable'),
+      digestRecord('ada'),
+      digestRecord('bob'),
+      digestRecord('zed', undefined, 1, 'unreachable'),
     ]);
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'msg-bob' }]);
@@ -225,7 +210,7 @@ describe('relayBatch', () => {
 
   it('releases the claim of a failed send, so the retried record sends', async () => {
     sender.failures.push(new Error('socket hang up'));
-    const message = record('ada');
+    const message = digestRecord('ada');
 
     const first = await relayBatch(deps(), [message]);
     const retry = await relayBatch(deps(), [message]);
@@ -236,7 +221,7 @@ describe('relayBatch', () => {
   });
 
   it('fails a record another delivery is sending, and takes it over once that claim lapses', async () => {
-    const message = record('ada');
+    const message = digestRecord('ada');
     // Another delivery claimed the same part a moment ago (and crashed, or is still sending).
     await ledger.claim(relayKey(digestFromSnsEnvelope(message.body)), now, 60_000);
 
@@ -260,8 +245,8 @@ describe('relayBatch', () => {
       },
     };
 
-    const bad = await relayBatch(deps(), [record('ada'), broken]);
-    const down = await relayBatch(unreadable, [record('bob'), record('ada', 'msg-ada-2')]);
+    const bad = await relayBatch(deps(), [digestRecord('ada'), broken]);
+    const down = await relayBatch(unreadable, [digestRecord('bob'), digestRecord('ada', 'msg-ada-2')]);
 
     expect(bad.batchItemFailures).toEqual([{ itemIdentifier: 'msg-broken' }]);
     expect(down.batchItemFailures).toEqual([{ itemIdentifier: 'msg-bob' }, { itemIdentifier: 'msg-ada-2' }]);
@@ -269,7 +254,7 @@ describe('relayBatch', () => {
   });
 
   it('acknowledges a sent email whose mark failed; its redelivery sends again only after the lease (the one duplicate window)', async () => {
-    const message = record('ada');
+    const message = digestRecord('ada');
     const failingMark = Object.assign(Object.create(ledger), {
       markSent: async () => {
         throw new Error('DynamoDB unavailable');

@@ -15,7 +15,7 @@ import { SesEmailSender } from '../../lambdas/aws/ses-email-sender';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { relayBatch } from '../../lambdas/relay/relay';
 import { UnsendableAddressError } from '../../lambdas/relay/ses-address';
-import { SAMPLE_NOW, sampleEntries, sampleEvent, snsEnvelope } from '../support/sample-digest';
+import { digestRecord, SAMPLE_NOW } from '../support/sample-digest';
 import { MemoryRelayLedger, memoryDirectory } from './support/relay-fakes';
 
 const ses = mockClient(SESv2Client);
@@ -31,15 +31,8 @@ const OWNERS: OwnerRecord[] = [
 ];
 
 /** The SQS record of `userId`'s digest, as a drain that judged the owner `ownerReach` published it. */
-function record(userId: string, ownerReach: 'reachable' | 'unreachable' = 'reachable') {
-  const [entry] = sampleEntries(
-    [sampleEvent('expiry-warning', `pc-${userId}`, {}, userId)],
-    undefined,
-    ownerReach,
-  );
-  if (entry === undefined) throw new Error('no entry');
-  return { messageId: `msg-${userId}`, body: snsEnvelope(entry) };
-}
+const record = (userId: string, ownerReach: 'reachable' | 'unreachable' = 'reachable') =>
+  digestRecord(userId, undefined, 1, ownerReach);
 
 function relayDeps(from = FROM) {
   return {

@@ -19,7 +19,7 @@ import { requireInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { relayBatch, UnreportedUnreachableOwnerError } from '../../lambdas/relay/relay';
 import { isSesSendable, sesAddress, UnsendableAddressError } from '../../lambdas/relay/ses-address';
-import { SAMPLE_NOW, sampleEntries, sampleEvent, snsEnvelope } from '../support/sample-digest';
+import { digestRecord, SAMPLE_NOW } from '../support/sample-digest';
 import { deliveredDocument } from '../support/sns-delivery';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
 import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
@@ -132,15 +132,8 @@ describe('the relay and an address SES cannot take', () => {
     clock: () => SAMPLE_NOW + 5_000,
     from: 'hygiene@corp.example',
   });
-  const record = (userId: string, ownerReach: 'reachable' | 'unreachable') => {
-    const [entry] = sampleEntries(
-      [sampleEvent('expiry-warning', `pc-${userId}`, {}, userId)],
-      undefined,
-      ownerReach,
-    );
-    if (entry === undefined) throw new Error('no entry');
-    return { messageId: `msg-${userId}`, body: snsEnvelope(entry) };
-  };
+  const record = (userId: string, ownerReach: 'reachable' | 'unreachable') =>
+    digestRecord(userId, undefined, 1, ownerReach);
 
   it('skips the owner the drain reported (unsendable-address), asking SES for nothing', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'never' });
