@@ -6,12 +6,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attemptsOf, attemptsWaitMs } from '../../bench/attempts';
 import { meterDynamo } from '../../bench/dynamo-meter';
 import type { RequestShape } from '../../bench/latency-model';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
+import { anUpdate } from './support/bench-fixtures';
 
 /** A DynamoDB stand-in: answers every request with one unit of capacity, after failing the next `failures` with HTTP 500. */
 function flakyDynamo() {
@@ -30,14 +30,6 @@ function flakyDynamo() {
   });
   return { server, state };
 }
-
-const anUpdate = () =>
-  new UpdateCommand({
-    TableName: 't',
-    Key: { id: 'a' },
-    UpdateExpression: 'SET x = :x',
-    ExpressionAttributeValues: { ':x': 1 },
-  });
 
 describe('meterDynamo counts attempts', () => {
   const { server, state } = flakyDynamo();

@@ -10,6 +10,7 @@ import { verdictsMarkdown } from '../../bench/report';
 import type { CaseRep } from '../../bench/run-case';
 import { checkTargets, type RunRow, summarizeCase } from '../../bench/summarize';
 import { judgeTargets, type Verdict } from '../../bench/verdicts';
+import { FAST_RUN } from './support/bench-fixtures';
 
 /** A 10,000-record, 10% row of 3 repetitions within every target, its exact figures those it shows. */
 function row(overrides: Partial<RunRow> = {}, exact: Partial<RunRow['exact']> = {}): RunRow {
@@ -19,13 +20,7 @@ function row(overrides: Partial<RunRow> = {}, exact: Partial<RunRow['exact']> = 
     changeRate: 0.1,
     reps: 3,
     changes: 1_000,
-    floorMs: 100,
-    parallelFloorMs: 100,
-    sweepMs: 120,
-    notifyMs: 10,
-    naiveMs: 1_000,
-    ratioToFloor: 1.2,
-    speedupVsNaive: 7.7,
+    ...FAST_RUN,
     requestsPerChange: 0.18,
     wcuPerChange: 4.02,
     notifyCpuMsPerEvent: 0.3,

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BatchGetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChildResult, ChildTaskName } from '../../bench/child-protocol';
 import { batchItems, meterDynamo, scanTimeline } from '../../bench/dynamo-meter';
@@ -50,6 +50,7 @@ import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { eventsFor } from '../../lambdas/hygiene/events';
 import { type Action, decide } from '../../lambdas/hygiene/policy';
 import type { CredentialScanner, ScanPage } from '../../lambdas/hygiene/ports';
+import { anUpdate, FAST_RUN } from './support/bench-fixtures';
 
 describe('generateTable', () => {
   it.each([
@@ -120,17 +121,6 @@ describe('median', () => {
     expect(() => median([])).toThrow(RangeError);
   });
 });
-
-/** The timings of a run within the speed targets (1.2 × its floor, 7.7 × the naive sweep), for the target tests' rows. */
-const FAST_RUN = {
-  floorMs: 100,
-  parallelFloorMs: 100,
-  sweepMs: 120,
-  notifyMs: 10,
-  naiveMs: 1_000,
-  ratioToFloor: 1.2,
-  speedupVsNaive: 7.7,
-} as const;
 
 /** A target test's row, its unrounded figures (`exact`) those it shows unless the overrides give them. */
 function withExact(row: Omit<RunRow, 'exact'> & { exact?: RunRow['exact'] }): RunRow {
@@ -338,15 +328,6 @@ describe('latency model', () => {
 });
 
 describe('meterDynamo', () => {
-  /** A plain `UpdateItem` (its answer does not matter to the meter). */
-  const anUpdate = () =>
-    new UpdateCommand({
-      TableName: 't',
-      Key: { id: 'a' },
-      UpdateExpression: 'SET x = :x',
-      ExpressionAttributeValues: { ':x': 1 },
-    });
-
   /** A client whose requests a terminal middleware answers (no network). */
   function answeredClient(
     answer: (command: string, input: Record<string, unknown>) => Record<string, unknown>,
