@@ -23,3 +23,16 @@ export function attemptsWaitMs(attempts: number, rttMs: number, draw?: (attempt:
   if (draw) for (let attempt = 1; attempt <= attempts; attempt++) wait += draw(attempt);
   return wait;
 }
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits {@link attemptsWaitMs} of a call's attempts (nothing when it comes to 0). */
+export async function waitAttempts(
+  attempts: number,
+  rttMs: number,
+  draw?: (attempt: number) => number,
+): Promise<void> {
+  const ms = attemptsWaitMs(attempts, rttMs, draw);
+  if (ms > 0) await sleep(ms);
+}

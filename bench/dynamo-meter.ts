@@ -17,7 +17,7 @@
  * arm's wall time goes ({@link scanTimeline}).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { attemptsOf, attemptsWaitMs } from './attempts';
+import { attemptsOf, sleep, waitAttempts } from './attempts';
 import type { LatencySampler, RequestShape } from './latency-model';
 import { PartiqlCapacityEstimator, type PricedWrite, pricedWrites } from './partiql-capacity';
 
@@ -91,8 +91,6 @@ export function isReadRequest(command: string, input: Readonly<Record<string, un
 interface CapacityEntry {
   readonly CapacityUnits?: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function sumCapacity(consumed: unknown): number {
   const entries: unknown[] = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
@@ -183,14 +181,12 @@ export function meterDynamo(
     byCommand[command] = (byCommand[command] ?? 0) + attempts;
   };
   /** Waits the latency of each attempt (the last one's read units known) and the round trips of the retried ones. */
-  const waitForAttempts = async (attempts: number, shape: RequestShape, readUnits: number) => {
-    const ms = attemptsWaitMs(
+  const waitForAttempts = (attempts: number, shape: RequestShape, readUnits: number) =>
+    waitAttempts(
       attempts,
       rttMs,
       latency && ((attempt) => latency(attempt === attempts ? { ...shape, readUnits } : shape)),
     );
-    if (ms > 0) await sleep(ms);
-  };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';

@@ -88,6 +88,11 @@ export interface MemoryResult {
   }[];
 }
 
+/** The peak heap used of a memory result, unrounded when the result has it. */
+export function exactPeakHeapUsedMb(result: MemoryResult): number | null {
+  return result.exactPeakHeapUsedMb ?? result.peakHeapUsedMb;
+}
+
 /** The median of the values present, unrounded (null when none is). */
 function exactMedianOf(values: readonly (number | null | undefined)[]): number | null {
   const present = values.filter((v): v is number => typeof v === 'number');
@@ -118,7 +123,7 @@ export function combineMemoryReps(results: readonly MemoryResult[]): MemoryResul
     changes: first.changes,
     completed: failed === undefined,
     peakHeapUsedMb: figure((r) => r.peakHeapUsedMb),
-    exactPeakHeapUsedMb: exactMedianOf(results.map((r) => r.exactPeakHeapUsedMb ?? r.peakHeapUsedMb)),
+    exactPeakHeapUsedMb: exactMedianOf(results.map(exactPeakHeapUsedMb)),
     peakLiveHeapUsedMb: figure((r) => r.peakLiveHeapUsedMb),
     peakRssMb: figure((r) => r.peakRssMb),
     peakYoungUsedMb: figure((r) => r.peakYoungUsedMb),

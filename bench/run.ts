@@ -28,7 +28,7 @@ import {
   verdictsMarkdown,
 } from './report';
 import { type CaseRep, runCase } from './run-case';
-import { type BenchEndpoints, startBenchServices } from './services';
+import { type BenchEndpoints, type BenchServices, startBenchServices } from './services';
 import { checkTargets, type RunRow, summarizeCase, type TargetCheck } from './summarize';
 import { judgeTargets, type Verdict } from './verdicts';
 
@@ -128,7 +128,7 @@ async function runMemory(
 /** Everything measured against one DynamoDB Local and one SNS server, stopped at the end (and on Ctrl-C). */
 async function measureAll(options: BenchOptions): Promise<{ rows: RunRow[]; memory: MemoryResult[] }> {
   const child = await bundleChild(PROJECT_ROOT);
-  let services: Awaited<ReturnType<typeof startBenchServices>> | undefined;
+  let services: BenchServices | undefined;
   // Ctrl-C or a kill must not leave the java process, the SNS server or the child bundle behind, even mid-start.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -5,7 +5,7 @@
  * (bench/compare-notifier.ts, bench/floor-order.ts) share this.
  */
 import { startDynamoDbLocal } from '../cli/local/local-dynamodb';
-import { type SnsServerLocation, startSnsServerProcess } from './sns-server-process';
+import { type SnsServerLocation, type SnsServerProcess, startSnsServerProcess } from './sns-server-process';
 
 /** Where a measurement's clients connect. */
 export interface BenchEndpoints {
@@ -23,7 +23,7 @@ export interface BenchServices extends BenchEndpoints {
 /** Starts DynamoDB Local and the SNS server. */
 export async function startBenchServices(): Promise<BenchServices> {
   const db = await startDynamoDbLocal({ startTimeoutMs: 60_000 });
-  let sns: Awaited<ReturnType<typeof startSnsServerProcess>>;
+  let sns: SnsServerProcess;
   try {
     sns = await startSnsServerProcess();
   } catch (error: unknown) {

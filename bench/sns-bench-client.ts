@@ -12,12 +12,10 @@
 import { randomUUID } from 'node:crypto';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { createSnsClient } from '../lambdas/aws/sns-client';
-import { attemptsOf, attemptsWaitMs } from './attempts';
+import { attemptsOf, sleep, waitAttempts } from './attempts';
 import type { LatencySampler, RequestShape } from './latency-model';
 import { measurementEndpoint, type SnsTotals, takeSnsTotals } from './sns-server';
 import type { SnsServerLocation } from './sns-server-process';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A measurement's SNS client and how to read what it sent. */
 export interface BenchSnsClient {
@@ -39,24 +37,21 @@ export function createBenchSnsClient(
   const rttMs = options.rttMs ?? 0;
   const key = randomUUID();
   const client = createSnsClient({ endpoint: measurementEndpoint(server.endpoint, key) });
-  const waitForAttempts = async (attempts: number, shape: RequestShape) => {
-    const ms = attemptsWaitMs(attempts, rttMs, latency && (() => latency(shape)));
-    if (ms > 0) await sleep(ms);
-  };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { PublishBatchRequestEntries?: readonly unknown[] };
-      const shape = {
+      const shape: RequestShape = {
         command: context.commandName ?? 'unknown',
         items: input.PublishBatchRequestEntries?.length ?? 0,
       };
+      const draw = latency && (() => latency(shape));
       if (rttMs > 0) await sleep(rttMs);
       try {
         const result = await next(args);
-        await waitForAttempts(attemptsOf(result.output), shape);
+        await waitAttempts(attemptsOf(result.output), rttMs, draw);
         return result;
       } catch (error: unknown) {
-        await waitForAttempts(attemptsOf(error), shape);
+        await waitAttempts(attemptsOf(error), rttMs, draw);
         throw error;
       }
     },

@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { publishEntryBytes, SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../lambdas/aws/sns-wire';
 
 /** What one measurement key sent. */
 export interface SnsTotals {
@@ -36,22 +37,19 @@ export interface MessageParts {
   readonly MessageAttributes?: Readonly<Record<string, { DataType?: string; StringValue?: string }>>;
 }
 
-/** Payload bytes of one message as SNS counts them: subject + message + attribute names, types and values, in UTF-8. */
+/** Payload bytes of one message as SNS counts them ({@link publishEntryBytes}), a missing part counted as empty. */
 export function messageBytes(message: MessageParts): number {
-  let bytes = Buffer.byteLength(message.Message ?? '') + Buffer.byteLength(message.Subject ?? '');
+  const attributes: Record<string, { DataType: string; StringValue: string }> = {};
   for (const [name, attribute] of Object.entries(message.MessageAttributes ?? {})) {
-    bytes +=
-      Buffer.byteLength(name) +
-      Buffer.byteLength(attribute.DataType ?? '') +
-      Buffer.byteLength(attribute.StringValue ?? '');
+    attributes[name] = { DataType: attribute.DataType ?? '', StringValue: attribute.StringValue ?? '' };
   }
-  return bytes;
+  return publishEntryBytes({
+    Subject: message.Subject ?? '',
+    Message: message.Message ?? '',
+    MessageAttributes: attributes,
+  });
 }
 
-/** SNS's size limit of a message and of a whole batch (256 KiB). */
-const SIZE_LIMIT = 262_144;
-/** SNS's limit of entries per `PublishBatch`. */
-const BATCH_LIMIT = 10;
 const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const TOTALS_PATH = '/__bench/totals/';
 /** What the server's process prints, followed by its endpoint, once it listens (bench/sns-server-main.ts). */
@@ -201,7 +199,7 @@ export class BenchSnsServer {
   private answer(action: string, form: URLSearchParams, tally: Tally): string {
     if (action === 'Publish') {
       const bytes = messageBytes(messageAt(form, ''));
-      if (bytes > SIZE_LIMIT) throw new SnsRefusal(400, 'InvalidParameter', 'Message too long');
+      if (bytes > SNS_MESSAGE_LIMIT_BYTES) throw new SnsRefusal(400, 'InvalidParameter', 'Message too long');
       tally.messages++;
       tally.bytes += bytes;
       return `<MessageId>${randomUUID()}</MessageId>`;
@@ -221,13 +219,14 @@ function publishBatch(form: URLSearchParams, tally: Tally): string {
     bytes += messageBytes(messageAt(form, prefix));
   }
   if (ids.length === 0) throw new SnsRefusal(400, 'EmptyBatchRequest', 'The batch request is empty');
-  if (ids.length > BATCH_LIMIT) {
-    throw new SnsRefusal(400, 'TooManyEntriesInBatchRequest', `more than ${BATCH_LIMIT} entries`);
+  if (ids.length > SNS_BATCH_MAX_ENTRIES) {
+    throw new SnsRefusal(400, 'TooManyEntriesInBatchRequest', `more than ${SNS_BATCH_MAX_ENTRIES} entries`);
   }
   if (new Set(ids).size !== ids.length) {
     throw new SnsRefusal(400, 'BatchEntryIdsNotDistinct', 'Two or more batch entries have the same Id');
   }
-  if (bytes > SIZE_LIMIT) throw new SnsRefusal(400, 'BatchRequestTooLong', 'The batch request is too long');
+  if (bytes > SNS_MESSAGE_LIMIT_BYTES)
+    throw new SnsRefusal(400, 'BatchRequestTooLong', 'The batch request is too long');
   tally.messages += ids.length;
   tally.bytes += bytes;
   const members = ids.map(

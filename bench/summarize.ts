@@ -217,15 +217,17 @@ function naiveFigures(reps: readonly CaseRep[]): RunRow['naive'] {
   };
 }
 
+/** Events the notifier published in one repetition. */
+const eventsOf = (r: CaseRep) => Number(r.results.notify.detail.eventsPublished);
+
 /** The notifier's CPU per event, events and the sizes of the items it marks. */
 function notifierFigures(
   reps: readonly CaseRep[],
 ): Pick<RunRow, 'notifyCpuMsPerEvent' | 'eventsPublished' | 'outboxItems'> {
-  const events = (r: CaseRep) => Number(r.results.notify.detail.eventsPublished);
   const detail = (reps[0] as CaseRep).results.notify.detail;
   return {
     notifyCpuMsPerEvent: round(notifyCpuMsPerEvent(reps), 3),
-    eventsPublished: med(reps, events),
+    eventsPublished: med(reps, eventsOf),
     outboxItems: {
       count: Number(detail.outboxItems ?? 0),
       meanBytes: Number(detail.outboxItemMeanBytes ?? 0),
@@ -236,32 +238,34 @@ function notifierFigures(
 
 /** The notifier's client CPU per event published, ms: the median over the repetitions, unrounded. */
 function notifyCpuMsPerEvent(reps: readonly CaseRep[]): number {
-  return med(
-    reps,
-    (r) => r.results.notify.cpuMs / Math.max(1, Number(r.results.notify.detail.eventsPublished)),
-  );
+  return med(reps, (r) => r.results.notify.cpuMs / Math.max(1, eventsOf(r)));
+}
+
+/** The timing figures of a row, and the two ratios issue 15 judges unrounded. */
+interface TimeFigures {
+  readonly figures: Pick<
+    RunRow,
+    | 'floorMs'
+    | 'parallelFloorMs'
+    | 'naiveMs'
+    | 'sweepMs'
+    | 'notifyMs'
+    | 'ratioToFloor'
+    | 'ratioToSequentialFloor'
+    | 'ratioToParallelFloor'
+    | 'writeFloorMs'
+    | 'ratioWriteFloorToFloor'
+    | 'batchedWriteFloorMs'
+    | 'ratioBatchedWriteFloorToFloor'
+    | 'ratioToWriteFloor'
+    | 'speedupVsNaive'
+  >;
+  /** Sweep / the faster read floor, naive / (sweep + notify), from the same medians. */
+  readonly exact: Pick<ExactFigures, 'ratioToFloor' | 'speedupVsNaive'>;
 }
 
 /** Wall times of the floors, the sweep, the notifier and the naive run, and the ratios between them (medians). */
-function timeFigures(
-  reps: readonly CaseRep[],
-): Pick<
-  RunRow,
-  | 'floorMs'
-  | 'parallelFloorMs'
-  | 'naiveMs'
-  | 'sweepMs'
-  | 'notifyMs'
-  | 'ratioToFloor'
-  | 'ratioToSequentialFloor'
-  | 'ratioToParallelFloor'
-  | 'writeFloorMs'
-  | 'ratioWriteFloorToFloor'
-  | 'batchedWriteFloorMs'
-  | 'ratioBatchedWriteFloorToFloor'
-  | 'ratioToWriteFloor'
-  | 'speedupVsNaive'
-> {
+function timeFigures(reps: readonly CaseRep[]): TimeFigures {
   const ms = (task: ChildTaskName) => med(reps, (r) => r.results[task].ms);
   const floorMs = ms('floor');
   const parallelFloorMs = ms('parallel-floor');
@@ -271,8 +275,9 @@ function timeFigures(
   const writeFloorMs = ms('write-floor');
   const batchedWriteFloorMs = ms('batched-write-floor');
   const fasterFloorMs = Math.min(floorMs, parallelFloorMs);
-  const { ratioToFloor, speedupVsNaive } = exactTimeRatios(reps);
-  return {
+  const ratioToFloor = sweepMs / fasterFloorMs;
+  const speedupVsNaive = naiveMs / (sweepMs + notifyMs);
+  const figures = {
     floorMs: round(floorMs),
     parallelFloorMs: round(parallelFloorMs),
     naiveMs: round(naiveMs),
@@ -288,16 +293,7 @@ function timeFigures(
     ratioToWriteFloor: round(sweepMs / writeFloorMs, 2),
     speedupVsNaive: round(speedupVsNaive, 1),
   };
-}
-
-/** The two timing ratios issue 15 judges, unrounded: sweep / the faster read floor, naive / (sweep + notify). */
-function exactTimeRatios(reps: readonly CaseRep[]): Pick<ExactFigures, 'ratioToFloor' | 'speedupVsNaive'> {
-  const ms = (task: ChildTaskName) => med(reps, (r) => r.results[task].ms);
-  const sweepMs = ms('sweep');
-  return {
-    ratioToFloor: sweepMs / Math.min(ms('floor'), ms('parallel-floor')),
-    speedupVsNaive: ms('naive') / (sweepMs + ms('notify')),
-  };
+  return { figures, exact: { ratioToFloor, speedupVsNaive } };
 }
 
 /** Peak RSS and sampled heap of the measurements (medians). */
@@ -346,13 +342,14 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
   const consumedWcu = ours((t) => t.dynamo.consumedWcu);
   const exactPerChange = (value: number) => (first.changes === 0 ? 0 : value / first.changes);
   const perChange = (value: number) => round(exactPerChange(value), 2);
+  const times = timeFigures(reps);
   return {
     latencyModel,
     size: first.size,
     changeRate: first.changeRate,
     reps: reps.length,
     changes: first.changes,
-    ...timeFigures(reps),
+    ...times.figures,
     requestsPerChange: perChange(dynamoRequests + snsCalls),
     wcuPerChange: perChange(consumedWcu),
     ...notifierFigures(reps),
@@ -383,7 +380,7 @@ export function summarizeCase(reps: readonly CaseRep[], latencyModel: 'none' | '
       notify: first.results.notify.dynamo.byCommand,
     },
     exact: {
-      ...exactTimeRatios(reps),
+      ...times.exact,
       requestsPerChange: exactPerChange(dynamoRequests + snsCalls),
       wcuPerChange: exactPerChange(consumedWcu),
       notifyCpuMsPerEvent: notifyCpuMsPerEvent(reps),

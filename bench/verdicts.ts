@@ -10,7 +10,7 @@
  * and inflates the notifier's CPU, so its timings are diagnostics, not
  * verdicts. Figures are judged unrounded (`RunRow.exact`), shown rounded.
  */
-import type { MemoryResult } from './memory';
+import { exactPeakHeapUsedMb, type MemoryResult } from './memory';
 import { MEMORY_REFERENCE_SIZE } from './options';
 import { type JudgeOptions, PROFILED_NOTE } from './profiled-run';
 import { round } from './stats';
@@ -94,6 +94,16 @@ function wcuDetail(row: RunRow): string {
   );
 }
 
+/** Why a figure on medians of `reps` repetitions, fewer than the issue's, is only reported. */
+function fewRepsReason(reps: number): string {
+  return `the issue's targets are medians of ${TARGET_SCOPE.minReps} repetitions, this run made ${reps}`;
+}
+
+/** A verdict's `reportedBecause` (spread in): the reasons joined, or nothing when there are none (judged). */
+function reportedBecause(reasons: readonly string[]): Pick<Verdict, 'reportedBecause'> {
+  return reasons.length > 0 ? { reportedBecause: reasons.join('; ') } : {};
+}
+
 /** Why a row's figures cannot be judged against the issue's targets (size, repetitions), or none. */
 function scopeReasons(row: RunRow): string[] {
   const reasons: string[] = [];
@@ -102,11 +112,7 @@ function scopeReasons(row: RunRow): string[] {
       `the issue's targets are at ${TARGET_SCOPE.size.toLocaleString('en-US')} records, this case has ${row.size.toLocaleString('en-US')}`,
     );
   }
-  if (row.reps < TARGET_SCOPE.minReps) {
-    reasons.push(
-      `the issue's targets are medians of ${TARGET_SCOPE.minReps} repetitions, this run made ${row.reps}`,
-    );
-  }
+  if (row.reps < TARGET_SCOPE.minReps) reasons.push(fewRepsReason(row.reps));
   return reasons;
 }
 
@@ -134,7 +140,7 @@ function verdictOn(row: RunRow, judgement: Judgement): Verdict {
     holds: judgement.holds,
     value: judgement.value,
     exactValue: judgement.exactValue,
-    ...(reasons.length > 0 && { reportedBecause: reasons.join('; ') }),
+    ...reportedBecause(reasons),
     ...(judgement.estimated !== undefined && { estimated: judgement.estimated }),
     detail: `${at(row)}: ${judgement.detail}`,
   };
@@ -237,9 +243,6 @@ function rowVerdicts(row: RunRow, { profiled = false }: JudgeOptions): Verdict[]
   return verdicts;
 }
 
-/** The peak heap used of a memory result, unrounded when the result has it. */
-const exactHeap = (m: MemoryResult) => m.exactPeakHeapUsedMb ?? m.peakHeapUsedMb;
-
 /** Why a memory comparison cannot be judged against the issue's target (sizes, cap, repetitions), or none. */
 function memoryScopeReasons(largest: MemoryResult, reference: MemoryResult | undefined): string[] {
   const reasons: string[] = [];
@@ -252,11 +255,7 @@ function memoryScopeReasons(largest: MemoryResult, reference: MemoryResult | und
     reasons.push(`the issue's target is under a ${TARGET_SCOPE.memoryHeapCapMb} MB heap cap`);
   }
   const reps = Math.min(...[largest, reference].map((m) => m?.reps ?? 1));
-  if (reps < TARGET_SCOPE.minReps) {
-    reasons.push(
-      `the issue's targets are medians of ${TARGET_SCOPE.minReps} repetitions, this run made ${reps}`,
-    );
-  }
+  if (reps < TARGET_SCOPE.minReps) reasons.push(fewRepsReason(reps));
   return reasons;
 }
 
@@ -268,8 +267,8 @@ function memoryVerdict(memory: readonly MemoryResult[]): Verdict[] {
     undefined,
   );
   if (!largest || largest === reference) return [];
-  const referenceHeap = reference && exactHeap(reference);
-  const largestHeap = exactHeap(largest);
+  const referenceHeap = reference && exactPeakHeapUsedMb(reference);
+  const largestHeap = exactPeakHeapUsedMb(largest);
   const growth = referenceHeap && largestHeap !== null ? largestHeap / referenceHeap : null;
   const allCompleted = memory.every((m) => m.completed);
   const reasons = memoryScopeReasons(largest, reference);
@@ -282,7 +281,7 @@ function memoryVerdict(memory: readonly MemoryResult[]): Verdict[] {
       holds: allCompleted && growth !== null && growth <= TARGETS.memoryHeapGrowth,
       value: growth === null ? null : round(growth, 2),
       exactValue: growth,
-      ...(reasons.length > 0 && { reportedBecause: reasons.join('; ') }),
+      ...reportedBecause(reasons),
       detail: memory
         .map(
           (m) =>

@@ -133,11 +133,17 @@ export function snsEntry(message: OutgoingMessage): PublishEntry {
   return { Id: message.id, ...snsEntryFields(message) };
 }
 
+/** What SNS counts of one message attribute: any type name, not only the ones sent here. */
+interface AttributeParts {
+  readonly DataType: string;
+  readonly StringValue: string;
+}
+
 /** The bytes SNS counts for message attributes: each one's name, type and value (UTF-8). */
-function attributeBytes(attributes: Readonly<Record<string, MessageAttribute>>): number {
+function attributeBytes(attributes: Readonly<Record<string, AttributeParts>>): number {
   let bytes = 0;
   for (const name in attributes) {
-    const attribute = attributes[name] as MessageAttribute;
+    const attribute = attributes[name] as AttributeParts;
     bytes +=
       Buffer.byteLength(name, 'utf8') +
       Buffer.byteLength(attribute.DataType, 'utf8') +
@@ -150,9 +156,11 @@ function attributeBytes(attributes: Readonly<Record<string, MessageAttribute>>):
  * The bytes SNS counts for one entry: message body, subject and every
  * attribute's name, type and value (UTF-8), the basis of the 256 KiB limits.
  */
-export function publishEntryBytes(
-  entry: Pick<PublishEntry, 'Subject' | 'Message' | 'MessageAttributes'>,
-): number {
+export function publishEntryBytes(entry: {
+  readonly Subject: string;
+  readonly Message: string;
+  readonly MessageAttributes: Readonly<Record<string, AttributeParts>>;
+}): number {
   return (
     Buffer.byteLength(entry.Message, 'utf8') +
     Buffer.byteLength(entry.Subject, 'utf8') +
