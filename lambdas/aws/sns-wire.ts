@@ -44,26 +44,13 @@ interface StructuredBody {
   readonly bytes: number;
 }
 
-/** The body around already-quoted values: `{"default":DOC,"email":TEXT}`. */
-function assembleBody(quotedDoc: string, quotedText: string): string {
-  return `{"default":${quotedDoc},"email":${quotedText}}`;
-}
-
-/** The bytes of the body's keys and punctuation (ASCII): the body without its values. */
-const ENVELOPE_BYTES = assembleBody('', '').length;
-
 /**
- * {@link jsonStructuredMessage} and its UTF-8 bytes, counted from the two
- * escaped values as they are escaped (the body is never encoded again to be
- * measured): the values are whole JSON strings, so their bytes add up exactly.
+ * {@link jsonStructuredMessage} and its UTF-8 bytes. Each value is in the body once, so counting the whole body
+ * costs no more than counting the values apart.
  */
 function structuredBody(text: string, document: unknown): StructuredBody {
-  const quotedText = JSON.stringify(text);
-  const quotedDoc = JSON.stringify(JSON.stringify(document));
-  return {
-    body: assembleBody(quotedDoc, quotedText),
-    bytes: ENVELOPE_BYTES + Buffer.byteLength(quotedDoc, 'utf8') + Buffer.byteLength(quotedText, 'utf8'),
-  };
+  const body = JSON.stringify({ default: JSON.stringify(document), email: text });
+  return { body, bytes: Buffer.byteLength(body, 'utf8') };
 }
 
 /**
