@@ -519,6 +519,8 @@ export class DynamoOwnerDirectory
   implements OwnerDirectory, DepartedOwners, OwnerSubscriptionRegistry, OwnerBounceRecorder
 {
   private readonly sleep: (ms: number) => Promise<void>;
+  /** Under which spellings an opt-out is found ({@link OwnerDirectoryStoreOptions.mailboxes}). */
+  private readonly spellings: MailboxSpellings;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -527,6 +529,7 @@ export class DynamoOwnerDirectory
     private readonly options: OwnerDirectoryStoreOptions = {},
   ) {
     this.sleep = options.sleep ?? defaultSleep;
+    this.spellings = (options.mailboxes ?? CASE_INSENSITIVE_MAILBOXES).spellings;
   }
 
   /**
@@ -693,8 +696,7 @@ export class DynamoOwnerDirectory
     if (writesOptOutsWhole(upsert)) {
       storedOptOuts = await this.storedOptOuts(upsert.owner.userId);
       if (storedOptOuts === undefined) return false;
-      const spellings = (this.options.mailboxes ?? CASE_INSENSITIVE_MAILBOXES).spellings;
-      if (!plannedFromStored(upsert, digestsOf(storedOptOuts.value) ?? [], spellings)) return false;
+      if (!plannedFromStored(upsert, digestsOf(storedOptOuts.value) ?? [], this.spellings)) return false;
     }
     try {
       await this.client.send(new UpdateCommand(this.upsertRequest(upsert, now, storedOptOuts)));

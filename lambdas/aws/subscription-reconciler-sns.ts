@@ -34,7 +34,7 @@ import {
   type Subscription,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { CASE_INSENSITIVE_MAILBOXES, type MailboxRule } from '../hygiene/owner-import-opt-outs';
+import { type MailboxKey, normalizeEmail } from '../hygiene/owner-directory';
 import {
   OWNER_SUBSCRIPTION_PROTOCOL,
   PENDING_CONFIRMATION_ARN,
@@ -77,7 +77,7 @@ export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscript
    * listed as deleted (`Deleted`: unsubscribed by its link), is left out.
    */
   async list(options: TopicListOptions = {}): Promise<readonly TopicSubscription[]> {
-    const { atAddresses, mailboxKey = CASE_INSENSITIVE_MAILBOXES.key } = options;
+    const { atAddresses, mailboxKey = normalizeEmail } = options;
     const listed = await this.listPages();
     const kept = atAddresses === undefined ? listed : listed.filter(emailAtAny(atAddresses, mailboxKey));
     const read = await mapWithConcurrency(kept, this.concurrency, (s) => this.describe(s));
@@ -190,10 +190,7 @@ function asListed(listed: Subscription): TopicSubscription | undefined {
  * Whether a listed subscription is an `email` one at one of `addresses`'
  * mailboxes, compared as the plan is told to compare them (`key`, both sides).
  */
-function emailAtAny(
-  addresses: ReadonlySet<string>,
-  key: MailboxRule['key'],
-): (listed: Subscription) => boolean {
+function emailAtAny(addresses: ReadonlySet<string>, key: MailboxKey): (listed: Subscription) => boolean {
   const wanted = new Set([...addresses].map(key));
   return ({ Protocol, Endpoint }) =>
     Protocol === OWNER_SUBSCRIPTION_PROTOCOL && Endpoint !== undefined && wanted.has(key(Endpoint));

@@ -105,6 +105,13 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase().normalize('NFC');
 }
 
+/**
+ * One key per mailbox: two addresses are one mailbox when their keys are
+ * equal. The domain's own is {@link normalizeEmail}; the Lambdas and the CLI
+ * pass the relay's Punycode-aware `mailboxKey` (lambdas/relay/ses-address.ts).
+ */
+export type MailboxKey = (email: string) => string;
+
 /** A character outside 7-bit ASCII. */
 export const NON_ASCII = /[^\p{ASCII}]/u;
 
@@ -135,7 +142,7 @@ export function hasNonAsciiLocalPart(address: string): boolean {
 export type SendableAddress = (address: string) => boolean;
 
 /** The domain's own part of {@link SendableAddress}: the address is ASCII before the @ ({@link hasNonAsciiLocalPart}). */
-export const asciiLocalPart: SendableAddress = (address) => !hasNonAsciiLocalPart(address);
+const asciiLocalPart: SendableAddress = (address) => !hasNonAsciiLocalPart(address);
 
 /**
  * Characters SNS's attribute-based filter policies need "double escaped", or

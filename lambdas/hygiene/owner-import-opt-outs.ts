@@ -20,7 +20,7 @@ import {
   optedOutAddressDigest,
   remembersOptOutAt,
 } from './opted-out-address';
-import { normalizeEmail, type OwnerRecord } from './owner-directory';
+import { type MailboxKey, normalizeEmail, type OwnerRecord } from './owner-directory';
 import type { ImportedOwner } from './owner-import-rows';
 
 /**
@@ -39,7 +39,7 @@ import type { ImportedOwner } from './owner-import-rows';
  */
 export interface MailboxRule {
   /** One key per mailbox: two addresses are one mailbox when their keys are equal. */
-  readonly key: (email: string) => string;
+  readonly key: MailboxKey;
   /** The spellings an opt-out at an address may be remembered under (digests are of a spelling): found and forgotten under each. */
   readonly spellings: MailboxSpellings;
 }
@@ -156,7 +156,7 @@ export interface OptOutReport {
 export function addressChanged(
   before: string | undefined,
   after: string | undefined,
-  key: MailboxRule['key'] = normalizeEmail,
+  key: MailboxKey = normalizeEmail,
 ): boolean {
   if (before === undefined || after === undefined) return before !== after;
   return key(before) !== key(after);
@@ -206,7 +206,7 @@ export function planAddressMove(
 function lineDigests(
   owner: ImportedOwner,
   tableEmail: string | undefined,
-  key: MailboxRule['key'],
+  key: MailboxKey,
 ): readonly string[] {
   const { optOuts, email } = owner;
   if (optOuts === undefined) return [];
@@ -280,7 +280,7 @@ export function planMoveWithLine(
 export function sameAddressOptOuts(
   before: OwnerRecord,
   owner: ImportedOwner,
-  key: MailboxRule['key'] = normalizeEmail,
+  key: MailboxKey = normalizeEmail,
 ): { keptOptOuts?: KeptOptOuts; notApplied?: OptOutNotApplied; overNone: boolean } {
   const remembered = new Set(before.optedOutAddresses ?? []);
   const optedOutAddresses = digestUnion([...remembered], lineDigests(owner, before.email, key));

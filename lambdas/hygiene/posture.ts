@@ -236,7 +236,6 @@ export function credentialPosture(c: Credential, config: HygieneConfig, now: num
   add('unrestricted', unrestricted);
   add('unscoped-unrestricted', unscoped && unrestricted);
   add('exempt', exempt);
-  add('pending-notices', hasPendingNotices(c.raw));
   return { categories, ...(stale && { staleTier: limit.tier }) };
 }
 

@@ -15,8 +15,7 @@
  * which applies the plan and records the states. Pure: the ports only.
  */
 import { errorText } from './errors';
-import type { OwnerRecord, OwnerSubscriptionRegistry } from './owner-directory';
-import type { MailboxRule } from './owner-import-opt-outs';
+import type { MailboxKey, OwnerRecord, OwnerSubscriptionRegistry } from './owner-directory';
 import type { SubscriptionOperation, SubscriptionPlan } from './subscription-plan';
 import type { ReconcilerDeps, TopicSubscriptions } from './subscription-ports';
 import { mapWithConcurrency } from './task-pool';
@@ -74,7 +73,7 @@ export async function recheckCreations(
   directory: OwnerSubscriptionRegistry,
   plan: SubscriptionPlan,
   read: ReadonlyMap<string, OwnerRecord>,
-  key: MailboxRule['key'],
+  key: MailboxKey,
 ): Promise<{ withdrawn: ReadonlyMap<string, OwnerRecord | undefined>; failed: FailedOperation[] }> {
   const creations = plan.operations.filter((o): o is Creation => o.kind === 'create');
   if (creations.length === 0) return { withdrawn: new Map(), failed: [] };
@@ -106,7 +105,7 @@ export async function recheckCreations(
 export async function withdrawAfterCreate(
   deps: ReconcilerDeps,
   created: readonly CreatedSubscription[],
-  { concurrency, key }: { readonly concurrency: number; readonly key: MailboxRule['key'] },
+  { concurrency, key }: { readonly concurrency: number; readonly key: MailboxKey },
 ): Promise<{
   removed: CreatedSubscriptionRemoval[];
   failed: FailedOperation[];
@@ -140,7 +139,7 @@ export async function withdrawAfterCreate(
  * True when `owner`, as the directory holds them now, still wants the subscription planned for `email`: at
  * its mailbox by `key` (another spelling of it is no move, as for the plan).
  */
-function stillWantsCreation(owner: OwnerRecord | undefined, email: string, key: MailboxRule['key']): boolean {
+function stillWantsCreation(owner: OwnerRecord | undefined, email: string, key: MailboxKey): boolean {
   return (
     owner !== undefined &&
     owner.status === 'active' &&

@@ -30,11 +30,12 @@
 import { collate } from './collate';
 import {
   hasFilterUnsafeCharacter,
+  type MailboxKey,
+  normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   type OwnerSubscriptionState,
 } from './owner-directory';
-import { CASE_INSENSITIVE_MAILBOXES, type MailboxRule } from './owner-import-opt-outs';
 import {
   guardMassUnsubscribe,
   hasOptedOut,
@@ -156,14 +157,14 @@ export interface SubscriptionPlanInput {
   readonly allowMassUnsubscribe?: boolean;
   /**
    * How addresses are told apart: two are one mailbox when their keys are
-   * equal ({@link MailboxRule.key}). Default: {@link CASE_INSENSITIVE_MAILBOXES}
-   * (`normalizeEmail`: trimmed, case-insensitive, NFC). The reconciler Lambda
+   * equal ({@link MailboxKey}). Default: {@link normalizeEmail} (trimmed,
+   * case-insensitive, NFC). The reconciler Lambda
    * and `owners sync-subscriptions` pass the relay's Punycode-aware
    * `mailboxKey` (lambdas/relay/ses-address.ts; the domain cannot read
    * Punycode without `node:url`), so `bob@bücher.example` and
    * `bob@xn--bcher-kva.example` are one address, as for the import and the relay.
    */
-  readonly mailboxKey?: MailboxRule['key'];
+  readonly mailboxKey?: MailboxKey;
 }
 
 /** The filter policy of an owner's subscription: that owner's digests only. */
@@ -235,6 +236,34 @@ interface WantedOwner {
   readonly address: string;
 }
 
+/** A subscription of the topic with its address (its mailbox key). */
+interface KeyedSubscription {
+  readonly subscription: TopicSubscription;
+  readonly address: string;
+}
+
+/**
+ * The topic's subscriptions, each keyed once: the key may be costly (the
+ * Lambda's and the CLI's read Punycode), and the plan looks addresses up often.
+ */
+interface KeyedSubscriptions {
+  /** Every subscription with its address, in listing order. */
+  readonly all: readonly KeyedSubscription[];
+  /** The subscriptions at each address, in listing order. */
+  readonly byAddress: ReadonlyMap<string, readonly TopicSubscription[]>;
+}
+
+function keySubscriptions(subscriptions: readonly TopicSubscription[], key: MailboxKey): KeyedSubscriptions {
+  const all = subscriptions.map((subscription) => ({ subscription, address: key(subscription.endpoint) }));
+  const byAddress = new Map<string, TopicSubscription[]>();
+  for (const { subscription, address } of all) {
+    const atAddress = byAddress.get(address);
+    if (atAddress === undefined) byAddress.set(address, [subscription]);
+    else atAddress.push(subscription);
+  }
+  return { all, byAddress };
+}
+
 /** The topic's subscriptions sorted by what the plan does with them. */
 interface Classified {
   /** Recognised owner subscriptions that match a wanted owner and address, per owner. */
@@ -254,10 +283,11 @@ interface Classified {
  * per address ({@link keeperFirst} decides who keeps a shared one).
  */
 export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPlan {
-  const key = input.mailboxKey ?? CASE_INSENSITIVE_MAILBOXES.key;
-  const { wanted, leftOut } = wantedOwners(input.owners, input.subscriptions, input.route, key);
+  const key = input.mailboxKey ?? normalizeEmail;
+  const keyed = keySubscriptions(input.subscriptions, key);
+  const { wanted, leftOut } = wantedOwners(input.owners, keyed.byAddress, input.route, key);
   const directory = new Map(input.owners.map((o) => [o.userId, o]));
-  const classified = classify(input.subscriptions, wanted, key);
+  const classified = classify(keyed.all, wanted);
   const leftOutFor = (reason: SubscriptionConflict['reason']) =>
     new Set(leftOut.filter((c) => c.reason === reason).map((c) => c.userId));
   const owners = {
@@ -337,14 +367,14 @@ function unwantedState(owner: OwnerRecord): Omit<OwnerSubscriptionState, 'userId
  */
 function wantedOwners(
   owners: readonly OwnerRecord[],
-  subscriptions: readonly TopicSubscription[],
+  byAddress: KeyedSubscriptions['byAddress'],
   route: OwnerDeliveryRoute,
-  key: MailboxRule['key'],
+  key: MailboxKey,
 ): { wanted: Map<string, WantedOwner>; leftOut: SubscriptionConflict[] } {
   const wanted = new Map<string, WantedOwner>();
   const leftOut: SubscriptionConflict[] = [];
   if (route !== 'sns-email') return { wanted, leftOut };
-  const byAddress = new Map<string, WantedOwner[]>();
+  const sharersOf = new Map<string, WantedOwner[]>();
   for (const owner of owners) {
     const email = owner.email?.trim();
     if (owner.status !== 'active' || email === undefined || email === '') continue;
@@ -353,13 +383,13 @@ function wantedOwners(
       continue;
     }
     const address = key(email);
-    const sharers = byAddress.get(address) ?? [];
+    const sharers = sharersOf.get(address) ?? [];
     sharers.push({ owner: { ...owner, email }, address });
-    byAddress.set(address, sharers);
+    sharersOf.set(address, sharers);
   }
-  for (const [address, sharers] of byAddress) {
+  for (const [address, sharers] of sharersOf) {
     const [keeper, ...others] =
-      sharers.length === 1 ? sharers : keeperFirst(address, sharers, subscriptions, key);
+      sharers.length === 1 ? sharers : keeperFirst(sharers, byAddress.get(address) ?? []);
     if (keeper === undefined) continue;
     wanted.set(keeper.owner.userId, keeper);
     for (const { owner } of others) {
@@ -384,12 +414,9 @@ function wantedOwners(
  * a working subscription is never moved, and every run picks the same owner.
  */
 function keeperFirst(
-  address: string,
   sharers: readonly WantedOwner[],
-  subscriptions: readonly TopicSubscription[],
-  key: MailboxRule['key'],
+  atAddress: readonly TopicSubscription[],
 ): WantedOwner[] {
-  const atAddress = subscriptions.filter((s) => key(s.endpoint) === address);
   const rank = ({ owner }: WantedOwner) => {
     const naming = atAddress.filter((s) => ownerFilterUserIds(s)?.includes(owner.userId));
     if (naming.some((s) => !s.pending)) return 0;
@@ -402,11 +429,7 @@ function keeperFirst(
     .map(({ sharer }) => sharer);
 }
 
-function classify(
-  subscriptions: readonly TopicSubscription[],
-  wanted: Map<string, WantedOwner>,
-  key: MailboxRule['key'],
-): Classified {
+function classify(subscriptions: readonly KeyedSubscription[], wanted: Map<string, WantedOwner>): Classified {
   const out: Classified = {
     matched: new Map(),
     stray: [],
@@ -414,13 +437,12 @@ function classify(
     otherEmail: new Map(),
     untouched: 0,
   };
-  for (const subscription of subscriptions) {
+  for (const { subscription, address } of subscriptions) {
     const userIds = ownerFilterUserIds(subscription);
     if (userIds === undefined) {
-      noteUnrecognised(out, subscription, key);
+      noteUnrecognised(out, subscription, address);
       continue;
     }
-    const address = key(subscription.endpoint);
     const owner = userIds.find((id) => wanted.get(id)?.address === address);
     if (owner === undefined) out.stray.push({ subscription, userIds });
     else out.matched.set(owner, [...(out.matched.get(owner) ?? []), subscription]);
@@ -428,10 +450,9 @@ function classify(
   return out;
 }
 
-function noteUnrecognised(out: Classified, subscription: TopicSubscription, key: MailboxRule['key']): void {
+function noteUnrecognised(out: Classified, subscription: TopicSubscription, address: string): void {
   out.untouched += 1;
   if (subscription.protocol !== OWNER_SUBSCRIPTION_PROTOCOL) return;
-  const address = key(subscription.endpoint);
   if (isArnlessPendingEmail(subscription)) out.pendingAddresses.add(address);
   else if (!out.otherEmail.has(address)) out.otherEmail.set(address, subscription);
 }

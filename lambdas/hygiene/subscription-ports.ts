@@ -6,8 +6,7 @@
  * (`subscription-creations.ts`), `owners unsubscribe` and the SNS adapter
  * share them without importing one another. No AWS imports here.
  */
-import type { OwnerSubscriptionRegistry } from './owner-directory';
-import type { MailboxRule } from './owner-import-opt-outs';
+import type { MailboxKey, OwnerSubscriptionRegistry } from './owner-directory';
 import type { TopicSubscription } from './subscription-plan';
 
 /** The topic's subscriptions, as the reconciler reads and changes them (adapter: `lambdas/aws/`). */
@@ -61,14 +60,14 @@ export interface TopicListOptions {
    */
   readonly atAddresses?: ReadonlySet<string>;
   /**
-   * How {@link atAddresses} are told apart ({@link MailboxRule.key}; default
+   * How {@link atAddresses} are told apart ({@link MailboxKey}; default
    * `normalizeEmail`: trimmed, case-insensitive, NFC). Give the rule the
    * reconciler's plan is given (`owners unsubscribe` passes the relay's
    * Punycode-aware `mailboxKey`, lambdas/relay/ses-address.ts), so every
    * subscription the plan would match is listed: `bob@bücher.example` is
    * found for `bob@xn--bcher-kva.example`.
    */
-  readonly mailboxKey?: MailboxRule['key'];
+  readonly mailboxKey?: MailboxKey;
 }
 
 /** The reconciler's ports. */

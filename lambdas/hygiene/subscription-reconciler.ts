@@ -28,12 +28,13 @@
  * sync-subscriptions`.
  */
 import {
+  type MailboxKey,
+  normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   type OwnerSubscriptionState,
   plannedStateFor,
 } from './owner-directory';
-import { CASE_INSENSITIVE_MAILBOXES, type MailboxRule } from './owner-import-opt-outs';
 import {
   attemptEach,
   type CreatedSubscription,
@@ -76,7 +77,7 @@ export interface ReconcileOptions {
    * address that changes only in spelling keeps its confirmed subscription (docs/notifications.md,
    * "Subscription reconciler").
    */
-  readonly mailboxKey?: MailboxRule['key'];
+  readonly mailboxKey?: MailboxKey;
 }
 
 /**
@@ -210,6 +211,7 @@ export async function reconcileSubscriptions(
   options: ReconcileOptions,
 ): Promise<ReconcileSummary> {
   const quota = options.filterPolicyQuota ?? DEFAULT_FILTER_POLICY_QUOTA;
+  const mailboxKey = options.mailboxKey ?? normalizeEmail;
   const owners = await deps.directory.listOwners();
   if (owners.length === 0 && options.route === 'sns-email') throw new EmptyOwnerDirectoryError();
   const subscriptions = await deps.topic.list();
@@ -219,13 +221,13 @@ export async function reconcileSubscriptions(
     topicArn: deps.topic.topicArn,
     route: options.route,
     ...(options.allowMassUnsubscribe !== undefined && { allowMassUnsubscribe: options.allowMassUnsubscribe }),
-    ...(options.mailboxKey !== undefined && { mailboxKey: options.mailboxKey }),
+    mailboxKey,
   });
   const quotaError = filterPolicyQuotaProblem(plan, quota);
-  if (quotaError === undefined) return applyAndRecord(deps, plan, options, { owners, quota });
+  if (quotaError === undefined) return applyAndRecord(deps, plan, options, { owners, quota, mailboxKey });
   throw new SubscriptionQuotaStop(
     quotaError,
-    await applyAndRecord(deps, withoutCreations(plan), options, { owners, quota }),
+    await applyAndRecord(deps, withoutCreations(plan), options, { owners, quota, mailboxKey }),
   );
 }
 
@@ -234,13 +236,17 @@ async function applyAndRecord(
   deps: ReconcilerDeps,
   planned: SubscriptionPlan,
   options: ReconcileOptions,
-  context: { readonly owners: readonly OwnerRecord[]; readonly quota: number },
+  context: {
+    readonly owners: readonly OwnerRecord[];
+    readonly quota: number;
+    readonly mailboxKey: MailboxKey;
+  },
 ): Promise<ReconcileSummary> {
-  const { owners, quota } = context;
+  const { owners, quota, mailboxKey } = context;
   const read = new Map(owners.map((o) => [o.userId, o]));
   const creating = {
     concurrency: options.concurrency ?? DEFAULT_RECONCILE_CONCURRENCY,
-    key: options.mailboxKey ?? CASE_INSENSITIVE_MAILBOXES.key,
+    key: mailboxKey,
   };
   const applied = options.dryRun ? notApplied(planned) : await applyPlan(deps, planned, read, creating);
   const { plan, withdrawn } = applied;
@@ -308,7 +314,7 @@ async function applyPlan(
   deps: ReconcilerDeps,
   planned: SubscriptionPlan,
   read: ReadonlyMap<string, OwnerRecord>,
-  { concurrency, key }: { readonly concurrency: number; readonly key: MailboxRule['key'] },
+  { concurrency, key }: { readonly concurrency: number; readonly key: MailboxKey },
 ): Promise<AppliedPlan> {
   const failed = await applyRemovalsAndRepairs(deps.topic, planned, concurrency);
   const recheck = await recheckCreations(deps.directory, planned, read, key);

@@ -17,13 +17,14 @@
  */
 import { describeError } from '../errors';
 import {
+  type MailboxKey,
+  normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   type Reachability,
   reachabilityOf,
   type SendableAddress,
 } from '../owner-directory';
-import { CASE_INSENSITIVE_MAILBOXES, type MailboxRule } from '../owner-import-opt-outs';
 import { OWNER_SUBSCRIPTION_PROTOCOL, type TopicSubscription } from '../subscription-plan';
 import type { TopicSubscriptionListing } from '../subscription-ports';
 
@@ -35,19 +36,19 @@ export interface LiveSubscriptions {
   /** Mailboxes (their {@link mailboxKey}) of the confirmed `email` subscriptions of this topic. */
   readonly addresses: ReadonlySet<string>;
   /** The rule {@link addresses} were keyed by, and an owner's address is looked up by. */
-  readonly mailboxKey: MailboxRule['key'];
+  readonly mailboxKey: MailboxKey;
 }
 
 /**
  * Indexes a topic's listing: only confirmed subscriptions of `topicArn` count.
- * @param mailboxKey how addresses are told apart ({@link MailboxRule.key}); default `normalizeEmail` (trimmed,
+ * @param mailboxKey how addresses are told apart ({@link MailboxKey}); default `normalizeEmail` (trimmed,
  *   case-insensitive, NFC). Callers outside the domain pass the relay's `mailboxKey`
  *   (`lambdas/relay/ses-address.ts`), so `bob@bücher.example` and `bob@xn--bcher-kva.example` are one mailbox.
  */
 export function liveSubscriptionsOf(
   topicArn: string,
   listed: readonly TopicSubscription[],
-  mailboxKey: MailboxRule['key'] = CASE_INSENSITIVE_MAILBOXES.key,
+  mailboxKey: MailboxKey = normalizeEmail,
 ): LiveSubscriptions {
   const arns = new Set<string>();
   const addresses = new Set<string>();
@@ -119,7 +120,7 @@ export class SubscriptionListingError extends Error {
 export async function listLiveSubscriptions(
   topic: TopicSubscriptionListing,
   pendingItems: number,
-  mailboxKey?: MailboxRule['key'],
+  mailboxKey?: MailboxKey,
 ): Promise<LiveSubscriptions> {
   let listed: readonly TopicSubscription[];
   try {

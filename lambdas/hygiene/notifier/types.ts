@@ -5,12 +5,12 @@
  */
 import type { NotificationPublisher, OutboxStore } from '../outbox-ports';
 import type {
+  MailboxKey,
   OwnerDeliveryRoute,
   OwnerDirectory,
   SendableAddress,
   UnreachableReason,
 } from '../owner-directory';
-import type { MailboxRule } from '../owner-import-opt-outs';
 import type { CappedList } from '../run-summary';
 import type { TopicSubscriptionListing } from '../subscription-ports';
 
@@ -55,7 +55,7 @@ export interface NotifierDeps {
    * `bob@bücher.example` counts for `bob@xn--bcher-kva.example`; absent:
    * `normalizeEmail` (trimmed, case-insensitive), which cannot read Punycode.
    */
-  readonly mailboxKey?: MailboxRule['key'];
+  readonly mailboxKey?: MailboxKey;
 }
 
 /** Tuning; every field has a safe default. */
