@@ -91,12 +91,13 @@ export async function* utf8Lines(
 }
 
 /** The current line's bytes so far (it may span chunks), kept up to the limit and counted past it. */
-class LineBytes {
+export class LineBytes {
   private parts: Buffer[] = [];
   private length = 0;
   private overlong = false;
 
-  constructor(private readonly maxBytes: number) {}
+  /** @param maxBytes the most bytes a line may have, its line end left out */
+  constructor(readonly maxBytes: number) {}
 
   /** True when some of the line has arrived. */
   get started(): boolean {
@@ -120,10 +121,21 @@ class LineBytes {
     const line: Utf8Line = this.overlong
       ? { overlong: true, bytes: this.length, maxBytes: this.maxBytes }
       : decode(joined(this.parts));
+    this.reset();
+    return line;
+  }
+
+  /** The line's pieces as they arrived, undefined when it is overlong, and a fresh start for the next one. */
+  takePieces(): Buffer[] | undefined {
+    const pieces = this.overlong ? undefined : this.parts;
+    this.reset();
+    return pieces;
+  }
+
+  private reset(): void {
     this.parts = [];
     this.length = 0;
     this.overlong = false;
-    return line;
   }
 }
 

@@ -65,8 +65,9 @@ export function broughtTableProblems(
   table: dynamodb.ITable | undefined,
   expected: ExpectedTableSchema,
 ): string[] {
-  const schema = table === undefined ? undefined : resolvedSchema(table);
-  if (table === undefined || schema === undefined) return [];
+  if (table === undefined) return [];
+  const schema = resolvedSchema(table);
+  if (schema === undefined) return [];
   const where = `${prop} (${table.node.path})`;
   const typeOf = (name: string) =>
     schema.attributeDefinitions?.find((a) => a.attributeName === name)?.attributeType;
@@ -95,8 +96,9 @@ export function broughtTableTtlProblems(
   table: dynamodb.ITable | undefined,
   purgeAfterDays: number | undefined,
 ): string[] {
-  const schema = table === undefined ? undefined : resolvedSchema(table);
-  if (table === undefined || schema === undefined || purgeAfterDays === undefined) return [];
+  if (table === undefined) return [];
+  const schema = resolvedSchema(table);
+  if (schema === undefined || purgeAfterDays === undefined) return [];
   const expected = TABLE_DEFINITION.timeToLiveAttribute;
   const ttl = schema.timeToLiveSpecification;
   if (ttl?.enabled === true && ttl.attributeName === expected) return [];

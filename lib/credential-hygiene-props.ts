@@ -300,6 +300,9 @@ const PRINCIPAL_ARN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):(?:root|(role|user)\/(
 /** A role or user name (after the last `/`) with no character but the `ArnLike` wildcards `*` and `?` (or none). */
 const WILDCARD_NAME = /(?:^|\/)[*?]*$/;
 
+/** A path (before a role or user name) of only `/` and the `ArnLike` wildcards, or none: the whole account's. */
+const WILDCARD_PATH = /^[*?/]*$/;
+
 /** What the refusal of a wildcard name suggests instead (the IAM Identity Center pattern of docs/deploy.md). */
 const EXAMPLE_NAMES = {
   role: 'role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAdmin_*, or role/HygieneOperator',
@@ -333,7 +336,7 @@ export function principalArnProblems(key: string, arns: readonly string[], accou
  * everyone who signs in). A path of the account's own choosing (`role/ops/*`) is a group it created: kept.
  */
 function isAccountWidePath(path: string): boolean {
-  return /^[*?/]*$/.test(path) || /^aws-reserved\/sso\.amazonaws\.com\/(?:[^/]*\/)?$/.test(path);
+  return WILDCARD_PATH.test(path) || /^aws-reserved\/sso\.amazonaws\.com\/(?:[^/]*\/)?$/.test(path);
 }
 
 /** What is wrong with one principal ARN, if anything; nothing for a token (resolved at deploy: not readable here). */
@@ -352,7 +355,7 @@ function principalArnProblem(arn: string, stackAccount: string | undefined): str
   const [, arnAccount, kind, name] = match;
   const path = name?.slice(0, name.lastIndexOf('/') + 1) ?? '';
   if (kind !== undefined && name !== undefined && WILDCARD_NAME.test(name) && isAccountWidePath(path)) {
-    const which = /^[*?/]*$/.test(path)
+    const which = WILDCARD_PATH.test(path)
       ? `every ${kind} of account ${arnAccount}`
       : `every ${kind} under /${path}`;
     return [

@@ -20,7 +20,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { DEAD_LETTER_RETENTION_DAYS } from '../lambdas/aws/relay-ledger-table-definition';
 import { denyUnlessPrincipal, operatorsAndRoot } from './deny-unless-principal';
 import type { HygieneFunction } from './hygiene-function';
-import { knownToDiffer } from './metric-identity';
+import { mayShareEnvironment } from './metric-identity';
 
 /**
  * What reads a dead-letter queue's messages, hides or drops them, or moves them elsewhere (SQS's `*Batch` calls are
@@ -152,26 +152,15 @@ function executionRoleArn(schedule: scheduler.Schedule): string {
 function foreignSenders(queue: sqs.Queue, own: readonly IConstruct[]): string[] {
   const isOwn = (c: IConstruct) => c.node.scopes.some((scope) => own.includes(scope));
   const home = Stack.of(queue);
-  const senders = queue.node.root.node
-    .findAll()
-    .filter(
-      (c) =>
-        !isOwn(c) &&
-        isSender(c) &&
-        mayReach(Stack.of(c), home) &&
-        failureQueues(c).some((arn) => sameArn(c, arn, queue)),
-    );
+  const senders = queue.node.root.node.findAll().filter(
+    (c) =>
+      !isOwn(c) &&
+      isSender(c) &&
+      // a dead-letter queue must be in its sender's account and region (`CannotUseCrossEnvironment` otherwise)
+      mayShareEnvironment(Stack.of(c), home) &&
+      failureQueues(c).some((arn) => sameArn(c, arn, queue)),
+  );
   return [...senders.map(ownerPath), ...foreignAllows(queue)];
-}
-
-/**
- * Whether a resource in `stack` could name a queue of `home`: not when both
- * environments are known and differ (a dead-letter queue must be in the
- * sender's account and region; and referring to the queue from another
- * environment cannot even be resolved, `CannotUseCrossEnvironment`).
- */
-function mayReach(stack: Stack, home: Stack): boolean {
-  return !knownToDiffer(stack.region, home.region) && !knownToDiffer(stack.account, home.account);
 }
 
 /** The resources that can name a queue for failed events (each inside a stack). */

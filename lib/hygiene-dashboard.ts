@@ -59,15 +59,13 @@ export interface HygieneDashboardOptions {
   /**
    * What sends to `deadLetterQueue`: what each failed to send there is shown beside it (the
    * `FunctionDeadLetterDeliveryFailed` and `ScheduleDeadLetterDeliveryFailed` alarms' metrics).
-   * @default - no graph of failed sends
    */
-  readonly deadLetterSenders?: DeadLetterQueueSenders;
+  readonly deadLetterSenders: DeadLetterQueueSenders;
   /**
    * The notification topic: its failed deliveries are shown with the owner notices (the `NotificationsFailed`
    * alarm's metric).
-   * @default - no failed-delivery line
    */
-  readonly topic?: sns.ITopic;
+  readonly topic: sns.ITopic;
   readonly metricsNamespace: string;
   readonly serviceName: string;
 }
@@ -156,13 +154,13 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
 }
 
 /**
- * Whether notices reach SNS and their subscribers, whether anything is failing, and (given its senders) what the
+ * Whether notices reach SNS and their subscribers, whether anything is failing, and what the
  * dead-letter queue could not keep: one row.
  */
 function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudwatch.IWidget[] {
   const hourly = { period: Duration.hours(1) };
   const { relay, topic, deadLetterSenders } = options;
-  const share = { width: deadLetterSenders === undefined ? 8 : 6 }; // a third or a quarter of the row
+  const share = { width: 6 }; // a quarter of the row
   return [
     graph(
       'Owner notices',
@@ -172,7 +170,7 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
         m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain)' }),
         m(NOTIFIER_METRIC.duplicatesSent, { ...hourly, label: 'sent twice (another drain had marked them)' }),
         m(NOTIFIER_METRIC.malformedEvents, { ...hourly, label: 'malformed outbox entries (never sent)' }),
-        ...(topic === undefined ? [] : [notificationsFailed(topic, 'not delivered by SNS to a subscriber')]),
+        notificationsFailed(topic, 'not delivered by SNS to a subscriber'),
       ],
       share,
     ),
@@ -185,9 +183,7 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
       { ...share, right: [drainsReporting(m)] },
     ),
     graph('Errors and dead letters', errorMetrics(m, options), share),
-    ...(deadLetterSenders === undefined
-      ? []
-      : [graph('Not kept by the dead-letter queue', lostFailures(deadLetterSenders), share)]),
+    graph('Not kept by the dead-letter queue', lostFailures(deadLetterSenders), share),
   ];
 }
 

@@ -60,8 +60,7 @@ export function metricClashProblems(self: MetricIdentity, others: readonly Metri
       (other) =>
         other.metricsNamespace === self.metricsNamespace &&
         other.serviceName === self.serviceName &&
-        !knownToDiffer(other.account, self.account) &&
-        !knownToDiffer(other.region, self.region),
+        mayShareEnvironment(other, self),
     )
     .map(
       (other) =>
@@ -72,4 +71,15 @@ export function metricClashProblems(self: MetricIdentity, others: readonly Metri
 /** Whether two environment values (account, region) are both known at synth and differ. */
 export function knownToDiffer(a: string, b: string): boolean {
   return !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+}
+
+/**
+ * Whether two places (stacks, workers) may be in the same account and region: not when either the accounts or the
+ * regions are known at synth and differ.
+ */
+export function mayShareEnvironment(
+  a: { readonly account: string; readonly region: string },
+  b: { readonly account: string; readonly region: string },
+): boolean {
+  return !knownToDiffer(a.account, b.account) && !knownToDiffer(a.region, b.region);
 }

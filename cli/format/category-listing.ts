@@ -51,41 +51,36 @@ function jsonElement(row: ListedCredential): string {
 }
 
 /**
- * A listing formatter for `format`; it counts the rows it wrote (the table
- * ends with the count, the JSON array needs to know its first element).
+ * A listing formatter for `format` (the table ends with the count of rows it
+ * wrote, the JSON array needs to know its first element).
  */
 export function categoryListing(format: CategoryListingFormat): CategoryListing {
-  let count = 0;
-  const counted = (rows: readonly ListedCredential[]) => {
-    const before = count;
-    count += rows.length;
-    return before;
-  };
   if (format === 'json') {
+    let first = true;
+    const element = (row: ListedCredential) => {
+      const separator = first ? '\n' : ',\n';
+      first = false;
+      return `${separator}  ${jsonElement(row)}`;
+    };
     return {
       start: () => '[',
-      rows: (rows) => {
-        const before = counted(rows);
-        return rows.map((row, i) => `${before + i === 0 ? '\n' : ',\n'}  ${jsonElement(row)}`).join('');
-      },
-      end: () => (count === 0 ? ']\n' : '\n]\n'),
+      rows: (rows) => rows.map(element).join(''),
+      end: () => (first ? ']\n' : '\n]\n'),
     };
   }
   if (format === 'csv') {
     return {
       start: () => listingCsvRows([COLUMNS.map((c) => c.header)]),
-      rows: (rows) => {
-        counted(rows);
-        return listingCsvRows(rows.map(cells));
-      },
+      rows: (rows) => listingCsvRows(rows.map(cells)),
       end: () => '',
     };
   }
   const table = streamingListingTable(COLUMNS);
+  let count = 0;
   return {
     start: () => table.header,
     rows: (rows) => {
-      counted(rows);
+      count += rows.length;
       return table.rows(rows.map(cells));
     },
     end: () => `${count} credential(s)\n`,

@@ -14,7 +14,7 @@
  * end. So the lines blanked here are the ones it yields as overlong, and a
  * reader names them by number from there.
  */
-import { CR, LF, lineEnds } from '../utf8-lines';
+import { CR, LF, LineBytes, lineEnds } from '../utf8-lines';
 
 /**
  * `chunks`, each line of more than `maxLineBytes` bytes (line end left out)
@@ -26,7 +26,7 @@ export async function* blankOverlongLines(
   maxLineBytes: number,
   standIn: Buffer,
 ): AsyncGenerator<Buffer> {
-  const line = new HeldLine(maxLineBytes, standIn);
+  const line = new LineBytes(maxLineBytes);
   for await (const chunk of chunks) {
     const first = lineEnds(chunk)(0);
     if (first === -1) {
@@ -35,14 +35,13 @@ export async function* blankOverlongLines(
     }
     const last = Math.max(chunk.lastIndexOf(LF), chunk.lastIndexOf(CR));
     line.add(chunk.subarray(0, first));
-    const head = line.take();
+    const head = takeLine(line, standIn);
     // From the first line end to the last: whole lines, each between two line ends.
-    const whole = blankWholeLines(chunk.subarray(first, last + 1), line);
+    const whole = blankWholeLines(chunk.subarray(first, last + 1), line, standIn);
     line.add(chunk.subarray(last + 1));
     yield Buffer.concat([...head, ...whole]);
   }
-  const rest = line.take();
-  if (rest.length > 0) yield Buffer.concat(rest);
+  if (line.started) yield Buffer.concat(takeLine(line, standIn));
 }
 
 /**
@@ -50,47 +49,21 @@ export async function* blankOverlongLines(
  * blanked: as they are when they are no longer than the cap, which is every
  * time a chunk is (a file stream's chunks are 64 KiB, the cap 4 MiB).
  */
-function blankWholeLines(lines: Buffer, line: HeldLine): Buffer[] {
-  if (!line.isOverCap(lines.length)) return [lines];
+function blankWholeLines(lines: Buffer, line: LineBytes, standIn: Buffer): Buffer[] {
+  if (lines.length <= line.maxBytes) return [lines];
   const out: Buffer[] = [];
   const nextLineEnd = lineEnds(lines);
   let start = 0;
   for (let end = nextLineEnd(start + 1); end !== -1; end = nextLineEnd(start + 1)) {
     line.add(lines.subarray(start + 1, end));
-    out.push(lines.subarray(start, start + 1), ...line.take());
+    out.push(lines.subarray(start, start + 1), ...takeLine(line, standIn));
     start = end;
   }
   out.push(lines.subarray(start));
   return out;
 }
 
-/** The current line's bytes (it may span chunks): held while within the cap, counted past it. */
-class HeldLine {
-  private parts: Buffer[] = [];
-  private length = 0;
-
-  constructor(
-    private readonly maxBytes: number,
-    private readonly standIn: Buffer,
-  ) {}
-
-  /** True when a line of `bytes` bytes is over the cap. */
-  isOverCap(bytes: number): boolean {
-    return bytes > this.maxBytes;
-  }
-
-  /** Adds a piece of the line; once the line is over the cap, its bytes are dropped. */
-  add(piece: Buffer): void {
-    this.length += piece.length;
-    if (this.length > this.maxBytes) this.parts = [];
-    else if (piece.length > 0) this.parts.push(piece);
-  }
-
-  /** The line's bytes (the stand-in when it is over the cap), and a fresh start for the next line. */
-  take(): Buffer[] {
-    const line = this.length > this.maxBytes ? [this.standIn] : this.parts;
-    this.parts = [];
-    this.length = 0;
-    return line;
-  }
+/** The line's bytes (`standIn` when it is over the cap), and a fresh start for the next line. */
+function takeLine(line: LineBytes, standIn: Buffer): Buffer[] {
+  return line.takePieces() ?? [standIn];
 }
