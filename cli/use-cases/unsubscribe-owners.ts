@@ -43,11 +43,12 @@
 import type { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { errorText } from '../../lambdas/hygiene/errors';
 import {
+  type MailboxKey,
+  normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   plannedStateFor,
 } from '../../lambdas/hygiene/owner-directory';
-import { CASE_INSENSITIVE_MAILBOXES, type MailboxRule } from '../../lambdas/hygiene/owner-import-opt-outs';
 import { unsubscribedState } from '../../lambdas/hygiene/subscription-opt-out';
 import {
   isArnlessPendingEmail,
@@ -76,13 +77,13 @@ export type OptOutRoute =
 /** How {@link unsubscribeOwners} tells one mailbox from another. */
 export interface OptOutOptions {
   /**
-   * Two addresses are one mailbox when their keys are equal ({@link MailboxRule.key}). Default:
+   * Two addresses are one mailbox when their keys are equal (`MailboxKey`). Default:
    * `normalizeEmail` (trimmed, case-insensitive, NFC). Give the reconciler's: `pc-hygiene owners unsubscribe`
    * passes the relay's Punycode-aware `mailboxKey` (lambdas/relay/ses-address.ts), as `owners
    * sync-subscriptions` and the reconciler Lambda give the plan, so the subscriptions removed are every one the
    * plan would match to the owner, in either spelling of an internationalized domain.
    */
-  readonly mailboxKey?: MailboxRule['key'];
+  readonly mailboxKey?: MailboxKey;
 }
 
 /** Why a named owner was not recorded `unsubscribed`. */
@@ -156,7 +157,7 @@ export async function unsubscribeOwners(
   const ids = [...new Set(userIds)];
   const records = await directory.getMany(ids);
   const { topic } = target;
-  const run: OptOutRun = { directory, topic, key: options.mailboxKey ?? CASE_INSENSITIVE_MAILBOXES.key };
+  const run: OptOutRun = { directory, topic, key: options.mailboxKey ?? normalizeEmail };
   const toRecord = ids.map((id) => records.get(id)).filter(isToRecord);
   const listing = await listAt(run, toRecord);
   const unsubscribed: UnsubscribedOwner[] = [];
@@ -187,7 +188,7 @@ function isToRecord(owner: OwnerRecord | undefined): owner is OwnerRecord {
 interface OptOutRun {
   readonly directory: OptOutDirectory;
   readonly topic: OptOutTopic | undefined;
-  readonly key: MailboxRule['key'];
+  readonly key: MailboxKey;
 }
 
 /**
@@ -286,7 +287,7 @@ function arnOf({ subscriptionArn }: { readonly subscriptionArn?: string }): { su
 }
 
 /** The owner's mailbox as compared (its `key`); `undefined` without an address. */
-function addressOf(owner: OwnerRecord, key: MailboxRule['key']): string | undefined {
+function addressOf(owner: OwnerRecord, key: MailboxKey): string | undefined {
   const email = owner.email?.trim();
   return email === undefined || email === '' ? undefined : key(email);
 }
@@ -301,7 +302,7 @@ function addressOf(owner: OwnerRecord, key: MailboxRule['key']): string | undefi
 function subscriptionsOf(
   owner: OwnerRecord,
   listing: readonly TopicSubscription[],
-  key: MailboxRule['key'],
+  key: MailboxKey,
 ): { readonly removable: readonly TopicSubscription[]; readonly pendingLeft: boolean } {
   const address = addressOf(owner, key);
   if (address === undefined) return { removable: [], pendingLeft: false };
