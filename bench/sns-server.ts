@@ -16,7 +16,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { publishEntryBytes, SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../lambdas/aws/sns-wire';
+import { publishEntryBytes, SNS_MESSAGE_LIMIT_BYTES } from '../lambdas/aws/sns-wire';
+import { answerRefusal, answerResult, checkBatchLimits, SnsRefusal, xmlEscape } from './sns-query-answers';
 
 /** What one measurement key sent. */
 export interface SnsTotals {
@@ -50,23 +51,10 @@ export function messageBytes(message: MessageParts): number {
   });
 }
 
-const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const TOTALS_PATH = '/__bench/totals/';
 /** What the server's process prints, followed by its endpoint, once it listens (bench/sns-server-main.ts). */
 export const SNS_SERVER_READY = 'BENCH_SNS_SERVER ';
 const KEY_PATH = /^\/m\/([A-Za-z0-9_.-]{1,100})\/?$/;
-
-/** A request SNS refuses: HTTP status, error code, message, and whether the sender is at fault. */
-class SnsRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly sender = true,
-  ) {
-    super(message);
-  }
-}
 
 /** The message of a query-protocol form under `prefix` (`''` for `Publish`, `PublishBatchRequestEntries.member.N.`). */
 function messageAt(form: URLSearchParams, prefix: string): MessageParts {
@@ -85,8 +73,6 @@ function messageAt(form: URLSearchParams, prefix: string): MessageParts {
     MessageAttributes: attributes,
   };
 }
-
-const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Running totals of one key. */
 interface Tally {
@@ -162,7 +148,7 @@ export class BenchSnsServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (key === undefined || req.method !== 'POST') {
-      return refuse(res, new SnsRefusal(404, 'NotFound', `no SNS here: ${req.method} ${url}`));
+      return answerRefusal(res, new SnsRefusal(404, 'NotFound', `no SNS here: ${req.method} ${url}`));
     }
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     const action = form.get('Action') ?? '';
@@ -171,18 +157,16 @@ export class BenchSnsServer {
     tally.byAction[action] = (tally.byAction[action] ?? 0) + 1;
     if (this.failures.remaining > 0) {
       this.failures.remaining--;
-      return refuse(res, new SnsRefusal(this.failures.status, 'InternalError', 'injected failure', false));
+      return answerRefusal(
+        res,
+        new SnsRefusal(this.failures.status, 'InternalError', 'injected failure', false),
+      );
     }
     try {
-      const result = this.answer(action, form, tally);
-      res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
-      res.end(
-        `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result>` +
-          `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`,
-      );
+      answerResult(res, action, this.answer(action, form, tally));
     } catch (error: unknown) {
       if (!(error instanceof SnsRefusal)) throw error;
-      refuse(res, error);
+      answerRefusal(res, error);
     }
   }
 
@@ -218,30 +202,13 @@ function publishBatch(form: URLSearchParams, tally: Tally): string {
     ids.push(form.get(`${prefix}Id`) ?? '');
     bytes += messageBytes(messageAt(form, prefix));
   }
-  if (ids.length === 0) throw new SnsRefusal(400, 'EmptyBatchRequest', 'The batch request is empty');
-  if (ids.length > SNS_BATCH_MAX_ENTRIES) {
-    throw new SnsRefusal(400, 'TooManyEntriesInBatchRequest', `more than ${SNS_BATCH_MAX_ENTRIES} entries`);
-  }
-  if (new Set(ids).size !== ids.length) {
-    throw new SnsRefusal(400, 'BatchEntryIdsNotDistinct', 'Two or more batch entries have the same Id');
-  }
-  if (bytes > SNS_MESSAGE_LIMIT_BYTES)
-    throw new SnsRefusal(400, 'BatchRequestTooLong', 'The batch request is too long');
+  checkBatchLimits(ids, bytes);
   tally.messages += ids.length;
   tally.bytes += bytes;
   const members = ids.map(
     (id) => `<member><Id>${xmlEscape(id)}</Id><MessageId>${randomUUID()}</MessageId></member>`,
   );
   return `<Successful>${members.join('')}</Successful><Failed/>`;
-}
-
-function refuse(res: ServerResponse, refusal: SnsRefusal): void {
-  res.writeHead(refusal.status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
-  res.end(
-    `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${refusal.sender ? 'Sender' : 'Receiver'}</Type>` +
-      `<Code>${refusal.code}</Code><Message>${xmlEscape(refusal.message)}</Message></Error>` +
-      `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
-  );
 }
 
 /** The endpoint under `root` whose requests the server counts under `key`. */

@@ -27,6 +27,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  answerRefusal,
+  answerResult,
+  checkBatchLimits,
+  SnsRefusal,
+  xmlEscape,
+} from '../../bench/sns-query-answers';
+import { SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/aws/sns-wire';
 import { deliveredTo } from '../support/sns-delivery';
 
 /** One message as the server accepted it. */
@@ -68,9 +76,7 @@ export interface FakeSubscriptionInput {
   readonly pending?: boolean;
 }
 
-const LIMIT = 262_144;
 const ACCOUNT = '123456789012';
-const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const PENDING_ARN = 'PendingConfirmation';
 /** What SNS lists instead of the ARN of a subscription its recipient unsubscribed by the email's link. */
 const DELETED_ARN = 'Deleted';
@@ -80,22 +86,6 @@ interface DeletedListing {
   readonly topicArn?: string;
   readonly protocol: string;
   readonly endpoint: string;
-}
-
-/** A request SNS refuses: HTTP status, error code, message, and whether the sender is at fault. */
-class FakeSnsError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly sender = true,
-  ) {
-    super(message);
-  }
-}
-
-function xmlEscape(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function parseEntries(form: URLSearchParams) {
@@ -133,7 +123,7 @@ function parseEntries(form: URLSearchParams) {
 /** Why SNS would reject this entry (InvalidParameter), or undefined. */
 function entryProblem(entry: ReceivedMessage & { entryId: string; bytes: number }): string | undefined {
   if (!/^[A-Za-z0-9_-]{1,80}$/.test(entry.entryId)) return 'invalid entry id';
-  if (entry.bytes > LIMIT) return 'message too long';
+  if (entry.bytes > SNS_MESSAGE_LIMIT_BYTES) return 'message too long';
   if (entry.subject !== undefined && (entry.subject.length > 100 || !/^[\x20-\x7e]+$/.test(entry.subject))) {
     return 'invalid subject';
   }
@@ -175,14 +165,14 @@ function parseFilterPolicy(json: string): Record<string, readonly unknown[]> {
   try {
     value = JSON.parse(json);
   } catch {
-    throw new FakeSnsError(400, 'InvalidParameter', 'Invalid parameter: FilterPolicy: not JSON');
+    throw new SnsRefusal(400, 'InvalidParameter', 'Invalid parameter: FilterPolicy: not JSON');
   }
   const valid =
     value !== null &&
     typeof value === 'object' &&
     !Array.isArray(value) &&
     Object.values(value).every((v) => Array.isArray(v));
-  if (!valid) throw new FakeSnsError(400, 'InvalidParameter', 'Invalid parameter: FilterPolicy');
+  if (!valid) throw new SnsRefusal(400, 'InvalidParameter', 'Invalid parameter: FilterPolicy');
   return value as Record<string, readonly unknown[]>;
 }
 
@@ -197,7 +187,7 @@ function attributeMap(form: URLSearchParams): Map<string, string> {
 
 function required(form: URLSearchParams, name: string): string {
   const value = form.get(name);
-  if (value === null || value === '') throw new FakeSnsError(400, 'InvalidParameter', `${name} is required`);
+  if (value === null || value === '') throw new SnsRefusal(400, 'InvalidParameter', `${name} is required`);
   return value;
 }
 
@@ -334,22 +324,6 @@ export class FakeSnsServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private error(res: ServerResponse, status: number, code: string, message: string, sender: boolean): void {
-    res.writeHead(status, { 'content-type': 'text/xml' });
-    res.end(
-      `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${sender ? 'Sender' : 'Receiver'}</Type>` +
-        `<Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
-    );
-  }
-
-  private ok(res: ServerResponse, action: string, result: string | undefined): void {
-    res.writeHead(200, { 'content-type': 'text/xml' });
-    res.end(
-      `<${action}Response xmlns="${XMLNS}">${result === undefined ? '' : `<${action}Result>${result}</${action}Result>`}` +
-        `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`,
-    );
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -358,31 +332,28 @@ export class FakeSnsServer {
     this.calls.set(action, this.callCount(action) + 1);
     if (action === 'PublishBatch') this.requests += 1;
     const handler = this.actions[action];
-    if (!handler) return this.error(res, 400, 'InvalidAction', 'unsupported', true);
-    if (this.outage) return this.error(res, this.outage.status, this.outage.code, 'outage', false);
+    const refuse = (refusal: SnsRefusal) => answerRefusal(res, refusal);
+    if (!handler) return refuse(new SnsRefusal(400, 'InvalidAction', 'unsupported'));
+    if (this.outage) return refuse(new SnsRefusal(this.outage.status, this.outage.code, 'outage', false));
     if (this.denied.has(action)) {
-      return this.error(
-        res,
-        403,
-        'AuthorizationError',
-        `User is not authorized to perform: SNS:${action}`,
-        true,
+      return refuse(
+        new SnsRefusal(403, 'AuthorizationError', `User is not authorized to perform: SNS:${action}`),
       );
     }
     const throttled = this.throttle.get(action) ?? 0;
     if (throttled > 0) {
       this.throttle.set(action, throttled - 1);
-      return this.error(res, 400, 'Throttling', 'Rate exceeded', true);
+      return refuse(new SnsRefusal(400, 'Throttling', 'Rate exceeded'));
     }
     try {
-      this.ok(res, action, handler(form));
+      answerResult(res, action, handler(form));
     } catch (error: unknown) {
-      if (!(error instanceof FakeSnsError)) throw error;
-      this.error(res, error.status, error.code, error.message, error.sender);
+      if (!(error instanceof SnsRefusal)) throw error;
+      refuse(error);
     }
   }
 
-  /** Each action: the `<…Result>` body, or a thrown {@link FakeSnsError}. */
+  /** Each action: the `<…Result>` body, or a thrown {@link SnsRefusal}. */
   private readonly actions: Record<string, (form: URLSearchParams) => string | undefined> = {
     PublishBatch: (form) => this.publishBatch(form),
     Subscribe: (form) => this.subscribeAction(form),
@@ -398,14 +369,10 @@ export class FakeSnsServer {
 
   private publishBatch(form: URLSearchParams): string {
     const entries = parseEntries(form);
-    if (entries.length === 0) throw new FakeSnsError(400, 'EmptyBatchRequest', 'no entries');
-    if (entries.length > 10) throw new FakeSnsError(400, 'TooManyEntriesInBatchRequest', 'more than 10');
-    if (new Set(entries.map((e) => e.entryId)).size !== entries.length) {
-      throw new FakeSnsError(400, 'BatchEntryIdsNotDistinct', 'ids repeat');
-    }
-    if (entries.reduce((sum, e) => sum + e.bytes, 0) > LIMIT) {
-      throw new FakeSnsError(400, 'BatchRequestTooLong', 'over 256 KiB');
-    }
+    checkBatchLimits(
+      entries.map((e) => e.entryId),
+      entries.reduce((sum, e) => sum + e.bytes, 0),
+    );
     const successful: string[] = [];
     const failed: string[] = [];
     for (const entry of entries) {
@@ -443,7 +410,7 @@ export class FakeSnsServer {
     const protocol = required(form, 'Protocol');
     const endpoint = required(form, 'Endpoint');
     if (protocol === 'email' && !/^[^@\s]+@[^@\s]+$/.test(endpoint)) {
-      throw new FakeSnsError(400, 'InvalidParameter', 'Invalid parameter: Email address');
+      throw new SnsRefusal(400, 'InvalidParameter', 'Invalid parameter: Email address');
     }
     const attributes = attributeMap(form);
     const policyJson = attributes.get('FilterPolicy');
@@ -453,7 +420,7 @@ export class FakeSnsServer {
     );
     if (existing) {
       if (JSON.stringify(existing.filterPolicy) !== JSON.stringify(filterPolicy)) {
-        throw new FakeSnsError(
+        throw new SnsRefusal(
           400,
           'InvalidParameter',
           'Invalid parameter: Attributes Reason: Subscription already exists with different attributes',
@@ -485,7 +452,7 @@ export class FakeSnsServer {
   private requireFilterPolicyRoom(topicArn: string): void {
     const used = this.subscriptionsOf(topicArn).filter((s) => s.filterPolicy !== undefined).length;
     if (used >= this.filterPolicyQuota) {
-      throw new FakeSnsError(
+      throw new SnsRefusal(
         403,
         'FilterPolicyLimitExceeded',
         `Filter policy limit exceeded (${this.filterPolicyQuota} per topic)`,
@@ -542,7 +509,7 @@ export class FakeSnsServer {
     const value = form.get('AttributeValue') ?? '';
     if (name === 'FilterPolicyScope') s.filterPolicyScope = value;
     else if (name !== 'FilterPolicy')
-      throw new FakeSnsError(400, 'InvalidParameter', `Invalid parameter: AttributeName ${name}`);
+      throw new SnsRefusal(400, 'InvalidParameter', `Invalid parameter: AttributeName ${name}`);
     else if (value === '') delete s.filterPolicy;
     else {
       const policy = parseFilterPolicy(value);
@@ -560,14 +527,14 @@ export class FakeSnsServer {
   private find(arn: string): FakeSubscription {
     const elements = arn.split(':').length;
     if (!arn.startsWith('arn:') || elements < 6) {
-      throw new FakeSnsError(
+      throw new SnsRefusal(
         400,
         'InvalidParameter',
         `Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not ${elements}`,
       );
     }
     const subscription = this.subscriptions.find((s) => s.arn === arn);
-    if (!subscription) throw new FakeSnsError(404, 'NotFound', 'Subscription does not exist');
+    if (!subscription) throw new SnsRefusal(404, 'NotFound', 'Subscription does not exist');
     return subscription;
   }
 }
