@@ -111,11 +111,21 @@ async function runSweepTask({ task, dynamo, sns, config, runId, sweepPages }: Pr
   };
 }
 
+/**
+ * A clock that reads `start` now and runs with the wall clock: a drain right after the sweep, as the deployed
+ * notifier drains within its 15-minute schedule of the sweep's run. The digests' relative phrases ("in 14 days"),
+ * and so the SNS bytes, are then the same in every run, whatever day the bench runs on.
+ */
+export function clockFrom(start: number): () => number {
+  const startedAt = Date.now();
+  return () => start + (Date.now() - startedAt);
+}
+
 async function runNotifyTask({ task, dynamo, sns }: PreparedMeasurement): Promise<Detail> {
   const summary = await runNotifier({
     outbox: new DynamoDbOutboxStore(dynamo, task.tableName),
     publisher: new SnsPublisher(sns.client, TOPIC_ARN),
-    clock: Date.now,
+    clock: clockFrom(task.now),
   });
   return {
     status: summary.status,

@@ -10,10 +10,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHILD_TASKS, type ChildTask, type ChildTaskName } from '../../bench/child-protocol';
 import { BENCH_NOW, generateTable } from '../../bench/generate';
-import { measure, prepareMeasurement } from '../../bench/measure';
+import { clockFrom, measure, prepareMeasurement } from '../../bench/measure';
 import { BenchSnsServer } from '../../bench/sns-server';
 import { withJsonFile } from '../../bench/task-files';
 import { RUN_INDEX_ID, runHeaderId } from '../../lambdas/hygiene/data-contract';
@@ -135,5 +135,19 @@ describe('a measurement child', () => {
     expect(Number(result.detail.manifestEntries)).toBeGreaterThan(0);
     expect(result.sns).toMatchObject({ calls: 1, messages: 1, byAction: { PublishBatch: 1 } });
     expect(result.dynamo.requestsWithoutCapacity).toBe(0);
+  });
+});
+
+describe("the notify measurement's clock", () => {
+  it("reads the task's decision instant when the drain starts and runs with the wall clock, whatever the day", () => {
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-12-05T21:00:00.000Z'));
+    try {
+      const clock = clockFrom(BENCH_NOW);
+      expect(clock()).toBe(BENCH_NOW);
+      wall.mockReturnValue(Date.parse('2026-12-05T21:00:01.500Z'));
+      expect(clock()).toBe(BENCH_NOW + 1_500);
+    } finally {
+      wall.mockRestore();
+    }
   });
 });
