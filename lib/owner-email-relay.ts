@@ -6,7 +6,8 @@
  * neither a dead-letter target of any other queue (docs/deploy.md, "Security
  * choices"), and alarms on both; the relay
  * function (partial batch responses) that emails each digest through SESv2 from the configured
- * identity; its ledger table; an SES configuration set whose bounce and
+ * identity; its ledger table; an SES configuration set that turns SES's
+ * suppression list on for bounces and complaints, and whose bounce and
  * complaint events reach a small function that, in the owner directory,
  * marks addresses bouncing (permanent bounces) and records owners
  * unsubscribed (complaints), and reports a bounced digest part's events to
@@ -297,12 +298,21 @@ export class OwnerEmailRelay extends Construct {
     return topic;
   }
 
-  /** The configuration set every relay email goes through (its bounces and complaints: the SES events topic). */
+  /**
+   * The configuration set every relay email goes through (its bounces and complaints: the SES events topic). It
+   * states the suppression list's reasons, bounces and complaints, rather than leaving them to the account's setting
+   * (which may be anything: on for both since SES's 2019 default, off in an older account), so a deployed relay
+   * behaves the same in every account. The relay relies on it (docs/notifications.md, "Email relay"): after a
+   * complaint about one owner's email to a mailbox several owners share, SES suppresses that address, and the next
+   * email to it for another owner comes back as a permanent bounce (`OnAccountSuppressionList`), which marks that
+   * owner `bouncing` and reports the digest to the admins: every notice still reaches a person.
+   */
   private addConfigurationSet(name: string | undefined): ses.ConfigurationSet {
     return new ses.ConfigurationSet(this, 'ConfigurationSet', {
       ...(name !== undefined && { configurationSetName: name }),
       reputationMetrics: true,
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
   }
 

@@ -4,8 +4,9 @@
  * the relay queue and of its DLQ (each found by its logical id), the DLQ,
  * the event source with partial batch responses, `ses:SendEmail` scoped to the
  * identity and the configuration set, the relay function's permissions
- * (exactly), the configuration set's bounce and complaint destination and the
- * SES events key's statement for SES (exactly: this account and this
+ * (exactly), the configuration set's bounce and complaint destination, its
+ * suppression list (bounces and complaints, whatever the account's setting),
+ * the SES events key's statement for SES (exactly: this account and this
  * configuration set), the SES events function's permissions (exactly: the
  * directory, the ledger's read and update, publishing the bounce reports to
  * the notification topic with its key, and being on the topic's publish
@@ -282,6 +283,14 @@ describe('OwnerEmailRelay', () => {
         SnsDestination: { TopicARN: stack.resolve(relay.sesEventsTopic.topicArn) },
       },
     });
+  });
+
+  it('turns SES’s suppression list on for bounces and complaints in the set itself, not left to the account', () => {
+    const { template, stack, relay } = build();
+    const set = template.findResources('AWS::SES::ConfigurationSet')[idOf(stack, relay.configurationSet)];
+
+    // Exactly these two: the shared-mailbox sequence relies on complaints (docs/notifications.md, "Email relay").
+    expect(set?.Properties.SuppressionOptions).toEqual({ SuppressedReasons: ['BOUNCE', 'COMPLAINT'] });
   });
 
   it('lets SES use the SES events key only for this account’s configuration set (the key statement, exactly)', () => {

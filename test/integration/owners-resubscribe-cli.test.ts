@@ -4,8 +4,9 @@
  * local server. Import, reconcile, confirm, the owner clicks the unsubscribe
  * link; the next reconcile subscribes nobody and records `unsubscribed` (the
  * owner is unreachable, reason `unsubscribed`); `owners resubscribe` undoes it
- * for that owner only, and the next reconcile subscribes them again. A new
- * address from the import clears the opt-out as well.
+ * for that owner only, and the next reconcile subscribes them again; its text
+ * ends with how to lift SES's suppression of the address (route `relay`), JSON
+ * does not. A new address from the import clears the opt-out as well.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -92,6 +93,14 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
     expect(run.stdout).toContain(`ada: resubscribe recorded in ${table.tableName} (state none)`);
     expect(run.stdout).toContain('bob: not changed: state confirmed, not unsubscribed: nothing to undo');
     expect(run.stdout).toContain('zed: not changed: not in the owner directory');
+    // Once, last: on relay the address may also be on SES's suppression list, which the directory cannot lift.
+    const suppression = run.stdout.split('\n').filter((line) => line.includes('suppression list'));
+    expect(suppression).toEqual([
+      expect.stringMatching(
+        /^on route relay, if SES suppressed an owner’s address .* aws sesv2 delete-suppressed-destination --email-address <address>$/,
+      ),
+    ]);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(suppression[0]);
     expect(await states()).toEqual({ ada: 'none', bob: 'confirmed' });
     const again = await sync();
     expect(again.created).toBe(1);
@@ -127,6 +136,7 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
     const run = await resubscribe('ada', '--format', 'json');
 
     expect(run.code).toBe(0);
+    // The JSON is the result only: no hint (a consumer knows its route).
     expect(JSON.parse(run.stdout)).toEqual({ resubscribed: ['ada'], notChanged: [] });
     expect((await states()).ada).toBe('none');
   });
@@ -168,5 +178,7 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('evil\\x1b[2J: not changed: not in the owner directory');
     expect(run.stdout).not.toContain('\u001b');
+    // Nobody resubscribed: nothing to lift.
+    expect(run.stdout).not.toContain('suppression list');
   });
 });

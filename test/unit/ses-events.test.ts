@@ -6,7 +6,8 @@
  * compared normalised, written on the exact spelling read); a complaint
  * about an address the owner has moved away from, remembered for it; a
  * `not-spam` feedback report, which records nothing; an IDN address, which SES
- * names in Punycode; the handler's metrics. On DynamoDB Local:
+ * names in Punycode; a mailbox several owners share, once SES's suppression
+ * list holds it after a complaint; the handler's metrics. On DynamoDB Local:
  * test/integration/ses-bounce-attribution.test.ts.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -17,7 +18,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { SES_EVENTS_METRIC } from '../../lambdas/handlers/metric-names';
 import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
-import { OWNER_TAG, ownerTags, userIdFromTag } from '../../lambdas/relay/email-tags';
+import type { BouncedEmail } from '../../lambdas/relay/bounce-report';
+import { digestEmailTags, OWNER_TAG, ownerTags, userIdFromTag } from '../../lambdas/relay/email-tags';
 import {
   addressProblemOf,
   type BounceDirectory,
@@ -507,6 +509,80 @@ describe('an event about an address with an IDN domain', () => {
         'bob@new.example',
         [optedOutAddressDigest(SENT_TO), optedOutAddressDigest('bob@bücher.example')].sort(),
       ],
+    ]);
+  });
+});
+
+describe('a mailbox several owners share, with SES’s suppression list on for complaints', () => {
+  /** The team alias alice and bob both have in the directory: the relay emails each their own digest there. */
+  const TEAM = 'team@example.com';
+  /** Bob's digest part of the next drain, as its email's tags name it. */
+  const BOB_PART = { userId: 'bob', drainId: 'drain-2', part: 1 };
+
+  /** An SES event (`kind`, its object `detail`) of the relay's email to the team alias, carrying `tags`. */
+  function teamEvent(kind: 'Bounce' | 'Complaint', tags: Record<string, string>, detail: object) {
+    return JSON.stringify({
+      eventType: kind,
+      [kind === 'Bounce' ? 'bounce' : 'complaint']: detail,
+      mail: {
+        messageId: `ses-${kind}`,
+        destination: [TEAM],
+        tags: Object.fromEntries(Object.entries(tags).map(([name, value]) => [name, [value]])),
+      },
+    });
+  }
+
+  it('records the complainer unsubscribed only; the next email to the alias, suppressed, marks the other owner bouncing and reports it', async () => {
+    const directory = recorder({ alice: TEAM, bob: TEAM });
+    const reported: BouncedEmail[] = [];
+    const reportBounce = async (email: BouncedEmail) => {
+      reported.push(email);
+      return { status: 'reported' as const, eventsReadBack: true, parts: 1 };
+    };
+
+    // Someone reading the alias marks alice's digest as spam: SES adds the address to the suppression list.
+    const afterComplaint = await recordAddressProblems(
+      directory,
+      [
+        teamEvent('Complaint', ownerTags('alice'), {
+          complainedRecipients: [{ emailAddress: TEAM }],
+          complaintFeedbackType: 'abuse',
+        }),
+      ],
+      NOW,
+      reportBounce,
+    );
+
+    expect(directory.complaints).toEqual([['alice', TEAM]]);
+    expect(directory.marks).toEqual([]);
+    expect(afterComplaint).toMatchObject({ optedOut: 1, marked: 0, digestsReported: 0 });
+
+    // The relay emails bob's next digest to the alias: SES accepts it, does not send it, and reports this bounce.
+    const afterSuppressed = await recordAddressProblems(
+      directory,
+      [
+        teamEvent('Bounce', digestEmailTags(BOB_PART), {
+          bounceType: 'Permanent',
+          bounceSubType: 'OnAccountSuppressionList',
+          bouncedRecipients: [{ emailAddress: TEAM }],
+          timestamp: '2026-11-27T04:00:00.000Z',
+        }),
+      ],
+      NOW,
+      reportBounce,
+    );
+
+    expect(directory.marks).toEqual([['bob', TEAM, '2026-11-27T04:00:00.000Z']]);
+    expect(directory.complaints).toEqual([['alice', TEAM]]);
+    expect(afterSuppressed).toMatchObject({ bounces: 1, marked: 1, unattributed: 0, digestsReported: 1 });
+    // His digest part reaches the admins: every notice sent to the alias reaches a person.
+    expect(reported).toEqual([
+      {
+        ...BOB_PART,
+        sentTo: [TEAM],
+        bouncedAt: '2026-11-27T04:00:00.000Z',
+        sesMessageId: 'ses-Bounce',
+      },
     ]);
   });
 });

@@ -9,7 +9,10 @@
  * named owner in that state. On `sns-email` the next reconcile (or `owners
  * sync-subscriptions`) then subscribes them and SNS sends a new confirmation
  * email; on `relay` they are reachable again at once (no confirmation email:
- * the relay's next digest for them is sent).
+ * the relay's next digest for them is sent), unless SES's suppression list
+ * still holds their address (a complaint or bounce put it there): the text
+ * output then says how to remove it ({@link SUPPRESSION_HINT}; this command
+ * does not know the route, so it says so whenever it resubscribed someone).
  * An owner in any other state, or not in the directory, is named and left
  * alone (exit 1). The logic, and why its write is conditional:
  * `resubscribeOwners` (cli/use-cases/resubscribe-owners.ts); this module
@@ -36,7 +39,8 @@ const DESCRIPTION =
   'or recorded by an operator ' +
   'with pc-hygiene owners unsubscribe; state unsubscribed, ' +
   'unreachable on both routes): records state none. Route sns-email: the next reconcile subscribes them ' +
-  'and SNS sends a new confirmation email. Route relay: they are reachable again at once (no confirmation email). ' +
+  'and SNS sends a new confirmation email. Route relay: they are reachable again at once (no confirmation email), ' +
+  'once SES no longer suppresses their address (aws sesv2 delete-suppressed-destination). ' +
   'Owners in another state or not in the directory are named and left alone (exit 1).';
 
 function defineOwnersResubscribe(owners: Command) {
@@ -54,6 +58,15 @@ const REASON_TEXT: Readonly<Record<NotResubscribedReason, (state: string | undef
     'removed, or its address or state changed, while this ran (an import that moves the owner sets their state: none at an address they did not opt out at; run it again to see the state now)',
 };
 
+/**
+ * Printed once, last, when anyone was resubscribed: on `relay` the complaint that recorded an owner `unsubscribed` also put
+ * their address on SES's account-level suppression list (the relay's configuration set turns it on for bounces and
+ * complaints), where it stays until removed; the next email would bounce (`OnAccountSuppressionList`) and mark the
+ * owner `bouncing` again (docs/deploy.md, "Runbook: Email bounces").
+ */
+const SUPPRESSION_HINT =
+  'on route relay, if SES suppressed an owner’s address (after their complaint, or a bounce), it stays on the account’s suppression list and the next email to it bounces, marking them bouncing: remove it, in the stack’s account and region: aws sesv2 delete-suppressed-destination --email-address <address>';
+
 /** The result as readable lines (owner ids are stored text: sanitised line by line). */
 function resultText(result: ResubscribeResult, tableName: string): string {
   return terminalLines([
@@ -64,6 +77,7 @@ function resultText(result: ResubscribeResult, tableName: string): string {
     ...result.notChanged.map(
       ({ userId, reason, state }) => `${userId}: not changed: ${REASON_TEXT[reason](state)}`,
     ),
+    ...(result.resubscribed.length > 0 ? [SUPPRESSION_HINT] : []),
   ]);
 }
 
