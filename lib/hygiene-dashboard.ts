@@ -5,6 +5,10 @@
  * alarm's metric is on it (lib/hygiene-alarms.ts, lib/owner-email-relay.ts),
  * with the alarm's statistic and period (built by the alarms' own builders and
  * `RUN_WATCH`), so an operator sent by an alarm finds the datapoints it fired on.
+ * Those periods differ (5 and 15 minutes, an hour, a day), and counts summed
+ * over different periods cannot share a scale: every line of a graph's axis has
+ * the same period, a graph with two periods draws the other on its right axis,
+ * and there each line's label says its period ("per hour", "largest in a day").
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -52,7 +56,8 @@ export interface HygieneDashboardOptions {
   readonly reconciler?: HygieneFunction;
   /**
    * The `relay` route, when deployed: the owner reach row shows SES bounces and
-   * complaints, and the errors graph its two functions and its dead-letter queue.
+   * complaints and the relay queue's oldest digest, and the errors graph its two
+   * functions and its dead-letter queue.
    */
   readonly relay?: DashboardRelay;
   readonly deadLetterQueue: sqs.IQueue;
@@ -91,7 +96,7 @@ export function addHygieneDashboard(
   dashboard.addWidgets(...transitionWidgets(m));
   dashboard.addWidgets(...sweepHealthWidgets(m));
   dashboard.addWidgets(...deliveryWidgets(m, options));
-  dashboard.addWidgets(...reachWidgets(m, options.relay !== undefined));
+  dashboard.addWidgets(...reachWidgets(m, options.relay));
   if (options.reconciler !== undefined) dashboard.addWidgets(...subscriptionWidgets(m, options.reconciler));
   return dashboard;
 }
@@ -101,13 +106,17 @@ function headerWidget(): cloudwatch.IWidget {
   return new cloudwatch.TextWidget({
     markdown:
       '## Credential hygiene\nSweep: one run a day (per-run counts). In `audit` mode nothing is written: *Applied* counts what enforce would have written. ' +
-      'Guard tripped = deletions held back; invalid records = listed in the admin run summary.',
+      'Guard tripped = deletions held back; invalid records = listed in the admin run summary. ' +
+      'Each axis of a graph draws one period: where a graph has two, the right axis has the other and each line’s label says its period.',
     width: 24,
     height: 2,
   });
 }
 
-/** A graph of `left` (and `right`) metrics, a third of a row wide unless `width` says otherwise. */
+/**
+ * A graph of `left` (and `right`) metrics, a third of a row wide unless `width` says otherwise. Every line of an axis
+ * has the same period (test/infra/dashboard.test.ts): a line of another period goes on the other axis.
+ */
 function graph(
   title: string,
   left: cloudwatch.IMetric[],
@@ -135,20 +144,39 @@ function transitionWidgets(m: RunMetric): cloudwatch.IWidget[] {
 /** How each sweep went: records, guard, status, duration. */
 function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
   return [
-    graph('Records scanned / invalid', [m(SWEEP_METRIC.scanned, { label: 'scanned' })], {
-      right: [m(SWEEP_METRIC.invalid, { ...RUN_WATCH.lastRun, label: 'invalid' })],
+    graph('Records scanned / invalid', [m(SWEEP_METRIC.scanned, { label: 'scanned (per day)' })], {
+      right: [m(SWEEP_METRIC.invalid, { ...RUN_WATCH.lastRun, label: 'invalid (largest in an hour)' })],
     }),
-    graph('Guard and run status', [
-      m(SWEEP_METRIC.completed, { ...RUN_WATCH.perHour, label: 'completed (heartbeat)' }),
-      m(SWEEP_METRIC.guardTripped, { ...RUN_WATCH.lastRun, label: 'guard tripped' }),
-      m(SWEEP_METRIC.incomplete, { label: 'incomplete (checkpointed)', statistic: 'Maximum' }),
-      m(SWEEP_METRIC.aborted, { label: 'aborted (too many failed writes)', statistic: 'Maximum' }),
-      m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read' }),
-      m(SWEEP_METRIC.writeFailures, { ...RUN_WATCH.perHour, label: 'write failures' }),
-      m(SWEEP_METRIC.writtenAlone, { label: 'written alone (batch fallback)' }),
-      m(SWEEP_METRIC.adminSummaryFailed, { ...RUN_WATCH.lastRun, label: 'admin summary not published' }),
-      m(SWEEP_METRIC.scheduledTimeRejected, { ...RUN_WATCH.lastRun, label: 'scheduled time rejected' }),
-    ]),
+    graph(
+      'Guard and run status',
+      [
+        m(SWEEP_METRIC.completed, { ...RUN_WATCH.perHour, label: 'completed (heartbeat; per hour)' }),
+        m(SWEEP_METRIC.guardTripped, { ...RUN_WATCH.lastRun, label: 'guard tripped (largest in an hour)' }),
+        m(SWEEP_METRIC.writeFailures, { ...RUN_WATCH.perHour, label: 'write failures (per hour)' }),
+        m(SWEEP_METRIC.adminSummaryFailed, {
+          ...RUN_WATCH.lastRun,
+          label: 'admin summary not published (largest in an hour)',
+        }),
+        m(SWEEP_METRIC.scheduledTimeRejected, {
+          ...RUN_WATCH.lastRun,
+          label: 'scheduled time rejected (largest in an hour)',
+        }),
+      ],
+      {
+        right: [
+          m(SWEEP_METRIC.incomplete, {
+            label: 'incomplete (checkpointed; largest in a day)',
+            statistic: 'Maximum',
+          }),
+          m(SWEEP_METRIC.aborted, {
+            label: 'aborted (too many failed writes; largest in a day)',
+            statistic: 'Maximum',
+          }),
+          m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read (per day)' }),
+          m(SWEEP_METRIC.writtenAlone, { label: 'written alone (batch fallback; per day)' }),
+        ],
+      },
+    ),
     graph('Sweep duration (ms)', [m(SWEEP_METRIC.duration, { label: 'duration', statistic: 'Maximum' })]),
   ];
 }
@@ -158,32 +186,49 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
  * dead-letter queue could not keep: one row.
  */
 function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudwatch.IWidget[] {
-  const hourly = { period: Duration.hours(1) };
-  const { relay, topic, deadLetterSenders } = options;
   const share = { width: 6 }; // a quarter of the row
   return [
-    graph(
-      'Owner notices',
-      [
-        m(SWEEP_METRIC.eventsQueued, { label: 'queued by sweeps' }),
-        m(NOTIFIER_METRIC.eventsPublished, { ...hourly, label: 'published' }),
-        m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain)' }),
-        m(NOTIFIER_METRIC.duplicatesSent, { ...hourly, label: 'sent twice (another drain had marked them)' }),
-        m(NOTIFIER_METRIC.malformedEvents, { ...hourly, label: 'malformed outbox entries (never sent)' }),
-        notificationsFailed(topic, 'not delivered by SNS to a subscriber'),
-      ],
-      share,
-    ),
+    graph('Owner notices', noticeMetrics(m, options.topic), {
+      ...share,
+      right: [m(SWEEP_METRIC.eventsQueued, { label: 'queued by sweeps (per day)' })],
+    }),
     graph(
       'Oldest pending notice (s), drains reporting',
       [
-        m(NOTIFIER_METRIC.oldestPendingAge, { ...RUN_WATCH.oldestPending, label: 'oldest pending' }),
-        ...(relay === undefined ? [] : [oldestMessageAge(relay.queue, 'oldest digest in the relay queue')]),
+        m(NOTIFIER_METRIC.oldestPendingAge, {
+          ...RUN_WATCH.oldestPending,
+          label: 'oldest pending (largest in 15 min)',
+        }),
       ],
       { ...share, right: [drainsReporting(m)] },
     ),
-    graph('Errors and dead letters', errorMetrics(m, options), share),
-    graph('Not kept by the dead-letter queue', lostFailures(deadLetterSenders), share),
+    graph('Errors and dead letters', errorMetrics(options), { ...share, right: deadLetterMetrics(options) }),
+    graph('Not kept by the dead-letter queue', lostFailures(options.deadLetterSenders), share),
+  ];
+}
+
+/**
+ * What the drains did with the owner notices, per hour: published, failed, sent twice, malformed, not delivered by
+ * SNS, and the notifier's store errors (a failed lease publishes nothing; a failed mark sends again).
+ */
+function noticeMetrics(m: RunMetric, topic: sns.ITopic): cloudwatch.IMetric[] {
+  const hourly = { period: Duration.hours(1) };
+  return [
+    m(NOTIFIER_METRIC.eventsPublished, { ...hourly, label: 'published (per hour)' }),
+    m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain; per hour)' }),
+    m(NOTIFIER_METRIC.duplicatesSent, {
+      ...hourly,
+      label: 'sent twice (another drain had marked them; per hour)',
+    }),
+    m(NOTIFIER_METRIC.malformedEvents, {
+      ...hourly,
+      label: 'malformed outbox entries (never sent; per hour)',
+    }),
+    notificationsFailed(topic, 'not delivered by SNS to a subscriber (per hour)'),
+    m(NOTIFIER_METRIC.storeErrors, {
+      ...RUN_WATCH.perHour,
+      label: 'notifier store errors (lease, read, mark; per hour)',
+    }),
   ];
 }
 
@@ -215,86 +260,126 @@ function lostFailures(senders: DeadLetterQueueSenders): cloudwatch.IMetric[] {
 }
 
 /**
- * The sweep's, notifier's (and on `relay`, the relay's and SES events') function errors — the reconciler's are on
- * its own row —, the notifier's store errors, and what waits in (and arrives at) the dead-letter queues.
+ * The sweep's, notifier's (and on `relay`, the relay's and SES events') function errors, per 15 minutes — the
+ * reconciler's are on its own row, the notifier's store errors with the owner notices.
  */
-function errorMetrics(m: RunMetric, options: HygieneDashboardOptions): cloudwatch.IMetric[] {
+function errorMetrics(options: HygieneDashboardOptions): cloudwatch.IMetric[] {
   const { relay } = options;
   return [
-    functionErrors(options.sweep, 'sweep errors'),
-    functionErrors(options.notifier, 'notifier errors'),
-    m(NOTIFIER_METRIC.storeErrors, {
-      ...RUN_WATCH.perHour,
-      label: 'notifier store errors (lease, read, mark)',
-    }),
+    functionErrors(options.sweep, 'sweep errors (per 15 min)'),
+    functionErrors(options.notifier, 'notifier errors (per 15 min)'),
     ...(relay === undefined
       ? []
       : [
-          functionErrors(relay.relayFunction, 'relay errors'),
-          functionErrors(relay.sesEventsFunction, 'SES events errors'),
+          functionErrors(relay.relayFunction, 'relay errors (per 15 min)'),
+          functionErrors(relay.sesEventsFunction, 'SES events errors (per 15 min)'),
         ]),
-    deadLetterDepth(options.deadLetterQueue, 'dead-letter messages'),
-    deadLetterArrivals(options.deadLetterQueue, 'arrived in the dead-letter queue'),
-    ...(relay === undefined ? [] : [deadLetterDepth(relay.deadLetterQueue, 'relay dead-letter messages')]),
   ];
 }
 
-/** Whether owner notices reach a person: unreachable owners, the owner directory, bounces (relay route). */
-function reachWidgets(m: RunMetric, relay: boolean): cloudwatch.IWidget[] {
+/** What waits in (and arrives at) the dead-letter queues, per 5 minutes (the right axis beside the errors). */
+function deadLetterMetrics(options: HygieneDashboardOptions): cloudwatch.IMetric[] {
+  const { relay } = options;
+  return [
+    deadLetterDepth(options.deadLetterQueue, 'dead-letter messages (largest in 5 min)'),
+    deadLetterArrivals(options.deadLetterQueue, 'arrived in the dead-letter queue (per 5 min)'),
+    ...(relay === undefined
+      ? []
+      : [deadLetterDepth(relay.deadLetterQueue, 'relay dead-letter messages (largest in 5 min)')]),
+  ];
+}
+
+/**
+ * Whether owner notices reach a person: unreachable owners, the owner directory and, on `relay`, the owner email
+ * (bounces, the relay queue's oldest digest). One row: halves, or quarters with the relay's two.
+ */
+function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwatch.IWidget[] {
   const hourly = { period: Duration.hours(1) };
   const { perHour, lastSweep } = RUN_WATCH;
-  const width = relay ? 8 : 12;
-  const widgets: cloudwatch.IWidget[] = [
+  const width = relay === undefined ? 12 : 6;
+  return [
     graph(
       'Unreachable owners',
       [
-        m(SWEEP_METRIC.unreachableOwners, { ...lastSweep, label: 'forecast by the sweep' }),
-        m(NOTIFIER_METRIC.unreachableOwners, { ...perHour, label: 'reported to the admins by drains' }),
-        ...(relay
-          ? [
+        m(NOTIFIER_METRIC.unreachableOwners, {
+          ...perHour,
+          label: 'reported to the admins by drains (per hour)',
+        }),
+        ...(relay === undefined
+          ? []
+          : [
               m(RELAY_METRIC.unreportedUnreachable, {
                 ...perHour,
-                label: 'not emailed by the relay and not reported (retried, then the relay DLQ)',
+                label: 'not emailed by the relay and not reported (retried, then the relay DLQ; per hour)',
               }),
-            ]
-          : []),
+            ]),
       ],
-      { width },
+      {
+        width,
+        right: [
+          m(SWEEP_METRIC.unreachableOwners, {
+            ...lastSweep,
+            label: 'forecast by the sweep (largest in a day)',
+          }),
+        ],
+      },
     ),
     graph(
       'Owner directory and misaddressed events',
       [
-        m(SWEEP_METRIC.directoryUnusable, { ...lastSweep, label: 'directory unusable (1 = yes)' }),
-        m(NOTIFIER_METRIC.reachUnverified, { ...hourly, statistic: 'Maximum', label: 'reach unverified' }),
-        m(NOTIFIER_METRIC.mismatchedEvents, { ...perHour, label: 'events addressed to another owner' }),
+        m(NOTIFIER_METRIC.reachUnverified, {
+          ...hourly,
+          statistic: 'Maximum',
+          label: 'reach unverified (largest in an hour)',
+        }),
+        m(NOTIFIER_METRIC.mismatchedEvents, {
+          ...perHour,
+          label: 'events addressed to another owner (per hour)',
+        }),
+      ],
+      {
+        width,
+        right: [
+          m(SWEEP_METRIC.directoryUnusable, {
+            ...lastSweep,
+            label: 'directory unusable (1 = yes; largest in a day)',
+          }),
+        ],
+      },
+    ),
+    ...(relay === undefined ? [] : ownerEmailWidgets(m, relay, width)),
+  ];
+}
+
+/**
+ * The `relay` route's owner email: SES bounces and complaints and what they recorded (per hour), and the age of the
+ * relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest in 5 minutes).
+ */
+function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget[] {
+  const hourly = { period: Duration.hours(1) };
+  return [
+    graph(
+      'Owner email: bounces and complaints',
+      [
+        m(SES_EVENTS_METRIC.bounces, { ...RUN_WATCH.perHour, label: 'permanent bounces and complaints' }),
+        m(SES_EVENTS_METRIC.complaints, { ...hourly, label: 'of which complaints' }),
+        m(SES_EVENTS_METRIC.marked, { ...hourly, label: 'owners marked bouncing' }),
+        m(SES_EVENTS_METRIC.optedOut, { ...hourly, label: 'owners recorded unsubscribed by a complaint' }),
+        m(SES_EVENTS_METRIC.digestsReported, { ...hourly, label: 'bounced digests reported to the admins' }),
+        m(SES_EVENTS_METRIC.digestsUnreadable, {
+          ...hourly,
+          label: 'of which without their events (not read back)',
+        }),
+        m(SES_EVENTS_METRIC.notSpam, { ...hourly, label: 'not-spam reports (no opt-out)' }),
       ],
       { width },
     ),
+    graph(
+      'Owner email: oldest digest in the relay queue (s)',
+      [oldestMessageAge(relay.queue, 'oldest digest (largest in 5 min)')],
+      { width },
+    ),
   ];
-  if (relay) {
-    widgets.push(
-      graph(
-        'Owner email: bounces and complaints',
-        [
-          m(SES_EVENTS_METRIC.bounces, { ...perHour, label: 'permanent bounces and complaints' }),
-          m(SES_EVENTS_METRIC.complaints, { ...hourly, label: 'of which complaints' }),
-          m(SES_EVENTS_METRIC.marked, { ...hourly, label: 'owners marked bouncing' }),
-          m(SES_EVENTS_METRIC.optedOut, { ...hourly, label: 'owners recorded unsubscribed by a complaint' }),
-          m(SES_EVENTS_METRIC.digestsReported, {
-            ...hourly,
-            label: 'bounced digests reported to the admins',
-          }),
-          m(SES_EVENTS_METRIC.digestsUnreadable, {
-            ...hourly,
-            label: 'of which without their events (not read back)',
-          }),
-          m(SES_EVENTS_METRIC.notSpam, { ...hourly, label: 'not-spam reports (no opt-out)' }),
-        ],
-        { width },
-      ),
-    );
-  }
-  return widgets;
 }
 
 /** Owner subscriptions (`sns-email` route): how close to the quota, what the reconciler changed, what failed. */
@@ -327,11 +412,21 @@ function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwa
         label: 'created, then withdrawn (owner changed meanwhile)',
       }),
     ]),
-    graph('Subscription reconciler problems', [
-      m(RECONCILER_METRIC.quotaExceeded, { ...RUN_WATCH.lastRun, label: 'quota exceeded' }),
-      m(RECONCILER_METRIC.failed, { ...RUN_WATCH.perHour, label: 'operations refused by SNS' }),
-      m(RECONCILER_METRIC.conflicts, { ...hourly, statistic: 'Maximum', label: 'address conflicts' }),
-      functionErrors(reconciler, 'reconciler errors'),
-    ]),
+    graph(
+      'Subscription reconciler problems',
+      [
+        m(RECONCILER_METRIC.quotaExceeded, {
+          ...RUN_WATCH.lastRun,
+          label: 'quota exceeded (largest in an hour)',
+        }),
+        m(RECONCILER_METRIC.failed, { ...RUN_WATCH.perHour, label: 'operations refused by SNS (per hour)' }),
+        m(RECONCILER_METRIC.conflicts, {
+          ...hourly,
+          statistic: 'Maximum',
+          label: 'address conflicts (largest in an hour)',
+        }),
+      ],
+      { right: [functionErrors(reconciler, 'reconciler errors (per 15 min)')] },
+    ),
   ];
 }

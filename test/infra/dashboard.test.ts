@@ -5,7 +5,9 @@
  * other graph showed (store errors, duplicates, malformed entries), what the
  * dead-letter queue could not keep, and every alarm's metric with the alarm's
  * statistic and period (an operator sent by an alarm finds the datapoints it
- * fired on there).
+ * fired on there). Those periods differ, so each axis of a graph draws one
+ * period (a graph with two says each line's in its label), and every row of
+ * widgets is full.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -34,12 +36,19 @@ interface GraphProperties {
   readonly period?: number;
 }
 
-/** The dashboard's graphs: title, metrics and their defaults. */
-function graphs(template: Template): { properties: GraphProperties }[] {
+/** A widget of the dashboard: its row (`y`) and width (grid units) and, for a graph, what it draws. */
+interface Widget {
+  readonly y: number;
+  readonly width: number;
+  readonly properties: GraphProperties;
+}
+
+/** The dashboard's widgets (its graphs: title, metrics and their defaults). */
+function graphs(template: Template): Widget[] {
   const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!;
   const parts = dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[];
   const text = parts.map((p) => (typeof p === 'string' ? p : (referencedId(p) ?? 'TOKEN'))).join('');
-  return (JSON.parse(text) as { widgets: { properties: GraphProperties }[] }).widgets;
+  return (JSON.parse(text) as { widgets: Widget[] }).widgets;
 }
 
 /**
@@ -61,6 +70,37 @@ function watchOf(entry: unknown[], graph: GraphProperties): Watch {
     period: options.period ?? graph.period ?? 300,
   };
 }
+
+/** A graph line as the reader sees it: its axis, its period (seconds) and its label. */
+interface Drawn {
+  readonly axis: string;
+  readonly period: number;
+  readonly label: string;
+}
+
+/** Each line of a graph: its axis (left unless the options say right), period and label (else its metric name). */
+function drawnLines(graph: GraphProperties): Drawn[] {
+  return (graph.metrics ?? []).map((entry) => {
+    const last = entry.at(-1);
+    const options = (typeof last === 'object' && last !== null ? last : {}) as {
+      yAxis?: string;
+      label?: string;
+    };
+    return {
+      axis: options.yAxis ?? 'left',
+      period: watchOf(entry, graph).period,
+      label: options.label ?? String(entry[1]),
+    };
+  });
+}
+
+/** How a line's label names its period (a whole word: "15 min" does not name 5 minutes). */
+const PERIOD_WORDS: Record<number, RegExp> = {
+  300: /\b5 min\b/,
+  900: /\b15 min\b/,
+  3600: /\bhour\b/,
+  86400: /\bday\b/,
+};
 
 /** Only what a line shows: namespace, metric name and dimension. */
 const lineOf = ({ namespace, metric, dimension }: Watch): Line => ({ namespace, metric, dimension });
@@ -140,13 +180,12 @@ const runLine = (metric: string): Line => ({
 });
 
 describe('the dashboard’s "Errors and dead letters" graph', () => {
-  it('sns-email: the sweep’s and notifier’s errors, the notifier’s store errors, the dead-letter queue’s depth and arrivals', () => {
+  it('sns-email: the sweep’s and notifier’s errors, the dead-letter queue’s depth and arrivals', () => {
     const { template } = synthApp();
     const queue = logicalIdOf(template, 'AWS::SQS::Queue');
     expect(graphLines(template, 'Errors and dead letters')).toEqual([
       errorsOf(functionId(template, 'Credential hygiene sweep')),
       errorsOf(functionId(template, 'Credential hygiene notifier')),
-      runLine(NOTIFIER_METRIC.storeErrors),
       queueLine('ApproximateNumberOfMessagesVisible', queue),
       queueLine('NumberOfMessagesSent', queue),
     ]);
@@ -170,18 +209,19 @@ describe('the dashboard’s "Errors and dead letters" graph', () => {
         ),
       ]),
     );
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(7);
   });
 });
 
 describe('the dashboard’s "Owner notices" graph', () => {
-  it('shows events sent twice and malformed outbox entries beside the published and failed ones', () => {
-    expect(graphLines(synthApp().template, 'Owner notices').map((l) => l.metric)).toEqual(
+  it('shows events sent twice, malformed outbox entries and the notifier’s store errors beside the published and failed ones', () => {
+    expect(graphLines(synthApp().template, 'Owner notices')).toEqual(
       expect.arrayContaining([
-        NOTIFIER_METRIC.eventsPublished,
-        NOTIFIER_METRIC.eventsFailed,
-        NOTIFIER_METRIC.duplicatesSent,
-        NOTIFIER_METRIC.malformedEvents,
+        runLine(NOTIFIER_METRIC.eventsPublished),
+        runLine(NOTIFIER_METRIC.eventsFailed),
+        runLine(NOTIFIER_METRIC.duplicatesSent),
+        runLine(NOTIFIER_METRIC.malformedEvents),
+        runLine(NOTIFIER_METRIC.storeErrors),
       ]),
     );
   });
@@ -228,3 +268,39 @@ describe.each(ROUTES)('the dashboard (route %s)', (_route, context) => {
     expect(missing).toEqual([]);
   });
 });
+
+describe.each(ROUTES)(
+  'the dashboard’s axes (route %s, with the subscription reconciler’s row)',
+  (_route, context) => {
+    it('draws every line of an axis over one period, and labels each line with its period where a graph has two', () => {
+      const { template } = synthApp(context);
+      const drawn = graphs(template).filter((w) => w.properties.metrics !== undefined);
+      expect(drawn.map((w) => w.properties.title)).toContain('Subscription reconciler problems');
+      const mixedAxes = drawn.flatMap(({ properties: graph }) =>
+        ['left', 'right'].flatMap((axis) => {
+          const periods = new Set(
+            drawnLines(graph)
+              .filter((l) => l.axis === axis)
+              .map((l) => l.period),
+          );
+          return periods.size > 1 ? [`${graph.title} (${axis}): ${[...periods].join(', ')} s`] : [];
+        }),
+      );
+      const unnamed = drawn.flatMap(({ properties: graph }) => {
+        const lines = drawnLines(graph);
+        if (new Set(lines.map((l) => l.period)).size === 1) return [];
+        return lines
+          .filter((l) => !(PERIOD_WORDS[l.period]?.test(l.label) ?? false))
+          .map((l) => `${graph.title}: "${l.label}" (${l.period} s)`);
+      });
+      expect(mixedAxes).toEqual([]);
+      expect(unnamed).toEqual([]);
+    });
+
+    it('fills every row: the widths of the widgets side by side sum to 24', () => {
+      const rows = new Map<number, number>();
+      for (const w of graphs(synthApp(context).template)) rows.set(w.y, (rows.get(w.y) ?? 0) + w.width);
+      expect([...rows.values()].filter((width) => width !== 24)).toEqual([]);
+    });
+  },
+);
