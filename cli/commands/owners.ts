@@ -4,6 +4,7 @@
  * subcommand under `cli/commands/owners/`, registered here.
  */
 import type { Command } from '@commander-js/extra-typings';
+import { registerOwnersClearBouncingCommand } from './owners/clear-bouncing';
 import { registerOwnersExportCommand } from './owners/export';
 import { registerOwnersImportCommand } from './owners/import';
 import { registerOwnersListCommand } from './owners/list';
@@ -19,6 +20,7 @@ const OWNERS_SUBCOMMANDS: readonly ((owners: Command) => void)[] = [
   registerOwnersSyncSubscriptionsCommand,
   registerOwnersResubscribeCommand,
   registerOwnersUnsubscribeCommand,
+  registerOwnersClearBouncingCommand,
 ];
 
 /** Registers `owners` and its subcommands on the program. */
@@ -27,7 +29,8 @@ export function registerOwnersCommand(program: Command): void {
     .command('owners')
     .description(
       'Manage the owner directory: import, export, list (who a digest reaches, and why not), sync-subscriptions, ' +
-        'resubscribe (owners who unsubscribed by the email link), unsubscribe (record an opt-out by hand).',
+        'resubscribe (owners who unsubscribed by the email link), unsubscribe (record an opt-out by hand), ' +
+        'clear-bouncing (route relay: owners whose bounced address is deliverable again).',
     );
   for (const register of OWNERS_SUBCOMMANDS) register(owners);
 }

@@ -3,12 +3,13 @@
  * items: docs/data-model.md, "Owner directory"). Implements the read ports
  * the notifier, the relay and the sweep use ({@link OwnerDirectory},
  * {@link DepartedOwners}) and the writes of the import, the subscription
- * reconciler and the relay's bounce handling. The route state those last two
- * record (`subscription`, `bouncingSince`) belongs to an address, so each is
- * written only while the owner still has the address it was decided for: an
- * import that changes the email clears it (or records the opt-out it
- * remembers for the new address, `optedOutAddresses`), and a write already in
- * flight must not bring it back.
+ * reconciler, the relay's bounce handling and the operator's `owners`
+ * commands. The route state those last three record (`subscription`,
+ * `bouncingSince`; `owners clear-bouncing` removes the latter) belongs to an
+ * address, so each is written only while the owner still has the address
+ * it was decided for: an import that changes the email clears it (or records
+ * the opt-out it remembers for the new address, `optedOutAddresses`), and a
+ * write already in flight must not bring it back.
  *
  * How the sweep learns who left: one filtered Scan per run
  * ({@link DynamoOwnerDirectory.departedUserIds}) into a Set, not a sparse
@@ -885,6 +886,41 @@ export class DynamoOwnerDirectory
       condition: '#email = :email',
       names: { '#bouncingSince': OWNER_ATTR.bouncingSince, '#email': OWNER_ATTR.email },
       values: { ':since': since, ':email': email },
+    });
+  }
+
+  /**
+   * Ends an owner's bouncing by hand (`pc-hygiene owners clear-bouncing`:
+   * the address is deliverable again without having changed, and SES no
+   * longer suppresses it): removes `bouncingSince` with one conditional
+   * `UpdateItem`, only while the owner exists, still has the address read
+   * (`email`, in exactly this spelling; `undefined`: none, matched as
+   * {@link readsAsAbsent} matches a damaged one) and is still bouncing since
+   * the instant read (`since`). Nothing else is written (not `updatedAt`: only
+   * imports write it).
+   *
+   * Why the condition is on the instant, not just on a bounce being recorded:
+   * {@link markBouncing} keeps the first bounce's instant, so `since` changes
+   * only when the bouncing ended and began again — an import that moved the
+   * owner (it removes `bouncingSince`; a bounce at the new address records a
+   * new one), or another clear followed by a new bounce. That new bounce is
+   * about an address the operator has not vouched for, and wins. A bounce
+   * reported while the owner is still bouncing since `since` records nothing
+   * ({@link markBouncing}'s `if_not_exists`): it leaves the owner exactly as
+   * read, as if it had come before the read, and is cleared with the rest
+   * (the relay does not email a bouncing owner, so it is about an email sent
+   * before they were marked). A bounce after this write marks them again. The
+   * address is part of the condition because the bounce is about it: an import
+   * that gave the owner another address, or only re-spelled it (which keeps
+   * `bouncingSince`), changed what the operator read.
+   * @returns false when the owner is absent, or their address or `bouncingSince` has changed (nothing written)
+   */
+  async clearBouncing(userId: string, email: string | undefined, since: string): Promise<boolean> {
+    const address = textStillAsRead('#email', ':email', email);
+    return this.conditionalUpdate(userId, 'REMOVE #bouncingSince', {
+      condition: `${address.condition} AND #bouncingSince = :since`,
+      names: { '#bouncingSince': OWNER_ATTR.bouncingSince, '#email': OWNER_ATTR.email },
+      values: { ':since': since, ...address.values },
     });
   }
 

@@ -55,7 +55,8 @@ export interface OwnerRecord {
    */
   readonly subscriptionArn?: string;
   /**
-   * `relay` route: when SES reported a permanent bounce for `email` (canonical UTC); absent when not bouncing. (A
+   * `relay` route: when SES reported a permanent bounce for `email` (canonical UTC); absent when not bouncing: never
+   * bounced, moved to another address since, or cleared by an operator (`pc-hygiene owners clear-bouncing`). (A
    * complaint records `unsubscribed` instead; one recorded before that change set this, and still reads as a bounce.)
    */
   readonly bouncingSince?: string;
