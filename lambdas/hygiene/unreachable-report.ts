@@ -113,7 +113,7 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: 
   },
   unsubscribed: {
     why: 'opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay)',
-    todo: 'tell the owner about these credentials another way; if they want the emails again, run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; route relay: the next digest is emailed). A move by the import to an address they did not opt out at also ends it.',
+    todo: 'tell the owner about these credentials another way; if they want the emails again, run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; route relay: also remove the address from the SES suppression list, aws sesv2 delete-suppressed-destination, and the next digest is emailed). A move by the import to an address they did not opt out at also ends it.',
   },
   'no-subscription': {
     why: 'has no SNS email subscription',
@@ -121,7 +121,7 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: 
   },
   bouncing: {
     why: 'the email address bounces',
-    todo: 'correct the address in the directory source and import it again.',
+    todo: 'correct the address in the directory source and import it again; if the address works again unchanged (a mailbox restored, or an alias several owners share that SES suppressed after a complaint), remove it from the SES suppression list (aws sesv2 delete-suppressed-destination) and run pc-hygiene owners clear-bouncing <userId>.',
   },
   'unsendable-address': {
     why: 'the email address is one Amazon SES cannot send to (non-ASCII characters before the @, or a domain that is not a plain domain name: no Punycode form, or an IP address)',

@@ -162,7 +162,7 @@ describe('renderUnreadableBounceNotice', () => {
         'The notices it carried reached no one.',
       'The events could not be read back: the email carries no tags.',
       expect.stringMatching(
-        /^What to do: tell the owner about their credentials another way .* import it again\.$/,
+        /^What to do: tell the owner about their credentials another way .* import it again; .* pc-hygiene owners clear-bouncing <userId>\.$/,
       ),
       '',
       '--',

@@ -98,7 +98,8 @@ describe('renderUnreachableReport', () => {
       expect(lines[at + 1]).toBe(
         '    What to do: tell the owner about these credentials another way; if they want the emails again, ' +
           'run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; ' +
-          'route relay: the next digest is emailed). A move by the import to an address they did not opt out at also ends it.',
+          'route relay: also remove the address from the SES suppression list, aws sesv2 delete-suppressed-destination, and the next digest is emailed). ' +
+          'A move by the import to an address they did not opt out at also ends it.',
       );
       expect(part?.owners.map((o) => o.reason)).toEqual(['unsubscribed']);
     },
