@@ -71,7 +71,7 @@ function senderOf(
 /** The run as a few readable lines. */
 function renderRelayText(summary: RelayFilesSummary, input: string): string {
   const lines = [
-    `Relay (dry run): ${summary.digests} owner digest part(s) in ${terminalText(input)}` +
+    `Relay (files only, nothing sent): ${summary.digests} owner digest part(s) in ${terminalText(input)}` +
       (summary.ignored > 0 ? ` (${summary.ignored} admin message(s) ignored)` : ''),
     `  sender  ${terminalText(summary.from)}${summary.placeholderSender ? '  (placeholder: set --from or senderIdentity in --config)' : ''}`,
     `  written ${summary.written.length} email(s)`,

@@ -97,8 +97,9 @@ export interface RelayFilesSummary {
 
 /**
  * Reads the owner digests of a `notify` JSONL file, all of it, before anything
- * is written.
- * @throws {UsageError} naming the line of the first entry that is not JSON or not a readable digest
+ * is written; admin entries are counted, not read.
+ * @throws {UsageError} naming the line of the first entry that is not JSON, not
+ *   an entry `notify --sink jsonl:` writes (owner or admin), or not a readable digest
  */
 export async function readDigestEntries(path: string): Promise<{ items: RelayItem[]; ignored: number }> {
   const items: RelayItem[] = [];

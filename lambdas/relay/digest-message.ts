@@ -4,7 +4,8 @@
  * SNS's JSON envelope with `Message` = what SNS delivers to the `sqs`
  * protocol, i.e. the digest's JSON document, and `MessageAttributes` as
  * `{Type, Value}`), and from a `PublishBatch` entry as `notify --sink jsonl:…`
- * writes it, now or in an older version (docs/notifications.md). The document
+ * writes it, now or in an older version (docs/notifications.md): an admin
+ * entry is skipped, a line of any other shape refused. The document
  * is checked field by field: a message the relay cannot read is a permanent
  * failure and names what is wrong.
  * Pure: no I/O.
@@ -183,18 +184,53 @@ function sqsDelivery(byProtocol: Record<string, unknown>, what: string): string 
 }
 
 /**
+ * The audience and `Message` of a `PublishBatch` entry as `notify --sink jsonl:…` writes
+ * every line (`cli/jsonl-sink.ts`, in every version: `Message` a string,
+ * `MessageStructure: 'json'`, `MessageAttributes` with `audience` `owner` or
+ * `admin`); anything else (a credentials or `owners export` line, another
+ * audience) is not such an entry, so never counted as an admin message.
+ * @throws {InvalidDigestMessageError} naming what the entry lacks
+ */
+function publishEntry(
+  e: Record<string, unknown>,
+  what: string,
+): { readonly audience: 'owner' | 'admin'; readonly message: string } {
+  const missing = ['Message', 'MessageStructure', 'MessageAttributes'].filter(
+    (key) => !Object.hasOwn(e, key),
+  );
+  if (missing.length > 0)
+    throw new InvalidDigestMessageError(
+      `${what} is not a notify --sink jsonl: entry (no ${missing.join(', no ')})`,
+    );
+  if (typeof e.Message !== 'string') throw new InvalidDigestMessageError(`${what}: Message is not a string`);
+  if (e.MessageStructure !== 'json')
+    throw new InvalidDigestMessageError(
+      `${what}: MessageStructure ${JSON.stringify(e.MessageStructure)} is not json`,
+    );
+  record(e.MessageAttributes, `${what}: MessageAttributes`);
+  const audience = attribute(e.MessageAttributes, 'audience');
+  if (audience === 'owner' || audience === 'admin') return { audience, message: e.Message };
+  throw new InvalidDigestMessageError(
+    audience === undefined
+      ? `${what}: MessageAttributes has no audience`
+      : `${what}: audience ${JSON.stringify(audience)} is neither owner nor admin`,
+  );
+}
+
+/**
  * Reads one `PublishBatch` entry as `notify --sink jsonl:…` writes it: the
  * owner digest it carries (the document SNS would deliver to the relay's
  * queue: `default`, or `sqs` in a file an older version wrote), or `undefined`
- * for a message the relay's subscription would not receive (audience other
- * than `owner`).
- * @throws {InvalidDigestMessageError} when an owner entry cannot be read
+ * for an admin message (which the relay's subscription would not receive).
+ * @throws {InvalidDigestMessageError} when the entry is not such an entry
+ *   (no `Message`, `MessageStructure: 'json'` or audience `owner`/`admin`), or
+ *   an owner entry cannot be read
  */
 export function digestFromPublishEntry(entry: unknown, what = 'entry'): RelayDigest | undefined {
   const e = record(entry, what);
-  if (attribute(e.MessageAttributes, 'audience') !== 'owner') return undefined;
-  if (typeof e.Message !== 'string') throw new InvalidDigestMessageError(`${what}: Message is not a string`);
-  const byProtocol = record(json(e.Message, `${what}: Message`), `${what}: Message`);
+  const { audience, message } = publishEntry(e, what);
+  if (audience === 'admin') return undefined;
+  const byProtocol = record(json(message, `${what}: Message`), `${what}: Message`);
   const delivered = sqsDelivery(byProtocol, what);
   const document = parseDigestDocument(json(delivered, `${what}: sqs document`), `${what}: document`);
   return digestFor(e.MessageAttributes, document, what);

@@ -8,6 +8,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDigestEntries, relayToFiles, writeEmailHtml } from '../../cli/use-cases/relay-to-files';
@@ -85,6 +86,8 @@ describe('pc-hygiene relay', () => {
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    // Files only: nothing is sent (not a "dry run": it writes the emails).
+    expect(result.stdout).toMatch(/^Relay \(files only, nothing sent\): \d+ owner digest part\(s\) in /);
     const files = (await readdir(out)).sort();
     const parts = ownerEntries('ada', 40, 20_000).length;
     expect(parts).toBeGreaterThan(1);
@@ -178,6 +181,46 @@ describe('pc-hygiene relay', () => {
     expect(badLine.stderr).toMatch(/^pc-hygiene: .*broken\.jsonl: line 2 is not valid JSON/);
     expect(badFrom.code).toBe(2);
     expect(badFrom.stderr).toContain('--from "nobody": must be an email address');
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses a file that is not notify entries (the demo credentials, an owners export), naming line 1', async () => {
+    const credentials = fileURLToPath(new URL('../../demo/personal-clients.jsonl', import.meta.url));
+    const exported = await runCli(['owners', 'export', ...flags()]);
+    const owners = join(dir, 'owners.jsonl');
+    await writeFile(owners, exported.stdout);
+    const out = join(dir, 'out-not-entries');
+
+    const relay = (file: string) => runCli(['relay', '--input', file, '--out', out, ...flags()]);
+    const [fromCredentials, fromExport] = await Promise.all([relay(credentials), relay(owners)]);
+
+    expect(exported.code).toBe(0);
+    const reason =
+      'line 1 is not a notify --sink jsonl: entry (no Message, no MessageStructure, no MessageAttributes)';
+    expect(fromCredentials).toMatchObject({ code: 2, stdout: '' });
+    expect(fromCredentials.stderr).toMatch(/^pc-hygiene: .*demo\/personal-clients\.jsonl: /);
+    expect(fromCredentials.stderr).toContain(reason);
+    expect(fromExport).toMatchObject({ code: 2, stdout: '' });
+    expect(fromExport.stderr).toMatch(/^pc-hygiene: .*owners\.jsonl: /);
+    expect(fromExport.stderr).toContain(reason);
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses an entry whose audience is neither owner nor admin, after admin entries it ignores', async () => {
+    const auditor = {
+      ...ADMIN_ENTRY,
+      MessageAttributes: {
+        ...ADMIN_ENTRY.MessageAttributes,
+        audience: { DataType: 'String', StringValue: 'auditor' },
+      },
+    };
+    const file = await jsonl('auditor.jsonl', [ADMIN_ENTRY, ...ownerEntries('ada'), auditor]);
+    const out = join(dir, 'out-auditor');
+
+    const result = await runCli(['relay', '--input', file, '--out', out, ...flags()]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/auditor\.jsonl: line 3: audience "auditor" is neither owner nor admin/);
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
   });
 

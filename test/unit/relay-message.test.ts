@@ -102,6 +102,68 @@ describe('digestFromPublishEntry', () => {
     );
   });
 
+  describe('refuses a line that is not an entry notify --sink jsonl: writes (never counted as an admin message)', () => {
+    const owner = entry();
+    const withAudience = (audience: unknown) => ({
+      ...owner,
+      MessageAttributes: { ...owner.MessageAttributes, audience },
+    });
+    const { MessageStructure: _, ...unstructured } = owner;
+
+    it.each([
+      [
+        'a credential',
+        {
+          id: 'pc-1',
+          clientId: 'c1',
+          userId: 'ada',
+          displayName: 'CI',
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+        /^line 1 is not a notify --sink jsonl: entry \(no Message, no MessageStructure, no MessageAttributes\)$/,
+      ],
+      [
+        'an owners export line',
+        { userId: 'ada', email: 'ada@example.com', name: 'Ada', status: 'active' },
+        /^line 1 is not a notify --sink jsonl: entry \(no Message, no MessageStructure, no MessageAttributes\)$/,
+      ],
+      [
+        'no MessageStructure',
+        unstructured,
+        /^line 1 is not a notify --sink jsonl: entry \(no MessageStructure\)$/,
+      ],
+      [
+        'a Message that is not a string',
+        { ...owner, Message: { default: '{}' } },
+        /^line 1: Message is not a string$/,
+      ],
+      [
+        'MessageStructure other than json',
+        { ...owner, MessageStructure: 'text' },
+        /MessageStructure "text" is not json$/,
+      ],
+      [
+        'MessageAttributes not an object',
+        { ...owner, MessageAttributes: 'admin' },
+        /MessageAttributes is not a JSON object$/,
+      ],
+      ['no audience', withAudience(undefined), /^line 1: MessageAttributes has no audience$/],
+      [
+        'an audience that is not a string',
+        withAudience({ DataType: 'Number', StringValue: 7 }),
+        /has no audience$/,
+      ],
+      [
+        'an audience neither owner nor admin',
+        withAudience({ DataType: 'String', StringValue: 'security' }),
+        /^line 1: audience "security" is neither owner nor admin$/,
+      ],
+    ])('%s', (_what, line, message) => {
+      expect(() => digestFromPublishEntry(line, 'line 1')).toThrow(InvalidDigestMessageError);
+      expect(() => digestFromPublishEntry(line, 'line 1')).toThrow(message);
+    });
+  });
+
   it('reads the document from default, where SNS takes the sqs protocol’s text from', () => {
     const [document] = sampleDocuments(representativeEvents());
 
