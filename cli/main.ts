@@ -33,6 +33,11 @@
  *   `pc-hygiene: …`, nothing done), any other error exits 1 with its message;
  *   a command may set `process.exitCode` for outcomes (e.g. `sweep` 3/4),
  *   always a code of the one table `EXIT_CODE` (`cli/exit-codes.ts`).
+ * - Output closed early by its reader (`| head`) is not an error: the rule is
+ *   installed once below (`tolerateClosedPipe`, `cli/stream-writer.ts`), so a
+ *   command writes with `process.stdout.write` and still exits with its
+ *   outcome's code; a command that streams a listing writes through
+ *   `StreamWriter` and stops at its `BrokenPipeError`.
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { terminalText } from '../lambdas/render/sanitize';
@@ -50,8 +55,13 @@ import { registerRestoreCommand } from './commands/restore';
 import { registerRunsCommand } from './commands/runs';
 import { registerSweepCommand } from './commands/sweep';
 import { EXIT_CODE } from './exit-codes';
+import { tolerateClosedPipe } from './stream-writer';
 import { UsageError } from './usage-error';
 import { CLI_VERSION } from './version';
+
+// `pc-hygiene … | head`: the reader closing stdout (or stderr) early does not crash any command.
+tolerateClosedPipe(process.stdout);
+tolerateClosedPipe(process.stderr);
 
 const program = new Command('pc-hygiene')
   .description('Keep personal API client credentials clean: plan, sweep, notify, restore, report.')

@@ -1,6 +1,10 @@
 /**
- * Writes text to a stream with backpressure (waits for `drain`), so streaming
- * output keeps memory flat even when the reader is slow.
+ * The CLI's one rule on output a reader closes early (`pc-hygiene … | head`):
+ * not an error. {@link tolerateClosedPipe}, installed on stdout and stderr once
+ * by `cli/main.ts`, keeps a closed pipe from crashing the process, whatever a
+ * command writes with; {@link StreamWriter} writes streaming output with
+ * backpressure (waits for `drain`, so memory stays flat even when the reader
+ * is slow) and tells its command the reader is gone, so a listing stops.
  */
 import { once } from 'node:events';
 
@@ -11,6 +15,19 @@ export class BrokenPipeError extends Error {
 
 function isBrokenPipe(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'EPIPE';
+}
+
+/**
+ * Makes a reader closing `stream` early (`| head`) not an error: the
+ * `EPIPE` Node emits for each later write is ignored (that output goes
+ * nowhere), so the command finishes its work, cleanup included, and exits
+ * with the code its outcome gives. Any other write error still ends the
+ * process, as it would without a listener.
+ */
+export function tolerateClosedPipe(stream: NodeJS.WritableStream): void {
+  stream.on('error', (error: unknown) => {
+    if (!isBrokenPipe(error)) throw error;
+  });
 }
 
 /** Backpressure-aware writer over one writable stream. */

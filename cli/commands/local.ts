@@ -5,9 +5,11 @@
  * relative to `now` and a demo owner directory (`cli/local/demo-directory.ts`),
  * runs a sweep in `enforce` mode (orphan flags for the departed owner), drains
  * the outbox into a JSON Lines file sink (the exact SNS entries; owner reach
- * judged by the `relay` rule, as there is no SNS locally), and prints the run summary,
- * the posture report and the digests. The database is stopped at the end, on
- * errors and on Ctrl-C: no java process is left behind.
+ * judged by the `relay` rule, as there is no SNS locally), writes the emails
+ * the SES relay would send for them (`.eml`, one as HTML), and prints the run
+ * summary, the posture report, the owner-unreachable report and the digests.
+ * The whole cycle runs as of one instant, `now` (docs/sweep.md). The database
+ * is stopped at the end, on errors and on Ctrl-C: no java process is left behind.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -118,6 +120,8 @@ async function runLocalCycle(
       "locally there is no SNS to confirm subscriptions. Unreachable owners' events go to the owner-unreachable report.",
   );
   const directory = new DynamoOwnerDirectory(client, DEFAULT_DIRECTORY_TABLE_NAME);
+  // The drain's clock starts at the cycle's `now`, as the sweep decided: its summary's startedAt is `now`
+  // (the digests' "as of"), not the wall clock the sweep summary's startedAt reads (docs/sweep.md).
   const notify = await drainTable(client, table, new JsonlFileSink(digestsPath), now, {
     directory,
     ownerDelivery: 'relay',
@@ -159,7 +163,9 @@ function defineLocalCommand(program: Command) {
     .description(
       'Run the whole cycle locally: start DynamoDB Local, create the table, load demo data and a demo owner ' +
         'directory (some owners absent, one departed, one without email), sweep (enforce), ' +
-        'notify into a JSON Lines file, print the run summary, the posture report and the digests, ' +
+        'notify into a JSON Lines file (owner reach judged by the relay rule), print the run summary, the ' +
+        'posture report, the owner-unreachable report and the digests, write the emails the SES relay would ' +
+        'send as .eml files (and one as HTML) in a new $TMPDIR/pc-hygiene-local-* folder, ' +
         'stop the database. Needs Java 17+.',
     )
     .addOption(nowOption('the instant of the run and of the demo data'))

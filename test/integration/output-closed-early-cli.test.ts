@@ -1,0 +1,90 @@
+/**
+ * `pc-hygiene … | head` where the reader has gone before the command writes:
+ * not an error (the CLI's one rule, `tolerateClosedPipe` in
+ * `cli/stream-writer.ts`). The CLI runs as a child process whose stdout pipe
+ * the test closes at once, so every write meets `EPIPE`: `notify` (dry run
+ * and drain) and `local` exit 0 without a stack trace, the drain still marks
+ * what it sent, and `local` still stops its DynamoDB Local.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli, tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
+import { useTestTable } from '../support/test-table';
+import { days, smallFleet } from '../unit/support/credentials';
+
+const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
+const NOW_ISO = days(0);
+
+/** How a run whose output was closed early ended. */
+interface ClosedOutputRun {
+  readonly code: number | null;
+  readonly stderr: string;
+}
+
+/** Runs `pc-hygiene ...args` with its stdout closed by the reader before anything is written. */
+function runWithOutputClosed(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<ClosedOutputRun> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
+
+/** What a crash on the closed pipe prints (Node's unhandled 'error' event and its stack). */
+const CRASH = /EPIPE|Unhandled 'error'|node:events|\n\s+at /;
+
+describe('notify with its output closed early', () => {
+  const table = useTestTable('output-closed-notify', 'all', smallFleet);
+  const tempDir = useTempDir('output-closed-notify');
+  const notify = (...more: string[]) => ['notify', ...tableFlags(table), '--now', NOW_ISO, ...more];
+
+  it('--dry-run (table and JSON) and the drain exit 0 without a stack trace; the drain still marks what it sent', {
+    timeout: 60_000,
+  }, async () => {
+    expect((await runCli(['sweep', ...tableFlags(table), '--now', NOW_ISO])).code).toBe(0);
+    const pending = await runCli(notify('--dry-run', '--format', 'json'));
+    expect(pending.stdout).toMatch(/"pendingItems": [1-9]/);
+
+    for (const args of [notify('--dry-run'), notify('--dry-run', '--format', 'json')]) {
+      const run = await runWithOutputClosed(args);
+      expect(run.stderr).not.toMatch(CRASH);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const sink = `jsonl:${tempDir()}/sent.jsonl`;
+    const drain = await runWithOutputClosed(notify('--sink', sink));
+    expect(drain.stderr).not.toMatch(CRASH);
+    expect(drain.code, drain.stderr).toBe(0);
+
+    const after = await runCli(notify('--dry-run', '--format', 'json'));
+    expect(after.stdout).toMatch(/"pendingItems": 0/);
+  });
+});
+
+describe('local with its output closed early', () => {
+  const tempDir = useTempDir('output-closed-local');
+
+  it('exits 0 without a stack trace and stops its DynamoDB Local', { timeout: 180_000 }, async () => {
+    // TMPDIR: the demo's files go into the test's folder, removed after it.
+    const run = await runWithOutputClosed(['local', '--now', NOW_ISO], { TMPDIR: tempDir() });
+
+    expect(run.stderr).not.toMatch(CRASH);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/Stopped DynamoDB Local\.\n$/);
+    const port = /at http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stderr)?.[1];
+    expect(port).toBeDefined();
+    const processes = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' });
+    expect(
+      processes.split('\n').filter((p) => p.includes('DynamoDBLocal.jar') && p.includes(`-port ${port}`)),
+    ).toEqual([]);
+  });
+});
