@@ -64,6 +64,10 @@ export interface ImportSummary {
   readonly written: number;
   readonly rejected: number;
   readonly rejectedLines: readonly RejectedLine[];
+  /**
+   * `--dry-run`: no table was touched and nothing written; {@link ImportSummary.written} then counts the records
+   * that would be (the key keeps its name in both modes, for scripts that read it).
+   */
   readonly dryRun: boolean;
   /** Whether `--create-table` created the table (false: it existed or was not asked). */
   readonly tableCreated: boolean;

@@ -4,7 +4,8 @@
  * directory").
  *
  * Order, so a bad file, an older export or a suspicious sync changes
- * nothing: read and check every row → (create the table) → read the
+ * nothing: read and check every row (refused: any bad row, or no row at all)
+ * → (create the table) → read the
  * directory's freshness → refuse an export older than it, or another
  * export than the one recorded as of the same instant (its content digest,
  * `ownerExportDigest`, differs), unless `allowOlder` → read the directory →
@@ -91,7 +92,7 @@ export interface OwnerImportRequest {
 
 /**
  * How the import ended: `imported`; `dry-run` (planned only); `rejected`
- * (bad rows, nothing written); `guard-tripped` (`--sync` would mark too many
+ * (bad rows, or no rows: {@link OwnerImportSummary.noRows}; nothing written); `guard-tripped` (`--sync` would mark too many
  * owners departed, nothing written); `older-snapshot` (the export is older
  * than the directory's recorded snapshot, or another export is recorded as of
  * the same instant, nothing written); `superseded`
@@ -113,8 +114,16 @@ export interface OwnerImportSummary {
   readonly table: string;
   readonly file: string;
   readonly format: OwnerFileFormat;
+  /** Rows read (a CSV header is no row; none after a bad header is read). */
   readonly rows: number;
+  /** Every bad row, in line order (and a bad CSV header: `RejectedOwnerRow.header`). */
   readonly rejectedRows: readonly RejectedOwnerRow[];
+  /**
+   * `rejected` because the file holds no owner row (empty, blank lines only, or a CSV header alone). An empty
+   * export is a failed one, never a directory of nobody: with `--sync` it would mark every owner departed, and
+   * without it, it would record the snapshot as fresh with nothing loaded.
+   */
+  readonly noRows?: true;
   /**
    * Owners created, updated and left unchanged: as planned (`dry-run`, `guard-tripped`); after writing, as
    * written: an owner whose write was refused and re-planned counts as the re-plan classed them (one planned as
@@ -192,11 +201,17 @@ async function checkFile(
   const firstLineOf = new Map<string, number>();
   let rows = 0;
   for await (const row of readOwnerFile(file, format)) {
-    rows++;
     if ('problem' in row) {
-      rejected.push({ line: row.line, userId: null, problems: [row.problem] });
+      rejected.push({
+        line: row.line,
+        userId: null,
+        problems: [row.problem],
+        ...(row.header && { header: true }),
+      });
+      if (!row.header) rows++;
       continue;
     }
+    rows++;
     const checked = checkOwnerRow(row, firstLineOf);
     if ('owner' in checked) owners.push(checked.owner);
     else rejected.push(checked.rejected);
@@ -404,11 +419,12 @@ export async function importOwnerFile(
     owners: 0,
     ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [], optOutsOverNone: [] }),
   };
-  if (checked.rejected.length > 0) {
+  if (checked.rejected.length > 0 || checked.rows === 0) {
     return {
       ...base,
       ...none,
       outcome: 'rejected',
+      ...(checked.rejected.length === 0 && { noRows: true }),
       guardOverridden: false,
       olderAllowed: false,
       tableCreated: false,

@@ -4,7 +4,11 @@
  * a UTF-8 BOM and CRLF line ends are fine; parsed by `csv-parse`, not split
  * on commas) or JSON Lines with those keys. Yields each row with the physical
  * line it starts on, so a bad row is named by its line; checking the row's
- * values is `checkOwnerRow`'s job (lambdas/hygiene/owner-import-rows.ts). Both
+ * values is `checkOwnerRow`'s job (lambdas/hygiene/owner-import-rows.ts). A
+ * CSV header that is wrong or cannot be read is yielded as the file's problem
+ * (`header`), and nothing after it (the columns are unknown); a file with no
+ * record (empty, blank lines only) yields nothing, which the import refuses
+ * as a file with no rows (cli/use-cases/import-owners.ts). Both
  * formats refuse a line whose bytes are not UTF-8 by its number, never read
  * it with U+FFFD in their place, and a line longer than `MAX_LINE_BYTES`
  * (4 MiB) by its number, its bytes never held, the rows after it read as usual.
@@ -24,8 +28,14 @@ import { blankOverlongLines } from './blank-overlong-lines';
 export const OWNER_FILE_FORMATS = ['csv', 'jsonl'] as const;
 export type OwnerFileFormat = (typeof OWNER_FILE_FORMATS)[number];
 
-/** One row of the file, or why a line cannot be read as one. */
-export type OwnerFileRow = OwnerRow | { readonly line: number; readonly problem: string };
+/**
+ * One row of the file, or why a line cannot be read as one. A problem with
+ * `header` is the CSV header's (it is wrong, or its line cannot be read):
+ * no row of the file is read after it, and it is no row itself.
+ */
+export type OwnerFileRow =
+  | OwnerRow
+  | { readonly line: number; readonly problem: string; readonly header?: true };
 
 /**
  * The file's format: by extension (`.csv`; `.jsonl`, `.ndjson`, `.json`),
@@ -172,16 +182,19 @@ async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
     }>) {
       const line = startLine(info.lines, raw);
       const unreadable = problemIn(problems, line, info.lines);
+      if (unreadable !== undefined && header === undefined) {
+        yield { line, problem: unreadable, header: true };
+        return;
+      }
       if (unreadable !== undefined) {
         yield { line, problem: unreadable };
-        if (header === undefined) return;
         continue;
       }
       if (header === undefined) {
         header = record;
         const problem = csvHeaderProblem(header);
         if (problem !== undefined) {
-          yield { line, problem };
+          yield { line, problem, header: true };
           return;
         }
         continue;
@@ -194,13 +207,12 @@ async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
     }
   } catch (error: unknown) {
     if (!(error instanceof CsvError)) throw error;
-    yield csvErrorRow(error);
+    yield { ...csvErrorRow(error), ...(header === undefined && { header: true as const }) };
   } finally {
     parser.destroy();
     input.destroy();
   }
-  if (header === undefined)
-    yield { line: 1, problem: `header: missing (expected ${OWNER_FILE_FIELDS.join(',')})` };
+  // No record at all (an empty file, or blank lines only): no row either, which the import refuses as such.
 }
 
 async function assertReadable(path: string): Promise<void> {

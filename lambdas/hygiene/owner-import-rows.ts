@@ -96,6 +96,8 @@ export interface RejectedOwnerRow {
   readonly line: number;
   readonly userId: string | null;
   readonly problems: readonly string[];
+  /** The problem is the CSV header's (wrong, or its line unreadable): it is no row, and no row after it was read. */
+  readonly header?: true;
 }
 
 function optionalText(
@@ -265,9 +267,12 @@ function fieldProblems(fields: OwnerRow['fields']): {
 }
 
 /**
- * Checks one row. A `userId` seen on an earlier line is rejected (naming that
- * line): a file that says two things about one owner is not guessed at.
- * @param firstLineOf `userId` → line of its first valid row; updated
+ * Checks one row. A `userId` seen on an earlier line is rejected, naming the
+ * first line with it: a file that says two things about one owner is not
+ * guessed at. That line counts whether or not it is itself bad, so one pass
+ * names every problem of the file (fixing the first line does not reveal the
+ * duplicate only then); an id that is no non-empty string is never compared.
+ * @param firstLineOf `userId` → the first line with it, valid or not; updated
  */
 export function checkOwnerRow(
   row: OwnerRow,
@@ -280,9 +285,9 @@ export function checkOwnerRow(
   const id = typeof userId === 'string' && userId !== '' ? userId : null;
   const first = id === null ? undefined : firstLineOf.get(id);
   if (first !== undefined) problems.push(`userId: duplicate of line ${first}`);
+  else if (id !== null) firstLineOf.set(id, row.line);
   if (problems.length > 0 || checked.owner === undefined || id === null) {
     return { rejected: { line: row.line, userId: id, problems } };
   }
-  firstLineOf.set(id, row.line);
   return { owner: { userId: id, ...checked.owner } };
 }

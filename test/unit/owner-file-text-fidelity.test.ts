@@ -43,7 +43,9 @@ describe('owner files: bytes that are not UTF-8', () => {
 
   it('refuses a CSV file whose header line is not UTF-8, and reads no row', async () => {
     const bytes = Buffer.from('userId,email,n\xe4me,status\nu1,a@example.com,Ann,active\n', 'latin1');
-    expect(await readAll('latin1-header.csv', bytes, 'csv')).toEqual([{ line: 1, problem: NOT_UTF8 }]);
+    expect(await readAll('latin1-header.csv', bytes, 'csv')).toEqual([
+      { line: 1, problem: NOT_UTF8, header: true },
+    ]);
   });
 });
 

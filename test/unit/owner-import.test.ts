@@ -124,6 +124,20 @@ describe('checkOwnerRow', () => {
       rejected: { line: 5, userId: 'u', problems: ['userId: duplicate of line 2'] },
     });
   });
+
+  it('names a repeated userId even when its first line is itself bad, so one pass names both', () => {
+    const seen = new Map<string, number>();
+    expect(checkOwnerRow(row({ userId: 'u1', email: 'a@example.com', status: 'Active' }, 2), seen)).toEqual({
+      rejected: { line: 2, userId: 'u1', problems: ['status: "Active" must be one of active, departed'] },
+    });
+    expect(checkOwnerRow(row({ userId: 'u1', email: 'x@example.com', status: 'active' }, 3), seen)).toEqual({
+      rejected: { line: 3, userId: 'u1', problems: ['userId: duplicate of line 2'] },
+    });
+    // Always the first line with the id, not the last duplicate.
+    expect(checkOwnerRow(row({ userId: 'u1', status: 'active' }, 4), seen)).toEqual({
+      rejected: { line: 4, userId: 'u1', problems: ['userId: duplicate of line 2'] },
+    });
+  });
 });
 
 const active = (userId: string, email?: string): OwnerRecord => ({

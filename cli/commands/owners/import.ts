@@ -1,7 +1,8 @@
 /**
  * `pc-hygiene owners import FILE`: loads an HR / IdP export into the owner
  * directory (docs/deploy.md, "Owner directory"). Every row is checked first;
- * a bad row is named by its line and nothing is written (exit 1); `--sync`
+ * every bad row is named by its line and nothing is written (exit 1), as for
+ * a bad CSV header or a file with no rows; `--sync`
  * marks owners missing from the file `departed`, refused (exit 3) when that
  * is more than `maxDeletePercent` of the active owners unless
  * `--allow-mass-change`; the share is the `--config`'s, else the `--stack`'s
@@ -45,7 +46,8 @@ import { OWNER_FILE_FORMATS } from '../../use-cases/owner-file';
 /** What `owners import --help` says the command does. */
 const DESCRIPTION =
   'Load owners (userId, email, name, status) from a CSV file with that header or a JSON Lines file. ' +
-  'Every row is checked first: bad rows are named by line number and nothing is written (exit 1). ' +
+  'Every row is checked first: bad rows are named by line number and nothing is written (exit 1), as for a ' +
+  'file with no rows. ' +
   'Owners not in the file keep their state unless --sync. ' +
   "An export older (--as-of) than the directory's recorded snapshot, or a different export than the one recorded " +
   'as of the same instant, is refused (exit 3) unless --allow-older.';
@@ -117,11 +119,34 @@ function optOutsText(summary: OwnerImportSummary): string {
   return parts.length === 0 ? '' : `, the export's opt-outs ${parts.join(' and ')}`;
 }
 
+/** What a file with no owner rows holds, by format. */
+const NO_ROWS: Readonly<Record<OwnerImportSummary['format'], string>> = {
+  csv: 'it is empty or blank, or holds only the header',
+  jsonl: 'it is empty or blank',
+};
+
+/**
+ * The summary line of a `rejected` import: the bad rows counted among the
+ * rows read; a bad CSV header, which is no row and stops the read; or a file
+ * with no rows (`noRows`: no line is named before this one, so it says why).
+ */
+function rejectedLine(summary: OwnerImportSummary): string {
+  if (summary.noRows) {
+    return (
+      `rejected: ${summary.file} has no owner rows (${NO_ROWS[summary.format]}); nothing written ` +
+      '(an empty export is refused: with --sync it would mark every owner departed)'
+    );
+  }
+  const header = summary.rejectedRows.find((row) => row.header);
+  if (header !== undefined) {
+    return `rejected: the header of ${summary.file} (line ${header.line}) is unusable, so no row was read; nothing written`;
+  }
+  return `rejected ${summary.rejectedRows.length} of ${summary.rows} row(s) in ${summary.file}; nothing written`;
+}
+
 /** The summary line (before sanitising: the recorded instants are stored text). */
 function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
-  if (summary.outcome === 'rejected') {
-    return `rejected ${summary.rejectedRows.length} of ${summary.rows} row(s) in ${summary.file}; nothing written`;
-  }
+  if (summary.outcome === 'rejected') return rejectedLine(summary);
   if (summary.outcome === 'guard-tripped') {
     return `refused: ${summary.guardReason}; nothing written (re-run with --allow-mass-change if this is intended)`;
   }
