@@ -13,7 +13,7 @@ import {
   type HygieneConfig,
   numberFromText,
 } from '../lambdas/hygiene/config';
-import { OWNER_EMAILS_REMOVED, principalArnProblems } from './credential-hygiene-props';
+import { OWNER_EMAILS_REMOVED, principalArnProblems, relaySenderProblems } from './credential-hygiene-props';
 import { exemptIdsProblems } from './environment-budget';
 import { MAX_HEARTBEAT_WINDOW_HOURS } from './heartbeat-windows';
 import { MAX_SCHEDULE_SKEW_SECONDS, MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
@@ -168,7 +168,12 @@ function integerFrom(
   return undefined;
 }
 
-/** The hygiene config keys, through the shared schema. */
+/**
+ * The hygiene config keys, through the shared schema, and the rules the
+ * stack adds to it that context alone decides (the exempt ids' size, the
+ * relay's sender): said here as context problems, naming the `-c` key the
+ * operator gave or left out, before the construct checks its props.
+ */
 function hygieneConfigFrom(read: ContextReader, problems: string[]): HygieneConfig | undefined {
   const flat: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
@@ -177,7 +182,7 @@ function hygieneConfigFrom(read: ContextReader, problems: string[]): HygieneConf
   }
   try {
     const config = configFromFlat(flat, 'CDK context');
-    problems.push(...exemptIdsProblems(config));
+    problems.push(...exemptIdsProblems(config), ...relaySenderProblems(config, 'senderIdentity'));
     return config;
   } catch (error: unknown) {
     if (!(error instanceof ConfigError)) throw error;

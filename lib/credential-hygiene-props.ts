@@ -379,6 +379,20 @@ function principalArnProblem(arn: string, stackAccount: string | undefined): str
 export const OWNER_EMAILS_REMOVED =
   'owner subscriptions are no longer part of the stack (no owner address in a template): load owners into the owner directory with `pc-hygiene owners import FILE`; the subscription reconciler subscribes them (docs/deploy.md, "Owner directory")';
 
+/**
+ * Route `relay` emails owners from `senderIdentity`: without one it has no
+ * sender. One rule for the construct's `config` prop and the app's CDK
+ * context (lib/config.ts, which says it first, as a context problem); `key`
+ * names the setting as its user gave it (`config.senderIdentity`, or the
+ * context key `senderIdentity`).
+ */
+export function relaySenderProblems(config: HygieneConfig, key: string): string[] {
+  if (config.ownerDelivery !== 'relay' || config.senderIdentity !== undefined) return [];
+  return [
+    `${key}: ownerDelivery "relay" needs a sender, a verified SES identity (context key senderIdentity, e.g. -c senderIdentity=hygiene@example.com)`,
+  ];
+}
+
 /** Problems of one email address, `who` naming where it came from. */
 export function emailProblems(who: string, email: string): string[] {
   return EMAIL.test(email) ? [] : [`${who} email ${JSON.stringify(email)} is not an email address`];
@@ -581,11 +595,7 @@ function metricProblems(props: CredentialHygieneProps, surroundings: PropsSurrou
 function configOf(props: CredentialHygieneProps, problems: string[]): HygieneConfig | undefined {
   try {
     const config = parseConfig(props.config ?? {}, 'config');
-    if (config.ownerDelivery === 'relay' && config.senderIdentity === undefined) {
-      problems.push(
-        'config.senderIdentity: ownerDelivery "relay" needs a sender, a verified SES identity (context key senderIdentity, e.g. -c senderIdentity=hygiene@example.com)',
-      );
-    }
+    problems.push(...relaySenderProblems(config, 'config.senderIdentity'));
     return config;
   } catch (error: unknown) {
     if (!(error instanceof ConfigError)) throw error;

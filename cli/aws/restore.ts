@@ -124,9 +124,19 @@ export class RestoreConflictError extends Error {
   override readonly name = 'RestoreConflictError';
 }
 
+/**
+ * A stored instant as a restore message says it: in canonical UTC, as the
+ * message's other instants, and — when it is stored with an offset — the
+ * stored text beside it, the value to look for in the item.
+ */
+function instantText(stored: string, ms: number): string {
+  const utc = formatInstant(ms);
+  return /z$/i.test(stored) ? utc : `${utc}, stored as ${stored}`;
+}
+
 function expiredExplanation(id: string, expiresTime: string, now: number, ms: number): string {
   return (
-    `credential ${id} expired at ${expiresTime} (${relativePhrase(ms, now)}): ` +
+    `credential ${id} expired at ${instantText(expiresTime, ms)} (${relativePhrase(ms, now)}): ` +
     'the next sweep would delete it again unless it is renewed (a later expiresTime) ' +
     `or exempted (${HYGIENE_ATTR.exempt} = true)`
   );
@@ -203,12 +213,13 @@ async function checkRestore(
  * @throws {RestoreBeforeDeletionError}
  */
 function refuseRestoreBeforeDeletion(id: string, deletedAt: unknown, now: number): void {
-  const deleted = typeof deletedAt === 'string' ? parseInstant(deletedAt) : undefined;
-  if (deleted?.ok !== true || deleted.ms <= now) return;
+  if (typeof deletedAt !== 'string') return;
+  const deleted = parseInstant(deletedAt);
+  if (!deleted.ok || deleted.ms <= now) return;
   throw new RestoreBeforeDeletionError(
     `credential ${id}: the restore instant ${formatInstant(now)} (--now if given, else this machine's clock) ` +
-      `is before its deletion at ${deletedAt}, and a restore cannot come before the deletion it undoes. ` +
-      `Retry after ${deletedAt} (a sweep dates its deletions at its scheduled time, which may be ahead of the ` +
+      `is before its deletion at ${instantText(deletedAt, deleted.ms)}, and a restore cannot come before the deletion it undoes. ` +
+      `Retry after ${formatInstant(deleted.ms)} (a sweep dates its deletions at its scheduled time, which may be ahead of the ` +
       "wall clock by up to the allowed schedule skew), or check this machine's clock",
   );
 }

@@ -38,6 +38,7 @@ import {
   refuseAuditDeployment,
   resolveTarget,
   type Target,
+  targetFlagsOf,
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
@@ -121,11 +122,12 @@ function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean): void {
   const awsTarget = awsTargetOf(options);
   if (awsTarget === undefined) return;
   if (options.allowMassDelete) {
+    const target = targetFlagsOf(options);
     throw new UsageError(
       `--allow-mass-delete is for local tables: against ${awsTarget} a mass deletion goes through the ` +
         'deployed worker. Check the plan (pc-hygiene sweep --dry-run), record an approval with ' +
-        'pc-hygiene guard approve --max-deletes N --reason TEXT [--expires-in 24h], then sweep without the flag ' +
-        '(docs/deploy.md, "Switching from audit to enforce")',
+        `pc-hygiene guard approve --max-deletes N --reason TEXT [--expires-in 24h]${target === '' ? '' : ` ${target}`}, ` +
+        'then sweep without the flag (docs/deploy.md, "Switching from audit to enforce")',
     );
   }
   if (!planOnly) refuseNowOnDeployment(options.now, awsTarget, 'sweep', '--dry-run');
@@ -189,8 +191,10 @@ async function reportToDeployment(
  * How the run is printed: the summary, and for a dry run every planned
  * deletion with the guard's verdict (table after the summary, or the JSON
  * output's `plannedDeletions`), collected through the sweep's `onDeletion`.
+ * A tripped guard's advice names the run's table (`targetFlags`), so the
+ * `guard approve` it shows records the approval where this sweep looks.
  */
-function sweepPrinter(format: SweepOptions['format'], mode: Mode) {
+function sweepPrinter(format: SweepOptions['format'], mode: Mode, targetFlags: string) {
   const deletions: PlannedDeletion[] = [];
   const listing = mode === 'audit';
   return {
@@ -200,7 +204,7 @@ function sweepPrinter(format: SweepOptions['format'], mode: Mode) {
         process.stdout.write(listing ? renderDryRunJson(summary, deletions) : renderRunSummaryJson(summary));
         return;
       }
-      const text = renderRunSummaryText(summary);
+      const text = renderRunSummaryText(summary, { targetFlags });
       process.stdout.write(listing ? `${text}${renderDeletionListingText(deletions, summary.guard)}` : text);
     },
   };
@@ -225,7 +229,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   const operator = mode === 'enforce' ? await resolveVerifiedOperator(target) : undefined;
   await withDocumentClient(target, async (client) => {
     const progress = createTableProgress(client, target.table, `sweep (${mode})`);
-    const { print, onDeletion } = sweepPrinter(options.format, mode);
+    const { print, onDeletion } = sweepPrinter(options.format, mode, targetFlagsOf(options));
     // An abort is caught inside `withTableErrors`: its message quotes the last write error, which the table-error
     // rewording would otherwise turn into a setup error (e.g. lost credentials) and so hide the run's summary.
     const outcome = await withTableErrors(target, () =>

@@ -87,6 +87,29 @@ export function awsTargetOf(flags: TargetFlags): string | undefined {
   return `table ${flags.table ?? DEFAULT_TABLE_NAME} in AWS (no --endpoint)`;
 }
 
+/**
+ * The flags that aim a command the CLI tells the operator to type (the
+ * tripped guard's `guard approve`) at the table `flags` name, as shell words
+ * ({@link shellWord}): `--endpoint URL --table NAME` for a local table; else
+ * `--stack NAME` when a stack is named (`--stack` or `PC_HYGIENE_STACK`) and
+ * `--table NAME` when a table is; then `--region`/`--profile` when given.
+ * Empty for the default stack, which the command finds by itself
+ * ({@link stackToLookUp}). A value that cannot be typed back from the screen
+ * is shown as its placeholder (`URL`, `NAME`, …).
+ */
+export function targetFlagsOf(flags: TargetFlags): string {
+  const word = (flag: string, value: string | undefined, placeholder: string) =>
+    value === undefined ? [] : [flag, shellWord(value) ?? placeholder];
+  const local = flags.endpoint !== undefined;
+  return [
+    ...word('--endpoint', flags.endpoint, 'URL'),
+    ...(local ? [] : word('--stack', flags.stack, 'NAME')),
+    ...word('--table', local ? (flags.table ?? DEFAULT_TABLE_NAME) : flags.table, 'NAME'),
+    ...word('--region', flags.region, 'REGION'),
+    ...word('--profile', flags.profile, 'PROFILE'),
+  ].join(' ');
+}
+
 /** A stack name CloudFormation accepts (name, not ARN): letter first, then letters, digits, hyphens, up to 128. */
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 

@@ -47,10 +47,28 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 /** The environment variable every `--directory-table` reads. */
 const DIRECTORY_TABLE_ENV = 'PC_HYGIENE_DIRECTORY_TABLE';
 
-/** The `--directory-table` option (default {@link DEFAULT_DIRECTORY_TABLE_NAME}). */
+/**
+ * The `--directory-table` option of a command that also acts on the
+ * credentials table (`sweep`, `notify`): its value defaults to
+ * {@link DEFAULT_DIRECTORY_TABLE_NAME}, but a stack looked up replaces that
+ * default with its `DirectoryTableName` output ({@link directoryTableOf}), so
+ * the help says so, as `--table`'s does: the name alone is the default only
+ * without a stack (`--endpoint`, or a `--table` named directly).
+ */
 export function directoryTableOption() {
+  return directoryTable(`${DEFAULT_DIRECTORY_TABLE_NAME} with --endpoint or --table`);
+}
+
+/**
+ * `--directory-table` with the default the help shows: the stack's output,
+ * else `withoutStack` (the fixed name, and when a command uses it).
+ */
+function directoryTable(withoutStack: string) {
   return new Option('--directory-table <name>', 'owner directory table (DynamoDB)')
-    .default(DEFAULT_DIRECTORY_TABLE_NAME)
+    .default(
+      DEFAULT_DIRECTORY_TABLE_NAME,
+      `the stack's ${STACK_OUTPUT.directoryTableName} output; ${withoutStack}`,
+    )
     .env(DIRECTORY_TABLE_ENV);
 }
 
@@ -95,7 +113,8 @@ export function addDirectoryOptions<
 >(command: Command<Args, Opts, Globals>) {
   const withFlags = addAwsOptions(
     command
-      .addOption(directoryTableOption())
+      // The fixed name only with --endpoint: naming the table otherwise is --directory-table itself.
+      .addOption(directoryTable(`${DEFAULT_DIRECTORY_TABLE_NAME} with --endpoint`))
       .addOption(
         new Option(
           '--stack <name>',

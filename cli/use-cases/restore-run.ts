@@ -20,8 +20,13 @@ import { operatorFields } from '../../lambdas/hygiene/history';
 import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 import {
+  CredentialNotFoundError,
+  ExpiredRestoreError,
+  NotDeletedByHygieneError,
   NotDeletedByRunError,
   NotDeletedError,
+  RestoreBeforeDeletionError,
+  RestoreConflictError,
   type RestoreResult,
   type RestoreTerms,
   restoreCredential,
@@ -61,6 +66,27 @@ export interface RunRestoreResult {
   readonly missingPages: readonly MissingManifestPage[];
   /** Entries of the pages that are malformed, in manifest order: their credentials are still deleted. */
   readonly malformedEntries: readonly MalformedManifestEntry[];
+}
+
+/** The refusals of a restore's own checks (`cli/aws/restore.ts`): their messages say what and why. */
+const RESTORE_CHECKS = [
+  CredentialNotFoundError,
+  NotDeletedError,
+  NotDeletedByHygieneError,
+  ExpiredRestoreError,
+  NotDeletedByRunError,
+  RestoreBeforeDeletionError,
+  RestoreConflictError,
+] as const;
+
+/**
+ * Why a credential was not restored, as `restore ID` says it: a check's
+ * message alone (its class name is no word for an operator); any other error
+ * (DynamoDB's, the network's) with its name, which is the cause.
+ */
+function missText(error: unknown): string {
+  if (error instanceof Error && RESTORE_CHECKS.some((type) => error instanceof type)) return error.message;
+  return errorText(error);
 }
 
 /** A missing page, its error saying that its deletions were not restored and how to restore them. */
@@ -104,7 +130,7 @@ export async function restoreRun(
         }),
       );
     } catch (error: unknown) {
-      const miss = { id: entry.id, rule: entry.rule, error: errorText(error) };
+      const miss = { id: entry.id, rule: entry.rule, error: missText(error) };
       if (error instanceof NotDeletedError || error instanceof NotDeletedByRunError) skipped.push(miss);
       else refused.push(miss);
     }

@@ -240,12 +240,17 @@ export function requireInstant(value: string, what: string): number {
   return parsed.ms;
 }
 
-/** A short relative phrase for humans: "in 7 days", "2 days ago", "today". */
+/**
+ * A short relative phrase for humans: "in 7 days", "2 days ago", "in 15
+ * hours", "now". One wording per distance: under 23.5 hours it says hours,
+ * from there days, so a day away reads "in 1 day" whether it is exactly 24
+ * hours or a few seconds less (never "in 24 hours").
+ */
 export function relativePhrase(targetMs: number, nowMs: number): string {
   const days = Math.round((targetMs - nowMs) / DAY_MS);
+  const hours = Math.round((targetMs - nowMs) / 3_600_000);
   // Under a day, hours: "in 15 hours" is truer than a rounded "in 1 day".
-  if (Math.abs(targetMs - nowMs) < DAY_MS) {
-    const hours = Math.round((targetMs - nowMs) / 3_600_000);
+  if (Math.abs(hours) < 24) {
     if (hours === 0) return 'now';
     return hours > 0
       ? `in ${hours} hour${hours === 1 ? '' : 's'}`

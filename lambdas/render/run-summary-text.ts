@@ -39,6 +39,13 @@ const STATUS_TEXT: Readonly<Record<RunStatus, string>> = {
 export interface TextRenderOptions {
   /** How many invalid / skipped / failed records to list (default 20). */
   readonly listLimit?: number;
+  /**
+   * The flags naming the table the run swept, as shell words, that the
+   * tripped guard's `guard approve` advice carries so that it records the
+   * approval where the run looks for it (e.g. `--endpoint URL --table NAME`,
+   * or `--stack NAME`); none for the default stack.
+   */
+  readonly targetFlags?: string;
 }
 
 /** The summary as readable text for a terminal. */
@@ -58,7 +65,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
       `${summary.activeValid} active, ${summary.alreadyDeleted} already deleted, ${summary.exempt} exempt, ${summary.unchanged} needing nothing`,
   );
   lines.push('');
-  if (guardBlocked(summary)) lines.push(...guardBanner(summary), '');
+  if (guardBlocked(summary)) lines.push(...guardBanner(summary, options.targetFlags), '');
   const appliedHeader = audit ? 'would apply' : 'applied';
   const rows: string[][] = [['action', 'planned', appliedHeader]];
   for (const type of ACTION_TYPES) {
@@ -180,16 +187,24 @@ function directoryLine(d: DirectorySummary): string {
   }
 }
 
-function guardBanner(summary: RunSummary): string[] {
+/**
+ * The tripped guard, said loudly, and what to do: check the planned
+ * deletions (a dry run has just planned them; after an acting run, a dry run
+ * shows them), then approve them with a `guard approve` aimed at the run's
+ * table (`targetFlags`), ready to paste.
+ */
+function guardBanner(summary: RunSummary, targetFlags = ''): string[] {
   const g = summary.guard;
   const audit = summary.mode === 'audit';
   const rule = '!'.repeat(78);
+  const check = audit ? 'Check the deletions this dry run planned' : 'Check the plan (sweep --dry-run)';
+  const target = targetFlags === '' ? '' : ` ${targetFlags}`;
   return [
     rule,
     `!! GUARD TRIPPED: ${g.plannedDeletes} deletions planned, NONE ${audit ? 'would be made' : 'made'}.`,
     ...g.reasons.map((r) => `!!   ${r}`),
-    `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied. Check the plan (sweep --dry-run);`,
-    `!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes ${g.plannedDeletes} --reason "..."`,
+    `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied. ${check};`,
+    `!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes ${g.plannedDeletes} --reason "..."${target}`,
     '!! (on a local table, a sweep with --allow-mass-delete does it for that run).',
     rule,
   ];

@@ -85,6 +85,15 @@ describe('bad props', () => {
     ]);
   });
 
+  it('rejects route relay without a sender, naming the config prop (the same rule as CDK context)', () => {
+    const error = propsError(() => build({ config: { ownerDelivery: 'relay' } }));
+    expect(error.problems).toEqual([
+      expect.stringMatching(
+        /^config\.senderIdentity: ownerDelivery "relay" needs a sender, a verified SES identity/,
+      ),
+    ]);
+  });
+
   it('rejects a config too large for the Lambda environment', () => {
     const exemptIds = Array.from({ length: 400 }, (_, i) => `credential-${i}`);
     const error = propsError(() => build({ config: { exemptIds } }));

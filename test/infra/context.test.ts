@@ -280,9 +280,13 @@ describe('owner routes in the stack (issue 12)', () => {
     );
   });
 
-  it('relay without a sender fails the synth naming the key', () => {
-    expect(() => synthApp({ ownerDelivery: 'relay' })).toThrow(
-      /config\.senderIdentity: ownerDelivery "relay" needs a sender.*context key senderIdentity/,
-    );
+  it('relay without a sender fails the synth as a context problem, naming the -c key to give', () => {
+    const sender =
+      'senderIdentity: ownerDelivery "relay" needs a sender, a verified SES identity ' +
+      '(context key senderIdentity, e.g. -c senderIdentity=hygiene@example.com)';
+    expect(contextError({ ownerDelivery: 'relay' }).problems).toEqual([sender]);
+    // The app's synth says it so too, not as the construct's props error (`config.senderIdentity`).
+    const synth = thrownBy(ContextError, () => synthApp({ ownerDelivery: 'relay' }));
+    expect(synth.message).toBe(`Invalid CDK context: ${sender}`);
   });
 });

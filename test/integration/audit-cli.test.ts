@@ -104,7 +104,9 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
     ]);
     expect(dry.code).toBe(1);
     expect(dry.stdout).toContain('would restore e-due');
-    expect(dry.stdout).toMatch(/refused b-one: ExpiredRestoreError/);
+    expect(dry.stdout).toMatch(
+      /^refused b-one: credential b-one expired at .*; pass --force to restore it anyway$/m,
+    );
     expect(dry.stdout).toContain('(dry run: nothing written)');
     expect((await item('e-due'))?.deletedAt).toBe(NOW_ISO);
 

@@ -145,6 +145,35 @@ describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
     expect(await deletedIds()).toEqual([]);
   });
 
+  it('says why a credential was refused or skipped as restore ID does: no class name, instants in UTC', async () => {
+    // 2026-05-31T12:00:00.000Z, a day before NOW, stored with an offset.
+    const offset = '2026-05-31T07:00:00-05:00';
+    await sweep('run-why', [
+      credential('a-healthy'),
+      credential('b-offset', { expiresTime: offset }),
+      credential('b-zulu', { expiresTime: days(-2) }),
+    ]);
+    const restoreOne = (id: string, ...extra: string[]) =>
+      runCli(['restore', id, '--reason', 'r', '--now', days(0), ...tableFlags(table), ...extra]);
+    expect((await restoreOne('b-zulu', '--force')).code).toBe(0);
+
+    const single = await restoreOne('b-offset');
+    const run = await restoreRun('run-why', '--dry-run');
+
+    const expired =
+      `credential b-offset expired at ${days(-1)}, stored as ${offset} (1 day ago): the next sweep would delete it ` +
+      `again unless it is renewed (a later expiresTime) or exempted (${HYGIENE_ATTR.exempt} = true); pass --force to restore it anyway`;
+    expect(single.code).toBe(1);
+    expect(single.stderr).toBe(`pc-hygiene: ${expired}\n`);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')).toEqual([
+      'skipped b-zulu: credential b-zulu is not deleted (no deletedAt): nothing to restore',
+      `refused b-offset: ${expired}`,
+      'run run-why: 0 would restore, 1 skipped, 1 refused (dry run: nothing written)',
+      '',
+    ]);
+  });
+
   it('a stored id with a line break cannot forge a line of the report', async () => {
     const forged = 'b-forged\nrun run-forge: 0 restored, 0 skipped, 0 refused';
     await sweep('run-forge', [

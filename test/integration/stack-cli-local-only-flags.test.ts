@@ -106,16 +106,23 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
     deploy(table.tableName);
     const before = await exportTable(table);
 
-    for (const args of [
-      ['sweep', ...stack, '--allow-mass-delete'],
-      ['sweep', ...stack, '--allow-mass-delete', '--dry-run'],
+    // The guard approve it names carries the run's target: the stack named (none for the default one), the region.
+    for (const [args, target] of [
+      [['sweep', ...stack, '--allow-mass-delete'], '--stack PersonalClientHygiene --region eu-west-1'],
+      [
+        ['sweep', ...stack, '--allow-mass-delete', '--dry-run'],
+        '--stack PersonalClientHygiene --region eu-west-1',
+      ],
       // The default stack (no --stack, --table or --endpoint) is a deployment too.
-      ['sweep', '--allow-mass-delete', '--region', 'eu-west-1'],
-    ]) {
-      const run = await cli(registerSweepCommand, args);
+      [['sweep', '--allow-mass-delete', '--region', 'eu-west-1'], '--region eu-west-1'],
+    ] as const) {
+      const run = await cli(registerSweepCommand, [...args]);
       expectRefusedBeforeAws(
         run,
         /^--allow-mass-delete is for local tables: against stack PersonalClientHygiene .*pc-hygiene guard approve --max-deletes N --reason TEXT/,
+      );
+      expect((run.error as Error).message).toContain(
+        `[--expires-in 24h] ${target}, then sweep without the flag`,
       );
     }
     // A table named without --endpoint is a table in AWS (the deployed one, reached directly): refused the same way.
@@ -132,6 +139,9 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
       new RegExp(
         `^--allow-mass-delete is for local tables: against table ${table.tableName} in AWS \\(no --endpoint\\)`,
       ),
+    );
+    expect((direct.error as Error).message).toContain(
+      `[--expires-in 24h] --table ${table.tableName} --region eu-west-1, then`,
     );
     expect(await exportTable(table)).toEqual(before);
   });

@@ -168,7 +168,8 @@ describe('restore', () => {
       now: NOW,
       force: true,
     });
-    expect(forced.warning).toMatch(/expired at 2026-11-10T00:00:00Z \(16 days ago\)/);
+    // Said in canonical UTC, as every instant of the message (stored in UTC: no "stored as").
+    expect(forced.warning).toMatch(/expired at 2026-11-10T00:00:00\.000Z \(16 days ago\)/);
     expect((await getItem(table.client, table.tableName, id))?.deletedAt).toBeUndefined();
   });
 

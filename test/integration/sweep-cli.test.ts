@@ -102,6 +102,33 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     expect((await exportTable(table)).find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);
   });
 
+  it("a tripped guard's advice is a guard approve for the run's table, and pasted as shown it lets the next sweep delete", async () => {
+    const config = join(tempDir(), 'guard.json');
+    await writeFile(config, JSON.stringify({ maxDeletesPerRun: 0 }));
+
+    const dryRun = await sweepWith(config, '--dry-run');
+    const tripped = await sweepWith(config);
+
+    expect(dryRun.code).toBe(3);
+    // Already a dry run: the advice is to check what it planned, not to run one.
+    expect(dryRun.stdout).toContain('Check the deletions this dry run planned;');
+    expect(dryRun.stdout).not.toContain('sweep --dry-run');
+    expect(tripped.code).toBe(3);
+    expect(tripped.stdout).toContain('Check the plan (sweep --dry-run);');
+    const advice = /approve them: pc-hygiene (guard approve .*)$/m.exec(tripped.stdout)?.[1];
+    expect(advice).toBe(
+      `guard approve --max-deletes 1 --reason "..." --endpoint ${table.endpoint} --table ${table.tableName}`,
+    );
+    // Pasted (the reason filled in): it records the approval in the swept table, which the next sweep uses.
+    const words = (advice ?? '').replace('"..."', 'checked').split(' ');
+    const approved = await runCli(words);
+    expect(approved.stderr).toBe('');
+    expect(approved.code).toBe(0);
+    const next = await sweepWith(config);
+    expect(next.code).toBe(0);
+    expect((await exportTable(table)).find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);
+  });
+
   it('exits 4 when the time budget runs out, and the next sweep resumes and finishes', async () => {
     const first = await runCli([
       'sweep',

@@ -41,6 +41,23 @@ describe('run summary renderers', () => {
     expect(renderRunSummaryText(audit)).toMatch(/^action\s+planned\s+would apply$/m);
   });
 
+  it("aims the tripped guard's guard approve at the run's table, and fits its advice to a dry run", async () => {
+    const enforce = renderRunSummaryText(await sweep('enforce', 10), {
+      targetFlags: '--endpoint http://127.0.0.1:8000 --table T1',
+    });
+    const audit = renderRunSummaryText(await sweep('audit', 10));
+
+    expect(enforce).toContain(
+      '!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes 2 --reason "..." ' +
+        '--endpoint http://127.0.0.1:8000 --table T1\n',
+    );
+    expect(enforce).toContain('Check the plan (sweep --dry-run);');
+    // The default stack: the command as it is.
+    expect(audit).toContain('pc-hygiene guard approve --max-deletes 2 --reason "..."\n');
+    expect(audit).toContain('would still be applied. Check the deletions this dry run planned;');
+    expect(audit).not.toContain('sweep --dry-run');
+  });
+
   it('caps long record lists in text and counts the rest', async () => {
     const summary = await sweep('enforce', 100);
     const many = new CappedCollector<{ id: string; changed: string[] }>(3);

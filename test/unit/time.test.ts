@@ -170,6 +170,11 @@ describe('relativePhrase', () => {
     [now + 3_600_000, 'in 1 hour'],
     [now - 5 * 3_600_000, '5 hours ago'],
     [now + 60_000, 'now'],
+    // A day away is "1 day" on both sides of 24 hours (guard approve, then guard status a moment later).
+    [now + DAY_MS - 1_000, 'in 1 day'],
+    [now + 23.6 * 3_600_000, 'in 1 day'],
+    [now - (DAY_MS - 1_000), '1 day ago'],
+    [now + 23.4 * 3_600_000, 'in 23 hours'],
   ])('%d -> %s', (target, phrase) => {
     expect(relativePhrase(target, now)).toBe(phrase);
   });

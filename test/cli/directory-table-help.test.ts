@@ -1,0 +1,48 @@
+/**
+ * `--directory-table`'s help says its default as the commands use it
+ * (docs/deploy.md, "Owner directory"): with a stack, the stack's
+ * `DirectoryTableName` output; the fixed `PersonalClientOwners` only without
+ * one — never the bare name, which a deployment does not read.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli';
+
+/** The help of `command` for `--directory-table`, on one line (commander wraps it). */
+async function directoryTableHelp(command: readonly string[]): Promise<string> {
+  const help = await runCli([...command, '--help']);
+  expect(help.code).toBe(0);
+  const lines = help.stdout.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('  --directory-table <name>'));
+  expect(start).toBeGreaterThan(-1);
+  // Its wrapped lines are indented past the flags column; the next option starts at two spaces.
+  const end = lines.findIndex((line, i) => i > start && /^ {2}-/.test(line));
+  return lines.slice(start, end).join(' ').replace(/\s+/g, ' ').trim();
+}
+
+describe('--directory-table --help', () => {
+  it.each([['sweep'], ['notify']])(
+    '%s (a table command): the stack output, the fixed name with --endpoint or --table',
+    async (command) => {
+      expect(await directoryTableHelp([command])).toBe(
+        "--directory-table <name> owner directory table (DynamoDB) (default: the stack's DirectoryTableName output; " +
+          'PersonalClientOwners with --endpoint or --table, env: PC_HYGIENE_DIRECTORY_TABLE)',
+      );
+    },
+  );
+
+  it.each([
+    'owners import',
+    'owners export',
+    'owners list',
+    'owners sync-subscriptions',
+    'owners resubscribe',
+    'owners unsubscribe',
+    'owners clear-bouncing',
+    'relay',
+  ])('%s (a directory command): the stack output, the fixed name with --endpoint', async (command) => {
+    expect(await directoryTableHelp(command.split(' '))).toBe(
+      "--directory-table <name> owner directory table (DynamoDB) (default: the stack's DirectoryTableName output; " +
+        'PersonalClientOwners with --endpoint, env: PC_HYGIENE_DIRECTORY_TABLE)',
+    );
+  });
+});
