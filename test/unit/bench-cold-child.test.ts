@@ -138,8 +138,9 @@ describe('a measurement child', () => {
   });
 });
 
-describe("the notify measurement's clock", () => {
-  it("reads the task's decision instant when the drain starts and runs with the wall clock, whatever the day", () => {
+// `runNotifyTask` (bench/measure.ts) gives the drain `clockFrom(task.now)`; this pins the clock itself.
+describe('clockFrom, the notify measurement’s drain clock', () => {
+  it('reads the given instant when made and runs with the wall clock from there, whatever the day', () => {
     const wall = vi.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-12-05T21:00:00.000Z'));
     try {
       const clock = clockFrom(BENCH_NOW);

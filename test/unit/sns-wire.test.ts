@@ -5,13 +5,17 @@
  * hold, and give every protocol the topic allows what it is for: the text to
  * email, the document to every other (as `default`, written once).
  * `snsMessageBytes` counts the body's bytes from its escaped values: it must
- * equal the bytes of the entry as sent.
+ * equal the bytes of the entry as sent. SNS's limits are pinned here to the
+ * documented values: the notifier, the bench's SNS server and the tests' fake
+ * SNS server all read them from this module (bench/sns-query-answers.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   jsonStructuredMessage,
   publishEntryBytes,
+  SNS_BATCH_MAX_ENTRIES,
+  SNS_MESSAGE_LIMIT_BYTES,
   snsEntryFields,
   snsMessageBytes,
 } from '../../lambdas/aws/sns-wire';
@@ -22,6 +26,15 @@ import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 function reference(text: string, document: unknown): string {
   return JSON.stringify({ default: JSON.stringify(document), email: text });
 }
+
+describe("SNS's limits", () => {
+  it('are the documented ones: 256 KiB a message and a PublishBatch call, 10 entries a call', () => {
+    // Amazon SNS quotas: "Message size: 256 KiB"; PublishBatch: "up to 10 messages", "the total aggregate size of
+    // all messages in a single PublishBatch request can't exceed 262,144 bytes (256 KiB)".
+    expect(SNS_MESSAGE_LIMIT_BYTES).toBe(262_144);
+    expect(SNS_BATCH_MAX_ENTRIES).toBe(10);
+  });
+});
 
 describe('jsonStructuredMessage', () => {
   it('is byte-identical to JSON.stringify of the per-protocol object', () => {
