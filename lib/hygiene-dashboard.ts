@@ -352,8 +352,9 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
 }
 
 /**
- * The `relay` route's owner email: SES bounces and complaints and what they recorded (per hour), and the age of the
- * relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest in 5 minutes).
+ * The `relay` route's owner email: SES bounces and complaints (suppressed sends among them) and what they recorded
+ * (per hour), and the age of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest
+ * in 5 minutes).
  */
 function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget[] {
   const hourly = { period: Duration.hours(1) };
@@ -363,6 +364,10 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
       [
         m(SES_EVENTS_METRIC.bounces, { ...RUN_WATCH.perHour, label: 'permanent bounces and complaints' }),
         m(SES_EVENTS_METRIC.complaints, { ...hourly, label: 'of which complaints' }),
+        m(SES_EVENTS_METRIC.suppressed, {
+          ...hourly,
+          label: 'of which suppressed sends (address on SES’s suppression list)',
+        }),
         m(SES_EVENTS_METRIC.marked, { ...hourly, label: 'owners marked bouncing' }),
         m(SES_EVENTS_METRIC.optedOut, { ...hourly, label: 'owners recorded unsubscribed by a complaint' }),
         m(SES_EVENTS_METRIC.digestsReported, { ...hourly, label: 'bounced digests reported to the admins' }),

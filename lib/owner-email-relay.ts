@@ -9,11 +9,12 @@
  * identity; its ledger table; an SES configuration set that turns SES's
  * suppression list on for bounces and complaints, and whose bounce and
  * complaint events reach a small function that, in the owner directory,
- * marks addresses bouncing (permanent bounces) and records owners
- * unsubscribed (complaints), and reports a bounced digest part's events to
- * the admins on the notification topic (read from the ledger, the report
- * recorded there); and the alarms on the DLQ, the queue's oldest digest and
- * bounces. No per-owner resource: the fleet's size changes nothing here.
+ * marks addresses bouncing (permanent bounces, and sends SES suppressed:
+ * reported as a bounce or a complaint with subtype
+ * `OnAccountSuppressionList`) and records owners unsubscribed (complaints),
+ * and reports a bounced or suppressed digest part's events to the admins on
+ * the notification topic (read from the ledger, the report recorded there);
+ * and the alarms on the DLQ, the queue's oldest digest and bounces. No per-owner resource: the fleet's size changes nothing here.
  */
 import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -303,9 +304,10 @@ export class OwnerEmailRelay extends Construct {
    * states the suppression list's reasons, bounces and complaints, rather than leaving them to the account's setting
    * (which may be anything: on for both since SES's 2019 default, off in an older account), so a deployed relay
    * behaves the same in every account. The relay relies on it (docs/notifications.md, "Email relay"): after a
-   * complaint about one owner's email to a mailbox several owners share, SES suppresses that address, and the next
-   * email to it for another owner comes back as a permanent bounce (`OnAccountSuppressionList`), which marks that
-   * owner `bouncing` and reports the digest to the admins: every notice still reaches a person.
+   * complaint about one owner's email to a mailbox several owners share, SES suppresses that address, and reports the
+   * next email to it for another owner as a bounce or as a complaint with subtype `OnAccountSuppressionList` (SES did
+   * not send it); the SES events function reads either as a suppressed send, never as that owner's complaint: it
+   * marks them `bouncing` and reports the digest to the admins, so every notice still reaches a person.
    */
   private addConfigurationSet(name: string | undefined): ses.ConfigurationSet {
     return new ses.ConfigurationSet(this, 'ConfigurationSet', {
@@ -398,7 +400,7 @@ export class OwnerEmailRelay extends Construct {
       this.addQueueAgeAlarm(props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT),
       new cloudwatch.Alarm(this, 'EmailBounces', {
         alarmDescription:
-          'SES reported permanent bounces or complaints for owner email: stale addresses in the directory, or a reputation problem.',
+          'SES reported permanent bounces or complaints for owner email (and sends it suppressed, the address on its suppression list): stale addresses in the directory, or a reputation problem.',
         metric: runMetric(
           props.metricsNamespace,
           props.serviceName,

@@ -155,13 +155,22 @@ export const RELAY_METRIC = {
 /** Metrics of the SES bounce and complaint handler. */
 export const SES_EVENTS_METRIC = {
   /**
-   * Permanent bounces and complaints reported by SES (a bounce makes an address bouncing, a complaint records
-   * the owner unsubscribed there): alarm on it.
+   * Permanent bounces and complaints reported by SES, suppressed sends included (a bounce or a suppressed send
+   * makes an address bouncing, a complaint records the owner unsubscribed there): alarm on it.
    */
   bounces: 'EmailBounces',
-  /** Of those, complaints. */
+  /**
+   * Of those, complaints: a person marked the email as spam. Not a suppressed send SES reports as a complaint
+   * (`complaintSubType` `OnAccountSuppressionList`): that one is counted in `EmailsSuppressed`.
+   */
   complaints: 'EmailComplaints',
-  /** Owners newly or again marked bouncing in the directory by a permanent bounce. */
+  /**
+   * Of `EmailBounces`, suppressed sends: SES did not send the email because the address is on the account's
+   * suppression list, and reported a bounce or a complaint with subtype `OnAccountSuppressionList`, read as a
+   * permanent bounce (the owner marked bouncing, the digest reported to the admins).
+   */
+  suppressed: 'EmailsSuppressed',
+  /** Owners newly or again marked bouncing in the directory by a permanent bounce or a suppressed send. */
   marked: 'OwnersMarkedBouncing',
   /**
    * Complaints (the person marked the notice as spam) the directory kept as the owner's opt-out: recorded
@@ -175,8 +184,9 @@ export const SES_EVENTS_METRIC = {
    */
   unattributed: 'UnattributedEmailBounces',
   /**
-   * Permanent bounces whose digest part was reported to the admins (an `owner-unreachable` report, reason
-   * `bouncing`): the notices the bounced email carried, which reached no one. A redelivered bounce is not counted.
+   * Permanent bounces (suppressed sends included) whose digest part was reported to the admins (an
+   * `owner-unreachable` report, reason `bouncing`): the notices the bounced email carried, which reached no one. A
+   * redelivered bounce is not counted.
    */
   digestsReported: 'BouncedDigestsReported',
   /**

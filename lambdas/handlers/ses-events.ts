@@ -1,14 +1,15 @@
 /**
  * The SES events Lambda (docs/notifications.md, "Email relay"): SNS delivers
- * the relay configuration set's sending events; a permanent bounce marks the
+ * the relay configuration set's sending events; a permanent bounce (or a
+ * send SES suppressed, the address being on its suppression list) marks the
  * owner's address `bouncing` in the directory and reports the bounced digest
  * part's events to the admins (an `owner-unreachable` report on the
  * notification topic, once: the relay ledger records it), and a complaint
  * records the owner `unsubscribed` at that address (their opt-out), or
  * remembers the address when an import has moved them away since. Thin:
  * build the directory, ledger and publisher once per cold start, call
- * `recordAddressProblems`, emit `EmailBounces` (the bounce alarm's metric) and
- * friends, log the summary. A report the topic refused fails the invocation
+ * `recordAddressProblems`, emit `EmailBounces` (the bounce alarm's metric),
+ * `EmailsSuppressed` and friends, log the summary. A report the topic refused fails the invocation
  * (Lambda retries it, then keeps it in the failure destination).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -40,6 +41,7 @@ function addMetrics(deps: SesEventsHandlerDeps, summary: AddressProblemSummary):
   const counts: [string, number][] = [
     [SES_EVENTS_METRIC.bounces, summary.bounces],
     [SES_EVENTS_METRIC.complaints, summary.complaints],
+    [SES_EVENTS_METRIC.suppressed, summary.suppressed],
     [SES_EVENTS_METRIC.marked, summary.marked],
     // Both kinds of complaint the directory kept: recorded at the address, or remembered for one moved away from.
     [SES_EVENTS_METRIC.optedOut, summary.optedOut + summary.optOutsRemembered],

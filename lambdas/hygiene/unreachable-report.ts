@@ -93,6 +93,29 @@ export class UnreachableReportTooLargeError extends Error {
   override readonly name = 'UnreachableReportTooLargeError';
 }
 
+/**
+ * SES's account-level suppression list, for an owner on route `relay`: what it does to their email and how to
+ * lift it. The one wording of this advice: the `unsubscribed` and `bouncing` texts below and the CLI's hints
+ * (`owners resubscribe`, `owners clear-bouncing`) are built from it. The relay's configuration set turns the list on
+ * for bounces and complaints; SES reports an email to an address on it as a bounce or as a complaint with subtype
+ * `OnAccountSuppressionList`, which the SES events function reads as a suppressed send (docs/notifications.md,
+ * "Email relay"; docs/deploy.md, "Runbook: Email bounces"). A sentence without its final stop.
+ */
+export const SES_SUPPRESSION_ADVICE =
+  'SES keeps an address that bounced or complained on the account’s suppression list until it is removed, and ' +
+  'suppresses every later email to it (reported as a bounce or a complaint with subtype OnAccountSuppressionList, ' +
+  'which the relay reads as a suppressed send: the owner is marked bouncing and the digest goes to the admins); ' +
+  'aws sesv2 get-suppressed-destination --email-address <address> tells whether it is there, and ' +
+  'aws sesv2 delete-suppressed-destination --email-address <address> removes it (in the stack’s account and region)';
+
+/**
+ * {@link SES_SUPPRESSION_ADVICE} after an opt-out is undone: only an opt-out that came from a complaint put the
+ * address on the list (the SNS unsubscribe link and `owners unsubscribe` did not). Lower case first, no final stop.
+ */
+export const OPT_OUT_SUPPRESSION_ADVICE =
+  'an opt-out that came from a complaint (not from the SNS unsubscribe link or pc-hygiene owners unsubscribe) also ' +
+  `put the address on SES’s suppression list, so resubscribing alone is not enough: ${SES_SUPPRESSION_ADVICE}`;
+
 /** Why an owner is unreachable and what an admin can do about it, one line each. */
 export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: string; todo: string }>> = {
   'not-in-directory': {
@@ -113,7 +136,9 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: 
   },
   unsubscribed: {
     why: 'opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay)',
-    todo: 'tell the owner about these credentials another way; if they want the emails again, run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; route relay: also remove the address from the SES suppression list, aws sesv2 delete-suppressed-destination, and the next digest is emailed). A move by the import to an address they did not opt out at also ends it.',
+    todo:
+      'tell the owner about these credentials another way; if they want the emails again, run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; route relay: the next digest is emailed). A move by the import to an address they did not opt out at also ends it. ' +
+      `On route relay, ${OPT_OUT_SUPPRESSION_ADVICE}.`,
   },
   'no-subscription': {
     why: 'has no SNS email subscription',
@@ -121,7 +146,9 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: 
   },
   bouncing: {
     why: 'the email address bounces',
-    todo: 'correct the address in the directory source and import it again; if the address works again unchanged (a mailbox restored, or an alias several owners share that SES suppressed after a complaint), remove it from the SES suppression list (aws sesv2 delete-suppressed-destination) and run pc-hygiene owners clear-bouncing <userId>.',
+    todo:
+      'correct the address in the directory source and import it again (a new address is not on SES’s suppression list); if the address works again unchanged (a mailbox restored, or an alias several owners share that SES suppressed after one owner’s complaint), remove it from the suppression list first, then run pc-hygiene owners clear-bouncing <userId>. ' +
+      `${SES_SUPPRESSION_ADVICE}.`,
   },
   'unsendable-address': {
     why: 'the email address is one Amazon SES cannot send to (non-ASCII characters before the @, or a domain that is not a plain domain name: no Punycode form, or an IP address)',

@@ -4,7 +4,11 @@
  * reached no one, in the drain's own `owner-unreachable` report (the same
  * document, text and splitting: `renderUnreachableReport`), reason
  * `bouncing`, with a paragraph and a `bouncedEmail` field naming the email
- * (drain, part, address, when, SES's message id). When the events cannot be
+ * (drain, part, address, when, SES's message id). A suppressed send (SES did
+ * not send the email: the address is on the account's suppression list;
+ * `ses-events.ts`) is reported the same way, its paragraph saying so instead
+ * of "SES reported a permanent bounce", and `bouncedEmail.suppressed` true
+ * (an optional field: the schema's version stays). When the events cannot be
  * read back (an email sent before they were kept, a part whose ledger entry
  * expired, an email without the tags), a notice in the same schema says what
  * is known and that the events could not be read back. Every value from the
@@ -28,7 +32,7 @@ import {
   type UnreachableReportDocument,
 } from '../hygiene/unreachable-report';
 
-/** What is known of a relay email SES reported a permanent bounce for. */
+/** What is known of a relay email SES reported a permanent bounce for (a suppressed send included). */
 export interface BouncedEmail {
   /** The owner, from the email's owner tag. */
   readonly userId?: string;
@@ -45,6 +49,11 @@ export interface BouncedEmail {
   readonly bouncedAt: string;
   /** SES's message id of the email (`mail.messageId`). */
   readonly sesMessageId?: string;
+  /**
+   * True when SES did not send the email because the address is on the account's suppression list (a
+   * `OnAccountSuppressionList` bounce or complaint); absent for a bounce of an email SES sent.
+   */
+  readonly suppressed?: true;
 }
 
 /** The `bouncedEmail` field of the report document: the email, and whether its events are listed. */
@@ -73,7 +82,15 @@ function partPhrase(email: BouncedEmail): string {
   return `${part} of ${drain}`;
 }
 
-/** The paragraph naming the email: whose, which part, to which address, when SES reported it. */
+/** What SES reported, as the paragraph says it: a bounce, or a send it suppressed (and why an address is there). */
+function whatHappened(email: BouncedEmail): string {
+  return email.suppressed
+    ? "was not sent: SES did not send it because the address is on the account's suppression list (a bounce or " +
+        "complaint there before, possibly another owner's at a shared mailbox), reported at"
+    : 'bounced: SES reported a permanent bounce at';
+}
+
+/** The paragraph naming the email: whose, which part, to which address, what SES reported and when. */
 function bounceLines(email: BouncedEmail): string[] {
   const name = plainName(email.name);
   const owner =
@@ -83,7 +100,7 @@ function bounceLines(email: BouncedEmail): string[] {
   const to = email.sentTo.length > 0 ? ` at ${email.sentTo.map(plainValue).join(', ')}` : '';
   const id = email.sesMessageId !== undefined ? `, SES message id ${plainValue(email.sesMessageId)}` : '';
   return [
-    `The relay's email of ${partPhrase(email)} to ${owner}${to} bounced: SES reported a permanent bounce at ` +
+    `The relay's email of ${partPhrase(email)} to ${owner}${to} ${whatHappened(email)} ` +
       `${email.bouncedAt}${id}. The notices it carried reached no one.`,
   ];
 }

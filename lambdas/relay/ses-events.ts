@@ -18,6 +18,19 @@
  * summary, as unreadable messages are; it is not in `bounces` or `complaints`
  * (the bounce alarm).
  *
+ * A **suppressed send** is not a complaint either. The relay's configuration
+ * set turns SES's account-level suppression list on for bounces and
+ * complaints, and SES accepts an email to an address on it but does not
+ * send it; it reports a permanent bounce with `bounceSubType`
+ * `OnAccountSuppressionList`, or a complaint with `complaintSubType`
+ * `OnAccountSuppressionList` (SES API reference, `Complaint.ComplaintSubType`:
+ * "SES accepted the message, but didn't attempt to send it because it was on
+ * the account-level suppression list"). Either is read as a permanent bounce
+ * marked `suppressed`: the owner is marked `bouncing` and the digest reported
+ * to the admins, never recorded `unsubscribed` nor remembered as an opt-out
+ * (bob, who shares an alias with alice, did not complain when alice did).
+ * Counted in `bounces` and apart (`suppressed`), never in `complaints`.
+ *
  * Attribution: the owner comes from the email's owner tag (`email-tags.ts`),
  * the address from `mail.destination`, what the relay sent to. Not from the
  * recipients the DSN names: a forwarding mailbox bounces under its final
@@ -82,6 +95,11 @@ export interface AddressProblem {
   readonly sesMessageId?: string;
   /** When SES reported it, canonical UTC. */
   readonly at: string;
+  /**
+   * True for a suppressed send (only with `kind: 'bounce'`): SES did not send the email because the address is on
+   * the account's suppression list (a `OnAccountSuppressionList` bounce or complaint; see the file header).
+   */
+  readonly suppressed?: true;
 }
 
 function object(value: unknown): Record<string, unknown> | undefined {
@@ -134,10 +152,21 @@ function isNotSpam(complaint: Record<string, unknown> | undefined): boolean {
 }
 
 /**
+ * Whether an event's subtype (`bounce.bounceSubType`, `complaint.complaintSubType`) says SES suppressed the send:
+ * `OnAccountSuppressionList`. Compared trimmed and case-insensitively: it is the only value SES documents besides
+ * none (`null`), so another spelling can only mean it, and missing it would be the worse error (a suppressed send
+ * read as the person's complaint records an opt-out nobody made).
+ */
+function isSuppressedSend(subType: unknown): boolean {
+  return typeof subType === 'string' && subType.trim().toLowerCase() === 'onaccountsuppressionlist';
+}
+
+/**
  * Reads one SES event (event publishing's `eventType`, or a feedback
- * notification's `notificationType`): a permanent bounce or a complaint, a
- * complaint that is a `not-spam` report, or anything else (deliveries,
- * transient bounces, opens…).
+ * notification's `notificationType`): a permanent bounce or a complaint (a
+ * suppressed send, bounce or complaint, read as a permanent bounce marked
+ * `suppressed`), a complaint that is a `not-spam` report, or anything else
+ * (deliveries, transient bounces, opens…).
  * @param now when the event arrived, used when it carries no timestamp
  * @throws {SyntaxError} when `message` is not JSON
  */
@@ -151,25 +180,37 @@ export function readSesEvent(message: string, now: number): SesEventReading {
     ...digestPartFromTags(object(mail?.tags)),
     ...(typeof messageId === 'string' && messageId !== '' && { sesMessageId: messageId }),
   };
+  const suppressed = { suppressed: true } as const;
   if (type === 'Bounce') {
     const bounce = object(event?.bounce);
     if (bounce?.bounceType !== 'Permanent') return { kind: 'ignored' };
     const to = sentTo(mail, bounce.bouncedRecipients);
-    return problem({ kind: 'bounce', sentTo: to, ...owner, at: instant(bounce.timestamp, now) });
+    const at = instant(bounce.timestamp, now);
+    return problem({
+      kind: 'bounce',
+      sentTo: to,
+      ...owner,
+      at,
+      ...(isSuppressedSend(bounce.bounceSubType) && suppressed),
+    });
   }
   if (type === 'Complaint') {
     const complaint = object(event?.complaint);
-    if (isNotSpam(complaint)) return { kind: 'not-spam' };
     const to = sentTo(mail, complaint?.complainedRecipients);
-    return problem({ kind: 'complaint', sentTo: to, ...owner, at: instant(complaint?.timestamp, now) });
+    const at = instant(complaint?.timestamp, now);
+    // SES did not send it: nobody complained (whatever feedback type an event might carry).
+    if (isSuppressedSend(complaint?.complaintSubType))
+      return problem({ kind: 'bounce', sentTo: to, ...owner, at, ...suppressed });
+    if (isNotSpam(complaint)) return { kind: 'not-spam' };
+    return problem({ kind: 'complaint', sentTo: to, ...owner, at });
   }
   return { kind: 'ignored' };
 }
 
 /**
  * The address problem of one SES event ({@link readSesEvent}): a permanent
- * bounce or a complaint, or `undefined` for anything else (a `not-spam`
- * report included).
+ * bounce (a suppressed send included) or a complaint, or `undefined` for
+ * anything else (a `not-spam` report included).
  * @throws {SyntaxError} when `message` is not JSON
  */
 export function addressProblemOf(message: string, now: number): AddressProblem | undefined {
@@ -179,11 +220,16 @@ export function addressProblemOf(message: string, now: number): AddressProblem |
 
 /** What {@link recordAddressProblems} did. */
 export interface AddressProblemSummary {
-  /** Permanent bounces and complaints read. */
+  /** Permanent bounces and complaints read, suppressed sends included. */
   readonly bounces: number;
-  /** Of those, complaints. */
+  /** Of those, complaints (a person's: a suppressed send reported as a complaint is not one). */
   readonly complaints: number;
-  /** Owners marked bouncing (by a permanent bounce). */
+  /**
+   * Of `bounces`, suppressed sends: SES did not send the email, the address being on the account's suppression
+   * list (reported as a bounce or a complaint with subtype `OnAccountSuppressionList`; read as a permanent bounce).
+   */
+  readonly suppressed: number;
+  /** Owners marked bouncing (by a permanent bounce or a suppressed send). */
   readonly marked: number;
   /** Owners recorded unsubscribed by a complaint (at the address the relay sent to, still theirs). */
   readonly optedOut: number;
@@ -204,7 +250,7 @@ export interface AddressProblemSummary {
    * not counted in `bounces` or `complaints`.
    */
   readonly notSpam: number;
-  /** Permanent bounces whose digest part was reported to the admins (with its events or without). */
+  /** Permanent bounces (suppressed sends included) whose digest part was reported to the admins (with its events or without). */
   readonly digestsReported: number;
   /** Of those, reported without the events: they could not be read back (untagged, expired, unreadable). */
   readonly digestsUnreadable: number;
@@ -309,6 +355,7 @@ function bouncedEmailOf(problem: AddressProblem, owner: OwnerRecord | undefined)
     sentTo: problem.sentTo,
     bouncedAt: problem.at,
     ...(sesMessageId !== undefined && { sesMessageId }),
+    ...(problem.suppressed && { suppressed: true }),
   };
 }
 
@@ -360,10 +407,10 @@ function carriesRelayTag(problem: AddressProblem): boolean {
 }
 
 /**
- * Marks the owners of permanent bounces bouncing, and records the owners of
- * complaints `unsubscribed` (or, moved away since the send, remembers the
- * address they complained about); with `reportBounce`, reports each
- * permanent bounce's digest part to the admins.
+ * Marks the owners of permanent bounces (suppressed sends included) bouncing,
+ * and records the owners of complaints `unsubscribed` (or, moved away since
+ * the send, remembers the address they complained about); with
+ * `reportBounce`, reports each permanent bounce's digest part to the admins.
  * @param messages the SNS messages (SES event JSON)
  * @param now arrival instant, epoch ms
  * @throws what the directory or the reporter throws, and {@link BounceMarkContendedError} (the invocation
@@ -379,6 +426,7 @@ export async function recordAddressProblems(
   const summary: Tally = {
     bounces: 0,
     complaints: 0,
+    suppressed: 0,
     marked: 0,
     optedOut: 0,
     optOutsRemembered: 0,
@@ -402,6 +450,7 @@ export async function recordAddressProblems(
     const { problem } = reading;
     summary.bounces += 1;
     if (problem.kind === 'complaint') summary.complaints += 1;
+    if (problem.suppressed) summary.suppressed += 1;
     await handleProblem(directory, problem, summary, reportBounce);
   }
   return summary;

@@ -3,7 +3,8 @@
  * back as the logical id it names: every function's errors (the relay's two on
  * the relay route), both dead-letter queues, the notifier's figures that no
  * other graph showed (store errors, duplicates, malformed entries), what the
- * dead-letter queue could not keep, and every alarm's metric with the alarm's
+ * dead-letter queue could not keep, the relay's suppressed sends beside its
+ * bounces and complaints, and every alarm's metric with the alarm's
  * statistic and period (an operator sent by an alarm finds the datapoints it
  * fired on there). Those periods differ, so each axis of a graph draws one
  * period (a graph with two says each line's in its label), and every row of
@@ -11,7 +12,7 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { NOTIFIER_METRIC } from '../../lambdas/handlers/metric-names';
+import { NOTIFIER_METRIC, SES_EVENTS_METRIC } from '../../lambdas/handlers/metric-names';
 import { type CfnResource, type CfnTemplate, referencedId } from './structural-checks';
 import { logicalIdOf, synthApp } from './synth';
 
@@ -224,6 +225,22 @@ describe('the dashboard’s "Owner notices" graph', () => {
         runLine(NOTIFIER_METRIC.storeErrors),
       ]),
     );
+  });
+});
+
+describe('the dashboard’s "Owner email: bounces and complaints" graph (relay)', () => {
+  it('draws the suppressed sends beside the bounces and complaints they are counted in, over the same period and statistic', () => {
+    const { template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
+    const watches = graphWatches(template, 'Owner email: bounces and complaints');
+    const watch = (metric: string) => watches.find((w) => w.metric === metric);
+
+    expect(watch(SES_EVENTS_METRIC.suppressed)).toEqual({
+      ...runLine(SES_EVENTS_METRIC.suppressed),
+      statistic: 'Sum',
+      period: 3600,
+    });
+    for (const metric of [SES_EVENTS_METRIC.bounces, SES_EVENTS_METRIC.complaints])
+      expect(watch(metric)).toMatchObject({ statistic: 'Sum', period: 3600 });
   });
 });
 

@@ -8,7 +8,9 @@
  * owner `unsubscribed` there, an opt-out that survives the imports moving the
  * owner away and back (remembered per address) and travels in `owners export`. A complaint that arrives after
  * an import moved the owner away is remembered for the address complained about, also when an import that read
- * the owner before it writes the remembered set whole, and over a damaged stored set.
+ * the owner before it writes the remembered set whole, and over a damaged stored set. A send SES suppressed (the
+ * address on its suppression list: a complaint or a bounce with subtype `OnAccountSuppressionList`) at a mailbox
+ * several owners share marks the other owner bouncing, never their opt-out, in the table and in `owners export`.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -61,6 +63,34 @@ function complaint(userId: string, destination: string, complainedRecipient: str
   return JSON.stringify({
     eventType: 'Complaint',
     complaint: { complainedRecipients: [{ emailAddress: complainedRecipient }], timestamp: BOUNCED_AT },
+    mail: mail(userId, destination),
+  });
+}
+
+/**
+ * The SES event of the relay's email to `destination` for `userId` when SES suppressed it (the address on the
+ * account's suppression list), as a complaint (`complaintSubType` `OnAccountSuppressionList`; `null` is a person's
+ * complaint: SES API reference, `Complaint.ComplaintSubType`) or a permanent bounce of that subtype.
+ */
+function suppressedSend(kind: 'Complaint' | 'Bounce', userId: string, destination: string): string {
+  const recipients = [{ emailAddress: destination }];
+  const detail =
+    kind === 'Complaint'
+      ? {
+          complainedRecipients: recipients,
+          timestamp: BOUNCED_AT,
+          feedbackId: 'fb-1',
+          complaintSubType: 'OnAccountSuppressionList',
+        }
+      : {
+          bounceType: 'Permanent',
+          bounceSubType: 'OnAccountSuppressionList',
+          bouncedRecipients: recipients,
+          timestamp: BOUNCED_AT,
+        };
+  return JSON.stringify({
+    eventType: kind,
+    [kind === 'Complaint' ? 'complaint' : 'bounce']: detail,
     mail: mail(userId, destination),
   });
 }
@@ -488,4 +518,57 @@ describe('a complaint is the person’s opt-out, through imports and exports', (
     const [atB] = await exported();
     expect(atB).toMatchObject({ email: B, optedOutAddresses: [optedOutAddressDigest(A)] });
   });
+});
+
+describe('a mailbox several owners share, once SES suppresses it', () => {
+  const table = useTestDirectoryTable('ses-suppressed-shared', 'each');
+  const TEAM = 'team@example.com';
+  const directory = () => new DynamoOwnerDirectory(table.client, table.tableName);
+  const owners = async () => directory().getMany(['alice', 'bob']);
+
+  /** `owners export` of the table (the CLI), one parsed object per owner, by userId. */
+  const exported = async (): Promise<Record<string, Record<string, unknown>>> => {
+    const run = await runCli(['owners', 'export', ...directoryFlags(table)]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return Object.fromEntries(lines.map((line) => [String(line.userId), line]));
+  };
+
+  it.each(['Complaint', 'Bounce'] as const)(
+    'marks the other owner bouncing on a suppressed send reported as a %s, never as their opt-out, in the table and its export',
+    async (kind) => {
+      await upsertNewOwners(
+        directory(),
+        [
+          { userId: 'alice', email: TEAM, status: 'active' },
+          { userId: 'bob', email: TEAM, status: 'active' },
+        ],
+        NOW,
+      );
+      // alice's own complaint (no subtype): her opt-out, and SES suppresses the alias
+      await recordAddressProblems(directory(), [complaint('alice', TEAM, TEAM)], Date.parse(NOW));
+
+      const summary = await recordAddressProblems(
+        directory(),
+        [suppressedSend(kind, 'bob', TEAM)],
+        Date.parse(NOW),
+      );
+
+      expect(summary).toMatchObject({ bounces: 1, complaints: 0, suppressed: 1, marked: 1, optedOut: 0 });
+      const { alice, bob } = Object.fromEntries(await owners());
+      expect(reachabilityOf(alice, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+      expect(bob).toMatchObject({ email: TEAM, bouncingSince: BOUNCED_AT });
+      expect(bob?.subscription).toBeUndefined();
+      expect(bob?.optedOutAddresses).toBeUndefined();
+      expect(reachabilityOf(bob, 'relay')).toEqual({ reachable: false, reason: 'bouncing' });
+      // the export carries alice's opt-out, and none for bob (bouncingSince is never exported)
+      const lines = await exported();
+      expect(lines.alice).toMatchObject({ subscription: 'unsubscribed' });
+      expect(lines.bob).not.toHaveProperty('subscription');
+      expect(lines.bob).not.toHaveProperty('optedOutAddresses');
+    },
+  );
 });

@@ -3,7 +3,8 @@
  * (docs/notifications.md, "Email relay"): its rendering (the drain's
  * `owner-unreachable` report naming the email, split within the budget with
  * the email named in every part, hostile values flattened; the notice when
- * the events cannot be read back), and the use case: once per part (a
+ * the events cannot be read back; a suppressed send, which says SES did not
+ * send the email), and the use case: once per part (a
  * redelivery publishes nothing), a live claim makes the invocation fail for a
  * retry, a publish failure releases the claim and fails, a failed mark does
  * not, a bounce nothing can record is reported every time rather than never,
@@ -13,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { SNS_LIMITS, snsLimits } from '../../lambdas/aws/sns-wire';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { UNREACHABLE_REASON_TEXT } from '../../lambdas/hygiene/unreachable-report';
 import {
   type BouncedEmail,
   renderBounceReport,
@@ -161,9 +163,7 @@ describe('renderUnreadableBounceNotice', () => {
         '(no owner tag) at x@example.com bounced: SES reported a permanent bounce at 2026-11-26T03:00:00.000Z. ' +
         'The notices it carried reached no one.',
       'The events could not be read back: the email carries no tags.',
-      expect.stringMatching(
-        /^What to do: tell the owner about their credentials another way .* import it again; .* pc-hygiene owners clear-bouncing <userId>\.$/,
-      ),
+      `What to do: tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; pc-hygiene runs list, the deletions of each run), and ${UNREACHABLE_REASON_TEXT.bouncing.todo}`,
       '',
       '--',
       'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).',
@@ -174,6 +174,45 @@ describe('renderUnreadableBounceNotice', () => {
       invalidEvents: [],
       bouncedEmail: { eventsReadBack: false, problem: 'the email carries no tags' },
     });
+  });
+});
+
+describe('a suppressed send (SES did not send the email: the address is on its suppression list)', () => {
+  const SUPPRESSED: BouncedEmail & typeof PART = { ...EMAIL, suppressed: true };
+  const SAYS =
+    "The relay's email of digest part 2 of drain drain-1 to owner ada (Ada Lovelace) at ada@example.com was not sent: " +
+    "SES did not send it because the address is on the account's suppression list (a bounce or complaint there " +
+    "before, possibly another owner's at a shared mailbox), reported at 2026-11-26T03:00:00.000Z, SES message id " +
+    'ses-msg-1. The notices it carried reached no one.';
+
+  it('says so in the report instead of a permanent bounce, and marks the document’s bouncedEmail suppressed', () => {
+    const [part] = renderBounceReport({ email: SUPPRESSED, events: EVENTS, now: NOW, budget: SNS_LIMITS });
+
+    const lines = part?.message.text.split('\n') ?? [];
+    expect(lines[2]).toBe(SAYS);
+    expect(part?.message.text).not.toContain('permanent bounce');
+    expect(part?.message.document).toMatchObject({
+      owners: [{ userId: 'ada', reason: 'bouncing', events: EVENTS }],
+      bouncedEmail: { part: 2, suppressed: true, eventsReadBack: true },
+    });
+    expect(part?.bytes).toBe(SNS_LIMITS.measure(part!.message));
+  });
+
+  it('says so in the notice without the events too', () => {
+    const notice = renderUnreadableBounceNotice(SUPPRESSED, 'no entry', NOW, SNS_LIMITS);
+
+    expect(notice.message.text.split('\n')[2]).toBe(SAYS);
+    expect(notice.message.document).toMatchObject({
+      bouncedEmail: { suppressed: true, eventsReadBack: false },
+    });
+  });
+
+  it('leaves a bounce of an email SES sent without the field', () => {
+    const [part] = renderBounceReport({ email: EMAIL, events: EVENTS, now: NOW, budget: SNS_LIMITS });
+
+    const document = part?.message.document as { bouncedEmail?: object } | undefined;
+    expect(document?.bouncedEmail).toBeDefined();
+    expect(document?.bouncedEmail).not.toHaveProperty('suppressed');
   });
 });
 

@@ -6,8 +6,11 @@
  * compared normalised, written on the exact spelling read); a complaint
  * about an address the owner has moved away from, remembered for it; a
  * `not-spam` feedback report, which records nothing; an IDN address, which SES
- * names in Punycode; a mailbox several owners share, once SES's suppression
- * list holds it after a complaint; the handler's metrics. On DynamoDB Local:
+ * names in Punycode; a suppressed send (SES did not send the email: its
+ * suppression list holds the address), reported as a bounce or as a complaint
+ * with subtype `OnAccountSuppressionList`, which marks the owner bouncing and
+ * is never an opt-out; a mailbox several owners share, once SES's suppression
+ * list holds it; the handler's metrics. On DynamoDB Local:
  * test/integration/ses-bounce-attribution.test.ts.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -185,6 +188,7 @@ describe('recordAddressProblems', () => {
     expect(summary).toEqual({
       bounces: 3,
       complaints: 0,
+      suppressed: 0,
       marked: 1,
       optedOut: 0,
       optOutsRemembered: 0,
@@ -213,6 +217,7 @@ describe('recordAddressProblems', () => {
     expect(summary).toEqual({
       bounces: 4,
       complaints: 3,
+      suppressed: 0,
       marked: 1,
       optedOut: 1,
       // bob: the address complained about is remembered for him
@@ -390,6 +395,7 @@ describe('the SES events handler', () => {
     expect(metrics).toEqual({
       [SES_EVENTS_METRIC.bounces]: 3,
       [SES_EVENTS_METRIC.complaints]: 2,
+      [SES_EVENTS_METRIC.suppressed]: 0,
       [SES_EVENTS_METRIC.marked]: 1,
       [SES_EVENTS_METRIC.optedOut]: 1,
       [SES_EVENTS_METRIC.unattributed]: 1,
@@ -513,76 +519,267 @@ describe('an event about an address with an IDN domain', () => {
   });
 });
 
-describe('a mailbox several owners share, with SES’s suppression list on for complaints', () => {
+/**
+ * The `complaint` object of an SES event as SES's examples show it ("Amazon SES notification contents" and the
+ * event-publishing examples): `complaintSubType` null for a person's complaint; `OnAccountSuppressionList` when SES
+ * did not send the email at all (SES API reference, `Complaint.ComplaintSubType`), then with no feedback report.
+ */
+function complaintObject(recipient: string, subType: string | null, timestamp = '2026-11-27T04:00:00.000Z') {
+  return {
+    complainedRecipients: [{ emailAddress: recipient }],
+    timestamp,
+    feedbackId: '01000157c44f053b-61b59c11-9236-11e6-8f96-7be8aexample-000000',
+    complaintSubType: subType,
+    ...(subType === null && {
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)',
+      complaintFeedbackType: 'abuse',
+      arrivalDate: timestamp,
+    }),
+  };
+}
+
+/** A permanent `OnAccountSuppressionList` bounce object: SES did not send the email (suppressed for a bounce). */
+function suppressedBounceObject(recipient: string, timestamp = '2026-11-27T04:00:00.000Z') {
+  return {
+    bounceType: 'Permanent',
+    bounceSubType: 'OnAccountSuppressionList',
+    bouncedRecipients: [{ emailAddress: recipient }],
+    timestamp,
+    feedbackId: '01000157c44f053b-61b59c11-9236-11e6-8f96-7be8aexample-000001',
+  };
+}
+
+/** An SES event (`kind`, its object `detail`) of the relay's email to `to`, carrying `tags`. */
+function sesEvent(kind: 'Bounce' | 'Complaint', to: string, tags: Record<string, string>, detail: object) {
+  return JSON.stringify({
+    eventType: kind,
+    [kind === 'Bounce' ? 'bounce' : 'complaint']: detail,
+    mail: {
+      messageId: `ses-${kind}`,
+      destination: [to],
+      tags: Object.fromEntries(Object.entries(tags).map(([name, value]) => [name, [value]])),
+    },
+  });
+}
+
+describe('a suppressed send (SES did not send: the address is on its suppression list)', () => {
+  const ADA_PART = { userId: 'ada', drainId: 'drain-2', part: 1 };
+  const suppressedComplaint = (subType = 'OnAccountSuppressionList') =>
+    sesEvent(
+      'Complaint',
+      'ada@example.com',
+      digestEmailTags(ADA_PART),
+      complaintObject('ada@example.com', subType),
+    );
+
+  it('reads a complaint with subtype OnAccountSuppressionList as a suppressed permanent bounce, one with null as a complaint', () => {
+    const expected = {
+      kind: 'bounce',
+      sentTo: ['ada@example.com'],
+      ...ADA_PART,
+      sesMessageId: 'ses-Complaint',
+      at: '2026-11-27T04:00:00.000Z',
+      suppressed: true,
+    };
+
+    expect(addressProblemOf(suppressedComplaint(), NOW)).toEqual(expected);
+    // Another letter case can only mean the same value (SES documents none other but null).
+    expect(addressProblemOf(suppressedComplaint('onAccountSuppressionList '), NOW)).toEqual(expected);
+    const ordinary = sesEvent(
+      'Complaint',
+      'ada@example.com',
+      ownerTags('ada'),
+      complaintObject('ada@example.com', null),
+    );
+    expect(addressProblemOf(ordinary, NOW)).toEqual({
+      kind: 'complaint',
+      sentTo: ['ada@example.com'],
+      userId: 'ada',
+      sesMessageId: 'ses-Complaint',
+      at: '2026-11-27T04:00:00.000Z',
+    });
+  });
+
+  it('marks a permanent OnAccountSuppressionList bounce suppressed, and no other bounce', () => {
+    const tags = digestEmailTags(ADA_PART);
+
+    expect(
+      addressProblemOf(
+        sesEvent('Bounce', 'ada@example.com', tags, suppressedBounceObject('ada@example.com')),
+        NOW,
+      ),
+    ).toMatchObject({ kind: 'bounce', suppressed: true });
+    expect(addressProblemOf(bounce('Permanent', 'ada'), NOW)).not.toHaveProperty('suppressed');
+  });
+
+  it('marks the owner bouncing and reports the digest, never records an opt-out, and counts it apart', async () => {
+    const directory = recorder({ ada: 'ada@example.com', bob: 'bob@new.example' });
+    const reported: BouncedEmail[] = [];
+    // bob no longer holds the address: as for any bounce, nothing is remembered for him (a complaint would be)
+    const bobs = sesEvent(
+      'Complaint',
+      'ada@example.com',
+      ownerTags('bob'),
+      complaintObject('ada@example.com', 'OnAccountSuppressionList'),
+    );
+
+    const summary = await recordAddressProblems(
+      directory,
+      [suppressedComplaint(), bobs],
+      NOW,
+      async (email) => {
+        reported.push(email);
+        return { status: 'reported', eventsReadBack: true, parts: 1 };
+      },
+    );
+
+    expect(directory.marks).toEqual([['ada', 'ada@example.com', '2026-11-27T04:00:00.000Z']]);
+    expect(directory.complaints).toEqual([]);
+    expect(directory.remembered).toEqual([]);
+    expect(summary).toEqual({
+      bounces: 2,
+      complaints: 0,
+      suppressed: 2,
+      marked: 1,
+      optedOut: 0,
+      optOutsRemembered: 0,
+      unattributed: 1,
+      unreadable: 0,
+      notSpam: 0,
+      digestsReported: 2,
+      digestsUnreadable: 0,
+      reportsRepeated: 0,
+    });
+    expect(reported[0]).toEqual({
+      ...ADA_PART,
+      sentTo: ['ada@example.com'],
+      bouncedAt: '2026-11-27T04:00:00.000Z',
+      sesMessageId: 'ses-Complaint',
+      suppressed: true,
+    });
+  });
+
+  it('is emitted as EmailsSuppressed, inside EmailBounces and never in EmailComplaints', async () => {
+    const { handler, metrics } = await quietHandler(recorder());
+    const records = [suppressedComplaint(), complaint('ada')].map((Message) => ({ Sns: { Message } }));
+
+    await handler({ Records: records } as unknown as SNSEvent, { getRemainingTimeInMillis: () => 30_000 });
+
+    expect(metrics).toMatchObject({
+      [SES_EVENTS_METRIC.bounces]: 2,
+      [SES_EVENTS_METRIC.complaints]: 1,
+      [SES_EVENTS_METRIC.suppressed]: 1,
+      [SES_EVENTS_METRIC.marked]: 1,
+      [SES_EVENTS_METRIC.optedOut]: 1,
+    });
+  });
+});
+
+describe('a mailbox several owners share, with SES’s suppression list on for bounces and complaints', () => {
   /** The team alias alice and bob both have in the directory: the relay emails each their own digest there. */
   const TEAM = 'team@example.com';
   /** Bob's digest part of the next drain, as its email's tags name it. */
   const BOB_PART = { userId: 'bob', drainId: 'drain-2', part: 1 };
+  /** What the admins are handed for bob's suppressed digest part. */
+  const BOB_REPORTED: BouncedEmail = {
+    ...BOB_PART,
+    sentTo: [TEAM],
+    bouncedAt: '2026-11-27T04:00:00.000Z',
+    suppressed: true,
+  };
 
-  /** An SES event (`kind`, its object `detail`) of the relay's email to the team alias, carrying `tags`. */
-  function teamEvent(kind: 'Bounce' | 'Complaint', tags: Record<string, string>, detail: object) {
-    return JSON.stringify({
-      eventType: kind,
-      [kind === 'Bounce' ? 'bounce' : 'complaint']: detail,
-      mail: {
-        messageId: `ses-${kind}`,
-        destination: [TEAM],
-        tags: Object.fromEntries(Object.entries(tags).map(([name, value]) => [name, [value]])),
-      },
-    });
-  }
-
-  it('records the complainer unsubscribed only; the next email to the alias, suppressed, marks the other owner bouncing and reports it', async () => {
-    const directory = recorder({ alice: TEAM, bob: TEAM });
+  /** A reporter that records what it is handed. */
+  function reporter() {
     const reported: BouncedEmail[] = [];
-    const reportBounce = async (email: BouncedEmail) => {
+    const report = async (email: BouncedEmail) => {
       reported.push(email);
       return { status: 'reported' as const, eventsReadBack: true, parts: 1 };
     };
+    return { reported, report };
+  }
 
-    // Someone reading the alias marks alice's digest as spam: SES adds the address to the suppression list.
+  it('after alice’s complaint, bob’s next email (a complaint OnAccountSuppressionList) marks him bouncing and reaches the admins, never unsubscribed', async () => {
+    const directory = recorder({ alice: TEAM, bob: TEAM });
+    const { reported, report } = reporter();
+
+    // Someone reading the alias marks alice's digest as spam (complaintSubType null): SES suppresses the address.
     const afterComplaint = await recordAddressProblems(
       directory,
       [
-        teamEvent('Complaint', ownerTags('alice'), {
-          complainedRecipients: [{ emailAddress: TEAM }],
-          complaintFeedbackType: 'abuse',
-        }),
+        sesEvent(
+          'Complaint',
+          TEAM,
+          ownerTags('alice'),
+          complaintObject(TEAM, null, '2026-11-26T04:00:00.000Z'),
+        ),
       ],
       NOW,
-      reportBounce,
+      report,
     );
 
     expect(directory.complaints).toEqual([['alice', TEAM]]);
     expect(directory.marks).toEqual([]);
-    expect(afterComplaint).toMatchObject({ optedOut: 1, marked: 0, digestsReported: 0 });
+    expect(afterComplaint).toMatchObject({
+      complaints: 1,
+      suppressed: 0,
+      optedOut: 1,
+      marked: 0,
+      digestsReported: 0,
+    });
 
-    // The relay emails bob's next digest to the alias: SES accepts it, does not send it, and reports this bounce.
+    // The relay emails bob's next digest to the alias: SES accepts it, does not send it, and reports a complaint
+    // with subtype OnAccountSuppressionList (the reason the address is on the list).
     const afterSuppressed = await recordAddressProblems(
       directory,
       [
-        teamEvent('Bounce', digestEmailTags(BOB_PART), {
-          bounceType: 'Permanent',
-          bounceSubType: 'OnAccountSuppressionList',
-          bouncedRecipients: [{ emailAddress: TEAM }],
-          timestamp: '2026-11-27T04:00:00.000Z',
-        }),
+        sesEvent(
+          'Complaint',
+          TEAM,
+          digestEmailTags(BOB_PART),
+          complaintObject(TEAM, 'OnAccountSuppressionList'),
+        ),
       ],
       NOW,
-      reportBounce,
+      report,
     );
 
     expect(directory.marks).toEqual([['bob', TEAM, '2026-11-27T04:00:00.000Z']]);
+    // bob did not complain: only alice's opt-out is recorded, nothing remembered for bob
     expect(directory.complaints).toEqual([['alice', TEAM]]);
-    expect(afterSuppressed).toMatchObject({ bounces: 1, marked: 1, unattributed: 0, digestsReported: 1 });
+    expect(directory.remembered).toEqual([]);
+    expect(afterSuppressed).toMatchObject({
+      bounces: 1,
+      complaints: 0,
+      suppressed: 1,
+      marked: 1,
+      optedOut: 0,
+      unattributed: 0,
+      digestsReported: 1,
+    });
     // His digest part reaches the admins: every notice sent to the alias reaches a person.
-    expect(reported).toEqual([
-      {
-        ...BOB_PART,
-        sentTo: [TEAM],
-        bouncedAt: '2026-11-27T04:00:00.000Z',
-        sesMessageId: 'ses-Bounce',
-      },
-    ]);
+    expect(reported).toEqual([{ ...BOB_REPORTED, sesMessageId: 'ses-Complaint' }]);
+  });
+
+  it('after a bounce suppressed the alias, bob’s next email (a bounce OnAccountSuppressionList) marks him bouncing and reaches the admins', async () => {
+    const directory = recorder({ alice: TEAM, bob: TEAM });
+    const { reported, report } = reporter();
+
+    const summary = await recordAddressProblems(
+      directory,
+      [sesEvent('Bounce', TEAM, digestEmailTags(BOB_PART), suppressedBounceObject(TEAM))],
+      NOW,
+      report,
+    );
+
+    expect(directory.marks).toEqual([['bob', TEAM, '2026-11-27T04:00:00.000Z']]);
+    expect(directory.complaints).toEqual([]);
+    expect(summary).toMatchObject({
+      bounces: 1,
+      complaints: 0,
+      suppressed: 1,
+      marked: 1,
+      digestsReported: 1,
+    });
+    expect(reported).toEqual([{ ...BOB_REPORTED, sesMessageId: 'ses-Bounce' }]);
   });
 });

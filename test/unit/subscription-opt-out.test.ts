@@ -19,7 +19,10 @@ import {
   withoutCreations,
 } from '../../lambdas/hygiene/subscription-plan';
 import { requireInstant } from '../../lambdas/hygiene/time';
-import { renderUnreachableReport } from '../../lambdas/hygiene/unreachable-report';
+import {
+  OPT_OUT_SUPPRESSION_ADVICE,
+  renderUnreachableReport,
+} from '../../lambdas/hygiene/unreachable-report';
 import { outboxEvent } from './outbox-fakes';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene';
@@ -423,8 +426,8 @@ describe('reach of an owner who unsubscribed', () => {
       '  * ada: opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay) [unsubscribed]\n' +
         '    What to do: tell the owner about these credentials another way; if they want the emails again, ' +
         'run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; ' +
-        'route relay: also remove the address from the SES suppression list, aws sesv2 delete-suppressed-destination, and the next digest is emailed). ' +
-        'A move by the import to an address they did not opt out at also ends it.',
+        'route relay: the next digest is emailed). A move by the import to an address they did not opt out at also ends it. ' +
+        `On route relay, ${OPT_OUT_SUPPRESSION_ADVICE}.`,
     );
     expect(part?.owners.map((o) => o.reason)).toEqual(['unsubscribed']);
   });

@@ -98,8 +98,15 @@ describe('renderUnreachableReport', () => {
       expect(lines[at + 1]).toBe(
         '    What to do: tell the owner about these credentials another way; if they want the emails again, ' +
           'run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; ' +
-          'route relay: also remove the address from the SES suppression list, aws sesv2 delete-suppressed-destination, and the next digest is emailed). ' +
-          'A move by the import to an address they did not opt out at also ends it.',
+          'route relay: the next digest is emailed). A move by the import to an address they did not opt out at also ends it. ' +
+          // Conditional: only an opt-out that came from a complaint put the address on SES's suppression list.
+          'On route relay, an opt-out that came from a complaint (not from the SNS unsubscribe link or pc-hygiene owners ' +
+          'unsubscribe) also put the address on SES’s suppression list, so resubscribing alone is not enough: ' +
+          'SES keeps an address that bounced or complained on the account’s suppression list until it is removed, and ' +
+          'suppresses every later email to it (reported as a bounce or a complaint with subtype OnAccountSuppressionList, ' +
+          'which the relay reads as a suppressed send: the owner is marked bouncing and the digest goes to the admins); ' +
+          'aws sesv2 get-suppressed-destination --email-address <address> tells whether it is there, and ' +
+          'aws sesv2 delete-suppressed-destination --email-address <address> removes it (in the stack’s account and region).',
       );
       expect(part?.owners.map((o) => o.reason)).toEqual(['unsubscribed']);
     },

@@ -1,7 +1,8 @@
 /**
  * `pc-hygiene owners clear-bouncing <userId...>`: the way back on route
- * `relay` for an owner marked `bouncing` (a permanent bounce SES reported;
- * docs/notifications.md, "Email relay") whose address is deliverable again
+ * `relay` for an owner marked `bouncing` (a permanent bounce SES reported,
+ * or a send it suppressed; docs/notifications.md, "Email relay") whose
+ * address is deliverable again
  * without having changed: a mailbox restored, a domain's outage over, or a
  * mailbox several owners share that SES suppressed after one owner's
  * complaint (docs/deploy.md, "Runbook: Email bounces"). Without it only an
@@ -17,6 +18,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import { SES_SUPPRESSION_ADVICE } from '../../../lambdas/hygiene/unreachable-report';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
@@ -35,7 +37,8 @@ const DESCRIPTION =
   'End the bouncing of owners whose address bounced (route relay: a permanent bounce, or SES suppressing the ' +
   'address) and is deliverable again unchanged (a mailbox restored, an outage over, a shared mailbox taken off ' +
   'SES’s suppression list): removes the mark, so the relay emails them again. Remove the address from SES’s ' +
-  'suppression list first (aws sesv2 delete-suppressed-destination), or the next email bounces again. ' +
+  'suppression list first (aws sesv2 delete-suppressed-destination), or SES suppresses the next email and the ' +
+  'owner is marked bouncing again. ' +
   'Owners not bouncing or not in the directory are named and left alone (exit 1).';
 
 function defineOwnersClearBouncing(owners: Command) {
@@ -54,12 +57,12 @@ const REASON_TEXT: Readonly<Record<NotClearedReason, string>> = {
 };
 
 /**
- * Printed once, last, when anyone was cleared: SES keeps a bounced address on the account-level suppression list
- * (the relay's configuration set turns it on for bounces and complaints) until it is removed; the next email would
- * bounce (`OnAccountSuppressionList`) and mark the owner `bouncing` again (docs/deploy.md, "Runbook: Email bounces").
+ * Printed once, last, when anyone was cleared: the mark is the directory's, the suppression SES's. SES keeps an
+ * address that bounced (or that anyone sharing it complained at) on the account-level suppression list until it is
+ * removed, and the next email to it is suppressed and marks the owner `bouncing` again. The advice is the domain's
+ * one wording ({@link SES_SUPPRESSION_ADVICE}; docs/deploy.md, "Runbook: Email bounces").
  */
-const SUPPRESSION_HINT =
-  'if SES suppressed an owner’s address (after a bounce, or a complaint by anyone sharing it), it stays on the account’s suppression list and the next email to it bounces, marking them bouncing again: remove it, in the stack’s account and region: aws sesv2 delete-suppressed-destination --email-address <address>';
+const SUPPRESSION_HINT = `on route relay, clearing the mark does not lift SES’s suppression of an address (after a bounce, or a complaint by anyone sharing it): ${SES_SUPPRESSION_ADVICE}`;
 
 /** The result as readable lines (owner ids are stored text: sanitised line by line). */
 function resultText(result: ClearBouncingResult, tableName: string): string {

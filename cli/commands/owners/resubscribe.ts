@@ -10,9 +10,10 @@
  * sync-subscriptions`) then subscribes them and SNS sends a new confirmation
  * email; on `relay` they are reachable again at once (no confirmation email:
  * the relay's next digest for them is sent), unless SES's suppression list
- * still holds their address (a complaint or bounce put it there): the text
- * output then says how to remove it ({@link SUPPRESSION_HINT}; this command
- * does not know the route, so it says so whenever it resubscribed someone).
+ * still holds their address (an opt-out that came from a complaint put it
+ * there): the text output then says how to tell and to remove it
+ * ({@link SUPPRESSION_HINT}; this command knows neither the route nor how the
+ * opt-out came, so it says so whenever it resubscribed someone).
  * An owner in any other state, or not in the directory, is named and left
  * alone (exit 1). The logic, and why its write is conditional:
  * `resubscribeOwners` (cli/use-cases/resubscribe-owners.ts); this module
@@ -20,6 +21,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import { OPT_OUT_SUPPRESSION_ADVICE } from '../../../lambdas/hygiene/unreachable-report';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
@@ -40,7 +42,8 @@ const DESCRIPTION =
   'with pc-hygiene owners unsubscribe; state unsubscribed, ' +
   'unreachable on both routes): records state none. Route sns-email: the next reconcile subscribes them ' +
   'and SNS sends a new confirmation email. Route relay: they are reachable again at once (no confirmation email), ' +
-  'once SES no longer suppresses their address (aws sesv2 delete-suppressed-destination). ' +
+  'once SES no longer suppresses their address (an opt-out by complaint put it on SES’s suppression list: ' +
+  'aws sesv2 delete-suppressed-destination). ' +
   'Owners in another state or not in the directory are named and left alone (exit 1).';
 
 function defineOwnersResubscribe(owners: Command) {
@@ -59,13 +62,12 @@ const REASON_TEXT: Readonly<Record<NotResubscribedReason, (state: string | undef
 };
 
 /**
- * Printed once, last, when anyone was resubscribed: on `relay` the complaint that recorded an owner `unsubscribed` also put
- * their address on SES's account-level suppression list (the relay's configuration set turns it on for bounces and
- * complaints), where it stays until removed; the next email would bounce (`OnAccountSuppressionList`) and mark the
- * owner `bouncing` again (docs/deploy.md, "Runbook: Email bounces").
+ * Printed once, last, when anyone was resubscribed: on `relay` an opt-out that came from a complaint also put the
+ * owner's address on SES's account-level suppression list, where it stays until removed, and the next email to it
+ * is suppressed and marks the owner `bouncing`; one recorded by `owners unsubscribe` or the SNS link did not. The
+ * advice is the domain's one wording ({@link OPT_OUT_SUPPRESSION_ADVICE}; docs/deploy.md, "Runbook: Email bounces").
  */
-const SUPPRESSION_HINT =
-  'on route relay, if SES suppressed an owner’s address (after their complaint, or a bounce), it stays on the account’s suppression list and the next email to it bounces, marking them bouncing: remove it, in the stack’s account and region: aws sesv2 delete-suppressed-destination --email-address <address>';
+const SUPPRESSION_HINT = `on route relay, ${OPT_OUT_SUPPRESSION_ADVICE}`;
 
 /** The result as readable lines (owner ids are stored text: sanitised line by line). */
 function resultText(result: ResubscribeResult, tableName: string): string {
