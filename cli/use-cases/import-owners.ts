@@ -45,6 +45,7 @@ import {
   checkOwnerRow,
   type ImportedOwner,
   type RejectedOwnerRow,
+  rejectUnreadRow,
 } from '../../lambdas/hygiene/owner-import-rows';
 import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { directorySpellings, mailboxKey } from '../../lambdas/relay/ses-address';
@@ -202,12 +203,7 @@ async function checkFile(
   let rows = 0;
   for await (const row of readOwnerFile(file, format)) {
     if ('problem' in row) {
-      rejected.push({
-        line: row.line,
-        userId: null,
-        problems: [row.problem],
-        ...(row.header && { header: true }),
-      });
+      rejected.push(rejectUnreadRow(row, firstLineOf));
       if (!row.header) rows++;
       continue;
     }

@@ -12,12 +12,20 @@
  * formats refuse a line whose bytes are not UTF-8 by its number, never read
  * it with U+FFFD in their place, and a line longer than `MAX_LINE_BYTES`
  * (4 MiB) by its number, its bytes never held, the rows after it read as usual.
+ * A CSV line refused for its number of fields still yields its `userId`
+ * column (`UnreadOwnerRow.userId`), so a repeat of it is named; any other
+ * line refused whole (not UTF-8, too long, not CSV, not a JSON object, JSON
+ * that repeats a key) yields none: which id it states would be a guess.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { OWNER_FILE_FIELDS, type OwnerRow } from '../../lambdas/hygiene/owner-import-rows';
+import {
+  OWNER_FILE_FIELDS,
+  type OwnerRow,
+  type UnreadOwnerRow,
+} from '../../lambdas/hygiene/owner-import-rows';
 import { describeFileError } from '../file-errors';
 import { readJsonLines } from '../jsonl';
 import { UsageError } from '../usage-error';
@@ -29,13 +37,12 @@ export const OWNER_FILE_FORMATS = ['csv', 'jsonl'] as const;
 export type OwnerFileFormat = (typeof OWNER_FILE_FORMATS)[number];
 
 /**
- * One row of the file, or why a line cannot be read as one. A problem with
+ * One row of the file, or why a line cannot be read as one (with the
+ * `userId` it states, when it can be told). A problem with
  * `header` is the CSV header's (it is wrong, or its line cannot be read):
  * no row of the file is read after it, and it is no row itself.
  */
-export type OwnerFileRow =
-  | OwnerRow
-  | { readonly line: number; readonly problem: string; readonly header?: true };
+export type OwnerFileRow = OwnerRow | UnreadOwnerRow;
 
 /**
  * The file's format: by extension (`.csv`; `.jsonl`, `.ndjson`, `.json`),
@@ -200,7 +207,10 @@ async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
         continue;
       }
       if (record.length !== header.length) {
-        yield { line, problem: `has ${record.length} field(s), the header has ${header.length}` };
+        // Its userId column, when the row reaches it, still names the owner: a repeat of it is named too.
+        const userId = record[header.indexOf('userId')];
+        const problem = `has ${record.length} field(s), the header has ${header.length}`;
+        yield { line, problem, ...(userId !== undefined && { userId }) };
         continue;
       }
       yield { line, fields: Object.fromEntries(header.map((name, i) => [name, record[i]])) };

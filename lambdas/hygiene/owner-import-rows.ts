@@ -1,8 +1,10 @@
 /**
  * Checking each row of an owner export from HR / an IdP (`pc-hygiene owners
  * import`, docs/deploy.md "Owner directory") before an import is planned:
- * which fields a line may carry, and every problem of a bad row, each naming
- * its field. Pure: rows in, verdicts out; reading the file is the CLI's.
+ * which fields a line may carry, every problem of a bad row, each naming
+ * its field, and which line is the first of each `userId` (a repeat is named
+ * by it, whether either line is bad, even unread). Pure: rows in, verdicts
+ * out; reading the file is the CLI's.
  *
  * Why every row first: a bad file must leave the directory untouched
  * ("nothing of a bad file is half-written"), so it is refused whole, with
@@ -94,6 +96,7 @@ export interface ExportedOptOuts {
 /** A row that cannot be imported, and why (each problem names the field). */
 export interface RejectedOwnerRow {
   readonly line: number;
+  /** The row's `userId` when a non-empty string (a line the reader could not take: `UnreadOwnerRow.userId`); else `null`. */
   readonly userId: string | null;
   readonly problems: readonly string[];
   /** The problem is the CSV header's (wrong, or its line unreadable): it is no row, and no row after it was read. */
@@ -267,25 +270,85 @@ function fieldProblems(fields: OwnerRow['fields']): {
 }
 
 /**
- * Checks one row. A `userId` seen on an earlier line is rejected, naming the
- * first line with it: a file that says two things about one owner is not
- * guessed at. That line counts whether or not it is itself bad, so one pass
- * names every problem of the file (fixing the first line does not reveal the
- * duplicate only then); an id that is no non-empty string is never compared.
+ * A line the reader could not take as a row, and why: a CSV line with the
+ * wrong number of fields, a JSON line that repeats a key, is not JSON or no
+ * object, a line that is not UTF-8 or too long, or the CSV header (`header`).
+ */
+export interface UnreadOwnerRow {
+  readonly line: number;
+  readonly problem: string;
+  /**
+   * The `userId` the line still states unambiguously, so a repeat of it is
+   * named ({@link rejectUnreadRow}): the `userId` column of a CSV line with
+   * the wrong number of fields that reaches it, the one value every `userId`
+   * of a JSON line that repeats a key has. Absent when none can be read.
+   */
+  readonly userId?: string;
+  /** The problem is the CSV header's (wrong, or its line unreadable): it is no row, and no row after it was read. */
+  readonly header?: true;
+}
+
+/** The id a row is compared by: its `userId` when a non-empty string; `null`: never compared. */
+function comparableId(userId: unknown): string | null {
+  return typeof userId === 'string' && userId !== '' ? userId : null;
+}
+
+/**
+ * Which line is the first of each id, for every row of a file, bad or not,
+ * checked or unread: a `userId` seen on an earlier line is a duplicate of
+ * the first line with it (a file that says two things about one owner is not
+ * guessed at), else this line is its first. Counting bad lines too lets one
+ * pass name every problem of the file (fixing the first line does not reveal
+ * the duplicate only then).
  * @param firstLineOf `userId` → the first line with it, valid or not; updated
+ * @returns the problem `userId: duplicate of line N`, or `undefined`
+ */
+function repeatProblem(
+  id: string | null,
+  line: number,
+  firstLineOf: Map<string, number>,
+): string | undefined {
+  if (id === null) return undefined;
+  const first = firstLineOf.get(id);
+  if (first === undefined) firstLineOf.set(id, line);
+  return first === undefined ? undefined : `userId: duplicate of line ${first}`;
+}
+
+/**
+ * The rejection of a line the reader could not take as a row: its problem,
+ * and, when it states a `userId` ({@link UnreadOwnerRow.userId}), that id
+ * counted as any row's (`userId: duplicate of line N` when an earlier line
+ * has it; else later lines with it are named duplicates of this one).
+ * @param firstLineOf as for {@link checkOwnerRow}; updated
+ */
+export function rejectUnreadRow(row: UnreadOwnerRow, firstLineOf: Map<string, number>): RejectedOwnerRow {
+  const id = comparableId(row.userId);
+  const repeat = repeatProblem(id, row.line, firstLineOf);
+  return {
+    line: row.line,
+    userId: id,
+    problems: repeat === undefined ? [row.problem] : [row.problem, repeat],
+    ...(row.header && { header: true }),
+  };
+}
+
+/**
+ * Checks one row: its fields, and whether its `userId` repeats an earlier
+ * line's (`userId: duplicate of line N`, whether or not that line is itself
+ * bad); an id that is no non-empty string is never compared.
+ * @param firstLineOf `userId` → the first line with it, valid or not (unread lines too: {@link rejectUnreadRow});
+ * updated
  */
 export function checkOwnerRow(
   row: OwnerRow,
   firstLineOf: Map<string, number>,
 ): { readonly owner: ImportedOwner } | { readonly rejected: RejectedOwnerRow } {
-  const userId = row.fields.userId;
-  const problems = userIdProblems(userId);
+  const problems = userIdProblems(row.fields.userId);
   const checked = fieldProblems(row.fields);
   problems.push(...checked.problems);
-  const id = typeof userId === 'string' && userId !== '' ? userId : null;
-  const first = id === null ? undefined : firstLineOf.get(id);
-  if (first !== undefined) problems.push(`userId: duplicate of line ${first}`);
-  else if (id !== null) firstLineOf.set(id, row.line);
+  const id = comparableId(row.fields.userId);
+  const repeat = repeatProblem(id, row.line, firstLineOf);
+  if (repeat !== undefined) problems.push(repeat);
   if (problems.length > 0 || checked.owner === undefined || id === null) {
     return { rejected: { line: row.line, userId: id, problems } };
   }

@@ -1,7 +1,8 @@
 /**
  * `importOwnerFile` refuses a bad file in one pass, before any DynamoDB call
  * (cli/use-cases/import-owners.ts): every bad row in line order (a repeat of
- * an id whose first line is itself bad included), a bad CSV header counted as
+ * an id whose first line is itself bad included, even one refused before its
+ * fields are checked), a bad CSV header counted as
  * no row, and a file with no rows refused as such (`noRows`), with or without
  * `--sync`.
  */
@@ -48,6 +49,27 @@ describe('importOwnerFile refusing a file', () => {
     ]);
     expect(summary.noRows).toBeUndefined();
   });
+
+  it.each([
+    [
+      'a CSV line with the wrong number of fields',
+      'fields.csv',
+      'userId,email,name,status\nu1,a@example.com,A,active,extra\nu1,b@example.com,B,active\n',
+      'has 5 field(s), the header has 4',
+      2,
+    ],
+  ])(
+    'names a repeat of the id of %s, a line refused before its fields are checked',
+    async (_what, name, text, problem, first) => {
+      const summary = await importText(name, text);
+
+      expect(summary).toMatchObject({ outcome: 'rejected', rows: 2 });
+      expect(summary.rejectedRows).toEqual([
+        { line: first, userId: 'u1', problems: [problem] },
+        { line: first + 1, userId: 'u1', problems: [`userId: duplicate of line ${first}`] },
+      ]);
+    },
+  );
 
   it.each([
     ['an empty CSV', 'empty.csv', ''],
