@@ -86,42 +86,62 @@ export interface RestoreResult {
   readonly dryRun?: boolean;
 }
 
+/**
+ * A restore's own check refused the credential (every refusal below): its
+ * message says what and why, in an operator's words (no class name), and
+ * {@link check} names the check for scripts — `restore --run --format
+ * json`'s `refused[].check` and `skipped[].check` (docs/data-model.md,
+ * "Restore"). Any other error a restore meets (DynamoDB's, the network's)
+ * is not one.
+ */
+export abstract class RestoreRefusal extends Error {
+  /** Which check refused: a kebab-case id, stable across versions. */
+  abstract readonly check: string;
+}
+
 /** No credential with this id. */
-export class CredentialNotFoundError extends Error {
+export class CredentialNotFoundError extends RestoreRefusal {
   override readonly name = 'CredentialNotFoundError';
+  readonly check = 'not-found';
 }
 
 /** The credential is not soft-deleted: nothing to restore. */
-export class NotDeletedError extends Error {
+export class NotDeletedError extends RestoreRefusal {
   override readonly name = 'NotDeletedError';
+  readonly check = 'not-deleted';
 }
 
 /**
  * The credential was soft-deleted, but not by pc-hygiene (no `hygieneDeletedReason`):
  * its owner or the platform revoked it, and restore never makes it live again.
  */
-export class NotDeletedByHygieneError extends Error {
+export class NotDeletedByHygieneError extends RestoreRefusal {
   override readonly name = 'NotDeletedByHygieneError';
+  readonly check = 'not-deleted-by-hygiene';
 }
 
 /** The credential is past its `expiresTime`; restoring needs `force`. */
-export class ExpiredRestoreError extends Error {
+export class ExpiredRestoreError extends RestoreRefusal {
   override readonly name = 'ExpiredRestoreError';
+  readonly check = 'expired';
 }
 
 /** The credential is soft-deleted, but not by the run asked for (restored and deleted again since). */
-export class NotDeletedByRunError extends Error {
+export class NotDeletedByRunError extends RestoreRefusal {
   override readonly name = 'NotDeletedByRunError';
+  readonly check = 'not-deleted-by-run';
 }
 
 /** The restore instant is before the deletion it would undo. */
-export class RestoreBeforeDeletionError extends Error {
+export class RestoreBeforeDeletionError extends RestoreRefusal {
   override readonly name = 'RestoreBeforeDeletionError';
+  readonly check = 'before-deletion';
 }
 
 /** The credential changed between the read and the restore write. */
-export class RestoreConflictError extends Error {
+export class RestoreConflictError extends RestoreRefusal {
   override readonly name = 'RestoreConflictError';
+  readonly check = 'conflict';
 }
 
 /**

@@ -5,7 +5,8 @@
  * dates it was decided from. Table, JSON or CSV. Read-only. What the stored
  * manifest holds is checked first (cli/aws/run-manifest-parse.ts): a malformed run
  * of the index or entry of a page is named on stderr and left out, the others
- * are listed, and the command exits 1.
+ * are listed, and the command exits 1. `runs show` streams JSON and CSV page by
+ * page, and stops reading when its reader closes the output (`| head`).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
@@ -20,12 +21,13 @@ import type {
 } from '../aws/run-manifest-parse';
 import { listRuns, readRunHeader, runPages } from '../aws/run-manifests';
 import { EXIT_CODE } from '../exit-codes';
-import { type ListingCell, listingCsv, listingTable } from '../format/listing';
+import { type ListingCell, listingCsv, listingCsvRows, listingTable } from '../format/listing';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
 import { withTable } from '../options/table-options';
+import { BrokenPipeError, StreamWriter } from '../stream-writer';
 
 const RUN_COLUMNS = ['RUN ID', 'NOW', 'STATUS', 'DELETED'] as const;
 const ENTRY_COLUMNS = [
@@ -122,38 +124,80 @@ function headerText(h: RunManifestHeader): string {
 }
 
 /**
- * Writes the run's entries in `format`, page by page (JSON streamed as one
- * document). A missing page (its write failed in the run, or lost since; or
- * its entries are not a list, `malformed`) is passed over and reported with
- * its cause: on stderr, in the JSON's `missingPages` (`{ page, cause, error }`),
- * and with exit code 1. So is a malformed entry, the page's other entries
- * listed: in the JSON's `malformedEntries` (`{ page, position, field, id?, error }`).
+ * Writes the run's entries in `format`, page by page: JSON (one document)
+ * and CSV streamed through {@link StreamWriter}, so output closed by its
+ * reader (`| head`) stops the reading of further pages (exit code as for
+ * the pages read); the table after every page is read (its columns fit the
+ * widest value). A missing page (its
+ * write failed in the run, or lost since; or its entries are not a list,
+ * `malformed`) is passed over and reported with its cause: on stderr, in the
+ * JSON's `missingPages` (`{ page, cause, error }`), and with exit code 1. So
+ * is a malformed entry, the page's other entries listed: in the JSON's
+ * `malformedEntries` (`{ page, position, field, id?, error }`).
  */
 async function printRun(
   client: DynamoDBDocumentClient,
   options: { readonly table: string; readonly format: RunsShowOptions['format'] },
   header: RunManifestHeader,
 ): Promise<void> {
-  const out = process.stdout;
+  const out = new StreamWriter(process.stdout);
+  const listing = entryListing(options.format, header);
   const missing: MissingManifestPage[] = [];
   const malformed: MalformedManifestEntry[] = [];
-  const rows: ListingCell[][] = [];
-  if (options.format === 'json') out.write(`{"header":${jsonText(header)},"entries":[`);
-  let first = true;
-  for await (const page of runPages(client, options.table, header)) {
-    if (page.missing !== undefined) missing.push(page.missing);
-    malformed.push(...page.malformed);
-    for (const entry of page.entries) {
-      if (options.format !== 'json') rows.push(entryRow(entry));
-      else out.write(`${first ? '' : ','}${jsonText(entry)}`);
-      first = false;
+  try {
+    await out.write(listing.start());
+    for await (const page of runPages(client, options.table, header)) {
+      if (page.missing !== undefined) missing.push(page.missing);
+      malformed.push(...page.malformed);
+      await out.write(listing.entries(page.entries));
     }
+    await out.write(listing.end(missing, malformed));
+  } catch (error: unknown) {
+    // The reader is gone: the pages not read yet are not looked at; the problems met so far are still said.
+    if (!(error instanceof BrokenPipeError)) throw error;
   }
-  if (options.format === 'json')
-    out.write(`],"missingPages":${jsonText(missing)},"malformedEntries":${jsonText(malformed)}}\n`);
-  else if (options.format === 'csv') out.write(listingCsv(ENTRY_COLUMNS, rows));
-  else out.write(`${headerText(header)}${listingTable(ENTRY_COLUMNS, rows)}`);
   reportProblems([...missing, ...malformed]);
+}
+
+/** A run's entries in one output format, written in parts as its pages are read ({@link printRun}). */
+interface EntryListing {
+  start(): string;
+  entries(entries: readonly ManifestEntry[]): string;
+  end(missing: readonly MissingManifestPage[], malformed: readonly MalformedManifestEntry[]): string;
+}
+
+/** The listing of `runs show` in `format`: JSON and CSV as they come, the table kept to the end. */
+function entryListing(format: RunsShowOptions['format'], header: RunManifestHeader): EntryListing {
+  if (format === 'json') {
+    let first = true;
+    const element = (entry: ManifestEntry) => {
+      const separator = first ? '' : ',';
+      first = false;
+      return `${separator}${jsonText(entry)}`;
+    };
+    return {
+      start: () => `{"header":${jsonText(header)},"entries":[`,
+      entries: (entries) => entries.map(element).join(''),
+      end: (missing, malformed) =>
+        `],"missingPages":${jsonText(missing)},"malformedEntries":${jsonText(malformed)}}\n`,
+    };
+  }
+  if (format === 'csv') {
+    return {
+      start: () => listingCsvRows([ENTRY_COLUMNS]),
+      entries: (entries) => listingCsvRows(entries.map(entryRow)),
+      end: () => '',
+    };
+  }
+  const rows: ListingCell[][] = [];
+  return {
+    start: () => '',
+    entries: (entries) => {
+      rows.push(...entries.map(entryRow));
+      return '';
+    },
+    end: () => `${headerText(header)}${listingTable(ENTRY_COLUMNS, rows)}`,
+  };
 }
 
 /**

@@ -26,7 +26,11 @@ import { createSnsClient } from '../../lambdas/aws/sns-client';
 import type { Mode } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { type PlannedDeletion, SweepAbortedError } from '../../lambdas/hygiene/sweep';
-import { renderRunSummaryJson, renderRunSummaryText } from '../../lambdas/render/run-summary-text';
+import {
+  renderRunSummaryJson,
+  renderRunSummaryText,
+  type TextRenderOptions,
+} from '../../lambdas/render/run-summary-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { resolveVerifiedOperator } from '../aws/caller-identity';
 import { EXIT_CODE } from '../exit-codes';
@@ -34,6 +38,7 @@ import { renderDeletionListingText, renderDryRunJson } from '../format/deletion-
 import { defineCommand } from '../options/define-command';
 import {
   awsTargetOf,
+  enforceFlagFor,
   enforceOption,
   refuseAuditDeployment,
   resolveTarget,
@@ -122,11 +127,14 @@ function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean): void {
   const awsTarget = awsTargetOf(options);
   if (awsTarget === undefined) return;
   if (options.allowMassDelete) {
-    const target = targetFlagsOf(options);
+    const targetFlags = targetFlagsOf(options);
+    const target = targetFlags === '' ? '' : ` ${targetFlags}`;
+    // The deployment's mode is not known before its lookup: an --enforce given is kept (audit mode needs it).
+    const enforce = options.enforce === true ? ' --enforce' : '';
     throw new UsageError(
       `--allow-mass-delete is for local tables: against ${awsTarget} a mass deletion goes through the ` +
-        'deployed worker. Check the plan (pc-hygiene sweep --dry-run), record an approval with ' +
-        `pc-hygiene guard approve --max-deletes N --reason TEXT [--expires-in 24h]${target === '' ? '' : ` ${target}`}, ` +
+        `deployed worker. Check the plan (pc-hygiene sweep --dry-run${target}), record an approval with ` +
+        `pc-hygiene guard approve --max-deletes N --reason TEXT [--expires-in 24h]${target}${enforce}, ` +
         'then sweep without the flag (docs/deploy.md, "Switching from audit to enforce")',
     );
   }
@@ -187,14 +195,28 @@ async function reportToDeployment(
   }
 }
 
+/** The options of a tripped guard's advice the sweep gives (`TextRenderOptions`). */
+type GuardAdvice = Required<Pick<TextRenderOptions, 'targetFlags' | 'approveFlags'>>;
+
+/**
+ * What a tripped guard's advice aims at (`renderRunSummaryText`'s options):
+ * the run's table (`targetFlags`), so the `sweep --dry-run` it shows reads
+ * the plan and the `guard approve` records the approval where this sweep
+ * looks, and `--enforce` on the approval for a deployment in audit mode,
+ * which refuses it without.
+ */
+function guardAdvice(options: SweepOptions, target: Target): GuardAdvice {
+  return { targetFlags: targetFlagsOf(options), approveFlags: enforceFlagFor(target) };
+}
+
 /**
  * How the run is printed: the summary, and for a dry run every planned
  * deletion with the guard's verdict (table after the summary, or the JSON
  * output's `plannedDeletions`), collected through the sweep's `onDeletion`.
- * A tripped guard's advice names the run's table (`targetFlags`), so the
- * `guard approve` it shows records the approval where this sweep looks.
+ * A tripped guard's advice is aimed by `advice`, and after a dry run's list
+ * points at that list.
  */
-function sweepPrinter(format: SweepOptions['format'], mode: Mode, targetFlags: string) {
+function sweepPrinter(format: SweepOptions['format'], mode: Mode, advice: GuardAdvice) {
   const deletions: PlannedDeletion[] = [];
   const listing = mode === 'audit';
   return {
@@ -204,7 +226,7 @@ function sweepPrinter(format: SweepOptions['format'], mode: Mode, targetFlags: s
         process.stdout.write(listing ? renderDryRunJson(summary, deletions) : renderRunSummaryJson(summary));
         return;
       }
-      const text = renderRunSummaryText(summary, { targetFlags });
+      const text = renderRunSummaryText(summary, { ...advice, plannedDeletionsListed: listing });
       process.stdout.write(listing ? `${text}${renderDeletionListingText(deletions, summary.guard)}` : text);
     },
   };
@@ -229,7 +251,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   const operator = mode === 'enforce' ? await resolveVerifiedOperator(target) : undefined;
   await withDocumentClient(target, async (client) => {
     const progress = createTableProgress(client, target.table, `sweep (${mode})`);
-    const { print, onDeletion } = sweepPrinter(options.format, mode, targetFlagsOf(options));
+    const { print, onDeletion } = sweepPrinter(options.format, mode, guardAdvice(options, target));
     // An abort is caught inside `withTableErrors`: its message quotes the last write error, which the table-error
     // rewording would otherwise turn into a setup error (e.g. lost credentials) and so hide the run's summary.
     const outcome = await withTableErrors(target, () =>

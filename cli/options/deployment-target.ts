@@ -89,25 +89,39 @@ export function awsTargetOf(flags: TargetFlags): string | undefined {
 
 /**
  * The flags that aim a command the CLI tells the operator to type (the
- * tripped guard's `guard approve`) at the table `flags` name, as shell words
- * ({@link shellWord}): `--endpoint URL --table NAME` for a local table; else
- * `--stack NAME` when a stack is named (`--stack` or `PC_HYGIENE_STACK`) and
- * `--table NAME` when a table is; then `--region`/`--profile` when given.
- * Empty for the default stack, which the command finds by itself
- * ({@link stackToLookUp}). A value that cannot be typed back from the screen
- * is shown as its placeholder (`URL`, `NAME`, …).
+ * tripped guard's `sweep --dry-run` and `guard approve`) at the table `flags`
+ * name, as shell words ({@link shellWord}): `--endpoint URL --table NAME` for
+ * a local table; else `--stack NAME` when a stack is named (`--stack` or
+ * `PC_HYGIENE_STACK`) and `--table NAME` when a table is; then
+ * `--region`/`--profile` when given. Empty for the default stack, which the
+ * command finds by itself ({@link stackToLookUp}). A value that cannot be
+ * typed back from the screen is shown as its placeholder (`URL`, `NAME`, …),
+ * and so is an endpoint that may hold a secret ({@link printableEndpoint}):
+ * the advice is printed on stdout, which CI keeps in its logs.
  */
 export function targetFlagsOf(flags: TargetFlags): string {
   const word = (flag: string, value: string | undefined, placeholder: string) =>
     value === undefined ? [] : [flag, shellWord(value) ?? placeholder];
   const local = flags.endpoint !== undefined;
   return [
-    ...word('--endpoint', flags.endpoint, 'URL'),
+    ...(local ? ['--endpoint', printableEndpoint(flags.endpoint) ?? 'URL'] : []),
     ...(local ? [] : word('--stack', flags.stack, 'NAME')),
     ...word('--table', local ? (flags.table ?? DEFAULT_TABLE_NAME) : flags.table, 'NAME'),
     ...word('--region', flags.region, 'REGION'),
     ...word('--profile', flags.profile, 'PROFILE'),
   ].join(' ');
+}
+
+/**
+ * An endpoint as one shell word to print, or `undefined` when it must not be
+ * printed: it has user info (`http://user:password@host`), a query or a
+ * fragment (where a token goes), or is no URL to look into.
+ */
+function printableEndpoint(endpoint: string | undefined): string | undefined {
+  if (endpoint === undefined || !URL.canParse(endpoint)) return undefined;
+  const url = new URL(endpoint);
+  const secretBearing = [url.username, url.password, url.search, url.hash].some((part) => part !== '');
+  return secretBearing ? undefined : shellWord(endpoint);
 }
 
 /** A stack name CloudFormation accepts (name, not ARN): letter first, then letters, digits, hyphens, up to 128. */
@@ -542,11 +556,27 @@ export function refuseAuditDeployment(
   alternative = '',
 ): void {
   const deployment = target.deployment;
-  if (deployment === undefined || deployment.config.mode !== 'audit' || enforce === true) return;
+  if (deployment === undefined || !runsInAudit(target) || enforce === true) return;
   throw new AuditDeploymentError(
     `stack ${deployment.stackName} runs in audit mode (it writes nothing): ${what} would write to it. ` +
       `Pass --enforce to write anyway${alternative}`,
   );
+}
+
+/** Whether `target` is a deployment that runs in `audit` mode (its deployed config, whatever `--config` says). */
+function runsInAudit(target: Target): boolean {
+  return target.deployment?.config.mode === 'audit';
+}
+
+/**
+ * What a command the CLI tells the operator to type needs, after the target
+ * flags ({@link targetFlagsOf}), to write to `target`: `--enforce` for a
+ * deployment in audit mode ({@link refuseAuditDeployment} refuses it
+ * without), else nothing — so the tripped guard's `guard approve` pastes as
+ * shown, after an acting sweep (which had `--enforce`) or a dry run alike.
+ */
+export function enforceFlagFor(target: Target): string {
+  return runsInAudit(target) ? '--enforce' : '';
 }
 
 /**

@@ -20,13 +20,9 @@ import { operatorFields } from '../../lambdas/hygiene/history';
 import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 import {
-  CredentialNotFoundError,
-  ExpiredRestoreError,
-  NotDeletedByHygieneError,
   NotDeletedByRunError,
   NotDeletedError,
-  RestoreBeforeDeletionError,
-  RestoreConflictError,
+  RestoreRefusal,
   type RestoreResult,
   type RestoreTerms,
   restoreCredential,
@@ -46,7 +42,10 @@ export interface RunRestoreRequest extends RestoreTerms {
 export interface RunRestoreMiss {
   readonly id: string;
   readonly rule: ManifestEntry['rule'];
+  /** Why, in words: a check's message alone; any other error with its name (e.g. `ThrottlingException: …`). */
   readonly error: string;
+  /** The check that refused ({@link RestoreRefusal}'s `check`, for scripts); absent for any other error. */
+  readonly check?: string;
 }
 
 /** The outcome for the whole run. */
@@ -68,25 +67,16 @@ export interface RunRestoreResult {
   readonly malformedEntries: readonly MalformedManifestEntry[];
 }
 
-/** The refusals of a restore's own checks (`cli/aws/restore.ts`): their messages say what and why. */
-const RESTORE_CHECKS = [
-  CredentialNotFoundError,
-  NotDeletedError,
-  NotDeletedByHygieneError,
-  ExpiredRestoreError,
-  NotDeletedByRunError,
-  RestoreBeforeDeletionError,
-  RestoreConflictError,
-] as const;
-
 /**
  * Why a credential was not restored, as `restore ID` says it: a check's
- * message alone (its class name is no word for an operator); any other error
- * (DynamoDB's, the network's) with its name, which is the cause.
+ * refusal ({@link RestoreRefusal}) by its message alone (its class name is no
+ * word for an operator) and its `check` id; any other error (DynamoDB's, the
+ * network's) with its name, which is the cause.
  */
-function missText(error: unknown): string {
-  if (error instanceof Error && RESTORE_CHECKS.some((type) => error instanceof type)) return error.message;
-  return errorText(error);
+function missOf(entry: ManifestEntry, error: unknown): RunRestoreMiss {
+  const miss = { id: entry.id, rule: entry.rule };
+  if (error instanceof RestoreRefusal) return { ...miss, error: error.message, check: error.check };
+  return { ...miss, error: errorText(error) };
 }
 
 /** A missing page, its error saying that its deletions were not restored and how to restore them. */
@@ -130,7 +120,7 @@ export async function restoreRun(
         }),
       );
     } catch (error: unknown) {
-      const miss = { id: entry.id, rule: entry.rule, error: missText(error) };
+      const miss = missOf(entry, error);
       if (error instanceof NotDeletedError || error instanceof NotDeletedByRunError) skipped.push(miss);
       else refused.push(miss);
     }

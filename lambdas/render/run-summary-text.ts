@@ -41,11 +41,25 @@ export interface TextRenderOptions {
   readonly listLimit?: number;
   /**
    * The flags naming the table the run swept, as shell words, that the
-   * tripped guard's `guard approve` advice carries so that it records the
-   * approval where the run looks for it (e.g. `--endpoint URL --table NAME`,
-   * or `--stack NAME`); none for the default stack.
+   * tripped guard's advice carries — its `sweep --dry-run` and its `guard
+   * approve`, so that the plan is read and the approval recorded where the
+   * run looks (e.g. `--endpoint URL --table NAME`, or `--stack NAME`); none
+   * for the default stack.
    */
   readonly targetFlags?: string;
+  /**
+   * What the advice's `guard approve` needs after {@link targetFlags}, as
+   * shell words: `--enforce` for a deployment in audit mode, which refuses
+   * an approval without it; none otherwise.
+   */
+  readonly approveFlags?: string;
+  /**
+   * The printer lists the run's planned deletions after the summary (the
+   * CLI's `sweep --dry-run` as text): the tripped guard's advice is then to
+   * check that list, not to run a dry run. Off by default: a summary alone
+   * (an admin report, an acting run) has no list to point at.
+   */
+  readonly plannedDeletionsListed?: boolean;
 }
 
 /** The summary as readable text for a terminal. */
@@ -65,7 +79,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
       `${summary.activeValid} active, ${summary.alreadyDeleted} already deleted, ${summary.exempt} exempt, ${summary.unchanged} needing nothing`,
   );
   lines.push('');
-  if (guardBlocked(summary)) lines.push(...guardBanner(summary, options.targetFlags), '');
+  if (guardBlocked(summary)) lines.push(...guardBanner(summary, options), '');
   const appliedHeader = audit ? 'would apply' : 'applied';
   const rows: string[][] = [['action', 'planned', appliedHeader]];
   for (const type of ACTION_TYPES) {
@@ -189,25 +203,33 @@ function directoryLine(d: DirectorySummary): string {
 
 /**
  * The tripped guard, said loudly, and what to do: check the planned
- * deletions (a dry run has just planned them; after an acting run, a dry run
- * shows them), then approve them with a `guard approve` aimed at the run's
- * table (`targetFlags`), ready to paste.
+ * deletions (the list printed below a CLI dry run, else a dry run aimed at
+ * the run's table), then approve them with a `guard approve` aimed at it
+ * too, ready to paste ({@link TextRenderOptions}).
  */
-function guardBanner(summary: RunSummary, targetFlags = ''): string[] {
+function guardBanner(summary: RunSummary, options: TextRenderOptions): string[] {
   const g = summary.guard;
   const audit = summary.mode === 'audit';
   const rule = '!'.repeat(78);
-  const check = audit ? 'Check the deletions this dry run planned' : 'Check the plan (sweep --dry-run)';
-  const target = targetFlags === '' ? '' : ` ${targetFlags}`;
+  const target = withWords('', options.targetFlags);
+  const check = options.plannedDeletionsListed
+    ? 'Check the deletions this dry run planned (listed below)'
+    : `Check the plan (pc-hygiene sweep --dry-run${target})`;
+  const approve = withWords(target, options.approveFlags);
   return [
     rule,
     `!! GUARD TRIPPED: ${g.plannedDeletes} deletions planned, NONE ${audit ? 'would be made' : 'made'}.`,
     ...g.reasons.map((r) => `!!   ${r}`),
     `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied. ${check};`,
-    `!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes ${g.plannedDeletes} --reason "..."${target}`,
+    `!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes ${g.plannedDeletes} --reason "..."${approve}`,
     '!! (on a local table, a sweep with --allow-mass-delete does it for that run).',
     rule,
   ];
+}
+
+/** `text` followed by the shell words `words`, each part after a space (nothing for no words). */
+function withWords(text: string, words = ''): string {
+  return words === '' ? text : `${text} ${words}`;
 }
 
 function eventsLine(summary: RunSummary): string {

@@ -4,15 +4,22 @@
  * `cli/stream-writer.ts`). The CLI runs as a child process whose stdout pipe
  * the test closes at once, so every write meets `EPIPE`: `notify` (dry run
  * and drain) and `local` exit 0 without a stack trace, the drain still marks
- * what it sent, and `local` still stops its DynamoDB Local.
+ * what it sent, and `local` still stops its DynamoDB Local; `runs show`
+ * (JSON, CSV) stops reading the manifest's pages.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { MANIFEST_PAGE_SIZE } from '../../lambdas/hygiene/run-manifest';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTempDir } from '../support/temp-dir';
 import { useTestTable } from '../support/test-table';
-import { days, smallFleet } from '../unit/support/credentials';
+import { days, NOW, smallFleet, staleDue } from '../unit/support/credentials';
+import { sweepDeps } from './support/sweep-deps';
 
 const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
 const NOW_ISO = days(0);
@@ -86,5 +93,42 @@ describe('local with its output closed early', () => {
     expect(
       processes.split('\n').filter((p) => p.includes('DynamoDBLocal.jar') && p.includes(`-port ${port}`)),
     ).toEqual([]);
+  });
+});
+
+describe('runs show with its output closed early', () => {
+  const table = useTestTable('output-closed-runs');
+
+  it('JSON and CSV stop reading the pages: a run past the first never meets the missing last page', {
+    timeout: 120_000,
+  }, async () => {
+    // Three pages, the last one's write failed: only a runs show that reads on to page 3 reports it (exit 1).
+    const ids = Array.from(
+      { length: 2 * MANIFEST_PAGE_SIZE + 5 },
+      (_, i) => `e-${String(i).padStart(4, '0')}`,
+    );
+    await putItems(table.client, table.tableName, ids.map(staleDue));
+    const writer = new DynamoDbRunManifestWriter(table.client, table.tableName);
+    const manifest = {
+      writePage: (run: string, page: number, entries: Parameters<typeof writer.writePage>[2]) =>
+        page === 3 ? Promise.reject(new Error('throttled')) : writer.writePage(run, page, entries),
+      writeHeader: (header: Parameters<typeof writer.writeHeader>[0]) => writer.writeHeader(header),
+    };
+    const config = parseConfig({ maxDeletePercent: 100, maxDeletesPerRun: 10_000, writeConcurrency: 8 });
+    const summary = await runSweep(
+      { ...sweepDeps(table, 100), manifest },
+      { config, now: NOW, runId: 'run-long', mode: 'enforce' },
+    );
+    expect(summary.manifest).toMatchObject({ pages: 3, failed: expect.anything() });
+    const show = (format: string) => ['runs', 'show', 'run-long', ...tableFlags(table), '--format', format];
+    const read = await runCli(show('json'));
+    expect(read.code).toBe(1);
+    expect(read.stderr).toMatch(/manifest page 3 of 3 not recorded/);
+
+    for (const format of ['json', 'csv']) {
+      const run = await runWithOutputClosed(show(format));
+      expect(run.stderr, format).toBe('');
+      expect(run.code, format).toBe(0);
+    }
   });
 });

@@ -5,8 +5,9 @@
  * a page whose write failed (the header lists it) is reported as such and
  * passed over, the later pages are still restored (and `runs show` lists
  * them); a page lost since the run (the header does not list it) is reported
- * as lost; the per-credential warnings of `restore ID` are printed; a stored
- * id cannot forge a line of the report.
+ * as lost; the per-credential warnings of `restore ID` are printed, and
+ * the JSON names each refusal's check; a stored id cannot forge a line of the
+ * report.
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -171,6 +172,38 @@ describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
       `refused b-offset: ${expired}`,
       'run run-why: 0 would restore, 1 skipped, 1 refused (dry run: nothing written)',
       '',
+    ]);
+  });
+
+  it('--format json names the check that refused or skipped each credential (check), for scripts', async () => {
+    await sweep('run-json', [
+      credential('a-healthy'),
+      credential('b-expired', { expiresTime: days(-1) }),
+      credential('b-restored', { expiresTime: days(-2) }),
+    ]);
+    const restoreOne = (id: string) =>
+      runCli(['restore', id, '--reason', 'r', '--now', days(0), '--force', ...tableFlags(table)]);
+    expect((await restoreOne('b-restored')).code).toBe(0);
+
+    const run = await restoreRun('run-json', '--dry-run', '--format', 'json');
+
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as { skipped: unknown[]; refused: unknown[] };
+    expect(result.skipped).toEqual([
+      {
+        id: 'b-restored',
+        rule: 'expired',
+        error: 'credential b-restored is not deleted (no deletedAt): nothing to restore',
+        check: 'not-deleted',
+      },
+    ]);
+    expect(result.refused).toEqual([
+      {
+        id: 'b-expired',
+        rule: 'expired',
+        error: expect.stringMatching(/^credential b-expired expired at /),
+        check: 'expired',
+      },
     ]);
   });
 

@@ -106,15 +106,22 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
     deploy(table.tableName);
     const before = await exportTable(table);
 
-    // The guard approve it names carries the run's target: the stack named (none for the default one), the region.
-    for (const [args, target] of [
-      [['sweep', ...stack, '--allow-mass-delete'], '--stack PersonalClientHygiene --region eu-west-1'],
+    // The dry run and guard approve it names carry the run's target: the stack named (none for the default one),
+    // the region; the approval also an --enforce given (an audit-mode deployment refuses an approval without it).
+    for (const [args, target, enforce] of [
+      [['sweep', ...stack, '--allow-mass-delete'], ' --stack PersonalClientHygiene --region eu-west-1', ''],
       [
         ['sweep', ...stack, '--allow-mass-delete', '--dry-run'],
-        '--stack PersonalClientHygiene --region eu-west-1',
+        ' --stack PersonalClientHygiene --region eu-west-1',
+        '',
+      ],
+      [
+        ['sweep', ...stack, '--allow-mass-delete', '--enforce'],
+        ' --stack PersonalClientHygiene --region eu-west-1',
+        ' --enforce',
       ],
       // The default stack (no --stack, --table or --endpoint) is a deployment too.
-      [['sweep', '--allow-mass-delete', '--region', 'eu-west-1'], '--region eu-west-1'],
+      [['sweep', '--allow-mass-delete', '--region', 'eu-west-1'], ' --region eu-west-1', ''],
     ] as const) {
       const run = await cli(registerSweepCommand, [...args]);
       expectRefusedBeforeAws(
@@ -122,7 +129,8 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
         /^--allow-mass-delete is for local tables: against stack PersonalClientHygiene .*pc-hygiene guard approve --max-deletes N --reason TEXT/,
       );
       expect((run.error as Error).message).toContain(
-        `[--expires-in 24h] ${target}, then sweep without the flag`,
+        `Check the plan (pc-hygiene sweep --dry-run${target}), record an approval with pc-hygiene guard approve ` +
+          `--max-deletes N --reason TEXT [--expires-in 24h]${target}${enforce}, then sweep without the flag`,
       );
     }
     // A table named without --endpoint is a table in AWS (the deployed one, reached directly): refused the same way.

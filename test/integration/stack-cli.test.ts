@@ -5,8 +5,9 @@
  * the SDK's `AWS_ENDPOINT_URL_DYNAMODB`: `--stack` with `--endpoint` is
  * refused, test/integration/cli/stack-with-endpoint.test.ts). The
  * deployed config decides (its `exemptIds`), an audit-mode deployment is
- * refused without `--enforce`, and an acting run publishes the admin summary
- * marked as the operator's and puts the run metrics.
+ * refused without `--enforce`, an acting run publishes the admin summary
+ * marked as the operator's and puts the run metrics, and a tripped guard's
+ * advice pastes as shown.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -15,6 +16,7 @@ import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerGuardCommand } from '../../cli/commands/guard';
 import { registerSweepCommand } from '../../cli/commands/sweep';
 import { AuditDeploymentError } from '../../cli/options/deployment-target';
 import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
@@ -37,11 +39,11 @@ const sts = mockClient(STSClient);
 const cloudWatch = mockClient(CloudWatchClient);
 const sns = mockClient(SNSClient);
 
-function deploy(tableName: string, mode: 'audit' | 'enforce'): void {
+function deploy(tableName: string, mode: 'audit' | 'enforce', config: Record<string, unknown> = {}): void {
   mockDeployedStack(cfn, lambda, {
     stackName: 'PersonalClientHygiene',
     outputs: { tableName, topicArn: TOPIC, sweepFunctionName: 'Hygiene-Sweep-1' },
-    config: { mode, exemptIds: ['b-exempt-expired'], maxDeletePercent: 100 },
+    config: { mode, exemptIds: ['b-exempt-expired'], maxDeletePercent: 100, ...config },
     environment: { POWERTOOLS_SERVICE_NAME: 'personal-client-hygiene' },
   });
   sts.on(GetCallerIdentityCommand).resolves({ Arn: CALLER });
@@ -140,6 +142,32 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
       Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
     });
     expect(metrics.find((m) => m.MetricName === SWEEP_METRIC.scanned)?.Value).toBe(12);
+  });
+
+  it("a tripped guard's advice on an audit-mode deployment is ready to paste: its target, and --enforce for the approval", async () => {
+    deploy(table.tableName, 'audit', { maxDeletesPerRun: 0 });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+
+    const acting = await sweep([...flags, '--enforce']);
+    const dryRun = await sweep([...flags, '--dry-run']);
+
+    const target = '--stack PersonalClientHygiene --region eu-west-1';
+    expect(acting.exitCode).toBe(3);
+    expect(acting.stdout).toContain(`Check the plan (pc-hygiene sweep --dry-run ${target});`);
+    expect(dryRun.exitCode).toBe(3);
+    expect(dryRun.stdout).toContain('Check the deletions this dry run planned (listed below);');
+    // The deployment refuses an approval without --enforce, after an acting run (which had it) and a dry run alike.
+    const advice = (run: InProcessRun) =>
+      /approve them: pc-hygiene (guard approve .*)$/m.exec(run.stdout)?.[1];
+    const expected = `guard approve --max-deletes 1 --reason "..." ${target} --enforce`;
+    expect(advice(acting)).toBe(expected);
+    expect(advice(dryRun)).toBe(expected);
+    // Pasted (the reason filled in), it records the approval.
+    const words = expected.replace('"..."', 'checked').split(' ');
+    const approved = await runInProcess(registerGuardCommand, words);
+    expect(approved.error).toBeUndefined();
+    expect(approved.stdout).toMatch(/^guard approval recorded: /);
   });
 
   it('--endpoint without --stack looks nothing up (DynamoDB Local without a stack)', async () => {

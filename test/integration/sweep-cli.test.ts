@@ -110,11 +110,13 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     const tripped = await sweepWith(config);
 
     expect(dryRun.code).toBe(3);
-    // Already a dry run: the advice is to check what it planned, not to run one.
-    expect(dryRun.stdout).toContain('Check the deletions this dry run planned;');
+    // Already a dry run: the advice is to check what it planned, listed below, not to run one.
+    expect(dryRun.stdout).toContain('Check the deletions this dry run planned (listed below);');
     expect(dryRun.stdout).not.toContain('sweep --dry-run');
     expect(tripped.code).toBe(3);
-    expect(tripped.stdout).toContain('Check the plan (sweep --dry-run);');
+    expect(tripped.stdout).toContain(
+      `Check the plan (pc-hygiene sweep --dry-run --endpoint ${table.endpoint} --table ${table.tableName});`,
+    );
     const advice = /approve them: pc-hygiene (guard approve .*)$/m.exec(tripped.stdout)?.[1];
     expect(advice).toBe(
       `guard approve --max-deletes 1 --reason "..." --endpoint ${table.endpoint} --table ${table.tableName}`,

@@ -83,6 +83,22 @@ describe('renderAdminReport', () => {
     expect(deliveredTo(entry.Message, 'email')).toContain('--allow-mass-delete');
   });
 
+  it('an audit run whose guard trips points the admins at a dry run, not at a list the email does not hold', async () => {
+    const items = Array.from({ length: 10 }, (_, i) =>
+      credential(`x${i}-expired`, { expiresTime: days(-1) }),
+    );
+
+    const entry = renderAdminReport(await sweep(items, 'audit', {}));
+
+    expect(entry.Subject).toBe('[audit] Hygiene GUARD TRIPPED: 10 deletions planned, none would be made');
+    const text = deliveredTo(entry.Message, 'email');
+    expect(text).toContain(
+      '!! Warnings, flags and notices would still be applied. Check the plan (pc-hygiene sweep --dry-run);',
+    );
+    expect(text).not.toContain('this dry run planned');
+    expect(text).toContain('What to do: check the plan (pc-hygiene sweep --dry-run).');
+  });
+
   it('drops record lists (keeping counts) when the summary would exceed the size limit', async () => {
     const invalid = Array.from({ length: 300 }, (_, i) => ({
       id: `bad-${i}-${'z'.repeat(200)}`,

@@ -41,21 +41,39 @@ describe('run summary renderers', () => {
     expect(renderRunSummaryText(audit)).toMatch(/^action\s+planned\s+would apply$/m);
   });
 
-  it("aims the tripped guard's guard approve at the run's table, and fits its advice to a dry run", async () => {
+  it("aims the tripped guard's advice at the run's table, and points a dry run's at its listed deletions", async () => {
     const enforce = renderRunSummaryText(await sweep('enforce', 10), {
       targetFlags: '--endpoint http://127.0.0.1:8000 --table T1',
     });
-    const audit = renderRunSummaryText(await sweep('audit', 10));
+    const auditSweep = await sweep('audit', 10);
+    const listed = renderRunSummaryText(auditSweep, { plannedDeletionsListed: true });
+    const auditAlone = renderRunSummaryText(auditSweep, {
+      targetFlags: '--stack S',
+      approveFlags: '--enforce',
+    });
 
     expect(enforce).toContain(
       '!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes 2 --reason "..." ' +
         '--endpoint http://127.0.0.1:8000 --table T1\n',
     );
-    expect(enforce).toContain('Check the plan (sweep --dry-run);');
-    // The default stack: the command as it is.
-    expect(audit).toContain('pc-hygiene guard approve --max-deletes 2 --reason "..."\n');
-    expect(audit).toContain('would still be applied. Check the deletions this dry run planned;');
-    expect(audit).not.toContain('sweep --dry-run');
+    expect(enforce).toContain(
+      'were still applied. Check the plan (pc-hygiene sweep --dry-run --endpoint http://127.0.0.1:8000 --table T1);',
+    );
+    // The default stack: the commands as they are; the CLI's dry run lists its deletions below the summary.
+    expect(listed).toContain('pc-hygiene guard approve --max-deletes 2 --reason "..."\n');
+    expect(listed).toContain(
+      'would still be applied. Check the deletions this dry run planned (listed below);',
+    );
+    expect(listed).not.toContain('sweep --dry-run');
+    // A summary alone (an audit deployment's run, without a list) points at a dry run, not at a list it lacks;
+    // only guard approve carries the flags a write to an audit-mode deployment needs.
+    expect(auditAlone).toContain(
+      'would still be applied. Check the plan (pc-hygiene sweep --dry-run --stack S);',
+    );
+    expect(auditAlone).not.toContain('this dry run planned');
+    expect(auditAlone).toContain(
+      'pc-hygiene guard approve --max-deletes 2 --reason "..." --stack S --enforce\n',
+    );
   });
 
   it('caps long record lists in text and counts the rest', async () => {

@@ -1,8 +1,9 @@
 /**
  * `targetFlagsOf`: the flags a command the CLI tells the operator to type
- * (the tripped guard's `guard approve`) carries, so that pasted as shown it
+ * (the tripped guard's `sweep --dry-run` and `guard approve`) carries, so that pasted as shown it
  * acts on the table the run used — a local table, a named stack or a table
- * named directly — and nothing extra for the default stack.
+ * named directly — and nothing extra for the default stack; an endpoint
+ * that may hold a secret is never printed (stdout ends up in CI logs).
  */
 import { describe, expect, it } from 'vitest';
 import { targetFlagsOf } from '../../../cli/options/deployment-target';
@@ -31,9 +32,25 @@ describe('targetFlagsOf', () => {
   });
 
   it('quotes a value for the shell, and shows a placeholder for one that cannot be typed back', () => {
-    expect(targetFlagsOf({ endpoint: 'http://h:8000/?a=1&b=2', table: 'T1' })).toBe(
-      "--endpoint 'http://h:8000/?a=1&b=2' --table T1",
+    expect(targetFlagsOf({ endpoint: 'http://h:8000/db&b', table: "it's" })).toBe(
+      "--endpoint 'http://h:8000/db&b' --table 'it'\\''s'",
     );
     expect(targetFlagsOf({ stack: 'S', profile: 'a\u001b[2Jb' })).toBe('--stack S --profile PROFILE');
+  });
+
+  it('never prints an endpoint that may hold a secret (user info, a query, a fragment): its placeholder', () => {
+    for (const endpoint of [
+      'http://user:s3cret@h:8000',
+      'http://:s3cret@h:8000/',
+      'http://user@h:8000',
+      'http://h:8000/?token=s3cret',
+      'http://h:8000/#s3cret',
+      'not a url s3cret',
+    ]) {
+      expect(targetFlagsOf({ endpoint, table: 'T1' }), endpoint).toBe('--endpoint URL --table T1');
+    }
+    expect(targetFlagsOf({ endpoint: 'https://dynamodb.local:8443/base', table: 'T1' })).toBe(
+      '--endpoint https://dynamodb.local:8443/base --table T1',
+    );
   });
 });
