@@ -7,25 +7,15 @@
  * header" counted as a row. (A header line that is not UTF-8:
  * owner-file-text-fidelity.test.ts.)
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type OwnerFileFormat, type OwnerFileRow, readOwnerFile } from '../../cli/use-cases/owner-file';
+import type { OwnerFileFormat } from '../../cli/use-cases/owner-file';
+import { ownerFileRows } from '../support/owner-file-rows';
 import { useTempDir } from '../support/temp-dir';
 
 const tempDir = useTempDir('owner-file-header');
 
-async function readAll(
-  name: string,
-  bytes: string | Buffer,
-  format: OwnerFileFormat,
-): Promise<OwnerFileRow[]> {
-  const file = join(tempDir(), name);
-  await writeFile(file, bytes);
-  const rows: OwnerFileRow[] = [];
-  for await (const row of readOwnerFile(file, format)) rows.push(row);
-  return rows;
-}
+const readAll = (name: string, bytes: string | Buffer, format: OwnerFileFormat) =>
+  ownerFileRows(tempDir(), name, bytes, format);
 
 describe('readOwnerFile and the CSV header', () => {
   it.each([

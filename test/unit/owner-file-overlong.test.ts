@@ -5,22 +5,14 @@
  * (no one line over it) is stopped by csv-parse's `max_record_size`, named by
  * the line it starts on, never read whole.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type OwnerFileRow, readOwnerFile } from '../../cli/use-cases/owner-file';
 import { MAX_LINE_BYTES } from '../../cli/utf8-lines';
+import { ownerFileRows } from '../support/owner-file-rows';
 import { useTempDir } from '../support/temp-dir';
 
 const tempDir = useTempDir('owner-file-overlong');
 
-async function readCsv(name: string, text: string): Promise<OwnerFileRow[]> {
-  const file = join(tempDir(), name);
-  await writeFile(file, text);
-  const rows: OwnerFileRow[] = [];
-  for await (const row of readOwnerFile(file, 'csv')) rows.push(row);
-  return rows;
-}
+const readCsv = (name: string, text: string) => ownerFileRows(tempDir(), name, text, 'csv');
 
 describe('owner CSV over the line cap', () => {
   it('a header line over the cap: the file refused by line 1, no row read', async () => {

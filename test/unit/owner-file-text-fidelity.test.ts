@@ -5,22 +5,15 @@
  * Lines row whose string holds a lone UTF-16 surrogate (which DynamoDB would
  * store as U+FFFD) is refused naming the field.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type OwnerFileRow, readOwnerFile } from '../../cli/use-cases/owner-file';
 import { checkOwnerRow } from '../../lambdas/hygiene/owner-import-rows';
+import { ownerFileRows } from '../support/owner-file-rows';
 import { useTempDir } from '../support/temp-dir';
 
 const tempDir = useTempDir('owner-file-fidelity');
 
-async function readAll(name: string, bytes: Buffer, format: 'csv' | 'jsonl'): Promise<OwnerFileRow[]> {
-  const file = join(tempDir(), name);
-  await writeFile(file, bytes);
-  const rows: OwnerFileRow[] = [];
-  for await (const row of readOwnerFile(file, format)) rows.push(row);
-  return rows;
-}
+const readAll = (name: string, bytes: Buffer, format: 'csv' | 'jsonl') =>
+  ownerFileRows(tempDir(), name, bytes, format);
 
 const NOT_UTF8 = 'is not valid UTF-8 (save the file as UTF-8)';
 

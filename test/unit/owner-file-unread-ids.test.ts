@@ -6,25 +6,15 @@
  * column. Any other line refused whole (not UTF-8, not JSON, no JSON object,
  * JSON that repeats a key) yields none.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type OwnerFileFormat, type OwnerFileRow, readOwnerFile } from '../../cli/use-cases/owner-file';
+import type { OwnerFileFormat } from '../../cli/use-cases/owner-file';
+import { ownerFileRows } from '../support/owner-file-rows';
 import { useTempDir } from '../support/temp-dir';
 
 const tempDir = useTempDir('owner-file-unread-ids');
 
-async function readAll(
-  name: string,
-  bytes: string | Buffer,
-  format: OwnerFileFormat,
-): Promise<OwnerFileRow[]> {
-  const file = join(tempDir(), name);
-  await writeFile(file, bytes);
-  const rows: OwnerFileRow[] = [];
-  for await (const row of readOwnerFile(file, format)) rows.push(row);
-  return rows;
-}
+const readAll = (name: string, bytes: string | Buffer, format: OwnerFileFormat) =>
+  ownerFileRows(tempDir(), name, bytes, format);
 
 /** The `userId` read from each refused line, by line (`undefined`: none). */
 async function unreadIds(name: string, bytes: string | Buffer, format: OwnerFileFormat) {
