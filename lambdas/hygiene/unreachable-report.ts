@@ -145,7 +145,7 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: 
     todo: 'run pc-hygiene owners sync-subscriptions (or wait for the scheduled reconciler).',
   },
   bouncing: {
-    why: 'the email address bounces',
+    why: 'the email address bounces (or SES suppresses sends to it: on the account’s suppression list)',
     todo:
       'correct the address in the directory source and import it again (a new address is not on SES’s suppression list); if the address works again unchanged (a mailbox restored, or an alias several owners share that SES suppressed after one owner’s complaint), remove it from the suppression list first, then run pc-hygiene owners clear-bouncing <userId>. ' +
       `${SES_SUPPRESSION_ADVICE}.`,

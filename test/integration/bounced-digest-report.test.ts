@@ -264,7 +264,9 @@ describe('a permanent bounce of a relay email', () => {
       `The relay's email of digest part 1 of drain ${drainId} to owner ada (Ada Lovelace) at ada@example.com bounced: ` +
         `SES reported a permanent bounce at ${BOUNCED_AT}, SES message id ${sesMessageId}.`,
     );
-    expect(text).toContain('* ada (Ada Lovelace): the email address bounces [bouncing]');
+    expect(text).toContain(
+      '* ada (Ada Lovelace): the email address bounces (or SES suppresses sends to it: on the account’s suppression list) [bouncing]',
+    );
     expect(text).toContain('"old terraform" (id pc-0c21, client id client-pc-0c21)');
     // the directory mark stays as it was
     expect(reachabilityOf((await directory.getMany(['ada'])).get('ada'), 'relay')).toEqual({
