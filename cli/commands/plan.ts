@@ -4,6 +4,7 @@
  * Input is streamed (line by line, or page by page) and output is written as
  * it is produced (every format streams), so memory does not grow with size.
  */
+
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
@@ -15,6 +16,7 @@ import type { PlanCounts, PlannedLine } from '../format/plan-types';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget, type Target } from '../options/deployment-target';
+import { endpointText } from '../options/endpoint-text';
 import { formatOption } from '../options/formats';
 import { configOption, loadConfigFile } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
@@ -94,7 +96,7 @@ async function recordSource(options: PlanOptions, command: Command): Promise<Rec
     );
   }
   const target = await resolveTarget(options, { usesConfig: true });
-  const where = target.endpoint ? ` at ${target.endpoint}` : '';
+  const where = target.endpoint ? ` at ${endpointText(target.endpoint)}` : '';
   return {
     label: `table ${target.table}${where}`,
     records: tableItems(target, target.config),

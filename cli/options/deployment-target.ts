@@ -23,6 +23,7 @@
  * config it uses. Against a deployment in `audit` mode a writing command
  * refuses unless `--enforce` is given ({@link refuseAuditDeployment}).
  */
+
 import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { CONFIG_KEYS, DEFAULT_CONFIG, type HygieneConfig } from '../../lambdas/hygiene/config';
@@ -31,6 +32,7 @@ import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
 import { shellWord } from '../format/shell-word';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError, WITHOUT_A_STACK } from './aws-setup-errors';
+import { ENDPOINT_NOT_SHOWN, isPrintableEndpoint } from './endpoint-text';
 import { loadConfigFile } from './load-config';
 
 /** The flags {@link resolveTarget} reads (every table command has them: `addTableOptions`). */
@@ -118,10 +120,7 @@ export function targetFlagsOf(flags: TargetFlags): string {
  * fragment (where a token goes), or is no URL to look into.
  */
 function printableEndpoint(endpoint: string | undefined): string | undefined {
-  if (endpoint === undefined || !URL.canParse(endpoint)) return undefined;
-  const url = new URL(endpoint);
-  const secretBearing = [url.username, url.password, url.search, url.hash].some((part) => part !== '');
-  return secretBearing ? undefined : shellWord(endpoint);
+  return endpoint !== undefined && isPrintableEndpoint(endpoint) ? shellWord(endpoint) : undefined;
 }
 
 /** A stack name CloudFormation accepts (name, not ARN): letter first, then letters, digits, hyphens, up to 128. */
@@ -361,6 +360,12 @@ function shown(value: unknown): string {
   return shellWord(String(value)) ?? '(a value with control characters)';
 }
 
+/** An endpoint option's value as a refusal shows it: {@link shown}, unless it may hold a secret (`endpointText`). */
+function shownEndpoint(value: unknown): string {
+  const text = String(value);
+  return isPrintableEndpoint(text) ? shown(text) : ENDPOINT_NOT_SHOWN;
+}
+
 /**
  * An endpoint option that never meets a deployed stack, and what a refusal
  * says of it ({@link refuseStackWithEndpoint}).
@@ -476,7 +481,9 @@ export function refuseStackWithEndpoint(command: CommandUnknownOpts, stack: stri
     if (value === undefined) continue;
     const given = stackSettingOf(command, stack);
     const by = endpointNamedBy(command, endpoint);
-    const endpointSetting = by.fromEnv ? `${by.flag}=${shown(value)}` : `${by.flag} ${shown(value)}`;
+    const endpointSetting = by.fromEnv
+      ? `${by.flag}=${shownEndpoint(value)}`
+      : `${by.flag} ${shownEndpoint(value)}`;
     const dropEndpoint = by.fromEnv ? `unset ${by.flag}` : `drop ${by.flag}`;
     const withoutStack = [given.drop, endpoint.withoutStack]
       .filter((step) => step !== undefined)
@@ -513,7 +520,7 @@ function refuseSnsEndpointOverAwsTables(command: CommandUnknownOpts): void {
   const sns = command.getOptionValue('snsEndpoint');
   if (sns === undefined || command.getOptionValue('endpoint') !== undefined) return;
   throw new UsageError(
-    `--sns-endpoint ${shown(sns)} without --endpoint: a local SNS server goes with local tables, and these are ` +
+    `--sns-endpoint ${shownEndpoint(sns)} without --endpoint: a local SNS server goes with local tables, and these are ` +
       'tables in AWS (a drain would mark their digests sent into the local server; a reconcile would record its ' +
       'subscriptions in the real directory). Give --endpoint (e.g. DynamoDB Local), or drop --sns-endpoint ' +
       '(a topic in AWS behind another endpoint: set AWS_ENDPOINT_URL_SNS)',

@@ -4,6 +4,7 @@
  * command reads them the same way and reports an unreachable database or a
  * missing table in the same words.
  */
+
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
@@ -15,6 +16,7 @@ import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
 import { refuseMixedTarget, stackToLookUp, type TargetFlags } from './deployment-target';
+import { endpointText } from './endpoint-text';
 
 /** The table flags as commander parses them. */
 export interface TableOptions {
@@ -159,7 +161,11 @@ export class TableAccessError extends Error {
  */
 export function describeTableError(error: unknown, options: TableOptions): unknown {
   if (error instanceof SubscriptionListingError) return error;
-  const where = options.endpoint ? ` at ${options.endpoint}` : options.region ? ` in ${options.region}` : '';
+  const where = options.endpoint
+    ? ` at ${endpointText(options.endpoint)}`
+    : options.region
+      ? ` in ${options.region}`
+      : '';
   if (error instanceof ResourceNotFoundException) {
     const hint = options.endpoint
       ? 'create it with: pc-hygiene import FILE.jsonl --create-table'

@@ -31,6 +31,14 @@ describe('describeTableError', () => {
     expect((setup as Error).message).toMatch(/^no AWS credentials for table T1: /);
   });
 
+  it('names an endpoint that may hold a secret by a placeholder, never as given', () => {
+    const secret = { table: 'T1', endpoint: 'http://ops:s3cret@10.0.0.5:8000' };
+    expect((describeTableError(refused(), secret) as Error).message).toBe(
+      'cannot reach DynamoDB at (an endpoint URL with credentials, a query or a fragment: not shown) (ECONNREFUSED): ' +
+        'is it running?',
+    );
+  });
+
   it.each([
     ['an unreachable SNS endpoint', refused],
     ['missing credentials', noCredentials],

@@ -177,6 +177,21 @@ describe('a stack with an endpoint', () => {
     );
   });
 
+  it('never shows an endpoint that may hold a secret (user info, a query): the message reaches CI logs', async () => {
+    const message = await refusal([
+      'report',
+      '--stack',
+      'Prod',
+      '--endpoint',
+      'https://ops:s3cret@dynamo.example.internal/?token=abc',
+    ]);
+
+    expect(message).toMatch(
+      /^--stack Prod with --endpoint \(an endpoint URL with credentials, a query or a fragment: not shown\): /,
+    );
+    expect(message).not.toMatch(/s3cret|token=abc/);
+  });
+
   it('leaves an endpoint without a stack alone: the default stack is not looked up', async () => {
     const run = await runInProcess(registerAll, ['guard', 'status', '--endpoint', 'http://127.0.0.1:1']);
 
