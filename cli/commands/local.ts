@@ -169,7 +169,7 @@ function defineLocalCommand(program: Command) {
         'stop the database. Needs Java 17+.',
     )
     .addOption(nowOption('the instant of the run and of the demo data'))
-    .addOption(configOption('the sweep runs in enforce mode regardless'))
+    .addOption(configOption('no stack', 'the sweep runs in enforce mode regardless'))
     .option('--count <n>', 'demo credentials to load', integerIn('--count', 25, 1_000_000), 300)
     .option('--seed <n>', 'demo data seed (same seed, same data)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
     .addOption(formatOption(REPORT_FORMATS, 'output format'));

@@ -312,7 +312,10 @@ function defineNotifyCommand(program: Command) {
           .env('PC_HYGIENE_SINK'),
       )
       .addOption(
-        topicArnOption("SNS topic ARN (with --sink sns; default: the deployed stack's TopicArn output)"),
+        topicArnOption(
+          'table',
+          'the notification topic (SNS topic ARN): published to with --sink sns, which needs one',
+        ),
       )
       .addOption(snsEndpointOption())
       .addOption(
@@ -320,7 +323,7 @@ function defineNotifyCommand(program: Command) {
           'the drain instant for relative dates (in AWS, not a local --endpoint: only with --dry-run)',
         ),
       )
-      .addOption(configOption("its ownerDelivery decides who is reachable; default: the deployed stack's"))
+      .addOption(configOption('table', 'its ownerDelivery decides who is reachable'))
       .addOption(enforceOption('send for'))
       .option(
         '--dry-run',

@@ -169,7 +169,7 @@ function definePlanCommand(program: Command) {
       command
         .option('--input <file>', 'JSON Lines file, one PersonalClient record per line')
         .addOption(nowOption('the instant to plan at'))
-        .addOption(configOption("default: the deployed stack's with --stack, else the built-in defaults"))
+        .addOption(configOption('named stack only'))
         .addOption(formatOption(PLAN_FORMATS, 'output format')),
   );
 }

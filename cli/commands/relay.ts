@@ -36,10 +36,10 @@ function defineRelayCommand(program: Command) {
       .addOption(
         new Option(
           '--from <address>',
-          'sender: address or "Name <address>" (default: senderIdentity of the config: --config, else the --stack’s deployed one)',
+          'sender: address or "Name <address>" (default: the senderIdentity of the config, see --config; a placeholder without one)',
         ),
       )
-      .addOption(configOption("senderIdentity; default: the --stack's deployed config"))
+      .addOption(configOption('directory', 'senderIdentity'))
       .addOption(formatOption(REPORT_FORMATS, 'output format')),
   );
 }

@@ -74,7 +74,7 @@ function defineReportCommand(program: Command) {
     (command) =>
       command
         .addOption(nowOption('the instant to report at'))
-        .addOption(configOption("stale limits and tiers, exempt ids; default: the deployed stack's"))
+        .addOption(configOption('table', 'stale limits and tiers, exempt ids'))
         .addOption(segmentsOption())
         .option('--top <n>', 'owners to list, riskiest first', integerIn('--top', 0, 10_000), 10)
         .addOption(

@@ -47,7 +47,7 @@ import {
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { type LoadedConfigFile, readConfigFile } from '../options/load-config';
+import { configOption, type LoadedConfigFile, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
@@ -84,10 +84,7 @@ function defineSweepCommand(program: Command) {
         '--dry-run',
         "audit mode: plan and report only, write nothing, notify nobody; lists every deletion with the guard's verdict",
       )
-      .option(
-        '--config <file>',
-        'hygiene configuration as JSON (default: the deployed stack\'s); "mode": "audit" in it also means a dry run',
-      )
+      .addOption(configOption('table', '"mode": "audit" in it also means a dry run'))
       .option(
         '--allow-mass-delete',
         'make the deletions even if the blast-radius guard trips (this run only). Local tables only ' +
@@ -196,17 +193,22 @@ async function reportToDeployment(
 }
 
 /** The options of a tripped guard's advice the sweep gives (`TextRenderOptions`). */
-type GuardAdvice = Required<Pick<TextRenderOptions, 'targetFlags' | 'approveFlags'>>;
+type GuardAdvice = Required<Pick<TextRenderOptions, 'targetFlags' | 'approveFlags' | 'localTable'>>;
 
 /**
  * What a tripped guard's advice aims at (`renderRunSummaryText`'s options):
  * the run's table (`targetFlags`), so the `sweep --dry-run` it shows reads
  * the plan and the `guard approve` records the approval where this sweep
- * looks, and `--enforce` on the approval for a deployment in audit mode,
- * which refuses it without.
+ * looks, `--enforce` on the approval for a deployment in audit mode,
+ * which refuses it without, and whether `--allow-mass-delete` is offered:
+ * on a local table only (`awsTargetOf`; in AWS the flag is refused).
  */
 function guardAdvice(options: SweepOptions, target: Target): GuardAdvice {
-  return { targetFlags: targetFlagsOf(options), approveFlags: enforceFlagFor(target) };
+  return {
+    targetFlags: targetFlagsOf(options),
+    approveFlags: enforceFlagFor(target),
+    localTable: awsTargetOf(options) === undefined,
+  };
 }
 
 /**

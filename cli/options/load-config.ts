@@ -20,6 +20,7 @@ import {
 import { describeFileError } from '../file-errors';
 import { parseJsonText, RepeatedKeyError } from '../strict-json';
 import { UsageError } from '../usage-error';
+import { type StackRule, stackDefault } from './stack-default';
 
 /** A configuration file as read: the validated configuration, and the settings the file gives itself. */
 export interface LoadedConfigFile {
@@ -94,9 +95,24 @@ export async function loadConfigFile(path: string | undefined): Promise<HygieneC
 }
 
 /**
- * `--config <file>`, read by {@link loadConfigFile}: `uses` says which settings the
- * command takes from it and what it falls back to.
+ * `--config <file>`, read by {@link loadConfigFile} (or {@link readConfigFile}),
+ * with the one help text of every command: what the command takes from it,
+ * that a key it leaves out takes the built-in default (never the stack's:
+ * the file replaces the deployed config whole), and what applies without it
+ * (`chooseConfig`: the deployed config when a stack is looked up, else the
+ * built-in defaults; the CLI reads no `HYGIENE_*` variable of its own
+ * environment — those are the deployed sweep function's).
+ * @param rule when the command looks a stack up ({@link stackDefault}); `no stack` for one that never does (`local`)
+ * @param uses which settings the command takes from it, when it takes some only
  */
-export function configOption(uses: string) {
-  return new Option('--config <file>', `hygiene configuration as JSON (${uses})`);
+export function configOption(rule: StackRule | 'no stack', uses?: string) {
+  const fallback =
+    rule === 'no stack'
+      ? 'default: the built-in defaults'
+      : stackDefault(rule, "the stack's deployed config", 'the built-in defaults');
+  const what = uses === undefined ? '' : ` (${uses})`;
+  return new Option(
+    '--config <file>',
+    `hygiene configuration as JSON${what}; keys it leaves out take the built-in values (${fallback})`,
+  );
 }

@@ -7,14 +7,27 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { Option } from '@commander-js/extra-typings';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
+import { STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
+import { type StackRule, stackDefault } from './stack-default';
 
 /** A standard (not FIFO) SNS topic ARN. */
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
-/** The `--topic-arn` option. */
-export function topicArnOption(description = 'SNS topic ARN') {
-  return new Option('--topic-arn <arn>', description).env('PC_HYGIENE_TOPIC_ARN');
+/**
+ * The `--topic-arn` option, with the one help text of every command: what
+ * the command uses it for, and its default — a stack looked up supplies its
+ * `TopicArn` output (a `--topic-arn` on the command line still wins; the
+ * variable is refused next to a stack: `refuseEnvironmentOverStack`), and
+ * without a stack there is none but the flag or its variable.
+ * @param rule when the command looks a stack up ({@link stackDefault})
+ * @param purpose what the topic is for, and when the command needs one
+ */
+export function topicArnOption(rule: Exclude<StackRule, 'named stack only'>, purpose: string) {
+  return new Option(
+    '--topic-arn <arn>',
+    `${purpose} (${stackDefault(rule, `the stack's ${STACK_OUTPUT.topicArn} output`, 'none')})`,
+  ).env('PC_HYGIENE_TOPIC_ARN');
 }
 
 /**

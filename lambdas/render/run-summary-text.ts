@@ -60,6 +60,14 @@ export interface TextRenderOptions {
    * (an admin report, an acting run) has no list to point at.
    */
   readonly plannedDeletionsListed?: boolean;
+  /**
+   * The run swept a local table (the CLI's `sweep --endpoint`), where a
+   * sweep with `--allow-mass-delete` also overrides the guard, for that run
+   * only: the tripped guard's advice then says so. Off by default: in AWS (a
+   * stack, a table without `--endpoint`, the deployed sweep's admin report)
+   * the flag is refused, and only `guard approve` does it.
+   */
+  readonly localTable?: boolean;
 }
 
 /** The summary as readable text for a terminal. */
@@ -205,7 +213,8 @@ function directoryLine(d: DirectorySummary): string {
  * The tripped guard, said loudly, and what to do: check the planned
  * deletions (the list printed below a CLI dry run, else a dry run aimed at
  * the run's table), then approve them with a `guard approve` aimed at it
- * too, ready to paste ({@link TextRenderOptions}).
+ * too, ready to paste, or on a local table sweep with `--allow-mass-delete`
+ * ({@link TextRenderOptions}).
  */
 function guardBanner(summary: RunSummary, options: TextRenderOptions): string[] {
   const g = summary.guard;
@@ -222,7 +231,9 @@ function guardBanner(summary: RunSummary, options: TextRenderOptions): string[] 
     ...g.reasons.map((r) => `!!   ${r}`),
     `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied. ${check};`,
     `!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes ${g.plannedDeletes} --reason "..."${approve}`,
-    '!! (on a local table, a sweep with --allow-mass-delete does it for that run).',
+    ...(options.localTable
+      ? ['!! (on this local table, a sweep with --allow-mass-delete also does it, for that run).']
+      : []),
     rule,
   ];
 }

@@ -5,18 +5,11 @@
  * one — never the bare name, which a deployment does not read.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/run-cli';
+import { optionHelp } from '../support/option-help';
 
 /** The help of `command` for `--directory-table`, on one line (commander wraps it). */
-async function directoryTableHelp(command: readonly string[]): Promise<string> {
-  const help = await runCli([...command, '--help']);
-  expect(help.code).toBe(0);
-  const lines = help.stdout.split('\n');
-  const start = lines.findIndex((line) => line.startsWith('  --directory-table <name>'));
-  expect(start).toBeGreaterThan(-1);
-  // Its wrapped lines are indented past the flags column; the next option starts at two spaces.
-  const end = lines.findIndex((line, i) => i > start && /^ {2}-/.test(line));
-  return lines.slice(start, end).join(' ').replace(/\s+/g, ' ').trim();
+function directoryTableHelp(command: readonly string[]): Promise<string> {
+  return optionHelp(command, '--directory-table <name>');
 }
 
 describe('--directory-table --help', () => {

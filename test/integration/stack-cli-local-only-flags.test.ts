@@ -5,7 +5,8 @@
  * `sweep --allow-mass-delete` is refused with a stack (a deployment's
  * override is `guard approve`), `--now` is refused on a command that would
  * write to a deployment (sweep, restore, restore --run, exempt, unexempt, notify),
- * both before anything reaches AWS; a local table keeps both. And an acting
+ * both before anything reaches AWS; a local table keeps both, and only there
+ * does a tripped guard's advice offer `--allow-mass-delete`. And an acting
  * sweep whose admin run summary SNS refuses exits 1, naming
  * `operatorPrincipalArns` (docs/deploy.md, "Operating a deployment from the CLI").
  */
@@ -168,6 +169,33 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
     for (const id of ['b-expired-1', 'b-expired-2'])
       expect(after.find((i) => i.id === id)).toHaveProperty('deletedAt', NOW_ISO);
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it("a tripped guard's advice offers --allow-mass-delete on a local table, not on a stack's", async () => {
+    const offer = 'a sweep with --allow-mass-delete also does it';
+    const local = await cli(registerSweepCommand, [
+      'sweep',
+      ...tableFlags(table),
+      '--now',
+      NOW_ISO,
+      '--dry-run',
+    ]);
+    expect(local.exitCode).toBe(EXIT_CODE.guardTripped);
+    expect(local.stdout).toContain(`!! (on this local table, ${offer}, for that run).`);
+
+    // The same table as a deployment's, whose guard (the default 10 %) trips too: only guard approve is offered.
+    mockDeployedStack(cfn, lambda, {
+      stackName: 'PersonalClientHygiene',
+      outputs: { tableName: table.tableName, topicArn: TOPIC, sweepFunctionName: 'Hygiene-Sweep-1' },
+      config: { mode: 'enforce' },
+    });
+    const deployed = await cli(registerSweepCommand, ['sweep', ...stack, '--now', NOW_ISO, '--dry-run']);
+    expect(deployed.error).toBeUndefined();
+    expect(deployed.exitCode).toBe(EXIT_CODE.guardTripped);
+    expect(deployed.stdout).toContain(
+      'pc-hygiene guard approve --max-deletes 2 --reason "..." --stack PersonalClientHygiene',
+    );
+    expect(deployed.stdout).not.toContain('--allow-mass-delete');
   });
 
   it('--now on a command that would write to a stack: exit 2, nothing looked up or written', async () => {

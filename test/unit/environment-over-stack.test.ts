@@ -85,7 +85,7 @@ async function resolveTableCommand(args: string[]): Promise<Resolved> {
     new Command('act')
       .exitOverride()
       .addOption(directoryTableOption())
-      .addOption(topicArnOption())
+      .addOption(topicArnOption('table', 'the topic'))
       .option('--config <file>'),
   );
   command.action(async (options, self) => {
@@ -333,7 +333,10 @@ describe('an owner directory command with --stack', () => {
       | { options: Record<string, unknown>; config: ReturnType<typeof directoryConfigOf> }
       | undefined;
     const command = addDirectoryOptions(
-      new Command('sync').exitOverride().addOption(topicArnOption()).option('--config <file>'),
+      new Command('sync')
+        .exitOverride()
+        .addOption(topicArnOption('directory', 'the topic'))
+        .option('--config <file>'),
     ).action((options, self) => {
       received = { options, config: directoryConfigOf(self, (line) => said.push(line)) };
     });

@@ -76,6 +76,18 @@ describe('run summary renderers', () => {
     );
   });
 
+  it('offers --allow-mass-delete after a tripped guard on a local table only', async () => {
+    const summary = await sweep('enforce', 10);
+    const offer = '!! (on this local table, a sweep with --allow-mass-delete also does it, for that run).\n';
+
+    expect(
+      renderRunSummaryText(summary, { targetFlags: '--endpoint URL --table T1', localTable: true }),
+    ).toContain(offer);
+    // In AWS (a stack, a table without --endpoint, the admins' report) the flag is refused: not offered.
+    expect(renderRunSummaryText(summary, { targetFlags: '--stack S' })).not.toContain('--allow-mass-delete');
+    expect(renderRunSummaryText(summary, { localTable: false })).not.toContain('--allow-mass-delete');
+  });
+
   it('caps long record lists in text and counts the rest', async () => {
     const summary = await sweep('enforce', 100);
     const many = new CappedCollector<{ id: string; changed: string[] }>(3);

@@ -69,9 +69,7 @@ function defineOwnersImport(owners: Command) {
       )
       .option('--create-table', 'create the owner directory table when it does not exist')
       .option('--dry-run', 'check the file and show what would change; write nothing')
-      .addOption(
-        configOption("maxDeletePercent is the --sync guard share; default: the --stack's deployed config"),
-      )
+      .addOption(configOption('directory', 'maxDeletePercent is the --sync guard share'))
       .addOption(
         new Option('--input-format <format>', 'file format (default: from the extension or content)').choices(
           OWNER_FILE_FORMATS,

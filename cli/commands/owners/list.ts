@@ -56,9 +56,7 @@ function defineOwnersList(owners: Command) {
     (command) =>
       command
         .option('--unreachable', 'only owners a digest would not reach, with the reason')
-        .addOption(
-          configOption("ownerDelivery decides how reach is judged; default: the --stack's deployed config"),
-        )
+        .addOption(configOption('directory', 'ownerDelivery decides how reach is judged'))
         .option(
           '--with-unlisted',
           "also list the owners of the credentials table's active credentials who are not in the directory " +

@@ -90,13 +90,9 @@ function defineSyncSubscriptions(owners: Command) {
         '--allow-mass-unsubscribe',
         'record this run’s opt-outs even past the mass-unsubscribe guard (only once you know those owners unsubscribed; works only in the run that trips it: see it first with --dry-run)',
       )
-      .addOption(topicArnOption('the notification topic (SNS topic ARN)'))
+      .addOption(topicArnOption('directory', 'the notification topic (SNS topic ARN), required'))
       .addOption(snsEndpointOption())
-      .addOption(
-        configOption(
-          "ownerDelivery: relay removes owner email subscriptions; default: the --stack's deployed config",
-        ),
-      )
+      .addOption(configOption('directory', 'ownerDelivery: relay removes owner email subscriptions'))
       .addOption(
         new Option(
           '--filter-policy-quota <n>',

@@ -73,14 +73,13 @@ function defineOwnersUnsubscribe(owners: Command) {
     command
       .addOption(
         topicArnOption(
-          'the notification topic (SNS topic ARN); required on route sns-email, used on relay when given',
+          'directory',
+          'the notification topic (SNS topic ARN): required on route sns-email; on relay, used when there is one',
         ),
       )
       .addOption(snsEndpointOption())
       .addOption(
-        configOption(
-          "ownerDelivery: sns-email also removes the owners' topic subscriptions; default: the --stack's deployed config",
-        ),
+        configOption('directory', "ownerDelivery: sns-email also removes the owners' topic subscriptions"),
       )
       .addOption(routeOption('unsubscribe on'))
       .addOption(formatOption(RESULT_FORMATS, 'result format')),

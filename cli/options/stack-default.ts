@@ -1,0 +1,32 @@
+/**
+ * How an option's help says its default when a deployed stack supplies it
+ * (`--config`: the deployed config; `--topic-arn`: the `TopicArn` output):
+ * the stack's value when a stack is looked up, and what stands when none is —
+ * one phrase for every command, following the one rule (`stackToLookUp`;
+ * docs/deploy.md, "Operating a deployment from the CLI"): a stack is looked up
+ * for `--stack` (or `PC_HYGIENE_STACK`), else the default stack unless the
+ * command names its target directly — `--endpoint` or `--table` for a table
+ * command, `--endpoint` or `--directory-table` for an owner directory command.
+ * `plan` looks one up only when it is named: its records come from `--input`
+ * or a table otherwise.
+ */
+
+/** Which flags make a command work without a stack: a table command's, an owner directory command's, or `plan`'s. */
+export type StackRule = 'table' | 'directory' | 'named stack only';
+
+/** The flags that name a target directly, so that no stack is looked up. */
+const NAMED_DIRECTLY: Readonly<Record<Exclude<StackRule, 'named stack only'>, string>> = {
+  table: '--endpoint or --table',
+  directory: '--endpoint or --directory-table',
+};
+
+/**
+ * The `default: …` text of an option a stack supplies.
+ * @param rule when the command looks a stack up
+ * @param fromStack the value with a stack (e.g. "the stack's deployed config")
+ * @param withoutStack the value without one (e.g. "the built-in defaults", "none")
+ */
+export function stackDefault(rule: StackRule, fromStack: string, withoutStack: string): string {
+  if (rule === 'named stack only') return `default: ${fromStack} with --stack, else ${withoutStack}`;
+  return `default: ${fromStack}; ${withoutStack} with ${NAMED_DIRECTLY[rule]}`;
+}
