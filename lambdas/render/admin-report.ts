@@ -127,9 +127,8 @@ function adminText(summary: RunSummary, listLimit: number, origin?: OperatorOrig
     lines.push(
       '',
       'What to do: check the plan (pc-hygiene sweep --dry-run). If the deletions are right, approve them for',
-      `the next run: pc-hygiene guard approve --max-deletes ${summary.guard.plannedDeletes} --reason "..." (on a local`,
-      'table, a CLI sweep with --allow-mass-delete); if not, fix the configuration or the data',
-      '(e.g. lastUsedAt no longer maintained).',
+      `the next run: pc-hygiene guard approve --max-deletes ${summary.guard.plannedDeletes} --reason "..." (with the`,
+      "deployment's --stack NAME); if not, fix the configuration or the data (e.g. lastUsedAt no longer maintained).",
     );
   }
   return `${lines.join('\n')}\n`;
