@@ -89,7 +89,7 @@ describe('renderAdminReport', () => {
     expect(banner).toContain('approve them: pc-hygiene guard approve --max-deletes 10 --reason "..."');
     // Nor does the advice after it: the whole email never offers the local-only flag.
     expect(text).not.toContain('--allow-mass-delete');
-    expect(text).toContain("(with the deployment's --stack NAME)");
+    expect(text.replaceAll('\n', ' ')).toContain("(with the deployment's --stack NAME)");
   });
 
   it('an audit run whose guard trips points the admins at a dry run, not at a list the email does not hold', async () => {
