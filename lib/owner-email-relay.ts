@@ -400,7 +400,7 @@ export class OwnerEmailRelay extends Construct {
       this.addQueueAgeAlarm(props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT),
       new cloudwatch.Alarm(this, 'EmailBounces', {
         alarmDescription:
-          'SES reported permanent bounces or complaints for owner email (and sends it suppressed, the address on its suppression list): stale addresses in the directory, or a reputation problem.',
+          'SES reported permanent bounces or complaints for owner email (suppressed sends included: the address on SES’s suppression list): stale addresses in the directory, or a reputation problem.',
         metric: runMetric(
           props.metricsNamespace,
           props.serviceName,

@@ -314,7 +314,8 @@ function defineNotifyCommand(program: Command) {
       .addOption(
         topicArnOption(
           'table',
-          'the notification topic (SNS topic ARN): published to with --sink sns, which needs one',
+          'the notification topic (SNS topic ARN): published to with --sink sns, which needs one; on route ' +
+            'sns-email its subscriptions are also listed to judge who is reachable, with --sink jsonl: and --dry-run too',
         ),
       )
       .addOption(snsEndpointOption())

@@ -84,7 +84,12 @@ function defineSweepCommand(program: Command) {
         '--dry-run',
         "audit mode: plan and report only, write nothing, notify nobody; lists every deletion with the guard's verdict",
       )
-      .addOption(configOption('table', '"mode": "audit" in it also means a dry run'))
+      .addOption(
+        configOption(
+          'table',
+          '"mode": "audit" in it also means a dry run; without "mode" the sweep acts, not the built-in audit',
+        ),
+      )
       .option(
         '--allow-mass-delete',
         'make the deletions even if the blast-radius guard trips (this run only). Local tables only ' +

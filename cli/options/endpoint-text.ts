@@ -2,21 +2,46 @@
  * Why: an endpoint URL may carry a secret — user info (`http://user:password@host`)
  * or a token in its query or fragment — and what the CLI prints (advice on
  * stdout, errors on stderr) ends up in CI logs. Every message that names an
- * endpoint the operator gave names it through here: as given when it holds
- * none of those parts, else a placeholder.
+ * endpoint the operator gave names it through here: as given only when it is
+ * a printable URL (one with a host, and no user info, query or fragment, nor
+ * an `@`, `?` or `#` anywhere in the text), else a placeholder. A value that
+ * is no such URL is never shown either, not even in the error that refuses
+ * it: `u:SECRET@127.0.0.1:9` parses as a URL of scheme `u` whose path holds
+ * the rest, and text that is no URL at all may be one mistyped, secret and all.
  */
 
-/** What a message says in place of an endpoint that may hold a secret. */
+/** What a message says in place of a URL with a host that may hold a secret (user info, a query, a fragment). */
 export const ENDPOINT_NOT_SHOWN = '(an endpoint URL with credentials, a query or a fragment: not shown)';
 
-/** Whether `endpoint` is a URL with no user info, query or fragment: safe to print. */
-export function isPrintableEndpoint(endpoint: string): boolean {
-  if (!URL.canParse(endpoint)) return false;
+/** What a message says in place of a value that is no URL with a host: it may hold a secret all the same. */
+export const NON_URL_ENDPOINT_NOT_SHOWN =
+  '(an endpoint that is no URL with a host: not shown, it may hold a secret)';
+
+/** The characters that open user info, a query or a fragment: a value holding one is never shown. */
+const SECRET_MARKS = /[@?#]/;
+
+/** `endpoint` parsed when it is a URL with a host (`http://…`, `https://…`, any `scheme://host`), else `undefined`. */
+function urlWithHost(endpoint: string): URL | undefined {
+  if (!URL.canParse(endpoint)) return undefined;
   const url = new URL(endpoint);
+  return url.host === '' ? undefined : url;
+}
+
+/**
+ * Whether `endpoint` is safe to print as given: a URL with a host, no user info, query or fragment, and no `@`,
+ * `?` or `#` in its text (an empty query or fragment, or an `@` the parser puts in the path, still marks a secret).
+ */
+export function isPrintableEndpoint(endpoint: string): boolean {
+  const url = urlWithHost(endpoint);
+  if (url === undefined || SECRET_MARKS.test(endpoint)) return false;
   return [url.username, url.password, url.search, url.hash].every((part) => part === '');
 }
 
-/** `endpoint` as a message shows it: as given when it is safe to print ({@link isPrintableEndpoint}), else {@link ENDPOINT_NOT_SHOWN}. */
+/**
+ * `endpoint` as a message shows it: as given when it is safe to print ({@link isPrintableEndpoint}), else
+ * {@link ENDPOINT_NOT_SHOWN} for a URL with a host, {@link NON_URL_ENDPOINT_NOT_SHOWN} for anything else.
+ */
 export function endpointText(endpoint: string): string {
-  return isPrintableEndpoint(endpoint) ? endpoint : ENDPOINT_NOT_SHOWN;
+  if (isPrintableEndpoint(endpoint)) return endpoint;
+  return urlWithHost(endpoint) === undefined ? NON_URL_ENDPOINT_NOT_SHOWN : ENDPOINT_NOT_SHOWN;
 }

@@ -103,7 +103,8 @@ export async function loadConfigFile(path: string | undefined): Promise<HygieneC
  * built-in defaults; the CLI reads no `HYGIENE_*` variable of its own
  * environment — those are the deployed sweep function's).
  * @param rule when the command looks a stack up ({@link stackDefault}); `no stack` for one that never does (`local`)
- * @param uses which settings the command takes from it, when it takes some only
+ * @param uses which settings the command takes from it, when it takes some only, and a key it does not take
+ *   the built-in value of when left out (`sweep`: acts unless the file says `"mode": "audit"` itself)
  */
 export function configOption(rule: StackRule | 'no stack', uses?: string) {
   const fallback =

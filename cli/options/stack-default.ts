@@ -4,9 +4,10 @@
  * the stack's value when a stack is looked up, and what stands when none is —
  * one phrase for every command, following the one rule (`stackToLookUp`;
  * docs/deploy.md, "Operating a deployment from the CLI"): a stack is looked up
- * for `--stack` (or `PC_HYGIENE_STACK`), else the default stack unless the
- * command names its target directly — `--endpoint` or `--table` for a table
- * command, `--endpoint` or `--directory-table` for an owner directory command.
+ * for `--stack` (or `PC_HYGIENE_STACK`), even next to `--table`, else the
+ * default stack unless the command names its target directly — `--endpoint`
+ * or `--table` for a table command, `--endpoint` or `--directory-table` for an
+ * owner directory command.
  * `plan` looks one up only when it is named: its records come from `--input`
  * or a table otherwise.
  */
@@ -14,10 +15,13 @@
 /** Which flags make a command work without a stack: a table command's, an owner directory command's, or `plan`'s. */
 export type StackRule = 'table' | 'directory' | 'named stack only';
 
-/** The flags that name a target directly, so that no stack is looked up. */
+/**
+ * The flags that name a target directly, so that no stack is looked up: the target flag only without `--stack`,
+ * which `stackToLookUp` checks first (`--stack S --table T` looks S up; `--endpoint` next to a stack is refused).
+ */
 const NAMED_DIRECTLY: Readonly<Record<Exclude<StackRule, 'named stack only'>, string>> = {
-  table: '--endpoint or --table',
-  directory: '--endpoint or --directory-table',
+  table: '--endpoint, or --table without --stack',
+  directory: '--endpoint, or --directory-table without --stack',
 };
 
 /**

@@ -102,19 +102,13 @@ export function documentClientFor(options: TableOptions): DynamoDBDocumentClient
     );
   }
   if (options.endpoint !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(options.endpoint);
-    } catch {
-      throw new UsageError(
-        `--endpoint ${JSON.stringify(options.endpoint)} is not a URL (e.g. http://127.0.0.1:8000)`,
-      );
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new UsageError(
-        `--endpoint ${JSON.stringify(options.endpoint)} must be an http:// or https:// URL`,
-      );
-    }
+    // Named through endpointText: the value may hold a secret (user info, a token), and errors end up in CI logs.
+    const shown = endpointText(options.endpoint);
+    if (!URL.canParse(options.endpoint))
+      throw new UsageError(`--endpoint ${shown} is not a URL (e.g. http://127.0.0.1:8000)`);
+    const { protocol } = new URL(options.endpoint);
+    if (protocol !== 'http:' && protocol !== 'https:')
+      throw new UsageError(`--endpoint ${shown} must be an http:// or https:// URL`);
   }
   return createDocumentClient({
     ...(options.endpoint !== undefined && { endpoint: options.endpoint }),

@@ -280,8 +280,8 @@ export interface UnreadOwnerRow {
   /**
    * The `userId` the line still states unambiguously, so a repeat of it is
    * named ({@link rejectUnreadRow}): the `userId` column of a CSV line with
-   * the wrong number of fields that reaches it, the one value every `userId`
-   * of a JSON line that repeats a key has. Absent when none can be read.
+   * the wrong number of fields that reaches it. Absent when none can be read
+   * (a JSON line refused whole is not read for one).
    */
   readonly userId?: string;
   /** The problem is the CSV header's (wrong, or its line unreadable): it is no row, and no row after it was read. */

@@ -5,7 +5,11 @@
  * match their credential (never sent to anyone's digest) — go to the admins,
  * named as undelivered, in one report per drain: a text for email and a
  * versioned JSON document for machines, split into numbered parts like
- * digests when large. Pure: no I/O, no clock.
+ * digests when large. Each owner's line says what to do in a sentence or two;
+ * the longer advice a reason may need (SES's suppression list, on route
+ * `relay`) is printed once per part, after the owners ("What to do, by
+ * reason"): a part is one email, and a hundred owners with one reason need it
+ * once, not a hundred times. Pure: no I/O, no clock.
  */
 import { credentialLabel, describeEvent, eventSeverity, orderEvents, plainName, plainValue } from './digest';
 import type { OutboxEvent } from './events';
@@ -18,7 +22,7 @@ import {
   type Severity,
   subjectText,
 } from './message';
-import type { OwnerDeliveryRoute, UnreachableReason } from './owner-directory';
+import { type OwnerDeliveryRoute, UNREACHABLE_REASONS, type UnreachableReason } from './owner-directory';
 
 /** The machine document's schema name. */
 export const UNREACHABLE_REPORT_SCHEMA = 'personal-client-hygiene/owner-unreachable';
@@ -110,14 +114,35 @@ export const SES_SUPPRESSION_ADVICE =
 
 /**
  * {@link SES_SUPPRESSION_ADVICE} after an opt-out is undone: only an opt-out that came from a complaint put the
- * address on the list (the SNS unsubscribe link and `owners unsubscribe` did not). Lower case first, no final stop.
+ * address on the list (the SNS unsubscribe link and `owners unsubscribe` did not); and an owner resubscribed while
+ * the address was still on it may have been marked bouncing by a suppressed send meanwhile. Lower case first, no
+ * final stop.
  */
 export const OPT_OUT_SUPPRESSION_ADVICE =
   'an opt-out that came from a complaint (not from the SNS unsubscribe link or pc-hygiene owners unsubscribe) also ' +
-  `put the address on SES’s suppression list, so resubscribing alone is not enough: ${SES_SUPPRESSION_ADVICE}`;
+  `put the address on SES’s suppression list, so resubscribing alone is not enough: ${SES_SUPPRESSION_ADVICE}; ` +
+  'an owner resubscribed before the address came off the list may have been marked bouncing by a suppressed send ' +
+  'meanwhile: then also run pc-hygiene owners clear-bouncing <userId> once it is off';
 
-/** Why an owner is unreachable and what an admin can do about it, one line each. */
-export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: string; todo: string }>> = {
+/** The heading of the advice a report part gives once for every owner with a reason ({@link reasonAdviceLines}). */
+export const BY_REASON_HEADING = 'What to do, by reason';
+
+/** What an owner's line says where the advice under {@link BY_REASON_HEADING} continues it. */
+const SEE_BY_REASON = `see “${BY_REASON_HEADING}” below`;
+
+/**
+ * Why an owner is unreachable and what an admin can do about it: `why` and `todo` on the owner's lines, a sentence
+ * or two; `advice`, when a reason needs more, once per report part for every owner with it
+ * ({@link reasonAdviceLines}), which `todo` then points to.
+ */
+export interface UnreachableReasonText {
+  readonly why: string;
+  readonly todo: string;
+  readonly advice?: string;
+}
+
+/** Why an owner is unreachable and what an admin can do about it ({@link UnreachableReasonText}). */
+export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, UnreachableReasonText>> = {
   'not-in-directory': {
     why: 'not in the owner directory',
     todo: 'add the owner to the directory (pc-hygiene owners import) or reassign the credential.',
@@ -136,9 +161,8 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: 
   },
   unsubscribed: {
     why: 'opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay)',
-    todo:
-      'tell the owner about these credentials another way; if they want the emails again, run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; route relay: the next digest is emailed). A move by the import to an address they did not opt out at also ends it. ' +
-      `On route relay, ${OPT_OUT_SUPPRESSION_ADVICE}.`,
+    todo: `tell the owner about these credentials another way; if they want the emails again, run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; route relay: the next digest is emailed; SES’s suppression list: ${SEE_BY_REASON}). A move by the import to an address they did not opt out at also ends it.`,
+    advice: `On route relay, ${OPT_OUT_SUPPRESSION_ADVICE}.`,
   },
   'no-subscription': {
     why: 'has no SNS email subscription',
@@ -146,15 +170,28 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, { why: 
   },
   bouncing: {
     why: 'the email address bounces (or SES suppresses sends to it: on the account’s suppression list)',
-    todo:
-      'correct the address in the directory source and import it again (a new address is not on SES’s suppression list); if the address works again unchanged (a mailbox restored, or an alias several owners share that SES suppressed after one owner’s complaint), remove it from the suppression list first, then run pc-hygiene owners clear-bouncing <userId>. ' +
-      `${SES_SUPPRESSION_ADVICE}.`,
+    todo: `correct the address in the directory source and import it again (a new address is not on SES’s suppression list); if the address works again unchanged (a mailbox restored, or an alias several owners share that SES suppressed after one owner’s complaint), remove it from the suppression list first (${SEE_BY_REASON}), then run pc-hygiene owners clear-bouncing <userId>.`,
+    advice: `${SES_SUPPRESSION_ADVICE}.`,
   },
   'unsendable-address': {
     why: 'the email address is one Amazon SES cannot send to (non-ASCII characters before the @, or a domain that is not a plain domain name: no Punycode form, or an IP address)',
     todo: 'give the owner an address SES can take (ASCII before the @, an ordinary domain name; an alias will do) in the directory source and import it again.',
   },
 };
+
+/**
+ * The advice of each reason in `reasons` that has some ({@link UnreachableReasonText}), once, in the order of
+ * `UNREACHABLE_REASONS`, under {@link BY_REASON_HEADING}: what a report part (one email) says once for all its
+ * owners with the reason, and a bounce's notice for its owner. Nothing when no reason has advice.
+ */
+export function reasonAdviceLines(reasons: Iterable<UnreachableReason>): string[] {
+  const present = new Set(reasons);
+  const advised = UNREACHABLE_REASONS.flatMap((reason) => {
+    const advice = present.has(reason) ? UNREACHABLE_REASON_TEXT[reason].advice : undefined;
+    return advice === undefined ? [] : [`  [${reason}] ${advice}`];
+  });
+  return advised.length === 0 ? [] : ['', `${BY_REASON_HEADING}:`, ...advised];
+}
 
 /** One owner's event, or one mismatched event: the smallest piece a part holds. */
 type Unit =
@@ -247,12 +284,16 @@ function invalidLines(invalid: MismatchedOwnerEvent, now: number): string[] {
   ];
 }
 
+/** Whether a part's text carries its reasons' advice: always, except when packing measures an owner's own lines. */
+type AdviceShown = 'with advice' | 'without advice';
+
 function renderText(
   input: UnreachableReportInput,
   nowIso: string,
   content: ReturnType<typeof contentOf>,
   part: number,
   parts: number,
+  advice: AdviceShown,
 ): string {
   const lines = [`Owner notices that reached no one, as of ${nowIso} (drain ${input.drainId}).`];
   if (parts > 1) lines.push(`This report is long: this is part ${part} of ${parts}.`);
@@ -263,6 +304,7 @@ function renderText(
       'Please make sure each owner learns about these credentials, and fix what keeps them unreachable.',
     );
     for (const owner of content.owners) lines.push(...ownerLines(owner, input.now));
+    if (advice === 'with advice') lines.push(...reasonAdviceLines(content.owners.map((o) => o.reason)));
   }
   if (content.invalidEvents.length > 0) {
     lines.push(
@@ -282,6 +324,7 @@ function renderPart(
   units: readonly Unit[],
   part: number,
   parts: number,
+  advice: AdviceShown = 'with advice',
 ): UnreachableReportPart {
   const content = contentOf(units);
   const eventTypes: UnreachableEventType[] = [
@@ -307,14 +350,35 @@ function renderPart(
   };
   const message: NotificationMessage = {
     subject: unreachableSubject(content.owners, content.invalidEvents, part, parts),
-    text: renderText(input, nowIso, content, part, parts),
+    text: renderText(input, nowIso, content, part, parts, advice),
     document,
     routing: { audience: 'admin', severity, eventTypes },
   };
   return { message, ...content, part, parts, bytes: input.budget.measure(message) };
 }
 
-/** Packs units greedily into parts by their measured cost (as digests do); every part is checked afterwards. */
+/**
+ * The measured cost of a reason's advice in a part (its heading included, so two reasons overcount a little), by
+ * the first unit with it: what a part pays once, however many of its owners have the reason.
+ */
+function adviceCosts(input: UnreachableReportInput, nowIso: string) {
+  const costs = new Map<UnreachableReason, number>();
+  return (unit: Unit & { kind: 'owner' }): number => {
+    const { reason } = unit.owner;
+    let cost = costs.get(reason);
+    if (cost === undefined) {
+      const alone = (advice: AdviceShown) => renderPart(input, nowIso, [unit], 999, 999, advice).bytes;
+      cost = alone('with advice') - alone('without advice');
+      costs.set(reason, cost);
+    }
+    return cost;
+  };
+}
+
+/**
+ * Packs units greedily into parts by their measured cost (as digests do): each unit's own lines, plus its
+ * reason's advice when the part does not hold the reason yet; every part is checked afterwards.
+ */
 function pack(
   input: UnreachableReportInput,
   nowIso: string,
@@ -322,17 +386,24 @@ function pack(
   budget: number,
 ): Unit[][] {
   const fixed = renderPart(input, nowIso, [], 999, 999).bytes;
+  const adviceCost = adviceCosts(input, nowIso);
   const groups: Unit[][] = [];
   let current: Unit[] = [];
+  let reasons = new Set<UnreachableReason>();
   let used = fixed;
   for (const unit of units) {
-    const cost = renderPart(input, nowIso, [unit], 999, 999).bytes - fixed;
+    const own = renderPart(input, nowIso, [unit], 999, 999, 'without advice').bytes - fixed;
+    const newReason = unit.kind === 'owner' && !reasons.has(unit.owner.reason);
+    let cost = own + (newReason ? adviceCost(unit) : 0);
     if (current.length > 0 && used + cost > budget) {
       groups.push(current);
       current = [];
+      reasons = new Set();
       used = fixed;
+      cost = own + (unit.kind === 'owner' ? adviceCost(unit) : 0);
     }
     current.push(unit);
+    if (unit.kind === 'owner') reasons.add(unit.owner.reason);
     used += cost;
   }
   if (current.length > 0) groups.push(current);

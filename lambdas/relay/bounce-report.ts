@@ -11,7 +11,9 @@
  * (an optional field: the schema's version stays). When the events cannot be
  * read back (an email sent before they were kept, a part whose ledger entry
  * expired, an email without the tags), a notice in the same schema says what
- * is known and that the events could not be read back. Every value from the
+ * is known and that the events could not be read back, and what to do as
+ * the drain's report says it for reason `bouncing` (the owner's line, then
+ * the reason's advice: `reasonAdviceLines`). Every value from the
  * event or the ledger is flattened in the text (`plainValue`), as in the
  * drain's report. Pure: no I/O.
  */
@@ -24,6 +26,7 @@ import {
   subjectText,
 } from '../hygiene/message';
 import {
+  reasonAdviceLines,
   renderUnreachableReport,
   UNREACHABLE_REASON_TEXT,
   UNREACHABLE_REPORT_SCHEMA,
@@ -161,7 +164,7 @@ export function renderBounceReport(input: BounceReportInput): NumberedMessagePar
   }));
 }
 
-/** What a bounce's notice without its events says to do. */
+/** What a bounce's notice without its events says to do (the reason's advice follows it: `reasonAdviceLines`). */
 const UNREADABLE_TODO =
   'tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; ' +
   'pc-hygiene runs list, the deletions of each run), and ' +
@@ -211,12 +214,15 @@ export function renderUnreadableBounceNotice(
     ...bounceLines(email),
     `The events could not be read back: ${plainValue(problem)}.`,
     `What to do: ${UNREADABLE_TODO}`,
+    ...reasonAdviceLines(['bouncing']),
     '',
     '--',
     'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).',
   ].join('\n');
   const message: NotificationMessage = {
-    subject: subjectText('Hygiene: a relay email bounced; its notices could not be read back'),
+    subject: subjectText(
+      `Hygiene: a relay email ${email.suppressed ? 'was not sent' : 'bounced'}; its notices could not be read back`,
+    ),
     text,
     document,
     routing: { audience: 'admin', severity: 'high', eventTypes: ['owner-unreachable'] },

@@ -117,20 +117,43 @@ function auditNotices(summary: RunSummary): string[] {
   return lines;
 }
 
+/**
+ * What the admins can do about a tripped guard: check the plan, then approve the deletions for the next run that
+ * acts — in an `audit` deployment that is no scheduled run (only an enforce run uses an approval, docs/sweep.md),
+ * but an operator's `sweep --enforce`, or the first after the deployment is switched to enforce; `guard approve`
+ * itself needs `--enforce` there (it refuses an audit deployment without it).
+ */
+function guardAdvice(summary: RunSummary): string[] {
+  const approve = `pc-hygiene guard approve --max-deletes ${summary.guard.plannedDeletes} --reason "..."`;
+  const otherwise = 'if not, fix the configuration or the data (e.g. lastUsedAt no longer maintained).';
+  if (summary.mode === 'audit')
+    return [
+      '',
+      'What to do: check the plan (pc-hygiene sweep --dry-run). This deployment runs in audit mode: its runs use no',
+      "approval. If the deletions are right, approve them for an operator's run that acts, both with the deployment's",
+      `--stack NAME: ${approve} --enforce, then pc-hygiene sweep --enforce`,
+      '(or, once approved, switch the deployment to enforce: docs/deploy.md, "Switching from audit to enforce");',
+      otherwise,
+    ];
+  return [
+    '',
+    'What to do: check the plan (pc-hygiene sweep --dry-run). If the deletions are right, approve them for',
+    `the next run: ${approve} (with the`,
+    `deployment's --stack NAME); ${otherwise}`,
+  ];
+}
+
 function adminText(summary: RunSummary, listLimit: number, origin?: OperatorOrigin): string {
   const lines = [
     ...(origin ? [`Operator run (not the schedule) by ${origin.by} with ${origin.tool}.`, ''] : []),
-    renderRunSummaryText(summary, { listLimit }).trimEnd(),
+    // An audit deployment refuses guard approve without --enforce: the banner's command carries it.
+    renderRunSummaryText(summary, {
+      listLimit,
+      ...(summary.mode === 'audit' && { approveFlags: '--enforce' }),
+    }).trimEnd(),
     ...auditNotices(summary),
   ];
-  if (guardBlocked(summary)) {
-    lines.push(
-      '',
-      'What to do: check the plan (pc-hygiene sweep --dry-run). If the deletions are right, approve them for',
-      `the next run: pc-hygiene guard approve --max-deletes ${summary.guard.plannedDeletes} --reason "..." (with the`,
-      "deployment's --stack NAME); if not, fix the configuration or the data (e.g. lastUsedAt no longer maintained).",
-    );
-  }
+  if (guardBlocked(summary)) lines.push(...guardAdvice(summary));
   return `${lines.join('\n')}\n`;
 }
 

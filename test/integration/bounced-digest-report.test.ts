@@ -267,6 +267,10 @@ describe('a permanent bounce of a relay email', () => {
     expect(text).toContain(
       '* ada (Ada Lovelace): the email address bounces (or SES suppresses sends to it: on the account’s suppression list) [bouncing]',
     );
+    // The owner's line is short; the suppression list's advice comes once, after the owners.
+    expect(text).toContain(
+      '\nWhat to do, by reason:\n  [bouncing] SES keeps an address that bounced or complained',
+    );
     expect(text).toContain('"old terraform" (id pc-0c21, client id client-pc-0c21)');
     // the directory mark stays as it was
     expect(reachabilityOf((await directory.getMany(['ada'])).get('ada'), 'relay')).toEqual({

@@ -108,6 +108,40 @@ describe('renderAdminReport', () => {
     expect(text).toContain('What to do: check the plan (pc-hygiene sweep --dry-run).');
   });
 
+  it('an audit run whose guard trips says the approval is for a run that acts, with --enforce (guard approve needs it)', async () => {
+    const items = Array.from({ length: 10 }, (_, i) =>
+      credential(`x${i}-expired`, { expiresTime: days(-1) }),
+    );
+
+    const text = deliveredTo(renderAdminReport(await sweep(items, 'audit', {})).Message, 'email');
+    const flat = text.replaceAll('\n', ' ');
+
+    // No scheduled run of an audit deployment uses an approval (docs/sweep.md): an operator's sweep --enforce does.
+    expect(flat).not.toContain('approve them for the next run');
+    expect(flat).toContain(
+      'pc-hygiene guard approve --max-deletes 10 --reason "..." --enforce, then pc-hygiene sweep --enforce',
+    );
+    expect(flat).toContain("with the deployment's --stack NAME");
+    expect(flat).toContain('switch the deployment to enforce');
+    // The banner's guard approve too: refused in audit mode without --enforce.
+    expect(text).toContain(
+      '!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes 10 --reason "..." --enforce',
+    );
+  });
+
+  it('an enforce run whose guard trips approves for the next run, without --enforce', async () => {
+    const items = Array.from({ length: 10 }, (_, i) =>
+      credential(`x${i}-expired`, { expiresTime: days(-1) }),
+    );
+
+    const text = deliveredTo(renderAdminReport(await sweep(items, 'enforce', {})).Message, 'email');
+
+    expect(text.replaceAll('\n', ' ')).toContain(
+      'approve them for the next run: pc-hygiene guard approve --max-deletes 10 --reason "..." (with the',
+    );
+    expect(text).not.toContain('--enforce');
+  });
+
   it('drops record lists (keeping counts) when the summary would exceed the size limit', async () => {
     const invalid = Array.from({ length: 300 }, (_, i) => ({
       id: `bad-${i}-${'z'.repeat(200)}`,

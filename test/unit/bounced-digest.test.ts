@@ -121,6 +121,10 @@ describe('renderBounceReport', () => {
       expect(part.bytes).toBe(budget.measure(part.message));
       expect(part.bytes).toBeLessThanOrEqual(12_000);
       expect(part.message.text).toContain("The relay's email of digest part 2 of drain drain-1");
+      // Each part is one email: it gives the reason's advice itself, once.
+      expect(part.message.text.split(`[bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`)).toHaveLength(
+        2,
+      );
       expect(part.message.document).toMatchObject({ bouncedEmail: { part: 2 }, parts: parts.length });
     }
     const listed = parts.flatMap(
@@ -164,6 +168,10 @@ describe('renderUnreadableBounceNotice', () => {
         'The notices it carried reached no one.',
       'The events could not be read back: the email carries no tags.',
       `What to do: tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; pc-hygiene runs list, the deletions of each run), and ${UNREACHABLE_REASON_TEXT.bouncing.todo}`,
+      // The reason's advice, as the drain's report gives it once per part.
+      '',
+      'What to do, by reason:',
+      `  [bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`,
       '',
       '--',
       'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).',
@@ -198,10 +206,15 @@ describe('a suppressed send (SES did not send the email: the address is on its s
     expect(part?.bytes).toBe(SNS_LIMITS.measure(part!.message));
   });
 
-  it('says so in the notice without the events too', () => {
+  it('says so in the notice without the events too, its subject included', () => {
     const notice = renderUnreadableBounceNotice(SUPPRESSED, 'no entry', NOW, SNS_LIMITS);
 
     expect(notice.message.text.split('\n')[2]).toBe(SAYS);
+    // Not "bounced": SES never sent it. Still a subject SNS takes (printable ASCII, at most 100 characters).
+    expect(notice.message.subject).toBe(
+      'Hygiene: a relay email was not sent; its notices could not be read back',
+    );
+    expect(notice.message.subject).toMatch(/^[\x20-\x7e]{1,100}$/);
     expect(notice.message.document).toMatchObject({
       bouncedEmail: { suppressed: true, eventsReadBack: false },
     });

@@ -10,9 +10,11 @@ import {
 } from '../../lambdas/aws/sns-wire';
 import { EVENT_TYPES } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
+import type { UnreachableReason } from '../../lambdas/hygiene/owner-directory';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import {
   renderUnreachableReport as renderParts,
+  UNREACHABLE_REASON_TEXT,
   type UnreachableReportDocument,
   type UnreachableReportInput,
   UnreachableReportTooLargeError,
@@ -98,7 +100,13 @@ describe('renderUnreachableReport', () => {
       expect(lines[at + 1]).toBe(
         '    What to do: tell the owner about these credentials another way; if they want the emails again, ' +
           'run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; ' +
-          'route relay: the next digest is emailed). A move by the import to an address they did not opt out at also ends it. ' +
+          'route relay: the next digest is emailed; SES’s suppression list: see “What to do, by reason” below). ' +
+          'A move by the import to an address they did not opt out at also ends it.',
+      );
+      // The suppression list's advice, once for the part, after the owners.
+      expect(lines.slice(lines.indexOf('What to do, by reason:'), -3)).toEqual([
+        'What to do, by reason:',
+        '  [unsubscribed] ' +
           // Conditional: only an opt-out that came from a complaint put the address on SES's suppression list.
           'On route relay, an opt-out that came from a complaint (not from the SNS unsubscribe link or pc-hygiene owners ' +
           'unsubscribe) also put the address on SES’s suppression list, so resubscribing alone is not enough: ' +
@@ -106,8 +114,11 @@ describe('renderUnreachableReport', () => {
           'suppresses every later email to it (reported as a bounce or a complaint with subtype OnAccountSuppressionList, ' +
           'which the relay reads as a suppressed send: the owner is marked bouncing and the digest goes to the admins); ' +
           'aws sesv2 get-suppressed-destination --email-address <address> tells whether it is there, and ' +
-          'aws sesv2 delete-suppressed-destination --email-address <address> removes it (in the stack’s account and region).',
-      );
+          'aws sesv2 delete-suppressed-destination --email-address <address> removes it (in the stack’s account and region); ' +
+          // A resubscribe before the address came off the list: a suppressed send may have marked the owner since.
+          'an owner resubscribed before the address came off the list may have been marked bouncing by a suppressed ' +
+          'send meanwhile: then also run pc-hygiene owners clear-bouncing <userId> once it is off.',
+      ]);
       expect(part?.owners.map((o) => o.reason)).toEqual(['unsubscribed']);
     },
   );
@@ -239,6 +250,84 @@ describe('renderUnreachableReport', () => {
       expect(part.entry.Subject).toMatch(new RegExp(`\\(part ${part.part}/${parts.length}\\)$`));
     }
     expect(parts.flatMap((p) => p.owners.flatMap((o) => o.events))).toHaveLength(30);
+  });
+});
+
+describe('what to do, by reason: the long advice once per part', () => {
+  const HEADING = 'What to do, by reason:';
+
+  /** `count` owners on route relay, one event each, with `reason`, ids `<prefix>0`… */
+  function owners(count: number, reason: UnreachableReason, prefix: string = reason) {
+    return Array.from({ length: count }, (_, i) => ({
+      userId: `${prefix}${i}`,
+      reason,
+      events: [outboxEvent({ credentialId: `${prefix}-c${i}`, userId: `${prefix}${i}` })],
+    }));
+  }
+
+  /** The advice lines of a part's text: each `[reason] …` line under the heading, once the heading is there. */
+  function adviceOf(text: string): string[] {
+    const lines = text.split('\n');
+    const at = lines.indexOf(HEADING);
+    return at < 0 ? [] : lines.slice(at + 1).filter((line) => line.startsWith('  ['));
+  }
+
+  it('prints a reason’s advice once however many owners have it; each owner’s line stays short', () => {
+    const [part, ...more] = renderUnreachableReport(
+      input({ route: 'relay', owners: owners(100, 'bouncing') }),
+    );
+    const text = part?.message.text ?? '';
+
+    expect(more).toEqual([]);
+    expect(adviceOf(text)).toEqual([`  [bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`]);
+    expect(text.split(UNREACHABLE_REASON_TEXT.bouncing.advice ?? '?')).toHaveLength(2);
+    const todos = text.split('\n').filter((line) => line.startsWith('    What to do: '));
+    expect(todos).toHaveLength(100);
+    // About what an owner's line said before the suppression list's advice joined it (~330 characters).
+    for (const todo of todos) expect(todo.length).toBeLessThan(450);
+    expect(todos[0]).toContain('see “What to do, by reason” below');
+  });
+
+  it('gives every part, one email each, the advice of the reasons its own owners have, once', () => {
+    const all = [
+      ...owners(30, 'bouncing'),
+      ...owners(30, 'unsubscribed'),
+      ...owners(10, 'departed'),
+      ...owners(30, 'bouncing', 'again'),
+    ];
+    const parts = renderUnreachableReport(input({ route: 'relay', owners: all, maxMessageBytes: 12_000 }));
+
+    expect(parts.length).toBeGreaterThan(3);
+    for (const part of parts) {
+      const reasons = new Set(part.owners.map((o) => o.reason));
+      const expected = (['unsubscribed', 'bouncing'] as const)
+        .filter((reason) => reasons.has(reason))
+        .map((reason) => `  [${reason}] ${UNREACHABLE_REASON_TEXT[reason].advice}`);
+      expect(adviceOf(part.message.text), `part ${part.part}`).toEqual(expected);
+      expect(part.bytes).toBeLessThanOrEqual(12_000);
+    }
+    // A part of departed owners only has no advice to give: no heading.
+    expect(
+      adviceOf(renderUnreachableReport(input({ owners: owners(3, 'departed') }))[0]?.message.text ?? ''),
+    ).toEqual([]);
+  });
+
+  it('packs owners as if the advice were paid once per part, not once per owner', () => {
+    const many = owners(60, 'bouncing');
+    const bytes = (count: number) =>
+      renderUnreachableReport(input({ route: 'relay', owners: many.slice(0, count) }))[0]?.bytes ?? 0;
+    const perOwner = bytes(2) - bytes(1);
+    const advice = Buffer.byteLength(
+      JSON.stringify(`  [bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`),
+    );
+    const limit = 12_000;
+    // How many owners a part could hold if each paid the advice again (about 1 KB each, the advice about 0.7 KB).
+    const perOwnerAdviceFits = Math.floor((limit - (bytes(1) - perOwner)) / (perOwner + advice));
+
+    const parts = renderUnreachableReport(input({ route: 'relay', owners: many, maxMessageBytes: limit }));
+
+    expect(parts.length).toBeGreaterThan(2);
+    for (const part of parts.slice(0, -1)) expect(part.owners.length).toBeGreaterThan(perOwnerAdviceFits);
   });
 });
 
