@@ -32,7 +32,7 @@ import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
 import { shellWord } from '../format/shell-word';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError, WITHOUT_A_STACK } from './aws-setup-errors';
-import { ENDPOINT_NOT_SHOWN, isPrintableEndpoint } from './endpoint-text';
+import { endpointText, isPrintableEndpoint } from './endpoint-text';
 import { loadConfigFile } from './load-config';
 
 /** The flags {@link resolveTarget} reads (every table command has them: `addTableOptions`). */
@@ -363,7 +363,7 @@ function shown(value: unknown): string {
 /** An endpoint option's value as a refusal shows it: {@link shown}, unless it may hold a secret (`endpointText`). */
 function shownEndpoint(value: unknown): string {
   const text = String(value);
-  return isPrintableEndpoint(text) ? shown(text) : ENDPOINT_NOT_SHOWN;
+  return isPrintableEndpoint(text) ? shown(text) : endpointText(text);
 }
 
 /**

@@ -56,7 +56,7 @@ const DIRECTORY_TABLE_ENV = 'PC_HYGIENE_DIRECTORY_TABLE';
  * without a stack (`--endpoint`, or a `--table` named directly).
  */
 export function directoryTableOption() {
-  return directoryTable(`${DEFAULT_DIRECTORY_TABLE_NAME} with --endpoint or --table`);
+  return directoryTable(`${DEFAULT_DIRECTORY_TABLE_NAME} with --endpoint, or --table without --stack`);
 }
 
 /**

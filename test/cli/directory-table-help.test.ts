@@ -14,11 +14,11 @@ function directoryTableHelp(command: readonly string[]): Promise<string> {
 
 describe('--directory-table --help', () => {
   it.each([['sweep'], ['notify']])(
-    '%s (a table command): the stack output, the fixed name with --endpoint or --table',
+    '%s (a table command): the stack output, the fixed name with --endpoint, or --table without --stack',
     async (command) => {
       expect(await directoryTableHelp([command])).toBe(
         "--directory-table <name> owner directory table (DynamoDB) (default: the stack's DirectoryTableName output; " +
-          'PersonalClientOwners with --endpoint or --table, env: PC_HYGIENE_DIRECTORY_TABLE)',
+          'PersonalClientOwners with --endpoint, or --table without --stack, env: PC_HYGIENE_DIRECTORY_TABLE)',
       );
     },
   );
