@@ -212,16 +212,15 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
  * SNS, and the notifier's store errors (a failed lease publishes nothing; a failed mark sends again).
  */
 function noticeMetrics(m: RunMetric, topic: sns.ITopic): cloudwatch.IMetric[] {
-  const hourly = { period: Duration.hours(1) };
   return [
-    m(NOTIFIER_METRIC.eventsPublished, { ...hourly, label: 'published (per hour)' }),
-    m(NOTIFIER_METRIC.eventsFailed, { ...hourly, label: 'failed (retried next drain; per hour)' }),
+    m(NOTIFIER_METRIC.eventsPublished, { ...RUN_WATCH.perHour, label: 'published (per hour)' }),
+    m(NOTIFIER_METRIC.eventsFailed, { ...RUN_WATCH.perHour, label: 'failed (retried next drain; per hour)' }),
     m(NOTIFIER_METRIC.duplicatesSent, {
-      ...hourly,
+      ...RUN_WATCH.perHour,
       label: 'sent twice (another drain had marked them; per hour)',
     }),
     m(NOTIFIER_METRIC.malformedEvents, {
-      ...hourly,
+      ...RUN_WATCH.perHour,
       label: 'malformed outbox entries (never sent; per hour)',
     }),
     notificationsFailed(topic, 'not delivered by SNS to a subscriber (per hour)'),
@@ -294,8 +293,7 @@ function deadLetterMetrics(options: HygieneDashboardOptions): cloudwatch.IMetric
  * (bounces, the relay queue's oldest digest). One row: halves, or quarters with the relay's two.
  */
 function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwatch.IWidget[] {
-  const hourly = { period: Duration.hours(1) };
-  const { perHour, lastSweep } = RUN_WATCH;
+  const { perHour, lastSweep, lastRun } = RUN_WATCH;
   const width = relay === undefined ? 12 : 6;
   return [
     graph(
@@ -328,8 +326,7 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
       'Owner directory and misaddressed events',
       [
         m(NOTIFIER_METRIC.reachUnverified, {
-          ...hourly,
-          statistic: 'Maximum',
+          ...lastRun,
           label: 'reach unverified (largest in an hour)',
         }),
         m(NOTIFIER_METRIC.mismatchedEvents, {
@@ -357,25 +354,30 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
  * in 5 minutes).
  */
 function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget[] {
-  const hourly = { period: Duration.hours(1) };
   return [
     graph(
       'Owner email: bounces and complaints',
       [
         m(SES_EVENTS_METRIC.bounces, { ...RUN_WATCH.perHour, label: 'permanent bounces and complaints' }),
-        m(SES_EVENTS_METRIC.complaints, { ...hourly, label: 'of which complaints' }),
+        m(SES_EVENTS_METRIC.complaints, { ...RUN_WATCH.perHour, label: 'of which complaints' }),
         m(SES_EVENTS_METRIC.suppressed, {
-          ...hourly,
+          ...RUN_WATCH.perHour,
           label: 'of which suppressed sends (address on SES’s suppression list)',
         }),
-        m(SES_EVENTS_METRIC.marked, { ...hourly, label: 'owners marked bouncing' }),
-        m(SES_EVENTS_METRIC.optedOut, { ...hourly, label: 'owners recorded unsubscribed by a complaint' }),
-        m(SES_EVENTS_METRIC.digestsReported, { ...hourly, label: 'bounced digests reported to the admins' }),
+        m(SES_EVENTS_METRIC.marked, { ...RUN_WATCH.perHour, label: 'owners marked bouncing' }),
+        m(SES_EVENTS_METRIC.optedOut, {
+          ...RUN_WATCH.perHour,
+          label: 'owners recorded unsubscribed by a complaint',
+        }),
+        m(SES_EVENTS_METRIC.digestsReported, {
+          ...RUN_WATCH.perHour,
+          label: 'bounced digests reported to the admins',
+        }),
         m(SES_EVENTS_METRIC.digestsUnreadable, {
-          ...hourly,
+          ...RUN_WATCH.perHour,
           label: 'of which without their events (not read back)',
         }),
-        m(SES_EVENTS_METRIC.notSpam, { ...hourly, label: 'not-spam reports (no opt-out)' }),
+        m(SES_EVENTS_METRIC.notSpam, { ...RUN_WATCH.perHour, label: 'not-spam reports (no opt-out)' }),
       ],
       { width },
     ),
@@ -389,31 +391,27 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
 
 /** Owner subscriptions (`sns-email` route): how close to the quota, what the reconciler changed, what failed. */
 function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwatch.IWidget[] {
-  const hourly = { period: Duration.hours(1) };
   return [
     graph('Owner subscriptions: filter policies and pending owners', [
       m(RECONCILER_METRIC.filterPolicies, {
-        ...hourly,
-        statistic: 'Maximum',
+        ...RUN_WATCH.lastRun,
         label: 'filter policies (quota 200 by default)',
       }),
       m(RECONCILER_METRIC.pendingOwners, {
-        ...hourly,
-        statistic: 'Maximum',
+        ...RUN_WATCH.lastRun,
         label: 'owners pending confirmation',
       }),
       m(RECONCILER_METRIC.unsubscribedOwners, {
-        ...hourly,
-        statistic: 'Maximum',
+        ...RUN_WATCH.lastRun,
         label: 'owners who unsubscribed',
       }),
     ]),
     graph('Subscription reconciler changes', [
-      m(RECONCILER_METRIC.created, { ...hourly, label: 'created' }),
-      m(RECONCILER_METRIC.repaired, { ...hourly, label: 'repaired' }),
-      m(RECONCILER_METRIC.removed, { ...hourly, label: 'removed' }),
+      m(RECONCILER_METRIC.created, { ...RUN_WATCH.perHour, label: 'created' }),
+      m(RECONCILER_METRIC.repaired, { ...RUN_WATCH.perHour, label: 'repaired' }),
+      m(RECONCILER_METRIC.removed, { ...RUN_WATCH.perHour, label: 'removed' }),
       m(RECONCILER_METRIC.withdrawn, {
-        ...hourly,
+        ...RUN_WATCH.perHour,
         label: 'created, then withdrawn (owner changed meanwhile)',
       }),
     ]),
@@ -426,8 +424,7 @@ function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwa
         }),
         m(RECONCILER_METRIC.failed, { ...RUN_WATCH.perHour, label: 'operations refused by SNS (per hour)' }),
         m(RECONCILER_METRIC.conflicts, {
-          ...hourly,
-          statistic: 'Maximum',
+          ...RUN_WATCH.lastRun,
           label: 'address conflicts (largest in an hour)',
         }),
       ],
