@@ -12,7 +12,7 @@ import type { ServerResponse } from 'node:http';
 import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../lambdas/aws/sns-wire';
 
 /** The XML namespace of SNS's query-protocol answers. */
-export const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 /** A request SNS refuses: HTTP status, error code, message, and whether the sender is at fault. */
 export class SnsRefusal extends Error {

@@ -35,7 +35,7 @@ export class StreamWriter {
   private failure: unknown;
 
   constructor(private readonly stream: NodeJS.WritableStream) {
-    // Without a listener an asynchronous write error would crash the process.
+    // Kept for `write` to throw: a file stream's error (stdout's EPIPE is also `tolerateClosedPipe`'s, above).
     stream.on('error', (error: unknown) => {
       this.failure ??= error;
     });

@@ -202,12 +202,12 @@ async function checkFile(
   const firstLineOf = new Map<string, number>();
   let rows = 0;
   for await (const row of readOwnerFile(file, format)) {
+    // A CSV header's problem is the file's, not a row's.
+    if (!('problem' in row && row.header)) rows++;
     if ('problem' in row) {
       rejected.push(rejectUnreadRow(row, firstLineOf));
-      if (!row.header) rows++;
       continue;
     }
-    rows++;
     const checked = checkOwnerRow(row, firstLineOf);
     if ('owner' in checked) owners.push(checked.owner);
     else rejected.push(checked.rejected);

@@ -180,29 +180,28 @@ export function readSesEvent(message: string, now: number): SesEventReading {
     ...digestPartFromTags(object(mail?.tags)),
     ...(typeof messageId === 'string' && messageId !== '' && { sesMessageId: messageId }),
   };
-  const suppressed = { suppressed: true } as const;
   if (type === 'Bounce') {
     const bounce = object(event?.bounce);
     if (bounce?.bounceType !== 'Permanent') return { kind: 'ignored' };
     const to = sentTo(mail, bounce.bouncedRecipients);
-    const at = instant(bounce.timestamp, now);
+    const suppressed = isSuppressedSend(bounce.bounceSubType);
     return problem({
       kind: 'bounce',
       sentTo: to,
       ...owner,
-      at,
-      ...(isSuppressedSend(bounce.bounceSubType) && suppressed),
+      at: instant(bounce.timestamp, now),
+      ...(suppressed && { suppressed }),
     });
   }
   if (type === 'Complaint') {
     const complaint = object(event?.complaint);
-    const to = sentTo(mail, complaint?.complainedRecipients);
-    const at = instant(complaint?.timestamp, now);
+    const to = () => sentTo(mail, complaint?.complainedRecipients);
+    const at = () => instant(complaint?.timestamp, now);
     // SES did not send it: nobody complained (whatever feedback type an event might carry).
     if (isSuppressedSend(complaint?.complaintSubType))
-      return problem({ kind: 'bounce', sentTo: to, ...owner, at, ...suppressed });
+      return problem({ kind: 'bounce', sentTo: to(), ...owner, at: at(), suppressed: true });
     if (isNotSpam(complaint)) return { kind: 'not-spam' };
-    return problem({ kind: 'complaint', sentTo: to, ...owner, at });
+    return problem({ kind: 'complaint', sentTo: to(), ...owner, at: at() });
   }
   return { kind: 'ignored' };
 }
