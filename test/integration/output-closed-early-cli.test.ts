@@ -10,16 +10,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
-import { parseConfig } from '../../lambdas/hygiene/config';
 import { MANIFEST_PAGE_SIZE } from '../../lambdas/hygiene/run-manifest';
-import { runSweep } from '../../lambdas/hygiene/sweep';
-import { putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTempDir } from '../support/temp-dir';
 import { useTestTable } from '../support/test-table';
-import { days, NOW, smallFleet, staleDue } from '../unit/support/credentials';
-import { sweepDeps } from './support/sweep-deps';
+import { days, smallFleet, staleDue } from '../unit/support/credentials';
+import { sweepWithManifest } from './support/sweep-deps';
 
 const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
 const NOW_ISO = days(0);
@@ -107,18 +103,7 @@ describe('runs show with its output closed early', () => {
       { length: 2 * MANIFEST_PAGE_SIZE + 5 },
       (_, i) => `e-${String(i).padStart(4, '0')}`,
     );
-    await putItems(table.client, table.tableName, ids.map(staleDue));
-    const writer = new DynamoDbRunManifestWriter(table.client, table.tableName);
-    const manifest = {
-      writePage: (run: string, page: number, entries: Parameters<typeof writer.writePage>[2]) =>
-        page === 3 ? Promise.reject(new Error('throttled')) : writer.writePage(run, page, entries),
-      writeHeader: (header: Parameters<typeof writer.writeHeader>[0]) => writer.writeHeader(header),
-    };
-    const config = parseConfig({ maxDeletePercent: 100, maxDeletesPerRun: 10_000, writeConcurrency: 8 });
-    const summary = await runSweep(
-      { ...sweepDeps(table, 100), manifest },
-      { config, now: NOW, runId: 'run-long', mode: 'enforce' },
-    );
+    const summary = await sweepWithManifest(table, 'run-long', ids.map(staleDue), 3);
     expect(summary.manifest).toMatchObject({ pages: 3, failed: expect.anything() });
     const show = (format: string) => ['runs', 'show', 'run-long', ...tableFlags(table), '--format', format];
     const read = await runCli(show('json'));

@@ -11,33 +11,19 @@
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
-import { parseConfig } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR, runPageId } from '../../lambdas/hygiene/data-contract';
 import { MANIFEST_PAGE_SIZE } from '../../lambdas/hygiene/run-manifest';
-import { runSweep } from '../../lambdas/hygiene/sweep';
-import { putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
-import { credential, days, NOW, staleDue } from '../unit/support/credentials';
+import { credential, days, staleDue } from '../unit/support/credentials';
 import { restoreRunCli } from './support/restore-run-cli';
-import { exportTable, sweepDeps } from './support/sweep-deps';
-
-const config = parseConfig({ maxDeletePercent: 100, maxDeletesPerRun: 10_000, writeConcurrency: 8 });
+import { exportTable, sweepWithManifest } from './support/sweep-deps';
 
 describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
   const table = useTestTable('restore-run-cli', 'each');
   /** Runs an enforce sweep with a manifest; `failPage` makes that page's write fail (`manifest.failed`). */
-  const sweep = async (runId: string, items: Record<string, unknown>[], failPage?: number) => {
-    await putItems(table.client, table.tableName, items);
-    const writer = new DynamoDbRunManifestWriter(table.client, table.tableName);
-    const manifest = {
-      writePage: (run: string, page: number, entries: Parameters<typeof writer.writePage>[2]) =>
-        page === failPage ? Promise.reject(new Error('throttled')) : writer.writePage(run, page, entries),
-      writeHeader: (header: Parameters<typeof writer.writeHeader>[0]) => writer.writeHeader(header),
-    };
-    return runSweep({ ...sweepDeps(table, 100), manifest }, { config, now: NOW, runId, mode: 'enforce' });
-  };
+  const sweep = (runId: string, items: Record<string, unknown>[], failPage?: number) =>
+    sweepWithManifest(table, runId, items, failPage);
   const restoreRun = (runId: string, ...extra: string[]) => restoreRunCli(table, runId, ...extra);
   const deletedIds = async () =>
     (await exportTable(table)).filter((i) => i.deletedAt !== undefined).map((i) => String(i.id));
