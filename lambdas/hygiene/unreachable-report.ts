@@ -125,7 +125,7 @@ export const OPT_OUT_SUPPRESSION_ADVICE =
   'meanwhile: then also run pc-hygiene owners clear-bouncing <userId> once it is off';
 
 /** The heading of the advice a report part gives once for every owner with a reason ({@link reasonAdviceLines}). */
-export const BY_REASON_HEADING = 'What to do, by reason';
+const BY_REASON_HEADING = 'What to do, by reason';
 
 /** What an owner's line says where the advice under {@link BY_REASON_HEADING} continues it. */
 const SEE_BY_REASON = `see “${BY_REASON_HEADING}” below`;
@@ -135,7 +135,7 @@ const SEE_BY_REASON = `see “${BY_REASON_HEADING}” below`;
  * or two; `advice`, when a reason needs more, once per report part for every owner with it
  * ({@link reasonAdviceLines}), which `todo` then points to.
  */
-export interface UnreachableReasonText {
+interface UnreachableReasonText {
   readonly why: string;
   readonly todo: string;
   readonly advice?: string;
@@ -358,54 +358,65 @@ function renderPart(
 }
 
 /**
- * The measured cost of a reason's advice in a part (its heading included, so two reasons overcount a little), by
- * the first unit with it: what a part pays once, however many of its owners have the reason.
+ * What packing needs, measured once per report (not once per packing attempt), as digests do: `fixed`, an empty
+ * part with the widest part counter; `costs[i]`, what unit `i` adds to a part without its reason's advice; and per
+ * reason present, what its advice adds (its heading included, so two reasons overcount a little), by the first unit
+ * with it: what a part pays once, however many of its owners have the reason.
  */
-function adviceCosts(input: UnreachableReportInput, nowIso: string) {
-  const costs = new Map<UnreachableReason, number>();
-  return (unit: Unit & { kind: 'owner' }): number => {
-    const { reason } = unit.owner;
-    let cost = costs.get(reason);
-    if (cost === undefined) {
-      const alone = (advice: AdviceShown) => renderPart(input, nowIso, [unit], 999, 999, advice).bytes;
-      cost = alone('with advice') - alone('without advice');
-      costs.set(reason, cost);
-    }
-    return cost;
-  };
+interface MeasuredUnits {
+  readonly fixed: number;
+  readonly costs: readonly number[];
+  readonly advice: ReadonlyMap<UnreachableReason, number>;
+}
+
+function measureCosts(input: UnreachableReportInput, nowIso: string, units: readonly Unit[]): MeasuredUnits {
+  const alone = (unit: Unit, advice: AdviceShown) =>
+    renderPart(input, nowIso, [unit], 999, 999, advice).bytes;
+  const fixed = renderPart(input, nowIso, [], 999, 999).bytes;
+  const costs = units.map((unit) => alone(unit, 'without advice') - fixed);
+  const advice = new Map<UnreachableReason, number>();
+  units.forEach((unit, i) => {
+    if (unit.kind !== 'owner' || advice.has(unit.owner.reason)) return;
+    advice.set(unit.owner.reason, alone(unit, 'with advice') - ((costs[i] ?? 0) + fixed));
+  });
+  return { fixed, costs, advice };
+}
+
+/** Unit `i`'s cost in a part that already holds `reasons`: its own lines, plus its reason's advice when new there. */
+function costIn(
+  measured: MeasuredUnits,
+  units: readonly Unit[],
+  i: number,
+  reasons: ReadonlySet<UnreachableReason>,
+) {
+  const unit = units[i];
+  const own = measured.costs[i] ?? 0;
+  if (unit?.kind !== 'owner' || reasons.has(unit.owner.reason)) return own;
+  return own + (measured.advice.get(unit.owner.reason) ?? 0);
 }
 
 /**
- * Packs units greedily into parts by their measured cost (as digests do): each unit's own lines, plus its
- * reason's advice when the part does not hold the reason yet; every part is checked afterwards.
+ * Packs units greedily into parts by their measured cost ({@link measureCosts}, as digests do): each unit's own
+ * lines, plus its reason's advice when the part does not hold the reason yet; every part is checked afterwards.
  */
-function pack(
-  input: UnreachableReportInput,
-  nowIso: string,
-  units: readonly Unit[],
-  budget: number,
-): Unit[][] {
-  const fixed = renderPart(input, nowIso, [], 999, 999).bytes;
-  const adviceCost = adviceCosts(input, nowIso);
+function pack(units: readonly Unit[], measured: MeasuredUnits, budget: number): Unit[][] {
   const groups: Unit[][] = [];
   let current: Unit[] = [];
   let reasons = new Set<UnreachableReason>();
-  let used = fixed;
-  for (const unit of units) {
-    const own = renderPart(input, nowIso, [unit], 999, 999, 'without advice').bytes - fixed;
-    const newReason = unit.kind === 'owner' && !reasons.has(unit.owner.reason);
-    let cost = own + (newReason ? adviceCost(unit) : 0);
+  let used = measured.fixed;
+  units.forEach((unit, i) => {
+    let cost = costIn(measured, units, i, reasons);
     if (current.length > 0 && used + cost > budget) {
       groups.push(current);
       current = [];
       reasons = new Set();
-      used = fixed;
-      cost = own + (unit.kind === 'owner' ? adviceCost(unit) : 0);
+      used = measured.fixed;
+      cost = costIn(measured, units, i, reasons);
     }
     current.push(unit);
     if (unit.kind === 'owner') reasons.add(unit.owner.reason);
     used += cost;
-  }
+  });
   if (current.length > 0) groups.push(current);
   return groups;
 }
@@ -422,8 +433,9 @@ export function renderUnreachableReport(input: UnreachableReportInput): Unreacha
   const nowIso = new Date(Math.floor(input.now)).toISOString();
   const whole = renderPart(input, nowIso, units, 1, 1);
   if (whole.bytes <= limit) return [whole];
+  const measured = measureCosts(input, nowIso, units);
   for (let budget = limit; budget > limit / 4; budget = Math.floor(budget * 0.9)) {
-    const groups = pack(input, nowIso, units, budget);
+    const groups = pack(units, measured, budget);
     const parts = groups.map((group, i) => renderPart(input, nowIso, group, i + 1, groups.length));
     if (parts.every((p) => p.bytes <= limit)) return parts;
     if (groups.every((g) => g.length === 1)) break;
