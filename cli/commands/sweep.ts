@@ -27,6 +27,7 @@ import type { Mode } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { type PlannedDeletion, SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import {
+  guardAdviceCommands,
   renderRunSummaryJson,
   renderRunSummaryText,
   type TextRenderOptions,
@@ -129,14 +130,14 @@ function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean): void {
   const awsTarget = awsTargetOf(options);
   if (awsTarget === undefined) return;
   if (options.allowMassDelete) {
-    const targetFlags = targetFlagsOf(options);
-    const target = targetFlags === '' ? '' : ` ${targetFlags}`;
     // The deployment's mode is not known before its lookup: an --enforce given is kept (audit mode needs it).
-    const enforce = options.enforce === true ? ' --enforce' : '';
+    const { check, approve } = guardAdviceCommands('N', 'TEXT [--expires-in 24h]', {
+      targetFlags: targetFlagsOf(options),
+      approveFlags: options.enforce === true ? '--enforce' : '',
+    });
     throw new UsageError(
       `--allow-mass-delete is for local tables: against ${awsTarget} a mass deletion goes through the ` +
-        `deployed worker. Check the plan (pc-hygiene sweep --dry-run${target}), record an approval with ` +
-        `pc-hygiene guard approve --max-deletes N --reason TEXT [--expires-in 24h]${target}${enforce}, ` +
+        `deployed worker. Check the plan (${check}), record an approval with ${approve}, ` +
         'then sweep without the flag (docs/deploy.md, "Switching from audit to enforce")',
     );
   }

@@ -21,7 +21,7 @@ import {
 } from '../hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
 import { guardBlocked, type RunStatus, type RunSummary } from '../hygiene/run-summary';
-import { renderRunSummaryText } from './run-summary-text';
+import { guardAdviceCommands, renderRunSummaryText } from './run-summary-text';
 
 /** The machine document's schema name. */
 export const ADMIN_REPORT_SCHEMA = 'personal-client-hygiene/run-summary';
@@ -121,39 +121,38 @@ function auditNotices(summary: RunSummary): string[] {
  * What the admins can do about a tripped guard: check the plan, then approve the deletions for the next run that
  * acts — in an `audit` deployment that is no scheduled run (only an enforce run uses an approval, docs/sweep.md),
  * but an operator's `sweep --enforce`, or the first after the deployment is switched to enforce; `guard approve`
- * itself needs `--enforce` there (it refuses an audit deployment without it).
+ * itself needs `--enforce` there (it refuses an audit deployment without it): `approveFlags`, decided once by
+ * {@link adminText} for this advice and the summary's banner alike.
  */
-function guardAdvice(summary: RunSummary): string[] {
-  const approve = `pc-hygiene guard approve --max-deletes ${summary.guard.plannedDeletes} --reason "..."`;
+function guardAdvice(summary: RunSummary, approveFlags: string): string[] {
+  const { check, approve } = guardAdviceCommands(summary.guard.plannedDeletes, '"..."', { approveFlags });
   const otherwise = 'if not, fix the configuration or the data (e.g. lastUsedAt no longer maintained).';
   if (summary.mode === 'audit')
     return [
       '',
-      'What to do: check the plan (pc-hygiene sweep --dry-run). This deployment runs in audit mode: its runs use no',
+      `What to do: check the plan (${check}). This deployment runs in audit mode: its runs use no`,
       "approval. If the deletions are right, approve them for an operator's run that acts, both with the deployment's",
-      `--stack NAME: ${approve} --enforce, then pc-hygiene sweep --enforce`,
+      `--stack NAME: ${approve}, then pc-hygiene sweep --enforce`,
       '(or, once approved, switch the deployment to enforce: docs/deploy.md, "Switching from audit to enforce");',
       otherwise,
     ];
   return [
     '',
-    'What to do: check the plan (pc-hygiene sweep --dry-run). If the deletions are right, approve them for',
+    `What to do: check the plan (${check}). If the deletions are right, approve them for`,
     `the next run: ${approve} (with the`,
     `deployment's --stack NAME); ${otherwise}`,
   ];
 }
 
 function adminText(summary: RunSummary, listLimit: number, origin?: OperatorOrigin): string {
+  // An audit deployment refuses guard approve without --enforce: the advice's commands carry it.
+  const approveFlags = summary.mode === 'audit' ? '--enforce' : '';
   const lines = [
     ...(origin ? [`Operator run (not the schedule) by ${origin.by} with ${origin.tool}.`, ''] : []),
-    // An audit deployment refuses guard approve without --enforce: the banner's command carries it.
-    renderRunSummaryText(summary, {
-      listLimit,
-      ...(summary.mode === 'audit' && { approveFlags: '--enforce' }),
-    }).trimEnd(),
+    renderRunSummaryText(summary, { listLimit, approveFlags }).trimEnd(),
     ...auditNotices(summary),
   ];
-  if (guardBlocked(summary)) lines.push(...guardAdvice(summary));
+  if (guardBlocked(summary)) lines.push(...guardAdvice(summary, approveFlags));
   return `${lines.join('\n')}\n`;
 }
 

@@ -220,22 +220,55 @@ function guardBanner(summary: RunSummary, options: TextRenderOptions): string[] 
   const g = summary.guard;
   const audit = summary.mode === 'audit';
   const rule = '!'.repeat(78);
-  const target = withWords('', options.targetFlags);
+  const commands = guardAdviceCommands(g.plannedDeletes, '"..."', options);
   const check = options.plannedDeletionsListed
     ? 'Check the deletions this dry run planned (listed below)'
-    : `Check the plan (pc-hygiene sweep --dry-run${target})`;
-  const approve = withWords(target, options.approveFlags);
+    : `Check the plan (${commands.check})`;
   return [
     rule,
     `!! GUARD TRIPPED: ${g.plannedDeletes} deletions planned, NONE ${audit ? 'would be made' : 'made'}.`,
     ...g.reasons.map((r) => `!!   ${r}`),
     `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied. ${check};`,
-    `!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes ${g.plannedDeletes} --reason "..."${approve}`,
+    `!! if the deletions are right, approve them: ${commands.approve}`,
     ...(options.localTable
       ? ['!! (on this local table, a sweep with --allow-mass-delete also does it, for that run).']
       : []),
     rule,
   ];
+}
+
+/** The commands of a tripped guard's advice ({@link guardAdviceCommands}), ready to paste. */
+export interface GuardAdviceCommands {
+  /** The dry run that shows the plan: `pc-hygiene sweep --dry-run`, aimed at the target. */
+  readonly check: string;
+  /** The approval: `pc-hygiene guard approve --max-deletes N --reason …`, aimed at the target. */
+  readonly approve: string;
+}
+
+/**
+ * The commands every tripped guard's advice gives (the run summary's banner,
+ * the admin report, `sweep --allow-mass-delete` refused in AWS; docs/sweep.md,
+ * "The blast-radius guard"): check the plan with a dry run, then approve the
+ * deletions with `guard approve`, both aimed at the run's table. Each caller
+ * says them in its own words.
+ * @param maxDeletes the deletions to approve: the planned count, or a placeholder (`N`)
+ * @param reasonWords the shell words after `--reason` (e.g. `"..."`, or `TEXT [--expires-in 24h]`)
+ * @param flags `targetFlags` for both commands, `approveFlags` after them on the approval only
+ *   (as in {@link TextRenderOptions}); none by default
+ */
+export function guardAdviceCommands(
+  maxDeletes: number | string,
+  reasonWords: string,
+  flags: Pick<TextRenderOptions, 'targetFlags' | 'approveFlags'> = {},
+): GuardAdviceCommands {
+  const target = withWords('', flags.targetFlags);
+  return {
+    check: `pc-hygiene sweep --dry-run${target}`,
+    approve: withWords(
+      `pc-hygiene guard approve --max-deletes ${maxDeletes} --reason ${reasonWords}${target}`,
+      flags.approveFlags,
+    ),
+  };
 }
 
 /** `text` followed by the shell words `words`, each part after a space (nothing for no words). */

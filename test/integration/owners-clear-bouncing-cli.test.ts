@@ -11,29 +11,27 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { clearBouncingOwners } from '../../cli/use-cases/clear-bouncing-owners';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { SES_SUPPRESSION_ADVICE } from '../../lambdas/hygiene/unreachable-report';
+import { putItem } from '../support/items';
 import { directoryFlags, runCli } from '../support/run-cli';
 import { updateOwnerAfterRead } from '../support/send-hooks';
 import { useTempDir } from '../support/temp-dir';
-import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
+import { useTestDirectoryTable } from '../support/test-directory-table';
 
 const BOUNCED = '2026-11-30T00:00:00.000Z';
 const LATER = '2026-12-01T00:00:00.000Z';
 
 describe('pc-hygiene owners clear-bouncing, after a permanent bounce on route relay', () => {
-  let table: TestDirectoryTable;
+  const table = useTestDirectoryTable('clear-bouncing-cli');
   let directory: DynamoOwnerDirectory;
   const dir = useTempDir('clear-bouncing-cli');
 
-  beforeAll(async () => {
-    table = await createTestDirectoryTable('clear-bouncing-cli');
+  beforeAll(() => {
     directory = new DynamoOwnerDirectory(table.client, table.tableName);
   });
-  afterAll(() => table.drop());
 
   const clearBouncing = (...args: string[]) =>
     runCli(['owners', 'clear-bouncing', ...args, ...directoryFlags(table)]);
@@ -56,17 +54,12 @@ describe('pc-hygiene owners clear-bouncing, after a permanent bounce on route re
   const owner = async (userId: string) => (await directory.getMany([userId])).get(userId);
   /** An owner put as stored, bouncing since `since` unless undefined. */
   const putOwner = (userId: string, since: string | undefined) =>
-    table.client.send(
-      new PutCommand({
-        TableName: table.tableName,
-        Item: {
-          userId,
-          email: `${userId}@example.com`,
-          status: 'active',
-          ...(since !== undefined && { bouncingSince: since }),
-        },
-      }),
-    );
+    putItem(table.client, table.tableName, {
+      userId,
+      email: `${userId}@example.com`,
+      status: 'active',
+      ...(since !== undefined && { bouncingSince: since }),
+    });
 
   it('clears a bouncing owner, who is reachable on relay again; names the others, exit 1; the hint last', async () => {
     const path = join(dir(), 'owners.csv');
@@ -154,21 +147,17 @@ describe('pc-hygiene owners clear-bouncing, after a permanent bounce on route re
 
   it('clears an owner a bounce marks again between the read and the write: it records nothing new', async () => {
     await putOwner('fay', BOUNCED);
-    const spy = hookMarkBouncing('fay');
+    // A bounce the SES events function records right after the command's read (keeps the first instant).
+    const spy = updateOwnerAfterRead(table.client, table.tableName, 'fay', {
+      expression: 'SET bouncingSince = if_not_exists(bouncingSince, :later)',
+      values: { ':later': LATER },
+    });
 
     const result = await clearBouncingOwners(directory, ['fay']).finally(() => spy.mockRestore());
 
     expect(result).toEqual({ cleared: ['fay'], notChanged: [] });
     expect((await owner('fay'))?.bouncingSince).toBeUndefined();
   });
-
-  /** A bounce the SES events function records for `userId` right after the command's read (keeps the first instant). */
-  function hookMarkBouncing(userId: string) {
-    return updateOwnerAfterRead(table.client, table.tableName, userId, {
-      expression: 'SET bouncingSince = if_not_exists(bouncingSince, :later)',
-      values: { ':later': LATER },
-    });
-  }
 
   it('writes only while the owner exists, at the address and bouncing instant read', async () => {
     await putOwner('gus', BOUNCED);
