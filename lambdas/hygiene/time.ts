@@ -244,11 +244,12 @@ export function requireInstant(value: string, what: string): number {
  * A short relative phrase for humans: "in 7 days", "2 days ago", "in 15
  * hours", "now". One wording per distance: under 23.5 hours it says hours,
  * from there days, so a day away reads "in 1 day" whether it is exactly 24
- * hours or a few seconds less (never "in 24 hours").
+ * hours or a few seconds less (never "in 24 hours"). A distance reads the
+ * same before and after (23.5 hours: "in 1 day", "1 day ago").
  */
 export function relativePhrase(targetMs: number, nowMs: number): string {
-  const days = Math.round((targetMs - nowMs) / DAY_MS);
-  const hours = Math.round((targetMs - nowMs) / 3_600_000);
+  const days = roundHalfAway((targetMs - nowMs) / DAY_MS);
+  const hours = roundHalfAway((targetMs - nowMs) / 3_600_000);
   // Under a day, hours: "in 15 hours" is truer than a rounded "in 1 day".
   if (Math.abs(hours) < 24) {
     if (hours === 0) return 'now';
@@ -257,4 +258,9 @@ export function relativePhrase(targetMs: number, nowMs: number): string {
       : `${-hours} hour${hours === -1 ? '' : 's'} ago`;
   }
   return days > 0 ? `in ${days} day${days === 1 ? '' : 's'}` : `${-days} day${days === -1 ? '' : 's'} ago`;
+}
+
+/** Rounds a half away from zero, so a distance and its mirror round alike (`Math.round(-0.5)` is 0). */
+function roundHalfAway(value: number): number {
+  return Math.sign(value) * Math.round(Math.abs(value));
 }

@@ -175,8 +175,25 @@ describe('relativePhrase', () => {
     [now + 23.6 * 3_600_000, 'in 1 day'],
     [now - (DAY_MS - 1_000), '1 day ago'],
     [now + 23.4 * 3_600_000, 'in 23 hours'],
+    // A half rounds away from now on both sides, so past and future read alike.
+    [now - 23.5 * 3_600_000, '1 day ago'],
+    [now + 36 * 3_600_000, 'in 2 days'],
+    [now - 36 * 3_600_000, '2 days ago'],
+    [now + 30 * 60_000, 'in 1 hour'],
+    [now - 30 * 60_000, '1 hour ago'],
   ])('%d -> %s', (target, phrase) => {
     expect(relativePhrase(target, now)).toBe(phrase);
+  });
+
+  it('says a distance ahead and the same distance behind in the same words', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 * DAY_MS }), (distance) => {
+        const ahead = relativePhrase(now + distance, now);
+        const behind = relativePhrase(now - distance, now);
+        expect(behind).toBe(ahead === 'now' ? 'now' : `${ahead.replace(/^in /, '')} ago`);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
