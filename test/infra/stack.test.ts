@@ -291,8 +291,9 @@ describe('least privilege', () => {
       allow(['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:PartiQLUpdate'], getAtt(credentialsTableId())),
       publishToTopic(),
       useTopicKey(),
-      // The owner directory (issue 11): its freshness item and the departed owners (orphan rule).
-      allow(['dynamodb:GetItem', 'dynamodb:Scan'], getAtt(directoryTableId())),
+      // The owner directory (issue 11): its freshness item, the departed owners (orphan rule) and the run's
+      // owners read by key for the summary's reach (a BatchGetItem per 100 owners).
+      allow(['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem'], getAtt(directoryTableId())),
       // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
       sendToDeadLetterQueue(),
     ]);
