@@ -30,7 +30,9 @@
  *   with a vocabulary from `cli/options/formats.ts`. Defaults are given
  *   parsed (numbers, not strings).
  * - Errors: throw `UsageError` for bad input (exit 2, one line
- *   `pc-hygiene: …`, nothing done), any other error exits 1 with its message;
+ *   `pc-hygiene: …`, nothing done; commander's own, an unknown flag or
+ *   command, are one line too, a command group's ending with a pointer to
+ *   its `--help`: `pointToHelpOnErrors` below), any other error exits 1 with its message;
  *   a command may set `process.exitCode` for outcomes (e.g. `sweep` 3/4),
  *   always a code of the one table `EXIT_CODE` (`cli/exit-codes.ts`).
  * - Output closed early by its reader (`| head`) is not an error: the rule is
@@ -39,7 +41,7 @@
  *   outcome's code; a command that streams a listing writes through
  *   `StreamWriter` and stops at its `BrokenPipeError`.
  */
-import { Command, CommanderError } from '@commander-js/extra-typings';
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { terminalText } from '../lambdas/render/sanitize';
 import { registerExemptCommands } from './commands/exempt';
 import { registerExportCommand } from './commands/export';
@@ -59,6 +61,38 @@ import { tolerateClosedPipe } from './stream-writer';
 import { UsageError } from './usage-error';
 import { CLI_VERSION } from './version';
 
+/**
+ * A commander error message as one line, without its `error: ` prefix: the
+ * `(Did you mean …?)` suggestion commander puts on a line of its own joins
+ * it, and the text echoed from the command line is made safe to print.
+ */
+function oneLine(message: string): string {
+  return terminalText(
+    message
+      .replace(/^error: /, '')
+      .trim()
+      .replace(/\s*\n\s*/g, ' '),
+  );
+}
+
+/**
+ * Makes the errors of `command` and of every command group under it (a
+ * command with subcommands: an unknown command, an unknown option before
+ * one) end with a pointer to the group's help (`; see pc-hygiene owners
+ * --help`), instead of commander's whole help after the message. Called
+ * after the registrations: commander copies the output settings when a
+ * subcommand is created, so the commands under a group keep the inherited
+ * one-line errors without the pointer. A group run without a subcommand still
+ * prints its help (on stderr, a usage error: commander's `help({ error: true })`).
+ */
+function pointToHelpOnErrors(command: CommandUnknownOpts, path: string = command.name()): void {
+  if (command.commands.length === 0) return;
+  command.configureOutput({
+    outputError: (message, write) => write(`pc-hygiene: ${oneLine(message)}; see ${path} --help\n`),
+  });
+  for (const sub of command.commands) pointToHelpOnErrors(sub, `${path} ${sub.name()}`);
+}
+
 // `pc-hygiene … | head`: the reader closing stdout (or stderr) early does not crash any command.
 tolerateClosedPipe(process.stdout);
 tolerateClosedPipe(process.stderr);
@@ -71,9 +105,7 @@ const program = new Command('pc-hygiene')
   // and a command's usage error is one line (the error, without the help text after it).
   .exitOverride()
   .showHelpAfterError(false)
-  .configureOutput({
-    outputError: (message, write) => write(`pc-hygiene: ${message.replace(/^error: /, '')}`),
-  });
+  .configureOutput({ outputError: (message, write) => write(`pc-hygiene: ${oneLine(message)}\n`) });
 
 // Command registrations (one line per command module).
 registerPlanCommand(program);
@@ -90,9 +122,8 @@ registerRunsCommand(program);
 registerGuardCommand(program);
 registerExemptCommands(program);
 
-// The program's own errors (no or unknown command) keep commander's wording and show the help after it.
-// Set after the registrations, so the commands above keep the inherited one-line settings.
-program.showHelpAfterError(true).configureOutput({ outputError: (message, write) => write(message) });
+// A mistyped command is a usage error of one line, as a mistyped flag is, pointing to the help that lists them.
+pointToHelpOnErrors(program);
 
 try {
   await program.parseAsync(process.argv);

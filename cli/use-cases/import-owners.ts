@@ -117,8 +117,13 @@ export interface OwnerImportSummary {
   readonly format: OwnerFileFormat;
   /** Rows read (a CSV header is no row; none after a bad header is read). */
   readonly rows: number;
-  /** Every bad row, in line order (and a bad CSV header: `RejectedOwnerRow.header`). */
+  /**
+   * The first bad rows, in line order, at most {@link MAX_LISTED_REJECTED_ROWS} (and a bad CSV header:
+   * `RejectedOwnerRow.header`); {@link rejectedRowCount} counts them all.
+   */
   readonly rejectedRows: readonly RejectedOwnerRow[];
+  /** Every bad row (a bad CSV header included), listed in {@link rejectedRows} or not: more than it lists when over the cap. */
+  readonly rejectedRowCount: number;
   /**
    * `rejected` because the file holds no owner row (empty, blank lines only, or a CSV header alone). An empty
    * export is a failed one, never a directory of nobody: with `--sync` it would mark every owner departed, and
@@ -192,27 +197,47 @@ export interface OwnerImportSummary {
   readonly tableCreated: boolean;
 }
 
+/**
+ * Bad rows an import lists (the summary's `rejectedRows`, and one stderr line
+ * each), the rest only counted: a file bad throughout (another export, a
+ * wrong delimiter) would otherwise print, and hold until then, a problem text
+ * for each of its rows, maybe millions. The first fifty show what is wrong;
+ * every row is still checked and counted, and the file refused whole.
+ */
+export const MAX_LISTED_REJECTED_ROWS = 50;
+
+/** What {@link checkFile} found: the owners of the good rows, the first bad rows and the count of all of them. */
+interface CheckedFile {
+  readonly owners: ImportedOwner[];
+  /** At most {@link MAX_LISTED_REJECTED_ROWS}, in line order. */
+  readonly rejected: RejectedOwnerRow[];
+  readonly rejectedCount: number;
+  readonly rows: number;
+}
+
 /** Reads and checks every row; nothing is written from here. */
-async function checkFile(
-  file: string,
-  format: OwnerFileFormat,
-): Promise<{ owners: ImportedOwner[]; rejected: RejectedOwnerRow[]; rows: number }> {
+async function checkFile(file: string, format: OwnerFileFormat): Promise<CheckedFile> {
   const owners: ImportedOwner[] = [];
   const rejected: RejectedOwnerRow[] = [];
+  let rejectedCount = 0;
+  const reject = (row: RejectedOwnerRow) => {
+    rejectedCount++;
+    if (rejected.length < MAX_LISTED_REJECTED_ROWS) rejected.push(row);
+  };
   const firstLineOf = new Map<string, number>();
   let rows = 0;
   for await (const row of readOwnerFile(file, format)) {
     // A CSV header's problem is the file's, not a row's.
     if (!('problem' in row && row.header)) rows++;
     if ('problem' in row) {
-      rejected.push(rejectUnreadRow(row, firstLineOf));
+      reject(rejectUnreadRow(row, firstLineOf));
       continue;
     }
     const checked = checkOwnerRow(row, firstLineOf);
     if ('owner' in checked) owners.push(checked.owner);
-    else rejected.push(checked.rejected);
+    else reject(checked.rejected);
   }
-  return { owners, rejected, rows };
+  return { owners, rejected, rejectedCount, rows };
 }
 
 async function prepareTable(client: DynamoDBDocumentClient, request: OwnerImportRequest): Promise<boolean> {
@@ -405,6 +430,7 @@ export async function importOwnerFile(
     format,
     rows: checked.rows,
     rejectedRows: checked.rejected,
+    rejectedRowCount: checked.rejectedCount,
     asOf: request.asOf,
   };
   const none = {
@@ -415,12 +441,12 @@ export async function importOwnerFile(
     owners: 0,
     ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [], optOutsOverNone: [] }),
   };
-  if (checked.rejected.length > 0 || checked.rows === 0) {
+  if (checked.rejectedCount > 0 || checked.rows === 0) {
     return {
       ...base,
       ...none,
       outcome: 'rejected',
-      ...(checked.rejected.length === 0 && { noRows: true }),
+      ...(checked.rejectedCount === 0 && { noRows: true }),
       guardOverridden: false,
       olderAllowed: false,
       tableCreated: false,

@@ -12,10 +12,12 @@
  * formats refuse a line whose bytes are not UTF-8 by its number, never read
  * it with U+FFFD in their place, and a line longer than `MAX_LINE_BYTES`
  * (4 MiB) by its number, its bytes never held, the rows after it read as usual.
- * A CSV line refused for its number of fields still yields its `userId`
- * column (`UnreadOwnerRow.userId`), so a repeat of it is named; any other
- * line refused whole (not UTF-8, too long, not CSV, not a JSON object, JSON
- * that repeats a key) yields none: which id it states would be a guess.
+ * A line refused whole yields no `userId` (`UnreadOwnerRow.userId` stays
+ * absent), so it is never compared for duplicates: which id it states would
+ * be a guess. That holds for a CSV line with the wrong number of fields too:
+ * an unquoted comma earlier in the line shifts its values, so its `userId`
+ * column may hold another field's value (even another row's id, which would
+ * name a false "duplicate of line N"); only its field count is reported.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -37,8 +39,7 @@ export const OWNER_FILE_FORMATS = ['csv', 'jsonl'] as const;
 export type OwnerFileFormat = (typeof OWNER_FILE_FORMATS)[number];
 
 /**
- * One row of the file, or why a line cannot be read as one (with the
- * `userId` it states, when it can be told). A problem with
+ * One row of the file, or why a line cannot be read as one. A problem with
  * `header` is the CSV header's (it is wrong, or its line cannot be read):
  * no row of the file is read after it, and it is no row itself.
  */
@@ -207,10 +208,8 @@ async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
         continue;
       }
       if (record.length !== header.length) {
-        // Its userId column, when the row reaches it, still names the owner: a repeat of it is named too.
-        const userId = record[header.indexOf('userId')];
-        const problem = `has ${record.length} field(s), the header has ${header.length}`;
-        yield { line, problem, ...(userId !== undefined && { userId }) };
+        // No column of it is read, userId included: an unquoted comma before it shifts the values after it.
+        yield { line, problem: `has ${record.length} field(s), the header has ${header.length}` };
         continue;
       }
       yield { line, fields: Object.fromEntries(header.map((name, i) => [name, record[i]])) };

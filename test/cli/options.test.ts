@@ -2,7 +2,9 @@
  * The CLI's shared flag rules (cli/options/) and the settings every command
  * inherits from the program (cli/main.ts): one integer rule for every integer
  * flag, and one-line usage errors (exit 2) from every command, including
- * command groups added later.
+ * command groups added later: a mistyped command or flag too, commander's
+ * suggestion on the same line, the program's and a group's errors pointing
+ * to its `--help`, while no command at all still prints the help.
  */
 import { describe, expect, it } from 'vitest';
 import { integerIn, optional, secondsUpTo } from '../../cli/options/numbers';
@@ -108,18 +110,39 @@ describe('pc-hygiene: settings set once on the program reach every command', () 
     );
     for (const run of runs) {
       expect(run).toMatchObject({ code: 2, stdout: '' });
-      // One line, no help after it (restore names its missing --reason first, the others the unknown option).
+      // One line, no help after it (restore names its missing --reason first, the others the unknown option;
+      // a command group points to its help).
       expect(run.stderr, run.command).toMatch(
-        /^pc-hygiene: (unknown option '--bogus'|required option .*)\n$/,
+        new RegExp(
+          `^pc-hygiene: (unknown option '--bogus'(; see pc-hygiene ${run.command} --help)?|required option .*)\\n$`,
+        ),
       );
     }
   }, 60_000);
 
-  it("the program's own errors keep commander's wording and the help after it", async () => {
-    const run = await runCli(['no-such-command']);
+  it.each([
+    [['plna'], "unknown command 'plna' (Did you mean plan?); see pc-hygiene --help"],
+    [['swep'], "unknown command 'swep' (Did you mean sweep?); see pc-hygiene --help"],
+    [['no-such-command'], "unknown command 'no-such-command'; see pc-hygiene --help"],
+    [['--verison'], "unknown option '--verison' (Did you mean --version?); see pc-hygiene --help"],
+    [['owners', 'imprt'], "unknown command 'imprt' (Did you mean import?); see pc-hygiene owners --help"],
+    [['plan', '--inptu'], "unknown option '--inptu' (Did you mean --input?)"],
+  ])('a mistyped command or flag (%j) is one line, its suggestion on it, exit 2', async (args, message) => {
+    const run = await runCli(args);
 
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^error: unknown command 'no-such-command'\n/);
-    expect(run.stderr).toContain('Usage: pc-hygiene [options] [command]');
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `pc-hygiene: ${message}\n` });
+  });
+
+  it('no command at all still prints the help (on stderr, exit 2), as a group without its subcommand does', async () => {
+    for (const [args, usage] of [
+      [[], 'Usage: pc-hygiene [options] [command]'],
+      [['owners'], 'Usage: pc-hygiene owners [options] [command]'],
+    ] as const) {
+      const run = await runCli(args);
+
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr.startsWith(`${usage}\n`)).toBe(true);
+      expect(run.stderr).toContain('Commands:');
+    }
   });
 });

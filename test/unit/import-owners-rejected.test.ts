@@ -1,16 +1,17 @@
 /**
  * `importOwnerFile` refuses a bad file in one pass, before any DynamoDB call
  * (cli/use-cases/import-owners.ts): every bad row in line order (a repeat of
- * an id whose first line is itself bad included, even one refused before its
- * fields are checked), a bad CSV header counted as
- * no row, and a file with no rows refused as such (`noRows`), with or without
- * `--sync`.
+ * an id whose first line is itself bad included; a CSV line with the wrong
+ * number of fields compared by none of its columns), a bad CSV header counted as
+ * no row, a file with no rows refused as such (`noRows`), with or without
+ * `--sync`, and a file with more bad rows than `MAX_LISTED_REJECTED_ROWS`
+ * listing that many, counting them all (`rejectedRowCount`).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { importOwnerFile } from '../../cli/use-cases/import-owners';
+import { importOwnerFile, MAX_LISTED_REJECTED_ROWS } from '../../cli/use-cases/import-owners';
 import { useTempDir } from '../support/temp-dir';
 
 const tempDir = useTempDir('import-owners-rejected');
@@ -42,7 +43,7 @@ describe('importOwnerFile refusing a file', () => {
       'userId,email,name,status\nu1,a@example.com,A,Active\nu1,x@example.com,Dup,active\nu2,b@example.com,B,active\n',
     );
 
-    expect(summary).toMatchObject({ outcome: 'rejected', rows: 3 });
+    expect(summary).toMatchObject({ outcome: 'rejected', rows: 3, rejectedRowCount: 2 });
     expect(summary.rejectedRows).toEqual([
       { line: 2, userId: 'u1', problems: ['status: "Active" must be one of active, departed'] },
       { line: 3, userId: 'u1', problems: ['userId: duplicate of line 2'] },
@@ -50,26 +51,39 @@ describe('importOwnerFile refusing a file', () => {
     expect(summary.noRows).toBeUndefined();
   });
 
-  it.each([
-    [
-      'a CSV line with the wrong number of fields',
-      'fields.csv',
-      'userId,email,name,status\nu1,a@example.com,A,active,extra\nu1,b@example.com,B,active\n',
-      'has 5 field(s), the header has 4',
-      2,
-    ],
-  ])(
-    'names a repeat of the id of %s, a line refused before its fields are checked',
-    async (_what, name, text, problem, first) => {
-      const summary = await importText(name, text);
+  it('compares no column of a CSV line with the wrong number of fields: its userId column may be shifted', async () => {
+    // "Smith, jane" unquoted: the name's second half lands in the userId column, equal to line 3's userId.
+    const summary = await importText(
+      'shifted.csv',
+      'name,userId,email,status\n' +
+        'Smith, jane,jsmith,jsmith@example.com,active\n' +
+        'Jane Doe,jane,jane@example.com,active\n' +
+        'Doe, jane,jdoe,jdoe@example.com,active\n',
+    );
 
-      expect(summary).toMatchObject({ outcome: 'rejected', rows: 2 });
-      expect(summary.rejectedRows).toEqual([
-        { line: first, userId: 'u1', problems: [problem] },
-        { line: first + 1, userId: 'u1', problems: [`userId: duplicate of line ${first}`] },
-      ]);
-    },
-  );
+    expect(summary).toMatchObject({ outcome: 'rejected', rows: 3 });
+    // Line 3 is no "duplicate of line 2", nor line 4 of line 2 or 3: only the field counts are named.
+    expect(summary.rejectedRows).toEqual([
+      { line: 2, userId: null, problems: ['has 5 field(s), the header has 4'] },
+      { line: 4, userId: null, problems: ['has 5 field(s), the header has 4'] },
+    ]);
+  });
+
+  it(`lists the first ${MAX_LISTED_REJECTED_ROWS} bad rows and counts them all, still refusing the file`, async () => {
+    const bad = MAX_LISTED_REJECTED_ROWS + 7;
+    const lines = Array.from({ length: bad }, (_, i) => `u${i},u${i}@example.com,N,Active`);
+    // A good row after them changes nothing: the file is refused whole.
+    const summary = await importText(
+      'all-bad.csv',
+      `userId,email,name,status\n${lines.join('\n')}\nok,ok@example.com,Ok,active\n`,
+    );
+
+    expect(summary).toMatchObject({ outcome: 'rejected', rows: bad + 1, rejectedRowCount: bad });
+    expect(summary.rejectedRows.map((row) => row.line)).toEqual(
+      Array.from({ length: MAX_LISTED_REJECTED_ROWS }, (_, i) => i + 2),
+    );
+    expect(summary.noRows).toBeUndefined();
+  });
 
   it.each([
     ['an empty CSV', 'empty.csv', ''],
@@ -78,7 +92,13 @@ describe('importOwnerFile refusing a file', () => {
   ])('refuses %s as a file with no rows, --sync or not', async (_what, name, text) => {
     for (const sync of [false, true]) {
       const summary = await importText(name, text, sync);
-      expect(summary).toMatchObject({ outcome: 'rejected', noRows: true, rows: 0, rejectedRows: [] });
+      expect(summary).toMatchObject({
+        outcome: 'rejected',
+        noRows: true,
+        rows: 0,
+        rejectedRows: [],
+        rejectedRowCount: 0,
+      });
       expect(summary.markedDeparted).toBe(0);
     }
   });
@@ -86,7 +106,7 @@ describe('importOwnerFile refusing a file', () => {
   it('counts a bad CSV header as no row, and marks it as the header', async () => {
     const summary = await importText('wrong-header.csv', 'id,mail\nann,ann@example.com\n');
 
-    expect(summary).toMatchObject({ outcome: 'rejected', rows: 0 });
+    expect(summary).toMatchObject({ outcome: 'rejected', rows: 0, rejectedRowCount: 1 });
     expect(summary.rejectedRows).toEqual([
       { line: 1, userId: null, problems: [expect.stringMatching(/^header: unknown column/)], header: true },
     ]);

@@ -1,8 +1,9 @@
 /**
  * `pc-hygiene owners import FILE`: loads an HR / IdP export into the owner
  * directory (docs/deploy.md, "Owner directory"). Every row is checked first;
- * every bad row is named by its line and nothing is written (exit 1), as for
- * a bad CSV header or a file with no rows; `--sync`
+ * every bad row is counted, the first ones (`MAX_LISTED_REJECTED_ROWS`) named
+ * by their line, and nothing is written (exit 1), as for a bad CSV header or
+ * a file with no rows (JSON: `rejectedRows`, `rejectedRowCount`); `--sync`
  * marks owners missing from the file `departed`, refused (exit 3) when that
  * is more than `maxDeletePercent` of the active owners unless
  * `--allow-mass-change`; the share is the `--config`'s, else the `--stack`'s
@@ -40,14 +41,18 @@ import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
 import { type Progress, withProgress } from '../../progress';
 import { UsageError } from '../../usage-error';
-import { importOwnerFile, type OwnerImportSummary } from '../../use-cases/import-owners';
+import {
+  importOwnerFile,
+  MAX_LISTED_REJECTED_ROWS,
+  type OwnerImportSummary,
+} from '../../use-cases/import-owners';
 import { OWNER_FILE_FORMATS } from '../../use-cases/owner-file';
 
 /** What `owners import --help` says the command does. */
 const DESCRIPTION =
   'Load owners (userId, email, name, status) from a CSV file with that header or a JSON Lines file. ' +
-  'Every row is checked first: bad rows are named by line number and nothing is written (exit 1), as for a ' +
-  'file with no rows. ' +
+  `Every row is checked first: bad rows are named by line number (the first ${MAX_LISTED_REJECTED_ROWS}; the rest ` +
+  'counted) and nothing is written (exit 1), as for a file with no rows. ' +
   'Owners not in the file keep their state unless --sync. ' +
   "An export older (--as-of) than the directory's recorded snapshot, or a different export than the one recorded " +
   'as of the same instant, is refused (exit 3) unless --allow-older.';
@@ -117,6 +122,20 @@ function optOutsText(summary: OwnerImportSummary): string {
   return parts.length === 0 ? '' : `, the export's opt-outs ${parts.join(' and ')}`;
 }
 
+/**
+ * The line after the rejected rows listed when there are more
+ * (`MAX_LISTED_REJECTED_ROWS`, cli/use-cases/import-owners.ts), or `undefined`.
+ */
+function notListedLine(summary: OwnerImportSummary): string | undefined {
+  const listed = summary.rejectedRows.length;
+  const more = summary.rejectedRowCount - listed;
+  if (more <= 0) return undefined;
+  return (
+    `... and ${more} more rejected row(s) not listed (only the first ${listed} are: fix them and run the ` +
+    'import again to see the next)'
+  );
+}
+
 /** What a file with no owner rows holds, by format. */
 const NO_ROWS: Readonly<Record<OwnerImportSummary['format'], string>> = {
   csv: 'it is empty or blank, or holds only the header',
@@ -139,7 +158,7 @@ function rejectedLine(summary: OwnerImportSummary): string {
   if (header !== undefined) {
     return `rejected: the header of ${summary.file} (line ${header.line}) is unusable, so no row was read; nothing written`;
   }
-  return `rejected ${summary.rejectedRows.length} of ${summary.rows} row(s) in ${summary.file}; nothing written`;
+  return `rejected ${summary.rejectedRowCount} of ${summary.rows} row(s) in ${summary.file}; nothing written`;
 }
 
 /** The summary line (before sanitising: the recorded instants are stored text). */
@@ -305,6 +324,8 @@ async function runOwnersImport(
     for (const row of summary.rejectedRows) {
       process.stderr.write(`pc-hygiene owners import: rejected ${terminalText(describeRejected(row))}\n`);
     }
+    const unlisted = notListedLine(summary);
+    if (unlisted !== undefined) process.stderr.write(`pc-hygiene owners import: ${unlisted}\n`);
     const text = terminalLines([summaryLine(summary, dryRun)]);
     (EXIT_CODE_OF[summary.outcome] === EXIT_CODE.complete ? process.stdout : process.stderr).write(text);
   }
