@@ -230,7 +230,7 @@ async function checkFile(file: string, format: OwnerFileFormat): Promise<Checked
     // A CSV header's problem is the file's, not a row's.
     if (!('problem' in row && row.header)) rows++;
     if ('problem' in row) {
-      reject(rejectUnreadRow(row, firstLineOf));
+      reject(rejectUnreadRow(row));
       continue;
     }
     const checked = checkOwnerRow(row, firstLineOf);

@@ -12,9 +12,9 @@
  * formats refuse a line whose bytes are not UTF-8 by its number, never read
  * it with U+FFFD in their place, and a line longer than `MAX_LINE_BYTES`
  * (4 MiB) by its number, its bytes never held, the rows after it read as usual.
- * A line refused whole yields no `userId` (`UnreadOwnerRow.userId` stays
- * absent), so it is never compared for duplicates: which id it states would
- * be a guess. That holds for a CSV line with the wrong number of fields too:
+ * A line refused whole yields no `userId` (an `UnreadOwnerRow` has none), so
+ * it is never compared for duplicates: which id it states would be a guess.
+ * That holds for a CSV line with the wrong number of fields too:
  * an unquoted comma earlier in the line shifts its values, so its `userId`
  * column may hold another field's value (even another row's id, which would
  * name a false "duplicate of line N"); only its field count is reported.

@@ -277,13 +277,6 @@ function fieldProblems(fields: OwnerRow['fields']): {
 export interface UnreadOwnerRow {
   readonly line: number;
   readonly problem: string;
-  /**
-   * The `userId` the line still states unambiguously, so a repeat of it is
-   * named ({@link rejectUnreadRow}): the `userId` column of a CSV line with
-   * the wrong number of fields that reaches it. Absent when none can be read
-   * (a JSON line refused whole is not read for one).
-   */
-  readonly userId?: string;
   /** The problem is the CSV header's (wrong, or its line unreadable): it is no row, and no row after it was read. */
   readonly header?: true;
 }
@@ -315,29 +308,20 @@ function repeatProblem(
 }
 
 /**
- * The rejection of a line the reader could not take as a row: its problem,
- * and, when it states a `userId` ({@link UnreadOwnerRow.userId}), that id
- * counted as any row's (`userId: duplicate of line N` when an earlier line
- * has it; else later lines with it are named duplicates of this one).
- * @param firstLineOf as for {@link checkOwnerRow}; updated
+ * The rejection of a line the reader could not take as a row: its problem
+ * alone. No id is read from it (`userId` null), so it takes part in no
+ * duplicate check: a CSV line with the wrong number of fields may have its
+ * values shifted by an unquoted comma, and any other such line has no columns.
  */
-export function rejectUnreadRow(row: UnreadOwnerRow, firstLineOf: Map<string, number>): RejectedOwnerRow {
-  const id = comparableId(row.userId);
-  const repeat = repeatProblem(id, row.line, firstLineOf);
-  return {
-    line: row.line,
-    userId: id,
-    problems: repeat === undefined ? [row.problem] : [row.problem, repeat],
-    ...(row.header && { header: true }),
-  };
+export function rejectUnreadRow(row: UnreadOwnerRow): RejectedOwnerRow {
+  return { line: row.line, userId: null, problems: [row.problem], ...(row.header && { header: true }) };
 }
 
 /**
  * Checks one row: its fields, and whether its `userId` repeats an earlier
  * line's (`userId: duplicate of line N`, whether or not that line is itself
  * bad); an id that is no non-empty string is never compared.
- * @param firstLineOf `userId` → the first line with it, valid or not (unread lines too: {@link rejectUnreadRow});
- * updated
+ * @param firstLineOf `userId` → the first line with it, valid or not; updated
  */
 export function checkOwnerRow(
   row: OwnerRow,
