@@ -1,11 +1,13 @@
 /**
  * The ready-to-deploy stack: one `CredentialHygiene` worker configured from
- * the validated deployment settings (CDK context), with outputs an operator needs.
+ * the validated deployment settings (CDK context), with outputs an operator needs,
+ * and its own name in the sweep function's environment for the admins' report.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { HANDLER_ENV } from '../lambdas/handlers/environment';
 import { DEFAULT_CONFIG } from '../lambdas/hygiene/config';
 import type { DeploymentSettings } from './config';
 import { CredentialHygiene } from './credential-hygiene';
@@ -52,6 +54,10 @@ export class PersonalClientHygieneStack extends Stack {
       }),
       ...(settings.maxScheduleSkew !== undefined && { maxScheduleSkew: settings.maxScheduleSkew }),
     });
+
+    // The admins' report names this stack in a tripped guard's commands (`--stack NAME`). Set here, not by the
+    // construct: `--stack` finds a deployment by the outputs below, which a stack of your own may lack.
+    this.hygiene.sweepFunction.function.addEnvironment(HANDLER_ENV.stackName, this.stackName);
 
     // The CLI's `--stack` reads TableName, DirectoryTableName, TopicArn and SweepFunctionName (and the
     // config from the sweep function's environment): keep these ids stable (cli/aws/deployment-lookup.ts).

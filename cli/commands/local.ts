@@ -9,7 +9,8 @@
  * the SES relay would send for them (`.eml`, one as HTML), and prints the run
  * summary, the posture report, the owner-unreachable report and the digests.
  * The whole cycle runs as of one instant, `now` (docs/sweep.md). The database
- * is stopped at the end, on errors and on Ctrl-C: no java process is left behind.
+ * is stopped at the end, on errors and on Ctrl-C: no java process is left behind;
+ * so the summary suggests no command aimed at it (a tripped guard says why).
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -140,6 +141,25 @@ async function runLocalCycle(
   return { table, endpoint, imported, owners, summary, posture, notify, digestsPath, emails };
 }
 
+/**
+ * What a tripped guard's banner says in `local` instead of its commands: the demo's database is deleted when
+ * `local` ends, so a dry run or a `guard approve` could reach nothing of it, and one without target flags would
+ * reach the default stack (a deployment's approval, recorded from a demo).
+ */
+const LOCAL_GUARD_ADVICE = [
+  "No command can check or approve these deletions: this demo's database is deleted when local ends.",
+  'To let the demo make them, run local again with a --config raising maxDeletesPerRun or maxDeletePercent',
+  '(docs/configuration.md); to try guard approve, use a database you keep (README.md, "Try the CLI locally").',
+] as const;
+
+/**
+ * The run summary as `local` prints it: no command aimed at its table (the tripped guard's dry run and `guard
+ * approve`, the manifest's `runs show`), which is gone when `local` ends ({@link LOCAL_GUARD_ADVICE}).
+ */
+export function localRunSummaryText(summary: RunSummary): string {
+  return renderRunSummaryText(summary, { tableGone: LOCAL_GUARD_ADVICE });
+}
+
 /** Where the demo's emails are: open an `.eml` in a mail client, the `.html` in a browser. */
 function renderDemoEmails(emails: RelayEntriesResult): string {
   const lines = [
@@ -220,7 +240,7 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
         `${jsonText({ summary, posture, notify, digestsFile: digestsPath, emails }, 2)}\n`,
       );
     } else {
-      process.stdout.write(`\n${renderRunSummaryText(result.summary)}\n${renderPostureText(result.posture)}`);
+      process.stdout.write(`\n${localRunSummaryText(result.summary)}\n${renderPostureText(result.posture)}`);
       const entries = await readEntriesFile(result.digestsPath).catch(() => []);
       // Admin messages (the owner-unreachable report) first: the demo directory is there to show them.
       const admin = entries.filter((e) => e.MessageAttributes.audience?.StringValue === 'admin');

@@ -26,6 +26,13 @@ export const HANDLER_ENV = {
   relayLedgerTableName: 'RELAY_LEDGER_TABLE_NAME',
   /** Optional SESv2 endpoint override (a local stub). */
   sesEndpoint: 'SES_ENDPOINT',
+  /**
+   * Sweep, optional: the CloudFormation stack the function is deployed in, set by the shipped stack
+   * (`lib/personal-client-hygiene-stack.ts`), so the admins' report aims its commands at it (`--stack NAME`,
+   * `lambdas/render/admin-report.ts`). Absent (an older deployment, the construct in a stack of your own):
+   * the report says "the deployment's --stack NAME" instead.
+   */
+  stackName: 'STACK_NAME',
 } as const;
 
 /** Prefix of the hygiene config variables (`HYGIENE_staleAfterDays=90`). */

@@ -2,7 +2,8 @@
  * The sweep Lambda: one hygiene run over the credentials table.
  * Thin: parse the event (the run's `now` is the schedule's scheduled time,
  * refused when too far from the wall clock), build the adapters once per cold start, call `runSweep`, turn its summary
- * into metrics, a log line and the admin run summary on SNS.
+ * into metrics, a log line and the admin run summary on SNS (its commands aimed at the function's stack,
+ * `STACK_NAME`, when the stack set it).
  */
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -157,6 +158,8 @@ const config = configFromEnvironment(env);
 const tableName = requireEnv(env, HANDLER_ENV.tableName);
 const topicArn = requireEnv(env, HANDLER_ENV.topicArn);
 const skewMs = maxScheduleSkewMs(env, HANDLER_ENV.maxScheduleSkewSeconds);
+// Optional: the admin report's commands name the stack when it is known (and a stack name), else a placeholder.
+const stackName = env[HANDLER_ENV.stackName];
 const tools = createObservability();
 const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
 
@@ -179,7 +182,8 @@ export const sweepHandler = createSweepHandler({
   checkpoints: new DynamoDbCheckpointStore(documentClient, tableName, {
     onInvalid: (reason) => tools.logger.warn('stored sweep checkpoint ignored', { reason }),
   }),
-  publishAdminSummary: (summary) => publishAdminReport(new SnsPublisher(snsClient, topicArn), summary),
+  publishAdminSummary: (summary) =>
+    publishAdminReport(new SnsPublisher(snsClient, topicArn), summary, undefined, stackName),
   clock: Date.now,
   maxScheduleSkewMs: skewMs,
   ...optionalOwnerDirectory(env, documentClient),

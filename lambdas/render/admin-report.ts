@@ -11,6 +11,11 @@
  * summary's text rendering, shared with the CLI, and the domain does not
  * depend on renderings. The owner digest stays in the domain because the
  * notifier use case renders it as one of its phases.
+ *
+ * A tripped guard's commands (check the plan, `guard approve`) name the
+ * deployment's stack, `--stack NAME`, when the caller knows it (the sweep
+ * Lambda reads it from `STACK_NAME`); else the text says to add the
+ * deployment's `--stack NAME` to them.
  */
 import {
   type MessageBudget,
@@ -21,7 +26,7 @@ import {
 } from '../hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
 import { guardBlocked, type RunStatus, type RunSummary } from '../hygiene/run-summary';
-import { guardAdviceCommands, renderRunSummaryText } from './run-summary-text';
+import { guardAdviceCommands, renderRunSummaryText, type TextRenderOptions } from './run-summary-text';
 
 /** The machine document's schema name. */
 export const ADMIN_REPORT_SCHEMA = 'personal-client-hygiene/run-summary';
@@ -118,41 +123,80 @@ function auditNotices(summary: RunSummary): string[] {
 }
 
 /**
+ * A CloudFormation stack name (not an ARN): a letter, then letters, digits and hyphens, up to 128 characters
+ * (the CLI's `--stack` accepts the same, `cli/options/deployment-target.ts`).
+ */
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+
+/**
+ * The flags aiming the advice's commands at the deployment: `--stack NAME`, or none when the stack is unknown
+ * (absent, or not a stack name: a hand-edited environment). No quoting is needed: every character of a stack
+ * name is a plain shell word character (`cli/format/shell-word.ts`) that prints as itself. Always named, even
+ * when it is the CLI's default stack: a `PC_HYGIENE_STACK` in the admin's shell would otherwise aim the command
+ * at another stack.
+ */
+function stackFlags(stackName: string | undefined): string {
+  return stackName !== undefined && STACK_NAME.test(stackName) ? `--stack ${stackName}` : '';
+}
+
+/** The flags of the advice's commands, decided once by {@link adminText} for the advice and the summary's banner. */
+type AdviceFlags = Required<Pick<TextRenderOptions, 'targetFlags' | 'approveFlags'>>;
+
+/**
  * What the admins can do about a tripped guard: check the plan, then approve the deletions for the next run that
  * acts — in an `audit` deployment that is no scheduled run (only an enforce run uses an approval, docs/sweep.md),
  * but an operator's `sweep --enforce`, or the first after the deployment is switched to enforce; `guard approve`
- * itself needs `--enforce` there (it refuses an audit deployment without it): `approveFlags`, decided once by
- * {@link adminText} for this advice and the summary's banner alike.
+ * itself needs `--enforce` there (it refuses an audit deployment without it). The commands carry the stack's
+ * `--stack NAME` when it is known (`targetFlags`), else the text says to add it.
  */
-function guardAdvice(summary: RunSummary, approveFlags: string): string[] {
-  const { check, approve } = guardAdviceCommands(summary.guard.plannedDeletes, '"..."', { approveFlags });
+function guardAdvice(summary: RunSummary, flags: AdviceFlags): string[] {
+  const { check, approve } = guardAdviceCommands(summary.guard.plannedDeletes, '"..."', flags);
+  const named = flags.targetFlags !== '';
   const otherwise = 'if not, fix the configuration or the data (e.g. lastUsedAt no longer maintained).';
-  if (summary.mode === 'audit')
+  if (summary.mode === 'audit') {
+    const act = `pc-hygiene sweep --enforce${named ? ` ${flags.targetFlags}` : ''}`;
     return [
       '',
       `What to do: check the plan (${check}). This deployment runs in audit mode: its runs use no`,
-      "approval. If the deletions are right, approve them for an operator's run that acts, both with the deployment's",
-      `--stack NAME: ${approve}, then pc-hygiene sweep --enforce`,
+      ...(named
+        ? [
+            "approval. If the deletions are right, approve them for an operator's run that acts:",
+            `${approve}, then ${act}`,
+          ]
+        : [
+            "approval. If the deletions are right, approve them for an operator's run that acts, both with the deployment's",
+            `--stack NAME: ${approve}, then ${act}`,
+          ]),
       '(or, once approved, switch the deployment to enforce: docs/deploy.md, "Switching from audit to enforce");',
       otherwise,
     ];
+  }
   return [
     '',
     `What to do: check the plan (${check}). If the deletions are right, approve them for`,
-    `the next run: ${approve} (with the`,
-    `deployment's --stack NAME); ${otherwise}`,
+    ...(named
+      ? [`the next run: ${approve}; ${otherwise}`]
+      : [`the next run: ${approve} (with the`, `deployment's --stack NAME); ${otherwise}`]),
   ];
 }
 
-function adminText(summary: RunSummary, listLimit: number, origin?: OperatorOrigin): string {
+function adminText(
+  summary: RunSummary,
+  listLimit: number,
+  origin?: OperatorOrigin,
+  stackName?: string,
+): string {
   // An audit deployment refuses guard approve without --enforce: the advice's commands carry it.
-  const approveFlags = summary.mode === 'audit' ? '--enforce' : '';
+  const flags: AdviceFlags = {
+    targetFlags: stackFlags(stackName),
+    approveFlags: summary.mode === 'audit' ? '--enforce' : '',
+  };
   const lines = [
     ...(origin ? [`Operator run (not the schedule) by ${origin.by} with ${origin.tool}.`, ''] : []),
-    renderRunSummaryText(summary, { listLimit, approveFlags }).trimEnd(),
+    renderRunSummaryText(summary, { listLimit, ...flags }).trimEnd(),
     ...auditNotices(summary),
   ];
-  if (guardBlocked(summary)) lines.push(...guardAdvice(summary, approveFlags));
+  if (guardBlocked(summary)) lines.push(...guardAdvice(summary, flags));
   return `${lines.join('\n')}\n`;
 }
 
@@ -177,11 +221,14 @@ function withoutRecords(summary: RunSummary): RunSummary {
  * Renders a run summary as an admin message (the batch `id` is the caller's). When the
  * full summary would exceed the budget (the publisher's limits), the record lists are left out of
  * the JSON document (`truncated: true`) and the text lists fewer records.
+ * @param stackName the deployment's CloudFormation stack, when known: a tripped guard's commands name it
+ *   (`--stack NAME`); without it (or with a value that is no stack name) they say to add it
  */
 export function renderAdminReport(
   summary: RunSummary,
   budget: MessageBudget,
   origin?: OperatorOrigin,
+  stackName?: string,
 ): NotificationMessage {
   const severity = adminSeverity(summary);
   const eventTypes: AdminEventType[] = summary.guard.tripped
@@ -200,7 +247,7 @@ export function renderAdminReport(
     };
     return {
       subject: adminSubject(summary, origin),
-      text: adminText(summary, listLimit, origin),
+      text: adminText(summary, listLimit, origin, stackName),
       document,
       // `origin` lets a subscription filter on operator runs (`origin=operator`).
       routing: {
@@ -217,7 +264,8 @@ export function renderAdminReport(
 }
 
 /**
- * Publishes a run's admin report (`origin` marks an operator's run). Never throws for a delivery failure: the
+ * Publishes a run's admin report (`origin` marks an operator's run; `stackName`, the deployment's stack, is named
+ * by a tripped guard's commands: {@link renderAdminReport}). Never throws for a delivery failure: the
  * report is also in the logs and metrics, so a failed publish is returned for
  * the caller to log, not retried (unlike owner events, it has no outbox).
  */
@@ -225,10 +273,11 @@ export async function publishAdminReport(
   publisher: NotificationPublisher,
   summary: RunSummary,
   origin?: OperatorOrigin,
+  stackName?: string,
 ): Promise<{ readonly published: boolean; readonly failure?: FailedEntry }> {
   const message: OutgoingMessage = {
     id: 'run-summary',
-    ...renderAdminReport(summary, publisher.limits, origin),
+    ...renderAdminReport(summary, publisher.limits, origin, stackName),
   };
   try {
     const { failed } = await publisher.publishBatch([message]);

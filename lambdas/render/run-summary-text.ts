@@ -1,7 +1,8 @@
 /**
  * A sweep's run summary for people and machines: pretty JSON (`--format json`,
  * logs) and readable text, printed by the CLI (`sweep`, `local`) and used as
- * the body of the admin report (`lambdas/render/admin-report.ts`). Moved out
+ * the body of the admin report (`lambdas/render/admin-report.ts`); the
+ * commands it suggests are aimed by the caller ({@link TextRenderOptions}). Moved out
  * of the pure domain (`lambdas/hygiene/run-summary.ts` keeps the summary's
  * shape): rendering is presentation shared by the CLI and the Lambdas, not a
  * hygiene rule. Ids and texts that come from the table go through
@@ -43,8 +44,9 @@ export interface TextRenderOptions {
    * The flags naming the table the run swept, as shell words, that the
    * tripped guard's advice carries — its `sweep --dry-run` and its `guard
    * approve`, so that the plan is read and the approval recorded where the
-   * run looks (e.g. `--endpoint URL --table NAME`, or `--stack NAME`); none
-   * for the default stack.
+   * run looks (e.g. `--endpoint URL --table NAME`, or `--stack NAME`: the
+   * CLI's `targetFlagsOf`, the admin report's deployment stack when known);
+   * none for the default stack, or for a stack the caller does not know.
    */
   readonly targetFlags?: string;
   /**
@@ -68,6 +70,15 @@ export interface TextRenderOptions {
    * the flag is refused, and only `guard approve` does it.
    */
   readonly localTable?: boolean;
+  /**
+   * The run's table is gone once the printing command ends (`pc-hygiene local`
+   * deletes its database), so no command aimed at it can be pasted after; and
+   * one without target flags would reach the default stack instead. The
+   * summary then names none: its manifest line no `runs show`, and a tripped
+   * guard's banner says these lines in place of its dry run and `guard
+   * approve` (say what can be done instead). Absent by default.
+   */
+  readonly tableGone?: readonly string[];
 }
 
 /** The summary as readable text for a terminal. */
@@ -98,7 +109,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   lines.push(directoryLine(summary.directory), '');
   lines.push(eventsLine(summary), ...reachLines(summary.reach, limit, audit));
   lines.push(...checkpointLines(summary));
-  lines.push(...manifestLines(summary));
+  lines.push(...manifestLines(summary, options.tableGone === undefined));
   if (summary.transitionsWrittenAlone > 0) {
     lines.push(
       `Transitions written alone: ${summary.transitionsWrittenAlone} (their batch could not settle them; one request each)`,
@@ -169,14 +180,16 @@ function checkpointLines(summary: RunSummary): string[] {
   return [`Checkpoint: ${what}${start}; ${c.segmentsDone}/${c.segments} segments done`];
 }
 
-/** Where the run's deletions are recorded (nothing when it recorded none and nothing failed). */
-function manifestLines(summary: RunSummary): string[] {
+/**
+ * Where the run's deletions are recorded (nothing when it recorded none and nothing failed), and the command
+ * that shows them unless `showCommand` is off (the table is gone: {@link TextRenderOptions.tableGone}).
+ */
+function manifestLines(summary: RunSummary, showCommand: boolean): string[] {
   const m = summary.manifest;
   if (!m || (m.entries === 0 && !m.failed)) return [];
   const failed = m.failed ? `; ${m.failed}` : '';
-  return [
-    `Manifest: ${m.entries} deletion(s) in ${m.pages} page(s) (pc-hygiene runs show ${summary.runId})${failed}`,
-  ];
+  const command = showCommand ? ` (pc-hygiene runs show ${summary.runId})` : '';
+  return [`Manifest: ${m.entries} deletion(s) in ${m.pages} page(s)${command}${failed}`];
 }
 
 /** Who overrode a tripped guard: the operator's recorded approval, or the CLI's own flag. */
@@ -214,26 +227,38 @@ function directoryLine(d: DirectorySummary): string {
  * deletions (the list printed below a CLI dry run, else a dry run aimed at
  * the run's table), then approve them with a `guard approve` aimed at it
  * too, ready to paste, or on a local table sweep with `--allow-mass-delete`
- * ({@link TextRenderOptions}).
+ * ({@link TextRenderOptions}); for a table gone when the command ends, the
+ * caller's lines instead.
  */
 function guardBanner(summary: RunSummary, options: TextRenderOptions): string[] {
   const g = summary.guard;
   const audit = summary.mode === 'audit';
   const rule = '!'.repeat(78);
-  const commands = guardAdviceCommands(g.plannedDeletes, '"..."', options);
-  const check = options.plannedDeletionsListed
-    ? 'Check the deletions this dry run planned (listed below)'
-    : `Check the plan (${commands.check})`;
+  const applied = `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied.`;
+  const advice = options.tableGone
+    ? [applied, ...options.tableGone.map((line) => `!! ${line}`)]
+    : adviceLines(g.plannedDeletes, applied, options);
   return [
     rule,
     `!! GUARD TRIPPED: ${g.plannedDeletes} deletions planned, NONE ${audit ? 'would be made' : 'made'}.`,
     ...g.reasons.map((r) => `!!   ${r}`),
-    `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied. ${check};`,
+    ...advice,
+    rule,
+  ];
+}
+
+/** The banner's commands after `applied`: check the plan, approve the deletions (and the local-only flag). */
+function adviceLines(plannedDeletes: number, applied: string, options: TextRenderOptions): string[] {
+  const commands = guardAdviceCommands(plannedDeletes, '"..."', options);
+  const check = options.plannedDeletionsListed
+    ? 'Check the deletions this dry run planned (listed below)'
+    : `Check the plan (${commands.check})`;
+  return [
+    `${applied} ${check};`,
     `!! if the deletions are right, approve them: ${commands.approve}`,
     ...(options.localTable
       ? ['!! (on this local table, a sweep with --allow-mass-delete also does it, for that run).']
       : []),
-    rule,
   ];
 }
 

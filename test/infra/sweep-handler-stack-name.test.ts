@@ -1,0 +1,85 @@
+/**
+ * The sweep Lambda module reads its stack's name from `STACK_NAME` at cold
+ * start and its admin report of a tripped guard names it (`--stack NAME`):
+ * the deployed dependencies, built at import, against a local stand-in for
+ * DynamoDB's Scan and the SNS stub (the stack sets the variable:
+ * sweep-stack-name.test.ts; the text with and without it:
+ * test/unit/admin-report-stack-name.test.ts).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANDLER_ENV } from '../../lambdas/handlers/environment';
+import { deliveredTo } from '../support/sns-delivery';
+import { type SnsStub, startSnsStub } from './sns-stub';
+import { importSweepHandler } from './sweep-handler-module';
+
+/** Two expired credentials, DynamoDB-typed: over the default guard's 10 % of two. */
+const EXPIRED = ['pc-1', 'pc-2'].map((id) => ({
+  id: { S: id },
+  userId: { S: 'u' },
+  expiresTime: { S: '2020-01-01T00:00:00Z' },
+}));
+
+/** Answers every Scan: segment 0 holds the two credentials, the other segments nothing. */
+async function startScanStub(): Promise<{ endpoint: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Segment?: number };
+      if (!target.endsWith('.Scan')) {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'ValidationException', message: `unexpected ${target}` }));
+        return;
+      }
+      const items = (body.Segment ?? 0) === 0 ? EXPIRED : [];
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ Items: items, Count: items.length, ScannedCount: items.length }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe('the sweep Lambda names its stack in the admins’ report', () => {
+  let sns: SnsStub;
+  let dynamo: { endpoint: string; server: Server };
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    sns = await startSnsStub();
+    dynamo = await startScanStub();
+    Object.assign(process.env, {
+      [HANDLER_ENV.stackName]: 'HygieneProd',
+      [HANDLER_ENV.dynamoDbEndpoint]: dynamo.endpoint,
+      [HANDLER_ENV.snsEndpoint]: sns.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      // The run summary's log lines are not what this test reads.
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+  });
+
+  afterAll(async () => {
+    process.env = saved;
+    await sns?.stop();
+    await new Promise((resolve) => dynamo?.server.close(resolve));
+  });
+
+  it('a tripped guard’s commands carry --stack with the STACK_NAME of its environment', async () => {
+    const { sweepHandler } = await importSweepHandler();
+
+    const summary = await sweepHandler({}, { getRemainingTimeInMillis: () => 600_000 });
+
+    expect(summary.guard).toMatchObject({ tripped: true, overridden: false });
+    expect(sns.messages).toHaveLength(1);
+    const text = deliveredTo(sns.messages[0]!.message, 'email');
+    expect(text).toContain('Check the plan (pc-hygiene sweep --dry-run --stack HygieneProd);');
+    expect(text).toContain(
+      'pc-hygiene guard approve --max-deletes 2 --reason "..." --stack HygieneProd --enforce',
+    );
+    expect(text).not.toContain('--stack NAME');
+  });
+});
