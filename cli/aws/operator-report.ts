@@ -100,7 +100,10 @@ export async function reportOperatorSweep(
 ): Promise<OperatorReportOutcome> {
   const by = knownCallerArn ?? (await callerArn(clients.sts));
   const origin: OperatorOrigin = { kind: 'operator', by, tool };
-  const admin = await publishAdminReport(new SnsPublisher(clients.sns, deployment.topicArn), summary, origin);
+  const admin = await publishAdminReport(new SnsPublisher(clients.sns, deployment.topicArn), summary, {
+    origin,
+    stackName: deployment.stackName,
+  });
   const values: MetricValue[] = [
     ...sweepMetricValues(summary),
     { name: SWEEP_METRIC.adminSummaryFailed, unit: 'Count', value: admin.published ? 0 : 1 },

@@ -180,11 +180,20 @@ function guardAdvice(summary: RunSummary, flags: AdviceFlags): string[] {
   ];
 }
 
+/**
+ * Where a report comes from and goes back to: `origin` marks an operator's run (the CLI's `sweep` against a stack);
+ * `stackName` is the deployment's CloudFormation stack, when known, which the report's commands name (`--stack
+ * NAME`; without it, or with a value that is no stack name, they say to add it).
+ */
+export interface AdminReportContext {
+  readonly origin?: OperatorOrigin;
+  readonly stackName?: string;
+}
+
 function adminText(
   summary: RunSummary,
   listLimit: number,
-  origin?: OperatorOrigin,
-  stackName?: string,
+  { origin, stackName }: AdminReportContext,
 ): string {
   // An audit deployment refuses guard approve without --enforce: the advice's commands carry it.
   const flags: AdviceFlags = {
@@ -221,15 +230,13 @@ function withoutRecords(summary: RunSummary): RunSummary {
  * Renders a run summary as an admin message (the batch `id` is the caller's). When the
  * full summary would exceed the budget (the publisher's limits), the record lists are left out of
  * the JSON document (`truncated: true`) and the text lists fewer records.
- * @param stackName the deployment's CloudFormation stack, when known: a tripped guard's commands name it
- *   (`--stack NAME`); without it (or with a value that is no stack name) they say to add it
  */
 export function renderAdminReport(
   summary: RunSummary,
   budget: MessageBudget,
-  origin?: OperatorOrigin,
-  stackName?: string,
+  context: AdminReportContext = {},
 ): NotificationMessage {
+  const { origin } = context;
   const severity = adminSeverity(summary);
   const eventTypes: AdminEventType[] = summary.guard.tripped
     ? ['run-summary', 'guard-tripped']
@@ -247,7 +254,7 @@ export function renderAdminReport(
     };
     return {
       subject: adminSubject(summary, origin),
-      text: adminText(summary, listLimit, origin, stackName),
+      text: adminText(summary, listLimit, context),
       document,
       // `origin` lets a subscription filter on operator runs (`origin=operator`).
       routing: {
@@ -264,20 +271,18 @@ export function renderAdminReport(
 }
 
 /**
- * Publishes a run's admin report (`origin` marks an operator's run; `stackName`, the deployment's stack, is named
- * by a tripped guard's commands: {@link renderAdminReport}). Never throws for a delivery failure: the
+ * Publishes a run's admin report ({@link AdminReportContext}: an operator's run, the deployment's stack). Never throws for a delivery failure: the
  * report is also in the logs and metrics, so a failed publish is returned for
  * the caller to log, not retried (unlike owner events, it has no outbox).
  */
 export async function publishAdminReport(
   publisher: NotificationPublisher,
   summary: RunSummary,
-  origin?: OperatorOrigin,
-  stackName?: string,
+  context: AdminReportContext = {},
 ): Promise<{ readonly published: boolean; readonly failure?: FailedEntry }> {
   const message: OutgoingMessage = {
     id: 'run-summary',
-    ...renderAdminReport(summary, publisher.limits, origin, stackName),
+    ...renderAdminReport(summary, publisher.limits, context),
   };
   try {
     const { failed } = await publisher.publishBatch([message]);

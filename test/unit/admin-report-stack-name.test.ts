@@ -29,7 +29,7 @@ async function trippedRun(mode: 'audit' | 'enforce'): Promise<RunSummary> {
 
 /** The email text of the run's admin report, with the stack name given (or not). */
 function emailText(summary: RunSummary, stackName?: string): string {
-  const message = snsEntryFields(renderAdminReport(summary, snsLimits(), undefined, stackName)).Message;
+  const message = snsEntryFields(renderAdminReport(summary, snsLimits(), { stackName })).Message;
   return deliveredTo(message, 'email');
 }
 
@@ -90,7 +90,7 @@ describe('the admins’ report names the deployment’s stack in its commands', 
   it('publishAdminReport passes the name through to the published message', async () => {
     const publisher = new RecordingPublisher();
 
-    await publishAdminReport(publisher, await trippedRun('enforce'), undefined, 'HygieneProd');
+    await publishAdminReport(publisher, await trippedRun('enforce'), { stackName: 'HygieneProd' });
 
     const text = deliveredTo(publisher.delivered[0]!.Message, 'email');
     expect(text).toContain('pc-hygiene guard approve --max-deletes 10 --reason "..." --stack HygieneProd');

@@ -363,6 +363,28 @@ describe('reportOperatorSweep', () => {
     expect(names).not.toContain(SWEEP_METRIC.completed);
   });
 
+  it("aims a tripped guard's commands at the deployment's stack", async () => {
+    stackAnswers();
+    const deployment = await lookUpDeployment('HygieneProd', clients());
+    sns
+      .on(PublishBatchCommand)
+      .resolves({ Successful: [{ Id: 'run-summary', MessageId: 'm1' }], Failed: [] });
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+    const summary = await enforceSummary(1);
+    const tripped: RunSummary = {
+      ...summary,
+      guard: { ...summary.guard, tripped: true, overridden: false, plannedDeletes: 40, reasons: ['40 > 10'] },
+    };
+
+    await reportOperatorSweep(deployment, tripped, reportClients(), 'pc-hygiene 9.9.9', 'arn:aws:sts::1:x');
+
+    const entry = sns.commandCalls(PublishBatchCommand)[0]?.args[0].input.PublishBatchRequestEntries?.[0];
+    const text = deliveredTo(entry?.Message ?? '{}', 'email');
+    expect(text).toContain('pc-hygiene sweep --dry-run --stack HygieneProd');
+    expect(text).toContain('pc-hygiene guard approve --max-deletes 40 --reason "..." --stack HygieneProd');
+    expect(text).not.toContain("deployment's --stack NAME");
+  });
+
   it('names the caller ARN the command already has, asking STS nothing', async () => {
     stackAnswers();
     const deployment = await lookUpDeployment('PersonalClientHygiene', clients());
