@@ -46,7 +46,8 @@ export interface TextRenderOptions {
    * approve`, so that the plan is read and the approval recorded where the
    * run looks (e.g. `--endpoint URL --table NAME`, or `--stack NAME`: the
    * CLI's `targetFlagsOf`, the admin report's deployment stack when known);
-   * none for the default stack, or for a stack the caller does not know.
+   * none for the default stack, or for a stack the caller does not know. The
+   * manifest line's `runs show` carries them too.
    */
   readonly targetFlags?: string;
   /**
@@ -109,7 +110,9 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   lines.push(directoryLine(summary.directory), '');
   lines.push(eventsLine(summary), ...reachLines(summary.reach, limit, audit));
   lines.push(...checkpointLines(summary));
-  lines.push(...manifestLines(summary, options.tableGone === undefined));
+  lines.push(
+    ...manifestLines(summary, options.tableGone === undefined ? (options.targetFlags ?? '') : undefined),
+  );
   if (summary.transitionsWrittenAlone > 0) {
     lines.push(
       `Transitions written alone: ${summary.transitionsWrittenAlone} (their batch could not settle them; one request each)`,
@@ -182,13 +185,15 @@ function checkpointLines(summary: RunSummary): string[] {
 
 /**
  * Where the run's deletions are recorded (nothing when it recorded none and nothing failed), and the command
- * that shows them unless `showCommand` is off (the table is gone: {@link TextRenderOptions.tableGone}).
+ * that shows them, aimed where the run looked (`targetFlags`, as the guard's advice), unless the table is gone
+ * (`targetFlags` undefined: {@link TextRenderOptions.tableGone}).
  */
-function manifestLines(summary: RunSummary, showCommand: boolean): string[] {
+function manifestLines(summary: RunSummary, targetFlags: string | undefined): string[] {
   const m = summary.manifest;
   if (!m || (m.entries === 0 && !m.failed)) return [];
   const failed = m.failed ? `; ${m.failed}` : '';
-  const command = showCommand ? ` (pc-hygiene runs show ${summary.runId})` : '';
+  const aimed = targetFlags ? ` ${targetFlags}` : '';
+  const command = targetFlags === undefined ? '' : ` (pc-hygiene runs show ${summary.runId}${aimed})`;
   return [`Manifest: ${m.entries} deletion(s) in ${m.pages} page(s)${command}${failed}`];
 }
 

@@ -51,5 +51,9 @@ describe("local's run summary", () => {
     expect(localRunSummaryText(summary)).not.toContain('runs show');
     // What `sweep` prints for a table it can reach again.
     expect(renderRunSummaryText(summary)).toContain('(pc-hygiene runs show run-1)');
+    // Aimed where the run looked, as the guard's advice is.
+    expect(
+      renderRunSummaryText(summary, { targetFlags: '--endpoint http://127.0.0.1:8000 --table T' }),
+    ).toContain('(pc-hygiene runs show run-1 --endpoint http://127.0.0.1:8000 --table T)');
   });
 });
