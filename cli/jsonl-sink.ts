@@ -5,10 +5,11 @@
  * `lambdas/aws/sns-wire.ts`, with SNS's limits), one JSON object a line.
  * Local mode uses it to show real messages; `notify --dry-run --sink
  * jsonl:PATH` writes the entries a drain would send through the same
- * {@link appendEntries}, consuming nothing.
+ * {@link appendEntries}, consuming nothing. The file's folder must exist: it
+ * is never created (`notify` refuses a missing one before draining,
+ * cli/output-file.ts).
  */
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { appendFile } from 'node:fs/promises';
 import { type PublishEntry, SNS_LIMITS, snsEntry } from '../lambdas/aws/sns-wire';
 import type { OutgoingMessage, PublishLimits } from '../lambdas/hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../lambdas/hygiene/outbox-ports';
@@ -32,13 +33,13 @@ export class JsonlFileSink implements NotificationPublisher {
 }
 
 /**
- * Appends `entries` to the JSON Lines file at `path` (its folder created),
- * one line per entry with exactly the `PublishBatch` entry's fields, in one
- * write; nothing when there are none.
+ * Appends `entries` to the JSON Lines file at `path`, one line per entry
+ * with exactly the `PublishBatch` entry's fields, in one write; nothing when
+ * there are none. The file is created when missing, its folder never: a
+ * missing folder is a write error (thrown).
  */
 export async function appendEntries(path: string, entries: readonly PublishEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await mkdir(dirname(path), { recursive: true });
   const lines = entries.map((e) =>
     JSON.stringify({
       Id: e.Id,

@@ -3,7 +3,8 @@
  * (seed, bookkeeping, outbox), streamed page by page. The worker's own
  * reserved items (`__hygiene__#…`, e.g. the sweep checkpoint) are left out
  * unless `--include-reserved` is given. With `--output`, the path is checked
- * before the scan, and the items go to a new temporary file beside it, renamed
+ * before the scan (cli/output-file.ts: a missing folder is refused, not
+ * created), and the items go to a new temporary file beside it, renamed
  * onto it only when the export succeeds; an export that fails or is
  * interrupted (Ctrl-C's SIGINT, SIGTERM, SIGHUP) removes it, and an
  * interrupted one then ends by that signal.
@@ -11,8 +12,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { dirname, sep } from 'node:path';
+import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { type DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
@@ -25,6 +25,7 @@ import { resolveTarget, type Target } from '../options/deployment-target';
 import type { OptionsOf } from '../options/options-of';
 import { MAX_SEGMENTS, parseSegments } from '../options/scan-segments';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
+import { checkOutputFile } from '../output-file';
 import { createProgress } from '../progress';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
 import { UsageError } from '../usage-error';
@@ -118,25 +119,6 @@ async function exportItems(
     options.onProgress?.(count);
   }
   return count;
-}
-
-/**
- * Checks `--output` before anything is looked up or scanned: a path that can
- * never be written (empty, a directory, in a directory that does not exist)
- * is a usage error naming it, not a raw file error after a full scan.
- * @throws {UsageError} naming `--output` and what is wrong with it
- */
-async function checkOutputPath(output: string): Promise<void> {
-  if (output === '') throw new UsageError('--output must not be empty: give the file to write');
-  const existing = await stat(output).catch(() => undefined);
-  if (existing?.isDirectory() || output.endsWith(sep)) {
-    throw new UsageError(`--output ${output} is a directory: give the file to write`);
-  }
-  const parent = dirname(output);
-  const folder = await stat(parent).catch(() => undefined);
-  if (folder === undefined || !folder.isDirectory()) {
-    throw new UsageError(`--output ${output}: the directory ${parent} does not exist`);
-  }
 }
 
 /**
@@ -236,7 +218,8 @@ async function exportToFile(
 
 async function runExport(options: ExportCommandOptions): Promise<void> {
   const { output } = options;
-  if (output !== undefined) await checkOutputPath(output);
+  // Before anything is looked up or scanned: a path that can never be written is a usage error now.
+  if (output !== undefined) await checkOutputFile(output, '--output');
   const target = await resolveTarget(options, { usesConfig: false });
   await withDocumentClient(target, async (client) => {
     if (output !== undefined) return exportToFile(client, target, options, output);
@@ -256,7 +239,7 @@ function defineExportCommand(program: Command) {
     command
       .option(
         '--output <file>',
-        'write to this file instead of stdout (replaced only when the export succeeds)',
+        'write to this file instead of stdout (its folder must exist; replaced only when the export succeeds)',
       )
       .option(
         '--segments <n>',

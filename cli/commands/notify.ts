@@ -37,6 +37,7 @@ import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-opt
 import type { OptionsOf } from '../options/options-of';
 import { withTable } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
+import { checkOutputFile } from '../output-file';
 import { UsageError } from '../usage-error';
 import { type DrainReach, drainTable } from '../use-cases/drain-table';
 import { type DrainPreview, previewDrain } from '../use-cases/preview-drain';
@@ -62,6 +63,19 @@ function parseSink(value: string): Sink {
     return { kind: 'jsonl', path };
   }
   throw new UsageError(`--sink ${JSON.stringify(value)} is not sns or jsonl:PATH`);
+}
+
+/**
+ * Parses `--sink` and, for a file, checks its path (cli/output-file.ts): one
+ * that can never be written (a directory, in a folder that does not exist)
+ * is refused before anything is looked up, claimed or written.
+ * @throws {UsageError} on a bad sink or path
+ */
+async function sinkOf(value: string): Promise<Sink> {
+  const sink = parseSink(value);
+  if (sink.kind === 'jsonl')
+    await checkOutputFile(sink.path, '--sink jsonl:PATH', `--sink jsonl:${sink.path}`);
+  return sink;
 }
 
 /** The summary as a few readable lines. */
@@ -222,12 +236,12 @@ async function drainOutbox(
  */
 async function previewNotify(
   options: NotifyOptions,
+  sink: Sink,
   target: Target,
   directoryTable: string,
   sns: SnsSide,
   now: number,
 ) {
-  const sink = parseSink(options.sink);
   const preview = await withTable(target, (client) =>
     previewDrain({
       outbox: new DynamoDbOutboxStore(client, target.table, { readOnly: true }),
@@ -274,15 +288,15 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
   // A drain's leases and sent marks are written at its instant: a typed one would expire a lease at once (the
   // scheduled drain could send the same digests again) or hold the scheduled drains off until then.
   if (!options.dryRun) refuseNowOnDeployment(options.now, awsTargetOf(options), 'notify', '--dry-run');
+  const sink = await sinkOf(options.sink);
   const target = await resolveTarget(options, { usesConfig: true });
   const directoryTable = directoryTableOf(options, command, target);
   const topicArn = topicOf(options, command, target);
-  const sink = parseSink(options.sink);
   if (!options.dryRun)
     refuseAuditDeployment(target, options.enforce, 'notify', ' (an audit deployment notifies no owner)');
   const sns = snsSideOf(options, target, topicArn, !options.dryRun && sink.kind === 'sns');
   try {
-    if (options.dryRun) return await previewNotify(options, target, directoryTable, sns, now);
+    if (options.dryRun) return await previewNotify(options, sink, target, directoryTable, sns, now);
     const { publisher, label } = publisherFor(sink, sns);
     const summary = await drainOutbox(target, directoryTable, publisher, sns, now);
     process.stdout.write(
@@ -306,7 +320,7 @@ function defineNotifyCommand(program: Command) {
       .addOption(
         new Option(
           '--sink <sink>',
-          'where digests go: sns, or jsonl:PATH (append the PublishBatch entries to a file)',
+          'where digests go: sns, or jsonl:PATH (append the PublishBatch entries to a file; its folder must exist)',
         )
           .default('sns')
           .env('PC_HYGIENE_SINK'),

@@ -7,7 +7,7 @@
  * a ledger that lives for this run (a digest part listed twice is written once,
  * as the relay would send it once).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import { digestFromPublishEntry, InvalidDigestMessageError } from '../../lambdas/relay/digest-message';
@@ -15,6 +15,7 @@ import { ownerEmail } from '../../lambdas/relay/owner-email';
 import type { EmailSender, LedgerClaim, OutgoingEmail, RelayLedger } from '../../lambdas/relay/ports';
 import { type RelayItem, relayDigests, tallyOutcomes } from '../../lambdas/relay/relay';
 import { readJsonLines } from '../jsonl';
+import { createOutputDirectory } from '../output-file';
 import { UsageError } from '../usage-error';
 
 /**
@@ -118,13 +119,17 @@ export async function readDigestEntries(path: string): Promise<{ items: RelayIte
   return { items, ignored };
 }
 
-/** Relays the digests to `.eml` files in `outDir` (created when missing). */
+/**
+ * Relays the digests to `.eml` files in `outDir`, created with its parents when missing: a
+ * directory named for many files, not an output file (cli/output-file.ts).
+ * @throws {UsageError} when something other than a directory is in the way of `outDir`
+ */
 export async function relayToFiles(
   items: readonly RelayItem[],
   directory: Pick<OwnerDirectory, 'getMany'>,
   options: { readonly outDir: string; readonly from?: string; readonly now: () => number },
 ): Promise<Omit<RelayFilesSummary, 'ignored'>> {
-  await mkdir(options.outDir, { recursive: true });
+  await createOutputDirectory(options.outDir);
   const sender = new EmlFileSender(options.outDir);
   const from = options.from ?? PLACEHOLDER_SENDER;
   const result = await relayDigests(

@@ -4,7 +4,7 @@
  * are exactly that owner's events, and nothing more on a second run.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -172,7 +172,8 @@ describe('pc-hygiene notify', () => {
     try {
       const args = ['notify', '--endpoint', own.endpoint, '--table', own.tableName];
 
-      const failed = await cli([...args, '--sink', `jsonl:${dir}`]); // a directory, not a file
+      // A disk that is full (Linux's /dev/full): the folder exists, the append fails.
+      const failed = await cli([...args, '--sink', 'jsonl:/dev/full']);
       const retried = await cli([...args, '--sink', `jsonl:${join(dir, 'retry.jsonl')}`, '--format', 'json']);
 
       expect(failed.code).toBe(1);
@@ -184,4 +185,40 @@ describe('pc-hygiene notify', () => {
       await own.drop();
     }
   });
+
+  it.each([
+    ['in a folder that does not exist', () => join(dir, 'no-such-folder', 'digests.jsonl')],
+    ['that is a directory', () => dir],
+  ])(
+    'refuses a sink %s before anything is claimed (exit 2, saying why), dry run or not, creating nothing',
+    async (_, pathOf) => {
+      const own = await seededTable();
+      try {
+        const path = pathOf();
+        const args = ['notify', '--endpoint', own.endpoint, '--table', own.tableName];
+        const expected =
+          path === dir
+            ? `pc-hygiene: --sink jsonl:${path} is a directory: give the file to write\n`
+            : `pc-hygiene: --sink jsonl:${path}: the directory ${join(dir, 'no-such-folder')} does not exist\n`;
+
+        const drain = await cli([...args, '--sink', `jsonl:${path}`]);
+        const dryRun = await cli([...args, '--sink', `jsonl:${path}`, '--dry-run']);
+        const retried = await cli([
+          ...args,
+          '--sink',
+          `jsonl:${join(dir, 'after-refusal.jsonl')}`,
+          '--format',
+          'json',
+        ]);
+
+        for (const refused of [drain, dryRun])
+          expect(refused).toMatchObject({ code: 2, stdout: '', stderr: expected });
+        await expect(stat(join(dir, 'no-such-folder'))).rejects.toMatchObject({ code: 'ENOENT' });
+        // Nothing was claimed or marked: the next drain sends every event.
+        expect(JSON.parse(retried.stdout)).toMatchObject({ eventsPublished: 3 });
+      } finally {
+        await own.drop();
+      }
+    },
+  );
 });

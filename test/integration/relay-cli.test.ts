@@ -144,6 +144,22 @@ describe('pc-hygiene relay', () => {
     expect(mail.html).toContain('<table ');
   });
 
+  it('creates --out with its parents (a directory named for many files), and refuses a file in its way (exit 2)', async () => {
+    const nested = join(dir, 'out-nested', 'today');
+    const inTheWay = await jsonl('in-the-way', []);
+
+    const created = await runCli(['relay', '--input', input, '--out', nested, ...flags()]);
+    const refused = await runCli(['relay', '--input', input, '--out', inTheWay, ...flags()]);
+
+    expect(created.code).toBe(0);
+    expect((await readdir(nested)).length).toBeGreaterThan(0);
+    expect(refused).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `pc-hygiene: cannot create output directory ${inTheWay}: a file is in the way\n`,
+    });
+  });
+
   it('takes the sender from --config when --from is not given, and reports JSON', async () => {
     const config = join(dir, 'config.json');
     await writeFile(config, JSON.stringify({ ownerDelivery: 'relay', senderIdentity: 'ops@corp.example' }));

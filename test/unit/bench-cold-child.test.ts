@@ -138,7 +138,8 @@ describe('a measurement child', () => {
   });
 });
 
-// `runNotifyTask` (bench/measure.ts) gives the drain `clockFrom(task.now)`; this pins the clock itself.
+// `runNotifyTask` (bench/measure.ts) gives the drain `clockFrom(task.now)`; this pins the clock itself, and
+// test/integration/bench-notify-clock.test.ts that wiring (the same digests whatever the wall clock).
 describe('clockFrom, the notify measurement’s drain clock', () => {
   it('reads the given instant when made and runs with the wall clock from there, whatever the day', () => {
     const wall = vi.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-12-05T21:00:00.000Z'));

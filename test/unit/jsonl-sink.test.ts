@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,8 +39,8 @@ const entry = (id: string): PublishEntry =>
   });
 
 describe('JsonlFileSink', () => {
-  it('appends exactly the entries, one JSON object a line, creating the directory', async () => {
-    const path = join(dir, 'nested', 'out.jsonl');
+  it('appends exactly the entries, one JSON object a line, creating the file', async () => {
+    const path = join(dir, 'out.jsonl');
     const sink = new JsonlFileSink(path);
 
     const first = await sink.publishBatch([message('a'), message('b')]);
@@ -49,6 +49,14 @@ describe('JsonlFileSink', () => {
     expect(first.failed).toEqual([]);
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual([entry('a'), entry('b'), entry('c')]);
+  });
+
+  it('never creates a missing folder: the write fails, naming the path, and nothing is written', async () => {
+    const path = join(dir, 'no-such-folder', 'out.jsonl');
+    const sink = new JsonlFileSink(path);
+
+    await expect(sink.publishBatch([message('a')])).rejects.toThrow(path);
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('throws when it cannot write, so nothing is marked sent', async () => {

@@ -1,0 +1,70 @@
+/**
+ * Why: one rule for where the CLI writes files the user names, so every
+ * command behaves alike (docs/data-model.md, "Import and export";
+ * docs/notifications.md, "CLI"):
+ *
+ * - An output **file** (`export --output FILE`, `notify --sink jsonl:FILE`)
+ *   is checked before the command reads or writes anything: a path that can
+ *   never be written — empty, an existing directory, or in a folder that does
+ *   not exist — is a usage error (exit 2) naming the option (and the missing
+ *   folder). A missing folder is never created: a mistyped path (`--output
+ *   exprots/x.jsonl`) should fail at once, not leave a new folder behind and
+ *   the file where nobody looks.
+ * - An output **directory** the user names for many files (`relay --out DIR`)
+ *   is created when missing, with its parents, as `--out-dir`-style options
+ *   usually are: naming the directory is the point of the option, and a
+ *   command that writes many files there would otherwise need a separate
+ *   `mkdir` every time. Something other than a directory in the way is a
+ *   usage error naming it.
+ *
+ * Folders the tool makes for itself (`local`'s `$TMPDIR/pc-hygiene-local-*`)
+ * are not user-named and need neither check.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, sep } from 'node:path';
+import { describeFileError } from './file-errors';
+import { UsageError } from './usage-error';
+
+/**
+ * Checks an output file the user named, before anything is looked up, read or
+ * written: a path that can never be written is refused here, not after a full
+ * scan or a drain. Creates nothing.
+ * @param path the file, as given
+ * @param option the option that names it, as `--help` shows it (`--output`, `--sink jsonl:PATH`)
+ * @param given how the user wrote it, for messages (default: `${option} ${path}`)
+ * @throws {UsageError} naming the option when `path` is empty, an existing directory (or ends with
+ *   a path separator), or in a folder that does not exist (the folder named)
+ */
+export async function checkOutputFile(
+  path: string,
+  option: string,
+  given = `${option} ${path}`,
+): Promise<void> {
+  if (path === '') throw new UsageError(`${option} must not be empty: give the file to write`);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory() || path.endsWith(sep)) {
+    throw new UsageError(`${given} is a directory: give the file to write`);
+  }
+  const parent = dirname(path);
+  const folder = await stat(parent).catch(() => undefined);
+  if (folder === undefined || !folder.isDirectory()) {
+    throw new UsageError(`${given}: the directory ${parent} does not exist`);
+  }
+}
+
+/**
+ * Creates an output directory the user named for many files (with its
+ * parents) when it is missing; one that exists is used as it is.
+ * @param dir the directory, as given
+ * @throws {UsageError} naming `dir` when something other than a directory is in the way, or it
+ *   cannot be created (e.g. permission denied)
+ */
+export async function createOutputDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error: unknown) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : describeFileError(error);
+    throw new UsageError(`cannot create output directory ${dir}: ${why}`);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * cli/output-file.ts, the one rule for paths the user names for output: a
+ * file in a folder that does not exist (or a directory given as the file) is
+ * refused with the folder named and nothing created; a directory named for
+ * many files is created with its parents, and something else in its way is
+ * refused.
+ */
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkOutputFile, createOutputDirectory } from '../../cli/output-file';
+import { UsageError } from '../../cli/usage-error';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'output-file-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('checkOutputFile', () => {
+  it('accepts a new or existing file in an existing folder, creating nothing', async () => {
+    await writeFile(join(dir, 'old.jsonl'), 'kept\n');
+
+    await checkOutputFile(join(dir, 'new.jsonl'), '--output');
+    await checkOutputFile(join(dir, 'old.jsonl'), '--output');
+
+    expect(await readdir(dir)).toEqual(['old.jsonl']);
+  });
+
+  it('refuses a file in a folder that does not exist, naming the option and the folder, and creates no folder', async () => {
+    const missing = join(dir, 'exprots', 'deeper');
+    const path = join(missing, 'out.jsonl');
+
+    const refused = checkOutputFile(path, '--sink jsonl:PATH', `--sink jsonl:${path}`);
+
+    await expect(refused).rejects.toThrow(UsageError);
+    await expect(refused).rejects.toThrow(`--sink jsonl:${path}: the directory ${missing} does not exist`);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('refuses a folder given as the file, a path ending with a separator, a file as the folder, and an empty path', async () => {
+    await writeFile(join(dir, 'plain'), '');
+
+    await expect(checkOutputFile(dir, '--output')).rejects.toThrow(
+      `--output ${dir} is a directory: give the file to write`,
+    );
+    await expect(checkOutputFile(`${join(dir, 'new')}${sep}`, '--output')).rejects.toThrow('is a directory');
+    await expect(checkOutputFile(join(dir, 'plain', 'x.jsonl'), '--output')).rejects.toThrow(
+      `the directory ${join(dir, 'plain')} does not exist`,
+    );
+    await expect(checkOutputFile('', '--output')).rejects.toThrow(
+      '--output must not be empty: give the file to write',
+    );
+  });
+});
+
+describe('createOutputDirectory', () => {
+  it('creates a directory named for many files with its parents, and uses one that exists as it is', async () => {
+    const out = join(dir, 'emails', 'today');
+
+    await createOutputDirectory(out);
+    await writeFile(join(out, 'a.eml'), 'x');
+    await createOutputDirectory(out);
+
+    expect((await stat(out)).isDirectory()).toBe(true);
+    expect(await readdir(out)).toEqual(['a.eml']);
+  });
+
+  it('refuses a file in the way, as a usage error naming it', async () => {
+    const file = join(dir, 'emails');
+    await writeFile(file, '');
+
+    for (const out of [file, join(file, 'sub')]) {
+      const refused = createOutputDirectory(out);
+      await expect(refused).rejects.toThrow(UsageError);
+      await expect(refused).rejects.toThrow(`cannot create output directory ${out}: a file is in the way`);
+    }
+  });
+});
