@@ -1,7 +1,7 @@
 /**
  * The worker's SNS topics and the customer-managed key that encrypts them:
  * the notification topic (owner digests, admin run summaries) with its
- * allow-lists, and the alarm topic CloudWatch alarms publish to
+ * allow-lists, and the alarm topic only CloudWatch alarms publish to
  * (docs/deploy.md, "Security choices").
  */
 import { ArnFormat, DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
@@ -41,12 +41,32 @@ const CLOUDWATCH = iam.ServicePrincipal.fromStaticServicePrincipleName('cloudwat
  * topic has a policy (it has: HTTPS only), nothing lets CloudWatch publish
  * unless a statement says so, and the encrypted topic needs CloudWatch to be
  * able to use its key ({@link allowCloudWatchAlarms}); see docs/deploy.md,
- * "Operations: alarms and the dashboard".
+ * "Operations: alarms and the dashboard". And only CloudWatch: {@link publishOnlyByServices}.
  */
 export function addAlarmTopic(scope: Construct, key: kms.Key): sns.Topic {
   const topic = addEncryptedTopic(scope, 'AlarmTopic', 'Personal client hygiene alarms', key);
+  topic.addToResourcePolicy(publishOnlyByServices('PublishOnlyByCloudWatchAlarms', topic));
   allowCloudWatchAlarms(scope, topic);
   return topic;
+}
+
+/**
+ * Denies `sns:Publish` on `topic` to every principal that is not an AWS service (`aws:PrincipalIsAWSService`,
+ * present in every signed request). The alarm topic's only Allow for a service is CloudWatch's, so whoever in the
+ * account holds an IAM `sns:Publish` grant still cannot send the security team a forged alarm — the operators
+ * neither: no runbook has them publish there, and `aws cloudwatch set-alarm-state` tests the path as CloudWatch
+ * (docs/deploy.md, "Security choices"). Only for a topic the construct creates: a brought `alarmTopic` may have
+ * publishers of its own, and keeps them.
+ */
+function publishOnlyByServices(sid: string, topic: sns.ITopic): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+  });
 }
 
 /**

@@ -3,13 +3,26 @@
  * action → its topic → the topic policy lets CloudWatch publish (scoped to this
  * account's alarms) → the topic's key lets CloudWatch use it. Without the
  * CloudWatch statement every alarm action fails with "no resource-based policy
- * allows the SNS:Publish action" and nobody hears of it.
+ * allows the SNS:Publish action" and nobody hears of it. And only CloudWatch: the
+ * alarm topic the construct creates denies publishing to every principal that is
+ * not an AWS service, so no IAM grant in the account lets anyone post a forged
+ * alarm to the security team; a brought alarm topic keeps its own publishers.
  */
-import type { Template } from 'aws-cdk-lib/assertions';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alarmNotificationCheck, type CfnStatement, type CfnTemplate } from './structural-checks';
-import { expectKeyStatement, synthApp } from './synth';
+import { CredentialHygiene } from '../../lib/credential-hygiene';
+import {
+  alarmNotificationCheck,
+  alarmTopicPublishersCheck,
+  type CfnStatement,
+  type CfnTemplate,
+} from './structural-checks';
+import { expectKeyStatement, SKIP_BUNDLING, synthApp } from './synth';
+
+const FORGERY_SID = 'PublishOnlyByCloudWatchAlarms';
 
 let template: Template;
 let json: CfnTemplate;
@@ -70,6 +83,71 @@ describe('alarm → action → topic → key', () => {
   });
 });
 
+describe('the alarm topic refuses forged alarms', () => {
+  const alarmTopic = { Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') };
+
+  it('denies sns:Publish to every principal that is not an AWS service, operators included', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [alarmTopic],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: FORGERY_SID,
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sns:Publish',
+            Resource: alarmTopic,
+            Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+          },
+        ]),
+      },
+    });
+    expect(alarmTopicPublishersCheck(json)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('still lets CloudWatch, a service principal, publish every alarm', () => {
+    const statements = json.Resources[alarmTopicPolicyId()]!.Properties!.PolicyDocument as {
+      Statement: CfnStatement[];
+    };
+    expect(statements.Statement.map((s) => s.Sid)).toContain(FORGERY_SID);
+    expect(alarmNotificationCheck(json).problems).toEqual([]);
+  });
+
+  it('adds no Deny to a brought alarm topic (its publishers are its own): only CloudWatch’s Allow, or nothing', () => {
+    /** The topic policies of a stack whose worker is given the alarm topic `bring` makes. */
+    const topicPolicies = (bring: (stack: Stack) => sns.ITopic) => {
+      const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Test');
+      new CredentialHygiene(stack, 'Hygiene', {
+        alarmTopic: bring(stack),
+        adminEmails: ['security@example.com'],
+      });
+      return Object.values(Template.fromStack(stack).findResources('AWS::SNS::TopicPolicy'));
+    };
+    const built = topicPolicies((stack) => {
+      const key = new kms.Key(stack, 'AlarmKey', { enableKeyRotation: true });
+      return new sns.Topic(stack, 'Alarms', { masterKey: key, enforceSSL: true });
+    });
+    const alarms = built.filter((p) => JSON.stringify(p.Properties.Topics).includes('Alarms'));
+    expect(alarms).toHaveLength(1);
+    expect(JSON.stringify(alarms[0])).toContain('AllowCloudWatchAlarmsToPublish');
+    expect(JSON.stringify(built)).not.toContain(FORGERY_SID);
+    const imported = topicPolicies((stack) =>
+      sns.Topic.fromTopicArn(stack, 'Alarms', 'arn:aws:sns:eu-west-1:123456789012:alarms'),
+    );
+    expect(imported).toHaveLength(1); // the notification topic's own
+    expect(JSON.stringify(imported)).not.toContain(FORGERY_SID);
+  });
+});
+
+/** The logical id of the default stack's alarm topic policy. */
+function alarmTopicPolicyId(): string {
+  return Object.keys(json.Resources).find(
+    (id) =>
+      json.Resources[id]!.Type === 'AWS::SNS::TopicPolicy' &&
+      JSON.stringify(json.Resources[id]!.Properties?.Topics).includes('HygieneAlarmTopic'),
+  )!;
+}
+
 describe('the check itself', () => {
   /** A copy of the template with the statements matching `drop` removed from one resource type's policy. */
   function without(type: string, drop: (s: CfnStatement) => boolean): CfnTemplate {
@@ -98,6 +176,47 @@ describe('the check itself', () => {
     expect(result.problems).toHaveLength(result.checked);
     expect(result.problems[0]).toMatch(
       /does not grant cloudwatch\.amazonaws\.com kms:Decrypt, kms:GenerateDataKey/,
+    );
+  });
+
+  /** A copy with the alarm topic's forgery Deny changed by `change` (removed when it returns undefined). */
+  function withForgeryDeny(change: (s: CfnStatement) => CfnStatement | undefined): CfnTemplate {
+    const copy = structuredClone(json);
+    const document = copy.Resources[alarmTopicPolicyId()]!.Properties!.PolicyDocument as {
+      Statement: CfnStatement[];
+    };
+    document.Statement = document.Statement.flatMap((s) => {
+      if (s.Sid !== FORGERY_SID) return [s];
+      const changed = change(s);
+      return changed === undefined ? [] : [changed];
+    });
+    return copy;
+  }
+
+  it('fails the alarm topic when nothing denies a non-service principal sns:Publish', () => {
+    expect(alarmTopicPublishersCheck(withForgeryDeny(() => undefined)).problems).toEqual([
+      expect.stringMatching(/^topic HygieneAlarmTopic\w+: no Deny of sns:Publish .*can post a forged alarm$/),
+    ]);
+  });
+
+  it('fails the alarm topic when the Deny spares a principal of the account', () => {
+    const spares = withForgeryDeny((s) => ({
+      ...s,
+      Condition: {
+        ...s.Condition,
+        ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/Ops' },
+      },
+    }));
+    expect(alarmTopicPublishersCheck(spares).problems).toHaveLength(1);
+  });
+
+  it('fails every alarm when the Deny does not spare AWS services (CloudWatch would be refused)', () => {
+    const result = alarmNotificationCheck(
+      withForgeryDeny(({ Condition: _, ...unconditional }) => unconditional),
+    );
+    expect(result.problems).toHaveLength(result.checked);
+    expect(result.problems[0]).toMatch(
+      /Deny statement PublishOnlyByCloudWatchAlarms would refuse CloudWatch$/,
     );
   });
 

@@ -91,6 +91,15 @@ export function isTlsOnlyDeny(statement: CfnStatement): boolean {
   );
 }
 
+/**
+ * A Deny that never applies to an AWS service principal (CloudWatch publishing an alarm): it holds
+ * `Bool aws:PrincipalIsAWSService = false`, and a statement's conditions must all hold for it to apply.
+ */
+export function sparesServices(statement: CfnStatement): boolean {
+  const values = asList(statement.Condition?.Bool?.['aws:PrincipalIsAWSService'] as unknown[] | undefined);
+  return values.length > 0 && values.every((value) => String(value) === 'false');
+}
+
 /** The logical id a `{Ref}` or `{Fn::GetAtt: [id, 'Arn']}` points at, if it is one. */
 export function referencedId(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
@@ -131,7 +140,8 @@ function topicAcceptsAlarms(template: CfnTemplate, alarmId: string, topicId: str
       s.Effect === 'Deny' &&
       (isEveryone(s) || isServicePrincipal(s, CLOUDWATCH)) &&
       statementCovers(s, 'sns:Publish') &&
-      !isTlsOnlyDeny(s);
+      !isTlsOnlyDeny(s) &&
+      !sparesServices(s);
     if (blocks) problems.push(`${where}: Deny statement ${s.Sid ?? '(no Sid)'} would refuse CloudWatch`);
   }
   return [...problems, ...keyAcceptsAlarms(template, where, topicId)];
@@ -184,6 +194,47 @@ export function alarmNotificationCheck(template: CfnTemplate): CheckResult {
     }
   }
   return { checked: alarms.length, problems };
+}
+
+/** The topics of this template the alarms' actions (alarm, OK, insufficient data) notify. */
+function alarmTopicIds(template: CfnTemplate): string[] {
+  const ids = Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+    .flatMap((alarm) => ALARM_ACTION_KEYS.flatMap((key) => asList(alarm.Properties?.[key] as unknown[])))
+    .map(referencedId)
+    .filter((id): id is string => id !== undefined && template.Resources[id]?.Type === 'AWS::SNS::Topic');
+  return [...new Set(ids)];
+}
+
+/** A Deny of `sns:Publish` on the topic to every principal that is not an AWS service, and to nothing less. */
+function deniesEveryNonService(statement: CfnStatement, topicId: string): boolean {
+  const condition = statement.Condition ?? {};
+  return (
+    statement.Effect === 'Deny' &&
+    isEveryone(statement) &&
+    statementCovers(statement, 'sns:Publish') &&
+    resourceIsTopic(statement, topicId) &&
+    same(Object.keys(condition), ['Bool']) &&
+    same(Object.keys(condition.Bool ?? {}), ['aws:PrincipalIsAWSService']) &&
+    sparesServices(statement)
+  );
+}
+
+/**
+ * No forged alarm: every topic of the template an alarm notifies denies `sns:Publish` to every principal that is
+ * not an AWS service, with no exception (an operator's IAM grant does not let them post a fake alarm to the security
+ * team); CloudWatch, a service, is spared (`alarmNotificationCheck` checks it may publish). For the topics the
+ * construct creates: a brought alarm topic keeps its own publishers. `checked` counts the topics.
+ */
+export function alarmTopicPublishersCheck(template: CfnTemplate): CheckResult {
+  const topics = alarmTopicIds(template);
+  const problems = topics
+    .filter((id) => !topicPolicyStatements(template, id).some((s) => deniesEveryNonService(s, id)))
+    .map(
+      (id) =>
+        `topic ${id}: no Deny of sns:Publish to every principal that is not an AWS service (Bool aws:PrincipalIsAWSService = false): anyone in the account with an IAM sns:Publish grant can post a forged alarm`,
+    );
+  return { checked: topics.length, problems };
 }
 
 /** The action groups the notification topic's allow-lists guard. */
