@@ -3,10 +3,13 @@
  * profile, produces the stack; a bad context value fails it with one line
  * naming the key; and the bundled Lambda code in the synthesized assembly
  * really runs: each handler is invoked with a Scheduler-shaped event and the
- * environment from the template, against DynamoDB Local and a local SNS stub.
+ * environment from the template, against DynamoDB Local (behind a recording
+ * proxy) and a local SNS stub. Neither enforces IAM, so every request each run
+ * sends is recorded and, last, checked against the identity policies of the
+ * role its function has in the template (test/infra/support/role-policy.ts).
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,11 +18,21 @@ import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOwnerDirectoryTable } from '../../cli/aws/create-owner-directory-table';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../cli/local/local-dynamodb';
+import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
+import { OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
 import { PROJECT_ROOT } from '../../lib/hygiene-function';
 import { deliveredDocument } from '../support/sns-delivery';
 import { createLocalTable, createTestTable, type TestTable } from '../support/test-table';
-import { type SnsStub, startSnsStub } from './sns-stub';
+import { type SnsStub, type StubRequest, startSnsStub } from './sns-stub';
+import { type DynamoDbRequest, type RecordingProxy, startRecordingProxy } from './support/recording-proxy';
+import {
+  dynamoDbPermissions,
+  type LogicalIdOf,
+  type RequiredPermission,
+  snsPermission,
+} from './support/required-permissions';
+import { decide, type PolicyTemplate, roleStatements } from './support/role-policy';
 
 const execFileAsync = promisify(execFile);
 
@@ -112,16 +125,38 @@ const SCHEDULED_TIME = '2026-11-26T03:00:00Z';
 const NOW_ISO = '2026-11-26T03:00:00.000Z';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene';
 
-function bundleOf(descriptionStart: string): { entry: string; env: Record<string, unknown> } {
-  const fn = Object.values(template.Resources).find(
-    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description.startsWith(descriptionStart),
+/** A function of the template: its logical id, its bundle's entry file and its environment as the template has it. */
+interface Bundle {
+  readonly id: string;
+  readonly entry: string;
+  readonly env: Record<string, unknown>;
+}
+
+function bundleOf(descriptionStart: string): Bundle {
+  const found = Object.entries(template.Resources).find(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description.startsWith(descriptionStart),
   );
-  if (!fn) throw new Error(`no function ${descriptionStart}`);
+  if (!found) throw new Error(`no function ${descriptionStart}`);
+  const [id, fn] = found;
   expect(fn.Properties.Handler).toBe('index.handler');
   return {
+    id,
     entry: join(outdir, fn.Metadata['aws:asset:path'], 'index.mjs'),
     env: fn.Properties.Environment.Variables,
   };
+}
+
+/**
+ * What the run's names stand for in the template: each variable the template sets to `Ref X` (a table's
+ * name, the topic's ARN) maps the value `resolved` gives it to `X`.
+ */
+function logicalIdsOf(env: Record<string, unknown>, resolved: Record<string, string>): LogicalIdOf {
+  const ids = new Map<string, string>();
+  for (const [key, value] of Object.entries(env)) {
+    const ref = (value as { Ref?: unknown } | null)?.Ref;
+    if (typeof ref === 'string' && resolved[key] !== undefined) ids.set(resolved[key], ref);
+  }
+  return (name) => ids.get(name);
 }
 
 /** The template's environment with its tokens resolved to the local stand-ins. */
@@ -135,7 +170,8 @@ function resolveEnv(
     if (typeof value === 'string') out[key] = value;
     else if (key === HANDLER_ENV.tableName) out[key] = table.tableName;
     else if (key === HANDLER_ENV.topicArn) out[key] = TOPIC_ARN;
-    // The owner directory (issue 11), as a fresh deployment has it: created, never imported.
+    // The owner directory (issue 11), as a fresh deployment has it: created, never imported (until the
+    // tests "with an imported directory" below import it).
     else if (key === HANDLER_ENV.directoryTableName) out[key] = directory.tableName;
     else throw new Error(`unexpected token in ${key}: ${JSON.stringify(value)}`);
   }
@@ -284,19 +320,72 @@ const SEED = [
   })),
 ];
 
+/**
+ * Each of `permissions` (what a run of function `id` sent) that the identity policies of the function's role
+ * in `template` do not allow, as a line naming the function, the action and the resource (the run's name, and
+ * the template's).
+ */
+function roleProblems(
+  template: PolicyTemplate,
+  id: string,
+  permissions: readonly RequiredPermission[],
+): string[] {
+  const statements = roleStatements(template, id);
+  return permissions.flatMap((p) => {
+    const decision = decide(statements, p.action, p.resource);
+    return decision === 'allowed'
+      ? []
+      : [`${id}: ${p.action} on ${p.name} (${p.resource}) is ${decision} by its role`];
+  });
+}
+
+/** The owner directory imported half-way (`owners import`), a snapshot fresh for the sweep at SCHEDULED_TIME. */
+const OWNERS_CSV = 'userId,email,name,status\nu1,u1@example.com,Una,active\nu4,u4@example.com,Ugo,active\n';
+const DIRECTORY_AS_OF = '2026-11-25T00:00:00.000Z';
+/** A credential of u4 (in the directory) put after the import: the sweep queues its expiry notice. */
+const REACH_CREDENTIAL = {
+  id: 'reach-expiring-1',
+  userId: 'u4',
+  createdAt: '2026-01-01T00:00:00Z',
+  lastUsedAt: recent,
+  expiresTime: '2026-11-28T00:00:00Z',
+  ...scoped,
+};
+
 describe('the bundled Lambda code from the assembly', () => {
   let local: DynamoDbLocal;
   let table: TestTable;
   let directory: TestTable;
   let sns: SnsStub;
+  /** DynamoDB Local as the handlers reach it: every request recorded. */
+  let proxy: RecordingProxy;
+  let sweep: Bundle;
+  let notifier: Bundle;
+  let reconciler: Bundle;
   let sweepEnv: Record<string, string>;
   let notifierEnv: Record<string, string>;
   let reconcilerEnv: Record<string, string>;
-  /** The EMF lines of every run below, for the last test. */
+  /** The EMF lines of every run below, for the alarms test. */
   const emitted: EmfBlob[] = [];
+  /** The bundled functions by entry file: their logical id, and what the run's names stand for in the template. */
+  const functions = new Map<string, { readonly id: string; readonly logicalIdOf: LogicalIdOf }>();
+  /** Every run below: its function's entry file and the requests it sent (for the role check, the last test). */
+  const runs: { entry: string; dynamoDb: DynamoDbRequest[]; sns: StubRequest[] }[] = [];
+
+  /** {@link invoke}s the bundle of `env.ENTRY`, recording the requests it sends to DynamoDB and SNS meanwhile. */
+  const invokeRecorded = async (env: Record<string, string>, event: unknown) => {
+    const from = { dynamoDb: proxy.requests.length, sns: sns.requests.length };
+    const result = await invoke(env.ENTRY!, env, event);
+    runs.push({
+      entry: env.ENTRY!,
+      dynamoDb: proxy.requests.slice(from.dynamoDb),
+      sns: sns.requests.slice(from.sns),
+    });
+    return result;
+  };
 
   const localEnv = () => ({
-    [HANDLER_ENV.dynamoDbEndpoint]: table.endpoint,
+    [HANDLER_ENV.dynamoDbEndpoint]: proxy.endpoint,
     [HANDLER_ENV.snsEndpoint]: sns.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -318,30 +407,33 @@ describe('the bundled Lambda code from the assembly', () => {
     table = await createTestTable(local.endpoint, 'artifact');
     directory = await createLocalTable(createOwnerDirectoryTable, 'artifact-owners', local.endpoint);
     sns = await startSnsStub();
+    proxy = await startRecordingProxy(local.endpoint);
     for (const record of SEED)
       await table.client.send(new PutCommand({ TableName: table.tableName, Item: record }));
-    const sweep = bundleOf('Credential hygiene sweep');
-    const notifier = bundleOf('Credential hygiene notifier');
-    const reconciler = bundleOf('Credential hygiene subscription reconciler');
-    sweepEnv = { ...resolveEnv(sweep.env, table, directory), ...localEnv(), ENTRY: sweep.entry };
-    notifierEnv = { ...resolveEnv(notifier.env, table, directory), ...localEnv(), ENTRY: notifier.entry };
-    reconcilerEnv = {
-      ...resolveEnv(reconciler.env, table, directory),
-      ...localEnv(),
-      ENTRY: reconciler.entry,
+    const envOf = (bundle: Bundle) => {
+      const resolved = resolveEnv(bundle.env, table, directory);
+      functions.set(bundle.entry, { id: bundle.id, logicalIdOf: logicalIdsOf(bundle.env, resolved) });
+      return { ...resolved, ...localEnv(), ENTRY: bundle.entry };
     };
+    sweep = bundleOf('Credential hygiene sweep');
+    notifier = bundleOf('Credential hygiene notifier');
+    reconciler = bundleOf('Credential hygiene subscription reconciler');
+    sweepEnv = envOf(sweep);
+    notifierEnv = envOf(notifier);
+    reconcilerEnv = envOf(reconciler);
   });
 
   afterAll(async () => {
     await table?.drop();
     await directory?.drop();
     await sns?.stop();
+    await proxy?.stop();
     await local?.stop();
   });
 
   it('audit (the deployed default): the sweep plans and reports to the admin audience, writes nothing', async () => {
     const before = await table.client.send(new ScanCommand({ TableName: table.tableName }));
-    const run = await invoke(sweepEnv.ENTRY!, sweepEnv, schedulerEvent('sweep'));
+    const run = await invokeRecorded(sweepEnv, schedulerEvent('sweep'));
     expect(run.code).toBe(0);
     expect(run.stderr).not.toMatch(/"level":"ERROR"/);
     expect(run.result).toMatchObject({
@@ -376,11 +468,7 @@ describe('the bundled Lambda code from the assembly', () => {
   });
 
   it('enforce: the sweep decides at the scheduled time and writes transitions with owner events', async () => {
-    const run = await invoke(
-      sweepEnv.ENTRY!,
-      { ...sweepEnv, HYGIENE_mode: 'enforce' },
-      schedulerEvent('sweep'),
-    );
+    const run = await invokeRecorded({ ...sweepEnv, HYGIENE_mode: 'enforce' }, schedulerEvent('sweep'));
     expect(run.code).toBe(0);
     expect(run.result).toMatchObject({ mode: 'enforce', now: NOW_ISO, applied: { 'delete-expired': 1 } });
     expect(await item('expired-1')).toMatchObject({
@@ -396,7 +484,7 @@ describe('the bundled Lambda code from the assembly', () => {
 
   it('the notifier drains the outbox into one digest per owner on SNS and clears it', async () => {
     sns.messages.length = 0;
-    const run = await invoke(notifierEnv.ENTRY!, notifierEnv, schedulerEvent('notify'));
+    const run = await invokeRecorded(notifierEnv, schedulerEvent('notify'));
     expect(run.code).toBe(0);
     emitted.push(...emfOf(run.stdout));
     expect(run.result).toMatchObject({ owners: 2, digests: 2, eventsPublished: 3, eventsFailed: 0 });
@@ -417,7 +505,7 @@ describe('the bundled Lambda code from the assembly', () => {
     sns.messages.length = 0;
     const deployedSkew = { ...sweepEnv, [HANDLER_ENV.maxScheduleSkewSeconds]: '3600' };
     const farFuture = { ...schedulerEvent('sweep'), scheduledTime: '2099-01-01T03:00:00Z' };
-    const run = await invoke(sweepEnv.ENTRY!, { ...deployedSkew, HYGIENE_mode: 'enforce' }, farFuture);
+    const run = await invokeRecorded({ ...deployedSkew, HYGIENE_mode: 'enforce' }, farFuture);
     expect(run.code).not.toBe(0);
     expect(run.stderr + run.stdout).toContain('ScheduledTimeSkewError');
     expect(run.stdout).toContain('"ScheduledTimeRejected":1');
@@ -430,11 +518,59 @@ describe('the bundled Lambda code from the assembly', () => {
   it('the subscription reconciler runs and reports its figures', async () => {
     // On the relay route (an empty directory is refused on sns-email): it lists the topic and removes
     // nothing, emitting the metrics its alarms watch as any run does.
-    const run = await invoke(reconcilerEnv.ENTRY!, { ...reconcilerEnv, HYGIENE_ownerDelivery: 'relay' }, {});
+    const run = await invokeRecorded({ ...reconcilerEnv, HYGIENE_ownerDelivery: 'relay' }, {});
     expect(run.stderr).not.toMatch(/"level":"ERROR"/);
     expect(run.code).toBe(0);
     expect(run.result).toMatchObject({ created: 0, removed: 0, failed: [] });
     emitted.push(...emfOf(run.stdout));
+  });
+
+  // From here on the owner directory holds an import: the reach checks run (and the role check sees them).
+
+  it('with an imported directory, the sweep looks up the reach of the owners with events', async () => {
+    const file = join(workDir, 'owners.csv');
+    await writeFile(file, OWNERS_CSV);
+    const imported = await importOwnerFile(directory.client, {
+      table: directory.tableName,
+      file,
+      asOf: DIRECTORY_AS_OF,
+      now: DIRECTORY_AS_OF,
+      maxDeletePercent: 10,
+    });
+    expect(imported.outcome).toBe('imported');
+    await table.client.send(new PutCommand({ TableName: table.tableName, Item: REACH_CREDENTIAL }));
+    const run = await invokeRecorded({ ...sweepEnv, HYGIENE_mode: 'enforce' }, schedulerEvent('sweep'));
+    expect(run.code).toBe(0);
+    // The reach phase read u4 by key (BatchGetItem): in the directory, never subscribed on sns-email.
+    expect(run.result).toMatchObject({
+      applied: { 'notify-expiry': 1 },
+      directory: { status: 'used', owners: 2 },
+      reach: { status: 'verified', ownersChecked: 1, byReason: { 'no-subscription': 1 } },
+    });
+  });
+
+  it('with an imported directory, the notifier on sns-email lists the topic to judge reach', async () => {
+    const run = await invokeRecorded(notifierEnv, schedulerEvent('notify'));
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({
+      ownerDelivery: 'sns-email',
+      reach: 'verified',
+      subscriptionCheck: 'listed',
+      digests: 1,
+      unreachableReasons: { 'no-subscription': 1 },
+    });
+  });
+
+  it('with an imported directory, the reconciler on sns-email reads the owners again and subscribes them', async () => {
+    const run = await invokeRecorded(reconcilerEnv, {});
+    expect(run.code).toBe(0);
+    // The SNS stub answers no Subscribe: both attempts reach it (and the role check) and fail there.
+    expect(run.result).toMatchObject({ route: 'sns-email', owners: 2, created: 0 });
+    const failed = (run.result as { failed: { operation: { userId: string }; error: string }[] }).failed;
+    expect(failed.map((f) => [f.operation.userId, f.error])).toEqual([
+      ['u1', 'InvalidAction: SNS stub: unsupported action Subscribe'],
+      ['u4', 'InvalidAction: SNS stub: unsupported action Subscribe'],
+    ]);
   });
 
   it('every alarm on a run metric watches a metric the bundled runs emit, with exactly its dimensions', () => {
@@ -445,12 +581,58 @@ describe('the bundled Lambda code from the assembly', () => {
   });
 
   it('fails at cold start on a bad config variable, naming it', async () => {
-    const run = await invoke(
-      sweepEnv.ENTRY!,
-      { ...sweepEnv, HYGIENE_staleAfterDays: 'abc' },
-      schedulerEvent('sweep'),
-    );
+    const run = await invokeRecorded({ ...sweepEnv, HYGIENE_staleAfterDays: 'abc' }, schedulerEvent('sweep'));
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('staleAfterDays = "abc": must be an integer from 1 to 3650');
+  });
+
+  it('every AWS request a bundled run sent is allowed by the role of the function that sent it', () => {
+    const sent = runs.map((r) => {
+      const fn = functions.get(r.entry)!;
+      const permissions = [
+        ...r.dynamoDb.flatMap((request) => dynamoDbPermissions(request, fn.logicalIdOf)),
+        ...r.sns.map((request) => snsPermission(request, fn.logicalIdOf)),
+      ];
+      return { id: fn.id, permissions };
+    });
+    // What the runs above exercised, so the check below covers every reach path (a lost one fails here).
+    const ref = (key: string) => (sweep.env[key] as { Ref: string }).Ref;
+    const credentials = `{${ref(HANDLER_ENV.tableName)}.Arn}`;
+    const owners = `{${ref(HANDLER_ENV.directoryTableName)}.Arn}`;
+    const topic = `{${ref(HANDLER_ENV.topicArn)}}`;
+    const sentBy = (id: string) =>
+      sent.filter((s) => s.id === id).flatMap((s) => s.permissions.map((p) => `${p.action} ${p.resource}`));
+    expect(sentBy(sweep.id)).toEqual(
+      expect.arrayContaining([
+        `dynamodb:Scan ${credentials}`,
+        `dynamodb:PartiQLUpdate ${credentials}`,
+        `dynamodb:GetItem ${owners}`,
+        `dynamodb:Scan ${owners}`,
+        `dynamodb:BatchGetItem ${owners}`,
+        `sns:Publish ${topic}`,
+      ]),
+    );
+    expect(sentBy(notifier.id)).toEqual(
+      expect.arrayContaining([
+        `dynamodb:Scan ${credentials}/index/${OUTBOX_INDEX}`,
+        `dynamodb:BatchGetItem ${credentials}`,
+        `dynamodb:UpdateItem ${credentials}`,
+        `dynamodb:PartiQLUpdate ${credentials}`,
+        `dynamodb:GetItem ${owners}`,
+        `dynamodb:BatchGetItem ${owners}`,
+        `sns:ListSubscriptionsByTopic ${topic}`,
+        `sns:Publish ${topic}`,
+      ]),
+    );
+    expect(sentBy(reconciler.id)).toEqual(
+      expect.arrayContaining([
+        `dynamodb:Scan ${owners}`,
+        `dynamodb:BatchGetItem ${owners}`,
+        `sns:ListSubscriptionsByTopic ${topic}`,
+        `sns:Subscribe ${topic}`,
+      ]),
+    );
+    const problems = sent.flatMap(({ id, permissions }) => roleProblems(template, id, permissions));
+    expect([...new Set(problems)]).toEqual([]);
   });
 });

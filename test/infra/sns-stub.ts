@@ -2,7 +2,9 @@
  * A local HTTP stand-in for SNS's query API (`Publish`, `PublishBatch`, and
  * `ListSubscriptionsByTopic` of a topic without subscriptions), so a
  * bundled handler can publish through the real SDK client with only its
- * endpoint changed. It records every request and accepts every entry.
+ * endpoint changed. It records every message and accepts every entry, and
+ * records every request's action and topic (those it does not support too),
+ * for the artifact test's role check.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -19,10 +21,18 @@ export interface StubMessage {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
+/** One request as SNS received it: its `Action` and, when it names one, its `TopicArn`. */
+export interface StubRequest {
+  readonly action: string;
+  readonly topicArn?: string;
+}
+
 /** A running stub. */
 export interface SnsStub {
   readonly endpoint: string;
   readonly messages: StubMessage[];
+  /** Every request so far, in arrival order, whatever its action. */
+  readonly requests: StubRequest[];
   stop(): Promise<void>;
 }
 
@@ -106,12 +116,16 @@ function handle(params: URLSearchParams, messages: StubMessage[]): string {
 /** Starts the stub on a free local port. */
 export async function startSnsStub(): Promise<SnsStub> {
   const messages: StubMessage[] = [];
+  const requests: StubRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      const topicArn = params.get('TopicArn');
+      requests.push({ action: params.get('Action') ?? '', ...(topicArn !== null && { topicArn }) });
       try {
-        const body = handle(new URLSearchParams(Buffer.concat(chunks).toString('utf8')), messages);
+        const body = handle(params, messages);
         res.writeHead(200, { 'content-type': 'text/xml' }).end(body);
       } catch (error: unknown) {
         const message = error instanceof Error ? error.message : String(error);
@@ -128,6 +142,7 @@ export async function startSnsStub(): Promise<SnsStub> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     messages,
+    requests,
     stop: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }

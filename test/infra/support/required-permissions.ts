@@ -1,0 +1,93 @@
+/**
+ * What IAM authorizes a recorded request as: the action(s) and the resource,
+ * for the artifact test's role check (test/infra/deployable.test.ts). The
+ * resource is written as the synthesized template writes ARNs (see
+ * `test/infra/support/role-policy.ts`): a table's ARN is `{X.Arn}` (its
+ * `Fn::GetAtt [X, Arn]`), one of its indexes `{X.Arn}/index/NAME`, a topic's
+ * ARN `{X}` (its `Ref`), where `X` is the logical id of the template resource
+ * the run's name stands for.
+ *
+ * The mapping: DynamoDB `X-Amz-Target: DynamoDB_20120810.Op` is `dynamodb:Op`
+ * on each table it names, except PartiQL (`ExecuteStatement`,
+ * `BatchExecuteStatement`, `ExecuteTransaction`): each statement is
+ * `dynamodb:PartiQLSelect`, `PartiQLInsert`, `PartiQLUpdate` or
+ * `PartiQLDelete` by its verb, on its table or index (Amazon DynamoDB
+ * Developer Guide, "IAM security policies with PartiQL for DynamoDB",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html).
+ * A request on an index (`IndexName`) is authorized against the index's ARN,
+ * one that names no table (`ListTables`) against `*`.
+ * SNS `PublishBatch` is `sns:Publish` (Amazon SNS Developer Guide, "Amazon SNS
+ * API permissions: Actions and resources reference": `sns:Publish` grants both
+ * publish and publish batch); any other action is `sns:Action`, on the
+ * request's `TopicArn`, or on `*` for a request that names no topic (the
+ * subscription actions, which SNS authorizes against `*` only).
+ * `TransactWriteItems` and `TransactGetItems` (authorized as the actions of
+ * their items) are not mapped: a request of either throws, so a handler that
+ * starts to send one makes the check say so instead of passing it wrongly.
+ */
+import type { StubRequest } from '../sns-stub';
+import type { DynamoDbRequest, TableAccess } from './recording-proxy';
+
+/** One permission a request needs. */
+export interface RequiredPermission {
+  /** The IAM action, e.g. `dynamodb:BatchGetItem`. */
+  readonly action: string;
+  /** The resource, written as the template writes it (file header), e.g. `{OwnersTable.Arn}`. */
+  readonly resource: string;
+  /** The name the run used (a table name, a topic ARN), for messages. */
+  readonly name: string;
+}
+
+/** The logical id of the template resource a run's table name or topic ARN stands for. */
+export type LogicalIdOf = (name: string) => string | undefined;
+
+/** PartiQL verb → the IAM action DynamoDB authorizes the statement as. */
+const PARTIQL_ACTIONS: Readonly<Record<string, string>> = {
+  SELECT: 'dynamodb:PartiQLSelect',
+  INSERT: 'dynamodb:PartiQLInsert',
+  UPDATE: 'dynamodb:PartiQLUpdate',
+  DELETE: 'dynamodb:PartiQLDelete',
+};
+
+/** Operations whose IAM actions are those of their items: not mapped here (file header). */
+const UNMAPPED_OPERATIONS = new Set(['TransactWriteItems', 'TransactGetItems']);
+
+/** The IAM action of one table access of a DynamoDB request. */
+function dynamoDbAction(operation: string, access: TableAccess): string {
+  if (access.partiqlVerb === undefined) return `dynamodb:${operation}`;
+  const action = PARTIQL_ACTIONS[access.partiqlVerb];
+  if (action === undefined) throw new Error(`no IAM action known for the PartiQL verb ${access.partiqlVerb}`);
+  return action;
+}
+
+/** The permissions a DynamoDB request needs: one per table (or index) it acts on. */
+export function dynamoDbPermissions(
+  request: DynamoDbRequest,
+  logicalIdOf: LogicalIdOf,
+): RequiredPermission[] {
+  if (UNMAPPED_OPERATIONS.has(request.operation)) {
+    throw new Error(`${request.operation}: its IAM actions are its items' (not mapped: add them here)`);
+  }
+  // An operation that names no table (`ListTables`) is authorized against `*`.
+  if (request.accesses.length === 0)
+    return [{ action: `dynamodb:${request.operation}`, resource: '*', name: '(no table)' }];
+  return request.accesses.map((access) => {
+    const table = logicalIdOf(access.table);
+    const arn = table === undefined ? `(no template table named ${access.table})` : `{${table}.Arn}`;
+    const name = access.index === undefined ? access.table : `${access.table}/index/${access.index}`;
+    return {
+      action: dynamoDbAction(request.operation, access),
+      resource: access.index === undefined ? arn : `${arn}/index/${access.index}`,
+      name,
+    };
+  });
+}
+
+/** The permission an SNS request needs. */
+export function snsPermission(request: StubRequest, logicalIdOf: LogicalIdOf): RequiredPermission {
+  const action = request.action === 'PublishBatch' ? 'sns:Publish' : `sns:${request.action}`;
+  if (request.topicArn === undefined) return { action, resource: '*', name: '(no topic)' };
+  const topic = logicalIdOf(request.topicArn);
+  const resource = topic === undefined ? `(no template topic ${request.topicArn})` : `{${topic}}`;
+  return { action, resource, name: request.topicArn };
+}
