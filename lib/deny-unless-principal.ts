@@ -6,6 +6,8 @@
  * defers to IAM, so any principal of the account with a broad grant (`sns:*`,
  * `sqs:*`) could act on the resource; an explicit Deny to every principal whose
  * `aws:PrincipalArn` is not listed is what keeps it out, whatever IAM says.
+ * A topic only a service publishes to denies publishing to everyone else
+ * (`publishOnlyByServices`).
  */
 import { Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -39,6 +41,26 @@ export function denyUnlessPrincipal(
       ...also,
       ArnNotLike: { 'aws:PrincipalArn': Lazy.uncachedList({ produce: () => [...allowed] }) },
     },
+  });
+}
+
+/** The condition that holds for IAM principals only: a Deny carrying it spares AWS services. */
+export const NOT_A_SERVICE = { Bool: { 'aws:PrincipalIsAWSService': 'false' } } as const;
+
+/**
+ * Deny `sns:Publish` on a topic to every principal that is not an AWS service ({@link NOT_A_SERVICE};
+ * `aws:PrincipalIsAWSService` is present in every signed request): for a topic whose only publisher is the one
+ * service its policy allows (CloudWatch for the alarm topic, SES for the SES events topic), so that whoever in the
+ * account holds an IAM `sns:Publish` grant still cannot post a forged message there.
+ */
+export function publishOnlyByServices(sid: string, topicArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['sns:Publish'],
+    resources: [topicArn],
+    conditions: NOT_A_SERVICE,
   });
 }
 

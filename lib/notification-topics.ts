@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct, IConstruct } from 'constructs';
-import { denyUnlessPrincipal } from './deny-unless-principal';
+import { denyUnlessPrincipal, publishOnlyByServices } from './deny-unless-principal';
 import { TOPIC_KEY_ACTIONS } from './hygiene-grants';
 
 /** The rotating key that encrypts the topics this construct creates. */
@@ -45,28 +45,12 @@ const CLOUDWATCH = iam.ServicePrincipal.fromStaticServicePrincipleName('cloudwat
  */
 export function addAlarmTopic(scope: Construct, key: kms.Key): sns.Topic {
   const topic = addEncryptedTopic(scope, 'AlarmTopic', 'Personal client hygiene alarms', key);
-  topic.addToResourcePolicy(publishOnlyByServices('PublishOnlyByCloudWatchAlarms', topic));
+  // Only CloudWatch: an account principal with an IAM publish grant cannot post a forged alarm (operators neither:
+  // no runbook has them publish there; `aws cloudwatch set-alarm-state` tests the path as CloudWatch). A brought
+  // `alarmTopic` may have publishers of its own and gets no such Deny (docs/deploy.md, "Security choices").
+  topic.addToResourcePolicy(publishOnlyByServices('PublishOnlyByCloudWatchAlarms', topic.topicArn));
   allowCloudWatchAlarms(scope, topic);
   return topic;
-}
-
-/**
- * Denies `sns:Publish` on `topic` to every principal that is not an AWS service (`aws:PrincipalIsAWSService`,
- * present in every signed request). The alarm topic's only Allow for a service is CloudWatch's, so whoever in the
- * account holds an IAM `sns:Publish` grant still cannot send the security team a forged alarm — the operators
- * neither: no runbook has them publish there, and `aws cloudwatch set-alarm-state` tests the path as CloudWatch
- * (docs/deploy.md, "Security choices"). Only for a topic the construct creates: a brought `alarmTopic` may have
- * publishers of its own, and keeps them.
- */
-function publishOnlyByServices(sid: string, topic: sns.ITopic): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid,
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
-  });
 }
 
 /**

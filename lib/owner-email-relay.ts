@@ -34,7 +34,12 @@ import { RELAY_METRIC, SES_EVENTS_METRIC } from '../lambdas/handlers/metric-name
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { sesAddress, UnsendableAddressError } from '../lambdas/relay/ses-address';
 import { addDeadLetterQueue, DEAD_LETTER_READ_ACTIONS, NO_REDRIVE_SOURCES } from './dead-letter-queue';
-import { denyUnlessPrincipal, operatorsAndRoot } from './deny-unless-principal';
+import {
+  denyUnlessPrincipal,
+  NOT_A_SERVICE,
+  operatorsAndRoot,
+  publishOnlyByServices,
+} from './deny-unless-principal';
 import {
   atLeast,
   deadLetterDepth,
@@ -456,9 +461,6 @@ export class OwnerEmailRelay extends Construct {
  */
 const RELAY_QUEUE_RECEIVE_ACTIONS = DEAD_LETTER_READ_ACTIONS.filter((a) => a !== 'sqs:StartMessageMoveTask');
 
-/** Only IAM principals: a service acts on a queue only where the queue policy allows it (here only SNS, to send). */
-const NOT_A_SERVICE = { Bool: { 'aws:PrincipalIsAWSService': 'false' } } as const;
-
 /**
  * Locks the relay queue and its DLQ as the topics are locked (docs/deploy.md, "Security choices"). The relay does
  * not verify SNS signatures, so whoever can send to the queue can have a notice of their choosing emailed from the
@@ -530,16 +532,7 @@ function guardRelayQueues(relay: OwnerEmailRelay, relayRoleArn: string, operator
  * to every principal but the deployment role, which creates the SES events function's subscription.
  */
 function guardSesEventsTopic(topic: sns.Topic, deploymentRole: string | undefined): void {
-  topic.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'PublishOnlyBySes',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
-    }),
-  );
+  topic.addToResourcePolicy(publishOnlyByServices('PublishOnlyBySes', topic.topicArn));
   if (deploymentRole === undefined) return;
   topic.addToResourcePolicy(
     denyUnlessPrincipal('SubscribeOnlyByTheDeployment', topic.topicArn, TOPIC_SUBSCRIPTION_ACTIONS, [
