@@ -4,7 +4,8 @@
  * by `cli/main.ts`, keeps a closed pipe from crashing the process, whatever a
  * command writes with; {@link StreamWriter} writes streaming output with
  * backpressure (waits for `drain`, so memory stays flat even when the reader
- * is slow) and tells its command the reader is gone, so a listing stops.
+ * is slow) and tells its command the reader is gone, so a listing stops — or
+ * throws it any other write error, which the CLI reports as a failure.
  */
 import { once } from 'node:events';
 
@@ -21,12 +22,16 @@ function isBrokenPipe(error: unknown): boolean {
  * Makes a reader closing `stream` early (`| head`) not an error: the
  * `EPIPE` Node emits for each later write is ignored (that output goes
  * nowhere), so the command finishes its work, cleanup included, and exits
- * with the code its outcome gives. Any other write error still ends the
- * process, as it would without a listener.
+ * with the code its outcome gives. Any other write error (`EIO`, `ENOSPC` on
+ * a redirected file) is left to the stream's other `error` listener when it
+ * has one — a {@link StreamWriter}, whose next write throws it to its command,
+ * so the CLI reports it as any failure (`pc-hygiene: …`, exit 1); thrown
+ * here, it would skip that listener and escape as an uncaught exception.
+ * With no other listener it still ends the process, as it would unguarded.
  */
 export function tolerateClosedPipe(stream: NodeJS.WritableStream): void {
   stream.on('error', (error: unknown) => {
-    if (!isBrokenPipe(error)) throw error;
+    if (!isBrokenPipe(error) && stream.listenerCount('error') === 1) throw error;
   });
 }
 
@@ -35,7 +40,7 @@ export class StreamWriter {
   private failure: unknown;
 
   constructor(private readonly stream: NodeJS.WritableStream) {
-    // Kept for `write` to throw: a file stream's error (stdout's EPIPE is also `tolerateClosedPipe`'s, above).
+    // Kept for `write` to throw: a file stream's error, or stdout's (`tolerateClosedPipe`, above, leaves it here).
     stream.on('error', (error: unknown) => {
       this.failure ??= error;
     });

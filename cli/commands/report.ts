@@ -83,9 +83,7 @@ function defineReportCommand(program: Command) {
             'list the credentials behind one figure instead of the report',
           ).choices(REPORT_LIST_CATEGORIES),
         )
-        .addOption(
-          optionalDirectoryTableOption("add the owners' reach (default: the deployed stack's, if any)"),
-        )
+        .addOption(optionalDirectoryTableOption("add the owners' reach"))
         .addOption(formatOption(LISTING_FORMATS, 'output format (csv with --list only)')),
   );
 }

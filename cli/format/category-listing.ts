@@ -10,16 +10,20 @@ import { jsonText } from '../../lambdas/render/json-text';
 import type { ListedCredential } from '../use-cases/report-table';
 import { type ListingCell, listingCsvRows, streamingListingTable } from './listing';
 
-/** The columns, with the widths the table pads them to (a 27-character KSUID id; a canonical UTC instant). */
+/**
+ * The columns: the table's heading (in capitals, as every CLI table listing heads its columns), the CSV header's
+ * name for it (a machine format: its names stay as scripts read them), and the width the table pads it to (a
+ * 27-character KSUID id; a canonical UTC instant).
+ */
 const COLUMNS = [
-  { header: 'id', width: 27 },
-  { header: 'owner', width: 27 },
-  { header: 'displayName', width: 24 },
-  { header: 'expiresTime', width: 24 },
-  { header: 'lastUsedAt', width: 24 },
-  { header: 'createdAt', width: 24 },
-  { header: 'deletedAt', width: 24 },
-  { header: 'problems', width: 0 },
+  { header: 'ID', csv: 'id', width: 27 },
+  { header: 'OWNER', csv: 'owner', width: 27 },
+  { header: 'DISPLAY NAME', csv: 'displayName', width: 24 },
+  { header: 'EXPIRES', csv: 'expiresTime', width: 24 },
+  { header: 'LAST USED', csv: 'lastUsedAt', width: 24 },
+  { header: 'CREATED', csv: 'createdAt', width: 24 },
+  { header: 'DELETED AT', csv: 'deletedAt', width: 24 },
+  { header: 'PROBLEMS', csv: 'problems', width: 0 },
 ] as const;
 
 /** The formats `report --list` writes. */
@@ -70,7 +74,7 @@ export function categoryListing(format: CategoryListingFormat): CategoryListing 
   }
   if (format === 'csv') {
     return {
-      start: () => listingCsvRows([COLUMNS.map((c) => c.header)]),
+      start: () => listingCsvRows([COLUMNS.map((c) => c.csv)]),
       rows: (rows) => listingCsvRows(rows.map(cells)),
       end: () => '',
     };

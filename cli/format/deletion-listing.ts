@@ -44,7 +44,8 @@ export function renderDeletionListingText(deletions: readonly PlannedDeletion[],
     d.flaggedAt,
     d.deleteAfter,
   ]);
-  const header = ['id', 'owner', 'rule', 'verdict', 'expiresTime', 'lastUsedAt', 'flaggedAt', 'deleteAfter'];
+  // Headed in capitals, as every CLI table listing; the JSON's `plannedDeletions` keep the field names.
+  const header = ['ID', 'OWNER', 'RULE', 'VERDICT', 'EXPIRES', 'LAST USED', 'FLAGGED', 'DELETE AFTER'];
   return `\n${heading}\n${listingTable(header, rows)}`;
 }
 

@@ -1,9 +1,12 @@
 /**
- * One way to print a listing of records (`runs list`, `runs show`, `guard
- * status`, `report --list`): an aligned text table for people, or CSV (RFC
- * 4180, a header row) for spreadsheets. Stored text goes through the sanitiser
- * each way (`terminalText` for a cell on a terminal, `csvCell` for CSV). JSON
- * output is the command's own (it keeps types and nesting).
+ * One way to print a listing of records (`runs list`, `runs show`, `report
+ * --list`, the deletions of `sweep --dry-run`): an aligned text table for
+ * people, or CSV (RFC 4180, a header row) for spreadsheets. Stored text goes
+ * through the sanitiser each way (`terminalText` for a cell on a terminal,
+ * `csvCell` for CSV). JSON output is the command's own (it keeps types and
+ * nesting). A table heads its columns in capitals (`USER ID`, `DELETE
+ * AFTER`), as every table listing of the CLI does (`plan`'s and `owners
+ * list`'s too); a CSV header is a machine format and keeps the names it has.
  *
  * A listing that may be as long as a table (`report --list`) streams: its
  * table has fixed column widths ({@link streamingListingTable}) and its CSV is

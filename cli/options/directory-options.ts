@@ -33,6 +33,7 @@ import {
   type Target,
 } from './deployment-target';
 import { loadConfigFile } from './load-config';
+import { stackDefault, stackDefaultValue } from './stack-default';
 import {
   addAwsOptions,
   describeTableError,
@@ -52,34 +53,38 @@ const DIRECTORY_TABLE_ENV = 'PC_HYGIENE_DIRECTORY_TABLE';
  * credentials table (`sweep`, `notify`): its value defaults to
  * {@link DEFAULT_DIRECTORY_TABLE_NAME}, but a stack looked up replaces that
  * default with its `DirectoryTableName` output ({@link directoryTableOf}), so
- * the help says so, as `--table`'s does: the name alone is the default only
- * without a stack (`--endpoint`, or a `--table` named directly).
+ * the help says so by the table commands' rule (`stackDefault`): the name
+ * alone is the default only without a stack (`--endpoint`, or a `--table`
+ * named directly).
  */
 export function directoryTableOption() {
-  return directoryTable(`${DEFAULT_DIRECTORY_TABLE_NAME} with --endpoint, or --table without --stack`);
+  return directoryTable('table');
 }
 
+/** What the help says a stack supplies for `--directory-table`: its output. */
+const FROM_STACK = `the stack's ${STACK_OUTPUT.directoryTableName} output`;
+
 /**
- * `--directory-table` with the default the help shows: the stack's output,
- * else `withoutStack` (the fixed name, and when a command uses it).
+ * `--directory-table` with the default the help shows ({@link stackDefaultValue}):
+ * the stack's output, else the fixed name — for a directory command, whose
+ * target it names (`target flag`), only with `--endpoint`.
  */
-function directoryTable(withoutStack: string) {
+function directoryTable(rule: 'table' | 'target flag') {
   return new Option('--directory-table <name>', 'owner directory table (DynamoDB)')
-    .default(
-      DEFAULT_DIRECTORY_TABLE_NAME,
-      `the stack's ${STACK_OUTPUT.directoryTableName} output; ${withoutStack}`,
-    )
+    .default(DEFAULT_DIRECTORY_TABLE_NAME, stackDefaultValue(rule, FROM_STACK, DEFAULT_DIRECTORY_TABLE_NAME))
     .env(DIRECTORY_TABLE_ENV);
 }
 
 /**
  * `--directory-table` without a default, for a command that uses the
- * directory only when one is named (`report`); `purpose` says what for.
+ * directory only when one is named or a stack looked up supplies it
+ * (`report`, a table command); `purpose` says what for.
  */
 export function optionalDirectoryTableOption(purpose: string) {
-  return new Option('--directory-table <name>', `owner directory table (DynamoDB): ${purpose}`).env(
-    DIRECTORY_TABLE_ENV,
-  );
+  return new Option(
+    '--directory-table <name>',
+    `owner directory table (DynamoDB): ${purpose} (${stackDefault('table', FROM_STACK, 'none')})`,
+  ).env(DIRECTORY_TABLE_ENV);
 }
 
 /**
@@ -114,7 +119,7 @@ export function addDirectoryOptions<
   const withFlags = addAwsOptions(
     command
       // The fixed name only with --endpoint: naming the table otherwise is --directory-table itself.
-      .addOption(directoryTable(`${DEFAULT_DIRECTORY_TABLE_NAME} with --endpoint`))
+      .addOption(directoryTable('target flag'))
       .addOption(
         new Option(
           '--stack <name>',

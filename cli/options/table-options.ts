@@ -17,6 +17,7 @@ import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
 import { refuseMixedTarget, stackToLookUp, type TargetFlags } from './deployment-target';
 import { endpointText } from './endpoint-text';
+import { stackDefault } from './stack-default';
 
 /** The table flags as commander parses them. */
 export interface TableOptions {
@@ -52,7 +53,7 @@ export function addTableOptions<
       .addOption(
         new Option(
           '--table <name>',
-          `DynamoDB table name (default: the stack's TableName output; ${DEFAULT_TABLE_NAME} with --endpoint)`,
+          `DynamoDB table name (${stackDefault('target flag', `the stack's ${STACK_OUTPUT.tableName} output`, DEFAULT_TABLE_NAME)})`,
         ).env('PC_HYGIENE_TABLE'),
       ),
   );

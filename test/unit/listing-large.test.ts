@@ -82,7 +82,7 @@ describe('report --list, streamed', () => {
       ]),
     );
     const table = streamed('table', [[rows[0]!], [rows[1]!, rows[2]!]]).split('\n');
-    expect(table[0]).toMatch(/^id {27}owner {24}displayName {15}expiresTime/);
+    expect(table[0]).toMatch(/^ID {27}OWNER {24}DISPLAY NAME {14}EXPIRES /);
     expect(table[2]).toMatch(/^b\\u202e {22}- /);
     expect(table.at(-2)).toBe('3 credential(s)');
   });
