@@ -70,7 +70,11 @@ const TABLE_READ_ACTIONS: ReadonlySet<string> = new Set([
  * Owner directory actions of the sweep: the freshness item (`GetItem`), the departed owners (a filtered `Scan`) and
  * the owners with events this run, read by key for the run summary's reach (`BatchGetItem`, docs/sweep.md).
  */
-export const SWEEP_DIRECTORY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem'] as const;
+export const SWEEP_DIRECTORY_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:Scan',
+  'dynamodb:BatchGetItem',
+] as const;
 /** Owner directory actions of the notifier: the freshness item and the owners of a drain by key. */
 export const NOTIFIER_DIRECTORY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
 /**
