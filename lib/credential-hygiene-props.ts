@@ -154,7 +154,9 @@ export interface CredentialHygieneProps {
    * they may publish to the notification topic (an operator's CLI run publishes
    * its admin summary) and, besides the reconciler and the deployment role,
    * only they may subscribe or change subscriptions (for a topic the
-   * construct creates: a brought topic keeps its own policy). With
+   * construct creates: a brought topic keeps its own policy); with the
+   * deployment role, they are also the only principals that may subscribe to
+   * the alarm topic the construct creates (an on-call endpoint). With
    * `ownerDelivery: relay`, they and the account root user are also the only
    * principals that may send to the relay queue and receive, delete or
    * redrive its dead-letter queue (`OwnerEmailRelay`), whichever topic; and,
@@ -166,8 +168,9 @@ export interface CredentialHygieneProps {
   readonly operatorPrincipalArns?: readonly string[];
   /**
    * The role CloudFormation deploys the stack with: it creates the admin
-   * subscriptions, so the topic's subscription allow-list must name it. Checked as the operators are (no name of
-   * wildcards only, no other account when the stack's is known).
+   * subscriptions, so the subscription allow-lists of the topics the construct creates (the notification topic,
+   * the alarm topic) must name it; a synth that cannot tell it (a synthesizer naming no role) fails asking for it.
+   * Checked as the operators are (no name of wildcards only, no other account when the stack's is known).
    * @default - the CDK bootstrap CloudFormation execution role of the stack's `DefaultStackSynthesizer`
    */
   readonly deploymentRoleArn?: string;

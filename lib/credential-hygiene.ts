@@ -208,7 +208,12 @@ export class CredentialHygiene extends Construct {
     this.reconcilerSchedule = schedules.reconciler;
 
     if (props.alarms !== false) {
-      this.alarmTopic = props.alarmTopic ?? addAlarmTopic(this, this.notificationKey!);
+      this.alarmTopic =
+        props.alarmTopic ??
+        addAlarmTopic(this, this.notificationKey!, {
+          deploymentRoleArn: this.deploymentRole(),
+          operatorPrincipalArns: props.operatorPrincipalArns ?? [],
+        });
       if (props.alarmTopic !== undefined) this.letCloudWatchPublish(props.alarmTopic);
     }
     // Every sender of the dead-letter queue exists from here (the relay's SES events function is one): its guard
@@ -319,14 +324,23 @@ export class CredentialHygiene extends Construct {
       allowList.allowPublish(operator);
       allowList.allowSubscriptionManagement(operator);
     }
+    allowList.allowSubscriptionManagement(this.deploymentRole());
+    return allowList;
+  }
+
+  /**
+   * The role CloudFormation deploys with, which the subscription allow-lists of the topics this construct creates
+   * must name (it creates the admin subscriptions).
+   * @throws {CredentialHygienePropsError} when neither the props nor the stack's synthesizer name it
+   */
+  private deploymentRole(): string {
     const deployment = deploymentRoleArn(this, this.props.deploymentRoleArn);
     if (deployment === undefined) {
       throw new CredentialHygienePropsError([
         'the stack’s synthesizer does not name the role CloudFormation deploys with: give `deploymentRoleArn` (it creates the admin subscriptions)',
       ]);
     }
-    allowList.allowSubscriptionManagement(deployment);
-    return allowList;
+    return deployment;
   }
 
   /** How far from the wall clock a sweep's scheduled time may be. */

@@ -1,8 +1,8 @@
 /**
  * The worker's SNS topics and the customer-managed key that encrypts them:
  * the notification topic (owner digests, admin run summaries) with its
- * allow-lists, and the alarm topic only CloudWatch alarms publish to
- * (docs/deploy.md, "Security choices").
+ * allow-lists, and the alarm topic only CloudWatch alarms publish to and only
+ * the deployment role and the operators subscribe to (docs/deploy.md, "Security choices").
  */
 import { ArnFormat, DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -36,19 +36,38 @@ export function addEncryptedTopic(
  */
 const CLOUDWATCH = iam.ServicePrincipal.fromStaticServicePrincipleName('cloudwatch.amazonaws.com');
 
+/** Who may subscribe an endpoint to the alarm topic the construct creates (`aws:PrincipalArn` values). */
+export interface AlarmTopicSubscribers {
+  /** The role CloudFormation deploys with: it creates the `adminEmails` subscriptions ({@link deploymentRoleArn}). */
+  readonly deploymentRoleArn: string;
+  /** The stack's `operatorPrincipalArns`: an on-call endpoint, a security team's own queue. */
+  readonly operatorPrincipalArns: readonly string[];
+}
+
 /**
  * The alarm topic. CloudWatch alarms publish as the CloudWatch service: once a
  * topic has a policy (it has: HTTPS only), nothing lets CloudWatch publish
  * unless a statement says so, and the encrypted topic needs CloudWatch to be
  * able to use its key ({@link allowCloudWatchAlarms}); see docs/deploy.md,
- * "Operations: alarms and the dashboard". And only CloudWatch: {@link publishOnlyByServices}.
+ * "Operations: alarms and the dashboard". And only CloudWatch: {@link publishOnlyByServices}. Only `subscribers`
+ * add a reader: every alarm (its name, reason and threshold) goes to each subscriber.
  */
-export function addAlarmTopic(scope: Construct, key: kms.Key): sns.Topic {
+export function addAlarmTopic(scope: Construct, key: kms.Key, subscribers: AlarmTopicSubscribers): sns.Topic {
   const topic = addEncryptedTopic(scope, 'AlarmTopic', 'Personal client hygiene alarms', key);
   // Only CloudWatch: an account principal with an IAM publish grant cannot post a forged alarm (operators neither:
   // no runbook has them publish there; `aws cloudwatch set-alarm-state` tests the path as CloudWatch). A brought
   // `alarmTopic` may have publishers of its own and gets no such Deny (docs/deploy.md, "Security choices").
   topic.addToResourcePolicy(publishOnlyByServices('PublishOnlyByCloudWatchAlarms', topic.topicArn));
+  // Only the operators (a runbook may have them subscribe an on-call or security-team endpoint: docs/deploy.md,
+  // "Subscribing owners and the security team") and the deployment role (the `adminEmails` subscriptions; without
+  // it the next deploy fails): an account principal with an IAM subscribe grant cannot read every alarm. A brought
+  // `alarmTopic` keeps its own subscribers and gets no such Deny, as for publishing.
+  topic.addToResourcePolicy(
+    denyUnlessPrincipal('SubscribeOnlyByOperatorsAndDeployment', topic.topicArn, TOPIC_SUBSCRIPTION_ACTIONS, [
+      ...subscribers.operatorPrincipalArns,
+      subscribers.deploymentRoleArn,
+    ]),
+  );
   allowCloudWatchAlarms(scope, topic);
   return topic;
 }
@@ -74,6 +93,13 @@ export function allowCloudWatchAlarms(scope: Construct, topic: sns.ITopic): Clou
   const stack = Stack.of(scope);
   const fromThisAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
   const key = topic.masterKey;
+  // The key's statement is scoped by account only. Not `aws:SourceArn` = this account's alarms, though the topic's
+  // statement has it: what AWS documents for CloudWatch publishing to an encrypted topic is a key statement without
+  // it (the SNS Developer Guide, "Enable compatibility between event sources from AWS services and encrypted topics";
+  // the AWS Knowledge Center's article on a CloudWatch alarm with an encrypted SNS topic), no AWS source says the
+  // KMS request SNS makes for an alarm carries it, and a key refusing CloudWatch drops every alarm with nothing but
+  // a line in the alarm's history (docs/deploy.md, "Security choices"). The topic statement is what limits
+  // CloudWatch to this account's alarms; the key only lets SNS encrypt what the topic already accepted.
   const keyStatementAdded =
     key !== undefined &&
     addOnce(

@@ -6,23 +6,34 @@
  * allows the SNS:Publish action" and nobody hears of it. And only CloudWatch: the
  * alarm topic the construct creates denies publishing to every principal that is
  * not an AWS service, so no IAM grant in the account lets anyone post a forged
- * alarm to the security team; a brought alarm topic keeps its own publishers.
+ * alarm to the security team; and only the deployment role (the `adminEmails`
+ * subscriptions) and the operators may subscribe, so no IAM grant lets anyone read
+ * every alarm. A brought alarm topic keeps its own publishers and subscribers.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CliCredentialsStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CredentialHygiene } from '../../lib/credential-hygiene';
+import { CredentialHygiene, CredentialHygienePropsError } from '../../lib/credential-hygiene';
 import {
   alarmNotificationCheck,
   alarmTopicPublishersCheck,
+  alarmTopicSubscribersCheck,
   type CfnStatement,
   type CfnTemplate,
 } from './structural-checks';
 import { expectKeyStatement, SKIP_BUNDLING, synthApp } from './synth';
 
 const FORGERY_SID = 'PublishOnlyByCloudWatchAlarms';
+const SUBSCRIBE_SID = 'SubscribeOnlyByOperatorsAndDeployment';
+const OPERATOR = 'arn:aws:iam::123456789012:role/HygieneOperator';
+/** The CDK bootstrap CloudFormation execution role, as the default synthesizer names it. */
+const CFN_EXEC_ROLE = {
+  'Fn::Sub':
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
+    'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}',
+};
 
 let template: Template;
 let json: CfnTemplate;
@@ -81,6 +92,16 @@ describe('alarm → action → topic → key', () => {
       Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     });
   });
+
+  it('and by that only: no aws:SourceArn on the key (not documented for it: lib/notification-topics.ts)', () => {
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const statement = (key!.Properties.KeyPolicy.Statement as CfnStatement[]).find(
+      (s) => s.Sid === 'AllowCloudWatchAlarmsToUseTheKey',
+    );
+    expect(statement?.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    });
+  });
 });
 
 describe('the alarm topic refuses forged alarms', () => {
@@ -136,15 +157,112 @@ describe('the alarm topic refuses forged alarms', () => {
     );
     expect(imported).toHaveLength(1); // the notification topic's own
     expect(JSON.stringify(imported)).not.toContain(FORGERY_SID);
+    expect(JSON.stringify([...built, ...imported])).not.toContain(SUBSCRIBE_SID);
   });
 });
 
-/** The logical id of the default stack's alarm topic policy. */
-function alarmTopicPolicyId(): string {
-  return Object.keys(json.Resources).find(
+describe('only the deployment role and the operators subscribe to the alarm topic', () => {
+  const alarmTopic = { Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') };
+  const withOperators = withOperatorsAndAdmin();
+  const operatorsJson = withOperators.template.toJSON() as CfnTemplate;
+
+  it('denies sns:Subscribe to every principal but the operators and the deployment role', () => {
+    withOperators.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [alarmTopic],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: SUBSCRIBE_SID,
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sns:Subscribe',
+            Resource: alarmTopic,
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': [OPERATOR, CFN_EXEC_ROLE] } },
+          },
+        ]),
+      },
+    });
+    expect(alarmTopicSubscribersCheck(operatorsJson, { operators: [OPERATOR] })).toEqual({
+      checked: 1,
+      problems: [],
+    });
+  });
+
+  it('spares the deployment role alone when there are no operators', () => {
+    expect(subscribeDeny(json)?.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': [CFN_EXEC_ROLE] } });
+  });
+
+  it('still lets CloudFormation create the adminEmails subscription to the alarm topic', () => {
+    const policy = operatorsJson.Resources[alarmTopicPolicyId(operatorsJson)]!;
+    const topicId = (policy.Properties!.Topics as { Ref: string }[])[0]!.Ref;
+    withOperators.template.hasResourceProperties('AWS::SNS::Subscription', {
+      TopicArn: { Ref: topicId },
+      Protocol: 'email',
+      Endpoint: 'security@example.com',
+    });
+    expect(subscribeDeny(operatorsJson)?.Condition?.ArnNotLike?.['aws:PrincipalArn']).toContainEqual(
+      CFN_EXEC_ROLE,
+    );
+  });
+
+  it('needs the deployment role from a synthesizer that does not name it, as the notification topic does', () => {
+    const build = (deploymentRoleArn?: string) => {
+      const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Test', {
+        synthesizer: new CliCredentialsStackSynthesizer(),
+      });
+      // A brought notification topic: the alarm topic alone needs the role.
+      new CredentialHygiene(stack, 'Hygiene', {
+        topic: sns.Topic.fromTopicArn(stack, 'Given', 'arn:aws:sns:eu-west-1:123456789012:given'),
+        ...(deploymentRoleArn !== undefined && { deploymentRoleArn }),
+      });
+      return Template.fromStack(stack).toJSON() as CfnTemplate;
+    };
+    expect(() => build()).toThrow(CredentialHygienePropsError);
+    expect(() => build()).toThrow(/give `deploymentRoleArn`/);
+    const deployer = 'arn:aws:iam::123456789012:role/Deployer';
+    expect(subscribeDeny(build(deployer))?.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': [deployer] },
+    });
+  });
+
+  it('checks only the alarm topics it is given: a brought one keeps its own subscribers and publishers', () => {
+    const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Test');
+    const key = new kms.Key(stack, 'AlarmKey', { enableKeyRotation: true });
+    new CredentialHygiene(stack, 'Hygiene', {
+      alarmTopic: new sns.Topic(stack, 'Alarms', { masterKey: key, enforceSSL: true }),
+    });
+    const brought = Template.fromStack(stack).toJSON() as CfnTemplate;
+    expect(alarmTopicSubscribersCheck(brought, { operators: [] }, [])).toEqual({ checked: 0, problems: [] });
+    expect(alarmTopicPublishersCheck(brought, [])).toEqual({ checked: 0, problems: [] });
+    expect(alarmTopicSubscribersCheck(brought, { operators: [] }).problems).toEqual([
+      expect.stringMatching(
+        /^topic Alarms\w+: no Deny of sns:Subscribe unless aws:PrincipalArn is allow-listed/,
+      ),
+    ]);
+  });
+});
+
+let operatorsAndAdmin: ReturnType<typeof synthApp> | undefined;
+/** The app with an operator and an admin address (synthesized once). */
+function withOperatorsAndAdmin(): ReturnType<typeof synthApp> {
+  operatorsAndAdmin ??= synthApp({ operatorPrincipalArns: OPERATOR, adminEmails: 'security@example.com' });
+  return operatorsAndAdmin;
+}
+
+/** The alarm topic's Subscribe Deny in a template. */
+function subscribeDeny(template: CfnTemplate): CfnStatement | undefined {
+  const document = template.Resources[alarmTopicPolicyId(template)]?.Properties?.PolicyDocument as
+    | { Statement: CfnStatement[] }
+    | undefined;
+  return document?.Statement.find((s) => s.Sid === SUBSCRIBE_SID);
+}
+
+/** The logical id of the alarm topic policy of a template (the default stack's unless given). */
+function alarmTopicPolicyId(template: CfnTemplate = json): string {
+  return Object.keys(template.Resources).find(
     (id) =>
-      json.Resources[id]!.Type === 'AWS::SNS::TopicPolicy' &&
-      JSON.stringify(json.Resources[id]!.Properties?.Topics).includes('HygieneAlarmTopic'),
+      template.Resources[id]!.Type === 'AWS::SNS::TopicPolicy' &&
+      JSON.stringify(template.Resources[id]!.Properties?.Topics).includes('HygieneAlarmTopic'),
   )!;
 }
 
@@ -218,6 +336,69 @@ describe('the check itself', () => {
     expect(result.problems[0]).toMatch(
       /Deny statement PublishOnlyByCloudWatchAlarms would refuse CloudWatch$/,
     );
+  });
+
+  /** A copy of the operators' template with its alarm topic's Subscribe Deny changed (removed: undefined). */
+  function withSubscribeDeny(change: (s: CfnStatement) => CfnStatement | undefined): CfnTemplate {
+    const copy = structuredClone(withOperatorsAndAdmin().template.toJSON()) as CfnTemplate;
+    const document = copy.Resources[alarmTopicPolicyId(copy)]!.Properties!.PolicyDocument as {
+      Statement: CfnStatement[];
+    };
+    document.Statement = document.Statement.flatMap((s) => {
+      if (s.Sid !== SUBSCRIBE_SID) return [s];
+      const changed = change(s);
+      return changed === undefined ? [] : [changed];
+    });
+    return copy;
+  }
+  /** The Subscribe Deny sparing exactly `principals`. */
+  const sparing =
+    (...principals: unknown[]) =>
+    (s: CfnStatement): CfnStatement => ({
+      ...s,
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': principals } },
+    });
+  const subscribers = { operators: [OPERATOR] };
+
+  it('fails the alarm topic when nothing denies sns:Subscribe to the account', () => {
+    expect(
+      alarmTopicSubscribersCheck(
+        withSubscribeDeny(() => undefined),
+        subscribers,
+      ).problems,
+    ).toEqual([
+      expect.stringMatching(/^topic HygieneAlarmTopic\w+: no Deny of sns:Subscribe unless aws:PrincipalArn/),
+    ]);
+  });
+
+  it('fails the alarm topic when its Subscribe Deny spares someone else, or everyone', () => {
+    const stranger = 'arn:aws:iam::123456789012:role/Reader';
+    const spares = withSubscribeDeny(sparing(OPERATOR, CFN_EXEC_ROLE, stranger));
+    expect(alarmTopicSubscribersCheck(spares, subscribers).problems).toEqual([
+      expect.stringMatching(
+        /: "arn:aws:iam::123456789012:role\/Reader" may sns:Subscribe: it reads every alarm$/,
+      ),
+    ]);
+    const everyone = withSubscribeDeny(sparing(OPERATOR, CFN_EXEC_ROLE, '*'));
+    expect(alarmTopicSubscribersCheck(everyone, subscribers).problems).toContainEqual(
+      expect.stringMatching(/the sns:Subscribe allow-list holds a wildcard that allows everyone$/),
+    );
+  });
+
+  it('fails the alarm topic when its Subscribe Deny leaves out an operator or the deployment role', () => {
+    const noOperator = withSubscribeDeny(sparing(CFN_EXEC_ROLE));
+    expect(alarmTopicSubscribersCheck(noOperator, subscribers).problems).toEqual([
+      expect.stringMatching(
+        /the sns:Subscribe allow-list leaves out arn:aws:iam::123456789012:role\/HygieneOperator$/,
+      ),
+    ]);
+    const noDeployment = withSubscribeDeny(sparing(OPERATOR));
+    expect(alarmTopicSubscribersCheck(noDeployment, subscribers).problems).toEqual([
+      expect.stringMatching(
+        /the template subscribes to it, but the deployment role may not sns:Subscribe: the next deploy fails$/,
+      ),
+      expect.stringMatching(/the sns:Subscribe allow-list leaves out the deployment role$/),
+    ]);
   });
 
   it('fails an alarm whose action is not a topic it can see', () => {

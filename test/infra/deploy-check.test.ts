@@ -2,19 +2,28 @@
  * `npm run check:deploy` (also part of `npm test`): the deploy check without
  * AWS. Synthesizes the app as `bin/` does with representative context
  * combinations and runs, on each, the structural checks of
- * `structural-checks.ts` (every alarm can notify; the notification topic's
+ * `structural-checks.ts` (every alarm can notify; only CloudWatch publishes to
+ * the alarm topic the worker creates, and only the deployment role and the
+ * operators subscribe to it; the notification topic's
  * allow-lists leave every role of the stack able to do its job; no owner
  * address in the template; a late scheduled sweep is not refused as forged),
+ * the roles' trust policies and the worker functions' policy sets
+ * (`role-checks.ts`),
  * on the relay route the relay queues' locks and, on every route, the shared
  * dead-letter queue's (`queue-access-check.ts`), and
  * cdk-nag's AwsSolutions pack. Template-only:
  * no Lambda bundling, so it stays fast.
  */
+import type { CfnElement } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import type { PersonalClientHygieneStack } from '../../lib/personal-client-hygiene-stack';
 import { deadLetterQueueAccessCheck, relayQueueAccessCheck, stackEnv } from './queue-access-check';
+import { roleTrustCheck, workerPolicySetCheck } from './role-checks';
 import {
   alarmNotificationCheck,
+  alarmTopicPublishersCheck,
+  alarmTopicSubscribersCheck,
   type CfnTemplate,
   ownerSubscriptionCheck,
   sweepDeliveryCheck,
@@ -68,14 +77,52 @@ const COMBINATIONS: Record<string, Record<string, unknown>> = {
   },
 };
 
+/**
+ * The logical id of the alarm topic the worker created, if it did: a brought `alarmTopic` keeps its own publishers
+ * and subscribers (no Deny to check). The context has no key for one, so every combination here creates it.
+ */
+function createdAlarmTopicIds(stack: PersonalClientHygieneStack): string[] {
+  const { hygiene } = stack;
+  const topic = hygiene.alarmTopic;
+  if (topic === undefined || topic.node.scope !== hygiene) return [];
+  return [stack.getLogicalId(topic.node.defaultChild as CfnElement)];
+}
+
+/** The context's operators (`operatorPrincipalArns`, comma-separated). */
+function operatorsOf(context: Record<string, unknown>): string[] {
+  return String(context.operatorPrincipalArns ?? '')
+    .split(',')
+    .filter((arn) => arn !== '');
+}
+
 describe.each(Object.entries(COMBINATIONS))('deploy check: %s', (_name, context) => {
   const { app, stack, template } = synthApp(context);
   const json = template.toJSON() as CfnTemplate;
+  const alarmTopics = createdAlarmTopicIds(stack);
 
   it('every alarm can notify (alarm → action → topic → key)', () => {
     const result = alarmNotificationCheck(json);
     expect(result.checked).toBeGreaterThan(0);
     expect(result.problems).toEqual([]);
+  });
+
+  it('only CloudWatch publishes to the alarm topic the worker created (no forged alarm)', () => {
+    expect(alarmTopicPublishersCheck(json, alarmTopics)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('only the deployment role and the operators subscribe to it (its admin subscriptions still deploy)', () => {
+    const subscribers = { operators: operatorsOf(context) };
+    expect(alarmTopicSubscribersCheck(json, subscribers, alarmTopics)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('every role is trusted only by the service of its kind', () => {
+    const result = roleTrustCheck(json);
+    expect(result.checked).toBeGreaterThan(0);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('the sweep, notifier and reconciler roles carry exactly their policies', () => {
+    expect(workerPolicySetCheck(stack, stack.hygiene, json)).toEqual({ checked: 3, problems: [] });
   });
 
   it('the notification topic is allow-listed and every role can still do its job', () => {
@@ -92,10 +139,7 @@ describe.each(Object.entries(COMBINATIONS))('deploy check: %s', (_name, context)
   });
 
   it('the shared dead-letter queue is locked: every schedule and function that sends there may, only operators read', () => {
-    const operators = String(context.operatorPrincipalArns ?? '')
-      .split(',')
-      .filter((arn) => arn !== '');
-    expect(deadLetterQueueAccessCheck(json, operators)).toEqual({ checked: 1, problems: [] });
+    expect(deadLetterQueueAccessCheck(json, operatorsOf(context))).toEqual({ checked: 1, problems: [] });
   });
 
   it('no owner email address is in the template', () => {

@@ -96,7 +96,7 @@ describe('an operator principal whose name is only wildcards', () => {
       Object.values(template.findResources(type)).filter((policy) =>
         SSO_OPERATORS.every((arn) => JSON.stringify(policy).includes(arn)),
       );
-    expect(lists('AWS::SNS::TopicPolicy')).toHaveLength(1); // the notification topic
+    expect(lists('AWS::SNS::TopicPolicy')).toHaveLength(2); // the notification topic, the alarm topic
     expect(lists('AWS::SQS::QueuePolicy')).toHaveLength(3); // the relay queue, its DLQ, the shared DLQ
     const settings = readDeploymentSettings((key) =>
       key === 'operatorPrincipalArns' ? SSO_OPERATORS.join(',') : undefined,

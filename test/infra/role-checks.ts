@@ -3,9 +3,13 @@
  * (its `AssumeRolePolicyDocument`, pinned exactly for each kind of role the stack makes: a Lambda execution role, an
  * EventBridge Scheduler execution role; a role of no known kind fails until it is classified here), and which
  * policies it carries (the attached policies, inline ones, managed ones), so a test can pin a role's policy set and
- * a stray grant shows (docs/deploy.md, "Security choices").
+ * a stray grant shows (docs/deploy.md, "Security choices"); the worker functions' sets are pinned here
+ * ({@link WORKER_FUNCTION_POLICIES}) for the deploy check to hold on every context combination.
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { CfnElement, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { CredentialHygiene } from '../../lib/credential-hygiene';
 import type { CfnTemplate, CheckResult } from './structural-checks';
 import { referencedId } from './structural-checks';
 
@@ -134,4 +138,45 @@ export function rolePolicySet(template: CfnTemplate, roleId: string): RolePolicy
     inline: asList(properties.Policies as unknown[] | undefined),
     managed: asList(properties.ManagedPolicyArns as unknown[] | undefined),
   };
+}
+
+/**
+ * Each worker function's policies, by construct path under the function: nothing more. The relay's own functions'
+ * sets are pinned by `owner-email-relay.test.ts`.
+ */
+export const WORKER_FUNCTION_POLICIES = {
+  sweepFunction: ['Role/DefaultPolicy', 'XRayPolicy'],
+  notifierFunction: ['Role/DefaultPolicy', 'XRayPolicy'],
+  reconcilerFunction: ['Role/DefaultPolicy', 'XRayPolicy', 'SubscriptionAttributesPolicy'],
+} as const;
+
+/** The logical id of the CloudFormation resource of the construct at `path` (`/`-separated ids) under `scope`. */
+export function logicalIdAt(stack: Stack, scope: IConstruct, path: string): string {
+  const construct = path.split('/').reduce((c: IConstruct, id) => c.node.findChild(id), scope);
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/**
+ * The sweep, notifier and reconciler roles of `hygiene` (in `stack`, synthesized as `template`) carry exactly their
+ * {@link WORKER_FUNCTION_POLICIES}: no other attached policy, no inline or managed one. `checked` counts the roles.
+ */
+export function workerPolicySetCheck(
+  stack: Stack,
+  hygiene: CredentialHygiene,
+  template: CfnTemplate,
+): CheckResult {
+  const problems = Object.entries(WORKER_FUNCTION_POLICIES).flatMap(([name, paths]) => {
+    const fn = hygiene[name as keyof typeof WORKER_FUNCTION_POLICIES];
+    const roleId = logicalIdAt(stack, fn, 'Role');
+    const expected: RolePolicySet = {
+      attached: paths.map((path) => logicalIdAt(stack, fn, path)).sort(),
+      inline: [],
+      managed: [],
+    };
+    const actual = rolePolicySet(template, roleId);
+    return isDeepStrictEqual(actual, expected)
+      ? []
+      : [`role ${roleId} (${name}): carries ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`];
+  });
+  return { checked: Object.keys(WORKER_FUNCTION_POLICIES).length, problems };
 }

@@ -5,11 +5,17 @@
  * carries, so a stray grant (an extra policy, an inline or managed one) shows. The relay's own roles' policies are
  * pinned by `owner-email-relay.test.ts`.
  */
-import type { CfnElement, Stack } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
+import type { Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import type { HygieneFunction } from '../../lib/hygiene-function';
-import { LAMBDA_TRUST, rolePolicySet, roleTrustCheck, SCHEDULER_TRUST } from './role-checks';
+import {
+  LAMBDA_TRUST,
+  logicalIdAt,
+  rolePolicySet,
+  roleTrustCheck,
+  SCHEDULER_TRUST,
+  WORKER_FUNCTION_POLICIES,
+} from './role-checks';
 import type { CfnTemplate } from './structural-checks';
 import { synthApp } from './synth';
 
@@ -18,19 +24,6 @@ const ROUTES = {
   default: { context: {}, roles: 3 + 3 },
   relay: { context: { ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' }, roles: 5 + 3 },
 } as const;
-
-/** Each worker function's policies, by construct path under the function: nothing more. */
-const EXPECTED_POLICIES = {
-  sweepFunction: ['Role/DefaultPolicy', 'XRayPolicy'],
-  notifierFunction: ['Role/DefaultPolicy', 'XRayPolicy'],
-  reconcilerFunction: ['Role/DefaultPolicy', 'XRayPolicy', 'SubscriptionAttributesPolicy'],
-} as const;
-
-/** The logical id of the CloudFormation resource of the construct at `path` under `scope`. */
-function logicalIdAt(stack: Stack, scope: IConstruct, path: string): string {
-  const construct = path.split('/').reduce((c: IConstruct, id) => c.node.findChild(id), scope);
-  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
-}
 
 function roleIdOf(stack: Stack, fn: HygieneFunction): string {
   return logicalIdAt(stack, fn, 'Role');
@@ -50,14 +43,17 @@ describe.each(Object.entries(ROUTES))('the roles of the %s route', (route, { rol
     expect(roleTrustCheck(json)).toEqual({ checked: roles, problems: [] });
   });
 
-  it.each(Object.entries(EXPECTED_POLICIES))('the %s role carries exactly its policies', (name, paths) => {
-    const fn = stack.hygiene[name as keyof typeof EXPECTED_POLICIES];
-    expect(rolePolicySet(json, roleIdOf(stack, fn))).toEqual({
-      attached: paths.map((path) => logicalIdAt(stack, fn, path)).sort(),
-      inline: [],
-      managed: [],
-    });
-  });
+  it.each(Object.entries(WORKER_FUNCTION_POLICIES))(
+    'the %s role carries exactly its policies',
+    (name, paths) => {
+      const fn = stack.hygiene[name as keyof typeof WORKER_FUNCTION_POLICIES];
+      expect(rolePolicySet(json, roleIdOf(stack, fn))).toEqual({
+        attached: paths.map((path) => logicalIdAt(stack, fn, path)).sort(),
+        inline: [],
+        managed: [],
+      });
+    },
+  );
 });
 
 describe('the checks themselves', () => {

@@ -221,20 +221,72 @@ function deniesEveryNonService(statement: CfnStatement, topicId: string): boolea
 }
 
 /**
- * No forged alarm: every topic of the template an alarm notifies denies `sns:Publish` to every principal that is
- * not an AWS service, with no exception (an operator's IAM grant does not let them post a fake alarm to the security
- * team); CloudWatch, a service, is spared (`alarmNotificationCheck` checks it may publish). For the topics the
- * construct creates: a brought alarm topic keeps its own publishers. `checked` counts the topics.
+ * No forged alarm: every alarm topic the construct creates denies `sns:Publish` to every principal that is not an AWS
+ * service, with no exception (an operator's IAM grant does not let them post a fake alarm to the security team);
+ * CloudWatch, a service, is spared (`alarmNotificationCheck` checks it may publish). A brought alarm topic keeps its
+ * own publishers and has no such Deny: give `topicIds`, the logical ids of the alarm topics the construct created,
+ * when the template may hold one. `checked` counts the topics.
+ * @param topicIds the topics to check (default: every topic of the template an alarm notifies)
  */
-export function alarmTopicPublishersCheck(template: CfnTemplate): CheckResult {
-  const topics = alarmTopicIds(template);
-  const problems = topics
+export function alarmTopicPublishersCheck(
+  template: CfnTemplate,
+  topicIds: readonly string[] = alarmTopicIds(template),
+): CheckResult {
+  const problems = topicIds
     .filter((id) => !topicPolicyStatements(template, id).some((s) => deniesEveryNonService(s, id)))
     .map(
       (id) =>
         `topic ${id}: no Deny of sns:Publish to every principal that is not an AWS service (Bool aws:PrincipalIsAWSService = false): anyone in the account with an IAM sns:Publish grant can post a forged alarm`,
     );
-  return { checked: topics.length, problems };
+  return { checked: topicIds.length, problems };
+}
+
+/** Who may subscribe to the alarm topic: the deployment role (as a predicate) and the operators' ARNs. */
+export interface AlarmTopicSubscribers {
+  readonly operators: readonly string[];
+  readonly isDeploymentRole?: (value: unknown) => boolean;
+}
+
+/**
+ * No one reads the alarms unasked: every alarm topic the construct creates denies `sns:Subscribe` to every principal
+ * whose `aws:PrincipalArn` is not listed, and the list is exactly the deployment role (it creates the `adminEmails`
+ * subscriptions: the deploy fails without it) and the operators: nobody else, and no wildcard for everyone. A brought
+ * alarm topic keeps its own subscribers (`topicIds`, as for {@link alarmTopicPublishersCheck}). `checked` counts the
+ * topics.
+ */
+export function alarmTopicSubscribersCheck(
+  template: CfnTemplate,
+  { operators, isDeploymentRole = isCdkCfnExecRole }: AlarmTopicSubscribers,
+  topicIds: readonly string[] = alarmTopicIds(template),
+): CheckResult {
+  const problems = topicIds.flatMap((id) =>
+    alarmSubscriberProblems(template, id, operators, isDeploymentRole),
+  );
+  return { checked: topicIds.length, problems };
+}
+
+/** One alarm topic: its `sns:Subscribe` allow-list Deny, holding the deployment role and the operators, no one else. */
+function alarmSubscriberProblems(
+  template: CfnTemplate,
+  topicId: string,
+  operators: readonly string[],
+  isDeploymentRole: (value: unknown) => boolean,
+): string[] {
+  const problems = allowListProblems(template, topicId, 'subscriptions', 'sns:Subscribe', isDeploymentRole);
+  const exempt = allowListOf(topicPolicyStatements(template, topicId), 'sns:Subscribe');
+  if (exempt === undefined) return problems;
+  const strangers = exempt.filter((v) => !isDeploymentRole(v) && !operators.includes(v as string));
+  const missing = [
+    ...(exempt.some(isDeploymentRole) ? [] : ['the deployment role']),
+    ...operators.filter((operator) => !exempt.includes(operator)),
+  ];
+  return [
+    ...problems,
+    ...strangers.map((v) => `topic ${topicId}: ${JSON.stringify(v)} may sns:Subscribe: it reads every alarm`),
+    ...(missing.length === 0
+      ? []
+      : [`topic ${topicId}: the sns:Subscribe allow-list leaves out ${missing.join(', ')}`]),
+  ];
 }
 
 /** The action groups the notification topic's allow-lists guard. */
@@ -298,41 +350,56 @@ function topicAccessProblems(
   topicId: string,
   isDeploymentRole: (value: unknown) => boolean,
 ): string[] {
+  return Object.entries(TOPIC_ACTION_GROUPS).flatMap(([group, actions]) =>
+    actions.flatMap((action) => allowListProblems(template, topicId, group, action, isDeploymentRole)),
+  );
+}
+
+/** The principals the topic policy's allow-list Deny of `action` exempts, or undefined when it has none. */
+function allowListOf(statements: CfnStatement[], action: string): unknown[] | undefined {
+  const deny = statements.find((s) => statementCovers(s, action) && exemptedPrincipals(s) !== undefined);
+  return deny === undefined ? undefined : exemptedPrincipals(deny);
+}
+
+/**
+ * One allow-list Deny of a topic: it exists, exempts no wildcard for everyone, and exempts every role of the template
+ * granted `action` on the topic; for subscriptions, the deployment role when the template subscribes to the topic, and
+ * no subscription of the template over a protocol the policy refuses.
+ */
+function allowListProblems(
+  template: CfnTemplate,
+  topicId: string,
+  group: string,
+  action: string,
+  isDeploymentRole: (value: unknown) => boolean,
+): string[] {
   const statements = topicPolicyStatements(template, topicId);
+  const exempt = allowListOf(statements, action);
+  if (exempt === undefined) {
+    return [
+      `topic ${topicId}: no Deny of ${action} unless aws:PrincipalArn is allow-listed (${group} is open to any IAM grant)`,
+    ];
+  }
   const problems: string[] = [];
-  for (const [group, actions] of Object.entries(TOPIC_ACTION_GROUPS)) {
-    for (const action of actions) {
-      const deny = statements.find((s) => statementCovers(s, action) && exemptedPrincipals(s) !== undefined);
-      if (deny === undefined) {
-        problems.push(
-          `topic ${topicId}: no Deny of ${action} unless aws:PrincipalArn is allow-listed (${group} is open to any IAM grant)`,
-        );
-        continue;
-      }
-      const exempt = exemptedPrincipals(deny)!;
-      if (exempt.some((v) => typeof v === 'string' && /^\*?$|^arn:[^:]*:iam::\*/.test(v))) {
-        problems.push(`topic ${topicId}: the ${action} allow-list holds a wildcard that allows everyone`);
-      }
-      for (const { roleId, statement } of roleStatements(template)) {
-        const granted = statement.Effect === 'Allow' && statementCovers(statement, action);
-        if (!granted || !resourceIsTopic(statement, topicId)) continue;
-        if (!exempt.some((v) => same(v, { 'Fn::GetAtt': [roleId, 'Arn'] }))) {
-          problems.push(
-            `topic ${topicId}: role ${roleId} is granted ${action} but the topic policy denies it`,
-          );
-        }
-      }
-      const subscriptions = Object.entries(template.Resources).filter(
-        ([, r]) => r.Type === 'AWS::SNS::Subscription' && referencedId(r.Properties?.TopicArn) === topicId,
-      );
-      const subscribes = subscriptions.length > 0;
-      if (group === 'subscriptions') problems.push(...refusedProtocols(topicId, statements, subscriptions));
-      if (group === 'subscriptions' && subscribes && !exempt.some(isDeploymentRole)) {
-        problems.push(
-          `topic ${topicId}: the template subscribes to it, but the deployment role may not ${action}: the next deploy fails`,
-        );
-      }
+  if (exempt.some((v) => typeof v === 'string' && /^\*?$|^arn:[^:]*:iam::\*/.test(v))) {
+    problems.push(`topic ${topicId}: the ${action} allow-list holds a wildcard that allows everyone`);
+  }
+  for (const { roleId, statement } of roleStatements(template)) {
+    const granted = statement.Effect === 'Allow' && statementCovers(statement, action);
+    if (!granted || !resourceIsTopic(statement, topicId)) continue;
+    if (!exempt.some((v) => same(v, { 'Fn::GetAtt': [roleId, 'Arn'] }))) {
+      problems.push(`topic ${topicId}: role ${roleId} is granted ${action} but the topic policy denies it`);
     }
+  }
+  if (group !== 'subscriptions') return problems;
+  const subscriptions = Object.entries(template.Resources).filter(
+    ([, r]) => r.Type === 'AWS::SNS::Subscription' && referencedId(r.Properties?.TopicArn) === topicId,
+  );
+  problems.push(...refusedProtocols(topicId, statements, subscriptions));
+  if (subscriptions.length > 0 && !exempt.some(isDeploymentRole)) {
+    problems.push(
+      `topic ${topicId}: the template subscribes to it, but the deployment role may not ${action}: the next deploy fails`,
+    );
   }
   return problems;
 }
