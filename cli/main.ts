@@ -31,8 +31,9 @@
  *   parsed (numbers, not strings).
  * - Errors: throw `UsageError` for bad input (exit 2, one line
  *   `pc-hygiene: …`, nothing done; commander's own, an unknown flag or
- *   command, are one line too, a command group's ending with a pointer to
- *   its `--help`: `pointToHelpOnErrors` below), any other error exits 1 with its message;
+ *   command (or `help` of one), are one line too, a command group's
+ *   ending with a pointer to its `--help`: `pointToHelpOnErrors` below),
+ *   any other error exits 1 with its message;
  *   a command may set `process.exitCode` for outcomes (e.g. `sweep` 3/4),
  *   always a code of the one table `EXIT_CODE` (`cli/exit-codes.ts`).
  * - Output closed early by its reader (`| head`) is not an error: the rule is
@@ -78,8 +79,9 @@ function oneLine(message: string): string {
 /**
  * Makes the errors of `command` and of every command group under it (a
  * command with subcommands: an unknown command, an unknown option before
- * one) end with a pointer to the group's help (`; see pc-hygiene owners
- * --help`), instead of commander's whole help after the message. Called
+ * one, and `help NAME` for an unknown NAME: {@link addHelpCommand}) end with
+ * a pointer to the group's help (`; see pc-hygiene owners --help`), instead
+ * of commander's whole help after the message. Called
  * after the registrations: commander copies the output settings when a
  * subcommand is created, so the commands under a group keep the inherited
  * one-line errors without the pointer. A group run without a subcommand still
@@ -91,6 +93,33 @@ function pointToHelpOnErrors(command: CommandUnknownOpts, path: string = command
     outputError: (message, write) => write(`pc-hygiene: ${oneLine(message)}; see ${path} --help\n`),
   });
   for (const sub of command.commands) pointToHelpOnErrors(sub, `${path} ${sub.name()}`);
+  addHelpCommand(command);
+}
+
+/**
+ * Gives a command group (the program too) a `help [command]` command in the
+ * place of commander's own, listed the same and last: it prints the named
+ * command's help, or the group's without a name (stdout, exit 0), words after
+ * the name not looked at, as commander's own. An unknown name is answered as
+ * the name typed alone is: the group parses it, so commander's unknown-command
+ * error, one line with its suggestion and the pointer to the group's help
+ * (exit 2), where commander's own `help` printed the group's whole help (its
+ * `helpCommand()` and `addHelpCommand()` only rename or describe that
+ * command, which never runs an action: a group's own `help` command replaces
+ * it).
+ */
+function addHelpCommand(group: CommandUnknownOpts): void {
+  group
+    .command('help')
+    .argument('[command]')
+    .description('display help for command')
+    .allowExcessArguments()
+    .action(async (name: string | undefined) => {
+      if (name === undefined) group.help();
+      const named = group.commands.find((sub) => sub.name() === name || sub.aliases().includes(name));
+      if (named !== undefined) named.help();
+      await group.parseAsync([name], { from: 'user' });
+    });
 }
 
 // `pc-hygiene … | head`: the reader closing stdout (or stderr) early does not crash any command.

@@ -6,8 +6,8 @@
  * - An output **file** (`export --output FILE`, `notify --sink jsonl:FILE`)
  *   is checked before the command reads or writes anything: a path that can
  *   never be written — empty, an existing directory, or in a folder that does
- *   not exist — is a usage error (exit 2) naming the option (and the missing
- *   folder). A missing folder is never created: a mistyped path (`--output
+ *   not exist or is a file — is a usage error (exit 2) naming the option (and
+ *   the folder). A missing folder is never created: a mistyped path (`--output
  *   exprots/x.jsonl`) should fail at once, not leave a new folder behind and
  *   the file where nobody looks.
  * - An output **directory** the user names for many files (`relay --out DIR`)
@@ -33,7 +33,7 @@ import { UsageError } from './usage-error';
  * @param option the option that names it, as `--help` shows it (`--output`, `--sink jsonl:PATH`)
  * @param given how the user wrote it, for messages (default: `${option} ${path}`)
  * @throws {UsageError} naming the option when `path` is empty, an existing directory (or ends with
- *   a path separator), or in a folder that does not exist (the folder named)
+ *   a path separator), or in a folder that does not exist or is a file (the folder named)
  */
 export async function checkOutputFile(
   path: string,
@@ -47,9 +47,8 @@ export async function checkOutputFile(
   }
   const parent = dirname(path);
   const folder = await stat(parent).catch(() => undefined);
-  if (folder === undefined || !folder.isDirectory()) {
-    throw new UsageError(`${given}: the directory ${parent} does not exist`);
-  }
+  if (folder === undefined) throw new UsageError(`${given}: the directory ${parent} does not exist`);
+  if (!folder.isDirectory()) throw new UsageError(`${given}: ${parent} is not a directory`);
 }
 
 /**

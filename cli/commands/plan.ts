@@ -164,7 +164,8 @@ function definePlanCommand(program: Command) {
     program,
     'plan',
     'Evaluate credentials from a JSON Lines file (--input), a table (--table) or a deployed stack (--stack) without writing anything; print the planned actions (and, for a table, the guard verdict).',
-    'table',
+    // No default stack: a table or stack only when named (the flags' help says so, as --config's).
+    'named stack only',
     (command) =>
       command
         .option('--input <file>', 'JSON Lines file, one PersonalClient record per line')

@@ -6,13 +6,13 @@
  * manifest holds is checked first (cli/aws/run-manifest-parse.ts): a malformed run
  * of the index or entry of a page is named on stderr and left out, the others
  * are listed, and the command exits 1. `runs show` streams JSON and CSV page by
- * page, and stops reading when its reader closes the output (`| head`); its
- * listing's formats are `cli/format/run-entry-listing.ts`'s.
+ * page, and stops reading when its reader closes the output (`| head`). The
+ * listings' formats are `cli/format/`'s: `run-index-listing.ts` for `runs
+ * list`, `run-entry-listing.ts` for `runs show`.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
-import type { RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
-import { jsonText } from '../../lambdas/render/json-text';
+import type { RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { terminalText } from '../../lambdas/render/sanitize';
 import type {
   MalformedManifestEntry,
@@ -21,17 +21,14 @@ import type {
 } from '../aws/run-manifest-parse';
 import { listRuns, readRunHeader, runPages } from '../aws/run-manifests';
 import { EXIT_CODE } from '../exit-codes';
-import { type ListingCell, listingCsv, listingTable } from '../format/listing';
 import { runEntryListing } from '../format/run-entry-listing';
+import { runIndexListing } from '../format/run-index-listing';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
 import { withTable } from '../options/table-options';
 import { BrokenPipeError, StreamWriter } from '../stream-writer';
-
-const RUN_COLUMNS = ['RUN ID', 'NOW', 'STATUS', 'DELETED'] as const;
-const runRow = (r: RunIndexEntry): ListingCell[] => [r.runId, r.now, r.status, r.deleted];
 
 function defineRunsCommand(program: Command) {
   return program
@@ -67,11 +64,7 @@ async function runsList(flags: RunsListOptions): Promise<void> {
   const runs = await withTable(options, (client) =>
     listRuns(client, options.table, (entry) => malformed.push(entry)),
   );
-  if (options.format === 'json') process.stdout.write(`${jsonText(runs)}\n`);
-  else if (options.format === 'csv') process.stdout.write(listingCsv(RUN_COLUMNS, runs.map(runRow)));
-  else if (runs.length === 0)
-    process.stdout.write('No run manifests (no enforce run has deleted anything).\n');
-  else process.stdout.write(listingTable(RUN_COLUMNS, runs.map(runRow)));
+  process.stdout.write(runIndexListing(options.format, runs));
   reportProblems(malformed);
 }
 

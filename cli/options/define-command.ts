@@ -4,14 +4,18 @@
  * flags that say what it works on — the credentials table (`addTableOptions`)
  * or the owner directory (`addDirectoryOptions`) — last, so every `--help`
  * lists a command's own flags first and the target flags after them, in the
- * same order everywhere.
+ * same order everywhere, their help saying the command's rule for a stack.
  */
 import type { Command, InferCommandArguments, OptionValues } from '@commander-js/extra-typings';
 import { addDirectoryOptions } from './directory-options';
+import type { StackRule } from './stack-default';
 import { addTableOptions } from './table-options';
 
-/** What a command works on: the credentials table or the owner directory. */
-export type CommandTarget = 'table' | 'directory';
+/**
+ * What a command works on, which is when it looks a stack up ({@link StackRule}): the credentials table, the owner
+ * directory, or (`plan`) the credentials table with a stack only when one is named.
+ */
+export type CommandTarget = StackRule;
 
 /** A command with its own flags (`Args`, `Opts`, `Globals`) and then the flags of `Target`. */
 type Targeted<
@@ -19,9 +23,9 @@ type Targeted<
   Args extends unknown[],
   Opts extends OptionValues,
   Globals extends OptionValues,
-> = Target extends 'table'
-  ? ReturnType<typeof addTableOptions<Args, Opts, Globals>>
-  : ReturnType<typeof addDirectoryOptions<Args, Opts, Globals>>;
+> = Target extends 'directory'
+  ? ReturnType<typeof addDirectoryOptions<Args, Opts, Globals>>
+  : ReturnType<typeof addTableOptions<Args, Opts, Globals>>;
 
 /**
  * Defines `usage` (the name and its arguments, e.g. `import <file>`) under
@@ -49,10 +53,7 @@ export function defineCommand<
 ): Targeted<Target, Args, Opts, Globals> {
   const command = ownFlags(parent.command(usage).description(description));
   // TypeScript cannot narrow `Target` from the comparison: the cast restates what the branch added.
-  return (target === 'table' ? addTableOptions(command) : addDirectoryOptions(command)) as Targeted<
-    Target,
-    Args,
-    Opts,
-    Globals
-  >;
+  return (
+    target === 'directory' ? addDirectoryOptions(command) : addTableOptions(command, target)
+  ) as Targeted<Target, Args, Opts, Globals>;
 }

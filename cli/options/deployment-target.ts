@@ -27,6 +27,7 @@
 import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { CONFIG_KEYS, DEFAULT_CONFIG, type HygieneConfig } from '../../lambdas/hygiene/config';
+import { isStackName } from '../../lambdas/render/stack-name';
 import type { Deployment, DeploymentClients } from '../aws/deployment-lookup';
 import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
 import { shellWord } from '../format/shell-word';
@@ -123,9 +124,6 @@ function printableEndpoint(endpoint: string | undefined): string | undefined {
   return endpoint !== undefined && isPrintableEndpoint(endpoint) ? shellWord(endpoint) : undefined;
 }
 
-/** A stack name CloudFormation accepts (name, not ARN): letter first, then letters, digits, hyphens, up to 128. */
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
-
 /**
  * Looks a stack up with readable errors (a missing region or credentials
  * names what to set, and that `--endpoint` or a table named directly needs
@@ -136,7 +134,7 @@ export async function lookUpStack(
   flags: TargetFlags,
   clients?: DeploymentClients,
 ): Promise<Deployment> {
-  if (!STACK_NAME.test(stackName)) {
+  if (!isStackName(stackName)) {
     throw new UsageError(`--stack ${JSON.stringify(stackName)} is not a CloudFormation stack name`);
   }
   // Loaded on demand: the CloudFormation and Lambda clients cost every other run's start-up time.

@@ -21,7 +21,7 @@ import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { OWNER_DELIVERY_ROUTES } from '../../lambdas/hygiene/owner-directory';
 import type { Deployment } from '../aws/deployment-lookup';
-import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../aws/stack-outputs';
+import { STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import {
   type ChosenConfig,
@@ -33,7 +33,7 @@ import {
   type Target,
 } from './deployment-target';
 import { loadConfigFile } from './load-config';
-import { stackDefault, stackDefaultValue } from './stack-default';
+import { stackDefault, stackDefaultValue, stackOptionDefault } from './stack-default';
 import {
   addAwsOptions,
   describeTableError,
@@ -123,7 +123,7 @@ export function addDirectoryOptions<
       .addOption(
         new Option(
           '--stack <name>',
-          `a deployed stack: its owner directory table (and topic) and config (default: ${DEFAULT_STACK_NAME}, unless --directory-table or --endpoint is given)`,
+          `a deployed stack: its owner directory table (and topic) and config (${stackOptionDefault('directory')})`,
         ).env('PC_HYGIENE_STACK'),
       ),
   );

@@ -11,16 +11,20 @@
  * `--directory-table` for an owner directory command.
  * `plan` looks one up only when it is named: its records come from `--input`
  * or a table otherwise. The flag that names the target is itself no default:
- * its own fixed value stands only with `--endpoint` (`target flag`).
+ * its own fixed value stands only with `--endpoint` (`target flag`). `--stack`
+ * says its own default by the same rule ({@link stackOptionDefault}).
  */
+
+import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
 
 /** Which flags make a command work without a stack: a table command's, an owner directory command's, or `plan`'s. */
 export type StackRule = 'table' | 'directory' | 'named stack only';
 
 /**
  * The rule an option's default follows: its command's {@link StackRule}, or `target flag` for the flag that names
- * the command's target itself (a table command's `--table`, an owner directory command's `--directory-table`),
- * whose fixed value stands only with `--endpoint` (given, the flag is no default).
+ * a table the command acts on itself (a table command's `--table`, an owner directory command's
+ * `--directory-table`, and `owners list`'s `--table`, the credentials table its `--with-unlisted` scans), whose
+ * fixed value stands only with `--endpoint` (given, the flag is no default).
  */
 export type DefaultRule = StackRule | 'target flag';
 
@@ -51,4 +55,15 @@ export function stackDefault(rule: DefaultRule, fromStack: string, withoutStack:
 export function stackDefaultValue(rule: DefaultRule, fromStack: string, withoutStack: string): string {
   if (rule === 'named stack only') return `${fromStack} with --stack, else ${withoutStack}`;
   return `${fromStack}; ${withoutStack} with ${NAMED_DIRECTLY[rule]}`;
+}
+
+/**
+ * What `--stack`'s help says of its own default, by the command's {@link StackRule}: the default stack unless the
+ * command's target is named directly (the flags that do so, as `stackToLookUp` reads them), or none for `plan`,
+ * which looks a stack up only when it is named.
+ */
+export function stackOptionDefault(rule: StackRule): string {
+  if (rule === 'named stack only') return 'no default: a stack is looked up only when named';
+  const target = rule === 'table' ? '--table' : '--directory-table';
+  return `default: ${DEFAULT_STACK_NAME}, unless ${target} or --endpoint is given`;
 }

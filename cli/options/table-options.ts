@@ -12,12 +12,12 @@ import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definitio
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { describeError } from '../../lambdas/hygiene/errors';
 import { SubscriptionListingError } from '../../lambdas/hygiene/notifier/live-subscriptions';
-import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../aws/stack-outputs';
+import { STACK_OUTPUT } from '../aws/stack-outputs';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
 import { refuseMixedTarget, stackToLookUp, type TargetFlags } from './deployment-target';
 import { endpointText } from './endpoint-text';
-import { stackDefault } from './stack-default';
+import { type StackRule, stackDefault, stackOptionDefault } from './stack-default';
 
 /** The table flags as commander parses them. */
 export interface TableOptions {
@@ -27,34 +27,55 @@ export interface TableOptions {
   readonly profile?: string;
 }
 
+/** When a command with the table flags looks a stack up: a table command's rule, or `plan`'s (named only). */
+export type TableStackRule = Exclude<StackRule, 'directory'>;
+
+/** What `--stack` supplies, by the command's rule: `plan` publishes nothing, so it takes no topic. */
+const STACK_SUPPLIES: Readonly<Record<TableStackRule, string>> = {
+  table: 'its table, topic and config',
+  'named stack only': 'its table and config',
+};
+
+/**
+ * `--table`'s default, by the command's rule ({@link stackDefault}): for a table command, whose target it names
+ * (`target flag`), the stack's output, else the fixed name only with `--endpoint`; for `plan`, the named
+ * stack's output, else none (`--endpoint` alone names no table: plan then wants `--input`).
+ */
+function tableDefault(rule: TableStackRule): string {
+  const fromStack = `the stack's ${STACK_OUTPUT.tableName} output`;
+  return rule === 'table'
+    ? stackDefault('target flag', fromStack, DEFAULT_TABLE_NAME)
+    : stackDefault(rule, fromStack, 'none');
+}
+
 /**
  * Adds the target flags to a command (their types join the command's inferred
  * options): `--stack`, `--table`, `--endpoint` (alias `--endpoint-url`),
  * `--region`, `--profile`. `--table` has no commander default: not giving it
  * (nor `--endpoint`) means "the deployed stack's table"
- * (`cli/options/deployment-target.ts`). Before the action, a stack next to
- * an endpoint, and a target flag set only by its environment variable when a
- * stack is looked up, are refused (`refuseMixedTarget`): only the command
- * line overrides a stack, and an endpoint never does.
+ * (`cli/options/deployment-target.ts`); for `plan` (`rule` `named stack
+ * only`) a stack only when `--stack` names one, and the help says so. Before
+ * the action, a stack next to an endpoint, and a target flag set only by its
+ * environment variable when a stack is looked up, are refused
+ * (`refuseMixedTarget`): only the command line overrides a stack, and an
+ * endpoint never does.
+ * @param rule when the command looks a stack up (default: a table command's)
  */
 export function addTableOptions<
   Args extends unknown[],
   Opts extends OptionValues,
   Globals extends OptionValues,
->(command: Command<Args, Opts, Globals>) {
+>(command: Command<Args, Opts, Globals>, rule: TableStackRule = 'table') {
   const withFlags = addAwsOptions(
     command
       .addOption(
         new Option(
           '--stack <name>',
-          `the deployed stack to act on: its table, topic and config (default: ${DEFAULT_STACK_NAME}, unless --table or --endpoint is given)`,
+          `the deployed stack to act on: ${STACK_SUPPLIES[rule]} (${stackOptionDefault(rule)})`,
         ).env('PC_HYGIENE_STACK'),
       )
       .addOption(
-        new Option(
-          '--table <name>',
-          `DynamoDB table name (${stackDefault('target flag', `the stack's ${STACK_OUTPUT.tableName} output`, DEFAULT_TABLE_NAME)})`,
-        ).env('PC_HYGIENE_TABLE'),
+        new Option('--table <name>', `DynamoDB table name (${tableDefault(rule)})`).env('PC_HYGIENE_TABLE'),
       ),
   );
   // Every flag is parsed by then, the command's own (`--directory-table`, `--topic-arn`) included.

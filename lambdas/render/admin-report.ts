@@ -27,6 +27,7 @@ import {
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
 import { guardBlocked, type RunStatus, type RunSummary } from '../hygiene/run-summary';
 import { guardAdviceCommands, renderRunSummaryText, type TextRenderOptions } from './run-summary-text';
+import { isStackName } from './stack-name';
 
 /** The machine document's schema name. */
 export const ADMIN_REPORT_SCHEMA = 'personal-client-hygiene/run-summary';
@@ -123,20 +124,14 @@ function auditNotices(summary: RunSummary): string[] {
 }
 
 /**
- * A CloudFormation stack name (not an ARN): a letter, then letters, digits and hyphens, up to 128 characters
- * (the CLI's `--stack` accepts the same, `cli/options/deployment-target.ts`).
- */
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
-
-/**
  * The flags aiming the advice's commands at the deployment: `--stack NAME`, or none when the stack is unknown
- * (absent, or not a stack name: a hand-edited environment). No quoting is needed: every character of a stack
- * name is a plain shell word character (`cli/format/shell-word.ts`) that prints as itself. Always named, even
- * when it is the CLI's default stack: a `PC_HYGIENE_STACK` in the admin's shell would otherwise aim the command
- * at another stack.
+ * (absent, or not a stack name by the rule the CLI's `--stack` follows, `stack-name.ts`: a hand-edited
+ * environment). No quoting is needed: every character of a stack name is a plain shell word character
+ * (`cli/format/shell-word.ts`) that prints as itself. Always named, even when it is the CLI's default stack: a
+ * `PC_HYGIENE_STACK` in the admin's shell would otherwise aim the command at another stack.
  */
 function stackFlags(stackName: string | undefined): string {
-  return stackName !== undefined && STACK_NAME.test(stackName) ? `--stack ${stackName}` : '';
+  return stackName !== undefined && isStackName(stackName) ? `--stack ${stackName}` : '';
 }
 
 /** The flags of the advice's commands, decided once by {@link adminText} for the advice and the summary's banner. */

@@ -115,8 +115,9 @@ function ownerCells(o: OwnerPosture, withReach: boolean): string[] {
 }
 
 /**
- * The riskiest owners as a table (nothing when there is no owner). The heading
- * says when the list is cut, also to none at all (`--top 0`).
+ * The riskiest owners as a table, one line an owner under column headings in
+ * capitals (nothing when there is no owner). The heading says when the list
+ * is cut, also to none at all (`--top 0`).
  */
 function ownerLines(r: PostureReport): string[] {
   if (r.owners.count === 0) return [];
@@ -126,17 +127,18 @@ function ownerLines(r: PostureReport): string[] {
   const lines = ['', `Owners (${r.owners.count}), riskiest first:${shown}`];
   if (r.owners.top.length === 0) return lines;
   const withReach = r.reach?.status === 'verified';
+  // Headed in capitals, as every table listing of the CLI heads its columns (`owners list`'s: docs/sweep.md).
   const header = [
-    'owner',
-    ...(withReach ? ['name', 'reach'] : []),
-    'credentials',
-    'risky',
-    'exempt',
-    'expired',
-    'stale',
-    'unscoped+open',
-    'no expiry',
-    'exp<=30d',
+    'OWNER',
+    ...(withReach ? ['NAME', 'REACH'] : []),
+    'CREDENTIALS',
+    'RISKY',
+    'EXEMPT',
+    'EXPIRED',
+    'STALE',
+    'UNSCOPED+OPEN',
+    'NO EXPIRY',
+    'EXP<=30D',
   ];
   const body = r.owners.top.map((o) => ownerCells(o, withReach));
   const all = [header, ...body];

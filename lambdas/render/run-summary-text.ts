@@ -100,8 +100,9 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   );
   lines.push('');
   if (guardBlocked(summary)) lines.push(...guardBanner(summary, options), '');
-  const appliedHeader = audit ? 'would apply' : 'applied';
-  const rows: string[][] = [['action', 'planned', appliedHeader]];
+  // Headed in capitals, as every table of the CLI heads its columns (the dry run's deletions below it too).
+  const appliedHeader = audit ? 'WOULD APPLY' : 'APPLIED';
+  const rows: string[][] = [['ACTION', 'PLANNED', appliedHeader]];
   for (const type of ACTION_TYPES) {
     rows.push([type, String(summary.planned[type]), String(summary.applied[type])]);
   }

@@ -4,7 +4,8 @@
  * flag, and one-line usage errors (exit 2) from every command, including
  * command groups added later: a mistyped command or flag too, commander's
  * suggestion on the same line, the program's and a group's errors pointing
- * to its `--help`, while no command at all still prints the help.
+ * to its `--help`, and `help NAME` for an unknown NAME alike, while no
+ * command at all still prints the help, and `help NAME` the command's.
  */
 import { describe, expect, it } from 'vitest';
 import { integerIn, optional, secondsUpTo } from '../../cli/options/numbers';
@@ -132,6 +133,40 @@ describe('pc-hygiene: settings set once on the program reach every command', () 
 
     expect(run).toEqual({ code: 2, stdout: '', stderr: `pc-hygiene: ${message}\n` });
   });
+
+  it.each([
+    [['help', 'plna'], "unknown command 'plna' (Did you mean plan?); see pc-hygiene --help"],
+    [['help', 'no-such-command'], "unknown command 'no-such-command'; see pc-hygiene --help"],
+    [
+      ['owners', 'help', 'imprt'],
+      "unknown command 'imprt' (Did you mean import?); see pc-hygiene owners --help",
+    ],
+  ])(
+    'help with an unknown name (%j) answers as the name typed alone: one line, exit 2',
+    async (args, message) => {
+      const run = await runCli(args);
+
+      expect(run).toEqual({ code: 2, stdout: '', stderr: `pc-hygiene: ${message}\n` });
+    },
+  );
+
+  it.each([
+    [['help', 'plan'], ['plan', '--help'], 'Usage: pc-hygiene plan [options]'],
+    [
+      ['owners', 'help', 'import'],
+      ['owners', 'import', '--help'],
+      'Usage: pc-hygiene owners import [options] <file>',
+    ],
+    [['help'], ['--help'], 'Usage: pc-hygiene [options] [command]'],
+  ])(
+    'help with a known name, or none (%j), prints that help on stdout, exit 0',
+    async (args, same, usage) => {
+      const [run, direct] = await Promise.all([runCli(args), runCli(same)]);
+
+      expect(run).toEqual({ code: 0, stdout: direct.stdout, stderr: '' });
+      expect(run.stdout.startsWith(`${usage}\n`)).toBe(true);
+    },
+  );
 
   it('no command at all still prints the help (on stderr, exit 2), as a group without its subcommand does', async () => {
     for (const [args, usage] of [

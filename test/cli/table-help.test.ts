@@ -4,22 +4,31 @@
  * `--config`'s and `--topic-arn`'s): with a stack, its `TableName` output;
  * `PersonalClients` only with `--endpoint` (docs/deploy.md, "Operating a
  * deployment from the CLI"). The commands are found from the CLI's own help,
- * so a command added later is held to the same text.
+ * so a command added later is held to the same text. Two say their own rule
+ * in the same phrases: `plan`, which looks a stack up only when it is named
+ * and reads no table for `--endpoint` alone (docs/cli-plan.md), and `owners
+ * list`, whose `--table` is the credentials table its `--with-unlisted` scans.
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli';
 
-/** The one `--table` help line, whitespace collapsed (commander wraps it). */
-const TABLE_HELP =
-  "--table <name> DynamoDB table name (default: the stack's TableName output; PersonalClients with --endpoint) " +
-  '(env: PC_HYGIENE_TABLE)';
+/** A table command's `--table` default (`stackDefault`, `target flag`), which `owners list` says too. */
+const TABLE_DEFAULT = "(default: the stack's TableName output; PersonalClients with --endpoint)";
 
-/**
- * The one command whose `--table` is another option: `owners list` names the
- * credentials table its `--with-unlisted` scans (an owner directory command's
- * own target is `--directory-table`).
- */
-const OTHER_TABLE_OPTION = 'owners list';
+/** The one `--table` help line, whitespace collapsed (commander wraps it). */
+const TABLE_HELP = `--table <name> DynamoDB table name ${TABLE_DEFAULT} (env: PC_HYGIENE_TABLE)`;
+
+/** The commands whose `--table` follows another rule, with their text. */
+const OWN_TABLE_HELP: Readonly<Record<string, string>> = {
+  // No default stack and no default table: `--endpoint` alone is refused.
+  plan:
+    "--table <name> DynamoDB table name (default: the stack's TableName output with --stack, else none) " +
+    '(env: PC_HYGIENE_TABLE)',
+  // The credentials table its --with-unlisted scans (an owner directory command's own target is --directory-table).
+  'owners list':
+    '--table <name> the credentials table --with-unlisted scans; given on the command line, it implies ' +
+    `--with-unlisted (PC_HYGIENE_TABLE does not) ${TABLE_DEFAULT} (env: PC_HYGIENE_TABLE)`,
+};
 
 /** The commands the table flags must reach, at the least (so the discovery below cannot come back empty). */
 const TABLE_COMMANDS = [
@@ -46,10 +55,10 @@ function commandsIn(help: string): string[] {
     .filter((name) => name !== 'help');
 }
 
-/** The `--table <name>` entry of a help text on one line, or `undefined` when it has none. */
-function tableOptionIn(help: string): string | undefined {
+/** The entry of `flag` (e.g. `--table <name>`) in a help text on one line, or `undefined` when it has none. */
+function optionIn(help: string, flag: string): string | undefined {
   const lines = help.split('\n');
-  const start = lines.findIndex((line) => line.startsWith('  --table <name> '));
+  const start = lines.findIndex((line) => line.startsWith(`  ${flag} `));
   if (start < 0) return undefined;
   const end = lines.findIndex((line, i) => i > start && /^ {2}-/.test(line));
   return lines.slice(start, end).join(' ').replace(/\s+/g, ' ').trim();
@@ -65,13 +74,40 @@ async function everyCommandHelp(path: readonly string[] = []): Promise<[string, 
 }
 
 describe('--table --help', () => {
-  it('is the same text for every command with the table flags', { timeout: 120_000 }, async () => {
+  it('is the same text for every command with the table flags, but for the two with their own rule', {
+    timeout: 120_000,
+  }, async () => {
     const helps = await everyCommandHelp();
     const withTable = helps.flatMap(([command, help]) => {
-      const option = tableOptionIn(help);
-      return option === undefined || command === OTHER_TABLE_OPTION ? [] : [[command, option] as const];
+      const option = optionIn(help, '--table <name>');
+      return option === undefined ? [] : [[command, option] as const];
     });
-    expect(withTable.map(([command]) => command)).toEqual(expect.arrayContaining(TABLE_COMMANDS));
-    for (const [command, option] of withTable) expect(option, command).toBe(TABLE_HELP);
+    expect(withTable.map(([command]) => command)).toEqual(
+      expect.arrayContaining([...TABLE_COMMANDS, ...Object.keys(OWN_TABLE_HELP)]),
+    );
+    for (const [command, option] of withTable)
+      expect(option, command).toBe(OWN_TABLE_HELP[command] ?? TABLE_HELP);
+  });
+});
+
+describe('plan --help', () => {
+  it('says plan looks no stack up unless named: --stack has no default, --table none without a stack', async () => {
+    const { code, stdout } = await runCli(['plan', '--help']);
+
+    expect(code).toBe(0);
+    expect(optionIn(stdout, '--stack <name>')).toBe(
+      '--stack <name> the deployed stack to act on: its table and config ' +
+        '(no default: a stack is looked up only when named) (env: PC_HYGIENE_STACK)',
+    );
+    expect(optionIn(stdout, '--table <name>')).toBe(OWN_TABLE_HELP.plan);
+  });
+
+  it("keeps the table commands' --stack text (the default stack unless --table or --endpoint)", async () => {
+    const { stdout } = await runCli(['export', '--help']);
+
+    expect(optionIn(stdout, '--stack <name>')).toBe(
+      '--stack <name> the deployed stack to act on: its table, topic and config ' +
+        '(default: PersonalClientHygiene, unless --table or --endpoint is given) (env: PC_HYGIENE_STACK)',
+    );
   });
 });

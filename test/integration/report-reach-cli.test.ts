@@ -43,7 +43,7 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
 
     expect(text.code).toBe(0);
     expect(text.stdout).not.toContain('Owner reach');
-    expect(text.stdout).toMatch(/^owner +credentials +risky/m);
+    expect(text.stdout).toMatch(/^OWNER +CREDENTIALS +RISKY/m);
     const parsed = JSON.parse(json.stdout) as PostureReport;
     expect(parsed).not.toHaveProperty('reach');
     expect(parsed.owners.top[0]).not.toHaveProperty('reach');
@@ -64,7 +64,7 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
     expect(stdout).toMatch(/^ {2}departed +1$/m);
     expect(stdout).toMatch(/^ {2}no-email +1$/m);
     expect(stdout).not.toMatch(/^ {2}bouncing/m);
-    expect(stdout).toMatch(/^owner +name +reach +credentials/m);
+    expect(stdout).toMatch(/^OWNER +NAME +REACH +CREDENTIALS/m);
     expect(stdout).toMatch(/^user-a +Ann +departed +2 /m);
     expect(stdout).toMatch(/^user-b +Bob +reachable +1 /m);
     expect(stdout).toMatch(/^user-c +- +not-in-directory +1 /m);
@@ -134,7 +134,7 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
 
     expect(snsEmail.code).toBe(0);
     expect(snsEmail.stdout).toContain('Owner reach is unverified: the owner directory holds no import');
-    expect(snsEmail.stdout).toMatch(/^owner +credentials +risky/m);
+    expect(snsEmail.stdout).toMatch(/^OWNER +CREDENTIALS +RISKY/m);
     // On relay the relay addresses its emails from this table: it could email nobody.
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('directory never imported: nobody can be emailed on relay');

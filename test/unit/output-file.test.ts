@@ -1,9 +1,9 @@
 /**
  * cli/output-file.ts, the one rule for paths the user names for output: a
- * file in a folder that does not exist (or a directory given as the file) is
- * refused with the folder named and nothing created; a directory named for
- * many files is created with its parents, and something else in its way is
- * refused.
+ * file in a folder that does not exist or is a file (or a directory given as
+ * the file) is refused with the folder named and nothing created; a directory
+ * named for many files is created with its parents, and something else in its
+ * way is refused.
  */
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,8 +48,9 @@ describe('checkOutputFile', () => {
       `--output ${dir} is a directory: give the file to write`,
     );
     await expect(checkOutputFile(`${join(dir, 'new')}${sep}`, '--output')).rejects.toThrow('is a directory');
+    // A file where the folder should be is said so, not called a missing directory.
     await expect(checkOutputFile(join(dir, 'plain', 'x.jsonl'), '--output')).rejects.toThrow(
-      `the directory ${join(dir, 'plain')} does not exist`,
+      `--output ${join(dir, 'plain', 'x.jsonl')}: ${join(dir, 'plain')} is not a directory`,
     );
     await expect(checkOutputFile('', '--output')).rejects.toThrow(
       '--output must not be empty: give the file to write',

@@ -38,7 +38,7 @@ describe('run summary renderers', () => {
     expect(guardBlocked(enforce)).toBe(true);
     expect(renderRunSummaryText(enforce)).toContain('GUARD TRIPPED: 2 deletions planned, NONE made.');
     expect(renderRunSummaryText(audit)).toContain('NONE would be made');
-    expect(renderRunSummaryText(audit)).toMatch(/^action\s+planned\s+would apply$/m);
+    expect(renderRunSummaryText(audit)).toMatch(/^ACTION\s+PLANNED\s+WOULD APPLY$/m);
   });
 
   it("aims the tripped guard's advice at the run's table, and points a dry run's at its listed deletions", async () => {

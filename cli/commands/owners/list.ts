@@ -33,6 +33,7 @@ import { isSesSendable } from '../../../lambdas/relay/ses-address';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import type { Deployment } from '../../aws/deployment-lookup';
+import { STACK_OUTPUT } from '../../aws/stack-outputs';
 import { defineCommand } from '../../options/define-command';
 import { sayOnStderr } from '../../options/deployment-target';
 import {
@@ -44,8 +45,25 @@ import {
 import { formatOption, REPORT_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
+import { stackDefault } from '../../options/stack-default';
 import { withTableErrors } from '../../options/table-options';
 import { UsageError } from '../../usage-error';
+
+/**
+ * `--table`: the credentials table `--with-unlisted` scans. Its default is said as a table command's `--table`
+ * (`stackDefault`, `target flag`: the flag names that table itself), for it is found the same way
+ * ({@link unlistedOwnersTable}): the stack's output, else the fixed name only with `--endpoint` (a directory named
+ * with `--directory-table` alone has no credentials table). What only it does is said before: given on the
+ * command line it implies `--with-unlisted`, and `PC_HYGIENE_TABLE` does not.
+ */
+function credentialsTableOption() {
+  const fromStack = `the stack's ${STACK_OUTPUT.tableName} output`;
+  return new Option(
+    '--table <name>',
+    'the credentials table --with-unlisted scans; given on the command line, it implies --with-unlisted ' +
+      `(PC_HYGIENE_TABLE does not) (${stackDefault('target flag', fromStack, DEFAULT_TABLE_NAME)})`,
+  ).env('PC_HYGIENE_TABLE');
+}
 
 function defineOwnersList(owners: Command) {
   return defineCommand(
@@ -62,13 +80,7 @@ function defineOwnersList(owners: Command) {
           "also list the owners of the credentials table's active credentials who are not in the directory " +
             "(a full Scan of that table: --table or PC_HYGIENE_TABLE, else the stack's TableName output)",
         )
-        .addOption(
-          new Option(
-            '--table <name>',
-            'the credentials table for --with-unlisted, which it implies when given here (default: ' +
-              `PC_HYGIENE_TABLE with --with-unlisted, else the stack's TableName output; ${DEFAULT_TABLE_NAME} with --endpoint)`,
-          ).env('PC_HYGIENE_TABLE'),
-        )
+        .addOption(credentialsTableOption())
         .addOption(routeOption('judge reach on'))
         .addOption(formatOption(REPORT_FORMATS, 'output format')),
   );

@@ -2,17 +2,29 @@
  * Every table listing of the CLI heads its columns one way, in capitals
  * (`USER ID`, `DELETE AFTER`: `plan`, `owners list`, `runs list|show`), so
  * `report --list` and the deletions of `sweep --dry-run` do too
- * (`cli/format/listing.ts`); their machine formats keep their names:
- * `report --list`'s CSV header and the dry run's JSON `plannedDeletions` keys.
+ * (`cli/format/listing.ts`), and so do the two tables rendered in
+ * `lambdas/render/`: the posture report's owner table (`report`, `local`)
+ * and the run summary's action table (`sweep`, `local`, the admins' report),
+ * which sits right above the dry run's deletions. Their machine formats keep
+ * their names: `report --list`'s CSV header and the dry run's JSON
+ * `plannedDeletions` keys.
  */
 import { describe, expect, it } from 'vitest';
 import { categoryListing } from '../../../cli/format/category-listing';
 import { renderDeletionListingText, renderDryRunJson } from '../../../cli/format/deletion-listing';
 import { runEntryListing } from '../../../cli/format/run-entry-listing';
+import { DEFAULT_CONFIG, parseConfig } from '../../../lambdas/hygiene/config';
 import type { GuardStatus } from '../../../lambdas/hygiene/guard';
+import { PostureAccumulator } from '../../../lambdas/hygiene/posture';
+import { withOwnerReach } from '../../../lambdas/hygiene/posture-reach';
 import type { RunManifestHeader } from '../../../lambdas/hygiene/run-manifest';
 import type { RunSummary } from '../../../lambdas/hygiene/run-summary';
-import type { PlannedDeletion } from '../../../lambdas/hygiene/sweep';
+import { type PlannedDeletion, runSweep } from '../../../lambdas/hygiene/sweep';
+import { renderPostureText } from '../../../lambdas/render/posture-text';
+import { renderRunSummaryText } from '../../../lambdas/render/run-summary-text';
+import { InMemoryOwnerDirectory, reachableOwner } from '../owner-directory-fake';
+import { credential, NOW, oneOfEachRule } from '../support/credentials';
+import { MemoryScanner, MemoryTable, MemoryWriter } from '../support/memory-ports';
 
 /** A table's heading words: its first line split at the column gaps. */
 function headings(line: string | undefined): string[] {
@@ -98,6 +110,59 @@ describe('table listings head their columns in capitals', () => {
       'DELETE AFTER',
       'CLIENT ID',
       'DISPLAY NAME',
+    ]);
+  });
+});
+
+describe('the tables rendered for the CLI and the admins head their columns in capitals too', () => {
+  /** The line of a text that starts with `first`, the heading of the table it heads. */
+  const headingLine = (text: string, first: string) =>
+    text.split('\n').find((line) => line.startsWith(first));
+
+  it("the posture report's owner table, with and without the directory's name and reach", async () => {
+    const accumulator = new PostureAccumulator(DEFAULT_CONFIG, NOW);
+    accumulator.add(credential('a-1'));
+    const report = accumulator.report();
+    const directory = new InMemoryOwnerDirectory(
+      [reachableOwner('user-a', 'Ann')],
+      '2026-11-25T00:00:00.000Z',
+    );
+    const judged = await withOwnerReach(report, accumulator.reachOwners(), directory, DEFAULT_CONFIG, NOW);
+    const figures = [
+      'CREDENTIALS',
+      'RISKY',
+      'EXEMPT',
+      'EXPIRED',
+      'STALE',
+      'UNSCOPED+OPEN',
+      'NO EXPIRY',
+      'EXP<=30D',
+    ];
+
+    expect(headings(headingLine(renderPostureText(report), 'OWNER'))).toEqual(['OWNER', ...figures]);
+    expect(headings(headingLine(renderPostureText(judged), 'OWNER'))).toEqual([
+      'OWNER',
+      'NAME',
+      'REACH',
+      ...figures,
+    ]);
+  });
+
+  it("the run summary's action table, enforce and audit", async () => {
+    const text = async (mode: 'enforce' | 'audit') => {
+      const table = new MemoryTable(oneOfEachRule());
+      const summary = await runSweep(
+        { scanner: new MemoryScanner(table), writer: new MemoryWriter(table), clock: () => NOW },
+        { config: parseConfig({}), now: NOW, runId: 'r-1', mode },
+      );
+      return renderRunSummaryText(summary);
+    };
+
+    expect(headings(headingLine(await text('enforce'), 'ACTION'))).toEqual(['ACTION', 'PLANNED', 'APPLIED']);
+    expect(headings(headingLine(await text('audit'), 'ACTION'))).toEqual([
+      'ACTION',
+      'PLANNED',
+      'WOULD APPLY',
     ]);
   });
 });
