@@ -2,93 +2,72 @@
  * What a new user gets: `npx cdk synth` offline, with no AWS credentials or
  * profile, produces the stack; a bad context value fails it with one line
  * naming the key; and the bundled Lambda code in the synthesized assembly
- * really runs: each handler is invoked with a Scheduler-shaped event and the
- * environment from the template, against DynamoDB Local (behind a recording
- * proxy) and a local SNS stub. Neither enforces IAM, so every request each run
- * sends is recorded and, last, checked against the identity policies of the
- * role its function has in the template (test/infra/support/role-policy.ts).
+ * really runs. Every function of the stack as synthesized by default, and of
+ * the relay route's (`-c ownerDelivery=relay -c senderIdentity=…`: the relay
+ * and the SES events function), is invoked with the environment from its
+ * template and an event shaped like its trigger (Scheduler; the relay queue's
+ * SQS batch of the digests the notifier published; SES's bounce and complaint
+ * events on SNS), against DynamoDB Local (behind a recording proxy), a local
+ * SNS stub that models subscriptions, and a local SES stub.
+ *
+ * The runs form one scenario (a fresh deployment, then an imported owner
+ * directory, then the relay route), run once, in order, before the tests of
+ * the bundled code; each test checks the runs it is about, so any one runs
+ * alone (`-t`). None of the stand-ins enforces IAM: every request each run
+ * sent is checked against the identity policies of the role its function has
+ * in its template (test/infra/support/role-coverage.ts), and the check first
+ * asserts which requests the runs sent, so a lost path fails it too.
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOwnerDirectoryTable } from '../../cli/aws/create-owner-directory-table';
+import { createRelayLedgerTable } from '../../cli/aws/create-relay-ledger-table';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../cli/local/local-dynamodb';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
+import { collate } from '../../lambdas/hygiene/collate';
 import { OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
-import { PROJECT_ROOT } from '../../lib/hygiene-function';
+import { ownerTags } from '../../lambdas/relay/email-tags';
+import type { FakeSubscription } from '../integration/fake-sns-server';
 import { deliveredDocument } from '../support/sns-delivery';
 import { createLocalTable, createTestTable, type TestTable } from '../support/test-table';
-import { type SnsStub, type StubRequest, startSnsStub } from './sns-stub';
-import { type DynamoDbRequest, type RecordingProxy, startRecordingProxy } from './support/recording-proxy';
+import { type SnsStub, startSnsStub } from './sns-stub';
 import {
-  dynamoDbPermissions,
-  type LogicalIdOf,
-  type RequiredPermission,
-  snsPermission,
-} from './support/required-permissions';
-import { decide, type PolicyTemplate, roleStatements } from './support/role-policy';
-
-const execFileAsync = promisify(execFile);
-
-/** A clean environment: no AWS credentials, no profile, no config files, a throwaway HOME. */
-function scrubbedEnv(home: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-  };
-}
-
-async function cdkSynth(outdir: string, home: string, context: string[] = []) {
-  const args = [
-    'cdk',
-    'synth',
-    '--quiet',
-    '--no-notices',
-    '--output',
-    outdir,
-    ...context.flatMap((c) => ['-c', c]),
-  ];
-  try {
-    const { stdout, stderr } = await execFileAsync('npx', args, {
-      cwd: PROJECT_ROOT,
-      env: scrubbedEnv(home),
-      maxBuffer: 32 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error: unknown) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-interface CfnFunction {
-  Properties: {
-    Description: string;
-    Handler: string;
-    Environment: { Variables: Record<string, unknown> };
-  };
-  Metadata: { 'aws:asset:path': string };
-}
+  bundleOf,
+  cdkSynth,
+  functionsOf,
+  invoke,
+  logicalIdsOf,
+  readTemplate,
+  resolveEnv,
+  type SynthOutcome,
+  type SynthTemplate,
+} from './support/bundled-functions';
+import { emfOf, emfProblems, runAlarmsOf } from './support/emf-alarms';
+import { type RecordingProxy, startRecordingProxy } from './support/recording-proxy';
+import {
+  type DeployedFunction,
+  neededBy,
+  type RecordedRun,
+  RunRecorder,
+  roleProblems,
+} from './support/role-coverage';
+import { type SesStub, startSesStub } from './support/ses-stub';
+import { sesEventOf, snsEventOf, sqsBatchOf } from './support/trigger-events';
 
 let workDir: string;
 let outdir: string;
-let synth: Awaited<ReturnType<typeof cdkSynth>>;
-let template: { Resources: Record<string, { Type: string } & CfnFunction> };
+let synth: SynthOutcome;
+let template: SynthTemplate;
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'pch-synth-'));
   outdir = join(workDir, 'cdk.out');
   synth = await cdkSynth(outdir, workDir);
-  if (synth.code === 0) {
-    template = JSON.parse(await readFile(join(outdir, 'PersonalClientHygiene.template.json'), 'utf8'));
-  }
+  if (synth.code === 0) template = await readTemplate(outdir);
 });
 
 afterAll(async () => {
@@ -99,9 +78,8 @@ describe('npx cdk synth with no AWS credentials', () => {
   it('succeeds offline, cdk-nag clean, and the template has the stack in audit mode', () => {
     expect(synth.stderr).not.toMatch(/AwsSolutions-/);
     expect(synth.code).toBe(0);
-    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     // Sweep, notifier and (issue 11) the subscription reconciler.
-    expect(functions.map((f) => f.Properties.Environment.Variables.HYGIENE_mode)).toEqual([
+    expect(functionsOf(template).map(([, p]) => p.Environment.Variables.HYGIENE_mode)).toEqual([
       'audit',
       'audit',
       'audit',
@@ -124,156 +102,13 @@ describe('npx cdk synth with no AWS credentials', () => {
 const SCHEDULED_TIME = '2026-11-26T03:00:00Z';
 const NOW_ISO = '2026-11-26T03:00:00.000Z';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene';
-
-/** A function of the template: its logical id, its bundle's entry file and its environment as the template has it. */
-interface Bundle {
-  readonly id: string;
-  readonly entry: string;
-  readonly env: Record<string, unknown>;
-}
-
-function bundleOf(descriptionStart: string): Bundle {
-  const found = Object.entries(template.Resources).find(
-    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description.startsWith(descriptionStart),
-  );
-  if (!found) throw new Error(`no function ${descriptionStart}`);
-  const [id, fn] = found;
-  expect(fn.Properties.Handler).toBe('index.handler');
-  return {
-    id,
-    entry: join(outdir, fn.Metadata['aws:asset:path'], 'index.mjs'),
-    env: fn.Properties.Environment.Variables,
-  };
-}
-
-/**
- * What the run's names stand for in the template: each variable the template sets to `Ref X` (a table's
- * name, the topic's ARN) maps the value `resolved` gives it to `X`.
- */
-function logicalIdsOf(env: Record<string, unknown>, resolved: Record<string, string>): LogicalIdOf {
-  const ids = new Map<string, string>();
-  for (const [key, value] of Object.entries(env)) {
-    const ref = (value as { Ref?: unknown } | null)?.Ref;
-    if (typeof ref === 'string' && resolved[key] !== undefined) ids.set(resolved[key], ref);
-  }
-  return (name) => ids.get(name);
-}
-
-/** The template's environment with its tokens resolved to the local stand-ins. */
-function resolveEnv(
-  env: Record<string, unknown>,
-  table: TestTable,
-  directory: TestTable,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (typeof value === 'string') out[key] = value;
-    else if (key === HANDLER_ENV.tableName) out[key] = table.tableName;
-    else if (key === HANDLER_ENV.topicArn) out[key] = TOPIC_ARN;
-    // The owner directory (issue 11), as a fresh deployment has it: created, never imported (until the
-    // tests "with an imported directory" below import it).
-    else if (key === HANDLER_ENV.directoryTableName) out[key] = directory.tableName;
-    else throw new Error(`unexpected token in ${key}: ${JSON.stringify(value)}`);
-  }
-  return out;
-}
-
-/** Runs `handler` from the bundle in a fresh Node process (a cold start), as Lambda would call it. */
-async function invoke(
-  entry: string,
-  env: Record<string, string>,
-  event: unknown,
-): Promise<{ code: number; result: unknown; stdout: string; stderr: string }> {
-  const script = `
-    const mod = await import(${JSON.stringify(pathToFileURL(entry).href)});
-    const context = {
-      functionName: 'local', functionVersion: '$LATEST', memoryLimitInMB: '1024',
-      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:local',
-      awsRequestId: 'req-1', logGroupName: 'local', logStreamName: 'local',
-      callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 600000,
-    };
-    const result = await mod.handler(${JSON.stringify(event)}, context);
-    process.stdout.write('\\nRESULT ' + JSON.stringify(result) + '\\n');
-  `;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
-      cwd: tmpdir(),
-      env: { PATH: process.env.PATH, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-      resolve({ code: code ?? 1, result: line ? JSON.parse(line.slice(7)) : undefined, stdout, stderr });
-    });
-  });
-}
-
-/** One EMF line a handler printed: its `_aws` metadata and its root fields (dimension and metric values). */
-interface EmfBlob {
-  readonly _aws: {
-    readonly CloudWatchMetrics: readonly {
-      readonly Namespace: string;
-      readonly Dimensions: readonly (readonly string[])[];
-      readonly Metrics: readonly { readonly Name: string }[];
-    }[];
-  };
-  readonly [field: string]: unknown;
-}
-
-/** The EMF lines of a run's stdout. */
-function emfOf(stdout: string): EmfBlob[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.includes('"_aws"'))
-    .map((l) => JSON.parse(l) as EmfBlob);
-}
-
-/** A custom-metric alarm of the template: what it watches. */
-interface WatchedMetric {
-  readonly alarm: string;
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: Readonly<Record<string, string>>;
-}
-
-/** Every alarm of the template on a metric of the handlers (a namespace not `AWS/…`). */
-function runAlarmsOf(resources: Record<string, { Type: string; Properties?: unknown }>): WatchedMetric[] {
-  return Object.entries(resources).flatMap(([alarm, resource]) => {
-    if (resource.Type !== 'AWS::CloudWatch::Alarm') return [];
-    const p = resource.Properties as {
-      Namespace?: string;
-      MetricName?: string;
-      Dimensions?: { Name: string; Value: unknown }[];
-    };
-    if (p.Namespace === undefined || p.Namespace.startsWith('AWS/')) return [];
-    const dimensions = Object.fromEntries((p.Dimensions ?? []).map((d) => [d.Name, String(d.Value)]));
-    return [{ alarm, namespace: p.Namespace, metricName: p.MetricName ?? '', dimensions }];
-  });
-}
-
-/**
- * What is wrong between an alarm and the EMF the bundled runs printed: no run
- * emits its metric in its namespace, or an emission of it carries no
- * dimension set equal to the alarm's (names and values: CloudWatch files each
- * set as its own metric, so the alarm would watch nothing).
- */
-function emfProblems(watched: WatchedMetric, blobs: readonly EmfBlob[]): string[] {
-  const same = (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) =>
-    JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
-  const emissions = blobs.flatMap((blob) =>
-    blob._aws.CloudWatchMetrics.filter(
-      (d) => d.Namespace === watched.namespace && d.Metrics.some((m) => m.Name === watched.metricName),
-    ).map((d) => d.Dimensions.map((set) => Object.fromEntries(set.map((name) => [name, blob[name]])))),
-  );
-  const where = `${watched.alarm} (${watched.namespace} ${watched.metricName} ${JSON.stringify(watched.dimensions)})`;
-  if (emissions.length === 0) return [`${where}: no bundled run emits it`];
-  return emissions
-    .filter((sets) => !sets.some((set) => same(set, watched.dimensions)))
-    .map((sets) => `${where}: emitted with the dimension sets ${JSON.stringify(sets)}`);
-}
+/** The relay route's deployment: its own topic, queue, sender and configuration set. */
+const RELAY_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-relay';
+const RELAY_QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:PersonalClientHygiene-relay-queue';
+const SES_EVENTS_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-ses-events';
+const SENDER = 'hygiene@example.com';
+const CONFIGURATION_SET = 'pc-hygiene-relay-local';
+const RELAY_CONTEXT = ['ownerDelivery=relay', `senderIdentity=${SENDER}`];
 
 function schedulerEvent(job: 'sweep' | 'notify') {
   return {
@@ -321,26 +156,12 @@ const SEED = [
 ];
 
 /**
- * Each of `permissions` (what a run of function `id` sent) that the identity policies of the function's role
- * in `template` do not allow, as a line naming the function, the action and the resource (the run's name, and
- * the template's).
+ * The owner directory imported half-way (`owners import`), a snapshot fresh for the sweep at SCHEDULED_TIME:
+ * u1 and u4 active, u5 departed (the reconciler removes the subscription u5 still has).
  */
-function roleProblems(
-  template: PolicyTemplate,
-  id: string,
-  permissions: readonly RequiredPermission[],
-): string[] {
-  const statements = roleStatements(template, id);
-  return permissions.flatMap((p) => {
-    const decision = decide(statements, p.action, p.resource);
-    return decision === 'allowed'
-      ? []
-      : [`${id}: ${p.action} on ${p.name} (${p.resource}) is ${decision} by its role`];
-  });
-}
-
-/** The owner directory imported half-way (`owners import`), a snapshot fresh for the sweep at SCHEDULED_TIME. */
-const OWNERS_CSV = 'userId,email,name,status\nu1,u1@example.com,Una,active\nu4,u4@example.com,Ugo,active\n';
+const OWNERS_CSV =
+  'userId,email,name,status\nu1,u1@example.com,Una,active\nu4,u4@example.com,Ugo,active\n' +
+  'u5,u5@example.com,Uma,departed\n';
 const DIRECTORY_AS_OF = '2026-11-25T00:00:00.000Z';
 /** A credential of u4 (in the directory) put after the import: the sweep queues its expiry notice. */
 const REACH_CREDENTIAL = {
@@ -351,42 +172,84 @@ const REACH_CREDENTIAL = {
   expiresTime: '2026-11-28T00:00:00Z',
   ...scoped,
 };
+/** The topic's owner subscriptions when the reconciler runs on sns-email, made earlier (confirmed). */
+const TOPIC_SUBSCRIPTIONS = {
+  /** u4's, with a filter policy to repair: it lets u4's digests through, and every admin notice too. */
+  u4: { endpoint: 'u4@example.com', filterPolicy: { userId: ['u4'], audience: ['owner', 'admin'] } },
+  /** The departed u5's. */
+  u5: { endpoint: 'u5@example.com', filterPolicy: { userId: ['u5'], audience: ['owner'] } },
+} as const;
+
+/** The relay route's credentials: r1's expires soon, r2's is unused (each a notice to its owner). */
+const RELAY_SEED = [
+  { ...SEED[1]!, id: 'relay-expiring-1', userId: 'r1' },
+  { ...SEED[2]!, id: 'relay-stale-1', userId: 'r2' },
+];
+/** The relay route's owner directory: both owners reachable by email. */
+const RELAY_OWNERS_CSV =
+  'userId,email,name,status\nr1,r1@example.com,Rae,active\nr2,r2@example.com,Rob,active\n';
+
+type Item = Record<string, unknown> | undefined;
+
+/** The runs on the stack as synthesized by default (route `sns-email`), with what each test checks of them. */
+interface DefaultRoute {
+  readonly sweep: DeployedFunction;
+  readonly notifier: DeployedFunction;
+  readonly reconciler: DeployedFunction;
+  /** A sweep in audit mode (the deployed default), and the table before and after it. */
+  readonly audit: { readonly run: RecordedRun; readonly before: unknown; readonly after: unknown };
+  /** A sweep in enforce mode, and the credentials it acted on (and one it left alone) after it. */
+  readonly enforce: { readonly run: RecordedRun; readonly items: Readonly<Record<string, Item>> };
+  /** The notifier, and the credentials whose events it drained, after it. */
+  readonly notify: { readonly run: RecordedRun; readonly items: Readonly<Record<string, Item>> };
+  /** A sweep refused for a scheduled time years away, and the table before and after it. */
+  readonly farFuture: { readonly run: RecordedRun; readonly before: unknown; readonly after: unknown };
+  /** The reconciler on the relay route, before any import. */
+  readonly reconcileOnRelay: RecordedRun;
+  /** With the directory imported: a sweep, the notifier, and the reconciler on sns-email. */
+  readonly sweepWithDirectory: RecordedRun;
+  readonly notifyWithDirectory: RecordedRun;
+  readonly reconcile: {
+    readonly run: RecordedRun;
+    /** The subscriptions the topic had before the run (by owner). */
+    readonly before: { readonly u4: FakeSubscription; readonly u5: FakeSubscription };
+    /** The topic's subscriptions after it. */
+    readonly after: readonly FakeSubscription[];
+    /** The owners' directory entries after it. */
+    readonly owners: Readonly<Record<string, Item>>;
+  };
+}
+
+/** The runs on the relay route's stack: the sweep and notifier feed the relay, whose emails SES reports on. */
+interface RelayRoute {
+  readonly sweep: DeployedFunction;
+  readonly notifier: DeployedFunction;
+  readonly relay: DeployedFunction;
+  readonly sesEvents: DeployedFunction;
+  readonly template: SynthTemplate;
+  readonly sweepRun: RecordedRun;
+  readonly notifyRun: RecordedRun;
+  readonly relayRun: RecordedRun;
+  /** The SES events run: r1's email bounced (permanently), r2 complained; the owners' entries after it. */
+  readonly sesEventsRun: RecordedRun;
+  readonly owners: Readonly<Record<string, Item>>;
+}
 
 describe('the bundled Lambda code from the assembly', () => {
   let local: DynamoDbLocal;
-  let table: TestTable;
-  let directory: TestTable;
-  let sns: SnsStub;
   /** DynamoDB Local as the handlers reach it: every request recorded. */
   let proxy: RecordingProxy;
-  let sweep: Bundle;
-  let notifier: Bundle;
-  let reconciler: Bundle;
-  let sweepEnv: Record<string, string>;
-  let notifierEnv: Record<string, string>;
-  let reconcilerEnv: Record<string, string>;
-  /** The EMF lines of every run below, for the alarms test. */
-  const emitted: EmfBlob[] = [];
-  /** The bundled functions by entry file: their logical id, and what the run's names stand for in the template. */
-  const functions = new Map<string, { readonly id: string; readonly logicalIdOf: LogicalIdOf }>();
-  /** Every run below: its function's entry file and the requests it sent (for the role check, the last test). */
-  const runs: { entry: string; dynamoDb: DynamoDbRequest[]; sns: StubRequest[] }[] = [];
-
-  /** {@link invoke}s the bundle of `env.ENTRY`, recording the requests it sends to DynamoDB and SNS meanwhile. */
-  const invokeRecorded = async (env: Record<string, string>, event: unknown) => {
-    const from = { dynamoDb: proxy.requests.length, sns: sns.requests.length };
-    const result = await invoke(env.ENTRY!, env, event);
-    runs.push({
-      entry: env.ENTRY!,
-      dynamoDb: proxy.requests.slice(from.dynamoDb),
-      sns: sns.requests.slice(from.sns),
-    });
-    return result;
-  };
+  let sns: SnsStub;
+  let ses: SesStub;
+  const tables: TestTable[] = [];
+  let recorder: RunRecorder;
+  let defaultRoute: DefaultRoute;
+  let relayRoute: RelayRoute;
 
   const localEnv = () => ({
     [HANDLER_ENV.dynamoDbEndpoint]: proxy.endpoint,
     [HANDLER_ENV.snsEndpoint]: sns.endpoint,
+    [HANDLER_ENV.sesEndpoint]: ses.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -399,41 +262,222 @@ describe('the bundled Lambda code from the assembly', () => {
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
   });
-  const item = async (id: string) =>
-    (await table.client.send(new GetCommand({ TableName: table.tableName, Key: { id } }))).Item;
 
-  beforeAll(async () => {
-    local = await startDynamoDbLocal();
-    table = await createTestTable(local.endpoint, 'artifact');
-    directory = await createLocalTable(createOwnerDirectoryTable, 'artifact-owners', local.endpoint);
-    sns = await startSnsStub();
-    proxy = await startRecordingProxy(local.endpoint);
+  /**
+   * The function of `synthesized` (its assembly at `assembly`) whose description starts with `description`, its
+   * environment's tokens resolved with `tokens` (variable → local value) and pointed at the stand-ins.
+   */
+  const deployed = (
+    synthesized: SynthTemplate,
+    assembly: string,
+    description: string,
+    tokens: Readonly<Record<string, string>>,
+  ): DeployedFunction => {
+    const bundle = bundleOf(synthesized, assembly, description);
+    const resolved = resolveEnv(bundle.env, tokens);
+    return {
+      id: bundle.id,
+      entry: bundle.entry,
+      env: { ...resolved, ...localEnv() },
+      logicalIdOf: logicalIdsOf(bundle.env, resolved),
+      template: synthesized,
+    };
+  };
+
+  const newTable = async (made: Promise<TestTable>) => {
+    const table = await made;
+    tables.push(table);
+    return table;
+  };
+  const scan = async (table: TestTable) =>
+    (await table.client.send(new ScanCommand({ TableName: table.tableName }))).Items;
+  const itemsOf = async (table: TestTable, key: string, ids: readonly string[]) => {
+    const items: Record<string, Item> = {};
+    for (const id of ids) {
+      const got = await table.client.send(new GetCommand({ TableName: table.tableName, Key: { [key]: id } }));
+      items[id] = got.Item;
+    }
+    return items;
+  };
+  const importOwners = async (directory: TestTable, name: string, csv: string) => {
+    const file = join(workDir, name);
+    await writeFile(file, csv);
+    const imported = await importOwnerFile(directory.client, {
+      table: directory.tableName,
+      file,
+      asOf: DIRECTORY_AS_OF,
+      now: DIRECTORY_AS_OF,
+      maxDeletePercent: 10,
+    });
+    if (imported.outcome !== 'imported') throw new Error(`owners import: ${JSON.stringify(imported)}`);
+  };
+
+  /** The scenario on the stack as synthesized by default: a fresh deployment, then an imported directory. */
+  const runDefaultRoute = async (): Promise<DefaultRoute> => {
+    const table = await newTable(createTestTable(local.endpoint, 'artifact'));
+    const directory = await newTable(
+      createLocalTable(createOwnerDirectoryTable, 'artifact-owners', local.endpoint),
+    );
     for (const record of SEED)
       await table.client.send(new PutCommand({ TableName: table.tableName, Item: record }));
-    const envOf = (bundle: Bundle) => {
-      const resolved = resolveEnv(bundle.env, table, directory);
-      functions.set(bundle.entry, { id: bundle.id, logicalIdOf: logicalIdsOf(bundle.env, resolved) });
-      return { ...resolved, ...localEnv(), ENTRY: bundle.entry };
+    // The owner directory (issue 11) as a fresh deployment has it: created, never imported (until below).
+    const tokens = {
+      [HANDLER_ENV.tableName]: table.tableName,
+      [HANDLER_ENV.topicArn]: TOPIC_ARN,
+      [HANDLER_ENV.directoryTableName]: directory.tableName,
     };
-    sweep = bundleOf('Credential hygiene sweep');
-    notifier = bundleOf('Credential hygiene notifier');
-    reconciler = bundleOf('Credential hygiene subscription reconciler');
-    sweepEnv = envOf(sweep);
-    notifierEnv = envOf(notifier);
-    reconcilerEnv = envOf(reconciler);
+    const sweep = deployed(template, outdir, 'Credential hygiene sweep', tokens);
+    const notifier = deployed(template, outdir, 'Credential hygiene notifier', tokens);
+    const reconciler = deployed(template, outdir, 'Credential hygiene subscription reconciler', tokens);
+    const enforce = { HYGIENE_mode: 'enforce' };
+    const credentials = ['expired-1', 'expiring-1', 'stale-1', 'fresh-0'];
+
+    const auditBefore = await scan(table);
+    const auditRun = await recorder.invoke(sweep, schedulerEvent('sweep'));
+    const audit = { run: auditRun, before: auditBefore, after: await scan(table) };
+    const enforceRun = await recorder.invoke(sweep, schedulerEvent('sweep'), enforce);
+    const enforced = { run: enforceRun, items: await itemsOf(table, 'id', credentials) };
+    const notifyRun = await recorder.invoke(notifier, schedulerEvent('notify'));
+    const notify = { run: notifyRun, items: await itemsOf(table, 'id', credentials) };
+    const farBefore = await scan(table);
+    const farFutureRun = await recorder.invoke(
+      sweep,
+      { ...schedulerEvent('sweep'), scheduledTime: '2099-01-01T03:00:00Z' },
+      { ...enforce, [HANDLER_ENV.maxScheduleSkewSeconds]: '3600' }, // as deployed
+    );
+    const farFuture = { run: farFutureRun, before: farBefore, after: await scan(table) };
+    // On the relay route (an empty directory is refused on sns-email).
+    const reconcileOnRelay = await recorder.invoke(reconciler, {}, { HYGIENE_ownerDelivery: 'relay' });
+
+    // From here on the owner directory holds an import: the reach checks run (and the role check sees them).
+    await importOwners(directory, 'owners.csv', OWNERS_CSV);
+    await table.client.send(new PutCommand({ TableName: table.tableName, Item: REACH_CREDENTIAL }));
+    const sweepWithDirectory = await recorder.invoke(sweep, schedulerEvent('sweep'), enforce);
+    const notifyWithDirectory = await recorder.invoke(notifier, schedulerEvent('notify'));
+    const subscribed = (owner: keyof typeof TOPIC_SUBSCRIPTIONS) =>
+      sns.subscriptions.addSubscription({
+        topicArn: TOPIC_ARN,
+        protocol: 'email',
+        ...TOPIC_SUBSCRIPTIONS[owner],
+      });
+    const before = { u4: { ...subscribed('u4') }, u5: { ...subscribed('u5') } };
+    const reconcileRun = await recorder.invoke(reconciler, {});
+    const reconcile = {
+      run: reconcileRun,
+      before,
+      after: sns.subscriptions.subscriptionsOf(TOPIC_ARN).map((s) => ({ ...s })),
+      owners: await itemsOf(directory, 'userId', ['u1', 'u4', 'u5']),
+    };
+    return {
+      sweep,
+      notifier,
+      reconciler,
+      audit,
+      enforce: enforced,
+      notify,
+      farFuture,
+      reconcileOnRelay,
+      sweepWithDirectory,
+      notifyWithDirectory,
+      reconcile,
+    };
+  };
+
+  /**
+   * The scenario on the relay route's stack: a sweep and the notifier publish r1's and r2's digests, which reach
+   * the relay as its queue delivers them; it emails each through SES; then SES reports r1's email bounced and r2's
+   * complained about, and the SES events function records both and reports the bounced digest to the admins.
+   */
+  const runRelayRoute = async (assembly: string): Promise<RelayRoute> => {
+    const relayTemplate = await readTemplate(assembly);
+    const table = await newTable(createTestTable(local.endpoint, 'artifact-relay'));
+    const directory = await newTable(
+      createLocalTable(createOwnerDirectoryTable, 'artifact-relay-owners', local.endpoint),
+    );
+    const ledger = await newTable(
+      createLocalTable(createRelayLedgerTable, 'artifact-relay-ledger', local.endpoint),
+    );
+    for (const record of RELAY_SEED)
+      await table.client.send(new PutCommand({ TableName: table.tableName, Item: record }));
+    await importOwners(directory, 'relay-owners.csv', RELAY_OWNERS_CSV);
+    const tokens = {
+      [HANDLER_ENV.tableName]: table.tableName,
+      [HANDLER_ENV.topicArn]: RELAY_TOPIC_ARN,
+      [HANDLER_ENV.directoryTableName]: directory.tableName,
+      [HANDLER_ENV.relayLedgerTableName]: ledger.tableName,
+      HYGIENE_sesConfigurationSet: CONFIGURATION_SET,
+    };
+    const fn = (description: string) => deployed(relayTemplate, assembly, description, tokens);
+    const sweep = fn('Credential hygiene sweep');
+    const notifier = fn('Credential hygiene notifier');
+    const relay = fn('Emails owner digests through SES');
+    const sesEvents = fn('Marks owner addresses bouncing');
+
+    const sweepRun = await recorder.invoke(sweep, schedulerEvent('sweep'), { HYGIENE_mode: 'enforce' });
+    const notifyRun = await recorder.invoke(notifier, schedulerEvent('notify'));
+    // The relay queue's subscription: raw message delivery off, filtered on `audience` = `owner`.
+    const digests = notifyRun.messages.filter((m) => m.attributes.audience === 'owner');
+    const relayRun = await recorder.invoke(relay, sqsBatchOf(digests, RELAY_QUEUE_ARN, NOW_ISO));
+    const emailTo = (address: string) => {
+      const email = ses.sent.find((e) => e.to.includes(address));
+      if (email === undefined) {
+        const { code, result, stderr } = relayRun;
+        throw new Error(`the relay sent nothing to ${address}: ${JSON.stringify({ code, result, stderr })}`);
+      }
+      return email;
+    };
+    const reported = new Date().toISOString();
+    const sesEventsRun = await recorder.invoke(
+      sesEvents,
+      snsEventOf(
+        [
+          sesEventOf(emailTo('r1@example.com'), { eventType: 'Bounce' }, reported),
+          sesEventOf(emailTo('r2@example.com'), { eventType: 'Complaint' }, reported),
+        ],
+        SES_EVENTS_TOPIC_ARN,
+        reported,
+      ),
+    );
+    return {
+      sweep,
+      notifier,
+      relay,
+      sesEvents,
+      template: relayTemplate,
+      sweepRun,
+      notifyRun,
+      relayRun,
+      sesEventsRun,
+      owners: await itemsOf(directory, 'userId', ['r1', 'r2']),
+    };
+  };
+
+  beforeAll(async () => {
+    const relayAssembly = join(workDir, 'relay.out');
+    const [started, relaySynth] = await Promise.all([
+      startDynamoDbLocal(),
+      cdkSynth(relayAssembly, workDir, RELAY_CONTEXT),
+    ]);
+    local = started;
+    if (relaySynth.code !== 0) throw new Error(`cdk synth ${RELAY_CONTEXT.join(' ')}: ${relaySynth.stderr}`);
+    proxy = await startRecordingProxy(local.endpoint);
+    sns = await startSnsStub();
+    ses = await startSesStub();
+    recorder = new RunRecorder({ dynamoDb: proxy, sns, ses });
+    defaultRoute = await runDefaultRoute();
+    relayRoute = await runRelayRoute(relayAssembly);
   });
 
   afterAll(async () => {
-    await table?.drop();
-    await directory?.drop();
+    for (const table of tables) await table.drop();
+    await ses?.stop();
     await sns?.stop();
     await proxy?.stop();
     await local?.stop();
   });
 
-  it('audit (the deployed default): the sweep plans and reports to the admin audience, writes nothing', async () => {
-    const before = await table.client.send(new ScanCommand({ TableName: table.tableName }));
-    const run = await invokeRecorded(sweepEnv, schedulerEvent('sweep'));
+  it('audit (the deployed default): the sweep plans and reports to the admin audience, writes nothing', () => {
+    const { run, before, after } = defaultRoute.audit;
     expect(run.code).toBe(0);
     expect(run.stderr).not.toMatch(/"level":"ERROR"/);
     expect(run.result).toMatchObject({
@@ -445,10 +489,9 @@ describe('the bundled Lambda code from the assembly', () => {
       planned: { 'delete-expired': 1, 'notify-expiry': 1, 'flag-stale': 1 },
       guard: { tripped: false },
     });
-    const after = await table.client.send(new ScanCommand({ TableName: table.tableName }));
-    expect(after.Items).toEqual(before.Items);
-    expect(sns.messages).toHaveLength(1);
-    const admin = sns.messages[0]!;
+    expect(after).toEqual(before);
+    expect(run.messages).toHaveLength(1);
+    const admin = run.messages[0]!;
     expect(admin).toMatchObject({
       topicArn: TOPIC_ARN,
       messageStructure: 'json',
@@ -458,99 +501,74 @@ describe('the bundled Lambda code from the assembly', () => {
       schema: 'personal-client-hygiene/run-summary',
       summary: { mode: 'audit', now: NOW_ISO, planned: { 'delete-expired': 1 } },
     });
-    // EMF metrics on stdout (the last test compares them with what the alarms watch).
+    // EMF metrics on stdout (a test below compares them with what the alarms watch).
     const emf = emfOf(run.stdout);
-    emitted.push(...emf);
     expect(emf).toContainEqual(
       expect.objectContaining({ service: 'personal-client-hygiene', InvalidRecords: 1, GuardTripped: 0 }),
     );
     expect(JSON.stringify(emf)).toContain('"Namespace":"PersonalClientHygiene"');
   });
 
-  it('enforce: the sweep decides at the scheduled time and writes transitions with owner events', async () => {
-    const run = await invokeRecorded({ ...sweepEnv, HYGIENE_mode: 'enforce' }, schedulerEvent('sweep'));
+  it('enforce: the sweep decides at the scheduled time and writes transitions with owner events', () => {
+    const { run, items } = defaultRoute.enforce;
     expect(run.code).toBe(0);
     expect(run.result).toMatchObject({ mode: 'enforce', now: NOW_ISO, applied: { 'delete-expired': 1 } });
-    expect(await item('expired-1')).toMatchObject({
+    expect(items['expired-1']).toMatchObject({
       deletedAt: NOW_ISO,
       updatedAt: NOW_ISO,
       hygieneDeletedReason: 'expired',
       hygieneOutboxOwner: 'u1',
     });
-    expect(await item('expiring-1')).toMatchObject({ hygieneExpiryNoticeStage: 7, hygieneOutboxOwner: 'u1' });
-    expect(await item('stale-1')).toMatchObject({ hygieneStaleFlaggedAt: NOW_ISO, hygieneOutboxOwner: 'u2' });
-    expect(await item('fresh-0')).toEqual(SEED.find((r) => r.id === 'fresh-0'));
+    expect(items['expiring-1']).toMatchObject({ hygieneExpiryNoticeStage: 7, hygieneOutboxOwner: 'u1' });
+    expect(items['stale-1']).toMatchObject({ hygieneStaleFlaggedAt: NOW_ISO, hygieneOutboxOwner: 'u2' });
+    expect(items['fresh-0']).toEqual(SEED.find((r) => r.id === 'fresh-0'));
   });
 
-  it('the notifier drains the outbox into one digest per owner on SNS and clears it', async () => {
-    sns.messages.length = 0;
-    const run = await invokeRecorded(notifierEnv, schedulerEvent('notify'));
+  it('the notifier drains the outbox into one digest per owner on SNS and clears it', () => {
+    const { run, items } = defaultRoute.notify;
     expect(run.code).toBe(0);
-    emitted.push(...emfOf(run.stdout));
     expect(run.result).toMatchObject({ owners: 2, digests: 2, eventsPublished: 3, eventsFailed: 0 });
-    const owners = sns.messages.map((m) => [m.attributes.userId, m.attributes.audience]).sort();
+    const owners = run.messages.map((m) => [m.attributes.userId, m.attributes.audience]).sort();
     expect(owners).toEqual([
       ['u1', 'owner'],
       ['u2', 'owner'],
     ]);
     for (const id of ['expired-1', 'expiring-1', 'stale-1']) {
-      const stored = await item(id);
-      expect(stored?.hygieneOutbox).toBeUndefined();
-      expect(stored?.hygieneOutboxOwner).toBeUndefined();
+      expect(items[id]?.hygieneOutbox).toBeUndefined();
+      expect(items[id]?.hygieneOutboxOwner).toBeUndefined();
     }
   });
 
-  it('refuses, as deployed, a scheduled time years from the wall clock: nothing written, nothing published', async () => {
-    const before = await table.client.send(new ScanCommand({ TableName: table.tableName }));
-    sns.messages.length = 0;
-    const deployedSkew = { ...sweepEnv, [HANDLER_ENV.maxScheduleSkewSeconds]: '3600' };
-    const farFuture = { ...schedulerEvent('sweep'), scheduledTime: '2099-01-01T03:00:00Z' };
-    const run = await invokeRecorded({ ...deployedSkew, HYGIENE_mode: 'enforce' }, farFuture);
+  it('refuses, as deployed, a scheduled time years from the wall clock: nothing written, nothing published', () => {
+    const { run, before, after } = defaultRoute.farFuture;
     expect(run.code).not.toBe(0);
     expect(run.stderr + run.stdout).toContain('ScheduledTimeSkewError');
     expect(run.stdout).toContain('"ScheduledTimeRejected":1');
-    emitted.push(...emfOf(run.stdout));
-    const after = await table.client.send(new ScanCommand({ TableName: table.tableName }));
-    expect(after.Items).toEqual(before.Items);
-    expect(sns.messages).toHaveLength(0);
+    expect(after).toEqual(before);
+    expect(run.messages).toHaveLength(0);
   });
 
-  it('the subscription reconciler runs and reports its figures', async () => {
-    // On the relay route (an empty directory is refused on sns-email): it lists the topic and removes
-    // nothing, emitting the metrics its alarms watch as any run does.
-    const run = await invokeRecorded({ ...reconcilerEnv, HYGIENE_ownerDelivery: 'relay' }, {});
+  it('the subscription reconciler runs and reports its figures', () => {
+    // On the relay route: it lists the topic and removes nothing, emitting the metrics its alarms watch.
+    const run = defaultRoute.reconcileOnRelay;
     expect(run.stderr).not.toMatch(/"level":"ERROR"/);
     expect(run.code).toBe(0);
     expect(run.result).toMatchObject({ created: 0, removed: 0, failed: [] });
-    emitted.push(...emfOf(run.stdout));
   });
 
-  // From here on the owner directory holds an import: the reach checks run (and the role check sees them).
-
-  it('with an imported directory, the sweep looks up the reach of the owners with events', async () => {
-    const file = join(workDir, 'owners.csv');
-    await writeFile(file, OWNERS_CSV);
-    const imported = await importOwnerFile(directory.client, {
-      table: directory.tableName,
-      file,
-      asOf: DIRECTORY_AS_OF,
-      now: DIRECTORY_AS_OF,
-      maxDeletePercent: 10,
-    });
-    expect(imported.outcome).toBe('imported');
-    await table.client.send(new PutCommand({ TableName: table.tableName, Item: REACH_CREDENTIAL }));
-    const run = await invokeRecorded({ ...sweepEnv, HYGIENE_mode: 'enforce' }, schedulerEvent('sweep'));
+  it('with an imported directory, the sweep looks up the reach of the owners with events', () => {
+    const run = defaultRoute.sweepWithDirectory;
     expect(run.code).toBe(0);
     // The reach phase read u4 by key (BatchGetItem): in the directory, never subscribed on sns-email.
     expect(run.result).toMatchObject({
       applied: { 'notify-expiry': 1 },
-      directory: { status: 'used', owners: 2 },
+      directory: { status: 'used', owners: 3 },
       reach: { status: 'verified', ownersChecked: 1, byReason: { 'no-subscription': 1 } },
     });
   });
 
-  it('with an imported directory, the notifier on sns-email lists the topic to judge reach', async () => {
-    const run = await invokeRecorded(notifierEnv, schedulerEvent('notify'));
+  it('with an imported directory, the notifier on sns-email lists the topic to judge reach', () => {
+    const run = defaultRoute.notifyWithDirectory;
     expect(run.code).toBe(0);
     expect(run.result).toMatchObject({
       ownerDelivery: 'sns-email',
@@ -561,48 +579,103 @@ describe('the bundled Lambda code from the assembly', () => {
     });
   });
 
-  it('with an imported directory, the reconciler on sns-email reads the owners again and subscribes them', async () => {
-    const run = await invokeRecorded(reconcilerEnv, {});
+  it('with an imported directory, the reconciler on sns-email subscribes, repairs, unsubscribes and records', () => {
+    const { run, before, after, owners } = defaultRoute.reconcile;
+    expect(run.stderr).not.toMatch(/"level":"ERROR"/);
     expect(run.code).toBe(0);
-    // The SNS stub answers no Subscribe: both attempts reach it (and the role check) and fail there.
-    expect(run.result).toMatchObject({ route: 'sns-email', owners: 2, created: 0 });
-    const failed = (run.result as { failed: { operation: { userId: string }; error: string }[] }).failed;
-    expect(failed.map((f) => [f.operation.userId, f.error])).toEqual([
-      ['u1', 'InvalidAction: SNS stub: unsupported action Subscribe'],
-      ['u4', 'InvalidAction: SNS stub: unsupported action Subscribe'],
+    // u1 subscribed (pending), u4's filter policy repaired, the departed u5's subscription removed.
+    expect(run.result).toMatchObject({ route: 'sns-email', created: 1, repaired: 1, removed: 1, failed: [] });
+    expect(after.map((s) => [s.endpoint, s.pending, s.filterPolicy])).toEqual([
+      ['u4@example.com', false, { userId: ['u4'], audience: ['owner'] }],
+      ['u1@example.com', true, { userId: ['u1'], audience: ['owner'] }],
+    ]);
+    // What the directory records of each: the state, and the ARN of a confirmed subscription.
+    expect(owners.u1).toMatchObject({ subscription: 'pending' });
+    expect(owners.u1?.subscriptionArn).toBeUndefined();
+    expect(owners.u4).toMatchObject({ subscription: 'confirmed', subscriptionArn: before.u4.arn });
+    // The departed u5: no subscription left, and none recorded (as before the run).
+    expect(owners.u5).toMatchObject({ status: 'departed' });
+    expect(owners.u5?.subscription).toBeUndefined();
+    expect(after.map((s) => s.arn)).not.toContain(before.u5.arn);
+  });
+
+  it('on the relay route, the notifier’s digests reach the relay through its queue, and it emails each through SES', () => {
+    const { sweepRun, notifyRun, relayRun } = relayRoute;
+    expect(sweepRun.code).toBe(0);
+    expect(sweepRun.result).toMatchObject({
+      applied: { 'notify-expiry': 1, 'flag-stale': 1 },
+      reach: { status: 'verified', route: 'relay', ownersChecked: 2, unreachableOwners: 0 },
+    });
+    expect(notifyRun.code).toBe(0);
+    expect(notifyRun.result).toMatchObject({ ownerDelivery: 'relay', digests: 2, eventsFailed: 0 });
+    expect(relayRun.stderr).not.toMatch(/"level":"ERROR"/);
+    expect(relayRun.code).toBe(0);
+    expect(relayRun.result).toEqual({ batchItemFailures: [] });
+    const sent = [...ses.sent].sort((a, b) => collate(a.to.join(), b.to.join()));
+    expect(sent).toEqual(
+      ['r1', 'r2'].map((userId) => ({
+        messageId: expect.any(String),
+        from: SENDER,
+        to: [`${userId}@example.com`],
+        configurationSetName: CONFIGURATION_SET,
+        tags: expect.objectContaining(ownerTags(userId)),
+      })),
+    );
+  });
+
+  it('on the relay route, SES’s bounce and complaint reach the SES events function, which records both and reports the bounced digest', () => {
+    const { sesEventsRun: run, owners } = relayRoute;
+    expect(run.stderr).not.toMatch(/"level":"ERROR"/);
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({
+      bounces: 2,
+      complaints: 1,
+      marked: 1,
+      optedOut: 1,
+      unattributed: 0,
+      digestsReported: 1,
+      digestsUnreadable: 0,
+    });
+    expect(owners.r1).toMatchObject({ bouncingSince: expect.any(String) });
+    expect(owners.r2).toMatchObject({ subscription: 'unsubscribed' });
+    expect(run.messages.map((m) => [m.topicArn, m.attributes.audience, m.attributes.eventTypes])).toEqual([
+      [RELAY_TOPIC_ARN, 'admin', '["owner-unreachable"]'],
     ]);
   });
 
   it('every alarm on a run metric watches a metric the bundled runs emit, with exactly its dimensions', () => {
-    const watched = runAlarmsOf(template.Resources);
-    // The stack's run alarms (the relay's are not deployed on the default route): every one is checked.
+    const emitted = (synthesized: SynthTemplate) =>
+      recorder.runs.filter((r) => r.fn.template === synthesized).flatMap((r) => emfOf(r.stdout));
+    const watched = runAlarmsOf(template);
+    // The stack's run alarms: every one is checked.
     expect(watched.length).toBeGreaterThanOrEqual(12);
-    expect(watched.flatMap((w) => emfProblems(w, emitted))).toEqual([]);
+    expect(watched.flatMap((w) => emfProblems(w, emitted(template)))).toEqual([]);
+    // The relay route's own (the relay's and the SES events function's), against the relay route's runs.
+    const shared = new Set(watched.map((w) => w.alarm));
+    const relayOnly = runAlarmsOf(relayRoute.template).filter((w) => !shared.has(w.alarm));
+    expect(relayOnly.length).toBeGreaterThanOrEqual(2);
+    expect(relayOnly.flatMap((w) => emfProblems(w, emitted(relayRoute.template)))).toEqual([]);
   });
 
   it('fails at cold start on a bad config variable, naming it', async () => {
-    const run = await invokeRecorded({ ...sweepEnv, HYGIENE_staleAfterDays: 'abc' }, schedulerEvent('sweep'));
+    const { sweep } = defaultRoute;
+    const run = await invoke(
+      sweep.entry,
+      { ...sweep.env, HYGIENE_staleAfterDays: 'abc' },
+      schedulerEvent('sweep'),
+    );
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('staleAfterDays = "abc": must be an integer from 1 to 3650');
   });
 
   it('every AWS request a bundled run sent is allowed by the role of the function that sent it', () => {
-    const sent = runs.map((r) => {
-      const fn = functions.get(r.entry)!;
-      const permissions = [
-        ...r.dynamoDb.flatMap((request) => dynamoDbPermissions(request, fn.logicalIdOf)),
-        ...r.sns.map((request) => snsPermission(request, fn.logicalIdOf)),
-      ];
-      return { id: fn.id, permissions };
-    });
-    // What the runs above exercised, so the check below covers every reach path (a lost one fails here).
-    const ref = (key: string) => (sweep.env[key] as { Ref: string }).Ref;
-    const credentials = `{${ref(HANDLER_ENV.tableName)}.Arn}`;
-    const owners = `{${ref(HANDLER_ENV.directoryTableName)}.Arn}`;
-    const topic = `{${ref(HANDLER_ENV.topicArn)}}`;
-    const sentBy = (id: string) =>
-      sent.filter((s) => s.id === id).flatMap((s) => s.permissions.map((p) => `${p.action} ${p.resource}`));
-    expect(sentBy(sweep.id)).toEqual(
+    const runs = recorder.runs;
+    // What the runs exercised, so the check below covers every path (a lost one fails here).
+    const { sweep, notifier, reconciler } = defaultRoute;
+    const credentials = tableArn(sweep, HANDLER_ENV.tableName);
+    const owners = tableArn(sweep, HANDLER_ENV.directoryTableName);
+    const topic = topicArn(sweep);
+    expect(neededBy(runs, sweep)).toEqual(
       expect.arrayContaining([
         `dynamodb:Scan ${credentials}`,
         `dynamodb:PartiQLUpdate ${credentials}`,
@@ -612,7 +685,7 @@ describe('the bundled Lambda code from the assembly', () => {
         `sns:Publish ${topic}`,
       ]),
     );
-    expect(sentBy(notifier.id)).toEqual(
+    expect(neededBy(runs, notifier)).toEqual(
       expect.arrayContaining([
         `dynamodb:Scan ${credentials}/index/${OUTBOX_INDEX}`,
         `dynamodb:BatchGetItem ${credentials}`,
@@ -624,15 +697,55 @@ describe('the bundled Lambda code from the assembly', () => {
         `sns:Publish ${topic}`,
       ]),
     );
-    expect(sentBy(reconciler.id)).toEqual(
+    expect(neededBy(runs, reconciler)).toEqual(
       expect.arrayContaining([
         `dynamodb:Scan ${owners}`,
         `dynamodb:BatchGetItem ${owners}`,
+        `dynamodb:UpdateItem ${owners}`,
         `sns:ListSubscriptionsByTopic ${topic}`,
         `sns:Subscribe ${topic}`,
+        // A subscription has no IAM resource type: these are authorized against "*".
+        'sns:GetSubscriptionAttributes *',
+        'sns:SetSubscriptionAttributes *',
+        'sns:Unsubscribe *',
       ]),
     );
-    const problems = sent.flatMap(({ id, permissions }) => roleProblems(template, id, permissions));
+    const { relay, sesEvents } = relayRoute;
+    const ledger = tableArn(relay, HANDLER_ENV.relayLedgerTableName);
+    const relayOwners = tableArn(relay, HANDLER_ENV.directoryTableName);
+    const sendEmail = (resource: string) =>
+      `ses:SendEmail arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:${resource}`;
+    const configurationSet = relay.logicalIdOf(CONFIGURATION_SET);
+    expect(neededBy(runs, relay)).toEqual(
+      expect.arrayContaining([
+        `dynamodb:BatchGetItem ${relayOwners}`,
+        `dynamodb:PutItem ${ledger}`,
+        `dynamodb:UpdateItem ${ledger}`,
+        sendEmail(`identity/${SENDER}`),
+        sendEmail('identity/example.com'),
+        sendEmail(`configuration-set/{${configurationSet}}`),
+      ]),
+    );
+    expect(neededBy(runs, sesEvents)).toEqual(
+      expect.arrayContaining([
+        `dynamodb:BatchGetItem ${relayOwners}`,
+        `dynamodb:UpdateItem ${relayOwners}`,
+        `dynamodb:GetItem ${ledger}`,
+        `dynamodb:UpdateItem ${ledger}`,
+        `sns:Publish ${topicArn(sesEvents)}`,
+      ]),
+    );
+    const problems = runs.flatMap(roleProblems);
     expect([...new Set(problems)]).toEqual([]);
   });
 });
+
+/** The ARN of the table `fn`'s variable `variable` names, as its role's policies write it (`{X.Arn}`). */
+function tableArn(fn: DeployedFunction, variable: string): string {
+  return `{${fn.logicalIdOf(fn.env[variable] ?? '')}.Arn}`;
+}
+
+/** The ARN of `fn`'s topic, as its role's policies write it (`{X}`). */
+function topicArn(fn: DeployedFunction): string {
+  return `{${fn.logicalIdOf(fn.env[HANDLER_ENV.topicArn] ?? '')}}`;
+}

@@ -1,14 +1,22 @@
 /**
- * A local HTTP stand-in for SNS's query API (`Publish`, `PublishBatch`, and
- * `ListSubscriptionsByTopic` of a topic without subscriptions), so a
- * bundled handler can publish through the real SDK client with only its
- * endpoint changed. It records every message and accepts every entry, and
- * records every request's action and topic (those it does not support too),
- * for the artifact test's role check.
+ * A local HTTP stand-in for SNS's query API, so a bundled handler talks to
+ * SNS through the real SDK client with only its endpoint changed. `Publish`
+ * and `PublishBatch` are answered here: every message recorded, every entry
+ * accepted (the fake below takes no `Publish`). Every other action (`ListSubscriptionsByTopic`, and the
+ * subscription reconciler's `Subscribe`, `GetSubscriptionAttributes`,
+ * `SetSubscriptionAttributes`, `Unsubscribe`) is forwarded unchanged to the
+ * integration tests' SNS fake (test/integration/fake-sns-server.ts, which
+ * models subscriptions: email subscriptions start pending, filter policies,
+ * NotFound for a gone one), reachable as `subscriptions` so a test can give
+ * the topic the subscriptions it needs. Every request's action, topic and
+ * subscription is recorded, whatever its action, for the artifact test's role
+ * check.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { xmlEscape } from '../../bench/sns-query-answers';
+import { FakeSnsServer } from '../integration/fake-sns-server';
 
 /** One message as SNS received it. */
 export interface StubMessage {
@@ -19,12 +27,15 @@ export interface StubMessage {
   readonly messageStructure?: string;
   /** Attribute name → string value. */
   readonly attributes: Readonly<Record<string, string>>;
+  /** Attribute name → its `DataType` (`String`, `String.Array`, …): what an SNS notification carries as `Type`. */
+  readonly attributeTypes: Readonly<Record<string, string>>;
 }
 
-/** One request as SNS received it: its `Action` and, when it names one, its `TopicArn`. */
+/** One request as SNS received it: its `Action` and, when it names them, its `TopicArn` and `SubscriptionArn`. */
 export interface StubRequest {
   readonly action: string;
   readonly topicArn?: string;
+  readonly subscriptionArn?: string;
 }
 
 /** A running stub. */
@@ -33,14 +44,12 @@ export interface SnsStub {
   readonly messages: StubMessage[];
   /** Every request so far, in arrival order, whatever its action. */
   readonly requests: StubRequest[];
+  /** The fake every action but `Publish` and `PublishBatch` goes to: the topics' subscriptions. */
+  readonly subscriptions: FakeSnsServer;
   stop(): Promise<void>;
 }
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
-
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /** `prefix.N.rest` keys grouped by N. */
 function members(params: URLSearchParams, prefix: string): Map<number, Map<string, string>> {
@@ -55,8 +64,13 @@ function members(params: URLSearchParams, prefix: string): Map<number, Map<strin
   return out;
 }
 
-function attributesOf(fields: Map<string, string>, prefix: string): Record<string, string> {
-  const attrs: Record<string, string> = {};
+/** The message attributes under `prefix`: each one's string value, and each one's data type. */
+function attributesOf(
+  fields: Map<string, string>,
+  prefix: string,
+): Pick<StubMessage, 'attributes' | 'attributeTypes'> {
+  const attributes: Record<string, string> = {};
+  const attributeTypes: Record<string, string> = {};
   const entries = new Map<string, Map<string, string>>();
   for (const [key, value] of fields) {
     if (!key.startsWith(prefix)) continue;
@@ -66,12 +80,15 @@ function attributesOf(fields: Map<string, string>, prefix: string): Record<strin
   }
   for (const entry of entries.values()) {
     const name = entry.get('Name');
-    if (name !== undefined) attrs[name] = entry.get('Value.StringValue') ?? '';
+    if (name === undefined) continue;
+    attributes[name] = entry.get('Value.StringValue') ?? '';
+    attributeTypes[name] = entry.get('Value.DataType') ?? '';
   }
-  return attrs;
+  return { attributes, attributeTypes };
 }
 
-function handle(params: URLSearchParams, messages: StubMessage[]): string {
+/** The answer to a `Publish` or `PublishBatch` (its messages recorded), or `undefined` for any other action. */
+function publish(params: URLSearchParams, messages: StubMessage[]): string | undefined {
   const action = params.get('Action');
   const topicArn = params.get('TopicArn') ?? '';
   if (action === 'Publish') {
@@ -82,7 +99,7 @@ function handle(params: URLSearchParams, messages: StubMessage[]): string {
       ...(params.get('Subject') !== null && { subject: params.get('Subject')! }),
       message: params.get('Message') ?? '',
       ...(params.get('MessageStructure') !== null && { messageStructure: params.get('MessageStructure')! }),
-      attributes: attributesOf(fields, 'MessageAttributes.entry.'),
+      ...attributesOf(fields, 'MessageAttributes.entry.'),
     });
     return `<PublishResponse xmlns="${NS}"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`;
   }
@@ -98,7 +115,7 @@ function handle(params: URLSearchParams, messages: StubMessage[]): string {
         ...(fields.has('Subject') && { subject: fields.get('Subject')! }),
         message: fields.get('Message') ?? '',
         ...(fields.has('MessageStructure') && { messageStructure: fields.get('MessageStructure')! }),
-        attributes: attributesOf(fields, 'MessageAttributes.entry.'),
+        ...attributesOf(fields, 'MessageAttributes.entry.'),
       });
     }
     const successful = ids
@@ -106,35 +123,47 @@ function handle(params: URLSearchParams, messages: StubMessage[]): string {
       .join('');
     return `<PublishBatchResponse xmlns="${NS}"><PublishBatchResult><Successful>${successful}</Successful><Failed/></PublishBatchResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishBatchResponse>`;
   }
-  if (action === 'ListSubscriptionsByTopic') {
-    // A topic without subscriptions (the subscription reconciler's first listing).
-    return `<ListSubscriptionsByTopicResponse xmlns="${NS}"><ListSubscriptionsByTopicResult><Subscriptions/></ListSubscriptionsByTopicResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></ListSubscriptionsByTopicResponse>`;
-  }
-  throw new Error(`SNS stub: unsupported action ${action}`);
+  return undefined;
 }
 
-/** Starts the stub on a free local port. */
+/** The request as recorded: its action, and the topic and subscription it names. */
+function recorded(params: URLSearchParams): StubRequest {
+  const topicArn = params.get('TopicArn');
+  const subscriptionArn = params.get('SubscriptionArn');
+  return {
+    action: params.get('Action') ?? '',
+    ...(topicArn !== null && { topicArn }),
+    ...(subscriptionArn !== null && { subscriptionArn }),
+  };
+}
+
+/** Sends `body` to the fake as the SDK sent it here, and its answer (status, type, body) back. */
+async function forward(fake: FakeSnsServer, body: Buffer, res: ServerResponse): Promise<void> {
+  const answer = await fetch(fake.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body,
+  });
+  res
+    .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' })
+    .end(await answer.text());
+}
+
+/** Starts the stub, and the fake it forwards to, on free local ports. */
 export async function startSnsStub(): Promise<SnsStub> {
   const messages: StubMessage[] = [];
   const requests: StubRequest[] = [];
+  const subscriptions = await FakeSnsServer.start();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-      const topicArn = params.get('TopicArn');
-      requests.push({ action: params.get('Action') ?? '', ...(topicArn !== null && { topicArn }) });
-      try {
-        const body = handle(params, messages);
-        res.writeHead(200, { 'content-type': 'text/xml' }).end(body);
-      } catch (error: unknown) {
-        const message = error instanceof Error ? error.message : String(error);
-        res
-          .writeHead(400, { 'content-type': 'text/xml' })
-          .end(
-            `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>x</RequestId></ErrorResponse>`,
-          );
-      }
+      const body = Buffer.concat(chunks);
+      const params = new URLSearchParams(body.toString('utf8'));
+      requests.push(recorded(params));
+      const answer = publish(params, messages);
+      if (answer !== undefined) res.writeHead(200, { 'content-type': 'text/xml' }).end(answer);
+      else forward(subscriptions, body, res).catch((error: unknown) => res.destroy(error as Error));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -143,6 +172,10 @@ export async function startSnsStub(): Promise<SnsStub> {
     endpoint: `http://127.0.0.1:${port}`,
     messages,
     requests,
-    stop: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    subscriptions,
+    stop: async () => {
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+      await subscriptions.stop();
+    },
   };
 }

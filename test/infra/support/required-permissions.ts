@@ -18,15 +18,37 @@
  * one that names no table (`ListTables`) against `*`.
  * SNS `PublishBatch` is `sns:Publish` (Amazon SNS Developer Guide, "Amazon SNS
  * API permissions: Actions and resources reference": `sns:Publish` grants both
- * publish and publish batch); any other action is `sns:Action`, on the
- * request's `TopicArn`, or on `*` for a request that names no topic (the
- * subscription actions, which SNS authorizes against `*` only).
+ * publish and publish batch). `Unsubscribe`, `GetSubscriptionAttributes` and
+ * `SetSubscriptionAttributes` act on a subscription, which has no IAM resource
+ * type: SNS authorizes them against `*` only, whatever subscription (of
+ * whatever topic) the request names (Service Authorization Reference,
+ * "Actions, resources, and condition keys for Amazon SNS",
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html:
+ * no resource type in their rows, and "if there is no value for this column,
+ * you must specify all resources ("*")"). Any other action is `sns:Action`, on
+ * the request's `TopicArn`, or on `*` for a request that names no topic.
+ * SESv2 `SendEmail` is `ses:SendEmail` on every resource it uses (Service
+ * Authorization Reference, "Actions, resources, and condition keys for Amazon
+ * Simple Email Service v2",
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsimpleemailservicev2.html:
+ * the identity, required, and the configuration set the request names; "if
+ * the action has one or more required resources, the caller must have
+ * permission to use the action with those resources"): the sending identity,
+ * which is the `FromEmailAddress` when the account verified that address and
+ * its domain when it verified the domain (the account decides, not the
+ * template: both are required here, so the role works either way), and the
+ * configuration set. SES ARNs are written in the stack's own partition,
+ * region and account as the template writes them
+ * (`arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:identity/NAME`),
+ * the configuration set's name as its `Ref` (`configuration-set/{X}`). Any
+ * other SES request throws, as an unmapped DynamoDB one does.
  * `TransactWriteItems` and `TransactGetItems` (authorized as the actions of
  * their items) are not mapped: a request of either throws, so a handler that
  * starts to send one makes the check say so instead of passing it wrongly.
  */
 import type { StubRequest } from '../sns-stub';
 import type { DynamoDbRequest, TableAccess } from './recording-proxy';
+import type { SesRequest } from './ses-stub';
 
 /** One permission a request needs. */
 export interface RequiredPermission {
@@ -83,11 +105,54 @@ export function dynamoDbPermissions(
   });
 }
 
+/** SNS actions on a subscription: authorized against `*` only (file header). */
+const SUBSCRIPTION_ACTIONS: ReadonlySet<string> = new Set([
+  'Unsubscribe',
+  'GetSubscriptionAttributes',
+  'SetSubscriptionAttributes',
+]);
+
 /** The permission an SNS request needs. */
 export function snsPermission(request: StubRequest, logicalIdOf: LogicalIdOf): RequiredPermission {
   const action = request.action === 'PublishBatch' ? 'sns:Publish' : `sns:${request.action}`;
+  if (SUBSCRIPTION_ACTIONS.has(request.action)) {
+    return { action, resource: '*', name: request.subscriptionArn ?? '(no subscription)' };
+  }
   if (request.topicArn === undefined) return { action, resource: '*', name: '(no topic)' };
   const topic = logicalIdOf(request.topicArn);
   const resource = topic === undefined ? `(no template topic ${request.topicArn})` : `{${topic}}`;
   return { action, resource, name: request.topicArn };
+}
+
+/** An ARN of the stack's own partition, region and account, as the template writes it (file header). */
+function inThisStack(service: string, resource: string): string {
+  return `arn:{AWS::Partition}:${service}:{AWS::Region}:{AWS::AccountId}:${resource}`;
+}
+
+/**
+ * The permissions an SESv2 request needs: for `SendEmail`, `ses:SendEmail` on the address identity, on its
+ * domain's identity, and on the configuration set it names (file header).
+ * @throws for any other request (not mapped)
+ */
+export function sesPermissions(request: SesRequest, logicalIdOf: LogicalIdOf): RequiredPermission[] {
+  if (request.action !== 'SendEmail') {
+    throw new Error(`SES ${request.action}: no IAM mapping for this request (add it here)`);
+  }
+  const action = 'ses:SendEmail';
+  const address = request.fromEmailAddress ?? '';
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  const permissions: RequiredPermission[] = [
+    { action, resource: inThisStack('ses', `identity/${address}`), name: `${address} (address identity)` },
+    { action, resource: inThisStack('ses', `identity/${domain}`), name: `${domain} (domain identity)` },
+  ];
+  const setName = request.configurationSetName;
+  if (setName !== undefined) {
+    const set = logicalIdOf(setName);
+    const resource =
+      set === undefined
+        ? `(no template configuration set ${setName})`
+        : inThisStack('ses', `configuration-set/{${set}}`);
+    permissions.push({ action, resource, name: setName });
+  }
+  return permissions;
 }

@@ -1,0 +1,140 @@
+/**
+ * The pieces the artifact test's role check (test/infra/deployable.test.ts)
+ * added for the subscription reconciler and the relay route, on small inputs:
+ * the IAM resource of SNS's subscription actions and of SESv2's `SendEmail`,
+ * and the stand-ins the bundled runs talk to through the real SDK clients (the
+ * SNS stub forwarding subscription actions to the SNS fake, the SES stub).
+ */
+import { GetAccountCommand, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import {
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SnsStub, startSnsStub } from './sns-stub';
+import { sesPermissions, snsPermission } from './support/required-permissions';
+import { type SesStub, startSesStub } from './support/ses-stub';
+
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene';
+const logicalIdOf = (name: string) => ({ [TOPIC_ARN]: 'Topic', 'relay-set': 'ConfigurationSet' })[name];
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+describe('the IAM resources of the requests the role check maps', () => {
+  it('SNS: the subscription actions are authorized against *, whatever topic or subscription they name', () => {
+    const subscriptionArn = `${TOPIC_ARN}:5f0c`;
+    for (const action of ['Unsubscribe', 'GetSubscriptionAttributes', 'SetSubscriptionAttributes']) {
+      expect(snsPermission({ action, topicArn: TOPIC_ARN, subscriptionArn }, logicalIdOf)).toEqual({
+        action: `sns:${action}`,
+        resource: '*',
+        name: subscriptionArn,
+      });
+    }
+    // Subscribe names its topic, and is authorized against it.
+    expect(snsPermission({ action: 'Subscribe', topicArn: TOPIC_ARN }, logicalIdOf)).toMatchObject({
+      resource: '{Topic}',
+    });
+  });
+
+  it('SES: SendEmail needs the address identity, its domain identity and the configuration set', () => {
+    const arn = (resource: string) => `arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:${resource}`;
+    const send = { action: 'SendEmail', fromEmailAddress: 'hygiene@example.com' };
+    expect(sesPermissions({ ...send, configurationSetName: 'relay-set' }, logicalIdOf)).toEqual([
+      {
+        action: 'ses:SendEmail',
+        resource: arn('identity/hygiene@example.com'),
+        name: 'hygiene@example.com (address identity)',
+      },
+      {
+        action: 'ses:SendEmail',
+        resource: arn('identity/example.com'),
+        name: 'example.com (domain identity)',
+      },
+      { action: 'ses:SendEmail', resource: arn('configuration-set/{ConfigurationSet}'), name: 'relay-set' },
+    ]);
+    expect(sesPermissions(send, logicalIdOf)).toHaveLength(2);
+    expect(sesPermissions({ ...send, configurationSetName: 'other' }, logicalIdOf)[2]?.resource).toBe(
+      '(no template configuration set other)',
+    );
+    expect(() => sesPermissions({ action: 'GET /v2/email/account' }, logicalIdOf)).toThrow(/no IAM mapping/);
+  });
+});
+
+describe('the stand-ins, through the real SDK clients', () => {
+  let sns: SnsStub;
+  let ses: SesStub;
+
+  beforeAll(async () => {
+    sns = await startSnsStub();
+    ses = await startSesStub();
+  });
+
+  afterAll(async () => {
+    await sns?.stop();
+    await ses?.stop();
+  });
+
+  it('the SNS stub forwards the subscription actions to the SNS fake and records each with what it names', async () => {
+    const client = new SNSClient({ endpoint: sns.endpoint, region: 'us-east-1', credentials });
+    const { SubscriptionArn } = await client.send(
+      new SubscribeCommand({
+        TopicArn: TOPIC_ARN,
+        Protocol: 'email',
+        Endpoint: 'ada@example.com',
+        ReturnSubscriptionArn: true,
+      }),
+    );
+    const listed = await client.send(new ListSubscriptionsByTopicCommand({ TopicArn: TOPIC_ARN }));
+    expect(listed.Subscriptions?.map((s) => [s.Endpoint, s.SubscriptionArn])).toEqual([
+      ['ada@example.com', 'PendingConfirmation'],
+    ]);
+    sns.subscriptions.confirm('ada@example.com');
+    await client.send(new UnsubscribeCommand({ SubscriptionArn }));
+    expect(sns.subscriptions.subscriptionsOf(TOPIC_ARN)).toEqual([]);
+    // A subscription gone: SNS's NotFound, as the fake answers it, reaches the client.
+    await expect(client.send(new UnsubscribeCommand({ SubscriptionArn }))).rejects.toMatchObject({
+      name: 'NotFoundException',
+    });
+    expect(sns.requests).toEqual([
+      { action: 'Subscribe', topicArn: TOPIC_ARN },
+      { action: 'ListSubscriptionsByTopic', topicArn: TOPIC_ARN },
+      { action: 'Unsubscribe', subscriptionArn: SubscriptionArn },
+      { action: 'Unsubscribe', subscriptionArn: SubscriptionArn },
+    ]);
+    client.destroy();
+  });
+
+  it('the SES stub accepts a SendEmail and records it; any other request is recorded and refused', async () => {
+    const client = new SESv2Client({
+      endpoint: ses.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
+    const { MessageId } = await client.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'hygiene@example.com',
+        Destination: { ToAddresses: ['ada@example.com'] },
+        Content: { Raw: { Data: Buffer.from('Subject: hi\r\n\r\nhello') } },
+        ConfigurationSetName: 'relay-set',
+        EmailTags: [{ Name: 'pc-hygiene-user', Value: 'YWRh' }],
+      }),
+    );
+    expect(ses.sent).toEqual([
+      {
+        messageId: MessageId,
+        from: 'hygiene@example.com',
+        to: ['ada@example.com'],
+        configurationSetName: 'relay-set',
+        tags: { 'pc-hygiene-user': 'YWRh' },
+      },
+    ]);
+    await expect(client.send(new GetAccountCommand({}))).rejects.toMatchObject({ name: 'NotFoundException' });
+    expect(ses.requests).toEqual([
+      { action: 'SendEmail', fromEmailAddress: 'hygiene@example.com', configurationSetName: 'relay-set' },
+      { action: 'GET /v2/email/account' },
+    ]);
+    client.destroy();
+  });
+});
