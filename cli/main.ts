@@ -36,11 +36,12 @@
  *   any other error exits 1 with its message;
  *   a command may set `process.exitCode` for outcomes (e.g. `sweep` 3/4),
  *   always a code of the one table `EXIT_CODE` (`cli/exit-codes.ts`).
- * - Output closed early by its reader (`| head`) is not an error: the rule is
- *   installed once below (`tolerateClosedPipe`, `cli/stream-writer.ts`), so a
+ * - Output closed early by its reader (`| head`) is not an error, and any
+ *   other write error on stdout or stderr is one line and exit 1: the rule is
+ *   installed once below (`guardOutputs`, `cli/stream-writer.ts`), so a
  *   command writes with `process.stdout.write` and still exits with its
  *   outcome's code; a command that streams a listing writes through
- *   `StreamWriter` and stops at its `BrokenPipeError`.
+ *   `StreamWriter` and stops at its `BrokenPipeError` (or its write error).
  */
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { terminalText } from '../lambdas/render/sanitize';
@@ -58,7 +59,7 @@ import { registerRestoreCommand } from './commands/restore';
 import { registerRunsCommand } from './commands/runs';
 import { registerSweepCommand } from './commands/sweep';
 import { EXIT_CODE } from './exit-codes';
-import { tolerateClosedPipe } from './stream-writer';
+import { guardOutputs } from './stream-writer';
 import { UsageError } from './usage-error';
 import { CLI_VERSION } from './version';
 
@@ -99,8 +100,8 @@ function pointToHelpOnErrors(command: CommandUnknownOpts, path: string = command
 /**
  * Gives a command group (the program too) a `help [command]` command in the
  * place of commander's own, listed the same and last: it prints the named
- * command's help, or the group's without a name (stdout, exit 0), words after
- * the name not looked at, as commander's own. An unknown name is answered as
+ * command's help, or the group's without a name (stdout, exit 0), words and
+ * flags after the name not looked at, as commander's own. An unknown name is answered as
  * the name typed alone is: the group parses it, so commander's unknown-command
  * error, one line with its suggestion and the pointer to the group's help
  * (exit 2), where commander's own `help` printed the group's whole help (its
@@ -113,6 +114,9 @@ function addHelpCommand(group: CommandUnknownOpts): void {
     .command('help')
     .argument('[command]')
     .description('display help for command')
+    // Words and flags after the name are not looked at (`help plan --help`, `help sweep --dry-run`: plan's, sweep's help).
+    .helpOption(false)
+    .allowUnknownOption()
     .allowExcessArguments()
     .action(async (name: string | undefined) => {
       if (name === undefined) group.help();
@@ -123,8 +127,14 @@ function addHelpCommand(group: CommandUnknownOpts): void {
 }
 
 // `pc-hygiene … | head`: the reader closing stdout (or stderr) early does not crash any command.
-tolerateClosedPipe(process.stdout);
-tolerateClosedPipe(process.stderr);
+// Any other write error on them is reported once here and fails the run (exit 1 unless the outcome's code is a failure).
+const outputs = guardOutputs([process.stdout, process.stderr], (error) =>
+  process.stderr.write(`pc-hygiene: ${terminalText(error.message)}\n`),
+);
+// At exit, not after the parse: Node emits a write's error on a later tick than the write.
+process.on('exit', () => {
+  if (outputs.failure !== undefined && !process.exitCode) process.exitCode = EXIT_CODE.failure;
+});
 
 const program = new Command('pc-hygiene')
   .description('Keep personal API client credentials clean: plan, sweep, notify, restore, report.')
@@ -164,9 +174,12 @@ try {
     process.stderr.write(`pc-hygiene: ${terminalText(error.message)}\n`);
     process.exitCode = EXIT_CODE.usage;
   } else {
-    process.stderr.write(
-      `pc-hygiene: ${terminalText(error instanceof Error ? error.message : String(error))}\n`,
-    );
+    // An output's write error, thrown by a listing's StreamWriter, was reported when it happened (`guardOutputs`).
+    if (error !== outputs.failure) {
+      process.stderr.write(
+        `pc-hygiene: ${terminalText(error instanceof Error ? error.message : String(error))}\n`,
+      );
+    }
     process.exitCode = EXIT_CODE.failure;
   }
 }

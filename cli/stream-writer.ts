@@ -1,11 +1,13 @@
 /**
- * The CLI's one rule on output a reader closes early (`pc-hygiene … | head`):
- * not an error. {@link tolerateClosedPipe}, installed on stdout and stderr once
- * by `cli/main.ts`, keeps a closed pipe from crashing the process, whatever a
- * command writes with; {@link StreamWriter} writes streaming output with
- * backpressure (waits for `drain`, so memory stays flat even when the reader
- * is slow) and tells its command the reader is gone, so a listing stops — or
- * throws it any other write error, which the CLI reports as a failure.
+ * The CLI's one rule on its outputs: a reader closing one early
+ * (`pc-hygiene … | head`) is not an error, and any other write error
+ * (`ENOSPC` on a redirected file, `EIO`) is a failure, reported once and
+ * exiting 1, whatever the command writes with. {@link guardOutputs},
+ * installed on stdout and stderr once by `cli/main.ts`, applies it;
+ * {@link StreamWriter} writes streaming output with backpressure (waits for
+ * `drain`, so memory stays flat even when the reader is slow) and tells its
+ * command the reader is gone, so a listing stops — or throws it the write
+ * error, so a listing stops there too.
  */
 import { once } from 'node:events';
 
@@ -18,21 +20,38 @@ function isBrokenPipe(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'EPIPE';
 }
 
+/** What {@link guardOutputs} saw: the first write error that was not a closed pipe, if any. */
+export interface OutputGuard {
+  readonly failure: Error | undefined;
+}
+
 /**
- * Makes a reader closing `stream` early (`| head`) not an error: the
- * `EPIPE` Node emits for each later write is ignored (that output goes
- * nowhere), so the command finishes its work, cleanup included, and exits
- * with the code its outcome gives. Any other write error (`EIO`, `ENOSPC` on
- * a redirected file) is left to the stream's other `error` listener when it
- * has one — a {@link StreamWriter}, whose next write throws it to its command,
- * so the CLI reports it as any failure (`pc-hygiene: …`, exit 1); thrown
- * here, it would skip that listener and escape as an uncaught exception.
- * With no other listener it still ends the process, as it would unguarded.
+ * Guards the CLI's outputs. A reader closing one early (`| head`) is not an
+ * error: the `EPIPE` Node emits for each later write is ignored (that output
+ * goes nowhere), so the command finishes its work, cleanup included, and exits
+ * with the code its outcome gives. Any other write error (`ENOSPC` on a
+ * redirected file, `EIO`) is a failure: the first is recorded in the guard and
+ * handed to `report` (the CLI prints it once, `pc-hygiene: …`), later ones are
+ * ignored, and none is thrown from here, where it would escape as an uncaught
+ * exception with a stack trace. The command is not stopped halfway (a sweep's
+ * writes are not cut short by its summary's output): a {@link StreamWriter} on
+ * the stream throws the error to its command, so a listing stops; anything
+ * else finishes, its output going nowhere. The CLI exits 1 then, unless the
+ * outcome's own code is already a failure (`cli/main.ts`).
  */
-export function tolerateClosedPipe(stream: NodeJS.WritableStream): void {
-  stream.on('error', (error: unknown) => {
-    if (!isBrokenPipe(error) && stream.listenerCount('error') === 1) throw error;
-  });
+export function guardOutputs(
+  streams: readonly NodeJS.WritableStream[],
+  report: (error: Error) => void,
+): OutputGuard {
+  const guard: { failure: Error | undefined } = { failure: undefined };
+  for (const stream of streams) {
+    stream.on('error', (error: unknown) => {
+      if (isBrokenPipe(error) || guard.failure !== undefined) return;
+      guard.failure = error instanceof Error ? error : new Error(String(error));
+      report(guard.failure);
+    });
+  }
+  return guard;
 }
 
 /** Backpressure-aware writer over one writable stream. */
@@ -40,7 +59,7 @@ export class StreamWriter {
   private failure: unknown;
 
   constructor(private readonly stream: NodeJS.WritableStream) {
-    // Kept for `write` to throw: a file stream's error, or stdout's (`tolerateClosedPipe`, above, leaves it here).
+    // Kept for `write` to throw: a file stream's error, or stdout's (`guardOutputs`, above, also reports it).
     stream.on('error', (error: unknown) => {
       this.failure ??= error;
     });

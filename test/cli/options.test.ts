@@ -158,6 +158,14 @@ describe('pc-hygiene: settings set once on the program reach every command', () 
       'Usage: pc-hygiene owners import [options] <file>',
     ],
     [['help'], ['--help'], 'Usage: pc-hygiene [options] [command]'],
+    // Flags after the name are not looked at, as with commander's own help command.
+    [['help', 'plan', '--help'], ['plan', '--help'], 'Usage: pc-hygiene plan [options]'],
+    [['help', 'plan', '--format', 'json'], ['plan', '--help'], 'Usage: pc-hygiene plan [options]'],
+    [
+      ['owners', 'help', 'list', '-h'],
+      ['owners', 'list', '--help'],
+      'Usage: pc-hygiene owners list [options]',
+    ],
   ])(
     'help with a known name, or none (%j), prints that help on stdout, exit 0',
     async (args, same, usage) => {

@@ -1,62 +1,73 @@
 /**
  * The CLI's output errors (cli/stream-writer.ts): a reader closing the output
  * (`EPIPE`) is not an error, and any other write error on a guarded output
- * (`EIO`, `ENOSPC` on a redirected file) reaches the `StreamWriter` writing
- * to it, whose next write throws it for the command's error path to report
- * (`pc-hygiene: …`, exit 1) — it is not thrown from `tolerateClosedPipe`'s
- * listener as an uncaught exception. With no other listener, it still ends
- * the process, as it would unguarded.
+ * (`EIO`, `ENOSPC` on a redirected file) is a failure reported once by the
+ * guard — never thrown from its listener as an uncaught exception — and, when
+ * a `StreamWriter` writes to the output, thrown by its next write so the
+ * listing stops.
  */
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BrokenPipeError, StreamWriter, tolerateClosedPipe } from '../../../cli/stream-writer';
+import { BrokenPipeError, guardOutputs, StreamWriter } from '../../../cli/stream-writer';
 
 /** A write error as Node reports it, with its system code. */
 function systemError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: write failed, write`), { code, syscall: 'write' });
 }
 
-/** An output guarded as `cli/main.ts` guards stdout, with a `StreamWriter` on it as a streaming command has. */
-function guardedOutput() {
-  const stream = new PassThrough();
-  tolerateClosedPipe(stream);
-  return { stream, out: new StreamWriter(stream) };
+/** Outputs guarded as `cli/main.ts` guards stdout and stderr, with what the guard reported. */
+function guarded(...streams: NodeJS.WritableStream[]) {
+  const reported: Error[] = [];
+  const guard = guardOutputs(streams, (error) => reported.push(error));
+  return { guard, reported };
 }
 
-describe('tolerateClosedPipe with a StreamWriter', () => {
-  it('leaves a non-EPIPE error to the writer: not thrown from the listener, thrown by the next write', async () => {
-    const { stream, out } = guardedOutput();
+describe('guardOutputs', () => {
+  it('reports the first non-EPIPE error once, records it, and throws nothing', () => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const { guard, reported } = guarded(stdout, stderr);
     const eio = systemError('EIO');
-    expect(() => stream.emit('error', eio)).not.toThrow();
+    expect(() => stdout.emit('error', eio)).not.toThrow();
+    expect(() => stdout.emit('error', systemError('ENOSPC'))).not.toThrow();
+    expect(() => stderr.emit('error', systemError('EIO'))).not.toThrow();
+    expect(reported).toEqual([eio]);
+    expect(guard.failure).toBe(eio);
+  });
+
+  it('ignores EPIPE: no failure, nothing reported', () => {
+    const stdout = new PassThrough();
+    const { guard, reported } = guarded(stdout);
+    expect(() => stdout.emit('error', systemError('EPIPE'))).not.toThrow();
+    expect(reported).toEqual([]);
+    expect(guard.failure).toBeUndefined();
+  });
+});
+
+describe('a StreamWriter on a guarded output', () => {
+  it('throws a non-EPIPE error by its next write, the same error the guard reported', async () => {
+    const stream = new PassThrough();
+    const { reported } = guarded(stream);
+    const out = new StreamWriter(stream);
+    const eio = systemError('EIO');
+    stream.emit('error', eio);
     await expect(out.write('more')).rejects.toBe(eio);
+    expect(reported).toEqual([eio]);
   });
 
   it('a write that fails (ENOSPC) rejects with its error', async () => {
     const enospc = systemError('ENOSPC');
     const stream = new Writable({ write: (_chunk, _encoding, done) => done(enospc) });
-    tolerateClosedPipe(stream);
+    guarded(stream);
     const out = new StreamWriter(stream);
     await expect(out.write('listing')).rejects.toBe(enospc);
   });
 
   it('keeps EPIPE quiet, and the writer says the reader is gone', async () => {
-    const { stream, out } = guardedOutput();
+    const stream = new PassThrough();
+    guarded(stream);
+    const out = new StreamWriter(stream);
     expect(() => stream.emit('error', systemError('EPIPE'))).not.toThrow();
     await expect(out.write('more')).rejects.toBeInstanceOf(BrokenPipeError);
-  });
-});
-
-describe('tolerateClosedPipe alone', () => {
-  it('still throws a non-EPIPE error no one else listens for (it would end the process unguarded too)', () => {
-    const stream = new PassThrough();
-    tolerateClosedPipe(stream);
-    const eio = systemError('EIO');
-    expect(() => stream.emit('error', eio)).toThrow(eio);
-  });
-
-  it('ignores EPIPE', () => {
-    const stream = new PassThrough();
-    tolerateClosedPipe(stream);
-    expect(() => stream.emit('error', systemError('EPIPE'))).not.toThrow();
   });
 });
