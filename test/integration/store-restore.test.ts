@@ -169,7 +169,8 @@ describe('restore', () => {
       force: true,
     });
     // Said in canonical UTC, as every instant of the message (stored in UTC: no "stored as").
-    expect(forced.warning).toMatch(/expired at 2026-11-10T00:00:00\.000Z \(16 days ago\)/);
+    // 16.5 days: a half rounds away from now (relativePhrase), as 16.5 days ahead reads "in 17 days".
+    expect(forced.warning).toMatch(/expired at 2026-11-10T00:00:00\.000Z \(17 days ago\)/);
     expect((await getItem(table.client, table.tableName, id))?.deletedAt).toBeUndefined();
   });
 
