@@ -3,7 +3,8 @@
  * import`, docs/deploy.md "Owner directory") before an import is planned:
  * which fields a line may carry, every problem of a bad row, each naming
  * its field, and which line is the first of each `userId` (a repeat is named
- * by it, whether either line is bad, even unread). Pure: rows in, verdicts
+ * by it, whether either line is bad; a line the reader could not take states
+ * no id and is compared with none). Pure: rows in, verdicts
  * out; reading the file is the CLI's.
  *
  * Why every row first: a bad file must leave the directory untouched
@@ -96,7 +97,7 @@ export interface ExportedOptOuts {
 /** A row that cannot be imported, and why (each problem names the field). */
 export interface RejectedOwnerRow {
   readonly line: number;
-  /** The row's `userId` when a non-empty string (a line the reader could not take: `UnreadOwnerRow.userId`); else `null`. */
+  /** The row's `userId` when a non-empty string; else `null` (and always for a line the reader could not take). */
   readonly userId: string | null;
   readonly problems: readonly string[];
   /** The problem is the CSV header's (wrong, or its line unreadable): it is no row, and no row after it was read. */
@@ -287,8 +288,8 @@ function comparableId(userId: unknown): string | null {
 }
 
 /**
- * Which line is the first of each id, for every row of a file, bad or not,
- * checked or unread: a `userId` seen on an earlier line is a duplicate of
+ * Which line is the first of each id, for every row of a file the reader
+ * took, bad or not: a `userId` seen on an earlier line is a duplicate of
  * the first line with it (a file that says two things about one owner is not
  * guessed at), else this line is its first. Counting bad lines too lets one
  * pass name every problem of the file (fixing the first line does not reveal
