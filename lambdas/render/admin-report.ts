@@ -197,7 +197,7 @@ function adminText(
   };
   const lines = [
     ...(origin ? [`Operator run (not the schedule) by ${origin.by} with ${origin.tool}.`, ''] : []),
-    renderRunSummaryText(summary, { listLimit, ...flags }).trimEnd(),
+    renderRunSummaryText(summary, { listLimit, ...flags, stackUnknown: flags.targetFlags === '' }).trimEnd(),
     ...auditNotices(summary),
   ];
   if (guardBlocked(summary)) lines.push(...guardAdvice(summary, flags));

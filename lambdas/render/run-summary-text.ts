@@ -80,6 +80,13 @@ export interface TextRenderOptions {
    * approve` (say what can be done instead). Absent by default.
    */
   readonly tableGone?: readonly string[];
+  /**
+   * The caller cannot name the run's deployment (the admin report of a
+   * deployment whose sweep has no `STACK_NAME`): the manifest line's `runs
+   * show` says to add the deployment's `--stack NAME`, as the guard's advice
+   * does there, rather than reading as aimed at the default stack.
+   */
+  readonly stackUnknown?: boolean;
 }
 
 /** The summary as readable text for a terminal. */
@@ -112,7 +119,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   lines.push(eventsLine(summary), ...reachLines(summary.reach, limit, audit));
   lines.push(...checkpointLines(summary));
   lines.push(
-    ...manifestLines(summary, options.tableGone === undefined ? (options.targetFlags ?? '') : undefined),
+    ...manifestLines(summary, options.tableGone === undefined ? manifestTarget(options) : undefined),
   );
   if (summary.transitionsWrittenAlone > 0) {
     lines.push(
@@ -182,6 +189,11 @@ function checkpointLines(summary: RunSummary): string[] {
       ? '; the stored one was unreadable: this run started from the top'
       : '';
   return [`Checkpoint: ${what}${start}; ${c.segmentsDone}/${c.segments} segments done`];
+}
+
+/** What follows the manifest's `runs show RUN_ID`: the target flags, or the placeholder for an unknown stack. */
+function manifestTarget(options: TextRenderOptions): string {
+  return options.stackUnknown ? "with the deployment's --stack NAME" : (options.targetFlags ?? '');
 }
 
 /**

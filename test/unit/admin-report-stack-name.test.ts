@@ -87,6 +87,17 @@ describe('the admins’ report names the deployment’s stack in its commands', 
     },
   );
 
+  it("the manifest line's runs show names the stack, or says to add it", async () => {
+    const summary: RunSummary = { ...(await trippedRun('enforce')), manifest: { pages: 1, entries: 3 } };
+
+    expect(emailText(summary, 'HygieneProd')).toContain(
+      'Manifest: 3 deletion(s) in 1 page(s) (pc-hygiene runs show run-1 --stack HygieneProd)\n',
+    );
+    expect(emailText(summary)).toContain(
+      "Manifest: 3 deletion(s) in 1 page(s) (pc-hygiene runs show run-1 with the deployment's --stack NAME)\n",
+    );
+  });
+
   it('publishAdminReport passes the name through to the published message', async () => {
     const publisher = new RecordingPublisher();
 
