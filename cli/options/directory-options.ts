@@ -36,14 +36,12 @@ import { loadConfigFile } from './load-config';
 import { stackDefault, stackDefaultValue, stackOptionDefault } from './stack-default';
 import {
   addAwsOptions,
+  checkTableName,
   describeTableError,
   documentClientFor,
   TableAccessError,
   withDocumentClient,
 } from './table-options';
-
-/** Table names DynamoDB accepts: 3–255 of `A-Za-z0-9_.-`. */
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /** The environment variable every `--directory-table` reads. */
 const DIRECTORY_TABLE_ENV = 'PC_HYGIENE_DIRECTORY_TABLE';
@@ -248,12 +246,7 @@ function directoryTargetOf(command: CommandUnknownOpts, caller: string) {
  * @throws {UsageError} when it is not a valid DynamoDB table name
  */
 export function checkDirectoryTableName(name: string): string {
-  if (!TABLE_NAME.test(name)) {
-    throw new UsageError(
-      `--directory-table ${JSON.stringify(name)} is not a valid table name (3-255 characters: letters, digits, _ . -)`,
-    );
-  }
-  return name;
+  return checkTableName('--directory-table', name);
 }
 
 /**

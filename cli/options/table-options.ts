@@ -114,15 +114,25 @@ export function addAwsOptions<
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /**
+ * Checks a table name given with `flag` (`--table`, `--directory-table`).
+ * @returns the name
+ * @throws {UsageError} naming the flag when DynamoDB would refuse the name
+ */
+export function checkTableName(flag: string, name: string): string {
+  if (!TABLE_NAME.test(name)) {
+    throw new UsageError(
+      `${flag} ${JSON.stringify(name)} is not a valid table name (3-255 characters: letters, digits, _ . -)`,
+    );
+  }
+  return name;
+}
+
+/**
  * Checks the flags and builds the document client.
  * @throws {UsageError} on an invalid table name or endpoint URL
  */
 export function documentClientFor(options: TableOptions): DynamoDBDocumentClient {
-  if (!TABLE_NAME.test(options.table)) {
-    throw new UsageError(
-      `--table ${JSON.stringify(options.table)} is not a valid table name (3-255 characters: letters, digits, _ . -)`,
-    );
-  }
+  checkTableName('--table', options.table);
   if (options.endpoint !== undefined) {
     // Named through endpointText: the value may hold a secret (user info, a token), and errors end up in CI logs.
     const shown = endpointText(options.endpoint);
