@@ -103,6 +103,8 @@ export async function reportOperatorSweep(
   const admin = await publishAdminReport(new SnsPublisher(clients.sns, deployment.topicArn), summary, {
     origin,
     stackName: deployment.stackName,
+    // The Region the stack was found in: its topic's (arn:aws:sns:REGION:…).
+    region: deployment.topicArn.split(':')[3],
   });
   const values: MetricValue[] = [
     ...sweepMetricValues(summary),

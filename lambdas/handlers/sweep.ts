@@ -183,7 +183,7 @@ export const sweepHandler = createSweepHandler({
     onInvalid: (reason) => tools.logger.warn('stored sweep checkpoint ignored', { reason }),
   }),
   publishAdminSummary: (summary) =>
-    publishAdminReport(new SnsPublisher(snsClient, topicArn), summary, { stackName }),
+    publishAdminReport(new SnsPublisher(snsClient, topicArn), summary, { stackName, region: env.AWS_REGION }),
   clock: Date.now,
   maxScheduleSkewMs: skewMs,
   ...optionalOwnerDirectory(env, documentClient),

@@ -123,15 +123,23 @@ function auditNotices(summary: RunSummary): string[] {
   return lines;
 }
 
+/** An AWS Region's name (`eu-west-1`, `us-gov-west-1`): only such a value is printed as `--region`. */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
 /**
- * The flags aiming the advice's commands at the deployment: `--stack NAME`, or none when the stack is unknown
- * (absent, or not a stack name by the rule the CLI's `--stack` follows, `stack-name.ts`: a hand-edited
- * environment). No quoting is needed: every character of a stack name is a plain shell word character
- * (`cli/format/shell-word.ts`) that prints as itself. Always named, even when it is the CLI's default stack: a
- * `PC_HYGIENE_STACK` in the admin's shell would otherwise aim the command at another stack.
+ * The flags aiming the advice's commands at the deployment: `--stack NAME`, then its `--region` when known (a
+ * stack is found in its own Region only: an admin whose shell defaults to another would get "stack not found"), or
+ * none when the stack is unknown (absent, or not a stack name by the rule the CLI's `--stack` follows,
+ * `stack-name.ts`: a hand-edited environment). No quoting is needed: every character of a stack or Region name is
+ * a plain shell word character (`cli/format/shell-word.ts`) that prints as itself. Always named, even when it is
+ * the CLI's default stack: a `PC_HYGIENE_STACK` in the admin's shell would otherwise aim the command at another
+ * stack.
  */
-function stackFlags(stackName: string | undefined): string {
-  return stackName !== undefined && isStackName(stackName) ? `--stack ${stackName}` : '';
+function stackFlags({ stackName, region }: AdminReportContext): string {
+  if (stackName === undefined || !isStackName(stackName)) return '';
+  return region !== undefined && REGION_NAME.test(region)
+    ? `--stack ${stackName} --region ${region}`
+    : `--stack ${stackName}`;
 }
 
 /** The flags of the advice's commands, decided once by {@link adminText} for the advice and the summary's banner. */
@@ -183,16 +191,15 @@ function guardAdvice(summary: RunSummary, flags: AdviceFlags): string[] {
 export interface AdminReportContext {
   readonly origin?: OperatorOrigin;
   readonly stackName?: string;
+  /** The deployment's AWS Region (the sweep Lambda's `AWS_REGION`), named beside a known stack. */
+  readonly region?: string;
 }
 
-function adminText(
-  summary: RunSummary,
-  listLimit: number,
-  { origin, stackName }: AdminReportContext,
-): string {
+function adminText(summary: RunSummary, listLimit: number, context: AdminReportContext): string {
+  const { origin } = context;
   // An audit deployment refuses guard approve without --enforce: the advice's commands carry it.
   const flags: AdviceFlags = {
-    targetFlags: stackFlags(stackName),
+    targetFlags: stackFlags(context),
     approveFlags: summary.mode === 'audit' ? '--enforce' : '',
   };
   const lines = [

@@ -68,7 +68,7 @@ describe('the sweep Lambda names its stack in the admins’ report', () => {
     await new Promise((resolve) => dynamo?.server.close(resolve));
   });
 
-  it('a tripped guard’s commands carry --stack with the STACK_NAME of its environment', async () => {
+  it('a tripped guard’s commands carry --stack and --region: the STACK_NAME and AWS_REGION of its environment', async () => {
     const { sweepHandler } = await importSweepHandler();
 
     const summary = await sweepHandler({}, { getRemainingTimeInMillis: () => 600_000 });
@@ -76,9 +76,12 @@ describe('the sweep Lambda names its stack in the admins’ report', () => {
     expect(summary.guard).toMatchObject({ tripped: true, overridden: false });
     expect(sns.messages).toHaveLength(1);
     const text = deliveredTo(sns.messages[0]!.message, 'email');
-    expect(text).toContain('Check the plan (pc-hygiene sweep --dry-run --stack HygieneProd);');
+    // AWS_REGION as Lambda sets it (importSweepHandler: us-east-1): the Region is named beside the stack.
     expect(text).toContain(
-      'pc-hygiene guard approve --max-deletes 2 --reason "..." --stack HygieneProd --enforce',
+      'Check the plan (pc-hygiene sweep --dry-run --stack HygieneProd --region us-east-1);',
+    );
+    expect(text).toContain(
+      'pc-hygiene guard approve --max-deletes 2 --reason "..." --stack HygieneProd --region us-east-1 --enforce',
     );
     expect(text).not.toContain('--stack NAME');
   });

@@ -27,9 +27,9 @@ async function trippedRun(mode: 'audit' | 'enforce'): Promise<RunSummary> {
   );
 }
 
-/** The email text of the run's admin report, with the stack name given (or not). */
-function emailText(summary: RunSummary, stackName?: string): string {
-  const message = snsEntryFields(renderAdminReport(summary, snsLimits(), { stackName })).Message;
+/** The email text of the run's admin report, with the stack name (and Region) given (or not). */
+function emailText(summary: RunSummary, stackName?: string, region?: string): string {
+  const message = snsEntryFields(renderAdminReport(summary, snsLimits(), { stackName, region })).Message;
   return deliveredTo(message, 'email');
 }
 
@@ -86,6 +86,19 @@ describe('the admins’ report names the deployment’s stack in its commands', 
       }
     },
   );
+
+  it('names the Region beside the stack, when it is a Region name; never without the stack', async () => {
+    const summary = await trippedRun('enforce');
+
+    expect(emailText(summary, 'HygieneProd', 'eu-west-1')).toContain(
+      'pc-hygiene guard approve --max-deletes 10 --reason "..." --stack HygieneProd --region eu-west-1',
+    );
+    expect(emailText(summary, 'HygieneProd', 'us-gov-west-1')).toContain(
+      'Check the plan (pc-hygiene sweep --dry-run --stack HygieneProd --region us-gov-west-1);',
+    );
+    expect(emailText(summary, 'HygieneProd', 'eu-west-1; rm -rf ~')).not.toContain('--region');
+    expect(emailText(summary, undefined, 'eu-west-1')).not.toContain('--region');
+  });
 
   it("the manifest line's runs show names the stack, or says to add it", async () => {
     const summary: RunSummary = { ...(await trippedRun('enforce')), manifest: { pages: 1, entries: 3 } };

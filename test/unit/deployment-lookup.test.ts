@@ -380,8 +380,11 @@ describe('reportOperatorSweep', () => {
 
     const entry = sns.commandCalls(PublishBatchCommand)[0]?.args[0].input.PublishBatchRequestEntries?.[0];
     const text = deliveredTo(entry?.Message ?? '{}', 'email');
-    expect(text).toContain('pc-hygiene sweep --dry-run --stack HygieneProd');
-    expect(text).toContain('pc-hygiene guard approve --max-deletes 40 --reason "..." --stack HygieneProd');
+    // In the Region the stack was found in (its topic's).
+    expect(text).toContain('pc-hygiene sweep --dry-run --stack HygieneProd --region eu-west-1');
+    expect(text).toContain(
+      'pc-hygiene guard approve --max-deletes 40 --reason "..." --stack HygieneProd --region eu-west-1',
+    );
     expect(text).not.toContain("deployment's --stack NAME");
   });
 
