@@ -13,10 +13,39 @@
  * The runs form one scenario (a fresh deployment, then an imported owner
  * directory, then the relay route), run once, in order, before the tests of
  * the bundled code; each test checks the runs it is about, so any one runs
- * alone (`-t`). None of the stand-ins enforces IAM: every request each run
- * sent is checked against the identity policies of the role its function has
- * in its template (test/infra/support/role-coverage.ts), and the check first
- * asserts which requests the runs sent, so a lost path fails it too.
+ * alone (`-t`).
+ *
+ * None of the stand-ins enforces IAM: the last test checks the identity
+ * policies of the role each function has in its template
+ * (test/infra/support/role-coverage.ts), after asserting which permissions
+ * the runs and the templates call for, so a lost path fails it too. What it
+ * checks:
+ * - every request each run sent to DynamoDB, SNS and SES, as the action(s)
+ *   and resource IAM authorizes it as (support/required-permissions.ts);
+ * - the conditions of an Allow on the keys it derives from a request:
+ *   `sns:Protocol` (a `Subscribe`'s `Protocol`), `ses:FromAddress` (a
+ *   `SendEmail`'s `FromEmailAddress`) and `kms:ViaService` (below), with
+ *   `StringEquals`, `StringLike` and `ForAllValues:StringEquals`: a condition
+ *   that does not hold fails it, naming the condition;
+ * - the structural requirements (support/structural-requirements.ts), what
+ *   AWS services do with a function's role on its behalf: `kms:GenerateDataKey`
+ *   and `kms:Decrypt` on an encrypted topic's key for each recorded publish
+ *   to it (through SNS: `kms:ViaService`); and, for every function of both
+ *   templates (the relay route's reconciler too, which never runs), the SQS
+ *   poller's `sqs:ReceiveMessage`, `sqs:DeleteMessage` and
+ *   `sqs:GetQueueAttributes` on an event source queue (`kms:Decrypt` too, were
+ *   the queue KMS-encrypted: the relay queue is SQS-managed SSE), and
+ *   `sqs:SendMessage` on an on-failure destination or dead-letter queue.
+ * What it does not check: a condition on any other key is taken as met (the
+ *   test asserts the shipped roles have no such key, so a new one must be
+ *   added to the evaluator or listed here); CloudWatch Logs
+ *   (`logs:CreateLogStream`, `logs:PutLogEvents` on each function's log group:
+ *   test/infra/stack.test.ts, "least privilege", and
+ *   test/infra/owner-email-relay.test.ts pin them) and X-Ray
+ *   (`xray:PutTraceSegments`, `xray:PutTelemetryRecords`: test/infra/stack.test.ts,
+ *   `expectXRayPolicies`, on both routes); resource policies (the topics',
+ *   queues' and keys' own), managed policies, permission boundaries and SCPs
+ *   (support/role-policy.ts).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -54,7 +83,10 @@ import {
   type RecordedRun,
   RunRecorder,
   roleProblems,
+  structurallyNeededBy,
+  structuralProblems,
 } from './support/role-coverage';
+import { roleStatements, unevaluatedConditionKeys } from './support/role-policy';
 import { type SesStub, startSesStub } from './support/ses-stub';
 import { sesEventOf, snsEventOf, sqsBatchOf } from './support/trigger-events';
 
@@ -668,13 +700,16 @@ describe('the bundled Lambda code from the assembly', () => {
     expect(run.stderr).toContain('staleAfterDays = "abc": must be an integer from 1 to 3650');
   });
 
-  it('every AWS request a bundled run sent is allowed by the role of the function that sent it', () => {
+  it('every AWS request a bundled run sent, and what AWS does for each function, is allowed by its role', () => {
     const runs = recorder.runs;
     // What the runs exercised, so the check below covers every path (a lost one fails here).
     const { sweep, notifier, reconciler } = defaultRoute;
     const credentials = tableArn(sweep, HANDLER_ENV.tableName);
     const owners = tableArn(sweep, HANDLER_ENV.directoryTableName);
     const topic = topicArn(sweep);
+    // SNS encrypts each publish with the topic's key, with the publisher's role (structural).
+    const topicKey = `{${topicKeyOf(template, topic)}}`;
+    const publish = [`sns:Publish ${topic}`, `kms:GenerateDataKey ${topicKey}`, `kms:Decrypt ${topicKey}`];
     expect(neededBy(runs, sweep)).toEqual(
       expect.arrayContaining([
         `dynamodb:Scan ${credentials}`,
@@ -682,7 +717,7 @@ describe('the bundled Lambda code from the assembly', () => {
         `dynamodb:GetItem ${owners}`,
         `dynamodb:Scan ${owners}`,
         `dynamodb:BatchGetItem ${owners}`,
-        `sns:Publish ${topic}`,
+        ...publish,
       ]),
     );
     expect(neededBy(runs, notifier)).toEqual(
@@ -694,7 +729,7 @@ describe('the bundled Lambda code from the assembly', () => {
         `dynamodb:GetItem ${owners}`,
         `dynamodb:BatchGetItem ${owners}`,
         `sns:ListSubscriptionsByTopic ${topic}`,
-        `sns:Publish ${topic}`,
+        ...publish,
       ]),
     );
     expect(neededBy(runs, reconciler)).toEqual(
@@ -726,6 +761,7 @@ describe('the bundled Lambda code from the assembly', () => {
         sendEmail(`configuration-set/{${configurationSet}}`),
       ]),
     );
+    const relayTopicKey = `{${topicKeyOf(relayRoute.template, topicArn(sesEvents))}}`;
     expect(neededBy(runs, sesEvents)).toEqual(
       expect.arrayContaining([
         `dynamodb:BatchGetItem ${relayOwners}`,
@@ -733,9 +769,40 @@ describe('the bundled Lambda code from the assembly', () => {
         `dynamodb:GetItem ${ledger}`,
         `dynamodb:UpdateItem ${ledger}`,
         `sns:Publish ${topicArn(sesEvents)}`,
+        `kms:GenerateDataKey ${relayTopicKey}`,
+        `kms:Decrypt ${relayTopicKey}`,
       ]),
     );
-    const problems = runs.flatMap(roleProblems);
+    // The structural requirements the templates alone decide: the relay's SQS poller, the failure destinations.
+    const relayQueue = `{${queueOf(relayRoute.template, 'AWS::Lambda::EventSourceMapping', relay.id)}.Arn}`;
+    expect(structurallyNeededBy(relayRoute.template, relay.id)).toEqual([
+      `sqs:ReceiveMessage ${relayQueue}`,
+      `sqs:DeleteMessage ${relayQueue}`,
+      `sqs:GetQueueAttributes ${relayQueue}`,
+    ]);
+    for (const [synthesized, fn] of [
+      [template, sweep],
+      [template, notifier],
+      [template, reconciler],
+      [relayRoute.template, sesEvents],
+    ] as const) {
+      const failures = `{${queueOf(synthesized, 'AWS::Lambda::EventInvokeConfig', fn.id)}.Arn}`;
+      expect(structurallyNeededBy(synthesized, fn.id), fn.id).toEqual([`sqs:SendMessage ${failures}`]);
+    }
+    // Every condition key on the shipped roles' Allows is one the check evaluates (header): none is taken as met.
+    const functionIds = (synthesized: SynthTemplate) => functionsOf(synthesized).map(([id]) => id);
+    const templates = [template, relayRoute.template];
+    const unevaluated = templates.flatMap((t) =>
+      functionIds(t).flatMap((id) =>
+        unevaluatedConditionKeys(roleStatements(t, id)).map((k) => `${id}: ${k}`),
+      ),
+    );
+    expect(unevaluated).toEqual([]);
+
+    const problems = [
+      ...runs.flatMap(roleProblems),
+      ...templates.flatMap((t) => functionIds(t).flatMap((id) => structuralProblems(t, id))),
+    ];
     expect([...new Set(problems)]).toEqual([]);
   });
 });
@@ -748,4 +815,27 @@ function tableArn(fn: DeployedFunction, variable: string): string {
 /** The ARN of `fn`'s topic, as its role's policies write it (`{X}`). */
 function topicArn(fn: DeployedFunction): string {
   return `{${fn.logicalIdOf(fn.env[HANDLER_ENV.topicArn] ?? '')}}`;
+}
+
+/** The key of the topic whose ARN `topic` (`{X}`) stands for, as its role's policies write it (`X.Arn`-style text). */
+function topicKeyOf(synthesized: SynthTemplate, topic: string): string {
+  const properties = synthesized.Resources[topic.slice(1, -1)]?.Properties as { KmsMasterKeyId?: unknown };
+  const key = (properties?.KmsMasterKeyId as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+  if (key === undefined) throw new Error(`${topic} has no key of the template`);
+  return `${key[0]}.${key[1]}`;
+}
+
+/** The SQS queue the only resource of `type` for function `functionId` points at (its event source or failure destination). */
+function queueOf(synthesized: SynthTemplate, type: string, functionId: string): string {
+  const found = Object.values(synthesized.Resources).filter(
+    (r) =>
+      r.Type === type &&
+      (r.Properties as { FunctionName?: { Ref?: string } }).FunctionName?.Ref === functionId,
+  );
+  if (found.length !== 1) throw new Error(`${functionId}: ${found.length} ${type}`);
+  const p = found[0]!.Properties as {
+    EventSourceArn?: { 'Fn::GetAtt': [string, string] };
+    DestinationConfig?: { OnFailure: { Destination: { 'Fn::GetAtt': [string, string] } } };
+  };
+  return (p.EventSourceArn ?? p.DestinationConfig?.OnFailure.Destination)?.['Fn::GetAtt'][0] ?? '';
 }

@@ -31,27 +31,36 @@ describe('the IAM resources of the requests the role check maps', () => {
         name: subscriptionArn,
       });
     }
-    // Subscribe names its topic, and is authorized against it.
-    expect(snsPermission({ action: 'Subscribe', topicArn: TOPIC_ARN }, logicalIdOf)).toMatchObject({
-      resource: '{Topic}',
-    });
+    // Subscribe names its topic, and is authorized against it, its Protocol as sns:Protocol.
+    expect(
+      snsPermission({ action: 'Subscribe', topicArn: TOPIC_ARN, protocol: 'email' }, logicalIdOf),
+    ).toMatchObject({ resource: '{Topic}', context: { 'sns:Protocol': 'email' } });
   });
 
   it('SES: SendEmail needs the address identity, its domain identity and the configuration set', () => {
     const arn = (resource: string) => `arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:${resource}`;
     const send = { action: 'SendEmail', fromEmailAddress: 'hygiene@example.com' };
+    // Each with its FromEmailAddress as ses:FromAddress (the relay's grant is conditioned on it).
+    const context = { 'ses:FromAddress': 'hygiene@example.com' };
     expect(sesPermissions({ ...send, configurationSetName: 'relay-set' }, logicalIdOf)).toEqual([
       {
         action: 'ses:SendEmail',
         resource: arn('identity/hygiene@example.com'),
         name: 'hygiene@example.com (address identity)',
+        context,
       },
       {
         action: 'ses:SendEmail',
         resource: arn('identity/example.com'),
         name: 'example.com (domain identity)',
+        context,
       },
-      { action: 'ses:SendEmail', resource: arn('configuration-set/{ConfigurationSet}'), name: 'relay-set' },
+      {
+        action: 'ses:SendEmail',
+        resource: arn('configuration-set/{ConfigurationSet}'),
+        name: 'relay-set',
+        context,
+      },
     ]);
     expect(sesPermissions(send, logicalIdOf)).toHaveLength(2);
     expect(sesPermissions({ ...send, configurationSetName: 'other' }, logicalIdOf)[2]?.resource).toBe(
@@ -97,7 +106,8 @@ describe('the stand-ins, through the real SDK clients', () => {
       name: 'NotFoundException',
     });
     expect(sns.requests).toEqual([
-      { action: 'Subscribe', topicArn: TOPIC_ARN },
+      // The Subscribe's Protocol is recorded: the role check reads it as sns:Protocol.
+      { action: 'Subscribe', topicArn: TOPIC_ARN, protocol: 'email' },
       { action: 'ListSubscriptionsByTopic', topicArn: TOPIC_ARN },
       { action: 'Unsubscribe', subscriptionArn: SubscriptionArn },
       { action: 'Unsubscribe', subscriptionArn: SubscriptionArn },

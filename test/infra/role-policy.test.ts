@@ -1,14 +1,28 @@
 /**
  * The pieces of the artifact test's role check (test/infra/deployable.test.ts)
  * on small inputs: what the recording proxy reads from a DynamoDB request,
- * the IAM action and resource each request is authorized as, and the role
- * evaluator's decisions (wildcards, the index ARN, an explicit Deny, what it
- * refuses to guess).
+ * the IAM action and resource each request is authorized as, the role
+ * evaluator's decisions (wildcards, the index ARN, an explicit Deny, the
+ * conditions it evaluates and those it takes as met, what it refuses to
+ * guess), and the structural requirements a template implies (an encrypted
+ * topic's key, an SQS event source, a failure destination).
  */
 import { describe, expect, it } from 'vitest';
 import { accessesOf, partiqlAccess } from './support/recording-proxy';
 import { dynamoDbPermissions, snsPermission } from './support/required-permissions';
-import { decide, expressionText, type PolicyTemplate, roleStatements } from './support/role-policy';
+import {
+  decide,
+  evaluate,
+  expressionText,
+  type PolicyTemplate,
+  roleStatements,
+  unevaluatedConditionKeys,
+} from './support/role-policy';
+import {
+  eventSourcePermissions,
+  failureDestinationPermissions,
+  topicKeyPermissions,
+} from './support/structural-requirements';
 
 const ids = new Map([
   ['creds-1', 'Table'],
@@ -157,5 +171,190 @@ describe('the role evaluator', () => {
       'Fn',
     );
     expect(() => decide(notAction, 'dynamodb:GetItem', '*')).toThrow(/not modelled/);
+  });
+});
+
+describe('the role evaluator on conditions', () => {
+  const topic = { Ref: 'Topic' };
+  const viaSns = { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] };
+  const statements = roleStatements(
+    templateWith([
+      {
+        Effect: 'Allow',
+        Action: 'sns:Subscribe',
+        Resource: topic,
+        Condition: { StringEquals: { 'sns:Protocol': 'email' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: { 'Fn::GetAtt': ['Key', 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': viaSns } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'ses:SendEmail',
+        Resource: '*',
+        Condition: { StringLike: { 'SES:FromAddress': '*@example.com' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Resource: topic,
+        Condition: { 'ForAllValues:StringEquals': { 'sns:Protocol': ['email', 'sqs'] } },
+      },
+    ]),
+    'Fn',
+  );
+
+  it('allows only when an evaluated condition holds for the request, and names the one that does not', () => {
+    expect(decide(statements, 'sns:Subscribe', '{Topic}', { 'sns:Protocol': 'email' })).toBe('allowed');
+    expect(evaluate(statements, 'sns:Subscribe', '{Topic}', { 'sns:Protocol': 'sms' })).toEqual({
+      decision: 'not allowed',
+      unmet: ['StringEquals sns:Protocol = "email" (the request: "sms")'],
+    });
+    // A request without the key fails StringEquals, as in IAM.
+    expect(evaluate(statements, 'sns:Subscribe', '{Topic}').unmet).toEqual([
+      'StringEquals sns:Protocol = "email" (the request has no sns:Protocol)',
+    ]);
+  });
+
+  it('compares a template expression as text (kms:ViaService through SNS in the stack region)', () => {
+    const viaSnsHere = { 'kms:ViaService': 'sns.{AWS::Region}.amazonaws.com' };
+    expect(decide(statements, 'kms:Decrypt', '{Key.Arn}', viaSnsHere)).toBe('allowed');
+    const viaSqs = { 'kms:ViaService': 'sqs.{AWS::Region}.amazonaws.com' };
+    expect(decide(statements, 'kms:GenerateDataKey', '{Key.Arn}', viaSqs)).toBe('not allowed');
+  });
+
+  it('StringLike matches wildcards, keys case-insensitively; ForAllValues passes a request without the key', () => {
+    expect(decide(statements, 'ses:SendEmail', 'x', { 'ses:FromAddress': 'a@example.com' })).toBe('allowed');
+    expect(decide(statements, 'ses:SendEmail', 'x', { 'ses:FromAddress': 'a@example.org' })).toBe(
+      'not allowed',
+    );
+    expect(decide(statements, 'sns:Publish', '{Topic}')).toBe('allowed');
+    expect(decide(statements, 'sns:Publish', '{Topic}', { 'sns:Protocol': 'sqs' })).toBe('allowed');
+    expect(decide(statements, 'sns:Publish', '{Topic}', { 'sns:Protocol': 'http' })).toBe('not allowed');
+  });
+
+  it('takes a condition on any other key as met, and lists that key; refuses another operator on an evaluated key', () => {
+    const other = roleStatements(
+      templateWith([
+        {
+          Effect: 'Allow',
+          Action: 'sqs:*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+        },
+        {
+          Effect: 'Deny',
+          Action: 'sqs:DeleteQueue',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:x': 'y' } },
+        },
+      ]),
+      'Fn',
+    );
+    expect(decide(other, 'sqs:SendMessage', '{Queue.Arn}')).toBe('allowed');
+    expect(decide(other, 'sqs:DeleteQueue', '{Queue.Arn}')).toBe('denied');
+    expect(unevaluatedConditionKeys(other)).toEqual(['aws:SecureTransport']);
+    expect(unevaluatedConditionKeys(statements)).toEqual([]);
+    const notEquals = roleStatements(
+      templateWith([
+        {
+          Effect: 'Allow',
+          Action: '*',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'sns:Protocol': 'sms' } },
+        },
+      ]),
+      'Fn',
+    );
+    expect(() => decide(notEquals, 'sns:Subscribe', '{Topic}')).toThrow(/StringNotEquals is not modelled/);
+  });
+});
+
+describe('the structural requirements of a template', () => {
+  const queueArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+  const template: PolicyTemplate = {
+    Resources: {
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { DeadLetterConfig: { TargetArn: queueArn('Dlq') } } },
+      Key: { Type: 'AWS::KMS::Key' },
+      Topic: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: queueArn('Key') } },
+      ManagedKeyTopic: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: 'alias/aws/sns' } },
+      Plain: { Type: 'AWS::SNS::Topic', Properties: {} },
+      Queue: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: queueArn('Key') } },
+      Dlq: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } },
+      Mapping: {
+        Type: 'AWS::Lambda::EventSourceMapping',
+        Properties: { FunctionName: { Ref: 'Fn' }, EventSourceArn: queueArn('Queue') },
+      },
+      Failures: {
+        Type: 'AWS::Lambda::EventInvokeConfig',
+        Properties: {
+          FunctionName: { Ref: 'Fn' },
+          DestinationConfig: { OnFailure: { Destination: queueArn('Queue') } },
+        },
+      },
+      Other: {
+        Type: 'AWS::Lambda::EventSourceMapping',
+        Properties: { FunctionName: { Ref: 'OtherFn' }, EventSourceArn: queueArn('Dlq') },
+      },
+    },
+  };
+  const topics = new Map([
+    ['arn:t', 'Topic'],
+    ['arn:m', 'ManagedKeyTopic'],
+    ['arn:p', 'Plain'],
+  ]);
+  const lines = (permissions: { action: string; resource: string; context?: unknown }[]) =>
+    permissions.map((p) => [p.action, p.resource, p.context]);
+  const viaSns = { 'kms:ViaService': 'sns.{AWS::Region}.amazonaws.com' };
+  const viaSqs = { 'kms:ViaService': 'sqs.{AWS::Region}.amazonaws.com' };
+
+  it('a publish to a topic with a customer-managed key needs the data-key actions on it, through SNS', () => {
+    const publish = (topicArn: string, action = 'Publish') =>
+      topicKeyPermissions({ action, topicArn }, template, (name) => topics.get(name));
+    expect(lines(publish('arn:t', 'PublishBatch'))).toEqual([
+      ['kms:GenerateDataKey', '{Key.Arn}', viaSns],
+      ['kms:Decrypt', '{Key.Arn}', viaSns],
+    ]);
+    expect(publish('arn:t')[0]?.basis).toMatch(/^structural: SNS encrypts its publish to Topic/);
+    expect(publish('arn:m')).toEqual([]); // AWS-managed key
+    expect(publish('arn:p')).toEqual([]); // no key
+    expect(publish('arn:t', 'Subscribe')).toEqual([]);
+    expect(publish('arn:elsewhere')).toEqual([]);
+  });
+
+  it("an SQS event source needs the poller's actions on the queue, and Decrypt on its key through SQS", () => {
+    expect(lines(eventSourcePermissions(template, 'Fn'))).toEqual([
+      ['sqs:ReceiveMessage', '{Queue.Arn}', undefined],
+      ['sqs:DeleteMessage', '{Queue.Arn}', undefined],
+      ['sqs:GetQueueAttributes', '{Queue.Arn}', undefined],
+      ['kms:Decrypt', '{Key.Arn}', viaSqs],
+    ]);
+    expect(lines(eventSourcePermissions(template, 'OtherFn'))).toHaveLength(3); // SQS-managed SSE: no key
+    expect(eventSourcePermissions(template, 'Nobody')).toEqual([]);
+  });
+
+  it('an on-failure destination and a dead-letter queue need SendMessage (and a KMS queue its key); others throw', () => {
+    expect(lines(failureDestinationPermissions(template, 'Fn'))).toEqual([
+      ['sqs:SendMessage', '{Queue.Arn}', undefined],
+      ['kms:GenerateDataKey', '{Key.Arn}', viaSqs],
+      ['kms:Decrypt', '{Key.Arn}', viaSqs],
+      ['sqs:SendMessage', '{Dlq.Arn}', undefined],
+    ]);
+    const toTopic: PolicyTemplate = {
+      Resources: {
+        ...template.Resources,
+        Failures: {
+          Type: 'AWS::Lambda::EventInvokeConfig',
+          Properties: {
+            FunctionName: { Ref: 'Fn' },
+            DestinationConfig: { OnFailure: { Destination: { Ref: 'Plain' } } },
+          },
+        },
+      },
+    };
+    expect(() => failureDestinationPermissions(toTopic, 'Fn')).toThrow(/not an SQS queue of the template/);
   });
 });

@@ -8,9 +8,9 @@
  * integration tests' SNS fake (test/integration/fake-sns-server.ts, which
  * models subscriptions: email subscriptions start pending, filter policies,
  * NotFound for a gone one), reachable as `subscriptions` so a test can give
- * the topic the subscriptions it needs. Every request's action, topic and
- * subscription is recorded, whatever its action, for the artifact test's role
- * check.
+ * the topic the subscriptions it needs. Every request's action, topic,
+ * subscription and protocol (`Subscribe`'s, for the `sns:Protocol` condition)
+ * is recorded, whatever its action, for the artifact test's role check.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -31,11 +31,15 @@ export interface StubMessage {
   readonly attributeTypes: Readonly<Record<string, string>>;
 }
 
-/** One request as SNS received it: its `Action` and, when it names them, its `TopicArn` and `SubscriptionArn`. */
+/**
+ * One request as SNS received it: its `Action` and, when it names them, its `TopicArn`, `SubscriptionArn` and
+ * `Protocol` (a `Subscribe`'s: what IAM's `sns:Protocol` condition key reads).
+ */
 export interface StubRequest {
   readonly action: string;
   readonly topicArn?: string;
   readonly subscriptionArn?: string;
+  readonly protocol?: string;
 }
 
 /** A running stub. */
@@ -126,14 +130,16 @@ function publish(params: URLSearchParams, messages: StubMessage[]): string | und
   return undefined;
 }
 
-/** The request as recorded: its action, and the topic and subscription it names. */
+/** The request as recorded: its action, and the topic, subscription and protocol it names. */
 function recorded(params: URLSearchParams): StubRequest {
   const topicArn = params.get('TopicArn');
   const subscriptionArn = params.get('SubscriptionArn');
+  const protocol = params.get('Protocol');
   return {
     action: params.get('Action') ?? '',
     ...(topicArn !== null && { topicArn }),
     ...(subscriptionArn !== null && { subscriptionArn }),
+    ...(protocol !== null && { protocol }),
   };
 }
 

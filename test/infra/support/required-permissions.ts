@@ -42,12 +42,16 @@
  * (`arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:identity/NAME`),
  * the configuration set's name as its `Ref` (`configuration-set/{X}`). Any
  * other SES request throws, as an unmapped DynamoDB one does.
+ * The request context: a `Subscribe`'s `Protocol` as `sns:Protocol`, a
+ * `SendEmail`'s `FromEmailAddress` as `ses:FromAddress` (the condition keys
+ * the role evaluator checks: `role-policy.ts`).
  * `TransactWriteItems` and `TransactGetItems` (authorized as the actions of
  * their items) are not mapped: a request of either throws, so a handler that
  * starts to send one makes the check say so instead of passing it wrongly.
  */
 import type { StubRequest } from '../sns-stub';
 import type { DynamoDbRequest, TableAccess } from './recording-proxy';
+import type { RequestContext } from './role-policy';
 import type { SesRequest } from './ses-stub';
 
 /** One permission a request needs. */
@@ -58,6 +62,16 @@ export interface RequiredPermission {
   readonly resource: string;
   /** The name the run used (a table name, a topic ARN), for messages. */
   readonly name: string;
+  /**
+   * The condition keys IAM would read of the request that the check evaluates (`role-policy.ts`), e.g.
+   * `sns:Protocol` of a `Subscribe`; absent keys are absent from the request.
+   */
+  readonly context?: RequestContext;
+  /**
+   * Why it is needed when no recorded request asked for it directly: a structural requirement of the template
+   * (`structural-requirements.ts`), named in failure messages. Absent for a recorded request's own permission.
+   */
+  readonly basis?: string;
 }
 
 /** The logical id of the template resource a run's table name or topic ARN stands for. */
@@ -121,7 +135,10 @@ export function snsPermission(request: StubRequest, logicalIdOf: LogicalIdOf): R
   if (request.topicArn === undefined) return { action, resource: '*', name: '(no topic)' };
   const topic = logicalIdOf(request.topicArn);
   const resource = topic === undefined ? `(no template topic ${request.topicArn})` : `{${topic}}`;
-  return { action, resource, name: request.topicArn };
+  // A Subscribe's `Protocol` is the `sns:Protocol` condition key (Service Authorization Reference, SNS).
+  const context = request.action === 'Subscribe' &&
+    request.protocol !== undefined && { 'sns:Protocol': request.protocol };
+  return { action, resource, name: request.topicArn, ...(context && { context }) };
 }
 
 /** An ARN of the stack's own partition, region and account, as the template writes it (file header). */
@@ -141,9 +158,21 @@ export function sesPermissions(request: SesRequest, logicalIdOf: LogicalIdOf): R
   const action = 'ses:SendEmail';
   const address = request.fromEmailAddress ?? '';
   const domain = address.slice(address.lastIndexOf('@') + 1);
+  // `FromEmailAddress` is the `ses:FromAddress` condition key, on every resource the request uses.
+  const context = { 'ses:FromAddress': address };
   const permissions: RequiredPermission[] = [
-    { action, resource: inThisStack('ses', `identity/${address}`), name: `${address} (address identity)` },
-    { action, resource: inThisStack('ses', `identity/${domain}`), name: `${domain} (domain identity)` },
+    {
+      action,
+      resource: inThisStack('ses', `identity/${address}`),
+      name: `${address} (address identity)`,
+      context,
+    },
+    {
+      action,
+      resource: inThisStack('ses', `identity/${domain}`),
+      name: `${domain} (domain identity)`,
+      context,
+    },
   ];
   const setName = request.configurationSetName;
   if (setName !== undefined) {
@@ -152,7 +181,7 @@ export function sesPermissions(request: SesRequest, logicalIdOf: LogicalIdOf): R
       set === undefined
         ? `(no template configuration set ${setName})`
         : inThisStack('ses', `configuration-set/{${set}}`);
-    permissions.push({ action, resource, name: setName });
+    permissions.push({ action, resource, name: setName, context });
   }
   return permissions;
 }

@@ -4,8 +4,29 @@
  * stand-ins enforce no IAM, so a run is recorded with every request it sent
  * meanwhile to DynamoDB (the recording proxy), SNS and SES (the stubs); each
  * request is mapped to the permissions it needs (required-permissions.ts),
- * and each permission decided by the identity policies of the role the
- * function has in its own template (role-policy.ts).
+ * with the request context the evaluator checks conditions against
+ * (`sns:Protocol` of a `Subscribe`, `ses:FromAddress` of a `SendEmail`), and
+ * each permission decided by the identity policies of the role the function
+ * has in its own template (role-policy.ts).
+ *
+ * Besides the recorded requests, the same check takes the "structural
+ * requirements" (structural-requirements.ts): permissions AWS services use
+ * with the function's role on its behalf, which no stand-in sees. A recorded
+ * publish to a KMS-encrypted topic adds `kms:GenerateDataKey` and
+ * `kms:Decrypt` on the topic's key (`kms:ViaService` = SNS in the stack's
+ * region); and, for every function of a template whether it ran or not, an
+ * SQS event source adds the poller's `sqs:ReceiveMessage`,
+ * `sqs:DeleteMessage` and `sqs:GetQueueAttributes` on the queue (and
+ * `kms:Decrypt` on a KMS-encrypted queue's key), an on-failure destination or
+ * dead-letter queue `sqs:SendMessage` on it. Failure messages name each with
+ * its basis, and, when an Allow covered the action and resource but its
+ * condition kept it out, the condition and the request's value.
+ *
+ * Not checked here: the conditions on keys the check cannot derive (taken as
+ * met: `unevaluatedConditionKeys` lists them); CloudWatch Logs and X-Ray
+ * (the template tests pin them: see the artifact test's header); resource
+ * policies (the topic's, the queues', the keys'), managed policies and
+ * anything else `role-policy.ts` does not model.
  */
 import type { SnsStub, StubMessage, StubRequest } from '../sns-stub';
 import { type Invocation, invoke } from './bundled-functions';
@@ -17,8 +38,9 @@ import {
   sesPermissions,
   snsPermission,
 } from './required-permissions';
-import { decide, type PolicyTemplate, roleStatements } from './role-policy';
+import { evaluate, type PolicyTemplate, roleStatements } from './role-policy';
 import type { SesRequest, SesStub } from './ses-stub';
+import { structuralRequirements, topicKeyPermissions } from './structural-requirements';
 
 /** A function of a synthesized template, ready to run locally. */
 export interface DeployedFunction {
@@ -80,28 +102,47 @@ export class RunRecorder {
   }
 }
 
-/** Every permission the requests of `run` needed. */
+/** Every permission the requests of `run` needed, with the KMS permissions SNS used for its publishes. */
 export function permissionsOf(run: RecordedRun): RequiredPermission[] {
-  const { logicalIdOf } = run.fn;
+  const { logicalIdOf, template } = run.fn;
   return [
     ...run.dynamoDb.flatMap((request) => dynamoDbPermissions(request, logicalIdOf)),
     ...run.sns.map((request) => snsPermission(request, logicalIdOf)),
+    ...run.sns.flatMap((request) => topicKeyPermissions(request, template, logicalIdOf)),
     ...run.ses.flatMap((request) => sesPermissions(request, logicalIdOf)),
   ];
 }
 
 /**
- * Each permission `run` needed that its function's role does not allow, as a line naming the function, the
- * action and the resource (the run's name, and the template's).
+ * Each of `permissions` that the role of `functionId` in `template` does not allow, as a line naming the function,
+ * the action, the resource (the name used, and the template's), the basis of a structural requirement, and the
+ * evaluated conditions that kept a covering Allow out.
  */
-export function roleProblems(run: RecordedRun): string[] {
-  const statements = roleStatements(run.fn.template, run.fn.id);
-  return permissionsOf(run).flatMap((p) => {
-    const decision = decide(statements, p.action, p.resource);
-    return decision === 'allowed'
-      ? []
-      : [`${run.fn.id}: ${p.action} on ${p.name} (${p.resource}) is ${decision} by its role`];
+function problemsOf(
+  template: PolicyTemplate,
+  functionId: string,
+  permissions: readonly RequiredPermission[],
+): string[] {
+  const statements = roleStatements(template, functionId);
+  return permissions.flatMap((p) => {
+    const { decision, unmet } = evaluate(statements, p.action, p.resource, p.context);
+    if (decision === 'allowed') return [];
+    const basis = p.basis === undefined ? '' : ` [${p.basis}]`;
+    const conditions = unmet.length === 0 ? '' : `: its Allow holds only when ${unmet.join('; ')}`;
+    return [
+      `${functionId}: ${p.action} on ${p.name} (${p.resource})${basis} is ${decision} by its role${conditions}`,
+    ];
   });
+}
+
+/** Each permission `run` needed (its requests', and its publishes' KMS ones) that its function's role does not allow. */
+export function roleProblems(run: RecordedRun): string[] {
+  return problemsOf(run.fn.template, run.fn.id, permissionsOf(run));
+}
+
+/** Each structural requirement of `functionId` in `template` (its event sources, its destinations) its role lacks. */
+export function structuralProblems(template: PolicyTemplate, functionId: string): string[] {
+  return problemsOf(template, functionId, structuralRequirements(template, functionId));
 }
 
 /** What the runs of `fn` needed, as `action resource` lines (for the coverage assertions). */
@@ -109,4 +150,9 @@ export function neededBy(runs: readonly RecordedRun[], fn: DeployedFunction): st
   return runs
     .filter((run) => run.fn === fn)
     .flatMap((run) => permissionsOf(run).map((p) => `${p.action} ${p.resource}`));
+}
+
+/** The structural requirements of `functionId` in `template`, as `action resource` lines (for the coverage assertions). */
+export function structurallyNeededBy(template: PolicyTemplate, functionId: string): string[] {
+  return structuralRequirements(template, functionId).map((p) => `${p.action} ${p.resource}`);
 }
