@@ -49,6 +49,11 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
   /** Operator principals (IAM role/user ARNs) allowed to publish and manage subscriptions: a comma-separated list or JSON array. */
   operatorPrincipalArns: 'operatorPrincipalArns',
   /**
+   * Principals (IAM role/user ARNs) that may subscribe endpoints to the alarm topic and nothing else, e.g. AWS
+   * Chatbot's service-linked role for a chat channel: a comma-separated list or JSON array.
+   */
+  alarmSubscriberPrincipalArns: 'alarmSubscriberPrincipalArns',
+  /**
    * The sweep heartbeat's window: no sweep completed for this many hours → alarm (left out: 26, or what
    * `sweepSchedule` needs when more; given, at least that, or the synth fails: lib/heartbeat-windows.ts).
    */
@@ -80,6 +85,8 @@ export interface DeploymentSettings {
   readonly existingTableKeyArn?: string;
   /** Operator principals allowed on the notification topic besides the worker's roles. */
   readonly operatorPrincipalArns?: readonly string[];
+  /** Principals that may subscribe endpoints to the alarm topic, and nothing else. */
+  readonly alarmSubscriberPrincipalArns?: readonly string[];
   /** No sweep completed for this long → the heartbeat alarm fires. */
   readonly heartbeatWindow?: Duration;
   /** A notice waited this long, or no drain reported for this long → an alarm fires. */
@@ -205,7 +212,7 @@ function schedulesFrom(read: ContextReader, problems: string[]): Partial<Deploym
   };
 }
 
-/** Who hears from the worker and who may act on its topic. */
+/** Who hears from the worker and who may act on its topics. */
 function principalsFrom(read: ContextReader, problems: string[]) {
   if (read(DEPLOYMENT_CONTEXT_KEYS.ownerEmails) !== undefined) {
     problems.push(`${DEPLOYMENT_CONTEXT_KEYS.ownerEmails}: ${OWNER_EMAILS_REMOVED}`);
@@ -220,9 +227,18 @@ function principalsFrom(read: ContextReader, problems: string[]) {
     problems,
   );
   problems.push(...principalArnProblems(operatorKey, operatorPrincipalArns));
+  const alarmSubscriberKey = DEPLOYMENT_CONTEXT_KEYS.alarmSubscriberPrincipalArns;
+  const alarmSubscriberPrincipalArns = stringListFrom(
+    alarmSubscriberKey,
+    'IAM principal ARNs',
+    read(alarmSubscriberKey),
+    problems,
+  );
+  problems.push(...principalArnProblems(alarmSubscriberKey, alarmSubscriberPrincipalArns));
   return {
     adminEmails,
     ...(operatorPrincipalArns.length > 0 && { operatorPrincipalArns }),
+    ...(alarmSubscriberPrincipalArns.length > 0 && { alarmSubscriberPrincipalArns }),
   };
 }
 

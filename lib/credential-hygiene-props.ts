@@ -155,8 +155,8 @@ export interface CredentialHygieneProps {
    * its admin summary) and, besides the reconciler and the deployment role,
    * only they may subscribe or change subscriptions (for a topic the
    * construct creates: a brought topic keeps its own policy); with the
-   * deployment role, they are also the only principals that may subscribe to
-   * the alarm topic the construct creates (an on-call endpoint). With
+   * deployment role and the `alarmSubscriberPrincipalArns`, they are also the only principals that may subscribe to
+   * the alarm topic the construct creates (an on-call endpoint), when the deployment role is known. With
    * `ownerDelivery: relay`, they and the account root user are also the only
    * principals that may send to the relay queue and receive, delete or
    * redrive its dead-letter queue (`OwnerEmailRelay`), whichever topic; and,
@@ -167,10 +167,26 @@ export interface CredentialHygieneProps {
    */
   readonly operatorPrincipalArns?: readonly string[];
   /**
-   * The role CloudFormation deploys the stack with: it creates the admin
-   * subscriptions, so the subscription allow-lists of the topics the construct creates (the notification topic,
-   * the alarm topic) must name it; a synth that cannot tell it (a synthesizer naming no role) fails asking for it.
-   * Checked as the operators are (no name of wildcards only, no other account when the stack's is known).
+   * Principals (`aws:PrincipalArn` values, as `operatorPrincipalArns`) that may subscribe an endpoint to the alarm
+   * topic the construct creates, and do nothing else of the worker (unlike an operator: no publishing to the
+   * notification topic, no reading or redriving the dead-letter queues). For a chat channel through AWS Chatbot
+   * (Amazon Q Developer in chat applications), which subscribes as its service-linked role
+   * `arn:aws:iam::<account>:role/aws-service-role/management.chatbot.amazonaws.com/AWSServiceRoleForAWSChatbot`
+   * (docs/deploy.md, "Security choices"). Refused at synth as the operators are (a name of wildcards only; another
+   * account when the stack's is known), and when the construct creates no alarm topic (`alarms` false, or an
+   * `alarmTopic` given: it keeps its own policy). Without a known deployment role the alarm topic has no Subscribe
+   * Deny, so these restrict nothing there (see `deploymentRoleArn`).
+   * @default - none: only the operators and the deployment role
+   */
+  readonly alarmSubscriberPrincipalArns?: readonly string[];
+  /**
+   * The role CloudFormation deploys the stack with: it creates the admin subscriptions, so the Subscribe
+   * allow-lists of the topics the construct creates name it. One rule for when it is not known (a synthesizer
+   * naming no role, and this prop not given): the notification topic, which carries every owner's digests, requires
+   * it, so the synth fails asking for it; the alarm topic and the SES events topic (`relay`) then get no Subscribe
+   * Deny at all (a Deny sparing no deployer would refuse the admin subscriptions): IAM alone decides who subscribes
+   * there (docs/deploy.md, "Security choices"). Checked as the operators are (no name of wildcards only, no other
+   * account when the stack's is known).
    * @default - the CDK bootstrap CloudFormation execution role of the stack's `DefaultStackSynthesizer`
    */
   readonly deploymentRoleArn?: string;
@@ -579,6 +595,14 @@ function resourceProblems(props: CredentialHygieneProps): string[] {
   if (props.alarmTopic !== undefined && props.alarms === false) {
     problems.push('`alarmTopic` is given but `alarms` is false');
   }
+  if (
+    (props.alarmSubscriberPrincipalArns ?? []).length > 0 &&
+    (props.alarms === false || props.alarmTopic !== undefined)
+  ) {
+    problems.push(
+      '`alarmSubscriberPrincipalArns` is given but the construct creates no alarm topic (`alarms` is false, or an `alarmTopic` is given: it keeps its own policy, so let them subscribe there)',
+    );
+  }
   if (props.topic?.fifo === true) {
     problems.push(
       `topic (${props.topic.node.path}) is a FIFO topic: the worker publishes without a message group id, and a FIFO topic delivers to no email address: give a standard topic`,
@@ -607,12 +631,19 @@ function configOf(props: CredentialHygieneProps, problems: string[]): HygieneCon
   }
 }
 
-/** Admin email addresses, operator principals, and the removed `ownerEmails`. */
+/** Admin email addresses, operator and alarm-subscriber principals, and the removed `ownerEmails`. */
 function addressProblems(props: CredentialHygieneProps, account: string): string[] {
   const problems: string[] = [];
   if (Object.keys(props.ownerEmails ?? {}).length > 0) problems.push(`ownerEmails: ${OWNER_EMAILS_REMOVED}`);
   for (const email of props.adminEmails ?? []) problems.push(...emailProblems('adminEmails', email));
-  problems.push(...principalArnProblems('operatorPrincipalArns', props.operatorPrincipalArns ?? [], account));
+  problems.push(
+    ...principalArnProblems('operatorPrincipalArns', props.operatorPrincipalArns ?? [], account),
+    ...principalArnProblems(
+      'alarmSubscriberPrincipalArns',
+      props.alarmSubscriberPrincipalArns ?? [],
+      account,
+    ),
+  );
   const deploymentRole = props.deploymentRoleArn;
   if (deploymentRole !== undefined && !Token.isUnresolved(deploymentRole)) {
     problems.push(...principalArnProblems('deploymentRoleArn', [deploymentRole], account));

@@ -211,8 +211,9 @@ export class CredentialHygiene extends Construct {
       this.alarmTopic =
         props.alarmTopic ??
         addAlarmTopic(this, this.notificationKey!, {
-          deploymentRoleArn: this.deploymentRole(),
+          deploymentRoleArn: deploymentRoleArn(this, props.deploymentRoleArn),
           operatorPrincipalArns: props.operatorPrincipalArns ?? [],
+          alarmSubscriberPrincipalArns: props.alarmSubscriberPrincipalArns ?? [],
         });
       if (props.alarmTopic !== undefined) this.letCloudWatchPublish(props.alarmTopic);
     }
@@ -293,23 +294,45 @@ export class CredentialHygiene extends Construct {
    */
   private warnWithoutAdminSubscriber(): string[] {
     if (this.adminSubscriptions > 0) return [];
+    const createdTopic = this.props.topic === undefined;
+    const createdAlarmTopic = this.alarmTopic !== undefined && this.alarmTopic.node.scope === this;
     const unheard = [
-      ...(this.props.topic === undefined
+      ...(createdTopic
         ? ['the admins’ run summaries, guard trips and owner-unreachable reports (notification topic)']
         : []),
-      ...(this.alarmTopic !== undefined && this.alarmTopic.node.scope === this
-        ? ['every alarm (the alarm topic this construct creates)']
-        : []),
+      ...(createdAlarmTopic ? ['every alarm (the alarm topic this construct creates)'] : []),
     ];
     if (unheard.length === 0) return [];
+    // Who may subscribe such an endpoint: the topics' Subscribe Denies (lib/notification-topics.ts).
+    const ownEndpoints = [
+      ...(createdTopic
+        ? [
+            'to the notification topic with the filter {"audience": ["admin"]} as one of `operatorPrincipalArns`',
+          ]
+        : []),
+      ...(createdAlarmTopic ? [this.alarmTopicEndpointHint()] : []),
+    ];
     Annotations.of(this).addWarningV2(
       NO_ADMIN_SUBSCRIBER_WARNING,
       `no admin subscriber: ${unheard.join(', and ')} reach no one until someone subscribes: give \`adminEmails\` ` +
         '(-c adminEmails=security@example.com) or call `subscribeAdmin(email)`, or subscribe your own endpoint ' +
-        '(the notification topic with the filter {"audience": ["admin"]}; the alarm topic, output AlarmTopicArn) ' +
+        `(${ownEndpoints.join('; ')}) ` +
         'and acknowledge this warning (docs/deploy.md, "Subscribing owners and the security team")',
     );
     return [];
+  }
+
+  /**
+   * Who may subscribe an endpoint to the alarm topic this construct creates: with a known deployment role only the
+   * operators and the alarm subscribers (its Subscribe Deny); without one, whoever IAM lets.
+   */
+  private alarmTopicEndpointHint(): string {
+    const where = 'to the alarm topic, output AlarmTopicArn,';
+    if (deploymentRoleArn(this, this.props.deploymentRoleArn) === undefined) return `${where} as IAM allows`;
+    return (
+      `${where} as one of \`operatorPrincipalArns\` or \`alarmSubscriberPrincipalArns\` ` +
+      '(e.g. AWS Chatbot’s service-linked role, for a chat channel): no one else may subscribe there'
+    );
   }
 
   /**
@@ -329,15 +352,17 @@ export class CredentialHygiene extends Construct {
   }
 
   /**
-   * The role CloudFormation deploys with, which the subscription allow-lists of the topics this construct creates
-   * must name (it creates the admin subscriptions).
+   * The role CloudFormation deploys with, which the notification topic's subscription allow-list must name (it
+   * creates the admin subscriptions). Required there, unlike on the alarm topic and the SES events topic (no role
+   * known: no Subscribe Deny, IAM alone decides): the notification topic carries every owner's digests, so it never
+   * goes without its allow-list (docs/deploy.md, "Security choices").
    * @throws {CredentialHygienePropsError} when neither the props nor the stack's synthesizer name it
    */
   private deploymentRole(): string {
     const deployment = deploymentRoleArn(this, this.props.deploymentRoleArn);
     if (deployment === undefined) {
       throw new CredentialHygienePropsError([
-        'the stack’s synthesizer does not name the role CloudFormation deploys with: give `deploymentRoleArn` (it creates the admin subscriptions)',
+        'the stack’s synthesizer does not name the role CloudFormation deploys with: give `deploymentRoleArn` (it creates the admin subscriptions, and the notification topic, which carries owners’ digests, lets only the principals it names subscribe)',
       ]);
     }
     return deployment;

@@ -1,8 +1,8 @@
 /**
  * The worker's SNS topics and the customer-managed key that encrypts them:
  * the notification topic (owner digests, admin run summaries) with its
- * allow-lists, and the alarm topic only CloudWatch alarms publish to and only
- * the deployment role and the operators subscribe to (docs/deploy.md, "Security choices").
+ * allow-lists, and the alarm topic only CloudWatch alarms publish to and, when the deployment role is known, only
+ * it, the operators and the alarm subscribers subscribe to (docs/deploy.md, "Security choices").
  */
 import { ArnFormat, DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -38,10 +38,19 @@ const CLOUDWATCH = iam.ServicePrincipal.fromStaticServicePrincipleName('cloudwat
 
 /** Who may subscribe an endpoint to the alarm topic the construct creates (`aws:PrincipalArn` values). */
 export interface AlarmTopicSubscribers {
-  /** The role CloudFormation deploys with: it creates the `adminEmails` subscriptions ({@link deploymentRoleArn}). */
-  readonly deploymentRoleArn: string;
+  /**
+   * The role CloudFormation deploys with: it creates the `adminEmails` subscriptions ({@link deploymentRoleArn}).
+   * Undefined (a synthesizer naming none, no `deploymentRoleArn`): the topic gets no Subscribe Deny at all, as the
+   * SES events topic (a Deny sparing no deployer would refuse those subscriptions): IAM alone decides.
+   */
+  readonly deploymentRoleArn: string | undefined;
   /** The stack's `operatorPrincipalArns`: an on-call endpoint, a security team's own queue. */
   readonly operatorPrincipalArns: readonly string[];
+  /**
+   * The stack's `alarmSubscriberPrincipalArns`: principals that subscribe an endpoint to this topic and may do
+   * nothing else of the worker, e.g. the AWS Chatbot (Amazon Q Developer in chat applications) service-linked role.
+   */
+  readonly alarmSubscriberPrincipalArns: readonly string[];
 }
 
 /**
@@ -50,24 +59,36 @@ export interface AlarmTopicSubscribers {
  * unless a statement says so, and the encrypted topic needs CloudWatch to be
  * able to use its key ({@link allowCloudWatchAlarms}); see docs/deploy.md,
  * "Operations: alarms and the dashboard". And only CloudWatch: {@link publishOnlyByServices}. Only `subscribers`
- * add a reader: every alarm (its name, reason and threshold) goes to each subscriber.
+ * add a reader when the deployment role is known: every alarm (its name, reason and threshold) goes to each
+ * subscriber.
  */
 export function addAlarmTopic(scope: Construct, key: kms.Key, subscribers: AlarmTopicSubscribers): sns.Topic {
   const topic = addEncryptedTopic(scope, 'AlarmTopic', 'Personal client hygiene alarms', key);
-  // Only CloudWatch: an account principal with an IAM publish grant cannot post a forged alarm (operators neither:
-  // no runbook has them publish there; `aws cloudwatch set-alarm-state` tests the path as CloudWatch). A brought
-  // `alarmTopic` may have publishers of its own and gets no such Deny (docs/deploy.md, "Security choices").
+  // Only CloudWatch publishes: an account principal with an IAM publish grant cannot post a message of its own
+  // (operators neither: no runbook has them publish there; `aws cloudwatch set-alarm-state` tests the path as
+  // CloudWatch). That keeps out a hand-made message, not a chosen alarm: CloudWatch may publish for any alarm of the
+  // account ({@link allowCloudWatchAlarms}: the alarms' names are CloudFormation's, and a name prefix would not keep
+  // out an alarm named to match), so whoever may `cloudwatch:PutMetricAlarm` or `cloudwatch:SetAlarmState` can have
+  // an alarm of their choosing published here: keep those to administrators. A brought `alarmTopic` may have
+  // publishers of its own and gets no such Deny (docs/deploy.md, "Security choices").
   topic.addToResourcePolicy(publishOnlyByServices('PublishOnlyByCloudWatchAlarms', topic.topicArn));
+  const deployment = subscribers.deploymentRoleArn;
   // Only the operators (a runbook may have them subscribe an on-call or security-team endpoint: docs/deploy.md,
-  // "Subscribing owners and the security team") and the deployment role (the `adminEmails` subscriptions; without
-  // it the next deploy fails): an account principal with an IAM subscribe grant cannot read every alarm. A brought
-  // `alarmTopic` keeps its own subscribers and gets no such Deny, as for publishing.
-  topic.addToResourcePolicy(
-    denyUnlessPrincipal('SubscribeOnlyByOperatorsAndDeployment', topic.topicArn, TOPIC_SUBSCRIPTION_ACTIONS, [
-      ...subscribers.operatorPrincipalArns,
-      subscribers.deploymentRoleArn,
-    ]),
-  );
+  // "Subscribing owners and the security team"), the alarm subscribers (a chat channel through AWS Chatbot) and the
+  // deployment role (the `adminEmails` subscriptions; without it the next deploy fails): an account principal with
+  // an IAM subscribe grant cannot read every alarm. Without a known deployment role no Deny, as on the SES events
+  // topic: IAM alone decides (the notification topic, which carries owners' digests, requires the role instead). A
+  // brought `alarmTopic` keeps its own subscribers and gets no such Deny, as for publishing.
+  if (deployment !== undefined) {
+    topic.addToResourcePolicy(
+      denyUnlessPrincipal(
+        'SubscribeOnlyByOperatorsAndDeployment',
+        topic.topicArn,
+        TOPIC_SUBSCRIPTION_ACTIONS,
+        [...subscribers.operatorPrincipalArns, ...subscribers.alarmSubscriberPrincipalArns, deployment],
+      ),
+    );
+  }
   allowCloudWatchAlarms(scope, topic);
   return topic;
 }

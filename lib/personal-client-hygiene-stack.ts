@@ -48,6 +48,9 @@ export class PersonalClientHygieneStack extends Stack {
       ...(settings.operatorPrincipalArns !== undefined && {
         operatorPrincipalArns: settings.operatorPrincipalArns,
       }),
+      ...(settings.alarmSubscriberPrincipalArns !== undefined && {
+        alarmSubscriberPrincipalArns: settings.alarmSubscriberPrincipalArns,
+      }),
       ...(settings.heartbeatWindow !== undefined && { heartbeatWindow: settings.heartbeatWindow }),
       ...(settings.pendingNoticeMaxAge !== undefined && {
         pendingNoticeMaxAge: settings.pendingNoticeMaxAge,

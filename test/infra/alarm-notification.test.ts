@@ -5,17 +5,21 @@
  * CloudWatch statement every alarm action fails with "no resource-based policy
  * allows the SNS:Publish action" and nobody hears of it. And only CloudWatch: the
  * alarm topic the construct creates denies publishing to every principal that is
- * not an AWS service, so no IAM grant in the account lets anyone post a forged
- * alarm to the security team; and only the deployment role (the `adminEmails`
- * subscriptions) and the operators may subscribe, so no IAM grant lets anyone read
- * every alarm. A brought alarm topic keeps its own publishers and subscribers.
+ * not an AWS service, so no IAM grant in the account lets anyone post a message of
+ * their own to the security team (a `cloudwatch:PutMetricAlarm` or `SetAlarmState`
+ * grant still has CloudWatch publish an alarm of its holder's choosing: docs/deploy.md);
+ * and only the deployment role (the `adminEmails` subscriptions), the operators and
+ * the `alarmSubscriberPrincipalArns` (a chat channel through AWS Chatbot) may
+ * subscribe, so no IAM grant lets anyone read every alarm. A stack with no deployment
+ * role to name has no Subscribe Deny there (IAM decides, as on the SES events topic).
+ * A brought alarm topic keeps its own publishers and subscribers.
  */
 import { App, CliCredentialsStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CredentialHygiene, CredentialHygienePropsError } from '../../lib/credential-hygiene';
+import { CredentialHygiene } from '../../lib/credential-hygiene';
 import {
   alarmNotificationCheck,
   alarmTopicPublishersCheck,
@@ -28,6 +32,9 @@ import { expectKeyStatement, SKIP_BUNDLING, synthApp } from './synth';
 const FORGERY_SID = 'PublishOnlyByCloudWatchAlarms';
 const SUBSCRIBE_SID = 'SubscribeOnlyByOperatorsAndDeployment';
 const OPERATOR = 'arn:aws:iam::123456789012:role/HygieneOperator';
+/** AWS Chatbot's service-linked role: it subscribes a chat channel's endpoint (docs/deploy.md, "Security choices"). */
+const CHATBOT =
+  'arn:aws:iam::123456789012:role/aws-service-role/management.chatbot.amazonaws.com/AWSServiceRoleForAWSChatbot';
 /** The CDK bootstrap CloudFormation execution role, as the default synthesizer names it. */
 const CFN_EXEC_ROLE = {
   'Fn::Sub':
@@ -104,7 +111,7 @@ describe('alarm → action → topic → key', () => {
   });
 });
 
-describe('the alarm topic refuses forged alarms', () => {
+describe('only CloudWatch publishes to the alarm topic (no hand-made alarm)', () => {
   const alarmTopic = { Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') };
 
   it('denies sns:Publish to every principal that is not an AWS service, operators included', () => {
@@ -161,12 +168,12 @@ describe('the alarm topic refuses forged alarms', () => {
   });
 });
 
-describe('only the deployment role and the operators subscribe to the alarm topic', () => {
+describe('only the deployment role, the operators and the alarm subscribers subscribe to the alarm topic', () => {
   const alarmTopic = { Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') };
   const withOperators = withOperatorsAndAdmin();
   const operatorsJson = withOperators.template.toJSON() as CfnTemplate;
 
-  it('denies sns:Subscribe to every principal but the operators and the deployment role', () => {
+  it('denies sns:Subscribe to every principal but the operators, the alarm subscribers and the deployment role', () => {
     withOperators.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [alarmTopic],
       PolicyDocument: {
@@ -177,15 +184,21 @@ describe('only the deployment role and the operators subscribe to the alarm topi
             Principal: { AWS: '*' },
             Action: 'sns:Subscribe',
             Resource: alarmTopic,
-            Condition: { ArnNotLike: { 'aws:PrincipalArn': [OPERATOR, CFN_EXEC_ROLE] } },
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': [OPERATOR, CHATBOT, CFN_EXEC_ROLE] } },
           },
         ]),
       },
     });
-    expect(alarmTopicSubscribersCheck(operatorsJson, { operators: [OPERATOR] })).toEqual({
-      checked: 1,
-      problems: [],
-    });
+    expect(alarmTopicSubscribersCheck(operatorsJson, subscribers)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('lets the alarm subscribers do nothing else: no other policy of the stack names them', () => {
+    const policies = Object.entries(operatorsJson.Resources).filter(
+      ([id]) =>
+        id !== alarmTopicPolicyId(operatorsJson) &&
+        JSON.stringify(operatorsJson.Resources[id]).includes(CHATBOT),
+    );
+    expect(policies).toEqual([]);
   });
 
   it('spares the deployment role alone when there are no operators', () => {
@@ -205,24 +218,61 @@ describe('only the deployment role and the operators subscribe to the alarm topi
     );
   });
 
-  it('needs the deployment role from a synthesizer that does not name it, as the notification topic does', () => {
+  describe('on a synthesizer that names no deployment role (a brought notification topic: the alarm topic alone)', () => {
     const build = (deploymentRoleArn?: string) => {
       const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Test', {
         synthesizer: new CliCredentialsStackSynthesizer(),
       });
-      // A brought notification topic: the alarm topic alone needs the role.
       new CredentialHygiene(stack, 'Hygiene', {
         topic: sns.Topic.fromTopicArn(stack, 'Given', 'arn:aws:sns:eu-west-1:123456789012:given'),
+        operatorPrincipalArns: [OPERATOR],
         ...(deploymentRoleArn !== undefined && { deploymentRoleArn }),
       });
       return Template.fromStack(stack).toJSON() as CfnTemplate;
     };
-    expect(() => build()).toThrow(CredentialHygienePropsError);
-    expect(() => build()).toThrow(/give `deploymentRoleArn`/);
     const deployer = 'arn:aws:iam::123456789012:role/Deployer';
-    expect(subscribeDeny(build(deployer))?.Condition).toEqual({
-      ArnNotLike: { 'aws:PrincipalArn': [deployer] },
+    const isDeployer = (value: unknown) => value === deployer;
+
+    it('synthesizes as before, with no Subscribe Deny: IAM alone decides, as on the SES events topic', () => {
+      const noRole = build();
+      expect(alarmTopicPolicyId(noRole)).toBeDefined();
+      expect(subscribeDeny(noRole)).toBeUndefined();
+      expect(alarmTopicSubscribersCheck(noRole, { operators: [OPERATOR], isDeploymentRole: null })).toEqual({
+        checked: 1,
+        problems: [],
+      });
+      // Checked as a stack with a deployment role, the missing Deny is reported.
+      expect(alarmTopicSubscribersCheck(noRole, { operators: [OPERATOR] }).problems).toEqual([
+        expect.stringMatching(/no Deny of sns:Subscribe unless aws:PrincipalArn is allow-listed/),
+      ]);
     });
+
+    it('denies the rest once deploymentRoleArn is given, and the check then wants the Deny', () => {
+      const withRole = build(deployer);
+      expect(subscribeDeny(withRole)?.Condition).toEqual({
+        ArnNotLike: { 'aws:PrincipalArn': [OPERATOR, deployer] },
+      });
+      const given = { operators: [OPERATOR], isDeploymentRole: isDeployer };
+      expect(alarmTopicSubscribersCheck(withRole, given)).toEqual({ checked: 1, problems: [] });
+      expect(alarmTopicSubscribersCheck(dropSubscribeDeny(withRole), given).problems).toEqual([
+        expect.stringMatching(/no Deny of sns:Subscribe unless aws:PrincipalArn is allow-listed/),
+      ]);
+    });
+  });
+
+  it('accepts no Subscribe Deny only when the template has no deployment role to name', () => {
+    const noRole = { operators: [], isDeploymentRole: null };
+    // The default synthesizer names one (the notification topic's allow-list holds it too): told there is none,
+    // the check refuses the template as it is, and without its alarm topic's Deny.
+    expect(alarmTopicSubscribersCheck(json, noRole).problems).toEqual([
+      expect.stringMatching(
+        /the template names the deployment role \(the CDK bootstrap CloudFormation execution role\)/,
+      ),
+      expect.stringMatching(/a Deny of sns:Subscribe with no deployment role to spare/),
+    ]);
+    expect(alarmTopicSubscribersCheck(dropSubscribeDeny(json), noRole).problems).toEqual([
+      expect.stringMatching(/the template names the deployment role/),
+    ]);
   });
 
   it('checks only the alarm topics it is given: a brought one keeps its own subscribers and publishers', () => {
@@ -243,10 +293,26 @@ describe('only the deployment role and the operators subscribe to the alarm topi
 });
 
 let operatorsAndAdmin: ReturnType<typeof synthApp> | undefined;
-/** The app with an operator and an admin address (synthesized once). */
+/** The app with an operator, AWS Chatbot as alarm subscriber and an admin address (synthesized once). */
 function withOperatorsAndAdmin(): ReturnType<typeof synthApp> {
-  operatorsAndAdmin ??= synthApp({ operatorPrincipalArns: OPERATOR, adminEmails: 'security@example.com' });
+  operatorsAndAdmin ??= synthApp({
+    operatorPrincipalArns: OPERATOR,
+    alarmSubscriberPrincipalArns: CHATBOT,
+    adminEmails: 'security@example.com',
+  });
   return operatorsAndAdmin;
+}
+/** Who may subscribe to the alarm topic of {@link withOperatorsAndAdmin}. */
+const subscribers = { operators: [OPERATOR], alarmSubscribers: [CHATBOT] };
+
+/** A copy of a template without its alarm topic's Subscribe Deny. */
+function dropSubscribeDeny(template: CfnTemplate): CfnTemplate {
+  const copy = structuredClone(template);
+  const document = copy.Resources[alarmTopicPolicyId(copy)]!.Properties!.PolicyDocument as {
+    Statement: CfnStatement[];
+  };
+  document.Statement = document.Statement.filter((s) => s.Sid !== SUBSCRIBE_SID);
+  return copy;
 }
 
 /** The alarm topic's Subscribe Deny in a template. */
@@ -358,7 +424,6 @@ describe('the check itself', () => {
       ...s,
       Condition: { ArnNotLike: { 'aws:PrincipalArn': principals } },
     });
-  const subscribers = { operators: [OPERATOR] };
 
   it('fails the alarm topic when nothing denies sns:Subscribe to the account', () => {
     expect(
@@ -373,26 +438,38 @@ describe('the check itself', () => {
 
   it('fails the alarm topic when its Subscribe Deny spares someone else, or everyone', () => {
     const stranger = 'arn:aws:iam::123456789012:role/Reader';
-    const spares = withSubscribeDeny(sparing(OPERATOR, CFN_EXEC_ROLE, stranger));
+    const spares = withSubscribeDeny(sparing(OPERATOR, CHATBOT, CFN_EXEC_ROLE, stranger));
     expect(alarmTopicSubscribersCheck(spares, subscribers).problems).toEqual([
       expect.stringMatching(
         /: "arn:aws:iam::123456789012:role\/Reader" may sns:Subscribe: it reads every alarm$/,
       ),
     ]);
-    const everyone = withSubscribeDeny(sparing(OPERATOR, CFN_EXEC_ROLE, '*'));
+    const everyone = withSubscribeDeny(sparing(OPERATOR, CHATBOT, CFN_EXEC_ROLE, '*'));
     expect(alarmTopicSubscribersCheck(everyone, subscribers).problems).toContainEqual(
       expect.stringMatching(/the sns:Subscribe allow-list holds a wildcard that allows everyone$/),
     );
   });
 
-  it('fails the alarm topic when its Subscribe Deny leaves out an operator or the deployment role', () => {
-    const noOperator = withSubscribeDeny(sparing(CFN_EXEC_ROLE));
+  it('fails the alarm topic when its Subscribe Deny leaves out an operator, an alarm subscriber or the deployment role', () => {
+    const noOperator = withSubscribeDeny(sparing(CHATBOT, CFN_EXEC_ROLE));
     expect(alarmTopicSubscribersCheck(noOperator, subscribers).problems).toEqual([
       expect.stringMatching(
         /the sns:Subscribe allow-list leaves out arn:aws:iam::123456789012:role\/HygieneOperator$/,
       ),
     ]);
-    const noDeployment = withSubscribeDeny(sparing(OPERATOR));
+    const noChatbot = withSubscribeDeny(sparing(OPERATOR, CFN_EXEC_ROLE));
+    expect(alarmTopicSubscribersCheck(noChatbot, subscribers).problems).toEqual([
+      expect.stringMatching(/the sns:Subscribe allow-list leaves out .*\/AWSServiceRoleForAWSChatbot$/),
+    ]);
+    // An alarm subscriber the check is not told of is a stranger: it reads every alarm.
+    expect(
+      alarmTopicSubscribersCheck(withSubscribeDeny(sparing(OPERATOR, CHATBOT, CFN_EXEC_ROLE)), {
+        operators: [OPERATOR],
+      }).problems,
+    ).toEqual([
+      expect.stringMatching(/AWSServiceRoleForAWSChatbot" may sns:Subscribe: it reads every alarm$/),
+    ]);
+    const noDeployment = withSubscribeDeny(sparing(OPERATOR, CHATBOT));
     expect(alarmTopicSubscribersCheck(noDeployment, subscribers).problems).toEqual([
       expect.stringMatching(
         /the template subscribes to it, but the deployment role may not sns:Subscribe: the next deploy fails$/,

@@ -3,8 +3,8 @@
  * AWS. Synthesizes the app as `bin/` does with representative context
  * combinations and runs, on each, the structural checks of
  * `structural-checks.ts` (every alarm can notify; only CloudWatch publishes to
- * the alarm topic the worker creates, and only the deployment role and the
- * operators subscribe to it; the notification topic's
+ * the alarm topic the worker creates, and only the deployment role, the
+ * operators and the alarm subscribers subscribe to it; the notification topic's
  * allow-lists leave every role of the stack able to do its job; no owner
  * address in the template; a late scheduled sweep is not refused as forged),
  * the roles' trust policies and the worker functions' policy sets
@@ -33,6 +33,9 @@ import { synthApp } from './synth';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const OPERATOR = 'arn:aws:iam::123456789012:role/HygieneOperator';
+/** AWS Chatbot's service-linked role: alarms to a chat channel (docs/deploy.md, "Security choices"). */
+const CHATBOT =
+  'arn:aws:iam::123456789012:role/aws-service-role/management.chatbot.amazonaws.com/AWSServiceRoleForAWSChatbot';
 
 /** The deployments a user is likely to make, one context each. */
 const COMBINATIONS: Record<string, Record<string, unknown>> = {
@@ -41,6 +44,10 @@ const COMBINATIONS: Record<string, Record<string, unknown>> = {
     mode: 'enforce',
     adminEmails: 'security@example.com,ops@example.com',
     operatorPrincipalArns: OPERATOR,
+  },
+  'alarms to a chat channel (AWS Chatbot may subscribe to the alarm topic)': {
+    adminEmails: 'security@example.com',
+    alarmSubscriberPrincipalArns: CHATBOT,
   },
   'own table with its customer-managed key': {
     existingTableName: 'PersonalClients',
@@ -88,9 +95,9 @@ function createdAlarmTopicIds(stack: PersonalClientHygieneStack): string[] {
   return [stack.getLogicalId(topic.node.defaultChild as CfnElement)];
 }
 
-/** The context's operators (`operatorPrincipalArns`, comma-separated). */
-function operatorsOf(context: Record<string, unknown>): string[] {
-  return String(context.operatorPrincipalArns ?? '')
+/** A comma-separated principal list of the context (`operatorPrincipalArns`, `alarmSubscriberPrincipalArns`). */
+function listOf(value: unknown): string[] {
+  return String(value ?? '')
     .split(',')
     .filter((arn) => arn !== '');
 }
@@ -110,8 +117,11 @@ describe.each(Object.entries(COMBINATIONS))('deploy check: %s', (_name, context)
     expect(alarmTopicPublishersCheck(json, alarmTopics)).toEqual({ checked: 1, problems: [] });
   });
 
-  it('only the deployment role and the operators subscribe to it (its admin subscriptions still deploy)', () => {
-    const subscribers = { operators: operatorsOf(context) };
+  it('only the deployment role, the operators and the alarm subscribers subscribe to it (its admin subscriptions still deploy)', () => {
+    const subscribers = {
+      operators: listOf(context.operatorPrincipalArns),
+      alarmSubscribers: listOf(context.alarmSubscriberPrincipalArns),
+    };
     expect(alarmTopicSubscribersCheck(json, subscribers, alarmTopics)).toEqual({ checked: 1, problems: [] });
   });
 
@@ -139,7 +149,10 @@ describe.each(Object.entries(COMBINATIONS))('deploy check: %s', (_name, context)
   });
 
   it('the shared dead-letter queue is locked: every schedule and function that sends there may, only operators read', () => {
-    expect(deadLetterQueueAccessCheck(json, operatorsOf(context))).toEqual({ checked: 1, problems: [] });
+    expect(deadLetterQueueAccessCheck(json, listOf(context.operatorPrincipalArns))).toEqual({
+      checked: 1,
+      problems: [],
+    });
   });
 
   it('no owner email address is in the template', () => {

@@ -241,44 +241,78 @@ export function alarmTopicPublishersCheck(
   return { checked: topicIds.length, problems };
 }
 
-/** Who may subscribe to the alarm topic: the deployment role (as a predicate) and the operators' ARNs. */
+/** Who may subscribe to the alarm topic: the deployment role (as a predicate), the operators and the alarm subscribers. */
 export interface AlarmTopicSubscribers {
+  /** The stack's `operatorPrincipalArns`. */
   readonly operators: readonly string[];
-  readonly isDeploymentRole?: (value: unknown) => boolean;
+  /** The stack's `alarmSubscriberPrincipalArns` (they may subscribe to the alarm topic, and nothing else). */
+  readonly alarmSubscribers?: readonly string[];
+  /**
+   * Recognizes the deployment role among the exempted values (default: the CDK bootstrap CloudFormation execution
+   * role, {@link isCdkCfnExecRole}); `null`: the stack has none to name (a synthesizer naming no role and no
+   * `deploymentRoleArn`), so the construct adds no Subscribe Deny there.
+   */
+  readonly isDeploymentRole?: ((value: unknown) => boolean) | null;
 }
 
 /**
  * No one reads the alarms unasked: every alarm topic the construct creates denies `sns:Subscribe` to every principal
  * whose `aws:PrincipalArn` is not listed, and the list is exactly the deployment role (it creates the `adminEmails`
- * subscriptions: the deploy fails without it) and the operators: nobody else, and no wildcard for everyone. A brought
- * alarm topic keeps its own subscribers (`topicIds`, as for {@link alarmTopicPublishersCheck}). `checked` counts the
- * topics.
+ * subscriptions: the deploy fails without it), the operators and the alarm subscribers: nobody else, and no wildcard
+ * for everyone. Only a stack with no deployment role to name (`isDeploymentRole: null`) has no such Deny (IAM alone
+ * decides, as on the SES events topic), and that is accepted only when the template indeed names none
+ * ({@link noDeploymentRoleProblems}). A brought alarm topic keeps its own subscribers (`topicIds`, as for
+ * {@link alarmTopicPublishersCheck}). `checked` counts the topics.
  */
 export function alarmTopicSubscribersCheck(
   template: CfnTemplate,
-  { operators, isDeploymentRole = isCdkCfnExecRole }: AlarmTopicSubscribers,
+  { operators, alarmSubscribers = [], isDeploymentRole = isCdkCfnExecRole }: AlarmTopicSubscribers,
   topicIds: readonly string[] = alarmTopicIds(template),
 ): CheckResult {
+  const allowed = [...operators, ...alarmSubscribers];
   const problems = topicIds.flatMap((id) =>
-    alarmSubscriberProblems(template, id, operators, isDeploymentRole),
+    isDeploymentRole === null
+      ? noDeploymentRoleProblems(template, id)
+      : alarmSubscriberProblems(template, id, allowed, isDeploymentRole),
   );
   return { checked: topicIds.length, problems };
 }
 
-/** One alarm topic: its `sns:Subscribe` allow-list Deny, holding the deployment role and the operators, no one else. */
+/**
+ * One alarm topic of a stack with no deployment role: no Subscribe allow-list Deny (one sparing no deployer would
+ * refuse the subscriptions CloudFormation creates), and a template that names no deployment role: none of its values
+ * is the CDK bootstrap CloudFormation execution role (a stack on the default synthesizer has one to name, and its
+ * topic must have the Deny).
+ */
+function noDeploymentRoleProblems(template: CfnTemplate, topicId: string): string[] {
+  const problems: string[] = [];
+  if (isCdkCfnExecRole(template)) {
+    problems.push(
+      `topic ${topicId}: the template names the deployment role (the CDK bootstrap CloudFormation execution role): its Subscribe allow-list must be checked with it`,
+    );
+  }
+  if (allowListOf(topicPolicyStatements(template, topicId), 'sns:Subscribe') !== undefined) {
+    problems.push(
+      `topic ${topicId}: a Deny of sns:Subscribe with no deployment role to spare: the stack's own subscriptions would be refused`,
+    );
+  }
+  return problems;
+}
+
+/** One alarm topic: its `sns:Subscribe` allow-list Deny, holding the deployment role and `allowed`, no one else. */
 function alarmSubscriberProblems(
   template: CfnTemplate,
   topicId: string,
-  operators: readonly string[],
+  allowed: readonly string[],
   isDeploymentRole: (value: unknown) => boolean,
 ): string[] {
   const problems = allowListProblems(template, topicId, 'subscriptions', 'sns:Subscribe', isDeploymentRole);
   const exempt = allowListOf(topicPolicyStatements(template, topicId), 'sns:Subscribe');
   if (exempt === undefined) return problems;
-  const strangers = exempt.filter((v) => !isDeploymentRole(v) && !operators.includes(v as string));
+  const strangers = exempt.filter((v) => !isDeploymentRole(v) && !allowed.includes(v as string));
   const missing = [
     ...(exempt.some(isDeploymentRole) ? [] : ['the deployment role']),
-    ...operators.filter((operator) => !exempt.includes(operator)),
+    ...allowed.filter((principal) => !exempt.includes(principal)),
   ];
   return [
     ...problems,
