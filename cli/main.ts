@@ -59,7 +59,7 @@ import { registerRestoreCommand } from './commands/restore';
 import { registerRunsCommand } from './commands/runs';
 import { registerSweepCommand } from './commands/sweep';
 import { EXIT_CODE } from './exit-codes';
-import { guardOutputs } from './stream-writer';
+import { exitCodeWithOutputFailure, guardOutputs } from './stream-writer';
 import { UsageError } from './usage-error';
 import { CLI_VERSION } from './version';
 
@@ -127,13 +127,14 @@ function addHelpCommand(group: CommandUnknownOpts): void {
 }
 
 // `pc-hygiene … | head`: the reader closing stdout (or stderr) early does not crash any command.
-// Any other write error on them is reported once here and fails the run (exit 1 unless the outcome's code is a failure).
+// Any other write error on them is reported once here and fails the run (exitCodeWithOutputFailure: exit 1).
 const outputs = guardOutputs([process.stdout, process.stderr], (error) =>
   process.stderr.write(`pc-hygiene: ${terminalText(error.message)}\n`),
 );
 // At exit, not after the parse: Node emits a write's error on a later tick than the write.
 process.on('exit', () => {
-  if (outputs.failure !== undefined && !process.exitCode) process.exitCode = EXIT_CODE.failure;
+  if (outputs.failure !== undefined)
+    process.exitCode = exitCodeWithOutputFailure(Number(process.exitCode ?? 0));
 });
 
 const program = new Command('pc-hygiene')

@@ -10,6 +10,8 @@
  * error, so a listing stops there too.
  */
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
+import { EXIT_CODE } from './exit-codes';
 
 /** The reader closed the pipe (e.g. `pc-hygiene plan ... | head`): stop writing, not a failure. */
 export class BrokenPipeError extends Error {
@@ -36,8 +38,8 @@ export interface OutputGuard {
  * exception with a stack trace. The command is not stopped halfway (a sweep's
  * writes are not cut short by its summary's output): a {@link StreamWriter} on
  * the stream throws the error to its command, so a listing stops; anything
- * else finishes, its output going nowhere. The CLI exits 1 then, unless the
- * outcome's own code is already a failure (`cli/main.ts`).
+ * else finishes, its output going nowhere. The CLI then exits 1
+ * ({@link exitCodeWithOutputFailure}, `cli/main.ts`).
  */
 export function guardOutputs(
   streams: readonly NodeJS.WritableStream[],
@@ -52,6 +54,22 @@ export function guardOutputs(
     });
   }
   return guard;
+}
+
+/**
+ * The exit code of a run whose output failed (a write error other than a closed pipe, {@link guardOutputs}): a
+ * failure (1), whatever outcome the command reached — a sweep's "guard tripped" (3) or "incomplete" (4) would tell
+ * a script its summary is there to read, and it is not. A usage error (2: nothing was done) and a signal's code
+ * (e.g. 130) are kept.
+ */
+export function exitCodeWithOutputFailure(code: number | undefined): number {
+  const outcomes: readonly (number | undefined)[] = [
+    undefined,
+    EXIT_CODE.complete,
+    EXIT_CODE.guardTripped,
+    EXIT_CODE.incomplete,
+  ];
+  return outcomes.includes(code) ? EXIT_CODE.failure : (code as number);
 }
 
 /** Backpressure-aware writer over one writable stream. */
@@ -70,6 +88,10 @@ export class StreamWriter {
    * @throws {BrokenPipeError} when the reader has gone away
    */
   async write(text: string): Promise<void> {
+    // A stream that failed before this writer listened (a plain write's error): it would never drain.
+    if (this.stream instanceof Writable && this.stream.destroyed) {
+      this.failure ??= this.stream.errored ?? new BrokenPipeError('output closed');
+    }
     this.throwIfFailed();
     if (text === '') return;
     try {

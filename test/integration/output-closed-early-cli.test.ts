@@ -1,6 +1,6 @@
 /**
  * `pc-hygiene … | head` where the reader has gone before the command writes:
- * not an error (the CLI's one rule, `tolerateClosedPipe` in
+ * not an error (the CLI's one rule, `guardOutputs` in
  * `cli/stream-writer.ts`). The CLI runs as a child process whose stdout pipe
  * the test closes at once, so every write meets `EPIPE`: `notify` (dry run
  * and drain) and `local` exit 0 without a stack trace, the drain still marks

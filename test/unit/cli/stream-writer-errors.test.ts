@@ -8,7 +8,13 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BrokenPipeError, guardOutputs, StreamWriter } from '../../../cli/stream-writer';
+import { EXIT_CODE } from '../../../cli/exit-codes';
+import {
+  BrokenPipeError,
+  exitCodeWithOutputFailure,
+  guardOutputs,
+  StreamWriter,
+} from '../../../cli/stream-writer';
 
 /** A write error as Node reports it, with its system code. */
 function systemError(code: string): NodeJS.ErrnoException {
@@ -69,5 +75,29 @@ describe('a StreamWriter on a guarded output', () => {
     const out = new StreamWriter(stream);
     expect(() => stream.emit('error', systemError('EPIPE'))).not.toThrow();
     await expect(out.write('more')).rejects.toBeInstanceOf(BrokenPipeError);
+  });
+});
+
+describe('a StreamWriter made after its stream failed', () => {
+  it('throws the error at once instead of waiting for a drain that never comes', async () => {
+    const enospc = systemError('ENOSPC');
+    const stream = new Writable({ write: (_chunk, _encoding, done) => done(enospc) });
+    guarded(stream);
+    stream.write('a plain write, before any writer');
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(new StreamWriter(stream).write('listing')).rejects.toBe(enospc);
+  });
+});
+
+describe('the exit code of a run whose output failed', () => {
+  it('is a failure whatever outcome the command reached, a usage error and a signal kept', () => {
+    expect(exitCodeWithOutputFailure(undefined)).toBe(EXIT_CODE.failure);
+    expect(exitCodeWithOutputFailure(EXIT_CODE.complete)).toBe(EXIT_CODE.failure);
+    // A sweep's "guard tripped" or "incomplete" would tell a script its summary is there to read.
+    expect(exitCodeWithOutputFailure(EXIT_CODE.guardTripped)).toBe(EXIT_CODE.failure);
+    expect(exitCodeWithOutputFailure(EXIT_CODE.incomplete)).toBe(EXIT_CODE.failure);
+    expect(exitCodeWithOutputFailure(EXIT_CODE.failure)).toBe(EXIT_CODE.failure);
+    expect(exitCodeWithOutputFailure(EXIT_CODE.usage)).toBe(EXIT_CODE.usage);
+    expect(exitCodeWithOutputFailure(130)).toBe(130);
   });
 });
