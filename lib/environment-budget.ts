@@ -50,8 +50,10 @@ export function exemptIdsProblems(config: HygieneConfig): string[] {
   const variable = Object.keys(environment).find((name) => name.endsWith('exemptIds')) ?? 'exemptIds';
   const idsBytes = Buffer.byteLength(variable) + Buffer.byteLength(environment[variable] ?? '');
   const left = room - (used - idsBytes);
-  const perId = Math.ceil((idsBytes - Buffer.byteLength(variable)) / ids.length);
-  const fit = Math.max(0, Math.floor((left - Buffer.byteLength(variable) - 2) / Math.max(1, perId)));
+  // A JSON list of n ids takes 1 + n × (id + 3) bytes (brackets, quotes, commas): each id's share, on average.
+  const listBytes = idsBytes - Buffer.byteLength(variable);
+  const perId = (listBytes - 1) / ids.length;
+  const fit = Math.max(0, Math.floor((left - Buffer.byteLength(variable) - 1) / perId));
   return [
     `exemptIds: ${ids.length} ids take ${idsBytes} bytes of the sweep function's environment (${variable}), ` +
       `more than the ${Math.max(0, left)} bytes Lambda's 4 KB environment limit leaves for them ` +

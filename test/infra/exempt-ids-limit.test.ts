@@ -33,6 +33,15 @@ describe('exemptIds and the Lambda environment limit', () => {
     expect(largestAccepted(8)).toBeGreaterThan(2 * ksuids);
   });
 
+  it.each([8, 27, 64])(
+    'past the limit the message says how many ids of that length fit: exactly as many (%d characters)',
+    (length) => {
+      const fit = largestAccepted(length);
+      const [problem] = exemptIdsProblems(parseConfig({ exemptIds: ids(fit + 1, length) }));
+      expect(problem).toContain(`(about ${fit} ids of this length fit)`);
+    },
+  );
+
   it('at the limit the config variables still leave the construct its reserve of the 4 KB', () => {
     const fit = largestAccepted(27);
     const env = configToEnvironment(parseConfig({ exemptIds: ids(fit, 27) }));
