@@ -25,6 +25,8 @@ const METRICS_ENV = {
 /** What the CLI needs to know of a deployment. */
 export interface Deployment {
   readonly stackName: string;
+  /** The AWS Region the stack was found in (its CloudFormation client's), when the client resolves one. */
+  readonly region?: string;
   /** The credentials table (output `TableName`). */
   readonly tableName: string;
   /** The owner directory table, when the deployment has one. */
@@ -129,8 +131,10 @@ export async function lookUpDeployment(stackName: string, clients: DeploymentCli
   const directoryTableName =
     outputValue(outputs, STACK_OUTPUT.directoryTableName) ?? env[HANDLER_ENV.directoryTableName];
   const service = env[METRICS_ENV.service];
+  const region = await clients.cloudFormation.config.region().catch(() => undefined);
   return {
     stackName,
+    ...(region !== undefined && { region }),
     tableName,
     ...(directoryTableName !== undefined && directoryTableName !== '' && { directoryTableName }),
     topicArn,

@@ -103,8 +103,8 @@ export async function reportOperatorSweep(
   const admin = await publishAdminReport(new SnsPublisher(clients.sns, deployment.topicArn), summary, {
     origin,
     stackName: deployment.stackName,
-    // The Region the stack was found in: its topic's (arn:aws:sns:REGION:…).
-    region: deployment.topicArn.split(':')[3],
+    // The Region the stack was found in: its commands find it there only.
+    region: deployment.region,
   });
   const values: MetricValue[] = [
     ...sweepMetricValues(summary),

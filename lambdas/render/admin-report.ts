@@ -123,8 +123,8 @@ function auditNotices(summary: RunSummary): string[] {
   return lines;
 }
 
-/** An AWS Region's name (`eu-west-1`, `us-gov-west-1`): only such a value is printed as `--region`. */
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** An AWS Region's name (`eu-west-1`, `us-gov-west-1`, `eusc-de-east-1`): only such a value is printed as `--region`. */
+const REGION_NAME = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
 /**
  * The flags aiming the advice's commands at the deployment: `--stack NAME`, then its `--region` when known (a

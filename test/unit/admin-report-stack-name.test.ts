@@ -96,6 +96,9 @@ describe('the admins’ report names the deployment’s stack in its commands', 
     expect(emailText(summary, 'HygieneProd', 'us-gov-west-1')).toContain(
       'Check the plan (pc-hygiene sweep --dry-run --stack HygieneProd --region us-gov-west-1);',
     );
+    expect(emailText(summary, 'HygieneProd', 'eusc-de-east-1')).toContain(
+      '--stack HygieneProd --region eusc-de-east-1',
+    );
     expect(emailText(summary, 'HygieneProd', 'eu-west-1; rm -rf ~')).not.toContain('--region');
     expect(emailText(summary, undefined, 'eu-west-1')).not.toContain('--region');
   });

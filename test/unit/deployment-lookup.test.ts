@@ -102,6 +102,8 @@ describe('lookUpDeployment', () => {
     ]);
     expect(deployment).toEqual({
       stackName: 'PersonalClientHygiene',
+      // The Region the stack was found in (its CloudFormation client's): the admins' report names it.
+      region: 'eu-west-1',
       tableName: 'Hygiene-Table-ABC',
       directoryTableName: 'Hygiene-Owners-1',
       topicArn: TOPIC,
