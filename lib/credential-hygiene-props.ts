@@ -335,7 +335,7 @@ const EXAMPLE_NAMES = {
  *   sees the role's ARN;
  * - a role or user whose name is only wildcards with no path of the account's own (`role/*`, `user/*`,
  *   `role/aws-reserved/sso.amazonaws.com/*`): it matches every role or user of the account (or every IAM Identity
- *   Center permission set), so that one entry would exempt them all from the topic's and queues' Denies. A name with
+ *   Center permission set), so that one entry would exempt them all from the Denies that list it. A name with
  *   a fixed part, such as `role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_SecurityAdmin_*` (the region
  *   a `*` too), and a path the account chose (`role/ops/*`, every role it put under `/ops/`), are kept;
  * - nothing of an entry that is a token (its value is known only at deploy);
@@ -351,11 +351,17 @@ export function principalArnProblems(key: string, arns: readonly string[], accou
 
 /**
  * Whether a wildcard name under `path` matches more than an operator group: no path (or one of wildcards only: every
- * role or user of the account), or IAM Identity Center's own path (every permission set, in one region or all:
- * everyone who signs in). A path of the account's own choosing (`role/ops/*`) is a group it created: kept.
+ * role or user of the account), IAM Identity Center's own path (every permission set, in one region or all:
+ * everyone who signs in), or the service-linked roles' path (`aws-service-role/`, or one service's under it: every
+ * service's role, or every role of that service). A path of the account's own choosing (`role/ops/*`) is a group
+ * it created: kept; so is one service-linked role named in full (AWS Chatbot's, for the alarm topic).
  */
 function isAccountWidePath(path: string): boolean {
-  return WILDCARD_PATH.test(path) || /^aws-reserved\/sso\.amazonaws\.com\/(?:[^/]*\/)?$/.test(path);
+  return (
+    WILDCARD_PATH.test(path) ||
+    /^aws-reserved\/sso\.amazonaws\.com\/(?:[^/]*\/)?$/.test(path) ||
+    /^aws-service-role\/(?:[^/]*\/)?$/.test(path)
+  );
 }
 
 /** What is wrong with one principal ARN, if anything; nothing for a token (resolved at deploy: not readable here). */
@@ -378,7 +384,7 @@ function principalArnProblem(arn: string, stackAccount: string | undefined): str
       ? `every ${kind} of account ${arnAccount}`
       : `every ${kind} under /${path}`;
     return [
-      `${shown}: its ${kind} name is only wildcards, so it matches ${which} and would exempt them all from the topic's and queues' Denies: give a name with a fixed part (e.g. ${EXAMPLE_NAMES[kind as keyof typeof EXAMPLE_NAMES]})`,
+      `${shown}: its ${kind} name is only wildcards, so it matches ${which} and would exempt them all from the Denies that list it: give a name with a fixed part (e.g. ${EXAMPLE_NAMES[kind as keyof typeof EXAMPLE_NAMES]})`,
     ];
   }
   if (stackAccount !== undefined && arnAccount !== stackAccount) {

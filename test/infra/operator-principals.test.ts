@@ -57,9 +57,11 @@ describe('an operator principal whose name is only wildcards', () => {
       `arn:aws:iam::${ACCOUNT}:role/*/*`,
       `arn:aws:iam::${ACCOUNT}:role/?*`,
       `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/*`,
+      `arn:aws:iam::${ACCOUNT}:role/aws-service-role/*`,
+      `arn:aws:iam::${ACCOUNT}:role/aws-service-role/management.chatbot.amazonaws.com/*`,
     ];
     expect(problemsOf({ operatorPrincipalArns: arns })).toEqual([
-      `operatorPrincipalArns: "${everyRole}": its role name is only wildcards, so it matches every role of account ${ACCOUNT} and would exempt them all from the topic's and queues' Denies: give a name with a fixed part (e.g. role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAdmin_*, or role/HygieneOperator)`,
+      `operatorPrincipalArns: "${everyRole}": its role name is only wildcards, so it matches every role of account ${ACCOUNT} and would exempt them all from the Denies that list it: give a name with a fixed part (e.g. role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAdmin_*, or role/HygieneOperator)`,
       expect.stringMatching(/^operatorPrincipalArns: ".*:user\/\*": its user name .* every user of account /),
       expect.stringMatching(/^operatorPrincipalArns: ".*:role\/\*\/\*": .* every role of account /),
       expect.stringMatching(/^operatorPrincipalArns: ".*:role\/\?\*": .* every role of account /),
@@ -67,7 +69,19 @@ describe('an operator principal whose name is only wildcards', () => {
       expect.stringMatching(
         /^operatorPrincipalArns: ".*sso\.amazonaws\.com\/\*": .* every role under \/aws-reserved\/sso\.amazonaws\.com\/ /,
       ),
+      // Every service-linked role of the account, or every one of a service: AWS's roles, not an operator group.
+      expect.stringMatching(
+        /^operatorPrincipalArns: ".*:role\/aws-service-role\/\*": .* every role under \/aws-service-role\/ /,
+      ),
+      expect.stringMatching(
+        /^operatorPrincipalArns: ".*chatbot\.amazonaws\.com\/\*": .* every role under \/aws-service-role\/management\.chatbot\.amazonaws\.com\/ /,
+      ),
     ]);
+  });
+
+  it('keeps one service-linked role named in full (AWS Chatbot for the alarm topic)', () => {
+    const chatbot = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/management.chatbot.amazonaws.com/AWSServiceRoleForAWSChatbot`;
+    expect(() => build({ alarmSubscriberPrincipalArns: [chatbot] }, ACCOUNT)).not.toThrow();
   });
 
   it('is refused from context (-c operatorPrincipalArns=…), and so is a deploymentRoleArn of wildcards', () => {
