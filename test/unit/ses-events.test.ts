@@ -380,17 +380,19 @@ async function quietHandler(directory: ReturnType<typeof recorder>, logged?: unk
     bouncedDigests: { ledger: new MemoryRelayLedger(), publisher: new RecordingPublisher() },
     clock: () => NOW,
   });
-  return { handler, metrics };
+  /** Runs the handler on one SNS record per SES notification, as the topic's subscription delivers them. */
+  const handle = (messages: readonly string[]) =>
+    handler({ Records: messages.map((Message) => ({ Sns: { Message } })) } as unknown as SNSEvent, {
+      getRemainingTimeInMillis: () => 30_000,
+    });
+  return { handle, metrics };
 }
 
 describe('the SES events handler', () => {
   it('emits the owners opted out by a complaint apart from those marked bouncing', async () => {
-    const { handler, metrics } = await quietHandler(recorder());
-    const records = [complaint('ada'), bounce('Permanent', 'ada'), complaint()].map((Message) => ({
-      Sns: { Message },
-    }));
+    const { handle, metrics } = await quietHandler(recorder());
 
-    await handler({ Records: records } as unknown as SNSEvent, { getRemainingTimeInMillis: () => 30_000 });
+    await handle([complaint('ada'), bounce('Permanent', 'ada'), complaint()]);
 
     expect(metrics).toEqual({
       [SES_EVENTS_METRIC.bounces]: 3,
@@ -408,16 +410,11 @@ describe('the SES events handler', () => {
 
   it('counts a complaint remembered for an address the owner moved away from as an owner opted out', async () => {
     // complaint() is about an email to ada@example.com: bob no longer holds it (moved away), cy is absent
-    const { handler, metrics } = await quietHandler(
+    const { handle, metrics } = await quietHandler(
       recorder({ ada: 'ada@example.com', bob: 'bob@new.example' }),
     );
-    const records = [complaint('ada'), complaint('bob'), complaint('cy')].map((Message) => ({
-      Sns: { Message },
-    }));
 
-    const summary = await handler({ Records: records } as unknown as SNSEvent, {
-      getRemainingTimeInMillis: () => 30_000,
-    });
+    const summary = await handle([complaint('ada'), complaint('bob'), complaint('cy')]);
 
     expect(summary).toMatchObject({ optedOut: 1, optOutsRemembered: 1, unattributed: 1 });
     expect(metrics).toMatchObject({
@@ -465,11 +462,9 @@ describe('a not-spam feedback report', () => {
 
   it('is logged with the handler’s summary, and adds to no complaint or bounce metric', async () => {
     const logged: unknown[] = [];
-    const { handler, metrics } = await quietHandler(recorder(), logged);
+    const { handle, metrics } = await quietHandler(recorder(), logged);
 
-    await handler({ Records: [{ Sns: { Message: feedback('not-spam') } }] } as unknown as SNSEvent, {
-      getRemainingTimeInMillis: () => 30_000,
-    });
+    await handle([feedback('not-spam')]);
 
     expect(logged).toEqual([['SES events', { summary: expect.objectContaining({ notSpam: 1 }) }]]);
     expect(metrics).toMatchObject({
@@ -660,10 +655,9 @@ describe('a suppressed send (SES did not send: the address is on its suppression
   });
 
   it('is emitted as EmailsSuppressed, inside EmailBounces and never in EmailComplaints', async () => {
-    const { handler, metrics } = await quietHandler(recorder());
-    const records = [suppressedComplaint(), complaint('ada')].map((Message) => ({ Sns: { Message } }));
+    const { handle, metrics } = await quietHandler(recorder());
 
-    await handler({ Records: records } as unknown as SNSEvent, { getRemainingTimeInMillis: () => 30_000 });
+    await handle([suppressedComplaint(), complaint('ada')]);
 
     expect(metrics).toMatchObject({
       [SES_EVENTS_METRIC.bounces]: 2,
