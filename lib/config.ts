@@ -212,6 +212,13 @@ function schedulesFrom(read: ContextReader, problems: string[]): Partial<Deploym
   };
 }
 
+/** A list of IAM principal ARNs under `key`, with its problems (`principalArnProblems`) added to `problems`. */
+function principalArnsFrom(read: ContextReader, key: string, problems: string[]): string[] {
+  const arns = stringListFrom(key, 'IAM principal ARNs', read(key), problems);
+  problems.push(...principalArnProblems(key, arns));
+  return arns;
+}
+
 /** Who hears from the worker and who may act on its topics. */
 function principalsFrom(read: ContextReader, problems: string[]) {
   if (read(DEPLOYMENT_CONTEXT_KEYS.ownerEmails) !== undefined) {
@@ -219,22 +226,16 @@ function principalsFrom(read: ContextReader, problems: string[]) {
   }
   const adminKey = DEPLOYMENT_CONTEXT_KEYS.adminEmails;
   const adminEmails = stringListFrom(adminKey, 'emails', read(adminKey), problems);
-  const operatorKey = DEPLOYMENT_CONTEXT_KEYS.operatorPrincipalArns;
-  const operatorPrincipalArns = stringListFrom(
-    operatorKey,
-    'IAM principal ARNs',
-    read(operatorKey),
+  const operatorPrincipalArns = principalArnsFrom(
+    read,
+    DEPLOYMENT_CONTEXT_KEYS.operatorPrincipalArns,
     problems,
   );
-  problems.push(...principalArnProblems(operatorKey, operatorPrincipalArns));
-  const alarmSubscriberKey = DEPLOYMENT_CONTEXT_KEYS.alarmSubscriberPrincipalArns;
-  const alarmSubscriberPrincipalArns = stringListFrom(
-    alarmSubscriberKey,
-    'IAM principal ARNs',
-    read(alarmSubscriberKey),
+  const alarmSubscriberPrincipalArns = principalArnsFrom(
+    read,
+    DEPLOYMENT_CONTEXT_KEYS.alarmSubscriberPrincipalArns,
     problems,
   );
-  problems.push(...principalArnProblems(alarmSubscriberKey, alarmSubscriberPrincipalArns));
   return {
     adminEmails,
     ...(operatorPrincipalArns.length > 0 && { operatorPrincipalArns }),

@@ -157,6 +157,11 @@ export class CredentialHygiene extends Construct {
   readonly serviceName: string;
 
   private readonly props: CredentialHygieneProps;
+  /**
+   * The role CloudFormation deploys with (the props', else the synthesizer's), when known: every topic's and queue's
+   * subscription allow-list names it ({@link deploymentRole} where it is required).
+   */
+  private readonly knownDeploymentRole: string | undefined;
   /** Admin addresses subscribed so far ({@link subscribeAdmin}). */
   private adminSubscriptions = 0;
   /** Variables every function receives: the config, the table and the topic. */
@@ -172,6 +177,7 @@ export class CredentialHygiene extends Construct {
       Annotations.of(this).addWarningV2(HEARTBEAT_WARNING_IDS[warning.kind], warning.text);
     }
     this.props = props;
+    this.knownDeploymentRole = deploymentRoleArn(this, props.deploymentRoleArn);
     this.config = config;
     const metricNames = metricNamesOf(props);
     this.metricsNamespace = metricNames.metricsNamespace;
@@ -211,7 +217,7 @@ export class CredentialHygiene extends Construct {
       this.alarmTopic =
         props.alarmTopic ??
         addAlarmTopic(this, this.notificationKey!, {
-          deploymentRoleArn: deploymentRoleArn(this, props.deploymentRoleArn),
+          deploymentRoleArn: this.knownDeploymentRole,
           operatorPrincipalArns: props.operatorPrincipalArns ?? [],
           alarmSubscriberPrincipalArns: props.alarmSubscriberPrincipalArns ?? [],
         });
@@ -328,7 +334,7 @@ export class CredentialHygiene extends Construct {
    */
   private alarmTopicEndpointHint(): string {
     const where = 'to the alarm topic, output AlarmTopicArn,';
-    if (deploymentRoleArn(this, this.props.deploymentRoleArn) === undefined) return `${where} as IAM allows`;
+    if (this.knownDeploymentRole === undefined) return `${where} as IAM allows`;
     return (
       `${where} as one of \`operatorPrincipalArns\` or \`alarmSubscriberPrincipalArns\` ` +
       '(e.g. AWS Chatbot’s service-linked role, for a chat channel): no one else may subscribe there'
@@ -359,7 +365,7 @@ export class CredentialHygiene extends Construct {
    * @throws {CredentialHygienePropsError} when neither the props nor the stack's synthesizer name it
    */
   private deploymentRole(): string {
-    const deployment = deploymentRoleArn(this, this.props.deploymentRoleArn);
+    const deployment = this.knownDeploymentRole;
     if (deployment === undefined) {
       throw new CredentialHygienePropsError([
         'the stack’s synthesizer does not name the role CloudFormation deploys with: give `deploymentRoleArn` (it creates the admin subscriptions, and the notification topic, which carries owners’ digests, lets only the principals it names subscribe)',
@@ -494,7 +500,7 @@ export class CredentialHygiene extends Construct {
 
   /** The `relay` route: owner digests leave the topic through one filtered SQS queue and are emailed through SES. */
   private addRelay(): OwnerEmailRelay {
-    const deploymentRole = deploymentRoleArn(this, this.props.deploymentRoleArn);
+    const deploymentRole = this.knownDeploymentRole;
     return new OwnerEmailRelay(this, 'Relay', {
       topic: this.topic,
       ...(deploymentRole !== undefined && { deploymentRoleArn: deploymentRole }),

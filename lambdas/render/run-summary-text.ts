@@ -118,9 +118,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   lines.push(directoryLine(summary.directory), '');
   lines.push(eventsLine(summary), ...reachLines(summary.reach, limit, audit));
   lines.push(...checkpointLines(summary));
-  lines.push(
-    ...manifestLines(summary, options.tableGone === undefined ? manifestTarget(options) : undefined),
-  );
+  lines.push(...manifestLines(summary, options));
   if (summary.transitionsWrittenAlone > 0) {
     lines.push(
       `Transitions written alone: ${summary.transitionsWrittenAlone} (their batch could not settle them; one request each)`,
@@ -191,23 +189,27 @@ function checkpointLines(summary: RunSummary): string[] {
   return [`Checkpoint: ${what}${start}; ${c.segmentsDone}/${c.segments} segments done`];
 }
 
-/** What follows the manifest's `runs show RUN_ID`: the target flags, or the placeholder for an unknown stack. */
-function manifestTarget(options: TextRenderOptions): string {
-  return options.stackUnknown ? "with the deployment's --stack NAME" : (options.targetFlags ?? '');
+/**
+ * The command that shows the run's manifest, aimed where the run looked (`targetFlags`, as the guard's advice; for
+ * an unknown stack, the placeholder), as ` (…)`; none when the table is gone ({@link TextRenderOptions.tableGone}).
+ */
+function runsShowHint(runId: string, options: TextRenderOptions): string {
+  if (options.tableGone !== undefined) return '';
+  const target = options.stackUnknown ? "with the deployment's --stack NAME" : options.targetFlags;
+  return ` (pc-hygiene runs show ${runId}${target ? ` ${target}` : ''})`;
 }
 
 /**
- * Where the run's deletions are recorded (nothing when it recorded none and nothing failed), and the command
- * that shows them, aimed where the run looked (`targetFlags`, as the guard's advice), unless the table is gone
- * (`targetFlags` undefined: {@link TextRenderOptions.tableGone}).
+ * Where the run's deletions are recorded (nothing when it recorded none and nothing failed), and the command that
+ * shows them ({@link runsShowHint}).
  */
-function manifestLines(summary: RunSummary, targetFlags: string | undefined): string[] {
+function manifestLines(summary: RunSummary, options: TextRenderOptions): string[] {
   const m = summary.manifest;
   if (!m || (m.entries === 0 && !m.failed)) return [];
   const failed = m.failed ? `; ${m.failed}` : '';
-  const aimed = targetFlags ? ` ${targetFlags}` : '';
-  const command = targetFlags === undefined ? '' : ` (pc-hygiene runs show ${summary.runId}${aimed})`;
-  return [`Manifest: ${m.entries} deletion(s) in ${m.pages} page(s)${command}${failed}`];
+  return [
+    `Manifest: ${m.entries} deletion(s) in ${m.pages} page(s)${runsShowHint(summary.runId, options)}${failed}`,
+  ];
 }
 
 /** Who overrode a tripped guard: the operator's recorded approval, or the CLI's own flag. */
