@@ -41,7 +41,7 @@ const STACK_SUPPLIES: Readonly<Record<TableStackRule, string>> = {
  * (`target flag`), the stack's output, else the fixed name only with `--endpoint`; for `plan`, the named
  * stack's output, else none (`--endpoint` alone names no table: plan then wants `--input`).
  */
-function tableDefault(rule: TableStackRule): string {
+export function tableDefault(rule: TableStackRule): string {
   const fromStack = `the stack's ${STACK_OUTPUT.tableName} output`;
   return rule === 'table'
     ? stackDefault('target flag', fromStack, DEFAULT_TABLE_NAME)

@@ -10,6 +10,7 @@
  * list`, whose `--table` is the credentials table its `--with-unlisted` scans.
  */
 import { describe, expect, it } from 'vitest';
+import { optionIn } from '../support/option-help';
 import { runCli } from '../support/run-cli';
 
 /** A table command's `--table` default (`stackDefault`, `target flag`), which `owners list` says too. */
@@ -53,15 +54,6 @@ function commandsIn(help: string): string[] {
   return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)]
     .map((match) => match[1] ?? '')
     .filter((name) => name !== 'help');
-}
-
-/** The entry of `flag` (e.g. `--table <name>`) in a help text on one line, or `undefined` when it has none. */
-function optionIn(help: string, flag: string): string | undefined {
-  const lines = help.split('\n');
-  const start = lines.findIndex((line) => line.startsWith(`  ${flag} `));
-  if (start < 0) return undefined;
-  const end = lines.findIndex((line, i) => i > start && /^ {2}-/.test(line));
-  return lines.slice(start, end).join(' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Every command path (`sweep`, `runs show`) with its `--help`, subcommands of a group included. */

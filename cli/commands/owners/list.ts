@@ -33,7 +33,6 @@ import { isSesSendable } from '../../../lambdas/relay/ses-address';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import type { Deployment } from '../../aws/deployment-lookup';
-import { STACK_OUTPUT } from '../../aws/stack-outputs';
 import { defineCommand } from '../../options/define-command';
 import { sayOnStderr } from '../../options/deployment-target';
 import {
@@ -45,23 +44,21 @@ import {
 import { formatOption, REPORT_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
-import { stackDefault } from '../../options/stack-default';
-import { withTableErrors } from '../../options/table-options';
+import { tableDefault, withTableErrors } from '../../options/table-options';
 import { UsageError } from '../../usage-error';
 
 /**
  * `--table`: the credentials table `--with-unlisted` scans. Its default is said as a table command's `--table`
- * (`stackDefault`, `target flag`: the flag names that table itself), for it is found the same way
+ * (`tableDefault`: the flag names that table itself), for it is found the same way
  * ({@link unlistedOwnersTable}): the stack's output, else the fixed name only with `--endpoint` (a directory named
  * with `--directory-table` alone has no credentials table). What only it does is said before: given on the
  * command line it implies `--with-unlisted`, and `PC_HYGIENE_TABLE` does not.
  */
 function credentialsTableOption() {
-  const fromStack = `the stack's ${STACK_OUTPUT.tableName} output`;
   return new Option(
     '--table <name>',
     'the credentials table --with-unlisted scans; given on the command line, it implies --with-unlisted ' +
-      `(PC_HYGIENE_TABLE does not) (${stackDefault('target flag', fromStack, DEFAULT_TABLE_NAME)})`,
+      `(PC_HYGIENE_TABLE does not) (${tableDefault('table')})`,
   ).env('PC_HYGIENE_TABLE');
 }
 
