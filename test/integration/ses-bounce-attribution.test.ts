@@ -35,6 +35,16 @@ import { upsertNewOwners } from './support/sns-wire';
 const NOW = '2026-12-01T00:00:00.000Z';
 const BOUNCED_AT = '2026-12-01T01:00:00.000Z';
 
+/** `owners export` of `table` (the CLI), one parsed object per owner. */
+async function ownersExport(table: TestDirectoryTable): Promise<Record<string, unknown>[]> {
+  const run = await runCli(['owners', 'export', ...directoryFlags(table)]);
+  expect(run.code).toBe(0);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 /** The `mail` part of an SES event for the relay's email to `destination` for `userId`. */
 function mail(userId: string, destination: string) {
   return {
@@ -319,15 +329,7 @@ describe('a complaint is the person’s opt-out, through imports and exports', (
   /** The relay's complaint about its email to `A`, recorded as the SES events function does. */
   const complainAtA = () =>
     recordAddressProblems(directory(), [complaint('ada', A, A)], Date.parse('2026-12-01T02:00:00Z'));
-  /** `owners export` of the table (the CLI), one parsed object per owner. */
-  const exported = async (): Promise<Record<string, unknown>[]> => {
-    const run = await runCli(['owners', 'export', ...directoryFlags(table)]);
-    expect(run.code).toBe(0);
-    return run.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  };
+  const exported = () => ownersExport(table);
 
   it('stays unsubscribed when a wrong export moves the owner away and the next one moves them back', async () => {
     await importAda('2026-12-01T00:00:00Z', A);
@@ -526,16 +528,9 @@ describe('a mailbox several owners share, once SES suppresses it', () => {
   const directory = () => new DynamoOwnerDirectory(table.client, table.tableName);
   const owners = async () => directory().getMany(['alice', 'bob']);
 
-  /** `owners export` of the table (the CLI), one parsed object per owner, by userId. */
-  const exported = async (): Promise<Record<string, Record<string, unknown>>> => {
-    const run = await runCli(['owners', 'export', ...directoryFlags(table)]);
-    expect(run.code).toBe(0);
-    const lines = run.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    return Object.fromEntries(lines.map((line) => [String(line.userId), line]));
-  };
+  /** `owners export` of the table, by userId. */
+  const exported = async (): Promise<Record<string, Record<string, unknown>>> =>
+    Object.fromEntries((await ownersExport(table)).map((line) => [String(line.userId), line]));
 
   it.each(['Complaint', 'Bounce'] as const)(
     'marks the other owner bouncing on a suppressed send reported as a %s, never as their opt-out, in the table and its export',
