@@ -18,11 +18,11 @@
 import { App, Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { configToEnvironment } from '../../lambdas/handlers/environment';
+import { configToEnvironment, HANDLER_ENV } from '../../lambdas/handlers/environment';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { CONSTRUCT_ENVIRONMENT_RESERVE_BYTES } from '../../lib/environment-budget';
 import { PersonalClientHygieneStack } from '../../lib/personal-client-hygiene-stack';
-import { SKIP_BUNDLING } from './synth';
+import { environmentOf, SKIP_BUNDLING } from './synth';
 
 /**
  * The longest value of each token the sweep's environment can hold, in characters (all ASCII, so bytes):
@@ -91,19 +91,16 @@ describe("the sweep function's environment reserve", () => {
       stackName: STACK_NAME,
       settings: { config: DEFAULT_CONFIG, adminEmails: [], maxScheduleSkew: Duration.days(1) },
     });
-    const template = Template.fromStack(stack).toJSON() as {
-      Resources: Resources &
-        Record<string, { Properties?: { Environment?: { Variables: Record<string, unknown> } } }>;
-    };
-    const sweepId = stack.getLogicalId(stack.hygiene.sweepFunction.function.node.defaultChild as never);
-    const variables = template.Resources[sweepId]?.Properties?.Environment?.Variables ?? {};
+    const synthesized = Template.fromStack(stack);
+    const template = synthesized.toJSON() as { Resources: Resources };
+    const variables = environmentOf(synthesized, stack, stack.hygiene.sweepFunction);
     const config = new Set(Object.keys(configToEnvironment(stack.hygiene.config)));
     const sizes = Object.entries(variables)
       .filter(([name]) => !config.has(name))
       .map(([name, value]) => [name, Buffer.byteLength(name) + longest(value, template.Resources)] as const);
 
     // What the reserve is for (lib/environment-budget.ts), the stack's name at its longest among them.
-    expect(variables.STACK_NAME).toBe(STACK_NAME);
+    expect(variables[HANDLER_ENV.stackName]).toBe(STACK_NAME);
     expect(sizes.map(([name]) => name)).toEqual(
       expect.arrayContaining([
         'TABLE_NAME',

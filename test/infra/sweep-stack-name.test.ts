@@ -10,19 +10,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import { CredentialHygiene } from '../../lib/credential-hygiene';
-import type { HygieneFunction } from '../../lib/hygiene-function';
 import { PersonalClientHygieneStack } from '../../lib/personal-client-hygiene-stack';
-import { SKIP_BUNDLING, synthApp } from './synth';
+import { environmentOf, SKIP_BUNDLING, synthApp } from './synth';
 
 /** The environment variables of one of the stack's functions, as synthesized. */
-function environmentOf(template: Template, stack: Stack, fn: HygieneFunction): Record<string, unknown> {
-  const id = stack.getLogicalId(fn.function.node.defaultChild as never);
-  const resource = template.toJSON().Resources[id] as {
-    Properties: { Environment: { Variables: Record<string, unknown> } };
-  };
-  return resource.Properties.Environment.Variables;
-}
-
 describe("the sweep function's environment names its stack", () => {
   it('the app as deployed: STACK_NAME is the stack’s name, on the sweep function only', () => {
     const { template, stack } = synthApp();

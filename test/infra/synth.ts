@@ -1,9 +1,10 @@
 /**
  * Test helpers: build the app as `bin/` does, with or without Lambda bundling.
  */
-import { App } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
+import type { HygieneFunction } from '../../lib/hygiene-function';
 import type { PersonalClientHygieneStack } from '../../lib/personal-client-hygiene-stack';
 
 /** Context that makes CDK skip asset bundling (placeholder code): for template-only tests. */
@@ -20,6 +21,19 @@ export function synthApp(
   });
   const { stack } = buildApp(app);
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The environment variables `fn` (in `stack`) gets in its synthesized `template`. */
+export function environmentOf(
+  template: Template,
+  stack: Stack,
+  fn: HygieneFunction,
+): Record<string, unknown> {
+  const id = stack.getLogicalId(fn.function.node.defaultChild as never);
+  const resource = template.toJSON().Resources[id] as {
+    Properties: { Environment: { Variables: Record<string, unknown> } };
+  };
+  return resource.Properties.Environment.Variables;
 }
 
 /** The logical id of the only resource of a type matching the properties. */
