@@ -26,7 +26,12 @@ import {
 } from '../hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
 import { guardBlocked, type RunStatus, type RunSummary } from '../hygiene/run-summary';
-import { guardAdviceCommands, renderRunSummaryText, type TextRenderOptions } from './run-summary-text';
+import {
+  guardAdviceCommands,
+  renderRunSummaryText,
+  type TextRenderOptions,
+  withWords,
+} from './run-summary-text';
 import { isStackName } from './stack-name';
 
 /** The machine document's schema name. */
@@ -157,7 +162,7 @@ function guardAdvice(summary: RunSummary, flags: AdviceFlags): string[] {
   const named = flags.targetFlags !== '';
   const otherwise = 'if not, fix the configuration or the data (e.g. lastUsedAt no longer maintained).';
   if (summary.mode === 'audit') {
-    const act = `pc-hygiene sweep --enforce${named ? ` ${flags.targetFlags}` : ''}`;
+    const act = withWords('pc-hygiene sweep --enforce', flags.targetFlags);
     return [
       '',
       `What to do: check the plan (${check}). This deployment runs in audit mode: its runs use no`,

@@ -317,7 +317,7 @@ export function guardAdviceCommands(
 }
 
 /** `text` followed by the shell words `words`, each part after a space (nothing for no words). */
-function withWords(text: string, words = ''): string {
+export function withWords(text: string, words = ''): string {
   return words === '' ? text : `${text} ${words}`;
 }
 
