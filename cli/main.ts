@@ -31,7 +31,8 @@
  *   parsed (numbers, not strings).
  * - Errors: throw `UsageError` for bad input (exit 2, one line
  *   `pc-hygiene: …`, nothing done; commander's own, an unknown flag or
- *   command (or `help` of one), are one line too, a command group's
+ *   command (or `help` of one, or a word after `help NAME`), are one line
+ *   too, a command group's
  *   ending with a pointer to its `--help`: `pointToHelpOnErrors` below),
  *   any other error exits 1 with its message;
  *   a command may set `process.exitCode` for outcomes (e.g. `sweep` 3/4),
@@ -80,7 +81,8 @@ function oneLine(message: string): string {
 /**
  * Makes the errors of `command` and of every command group under it (a
  * command with subcommands: an unknown command, an unknown option before
- * one, and `help NAME` for an unknown NAME: {@link addHelpCommand}) end with
+ * one, and `help NAME` for an unknown NAME or with a word after a command's
+ * NAME: {@link addHelpCommand}) end with
  * a pointer to the group's help (`; see pc-hygiene owners --help`), instead
  * of commander's whole help after the message. Called
  * after the registrations: commander copies the output settings when a
@@ -100,30 +102,70 @@ function pointToHelpOnErrors(command: CommandUnknownOpts, path: string = command
 /**
  * Gives a command group (the program too) a `help [command]` command in the
  * place of commander's own, listed the same and last: it prints the named
- * command's help, or the group's without a name (stdout, exit 0), words and
- * flags after the name not looked at, as commander's own. An unknown name is answered as
- * the name typed alone is: the group parses it, so commander's unknown-command
- * error, one line with its suggestion and the pointer to the group's help
- * (exit 2), where commander's own `help` printed the group's whole help (its
- * `helpCommand()` and `addHelpCommand()` only rename or describe that
- * command, which never runs an action: a group's own `help` command replaces
- * it).
+ * command's help, or the group's without a name (stdout, exit 0). A group
+ * named with a word after it answers as its own `help` does (`help owners
+ * import`: as `owners help import`). Any other word after the name is a usage
+ * error, one line naming it with the pointer to the group's help (exit 2),
+ * where commander's own ignored it; flags after the name, and every word
+ * after a flag (it may be the flag's value), are not looked at, as
+ * commander's own (`help plan --format json`: plan's help). An unknown name is
+ * answered as the name typed alone is: the group parses it, so commander's
+ * unknown-command error, one line with its suggestion and the pointer to the
+ * group's help (exit 2), where commander's own `help` printed the group's
+ * whole help (its `helpCommand()` and `addHelpCommand()` only rename or
+ * describe that command, which never runs an action: a group's own `help`
+ * command replaces it).
  */
 function addHelpCommand(group: CommandUnknownOpts): void {
   group
     .command('help')
     .argument('[command]')
     .description('display help for command')
-    // Words and flags after the name are not looked at (`help plan --help`, `help sweep --dry-run`: plan's, sweep's help).
+    // Flags after the name are not looked at (`help plan --help`, `help sweep --dry-run`: plan's, sweep's help).
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()
-    .action(async (name: string | undefined) => {
+    .action(async (name: string | undefined, _options, help: CommandUnknownOpts) => {
       if (name === undefined) group.help();
       const named = group.commands.find((sub) => sub.name() === name || sub.aliases().includes(name));
-      if (named !== undefined) named.help();
-      await group.parseAsync([name], { from: 'user' });
+      if (named === undefined) await group.parseAsync([name], { from: 'user' });
+      else await printHelpOf(named, wordsBeforeFlags(help.args.slice(1)));
     });
+}
+
+/**
+ * Prints `command`'s help when no word follows its name; a group's help
+ * command answers the words after a group's name; after any other command's
+ * name a word is a usage error of its group (`help plan bogus`).
+ */
+async function printHelpOf(command: CommandUnknownOpts, words: readonly string[]): Promise<void> {
+  if (words.length === 0) command.help();
+  if (command.commands.length > 0) {
+    await command.parseAsync(['help', ...words], { from: 'user' });
+    return;
+  }
+  const path = commandPath(command);
+  (command.parent ?? command).error(
+    `unexpected word '${words[0]}' after 'help ${path}': ${path} has no subcommands`,
+    { exitCode: EXIT_CODE.usage, code: 'pc-hygiene.unexpectedWord' },
+  );
+}
+
+/** A command's name with its groups' (`owners import`), without the program's. */
+function commandPath(command: CommandUnknownOpts): string {
+  const names: string[] = [];
+  for (let at: CommandUnknownOpts | null = command; at?.parent; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
+}
+
+/**
+ * The words of `args` before its first flag (an argument of two characters or
+ * more starting with `-`, as commander tells them): a word after a flag may
+ * be its value.
+ */
+function wordsBeforeFlags(args: readonly string[]): readonly string[] {
+  const flag = args.findIndex((arg) => arg.length > 1 && arg.startsWith('-'));
+  return flag === -1 ? args : args.slice(0, flag);
 }
 
 // `pc-hygiene … | head`: the reader closing stdout (or stderr) early does not crash any command.

@@ -6,10 +6,11 @@
  * - An output **file** (`export --output FILE`, `notify --sink jsonl:FILE`)
  *   is checked before the command reads or writes anything: a path that can
  *   never be written — empty, an existing directory, or in a folder that does
- *   not exist or is a file — is a usage error (exit 2) naming the option (and
- *   the folder). A missing folder is never created: a mistyped path (`--output
- *   exprots/x.jsonl`) should fail at once, not leave a new folder behind and
- *   the file where nobody looks.
+ *   not exist or is a file (or is under one) — is a usage error (exit 2) naming
+ *   the option (and the missing folder, or the file in the way). A missing
+ *   folder is never created: a mistyped path (`--output exprots/x.jsonl`)
+ *   should fail at once, not leave a new folder behind and the file where
+ *   nobody looks.
  * - An output **directory** the user names for many files (`relay --out DIR`)
  *   is created when missing, with its parents, as `--out-dir`-style options
  *   usually are: naming the directory is the point of the option, and a
@@ -33,7 +34,8 @@ import { UsageError } from './usage-error';
  * @param option the option that names it, as `--help` shows it (`--output`, `--sink jsonl:PATH`)
  * @param given how the user wrote it, for messages (default: `${option} ${path}`)
  * @throws {UsageError} naming the option when `path` is empty, an existing directory (or ends with
- *   a path separator), or in a folder that does not exist or is a file (the folder named)
+ *   a path separator), or in a folder that does not exist (the folder named) or is under a file (the
+ *   nearest existing folder on its path is one: that file named)
  */
 export async function checkOutputFile(
   path: string,
@@ -46,9 +48,24 @@ export async function checkOutputFile(
     throw new UsageError(`${given} is a directory: give the file to write`);
   }
   const parent = dirname(path);
-  const folder = await stat(parent).catch(() => undefined);
-  if (folder === undefined) throw new UsageError(`${given}: the directory ${parent} does not exist`);
-  if (!folder.isDirectory()) throw new UsageError(`${given}: ${parent} is not a directory`);
+  const nearest = await nearestExisting(parent);
+  if (nearest !== undefined && !nearest.isDirectory) {
+    throw new UsageError(`${given}: ${nearest.path} is not a directory`);
+  }
+  if (nearest?.path !== parent) throw new UsageError(`${given}: the directory ${parent} does not exist`);
+}
+
+/**
+ * The nearest of `dir` and its ancestors that exists (`undefined`: none can
+ * be seen), so a file further up (`file.txt` in `file.txt/sub/x.jsonl`) is
+ * named as the folder in the way, not its missing child.
+ */
+async function nearestExisting(dir: string): Promise<{ path: string; isDirectory: boolean } | undefined> {
+  for (let at = dir; ; at = dirname(at)) {
+    const found = await stat(at).catch(() => undefined);
+    if (found !== undefined) return { path: at, isDirectory: found.isDirectory() };
+    if (dirname(at) === at) return undefined;
+  }
 }
 
 /**

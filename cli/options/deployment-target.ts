@@ -33,7 +33,7 @@ import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
 import { shellWord } from '../format/shell-word';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError, WITHOUT_A_STACK } from './aws-setup-errors';
-import { endpointText, isPrintableEndpoint } from './endpoint-text';
+import { endpointPlaceholder } from './endpoint-text';
 import { loadConfigFile } from './load-config';
 
 /** The flags {@link resolveTarget} reads (every table command has them: `addTableOptions`). */
@@ -99,7 +99,7 @@ export function awsTargetOf(flags: TargetFlags): string | undefined {
  * `--region`/`--profile` when given. Empty for the default stack, which the
  * command finds by itself ({@link stackToLookUp}). A value that cannot be
  * typed back from the screen is shown as its placeholder (`URL`, `NAME`, …),
- * and so is an endpoint that may hold a secret ({@link printableEndpoint}):
+ * and so is an endpoint that may hold a secret ({@link endpointWord}):
  * the advice is printed on stdout, which CI keeps in its logs.
  */
 export function targetFlagsOf(flags: TargetFlags): string {
@@ -107,7 +107,7 @@ export function targetFlagsOf(flags: TargetFlags): string {
     value === undefined ? [] : [flag, shellWord(value) ?? placeholder];
   const local = flags.endpoint !== undefined;
   return [
-    ...(local ? ['--endpoint', printableEndpoint(flags.endpoint) ?? 'URL'] : []),
+    ...(flags.endpoint !== undefined ? ['--endpoint', endpointWord(flags.endpoint, 'URL')] : []),
     ...(local ? [] : word('--stack', flags.stack, 'NAME')),
     ...word('--table', local ? (flags.table ?? DEFAULT_TABLE_NAME) : flags.table, 'NAME'),
     ...word('--region', flags.region, 'REGION'),
@@ -115,13 +115,20 @@ export function targetFlagsOf(flags: TargetFlags): string {
   ].join(' ');
 }
 
+/** What a message says in place of a value that cannot be typed back from the screen. */
+const CONTROL_CHARACTERS = '(a value with control characters)';
+
 /**
- * An endpoint as one shell word to print, or `undefined` when it must not be
- * printed: it has user info (`http://user:password@host`), a query or a
- * fragment (where a token goes), or is no URL to look into.
+ * An endpoint as a message shows it: one shell word to type back, or in its
+ * place `placeholder` when given, else what says why it is not shown: it may
+ * hold a secret (user info `http://user:password@host`, a query or a fragment
+ * where a token goes, or no URL to look into: `endpointPlaceholder`), or it
+ * cannot be typed back (control characters).
  */
-function printableEndpoint(endpoint: string | undefined): string | undefined {
-  return endpoint !== undefined && isPrintableEndpoint(endpoint) ? shellWord(endpoint) : undefined;
+function endpointWord(endpoint: string, placeholder?: string): string {
+  const hidden = endpointPlaceholder(endpoint);
+  if (hidden !== undefined) return placeholder ?? hidden;
+  return shellWord(endpoint) ?? placeholder ?? CONTROL_CHARACTERS;
 }
 
 /**
@@ -355,13 +362,7 @@ export function refuseEnvironmentOverStack(command: CommandUnknownOpts, stackNam
 
 /** A value as a refusal shows it: one shell word to type back, or a description when it cannot be typed. */
 function shown(value: unknown): string {
-  return shellWord(String(value)) ?? '(a value with control characters)';
-}
-
-/** An endpoint option's value as a refusal shows it: {@link shown}, unless it may hold a secret (`endpointText`). */
-function shownEndpoint(value: unknown): string {
-  const text = String(value);
-  return isPrintableEndpoint(text) ? shown(text) : endpointText(text);
+  return shellWord(String(value)) ?? CONTROL_CHARACTERS;
 }
 
 /**
@@ -479,9 +480,8 @@ export function refuseStackWithEndpoint(command: CommandUnknownOpts, stack: stri
     if (value === undefined) continue;
     const given = stackSettingOf(command, stack);
     const by = endpointNamedBy(command, endpoint);
-    const endpointSetting = by.fromEnv
-      ? `${by.flag}=${shownEndpoint(value)}`
-      : `${by.flag} ${shownEndpoint(value)}`;
+    const word = endpointWord(String(value));
+    const endpointSetting = by.fromEnv ? `${by.flag}=${word}` : `${by.flag} ${word}`;
     const dropEndpoint = by.fromEnv ? `unset ${by.flag}` : `drop ${by.flag}`;
     const withoutStack = [given.drop, endpoint.withoutStack]
       .filter((step) => step !== undefined)
@@ -518,7 +518,7 @@ function refuseSnsEndpointOverAwsTables(command: CommandUnknownOpts): void {
   const sns = command.getOptionValue('snsEndpoint');
   if (sns === undefined || command.getOptionValue('endpoint') !== undefined) return;
   throw new UsageError(
-    `--sns-endpoint ${shownEndpoint(sns)} without --endpoint: a local SNS server goes with local tables, and these are ` +
+    `--sns-endpoint ${endpointWord(String(sns))} without --endpoint: a local SNS server goes with local tables, and these are ` +
       'tables in AWS (a drain would mark their digests sent into the local server; a reconcile would record its ' +
       'subscriptions in the real directory). Give --endpoint (e.g. DynamoDB Local), or drop --sns-endpoint ' +
       '(a topic in AWS behind another endpoint: set AWS_ENDPOINT_URL_SNS)',

@@ -20,28 +20,35 @@ export const NON_URL_ENDPOINT_NOT_SHOWN =
 /** The characters that open user info, a query or a fragment: a value holding one is never shown. */
 const SECRET_MARKS = /[@?#]/;
 
-/** `endpoint` parsed when it is a URL with a host (`http://…`, `https://…`, any `scheme://host`), else `undefined`. */
+/**
+ * `endpoint` parsed when it is a URL with a host (`http://…`, `https://…`, any `scheme://host`), else `undefined`.
+ * One parse (`URL.parse` would need Node 22.1; the package allows 22.0).
+ */
 function urlWithHost(endpoint: string): URL | undefined {
-  if (!URL.canParse(endpoint)) return undefined;
-  const url = new URL(endpoint);
-  return url.host === '' ? undefined : url;
+  try {
+    const url = new URL(endpoint);
+    return url.host === '' ? undefined : url;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Whether `endpoint` is safe to print as given: a URL with a host, no user info, query or fragment, and no `@`,
- * `?` or `#` in its text (an empty query or fragment, or an `@` the parser puts in the path, still marks a secret).
+ * What a message says in place of `endpoint`, or `undefined` when it is safe to print as given: a URL with a host,
+ * no user info, query or fragment, and no `@`, `?` or `#` in its text (an empty query or fragment, or an `@` the
+ * parser puts in the path, still marks a secret). {@link ENDPOINT_NOT_SHOWN} for any other URL with a host,
+ * {@link NON_URL_ENDPOINT_NOT_SHOWN} for anything else. Parses `endpoint` once.
  */
-export function isPrintableEndpoint(endpoint: string): boolean {
+export function endpointPlaceholder(endpoint: string): string | undefined {
   const url = urlWithHost(endpoint);
-  if (url === undefined || SECRET_MARKS.test(endpoint)) return false;
-  return [url.username, url.password, url.search, url.hash].every((part) => part === '');
+  if (url === undefined) return NON_URL_ENDPOINT_NOT_SHOWN;
+  const secret =
+    SECRET_MARKS.test(endpoint) ||
+    [url.username, url.password, url.search, url.hash].some((part) => part !== '');
+  return secret ? ENDPOINT_NOT_SHOWN : undefined;
 }
 
-/**
- * `endpoint` as a message shows it: as given when it is safe to print ({@link isPrintableEndpoint}), else
- * {@link ENDPOINT_NOT_SHOWN} for a URL with a host, {@link NON_URL_ENDPOINT_NOT_SHOWN} for anything else.
- */
+/** `endpoint` as a message shows it: as given when it is safe to print, else its {@link endpointPlaceholder}. */
 export function endpointText(endpoint: string): string {
-  if (isPrintableEndpoint(endpoint)) return endpoint;
-  return urlWithHost(endpoint) === undefined ? NON_URL_ENDPOINT_NOT_SHOWN : ENDPOINT_NOT_SHOWN;
+  return endpointPlaceholder(endpoint) ?? endpoint;
 }

@@ -206,38 +206,44 @@ export interface OwnerImportSummary {
  */
 export const MAX_LISTED_REJECTED_ROWS = 50;
 
-/** What {@link checkFile} found: the owners of the good rows, the first bad rows and the count of all of them. */
-interface CheckedFile {
-  readonly owners: ImportedOwner[];
+/** What {@link checkOwnerFile} found: the owners of a clean file, the first bad rows and the count of all of them. */
+export interface CheckedOwnerFile {
+  /**
+   * The owners of the rows, in line order; absent once any row is rejected: the file is refused whole, so a bad
+   * file (another export, maybe millions of rows) holds no owners while the rest of it is checked.
+   */
+  readonly owners?: readonly ImportedOwner[];
   /** At most {@link MAX_LISTED_REJECTED_ROWS}, in line order. */
-  readonly rejected: RejectedOwnerRow[];
+  readonly rejected: readonly RejectedOwnerRow[];
   readonly rejectedCount: number;
   readonly rows: number;
 }
 
-/** Reads and checks every row; nothing is written from here. */
-async function checkFile(file: string, format: OwnerFileFormat): Promise<CheckedFile> {
-  const owners: ImportedOwner[] = [];
+/**
+ * Reads and checks every row of an owner file; nothing is written from here.
+ * Every row is checked, after a rejected one too (each userId is remembered to
+ * name a later repeat), but the owners are kept only while no row is rejected.
+ */
+export async function checkOwnerFile(file: string, format: OwnerFileFormat): Promise<CheckedOwnerFile> {
+  let owners: ImportedOwner[] | undefined = [];
   const rejected: RejectedOwnerRow[] = [];
   let rejectedCount = 0;
-  const reject = (row: RejectedOwnerRow) => {
-    rejectedCount++;
-    if (rejected.length < MAX_LISTED_REJECTED_ROWS) rejected.push(row);
-  };
   const firstLineOf = new Map<string, number>();
   let rows = 0;
   for await (const row of readOwnerFile(file, format)) {
     // A CSV header's problem is the file's, not a row's.
     if (!('problem' in row && row.header)) rows++;
-    if ('problem' in row) {
-      reject(rejectUnreadRow(row));
+    const checked = 'problem' in row ? { rejected: rejectUnreadRow(row) } : checkOwnerRow(row, firstLineOf);
+    if ('owner' in checked) {
+      owners?.push(checked.owner);
       continue;
     }
-    const checked = checkOwnerRow(row, firstLineOf);
-    if ('owner' in checked) owners.push(checked.owner);
-    else reject(checked.rejected);
+    // The file will be refused: its owners are no longer needed.
+    owners = undefined;
+    rejectedCount++;
+    if (rejected.length < MAX_LISTED_REJECTED_ROWS) rejected.push(checked.rejected);
   }
-  return { owners, rejected, rejectedCount, rows };
+  return { ...(owners !== undefined && { owners }), rejected, rejectedCount, rows };
 }
 
 async function prepareTable(client: DynamoDBDocumentClient, request: OwnerImportRequest): Promise<boolean> {
@@ -423,7 +429,7 @@ export async function importOwnerFile(
   request: OwnerImportRequest,
 ): Promise<OwnerImportSummary> {
   const format = request.format ?? (await detectOwnerFileFormat(request.file));
-  const checked = await checkFile(request.file, format);
+  const checked = await checkOwnerFile(request.file, format);
   const base = {
     table: request.table,
     file: request.file,
@@ -441,7 +447,8 @@ export async function importOwnerFile(
     owners: 0,
     ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [], optOutsOverNone: [] }),
   };
-  if (checked.rejectedCount > 0 || checked.rows === 0) {
+  const { owners } = checked;
+  if (owners === undefined || checked.rows === 0) {
     return {
       ...base,
       ...none,
@@ -452,7 +459,7 @@ export async function importOwnerFile(
       tableCreated: false,
     };
   }
-  const contentDigest = ownerExportDigest(checked.owners);
+  const contentDigest = ownerExportDigest(owners);
   const tableCreated = await prepareTable(client, request);
   // The store checks each whole-set write of remembered opt-outs by the rule the plan uses.
   const directory = new DynamoOwnerDirectory(client, request.table, { mailboxes: RELAY_MAILBOXES });
@@ -463,7 +470,7 @@ export async function importOwnerFile(
   }
   const plan = planOwnerImport(
     await currentOwners(directory),
-    checked.owners,
+    owners,
     request.sync ?? false,
     RELAY_MAILBOXES,
   );

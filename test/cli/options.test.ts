@@ -4,8 +4,10 @@
  * flag, and one-line usage errors (exit 2) from every command, including
  * command groups added later: a mistyped command or flag too, commander's
  * suggestion on the same line, the program's and a group's errors pointing
- * to its `--help`, and `help NAME` for an unknown NAME alike, while no
- * command at all still prints the help, and `help NAME` the command's.
+ * to its `--help`, and `help NAME` for an unknown NAME alike, and a word
+ * after a command's NAME (`help plan bogus`), while no command at all still
+ * prints the help, `help NAME` the command's (flags after it not looked at)
+ * and `help GROUP NAME` the group's command's.
  */
 import { describe, expect, it } from 'vitest';
 import { integerIn, optional, secondsUpTo } from '../../cli/options/numbers';
@@ -141,8 +143,40 @@ describe('pc-hygiene: settings set once on the program reach every command', () 
       ['owners', 'help', 'imprt'],
       "unknown command 'imprt' (Did you mean import?); see pc-hygiene owners --help",
     ],
+    // A group's name with an unknown subcommand after it answers as that group's help does.
+    [
+      ['help', 'owners', 'imprt'],
+      "unknown command 'imprt' (Did you mean import?); see pc-hygiene owners --help",
+    ],
   ])(
     'help with an unknown name (%j) answers as the name typed alone: one line, exit 2',
+    async (args, message) => {
+      const run = await runCli(args);
+
+      expect(run).toEqual({ code: 2, stdout: '', stderr: `pc-hygiene: ${message}\n` });
+    },
+  );
+
+  it.each([
+    [
+      ['help', 'plan', 'bogus'],
+      "unexpected word 'bogus' after 'help plan': plan has no subcommands; see pc-hygiene --help",
+    ],
+    // After `--` every argument is a word.
+    [
+      ['help', 'plan', '--', 'bogus'],
+      "unexpected word 'bogus' after 'help plan': plan has no subcommands; see pc-hygiene --help",
+    ],
+    [
+      ['help', 'owners', 'import', 'extra'],
+      "unexpected word 'extra' after 'help owners import': owners import has no subcommands; see pc-hygiene owners --help",
+    ],
+    [
+      ['owners', 'help', 'import', 'extra', 'more'],
+      "unexpected word 'extra' after 'help owners import': owners import has no subcommands; see pc-hygiene owners --help",
+    ],
+  ])(
+    'help with a word after a command name (%j) is refused: one line naming it, the pointer to the help, exit 2',
     async (args, message) => {
       const run = await runCli(args);
 
@@ -157,10 +191,23 @@ describe('pc-hygiene: settings set once on the program reach every command', () 
       ['owners', 'import', '--help'],
       'Usage: pc-hygiene owners import [options] <file>',
     ],
+    // A group's name with a word after it: as the group's own help command (`owners help import`).
+    [
+      ['help', 'owners', 'import'],
+      ['owners', 'import', '--help'],
+      'Usage: pc-hygiene owners import [options] <file>',
+    ],
+    [['help', 'owners'], ['owners', '--help'], 'Usage: pc-hygiene owners [options] [command]'],
     [['help'], ['--help'], 'Usage: pc-hygiene [options] [command]'],
-    // Flags after the name are not looked at, as with commander's own help command.
+    // Flags after the name are not looked at, nor any word after one (it may be the flag's value), as with
+    // commander's own help command.
     [['help', 'plan', '--help'], ['plan', '--help'], 'Usage: pc-hygiene plan [options]'],
     [['help', 'plan', '--format', 'json'], ['plan', '--help'], 'Usage: pc-hygiene plan [options]'],
+    [
+      ['help', 'owners', 'import', '--dry-run', 'x'],
+      ['owners', 'import', '--help'],
+      'Usage: pc-hygiene owners import [options] <file>',
+    ],
     [
       ['owners', 'help', 'list', '-h'],
       ['owners', 'list', '--help'],

@@ -5,13 +5,14 @@
  * number of fields compared by none of its columns), a bad CSV header counted as
  * no row, a file with no rows refused as such (`noRows`), with or without
  * `--sync`, and a file with more bad rows than `MAX_LISTED_REJECTED_ROWS`
- * listing that many, counting them all (`rejectedRowCount`).
+ * listing that many, counting them all (`rejectedRowCount`). Its check
+ * (`checkOwnerFile`) keeps no owners once a row is rejected.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { importOwnerFile, MAX_LISTED_REJECTED_ROWS } from '../../cli/use-cases/import-owners';
+import { checkOwnerFile, importOwnerFile, MAX_LISTED_REJECTED_ROWS } from '../../cli/use-cases/import-owners';
 import { useTempDir } from '../support/temp-dir';
 
 const tempDir = useTempDir('import-owners-rejected');
@@ -111,5 +112,49 @@ describe('importOwnerFile refusing a file', () => {
       { line: 1, userId: null, problems: [expect.stringMatching(/^header: unknown column/)], header: true },
     ]);
     expect(summary.noRows).toBeUndefined();
+  });
+});
+
+describe('checkOwnerFile: a file that will be refused holds no owners', () => {
+  const HEADER = 'userId,email,name,status\n';
+  const good = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => `u${from + i},u${from + i}@example.com,N,active\n`).join('');
+
+  async function check(name: string, text: string) {
+    const file = join(tempDir(), name);
+    await writeFile(file, text);
+    return checkOwnerFile(file, 'csv');
+  }
+
+  it('keeps the owners of a clean file, in line order', async () => {
+    const checked = await check('clean.csv', `${HEADER}${good(0, 3)}`);
+
+    expect(checked).toMatchObject({ rows: 3, rejectedCount: 0, rejected: [] });
+    expect(checked.owners?.map((owner) => owner.userId)).toEqual(['u0', 'u1', 'u2']);
+  });
+
+  it.each([
+    ['before the good rows', `${HEADER}bad,bad@example.com,B,Active\n${good(0, 20)}`, 2],
+    ['among them', `${HEADER}${good(0, 10)}bad,bad@example.com,B,Active\n${good(10, 10)}`, 12],
+    ['after them', `${HEADER}${good(0, 20)}bad,bad@example.com,B,Active\n`, 22],
+  ])('keeps none once a row is rejected (%s), still counting every row', async (_where, text, line) => {
+    const checked = await check('one-bad.csv', text);
+
+    expect(checked.owners).toBeUndefined();
+    expect(checked).toMatchObject({ rows: 21, rejectedCount: 1 });
+    expect(checked.rejected.map((row) => row.line)).toEqual([line]);
+  });
+
+  it("still names a later repeat of a good row's id after a rejected row", async () => {
+    const checked = await check(
+      'repeat-after-bad.csv',
+      `${HEADER}u1,a@example.com,A,active\nbad,bad@example.com,B,Active\nu1,c@example.com,C,active\n`,
+    );
+
+    expect(checked.owners).toBeUndefined();
+    expect(checked.rejected).toEqual([
+      { line: 3, userId: 'bad', problems: ['status: "Active" must be one of active, departed'] },
+      { line: 4, userId: 'u1', problems: ['userId: duplicate of line 2'] },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * cli/output-file.ts, the one rule for paths the user names for output: a
  * file in a folder that does not exist or is a file (or a directory given as
- * the file) is refused with the folder named and nothing created; a directory
+ * the file) is refused with the folder named and nothing created, and one
+ * under a file further up with that file named; a directory
  * named for many files is created with its parents, and something else in its
  * way is refused.
  */
@@ -55,6 +56,18 @@ describe('checkOutputFile', () => {
     await expect(checkOutputFile('', '--output')).rejects.toThrow(
       '--output must not be empty: give the file to write',
     );
+  });
+
+  it('names a file further up the path as the folder in the way, not its missing child', async () => {
+    const file = join(dir, 'file.txt');
+    await writeFile(file, '');
+
+    for (const path of [join(file, 'sub', 'x.jsonl'), join(file, 'sub', 'deeper', 'x.jsonl')]) {
+      const refused = checkOutputFile(path, '--output');
+      await expect(refused).rejects.toThrow(UsageError);
+      await expect(refused).rejects.toThrow(`--output ${path}: ${file} is not a directory`);
+    }
+    expect(await readdir(dir)).toEqual(['file.txt']);
   });
 });
 

@@ -3,8 +3,10 @@
  * host; no user info, query or fragment, nor `@`, `?` or `#` in its text):
  * anything else may hold a secret, and what the CLI prints ends up in CI logs
  * (`cli/options/endpoint-text.ts`) — the refusal of a bad `--endpoint` too.
+ * Each call parses the endpoint once, however it is judged.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { targetFlagsOf } from '../../../cli/options/deployment-target';
 import {
   ENDPOINT_NOT_SHOWN,
   endpointText,
@@ -44,6 +46,57 @@ describe('endpointText', () => {
       '',
     ])
       expect(endpointText(endpoint), endpoint).toBe(NON_URL_ENDPOINT_NOT_SHOWN);
+  });
+});
+
+describe('endpointText: one parse per call', () => {
+  /** Counts every way of parsing a URL (the constructor, `URL.canParse`, `URL.parse`) while `run` runs. */
+  function parsesDuring(run: () => void): number {
+    let parses = 0;
+    const RealUrl = URL;
+    class CountingUrl extends RealUrl {
+      constructor(...args: ConstructorParameters<typeof URL>) {
+        parses++;
+        super(...args);
+      }
+      static override canParse(...args: Parameters<typeof URL.canParse>): boolean {
+        parses++;
+        return RealUrl.canParse(...args);
+      }
+      static override parse(...args: Parameters<typeof URL.parse>): URL | null {
+        parses++;
+        return RealUrl.parse(...args);
+      }
+    }
+    vi.stubGlobal('URL', CountingUrl);
+    try {
+      run();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    return parses;
+  }
+
+  it.each([
+    'http://127.0.0.1:8000',
+    'http://ops:s3cret@h:8000',
+    'http://h:8000/?token=s3cret',
+    'u:SECRET2@127.0.0.1:9',
+    'not a url s3cret',
+  ])('parses %j once', (endpoint) => {
+    expect(parsesDuring(() => endpointText(endpoint))).toBe(1);
+  });
+});
+
+describe('targetFlagsOf: the endpoint in the advice to type back', () => {
+  it('shows a printable endpoint as given, and URL in place of one that may hold a secret or cannot be typed', () => {
+    const advice = (endpoint: string) => targetFlagsOf({ endpoint, table: 'Tab1' });
+
+    expect(advice('http://127.0.0.1:8000')).toBe('--endpoint http://127.0.0.1:8000 --table Tab1');
+    for (const hidden of ['http://ops:s3cret@h:8000', 'http://h:8000/?token=s3cret', 'u:SECRET2@127.0.0.1:9'])
+      expect(advice(hidden), hidden).toBe('--endpoint URL --table Tab1');
+    // Printable (the URL parser drops a tab), but no word to type back from the screen.
+    expect(advice('http://127.0.0.1:8000/a\tb')).toBe('--endpoint URL --table Tab1');
   });
 });
 
