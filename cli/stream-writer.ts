@@ -7,7 +7,11 @@
  * {@link StreamWriter} writes streaming output with backpressure (waits for
  * `drain`, so memory stays flat even when the reader is slow) and tells its
  * command the reader is gone, so a listing stops — or throws it the write
- * error, so a listing stops there too.
+ * error, so a listing stops there too. What it throws is the output's
+ * failure and says so ({@link isOutputError}): a socket's `ECONNRESET` is
+ * never taken for the database's (cli/options/table-options.ts). A command
+ * streams a listing through it with `writeStreamedListing`
+ * (cli/streamed-listing.ts).
  */
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
@@ -72,6 +76,21 @@ export function exitCodeWithOutputFailure(code: number | undefined): number {
   return outcomes.includes(code) ? EXIT_CODE.failure : (code as number);
 }
 
+/** The errors a {@link StreamWriter} threw: its output's, whatever their code. */
+const outputErrors = new WeakSet<object>();
+
+/**
+ * True for an error a {@link StreamWriter} threw: its output failed (the
+ * reader closed it, or a write error such as `ENOSPC`, or `ECONNRESET` on a
+ * socket). Such an error says nothing about the table or service the command
+ * was reading, so no classifier of their errors rewords it: it reaches the
+ * CLI as itself (stdout's and stderr's already reported once by
+ * {@link guardOutputs}, a file's said as any other error).
+ */
+export function isOutputError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && outputErrors.has(error);
+}
+
 /** Backpressure-aware writer over one writable stream. */
 export class StreamWriter {
   private failure: unknown;
@@ -86,6 +105,7 @@ export class StreamWriter {
   /**
    * Writes `text`, waiting for the stream to drain when its buffer is full.
    * @throws {BrokenPipeError} when the reader has gone away
+   * @throws the stream's write error (the same error object its `error` event carried), marked {@link isOutputError}
    */
   async write(text: string): Promise<void> {
     // A stream that failed before this writer listened (a plain write's error): it would never drain.
@@ -104,7 +124,11 @@ export class StreamWriter {
 
   private throwIfFailed(): void {
     if (this.failure === undefined) return;
-    if (isBrokenPipe(this.failure)) throw new BrokenPipeError('output closed by the reader');
-    throw this.failure;
+    const error = isBrokenPipe(this.failure)
+      ? new BrokenPipeError('output closed by the reader')
+      : this.failure;
+    // Marked, not wrapped: the CLI knows the very error `guardOutputs` reported, and says it once (`cli/main.ts`).
+    if (typeof error === 'object' && error !== null) outputErrors.add(error);
+    throw error;
   }
 }

@@ -27,7 +27,8 @@ import { MAX_SEGMENTS, parseSegments } from '../options/scan-segments';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { checkOutputFile } from '../output-file';
 import { createProgress } from '../progress';
-import { BrokenPipeError, StreamWriter } from '../stream-writer';
+import { BrokenPipeError } from '../stream-writer';
+import { writeStreamedListing } from '../streamed-listing';
 import { UsageError } from '../usage-error';
 
 /** What `export --help` says the command does. */
@@ -95,30 +96,36 @@ export function itemToJsonLine(item: RawItem): string {
 }
 
 /**
- * Writes every item to `out`, one JSON line each.
- * @returns how many items were written
+ * Writes every item to `output`, one JSON line each ({@link writeStreamedListing}).
+ * @returns how many items were written, or `undefined` when the reader closed the output first (`export | head`)
  */
 async function exportItems(
   client: DynamoDBDocumentClient,
   table: string,
-  out: StreamWriter,
+  output: NodeJS.WritableStream,
   options: {
     readonly segments?: number;
     readonly includeReserved?: boolean;
     /** Called after each page with the running count. */
     readonly onProgress?: (exported: number) => void;
   } = {},
-): Promise<number> {
+): Promise<number | undefined> {
   const scanner = new DynamoDbCredentialScanner(client, table, { includeReserved: options.includeReserved });
   let count = 0;
-  for await (const page of scanner.scan({ segments: options.segments ?? 1 })) {
-    for (const item of page.items) {
-      await out.write(itemToJsonLine(item));
-      count++;
+  async function* items(): AsyncGenerator<RawItem> {
+    for await (const page of scanner.scan({ segments: options.segments ?? 1 })) {
+      for (const item of page.items) yield item;
+      // Resumed once the page's last item is written.
+      options.onProgress?.(count);
     }
-    options.onProgress?.(count);
   }
-  return count;
+  const whole = await writeStreamedListing(output, items(), {
+    item: (item) => {
+      count++;
+      return itemToJsonLine(item);
+    },
+  });
+  return whole ? count : undefined;
 }
 
 /**
@@ -195,11 +202,10 @@ async function exportToFile(
     const file = await openPartial(partial, output);
     try {
       const count = await withTableErrors(target, () =>
-        exportItems(client, target.table, new StreamWriter(file), {
-          ...options,
-          onProgress: (n) => progress.update(n),
-        }),
+        exportItems(client, target.table, file, { ...options, onProgress: (n) => progress.update(n) }),
       );
+      // A file has no reader to close it early: were it closed, the export is not whole, and fails.
+      if (count === undefined) throw new BrokenPipeError('output closed');
       progress.clear();
       file.end();
       await finished(file);
@@ -223,13 +229,8 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
   const target = await resolveTarget(options, { usesConfig: false });
   await withDocumentClient(target, async (client) => {
     if (output !== undefined) return exportToFile(client, target, options, output);
-    try {
-      await withTableErrors(target, () =>
-        exportItems(client, target.table, new StreamWriter(process.stdout), options),
-      );
-    } catch (error: unknown) {
-      if (!(error instanceof BrokenPipeError)) throw error;
-    }
+    // `export | head`: the reader has what it wanted (`exportItems` then stops quietly).
+    await withTableErrors(target, () => exportItems(client, target.table, process.stdout, options));
   });
 }
 

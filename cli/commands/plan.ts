@@ -22,7 +22,7 @@ import { configOption, loadConfigFile } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { documentClientFor, type TableOptions, withTableErrors } from '../options/table-options';
-import { BrokenPipeError, StreamWriter } from '../stream-writer';
+import { writeStreamedListing } from '../streamed-listing';
 import { UsageError } from '../usage-error';
 
 /** The plan of a line that is not JSON: never acted on, reported with its line number. */
@@ -130,29 +130,21 @@ async function planSource(
   config: HygieneConfig,
   now: number,
 ): Promise<void> {
-  // Reading the first record opens the file or reaches the table, so those errors come first too.
-  const first = await source.records.next();
-  async function* all(): AsyncGenerator<JsonlLine> {
-    if (first.done) return;
-    yield first.value;
-    yield* source.records;
-  }
   const deployed = source.target?.deployment;
   const configPath = options.config ?? (deployed && `the deployed config of stack ${deployed.stackName}`);
   const context = { now, input: source.label, configPath };
   const formatter = createPlanFormatter(options.format);
   const tally = new PlanTally();
-  const out = new StreamWriter(process.stdout);
   try {
-    await out.write(formatter.start(context));
-    for await (const planned of planJsonLines(all(), config, now)) {
-      tally.add(planned);
-      await out.write(formatter.record(planned, context));
-    }
-    await out.write(formatter.end(withGuard(tally.counts(), source, config), context));
-  } catch (error: unknown) {
-    if (error instanceof BrokenPipeError) return;
-    throw error;
+    // The first record is read before the start is written: opening the file or reaching the table fails first.
+    await writeStreamedListing(process.stdout, planJsonLines(source.records, config, now), {
+      start: () => formatter.start(context),
+      item: (planned) => {
+        tally.add(planned);
+        return formatter.record(planned, context);
+      },
+      end: () => formatter.end(withGuard(tally.counts(), source, config), context),
+    });
   } finally {
     await source.records.return(undefined);
   }

@@ -21,7 +21,7 @@ import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { createTableProgress, type Progress } from '../progress';
-import { BrokenPipeError, StreamWriter } from '../stream-writer';
+import { writeStreamedListing } from '../streamed-listing';
 import { UsageError } from '../usage-error';
 import {
   listReportCategory,
@@ -32,36 +32,32 @@ import {
 } from '../use-cases/report-table';
 
 /**
- * `--list`: writes the credentials behind one figure as the scan finds them,
- * with backpressure, so memory stays flat whatever the category's size. The
- * first page is read before anything is written, so a table error (missing
- * table, no access) leaves stdout empty; one later in the scan ends a listing
- * already begun. Closing the output early (`| head`) is not an error.
+ * `--list`: writes the credentials behind one figure as the scan finds them
+ * ({@link writeStreamedListing}: with backpressure, so memory stays flat
+ * whatever the category's size; the scan's pages released however it ends).
+ * The first page is read before anything is written, so a table error
+ * (missing table, no access) leaves stdout empty; one later in the scan ends
+ * a listing already begun. Closing the output early (`| head`) is not an
+ * error. The progress line is cleared before each page written and the end.
  */
 async function writeCategoryListing(
   read: TableReport & { readonly category: ReportListCategory },
   format: CategoryListingFormat,
   progress: Progress,
 ): Promise<void> {
-  const pages = listReportCategory(read);
   const listing = categoryListing(format);
-  const out = new StreamWriter(process.stdout);
-  try {
-    let page = await pages.next();
-    await out.write(listing.start());
-    for (; !page.done; page = await pages.next()) {
-      if (page.value.length === 0) continue;
+  await writeStreamedListing(process.stdout, listReportCategory(read), {
+    start: () => listing.start(),
+    item: (rows) => {
+      if (rows.length === 0) return '';
       progress.clear();
-      await out.write(listing.rows(page.value));
-    }
-    progress.clear();
-    await out.write(listing.end());
-  } catch (error: unknown) {
-    if (error instanceof BrokenPipeError) return;
-    throw error;
-  } finally {
-    await pages.return(undefined);
-  }
+      return listing.rows(rows);
+    },
+    end: () => {
+      progress.clear();
+      return listing.end();
+    },
+  });
 }
 
 /** `report` and its flags. */

@@ -28,7 +28,7 @@ import { resolveTarget } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
 import { withTable } from '../options/table-options';
-import { BrokenPipeError, StreamWriter } from '../stream-writer';
+import { writeStreamedListing } from '../streamed-listing';
 
 function defineRunsCommand(program: Command) {
   return program
@@ -70,7 +70,7 @@ async function runsList(flags: RunsListOptions): Promise<void> {
 
 /**
  * Writes the run's entries in `format` ({@link runEntryListing}), page by
- * page through {@link StreamWriter}, so output closed by its reader
+ * page ({@link writeStreamedListing}), so output closed by its reader
  * (`| head`) stops the reading of further pages (exit code as for the pages
  * read). A missing page (its write failed in the run, or lost since; or its
  * entries are not a list, `malformed`) is passed over and reported with its
@@ -83,22 +83,20 @@ async function printRun(
   options: { readonly table: string; readonly format: RunsShowOptions['format'] },
   header: RunManifestHeader,
 ): Promise<void> {
-  const out = new StreamWriter(process.stdout);
   const listing = runEntryListing(options.format, header);
   const missing: MissingManifestPage[] = [];
   const malformed: MalformedManifestEntry[] = [];
-  try {
-    await out.write(listing.start());
-    for await (const page of runPages(client, options.table, header)) {
+  await writeStreamedListing(process.stdout, runPages(client, options.table, header), {
+    startBeforeFirstItem: true,
+    start: () => listing.start(),
+    item: (page) => {
       if (page.missing !== undefined) missing.push(page.missing);
       malformed.push(...page.malformed);
-      await out.write(listing.entries(page.entries));
-    }
-    await out.write(listing.end(missing, malformed));
-  } catch (error: unknown) {
-    // The reader is gone: the pages not read yet are not looked at; the problems met so far are still said.
-    if (!(error instanceof BrokenPipeError)) throw error;
-  }
+      return listing.entries(page.entries);
+    },
+    end: () => listing.end(missing, malformed),
+  });
+  // Said also when the reader is gone: the pages not read yet are not looked at, the problems met so far are.
   reportProblems([...missing, ...malformed]);
 }
 

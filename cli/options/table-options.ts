@@ -13,6 +13,7 @@ import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { describeError } from '../../lambdas/hygiene/errors';
 import { SubscriptionListingError } from '../../lambdas/hygiene/notifier/live-subscriptions';
 import { STACK_OUTPUT } from '../aws/stack-outputs';
+import { isOutputError } from '../stream-writer';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
 import { refuseMixedTarget, stackToLookUp, type TargetFlags } from './deployment-target';
@@ -184,9 +185,14 @@ export class TableAccessError extends Error {
  * table's: it passes through unchanged too — it names the topic and the items
  * left pending, and its cause's network code or credentials message says
  * nothing about the table.
+ *
+ * Nor is the output's write error (`isOutputError`, cli/stream-writer.ts),
+ * thrown by a listing's `StreamWriter` inside the same wrapper: a socket
+ * reset by its reader fails with `ECONNRESET` as an unreachable database does,
+ * and is the output's failure, reported once as such.
  */
 export function describeTableError(error: unknown, options: TableOptions): unknown {
-  if (error instanceof SubscriptionListingError) return error;
+  if (error instanceof SubscriptionListingError || isOutputError(error)) return error;
   const where = options.endpoint
     ? ` at ${endpointText(options.endpoint)}`
     : options.region

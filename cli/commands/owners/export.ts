@@ -13,7 +13,7 @@ import { jsonText } from '../../../lambdas/render/json-text';
 import { defineCommand } from '../../options/define-command';
 import { withDirectory } from '../../options/directory-options';
 import type { OptionsOf } from '../../options/options-of';
-import { BrokenPipeError, StreamWriter } from '../../stream-writer';
+import { writeStreamedListing } from '../../streamed-listing';
 
 function defineOwnersExport(owners: Command) {
   return defineCommand(
@@ -29,17 +29,16 @@ type OwnersExportOptions = OptionsOf<ReturnType<typeof defineOwnersExport>>;
 
 async function runOwnersExport(options: OwnersExportOptions): Promise<void> {
   const count = await withDirectory(options, async (client) => {
-    const out = new StreamWriter(process.stdout);
     let written = 0;
-    for await (const owner of new DynamoOwnerDirectory(client, options.directoryTable).owners()) {
-      await out.write(`${jsonText(owner)}\n`);
-      written++;
-    }
-    return written;
-  }).catch((error: unknown) => {
-    // `owners export | head`: the reader has what it wanted.
-    if (error instanceof BrokenPipeError) return undefined;
-    throw error;
+    const owners = new DynamoOwnerDirectory(client, options.directoryTable).owners();
+    const whole = await writeStreamedListing(process.stdout, owners, {
+      item: (owner) => {
+        written++;
+        return `${jsonText(owner)}\n`;
+      },
+    });
+    // `owners export | head`: the reader has what it wanted, and no count is said.
+    return whole ? written : undefined;
   });
   if (count !== undefined) {
     process.stderr.write(`exported ${count} owner(s) from ${options.directoryTable}\n`);
