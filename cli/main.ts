@@ -41,8 +41,9 @@
  *   other write error on stdout or stderr is one line and exit 1: the rule is
  *   installed once below (`guardOutputs`, `cli/stream-writer.ts`), so a
  *   command writes with `process.stdout.write` and still exits with its
- *   outcome's code; a command that streams a listing writes through
- *   `StreamWriter` and stops at its `BrokenPipeError` (or its write error).
+ *   outcome's code; a command that streams a listing writes it with
+ *   `writeStreamedListing` (`cli/streamed-listing.ts`), which stops quietly
+ *   at a closed output and throws any other write error.
  */
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { terminalText } from '../lambdas/render/sanitize';
