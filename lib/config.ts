@@ -14,7 +14,7 @@ import {
   numberFromText,
 } from '../lambdas/hygiene/config';
 import { OWNER_EMAILS_REMOVED, principalArnProblems, relaySenderProblems } from './credential-hygiene-props';
-import { exemptIdsProblems } from './environment-budget';
+import { environmentBudgetProblems } from './environment-budget';
 import { MAX_HEARTBEAT_WINDOW_HOURS } from './heartbeat-windows';
 import { MAX_SCHEDULE_SKEW_SECONDS, MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
 
@@ -177,7 +177,7 @@ function integerFrom(
 
 /**
  * The hygiene config keys, through the shared schema, and the rules the
- * stack adds to it that context alone decides (the exempt ids' size, the
+ * stack adds to it that context alone decides (the config's size in the sweep's environment, the
  * relay's sender): said here as context problems, naming the `-c` key the
  * operator gave or left out, before the construct checks its props.
  */
@@ -189,7 +189,7 @@ function hygieneConfigFrom(read: ContextReader, problems: string[]): HygieneConf
   }
   try {
     const config = configFromFlat(flat, 'CDK context');
-    problems.push(...exemptIdsProblems(config), ...relaySenderProblems(config, 'senderIdentity'));
+    problems.push(...environmentBudgetProblems(config), ...relaySenderProblems(config, 'senderIdentity'));
     return config;
   } catch (error: unknown) {
     if (!(error instanceof ConfigError)) throw error;

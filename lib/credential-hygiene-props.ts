@@ -22,7 +22,7 @@ import {
   OWNER_DIRECTORY_SCHEMA,
 } from './brought-table-schema';
 import type { CredentialTableProps } from './credential-table';
-import { exemptIdsProblems } from './environment-budget';
+import { environmentBudgetProblems } from './environment-budget';
 import {
   type HeartbeatFinding,
   type HeartbeatWarning,
@@ -175,7 +175,8 @@ export interface CredentialHygieneProps {
    * (docs/deploy.md, "Security choices"). Refused at synth as the operators are (a name of wildcards only; another
    * account when the stack's is known), and when the construct creates no alarm topic (`alarms` false, or an
    * `alarmTopic` given: it keeps its own policy). Without a known deployment role the alarm topic has no Subscribe
-   * Deny, so these restrict nothing there (see `deploymentRoleArn`).
+   * Deny, so these restrict nothing there, and the synth warns so (`pc-hygiene:alarmSubscribersWithoutEffect`; see
+   * `deploymentRoleArn`).
    * @default - none: only the operators and the deployment role
    */
   readonly alarmSubscriberPrincipalArns?: readonly string[];
@@ -496,7 +497,7 @@ export function validateProps(
   );
   if (config !== undefined) {
     problems.push(
-      ...exemptIdsProblems(config),
+      ...environmentBudgetProblems(config, metricNamesOf(props)),
       ...broughtTableTtlProblems('table', props.table, config.purgeAfterDays),
     );
   }

@@ -90,6 +90,14 @@ export const HEARTBEAT_LEFT_OUT_WARNING = 'pc-hygiene:heartbeatAlarmLeftOut';
  */
 export const ALARM_TOPIC_KEY_NOT_CHECKED_WARNING = 'pc-hygiene:alarmTopicKeyNotChecked';
 
+/**
+ * The id of the synth warning for `alarmSubscriberPrincipalArns` given where the role CloudFormation deploys with is
+ * not known (a synthesizer naming none, no `deploymentRoleArn`): the alarm topic then has no Subscribe Deny, so the
+ * list restricts nothing. Give `deploymentRoleArn`, or acknowledge it once IAM alone is meant to decide who subscribes
+ * there (docs/deploy.md, "Security choices").
+ */
+export const ALARM_SUBSCRIBERS_WITHOUT_EFFECT_WARNING = 'pc-hygiene:alarmSubscribersWithoutEffect';
+
 /** The warning id of each kind of heartbeat warning. */
 const HEARTBEAT_WARNING_IDS = {
   unchecked: HEARTBEAT_WINDOW_UNCHECKED_WARNING,
@@ -222,6 +230,7 @@ export class CredentialHygiene extends Construct {
           alarmSubscriberPrincipalArns: props.alarmSubscriberPrincipalArns ?? [],
         });
       if (props.alarmTopic !== undefined) this.letCloudWatchPublish(props.alarmTopic);
+      this.warnIfAlarmSubscribersRestrictNothing();
     }
     // Every sender of the dead-letter queue exists from here (the relay's SES events function is one): its guard
     // and alarms take them as built.
@@ -266,6 +275,24 @@ export class CredentialHygiene extends Construct {
     Annotations.of(this).addWarningV2(
       ALARM_TOPIC_KEY_NOT_CHECKED_WARNING,
       `alarmTopic (${topic.node.path}) is encrypted with a key this app does not define: its key policy must let cloudwatch.amazonaws.com kms:GenerateDataKey and kms:Decrypt (with aws:SourceAccount = this account), and it cannot be the AWS-managed alias/aws/sns, or no alarm reaches the topic (docs/deploy.md, "Security choices")`,
+    );
+  }
+
+  /**
+   * Warns ({@link ALARM_SUBSCRIBERS_WITHOUT_EFFECT_WARNING}) when `alarmSubscriberPrincipalArns` is given but no
+   * deployment role is known: the alarm topic gets no Subscribe Deny then (`addAlarmTopic`), so the list keeps no one
+   * out. Where the construct creates no alarm topic the list is refused instead (`validateProps`).
+   */
+  private warnIfAlarmSubscribersRestrictNothing(): void {
+    const subscribers = this.props.alarmSubscriberPrincipalArns ?? [];
+    if (subscribers.length === 0 || this.knownDeploymentRole !== undefined) return;
+    Annotations.of(this).addWarningV2(
+      ALARM_SUBSCRIBERS_WITHOUT_EFFECT_WARNING,
+      '`alarmSubscriberPrincipalArns` has no effect: the stack’s synthesizer does not name the role CloudFormation ' +
+        'deploys with and no `deploymentRoleArn` is given, so the alarm topic gets no Subscribe Deny (one sparing no ' +
+        'deployer would refuse the stack’s own subscriptions) and IAM alone decides who subscribes there: give ' +
+        '`deploymentRoleArn` (the role CloudFormation deploys the stack with) to let only the operators, these ' +
+        'principals and that role subscribe (docs/deploy.md, "Security choices")',
     );
   }
 

@@ -2,15 +2,17 @@
  * `alarmSubscriberPrincipalArns` (context key and prop): principals that may subscribe an endpoint to the alarm topic
  * the construct creates and do nothing else, e.g. AWS Chatbot's service-linked role for a chat channel
  * (docs/deploy.md, "Security choices"). Checked as the operators are, naming the key; refused where the construct
- * creates no alarm topic. The synth warning for a missing admin subscriber says who may subscribe an endpoint of
- * one's own to each topic. The alarm topic's Deny itself: test/infra/alarm-notification.test.ts.
+ * creates no alarm topic; a synth warning says they restrict nothing where no deployment role is known (the alarm
+ * topic has no Subscribe Deny then). The synth warning for a missing admin subscriber says who may subscribe an
+ * endpoint of one's own to each topic. The alarm topic's Deny itself: test/infra/alarm-notification.test.ts.
  */
 import { App, CliCredentialsStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { ContextError, readDeploymentSettings } from '../../lib/config';
 import {
+  ALARM_SUBSCRIBERS_WITHOUT_EFFECT_WARNING,
   CredentialHygiene,
   type CredentialHygieneProps,
   CredentialHygienePropsError,
@@ -101,6 +103,52 @@ describe('the deployment role on a synthesizer that names none', () => {
         /give `deploymentRoleArn` \(it creates the admin subscriptions, and the notification topic, which carries owners’ digests, lets only the principals it names subscribe\)$/,
       ),
     ]);
+  });
+});
+
+describe('alarmSubscriberPrincipalArns without a known deployment role (no Subscribe Deny to list them in)', () => {
+  /** A worker on a synthesizer that names no deployment role, bringing its notification topic (which requires one). */
+  const unknownRole = (props: CredentialHygieneProps) =>
+    build(
+      (scope) => ({
+        topic: sns.Topic.fromTopicArn(scope, 'Given', `arn:aws:sns:eu-west-1:${ACCOUNT}:given`),
+        ...props,
+      }),
+      { env: { account: ACCOUNT }, synthesizer: new CliCredentialsStackSynthesizer() },
+    ).stack;
+  const withoutEffect = Match.stringLikeRegexp(
+    '^`alarmSubscriberPrincipalArns` has no effect: .*no `deploymentRoleArn` is given, so the alarm topic gets no Subscribe Deny .*: give `deploymentRoleArn` ',
+  );
+  const warningsOf = (stack: Stack) =>
+    Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('alarmSubscriberPrincipalArns'));
+
+  it('warns at synth that the key has no effect, and that `deploymentRoleArn` gives it one', () => {
+    const stack = unknownRole({ alarmSubscriberPrincipalArns: [CHATBOT] });
+    Annotations.fromStack(stack).hasWarning('/Test/Hygiene', withoutEffect);
+    expect(String(warningsOf(stack)[0]?.entry.data)).toContain(
+      `[ack: ${ALARM_SUBSCRIBERS_WITHOUT_EFFECT_WARNING}]`,
+    );
+    // Truly without effect: the alarm topic has no Subscribe Deny.
+    expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::SNS::TopicPolicy'))).not.toContain(
+      'SubscribeOnlyByOperatorsAndDeployment',
+    );
+  });
+
+  it('does not warn once the role is known (`deploymentRoleArn`, or the default synthesizer), nor without the key', () => {
+    const deploymentRoleArn = `arn:aws:iam::${ACCOUNT}:role/deployer`;
+    const known = unknownRole({ alarmSubscriberPrincipalArns: [CHATBOT], deploymentRoleArn });
+    Annotations.fromStack(known).hasNoWarning('*', withoutEffect);
+    Template.fromStack(known).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'SubscribeOnlyByOperatorsAndDeployment' })]),
+      },
+    });
+    Annotations.fromStack(build({ alarmSubscriberPrincipalArns: [CHATBOT] }).stack).hasNoWarning(
+      '*',
+      withoutEffect,
+    );
+    expect(warningsOf(unknownRole({}))).toEqual([]);
+    expect(warningsOf(unknownRole({ alarmSubscriberPrincipalArns: [] }))).toEqual([]);
   });
 });
 

@@ -14,15 +14,38 @@
  * (the tables', the topic's) are counted at their service's limit: how long
  * CloudFormation makes them is not documented, and a brought table's name may
  * be that long anyway.
+ *
+ * The worst case is pinned exactly ({@link WORST_CASE_BYTES}), and
+ * lib/environment-budget.ts's header and docs/configuration.md quote it: a new
+ * variable changes the three together. With a construct's own
+ * `metricsNamespace` and `serviceName` at their longest, the sweep's whole
+ * environment at its worst stays within Lambda's 4 KB whenever the budget
+ * check lets the config through.
  */
-import { App, Duration } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { configToEnvironment, HANDLER_ENV } from '../../lambdas/handlers/environment';
-import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
-import { CONSTRUCT_ENVIRONMENT_RESERVE_BYTES } from '../../lib/environment-budget';
+import { DEFAULT_CONFIG, type HygieneConfigInput, parseConfig } from '../../lambdas/hygiene/config';
+import { CredentialHygiene } from '../../lib/credential-hygiene';
+import {
+  CONSTRUCT_ENVIRONMENT_RESERVE_BYTES,
+  type EnvironmentMetricNames,
+  environmentBudgetProblems,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+} from '../../lib/environment-budget';
+import { type HygieneFunction, PROJECT_ROOT } from '../../lib/hygiene-function';
 import { PersonalClientHygieneStack } from '../../lib/personal-client-hygiene-stack';
 import { environmentOf, SKIP_BUNDLING } from './synth';
+
+/**
+ * The sweep's non-config variables at their longest, in bytes: what lib/environment-budget.ts's header and
+ * docs/configuration.md ("`exemptIds` and the Lambda environment") quote. A variable added or grown changes it:
+ * change the three together (and keep it within the reserve).
+ */
+const WORST_CASE_BYTES = 1172;
 
 /**
  * The longest value of each token the sweep's environment can hold, in characters (all ASCII, so bytes):
@@ -84,6 +107,21 @@ function longest(value: unknown, resources: Resources): number {
   throw new Error(`no longest value known for ${JSON.stringify(value)}: add it to LONGEST with its source`);
 }
 
+/** Each variable of `fn`'s environment in the synthesized `stack`, with its size (name and longest value) in bytes. */
+function sizesAtLongest(stack: Stack, fn: HygieneFunction): (readonly [string, number])[] {
+  const synthesized = Template.fromStack(stack);
+  const template = synthesized.toJSON() as { Resources: Resources };
+  const variables = environmentOf(synthesized, stack, fn);
+  return Object.entries(variables).map(
+    ([name, value]) => [name, Buffer.byteLength(name) + longest(value, template.Resources)] as const,
+  );
+}
+
+const sum = (sizes: readonly (readonly [string, number])[]) =>
+  sizes.reduce((total, [, bytes]) => total + bytes, 0);
+const breakdownOf = (sizes: readonly (readonly [string, number])[]) =>
+  sizes.map(([name, bytes]) => `${name} ${bytes}`).join(', ');
+
 describe("the sweep function's environment reserve", () => {
   it('holds every non-config variable of the shipped stack at its longest: a 128-character stack name, names at their limits', () => {
     const app = new App({ context: SKIP_BUNDLING });
@@ -91,13 +129,9 @@ describe("the sweep function's environment reserve", () => {
       stackName: STACK_NAME,
       settings: { config: DEFAULT_CONFIG, adminEmails: [], maxScheduleSkew: Duration.days(1) },
     });
-    const synthesized = Template.fromStack(stack);
-    const template = synthesized.toJSON() as { Resources: Resources };
-    const variables = environmentOf(synthesized, stack, stack.hygiene.sweepFunction);
+    const variables = environmentOf(Template.fromStack(stack), stack, stack.hygiene.sweepFunction);
     const config = new Set(Object.keys(configToEnvironment(stack.hygiene.config)));
-    const sizes = Object.entries(variables)
-      .filter(([name]) => !config.has(name))
-      .map(([name, value]) => [name, Buffer.byteLength(name) + longest(value, template.Resources)] as const);
+    const sizes = sizesAtLongest(stack, stack.hygiene.sweepFunction).filter(([name]) => !config.has(name));
 
     // What the reserve is for (lib/environment-budget.ts), the stack's name at its longest among them.
     expect(variables[HANDLER_ENV.stackName]).toBe(STACK_NAME);
@@ -110,10 +144,85 @@ describe("the sweep function's environment reserve", () => {
         'STACK_NAME',
       ]),
     );
-    const total = sizes.reduce((sum, [, bytes]) => sum + bytes, 0);
-    const breakdown = sizes.map(([name, bytes]) => `${name} ${bytes}`).join(', ');
-    expect(total, `non-config variables at their longest: ${total} bytes (${breakdown})`).toBeLessThanOrEqual(
-      CONSTRUCT_ENVIRONMENT_RESERVE_BYTES,
+    const total = sum(sizes);
+    const said = `non-config variables at their longest: ${total} bytes (${breakdownOf(sizes)})`;
+    expect(total, said).toBeLessThanOrEqual(CONSTRUCT_ENVIRONMENT_RESERVE_BYTES);
+    expect(total, `${said}: update WORST_CASE_BYTES and the numbers that quote it`).toBe(WORST_CASE_BYTES);
+  });
+
+  it('is quoted as it is by lib/environment-budget.ts and docs/configuration.md', () => {
+    /** The number of bytes `path` quotes right after `before` (line breaks and comment stars read as spaces). */
+    const quotedIn = (path: string, before: string) => {
+      const text = readFileSync(join(PROJECT_ROOT, path), 'utf8').replace(/\s*\n\s*(\*\s*)?/g, ' ');
+      return new RegExp(`${before} ([\\d,]+) bytes`).exec(text)?.[1];
+    };
+    const pinned = WORST_CASE_BYTES.toLocaleString('en-US');
+    expect(quotedIn('lib/environment-budget.ts', 'the default metric names they take')).toBe(pinned);
+    expect(quotedIn('docs/configuration.md', 'the stack.s name: up to')).toBe(pinned);
+  });
+});
+
+/** A `metricsNamespace` and a `serviceName` at CloudWatch's longest, 255 characters each. */
+const LONG_NAMES: EnvironmentMetricNames = {
+  metricsNamespace: `Security/Hygiene/${'n'.repeat(238)}`,
+  serviceName: `credential-hygiene-${'s'.repeat(236)}`,
+};
+
+/** A 27-character id (a KSUID's length), the `i`th. */
+const id = (i: number) => `${String(i).padStart(6, '0')}${'x'.repeat(21)}`;
+
+/** The largest `n`, up to `most` (what the schema allows), for which `configOf(n)` passes the budget check beside `names`. */
+function largestAccepted(
+  configOf: (n: number) => HygieneConfigInput,
+  most: number,
+  names: EnvironmentMetricNames,
+): number {
+  let n = 0;
+  while (n < most && environmentBudgetProblems(parseConfig(configOf(n + 1)), names).length === 0) n++;
+  return n;
+}
+
+describe("the sweep function's whole environment, with the construct's own metric names", () => {
+  // The shipped stack sets no metric names: a construct in a stack of one's own, given the shipped stack's
+  // STACK_NAME, the largest schedule skew and the longest names.
+  it.each([
+    [
+      'the most 27-character exemptIds',
+      (n: number) => ({ exemptIds: Array.from({ length: n }, (_, i) => id(i)) }),
+      10_000,
+    ],
+    [
+      'the most risk tiers of 64-character names',
+      (n: number) => ({
+        riskTiers: Array.from({ length: n }, (_, i) => ({
+          name: `${id(i)}${'t'.repeat(37)}`,
+          staleAfterDays: 3650,
+        })),
+      }),
+      20,
+    ],
+  ])('stays within 4 KB at its longest with %s the check lets through', (_, configOf, most) => {
+    const n = largestAccepted(configOf, most, LONG_NAMES);
+    expect(n).toBeGreaterThan(0);
+    const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Hygiene', { stackName: STACK_NAME });
+    const hygiene = new CredentialHygiene(stack, 'Hygiene', {
+      ...LONG_NAMES,
+      config: configOf(n),
+      maxScheduleSkew: Duration.days(1),
+    });
+    hygiene.sweepFunction.function.addEnvironment(HANDLER_ENV.stackName, stack.stackName);
+    const sizes = sizesAtLongest(stack, hygiene.sweepFunction);
+
+    expect(sizes).toEqual(
+      expect.arrayContaining([
+        ['POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_METRICS_NAMESPACE'.length + 255],
+        ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_SERVICE_NAME'.length + 255],
+        ['STACK_NAME', 'STACK_NAME'.length + STACK_NAME.length],
+      ]),
+    );
+    const total = sum(sizes);
+    expect(total, `at their longest: ${total} bytes (${breakdownOf(sizes)})`).toBeLessThanOrEqual(
+      LAMBDA_ENVIRONMENT_LIMIT_BYTES,
     );
   });
 });

@@ -2,26 +2,37 @@
  * `exemptIds` in CDK context against Lambda's 4 KB environment limit: the
  * limit depends on the ids' length (they travel as JSON in one variable of
  * the sweep function's environment), and past it the synth fails naming
- * exemptIds, the size and `pc-hygiene exempt`.
+ * exemptIds, the size and `pc-hygiene exempt`. The construct's
+ * `metricsNamespace` and `serviceName` travel there too (Powertools
+ * variables): longer than the defaults the reserve counts, they leave the ids
+ * less room, and the refusal names them. The rest of the config is held to
+ * the same room. The synthesized worst case: test/infra/environment-reserve.test.ts.
  */
+import { App, Lazy, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { configToEnvironment } from '../../lambdas/handlers/environment';
+import { DEFAULT_METRICS_NAMESPACE } from '../../lambdas/handlers/metric-names';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { ContextError, readDeploymentSettings } from '../../lib/config';
+import { CredentialHygiene, CredentialHygienePropsError } from '../../lib/credential-hygiene';
 import {
   CONSTRUCT_ENVIRONMENT_RESERVE_BYTES,
-  exemptIdsProblems,
+  type EnvironmentMetricNames,
+  environmentBudgetProblems,
   LAMBDA_ENVIRONMENT_LIMIT_BYTES,
 } from '../../lib/environment-budget';
+import { DEFAULT_SERVICE_NAME } from '../../lib/metric-identity';
+import { thrownBy } from '../support/thrown';
+import { SKIP_BUNDLING } from './synth';
 
 const reader = (context: Record<string, unknown>) => (key: string) => context[key];
 const ids = (n: number, length: number) =>
   Array.from({ length: n }, (_, i) => `${String(i).padStart(6, '0')}${'x'.repeat(length - 6)}`);
 
-/** The largest count of ids of this length that passes. */
-function largestAccepted(length: number): number {
+/** The largest count of ids of this length that passes (with these metric names: the defaults when not given). */
+function largestAccepted(length: number, names?: EnvironmentMetricNames): number {
   let n = 0;
-  while (exemptIdsProblems(parseConfig({ exemptIds: ids(n + 1, length) })).length === 0) n++;
+  while (environmentBudgetProblems(parseConfig({ exemptIds: ids(n + 1, length) }), names).length === 0) n++;
   return n;
 }
 
@@ -37,7 +48,7 @@ describe('exemptIds and the Lambda environment limit', () => {
     'past the limit the message says how many ids of that length fit: exactly as many (%d characters)',
     (length) => {
       const fit = largestAccepted(length);
-      const [problem] = exemptIdsProblems(parseConfig({ exemptIds: ids(fit + 1, length) }));
+      const [problem] = environmentBudgetProblems(parseConfig({ exemptIds: ids(fit + 1, length) }));
       expect(problem).toContain(`(about ${fit} ids of this length fit)`);
     },
   );
@@ -72,5 +83,100 @@ describe('exemptIds and the Lambda environment limit', () => {
 
   it('a short list passes', () => {
     expect(() => readDeploymentSettings(reader({ exemptIds: 'a,b,c' }))).not.toThrow();
+  });
+});
+
+/** The names the reserve counts (lib/environment-budget.ts). */
+const DEFAULT_NAMES: EnvironmentMetricNames = {
+  metricsNamespace: DEFAULT_METRICS_NAMESPACE,
+  serviceName: DEFAULT_SERVICE_NAME,
+};
+/** Metric names at CloudWatch's longest, 255 characters each. */
+const LONG_NAMES: EnvironmentMetricNames = {
+  metricsNamespace: `Security/Hygiene/${'n'.repeat(238)}`,
+  serviceName: `credential-hygiene-${'s'.repeat(236)}`,
+};
+/** What {@link LONG_NAMES} take beyond the defaults. */
+const LONG_NAMES_EXTRA = 2 * 255 - DEFAULT_METRICS_NAMESPACE.length - DEFAULT_SERVICE_NAME.length;
+
+describe('metricsNamespace and serviceName share the limit (every function carries them)', () => {
+  it('longer than the defaults, they leave the ids less room: ids that fit beside the defaults are refused, naming both keys', () => {
+    const fit = largestAccepted(27);
+    const config = parseConfig({ exemptIds: ids(fit, 27) });
+    expect(environmentBudgetProblems(config)).toEqual([]);
+    const problems = environmentBudgetProblems(config, LONG_NAMES);
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^exemptIds: ${fit} ids take \\d+ bytes`))]);
+    expect(problems[0]).toContain(
+      `beside a metricsNamespace and serviceName ${LONG_NAMES_EXTRA} bytes longer than the defaults`,
+    );
+    expect(problems[0]).toContain(`(about ${largestAccepted(27, LONG_NAMES)} ids of this length fit)`);
+    expect(problems[0]).toMatch(/, or shorten metricsNamespace or serviceName$/);
+    // The names take the ids' room byte for byte: about 466 / 30 fewer ids of 27 characters.
+    expect(fit - largestAccepted(27, LONG_NAMES)).toBe(Math.ceil(LONG_NAMES_EXTRA / 30));
+  });
+
+  it('the construct refuses them in its props, with the same message', () => {
+    const fit = largestAccepted(27);
+    const build = () =>
+      new CredentialHygiene(new Stack(new App({ context: SKIP_BUNDLING }), 'Test'), 'Hygiene', {
+        ...LONG_NAMES,
+        config: { exemptIds: ids(fit, 27) },
+      });
+    expect(thrownBy(CredentialHygienePropsError, build).problems).toEqual(
+      environmentBudgetProblems(parseConfig({ exemptIds: ids(fit, 27) }), LONG_NAMES),
+    );
+  });
+
+  it('with the defaults, given or left out, or shorter names, the message is the one CDK context gets', () => {
+    const config = parseConfig({ exemptIds: ids(150, 27) });
+    const [message] = environmentBudgetProblems(config);
+    expect(message).not.toContain('metricsNamespace');
+    expect(environmentBudgetProblems(config, DEFAULT_NAMES)).toEqual([message]);
+    expect(environmentBudgetProblems(config, { metricsNamespace: 'H', serviceName: 'h' })).toEqual([message]);
+  });
+
+  it('a name the synth cannot read (a token) counts at its longest', () => {
+    const token = Lazy.string({ produce: () => 'Hygiene' });
+    const fit = largestAccepted(27);
+    const [problem] = environmentBudgetProblems(parseConfig({ exemptIds: ids(fit, 27) }), {
+      ...DEFAULT_NAMES,
+      metricsNamespace: token,
+    });
+    expect(problem).toContain(
+      `serviceName ${255 - DEFAULT_METRICS_NAMESPACE.length} bytes longer than the defaults`,
+    );
+  });
+});
+
+describe('the rest of the config against the same room', () => {
+  /** 20 risk tiers (the most) named with 64 characters (the longest): about 2.9 KB as JSON. */
+  const riskTiers = Array.from({ length: 20 }, (_, i) => ({
+    name: `tier-${String(i).padStart(2, '0')}-${'t'.repeat(56)}`,
+    staleAfterDays: 3650,
+  }));
+  const room = LAMBDA_ENVIRONMENT_LIMIT_BYTES - CONSTRUCT_ENVIRONMENT_RESERVE_BYTES;
+
+  it('risk tiers too long for the environment are refused naming riskTiers, with or without exemptIds', () => {
+    const refused = expect.stringMatching(
+      new RegExp(
+        `^riskTiers: the hygiene config takes \\d+ bytes of the sweep function's environment without exemptIds \\(HYGIENE_riskTiers \\d+ of them\\), more than the ${room} bytes .*: shorten riskTiers$`,
+      ),
+    );
+    expect(environmentBudgetProblems(parseConfig({ riskTiers }))).toEqual([refused]);
+    expect(environmentBudgetProblems(parseConfig({ riskTiers, exemptIds: ['a'] }))).toEqual([refused]);
+    expect(
+      thrownBy(ContextError, () => readDeploymentSettings(reader({ riskTiers: JSON.stringify(riskTiers) })))
+        .problems,
+    ).toEqual([refused]);
+  });
+
+  it('fewer fit; beside long metric names fewer still, and the refusal names those too', () => {
+    const sixteen = parseConfig({ riskTiers: riskTiers.slice(0, 16) });
+    expect(environmentBudgetProblems(sixteen)).toEqual([]);
+    const [problem] = environmentBudgetProblems(sixteen, LONG_NAMES);
+    expect(problem).toMatch(
+      /^riskTiers: .* beside a metricsNamespace and serviceName \d+ bytes longer than the defaults/,
+    );
+    expect(problem).toMatch(/: shorten riskTiers, metricsNamespace or serviceName$/);
   });
 });
