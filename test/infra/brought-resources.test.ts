@@ -18,6 +18,7 @@ import {
 } from '../../lib/credential-hygiene';
 import { thrownBy } from '../support/thrown';
 import { alarmNotificationCheck, type CfnTemplate } from './structural-checks';
+import { constructRoleStatements } from './support/construct-role-statements';
 import { SKIP_BUNDLING } from './synth';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -34,13 +35,9 @@ function build(props: CredentialHygieneProps | ((stack: Stack) => CredentialHygi
 const problemsOf = (props: CredentialHygieneProps | ((stack: Stack) => CredentialHygieneProps)) =>
   thrownBy(CredentialHygienePropsError, () => build(props)).problems;
 
-/** The statements of the IAM policies of one function's role. */
-function roleStatements(built: ReturnType<typeof build>, role: { roleName: string }): unknown[] {
-  const policies = built.template().findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [built.stack.resolve(role.roleName)] },
-  });
-  return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as unknown[]);
-}
+/** The statements of one function's role (collected as everywhere: support/construct-role-statements.ts). */
+const statementsOf = (built: ReturnType<typeof build>, role: { roleName: string }) =>
+  constructRoleStatements(built.template(), built.stack, role);
 
 describe('a topic imported with its key', () => {
   const imported = (stack: Stack) =>
@@ -63,21 +60,21 @@ describe('a topic imported with its key', () => {
       built.hygiene.notifierFunction,
       built.hygiene.relay!.sesEventsFunction,
     ];
-    for (const fn of publishers) expect(roleStatements(built, fn.role)).toContainEqual(publishWithKey);
+    for (const fn of publishers) expect(statementsOf(built, fn.role)).toContainEqual(publishWithKey);
     // The reconciler and the relay only subscribe or read: no key.
     for (const fn of [built.hygiene.reconcilerFunction, built.hygiene.relay!.relayFunction]) {
-      expect(JSON.stringify(roleStatements(built, fn.role))).not.toContain(KEY_ARN);
+      expect(JSON.stringify(statementsOf(built, fn.role))).not.toContain(KEY_ARN);
     }
   });
 
   it('grants no key for a topic imported by ARN alone (it carries none)', () => {
     const built = build((stack) => ({ topic: sns.Topic.fromTopicArn(stack, 'Notices', TOPIC_ARN) }));
-    expect(JSON.stringify(roleStatements(built, built.hygiene.sweepFunction.role))).not.toContain('kms:');
+    expect(JSON.stringify(statementsOf(built, built.hygiene.sweepFunction.role))).not.toContain('kms:');
   });
 
   it('grants the construct’s own topic key only through SNS in the stack’s region', () => {
     const built = build();
-    expect(roleStatements(built, built.hygiene.sweepFunction.role)).toContainEqual({
+    expect(statementsOf(built, built.hygiene.sweepFunction.role)).toContainEqual({
       Effect: 'Allow',
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: built.stack.resolve(built.hygiene.notificationKey!.keyArn),

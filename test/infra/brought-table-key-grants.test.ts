@@ -11,6 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { CredentialHygiene } from '../../lib/credential-hygiene';
 import type { HygieneFunction } from '../../lib/hygiene-function';
+import { constructRoleStatements } from './support/construct-role-statements';
 import { SKIP_BUNDLING } from './synth';
 import { tableKeyStatement } from './table-key-grant';
 
@@ -36,12 +37,9 @@ function build() {
 
 /** Every statement of `fn`'s role policies on either table key, as the template writes them. */
 function tableKeyStatements(built: ReturnType<typeof build>, fn: HygieneFunction): unknown[] {
-  const policies = built.template.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [built.stack.resolve(fn.role.roleName)] },
-  });
-  return Object.values(policies)
-    .flatMap((p) => p.Properties.PolicyDocument.Statement as { Resource: unknown }[])
-    .filter((s) => [TABLE_KEY, DIRECTORY_KEY].some((key) => JSON.stringify(s.Resource).includes(key)));
+  return constructRoleStatements(built.template, built.stack, fn.role).filter((s) =>
+    [TABLE_KEY, DIRECTORY_KEY].some((key) => JSON.stringify(s.Resource).includes(key)),
+  );
 }
 
 describe('brought tables’ customer-managed keys', () => {

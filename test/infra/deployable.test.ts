@@ -8,7 +8,8 @@
  * template and an event shaped like its trigger (Scheduler; the relay queue's
  * SQS batch of the digests the notifier published; SES's bounce and complaint
  * events on SNS), against DynamoDB Local (behind a recording proxy), a local
- * SNS stub that models subscriptions, and a local SES stub.
+ * SNS stub that models subscriptions, and a local SES stub (which refuses one
+ * send, so the relay releases its ledger claim: its only `DeleteItem`).
  *
  * The runs form one scenario (a fresh deployment, then an imported owner
  * directory, then the relay route), run once, in order, before the tests of
@@ -86,8 +87,8 @@ import {
   structurallyNeededBy,
   structuralProblems,
 } from './support/role-coverage';
-import { roleStatements, unevaluatedConditionKeys } from './support/role-policy';
-import { type SesStub, startSesStub } from './support/ses-stub';
+import { functionRoleStatements, unevaluatedConditionKeys } from './support/role-policy';
+import { SENDING_PAUSED, type SesStub, startSesStub } from './support/ses-stub';
 import { sesEventOf, snsEventOf, sqsBatchOf } from './support/trigger-events';
 
 let workDir: string;
@@ -261,6 +262,9 @@ interface RelayRoute {
   readonly template: SynthTemplate;
   readonly sweepRun: RecordedRun;
   readonly notifyRun: RecordedRun;
+  /** The relay on r1's digest alone, SES refusing its send (sending paused); and the ledger after it. */
+  readonly refused: { readonly run: RecordedRun; readonly ledger: unknown };
+  /** The relay on both digests (r1's again: SQS's redelivery of the failed record). */
   readonly relayRun: RecordedRun;
   /** The SES events run: r1's email bounced (permanently), r2 complained; the owners' entries after it. */
   readonly sesEventsRun: RecordedRun;
@@ -417,8 +421,9 @@ describe('the bundled Lambda code from the assembly', () => {
 
   /**
    * The scenario on the relay route's stack: a sweep and the notifier publish r1's and r2's digests, which reach
-   * the relay as its queue delivers them; it emails each through SES; then SES reports r1's email bounced and r2's
-   * complained about, and the SES events function records both and reports the bounced digest to the admins.
+   * the relay as its queue delivers them; SES refuses r1's first send (the relay releases its claim and fails the
+   * record), then the relay emails each through SES; then SES reports r1's email bounced and r2's complained about,
+   * and the SES events function records both and reports the bounced digest to the admins.
    */
   const runRelayRoute = async (assembly: string): Promise<RelayRoute> => {
     const relayTemplate = await readTemplate(assembly);
@@ -449,6 +454,11 @@ describe('the bundled Lambda code from the assembly', () => {
     const notifyRun = await recorder.invoke(notifier, schedulerEvent('notify'));
     // The relay queue's subscription: raw message delivery off, filtered on `audience` = `owner`.
     const digests = notifyRun.messages.filter((m) => m.attributes.audience === 'owner');
+    // r1's digest alone first (one send to refuse), SES's sending paused: the relay releases its ledger claim.
+    ses.refuseNext(SENDING_PAUSED);
+    const r1 = digests.filter((m) => m.attributes.userId === 'r1');
+    const refusedRun = await recorder.invoke(relay, sqsBatchOf(r1, RELAY_QUEUE_ARN, NOW_ISO));
+    const refused = { run: refusedRun, ledger: await scan(ledger) };
     const relayRun = await recorder.invoke(relay, sqsBatchOf(digests, RELAY_QUEUE_ARN, NOW_ISO));
     const emailTo = (address: string) => {
       const email = ses.sent.find((e) => e.to.includes(address));
@@ -478,6 +488,7 @@ describe('the bundled Lambda code from the assembly', () => {
       template: relayTemplate,
       sweepRun,
       notifyRun,
+      refused,
       relayRun,
       sesEventsRun,
       owners: await itemsOf(directory, 'userId', ['r1', 'r2']),
@@ -655,6 +666,20 @@ describe('the bundled Lambda code from the assembly', () => {
     );
   });
 
+  it('on the relay route, a send SES refuses releases the relay’s ledger claim and fails the record; its redelivery is sent', () => {
+    const { run, ledger } = relayRoute.refused;
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/"level":"ERROR"/);
+    // One record, failed for SQS to retry: SES refused its one SendEmail (not retried: sending paused is permanent).
+    expect(run.result).toEqual({ batchItemFailures: [{ itemIdentifier: expect.any(String) }] });
+    expect(run.ses.map((r) => r.action)).toEqual(['SendEmail']);
+    // The claim (PutItem) released (DeleteItem): nothing left in the ledger, so the redelivery claims and sends.
+    expect(run.dynamoDb.map((r) => r.operation)).toEqual(['BatchGetItem', 'PutItem', 'DeleteItem']);
+    expect(ledger).toEqual([]);
+    expect(relayRoute.relayRun.result).toEqual({ batchItemFailures: [] });
+    expect(relayRoute.relayRun.ses.map((r) => r.action)).toEqual(['SendEmail', 'SendEmail']);
+  });
+
   it('on the relay route, SES’s bounce and complaint reach the SES events function, which records both and reports the bounced digest', () => {
     const { sesEventsRun: run, owners } = relayRoute;
     expect(run.stderr).not.toMatch(/"level":"ERROR"/);
@@ -712,6 +737,8 @@ describe('the bundled Lambda code from the assembly', () => {
     expect(neededBy(runs, sweep)).toEqual(
       expect.arrayContaining([
         `dynamodb:Scan ${credentials}`,
+        // The checkpoint's claim and the run manifest's pages (the transitions go as PartiQL below).
+        `dynamodb:UpdateItem ${credentials}`,
         `dynamodb:PartiQLUpdate ${credentials}`,
         `dynamodb:GetItem ${owners}`,
         `dynamodb:Scan ${owners}`,
@@ -755,6 +782,8 @@ describe('the bundled Lambda code from the assembly', () => {
         `dynamodb:BatchGetItem ${relayOwners}`,
         `dynamodb:PutItem ${ledger}`,
         `dynamodb:UpdateItem ${ledger}`,
+        // The claim released after SES refused the send.
+        `dynamodb:DeleteItem ${ledger}`,
         sendEmail(`identity/${SENDER}`),
         sendEmail('identity/example.com'),
         sendEmail(`configuration-set/{${configurationSet}}`),
@@ -792,7 +821,7 @@ describe('the bundled Lambda code from the assembly', () => {
     const templates = [template, relayRoute.template];
     const unevaluated = templates.flatMap((t) =>
       functionIds(t).flatMap((id) =>
-        unevaluatedConditionKeys(roleStatements(t, id)).map((k) => `${id}: ${k}`),
+        unevaluatedConditionKeys(functionRoleStatements(t, id)).map((k) => `${id}: ${k}`),
       ),
     );
     expect(unevaluated).toEqual([]);

@@ -29,6 +29,7 @@ import { OwnerEmailRelay, OwnerEmailRelayConfigError } from '../../lib/owner-ema
 import { queuePolicyStatements } from './queue-access-check';
 import { rolePolicySet } from './role-checks';
 import type { CfnTemplate } from './structural-checks';
+import { constructRoleStatements } from './support/construct-role-statements';
 import { logicalIdOf, SKIP_BUNDLING } from './synth';
 
 const DEPLOYER = 'arn:aws:iam::123456789012:role/Deployer';
@@ -411,12 +412,9 @@ describe('OwnerEmailRelay', () => {
   it('lets the SES events function read an owner’s current address and mark it, nothing more on the directory', () => {
     const { template, stack, relay, directoryTable } = build();
     const tableArn = stack.resolve(directoryTable.tableArn);
-    const policies = template.findResources('AWS::IAM::Policy', {
-      Properties: { Roles: [stack.resolve((relay.sesEventsFunction.role as iam.Role).roleName)] },
-    });
-    const onDirectory = Object.values(policies)
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
-      .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(tableArn));
+    const onDirectory = constructRoleStatements(template, stack, relay.sesEventsFunction.role).filter(
+      (statement) => JSON.stringify(statement.Resource) === JSON.stringify(tableArn),
+    );
     // BatchGetItem: the bounce is attributed to the address the directory holds now (a consistent read).
     expect(onDirectory.map((statement) => statement.Action)).toEqual([
       ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],

@@ -3,7 +3,8 @@
  * added for the subscription reconciler and the relay route, on small inputs:
  * the IAM resource of SNS's subscription actions and of SESv2's `SendEmail`,
  * and the stand-ins the bundled runs talk to through the real SDK clients (the
- * SNS stub forwarding subscription actions to the SNS fake, the SES stub).
+ * SNS stub forwarding subscription actions to the SNS fake, the SES stub, and
+ * its refusal of a send as the relay's sender reads it).
  */
 import { GetAccountCommand, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
@@ -13,9 +14,10 @@ import {
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTransientSesError } from '../../lambdas/aws/ses-email-sender';
 import { type SnsStub, startSnsStub } from './sns-stub';
 import { sesPermissions, snsPermission } from './support/required-permissions';
-import { type SesStub, startSesStub } from './support/ses-stub';
+import { SENDING_PAUSED, type SesStub, startSesStub } from './support/ses-stub';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene';
 const logicalIdOf = (name: string) => ({ [TOPIC_ARN]: 'Topic', 'relay-set': 'ConfigurationSet' })[name];
@@ -144,6 +146,45 @@ describe('the stand-ins, through the real SDK clients', () => {
     expect(ses.requests).toEqual([
       { action: 'SendEmail', fromEmailAddress: 'hygiene@example.com', configurationSetName: 'relay-set' },
       { action: 'GET /v2/email/account' },
+    ]);
+    client.destroy();
+  });
+
+  it('the SES stub refuses the next SendEmail as SES does (recorded, not sent), then accepts again', async () => {
+    const client = new SESv2Client({
+      endpoint: ses.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
+    const send = () =>
+      client.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'hygiene@example.com',
+          Destination: { ToAddresses: ['bea@example.com'] },
+          Content: { Raw: { Data: Buffer.from('Subject: hi\r\n\r\nhello') } },
+        }),
+      );
+    const requestsBefore = ses.requests.length;
+    const sentBefore = ses.sent.length;
+    ses.refuseNext(SENDING_PAUSED);
+
+    const refused = await send().catch((error: unknown) => error);
+
+    expect(refused).toMatchObject({
+      name: 'SendingPausedException',
+      message: SENDING_PAUSED.message,
+      $metadata: { httpStatusCode: 400 },
+    });
+    // The relay's sender does not retry it: the relay fails the record at once (and releases its claim).
+    expect(isTransientSesError(refused)).toBe(false);
+    expect(ses.requests.slice(requestsBefore)).toEqual([
+      { action: 'SendEmail', fromEmailAddress: 'hygiene@example.com' },
+    ]);
+    expect(ses.sent.slice(sentBefore)).toEqual([]);
+    const { MessageId } = await send();
+    expect(ses.sent.slice(sentBefore).map((e) => [e.messageId, e.to])).toEqual([
+      [MessageId, ['bea@example.com']],
     ]);
     client.destroy();
   });

@@ -8,14 +8,15 @@
  * topic's key, an SQS event source, a failure destination).
  */
 import { describe, expect, it } from 'vitest';
+import { roleStatements, statementsOfRole } from './structural-checks';
 import { accessesOf, partiqlAccess } from './support/recording-proxy';
 import { dynamoDbPermissions, snsPermission } from './support/required-permissions';
 import {
   decide,
   evaluate,
   expressionText,
+  functionRoleStatements,
   type PolicyTemplate,
-  roleStatements,
   unevaluatedConditionKeys,
 } from './support/role-policy';
 import {
@@ -131,6 +132,51 @@ function templateWith(statements: unknown[]): PolicyTemplate {
   };
 }
 
+describe("a role's statements, collected one way for every check (structural-checks.ts)", () => {
+  const allow = (action: string) => ({ Effect: 'Allow', Action: action, Resource: '*' });
+  const policy = (roles: string[], statement: unknown) => ({
+    Type: 'AWS::IAM::Policy',
+    Properties: { Roles: roles.map((r) => ({ Ref: r })), PolicyDocument: { Statement: statement } },
+  });
+  const template: PolicyTemplate = {
+    Resources: {
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['Role', 'Arn'] } } },
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          Policies: [{ PolicyName: 'Inline', PolicyDocument: { Statement: [allow('sqs:SendMessage')] } }],
+        },
+      },
+      OtherRole: { Type: 'AWS::IAM::Role', Properties: {} },
+      // A policy attached to two roles, its document holding one statement (not a list).
+      Shared: policy(['OtherRole', 'Role'], allow('sns:Publish')),
+      Own: policy(['Role'], [allow('dynamodb:GetItem'), allow('dynamodb:PutItem')]),
+      Others: policy(['OtherRole'], [allow('iam:*')]),
+    },
+  };
+
+  it('reads every IAM policy once per role it names, and each role its inline policies', () => {
+    expect(roleStatements(template)).toEqual([
+      { roleId: 'Role', statement: allow('sqs:SendMessage') },
+      { roleId: 'OtherRole', statement: allow('sns:Publish') },
+      { roleId: 'Role', statement: allow('sns:Publish') },
+      { roleId: 'Role', statement: allow('dynamodb:GetItem') },
+      { roleId: 'Role', statement: allow('dynamodb:PutItem') },
+      { roleId: 'OtherRole', statement: allow('iam:*') },
+    ]);
+    const ofRole = [
+      allow('sqs:SendMessage'),
+      allow('sns:Publish'),
+      allow('dynamodb:GetItem'),
+      allow('dynamodb:PutItem'),
+    ];
+    expect(statementsOfRole(template, 'Role')).toEqual(ofRole);
+    // The role check's: the statements of the role the function runs as.
+    expect(functionRoleStatements(template, 'Fn')).toEqual(ofRole);
+    expect(() => functionRoleStatements(template, 'Role')).toThrow(/not a function/);
+  });
+});
+
 describe('the role evaluator', () => {
   const tableArn = { 'Fn::GetAtt': ['Table', 'Arn'] };
 
@@ -141,7 +187,7 @@ describe('the role evaluator', () => {
   });
 
   it("allows an action only on the resources its role's statements name, with wildcards", () => {
-    const statements = roleStatements(
+    const statements = functionRoleStatements(
       templateWith([
         { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Scan'], Resource: tableArn },
         { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/*']] } },
@@ -164,9 +210,9 @@ describe('the role evaluator', () => {
       { Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' },
       { Effect: 'Deny', Action: 'dynamodb:DeleteItem', Resource: tableArn },
     ]);
-    expect(decide(roleStatements(deny, 'Fn'), 'dynamodb:DeleteItem', '{Table.Arn}')).toBe('denied');
-    expect(decide(roleStatements(deny, 'Fn'), 'dynamodb:PutItem', '{Table.Arn}')).toBe('allowed');
-    const notAction = roleStatements(
+    expect(decide(functionRoleStatements(deny, 'Fn'), 'dynamodb:DeleteItem', '{Table.Arn}')).toBe('denied');
+    expect(decide(functionRoleStatements(deny, 'Fn'), 'dynamodb:PutItem', '{Table.Arn}')).toBe('allowed');
+    const notAction = functionRoleStatements(
       templateWith([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]),
       'Fn',
     );
@@ -177,7 +223,7 @@ describe('the role evaluator', () => {
 describe('the role evaluator on conditions', () => {
   const topic = { Ref: 'Topic' };
   const viaSns = { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] };
-  const statements = roleStatements(
+  const statements = functionRoleStatements(
     templateWith([
       {
         Effect: 'Allow',
@@ -237,7 +283,7 @@ describe('the role evaluator on conditions', () => {
   });
 
   it('takes a condition on any other key as met, and lists that key; refuses another operator on an evaluated key', () => {
-    const other = roleStatements(
+    const other = functionRoleStatements(
       templateWith([
         {
           Effect: 'Allow',
@@ -258,7 +304,7 @@ describe('the role evaluator on conditions', () => {
     expect(decide(other, 'sqs:DeleteQueue', '{Queue.Arn}')).toBe('denied');
     expect(unevaluatedConditionKeys(other)).toEqual(['aws:SecureTransport']);
     expect(unevaluatedConditionKeys(statements)).toEqual([]);
-    const notEquals = roleStatements(
+    const notEquals = functionRoleStatements(
       templateWith([
         {
           Effect: 'Allow',

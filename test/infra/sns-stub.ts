@@ -13,10 +13,10 @@
  * is recorded, whatever its action, for the artifact test's role check.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { xmlEscape } from '../../bench/sns-query-answers';
 import { FakeSnsServer } from '../integration/fake-sns-server';
+import { listenLocally } from './support/local-http-server';
 
 /** One message as SNS received it. */
 export interface StubMessage {
@@ -160,27 +160,20 @@ export async function startSnsStub(): Promise<SnsStub> {
   const messages: StubMessage[] = [];
   const requests: StubRequest[] = [];
   const subscriptions = await FakeSnsServer.start();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const params = new URLSearchParams(body.toString('utf8'));
-      requests.push(recorded(params));
-      const answer = publish(params, messages);
-      if (answer !== undefined) res.writeHead(200, { 'content-type': 'text/xml' }).end(answer);
-      else forward(subscriptions, body, res).catch((error: unknown) => res.destroy(error as Error));
-    });
+  const server = await listenLocally(async (_req, body, res) => {
+    const params = new URLSearchParams(body.toString('utf8'));
+    requests.push(recorded(params));
+    const answer = publish(params, messages);
+    if (answer !== undefined) res.writeHead(200, { 'content-type': 'text/xml' }).end(answer);
+    else await forward(subscriptions, body, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.url,
     messages,
     requests,
     subscriptions,
     stop: async () => {
-      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+      await server.close();
       await subscriptions.stop();
     },
   };

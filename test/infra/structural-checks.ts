@@ -352,24 +352,42 @@ function exemptedPrincipals(statement: CfnStatement): unknown[] | undefined {
   return asList(byKey['aws:PrincipalArn'] as unknown[]);
 }
 
-/** Every (role id, statement) of the template's IAM policies and inline role policies. */
-export function roleStatements(template: CfnTemplate): { roleId: string; statement: CfnStatement }[] {
+/** Any template, its resources' properties unread until their type says what they hold (a {@link CfnTemplate} is one). */
+export interface AnyTemplate {
+  readonly Resources: Readonly<Record<string, { readonly Type: string; readonly Properties?: unknown }>>;
+}
+
+/**
+ * Every identity policy statement of the template's roles, with the role's logical id: each statement of an
+ * `AWS::IAM::Policy` once per role its `Roles` names (`Ref`), and of a role's inline `Policies`. The one collector
+ * of role statements: {@link statementsOfRole}, the role check's evaluator (`support/role-policy.ts`) and the
+ * construct tests build on it.
+ */
+export function roleStatements(template: AnyTemplate): { roleId: string; statement: CfnStatement }[] {
   const found: { roleId: string; statement: CfnStatement }[] = [];
   for (const [id, resource] of Object.entries(template.Resources)) {
+    const properties = (resource.Properties ?? {}) as Record<string, unknown>;
     if (resource.Type === 'AWS::IAM::Policy') {
-      const roles = asList(resource.Properties?.Roles as unknown[]).map(referencedId);
-      for (const statement of policyStatements(resource.Properties?.PolicyDocument)) {
+      const roles = asList(properties.Roles as unknown[]).map(referencedId);
+      for (const statement of policyStatements(properties.PolicyDocument)) {
         for (const roleId of roles) if (roleId !== undefined) found.push({ roleId, statement });
       }
     }
     if (resource.Type === 'AWS::IAM::Role') {
-      for (const policy of asList(resource.Properties?.Policies as { PolicyDocument: unknown }[])) {
+      for (const policy of asList(properties.Policies as { PolicyDocument: unknown }[])) {
         for (const statement of policyStatements(policy.PolicyDocument))
           found.push({ roleId: id, statement });
       }
     }
   }
   return found;
+}
+
+/** The identity policy statements of one role of the template ({@link roleStatements}), in template order. */
+export function statementsOfRole(template: AnyTemplate, roleId: string): CfnStatement[] {
+  return roleStatements(template)
+    .filter((found) => found.roleId === roleId)
+    .map(({ statement }) => statement);
 }
 
 function resourceIsTopic(statement: CfnStatement, topicId: string): boolean {

@@ -6,12 +6,11 @@
  * sweep-stack-name.test.ts; the text with and without it:
  * test/unit/admin-report-stack-name.test.ts).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import { deliveredTo } from '../support/sns-delivery';
 import { type SnsStub, startSnsStub } from './sns-stub';
+import { type LocalServer, listenLocally } from './support/local-http-server';
 import { importSweepHandler } from './sweep-handler-module';
 
 /** Two expired credentials, DynamoDB-typed: over the default guard's 10 % of two. */
@@ -22,30 +21,24 @@ const EXPIRED = ['pc-1', 'pc-2'].map((id) => ({
 }));
 
 /** Answers every Scan: segment 0 holds the two credentials, the other segments nothing. */
-async function startScanStub(): Promise<{ endpoint: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Segment?: number };
-      if (!target.endsWith('.Scan')) {
-        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'ValidationException', message: `unexpected ${target}` }));
-        return;
-      }
-      const items = (body.Segment ?? 0) === 0 ? EXPIRED : [];
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ Items: items, Count: items.length, ScannedCount: items.length }));
-    });
+function startScanStub(): Promise<LocalServer> {
+  return listenLocally((req, body, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (!target.endsWith('.Scan')) {
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'ValidationException', message: `unexpected ${target}` }));
+      return;
+    }
+    const { Segment = 0 } = JSON.parse(body.toString('utf8') || '{}') as { Segment?: number };
+    const items = Segment === 0 ? EXPIRED : [];
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify({ Items: items, Count: items.length, ScannedCount: items.length }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 describe('the sweep Lambda names its stack in the admins’ report', () => {
   let sns: SnsStub;
-  let dynamo: { endpoint: string; server: Server };
+  let dynamo: LocalServer;
   const saved = { ...process.env };
 
   beforeAll(async () => {
@@ -53,7 +46,7 @@ describe('the sweep Lambda names its stack in the admins’ report', () => {
     dynamo = await startScanStub();
     Object.assign(process.env, {
       [HANDLER_ENV.stackName]: 'HygieneProd',
-      [HANDLER_ENV.dynamoDbEndpoint]: dynamo.endpoint,
+      [HANDLER_ENV.dynamoDbEndpoint]: dynamo.url,
       [HANDLER_ENV.snsEndpoint]: sns.endpoint,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -65,7 +58,7 @@ describe('the sweep Lambda names its stack in the admins’ report', () => {
   afterAll(async () => {
     process.env = saved;
     await sns?.stop();
-    await new Promise((resolve) => dynamo?.server.close(resolve));
+    await dynamo?.close();
   });
 
   it('a tripped guard’s commands carry --stack and --region: the STACK_NAME and AWS_REGION of its environment', async () => {

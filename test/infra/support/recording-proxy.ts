@@ -8,8 +8,8 @@
  * body names: `TableName` with `IndexName`, the keys of `RequestItems`, and,
  * for the PartiQL operations, each statement's table (and index) and verb.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { listenLocally } from './local-http-server';
 
 /** One table (or index) a request acts on. */
 export interface TableAccess {
@@ -91,42 +91,27 @@ function recorded(req: IncomingMessage, body: Buffer): DynamoDbRequest {
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const upstream = new URL(target);
   const requests: DynamoDbRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      try {
-        requests.push(recorded(req, body));
-      } catch (error: unknown) {
-        requests.push({ operation: `UNREADABLE: ${String(error)}`, accesses: [] });
-      }
-      const forward = httpRequest(
-        {
-          hostname: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', (error) => res.destroy(error));
-      forward.end(body);
-    });
+  const server = await listenLocally((req, body, res) => {
+    try {
+      requests.push(recorded(req, body));
+    } catch (error: unknown) {
+      requests.push({ operation: `UNREADABLE: ${String(error)}`, accesses: [] });
+    }
+    const forward = httpRequest(
+      {
+        hostname: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', (error) => res.destroy(error));
+    forward.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((e) => (e ? reject(e) : resolve()));
-      }),
-  };
+  return { endpoint: server.url, requests, stop: server.close };
 }

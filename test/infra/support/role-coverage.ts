@@ -38,7 +38,7 @@ import {
   sesPermissions,
   snsPermission,
 } from './required-permissions';
-import { evaluate, type PolicyTemplate, roleStatements } from './role-policy';
+import { evaluate, functionRoleStatements, type PolicyTemplate } from './role-policy';
 import type { SesRequest, SesStub } from './ses-stub';
 import { structuralRequirements, topicKeyPermissions } from './structural-requirements';
 
@@ -123,7 +123,7 @@ function problemsOf(
   functionId: string,
   permissions: readonly RequiredPermission[],
 ): string[] {
-  const statements = roleStatements(template, functionId);
+  const statements = functionRoleStatements(template, functionId);
   return permissions.flatMap((p) => {
     const { decision, unmet } = evaluate(statements, p.action, p.resource, p.context);
     if (decision === 'allowed') return [];

@@ -6,7 +6,8 @@
  *
  * What it does: finds the function's role (`Role: Fn::GetAtt [R, Arn]`), its
  * statements (every `AWS::IAM::Policy` whose `Roles` holds `Ref R`, and the
- * role's inline `Policies`), and decides as IAM does for one policy type: an
+ * role's inline `Policies`: `roleStatements` of test/infra/structural-checks.ts,
+ * the one collector), and decides as IAM does for one policy type: an
  * explicit Deny wins, else an Allow is needed, else it is not allowed. Actions
  * match case-insensitively, resources case-sensitively, both with `*` and `?`
  * wildcards. Resources are compared as the template writes them: a
@@ -37,6 +38,7 @@
  * template notation, so only `*`-style patterns written in that notation
  * match (again a stricter answer).
  */
+import { statementsOfRole } from '../structural-checks';
 
 /** A statement of an identity policy, as CloudFormation holds it. */
 export interface PolicyStatement {
@@ -105,20 +107,8 @@ function roleOf(template: PolicyTemplate, functionId: string): string {
 }
 
 /** Every identity policy statement of the role `functionId` runs as (file header). */
-export function roleStatements(template: PolicyTemplate, functionId: string): PolicyStatement[] {
-  const role = roleOf(template, functionId);
-  const documents: unknown[] = [];
-  for (const resource of Object.values(template.Resources)) {
-    const p = (resource.Properties ?? {}) as { Roles?: { Ref?: string }[]; PolicyDocument?: unknown };
-    if (resource.Type === 'AWS::IAM::Policy' && (p.Roles ?? []).some((r) => r.Ref === role)) {
-      documents.push(p.PolicyDocument);
-    }
-  }
-  const roleProperties = (template.Resources[role]?.Properties ?? {}) as {
-    Policies?: { PolicyDocument: unknown }[];
-  };
-  for (const policy of roleProperties.Policies ?? []) documents.push(policy.PolicyDocument);
-  return documents.flatMap((d) => (d as { Statement: PolicyStatement[] }).Statement);
+export function functionRoleStatements(template: PolicyTemplate, functionId: string): PolicyStatement[] {
+  return statementsOfRole(template, roleOf(template, functionId));
 }
 
 /** An IAM pattern (`*` any run of characters, `?` one character) as an anchored regular expression. */

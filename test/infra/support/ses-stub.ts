@@ -7,12 +7,14 @@
  * sender, recipients, configuration set and tags, and the message id it
  * answered: what SES's bounce and complaint events name) and every request,
  * for the artifact test's role check (test/infra/support/required-permissions.ts).
+ * A test can have it refuse the next `SendEmail`s with an SES error
+ * (`refuseNext`), as REST-JSON writes one (the status, `x-amzn-errortype` and
+ * a `message`): the request is recorded, the email is not.
  * Any other request is recorded as its method and path, and refused (404), so
  * the role check names it instead of missing it.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocally } from './local-http-server';
 
 /** SESv2's `SendEmail` route. */
 const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
@@ -45,8 +47,27 @@ export interface SesStub {
   readonly requests: SesRequest[];
   /** Every email accepted so far, in arrival order. */
   readonly sent: SentEmail[];
+  /** Answers the next `SendEmail` not yet refused with `refusal` instead of accepting it. */
+  refuseNext(refusal: SesRefusal): void;
   stop(): Promise<void>;
 }
+
+/** An error SES answers a `SendEmail` with: its HTTP status, its error type, its message. */
+export interface SesRefusal {
+  readonly status: number;
+  readonly errorType: string;
+  readonly message: string;
+}
+
+/**
+ * SES's answer while the account's sending is paused: a client error the relay's sender does not retry
+ * (`lambdas/aws/ses-email-sender.ts`), so the relay fails the record at once, and its redelivery may send.
+ */
+export const SENDING_PAUSED: SesRefusal = {
+  status: 400,
+  errorType: 'SendingPausedException',
+  message: 'Email sending is disabled for your entire Amazon SES account.',
+};
 
 /** The fields of a `SendEmail` body the stub reads. */
 interface SendEmailBody {
@@ -56,15 +77,20 @@ interface SendEmailBody {
   readonly EmailTags?: readonly { readonly Name: string; readonly Value: string }[];
 }
 
-/** Records one `SendEmail` and returns the message id to answer with. */
-function accept(body: SendEmailBody, requests: SesRequest[], sent: SentEmail[]): string {
+/** One `SendEmail` as recorded: what IAM reads of it. */
+function recorded(body: SendEmailBody): SesRequest {
+  const configurationSetName = body.ConfigurationSetName;
+  return {
+    action: 'SendEmail',
+    fromEmailAddress: body.FromEmailAddress ?? '',
+    ...(configurationSetName !== undefined && { configurationSetName }),
+  };
+}
+
+/** Keeps one accepted email and returns the message id to answer with. */
+function accept(body: SendEmailBody, sent: SentEmail[]): string {
   const from = body.FromEmailAddress ?? '';
   const configurationSetName = body.ConfigurationSetName;
-  requests.push({
-    action: 'SendEmail',
-    fromEmailAddress: from,
-    ...(configurationSetName !== undefined && { configurationSetName }),
-  });
   const messageId = `0100019a-${randomUUID()}-000000`;
   sent.push({
     messageId,
@@ -80,28 +106,38 @@ function accept(body: SendEmailBody, requests: SesRequest[], sent: SentEmail[]):
 export async function startSesStub(): Promise<SesStub> {
   const requests: SesRequest[] = [];
   const sent: SentEmail[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== SEND_EMAIL_PATH) {
-        requests.push({ action: `${req.method} ${req.url}` });
-        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'NotFoundException' });
-        res.end(JSON.stringify({ message: `SES stub: no route ${req.method} ${req.url}` }));
-        return;
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SendEmailBody;
-      const messageId = accept(body, requests, sent);
-      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
-      res.end(JSON.stringify({ MessageId: messageId }));
-    });
+  const refusals: SesRefusal[] = [];
+  const server = await listenLocally((req, body, res) => {
+    const refuse = ({ status, errorType, message }: SesRefusal): void => {
+      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': errorType });
+      res.end(JSON.stringify({ message }));
+    };
+    if (req.method !== 'POST' || req.url !== SEND_EMAIL_PATH) {
+      requests.push({ action: `${req.method} ${req.url}` });
+      refuse({
+        status: 404,
+        errorType: 'NotFoundException',
+        message: `SES stub: no route ${req.method} ${req.url}`,
+      });
+      return;
+    }
+    const email = JSON.parse(body.toString('utf8')) as SendEmailBody;
+    requests.push(recorded(email));
+    const refusal = refusals.shift();
+    if (refusal !== undefined) {
+      refuse(refusal);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+    res.end(JSON.stringify({ MessageId: accept(email, sent) }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.url,
     requests,
     sent,
-    stop: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    refuseNext: (refusal) => {
+      refusals.push(refusal);
+    },
+    stop: server.close,
   };
 }
