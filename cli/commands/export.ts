@@ -244,7 +244,7 @@ function defineExportCommand(program: Command) {
       )
       .option(
         '--segments <n>',
-        `parallel scan segments, 1-${MAX_SEGMENTS} (1, the default, keeps a stable order)`,
+        `parallel scan segments, 1-${MAX_SEGMENTS} (1 keeps a stable order)`,
         parseSegments,
         1,
       )

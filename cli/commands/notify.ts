@@ -6,6 +6,10 @@
  * on the `ownerDelivery` route of `--config`; unreachable owners' events also
  * go to the admins' owner-unreachable report (docs/notifications.md, "Owner
  * reach"). Events not delivered stay pending for the next drain (exit 1).
+ *
+ * As `sweep`, it acts unless `--dry-run` is given or the `--config` file says
+ * `"mode": "audit"` itself (then it is a dry run; `--enforce` does not change
+ * that: it only lets an acting run write to a deployment in audit mode).
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { type Command, Option } from '@commander-js/extra-typings';
@@ -32,7 +36,7 @@ import {
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { configOption } from '../options/load-config';
+import { configOption, configSaysAudit, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { withTable } from '../options/table-options';
@@ -285,18 +289,25 @@ function leftPendingNote(preview: DrainPreview): string {
 
 async function runNotify(options: NotifyOptions, command: Command): Promise<void> {
   const now = resolveNow(options.now);
+  // The one strict read of `--config`: a bad file is a usage error before anything reaches AWS.
+  const file = options.config === undefined ? undefined : await readConfigFile(options.config);
+  // `--dry-run`, or a config file saying "mode": "audit" itself: a dry run, as for `sweep`.
+  const dryRun = options.dryRun === true || configSaysAudit(file);
   // A drain's leases and sent marks are written at its instant: a typed one would expire a lease at once (the
   // scheduled drain could send the same digests again) or hold the scheduled drains off until then.
-  if (!options.dryRun) refuseNowOnDeployment(options.now, awsTargetOf(options), 'notify', '--dry-run');
+  if (!dryRun) refuseNowOnDeployment(options.now, awsTargetOf(options), 'notify', '--dry-run');
   const sink = await sinkOf(options.sink);
-  const target = await resolveTarget(options, { usesConfig: true });
+  const target = await resolveTarget(options, {
+    usesConfig: true,
+    ...(file !== undefined && { fileConfig: file.config }),
+  });
   const directoryTable = directoryTableOf(options, command, target);
   const topicArn = topicOf(options, command, target);
-  if (!options.dryRun)
+  if (!dryRun)
     refuseAuditDeployment(target, options.enforce, 'notify', ' (an audit deployment notifies no owner)');
-  const sns = snsSideOf(options, target, topicArn, !options.dryRun && sink.kind === 'sns');
+  const sns = snsSideOf(options, target, topicArn, !dryRun && sink.kind === 'sns');
   try {
-    if (options.dryRun) return await previewNotify(options, sink, target, directoryTable, sns, now);
+    if (dryRun) return await previewNotify(options, sink, target, directoryTable, sns, now);
     const { publisher, label } = publisherFor(sink, sns);
     const summary = await drainOutbox(target, directoryTable, publisher, sns, now);
     process.stdout.write(
@@ -338,7 +349,13 @@ function defineNotifyCommand(program: Command) {
           'the drain instant for relative dates (in AWS, not a local --endpoint: only with --dry-run)',
         ),
       )
-      .addOption(configOption('table', 'its ownerDelivery decides who is reachable'))
+      .addOption(
+        configOption(
+          'table',
+          'its ownerDelivery decides who is reachable; "mode": "audit" in it also means a dry run; without ' +
+            '"mode" notify acts, not the built-in audit',
+        ),
+      )
       .addOption(enforceOption('send for'))
       .option(
         '--dry-run',

@@ -48,7 +48,7 @@ import {
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { configOption, type LoadedConfigFile, readConfigFile } from '../options/load-config';
+import { configOption, configSaysAudit, type LoadedConfigFile, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
@@ -64,11 +64,6 @@ import { CLI_TOOL } from '../version';
 const DESCRIPTION =
   'Run the hygiene sweep against a table: expiry notices, stale flags, soft-deletes (guarded), owner events. ' +
   'Exit codes: 0 complete, 1 failure, 2 usage, 3 guard tripped (no deletions made), 4 incomplete.';
-
-/** True when the config file sets `"mode": "audit"` itself (not by the schema's default). */
-function configSaysAudit(file: LoadedConfigFile | undefined): boolean {
-  return file?.keys.has('mode') === true && file.config.mode === 'audit';
-}
 
 /**
  * Parses `--time-budget`: seconds, more than 0 and at most a day, as milliseconds.

@@ -34,6 +34,15 @@ export interface LoadedConfigFile {
 }
 
 /**
+ * True when a `--config` file sets `"mode": "audit"` itself (not by the
+ * schema's default): `sweep` and `notify` then only plan, as with `--dry-run`
+ * (docs/configuration.md, `mode`).
+ */
+export function configSaysAudit(file: LoadedConfigFile | undefined): boolean {
+  return file?.keys.has('mode') === true && file.config.mode === 'audit';
+}
+
+/**
  * Reads, strictly parses and validates a JSON configuration file: the one
  * parse of a `--config` file.
  * @throws {UsageError} when the file is unreadable, not JSON, not one object, repeats a key, or is not a valid configuration

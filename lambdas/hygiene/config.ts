@@ -41,7 +41,7 @@ const riskTierSchema = z.strictObject({
     z.minLength(1),
     z.maxLength(64),
     z.refine((name) => name !== DEFAULT_TIER_NAME, {
-      error: `must not be "${DEFAULT_TIER_NAME}": plans and the report call the base staleAfterDays limit so`,
+      error: `must not be "${DEFAULT_TIER_NAME}": plans and the report call the base staleAfterDays limit that; rename the tier`,
     }),
   ),
   /** Stale limit (days) for credentials in this tier. */

@@ -20,10 +20,15 @@ describe('--config --help', () => {
   it.each([
     [
       'sweep',
-      // Not the built-in mode (audit): the sweep is audit only when the file says so itself (configSaysAudit).
+      // Not the built-in mode (audit): the sweep is audit only when the file says so itself (configSaysAudit, cli/options/load-config.ts).
       '"mode": "audit" in it also means a dry run; without "mode" the sweep acts, not the built-in audit',
     ],
-    ['notify', 'its ownerDelivery decides who is reachable'],
+    [
+      'notify',
+      // As for sweep: a dry run only when the file says "mode": "audit" itself (configSaysAudit, cli/options/load-config.ts).
+      'its ownerDelivery decides who is reachable; "mode": "audit" in it also means a dry run; without "mode" ' +
+        'notify acts, not the built-in audit',
+    ],
     ['report', 'stale limits and tiers, exempt ids'],
   ])(
     '%s (a table command): the deployed config, the built-in defaults with --endpoint, or --table without --stack',

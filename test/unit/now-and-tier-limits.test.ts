@@ -48,7 +48,7 @@ describe('risk tier names', () => {
       parseConfig({ riskTiers: [{ name: 'default', staleAfterDays: 5 }] }),
     );
     expect(error.problems).toEqual([
-      'riskTiers.0.name = "default": must not be "default": plans and the report call the base staleAfterDays limit so',
+      'riskTiers.0.name = "default": must not be "default": plans and the report call the base staleAfterDays limit that; rename the tier',
     ]);
     expect(parseConfig({ riskTiers: [{ name: 'Default', staleAfterDays: 5 }] }).riskTiers[0]?.name).toBe(
       'Default',
