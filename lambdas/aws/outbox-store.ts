@@ -13,11 +13,14 @@
  *   finds still indexed with an empty or absent list (left by a mark before
  *   partial removals were size-guarded) is taken out of the index, its
  *   held-back purge released, by one conditional `UpdateItem` (a `readOnly`
- *   store — `notify --dry-run` — writes nothing);
+ *   store — `notify --dry-run` — writes nothing); one whose `hygieneOutbox`
+ *   is not a list is returned with one malformed entry and never written;
  * - `markSent`: the marks of up to 25 items in one `BatchExecuteStatement` of
  *   conditional PartiQL `UPDATE`s (each priced like an `UpdateItem`, no
  *   transaction); an item whose statement fails is re-read and marked on its
- *   own with conditional `UpdateItem`s that re-plan after a failed condition.
+ *   own with conditional `UpdateItem`s that re-plan after a failed condition;
+ *   events an earlier attempt of the same mark may have removed (a lost
+ *   response the SDK retried) count as its own removals, not as another drain's.
  */
 import {
   type AttributeValue,
@@ -52,6 +55,7 @@ import type {
   PendingOutboxItem,
 } from '../hygiene/outbox-ports';
 import type { RawItem } from '../hygiene/ports';
+import { describeStoredValue } from '../hygiene/stored-value-text';
 import { mapWithConcurrency } from '../hygiene/task-pool';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
@@ -114,6 +118,52 @@ const READ_PROJECTION = {
     '#claimUntil': OUTBOX_CLAIM_ATTR.claimUntil,
   },
 } as const;
+
+/**
+ * An item still in the outbox index whose `hygieneOutbox` is present but not
+ * a list (a string, a map, a number, `NULL`: a hand edit; docs/data-model.md,
+ * "Outbox"), read as a pending item with no event and one malformed entry
+ * standing for the whole attribute (`index` 0: there is no list), so the
+ * drain counts it in `malformedEvents` every time it lists it instead of
+ * taking it for drained. Nothing is published or written for it: it is left
+ * for an operator, like any malformed entry. `undefined` for any other item.
+ */
+function unlistedOutbox(raw: RawItem): PendingOutboxItem | undefined {
+  const list = raw[OUTBOX_ATTR.events];
+  const entry = readOutboxIndexEntry(raw);
+  if (entry === undefined || list === undefined || Array.isArray(list)) return undefined;
+  return {
+    ...entry,
+    events: [],
+    malformed: [{ index: 0, problem: `hygieneOutbox is not a list: ${describeStoredValue(list)}` }],
+    storedEventIds: [],
+    raw,
+  };
+}
+
+/** A mark sent down the per-item path, and whether an earlier attempt of its batched statement may have applied. */
+interface PerItemMark {
+  readonly index: number;
+  readonly request: MarkRequest;
+  readonly earlierAttempt: boolean;
+}
+
+/**
+ * A mark's result once an earlier attempt of its own write may have applied:
+ * the published events it finds gone were removed by that attempt, so they
+ * count as removed, never as another drain's (`alreadyGone` reports a
+ * duplicate sent). The two cannot be told apart; under the drain lease no
+ * other drain marks them, so the retry is the likely remover.
+ */
+function ownRemovals(result: MarkResult): MarkResult {
+  return { removed: result.removed + result.alreadyGone, alreadyGone: 0, remaining: result.remaining };
+}
+
+/** The result of a mark whose item has nothing pending any more (emptied, or gone). */
+function goneResult(request: MarkRequest, ownWriteMayHaveApplied: boolean): MarkResult {
+  const result = { removed: 0, alreadyGone: request.publishedEventIds.length, remaining: 0 };
+  return ownWriteMayHaveApplied ? ownRemovals(result) : result;
+}
 
 /** A PartiQL parameter of a mark (a string or a number) as a DynamoDB attribute value. */
 function attributeValue(value: string | number): AttributeValue {
@@ -217,7 +267,8 @@ export class DynamoDbOutboxStore implements OutboxStore {
    * Strongly consistent `BatchGetItem`s of the items, 100 keys a call; items
    * with nothing pending left out (and, when still indexed, cleaned up unless
    * the store is `readOnly`: the cleanup's own conditions make it safe with or
-   * without the drain lease).
+   * without the drain lease); an indexed item whose `hygieneOutbox` is not a
+   * list returned with no event and one malformed entry ({@link unlistedOutbox}).
    */
   async read(credentialIds: readonly string[]): Promise<readonly PendingOutboxItem[]> {
     const unique = [...new Set(credentialIds)];
@@ -227,7 +278,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
     const raws = pages.flat();
     if (!this.options.readOnly) await this.cleanUpEmptyOutboxes(raws.filter(isEmptyIndexedOutbox));
     return raws.flatMap((raw) => {
-      const item = readPendingItem(raw);
+      const item = readPendingItem(raw) ?? unlistedOutbox(raw);
       return item ? [item] : [];
     });
   }
@@ -271,7 +322,11 @@ export class DynamoDbOutboxStore implements OutboxStore {
   /**
    * Marks the items 25 to a `BatchExecuteStatement`; a statement (or a whole
    * call) that fails sends its items down the per-item path: re-read, then
-   * conditional `UpdateItem`s that re-plan after a failed condition.
+   * conditional `UpdateItem`s that re-plan after a failed condition. When an
+   * earlier attempt of this mark's own write may have applied (the SDK retried
+   * it after a lost response, or the call failed after its retries), published
+   * events found gone count as removed by this mark, not as `alreadyGone`: they
+   * were sent once (the transition writer judges its retried writes the same way).
    */
   async markSent(requests: readonly MarkRequest[]): Promise<readonly MarkOutcome[]> {
     const outcomes: MarkOutcome[] = new Array(requests.length);
@@ -286,11 +341,11 @@ export class DynamoDbOutboxStore implements OutboxStore {
       if (plan.remove.length === 0) outcomes[index] = { status: 'marked', ...result };
       else planned.push({ index, request, plan, result });
     });
-    const retry: { index: number; request: MarkRequest }[] = [];
+    const retry: PerItemMark[] = [];
     await mapWithConcurrency(chunks(planned, MARK_BATCH_STATEMENTS), REQUEST_CONCURRENCY, async (batch) => {
-      const failed = await this.markBatch(batch);
+      const { failed, earlierAttempt } = await this.markBatch(batch);
       batch.forEach((p, i) => {
-        if (failed[i]) retry.push(p);
+        if (failed[i]) retry.push({ ...p, earlierAttempt });
         else outcomes[p.index] = { status: 'marked', ...p.result };
       });
     });
@@ -298,10 +353,13 @@ export class DynamoDbOutboxStore implements OutboxStore {
     return outcomes;
   }
 
-  /** One `BatchExecuteStatement` of planned marks; returns, per mark, whether its statement failed (any reason). */
+  /**
+   * One `BatchExecuteStatement` of planned marks; returns, per mark, whether its statement failed (any reason),
+   * and whether an earlier attempt of the call may have applied its statements.
+   */
   private async markBatch(
     batch: readonly { readonly request: MarkRequest; readonly plan: MarkPlan }[],
-  ): Promise<boolean[]> {
+  ): Promise<{ readonly failed: boolean[]; readonly earlierAttempt: boolean }> {
     const now = (this.options.clock ?? Date.now)();
     const statements = batch.map(({ request: { item }, plan }) => {
       const statement = markStatement(this.tableName, item.credentialId, markWrite(item.raw, plan, now));
@@ -311,18 +369,23 @@ export class DynamoDbOutboxStore implements OutboxStore {
       // The low-level command with parameters marshalled here (strings and numbers only): the document
       // client's generic marshalling of every request and response is most of a batched mark's client CPU.
       const out = await this.client.send(new BatchExecuteStatementCommand({ Statements: statements }));
-      return batch.map((_, i) => out.Responses?.[i]?.Error !== undefined || out.Responses?.[i] === undefined);
+      return {
+        failed: batch.map(
+          (_, i) => out.Responses?.[i]?.Error !== undefined || out.Responses?.[i] === undefined,
+        ),
+        // Retried by the SDK (a lost response, a timeout): an earlier attempt may have applied a statement
+        // that this attempt's guards then refused.
+        earlierAttempt: (out.$metadata.attempts ?? 1) > 1,
+      };
     } catch {
-      // The whole call failed (after the SDK's retries): every item goes down the per-item path.
-      return batch.map(() => true);
+      // The whole call failed (after the SDK's retries): every item goes down the per-item path, and any
+      // of its statements may have been applied.
+      return { failed: batch.map(() => true), earlierAttempt: true };
     }
   }
 
   /** The per-item path: re-read the items (one consistent read for all), then mark each on its own. */
-  private async markEach(
-    retry: readonly { index: number; request: MarkRequest }[],
-    outcomes: MarkOutcome[],
-  ): Promise<void> {
+  private async markEach(retry: readonly PerItemMark[], outcomes: MarkOutcome[]): Promise<void> {
     let current: Map<string, PendingOutboxItem>;
     try {
       current = new Map(
@@ -332,14 +395,14 @@ export class DynamoDbOutboxStore implements OutboxStore {
       for (const r of retry) outcomes[r.index] = { status: 'failed', error };
       return;
     }
-    await mapWithConcurrency(retry, REQUEST_CONCURRENCY, async ({ index, request }) => {
+    await mapWithConcurrency(retry, REQUEST_CONCURRENCY, async ({ index, request, earlierAttempt }) => {
       const fresh = current.get(request.item.credentialId);
       try {
         outcomes[index] = {
           status: 'marked',
           ...(fresh === undefined
-            ? { removed: 0, alreadyGone: request.publishedEventIds.length, remaining: 0 }
-            : await this.markOne(request, fresh.raw)),
+            ? goneResult(request, earlierAttempt)
+            : await this.markOne(request, fresh.raw, earlierAttempt)),
         };
       } catch (error: unknown) {
         outcomes[index] = { status: 'failed', error };
@@ -353,12 +416,18 @@ export class DynamoDbOutboxStore implements OutboxStore {
    * state a failed condition returns; the published entries are found in it
    * by their content as the drain read them (`relocatePublished`), never by
    * an id another entry may share.
+   * @param earlierAttempt an earlier write of this mark (its batched statement) may have applied
    * @throws {OutboxMarkContentionError} after repeated lost races
    */
-  private async markOne(request: MarkRequest, observedFirst: RawItem): Promise<MarkResult> {
+  private async markOne(
+    request: MarkRequest,
+    observedFirst: RawItem,
+    earlierAttempt: boolean,
+  ): Promise<MarkResult> {
     const { item, publishedEventIds } = request;
     const read = item.raw[OUTBOX_ATTR.events];
     let observed = observedFirst;
+    let ownWriteMayHaveApplied = earlierAttempt;
     for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
       const stored = relocatePublished(read, item.storedEventIds, observed[OUTBOX_ATTR.events]);
       const plan = planMark(stored, publishedEventIds);
@@ -367,12 +436,12 @@ export class DynamoDbOutboxStore implements OutboxStore {
         alreadyGone: plan.alreadyGone,
         remaining: plan.remaining,
       };
-      if (plan.remove.length === 0) return outcome;
+      if (plan.remove.length === 0) return ownWriteMayHaveApplied ? ownRemovals(outcome) : outcome;
       const update = markUpdateExpression(markWrite(observed, plan, (this.options.clock ?? Date.now)()));
       const written = await this.conditionalUpdate(item.credentialId, update);
-      if (written.ok) return outcome;
-      if (written.current === undefined)
-        return { removed: 0, alreadyGone: publishedEventIds.length, remaining: 0 };
+      if (written.ok) return ownWriteMayHaveApplied ? ownRemovals(outcome) : outcome;
+      ownWriteMayHaveApplied ||= written.retried;
+      if (written.current === undefined) return goneResult(request, ownWriteMayHaveApplied);
       observed = written.current;
     }
     throw new OutboxMarkContentionError(
@@ -380,11 +449,17 @@ export class DynamoDbOutboxStore implements OutboxStore {
     );
   }
 
-  /** Sends one conditional update; a failed condition returns the item as it now is (`undefined`: gone). */
+  /**
+   * Sends one conditional update; a failed condition returns the item as it now is (`undefined`: gone), and
+   * whether the SDK had retried the update (an earlier attempt may have applied it).
+   */
   private async conditionalUpdate(
     credentialId: string,
     update: UpdateExpressionBuilder,
-  ): Promise<{ readonly ok: true } | { readonly ok: false; readonly current: RawItem | undefined }> {
+  ): Promise<
+    | { readonly ok: true }
+    | { readonly ok: false; readonly current: RawItem | undefined; readonly retried: boolean }
+  > {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -397,7 +472,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
       return { ok: true };
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { ok: false, current: failedItem(error) };
+      return { ok: false, current: failedItem(error), retried: (error.$metadata?.attempts ?? 1) > 1 };
     }
   }
 }

@@ -63,13 +63,19 @@ export const SWEEP_METRIC = {
 
 /** Metrics of one notifier drain. */
 export const NOTIFIER_METRIC = {
-  /** Events delivered to SNS and marked sent. */
+  /**
+   * Events whose message SNS accepted (`eventsPublished`), whether or not their mark then succeeded (one that
+   * failed is counted in `NotifierStoreErrors`, and the event is sent again by a later drain).
+   */
   eventsPublished: 'EventsPublished',
   /** Events whose publish failed: left pending for the next drain. */
   eventsFailed: 'EventsFailed',
   /** Digests (one per owner) published. */
   digests: 'DigestsPublished',
-  /** Items another notifier had claimed. */
+  /**
+   * Items left to another drain (`claimConflicts`): every listed item when another drain held the drain lease,
+   * else items a drain of the previous protocol still claimed.
+   */
   claimConflicts: 'ClaimConflicts',
   /** Age of the oldest pending event at the start of the drain (0 when none): grows while delivery fails. */
   oldestPendingAge: 'OldestPendingNoticeAgeSeconds',

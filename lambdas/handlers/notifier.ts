@@ -28,7 +28,7 @@ import { remainingBudget, runInstant } from './scheduled-event';
 /** Time kept back from Lambda's timeout for the metrics flush and the summary log. */
 export const NOTIFIER_SAFETY_MARGIN_MS = 10_000;
 
-/** Shortest claim lease, whatever the remaining time says. */
+/** Shortest drain lease, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;
 
 /** What one invocation needs, built once per cold start. */
@@ -81,9 +81,9 @@ function drainNeedsAttention(summary: NotifierSummary): boolean {
  * The raw handler over explicit dependencies (tests pass fakes).
  *
  * Unlike the sweep, the drain runs on the wall clock even when the event
- * carries a scheduled time: its only time-based decisions are claim leases,
+ * carries a scheduled time: its only time-based decision is the drain lease,
  * which other drains compare against their own real clocks, so a retried
- * delivery an hour late must not claim with an hour-old clock. Nothing is
+ * delivery an hour late must not take it with an hour-old clock. Nothing is
  * lost by it: what to send is decided by the outbox contents, not by time.
  */
 export function createNotifierHandler(deps: NotifierHandlerDeps) {
@@ -108,7 +108,7 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
         mailboxKey,
       },
       {
-        // A claim must outlive this invocation (a crashed drain's claims lapse after it): follow the timeout.
+        // The lease must outlive this invocation (a crashed drain's lease lapses after it): follow the timeout.
         leaseMs: Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis()),
         ownerDelivery: deps.ownerDelivery,
       },

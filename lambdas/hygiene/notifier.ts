@@ -34,8 +34,9 @@ export { NOTIFIER_FAILURE_LIMIT } from './notifier/types';
 /**
  * Drains the outbox once: list the pending items' keys → on `sns-email`
  * with a directory, list the topic's subscriptions once → take the drain
- * lease (nothing listed: no lease, no write) → per chunk of owners: read →
- * screen and judge reach → render → publish → mark → at the end, one admin
+ * lease (nothing listed: no lease, no write) → per chunk of owners: keep the
+ * lease, read → screen and judge reach → render → publish → mark → at the
+ * end, while the lease is kept and the time budget not spent, one admin
  * report of the unreachable owners' and mismatched events, mark those, and
  * release the lease. There is no progress callback: the summary is the only report.
  * @throws the first unexpected error of a chunk (after the admin report of what was published)

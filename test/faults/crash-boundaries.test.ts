@@ -2,7 +2,8 @@
  * Crash at every write boundary of a realistic sweep + notify cycle.
  *
  * A clean cycle over a demo fleet is counted first (W writes: the checkpoint
- * load, every transition, every claim, publish, mark and release). Then, for
+ * load, every transition, the drain lease, every publish and mark, and the
+ * lease's release). Then, for
  * every k in 1..W and both timings (the k-th write never made / made but its
  * caller never learns it), a fresh table gets the same fleet, a process runs
  * the cycle and dies at write k, and clean cycles run until nothing changes.

@@ -3,7 +3,7 @@
  * (docs/notifications.md, "Owner reach"): a realistic fleet is swept on
  * DynamoDB Local, the directory knows some owners as reachable and others
  * absent, departed, without email or with a pending subscription. A clean
- * drain's writes are counted (claims, the digests' PublishBatch calls, marks,
+ * drain's writes are counted (the lease, the digests' PublishBatch calls, marks,
  * the owner-unreachable report's PublishBatch, the deferred marks); then, for
  * every k and both timings, a drain dies at write k — among them right after
  * the digests were published and before the report — and clean drains run

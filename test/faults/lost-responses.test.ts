@@ -3,13 +3,15 @@
  * their response is lost (a connection reset), so the SDK retries a request
  * that already happened (never on every attempt of one request: its last
  * attempt is answered, support/throttling.ts). A retried transition meets its
- * own change and fails its condition; a retried claim or mark finds its work done; a retried
+ * own change and fails its condition; a retried lease write or mark finds its work done; a retried
  * PublishBatch publishes again. The data must still be exactly a clean run's,
  * no event lost, none received by SNS more often than the SDK attempts one
- * request (3), and the run summary must still
+ * request (3), the run summary must still
  * count as applied every transition the run can prove it made (all but
- * silent unflags, which carry no run id).
+ * silent unflags, which carry no run id), and the drain must count no
+ * duplicate for a mark it retried itself.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
@@ -17,19 +19,22 @@ import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { parseCredential } from '../../lambdas/hygiene/credential';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { eventsFor, type OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { decide } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { type SnsStub, startSnsStub } from '../infra/sns-stub';
+import { putItems } from '../support/items';
 import { deliveredDocument } from '../support/sns-delivery';
 import { createTestTable } from '../support/test-table';
 import { TRANSITION_WRITERS } from '../support/transition-writers';
+import { RecordingPublisher } from '../unit/outbox-fakes';
 import { converge, FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, seed } from './support/cycle';
 import { writeFigures } from './support/figures';
 import { eventKey, Ledger } from './support/ledger';
 import { comparable, consistencyViolations, outboxIndexIds, readTable } from './support/table-check';
-import { injectLostResponses, seededRandom, stubSnsClient } from './support/throttling';
+import { injectLostResponses, loseFirstResponse, seededRandom, stubSnsClient } from './support/throttling';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-faults';
 const RATE = 0.2;
@@ -89,7 +94,7 @@ describe('responses lost after the request took effect', () => {
         const dynamo = injectLostResponses(client, RATE, random);
         const snsCounts = injectLostResponses(snsClient, RATE, random);
         // The lossy drain publishes to the SNS stub; the recovery rounds publish to an in-memory
-        // recorder (cycle.ts), so an event the lossy drain could not publish (a claim or PublishBatch
+        // recorder (cycle.ts), so an event the lossy drain could not publish (the lease write or a PublishBatch
         // still failing after the SDK's attempts) reaches only the recovery publisher.
         const lossyDrain = new Ledger();
         const recovery = new Ledger();
@@ -108,8 +113,9 @@ describe('responses lost after the request took effect', () => {
             publisher: lossyDrain.publisher(new SnsPublisher(snsClient, TOPIC_ARN)),
             clock: () => FAULT_NOW,
           },
-          // One digest per PublishBatch call: more SNS requests whose response can be lost.
-          { leaseMs: LEASE_MS, maxBatchEntries: 1 },
+          // One digest per PublishBatch call and one owner per chunk (its own read and mark calls): more
+          // SNS and DynamoDB requests whose response can be lost.
+          { leaseMs: LEASE_MS, maxBatchEntries: 1, readBatchItems: 1 },
         );
         expect(consistencyViolations(await readTable(table), await outboxIndexIds(table), original)).toEqual(
           [],
@@ -157,6 +163,9 @@ describe('responses lost after the request took effect', () => {
         expect(drain.eventsPublished).toBe(
           [...lossyDrain.publishedEvents.values()].reduce((a, b) => a + b, 0),
         );
+        // One drain, no crash: a mark the SDK retried after a lost response finds its own removal done,
+        // which is no duplicate sent (DuplicateEventsSent would alarm an operator for nothing).
+        expect(drain.eventsAlreadyMarked).toBe(0);
         figures.requests = dynamo.attempts;
         figures.lost = dynamo.injected;
         figures.snsRequests = snsCounts.attempts;
@@ -177,4 +186,90 @@ describe('responses lost after the request took effect', () => {
       }
     },
   );
+});
+
+describe('a mark whose response was lost', () => {
+  /** A credential item with one pending notice (a compact entry) for `userId`. */
+  const pendingItem = (id: string, userId: string) => ({
+    id,
+    userId,
+    displayName: `Key ${id}`,
+    clientId: `c-${id}`,
+    [OUTBOX_ATTR.events]: [storedNotice(7)],
+    [OUTBOX_ATTR.owner]: userId,
+    [OUTBOX_ATTR.since]: '2026-11-26T02:00:00.000Z',
+  });
+  const storedNotice = (stageDays: number) => ({
+    eventId: `expiry-warning:2026-12-03T00:00:00.000Z:${stageDays}`,
+    type: 'expiry-warning',
+    runId: 'run-1',
+    occurredAt: '2026-11-26T02:00:00.000Z',
+    stageDays,
+    expiresTime: '2026-12-03T00:00:00.000Z',
+  });
+
+  it('counts the events its own retried BatchExecuteStatement removed as sent once', async () => {
+    const table = await createTestTable(undefined, 'lost-mark-batch');
+    const client = createDocumentClient({ endpoint: table.endpoint });
+    try {
+      await putItems(table.client, table.tableName, [pendingItem('pc-1', 'ada'), pendingItem('pc-2', 'bob')]);
+      const lost = loseFirstResponse(client, (input) => 'Statements' in input);
+      const publisher = new RecordingPublisher();
+
+      const drain = await runNotifier(
+        { outbox: new DynamoDbOutboxStore(client, table.tableName), publisher, clock: () => FAULT_NOW },
+        { drainId: 'd1' },
+      );
+
+      expect(lost.injected).toBe(1);
+      expect(publisher.delivered).toHaveLength(2);
+      expect(drain).toMatchObject({ eventsPublished: 2, eventsAlreadyMarked: 0, storeErrors: 0 });
+      expect(await outboxIndexIds(table)).toEqual(new Set());
+    } finally {
+      client.destroy();
+      await table.drop();
+    }
+  });
+
+  it('counts the events its own retried per-item UpdateItem removed as sent once', async () => {
+    const table = await createTestTable(undefined, 'lost-mark-item');
+    const client = createDocumentClient({ endpoint: table.endpoint });
+    try {
+      await putItems(table.client, table.tableName, [pendingItem('pc-1', 'ada')]);
+      // A sweep appends a notice between the drain's read and its mark: the batched statement (the whole
+      // list, guarded by its size) fails, and the item is marked on its own, by an UpdateItem.
+      const publisher = new RecordingPublisher();
+      const publish = publisher.publishBatch.bind(publisher);
+      publisher.publishBatch = async (messages) => {
+        await table.client.send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { id: 'pc-1' },
+            UpdateExpression: 'SET #events = list_append(#events, :late)',
+            ExpressionAttributeNames: { '#events': OUTBOX_ATTR.events },
+            ExpressionAttributeValues: { ':late': [storedNotice(1)] },
+          }),
+        );
+        return publish(messages);
+      };
+      const lost = loseFirstResponse(
+        client,
+        (input) => 'UpdateExpression' in input && JSON.stringify(input.Key).includes('pc-1'),
+      );
+
+      const drain = await runNotifier(
+        { outbox: new DynamoDbOutboxStore(client, table.tableName), publisher, clock: () => FAULT_NOW },
+        { drainId: 'd1' },
+      );
+
+      expect(lost.injected).toBe(1);
+      expect(drain).toMatchObject({ eventsPublished: 1, eventsAlreadyMarked: 0, storeErrors: 0 });
+      // The published notice is gone, the appended one pending.
+      const item = (await readTable(table)).get('pc-1');
+      expect(item?.[OUTBOX_ATTR.events]).toEqual([storedNotice(1)]);
+    } finally {
+      client.destroy();
+      await table.drop();
+    }
+  });
 });

@@ -90,7 +90,9 @@ describe('throttled DynamoDB and SNS', () => {
         completed: 0,
         failedLoudly: 0,
         dynamo: injectThrottling(dynamoClient, 'dynamodb', rate, random),
-        sns: injectThrottling(snsClient, 'sns', rate, random),
+        // The fleet's 8 owners make only a few SNS requests per rate, too few for a seeded draw to throttle
+        // one at every rate: the first SNS attempt always is, so each rate exercises SNS throttling.
+        sns: injectThrottling(snsClient, 'sns', rate, throttleFirst(random)),
         duplicates: 0,
       };
       byRate.set(rate, figures);
@@ -153,7 +155,7 @@ describe('throttled DynamoDB and SNS', () => {
         expect(ledger.phantomEvents()).toEqual([]);
         expect(ledger.duplicates().filter(([, n]) => n > 2)).toEqual([]);
         expect(figures.dynamo.injected).toBeGreaterThan(0);
-        expect(figures.sns.injected + figures.sns.attempts).toBeGreaterThan(0);
+        expect(figures.sns.injected).toBeGreaterThan(0);
         figures.duplicates = ledger.duplicates().length;
       } finally {
         dynamoClient.destroy();
@@ -162,6 +164,16 @@ describe('throttled DynamoDB and SNS', () => {
     },
   );
 });
+
+/** `random`, except that its first draw is 0 (below every rate: that attempt is throttled). */
+function throttleFirst(random: () => number): () => number {
+  let first = true;
+  return () => {
+    if (!first) return random();
+    first = false;
+    return 0;
+  };
+}
 
 async function expectConsistent(
   table: TestTable,

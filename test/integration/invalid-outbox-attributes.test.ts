@@ -6,7 +6,9 @@
  * them would abort every sweep. They are reported as invalid records instead
  * (docs/rules.md, "Invalid records"), never written, and the sweep completes.
  * An import rejects them too, and records with an outbox index key DynamoDB
- * would refuse, each with the attribute at fault named.
+ * would refuse, each with the attribute at fault named. A drain that lists
+ * such an item in the outbox index (its index keys set by hand too) counts it
+ * as malformed every time, never as drained, and writes nothing to it.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,13 +16,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importJsonLines } from '../../cli/commands/import';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { DEFAULT_MAX_WRITE_FAILURES } from '../../lambdas/hygiene/sweep/types';
 import { getItem } from '../support/items';
 import { useTestTable } from '../support/test-table';
 import { TRANSITION_WRITERS } from '../support/transition-writers';
+import { RecordingPublisher } from '../unit/outbox-fakes';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
 
@@ -133,5 +138,48 @@ describe('import of records with outbox attributes DynamoDB cannot take', () => 
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a drain over indexed items whose hygieneOutbox is not a list', () => {
+  const indexed = (id: string, outbox: unknown) =>
+    credential(id, {
+      [OUTBOX_ATTR.events]: outbox,
+      [OUTBOX_ATTR.owner]: 'user-bad',
+      [OUTBOX_ATTR.since]: days(-1),
+    });
+  const table = useTestTable('invalid-outbox-drain', 'all', () => [
+    indexed('string-outbox', 'hand-edited'),
+    indexed('null-outbox', null),
+    indexed('map-outbox', { eventId: 'e1' }),
+  ]);
+
+  it('counts each as malformed on every drain, publishes nothing and writes nothing', async () => {
+    const before = await exportTable(table);
+    const publisher = new RecordingPublisher();
+    const drain = () =>
+      runNotifier({
+        outbox: new DynamoDbOutboxStore(table.client, table.tableName),
+        publisher,
+        clock: () => NOW,
+      });
+
+    const first = await drain();
+    const second = await drain();
+
+    for (const summary of [first, second]) {
+      expect(summary).toMatchObject({
+        pendingItems: 3,
+        malformedEvents: 3,
+        alreadyDrained: 0,
+        eventsPublished: 0,
+        storeErrors: 0,
+      });
+      expect(summary.oldestPendingAgeSeconds).toBe(86_400);
+    }
+    expect(publisher.calls).toEqual([]);
+    // The lease item aside (taken and released by each drain), the table is as it was.
+    const after = (await exportTable(table)).filter((item) => before.some((b) => b.id === item.id));
+    expect(after).toEqual(before);
   });
 });

@@ -3,13 +3,15 @@
  * (docs/notifications.md, "The outbox protocol"), over the in-memory fakes:
  * one lease per drain, none for an empty outbox, none taken while another
  * drain holds it, renewed before a chunk once half is gone, kept when a
- * published event could not be marked; reads and marks are one call per chunk.
+ * published event could not be marked, kept (or found lost) before the admin
+ * report; reads and marks are one call per chunk.
  */
 import { describe, expect, it } from 'vitest';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { LeaseRequest, MarkRequest } from '../../lambdas/hygiene/outbox-ports';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
+import { InMemoryOwnerDirectory } from './owner-directory-fake';
 
 const T0 = requireInstant('2026-11-26T02:00:00.000Z', 'now');
 const MINUTE = 60_000;
@@ -151,5 +153,110 @@ describe('the drain lease', () => {
     expect(outbox.pendingEvents()).toHaveLength(10);
     // Not this drain's any more: left to its holder.
     expect(outbox.lease?.holder).toBe('thief');
+  });
+
+  describe('before the admin report', () => {
+    /** `ghost` is not in the directory (their items wait for the report), `ada` is reachable. */
+    function unreachableSetup() {
+      const recorded = recordingOutbox();
+      for (const userId of ['ghost', 'ada']) {
+        const event = outboxEvent({ credentialId: `pc-${userId}`, userId });
+        recorded.outbox.append(event.credentialId, [event]);
+      }
+      const directory = new InMemoryOwnerDirectory([
+        { userId: 'ada', email: 'ada@example.com', status: 'active', subscription: 'confirmed' },
+      ]);
+      return { ...recorded, directory };
+    }
+
+    /** The audience (and owner) of each delivered message. */
+    function audiences(publisher: RecordingPublisher): string[] {
+      return publisher.delivered.map(
+        (e) =>
+          `${e.MessageAttributes.audience?.StringValue}:${e.MessageAttributes.userId?.StringValue ?? '-'}`,
+      );
+    }
+
+    it('sends no report and marks nothing waiting for it when the lease was lost', async () => {
+      const { outbox, leases, directory } = unreachableSetup();
+      let now = T0;
+      const publisher = new RecordingPublisher();
+      // Each publish call takes three minutes of the drain's clock; one owner a chunk.
+      const publish = publisher.publishBatch.bind(publisher);
+      publisher.publishBatch = async (entries) => {
+        now += 3 * MINUTE;
+        return publish(entries);
+      };
+      const acquire = outbox.acquireLease;
+      outbox.acquireLease = async (request) => {
+        // Another drain takes the lease just before this drain renews it.
+        if (leases.length === 1) outbox.lease = { holder: 'thief', until: request.now + 5 * MINUTE };
+        return acquire(request);
+      };
+
+      const summary = await runNotifier(
+        { outbox, publisher, clock: () => now, directory },
+        { drainId: 'd1', leaseMs: 5 * MINUTE, readBatchItems: 1, maxBatchEntries: 1, groupConcurrency: 1 },
+      );
+
+      // ghost's chunk at T0 (published, waiting for the report); ada's at T0+3: renewal refused.
+      expect(leases.map((l) => (l.now - T0) / MINUTE)).toEqual([0, 3]);
+      expect(audiences(publisher)).toEqual(['owner:ghost']);
+      expect(summary).toMatchObject({ status: 'incomplete', reportParts: 0, unreachableOwners: 1 });
+      // Nothing marked after the loss: ghost's event waits for the next drain (its digest again, and the report).
+      expect(
+        outbox
+          .pendingEvents()
+          .map((e) => e.credentialId)
+          .sort(),
+      ).toEqual(['pc-ada', 'pc-ghost']);
+      expect(outbox.lease?.holder).toBe('thief');
+    });
+
+    it('renews the lease when less than half is left, then reports and marks', async () => {
+      const { outbox, leases, directory } = unreachableSetup();
+      let now = T0;
+      const publisher = new RecordingPublisher();
+      const publish = publisher.publishBatch.bind(publisher);
+      publisher.publishBatch = async (entries) => {
+        now += 3 * MINUTE;
+        return publish(entries);
+      };
+
+      const summary = await runNotifier(
+        { outbox, publisher, clock: () => now, directory },
+        { drainId: 'd1', leaseMs: 5 * MINUTE },
+      );
+
+      // One chunk at T0 (both digests in one call); at T0+3 two minutes are left: renewed before the report.
+      expect(leases.map((l) => (l.now - T0) / MINUTE)).toEqual([0, 3]);
+      expect(audiences(publisher).sort()).toEqual(['admin:-', 'owner:ada', 'owner:ghost']);
+      expect(summary).toMatchObject({ status: 'complete', reportParts: 1 });
+      expect(outbox.pendingEvents()).toEqual([]);
+      expect(outbox.lease).toBeUndefined();
+    });
+
+    it('sends no report once the time budget is spent, and keeps the lease until it lapses', async () => {
+      const { outbox, directory } = unreachableSetup();
+      const publisher = new RecordingPublisher();
+      let remaining = 60_000;
+      const publish = publisher.publishBatch.bind(publisher);
+      publisher.publishBatch = async (entries) => {
+        // The chunk's publish used up the rest of the budget.
+        remaining = 0;
+        return publish(entries);
+      };
+
+      const summary = await runNotifier(
+        { outbox, publisher, clock: () => T0, directory, remainingMs: () => remaining },
+        { drainId: 'd1', leaseMs: 5 * MINUTE },
+      );
+
+      expect(audiences(publisher).sort()).toEqual(['owner:ada', 'owner:ghost']);
+      expect(summary).toMatchObject({ status: 'incomplete', reportParts: 0, eventsPublished: 2 });
+      // ada's item was marked with its chunk; ghost's waits for the report of a later drain.
+      expect(outbox.pendingEvents().map((e) => e.credentialId)).toEqual(['pc-ghost']);
+      expect(outbox.lease).toEqual({ holder: 'd1', until: T0 + 5 * MINUTE });
+    });
   });
 });

@@ -305,6 +305,25 @@ describe('runNotifier', () => {
     expect(outbox.pendingEvents()).toEqual([]);
   });
 
+  it('drains an item the listing returns under two owners once', async () => {
+    const { outbox, publisher, drain } = setup();
+    seedOwners(outbox, 3);
+    const list = outbox.pending.bind(outbox);
+    // A Scan of the index is no snapshot: an item whose outbox owner changed while it ran is listed twice.
+    outbox.pending = async function* () {
+      for await (const page of list()) yield page;
+      yield [{ credentialId: 'pc-0-0', userId: 'user-2', since: '2026-11-26T02:00:00.000Z' }];
+    };
+
+    // One owner a chunk, chunks concurrently: both listings would be read before either is marked.
+    const summary = await drain({ readBatchItems: 1, maxBatchEntries: 1, groupConcurrency: 4 });
+
+    expect(summary).toMatchObject({ pendingItems: 3, eventsPublished: 3, eventsAlreadyMarked: 0 });
+    const sent = publisher.documents().flatMap((d) => d.events.map(key));
+    expect(sent.filter((k) => k.startsWith('pc-0-0/'))).toHaveLength(1);
+    expect(outbox.pendingEvents()).toEqual([]);
+  });
+
   it('stops before claiming when the time budget is spent, leaving everything pending', async () => {
     const { outbox, publisher } = setup();
     seedOwners(outbox, 3);

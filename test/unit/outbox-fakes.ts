@@ -2,9 +2,17 @@
  * In-memory fakes of the notifier's ports with the same semantics as the
  * DynamoDB and SNS adapters: a keys-only pending listing (like the KEYS_ONLY
  * index), one drain lease, reads that return the events, marks that remove
- * exactly the published entries, per-entry publish failures (the publisher
- * records the SNS entries it would send, `lambdas/aws/sns-wire.ts`).
+ * exactly the published entries — under the same guards (each removed entry's
+ * `eventId` and `runId` at its index, the list's size: `=` when the whole list
+ * goes, `>` the number removed otherwise), re-planned when a guard fails by
+ * finding the published entries again by their whole content
+ * (`relocatePublished`, as the DynamoDB store does) — and per-entry publish
+ * failures (the publisher records the SNS entries it would send,
+ * `lambdas/aws/sns-wire.ts`). What differs: every call is atomic (no
+ * concurrent write lands inside one, so one re-plan is enough), nothing is
+ * lost in transit, and an outbox that is not a list cannot be stored.
  */
+import { relocatePublished } from '../../lambdas/aws/outbox-mark-write';
 import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
 import { MAX_KEY_BYTES } from '../../lambdas/hygiene/credential';
 import { OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -132,11 +140,12 @@ export class InMemoryOutbox implements OutboxStore {
       if (!stored)
         return { status: 'marked', removed: 0, alreadyGone: publishedEventIds.length, remaining: 0 };
       // As the DynamoDB store: the plan made from the item as read, unless its guards fail on the list as
-      // it now is (an entry's id at its index, the size when the whole list goes); then re-planned from it.
+      // it now is; then re-planned from it, each published entry found again by its whole stored content.
+      const read = item.raw.hygieneOutbox;
       const asRead = planMark(item.storedEventIds, publishedEventIds);
-      const plan = guardsHold(asRead, stored.outbox)
+      const plan = guardsHold(asRead, read, stored.outbox)
         ? asRead
-        : planMark(this.view(stored)?.storedEventIds ?? [], publishedEventIds);
+        : planMark(relocatePublished(read, item.storedEventIds, stored.outbox), publishedEventIds);
       const drop = new Set(plan.remove.map((r) => r.index));
       if (drop.size > 0) {
         stored.outbox = stored.outbox.filter((_, i) => !drop.has(i));
@@ -157,11 +166,24 @@ export class InMemoryOutbox implements OutboxStore {
   }
 }
 
-/** True when a mark's guards hold on `list`: each removed entry still has its id, the size if all go. */
-function guardsHold(plan: MarkPlan, list: readonly unknown[]): boolean {
-  if (plan.removeAll && list.length !== plan.storedSize) return false;
-  return plan.remove.every(
-    (r) => (list[r.index] as { eventId?: unknown } | undefined)?.eventId === r.eventId,
+/**
+ * True when a mark's guards hold on `list` (`outbox-mark-write.ts`, `markWrite`): each removed entry still has
+ * its id and the run id `read` has at that index, and the size is the one read when the whole list goes, more
+ * than the number removed otherwise.
+ */
+function guardsHold(plan: MarkPlan, read: unknown, list: readonly unknown[]): boolean {
+  const sizeHolds = plan.removeAll ? list.length === plan.storedSize : list.length > plan.remove.length;
+  const readList: readonly unknown[] = Array.isArray(read) ? read : [];
+  const runIdAt = (entries: readonly unknown[], index: number) =>
+    (entries[index] as { runId?: unknown } | undefined)?.runId;
+  return (
+    sizeHolds &&
+    plan.remove.every(
+      (r) =>
+        (list[r.index] as { eventId?: unknown } | undefined)?.eventId === r.eventId &&
+        (typeof runIdAt(readList, r.index) !== 'string' ||
+          runIdAt(list, r.index) === runIdAt(readList, r.index)),
+    )
   );
 }
 

@@ -36,7 +36,6 @@ export interface DrainSettings {
   readonly budget: MessageBudget;
   readonly maxBatchEntries: number;
   readonly maxBatchBytes: number;
-  readonly writeConcurrency: number;
   readonly groupConcurrency: number;
   readonly publishConcurrency: number;
   readonly stopMarginMs: number;
@@ -122,13 +121,13 @@ export interface DrainCounters {
 export interface DrainState {
   readonly counters: DrainCounters;
   readonly failures: CappedCollector<DeliveryFailure>;
-  /** Set when the time budget or `maxItems` stopped the drain early. */
+  /** Set when the time budget, `maxItems` or the loss of the lease stopped the drain early. */
   incomplete: boolean;
   /** The oldest pending event's queue time seen while listing (epoch ms; +∞ when none). */
   oldestPendingMs: number;
   /** Owner digests rendered so far: numbers the batch entry ids, unique within the drain. */
   digestSeq: number;
-  /** The first unexpected error of an owner group: no new group starts, the drain rethrows it. */
+  /** The first unexpected error of a chunk: no new chunk starts, the drain rethrows it. */
   fatal: { readonly error: unknown } | undefined;
   /** Owners judged unreachable so far, with the reason. */
   readonly unreachableOwners: Map<string, UnreachableReason>;
@@ -151,7 +150,6 @@ export function drainSettings(options: NotifierOptions, limits: PublishLimits): 
     },
     maxBatchEntries: options.maxBatchEntries ?? limits.maxBatchEntries,
     maxBatchBytes: options.maxBatchBytes ?? limits.maxBatchBytes,
-    writeConcurrency: options.writeConcurrency ?? 8,
     groupConcurrency: Math.max(1, Math.floor(options.groupConcurrency ?? 4)),
     publishConcurrency: Math.max(1, Math.floor(options.publishConcurrency ?? 4)),
     stopMarginMs: options.stopMarginMs ?? 30_000,
@@ -199,10 +197,20 @@ export function recordStoreError(state: DrainState, userId: string, error: unkno
   state.failures.add({ userId, code, message, senderFault: false, events });
 }
 
-/** True when less than the stop margin of the caller's time budget remains. */
+/** True when less than the stop margin of the caller's time budget remains: no new chunk starts. */
 export function outOfTime(context: DrainContext): boolean {
   const remaining = context.deps.remainingMs;
   return remaining !== undefined && remaining() < context.settings.stopMarginMs;
+}
+
+/**
+ * True when the caller's time budget is spent (the chunks in flight when the
+ * stop margin was reached used it up): the admin report, the drain's last
+ * publish, does not start, so the drain still ends within its budget.
+ */
+export function budgetSpent(context: DrainContext): boolean {
+  const remaining = context.deps.remainingMs;
+  return remaining !== undefined && remaining() <= 0;
 }
 
 /** The drain's summary, its end read from the clock now. */

@@ -2,10 +2,13 @@
  * The drain lease (docs/notifications.md, "The outbox protocol"): ONE
  * conditional write lets one drain at a time publish and mark, instead of a
  * claim per item. Taken after listing (an empty outbox costs no write),
- * renewed before a chunk when less than half of it is left, and released at
- * the end — except when a published event could not be marked: then the
- * lease is kept until it lapses, as a crash would leave it, so the next drain
- * does not publish those events again at once.
+ * renewed before a chunk and before the admin report when less than half of
+ * it is left, and released at the end — except when a published event could
+ * not be marked: then the lease is kept until it lapses, as a crash would
+ * leave it, so the next drain does not publish those events again at once.
+ * A renewal is the same conditional write as the first take: it succeeds
+ * while the lease is this drain's, and also when it lapsed and no other drain
+ * holds it (taken back); it fails only while another drain holds it.
  */
 import { type DrainContext, type DrainState, recordStoreError } from './drain-state';
 
@@ -20,8 +23,9 @@ export async function takeLease(context: DrainContext, state: DrainState): Promi
 }
 
 /**
- * Before a chunk: renews the lease when less than half of it is left.
- * @returns false when the lease is lost (the drain must stop starting chunks)
+ * Before a chunk or the admin report: renews the lease when less than half of it is left.
+ * @returns false when the lease is lost — another drain holds it, or the write failed (the drain must start
+ *   no chunk and no report: only the lease holder publishes and marks)
  */
 export async function keepLease(context: DrainContext, state: DrainState): Promise<boolean> {
   if (state.leaseUntil === undefined) return false;

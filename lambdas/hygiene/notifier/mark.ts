@@ -1,6 +1,7 @@
 /**
- * Last phase of a drain, mark: remove exactly each item's events whose
- * message was accepted, many items per request (the store batches them).
+ * Step 6 of a drain (docs/notifications.md, "One drain"), mark: remove
+ * exactly each item's events whose message was accepted, many items per
+ * request (the store batches them).
  * Items none of whose events were accepted need no write: the drain lease, not
  * a per-item claim, kept other drains off them, and they stay pending for the
  * next drain. A failed mark is counted; its events stay pending (already
@@ -66,8 +67,10 @@ export async function markSelected(
  * published. Its item lists the ids of the published entries only, each at its
  * list index (`undefined` elsewhere): the store's plan, in which each published
  * id takes the first listed entry with that id, removes exactly those entries,
- * each guarded by its id at that index. (A store that must re-plan because the
- * list changed meanwhile re-locates them by id in the list as it then is.)
+ * each guarded by its id (and run id) at that index. (A store that must
+ * re-plan because the list changed meanwhile finds them again by their whole
+ * stored content in the list as it then is, never by id alone:
+ * `relocatePublished` in `lambdas/aws/outbox-mark-write.ts`.)
  */
 export function markRequest({ item, published }: MarkSelection): MarkRequest | undefined {
   const malformed = new Set(item.malformed.map((m) => m.index));

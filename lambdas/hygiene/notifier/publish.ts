@@ -1,8 +1,9 @@
 /**
- * Phase 4 of a drain, publish: the rendered messages go out in batches
- * within the publisher's limits (SNS: ≤ 10 entries, ≤ 256 KiB together), and the
- * per-entry outcome decides which events may be marked sent. A publisher that
- * throws fails its whole batch; nothing it carried is marked.
+ * Step 5 of a drain (docs/notifications.md, "One drain"), publish: the
+ * rendered messages go out in batches within the publisher's limits (SNS:
+ * ≤ 10 entries, ≤ 256 KiB together), and the per-entry outcome decides which
+ * events may be marked sent. A publisher that throws fails its whole batch;
+ * nothing it carried is marked.
  */
 
 import { describeError } from '../errors';

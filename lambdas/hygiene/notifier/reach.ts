@@ -1,8 +1,8 @@
 /**
  * Owner reach at drain time (docs/notifications.md, "Owner reach"): which
- * claimed events may go to a digest at all (only those addressed to the
+ * read events may go to a digest at all (only those addressed to the
  * credential's own owner), whether each owner can be reached on the route
- * (the directory, looked up once per owner group; on `sns-email` also the
+ * (the directory, looked up once per chunk; on `sns-email` also the
  * topic's subscriptions, listed once per drain), and which items must wait
  * for the admin report before they are marked sent.
  */
@@ -19,7 +19,7 @@ import type { DeferredItem, DrainContext, DrainState, ReachCheck } from './drain
 import { listLiveSubscriptions, liveReachabilityOf } from './live-subscriptions';
 import type { NotifierDeps } from './types';
 
-/** A claimed item with its events split by whether they are addressed to the item's owner. */
+/** A read item with its events split by whether they are addressed to the item's owner. */
 export interface ScreenedItem {
   readonly item: PendingOutboxItem;
   /** The item's `userId` (the credential's owner; the outbox owner when the item has none). */
@@ -80,8 +80,8 @@ function belongsTo(event: OutboxEvent, item: PendingOutboxItem, owner: string): 
 }
 
 /** Splits each item's events into those addressed to its owner and the mismatched rest (counted). */
-export function screenItems(state: DrainState, claimed: readonly PendingOutboxItem[]): ScreenedItem[] {
-  return claimed.map((item) => {
+export function screenItems(state: DrainState, items: readonly PendingOutboxItem[]): ScreenedItem[] {
+  return items.map((item) => {
     const owner = itemOwner(item);
     const events = item.events.filter((e) => belongsTo(e, item, owner));
     const mismatched = item.events.filter((e) => !belongsTo(e, item, owner));
@@ -92,8 +92,9 @@ export function screenItems(state: DrainState, claimed: readonly PendingOutboxIt
 
 /**
  * Judges every owner with events in `screened` (one directory lookup for the
- * group) and counts the unreachable ones.
- * @returns the verdicts, or `undefined` when the lookup failed (recorded; the caller releases the claims)
+ * chunk) and counts the unreachable ones.
+ * @returns the verdicts, or `undefined` when the lookup failed (recorded; the caller publishes and marks none
+ *   of the group: its items stay pending)
  */
 export async function judgeOwners(
   context: DrainContext,
@@ -132,7 +133,7 @@ export async function judgeOwners(
   return verdicts;
 }
 
-/** The directory could not be read: the group's events stay pending (released), one failure per owner. */
+/** The directory could not be read: the group's events stay pending, one failure per owner. */
 function recordLookupFailure(
   state: DrainState,
   eventsPerOwner: ReadonlyMap<string, number>,

@@ -1,8 +1,10 @@
 /**
- * Phase 2 of a drain, read: under the drain lease, read the listed items from
- * the base table (strongly consistent, many per request; the index holds no
- * events and may lag). Items drained meanwhile and items another drain of the
- * previous protocol still claims are counted and skipped; only the rest go on.
+ * Step 3 of a drain (docs/notifications.md, "One drain"), read: under the
+ * drain lease, read the listed items from the base table (strongly
+ * consistent, many per request; the index holds no events and may lag). Items
+ * drained meanwhile and items another drain of the previous protocol still
+ * claims are counted and skipped; only the rest go on (their malformed
+ * entries counted: never published, never removed).
  */
 
 import { liveForeignClaim } from '../outbox-item';

@@ -1,7 +1,8 @@
 /**
- * Phase 3 of a drain, render: the claimed items' events (read from the base
- * table by the claim; the index holds none) that are addressed to their
- * credential's owner, grouped by owner, become one digest per owner — split
+ * Step 4 of a drain (docs/notifications.md, "One drain"), render: the read
+ * items' events (read from the base table under the drain lease; the index
+ * holds none) that are addressed to their credential's owner, grouped by
+ * owner, become one digest per owner — split
  * into parts when large. An event too large for a message even alone (values
  * at the parse bounds that escape heavily) is left out of its digest, pending
  * and reported in the failures, so it never holds back its owner's other notices.

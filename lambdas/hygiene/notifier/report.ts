@@ -10,6 +10,9 @@
  * per stored entry (the event object read from it), never by an id two
  * entries may share, and an event too large for a message even alone is left
  * out of the report (pending, a failure), so it cannot hold back the rest.
+ * Only the lease holder publishes and marks: the report starts only after the
+ * lease is kept (renewed as before a chunk) and while the time budget is not
+ * spent; otherwise the waiting items stay pending for the next drain.
  */
 import type { OutboxEvent } from '../events';
 import type { FailedEntry } from '../outbox-ports';
@@ -20,21 +23,45 @@ import {
   type UnreachableReportPart,
   UnreachableReportTooLargeError,
 } from '../unreachable-report';
-import type { DeferredItem, DrainContext, DrainState } from './drain-state';
+import { budgetSpent, type DeferredItem, type DrainContext, type DrainState } from './drain-state';
+import { keepLease } from './lease';
 import { markSelected } from './mark';
 import { publishMessages } from './publish';
 import { fitsAlone } from './render';
 
-/** Publishes the report of every deferred item, then marks what was reported (or releases). */
+/**
+ * Publishes the report of every deferred item, then marks what was reported —
+ * only while the drain holds the lease (renewed here as before a chunk) and its
+ * time budget is not spent. Otherwise nothing is published or marked: the
+ * items stay pending for the next drain, and the drain ends `incomplete`.
+ */
 export async function reportUndelivered(context: DrainContext, state: DrainState): Promise<void> {
   const deferred = state.deferred;
   if (deferred.length === 0) return;
+  if (budgetSpent(context) || !(await keepLease(context, state))) {
+    leaveDeferredPending(state, deferred);
+    return;
+  }
   const reported = await publishReport(context, state, deferred);
   await markSelected(
     context,
     state,
     deferred.map((d) => ({ item: d.item, published: markableEvents(d, reported) })),
   );
+}
+
+/**
+ * The report is not sent and nothing deferred is marked: every deferred item
+ * stays pending. Those with published events (an unreachable owner's digest,
+ * a reachable owner's digest next to mismatched events) are then published
+ * again by a later drain, so the lease is kept until it lapses, as after a
+ * failed mark (a lost lease is not released anyway).
+ */
+function leaveDeferredPending(state: DrainState, deferred: readonly DeferredItem[]): void {
+  state.incomplete = true;
+  state.unmarkedAfterPublish += deferred.filter(
+    (d) => d.unreachable !== undefined || d.ready.length > 0,
+  ).length;
 }
 
 /**

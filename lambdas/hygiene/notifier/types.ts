@@ -60,15 +60,15 @@ export interface NotifierDeps {
 
 /** Tuning; every field has a safe default. */
 export interface NotifierOptions {
-  /** Identifies this drain in claims, messages and logs. @default a random UUID */
+  /** Identifies this drain in the drain lease, messages and logs. @default a random UUID */
   readonly drainId?: string;
   /**
    * How long the drain lease keeps other drains out if this one crashes
-   * before releasing it. The drain renews it before a chunk when less than
-   * half is left, so it must exceed the longest chunk (read → publish → mark)
-   * and, for an unreachable owner's items, the span until the admin report at
-   * the end of the drain: a lease at least as long as the notifier Lambda's
-   * timeout always does.
+   * before releasing it. The drain renews it before each chunk and before the
+   * admin report when less than half is left, so half of it must exceed the
+   * longest stretch between renewals: a chunk (read → publish → mark), or the
+   * chunks in flight at the end plus the report and its marks. A lease at
+   * least as long as the notifier Lambda's timeout always does.
    * @default 300_000 (5 min)
    */
   readonly leaseMs?: number;
@@ -78,8 +78,6 @@ export interface NotifierOptions {
   readonly maxBatchEntries?: number;
   /** Total bytes per `publishBatch` call. @default the publisher's `limits.maxBatchBytes` (SNS: 256 KiB) */
   readonly maxBatchBytes?: number;
-  /** Concurrent store calls (reads, mark batches) within one chunk of owners. @default 8 */
-  readonly writeConcurrency?: number;
   /**
    * Chunks of owners (whole `publishBatch` calls' worth of owners, about
    * `readBatchItems` items) drained at once.
@@ -92,7 +90,11 @@ export interface NotifierOptions {
    * @default 4
    */
   readonly publishConcurrency?: number;
-  /** Stop claiming more owners when less than this much time remains. @default 30_000 */
+  /**
+   * No new chunk of owners starts when less than this much of the time budget (`remainingMs`) remains:
+   * it is left for the chunks in flight and the admin report (which does not start once the budget is spent).
+   * @default 30_000
+   */
   readonly stopMarginMs?: number;
   /** Pending items read per drain at most (the rest waits for the next drain). @default 20_000 */
   readonly maxItems?: number;
@@ -125,7 +127,10 @@ export const NOTIFIER_FAILURE_LIMIT = 20;
 /** What a drain did: logged, returned by the handler, printed by the CLI. */
 export interface NotifierSummary {
   readonly drainId: string;
-  /** `incomplete` when the time budget or `maxItems` stopped the drain early (the rest is still pending). */
+  /**
+   * `incomplete` when the time budget, `maxItems` or the loss of the drain lease stopped the drain early (the
+   * rest is still pending).
+   */
   readonly status: 'complete' | 'incomplete';
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -149,9 +154,15 @@ export interface NotifierSummary {
   readonly claimConflicts: number;
   /** Items the index listed that were already drained (the index is eventually consistent). */
   readonly alreadyDrained: number;
-  /** Stored outbox entries that are not valid events: never published, left for an operator. */
+  /**
+   * Stored outbox entries that are not valid events (an indexed `hygieneOutbox` that is not a list counts as
+   * one): never published, left for an operator.
+   */
   readonly malformedEvents: number;
-  /** Published events another drain had already removed (a duplicate was sent). */
+  /**
+   * Published events another drain had already removed (a duplicate was sent). Events an earlier attempt of
+   * this drain's own mark removed (a response lost, the request retried) are not counted.
+   */
   readonly eventsAlreadyMarked: number;
   /** Lease, read or mark calls that failed with an error, per item (events stay pending or, after publish, may repeat). */
   readonly storeErrors: number;
@@ -171,11 +182,11 @@ export interface NotifierSummary {
    * `not-applicable` — route `relay`, reach unverified, or no owner to judge.
    */
   readonly subscriptionCheck: SubscriptionCheckKind;
-  /** Distinct owners with claimed events the directory says cannot be reached (0 when unverified). */
+  /** Distinct owners with read events the directory says cannot be reached (0 when unverified). */
   readonly unreachableOwners: number;
   /** Unreachable owners per reason (every reason present, zero when none). */
   readonly unreachableReasons: Readonly<Record<UnreachableReason, number>>;
-  /** Claimed events of unreachable owners: their digest is published and they go to the admin report too. */
+  /** Read events of unreachable owners: their digest is published and they go to the admin report too. */
   readonly unreachableEvents: number;
   /**
    * Events whose `userId` is not the credential item's `userId` (forged,

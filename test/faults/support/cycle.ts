@@ -22,7 +22,7 @@ import { consistencyViolations, outboxIndexIds, readTable, wrongDeletions } from
 /** The decision instant of every fault scenario. */
 export const FAULT_NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
 
-/** How long a drain's claim protects an item. */
+/** How long a drain's lease keeps other drains out (the lease the scenarios' drains take). */
 export const LEASE_MS = 5 * 60_000;
 
 /**

@@ -100,6 +100,30 @@ export function injectLostResponses(
 }
 
 /**
+ * Makes the first attempt of the first request `matches` accepts *succeed* and
+ * then lose its response, as {@link injectLostResponses} does at random: the
+ * SDK retries a request that already took effect.
+ * @returns live counts (`injected` is 1 once the response was lost)
+ */
+export function loseFirstResponse(
+  client: DynamoDBDocumentClient | SNSClient,
+  matches: (input: Readonly<Record<string, unknown>>) => boolean,
+): ThrottleCounts {
+  return injectAfterRetries(client, 'loseFirstResponse', async (send, counts, input) => {
+    const output = await send();
+    if (counts.injected === 0 && matches(input as Readonly<Record<string, unknown>>)) {
+      counts.injected++;
+      throw Object.assign(new Error('socket hang up (response lost, injected by the fault tests)'), {
+        name: 'Error',
+        code: 'ECONNRESET',
+        $metadata: {},
+      });
+    }
+    return output;
+  });
+}
+
+/**
  * Puts `fault` around every attempt of the client, after its retry middleware
  * (so the SDK retries what `fault` throws), counting the attempts. `fault`
  * also gets the command's input, the same object in every attempt.
