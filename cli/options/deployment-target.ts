@@ -100,16 +100,21 @@ export function awsTargetOf(flags: TargetFlags): string | undefined {
  * command finds by itself ({@link stackToLookUp}). A value that cannot be
  * typed back from the screen is shown as its placeholder (`URL`, `NAME`, …),
  * and so is an endpoint that may hold a secret ({@link endpointWord}):
- * the advice is printed on stdout, which CI keeps in its logs.
+ * the advice is printed on stdout, which CI keeps in its logs. The table's
+ * flag is `tableFlag`: `--directory-table` for an owner directory command
+ * (a missing directory's `owners import … --create-table`).
  */
-export function targetFlagsOf(flags: TargetFlags): string {
+export function targetFlagsOf(
+  flags: TargetFlags,
+  tableFlag: '--table' | '--directory-table' = '--table',
+): string {
   const word = (flag: string, value: string | undefined, placeholder: string) =>
     value === undefined ? [] : [flag, shellWord(value) ?? placeholder];
   const local = flags.endpoint !== undefined;
   return [
     ...(flags.endpoint !== undefined ? ['--endpoint', endpointWord(flags.endpoint, 'URL')] : []),
     ...(local ? [] : word('--stack', flags.stack, 'NAME')),
-    ...word('--table', local ? (flags.table ?? DEFAULT_TABLE_NAME) : flags.table, 'NAME'),
+    ...word(tableFlag, local ? (flags.table ?? DEFAULT_TABLE_NAME) : flags.table, 'NAME'),
     ...word('--region', flags.region, 'REGION'),
     ...word('--profile', flags.profile, 'PROFILE'),
   ].join(' ');

@@ -31,6 +31,7 @@ import {
   sayOnStderr,
   stackToLookUp,
   type Target,
+  targetFlagsOf,
 } from './deployment-target';
 import { loadConfigFile } from './load-config';
 import { stackDefault, stackDefaultValue, stackOptionDefault } from './stack-default';
@@ -291,7 +292,7 @@ export function withDirectory<T>(
 ): Promise<T> {
   return withDocumentClient(directoryTableOptions(options), (client) =>
     withDirectoryErrors(options, async () => {
-      if (!mayBeMissing) await requireDirectoryTable(client, options.directoryTable);
+      if (!mayBeMissing) await requireDirectoryTable(client, options);
       return work(client);
     }),
   );
@@ -319,12 +320,17 @@ export interface DirectoryOptions {
  * Fails with a readable error when the directory table does not exist (the
  * store itself reads a missing table as "no directory", which suits the
  * sweep and the notifier but not a command aimed at the directory).
+ * @param directory the directory flags: the table, and the target the hint to create it names
+ * @param howToCreate the hint for a local endpoint (default: {@link createDirectoryHint}); `owners import`
+ *   without `--create-table` says to add it instead
  * @throws {TableAccessError} naming the table and how to create it (local endpoint) or find the deployed one
  */
 export async function requireDirectoryTable(
   client: DynamoDBDocumentClient,
-  tableName: string,
+  directory: DirectoryOptions,
+  howToCreate?: string,
 ): Promise<void> {
+  const tableName = directory.directoryTable;
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error: unknown) {
@@ -332,7 +338,7 @@ export async function requireDirectoryTable(
       // Creating a table is the fix for a local endpoint; against AWS the deployed one is usually meant.
       const local = (client.config as { isCustomEndpoint?: boolean }).isCustomEndpoint === true;
       const hint = local
-        ? 'create and load it with: pc-hygiene owners import FILE --create-table'
+        ? (howToCreate ?? createDirectoryHint(directory))
         : `name the deployed one with --stack NAME (its ${STACK_OUTPUT.directoryTableName} output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE)`;
       throw new TableAccessError(`owner directory table ${tableName} not found (${hint})`);
     }
@@ -340,16 +346,43 @@ export async function requireDirectoryTable(
   }
 }
 
-/** Runs `work`, rethrowing an unreachable database as {@link TableAccessError} (as every table command does). */
+/**
+ * How to create and load a missing owner directory at a local endpoint, as a
+ * command that pastes as shown: `pc-hygiene owners import FILE --create-table`
+ * aimed at the directory by its target flags ({@link targetFlagsOf}, with
+ * `--directory-table`: `--endpoint URL --directory-table NAME`,
+ * `--region`/`--profile` when given; an endpoint that may hold a secret, or a
+ * value that cannot be typed back, by its placeholder). Without them the
+ * command would reach the default stack in AWS.
+ */
+export function createDirectoryHint(directory: DirectoryOptions): string {
+  const target = targetFlagsOf(
+    {
+      table: directory.directoryTable,
+      ...(directory.endpoint !== undefined && { endpoint: directory.endpoint }),
+      ...(directory.region !== undefined && { region: directory.region }),
+      ...(directory.profile !== undefined && { profile: directory.profile }),
+    },
+    '--directory-table',
+  );
+  return `create and load it with: pc-hygiene owners import FILE --create-table ${target}`;
+}
+
+/**
+ * Runs `work`, rethrowing an unreachable database as {@link TableAccessError} (as every table command does), and
+ * a missing directory with the directory's own command to create it ({@link createDirectoryHint}).
+ */
 export async function withDirectoryErrors<T>(options: DirectoryOptions, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error: unknown) {
     if (error instanceof TableAccessError) throw error;
-    throw describeTableError(error, {
+    const table = {
       table: options.directoryTable,
       endpoint: options.endpoint,
       region: options.region,
-    });
+      profile: options.profile,
+    };
+    throw describeTableError(error, table, createDirectoryHint(options));
   }
 }

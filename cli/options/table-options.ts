@@ -16,7 +16,7 @@ import { STACK_OUTPUT } from '../aws/stack-outputs';
 import { isOutputError } from '../stream-writer';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
-import { refuseMixedTarget, stackToLookUp, type TargetFlags } from './deployment-target';
+import { refuseMixedTarget, stackToLookUp, type TargetFlags, targetFlagsOf } from './deployment-target';
 import { endpointText } from './endpoint-text';
 import { type StackRule, stackDefault, stackOptionDefault } from './stack-default';
 
@@ -176,9 +176,10 @@ export class TableAccessError extends Error {
 
 /**
  * Rewrites the errors every table command can hit into one readable line: a
- * missing table (how to create it only for a local `--endpoint` table; against
- * AWS, where to find the deployed one), an unreachable database, a missing
- * region or credentials; other errors pass through unchanged.
+ * missing table (how to create it only for a local `--endpoint` table:
+ * `howToCreate`, by default {@link createTableHint}; against AWS, where to
+ * find the deployed one), an unreachable database, a missing region or
+ * credentials; other errors pass through unchanged.
  *
  * A failed listing of the topic's subscriptions (`SubscriptionListingError`,
  * raised inside the same table wrapper by `notify`) is SNS's, not the
@@ -191,7 +192,7 @@ export class TableAccessError extends Error {
  * reset by its reader fails with `ECONNRESET` as an unreachable database does,
  * and is the output's failure, reported once as such.
  */
-export function describeTableError(error: unknown, options: TableOptions): unknown {
+export function describeTableError(error: unknown, options: TableOptions, howToCreate?: string): unknown {
   if (error instanceof SubscriptionListingError || isOutputError(error)) return error;
   const where = options.endpoint
     ? ` at ${endpointText(options.endpoint)}`
@@ -200,7 +201,7 @@ export function describeTableError(error: unknown, options: TableOptions): unkno
       : '';
   if (error instanceof ResourceNotFoundException) {
     const hint = options.endpoint
-      ? 'create it with: pc-hygiene import FILE.jsonl --create-table'
+      ? (howToCreate ?? createTableHint(options))
       : `name the deployed table with --stack NAME (or PC_HYGIENE_STACK; the stack's ${STACK_OUTPUT.tableName} output) or --table NAME (or PC_HYGIENE_TABLE), and its region with --region`;
     return new TableAccessError(`table ${options.table} not found${where} (${hint})`);
   }
@@ -209,6 +210,25 @@ export function describeTableError(error: unknown, options: TableOptions): unkno
     return new TableAccessError(`cannot reach DynamoDB${where} (${code}): is it running?`);
   }
   return describeAwsSetupError(error, `table ${options.table}`) ?? error;
+}
+
+/**
+ * How to create a missing credentials table at a local endpoint, as a command
+ * that pastes as shown: `pc-hygiene import FILE.jsonl --create-table` aimed
+ * at the table by its target flags ({@link targetFlagsOf}: `--endpoint URL
+ * --table NAME`, `--region`/`--profile` when given; an endpoint that may hold
+ * a secret, or a value that cannot be typed back, by its placeholder).
+ * Without them the command would reach the default stack in AWS.
+ */
+export function createTableHint(options: TableOptions): string {
+  // Only the table's own flags: a caller's options may carry more (`owners list` passes its own, `--stack` and all).
+  const target = targetFlagsOf({
+    table: options.table,
+    ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
+    ...(options.region !== undefined && { region: options.region }),
+    ...(options.profile !== undefined && { profile: options.profile }),
+  });
+  return `create it with: pc-hygiene import FILE.jsonl --create-table ${target}`;
 }
 
 /** Runs `work`, rethrowing table errors as {@link TableAccessError}. */

@@ -246,12 +246,18 @@ export async function checkOwnerFile(file: string, format: OwnerFileFormat): Pro
   return { ...(owners !== undefined && { owners }), rejected, rejectedCount, rows };
 }
 
+/** What a missing directory at a local endpoint says to an import without `--create-table`. */
+const ADD_CREATE_TABLE = 'run this import again with --create-table to create it';
+
 async function prepareTable(client: DynamoDBDocumentClient, request: OwnerImportRequest): Promise<boolean> {
   if (request.createTable && !request.dryRun) {
     return (await createOwnerDirectoryTable(client, request.table, { ifNotExists: true })).created;
   }
   // A dry run with --create-table plans against an empty directory when the table is missing.
-  if (!(request.createTable && request.dryRun)) await requireDirectoryTable(client, request.table);
+  if (!(request.createTable && request.dryRun)) {
+    // Here --create-table was not given: at a local endpoint, adding it to this command is the whole fix.
+    await requireDirectoryTable(client, { directoryTable: request.table }, ADD_CREATE_TABLE);
+  }
   return false;
 }
 

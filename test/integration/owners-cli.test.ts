@@ -135,12 +135,36 @@ describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
     client.destroy();
   });
 
-  it('says how to create a missing table', async () => {
+  it('says how to create a missing table: this very import, with --create-table added', async () => {
     const path = await file('owners.csv', CSV);
     const result = await runCli(['owners', 'import', path, ...tableFlags('no-such-owners')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('owner directory table no-such-owners not found');
-    expect(result.stderr).toContain('--create-table');
+    expect(result.stderr).toBe(
+      'pc-hygiene: owner directory table no-such-owners not found ' +
+        '(run this import again with --create-table to create it)\n',
+    );
+  });
+
+  it('names the directory’s own command, aimed at this endpoint and directory, for the other owners commands', async () => {
+    const topic = [
+      '--topic-arn',
+      'arn:aws:sns:us-east-1:123456789012:hygiene',
+      '--sns-endpoint',
+      table.endpoint,
+    ];
+    const hint =
+      'pc-hygiene: owner directory table no-such-owners not found (create and load it with: pc-hygiene owners ' +
+      `import FILE --create-table --endpoint ${table.endpoint} --directory-table no-such-owners)\n`;
+    const commands: [string, string[]][] = [
+      ['list', []],
+      ['unsubscribe', ['--route', 'relay', '--', 'u1']],
+      ['sync-subscriptions', [...topic, '--dry-run']],
+    ];
+    for (const [name, rest] of commands) {
+      const result = await runCli(['owners', name, ...tableFlags('no-such-owners'), ...rest]);
+      expect(result.code, name).toBe(1);
+      expect(result.stderr, name).toBe(hint);
+    }
   });
 });
 

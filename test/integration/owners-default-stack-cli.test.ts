@@ -127,7 +127,11 @@ describe('an owner directory named directly looks no stack up', () => {
     const run = await cli(['owners', 'list', '--endpoint', table.endpoint, '--format', 'json']);
 
     expect(stacksLookedUp()).toEqual([]);
-    // Nothing on this DynamoDB Local is called PersonalClientOwners: the error names that table, not a stack.
-    expect(String(run.error)).toMatch(/owner directory table PersonalClientOwners not found/);
+    // Nothing on this DynamoDB Local is called PersonalClientOwners: the error names that table, not a stack,
+    // and the command to create it aimed at this endpoint (without it, the command would reach the default stack).
+    expect((run.error as Error).message).toBe(
+      'owner directory table PersonalClientOwners not found (create and load it with: pc-hygiene owners import ' +
+        `FILE --create-table --endpoint ${table.endpoint} --directory-table PersonalClientOwners)`,
+    );
   });
 });

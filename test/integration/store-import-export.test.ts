@@ -104,7 +104,8 @@ describe('import', () => {
     ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(
-      `pc-hygiene: table no-such-table not found at ${dynamoDbEndpoint()} (create it with: pc-hygiene import FILE.jsonl --create-table)\n`,
+      `pc-hygiene: table no-such-table not found at ${dynamoDbEndpoint()} (create it with: ` +
+        `pc-hygiene import FILE.jsonl --create-table --endpoint ${dynamoDbEndpoint()} --table no-such-table)\n`,
     );
     const unreadable = await runCli(['import', join(dir, 'nope.jsonl'), '--endpoint', dynamoDbEndpoint()]);
     expect(unreadable.code).toBe(2);

@@ -277,14 +277,21 @@ describe('AWS setup and table-not-found messages', () => {
       .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
     try {
       await expect(
-        requireDirectoryTable(createDocumentClient({ region: 'eu-west-1' }), 'Owners-X'),
+        requireDirectoryTable(createDocumentClient({ region: 'eu-west-1' }), {
+          directoryTable: 'Owners-X',
+          region: 'eu-west-1',
+        }),
       ).rejects.toThrow(
         'owner directory table Owners-X not found (name the deployed one with --stack NAME (its DirectoryTableName output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE))',
       );
       await expect(
-        requireDirectoryTable(createDocumentClient({ endpoint: 'http://127.0.0.1:1' }), 'Owners-X'),
+        requireDirectoryTable(createDocumentClient({ endpoint: 'http://127.0.0.1:1' }), {
+          directoryTable: 'Owners-X',
+          endpoint: 'http://127.0.0.1:1',
+        }),
       ).rejects.toThrow(
-        'owner directory table Owners-X not found (create and load it with: pc-hygiene owners import FILE --create-table)',
+        'owner directory table Owners-X not found (create and load it with: ' +
+          'pc-hygiene owners import FILE --create-table --endpoint http://127.0.0.1:1 --directory-table Owners-X)',
       );
     } finally {
       ddb.restore();
@@ -299,7 +306,8 @@ describe('AWS setup and table-not-found messages', () => {
     expect(
       (describeTableError(notFound, { table: 'T1', endpoint: 'http://127.0.0.1:8000' }) as Error).message,
     ).toBe(
-      'table T1 not found at http://127.0.0.1:8000 (create it with: pc-hygiene import FILE.jsonl --create-table)',
+      'table T1 not found at http://127.0.0.1:8000 (create it with: ' +
+        'pc-hygiene import FILE.jsonl --create-table --endpoint http://127.0.0.1:8000 --table T1)',
     );
   });
 });

@@ -216,7 +216,7 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
   const documentClient = directoryClientFor(options);
   const snsClient = subscriptionsClientFor(options.topicArn, options.snsEndpoint, options.profile);
   try {
-    await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options.directoryTable));
+    await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options));
     const summary = await reconcileSubscriptions(
       {
         topic: new SnsTopicSubscriptions(snsClient, options.topicArn, options.concurrency),

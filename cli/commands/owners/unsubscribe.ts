@@ -155,7 +155,7 @@ async function runUnsubscribe(
   const documentClient = directoryClientFor(options);
   const { target, snsClient } = openRoute(route, topicArn, options);
   try {
-    await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options.directoryTable));
+    await withDirectoryErrors(options, () => requireDirectoryTable(documentClient, options));
     const directory = new DynamoOwnerDirectory(documentClient, options.directoryTable);
     // The reconciler's mailbox rule (as `owners sync-subscriptions` gives it): every subscription it would match goes.
     const result = await unsubscribeOwners(directory, target, userIds, { mailboxKey });

@@ -136,7 +136,8 @@ describe('owners list and the credentials table of a stack', () => {
     ]);
     expect(local.error).toBeInstanceOf(TableAccessError);
     expect((local.error as Error).message).toBe(
-      `table Typo-Table not found at ${directory.endpoint} (create it with: pc-hygiene import FILE.jsonl --create-table)`,
+      `table Typo-Table not found at ${directory.endpoint} (create it with: ` +
+        `pc-hygiene import FILE.jsonl --create-table --endpoint ${directory.endpoint} --table Typo-Table)`,
     );
   });
 });

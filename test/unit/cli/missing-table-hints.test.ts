@@ -1,0 +1,127 @@
+/**
+ * A missing table at a local endpoint is told with the command that creates
+ * it, and that command pastes as printed, as the CLI's other advice does
+ * (docs/sweep.md, the guard's `guard approve`): aimed at the table by its target flags
+ * (`targetFlagsOf`: `--endpoint URL --table NAME`, `--region`/`--profile`
+ * when given), never bare, which would reach the default stack in AWS. An
+ * endpoint that may hold a secret is the placeholder `URL` (CI keeps logs), a
+ * table name is one shell word (else `NAME`). The owner directory's is its
+ * own command (`owners import FILE --create-table --directory-table NAME`),
+ * whichever way the missing directory is found: `requireDirectoryTable`, or
+ * the SDK's error through `withDirectoryErrors`; an `owners import` without
+ * `--create-table` is told to add it.
+ */
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { requireDirectoryTable, withDirectoryErrors } from '../../../cli/options/directory-options';
+import { describeTableError } from '../../../cli/options/table-options';
+import { importOwnerFile } from '../../../cli/use-cases/import-owners';
+import { createDocumentClient } from '../../../lambdas/aws/dynamodb-client';
+import { useTempDir } from '../../support/temp-dir';
+
+const LOCAL = 'http://127.0.0.1:8000';
+const SECRET = 'http://ops:s3cret@10.0.0.5:8000';
+
+const notFound = () =>
+  new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} });
+
+/** The message `describeTableError` gives a missing table with these flags. */
+const missing = (options: Parameters<typeof describeTableError>[1]) =>
+  (describeTableError(notFound(), options) as Error).message;
+
+/** DescribeTable answers "not found" to every document client of the test (aws-sdk-client-mock), restored after it. */
+function useMissingDescribeTable(): void {
+  beforeEach(() => {
+    const ddb = mockClient(DynamoDBDocumentClient);
+    ddb.on(DescribeTableCommand).rejects(notFound());
+    return () => ddb.restore();
+  });
+}
+
+describe('a missing credentials table at a local endpoint', () => {
+  it('names the endpoint and the table in the command to create it, and --region/--profile when given', () => {
+    expect(missing({ table: 'T1', endpoint: LOCAL })).toBe(
+      `table T1 not found at ${LOCAL} (create it with: pc-hygiene import FILE.jsonl --create-table --endpoint ${LOCAL} --table T1)`,
+    );
+    expect(missing({ table: 'T1', endpoint: LOCAL, region: 'eu-west-1', profile: 'ops' })).toMatch(
+      /\(create it with: pc-hygiene import FILE\.jsonl --create-table --endpoint \S+ --table T1 --region eu-west-1 --profile ops\)$/,
+    );
+  });
+
+  it('shows an endpoint that may hold a secret as URL, in the command as in the message', () => {
+    const message = missing({ table: 'T1', endpoint: SECRET });
+
+    expect(message).toMatch(
+      /\(create it with: pc-hygiene import FILE\.jsonl --create-table --endpoint URL --table T1\)$/,
+    );
+    expect(message).not.toContain('s3cret');
+  });
+
+  it('quotes a table name as one shell word, and shows NAME for one that cannot be typed back', () => {
+    expect(missing({ table: "it's a table", endpoint: LOCAL })).toMatch(/ --table 'it'\\''s a table'\)$/);
+    expect(missing({ table: 'a\u001b[2Jb', endpoint: LOCAL })).toMatch(/ --table NAME\)$/);
+  });
+});
+
+describe('a missing owner directory at a local endpoint', () => {
+  useMissingDescribeTable();
+  const localClient = () => createDocumentClient({ endpoint: LOCAL });
+
+  it('requireDirectoryTable: the directory’s own command, aimed at the endpoint and the directory', async () => {
+    await expect(
+      requireDirectoryTable(localClient(), { directoryTable: 'Owners-X', endpoint: LOCAL, profile: 'ops' }),
+    ).rejects.toThrow(
+      'owner directory table Owners-X not found (create and load it with: pc-hygiene owners import FILE ' +
+        `--create-table --endpoint ${LOCAL} --directory-table Owners-X --profile ops)`,
+    );
+  });
+
+  it('requireDirectoryTable: an endpoint that may hold a secret is URL, a name to quote is one word', async () => {
+    const thrown = await requireDirectoryTable(localClient(), {
+      directoryTable: 'Own ers',
+      endpoint: SECRET,
+    }).catch((error: unknown) => error as Error);
+
+    expect(thrown?.message).toMatch(/--create-table --endpoint URL --directory-table 'Own ers'\)$/);
+    expect(thrown?.message).not.toContain('s3cret');
+  });
+
+  it('withDirectoryErrors: the SDK’s not-found is told with owners import and --directory-table, not import', async () => {
+    const directory = { directoryTable: 'Owners', endpoint: SECRET, region: 'eu-west-1' };
+    const thrown = await withDirectoryErrors(directory, () => Promise.reject(notFound())).catch(
+      (error: unknown) => error as Error,
+    );
+
+    expect(thrown.message).toMatch(
+      /\(create and load it with: pc-hygiene owners import FILE --create-table --endpoint URL --directory-table Owners --region eu-west-1\)$/,
+    );
+    expect(thrown.message).not.toContain('pc-hygiene import ');
+    expect(thrown.message).not.toContain('s3cret');
+  });
+});
+
+describe('owners import without --create-table on a missing local directory', () => {
+  useMissingDescribeTable();
+  const tempDir = useTempDir('missing-table-hints');
+
+  it('is told to add --create-table to this very import', async () => {
+    const file = join(tempDir(), 'owners.csv');
+    await writeFile(file, 'userId,email,name,status\nu1,a@example.com,A,active\n');
+    const request = {
+      table: 'Owners-X',
+      file,
+      asOf: '2026-11-30T00:00:00.000Z',
+      now: '2026-12-01T00:00:00.000Z',
+      maxDeletePercent: 10,
+    };
+
+    await expect(importOwnerFile(createDocumentClient({ endpoint: LOCAL }), request)).rejects.toThrow(
+      'owner directory table Owners-X not found (run this import again with --create-table to create it)',
+    );
+  });
+});
