@@ -335,11 +335,13 @@ export async function requireDirectoryTable(
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error: unknown) {
     if (error instanceof ResourceNotFoundException) {
-      // Creating a table is the fix for a local endpoint; against AWS the deployed one is usually meant.
-      const local = (client.config as { isCustomEndpoint?: boolean }).isCustomEndpoint === true;
-      const hint = local
-        ? (howToCreate ?? createDirectoryHint(directory))
-        : `name the deployed one with --stack NAME (its ${STACK_OUTPUT.directoryTableName} output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE)`;
+      // Creating a table is the fix for a local endpoint (`--endpoint`, as `describeTableError` decides: not the
+      // client's custom endpoint, which AWS_ENDPOINT_URL_DYNAMODB also sets for a VPC endpoint in AWS); against AWS
+      // the deployed one is usually meant.
+      const hint =
+        directory.endpoint !== undefined
+          ? (howToCreate ?? createDirectoryHint(directory))
+          : `name the deployed one with --stack NAME (its ${STACK_OUTPUT.directoryTableName} output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE)`;
       throw new TableAccessError(`owner directory table ${tableName} not found (${hint})`);
     }
     throw error;

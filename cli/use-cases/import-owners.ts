@@ -87,6 +87,8 @@ export interface OwnerImportRequest {
   readonly maxDeletePercent: number;
   readonly createTable?: boolean;
   readonly dryRun?: boolean;
+  /** The local endpoint the directory is at (`--endpoint`), if any: a missing table is then told to be created. */
+  readonly endpoint?: string;
   /** Called as owners are written. */
   readonly onWritten?: (written: number) => void;
 }
@@ -256,7 +258,14 @@ async function prepareTable(client: DynamoDBDocumentClient, request: OwnerImport
   // A dry run with --create-table plans against an empty directory when the table is missing.
   if (!(request.createTable && request.dryRun)) {
     // Here --create-table was not given: at a local endpoint, adding it to this command is the whole fix.
-    await requireDirectoryTable(client, { directoryTable: request.table }, ADD_CREATE_TABLE);
+    await requireDirectoryTable(
+      client,
+      {
+        directoryTable: request.table,
+        ...(request.endpoint !== undefined && { endpoint: request.endpoint }),
+      },
+      ADD_CREATE_TABLE,
+    );
   }
   return false;
 }

@@ -307,6 +307,7 @@ async function runOwnersImport(
       maxDeletePercent: config.maxDeletePercent,
       createTable: options.createTable ?? false,
       dryRun,
+      ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
       onWritten: (written) => progress.update(written),
     });
   const summary = await withProgress({ label: 'owners import', unit: 'owners written' }, (progress) =>

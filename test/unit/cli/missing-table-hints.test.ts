@@ -118,10 +118,27 @@ describe('owners import without --create-table on a missing local directory', ()
       asOf: '2026-11-30T00:00:00.000Z',
       now: '2026-12-01T00:00:00.000Z',
       maxDeletePercent: 10,
+      endpoint: LOCAL,
     };
 
     await expect(importOwnerFile(createDocumentClient({ endpoint: LOCAL }), request)).rejects.toThrow(
       'owner directory table Owners-X not found (run this import again with --create-table to create it)',
     );
+  });
+});
+
+describe('a missing owner directory in AWS behind an endpoint variable (AWS_ENDPOINT_URL_DYNAMODB)', () => {
+  useMissingDescribeTable();
+
+  // The client's endpoint is custom (a VPC endpoint), but no --endpoint was given: the deployed directory is meant.
+  it('requireDirectoryTable: told where to find the deployed one, not to create a table', async () => {
+    await expect(
+      requireDirectoryTable(
+        createDocumentClient({ endpoint: 'https://vpce-1.dynamodb.eu-west-1.vpce.amazonaws.com' }),
+        {
+          directoryTable: 'Owners-X',
+        },
+      ),
+    ).rejects.toThrow('owner directory table Owners-X not found (name the deployed one with --stack NAME');
   });
 });
