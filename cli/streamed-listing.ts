@@ -5,26 +5,23 @@
  * with backpressure and memory flat whatever the listing's size. A reader
  * closing the output early (`pc-hygiene … | head`) stops the listing quietly:
  * the items not read yet are never read. Any other write error stops it too,
- * thrown to the command (the CLI has already reported it: `guardOutputs`).
- * What is left to each command is its own: what it gathers from the items,
- * and what it says or cleans up afterwards.
+ * thrown to the command: stdout's and stderr's the CLI has already reported
+ * (`guardOutputs`), a file's is said as any other error. The start is
+ * written once the first item is in hand, so an error opening the source (a
+ * missing table, a file or a first page that cannot be read) leaves the
+ * output empty. What is left to each command is its own: what it gathers
+ * from the items, and what it says or cleans up afterwards.
  */
 import { BrokenPipeError, StreamWriter } from './stream-writer';
 
 /** A listing's text, in parts: what comes before the items, each item's, what comes after. */
 export interface ListingParts<Item> {
-  /** Written before the items (nothing when absent). */
+  /** Written before the items, once the first is in hand (nothing when absent). */
   readonly start?: () => string;
   /** One item's text (`''` for none). */
   readonly item: (item: Item) => string;
   /** Written once the source has no more items (nothing when absent). */
   readonly end?: () => string;
-  /**
-   * Writes the start before the first item is read. By default it is written
-   * once the first item is in hand, so an error opening the source (a missing
-   * table, a file that cannot be read) leaves the output empty.
-   */
-  readonly startBeforeFirstItem?: boolean;
 }
 
 /**
@@ -41,13 +38,10 @@ export async function writeStreamedListing<Item>(
 ): Promise<boolean> {
   const out = new StreamWriter(output);
   const source = items[Symbol.asyncIterator]();
-  const writeStart = async () => {
-    if (parts.start !== undefined) await out.write(parts.start());
-  };
   try {
-    if (parts.startBeforeFirstItem === true) await writeStart();
+    // The start once the first item is in hand: an error opening the source leaves the output empty.
     let next = await source.next();
-    if (parts.startBeforeFirstItem !== true) await writeStart();
+    if (parts.start !== undefined) await out.write(parts.start());
     for (; next.done !== true; next = await source.next()) await out.write(parts.item(next.value));
     if (parts.end !== undefined) await out.write(parts.end());
     return true;

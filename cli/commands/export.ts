@@ -27,7 +27,6 @@ import { MAX_SEGMENTS, parseSegments } from '../options/scan-segments';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { checkOutputFile } from '../output-file';
 import { createProgress } from '../progress';
-import { BrokenPipeError } from '../stream-writer';
 import { writeStreamedListing } from '../streamed-listing';
 import { UsageError } from '../usage-error';
 
@@ -205,7 +204,8 @@ async function exportToFile(
         exportItems(client, target.table, file, { ...options, onProgress: (n) => progress.update(n) }),
       );
       // A file has no reader to close it early: were it closed, the export is not whole, and fails.
-      if (count === undefined) throw new BrokenPipeError('output closed');
+      if (count === undefined)
+        throw new Error(`output file ${output} was closed before the export ended: not written`);
       progress.clear();
       file.end();
       await finished(file);

@@ -8,8 +8,9 @@
  * reach"). Events not delivered stay pending for the next drain (exit 1).
  *
  * As `sweep`, it acts unless `--dry-run` is given or the `--config` file says
- * `"mode": "audit"` itself (then it is a dry run; `--enforce` does not change
- * that: it only lets an acting run write to a deployment in audit mode).
+ * `"mode": "audit"` itself (then it is a dry run, and says so on stderr;
+ * `--enforce` does not change that: it only lets an acting run write to a
+ * deployment in audit mode).
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { type Command, Option } from '@commander-js/extra-typings';
@@ -36,7 +37,7 @@ import {
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { configOption, configSaysAudit, readConfigFile } from '../options/load-config';
+import { configOption, plansOnly, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { withTable } from '../options/table-options';
@@ -287,12 +288,24 @@ function leftPendingNote(preview: DrainPreview): string {
   );
 }
 
+/**
+ * Says on stderr that the run is a dry run because its `--config` file says
+ * `"mode": "audit"`, not `--dry-run`: a run with such a file drained before
+ * notify read the file's mode (docs/notifications.md), so a script that
+ * relied on it is told. The form of the command's other stderr lines.
+ */
+function sayDryRunOfConfig(path: string | undefined): void {
+  process.stderr.write(
+    `pc-hygiene notify: dry run: --config ${terminalText(path ?? '')} says "mode": "audit"\n`,
+  );
+}
+
 async function runNotify(options: NotifyOptions, command: Command): Promise<void> {
   const now = resolveNow(options.now);
   // The one strict read of `--config`: a bad file is a usage error before anything reaches AWS.
   const file = options.config === undefined ? undefined : await readConfigFile(options.config);
   // `--dry-run`, or a config file saying "mode": "audit" itself: a dry run, as for `sweep`.
-  const dryRun = options.dryRun === true || configSaysAudit(file);
+  const dryRun = plansOnly(options.dryRun, file);
   // A drain's leases and sent marks are written at its instant: a typed one would expire a lease at once (the
   // scheduled drain could send the same digests again) or hold the scheduled drains off until then.
   if (!dryRun) refuseNowOnDeployment(options.now, awsTargetOf(options), 'notify', '--dry-run');
@@ -305,6 +318,7 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
   const topicArn = topicOf(options, command, target);
   if (!dryRun)
     refuseAuditDeployment(target, options.enforce, 'notify', ' (an audit deployment notifies no owner)');
+  if (dryRun && options.dryRun !== true) sayDryRunOfConfig(options.config);
   const sns = snsSideOf(options, target, topicArn, !dryRun && sink.kind === 'sns');
   try {
     if (dryRun) return await previewNotify(options, sink, target, directoryTable, sns, now);
@@ -349,13 +363,7 @@ function defineNotifyCommand(program: Command) {
           'the drain instant for relative dates (in AWS, not a local --endpoint: only with --dry-run)',
         ),
       )
-      .addOption(
-        configOption(
-          'table',
-          'its ownerDelivery decides who is reachable; "mode": "audit" in it also means a dry run; without ' +
-            '"mode" notify acts, not the built-in audit',
-        ),
-      )
+      .addOption(configOption('table', 'its ownerDelivery decides who is reachable', 'notify'))
       .addOption(enforceOption('send for'))
       .option(
         '--dry-run',

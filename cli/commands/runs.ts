@@ -87,7 +87,6 @@ async function printRun(
   const missing: MissingManifestPage[] = [];
   const malformed: MalformedManifestEntry[] = [];
   await writeStreamedListing(process.stdout, runPages(client, options.table, header), {
-    startBeforeFirstItem: true,
     start: () => listing.start(),
     item: (page) => {
       if (page.missing !== undefined) missing.push(page.missing);

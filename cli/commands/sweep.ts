@@ -48,7 +48,7 @@ import {
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { configOption, configSaysAudit, type LoadedConfigFile, readConfigFile } from '../options/load-config';
+import { configOption, plansOnly, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
@@ -80,12 +80,7 @@ function defineSweepCommand(program: Command) {
         '--dry-run',
         "audit mode: plan and report only, write nothing, notify nobody; lists every deletion with the guard's verdict",
       )
-      .addOption(
-        configOption(
-          'table',
-          '"mode": "audit" in it also means a dry run; without "mode" the sweep acts, not the built-in audit',
-        ),
-      )
+      .addOption(configOption('table', undefined, 'the sweep'))
       .option(
         '--allow-mass-delete',
         'make the deletions even if the blast-radius guard trips (this run only). Local tables only ' +
@@ -105,11 +100,6 @@ function defineSweepCommand(program: Command) {
 }
 
 type SweepOptions = OptionsOf<ReturnType<typeof defineSweepCommand>>;
-
-/** Whether the run only plans: `--dry-run`, or a `--config` saying `"mode": "audit"`. */
-function plansOnly(options: SweepOptions, file: LoadedConfigFile | undefined): boolean {
-  return options.dryRun === true || configSaysAudit(file);
-}
 
 /**
  * Refuses, before anything reaches AWS, the flags that are for local tables
@@ -240,7 +230,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   const now = resolveNow(options.now);
   // The one strict read of `--config` (BOM, repeated keys, bad values: the usage error it always gives).
   const file = options.config === undefined ? undefined : await readConfigFile(options.config);
-  const planOnly = plansOnly(options, file);
+  const planOnly = plansOnly(options.dryRun, file);
   refuseLocalOnlyFlags(options, planOnly);
   const target = await resolveTarget(options, {
     usesConfig: true,

@@ -31,16 +31,19 @@ import {
   sayOnStderr,
   stackToLookUp,
   type Target,
-  targetFlagsOf,
 } from './deployment-target';
 import { loadConfigFile } from './load-config';
 import { stackDefault, stackDefaultValue, stackOptionDefault } from './stack-default';
 import {
   addAwsOptions,
   checkTableName,
+  createTableHint,
   describeTableError,
   documentClientFor,
   TableAccessError,
+  type TableCreator,
+  type TableOptions,
+  tableFlagsOf,
   withDocumentClient,
 } from './table-options';
 
@@ -298,14 +301,9 @@ export function withDirectory<T>(
   );
 }
 
-/** The directory flags as the table flags the client builders read. */
-function directoryTableOptions(options: DirectoryOptions) {
-  return {
-    table: checkDirectoryTableName(options.directoryTable),
-    ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-    ...(options.region !== undefined && { region: options.region }),
-    ...(options.profile !== undefined && { profile: options.profile }),
-  };
+/** The directory flags as the table flags the client builders read, the name checked. */
+function directoryTableOptions(options: DirectoryOptions): TableOptions {
+  return tableFlagsOf(checkDirectoryTableName(options.directoryTable), options);
 }
 
 /** The directory flags as commander parses them. */
@@ -349,25 +347,24 @@ export async function requireDirectoryTable(
 }
 
 /**
- * How to create and load a missing owner directory at a local endpoint, as a
- * command that pastes as shown: `pc-hygiene owners import FILE --create-table`
- * aimed at the directory by its target flags ({@link targetFlagsOf}, with
- * `--directory-table`: `--endpoint URL --directory-table NAME`,
- * `--region`/`--profile` when given; an endpoint that may hold a secret, or a
- * value that cannot be typed back, by its placeholder). Without them the
- * command would reach the default stack in AWS.
+ * The owner directory's creator (`createTableHint`): `pc-hygiene owners import
+ * FILE --create-table`, which creates and loads it, aimed with
+ * `--directory-table`.
  */
-export function createDirectoryHint(directory: DirectoryOptions): string {
-  const target = targetFlagsOf(
-    {
-      table: directory.directoryTable,
-      ...(directory.endpoint !== undefined && { endpoint: directory.endpoint }),
-      ...(directory.region !== undefined && { region: directory.region }),
-      ...(directory.profile !== undefined && { profile: directory.profile }),
-    },
-    '--directory-table',
-  );
-  return `create and load it with: pc-hygiene owners import FILE --create-table ${target}`;
+const DIRECTORY_CREATOR: TableCreator = {
+  does: 'create and load it',
+  command: 'owners import FILE',
+  tableFlag: '--directory-table',
+};
+
+/**
+ * How to create and load a missing owner directory at a local endpoint, as a
+ * command that pastes as shown ({@link createTableHint} with the directory's
+ * own command: `pc-hygiene owners import FILE --create-table --endpoint URL
+ * --directory-table NAME`, `--region`/`--profile` when given).
+ */
+function createDirectoryHint(directory: DirectoryOptions): string {
+  return createTableHint(tableFlagsOf(directory.directoryTable, directory), DIRECTORY_CREATOR);
 }
 
 /**
@@ -379,12 +376,10 @@ export async function withDirectoryErrors<T>(options: DirectoryOptions, work: ()
     return await work();
   } catch (error: unknown) {
     if (error instanceof TableAccessError) throw error;
-    const table = {
-      table: options.directoryTable,
-      endpoint: options.endpoint,
-      region: options.region,
-      profile: options.profile,
-    };
-    throw describeTableError(error, table, createDirectoryHint(options));
+    throw describeTableError(
+      error,
+      tableFlagsOf(options.directoryTable, options),
+      createDirectoryHint(options),
+    );
   }
 }

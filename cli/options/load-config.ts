@@ -43,6 +43,16 @@ export function configSaysAudit(file: LoadedConfigFile | undefined): boolean {
 }
 
 /**
+ * Whether a run of `sweep` or `notify` only plans: `--dry-run`, or a
+ * `--config` file saying `"mode": "audit"` itself ({@link configSaysAudit}).
+ * @param dryRun `--dry-run`
+ * @param file the `--config` file as read ({@link readConfigFile}), when given
+ */
+export function plansOnly(dryRun: boolean | undefined, file: LoadedConfigFile | undefined): boolean {
+  return dryRun === true || configSaysAudit(file);
+}
+
+/**
  * Reads, strictly parses and validates a JSON configuration file: the one
  * parse of a `--config` file.
  * @throws {UsageError} when the file is unreadable, not JSON, not one object, repeats a key, or is not a valid configuration
@@ -112,15 +122,23 @@ export async function loadConfigFile(path: string | undefined): Promise<HygieneC
  * built-in defaults; the CLI reads no `HYGIENE_*` variable of its own
  * environment — those are the deployed sweep function's).
  * @param rule when the command looks a stack up ({@link stackDefault}); `no stack` for one that never does (`local`)
- * @param uses which settings the command takes from it, when it takes some only, and a key it does not take
- *   the built-in value of when left out (`sweep`: acts unless the file says `"mode": "audit"` itself)
+ * @param uses which settings the command takes from it, when it takes some only
+ * @param actor for a command that acts unless it only plans ({@link plansOnly}: `sweep`, `notify`), how its help
+ *   names it acting (`the sweep`): the help then says that `"mode": "audit"` in the file also means a dry run, and
+ *   that without `"mode"` it acts (a key it does not take the built-in value of when left out)
  */
-export function configOption(rule: StackRule | 'no stack', uses?: string) {
+export function configOption(rule: StackRule | 'no stack', uses?: string, actor?: string) {
   const fallback =
     rule === 'no stack'
       ? 'default: the built-in defaults'
       : stackDefault(rule, "the stack's deployed config", 'the built-in defaults');
-  const what = uses === undefined ? '' : ` (${uses})`;
+  const said = [
+    ...(uses === undefined ? [] : [uses]),
+    ...(actor === undefined
+      ? []
+      : [`"mode": "audit" in it also means a dry run; without "mode" ${actor} acts, not the built-in audit`]),
+  ];
+  const what = said.length === 0 ? '' : ` (${said.join('; ')})`;
   return new Option(
     '--config <file>',
     `hygiene configuration as JSON${what}; keys it leaves out take the built-in values (${fallback})`,

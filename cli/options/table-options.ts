@@ -213,22 +213,55 @@ export function describeTableError(error: unknown, options: TableOptions, howToC
 }
 
 /**
- * How to create a missing credentials table at a local endpoint, as a command
- * that pastes as shown: `pc-hygiene import FILE.jsonl --create-table` aimed
- * at the table by its target flags ({@link targetFlagsOf}: `--endpoint URL
- * --table NAME`, `--region`/`--profile` when given; an endpoint that may hold
- * a secret, or a value that cannot be typed back, by its placeholder).
- * Without them the command would reach the default stack in AWS.
+ * The table flags aiming at `table` with the endpoint, region and profile of
+ * `flags`, and nothing else: a caller's options may carry more (`owners list`
+ * passes its own, `--stack` and all), and an owner directory command's name
+ * the table with `--directory-table`. The one mapping to the flags the client
+ * builders and {@link createTableHint} read.
  */
-export function createTableHint(options: TableOptions): string {
-  // Only the table's own flags: a caller's options may carry more (`owners list` passes its own, `--stack` and all).
-  const target = targetFlagsOf({
-    table: options.table,
-    ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-    ...(options.region !== undefined && { region: options.region }),
-    ...(options.profile !== undefined && { profile: options.profile }),
-  });
-  return `create it with: pc-hygiene import FILE.jsonl --create-table ${target}`;
+export function tableFlagsOf(table: string, flags: Omit<TableOptions, 'table'>): TableOptions {
+  return {
+    table,
+    ...(flags.endpoint !== undefined && { endpoint: flags.endpoint }),
+    ...(flags.region !== undefined && { region: flags.region }),
+    ...(flags.profile !== undefined && { profile: flags.profile }),
+  };
+}
+
+/** The command that creates a missing table, as {@link createTableHint} tells it. */
+export interface TableCreator {
+  /** What the hint says it does: `create it`, `create and load it`. */
+  readonly does: string;
+  /** The command, without `pc-hygiene` and `--create-table`: `import FILE.jsonl`. */
+  readonly command: string;
+  /** The flag that names the table to that command. */
+  readonly tableFlag: '--table' | '--directory-table';
+}
+
+/** The credentials table's creator: `pc-hygiene import FILE.jsonl --create-table`. */
+const CREDENTIALS_TABLE_CREATOR: TableCreator = {
+  does: 'create it',
+  command: 'import FILE.jsonl',
+  tableFlag: '--table',
+};
+
+/**
+ * How to create a missing table at a local endpoint, as a command that pastes
+ * as shown: `creator`'s command with `--create-table` (by default the
+ * credentials table's, `pc-hygiene import FILE.jsonl --create-table`), aimed
+ * at the table by its own target flags ({@link tableFlagsOf},
+ * {@link targetFlagsOf}: `--endpoint URL --table NAME`, or
+ * `--directory-table NAME` for the owner directory, `--region`/`--profile`
+ * when given; an endpoint that may hold a secret, or a value that cannot be
+ * typed back, by its placeholder). Without them the command would reach the
+ * default stack in AWS.
+ */
+export function createTableHint(
+  options: TableOptions,
+  creator: TableCreator = CREDENTIALS_TABLE_CREATOR,
+): string {
+  const target = targetFlagsOf(tableFlagsOf(options.table, options), creator.tableFlag);
+  return `${creator.does} with: pc-hygiene ${creator.command} --create-table ${target}`;
 }
 
 /** Runs `work`, rethrowing table errors as {@link TableAccessError}. */

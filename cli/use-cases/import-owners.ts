@@ -248,8 +248,16 @@ export async function checkOwnerFile(file: string, format: OwnerFileFormat): Pro
   return { ...(owners !== undefined && { owners }), rejected, rejectedCount, rows };
 }
 
-/** What a missing directory at a local endpoint says to an import without `--create-table`. */
-const ADD_CREATE_TABLE = 'run this import again with --create-table to create it';
+/**
+ * What a missing directory at a local endpoint says to an import without
+ * `--create-table`: add it. A dry run with it creates nothing (it plans
+ * against an empty directory), so a dry run is told so, and what creates it.
+ */
+const ADD_CREATE_TABLE = {
+  import: 'run this import again with --create-table to create it',
+  dryRun:
+    'run this dry run again with --create-table to plan against an empty directory; without --dry-run, --create-table creates it',
+} as const;
 
 async function prepareTable(client: DynamoDBDocumentClient, request: OwnerImportRequest): Promise<boolean> {
   if (request.createTable && !request.dryRun) {
@@ -257,14 +265,14 @@ async function prepareTable(client: DynamoDBDocumentClient, request: OwnerImport
   }
   // A dry run with --create-table plans against an empty directory when the table is missing.
   if (!(request.createTable && request.dryRun)) {
-    // Here --create-table was not given: at a local endpoint, adding it to this command is the whole fix.
+    // Here --create-table was not given: at a local endpoint, adding it to this command is the fix (ADD_CREATE_TABLE).
     await requireDirectoryTable(
       client,
       {
         directoryTable: request.table,
         ...(request.endpoint !== undefined && { endpoint: request.endpoint }),
       },
-      ADD_CREATE_TABLE,
+      request.dryRun ? ADD_CREATE_TABLE.dryRun : ADD_CREATE_TABLE.import,
     );
   }
   return false;

@@ -162,7 +162,7 @@ describe('pc-hygiene: settings set once on the program reach every command', () 
       ['help', 'plan', 'bogus'],
       "unexpected word 'bogus' after 'help plan': plan has no subcommands; see pc-hygiene --help",
     ],
-    // After `--` every argument is a word.
+    // Commander drops `--`: what follows is read as without it (a word is refused; `help plan -- --format` is plan's help).
     [
       ['help', 'plan', '--', 'bogus'],
       "unexpected word 'bogus' after 'help plan': plan has no subcommands; see pc-hygiene --help",

@@ -3,7 +3,9 @@
  * dry run, as it is for `sweep` (docs/configuration.md, `mode`): nothing is
  * claimed, published or marked sent, `--enforce` does not make it act (it
  * only lets an acting run write to a deployment in audit mode), and a file
- * without `"mode"` acts (the schema's default `audit` is not the file's).
+ * without `"mode"` acts (the schema's default `audit` is not the file's). A
+ * dry run the file makes says so on stderr (such a run used to drain); one
+ * `--dry-run` makes does not.
  * Against DynamoDB Local, after a real sweep queued the events.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -72,7 +74,7 @@ describe('pc-hygiene notify --config with "mode": "audit" (CLI, DynamoDB Local)'
     const dry = await notify(previewed, '--config', audit, ...extra);
     const drain = await notify(drained);
 
-    expect(dry.stderr).toBe('');
+    expect(dry.stderr).toBe(`pc-hygiene notify: dry run: --config ${audit} says "mode": "audit"\n`);
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, pendingItems: 3, owners: 2 });
     expect(drain.code).toBe(0);
@@ -81,6 +83,17 @@ describe('pc-hygiene notify --config with "mode": "audit" (CLI, DynamoDB Local)'
     const lines = async (path: string) => (await readFile(path, 'utf8')).trimEnd().split('\n');
     expect(await lines(previewed)).toHaveLength(2);
     expect(await lines(drained)).toHaveLength(2);
+  });
+
+  it('says nothing of the file when --dry-run makes the dry run', async () => {
+    await queueEvents(table);
+    const audit = await configFile('audit.json', { mode: 'audit' });
+
+    const dry = await notify(join(tempDir(), 'preview-flag.jsonl'), '--config', audit, '--dry-run');
+
+    expect(dry.stderr).toBe('');
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, pendingItems: 3 });
   });
 
   it.each([

@@ -9,7 +9,8 @@
  * own command (`owners import FILE --create-table --directory-table NAME`),
  * whichever way the missing directory is found: `requireDirectoryTable`, or
  * the SDK's error through `withDirectoryErrors`; an `owners import` without
- * `--create-table` is told to add it.
+ * `--create-table` is told to add it (a dry run: that it then plans against
+ * an empty directory, and creates nothing).
  */
 
 import { writeFile } from 'node:fs/promises';
@@ -108,8 +109,8 @@ describe('a missing owner directory at a local endpoint', () => {
 describe('owners import without --create-table on a missing local directory', () => {
   useMissingDescribeTable();
   const tempDir = useTempDir('missing-table-hints');
-
-  it('is told to add --create-table to this very import', async () => {
+  /** An import of a one-owner file into the missing `Owners-X` at the local endpoint, `dryRun` as given. */
+  const importOwners = async (dryRun: boolean) => {
     const file = join(tempDir(), 'owners.csv');
     await writeFile(file, 'userId,email,name,status\nu1,a@example.com,A,active\n');
     const request = {
@@ -119,10 +120,21 @@ describe('owners import without --create-table on a missing local directory', ()
       now: '2026-12-01T00:00:00.000Z',
       maxDeletePercent: 10,
       endpoint: LOCAL,
+      dryRun,
     };
+    return importOwnerFile(createDocumentClient({ endpoint: LOCAL }), request);
+  };
 
-    await expect(importOwnerFile(createDocumentClient({ endpoint: LOCAL }), request)).rejects.toThrow(
+  it('is told to add --create-table to this very import', async () => {
+    await expect(importOwners(false)).rejects.toThrow(
       'owner directory table Owners-X not found (run this import again with --create-table to create it)',
+    );
+  });
+
+  it('a dry run is told that --create-table plans against an empty directory, and what creates it', async () => {
+    await expect(importOwners(true)).rejects.toThrow(
+      'owner directory table Owners-X not found (run this dry run again with --create-table to plan against ' +
+        'an empty directory; without --dry-run, --create-table creates it)',
     );
   });
 });
