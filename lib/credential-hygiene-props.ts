@@ -8,7 +8,6 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { configToEnvironment } from '../lambdas/handlers/environment';
-import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/handlers/metric-names';
 import {
   ConfigError,
   type HygieneConfig,
@@ -31,8 +30,9 @@ import {
   MAX_HEARTBEAT_WINDOW_HOURS,
 } from './heartbeat-windows';
 import {
-  DEFAULT_SERVICE_NAME,
+  DEFAULT_METRIC_NAMES,
   type MetricIdentity,
+  type MetricNames,
   metricClashProblems,
   metricNameProblems,
 } from './metric-identity';
@@ -468,12 +468,10 @@ export interface PropsSurroundings {
 }
 
 /** The namespace and service name the construct uses (given, or the defaults). */
-export function metricNamesOf(
-  props: CredentialHygieneProps,
-): Pick<MetricIdentity, 'metricsNamespace' | 'serviceName'> {
+export function metricNamesOf(props: CredentialHygieneProps): MetricNames {
   return {
-    metricsNamespace: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
-    serviceName: props.serviceName ?? DEFAULT_SERVICE_NAME,
+    metricsNamespace: props.metricsNamespace ?? DEFAULT_METRIC_NAMES.metricsNamespace,
+    serviceName: props.serviceName ?? DEFAULT_METRIC_NAMES.serviceName,
   };
 }
 

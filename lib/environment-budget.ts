@@ -2,15 +2,18 @@
  * The hygiene config against Lambda's environment limit (docs/configuration.md,
  * "`exemptIds` and the Lambda environment"): the config reaches the functions
  * as `HYGIENE_*` environment variables, the metric names as Powertools
- * variables, and Lambda caps a function's whole environment at 4 KB. The one
- * check, used by both the CDK context (`lib/config.ts`) and the construct's
- * props (`credential-hygiene-props.ts`), so both fail with the same message.
+ * variables, and Lambda caps a function's whole environment at 4 KB. Two
+ * measures: `exemptIds` (the one key without a small bound) must fit beside the
+ * construct's reserve, what it may add at its largest (conservative); the rest
+ * of the config only beside the least it adds, so a config is refused only
+ * when no deployment could hold it. The one check, used by both the CDK
+ * context (`lib/config.ts`) and the construct's props
+ * (`credential-hygiene-props.ts`), so both fail with the same message.
  */
 import { Token } from 'aws-cdk-lib';
 import { configToEnvironment } from '../lambdas/handlers/environment';
-import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
-import { DEFAULT_SERVICE_NAME, type MetricIdentity } from './metric-identity';
+import { DEFAULT_METRIC_NAMES, type MetricNames } from './metric-identity';
 
 /** Lambda's limit on the total size of one function's environment variables (names and values). */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -27,17 +30,21 @@ export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
  */
 export const CONSTRUCT_ENVIRONMENT_RESERVE_BYTES = 1280;
 
-/** The metric names every function carries (`POWERTOOLS_METRICS_NAMESPACE`, `POWERTOOLS_SERVICE_NAME`). */
-export type EnvironmentMetricNames = Pick<MetricIdentity, 'metricsNamespace' | 'serviceName'>;
+/**
+ * The least the construct adds to the sweep function's environment besides the
+ * hygiene config, with the default metric names: every generated name at its
+ * shortest (3-character table names, a 1-character topic name in the shortest
+ * ARN), the shortest schedule skew, and no stack name (the construct in a
+ * stack of one's own). test/infra/environment-reserve.test.ts computes it from
+ * the template and pins it: no deployment's environment holds less, so a
+ * config that does not fit beside it cannot deploy anywhere.
+ */
+export const CONSTRUCT_ENVIRONMENT_MINIMUM_BYTES = 260;
 
-/** The metric names the reserve was measured with. */
-const DEFAULT_METRIC_NAMES: EnvironmentMetricNames = {
-  metricsNamespace: DEFAULT_METRICS_NAMESPACE,
-  serviceName: DEFAULT_SERVICE_NAME,
-};
-
-/** The longest a namespace or a dimension value may be (lib/metric-identity.ts): what a token name counts as. */
+/** The longest a namespace or a dimension value may be (lib/metric-identity.ts): a token name at its longest. */
 const LONGEST_METRIC_NAME_BYTES = 255;
+/** The shortest a namespace or a dimension value may be: a token name at its shortest. */
+const SHORTEST_METRIC_NAME_BYTES = 1;
 
 /** Bytes of a set of environment variables as Lambda counts them (names and values, UTF-8). */
 function environmentBytes(environment: Readonly<Record<string, string>>): number {
@@ -47,35 +54,41 @@ function environmentBytes(environment: Readonly<Record<string, string>>): number
   );
 }
 
-/** The bytes `names` take beyond the defaults the reserve counts (0 when not longer); a token at its longest. */
-function metricNamesExtraBytes(names: EnvironmentMetricNames): number {
-  const bytes = (name: string) =>
-    Token.isUnresolved(name) ? LONGEST_METRIC_NAME_BYTES : Buffer.byteLength(name);
-  const total = ({ metricsNamespace, serviceName }: EnvironmentMetricNames) =>
+/**
+ * The bytes `names` take beyond the defaults (negative when shorter), a name the synth cannot read (a token)
+ * counted as `tokenBytes`.
+ */
+function metricNamesBeyondDefaults(names: MetricNames, tokenBytes: number): number {
+  const bytes = (name: string) => (Token.isUnresolved(name) ? tokenBytes : Buffer.byteLength(name));
+  const total = ({ metricsNamespace, serviceName }: MetricNames) =>
     bytes(metricsNamespace) + bytes(serviceName);
-  return Math.max(0, total(names) - total(DEFAULT_METRIC_NAMES));
+  return total(names) - total(DEFAULT_METRIC_NAMES);
 }
 
 /**
- * The config (and the metric names) past what the sweep function's environment can hold: the room is what the
- * 4 KB limit leaves after the construct's reserve, less what `names` take beyond the defaults the reserve counts.
- * Past it, the problem names `exemptIds` (unless the rest of the config does not fit either: then its largest
- * variable's key), and `metricsNamespace` and `serviceName` when they are longer than the defaults. One problem,
+ * The config (and the metric names) past what the sweep function's environment can hold. The config without
+ * `exemptIds` is refused only when it does not fit beside the least the construct adds with these names
+ * ({@link CONSTRUCT_ENVIRONMENT_MINIMUM_BYTES}): no deployment could hold it; the problem names its largest
+ * variable's key. `exemptIds` must fit in what the 4 KB limit leaves after the construct's reserve, less what
+ * `names` take beyond the defaults the reserve counts (a token at its longest); past it, the problem names
+ * `exemptIds`, and `metricsNamespace` and `serviceName` when they are longer than the defaults. One problem,
  * or none.
  * @param names the worker's metric names (the construct's props); CDK context sets none: the defaults
  */
 export function environmentBudgetProblems(
   config: HygieneConfig,
-  names: EnvironmentMetricNames = DEFAULT_METRIC_NAMES,
+  names: MetricNames = DEFAULT_METRIC_NAMES,
 ): string[] {
-  const extra = metricNamesExtraBytes(names);
+  const rest = configToEnvironment({ ...config, exemptIds: [] });
+  const least =
+    CONSTRUCT_ENVIRONMENT_MINIMUM_BYTES + metricNamesBeyondDefaults(names, SHORTEST_METRIC_NAME_BYTES);
+  if (environmentBytes(rest) > LAMBDA_ENVIRONMENT_LIMIT_BYTES - least)
+    return [configProblem(rest, least, names)];
+  if (config.exemptIds.length === 0) return [];
+  const extra = Math.max(0, metricNamesBeyondDefaults(names, LONGEST_METRIC_NAME_BYTES));
   const room = LAMBDA_ENVIRONMENT_LIMIT_BYTES - CONSTRUCT_ENVIRONMENT_RESERVE_BYTES - extra;
   if (environmentBytes(configToEnvironment(config)) <= room) return [];
-  const rest = configToEnvironment({ ...config, exemptIds: [] });
-  if (config.exemptIds.length > 0 && environmentBytes(rest) <= room) {
-    return [exemptIdsProblem(config, room, extra)];
-  }
-  return [configProblem(rest, room, extra)];
+  return [exemptIdsProblem(config, room, extra)];
 }
 
 /** What the names take from the room, said after "leaves for them" (nothing with the defaults). */
@@ -89,8 +102,8 @@ function metricNamesClause(extra: number): string {
 
 /**
  * `exemptIds` past the room the other config variables leave them: the bytes the ids take, how many of their
- * length fit (about 80 ids of 27 characters with the default config and names) and the way out
- * (`pc-hygiene exempt`, or shorter metric names when they count).
+ * length fit (about 80 ids of 27 characters with the default config and names; none when the rest of the config
+ * takes the whole room) and the way out (`pc-hygiene exempt`, or shorter metric names when they count).
  */
 function exemptIdsProblem(config: HygieneConfig, room: number, extra: number): string {
   const ids = config.exemptIds;
@@ -107,25 +120,30 @@ function exemptIdsProblem(config: HygieneConfig, room: number, extra: number): s
     `exemptIds: ${ids.length} ids take ${idsBytes} bytes of the sweep function's environment (${variable}), ` +
     `more than the ${Math.max(0, left)} bytes Lambda's 4 KB environment limit leaves for them` +
     `${metricNamesClause(extra)} ` +
-    `(about ${fit} ids of this length fit): exempt credentials as data instead, ` +
+    `(${left > 0 ? `about ${fit} ids of this length fit` : `none fit beside the rest of the config, ${used - idsBytes} bytes`}): ` +
+    'exempt credentials as data instead, ' +
     'with `pc-hygiene exempt ID --reason TEXT` (the hygieneExempt attribute), and keep exemptIds short' +
     (extra === 0 ? '' : ', or shorten metricsNamespace or serviceName')
   );
 }
 
 /**
- * The config without `exemptIds` past the room (long risk tier names, many tiers): names its largest variable's
- * key, the first thing to shorten.
+ * The config without `exemptIds` past what no deployment can hold (many long risk tier names): names its largest
+ * variable's key, the first thing to shorten, and the metric names when they are longer than the defaults.
+ * @param least what the construct adds at the least with the worker's metric names
  */
-function configProblem(rest: Readonly<Record<string, string>>, room: number, extra: number): string {
+function configProblem(rest: Readonly<Record<string, string>>, least: number, names: MetricNames): string {
   const [variable, value] = Object.entries(rest).reduce((a, b) =>
     Buffer.byteLength(b[1]) > Buffer.byteLength(a[1]) ? b : a,
   );
   const key = variable.replace(/^HYGIENE_/, '');
+  const longerNames = metricNamesBeyondDefaults(names, SHORTEST_METRIC_NAME_BYTES) > 0;
   return (
     `${key}: the hygiene config takes ${environmentBytes(rest)} bytes of the sweep function's environment ` +
     `without exemptIds (${variable} ${Buffer.byteLength(variable) + Buffer.byteLength(value)} of them), ` +
-    `more than the ${Math.max(0, room)} bytes Lambda's 4 KB environment limit leaves for it${metricNamesClause(extra)}: ` +
-    `shorten ${key}${extra === 0 ? '' : ', metricsNamespace or serviceName'}`
+    `more than the ${LAMBDA_ENVIRONMENT_LIMIT_BYTES - least} bytes Lambda's 4 KB environment limit leaves beside ` +
+    `the least the construct adds (${least} bytes: every generated name at its shortest` +
+    `${longerNames ? ', with this metricsNamespace and serviceName' : ''}), so no deployment can hold it: ` +
+    `shorten ${key}${longerNames ? ', metricsNamespace or serviceName' : ''}`
   );
 }

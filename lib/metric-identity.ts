@@ -5,9 +5,10 @@
  * the two names against CloudWatch's rules and refuses a second worker of the app with the same pair.
  */
 import { Token } from 'aws-cdk-lib';
+import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/handlers/metric-names';
 
 /** The `service` dimension (and log field) when `serviceName` is left out. */
-export const DEFAULT_SERVICE_NAME = 'personal-client-hygiene';
+const DEFAULT_SERVICE_NAME = 'personal-client-hygiene';
 
 /** One worker's metric names and where it runs. */
 export interface MetricIdentity {
@@ -19,6 +20,15 @@ export interface MetricIdentity {
   readonly account: string;
   readonly region: string;
 }
+
+/** A worker's two metric names: its run metrics' namespace and `service` dimension. */
+export type MetricNames = Pick<MetricIdentity, 'metricsNamespace' | 'serviceName'>;
+
+/** The metric names of a worker that sets neither (the construct's defaults). */
+export const DEFAULT_METRIC_NAMES: MetricNames = {
+  metricsNamespace: DEFAULT_METRICS_NAMESPACE,
+  serviceName: DEFAULT_SERVICE_NAME,
+};
 
 /** CloudWatch's namespace characters: letters, digits, `.`, `-`, `_`, `/`, `#`, `:` and space. */
 const NAMESPACE = /^[0-9A-Za-z._\-/#: ]{1,255}$/;

@@ -73,7 +73,7 @@ function parseSink(value: string): Sink {
 /**
  * Parses `--sink` and, for a file, checks its path (cli/output-file.ts): one
  * that can never be written (a directory, in a folder that does not exist)
- * is refused before anything is looked up, claimed or written.
+ * is refused before anything is looked up or written.
  * @throws {UsageError} on a bad sink or path
  */
 async function sinkOf(value: string): Promise<Sink> {
@@ -270,7 +270,7 @@ async function previewNotify(
         ? ` Appended to ${path}.`
         : ` Nothing to append to ${path} (no message: the file is not created).`;
   const heading =
-    `Notify dry run: nothing claimed, published or marked. ${preview.pendingItems} pending item(s), ` +
+    `Notify dry run: no lease taken, nothing published or marked. ${preview.pendingItems} pending item(s), ` +
     `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}` +
     `${subscriptionCheckNote(preview.subscriptionCheck)}.${leftPendingNote(preview)}${appended}`;
   process.stdout.write([heading, ...preview.entries.map(renderEntryPreview)].join('\n\n'));
@@ -367,7 +367,7 @@ function defineNotifyCommand(program: Command) {
       .addOption(enforceOption('send for'))
       .option(
         '--dry-run',
-        'show the digests and the owner-unreachable report a drain would send (with --sink jsonl:PATH, also append them to the file); claim, publish and mark nothing',
+        'show the digests and the owner-unreachable report a drain would send (with --sink jsonl:PATH, also append them to the file); take no lease, publish and mark nothing',
       )
       .addOption(directoryTableOption())
       .addOption(formatOption(REPORT_FORMATS, 'output format')),

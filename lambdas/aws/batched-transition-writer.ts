@@ -10,10 +10,11 @@
  * reason (its condition, its guess of the outbox's shape, throttling) and
  * every statement of a call that fails as a whole go down the per-item path
  * ({@link DynamoDbTransitionWriter}), which decides `applied` or
- * `skipped-changed` exactly as before. A call whose response was lost (the
- * SDK retried it, or gave up) may already have applied its statements, so
- * those transitions are checked against the run's own change there, as after
- * a lost `UpdateItem` response.
+ * `skipped-changed` exactly as before. A call whose response may have been
+ * lost (the SDK retried it, or it ended in a transient error:
+ * `may-have-applied.ts`) may already have applied its statements, so those
+ * transitions are checked against the run's own change there, as after a
+ * lost `UpdateItem` response; a call refused outright applied nothing.
  *
  * A full batch goes at once. A partial one goes at the end of the event
  * loop's turn by default, or, with `lingerMs` (the sweep:
@@ -26,6 +27,7 @@
  */
 import { BatchExecuteStatementCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
+import { mayHaveApplied } from './may-have-applied';
 import {
   readOutboxPresent,
   type TransitionStatement,
@@ -184,12 +186,13 @@ export class BatchedTransitionWriter implements TransitionWriter {
       );
       failed = batch.map((_, i) => out.Responses?.[i] === undefined || out.Responses[i]?.Error !== undefined);
       this.reportStatementErrors(out.Responses ?? [], batch.length);
-      earlierAttempt = (out.$metadata.attempts ?? 1) > 1;
+      earlierAttempt = mayHaveApplied(out);
     } catch (error: unknown) {
-      // The whole call failed after the SDK's retries: any of its statements may have been applied.
+      // The whole call failed: any of its statements may have been applied when the SDK had retried it or it
+      // ended in a transient error (a lost response), none when it was refused outright.
       this.options.onCallFailed?.(error, batch.length);
       failed = batch.map(() => true);
-      earlierAttempt = true;
+      earlierAttempt = mayHaveApplied(error);
     }
     batch.forEach((queued, i) => {
       if (!failed[i]) queued.resolve({ status: 'applied' });

@@ -60,6 +60,7 @@ import { mapWithConcurrency } from '../hygiene/task-pool';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
 import { unmarshallOptions } from './dynamodb-client';
+import { mayHaveApplied } from './may-have-applied';
 import {
   emptyOutboxCleanup,
   isEmptyIndexedOutbox,
@@ -324,9 +325,10 @@ export class DynamoDbOutboxStore implements OutboxStore {
    * call) that fails sends its items down the per-item path: re-read, then
    * conditional `UpdateItem`s that re-plan after a failed condition. When an
    * earlier attempt of this mark's own write may have applied (the SDK retried
-   * it after a lost response, or the call failed after its retries), published
-   * events found gone count as removed by this mark, not as `alreadyGone`: they
-   * were sent once (the transition writer judges its retried writes the same way).
+   * it after a lost response, or the call ended in a transient error:
+   * {@link mayHaveApplied}), published events found gone count as removed by
+   * this mark, not as `alreadyGone`: they were sent once (the transition
+   * writers judge their own writes by the same rule).
    */
   async markSent(requests: readonly MarkRequest[]): Promise<readonly MarkOutcome[]> {
     const outcomes: MarkOutcome[] = new Array(requests.length);
@@ -375,12 +377,12 @@ export class DynamoDbOutboxStore implements OutboxStore {
         ),
         // Retried by the SDK (a lost response, a timeout): an earlier attempt may have applied a statement
         // that this attempt's guards then refused.
-        earlierAttempt: (out.$metadata.attempts ?? 1) > 1,
+        earlierAttempt: mayHaveApplied(out),
       };
-    } catch {
-      // The whole call failed (after the SDK's retries): every item goes down the per-item path, and any
-      // of its statements may have been applied.
-      return { failed: batch.map(() => true), earlierAttempt: true };
+    } catch (error: unknown) {
+      // The whole call failed: every item goes down the per-item path; its statements may have been applied
+      // when the SDK had retried the call or it ended in a transient error, never when it was refused outright.
+      return { failed: batch.map(() => true), earlierAttempt: mayHaveApplied(error) };
     }
   }
 
@@ -472,7 +474,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
       return { ok: true };
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { ok: false, current: failedItem(error), retried: (error.$metadata?.attempts ?? 1) > 1 };
+      return { ok: false, current: failedItem(error), retried: mayHaveApplied(error) };
     }
   }
 }

@@ -18,6 +18,7 @@ import { isDeletion } from '../hygiene/policy';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
 import { unmarshallOptions } from './dynamodb-client';
+import { mayHaveApplied } from './may-have-applied';
 import { CONDITION_FIELDS, historyLengthOf, transitionUpdate } from './transition-write';
 
 /** Name used in `changed` when the item no longer exists. */
@@ -106,7 +107,7 @@ export class DynamoDbTransitionWriter implements TransitionWriter {
       const current = error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
       // Failed on an SDK retry (or after a lost batch): an earlier attempt may have taken effect.
       // Then the item holds this very transition: it is ours, not a change by someone else.
-      const retried = earlierAttempt || (error.$metadata?.attempts ?? 1) > 1;
+      const retried = earlierAttempt || mayHaveApplied(error);
       if (retried && appliedByRun(transition, current)) return { status: 'applied' };
       return { status: 'skipped-changed', changed: changedFields(transition, current) };
     }

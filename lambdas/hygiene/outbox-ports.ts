@@ -28,6 +28,8 @@ export interface PendingOutboxItem extends OutboxIndexEntry {
   /**
    * Stored entries that are not valid events, with their list index: never
    * published, never removed (an operator must look), counted in the summary.
+   * An indexed `hygieneOutbox` that is not a list at all comes back as one
+   * entry, `index` 0, with no events and no stored list.
    */
   readonly malformed: readonly { readonly index: number; readonly problem: string }[];
   /** The `eventId` a mark may match at each stored list index, in list order: `undefined` for a malformed entry (never removed). */
@@ -99,6 +101,8 @@ export interface OutboxStore {
   /**
    * Reads the given items from the base table (strongly consistent), in any
    * order; an item with nothing pending (drained meanwhile, or gone) is left out.
+   * An item still indexed whose `hygieneOutbox` is not a list is returned with
+   * no events and one malformed entry (`index` 0) standing for the attribute.
    */
   read(credentialIds: readonly string[]): Promise<readonly PendingOutboxItem[]>;
   /**

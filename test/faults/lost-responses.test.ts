@@ -9,9 +9,13 @@
  * request (3), the run summary must still
  * count as applied every transition the run can prove it made (all but
  * silent unflags, which carry no run id), and the drain must count no
- * duplicate for a mark it retried itself.
+ * duplicate for a mark it retried itself. A batched mark call that fails on
+ * its first attempt is judged by the same rule (lambdas/aws/may-have-applied.ts):
+ * ended by a transient error it may have applied (its own removals are no
+ * duplicates), refused outright it applied nothing (events found gone are).
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchExecuteStatementCommand, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
@@ -271,5 +275,118 @@ describe('a mark whose response was lost', () => {
       client.destroy();
       await table.drop();
     }
+  });
+});
+
+describe('a batched mark call that fails on its first attempt', () => {
+  const pendingItem = (id: string, userId: string) => ({
+    id,
+    userId,
+    displayName: `Key ${id}`,
+    clientId: `c-${id}`,
+    [OUTBOX_ATTR.events]: [
+      {
+        eventId: 'expiry-warning:2026-12-03T00:00:00.000Z:7',
+        type: 'expiry-warning',
+        runId: 'run-1',
+        occurredAt: '2026-11-26T02:00:00.000Z',
+        stageDays: 7,
+        expiresTime: '2026-12-03T00:00:00.000Z',
+      },
+    ],
+    [OUTBOX_ATTR.owner]: userId,
+    [OUTBOX_ATTR.since]: '2026-11-26T02:00:00.000Z',
+  });
+
+  /** `client` with its `BatchExecuteStatement` calls answered by `batch` (the other commands go through). */
+  const withBatch = (
+    client: DynamoDBDocumentClient,
+    batch: (command: BatchExecuteStatementCommand) => Promise<unknown>,
+  ): DynamoDBDocumentClient =>
+    new Proxy(client, {
+      get: (target, property, receiver) =>
+        property === 'send'
+          ? (command: unknown) =>
+              command instanceof BatchExecuteStatementCommand
+                ? batch(command)
+                : client.send(command as UpdateCommand)
+          : Reflect.get(target, property, receiver),
+    });
+
+  /** Drains the two items `pc-1` (ada) and `pc-2` (bob) through a store over `client`. */
+  async function drainWith(
+    label: string,
+    client: (
+      real: DynamoDBDocumentClient,
+      table: Awaited<ReturnType<typeof createTestTable>>,
+    ) => DynamoDBDocumentClient,
+  ) {
+    const table = await createTestTable(undefined, label);
+    const real = createDocumentClient({ endpoint: table.endpoint });
+    try {
+      await putItems(table.client, table.tableName, [pendingItem('pc-1', 'ada'), pendingItem('pc-2', 'bob')]);
+      const publisher = new RecordingPublisher();
+      const drain = await runNotifier(
+        {
+          outbox: new DynamoDbOutboxStore(client(real, table), table.tableName),
+          publisher,
+          clock: () => FAULT_NOW,
+        },
+        { drainId: 'd1' },
+      );
+      return { drain, publisher, indexed: await outboxIndexIds(table) };
+    } finally {
+      real.destroy();
+      await table.drop();
+    }
+  }
+
+  it('refused outright (AccessDenied, one attempt): events another drain removed meanwhile count as duplicates sent', async () => {
+    const { drain, publisher, indexed } = await drainWith('mark-refused', (real, table) =>
+      withBatch(real, async () => {
+        // Another drain (one whose lease lapsed) marks both items meanwhile; this call applies nothing.
+        for (const id of ['pc-1', 'pc-2']) {
+          await table.client.send(
+            new UpdateCommand({
+              TableName: table.tableName,
+              Key: { id },
+              UpdateExpression: 'REMOVE #events, #owner, #since',
+              ExpressionAttributeNames: {
+                '#events': OUTBOX_ATTR.events,
+                '#owner': OUTBOX_ATTR.owner,
+                '#since': OUTBOX_ATTR.since,
+              },
+            }),
+          );
+        }
+        throw new DynamoDBServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          message: 'not authorized to perform: dynamodb:PartiQLUpdate (injected)',
+          $metadata: { httpStatusCode: 400, attempts: 1 },
+        });
+      }),
+    );
+
+    expect(publisher.delivered).toHaveLength(2);
+    expect(drain).toMatchObject({ eventsPublished: 2, eventsAlreadyMarked: 2, storeErrors: 0 });
+    expect(indexed).toEqual(new Set());
+  });
+
+  it('ended by a transient error after one attempt (the retry quota spent): its own removals are no duplicates', async () => {
+    const { drain, publisher, indexed } = await drainWith('mark-transient', (real) =>
+      withBatch(real, async (command) => {
+        // The call takes effect; its response is lost, and the SDK has no retry left to try again.
+        await real.send(command);
+        throw Object.assign(new Error('socket hang up (response lost, injected by the fault tests)'), {
+          code: 'ECONNRESET',
+          $metadata: { attempts: 1 },
+        });
+      }),
+    );
+
+    expect(publisher.delivered).toHaveLength(2);
+    expect(drain).toMatchObject({ eventsPublished: 2, eventsAlreadyMarked: 0, storeErrors: 0 });
+    expect(indexed).toEqual(new Set());
   });
 });

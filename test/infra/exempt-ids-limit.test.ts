@@ -5,24 +5,26 @@
  * exemptIds, the size and `pc-hygiene exempt`. The construct's
  * `metricsNamespace` and `serviceName` travel there too (Powertools
  * variables): longer than the defaults the reserve counts, they leave the ids
- * less room, and the refusal names them. The rest of the config is held to
- * the same room. The synthesized worst case: test/infra/environment-reserve.test.ts.
+ * less room, and the refusal names them. The rest of the config is refused
+ * only when no deployment could hold it (beside the least the construct adds),
+ * never when it merely passes the reserve's room. The synthesized worst case
+ * and least: test/infra/environment-reserve.test.ts.
  */
 import { App, Lazy, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { configToEnvironment } from '../../lambdas/handlers/environment';
-import { DEFAULT_METRICS_NAMESPACE } from '../../lambdas/handlers/metric-names';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { ContextError, readDeploymentSettings } from '../../lib/config';
 import { CredentialHygiene, CredentialHygienePropsError } from '../../lib/credential-hygiene';
 import {
+  CONSTRUCT_ENVIRONMENT_MINIMUM_BYTES,
   CONSTRUCT_ENVIRONMENT_RESERVE_BYTES,
-  type EnvironmentMetricNames,
   environmentBudgetProblems,
   LAMBDA_ENVIRONMENT_LIMIT_BYTES,
 } from '../../lib/environment-budget';
-import { DEFAULT_SERVICE_NAME } from '../../lib/metric-identity';
+import { DEFAULT_METRIC_NAMES, type MetricNames } from '../../lib/metric-identity';
 import { thrownBy } from '../support/thrown';
+import { configBytes, configOfBytes } from './support/config-of-size';
 import { SKIP_BUNDLING } from './synth';
 
 const reader = (context: Record<string, unknown>) => (key: string) => context[key];
@@ -30,7 +32,7 @@ const ids = (n: number, length: number) =>
   Array.from({ length: n }, (_, i) => `${String(i).padStart(6, '0')}${'x'.repeat(length - 6)}`);
 
 /** The largest count of ids of this length that passes (with these metric names: the defaults when not given). */
-function largestAccepted(length: number, names?: EnvironmentMetricNames): number {
+function largestAccepted(length: number, names?: MetricNames): number {
   let n = 0;
   while (environmentBudgetProblems(parseConfig({ exemptIds: ids(n + 1, length) }), names).length === 0) n++;
   return n;
@@ -86,18 +88,14 @@ describe('exemptIds and the Lambda environment limit', () => {
   });
 });
 
-/** The names the reserve counts (lib/environment-budget.ts). */
-const DEFAULT_NAMES: EnvironmentMetricNames = {
-  metricsNamespace: DEFAULT_METRICS_NAMESPACE,
-  serviceName: DEFAULT_SERVICE_NAME,
-};
 /** Metric names at CloudWatch's longest, 255 characters each. */
-const LONG_NAMES: EnvironmentMetricNames = {
+const LONG_NAMES: MetricNames = {
   metricsNamespace: `Security/Hygiene/${'n'.repeat(238)}`,
   serviceName: `credential-hygiene-${'s'.repeat(236)}`,
 };
 /** What {@link LONG_NAMES} take beyond the defaults. */
-const LONG_NAMES_EXTRA = 2 * 255 - DEFAULT_METRICS_NAMESPACE.length - DEFAULT_SERVICE_NAME.length;
+const LONG_NAMES_EXTRA =
+  2 * 255 - DEFAULT_METRIC_NAMES.metricsNamespace.length - DEFAULT_METRIC_NAMES.serviceName.length;
 
 describe('metricsNamespace and serviceName share the limit (every function carries them)', () => {
   it('longer than the defaults, they leave the ids less room: ids that fit beside the defaults are refused, naming both keys', () => {
@@ -131,7 +129,7 @@ describe('metricsNamespace and serviceName share the limit (every function carri
     const config = parseConfig({ exemptIds: ids(150, 27) });
     const [message] = environmentBudgetProblems(config);
     expect(message).not.toContain('metricsNamespace');
-    expect(environmentBudgetProblems(config, DEFAULT_NAMES)).toEqual([message]);
+    expect(environmentBudgetProblems(config, DEFAULT_METRIC_NAMES)).toEqual([message]);
     expect(environmentBudgetProblems(config, { metricsNamespace: 'H', serviceName: 'h' })).toEqual([message]);
   });
 
@@ -139,27 +137,40 @@ describe('metricsNamespace and serviceName share the limit (every function carri
     const token = Lazy.string({ produce: () => 'Hygiene' });
     const fit = largestAccepted(27);
     const [problem] = environmentBudgetProblems(parseConfig({ exemptIds: ids(fit, 27) }), {
-      ...DEFAULT_NAMES,
+      ...DEFAULT_METRIC_NAMES,
       metricsNamespace: token,
     });
     expect(problem).toContain(
-      `serviceName ${255 - DEFAULT_METRICS_NAMESPACE.length} bytes longer than the defaults`,
+      `serviceName ${255 - DEFAULT_METRIC_NAMES.metricsNamespace.length} bytes longer than the defaults`,
     );
   });
 });
 
-describe('the rest of the config against the same room', () => {
-  /** 20 risk tiers (the most) named with 64 characters (the longest): about 2.9 KB as JSON. */
-  const riskTiers = Array.from({ length: 20 }, (_, i) => ({
-    name: `tier-${String(i).padStart(2, '0')}-${'t'.repeat(56)}`,
-    staleAfterDays: 3650,
-  }));
-  const room = LAMBDA_ENVIRONMENT_LIMIT_BYTES - CONSTRUCT_ENVIRONMENT_RESERVE_BYTES;
+describe('the rest of the config: refused only when no deployment could hold it', () => {
+  /** `n` risk tiers (20 at most) named with 64 ASCII characters (the longest): about 2.9 KB as JSON for 20. */
+  const asciiTiers = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      name: `tier-${String(i).padStart(2, '0')}-${'t'.repeat(56)}`,
+      staleAfterDays: 3650,
+    }));
+  const reserveRoom = LAMBDA_ENVIRONMENT_LIMIT_BYTES - CONSTRUCT_ENVIRONMENT_RESERVE_BYTES;
+  /** The most the config's variables may take beside the least the construct adds with the default names. */
+  const leastRoom = LAMBDA_ENVIRONMENT_LIMIT_BYTES - CONSTRUCT_ENVIRONMENT_MINIMUM_BYTES;
 
-  it('risk tiers too long for the environment are refused naming riskTiers, with or without exemptIds', () => {
+  it("risk tiers past the reserve's room that a deployment can hold pass: 18 and 20 tiers of 64 ASCII characters", () => {
+    for (const n of [18, 20]) {
+      const config = parseConfig({ riskTiers: asciiTiers(n) });
+      expect(configBytes(config)).toBeGreaterThan(reserveRoom);
+      expect(environmentBudgetProblems(config), `${n} tiers`).toEqual([]);
+    }
+    expect(() => readDeploymentSettings(reader({ riskTiers: JSON.stringify(asciiTiers(20)) }))).not.toThrow();
+  });
+
+  it('a config no deployment can hold is refused naming riskTiers, with or without exemptIds', () => {
+    const riskTiers = configOfBytes(leastRoom + 1).riskTiers;
     const refused = expect.stringMatching(
       new RegExp(
-        `^riskTiers: the hygiene config takes \\d+ bytes of the sweep function's environment without exemptIds \\(HYGIENE_riskTiers \\d+ of them\\), more than the ${room} bytes .*: shorten riskTiers$`,
+        `^riskTiers: the hygiene config takes ${leastRoom + 1} bytes of the sweep function's environment without exemptIds \\(HYGIENE_riskTiers \\d+ of them\\), more than the ${leastRoom} bytes Lambda's 4 KB environment limit leaves beside the least the construct adds \\(${CONSTRUCT_ENVIRONMENT_MINIMUM_BYTES} bytes: every generated name at its shortest\\), so no deployment can hold it: shorten riskTiers$`,
       ),
     );
     expect(environmentBudgetProblems(parseConfig({ riskTiers }))).toEqual([refused]);
@@ -168,15 +179,35 @@ describe('the rest of the config against the same room', () => {
       thrownBy(ContextError, () => readDeploymentSettings(reader({ riskTiers: JSON.stringify(riskTiers) })))
         .problems,
     ).toEqual([refused]);
+    expect(environmentBudgetProblems(parseConfig(configOfBytes(leastRoom)))).toEqual([]);
   });
 
-  it('fewer fit; beside long metric names fewer still, and the refusal names those too', () => {
-    const sixteen = parseConfig({ riskTiers: riskTiers.slice(0, 16) });
-    expect(environmentBudgetProblems(sixteen)).toEqual([]);
-    const [problem] = environmentBudgetProblems(sixteen, LONG_NAMES);
+  it('beside longer metric names less fits, and the refusal names them too; beside shorter ones more', () => {
+    const config = parseConfig(configOfBytes(leastRoom));
+    expect(environmentBudgetProblems(config)).toEqual([]);
+    const [problem] = environmentBudgetProblems(config, LONG_NAMES);
     expect(problem).toMatch(
-      /^riskTiers: .* beside a metricsNamespace and serviceName \d+ bytes longer than the defaults/,
+      new RegExp(
+        `^riskTiers: .* leaves beside the least the construct adds \\(${CONSTRUCT_ENVIRONMENT_MINIMUM_BYTES + LONG_NAMES_EXTRA} bytes: every generated name at its shortest, with this metricsNamespace and serviceName\\)`,
+      ),
     );
     expect(problem).toMatch(/: shorten riskTiers, metricsNamespace or serviceName$/);
+    const shortNames = { metricsNamespace: 'H', serviceName: 'h' };
+    const shorter =
+      DEFAULT_METRIC_NAMES.metricsNamespace.length + DEFAULT_METRIC_NAMES.serviceName.length - 2;
+    expect(environmentBudgetProblems(parseConfig(configOfBytes(leastRoom + shorter)), shortNames)).toEqual(
+      [],
+    );
+    expect(
+      environmentBudgetProblems(parseConfig(configOfBytes(leastRoom + shorter + 1)), shortNames),
+    ).toHaveLength(1);
+  });
+
+  it("exemptIds beside a rest that takes the reserve's whole room are refused: none fit", () => {
+    const [problem] = environmentBudgetProblems(parseConfig({ riskTiers: asciiTiers(20), exemptIds: ['a'] }));
+    // The other variables: the config without HYGIENE_exemptIds (`[]` when empty).
+    const rest = configBytes(parseConfig({ riskTiers: asciiTiers(20) })) - 'HYGIENE_exemptIds[]'.length;
+    expect(problem).toMatch(/^exemptIds: 1 ids take \d+ bytes/);
+    expect(problem).toContain(`(none fit beside the rest of the config, ${rest} bytes)`);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The notifier handler's own logic, with the in-memory outbox: the drain's
  * failures that no function error shows — store errors (the drain completes),
- * events sent twice, malformed entries — become metrics (the
- * `NotifierStoreErrors` alarm's input, the dashboard's lines) and a warning.
+ * events sent twice, malformed entries, an admin report not started — become
+ * metrics (the `NotifierStoreErrors` alarm's input, the dashboard's lines) and
+ * a warning.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFIER_METRIC } from '../../lambdas/handlers/metric-names';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from '../unit/outbox-fakes';
+import { InMemoryOwnerDirectory } from '../unit/owner-directory-fake';
 import { fakeTools, importNotifierHandler } from './handler-tools';
 
 type HandlerModule = typeof import('../../lambdas/handlers/notifier');
@@ -80,5 +82,34 @@ describe('notifier drain metrics and log level', () => {
     expect(summary).toMatchObject({ eventsPublished: 2, eventsAlreadyMarked: 2, storeErrors: 0 });
     expect(emitted(NOTIFIER_METRIC.duplicatesSent)).toBe(2);
     expect(level).toBe('warn');
+  });
+
+  it('an admin report its time budget left no room for: the waiting events count in EventsFailed, and a warning', async () => {
+    const outbox = new InMemoryOutbox();
+    // ghost is not in the directory: their digest is published, their event waits for the admin report.
+    outbox.append('ghost-pc', [outboxEvent({ credentialId: 'ghost-pc', userId: 'ghost' })]);
+    const { metrics, logs, tools } = fakeTools();
+    let remainingMs = 300_000;
+    const publisher = new RecordingPublisher();
+    const publish = publisher.publishBatch.bind(publisher);
+    publisher.publishBatch = async (messages) => {
+      // The digest's publish takes the invocation to its safety margin: the report does not start.
+      remainingMs = handlerModule.NOTIFIER_SAFETY_MARGIN_MS;
+      return publish(messages);
+    };
+    const handler = handlerModule.createNotifierHandler({
+      ...tools,
+      outbox,
+      publisher,
+      clock: () => Date.parse('2026-11-26T03:15:00Z'),
+      directory: new InMemoryOwnerDirectory([]),
+      ownerDelivery: 'sns-email',
+    });
+
+    const summary = await handler({}, { getRemainingTimeInMillis: () => remainingMs });
+
+    expect(summary).toMatchObject({ status: 'incomplete', reportParts: 0, eventsFailed: 1, storeErrors: 0 });
+    expect(metrics[NOTIFIER_METRIC.eventsFailed]).toBe(1);
+    expect(logs.find((l) => l.message === 'notifier drain summary')?.level).toBe('warn');
   });
 });

@@ -65,7 +65,7 @@ describe('pc-hygiene notify --config with "mode": "audit" (CLI, DynamoDB Local)'
   it.each([
     ['alone', []],
     ['with --enforce', ['--enforce']],
-  ])('is a dry run %s: nothing claimed or marked, a later drain sends every event', async (_, extra) => {
+  ])('is a dry run %s: nothing published or marked, a later drain sends every event', async (_, extra) => {
     await queueEvents(table);
     const audit = await configFile('audit.json', { mode: 'audit' });
     const previewed = join(tempDir(), `preview-${extra.length}.jsonl`);

@@ -133,7 +133,7 @@ describe('operator CLI against DynamoDB Local', () => {
     const json = await runCli(['notify', ...flags(), '--now', NOW_ISO, '--dry-run', '--format', 'json']);
 
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^Notify dry run: nothing claimed, published or marked\./);
+    expect(text.stdout).toMatch(/^Notify dry run: no lease taken, nothing published or marked\./);
     expect(text.stdout).toContain('Subject: ');
     const preview = JSON.parse(json.stdout) as { dryRun: boolean; entries: PublishEntry[] };
     expect(preview.dryRun).toBe(true);

@@ -255,7 +255,7 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
     expect(sweep.error).toBeUndefined();
     const notify = await cli(registerNotifyCommand, ['notify', ...stack, '--now', NOW_ISO, '--dry-run']);
     expect(notify.error).toBeUndefined();
-    expect(notify.stdout).toMatch(/^Notify dry run: nothing claimed, published or marked\./);
+    expect(notify.stdout).toMatch(/^Notify dry run: no lease taken, nothing published or marked\./);
   });
 
   it('a local table keeps --now for restore and exempt: it is the instant recorded', async () => {

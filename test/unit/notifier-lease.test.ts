@@ -177,7 +177,7 @@ describe('the drain lease', () => {
       );
     }
 
-    it('sends no report and marks nothing waiting for it when the lease was lost', async () => {
+    it('sends no report and marks nothing waiting for it when the lease was lost: its events count as failed', async () => {
       const { outbox, leases, directory } = unreachableSetup();
       let now = T0;
       const publisher = new RecordingPublisher();
@@ -203,6 +203,17 @@ describe('the drain lease', () => {
       expect(leases.map((l) => (l.now - T0) / MINUTE)).toEqual([0, 3]);
       expect(audiences(publisher)).toEqual(['owner:ghost']);
       expect(summary).toMatchObject({ status: 'incomplete', reportParts: 0, unreachableOwners: 1 });
+      // What the report would have carried counts as failed, naming why: the CLI exits 1, the handler warns.
+      expect(summary).toMatchObject({ eventsFailed: 1, storeErrors: 0 });
+      expect(summary.failures.records).toEqual([
+        {
+          userId: 'ghost',
+          code: 'DrainLeaseLost',
+          message: expect.stringMatching(/^admin report: not sent: the drain lost its lease before it \(/),
+          senderFault: false,
+          events: 1,
+        },
+      ]);
       // Nothing marked after the loss: ghost's event waits for the next drain (its digest again, and the report).
       expect(
         outbox
@@ -236,7 +247,7 @@ describe('the drain lease', () => {
       expect(outbox.lease).toBeUndefined();
     });
 
-    it('sends no report once the time budget is spent, and keeps the lease until it lapses', async () => {
+    it('sends no report once the time budget is spent (its events count as failed), and keeps the lease until it lapses', async () => {
       const { outbox, directory } = unreachableSetup();
       const publisher = new RecordingPublisher();
       let remaining = 60_000;
@@ -253,7 +264,23 @@ describe('the drain lease', () => {
       );
 
       expect(audiences(publisher).sort()).toEqual(['owner:ada', 'owner:ghost']);
-      expect(summary).toMatchObject({ status: 'incomplete', reportParts: 0, eventsPublished: 2 });
+      expect(summary).toMatchObject({
+        status: 'incomplete',
+        reportParts: 0,
+        eventsPublished: 2,
+        eventsFailed: 1,
+      });
+      expect(summary.failures.records).toEqual([
+        {
+          userId: 'ghost',
+          code: 'TimeBudgetSpent',
+          message: expect.stringMatching(
+            /^admin report: not sent: the drain's time budget was spent before it;/,
+          ),
+          senderFault: false,
+          events: 1,
+        },
+      ]);
       // ada's item was marked with its chunk; ghost's waits for the report of a later drain.
       expect(outbox.pendingEvents().map((e) => e.credentialId)).toEqual(['pc-ghost']);
       expect(outbox.lease).toEqual({ holder: 'd1', until: T0 + 5 * MINUTE });

@@ -55,7 +55,7 @@ describe('runNotifier under faults (property)', () => {
             let toAppend = s.append;
             publisher.down = s.down ? new Error('SNS down') : undefined;
             publisher.failEntry = (entry) => {
-              // The sweep appends while the drain holds its claims.
+              // The sweep appends while the drain holds its lease.
               for (; toAppend > 0; toAppend--) append(hash(`${i}-${toAppend}`) % credentials);
               return hash(`${i}-${entry.Id}`) % 4 < s.failRate ? 'InternalError' : undefined;
             };

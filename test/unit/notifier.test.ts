@@ -278,12 +278,12 @@ describe('runNotifier', () => {
     expect(outbox.pendingEvents()).toEqual([late]);
   });
 
-  it('publishes the events the claim reads, not what the keys-only listing saw', async () => {
+  it('publishes the events the consistent read returns, not what the keys-only listing saw', async () => {
     const { outbox, publisher, drain } = setup();
     seedOwners(outbox, 2);
     const late = outboxEvent({ credentialId: 'pc-0-0', userId: 'user-0', type: 'stale-warning' });
     const list = outbox.pending.bind(outbox);
-    // Between the index read and the claim: one item gains an event, the other is drained elsewhere.
+    // Between the index read and the item read: one item gains an event, the other is drained elsewhere.
     outbox.pending = async function* () {
       for await (const page of list()) {
         expect(page.every((entry) => !('events' in entry))).toBe(true);
@@ -324,7 +324,7 @@ describe('runNotifier', () => {
     expect(outbox.pendingEvents()).toEqual([]);
   });
 
-  it('stops before claiming when the time budget is spent, leaving everything pending', async () => {
+  it('starts no chunk when the time budget is low, leaving everything pending', async () => {
     const { outbox, publisher } = setup();
     seedOwners(outbox, 3);
 

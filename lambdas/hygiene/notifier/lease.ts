@@ -8,7 +8,8 @@
  * leave it, so the next drain does not publish those events again at once.
  * A renewal is the same conditional write as the first take: it succeeds
  * while the lease is this drain's, and also when it lapsed and no other drain
- * holds it (taken back); it fails only while another drain holds it.
+ * holds it (taken back); it fails while another drain holds it, or when the
+ * write itself fails (an error after the SDK's retries).
  */
 import { type DrainContext, type DrainState, recordStoreError } from './drain-state';
 

@@ -12,7 +12,8 @@
  * out of the report (pending, a failure), so it cannot hold back the rest.
  * Only the lease holder publishes and marks: the report starts only after the
  * lease is kept (renewed as before a chunk) and while the time budget is not
- * spent; otherwise the waiting items stay pending for the next drain.
+ * spent; otherwise the waiting items stay pending for the next drain, and
+ * what the report would have carried counts as failed, naming why.
  */
 import type { OutboxEvent } from '../events';
 import type { FailedEntry } from '../outbox-ports';
@@ -29,17 +30,41 @@ import { markSelected } from './mark';
 import { publishMessages } from './publish';
 import { fitsAlone } from './render';
 
+/** Why the report was not started: its failures' code and message (after `admin report: `). */
+const REPORT_NOT_STARTED = {
+  timeBudgetSpent: {
+    id: '',
+    code: 'TimeBudgetSpent',
+    message:
+      "not sent: the drain's time budget was spent before it; these events stay pending for a later drain's report",
+    senderFault: false,
+  },
+  leaseLost: {
+    id: '',
+    code: 'DrainLeaseLost',
+    message:
+      'not sent: the drain lost its lease before it (another drain holds it, or the write failed); ' +
+      "these events stay pending for a later drain's report",
+    senderFault: false,
+  },
+} as const satisfies Record<string, FailedEntry>;
+
 /**
  * Publishes the report of every deferred item, then marks what was reported —
  * only while the drain holds the lease (renewed here as before a chunk) and its
  * time budget is not spent. Otherwise nothing is published or marked: the
- * items stay pending for the next drain, and the drain ends `incomplete`.
+ * items stay pending for the next drain, their report's events count as
+ * failed, and the drain ends `incomplete`.
  */
 export async function reportUndelivered(context: DrainContext, state: DrainState): Promise<void> {
   const deferred = state.deferred;
   if (deferred.length === 0) return;
-  if (budgetSpent(context) || !(await keepLease(context, state))) {
-    leaveDeferredPending(state, deferred);
+  if (budgetSpent(context)) {
+    leaveDeferredPending(state, deferred, REPORT_NOT_STARTED.timeBudgetSpent);
+    return;
+  }
+  if (!(await keepLease(context, state))) {
+    leaveDeferredPending(state, deferred, REPORT_NOT_STARTED.leaseLost);
     return;
   }
   const reported = await publishReport(context, state, deferred);
@@ -52,16 +77,20 @@ export async function reportUndelivered(context: DrainContext, state: DrainState
 
 /**
  * The report is not sent and nothing deferred is marked: every deferred item
- * stays pending. Those with published events (an unreachable owner's digest,
- * a reachable owner's digest next to mismatched events) are then published
- * again by a later drain, so the lease is kept until it lapses, as after a
- * failed mark (a lost lease is not released anyway).
+ * stays pending, and what the report would have carried is recorded as a
+ * failed part (its events in `eventsFailed`, one failure per owner, naming
+ * `why`), so the drain is not taken for a clean one. Items with published
+ * events (an unreachable owner's digest, a reachable owner's digest next to
+ * mismatched events) are then published again by a later drain, so the lease
+ * is kept until it lapses, as after a failed mark (a lost lease is not
+ * released anyway).
  */
-function leaveDeferredPending(state: DrainState, deferred: readonly DeferredItem[]): void {
+function leaveDeferredPending(state: DrainState, deferred: readonly DeferredItem[], why: FailedEntry): void {
   state.incomplete = true;
   state.unmarkedAfterPublish += deferred.filter(
     (d) => d.unreachable !== undefined || d.ready.length > 0,
   ).length;
+  recordPartFailure(state, reportContent(deferred), why);
 }
 
 /**

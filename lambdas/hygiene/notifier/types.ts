@@ -147,7 +147,9 @@ export interface NotifierSummary {
   readonly eventsPublished: number;
   /**
    * Events left pending because a message carrying them failed (the digest,
-   * or for an unreachable owner the admin report part): retried next drain.
+   * or for an unreachable owner the admin report part) or the admin report
+   * was not started (the drain lost its lease, or spent its time budget,
+   * first): retried next drain.
    */
   readonly eventsFailed: number;
   /** Items left to another drain: all listed items when another drain holds the lease, else items a previous-protocol drain still claims. */

@@ -1,0 +1,58 @@
+/**
+ * Configs of an exact size in the sweep function's environment, for the
+ * budget check's boundaries (lib/environment-budget.ts): the default config
+ * with risk tiers whose names (ASCII and 3-byte characters, 64 at most) make
+ * the config's variables take exactly the bytes asked for.
+ */
+import { configToEnvironment } from '../../../lambdas/handlers/environment';
+import {
+  DEFAULT_CONFIG,
+  type HygieneConfig,
+  type HygieneConfigInput,
+  parseConfig,
+  type RiskTier,
+} from '../../../lambdas/hygiene/config';
+
+/** Bytes of a config's variables as Lambda counts them (names and values, UTF-8). */
+export function configBytes(config: HygieneConfig): number {
+  return Object.entries(configToEnvironment(config)).reduce(
+    (sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v),
+    0,
+  );
+}
+
+/** The most bytes one tier name can take: 64 characters of 3 bytes. */
+const MOST_NAME_BYTES = 64 * 3;
+/** The most risk tiers a config may have. */
+const MOST_TIERS = 20;
+
+/** A tier name of exactly `bytes` UTF-8 bytes (1 to 192): 3-byte characters, then ASCII for the remainder. */
+const nameOf = (bytes: number) => '界'.repeat(Math.floor(bytes / 3)) + 'x'.repeat(bytes % 3);
+
+const tier = (name: string): RiskTier => ({
+  name,
+  staleAfterDays: 3650,
+  unscoped: false,
+  unrestrictedSource: false,
+});
+
+/**
+ * The default config with as few risk tiers as can make its variables (without `exemptIds`'s ids) take exactly
+ * `bytes` bytes, as input for `parseConfig` or the construct's `config` prop.
+ * @throws when no config of up to 20 tiers takes that many
+ */
+export function configOfBytes(bytes: number): HygieneConfigInput {
+  for (let n = 1; n <= MOST_TIERS; n++) {
+    // The bytes every name takes together: what n tiers with empty names leave of `bytes`.
+    const fixed = configBytes({ ...DEFAULT_CONFIG, riskTiers: Array.from({ length: n }, () => tier('')) });
+    const names = bytes - fixed;
+    if (names < n || names > n * MOST_NAME_BYTES) continue;
+    const each = Math.floor(names / n);
+    const riskTiers = Array.from({ length: n }, (_, i) => tier(nameOf(i < names % n ? each + 1 : each)));
+    const input = { riskTiers };
+    const measured = configBytes(parseConfig(input));
+    if (measured !== bytes) throw new Error(`configOfBytes(${bytes}) took ${measured} bytes`);
+    return input;
+  }
+  throw new Error(`no config of up to ${MOST_TIERS} risk tiers takes ${bytes} bytes`);
+}
