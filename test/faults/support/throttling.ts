@@ -88,14 +88,18 @@ export function injectLostResponses(
     if (random() < rate && lost < LOST_RESPONSES_PER_REQUEST) {
       lostPerRequest.set(input, lost + 1);
       counts.injected++;
-      // What Node reports for a dropped connection: the SDK classes it as transient and retries.
-      throw Object.assign(new Error('socket hang up (response lost, injected by the fault tests)'), {
-        name: 'Error',
-        code: 'ECONNRESET',
-        $metadata: {},
-      });
+      throw lostResponse();
     }
     return output;
+  });
+}
+
+/** What Node reports for a dropped connection: the SDK classes it as transient and retries. */
+function lostResponse(): Error {
+  return Object.assign(new Error('socket hang up (response lost, injected by the fault tests)'), {
+    name: 'Error',
+    code: 'ECONNRESET',
+    $metadata: {},
   });
 }
 
@@ -113,11 +117,7 @@ export function loseFirstResponse(
     const output = await send();
     if (counts.injected === 0 && matches(input as Readonly<Record<string, unknown>>)) {
       counts.injected++;
-      throw Object.assign(new Error('socket hang up (response lost, injected by the fault tests)'), {
-        name: 'Error',
-        code: 'ECONNRESET',
-        $metadata: {},
-      });
+      throw lostResponse();
     }
     return output;
   });
