@@ -41,7 +41,7 @@ import {
   describeTableError,
   documentClientFor,
   TableAccessError,
-  type TableCreator,
+  type TableKind,
   type TableOptions,
   tableFlagsOf,
   withDocumentClient,
@@ -339,19 +339,22 @@ export async function requireDirectoryTable(
       const hint =
         directory.endpoint !== undefined
           ? (howToCreate ?? createDirectoryHint(directory))
-          : `name the deployed one with --stack NAME (its ${STACK_OUTPUT.directoryTableName} output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE)`;
-      throw new TableAccessError(`owner directory table ${tableName} not found (${hint})`);
+          : OWNER_DIRECTORY.whereDeployed;
+      throw new TableAccessError(`${OWNER_DIRECTORY.noun} ${tableName} not found (${hint})`);
     }
     throw error;
   }
 }
 
 /**
- * The owner directory's creator (`createTableHint`): `pc-hygiene owners import
- * FILE --create-table`, which creates and loads it, aimed with
- * `--directory-table`.
+ * The owner directory as errors name it (`describeTableError`,
+ * `createTableHint`): created and loaded by `pc-hygiene owners import FILE
+ * --create-table`, aimed with `--directory-table`; in AWS, found by the
+ * stack's `DirectoryTableName` output.
  */
-const DIRECTORY_CREATOR: TableCreator = {
+const OWNER_DIRECTORY: TableKind = {
+  noun: 'owner directory table',
+  whereDeployed: `name the deployed one with --stack NAME (its ${STACK_OUTPUT.directoryTableName} output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE)`,
   does: 'create and load it',
   command: 'owners import FILE',
   tableFlag: '--directory-table',
@@ -364,22 +367,19 @@ const DIRECTORY_CREATOR: TableCreator = {
  * --directory-table NAME`, `--region`/`--profile` when given).
  */
 function createDirectoryHint(directory: DirectoryOptions): string {
-  return createTableHint(tableFlagsOf(directory.directoryTable, directory), DIRECTORY_CREATOR);
+  return createTableHint(tableFlagsOf(directory.directoryTable, directory), OWNER_DIRECTORY);
 }
 
 /**
  * Runs `work`, rethrowing an unreachable database as {@link TableAccessError} (as every table command does), and
- * a missing directory with the directory's own command to create it ({@link createDirectoryHint}).
+ * a missing directory named as the owner directory, with its own command to create it at a local endpoint
+ * ({@link createDirectoryHint}) or, in AWS, where to find the deployed one.
  */
 export async function withDirectoryErrors<T>(options: DirectoryOptions, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error: unknown) {
     if (error instanceof TableAccessError) throw error;
-    throw describeTableError(
-      error,
-      tableFlagsOf(options.directoryTable, options),
-      createDirectoryHint(options),
-    );
+    throw describeTableError(error, tableFlagsOf(options.directoryTable, options), OWNER_DIRECTORY);
   }
 }

@@ -176,10 +176,11 @@ export class TableAccessError extends Error {
 
 /**
  * Rewrites the errors every table command can hit into one readable line: a
- * missing table (how to create it only for a local `--endpoint` table:
- * `howToCreate`, by default {@link createTableHint}; against AWS, where to
- * find the deployed one), an unreachable database, a missing region or
- * credentials; other errors pass through unchanged.
+ * missing table, named as `kind` names it (the credentials table by
+ * default; the owner directory's from `withDirectoryErrors`): how to create
+ * it only for a local `--endpoint` table ({@link createTableHint}), against
+ * AWS where to find the deployed one; an unreachable database, a missing
+ * region or credentials; other errors pass through unchanged.
  *
  * A failed listing of the topic's subscriptions (`SubscriptionListingError`,
  * raised inside the same table wrapper by `notify`) is SNS's, not the
@@ -192,7 +193,11 @@ export class TableAccessError extends Error {
  * reset by its reader fails with `ECONNRESET` as an unreachable database does,
  * and is the output's failure, reported once as such.
  */
-export function describeTableError(error: unknown, options: TableOptions, howToCreate?: string): unknown {
+export function describeTableError(
+  error: unknown,
+  options: TableOptions,
+  kind: TableKind = CREDENTIALS_TABLE,
+): unknown {
   if (error instanceof SubscriptionListingError || isOutputError(error)) return error;
   const where = options.endpoint
     ? ` at ${endpointText(options.endpoint)}`
@@ -200,10 +205,8 @@ export function describeTableError(error: unknown, options: TableOptions, howToC
       ? ` in ${options.region}`
       : '';
   if (error instanceof ResourceNotFoundException) {
-    const hint = options.endpoint
-      ? (howToCreate ?? createTableHint(options))
-      : `name the deployed table with --stack NAME (or PC_HYGIENE_STACK; the stack's ${STACK_OUTPUT.tableName} output) or --table NAME (or PC_HYGIENE_TABLE), and its region with --region`;
-    return new TableAccessError(`table ${options.table} not found${where} (${hint})`);
+    const hint = options.endpoint ? createTableHint(options, kind) : kind.whereDeployed;
+    return new TableAccessError(`${kind.noun} ${options.table} not found${where} (${hint})`);
   }
   const code = describeError(error).systemCode;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
@@ -229,7 +232,11 @@ export function tableFlagsOf(table: string, flags: Omit<TableOptions, 'table'>):
 }
 
 /** The command that creates a missing table, as {@link createTableHint} tells it. */
-export interface TableCreator {
+export interface TableKind {
+  /** How messages name it: `table`, `owner directory table`. */
+  readonly noun: string;
+  /** Where to find the deployed one, said when it is missing in AWS (not at a local `--endpoint`). */
+  readonly whereDeployed: string;
   /** What the hint says it does: `create it`, `create and load it`. */
   readonly does: string;
   /** The command, without `pc-hygiene` and `--create-table`: `import FILE.jsonl`. */
@@ -238,8 +245,10 @@ export interface TableCreator {
   readonly tableFlag: '--table' | '--directory-table';
 }
 
-/** The credentials table's creator: `pc-hygiene import FILE.jsonl --create-table`. */
-const CREDENTIALS_TABLE_CREATOR: TableCreator = {
+/** The credentials table: created by `pc-hygiene import FILE.jsonl --create-table`. */
+const CREDENTIALS_TABLE: TableKind = {
+  noun: 'table',
+  whereDeployed: `name the deployed table with --stack NAME (or PC_HYGIENE_STACK; the stack's ${STACK_OUTPUT.tableName} output) or --table NAME (or PC_HYGIENE_TABLE), and its region with --region`,
   does: 'create it',
   command: 'import FILE.jsonl',
   tableFlag: '--table',
@@ -256,10 +265,7 @@ const CREDENTIALS_TABLE_CREATOR: TableCreator = {
  * typed back, by its placeholder). Without them the command would reach the
  * default stack in AWS.
  */
-export function createTableHint(
-  options: TableOptions,
-  creator: TableCreator = CREDENTIALS_TABLE_CREATOR,
-): string {
+export function createTableHint(options: TableOptions, creator: TableKind = CREDENTIALS_TABLE): string {
   const target = targetFlagsOf(tableFlagsOf(options.table, options), creator.tableFlag);
   return `${creator.does} with: pc-hygiene ${creator.command} --create-table ${target}`;
 }

@@ -101,8 +101,20 @@ describe('a missing owner directory at a local endpoint', () => {
     expect(thrown.message).toMatch(
       /\(create and load it with: pc-hygiene owners import FILE --create-table --endpoint URL --directory-table Owners --region eu-west-1\)$/,
     );
+    expect(thrown.message).toMatch(/^owner directory table Owners not found at /);
     expect(thrown.message).not.toContain('pc-hygiene import ');
     expect(thrown.message).not.toContain('s3cret');
+  });
+
+  it('withDirectoryErrors in AWS: where the deployed directory is, not the credentials table’s flags', async () => {
+    const thrown = await withDirectoryErrors({ directoryTable: 'Owners', region: 'eu-west-1' }, () =>
+      Promise.reject(notFound()),
+    ).catch((error: unknown) => error as Error);
+
+    expect(thrown.message).toBe(
+      'owner directory table Owners not found in eu-west-1 (name the deployed one with --stack NAME ' +
+        '(its DirectoryTableName output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE))',
+    );
   });
 });
 
