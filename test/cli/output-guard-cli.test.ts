@@ -11,54 +11,18 @@
  * - stdout closed by its reader (`| head`) before a command's direct
  *   `process.stdout.write`: `EPIPE` is not an error, the run exits 0, quietly.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnCli } from '../support/spawn-cli';
 import { useTempDir } from '../support/temp-dir';
 
-const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
 const DEMO = fileURLToPath(new URL('../../demo/personal-clients.jsonl', import.meta.url));
-
-/** How a run ended, and what it wrote on the output the test reads. */
-interface Run {
-  readonly code: number | null;
-  readonly text: string;
-}
-
-/** Collects `stream`'s text and the child's exit code. */
-function ended(
-  child: ReturnType<typeof spawn>,
-  stream: NodeJS.ReadableStream | null | undefined,
-): Promise<Run> {
-  let text = '';
-  stream?.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, text }));
-  });
-}
-
-/** Runs `pc-hygiene ...args` with stderr written to `/dev/full` (every write fails with ENOSPC); `text` is stdout. */
-function runWithStderrFull(args: readonly string[]): Promise<Run> {
-  const full = openSync('/dev/full', 'w');
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', full] });
-  closeSync(full);
-  return ended(child, child.stdout);
-}
-
-/** Runs `pc-hygiene ...args` with both outputs fine; `text` is stderr. */
-function runWithOutputsFine(args: readonly string[]): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return ended(child, child.stderr);
-}
 
 /**
  * A stand-in for DynamoDB at `endpoint()` answering every request as a Scan of
@@ -81,13 +45,6 @@ function useEmptyTableEndpoint(): () => string {
   return () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** Runs `pc-hygiene ...args` with its stdout closed by the reader before anything is written; `text` is stderr. */
-function runWithStdoutClosed(args: readonly string[]): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.destroy();
-  return ended(child, child.stderr);
-}
-
 describe('stderr that cannot be written, stdout fine', () => {
   const endpoint = useEmptyTableEndpoint();
   const tempDir = useTempDir('pc-output-guard-cli');
@@ -98,9 +55,11 @@ describe('stderr that cannot be written, stdout fine', () => {
     async () => {
       // The demo file holds 5 invalid records, each named on stderr as it is met, before the summary.
       // (Its exit code says nothing here: rejected lines exit 1 with stderr fine too.)
-      const run = await runWithStderrFull(['import', DEMO, '--dry-run', '--endpoint', 'http://127.0.0.1:9']);
+      const run = await spawnCli(['import', DEMO, '--dry-run', '--endpoint', 'http://127.0.0.1:9'], {
+        stderr: 'full',
+      });
 
-      expect(run.text).toBe(
+      expect(run.stdout).toBe(
         'would import 295 record(s) into PersonalClients; 5 line(s) rejected, not written\n',
       );
     },
@@ -112,11 +71,13 @@ describe('stderr that cannot be written, stdout fine', () => {
     async () => {
       const fine = join(tempDir(), 'fine.jsonl');
       const full = join(tempDir(), 'full.jsonl');
-      const control = await runWithOutputsFine(['export', '--output', fine, '--endpoint', endpoint()]);
-      expect(control.text).toBe(`exported 0 item(s) from PersonalClients to ${fine}\n`);
+      const control = await spawnCli(['export', '--output', fine, '--endpoint', endpoint()], {
+        stdout: 'ignore',
+      });
+      expect(control.stderr).toBe(`exported 0 item(s) from PersonalClients to ${fine}\n`);
       expect(control.code).toBe(0);
 
-      const run = await runWithStderrFull(['export', '--output', full, '--endpoint', endpoint()]);
+      const run = await spawnCli(['export', '--output', full, '--endpoint', endpoint()], { stderr: 'full' });
 
       expect(run.code).toBe(1);
       expect(await readFile(full, 'utf8')).toBe('');
@@ -127,9 +88,9 @@ describe('stderr that cannot be written, stdout fine', () => {
     'a usage error said on it keeps its exit code 2',
     { timeout: 60_000 },
     async () => {
-      const run = await runWithStderrFull(['plan']);
+      const run = await spawnCli(['plan'], { stderr: 'full' });
 
-      expect(run.text).toBe('');
+      expect(run.stdout).toBe('');
       expect(run.code).toBe(2);
     },
   );
@@ -140,9 +101,9 @@ describe('stdout closed by its reader before a direct write', () => {
     '%j: EPIPE is not an error: exit 0, nothing on stderr',
     { timeout: 60_000 },
     async (args) => {
-      const run = await runWithStdoutClosed(args);
+      const run = await spawnCli(args, { stdout: 'closed' });
 
-      expect(run.text).toBe('');
+      expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
     },
   );

@@ -7,41 +7,21 @@
  * what it sent, and `local` still stops its DynamoDB Local; `runs show`
  * (JSON, CSV) stops reading the manifest's pages.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_PAGE_SIZE } from '../../lambdas/hygiene/run-manifest';
 import { runCli, tableFlags } from '../support/run-cli';
+import { spawnCli } from '../support/spawn-cli';
 import { useTempDir } from '../support/temp-dir';
 import { useTestTable } from '../support/test-table';
 import { days, smallFleet, staleDue } from '../unit/support/credentials';
 import { sweepWithManifest } from './support/sweep-deps';
 
-const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
 const NOW_ISO = days(0);
 
-/** How a run whose output was closed early ended. */
-interface ClosedOutputRun {
-  readonly code: number | null;
-  readonly stderr: string;
-}
-
 /** Runs `pc-hygiene ...args` with its stdout closed by the reader before anything is written. */
-function runWithOutputClosed(
-  args: readonly string[],
-  env: Record<string, string> = {},
-): Promise<ClosedOutputRun> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  child.stdout.destroy();
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-}
+const runClosed = (args: readonly string[], env: Record<string, string> = {}) =>
+  spawnCli(args, { stdout: 'closed', env });
 
 /** What a crash on the closed pipe prints (Node's unhandled 'error' event and its stack). */
 const CRASH = /EPIPE|Unhandled 'error'|node:events|\n\s+at /;
@@ -59,12 +39,12 @@ describe('notify with its output closed early', () => {
     expect(pending.stdout).toMatch(/"pendingItems": [1-9]/);
 
     for (const args of [notify('--dry-run'), notify('--dry-run', '--format', 'json')]) {
-      const run = await runWithOutputClosed(args);
+      const run = await runClosed(args);
       expect(run.stderr).not.toMatch(CRASH);
       expect(run.code, run.stderr).toBe(0);
     }
     const sink = `jsonl:${tempDir()}/sent.jsonl`;
-    const drain = await runWithOutputClosed(notify('--sink', sink));
+    const drain = await runClosed(notify('--sink', sink));
     expect(drain.stderr).not.toMatch(CRASH);
     expect(drain.code, drain.stderr).toBe(0);
 
@@ -78,7 +58,7 @@ describe('local with its output closed early', () => {
 
   it('exits 0 without a stack trace and stops its DynamoDB Local', { timeout: 180_000 }, async () => {
     // TMPDIR: the demo's files go into the test's folder, removed after it.
-    const run = await runWithOutputClosed(['local', '--now', NOW_ISO], { TMPDIR: tempDir() });
+    const run = await runClosed(['local', '--now', NOW_ISO], { TMPDIR: tempDir() });
 
     expect(run.stderr).not.toMatch(CRASH);
     expect(run.code, run.stderr).toBe(0);
@@ -111,7 +91,7 @@ describe('runs show with its output closed early', () => {
     expect(read.stderr).toMatch(/manifest page 3 of 3 not recorded/);
 
     for (const format of ['json', 'csv']) {
-      const run = await runWithOutputClosed(show(format));
+      const run = await runClosed(show(format));
       expect(run.stderr, format).toBe('');
       expect(run.code, format).toBe(0);
     }

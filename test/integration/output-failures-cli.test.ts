@@ -12,20 +12,17 @@
  *   and the run exits 1 where it would exit 0 (its report goes to the stderr
  *   that failed).
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli, tableFlags } from '../support/run-cli';
+import { type SpawnedRun, spawnCli } from '../support/spawn-cli';
 import { useTempDir } from '../support/temp-dir';
 import { useTestTable } from '../support/test-table';
 import { smallFleet } from '../unit/support/credentials';
-
-const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
 
 /**
  * Runs `pc-hygiene ...args` with its stdout a TCP connection whose other end
@@ -33,7 +30,7 @@ const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
  * The test's own copy of the socket is closed first, so only the child meets
  * the reset.
  */
-async function runIntoResetSocket(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+async function runIntoResetSocket(args: readonly string[]): Promise<SpawnedRun> {
   const server = createServer();
   const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
   server.listen(0, '127.0.0.1');
@@ -41,19 +38,11 @@ async function runIntoResetSocket(args: readonly string[]): Promise<{ code: numb
   const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
   await once(client, 'connect');
   const reader = await accepted;
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', client, 'pipe'] });
+  const run = spawnCli(args, { stdout: client, stderr: 'pipe' });
   client.destroy();
   reader.resetAndDestroy();
   server.close();
-  let stderr = '';
-  // stdio[2] is 'pipe': node always opens it (its type allows null for the other stdio settings).
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+  return run;
 }
 
 describe('export to a socket its reader resets', () => {
@@ -69,17 +58,6 @@ describe('export to a socket its reader resets', () => {
   });
 });
 
-/** Runs `pc-hygiene ...args` with stderr written to `/dev/full` (every write fails with ENOSPC). */
-function runWithStderrFull(args: readonly string[]): Promise<{ code: number | null }> {
-  const full = openSync('/dev/full', 'w');
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', full] });
-  closeSync(full);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code }));
-  });
-}
-
 describe('export --output with stderr that cannot be written', () => {
   const table = useTestTable('stderr-full-export', 'all', smallFleet);
   const tempDir = useTempDir('pc-stderr-full-export');
@@ -92,7 +70,10 @@ describe('export --output with stderr that cannot be written', () => {
       const full = join(tempDir(), 'full.jsonl');
       expect((await runCli(['export', '--output', fine, ...tableFlags(table)])).code).toBe(0);
 
-      const run = await runWithStderrFull(['export', '--output', full, ...tableFlags(table)]);
+      const run = await spawnCli(['export', '--output', full, ...tableFlags(table)], {
+        stdout: 'ignore',
+        stderr: 'full',
+      });
 
       expect(run.code).toBe(1);
       expect(await readFile(full, 'utf8')).toBe(await readFile(fine, 'utf8'));
