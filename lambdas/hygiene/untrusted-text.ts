@@ -13,7 +13,10 @@
  * How each is shown is the rendering's choice, over this one class:
  * `terminalText` (`lambdas/render/sanitize.ts`: the CLI's terminal output,
  * the run summary text, also the body of the sweep's admin report) shows each
- * as a visible escape, so two different ids never print alike; `plainName` /
+ * as a visible escape, so two ids that differ by one of these never print
+ * alike (characters outside this class print as they are: a zero-width
+ * space, U+200B, or a look-alike letter can still make two ids look the
+ * same; docs name only these classes); `plainName` /
  * `plainValue` (`digest.ts`: the owner digest's text and HTML email, the
  * `owner-unreachable` admin report) flatten them to spaces, so a name stays
  * readable on its line. Pure: no I/O.
