@@ -37,9 +37,9 @@ import { stackDefault, stackDefaultValue, stackOptionDefault } from './stack-def
 import {
   addAwsOptions,
   checkTableName,
-  createTableHint,
   describeTableError,
   documentClientFor,
+  missingTableHint,
   TableAccessError,
   type TableKind,
   type TableOptions,
@@ -303,7 +303,7 @@ export function withDirectory<T>(
 
 /** The directory flags as the table flags the client builders read, the name checked. */
 function directoryTableOptions(options: DirectoryOptions): TableOptions {
-  return tableFlagsOf(checkDirectoryTableName(options.directoryTable), options);
+  return directoryAsTable({ ...options, directoryTable: checkDirectoryTableName(options.directoryTable) });
 }
 
 /** The directory flags as commander parses them. */
@@ -319,7 +319,7 @@ export interface DirectoryOptions {
  * store itself reads a missing table as "no directory", which suits the
  * sweep and the notifier but not a command aimed at the directory).
  * @param directory the directory flags: the table, and the target the hint to create it names
- * @param howToCreate the hint for a local endpoint (default: {@link createDirectoryHint}); `owners import`
+ * @param howToCreate the hint for a local endpoint (default: `missingTableHint`'s, the directory's own command); `owners import`
  *   without `--create-table` says to add it instead
  * @throws {TableAccessError} naming the table and how to create it (local endpoint) or find the deployed one
  */
@@ -337,9 +337,9 @@ export async function requireDirectoryTable(
       // client's custom endpoint, which AWS_ENDPOINT_URL_DYNAMODB also sets for a VPC endpoint in AWS); against AWS
       // the deployed one is usually meant.
       const hint =
-        directory.endpoint !== undefined
-          ? (howToCreate ?? createDirectoryHint(directory))
-          : OWNER_DIRECTORY.whereDeployed;
+        directory.endpoint !== undefined && howToCreate !== undefined
+          ? howToCreate
+          : missingTableHint(directoryAsTable(directory), OWNER_DIRECTORY);
       throw new TableAccessError(`${OWNER_DIRECTORY.noun} ${tableName} not found (${hint})`);
     }
     throw error;
@@ -360,26 +360,21 @@ const OWNER_DIRECTORY: TableKind = {
   tableFlag: '--directory-table',
 };
 
-/**
- * How to create and load a missing owner directory at a local endpoint, as a
- * command that pastes as shown ({@link createTableHint} with the directory's
- * own command: `pc-hygiene owners import FILE --create-table --endpoint URL
- * --directory-table NAME`, `--region`/`--profile` when given).
- */
-function createDirectoryHint(directory: DirectoryOptions): string {
-  return createTableHint(tableFlagsOf(directory.directoryTable, directory), OWNER_DIRECTORY);
+/** The directory flags as the table flags the table helpers read (`--directory-table` as the table). */
+function directoryAsTable(directory: DirectoryOptions): TableOptions {
+  return tableFlagsOf(directory.directoryTable, directory);
 }
 
 /**
  * Runs `work`, rethrowing an unreachable database as {@link TableAccessError} (as every table command does), and
  * a missing directory named as the owner directory, with its own command to create it at a local endpoint
- * ({@link createDirectoryHint}) or, in AWS, where to find the deployed one.
+ * (`missingTableHint`) or, in AWS, where to find the deployed one.
  */
 export async function withDirectoryErrors<T>(options: DirectoryOptions, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error: unknown) {
     if (error instanceof TableAccessError) throw error;
-    throw describeTableError(error, tableFlagsOf(options.directoryTable, options), OWNER_DIRECTORY);
+    throw describeTableError(error, directoryAsTable(options), OWNER_DIRECTORY);
   }
 }

@@ -205,8 +205,9 @@ export function describeTableError(
       ? ` in ${options.region}`
       : '';
   if (error instanceof ResourceNotFoundException) {
-    const hint = options.endpoint ? createTableHint(options, kind) : kind.whereDeployed;
-    return new TableAccessError(`${kind.noun} ${options.table} not found${where} (${hint})`);
+    return new TableAccessError(
+      `${kind.noun} ${options.table} not found${where} (${missingTableHint(options, kind)})`,
+    );
   }
   const code = describeError(error).systemCode;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
@@ -268,6 +269,15 @@ const CREDENTIALS_TABLE: TableKind = {
 export function createTableHint(options: TableOptions, creator: TableKind = CREDENTIALS_TABLE): string {
   const target = targetFlagsOf(tableFlagsOf(options.table, options), creator.tableFlag);
   return `${creator.does} with: pc-hygiene ${creator.command} --create-table ${target}`;
+}
+
+/**
+ * What a missing table's message says to do, the one rule for every table
+ * command: at a local `--endpoint`, the command that creates it
+ * ({@link createTableHint}); in AWS, where the deployed one is found.
+ */
+export function missingTableHint(options: TableOptions, kind: TableKind = CREDENTIALS_TABLE): string {
+  return options.endpoint ? createTableHint(options, kind) : kind.whereDeployed;
 }
 
 /** Runs `work`, rethrowing table errors as {@link TableAccessError}. */

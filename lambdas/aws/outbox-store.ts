@@ -150,20 +150,23 @@ interface PerItemMark {
 }
 
 /**
- * A mark's result once an earlier attempt of its own write may have applied:
- * the published events it finds gone were removed by that attempt, so they
- * count as removed, never as another drain's (`alreadyGone` reports a
- * duplicate sent). The two cannot be told apart; under the drain lease no
- * other drain marks them, so the retry is the likely remover.
+ * A mark's result as counted: when an earlier attempt of its own write may
+ * have applied, the published events it finds gone were removed by that
+ * attempt, so they count as removed, never as another drain's (`alreadyGone`
+ * reports a duplicate sent). The two cannot be told apart; under the drain
+ * lease no other drain marks them, so the retry is the likely remover.
  */
-function ownRemovals(result: MarkResult): MarkResult {
+function settled(result: MarkResult, ownWriteMayHaveApplied: boolean): MarkResult {
+  if (!ownWriteMayHaveApplied) return result;
   return { removed: result.removed + result.alreadyGone, alreadyGone: 0, remaining: result.remaining };
 }
 
 /** The result of a mark whose item has nothing pending any more (emptied, or gone). */
 function goneResult(request: MarkRequest, ownWriteMayHaveApplied: boolean): MarkResult {
-  const result = { removed: 0, alreadyGone: request.publishedEventIds.length, remaining: 0 };
-  return ownWriteMayHaveApplied ? ownRemovals(result) : result;
+  return settled(
+    { removed: 0, alreadyGone: request.publishedEventIds.length, remaining: 0 },
+    ownWriteMayHaveApplied,
+  );
 }
 
 /** A PartiQL parameter of a mark (a string or a number) as a DynamoDB attribute value. */
@@ -438,10 +441,10 @@ export class DynamoDbOutboxStore implements OutboxStore {
         alreadyGone: plan.alreadyGone,
         remaining: plan.remaining,
       };
-      if (plan.remove.length === 0) return ownWriteMayHaveApplied ? ownRemovals(outcome) : outcome;
+      if (plan.remove.length === 0) return settled(outcome, ownWriteMayHaveApplied);
       const update = markUpdateExpression(markWrite(observed, plan, (this.options.clock ?? Date.now)()));
       const written = await this.conditionalUpdate(item.credentialId, update);
-      if (written.ok) return ownWriteMayHaveApplied ? ownRemovals(outcome) : outcome;
+      if (written.ok) return settled(outcome, ownWriteMayHaveApplied);
       ownWriteMayHaveApplied ||= written.retried;
       if (written.current === undefined) return goneResult(request, ownWriteMayHaveApplied);
       observed = written.current;
