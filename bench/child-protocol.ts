@@ -54,6 +54,13 @@ export interface ChildTask {
   readonly trackLiveHeap?: boolean;
   /** `--cpu-prof`: write a V8 CPU profile of the measured call alone to this path (bench/measured-profile.ts). */
   readonly cpuProfilePath?: string;
+  /**
+   * The notifier, warm (bench/compare-notifier.ts's `--warm` variants): drain this table (a copy of the outbox)
+   * once with the same clients before the measured drain, unmeasured, so the measured call runs in a process whose
+   * SDK and code have already served a drain, as a Lambda's later invocations do. Its requests are in the
+   * DynamoDB meter's totals; its CPU and time are not in the figures.
+   */
+  readonly warmUpTableName?: string;
 }
 
 /** One measurement result. */

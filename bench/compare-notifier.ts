@@ -13,7 +13,11 @@
  * `bench/child.ts` is bundled and run as the bench runs it. A ROOT may be
  * followed by Node flags in the same argument (`'. --always-sparkplug'`): that
  * variant's children run with them, so one checkout can be compared with itself
- * under other V8 settings (bench/HISTORY.md, "Second session of 3 December"). The outbox is the
+ * under other V8 settings (bench/HISTORY.md, "Second session of 3 December").
+ * The word `--warm` there is not a Node flag: that variant's children first
+ * drain a copy of the outbox, unmeasured, then the measured one (a warm
+ * process, as a Lambda's later invocations run; bench/HISTORY.md, "Third
+ * session of 6 December"). The outbox is the
  * one the first checkout's sweep leaves on the bench's 10,000-record, 10%
  * table; it is loaded into a fresh table before every drain. Two discarded
  * drains warm the JVM; then each repetition drains once per checkout, in
@@ -51,15 +55,19 @@ const { positionals, reps, latency } = parseScriptArgs('compare-notifier', () =>
     latency: parseLatencyName('--latency', values.latency),
   };
 });
-/** A checkout to bundle and the Node flags its children run with. */
+/** A checkout to bundle, the Node flags its children run with, and whether they drain once before measuring. */
 interface Variant {
   readonly label: string;
   readonly root: string;
   readonly nodeFlags: readonly string[];
+  readonly warm: boolean;
 }
+/** The word after a ROOT that asks for a warm drain (not passed to Node). */
+const WARM_WORD = '--warm';
 const variants: readonly Variant[] = positionals.map((argument) => {
-  const [root = '.', ...nodeFlags] = argument.trim().split(/\s+/);
-  return { label: argument.trim(), root: resolve(root), nodeFlags };
+  const [root = '.', ...words] = argument.trim().split(/\s+/);
+  const nodeFlags = words.filter((word) => word !== WARM_WORD);
+  return { label: argument.trim(), root: resolve(root), nodeFlags, warm: words.includes(WARM_WORD) };
 });
 
 const services = await startBenchServices();
@@ -91,23 +99,30 @@ async function outboxSnapshot(child: string): Promise<Item[]> {
 }
 
 /**
- * One drain of `snapshot` by `child` run with `nodeFlags`: client CPU per event, ms. The child gets
- * the snapshot's item sizes in `sizesFile`, as the bench's notifier measurement does (bench/run-case.ts).
+ * One measured drain of `snapshot` by `child` run with `variant`'s Node flags (after an unmeasured drain of
+ * a second copy when it is warm): client CPU per event, ms. The child gets the snapshot's item sizes in
+ * `sizesFile`, as the bench's notifier measurement does (bench/run-case.ts).
  */
 async function drainCpuPerEvent(
   child: string,
   snapshot: readonly Item[],
   sizesFile: string,
-  nodeFlags: readonly string[] = [],
+  variant: Pick<Variant, 'nodeFlags' | 'warm'> = { nodeFlags: [], warm: false },
 ): Promise<number> {
-  return withTable(snapshot, async (tableName) => {
-    const result = await runChild(
-      child,
-      { ...task('notify', tableName), itemSizesFile: sizesFile },
-      nodeFlags,
-    );
-    return result.cpuMs / Math.max(1, Number(result.detail.eventsPublished));
-  });
+  const measureDrain = (warmUpTableName?: string) =>
+    withTable(snapshot, async (tableName) => {
+      const result = await runChild(
+        child,
+        {
+          ...task('notify', tableName),
+          itemSizesFile: sizesFile,
+          ...(warmUpTableName && { warmUpTableName }),
+        },
+        variant.nodeFlags,
+      );
+      return result.cpuMs / Math.max(1, Number(result.detail.eventsPublished));
+    });
+  return variant.warm ? withTable(snapshot, measureDrain) : measureDrain();
 }
 
 /** A variant ready to run: its checkout's bundled child. */
@@ -126,8 +141,8 @@ async function compare(runs: readonly BundledVariant[]): Promise<void> {
       const order = runs.map((_, i) => i);
       if (rep % 2 === 1) order.reverse();
       for (const i of order) {
-        const { child, nodeFlags } = runs[i] as BundledVariant;
-        perRun[i]?.push(await drainCpuPerEvent(child, snapshot, sizesFile, nodeFlags));
+        const variant = runs[i] as BundledVariant;
+        perRun[i]?.push(await drainCpuPerEvent(variant.child, snapshot, sizesFile, variant));
       }
       console.log(`rep ${rep}: ${perRun.map((v) => (v.at(-1) ?? 0).toFixed(3)).join(' ')}`);
     }

@@ -6,7 +6,8 @@
  *   driver handed over in files (the write floors' writes, the sizes of the
  *   items with pending events), and sends nothing: every arm starts cold, its
  *   process's first SDK request the measured call's own (BENCHMARKS.md,
- *   "Method");
+ *   "Method"), except a notifier task given a warm-up table
+ *   (bench/compare-notifier.ts's `--warm`), which drains that first;
  * - {@link measure} times the measured call, then does the bench's
  *   bookkeeping (reads after the call, the SNS server's counts).
  *
@@ -243,8 +244,10 @@ export async function measure(task: ChildTask): Promise<ChildResult> {
   // The servers' CPU is read around the measured call only (not the reads before and after it).
   const serverPid = findDynamoDbLocalPid(Number(new URL(task.endpoint).port));
   const snsPid = task.sns.pid;
-  // The setup's garbage (module loading, the input files) is the bench's, not the measured call's:
-  // collected now, so the call's CPU and heap figures do not include collecting it.
+  if (task.task === 'notify' && task.warmUpTableName !== undefined)
+    await runNotifyTask({ ...prepared, task: { ...task, tableName: task.warmUpTableName } });
+  // The setup's garbage (module loading, the input files, a warm-up drain) is the bench's, not the measured
+  // call's: collected now, so the call's CPU and heap figures do not include collecting it.
   collectSetupGarbage();
   const baseHeapUsed = process.memoryUsage().heapUsed;
   const memory = new MemorySampler();
