@@ -160,13 +160,15 @@ export interface OwnerImportSummary {
   readonly optOutsNotApplied: readonly OptOutNotApplied[];
   /**
    * Owners (counted in {@link optOutsKept}) whose export line's `unsubscribed`
-   * was (or would be) recorded over the state `none` in this table
-   * (`OptOutReport.optOutsOverNone`): what `owners resubscribe` records, and
-   * what the reconciler records on route relay or where it keeps no
-   * subscription. `pc-hygiene owners resubscribe -- <userId>` undoes it for
-   * one resubscribed on purpose.
+   * was (or would be) recorded over the state `none` or `pending` in this
+   * table (`OptOutReport.optOutsOverNoneOrPending`): what `owners
+   * resubscribe` leads to (`none`, then `pending` once a reconcile subscribed
+   * the owner again), and what the reconciler records on route relay or
+   * where it keeps no subscription (`none`) or for any subscription awaiting
+   * confirmation (`pending`). `pc-hygiene owners resubscribe -- <userId>`
+   * undoes it for one resubscribed on purpose.
    */
-  readonly optOutsOverNone: readonly string[];
+  readonly optOutsOverNoneOrPending: readonly string[];
   /** Owners in the directory after the import (`OwnerImportPlan.ownersAfter`: a retry does not change it). */
   readonly owners: number;
   readonly asOf: string;
@@ -358,14 +360,17 @@ export class OwnersChangedMeanwhileError extends Error {
 }
 
 /** The summary's opt-out fields. */
-type OptOutSummary = Pick<OwnerImportSummary, 'optOutsKept' | 'optOutsNotApplied' | 'optOutsOverNone'>;
+type OptOutSummary = Pick<
+  OwnerImportSummary,
+  'optOutsKept' | 'optOutsNotApplied' | 'optOutsOverNoneOrPending'
+>;
 
 /** The summary's opt-out fields of a plan's (or a write's) report. */
 function optOutSummary(report: OptOutReport): OptOutSummary {
   return {
     optOutsKept: report.optOutsKept.length,
     optOutsNotApplied: report.optOutsNotApplied,
-    optOutsOverNone: report.optOutsOverNone,
+    optOutsOverNoneOrPending: report.optOutsOverNoneOrPending,
   };
 }
 
@@ -468,7 +473,7 @@ export async function importOwnerFile(
     unchanged: 0,
     markedDeparted: 0,
     owners: 0,
-    ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [], optOutsOverNone: [] }),
+    ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [], optOutsOverNoneOrPending: [] }),
   };
   const { owners } = checked;
   if (owners === undefined || checked.rows === 0) {

@@ -8,9 +8,10 @@
  * Why on its own: a person who said stop must stay stopped through any
  * import (a move, an edited line, a directory moved to another table), so
  * each opt-out is kept, remembered, or reported ({@link OptOutNotApplied}),
- * never dropped without a word (one recorded over `none` is named too:
- * {@link OptOutReport.optOutsOverNone}); the plan (owner-import.ts) only places the
- * result in an owner's write.
+ * never dropped without a word (one recorded over `none` or `pending`, which
+ * may follow an `owners resubscribe`, is named too:
+ * {@link OptOutReport.optOutsOverNoneOrPending}); the plan (owner-import.ts)
+ * only places the result in an owner's write.
  */
 import {
   asGivenOnly,
@@ -77,8 +78,9 @@ export interface OptOutNotApplied {
   /**
    * The owner's state in the table: `confirmed`, a subscription on this
    * table's topic, which the reconciler lets win over a recorded
-   * `unsubscribed`, so the record would not hold. (Over `none` the opt-out
-   * is recorded, and named apart: {@link OptOutReport.optOutsOverNone}.)
+   * `unsubscribed`, so the record would not hold. (Over `none` or `pending`
+   * the opt-out is recorded, and named apart:
+   * {@link OptOutReport.optOutsOverNoneOrPending}.)
    */
   readonly state: 'confirmed';
 }
@@ -135,15 +137,17 @@ export interface OptOutReport {
   readonly optOutsNotApplied: readonly OptOutNotApplied[];
   /**
    * Owners (also in {@link optOutsKept}) whose `unsubscribed` was recorded at
-   * their current address over the table's `none`: what `owners resubscribe`
-   * records (an opt-out undone on purpose, which a re-run of an older export
-   * now undoes in turn), and what the reconciler records for an owner it
-   * keeps no subscription for (every owner on route `relay`, a shared
-   * address), which the table cannot tell apart. The person's stop wins;
-   * the operator is told, to resubscribe any that were resubscribed on
-   * purpose.
+   * their current address over the table's `none` or `pending`: what
+   * `owners resubscribe` leads to (it records `none`, and the next reconcile
+   * on `sns-email` `pending` until the person confirms: an opt-out undone on
+   * purpose, which a re-run of an older export now undoes in turn), and
+   * what the reconciler records for an owner it keeps no subscription for
+   * (`none`: every owner on route `relay`, a shared address) or whose
+   * subscription awaits confirmation (`pending`), which the table cannot
+   * tell apart. The person's stop wins; the operator is told, to
+   * resubscribe any that were resubscribed on purpose.
    */
-  readonly optOutsOverNone: readonly string[];
+  readonly optOutsOverNoneOrPending: readonly string[];
 }
 
 /**
@@ -258,8 +262,9 @@ export function planMoveWithLine(
  * The line's opt-outs for an owner who stays at the table's address: its
  * digests merged into the table's set, and its `unsubscribed` (about this
  * very address) recorded where the table has no state, `pending` or `none`
- * (`overNone`: {@link OptOutReport.optOutsOverNone}); nothing more where it
- * is `unsubscribed` already; not applied where it is `confirmed`
+ * (over the last two, `overNoneOrPending`:
+ * {@link OptOutReport.optOutsOverNoneOrPending}); nothing more where it is
+ * `unsubscribed` already; not applied where it is `confirmed`
  * ({@link OptOutNotApplied}).
  *
  * Why over `pending`: the reconciler records `pending` for a subscription
@@ -271,17 +276,21 @@ export function planMoveWithLine(
  *
  * Why over `none`: the reconciler records it for every owner on route
  * `relay` (and where it keeps no subscription), so leaving it would let the
- * relay email everyone who said stop once any reconcile ran. It is also
- * what `owners resubscribe` records, which the table cannot tell apart: the
- * person's stop wins, and the operator is told (`overNone`).
+ * relay email everyone who said stop once any reconcile ran.
+ *
+ * Why the operator is told over both: `owners resubscribe` records `none`,
+ * and the next reconcile on `sns-email` `pending` until the person confirms;
+ * the table cannot tell those from the reconciler's own, so the person's
+ * stop wins and the operator is told (`overNoneOrPending`). An owner with
+ * no state recorded is not named: `owners resubscribe` always records one.
  * @param key tells the table's address and the line's apart ({@link MailboxRule.key})
- * @returns the write (absent: nothing to add), the opt-out not applied, and whether `unsubscribed` is recorded over `none`
+ * @returns the write (absent: nothing to add), the opt-out not applied, and whether `unsubscribed` is recorded over `none` or `pending`
  */
 export function sameAddressOptOuts(
   before: OwnerRecord,
   owner: ImportedOwner,
   key: MailboxKey = normalizeEmail,
-): { keptOptOuts?: KeptOptOuts; notApplied?: OptOutNotApplied; overNone: boolean } {
+): { keptOptOuts?: KeptOptOuts; notApplied?: OptOutNotApplied; overNoneOrPending: boolean } {
   const remembered = new Set(before.optedOutAddresses ?? []);
   const optedOutAddresses = digestUnion([...remembered], lineDigests(owner, before.email, key));
   const state = before.subscription;
@@ -293,7 +302,7 @@ export function sameAddressOptOuts(
       keptOptOuts: { ...(record && { state: 'unsubscribed' as const }), optedOutAddresses },
     }),
     ...(says && state === 'confirmed' && { notApplied: { userId: owner.userId, state } }),
-    overNone: record && state === 'none',
+    overNoneOrPending: record && (state === 'none' || state === 'pending'),
   };
 }
 
@@ -320,6 +329,9 @@ export function optOutsAfterReplan(
       ...report.optOutsNotApplied.filter((entry) => notAgain(entry.userId)),
       ...replan.optOutsNotApplied,
     ],
-    optOutsOverNone: [...report.optOutsOverNone.filter(notAgain), ...replan.optOutsOverNone],
+    optOutsOverNoneOrPending: [
+      ...report.optOutsOverNoneOrPending.filter(notAgain),
+      ...replan.optOutsOverNoneOrPending,
+    ],
   };
 }

@@ -168,8 +168,8 @@ interface PlannedOwner {
   /** The line's opt-outs are all held now, adding something the table did not ({@link OptOutReport.optOutsKept}). */
   readonly kept: boolean;
   readonly notApplied?: OptOutNotApplied;
-  /** `unsubscribed` is recorded over the table's `none` ({@link OptOutReport.optOutsOverNone}). */
-  readonly overNone?: boolean;
+  /** `unsubscribed` is recorded over the table's `none` or `pending` ({@link OptOutReport.optOutsOverNoneOrPending}). */
+  readonly overNoneOrPending?: boolean;
 }
 
 /** A new owner's write: the line's opt-outs written with them ({@link NewOwnerUpsert.keptOptOuts}). */
@@ -191,14 +191,14 @@ function planExistingOwner(before: OwnerRecord, owner: ImportedOwner, mailboxes:
     const { move, kept } = planMoveWithLine(before, owner, mailboxes);
     return { upsert: { ...base, resetRoute: true, move }, kept };
   }
-  const { keptOptOuts, notApplied, overNone } = sameAddressOptOuts(before, owner, mailboxes.key);
+  const { keptOptOuts, notApplied, overNoneOrPending } = sameAddressOptOuts(before, owner, mailboxes.key);
   const changed = keptOptOuts !== undefined || !sameStatedFields(before, owner);
   return {
     ...(changed && { upsert: { ...base, resetRoute: false, ...(keptOptOuts && { keptOptOuts }) } }),
     // An owner whose opt-out is not applied is counted apart (`OptOutReport.optOutsKept`), digests merged or not.
     kept: keptOptOuts !== undefined && notApplied === undefined,
     ...(notApplied && { notApplied }),
-    overNone,
+    overNoneOrPending,
   };
 }
 
@@ -217,7 +217,7 @@ export function planOwnerImport(
   const upserts: OwnerUpsert[] = [];
   const optOutsKept: string[] = [];
   const optOutsNotApplied: OptOutNotApplied[] = [];
-  const optOutsOverNone: string[] = [];
+  const optOutsOverNoneOrPending: string[] = [];
   let created = 0;
   const inFile = new Set<string>();
   for (const owner of imported) {
@@ -228,7 +228,7 @@ export function planOwnerImport(
     if (planned.upsert !== undefined) upserts.push(planned.upsert);
     if (planned.kept) optOutsKept.push(owner.userId);
     if (planned.notApplied !== undefined) optOutsNotApplied.push(planned.notApplied);
-    if (planned.overNone === true) optOutsOverNone.push(owner.userId);
+    if (planned.overNoneOrPending === true) optOutsOverNoneOrPending.push(owner.userId);
   }
   let activeBefore = 0;
   const markDeparted: string[] = [];
@@ -245,7 +245,7 @@ export function planOwnerImport(
     markDeparted,
     optOutsKept,
     optOutsNotApplied,
-    optOutsOverNone,
+    optOutsOverNoneOrPending,
     activeBefore,
     ownersAfter: existing.size + created,
   };

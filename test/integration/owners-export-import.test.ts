@@ -6,7 +6,8 @@
  * `unsubscribed` state and the opt-out digests of their line; one a first HR
  * import already put there gets the digests merged and the opt-out recorded
  * at their address, unless a subscription is there (reported, exit 0); over
- * the state `none` (a relay reconcile's, or `owners resubscribe`'s) it is
+ * the state `none` or `pending` (a relay reconcile's, a confirmation awaited,
+ * or what `owners resubscribe` and the reconcile after it record) it is
  * recorded and named in a notice with the command that undoes it. So the
  * target's first reconcile (the real reconciler on the SNS-compatible local
  * server) subscribes nobody who said stop; the rest of the line's route state
@@ -311,12 +312,12 @@ describe('owners export, then owners import into another table', () => {
 
     const moved = await importInto(target, 'export.jsonl', exported, '2026-11-04T00:00:00Z');
     expect(moved.code).toBe(0);
-    // ada and dan kept; eve counted apart, not among the kept
+    // ada and dan kept (dan over pending, noticed); eve counted apart, not among the kept
     expect(moved.stdout).toContain(
-      "0 marked departed, the export's opt-outs kept for 2 and not applied for 1 (see the warning);",
+      "0 marked departed, the export's opt-outs kept for 2 (1 over none or pending: see the notice) and not applied for 1 (see the warning);",
     );
-    const warning = moved.stderr.trim();
-    expect(warning.split('\n')).toHaveLength(1);
+    const [warning, notice] = moved.stderr.trim().split('\n');
+    expect(notice).toMatch(/^pc-hygiene owners import: notice: 1 owner\(s\) .* had none or pending: dan \(/);
     expect(warning).toMatch(
       /^pc-hygiene owners import: warning: 1 owner\(s\) opted out on the exporting deployment, but have a subscription on this one's topic: eve; their opt-out was not recorded/,
     );
@@ -343,8 +344,14 @@ describe('owners export, then owners import into another table', () => {
 
     const moved = await moveSourceToTarget();
 
-    expect(moved.stderr).toBe('');
-    expect(JSON.parse(moved.stdout)).toMatchObject({ updated: 3, optOutsKept: 3, optOutsNotApplied: [] });
+    const summary = JSON.parse(moved.stdout);
+    expect(summary).toMatchObject({ updated: 3, optOutsKept: 3, optOutsNotApplied: [] });
+    // pending is also what the reconcile after an owners resubscribe records: the notice names them
+    const noticed: string[] = summary.optOutsOverNoneOrPending;
+    expect([...noticed].sort()).toEqual(['ada', 'dan', 'eve']);
+    expect(moved.stderr.trim().split('\n')).toHaveLength(1);
+    expect(moved.stderr).toMatch(/^pc-hygiene owners import: notice: 3 owner\(s\) .* had none or pending: /);
+    expect(moved.stderr).toContain(`pc-hygiene owners resubscribe -- ${noticed.join(' ')}\n`);
     const directory = to();
     for (const userId of ['ada', 'dan', 'eve']) {
       expect(await ownerIn(directory, userId)).toMatchObject({ subscription: 'unsubscribed' });
@@ -376,12 +383,12 @@ describe('owners export, then owners import into another table', () => {
 
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(
-      "0 marked departed, the export's opt-outs kept for 1 (1 over none: see the notice);",
+      "0 marked departed, the export's opt-outs kept for 1 (1 over none or pending: see the notice);",
     );
     const notice = again.stderr.trim();
     expect(notice.split('\n')).toHaveLength(1);
     expect(notice).toMatch(
-      /^pc-hygiene owners import: notice: 1 owner\(s\) who opted out on the exporting deployment were recorded unsubscribed though this table had none: dan \(none is what pc-hygiene owners resubscribe records, and what the reconciler records on route relay or where it keeps no subscription\)\. /,
+      /^pc-hygiene owners import: notice: 1 owner\(s\) who opted out on the exporting deployment were recorded unsubscribed though this table had none or pending: dan \(pc-hygiene owners resubscribe records none, and the next reconcile pending until the person confirms; the reconciler also records none on route relay or where it keeps no subscription, and pending for any subscription awaiting confirmation\)\. /,
     );
     expect(notice).toMatch(
       /If any was resubscribed on purpose, run \(with the same --stack or --directory-table, before --\): pc-hygiene owners resubscribe -- dan$/,
@@ -397,8 +404,40 @@ describe('owners export, then owners import into another table', () => {
       'json',
     );
     expect(rerun.stderr).toBe('');
-    expect(JSON.parse(rerun.stdout)).toMatchObject({ updated: 0, optOutsKept: 0, optOutsOverNone: [] });
+    expect(JSON.parse(rerun.stdout)).toMatchObject({
+      updated: 0,
+      optOutsKept: 0,
+      optOutsOverNoneOrPending: [],
+    });
 
+    // the advised command, run as pasted, resubscribes him again
+    const command = /pc-hygiene owners resubscribe -- .*$/.exec(notice)?.[0] ?? '';
+    expect(await runAdvised(command, 'resubscribe')).toEqual({ code: 0, stderr: '' });
+    expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'none' });
+  });
+
+  it('names an owner resubscribed then subscribed again by a reconcile (pending) when the export is imported again', async () => {
+    await sourceWithOptOuts();
+    const exported = await exportSource();
+    expect((await importInto(target, 'export.jsonl', exported, '2026-11-04T00:00:00Z')).code).toBe(0);
+    expect((await runCli(['owners', 'resubscribe', 'dan', ...directoryFlags(target)])).code).toBe(0);
+    // the next reconcile subscribes him again (and bob and cy): pending until he confirms
+    expect(await reconcileTarget()).toEqual(['bob@example.com', 'cy@example.com', 'dan@example.com']);
+    expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'pending' });
+
+    const again = await importInto(target, 'export-again.jsonl', exported, '2026-11-04T00:00:00Z');
+
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      "0 marked departed, the export's opt-outs kept for 1 (1 over none or pending: see the notice);",
+    );
+    const notice = again.stderr.trim();
+    expect(notice.split('\n')).toHaveLength(1);
+    expect(notice).toMatch(
+      /^pc-hygiene owners import: notice: 1 owner\(s\) who opted out on the exporting deployment were recorded unsubscribed though this table had none or pending: dan \(/,
+    );
+    expect(notice).toMatch(/pc-hygiene owners resubscribe -- dan$/);
+    expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'unsubscribed' });
     // the advised command, run as pasted, resubscribes him again
     const command = /pc-hygiene owners resubscribe -- .*$/.exec(notice)?.[0] ?? '';
     expect(await runAdvised(command, 'resubscribe')).toEqual({ code: 0, stderr: '' });
@@ -422,15 +461,15 @@ describe('owners export, then owners import into another table', () => {
     expect(moved.code).toBe(0);
     const summary = JSON.parse(moved.stdout);
     expect(summary).toMatchObject({ updated: 3, unchanged: 2, optOutsKept: 3, optOutsNotApplied: [] });
-    const overNone: string[] = summary.optOutsOverNone;
-    expect([...overNone].sort()).toEqual(['ada', 'dan', 'eve']);
+    const noticed: string[] = summary.optOutsOverNoneOrPending;
+    expect([...noticed].sort()).toEqual(['ada', 'dan', 'eve']);
     const notice = moved.stderr.trim();
     expect(notice.split('\n')).toHaveLength(1);
     expect(notice).toContain(
-      `were recorded unsubscribed though this table had none: ${overNone.join(', ')} (`,
+      `were recorded unsubscribed though this table had none or pending: ${noticed.join(', ')} (`,
     );
-    expect(notice).toMatch(new RegExp(`pc-hygiene owners resubscribe -- ${overNone.join(' ')}$`));
-    for (const userId of overNone) {
+    expect(notice).toMatch(new RegExp(`pc-hygiene owners resubscribe -- ${noticed.join(' ')}$`));
+    for (const userId of noticed) {
       expect(await ownerIn(directory, userId)).toMatchObject({ subscription: 'unsubscribed' });
     }
     // the next relay reconcile keeps the stops: the relay reaches only those who did not say stop
@@ -459,9 +498,11 @@ describe('owners export, then owners import into another table', () => {
     expect(moved.code).toBe(0);
     const notice = moved.stderr.trim();
     expect(notice.split('\n')).toHaveLength(1);
-    expect(notice).toContain(`had none: -x, o'k, plain, tab\\x09id (none is`);
     expect(notice).toContain(
-      'for 1 owner(s) whose ids cannot be typed safely, see --format json (optOutsOverNone); for the others, run',
+      `had none or pending: -x, o'k, plain, tab\\x09id (pc-hygiene owners resubscribe`,
+    );
+    expect(notice).toContain(
+      'for 1 owner(s) whose ids cannot be typed safely, see --format json (optOutsOverNoneOrPending); for the others, run',
     );
     const command = /pc-hygiene owners resubscribe -- .*$/.exec(notice)?.[0] ?? '';
     expect(command).toBe("pc-hygiene owners resubscribe -- -x 'o'\\''k' plain");

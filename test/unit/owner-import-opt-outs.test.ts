@@ -8,6 +8,10 @@
  * would be subscribed again: another confirmation email to someone who said
  * stop. Likewise over `none`, which a reconcile on route `relay` records for
  * every owner: left `none`, the relay would email someone who said stop.
+ * Over either the owner is named apart (`optOutsOverNoneOrPending`, the
+ * CLI's notice): `owners resubscribe` records `none` and the next reconcile
+ * `pending`, so an older export imported after a resubscribe undoes it, and
+ * the operator is told whichever of the two the table holds by then.
  */
 import { describe, expect, it } from 'vitest';
 import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
@@ -46,7 +50,8 @@ function importedDan(): OwnerRecord {
     updated: 1,
     optOutsKept: ['dan'],
     optOutsNotApplied: [],
-    optOutsOverNone: [],
+    // pending may be a resubscribed owner's (below): named apart
+    optOutsOverNoneOrPending: ['dan'],
   });
   const [upsert] = plan.upserts;
   expect(upsert).toMatchObject({ existed: true, resetRoute: false, read: { subscription: 'pending' } });
@@ -95,12 +100,36 @@ describe('an export line’s opt-out over the none a relay reconcile recorded', 
       updated: 1,
       optOutsKept: ['dan'],
       optOutsNotApplied: [],
-      optOutsOverNone: ['dan'],
+      optOutsOverNoneOrPending: ['dan'],
     });
     const [upsert] = plan.upserts;
     expect(upsert).toMatchObject({ read: { subscription: 'none' }, keptOptOuts: { state: 'unsubscribed' } });
     const imported: OwnerRecord = { ...danNone, subscription: 'unsubscribed' };
     expect(relayStateOf(imported)).toEqual([{ userId: 'dan', state: 'unsubscribed' }]);
     expect(reachabilityOf(imported, 'relay')).toEqual({ reachable: false, reason: 'unsubscribed' });
+  });
+});
+
+describe('an export line’s opt-out over an owners resubscribe, before and after the next reconcile', () => {
+  /** Dan as `owners resubscribe` left him: `none`, so the next reconcile subscribes him. */
+  const danResubscribed: OwnerRecord = { userId: 'dan', email: DAN, status: 'active', subscription: 'none' };
+
+  it('names him apart whether the table still holds none or the reconcile’s pending', () => {
+    // the next reconcile on sns-email subscribes him: pending until he confirms
+    const next = reconcile(danResubscribed, []);
+    expect(next.operations).toEqual([expect.objectContaining({ kind: 'create', userId: 'dan', email: DAN })]);
+    expect(next.states).toEqual([{ userId: 'dan', state: 'pending' }]);
+
+    for (const subscription of ['none', 'pending'] as const) {
+      const plan = planOwnerImport(
+        new Map([['dan', { ...danResubscribed, subscription }]]),
+        [danLine],
+        false,
+      );
+      expect(plan.upserts).toEqual([
+        expect.objectContaining({ keptOptOuts: expect.objectContaining({ state: 'unsubscribed' }) }),
+      ]);
+      expect(plan).toMatchObject({ optOutsKept: ['dan'], optOutsOverNoneOrPending: ['dan'] });
+    }
   });
 });

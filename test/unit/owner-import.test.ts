@@ -325,19 +325,20 @@ describe('planOwnerImport: an export line’s opt-outs are kept, merged, or repo
       created: 3,
       optOutsKept: ['ada', 'bob', 'cy'],
       optOutsNotApplied: [],
-      optOutsOverNone: [],
+      optOutsOverNoneOrPending: [],
     });
   });
 
   it.each([
     ['no state', {}, []],
-    // an arn-less pending subscription never erases a recorded opt-out (test/unit/owner-import-opt-outs.test.ts)
-    ['pending', { subscription: 'pending' as const }, []],
+    // an arn-less pending subscription never erases a recorded opt-out (test/unit/owner-import-opt-outs.test.ts);
+    // also what the reconcile after an owners resubscribe records: the stop wins, named apart
+    ['pending', { subscription: 'pending' as const }, ['ada']],
     // what a relay reconcile records for everyone (or owners resubscribe): the stop wins, named apart
     ['none', { subscription: 'none' as const }, ['ada']],
   ])(
     'records unsubscribed at the owner’s address (any spelling) when the table has %s there, merging the digests',
-    (_, state, overNone) => {
+    (_, state, noticed) => {
       const before: OwnerRecord = {
         ...active('ada', A),
         ...state,
@@ -359,21 +360,21 @@ describe('planOwnerImport: an export line’s opt-outs are kept, merged, or repo
         unchanged: 0,
         optOutsKept: ['ada'],
         optOutsNotApplied: [],
-        optOutsOverNone: overNone,
+        optOutsOverNoneOrPending: noticed,
       });
     },
   );
 
-  it('names over none only an owner whose unsubscribed it records there, not one whose line adds digests only', () => {
+  it('names over none or pending only an owner whose unsubscribed it records there, not one whose line adds digests only', () => {
     const before: OwnerRecord = { ...active('ada', A), subscription: 'none' };
     const digestsOnly = planOf(before, line(A, false, [digestOld]));
     expect(digestsOnly.upserts).toEqual([
       expect.objectContaining({ keptOptOuts: { optedOutAddresses: [digestOld] } }),
     ]);
-    expect(digestsOnly).toMatchObject({ optOutsKept: ['ada'], optOutsOverNone: [] });
-    // a move away from none: the new address's state, not a state recorded over none
+    expect(digestsOnly).toMatchObject({ optOutsKept: ['ada'], optOutsOverNoneOrPending: [] });
+    // a move away from none: the new address's state, not a state recorded over none or pending
     const moved = planOf(before, line(B, true));
-    expect(moved).toMatchObject({ optOutsKept: ['ada'], optOutsOverNone: [] });
+    expect(moved).toMatchObject({ optOutsKept: ['ada'], optOutsOverNoneOrPending: [] });
   });
 
   it('writes an owner whose stated fields are unchanged when the line has digests the table lacks, and only those', () => {
@@ -401,7 +402,7 @@ describe('planOwnerImport: an export line’s opt-outs are kept, merged, or repo
   it('does not record the opt-out over a confirmed subscription: reports it not applied, not kept, still merging the digests', () => {
     const before: OwnerRecord = { ...active('ada', A), subscription: 'confirmed', subscriptionArn: 'arn:x' };
     const only = planOf(before, line(A, true));
-    expect(only).toMatchObject({ upserts: [], unchanged: 1, optOutsKept: [], optOutsOverNone: [] });
+    expect(only).toMatchObject({ upserts: [], unchanged: 1, optOutsKept: [], optOutsOverNoneOrPending: [] });
     expect(only.optOutsNotApplied).toEqual([{ userId: 'ada', state: 'confirmed' }]);
 
     const withDigests = planOf(before, line(A, true, [digestOld]));
@@ -485,13 +486,13 @@ describe('optOutsAfterReplan: the report says what was written', () => {
     const report = {
       optOutsKept: ['ada', 'bob', 'dan'],
       optOutsNotApplied: [{ userId: 'cy', state: 'confirmed' as const }],
-      optOutsOverNone: ['ada', 'dan'],
+      optOutsOverNoneOrPending: ['ada', 'dan'],
     };
     expect(
       optOutsAfterReplan(report, [refused], {
         optOutsKept: [],
         optOutsNotApplied: [{ userId: 'ada', state: 'confirmed' }],
-        optOutsOverNone: [],
+        optOutsOverNoneOrPending: [],
       }),
     ).toEqual({
       optOutsKept: ['bob', 'dan'],
@@ -499,16 +500,16 @@ describe('optOutsAfterReplan: the report says what was written', () => {
         { userId: 'cy', state: 'confirmed' },
         { userId: 'ada', state: 'confirmed' },
       ],
-      optOutsOverNone: ['dan'],
+      optOutsOverNoneOrPending: ['dan'],
     });
     // one re-planned over none (a relay reconcile recorded none meanwhile) is named as the re-plan says
     expect(
-      optOutsAfterReplan({ ...report, optOutsOverNone: [] }, [refused], {
+      optOutsAfterReplan({ ...report, optOutsOverNoneOrPending: [] }, [refused], {
         optOutsKept: ['ada'],
         optOutsNotApplied: [],
-        optOutsOverNone: ['ada'],
+        optOutsOverNoneOrPending: ['ada'],
       }),
-    ).toMatchObject({ optOutsKept: ['bob', 'dan', 'ada'], optOutsOverNone: ['ada'] });
+    ).toMatchObject({ optOutsKept: ['bob', 'dan', 'ada'], optOutsOverNoneOrPending: ['ada'] });
   });
 });
 

@@ -3,9 +3,12 @@
  * one owner a line (`userId`, `email`, `name`, `status`, and the route state
  * the worker records), in a form `owners import` reads back: of the route
  * state it keeps only the opt-outs (`subscription` `unsubscribed`,
- * `optedOutAddresses`), and only for owners new to the table it imports into,
- * so moving a directory keeps them (docs/deploy.md, "Owner directory"). The
- * freshness item is not an owner and is not exported.
+ * `optedOutAddresses`), written with an owner new to the table it imports
+ * into and merged into one already there
+ * (lambdas/hygiene/owner-import-opt-outs.ts; an `unsubscribed` over a
+ * `confirmed` subscription on that table's topic is not recorded but warned
+ * about), so moving a directory keeps them (docs/deploy.md, "Owner
+ * directory"). The freshness item is not an owner and is not exported.
  */
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';

@@ -20,10 +20,11 @@
  * with exit 0: the import itself did what it can, every other owner is
  * written, and a failure exit would make a scheduled import retry what a
  * retry cannot change. The JSON summary lists them (`optOutsNotApplied`).
- * One recorded over the state `none` (what `owners resubscribe` records, and
- * the reconciler on route relay) is a notice on stderr naming the owners and
- * `owners resubscribe -- <ids>`, for any resubscribed on purpose (JSON
- * `optOutsOverNone`).
+ * One recorded over the state `none` or `pending` (what `owners resubscribe`
+ * leads to, and also what the reconciler records on route relay, or for a
+ * subscription awaiting confirmation) is a notice on stderr naming the owners
+ * and `owners resubscribe -- <ids>`, for any resubscribed on purpose (JSON
+ * `optOutsOverNoneOrPending`).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
@@ -108,15 +109,15 @@ function describeRejected(row: RejectedOwnerRow): string {
 /**
  * What the summary line says of the export's opt-outs: the owners whose
  * line's opt-outs are all kept (`optOutsKept`; among them, those recorded
- * over `none`, named by the notice), and apart, those whose opt-out was not
- * recorded (`optOutsNotApplied`, named by the warning).
+ * over `none` or `pending`, named by the notice), and apart, those whose
+ * opt-out was not recorded (`optOutsNotApplied`, named by the warning).
  */
 function optOutsText(summary: OwnerImportSummary): string {
   const notApplied = summary.optOutsNotApplied.length;
-  const overNone = summary.optOutsOverNone.length;
-  const overNoneText = overNone > 0 ? ` (${overNone} over none: see the notice)` : '';
+  const noticed = summary.optOutsOverNoneOrPending.length;
+  const noticedText = noticed > 0 ? ` (${noticed} over none or pending: see the notice)` : '';
   const parts = [
-    ...(summary.optOutsKept > 0 ? [`kept for ${summary.optOutsKept}${overNoneText}`] : []),
+    ...(summary.optOutsKept > 0 ? [`kept for ${summary.optOutsKept}${noticedText}`] : []),
     ...(notApplied > 0 ? [`not applied for ${notApplied} (see the warning)`] : []),
   ];
   return parts.length === 0 ? '' : `, the export's opt-outs ${parts.join(' and ')}`;
@@ -262,17 +263,18 @@ function notAppliedWarning(notApplied: readonly OptOutNotApplied[], dryRun: bool
 
 /**
  * The notice for owners whose export line's opt-out was recorded over the
- * state `none` (`optOutsOverNone`), or `undefined` when none (before
- * sanitising: the ids are the file's text). The stop wins; the notice says
- * how to undo it for an owner resubscribed on purpose.
+ * state `none` or `pending` (`optOutsOverNoneOrPending`), or `undefined` when
+ * none (before sanitising: the ids are the file's text). The stop wins; the
+ * notice says how to undo it for an owner resubscribed on purpose.
  */
-function overNoneNotice(userIds: readonly string[], dryRun: boolean): string | undefined {
+function resubscribeNotice(userIds: readonly string[], dryRun: boolean): string | undefined {
   if (userIds.length === 0) return undefined;
   return (
     `${userIds.length} owner(s) who opted out on the exporting deployment ${dryRun ? 'would be' : 'were'} recorded ` +
-    `unsubscribed though this table had none: ${userIds.join(', ')} (none is what pc-hygiene owners resubscribe ` +
-    'records, and what the reconciler records on route relay or where it keeps no subscription). ' +
-    `If any was resubscribed on purpose, ${commandAdvice('resubscribe', 'optOutsOverNone', userIds)}`
+    `unsubscribed though this table had none or pending: ${userIds.join(', ')} (pc-hygiene owners resubscribe ` +
+    'records none, and the next reconcile pending until the person confirms; the reconciler also records none on ' +
+    'route relay or where it keeps no subscription, and pending for any subscription awaiting confirmation). ' +
+    `If any was resubscribed on purpose, ${commandAdvice('resubscribe', 'optOutsOverNoneOrPending', userIds)}`
   );
 }
 
@@ -317,7 +319,7 @@ async function runOwnersImport(
   const warning = notAppliedWarning(summary.optOutsNotApplied, dryRun);
   if (warning !== undefined)
     process.stderr.write(`pc-hygiene owners import: warning: ${terminalText(warning)}\n`);
-  const notice = overNoneNotice(summary.optOutsOverNone, dryRun);
+  const notice = resubscribeNotice(summary.optOutsOverNoneOrPending, dryRun);
   if (notice !== undefined)
     process.stderr.write(`pc-hygiene owners import: notice: ${terminalText(notice)}\n`);
   if (options.format === 'json') process.stdout.write(`${jsonText(summary)}\n`);
