@@ -6,5 +6,6 @@ export function describeFileError(error: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ELOOP') return 'too many levels of symbolic links (a link loop)';
   return error instanceof Error ? error.message : String(error);
 }

@@ -7,7 +7,9 @@
  *   is checked before the command reads or writes anything: a path that can
  *   never be written — empty, an existing directory, or in a folder that does
  *   not exist or is a file (or is under one) — is a usage error (exit 2) naming
- *   the option (and the missing folder, or the file in the way). A missing
+ *   the option (and the missing folder, or the file in the way); so is one
+ *   that cannot be checked (only "no such file" means missing: a folder that
+ *   cannot be searched, or a symbolic link loop, is named with why). A missing
  *   folder is never created: a mistyped path (`--output exprots/x.jsonl`)
  *   should fail at once, not leave a new folder behind and the file where
  *   nobody looks.
@@ -21,6 +23,7 @@
  * Folders the tool makes for itself (`local`'s `$TMPDIR/pc-hygiene-local-*`)
  * are not user-named and need neither check.
  */
+import type { Stats } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
 import { describeFileError } from './file-errors';
@@ -35,7 +38,8 @@ import { UsageError } from './usage-error';
  * @param given how the user wrote it, for messages (default: `${option} ${path}`)
  * @throws {UsageError} naming the option when `path` is empty, an existing directory (or ends with
  *   a path separator), or in a folder that does not exist (the folder named) or is under a file (the
- *   nearest existing folder on its path is one: that file named)
+ *   nearest existing folder on its path is one: that file named), or when it or a folder on its way
+ *   cannot be checked (permission denied, a symbolic link loop: that path named, and why)
  */
 export async function checkOutputFile(
   path: string,
@@ -43,28 +47,52 @@ export async function checkOutputFile(
   given = `${option} ${path}`,
 ): Promise<void> {
   if (path === '') throw new UsageError(`${option} must not be empty: give the file to write`);
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory() || path.endsWith(sep)) {
-    throw new UsageError(`${given} is a directory: give the file to write`);
-  }
+  const isDirectory = () => new UsageError(`${given} is a directory: give the file to write`);
+  if (path.endsWith(sep)) throw isDirectory();
+  // The folders first: a folder that cannot be checked is named, not the file under it (which fails alike).
   const parent = dirname(path);
-  const nearest = await nearestExisting(parent);
+  const nearest = await nearestExisting(parent, given);
   if (nearest !== undefined && !nearest.isDirectory) {
     throw new UsageError(`${given}: ${nearest.path} is not a directory`);
   }
   if (nearest?.path !== parent) throw new UsageError(`${given}: the directory ${parent} does not exist`);
+  if ((await statIfPresent(path, given))?.isDirectory()) throw isDirectory();
 }
 
 /**
  * The nearest of `dir` and its ancestors that exists (`undefined`: none can
  * be seen), so a file further up (`file.txt` in `file.txt/sub/x.jsonl`) is
- * named as the folder in the way, not its missing child.
+ * named as the folder in the way, not its missing child. The walk goes up
+ * only past a folder that is missing ({@link statIfPresent}).
+ * @throws {UsageError} naming the first folder on the way up that cannot be checked
  */
-async function nearestExisting(dir: string): Promise<{ path: string; isDirectory: boolean } | undefined> {
+async function nearestExisting(
+  dir: string,
+  given: string,
+): Promise<{ path: string; isDirectory: boolean } | undefined> {
   for (let at = dir; ; at = dirname(at)) {
-    const found = await stat(at).catch(() => undefined);
+    const found = await statIfPresent(at, given);
     if (found !== undefined) return { path: at, isDirectory: found.isDirectory() };
     if (dirname(at) === at) return undefined;
+  }
+}
+
+/**
+ * `stat(path)`, `undefined` when the path is missing: ENOENT, or ENOTDIR (a
+ * file on its way, which the walk up then names). Any other error
+ * (permission denied, a symbolic link loop, …) leaves the path unknown, not
+ * missing: calling it a missing folder would send the user looking for the
+ * wrong fault.
+ * @param given how the user wrote the output path, for the message
+ * @throws {UsageError} naming `path` and why it could not be checked
+ */
+async function statIfPresent(path: string, given: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (error: unknown) {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new UsageError(`${given}: cannot check ${path}: ${describeFileError(error)}`);
   }
 }
 

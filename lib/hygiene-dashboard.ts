@@ -301,7 +301,7 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
       [
         m(NOTIFIER_METRIC.unreachableOwners, {
           ...perHour,
-          label: 'reported to the admins by drains (per hour)',
+          label: 'found unreachable by drains (per hour)',
         }),
         ...(relay === undefined
           ? []

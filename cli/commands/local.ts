@@ -7,7 +7,8 @@
  * the outbox into a JSON Lines file sink (the exact SNS entries; owner reach
  * judged by the `relay` rule, as there is no SNS locally), writes the emails
  * the SES relay would send for them (`.eml`, one as HTML), and prints the run
- * summary, the posture report, the owner-unreachable report and the digests.
+ * summary, the posture report (with its owner reach section, judged by the
+ * same rule), the owner-unreachable report and the digests.
  * The whole cycle runs as of one instant, `now` (docs/sweep.md). The database
  * is stopped at the end, on errors and on Ctrl-C: no java process is left behind;
  * so the summary suggests no command aimed at it (a tripped guard says why).
@@ -91,7 +92,10 @@ async function runLocalCycle(
   endpoint: string,
   options: LocalCycleOptions,
 ): Promise<LocalCycleResult> {
-  const { now, config, log } = options;
+  const { now, log } = options;
+  // Owner reach is judged by the relay rule throughout (there is no SNS locally): the sweep's reach section,
+  // the drain and the posture report's "Owner reach" section judge alike.
+  const config: HygieneConfig = { ...options.config, ownerDelivery: 'relay' };
   const table = DEFAULT_TABLE_NAME;
   await createTable(client, table);
   log(`Created table ${table} (key, outbox index, TTL) at ${endpoint}`);
@@ -107,8 +111,7 @@ async function runLocalCycle(
   const summary = await sweepTable({
     client,
     tableName: table,
-    // The run summary's reach section judges owners as the demo's notifier does (the relay rule, below).
-    config: { ...config, ownerDelivery: 'relay' },
+    config,
     now,
     mode: 'enforce',
     directoryTable: DEFAULT_DIRECTORY_TABLE_NAME,
@@ -125,7 +128,7 @@ async function runLocalCycle(
   // (the digests' "as of"), not the wall clock the sweep summary's startedAt reads (docs/sweep.md).
   const notify = await drainTable(client, table, new JsonlFileSink(digestsPath), now, {
     directory,
-    ownerDelivery: 'relay',
+    ownerDelivery: config.ownerDelivery,
   });
   // What the SES relay would send for those digests (the same code as the relay Lambda): .eml files.
   const emails = await relayEntriesFile(digestsPath, directory, {
@@ -137,7 +140,8 @@ async function runLocalCycle(
     `Relay (as the SES relay would send them): ${emails.written.length} email(s) as .eml files in ${emails.outDir}` +
       (emails.htmlPath !== undefined ? `; the HTML of one: ${emails.htmlPath}` : ''),
   );
-  const posture = await reportTable({ client, tableName: table, config, now });
+  // With the demo directory: the report gains its "Owner reach" section, judged as the sweep and the drain judged.
+  const posture = await reportTable({ client, tableName: table, config, now, directory });
   return { table, endpoint, imported, owners, summary, posture, notify, digestsPath, emails };
 }
 

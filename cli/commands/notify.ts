@@ -37,7 +37,7 @@ import {
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { configOption, plansOnly, readConfigFile } from '../options/load-config';
+import { configOption, dryRunOfConfigLine, plansOnly, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { withTable } from '../options/table-options';
@@ -83,8 +83,8 @@ async function sinkOf(value: string): Promise<Sink> {
   return sink;
 }
 
-/** The summary as a few readable lines. */
-function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): string {
+/** The summary as a few readable lines (stored ids shown through `terminalText`). */
+export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): string {
   const lines = [
     `Notify ${summary.drainId}: ${summary.status === 'complete' ? 'complete' : 'INCOMPLETE (the rest waits for the next drain)'}`,
     `  sink                 ${sinkLabel}`,
@@ -97,8 +97,7 @@ function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): s
     `  oldest pending       ${summary.oldestPendingAgeSeconds} s`,
   ];
   lines.push(...reachLines(summary));
-  if (summary.malformedEvents > 0)
-    lines.push(`  malformed entries    ${summary.malformedEvents} (never sent; inspect the items)`);
+  lines.push(...malformedLines(summary));
   if (summary.storeErrors > 0) lines.push(`  store errors         ${summary.storeErrors}`);
   for (const f of summary.failures.records) {
     lines.push(
@@ -110,6 +109,22 @@ function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): s
   if (summary.failures.omitted > 0)
     lines.push(`  ... ${summary.failures.omitted} more failures (not listed)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The malformed outbox entries and the items holding them, by credential id (nothing when none). */
+function malformedLines(summary: NotifierSummary): string[] {
+  if (summary.malformedEvents === 0) return [];
+  const { count, records, omitted } = summary.malformedItems;
+  const lines = [
+    `  malformed entries    ${summary.malformedEvents} in ${count} item${count === 1 ? '' : 's'} (never sent; inspect and repair the items)`,
+  ];
+  for (const m of records)
+    lines.push(
+      terminalText(`  malformed: ${m.credentialId} (${m.entries} entr${m.entries === 1 ? 'y' : 'ies'})`),
+    );
+  if (omitted > 0)
+    lines.push(`  ... ${omitted} more item${omitted === 1 ? '' : 's'} with malformed entries (not listed)`);
+  return lines;
 }
 
 /** How owners recorded `confirmed` were checked, as a summary line says it (nothing when not applicable). */
@@ -144,9 +159,13 @@ function reachLines(summary: NotifierSummary): string[] {
   const check = SUBSCRIPTION_CHECK_TEXT[summary.subscriptionCheck];
   if (check !== undefined) lines.push(`  subscriptions        ${check}`);
   if (summary.unreachableEvents > 0 || summary.invalidEvents > 0 || summary.reportParts > 0) {
+    const unreported = summary.unreportedEvents;
     lines.push(
       `  admin report         ${summary.unreachableEvents} unreachable owners' event${summary.unreachableEvents === 1 ? '' : 's'}, ` +
-        `${summary.invalidEvents} addressed to the wrong owner; ${summary.reportParts} message${summary.reportParts === 1 ? '' : 's'} published`,
+        `${summary.invalidEvents} addressed to the wrong owner; ${summary.reportParts} message${summary.reportParts === 1 ? '' : 's'} published` +
+        (unreported > 0
+          ? `; ${unreported} event${unreported === 1 ? '' : 's'} NOT reported (left pending for a later drain's report)`
+          : ''),
     );
   }
   return lines;
@@ -288,18 +307,6 @@ function leftPendingNote(preview: DrainPreview): string {
   );
 }
 
-/**
- * Says on stderr that the run is a dry run because its `--config` file says
- * `"mode": "audit"`, not `--dry-run`: a run with such a file drained before
- * notify read the file's mode (docs/notifications.md), so a script that
- * relied on it is told. The form of the command's other stderr lines.
- */
-function sayDryRunOfConfig(path: string | undefined): void {
-  process.stderr.write(
-    `pc-hygiene notify: dry run: --config ${terminalText(path ?? '')} says "mode": "audit"\n`,
-  );
-}
-
 async function runNotify(options: NotifyOptions, command: Command): Promise<void> {
   const now = resolveNow(options.now);
   // The one strict read of `--config`: a bad file is a usage error before anything reaches AWS.
@@ -318,7 +325,9 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
   const topicArn = topicOf(options, command, target);
   if (!dryRun)
     refuseAuditDeployment(target, options.enforce, 'notify', ' (an audit deployment notifies no owner)');
-  if (dryRun && options.dryRun !== true) sayDryRunOfConfig(options.config);
+  // A dry run the file makes, not --dry-run, says so (such a run drained before notify read the file's mode).
+  const fromFile = dryRunOfConfigLine('notify', options.dryRun, options.config, file);
+  if (fromFile !== undefined) process.stderr.write(fromFile);
   const sns = snsSideOf(options, target, topicArn, !dryRun && sink.kind === 'sns');
   try {
     if (dryRun) return await previewNotify(options, sink, target, directoryTable, sns, now);

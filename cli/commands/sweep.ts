@@ -17,9 +17,10 @@
  * The CLI acts (`enforce`) unless `--dry-run` is given or the `--config` file
  * says `"mode": "audit"` explicitly (the config schema's default mode is
  * `audit` for deployments; an operator's hand tool that did nothing by
- * default would surprise). Exit codes: 0 complete, 1 failure (including
- * failed writes, a run aborted by them, and an operator run's admin summary
- * not published), 2 usage, 3 guard tripped (no deletions made), 4 incomplete.
+ * default would surprise); a dry run the file makes says so on stderr.
+ * Exit codes: 0 complete, 1 failure (including failed writes, a run aborted
+ * by them, and an operator run's admin summary not published), 2 usage,
+ * 3 guard tripped (no deletions made), 4 incomplete.
  */
 import type { Command } from '@commander-js/extra-typings';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
@@ -48,7 +49,7 @@ import {
 } from '../options/deployment-target';
 import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { configOption, plansOnly, readConfigFile } from '../options/load-config';
+import { configOption, dryRunOfConfigLine, plansOnly, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
@@ -239,6 +240,9 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   const { segments, timeBudget: timeBudgetMs } = options;
   const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
   const mode = sweepMode(options, target, planOnly);
+  // A dry run the file makes, not --dry-run, says so: a script that relied on the file acting is told.
+  const fromFile = dryRunOfConfigLine('sweep', options.dryRun, options.config, file);
+  if (fromFile !== undefined) process.stderr.write(fromFile);
   const directoryTable = directoryTableOf(options, command, target);
   // Who runs it, recorded in the run manifest's header.
   const operator = mode === 'enforce' ? await resolveVerifiedOperator(target) : undefined;

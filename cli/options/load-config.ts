@@ -17,6 +17,7 @@ import {
   type HygieneConfig,
   parseConfig,
 } from '../../lambdas/hygiene/config';
+import { terminalText } from '../../lambdas/render/sanitize';
 import { describeFileError } from '../file-errors';
 import { parseJsonText, RepeatedKeyError } from '../strict-json';
 import { UsageError } from '../usage-error';
@@ -50,6 +51,28 @@ export function configSaysAudit(file: LoadedConfigFile | undefined): boolean {
  */
 export function plansOnly(dryRun: boolean | undefined, file: LoadedConfigFile | undefined): boolean {
   return dryRun === true || configSaysAudit(file);
+}
+
+/**
+ * What `sweep` and `notify` say on stderr when a run only plans because its
+ * `--config` file says `"mode": "audit"` ({@link configSaysAudit}), not
+ * `--dry-run`: a script that relied on the file acting is told (such a run
+ * of `notify` used to drain: docs/notifications.md). Nothing when `--dry-run`
+ * makes the dry run, or the run acts. One wording for both commands, in the
+ * form of their other stderr lines.
+ * @param command the command's name (`sweep`, `notify`)
+ * @param dryRun `--dry-run`
+ * @param path the `--config` path as given, and `file` the file as read ({@link readConfigFile})
+ * @returns the line, newline included, or `undefined` when there is nothing to say
+ */
+export function dryRunOfConfigLine(
+  command: 'sweep' | 'notify',
+  dryRun: boolean | undefined,
+  path: string | undefined,
+  file: LoadedConfigFile | undefined,
+): string | undefined {
+  if (dryRun === true || !configSaysAudit(file)) return undefined;
+  return `pc-hygiene ${command}: dry run: --config ${terminalText(path ?? '')} says "mode": "audit"\n`;
 }
 
 /**

@@ -24,12 +24,13 @@ export { batchEntries } from './notifier/publish';
 export { groupByOwner } from './notifier/render';
 export type {
   DeliveryFailure,
+  MalformedOutboxItem,
   NotifierDeps,
   NotifierOptions,
   NotifierSummary,
   SubscriptionCheckKind,
 } from './notifier/types';
-export { NOTIFIER_FAILURE_LIMIT } from './notifier/types';
+export { NOTIFIER_FAILURE_LIMIT, NOTIFIER_MALFORMED_ITEM_LIMIT } from './notifier/types';
 
 /**
  * Drains the outbox once: list the pending items' keys → on `sns-email`

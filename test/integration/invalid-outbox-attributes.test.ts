@@ -176,6 +176,13 @@ describe('a drain over indexed items whose hygieneOutbox is not a list', () => {
         storeErrors: 0,
       });
       expect(summary.oldestPendingAgeSeconds).toBe(86_400);
+      // Each named, one entry standing for its whole attribute: where an operator looks.
+      expect(summary.malformedItems).toMatchObject({ count: 3, omitted: 0 });
+      expect(summary.malformedItems.records.map((r) => [r.credentialId, r.entries]).sort()).toEqual([
+        ['map-outbox', 1],
+        ['null-outbox', 1],
+        ['string-outbox', 1],
+      ]);
     }
     expect(publisher.calls).toEqual([]);
     // The lease item aside (taken and released by each drain), the table is as it was.

@@ -69,8 +69,22 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
 
     const result = await sweepWith(config, '--format', 'json');
 
+    // Said once on stderr, in notify's words (a script that relied on the file acting is told).
+    expect(result.stderr).toBe(`pc-hygiene sweep: dry run: --config ${config} says "mode": "audit"\n`);
+    expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'audit' });
     expect(await exportTable(table)).toEqual(before);
+  });
+
+  it('says nothing of the file when --dry-run makes the dry run', async () => {
+    const config = join(tempDir(), 'audit.json');
+    await writeFile(config, JSON.stringify({ mode: 'audit' }));
+
+    const result = await sweepWith(config, '--dry-run', '--format', 'json');
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'audit' });
   });
 
   it('a config file with a UTF-8 byte order mark is read as --config reads it: one strict parse', async () => {
@@ -80,7 +94,7 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
 
     const result = await sweepWith(config, '--format', 'json');
 
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toBe(`pc-hygiene sweep: dry run: --config ${config} says "mode": "audit"\n`);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'audit' });
     expect(await exportTable(table)).toEqual(before);

@@ -202,7 +202,15 @@ describe('the drain lease', () => {
       // ghost's chunk at T0 (published, waiting for the report); ada's at T0+3: renewal refused.
       expect(leases.map((l) => (l.now - T0) / MINUTE)).toEqual([0, 3]);
       expect(audiences(publisher)).toEqual(['owner:ghost']);
-      expect(summary).toMatchObject({ status: 'incomplete', reportParts: 0, unreachableOwners: 1 });
+      // ghost was judged unreachable (counted), but not reported: the summary says so, not that the admins were told.
+      expect(summary).toMatchObject({
+        status: 'incomplete',
+        reportParts: 0,
+        unreachableOwners: 1,
+        unreachableReasons: expect.objectContaining({ 'not-in-directory': 1 }),
+        unreachableEvents: 1,
+        unreportedEvents: 1,
+      });
       // What the report would have carried counts as failed, naming why: the CLI exits 1, the handler warns.
       expect(summary).toMatchObject({ eventsFailed: 1, storeErrors: 0 });
       expect(summary.failures.records).toEqual([
@@ -242,7 +250,12 @@ describe('the drain lease', () => {
       // One chunk at T0 (both digests in one call); at T0+3 two minutes are left: renewed before the report.
       expect(leases.map((l) => (l.now - T0) / MINUTE)).toEqual([0, 3]);
       expect(audiences(publisher).sort()).toEqual(['admin:-', 'owner:ada', 'owner:ghost']);
-      expect(summary).toMatchObject({ status: 'complete', reportParts: 1 });
+      expect(summary).toMatchObject({
+        status: 'complete',
+        reportParts: 1,
+        unreachableEvents: 1,
+        unreportedEvents: 0,
+      });
       expect(outbox.pendingEvents()).toEqual([]);
       expect(outbox.lease).toBeUndefined();
     });
@@ -269,6 +282,8 @@ describe('the drain lease', () => {
         reportParts: 0,
         eventsPublished: 2,
         eventsFailed: 1,
+        unreachableEvents: 1,
+        unreportedEvents: 1,
       });
       expect(summary.failures.records).toEqual([
         {

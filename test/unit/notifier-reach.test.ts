@@ -373,7 +373,12 @@ describe('runNotifier with an owner directory', () => {
 
     const first = await drain();
 
-    expect(first).toMatchObject({ eventsFailed: 1, reportParts: 0, unreachableOwners: 1 });
+    expect(first).toMatchObject({
+      eventsFailed: 1,
+      reportParts: 0,
+      unreachableOwners: 1,
+      unreportedEvents: 1,
+    });
     expect(reports(publisher)).toEqual([]);
     expect(outbox.pendingEvents()).toHaveLength(1);
     publisher.failEntry = undefined;
@@ -523,7 +528,14 @@ describe('runNotifier and stored entries that could hold back the report', () =>
     expect(more).toEqual([]);
     expect(report?.owners.flatMap((o) => o.events.map(key))).toEqual(aliceEvents.map(key));
     expect(report?.invalidEvents).toEqual([]);
-    expect(first).toMatchObject({ reportParts: 1, invalidEvents: 1, eventsFailed: 1 });
+    // One part published (alice's event), the forged event in none: reported partly, and the summary says which.
+    expect(first).toMatchObject({
+      reportParts: 1,
+      unreachableEvents: 1,
+      invalidEvents: 1,
+      unreportedEvents: 1,
+    });
+    expect(first).toMatchObject({ eventsFailed: 1 });
     expect(first.failures.records).toEqual([
       expect.objectContaining({ userId: 'carol', code: 'UnreachableReportTooLargeError', events: 1 }),
     ]);

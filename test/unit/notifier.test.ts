@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/aws/sns-wire';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
-import { batchEntries, groupByOwner, runNotifier } from '../../lambdas/hygiene/notifier';
+import {
+  batchEntries,
+  groupByOwner,
+  NOTIFIER_MALFORMED_ITEM_LIMIT,
+  runNotifier,
+} from '../../lambdas/hygiene/notifier';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import { deliveredDocument } from '../support/sns-delivery';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
@@ -412,6 +417,42 @@ describe('runNotifier and oversized or malformed stored entries', () => {
       expect(outbox.items.get('carol-pc')?.outbox).toEqual([malformed]);
     },
   );
+
+  it('names the items holding malformed entries in the summary, with how many each holds', async () => {
+    const { outbox, drain } = setup();
+    const bogus = (eventId: string, userId: string) => ({ eventId, type: 'bogus', userId }) as never;
+    outbox.append('ada-pc', [outboxEvent({ credentialId: 'ada-pc', userId: 'ada' }), bogus('x1', 'ada')]);
+    outbox.append('bob-pc', [bogus('x2', 'bob'), bogus('x3', 'bob')]);
+    outbox.append('cy-pc', [outboxEvent({ credentialId: 'cy-pc', userId: 'cy' })]);
+
+    const summary = await drain();
+
+    expect(summary).toMatchObject({ malformedEvents: 3, eventsPublished: 2 });
+    expect(summary.malformedItems.count).toBe(2);
+    expect(summary.malformedItems.omitted).toBe(0);
+    expect(
+      [...summary.malformedItems.records].sort((a, b) => a.credentialId.localeCompare(b.credentialId)),
+    ).toEqual([
+      { credentialId: 'ada-pc', entries: 1 },
+      { credentialId: 'bob-pc', entries: 2 },
+    ]);
+  });
+
+  it('names at most NOTIFIER_MALFORMED_ITEM_LIMIT items with malformed entries and counts the rest', async () => {
+    const { outbox, drain } = setup();
+    const items = NOTIFIER_MALFORMED_ITEM_LIMIT + 5;
+    for (let i = 0; i < items; i++)
+      outbox.append(`pc-${i}`, [{ eventId: `x${i}`, type: 'bogus', userId: `user-${i}` } as never]);
+
+    const summary = await drain();
+
+    expect(summary.malformedEvents).toBe(items);
+    expect(summary.malformedItems).toMatchObject({ count: items, omitted: 5 });
+    expect(summary.malformedItems.records).toHaveLength(NOTIFIER_MALFORMED_ITEM_LIMIT);
+    expect(new Set(summary.malformedItems.records.map((r) => r.credentialId)).size).toBe(
+      NOTIFIER_MALFORMED_ITEM_LIMIT,
+    );
+  });
 });
 
 describe('batchEntries', () => {

@@ -4,9 +4,10 @@
  * the file) is refused with the folder named and nothing created, and one
  * under a file further up with that file named; a directory
  * named for many files is created with its parents, and something else in its
- * way is refused.
+ * way is refused. A path that cannot be checked (ELOOP: a symbolic link loop)
+ * is refused with that path named, not called a missing folder.
  */
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,6 +69,37 @@ describe('checkOutputFile', () => {
       await expect(refused).rejects.toThrow(`--output ${path}: ${file} is not a directory`);
     }
     expect(await readdir(dir)).toEqual(['file.txt']);
+  });
+});
+
+describe('checkOutputFile on a path it cannot check', () => {
+  /** `a -> b`, `b -> a` in the test folder: every path through `a` gives ELOOP, not ENOENT. */
+  async function symlinkLoop(): Promise<string> {
+    await symlink(join(dir, 'b'), join(dir, 'a'));
+    await symlink(join(dir, 'a'), join(dir, 'b'));
+    return join(dir, 'a');
+  }
+
+  it('names the folder on the way that cannot be checked, and why, not a missing folder', async () => {
+    const loop = await symlinkLoop();
+
+    for (const [path, unchecked] of [
+      [join(loop, 'x.jsonl'), loop],
+      [join(loop, 'sub', 'x.jsonl'), join(loop, 'sub')],
+    ] as const) {
+      const refused = checkOutputFile(path, '--output');
+      await expect(refused).rejects.toThrow(UsageError);
+      await expect(refused).rejects.toThrow(`--output ${path}: cannot check ${unchecked}: too many levels of symbolic links`);
+    }
+    expect((await readdir(dir)).sort()).toEqual(['a', 'b']);
+  });
+
+  it('refuses a file that cannot be checked in a folder that can', async () => {
+    const loop = await symlinkLoop();
+
+    await expect(checkOutputFile(loop, '--output')).rejects.toThrow(
+      `--output ${loop}: cannot check ${loop}: too many levels of symbolic links`,
+    );
   });
 });
 

@@ -382,7 +382,12 @@ describe('the owner-unreachable report through SnsPublisher (SNS mocked at the c
     expect(deliveredDocument<UnreachableReportDocument>(report?.Message ?? '{}').owners).toEqual([
       { userId: 'carol', reason: 'not-in-directory', events: [event] },
     ]);
-    expect(summary).toMatchObject({ reportParts: 0, eventsFailed: 1, unreachableOwners: 1 });
+    expect(summary).toMatchObject({
+      reportParts: 0,
+      eventsFailed: 1,
+      unreachableOwners: 1,
+      unreportedEvents: 1,
+    });
     expect(outbox.pendingEvents()).toEqual([event]);
   });
 });

@@ -21,7 +21,9 @@ import { formatInstant } from '../time';
 import type { LiveSubscriptions } from './live-subscriptions';
 import {
   type DeliveryFailure,
+  type MalformedOutboxItem,
   NOTIFIER_FAILURE_LIMIT,
+  NOTIFIER_MALFORMED_ITEM_LIMIT,
   type NotifierDeps,
   type NotifierOptions,
   type NotifierSummary,
@@ -99,7 +101,7 @@ export interface DeferredItem {
   readonly itemUserId: string;
 }
 
-/** The counters of a drain (the numeric fields of {@link NotifierSummary}). */
+/** The counters of a drain (the numeric fields of {@link NotifierSummary} it counts as it goes). */
 export interface DrainCounters {
   pendingItems: number;
   owners: number;
@@ -121,6 +123,10 @@ export interface DrainCounters {
 export interface DrainState {
   readonly counters: DrainCounters;
   readonly failures: CappedCollector<DeliveryFailure>;
+  /** The read items holding malformed entries. */
+  readonly malformedItems: CappedCollector<MalformedOutboxItem>;
+  /** Events carried by published parts of the admin report (the rest of the judged ones are unreported). */
+  reportedEvents: number;
   /** Set when the time budget, `maxItems` or the loss of the lease stopped the drain early. */
   incomplete: boolean;
   /** The oldest pending event's queue time seen while listing (epoch ms; +∞ when none). */
@@ -179,6 +185,8 @@ export function newDrainState(): DrainState {
       reportParts: 0,
     },
     failures: new CappedCollector<DeliveryFailure>(NOTIFIER_FAILURE_LIMIT),
+    malformedItems: new CappedCollector<MalformedOutboxItem>(NOTIFIER_MALFORMED_ITEM_LIMIT),
+    reportedEvents: 0,
     incomplete: false,
     oldestPendingMs: Number.POSITIVE_INFINITY,
     digestSeq: 0,
@@ -217,6 +225,7 @@ export function budgetSpent(context: DrainContext): boolean {
 export function summarize(context: DrainContext, state: DrainState): NotifierSummary {
   const finished = context.deps.clock();
   const oldest = state.oldestPendingMs;
+  const { unreachableEvents, invalidEvents } = state.counters;
   return {
     drainId: context.settings.drainId,
     status: state.incomplete ? 'incomplete' : 'complete',
@@ -232,6 +241,8 @@ export function summarize(context: DrainContext, state: DrainState): NotifierSum
     subscriptionCheck: subscriptionCheckOf(context.reach),
     unreachableOwners: state.unreachableOwners.size,
     unreachableReasons: reasonCounts(state.unreachableOwners),
+    unreportedEvents: Math.max(0, unreachableEvents + invalidEvents - state.reportedEvents),
+    malformedItems: state.malformedItems.toList(),
     failures: state.failures.toList(),
   };
 }

@@ -4,7 +4,7 @@
  * consistent, many per request; the index holds no events and may lag). Items
  * drained meanwhile and items another drain of the previous protocol still
  * claims are counted and skipped; only the rest go on (their malformed
- * entries counted: never published, never removed).
+ * entries counted and their items named: never published, never removed).
  */
 
 import { liveForeignClaim } from '../outbox-item';
@@ -36,9 +36,17 @@ export async function readItems(
     else if (liveForeignClaim(item.raw, settings.drainId, nowIso)) state.counters.claimConflicts += 1;
     else {
       byId.delete(entry.credentialId);
-      state.counters.malformedEvents += item.malformed.length;
+      recordMalformed(state, item);
       readable.push(item);
     }
   }
   return readable;
+}
+
+/** Counts `item`'s malformed entries and names the item (capped), so an operator knows where to look. */
+function recordMalformed(state: DrainState, item: PendingOutboxItem): void {
+  const entries = item.malformed.length;
+  if (entries === 0) return;
+  state.counters.malformedEvents += entries;
+  state.malformedItems.add({ credentialId: item.credentialId, entries });
 }

@@ -153,6 +153,8 @@ async function publishReport(
     for (const owner of part.owners) for (const e of owner.events) reported.add(e);
     for (const invalid of part.invalidEvents) reported.add(invalid.event);
   });
+  // What the summary's `unreportedEvents` leaves out of the judged events.
+  state.reportedEvents += reported.size;
   return reported;
 }
 

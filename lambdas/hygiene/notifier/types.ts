@@ -124,6 +124,20 @@ export interface DeliveryFailure {
 /** How many delivery failures a summary lists; the rest are only counted (`omitted`). */
 export const NOTIFIER_FAILURE_LIMIT = 20;
 
+/** One read item holding stored outbox entries that are not valid events ({@link NotifierSummary.malformedItems}). */
+export interface MalformedOutboxItem {
+  /** The credential item's `id`: where an operator looks. */
+  readonly credentialId: string;
+  /** Its malformed entries (1 for an indexed `hygieneOutbox` that is not a list). */
+  readonly entries: number;
+}
+
+/**
+ * How many items with malformed entries a summary names; the rest are only counted (`omitted`). As few as the
+ * failures it lists, so the Lambda's one summary log line stays small (an id may take up to 2 KB).
+ */
+export const NOTIFIER_MALFORMED_ITEM_LIMIT = 20;
+
 /** What a drain did: logged, returned by the handler, printed by the CLI. */
 export interface NotifierSummary {
   readonly drainId: string;
@@ -158,7 +172,7 @@ export interface NotifierSummary {
   readonly alreadyDrained: number;
   /**
    * Stored outbox entries that are not valid events (an indexed `hygieneOutbox` that is not a list counts as
-   * one): never published, left for an operator.
+   * one): never published, left for an operator. The items holding them are named in {@link malformedItems}.
    */
   readonly malformedEvents: number;
   /**
@@ -184,11 +198,17 @@ export interface NotifierSummary {
    * `not-applicable` — route `relay`, reach unverified, or no owner to judge.
    */
   readonly subscriptionCheck: SubscriptionCheckKind;
-  /** Distinct owners with read events the directory says cannot be reached (0 when unverified). */
+  /**
+   * Distinct owners with read events the directory says cannot be reached (0 when unverified): judged this
+   * drain, whether or not the admin report carrying them was sent ({@link unreportedEvents} says what was not).
+   */
   readonly unreachableOwners: number;
-  /** Unreachable owners per reason (every reason present, zero when none). */
+  /** Unreachable owners per reason (every reason present, zero when none), judged as {@link unreachableOwners}. */
   readonly unreachableReasons: Readonly<Record<UnreachableReason, number>>;
-  /** Read events of unreachable owners: their digest is published and they go to the admin report too. */
+  /**
+   * Read events of unreachable owners: their digest is published and they go to the admin report too (counted
+   * whether or not it was sent: {@link unreportedEvents}).
+   */
   readonly unreachableEvents: number;
   /**
    * Events whose `userId` is not the credential item's `userId` (forged,
@@ -198,6 +218,18 @@ export interface NotifierSummary {
   readonly invalidEvents: number;
   /** Messages of the `owner-unreachable` admin report published (0 when nothing to report). */
   readonly reportParts: number;
+  /**
+   * Of {@link unreachableEvents} and {@link invalidEvents}, the events no published report part carried: the
+   * report was not sent (the drain lost its lease or spent its time budget first), its part failed, the owner's
+   * digest failed, or the event is too large for any message. They stay pending, and a later drain reports them
+   * (and counts them again). 0 when every judged event reached the admins.
+   */
+  readonly unreportedEvents: number;
+  /**
+   * The items holding {@link malformedEvents}: the count of such items, and the first
+   * {@link NOTIFIER_MALFORMED_ITEM_LIMIT} by credential id, for the log and the operator.
+   */
+  readonly malformedItems: CappedList<MalformedOutboxItem>;
   /** Delivery failures: the count, and the first {@link NOTIFIER_FAILURE_LIMIT} for the log and the operator. */
   readonly failures: CappedList<DeliveryFailure>;
 }
