@@ -83,8 +83,10 @@ export const NOTIFIER_METRIC = {
   duration: 'NotifierDuration',
   /**
    * Distinct owners with events this drain whom the owner directory says
-   * cannot be reached (their events went to the admins' owner-unreachable
-   * report): alarm when above 0.
+   * cannot be reached, found whether or not the drain's owner-unreachable
+   * report reached the admins (`unreportedEvents` says what it did not
+   * carry; a later drain reports those, counting the owners again): alarm
+   * when above 0.
    */
   unreachableOwners: 'UnreachableOwners',
   /** Events of unreachable owners this drain (reported to the admins besides the published digest). */
@@ -190,8 +192,9 @@ export const SES_EVENTS_METRIC = {
    */
   unattributed: 'UnattributedEmailBounces',
   /**
-   * Permanent bounces (suppressed sends included) whose digest part was reported to the admins (an
-   * `owner-unreachable` report, reason `bouncing`): the notices the bounced email carried, which reached no one. A
+   * Bounces whose digest part was reported to the admins (an `owner-unreachable` report, reason `bouncing`): the
+   * notices the bounced email carried, which reached no one. Permanent bounces (suppressed sends included), and the
+   * transient or undetermined ones SES gave up on (of `TransientEmailBounces`, all but `Transient`/`General`). A
    * redelivered bounce is not counted.
    */
   digestsReported: 'BouncedDigestsReported',
@@ -205,6 +208,14 @@ export const SES_EVENTS_METRIC = {
    * among the complaints; counted so a dashboard shows them.
    */
   notSpam: 'NotSpamReports',
+  /**
+   * Bounces SES did not report as permanent (`Transient` of any subtype, `Undetermined`; not in `EmailBounces`): no
+   * owner marked bouncing. `Transient`/`General` ones (mostly automatic replies) change nothing; the others (SES
+   * gave up on the email: `MailboxFull`, `MessageTooLarge`, `ContentRejected`, `AttachmentRejected`, `Undetermined`)
+   * have their digest part reported to the admins (`BouncedDigestsReported`). The subtypes are in the handler's
+   * logged summary (`transientTypes`), not a dimension.
+   */
+  transient: 'TransientEmailBounces',
 } as const;
 
 function pascal(type: ActionType): string {

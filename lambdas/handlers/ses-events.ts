@@ -4,12 +4,15 @@
  * send SES suppressed, the address being on its suppression list) marks the
  * owner's address `bouncing` in the directory and reports the bounced digest
  * part's events to the admins (an `owner-unreachable` report on the
- * notification topic, once: the relay ledger records it), and a complaint
- * records the owner `unsubscribed` at that address (their opt-out), or
- * remembers the address when an import has moved them away since. Thin:
- * build the directory, ledger and publisher once per cold start, call
- * `recordAddressProblems`, emit `EmailBounces` (the bounce alarm's metric),
- * `EmailsSuppressed` and friends, log the summary. A report the topic refused fails the invocation
+ * notification topic, once: the relay ledger records it); a transient or
+ * undetermined bounce SES gave up on reports them the same way without
+ * marking the owner, and a `Transient`/`General` one is only counted; a
+ * complaint records the owner `unsubscribed` at that address (their
+ * opt-out), or remembers the address when an import has moved them away
+ * since. Thin: build the directory, ledger and publisher once per cold
+ * start, call `recordAddressProblems`, emit `EmailBounces` (the bounce
+ * alarm's metric), `EmailsSuppressed`, `TransientEmailBounces` and friends,
+ * log the summary (with the transient bounces' subtypes). A report the topic refused fails the invocation
  * (Lambda retries it, then keeps it in the failure destination).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -49,6 +52,7 @@ function addMetrics(deps: SesEventsHandlerDeps, summary: AddressProblemSummary):
     [SES_EVENTS_METRIC.digestsReported, summary.digestsReported],
     [SES_EVENTS_METRIC.digestsUnreadable, summary.digestsUnreadable],
     [SES_EVENTS_METRIC.notSpam, summary.notSpam],
+    [SES_EVENTS_METRIC.transient, summary.transient],
   ];
   for (const [name, value] of counts) deps.metrics.addMetric(name, MetricUnit.Count, value);
 }

@@ -1,6 +1,7 @@
 /**
- * The admins' message about a relay email that bounced permanently
- * (docs/notifications.md, "Email relay"): the digest part's events, which
+ * The admins' message about a relay email that bounced (permanently, or
+ * not but SES gave up on it: below) (docs/notifications.md, "Email
+ * relay"): the digest part's events, which
  * reached no one, in the drain's own `owner-unreachable` report (the same
  * document, text and splitting: `renderUnreachableReport`), reason
  * `bouncing`, with a paragraph and a `bouncedEmail` field naming the email
@@ -8,12 +9,19 @@
  * not send the email: the address is on the account's suppression list;
  * `ses-events.ts`) is reported the same way, its paragraph saying so instead
  * of "SES reported a permanent bounce", and `bouncedEmail.suppressed` true
- * (an optional field: the schema's version stays). When the events cannot be
+ * (an optional field: the schema's version stays). So is a bounce SES did
+ * not call permanent but gave up on (`Transient` of any subtype but
+ * `General`, or `Undetermined`): its paragraph says which, and that the owner
+ * was **not** marked bouncing (the owner's reason in the document stays
+ * `bouncing`, the schema's closest: this email bounced), and
+ * `bouncedEmail.bounceType`/`bounceSubType` carry SES's values (optional
+ * fields, absent for a permanent bounce). When the events cannot be
  * read back (an email sent before they were kept, a part whose ledger entry
  * expired, an email without the tags), a notice in the same schema says what
  * is known and that the events could not be read back, and what to do as
  * the drain's report says it for reason `bouncing` (the owner's line, then
- * the reason's advice: `reasonAdviceLines`). Every value from the
+ * the reason's advice: `reasonAdviceLines`; after a bounce that did not mark
+ * the owner, only to tell them another way). Every value from the
  * event or the ledger is flattened in the text (`plainValue`), as in the
  * drain's report. Pure: no I/O.
  */
@@ -35,7 +43,16 @@ import {
   type UnreachableReportDocument,
 } from '../hygiene/unreachable-report';
 
-/** What is known of a relay email SES reported a permanent bounce for (a suppressed send included). */
+/**
+ * SES's bounce types other than `Permanent` ("Amazon SES notification contents", bounce types): a bounce of one of
+ * them does not mark the owner bouncing (`ses-events.ts`).
+ */
+export type NotPermanentBounceType = 'Transient' | 'Undetermined';
+
+/**
+ * What is known of a relay email SES reported a bounce for: a permanent one (a suppressed send included), or one
+ * SES gave up on without calling it permanent (`bounceType`).
+ */
 export interface BouncedEmail {
   /** The owner, from the email's owner tag. */
   readonly userId?: string;
@@ -57,6 +74,13 @@ export interface BouncedEmail {
    * `OnAccountSuppressionList` bounce or complaint); absent for a bounce of an email SES sent.
    */
   readonly suppressed?: true;
+  /**
+   * SES's bounce type when it was not `Permanent`: the email was not delivered, but the owner was not marked
+   * bouncing (the address may work next time). Absent for a permanent bounce and a suppressed send.
+   */
+  readonly bounceType?: NotPermanentBounceType;
+  /** SES's bounce subtype (`MailboxFull`, `Undetermined`…) of such a bounce, when SES gave one. */
+  readonly bounceSubType?: string;
 }
 
 /** The `bouncedEmail` field of the report document: the email, and whether its events are listed. */
@@ -85,13 +109,43 @@ function partPhrase(email: BouncedEmail): string {
   return `${part} of ${drain}`;
 }
 
-/** What SES reported, as the paragraph says it: a bounce, or a send it suppressed (and why an address is there). */
-function whatHappened(email: BouncedEmail): string {
-  return email.suppressed
-    ? "was not sent: SES did not send it because the address is on the account's suppression list (a bounce or " +
-        "complaint there before, possibly another owner's at a shared mailbox), reported at"
-    : 'bounced: SES reported a permanent bounce at';
+/** What SES's documented subtypes of a transient bounce say about the receiving end ("Amazon SES notification contents"). */
+const SUBTYPE_MEANING: Readonly<Record<string, string>> = {
+  mailboxfull: 'the mailbox is full',
+  messagetoolarge: 'the receiving server refused the email as too large',
+  contentrejected: "the receiving server refused the email's content",
+  attachmentrejected: 'the receiving server refused an attachment',
+};
+
+/** ", subtype MailboxFull (the mailbox is full)", or nothing when SES gave no subtype. */
+function subTypePhrase(subType: string | undefined): string {
+  if (subType === undefined) return '';
+  const meaning = SUBTYPE_MEANING[subType.trim().toLowerCase()];
+  return `, subtype ${plainValue(subType)}${meaning !== undefined ? ` (${meaning})` : ''}`;
 }
+
+/**
+ * What SES reported, as the paragraph says it up to the instant: a permanent bounce, a send it suppressed (and why
+ * an address is there), or a bounce it did not call permanent.
+ */
+function whatHappened(email: BouncedEmail): string {
+  if (email.suppressed)
+    return (
+      "was not sent: SES did not send it because the address is on the account's suppression list (a bounce or " +
+      "complaint there before, possibly another owner's at a shared mailbox), reported at"
+    );
+  if (email.bounceType === 'Transient')
+    return `was not delivered: SES gave up on it and reported a transient bounce${subTypePhrase(email.bounceSubType)}, at`;
+  if (email.bounceType === 'Undetermined')
+    return `was not delivered: SES gave up on it and reported a bounce of undetermined type${subTypePhrase(email.bounceSubType)}, at`;
+  return 'bounced: SES reported a permanent bounce at';
+}
+
+/** What the paragraph adds for a bounce that did not mark the owner: they are not `bouncing`, whatever the reason says. */
+const NOT_MARKED =
+  'The owner was not marked bouncing: SES did not report the address as bad, and the next email to it may be ' +
+  'delivered; the reason bouncing below means this email only: there is nothing to clear, and nothing to correct ' +
+  'unless the address keeps bouncing.';
 
 /** The paragraph naming the email: whose, which part, to which address, what SES reported and when. */
 function bounceLines(email: BouncedEmail): string[] {
@@ -102,9 +156,10 @@ function bounceLines(email: BouncedEmail): string[] {
       : 'an owner it does not name (no owner tag)';
   const to = email.sentTo.length > 0 ? ` at ${email.sentTo.map(plainValue).join(', ')}` : '';
   const id = email.sesMessageId !== undefined ? `, SES message id ${plainValue(email.sesMessageId)}` : '';
+  const notMarked = email.bounceType !== undefined ? ` ${NOT_MARKED}` : '';
   return [
     `The relay's email of ${partPhrase(email)} to ${owner}${to} ${whatHappened(email)} ` +
-      `${email.bouncedAt}${id}. The notices it carried reached no one.`,
+      `${email.bouncedAt}${id}. The notices it carried reached no one.${notMarked}`,
   ];
 }
 
@@ -164,11 +219,31 @@ export function renderBounceReport(input: BounceReportInput): NumberedMessagePar
   }));
 }
 
-/** What a bounce's notice without its events says to do (the reason's advice follows it: `reasonAdviceLines`). */
-const UNREADABLE_TODO =
+/** What a notice without the events says to do first: whatever SES reported, the owner did not get these notices. */
+const TELL_THE_OWNER =
   'tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; ' +
-  'pc-hygiene runs list, the deletions of each run), and ' +
-  UNREACHABLE_REASON_TEXT.bouncing.todo.replace(/^\w/, (c) => c.toLowerCase());
+  'pc-hygiene runs list, the deletions of each run)';
+
+/**
+ * What a bounce's notice without its events says to do: after a permanent bounce, also what the drain's report says
+ * for `bouncing` (the reason's advice follows it: `reasonAdviceLines`); after one that did not mark the owner,
+ * nothing about the address.
+ */
+function unreadableTodoLines(email: BouncedEmail): string[] {
+  if (email.bounceType !== undefined) return [`What to do: ${TELL_THE_OWNER}.`];
+  const todo = UNREACHABLE_REASON_TEXT.bouncing.todo.replace(/^\w/, (c) => c.toLowerCase());
+  return [`What to do: ${TELL_THE_OWNER}, and ${todo}`, ...reasonAdviceLines(['bouncing'])];
+}
+
+/** The notice's subject: what happened to the email, and that its notices could not be read back. */
+function unreadableSubject(email: BouncedEmail): string {
+  const happened = email.suppressed
+    ? 'was not sent'
+    : email.bounceType !== undefined
+      ? 'was not delivered'
+      : 'bounced';
+  return subjectText(`Hygiene: a relay email ${happened}; its notices could not be read back`);
+}
 
 /**
  * The notice for a bounced email whose events cannot be read back: the same
@@ -213,16 +288,13 @@ export function renderUnreadableBounceNotice(
     '',
     ...bounceLines(email),
     `The events could not be read back: ${plainValue(problem)}.`,
-    `What to do: ${UNREADABLE_TODO}`,
-    ...reasonAdviceLines(['bouncing']),
+    ...unreadableTodoLines(email),
     '',
     '--',
     'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).',
   ].join('\n');
   const message: NotificationMessage = {
-    subject: subjectText(
-      `Hygiene: a relay email ${email.suppressed ? 'was not sent' : 'bounced'}; its notices could not be read back`,
-    ),
+    subject: unreadableSubject(email),
     text,
     document,
     routing: { audience: 'admin', severity: 'high', eventTypes: ['owner-unreachable'] },

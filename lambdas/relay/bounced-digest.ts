@@ -1,9 +1,13 @@
 /**
- * A digest part whose email bounced permanently reaches the admins
- * (docs/notifications.md, "Email relay"): by then the outbox, the ledger and
- * SQS all say the events went out, so the SES events handler gives the
- * admins the part's events in an `owner-unreachable` report (`bounce-report.ts`),
- * once. Phases: find the part (its ledger entry, keyed by the email's tags:
+ * A digest part whose email bounced reaches the admins (docs/notifications.md,
+ * "Email relay"): a permanent bounce, or one SES gave up on without calling it
+ * permanent (`Transient` of any subtype but `General`, `Undetermined`;
+ * `ses-events.ts`). By then the outbox, the ledger and SQS all say the events
+ * went out, so the SES events handler gives the admins the part's events in
+ * an `owner-unreachable` report (`bounce-report.ts`, which says which kind of
+ * bounce it was), once per part whatever the kind: a later bounce of a part
+ * already reported (a permanent one after a transient one) publishes nothing
+ * more, the events having reached the admins. Phases: find the part (its ledger entry, keyed by the email's tags:
  * owner, drain, part and events key, or — an email tagged before the events
  * key — the earlier key without it; `relay.ts` `relayPartKey`) →
  * claim the report on that entry (or, when the part cannot be found, on a
@@ -136,7 +140,7 @@ async function claimReport(deps: BouncedDigestDeps, entry: ReportEntry): Promise
 }
 
 /**
- * Reports one permanent bounce of a relay email to the admins, once.
+ * Reports one bounce of a relay email (permanent, or one SES gave up on) to the admins, once per digest part.
  * @throws {BounceReportInProgressError} when another invocation holds the report's claim
  * @throws {BounceReportPublishError} when the topic did not accept the report (its claim released)
  * @throws what the ledger throws

@@ -9,8 +9,15 @@
  * `owners export`, is remembered for the address when an import moves them
  * away (and recorded again if one moves them back), and is undone only by
  * `owners resubscribe` or a move to an address they did not opt out at.
- * Transient bounces (mailbox full, auto-replies) and other events change
- * nothing. Neither does a complaint whose feedback type is `not-spam`: SES
+ * A bounce SES does not call permanent marks nothing (the address may work
+ * next time): a `Transient` bounce with subtype `General` (mostly automatic
+ * replies to an email that was delivered) is only counted (`transient`);
+ * one of any other subtype (`MailboxFull`, `MessageTooLarge`,
+ * `ContentRejected`, `AttachmentRejected`), and an `Undetermined` one, means
+ * SES gave up on the email, so its digest part is reported to the admins as
+ * a permanent bounce's is (below), saying which it was (counted in
+ * `transient` too). Other events change nothing. Neither does a complaint
+ * whose feedback type is `not-spam`: SES
  * passes on the `Feedback-Type` of the ISP's report
  * (`complaint.complaintFeedbackType`), and RFC 5965's `not-spam` says the
  * message is *not* spam (the person moved it out of their spam folder): the
@@ -59,8 +66,9 @@
  * for an address they no longer hold changes nothing (the address is not
  * theirs any more).
  *
- * A permanent bounce also means the notices that email carried reached no
- * one: each is handed to the bounced-digest reporter (`bounced-digest.ts`),
+ * A permanent bounce (and a bounce SES gave up on, above) also means the
+ * notices that email carried reached no one: each is handed to the
+ * bounced-digest reporter (`bounced-digest.ts`),
  * which gives the admins the part's events, once, with what the email's tags
  * say (owner, drain, part) and the owner's name read here. The directory
  * write and the report are tried independently: a failure of either fails
@@ -71,12 +79,15 @@
 import { digestUnion, optedOutAddressDigest } from '../hygiene/opted-out-address';
 import type { OwnerBounceRecorder, OwnerDirectory, OwnerRecord } from '../hygiene/owner-directory';
 import { formatInstant, parseInstant } from '../hygiene/time';
-import type { BouncedEmail } from './bounce-report';
+import type { BouncedEmail, NotPermanentBounceType } from './bounce-report';
 import type { BouncedDigestOutcome } from './bounced-digest';
 import { digestPartFromTags } from './email-tags';
 import { directorySpellings, mailboxKey } from './ses-address';
 
-/** An SES event the directory acts on. */
+/**
+ * An SES event the handler acts on: a bounce (permanent, a suppressed send, or one SES gave up on without calling it
+ * permanent: `bounceType`) or a complaint.
+ */
 export interface AddressProblem {
   readonly kind: 'bounce' | 'complaint';
   /**
@@ -100,6 +111,14 @@ export interface AddressProblem {
    * the account's suppression list (a `OnAccountSuppressionList` bounce or complaint; see the file header).
    */
   readonly suppressed?: true;
+  /**
+   * SES's bounce type when it was not `Permanent` (only with `kind: 'bounce'`; never `Transient` with subtype
+   * `General`, which is not a problem): the email was not delivered, its digest part is reported, and the owner is
+   * not marked bouncing (the address may work next time). Absent for a permanent bounce.
+   */
+  readonly bounceType?: NotPermanentBounceType;
+  /** SES's `bounceSubType` of such a bounce, when it gave one. */
+  readonly bounceSubType?: string;
 }
 
 function object(value: unknown): Record<string, unknown> | undefined {
@@ -130,13 +149,51 @@ function instant(value: unknown, fallback: number): string {
   return formatInstant(parsed?.ok ? parsed.ms : fallback);
 }
 
-/** What one SES event is to the directory: an address problem, a `not-spam` report, or nothing. */
+/** What one SES event is to the handler: an address problem, a bounce only counted, a `not-spam` report, or nothing. */
 export type SesEventReading =
   | { readonly kind: 'problem'; readonly problem: AddressProblem }
+  /** A `Transient` bounce with subtype `General` (mostly automatic replies): counted, nothing recorded or reported. */
+  | { readonly kind: 'general-transient' }
   /** A complaint whose feedback type is `not-spam` (RFC 5965): the person said the email is not spam. */
   | { readonly kind: 'not-spam' }
-  /** Deliveries, transient bounces, opens…: nothing to record. */
+  /** Deliveries, opens…: nothing to record. */
   | { readonly kind: 'ignored' };
+
+/** A bounce as the handler treats it, by SES's bounce type and subtype ({@link bounceClass}). */
+type BounceClass =
+  | { readonly kind: 'permanent' }
+  | { readonly kind: 'general-transient' }
+  | {
+      readonly kind: 'not-permanent';
+      readonly bounceType: NotPermanentBounceType;
+      readonly bounceSubType?: string;
+    };
+
+/** A string value, trimmed and in lower case, for comparing SES's type names; `undefined` when not a string. */
+function token(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+}
+
+/**
+ * How a bounce is treated, by `bounce.bounceType` and `bounce.bounceSubType` ("Amazon SES notification contents",
+ * bounce types: `Undetermined`, `Permanent`, `Transient`; the API's `BounceType` spells them in capitals, so they are
+ * compared trimmed and case-insensitively): `Permanent` marks the address; `Transient` with subtype `General` (mostly
+ * automatic replies to an email that was delivered) is only counted; `Transient` of any other subtype
+ * (`MailboxFull`, `MessageTooLarge`, `ContentRejected`, `AttachmentRejected`, one SES adds later, or none) and
+ * `Undetermined` mean SES gave up on the email without calling the address bad. A type SES does not document, or
+ * none, is read as `Undetermined`: reported, never marked, so the notices still reach a person.
+ */
+function bounceClass(bounce: Record<string, unknown> | undefined): BounceClass {
+  const type = token(bounce?.bounceType);
+  if (type === 'permanent') return { kind: 'permanent' };
+  const subType = bounce?.bounceSubType;
+  if (type === 'transient' && token(subType) === 'general') return { kind: 'general-transient' };
+  return {
+    kind: 'not-permanent',
+    bounceType: type === 'transient' ? 'Transient' : 'Undetermined',
+    ...(typeof subType === 'string' && subType.trim() !== '' && { bounceSubType: subType }),
+  };
+}
 
 /**
  * Whether a complaint is a `not-spam` feedback report: SES's
@@ -147,8 +204,7 @@ export type SesEventReading =
  * 5965's field values are tokens. Every other type, or none, is a complaint.
  */
 function isNotSpam(complaint: Record<string, unknown> | undefined): boolean {
-  const type = complaint?.complaintFeedbackType;
-  return typeof type === 'string' && type.trim().toLowerCase() === 'not-spam';
+  return token(complaint?.complaintFeedbackType) === 'not-spam';
 }
 
 /**
@@ -158,15 +214,17 @@ function isNotSpam(complaint: Record<string, unknown> | undefined): boolean {
  * read as the person's complaint records an opt-out nobody made).
  */
 function isSuppressedSend(subType: unknown): boolean {
-  return typeof subType === 'string' && subType.trim().toLowerCase() === 'onaccountsuppressionlist';
+  return token(subType) === 'onaccountsuppressionlist';
 }
 
 /**
  * Reads one SES event (event publishing's `eventType`, or a feedback
- * notification's `notificationType`): a permanent bounce or a complaint (a
- * suppressed send, bounce or complaint, read as a permanent bounce marked
- * `suppressed`), a complaint that is a `not-spam` report, or anything else
- * (deliveries, transient bounces, opens…).
+ * notification's `notificationType`): a bounce ({@link bounceClass}: a
+ * permanent one, one SES gave up on without calling it permanent, or a
+ * `Transient`/`General` one, only counted) or a complaint (a suppressed send,
+ * bounce or complaint, read as a permanent bounce marked `suppressed`), a
+ * complaint that is a `not-spam` report, or anything else (deliveries,
+ * opens…).
  * @param now when the event arrived, used when it carries no timestamp
  * @throws {SyntaxError} when `message` is not JSON
  */
@@ -182,15 +240,17 @@ export function readSesEvent(message: string, now: number): SesEventReading {
   };
   if (type === 'Bounce') {
     const bounce = object(event?.bounce);
-    if (bounce?.bounceType !== 'Permanent') return { kind: 'ignored' };
-    const to = sentTo(mail, bounce.bouncedRecipients);
-    const suppressed = isSuppressedSend(bounce.bounceSubType);
+    const bounceKind = bounceClass(bounce);
+    if (bounceKind.kind === 'general-transient') return { kind: 'general-transient' };
+    const suppressed = bounceKind.kind === 'permanent' && isSuppressedSend(bounce?.bounceSubType);
+    const { kind: _kind, ...notPermanent } = bounceKind;
     return problem({
       kind: 'bounce',
-      sentTo: to,
+      sentTo: sentTo(mail, bounce?.bouncedRecipients),
       ...owner,
-      at: instant(bounce.timestamp, now),
+      at: instant(bounce?.timestamp, now),
       ...(suppressed && { suppressed }),
+      ...notPermanent,
     });
   }
   if (type === 'Complaint') {
@@ -207,9 +267,10 @@ export function readSesEvent(message: string, now: number): SesEventReading {
 }
 
 /**
- * The address problem of one SES event ({@link readSesEvent}): a permanent
- * bounce (a suppressed send included) or a complaint, or `undefined` for
- * anything else (a `not-spam` report included).
+ * The address problem of one SES event ({@link readSesEvent}): a bounce
+ * (permanent, a suppressed send, or one SES gave up on) or a complaint, or
+ * `undefined` for anything else (a `Transient`/`General` bounce and a
+ * `not-spam` report included).
  * @throws {SyntaxError} when `message` is not JSON
  */
 export function addressProblemOf(message: string, now: number): AddressProblem | undefined {
@@ -249,11 +310,24 @@ export interface AddressProblemSummary {
    * not counted in `bounces` or `complaints`.
    */
   readonly notSpam: number;
-  /** Permanent bounces (suppressed sends included) whose digest part was reported to the admins (with its events or without). */
+  /**
+   * Bounces SES did not report as permanent (`Transient` of any subtype, `Undetermined`): nobody marked, not in
+   * `bounces`. All but `Transient`/`General` ones are reported as permanent ones are (`digestsReported`).
+   */
+  readonly transient: number;
+  /**
+   * `transient` by SES's type and subtype (`Transient/General`, `Transient/MailboxFull`, `Undetermined/Undetermined`;
+   * `…/-` without a subtype): for the log, as a metric dimension per subtype would be one more metric each.
+   */
+  readonly transientTypes: Readonly<Record<string, number>>;
+  /**
+   * Bounces (permanent, suppressed sends, and those SES gave up on without calling them permanent) whose digest part
+   * was reported to the admins (with its events or without).
+   */
   readonly digestsReported: number;
   /** Of those, reported without the events: they could not be read back (untagged, expired, unreadable). */
   readonly digestsUnreadable: number;
-  /** Permanent bounces whose report had been published before (a redelivered event): nothing published. */
+  /** Bounces whose report had been published before (a redelivered event, another bounce of the part): nothing published. */
   readonly reportsRepeated: number;
 }
 
@@ -355,15 +429,54 @@ function bouncedEmailOf(problem: AddressProblem, owner: OwnerRecord | undefined)
     bouncedAt: problem.at,
     ...(sesMessageId !== undefined && { sesMessageId }),
     ...(problem.suppressed && { suppressed: true }),
+    ...(problem.bounceType !== undefined && { bounceType: problem.bounceType }),
+    ...(problem.bounceSubType !== undefined && { bounceSubType: problem.bounceSubType }),
   };
 }
 
 /** Mutable counters of {@link AddressProblemSummary}. */
-type Tally = { -readonly [K in keyof AddressProblemSummary]: number };
+type Tally = { -readonly [K in Exclude<keyof AddressProblemSummary, 'transientTypes'>]: number } & {
+  transientTypes: Record<string, number>;
+};
+
+/** Counts a bounce SES did not report as permanent, by its type and subtype. */
+function countTransient(summary: Tally, bounceType: NotPermanentBounceType, bounceSubType = '-'): void {
+  const key = `${bounceType}/${bounceSubType}`;
+  summary.transient += 1;
+  summary.transientTypes[key] = (summary.transientTypes[key] ?? 0) + 1;
+}
 
 /**
- * One problem: the directory write, then (a permanent bounce) the report,
- * each tried whatever the other did; the first failure is thrown after both.
+ * Records a permanent bounce or a complaint for its owner ({@link recordForOwner}) and counts what it recorded.
+ * @returns the owner as last read
+ */
+async function recordAndCount(
+  directory: BounceDirectory,
+  problem: AddressProblem,
+  summary: Tally,
+): Promise<OwnerRecord | undefined> {
+  const result = await recordForOwner(directory, problem);
+  if (result.attribution === 'unattributed') summary.unattributed += 1;
+  else if (result.attribution === 'remembered') summary.optOutsRemembered += 1;
+  else if (problem.kind === 'complaint') summary.optedOut += 1;
+  else summary.marked += 1;
+  return result.owner;
+}
+
+/**
+ * The owner of a bounce that marks nothing, read only for their name in the report: a failed read leaves the name
+ * out rather than failing the invocation (nothing was to be written, so a retry would only repeat the report's claim).
+ */
+async function ownerForName(directory: BounceDirectory, userId: string | undefined) {
+  if (userId === undefined) return undefined;
+  return (await directory.getMany([userId]).catch(() => undefined))?.get(userId);
+}
+
+/**
+ * One problem: the directory write (none for a bounce SES did not call
+ * permanent: the owner is only read, for their name), then (a bounce) the
+ * report, each tried whatever the other did; the first failure is thrown
+ * after both.
  */
 async function handleProblem(
   directory: BounceDirectory,
@@ -374,17 +487,15 @@ async function handleProblem(
   let failure: { error: unknown } | undefined;
   let owner: OwnerRecord | undefined;
   try {
-    const result = await recordForOwner(directory, problem);
-    owner = result.owner;
-    if (result.attribution === 'unattributed') summary.unattributed += 1;
-    else if (result.attribution === 'remembered') summary.optOutsRemembered += 1;
-    else if (problem.kind === 'complaint') summary.optedOut += 1;
-    else summary.marked += 1;
+    owner =
+      problem.bounceType === undefined
+        ? await recordAndCount(directory, problem, summary)
+        : await ownerForName(directory, problem.userId);
   } catch (error: unknown) {
     failure = { error };
   }
   // A bounce with none of the relay's tags is of mail the configuration set carried for something else: counted
-  // (bounces, unattributed), not reported as a lost digest.
+  // (bounces and unattributed, or transient), not reported as a lost digest.
   if (problem.kind === 'bounce' && reportBounce !== undefined && carriesRelayTag(problem)) {
     try {
       const outcome = await reportBounce(bouncedEmailOf(problem, owner));
@@ -409,7 +520,9 @@ function carriesRelayTag(problem: AddressProblem): boolean {
  * Marks the owners of permanent bounces (suppressed sends included) bouncing,
  * and records the owners of complaints `unsubscribed` (or, moved away since
  * the send, remembers the address they complained about); with
- * `reportBounce`, reports each permanent bounce's digest part to the admins.
+ * `reportBounce`, reports the digest part of each permanent bounce, and of
+ * each bounce SES gave up on without calling it permanent, to the admins.
+ * Counts `Transient`/`General` bounces, which change nothing.
  * @param messages the SNS messages (SES event JSON)
  * @param now arrival instant, epoch ms
  * @throws what the directory or the reporter throws, and {@link BounceMarkContendedError} (the invocation
@@ -432,6 +545,8 @@ export async function recordAddressProblems(
     unattributed: 0,
     unreadable: 0,
     notSpam: 0,
+    transient: 0,
+    transientTypes: {},
     digestsReported: 0,
     digestsUnreadable: 0,
     reportsRepeated: 0,
@@ -445,9 +560,11 @@ export async function recordAddressProblems(
       continue;
     }
     if (reading.kind === 'not-spam') summary.notSpam += 1;
+    if (reading.kind === 'general-transient') countTransient(summary, 'Transient', 'General');
     if (reading.kind !== 'problem') continue;
     const { problem } = reading;
-    summary.bounces += 1;
+    if (problem.bounceType !== undefined) countTransient(summary, problem.bounceType, problem.bounceSubType);
+    else summary.bounces += 1;
     if (problem.kind === 'complaint') summary.complaints += 1;
     if (problem.suppressed) summary.suppressed += 1;
     await handleProblem(directory, problem, summary, reportBounce);

@@ -6,10 +6,11 @@
  * directory and the ledger on DynamoDB Local, SNS mocked at the client
  * boundary with the exact `PublishBatch` request asserted) publishes one
  * `owner-unreachable` report with exactly the part's events, reason `bouncing`,
- * once: a redelivered bounce publishes nothing, a transient bounce or a
- * complaint nothing, an untagged bounce a notice that the events could not be
- * read back, and a failed publish fails the invocation so that the retry
- * publishes it once.
+ * once: a redelivered bounce publishes nothing, a `Transient`/`General` bounce
+ * (counted) or a complaint nothing, a `MailboxFull` one or an `Undetermined`
+ * one the report without marking the owner, an untagged bounce a notice that
+ * the events could not be read back, and a failed publish fails the
+ * invocation so that the retry publishes it once.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -141,7 +142,7 @@ async function relayDigest(
 function sesEvent(
   email: OutgoingEmail,
   sesMessageId: string,
-  event: { eventType: 'Bounce'; bounceType: string } | { eventType: 'Complaint' },
+  event: { eventType: 'Bounce'; bounceType: string; bounceSubType?: string } | { eventType: 'Complaint' },
   tags: Readonly<Record<string, string>> = email.tags,
 ): SNSEvent {
   const mail = {
@@ -160,7 +161,7 @@ function sesEvent(
           eventType: 'Bounce',
           bounce: {
             bounceType: event.bounceType,
-            bounceSubType: 'General',
+            bounceSubType: event.bounceSubType ?? 'General',
             bouncedRecipients: [{ emailAddress: email.to, action: 'failed', status: '5.1.1' }],
             timestamp: BOUNCED_AT,
           },
@@ -212,7 +213,7 @@ const ADMIN_ATTRIBUTES = (severity: string) => ({
   audience: { DataType: 'String', StringValue: 'admin' },
 });
 
-describe('a permanent bounce of a relay email', () => {
+describe('a bounce of a relay email', () => {
   it('gives the admins one owner-unreachable report with exactly the bounced part’s events, reason bouncing', async () => {
     const { email, sesMessageId, events } = await relayDigest();
     const handler = sesEventsHandler();
@@ -305,22 +306,130 @@ describe('a permanent bounce of a relay email', () => {
     });
   });
 
-  it('publishes nothing for a transient bounce or a complaint, only for the permanent bounce after them', async () => {
+  it('publishes nothing for a Transient/General bounce (counted) or a complaint, only for the permanent bounce after them', async () => {
     const { email, sesMessageId } = await relayDigest();
     const handler = sesEventsHandler();
 
     const transient = await handler.invoke(
-      sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Transient' }),
+      sesEvent(email, sesMessageId, {
+        eventType: 'Bounce',
+        bounceType: 'Transient',
+        bounceSubType: 'General',
+      }),
     );
+    const transientMetrics = { ...handler.metrics };
     const complaint = await handler.invoke(sesEvent(email, sesMessageId, { eventType: 'Complaint' }));
     const nothing = publishRequests();
-    // the mailbox fills up for good later: that bounce is reported (the complaint did not use it up)
+    // the address stops working for good later: that bounce is reported (neither event used the report up)
     await handler.invoke(sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Permanent' }));
 
     expect(nothing).toEqual([]);
-    expect(transient).toMatchObject({ bounces: 0, digestsReported: 0 });
+    expect(transient).toMatchObject({
+      bounces: 0,
+      transient: 1,
+      transientTypes: { 'Transient/General': 1 },
+      digestsReported: 0,
+    });
+    expect(transientMetrics).toMatchObject({
+      [SES_EVENTS_METRIC.bounces]: 0,
+      [SES_EVENTS_METRIC.transient]: 1,
+      [SES_EVENTS_METRIC.digestsReported]: 0,
+    });
     expect(complaint).toMatchObject({ complaints: 1, optedOut: 1, digestsReported: 0 });
     expect(publishRequests()).toHaveLength(1);
+  });
+
+  it('reports a MailboxFull bounce’s events without marking the owner, once; a permanent bounce after it marks her and publishes nothing more', async () => {
+    const { email, sesMessageId, events } = await relayDigest();
+    const mailboxFull = sesEvent(email, sesMessageId, {
+      eventType: 'Bounce',
+      bounceType: 'Transient',
+      bounceSubType: 'MailboxFull',
+    });
+    const handler = sesEventsHandler();
+
+    const summary = await handler.invoke(mailboxFull);
+    const metrics = { ...handler.metrics };
+    const again = await handler.invoke(mailboxFull);
+    const ada = (await directory.getMany(['ada'])).get('ada');
+
+    const requests = publishRequests();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.PublishBatchRequestEntries?.[0]).toMatchObject({
+      Subject: 'Hygiene: 1 owner unreachable, 2 notices for the admins',
+      MessageAttributes: ADMIN_ATTRIBUTES('high'),
+    });
+    const { document, text } = published(requests[0]?.PublishBatchRequestEntries?.[0]);
+    expect(document).toMatchObject({
+      drainId,
+      owners: [{ userId: 'ada', name: 'Ada Lovelace', reason: 'bouncing', events }],
+      bouncedEmail: {
+        userId: 'ada',
+        drainId,
+        part: 1,
+        sentTo: ['ada@example.com'],
+        bouncedAt: BOUNCED_AT,
+        sesMessageId,
+        bounceType: 'Transient',
+        bounceSubType: 'MailboxFull',
+        eventsReadBack: true,
+      },
+    });
+    expect(text).toContain(
+      `The relay's email of digest part 1 of drain ${drainId} to owner ada (Ada Lovelace) at ada@example.com was ` +
+        'not delivered: SES gave up on it and reported a transient bounce, subtype MailboxFull (the mailbox is ' +
+        `full), at ${BOUNCED_AT}, SES message id ${sesMessageId}. The notices it carried reached no one. The owner ` +
+        'was not marked bouncing',
+    );
+    // the address may work next time: ada stays reachable
+    expect(reachabilityOf(ada, 'relay')).toEqual({ reachable: true });
+    expect(summary).toMatchObject({
+      bounces: 0,
+      marked: 0,
+      unattributed: 0,
+      transient: 1,
+      digestsReported: 1,
+    });
+    expect(metrics).toMatchObject({
+      [SES_EVENTS_METRIC.bounces]: 0,
+      [SES_EVENTS_METRIC.marked]: 0,
+      [SES_EVENTS_METRIC.transient]: 1,
+      [SES_EVENTS_METRIC.digestsReported]: 1,
+    });
+    expect(again).toMatchObject({ digestsReported: 0, reportsRepeated: 1 });
+
+    // Her mailbox turns out to be gone for good: the owner is marked, the events already reached the admins.
+    const permanent = await handler.invoke(
+      sesEvent(email, sesMessageId, { eventType: 'Bounce', bounceType: 'Permanent' }),
+    );
+    expect(permanent).toMatchObject({ bounces: 1, marked: 1, digestsReported: 0, reportsRepeated: 1 });
+    expect(reachabilityOf((await directory.getMany(['ada'])).get('ada'), 'relay')).toEqual({
+      reachable: false,
+      reason: 'bouncing',
+    });
+    expect(publishRequests()).toHaveLength(1);
+  });
+
+  it('reports an Undetermined bounce’s events without marking the owner', async () => {
+    const { email, sesMessageId, events } = await relayDigest();
+
+    const summary = await sesEventsHandler().invoke(
+      sesEvent(email, sesMessageId, {
+        eventType: 'Bounce',
+        bounceType: 'Undetermined',
+        bounceSubType: 'Undetermined',
+      }),
+    );
+
+    const { document } = published(publishRequests()[0]?.PublishBatchRequestEntries?.[0]);
+    expect(document).toMatchObject({
+      owners: [{ userId: 'ada', events }],
+      bouncedEmail: { bounceType: 'Undetermined', bounceSubType: 'Undetermined', eventsReadBack: true },
+    });
+    expect(summary).toMatchObject({ marked: 0, transient: 1, digestsReported: 1 });
+    expect(reachabilityOf((await directory.getMany(['ada'])).get('ada'), 'relay')).toEqual({
+      reachable: true,
+    });
   });
 
   it('reports nothing for a bounce of mail without any relay tag (other mail through the configuration set): counted only', async () => {

@@ -4,7 +4,8 @@
  * `owner-unreachable` report naming the email, split within the budget with
  * the email named in every part, hostile values flattened; the notice when
  * the events cannot be read back; a suppressed send, which says SES did not
- * send the email), and the use case: once per part (a
+ * send the email; a bounce SES did not call permanent, which says the owner
+ * was not marked), and the use case: once per part (a
  * redelivery publishes nothing), a live claim makes the invocation fail for a
  * retry, a publish failure releases the claim and fails, a failed mark does
  * not, a bounce nothing can record is reported every time rather than never,
@@ -226,6 +227,100 @@ describe('a suppressed send (SES did not send the email: the address is on its s
     const document = part?.message.document as { bouncedEmail?: object } | undefined;
     expect(document?.bouncedEmail).toBeDefined();
     expect(document?.bouncedEmail).not.toHaveProperty('suppressed');
+  });
+});
+
+describe('a bounce SES did not call permanent (the owner was not marked bouncing)', () => {
+  const MAILBOX_FULL: BouncedEmail & typeof PART = {
+    ...EMAIL,
+    bounceType: 'Transient',
+    bounceSubType: 'MailboxFull',
+  };
+  const NOT_MARKED =
+    'The owner was not marked bouncing: SES did not report the address as bad, and the next email to it may be ' +
+    'delivered; the reason bouncing below means this email only: there is nothing to clear, and nothing to ' +
+    'correct unless the address keeps bouncing.';
+  const SAYS =
+    "The relay's email of digest part 2 of drain drain-1 to owner ada (Ada Lovelace) at ada@example.com was not " +
+    'delivered: SES gave up on it and reported a transient bounce, subtype MailboxFull (the mailbox is full), at ' +
+    `2026-11-26T03:00:00.000Z, SES message id ses-msg-1. The notices it carried reached no one. ${NOT_MARKED}`;
+
+  it('says which bounce it was and that the owner was not marked, and carries SES’s type and subtype', () => {
+    const [part] = renderBounceReport({ email: MAILBOX_FULL, events: EVENTS, now: NOW, budget: SNS_LIMITS });
+
+    expect(part?.message.text.split('\n')[2]).toBe(SAYS);
+    expect(part?.message.text).not.toContain('permanent bounce');
+    expect(part?.message.document).toMatchObject({
+      owners: [{ userId: 'ada', reason: 'bouncing', events: EVENTS }],
+      bouncedEmail: { part: 2, bounceType: 'Transient', bounceSubType: 'MailboxFull', eventsReadBack: true },
+    });
+    expect(part?.bytes).toBe(SNS_LIMITS.measure(part!.message));
+  });
+
+  it('says so of an undetermined bounce too, and of a subtype it does not know, flattened', () => {
+    const undetermined = renderUnreadableBounceNotice(
+      { ...EMAIL, bounceType: 'Undetermined', bounceSubType: 'Undetermined' },
+      'no entry',
+      NOW,
+      SNS_LIMITS,
+    );
+    const unknown = renderUnreadableBounceNotice(
+      { ...EMAIL, bounceType: 'Transient', bounceSubType: 'Greylisted\nBcc: x' },
+      'no entry',
+      NOW,
+      SNS_LIMITS,
+    );
+
+    expect(undetermined.message.text.split('\n')[2]).toContain(
+      'was not delivered: SES gave up on it and reported a bounce of undetermined type, subtype Undetermined, at ' +
+        '2026-11-26T03:00:00.000Z, SES message id ses-msg-1. The notices it carried reached no one. The owner was ' +
+        'not marked bouncing',
+    );
+    expect(unknown.message.text.split('\n')[2]).toContain(
+      'reported a transient bounce, subtype Greylisted Bcc: x, at 2026-11-26T03:00:00.000Z',
+    );
+  });
+
+  it('tells the admins, without the events, only to tell the owner another way: nothing to clear', () => {
+    const notice = renderUnreadableBounceNotice(MAILBOX_FULL, 'no entry', NOW, SNS_LIMITS);
+
+    expect(notice.message.subject).toBe(
+      'Hygiene: a relay email was not delivered; its notices could not be read back',
+    );
+    expect(notice.message.text.split('\n').slice(2, 7)).toEqual([
+      SAYS,
+      'The events could not be read back: no entry.',
+      'What to do: tell the owner about their credentials another way (pc-hygiene report lists each owner’s ' +
+        'credentials; pc-hygiene runs list, the deletions of each run).',
+      '',
+      '--',
+    ]);
+    expect(notice.message.text).not.toContain('clear-bouncing');
+    expect(notice.message.document).toMatchObject({
+      bouncedEmail: { bounceType: 'Transient', bounceSubType: 'MailboxFull', eventsReadBack: false },
+    });
+  });
+
+  it('leaves a permanent bounce without the fields', () => {
+    const [part] = renderBounceReport({ email: EMAIL, events: EVENTS, now: NOW, budget: SNS_LIMITS });
+
+    const document = part?.message.document as { bouncedEmail?: object } | undefined;
+    expect(document?.bouncedEmail).not.toHaveProperty('bounceType');
+    expect(part?.message.text).not.toContain('not marked bouncing');
+  });
+
+  it('is reported once per part: a permanent bounce of the part after it publishes nothing more', async () => {
+    const ledger = await sentPart();
+    const publisher = new RecordingPublisher();
+
+    const first = await reportBouncedDigest(deps(ledger, publisher), MAILBOX_FULL);
+    const permanent = await reportBouncedDigest(deps(ledger, publisher), EMAIL);
+
+    expect(first).toEqual({ status: 'reported', eventsReadBack: true, parts: 1 });
+    expect(permanent).toEqual({ status: 'duplicate' });
+    expect(delivered(publisher).map((d) => d.document)).toMatchObject([
+      { owners: [{ events: EVENTS }], bouncedEmail: { bounceType: 'Transient' } },
+    ]);
   });
 });
 

@@ -10,7 +10,10 @@
  * suppression list holds the address), reported as a bounce or as a complaint
  * with subtype `OnAccountSuppressionList`, which marks the owner bouncing and
  * is never an opt-out; a mailbox several owners share, once SES's suppression
- * list holds it; the handler's metrics. On DynamoDB Local:
+ * list holds it; a bounce SES did not call permanent (`Transient` of a subtype
+ * other than `General`, `Undetermined`), which is reported without marking
+ * anyone, and a `Transient`/`General` one, only counted; the handler's
+ * metrics. On DynamoDB Local:
  * test/integration/ses-bounce-attribution.test.ts.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -34,11 +37,13 @@ import { MemoryRelayLedger } from './support/relay-fakes';
 
 const NOW = Date.parse('2026-11-26T04:00:00.000Z');
 
-function bounce(type: string, userId?: string) {
+/** An SES bounce of `type` (and `subType`, when given) of the relay's email to `ada@example.com` for `userId`. */
+function bounce(type: string, userId?: string, subType?: string) {
   return JSON.stringify({
     eventType: 'Bounce',
     bounce: {
       bounceType: type,
+      ...(subType !== undefined && { bounceSubType: subType }),
       bouncedRecipients: [{ emailAddress: 'ada@example.com' }],
       timestamp: '2026-11-26T03:00:00.000Z',
     },
@@ -159,9 +164,8 @@ describe('addressProblemOf', () => {
     ]);
   });
 
-  it('ignores transient bounces and other events', () => {
-    expect(addressProblemOf(bounce('Transient', 'ada'), NOW)).toBeUndefined();
-    expect(addressProblemOf(bounce('Undetermined', 'ada'), NOW)).toBeUndefined();
+  it('ignores Transient/General bounces and other events', () => {
+    expect(addressProblemOf(bounce('Transient', 'ada', 'General'), NOW)).toBeUndefined();
     expect(addressProblemOf(JSON.stringify({ eventType: 'Delivery', mail: {} }), NOW)).toBeUndefined();
   });
 });
@@ -176,7 +180,7 @@ describe('recordAddressProblems', () => {
         bounce('Permanent', 'ada'),
         bounce('Permanent'),
         bounce('Permanent', 'bob'),
-        bounce('Transient', 'ada'),
+        bounce('Transient', 'ada', 'General'),
         '{oops',
       ],
       NOW,
@@ -195,6 +199,9 @@ describe('recordAddressProblems', () => {
       unattributed: 2,
       unreadable: 1,
       notSpam: 0,
+      // the Transient/General bounce: counted, nothing recorded
+      transient: 1,
+      transientTypes: { 'Transient/General': 1 },
       // no reporter given: nothing reported
       digestsReported: 0,
       digestsUnreadable: 0,
@@ -226,6 +233,8 @@ describe('recordAddressProblems', () => {
       unattributed: 1,
       unreadable: 0,
       notSpam: 0,
+      transient: 0,
+      transientTypes: {},
       digestsReported: 0,
       digestsUnreadable: 0,
       reportsRepeated: 0,
@@ -405,6 +414,7 @@ describe('the SES events handler', () => {
       [SES_EVENTS_METRIC.digestsReported]: 1,
       [SES_EVENTS_METRIC.digestsUnreadable]: 1,
       [SES_EVENTS_METRIC.notSpam]: 0,
+      [SES_EVENTS_METRIC.transient]: 0,
     });
   });
 
@@ -641,6 +651,8 @@ describe('a suppressed send (SES did not send: the address is on its suppression
       unattributed: 1,
       unreadable: 0,
       notSpam: 0,
+      transient: 0,
+      transientTypes: {},
       digestsReported: 2,
       digestsUnreadable: 0,
       reportsRepeated: 0,
@@ -775,5 +787,175 @@ describe('a mailbox several owners share, with SES’s suppression list on for b
       digestsReported: 1,
     });
     expect(reported).toEqual([{ ...BOB_REPORTED, sesMessageId: 'ses-Bounce' }]);
+  });
+});
+
+describe('a bounce SES did not call permanent', () => {
+  const ADA_PART = { userId: 'ada', drainId: 'drain-3', part: 1 };
+  /** SES's bounce of ada's digest part, of `type` and `subType` (none: SES gave no subtype). */
+  const softBounce = (type: string, subType?: string) =>
+    sesEvent('Bounce', 'ada@example.com', digestEmailTags(ADA_PART), {
+      bounceType: type,
+      ...(subType !== undefined && { bounceSubType: subType }),
+      bouncedRecipients: [{ emailAddress: 'ada@example.com' }],
+      timestamp: '2026-11-27T05:00:00.000Z',
+    });
+  /** What the admins are handed for ada's part after such a bounce (the owner's name when read). */
+  const handed = (bounceType: string, bounceSubType?: string): BouncedEmail => ({
+    ...ADA_PART,
+    sentTo: ['ada@example.com'],
+    bouncedAt: '2026-11-27T05:00:00.000Z',
+    sesMessageId: 'ses-Bounce',
+    bounceType: bounceType as 'Transient' | 'Undetermined',
+    ...(bounceSubType !== undefined && { bounceSubType }),
+  });
+
+  /** A reporter that records what it is handed. */
+  function reporter() {
+    const reported: BouncedEmail[] = [];
+    const report = async (email: BouncedEmail) => {
+      reported.push(email);
+      return { status: 'reported' as const, eventsReadBack: true, parts: 1 };
+    };
+    return { reported, report };
+  }
+
+  it('reads every transient subtype but General, none, and Undetermined as a bounce that is not permanent', () => {
+    for (const subType of [
+      'MailboxFull',
+      'MessageTooLarge',
+      'ContentRejected',
+      'AttachmentRejected',
+      undefined,
+    ])
+      expect(addressProblemOf(softBounce('Transient', subType), NOW)).toEqual({
+        kind: 'bounce',
+        sentTo: ['ada@example.com'],
+        ...ADA_PART,
+        sesMessageId: 'ses-Bounce',
+        at: '2026-11-27T05:00:00.000Z',
+        bounceType: 'Transient',
+        ...(subType !== undefined && { bounceSubType: subType }),
+      });
+    expect(addressProblemOf(softBounce('Undetermined', 'Undetermined'), NOW)).toMatchObject({
+      kind: 'bounce',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+    });
+    // A type SES does not document, or none, is read as Undetermined: reported, never marked.
+    expect(addressProblemOf(softBounce('Soft'), NOW)).toMatchObject({ bounceType: 'Undetermined' });
+    const bare = JSON.stringify({ eventType: 'Bounce', mail: { destination: ['ada@example.com'] } });
+    expect(addressProblemOf(bare, NOW)).toMatchObject({ kind: 'bounce', bounceType: 'Undetermined' });
+    // SES's API spells the types in capitals: compared trimmed and case-insensitively, as the subtypes.
+    expect(addressProblemOf(softBounce('TRANSIENT', ' general '), NOW)).toBeUndefined();
+    expect(addressProblemOf(softBounce('PERMANENT', 'General'), NOW)).not.toHaveProperty('bounceType');
+  });
+
+  it('reports the digest part saying which bounce it was, and marks no one', async () => {
+    const directory = recorder();
+    const { reported, report } = reporter();
+
+    const summary = await recordAddressProblems(
+      directory,
+      [softBounce('Transient', 'MailboxFull'), softBounce('Undetermined', 'Undetermined')],
+      NOW,
+      report,
+    );
+
+    expect(directory.marks).toEqual([]);
+    expect(reported).toEqual([handed('Transient', 'MailboxFull'), handed('Undetermined', 'Undetermined')]);
+    expect(summary).toEqual({
+      // not permanent: not in the bounce alarm's count, and nothing unattributed (nothing was to be recorded)
+      bounces: 0,
+      complaints: 0,
+      suppressed: 0,
+      marked: 0,
+      optedOut: 0,
+      optOutsRemembered: 0,
+      unattributed: 0,
+      unreadable: 0,
+      notSpam: 0,
+      transient: 2,
+      transientTypes: { 'Transient/MailboxFull': 1, 'Undetermined/Undetermined': 1 },
+      digestsReported: 2,
+      digestsUnreadable: 0,
+      reportsRepeated: 0,
+    });
+  });
+
+  it('reports nothing for a Transient/General bounce (mostly automatic replies), and counts it', async () => {
+    const directory = recorder();
+    const { reported, report } = reporter();
+
+    const summary = await recordAddressProblems(directory, [softBounce('Transient', 'General')], NOW, report);
+
+    expect(reported).toEqual([]);
+    expect(directory.marks).toEqual([]);
+    expect(summary).toMatchObject({
+      bounces: 0,
+      unattributed: 0,
+      transient: 1,
+      transientTypes: { 'Transient/General': 1 },
+      digestsReported: 0,
+    });
+  });
+
+  it('names the owner as the directory holds them, and reports without the name when it cannot be read', async () => {
+    const owner: OwnerRecord = {
+      userId: 'ada',
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+      status: 'active',
+    };
+    const named = { ...recorder(), getMany: async () => new Map([['ada', owner]]) };
+    const unreadable = {
+      ...recorder(),
+      getMany: async (): Promise<Map<string, OwnerRecord>> => {
+        throw new Error('directory unavailable');
+      },
+    };
+    const { reported, report } = reporter();
+
+    await recordAddressProblems(named, [softBounce('Transient', 'MailboxFull')], NOW, report);
+    // Nothing was to be written: the report goes out, and the invocation does not fail over a name.
+    const summary = await recordAddressProblems(
+      unreadable,
+      [softBounce('Transient', 'MailboxFull')],
+      NOW,
+      report,
+    );
+
+    expect(reported).toEqual([
+      { ...handed('Transient', 'MailboxFull'), name: 'Ada Lovelace' },
+      handed('Transient', 'MailboxFull'),
+    ]);
+    expect(summary).toMatchObject({ transient: 1, digestsReported: 1 });
+  });
+
+  it('is emitted as TransientEmailBounces, never in EmailBounces, with the subtypes in the logged summary', async () => {
+    const logged: unknown[] = [];
+    const { handle, metrics } = await quietHandler(recorder(), logged);
+
+    await handle([softBounce('Transient', 'General'), softBounce('Transient', 'MailboxFull')]);
+
+    expect(metrics).toMatchObject({
+      [SES_EVENTS_METRIC.bounces]: 0,
+      [SES_EVENTS_METRIC.marked]: 0,
+      [SES_EVENTS_METRIC.unattributed]: 0,
+      [SES_EVENTS_METRIC.transient]: 2,
+      // the MailboxFull one (its part is not in this ledger: reported without the events)
+      [SES_EVENTS_METRIC.digestsReported]: 1,
+    });
+    expect(logged).toEqual([
+      [
+        'SES events',
+        {
+          summary: expect.objectContaining({
+            transient: 2,
+            transientTypes: { 'Transient/General': 1, 'Transient/MailboxFull': 1 },
+          }),
+        },
+      ],
+    ]);
   });
 });
