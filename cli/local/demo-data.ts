@@ -485,14 +485,36 @@ class RecordFactory {
   }
 }
 
+/** The `i`-th demo person's first and last name. */
+function demoPerson(i: number): { readonly first: string; readonly last: string } {
+  return {
+    first: FIRST_NAMES[i % FIRST_NAMES.length] as string,
+    last: LAST_NAMES[(i * 7) % LAST_NAMES.length] as string,
+  };
+}
+
+/** A demo person's short user name: first initial and last name, lower case (`alovelace`). */
+function handleOf(person: { readonly first: string; readonly last: string }): string {
+  return `${person.first[0]}${person.last}`.toLowerCase().replace(/[^a-z]/g, '');
+}
+
 function createOwners(draw: Draw, count: number): Owner[] {
   const owners: Owner[] = [];
-  for (let i = 0; i < count; i++) {
-    const first = FIRST_NAMES[i % FIRST_NAMES.length] as string;
-    const last = LAST_NAMES[(i * 7) % LAST_NAMES.length] as string;
-    owners.push({ userId: draw.ksuid(), handle: `${first[0]}${last}`.toLowerCase().replace(/[^a-z]/g, '') });
-  }
+  for (let i = 0; i < count; i++) owners.push({ userId: draw.ksuid(), handle: handleOf(demoPerson(i)) });
   return owners;
+}
+
+/**
+ * The full name of the demo person whose handle is `handle` (`alovelace` → `Ada Lovelace`), for the demo owner
+ * directory's `name` (cli/local/demo-directory.ts); `undefined` for a handle no demo person has.
+ */
+export function demoPersonName(handle: string): string | undefined {
+  const people = FIRST_NAMES.length * LAST_NAMES.length;
+  for (let i = 0; i < people; i++) {
+    const person = demoPerson(i);
+    if (handleOf(person) === handle) return `${person.first} ${person.last}`;
+  }
+  return undefined;
 }
 
 /** Scenario order: each situation once (invalid kinds five times), the rest by weight, then shuffled. */

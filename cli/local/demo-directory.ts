@@ -14,6 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table-definition';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { importOwnerFile, type OwnerImportSummary } from '../use-cases/import-owners';
+import { demoPersonName } from './demo-data';
 
 /** How many owners the demo leaves out of the directory. */
 export const DEMO_ABSENT_OWNERS = 3;
@@ -53,9 +54,9 @@ export function demoOwners(records: readonly Readonly<Record<string, unknown>>[]
     .map(([userId, handle], index) => ({ userId, handle, role: roles(index) }));
 }
 
-/** The owner's name in the directory: the handle, capitalised. */
+/** The owner's name in the directory: the demo person's full name, else the handle capitalised. */
 function displayName(handle: string): string {
-  return handle.charAt(0).toUpperCase() + handle.slice(1);
+  return demoPersonName(handle) ?? handle.charAt(0).toUpperCase() + handle.slice(1);
 }
 
 /** The demo directory as an HR export: CSV with the `userId,email,name,status` header (absent owners left out). */

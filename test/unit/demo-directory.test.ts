@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateDemoData } from '../../cli/local/demo-data';
+import { demoPersonName, generateDemoData } from '../../cli/local/demo-data';
 import { DEMO_ABSENT_OWNERS, demoDirectoryCsv, demoOwners } from '../../cli/local/demo-directory';
 import { checkOwnerRow } from '../../lambdas/hygiene/owner-import-rows';
 
@@ -32,5 +32,17 @@ describe('the demo owner directory', () => {
     }
     const departed = owners.find((o) => o.role === 'departed');
     expect(lines.find((l) => l.startsWith(`${departed?.userId},`))).toMatch(/,departed$/);
+  });
+
+  it("names each owner as a person (the demo person's first and last name), which digests greet", () => {
+    const owners = demoOwners(records);
+    const names = demoDirectoryCsv(owners)
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[2]?.replace(/"/g, ''));
+    for (const name of names) expect(name).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+    expect(demoPersonName('alovelace')).toBe('Ada Lovelace');
+    expect(demoPersonName('nobody')).toBeUndefined();
   });
 });
