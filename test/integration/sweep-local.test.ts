@@ -4,8 +4,11 @@
  * whether it finishes or is interrupted with Ctrl-C.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 
@@ -24,6 +27,15 @@ function portFrom(stderr: string): number {
 }
 
 describe('pc-hygiene local', () => {
+  // Each run's own $TMPDIR, removed afterwards: `local` leaves its digests and emails in a folder there.
+  let env: NodeJS.ProcessEnv;
+  let tmp: string;
+  beforeEach(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'sweep-local-test-'));
+    env = { ...process.env, TMPDIR: tmp };
+  });
+  afterEach(() => rm(tmp, { recursive: true, force: true }));
+
   it('runs the cycle, prints the summary and the posture, and stops its database', {
     timeout: 180_000,
   }, async () => {
@@ -32,6 +44,7 @@ describe('pc-hygiene local', () => {
         execFile(
           process.execPath,
           [CLI, 'local', '--now', NOW, '--count', '120', '--format', 'json'],
+          { env },
           (error, out, err) => resolve({ code: error ? Number(error.code) : 0, stdout: out, stderr: err }),
         );
       },
@@ -51,6 +64,7 @@ describe('pc-hygiene local', () => {
 
   it('stops its database on Ctrl-C', { timeout: 180_000 }, async () => {
     const child = spawn(process.execPath, [CLI, 'local', '--now', NOW], {
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
