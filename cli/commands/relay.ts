@@ -3,7 +3,8 @@
  * relay would send for the digests a `notify --sink jsonl:…` run wrote, one
  * `.eml` file (RFC 5322, `multipart/alternative`) per reachable owner's digest
  * part, addressed to the directory's email; owners the relay would skip are
- * listed with why (docs/notifications.md, "Email relay"). Nothing is sent.
+ * listed with why, and a part that fails (nothing written for it) makes the
+ * command exit 1 (docs/notifications.md, "Email relay"). Nothing is sent.
  * The sender (`--from`, else the config's `senderIdentity`) is checked as
  * synth checks `senderIdentity` (`sesAddress`): one Amazon SES cannot send
  * from is refused before anything is written, not put in every `.eml`.
@@ -68,20 +69,33 @@ function senderOf(
   );
 }
 
-/** The run as a few readable lines. */
-function renderRelayText(summary: RelayFilesSummary, input: string): string {
+/**
+ * The run as a few readable lines: each email written and to whom (with the
+ * address SES would be given when it differs: a Unicode domain, maybe a
+ * look-alike, in Punycode), the owners skipped, and the failed parts, for which
+ * nothing was written and the command exits 1.
+ */
+export function renderRelayText(summary: RelayFilesSummary, input: string): string {
   const lines = [
     `Relay (files only, nothing sent): ${summary.digests} owner digest part(s) in ${terminalText(input)}` +
       (summary.ignored > 0 ? ` (${summary.ignored} admin message(s) ignored)` : ''),
     `  sender  ${terminalText(summary.from)}${summary.placeholderSender ? '  (placeholder: set --from or senderIdentity in --config)' : ''}`,
     `  written ${summary.written.length} email(s)`,
   ];
-  for (const w of summary.written) lines.push(`    ${terminalText(w.path)}  to ${terminalText(w.to)}`);
+  for (const w of summary.written) {
+    const ses = w.sesTo === undefined ? '' : ` (SES: ${terminalText(w.sesTo)})`;
+    lines.push(`    ${terminalText(w.path)}  to ${terminalText(w.to)}${ses}`);
+  }
   if (summary.duplicates > 0) lines.push(`  repeated parts written once: ${summary.duplicates}`);
   lines.push(`  skipped ${summary.skipped.length} owner digest part(s) (not emailed)`);
   for (const s of summary.skipped) lines.push(`    ${terminalText(s.userId)}  ${s.reason}`);
   for (const f of summary.failures)
     lines.push(`  failed: ${terminalText(f.userId ?? '?')}: ${terminalText(f.error)}`);
+  if (summary.failures.length > 0)
+    lines.push(
+      `  ${summary.failures.length} digest part(s) failed: no .eml written for them, exit 1 ` +
+        '(the relay Lambda would leave each to SQS retries, then its DLQ)',
+    );
   return `${lines.join('\n')}\n`;
 }
 

@@ -14,6 +14,7 @@ import { digestFromPublishEntry, InvalidDigestMessageError } from '../../lambdas
 import { ownerEmail } from '../../lambdas/relay/owner-email';
 import type { EmailSender, LedgerClaim, OutgoingEmail, RelayLedger } from '../../lambdas/relay/ports';
 import { type RelayItem, relayDigests, tallyOutcomes } from '../../lambdas/relay/relay';
+import { sesAddress } from '../../lambdas/relay/ses-address';
 import { readJsonLines } from '../jsonl';
 import { createOutputDirectory } from '../output-file';
 import { UsageError } from '../usage-error';
@@ -51,7 +52,14 @@ function fileSafe(text: string): string {
 export interface WrittenEmail {
   readonly path: string;
   readonly userId: string;
+  /** The recipient as the directory holds it. */
   readonly to: string;
+  /**
+   * The address SES would be asked to send to (`sesAddress`), when it is not
+   * `to` as written: a Unicode domain in Punycode. It tells a look-alike
+   * domain (`bob@соrp.example`, a Cyrillic `о`) from the one it imitates.
+   */
+  readonly sesTo?: string;
   readonly drainId: string;
   readonly part: number;
 }
@@ -76,7 +84,8 @@ class EmlFileSender implements EmailSender {
     this.names.add(name);
     const path = join(this.dir, name);
     await writeFile(path, email.raw);
-    this.written.push({ path, userId, to: email.to, drainId, part });
+    const sesTo = sesAddress(email.to);
+    this.written.push({ path, userId, to: email.to, ...(sesTo !== email.to && { sesTo }), drainId, part });
     return { messageId: path };
   }
 }

@@ -49,13 +49,25 @@ function expiresAt(now: number): number {
   return Math.floor((now + RELAY_LEDGER_RETENTION_DAYS * DAY_MS) / 1000);
 }
 
+/**
+ * Whether the entry a failed condition returned (`ALL_OLD`) holds our own
+ * claim: `token` in `attribute`. Then the write did apply, in an attempt whose
+ * response was lost, and the SDK's retry met it. The token, new for each
+ * call, is the whole rule: no other writer can have put it there, so no
+ * judgement of the attempts (`may-have-applied.ts`) is needed.
+ */
+function heldBy(failed: ConditionalCheckFailedException, attribute: string, token: string): boolean {
+  // The document client does not unmarshall the item attached to the exception.
+  return failed.Item?.[attribute]?.S === token;
+}
+
 /** {@link RelayLedger} and {@link BounceReportLedger} on a DynamoDB table. */
 export class DynamoRelayLedger implements RelayLedger, BounceReportLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     /** The ledger table's name. */
     readonly tableName: string,
-    /** Claim tokens (injectable for tests). */
+    /** Claim tokens, a new one for each call (injectable for tests). */
     private readonly newToken: () => string = randomUUID,
   ) {}
 
@@ -63,7 +75,8 @@ export class DynamoRelayLedger implements RelayLedger, BounceReportLedger {
    * Puts a `sending` entry unless one exists that is `sent`, holds a live
    * lease or had its bounce reported (an email that went out, whatever
    * `markSent` managed); keeps `events` compressed (`stored-digest.ts`) when
-   * given and small enough; reads the existing entry's state from the failed condition.
+   * given and small enough; reads the existing entry's state from the failed condition
+   * (our own claim there, which an SDK retry after a lost response meets: claimed).
    */
   async claim(
     key: string,
@@ -102,7 +115,8 @@ export class DynamoRelayLedger implements RelayLedger, BounceReportLedger {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The document client does not unmarshall the item attached to the exception.
       const sent = error.Item?.[A.state]?.S === 'sent' || error.Item?.[B.bounceReport] !== undefined;
-      return sent ? { status: 'sent' } : { status: 'in-progress' };
+      if (sent) return { status: 'sent' };
+      return heldBy(error, A.claimToken, token) ? { status: 'claimed', token } : { status: 'in-progress' };
     }
   }
 
@@ -167,7 +181,8 @@ export class DynamoRelayLedger implements RelayLedger, BounceReportLedger {
    * Sets the report's claim (`reporting`, a token and a lease) unless the
    * bounce was reported or a live claim holds it; with `mustExist`, only on
    * an existing entry, else creating one with the ledger's TTL. Reads the
-   * entry's state from the failed condition.
+   * entry's state from the failed condition (our own claim there, which an SDK
+   * retry after a lost response meets: claimed).
    */
   async claimReport(
     key: string,
@@ -206,8 +221,9 @@ export class DynamoRelayLedger implements RelayLedger, BounceReportLedger {
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       if (error.Item === undefined) return { status: 'absent' };
-      return error.Item[B.bounceReport]?.S === 'reported'
-        ? { status: 'reported' }
+      if (error.Item[B.bounceReport]?.S === 'reported') return { status: 'reported' };
+      return heldBy(error, B.bounceReportToken, token)
+        ? { status: 'claimed', token }
         : { status: 'in-progress' };
     }
   }

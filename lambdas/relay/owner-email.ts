@@ -21,8 +21,9 @@ import { type DigestDocument, digestSubject, digestText, plainName } from '../hy
 import { parseInstant } from '../hygiene/time';
 import { renderDigestHtml } from '../render/digest-html';
 import { digestEventsKey } from './events-key';
+import { isSesSendable, sesAddress } from './ses-address';
 
-/** Domain of the `Message-ID` when the sender's address has none. */
+/** Domain of the `Message-ID` when the sender's address has none SES could be given. */
 const FALLBACK_MESSAGE_ID_DOMAIN = 'pc-hygiene.invalid';
 
 /** A rendered owner email, before MIME. */
@@ -49,10 +50,16 @@ export interface EmailRecipient {
   readonly name?: string;
 }
 
-/** The domain of a sender (`Name <a@b.example>` → `b.example`), for the Message-ID. */
+/**
+ * The domain of a sender as SES is given it (`sesAddress`, the one address
+ * rule: `Name <a@b.example>` → `b.example`, `a@bücher.example` →
+ * `xn--bcher-kva.example`), lower-cased, for the Message-ID; the fallback for
+ * a sender SES cannot send from.
+ */
 function senderDomain(from: string): string {
-  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from);
-  return match?.[1]?.toLowerCase() ?? FALLBACK_MESSAGE_ID_DOMAIN;
+  if (!isSesSendable(from)) return FALLBACK_MESSAGE_ID_DOMAIN;
+  const address = sesAddress(from);
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
 /** The digest part an email carries, as its id and `Message-ID` are derived from. */

@@ -2,9 +2,10 @@
  * The email relay (docs/notifications.md, "Email relay"): for each owner
  * digest delivered to its queue, look the owner up in the directory, skip an
  * unreachable owner the drain reported to the admins, fail the record for one
- * it did not (retries, then the DLQ and its alarm), else send the digest as
- * one email, once per message: `(drainId, part, userId)` and the part's events
- * key (`events-key.ts`; one drain can publish two digests for one owner).
+ * it did not (retries, then the DLQ and its alarm) unless the ledger says the
+ * part was sent (a redelivery after its own bounce or complaint), else send
+ * the digest as one email, once per message: `(drainId, part, userId)` and the
+ * part's events key (`events-key.ts`; one drain can publish two digests for one owner).
  * Phases, each its own function: read the
  * batch → look the owners up (one `getMany`) → relay each record (claim →
  * render → send → mark) → the partial batch response (only failed records).
@@ -39,10 +40,11 @@ export class RelayInProgressError extends Error {
 /**
  * The owner cannot be emailed, and the drain did not tell the admins (it
  * judged the owner reachable, or could not judge): the directory changed
- * since (a bounce, a departure, an address removed) or the drain had none.
- * The record fails, so SQS retries it (an import may fix the directory
- * meanwhile) and then leaves it in the DLQ, whose alarm reaches the admins:
- * the notice is never acknowledged unheard.
+ * since (a bounce, a departure, an address removed) or the drain had none,
+ * and the ledger says the part was not sent. The record fails, so SQS retries
+ * it (an import may fix the directory meanwhile) and then leaves it in the
+ * DLQ, whose alarm reaches the admins: the notice is never acknowledged
+ * unheard. (`pc-hygiene relay` writes no file for it and exits 1.)
  */
 export class UnreportedUnreachableOwnerError extends Error {
   override readonly name = 'UnreportedUnreachableOwnerError';
@@ -188,7 +190,8 @@ export async function sendOnce(
 
 /**
  * Phase 3 for one record: skip an unreachable owner the drain reported to the
- * admins (`ownerReach` = `unreachable`), fail on one it did not, else {@link sendOnce}.
+ * admins (`ownerReach` = `unreachable`), fail on one it did not (unless the
+ * part was sent: {@link failUnreported}), else {@link sendOnce}.
  * Reach is judged as the drain judges it, with the sender's own rule of what
  * SES can be asked to send to (`isSesSendable`): an address it refuses is
  * `unsendable-address`, never a send that fails.
@@ -204,14 +207,40 @@ async function relayOne(
   if (reach.reachable && owner?.email !== undefined)
     return sendOnce(deps, digest, { ...owner, email: owner.email });
   const reason = reach.reachable ? 'no-email' : reach.reason;
-  if (digest.ownerReach !== 'unreachable') {
-    throw new UnreportedUnreachableOwnerError(
-      `owner ${JSON.stringify(digest.userId)} cannot be emailed (${reason}) but the drain judged them ` +
-        `${digest.ownerReach ?? 'reachable (no ownerReach attribute)'}, so the admins were not told: ` +
-        `left to SQS retries, then the DLQ (drain ${digest.document.drainId}, part ${digest.document.part})`,
-    );
-  }
+  if (digest.ownerReach !== 'unreachable') return failUnreported(deps, digest, reason);
   return { status: 'skipped', userId: digest.userId, reason };
+}
+
+/**
+ * An owner who cannot be emailed and whom the drain did not report: the
+ * ledger is asked first, as {@link sendOnce} asks it, because the owner may
+ * have become unreachable through this very part (its bounce or complaint
+ * recorded) and this be its redelivery (an SNS duplicate, a batch returned by
+ * a timed-out invocation, a retried record). A part sent before is
+ * acknowledged as a duplicate; one another delivery is sending is retried
+ * later; else the claim just taken is released and the record fails. The
+ * error names no route: the relay Lambda's record goes to SQS retries, then
+ * the DLQ; `pc-hygiene relay` exits 1.
+ * @throws {RelayInProgressError} when another delivery holds the claim
+ * @throws {UnreportedUnreachableOwnerError} when the part was not sent
+ */
+async function failUnreported(
+  deps: RelayDeps,
+  digest: RelayDigest,
+  reason: UnreachableReason,
+): Promise<RelayOutcome> {
+  const key = relayKey(digest);
+  const leaseMs = deps.leaseMs ?? DEFAULT_RELAY_LEASE_MS;
+  const claim = await deps.ledger.claim(key, deps.clock(), leaseMs, digest.document.events);
+  if (claim.status === 'sent') return { status: 'duplicate', userId: digest.userId, key };
+  if (claim.status === 'in-progress')
+    throw new RelayInProgressError(`${key} is being sent by another delivery; retried later`);
+  await deps.ledger.release(key, claim.token).catch(() => undefined); // the lease lapses anyway
+  throw new UnreportedUnreachableOwnerError(
+    `owner ${JSON.stringify(digest.userId)} cannot be emailed (${reason}) but the drain judged them ` +
+      `${digest.ownerReach ?? 'reachable (no ownerReach attribute)'}, so the admins were not told: ` +
+      `this digest part fails (drain ${digest.document.drainId}, part ${digest.document.part})`,
+  );
 }
 
 /**

@@ -116,6 +116,7 @@ describe('pc-hygiene relay', () => {
     expect(result.stdout).toMatch(
       /failed: cy: UnreportedUnreachableOwnerError: owner "cy" cannot be emailed \(departed\) but the drain judged them reachable/,
     );
+    expect(result.stdout).toContain('1 digest part(s) failed: no .eml written for them, exit 1');
   });
 
   it('writes RFC 5322 multipart/alternative emails to the directory address', async () => {
