@@ -3,7 +3,8 @@
  * reconciler"): from the owner directory and the topic's current
  * subscriptions, which SNS email subscriptions to create, repair or remove so
  * that every active owner with an email has exactly one subscription filtered
- * on their `userId`, and what each owner's subscription state will be.
+ * on their `userId` and on the digests the drain judged deliverable
+ * ({@link ownerFilterPolicy}), and what each owner's subscription state will be.
  *
  * It touches only subscriptions it recognises as owner subscriptions (email
  * protocol, a filter policy on message attributes with exact `userId` values
@@ -28,6 +29,7 @@
  * reads it as an opt-out. Pure: no AWS imports, no clock, no I/O.
  */
 import { collate } from './collate';
+import type { OwnerReachVerdict } from './message';
 import {
   hasFilterUnsafeCharacter,
   type MailboxKey,
@@ -167,9 +169,26 @@ export interface SubscriptionPlanInput {
   readonly mailboxKey?: MailboxKey;
 }
 
-/** The filter policy of an owner's subscription: that owner's digests only. */
+/**
+ * The `ownerReach` verdicts an owner subscription receives: every digest the
+ * drain did not judge unreachable (`unverified`: no directory to judge by, so
+ * delivered as to any owner). An `unreachable` owner's digest is still
+ * published, for machine subscribers, and its events go to the admins' report;
+ * a subscription SNS still holds for that owner — at the address an import
+ * just moved them away from, until the reconciler's next run removes it —
+ * must not receive it (docs/notifications.md, "Message attributes and filter
+ * policies").
+ */
+const DELIVERABLE_REACH: readonly OwnerReachVerdict[] = ['reachable', 'unverified'];
+
+/**
+ * The filter policy of an owner's subscription: that owner's digests, when
+ * the drain judged them deliverable ({@link DELIVERABLE_REACH}). Within SNS's
+ * limits for a filter policy (at most 5 keys, at most 150 value combinations):
+ * 3 keys, 1 × 1 × 2 = 2 combinations.
+ */
 export function ownerFilterPolicy(userId: string): string {
-  return JSON.stringify({ userId: [userId], audience: ['owner'] });
+  return JSON.stringify({ userId: [userId], audience: ['owner'], ownerReach: DELIVERABLE_REACH });
 }
 
 /**
@@ -188,7 +207,9 @@ export function isArnlessPendingEmail(subscription: TopicSubscription): boolean 
  * The `userId` values of an owner filter policy, or `undefined` when the
  * subscription is not a recognisable owner subscription (wrong protocol,
  * message-body scope, no or unparsable policy, no `userId` key, `audience`
- * without `owner`, or non-string values such as prefix matches).
+ * without `owner`, or non-string values such as prefix matches). Other keys
+ * do not matter: the current policy's `ownerReach`, or none (the policy of
+ * earlier versions, which the plan repairs).
  */
 export function ownerFilterUserIds(subscription: TopicSubscription): readonly string[] | undefined {
   if (
@@ -205,13 +226,29 @@ export function ownerFilterUserIds(subscription: TopicSubscription): readonly st
   return userIds;
 }
 
-/** True when `filterPolicy` is exactly {@link ownerFilterPolicy} for `userId` (key order aside). */
+/**
+ * True when `filterPolicy` is exactly {@link ownerFilterPolicy} for `userId`
+ * (key and value order aside). The two-key policy of earlier versions
+ * (`userId` and `audience`, no `ownerReach`) is not: the plan repairs it.
+ */
 export function isOwnerFilterPolicy(filterPolicy: string | undefined, userId: string): boolean {
   const policy = parsePolicy(filterPolicy);
-  if (policy === undefined || Object.keys(policy).length !== 2) return false;
-  const userIds = stringList(policy.userId);
-  const audience = stringList(policy.audience);
-  return userIds?.length === 1 && userIds[0] === userId && audience?.length === 1 && audience[0] === 'owner';
+  if (policy === undefined || Object.keys(policy).length !== 3) return false;
+  return (
+    sameValues(stringList(policy.userId), [userId]) &&
+    sameValues(stringList(policy.audience), ['owner']) &&
+    sameValues(stringList(policy.ownerReach), DELIVERABLE_REACH)
+  );
+}
+
+/** True when `list` holds exactly `expected`'s values, each once, in any order. */
+function sameValues(list: readonly string[] | undefined, expected: readonly string[]): boolean {
+  return (
+    list !== undefined &&
+    list.length === expected.length &&
+    new Set(list).size === list.length &&
+    expected.every((v) => list.includes(v))
+  );
 }
 
 function parsePolicy(json: string | undefined): Record<string, unknown> | undefined {
@@ -513,17 +550,27 @@ function repair(subscription: TopicSubscription, userId: string): SubscriptionOp
 }
 
 /**
- * True when `filterPolicy` lets every digest of `userId` through: only the
- * keys `userId` and `audience`, exact string values naming the owner and
- * `owner` (a digest carries exactly these attributes as strings; docs/notifications.md,
- * "Message attributes and filter policies"). Anything else might narrow it (e.g. a `severity` key).
+ * True when `filterPolicy` lets through every digest of `userId` that the
+ * drain judged deliverable (`ownerReach` `reachable` or `unverified`), as
+ * {@link ownerFilterPolicy} does: the keys `userId` and `audience`, exact
+ * string values naming the owner and `owner`, and optionally `ownerReach`
+ * naming both verdicts (docs/notifications.md, "Message attributes and filter
+ * policies"). The two-key policy of earlier versions qualifies (it also lets
+ * unreachable digests through: a superset); any other key, or an `ownerReach`
+ * without one of the two, might hold some back (e.g. `severity`, or
+ * `ownerReach: ["unverified"]`).
  */
-export function deliversEveryOwnerDigest(filterPolicy: string | undefined, userId: string): boolean {
+export function deliversEveryDeliverableDigest(filterPolicy: string | undefined, userId: string): boolean {
   const policy = parsePolicy(filterPolicy);
-  if (policy === undefined || Object.keys(policy).length !== 2) return false;
+  if (policy === undefined) return false;
+  const keys = Object.keys(policy);
+  const known = ['userId', 'audience', 'ownerReach'];
+  if (!keys.every((k) => known.includes(k))) return false;
+  const reach = policy.ownerReach === undefined ? DELIVERABLE_REACH : stringList(policy.ownerReach);
   return (
     stringList(policy.userId)?.includes(userId) === true &&
-    stringList(policy.audience)?.includes('owner') === true
+    stringList(policy.audience)?.includes('owner') === true &&
+    DELIVERABLE_REACH.every((v) => reach?.includes(v) === true)
   );
 }
 

@@ -46,7 +46,7 @@ import {
 import type { UnsubscribeGuardVerdict } from './subscription-opt-out';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
-  deliversEveryOwnerDigest,
+  deliversEveryDeliverableDigest,
   FilterPolicyQuotaError,
   filterPolicyQuotaProblem,
   planSubscriptions,
@@ -360,15 +360,19 @@ async function applyRemovalsAndRepairs(
 /**
  * The planned states, except that an owner has none whose subscription could
  * not be created, or whose confirmed subscription could not be repaired and
- * keeps a filter policy that may hold back some of their digests (`confirmed`
- * means digests reach the owner: docs/notifications.md, "States").
+ * keeps a filter policy that may hold back some of the digests the drain judges
+ * deliverable ({@link deliversEveryDeliverableDigest}; `confirmed` means
+ * digests reach the owner: docs/notifications.md, "States").
  */
 function statesAfter(plan: SubscriptionPlan, failed: readonly FailedOperation[]): OwnerSubscriptionState[] {
   const notCreated = new Set<string>();
   const notRepaired = new Set<string>();
   for (const { operation } of failed) {
     if (operation.kind === 'create') notCreated.add(operation.userId);
-    if (operation.kind === 'repair' && !deliversEveryOwnerDigest(operation.previous, operation.userId)) {
+    if (
+      operation.kind === 'repair' &&
+      !deliversEveryDeliverableDigest(operation.previous, operation.userId)
+    ) {
       notRepaired.add(operation.userId);
     }
   }

@@ -629,8 +629,16 @@ describe('the bundled Lambda code from the assembly', () => {
     // u1 subscribed (pending), u4's filter policy repaired, the departed u5's subscription removed.
     expect(run.result).toMatchObject({ route: 'sns-email', created: 1, repaired: 1, removed: 1, failed: [] });
     expect(after.map((s) => [s.endpoint, s.pending, s.filterPolicy])).toEqual([
-      ['u4@example.com', false, { userId: ['u4'], audience: ['owner'] }],
-      ['u1@example.com', true, { userId: ['u1'], audience: ['owner'] }],
+      [
+        'u4@example.com',
+        false,
+        { userId: ['u4'], audience: ['owner'], ownerReach: ['reachable', 'unverified'] },
+      ],
+      [
+        'u1@example.com',
+        true,
+        { userId: ['u1'], audience: ['owner'], ownerReach: ['reachable', 'unverified'] },
+      ],
     ]);
     // What the directory records of each: the state, and the ARN of a confirmed subscription.
     expect(owners.u1).toMatchObject({ subscription: 'pending' });

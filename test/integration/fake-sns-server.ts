@@ -5,10 +5,11 @@
  * - `PublishBatch`, enforcing the real limits (10 entries, 256 KiB a call and a
  *   message, 100-character printable-ASCII subjects, a `default` key with
  *   `MessageStructure: json`, distinct entry ids). Deliveries go to confirmed
- *   subscriptions whose attribute filter policy matches (exact string
- *   matching, the subset of the policy language the docs use), each with what
- *   its protocol receives: with `MessageStructure: json`, its own key's value,
- *   else `default`, as SNS delivers (test/support/sns-delivery.ts).
+ *   subscriptions whose filter policy matches (exact string matching, the
+ *   subset of the policy language the docs use; in its `FilterPolicyScope`:
+ *   message attributes, or the top-level keys of a JSON message body), each
+ *   with what its protocol receives: with `MessageStructure: json`, its own
+ *   key's value, else `default`, as SNS delivers (test/support/sns-delivery.ts).
  * - Subscriptions, for the subscription reconciler: `Subscribe` (email
  *   subscriptions start pending; one subscription per topic, protocol and
  *   endpoint), `ListSubscriptionsByTopic` (pages with `NextToken`; a pending
@@ -53,7 +54,7 @@ export interface DeliveredMessage extends ReceivedMessage {
   readonly delivered: string;
 }
 
-/** A subscription: where it delivers, its filter policy over message attributes, and what it received. */
+/** A subscription: where it delivers, its filter policy and the scope it reads, and what it received. */
 export interface FakeSubscription {
   readonly arn: string;
   /** The topic; `undefined` for test subscriptions made by `subscribe()`, which see every topic. */
@@ -73,6 +74,8 @@ export interface FakeSubscriptionInput {
   readonly protocol: string;
   readonly endpoint: string;
   readonly filterPolicy?: Record<string, readonly unknown[]>;
+  /** `MessageAttributes` (the default) or `MessageBody`; only with a filter policy. */
+  readonly filterPolicyScope?: 'MessageAttributes' | 'MessageBody';
   readonly pending?: boolean;
 }
 
@@ -149,14 +152,54 @@ function entryProblem(entry: ReceivedMessage & { entryId: string; bytes: number 
   return undefined;
 }
 
-function matches(policy: Record<string, readonly unknown[]> | undefined, m: ReceivedMessage): boolean {
+/**
+ * True when the subscription's filter policy lets `m` through: every key of
+ * the policy names a property of the message, in the policy's scope, with a
+ * string value the policy lists (for an array, any of its values; a policy key
+ * the message lacks never matches, as in SNS). Scope `MessageAttributes` (SNS's
+ * default) reads the message attributes (a `String.Array` by its values);
+ * `MessageBody` reads the top-level properties of `delivered`, the text the
+ * subscription receives, which must be a JSON object — SNS documents body
+ * filtering for a JSON payload but not which text of a `MessageStructure:
+ * json` message it filters, so the fake takes the protocol's own; nested
+ * body policies are refused when the policy is set ({@link parseFilterPolicy}).
+ */
+function matches(
+  subscription: Pick<FakeSubscription, 'filterPolicy' | 'filterPolicyScope'>,
+  m: ReceivedMessage,
+  delivered: string,
+): boolean {
+  const policy = subscription.filterPolicy;
   if (!policy) return true;
+  const properties =
+    subscription.filterPolicyScope === 'MessageBody' ? bodyProperties(delivered) : attributeProperties(m);
+  if (properties === undefined) return false;
   return Object.entries(policy).every(([name, allowed]) => {
-    const a = m.attributes[name];
-    if (!a) return false;
-    const values: unknown[] = a.dataType === 'String.Array' ? JSON.parse(a.value) : [a.value];
-    return values.some((v) => typeof v === 'string' && allowed.includes(v));
+    const values = properties.get(name);
+    return values?.some((v) => typeof v === 'string' && allowed.includes(v)) === true;
   });
+}
+
+/** Each message attribute's values (a `String.Array` by its elements). */
+function attributeProperties(m: ReceivedMessage): Map<string, readonly unknown[]> {
+  return new Map(
+    Object.entries(m.attributes).map(([name, a]) => [
+      name,
+      a.dataType === 'String.Array' ? (JSON.parse(a.value) as unknown[]) : [a.value],
+    ]),
+  );
+}
+
+/** Each top-level property's values (an array by its elements), or `undefined` for a body not a JSON object. */
+function bodyProperties(delivered: string): Map<string, readonly unknown[]> | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(delivered);
+  } catch {
+    return undefined;
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  return new Map(Object.entries(body).map(([name, v]) => [name, Array.isArray(v) ? v : [v]]));
 }
 
 /** A filter policy as SNS validates it: a JSON object of arrays. */
@@ -261,7 +304,10 @@ export class FakeSnsServer {
       topicArn: input.topicArn,
       protocol: input.protocol,
       endpoint: input.endpoint,
-      ...(input.filterPolicy && { filterPolicy: input.filterPolicy, filterPolicyScope: 'MessageAttributes' }),
+      ...(input.filterPolicy && {
+        filterPolicy: input.filterPolicy,
+        filterPolicyScope: input.filterPolicyScope ?? 'MessageAttributes',
+      }),
       pending: input.pending ?? false,
       received: [],
     };
@@ -398,10 +444,10 @@ export class FakeSnsServer {
   private deliver(message: ReceivedMessage): void {
     for (const s of this.subscriptions) {
       const onTopic = s.topicArn === undefined || s.topicArn === message.topicArn;
-      if (!onTopic || s.pending || !matches(s.filterPolicy, message)) continue;
+      if (!onTopic || s.pending) continue;
       const delivered =
         message.messageStructure === 'json' ? deliveredTo(message.message, s.protocol) : message.message;
-      s.received.push({ ...message, delivered });
+      if (matches(s, message, delivered)) s.received.push({ ...message, delivered });
     }
   }
 

@@ -24,6 +24,7 @@ import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { type NotifierSummary, runNotifier, SubscriptionListingError } from '../../lambdas/hygiene/notifier';
+import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
@@ -176,7 +177,7 @@ describe('the sns-email drain checks the topic’s live subscriptions', () => {
         topicArn: TOPIC,
         protocol: 'email',
         endpoint: address(u),
-        filterPolicy: { userId: [u], audience: ['owner'] },
+        filterPolicy: JSON.parse(ownerFilterPolicy(u)),
       });
     const admins = wire.sns.subscribe({ audience: ['admin'] });
 
@@ -184,6 +185,8 @@ describe('the sns-email drain checks the topic’s live subscriptions', () => {
 
     expect(summary).toMatchObject({ unreachableOwners: 3, reportParts: 1 });
     expect(summary.unreachableReasons['no-subscription']).toBe(3);
+    // Digests judged unreachable pass no owner filter: the unrecorded subscriptions receive none of them.
+    expect(wire.sns.subscriptionsOf(TOPIC).flatMap((s) => s.received)).toEqual([]);
     const report = documentOf<UnreachableReportDocument>(admins.received[0]!);
     expect(report.owners.map((o) => o.reason)).toEqual([
       'no-subscription',

@@ -16,6 +16,7 @@ import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { OwnerDeliveryRoute } from '../../lambdas/hygiene/owner-directory';
+import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
@@ -108,13 +109,13 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
       topicArn: TOPIC,
       protocol: 'email',
       endpoint: 'alice@example.com',
-      filterPolicy: { userId: ['alice'], audience: ['owner'] },
+      filterPolicy: JSON.parse(ownerFilterPolicy('alice')),
     });
     const bob = wire.sns.addSubscription({
       topicArn: TOPIC,
       protocol: 'email',
       endpoint: 'bob@example.com',
-      filterPolicy: { userId: ['bob'], audience: ['owner'] },
+      filterPolicy: JSON.parse(ownerFilterPolicy('bob')),
       pending: true,
     });
     const machine = wire.sns.subscribe({ audience: ['owner'] });

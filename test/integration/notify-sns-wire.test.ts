@@ -11,6 +11,7 @@ import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { DigestDocument } from '../../lambdas/hygiene/digest';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
+import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import { publishAdminReport } from '../../lambdas/render/admin-report';
@@ -63,7 +64,8 @@ describe('notifications over an SNS-compatible server', () => {
       credential('b1', 'bob', { lastUsedAt: iso(-120) }),
       credential('c1', 'carol'),
     ]);
-    const alice = wire.sns.subscribe({ userId: ['alice'] });
+    // The filter the reconciler gives an owner: without a directory, digests are `unverified` and delivered.
+    const alice = wire.sns.subscribe(JSON.parse(ownerFilterPolicy('alice')));
     const deletions = wire.sns.subscribe({
       audience: ['owner'],
       eventTypes: ['deleted-expired', 'deleted-stale'],

@@ -13,7 +13,7 @@ import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler
 import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { planOwnerImport } from '../../lambdas/hygiene/owner-import';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
-import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan';
+import { FilterPolicyQuotaError, ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
@@ -24,7 +24,8 @@ const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const OTHER_TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene-v2';
 const NOW = '2026-12-01T00:00:00.000Z';
 const WRITE_ACTIONS = ['Subscribe', 'SetSubscriptionAttributes', 'Unsubscribe'];
-const ownerPolicy = (userId: string) => ({ userId: [userId], audience: ['owner'] });
+/** The owner filter policy the reconciler sets, as the fake holds it. */
+const ownerPolicy = (userId: string) => JSON.parse(ownerFilterPolicy(userId)) as Record<string, string[]>;
 /** Any subscription ARN of `topic` (the fake server's ids are random). */
 const arnOn = (topic = TOPIC) => expect.stringMatching(new RegExp(`^${topic}:[0-9a-f-]{36}$`));
 
@@ -133,6 +134,34 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     expect(second.stateChanges).toEqual([]);
     expect(third.stateChanges).toEqual([{ userId: 'ada', state: 'confirmed', subscriptionArn: arnOn() }]);
     expect(await statesOf()).toEqual({ ada: 'confirmed', bob: 'pending' });
+  });
+
+  it('upgrading: repairs the two-key filter of a confirmed subscription in place, once, without a new confirmation', async () => {
+    await adaAndBobConfirmed();
+    await reconcile();
+    const twoKey = (userId: string) => ({ userId: [userId], audience: ['owner'] });
+    // Subscriptions made by an earlier version: no ownerReach key.
+    for (const s of sns.subscriptionsOf(TOPIC))
+      s.filterPolicy = twoKey(s.filterPolicy?.userId?.[0] as string);
+    const before = sns.subscriptionsOf(TOPIC).map((s) => s.arn);
+    const statesBefore = await statesOf();
+    sns.calls.clear();
+
+    const upgrade = await reconcile();
+    const next = await reconcile();
+
+    expect(upgrade).toMatchObject({ created: 0, removed: 0, repaired: 2, failed: [], stateChanges: [] });
+    expect(sns.callCount('SetSubscriptionAttributes')).toBe(2);
+    expect(sns.callCount('Subscribe')).toBe(0);
+    expect(sns.callCount('Unsubscribe')).toBe(0);
+    expect(sns.subscriptionsOf(TOPIC).map((s) => [s.arn, s.filterPolicy, s.pending])).toEqual([
+      [before[0], ownerPolicy('ada'), false],
+      [before[1], ownerPolicy('bob'), false],
+    ]);
+    expect(statesBefore).toEqual({ ada: 'confirmed', bob: 'confirmed' });
+    expect(await statesOf()).toEqual(statesBefore);
+    expect(next).toMatchObject({ repaired: 0 });
+    expect(writes()).toBe(2);
   });
 
   it('re-subscribes an owner only after an unconfirmed subscription has expired', async () => {
@@ -377,20 +406,37 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     expect(second).toMatchObject({ removed: 1, failed: [] });
   });
 
-  it('reports what SNS refuses past its quota when the configured quota is set too high', async () => {
+  it('reports what SNS refuses past its quota when the configured quota is set too high, again each run', async () => {
     await load([
       { userId: 'ada', email: 'ada@example.com', status: 'active' },
       { userId: 'bob', email: 'bob@example.com', status: 'active' },
     ]);
     sns.filterPolicyQuota = 1;
 
+    // no quota stop (the plan fits the configured quota): each refused Subscribe fails on its own
     const summary = await reconcile({ filterPolicyQuota: 200 });
 
     expect(summary.created).toBe(1);
     expect(summary.failed).toHaveLength(1);
     expect(summary.failed[0]?.error).toMatch(/^FilterPolicyLimitExceededException: /);
     expect(summary.states).toEqual({ confirmed: 0, pending: 1, none: 1, unsubscribed: 0 });
-    expect(Object.values(await statesOf()).filter((s) => s === 'pending')).toHaveLength(1);
+    // the refused owner is left in state none (here never subscribed: no state written, which reads as none):
+    // unreachable (no-subscription), their events go to the admins
+    const states = await statesOf();
+    const refused = Object.keys(states).find((userId) => states[userId] !== 'pending') ?? '';
+    expect(states).toEqual({ ada: 'pending', bob: 'pending', [refused]: undefined });
+    const owner = (await directory.getMany([refused])).get(refused);
+    expect(reachabilityOf(owner, 'sns-email')).toEqual({ reachable: false, reason: 'no-subscription' });
+    // the next run asks again, and is refused again (docs/notifications.md, "Quota")
+    const again = await reconcile({ filterPolicyQuota: 200 });
+    expect(sns.callCount('Subscribe')).toBe(3);
+    expect(again).toMatchObject({
+      created: 0,
+      failed: [
+        expect.objectContaining({ error: expect.stringMatching(/^FilterPolicyLimitExceededException: /) }),
+      ],
+    });
+    expect(await statesOf()).toEqual(states);
   });
 
   it('rides out SNS throttling (Rate exceeded) through the client’s retries', async () => {
@@ -504,6 +550,9 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
           'PublishBatchRequestEntries.member.1.MessageAttributes.entry.2.Name': 'audience',
           'PublishBatchRequestEntries.member.1.MessageAttributes.entry.2.Value.DataType': 'String',
           'PublishBatchRequestEntries.member.1.MessageAttributes.entry.2.Value.StringValue': 'owner',
+          'PublishBatchRequestEntries.member.1.MessageAttributes.entry.3.Name': 'ownerReach',
+          'PublishBatchRequestEntries.member.1.MessageAttributes.entry.3.Value.DataType': 'String',
+          'PublishBatchRequestEntries.member.1.MessageAttributes.entry.3.Value.StringValue': 'reachable',
         }),
       });
 

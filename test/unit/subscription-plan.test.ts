@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
-  deliversEveryOwnerDigest,
+  deliversEveryDeliverableDigest,
   FilterPolicyQuotaError,
   filterPolicyQuotaProblem,
   isOwnerFilterPolicy,
@@ -72,27 +72,110 @@ describe('ownerFilterUserIds (recognising owner subscriptions)', () => {
     expect(ownerFilterUserIds(ownerSub('ada', 'a@x', extra as Partial<TopicSubscription>))).toBeUndefined();
   });
 
-  it('knows which policies let every digest of the owner through (userId and audience only, naming both)', () => {
-    expect(deliversEveryOwnerDigest('{"audience":["owner","admin"],"userId":["bob","ada"]}', 'ada')).toBe(
-      true,
-    );
-    expect(deliversEveryOwnerDigest(ownerFilterPolicy('ada'), 'ada')).toBe(true);
+  it('recognises an owner subscription with or without the ownerReach key (the policy before it was added)', () => {
+    expect(ownerFilterUserIds(ownerSub('ada', 'a@x', { filterPolicy: TWO_KEY('ada') }))).toEqual(['ada']);
     expect(
-      deliversEveryOwnerDigest('{"userId":["ada"],"audience":["owner"],"severity":["high"]}', 'ada'),
-    ).toBe(false);
-    expect(deliversEveryOwnerDigest(ownerFilterPolicy('bob'), 'ada')).toBe(false);
-    expect(deliversEveryOwnerDigest('{"userId":["ada"],"audience":["admin"]}', 'ada')).toBe(false);
-    expect(deliversEveryOwnerDigest('{"userId":[{"prefix":"a"}],"audience":["owner"]}', 'ada')).toBe(false);
-    expect(deliversEveryOwnerDigest('{"userId":', 'ada')).toBe(false);
+      ownerFilterUserIds(
+        ownerSub('ada', 'a@x', {
+          filterPolicy: '{"userId":["ada"],"audience":["owner"],"ownerReach":["unverified"]}',
+        }),
+      ),
+    ).toEqual(['ada']);
+  });
+});
+
+/** The owner filter policy of earlier versions: no `ownerReach` key. */
+const TWO_KEY = (userId: string) => JSON.stringify({ userId: [userId], audience: ['owner'] });
+
+describe('ownerFilterPolicy (what an owner subscription receives)', () => {
+  it('names the owner, audience owner and the digests the drain judged deliverable, within SNS limits', () => {
+    const policy = JSON.parse(ownerFilterPolicy('ada')) as Record<string, string[]>;
+    expect(policy).toEqual({ userId: ['ada'], audience: ['owner'], ownerReach: ['reachable', 'unverified'] });
+    // SNS: at most 5 keys and 150 value combinations per filter policy.
+    expect(Object.keys(policy).length).toBeLessThanOrEqual(5);
+    expect(Object.values(policy).reduce((n, values) => n * values.length, 1)).toBeLessThanOrEqual(150);
   });
 
-  it('accepts only the exact owner policy as correct, whatever the key order', () => {
-    expect(isOwnerFilterPolicy('{"audience":["owner"],"userId":["ada"]}', 'ada')).toBe(true);
+  it('accepts only the exact owner policy as correct, whatever the key and value order', () => {
+    expect(
+      isOwnerFilterPolicy(
+        '{"ownerReach":["unverified","reachable"],"audience":["owner"],"userId":["ada"]}',
+        'ada',
+      ),
+    ).toBe(true);
+    expect(isOwnerFilterPolicy(ownerFilterPolicy('ada'), 'ada')).toBe(true);
     expect(isOwnerFilterPolicy(ownerFilterPolicy('ada'), 'bob')).toBe(false);
-    expect(isOwnerFilterPolicy('{"userId":["ada"],"audience":["owner"],"severity":["high"]}', 'ada')).toBe(
-      false,
-    );
     expect(isOwnerFilterPolicy(undefined, 'ada')).toBe(false);
+  });
+
+  it.each([
+    ['the two-key policy of earlier versions', TWO_KEY('ada')],
+    [
+      'an extra key',
+      '{"userId":["ada"],"audience":["owner"],"ownerReach":["reachable","unverified"],"severity":["high"]}',
+    ],
+    ['ownerReach narrowed', '{"userId":["ada"],"audience":["owner"],"ownerReach":["reachable"]}'],
+    [
+      'ownerReach widened',
+      '{"userId":["ada"],"audience":["owner"],"ownerReach":["reachable","unverified","unreachable"]}',
+    ],
+    [
+      'ownerReach repeating a value',
+      '{"userId":["ada"],"audience":["owner"],"ownerReach":["reachable","reachable"]}',
+    ],
+    [
+      'a second owner',
+      '{"userId":["ada","bob"],"audience":["owner"],"ownerReach":["reachable","unverified"]}',
+    ],
+    [
+      'a second audience',
+      '{"userId":["ada"],"audience":["owner","admin"],"ownerReach":["reachable","unverified"]}',
+    ],
+    [
+      'an ownerReach prefix match',
+      '{"userId":["ada"],"audience":["owner"],"ownerReach":[{"prefix":"r"},"unverified"]}',
+    ],
+  ])('repairs %s (not the exact policy)', (_name, policy) => {
+    expect(isOwnerFilterPolicy(policy, 'ada')).toBe(false);
+  });
+
+  it.each([
+    ['the current policy', ownerFilterPolicy('ada')],
+    ['the two-key policy of earlier versions (a superset: unreachable digests too)', TWO_KEY('ada')],
+    [
+      'a wider policy naming more owners and audiences',
+      '{"audience":["owner","admin"],"userId":["bob","ada"]}',
+    ],
+    [
+      'an ownerReach naming every verdict',
+      '{"userId":["ada"],"audience":["owner"],"ownerReach":["unreachable","unverified","reachable"]}',
+    ],
+  ])('knows %s delivers every digest the owner should get', (_name, policy) => {
+    expect(deliversEveryDeliverableDigest(policy, 'ada')).toBe(true);
+  });
+
+  it.each([
+    [
+      'an ownerReach narrowed to unverified',
+      '{"userId":["ada"],"audience":["owner"],"ownerReach":["unverified"]}',
+    ],
+    [
+      'an ownerReach narrowed to reachable',
+      '{"userId":["ada"],"audience":["owner"],"ownerReach":["reachable"]}',
+    ],
+    [
+      'an ownerReach that is not a string list',
+      '{"userId":["ada"],"audience":["owner"],"ownerReach":[{"prefix":"r"}]}',
+    ],
+    ['a severity key', '{"userId":["ada"],"audience":["owner"],"severity":["high"]}'],
+    ['another owner', ownerFilterPolicy('bob')],
+    ['audience admin', '{"userId":["ada"],"audience":["admin"]}'],
+    ['no audience', '{"userId":["ada"]}'],
+    ['a userId prefix match', '{"userId":[{"prefix":"a"}],"audience":["owner"]}'],
+    ['an unparsable policy', '{"userId":'],
+    ['no policy', undefined],
+  ])('knows %s may hold back a digest the owner should get', (_name, policy) => {
+    expect(deliversEveryDeliverableDigest(policy, 'ada')).toBe(false);
   });
 });
 
@@ -110,7 +193,7 @@ describe('planSubscriptions', () => {
         kind: 'create',
         userId: 'ada',
         email: 'Ada@Example.com',
-        filterPolicy: '{"userId":["ada"],"audience":["owner"]}',
+        filterPolicy: '{"userId":["ada"],"audience":["owner"],"ownerReach":["reachable","unverified"]}',
       },
     ]);
     expect(plan.states).toEqual([
@@ -159,6 +242,29 @@ describe('planSubscriptions', () => {
       },
     ]);
     expect(plan.states).toEqual([{ userId: 'ada', state: 'confirmed', subscriptionArn: wrong.arn }]);
+  });
+
+  it('repairs the two-key policy of earlier versions in place: the subscription stays, confirmed', () => {
+    const upgraded = ownerSub('ada', 'ada@x', { filterPolicy: TWO_KEY('ada') });
+
+    const plan = planSubscriptions({
+      owners: [active('ada', 'ada@x')],
+      subscriptions: [upgraded],
+      topicArn: TOPIC,
+      route: 'sns-email',
+    });
+
+    expect(plan.operations).toEqual([
+      {
+        kind: 'repair',
+        userId: 'ada',
+        subscriptionArn: upgraded.arn,
+        filterPolicy: ownerFilterPolicy('ada'),
+        previous: TWO_KEY('ada'),
+      },
+    ]);
+    expect(plan.states).toEqual([{ userId: 'ada', state: 'confirmed', subscriptionArn: upgraded.arn }]);
+    expect(plan.filterPolicies).toEqual({ current: 1, planned: 1 });
   });
 
   it('removes subscriptions of departed, removed and email-less owners, and moves a changed address', () => {

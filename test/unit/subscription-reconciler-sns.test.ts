@@ -149,7 +149,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
         Protocol: 'email',
         Endpoint: 'dee@example.com',
         Attributes: {
-          FilterPolicy: '{"userId":["dee"],"audience":["owner"]}',
+          FilterPolicy: '{"userId":["dee"],"audience":["owner"],"ownerReach":["reachable","unverified"]}',
           FilterPolicyScope: 'MessageAttributes',
         },
         ReturnSubscriptionArn: true,

@@ -585,6 +585,32 @@ describe('reconcileSubscriptions', () => {
     expect(directory.owners[0]?.subscription).toBe('confirmed');
   });
 
+  it('keeps confirmed when SNS refuses to repair the two-key filter of earlier versions (it lets through more, not less)', async () => {
+    const twoKey = JSON.stringify({ userId: ['ada'], audience: ['owner'] });
+    const topic = new MemoryTopic([confirmedSub('ada', twoKey)]);
+    topic.failRepair = true;
+    const directory = new MemoryOwnerRegistry([owner('ada')]);
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(summary.failed.map((f) => f.operation.kind)).toEqual(['repair']);
+    expect(directory.owners[0]?.subscription).toBe('confirmed');
+  });
+
+  it('records none when SNS refuses to repair a filter narrowing ownerReach: her reachable digests are held back', async () => {
+    const narrowed = JSON.stringify({ userId: ['ada'], audience: ['owner'], ownerReach: ['unverified'] });
+    const topic = new MemoryTopic([confirmedSub('ada', narrowed)]);
+    topic.failRepair = true;
+    const directory = new MemoryOwnerRegistry([
+      owner('ada', { subscription: 'confirmed', subscriptionArn: arnOf('ada') }),
+    ]);
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(summary.failed.map((f) => f.operation.kind)).toEqual(['repair']);
+    expect(directory.owners[0]).toEqual(owner('ada', { subscription: 'none' }));
+  });
+
   it('refuses an empty directory on the sns-email route instead of removing every owner subscription', async () => {
     const topic = new MemoryTopic([confirmedSub('ada')]);
 
