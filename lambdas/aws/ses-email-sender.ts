@@ -7,6 +7,10 @@
  * (message rejected, identity not verified, sending paused) is thrown at
  * once, and so is the last transient one: the relay then fails the SQS record,
  * which SQS retries and finally moves to the DLQ (docs/notifications.md, "Email relay").
+ * Given the caller's time budget, it starts no attempt (at most
+ * `SES_REQUEST_TIMEOUT_MS`, `sesv2-client.ts`) and no backoff sleep that
+ * could not finish within it, and throws `NoTimeLeftError` instead: the
+ * record fails alone rather than the invocation timing out with its batch.
  *
  * SES takes 7-bit ASCII addresses only ("Amazon SES does not support the
  * SMTPUTF8 extension … the email address string must be 7-bit ASCII": SES API
@@ -20,9 +24,16 @@
  * the same rule, so the relay never asks this sender for one.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { describeError } from '../hygiene/errors';
-import type { EmailSender, OutgoingEmail } from '../relay/ports';
+import { describeError, errorText } from '../hygiene/errors';
+import {
+  type EmailSender,
+  hasTimeFor,
+  NoTimeLeftError,
+  type OutgoingEmail,
+  type SendBudget,
+} from '../relay/ports';
 import { sesAddress } from '../relay/ses-address';
+import { SES_REQUEST_TIMEOUT_MS } from './sesv2-client';
 
 /** Error names SES (or the SDK) uses for throttling and transient trouble. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set([
@@ -54,6 +65,11 @@ export interface SesEmailSenderOptions {
   readonly maxAttempts?: number;
   /** First backoff cap in ms, doubled per retry, full jitter (default 200; at most 5 s). */
   readonly baseDelayMs?: number;
+  /**
+   * The longest one attempt may take: the client's request timeout (`createSesClient`'s `requestTimeoutMs`).
+   * @default SES_REQUEST_TIMEOUT_MS
+   */
+  readonly attemptMs?: number;
   /** Waits `ms` (injectable so tests do not wait). */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Random number in [0, 1) for jitter (injectable for tests). */
@@ -64,18 +80,24 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** Sends raw MIME with SESv2. */
 export class SesEmailSender implements EmailSender {
+  /** The longest one attempt may take (ms): none starts with less of the budget left. */
+  readonly attemptMs: number;
+
   constructor(
     private readonly client: SESv2Client,
     private readonly options: SesEmailSenderOptions = {},
-  ) {}
+  ) {
+    this.attemptMs = options.attemptMs ?? SES_REQUEST_TIMEOUT_MS;
+  }
 
   /**
-   * Sends one email, retrying throttling and transient errors.
+   * Sends one email, retrying throttling and transient errors while `budget` has time for another attempt.
    * @returns SES's message id
    * @throws {UnsendableAddressError} when the sender or recipient cannot be given to SES (nothing sent)
+   * @throws {NoTimeLeftError} when an attempt (after its backoff) could not finish within `budget`
    * @throws the permanent error, or the last transient one after every attempt
    */
-  async send(email: OutgoingEmail): Promise<{ readonly messageId: string }> {
+  async send(email: OutgoingEmail, budget?: SendBudget): Promise<{ readonly messageId: string }> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const command = new SendEmailCommand({
       FromEmailAddress: sesAddress(email.from),
@@ -88,15 +110,32 @@ export class SesEmailSender implements EmailSender {
         EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })),
       }),
     });
+    let lastError: unknown;
     for (let attempt = 1; ; attempt++) {
+      if (!hasTimeFor(budget, this.attemptMs)) throw this.noTimeLeft(budget, 0, lastError);
       try {
         const out = await this.client.send(command);
         return { messageId: out.MessageId ?? '' };
       } catch (error: unknown) {
         if (attempt >= maxAttempts || !isTransientSesError(error)) throw error;
+        lastError = error;
         const cap = Math.min(5_000, (this.options.baseDelayMs ?? 200) * 2 ** (attempt - 1));
-        await (this.options.sleep ?? defaultSleep)(Math.floor((this.options.random ?? Math.random)() * cap));
+        const delayMs = Math.floor((this.options.random ?? Math.random)() * cap);
+        if (!hasTimeFor(budget, delayMs + this.attemptMs)) throw this.noTimeLeft(budget, delayMs, error);
+        await (this.options.sleep ?? defaultSleep)(delayMs);
       }
     }
+  }
+
+  /** The error for an attempt (after a backoff of `delayMs`) that could not finish in time; `cause` the last error. */
+  private noTimeLeft(budget: SendBudget | undefined, delayMs: number, cause: unknown): NoTimeLeftError {
+    const left = budget?.remainingMs() ?? 0;
+    const wait = delayMs > 0 ? ` after a ${delayMs} ms backoff` : '';
+    const after = cause === undefined ? '' : ` (the last attempt failed: ${errorText(cause)})`;
+    return new NoTimeLeftError(
+      `no time left to send: ${left} ms of the invocation's time budget remain, an SES attempt${wait} ` +
+        `needs up to ${delayMs + this.attemptMs} ms; the record is retried by SQS${after}`,
+      cause === undefined ? undefined : { cause },
+    );
   }
 }

@@ -158,6 +158,11 @@ export const RELAY_METRIC = {
    * (`UnreportedUnreachableOwnerError`): until a directory fix or the DLQ, these notices reach nobody.
    */
   unreportedUnreachable: 'UnreportedUnreachableOwners',
+  /**
+   * Of those, records not sent for lack of time (`NoTimeLeftError`): SES so slow or throttled that the
+   * invocation's time budget had no room to start them or to try again; SQS delivers them again.
+   */
+  outOfTime: 'EmailRelayOutOfTime',
 } as const;
 
 /** Metrics of the SES bounce and complaint handler. */

@@ -5,6 +5,8 @@
  * adapters once per cold start, call `relayBatch`, turn its outcomes into
  * metrics and log lines, return the partial batch response (the event source
  * mapping has `ReportBatchItemFailures`, so SQS retries only the failed records).
+ * The batch's time budget is Lambda's remaining time less a safety margin, so a
+ * slow SES fails the records it holds up, not the whole invocation.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -17,13 +19,23 @@ import { configFromEnvironment, HANDLER_ENV, MissingEnvironmentError, requireEnv
 import { RELAY_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { ownerDirectoryOf } from './owner-directory-env';
+import { remainingBudget } from './scheduled-event';
 
 /** Shortest claim lease, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;
 
+/**
+ * Time kept back from Lambda's timeout: the batch's time budget (`remainingMs`) ends this much earlier. It is
+ * for what runs after the last SES attempt (each started only with time to finish in the budget): marking the
+ * emails sent, releasing the claims of failed ones, the metrics flush and the log line — a DynamoDB write
+ * (~10 ms, a few with the SDK's retries) per record in flight. A DynamoDB call that hangs instead (no request
+ * timeout is set) runs into Lambda's timeout: a crash, with a crash's duplicate window.
+ */
+export const RELAY_SAFETY_MARGIN_MS = 5_000;
+
 /** What one invocation needs, built once per cold start. */
 export interface RelayHandlerDeps extends Observability {
-  readonly relay: Omit<RelayDeps, 'leaseMs'>;
+  readonly relay: Omit<RelayDeps, 'leaseMs' | 'remainingMs'>;
 }
 
 /** The raw handler over explicit dependencies (tests pass fakes or local adapters). */
@@ -35,13 +47,15 @@ export function createRelayHandler(deps: RelayHandlerDeps) {
     const records = event.Records.map((r) => ({ messageId: r.messageId, body: r.body }));
     // A claim must outlive this invocation: a crashed invocation's claims lapse after it.
     const leaseMs = Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis());
-    const result = await relayBatch({ ...deps.relay, leaseMs }, records);
+    const remainingMs = remainingBudget(context, RELAY_SAFETY_MARGIN_MS);
+    const result = await relayBatch({ ...deps.relay, leaseMs, remainingMs }, records);
     const tally = tallyOutcomes(result.outcomes);
     deps.metrics.addMetric(RELAY_METRIC.sent, MetricUnit.Count, tally.sent);
     deps.metrics.addMetric(RELAY_METRIC.duplicates, MetricUnit.Count, tally.duplicates);
     deps.metrics.addMetric(RELAY_METRIC.unreachable, MetricUnit.Count, tally.skippedUnreachable);
     deps.metrics.addMetric(RELAY_METRIC.failed, MetricUnit.Count, tally.failed);
     deps.metrics.addMetric(RELAY_METRIC.unreportedUnreachable, MetricUnit.Count, tally.unreportedUnreachable);
+    deps.metrics.addMetric(RELAY_METRIC.outOfTime, MetricUnit.Count, tally.outOfTime);
     const fields = { records: records.length, ...tally };
     if (tally.failed > 0) deps.logger.warn('relay batch', fields);
     else deps.logger.info('relay batch', fields);

@@ -4,7 +4,9 @@
  * `lambdas/aws/ses-email-sender.ts`), a ledger that makes each digest part
  * go out once and keeps its events, and the same ledger's side for the SES
  * events handler, which reports a bounced part's events to the admins once
- * (both DynamoDB in `lambdas/aws/relay-ledger-store.ts`). Tests pass
+ * (both DynamoDB in `lambdas/aws/relay-ledger-store.ts`); and the error a
+ * sender throws when the invocation's time budget has no room for another
+ * attempt (docs/notifications.md, "The relay's guarantees"). Tests pass
  * in-memory fakes.
  */
 import type { OutboxEvent } from '../hygiene/events';
@@ -22,10 +24,45 @@ export interface OutgoingEmail {
   readonly digest: { readonly userId: string; readonly drainId: string; readonly part: number };
 }
 
-/** Sends email. Retries throttling and transient errors itself; what it throws is final for this delivery. */
+/** The time one `send` may use: the caller's time budget, as the notifier's and the sweep's `remainingMs`. */
+export interface SendBudget {
+  /** Milliseconds left of the caller's time budget (Lambda's remaining time minus a safety margin). */
+  readonly remainingMs: () => number;
+}
+
+/**
+ * Sends email. Retries throttling and transient errors itself; what it throws is final for this delivery.
+ * Given a {@link SendBudget}, it starts no attempt, and no backoff sleep, that could not finish within it
+ * (an attempt may take {@link EmailSender.attemptMs}): it throws {@link NoTimeLeftError} instead.
+ */
 export interface EmailSender {
+  /**
+   * The longest one attempt may take, in ms (absent: no bound is known, 0). With less of the budget left
+   * the sender makes no attempt, and the relay starts no record (it fails untried, nothing claimed).
+   */
+  readonly attemptMs?: number;
   /** @returns the provider's message id */
-  send(email: OutgoingEmail): Promise<{ readonly messageId: string }>;
+  send(email: OutgoingEmail, budget?: SendBudget): Promise<{ readonly messageId: string }>;
+}
+
+/**
+ * Too little of the invocation's time budget is left to send (a first attempt, or another after a
+ * transient error: its `cause`), so nothing more was tried. Transient by nature: the record fails alone,
+ * its claim is released, and SQS delivers it again after the visibility timeout, to an invocation with
+ * time. Counted apart (`EmailRelayOutOfTime`), so a slow SES shows as such rather than as a timeout.
+ */
+export class NoTimeLeftError extends Error {
+  override readonly name = 'NoTimeLeftError';
+}
+
+/**
+ * Whether `neededMs` (and more than nothing) is left of `budget`; no budget: always. The one test of
+ * "is there time" for the sender's attempts and the relay's records.
+ */
+export function hasTimeFor(budget: SendBudget | undefined, neededMs: number): boolean {
+  if (budget === undefined) return true;
+  const left = budget.remainingMs();
+  return left > 0 && left >= neededMs;
 }
 
 /** The outcome of claiming a digest part for sending. */

@@ -9,7 +9,11 @@
  * Phases, each its own function: read the
  * batch → look the owners up (one `getMany`) → relay each record (claim →
  * render → send → mark) → the partial batch response (only failed records).
- * Pure over ports: directory, ledger, sender, clock.
+ * With a time budget (the Lambda's remaining time), a record is not started,
+ * and the sender makes no attempt, without time to finish: such a record fails
+ * alone (`NoTimeLeftError`, retried by SQS) while those emailed are marked and
+ * acknowledged, instead of the invocation timing out with its whole batch.
+ * Pure over ports: directory, ledger, sender, clock, time budget.
  */
 import { createHash } from 'node:crypto';
 import { errorText } from '../hygiene/errors';
@@ -24,7 +28,7 @@ import { digestFromSnsEnvelope, type RelayDigest } from './digest-message';
 import { type DigestPartRef, digestEmailTags } from './email-tags';
 import { digestEventsKey } from './events-key';
 import { composeMime, ownerEmail } from './owner-email';
-import type { EmailSender, RelayLedger } from './ports';
+import { type EmailSender, hasTimeFor, NoTimeLeftError, type RelayLedger, type SendBudget } from './ports';
 import { isSesSendable } from './ses-address';
 
 /** How long a claim lasts when the caller does not say (a crashed sender's claim lapses after it). */
@@ -57,6 +61,12 @@ export interface RelayDeps {
   readonly sender: EmailSender;
   /** Wall clock, epoch ms (the `Date` header, leases). */
   readonly clock: () => number;
+  /**
+   * The time left for this batch, in ms (the notifier's time budget: Lambda's remaining time minus a safety
+   * margin). No record is started (claimed) with less than the sender's `attemptMs` left, and the sender makes
+   * no attempt that could not finish in it: such records fail with {@link NoTimeLeftError}. Absent: no limit.
+   */
+  readonly remainingMs?: () => number;
   /** The sender identity: `address` or `Name <address>`. */
   readonly from: string;
   /** @default DEFAULT_RELAY_LEASE_MS */
@@ -145,7 +155,9 @@ function readRecords(records: readonly RelayRecord[]): RelayItem[] {
  * record: the claim then lapses after its lease, and a later delivery of the
  * same message (SNS→SQS delivers at least once) sends again — a duplicate
  * window, docs/notifications.md "The relay's guarantees"; failing the record
- * would make that redelivery certain.
+ * would make that redelivery certain. A record without time left for one
+ * attempt is not claimed at all.
+ * @throws {NoTimeLeftError} when the time budget has no room for an attempt (before or after claiming)
  * @throws {RelayInProgressError} when another delivery holds the claim
  * @throws what the sender throws after its own retries
  */
@@ -156,6 +168,8 @@ export async function sendOnce(
 ): Promise<RelayOutcome> {
   const part = digestPartOf(digest);
   const key = relayPartKey(part);
+  const budget = sendBudgetOf(deps);
+  if (!hasTimeFor(budget, deps.sender.attemptMs ?? 0)) throw notStarted(key, budget, deps.sender);
   const now = deps.clock();
   const leaseMs = deps.leaseMs ?? DEFAULT_RELAY_LEASE_MS;
   // The claim keeps the part's events: markSent may fail unnoticed, the claim may not.
@@ -172,13 +186,16 @@ export async function sendOnce(
       new Date(now),
     );
     const raw = await composeMime(email);
-    ({ messageId } = await deps.sender.send({
-      raw,
-      from: deps.from,
-      to: owner.email,
-      tags: digestEmailTags(part),
-      digest: part,
-    }));
+    ({ messageId } = await deps.sender.send(
+      {
+        raw,
+        from: deps.from,
+        to: owner.email,
+        tags: digestEmailTags(part),
+        digest: part,
+      },
+      budget,
+    ));
   } catch (error: unknown) {
     await deps.ledger.release(key, claim.token).catch(() => undefined); // the lease lapses anyway
     throw error;
@@ -186,6 +203,19 @@ export async function sendOnce(
   // Sent: a failed mark must not fail the record (its retry would send again once the lease lapses).
   await deps.ledger.markSent(key, claim.token, messageId, deps.clock()).catch(() => undefined);
   return { status: 'sent', userId: digest.userId, key, messageId };
+}
+
+/** The sender's view of the relay's time budget, if it has one. */
+function sendBudgetOf(deps: RelayDeps): SendBudget | undefined {
+  return deps.remainingMs === undefined ? undefined : { remainingMs: deps.remainingMs };
+}
+
+/** The error of a record not started for lack of time (nothing claimed, nothing sent). */
+function notStarted(key: string, budget: SendBudget | undefined, sender: EmailSender): NoTimeLeftError {
+  return new NoTimeLeftError(
+    `no time left to send ${key}: ${budget?.remainingMs() ?? 0} ms of the invocation's time budget remain, ` +
+      `an attempt needs up to ${sender.attemptMs ?? 0} ms; not started (nothing claimed), retried by SQS`,
+  );
 }
 
 /**
@@ -246,9 +276,9 @@ async function failUnreported(
 /**
  * Relays already-read digests: one directory lookup for all, then each item
  * (at most `concurrency` at once). Items that could not be read, whose owner
- * lookup failed, whose owner is unreachable unreported, or whose send failed
- * come back `failed`; every other item succeeded (sent, duplicate, or skipped
- * as unreachable and reported by the drain).
+ * lookup failed, whose owner is unreachable unreported, whose send failed, or
+ * that had no time left (`remainingMs`) come back `failed`; every other item
+ * succeeded (sent, duplicate, or skipped as unreachable and reported by the drain).
  */
 export async function relayDigests(deps: RelayDeps, items: readonly RelayItem[]): Promise<RelayBatchResult> {
   const userIds = items.flatMap((item) => (item.digest ? [item.digest.userId] : []));
@@ -305,6 +335,8 @@ export function tallyOutcomes(outcomes: readonly RelayOutcome[]) {
     unreportedUnreachable: outcomes.filter(
       (o) => o.status === 'failed' && o.error instanceof UnreportedUnreachableOwnerError,
     ).length,
+    /** Of `failed`: records not sent for lack of time (not started, or no time for another attempt): SES slow. */
+    outOfTime: outcomes.filter((o) => o.status === 'failed' && o.error instanceof NoTimeLeftError).length,
     failures: outcomes.flatMap((o) =>
       o.status === 'failed'
         ? [{ ...(o.userId !== undefined && { userId: o.userId }), error: errorText(o.error) }]
