@@ -349,8 +349,8 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
 }
 
 /**
- * The `relay` route's owner email: SES bounces and complaints (suppressed sends among them) and what they recorded
- * (per hour), and the age of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest
+ * The `relay` route's owner email: SES bounces and complaints (suppressed sends among them; bounces SES did not call
+ * permanent apart) and what they recorded (per hour), and the age of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest
  * in 5 minutes).
  */
 function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget[] {
@@ -363,6 +363,10 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
         m(SES_EVENTS_METRIC.suppressed, {
           ...RUN_WATCH.perHour,
           label: 'of which suppressed sends (address on SES’s suppression list)',
+        }),
+        m(SES_EVENTS_METRIC.transient, {
+          ...RUN_WATCH.perHour,
+          label: 'transient or undetermined bounces (nobody marked)',
         }),
         m(SES_EVENTS_METRIC.marked, { ...RUN_WATCH.perHour, label: 'owners marked bouncing' }),
         m(SES_EVENTS_METRIC.optedOut, {

@@ -229,7 +229,7 @@ describe('the dashboard’s "Owner notices" graph', () => {
 });
 
 describe('the dashboard’s "Owner email: bounces and complaints" graph (relay)', () => {
-  it('draws the suppressed sends beside the bounces and complaints they are counted in, over the same period and statistic', () => {
+  it('draws the suppressed sends beside the bounces and complaints they are counted in, and the bounces nobody was marked for, over the same period and statistic', () => {
     const { template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
     const watches = graphWatches(template, 'Owner email: bounces and complaints');
     const watch = (metric: string) => watches.find((w) => w.metric === metric);
@@ -239,7 +239,11 @@ describe('the dashboard’s "Owner email: bounces and complaints" graph (relay)'
       statistic: 'Sum',
       period: 3600,
     });
-    for (const metric of [SES_EVENTS_METRIC.bounces, SES_EVENTS_METRIC.complaints])
+    for (const metric of [
+      SES_EVENTS_METRIC.bounces,
+      SES_EVENTS_METRIC.complaints,
+      SES_EVENTS_METRIC.transient,
+    ])
       expect(watch(metric)).toMatchObject({ statistic: 'Sum', period: 3600 });
   });
 });
