@@ -8,13 +8,17 @@
  * template and an event shaped like its trigger (Scheduler; the relay queue's
  * SQS batch of the digests the notifier published; SES's bounce and complaint
  * events on SNS), against DynamoDB Local (behind a recording proxy), a local
- * SNS stub that models subscriptions, and a local SES stub (which refuses one
+ * SNS stub that models subscriptions, and a local SES stub (which refuses a
  * send, so the relay releases its ledger claim: its only `DeleteItem`).
  *
  * The runs form one scenario (a fresh deployment, then an imported owner
  * directory, then the relay route), run once, in order, before the tests of
  * the bundled code; each test checks the runs it is about, so any one runs
- * alone (`-t`).
+ * alone (`-t`). Each route's scenario ends with runs that drive the paths its
+ * main runs do not take (support/rare-paths.ts: a resumed, an overridden and
+ * an out-of-time sweep, batched writes refused as a whole, an owner departing
+ * mid-reconcile, a relay claim gone or already sent, late SES events), each
+ * test naming the requests only that path sends and checking them allowed.
  *
  * None of the stand-ins enforces IAM: the last test checks the identity
  * policies of the role each function has in its template
@@ -45,8 +49,11 @@
  *   test/infra/owner-email-relay.test.ts pin them) and X-Ray
  *   (`xray:PutTraceSegments`, `xray:PutTelemetryRecords`: test/infra/stack.test.ts,
  *   `expectXRayPolicies`, on both routes); resource policies (the topics',
- *   queues' and keys' own), managed policies, permission boundaries and SCPs
- *   (support/role-policy.ts).
+ *   queues' and keys' own), permission boundaries and SCPs; and a managed
+ *   policy the template does not hold (an AWS managed policy's ARN: its
+ *   statements cannot be read, so the test asserts the shipped roles name
+ *   none). The role's statements are those of every kind of policy the
+ *   template attaches (support/role-policy.ts).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -59,12 +66,18 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../cli/local/local-dy
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import { collate } from '../../lambdas/hygiene/collate';
-import { OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
+import {
+  CHECKPOINT_ATTR,
+  CHECKPOINT_ID,
+  GUARD_APPROVAL_ID,
+  OUTBOX_INDEX,
+} from '../../lambdas/hygiene/data-contract';
+import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import { ownerTags } from '../../lambdas/relay/email-tags';
 import type { FakeSubscription } from '../integration/fake-sns-server';
 import { deliveredDocument } from '../support/sns-delivery';
 import { createLocalTable, createTestTable, type TestTable } from '../support/test-table';
-import { type SnsStub, startSnsStub } from './sns-stub';
+import { type SnsStub, type StubRequest, startSnsStub } from './sns-stub';
 import {
   bundleOf,
   cdkSynth,
@@ -77,17 +90,38 @@ import {
   type SynthTemplate,
 } from './support/bundled-functions';
 import { emfOf, emfProblems, runAlarmsOf } from './support/emf-alarms';
-import { type RecordingProxy, startRecordingProxy } from './support/recording-proxy';
+import {
+  DEPARTING_OWNER,
+  driveNotifierPaths,
+  driveReconcilerPaths,
+  driveReleaseOfGoneClaim,
+  driveSesEventsPaths,
+  driveSweepPaths,
+  EMPTIED_OUTBOX,
+  GUARD_CREDENTIAL,
+  MOVED_ADDRESS,
+  type NotifierPaths,
+  type ReconcilerPaths,
+  type SesEventsPaths,
+  type SweepPaths,
+  WHOLE_CALL_REFUSED,
+} from './support/rare-paths';
+import { type DynamoDbRequest, type RecordingProxy, startRecordingProxy } from './support/recording-proxy';
 import {
   type DeployedFunction,
   neededBy,
   type RecordedRun,
   RunRecorder,
+  requestProblems,
   roleProblems,
   structurallyNeededBy,
   structuralProblems,
 } from './support/role-coverage';
-import { functionRoleStatements, unevaluatedConditionKeys } from './support/role-policy';
+import {
+  functionRoleStatements,
+  unevaluatedConditionKeys,
+  unreadableManagedPolicyArns,
+} from './support/role-policy';
 import { SENDING_PAUSED, type SesStub, startSesStub } from './support/ses-stub';
 import { sesEventOf, snsEventOf, sqsBatchOf } from './support/trigger-events';
 
@@ -251,6 +285,10 @@ interface DefaultRoute {
     /** The owners' directory entries after it. */
     readonly owners: Readonly<Record<string, Item>>;
   };
+  /** Then the paths the runs above do not take (support/rare-paths.ts), for the role check. */
+  readonly sweepPaths: SweepPaths;
+  readonly notifierPaths: NotifierPaths;
+  readonly reconcilerPaths: ReconcilerPaths;
 }
 
 /** The runs on the relay route's stack: the sweep and notifier feed the relay, whose emails SES reports on. */
@@ -264,11 +302,17 @@ interface RelayRoute {
   readonly notifyRun: RecordedRun;
   /** The relay on r1's digest alone, SES refusing its send (sending paused); and the ledger after it. */
   readonly refused: { readonly run: RecordedRun; readonly ledger: unknown };
+  /** The relay on r2's digest alone, SES refusing it while the claim went (support/rare-paths.ts). */
+  readonly claimGone: RecordedRun;
   /** The relay on both digests (r1's again: SQS's redelivery of the failed record). */
   readonly relayRun: RecordedRun;
+  /** The relay on r1's digest once more (SQS redelivered it after it was sent): already sent. */
+  readonly alreadySent: RecordedRun;
   /** The SES events run: r1's email bounced (permanently), r2 complained; the owners' entries after it. */
   readonly sesEventsRun: RecordedRun;
   readonly owners: Readonly<Record<string, Item>>;
+  /** Then the SES events function's paths that run does not take (support/rare-paths.ts). */
+  readonly sesEventsPaths: SesEventsPaths;
 }
 
 describe('the bundled Lambda code from the assembly', () => {
@@ -335,14 +379,14 @@ describe('the bundled Lambda code from the assembly', () => {
     }
     return items;
   };
-  const importOwners = async (directory: TestTable, name: string, csv: string) => {
+  const importOwners = async (directory: TestTable, name: string, csv: string, asOf = DIRECTORY_AS_OF) => {
     const file = join(workDir, name);
     await writeFile(file, csv);
     const imported = await importOwnerFile(directory.client, {
       table: directory.tableName,
       file,
-      asOf: DIRECTORY_AS_OF,
-      now: DIRECTORY_AS_OF,
+      asOf,
+      now: asOf,
       maxDeletePercent: 10,
     });
     if (imported.outcome !== 'imported') throw new Error(`owners import: ${JSON.stringify(imported)}`);
@@ -404,6 +448,16 @@ describe('the bundled Lambda code from the assembly', () => {
       after: sns.subscriptions.subscriptionsOf(TOPIC_ARN).map((s) => ({ ...s })),
       owners: await itemsOf(directory, 'userId', ['u1', 'u4', 'u5']),
     };
+    const standIns = { recorder, proxy, sns, ses };
+    const sweepPaths = await driveSweepPaths(standIns, table, sweep, schedulerEvent('sweep'));
+    const notifierPaths = await driveNotifierPaths(standIns, table, notifier, schedulerEvent('notify'));
+    const reconcilerPaths = await driveReconcilerPaths(
+      standIns,
+      directory,
+      reconciler,
+      (name, csv, asOf) => importOwners(directory, name, csv, asOf),
+      TOPIC_ARN,
+    );
     return {
       sweep,
       notifier,
@@ -416,6 +470,9 @@ describe('the bundled Lambda code from the assembly', () => {
       sweepWithDirectory,
       notifyWithDirectory,
       reconcile,
+      sweepPaths,
+      notifierPaths,
+      reconcilerPaths,
     };
   };
 
@@ -459,7 +516,16 @@ describe('the bundled Lambda code from the assembly', () => {
     const r1 = digests.filter((m) => m.attributes.userId === 'r1');
     const refusedRun = await recorder.invoke(relay, sqsBatchOf(r1, RELAY_QUEUE_ARN, NOW_ISO));
     const refused = { run: refusedRun, ledger: await scan(ledger) };
+    const standIns = { recorder, proxy, sns, ses };
+    const r2 = digests.filter((m) => m.attributes.userId === 'r2');
+    const claimGone = await driveReleaseOfGoneClaim(
+      standIns,
+      ledger,
+      relay,
+      sqsBatchOf(r2, RELAY_QUEUE_ARN, NOW_ISO),
+    );
     const relayRun = await recorder.invoke(relay, sqsBatchOf(digests, RELAY_QUEUE_ARN, NOW_ISO));
+    const alreadySent = await recorder.invoke(relay, sqsBatchOf(r1, RELAY_QUEUE_ARN, NOW_ISO));
     const emailTo = (address: string) => {
       const email = ses.sent.find((e) => e.to.includes(address));
       if (email === undefined) {
@@ -480,6 +546,16 @@ describe('the bundled Lambda code from the assembly', () => {
         reported,
       ),
     );
+    const owners = await itemsOf(directory, 'userId', ['r1', 'r2']);
+    const sesEventsPaths = await driveSesEventsPaths(standIns, {
+      ledger,
+      directory,
+      sesEvents,
+      bounced: emailTo('r1@example.com'),
+      complained: emailTo('r2@example.com'),
+      importOwners: (name, csv, asOf) => importOwners(directory, name, csv, asOf),
+      topicArn: SES_EVENTS_TOPIC_ARN,
+    });
     return {
       sweep,
       notifier,
@@ -489,9 +565,12 @@ describe('the bundled Lambda code from the assembly', () => {
       sweepRun,
       notifyRun,
       refused,
+      claimGone,
       relayRun,
+      alreadySent,
       sesEventsRun,
-      owners: await itemsOf(directory, 'userId', ['r1', 'r2']),
+      owners,
+      sesEventsPaths,
     };
   };
 
@@ -708,6 +787,114 @@ describe('the bundled Lambda code from the assembly', () => {
     ]);
   });
 
+  // The rarer paths (support/rare-paths.ts): each the same action on the same resource as a request above, driven
+  // so that a change to one is checked too. Each test names the requests only that path sends, and checks them allowed.
+
+  it('the sweep’s rarer paths: a stored checkpoint resumed and cleared, a tripped guard overridden by the recorded approval, a refused batch written item by item, a checkpoint saved when out of time; each request allowed', () => {
+    const { resumed, outOfTime, deleted, checkpoint } = defaultRoute.sweepPaths;
+    expect(resumed.code).toBe(0);
+    expect(resumed.result).toMatchObject({
+      status: 'complete',
+      applied: { 'delete-expired': 1 },
+      transitionsWrittenAlone: 1,
+      guard: { tripped: true, overridden: true, approval: { id: 'approval-1', status: 'used' } },
+      checkpoint: { resumed: true, cleared: true },
+    });
+    expect(deleted).toMatchObject({ deletedAt: NOW_ISO, hygieneDeletedReason: 'expired' });
+    expect(checkpoint.afterResumed).toEqual({ id: CHECKPOINT_ID });
+    expect(outOfTime.code).toBe(0);
+    expect(outOfTime.result).toMatchObject({
+      status: 'incomplete',
+      checkpoint: { resumed: false, saved: true, segments: 4, segmentsDone: 1 },
+    });
+    expect(checkpoint.afterOutOfTime?.[CHECKPOINT_ATTR.checkpoint]).toEqual(expect.any(String));
+    const paths = [
+      // The checkpoint's load (found) and its clear.
+      ...requestsOf(resumed, 'UpdateItem', CHECKPOINT_ID, 'ok', 2),
+      // The approval's use.
+      ...requestsOf(resumed, 'UpdateItem', GUARD_APPROVAL_ID, 'ok', 1),
+      // The deletion written on its own after its batch was refused.
+      ...requestsOf(resumed, 'BatchExecuteStatement', undefined, WHOLE_CALL_REFUSED.errorType, 1),
+      ...requestsOf(resumed, 'UpdateItem', GUARD_CREDENTIAL.id, 'ok', 1),
+    ];
+    // Out of time: its load finds none (the condition fails), its save writes.
+    const save = requestsOf(outOfTime, 'UpdateItem', CHECKPOINT_ID, 'ok', 1);
+    expect([...disallowed(resumed, paths), ...disallowed(outOfTime, save)]).toEqual([]);
+  });
+
+  it('the notifier’s rarer paths: marks written item by item after a refused batch, an emptied outbox still indexed cleaned up; each request allowed', () => {
+    const { run, items } = defaultRoute.notifierPaths;
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({ digests: 1, eventsPublished: 1, eventsFailed: 0, storeErrors: 0 });
+    expect(run.messages.map((m) => m.attributes.userId)).toEqual(['u4']);
+    // Both out of the index: the notice marked sent, the emptied outbox cleaned up.
+    for (const item of Object.values(items)) expect(item?.hygieneOutboxOwner).toBeUndefined();
+    expect(items[GUARD_CREDENTIAL.id]?.hygieneOutbox).toBeUndefined();
+    const paths = [
+      ...requestsOf(run, 'UpdateItem', EMPTIED_OUTBOX.id, 'ok', 1),
+      ...requestsOf(run, 'BatchExecuteStatement', undefined, WHOLE_CALL_REFUSED.errorType, 1),
+      // The per-item path re-reads the items (BatchGetItem), then marks each on its own.
+      ...requestsOf(run, 'UpdateItem', GUARD_CREDENTIAL.id, 'ok', 1),
+    ];
+    expect(disallowed(run, paths)).toEqual([]);
+  });
+
+  it('the reconciler’s rarer path: the subscription it created for an owner who departed meanwhile, removed in the same run; allowed', () => {
+    const { run, before, after } = defaultRoute.reconcilerPaths;
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({
+      created: 1,
+      withdrawnAfterCreate: [{ userId: DEPARTING_OWNER.userId, email: DEPARTING_OWNER.email }],
+    });
+    expect(after.map((s) => s.endpoint)).not.toContain(DEPARTING_OWNER.email);
+    // The one Unsubscribe names the subscription this run's Subscribe created (not one the topic had before).
+    const [withdrawal] = (run.result as { withdrawnAfterCreate: { subscriptionArn: string }[] })
+      .withdrawnAfterCreate;
+    const unsubscribe = run.sns.filter((r) => r.action === 'Unsubscribe');
+    expect(unsubscribe).toEqual([{ action: 'Unsubscribe', subscriptionArn: withdrawal?.subscriptionArn }]);
+    expect(before).not.toContain(withdrawal?.subscriptionArn);
+    expect(disallowed(run, unsubscribe)).toEqual([]);
+  });
+
+  it('the relay’s rarer paths: a release that finds its claim gone, a redelivered digest already sent; each request allowed', () => {
+    const { claimGone, alreadySent } = relayRoute;
+    expect(claimGone.code).toBe(0);
+    // SES refused the send: the record fails for SQS to retry (relayRun then sends it).
+    expect(claimGone.result).toEqual({ batchItemFailures: [{ itemIdentifier: expect.any(String) }] });
+    // Its release (of r2's part entry) finds no claim of its own.
+    const release = requestsOf(
+      claimGone,
+      'DeleteItem',
+      /^relay#.*#r2#/,
+      'ConditionalCheckFailedException',
+      1,
+    );
+    expect(alreadySent.code).toBe(0);
+    expect(alreadySent.result).toEqual({ batchItemFailures: [] });
+    expect(alreadySent.ses).toEqual([]);
+    // The claim refused: the entry is sent.
+    const claim = requestsOf(alreadySent, 'PutItem', undefined, 'ConditionalCheckFailedException', 1);
+    expect([...disallowed(claimGone, release), ...disallowed(alreadySent, claim)]).toEqual([]);
+  });
+
+  it('the SES events function’s rarer paths: a complaint after a move remembered, a bounce without its ledger entry claimed on its own and released when the topic refuses the report; each request allowed', () => {
+    const { run, moved, ledger, reportKey } = relayRoute.sesEventsPaths;
+    // The report not published: the invocation fails, for Lambda to retry.
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('BounceReportPublishError');
+    // r2 at the new address, the opt-out at the old one remembered (its one write to r2: the address is not theirs now).
+    expect(moved).toMatchObject({ email: MOVED_ADDRESS });
+    expect(moved?.optedOutAddresses).toContain(optedOutAddressDigest('r2@example.com'));
+    // The report's claim released: the bounce's own entry keeps no report.
+    expect(ledger.find((e) => e.id === reportKey)).toEqual({ id: reportKey, expiresAt: expect.any(Number) });
+    const paths = [
+      ...requestsOf(run, 'UpdateItem', 'r2', 'ok', 1),
+      // The claim on the bounce's own entry, then its release.
+      ...requestsOf(run, 'UpdateItem', reportKey, 'ok', 2),
+    ];
+    expect(disallowed(run, paths)).toEqual([]);
+  });
+
   it('every alarm on a run metric watches a metric the bundled runs emit, with exactly its dimensions', () => {
     const emitted = (synthesized: SynthTemplate) =>
       recorder.runs.filter((r) => r.fn.template === synthesized).flatMap((r) => emfOf(r.stdout));
@@ -833,6 +1020,11 @@ describe('the bundled Lambda code from the assembly', () => {
       ),
     );
     expect(unevaluated).toEqual([]);
+    // Every managed policy the shipped roles name is one of the template's, read with the rest (header).
+    const unreadable = templates.flatMap((t) =>
+      functionIds(t).flatMap((id) => unreadableManagedPolicyArns(t, id).map((arn) => `${id}: ${arn}`)),
+    );
+    expect(unreadable).toEqual([]);
   });
 
   it('every AWS request a bundled run sent, and what AWS does for each function, is allowed by its role', () => {
@@ -881,4 +1073,29 @@ function queueOf(synthesized: SynthTemplate, type: string, functionId: string): 
     DestinationConfig?: { OnFailure: { Destination: { 'Fn::GetAtt': [string, string] } } };
   };
   return (p.EventSourceArn ?? p.DestinationConfig?.OnFailure.Destination)?.['Fn::GetAtt'][0] ?? '';
+}
+
+/**
+ * The DynamoDB requests of `run` of `operation` on the item `key` (undefined: one naming no single item) answered
+ * `outcome`: exactly `count` of them, or the path that sends them was not taken.
+ */
+function requestsOf(
+  run: RecordedRun,
+  operation: string,
+  key: string | RegExp | undefined,
+  outcome: string,
+  count: number,
+): DynamoDbRequest[] {
+  const keyed = (k: string | undefined) =>
+    key instanceof RegExp ? k !== undefined && key.test(k) : k === key;
+  const found = run.dynamoDb.filter(
+    (r) => r.operation === operation && keyed(r.key) && r.outcome === outcome,
+  );
+  expect(found, `${run.fn.id}: ${operation} of ${String(key)} answered ${outcome}`).toHaveLength(count);
+  return found;
+}
+
+/** What the role of `run`'s function does not allow of `requests` (none: each allowed). */
+function disallowed(run: RecordedRun, requests: readonly (DynamoDbRequest | StubRequest)[]): string[] {
+  return requests.flatMap((request) => requestProblems(run, request));
 }

@@ -4,11 +4,24 @@
  * the IAM resource of SNS's subscription actions and of SESv2's `SendEmail`,
  * and the stand-ins the bundled runs talk to through the real SDK clients (the
  * SNS stub forwarding subscription actions to the SNS fake, the SES stub, and
- * its refusal of a send as the relay's sender reads it).
+ * its refusal of a send as the relay's sender reads it), and what they inject
+ * to drive the handlers' rarer paths (support/rare-paths.ts): the recording
+ * proxy's refusal of a request (and what it records of each: the item, the
+ * answer), the SNS stub's failed batch and its hold on a request, the SES
+ * stub's hold on a refusal.
  */
+
+import {
+  BatchExecuteStatementCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { GetAccountCommand, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
   ListSubscriptionsByTopicCommand,
+  PublishBatchCommand,
   SNSClient,
   SubscribeCommand,
   UnsubscribeCommand,
@@ -16,6 +29,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTransientSesError } from '../../lambdas/aws/ses-email-sender';
 import { type SnsStub, startSnsStub } from './sns-stub';
+import { listenLocally } from './support/local-http-server';
+import { WHOLE_CALL_REFUSED } from './support/rare-paths';
+import { startRecordingProxy } from './support/recording-proxy';
 import { sesPermissions, snsPermission } from './support/required-permissions';
 import { SENDING_PAUSED, type SesStub, startSesStub } from './support/ses-stub';
 
@@ -187,5 +203,132 @@ describe('the stand-ins, through the real SDK clients', () => {
       [MessageId, ['bea@example.com']],
     ]);
     client.destroy();
+  });
+});
+
+describe('what the stand-ins inject to drive the rarer paths, through the real SDK clients', () => {
+  it('the recording proxy records the item and the answer of each request, and refuses the next of an operation unforwarded', async () => {
+    // A stand-in DynamoDB: an empty GetItem answer, a failed condition for any other request.
+    const seen: string[] = [];
+    const upstream = await listenLocally((req, _body, res) => {
+      const operation = String(req.headers['x-amz-target']).split('.')[1] ?? '';
+      seen.push(operation);
+      if (operation === 'GetItem') return void res.writeHead(200).end('{}');
+      const type = 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException';
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: type, message: 'The conditional request failed' }));
+    });
+    const proxy = await startRecordingProxy(upstream.url);
+    const client = new DynamoDBClient({
+      endpoint: proxy.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
+    const key = { id: { S: 'k1' } };
+    await client.send(new GetItemCommand({ TableName: 't', Key: key }));
+    const update = new UpdateItemCommand({
+      TableName: 't',
+      Key: key,
+      UpdateExpression: 'SET a = :a',
+      ExpressionAttributeValues: { ':a': { S: 'x' } },
+    });
+    await expect(client.send(update)).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    proxy.refuseNext('BatchExecuteStatement', WHOLE_CALL_REFUSED);
+    const batch = new BatchExecuteStatementCommand({
+      Statements: [{ Statement: 'UPDATE "t" SET a = 1 WHERE id = \'k1\'' }],
+    });
+    await expect(client.send(batch)).rejects.toMatchObject({
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(proxy.requests).toEqual([
+      { operation: 'GetItem', accesses: [{ table: 't' }], key: 'k1', outcome: 'ok' },
+      {
+        operation: 'UpdateItem',
+        accesses: [{ table: 't' }],
+        key: 'k1',
+        outcome: 'ConditionalCheckFailedException',
+      },
+      {
+        operation: 'BatchExecuteStatement',
+        accesses: [{ table: 't', partiqlVerb: 'UPDATE' }],
+        outcome: 'ValidationException',
+      },
+    ]);
+    // Refused once, unforwarded: the next one reaches DynamoDB.
+    expect(seen).toEqual(['GetItem', 'UpdateItem']);
+    await client.send(batch).catch(() => undefined);
+    expect(seen).toEqual(['GetItem', 'UpdateItem', 'BatchExecuteStatement']);
+    client.destroy();
+    await proxy.stop();
+    await upstream.close();
+  });
+
+  it('the SNS stub fails every entry of the next PublishBatch (nothing published), and holds a request until a change lands', async () => {
+    const sns = await startSnsStub();
+    const client = new SNSClient({ endpoint: sns.endpoint, region: 'us-east-1', credentials });
+    const entries = [
+      { Id: 'a', Message: 'one' },
+      { Id: 'b', Message: 'two' },
+    ];
+    sns.failNextBatch({ code: 'KMSDisabled', message: 'key disabled', senderFault: true });
+    const failed = await client.send(
+      new PublishBatchCommand({ TopicArn: TOPIC_ARN, PublishBatchRequestEntries: entries }),
+    );
+    expect(failed.Failed?.map((f) => [f.Id, f.Code, f.SenderFault])).toEqual([
+      ['a', 'KMSDisabled', true],
+      ['b', 'KMSDisabled', true],
+    ]);
+    expect(failed.Successful ?? []).toEqual([]);
+    expect(sns.messages).toEqual([]);
+    const published = await client.send(
+      new PublishBatchCommand({ TopicArn: TOPIC_ARN, PublishBatchRequestEntries: entries }),
+    );
+    expect(published.Successful?.map((e) => e.Id)).toEqual(['a', 'b']);
+    // The change lands while the Subscribe waits: the subscription it answers with sees it.
+    sns.beforeNext('Subscribe', async () => {
+      sns.subscriptions.addSubscription({
+        topicArn: TOPIC_ARN,
+        protocol: 'email',
+        endpoint: 'first@example.com',
+      });
+    });
+    await client.send(
+      new SubscribeCommand({ TopicArn: TOPIC_ARN, Protocol: 'email', Endpoint: 'ada@example.com' }),
+    );
+    expect(sns.subscriptions.subscriptionsOf(TOPIC_ARN).map((s) => s.endpoint)).toEqual([
+      'first@example.com',
+      'ada@example.com',
+    ]);
+    client.destroy();
+    await sns.stop();
+  });
+
+  it('the SES stub answers a refusal once what happens meanwhile is done', async () => {
+    const ses = await startSesStub();
+    const client = new SESv2Client({
+      endpoint: ses.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
+    const order: string[] = [];
+    ses.refuseNext(SENDING_PAUSED, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push('meanwhile');
+    });
+    await client
+      .send(
+        new SendEmailCommand({
+          FromEmailAddress: 'hygiene@example.com',
+          Destination: { ToAddresses: ['ada@example.com'] },
+          Content: { Raw: { Data: Buffer.from('Subject: hi\r\n\r\nhello') } },
+        }),
+      )
+      .catch((error: { name: string }) => order.push(error.name));
+    expect(order).toEqual(['meanwhile', 'SendingPausedException']);
+    client.destroy();
+    await ses.stop();
   });
 });

@@ -1,14 +1,18 @@
 /**
  * The pieces of the artifact test's role check (test/infra/deployable.test.ts)
  * on small inputs: what the recording proxy reads from a DynamoDB request,
- * the IAM action and resource each request is authorized as, the role
+ * the IAM action and resource each request is authorized as, the role's
+ * statements from every kind of policy a template attaches (an
+ * `AWS::IAM::Policy`, an `AWS::IAM::RolePolicy`, an `AWS::IAM::ManagedPolicy`
+ * by its `Roles` or the role's `ManagedPolicyArns`, inline `Policies`; an AWS
+ * managed policy's ARN listed as unreadable), the role
  * evaluator's decisions (wildcards, the index ARN, an explicit Deny, the
  * conditions it evaluates and those it takes as met, what it refuses to
  * guess), and the structural requirements a template implies (an encrypted
  * topic's key, an SQS event source, a failure destination).
  */
 import { describe, expect, it } from 'vitest';
-import { roleStatements, statementsOfRole } from './structural-checks';
+import { roleStatements, statementsOfRole, unreadableManagedPolicies } from './structural-checks';
 import { accessesOf, partiqlAccess } from './support/recording-proxy';
 import { dynamoDbPermissions, snsPermission } from './support/required-permissions';
 import {
@@ -18,6 +22,7 @@ import {
   functionRoleStatements,
   type PolicyTemplate,
   unevaluatedConditionKeys,
+  unreadableManagedPolicyArns,
 } from './support/role-policy';
 import {
   eventSourcePermissions,
@@ -174,6 +179,113 @@ describe("a role's statements, collected one way for every check (structural-che
     // The role check's: the statements of the role the function runs as.
     expect(functionRoleStatements(template, 'Fn')).toEqual(ofRole);
     expect(() => functionRoleStatements(template, 'Role')).toThrow(/not a function/);
+  });
+});
+
+describe('every kind of identity policy a template attaches to a role, collected', () => {
+  const allow = (action: string) => ({ Effect: 'Allow', Action: action, Resource: '*' });
+  const document = (...statements: unknown[]) => ({ Statement: statements });
+  const fn = { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['Role', 'Arn'] } } };
+  const awsManaged = {
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/ReadOnlyAccess']],
+  };
+  const template: PolicyTemplate = {
+    Resources: {
+      Fn: fn,
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: 'named-role',
+          // Both also attached below by their own `Roles`: each counted once. An AWS managed policy, unreadable.
+          ManagedPolicyArns: [{ Ref: 'Managed' }, { Ref: 'ByArn' }, awsManaged, { Ref: 'Policy' }],
+        },
+      },
+      OtherRole: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: [{ Ref: 'OthersManaged' }] } },
+      Policy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: document(allow('dynamodb:GetItem')) },
+      },
+      Inline: {
+        Type: 'AWS::IAM::RolePolicy',
+        Properties: { RoleName: { Ref: 'Role' }, PolicyDocument: document(allow('dynamodb:PutItem')) },
+      },
+      ByName: {
+        Type: 'AWS::IAM::RolePolicy',
+        Properties: { RoleName: 'named-role', PolicyDocument: document(allow('dynamodb:Query')) },
+      },
+      Managed: {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: document(allow('sns:Publish')) },
+      },
+      ByArn: {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: { PolicyDocument: document(allow('sqs:SendMessage')) },
+      },
+      OthersManaged: {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: { Roles: [{ Ref: 'OtherRole' }], PolicyDocument: document(allow('iam:*')) },
+      },
+    },
+  };
+
+  it('reads AWS::IAM::RolePolicy, and a managed policy attached by its Roles or the role’s ManagedPolicyArns, once', () => {
+    const actions = functionRoleStatements(template, 'Fn').map((s) => s.Action);
+    expect(actions).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'sns:Publish',
+      'sqs:SendMessage',
+    ]);
+    expect(statementsOfRole(template, 'OtherRole').map((s) => s.Action)).toEqual(['iam:*']);
+    // A `Ref` of a resource that is no managed policy (the AWS::IAM::Policy) is not read through ManagedPolicyArns.
+    expect(unreadableManagedPolicies(template, 'Role')).toEqual([
+      JSON.stringify(awsManaged),
+      JSON.stringify({ Ref: 'Policy' }),
+    ]);
+    expect(unreadableManagedPolicyArns(template, 'Fn')).toEqual(unreadableManagedPolicies(template, 'Role'));
+    expect(unreadableManagedPolicies(template, 'OtherRole')).toEqual([]);
+  });
+
+  it('honours a Deny in a managed policy, whichever way it is attached, and in an AWS::IAM::RolePolicy', () => {
+    const denying = (attached: Record<string, unknown>): PolicyTemplate => ({
+      Resources: {
+        Fn: fn,
+        Role: { Type: 'AWS::IAM::Role', Properties: {} },
+        Policy: {
+          Type: 'AWS::IAM::Policy',
+          Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: document(allow('dynamodb:*')) },
+        },
+        ...attached,
+      },
+    });
+    const deny = document({ Effect: 'Deny', Action: 'dynamodb:DeleteItem', Resource: '*' });
+    const byRoles = denying({
+      Guard: {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: deny },
+      },
+    });
+    const byArn = denying({
+      Guard: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: deny } },
+      Role: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: [{ Ref: 'Guard' }] } },
+    });
+    const rolePolicy = denying({
+      Guard: {
+        Type: 'AWS::IAM::RolePolicy',
+        Properties: { RoleName: { Ref: 'Role' }, PolicyDocument: deny },
+      },
+    });
+    for (const t of [byRoles, byArn, rolePolicy]) {
+      const statements = functionRoleStatements(t, 'Fn');
+      expect(decide(statements, 'dynamodb:DeleteItem', '{Table.Arn}')).toBe('denied');
+      expect(decide(statements, 'dynamodb:PutItem', '{Table.Arn}')).toBe('allowed');
+    }
+    // Attached to no role: no Deny.
+    const loose = denying({
+      Guard: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: deny } },
+    });
+    expect(decide(functionRoleStatements(loose, 'Fn'), 'dynamodb:DeleteItem', '{Table.Arn}')).toBe('allowed');
   });
 });
 

@@ -11,6 +11,11 @@
  * the topic the subscriptions it needs. Every request's action, topic,
  * subscription and protocol (`Subscribe`'s, for the `sns:Protocol` condition)
  * is recorded, whatever its action, for the artifact test's role check.
+ * A test can drive a handler's rarer paths through it: run something of its
+ * own while the next request of an action waits (`beforeNext`: an operator's
+ * change landing while a `Subscribe` is in flight), or have SNS report every
+ * entry of the next `PublishBatch` failed (`failNextBatch`; nothing recorded
+ * in `messages`).
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -50,7 +55,18 @@ export interface SnsStub {
   readonly requests: StubRequest[];
   /** The fake every action but `Publish` and `PublishBatch` goes to: the topics' subscriptions. */
   readonly subscriptions: FakeSnsServer;
+  /** Runs `meanwhile` when the next request of `action` arrives, and handles that request once it is done. */
+  beforeNext(action: string, meanwhile: () => Promise<void>): void;
+  /** Answers every entry of the next `PublishBatch` failed with `failure` (SNS's `Failed` list; HTTP 200). */
+  failNextBatch(failure: BatchEntryFailure): void;
   stop(): Promise<void>;
+}
+
+/** How SNS reports an entry of a `PublishBatch` it did not publish. */
+export interface BatchEntryFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly senderFault: boolean;
 }
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
@@ -89,6 +105,17 @@ function attributesOf(
     attributeTypes[name] = entry.get('Value.DataType') ?? '';
   }
   return { attributes, attributeTypes };
+}
+
+/** The answer to a `PublishBatch` whose every entry failed with `failure`. */
+function failedBatch(params: URLSearchParams, { code, message, senderFault }: BatchEntryFailure): string {
+  const failed = [...members(params, 'PublishBatchRequestEntries.member.').values()]
+    .map(
+      (fields) =>
+        `<member><Id>${xmlEscape(fields.get('Id') ?? '')}</Id><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message><SenderFault>${senderFault}</SenderFault></member>`,
+    )
+    .join('');
+  return `<PublishBatchResponse xmlns="${NS}"><PublishBatchResult><Successful/><Failed>${failed}</Failed></PublishBatchResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishBatchResponse>`;
 }
 
 /** The answer to a `Publish` or `PublishBatch` (its messages recorded), or `undefined` for any other action. */
@@ -160,10 +187,17 @@ export async function startSnsStub(): Promise<SnsStub> {
   const messages: StubMessage[] = [];
   const requests: StubRequest[] = [];
   const subscriptions = await FakeSnsServer.start();
+  const waiting = new Map<string, () => Promise<void>>();
+  const batchFailures: BatchEntryFailure[] = [];
   const server = await listenLocally(async (_req, body, res) => {
     const params = new URLSearchParams(body.toString('utf8'));
-    requests.push(recorded(params));
-    const answer = publish(params, messages);
+    const request = recorded(params);
+    requests.push(request);
+    const meanwhile = waiting.get(request.action);
+    waiting.delete(request.action);
+    await meanwhile?.();
+    const failure = request.action === 'PublishBatch' ? batchFailures.shift() : undefined;
+    const answer = failure !== undefined ? failedBatch(params, failure) : publish(params, messages);
     if (answer !== undefined) res.writeHead(200, { 'content-type': 'text/xml' }).end(answer);
     else await forward(subscriptions, body, res);
   });
@@ -172,6 +206,12 @@ export async function startSnsStub(): Promise<SnsStub> {
     messages,
     requests,
     subscriptions,
+    beforeNext: (action, meanwhile) => {
+      waiting.set(action, meanwhile);
+    },
+    failNextBatch: (failure) => {
+      batchFailures.push(failure);
+    },
     stop: async () => {
       await server.close();
       await subscriptions.stop();

@@ -358,20 +358,22 @@ export interface AnyTemplate {
 }
 
 /**
- * Every identity policy statement of the template's roles, with the role's logical id: each statement of an
- * `AWS::IAM::Policy` once per role its `Roles` names (`Ref`), and of a role's inline `Policies`. The one collector
- * of role statements: {@link statementsOfRole}, the role check's evaluator (`support/role-policy.ts`) and the
- * construct tests build on it.
+ * Every identity policy statement of the template's roles, with the role's logical id, from every kind of policy a
+ * template can give a role: an `AWS::IAM::Policy` (each statement once per role its `Roles` names), an
+ * `AWS::IAM::RolePolicy` (its `RoleName`'s role), an `AWS::IAM::ManagedPolicy` (once per role it is attached to, by
+ * its own `Roles` or by a role's `ManagedPolicyArns` naming it with a `Ref`, however many times), and a role's
+ * inline `Policies`. A role is named by `Ref` (its name) or by its literal `RoleName`. An entry of
+ * `ManagedPolicyArns` that is not a `Ref` of a managed policy of the template (an AWS managed policy's ARN) cannot be
+ * read here: {@link unreadableManagedPolicies} lists them. The one collector of role statements:
+ * {@link statementsOfRole}, the role check's evaluator (`support/role-policy.ts`) and the construct tests build on it.
  */
 export function roleStatements(template: AnyTemplate): { roleId: string; statement: CfnStatement }[] {
   const found: { roleId: string; statement: CfnStatement }[] = [];
   for (const [id, resource] of Object.entries(template.Resources)) {
     const properties = (resource.Properties ?? {}) as Record<string, unknown>;
-    if (resource.Type === 'AWS::IAM::Policy') {
-      const roles = asList(properties.Roles as unknown[]).map(referencedId);
-      for (const statement of policyStatements(properties.PolicyDocument)) {
-        for (const roleId of roles) if (roleId !== undefined) found.push({ roleId, statement });
-      }
+    const roleIds = attachedRoles(template, id, resource);
+    for (const statement of policyStatements(properties.PolicyDocument)) {
+      for (const roleId of roleIds) found.push({ roleId, statement });
     }
     if (resource.Type === 'AWS::IAM::Role') {
       for (const policy of asList(properties.Policies as { PolicyDocument: unknown }[])) {
@@ -381,6 +383,62 @@ export function roleStatements(template: AnyTemplate): { roleId: string; stateme
     }
   }
   return found;
+}
+
+/** The policy resources whose `PolicyDocument` holds identity statements of the roles they are attached to. */
+const ATTACHED_POLICY_TYPES: readonly string[] = [
+  'AWS::IAM::Policy',
+  'AWS::IAM::RolePolicy',
+  'AWS::IAM::ManagedPolicy',
+];
+
+/** The roles of the template policy `policyId` is attached to, each once; none for a resource that is no policy. */
+function attachedRoles(template: AnyTemplate, policyId: string, policy: AnyTemplate['Resources'][string]) {
+  if (!ATTACHED_POLICY_TYPES.includes(policy.Type)) return [];
+  const properties = (policy.Properties ?? {}) as Record<string, unknown>;
+  const named = [...asList(properties.Roles as unknown[]), ...asList(properties.RoleName as unknown)];
+  const ids = named.map((role) => roleIdOf(template, role));
+  if (policy.Type === 'AWS::IAM::ManagedPolicy') {
+    for (const [roleId, role] of Object.entries(template.Resources)) {
+      if (role.Type !== 'AWS::IAM::Role') continue;
+      const arns = asList(
+        (role.Properties as { ManagedPolicyArns?: unknown[] } | undefined)?.ManagedPolicyArns,
+      );
+      if (arns.some((arn) => isRefTo(arn, policyId))) ids.push(roleId);
+    }
+  }
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+/** Whether `value` is `{ Ref: id }`. */
+const isRefTo = (value: unknown, id: string): boolean => (value as { Ref?: unknown } | null)?.Ref === id;
+
+/** The logical id of the template role `value` names: a `Ref` of it, or its literal `RoleName`. */
+function roleIdOf(template: AnyTemplate, value: unknown): string | undefined {
+  const isRole = ([id, r]: [string, AnyTemplate['Resources'][string]]) =>
+    r.Type === 'AWS::IAM::Role' &&
+    (isRefTo(value, id) ||
+      (typeof value === 'string' &&
+        (r.Properties as { RoleName?: unknown } | undefined)?.RoleName === value));
+  return Object.entries(template.Resources).find(isRole)?.[0];
+}
+
+/**
+ * The entries of a role's `ManagedPolicyArns` {@link roleStatements} cannot read: any but a `Ref` of an
+ * `AWS::IAM::ManagedPolicy` of the template (an AWS managed policy's ARN, a customer managed one made elsewhere),
+ * as JSON text. Their statements, Denies included, are not in the role's: a check over them must say so.
+ */
+export function unreadableManagedPolicies(template: AnyTemplate, roleId: string): string[] {
+  const arns = asList(
+    (template.Resources[roleId]?.Properties as { ManagedPolicyArns?: unknown[] } | undefined)
+      ?.ManagedPolicyArns,
+  );
+  return arns
+    .filter((arn) => {
+      const ref = (arn as { Ref?: unknown } | null)?.Ref;
+      return typeof ref !== 'string' || template.Resources[ref]?.Type !== 'AWS::IAM::ManagedPolicy';
+    })
+    .map((arn) => JSON.stringify(arn));
 }
 
 /** The identity policy statements of one role of the template ({@link roleStatements}), in template order. */

@@ -157,11 +157,21 @@ export interface Invocation {
   readonly stderr: string;
 }
 
+/** How Lambda's context looks to one invocation. */
+export interface InvokeOptions {
+  /**
+   * What `context.getRemainingTimeInMillis()` answers, throughout (default 600,000: the ten minutes nothing here
+   * comes near). Less than a handler keeps back drives its out-of-time paths (the sweep's checkpoint save).
+   */
+  readonly remainingTimeMs?: number;
+}
+
 /** Runs `handler` from the bundle in a fresh Node process (a cold start), as Lambda would call it. */
 export async function invoke(
   entry: string,
   env: Readonly<Record<string, string>>,
   event: unknown,
+  { remainingTimeMs = 600_000 }: InvokeOptions = {},
 ): Promise<Invocation> {
   const script = `
     const mod = await import(${JSON.stringify(pathToFileURL(entry).href)});
@@ -169,7 +179,7 @@ export async function invoke(
       functionName: 'local', functionVersion: '$LATEST', memoryLimitInMB: '1024',
       invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:local',
       awsRequestId: 'req-1', logGroupName: 'local', logStreamName: 'local',
-      callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 600000,
+      callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => ${JSON.stringify(remainingTimeMs)},
     };
     const result = await mod.handler(${JSON.stringify(event)}, context);
     process.stdout.write('\\nRESULT ' + JSON.stringify(result) + '\\n');

@@ -2,8 +2,10 @@
  * A role's identity policy statements in a construct test's template: the
  * role is the resource its `roleName` resolves to (`Ref R`), and its
  * statements are collected as the structural checks and the role check
- * collect them (`roleStatements`, test/infra/structural-checks.ts): its
- * `AWS::IAM::Policy` statements and its inline `Policies`.
+ * collect them (`roleStatements`, test/infra/structural-checks.ts): the
+ * statements of its `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and
+ * `AWS::IAM::ManagedPolicy` resources (a managed one also when its
+ * `ManagedPolicyArns` names it by `Ref`), and of its inline `Policies`.
  */
 import type { Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';

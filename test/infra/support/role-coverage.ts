@@ -25,11 +25,12 @@
  * Not checked here: the conditions on keys the check cannot derive (taken as
  * met: `unevaluatedConditionKeys` lists them); CloudWatch Logs and X-Ray
  * (the template tests pin them: see the artifact test's header); resource
- * policies (the topic's, the queues', the keys'), managed policies and
- * anything else `role-policy.ts` does not model.
+ * policies (the topic's, the queues', the keys'), a managed policy the
+ * template does not hold (`unreadableManagedPolicyArns`) and anything else
+ * `role-policy.ts` does not model.
  */
 import type { SnsStub, StubMessage, StubRequest } from '../sns-stub';
-import { type Invocation, invoke } from './bundled-functions';
+import { type Invocation, type InvokeOptions, invoke } from './bundled-functions';
 import type { DynamoDbRequest, RecordingProxy } from './recording-proxy';
 import {
   dynamoDbPermissions,
@@ -84,11 +85,12 @@ export class RunRecorder {
     fn: DeployedFunction,
     event: unknown,
     env: Readonly<Record<string, string>> = {},
+    options: InvokeOptions = {},
   ): Promise<RecordedRun> {
     const { dynamoDb, sns, ses } = this.standIns;
     const from = { dynamoDb: dynamoDb.requests.length, sns: sns.requests.length, ses: ses.requests.length };
     const firstMessage = sns.messages.length;
-    const invocation = await invoke(fn.entry, { ...fn.env, ...env }, event);
+    const invocation = await invoke(fn.entry, { ...fn.env, ...env }, event, options);
     const run: RecordedRun = {
       ...invocation,
       fn,
@@ -138,6 +140,19 @@ function problemsOf(
 /** Each permission `run` needed (its requests', and its publishes' KMS ones) that its function's role does not allow. */
 export function roleProblems(run: RecordedRun): string[] {
   return problemsOf(run.fn.template, run.fn.id, permissionsOf(run));
+}
+
+/**
+ * Each permission one recorded request of `run` (a DynamoDB request, or an SNS one with its publish's KMS
+ * permissions) needed that its function's role does not allow: none when the role allows it.
+ */
+export function requestProblems(run: RecordedRun, request: DynamoDbRequest | StubRequest): string[] {
+  const { logicalIdOf, template } = run.fn;
+  const permissions =
+    'operation' in request
+      ? dynamoDbPermissions(request, logicalIdOf)
+      : [snsPermission(request, logicalIdOf), ...topicKeyPermissions(request, template, logicalIdOf)];
+  return problemsOf(template, run.fn.id, permissions);
 }
 
 /** Each structural requirement of `functionId` in `template` (its event sources, its destinations) its role lacks. */

@@ -5,10 +5,13 @@
  * of the role the function runs as? Readable on purpose, not an IAM engine.
  *
  * What it does: finds the function's role (`Role: Fn::GetAtt [R, Arn]`), its
- * statements (every `AWS::IAM::Policy` whose `Roles` holds `Ref R`, and the
- * role's inline `Policies`: `roleStatements` of test/infra/structural-checks.ts,
- * the one collector), and decides as IAM does for one policy type: an
- * explicit Deny wins, else an Allow is needed, else it is not allowed. Actions
+ * statements (`roleStatements` of test/infra/structural-checks.ts, the one
+ * collector: every `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` whose
+ * `Roles` holds `Ref R`, every `AWS::IAM::RolePolicy` whose `RoleName` is
+ * `Ref R`, every managed policy of the template the role's `ManagedPolicyArns`
+ * names by `Ref`, and the role's inline `Policies`), and decides as IAM does
+ * for identity policies: an explicit Deny in any of them wins, else an Allow
+ * is needed, else it is not allowed. Actions
  * match case-insensitively, resources case-sensitively, both with `*` and `?`
  * wildcards. Resources are compared as the template writes them: a
  * `Fn::GetAtt [X, Arn]` is the text `{X.Arn}`, a `Ref X` is `{X}`, an
@@ -30,15 +33,18 @@
  * true (a stricter answer, never a wrongly allowed one).
  *
  * What it does not model: `NotAction`, `NotResource` and `NotPrincipal` (a
- * statement with one throws); managed policies (`ManagedPolicyArns` are not
- * read: only a missing grant can follow, never a wrong pass); permission
- * boundaries, session policies and SCPs; resource policies (the topic's,
+ * statement with one throws); a managed policy the template does not hold (an
+ * AWS managed policy's ARN string in `ManagedPolicyArns`, or one made
+ * elsewhere) cannot be read: its grants are missed (a stricter answer) and so
+ * are its Denies (a wrong pass), so {@link unreadableManagedPolicyArns} lists
+ * them for the artifact test to refuse; permission boundaries, session
+ * policies and SCPs; resource policies (the topic's,
  * the queues' and the keys' policies, which may deny what the role allows:
  * out of scope); a literal ARN in a policy is matched as text against the
  * template notation, so only `*`-style patterns written in that notation
  * match (again a stricter answer).
  */
-import { statementsOfRole } from '../structural-checks';
+import { statementsOfRole, unreadableManagedPolicies } from '../structural-checks';
 
 /** A statement of an identity policy, as CloudFormation holds it. */
 export interface PolicyStatement {
@@ -109,6 +115,11 @@ function roleOf(template: PolicyTemplate, functionId: string): string {
 /** Every identity policy statement of the role `functionId` runs as (file header). */
 export function functionRoleStatements(template: PolicyTemplate, functionId: string): PolicyStatement[] {
   return statementsOfRole(template, roleOf(template, functionId));
+}
+
+/** The `ManagedPolicyArns` entries of the role `functionId` runs as that cannot be read (file header), as JSON text. */
+export function unreadableManagedPolicyArns(template: PolicyTemplate, functionId: string): string[] {
+  return unreadableManagedPolicies(template, roleOf(template, functionId));
 }
 
 /** An IAM pattern (`*` any run of characters, `?` one character) as an anchored regular expression. */

@@ -9,7 +9,9 @@
  * for the artifact test's role check (test/infra/support/required-permissions.ts).
  * A test can have it refuse the next `SendEmail`s with an SES error
  * (`refuseNext`), as REST-JSON writes one (the status, `x-amzn-errortype` and
- * a `message`): the request is recorded, the email is not.
+ * a `message`): the request is recorded, the email is not; and run something
+ * of its own before the refusal is answered (what happened elsewhere while
+ * SES held the send).
  * Any other request is recorded as its method and path, and refused (404), so
  * the role check names it instead of missing it.
  */
@@ -47,8 +49,11 @@ export interface SesStub {
   readonly requests: SesRequest[];
   /** Every email accepted so far, in arrival order. */
   readonly sent: SentEmail[];
-  /** Answers the next `SendEmail` not yet refused with `refusal` instead of accepting it. */
-  refuseNext(refusal: SesRefusal): void;
+  /**
+   * Answers the next `SendEmail` not yet refused with `refusal` instead of accepting it, once `meanwhile` (when
+   * given) is done.
+   */
+  refuseNext(refusal: SesRefusal, meanwhile?: () => Promise<void>): void;
   stop(): Promise<void>;
 }
 
@@ -106,8 +111,8 @@ function accept(body: SendEmailBody, sent: SentEmail[]): string {
 export async function startSesStub(): Promise<SesStub> {
   const requests: SesRequest[] = [];
   const sent: SentEmail[] = [];
-  const refusals: SesRefusal[] = [];
-  const server = await listenLocally((req, body, res) => {
+  const refusals: { refusal: SesRefusal; meanwhile?: () => Promise<void> }[] = [];
+  const server = await listenLocally(async (req, body, res) => {
     const refuse = ({ status, errorType, message }: SesRefusal): void => {
       res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': errorType });
       res.end(JSON.stringify({ message }));
@@ -123,9 +128,10 @@ export async function startSesStub(): Promise<SesStub> {
     }
     const email = JSON.parse(body.toString('utf8')) as SendEmailBody;
     requests.push(recorded(email));
-    const refusal = refusals.shift();
-    if (refusal !== undefined) {
-      refuse(refusal);
+    const refused = refusals.shift();
+    if (refused !== undefined) {
+      await refused.meanwhile?.();
+      refuse(refused.refusal);
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
@@ -135,8 +141,8 @@ export async function startSesStub(): Promise<SesStub> {
     endpoint: server.url,
     requests,
     sent,
-    refuseNext: (refusal) => {
-      refusals.push(refusal);
+    refuseNext: (refusal, meanwhile) => {
+      refusals.push({ refusal, ...(meanwhile !== undefined && { meanwhile }) });
     },
     stop: server.close,
   };
