@@ -89,7 +89,9 @@ describe('checkOutputFile on a path it cannot check', () => {
     ] as const) {
       const refused = checkOutputFile(path, '--output');
       await expect(refused).rejects.toThrow(UsageError);
-      await expect(refused).rejects.toThrow(`--output ${path}: cannot check ${unchecked}: too many levels of symbolic links`);
+      await expect(refused).rejects.toThrow(
+        `--output ${path}: cannot check ${unchecked}: too many levels of symbolic links`,
+      );
     }
     expect((await readdir(dir)).sort()).toEqual(['a', 'b']);
   });
