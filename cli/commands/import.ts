@@ -18,6 +18,9 @@
  * a line that is not UTF-8, one that repeats a key in an object, and one with
  * a number no JavaScript number carries exactly (`1e-400`, read as 0:
  * `cli/strict-json.ts`, `exactNumbers`).
+ * A record whose `hygieneHistory` is longer than the worker keeps is written
+ * as given but counted, with a warning: later writes drop its oldest entries
+ * until the newest `HISTORY_LIMIT` remain (docs/data-model.md, "History").
  * The file is streamed, so memory does not grow with its size (apart from the
  * ids seen, kept to refuse duplicates).
  */
@@ -25,7 +28,8 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
-import { isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
+import { HISTORY_ATTR, isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
+import { HISTORY_LIMIT, HISTORY_MAX_DROP, historyLength } from '../../lambdas/hygiene/history';
 import { loneSurrogateProblems } from '../../lambdas/hygiene/lone-surrogates';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { jsonText } from '../../lambdas/render/json-text';
@@ -71,6 +75,12 @@ export interface ImportSummary {
   readonly dryRun: boolean;
   /** Whether `--create-table` created the table (false: it existed or was not asked). */
   readonly tableCreated: boolean;
+  /**
+   * Valid records whose `hygieneHistory` holds more than `HISTORY_LIMIT` entries (the worker never writes one):
+   * written as given, not rejected; each later write drops at most `HISTORY_MAX_DROP` of the oldest until the
+   * newest `HISTORY_LIMIT` remain (docs/data-model.md, "History").
+   */
+  readonly longHistories: number;
   /**
    * Valid records NOT written because writing failed ({@link ImportIncompleteError}):
    * those of {@link ImportSummary.notWrittenLines} plus every one from {@link ImportSummary.notWrittenFrom} on.
@@ -234,6 +244,7 @@ export async function importJsonLines(
   const tableCreated = await prepareTable(client, options);
   let read = 0;
   let valid = 0;
+  let longHistories = 0;
   const firstLineOfId = new Map<string, number>();
   const rejectedLines: RejectedLine[] = [];
   const reject = (rejected: RejectedLine) => {
@@ -256,6 +267,7 @@ export async function importJsonLines(
     const checked = checkImportLine(line, firstLineOfId);
     if ('rejected' in checked) return reject(checked.rejected);
     valid++;
+    if (historyLength(checked.item[HISTORY_ATTR]) > HISTORY_LIMIT) longHistories++;
     if (writer === undefined) return;
     if (stopped !== undefined) {
       validAfterStop++;
@@ -282,6 +294,7 @@ export async function importJsonLines(
     rejectedLines: rejectedLines.toSorted((a, b) => a.line - b.line),
     dryRun: options.dryRun ?? false,
     tableCreated,
+    longHistories,
     ...notWrittenOf(tally, firstLineOfId, stopped?.line, validAfterStop),
   };
   if (writeError !== undefined) throw new ImportIncompleteError(summary, writeError);
@@ -353,6 +366,15 @@ function notWrittenText(summary: ImportSummary): string {
   return `; ${summary.notWritten} record(s) NOT written (${where.join('; ')})`;
 }
 
+/** The warning line for records with a history longer than the worker keeps, or `undefined` when there are none. */
+function longHistoriesWarning(summary: Pick<ImportSummary, 'longHistories'>): string | undefined {
+  if (summary.longHistories === 0) return undefined;
+  return (
+    `${summary.longHistories} record(s) hold a ${HISTORY_ATTR} of more than ${HISTORY_LIMIT} entries: ` +
+    `later writes drop the oldest, at most ${HISTORY_MAX_DROP} a write, until the newest ${HISTORY_LIMIT} remain`
+  );
+}
+
 /** Prints the summary on stdout: one line, or one JSON object (with the write error, when there was one). */
 function printSummary(summary: ImportSummary, format: string, error: unknown): void {
   if (format === 'json') {
@@ -399,6 +421,11 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
     ),
   );
   printSummary(outcome.summary, options.format, outcome.error);
+  const warning = longHistoriesWarning(outcome.summary);
+  // A note, not a failure: the exit code stays as it was (`--format json` has the count as `longHistories`).
+  if (warning !== undefined && options.format === 'table') {
+    process.stderr.write(`pc-hygiene import: warning: ${warning}\n`);
+  }
   if (outcome.error !== undefined) throw outcome.error;
   // Rejected lines mean the file was not fully loaded: a script must notice.
   if (outcome.summary.rejected > 0) process.exitCode = EXIT_CODE.failure;

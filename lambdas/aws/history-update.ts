@@ -10,7 +10,10 @@
  * that length. The new entries are set at the indexes past the end (DynamoDB
  * appends them), and the oldest entries beyond the limit are removed by index
  * in the same write; both paths refer to the list as it was, so the result is
- * `old[drop:] ++ new` whichever way DynamoDB orders them.
+ * `old[drop:] ++ new` whichever way DynamoDB orders them. One write removes at
+ * most `HISTORY_MAX_DROP` (`lambdas/hygiene/history.ts`): a longer stored
+ * history shrinks over several writes, each within DynamoDB's 4 KB
+ * expression limit.
  */
 import { HISTORY_ATTR } from '../hygiene/data-contract';
 import { type HistoryEntry, planHistoryAppend } from '../hygiene/history';

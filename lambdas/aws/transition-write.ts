@@ -196,7 +196,10 @@ class StatementParts {
   }
 }
 
-/** The history clauses and their condition: the same {@link planHistoryAppend} as {@link appendHistory} renders. */
+/**
+ * The history clauses and their condition: the same {@link planHistoryAppend} as {@link appendHistory} renders
+ * (at most `HISTORY_MAX_DROP` removals, which keeps the statement within PartiQL's 8,192 characters).
+ */
 function historyParts(parts: StatementParts, history: TransitionWrite['history']): void {
   const plan = planHistoryAppend(history.length, history.entries);
   if (plan === undefined) return;

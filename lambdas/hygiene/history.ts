@@ -3,7 +3,9 @@
  * transition, restore and exemption did to a credential, kept on the item so
  * "why was this deleted, when, by which rule" survives a restore. Bounded: the
  * newest {@link HISTORY_LIMIT} entries are kept, so an item cannot grow
- * without limit. Pure: entries are built from actions and instants given.
+ * without limit; a longer stored history shrinks toward the bound by at most
+ * {@link HISTORY_MAX_DROP} a write. Pure: entries are built from actions and
+ * instants given.
  */
 import { DELETED_REASON_OF } from './action-changes';
 import type { OperatorIdentity } from './operator-identity';
@@ -16,6 +18,29 @@ import { formatInstant } from './time';
  * deletion, a restore, an exemption …) at a few kilobytes at most.
  */
 export const HISTORY_LIMIT = 20;
+
+/**
+ * The most of the oldest entries one write removes. A history longer than
+ * {@link HISTORY_LIMIT} (the worker never writes one, but `import` stores
+ * what it is given) shrinks by up to this many per write, less the entries
+ * the write adds, until the newest {@link HISTORY_LIMIT} remain.
+ *
+ * Why a cap: each dropped entry is one more path in the write (`REMOVE
+ * #h[i]`), and DynamoDB refuses an expression over 4 KB and a PartiQL
+ * statement over 8,192 characters; uncapped, a history of ~430 entries could
+ * no longer be written at all (docs/data-model.md, "History"). The
+ * arithmetic, indexes below 64: a dropped index is at most 10 bytes of
+ * `UpdateExpression` (`#a99[63], `), 640 for 64, and 28 characters of the
+ * PartiQL statement (` REMOVE "hygieneHistory"[63]`), 1,792 for 64.
+ * Everything else at its largest (every attribute a transition writes, 20
+ * appended entries at 7-digit indexes, every condition, a 255-character
+ * table name) is ~0.7 KB of `UpdateExpression` and ~1.9 KB of statement:
+ * ~1.3 KB of 4 KB and ~3.7 KB of 8 KB, under half of each
+ * (test/unit/history-trim.test.ts measures it). Larger than
+ * {@link HISTORY_LIMIT}, so every write past the bound shrinks the list even
+ * when it appends that many entries.
+ */
+export const HISTORY_MAX_DROP = 64;
 
 /** What an operator did by hand (the CLI), besides the sweep's own action types. */
 export type OperatorAction = 'restore' | 'exempt' | 'unexempt';
@@ -88,11 +113,13 @@ export function historyLength(stored: unknown): number {
 
 /**
  * How to append `adding` entries to a stored history of `length` entries and
- * stay within `limit`: how many of the oldest to drop (never more than are
- * stored; a single write never adds more than `limit`).
+ * move toward `limit`: how many of the oldest to drop — enough to end at
+ * `limit`, but never more than are stored nor more than
+ * {@link HISTORY_MAX_DROP} (a longer history shrinks over several writes; a
+ * single write never adds more than `limit`).
  */
 export function historyTrim(length: number, adding: number, limit = HISTORY_LIMIT): number {
-  return Math.min(length, Math.max(0, length + adding - limit));
+  return Math.min(length, Math.max(0, length + adding - limit), HISTORY_MAX_DROP);
 }
 
 /**
@@ -101,7 +128,8 @@ export function historyTrim(length: number, adding: number, limit = HISTORY_LIMI
  * empty or non-list history is replaced by the entries (the write is
  * conditional on it being so); otherwise the entries go at the indexes past
  * the end and the `drop` oldest are removed, conditional on the length read.
- * At most {@link HISTORY_LIMIT} entries are written.
+ * At most {@link HISTORY_LIMIT} entries are written and at most
+ * {@link HISTORY_MAX_DROP} removed.
  */
 export type HistoryAppend =
   | { readonly kind: 'replace'; readonly entries: readonly HistoryEntry[] }
