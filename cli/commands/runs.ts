@@ -5,14 +5,16 @@
  * dates it was decided from. Table, JSON or CSV. Read-only. What the stored
  * manifest holds is checked first (cli/aws/run-manifest-parse.ts): a malformed run
  * of the index or entry of a page is named on stderr and left out, the others
- * are listed, and the command exits 1. `runs show` streams JSON and CSV page by
- * page, and stops reading when its reader closes the output (`| head`). The
- * listings' formats are `cli/format/`'s: `run-index-listing.ts` for `runs
- * list`, `run-entry-listing.ts` for `runs show`.
+ * are listed, and the command exits 1. `runs list` lists once a run the
+ * index holds twice (an append the SDK retried). `runs show` streams JSON and
+ * CSV page by page, and stops reading when its reader closes the output
+ * (`| head`). The listings' formats are `cli/format/`'s:
+ * `run-index-listing.ts` for `runs list`, `run-entry-listing.ts` for `runs
+ * show`.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
-import type { RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
+import type { RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { terminalText } from '../../lambdas/render/sanitize';
 import type {
   MalformedManifestEntry,
@@ -58,13 +60,28 @@ function defineRunsShow(runs: ReturnType<typeof defineRunsCommand>) {
 type RunsListOptions = OptionsOf<ReturnType<typeof defineRunsList>>;
 type RunsShowOptions = OptionsOf<ReturnType<typeof defineRunsShow>>;
 
+/**
+ * The runs once each, newest first: a run is listed in the index once per
+ * append, and the append (a plain `list_append`, lambdas/aws/run-manifest-store.ts)
+ * is made twice when the SDK retries it after a lost response. The copies
+ * are the same header's line; the newest is kept.
+ */
+function distinctRuns(runs: readonly RunIndexEntry[]): RunIndexEntry[] {
+  const seen = new Set<string>();
+  return runs.filter((run) => {
+    if (seen.has(run.runId)) return false;
+    seen.add(run.runId);
+    return true;
+  });
+}
+
 async function runsList(flags: RunsListOptions): Promise<void> {
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   const malformed: MalformedRunIndexEntry[] = [];
   const runs = await withTable(options, (client) =>
     listRuns(client, options.table, (entry) => malformed.push(entry)),
   );
-  process.stdout.write(runIndexListing(options.format, runs));
+  process.stdout.write(runIndexListing(options.format, distinctRuns(runs)));
   reportProblems(malformed);
 }
 

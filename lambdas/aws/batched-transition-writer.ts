@@ -12,9 +12,11 @@
  * ({@link DynamoDbTransitionWriter}), which decides `applied` or
  * `skipped-changed` exactly as before. A call whose response may have been
  * lost (the SDK retried it, or it ended in a transient error:
- * `may-have-applied.ts`) may already have applied its statements, so those
- * transitions are checked against the run's own change there, as after a
- * lost `UpdateItem` response; a call refused outright applied nothing.
+ * `may-have-applied.ts`) may already have applied its statements, and so may
+ * a statement that ended in an internal error: those transitions are checked
+ * against the run's own change there, as after a lost `UpdateItem` response
+ * (and a per-item write of theirs that fails is `may-have-applied`); a call
+ * refused outright applied nothing.
  *
  * A full batch goes at once. A partial one goes at the end of the event
  * loop's turn by default, or, with `lingerMs` (the sweep:
@@ -74,6 +76,20 @@ interface Queued {
   readonly statement: TransitionStatement;
   readonly resolve: (result: TransitionResult) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Whether a statement of an answered call may have taken effect although it
+ * failed: it ended in `InternalServerError` (the service failed while
+ * processing it: the statement's form of the server error
+ * {@link mayHaveApplied} counts for a whole request), or the call answered
+ * nothing for it. Its other errors (a failed condition, throttling, a
+ * rejected statement) are refusals: it applied nothing.
+ */
+function statementMayHaveApplied(
+  response: { readonly Error?: { readonly Code?: string } } | undefined,
+): boolean {
+  return response === undefined || response.Error?.Code === 'InternalServerError';
 }
 
 /** {@link TransitionWriter} that batches transitions into `BatchExecuteStatement` calls. */
@@ -177,26 +193,28 @@ export class BatchedTransitionWriter implements TransitionWriter {
     this.counts.batches++;
     this.counts.statements += batch.length;
     let failed: boolean[];
-    let earlierAttempt: boolean;
+    let earlierAttempt: boolean[];
     try {
       const out = await this.client.send(
         new BatchExecuteStatementCommand({
           Statements: batch.map(({ statement }) => statement),
         }),
       );
-      failed = batch.map((_, i) => out.Responses?.[i] === undefined || out.Responses[i]?.Error !== undefined);
-      this.reportStatementErrors(out.Responses ?? [], batch.length);
-      earlierAttempt = mayHaveApplied(out);
+      const responses = out.Responses ?? [];
+      failed = batch.map((_, i) => responses[i] === undefined || responses[i]?.Error !== undefined);
+      this.reportStatementErrors(responses, batch.length);
+      const callRetried = mayHaveApplied(out);
+      earlierAttempt = batch.map((_, i) => callRetried || statementMayHaveApplied(responses[i]));
     } catch (error: unknown) {
       // The whole call failed: any of its statements may have been applied when the SDK had retried it or it
       // ended in a transient error (a lost response), none when it was refused outright.
       this.options.onCallFailed?.(error, batch.length);
       failed = batch.map(() => true);
-      earlierAttempt = mayHaveApplied(error);
+      earlierAttempt = batch.map(() => mayHaveApplied(error));
     }
     batch.forEach((queued, i) => {
       if (!failed[i]) queued.resolve({ status: 'applied' });
-      else this.applyPerItem(queued, earlierAttempt);
+      else this.applyPerItem(queued, earlierAttempt[i] === true);
     });
   }
 

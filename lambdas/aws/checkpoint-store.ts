@@ -3,9 +3,10 @@
  * table itself (id `__hygiene__#sweep-checkpoint`; the scanner, report and
  * export skip reserved ids).
  *
- * Why in the table, and why only `UpdateItem`: the deployed sweep function is
- * granted exactly `dynamodb:Scan` and `dynamodb:UpdateItem` on the table and
- * nothing else (no extra table, no SSM, no S3, no `GetItem`). So:
+ * Why in the table, and why only `UpdateItem`: the deployed sweep function's
+ * actions on the table are `SWEEP_TABLE_ACTIONS` (lib/hygiene-grants.ts:
+ * `Scan`, `UpdateItem` and, for its batched transitions, `PartiQLUpdate`),
+ * and it has no extra table, no SSM, no S3 and no `GetItem`. So:
  * - **save**: `SET` the checkpoint attributes (creates the item if needed);
  * - **load**: an `UpdateItem` that is conditional on a checkpoint being
  *   present, bumps a load counter (`ADD`) and returns the item with

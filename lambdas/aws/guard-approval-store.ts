@@ -4,11 +4,16 @@
  * `pc-hygiene guard approve` records it; a sweep whose guard trips consumes it
  * here.
  *
- * Consuming is ONE conditional `UpdateItem` (the sweep function may only
- * `Scan` and `UpdateItem` the table): only if an approval is pending, covers
- * the planned deletions and has not expired, it is moved to "last used" with
- * the run that used it. Two runs at once: one condition holds, the other
- * finds nothing pending — the approval is used exactly once.
+ * Consuming is ONE conditional `UpdateItem` (no read first: the sweep's
+ * grant on the table, `SWEEP_TABLE_ACTIONS` in lib/hygiene-grants.ts, has no
+ * `GetItem`): only if an approval is pending, covers the planned deletions
+ * and has not expired, it is moved to "last used" with the run that used it.
+ * Two runs at once: one condition holds, the other finds nothing pending —
+ * the approval is used exactly once. A consuming write whose response was
+ * lost and that the SDK retried meets its own consumption: the old item names
+ * this run as the one that used it, and the run uses it (`may-have-applied.ts`
+ * says when an earlier attempt may have applied; the run id proves it did, as
+ * the transition writers recognise their own change).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -19,6 +24,7 @@ import type { GuardApprovals } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
 import { unmarshallOptions } from './dynamodb-client';
+import { mayHaveApplied } from './may-have-applied';
 import { UpdateExpressionBuilder } from './update-expression';
 
 /** The key of the approval item. */
@@ -60,6 +66,21 @@ function consumeUpdate(plannedDeletes: number, runId: string, atIso: string) {
   return x.build();
 }
 
+/**
+ * The approval this run consumed itself, when the consuming write failed its condition on an SDK retry
+ * ({@link mayHaveApplied}: an earlier attempt may have applied) and the item names this run as its user: the
+ * same proof as the transition writers' `appliedByRun` (an own write recognised by its run id). Whatever is
+ * pending now (a newer approval recorded since) is not this run's.
+ */
+function usedByThisRun(
+  error: unknown,
+  old: Readonly<Record<string, unknown>> | undefined,
+  runId: string,
+): GuardApproval | undefined {
+  if (!mayHaveApplied(error) || old?.[GUARD_APPROVAL_ATTR.usedByRun] !== runId) return undefined;
+  return parseApproval(old[GUARD_APPROVAL_ATTR.lastUsed]);
+}
+
 /** {@link GuardApprovals} over the credentials table. */
 export class DynamoDbGuardApprovals implements GuardApprovals {
   constructor(
@@ -86,6 +107,8 @@ export class DynamoDbGuardApprovals implements GuardApprovals {
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const old = error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
+      const own = usedByThisRun(error, old, request.runId);
+      if (own) return { status: 'used', approval: own };
       const approval = parseApproval(old?.[GUARD_APPROVAL_ATTR.pending]);
       if (!approval) return { status: 'none' };
       return { status: approval.expiresAt <= atIso ? 'expired' : 'not-enough', approval };

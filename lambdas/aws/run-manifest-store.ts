@@ -5,10 +5,15 @@
  * item (`__hygiene__#run#<runId>`), and the run index (`__hygiene__#run-index`)
  * that `runs list` reads.
  *
- * Only `UpdateItem`, like the checkpoint store: the sweep function's grant on
- * the table is `Scan` and `UpdateItem` (docs/deploy.md). The index is appended
- * with `list_append` and trimmed to `RUN_INDEX_LIMIT` by a second write,
+ * Only `UpdateItem`, like the checkpoint store: of the sweep function's
+ * actions on the table (`SWEEP_TABLE_ACTIONS`, lib/hygiene-grants.ts) the one
+ * write that can create an item (a PartiQL `UPDATE` never does). The index is appended with
+ * `list_append` and trimmed to `RUN_INDEX_LIMIT` by a second write,
  * conditional on the length the first returned, only when it grew past it.
+ * The append is not idempotent: one the SDK retries after a lost response
+ * lists the run twice, and `runs list` lists it once (cli/commands/runs.ts;
+ * cheaper than a condition on every append, and it reads an index already
+ * holding such a copy right too).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';

@@ -5,7 +5,10 @@
  * and the risk tier's lists too) still has the value it was read with,
  * and the owner's outbox events and the credential's history entries are
  * appended in the same write, so a committed change always has its notice and
- * its audit trail, and a changed item is never touched.
+ * its audit trail, and a changed item is never touched. A write that fails
+ * but may have taken effect (`may-have-applied.ts`: its response lost) is
+ * answered `may-have-applied`, not thrown, so the sweep still records a
+ * deletion's manifest entry (docs/sweep.md, "Write failures").
  */
 
 import { isDeepStrictEqual } from 'node:util';
@@ -83,8 +86,9 @@ export class DynamoDbTransitionWriter implements TransitionWriter {
 
   /**
    * Writes the transition. A failed condition is an outcome
-   * (`skipped-changed`), never an error and never retried; other errors
-   * (after the SDK's own retries) propagate.
+   * (`skipped-changed`), never an error and never retried; another error
+   * (after the SDK's own retries) is `may-have-applied` when the write may
+   * have taken effect ({@link mayHaveApplied}), and propagates otherwise.
    */
   apply(transition: Transition): Promise<TransitionResult> {
     return this.applyItem(transition, false);
@@ -93,7 +97,8 @@ export class DynamoDbTransitionWriter implements TransitionWriter {
   /**
    * {@link apply}, told whether an earlier request carrying this transition
    * may have taken effect (a batch whose response was lost): then a failed
-   * condition is checked against the run's own change, as after an SDK retry.
+   * condition is checked against the run's own change, as after an SDK retry,
+   * and a failed write may have applied whatever its own error.
    */
   async applyItem(transition: Transition, earlierAttempt: boolean): Promise<TransitionResult> {
     const input = transitionUpdate(this.tableName, transition);
@@ -102,12 +107,17 @@ export class DynamoDbTransitionWriter implements TransitionWriter {
       await this.client.send(new UpdateCommand(input));
       return { status: 'applied' };
     } catch (error: unknown) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Failed on an SDK retry, by a transient error, or after a lost batch: an earlier attempt may have
+      // taken effect (may-have-applied.ts).
+      const retried = earlierAttempt || mayHaveApplied(error);
+      if (!(error instanceof ConditionalCheckFailedException)) {
+        // The sweep records a deletion that may have applied in its manifest (docs/sweep.md, "Write failures").
+        if (retried) return { status: 'may-have-applied', error };
+        throw error;
+      }
       // The document client does not unmarshall the exception's item.
       const current = error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
-      // Failed on an SDK retry (or after a lost batch): an earlier attempt may have taken effect.
       // Then the item holds this very transition: it is ours, not a change by someone else.
-      const retried = earlierAttempt || mayHaveApplied(error);
       if (retried && appliedByRun(transition, current)) return { status: 'applied' };
       return { status: 'skipped-changed', changed: changedFields(transition, current) };
     }

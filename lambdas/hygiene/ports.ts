@@ -63,6 +63,15 @@ export type TransitionResult = (
   | { readonly status: 'applied' }
   /** The item changed since it was read (condition failed): skipped, never retried. */
   | { readonly status: 'skipped-changed'; readonly changed: readonly string[] }
+  /**
+   * The write failed with `error` (after the SDK's retries), yet it may have
+   * taken effect: an earlier attempt's response may have been lost, or it
+   * ended in a transient error (a timeout, a reset connection, a server
+   * error). The adapter judges that (the sweep cannot: it sees no AWS
+   * error); a write that surely applied nothing rejects with its error
+   * instead. docs/sweep.md, "Write failures".
+   */
+  | { readonly status: 'may-have-applied'; readonly error: unknown }
 ) & {
   /**
    * True when a writer that batches transitions could not settle this one in
@@ -75,6 +84,11 @@ export type TransitionResult = (
 
 /** Applies transitions with conditional writes. */
 export interface TransitionWriter {
+  /**
+   * Writes the transition: `applied`, `skipped-changed`, or `may-have-applied`
+   * for a failed write that may have taken effect.
+   * @throws the write's error when it failed and applied nothing
+   */
   apply(transition: Transition): Promise<TransitionResult>;
   /**
    * How many transitions one request carries at most (a writer that batches

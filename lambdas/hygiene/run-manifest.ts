@@ -65,7 +65,7 @@ export interface RunManifestHeader {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly status: RunStatus;
-  /** Deletions written, per rule, and in total (= the entries in the pages). */
+  /** Deletions written (or whose failed write may have taken effect), per rule, and in total (= the entries in the pages). */
   readonly deleted: Readonly<Record<DeletedReason, number>> & { readonly total: number };
   /** Pages written, numbered 1…pages (a page whose write failed included). */
   readonly pages: number;

@@ -2,15 +2,17 @@
  * Applying transitions: one conditional write per credential through the
  * transition writer (enforce) or a count of what would be written (audit),
  * and the apply phase for the buffered deletions after the guard. A changed
- * item is skipped, never retried; a failed write is listed, and too many
- * failures stop the run. docs/sweep.md, "Phases".
+ * item is skipped, never retried; a failed write is listed (a deletion whose
+ * write may have taken effect nonetheless is also kept in the run manifest),
+ * and too many failures stop the run. docs/sweep.md, "Phases" and "Write
+ * failures".
  */
 import { errorText } from '../errors';
 import { eventsFor, type OutboxEvent } from '../events';
 import type { GuardStatus } from '../guard';
 import { ownerStanding } from '../owner-directory';
 import { actionsIfDeletionBlocked, isDeletion } from '../policy';
-import type { Transition } from '../ports';
+import type { Transition, TransitionResult } from '../ports';
 import { manifestEntry } from '../run-manifest';
 import { DAY_MS } from '../time';
 import { expandRecord } from './compact';
@@ -41,11 +43,14 @@ function transitionOf(
   };
 }
 
+/** Said of a failed write the writer found may have taken effect (`may-have-applied`). */
+export const MAY_HAVE_APPLIED_NOTE = ' (the write may have taken effect)';
+
 /** Lists a failed write; past `maxWriteFailures` the run is marked aborted (no new write starts). */
-function recordWriteFailure(run: SweepRun, id: string, error: unknown): void {
+function recordWriteFailure(run: SweepRun, id: string, error: unknown, note = ''): void {
   const { tally } = run;
   const { maxWriteFailures } = run.settings;
-  tally.failed.add({ id, error: errorText(error) });
+  tally.failed.add({ id, error: `${errorText(error)}${note}` });
   if (tally.failed.count > maxWriteFailures) {
     run.abortReason ??= `${tally.failed.count} writes failed (more than maxWriteFailures ${maxWriteFailures}); last: ${errorText(error)}`;
   }
@@ -67,18 +72,42 @@ export async function applyTransition(run: SweepRun, pending: PendingTransition)
   }
   const transition = transitionOf(settings, pending, events);
   const writeStart = run.clock();
+  let result: TransitionResult;
   try {
-    const result = await run.deps.writer.apply(transition);
-    run.writeTime.record(run.clock() - writeStart);
-    if (result.writtenAlone) tally.writtenAlone++;
-    if (result.status === 'applied') {
-      tally.recordApplied(actions, transition.events);
-      if (actions.some(isDeletion)) run.manifest?.add(manifestEntry(credential, actions, settings.now));
-    } else tally.recordSkipped(credential.id, result.changed, actions.some(isDeletion));
+    result = await run.deps.writer.apply(transition);
   } catch (error: unknown) {
-    // Not a changed item (the writer reports those): a DynamoDB error after the SDK's retries.
+    // Not a changed item (the writer reports those): a DynamoDB error after the SDK's retries, nothing applied.
     recordWriteFailure(run, credential.id, error);
+    return;
   }
+  run.writeTime.record(run.clock() - writeStart);
+  if (result.writtenAlone) tally.writtenAlone++;
+  recordResult(run, pending, transition, result);
+}
+
+/**
+ * Counts a write's outcome. A deletion that was applied goes into the run
+ * manifest; so does one that failed but may have taken effect (a lost
+ * response), still counted failed: `runs show` and `restore --run` must not
+ * miss a credential that carries the run's id, and `restore --run` skips it
+ * when the run did not delete it (`not-deleted-by-run`, `not-deleted`).
+ */
+function recordResult(
+  run: SweepRun,
+  pending: PendingTransition,
+  transition: Transition,
+  result: TransitionResult,
+): void {
+  const { credential, actions } = pending;
+  const deleting = actions.some(isDeletion);
+  const recordDeletion = () => run.manifest?.add(manifestEntry(credential, actions, run.settings.now));
+  if (result.status === 'applied') {
+    run.tally.recordApplied(actions, transition.events);
+    if (deleting) recordDeletion();
+  } else if (result.status === 'may-have-applied') {
+    recordWriteFailure(run, credential.id, result.error, MAY_HAVE_APPLIED_NOTE);
+    if (deleting) recordDeletion();
+  } else run.tally.recordSkipped(credential.id, result.changed, deleting);
 }
 
 /**

@@ -124,6 +124,29 @@ export function loseFirstResponse(
 }
 
 /**
+ * Makes the first request `matches` accepts take effect on its first attempt
+ * and never be answered: that attempt loses its response, and every retry of
+ * it fails with a lost connection before it reaches the table, so the SDK
+ * gives up with a transient error (`ECONNRESET`) on a request that applied.
+ * @returns live counts (`injected`: the attempts of that request that failed)
+ */
+export function applyThenLoseEveryResponse(
+  client: DynamoDBDocumentClient | SNSClient,
+  matches: (input: Readonly<Record<string, unknown>>) => boolean,
+): ThrottleCounts {
+  let target: object | undefined;
+  return injectAfterRetries(client, 'applyThenLoseEveryResponse', async (send, counts, input) => {
+    if (target === undefined && matches(input as Readonly<Record<string, unknown>>)) {
+      target = input;
+      await send();
+    }
+    if (input !== target) return send();
+    counts.injected++;
+    throw lostResponse();
+  });
+}
+
+/**
  * Puts `fault` around every attempt of the client, after its retry middleware
  * (so the SDK retries what `fault` throws), counting the attempts. `fault`
  * also gets the command's input, the same object in every attempt.
