@@ -14,6 +14,12 @@
  * another restore or a re-deletion unnoticed. A restore instant before the
  * deletion it undoes (a local `--now`, or a clock behind the worker's) is
  * refused: the history would record the undoing before the deletion.
+ * The deletion's own notice, when still unsent in the outbox, is withdrawn in
+ * the same write, guarded as the notifier's mark guards its removals, so the
+ * owner is never told "deleted" about a live credential; one already sent
+ * stays told (docs/deploy.md, "Restore runbook").
+ * An id the configured `exemptIds` list counts as exempt, as `hygieneExempt`
+ * does (docs/rules.md, "Exempt credentials").
  *
  * A CLI-only adapter (`pc-hygiene restore`): it lives in `cli/aws/`, apart
  * from the adapters the Lambdas bundle (`lambdas/aws/`).
@@ -21,16 +27,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { appendHistory } from '../../lambdas/aws/history-update';
+import { type MarkWrite, markUpdateExpression, markWrite } from '../../lambdas/aws/outbox-mark-write';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
 import {
   HISTORY_ATTR,
   HYGIENE_ATTR,
   isReservedId,
+  OUTBOX_ATTR,
   PURGE_PENDING_ATTR,
   RESTORE_ATTR,
 } from '../../lambdas/hygiene/data-contract';
 import { type HistoryEntry, historyLength, operatorFields } from '../../lambdas/hygiene/history';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
+import { planMark } from '../../lambdas/hygiene/outbox-item';
 import { formatInstant, parseInstant, relativePhrase } from '../../lambdas/hygiene/time';
 
 /** Attributes a restore removes. */
@@ -58,6 +67,11 @@ export interface RestoreTerms extends OperatorIdentity {
   readonly force?: boolean;
   /** Make every check, write nothing: the result says what would be restored. */
   readonly dryRun?: boolean;
+  /**
+   * The ids the configured `exemptIds` list (the deployed config's, or `--config`'s):
+   * such a credential is exempt as if `hygieneExempt` were set (docs/rules.md).
+   */
+  readonly exemptIds?: ReadonlySet<string>;
 }
 
 /** What to restore, by whom and why. */
@@ -65,6 +79,11 @@ export interface RestoreRequest extends RestoreTerms {
   readonly id: string;
   /** Only if this run soft-deleted it (`restore --run`): else {@link NotDeletedByRunError}. */
   readonly deletedByRun?: string;
+  /**
+   * Only if deleted at this instant (`restore --run`: the manifest entry's `deletedAt`), as stored:
+   * else {@link RestoreConflictError} (deleted again since, its reason and run left as they were).
+   */
+  readonly deletedAt?: string;
 }
 
 /** A completed restore. */
@@ -82,6 +101,11 @@ export interface RestoreResult {
   readonly reason: string;
   /** Set when forced past expiry: the next sweep will delete it again unless renewed or exempted. */
   readonly warning?: string;
+  /**
+   * The deletion's notice was still unsent in the outbox and was withdrawn with
+   * the restore (in a dry run: would be): its owner is not told of the deletion.
+   */
+  readonly deletionNoticeWithdrawn?: true;
   /** True when nothing was written (`dryRun`). */
   readonly dryRun?: boolean;
 }
@@ -206,11 +230,12 @@ async function checkRestore(
       `credential ${id} is deleted, but by ${typeof deletedByRun === 'string' ? `run ${deletedByRun}` : 'no recorded run'}, not by run ${request.deletedByRun}`,
     );
   }
+  refuseOtherDeletion(request, deletedAt);
   const checked = { item, deletedAt, deletedReason: hygieneDeletedReason(id, item, deletedAt), deletedByRun };
   refuseRestoreBeforeDeletion(id, deletedAt, now);
   const expiresTime: unknown = item.expiresTime;
   // An exempt credential is never deleted again by a sweep: no reason to refuse.
-  if (typeof expiresTime === 'string' && item[HYGIENE_ATTR.exempt] !== true) {
+  if (typeof expiresTime === 'string' && !isExempt(request, item)) {
     const expires = parseInstant(expiresTime);
     if (expires.ok && expires.ms <= now) {
       const explanation = expiredExplanation(id, expiresTime, now, expires.ms);
@@ -219,6 +244,32 @@ async function checkRestore(
     }
   }
   return checked;
+}
+
+/**
+ * Whether the credential is exempt: `hygieneExempt = true` on its item, or its
+ * id in the configured `exemptIds` (docs/rules.md, "Exempt credentials"). No
+ * sweep flags or deletes it again.
+ */
+function isExempt(request: RestoreRequest, item: Record<string, unknown>): boolean {
+  return item[HYGIENE_ATTR.exempt] === true || request.exemptIds?.has(request.id) === true;
+}
+
+/**
+ * Refuses, as a conflict, a deletion at another instant than the one asked
+ * for (`restore --run`: the manifest entry's `deletedAt`): the credential was
+ * deleted again since, its reason and run left as they were, and a restore
+ * never undoes a deletion other than the one it was asked to.
+ * @throws {RestoreConflictError}
+ */
+function refuseOtherDeletion(request: RestoreRequest, deletedAt: unknown): void {
+  if (request.deletedAt === undefined || deletedAt === request.deletedAt) return;
+  const recorded =
+    request.deletedByRun === undefined ? '' : ` as run ${request.deletedByRun}'s manifest records`;
+  throw new RestoreConflictError(
+    `credential ${request.id} was deleted at ${String(deletedAt)}, not at ${request.deletedAt}${recorded}: ` +
+      'deleted again since that deletion; check it (pc-hygiene export) and restore it by id if it should be',
+  );
 }
 
 /**
@@ -275,16 +326,50 @@ function conditionOnDeletion(update: UpdateExpressionBuilder, checked: CheckedRe
   );
 }
 
-/** The conditional restore write (on the deletion read and the history's length). */
+/**
+ * The withdrawal of the deletion's own notice while it is still unsent: the
+ * outbox entry whose `eventId` is `deleted-<reason>:<deletedAt>` (as the sweep
+ * names it: lambdas/hygiene/events.ts) and whose `runId` is the run that
+ * deleted the credential. Planned and guarded as the notifier's mark removes a
+ * sent entry (`planMark`, `markWrite`: the entry by its id and run, the list
+ * by its size, and with the last entry the whole outbox and its index keys),
+ * so a drain or another restore meanwhile fails the write instead of losing
+ * or keeping a notice unseen. The purge held back for the notice is left out
+ * of the mark: the restore removes it. `undefined` when no such entry is
+ * pending (sent already, or none queued).
+ */
+function noticeWithdrawal(checked: CheckedRestore, now: number): MarkWrite | undefined {
+  const { item, deletedAt, deletedReason, deletedByRun } = checked;
+  const list = item[OUTBOX_ATTR.events];
+  if (typeof deletedByRun !== 'string' || !Array.isArray(list)) return undefined;
+  const eventId = `deleted-${deletedReason}:${String(deletedAt)}`;
+  const isTheNotice = (entry: unknown): boolean => {
+    const stored = entry as { eventId?: unknown; runId?: unknown } | null;
+    return stored?.eventId === eventId && stored.runId === deletedByRun;
+  };
+  const plan = planMark(
+    list.map((entry: unknown) => (isTheNotice(entry) ? eventId : undefined)),
+    [eventId],
+  );
+  if (plan.remove.length === 0) return undefined;
+  const { [PURGE_PENDING_ATTR]: _restoreRemovesIt, ...observed } = item;
+  return markWrite(observed, plan, now);
+}
+
+/**
+ * The conditional restore write (on the deletion read, the history's length
+ * and, when it withdraws the unsent deletion notice, the outbox as read).
+ */
 async function writeRestore(
   client: DynamoDBDocumentClient,
   tableName: string,
   request: RestoreRequest,
   checked: CheckedRestore,
+  notice: MarkWrite | undefined,
 ): Promise<void> {
   const { id } = request;
   const nowIso = formatInstant(request.now);
-  const update = new UpdateExpressionBuilder()
+  const update = (notice === undefined ? new UpdateExpressionBuilder() : markUpdateExpression(notice))
     .set(RESTORE_ATTR.restoredAt, nowIso)
     .set(RESTORE_ATTR.restoredBy, request.by)
     .set(RESTORE_ATTR.restoreReason, request.reason)
@@ -298,7 +383,8 @@ async function writeRestore(
     if (error instanceof ConditionalCheckFailedException) {
       throw new RestoreConflictError(
         `credential ${id} changed while restoring (no longer the deletion at ${String(checked.deletedAt)} ` +
-          'read, restored or deleted again meanwhile, or its history grew): check it and run restore again',
+          'read, restored or deleted again meanwhile, or its history grew, or its unsent deletion notice was sent ' +
+          'meanwhile): check it and run restore again',
       );
     }
     throw error;
@@ -311,9 +397,10 @@ async function writeRestore(
  * @throws {NotDeletedError} the credential is not soft-deleted
  * @throws {NotDeletedByHygieneError} soft-deleted, but not by pc-hygiene (no `hygieneDeletedReason`)
  * @throws {NotDeletedByRunError} `deletedByRun` given and another (or no) run deleted it
- * @throws {ExpiredRestoreError} past its `expiresTime` and not `force`
+ * @throws {ExpiredRestoreError} past its `expiresTime`, not exempt (`hygieneExempt`, or `exemptIds`) and not `force`
  * @throws {RestoreBeforeDeletionError} `now` is before the deletion's `deletedAt`
- * @throws {RestoreConflictError} changed between read and write (run it again)
+ * @throws {RestoreConflictError} changed between read and write (run it again), or `deletedAt` given and the
+ *   credential deleted at another instant
  */
 export async function restoreCredential(
   client: DynamoDBDocumentClient,
@@ -322,11 +409,12 @@ export async function restoreCredential(
 ): Promise<RestoreResult> {
   const { id } = request;
   const checked = await checkRestore(client, tableName, request);
-  if (!request.dryRun) await writeRestore(client, tableName, request, checked);
+  const notice = noticeWithdrawal(checked, request.now);
+  if (!request.dryRun) await writeRestore(client, tableName, request, checked, notice);
   const { item, deletedAt, deletedReason: reason, deletedByRun: byRun } = checked;
   let warning = checked.warning;
   // An orphaned credential's owner may still be departed: say what the next sweep will do.
-  if (reason === 'orphaned' && item[HYGIENE_ATTR.exempt] !== true) {
+  if (reason === 'orphaned' && !isExempt(request, item)) {
     warning ??=
       `credential ${id} was deleted as orphaned: while the owner directory marks its owner departed, ` +
       `the next sweep flags it again (and deletes it after orphanGraceDays) unless it is exempted (${HYGIENE_ATTR.exempt} = true)`;
@@ -341,6 +429,7 @@ export async function restoreCredential(
     ...(request.callerArn !== undefined && { callerArn: request.callerArn }),
     reason: request.reason,
     ...(warning !== undefined && { warning }),
+    ...(notice !== undefined && { deletionNoticeWithdrawn: true }),
     ...(request.dryRun && { dryRun: true }),
   };
 }

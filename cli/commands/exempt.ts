@@ -15,7 +15,6 @@ import { operatorText } from '../../lambdas/hygiene/operator-identity';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
-import type { Deployment } from '../aws/deployment-lookup';
 import { type ExemptResult, setExempt } from '../aws/exempt';
 import { byOption } from '../options/by-option';
 import { parseCredentialId } from '../options/credential-id';
@@ -25,6 +24,7 @@ import {
   enforceOption,
   refuseAuditDeployment,
   resolveTarget,
+  type Target,
 } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
@@ -62,7 +62,7 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
     const result = await withTableErrors(options, () =>
       setExempt(client, options.table, { id, exempt, reason, ...operator, now }),
     );
-    const deployedExemptIn = exempt ? undefined : deployedExemption(options.deployment, id);
+    const deployedExemptIn = exempt ? undefined : deployedExemption(options, id);
     if (options.format === 'json') {
       const json = { ...result, ...(deployedExemptIn && { exemptThroughDeployment: deployedExemptIn }) };
       process.stdout.write(`${jsonText(json)}\n`);
@@ -73,11 +73,25 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
 }
 
 /**
+ * The ids the configured `exemptIds` list for the target a command acts on:
+ * its `--config` file's when the command takes one and it is given, else the
+ * deployed config's when a stack is looked up, else none (`chooseConfig`,
+ * cli/options/deployment-target.ts). A credential listed is exempt whatever
+ * its item says (docs/rules.md, "Exempt credentials"): `unexempt` cannot clear
+ * that, and `restore` does not refuse it past its expiry.
+ */
+export function configuredExemptIds(target: Pick<Target, 'config'>): ReadonlySet<string> {
+  return new Set(target.config.exemptIds);
+}
+
+/**
  * The stack whose deployed `exemptIds` list `id`, or `undefined`: `unexempt`
  * clears only the data exemption, and such a credential stays exempt.
+ * (`unexempt` takes no `--config`: its config is the deployment's.)
  */
-function deployedExemption(deployment: Deployment | undefined, id: string): string | undefined {
-  return deployment?.config.exemptIds.includes(id) ? deployment.stackName : undefined;
+function deployedExemption(target: Pick<Target, 'config' | 'deployment'>, id: string): string | undefined {
+  const { deployment } = target;
+  return deployment !== undefined && configuredExemptIds(target).has(id) ? deployment.stackName : undefined;
 }
 
 /** What `exempt`/`unexempt` did, in one line (`deployedExemptIn`: see {@link deployedExemption}). */

@@ -17,7 +17,7 @@ import { EXIT_CODE } from '../exit-codes';
 import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
-import { type RestoreFlags, restoreTerms, writeRestoreWarnings } from './restore-terms';
+import { type RestoreFlags, restoreTerms, withdrawnNoticeText, writeRestoreWarnings } from './restore-terms';
 
 /** The `restore` flags the run form reads. */
 export interface RestoreRunFlags extends RestoreFlags {
@@ -40,7 +40,7 @@ function resultText(result: RunRestoreResult): string {
   const lines = [
     ...result.restored.map(
       (r) =>
-        `${verb} ${terminalText(r.id)} (deleted ${terminalText(r.deletedAt)} as ${terminalText(r.deletedReason)})`,
+        `${verb} ${terminalText(r.id)} (deleted ${terminalText(r.deletedAt)} as ${terminalText(r.deletedReason)}${withdrawnNoticeText(r)})`,
     ),
     ...result.skipped.map((m) => `skipped ${terminalText(m.id)}: ${terminalText(m.error)}`),
     ...result.refused.map((m) => `refused ${terminalText(m.id)}: ${terminalText(m.error)}`),

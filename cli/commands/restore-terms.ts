@@ -17,6 +17,7 @@ import {
 } from '../options/deployment-target';
 import { refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { UsageError } from '../usage-error';
+import { configuredExemptIds } from './exempt';
 
 /** The `restore` flags both forms (one id, or `--run`) read. */
 export interface RestoreFlags extends TargetFlags {
@@ -33,7 +34,9 @@ export interface RestoreFlags extends TargetFlags {
  * credential and for a run: `--reason` trimmed, who acts as every operator
  * record names them (`--by`, else `PC_HYGIENE_OPERATOR`, else the AWS caller
  * ARN, else the OS user; against AWS the caller ARN is kept beside a typed
- * name: `cli/aws/caller-identity.ts`), `--now`, `--force`, `--dry-run`; an
+ * name: `cli/aws/caller-identity.ts`), `--now`, `--force`, `--dry-run`, and the
+ * ids the config's `exemptIds` list (`--config FILE`, else the deployed
+ * config's: exempt as `hygieneExempt` makes a credential); an
  * audit-mode deployment without `--enforce` is refused, except for a dry run,
  * which writes nothing (docs/deploy.md: the runbook dry-runs against an
  * audit-mode deployment). A restore that writes to a deployment takes no
@@ -53,7 +56,8 @@ export async function restoreTerms(
   if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
   const now = resolveNow(flags.now);
   if (!flags.dryRun) refuseNowOnDeployment(flags.now, awsTargetOf(flags), what, '--dry-run');
-  const target = await resolveTarget(flags, { usesConfig: false });
+  // The config's exemptIds (deployed, or --config's) are exempt as hygieneExempt is (docs/rules.md).
+  const target = await resolveTarget(flags, { usesConfig: true });
   if (!flags.dryRun) refuseAuditDeployment(target, flags.enforce, what, ', or --dry-run to check only');
   const operator = await resolveVerifiedOperator({
     ...target,
@@ -65,8 +69,19 @@ export async function restoreTerms(
     now,
     ...(flags.force && { force: true }),
     ...(flags.dryRun && { dryRun: true }),
+    exemptIds: configuredExemptIds(target),
   };
   return { terms, target };
+}
+
+/**
+ * What a restored line adds when the deletion's unsent notice was withdrawn
+ * (`; its unsent deletion notice withdrawn`, or `would be` in a dry run), else nothing:
+ * the owner is not told of the deletion (docs/deploy.md, "Restore runbook").
+ */
+export function withdrawnNoticeText(result: RestoreResult): string {
+  if (!result.deletionNoticeWithdrawn) return '';
+  return `; its unsent deletion notice ${result.dryRun ? 'would be ' : ''}withdrawn`;
 }
 
 /**

@@ -2,8 +2,10 @@
  * `pc-hygiene restore ID`: undoes a soft-delete, recording who restored it
  * and why. Refuses a deletion pc-hygiene did not make (no override: the
  * owner or the platform revoked it), and a credential past its `expiresTime`
- * unless `--force`, because the next sweep would delete it again. With a
- * stack, `--now` is for `--dry-run` only (restore-terms.ts).
+ * unless `--force` or exempt (`hygieneExempt`, or the `exemptIds` of
+ * `--config`, else of the stack's deployed config), because the next sweep
+ * would delete it again. With a stack, `--now` is for `--dry-run` only
+ * (restore-terms.ts).
  */
 import type { Command } from '@commander-js/extra-typings';
 import { operatorText } from '../../lambdas/hygiene/operator-identity';
@@ -16,17 +18,18 @@ import { parseCredentialId } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import { enforceOption } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
+import { configOption } from '../options/load-config';
 import { nowOption } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { runRestoreRun } from './restore-run';
-import { restoreTerms, writeRestoreWarnings } from './restore-terms';
+import { restoreTerms, withdrawnNoticeText, writeRestoreWarnings } from './restore-terms';
 
 /** What `restore --help` says the command does. */
 const DESCRIPTION =
   'Undo a soft-delete pc-hygiene made (one made upstream, without hygieneDeletedReason, is refused): ' +
-  'clear deletedAt, the deletion reason, the purge time and the stale flag; ' +
+  'clear deletedAt, the deletion reason, the purge time, the stale flag and the deletion notice if still unsent; ' +
   'record who restored it, when and why.';
 
 async function runRestore(id: string, options: RestoreOptions): Promise<void> {
@@ -43,7 +46,7 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
     ]
       .filter(Boolean)
       .join(' ');
-    const line = `${result.dryRun ? 'would restore' : 'restored'} ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}) by ${operatorText({ by: result.restoredBy, ...result })}: ${result.reason}`;
+    const line = `${result.dryRun ? 'would restore' : 'restored'} ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}${withdrawnNoticeText(result)}) by ${operatorText({ by: result.restoredBy, ...result })}: ${result.reason}`;
     process.stdout.write(`${terminalText(line)}\n`);
   }
   writeRestoreWarnings([result]);
@@ -67,6 +70,12 @@ function defineRestoreCommand(program: Command) {
       )
       .option('--dry-run', 'make every check and say what would be restored, write nothing')
       .addOption(nowOption('the restore instant (in AWS, not a local --endpoint: only with --dry-run)'))
+      .addOption(
+        configOption(
+          'table',
+          'exemptIds: a credential they list is restored past its expiry without --force',
+        ),
+      )
       .addOption(enforceOption())
       .addOption(formatOption(RESULT_FORMATS, 'output format')),
   );

@@ -2,7 +2,8 @@
  * `restore --run RUN_ID`: undoes every soft-delete one run made, from its
  * manifest (docs/data-model.md, "Run manifests"), with the same checks as
  * `restore ID` for each credential (not deleted any more, deleted again by
- * another run, past its expiry without `--force`), {@link RESTORE_CONCURRENCY}
+ * another run or at another instant than the manifest records, past its
+ * expiry without `--force`), {@link RESTORE_CONCURRENCY}
  * at a time while the manifest is read page by page. A credential that fails a
  * check is reported and left alone; the others are restored. A manifest page
  * that is missing is reported with its cause (its write failed in the run, as
@@ -114,9 +115,12 @@ export async function restoreRun(
           reason: request.reason,
           ...operatorFields(request),
           now: request.now,
+          // Only the deletion the manifest records: deleted again since (a new deletedAt) is a conflict.
           deletedByRun: request.runId,
+          deletedAt: entry.deletedAt,
           ...(request.force && { force: true }),
           ...(request.dryRun && { dryRun: true }),
+          ...(request.exemptIds !== undefined && { exemptIds: request.exemptIds }),
         }),
       );
     } catch (error: unknown) {

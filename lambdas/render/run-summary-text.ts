@@ -11,7 +11,7 @@
 import { EVENT_TYPES } from '../hygiene/events';
 import type { GuardApprovalUse, GuardStatus } from '../hygiene/guard';
 import { operatorText } from '../hygiene/operator-identity';
-import { UNREACHABLE_REASONS } from '../hygiene/owner-directory';
+import { SNAPSHOT_AHEAD_TOLERANCE_MS, UNREACHABLE_REASONS } from '../hygiene/owner-directory';
 import { ACTION_TYPES } from '../hygiene/policy';
 import {
   type CappedList,
@@ -21,6 +21,7 @@ import {
   type RunStatus,
   type RunSummary,
 } from '../hygiene/run-summary';
+import { DAY_MS } from '../hygiene/time';
 import { jsonText } from './json-text';
 import { terminalText } from './sanitize';
 
@@ -239,6 +240,8 @@ function directoryLine(d: DirectorySummary): string {
       return `Owner directory: UNREADABLE (${terminalText(d.error ?? 'unknown error')}); nothing was orphaned`;
     case 'stale':
       return `Owner directory: STALE (${asOf}, older than directoryMaxAgeDays ${d.maxAgeDays}); nothing was orphaned - re-import it (owners import --as-of)`;
+    case 'ahead':
+      return `Owner directory: AHEAD (${asOf}, more than ${SNAPSHOT_AHEAD_TOLERANCE_MS / DAY_MS} days after this run's now: it may record departures not yet made at now); nothing was orphaned`;
   }
 }
 

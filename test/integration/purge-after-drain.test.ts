@@ -152,7 +152,7 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
     expect(publisher.documents().flatMap((d) => d.events.map((e) => e.credentialId))).toContain(expired);
   });
 
-  it('restore removes hygienePurgePending; the notice still goes out and the item is never purged', async () => {
+  it('restore removes hygienePurgePending and the unsent notice; nothing goes out and the item is never purged', async () => {
     const { expired } = await seed();
     await sweep();
 
@@ -166,11 +166,12 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
     const restored = await item(expired);
     expect(restored).not.toHaveProperty(PURGE_PENDING_ATTR);
     expect(restored).not.toHaveProperty('deletedAt');
-    expect(restored?.[OUTBOX_ATTR.events]).toHaveLength(1);
+    // The deletion notice was unsent: withdrawn with the restore (docs/deploy.md, "Restore runbook").
+    expect(restored).not.toHaveProperty(OUTBOX_ATTR.events);
 
     const publisher = new RecordingPublisher();
     await drain(publisher);
-    expect(publisher.documents().flatMap((d) => d.eventTypes)).toContain('deleted-expired');
+    expect(publisher.documents().flatMap((d) => d.events.map((e) => e.credentialId))).not.toContain(expired);
     expect(await item(expired)).not.toHaveProperty(HYGIENE_ATTR.purgeAt);
     expect(await item(expired)).not.toHaveProperty(OUTBOX_ATTR.events);
   });

@@ -87,7 +87,9 @@ describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lam
 
     expect(run.error).toBeUndefined();
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^would restore e-due \(deleted .* as stale\)\n/);
+    expect(run.stdout).toMatch(
+      /^would restore e-due \(deleted .* as stale; its unsent deletion notice would be withdrawn\)\n/,
+    );
     expect(run.stdout).toContain(
       `run ${RUN}: 1 would restore, 0 skipped, 0 refused (dry run: nothing written)`,
     );
@@ -101,7 +103,9 @@ describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lam
     const run = await restore(['e-due', '--dry-run', '--now', NOW_ISO, ...flags]);
 
     expect(run.error).toBeUndefined();
-    expect(run.stdout).toMatch(/^would restore e-due \(deleted .* as stale by run run-bad-config\)/);
+    expect(run.stdout).toMatch(
+      /^would restore e-due \(deleted .* as stale by run run-bad-config; its unsent deletion notice would be withdrawn\)/,
+    );
     expect(await exportTable(table)).toEqual(before);
   });
 

@@ -102,6 +102,7 @@ describe('restore', () => {
       restoredAt: formatInstant(NOW),
       restoredBy: 'alice',
       reason: 'deleted by mistake, ticket OPS-12',
+      deletionNoticeWithdrawn: true,
     });
     const {
       deletedAt: _d,
@@ -110,6 +111,9 @@ describe('restore', () => {
       [PURGE_PENDING_ATTR]: _p,
       [HYGIENE_ATTR.staleFlaggedAt]: _f,
       [HYGIENE_ATTR.staleDeleteAfter]: _a,
+      [OUTBOX_ATTR.events]: _e,
+      [OUTBOX_ATTR.owner]: _o,
+      [OUTBOX_ATTR.since]: _s,
       ...kept
     } = before;
     expect(await getItem(table.client, table.tableName, id)).toEqual({
@@ -132,8 +136,10 @@ describe('restore', () => {
         },
       ],
     });
-    // The deletion notice stays queued for the owner: it happened.
-    expect(kept[OUTBOX_ATTR.events]).toHaveLength(1);
+    // The deletion notice, still unsent, is withdrawn with it: the item leaves the outbox (docs/deploy.md).
+    expect(before[OUTBOX_ATTR.events]).toEqual([
+      expect.objectContaining({ eventId: `deleted-stale:${formatInstant(DELETED_AT)}` }),
+    ]);
 
     await expect(
       restoreCredential(table.client, table.tableName, { id, reason: 'again', by: 'alice', now: NOW }),
@@ -339,7 +345,7 @@ describe('restore', () => {
       const run = await cli([id, '--reason', 'mistake', '--by', 'bob']);
       expect(run).toEqual({
         code: 0,
-        stdout: `restored ${id} (deleted ${formatInstant(DELETED_AT)} as stale by run run-del) by bob: mistake\n`,
+        stdout: `restored ${id} (deleted ${formatInstant(DELETED_AT)} as stale by run run-del; its unsent deletion notice withdrawn) by bob: mistake\n`,
         stderr: '',
       });
       const json = await cli([id, '--reason', 'mistake', '--format', 'json']);

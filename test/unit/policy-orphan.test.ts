@@ -13,6 +13,7 @@ import {
   loadDirectoryState,
   type OwnerStanding,
   ownerStanding,
+  SNAPSHOT_AHEAD_TOLERANCE_MS,
 } from '../../lambdas/hygiene/owner-directory';
 import { type Action, decide, FUTURE_FLAG_TOLERANCE_MS, isDeletion } from '../../lambdas/hygiene/policy';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
@@ -154,6 +155,11 @@ describe('loadDirectoryState', () => {
     ['empty', 'empty', { asOf: formatInstant(T0), owners: 0 }],
     ['stale', 'older than the limit', { asOf: formatInstant(T0 - 7 * DAY_MS - 1), owners: 3 }],
     ['stale', 'without asOf', { owners: 3 }],
+    [
+      'ahead',
+      'more than 2 days after now',
+      { asOf: formatInstant(T0 + SNAPSHOT_AHEAD_TOLERANCE_MS + 1), owners: 3 },
+    ],
   ] as const)(
     'is unusable (%s) when %s, and does not even read the departed',
     async (reason, _, freshness) => {
@@ -164,6 +170,21 @@ describe('loadDirectoryState', () => {
       expect(ownerStanding(state, 'u1')).toEqual(UNUSABLE);
     },
   );
+});
+
+describe('a directory snapshot after now', () => {
+  it("is usable up to the tolerance for another run's instants (a scheduled run behind the wall clock)", async () => {
+    const directory = fakeDirectory({ asOf: formatInstant(T0 + SNAPSHOT_AHEAD_TOLERANCE_MS), owners: 3 }, [
+      'u1',
+    ]);
+    const state = await loadDirectoryState(directory, 7, T0);
+    expect(state.unusable).toBeUndefined();
+    expect(ownerStanding(state, 'u1')).toEqual(DEPARTED);
+  });
+
+  it('tolerates exactly what the policy tolerates for a flag dated after now', () => {
+    expect(SNAPSHOT_AHEAD_TOLERANCE_MS).toBe(FUTURE_FLAG_TOLERANCE_MS);
+  });
 });
 
 describe('orphan rule properties (fast-check)', () => {

@@ -2,7 +2,8 @@
  * The sweep with an owner directory (docs/rules.md, "Orphaned credentials"):
  * the directory is read once per run, departed owners' credentials are
  * flagged then deleted (counted by the guard, events queued), and a stale,
- * empty or missing directory orphans nothing and the summary says why.
+ * empty or missing directory, or one whose snapshot is days after the run's
+ * `now`, orphans nothing and the summary says why.
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
@@ -110,6 +111,12 @@ describe('runSweep with an owner directory', () => {
 
   it.each([
     ['stale', { asOf: days(-8), owners: 3 }, 'Owner directory: STALE'],
+    // Judged at a `now` before its snapshot (a local --now in the past): departures it records may be later.
+    [
+      'ahead',
+      { asOf: days(3), owners: 3 },
+      `Owner directory: AHEAD (as of ${days(3)}, more than 2 days after this run's now`,
+    ],
     ['empty', { asOf: days(0), owners: 0 }, 'Owner directory: empty'],
     ['no-directory', undefined, 'Owner directory: none loaded'],
   ] as const)('orphans nothing with a %s directory and says why', async (status, freshness, text) => {
