@@ -21,6 +21,7 @@ import { parseCredentialId } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import {
   awsTargetOf,
+  configuredExemptIds,
   enforceOption,
   refuseAuditDeployment,
   resolveTarget,
@@ -70,18 +71,6 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
     }
     process.stdout.write(`${terminalText(resultText(result, deployedExemptIn))}\n`);
   });
-}
-
-/**
- * The ids the configured `exemptIds` list for the target a command acts on:
- * its `--config` file's when the command takes one and it is given, else the
- * deployed config's when a stack is looked up, else none (`chooseConfig`,
- * cli/options/deployment-target.ts). A credential listed is exempt whatever
- * its item says (docs/rules.md, "Exempt credentials"): `unexempt` cannot clear
- * that, and `restore` does not refuse it past its expiry.
- */
-export function configuredExemptIds(target: Pick<Target, 'config'>): ReadonlySet<string> {
-  return new Set(target.config.exemptIds);
 }
 
 /**

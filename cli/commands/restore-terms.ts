@@ -10,6 +10,7 @@ import { resolveVerifiedOperator } from '../aws/caller-identity';
 import type { RestoreResult, RestoreTerms } from '../aws/restore';
 import {
   awsTargetOf,
+  configuredExemptIds,
   refuseAuditDeployment,
   resolveTarget,
   type Target,
@@ -17,7 +18,6 @@ import {
 } from '../options/deployment-target';
 import { refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { UsageError } from '../usage-error';
-import { configuredExemptIds } from './exempt';
 
 /** The `restore` flags both forms (one id, or `--run`) read. */
 export interface RestoreFlags extends TargetFlags {

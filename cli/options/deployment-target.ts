@@ -249,6 +249,18 @@ export function chooseConfig(
 }
 
 /**
+ * The ids the configured `exemptIds` list for the target a command acts on:
+ * its `--config` file's when the command takes one and it is given, else the
+ * deployed config's when a stack is looked up, else none ({@link chooseConfig}).
+ * A credential listed is exempt whatever its item says (docs/rules.md, "Exempt
+ * credentials"): `unexempt` cannot clear that, and `restore` does not refuse it
+ * past its expiry.
+ */
+export function configuredExemptIds(target: Pick<Target, 'config'>): ReadonlySet<string> {
+  return new Set(target.config.exemptIds);
+}
+
+/**
  * The settings in which `file` differs from the `deployed` config, in the
  * schema's order; `exemptIds` says how many deployed ids the file drops.
  */

@@ -41,6 +41,14 @@ const caseArb = fc.record({
 
 describe('deletions agree with an independent oracle of docs/rules.md', () => {
   it('decide deletes exactly when, and as, the rules say', () => {
+    // What the cases covered: each kind of deletion (and none), and the cases the parser refused (not checked).
+    const seen: Record<string, number> = {
+      none: 0,
+      'delete-expired': 0,
+      'delete-orphaned': 0,
+      'delete-stale': 0,
+      unparsed: 0,
+    };
     fc.assert(
       fc.property(caseArb, (c) => {
         const config = parseConfig({
@@ -67,7 +75,10 @@ describe('deletions agree with an independent oracle of docs/rules.md', () => {
           }),
         };
         const parsed = parseCredential(item);
-        if (!parsed.ok) return; // (a `lastUsedAt` before `createdAt` is read as `createdAt`: still valid)
+        if (!parsed.ok) {
+          seen.unparsed = (seen.unparsed ?? 0) + 1;
+          return;
+        }
         const owner = { directoryUsable: c.usable, departed: c.usable && c.departed };
         const deletions = decide(parsed.credential, config, c.now, owner)
           .filter(isDeletion)
@@ -102,8 +113,14 @@ describe('deletions agree with an independent oracle of docs/rules.md', () => {
                 ? ['delete-stale']
                 : [];
         expect(deletions).toEqual(expected);
+        seen[expected[0] ?? 'none'] = (seen[expected[0] ?? 'none'] ?? 0) + 1;
       }),
       { numRuns: 5000, seed: SEED },
     );
+    // The property checks something: every kind of deletion came up often, and few cases were skipped.
+    for (const kind of ['delete-expired', 'delete-orphaned', 'delete-stale'] as const) {
+      expect(seen[kind], kind).toBeGreaterThanOrEqual(50);
+    }
+    expect(seen.unparsed).toBeLessThan(250);
   });
 });
