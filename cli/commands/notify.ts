@@ -164,7 +164,7 @@ function reachLines(summary: NotifierSummary): string[] {
       `  admin report         ${summary.unreachableEvents} unreachable owners' event${summary.unreachableEvents === 1 ? '' : 's'}, ` +
         `${summary.invalidEvents} addressed to the wrong owner; ${summary.reportParts} message${summary.reportParts === 1 ? '' : 's'} published` +
         (unreported > 0
-          ? `; ${unreported} event${unreported === 1 ? '' : 's'} NOT reported (left pending for a later drain's report)`
+          ? `; ${unreported} event${unreported === 1 ? '' : 's'} NOT reported (left pending: a later drain reports them, except one too large for any message)`
           : ''),
     );
   }

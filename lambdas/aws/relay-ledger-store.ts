@@ -16,7 +16,7 @@
  * windows docs/notifications.md lists ("The relay's guarantees").
  *
  * The same entries serve the SES events handler ({@link BounceReportLedger}):
- * the claim keeps the part's events, and a permanent bounce's report to the
+ * the claim keeps the part's events, and a bounce's report (permanent, or one SES gave up on) to the
  * admins is claimed on the entry (or, when the part cannot be found, on a
  * `bounce#<SES message id>` entry) before it is published, so a redelivered
  * bounce publishes nothing. An entry whose bounce was reported is never

@@ -1,7 +1,7 @@
 /**
  * The events of a digest part as the relay ledger keeps them (docs/data-model.md,
  * "Relay ledger"): written with the claim, before the email is sent, so that
- * when SES later reports a permanent bounce the SES events handler can give the
+ * when SES later reports a bounce (permanent, or one it gave up on) the SES events handler can give the
  * admins exactly the events that email carried (docs/notifications.md, "Email
  * relay"). Stored as gzip-compressed JSON (`{"v":1,"events":[…]}`): a digest
  * part is at most one SNS message (256 KiB), its events JSON less, and gzip

@@ -80,7 +80,7 @@ describe('notify text summary', () => {
 
     expect(lines(skipped)).toContain(
       "  admin report         2 unreachable owners' events, 0 addressed to the wrong owner; 0 messages published; " +
-        "2 events NOT reported (left pending for a later drain's report)",
+        '2 events NOT reported (left pending: a later drain reports them, except one too large for any message)',
     );
     expect(lines({ ...skipped, status: 'complete', reportParts: 1, unreportedEvents: 0 })).toContain(
       "  admin report         2 unreachable owners' events, 0 addressed to the wrong owner; 1 message published",

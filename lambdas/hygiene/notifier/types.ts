@@ -222,7 +222,7 @@ export interface NotifierSummary {
    * Of {@link unreachableEvents} and {@link invalidEvents}, the events no published report part carried: the
    * report was not sent (the drain lost its lease or spent its time budget first), its part failed, the owner's
    * digest failed, or the event is too large for any message. They stay pending, and a later drain reports them
-   * (and counts them again). 0 when every judged event reached the admins.
+   * (and counts them again), all but an event too large for any message, which no drain can send. 0 when every judged event reached the admins.
    */
   readonly unreportedEvents: number;
   /**
