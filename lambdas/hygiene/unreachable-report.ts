@@ -9,7 +9,9 @@
  * the longer advice a reason may need (SES's suppression list, on route
  * `relay`) is printed once per part, after the owners ("What to do, by
  * reason"): a part is one email, and a hundred owners with one reason need it
- * once, not a hundred times. Pure: no I/O, no clock.
+ * once, not a hundred times. A report may say what to do for a reason
+ * otherwise, without its advice (`todoOverride`: the relay's report of a
+ * bounce that did not mark the owner bouncing). Pure: no I/O, no clock.
  */
 import { credentialLabel, describeEvent, eventSeverity, orderEvents, plainName, plainValue } from './digest';
 import type { OutboxEvent } from './events';
@@ -84,6 +86,12 @@ export interface UnreachableReportInput {
   readonly invalidEvents: readonly MismatchedOwnerEvent[];
   /** The size limit of one message and how it is measured (the publisher's: `NotificationPublisher.limits`). */
   readonly budget: MessageBudget;
+  /**
+   * What to do for the owners of a reason in this report instead of the reason's `todo` and advice
+   * ({@link UNREACHABLE_REASON_TEXT}): for a report whose reason means less than it does in a drain's (the relay's
+   * report of a bounce that did not mark the owner bouncing: `bouncing` there means that one email only).
+   */
+  readonly todoOverride?: Readonly<Partial<Record<UnreachableReason, string>>>;
 }
 
 /** One message of the report: the neutral message, and what it carries. */
@@ -157,7 +165,8 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, Unreach
   },
   'subscription-pending': {
     why: 'has not confirmed the SNS email subscription',
-    todo: 'ask the owner to click the confirmation link (pc-hygiene owners sync-subscriptions sends a new one).',
+    // Pending is what the reconciler saw at its last run: an owner who confirmed since is recorded at its next.
+    todo: 'ask the owner to click the confirmation link (pc-hygiene owners sync-subscriptions sends a new one); if they already did, the reconciler’s next run (hourly, or pc-hygiene owners sync-subscriptions now) records it, and their digests reach them again.',
   },
   unsubscribed: {
     why: 'opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay)',
@@ -250,13 +259,17 @@ export function unreachableSubject(
   return `${subjectText(`Hygiene: ${pieces.join('; ')}`, 100 - suffix.length)}${suffix}`;
 }
 
-function ownerLines(owner: UnreachableOwner, now: number): string[] {
+function ownerLines(
+  owner: UnreachableOwner,
+  now: number,
+  todoOverride: UnreachableReportInput['todoOverride'],
+): string[] {
   const name = plainName(owner.name);
   const reason = UNREACHABLE_REASON_TEXT[owner.reason];
   const lines = [
     '',
     `  * ${plainValue(owner.userId)}${name !== undefined ? ` (${name})` : ''}: ${reason.why} [${owner.reason}]`,
-    `    What to do: ${reason.todo}`,
+    `    What to do: ${todoOverride?.[owner.reason] ?? reason.todo}`,
   ];
   for (const event of owner.events) {
     lines.push(`    - ${credentialLabel(event)}`);
@@ -303,8 +316,10 @@ function renderText(
       `Unreachable owners (${content.owners.length}): their digests were published, but no person receives them on the ${input.route} route.`,
       'Please make sure each owner learns about these credentials, and fix what keeps them unreachable.',
     );
-    for (const owner of content.owners) lines.push(...ownerLines(owner, input.now));
-    if (advice === 'with advice') lines.push(...reasonAdviceLines(content.owners.map((o) => o.reason)));
+    for (const owner of content.owners) lines.push(...ownerLines(owner, input.now, input.todoOverride));
+    // A reason whose todo is overridden has no advice here: the override says all there is to do.
+    const advised = content.owners.map((o) => o.reason).filter((r) => input.todoOverride?.[r] === undefined);
+    if (advice === 'with advice') lines.push(...reasonAdviceLines(advised));
   }
   if (content.invalidEvents.length > 0) {
     lines.push(

@@ -15,7 +15,9 @@
  * was **not** marked bouncing (the owner's reason in the document stays
  * `bouncing`, the schema's closest: this email bounced), and
  * `bouncedEmail.bounceType`/`bounceSubType` carry SES's values (optional
- * fields, absent for a permanent bounce). When the events cannot be
+ * fields, absent for a permanent bounce); the owner's line then says only to
+ * tell the owner about these credentials another way, without the reason's
+ * advice (nothing to correct or clear). When the events cannot be
  * read back (an email sent before they were kept, a part whose ledger entry
  * expired, an email without the tags), a notice in the same schema says what
  * is known and that the events could not be read back, and what to do as
@@ -210,6 +212,8 @@ export function renderBounceReport(input: BounceReportInput): NumberedMessagePar
     owners: [owner],
     invalidEvents: [],
     budget,
+    // Not marked bouncing: the address is not known bad, so nothing to correct or clear (`NOT_MARKED`).
+    ...(email.bounceType !== undefined && { todoOverride: { bouncing: `${tellTheOwner('listed')}.` } }),
   });
   return parts.map((p) => ({
     message: withBounce(p.message, email),
@@ -219,10 +223,16 @@ export function renderBounceReport(input: BounceReportInput): NumberedMessagePar
   }));
 }
 
-/** What a notice without the events says to do first: whatever SES reported, the owner did not get these notices. */
-const TELL_THE_OWNER =
-  'tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; ' +
-  'pc-hygiene runs list, the deletions of each run)';
+/**
+ * What to do first, whatever SES reported: the owner did not get these notices. A notice without the events says
+ * where to find them (`unlisted`); a report lists them. No final stop.
+ */
+function tellTheOwner(events: 'listed' | 'unlisted'): string {
+  return events === 'listed'
+    ? 'tell the owner about these credentials another way'
+    : 'tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; ' +
+        'pc-hygiene runs list, the deletions of each run)';
+}
 
 /**
  * What a bounce's notice without its events says to do: after a permanent bounce, also what the drain's report says
@@ -230,9 +240,9 @@ const TELL_THE_OWNER =
  * nothing about the address.
  */
 function unreadableTodoLines(email: BouncedEmail): string[] {
-  if (email.bounceType !== undefined) return [`What to do: ${TELL_THE_OWNER}.`];
+  if (email.bounceType !== undefined) return [`What to do: ${tellTheOwner('unlisted')}.`];
   const todo = UNREACHABLE_REASON_TEXT.bouncing.todo.replace(/^\w/, (c) => c.toLowerCase());
-  return [`What to do: ${TELL_THE_OWNER}, and ${todo}`, ...reasonAdviceLines(['bouncing'])];
+  return [`What to do: ${tellTheOwner('unlisted')}, and ${todo}`, ...reasonAdviceLines(['bouncing'])];
 }
 
 /** The notice's subject: what happened to the email, and that its notices could not be read back. */

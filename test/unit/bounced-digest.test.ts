@@ -257,6 +257,25 @@ describe('a bounce SES did not call permanent (the owner was not marked bouncing
     expect(part?.bytes).toBe(SNS_LIMITS.measure(part!.message));
   });
 
+  it('tells the admins only to tell the owner another way: nothing to correct or clear, no suppression list', () => {
+    const [part] = renderBounceReport({ email: MAILBOX_FULL, events: EVENTS, now: NOW, budget: SNS_LIMITS });
+    const [permanent] = renderBounceReport({ email: EMAIL, events: EVENTS, now: NOW, budget: SNS_LIMITS });
+    const suppressionAdvice = `[bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`;
+
+    const lines = part?.message.text.split('\n') ?? [];
+    const owner = lines.indexOf(`  * ada (Ada Lovelace): ${UNREACHABLE_REASON_TEXT.bouncing.why} [bouncing]`);
+    expect(owner).toBeGreaterThan(0);
+    expect(lines[owner + 1]).toBe('    What to do: tell the owner about these credentials another way.');
+    expect(part?.message.text).not.toContain('clear-bouncing');
+    expect(part?.message.text).not.toContain(suppressionAdvice);
+    expect(part?.message.text).not.toContain('What to do, by reason');
+    expect(part?.bytes).toBe(SNS_LIMITS.measure(part!.message));
+    // A permanent bounce marked the owner: correct or clear, and the suppression list.
+    expect(permanent?.message.text).toContain(`    What to do: ${UNREACHABLE_REASON_TEXT.bouncing.todo}`);
+    expect(permanent?.message.text).toContain('pc-hygiene owners clear-bouncing <userId>');
+    expect(permanent?.message.text).toContain(suppressionAdvice);
+  });
+
   it('says so of an undetermined bounce too, and of a subtype it does not know, flattened', () => {
     const undetermined = renderUnreadableBounceNotice(
       { ...EMAIL, bounceType: 'Undetermined', bounceSubType: 'Undetermined' },

@@ -123,6 +123,31 @@ describe('renderUnreachableReport', () => {
     },
   );
 
+  it('tells of an owner recorded pending both ways: a link to click, or a confirmation the reconciler has yet to record', () => {
+    const [part] = renderUnreachableReport(
+      input({
+        owners: [
+          {
+            userId: 'bob',
+            reason: 'subscription-pending',
+            events: [outboxEvent({ credentialId: 'c1', userId: 'bob' })],
+          },
+        ],
+      }),
+    );
+    const lines = (part?.message.text ?? '').split('\n');
+
+    expect(
+      lines[
+        lines.indexOf('  * bob: has not confirmed the SNS email subscription [subscription-pending]') + 1
+      ],
+    ).toBe(
+      '    What to do: ask the owner to click the confirmation link (pc-hygiene owners sync-subscriptions sends a ' +
+        'new one); if they already did, the reconciler’s next run (hourly, or pc-hygiene owners sync-subscriptions ' +
+        'now) records it, and their digests reach them again.',
+    );
+  });
+
   it('flattens line breaks in a directory name so it cannot add lines to the report', () => {
     const [part] = renderUnreachableReport(
       input({
