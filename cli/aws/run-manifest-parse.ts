@@ -71,7 +71,7 @@ const headerSchema = z.object(
     finishedAt: text,
     status,
     deleted: z.object(
-      { expired: count, stale: count, orphaned: count, total: count },
+      { expired: count, stale: count, orphaned: count, total: count, unconfirmed: z.optional(count) },
       { error: 'must be a map of counts' },
     ),
     pages: count,
@@ -138,13 +138,14 @@ const entrySchema = z.object(
     createdAt: z.optional(instant('copied')),
     flaggedAt: z.optional(instant('run')),
     deleteAfter: z.optional(instant('run')),
+    mayHaveApplied: z.optional(z.literal(true, { error: 'must be true when present' })),
   },
   { error: 'must be a map' },
 );
 
 /** A run of the run index (unknown fields are dropped). */
 const indexEntrySchema = z.object(
-  { runId: nonEmpty, now: text, status, deleted: count },
+  { runId: nonEmpty, now: text, status, deleted: count, unconfirmed: z.optional(count) },
   { error: 'must be a map' },
 );
 
@@ -161,12 +162,15 @@ function firstIssue(error: {
 
 /** The first rule between the fields the header breaks, if any (each holds for every header the sweep writes). */
 function inconsistency(h: RunManifestHeader, runId: string): Inconsistency | undefined {
-  const { expired, stale, orphaned, total } = h.deleted;
+  const { expired, stale, orphaned, total, unconfirmed } = h.deleted;
   if (h.runId !== runId) return [['runId'], `must be the run's own id, ${JSON.stringify(runId)}`];
   if (total !== expired + stale + orphaned)
     return [['deleted', 'total'], 'must be expired + stale + orphaned'];
-  if (h.pages > total || total > 0 !== h.pages > 0)
-    return [['pages'], `must be from 1 to deleted.total (${total}), or 0 when nothing was deleted`];
+  // The pages hold every entry: the deletions written and the unconfirmed ones.
+  const entries = total + (unconfirmed ?? 0);
+  const counted = unconfirmed === undefined ? 'deleted.total' : 'deleted.total + deleted.unconfirmed';
+  if (h.pages > entries || entries > 0 !== h.pages > 0)
+    return [['pages'], `must be from 1 to ${counted} (${entries}), or 0 when nothing was deleted`];
   const failed = h.failedPages;
   if ((failed === undefined) !== (h.failedPageCount === undefined)) {
     const [absent, present] =

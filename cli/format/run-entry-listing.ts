@@ -5,7 +5,9 @@
  * output closed by its reader (`| head`) stops the reading of further pages.
  * JSON and CSV are written as the pages come; the table waits for the last
  * page (its columns fit the widest value) and is headed by the run's header
- * as a few lines of text. Beside `report --list`'s listing
+ * as a few lines of text. An entry whose write failed but may have taken
+ * effect (`mayHaveApplied`) says so in the last column (`UNCONFIRMED`: the
+ * words in the table, `true` in the CSV). Beside `report --list`'s listing
  * (`category-listing.ts`), with the same table and CSV helpers (`listing.ts`);
  * the command only reads the pages and writes these parts.
  */
@@ -33,9 +35,17 @@ const ENTRY_COLUMNS = [
   'DELETE AFTER',
   'CLIENT ID',
   'DISPLAY NAME',
+  'UNCONFIRMED',
 ] as const;
 
-const entryRow = (e: ManifestEntry): ListingCell[] => [
+/** The table's words for an entry marked `mayHaveApplied` (its write failed but may have taken effect). */
+const UNCONFIRMED_WORDS = 'write failed; may not have applied: check the item';
+
+/**
+ * An entry's cells; `unconfirmed` is the last cell of an entry marked
+ * `mayHaveApplied` (the table's words, or the CSV's `true`), empty otherwise.
+ */
+const entryRow = (e: ManifestEntry, unconfirmed: string): ListingCell[] => [
   e.id,
   e.userId,
   e.rule,
@@ -47,7 +57,16 @@ const entryRow = (e: ManifestEntry): ListingCell[] => [
   e.deleteAfter,
   e.clientId,
   e.displayName,
+  e.mayHaveApplied === true ? unconfirmed : undefined,
 ];
+const tableRow = (e: ManifestEntry) => entryRow(e, `(${UNCONFIRMED_WORDS})`);
+const csvRow = (e: ManifestEntry) => entryRow(e, 'true');
+
+/** The header's unconfirmed deletions, when it counts any, for its `Deleted` line. */
+function unconfirmedText(h: RunManifestHeader): string {
+  const n = h.deleted.unconfirmed ?? 0;
+  return n > 0 ? `; ${n} unconfirmed (write failed; may not have applied: check the items)` : '';
+}
 
 /**
  * The header as a few lines of text above the table. Every field is stored
@@ -67,7 +86,7 @@ function headerText(h: RunManifestHeader): string {
   const by = h.by ? `, by ${operatorText({ by: h.by, callerArn: h.callerArn })}` : '';
   return terminalLines([
     `Run ${h.runId} (${h.status}${by}): now ${h.now}, ran ${h.startedAt} to ${h.finishedAt}`,
-    `Deleted ${h.deleted.total}: ${h.deleted.expired} expired, ${h.deleted.stale} stale, ${h.deleted.orphaned} orphaned; ${guard}`,
+    `Deleted ${h.deleted.total}: ${h.deleted.expired} expired, ${h.deleted.stale} stale, ${h.deleted.orphaned} orphaned${unconfirmedText(h)}; ${guard}`,
   ]);
 }
 
@@ -106,7 +125,7 @@ export function runEntryListing(format: RunEntryListingFormat, header: RunManife
   if (format === 'csv') {
     return {
       start: () => listingCsvRows([ENTRY_COLUMNS]),
-      entries: (entries) => listingCsvRows(entries.map(entryRow)),
+      entries: (entries) => listingCsvRows(entries.map(csvRow)),
       end: () => '',
     };
   }
@@ -114,7 +133,7 @@ export function runEntryListing(format: RunEntryListingFormat, header: RunManife
   return {
     start: () => '',
     entries: (entries) => {
-      rows.push(...entries.map(entryRow));
+      rows.push(...entries.map(tableRow));
       return '';
     },
     end: () => `${headerText(header)}${listingTable(ENTRY_COLUMNS, rows)}`,

@@ -1,6 +1,7 @@
 /**
  * `runs list` as it prints: the runs with a manifest (docs/data-model.md,
- * "Run manifests"), newest first, in one output format — a table, JSON or
+ * "Run manifests"), newest first, with the deletions each wrote and those
+ * whose write failed but may have taken effect (`UNCONFIRMED`), in one output format — a table, JSON or
  * CSV, with the table and CSV helpers every listing uses (`listing.ts`).
  * Beside `runs show`'s listing (`run-entry-listing.ts`); the command only
  * reads the run index and writes this text.
@@ -14,9 +15,10 @@ import { type ListingCell, listingCsv, listingTable } from './listing';
 export type RunIndexListingFormat = (typeof LISTING_FORMATS)[number];
 
 /** The columns of the table and the CSV header. */
-const RUN_COLUMNS = ['RUN ID', 'NOW', 'STATUS', 'DELETED'] as const;
+const RUN_COLUMNS = ['RUN ID', 'NOW', 'STATUS', 'DELETED', 'UNCONFIRMED'] as const;
 
-const runRow = (r: RunIndexEntry): ListingCell[] => [r.runId, r.now, r.status, r.deleted];
+/** A run's cells: `DELETED` the deletions written; `UNCONFIRMED` empty for a line written before it was recorded. */
+const runRow = (r: RunIndexEntry): ListingCell[] => [r.runId, r.now, r.status, r.deleted, r.unconfirmed];
 
 /**
  * The runs in `format`: JSON (one array), CSV (a header, then a row a run),

@@ -55,7 +55,10 @@ export interface RunRestoreResult {
   readonly dryRun: boolean;
   /** Restored (or, in a dry run, that would be). */
   readonly restored: readonly RestoreResult[];
-  /** No longer deleted by this run (restored already, or deleted again by another run): nothing to undo. */
+  /**
+   * No longer deleted by this run: not deleted (restored already, or a failed
+   * write that did not apply), or deleted again by another run. Nothing to undo.
+   */
   readonly skipped: readonly RunRestoreMiss[];
   /** Refused by a check (e.g. past its expiry without `force`) or failed: still deleted. */
   readonly refused: readonly RunRestoreMiss[];
@@ -68,15 +71,26 @@ export interface RunRestoreResult {
   readonly malformedEntries: readonly MalformedManifestEntry[];
 }
 
+/** Why an entry the manifest marks unconfirmed (`mayHaveApplied`) is not deleted: its write may not have applied. */
+const UNCONFIRMED_NOT_DELETED =
+  ' (restored already, or a failed write that did not apply: the manifest marks this deletion unconfirmed)';
+
 /**
  * Why a credential was not restored, as `restore ID` says it: a check's
  * refusal ({@link RestoreRefusal}) by its message alone (its class name is no
- * word for an operator) and its `check` id; any other error (DynamoDB's, the
- * network's) with its name, which is the cause.
+ * word for an operator) and its `check` id, a `not-deleted` of an unconfirmed
+ * entry with why; any other error (DynamoDB's, the network's) with its name,
+ * which is the cause.
  */
 function missOf(entry: ManifestEntry, error: unknown): RunRestoreMiss {
   const miss = { id: entry.id, rule: entry.rule };
-  if (error instanceof RestoreRefusal) return { ...miss, error: error.message, check: error.check };
+  const unconfirmed = error instanceof NotDeletedError && entry.mayHaveApplied === true;
+  if (error instanceof RestoreRefusal)
+    return {
+      ...miss,
+      error: `${error.message}${unconfirmed ? UNCONFIRMED_NOT_DELETED : ''}`,
+      check: error.check,
+    };
   return { ...miss, error: errorText(error) };
 }
 

@@ -141,8 +141,12 @@ export class BatchedTransitionWriter implements TransitionWriter {
 
   /**
    * Queues the transition for the next call and resolves with its outcome:
-   * `applied`, or `skipped-changed` when the item changed since it was read.
-   * Rejects with the per-item path's error when even that write failed.
+   * `applied`, `skipped-changed` when the item changed since it was read, or
+   * `may-have-applied` when its statement failed and the per-item write
+   * after it failed too, but one of them may have taken effect (a lost
+   * response, a statement's internal error: `may-have-applied.ts`). Rejects
+   * with the per-item path's error when even that write failed and nothing
+   * may have applied.
    * @throws {ConflictingTransitionError} when two actions write one attribute
    */
   async apply(transition: Transition): Promise<TransitionResult> {

@@ -60,6 +60,7 @@ export class DynamoDbRunManifestWriter implements RunManifestWriter {
       now: header.now,
       status: header.status,
       deleted: header.deleted.total,
+      ...(header.deleted.unconfirmed !== undefined && { unconfirmed: header.deleted.unconfirmed }),
     });
   }
 

@@ -20,7 +20,12 @@ export const SWEEP_METRIC = {
   plannedDeletes: 'PlannedDeletes',
   /** Conditional writes skipped because the credential changed since it was read. */
   skippedChanged: 'SkippedChanged',
-  /** Writes that failed with an error (not a failed condition): retried by the next run. */
+  /**
+   * Writes that failed with an error (not a failed condition): the next run
+   * decides them again, except one that may have taken effect and did (a
+   * deletion that applied is not retried): `runs show` marks such deletions
+   * unconfirmed, and the item says which (docs/sweep.md, "Write failures").
+   */
   writeFailures: 'WriteFailures',
   /** Transitions written in a request of their own after their batch could not settle them (one request more each). */
   writtenAlone: 'TransitionsWrittenAlone',
@@ -55,8 +60,12 @@ export const SWEEP_METRIC = {
   unreachableOwners: 'SweepUnreachableOwners',
   /**
    * 1 when an owner directory is configured but this run could not use it
-   * (missing or never imported, empty, stale, unreadable), else 0: alarm at
-   * 1 (nothing is orphaned and reach is unchecked until it is re-imported).
+   * (missing or never imported, empty, stale, ahead of the run's now,
+   * unreadable), else 0: alarm at 1 (nothing is orphaned until it is
+   * usable again: re-imported, or, ahead, the `--now` or the importer's
+   * clock fixed; reach goes unchecked too while it is unreadable, or never
+   * imported except on `relay`: docs/deploy.md, "Runbook: Owner directory
+   * unusable").
    */
   directoryUnusable: 'DirectoryUnusable',
 } as const;

@@ -1,6 +1,7 @@
 /**
  * Records a run's manifest as the run goes (docs/data-model.md, "Run
- * manifests"): collects the deletions written and writes them through the
+ * manifests"): collects the deletions written (and those whose failed write
+ * may have taken effect, marked `mayHaveApplied`) and writes them through the
  * {@link RunManifestWriter} port a page at a time (memory holds one page),
  * then the header with the counts and the pages whose write failed. Kept
  * apart from the records it writes (`run-manifest.ts`, which `ports.ts`
@@ -28,7 +29,9 @@ export class ManifestRecorder {
   private page: ManifestEntry[] = [];
   private pages = 0;
   private entries = 0;
+  /** Confirmed deletions per rule; the unconfirmed ones (`mayHaveApplied`) are counted apart. */
   private readonly deleted: Record<DeletedReason, number> = { expired: 0, stale: 0, orphaned: 0 };
+  private unconfirmed = 0;
   private readonly writes: Promise<void>[] = [];
   private failure: string | undefined;
   /** The lowest {@link FAILED_PAGES_RECORDED} failed page numbers, ascending, and how many failed in all. */
@@ -41,18 +44,23 @@ export class ManifestRecorder {
     private readonly pageSize = MANIFEST_PAGE_SIZE,
   ) {}
 
-  /** Records one applied deletion. */
+  /**
+   * Records one deletion: applied, or unconfirmed (marked `mayHaveApplied`:
+   * its write failed but may have taken effect), counted in the header's
+   * `deleted.unconfirmed` instead of `total` and its rule's count.
+   */
   add(entry: ManifestEntry): void {
     this.page.push(entry);
     this.entries++;
-    this.deleted[entry.rule]++;
+    if (entry.mayHaveApplied === true) this.unconfirmed++;
+    else this.deleted[entry.rule]++;
     if (this.page.length >= this.pageSize) this.flush();
   }
 
   /**
    * Writes the last page and, once every page write has settled, the header
-   * with the pages whose write failed (only when the run deleted something: a
-   * run that deleted nothing leaves no manifest).
+   * with the pages whose write failed (only when the run recorded a deletion,
+   * unconfirmed ones included: a run that recorded none leaves no manifest).
    */
   async finish(
     header: Omit<RunManifestHeader, 'runId' | 'deleted' | 'pages' | 'failedPages' | 'failedPageCount'>,
@@ -64,7 +72,11 @@ export class ManifestRecorder {
         this.writer.writeHeader({
           ...header,
           runId: this.runId,
-          deleted: { ...this.deleted, total: this.entries },
+          deleted: {
+            ...this.deleted,
+            total: this.entries - this.unconfirmed,
+            unconfirmed: this.unconfirmed,
+          },
           pages: this.pages,
           failedPages: [...this.failedPages],
           failedPageCount: this.failedPageCount,

@@ -1,7 +1,8 @@
 /**
  * The run manifest (docs/data-model.md, "Run manifests"): every enforce run
  * that soft-deletes credentials keeps, in the table, what it deleted and why —
- * one entry per deletion (id, owner, rule, the dates it was decided from), in
+ * one entry per deletion (id, owner, rule, the dates it was decided from;
+ * marked `mayHaveApplied` when its write failed but may have taken effect), in
  * pages of {@link MANIFEST_PAGE_SIZE}, plus a header with the counts — so an
  * auditor can ask "what did run X delete" long after its log is gone, and
  * `restore --run` can undo a whole run. A page whose write failed is listed
@@ -54,6 +55,13 @@ export interface ManifestEntry {
   /** `stale` / `orphaned`: when the credential was flagged, and the end of its grace period. */
   readonly flaggedAt?: string;
   readonly deleteAfter?: string;
+  /**
+   * Present (`true`) when the deletion's write failed but may have taken
+   * effect (docs/sweep.md, "Write failures": a lost response, or every
+   * attempt refused, e.g. throttled): the run cannot tell whether the
+   * credential was deleted; its item says. Absent for a deletion written.
+   */
+  readonly mayHaveApplied?: true;
 }
 
 /** A run's manifest header: the counts, and how many pages hold its entries. */
@@ -65,8 +73,17 @@ export interface RunManifestHeader {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly status: RunStatus;
-  /** Deletions written (or whose failed write may have taken effect), per rule, and in total (= the entries in the pages). */
-  readonly deleted: Readonly<Record<DeletedReason, number>> & { readonly total: number };
+  /**
+   * Deletions written, per rule, and in total; `unconfirmed`: the entries
+   * marked `mayHaveApplied` (a failed write that may or may not have taken
+   * effect), counted apart. The pages hold `total + unconfirmed` entries.
+   * Headers written before `unconfirmed` have none, and counted such
+   * deletions (then unmarked) in `total` and per rule.
+   */
+  readonly deleted: Readonly<Record<DeletedReason, number>> & {
+    readonly total: number;
+    readonly unconfirmed?: number;
+  };
   /** Pages written, numbered 1…pages (a page whose write failed included). */
   readonly pages: number;
   /**
@@ -97,7 +114,10 @@ export interface RunIndexEntry {
   readonly runId: string;
   readonly now: string;
   readonly status: RunManifestHeader['status'];
+  /** The header's `deleted.total`: deletions written. */
   readonly deleted: number;
+  /** The header's `deleted.unconfirmed`; absent in lines written before it (and for a header without it). */
+  readonly unconfirmed?: number;
 }
 
 /**
@@ -118,7 +138,10 @@ export function missingPageCause(header: RunManifestHeader, page: number): Missi
   return complete || page < (listed.at(-1) ?? 0) ? 'lost' : 'unknown';
 }
 
-/** The manifest entry of one applied deletion: the credential as read and the delete action. */
+/**
+ * The manifest entry of one deletion: the credential as read and the delete
+ * action (the caller marks it `mayHaveApplied` when its write is unconfirmed).
+ */
 export function manifestEntry(
   credential: Credential,
   actions: readonly Action[],

@@ -274,7 +274,8 @@ export class CappedCollector<T> {
 
 /**
  * True when an owner directory is configured but this run could not use it:
- * missing or never imported, empty, stale or unreadable (the
+ * missing or never imported, empty, stale, ahead (a snapshot after the run's
+ * `now`) or unreadable (the
  * `DirectoryUnusable` metric; docs/sweep.md, "Owner reach"). A deployment
  * without any directory is not "unusable": it has chosen to run without one.
  */

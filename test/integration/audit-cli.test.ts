@@ -52,7 +52,7 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
     const list = await runCli(['runs', 'list', ...flags(), '--format', 'json']);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([
-      { runId: summary.runId, now: NOW_ISO, status: 'complete', deleted: 3 },
+      { runId: summary.runId, now: NOW_ISO, status: 'complete', deleted: 3, unconfirmed: 0 },
     ]);
 
     const show = await runCli(['runs', 'show', summary.runId, ...flags(), '--format', 'json']);
@@ -86,7 +86,7 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
     });
     const csv = await runCli(['runs', 'show', summary.runId, ...flags(), '--format', 'csv']);
     expect(csv.stdout.split('\r\n')[0]).toBe(
-      'ID,USER ID,RULE,DELETED AT,EXPIRES,LAST USED,CREATED,FLAGGED,DELETE AFTER,CLIENT ID,DISPLAY NAME',
+      'ID,USER ID,RULE,DELETED AT,EXPIRES,LAST USED,CREATED,FLAGGED,DELETE AFTER,CLIENT ID,DISPLAY NAME,UNCONFIRMED',
     );
     expect(csv.stdout.trim().split('\r\n')).toHaveLength(4);
     const text = await runCli(['runs', 'show', summary.runId, ...flags()]);

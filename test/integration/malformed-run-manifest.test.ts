@@ -160,7 +160,7 @@ describe('malformed run manifest entries and run index (CLI, DynamoDB Local)', {
 
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual([
-      { runId: 'run-b', now: days(0), status: 'complete', deleted: 1 },
+      { runId: 'run-b', now: days(0), status: 'complete', deleted: 1, unconfirmed: 0 },
     ]);
     expect(json.stderr).toBe(`pc-hygiene: ${error}\n`);
     expect(text.code).toBe(1);

@@ -62,7 +62,7 @@ describe('run manifest (DynamoDB Local)', () => {
     expect(ids).toHaveLength(EXPIRED);
     expect(new Set(ids).size).toBe(EXPIRED);
     expect(await listRuns(table.client, table.tableName)).toEqual([
-      { runId: 'run-big', now: header.now, status: 'complete', deleted: EXPIRED },
+      { runId: 'run-big', now: header.now, status: 'complete', deleted: EXPIRED, unconfirmed: 0 },
     ]);
   });
 

@@ -72,7 +72,7 @@ describe('the manifest of a run that fails (DynamoDB Local)', () => {
     });
     expect(await manifestIds(table, 'run-mass')).toEqual(deleted);
     expect(await listRuns(table.client, table.tableName)).toEqual([
-      { runId: 'run-mass', now: days(0), status: 'aborted', deleted: deleted.length },
+      { runId: 'run-mass', now: days(0), status: 'aborted', deleted: deleted.length, unconfirmed: 0 },
     ]);
   });
 

@@ -124,7 +124,7 @@ describe('run manifest', () => {
         pages: 3,
         failedPages: [],
         failedPageCount: 0,
-        deleted: { expired: 6, stale: 1, orphaned: 0, total: 7 },
+        deleted: { expired: 6, stale: 1, orphaned: 0, total: 7, unconfirmed: 0 },
       },
     ]);
   });

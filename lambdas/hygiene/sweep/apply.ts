@@ -3,7 +3,8 @@
  * transition writer (enforce) or a count of what would be written (audit),
  * and the apply phase for the buffered deletions after the guard. A changed
  * item is skipped, never retried; a failed write is listed (a deletion whose
- * write may have taken effect nonetheless is also kept in the run manifest),
+ * write may have taken effect nonetheless is also kept in the run manifest,
+ * marked so),
  * and too many failures stop the run. docs/sweep.md, "Phases" and "Write
  * failures".
  */
@@ -88,9 +89,12 @@ export async function applyTransition(run: SweepRun, pending: PendingTransition)
 /**
  * Counts a write's outcome. A deletion that was applied goes into the run
  * manifest; so does one that failed but may have taken effect (a lost
- * response), still counted failed: `runs show` and `restore --run` must not
- * miss a credential that carries the run's id, and `restore --run` skips it
- * when the run did not delete it (`not-deleted-by-run`, `not-deleted`).
+ * response, or every attempt throttled: the rule cannot tell), still counted
+ * failed and marked `mayHaveApplied`: `runs show` and `restore --run` must
+ * not miss a credential that carries the run's id, the manifest's counts
+ * keep it apart from the deletions written (`deleted.unconfirmed`), and
+ * `restore --run` skips it when the run did not delete it
+ * (`not-deleted-by-run`, `not-deleted`).
  */
 function recordResult(
   run: SweepRun,
@@ -100,13 +104,13 @@ function recordResult(
 ): void {
   const { credential, actions } = pending;
   const deleting = actions.some(isDeletion);
-  const recordDeletion = () => run.manifest?.add(manifestEntry(credential, actions, run.settings.now));
+  const entry = () => manifestEntry(credential, actions, run.settings.now);
   if (result.status === 'applied') {
     run.tally.recordApplied(actions, transition.events);
-    if (deleting) recordDeletion();
+    if (deleting) run.manifest?.add(entry());
   } else if (result.status === 'may-have-applied') {
     recordWriteFailure(run, credential.id, result.error, MAY_HAVE_APPLIED_NOTE);
-    if (deleting) recordDeletion();
+    if (deleting) run.manifest?.add({ ...entry(), mayHaveApplied: true });
   } else run.tally.recordSkipped(credential.id, result.changed, deleting);
 }
 

@@ -110,6 +110,7 @@ describe('table listings head their columns in capitals', () => {
       'DELETE AFTER',
       'CLIENT ID',
       'DISPLAY NAME',
+      'UNCONFIRMED',
     ]);
   });
 });
