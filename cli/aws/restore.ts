@@ -17,23 +17,42 @@
  * The deletion's own notice, when still unsent in the outbox, is withdrawn in
  * the same write, guarded as the notifier's mark guards its removals, so the
  * owner is never told "deleted" about a live credential; one already sent
- * stays told (docs/deploy.md, "Restore runbook").
+ * stays told (docs/deploy.md, "Restore runbook"). A drain may have read the
+ * notice and be publishing it, its mark still to come: so a withdrawal is one
+ * transaction with a check that no drain holds a live drain lease (a drain
+ * reads only under the lease), and a live lease refuses the restore as a
+ * conflict to run again once the drain ends (docs/notifications.md, "The
+ * drain lease"). Without a withdrawal the write is one `UpdateItem`.
  * An id the configured `exemptIds` list counts as exempt, as `hygieneExempt`
  * does (docs/rules.md, "Exempt credentials").
  *
  * A CLI-only adapter (`pc-hygiene restore`): it lives in `cli/aws/`, apart
  * from the adapters the Lambdas bundle (`lambdas/aws/`).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type CancellationReason,
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { unmarshallOptions } from '../../lambdas/aws/dynamodb-client';
 import { appendHistory } from '../../lambdas/aws/history-update';
 import { type MarkWrite, markUpdateExpression, markWrite } from '../../lambdas/aws/outbox-mark-write';
+import { noLiveLeaseCondition } from '../../lambdas/aws/outbox-store';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
 import {
   HISTORY_ATTR,
   HYGIENE_ATTR,
   isReservedId,
   OUTBOX_ATTR,
+  OUTBOX_LEASE_ATTR,
+  OUTBOX_LEASE_ID,
   PURGE_PENDING_ATTR,
   RESTORE_ATTR,
 } from '../../lambdas/hygiene/data-contract';
@@ -162,7 +181,11 @@ export class RestoreBeforeDeletionError extends RestoreRefusal {
   readonly check = 'before-deletion';
 }
 
-/** The credential changed between the read and the restore write. */
+/**
+ * The credential changed between the read and the restore write; or a drain
+ * held the drain lease while the restore would have withdrawn the deletion's
+ * unsent notice (the drain may be publishing it): run it again.
+ */
 export class RestoreConflictError extends RestoreRefusal {
   override readonly name = 'RestoreConflictError';
   readonly check = 'conflict';
@@ -358,7 +381,10 @@ function noticeWithdrawal(checked: CheckedRestore, now: number): MarkWrite | und
 
 /**
  * The conditional restore write (on the deletion read, the history's length
- * and, when it withdraws the unsent deletion notice, the outbox as read).
+ * and, when it withdraws the unsent deletion notice, the outbox as read): one
+ * `UpdateItem`, or, with a withdrawal, one `TransactWriteItems` of that update
+ * and a check that no drain holds a live lease ({@link leaseCheck}).
+ * @throws {RestoreConflictError} a condition failed (the credential changed, or a drain holds the lease)
  */
 async function writeRestore(
   client: DynamoDBDocumentClient,
@@ -377,18 +403,83 @@ async function writeRestore(
   for (const attribute of RESTORE_CLEARS) update.remove(attribute);
   conditionOnDeletion(update, checked);
   appendHistory(update, historyLength(checked.item[HISTORY_ATTR]), [restoreEntry(request, checked)]);
+  const restore = { TableName: tableName, Key: { id }, ...update.build() };
   try {
-    await client.send(new UpdateCommand({ TableName: tableName, Key: { id }, ...update.build() }));
-  } catch (error: unknown) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new RestoreConflictError(
-        `credential ${id} changed while restoring (no longer the deletion at ${String(checked.deletedAt)} ` +
-          'read, restored or deleted again meanwhile, or its history grew, or its unsent deletion notice was sent ' +
-          'meanwhile): check it and run restore again',
+    if (notice === undefined) await client.send(new UpdateCommand(restore));
+    else
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Update: restore }, { ConditionCheck: leaseCheck(tableName, request.now) }],
+        }),
       );
-    }
-    throw error;
+  } catch (error: unknown) {
+    throw conflictOf(error, request, checked) ?? error;
   }
+}
+
+/**
+ * The check, in a withdrawing restore's transaction, that no drain holds a
+ * live drain lease at the restore instant — the store's own lease rule
+ * (`noLiveLeaseCondition`). A drain reads an item only under the lease, and
+ * marks before it releases it: one that takes it after the restore reads the
+ * restored item; one that released it before had marked what it sent (the
+ * outbox guards then see it). Only a drain whose lease lapsed while it still
+ * ran, or that published the notice and never marked it, can have read it
+ * (docs/notifications.md, "Guarantees").
+ */
+function leaseCheck(tableName: string, now: number) {
+  const check = new UpdateExpressionBuilder();
+  check.condition(noLiveLeaseCondition(check, now));
+  const { ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = check.build();
+  return {
+    TableName: tableName,
+    Key: { id: OUTBOX_LEASE_ID },
+    ConditionExpression,
+    ExpressionAttributeNames,
+    ExpressionAttributeValues,
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+}
+
+/**
+ * The conflict a failed restore write means, or `undefined` for any other
+ * error: a failed condition of the update (`UpdateItem`'s, or the
+ * transaction's first item) means the credential changed; a failed lease
+ * check (the transaction's second item) that a drain holds the lease — said
+ * first, as the drain may be what changed the credential.
+ */
+function conflictOf(
+  error: unknown,
+  request: RestoreRequest,
+  checked: CheckedRestore,
+): RestoreConflictError | undefined {
+  const changed = new RestoreConflictError(
+    `credential ${request.id} changed while restoring (no longer the deletion at ${String(checked.deletedAt)} ` +
+      'read, restored or deleted again meanwhile, or its history grew, or its unsent deletion notice was sent ' +
+      'meanwhile): check it and run restore again',
+  );
+  if (error instanceof ConditionalCheckFailedException) return changed;
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const [restore, lease] = error.CancellationReasons ?? [];
+  if (lease?.Code === 'ConditionalCheckFailed') return drainRunning(request, lease.Item);
+  return restore?.Code === 'ConditionalCheckFailed' ? changed : undefined;
+}
+
+/** The refusal while a drain holds the lease: nothing written, and when to run the restore again. */
+function drainRunning(request: RestoreRequest, leaseItem: CancellationReason['Item']): RestoreConflictError {
+  const lease = leaseItem === undefined ? {} : unmarshall(leaseItem, unmarshallOptions());
+  const holder = lease[OUTBOX_LEASE_ATTR.holder];
+  const until = lease[OUTBOX_LEASE_ATTR.until];
+  const held = [
+    typeof holder === 'string' && `by ${holder}`,
+    typeof until === 'string' && `until ${until}`,
+  ].filter(Boolean);
+  return new RestoreConflictError(
+    `credential ${request.id} was not restored: a notification drain holds the outbox lease` +
+      `${held.length > 0 ? ` (${held.join(' ')})` : ''} and may be sending its unsent deletion notice. ` +
+      'Run restore again when the drain ends (at the latest when its lease lapses): if the drain sent the notice, ' +
+      'the owner was told and the restore withdraws nothing; if not, the restore withdraws it',
+  );
 }
 
 /**
@@ -400,7 +491,8 @@ async function writeRestore(
  * @throws {ExpiredRestoreError} past its `expiresTime`, not exempt (`hygieneExempt`, or `exemptIds`) and not `force`
  * @throws {RestoreBeforeDeletionError} `now` is before the deletion's `deletedAt`
  * @throws {RestoreConflictError} changed between read and write (run it again), or `deletedAt` given and the
- *   credential deleted at another instant
+ *   credential deleted at another instant, or a drain held the drain lease while the unsent deletion notice was
+ *   to be withdrawn (run it again when the drain ends)
  */
 export async function restoreCredential(
   client: DynamoDBDocumentClient,

@@ -174,15 +174,29 @@ function attributeValue(value: string | number): AttributeValue {
   return typeof value === 'number' ? { N: String(value) } : { S: value };
 }
 
+/**
+ * The condition, on the lease item ({@link OUTBOX_LEASE_ID}), that no drain
+ * holds a live lease at `now` (epoch ms): it has no holder, or its end is at
+ * or before `now` (lapsed; judged on the caller's clock). The one lease rule:
+ * a drain takes the lease when it holds, or when the lease is its own
+ * ({@link leaseUpdate}); a restore that withdraws an unsent notice checks it
+ * in the transaction of its write (cli/aws/restore.ts; docs/notifications.md, "The
+ * drain lease").
+ */
+export function noLiveLeaseCondition(update: UpdateExpressionBuilder, now: number): string {
+  const holder = update.name(OUTBOX_LEASE_ATTR.holder);
+  const until = update.name(OUTBOX_LEASE_ATTR.until);
+  return `attribute_not_exists(${holder}) OR ${until} <= ${update.value(formatInstant(now))}`;
+}
+
 /** The lease write: take it if free, lapsed or already ours (a renewal). */
 function leaseUpdate(request: LeaseRequest): UpdateExpressionParts {
   const update = new UpdateExpressionBuilder()
     .set(OUTBOX_LEASE_ATTR.holder, request.drainId)
     .set(OUTBOX_LEASE_ATTR.until, formatInstant(request.leaseUntil));
   const holder = update.name(OUTBOX_LEASE_ATTR.holder);
-  const until = update.name(OUTBOX_LEASE_ATTR.until);
   update.condition(
-    `(attribute_not_exists(${holder}) OR ${holder} = ${update.value(request.drainId)} OR ${until} <= ${update.value(formatInstant(request.now))})`,
+    `(${noLiveLeaseCondition(update, request.now)} OR ${holder} = ${update.value(request.drainId)})`,
   );
   return update.build();
 }

@@ -73,17 +73,18 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
       { config, now, runId: `run-${++n}`, mode: 'enforce', notifyOwners },
     );
 
-  /** An operator restores the credential (past its expiry, so forced). */
-  const restoreByOps = (id: string) =>
+  /** An operator restores the credential (past its expiry, so forced), at `now`. */
+  const restoreByOps = (id: string, now = NOW) =>
     restoreCredential(table.client, table.tableName, {
       id,
       reason: 'mistake',
       by: 'ops',
-      now: NOW,
+      now,
       force: true,
     });
+  const LEASE_MS = 5 * 60_000;
   const drain = (publisher: RecordingPublisher, outbox: OutboxStore = store(), at = NOW) =>
-    runNotifier({ outbox, publisher, clock: () => at }, { leaseMs: 5 * 60_000 });
+    runNotifier({ outbox, publisher, clock: () => at }, { leaseMs: LEASE_MS });
 
   it('a deletion that queues a notice holds its purge time in hygienePurgePending, not hygienePurgeAt', async () => {
     const { expired, expiring } = await seed();
@@ -176,12 +177,14 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
     expect(await item(expired)).not.toHaveProperty(OUTBOX_ATTR.events);
   });
 
-  it('a restore between read and mark wins: the mark fails its guard, re-plans and sets no purge', async () => {
+  it('a restore between read and mark of a drain whose lease lapsed wins: the mark fails its guard, re-plans and sets no purge', async () => {
     const { expired } = await seed();
     await sweep();
+    // Only once the drain's lease lapsed (judged on the restore's clock): while it is live, a restore that
+    // withdraws the notice is refused (restore-during-drain.test.ts).
     const restoringMidDrain = beforeMark(store(), async (requests) => {
       if (requests.some((r) => r.item.credentialId === expired)) {
-        await restoreByOps(expired);
+        await restoreByOps(expired, NOW + LEASE_MS);
       }
     });
 

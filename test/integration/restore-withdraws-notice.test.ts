@@ -6,11 +6,12 @@
  * restored after it, the owner was told and nothing changes; another pending
  * notice of the item stays and is sent. The withdrawal is conditional on the
  * outbox as read: a drain that sends the notice between the restore's read
- * and its write fails the restore (a conflict), and the restore run again
- * finds the notice sent and withdraws nothing.
+ * and its write (a whole drain: its lease released by then) fails the
+ * restore (a conflict), and the restore run again finds the notice sent and
+ * withdraws nothing. A drain still holding its lease: restore-during-drain.test.ts.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { RestoreConflictError, restoreCredential } from '../../cli/aws/restore';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
@@ -134,7 +135,7 @@ describe('restore withdraws an unsent deletion notice (DynamoDB Local)', () => {
     // The restore's client: the drain runs just before the restore's write reaches the table.
     const drainingFirst = {
       send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-        if (command instanceof UpdateCommand && drained.length === 0) drained = await drain();
+        if (command instanceof TransactWriteCommand && drained.length === 0) drained = await drain();
         return table.client.send(command as never);
       },
     } as unknown as DynamoDBDocumentClient;

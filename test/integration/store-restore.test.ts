@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CredentialNotFoundError,
@@ -233,7 +233,7 @@ describe('restore', () => {
     // Another actor re-deletes the item right before the restore's write.
     const racing = {
       send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-        if (command instanceof UpdateCommand) {
+        if (command instanceof UpdateCommand || command instanceof TransactWriteCommand) {
           await table.client.send(
             new UpdateCommand({
               TableName: table.tableName,
@@ -306,7 +306,7 @@ describe('restore', () => {
     // Between run A's restore's read and its write: someone restores it, and run B (same now) deletes it again.
     const racing = {
       send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-        if (command instanceof UpdateCommand) {
+        if (command instanceof UpdateCommand || command instanceof TransactWriteCommand) {
           await restoreCredential(table.client, table.tableName, { id, reason: 'other', by: 'c', now: NOW });
           await softDelete(id, staleDeletion, 'run-B');
         }
