@@ -83,7 +83,7 @@ describe('sweep handler with a guard approval and a manifest writer', async () =
     expect(first.summary.deletions.applied).toBe(2);
     expect(first.headers).toEqual([
       expect.objectContaining({
-        deleted: { expired: 2, stale: 0, orphaned: 0, total: 2 },
+        deleted: { expired: 2, stale: 0, orphaned: 0, total: 2, unconfirmed: 0 },
         guard: { tripped: true, overridden: true, approvedBy: approval.by },
       }),
     ]);
