@@ -26,8 +26,8 @@ export const LAMBDA_MAX_EVENT_AGE_SECONDS = 6 * 3600;
 /**
  * The largest skew a deployment may allow: 1 day. Two runs' `now`s can then
  * differ by at most this and a run's 15 minutes, which the policy's tolerance
- * for a flag dated after `now` covers (`FUTURE_FLAG_TOLERANCE_MS` in
- * `lambdas/hygiene/policy.ts`).
+ * for an instant recorded after `now` covers (`AFTER_NOW_TOLERANCE_MS` in
+ * `lambdas/hygiene/time.ts`).
  */
 export const MAX_SCHEDULE_SKEW_SECONDS = 86_400;
 

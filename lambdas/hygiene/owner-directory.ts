@@ -7,7 +7,7 @@
  * DynamoDB adapter lives in `lambdas/aws/`.
  */
 import { errorText } from './errors';
-import { DAY_MS, parseInstant } from './time';
+import { AFTER_NOW_TOLERANCE_MS, parseInstant } from './time';
 
 /** How owner email leaves the worker: per-owner SNS email subscriptions, or the SES relay. */
 export const OWNER_DELIVERY_ROUTES = ['sns-email', 'relay'] as const;
@@ -230,29 +230,14 @@ export interface DirectoryFreshness {
 
 /**
  * Why a directory may not be used to judge owners departed (orphan rule), or `undefined` when it may.
- * `ahead`: its snapshot is more than {@link SNAPSHOT_AHEAD_TOLERANCE_MS} after the run's `now`.
+ * `ahead`: its snapshot is more than {@link AFTER_NOW_TOLERANCE_MS} after the run's `now`.
  */
 export type DirectoryUnusableReason = 'no-directory' | 'empty' | 'stale' | 'ahead';
 
 /**
- * How far after the run's `now` a directory snapshot may be and still judge
- * owners: 2 days, the policy's tolerance for a flag dated after `now`
- * (`FUTURE_FLAG_TOLERANCE_MS`, lambdas/hygiene/policy.ts, which imports this
- * module and so cannot be imported here; a unit test keeps the two equal),
- * for the same reason. `owners import` refuses an `--as-of` after the wall
- * clock, but a scheduled run decides at its schedule's time, up to the
- * deployment's allowed skew (1 day at most) behind the wall clock, and runs
- * for up to 15 minutes: a snapshot imported meanwhile is that much after its
- * `now` and is as true at `now` as it was. A snapshot further ahead was
- * judged at a `now` in the past (a local `--now`, a dry run): it may record
- * departures that had not happened at `now`, so it orphans nothing.
- */
-export const SNAPSHOT_AHEAD_TOLERANCE_MS = 2 * DAY_MS;
-
-/**
  * Whether the directory is trustworthy enough to orphan credentials: it must
  * exist, hold at least one owner, and reflect a snapshot no older than
- * `maxAgeDays` at the run's `now`, nor more than {@link SNAPSHOT_AHEAD_TOLERANCE_MS}
+ * `maxAgeDays` at the run's `now`, nor more than {@link AFTER_NOW_TOLERANCE_MS}
  * after it. A stale HR export must never cause deletions, nor one taken
  * after the instant the run decides at.
  * @param now the run's `now`, epoch ms
@@ -266,7 +251,7 @@ export function directoryUnusableReason(
 ): DirectoryUnusableReason | undefined {
   if (freshness === undefined) return 'no-directory';
   if (freshness.owners === 0) return 'empty';
-  if (asOfMs !== undefined && asOfMs > now + SNAPSHOT_AHEAD_TOLERANCE_MS) return 'ahead';
+  if (asOfMs !== undefined && asOfMs > now + AFTER_NOW_TOLERANCE_MS) return 'ahead';
   if (snapshotIsStale(asOfMs, maxAgeDays, now)) return 'stale';
   return undefined;
 }

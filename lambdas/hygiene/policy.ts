@@ -13,7 +13,7 @@ import {
 } from './credential';
 import { HYGIENE_ATTR } from './data-contract';
 import type { OwnerStanding } from './owner-directory';
-import { addDays, DAY_MS, formatInstant } from './time';
+import { AFTER_NOW_TOLERANCE_MS, addDays, DAY_MS, formatInstant } from './time';
 
 /** Queue an expiry notice for the most urgent stage not yet noticed. */
 export interface NotifyExpiryAction {
@@ -204,17 +204,7 @@ function expiryNotice(
 }
 
 /**
- * How far after `now` a flag may be dated and still be another run's: a
- * scheduled run decides at its schedule's time, up to the deployment's
- * allowed skew (1 day at most) behind the wall clock an operator's run
- * decides at, and runs up to 15 minutes; two such runs may overlap, and
- * the earlier `now` must not clear the later run's fresh flag (which would
- * warn the owner twice and move the grace). 2 days covers both.
- */
-export const FUTURE_FLAG_TOLERANCE_MS = 2 * DAY_MS;
-
-/**
- * A flag dated after `now` by more than {@link FUTURE_FLAG_TOLERANCE_MS}
+ * A flag dated after `now` by more than {@link AFTER_NOW_TOLERANCE_MS}
  * came from a run whose clock was ahead: it could neither clear on use nor
  * come due on time, so it is dropped, and the next run flags again from
  * correct dates if the rule still applies. (Within the tolerance a flag is
@@ -222,7 +212,7 @@ export const FUTURE_FLAG_TOLERANCE_MS = 2 * DAY_MS;
  * stale.)
  */
 function flaggedInFuture(flaggedAtMs: number, now: number): boolean {
-  return flaggedAtMs > now + FUTURE_FLAG_TOLERANCE_MS;
+  return flaggedAtMs > now + AFTER_NOW_TOLERANCE_MS;
 }
 
 function staleActions(credential: Credential, config: HygieneConfig, now: number): Action[] {

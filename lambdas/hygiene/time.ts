@@ -18,6 +18,20 @@
 /** Milliseconds in one day. */
 export const DAY_MS = 86_400_000;
 
+/**
+ * How far after a run's `now` an instant another run recorded (a flag's
+ * date, an owner-directory snapshot) may be and still be trusted as that
+ * run's: 2 days. A scheduled run decides at its schedule's time, up to the
+ * deployment's allowed skew (1 day at most) behind the wall clock an
+ * operator's run or an `owners import` decides at, and runs up to 15
+ * minutes; two such runs may overlap. An instant further after `now` was
+ * written by a clock that was ahead, or is judged at a `now` in the past (a
+ * local `--now`, a dry run). The one tolerance for both: the policy's flags
+ * dated after `now` (lambdas/hygiene/policy.ts) and the directory's snapshot
+ * `ahead` of it (lambdas/hygiene/owner-directory.ts).
+ */
+export const AFTER_NOW_TOLERANCE_MS = 2 * DAY_MS;
+
 /** The earliest instant the worker reads or writes: 0000-01-01T00:00:00.000Z. */
 export const MIN_INSTANT_MS = -62_167_219_200_000;
 

@@ -11,7 +11,7 @@
 import { EVENT_TYPES } from '../hygiene/events';
 import type { GuardApprovalUse, GuardStatus } from '../hygiene/guard';
 import { operatorText } from '../hygiene/operator-identity';
-import { SNAPSHOT_AHEAD_TOLERANCE_MS, UNREACHABLE_REASONS } from '../hygiene/owner-directory';
+import { UNREACHABLE_REASONS } from '../hygiene/owner-directory';
 import { ACTION_TYPES } from '../hygiene/policy';
 import {
   type CappedList,
@@ -21,7 +21,7 @@ import {
   type RunStatus,
   type RunSummary,
 } from '../hygiene/run-summary';
-import { DAY_MS } from '../hygiene/time';
+import { AFTER_NOW_TOLERANCE_MS, DAY_MS } from '../hygiene/time';
 import { jsonText } from './json-text';
 import { terminalText } from './sanitize';
 
@@ -241,7 +241,7 @@ function directoryLine(d: DirectorySummary): string {
     case 'stale':
       return `Owner directory: STALE (${asOf}, older than directoryMaxAgeDays ${d.maxAgeDays}); nothing was orphaned - re-import it (owners import --as-of)`;
     case 'ahead':
-      return `Owner directory: AHEAD (${asOf}, more than ${SNAPSHOT_AHEAD_TOLERANCE_MS / DAY_MS} days after this run's now: it may record departures not yet made at now); nothing was orphaned`;
+      return `Owner directory: AHEAD (${asOf}, more than ${AFTER_NOW_TOLERANCE_MS / DAY_MS} days after this run's now: it may record departures not yet made at now); nothing was orphaned`;
   }
 }
 

@@ -13,10 +13,9 @@ import {
   loadDirectoryState,
   type OwnerStanding,
   ownerStanding,
-  SNAPSHOT_AHEAD_TOLERANCE_MS,
 } from '../../lambdas/hygiene/owner-directory';
-import { type Action, decide, FUTURE_FLAG_TOLERANCE_MS, isDeletion } from '../../lambdas/hygiene/policy';
-import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
+import { type Action, decide, isDeletion } from '../../lambdas/hygiene/policy';
+import { AFTER_NOW_TOLERANCE_MS, DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
 import { at, credentialOf, rawCredential, T0 } from './support/raw-credential';
 
 const DEPARTED: OwnerStanding = { directoryUsable: true, departed: true };
@@ -101,7 +100,7 @@ describe('orphan rule', () => {
     expect(decideFor(orphanedDaysAgo(-3), DEPARTED)).toEqual([
       { type: 'unflag-orphan', reason: 'flagged-in-future' },
     ]);
-    expect(FUTURE_FLAG_TOLERANCE_MS).toBe(2 * DAY_MS);
+    expect(AFTER_NOW_TOLERANCE_MS).toBe(2 * DAY_MS);
     expect(decideFor(orphanedDaysAgo(-2), DEPARTED)).toEqual([]);
   });
 
@@ -158,7 +157,7 @@ describe('loadDirectoryState', () => {
     [
       'ahead',
       'more than 2 days after now',
-      { asOf: formatInstant(T0 + SNAPSHOT_AHEAD_TOLERANCE_MS + 1), owners: 3 },
+      { asOf: formatInstant(T0 + AFTER_NOW_TOLERANCE_MS + 1), owners: 3 },
     ],
   ] as const)(
     'is unusable (%s) when %s, and does not even read the departed',
@@ -174,16 +173,10 @@ describe('loadDirectoryState', () => {
 
 describe('a directory snapshot after now', () => {
   it("is usable up to the tolerance for another run's instants (a scheduled run behind the wall clock)", async () => {
-    const directory = fakeDirectory({ asOf: formatInstant(T0 + SNAPSHOT_AHEAD_TOLERANCE_MS), owners: 3 }, [
-      'u1',
-    ]);
+    const directory = fakeDirectory({ asOf: formatInstant(T0 + AFTER_NOW_TOLERANCE_MS), owners: 3 }, ['u1']);
     const state = await loadDirectoryState(directory, 7, T0);
     expect(state.unusable).toBeUndefined();
     expect(ownerStanding(state, 'u1')).toEqual(DEPARTED);
-  });
-
-  it('tolerates exactly what the policy tolerates for a flag dated after now', () => {
-    expect(SNAPSHOT_AHEAD_TOLERANCE_MS).toBe(FUTURE_FLAG_TOLERANCE_MS);
   });
 });
 

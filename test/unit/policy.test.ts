@@ -6,13 +6,12 @@ import {
   type Action,
   decide,
   dueExpiryStage,
-  FUTURE_FLAG_TOLERANCE_MS,
   isDeletion,
   isExempt,
   planRecord,
   staleLimit,
 } from '../../lambdas/hygiene/policy';
-import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
+import { AFTER_NOW_TOLERANCE_MS, DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
 import { MAX_SCHEDULE_SKEW_SECONDS } from '../../lib/sweep-delivery';
 import { at, credentialOf, rawCredential, T0 } from './support/raw-credential';
 
@@ -373,15 +372,15 @@ describe('flagged credentials', () => {
       [HYGIENE_ATTR.staleFlaggedAt]: formatInstant(T0 + ms),
       [HYGIENE_ATTR.staleDeleteAfter]: formatInstant(T0 + ms + 14 * DAY_MS),
     });
-    expect(decideFor(flaggedAt(FUTURE_FLAG_TOLERANCE_MS + 1))).toEqual([
+    expect(decideFor(flaggedAt(AFTER_NOW_TOLERANCE_MS + 1))).toEqual([
       { type: 'unflag-stale', reason: 'flagged-in-future' },
     ]);
     // Within the tolerance it is another run's fresh flag (a later `now`): kept, neither cleared nor flagged again.
-    expect(decideFor(flaggedAt(FUTURE_FLAG_TOLERANCE_MS))).toEqual([]);
+    expect(decideFor(flaggedAt(AFTER_NOW_TOLERANCE_MS))).toEqual([]);
     expect(decideFor(flaggedAt(3_600_000))).toEqual([]);
     expect(decideFor(flaggedAt(0))).toEqual([]);
     // Covers two overlapping runs: a scheduled one up to the largest allowed skew behind, and a 15-minute run.
-    expect(FUTURE_FLAG_TOLERANCE_MS).toBeGreaterThan(MAX_SCHEDULE_SKEW_SECONDS * 1000 + 15 * 60_000);
+    expect(AFTER_NOW_TOLERANCE_MS).toBeGreaterThan(MAX_SCHEDULE_SKEW_SECONDS * 1000 + 15 * 60_000);
     // A use since now still clears it: the credential is no longer stale.
     expect(decideFor({ ...flaggedAt(3_600_000), lastUsedAt: at(0) })).toEqual([
       { type: 'unflag-stale', reason: 'no-longer-stale' },
