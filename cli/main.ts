@@ -100,12 +100,17 @@ function pointToHelpOnErrors(command: CommandUnknownOpts, path: string = command
   addHelpCommand(command);
 }
 
+/** The `help` commands {@link addHelpCommand} made: a word after one's name is its argument, not a subcommand. */
+const HELP_COMMANDS = new WeakSet<CommandUnknownOpts>();
+
 /**
  * Gives a command group (the program too) a `help [command]` command in the
  * place of commander's own, listed the same and last: it prints the named
  * command's help, or the group's without a name (stdout, exit 0). A group
  * named with a word after it answers as its own `help` does (`help owners
- * import`: as `owners help import`). Any other word after the name is a usage
+ * import`: as `owners help import`); a word after `help`'s own name is the
+ * name it takes, not a subcommand (`help help plan`: help's own help, as
+ * `help help`). Any other word after the name is a usage
  * error, one line naming it with the pointer to the group's help (exit 2),
  * where commander's own ignored it; flags after the name, and every word
  * after a flag (it may be the flag's value), are not looked at, as
@@ -118,7 +123,7 @@ function pointToHelpOnErrors(command: CommandUnknownOpts, path: string = command
  * command replaces it).
  */
 function addHelpCommand(group: CommandUnknownOpts): void {
-  group
+  const helpCommand = group
     .command('help')
     .argument('[command]')
     .description('display help for command')
@@ -132,15 +137,18 @@ function addHelpCommand(group: CommandUnknownOpts): void {
       if (named === undefined) await group.parseAsync([name], { from: 'user' });
       else await printHelpOf(named, wordsBeforeFlags(help.args.slice(1)));
     });
+  HELP_COMMANDS.add(helpCommand);
 }
 
 /**
- * Prints `command`'s help when no word follows its name; a group's help
+ * Prints `command`'s help when no word follows its name, and a help
+ * command's own help whatever follows (`help help plan`: the words are the
+ * name `help` takes, so what `help plan` runs is help); a group's help
  * command answers the words after a group's name; after any other command's
  * name a word is a usage error of its group (`help plan bogus`).
  */
 async function printHelpOf(command: CommandUnknownOpts, words: readonly string[]): Promise<void> {
-  if (words.length === 0) command.help();
+  if (words.length === 0 || HELP_COMMANDS.has(command)) command.help();
   if (command.commands.length > 0) {
     await command.parseAsync(['help', ...words], { from: 'user' });
     return;

@@ -39,7 +39,8 @@ import { UsageError } from './usage-error';
  * @throws {UsageError} naming the option when `path` is empty, an existing directory (or ends with
  *   a path separator), or in a folder that does not exist (the folder named) or is under a file (the
  *   nearest existing folder on its path is one: that file named), or when it or a folder on its way
- *   cannot be checked (permission denied, a symbolic link loop: that path named, and why)
+ *   cannot be checked (permission denied, a symbolic link loop: that path named, and why; permission
+ *   denied also names the folder that cannot be searched)
  */
 export async function checkOutputFile(
   path: string,
@@ -82,7 +83,9 @@ async function nearestExisting(
  * file on its way, which the walk up then names). Any other error
  * (permission denied, a symbolic link loop, …) leaves the path unknown, not
  * missing: calling it a missing folder would send the user looking for the
- * wrong fault.
+ * wrong fault. Permission denied names the folder that denied it (one that
+ * cannot be searched: {@link unsearchableFolder}), the real cause, not only
+ * the path under it.
  * @param given how the user wrote the output path, for the message
  * @throws {UsageError} naming `path` and why it could not be checked
  */
@@ -92,7 +95,31 @@ async function statIfPresent(path: string, given: string): Promise<Stats | undef
   } catch (error: unknown) {
     const code = error instanceof Error && 'code' in error ? error.code : undefined;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new UsageError(`${given}: cannot check ${path}: ${describeFileError(error)}`);
+    const denied = code === 'EACCES' ? await unsearchableFolder(path) : undefined;
+    const why =
+      denied === undefined
+        ? describeFileError(error)
+        : `permission denied on the directory ${denied} (its entries cannot be looked up)`;
+    throw new UsageError(`${given}: cannot check ${path}: ${why}`);
+  }
+}
+
+/**
+ * The folder that denied `stat(path)` its permission (EACCES): looking a path
+ * up needs search permission on every folder on its way, not on the path
+ * itself, so the denial comes from the nearest folder above `path` that can
+ * be looked up (it exists, its own folders are searchable, and it is not).
+ * `undefined` when none can (the path's whole way is denied).
+ */
+async function unsearchableFolder(path: string): Promise<string | undefined> {
+  const canLookUp = (at: string) =>
+    stat(at).then(
+      () => true,
+      () => false,
+    );
+  for (let at = dirname(path); ; at = dirname(at)) {
+    if (await canLookUp(at)) return at;
+    if (dirname(at) === at) return undefined;
   }
 }
 

@@ -20,7 +20,9 @@
  * `cli/strict-json.ts`, `exactNumbers`).
  * A record whose `hygieneHistory` is longer than the worker keeps is written
  * as given but counted, with a warning: later writes drop its oldest entries
- * until the newest `HISTORY_LIMIT` remain (docs/data-model.md, "History").
+ * until the newest `HISTORY_LIMIT` remain (docs/data-model.md, "History"); one
+ * whose history is not a list is a bad line (the worker's next write would
+ * replace it, losing what it holds).
  * The file is streamed, so memory does not grow with its size (apart from the
  * ids seen, kept to refuse duplicates).
  */
@@ -32,6 +34,7 @@ import { HISTORY_ATTR, isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hy
 import { HISTORY_LIMIT, HISTORY_MAX_DROP, historyLength } from '../../lambdas/hygiene/history';
 import { loneSurrogateProblems } from '../../lambdas/hygiene/lone-surrogates';
 import type { RawItem } from '../../lambdas/hygiene/ports';
+import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { BatchItemWriter, type WriterTally } from '../aws/batch-import';
@@ -156,6 +159,21 @@ export function unsendableNumbers(
   return [];
 }
 
+/**
+ * A `hygieneHistory` that is not a list, one problem: the worker's first write
+ * on the credential would replace it, losing what it holds (docs/data-model.md,
+ * "History"). Absent or `null` holds nothing: no problem; a list of any length
+ * is written (a long one is counted: {@link ImportSummary.longHistories}).
+ */
+function historyProblems(raw: RawItem): string[] {
+  const history = raw[HISTORY_ATTR];
+  if (history === undefined || history === null || Array.isArray(history)) return [];
+  return [
+    `${HISTORY_ATTR}: must be a list (the credential's history, which the worker's next write would replace), ` +
+      `got ${describeStoredValue(history)}`,
+  ];
+}
+
 /** Checks one line; returns the item to write, or why it is rejected. */
 export function checkImportLine(
   line: JsonlLine,
@@ -185,6 +203,8 @@ export function checkImportLine(
       },
     };
   }
+  const history = historyProblems(parsed.credential.raw);
+  if (history.length > 0) return { rejected: { line: line.lineNumber, id, problems: history } };
   const numbers = numberProblems(line, parsed.credential.raw);
   if (numbers.length > 0) return { rejected: { line: line.lineNumber, id, problems: numbers } };
   // Past DynamoDB's limits the item would fail its whole batch: reject the line instead.

@@ -35,16 +35,17 @@ import { createTable } from '../aws/create-table';
 import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
 import { JsonlFileSink } from '../jsonl-sink';
-import { generateDemoData } from '../local/demo-data';
+import { DEMO_DAYS_BEFORE_NOW, EARLIEST_DEMO_NOW_MS, generateDemoData } from '../local/demo-data';
 import { loadDemoDirectory } from '../local/demo-directory';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/local-dynamodb';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption, loadConfigFile } from '../options/load-config';
-import { nowOption, resolveNow } from '../options/now-option';
+import { LATEST_NOW_MS, nowOption, resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { sesSendableSender } from '../options/sender';
 import { createProgress } from '../progress';
+import { UsageError } from '../usage-error';
 import { drainTable } from '../use-cases/drain-table';
 import type { OwnerImportSummary } from '../use-cases/import-owners';
 import { type RelayEntriesResult, relayEntriesFile } from '../use-cases/relay-to-files';
@@ -201,8 +202,24 @@ function defineLocalCommand(program: Command) {
 
 type LocalOptions = OptionsOf<ReturnType<typeof defineLocalCommand>>;
 
+/**
+ * Resolves `--now` ({@link resolveNow}) for the demo: its dates go back
+ * {@link DEMO_DAYS_BEFORE_NOW} days, so an earlier `--now` than
+ * {@link EARLIEST_DEMO_NOW_MS} would generate records dated before year 0,
+ * which the table then refuses.
+ * @throws {UsageError} naming `--now` and the range it accepts, when it is too early (or `resolveNow`'s)
+ */
+function resolveDemoNow(value: string | undefined): number {
+  const now = resolveNow(value);
+  if (now >= EARLIEST_DEMO_NOW_MS) return now;
+  throw new UsageError(
+    `--now ${JSON.stringify(value)} is too early for the demo data, whose dates go back ${DEMO_DAYS_BEFORE_NOW} ` +
+      `days before it: give one from ${formatInstant(EARLIEST_DEMO_NOW_MS)} to ${formatInstant(LATEST_NOW_MS)}`,
+  );
+}
+
 async function runLocalCommand(options: LocalOptions): Promise<void> {
-  const now = resolveNow(options.now);
+  const now = resolveDemoNow(options.now);
   const config = await loadConfigFile(options.config);
   // Before DynamoDB Local starts: a sender SES cannot send from is refused, as `relay` and the synth refuse it.
   if (config.senderIdentity !== undefined && options.config !== undefined)

@@ -13,8 +13,24 @@
  */
 
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
-import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
+import { addDays, DAY_MS, formatInstant, MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../lambdas/hygiene/time';
 import { createSeededRandom } from './seeded-random';
+
+/** The farthest before `now` a demo date goes: a created date up to 500 days earlier. */
+export const DEMO_DAYS_BEFORE_NOW = 500;
+
+/** The farthest after `now` a demo date goes: an expiry up to 330 days later. */
+const DEMO_DAYS_AFTER_NOW = 330;
+
+/**
+ * The earliest `now` the demo data can be generated for: {@link DEMO_DAYS_BEFORE_NOW} days after
+ * 0000-01-01T00:00:00Z, the earliest instant a record can hold, and a day more for a date written with a
+ * UTC offset west of Greenwich (its local time is earlier than the instant).
+ */
+export const EARLIEST_DEMO_NOW_MS = addDays(MIN_INSTANT_MS, DEMO_DAYS_BEFORE_NOW + 1);
+
+/** The latest `now` the demo data can be generated for: its dates still end in year 9999 (the offset's day too). */
+const LATEST_DEMO_NOW_MS = addDays(MAX_INSTANT_MS, -(DEMO_DAYS_AFTER_NOW + 1));
 
 /** Options of {@link generateDemoData}. */
 export interface DemoDataOptions {
@@ -532,11 +548,18 @@ function scenarioList(draw: Draw, count: number): DemoScenario[] {
 
 /**
  * Demo records with the situation each was generated for (for tests and docs).
- * @throws {RangeError} when `count` or `owners` is out of range
+ * @throws {RangeError} when `now`, `count` or `owners` is out of range
  */
 export function generateDemoScenarios(options: DemoDataOptions): DemoRecord[] {
   const { now, seed = 1, count = 300, owners = 20 } = options;
   if (!Number.isFinite(now)) throw new RangeError('now must be a finite epoch milliseconds value');
+  if (now < EARLIEST_DEMO_NOW_MS || now > LATEST_DEMO_NOW_MS) {
+    throw new RangeError(
+      `now must be from ${formatInstant(EARLIEST_DEMO_NOW_MS)} to ${formatInstant(LATEST_DEMO_NOW_MS)} ` +
+        `(the demo's dates go from ${DEMO_DAYS_BEFORE_NOW} days before it to ${DEMO_DAYS_AFTER_NOW} days after), ` +
+        `got ${formatInstant(now)}`,
+    );
+  }
   const minimum = DEMO_SCENARIOS.length + 4;
   if (!Number.isInteger(count) || count < minimum || count > 1_000_000) {
     throw new RangeError(`count must be an integer from ${minimum} to 1000000, got ${count}`);
@@ -556,7 +579,7 @@ export function generateDemoScenarios(options: DemoDataOptions): DemoRecord[] {
 /**
  * Generates realistic raw `PersonalClient` records (plain JSON objects, as
  * `import` or a JSONL file would hold them), every date relative to `now`.
- * @throws {RangeError} when `count` or `owners` is out of range
+ * @throws {RangeError} when `now`, `count` or `owners` is out of range
  */
 export function generateDemoData(options: DemoDataOptions): Record<string, unknown>[] {
   return generateDemoScenarios(options).map((r) => r.record);

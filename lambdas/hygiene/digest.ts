@@ -276,7 +276,8 @@ export function describeEvent(event: OutboxEvent, now: number): string[] {
 /**
  * An untrusted name (a display name, a directory name) as plain text: its
  * unsafe characters ({@link UNSAFE_CHARACTERS}: controls such as CR, LF and
- * tab, Unicode bidi controls, line and paragraph separators) become spaces,
+ * tab, Unicode format characters such as the bidi controls and the
+ * zero-width space, line and paragraph separators) become spaces,
  * whitespace runs one space, so it cannot add lines to the text or reorder
  * the text around it; blank means "unknown" (`undefined`). The flattening
  * rendering of that one class (terminals show escapes instead:

@@ -5,41 +5,63 @@
  * and an email can never disagree on what is dangerous.
  *
  * Unsafe are the C0, DEL and C1 controls (`\p{Cc}`: CR, LF, tab, ESC and so
- * the ANSI sequences that drive a terminal), the Unicode bidi controls
- * (`\p{Bidi_Control}`: U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069, which
- * reorder what is shown, "Trojan Source") and the line and paragraph
- * separators (`\p{Zl}`, `\p{Zp}`: U+2028, U+2029, which start a new line).
+ * the ANSI sequences that drive a terminal), the Unicode format characters
+ * (`\p{Cf}`: the bidi controls U+061C, U+200E/F, U+202A–U+202E,
+ * U+2066–U+2069, which reorder what is shown, "Trojan Source"; and the
+ * invisible ones, such as the zero-width space U+200B, the joiners U+200C and
+ * U+200D, the word joiner U+2060, the BOM U+FEFF, the soft hyphen U+00AD and
+ * the tag characters, which make two different ids print alike) and the line
+ * and paragraph separators (`\p{Zl}`, `\p{Zp}`: U+2028, U+2029, which start
+ * a new line). One exception keeps names written as they should be: a joiner
+ * (U+200C ZWNJ, U+200D ZWJ) between two non-ASCII letters, marks or emoji
+ * (a Persian word, an Indic conjunct, an emoji sequence such as 👩🏽‍💻) is part
+ * of how the text is written and shows as such; anywhere else (between ASCII
+ * letters, at either end) it is unsafe. Characters outside these classes
+ * print as they are: a look-alike letter (a Cyrillic `а` for a Latin `a`), or
+ * a joiner between two letters of a script it does not change, can still
+ * make two ids look the same.
  *
  * How each is shown is the rendering's choice, over this one class:
  * `terminalText` (`lambdas/render/sanitize.ts`: the CLI's terminal output,
  * the run summary text, also the body of the sweep's admin report) shows each
- * as a visible escape, so two ids that differ by one of these never print
- * alike (characters outside this class print as they are: a zero-width
- * space, U+200B, or a look-alike letter can still make two ids look the
- * same; docs name only these classes); `plainName` /
- * `plainValue` (`digest.ts`: the owner digest's text and HTML email, the
- * `owner-unreachable` admin report) flatten them to spaces, so a name stays
- * readable on its line. Pure: no I/O.
+ * as a visible escape (`\u200b`), so two ids that differ by one of these never
+ * print alike; `plainName` / `plainValue` (`digest.ts`: the owner digest's
+ * text and HTML email, the `owner-unreachable` admin report) flatten them to
+ * spaces, so a name stays readable on its line. Display only: stored, compared
+ * and exported text (JSON, CSV) is never changed by this class. Pure: no I/O.
  */
 
-/** The one class, as regular expression source (Unicode mode). */
-const UNSAFE_CHARACTER_CLASS = String.raw`[\p{Cc}\p{Bidi_Control}\p{Zl}\p{Zp}]`;
+/**
+ * A character a joiner may sit between as part of how text is written: a
+ * non-ASCII letter or mark (a Persian letter, an Indic virama, the emoji
+ * presentation selector U+FE0F), an emoji, or an emoji skin tone.
+ */
+const JOINABLE = String.raw`[[\p{L}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}]--\p{ASCII}]`;
+
+/**
+ * The unsafe characters (see the module header) but those in `kept`, as
+ * regular expression source (`v` mode): every one of the classes but a
+ * joiner (the class, then a look back that it was not one: the cheap test
+ * first, as most text holds none), and a joiner not between two
+ * {@link JOINABLE} characters.
+ * @param kept characters never matched, as class contents (`\n`), or none
+ */
+function unsafeCharacters(kept = ''): string {
+  return String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}](?<![${kept}\u200c\u200d])|(?<!${JOINABLE})[\u200c\u200d]|[\u200c\u200d](?!${JOINABLE})`;
+}
 
 /**
  * Every character unsafe to show a person as it is (see the module header).
  *
- * Global (`gu`): meant for `replace`/`replaceAll`, which restart it from the
+ * Global (`gv`): meant for `replace`/`replaceAll`, which restart it from the
  * beginning each time. Do not call `test`/`exec` on it (a global expression
  * remembers `lastIndex` between calls).
  */
-export const UNSAFE_CHARACTERS: RegExp = new RegExp(UNSAFE_CHARACTER_CLASS, 'gu');
+export const UNSAFE_CHARACTERS: RegExp = new RegExp(unsafeCharacters(), 'gv');
 
 /**
  * {@link UNSAFE_CHARACTERS} except `\n`, for multi-line text whose line
  * breaks are kept (CR, U+2028 and U+2029 stay unsafe). Global, as
  * {@link UNSAFE_CHARACTERS}.
  */
-export const UNSAFE_CHARACTERS_EXCEPT_NEWLINE: RegExp = new RegExp(
-  String.raw`(?!\n)${UNSAFE_CHARACTER_CLASS}`,
-  'gu',
-);
+export const UNSAFE_CHARACTERS_EXCEPT_NEWLINE: RegExp = new RegExp(unsafeCharacters(String.raw`\n`), 'gv');

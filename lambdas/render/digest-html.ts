@@ -4,7 +4,7 @@
  * for mail clients, not browsers: inline CSS carries everything essential
  * (a `<style>` block only adds dark mode and narrow-screen stacking), no
  * remote images, no scripts, no links to fetch, and every value from the
- * digest is flattened (control and bidi characters), escaped and
+ * digest is flattened (control, bidi and invisible format characters), escaped and
  * direction-isolated (display names and ids are untrusted).
  * Pure: the same document renders the same HTML.
  */

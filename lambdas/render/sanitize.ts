@@ -12,8 +12,9 @@
  *   the same escapes. Control characters cannot drive the terminal (ANSI
  *   escape sequences that recolour, move the cursor, retitle the window or
  *   hide text; C0/C1 controls; Unicode bidi controls that reorder what is
- *   shown, "Trojan Source"; line separators). Each is shown as a visible
- *   escape (`\x1b`, `\u202e`), so what is printed is what is stored and two
+ *   shown, "Trojan Source"; invisible format characters such as a
+ *   zero-width space; line separators). Each is shown as a visible escape
+ *   (`\x1b`, `\u202e`, `\u{e0001}` above U+FFFF), so what is printed is what is stored and two
  *   different ids never print alike; newlines survive only in multi-line text.
  * - `plainName` / `plainValue` (`lambdas/hygiene/digest.ts`, not here): for
  *   the owner digest's text, its HTML email and the `owner-unreachable` admin
@@ -31,9 +32,10 @@ import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_EXCEPT_NEWLINE } from '../hygiene/
 
 function visibleEscape(char: string): string {
   const code = char.codePointAt(0) ?? 0;
-  return code <= 0xff
-    ? `\\x${code.toString(16).padStart(2, '0')}`
-    : `\\u${code.toString(16).padStart(4, '0')}`;
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
+  // Braced as in JavaScript: `\ue0001` would read as U+E000 then "1".
+  return `\\u{${code.toString(16)}}`;
 }
 
 /**

@@ -21,6 +21,11 @@ describe('terminalText', () => {
     expect(terminalText('x\u2066y\u2069z\u2028w')).toBe('x\\u2066y\\u2069z\\u2028w');
   });
 
+  it('escapes a character above U+FFFF braced, so its last digit is not read as text', () => {
+    // U+E0001 LANGUAGE TAG (a format character): `\ue0001` would read as U+E000 then "1".
+    expect(terminalText('id\u{e0001}1')).toBe('id\\u{e0001}1');
+  });
+
   it('keeps newlines (and only newlines) in multi-line text', () => {
     expect(terminalText('line 1\nline 2\x1b[2J', { multiline: true })).toBe('line 1\nline 2\\x1b[2J');
     expect(terminalText('a\r\nb', { multiline: true })).toBe('a\\x0d\nb');

@@ -1,9 +1,10 @@
 /**
  * The one definition of the characters unsafe to show a person
  * (lambdas/hygiene/untrusted-text.ts), checked over every code point: it is
- * exactly the set the digest's hand-written class named before it was shared,
- * the terminal and the email renderings both act on all of it and on nothing
- * else, and the plain-ASCII fast path never skips one.
+ * exactly the spelled-out set (controls, format characters, line and
+ * paragraph separators), the terminal and the email renderings both act on
+ * all of it and on nothing else, and the plain-ASCII fast path never skips
+ * one. Joiners inside writing: test/unit/untrusted-text-joiners.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { flattenName } from '../../lambdas/hygiene/digest';
@@ -12,12 +13,17 @@ import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_EXCEPT_NEWLINE } from '../../lambd
 import { terminalText } from '../../lambdas/render/sanitize';
 
 /**
- * The set spelled out by hand: controls, the bidi controls of Unicode 6.3+
- * (U+061C ARABIC LETTER MARK, LRM/RLM, the embeddings and overrides, the
- * isolates) and the line and paragraph separators. A Unicode update that
- * changes `Bidi_Control`, `Zl` or `Zp` fails here, for review.
+ * The set spelled out by hand: controls, the format characters of Unicode 17
+ * (soft hyphen, the Arabic number signs and marks, the Syriac and Mongolian
+ * format characters, the zero-width space, joiners and marks, the bidi
+ * embeddings, overrides and isolates, the word joiner and invisible
+ * operators, the deprecated format characters, the BOM, the interlinear
+ * annotation characters, the Kaithi, Egyptian, shorthand and musical format
+ * characters, the tag characters) and the line and paragraph separators. A
+ * Unicode update that changes `Cf`, `Zl` or `Zp` fails here, for review.
  */
-const SPELLED_OUT = /^[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]$/u;
+const SPELLED_OUT =
+  /^[\p{Cc}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{110bd}\u{110cd}\u{13430}-\u{1343f}\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0001}\u{e0020}-\u{e007f}\u2028\u2029]$/u;
 
 const MAX_CODE_POINT = 0x10ffff;
 
@@ -43,8 +49,8 @@ describe('UNSAFE_CHARACTERS', () => {
       if (unsafe !== SPELLED_OUT.test(char)) differ.push(hex(code));
     }
     expect(differ).toEqual([]);
-    // 65 controls (0x00–0x1F, 0x7F–0x9F), 12 bidi controls, U+2028, U+2029.
-    expect(count).toBe(65 + 12 + 2);
+    // 65 controls (0x00–0x1F, 0x7F–0x9F), 170 format characters, U+2028, U+2029.
+    expect(count).toBe(65 + 170 + 2);
   });
 
   it('without newline differs only at U+000A', () => {
@@ -86,7 +92,10 @@ describe('both renderings act on the one class', () => {
       '\x85',
       '\x9b',
       '\u061c',
+      '\u200b',
       '\u200f',
+      '\u2060',
+      '\ufeff',
       '\u202e',
       '\u2069',
       '\u2029',
