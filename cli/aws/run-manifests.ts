@@ -9,13 +9,21 @@
  * malformed entry of a page or run of the index is named and passed over. A
  * page the header counts may be missing: `runPages` says why and goes on to
  * the next page. `listRuns` without a handler for malformed runs refuses a
- * partial list.
+ * partial list. A run without a header is not said to have deleted nothing:
+ * a run that ended before recording its header (stopped, or failed) may have
+ * made deletions, which still carry its id; its page 1, when stored, says it did.
  *
  * A CLI-only adapter (the sweep writes through `lambdas/aws/run-manifest-store.ts`).
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
-import { RUN_INDEX_ID, RUN_MANIFEST_ATTR, runHeaderId, runPageId } from '../../lambdas/hygiene/data-contract';
+import {
+  HYGIENE_ATTR,
+  RUN_INDEX_ID,
+  RUN_MANIFEST_ATTR,
+  runHeaderId,
+  runPageId,
+} from '../../lambdas/hygiene/data-contract';
 import type { RunIndexEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import {
   type MalformedRunIndexEntry,
@@ -26,7 +34,10 @@ import {
   parseRunPage,
 } from './run-manifest-parse';
 
-/** No manifest header for this run id (never an enforce run that deleted something, or not this table). */
+/**
+ * No manifest header for this run id: a run that deleted nothing, one that
+ * ended before recording its header, or a run of another table.
+ */
 export class RunNotFoundError extends Error {
   override readonly name = 'RunNotFoundError';
 }
@@ -47,8 +58,27 @@ async function getItem(
 }
 
 /**
+ * Why `runId` has no manifest header, as far as the table tells (one read of
+ * its page 1): it deleted nothing or ended before recording its manifest, or
+ * — page 1 stored — it made deletions and ended before its header. Either way
+ * its deletions carry its id, which `export` shows.
+ */
+async function missingHeaderText(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  runId: string,
+): Promise<string> {
+  const noHeader = `no manifest header for run ${runId} in ${tableName}`;
+  const byRun = `${HYGIENE_ATTR.deletedByRun} = ${runId} (pc-hygiene export shows them)`;
+  if ((await getItem(client, tableName, runPageId(runId, 1))) !== undefined) {
+    return `${noHeader}, but its manifest page 1 is stored: the run made deletions and ended before recording its header (stopped or failed), so its manifest cannot be listed; its deletions carry ${byRun}`;
+  }
+  return `${noHeader}: it deleted nothing, or ended before recording its manifest; its deletions, if any, carry ${byRun}; see pc-hygiene runs list`;
+}
+
+/**
  * A run's manifest header, checked ({@link parseRunHeader}).
- * @throws {RunNotFoundError} when the table holds none for `runId`
+ * @throws {RunNotFoundError} when the table holds none for `runId` (its message says what that may mean)
  * @throws {MalformedRunHeaderError} when a field has the wrong type or breaks a rule between fields
  */
 export async function readRunHeader(
@@ -58,11 +88,7 @@ export async function readRunHeader(
 ): Promise<RunManifestHeader> {
   const item = await getItem(client, tableName, runHeaderId(runId));
   const header = item?.[RUN_MANIFEST_ATTR.header];
-  if (header === undefined) {
-    throw new RunNotFoundError(
-      `no manifest for run ${runId} in ${tableName} (runs that deleted nothing keep none; see pc-hygiene runs list)`,
-    );
-  }
+  if (header === undefined) throw new RunNotFoundError(await missingHeaderText(client, tableName, runId));
   return parseRunHeader(header, runId, tableName);
 }
 

@@ -3,25 +3,41 @@
  * DynamoDB table, with the pure policy, writing nothing anywhere but stdout.
  * Input is streamed (line by line, or page by page) and output is written as
  * it is produced (every format streams), so memory does not grow with size.
+ *
+ * A table is planned as a sweep of it would decide: with the owner directory
+ * the sweep reads (`--directory-table`, the env var or the stack's output:
+ * `directoryTableOf`), loaded as the sweep loads it (`loadDirectoryState`: a
+ * missing, empty, stale or unreadable directory orphans nothing), so the
+ * orphan rule's deletions count towards the guard's verdict. A file is
+ * planned without one: its summary says orphan actions are not counted.
  */
 
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { evaluateGuard } from '../../lambdas/hygiene/guard';
+import { loadDirectoryState, type OwnerStanding, ownerStanding } from '../../lambdas/hygiene/owner-directory';
 import { planRecord, type RecordPlan } from '../../lambdas/hygiene/policy';
+import { NO_DIRECTORY_READ, type PlanDirectory, planDirectory } from '../format/plan-directory';
 import { createPlanFormatter, PLAN_FORMATS } from '../format/plan-formatter';
 import { PlanTally } from '../format/plan-tally';
 import type { PlanCounts, PlannedLine } from '../format/plan-types';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget, type Target } from '../options/deployment-target';
+import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { endpointText } from '../options/endpoint-text';
 import { formatOption } from '../options/formats';
 import { configOption, loadConfigFile } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import { documentClientFor, type TableOptions, withTableErrors } from '../options/table-options';
+import {
+  documentClientFor,
+  type TableOptions,
+  withDocumentClient,
+  withTableErrors,
+} from '../options/table-options';
 import { writeStreamedListing } from '../streamed-listing';
 import { UsageError } from '../usage-error';
 
@@ -33,16 +49,18 @@ function unparsableLinePlan(error: string): RecordPlan {
 /**
  * Plans each input record in order: parsed records through the policy,
  * unparsable lines as invalid records. Pure apart from consuming `lines`.
+ * @param owner what the owner directory says of an owner (the orphan rule); absent: the rule is off
  */
 export async function* planJsonLines(
   lines: AsyncIterable<JsonlLine>,
   config: HygieneConfig,
   now: number,
+  owner?: (userId: string) => OwnerStanding,
 ): AsyncGenerator<PlannedLine> {
   for await (const line of lines) {
     yield {
       lineNumber: line.lineNumber,
-      plan: line.ok ? planRecord(line.value, config, now) : unparsableLinePlan(line.error),
+      plan: line.ok ? planRecord(line.value, config, now, owner) : unparsableLinePlan(line.error),
     };
   }
 }
@@ -71,11 +89,14 @@ interface RecordSource {
   readonly config: HygieneConfig;
   /** The table read (table input only): its errors are rewritten as every table command's. */
   readonly target?: Target;
+  /** The owner directory table a sweep of that table reads (table input only). */
+  readonly directoryTable?: string;
 }
 
 /**
  * Where the records come from: exactly one of `--input` or a table (an
- * explicit `--table`, or a deployed `--stack` whose table and config are used).
+ * explicit `--table`, or a deployed `--stack` whose table and config are used),
+ * and for a table the owner directory a sweep of it reads.
  */
 async function recordSource(options: PlanOptions, command: Command): Promise<RecordSource> {
   const tableSource = command.getOptionValueSource('table');
@@ -85,6 +106,11 @@ async function recordSource(options: PlanOptions, command: Command): Promise<Rec
   }
   if (options.input !== undefined && command.getOptionValueSource('stack') === 'cli') {
     throw new UsageError('give either --input FILE.jsonl or --stack NAME, not both');
+  }
+  if (options.input !== undefined && command.getOptionValueSource('directoryTable') === 'cli') {
+    throw new UsageError(
+      '--directory-table is for a table (--table or --stack): a file is planned without an owner directory',
+    );
   }
   if (options.input !== undefined) {
     const config = await loadConfigFile(options.config);
@@ -102,6 +128,8 @@ async function recordSource(options: PlanOptions, command: Command): Promise<Rec
     records: tableItems(target, target.config),
     config: target.config,
     target,
+    // As the sweep resolves it: --directory-table (its env var only without a stack), the stack's, the default.
+    directoryTable: directoryTableOf(options, command, target),
   };
 }
 
@@ -124,12 +152,39 @@ function withGuard(counts: PlanCounts, source: RecordSource, config: HygieneConf
   return { ...counts, guard: evaluateGuard({ plannedDeletes: counts.deletions, activeValid }, config) };
 }
 
+/** The owner directory a plan applies the orphan rule with: what it says of an owner, and its summary. */
+interface PlanOwners {
+  readonly summary: PlanDirectory;
+  /** Absent for a file: the orphan rule is off. */
+  readonly standing?: (userId: string) => OwnerStanding;
+}
+
+/**
+ * A table's owner directory, loaded once as the sweep loads it
+ * (`loadDirectoryState`, lambdas/hygiene/sweep/start-run.ts, from the table
+ * `sweepTable` opens): a missing table reads as no directory, and a missing,
+ * empty, stale or unreadable one orphans nothing. A file reads none.
+ */
+async function planOwners(source: RecordSource, config: HygieneConfig, now: number): Promise<PlanOwners> {
+  const { target, directoryTable } = source;
+  if (target === undefined || directoryTable === undefined) return { summary: NO_DIRECTORY_READ };
+  const maxAgeDays = config.directoryMaxAgeDays;
+  const state = await withDocumentClient(target, (client) =>
+    loadDirectoryState(new DynamoOwnerDirectory(client, directoryTable), maxAgeDays, now),
+  );
+  return {
+    summary: planDirectory(directoryTable, state, maxAgeDays),
+    standing: (userId) => ownerStanding(state, userId),
+  };
+}
+
 async function planSource(
   options: PlanOptions,
   source: RecordSource,
   config: HygieneConfig,
   now: number,
 ): Promise<void> {
+  const owners = await planOwners(source, config, now);
   const deployed = source.target?.deployment;
   const configPath = options.config ?? (deployed && `the deployed config of stack ${deployed.stackName}`);
   const context = { now, input: source.label, configPath };
@@ -137,13 +192,16 @@ async function planSource(
   const tally = new PlanTally();
   try {
     // The first record is read before the start is written: opening the file or reaching the table fails first.
-    await writeStreamedListing(process.stdout, planJsonLines(source.records, config, now), {
+    await writeStreamedListing(process.stdout, planJsonLines(source.records, config, now, owners.standing), {
       start: () => formatter.start(context),
       item: (planned) => {
         tally.add(planned);
         return formatter.record(planned, context);
       },
-      end: () => formatter.end(withGuard(tally.counts(), source, config), context),
+      end: () => {
+        const counts = { ...tally.counts(), directory: owners.summary };
+        return formatter.end(withGuard(counts, source, config), context);
+      },
     });
   } finally {
     await source.records.return(undefined);
@@ -155,7 +213,7 @@ function definePlanCommand(program: Command) {
   return defineCommand(
     program,
     'plan',
-    'Evaluate credentials from a JSON Lines file (--input), a table (--table) or a deployed stack (--stack) without writing anything; print the planned actions (and, for a table, the guard verdict).',
+    'Evaluate credentials from a JSON Lines file (--input), a table (--table) or a deployed stack (--stack) without writing anything; print the planned actions (and, for a table, the orphan rule with its owner directory and the guard verdict).',
     // No default stack: a table or stack only when named (the flags' help says so, as --config's).
     'named stack only',
     (command) =>
@@ -163,6 +221,7 @@ function definePlanCommand(program: Command) {
         .option('--input <file>', 'JSON Lines file, one PersonalClient record per line')
         .addOption(nowOption('the instant to plan at'))
         .addOption(configOption('named stack only'))
+        .addOption(directoryTableOption())
         .addOption(formatOption(PLAN_FORMATS, 'output format')),
   );
 }

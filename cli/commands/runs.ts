@@ -81,7 +81,7 @@ async function runsList(flags: RunsListOptions): Promise<void> {
   const runs = await withTable(options, (client) =>
     listRuns(client, options.table, (entry) => malformed.push(entry)),
   );
-  process.stdout.write(runIndexListing(options.format, distinctRuns(runs)));
+  process.stdout.write(runIndexListing(options.format, distinctRuns(runs), malformed.length));
   reportProblems(malformed);
 }
 

@@ -7,6 +7,7 @@ import { formatInstant } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { describeAction } from './action-text';
 import { guardVerdictLine } from './deletion-listing';
+import { planDirectoryLine } from './plan-directory';
 import type { PlanCounts, PlanFormatter } from './plan-types';
 import { recordStatus } from './plan-types';
 
@@ -25,7 +26,7 @@ function row(line: string, id: string, owner: string, detail: string): string {
   return `${line.padStart(LINE_WIDTH - 1)}  ${idCell}  ${ownerCell}  ${terminalText(detail)}`.trimEnd();
 }
 
-/** The summary block: counts per status and per action. */
+/** The summary block: counts per status and per action, the owner directory's line, and a table's guard verdict. */
 function renderPlanSummary(counts: PlanCounts): string {
   const stages = counts.expiryStages.map((s) => `${s.stageDays}d: ${s.count}`).join(', ');
   const rows: [string, number, string?][] = [
@@ -45,8 +46,9 @@ function renderPlanSummary(counts: PlanCounts): string {
   const lines = rows.map(
     ([label, n, note]) => `  ${label.padEnd(32)}${String(n).padStart(7)}${note ? `  ${note}` : ''}`,
   );
+  const directory = counts.directory === undefined ? '' : `  ${planDirectoryLine(counts.directory)}\n`;
   const guard = counts.guard === undefined ? '' : `  ${guardVerdictLine(counts.guard)}\n`;
-  return `Summary\n${lines.join('\n')}\n${guard}`;
+  return `Summary\n${lines.join('\n')}\n${directory}${guard}`;
 }
 
 /** Streams the table: a title, a header, rows, then the summary. */

@@ -1,6 +1,7 @@
 /** Shared shapes of `pc-hygiene plan` output: one planned input line, its status, and a formatter. */
 import type { GuardStatus } from '../../lambdas/hygiene/guard';
 import type { RecordPlan } from '../../lambdas/hygiene/policy';
+import type { PlanDirectory } from './plan-directory';
 
 /** The plan of one non-blank input line. */
 export interface PlannedLine {
@@ -41,8 +42,10 @@ export interface PlanCounts {
   readonly actions: Readonly<Record<string, number>>;
   /** `notify-expiry` count per stage (days), most distant stage first. */
   readonly expiryStages: readonly { readonly stageDays: number; readonly count: number }[];
-  /** Planned soft-deletions (`delete-expired` + `delete-stale`). */
+  /** Planned soft-deletions: every deletion action (`delete-expired`, `delete-stale` and `delete-orphaned`). */
   readonly deletions: number;
+  /** The owner directory the orphan rule was applied with, or why not (a file: `not-read`). */
+  readonly directory?: PlanDirectory;
   /**
    * A table's plan: the blast-radius guard's verdict on these deletions, as a
    * sweep of the same table with the same config would judge them.

@@ -31,6 +31,7 @@ import {
   parseCredential,
 } from './credential';
 import { isReservedId, OUTBOX_ATTR } from './data-contract';
+import { routedOwner } from './notifier/reach';
 import type { OwnerDeliveryRoute, OwnerStanding, UnreachableReason } from './owner-directory';
 import { decide, isDeletion, isExempt, staleLimit } from './policy';
 import type { RawItem } from './ports';
@@ -250,25 +251,19 @@ export function hasPendingNotices(item: RawItem): boolean {
 }
 
 /**
- * The owners the drain addresses an item's pending notices to
- * (docs/notifications.md, "Events addressed to the wrong owner"): the owner
- * the notices were queued for (`hygieneOutboxOwner`, else the item's
- * `userId`), and any owner an entry stored whole names itself — after a
- * reassignment, not the credential's current owner. Read from the raw item,
- * so an invalid record's outbox is addressed too (an owner id that is not a
- * non-empty string names nobody).
+ * The owner the drain judges for an item's pending notices, by the drain's
+ * own rule ({@link routedOwner}; docs/notifications.md, "Events addressed to
+ * the wrong owner"): the item's `userId`, else the owner the notices were
+ * queued for (`hygieneOutboxOwner`). After a reassignment that is the
+ * credential's new owner: the drain sends the earlier owner's notices to the
+ * admins (`owner-mismatch`), never to that owner, so it never judges them.
+ * Read from the raw item, so an invalid record's outbox is addressed too;
+ * `undefined` without notices or without an owner id that is a non-empty string.
  */
-export function pendingNoticeOwners(item: RawItem): string[] {
-  if (!hasPendingNotices(item)) return [];
-  const outbox = item[OUTBOX_ATTR.events] as readonly unknown[];
-  const owners = new Set<string>();
-  const addOwner = (owner: unknown) => {
-    if (typeof owner === 'string' && owner !== '') owners.add(owner);
-  };
-  const queuedFor = item[OUTBOX_ATTR.owner];
-  addOwner(typeof queuedFor === 'string' && queuedFor !== '' ? queuedFor : item.userId);
-  for (const entry of outbox) addOwner((entry as { userId?: unknown } | null)?.userId);
-  return [...owners];
+export function pendingNoticeOwner(item: RawItem): string | undefined {
+  if (!hasPendingNotices(item)) return undefined;
+  const owner = routedOwner(item, item[OUTBOX_ATTR.owner]);
+  return typeof owner === 'string' && owner !== '' ? owner : undefined;
 }
 
 type MutableOwner = { -readonly [K in keyof OwnerPosture]: OwnerPosture[K] };
@@ -297,7 +292,7 @@ export class PostureAccumulator {
   private exempt = 0;
   private pendingNotices = 0;
   private readonly owners = new Map<string, MutableOwner>();
-  /** Every owner pending notices are addressed to (the reach section judges them too). */
+  /** The owner the drain judges for each item with pending notices (the reach section judges them too). */
   private readonly noticeOwners = new Set<string>();
 
   /** @param now epoch ms the report is relative to */
@@ -312,7 +307,8 @@ export class PostureAccumulator {
     this.total++;
     // Before the record is judged: the drain sends an invalid record's outbox too.
     if (hasPendingNotices(item)) this.pendingNotices++;
-    for (const owner of pendingNoticeOwners(item)) this.noticeOwners.add(owner);
+    const noticeOwner = pendingNoticeOwner(item);
+    if (noticeOwner !== undefined) this.noticeOwners.add(noticeOwner);
     const parsed = parseCredential(item);
     if (!parsed.ok) {
       this.invalid++;
@@ -390,9 +386,9 @@ export class PostureAccumulator {
 
   /**
    * The owners the reach section judges, sorted: the owners of the active
-   * credentials counted so far, and every owner pending notices are
-   * addressed to, soft-deleted credentials' included ({@link
-   * pendingNoticeOwners}: the drain judges them before it sends those notices).
+   * credentials counted so far, and the owner the drain judges for each
+   * item's pending notices, soft-deleted credentials' included ({@link
+   * pendingNoticeOwner}: the drain judges them before it sends those notices).
    */
   reachOwners(): string[] {
     return [...new Set([...this.owners.keys(), ...this.noticeOwners])].sort();

@@ -14,7 +14,7 @@ function directoryTableHelp(command: readonly string[]): Promise<string> {
 }
 
 describe('--directory-table --help', () => {
-  it.each([['sweep'], ['notify']])(
+  it.each([['sweep'], ['notify'], ['plan']])(
     '%s (a table command): the stack output, the fixed name with --endpoint, or --table without --stack',
     async (command) => {
       expect(await directoryTableHelp([command])).toBe(

@@ -144,7 +144,7 @@ describe('audit trail and operator controls (CLI, DynamoDB Local)', { timeout: 2
   it('runs show of an unknown run and restore with neither id nor --run are clear errors', async () => {
     const show = await runCli(['runs', 'show', 'sweep-nope', ...flags()]);
     expect(show.code).toBe(1);
-    expect(show.stderr).toContain('no manifest for run sweep-nope');
+    expect(show.stderr).toContain('no manifest header for run sweep-nope');
     const neither = await runCli(['restore', '--reason', 'x', ...flags()]);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('give the credential id to restore, or --run RUN_ID');

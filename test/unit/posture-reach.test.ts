@@ -94,22 +94,27 @@ describe('withOwnerReach', () => {
     expect(renderPostureText(judged)).toMatch(/^owners of active credentials or pending notices +2$/m);
   });
 
-  it('judges the owner pending notices are addressed to, not a reassigned credential’s new owner', () => {
+  it('judges the owner the drain routes pending notices to: the item’s own, not the one they were queued for', () => {
     const accumulator = new PostureAccumulator(DEFAULT_CONFIG, NOW);
     const queuedFor = (owner: string) => ({
       hygieneOutbox: [
         { eventId: `e-${owner}`, type: 'expiry-warning', runId: 'run-0', occurredAt: days(-1) },
+        // An entry stored whole naming another owner: the drain reports it to the admins, judges nobody for it.
+        { eventId: `e-${owner}-2`, type: 'expiry-warning', userId: 'forged-fred', credentialId: 'x' },
       ],
       hygieneOutboxOwner: owner,
       hygieneOutboxSince: days(-1),
     });
-    // Reassigned after the notices were queued: the drain sends them to the earlier owner.
+    // Reassigned after the notices were queued: the drain routes by the item's userId (the earlier owner's
+    // notices go to the admins as owner-mismatch, docs/notifications.md), so the new owners are judged.
     accumulator.add(credential('a-active', { userId: 'successor-sam', ...queuedFor('departed-dave') }));
     accumulator.add(
       credential('b-deleted', { userId: 'successor-sue', deletedAt: days(0), ...queuedFor('departed-dee') }),
     );
+    // No userId (an invalid record): the drain falls back to the owner the notices were queued for.
+    accumulator.add({ id: 'c-invalid', ...queuedFor('queued-quinn') });
 
-    expect(accumulator.reachOwners()).toEqual(['departed-dave', 'departed-dee', 'successor-sam']);
+    expect(accumulator.reachOwners()).toEqual(['queued-quinn', 'successor-sam', 'successor-sue']);
   });
 
   it('leaves reach unverified, looking nobody up, when the directory was never imported', async () => {

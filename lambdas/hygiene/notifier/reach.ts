@@ -15,6 +15,7 @@ import {
   type OwnerRecord,
   type UnreachableReason,
 } from '../owner-directory';
+import type { RawItem } from '../ports';
 import type { DeferredItem, DrainContext, DrainState, ReachCheck } from './drain-state';
 import { listLiveSubscriptions, liveReachabilityOf } from './live-subscriptions';
 import type { NotifierDeps } from './types';
@@ -68,10 +69,25 @@ export async function checkSubscriptions(context: DrainContext, pendingItems: nu
   return { ...reach, subscriptions: { kind: 'listed', live } };
 }
 
-/** The owner events are routed to: the item's `userId`, else the outbox owner the index names. */
+/**
+ * The owner an item's outbox events are routed to (docs/notifications.md,
+ * "Events addressed to the wrong owner"): the item's own `userId` when it is
+ * a non-empty string, else `outboxOwner` (the owner the notices were queued
+ * for, `hygieneOutboxOwner`). Only events addressed to that owner go to a
+ * digest; after a reassignment an earlier owner's go to the admins
+ * (`owner-mismatch`). The one rule of the drain and of the posture report's
+ * owner reach (`pendingNoticeOwner`, lambdas/hygiene/posture.ts).
+ * @param raw the item as stored
+ * @param outboxOwner the outbox owner as the caller has it (the index's, or the raw attribute)
+ */
+export function routedOwner<Owner>(raw: RawItem, outboxOwner: Owner): string | Owner {
+  const userId = raw.userId;
+  return typeof userId === 'string' && userId !== '' ? userId : outboxOwner;
+}
+
+/** The owner an item's events are routed to ({@link routedOwner}), the outbox owner the index names as fallback. */
 function itemOwner(item: PendingOutboxItem): string {
-  const userId = item.raw.userId;
-  return typeof userId === 'string' && userId !== '' ? userId : item.userId;
+  return routedOwner(item.raw, item.userId);
 }
 
 /** True when `event` belongs on `item`: addressed to its owner, about this credential. */
