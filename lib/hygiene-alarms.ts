@@ -4,7 +4,9 @@
  * metrics are emitted once per run, so between runs an alarm keeps the state of
  * the last run (`IGNORE`); the heartbeats are the exception — there, silence is
  * the failure (`BREACHING`); failures counted per run (store errors, refused
- * subscription operations) alarm on any in an hour. The owner-reach alarms
+ * subscription operations, failed writes, an admin run summary not published,
+ * opt-outs the mass-unsubscribe guard held back) alarm on any in an hour, and
+ * return to OK in an hour without one, so each notifies again. The owner-reach alarms
  * (docs/deploy.md, "Runbook: Unreachable owners" and the two after it) watch
  * whether owner notices can reach a person.
  */
@@ -267,13 +269,16 @@ function sumOf(metrics: cloudwatch.IMetric[], period: Duration): cloudwatch.IMet
  * drain's store errors (a failed lease stops it publishing anything; a failed
  * mark after a publish sends those events again), subscription operations
  * SNS refused or a failed directory re-read stopped (the owner stays
- * unsubscribed or pending, unnoticed until they have events), and a sweep's
+ * unsubscribed or pending, unnoticed until they have events), a sweep's
  * failed writes (up to `maxWriteFailures` the run still completes, so the
- * heartbeat is content; the same credential can fail every day). Each run's
- * sum over an hour, missing data not breaching: the alarm returns to OK in the
- * next hour without a run, so a failure that comes back with every run
- * notifies with every run, where a longer period or ignored missing data would
- * keep it in ALARM and notify once.
+ * heartbeat is content; the same credential can fail every day), an admin run
+ * summary not published (the scheduled sweep's, or an operator's CLI run whose
+ * report the topic refused: the alarm topic still tells the admins, of each
+ * such run), and opt-outs the reconciler's mass-unsubscribe guard held back
+ * (only a log line would say so). Each run's sum over an hour, missing data not
+ * breaching: the alarm returns to OK in the next hour without a run, so a
+ * failure that comes back with a later run notifies again, where a longer
+ * period or ignored missing data would keep it in ALARM and notify once.
  */
 function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
   const { metricsNamespace: ns, serviceName: service } = options;
@@ -299,12 +304,21 @@ function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cl
       'A sweep run had writes fail with an error other than a changed credential (throttling, permissions, the table’s KMS key): those credentials’ notices, stale flags or deletions were not made. The next run retries them, and a credential that fails every run never reaches its owner. The admin run summary ("Write failures") and the sweep’s log line "sweep run summary" list each id and error; more than maxWriteFailures aborts the run (SweepErrors too).',
       SWEEP_METRIC.writeFailures,
     ),
+    anyInAnHour(
+      'AdminSummaryPublishFailed',
+      'The admin run summary of a sweep (scheduled, or an operator’s CLI sweep) could not be published to the notification topic: the admins were not told of that run’s changes. Each unpublished summary notifies again (the alarm returns to OK an hour without one). An operator run: add the caller’s role to operatorPrincipalArns; a scheduled run: the sweep’s log group has the error (admin run summary not published) and the summary.',
+      SWEEP_METRIC.adminSummaryFailed,
+    ),
+    anyInAnHour(
+      'MassUnsubscribeGuardTripped',
+      'The subscription reconciler’s mass-unsubscribe guard held back owners’ opt-outs: too many confirmed subscriptions vanished from the topic at once (was it deleted and re-created?). Those owners are recorded none, unreachable (their events go to the admins), and the next run subscribes them again: a confirmation email each. The reconciler’s warning "mass-unsubscribe guard" names them; see docs/deploy.md, "Runbook: Mass-unsubscribe guard".',
+      RECONCILER_METRIC.optOutsHeldBack,
+    ),
   ];
 }
 
 /**
- * What the last run reported: guard tripped, invalid records, the subscription quota reached, an admin run summary
- * not published (also an operator's CLI run, whose report the topic refused: the alarm topic still tells the admins),
+ * What the last run reported: guard tripped (deletions held back), invalid records, the subscription quota reached,
  * a rejected scheduled time, a notice waiting too long.
  */
 function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
@@ -331,11 +345,6 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
       'SubscriptionQuotaExceeded',
       'The subscription reconciler stopped: the owners need more filter policies than the topic’s quota. Raise "Filter policies per topic" in Service Quotas, or switch ownerDelivery to relay.',
       RECONCILER_METRIC.quotaExceeded,
-    ),
-    lastRun(
-      'AdminSummaryPublishFailed',
-      'The admin run summary of the last sweep (scheduled, or an operator’s CLI sweep) could not be published to the notification topic: the admins were not told of that run’s changes. An operator run: add the caller’s role to operatorPrincipalArns; a scheduled run: the sweep’s log group has the error (admin run summary not published) and the summary.',
-      SWEEP_METRIC.adminSummaryFailed,
     ),
     lastRun(
       'ScheduledTimeRejected',
@@ -406,7 +415,7 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
     ),
     alarm(
       'DirectoryUnusable',
-      'The last sweep could not use the owner directory (never imported, empty, stale or unreadable): nothing is orphaned and owner reach is unchecked until it is re-imported with pc-hygiene owners import --as-of.',
+      'The last sweep could not use the owner directory (never imported, empty, stale, ahead of the run’s now, or unreadable): nothing is orphaned and owner reach may go unchecked until it is usable again, usually re-imported with pc-hygiene owners import --as-of (ahead: fix the run’s --now or the importer’s clock; docs/deploy.md, "Runbook: Owner directory unusable").',
       SWEEP_METRIC.directoryUnusable,
       RUN_WATCH.lastSweep,
       NOT_BREACHING,

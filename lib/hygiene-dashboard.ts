@@ -56,8 +56,8 @@ export interface HygieneDashboardOptions {
   readonly reconciler?: HygieneFunction;
   /**
    * The `relay` route, when deployed: the owner reach row shows SES bounces and
-   * complaints and the relay queue's oldest digest, and the errors graph its two
-   * functions and its dead-letter queue.
+   * complaints, the relay queue's oldest digest and the relay's failed records (those out of time apart), and the
+   * errors graph its two functions and its dead-letter queue.
    */
   readonly relay?: DashboardRelay;
   readonly deadLetterQueue: sqs.IQueue;
@@ -154,8 +154,8 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
         m(SWEEP_METRIC.guardTripped, { ...RUN_WATCH.lastRun, label: 'guard tripped (largest in an hour)' }),
         m(SWEEP_METRIC.writeFailures, { ...RUN_WATCH.perHour, label: 'write failures (per hour)' }),
         m(SWEEP_METRIC.adminSummaryFailed, {
-          ...RUN_WATCH.lastRun,
-          label: 'admin summary not published (largest in an hour)',
+          ...RUN_WATCH.perHour,
+          label: 'admin summary not published (per hour)',
         }),
         m(SWEEP_METRIC.scheduledTimeRejected, {
           ...RUN_WATCH.lastRun,
@@ -290,7 +290,7 @@ function deadLetterMetrics(options: HygieneDashboardOptions): cloudwatch.IMetric
 
 /**
  * Whether owner notices reach a person: unreachable owners, the owner directory and, on `relay`, the owner email
- * (bounces, the relay queue's oldest digest). One row: halves, or quarters with the relay's two.
+ * (bounces, the relay queue's oldest digest, the relay's failed records). One row: halves, or quarters with the relay's two.
  */
 function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwatch.IWidget[] {
   const { perHour, lastSweep, lastRun } = RUN_WATCH;
@@ -351,7 +351,8 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
 /**
  * The `relay` route's owner email: SES bounces and complaints (suppressed sends among them; bounces SES did not call
  * permanent apart) and what they recorded (per hour), and the age of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest
- * in 5 minutes).
+ * in 5 minutes) beside the relay's failed records and, of those, the ones SES left no time for (per hour, the right
+ * axis: the `EmailRelayOutOfTime` alarm's metric).
  */
 function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget[] {
   return [
@@ -386,9 +387,21 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
       { width },
     ),
     graph(
-      'Owner email: oldest digest in the relay queue (s)',
+      'Owner email: oldest digest in the relay queue (s), records failed',
       [oldestMessageAge(relay.queue, 'oldest digest (largest in 5 min)')],
-      { width },
+      {
+        width,
+        right: [
+          m(RELAY_METRIC.failed, {
+            ...RUN_WATCH.perHour,
+            label: 'records failed (retried by SQS; per hour)',
+          }),
+          m(RELAY_METRIC.outOfTime, {
+            ...RUN_WATCH.perHour,
+            label: 'of which out of time (SES slow or throttled; per hour)',
+          }),
+        ],
+      },
     ),
   ];
 }
@@ -427,6 +440,10 @@ function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwa
           label: 'quota exceeded (largest in an hour)',
         }),
         m(RECONCILER_METRIC.failed, { ...RUN_WATCH.perHour, label: 'operations refused by SNS (per hour)' }),
+        m(RECONCILER_METRIC.optOutsHeldBack, {
+          ...RUN_WATCH.perHour,
+          label: 'opt-outs held back by the mass-unsubscribe guard (per hour)',
+        }),
         m(RECONCILER_METRIC.conflicts, {
           ...RUN_WATCH.lastRun,
           label: 'address conflicts (largest in an hour)',

@@ -14,7 +14,8 @@
  * `OnAccountSuppressionList`) and records owners unsubscribed (complaints),
  * and reports a bounced or suppressed digest part's events to the admins on
  * the notification topic (read from the ledger, the report recorded there);
- * and the alarms on the DLQ, the queue's oldest digest and bounces. No per-owner resource: the fleet's size changes nothing here.
+ * and the alarms on the DLQ, the queue's oldest digest, bounces, owners nobody was told of, records SES left no
+ * time for, and the two functions' errors. No per-owner resource: the fleet's size changes nothing here.
  */
 import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -99,7 +100,7 @@ export interface OwnerEmailRelayProps {
   /** Powertools service name (the `service` metric dimension). */
   readonly serviceName: string;
   /**
-   * Where the DLQ, queue age, bounce, unreported-unreachable-owner and function-error alarms notify.
+   * Where the DLQ, queue age, bounce, unreported-unreachable-owner, out-of-time and function-error alarms notify.
    * @default - alarms without actions
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
@@ -363,7 +364,14 @@ export class OwnerEmailRelay extends Construct {
       }),
     );
     grantDirectory(fn, props.directoryTable, ['dynamodb:BatchGetItem']);
-    this.ledgerTable.grant(fn.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    // Claim, mark and release a part it sends; read the state of one it cannot send (an owner unreachable since the drain).
+    this.ledgerTable.grant(
+      fn.role,
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+    );
     return fn;
   }
 
@@ -421,6 +429,17 @@ export class OwnerEmailRelay extends Construct {
           props.metricsNamespace,
           props.serviceName,
           RELAY_METRIC.unreportedUnreachable,
+          RUN_WATCH.perHour,
+        ),
+        ...atLeast(1),
+      }),
+      new cloudwatch.Alarm(this, 'EmailRelayOutOfTime', {
+        alarmDescription:
+          'The relay left owner digests unsent for lack of time: SES answered so slowly, or throttled so long, that the invocation’s time budget had no room to start them or try again (EmailRelayOutOfTime, of EmailRelayFailures). SQS retries them, then they go to the relay DLQ. Check SES’s sending quota and health.',
+        metric: runMetric(
+          props.metricsNamespace,
+          props.serviceName,
+          RELAY_METRIC.outOfTime,
           RUN_WATCH.perHour,
         ),
         ...atLeast(1),

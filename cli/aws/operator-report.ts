@@ -113,7 +113,7 @@ export async function reportOperatorSweep(
   let metricsFailure: string | undefined;
   try {
     // Stamped now, not at the run's start: a long CLI run's AdminSummaryPublishFailed must fall in its alarm's last
-    // hour (one period; missing data ignored), or the alarm would never see it.
+    // hour (one period; missing data not breaching), or the alarm would never see it.
     await putMetrics(clients.cloudWatch, deployment.metrics, values, new Date());
   } catch (error: unknown) {
     metricsFailure = errorText(error);
@@ -156,8 +156,9 @@ export function unpublishedSummaryText(
   }
   parts.push(
     outcome.metricsFailure === undefined
-      ? `${SWEEP_METRIC.adminSummaryFailed} = 1 was sent (its alarm notifies the alarm topic unless it is already in ` +
-          'alarm or the stack has no alarms); send the admins the summary printed above'
+      ? `${SWEEP_METRIC.adminSummaryFailed} = 1 was sent (its alarm notifies the alarm topic, unless another summary ` +
+          'not published within the hour has it in alarm already, or the stack has no alarms); send the admins the ' +
+          'summary printed above'
       : `the run metrics were not sent either, so no ${SWEEP_METRIC.adminSummaryFailed} alarm fires: send the admins the summary printed above`,
   );
   return parts.join('; ');

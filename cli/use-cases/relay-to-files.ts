@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import { digestFromPublishEntry, InvalidDigestMessageError } from '../../lambdas/relay/digest-message';
 import { ownerEmail } from '../../lambdas/relay/owner-email';
-import type { EmailSender, LedgerClaim, OutgoingEmail, RelayLedger } from '../../lambdas/relay/ports';
+import type {
+  EmailSender,
+  LedgerClaim,
+  LedgerPartState,
+  OutgoingEmail,
+  RelayLedger,
+} from '../../lambdas/relay/ports';
 import { type RelayItem, relayDigests, tallyOutcomes } from '../../lambdas/relay/relay';
 import { sesAddress } from '../../lambdas/relay/ses-address';
 import { readJsonLines } from '../jsonl';
@@ -39,6 +45,10 @@ class RunLedger implements RelayLedger {
 
   async release(key: string): Promise<void> {
     this.keys.delete(key);
+  }
+
+  async partState(key: string): Promise<LedgerPartState> {
+    return this.keys.has(key) ? { status: 'sent' } : { status: 'free' };
   }
 }
 

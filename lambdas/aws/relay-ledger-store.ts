@@ -1,6 +1,7 @@
 /**
  * The relay ledger on DynamoDB (table: `relay-ledger-table-definition.ts`): the
- * conditional writes that make each digest message go out once
+ * conditional writes that make each digest message go out once, and the read
+ * of a part's state by the same rule where nothing is to be sent
  * (docs/notifications.md, "Email relay").
  *
  * Why a conditional write of our own and not Powertools idempotency: the
@@ -23,7 +24,11 @@
  * claimed for sending again: the email went out (it bounced).
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  GetItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -38,6 +43,7 @@ import type {
   BounceReportClaim,
   BounceReportLedger,
   LedgerClaim,
+  LedgerPartState,
   RelayLedger,
   StoredDigestPart,
 } from '../relay/ports';
@@ -59,6 +65,19 @@ function expiresAt(now: number): number {
 function heldBy(failed: ConditionalCheckFailedException, attribute: string, token: string): boolean {
   // The document client does not unmarshall the item attached to the exception.
   return failed.Item?.[attribute]?.S === token;
+}
+
+/**
+ * What a send's claim meets in the entry `item` (as DynamoDB returns it, not
+ * unmarshalled) at `now`, by the rule of the claim's condition: an entry
+ * `sent` or whose bounce was reported went out; a `sending` claim whose lease
+ * has lapsed is free to take over; any other entry is held.
+ */
+function entryState(item: Record<string, AttributeValue> | undefined, now: number): LedgerPartState {
+  if (item === undefined) return { status: 'free' };
+  if (item[A.state]?.S === 'sent' || item[B.bounceReport] !== undefined) return { status: 'sent' };
+  const leaseUntil = Number(item[A.leaseUntil]?.N);
+  return item[A.state]?.S === 'sending' && leaseUntil < now ? { status: 'free' } : { status: 'in-progress' };
 }
 
 /** {@link RelayLedger} and {@link BounceReportLedger} on a DynamoDB table. */
@@ -114,10 +133,34 @@ export class DynamoRelayLedger implements RelayLedger, BounceReportLedger {
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The document client does not unmarshall the item attached to the exception.
-      const sent = error.Item?.[A.state]?.S === 'sent' || error.Item?.[B.bounceReport] !== undefined;
-      if (sent) return { status: 'sent' };
+      if (entryState(error.Item, now).status === 'sent') return { status: 'sent' };
       return heldBy(error, A.claimToken, token) ? { status: 'claimed', token } : { status: 'in-progress' };
     }
+  }
+
+  /**
+   * The part's state by the claim's rule (a consistent read of the entry's
+   * state, lease and report only), writing nothing: a part the relay will not
+   * send keeps its entry, and the events a crashed sender's claim kept, for
+   * the report of that email's bounce.
+   */
+  async partState(key: string, now: number): Promise<LedgerPartState> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { [A.key]: { S: key } },
+        ConsistentRead: true,
+        // The key too: an entry holding none of the others is still an entry.
+        ProjectionExpression: '#id, #state, #leaseUntil, #bounce',
+        ExpressionAttributeNames: {
+          '#id': A.key,
+          '#state': A.state,
+          '#leaseUntil': A.leaseUntil,
+          '#bounce': B.bounceReport,
+        },
+      }),
+    );
+    return entryState(out.Item, now);
   }
 
   /** Sets the entry `sent` with SES's message id (whoever holds it now: the email went out). */

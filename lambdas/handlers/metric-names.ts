@@ -14,7 +14,10 @@ export const SWEEP_METRIC = {
   scanned: 'RecordsScanned',
   /** Records that failed validation: never acted on. */
   invalid: 'InvalidRecords',
-  /** 1 when the blast-radius guard held back this run's deletions, else 0. */
+  /**
+   * 1 when the blast-radius guard held back this run's deletions, else 0: a run whose tripped guard an operator's
+   * approval overrode made its deletions and emits 0 (its admin run summary says the approval was used).
+   */
   guardTripped: 'GuardTripped',
   /** Deletions the run planned (before the guard). */
   plannedDeletes: 'PlannedDeletes',
@@ -147,6 +150,12 @@ export const RECONCILER_METRIC = {
   unsubscribedOwners: 'OwnerSubscriptionsUnsubscribed',
   /** Active owners whose address already has a non-owner email subscription (not subscribed). */
   conflicts: 'SubscriptionConflicts',
+  /**
+   * Owners whose opt-out the mass-unsubscribe guard held back this run (recorded `none`, not `unsubscribed`; the
+   * next run subscribes them again): 0 unless it tripped, with no override (docs/notifications.md, "Subscription
+   * reconciler"). Alarm on it: was the topic deleted and re-created?
+   */
+  optOutsHeldBack: 'OptOutsHeldBack',
 } as const;
 
 /** Metrics of one email relay batch (route `relay`; docs/notifications.md, "Email relay"). */
@@ -230,6 +239,12 @@ export const SES_EVENTS_METRIC = {
    * logged summary (`transientTypes`), not a dimension.
    */
   transient: 'TransientEmailBounces',
+  /**
+   * SNS messages of the SES events topic that were not JSON (`unreadable`): skipped, nothing recorded (SNS would
+   * only deliver the same text again), and the handler's summary is logged as a warning. None is expected: a
+   * bounce or complaint among them went unrecorded.
+   */
+  unreadable: 'UnreadableSesEvents',
 } as const;
 
 function pascal(type: ActionType): string {

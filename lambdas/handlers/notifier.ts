@@ -23,7 +23,8 @@ import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { NOTIFIER_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { optionalOwnerDirectory } from './owner-directory-env';
-import { remainingBudget, runInstant } from './scheduled-event';
+import { remainingBudget } from './remaining-budget';
+import { runInstant } from './scheduled-event';
 
 /**
  * Time kept back from Lambda's timeout: the drain's time budget (`remainingMs`) ends this much earlier. It is for

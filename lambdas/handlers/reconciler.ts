@@ -7,8 +7,9 @@
  * repaired, refused, pending; nothing created) with `SubscriptionQuotaExceeded
  * = 1` (the alarm's metric), logs it as an error, and fails the invocation
  * with the `FilterPolicyQuotaError`. A run whose mass-unsubscribe guard held
- * back new opt-outs logs a warning naming them (docs/notifications.md,
- * "Subscription reconciler"). Addresses are told apart as the relay and the
+ * back new opt-outs counts them in `OptOutsHeldBack` (its alarm's metric) and
+ * logs a warning naming them (docs/notifications.md, "Subscription
+ * reconciler"). Addresses are told apart as the relay and the
  * import tell them (`mailboxKey`: a domain in Punycode or Unicode is one
  * mailbox), so a re-spelled directory address keeps its subscription.
  */
@@ -63,6 +64,13 @@ export function recordReconcilerMetrics(
   metrics.addMetric(RECONCILER_METRIC.pendingOwners, MetricUnit.Count, summary.states.pending);
   metrics.addMetric(RECONCILER_METRIC.unsubscribedOwners, MetricUnit.Count, summary.states.unsubscribed);
   metrics.addMetric(RECONCILER_METRIC.conflicts, MetricUnit.Count, summary.conflicts.length);
+  metrics.addMetric(RECONCILER_METRIC.optOutsHeldBack, MetricUnit.Count, optOutsHeldBack(summary));
+}
+
+/** The owners whose opt-out the mass-unsubscribe guard held back (recorded `none`): none unless it tripped unheeded. */
+function optOutsHeldBack(summary: ReconcileSummary): number {
+  const { tripped, overridden, newlyUnsubscribed } = summary.unsubscribeGuard;
+  return tripped && !overridden ? newlyUnsubscribed.length : 0;
 }
 
 /** The run's summary as logged: every figure, without the (long) list of operations. */

@@ -19,7 +19,7 @@ import { configFromEnvironment, HANDLER_ENV, MissingEnvironmentError, requireEnv
 import { RELAY_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { ownerDirectoryOf } from './owner-directory-env';
-import { remainingBudget } from './scheduled-event';
+import { remainingBudget } from './remaining-budget';
 
 /** Shortest claim lease, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;

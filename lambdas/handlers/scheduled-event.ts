@@ -106,11 +106,3 @@ export function maxScheduleSkewMs(
   if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new InvalidScheduleSkewError(variable, text);
   return Number(text) * 1000;
 }
-
-/** The time left for the use case: Lambda's remaining time minus a safety margin for the work after it. */
-export function remainingBudget(
-  context: { getRemainingTimeInMillis(): number },
-  safetyMarginMs: number,
-): () => number {
-  return () => Math.max(0, context.getRemainingTimeInMillis() - safetyMarginMs);
-}

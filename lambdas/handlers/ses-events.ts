@@ -11,8 +11,9 @@
  * opt-out), or remembers the address when an import has moved them away
  * since. Thin: build the directory, ledger and publisher once per cold
  * start, call `recordAddressProblems`, emit `EmailBounces` (the bounce
- * alarm's metric), `EmailsSuppressed`, `TransientEmailBounces` and friends,
- * log the summary (with the transient bounces' subtypes). A report the topic refused fails the invocation
+ * alarm's metric), `EmailsSuppressed`, `TransientEmailBounces`,
+ * `UnreadableSesEvents` (messages that were not JSON) and friends, log the
+ * summary (with the transient bounces' subtypes). A report the topic refused fails the invocation
  * (Lambda retries it, then keeps it in the failure destination).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -53,6 +54,7 @@ function addMetrics(deps: SesEventsHandlerDeps, summary: AddressProblemSummary):
     [SES_EVENTS_METRIC.digestsUnreadable, summary.digestsUnreadable],
     [SES_EVENTS_METRIC.notSpam, summary.notSpam],
     [SES_EVENTS_METRIC.transient, summary.transient],
+    [SES_EVENTS_METRIC.unreadable, summary.unreadable],
   ];
   for (const [name, value] of counts) deps.metrics.addMetric(name, MetricUnit.Count, value);
 }

@@ -4,7 +4,7 @@
  * sweep sends with `PutMetricData`, so both report the same metrics under the
  * same names (`metric-names.ts`). Plain data: no AWS imports.
  */
-import { directoryUnusable, type RunSummary } from '../hygiene/run-summary';
+import { directoryUnusable, guardBlocked, type RunSummary } from '../hygiene/run-summary';
 import { ACTION_METRICS, SWEEP_METRIC } from './metric-names';
 
 /** One metric value; `unit` is spelled as CloudWatch and Powertools both spell it. */
@@ -24,7 +24,8 @@ export function sweepMetricValues(summary: RunSummary): MetricValue[] {
   values.push(
     count(SWEEP_METRIC.scanned, summary.scanned),
     count(SWEEP_METRIC.invalid, summary.invalid.count),
-    count(SWEEP_METRIC.guardTripped, summary.guard.tripped ? 1 : 0),
+    // Held back only: a run an approval overrode made its deletions, and its admin summary says so.
+    count(SWEEP_METRIC.guardTripped, guardBlocked(summary) ? 1 : 0),
     count(SWEEP_METRIC.plannedDeletes, summary.guard.plannedDeletes),
     count(SWEEP_METRIC.skippedChanged, summary.skippedChanged.count),
     count(SWEEP_METRIC.writeFailures, summary.failed.count),

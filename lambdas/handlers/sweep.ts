@@ -26,11 +26,11 @@ import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { SWEEP_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { optionalOwnerDirectory } from './owner-directory-env';
+import { remainingBudget } from './remaining-budget';
 import {
   DEFAULT_MAX_SCHEDULE_SKEW_SECONDS,
   maxScheduleSkewMs,
   type RunInstant,
-  remainingBudget,
   runInstant,
   ScheduledTimeSkewError,
   scheduleSkewProblem,

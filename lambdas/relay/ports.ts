@@ -74,11 +74,21 @@ export type LedgerClaim =
   /** Another delivery holds a live claim and may be sending right now. */
   | { readonly status: 'in-progress' };
 
+/** A digest part's state in the ledger, read without claiming it: what a {@link RelayLedger.claim} would meet. */
+export type LedgerPartState =
+  /** A claim would take it: no entry, or a claim whose lease lapsed (its sender crashed; the email may have gone out). */
+  | { readonly status: 'free' }
+  /** Sent (or its bounce reported): the email went out. */
+  | { readonly status: 'sent' }
+  /** Another delivery holds a live claim and may be sending right now. */
+  | { readonly status: 'in-progress' };
+
 /**
  * Remembers which digest messages were emailed, keyed
  * `relay#<drainId>#<part>#<userId>#<eventsKey>` (`events-key.ts`; emails of
  * an earlier version without the last part): claim before sending (with a lease, so a
- * crashed sender's claim lapses), mark sent after, release on failure.
+ * crashed sender's claim lapses), mark sent after, release on failure; and
+ * read a part's state where nothing is to be sent (an owner who cannot be emailed).
  */
 export interface RelayLedger {
   /**
@@ -90,6 +100,8 @@ export interface RelayLedger {
   markSent(key: string, token: string, messageId: string, now: number): Promise<void>;
   /** Drops our claim after a failed send, so the retry can send at once. */
   release(key: string, token: string): Promise<void>;
+  /** The part's state at `now` (a consistent read): the {@link claim}'s judgement, with nothing written. */
+  partState(key: string, now: number): Promise<LedgerPartState>;
 }
 
 /** A digest part's entry as the SES events handler reads it back. */

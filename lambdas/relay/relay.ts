@@ -174,9 +174,7 @@ export async function sendOnce(
   const leaseMs = deps.leaseMs ?? DEFAULT_RELAY_LEASE_MS;
   // The claim keeps the part's events: markSent may fail unnoticed, the claim may not.
   const claim = await deps.ledger.claim(key, now, leaseMs, digest.document.events);
-  if (claim.status === 'sent') return { status: 'duplicate', userId: digest.userId, key };
-  if (claim.status === 'in-progress')
-    throw new RelayInProgressError(`${key} is being sent by another delivery; retried later`);
+  if (claim.status !== 'claimed') return settledElsewhere(claim.status, digest, key);
   let messageId: string;
   try {
     const email = ownerEmail(
@@ -203,6 +201,23 @@ export async function sendOnce(
   // Sent: a failed mark must not fail the record (its retry would send again once the lease lapses).
   await deps.ledger.markSent(key, claim.token, messageId, deps.clock()).catch(() => undefined);
   return { status: 'sent', userId: digest.userId, key, messageId };
+}
+
+/**
+ * A part the ledger says is not this delivery's to act on: sent before (a
+ * redelivered message), acknowledged as a duplicate; or held by another
+ * delivery's live claim, retried later. The one reading of both, for a send's
+ * claim and for the state read before failing an unreachable owner's record.
+ * @throws {RelayInProgressError} when another delivery holds the claim
+ */
+function settledElsewhere(
+  status: 'sent' | 'in-progress',
+  digest: RelayDigest,
+  key: string,
+): RelayOutcome & { readonly status: 'duplicate' } {
+  if (status === 'in-progress')
+    throw new RelayInProgressError(`${key} is being sent by another delivery; retried later`);
+  return { status: 'duplicate', userId: digest.userId, key };
 }
 
 /** The sender's view of the relay's time budget, if it has one. */
@@ -243,14 +258,18 @@ async function relayOne(
 
 /**
  * An owner who cannot be emailed and whom the drain did not report: the
- * ledger is asked first, as {@link sendOnce} asks it, because the owner may
- * have become unreachable through this very part (its bounce or complaint
+ * ledger is asked first (a consistent read of the part's state by the
+ * claim's rule, {@link RelayLedger.partState}), because the owner may have
+ * become unreachable through this very part (its bounce or complaint
  * recorded) and this be its redelivery (an SNS duplicate, a batch returned by
  * a timed-out invocation, a retried record). A part sent before is
  * acknowledged as a duplicate; one another delivery is sending is retried
- * later; else the claim just taken is released and the record fails. The
- * error names no route: the relay Lambda's record goes to SQS retries, then
- * the DLQ; `pc-hygiene relay` exits 1.
+ * later; else the record fails. Read, not claimed: nothing is to be sent, so
+ * nothing needs holding, and the entry stays as it is — a crashed sender's
+ * lapsed claim keeps the events of an email that may have gone out, for the
+ * report of its bounce — and records of one part in one batch cannot meet
+ * one another's claim. The error names no route: the relay Lambda's record
+ * goes to SQS retries, then the DLQ; `pc-hygiene relay` exits 1.
  * @throws {RelayInProgressError} when another delivery holds the claim
  * @throws {UnreportedUnreachableOwnerError} when the part was not sent
  */
@@ -260,12 +279,8 @@ async function failUnreported(
   reason: UnreachableReason,
 ): Promise<RelayOutcome> {
   const key = relayKey(digest);
-  const leaseMs = deps.leaseMs ?? DEFAULT_RELAY_LEASE_MS;
-  const claim = await deps.ledger.claim(key, deps.clock(), leaseMs, digest.document.events);
-  if (claim.status === 'sent') return { status: 'duplicate', userId: digest.userId, key };
-  if (claim.status === 'in-progress')
-    throw new RelayInProgressError(`${key} is being sent by another delivery; retried later`);
-  await deps.ledger.release(key, claim.token).catch(() => undefined); // the lease lapses anyway
+  const state = await deps.ledger.partState(key, deps.clock());
+  if (state.status !== 'free') return settledElsewhere(state.status, digest, key);
   throw new UnreportedUnreachableOwnerError(
     `owner ${JSON.stringify(digest.userId)} cannot be emailed (${reason}) but the drain judged them ` +
       `${digest.ownerReach ?? 'reachable (no ownerReach attribute)'}, so the admins were not told: ` +

@@ -3,8 +3,12 @@
  * the topic's policy may refuse an operator's CLI run its report (a role not in
  * `operatorPrincipalArns`), and then only the alarm, on its own topic, tells the
  * admins of that run (docs/deploy.md, "Operations: alarms and the dashboard").
- * Built from the shared metric name, with the run metrics' dimension, and
- * reaching a topic CloudWatch may publish to.
+ * Of every such run: the alarm has the failure counts' shape (each run's
+ * figure summed per hour, an hour without one not breaching), so it returns to
+ * OK and a second unpublished summary later notifies again; kept in alarm
+ * between runs, it would say nothing of the second run's deletions. Built from
+ * the shared metric name, with the run metrics' dimension, and reaching a topic
+ * CloudWatch may publish to.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,17 +22,17 @@ describe('AdminSummaryPublishFailed alarm', () => {
     ({ template } = synthApp());
   });
 
-  it('watches the last sweep’s AdminSummaryPublishFailed (scheduled or operator) and notifies the alarm topic', () => {
+  it('fires on any sweep’s AdminSummaryPublishFailed (scheduled or operator) in an hour, returns to OK in an hour without one, and notifies the alarm topic', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: SWEEP_METRIC.adminSummaryFailed,
       Namespace: DEFAULT_METRICS_NAMESPACE,
       Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
-      Statistic: 'Maximum',
+      Statistic: 'Sum',
       Period: 3600,
       EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'ignore',
+      TreatMissingData: 'notBreaching',
       AlarmDescription: Match.stringLikeRegexp('operatorPrincipalArns'),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') }],
     });

@@ -17,8 +17,9 @@
  * alone (`-t`). Each route's scenario ends with runs that drive the paths its
  * main runs do not take (support/rare-paths.ts: a resumed, an overridden and
  * an out-of-time sweep, batched writes refused as a whole, an owner departing
- * mid-reconcile, a relay claim gone or already sent, late SES events), each
- * test naming the requests only that path sends and checking them allowed.
+ * mid-reconcile, a relay claim gone or already sent, a relay part read for an
+ * owner its bounce made unreachable, late SES events), each test naming the
+ * requests only that path sends and checking them allowed.
  *
  * None of the stand-ins enforces IAM: the last test checks the identity
  * policies of the role each function has in its template
@@ -311,6 +312,8 @@ interface RelayRoute {
   /** The SES events run: r1's email bounced (permanently), r2 complained; the owners' entries after it. */
   readonly sesEventsRun: RecordedRun;
   readonly owners: Readonly<Record<string, Item>>;
+  /** The relay on r1's digest again after its bounce marked r1 bouncing: the part's state read, a duplicate. */
+  readonly afterBounce: RecordedRun;
   /** Then the SES events function's paths that run does not take (support/rare-paths.ts). */
   readonly sesEventsPaths: SesEventsPaths;
 }
@@ -547,6 +550,8 @@ describe('the bundled Lambda code from the assembly', () => {
       ),
     );
     const owners = await itemsOf(directory, 'userId', ['r1', 'r2']);
+    // SQS delivers r1's digest once more: r1 cannot be emailed now, and the drain judged them reachable.
+    const afterBounce = await recorder.invoke(relay, sqsBatchOf(r1, RELAY_QUEUE_ARN, NOW_ISO));
     const sesEventsPaths = await driveSesEventsPaths(standIns, {
       ledger,
       directory,
@@ -570,6 +575,7 @@ describe('the bundled Lambda code from the assembly', () => {
       alreadySent,
       sesEventsRun,
       owners,
+      afterBounce,
       sesEventsPaths,
     };
   };
@@ -856,8 +862,8 @@ describe('the bundled Lambda code from the assembly', () => {
     expect(disallowed(run, unsubscribe)).toEqual([]);
   });
 
-  it('the relay’s rarer paths: a release that finds its claim gone, a redelivered digest already sent; each request allowed', () => {
-    const { claimGone, alreadySent } = relayRoute;
+  it('the relay’s rarer paths: a release that finds its claim gone, a redelivered digest already sent, one whose owner its bounce made unreachable; each request allowed', () => {
+    const { claimGone, alreadySent, afterBounce } = relayRoute;
     expect(claimGone.code).toBe(0);
     // SES refused the send: the record fails for SQS to retry (relayRun then sends it).
     expect(claimGone.result).toEqual({ batchItemFailures: [{ itemIdentifier: expect.any(String) }] });
@@ -874,7 +880,17 @@ describe('the bundled Lambda code from the assembly', () => {
     expect(alreadySent.ses).toEqual([]);
     // The claim refused: the entry is sent.
     const claim = requestsOf(alreadySent, 'PutItem', undefined, 'ConditionalCheckFailedException', 1);
-    expect([...disallowed(claimGone, release), ...disallowed(alreadySent, claim)]).toEqual([]);
+    // r1 bouncing, not reported by the drain: the part's state read (sent), nothing written, acknowledged.
+    expect(afterBounce.code).toBe(0);
+    expect(afterBounce.result).toEqual({ batchItemFailures: [] });
+    expect(afterBounce.ses).toEqual([]);
+    expect(afterBounce.dynamoDb.map((r) => r.operation)).toEqual(['BatchGetItem', 'GetItem']);
+    const read = requestsOf(afterBounce, 'GetItem', /^relay#.*#r1#/, 'ok', 1);
+    expect([
+      ...disallowed(claimGone, release),
+      ...disallowed(alreadySent, claim),
+      ...disallowed(afterBounce, read),
+    ]).toEqual([]);
   });
 
   it('the SES events function’s rarer paths: a complaint after a move remembered, a bounce without its ledger entry claimed on its own and released when the topic refuses the report; each request allowed', () => {
@@ -979,6 +995,8 @@ describe('the bundled Lambda code from the assembly', () => {
         `dynamodb:UpdateItem ${ledger}`,
         // The claim released after SES refused the send.
         `dynamodb:DeleteItem ${ledger}`,
+        // The state of a part for an owner unreachable since the drain.
+        `dynamodb:GetItem ${ledger}`,
         sendEmail(`identity/${SENDER}`),
         sendEmail('identity/example.com'),
         sendEmail(`configuration-set/{${configurationSet}}`),

@@ -8,7 +8,8 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { describe, expect, it } from 'vitest';
 import { configFromEnvironment, configToEnvironment } from '../../lambdas/handlers/environment';
-import { remainingBudget, runInstant } from '../../lambdas/handlers/scheduled-event';
+import { remainingBudget } from '../../lambdas/handlers/remaining-budget';
+import { runInstant } from '../../lambdas/handlers/scheduled-event';
 import {
   RECORDS_PER_ENTRY,
   SUMMARY_ENTRY_RECORDS,

@@ -218,7 +218,7 @@ describe('OwnerEmailRelay', () => {
     expect(statements).toEqual([sesSendStatement(stack, relay)]);
   });
 
-  it('gives the relay function exactly its permissions: its queue, sending as the identity, reading the directory, writing the ledger', () => {
+  it('gives the relay function exactly its permissions: its queue, sending as the identity, reading the directory, writing and reading a part of the ledger', () => {
     const { template, stack, relay, directoryTable } = build();
     const role = relay.relayFunction.role;
 
@@ -243,9 +243,9 @@ describe('OwnerEmailRelay', () => {
       sesSendStatement(stack, relay),
       // The owners' current addresses (a consistent read): nothing else on the directory.
       { Action: 'dynamodb:BatchGetItem', Effect: 'Allow', Resource: stack.resolve(directoryTable.tableArn) },
-      // The ledger's claim, mark and release: no read, no scan.
+      // The ledger's claim, mark and release, and the read of one part's state: no batch, query or scan.
       {
-        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
         Effect: 'Allow',
         Resource: [stack.resolve(relay.ledgerTable.tableArn)],
       },

@@ -1,8 +1,8 @@
 /**
  * Owner reach is watched (issue 11 §3, issue 12 §2): the alarms on owners the
  * notifier or the sweep found unreachable, on an unusable owner directory, on
- * outbox events addressed to another owner, on the reconciler's quota and the
- * relay's bounces — each built from the shared metric names
+ * outbox events addressed to another owner, on the reconciler's quota, the
+ * relay's bounces and the records SES left the relay no time for — each built from the shared metric names
  * (`lambdas/handlers/metric-names.ts`), notifying the alarm topic — and the
  * dashboard row that shows them. One precise assertion per alarm.
  */
@@ -124,6 +124,7 @@ describe('owner reach alarms (default stack, sns-email)', () => {
     expect(shown).not.toContain(SES_EVENTS_METRIC.bounces);
     expect(shown).not.toContain(SES_EVENTS_METRIC.optedOut);
     expect(shown).not.toContain(RELAY_METRIC.unreportedUnreachable);
+    expect(shown).not.toContain(RELAY_METRIC.outOfTime);
   });
 });
 
@@ -151,14 +152,37 @@ describe('owner reach alarms (relay route)', () => {
     });
   });
 
-  it('keeps the stack’s alarms and adds the relay’s six (its DLQ, its queue’s oldest digest, bounces, unreported unreachable owners, its two functions’ errors)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 23 + 6);
+  it('alarms on the alarm topic at the first hour with a record the relay had no time left to send (SES slow)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: RELAY_METRIC.outOfTime,
+      Namespace: DEFAULT_METRICS_NAMESPACE,
+      Dimensions: serviceDimension,
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [alarmTopic],
+      AlarmDescription: Match.stringLikeRegexp('SES answered so slowly'),
+    });
+    // One alarm on the relay's failures, this one: the rest of EmailRelayFailures reaches the admins by the DLQ's
+    // alarm, or by UnreportedUnreachableOwners.
+    const onRelayFailures = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      [RELAY_METRIC.failed, RELAY_METRIC.outOfTime].includes(a.Properties.MetricName),
+    );
+    expect(onRelayFailures).toHaveLength(1);
+  });
+
+  it('keeps the stack’s alarms and adds the relay’s seven (its DLQ, its queue’s oldest digest, bounces, unreported unreachable owners, records out of time, its two functions’ errors)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 24 + 7);
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 
-  it('shows bounces, complaints, owners marked bouncing or opted out by a complaint, bounced digests reported and owners the relay could not email beside unreachable owners', () => {
+  it('shows bounces, complaints, owners marked bouncing or opted out by a complaint, bounced digests reported, owners the relay could not email beside unreachable owners, and the relay’s failed records and those out of time', () => {
     expect(dashboardMetrics(template)).toEqual(
       expect.arrayContaining([
+        RELAY_METRIC.failed,
+        RELAY_METRIC.outOfTime,
         SWEEP_METRIC.unreachableOwners,
         NOTIFIER_METRIC.unreachableOwners,
         RELAY_METRIC.unreportedUnreachable,

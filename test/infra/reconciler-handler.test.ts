@@ -1,6 +1,6 @@
 /**
  * The subscription reconciler handler's own logic, with in-memory ports: the
- * metrics it emits (the `SubscriptionQuotaExceeded` alarm's input), the quota
+ * metrics it emits (the `SubscriptionQuotaExceeded` and `MassUnsubscribeGuardTripped` alarms' input), the quota
  * stop (the same metrics for what the stopped run did), the mailbox rule it
  * wires (the relay's, Punycode-aware), and reading the quota from the environment.
  */
@@ -112,6 +112,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.pendingOwners]: 2,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 0,
+      [RECONCILER_METRIC.optOutsHeldBack]: 0,
     });
     expect(logs).toEqual([{ level: 'info', message: 'subscription reconciler summary' }]);
   });
@@ -131,6 +132,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.pendingOwners]: 0,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 0,
+      [RECONCILER_METRIC.optOutsHeldBack]: 0,
     });
     expect(logs).toEqual([{ level: 'error', message: 'subscription filter-policy quota exceeded' }]);
     expect(topic.writes).toBe(0);
@@ -171,6 +173,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.pendingOwners]: 1,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 1,
+      [RECONCILER_METRIC.optOutsHeldBack]: 0,
     });
   });
 
@@ -223,7 +226,7 @@ describe('reconciler handler', () => {
     });
   });
 
-  it('warns, naming them, when the mass-unsubscribe guard holds back the run’s new opt-outs', async () => {
+  it('counts them in OptOutsHeldBack (its alarm’s metric) and warns, naming them, when the mass-unsubscribe guard holds back the run’s new opt-outs', async () => {
     // Every confirmed owner's subscription gone from the topic at once: a re-created topic, not five opt-outs.
     const ids = ['ada', 'bob', 'cy', 'dee', 'eve'];
     const { handler, topic, metrics, logs } = reconcilerOver([], 200, {
@@ -244,6 +247,7 @@ describe('reconciler handler', () => {
       confirmedBefore: 5,
     });
     expect(metrics[RECONCILER_METRIC.unsubscribedOwners]).toBe(0);
+    expect(metrics[RECONCILER_METRIC.optOutsHeldBack]).toBe(5);
     expect(logs).toEqual([
       { level: 'info', message: 'subscription reconciler summary' },
       {

@@ -488,8 +488,13 @@ describe('operations', () => {
     });
   });
 
-  it('alarms on failures a run survives: a drain’s store errors, subscription operations SNS refused', () => {
-    for (const metricName of [NOTIFIER_METRIC.storeErrors, RECONCILER_METRIC.failed]) {
+  it('alarms on failures a run survives: a drain’s store errors, subscription operations SNS refused, an admin summary not published, opt-outs held back', () => {
+    for (const metricName of [
+      NOTIFIER_METRIC.storeErrors,
+      RECONCILER_METRIC.failed,
+      SWEEP_METRIC.adminSummaryFailed,
+      RECONCILER_METRIC.optOutsHeldBack,
+    ]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metricName,
         Namespace: DEFAULT_METRICS_NAMESPACE,
@@ -504,7 +509,7 @@ describe('operations', () => {
     }
   });
 
-  it('alarms when the guard trips, invalid records exist, a scheduled time is rejected, an admin summary is not published, or a notice waits over 6 hours', () => {
+  it('alarms when the guard trips, invalid records exist, a scheduled time is rejected, or a notice waits over 6 hours', () => {
     const runMetricAlarm = (metricName: string, threshold: number, comparison: string) =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metricName,
@@ -520,15 +525,15 @@ describe('operations', () => {
     runMetricAlarm(SWEEP_METRIC.invalid, 1, 'GreaterThanOrEqualToThreshold');
     runMetricAlarm(NOTIFIER_METRIC.oldestPendingAge, 6 * 3600, 'GreaterThanThreshold');
     runMetricAlarm(SWEEP_METRIC.scheduledTimeRejected, 1, 'GreaterThanOrEqualToThreshold');
-    runMetricAlarm(SWEEP_METRIC.adminSummaryFailed, 1, 'GreaterThanOrEqualToThreshold');
     // Six alarms before issue 13; then the heartbeat, SNS delivery failures and rejected scheduled times;
     // then (issue 11) the reconciler's errors and its filter-policy quota; then owner reach (unreachable
     // owners by drains and by the sweep, an unusable directory, misaddressed events: reach-alarms.test.ts);
     // then the notifier's heartbeat; then an admin run summary not published (admin-summary-alarm.test.ts);
     // then new dead letters, the notifier's store errors and refused subscription operations; then a sweep's
     // failed writes (write-failures-alarm.test.ts); then failures the dead-letter queue could not keep, of the
-    // functions and of the schedules (dead-letter-delivery-alarms.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 23);
+    // functions and of the schedules (dead-letter-delivery-alarms.test.ts); then opt-outs the reconciler's
+    // mass-unsubscribe guard held back (mass-unsubscribe-alarm.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 24);
   });
 
   it('alarms when no drain has reported for the notices’ 6 hours, counting silence as failure', () => {

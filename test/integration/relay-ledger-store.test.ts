@@ -2,7 +2,7 @@
  * The relay ledger's conditional writes on DynamoDB Local: a part is claimed
  * once; a live claim makes others wait; a lapsed claim can be taken over; a
  * sent part stays sent; only the claim's holder releases it; entries carry
- * their TTL. The bounce side: the claim keeps the part's events, read back;
+ * their TTL; a part's state is read by the claim's rule without a write. The bounce side: the claim keeps the part's events, read back;
  * a bounce's report is claimed once on the part's entry (or on a
  * `bounce#<SES message id>` entry it creates), waits for a live claim, takes
  * over a lapsed one, is released only by its holder; a part whose bounce was
@@ -79,6 +79,38 @@ describe('DynamoRelayLedger', () => {
 
     expect(stillHeld).toEqual({ status: 'in-progress' });
     expect(again.status).toBe('claimed');
+  });
+
+  it('reads a part’s state by the claim’s rule, writing nothing: free, in progress, free again once the lease lapses, sent', async () => {
+    const k = key();
+    const events = [sampleEvent('expiry-warning', 'pc-1', {}, 'ada')];
+
+    const before = await ledger.partState(k, NOW);
+    const afterRead = await item(k);
+    const claim = await ledger.claim(k, NOW, 60_000, events);
+    if (claim.status !== 'claimed') throw new Error('not claimed');
+    const claimed = await item(k);
+    const states = [
+      await ledger.partState(k, NOW + 60_000),
+      await ledger.partState(k, NOW + 60_001), // a crashed sender's claim, lapsed
+    ];
+    const untouched = await item(k);
+    await ledger.markSent(k, claim.token, 'ses-3', NOW + 1_000);
+
+    expect(before).toEqual({ status: 'free' });
+    expect(afterRead).toBeUndefined();
+    expect(states).toEqual([{ status: 'in-progress' }, { status: 'free' }]);
+    expect(untouched).toEqual(claimed);
+    expect(untouched?.digestEvents).toBeDefined();
+    expect(await ledger.partState(k, NOW + 3_600_000)).toEqual({ status: 'sent' });
+  });
+
+  it('reads a part whose bounce was reported as sent, whatever its mark', async () => {
+    const k = key();
+    await ledger.claim(k, NOW, 60_000);
+    await ledger.claimReport(k, NOW + 1_000, 60_000, true);
+
+    expect(await ledger.partState(k, NOW + 3_600_000)).toEqual({ status: 'sent' });
   });
 
   it('never releases a sent part', async () => {

@@ -1,15 +1,19 @@
 /**
  * A digest part delivered again after the owner became unreachable, the drain
  * having judged them reachable (lambdas/relay/relay.ts, `failUnreported`): the
- * relay asks its ledger before failing the record as "nobody was told". A part
+ * relay reads its ledger before failing the record as "nobody was told". A part
  * the relay emailed (its bounce or complaint is what made the owner
  * unreachable) is acknowledged as a duplicate, not sent into the DLQ for the
  * admins to pass on by hand; one another delivery is sending is retried; one
- * never sent fails as before, its claim released and its message naming no route.
+ * never sent fails as before, its message naming no route. The read writes
+ * nothing: a crashed sender's lapsed claim keeps its events for the report of
+ * that email's bounce.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { reportBouncedDigest } from '../../lambdas/relay/bounced-digest';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
+import { digestPartFromTags } from '../../lambdas/relay/email-tags';
 import {
   RelayInProgressError,
   relayBatch,
@@ -18,6 +22,7 @@ import {
   UnreportedUnreachableOwnerError,
 } from '../../lambdas/relay/relay';
 import { digestRecord, SAMPLE_NOW } from '../support/sample-digest';
+import { RecordingPublisher } from './outbox-fakes';
 import { MemoryRelayLedger, memoryDirectory, RecordingSender } from './support/relay-fakes';
 
 const ADA: OwnerRecord = { userId: 'ada', email: 'ada@example.com', status: 'active' };
@@ -93,7 +98,7 @@ describe('a redelivery for an owner unreachable since the drain', () => {
     expect(sender.sent).toEqual([]);
   });
 
-  it('fails a part never sent, releasing the claim it took, with a message that names no route', async () => {
+  it('fails a part never sent, leaving nothing in the ledger, with a message that names no route', async () => {
     const message = digestRecord('ada');
 
     const result = await relayBatch(deps({ ...ADA, status: 'departed' }), [message]);
@@ -108,5 +113,45 @@ describe('a redelivery for an owner unreachable since the drain', () => {
       /^UnreportedUnreachableOwnerError: owner "ada" cannot be emailed \(departed\) but the drain judged them reachable, so the admins were not told: this digest part fails \(drain [^,]+, part 1\)$/,
     );
     expect(failure?.error).not.toMatch(/SQS|DLQ/);
+  });
+
+  it('leaves a crashed sender’s lapsed claim and its events alone, so a later bounce of that email is reported with them', async () => {
+    const message = digestRecord('ada');
+    const { document } = digestFromSnsEnvelope(message.body);
+    // SES accepted the email, then the sender died before marking it: its claim stays `sending` and lapses.
+    const crashed = Object.assign(Object.create(ledger) as MemoryRelayLedger, {
+      markSent: async () => {
+        throw new Error('the sender died');
+      },
+    });
+    await relayBatch({ ...deps(ADA), ledger: crashed }, [message]);
+    const [email] = sender.sent;
+    const key = relayKey(digestFromSnsEnvelope(message.body));
+
+    now += 360_000; // the lease lapsed; the owner is now departed, and the digest is delivered again
+    const again = await relayBatch(deps({ ...ADA, status: 'departed' }), [message]);
+    // Then SES reports the crashed sender's email bounced.
+    const publisher = new RecordingPublisher();
+    const bounce = await reportBouncedDigest(
+      { ledger, publisher, clock: () => now, leaseMs: 60_000 },
+      {
+        ...digestPartFromTags(
+          Object.fromEntries(Object.entries(email?.tags ?? {}).map(([k, v]) => [k, [v]])),
+        ),
+        sentTo: ['ada@example.com'],
+        bouncedAt: '2026-11-26T02:22:00.000Z',
+        sesMessageId: 'ses-1',
+      },
+    );
+
+    // The redelivery fails (the ledger cannot say the email went out) and sends nothing.
+    expect(again.outcomes[0]).toMatchObject({
+      status: 'failed',
+      error: expect.any(UnreportedUnreachableOwnerError),
+    });
+    expect(sender.sent).toHaveLength(1);
+    // The bounce's report carries the events: the entry is as the crashed sender left it.
+    expect(bounce).toEqual({ status: 'reported', eventsReadBack: true, parts: 1 });
+    expect(ledger.entries.get(key)).toMatchObject({ state: 'sending', events: document.events });
   });
 });

@@ -9,13 +9,13 @@ import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
 import { digestPartFromTags } from '../../lambdas/relay/email-tags';
 import { digestEventsKey } from '../../lambdas/relay/events-key';
+import type { RelayLedger } from '../../lambdas/relay/ports';
 import {
   RelayInProgressError,
   relayBatch,
   relayKey,
   relayPartKey,
   tallyOutcomes,
-  UnreportedUnreachableOwnerError,
 } from '../../lambdas/relay/relay';
 import { digestRecord, SAMPLE_NOW } from '../support/sample-digest';
 import { MemoryRelayLedger, memoryDirectory, RecordingSender } from './support/relay-fakes';
@@ -43,6 +43,41 @@ function deps() {
     from: FROM,
     leaseMs: 60_000,
   };
+}
+
+/**
+ * Microtask ticks each ledger call waits before it runs, by call number (cycling): each list another interleaving of
+ * a batch's records, relayed at once (the first: none delayed).
+ */
+const INTERLEAVINGS = [
+  [0, 0, 0],
+  [6, 3, 0],
+  [0, 6, 3],
+  [3, 0, 6],
+  [6, 0, 0],
+  [0, 6, 0],
+  [0, 0, 6],
+];
+
+/** `inner` with each call delayed by `delays` ticks (cycling over the calls), and the writes asked of it. */
+function delayedLedger(inner: MemoryRelayLedger, delays: readonly number[]) {
+  let calls = 0;
+  const writes: string[] = [];
+  const delayed = async <T>(call: () => Promise<T>): Promise<T> => {
+    for (let tick = delays[calls++ % delays.length] ?? 0; tick > 0; tick--) await Promise.resolve();
+    return call();
+  };
+  const write = <T>(what: string, key: string, call: () => Promise<T>): Promise<T> => {
+    writes.push(`${what} ${key}`);
+    return delayed(call);
+  };
+  const ledger: RelayLedger = {
+    claim: (key, now, leaseMs, events) => write('claim', key, () => inner.claim(key, now, leaseMs, events)),
+    markSent: (key, token, messageId) => write('markSent', key, () => inner.markSent(key, token, messageId)),
+    release: (key, token) => write('release', key, () => inner.release(key, token)),
+    partState: (key, now) => delayed(() => inner.partState(key, now)),
+  };
+  return { ledger, writes };
 }
 
 beforeEach(() => {
@@ -132,31 +167,36 @@ describe('relayBatch', () => {
     ]);
   });
 
-  it('fails, for SQS retries and then the DLQ, an unreachable owner the drain did not report', async () => {
-    // Judged reachable at drain time (then marked bouncing), no directory at drain time, an older notifier.
-    const verdicts = ['reachable', 'unverified', 'no attribute'] as const;
-    const records = verdicts.map((v, i) => digestRecord('eve', `msg-${i}`, 1, v));
+  // Three deliveries of one part (the drain judged eve reachable; she bounces since) in one batch, relayed at once.
+  // Whatever order their ledger calls interleave in, each fails for SQS to retry as a notice nobody was told of:
+  // none is acknowledged, none sent, none counted as anything else, and the ledger is left as it was. (Were the
+  // ledger asked by claiming, a record meeting another's claim would fail as "in progress" instead.)
+  it.each(INTERLEAVINGS.map((delays) => ({ delays })))(
+    'fails, for SQS retries and then the DLQ, an unreachable owner the drain did not report (ledger calls delayed $delays ticks)',
+    async ({ delays }) => {
+      const verdicts = ['reachable', 'unverified', 'no attribute'] as const;
+      const records = verdicts.map((v, i) => digestRecord('eve', `msg-${i}`, 1, v));
+      const slow = delayedLedger(ledger, delays);
 
-    const result = await relayBatch(deps(), records);
+      const result = await relayBatch({ ...deps(), ledger: slow.ledger }, records);
 
-    expect(sender.sent).toEqual([]);
-    expect(ledger.entries.size).toBe(0);
-    expect(result.batchItemFailures).toEqual(records.map((r) => ({ itemIdentifier: r.messageId })));
-    const { failures, failed, unreportedUnreachable } = tallyOutcomes(result.outcomes);
-    expect({ failed, unreportedUnreachable }).toEqual({ failed: 3, unreportedUnreachable: 3 });
-    expect(failures.map((f) => f.error)).toEqual([
-      expect.stringMatching(
-        /^UnreportedUnreachableOwnerError: owner "eve" cannot be emailed \(bouncing\) but the drain judged them reachable,/,
-      ),
-      expect.stringMatching(/\(bouncing\) but the drain judged them unverified,/),
-      expect.stringMatching(/\(bouncing\) but the drain judged them reachable \(no ownerReach attribute\),/),
-    ]);
-    expect(
-      result.outcomes.every(
-        (o) => o.status === 'failed' && o.error instanceof UnreportedUnreachableOwnerError,
-      ),
-    ).toBe(true);
-  });
+      expect(sender.sent).toEqual([]);
+      expect(slow.writes).toEqual([]);
+      expect(ledger.entries.size).toBe(0);
+      expect(result.batchItemFailures).toEqual(records.map((r) => ({ itemIdentifier: r.messageId })));
+      const { failures, failed, unreportedUnreachable } = tallyOutcomes(result.outcomes);
+      expect({ failed, unreportedUnreachable }).toEqual({ failed: 3, unreportedUnreachable: 3 });
+      expect(failures.map((f) => f.error)).toEqual([
+        expect.stringMatching(
+          /^UnreportedUnreachableOwnerError: owner "eve" cannot be emailed \(bouncing\) but the drain judged them reachable,/,
+        ),
+        expect.stringMatching(/\(bouncing\) but the drain judged them unverified,/),
+        expect.stringMatching(
+          /\(bouncing\) but the drain judged them reachable \(no ownerReach attribute\),/,
+        ),
+      ]);
+    },
+  );
 
   it('sends to an owner the drain judged unreachable who can be emailed now', async () => {
     const result = await relayBatch(deps(), [digestRecord('ada', undefined, 1, 'unreachable')]);

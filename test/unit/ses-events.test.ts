@@ -13,7 +13,7 @@
  * list holds it; a bounce SES did not call permanent (`Transient` of a subtype
  * other than `General`, `Undetermined`), which is reported without marking
  * anyone, and a `Transient`/`General` one, only counted; the handler's
- * metrics. On DynamoDB Local:
+ * metrics (a message that is not JSON counted as `UnreadableSesEvents`). On DynamoDB Local:
  * test/integration/ses-bounce-attribution.test.ts.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -415,7 +415,19 @@ describe('the SES events handler', () => {
       [SES_EVENTS_METRIC.digestsUnreadable]: 1,
       [SES_EVENTS_METRIC.notSpam]: 0,
       [SES_EVENTS_METRIC.transient]: 0,
+      [SES_EVENTS_METRIC.unreadable]: 0,
     });
+  });
+
+  it('emits the messages that were not JSON as UnreadableSesEvents, and logs the summary', async () => {
+    const logged: unknown[] = [];
+    const { handle, metrics } = await quietHandler(recorder(), logged);
+
+    const summary = await handle(['not json', bounce('Permanent', 'ada'), '{"eventType": "Bou']);
+
+    expect(summary).toMatchObject({ unreadable: 2, bounces: 1, marked: 1 });
+    expect(metrics).toMatchObject({ [SES_EVENTS_METRIC.unreadable]: 2, [SES_EVENTS_METRIC.bounces]: 1 });
+    expect(logged).toEqual([['SES events', { summary }]]);
   });
 
   it('counts a complaint remembered for an address the owner moved away from as an owner opted out', async () => {

@@ -11,6 +11,7 @@ import type {
   BounceReportLedger,
   EmailSender,
   LedgerClaim,
+  LedgerPartState,
   OutgoingEmail,
   RelayLedger,
   StoredDigestPart,
@@ -44,12 +45,24 @@ export class MemoryRelayLedger implements RelayLedger, BounceReportLedger {
     leaseMs: number,
     events?: readonly OutboxEvent[],
   ): Promise<LedgerClaim> {
-    const entry = this.entries.get(key);
-    if (entry?.state === 'sent' || entry?.report !== undefined) return { status: 'sent' };
-    if (entry !== undefined && (entry.leaseUntil ?? 0) >= now) return { status: 'in-progress' };
+    // Checked and set in one step, as the store's conditional put does.
+    const state = this.stateAt(key, now);
+    if (state.status !== 'free') return state;
     const token = `token-${++this.tokens}`;
     this.entries.set(key, { state: 'sending', token, leaseUntil: now + leaseMs, ...(events && { events }) });
     return { status: 'claimed', token };
+  }
+
+  async partState(key: string, now: number): Promise<LedgerPartState> {
+    return this.stateAt(key, now);
+  }
+
+  /** What a claim of `key` meets at `now`, by the store's rule. */
+  private stateAt(key: string, now: number): LedgerPartState {
+    const entry = this.entries.get(key);
+    if (entry?.state === 'sent' || entry?.report !== undefined) return { status: 'sent' };
+    if (entry !== undefined && (entry.leaseUntil ?? 0) >= now) return { status: 'in-progress' };
+    return { status: 'free' };
   }
 
   async markSent(key: string, token: string, messageId: string): Promise<void> {

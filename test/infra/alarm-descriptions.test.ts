@@ -1,0 +1,51 @@
+/**
+ * What an alarm's description tells the person it pages: `DirectoryUnusable` names every state in which a sweep
+ * cannot use the owner directory (`directoryUnusable`, lambdas/hygiene/run-summary.ts: never imported, empty,
+ * stale, ahead of the run's `now`, unreadable), so an on-call paged by an import ahead of the run is not sent to
+ * re-import only; and every description fits CloudWatch's limit, on both routes.
+ */
+import { describe, expect, it } from 'vitest';
+import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import { synthApp } from './synth';
+
+/** The description of the one alarm on `metricName`. */
+function descriptionOf(template: ReturnType<typeof synthApp>['template'], metricName: string): string {
+  const alarms = Object.values(
+    template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: metricName } }),
+  );
+  expect(alarms).toHaveLength(1);
+  return alarms[0]?.Properties.AlarmDescription as string;
+}
+
+describe('alarm descriptions', () => {
+  it('DirectoryUnusable names every unusable state, ahead among them', () => {
+    const description = descriptionOf(synthApp().template, SWEEP_METRIC.directoryUnusable);
+    // The list of states, in the opening sentence (what to do for each comes after it).
+    const states = /could not use the owner directory \(([^)]*)\)/.exec(description)?.[1];
+    expect(states?.split(/, (?:or )?/)).toEqual([
+      'never imported',
+      'empty',
+      'stale',
+      'ahead of the run’s now',
+      'unreadable',
+    ]);
+  });
+
+  it.each([
+    ['sns-email', {}],
+    ['relay', { ownerDelivery: 'relay', senderIdentity: 'noreply@example.com' }],
+  ])('every alarm description on %s fits CloudWatch’s 1,024 characters', (_route, context) => {
+    const alarms = Object.entries(synthApp(context).template.findResources('AWS::CloudWatch::Alarm'));
+    const tooLong = alarms
+      .map(([id, alarm]) => {
+        const description: unknown = alarm.Properties.AlarmDescription;
+        // A description with tokens (names resolved at deploy) is measured as its template text: a bound above.
+        return [
+          id,
+          (typeof description === 'string' ? description : JSON.stringify(description)).length,
+        ] as const;
+      })
+      .filter(([, length]) => length > 1024);
+    expect(tooLong).toEqual([]);
+  });
+});
