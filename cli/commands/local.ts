@@ -12,8 +12,11 @@
  * The whole cycle runs as of one instant, `now` (docs/sweep.md). The database
  * is stopped at the end, on errors and on Ctrl-C: no java process is left behind;
  * so the summary suggests no command aimed at it (a tripped guard says why).
+ * What failed after the sweep is said and exits 1, as `notify` and `relay` do:
+ * events the drain could not deliver, store errors, digest parts the relay
+ * wrote no email for, a digests file that cannot be read back.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -22,7 +25,9 @@ import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definitio
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table-definition';
+import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
+import { errorText } from '../../lambdas/hygiene/errors';
 import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
@@ -30,6 +35,7 @@ import { formatInstant } from '../../lambdas/hygiene/time';
 import { jsonText } from '../../lambdas/render/json-text';
 import { renderPostureText } from '../../lambdas/render/posture-text';
 import { renderRunSummaryText } from '../../lambdas/render/run-summary-text';
+import { terminalText } from '../../lambdas/render/sanitize';
 import { batchWriteItems } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
 import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
@@ -48,7 +54,11 @@ import { createProgress } from '../progress';
 import { UsageError } from '../usage-error';
 import { drainTable } from '../use-cases/drain-table';
 import type { OwnerImportSummary } from '../use-cases/import-owners';
-import { type RelayEntriesResult, relayEntriesFile } from '../use-cases/relay-to-files';
+import {
+  type RelayEntriesResult,
+  type RelayFilesSummary,
+  relayEntriesFile,
+} from '../use-cases/relay-to-files';
 import { reportTable } from '../use-cases/report-table';
 import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
 
@@ -119,6 +129,9 @@ async function runLocalCycle(
     ...(options.onScanned && { onProgress: (p) => options.onScanned?.(p.scanned) }),
   });
   const digestsPath = join(dir, 'digests.jsonl');
+  // There from the start, empty until a digest is appended: a file that cannot be read back is then an error,
+  // never "nothing was queued".
+  await writeFile(digestsPath, '', { flag: 'wx' });
   log(`Notifying (file sink): one digest per owner into ${digestsPath}...`);
   log(
     'Owner reach is judged by the relay rule (ownerDelivery: relay: active, with an email, not unsubscribed, not bouncing): ' +
@@ -179,6 +192,66 @@ function renderDemoEmails(emails: RelayEntriesResult): string {
   if (emails.placeholderSender)
     lines.push('  sender: a placeholder (set senderIdentity in --config to see your own)');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What failed after the sweep, as lines (none when nothing did): the drain's
+ * undelivered events and store errors, with its failures as `notify` lists
+ * them, and the digest parts the relay wrote no email for, as `relay` lists
+ * them. Either makes `local` exit 1, as it makes `notify` or `relay` exit 1.
+ */
+export function localFailureLines(
+  notify: Pick<NotifierSummary, 'eventsFailed' | 'storeErrors' | 'failures'>,
+  emails: Pick<RelayFilesSummary, 'failures'>,
+): string[] {
+  const lines: string[] = [];
+  if (notify.eventsFailed > 0 || notify.storeErrors > 0) {
+    lines.push(
+      `Notify: ${notify.eventsFailed} event(s) not delivered and ${notify.storeErrors} store error(s) (left pending)`,
+      ...notify.failures.records.map((f) =>
+        terminalText(`  failed: ${f.userId}: ${f.code}: ${f.message} (${f.events} event(s))`),
+      ),
+      ...(notify.failures.omitted > 0 ? [`  ... ${notify.failures.omitted} more failures (not listed)`] : []),
+    );
+  }
+  if (emails.failures.length > 0) {
+    lines.push(
+      `Relay: ${emails.failures.length} digest part(s) failed: no .eml written for them`,
+      ...emails.failures.map((f) => `  failed: ${terminalText(f.userId ?? '?')}: ${terminalText(f.error)}`),
+    );
+  }
+  return lines;
+}
+
+/**
+ * The digests the drain wrote, as the text output shows them (admin messages
+ * first: the demo directory is there to show them), or what kept them from
+ * being read back; `failed` then.
+ */
+export async function digestsOverview(
+  path: string,
+): Promise<{ readonly text: string; readonly failed: boolean }> {
+  let entries: PublishEntry[];
+  try {
+    entries = await readEntriesFile(path);
+  } catch (error: unknown) {
+    return {
+      text: `Digests file ${path} could not be read: ${terminalText(errorText(error))}\n`,
+      failed: true,
+    };
+  }
+  const admin = entries.filter((e) => e.MessageAttributes.audience?.StringValue === 'admin');
+  const ordered = [...admin, ...entries.filter((e) => !admin.includes(e))];
+  return { text: renderEntriesOverview(ordered, 3, path), failed: false };
+}
+
+/**
+ * `local`'s exit code: a failure anywhere first (the sweep's own, or one of
+ * {@link localFailureLines}), then the sweep's (`sweepExitCode`).
+ * @param failed something after the sweep failed
+ */
+export function localExitCode(summary: RunSummary, failed: boolean): number {
+  return failed ? EXIT_CODE.failure : sweepExitCode(summary);
 }
 
 /** `local` and its flags. */
@@ -255,21 +328,24 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
       onScanned: (n) => progress.update(n),
     });
     progress.clear();
+    const failures = localFailureLines(result.notify, result.emails);
+    let failed = failures.length > 0;
     if (options.format === 'json') {
       const { summary, posture, notify, digestsPath, emails } = result;
       process.stdout.write(
         `${jsonText({ summary, posture, notify, digestsFile: digestsPath, emails }, 2)}\n`,
       );
+      // The JSON carries them (`notify`, `emails.failures`); said on stderr too, as the text says them.
+      for (const line of failures) log(line);
     } else {
       process.stdout.write(`\n${localRunSummaryText(result.summary)}\n${renderPostureText(result.posture)}`);
-      const entries = await readEntriesFile(result.digestsPath).catch(() => []);
-      // Admin messages (the owner-unreachable report) first: the demo directory is there to show them.
-      const admin = entries.filter((e) => e.MessageAttributes.audience?.StringValue === 'admin');
-      const ordered = [...admin, ...entries.filter((e) => !admin.includes(e))];
-      process.stdout.write(`\n${renderEntriesOverview(ordered, 3, result.digestsPath)}`);
+      const digests = await digestsOverview(result.digestsPath);
+      failed ||= digests.failed;
+      process.stdout.write(`\n${digests.text}`);
       process.stdout.write(renderDemoEmails(result.emails));
+      if (failures.length > 0) process.stdout.write(`\n${failures.join('\n')}\n`);
     }
-    const code = sweepExitCode(result.summary);
+    const code = localExitCode(result.summary, failed);
     if (code !== EXIT_CODE.complete) process.exitCode = code;
   } finally {
     progress.clear();

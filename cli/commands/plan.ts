@@ -95,7 +95,7 @@ interface RecordSource {
 
 /**
  * Where the records come from: exactly one of `--input` or a table (an
- * explicit `--table`, or a deployed `--stack` whose table and config are used),
+ * explicit `--table`, or a deployed `--stack` whose table, owner directory and config are used),
  * and for a table the owner directory a sweep of it reads.
  */
 async function recordSource(options: PlanOptions, command: Command): Promise<RecordSource> {

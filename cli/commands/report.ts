@@ -3,8 +3,11 @@
  * expiring, expired-not-deleted, stale by tier, never used, no expiry,
  * unscoped, unrestricted, invalid, riskiest owners). Read-only: one parallel
  * scan, items counted as they stream, nothing written. With an owner directory
- * (`--directory-table`, `PC_HYGIENE_DIRECTORY_TABLE`, or the `--stack`'s), it
- * adds the owners' reach on `ownerDelivery` (docs/notifications.md, "Owner reach").
+ * (`--directory-table`, `PC_HYGIENE_DIRECTORY_TABLE`, or the `--stack`'s),
+ * loaded first as the sweep loads it, orphan flags are judged as a sweep at
+ * `now` would judge them (`report --list` too), and the report adds the
+ * directory's verdict and the owners' reach on `ownerDelivery`
+ * (docs/notifications.md, "Owner reach").
  */
 import { type Command, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -94,21 +97,26 @@ function directoryTableOf(options: ReportOptions, target: Target): string | unde
 
 async function runReportCommand(options: ReportOptions): Promise<void> {
   const now = resolveNow(options.now);
-  const target = await resolveTarget(options, { usesConfig: true });
-  const { segments, top: topOwners } = options;
-  const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
+  // A usage error before the target is looked up: it needs no AWS setup to be told.
   if (options.format === 'csv' && options.list === undefined) {
     throw new UsageError('--format csv needs --list CATEGORY (the report itself is table or json)');
   }
+  const target = await resolveTarget(options, { usesConfig: true });
+  const { segments, top: topOwners } = options;
+  const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
   const directoryTable = directoryTableOf(options, target);
   await withDocumentClient(target, async (client) => {
     const progress = createTableProgress(client, target.table, 'report');
+    // The directory is read through the same DynamoDB endpoint and region as the table.
+    const directory =
+      directoryTable === undefined ? undefined : new DynamoOwnerDirectory(client, directoryTable);
     const read = {
       client,
       tableName: target.table,
       config,
       now,
       onProgress: (n: number) => progress.update(n),
+      ...(directory !== undefined && { directory }),
     };
     const { list, format } = options;
     try {
@@ -118,12 +126,7 @@ async function runReportCommand(options: ReportOptions): Promise<void> {
         );
         return;
       }
-      // The directory is read through the same DynamoDB endpoint and region as the table.
-      const directory =
-        directoryTable === undefined ? undefined : new DynamoOwnerDirectory(client, directoryTable);
-      const report = await withTableErrors(target, () =>
-        reportTable({ ...read, topOwners, ...(directory !== undefined && { directory }) }),
-      );
+      const report = await withTableErrors(target, () => reportTable({ ...read, topOwners }));
       progress.clear();
       process.stdout.write(format === 'json' ? renderPostureJson(report) : renderPostureText(report));
     } finally {

@@ -31,10 +31,17 @@ export interface TableOptions {
 /** When a command with the table flags looks a stack up: a table command's rule, or `plan`'s (named only). */
 export type TableStackRule = Exclude<StackRule, 'directory'>;
 
-/** What `--stack` supplies, by the command's rule: `plan` publishes nothing, so it takes no topic. */
+/**
+ * What `--stack` supplies, by the command's rule. A table command's text is
+ * shared by all of them: the topic (`sweep`, `notify`) and the owner
+ * directory (`sweep`, `notify`, `report`) are said as used where the command
+ * uses them, true also of those that use neither (`export`, `runs`, …).
+ * `plan` publishes nothing, so it takes no topic; it reads the owner
+ * directory a sweep of the table reads.
+ */
 const STACK_SUPPLIES: Readonly<Record<TableStackRule, string>> = {
-  table: 'its table, topic and config',
-  'named stack only': 'its table and config',
+  table: 'its table and config (and its topic and owner directory, where the command uses them)',
+  'named stack only': 'its table, owner directory and config',
 };
 
 /**

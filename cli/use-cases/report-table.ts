@@ -2,13 +2,19 @@
  * The posture of a table: one parallel scan, items counted as they stream,
  * nothing written; and the credentials behind one of its figures
  * (`report --list CATEGORY`). What the `report` and `local` commands share, so it lives
- * outside both command files.
+ * outside both command files. With an owner directory, both first load it as
+ * the sweep does (`loadDirectoryState`), so orphan flags are due exactly when
+ * a sweep at the same `now` would delete them (docs/sweep.md, the report).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
-import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
+import {
+  type DirectoryState,
+  loadDirectoryState,
+  type SweepOwnerDirectory,
+} from '../../lambdas/hygiene/owner-directory';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import {
   credentialPosture,
@@ -30,17 +36,32 @@ export interface TableReport {
   readonly topOwners?: number;
   /** Called after each page with the items read so far. */
   readonly onProgress?: (scanned: number) => void;
-  /** The owner directory: when given, the report gains its owner reach section. */
-  readonly directory?: OwnerDirectory;
+  /**
+   * The owner directory: when given, it is loaded before the scan as a sweep loads it (orphan flags are judged
+   * with it), and the report gains its `directory` and owner reach sections.
+   */
+  readonly directory?: SweepOwnerDirectory;
+}
+
+/**
+ * The directory as a sweep at `now` loads it ({@link loadDirectoryState}: a
+ * missing, empty, stale, ahead or unreadable one orphans nothing), or
+ * `undefined` without one.
+ */
+function loadDirectory(options: TableReport): Promise<DirectoryState | undefined> {
+  const { directory, config, now } = options;
+  if (directory === undefined) return Promise.resolve(undefined);
+  return loadDirectoryState(directory, config.directoryMaxAgeDays, now);
 }
 
 /**
  * Scans a table into a {@link PostureReport} (the worker's reserved items are
- * skipped); with a directory, then judges the owners' reach (`withOwnerReach`).
+ * skipped); with a directory, loaded first, then judges the owners' reach (`withOwnerReach`).
  */
 export async function reportTable(options: TableReport): Promise<PostureReport> {
+  const state = await loadDirectory(options);
   const scanner = new DynamoDbCredentialScanner(options.client, options.tableName);
-  const posture = new PostureAccumulator(options.config, options.now);
+  const posture = new PostureAccumulator(options.config, options.now, state);
   let scanned = 0;
   for await (const page of scanner.scan({ segments: options.config.scanSegments })) {
     for (const item of page.items) posture.add(item);
@@ -48,10 +69,11 @@ export async function reportTable(options: TableReport): Promise<PostureReport> 
     options.onProgress?.(scanned);
   }
   const report = posture.report(options.topOwners);
-  if (options.directory === undefined) return report;
+  if (options.directory === undefined || state === undefined) return report;
   // On `relay`, judged as the drain judges: the sender's own rule of what SES can be asked to send to.
   const owners = posture.reachOwners();
-  return withOwnerReach(report, owners, options.directory, options.config, options.now, isSesSendable);
+  const { directory, config, now } = options;
+  return withOwnerReach(report, owners, directory, state, config, now, isSesSendable);
 }
 
 /** What `report --list` can list: the posture categories, and the soft-deleted and invalid items. */
@@ -93,8 +115,17 @@ function listed(raw: Readonly<Record<string, unknown>>, problems?: readonly stri
   };
 }
 
-/** Whether a raw item falls in `category` (the report's own definition, `credentialPosture`). */
-function inCategory(item: RawItem, category: ReportListCategory, config: HygieneConfig, now: number) {
+/**
+ * Whether a raw item falls in `category` (the report's own definition, `credentialPosture`).
+ * @param directory the owner directory as loaded before the scan, when one is given
+ */
+function inCategory(
+  item: RawItem,
+  category: ReportListCategory,
+  config: HygieneConfig,
+  now: number,
+  directory: DirectoryState | undefined,
+) {
   const parsed = parseCredential(item);
   const problems = parsed.ok ? undefined : parsed.problems.map(formatProblem);
   // Any item, invalid or soft-deleted ones too: the drain sends every outbox.
@@ -103,7 +134,7 @@ function inCategory(item: RawItem, category: ReportListCategory, config: Hygiene
   const c = parsed.credential;
   if (c.deletedAt !== undefined) return category === 'deleted' ? listed(item) : undefined;
   if (category === 'deleted' || category === 'invalid') return undefined;
-  return credentialPosture(c, config, now).categories.has(category) ? listed(item) : undefined;
+  return credentialPosture(c, config, now, directory).categories.has(category) ? listed(item) : undefined;
 }
 
 /**
@@ -113,16 +144,18 @@ function inCategory(item: RawItem, category: ReportListCategory, config: Hygiene
  * segments interleave, so no order is promised. Streamed, never held: one
  * category of a table of a million credentials (`--list no-expiry`) may hold
  * most of it, more rows than memory, and more text than one string, can take.
+ * With a directory, it is loaded first, as for the report ({@link reportTable}).
  */
 export async function* listReportCategory(
   options: TableReport & { readonly category: ReportListCategory },
 ): AsyncGenerator<ListedCredential[]> {
+  const state = await loadDirectory(options);
   const scanner = new DynamoDbCredentialScanner(options.client, options.tableName);
   let scanned = 0;
   for await (const page of scanner.scan({ segments: options.config.scanSegments })) {
     const rows: ListedCredential[] = [];
     for (const item of page.items) {
-      const row = inCategory(item, options.category, options.config, options.now);
+      const row = inCategory(item, options.category, options.config, options.now, state);
       if (row !== undefined) rows.push(row);
     }
     scanned += page.items.length;

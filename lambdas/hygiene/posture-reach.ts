@@ -5,13 +5,16 @@
  * pending (soft-deleted ones too: the drain will judge them), can be reached
  * on the configured route, judged with `reachabilityOf` (the notifier's
  * rule), counts per reason, the listed owners' names and verdicts, and how
- * fresh the directory is. Pure
+ * fresh the directory is. The directory's freshness is the one the report
+ * loaded before its scan (`loadDirectoryState`: the report's `directory`),
+ * not read again. Pure
  * apart from the {@link OwnerDirectory} port: owners are looked up a page of
  * `OWNER_LOOKUP_PAGE` at a time; only counts and the listed owners' verdicts are kept.
  * The section's shape ({@link PostureReach}) is in `posture.ts`, with the report's.
  */
 import type { HygieneConfig } from './config';
 import {
+  type DirectoryState,
   directoryJudgesReach,
   judgeOwnerPages,
   type OwnerDeliveryRoute,
@@ -44,7 +47,7 @@ interface Judged {
 async function judgeOwners(
   owners: readonly string[],
   listedIds: ReadonlySet<string>,
-  directory: OwnerDirectory,
+  directory: Pick<OwnerDirectory, 'getMany'>,
   route: OwnerDeliveryRoute,
   sendable: SendableAddress | undefined,
 ): Promise<Judged> {
@@ -70,23 +73,26 @@ async function judgeOwners(
  * Adds the owner reach section to `report`: looks up `owners` (the owners of
  * active credentials and of pending notices: `PostureAccumulator.reachOwners`)
  * in `directory`, judges each on `config.ownerDelivery`, and gives each listed
- * owner its name and verdict. A directory that was
- * never imported (or whose table is missing) leaves reach `unverified`.
+ * owner its name and verdict. A directory that was never imported (or whose
+ * table is missing; judged anyway on `relay`), or could not be read, leaves
+ * reach `unverified` (the report's `directory` says which).
+ * @param state the directory as the report loaded it before its scan (`loadDirectoryState`)
  * @param now the report's instant, epoch ms (judges the directory's freshness)
  * @param sendable whether SES can send to an address (`relay`), as the drain judges it (`reachabilityOf`'s)
- * @throws whatever the directory's `freshness` or `getMany` throws
+ * @throws whatever the directory's `getMany` throws
  */
 export async function withOwnerReach(
   report: PostureReport,
   owners: readonly string[],
-  directory: OwnerDirectory,
+  directory: Pick<OwnerDirectory, 'getMany'>,
+  state: DirectoryState,
   config: Pick<HygieneConfig, 'ownerDelivery' | 'directoryMaxAgeDays'>,
   now: number,
   sendable?: SendableAddress,
 ): Promise<PostureReport> {
   const route = config.ownerDelivery;
-  const freshness = await directory.freshness();
-  if (!directoryJudgesReach(route, freshness !== undefined)) {
+  const { freshness } = state;
+  if (state.unusable === 'unreadable' || !directoryJudgesReach(route, freshness !== undefined)) {
     const unverified: PostureReach = {
       status: 'unverified',
       route,

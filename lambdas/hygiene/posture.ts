@@ -18,6 +18,11 @@
  * What the sweep will do is never judged a second time here: "due for
  * deletion" is the policy's own decision (`decide`), and an exempt credential
  * (never flagged or deleted) counts as exempt, not as stale, expired or risky.
+ * With an owner directory, orphan flags are decided with the directory as the
+ * sweep loads it (`loadDirectoryState`, given by the caller): a stale, ahead,
+ * empty or unreadable directory makes none due, as it orphans nothing in a
+ * sweep at the same `now`; without one, with the flag's own premise
+ * ({@link ORPHAN_FLAG_PREMISE}).
  *
  * Its renderings (JSON, text for a terminal) are in `lambdas/render/posture-text.ts`.
  */
@@ -32,10 +37,17 @@ import {
 } from './credential';
 import { isReservedId, OUTBOX_ATTR } from './data-contract';
 import { routedOwner } from './notifier/reach';
-import type { OwnerDeliveryRoute, OwnerStanding, UnreachableReason } from './owner-directory';
+import {
+  type DirectoryState,
+  type OwnerDeliveryRoute,
+  type OwnerStanding,
+  ownerStanding,
+  type UnreachableReason,
+} from './owner-directory';
 import { decide, isDeletion, isExempt, staleLimit } from './policy';
 import type { RawItem } from './ports';
-import type { ReasonCounts } from './run-summary';
+import type { DirectorySummary, ReasonCounts } from './run-summary';
+import { directorySummary } from './sweep/summary';
 import { addDays, DAY_MS, formatInstant } from './time';
 
 /** One owner's verdict: reachable, or why not. */
@@ -51,14 +63,19 @@ export interface PostureDirectory {
   readonly owners: number;
   /** `directoryMaxAgeDays`. */
   readonly maxAgeDays: number;
-  /** True when `asOf` is unknown or older than `maxAgeDays` at the report's `now` (the orphan rule then orphans nothing). */
+  /**
+   * True when `asOf` is unknown or older than `maxAgeDays` at the report's `now` (the orphan rule then orphans
+   * nothing). Not the whole verdict: the report's {@link PostureReport.directory} says whether the orphan rule
+   * may use the directory, and why not (`ahead` of `now` too).
+   */
   readonly stale: boolean;
 }
 
 /**
  * The owner reach of the report's owners. `unverified`: the directory table
  * is missing or was never imported, so nobody could be judged (on `sns-email`;
- * on `relay` an empty directory judges every owner `not-in-directory`).
+ * on `relay` an empty directory judges every owner `not-in-directory`), or it
+ * could not be read (the report's `directory.status` is `unreadable`).
  */
 export interface PostureReach {
   readonly status: 'verified' | 'unverified';
@@ -127,8 +144,9 @@ export interface PostureReport {
   readonly flagged: { readonly total: number; readonly dueForDeletion: number };
   /**
    * Flagged orphaned (the owner directory marked the owner departed, docs/rules.md); `dueForDeletion`: those
-   * the policy deletes as orphaned at `now` while the directory still marks the owner departed (the report
-   * reads no departed set: {@link ORPHAN_FLAG_PREMISE}).
+   * the policy deletes as orphaned at `now` — with an owner directory, as a sweep judges with it then
+   * ({@link PostureReport.directory}: none while it is unusable); without one, while the directory still marks
+   * the owner departed ({@link ORPHAN_FLAG_PREMISE}).
    */
   readonly orphaned: { readonly total: number; readonly dueForDeletion: number };
   /** No `lastUsedAt`. */
@@ -154,6 +172,11 @@ export interface PostureReport {
     /** The riskiest owners first (most risky credentials, then most credentials). */
     readonly top: readonly OwnerPosture[];
   };
+  /**
+   * With an owner directory (`report --directory-table`): the directory as the orphan rule judges it at `now`,
+   * loaded as a sweep loads it (the run summary's `directory` shape: used, or why nothing is orphaned).
+   */
+  readonly directory?: DirectorySummary;
   /** With an owner directory (`report --directory-table`): the owners' reach (`posture-reach.ts`). */
   readonly reach?: PostureReach;
 }
@@ -189,14 +212,20 @@ export interface CredentialPosture {
 }
 
 /**
- * The owner standing the report decides orphan flags with: the flag's own
- * premise, a usable directory that marks the owner departed. The report reads
- * no set of departed owners (the sweep does, once per run), so an orphan
- * deletion it counts due is one the sweep makes unless the directory no
- * longer marks the owner departed (or is unusable) by then. For every other
+ * The owner standing a report without an owner directory decides orphan
+ * flags with: the flag's own premise, a usable directory that marks the
+ * owner departed. Such a report reads no set of departed owners, so an
+ * orphan deletion it counts due is one the sweep makes unless the directory
+ * no longer marks the owner departed (or is unusable) by then. With a
+ * directory, the owner's standing in it is used instead. For every other
  * rule the standing changes nothing the report counts.
  */
 const ORPHAN_FLAG_PREMISE: OwnerStanding = { directoryUsable: true, departed: true };
+
+/** What the owner directory says of `userId`: its loaded state's standing, or without one the flag's premise. */
+function standingOf(directory: DirectoryState | undefined, userId: string): OwnerStanding {
+  return directory === undefined ? ORPHAN_FLAG_PREMISE : ownerStanding(directory, userId);
+}
 
 /**
  * The categories of one active (valid, not soft-deleted) credential at `now`:
@@ -204,8 +233,15 @@ const ORPHAN_FLAG_PREMISE: OwnerStanding = { directoryUsable: true, departed: tr
  * credential is never `expired` or `stale` here (the sweep neither deletes
  * nor flags it): it is `exempt`. The `-due` categories are the policy's own
  * decision ({@link decide}), not a second copy of its rules.
+ * @param directory the owner directory as a sweep loads it (`loadDirectoryState`); absent: none was given,
+ *   and an orphan flag is judged with its own premise ({@link ORPHAN_FLAG_PREMISE})
  */
-export function credentialPosture(c: Credential, config: HygieneConfig, now: number): CredentialPosture {
+export function credentialPosture(
+  c: Credential,
+  config: HygieneConfig,
+  now: number,
+  directory?: DirectoryState,
+): CredentialPosture {
   const categories = new Set<PostureCategory>();
   const add = (category: PostureCategory, when: boolean) => {
     if (when) categories.add(category);
@@ -227,7 +263,9 @@ export function credentialPosture(c: Credential, config: HygieneConfig, now: num
   add('orphaned', orphaned);
   // Only a flagged credential can be due for a stale or orphan deletion: the policy decides the rest never is.
   const deletion =
-    flaggedStale || orphaned ? decide(c, config, now, ORPHAN_FLAG_PREMISE).find(isDeletion)?.type : undefined;
+    flaggedStale || orphaned
+      ? decide(c, config, now, standingOf(directory, c.userId)).find(isDeletion)?.type
+      : undefined;
   add('flagged-stale-due', deletion === 'delete-stale');
   add('orphaned-due', deletion === 'delete-orphaned');
   add('never-used', c.lastUsedAt === undefined);
@@ -295,10 +333,15 @@ export class PostureAccumulator {
   /** The owner the drain judges for each item with pending notices (the reach section judges them too). */
   private readonly noticeOwners = new Set<string>();
 
-  /** @param now epoch ms the report is relative to */
+  /**
+   * @param now epoch ms the report is relative to
+   * @param directory the owner directory as a sweep loads it at `now` (`loadDirectoryState`), when one is given:
+   *   orphan flags are judged with it, and the report says how ({@link PostureReport.directory})
+   */
   constructor(
     private readonly config: HygieneConfig,
     private readonly now: number,
+    private readonly directory?: DirectoryState,
   ) {}
 
   /** Counts one raw item (the worker's reserved items are ignored). */
@@ -327,7 +370,7 @@ export class PostureAccumulator {
     this.active++;
     const owner = this.owner(c.userId);
     owner.credentials++;
-    const { categories, staleTier } = credentialPosture(c, this.config, this.now);
+    const { categories, staleTier } = credentialPosture(c, this.config, this.now, this.directory);
     const is = (category: PostureCategory) => categories.has(category);
     if (is('no-expiry')) {
       this.noExpiry++;
@@ -424,6 +467,9 @@ export class PostureAccumulator {
       exempt: this.exempt,
       pendingNotices: this.pendingNotices,
       owners: { count: this.owners.size, top },
+      ...(this.directory !== undefined && {
+        directory: directorySummary(this.directory, this.config.directoryMaxAgeDays),
+      }),
     };
   }
 }

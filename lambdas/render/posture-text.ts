@@ -4,13 +4,20 @@
  * the pure domain (`lambdas/hygiene/posture.ts` keeps the figures): it is
  * terminal presentation, kept beside the run summary's rendering. Owner ids
  * come from the table and go through {@link terminalText}. With an owner
- * directory the report gains an "Owner reach" section and the owner table
- * a name and a reach column (docs/notifications.md, "Owner reach").
+ * directory the report gains the orphan rule's verdict on it (the run
+ * summary's `directoryLine`, in the report's voice), an "Owner reach" section
+ * and the owner table a name and a reach column (docs/notifications.md,
+ * "Owner reach").
  */
 import { UNREACHABLE_REASONS } from '../hygiene/owner-directory';
 import type { OwnerPosture, PostureReach, PostureReport } from '../hygiene/posture';
+import type { DirectorySummary } from '../hygiene/run-summary';
 import { jsonText } from './json-text';
+import { type DirectoryLineVoice, directoryLine } from './run-summary-text';
 import { terminalText } from './sanitize';
+
+/** The report's voice for the directory line: what a sweep at the report's `now` would do. */
+const REPORT_DIRECTORY_VOICE: DirectoryLineVoice = { verb: 'would be', now: "the report's now" };
 
 /** The report as pretty-printed JSON (stored and configured text escaped losslessly: {@link jsonText}). */
 export function renderPostureJson(report: PostureReport): string {
@@ -60,23 +67,25 @@ export function renderPostureText(report: PostureReport): string {
       `${label.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}  ${pct.padStart(6)}`.trimEnd(),
     ),
   ];
-  if (r.reach !== undefined) lines.push(...reachLines(r.reach));
+  if (r.directory !== undefined) lines.push('', directoryLine(r.directory, REPORT_DIRECTORY_VOICE));
+  if (r.reach !== undefined) lines.push(...reachLines(r.reach, r.directory));
   lines.push(...ownerLines(r));
   return `${lines.join('\n')}\n`;
 }
 
-/** The owner reach section: the directory's freshness, then reachable and unreachable owners per reason. */
-function reachLines(reach: PostureReach): string[] {
+/**
+ * The owner reach section: the directory's snapshot, then reachable and unreachable owners per reason (its
+ * freshness is the directory line's, above it: `directory`).
+ */
+function reachLines(reach: PostureReach, directory: DirectorySummary | undefined): string[] {
   if (reach.directory === undefined) {
-    return [
-      '',
-      'Owner reach is unverified: the owner directory holds no import (table missing or never imported: pc-hygiene owners import)',
-    ];
+    const why =
+      directory?.status === 'unreadable'
+        ? 'the owner directory could not be read (see "Owner directory" above)'
+        : 'the owner directory holds no import (table missing or never imported: pc-hygiene owners import)';
+    return ['', `Owner reach is unverified: ${why}`];
   }
   const d = reach.directory;
-  const freshness = d.stale
-    ? `STALE: older than directoryMaxAgeDays ${d.maxAgeDays}, the orphan rule orphans nothing`
-    : `fresh: within directoryMaxAgeDays ${d.maxAgeDays}`;
   const rows: [string, number][] = [
     ['owners of active credentials or pending notices', reach.ownersChecked],
     ['reachable', reach.reachable],
@@ -92,7 +101,7 @@ function reachLines(reach: PostureReach): string[] {
     '',
     `Owner reach (${reach.route}):`,
     d.imported
-      ? `  directory as of ${d.asOf ?? 'unknown'} (${freshness}), ${d.owners} owner(s)`
+      ? `  directory as of ${terminalText(d.asOf ?? 'unknown')}, ${d.owners} owner(s)`
       : '  directory never imported: nobody can be emailed on relay (pc-hygiene owners import)',
     ...rows.map(([label, n]) => `${label.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}`),
   ];

@@ -88,7 +88,7 @@ describe('plan --help', () => {
 
     expect(code).toBe(0);
     expect(optionIn(stdout, '--stack <name>')).toBe(
-      '--stack <name> the deployed stack to act on: its table and config ' +
+      '--stack <name> the deployed stack to act on: its table, owner directory and config ' +
         '(no default: a stack is looked up only when named) (env: PC_HYGIENE_STACK)',
     );
     expect(optionIn(stdout, '--table <name>')).toBe(OWN_TABLE_HELP.plan);
@@ -98,7 +98,7 @@ describe('plan --help', () => {
     const { stdout } = await runCli(['export', '--help']);
 
     expect(optionIn(stdout, '--stack <name>')).toBe(
-      '--stack <name> the deployed stack to act on: its table, topic and config ' +
+      '--stack <name> the deployed stack to act on: its table and config (and its topic and owner directory, where the command uses them) ' +
         '(default: PersonalClientHygiene, unless --table or --endpoint is given) (env: PC_HYGIENE_STACK)',
     );
   });

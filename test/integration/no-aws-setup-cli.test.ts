@@ -53,4 +53,13 @@ describe('a stack lookup without AWS set up', () => {
       );
     },
   );
+
+  it('report --format csv without --list is a usage error (exit 2) before any stack is looked up', async () => {
+    const result = await run(['report', '--format', 'csv']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'pc-hygiene: --format csv needs --list CATEGORY (the report itself is table or json)\n',
+    );
+  });
 });

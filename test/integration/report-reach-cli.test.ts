@@ -2,7 +2,8 @@
  * `pc-hygiene report --directory-table` end to end on DynamoDB Local, as an
  * operator runs it (docs/notifications.md, "Owner reach"): without a directory
  * the report is unchanged; with one, it adds the owners' reach on the
- * `--config` route (counts per reason, the directory's freshness) and names
+ * `--config` route (counts per reason) and the orphan rule's verdict on the
+ * directory (the run summary's line and `directory`: used, stale, …), and names
  * each listed owner with their reach, in the table and in `--format json`;
  * the env var names the directory too, and a directory never imported leaves
  * reach unverified.
@@ -55,7 +56,8 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
 
     expect(code).toBe(0);
     expect(stdout).toContain(
-      `Owner reach (relay):\n  directory as of ${days(-1)} (fresh: within directoryMaxAgeDays 7), 5 owner(s)\n`,
+      `\nOwner directory: as of ${days(-1)}, 5 owner(s), 1 departed (orphan rule applied)\n\n` +
+        `Owner reach (relay):\n  directory as of ${days(-1)}, 5 owner(s)\n`,
     );
     expect(stdout).toMatch(/^owners of active credentials or pending notices {2}5$/m);
     expect(stdout).toMatch(/^reachable +2$/m);
@@ -86,6 +88,13 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
       unreachable: 3,
       byReason: reasonCounts({ 'not-in-directory': 1, departed: 1, 'no-email': 1 }),
     });
+    expect(parsed.directory).toEqual({
+      status: 'used',
+      asOf: days(-1),
+      owners: 5,
+      departed: 1,
+      maxAgeDays: 7,
+    });
     expect(parsed.owners.top.map((o) => [o.userId, o.name, o.reach])).toEqual([
       ['user-a', 'Ann', 'departed'],
       ['user-b', 'Bob', 'reachable'],
@@ -115,7 +124,7 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
     // The default route (sns-email): imported owners have no subscription until the reconciler has run.
     expect(text.stdout).toContain('Owner reach (sns-email):');
     expect(text.stdout).toContain(
-      '(STALE: older than directoryMaxAgeDays 7, the orphan rule orphans nothing)',
+      `\nOwner directory: STALE (as of ${days(-1)}, older than directoryMaxAgeDays 7); nothing would be orphaned - re-import it (owners import --as-of)\n`,
     );
     expect(text.stdout).toMatch(/^ {2}no-subscription +2$/m);
   });

@@ -4,10 +4,15 @@
  * only the owners it holds. Counts its lookups and can fail them, so tests
  * see how the notifier batches and survives a directory outage.
  */
-import type { DirectoryFreshness, OwnerDirectory, OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import type {
+  DirectoryFreshness,
+  OwnerDirectory,
+  OwnerRecord,
+  SweepOwnerDirectory,
+} from '../../lambdas/hygiene/owner-directory';
 
 /** A directory held in memory. */
-export class InMemoryOwnerDirectory implements OwnerDirectory {
+export class InMemoryOwnerDirectory implements OwnerDirectory, SweepOwnerDirectory {
   readonly owners = new Map<string, OwnerRecord>();
   /** The ids asked for, per `getMany` call. */
   readonly lookups: string[][] = [];
@@ -24,6 +29,11 @@ export class InMemoryOwnerDirectory implements OwnerDirectory {
 
   async freshness(): Promise<DirectoryFreshness | undefined> {
     return this.imported;
+  }
+
+  /** Every owner marked departed (what a sweep, and a report, load for the orphan rule). */
+  async departedUserIds(): Promise<ReadonlySet<string>> {
+    return new Set([...this.owners.values()].filter((o) => o.status === 'departed').map((o) => o.userId));
   }
 
   async getMany(userIds: readonly string[]): Promise<ReadonlyMap<string, OwnerRecord>> {

@@ -6,12 +6,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
-import { OWNER_LOOKUP_PAGE } from '../../lambdas/hygiene/owner-directory';
+import { loadDirectoryState, OWNER_LOOKUP_PAGE } from '../../lambdas/hygiene/owner-directory';
 import { PostureAccumulator } from '../../lambdas/hygiene/posture';
 import { withOwnerReach } from '../../lambdas/hygiene/posture-reach';
 import { renderPostureText } from '../../lambdas/render/posture-text';
 import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
 import { credential, days, NOW } from './support/credentials';
+
+/** The directory as the report loads it before its scan (as a sweep at NOW, with the default config). */
+const loaded = (directory: InMemoryOwnerDirectory) =>
+  loadDirectoryState(directory, DEFAULT_CONFIG.directoryMaxAgeDays, NOW);
 
 /** A report over one credential each for `count` owners (`user-000` ...). */
 function fleet(count: number) {
@@ -30,7 +34,14 @@ describe('withOwnerReach', () => {
       '2026-05-31T12:00:00.000Z',
     );
 
-    const judged = await withOwnerReach(report, owners, directory, DEFAULT_CONFIG, NOW);
+    const judged = await withOwnerReach(
+      report,
+      owners,
+      directory,
+      await loaded(directory),
+      DEFAULT_CONFIG,
+      NOW,
+    );
 
     expect(directory.lookups.map((ids) => ids.length)).toEqual([OWNER_LOOKUP_PAGE, OWNER_LOOKUP_PAGE, 50]);
     expect(new Set(directory.lookups.flat()).size).toBe(250);
@@ -82,6 +93,7 @@ describe('withOwnerReach', () => {
       accumulator.report(),
       accumulator.reachOwners(),
       directory,
+      await loaded(directory),
       DEFAULT_CONFIG,
       NOW,
     );
@@ -122,7 +134,14 @@ describe('withOwnerReach', () => {
     const directory = new InMemoryOwnerDirectory([reachableOwner('user-000')]);
     directory.imported = undefined;
 
-    const judged = await withOwnerReach(report, owners, directory, DEFAULT_CONFIG, NOW);
+    const judged = await withOwnerReach(
+      report,
+      owners,
+      directory,
+      await loaded(directory),
+      DEFAULT_CONFIG,
+      NOW,
+    );
 
     expect(directory.lookups).toEqual([]);
     expect(judged.reach).toMatchObject({ status: 'unverified', ownersChecked: 0 });
@@ -139,6 +158,7 @@ describe('withOwnerReach', () => {
       report,
       owners,
       directory,
+      await loaded(directory),
       { ...DEFAULT_CONFIG, ownerDelivery: 'relay' },
       NOW,
     );

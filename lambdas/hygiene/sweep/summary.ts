@@ -2,10 +2,12 @@
  * The guard phase and the summary: the blast-radius guard judges every
  * deletion the run planned (docs/sweep.md, "The blast-radius guard"), and the
  * run's tallies are frozen into the one `RunSummary` a run returns (or an
- * aborted run carries).
+ * aborted run carries). Its summary of the owner directory
+ * (`directorySummary`) is also the one `plan` and `report` give.
  */
 import { evaluateGuard, type GuardApproval, type GuardStatus, withApproval } from '../guard';
 import { operatorFields } from '../history';
+import type { DirectoryState } from '../owner-directory';
 import type { RunManifestHeader } from '../run-manifest';
 import {
   type CheckpointSummary,
@@ -86,16 +88,22 @@ function approverFields(
   };
 }
 
-/** How the run judged the owner directory (the summary says why nothing was orphaned). */
-function directorySummary(run: SweepRun): DirectorySummary {
-  const { unusable, freshness, departed, readError } = run.directory;
+/**
+ * How the orphan rule judges a loaded owner directory (`loadDirectoryState`):
+ * used, or why nothing is orphaned. The one mapping of a directory's state to
+ * its summary: a run's `directory`, and the same shape in `pc-hygiene plan`'s
+ * and `pc-hygiene report`'s output (docs/sweep.md, "The run summary").
+ * @param maxAgeDays the config's `directoryMaxAgeDays`
+ */
+export function directorySummary(state: DirectoryState, maxAgeDays: number): DirectorySummary {
+  const { unusable, freshness, departed, readError } = state;
   return {
     status: unusable ?? 'used',
     ...(readError !== undefined && { error: readError }),
     ...(freshness?.asOf !== undefined && { asOf: freshness.asOf }),
     ...(freshness !== undefined && { owners: freshness.owners }),
     departed: departed.size,
-    maxAgeDays: run.settings.config.directoryMaxAgeDays,
+    maxAgeDays,
   };
 }
 
@@ -140,7 +148,7 @@ export function summarize(
       perOwner: perOwner.slice(0, SUMMARY_RECORD_LIMIT),
       ownersOmitted: Math.max(0, perOwner.length - SUMMARY_RECORD_LIMIT),
     },
-    directory: directorySummary(run),
+    directory: directorySummary(run.directory, run.settings.config.directoryMaxAgeDays),
     reach,
     ...(checkpoint && { checkpoint }),
     ...(manifest && { manifest }),

@@ -15,6 +15,7 @@ import { renderDeletionListingText, renderDryRunJson } from '../../../cli/format
 import { runEntryListing } from '../../../cli/format/run-entry-listing';
 import { DEFAULT_CONFIG, parseConfig } from '../../../lambdas/hygiene/config';
 import type { GuardStatus } from '../../../lambdas/hygiene/guard';
+import { loadDirectoryState } from '../../../lambdas/hygiene/owner-directory';
 import { PostureAccumulator } from '../../../lambdas/hygiene/posture';
 import { withOwnerReach } from '../../../lambdas/hygiene/posture-reach';
 import type { RunManifestHeader } from '../../../lambdas/hygiene/run-manifest';
@@ -128,7 +129,9 @@ describe('the tables rendered for the CLI and the admins head their columns in c
       [reachableOwner('user-a', 'Ann')],
       '2026-11-25T00:00:00.000Z',
     );
-    const judged = await withOwnerReach(report, accumulator.reachOwners(), directory, DEFAULT_CONFIG, NOW);
+    const state = await loadDirectoryState(directory, DEFAULT_CONFIG.directoryMaxAgeDays, NOW);
+    const owners = accumulator.reachOwners();
+    const judged = await withOwnerReach(report, owners, directory, state, DEFAULT_CONFIG, NOW);
     const figures = [
       'CREDENTIALS',
       'RISKY',
