@@ -82,7 +82,7 @@ function defineReportCommand(program: Command) {
             'list the credentials behind one figure instead of the report',
           ).choices(REPORT_LIST_CATEGORIES),
         )
-        .addOption(optionalDirectoryTableOption("add the owners' reach"))
+        .addOption(optionalDirectoryTableOption("judge orphan flags with it and add the owners' reach"))
         .addOption(formatOption(LISTING_FORMATS, 'output format (csv with --list only)')),
   );
 }

@@ -12,11 +12,14 @@
  * U+200D, the word joiner U+2060, the BOM U+FEFF, the soft hyphen U+00AD and
  * the tag characters, which make two different ids print alike) and the line
  * and paragraph separators (`\p{Zl}`, `\p{Zp}`: U+2028, U+2029, which start
- * a new line). One exception keeps names written as they should be: a joiner
- * (U+200C ZWNJ, U+200D ZWJ) between two non-ASCII letters, marks or emoji
- * (a Persian word, an Indic conjunct, an emoji sequence such as 👩🏽‍💻) is part
- * of how the text is written and shows as such; anywhere else (between ASCII
- * letters, at either end) it is unsafe. Characters outside these classes
+ * a new line). One exception keeps most names written as they should be: a
+ * joiner (U+200C ZWNJ, U+200D ZWJ) between two non-ASCII letters, marks or
+ * emoji (a Persian word, an Indic conjunct, an emoji sequence such as 👩🏽‍💻)
+ * is part of how the text is written and shows as such; anywhere else
+ * (between ASCII letters, at either end) it is unsafe. That costs a few
+ * spellings their look: a joiner ending a word (legacy Malayalam chillu
+ * letters, `ന്` + ZWJ) is escaped or flattened, and so are the tag
+ * characters of a subdivision flag (🏴 England shows as a black flag). Characters outside these classes
  * print as they are: a look-alike letter (a Cyrillic `а` for a Latin `a`), or
  * a joiner between two letters of a script it does not change, can still
  * make two ids look the same.

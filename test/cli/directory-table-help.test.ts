@@ -27,7 +27,7 @@ describe('--directory-table --help', () => {
   it('report (a table command that reads a directory only when it has one): the stack output, else none', async () => {
     // The same phrase as --topic-arn's and --config's (stackDefault): not "the deployed stack's, if any".
     expect(await directoryTableHelp(['report'])).toBe(
-      "--directory-table <name> owner directory table (DynamoDB): add the owners' reach (default: the stack's " +
+      "--directory-table <name> owner directory table (DynamoDB): judge orphan flags with it and add the owners' reach (default: the stack's " +
         'DirectoryTableName output; none with --endpoint, or --table without --stack) (env: PC_HYGIENE_DIRECTORY_TABLE)',
     );
   });
