@@ -63,7 +63,7 @@ import { reportTable } from '../use-cases/report-table';
 import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
 
 /** What one local cycle produced. */
-interface LocalCycleResult {
+export interface LocalCycleResult {
   readonly table: string;
   readonly endpoint: string;
   readonly imported: number;
@@ -254,6 +254,37 @@ export function localExitCode(summary: RunSummary, failed: boolean): number {
   return failed ? EXIT_CODE.failure : sweepExitCode(summary);
 }
 
+/**
+ * Writes what the cycle produced and returns `local`'s exit code ({@link localExitCode}). Text: the run
+ * summary, the posture report, the digests ({@link digestsOverview}), the emails, then what failed after the
+ * sweep ({@link localFailureLines}). JSON: one document, which carries those failures; they are said on `log`
+ * too, as the text says them.
+ * @param out the output (stdout in the CLI)
+ * @param log the narration (stderr in the CLI)
+ */
+export async function writeLocalResult(
+  result: Pick<LocalCycleResult, 'summary' | 'posture' | 'notify' | 'digestsPath' | 'emails'>,
+  format: (typeof REPORT_FORMATS)[number],
+  out: (text: string) => void,
+  log: (line: string) => void,
+): Promise<number> {
+  const failures = localFailureLines(result.notify, result.emails);
+  let failed = failures.length > 0;
+  if (format === 'json') {
+    const { summary, posture, notify, digestsPath, emails } = result;
+    out(`${jsonText({ summary, posture, notify, digestsFile: digestsPath, emails }, 2)}\n`);
+    for (const line of failures) log(line);
+  } else {
+    out(`\n${localRunSummaryText(result.summary)}\n${renderPostureText(result.posture)}`);
+    const digests = await digestsOverview(result.digestsPath);
+    failed ||= digests.failed;
+    out(`\n${digests.text}`);
+    out(renderDemoEmails(result.emails));
+    if (failures.length > 0) out(`\n${failures.join('\n')}\n`);
+  }
+  return localExitCode(result.summary, failed);
+}
+
 /** `local` and its flags. */
 function defineLocalCommand(program: Command) {
   return program
@@ -328,24 +359,7 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
       onScanned: (n) => progress.update(n),
     });
     progress.clear();
-    const failures = localFailureLines(result.notify, result.emails);
-    let failed = failures.length > 0;
-    if (options.format === 'json') {
-      const { summary, posture, notify, digestsPath, emails } = result;
-      process.stdout.write(
-        `${jsonText({ summary, posture, notify, digestsFile: digestsPath, emails }, 2)}\n`,
-      );
-      // The JSON carries them (`notify`, `emails.failures`); said on stderr too, as the text says them.
-      for (const line of failures) log(line);
-    } else {
-      process.stdout.write(`\n${localRunSummaryText(result.summary)}\n${renderPostureText(result.posture)}`);
-      const digests = await digestsOverview(result.digestsPath);
-      failed ||= digests.failed;
-      process.stdout.write(`\n${digests.text}`);
-      process.stdout.write(renderDemoEmails(result.emails));
-      if (failures.length > 0) process.stdout.write(`\n${failures.join('\n')}\n`);
-    }
-    const code = localExitCode(result.summary, failed);
+    const code = await writeLocalResult(result, options.format, (text) => process.stdout.write(text), log);
     if (code !== EXIT_CODE.complete) process.exitCode = code;
   } finally {
     progress.clear();

@@ -3,18 +3,29 @@
  * `notify` and `relay` do for the same failures: events the drain could not
  * deliver or store errors, digest parts the relay wrote no email for, and a
  * digests file that cannot be read back (said as such, never as "nothing was
- * queued"). Failures injected into the summaries the cycle returns.
+ * queued"). Failures injected into the summaries the cycle returns, given to
+ * the helpers and to `writeLocalResult`, which writes the command's output
+ * (captured here) and decides its exit code.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { digestsOverview, localExitCode, localFailureLines } from '../../../cli/commands/local';
+import {
+  digestsOverview,
+  type LocalCycleResult,
+  localExitCode,
+  localFailureLines,
+  writeLocalResult,
+} from '../../../cli/commands/local';
 import { EXIT_CODE } from '../../../cli/exit-codes';
-import { parseConfig } from '../../../lambdas/hygiene/config';
+import { DEFAULT_CONFIG, parseConfig } from '../../../lambdas/hygiene/config';
+import { runNotifier } from '../../../lambdas/hygiene/notifier';
+import { PostureAccumulator } from '../../../lambdas/hygiene/posture';
 import type { RunSummary } from '../../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../../lambdas/hygiene/sweep';
 import { useTempDir } from '../../support/temp-dir';
-import { credential, NOW } from '../support/credentials';
+import { InMemoryOutbox, RecordingPublisher } from '../outbox-fakes';
+import { credential, days, NOW } from '../support/credentials';
 import { MemoryScanner, MemoryTable, MemoryWriter } from '../support/memory-ports';
 
 /** A drain with nothing failed. */
@@ -27,6 +38,83 @@ function completeRun(): Promise<RunSummary> {
     { scanner: new MemoryScanner(table), writer: new MemoryWriter(table), clock: () => NOW },
     { config: parseConfig({}), now: NOW, runId: 'run-1', mode: 'enforce' },
   );
+}
+
+/** An enforce run whose guard trips: 10 expired credentials, at most 5 deletions (exit 3 for `sweep`). */
+function guardTrippedRun(): Promise<RunSummary> {
+  const table = new MemoryTable(
+    Array.from({ length: 10 }, (_, i) => credential(`x${i}-expired`, { expiresTime: days(-1) })),
+  );
+  return runSweep(
+    { scanner: new MemoryScanner(table), writer: new MemoryWriter(table), clock: () => NOW },
+    {
+      config: parseConfig({ maxDeletesPerRun: 5, maxDeletePercent: 100 }),
+      now: NOW,
+      runId: 'run-1',
+      mode: 'enforce',
+    },
+  );
+}
+
+/** A drain failure, as `notify` lists it: 3 events of user-a not delivered, and a store error. */
+const DRAIN_FAILURE = {
+  eventsFailed: 3,
+  storeErrors: 1,
+  failures: {
+    count: 1,
+    records: [{ userId: 'user-a', code: 'EIO', message: 'disk full', senderFault: false, events: 3 }],
+    omitted: 0,
+  },
+};
+
+type LocalResult = Parameters<typeof writeLocalResult>[0];
+
+/**
+ * What a clean cycle returns (nothing queued, no email), over `summary`, with its digests file at
+ * `digestsPath`; `notify` overrides parts of the drain's summary.
+ */
+async function cycleResult(
+  summary: RunSummary,
+  digestsPath: string,
+  notify: Partial<LocalCycleResult['notify']> = {},
+): Promise<LocalResult> {
+  const drained = await runNotifier({
+    outbox: new InMemoryOutbox(),
+    publisher: new RecordingPublisher(),
+    clock: () => NOW,
+  });
+  return {
+    summary,
+    posture: new PostureAccumulator(DEFAULT_CONFIG, NOW).report(),
+    notify: { ...drained, ...notify },
+    digestsPath,
+    emails: {
+      digests: 0,
+      ignored: 0,
+      written: [],
+      duplicates: 0,
+      skipped: [],
+      failures: [],
+      from: 'hygiene@example.com',
+      placeholderSender: false,
+      outDir: '/tmp/emails',
+    },
+  };
+}
+
+/** Runs `writeLocalResult`, capturing what it writes: `out` (stdout) and `log` (stderr lines). */
+async function writeCaptured(result: LocalResult, format: 'table' | 'json') {
+  let out = '';
+  const log: string[] = [];
+  const code = await writeLocalResult(
+    result,
+    format,
+    (text) => {
+      out += text;
+    },
+    (line) => log.push(line),
+  );
+  return { code, out, log };
 }
 
 describe("local's failures after the sweep", () => {
@@ -86,5 +174,83 @@ describe("local's failures after the sweep", () => {
       expect(overview.failed, path).toBe(true);
       expect(overview.text, path).toMatch(new RegExp(`^Digests file ${path} could not be read: .+\\n$`));
     }
+  });
+});
+
+describe("local's output and exit code (writeLocalResult)", () => {
+  const dir = useTempDir('pch-local-result');
+  /** An empty digests file, as the cycle leaves it when nothing was queued. */
+  async function emptyDigests(): Promise<string> {
+    const path = join(dir(), 'digests.jsonl');
+    await writeFile(path, '');
+    return path;
+  }
+
+  it('a clean cycle: exit 0, no failure said, in text and in JSON', async () => {
+    const result = await cycleResult(await completeRun(), await emptyDigests());
+
+    const text = await writeCaptured(result, 'table');
+    expect(text.code).toBe(EXIT_CODE.complete);
+    expect(text.out).toContain('No digests to send (nothing was queued).');
+    expect(text.out).not.toMatch(/Notify:|Relay:|could not be read/);
+    expect(text.log).toEqual([]);
+
+    const json = await writeCaptured(result, 'json');
+    expect(json.code).toBe(EXIT_CODE.complete);
+    expect(JSON.parse(json.out)).toMatchObject({
+      notify: { eventsFailed: 0 },
+      digestsFile: result.digestsPath,
+    });
+    expect(json.log).toEqual([]);
+  });
+
+  it("nothing failed after the sweep: the sweep's own exit code (a tripped guard: 3)", async () => {
+    const result = await cycleResult(await guardTrippedRun(), await emptyDigests());
+
+    expect((await writeCaptured(result, 'table')).code).toBe(EXIT_CODE.guardTripped);
+    expect((await writeCaptured(result, 'json')).code).toBe(EXIT_CODE.guardTripped);
+  });
+
+  it('a drain failure: exit 1 in text, said on stdout after the digests and emails', async () => {
+    const result = await cycleResult(await completeRun(), await emptyDigests(), DRAIN_FAILURE);
+
+    const { code, out, log } = await writeCaptured(result, 'table');
+
+    expect(code).toBe(EXIT_CODE.failure);
+    expect(out).toMatch(
+      /Emails the SES relay would send[\s\S]*\n\nNotify: 3 event\(s\) not delivered and 1 store error\(s\) \(left pending\)\n {2}failed: user-a: EIO: disk full \(3 event\(s\)\)\n$/,
+    );
+    expect(log).toEqual([]);
+  });
+
+  it('a drain failure: exit 1 in JSON, which carries it, and said on stderr', async () => {
+    const result = await cycleResult(await completeRun(), await emptyDigests(), DRAIN_FAILURE);
+
+    const { code, out, log } = await writeCaptured(result, 'json');
+
+    expect(code).toBe(EXIT_CODE.failure);
+    expect(JSON.parse(out)).toMatchObject({ notify: { eventsFailed: 3, storeErrors: 1 } });
+    expect(log).toEqual([
+      'Notify: 3 event(s) not delivered and 1 store error(s) (left pending)',
+      '  failed: user-a: EIO: disk full (3 event(s))',
+    ]);
+  });
+
+  it('a failure after the sweep outranks its tripped guard: exit 1', async () => {
+    const result = await cycleResult(await guardTrippedRun(), await emptyDigests(), DRAIN_FAILURE);
+
+    expect((await writeCaptured(result, 'table')).code).toBe(EXIT_CODE.failure);
+  });
+
+  it('a digests file that cannot be read back: said, exit 1 (text)', async () => {
+    const folder = join(dir(), 'a-folder.jsonl');
+    await mkdir(folder);
+    const result = await cycleResult(await completeRun(), folder);
+
+    const { code, out } = await writeCaptured(result, 'table');
+
+    expect(code).toBe(EXIT_CODE.failure);
+    expect(out).toContain(`Digests file ${folder} could not be read: `);
+    expect(out).not.toContain('nothing was queued');
   });
 });
