@@ -281,13 +281,8 @@ function sumOf(metrics: cloudwatch.IMetric[], period: Duration): cloudwatch.IMet
  * period or ignored missing data would keep it in ALARM and notify once.
  */
 function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
-  const { metricsNamespace: ns, serviceName: service } = options;
   const anyInAnHour = (id: string, alarmDescription: string, metricName: string) =>
-    new cloudwatch.Alarm(scope, id, {
-      alarmDescription,
-      metric: runMetric(ns, service, metricName, RUN_WATCH.perHour),
-      ...atLeast(1),
-    });
+    failureCountAlarm(scope, id, alarmDescription, options, metricName);
   return [
     anyInAnHour(
       'NotifierStoreErrors',
@@ -315,6 +310,31 @@ function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cl
       RECONCILER_METRIC.optOutsHeldBack,
     ),
   ];
+}
+
+/** Where a worker's run metrics are: their namespace and `service` dimension. */
+export interface RunMetricSource {
+  readonly metricsNamespace: string;
+  readonly serviceName: string;
+}
+
+/**
+ * A failure counted per run or batch ({@link failureCountAlarms}): alarms on any in an hour (the run metric's hourly
+ * sum ≥ 1), missing data not breaching, so it returns to OK an hour without one and each failure that comes back
+ * notifies again. The shape of every such alarm, the relay's too (lib/owner-email-relay.ts).
+ */
+export function failureCountAlarm(
+  scope: Construct,
+  id: string,
+  alarmDescription: string,
+  source: RunMetricSource,
+  metricName: string,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    alarmDescription,
+    metric: runMetric(source.metricsNamespace, source.serviceName, metricName, RUN_WATCH.perHour),
+    ...atLeast(1),
+  });
 }
 
 /**

@@ -46,6 +46,8 @@ export interface DashboardRelay {
   readonly queue: sqs.IQueue;
   /** The relay queue's own dead-letter queue. */
   readonly deadLetterQueue: sqs.IQueue;
+  /** The topic SES publishes bounces and complaints to: what it could not deliver (`SesEventsNotificationsFailed`). */
+  readonly sesEventsTopic: sns.ITopic;
 }
 
 /** What the dashboard shows. */
@@ -56,8 +58,9 @@ export interface HygieneDashboardOptions {
   readonly reconciler?: HygieneFunction;
   /**
    * The `relay` route, when deployed: the owner reach row shows SES bounces and
-   * complaints, the relay queue's oldest digest and the relay's failed records (those out of time apart), and the
-   * errors graph its two functions and its dead-letter queue.
+   * complaints (and the SES events not delivered, not read or not attributed), the relay queue's oldest digest and
+   * the relay's failed records (those out of time, and those given up on, apart), and the errors graph its two
+   * functions and its dead-letter queue.
    */
   readonly relay?: DashboardRelay;
   readonly deadLetterQueue: sqs.IQueue;
@@ -151,7 +154,10 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
       'Guard and run status',
       [
         m(SWEEP_METRIC.completed, { ...RUN_WATCH.perHour, label: 'completed (heartbeat; per hour)' }),
-        m(SWEEP_METRIC.guardTripped, { ...RUN_WATCH.lastRun, label: 'guard tripped (largest in an hour)' }),
+        m(SWEEP_METRIC.guardTripped, {
+          ...RUN_WATCH.lastRun,
+          label: 'deletions held back by the guard (largest in an hour)',
+        }),
         m(SWEEP_METRIC.writeFailures, { ...RUN_WATCH.perHour, label: 'write failures (per hour)' }),
         m(SWEEP_METRIC.adminSummaryFailed, {
           ...RUN_WATCH.perHour,
@@ -350,9 +356,11 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
 
 /**
  * The `relay` route's owner email: SES bounces and complaints (suppressed sends among them; bounces SES did not call
- * permanent apart) and what they recorded (per hour), and the age of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest
- * in 5 minutes) beside the relay's failed records and, of those, the ones SES left no time for (per hour, the right
- * axis: the `EmailRelayOutOfTime` alarm's metric).
+ * permanent apart), what they recorded, those nothing was recorded for, and the SES events SNS could not deliver or
+ * the function could not read (per hour: the `SesEventsNotificationsFailed` and `UnreadableSesEvents` alarms'
+ * metrics); and the age of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest in
+ * 5 minutes) beside the relay's failed records and, of those, the ones SES left no time for and the ones given up on
+ * (per hour, the right axis: the `EmailRelayOutOfTime` and `EmailRelayGaveUp` alarms' metrics).
  */
 function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget[] {
   return [
@@ -383,6 +391,18 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
           label: 'of which without their events (not read back)',
         }),
         m(SES_EVENTS_METRIC.notSpam, { ...RUN_WATCH.perHour, label: 'not-spam reports (no opt-out)' }),
+        m(SES_EVENTS_METRIC.unattributed, {
+          ...RUN_WATCH.perHour,
+          label: 'bounces and complaints nothing was recorded for (no owner, or not their address)',
+        }),
+        m(SES_EVENTS_METRIC.unreadable, {
+          ...RUN_WATCH.perHour,
+          label: 'SES events not read (not JSON: nothing recorded)',
+        }),
+        notificationsFailed(
+          relay.sesEventsTopic,
+          'SES events SNS could not deliver to the function (dropped)',
+        ),
       ],
       { width },
     ),
@@ -399,6 +419,10 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
           m(RELAY_METRIC.outOfTime, {
             ...RUN_WATCH.perHour,
             label: 'of which out of time (SES slow or throttled; per hour)',
+          }),
+          m(RELAY_METRIC.gaveUp, {
+            ...RUN_WATCH.perHour,
+            label: 'of which on their last delivery (moved to the relay DLQ; per hour)',
           }),
         ],
       },

@@ -14,8 +14,10 @@
  * `OnAccountSuppressionList`) and records owners unsubscribed (complaints),
  * and reports a bounced or suppressed digest part's events to the admins on
  * the notification topic (read from the ledger, the report recorded there);
- * and the alarms on the DLQ, the queue's oldest digest, bounces, owners nobody was told of, records SES left no
- * time for, and the two functions' errors. No per-owner resource: the fleet's size changes nothing here.
+ * and the alarms on the DLQ, the digests the relay gave up on (each one, whatever the DLQ holds), the queue's oldest
+ * digest, bounces, owners nobody was told of, records SES left no time for, SES events SNS could not deliver or the
+ * function could not read, and the two functions' errors. No per-owner resource: the fleet's size changes nothing
+ * here.
  */
 import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -44,7 +46,9 @@ import {
 import {
   atLeast,
   deadLetterDepth,
+  failureCountAlarm,
   functionErrors,
+  notificationsFailed,
   oldestMessageAge,
   RUN_WATCH,
   runMetric,
@@ -86,8 +90,11 @@ export interface OwnerEmailRelayProps {
    */
   readonly operatorPrincipalArns?: readonly string[];
   /**
-   * Where an SES events invocation that still fails after Lambda's retries is
-   * kept (the schedule dead-letter queue): a bounce is never dropped.
+   * Where an SES events invocation that still fails after Lambda's retries is kept (the schedule dead-letter
+   * queue). That covers what the function does with an event it was given, not its delivery: an event SNS cannot
+   * hand to the function at all (its permission to invoke removed, the function deleted) is dropped after SNS's
+   * retries, the subscription having no dead-letter queue; the `SesEventsNotificationsFailed` alarm fires at any in
+   * an hour (docs/deploy.md, "Runbook: SES events not delivered").
    */
   readonly failedInvocationQueue: sqs.IQueue;
   /**
@@ -100,7 +107,8 @@ export interface OwnerEmailRelayProps {
   /** Powertools service name (the `service` metric dimension). */
   readonly serviceName: string;
   /**
-   * Where the DLQ, queue age, bounce, unreported-unreachable-owner, out-of-time and function-error alarms notify.
+   * Where the relay's alarms notify (DLQ, digests given up on, queue age, bounces, unreported unreachable owners,
+   * out of time, SES events not delivered or unreadable, function errors).
    * @default - alarms without actions
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
@@ -120,7 +128,9 @@ export interface OwnerEmailRelayProps {
    */
   readonly bounceAlarmThreshold?: number;
   /**
-   * Deliveries of one message before it moves to the DLQ.
+   * Deliveries of one message before it moves to the DLQ (an integer from 1 to 1,000, SQS's range): the queue's
+   * redrive policy, and the relay function's `RELAY_MAX_RECEIVE_COUNT` (a record failed on that delivery is counted
+   * as given up, `EmailRelayGaveUp`).
    * @default 5
    */
   readonly maxReceiveCount?: number;
@@ -197,6 +207,8 @@ export class OwnerEmailRelay extends Construct {
   readonly sesEventsFunction: HygieneFunction;
   readonly configurationSet: ses.ConfigurationSet;
   readonly sesEventsTopic: sns.Topic;
+  /** Deliveries of one digest before SQS moves it to the DLQ: the redrive policy's, told to the relay function. */
+  readonly maxReceiveCount: number;
   readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: OwnerEmailRelayProps) {
@@ -207,7 +219,8 @@ export class OwnerEmailRelay extends Construct {
         'ownerDelivery "relay" needs a sender: set the context key senderIdentity (a verified SES identity, e.g. -c senderIdentity=hygiene@example.com)',
       );
     }
-    const queues = this.addQueues(props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT);
+    this.maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+    const queues = this.addQueues(this.maxReceiveCount);
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
     props.topic.addSubscription(
@@ -339,6 +352,8 @@ export class OwnerEmailRelay extends Construct {
         }),
         [HANDLER_ENV.directoryTableName]: props.directoryTable.tableName,
         [HANDLER_ENV.relayLedgerTableName]: this.ledgerTable.tableName,
+        // The redrive policy's own value: a record failed on that delivery is the relay's last try.
+        [HANDLER_ENV.relayMaxReceiveCount]: String(this.maxReceiveCount),
       },
     });
     fn.function.addEventSource(
@@ -389,6 +404,9 @@ export class OwnerEmailRelay extends Construct {
         [HANDLER_ENV.topicArn]: props.topic.topicArn,
       },
     });
+    // No dead-letter queue on the subscription (an event SNS cannot deliver is dropped after its retries, and
+    // `SesEventsNotificationsFailed` alarms): neither dead-letter queue of the stack fits one (docs/deploy.md,
+    // "Runbook: SES events not delivered").
     this.sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn.function));
     // SNS invokes asynchronously: a bounce whose write or report still fails after Lambda's retries is kept, not dropped.
     keepFailedInvocations(fn.function, props.failedInvocationQueue);
@@ -404,46 +422,8 @@ export class OwnerEmailRelay extends Construct {
 
   private addAlarms(props: OwnerEmailRelayProps): cloudwatch.Alarm[] {
     const alarms = [
-      new cloudwatch.Alarm(this, 'DeadLetterMessages', {
-        alarmDescription:
-          'An owner digest could not be emailed after the queue’s retries (permanent SES error or unreadable message): it is in the relay DLQ.',
-        metric: deadLetterDepth(this.deadLetterQueue),
-        ...atLeast(1),
-      }),
-      this.addQueueAgeAlarm(props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT),
-      new cloudwatch.Alarm(this, 'EmailBounces', {
-        alarmDescription:
-          'SES reported permanent bounces or complaints for owner email (suppressed sends included: the address on SES’s suppression list): stale addresses in the directory, or a reputation problem.',
-        metric: runMetric(
-          props.metricsNamespace,
-          props.serviceName,
-          SES_EVENTS_METRIC.bounces,
-          RUN_WATCH.perHour,
-        ),
-        ...atLeast(props.bounceAlarmThreshold ?? 3),
-      }),
-      new cloudwatch.Alarm(this, 'UnreportedUnreachableOwners', {
-        alarmDescription:
-          'The relay could not email an owner whom the drain had judged reachable (a bounce, departure or address removed since, or no directory): the admins were not told of these notices. Fix the directory entry; SQS retries the digest, then it goes to the relay DLQ.',
-        metric: runMetric(
-          props.metricsNamespace,
-          props.serviceName,
-          RELAY_METRIC.unreportedUnreachable,
-          RUN_WATCH.perHour,
-        ),
-        ...atLeast(1),
-      }),
-      new cloudwatch.Alarm(this, 'EmailRelayOutOfTime', {
-        alarmDescription:
-          'The relay left owner digests unsent for lack of time: SES answered so slowly, or throttled so long, that the invocation’s time budget had no room to start them or try again (EmailRelayOutOfTime, of EmailRelayFailures). SQS retries them, then they go to the relay DLQ. Check SES’s sending quota and health.',
-        metric: runMetric(
-          props.metricsNamespace,
-          props.serviceName,
-          RELAY_METRIC.outOfTime,
-          RUN_WATCH.perHour,
-        ),
-        ...atLeast(1),
-      }),
+      ...this.addDigestAlarms(props),
+      ...this.addSesEventsAlarms(props),
       ...[this.relayFunction, this.sesEventsFunction].map(
         (fn) =>
           new cloudwatch.Alarm(this, `${fn.node.id}Errors`, {
@@ -455,6 +435,82 @@ export class OwnerEmailRelay extends Construct {
     ];
     if (props.alarmAction !== undefined) for (const alarm of alarms) alarm.addAlarmAction(props.alarmAction);
     return alarms;
+  }
+
+  /**
+   * The digests the relay could not email: in the DLQ (its depth: something waits there, in alarm while anything
+   * does), given up on (any in an hour, whatever the DLQ already holds: SQS's move of a message into a
+   * dead-letter queue is not counted by the queue's `NumberOfMessagesSent`, Amazon SQS Developer Guide, "Using
+   * dead-letter queues in Amazon SQS", so the relay counts its own last failed deliveries), waiting too long, their
+   * owner unreachable unreported, or left unsent for lack of time.
+   */
+  private addDigestAlarms(props: OwnerEmailRelayProps): cloudwatch.Alarm[] {
+    return [
+      new cloudwatch.Alarm(this, 'DeadLetterMessages', {
+        alarmDescription:
+          'An owner digest could not be emailed after the queue’s retries (permanent SES error or unreadable message): it is in the relay DLQ.',
+        metric: deadLetterDepth(this.deadLetterQueue),
+        ...atLeast(1),
+      }),
+      failureCountAlarm(
+        this,
+        'EmailRelayGaveUp',
+        `The relay failed owner digests on their last delivery (the queue’s maxReceiveCount, ${this.maxReceiveCount}): SQS moved them to the relay DLQ, unsent (a permanent SES error, an unreadable message, an owner unreachable the admins were not told of, or SES too slow each time). It fires whatever the DLQ already holds, and returns to OK an hour without one, so a later one notifies again. The relay’s log line "relay batch" names each failure; read the DLQ, fix the cause and redrive (docs/deploy.md, "Runbook: Relay gave up").`,
+        props,
+        RELAY_METRIC.gaveUp,
+      ),
+      this.addQueueAgeAlarm(this.maxReceiveCount),
+      failureCountAlarm(
+        this,
+        'UnreportedUnreachableOwners',
+        'The relay could not email an owner whom the drain had judged reachable (a bounce, departure or address removed since, or no directory): the admins were not told of these notices. Fix the directory entry; SQS retries the digest, then it goes to the relay DLQ.',
+        props,
+        RELAY_METRIC.unreportedUnreachable,
+      ),
+      failureCountAlarm(
+        this,
+        'EmailRelayOutOfTime',
+        'The relay left owner digests unsent for lack of time: SES answered so slowly, or throttled so long, that the invocation’s time budget had no room to start them or try again (EmailRelayOutOfTime, of EmailRelayFailures). SQS retries them, then they go to the relay DLQ. Check SES’s sending quota and health.',
+        props,
+        RELAY_METRIC.outOfTime,
+      ),
+    ];
+  }
+
+  /**
+   * SES's bounces and complaints: many of them (a reputation problem), events SNS could not deliver to the SES
+   * events function (dropped: the subscription has no dead-letter queue), and events the function could not read
+   * (a bounce or complaint among them unrecorded, its digest unreported). Bounces and complaints nothing was
+   * recorded for (`UnattributedEmailBounces`) are only on the dashboard: a bounce of a relay email is reported to
+   * the admins whether or not its owner is found, and a complaint's email was delivered.
+   */
+  private addSesEventsAlarms(props: OwnerEmailRelayProps): cloudwatch.Alarm[] {
+    return [
+      new cloudwatch.Alarm(this, 'EmailBounces', {
+        alarmDescription:
+          'SES reported permanent bounces or complaints for owner email (suppressed sends included: the address on SES’s suppression list): stale addresses in the directory, or a reputation problem.',
+        metric: runMetric(
+          props.metricsNamespace,
+          props.serviceName,
+          SES_EVENTS_METRIC.bounces,
+          RUN_WATCH.perHour,
+        ),
+        ...atLeast(props.bounceAlarmThreshold ?? 3),
+      }),
+      new cloudwatch.Alarm(this, 'SesEventsNotificationsFailed', {
+        alarmDescription:
+          'SNS could not deliver SES bounce or complaint events from the SES events topic to the SES events function (its permission to invoke removed, the function deleted or failing to accept the invocation): after SNS’s retries each is dropped, so an owner may not be marked bouncing or unsubscribed and a bounced digest not reported to the admins. Check the topic’s subscription and the function; see docs/deploy.md, "Runbook: SES events not delivered".',
+        metric: notificationsFailed(this.sesEventsTopic),
+        ...atLeast(1),
+      }),
+      failureCountAlarm(
+        this,
+        'UnreadableSesEvents',
+        'The SES events function received messages on the SES events topic that were not JSON (UnreadableSesEvents): skipped, nothing recorded. A bounce or complaint among them went unrecorded: an owner not marked bouncing or unsubscribed, a bounced digest not reported to the admins. The function’s warning "SES events" has the summary; see docs/deploy.md, "Runbook: SES events not delivered".',
+        props,
+        SES_EVENTS_METRIC.unreadable,
+      ),
+    ];
   }
 
   /**

@@ -27,6 +27,12 @@ export const HANDLER_ENV = {
   /** Optional SESv2 endpoint override (a local stub). */
   sesEndpoint: 'SES_ENDPOINT',
   /**
+   * The email relay: its queue's `maxReceiveCount` (an integer from 1 to 1,000), set by `lib/owner-email-relay.ts`
+   * from the very value it gives the queue's redrive policy, so a record the relay fails on that delivery is counted
+   * as given up (`EmailRelayGaveUp`: `failedOnLastDelivery`, `lambdas/relay/relay.ts`).
+   */
+  relayMaxReceiveCount: 'RELAY_MAX_RECEIVE_COUNT',
+  /**
    * Sweep, optional: the CloudFormation stack the function is deployed in, set by the shipped stack
    * (`lib/personal-client-hygiene-stack.ts`), so the admins' report aims its commands at it (`--stack NAME`,
    * `lambdas/render/admin-report.ts`). Absent (an older deployment, the construct in a stack of your own):

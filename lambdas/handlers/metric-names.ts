@@ -181,6 +181,13 @@ export const RELAY_METRIC = {
    * invocation's time budget had no room to start them or to try again; SQS delivers them again.
    */
   outOfTime: 'EmailRelayOutOfTime',
+  /**
+   * Of those, records failed on their queue's last delivery (SQS's `ApproximateReceiveCount` at or over the queue's
+   * `maxReceiveCount`): SQS moves each to the relay DLQ instead of delivering it again, so the relay gave up on it.
+   * Alarm on any: the DLQ's depth alarm says only that something waits there, and stays in alarm while the first
+   * digest does (docs/deploy.md, "Runbook: Relay gave up").
+   */
+  gaveUp: 'EmailRelayGaveUp',
 } as const;
 
 /** Metrics of the SES bounce and complaint handler. */

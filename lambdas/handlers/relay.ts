@@ -6,14 +6,17 @@
  * metrics and log lines, return the partial batch response (the event source
  * mapping has `ReportBatchItemFailures`, so SQS retries only the failed records).
  * The batch's time budget is Lambda's remaining time less a safety margin, so a
- * slow SES fails the records it holds up, not the whole invocation.
+ * slow SES fails the records it holds up, not the whole invocation. A record
+ * failed on its queue's last delivery (`ApproximateReceiveCount` at or over
+ * `RELAY_MAX_RECEIVE_COUNT`, the queue's `maxReceiveCount`) is counted as given up
+ * (`EmailRelayGaveUp`): SQS moves it to the DLQ.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DynamoRelayLedger } from '../aws/relay-ledger-store';
 import { SesEmailSender } from '../aws/ses-email-sender';
 import { createSesClient } from '../aws/sesv2-client';
-import { type RelayDeps, relayBatch, tallyOutcomes } from '../relay/relay';
+import { failedOnLastDelivery, type RelayDeps, relayBatch, tallyOutcomes } from '../relay/relay';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, MissingEnvironmentError, requireEnv } from './environment';
 import { RELAY_METRIC } from './metric-names';
@@ -36,6 +39,37 @@ export const RELAY_SAFETY_MARGIN_MS = 5_000;
 /** What one invocation needs, built once per cold start. */
 export interface RelayHandlerDeps extends Observability {
   readonly relay: Omit<RelayDeps, 'leaseMs' | 'remainingMs'>;
+  /** The relay queue's `maxReceiveCount` (`RELAY_MAX_RECEIVE_COUNT`): a record failed on that delivery goes to the DLQ. */
+  readonly maxReceiveCount: number;
+}
+
+/** SQS's range of a redrive policy's `maxReceiveCount`. */
+const MAX_RECEIVE_COUNT_RANGE = { min: 1, max: 1000 } as const;
+
+/** `RELAY_MAX_RECEIVE_COUNT` is not an integer SQS accepts as a `maxReceiveCount`. */
+export class InvalidMaxReceiveCountError extends Error {
+  override readonly name = 'InvalidMaxReceiveCountError';
+}
+
+/**
+ * The relay queue's `maxReceiveCount`, from `RELAY_MAX_RECEIVE_COUNT` (set by the construct with the redrive policy).
+ * @throws {MissingEnvironmentError} when the variable is missing or blank
+ * @throws {InvalidMaxReceiveCountError} when it is not an integer from 1 to 1,000
+ */
+export function maxReceiveCountOf(env: Readonly<Record<string, string | undefined>>): number {
+  const text = requireEnv(env, HANDLER_ENV.relayMaxReceiveCount);
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  const { min, max } = MAX_RECEIVE_COUNT_RANGE;
+  if (Number.isSafeInteger(value) && value >= min && value <= max) return value;
+  throw new InvalidMaxReceiveCountError(
+    `${HANDLER_ENV.relayMaxReceiveCount} must be the relay queue's maxReceiveCount, an integer from ${min} to ${max}: ${JSON.stringify(text)}`,
+  );
+}
+
+/** SQS's `ApproximateReceiveCount` of a record, when it says one. */
+function receiveCountOf(record: SQSRecord): number | undefined {
+  const count = Number(record.attributes?.ApproximateReceiveCount);
+  return Number.isSafeInteger(count) && count > 0 ? count : undefined;
 }
 
 /** The raw handler over explicit dependencies (tests pass fakes or local adapters). */
@@ -44,7 +78,10 @@ export function createRelayHandler(deps: RelayHandlerDeps) {
     event: SQSEvent,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
   ): Promise<SQSBatchResponse> => {
-    const records = event.Records.map((r) => ({ messageId: r.messageId, body: r.body }));
+    const records = event.Records.map((r) => {
+      const receiveCount = receiveCountOf(r);
+      return { messageId: r.messageId, body: r.body, ...(receiveCount !== undefined && { receiveCount }) };
+    });
     // A claim must outlive this invocation: a crashed invocation's claims lapse after it.
     const leaseMs = Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis());
     const remainingMs = remainingBudget(context, RELAY_SAFETY_MARGIN_MS);
@@ -56,7 +93,9 @@ export function createRelayHandler(deps: RelayHandlerDeps) {
     deps.metrics.addMetric(RELAY_METRIC.failed, MetricUnit.Count, tally.failed);
     deps.metrics.addMetric(RELAY_METRIC.unreportedUnreachable, MetricUnit.Count, tally.unreportedUnreachable);
     deps.metrics.addMetric(RELAY_METRIC.outOfTime, MetricUnit.Count, tally.outOfTime);
-    const fields = { records: records.length, ...tally };
+    const gaveUp = failedOnLastDelivery(records, result, deps.maxReceiveCount);
+    deps.metrics.addMetric(RELAY_METRIC.gaveUp, MetricUnit.Count, gaveUp);
+    const fields = { records: records.length, ...tally, gaveUp };
     if (tally.failed > 0) deps.logger.warn('relay batch', fields);
     else deps.logger.info('relay batch', fields);
     return { batchItemFailures: [...result.batchItemFailures] };
@@ -74,6 +113,7 @@ const sesEndpoint = env[HANDLER_ENV.sesEndpoint];
 const sesClient = createSesClient({ ...(sesEndpoint && { endpoint: sesEndpoint }) });
 tools.tracer.captureAWSv3Client(sesClient);
 const configurationSetName = config.sesConfigurationSet;
+const maxReceiveCount = maxReceiveCountOf(env);
 
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
 export const relayHandler = createRelayHandler({
@@ -85,6 +125,7 @@ export const relayHandler = createRelayHandler({
     clock: Date.now,
     from: config.senderIdentity,
   },
+  maxReceiveCount,
 });
 
 /** The Lambda entry point. */

@@ -47,8 +47,9 @@ export class RelayInProgressError extends Error {
  * since (a bounce, a departure, an address removed) or the drain had none,
  * and the ledger says the part was not sent. The record fails, so SQS retries
  * it (an import may fix the directory meanwhile) and then leaves it in the
- * DLQ, whose alarm reaches the admins: the notice is never acknowledged
- * unheard. (`pc-hygiene relay` writes no file for it and exits 1.)
+ * DLQ; its last failed delivery alarms (`EmailRelayGaveUp`), whatever the DLQ
+ * already holds: the notice is never acknowledged unheard. (`pc-hygiene relay`
+ * writes no file for it and exits 1.)
  */
 export class UnreportedUnreachableOwnerError extends Error {
   override readonly name = 'UnreportedUnreachableOwnerError';
@@ -79,6 +80,11 @@ export interface RelayDeps {
 export interface RelayRecord {
   readonly messageId: string;
   readonly body: string;
+  /**
+   * Which delivery of the message this is (SQS's `ApproximateReceiveCount`, this one included): compared with the
+   * queue's `maxReceiveCount` by {@link failedOnLastDelivery}. Absent: not known (the CLI's files).
+   */
+  readonly receiveCount?: number;
 }
 
 /** What happened to one record. */
@@ -336,6 +342,26 @@ export async function relayDigests(deps: RelayDeps, items: readonly RelayItem[])
  */
 export function relayBatch(deps: RelayDeps, records: readonly RelayRecord[]): Promise<RelayBatchResult> {
   return relayDigests(deps, readRecords(records));
+}
+
+/**
+ * How many of the batch's failed records were on their last delivery: SQS's `receiveCount` at or over the queue's
+ * `maxReceiveCount`, so SQS moves each to the DLQ instead of delivering it again — the relay gave up on them
+ * (`EmailRelayGaveUp`, whose alarm tells the admins of them, where the DLQ's depth alarm, already in alarm for an
+ * earlier digest, would say nothing). A permanent SES error, an unreadable message, an owner unreachable unreported,
+ * a record out of time on that delivery: any failure. `ApproximateReceiveCount` is approximate, and a receive that
+ * invoked nothing (the event source mapping throttled) counts too, so a record may reach the DLQ uncounted here:
+ * the depth alarm still sees it.
+ */
+export function failedOnLastDelivery(
+  records: readonly RelayRecord[],
+  result: RelayBatchResult,
+  maxReceiveCount: number,
+): number {
+  const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+  return records.filter(
+    (r) => failed.has(r.messageId) && r.receiveCount !== undefined && r.receiveCount >= maxReceiveCount,
+  ).length;
 }
 
 /** Counts per outcome, for metrics and the log. */

@@ -2,10 +2,14 @@
  * What an alarm's description tells the person it pages: `DirectoryUnusable` names every state in which a sweep
  * cannot use the owner directory (`directoryUnusable`, lambdas/hygiene/run-summary.ts: never imported, empty,
  * stale, ahead of the run's `now`, unreadable), so an on-call paged by an import ahead of the run is not sent to
- * re-import only; and every description fits CloudWatch's limit, on both routes.
+ * re-import only; every description fits CloudWatch's limit, on both routes; and every runbook a description sends
+ * its reader to (`docs/deploy.md, "Runbook: …"`) is a heading there.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import { PROJECT_ROOT } from '../../lib/hygiene-function';
 import { synthApp } from './synth';
 
 /** The description of the one alarm on `metricName`. */
@@ -47,5 +51,25 @@ describe('alarm descriptions', () => {
       })
       .filter(([, length]) => length > 1024);
     expect(tooLong).toEqual([]);
+  });
+
+  it.each([
+    ['sns-email', {}],
+    ['relay', { ownerDelivery: 'relay', senderIdentity: 'noreply@example.com' }],
+  ])('every runbook an alarm description on %s names is a heading of docs/deploy.md', (_route, context) => {
+    const headings = readFileSync(join(PROJECT_ROOT, 'docs/deploy.md'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('### Runbook: '))
+      .map((line) => line.slice('### '.length));
+    const named = Object.entries(synthApp(context).template.findResources('AWS::CloudWatch::Alarm')).flatMap(
+      ([id, alarm]) =>
+        [...JSON.stringify(alarm.Properties.AlarmDescription).matchAll(/Runbook: [^"\\]+/g)].map(
+          ([runbook]) => ({ id, runbook }),
+        ),
+    );
+    const missing = named.filter(({ runbook }) => !headings.some((h) => h.startsWith(runbook)));
+
+    expect(named.length).toBeGreaterThan(0);
+    expect(missing).toEqual([]);
   });
 });

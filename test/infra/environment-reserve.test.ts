@@ -21,6 +21,10 @@
  * stack of its own (no STACK_NAME), the shortest schedule skew, every name at
  * its shortest ({@link SHORTEST}).
  *
+ * The relay function (`ownerDelivery: relay`) carries the whole hygiene config too, `exemptIds` among it: its own
+ * non-config variables at their longest (its tables, its configuration set's generated name, its queue's
+ * `maxReceiveCount`) must fit in the same reserve.
+ *
  * Both are pinned exactly ({@link WORST_CASE_BYTES}, quoted by
  * lib/environment-budget.ts's header and docs/configuration.md; the least is
  * the constant the check uses, quoted by docs/configuration.md): a new
@@ -69,6 +73,8 @@ const WORST_CASE_BYTES = 1172;
  *   long"), in its ARN `arn:PARTITION:sns:REGION:ACCOUNT:NAME` (Service Authorization Reference, "Resource types
  *   defined by Amazon SNS", `topic`);
  * - an account id: 12 (AWS Account Management Reference Guide, "AWS account identifiers": a 12-digit number);
+ * - an SES configuration set name: 64 (Amazon SES API Reference, `ConfigurationSet`, `Name`: "Contain 64 characters
+ *   or fewer");
  * - a partition and a region: no documented limit; the longest the AWS SDK for JavaScript v3's partition table
  *   knows (`@aws-sdk/core`, `util-endpoints/lib/aws/partitions`, 3.981): `aws-us-gov` (10) and
  *   `us-isof-south-1` (15), taken together (an upper bound: that region is in `aws-iso-f`, 9).
@@ -78,19 +84,22 @@ const LONGEST = {
   tableName: 255,
   topicName: 256,
   accountId: 12,
+  configurationSetName: 64,
   partition: 'aws-us-gov'.length,
   region: 'us-isof-south-1'.length,
 } as const;
 
 /**
  * The shortest value of each token the sweep's environment can hold, in characters, from the same sources as
- * {@link LONGEST}: a DynamoDB table name: 3; an SNS topic name: 1; an account id: 12; a partition and a region:
+ * {@link LONGEST}: a DynamoDB table name: 3; an SNS topic name: 1; an account id: 12; an SES configuration set
+ * name: 1 (a name, at least one of the characters it may contain); a partition and a region:
  * the shortest the SDK's partition table knows, `aws` (3) and `us-east-1` (9; several regions share that length).
  */
 const SHORTEST = {
   tableName: 3,
   topicName: 1,
   accountId: 12,
+  configurationSetName: 1,
   partition: 'aws'.length,
   region: 'us-east-1'.length,
 } as const;
@@ -99,13 +108,25 @@ const SHORTEST = {
 const topicArnLength = (parts: typeof LONGEST | typeof SHORTEST) =>
   'arn:'.length + parts.partition + ':sns:'.length + parts.region + 1 + parts.accountId + 1 + parts.topicName;
 
-/** The bytes a table name and a topic ARN (the tokens of the sweep's environment) take at one end. */
+/**
+ * The bytes a table name and a topic ARN (the tokens of the sweep's environment), and a configuration set name (the
+ * relay's), take at one end.
+ */
 interface TokenBytes {
   readonly tableName: number;
   readonly topicArn: number;
+  readonly configurationSetName: number;
 }
-const AT_LONGEST: TokenBytes = { tableName: LONGEST.tableName, topicArn: topicArnLength(LONGEST) };
-const AT_SHORTEST: TokenBytes = { tableName: SHORTEST.tableName, topicArn: topicArnLength(SHORTEST) };
+const AT_LONGEST: TokenBytes = {
+  tableName: LONGEST.tableName,
+  topicArn: topicArnLength(LONGEST),
+  configurationSetName: LONGEST.configurationSetName,
+};
+const AT_SHORTEST: TokenBytes = {
+  tableName: SHORTEST.tableName,
+  topicArn: topicArnLength(SHORTEST),
+  configurationSetName: SHORTEST.configurationSetName,
+};
 
 /** A 128-character CloudFormation stack name (a letter, then letters, digits and hyphens). */
 const STACK_NAME = `H${'y'.repeat(LONGEST.stackName - 1)}`;
@@ -120,6 +141,7 @@ function sizeOf(value: unknown, resources: Resources, at: TokenBytes): number {
     const type = resources[v.Ref]?.Type;
     if (type === 'AWS::DynamoDB::Table') return at.tableName;
     if (type === 'AWS::SNS::Topic') return at.topicArn;
+    if (type === 'AWS::SES::ConfigurationSet') return at.configurationSetName;
     throw new Error(
       `no size known for Ref ${v.Ref} (${type}): add it to LONGEST and SHORTEST with its source`,
     );
@@ -194,6 +216,39 @@ describe("the sweep function's environment reserve", () => {
     expect(quotedIn('docs/configuration.md', 'what every deployment adds at the least:')).toBe(
       CONSTRUCT_ENVIRONMENT_MINIMUM_BYTES.toLocaleString('en-US'),
     );
+  });
+});
+
+describe("the relay function's environment (ownerDelivery relay)", () => {
+  it('holds its non-config variables at their longest within the same reserve: it carries the whole config, exemptIds among it', () => {
+    const app = new App({ context: SKIP_BUNDLING });
+    const stack = new PersonalClientHygieneStack(app, 'Hygiene', {
+      stackName: STACK_NAME,
+      settings: {
+        config: parseConfig({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' }),
+        adminEmails: [],
+        maxScheduleSkew: Duration.days(1),
+      },
+    });
+    const relayFunction = stack.hygiene.relay?.relayFunction;
+    if (relayFunction === undefined) throw new Error('no relay');
+    const config = new Set(Object.keys(configToEnvironment(stack.hygiene.config)));
+    const sizes = sizesAt(stack, relayFunction, AT_LONGEST).filter(([name]) => !config.has(name));
+
+    expect(sizes.map(([name]) => name)).toEqual(
+      expect.arrayContaining([
+        HANDLER_ENV.directoryTableName,
+        HANDLER_ENV.relayLedgerTableName,
+        HANDLER_ENV.relayMaxReceiveCount,
+        // No sesConfigurationSet in the config: the generated name, the construct's addition.
+        'HYGIENE_sesConfigurationSet',
+      ]),
+    );
+    const total = sum(sizes);
+    expect(
+      total,
+      `non-config variables at their longest: ${total} bytes (${breakdownOf(sizes)})`,
+    ).toBeLessThanOrEqual(CONSTRUCT_ENVIRONMENT_RESERVE_BYTES);
   });
 });
 

@@ -10,8 +10,10 @@
  * configuration set), the SES events function's permissions (exactly: the
  * directory, the ledger's read and update, publishing the bounce reports to
  * the notification topic with its key, and being on the topic's publish
- * allow-list), the alarms, no per-owner resource, and the synth error naming
- * `senderIdentity` when it is missing.
+ * allow-list), the alarms (among them: each digest given up on, the relay's
+ * `RELAY_MAX_RECEIVE_COUNT` being the redrive policy's own value; SES events
+ * SNS could not deliver or the function could not read), no per-owner
+ * resource, and the synth error naming `senderIdentity` when it is missing.
  */
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -22,10 +24,16 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { HANDLER_ENV } from '../../lambdas/handlers/environment';
+import { RELAY_METRIC, SES_EVENTS_METRIC } from '../../lambdas/handlers/metric-names';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { addDeadLetterQueue } from '../../lib/dead-letter-queue';
 import { TopicAllowList } from '../../lib/notification-topics';
-import { OwnerEmailRelay, OwnerEmailRelayConfigError } from '../../lib/owner-email-relay';
+import {
+  OwnerEmailRelay,
+  OwnerEmailRelayConfigError,
+  type OwnerEmailRelayProps,
+} from '../../lib/owner-email-relay';
 import { queuePolicyStatements } from './queue-access-check';
 import { rolePolicySet } from './role-checks';
 import type { CfnTemplate } from './structural-checks';
@@ -40,6 +48,7 @@ function build(
   allowList = false,
   /** `null`: none given. */
   deploymentRoleArn: string | null = DEPLOYER,
+  props: Pick<OwnerEmailRelayProps, 'maxReceiveCount'> = {},
 ) {
   const app = new App({ context: SKIP_BUNDLING });
   const stack = new Stack(app, 'RelayTest', { env: { account: '123456789012', region: 'eu-west-1' } });
@@ -75,6 +84,7 @@ function build(
     metricsNamespace: 'PersonalClientHygiene',
     serviceName: 'personal-client-hygiene',
     alarmAction: new cloudwatchActions.SnsAction(alarmTopic),
+    ...props,
   });
   return {
     app,
@@ -393,7 +403,7 @@ describe('OwnerEmailRelay', () => {
     });
   });
 
-  it('keeps an SES events invocation that still fails after Lambda’s retries (a bounce is never dropped)', () => {
+  it('keeps an SES events invocation that still fails after Lambda’s retries (an event the function was given is not dropped)', () => {
     const { template, stack, relay, failedInvocationQueue } = build();
     const queueArn = stack.resolve(failedInvocationQueue.queueArn);
 
@@ -407,6 +417,93 @@ describe('OwnerEmailRelay', () => {
       Effect: 'Allow',
       Resource: queueArn,
     });
+  });
+
+  it.each([
+    ['the default', undefined, 5],
+    ['a configured', 3, 3],
+  ])(
+    'tells the relay function %s maxReceiveCount, the very value of its queue’s redrive policy',
+    (_, maxReceiveCount, expected) => {
+      const { template, stack, relay } = build({}, undefined, false, DEPLOYER, {
+        ...(maxReceiveCount !== undefined && { maxReceiveCount }),
+      });
+      const resources = template.toJSON().Resources as Record<
+        string,
+        {
+          Properties: {
+            RedrivePolicy?: { maxReceiveCount: number };
+            Environment?: { Variables: Record<string, unknown> };
+          };
+        }
+      >;
+      const redrive = resources[idOf(stack, relay.queue)]?.Properties.RedrivePolicy;
+      const variables =
+        resources[idOf(stack, relay.relayFunction.function)]?.Properties.Environment?.Variables;
+
+      expect(redrive?.maxReceiveCount).toBe(expected);
+      expect(variables?.[HANDLER_ENV.relayMaxReceiveCount]).toBe(String(redrive?.maxReceiveCount));
+      expect(relay.maxReceiveCount).toBe(expected);
+    },
+  );
+
+  it('alarms at each hour with a digest the relay gave up on (failure-count shape: hourly sum ≥ 1, missing data not breaching)', () => {
+    const { template } = build();
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: RELAY_METRIC.gaveUp,
+      Namespace: 'PersonalClientHygiene',
+      Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: Match.anyValue(),
+      AlarmDescription: Match.stringLikeRegexp('last delivery \\(the queue’s maxReceiveCount, 5\\)'),
+    });
+    // The DLQ's depth alarm stays: it says something waits there.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      AlarmDescription: Match.stringLikeRegexp('relay DLQ'),
+    });
+  });
+
+  it('alarms when SNS could not deliver an SES event to the SES events function, on that topic', () => {
+    const { template, stack, relay } = build();
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SNS',
+      MetricName: 'NumberOfNotificationsFailed',
+      Dimensions: [{ Name: 'TopicName', Value: stack.resolve(relay.sesEventsTopic.topicName) }],
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: Match.anyValue(),
+    });
+  });
+
+  it('alarms on SES events the function could not read; bounces nothing was recorded for are not alarmed (their digest is reported)', () => {
+    const { template } = build();
+    const onMetric = (metricName: string) =>
+      Object.keys(
+        template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: metricName } }),
+      );
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: SES_EVENTS_METRIC.unreadable,
+      Namespace: 'PersonalClientHygiene',
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: Match.anyValue(),
+    });
+    expect(onMetric(SES_EVENTS_METRIC.unattributed)).toEqual([]);
   });
 
   it('lets the SES events function read an owner’s current address and mark it, nothing more on the directory', () => {

@@ -173,16 +173,19 @@ describe('owner reach alarms (relay route)', () => {
     expect(onRelayFailures).toHaveLength(1);
   });
 
-  it('keeps the stack’s alarms and adds the relay’s seven (its DLQ, its queue’s oldest digest, bounces, unreported unreachable owners, records out of time, its two functions’ errors)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 24 + 7);
+  it('keeps the stack’s alarms and adds the relay’s ten (its DLQ, digests given up on, its queue’s oldest digest, bounces, unreported unreachable owners, records out of time, SES events not delivered and not read, its two functions’ errors)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 24 + 10);
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 
-  it('shows bounces, complaints, owners marked bouncing or opted out by a complaint, bounced digests reported, owners the relay could not email beside unreachable owners, and the relay’s failed records and those out of time', () => {
+  it('shows bounces, complaints, owners marked bouncing or opted out by a complaint, bounced digests reported, SES events not attributed or not read, owners the relay could not email beside unreachable owners, and the relay’s failed records, those out of time and those given up on', () => {
     expect(dashboardMetrics(template)).toEqual(
       expect.arrayContaining([
         RELAY_METRIC.failed,
         RELAY_METRIC.outOfTime,
+        RELAY_METRIC.gaveUp,
+        SES_EVENTS_METRIC.unattributed,
+        SES_EVENTS_METRIC.unreadable,
         SWEEP_METRIC.unreachableOwners,
         NOTIFIER_METRIC.unreachableOwners,
         RELAY_METRIC.unreportedUnreachable,

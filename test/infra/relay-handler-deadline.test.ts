@@ -20,6 +20,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     DIRECTORY_TABLE_NAME: 'unused',
     RELAY_LEDGER_TABLE_NAME: 'unused',
+    RELAY_MAX_RECEIVE_COUNT: '5',
     HYGIENE_senderIdentity: 'Hygiene <hygiene@corp.example>',
     AWS_REGION: 'us-east-1',
   });
@@ -51,6 +52,7 @@ async function invoke(remainingTimeMs: number) {
       clock: () => SAMPLE_NOW + 5_000,
       from: 'Hygiene <hygiene@corp.example>',
     },
+    maxReceiveCount: 5,
   });
   const { messageId, body } = digestRecord('ada');
   const event = { Records: [{ messageId, body }] } as Parameters<typeof handler>[0];

@@ -4,7 +4,8 @@
  * (aws-sdk-client-mock) with the exact `SendEmail` requests asserted. Covers
  * sending once across redeliveries, skipping unreachable owners (also one who
  * unsubscribed by an SNS email's link, until `owners resubscribe`), the partial
- * batch response, throttling then success, the permanent-failure (DLQ) path,
+ * batch response, throttling then success, the permanent-failure (DLQ) path
+ * (its last delivery counted as given up, `EmailRelayGaveUp`),
  * and a permanent bounce (SES events handler) making the owner unreachable.
  */
 import { randomUUID } from 'node:crypto';
@@ -47,6 +48,8 @@ type SesEventsModule = typeof import('../../lambdas/handlers/ses-events');
 
 const FROM = 'PersonalClient Hygiene <hygiene@corp.example>';
 const CONFIG_SET = 'pc-hygiene-relay';
+/** The relay queue's maxReceiveCount (the construct's default): a record failed on that delivery goes to the DLQ. */
+const MAX_RECEIVE_COUNT = 5;
 const OWNERS: ImportedOwner[] = [
   { userId: 'ada', email: 'ada@example.com', name: 'Ada Lovelace', status: 'active' },
   { userId: 'bob', email: 'bob@example.com', status: 'active' },
@@ -67,6 +70,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     DIRECTORY_TABLE_NAME: 'unused',
     RELAY_LEDGER_TABLE_NAME: 'unused',
+    RELAY_MAX_RECEIVE_COUNT: '5',
     TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:unused',
     HYGIENE_senderIdentity: FROM,
     AWS_REGION: 'us-east-1',
@@ -133,6 +137,7 @@ function relayHandler(now = SAMPLE_NOW + 60_000) {
       clock: () => now,
       from: FROM,
     },
+    maxReceiveCount: MAX_RECEIVE_COUNT,
   });
   const context = { getRemainingTimeInMillis: () => 30_000 };
   return { metrics, invoke: (event: SQSEvent) => handler(event, context) };
@@ -153,6 +158,16 @@ function sqsRecord(userId: string, ownerReach: OwnerReachVerdict = 'reachable') 
 
 function batch(...userIds: string[]): SQSEvent {
   return { Records: userIds.map((userId) => sqsRecord(userId)) };
+}
+
+/** `event` as SQS delivers it the `receive`th time (each record's `ApproximateReceiveCount`). */
+function onDelivery(event: SQSEvent, receive: number): SQSEvent {
+  return {
+    Records: event.Records.map((r) => ({
+      ...r,
+      attributes: { ...r.attributes, ApproximateReceiveCount: String(receive) },
+    })),
+  };
 }
 
 describe('relay handler', () => {
@@ -293,15 +308,24 @@ describe('relay handler', () => {
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(3);
   });
 
-  it('fails a permanently rejected message on every delivery (SQS then moves it to the DLQ), keeping no claim', async () => {
+  it('fails a permanently rejected message on every delivery (SQS then moves it to the DLQ), keeping no claim, the last counted as given up', async () => {
     ses.on(SendEmailCommand).rejects(new MessageRejected({ message: 'Illegal address', $metadata: {} }));
-    const { invoke } = relayHandler();
+    const { invoke, metrics } = relayHandler();
 
-    const deliveries = [await invoke(batch('ada')), await invoke(batch('ada')), await invoke(batch('ada'))];
+    const deliveries: unknown[] = [];
+    const gaveUp: (number | undefined)[] = [];
+    for (let receive = 1; receive <= MAX_RECEIVE_COUNT; receive++) {
+      deliveries.push(await invoke(onDelivery(batch('ada'), receive)));
+      gaveUp.push(metrics[RELAY_METRIC.gaveUp]);
+    }
 
-    expect(deliveries).toEqual(Array(3).fill({ batchItemFailures: [{ itemIdentifier: 'msg-ada' }] }));
+    expect(deliveries).toEqual(
+      Array(MAX_RECEIVE_COUNT).fill({ batchItemFailures: [{ itemIdentifier: 'msg-ada' }] }),
+    );
+    // Only the delivery after which SQS moves it to the DLQ: EmailRelayGaveUp's alarm tells the admins of it.
+    expect(gaveUp).toEqual([0, 0, 0, 0, 1]);
     // No retry inside an invocation for a permanent error: one attempt per delivery.
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(3);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(MAX_RECEIVE_COUNT);
     const key = relayKey(digestFromSnsEnvelope(sqsRecord('ada').body));
     const entry = await client.send(new GetCommand({ TableName: ledgerTable, Key: { id: key } }));
     expect(entry.Item).toBeUndefined();

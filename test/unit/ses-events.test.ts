@@ -371,14 +371,15 @@ async function handlerModule() {
 
 /**
  * The handler over `directory`, with the metric values it adds collected by name, and what it logs
- * (`[message, fields]`, info and warn alike) pushed to `logged` when given.
+ * (`[level, message, fields]`, level `info` or `warn`) pushed to `logged` when given.
  */
 async function quietHandler(directory: ReturnType<typeof recorder>, logged?: unknown[]) {
   const { createSesEventsHandler } = await handlerModule();
   const metrics: Record<string, number> = {};
-  const log = (message: string, fields: unknown) => logged?.push([message, fields]);
+  const logAt = (level: string) => (message: string, fields: unknown) =>
+    logged?.push([level, message, fields]);
   const handler = createSesEventsHandler({
-    logger: { info: log, warn: log } as unknown as Logger,
+    logger: { info: logAt('info'), warn: logAt('warn') } as unknown as Logger,
     metrics: {
       addMetric: (name: string, _unit: string, value: number) => {
         metrics[name] = value;
@@ -427,7 +428,12 @@ describe('the SES events handler', () => {
 
     expect(summary).toMatchObject({ unreadable: 2, bounces: 1, marked: 1 });
     expect(metrics).toMatchObject({ [SES_EVENTS_METRIC.unreadable]: 2, [SES_EVENTS_METRIC.bounces]: 1 });
-    expect(logged).toEqual([['SES events', { summary }]]);
+    expect(logged).toEqual([['warn', 'SES events', { summary }]]);
+    // A warning for the unreadable ones alone: none is expected, and a bounce or complaint among them went unrecorded.
+    logged.length = 0;
+    const alone = await handle(['not json']);
+    expect(alone).toMatchObject({ unreadable: 1, bounces: 0, unattributed: 0, digestsUnreadable: 0 });
+    expect(logged).toEqual([['warn', 'SES events', { summary: alone }]]);
   });
 
   it('counts a complaint remembered for an address the owner moved away from as an owner opted out', async () => {
@@ -488,7 +494,7 @@ describe('a not-spam feedback report', () => {
 
     await handle([feedback('not-spam')]);
 
-    expect(logged).toEqual([['SES events', { summary: expect.objectContaining({ notSpam: 1 }) }]]);
+    expect(logged).toEqual([['info', 'SES events', { summary: expect.objectContaining({ notSpam: 1 }) }]]);
     expect(metrics).toMatchObject({
       [SES_EVENTS_METRIC.bounces]: 0,
       [SES_EVENTS_METRIC.complaints]: 0,
@@ -960,6 +966,8 @@ describe('a bounce SES did not call permanent', () => {
     });
     expect(logged).toEqual([
       [
+        // a warning: the MailboxFull digest was reported without its events (not read back)
+        'warn',
         'SES events',
         {
           summary: expect.objectContaining({
