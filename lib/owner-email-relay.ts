@@ -130,7 +130,7 @@ export interface OwnerEmailRelayProps {
   /**
    * Deliveries of one message before it moves to the DLQ (an integer from 1 to 1,000, SQS's range): the queue's
    * redrive policy, and the relay function's `RELAY_MAX_RECEIVE_COUNT` (a record failed on that delivery is counted
-   * as given up, `EmailRelayGaveUp`).
+   * as given up, `EmailRelayGaveUp`). Another value is refused at synth (`OwnerEmailRelayConfigError`).
    * @default 5
    */
   readonly maxReceiveCount?: number;
@@ -155,6 +155,23 @@ const RELAY_VISIBILITY_TIMEOUT = Duration.seconds(RELAY_TIMEOUT.toSeconds() * 6)
 const RELAY_RETENTION = Duration.days(RELAY_QUEUE_RETENTION_DAYS);
 /** Deliveries of one digest before SQS moves it to the DLQ, unless configured. */
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+/** The `maxReceiveCount`s SQS accepts in a redrive policy (and the relay function reads back at cold start). */
+const MAX_RECEIVE_COUNT_RANGE = { min: 1, max: 1000 } as const;
+
+/**
+ * The configured `maxReceiveCount`, checked at synth: a value SQS refuses would fail only at deploy, and one the
+ * relay function refuses (`maxReceiveCountOf`, lambdas/handlers/relay.ts) at every cold start.
+ * @throws {OwnerEmailRelayConfigError} when it is not an integer from 1 to 1,000
+ */
+function checkedMaxReceiveCount(value: number | undefined): number {
+  const count = value ?? DEFAULT_MAX_RECEIVE_COUNT;
+  const { min, max } = MAX_RECEIVE_COUNT_RANGE;
+  if (Number.isInteger(count) && count >= min && count <= max) return count;
+  throw new OwnerEmailRelayConfigError(
+    `maxReceiveCount must be an integer from ${min} to ${max}, got ${count}`,
+  );
+}
 
 /**
  * The address the relay asks SES to send from (`sesAddress`, the very function its sender calls for
@@ -219,7 +236,7 @@ export class OwnerEmailRelay extends Construct {
         'ownerDelivery "relay" needs a sender: set the context key senderIdentity (a verified SES identity, e.g. -c senderIdentity=hygiene@example.com)',
       );
     }
-    this.maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+    this.maxReceiveCount = checkedMaxReceiveCount(props.maxReceiveCount);
     const queues = this.addQueues(this.maxReceiveCount);
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;

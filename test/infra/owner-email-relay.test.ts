@@ -607,6 +607,23 @@ describe('OwnerEmailRelay', () => {
     expect(() => build({ senderIdentity: undefined })).toThrow(/set the context key senderIdentity/);
   });
 
+  it.each([0, 1001, 2.5, Number.NaN])(
+    'refuses to synthesize a maxReceiveCount SQS would refuse (%s), naming it',
+    (count) => {
+      expect(() => build({}, undefined, false, DEPLOYER, { maxReceiveCount: count })).toThrow(
+        new OwnerEmailRelayConfigError(`maxReceiveCount must be an integer from 1 to 1000, got ${count}`),
+      );
+    },
+  );
+
+  it('synthesizes the ends of the range SQS accepts', () => {
+    for (const maxReceiveCount of [1, 1000]) {
+      expect(build({}, undefined, false, DEPLOYER, { maxReceiveCount }).relay.maxReceiveCount).toBe(
+        maxReceiveCount,
+      );
+    }
+  });
+
   it('passes cdk-nag (AwsSolutions) with only the acknowledged findings', () => {
     const { app } = build();
 
