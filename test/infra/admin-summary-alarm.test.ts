@@ -12,7 +12,8 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_METRICS_NAMESPACE, SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import { failureCountAlarmShape } from './failure-count-alarm-shape';
 import { alarmNotificationCheck, type CfnTemplate } from './structural-checks';
 import { synthApp } from './synth';
 
@@ -24,15 +25,7 @@ describe('AdminSummaryPublishFailed alarm', () => {
 
   it('fires on any sweep’s AdminSummaryPublishFailed (scheduled or operator) in an hour, returns to OK in an hour without one, and notifies the alarm topic', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: SWEEP_METRIC.adminSummaryFailed,
-      Namespace: DEFAULT_METRICS_NAMESPACE,
-      Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
-      Statistic: 'Sum',
-      Period: 3600,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      ...failureCountAlarmShape(SWEEP_METRIC.adminSummaryFailed),
       AlarmDescription: Match.stringLikeRegexp('operatorPrincipalArns'),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') }],
     });

@@ -9,7 +9,8 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_METRICS_NAMESPACE, RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
+import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
+import { failureCountAlarmShape } from './failure-count-alarm-shape';
 import { alarmNotificationCheck, type CfnTemplate } from './structural-checks';
 import { synthApp } from './synth';
 
@@ -22,15 +23,7 @@ describe('MassUnsubscribeGuardTripped alarm', () => {
     (_route, context) => {
       const { template } = synthApp(context);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: RECONCILER_METRIC.optOutsHeldBack,
-        Namespace: DEFAULT_METRICS_NAMESPACE,
-        Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
-        Statistic: 'Sum',
-        Period: 3600,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
+        ...failureCountAlarmShape(RECONCILER_METRIC.optOutsHeldBack),
         AlarmDescription: Match.stringLikeRegexp('Runbook: Mass-unsubscribe guard'),
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') }],
       });

@@ -34,6 +34,7 @@ import {
   OwnerEmailRelayConfigError,
   type OwnerEmailRelayProps,
 } from '../../lib/owner-email-relay';
+import { failureCountAlarmShape } from './failure-count-alarm-shape';
 import { queuePolicyStatements } from './queue-access-check';
 import { rolePolicySet } from './role-checks';
 import type { CfnTemplate } from './structural-checks';
@@ -392,13 +393,7 @@ describe('OwnerEmailRelay', () => {
     });
     // At the first failed delivery, not only after the queue's retries (the DLQ alarm).
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'UnreportedUnreachableOwners',
-      Namespace: 'PersonalClientHygiene',
-      Statistic: 'Sum',
-      Period: 3600,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      ...failureCountAlarmShape('UnreportedUnreachableOwners'),
       AlarmActions: Match.anyValue(),
     });
   });
@@ -451,15 +446,7 @@ describe('OwnerEmailRelay', () => {
     const { template } = build();
 
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: RELAY_METRIC.gaveUp,
-      Namespace: 'PersonalClientHygiene',
-      Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
-      Statistic: 'Sum',
-      Period: 3600,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      ...failureCountAlarmShape(RELAY_METRIC.gaveUp),
       AlarmActions: Match.anyValue(),
       AlarmDescription: Match.stringLikeRegexp('last delivery \\(the queue’s maxReceiveCount, 5\\)'),
     });
@@ -494,13 +481,7 @@ describe('OwnerEmailRelay', () => {
       );
 
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: SES_EVENTS_METRIC.unreadable,
-      Namespace: 'PersonalClientHygiene',
-      Statistic: 'Sum',
-      Period: 3600,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      ...failureCountAlarmShape(SES_EVENTS_METRIC.unreadable),
       AlarmActions: Match.anyValue(),
     });
     expect(onMetric(SES_EVENTS_METRIC.unattributed)).toEqual([]);

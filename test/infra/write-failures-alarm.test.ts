@@ -11,11 +11,8 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_METRICS_NAMESPACE,
-  RECONCILER_METRIC,
-  SWEEP_METRIC,
-} from '../../lambdas/handlers/metric-names';
+import { RECONCILER_METRIC, SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import { failureCountAlarmShape } from './failure-count-alarm-shape';
 import { alarmNotificationCheck, type CfnTemplate } from './structural-checks';
 import { synthApp } from './synth';
 
@@ -27,15 +24,7 @@ describe('SweepWriteFailures alarm', () => {
 
   it('fires on any failed write of a run in an hour, and returns to OK in an hour without one', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: SWEEP_METRIC.writeFailures,
-      Namespace: DEFAULT_METRICS_NAMESPACE,
-      Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
-      Statistic: 'Sum',
-      Period: 3600,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      ...failureCountAlarmShape(SWEEP_METRIC.writeFailures),
       AlarmDescription: Match.stringLikeRegexp('Write failures'),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') }],
     });
