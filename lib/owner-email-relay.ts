@@ -32,7 +32,12 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RELAY_LEDGER_TABLE, RELAY_QUEUE_RETENTION_DAYS } from '../lambdas/aws/relay-ledger-table-definition';
-import { configToEnvironment, HANDLER_ENV } from '../lambdas/handlers/environment';
+import {
+  configToEnvironment,
+  HANDLER_ENV,
+  isMaxReceiveCount,
+  MAX_RECEIVE_COUNT_RANGE,
+} from '../lambdas/handlers/environment';
 import { RELAY_METRIC, SES_EVENTS_METRIC } from '../lambdas/handlers/metric-names';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import { sesAddress, UnsendableAddressError } from '../lambdas/relay/ses-address';
@@ -156,18 +161,16 @@ const RELAY_RETENTION = Duration.days(RELAY_QUEUE_RETENTION_DAYS);
 /** Deliveries of one digest before SQS moves it to the DLQ, unless configured. */
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
-/** The `maxReceiveCount`s SQS accepts in a redrive policy (and the relay function reads back at cold start). */
-const MAX_RECEIVE_COUNT_RANGE = { min: 1, max: 1000 } as const;
-
 /**
- * The configured `maxReceiveCount`, checked at synth: a value SQS refuses would fail only at deploy, and one the
- * relay function refuses (`maxReceiveCountOf`, lambdas/handlers/relay.ts) at every cold start.
+ * The configured `maxReceiveCount`, checked at synth with the relay function's own check (`isMaxReceiveCount`,
+ * lambdas/handlers/environment.ts): a value SQS refuses would fail only at deploy, and one the relay function
+ * refuses (`maxReceiveCountOf`, lambdas/handlers/relay.ts) at every cold start.
  * @throws {OwnerEmailRelayConfigError} when it is not an integer from 1 to 1,000
  */
 function checkedMaxReceiveCount(value: number | undefined): number {
   const count = value ?? DEFAULT_MAX_RECEIVE_COUNT;
+  if (isMaxReceiveCount(count)) return count;
   const { min, max } = MAX_RECEIVE_COUNT_RANGE;
-  if (Number.isInteger(count) && count >= min && count <= max) return count;
   throw new OwnerEmailRelayConfigError(
     `maxReceiveCount must be an integer from ${min} to ${max}, got ${count}`,
   );
@@ -472,7 +475,7 @@ export class OwnerEmailRelay extends Construct {
       failureCountAlarm(
         this,
         'EmailRelayGaveUp',
-        `The relay failed owner digests on their last delivery (the queue’s maxReceiveCount, ${this.maxReceiveCount}): SQS moved them to the relay DLQ, unsent (a permanent SES error, an unreadable message, an owner unreachable the admins were not told of, or SES too slow each time). It fires whatever the DLQ already holds, and returns to OK an hour without one, so a later one notifies again. The relay’s log line "relay batch" names each failure; read the DLQ, fix the cause and redrive (docs/deploy.md, "Runbook: Relay gave up").`,
+        `The relay failed owner digests on their last delivery (the queue’s maxReceiveCount, ${this.maxReceiveCount}), unsent: a permanent SES error, an unreadable message, an owner unreachable the admins were not told of, or SES too slow each time. SQS moves them to the relay DLQ when their visibility timeout ends (${RELAY_VISIBILITY_TIMEOUT.toHumanString()} after the failure). It fires whatever the DLQ already holds, and returns to OK an hour without one, so a later one notifies again. The relay’s log line "relay batch" names each failure and each record given up on (gaveUpRecords); read the DLQ once they are there, fix the cause and redrive (docs/deploy.md, "Runbook: Relay gave up").`,
         props,
         RELAY_METRIC.gaveUp,
       ),

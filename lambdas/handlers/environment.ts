@@ -27,7 +27,7 @@ export const HANDLER_ENV = {
   /** Optional SESv2 endpoint override (a local stub). */
   sesEndpoint: 'SES_ENDPOINT',
   /**
-   * The email relay: its queue's `maxReceiveCount` (an integer from 1 to 1,000), set by `lib/owner-email-relay.ts`
+   * The email relay: its queue's `maxReceiveCount` (an integer from 1 to 1,000: `isMaxReceiveCount`), set by `lib/owner-email-relay.ts`
    * from the very value it gives the queue's redrive policy, so a record the relay fails on that delivery is counted
    * as given up (`EmailRelayGaveUp`: `failedOnLastDelivery`, `lambdas/relay/relay.ts`).
    */
@@ -40,6 +40,17 @@ export const HANDLER_ENV = {
    */
   stackName: 'STACK_NAME',
 } as const;
+
+/**
+ * SQS's range of a redrive policy's `maxReceiveCount`: what `lib/owner-email-relay.ts` accepts at synth and the relay
+ * function reads back from `HANDLER_ENV.relayMaxReceiveCount` at cold start.
+ */
+export const MAX_RECEIVE_COUNT_RANGE = { min: 1, max: 1000 } as const;
+
+/** Whether `n` is a `maxReceiveCount` SQS accepts: an integer in {@link MAX_RECEIVE_COUNT_RANGE}. */
+export function isMaxReceiveCount(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= MAX_RECEIVE_COUNT_RANGE.min && n <= MAX_RECEIVE_COUNT_RANGE.max;
+}
 
 /** Prefix of the hygiene config variables (`HYGIENE_staleAfterDays=90`). */
 const CONFIG_ENV_PREFIX = 'HYGIENE_';

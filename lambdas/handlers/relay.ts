@@ -9,7 +9,7 @@
  * slow SES fails the records it holds up, not the whole invocation. A record
  * failed on its queue's last delivery (`ApproximateReceiveCount` at or over
  * `RELAY_MAX_RECEIVE_COUNT`, the queue's `maxReceiveCount`) is counted as given up
- * (`EmailRelayGaveUp`): SQS moves it to the DLQ.
+ * (`EmailRelayGaveUp`, and named in the log line: `gaveUpRecords`): SQS moves it to the DLQ.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -18,7 +18,14 @@ import { SesEmailSender } from '../aws/ses-email-sender';
 import { createSesClient } from '../aws/sesv2-client';
 import { failedOnLastDelivery, type RelayDeps, relayBatch, tallyOutcomes } from '../relay/relay';
 import { createHandlerClients } from './aws-clients';
-import { configFromEnvironment, HANDLER_ENV, MissingEnvironmentError, requireEnv } from './environment';
+import {
+  configFromEnvironment,
+  HANDLER_ENV,
+  isMaxReceiveCount,
+  MAX_RECEIVE_COUNT_RANGE,
+  MissingEnvironmentError,
+  requireEnv,
+} from './environment';
 import { RELAY_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { ownerDirectoryOf } from './owner-directory-env';
@@ -43,9 +50,6 @@ export interface RelayHandlerDeps extends Observability {
   readonly maxReceiveCount: number;
 }
 
-/** SQS's range of a redrive policy's `maxReceiveCount`. */
-const MAX_RECEIVE_COUNT_RANGE = { min: 1, max: 1000 } as const;
-
 /** `RELAY_MAX_RECEIVE_COUNT` is not an integer SQS accepts as a `maxReceiveCount`. */
 export class InvalidMaxReceiveCountError extends Error {
   override readonly name = 'InvalidMaxReceiveCountError';
@@ -59,8 +63,8 @@ export class InvalidMaxReceiveCountError extends Error {
 export function maxReceiveCountOf(env: Readonly<Record<string, string | undefined>>): number {
   const text = requireEnv(env, HANDLER_ENV.relayMaxReceiveCount);
   const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (isMaxReceiveCount(value)) return value;
   const { min, max } = MAX_RECEIVE_COUNT_RANGE;
-  if (Number.isSafeInteger(value) && value >= min && value <= max) return value;
   throw new InvalidMaxReceiveCountError(
     `${HANDLER_ENV.relayMaxReceiveCount} must be the relay queue's maxReceiveCount, an integer from ${min} to ${max}: ${JSON.stringify(text)}`,
   );
@@ -93,9 +97,9 @@ export function createRelayHandler(deps: RelayHandlerDeps) {
     deps.metrics.addMetric(RELAY_METRIC.failed, MetricUnit.Count, tally.failed);
     deps.metrics.addMetric(RELAY_METRIC.unreportedUnreachable, MetricUnit.Count, tally.unreportedUnreachable);
     deps.metrics.addMetric(RELAY_METRIC.outOfTime, MetricUnit.Count, tally.outOfTime);
-    const gaveUp = failedOnLastDelivery(records, result, deps.maxReceiveCount);
-    deps.metrics.addMetric(RELAY_METRIC.gaveUp, MetricUnit.Count, gaveUp);
-    const fields = { records: records.length, ...tally, gaveUp };
+    const gaveUpRecords = failedOnLastDelivery(records, result, deps.maxReceiveCount);
+    deps.metrics.addMetric(RELAY_METRIC.gaveUp, MetricUnit.Count, gaveUpRecords.length);
+    const fields = { records: records.length, ...tally, gaveUp: gaveUpRecords.length, gaveUpRecords };
     if (tally.failed > 0) deps.logger.warn('relay batch', fields);
     else deps.logger.info('relay batch', fields);
     return { batchItemFailures: [...result.batchItemFailures] };

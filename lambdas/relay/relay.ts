@@ -2,7 +2,7 @@
  * The email relay (docs/notifications.md, "Email relay"): for each owner
  * digest delivered to its queue, look the owner up in the directory, skip an
  * unreachable owner the drain reported to the admins, fail the record for one
- * it did not (retries, then the DLQ and its alarm) unless the ledger says the
+ * it did not (retries, then the DLQ (`EmailRelayGaveUp`)) unless the ledger says the
  * part was sent (a redelivery after its own bounce or complaint), else send
  * the digest as one email, once per message: `(drainId, part, userId)` and the
  * part's events key (`events-key.ts`; one drain can publish two digests for one owner).
@@ -344,24 +344,39 @@ export function relayBatch(deps: RelayDeps, records: readonly RelayRecord[]): Pr
   return relayDigests(deps, readRecords(records));
 }
 
+/** A record the relay gave up on: its SQS message, and its owner when the record was readable. */
+export interface GaveUpRecord {
+  readonly messageId: string;
+  readonly userId?: string;
+}
+
 /**
- * How many of the batch's failed records were on their last delivery: SQS's `receiveCount` at or over the queue's
- * `maxReceiveCount`, so SQS moves each to the DLQ instead of delivering it again — the relay gave up on them
- * (`EmailRelayGaveUp`, whose alarm tells the admins of them, where the DLQ's depth alarm, already in alarm for an
- * earlier digest, would say nothing). A permanent SES error, an unreadable message, an owner unreachable unreported,
- * a record out of time on that delivery: any failure. `ApproximateReceiveCount` is approximate, and a receive that
- * invoked nothing (the event source mapping throttled) counts too, so a record may reach the DLQ uncounted here:
- * the depth alarm still sees it.
+ * The batch's failed records that were on their last delivery: SQS's `receiveCount` at or over the queue's
+ * `maxReceiveCount`, so SQS moves each to the DLQ (when its visibility timeout ends) instead of delivering it again —
+ * the relay gave up on them (counted in `EmailRelayGaveUp`, whose alarm tells the admins of them, where the DLQ's
+ * depth alarm, already in alarm for an earlier digest, would say nothing; named in the `relay batch` log line). A
+ * permanent SES error, an unreadable message, an owner unreachable unreported, a record out of time on that delivery:
+ * any failure the partial batch response returns. Not counted here: `ApproximateReceiveCount` is approximate, and a
+ * receive that invoked nothing (the event source mapping throttled) counts too, so a record may reach the DLQ
+ * uncounted — the depth alarm is in alarm while it is there (no new notification if it already was); and the
+ * records of an invocation that failed as a whole (a thrown error, a timeout, a cold-start failure: no partial
+ * batch response), on which `RelayFunctionErrors` alarms.
  */
 export function failedOnLastDelivery(
   records: readonly RelayRecord[],
   result: RelayBatchResult,
   maxReceiveCount: number,
-): number {
+): readonly GaveUpRecord[] {
   const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
-  return records.filter(
-    (r) => failed.has(r.messageId) && r.receiveCount !== undefined && r.receiveCount >= maxReceiveCount,
-  ).length;
+  const owners = new Map(result.outcomes.map((o) => [o.recordId, o.userId]));
+  return records
+    .filter(
+      (r) => failed.has(r.messageId) && r.receiveCount !== undefined && r.receiveCount >= maxReceiveCount,
+    )
+    .map((r) => {
+      const userId = owners.get(r.messageId);
+      return { messageId: r.messageId, ...(userId !== undefined && { userId }) };
+    });
 }
 
 /** Counts per outcome, for metrics and the log. */

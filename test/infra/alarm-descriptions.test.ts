@@ -3,7 +3,7 @@
  * cannot use the owner directory (`directoryUnusable`, lambdas/hygiene/run-summary.ts: never imported, empty,
  * stale, ahead of the run's `now`, unreadable), so an on-call paged by an import ahead of the run is not sent to
  * re-import only; every description fits CloudWatch's limit, on both routes; and every runbook a description sends
- * its reader to (`docs/deploy.md, "Runbook: …"`) is a heading there.
+ * its reader to (`docs/deploy.md, "Runbook: …"`) is a heading there, by its whole name.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +19,23 @@ function descriptionOf(template: ReturnType<typeof synthApp>['template'], metric
   );
   expect(alarms).toHaveLength(1);
   return alarms[0]?.Properties.AlarmDescription as string;
+}
+
+/**
+ * Whether `heading` is the runbook `runbook` names: the runbook's whole name, alone or followed by what the headings
+ * add to it (` (`, then the alarms it serves), so a truncated name ("Runbook: Relay gave") names none.
+ */
+function isRunbookHeading(heading: string, runbook: string): boolean {
+  return heading === runbook || heading.startsWith(`${runbook} (`);
+}
+
+/** The runbooks named (`Runbook: …`, up to the closing quote) in `descriptions` that no heading is. */
+function missingRunbooks(descriptions: Readonly<Record<string, unknown>>, headings: readonly string[]) {
+  return Object.entries(descriptions)
+    .flatMap(([id, description]) =>
+      [...JSON.stringify(description).matchAll(/Runbook: [^"\\]+/g)].map(([runbook]) => ({ id, runbook })),
+    )
+    .filter(({ runbook }) => !headings.some((h) => isRunbookHeading(h, runbook)));
 }
 
 describe('alarm descriptions', () => {
@@ -61,15 +78,28 @@ describe('alarm descriptions', () => {
       .split('\n')
       .filter((line) => line.startsWith('### Runbook: '))
       .map((line) => line.slice('### '.length));
-    const named = Object.entries(synthApp(context).template.findResources('AWS::CloudWatch::Alarm')).flatMap(
-      ([id, alarm]) =>
-        [...JSON.stringify(alarm.Properties.AlarmDescription).matchAll(/Runbook: [^"\\]+/g)].map(
-          ([runbook]) => ({ id, runbook }),
-        ),
+    const descriptions = Object.fromEntries(
+      Object.entries(synthApp(context).template.findResources('AWS::CloudWatch::Alarm')).map(
+        ([id, alarm]) => [id, alarm.Properties.AlarmDescription],
+      ),
     );
-    const missing = named.filter(({ runbook }) => !headings.some((h) => h.startsWith(runbook)));
+    const named = Object.values(descriptions).filter((d) => JSON.stringify(d).includes('Runbook: '));
+    const missing = missingRunbooks(descriptions, headings);
 
     expect(named.length).toBeGreaterThan(0);
     expect(missing).toEqual([]);
+  });
+
+  it('a runbook name matches its whole heading only, not one it is the start of', () => {
+    const headings = ['Runbook: Relay gave up (`EmailRelayGaveUp`, relay route)', 'Runbook: Alarm delivery'];
+    const descriptions = {
+      Whole: 'see docs/deploy.md, "Runbook: Relay gave up").',
+      Bare: 'see docs/deploy.md, "Runbook: Alarm delivery".',
+      Truncated: 'see docs/deploy.md, "Runbook: Relay gave").',
+    };
+
+    expect(missingRunbooks(descriptions, headings)).toEqual([
+      { id: 'Truncated', runbook: 'Runbook: Relay gave' },
+    ]);
   });
 });

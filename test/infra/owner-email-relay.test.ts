@@ -15,7 +15,7 @@
  * SNS could not deliver or the function could not read), no per-owner
  * resource, and the synth error naming `senderIdentity` when it is missing.
  */
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -449,6 +449,17 @@ describe('OwnerEmailRelay', () => {
       ...failureCountAlarmShape(RELAY_METRIC.gaveUp),
       AlarmActions: Match.anyValue(),
       AlarmDescription: Match.stringLikeRegexp('last delivery \\(the queue’s maxReceiveCount, 5\\)'),
+    });
+    // The alarm counts the last failure; SQS moves the digest one visibility timeout (the queue's own) later.
+    const visibility = Duration.seconds(
+      Object.values(template.findResources('AWS::SQS::Queue')).find((q) => q.Properties.RedrivePolicy)
+        ?.Properties.VisibilityTimeout,
+    );
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: RELAY_METRIC.gaveUp,
+      AlarmDescription: Match.stringLikeRegexp(
+        `SQS moves them to the relay DLQ when their visibility timeout ends \\(${visibility.toHumanString()} after`,
+      ),
     });
     // The DLQ's depth alarm stays: it says something waits there.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

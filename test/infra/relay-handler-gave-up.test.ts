@@ -1,9 +1,11 @@
 /**
- * The relay handler counts the records it gave up on (`EmailRelayGaveUp`): a record failed on the delivery whose
+ * The relay handler counts the records it gave up on (`EmailRelayGaveUp`), and names them in its `relay batch` log
+ * line (`gaveUpRecords`: message id and owner): a record failed on the delivery whose
  * SQS `ApproximateReceiveCount` reaches the queue's `maxReceiveCount`, which it reads at cold start from
  * `RELAY_MAX_RECEIVE_COUNT` (set by the construct from the redrive policy's value; test/infra/owner-email-relay.test.ts)
  * and refuses when SQS would not accept it as one. In-memory ledger and directory, a recording sender.
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_ENV, MissingEnvironmentError } from '../../lambdas/handlers/environment';
@@ -27,13 +29,24 @@ beforeAll(async () => {
   relayModule = await import('../../lambdas/handlers/relay');
 });
 
+/** A logger that keeps each line's fields (`fakeTools` keeps only the message). */
+function fieldLogger() {
+  const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+  const log = (level: string) => (message: string, fields: Record<string, unknown>) =>
+    lines.push({ level, message, fields });
+  const logger = { appendKeys: () => undefined, info: log('info'), warn: log('warn'), error: log('error') };
+  return { lines, logger: logger as unknown as Logger };
+}
+
 /** One invocation of a queue whose `maxReceiveCount` is 3 with `records`: ada emailed, SES rejecting bob. */
 async function invoke(records: SQSEvent['Records']) {
   const { metrics, tools } = fakeTools();
+  const { lines, logger } = fieldLogger();
   const sender = new RecordingSender();
   sender.failFor.set('bob@example.com', new Error('MessageRejected: Illegal address'));
   const handler = relayModule.createRelayHandler({
     ...tools,
+    logger,
     relay: {
       directory: memoryDirectory([
         { userId: 'ada', email: 'ada@example.com', status: 'active' },
@@ -47,7 +60,7 @@ async function invoke(records: SQSEvent['Records']) {
     maxReceiveCount: 3,
   });
   const response = await handler({ Records: records }, { getRemainingTimeInMillis: () => 30_000 });
-  return { response, metrics };
+  return { response, metrics, lines };
 }
 
 /** `userId`'s digest as SQS delivers it the `receive`th time. */
@@ -66,6 +79,27 @@ describe('the relay handler’s records given up on', () => {
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-bob' }]);
     expect(metrics).toMatchObject({ [RELAY_METRIC.failed]: 1, [RELAY_METRIC.gaveUp]: 1 });
+  });
+
+  it('names each record given up on in the relay batch warning: its message id and owner, beside the count', async () => {
+    const { lines } = await invoke([onDelivery('bob', 3), onDelivery('ada', 3)]);
+
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        message: 'relay batch',
+        fields: expect.objectContaining({
+          gaveUp: 1,
+          gaveUpRecords: [{ messageId: 'msg-bob', userId: 'bob' }],
+        }),
+      },
+    ]);
+  });
+
+  it('names none for a record failed on an earlier delivery', async () => {
+    const { lines } = await invoke([onDelivery('bob', 2)]);
+
+    expect(lines[0]?.fields).toMatchObject({ failed: 1, gaveUp: 0, gaveUpRecords: [] });
   });
 
   it('emits 0 for a record failed on an earlier delivery (SQS delivers it again), and without a receive count', async () => {

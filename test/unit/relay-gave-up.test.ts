@@ -2,7 +2,7 @@
  * Which failed records the relay gave up on (`failedOnLastDelivery`, the metric `EmailRelayGaveUp`): those failed on
  * the queue's last delivery (SQS's `ApproximateReceiveCount` at or over its `maxReceiveCount`), whatever the failure,
  * and no other: a record emailed on its last delivery, a failed one SQS will deliver again, one without a receive
- * count (the CLI's files). In-memory ports.
+ * count (the CLI's files); each named by its message id and owner. In-memory ports.
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
@@ -37,9 +37,14 @@ function delivery(userId: string, receiveCount?: number): RelayRecord {
   return { ...digestRecord(userId), ...(receiveCount !== undefined && { receiveCount }) };
 }
 
+/** Relays `records` as one batch and returns the records given up on. */
+async function gaveUpRecords(records: readonly RelayRecord[]) {
+  return failedOnLastDelivery(records, await relayBatch(deps(), records), MAX_RECEIVE_COUNT);
+}
+
 /** Relays `records` as one batch and counts the records given up on. */
 async function gaveUp(records: readonly RelayRecord[]): Promise<number> {
-  return failedOnLastDelivery(records, await relayBatch(deps(), records), MAX_RECEIVE_COUNT);
+  return (await gaveUpRecords(records)).length;
 }
 
 describe('failedOnLastDelivery', () => {
@@ -67,6 +72,18 @@ describe('failedOnLastDelivery', () => {
         unreadable,
       ]),
     ).toBe(3);
+  });
+
+  it('names each record given up on by its SQS message id, with its owner when the record was readable', async () => {
+    const unreadable: RelayRecord = { messageId: 'msg-broken', body: 'not an SNS envelope', receiveCount: 5 };
+
+    expect(
+      await gaveUpRecords([
+        delivery('ada', MAX_RECEIVE_COUNT),
+        delivery('bob', MAX_RECEIVE_COUNT),
+        unreadable,
+      ]),
+    ).toEqual([{ messageId: 'msg-bob', userId: 'bob' }, { messageId: 'msg-broken' }]);
   });
 
   it('counts nothing without a receive count (records not from SQS)', async () => {
