@@ -6,7 +6,8 @@
  * the failure (`BREACHING`); failures counted per run (store errors, refused
  * subscription operations, failed writes, an admin run summary not published,
  * opt-outs the mass-unsubscribe guard held back) alarm on any in an hour, and
- * return to OK in an hour without one, so each notifies again. The owner-reach alarms
+ * return to OK in an hour without one, so a later one notifies again (one
+ * within that hour does not: the alarm is still in ALARM). The owner-reach alarms
  * (docs/deploy.md, "Runbook: Unreachable owners" and the two after it) watch
  * whether owner notices can reach a person.
  */
@@ -274,10 +275,11 @@ function sumOf(metrics: cloudwatch.IMetric[], period: Duration): cloudwatch.IMet
  * heartbeat is content; the same credential can fail every day), an admin run
  * summary not published (the scheduled sweep's, or an operator's CLI run whose
  * report the topic refused: the alarm topic still tells the admins, of each
- * such run), and opt-outs the reconciler's mass-unsubscribe guard held back
+ * such run but one within an hour of the last), and opt-outs the reconciler's mass-unsubscribe guard held back
  * (only a log line would say so). Each run's sum over an hour, missing data not
  * breaching: the alarm returns to OK in the next hour without a run, so a
- * failure that comes back with a later run notifies again, where a longer
+ * failure that comes back with a later run, after an hour without one,
+ * notifies again, where a longer
  * period or ignored missing data would keep it in ALARM and notify once.
  */
 function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
@@ -301,7 +303,7 @@ function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cl
     ),
     anyInAnHour(
       'AdminSummaryPublishFailed',
-      'The admin run summary of a sweep (scheduled, or an operator’s CLI sweep) could not be published to the notification topic: the admins were not told of that run’s changes. Each unpublished summary notifies again (the alarm returns to OK an hour without one). An operator run: add the caller’s role to operatorPrincipalArns; a scheduled run: the sweep’s log group has the error (admin run summary not published) and the summary.',
+      'The admin run summary of a sweep (scheduled, or an operator’s CLI sweep) could not be published to the notification topic: the admins were not told of that run’s changes. A later unpublished summary notifies again once the alarm is back to OK (an hour without one); one within that hour does not, so read the sweep’s log group for every run since the alarm fired. An operator run: add the caller’s role to operatorPrincipalArns; a scheduled run: the sweep’s log group has the error (admin run summary not published) and the summary. See docs/deploy.md, "Runbook: Admin run summary not published".',
       SWEEP_METRIC.adminSummaryFailed,
     ),
     anyInAnHour(
@@ -320,8 +322,8 @@ export interface RunMetricSource {
 
 /**
  * A failure counted per run or batch ({@link failureCountAlarms}): alarms on any in an hour (the run metric's hourly
- * sum ≥ 1), missing data not breaching, so it returns to OK an hour without one and each failure that comes back
- * notifies again. The shape of every such alarm, the relay's too (lib/owner-email-relay.ts).
+ * sum ≥ 1), missing data not breaching, so it returns to OK an hour without one and a failure that comes back after
+ * that notifies again (one within the hour does not). The shape of every such alarm, the relay's too (lib/owner-email-relay.ts).
  */
 export function failureCountAlarm(
   scope: Construct,

@@ -468,7 +468,7 @@ export class OwnerEmailRelay extends Construct {
     return [
       new cloudwatch.Alarm(this, 'DeadLetterMessages', {
         alarmDescription:
-          'An owner digest could not be emailed after the queue’s retries (permanent SES error or unreadable message): it is in the relay DLQ.',
+          'An owner digest could not be emailed after the queue’s retries (a permanent SES error, an unreadable message, an owner unreachable the admins were not told of, or SES too slow each time): it is in the relay DLQ, in alarm while any digest is there. See docs/deploy.md, "Runbook: Relay gave up".',
         metric: deadLetterDepth(this.deadLetterQueue),
         ...atLeast(1),
       }),
@@ -490,7 +490,7 @@ export class OwnerEmailRelay extends Construct {
       failureCountAlarm(
         this,
         'EmailRelayOutOfTime',
-        'The relay left owner digests unsent for lack of time: SES answered so slowly, or throttled so long, that the invocation’s time budget had no room to start them or try again (EmailRelayOutOfTime, of EmailRelayFailures). SQS retries them, then they go to the relay DLQ. Check SES’s sending quota and health.',
+        'The relay left owner digests unsent for lack of time: SES answered so slowly, or throttled so long, that the invocation’s time budget had no room to start them or try again (EmailRelayOutOfTime, of EmailRelayFailures). SQS retries them, then they go to the relay DLQ. Check SES’s sending quota and health. See docs/deploy.md, "Runbook: Relay out of time".',
         props,
         RELAY_METRIC.outOfTime,
       ),

@@ -89,8 +89,11 @@ function defineReportCommand(program: Command) {
 
 type ReportOptions = OptionsOf<ReturnType<typeof defineReportCommand>>;
 
-/** The directory table: the flag (or its env var) when given, else the deployment's, else none. */
-function directoryTableOf(options: ReportOptions, target: Target): string | undefined {
+/**
+ * The report's directory table: the flag (or its env var) when given, else the deployment's, else none — the
+ * report has no default table, unlike the commands that use `directoryTableOf` (cli/options/directory-options.ts).
+ */
+function reportDirectoryTableOf(options: ReportOptions, target: Target): string | undefined {
   const table = options.directoryTable ?? target.deployment?.directoryTableName;
   return table === undefined ? undefined : checkDirectoryTableName(table);
 }
@@ -104,7 +107,7 @@ async function runReportCommand(options: ReportOptions): Promise<void> {
   const target = await resolveTarget(options, { usesConfig: true });
   const { segments, top: topOwners } = options;
   const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
-  const directoryTable = directoryTableOf(options, target);
+  const directoryTable = reportDirectoryTableOf(options, target);
   await withDocumentClient(target, async (client) => {
     const progress = createTableProgress(client, target.table, 'report');
     // The directory is read through the same DynamoDB endpoint and region as the table.
