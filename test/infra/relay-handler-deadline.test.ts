@@ -11,20 +11,13 @@ import type { OutgoingEmail, SendBudget } from '../../lambdas/relay/ports';
 import { digestRecord, SAMPLE_NOW } from '../support/sample-digest';
 import { MemoryRelayLedger, memoryDirectory, RecordingSender } from '../unit/support/relay-fakes';
 import { fakeTools } from './handler-tools';
+import { importRelayHandler } from './relay-handler-module';
 
 type RelayModule = typeof import('../../lambdas/handlers/relay');
 let relayModule: RelayModule;
 
 beforeAll(async () => {
-  // The module builds its deployed dependencies at import: give it a valid environment first.
-  Object.assign(process.env, {
-    DIRECTORY_TABLE_NAME: 'unused',
-    RELAY_LEDGER_TABLE_NAME: 'unused',
-    RELAY_MAX_RECEIVE_COUNT: '5',
-    HYGIENE_senderIdentity: 'Hygiene <hygiene@corp.example>',
-    AWS_REGION: 'us-east-1',
-  });
-  relayModule = await import('../../lambdas/handlers/relay');
+  relayModule = await importRelayHandler(5);
 });
 
 /** A sender that needs up to 10 s an attempt and notes the budget it was given. */

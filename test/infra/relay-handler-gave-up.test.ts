@@ -13,20 +13,13 @@ import { RELAY_METRIC } from '../../lambdas/handlers/metric-names';
 import { digestRecord, SAMPLE_NOW } from '../support/sample-digest';
 import { MemoryRelayLedger, memoryDirectory, RecordingSender } from '../unit/support/relay-fakes';
 import { fakeTools } from './handler-tools';
+import { importRelayHandler } from './relay-handler-module';
 
 type RelayModule = typeof import('../../lambdas/handlers/relay');
 let relayModule: RelayModule;
 
 beforeAll(async () => {
-  // The module builds its deployed dependencies at import: give it a valid environment first.
-  Object.assign(process.env, {
-    DIRECTORY_TABLE_NAME: 'unused',
-    RELAY_LEDGER_TABLE_NAME: 'unused',
-    [HANDLER_ENV.relayMaxReceiveCount]: '3',
-    HYGIENE_senderIdentity: 'Hygiene <hygiene@corp.example>',
-    AWS_REGION: 'us-east-1',
-  });
-  relayModule = await import('../../lambdas/handlers/relay');
+  relayModule = await importRelayHandler(3);
 });
 
 /** A logger that keeps each line's fields (`fakeTools` keeps only the message). */
