@@ -59,6 +59,7 @@ import {
 import { type HistoryEntry, historyLength, operatorFields } from '../../lambdas/hygiene/history';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { planMark } from '../../lambdas/hygiene/outbox-item';
+import { isExemptBy } from '../../lambdas/hygiene/policy';
 import { formatInstant, parseInstant, relativePhrase } from '../../lambdas/hygiene/time';
 
 /** Attributes a restore removes. */
@@ -270,13 +271,17 @@ async function checkRestore(
 }
 
 /**
- * Whether the credential is exempt: `hygieneExempt = true` on its item, or its
- * id in the configured `exemptIds` (docs/rules.md, "Exempt credentials"). No
- * sweep flags or deletes it again.
+ * Whether the credential is exempt, by the policy's rule (`isExemptBy`):
+ * `hygieneExempt` on its item, read as the record parse reads it (only a
+ * stored `true`), or its id in the configured `exemptIds` (docs/rules.md,
+ * "Exempt credentials"). No sweep flags or deletes it again.
  */
 function isExempt(request: RestoreRequest, item: Record<string, unknown>): boolean {
-  return item[HYGIENE_ATTR.exempt] === true || request.exemptIds?.has(request.id) === true;
+  return isExemptBy(item[HYGIENE_ATTR.exempt] === true, request.id, request.exemptIds ?? NO_EXEMPT_IDS);
 }
+
+/** No configured `exemptIds` (a request without the list). */
+const NO_EXEMPT_IDS: ReadonlySet<string> = new Set();
 
 /**
  * Refuses, as a conflict, a deletion at another instant than the one asked

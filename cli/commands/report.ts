@@ -5,17 +5,18 @@
  * scan, items counted as they stream, nothing written. With an owner directory
  * (`--directory-table`, `PC_HYGIENE_DIRECTORY_TABLE`, or the `--stack`'s),
  * loaded first as the sweep loads it, orphan flags are judged as a sweep at
- * `now` would judge them (`report --list` too), and the report adds the
+ * `now` would judge them (`report --list` of a `-due` category too: the other
+ * categories read no directory), and the report adds the
  * directory's verdict and the owners' reach on `ownerDelivery`
  * (docs/notifications.md, "Owner reach").
  */
-import { type Command, Option } from '@commander-js/extra-typings';
+import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { renderPostureJson, renderPostureText } from '../../lambdas/render/posture-text';
 import { type CategoryListingFormat, categoryListing } from '../format/category-listing';
 import { defineCommand } from '../options/define-command';
-import { resolveTarget, type Target } from '../options/deployment-target';
-import { checkDirectoryTableName, optionalDirectoryTableOption } from '../options/directory-options';
+import { resolveTarget } from '../options/deployment-target';
+import { directoryTableOf, optionalDirectoryTableOption } from '../options/directory-options';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import { configOption } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
@@ -89,16 +90,7 @@ function defineReportCommand(program: Command) {
 
 type ReportOptions = OptionsOf<ReturnType<typeof defineReportCommand>>;
 
-/**
- * The report's directory table: the flag (or its env var) when given, else the deployment's, else none — the
- * report has no default table, unlike the commands that use `directoryTableOf` (cli/options/directory-options.ts).
- */
-function reportDirectoryTableOf(options: ReportOptions, target: Target): string | undefined {
-  const table = options.directoryTable ?? target.deployment?.directoryTableName;
-  return table === undefined ? undefined : checkDirectoryTableName(table);
-}
-
-async function runReportCommand(options: ReportOptions): Promise<void> {
+async function runReportCommand(options: ReportOptions, command: CommandUnknownOpts): Promise<void> {
   const now = resolveNow(options.now);
   // A usage error before the target is looked up: it needs no AWS setup to be told.
   if (options.format === 'csv' && options.list === undefined) {
@@ -107,7 +99,8 @@ async function runReportCommand(options: ReportOptions): Promise<void> {
   const target = await resolveTarget(options, { usesConfig: true });
   const { segments, top: topOwners } = options;
   const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
-  const directoryTable = reportDirectoryTableOf(options, target);
+  // The flag (or its env var) when given, else the deployment's, else none: the option has no default.
+  const directoryTable = directoryTableOf(options, command, target);
   await withDocumentClient(target, async (client) => {
     const progress = createTableProgress(client, target.table, 'report');
     // The directory is read through the same DynamoDB endpoint and region as the table.
@@ -140,5 +133,5 @@ async function runReportCommand(options: ReportOptions): Promise<void> {
 
 /** Registers `report` on the program. */
 export function registerReportCommand(program: Command): void {
-  defineReportCommand(program).action(async (options) => runReportCommand(options));
+  defineReportCommand(program).action(async (options, command) => runReportCommand(options, command));
 }

@@ -80,7 +80,7 @@ function directoryTable(rule: 'table' | 'target flag') {
 /**
  * `--directory-table` without a default, for a command that uses the
  * directory only when one is named or a stack looked up supplies it
- * (`report`, a table command); `purpose` says what for.
+ * (`report`, a table command: {@link directoryTableOf}); `purpose` says what for.
  */
 export function optionalDirectoryTableOption(purpose: string) {
   return new Option(
@@ -255,9 +255,11 @@ export function checkDirectoryTableName(name: string): string {
 
 /**
  * The owner directory table of a command that also acts on the credentials
- * table (`sweep`, `notify`): `--directory-table` when given (its env var
- * only without a stack: `refuseMixedTarget`), else the
- * deployment's, else the default name.
+ * table (`sweep`, `notify`, `plan`, `report`), one rule for all:
+ * `--directory-table` when given (on the command line, or its env var only
+ * without a stack: `refuseMixedTarget`), else the deployment's, else the
+ * option's own default — the fixed name for {@link directoryTableOption},
+ * none for {@link optionalDirectoryTableOption} (`undefined`: no directory).
  * @param command the command, to tell a given `--directory-table` from its default
  * @throws {UsageError} when the name is not a valid DynamoDB table name
  */
@@ -265,10 +267,21 @@ export function directoryTableOf(
   flags: { readonly directoryTable: string },
   command: CommandUnknownOpts,
   target: Pick<Target, 'deployment'>,
-): string {
-  const fromStack = target.deployment?.directoryTableName;
-  const given = command.getOptionValueSource('directoryTable') !== 'default';
-  return checkDirectoryTableName(given || fromStack === undefined ? flags.directoryTable : fromStack);
+): string;
+export function directoryTableOf(
+  flags: { readonly directoryTable?: string },
+  command: CommandUnknownOpts,
+  target: Pick<Target, 'deployment'>,
+): string | undefined;
+export function directoryTableOf(
+  flags: { readonly directoryTable?: string },
+  command: CommandUnknownOpts,
+  target: Pick<Target, 'deployment'>,
+): string | undefined {
+  const { directoryTable } = flags;
+  const given = directoryTable !== undefined && command.getOptionValueSource('directoryTable') !== 'default';
+  const table = given ? directoryTable : (target.deployment?.directoryTableName ?? directoryTable);
+  return table === undefined ? undefined : checkDirectoryTableName(table);
 }
 
 /**

@@ -4,7 +4,8 @@
  * (`report --list CATEGORY`). What the `report` and `local` commands share, so it lives
  * outside both command files. With an owner directory, both first load it as
  * the sweep does (`loadDirectoryState`), so orphan flags are due exactly when
- * a sweep at the same `now` would delete them (docs/sweep.md, the report).
+ * a sweep at the same `now` would delete them (docs/sweep.md, the report) —
+ * the listing only for a category the directory can change.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
@@ -80,6 +81,19 @@ export async function reportTable(options: TableReport): Promise<PostureReport> 
 export const REPORT_LIST_CATEGORIES = [...POSTURE_CATEGORIES, 'deleted', 'invalid'] as const;
 export type ReportListCategory = (typeof REPORT_LIST_CATEGORIES)[number];
 
+/**
+ * The categories the owner directory can change: the policy's deletion
+ * decisions (`credentialPosture`'s `-due` categories), the only ones judged
+ * with the owner's standing — `orphaned-due`, and `flagged-stale-due` too, as
+ * an orphan deletion wins over a stale one (`decide`). Listing any other reads
+ * no directory (test/unit/report-list-directory-categories.test.ts checks
+ * that no other category depends on it).
+ */
+export const DIRECTORY_JUDGED_CATEGORIES: ReadonlySet<ReportListCategory> = new Set([
+  'flagged-stale-due',
+  'orphaned-due',
+]);
+
 /** One credential behind a report figure. */
 export interface ListedCredential {
   readonly id: string;
@@ -144,12 +158,13 @@ function inCategory(
  * segments interleave, so no order is promised. Streamed, never held: one
  * category of a table of a million credentials (`--list no-expiry`) may hold
  * most of it, more rows than memory, and more text than one string, can take.
- * With a directory, it is loaded first, as for the report ({@link reportTable}).
+ * With a directory, it is loaded first, as for the report ({@link reportTable}), when the
+ * category is one it can change ({@link DIRECTORY_JUDGED_CATEGORIES}); for any other it is not read.
  */
 export async function* listReportCategory(
   options: TableReport & { readonly category: ReportListCategory },
 ): AsyncGenerator<ListedCredential[]> {
-  const state = await loadDirectory(options);
+  const state = DIRECTORY_JUDGED_CATEGORIES.has(options.category) ? await loadDirectory(options) : undefined;
   const scanner = new DynamoDbCredentialScanner(options.client, options.tableName);
   let scanned = 0;
   for await (const page of scanner.scan({ segments: options.config.scanSegments })) {

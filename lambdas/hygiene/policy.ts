@@ -140,9 +140,23 @@ export function isDeletion(
   );
 }
 
-/** True when the credential must never be flagged or deleted. */
+/** True when the credential must never be flagged or deleted ({@link isExemptBy}). */
 export function isExempt(credential: Credential, config: HygieneConfig): boolean {
-  return credential.hygiene.exempt || exemptIdSet(config).has(credential.id);
+  return isExemptBy(credential.hygiene.exempt, credential.id, exemptIdSet(config));
+}
+
+/**
+ * The exemption rule (docs/rules.md, "Exempt credentials"): exempt when the
+ * record's own `hygieneExempt` flag is set or the configured `exemptIds` list
+ * its id. The one rule for a parsed credential ({@link isExempt}) and for a
+ * raw item read outside the sweep (`restore`).
+ * @param flag `hygieneExempt` as the record parse reads it: `true` only for a stored boolean `true` (anything else
+ *   present makes the record invalid, and reads `false`)
+ * @param id the credential's id (its key)
+ * @param exemptIds the configured `exemptIds`, as a set
+ */
+export function isExemptBy(flag: boolean, id: string, exemptIds: ReadonlySet<string>): boolean {
+  return flag || exemptIds.has(id);
 }
 
 // One Set per config object: the list may hold thousands of ids and is consulted for every record.
