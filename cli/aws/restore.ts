@@ -11,7 +11,10 @@
  * with no override: a revocation is undone where it was made.
  * The write is conditional on the deletion that was read (`deletedAt`, its
  * reason and run) and on the history's length, so a restore never races
- * another restore or a re-deletion unnoticed. A restore instant before the
+ * another restore or a re-deletion unnoticed. A write whose response was lost
+ * and that the SDK sent again fails that condition on its own change: the
+ * credential is read again, and its history's entry of this very restore
+ * makes it a success, not a conflict. A restore instant before the
  * deletion it undoes (a local `--now`, or a clock behind the worker's) is
  * refused: the history would record the undoing before the deletion.
  * The deletion's own notice, when still unsent in the outbox, is withdrawn in
@@ -29,6 +32,7 @@
  * A CLI-only adapter (`pc-hygiene restore`): it lives in `cli/aws/`, apart
  * from the adapters the Lambdas bundle (`lambdas/aws/`).
  */
+import { isDeepStrictEqual } from 'node:util';
 import {
   type CancellationReason,
   ConditionalCheckFailedException,
@@ -43,6 +47,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { unmarshallOptions } from '../../lambdas/aws/dynamodb-client';
 import { appendHistory } from '../../lambdas/aws/history-update';
+import { mayHaveApplied } from '../../lambdas/aws/may-have-applied';
 import { type MarkWrite, markUpdateExpression, markWrite } from '../../lambdas/aws/outbox-mark-write';
 import { noLiveLeaseCondition } from '../../lambdas/aws/outbox-store';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
@@ -389,7 +394,8 @@ function noticeWithdrawal(checked: CheckedRestore, now: number): MarkWrite | und
  * and, when it withdraws the unsent deletion notice, the outbox as read): one
  * `UpdateItem`, or, with a withdrawal, one `TransactWriteItems` of that update
  * and a check that no drain holds a live lease ({@link leaseCheck}).
- * @throws {RestoreConflictError} a condition failed (the credential changed, or a drain holds the lease)
+ * @throws {RestoreConflictError} a condition failed (the credential changed, or a drain holds the lease), and not
+ *   on this restore's own earlier attempt ({@link holdsOwnRestore})
  */
 async function writeRestore(
   client: DynamoDBDocumentClient,
@@ -418,8 +424,34 @@ async function writeRestore(
         }),
       );
   } catch (error: unknown) {
-    throw conflictOf(error, request, checked) ?? error;
+    const conflict = conflictOf(error, request, checked);
+    if (conflict === undefined) throw error;
+    // An earlier attempt applied, its response lost: the SDK's retry failed its condition on this very restore.
+    if (mayHaveApplied(error) && (await holdsOwnRestore(client, tableName, request, checked))) return;
+    throw conflict;
   }
+}
+
+/**
+ * Whether the credential, read again (consistent read), holds this restore's
+ * own write: its history has this restore's entry ({@link restoreEntry}: the
+ * same instant, operator, reason and deletion undone). Asked only when the
+ * write failed its condition after an attempt that may have applied
+ * (`may-have-applied.ts`): the entry then proves the change the retry met
+ * was its own, as the transition writers recognise theirs by their run id.
+ */
+async function holdsOwnRestore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  request: RestoreRequest,
+  checked: CheckedRestore,
+): Promise<boolean> {
+  const { Item: item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: { id: request.id }, ConsistentRead: true }),
+  );
+  const history: unknown = item?.[HISTORY_ATTR];
+  const own = restoreEntry(request, checked);
+  return Array.isArray(history) && history.some((entry: unknown) => isDeepStrictEqual(entry, own));
 }
 
 /**

@@ -5,8 +5,11 @@
  * expiring approval — who, why, up to how many deletions — in the table; the
  * next sweep whose guard trips (the scheduled Lambda or a CLI sweep) uses it
  * when its planned deletions are within it, consumes it (exactly once) and
- * reports it in its run summary (`guard.approval`). `status` shows the
- * pending approval and the last one used.
+ * reports it in its run summary (`guard.approval`); it says which pending
+ * approval it replaced, or, when its write's response was lost and the SDK
+ * sent it again, that it is pending (what it replaced not known) or already
+ * used by a run (cli/aws/guard-approval.ts). `status` shows the pending
+ * approval and the last one used.
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from '@commander-js/extra-typings';
@@ -17,7 +20,12 @@ import { formatInstant, relativePhrase } from '../../lambdas/hygiene/time';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalLines } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
-import { approvalStatus, recordApproval, type UsedApproval } from '../aws/guard-approval';
+import {
+  approvalStatus,
+  type RecordedApproval,
+  recordApproval,
+  type UsedApproval,
+} from '../aws/guard-approval';
 import { byOption } from '../options/by-option';
 import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
@@ -97,10 +105,15 @@ function approvalText(a: GuardApproval, now: number): string {
   return `up to ${a.maxDeletes} deletions, by ${operatorText(a)} at ${a.approvedAt}, ${state} (${a.expiresAt}): ${a.reason}`;
 }
 
-function usedText(u: UsedApproval): string {
+/** The run that used an approval, when, and for how many planned deletions. */
+function usedByText(u: Omit<UsedApproval, 'approval'>): string {
   const run = u.runId ? `run ${u.runId}` : 'a run';
   const planned = u.plannedDeletes !== undefined ? ` for ${u.plannedDeletes} planned deletions` : '';
-  return `${run}${u.usedAt ? ` at ${u.usedAt}` : ''}${planned}; approval by ${operatorText(u.approval)}: ${u.approval.reason}`;
+  return `${run}${u.usedAt ? ` at ${u.usedAt}` : ''}${planned}`;
+}
+
+function usedText(u: UsedApproval): string {
+  return `${usedByText(u)}; approval by ${operatorText(u.approval)}: ${u.approval.reason}`;
 }
 
 async function approve(flags: ApproveOptions): Promise<void> {
@@ -120,15 +133,34 @@ async function approve(flags: ApproveOptions): Promise<void> {
       approvedAt: formatInstant(now),
       expiresAt: formatInstant(now + options.expiresIn),
     };
-    const replaced = await withTableErrors(options, () => recordApproval(client, options.table, approval));
+    const recorded = await withTableErrors(options, () => recordApproval(client, options.table, approval));
     if (options.format === 'json') {
-      process.stdout.write(`${jsonText({ approval, ...(replaced && { replaced }) })}\n`);
+      process.stdout.write(`${jsonText({ approval, ...recorded })}\n`);
       return;
     }
-    const lines = [`guard approval recorded: ${approvalText(approval, now)}`];
-    if (replaced) lines.push(`replaced the pending approval ${approvalText(replaced, now)}`);
-    process.stdout.write(terminalLines(lines));
+    process.stdout.write(terminalLines(approvedLines(approval, recorded, now)));
   });
+}
+
+/** What `approve` says it did: the approval, and what it replaced or, after a lost response, how it stands. */
+function approvedLines(approval: GuardApproval, recorded: RecordedApproval, now: number): string[] {
+  const lines = [`guard approval recorded: ${approvalText(approval, now)}`];
+  const { replaced, replacedUnknown, usedBy } = recorded;
+  if (replaced) lines.push(`replaced the pending approval ${approvalText(replaced, now)}`);
+  if (replacedUnknown) {
+    lines.push(
+      "the write's response was lost and the SDK sent it again: it is pending, but whether it replaced " +
+        'another pending approval is not known',
+    );
+  }
+  if (usedBy) {
+    lines.push(
+      `already used by ${usedByText(usedBy)}. The write's response was lost, and that run used ` +
+        'the approval before the SDK sent the write again, which did not record it again: it is not pending; ' +
+        'record another approval if another run needs one',
+    );
+  }
+  return lines;
 }
 
 async function status(flags: StatusOptions): Promise<void> {

@@ -38,6 +38,11 @@
  * the owner `none` (its mass-unsubscribe guard held the vanished ARN back) or
  * match a new subscription; the write then fails, and the operator's explicit
  * opt-out must still win, so the owner is read again and the step repeated.
+ *
+ * Why each owner is on its own: owners are handled one after another, and an
+ * error on one (a DynamoDB read or write, or an SNS listing, after the SDK's
+ * retries) is that owner's outcome (reason `error`, with what was removed
+ * before it), so the owners done before and after it are still reported.
  * Kept out of the command module so it can be tested without the CLI.
  */
 import type { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -86,12 +91,13 @@ export interface OptOutOptions {
   readonly mailboxKey?: MailboxKey;
 }
 
-/** Why a named owner was not recorded `unsubscribed`. */
+/** Why a named owner was not recorded `unsubscribed` (`error`: a read, a listing or the write failed). */
 export type NotUnsubscribedReason =
   | 'not-in-directory'
   | 'already-unsubscribed'
   | 'changed-meanwhile'
-  | 'sns-refused';
+  | 'sns-refused'
+  | 'error';
 
 /** An owner now recorded `unsubscribed`. */
 export interface UnsubscribedOwner {
@@ -110,10 +116,12 @@ export interface UnsubscribedOwner {
 export interface NotUnsubscribedOwner {
   readonly userId: string;
   readonly reason: NotUnsubscribedReason;
-  /** Subscriptions removed before the state could not be recorded (`changed-meanwhile`, `sns-refused`). */
+  /** Subscriptions removed before the state could not be recorded (`changed-meanwhile`, `sns-refused`, `error`). */
   readonly removed?: readonly string[];
   /** The removals SNS refused (`sns-refused`). */
   readonly refused?: readonly { readonly subscriptionArn: string; readonly error: string }[];
+  /** What failed (`error`), as `Name: message`: the owner's state may or may not have been recorded. */
+  readonly error?: string;
 }
 
 /** What {@link unsubscribeOwners} did for each named owner. */
@@ -213,17 +221,35 @@ interface Attempt {
 }
 
 /**
- * One owner: their subscriptions removed (when a topic is known), then the
- * state recorded; when the write finds the owner changed, decided on a fresh
- * read ({@link afterChange}), and the whole step retried from it.
+ * One owner ({@link optOut}), on its own: an error (DynamoDB's or SNS's, after
+ * the SDK's retries) is this owner's outcome, with the subscriptions removed
+ * before it, so the owners before and after it are still done and reported.
  */
 async function unsubscribeOwner(
   run: OptOutRun,
   owner: OwnerRecord,
   firstListing: readonly TopicSubscription[],
 ): Promise<OwnerOutcome> {
-  const { userId } = owner;
   const removed: string[] = [];
+  try {
+    return await optOut(run, owner, firstListing, removed);
+  } catch (error: unknown) {
+    return { userId: owner.userId, reason: 'error', removed, error: errorText(error) };
+  }
+}
+
+/**
+ * One owner: their subscriptions removed (when a topic is known, each added to
+ * `removed`), then the state recorded; when the write finds the owner changed,
+ * decided on a fresh read ({@link afterChange}), and the whole step retried from it.
+ */
+async function optOut(
+  run: OptOutRun,
+  owner: OwnerRecord,
+  firstListing: readonly TopicSubscription[],
+  removed: string[],
+): Promise<OwnerOutcome> {
+  const { userId } = owner;
   let read = owner;
   let listing = firstListing;
   for (let attempt = 1; ; attempt++) {

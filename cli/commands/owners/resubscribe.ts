@@ -15,7 +15,8 @@
  * ({@link SUPPRESSION_HINT}; this command knows neither the route nor how the
  * opt-out came, so it says so whenever it resubscribed someone).
  * An owner in any other state, or not in the directory, is named and left
- * alone (exit 1). The logic, and why its write is conditional:
+ * alone (exit 1); so is one whose read or write failed (reason `error`),
+ * after the others are done. The logic, and why its write is conditional:
  * `resubscribeOwners` (cli/use-cases/resubscribe-owners.ts); this module
  * defines the command and renders its result.
  */
@@ -30,6 +31,7 @@ import { withDirectory } from '../../options/directory-options';
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
 import type { OptionsOf } from '../../options/options-of';
 import {
+  type NotResubscribedOwner,
   type NotResubscribedReason,
   type ResubscribeResult,
   resubscribeOwners,
@@ -54,11 +56,13 @@ function defineOwnersResubscribe(owners: Command) {
 
 type ResubscribeOptions = OptionsOf<ReturnType<typeof defineOwnersResubscribe>>;
 
-const REASON_TEXT: Readonly<Record<NotResubscribedReason, (state: string | undefined) => string>> = {
+const REASON_TEXT: Readonly<Record<NotResubscribedReason, (owner: NotResubscribedOwner) => string>> = {
   'not-in-directory': () => 'not in the owner directory',
-  'not-unsubscribed': (state) => `state ${state}, not unsubscribed: nothing to undo`,
+  'not-unsubscribed': ({ state }) => `state ${state}, not unsubscribed: nothing to undo`,
   'changed-meanwhile': () =>
     'removed, or its address or state changed, while this ran (an import that moves the owner sets their state: none at an address they did not opt out at; run it again to see the state now)',
+  error: ({ error }) =>
+    `reading or writing it failed: ${error}; run it again (if the write took effect after all, it says state none)`,
 };
 
 /**
@@ -69,16 +73,21 @@ const REASON_TEXT: Readonly<Record<NotResubscribedReason, (state: string | undef
  */
 const SUPPRESSION_HINT = `on route relay, ${OPT_OUT_SUPPRESSION_ADVICE}`;
 
+/** How a resubscribed owner's `none` came to be recorded: by this command, or found recorded while it ran. */
+function resubscribedText(userId: string, result: ResubscribeResult, tableName: string): string {
+  return result.recordedMeanwhile?.includes(userId)
+    ? `resubscribe already recorded in ${tableName} while this ran (a retried write of this one landed, or another resubscribe recorded it)`
+    : `resubscribe recorded in ${tableName}`;
+}
+
 /** The result as readable lines (owner ids are stored text: sanitised line by line). */
 function resultText(result: ResubscribeResult, tableName: string): string {
   return terminalLines([
     ...result.resubscribed.map(
       (userId) =>
-        `${userId}: resubscribe recorded in ${tableName} (state none): on route sns-email the next reconcile (or pc-hygiene owners sync-subscriptions) subscribes them, and SNS sends a confirmation email; on route relay they are reachable again now`,
+        `${userId}: ${resubscribedText(userId, result, tableName)} (state none): on route sns-email the next reconcile (or pc-hygiene owners sync-subscriptions) subscribes them, and SNS sends a confirmation email; on route relay they are reachable again now`,
     ),
-    ...result.notChanged.map(
-      ({ userId, reason, state }) => `${userId}: not changed: ${REASON_TEXT[reason](state)}`,
-    ),
+    ...result.notChanged.map((owner) => `${owner.userId}: not changed: ${REASON_TEXT[owner.reason](owner)}`),
     ...(result.resubscribed.length > 0 ? [SUPPRESSION_HINT] : []),
   ]);
 }

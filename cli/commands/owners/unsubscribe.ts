@@ -20,7 +20,8 @@
  * the opt-out first); 1 some owner not in the directory, already
  * unsubscribed, changed while this ran (gone, a new address, or a state that
  * kept changing), or SNS refused a removal (that owner not recorded), or a
- * table/SNS error; 2 usage error.
+ * table/SNS error (on one owner's read, listing or write: that owner is named
+ * with it, the others are still done and printed); 2 usage error.
  */
 
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -123,7 +124,7 @@ function unsubscribedLines(owner: UnsubscribedOwner, result: UnsubscribeResult, 
   return lines;
 }
 
-function notChangedLine({ userId, reason, removed = [], refused = [] }: NotUnsubscribedOwner): string {
+function notChangedLine({ userId, reason, removed = [], refused = [], error }: NotUnsubscribedOwner): string {
   const gone = removed.length > 0 ? ` (${removedText(removed)})` : '';
   switch (reason) {
     case 'not-in-directory':
@@ -134,6 +135,8 @@ function notChangedLine({ userId, reason, removed = [], refused = [] }: NotUnsub
       return `${userId}: not changed: it left the directory or its address changed while this ran, or its state changed at each of ${MAX_OPT_OUT_ATTEMPTS} attempts${gone}; run it again to see the state now`;
     case 'sns-refused':
       return `${userId}: not changed: SNS refused to remove ${refused.map((r) => `${r.subscriptionArn} (${r.error})`).join(', ')}${gone}; not recorded: run it again`;
+    case 'error':
+      return `${userId}: not changed: ${error}${gone}; run it again (if the state was recorded after all, it says already unsubscribed)`;
   }
 }
 
