@@ -13,10 +13,12 @@ const STACK_ID = 'PersonalClientHygiene';
 /**
  * Adds the stack, configured from the app's CDK context, and cdk-nag's
  * AwsSolutions checks as a policy-validation plugin (findings fail the synth).
- * @throws {ContextError} when a context value is invalid
+ * Every context key is read (`-c`, `cdk.json`, `cdk.context.json`): one that is
+ * neither the app's nor the CDK's fails the synth (lib/config.ts).
+ * @throws {ContextError} when a context key is unknown or a value is invalid
  */
 export function buildApp(app: App = new App()): { app: App; stack: PersonalClientHygieneStack } {
-  const settings = readDeploymentSettings((key) => app.node.tryGetContext(key));
+  const settings = readDeploymentSettings(app.node.getAllContext());
   const stack = new PersonalClientHygieneStack(app, STACK_ID, {
     settings,
     // Environment-agnostic unless the operator's CLI profile gives one: synth needs no AWS credentials.

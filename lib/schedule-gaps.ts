@@ -8,16 +8,24 @@
  * every year. Anything else — `L`, `W`, `#`, a year field, a time zone with
  * daylight saving time (Scheduler moves or skips runs at the change), `at(...)`,
  * a deploy-time token — is not worked out: the caller warns instead of guessing.
+ * What Scheduler refuses for certain (a cron without six fields, neither or both
+ * day fields `?`, a number outside its field, a rate of zero) is marked `invalid`,
+ * so the CDK context can refuse it at synth (lib/config.ts) instead of at deploy.
  */
 import { Token } from 'aws-cdk-lib';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 
-/** The longest gap between runs in minutes, or why it is not worked out. */
+/**
+ * The longest gap between runs in minutes, or why it is not worked out: `invalid` when the reason is one
+ * EventBridge Scheduler refuses the expression for (it would fail at deploy); without it, the expression is
+ * valid, or may be, and only its gap is not worked out here.
+ */
 export type ScheduleGap =
   | { readonly known: true; readonly minutes: number }
-  | { readonly known: false; readonly why: string };
+  | { readonly known: false; readonly why: string; readonly invalid?: true };
 
 const unknown = (why: string): ScheduleGap => ({ known: false, why });
+const invalid = (why: string): ScheduleGap => ({ known: false, why, invalid: true });
 
 /** Time zones without daylight saving time that Scheduler accepts for UTC. */
 const UTC_ZONES = new Set([
@@ -49,7 +57,7 @@ export function longestGapOf(expression: string): ScheduleGap {
   if (rate !== null) {
     const perUnit = { minute: 1, hour: 60, day: 1440 }[rate[2]!.replace(/s$/, '') as 'minute'];
     const minutes = Number(rate[1]) * perUnit;
-    return minutes > 0 ? { known: true, minutes } : unknown('a rate of zero');
+    return minutes > 0 ? { known: true, minutes } : invalid('a rate of zero');
   }
   const cron = /^cron\((.*)\)$/.exec(text);
   if (cron !== null) return cronGap(cron[1]!);
@@ -82,6 +90,12 @@ const DAY_OF_WEEK: CronField = {
   names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'],
 };
 
+/** Why a field's item is not read: `invalid` when Scheduler refuses it too (a number outside the field). */
+interface FieldProblem {
+  readonly why: string;
+  readonly invalid: boolean;
+}
+
 /** One value of a field (a number or a name), or undefined when it is neither. */
 function fieldValue(text: string, field: CronField): number | undefined {
   const named = field.names?.indexOf(text.toUpperCase()) ?? -1;
@@ -90,18 +104,28 @@ function fieldValue(text: string, field: CronField): number | undefined {
 }
 
 /** The values a field lists (`*`, `a`, `a-b`, each with an optional `/step`, comma-separated), or a problem. */
-function fieldValues(text: string, field: CronField): Set<number> | string {
+function fieldValues(text: string, field: CronField): Set<number> | FieldProblem {
   const values = new Set<number>();
   for (const item of text.split(',')) {
     const [range = '', stepText, extra] = item.split('/');
     const step = stepText === undefined ? 1 : /^\d+$/.test(stepText) ? Number(stepText) : 0;
     const [from, to] = range === '*' ? [field.min, field.max] : rangeOf(range, field, stepText !== undefined);
     if (extra !== undefined || step < 1 || from === undefined || to === undefined || from > to) {
-      return `"${item}" in the ${field.name} field`;
+      const where = `"${item}" in the ${field.name} field`;
+      const outside = outsideNumber(range, field);
+      return outside === undefined
+        ? { why: `${where} is not read at synth`, invalid: false }
+        : { why: `${where}: ${outside} is outside ${field.min}-${field.max}`, invalid: true };
     }
     for (let value = from; value <= to; value += step) values.add(value);
   }
   return values;
+}
+
+/** In a range of plain numbers (`25`, `0-25`), the first outside the field; undefined for anything else. */
+function outsideNumber(range: string, field: CronField): string | undefined {
+  if (!/^\d+(-\d+)?$/.test(range)) return undefined;
+  return range.split('-').find((n) => Number(n) < field.min || Number(n) > field.max);
 }
 
 /** `a-b`, or `a` (to the field's end when a step follows). */
@@ -121,11 +145,11 @@ const DAY_MS = 86_400_000;
 /** The longest gap of the six fields of a UTC cron expression. */
 function cronGap(body: string): ScheduleGap {
   const texts = body.trim().split(/\s+/);
-  if (texts.length !== 6) return unknown('a cron expression has six fields');
+  if (texts.length !== 6) return invalid(`a cron expression has six fields, not ${texts.length}`);
   const [minuteText, hourText, domText, monthText, dowText, yearText] = texts as [string, ...string[]];
-  if (yearText !== '*') return unknown(`the year field "${yearText}" ends the schedule`);
-  if ((domText === '?') === (dowText === '?'))
-    return unknown('one of day-of-month and day-of-week must be ?');
+  if ((domText === '?') === (dowText === '?')) {
+    return invalid('one of day-of-month and day-of-week must be ?, and only one');
+  }
   const fields = [
     fieldValues(minuteText, MINUTE),
     fieldValues(hourText!, HOUR),
@@ -133,8 +157,11 @@ function cronGap(body: string): ScheduleGap {
     fieldValues(monthText!, MONTH),
     dowText === '?' ? new Set<number>() : fieldValues(dowText!, DAY_OF_WEEK),
   ];
-  const problem = fields.find((f): f is string => typeof f === 'string');
-  if (problem !== undefined) return unknown(`${problem} is not read at synth`);
+  // What Scheduler refuses first, then what is only not read here.
+  const problems = fields.filter((f): f is FieldProblem => !(f instanceof Set));
+  const problem = problems.find((p) => p.invalid) ?? problems[0];
+  if (problem !== undefined) return problem.invalid ? invalid(problem.why) : unknown(problem.why);
+  if (yearText !== '*') return unknown(`the year field "${yearText}" ends the schedule`);
   const [minutes, hours, days, months, weekdays] = fields as Set<number>[];
   const byWeekday = domText === '?';
   return gapOfRuns(

@@ -26,7 +26,6 @@ describe('readDeploymentSettings', () => {
         sweepSchedule: 'cron(30 2 * * ? *)',
         notifierSchedule: 'rate(30 minutes)',
         existingTableName: 'PersonalClients',
-        someOtherCdkKey: 'ignored',
       }),
     );
     expect(settings.config).toMatchObject({
