@@ -37,7 +37,7 @@ import { type DeadLetterQueueSenders, guardDeadLetterQueue } from './dead-letter
 import { addHygieneAlarms } from './hygiene-alarms';
 import { addHygieneDashboard } from './hygiene-dashboard';
 import { HygieneFunction, type HygieneFunctionProps } from './hygiene-function';
-import { grantNotifier, grantReconciler, grantSweep } from './hygiene-grants';
+import { grantNotifier, grantReconciler, grantSweep, grantSweepAlarmTopicCheck } from './hygiene-grants';
 import { addHygieneSchedule, addScheduleDeadLetterQueue, type ScheduleRetry } from './hygiene-schedules';
 import type { MetricIdentity } from './metric-identity';
 import {
@@ -231,6 +231,7 @@ export class CredentialHygiene extends Construct {
         });
       if (props.alarmTopic !== undefined) this.letCloudWatchPublish(props.alarmTopic);
       this.warnIfAlarmSubscribersRestrictNothing();
+      this.letSweepCheckAlarmTopic(this.alarmTopic);
     }
     // Every sender of the dead-letter queue exists from here (the relay's SES events function is one): its guard
     // and alarms take them as built.
@@ -276,6 +277,17 @@ export class CredentialHygiene extends Construct {
       ALARM_TOPIC_KEY_NOT_CHECKED_WARNING,
       `alarmTopic (${topic.node.path}) is encrypted with a key this app does not define: its key policy must let cloudwatch.amazonaws.com kms:GenerateDataKey and kms:Decrypt (with aws:SourceAccount = this account), and it cannot be the AWS-managed alias/aws/sns, or no alarm reaches the topic (docs/deploy.md, "Security choices")`,
     );
+  }
+
+  /**
+   * The sweep checks after each run that the alarm topic (the construct's or a brought one) has a confirmed
+   * subscription, and its admin run summary says when none is: every alarm would reach no one, an alarm about that
+   * too. It gets the topic's ARN (`ALARM_TOPIC_ARN`) and `sns:ListSubscriptionsByTopic` on that topic only
+   * (docs/deploy.md, "Runbook: Alarm delivery").
+   */
+  private letSweepCheckAlarmTopic(alarmTopic: sns.ITopic): void {
+    this.sweepFunction.function.addEnvironment(HANDLER_ENV.alarmTopicArn, alarmTopic.topicArn);
+    grantSweepAlarmTopicCheck(this.sweepFunction, alarmTopic);
   }
 
   /**

@@ -9,7 +9,10 @@
  * return to OK in an hour without one, so a later one notifies again (one
  * within that hour does not: the alarm is still in ALARM). The owner-reach alarms
  * (docs/deploy.md, "Runbook: Unreachable owners" and the two after it) watch
- * whether owner notices can reach a person.
+ * whether owner notices can reach a person; `NoAdminSubscription` whether admin
+ * notices can (the notification topic's admin subscriptions, counted by each
+ * reconciler run: the alarm topic watches the admins' channel, and the admins'
+ * reports cover nothing of the alarm topic's).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -77,6 +80,11 @@ export const RUN_WATCH = {
   perHour: { statistic: 'Sum', period: Duration.hours(1) },
   /** The last sweep's forecast, the largest in a day (SweepUnreachableOwners, DirectoryUnusable). */
   lastSweep: { statistic: 'Maximum', period: Duration.days(1) },
+  /**
+   * A count the reconciler's runs report (hourly by default), the fewest in an hour: `AdminSubscriptions`
+   * (NoAdminSubscription), so any run of the hour that found none shows.
+   */
+  fewestInAnHour: { statistic: 'Minimum', period: Duration.hours(1) },
   /** Of `OldestPendingNoticeAgeSeconds`: the oldest pending notice, the largest in 15 minutes. */
   oldestPending: { statistic: 'Maximum', period: Duration.minutes(15) },
   /**
@@ -106,6 +114,7 @@ export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions
     ...runAlarms(scope, options),
     ...failureCountAlarms(scope, options),
     ...reachAlarms(scope, options),
+    adminReachAlarm(scope, options),
     ...heartbeatAlarms(scope, options),
     deliveryFailureAlarm(scope, options.topic),
   ];
@@ -443,6 +452,36 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
       NOT_BREACHING,
     ),
   ];
+}
+
+/**
+ * No subscription of the notification topic delivers every admin message (docs/notifications.md, "Subscription
+ * reconciler", "Admin reach"): each reconciler run's `AdminSubscriptions`, the fewest in an hour, below 1. On the
+ * alarm topic like every alarm, so the two channels watch each other: the admins' reports cannot say that their own
+ * subscriptions are gone, and this alarm does.
+ *
+ * Missing data is ignored: the count is a standing state that a run reports (hourly by default, `reconcilerSchedule`
+ * may space runs further), so an hour without a run neither clears a topic without admins (it stays in ALARM until
+ * a run counts one again) nor raises a false one on a healthy topic, as breaching would at every gap between
+ * runs. A reconciler that fails before listing the topic reports no count: `ReconcilerErrors` covers that, and an
+ * invocation Scheduler could not deliver lands in the dead-letter queue (its alarms); a reconciler that is never
+ * invoked (its schedule disabled) has no heartbeat of its own.
+ */
+function adminReachAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, 'NoAdminSubscription', {
+    alarmDescription:
+      'No confirmed subscription of the notification topic receives every admin message (a filter {"audience": ["admin"]}, or none): the subscription reconciler counted 0. SNS drops every admin run summary, guard trip and owner-unreachable report, and nothing on that topic can say so. Subscribe an admin address to the notification topic again with that filter and confirm it with authentication: see docs/deploy.md, "Runbook: No admin subscription".',
+    metric: runMetric(
+      options.metricsNamespace,
+      options.serviceName,
+      RECONCILER_METRIC.adminSubscriptions,
+      RUN_WATCH.fewestInAnHour,
+    ),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+  });
 }
 
 /**

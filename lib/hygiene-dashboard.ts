@@ -1,7 +1,7 @@
 /**
  * The CloudWatch dashboard of a `CredentialHygiene` worker: what the sweeps
  * did, what the notifier delivered, whether owner notices reach their owners,
- * how the owner subscriptions stand, and whether anything is failing. Every
+ * how the owner and admin subscriptions stand, and whether anything is failing. Every
  * alarm's metric is on it (lib/hygiene-alarms.ts, lib/owner-email-relay.ts),
  * with the alarm's statistic and period (built by the alarms' own builders and
  * `RUN_WATCH`), so an operator sent by an alarm finds the datapoints it fired on.
@@ -54,7 +54,7 @@ export interface DashboardRelay {
 export interface HygieneDashboardOptions {
   readonly sweep: HygieneFunction;
   readonly notifier: HygieneFunction;
-  /** The subscription reconciler: its own row (owner subscriptions against the quota). */
+  /** The subscription reconciler: its own row (owner subscriptions against the quota, admin subscriptions). */
   readonly reconciler?: HygieneFunction;
   /**
    * The `relay` route, when deployed: the owner reach row shows SES bounces and
@@ -430,10 +430,14 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
   ];
 }
 
-/** Owner subscriptions (`sns-email` route): how close to the quota, what the reconciler changed, what failed. */
+/**
+ * The topic's subscriptions as the reconciler counts them: owner subscriptions (`sns-email` route) — how close to
+ * the quota, what the reconciler changed, what failed — and the admin subscriptions (every route: the
+ * `NoAdminSubscription` alarm's metric, the fewest in an hour).
+ */
 function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwatch.IWidget[] {
   return [
-    graph('Owner subscriptions: filter policies and pending owners', [
+    graph('Subscriptions: filter policies, pending owners, admin subscriptions', [
       m(RECONCILER_METRIC.filterPolicies, {
         ...RUN_WATCH.lastRun,
         label: 'filter policies (quota 200 by default)',
@@ -445,6 +449,10 @@ function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwa
       m(RECONCILER_METRIC.unsubscribedOwners, {
         ...RUN_WATCH.lastRun,
         label: 'owners who unsubscribed',
+      }),
+      m(RECONCILER_METRIC.adminSubscriptions, {
+        ...RUN_WATCH.fewestInAnHour,
+        label: 'admin subscriptions (fewest in an hour; 0: NoAdminSubscription)',
       }),
     ]),
     graph('Subscription reconciler changes', [

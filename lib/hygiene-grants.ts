@@ -84,6 +84,12 @@ export const NOTIFIER_DIRECTORY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGe
  */
 export const NOTIFIER_TOPIC_ACTIONS = ['sns:ListSubscriptionsByTopic'] as const;
 /**
+ * What the sweep reads on the alarm topic: its subscriptions, listed after each run so the admin run summary says
+ * when no subscription is confirmed and every alarm reaches no one (docs/deploy.md, "Runbook: Alarm delivery").
+ * Nothing else: the listing alone tells a confirmed subscription.
+ */
+export const SWEEP_ALARM_TOPIC_ACTIONS = ['sns:ListSubscriptionsByTopic'] as const;
+/**
  * Owner directory actions of the subscription reconciler: every owner, the owners it is about to subscribe read
  * again by key (so none who opted out, left or moved while it ran is subscribed), and each owner's subscription state.
  */
@@ -121,6 +127,14 @@ export function grantSweep(fn: HygieneFunction, targets: GrantTargets): void {
   grantPublish(fn, targets.topic);
   grantTableKey(fn, targets.table, SWEEP_TABLE_ACTIONS);
   grantDirectory(fn, targets.directory, SWEEP_DIRECTORY_ACTIONS);
+}
+
+/**
+ * The sweep lists the alarm topic's subscriptions (its check of the alarms' reach, lambdas/handlers/alarm-topic-check.ts):
+ * on that topic only, whether the construct made it or the app brought it. No key action: a listing reads no message.
+ */
+export function grantSweepAlarmTopicCheck(fn: HygieneFunction, alarmTopic: sns.ITopic): void {
+  allow(fn, SWEEP_ALARM_TOPIC_ACTIONS, [alarmTopic.topicArn]);
 }
 
 /**

@@ -1,20 +1,47 @@
 /**
  * The one place a DynamoDB document client is built: the Lambdas, the CLI,
- * the tests and the benchmarks all get the same marshalling and retry policy.
+ * the tests and the benchmarks all get the same marshalling and retry policy;
+ * the deployed functions also a deadline on every request
+ * ({@link DYNAMODB_REQUEST_TIMEOUT_MS}, set by `lambdas/handlers/aws-clients.ts`).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { getDefaultSocketTimeout } from '@aws-sdk/core/client';
 import { DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
 import type { unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
-import { loadConfigsForDefaultMode } from '@smithy/core/client';
-import { resolveDefaultsModeConfig } from '@smithy/core/config';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { sameDecimal } from '../hygiene/decimal-shape';
-import { type ClientLocation, clientLocationConfig } from './client-location';
+import { type ClientLocation, clientLocationConfig, clientRequestHandler } from './client-location';
 
-/** Where the table lives (DynamoDB Local or another endpoint, region, profile). */
-export type DocumentClientOptions = ClientLocation;
+/** Where the table lives (DynamoDB Local or another endpoint, region, profile), and each request's deadline. */
+export interface DocumentClientOptions extends ClientLocation {
+  /**
+   * The deadline of each request attempt, in ms: one whose response has not started by then (or stops
+   * for as long) fails with a `TimeoutError`, which the SDK retries (`client-location.ts`,
+   * `clientRequestHandler`). The deployed functions set {@link DYNAMODB_REQUEST_TIMEOUT_MS}.
+   * @default none: the SDK's, an attempt may wait for ever (the CLI, the tests and the benchmarks)
+   */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * The deadline of each DynamoDB request attempt in the deployed functions
+ * (docs/configuration.md, "Request deadlines of the deployed functions").
+ * DynamoDB answers an item read or write in single-digit milliseconds on
+ * average, and a Scan or a batch in a time that grows with what it reads or
+ * writes (AWS re:Post Knowledge Center, "How can I troubleshoot high latency
+ * on an Amazon DynamoDB table?"); the largest requests the functions send are
+ * a Scan page of at most 1,000 items (under DynamoDB's 1 MB), a
+ * `BatchGetItem` of 100 keys and a `BatchExecuteStatement` of 25 conditional
+ * updates, all in the function's own region. 3 s leaves such a request room
+ * many times over, and is the deadline the SDK's own guide sets on a
+ * DynamoDB client ("Configure maxSockets in Node.js", AWS SDK for
+ * JavaScript v3 Developer Guide); AWS's DynamoDB guidance is to give up on a
+ * slow attempt and send another, which usually completes much faster (the
+ * same Knowledge Center article; "Tuning AWS Java SDK HTTP request settings
+ * for latency-aware Amazon DynamoDB applications", AWS Database Blog). A
+ * request that hangs on every attempt fails after the DynamoDB client's 4
+ * attempts and 3 backoffs of at most 25, 50 and 100 ms: 12.2 s at most.
+ */
+export const DYNAMODB_REQUEST_TIMEOUT_MS = 3_000;
 
 /**
  * Reads a stored number as the SDK does by default (a `number`, or a `bigint`
@@ -93,15 +120,24 @@ export const MAX_SOCKETS = CONCURRENCY_MAXIMA.scanSegments + CONCURRENCY_MAXIMA.
 /**
  * Creates a document client with `removeUndefinedValues` (optional attributes
  * are simply left out), the SDK's standard retry mode (throttling and
- * transient errors back off and retry; conditional-check failures do not) and
- * a keep-alive pool of {@link MAX_SOCKETS} connections.
+ * transient errors back off and retry; conditional-check failures do not), a
+ * keep-alive pool of {@link MAX_SOCKETS} connections, and the deadline
+ * `options.requestTimeoutMs` on each request attempt when given. The handler's
+ * other settings are those the SDK would give its own (client-location.ts,
+ * `clientRequestHandler`): the connection timeout of `AWS_DEFAULTS_MODE`, and
+ * without a deadline the opt-in default socket timeout
+ * ({@link DYNAMODB_DEFAULT_SOCKET_TIMEOUT_MS}).
  * Endpoint, region, profile and local dummy credentials: client-location.ts.
  */
 export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
   const location = clientLocationConfig(options);
   const client = new DynamoDBClient({
     retryMode: 'standard',
-    requestHandler: pooledRequestHandler(location.region),
+    requestHandler: clientRequestHandler(location.region, {
+      maxSockets: MAX_SOCKETS,
+      optInSocketTimeoutMs: DYNAMODB_DEFAULT_SOCKET_TIMEOUT_MS,
+      ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    }),
     ...location,
   });
   return DynamoDBDocumentClient.from(client, {
@@ -118,25 +154,3 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
  * changes it fails there.
  */
 export const DYNAMODB_DEFAULT_SOCKET_TIMEOUT_MS = 300_000;
-
-/**
- * The SDK's Node request handler with agents of {@link MAX_SOCKETS} sockets,
- * and otherwise the settings the SDK would give its own: the connection
- * timeout of the SDK's defaults mode (`AWS_DEFAULTS_MODE`, e.g. `in-region`:
- * 1.1 s; the default `legacy`: none), and the SDK's opt-in default socket
- * timeout ({@link DYNAMODB_DEFAULT_SOCKET_TIMEOUT_MS}; none unless
- * `AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026` is `"true"`). A client given a
- * handler of its own skips both steps (the SDK assumes such a handler may be
- * shared; this one belongs to one client), so they are done here, with the
- * SDK's own functions.
- */
-function pooledRequestHandler(region: string | undefined): NodeHttpHandler {
-  const defaultsMode = resolveDefaultsModeConfig(region === undefined ? {} : { region });
-  const pool = { keepAlive: true, maxSockets: MAX_SOCKETS };
-  return new NodeHttpHandler(async () => ({
-    connectionTimeout: loadConfigsForDefaultMode(await defaultsMode()).connectionTimeout,
-    socketTimeout: getDefaultSocketTimeout(undefined, DYNAMODB_DEFAULT_SOCKET_TIMEOUT_MS),
-    httpAgent: pool,
-    httpsAgent: pool,
-  }));
-}

@@ -1,12 +1,14 @@
 /**
  * The deployed handlers' SDK clients, built once at cold start: endpoints from
- * the environment (overridable for the artifact test) and traced by X-Ray.
+ * the environment (overridable for the artifact test), a deadline on every
+ * request (one rule for every function: docs/configuration.md, "Request
+ * deadlines of the deployed functions"), and traced by X-Ray.
  */
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../aws/dynamodb-client';
-import { createSnsClient, type SnsClientOptions } from '../aws/sns-client';
+import { createDocumentClient, DYNAMODB_REQUEST_TIMEOUT_MS } from '../aws/dynamodb-client';
+import { createSnsClient, SNS_REQUEST_TIMEOUT_MS, type SnsClientOptions } from '../aws/sns-client';
 import { HANDLER_ENV } from './environment';
 
 /** The clients both handlers use. */
@@ -16,7 +18,11 @@ export interface HandlerClients {
 }
 
 /**
- * Creates the DynamoDB document client and the SNS client, each traced by `tracer`.
+ * Creates the DynamoDB document client and the SNS client, each with its
+ * service's request deadline ({@link DYNAMODB_REQUEST_TIMEOUT_MS},
+ * {@link SNS_REQUEST_TIMEOUT_MS}: a hung request fails as a `TimeoutError`
+ * and is retried, instead of running into the function's timeout) and traced
+ * by `tracer`.
  * @param snsRetryMode `adaptive` for control-plane bursts (the subscription reconciler); default `standard`
  */
 export function createHandlerClients(
@@ -26,10 +32,14 @@ export function createHandlerClients(
 ): HandlerClients {
   const dynamoDbEndpoint = env[HANDLER_ENV.dynamoDbEndpoint];
   const snsEndpoint = env[HANDLER_ENV.snsEndpoint];
-  const documentClient = createDocumentClient({ ...(dynamoDbEndpoint && { endpoint: dynamoDbEndpoint }) });
+  const documentClient = createDocumentClient({
+    ...(dynamoDbEndpoint && { endpoint: dynamoDbEndpoint }),
+    requestTimeoutMs: DYNAMODB_REQUEST_TIMEOUT_MS,
+  });
   const snsClient = createSnsClient({
     ...(snsEndpoint && { endpoint: snsEndpoint }),
     retryMode: snsRetryMode,
+    requestTimeoutMs: SNS_REQUEST_TIMEOUT_MS,
   });
   tracer.captureAWSv3Client(documentClient);
   tracer.captureAWSv3Client(snsClient);

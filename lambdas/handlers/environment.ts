@@ -39,6 +39,14 @@ export const HANDLER_ENV = {
    * the report says "the deployment's --stack NAME" instead.
    */
   stackName: 'STACK_NAME',
+  /**
+   * Sweep, optional: the alarm topic every alarm of the worker publishes to, set by the construct when alarms are on
+   * (its own topic or a brought `alarmTopic`). After each run the sweep lists its subscriptions
+   * (`sns:ListSubscriptionsByTopic`, granted on this topic only) and the admins' run summary says when none is
+   * confirmed (`lambdas/handlers/alarm-topic-check.ts`; docs/deploy.md, "Runbook: Alarm delivery"). Absent (alarms
+   * off, a local or bench run): no check, no request.
+   */
+  alarmTopicArn: 'ALARM_TOPIC_ARN',
 } as const;
 
 /**

@@ -47,6 +47,12 @@ export const SWEEP_METRIC = {
   duration: 'SweepDuration',
   /** 1 when the admin run summary could not be published (it is still in the log), else 0. */
   adminSummaryFailed: 'AdminSummaryPublishFailed',
+  /**
+   * Confirmed subscriptions of the alarm topic, listed after the run (`ALARM_TOPIC_ARN`); emitted only when the
+   * listing succeeded. For the dashboard only: an alarm on it would publish to the very topic it finds unheard, so
+   * the admin run summary says it instead (docs/deploy.md, "Runbook: Alarm delivery").
+   */
+  alarmTopicSubscriptions: 'AlarmTopicSubscriptions',
   /** 1 when the run finished its pass over the table (not incomplete, not aborted), else 0: the heartbeat alarm's metric. */
   completed: 'SweepCompleted',
   /** 1 when the invocation was refused because its scheduled time was too far from the wall clock. */
@@ -118,7 +124,7 @@ export const NOTIFIER_METRIC = {
   malformedEvents: 'MalformedOutboxEvents',
 } as const;
 
-/** Metrics of one subscription reconciliation (`sns-email` route). */
+/** Metrics of one subscription reconciliation (owner subscriptions: `sns-email`; the reconciler runs on `relay` too). */
 export const RECONCILER_METRIC = {
   /** 1 when the run stopped because the owners need more filter policies than the topic's quota, else 0: alarm on it. */
   quotaExceeded: 'SubscriptionQuotaExceeded',
@@ -156,6 +162,12 @@ export const RECONCILER_METRIC = {
    * reconciler"). Alarm on it: was the topic deleted and re-created?
    */
   optOutsHeldBack: 'OptOutsHeldBack',
+  /**
+   * Subscriptions of the topic that deliver every admin message (summary `adminSubscriptions`; on both routes):
+   * alarm below 1 (`NoAdminSubscription`, on the alarm topic): SNS drops every admin notice (docs/deploy.md,
+   * "Runbook: No admin subscription").
+   */
+  adminSubscriptions: 'AdminSubscriptions',
 } as const;
 
 /** Metrics of one email relay batch (route `relay`; docs/notifications.md, "Email relay"). */

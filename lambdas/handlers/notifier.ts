@@ -30,12 +30,13 @@ import { runInstant } from './scheduled-event';
  * Time kept back from Lambda's timeout: the drain's time budget (`remainingMs`) ends this much earlier. It is for
  * what runs after the budget: the admin report and its marks when they started just before it was spent (they are
  * not cut: docs/notifications.md, "At-least-once, and the duplicate window"), the lease release, then the metrics
- * flush and the summary log. At normal latency 10 s covers them many times over, the SDK's retries included: a
+ * flush and the summary log. At normal latency 15 s covers them many times over, the SDK's retries included: a
  * report of a few parts is one `PublishBatch` (~25 ms) and its marks one `BatchExecuteStatement` (~9 ms) per 25
- * waiting items, four at a time (BENCHMARKS.md's model). A call that hangs instead (no request timeout is set)
- * runs into Lambda's timeout: a crash, with a crash's duplicate window.
+ * waiting items, four at a time (BENCHMARKS.md's model). It also covers one of them hanging on every attempt: each
+ * request of a deployed function has a 3 s deadline, so a hung DynamoDB request fails after at most ~12.2 s (4
+ * attempts), a hung SNS one after ~9.2 s (docs/configuration.md, "Request deadlines of the deployed functions").
  */
-export const NOTIFIER_SAFETY_MARGIN_MS = 10_000;
+export const NOTIFIER_SAFETY_MARGIN_MS = 15_000;
 
 /** Shortest drain lease, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;

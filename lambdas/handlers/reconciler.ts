@@ -9,7 +9,11 @@
  * with the `FilterPolicyQuotaError`. A run whose mass-unsubscribe guard held
  * back new opt-outs counts them in `OptOutsHeldBack` (its alarm's metric) and
  * logs a warning naming them (docs/notifications.md, "Subscription
- * reconciler"). Addresses are told apart as the relay and the
+ * reconciler"). Every run that listed the topic, a quota stop's too, emits
+ * `AdminSubscriptions` (the subscriptions that deliver every admin message:
+ * the `NoAdminSubscription` alarm's metric, on the alarm topic) and logs a
+ * warning when there is none: SNS then drops every admin notice, and nothing
+ * on the notification topic can say so. Addresses are told apart as the relay and the
  * import tell them (`mailboxKey`: a domain in Punycode or Unicode is one
  * mailbox), so a re-spelled directory address keeps its subscription.
  */
@@ -65,6 +69,7 @@ export function recordReconcilerMetrics(
   metrics.addMetric(RECONCILER_METRIC.unsubscribedOwners, MetricUnit.Count, summary.states.unsubscribed);
   metrics.addMetric(RECONCILER_METRIC.conflicts, MetricUnit.Count, summary.conflicts.length);
   metrics.addMetric(RECONCILER_METRIC.optOutsHeldBack, MetricUnit.Count, optOutsHeldBack(summary));
+  metrics.addMetric(RECONCILER_METRIC.adminSubscriptions, MetricUnit.Count, summary.adminSubscriptions);
 }
 
 /** The owners whose opt-out the mass-unsubscribe guard held back (recorded `none`): none unless it tripped unheeded. */
@@ -79,7 +84,10 @@ function loggedSummary(summary: ReconcileSummary): Omit<ReconcileSummary, 'opera
   return fields;
 }
 
-/** A quota stop: the stopped run's metrics (when it ran) with `SubscriptionQuotaExceeded = 1`, and an error log. */
+/**
+ * A quota stop: the stopped run's metrics (when it ran) with `SubscriptionQuotaExceeded = 1`, an error log, and the
+ * warning of a topic without an admin subscription.
+ */
 function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): void {
   const stopped = error instanceof SubscriptionQuotaStop ? error.summary : undefined;
   if (stopped === undefined) deps.metrics.addMetric(RECONCILER_METRIC.quotaExceeded, MetricUnit.Count, 1);
@@ -91,6 +99,7 @@ function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): vo
     // One line: the error object would repeat the summary, operations included.
     error: errorText(error),
   });
+  if (stopped !== undefined) reportAdminReach(deps, stopped);
 }
 
 /** The mass-unsubscribe guard held back this run's new opt-outs (recorded `none`): a warning for an operator. */
@@ -102,6 +111,17 @@ function reportHeldOptOuts(deps: Observability, summary: ReconcileSummary): void
       'next run subscribes them again. ' +
       'Was the topic deleted and re-created? See docs/notifications.md, "Subscription reconciler".',
     { newlyUnsubscribed, confirmedBefore, limit: MASS_UNSUBSCRIBE_LIMIT },
+  );
+}
+
+/** No subscription of the topic delivers every admin message: a warning (the `NoAdminSubscription` alarm pages). */
+function reportAdminReach(deps: Observability, summary: ReconcileSummary): void {
+  if (summary.adminSubscriptions > 0) return;
+  deps.logger.warn(
+    'no admin subscription: no confirmed subscription of the notification topic receives every admin message ' +
+      '(filter {"audience": ["admin"]}, or none): SNS drops the admin run summaries, guard trips and ' +
+      'owner-unreachable reports. See docs/deploy.md, "Runbook: No admin subscription".',
+    { adminSubscriptions: summary.adminSubscriptions },
   );
 }
 
@@ -125,6 +145,7 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
       deps.logger.warn('subscription reconciler summary', { summary: fields });
     } else deps.logger.info('subscription reconciler summary', { summary: fields });
     if (summary.unsubscribeGuard.tripped) reportHeldOptOuts(deps, summary);
+    reportAdminReach(deps, summary);
     return summary;
   };
 }

@@ -38,10 +38,11 @@ const MIN_LEASE_MS = 60_000;
  * Time kept back from Lambda's timeout: the batch's time budget (`remainingMs`) ends this much earlier. It is
  * for what runs after the last SES attempt (each started only with time to finish in the budget): marking the
  * emails sent, releasing the claims of failed ones, the metrics flush and the log line — a DynamoDB write
- * (~10 ms, a few with the SDK's retries) per record in flight. A DynamoDB call that hangs instead (no request
- * timeout is set) runs into Lambda's timeout: a crash, with a crash's duplicate window.
+ * (~10 ms, a few with the SDK's retries) per record in flight. It also covers one such write hanging on every
+ * attempt: each DynamoDB request of a deployed function has a 3 s deadline, so it fails after at most ~12.2 s (4
+ * attempts; docs/configuration.md, "Request deadlines of the deployed functions").
  */
-export const RELAY_SAFETY_MARGIN_MS = 5_000;
+export const RELAY_SAFETY_MARGIN_MS = 15_000;
 
 /** What one invocation needs, built once per cold start. */
 export interface RelayHandlerDeps extends Observability {

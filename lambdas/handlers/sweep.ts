@@ -3,7 +3,8 @@
  * Thin: parse the event (the run's `now` is the schedule's scheduled time,
  * refused when too far from the wall clock), build the adapters once per cold start, call `runSweep`, turn its summary
  * into metrics, a log line and the admin run summary on SNS (its commands aimed at the function's stack,
- * `STACK_NAME`, when the stack set it).
+ * `STACK_NAME`, when the stack set it). Before that summary, with `ALARM_TOPIC_ARN` set, it checks that the alarm
+ * topic has a confirmed subscription (`alarm-topic-check.ts`), and the summary says what it found.
  */
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -14,13 +15,17 @@ import { DynamoDbCredentialScanner } from '../aws/credential-scanner';
 import { DynamoDbGuardApprovals } from '../aws/guard-approval-store';
 import { DynamoDbRunManifestWriter } from '../aws/run-manifest-store';
 import { SnsPublisher } from '../aws/sns-publisher';
+import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
 import type { HygieneConfig } from '../hygiene/config';
 import { errorText } from '../hygiene/errors';
 import type { RunSummary } from '../hygiene/run-summary';
+import type { TopicSubscriptionListing } from '../hygiene/subscription-ports';
 import { createRunId, runSweep, SweepAbortedError, type SweepDeps } from '../hygiene/sweep';
 import { formatInstant } from '../hygiene/time';
 import { isSesSendable } from '../relay/ses-address';
 import { publishAdminReport } from '../render/admin-report';
+import type { AlarmTopicReach } from '../render/alarm-topic-text';
+import { ALARM_TOPIC_CHECK_MAX_MS, checkAlarmTopic } from './alarm-topic-check';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { SWEEP_METRIC } from './metric-names';
@@ -39,9 +44,10 @@ import { splitSummaryForLog } from './summary-log';
 import { sweepMetricValues } from './sweep-metric-values';
 
 /**
- * Time kept back from Lambda's timeout for what follows the run: the admin
- * summary publish, the metrics flush and the summary log. The sweep keeps its
- * own reserve on top (checkpoint save, deletions in flight).
+ * Time kept back from Lambda's timeout for what follows the run: the alarm
+ * topic check (at most `ALARM_TOPIC_CHECK_MAX_MS` of it), the admin summary
+ * publish, the metrics flush and the summary log. The sweep keeps its own
+ * reserve on top (checkpoint save, deletions in flight).
  */
 export const SWEEP_SAFETY_MARGIN_MS = 20_000;
 
@@ -57,8 +63,19 @@ export interface SweepHandlerDeps extends Observability {
   readonly approvals?: SweepDeps['approvals'];
   /** The owner directory (orphan rule, docs/rules.md); absent: the rule is off and the summary says so. */
   readonly directory?: SweepDeps['directory'];
-  /** Publishes the run summary to the admin audience; reports a failed delivery instead of throwing. */
-  readonly publishAdminSummary: (summary: RunSummary) => ReturnType<typeof publishAdminReport>;
+  /**
+   * The alarm topic's subscriptions (`ALARM_TOPIC_ARN`), listed after each run; absent: no check, and the admin
+   * summary says nothing of the alarm topic.
+   */
+  readonly alarmTopic?: TopicSubscriptionListing;
+  /**
+   * Publishes the run summary to the admin audience, with what the alarm topic check found (when it ran); reports a
+   * failed delivery instead of throwing.
+   */
+  readonly publishAdminSummary: (
+    summary: RunSummary,
+    alarmTopic?: AlarmTopicReach,
+  ) => ReturnType<typeof publishAdminReport>;
   /** Wall clock (epoch ms): `now` when the event has no scheduled time, and run timing. */
   readonly clock: () => number;
   /** Random part of the run id. */
@@ -90,6 +107,44 @@ function refuseSkewedSchedule(deps: SweepHandlerDeps, instant: RunInstant, wallC
   if (problem === undefined) return;
   deps.logger.error('scheduled time rejected', { reason: problem });
   throw new ScheduledTimeSkewError(problem);
+}
+
+/**
+ * The alarm topic's reach, when the handler has its listing: checked in the time left beyond what the margin keeps
+ * for the publish (`SWEEP_SAFETY_MARGIN_MS` less {@link ALARM_TOPIC_CHECK_MAX_MS}), counted in a metric and logged.
+ * Never throws.
+ */
+async function alarmTopicReach(
+  deps: SweepHandlerDeps,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<AlarmTopicReach | undefined> {
+  if (deps.alarmTopic === undefined) return undefined;
+  const budget = remainingBudget(context, SWEEP_SAFETY_MARGIN_MS - ALARM_TOPIC_CHECK_MAX_MS);
+  const reach = await checkAlarmTopic(deps.alarmTopic, budget());
+  if (reach.status === 'unchecked') {
+    deps.logger.warn('alarm topic subscriptions not checked', {
+      topicArn: reach.topicArn,
+      error: reach.error,
+    });
+    return reach;
+  }
+  deps.metrics.addMetric(SWEEP_METRIC.alarmTopicSubscriptions, MetricUnit.Count, reach.confirmed);
+  if (reach.confirmed === 0) deps.logger.error('alarm topic has no confirmed subscription', { ...reach });
+  return reach;
+}
+
+/**
+ * The admin run summary, after the alarm topic check. The run's writes are committed: a lost admin message is
+ * logged and counted, never a failed (retried) run.
+ */
+async function reportToAdmins(
+  deps: SweepHandlerDeps,
+  summary: RunSummary,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<void> {
+  const admin = await deps.publishAdminSummary(summary, await alarmTopicReach(deps, context));
+  deps.metrics.addMetric(SWEEP_METRIC.adminSummaryFailed, MetricUnit.Count, admin.published ? 0 : 1);
+  if (!admin.published) deps.logger.error('admin run summary not published', { failure: admin.failure });
 }
 
 /** The raw handler over explicit dependencies (tests pass fakes). */
@@ -143,10 +198,7 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
     if (loud) deps.logger.warn('sweep run summary', { summary: forLog.summary });
     else deps.logger.info('sweep run summary', { summary: forLog.summary });
     for (const chunk of forLog.chunks) deps.logger.info('sweep run records', { chunk });
-    // The run's writes are committed: a lost admin message is logged and counted, never a failed (retried) run.
-    const admin = await deps.publishAdminSummary(summary);
-    deps.metrics.addMetric(SWEEP_METRIC.adminSummaryFailed, MetricUnit.Count, admin.published ? 0 : 1);
-    if (!admin.published) deps.logger.error('admin run summary not published', { failure: admin.failure });
+    await reportToAdmins(deps, summary, context);
     if (aborted !== undefined) throw aborted;
     return summary;
   };
@@ -160,6 +212,8 @@ const topicArn = requireEnv(env, HANDLER_ENV.topicArn);
 const skewMs = maxScheduleSkewMs(env, HANDLER_ENV.maxScheduleSkewSeconds);
 // Optional: the admin report's commands name the stack when it is known (and a stack name), else a placeholder.
 const stackName = env[HANDLER_ENV.stackName];
+// Optional: the alarm topic whose subscriptions are checked after each run (none set: no check, no request).
+const alarmTopicArn = env[HANDLER_ENV.alarmTopicArn]?.trim() || undefined;
 const tools = createObservability();
 const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
 
@@ -182,8 +236,13 @@ export const sweepHandler = createSweepHandler({
   checkpoints: new DynamoDbCheckpointStore(documentClient, tableName, {
     onInvalid: (reason) => tools.logger.warn('stored sweep checkpoint ignored', { reason }),
   }),
-  publishAdminSummary: (summary) =>
-    publishAdminReport(new SnsPublisher(snsClient, topicArn), summary, { stackName, region: env.AWS_REGION }),
+  ...(alarmTopicArn !== undefined && { alarmTopic: new SnsTopicSubscriptions(snsClient, alarmTopicArn) }),
+  publishAdminSummary: (summary, alarmTopic) =>
+    publishAdminReport(new SnsPublisher(snsClient, topicArn), summary, {
+      stackName,
+      region: env.AWS_REGION,
+      ...(alarmTopic !== undefined && { alarmTopic }),
+    }),
   clock: Date.now,
   maxScheduleSkewMs: skewMs,
   ...optionalOwnerDirectory(env, documentClient),

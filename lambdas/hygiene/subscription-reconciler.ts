@@ -23,10 +23,13 @@
  * run, is caught after the state writes: the run re-reads the owners it
  * subscribed, and removes the subscription it just
  * created for any who no longer want it (the confirmation email already sent
- * cannot be recalled; both re-reads: `subscription-creations.ts`). Used by
+ * cannot be recalled; both re-reads: `subscription-creations.ts`). From the
+ * same listing it counts the subscriptions that deliver every admin message
+ * (`admin-reach.ts`): the admins' reach, which no run changes. Used by
  * the scheduled Lambda and by `pc-hygiene owners
  * sync-subscriptions`.
  */
+import { countAdminSubscriptions } from './admin-reach';
 import {
   type MailboxKey,
   normalizeEmail,
@@ -160,6 +163,14 @@ export interface ReconcileSummary {
   readonly conflicts: readonly SubscriptionConflict[];
   readonly untouched: number;
   readonly filterPolicies: { readonly current: number; readonly planned: number; readonly quota: number };
+  /**
+   * Subscriptions of the topic, on any protocol, that deliver every admin message (run summaries, guard trips,
+   * owner-unreachable reports): confirmed, with no filter policy or one on message attributes whose only key is
+   * `audience` naming `admin` (`deliversEveryAdminMessage`, `admin-reach.ts`). Counted from the listing the run
+   * read (the reconciler never touches such subscriptions); 0 means SNS drops every admin notice
+   * (docs/notifications.md, "Subscription reconciler", "Admin reach").
+   */
+  readonly adminSubscriptions: number;
 }
 
 /** Refusing to reconcile against an empty directory: every owner subscription would be removed. */
@@ -215,6 +226,7 @@ export async function reconcileSubscriptions(
   const owners = await deps.directory.listOwners();
   if (owners.length === 0 && options.route === 'sns-email') throw new EmptyOwnerDirectoryError();
   const subscriptions = await deps.topic.list();
+  const adminSubscriptions = countAdminSubscriptions(subscriptions);
   const plan = planSubscriptions({
     owners,
     subscriptions,
@@ -224,10 +236,11 @@ export async function reconcileSubscriptions(
     mailboxKey,
   });
   const quotaError = filterPolicyQuotaProblem(plan, quota);
-  if (quotaError === undefined) return applyAndRecord(deps, plan, options, { owners, quota, mailboxKey });
+  const context = { owners, quota, mailboxKey, adminSubscriptions };
+  if (quotaError === undefined) return applyAndRecord(deps, plan, options, context);
   throw new SubscriptionQuotaStop(
     quotaError,
-    await applyAndRecord(deps, withoutCreations(plan), options, { owners, quota, mailboxKey }),
+    await applyAndRecord(deps, withoutCreations(plan), options, context),
   );
 }
 
@@ -240,6 +253,8 @@ async function applyAndRecord(
     readonly owners: readonly OwnerRecord[];
     readonly quota: number;
     readonly mailboxKey: MailboxKey;
+    /** The listing's subscriptions that deliver every admin message ({@link ReconcileSummary.adminSubscriptions}). */
+    readonly adminSubscriptions: number;
   },
 ): Promise<ReconcileSummary> {
   const { owners, quota, mailboxKey } = context;
@@ -279,6 +294,7 @@ async function applyAndRecord(
   return summarize(plan, options, {
     owners: owners.length,
     quota,
+    adminSubscriptions: context.adminSubscriptions,
     created: applied.created.length,
     failed: [...applied.failed, ...afterCreate.failed],
     // as last seen: a skipped write's owner as read (this run changed nothing for them), a re-read one as found
@@ -407,6 +423,7 @@ function summarize(
   outcome: {
     owners: number;
     quota: number;
+    adminSubscriptions: number;
     created: number;
     failed: readonly FailedOperation[];
     counted: readonly OwnerSubscriptionState['state'][];
@@ -448,5 +465,6 @@ function summarize(
       planned: plan.filterPolicies.planned - outcome.withdrawnAfterCreate.length,
       quota: outcome.quota,
     },
+    adminSubscriptions: outcome.adminSubscriptions,
   };
 }

@@ -16,9 +16,14 @@
  * deployment's stack, `--stack NAME`, when the caller knows it (the sweep
  * Lambda reads it from `STACK_NAME`); else the text says to add the
  * deployment's `--stack NAME` to them.
+ *
+ * The sweep Lambda also passes what it found of the alarm topic's subscriptions (`alarm-topic-text.ts`): when no
+ * subscription is confirmed every alarm reaches no one, and this message, on the other topic, is what says so
+ * (first line, subject tag, severity at least `warning`).
  */
 import {
   type MessageBudget,
+  maxSeverity,
   type NotificationMessage,
   type OutgoingMessage,
   type Severity,
@@ -26,6 +31,12 @@ import {
 } from '../hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
 import { guardBlocked, type RunStatus, type RunSummary } from '../hygiene/run-summary';
+import {
+  type AlarmTopicReach,
+  alarmsReachNoOne,
+  alarmTopicLines,
+  withAlarmSubject,
+} from './alarm-topic-text';
 import {
   guardAdviceCommands,
   renderRunSummaryText,
@@ -70,14 +81,20 @@ export interface AdminReportDocument {
   readonly truncated: boolean;
   /** Present for an operator's run (additive: absent for the scheduled sweep). */
   readonly origin?: OperatorOrigin;
+  /** The alarm topic's subscriptions as the sweep Lambda found them after the run (additive: absent without a check). */
+  readonly alarmTopic?: AlarmTopicReach;
   readonly summary: RunSummary;
 }
 
 /**
  * `high` for a guard trip, `warning` for a run that did not complete (incomplete or aborted), failed
- * writes or invalid records, else `info`.
+ * writes or invalid records, else `info`; at least `warning` when the alarm topic has no confirmed subscription.
  */
-function adminSeverity(summary: RunSummary): Severity {
+function adminSeverity(summary: RunSummary, alarmTopic: AlarmTopicReach | undefined): Severity {
+  return alarmsReachNoOne(alarmTopic) ? maxSeverity([runSeverity(summary), 'warning']) : runSeverity(summary);
+}
+
+function runSeverity(summary: RunSummary): Severity {
   if (summary.guard.tripped) return 'high';
   if (summary.status !== 'complete' || summary.failed.count > 0 || summary.invalid.count > 0)
     return 'warning';
@@ -198,6 +215,8 @@ export interface AdminReportContext {
   readonly stackName?: string;
   /** The deployment's AWS Region (the sweep Lambda's `AWS_REGION`), named beside a known stack. */
   readonly region?: string;
+  /** The alarm topic's subscriptions, when the caller checked them (the sweep Lambda: `alarm-topic-check.ts`). */
+  readonly alarmTopic?: AlarmTopicReach;
 }
 
 function adminText(summary: RunSummary, listLimit: number, context: AdminReportContext): string {
@@ -207,9 +226,12 @@ function adminText(summary: RunSummary, listLimit: number, context: AdminReportC
     targetFlags: stackFlags(context),
     approveFlags: summary.mode === 'audit' ? '--enforce' : '',
   };
+  const alarmTopic = alarmTopicLines(context.alarmTopic);
   const lines = [
+    ...alarmTopic.banner,
     ...(origin ? [`Operator run (not the schedule) by ${origin.by} with ${origin.tool}.`, ''] : []),
     renderRunSummaryText(summary, { listLimit, ...flags, stackUnknown: flags.targetFlags === '' }).trimEnd(),
+    ...alarmTopic.footer,
     ...auditNotices(summary),
   ];
   if (guardBlocked(summary)) lines.push(...guardAdvice(summary, flags));
@@ -243,8 +265,8 @@ export function renderAdminReport(
   budget: MessageBudget,
   context: AdminReportContext = {},
 ): NotificationMessage {
-  const { origin } = context;
-  const severity = adminSeverity(summary);
+  const { origin, alarmTopic } = context;
+  const severity = adminSeverity(summary, alarmTopic);
   const eventTypes: AdminEventType[] = summary.guard.tripped
     ? ['run-summary', 'guard-tripped']
     : ['run-summary'];
@@ -257,10 +279,11 @@ export function renderAdminReport(
       severity,
       truncated,
       ...(origin !== undefined && { origin }),
+      ...(alarmTopic !== undefined && { alarmTopic }),
       summary: docSummary,
     };
     return {
-      subject: adminSubject(summary, origin),
+      subject: withAlarmSubject(adminSubject(summary, origin), alarmTopic),
       text: adminText(summary, listLimit, context),
       document,
       // `origin` lets a subscription filter on operator runs (`origin=operator`).

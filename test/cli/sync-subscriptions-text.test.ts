@@ -34,6 +34,7 @@ const summary: ReconcileSummary = {
   conflicts: [],
   untouched: 0,
   filterPolicies: { current: 0, planned: 2, quota: 200 },
+  adminSubscriptions: 1,
 };
 
 describe('owners sync-subscriptions text summary', () => {

@@ -170,6 +170,8 @@ describe('npx cdk synth with no AWS credentials', () => {
 const SCHEDULED_TIME = '2026-11-26T03:00:00Z';
 const NOW_ISO = '2026-11-26T03:00:00.000Z';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene';
+/** The alarm topic, whose subscriptions each sweep lists (`ALARM_TOPIC_ARN`): one confirmed in the SNS stub. */
+const ALARM_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-alarms';
 /** The relay route's deployment: its own topic, queue, sender and configuration set. */
 const RELAY_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-relay';
 const RELAY_QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:PersonalClientHygiene-relay-queue';
@@ -408,6 +410,7 @@ describe('the bundled Lambda code from the assembly', () => {
       [HANDLER_ENV.tableName]: table.tableName,
       [HANDLER_ENV.topicArn]: TOPIC_ARN,
       [HANDLER_ENV.directoryTableName]: directory.tableName,
+      [HANDLER_ENV.alarmTopicArn]: ALARM_TOPIC_ARN,
     };
     const sweep = deployed(template, outdir, 'Credential hygiene sweep', tokens);
     const notifier = deployed(template, outdir, 'Credential hygiene notifier', tokens);
@@ -500,6 +503,7 @@ describe('the bundled Lambda code from the assembly', () => {
     const tokens = {
       [HANDLER_ENV.tableName]: table.tableName,
       [HANDLER_ENV.topicArn]: RELAY_TOPIC_ARN,
+      [HANDLER_ENV.alarmTopicArn]: ALARM_TOPIC_ARN,
       [HANDLER_ENV.directoryTableName]: directory.tableName,
       [HANDLER_ENV.relayLedgerTableName]: ledger.tableName,
       HYGIENE_sesConfigurationSet: CONFIGURATION_SET,
@@ -590,6 +594,12 @@ describe('the bundled Lambda code from the assembly', () => {
     if (relaySynth.code !== 0) throw new Error(`cdk synth ${RELAY_CONTEXT.join(' ')}: ${relaySynth.stderr}`);
     proxy = await startRecordingProxy(local.endpoint);
     sns = await startSnsStub();
+    // A deployment whose admin confirmed the alarm topic's subscription: the sweeps' alarm topic check finds it.
+    sns.subscriptions.addSubscription({
+      topicArn: ALARM_TOPIC_ARN,
+      protocol: 'email',
+      endpoint: 'sec@example.com',
+    });
     ses = await startSesStub();
     recorder = new RunRecorder({ dynamoDb: proxy, sns, ses });
     defaultRoute = await runDefaultRoute();
@@ -945,8 +955,11 @@ describe('the bundled Lambda code from the assembly', () => {
     // SNS encrypts each publish with the topic's key, with the publisher's role (structural).
     const topicKey = `{${topicKeyOf(template, topic)}}`;
     const publish = [`sns:Publish ${topic}`, `kms:GenerateDataKey ${topicKey}`, `kms:Decrypt ${topicKey}`];
+    const alarmTopic = topicArn(sweep, HANDLER_ENV.alarmTopicArn);
     expect(neededBy(runs, sweep)).toEqual(
       expect.arrayContaining([
+        // The alarm topic check after each run (its subscriptions listed: does an alarm reach anyone?).
+        `sns:ListSubscriptionsByTopic ${alarmTopic}`,
         `dynamodb:Scan ${credentials}`,
         // The checkpoint's claim and the run manifest's pages (the transitions go as PartiQL below).
         `dynamodb:UpdateItem ${credentials}`,
@@ -1065,9 +1078,9 @@ function tableArn(fn: DeployedFunction, variable: string): string {
   return `{${fn.logicalIdOf(fn.env[variable] ?? '')}.Arn}`;
 }
 
-/** The ARN of `fn`'s topic, as its role's policies write it (`{X}`). */
-function topicArn(fn: DeployedFunction): string {
-  return `{${fn.logicalIdOf(fn.env[HANDLER_ENV.topicArn] ?? '')}}`;
+/** The ARN of `fn`'s topic (or the one its `variable` names), as its role's policies write it (`{X}`). */
+function topicArn(fn: DeployedFunction, variable: string = HANDLER_ENV.topicArn): string {
+  return `{${fn.logicalIdOf(fn.env[variable] ?? '')}}`;
 }
 
 /** The key of the topic whose ARN `topic` (`{X}`) stands for, as its role's policies write it (`X.Arn`-style text). */

@@ -15,11 +15,11 @@
  * (STACK_NAME) and the largest schedule skew (one day), and every
  * `Ref`/`Fn::GetAtt` of the sweep's non-config variables is replaced by the
  * longest value it can take ({@link LONGEST}), each with its AWS source. Names
- * CloudFormation generates (the tables', the topic's) are counted at their
+ * CloudFormation generates (the tables', the topics') are counted at their
  * service's limit: how long CloudFormation makes them is not documented, and a
  * brought table's name may be that long anyway. The least: the construct in a
- * stack of its own (no STACK_NAME), the shortest schedule skew, every name at
- * its shortest ({@link SHORTEST}).
+ * stack of its own (no STACK_NAME) without alarms (no ALARM_TOPIC_ARN), the
+ * shortest schedule skew, every name at its shortest ({@link SHORTEST}).
  *
  * The relay function (`ownerDelivery: relay`) carries the whole hygiene config too, `exemptIds` among it: its own
  * non-config variables at their longest (its tables, its configuration set's generated name, its queue's
@@ -61,7 +61,7 @@ import { environmentOf, SKIP_BUNDLING } from './synth';
  * docs/configuration.md ("`exemptIds` and the Lambda environment") quote. A variable added or grown changes it:
  * change the three together (and keep it within the reserve).
  */
-const WORST_CASE_BYTES = 1172;
+const WORST_CASE_BYTES = 1491;
 
 /**
  * The longest value of each token the sweep's environment can hold, in characters (all ASCII, so bytes):
@@ -195,6 +195,7 @@ describe("the sweep function's environment reserve", () => {
         'TOPIC_ARN',
         'DIRECTORY_TABLE_NAME',
         'MAX_SCHEDULE_SKEW_SECONDS',
+        'ALARM_TOPIC_ARN',
         'STACK_NAME',
       ]),
     );
@@ -252,19 +253,23 @@ describe("the relay function's environment (ownerDelivery relay)", () => {
   });
 });
 
-/** The construct in a stack of its own at its least: the shortest schedule skew, the given metric names. */
+/**
+ * The construct in a stack of its own at its least: no alarms (no alarm topic to check), the shortest schedule skew,
+ * the given metric names.
+ */
 function leastConstruct(config: HygieneConfigInput, names: MetricNames = DEFAULT_METRIC_NAMES) {
   const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Hygiene');
   const hygiene = new CredentialHygiene(stack, 'Hygiene', {
     ...names,
     config,
+    alarms: false,
     maxScheduleSkew: Duration.seconds(MIN_SCHEDULE_SKEW_SECONDS),
   });
   return { stack, hygiene };
 }
 
 describe("the least the construct adds to the sweep function's environment", () => {
-  it('is every non-config variable at its shortest: no stack name, the shortest skew, names at their shortest', () => {
+  it('is every non-config variable at its shortest: no stack name, no alarm topic, the shortest skew, names at their shortest', () => {
     const { stack, hygiene } = leastConstruct({});
     const config = new Set(Object.keys(configToEnvironment(hygiene.config)));
     const sizes = sizesAt(stack, hygiene.sweepFunction, AT_SHORTEST).filter(([name]) => !config.has(name));
@@ -278,6 +283,7 @@ describe("the least the construct adds to the sweep function's environment", () 
       ]),
     );
     expect(sizes.map(([name]) => name)).not.toContain(HANDLER_ENV.stackName);
+    expect(sizes.map(([name]) => name)).not.toContain(HANDLER_ENV.alarmTopicArn);
     expect(sizes).toContainEqual([
       HANDLER_ENV.maxScheduleSkewSeconds,
       HANDLER_ENV.maxScheduleSkewSeconds.length + String(MIN_SCHEDULE_SKEW_SECONDS).length,

@@ -1,6 +1,7 @@
 /**
  * The subscription reconciler handler's own logic, with in-memory ports: the
- * metrics it emits (the `SubscriptionQuotaExceeded` and `MassUnsubscribeGuardTripped` alarms' input), the quota
+ * metrics it emits (the `SubscriptionQuotaExceeded`, `MassUnsubscribeGuardTripped` and `NoAdminSubscription` alarms'
+ * input; the admin count on the wire: test/integration/reconciler-admin-subscriptions.test.ts), the quota
  * stop (the same metrics for what the stopped run did), the mailbox rule it
  * wires (the relay's, Punycode-aware), and reading the quota from the environment.
  */
@@ -55,6 +56,17 @@ function topicWith(
 
 const owner = (userId: string): OwnerRecord => ({ userId, email: `${userId}@x`, status: 'active' });
 
+/** The warning of a topic without an admin subscription, as collected. */
+const NO_ADMIN_WARNING = { level: 'warn', message: expect.stringMatching(/^no admin subscription: /) };
+
+/** An operators' queue without a filter policy: it receives every admin message (and holds no filter policy). */
+const opsQueue: TopicSubscription = {
+  arn: 'arn:ops',
+  protocol: 'sqs',
+  endpoint: 'arn:aws:sqs:us-east-1:123456789012:ops',
+  pending: false,
+};
+
 /** A confirmed email subscription of `endpoint` with `filterPolicy`. */
 const emailSub = (arn: string, endpoint: string, filterPolicy: string): TopicSubscription => ({
   arn,
@@ -95,7 +107,7 @@ describe('reconciler handler', () => {
       filterPolicy: ownerFilterPolicy('gone'),
       pending: false,
     };
-    const { handler, topic, metrics, logs } = reconcilerOver([gone], 200);
+    const { handler, topic, metrics, logs } = reconcilerOver([gone, opsQueue], 200);
 
     const summary = await handler({ job: 'reconcile' });
 
@@ -113,6 +125,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 0,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
+      [RECONCILER_METRIC.adminSubscriptions]: 1,
     });
     expect(logs).toEqual([{ level: 'info', message: 'subscription reconciler summary' }]);
   });
@@ -133,8 +146,12 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 0,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
+      [RECONCILER_METRIC.adminSubscriptions]: 0,
     });
-    expect(logs).toEqual([{ level: 'error', message: 'subscription filter-policy quota exceeded' }]);
+    expect(logs).toEqual([
+      { level: 'error', message: 'subscription filter-policy quota exceeded' },
+      NO_ADMIN_WARNING,
+    ]);
     expect(topic.writes).toBe(0);
   });
 
@@ -174,6 +191,8 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 1,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
+      // dee's address: the admins' subscription
+      [RECONCILER_METRIC.adminSubscriptions]: 1,
     });
   });
 
@@ -257,6 +276,8 @@ describe('reconciler handler', () => {
           'unsubscribed: recorded none (unreachable), and the next run subscribes them again. Was the topic deleted ' +
           'and re-created? See docs/notifications.md, "Subscription reconciler".',
       },
+      // A re-created topic has lost its admin subscriptions too.
+      NO_ADMIN_WARNING,
     ]);
   });
 

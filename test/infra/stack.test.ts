@@ -281,7 +281,7 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  it('lets the sweep only Scan, UpdateItem and PartiQLUpdate the table, and publish (with the key) to the topic', () => {
+  it('lets the sweep only Scan, UpdateItem and PartiQLUpdate the table, publish (with the key) to the topic and list the alarm topic', () => {
     expectFunctionPolicy(functionId('Credential hygiene sweep'), [
       allow(
         ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -296,6 +296,8 @@ describe('least privilege', () => {
       allow(['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem'], getAtt(directoryTableId())),
       // Its on-failure destination (issue 13): a run failing after Lambda's retries is dead-lettered.
       sendToDeadLetterQueue(),
+      // The alarm topic's subscriptions, listed after each run: does any alarm reach anyone? On that topic only.
+      allow('sns:ListSubscriptionsByTopic', { Ref: Match.stringLikeRegexp('^HygieneAlarmTopic') }),
     ]);
   });
 
@@ -532,8 +534,9 @@ describe('operations', () => {
     // then new dead letters, the notifier's store errors and refused subscription operations; then a sweep's
     // failed writes (write-failures-alarm.test.ts); then failures the dead-letter queue could not keep, of the
     // functions and of the schedules (dead-letter-delivery-alarms.test.ts); then opt-outs the reconciler's
-    // mass-unsubscribe guard held back (mass-unsubscribe-alarm.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 24);
+    // mass-unsubscribe guard held back (mass-unsubscribe-alarm.test.ts); then a notification topic without an
+    // admin subscription (admin-subscriptions-alarm.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 25);
   });
 
   it('alarms when no drain has reported for the notices’ 6 hours, counting silence as failure', () => {
