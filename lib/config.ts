@@ -2,11 +2,10 @@
  * CDK context → the validated settings of a deployment. The hygiene keys go
  * through the same schema the Lambdas use at cold start (`configFromFlat`), so
  * `cdk deploy -c staleAfterDays=abc` fails at synth, naming the key, instead of
- * at 03:00 in the first run. A key that is neither the app's nor the CDK's own
- * is refused too, naming the nearest key (`-c exemptID=…` would otherwise be
- * ignored, and the credential it meant to keep deleted), as a `--config` file
- * refuses an unknown key; so is a schedule Scheduler would refuse at deploy,
- * and a list that lost its JSON quotes in the shell.
+ * at 03:00 in the first run. A schedule Scheduler would refuse at deploy is
+ * refused here too, and a list that lost its JSON quotes in the shell. Given
+ * the whole context, a key that is neither the app's nor the CDK's own is
+ * refused, naming the nearest key (lib/context-keys.ts).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -17,10 +16,10 @@ import {
   type HygieneConfig,
   numberFromText,
 } from '../lambdas/hygiene/config';
+import { unknownContextKeyProblems } from './context-keys';
 import { OWNER_EMAILS_REMOVED, principalArnProblems, relaySenderProblems } from './credential-hygiene-props';
 import { environmentBudgetProblems } from './environment-budget';
-import { MAX_HEARTBEAT_WINDOW_HOURS } from './heartbeat-windows';
-import { longestGapOf } from './schedule-gaps';
+import { MAX_HEARTBEAT_WINDOW_HOURS, refusedScheduleProblems, SCHEDULE_EXAMPLES } from './heartbeat-windows';
 import { MAX_SCHEDULE_SKEW_SECONDS, MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
 
 /** Context keys besides the hygiene config keys (`mode`, `staleAfterDays`, ...). */
@@ -114,76 +113,8 @@ export type ContextReader = (key: string) => unknown;
 /** The whole CDK context, every key with its value: `app.node.getAllContext()`. */
 export type ContextValues = Readonly<Record<string, unknown>>;
 
-/**
- * The CDK's own context keys without a `:` (those with one are all the CDK's: below). The CLI keeps the first two in
- * `cdk.context.json` (`cdk acknowledge`, `cdk cli-telemetry`) and passes them to the app with the rest; the
- * framework reads the third (an old asset setting).
- */
-const CDK_PLAIN_CONTEXT_KEYS = ['acknowledged-issue-numbers', 'cli-telemetry', 'assets-ecr-repository-name'];
-
-/**
- * Whether a context key is the CDK's, which the app leaves to it: feature flags and framework settings
- * (`@aws-cdk/core:…`, `@aws-cdk-containers/…`, `@aws-cdk/core.slowSynthThreshold`), the settings the CLI passes on
- * every synth (`aws:cdk:enable-path-metadata`, `aws:cdk:version-reporting`, `aws:cdk:bundling-stacks`, …),
- * `aws-cdk:enableDiffNoFail`, and the lookup cache (`availability-zones:account=…:region=…`).
- */
-function isCdkContextKey(key: string): boolean {
-  return key.startsWith('@aws-cdk') || key.includes(':') || CDK_PLAIN_CONTEXT_KEYS.includes(key);
-}
-
-/** The app's own context keys: the hygiene config's and the deployment's. */
+/** The app's own context keys: the hygiene config's and the deployment's (the CDK's: lib/context-keys.ts). */
 const APP_CONTEXT_KEYS: readonly string[] = [...CONFIG_KEYS, ...Object.values(DEPLOYMENT_CONTEXT_KEYS)];
-
-/** Edit distance (insertions, deletions, substitutions, swaps of neighbours), ignoring case. */
-function editDistance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  // d[i][j]: the distance between the first i letters of x and the first j of y.
-  const d = Array.from({ length: x.length + 1 }, (_, i) =>
-    Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  const at = (i: number, j: number) => d[i]![j]!;
-  for (let i = 1; i <= x.length; i++) {
-    for (let j = 1; j <= y.length; j++) {
-      const swapped = i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1];
-      d[i]![j] = Math.min(
-        at(i - 1, j) + 1,
-        at(i, j - 1) + 1,
-        at(i - 1, j - 1) + (x[i - 1] === y[j - 1] ? 0 : 1),
-        swapped ? at(i - 2, j - 2) + 1 : Number.POSITIVE_INFINITY,
-      );
-    }
-  }
-  return at(x.length, y.length);
-}
-
-/** The known key nearest a misspelt one, when it is near enough to be what was meant (a third of its letters). */
-function nearestKey(key: string): string | undefined {
-  const candidates = [...APP_CONTEXT_KEYS, ...CDK_PLAIN_CONTEXT_KEYS];
-  const [best] = candidates
-    .map((known) => ({ known, distance: editDistance(key, known) }))
-    .sort((a, b) => a.distance - b.distance);
-  const allowed = Math.max(1, Math.min(3, Math.floor(key.length / 3)));
-  return best !== undefined && best.distance <= allowed ? best.known : undefined;
-}
-
-/**
- * One problem per context key that is neither the app's nor the CDK's: the app would ignore it, and a misspelt key
- * (`exemptID`, `maxDeletePercnt`, `existingTableNmae`) would deploy its default instead of what was meant.
- */
-function unknownKeyProblems(keys: readonly string[]): string[] {
-  const app = new Set(APP_CONTEXT_KEYS);
-  return keys
-    .filter((key) => !app.has(key) && !isCdkContextKey(key))
-    .map((key) => {
-      const nearest = nearestKey(key);
-      const hint =
-        nearest !== undefined
-          ? `did you mean ${nearest}?`
-          : 'its keys are in docs/configuration.md and docs/deploy.md';
-      return `${key}: not a context key of this app, which would ignore it (${hint})`;
-    });
-}
 
 // EventBridge Scheduler's three expression forms.
 const SCHEDULE_EXPRESSION =
@@ -191,8 +122,8 @@ const SCHEDULE_EXPRESSION =
 
 /**
  * A schedule expression; undefined (with a problem) when it is not one, or is one Scheduler refuses at deploy
- * (`longestGapOf` says so: a cron without six fields, a rate of zero, …). What it only cannot judge (`L`, `W`, `#`,
- * a year, `at(…)`) passes, and the heartbeat warns (lib/heartbeat-windows.ts).
+ * (`refusedScheduleProblems`, the construct's props' rule too: a cron without six fields, a rate of zero, …). What
+ * it only cannot judge (`L`, `W`, `#`, a year, `at(…)`) passes, and the heartbeat warns (lib/heartbeat-windows.ts).
  */
 function scheduleFrom(
   key: string,
@@ -200,18 +131,15 @@ function scheduleFrom(
   problems: string[],
 ): scheduler.ScheduleExpression | undefined {
   if (value === undefined) return undefined;
-  const example = 'such as "cron(0 3 * * ? *)" or "rate(15 minutes)"';
   if (typeof value !== 'string' || !SCHEDULE_EXPRESSION.test(value.trim())) {
     problems.push(
-      `${key} = ${JSON.stringify(value)}: must be an EventBridge Scheduler expression ${example}`,
+      `${key} = ${JSON.stringify(value)}: must be an EventBridge Scheduler expression ${SCHEDULE_EXAMPLES}`,
     );
     return undefined;
   }
-  const gap = longestGapOf(value);
-  if (!gap.known && gap.invalid) {
-    problems.push(
-      `${key} = ${JSON.stringify(value)}: EventBridge Scheduler refuses it (${gap.why}); write one ${example}`,
-    );
+  const refused = refusedScheduleProblems(key, value);
+  if (refused.length > 0) {
+    problems.push(...refused);
     return undefined;
   }
   return scheduler.ScheduleExpression.expression(value.trim());
@@ -438,7 +366,8 @@ function watchFrom(read: ContextReader, problems: string[]): Partial<DeploymentS
  * allowed
  */
 export function readDeploymentSettings(context: ContextReader | ContextValues): DeploymentSettings {
-  const problems = typeof context === 'function' ? [] : unknownKeyProblems(Object.keys(context));
+  const problems =
+    typeof context === 'function' ? [] : unknownContextKeyProblems(Object.keys(context), APP_CONTEXT_KEYS);
   const read: ContextReader = typeof context === 'function' ? context : (key) => context[key];
   const config = hygieneConfigFrom(read, problems);
   const settings = {

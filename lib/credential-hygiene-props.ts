@@ -28,6 +28,7 @@ import {
   type HeartbeatWatch,
   heartbeatFinding,
   MAX_HEARTBEAT_WINDOW_HOURS,
+  refusedScheduleProblems,
 } from './heartbeat-windows';
 import {
   DEFAULT_METRIC_NAMES,
@@ -486,8 +487,11 @@ export function validateProps(
 ): ValidatedProps {
   const problems: string[] = [...resourceProblems(props)];
   const config = configOf(props, problems);
-  const heartbeats = heartbeatFindings(props);
+  const refusedSchedules = scheduleProblems(props);
+  // A refused schedule has no gap to check a window against.
+  const heartbeats = refusedSchedules.length === 0 ? heartbeatFindings(props) : undefined;
   problems.push(
+    ...refusedSchedules,
     ...addressProblems(props, surroundings.self.account),
     ...rangeProblems(props),
     ...[heartbeats?.sweep, heartbeats?.notifier].flatMap((f) => f?.problem ?? []),
@@ -516,10 +520,23 @@ export function validateProps(
 }
 
 /**
+ * The schedules EventBridge Scheduler would refuse at deploy, with or without alarms, each with the CDK context's
+ * text (`refusedScheduleProblems`, lib/heartbeat-windows.ts).
+ */
+function scheduleProblems(props: CredentialHygieneProps): string[] {
+  const keys = ['sweepSchedule', 'notifierSchedule', 'reconcilerSchedule'] as const;
+  return keys.flatMap((key) => {
+    const schedule = props[key];
+    return schedule === undefined ? [] : refusedScheduleProblems(key, schedule.expressionString);
+  });
+}
+
+/**
  * Each heartbeat's window against its schedule (lib/heartbeat-windows.ts): a
  * window left out is derived from it. None without alarms (there is no
  * heartbeat to fire), nor while a window is not whole hours from 1 to 168
- * (`rangeProblems` says so).
+ * (`rangeProblems` says so); validateProps asks for none while a schedule is
+ * refused (`scheduleProblems` says so).
  */
 function heartbeatFindings(
   props: CredentialHygieneProps,

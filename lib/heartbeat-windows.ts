@@ -15,15 +15,39 @@
  * default, or what the schedule needs when that is more. A schedule whose gap
  * needs more than CloudWatch's 7 days gets no heartbeat (a warning says so),
  * and one whose gap is not worked out at synth keeps its window with a warning.
+ * A schedule Scheduler refuses (`invalid`, lib/schedule-gaps.ts) has no gap to
+ * check: it is an error before any window is ({@link refusedScheduleProblems},
+ * one text for the CDK context and the construct's props), or the synth would
+ * pass and the deploy fail.
  */
+import { Token } from 'aws-cdk-lib';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { longestGap } from './schedule-gaps';
+import { longestGap, longestGapOf } from './schedule-gaps';
 
 /**
  * The longest window of an alarm: CloudWatch refuses evaluation periods × period over 7 days (604,800 s),
  * whatever the period, so no alarm watches a longer silence.
  */
 export const MAX_HEARTBEAT_WINDOW_HOURS = 168;
+
+/** Schedule expressions to write, for the messages that ask for one. */
+export const SCHEDULE_EXAMPLES = 'such as "cron(0 3 * * ? *)" or "rate(15 minutes)"';
+
+/**
+ * The synth problem of a schedule EventBridge Scheduler refuses (`longestGapOf` marks it `invalid`: a cron without
+ * six fields, a number outside its field, a rate of zero, …), `key` naming the setting: without it the synth passes
+ * and the deploy fails. None for one Scheduler accepts or may accept (what is only not worked out at synth, `L`, `W`,
+ * `#`, a year, `at(…)`, warns instead: {@link heartbeatFinding}) or a token (known only at deploy). The one rule of
+ * the CDK context (lib/config.ts) and the construct's props (lib/credential-hygiene-props.ts), whatever the time zone.
+ */
+export function refusedScheduleProblems(key: string, expression: string): string[] {
+  if (Token.isUnresolved(expression)) return [];
+  const gap = longestGapOf(expression);
+  if (gap.known || gap.invalid !== true) return [];
+  return [
+    `${key} = ${JSON.stringify(expression)}: EventBridge Scheduler refuses it (${gap.why}); write one ${SCHEDULE_EXAMPLES}`,
+  ];
+}
 
 /** EventBridge Scheduler starts a run within a minute of its scheduled time (flexible time window off). */
 const SCHEDULER_PRECISION_MINUTES = 1;
@@ -91,6 +115,8 @@ export interface HeartbeatFinding {
  * (see the header): a problem when a window given is too short, a warning
  * when the gap is not worked out at synth (`cron` with `L`/`W`/`#`, a time
  * zone, `at`) or no alarm can watch it (the heartbeat is then left out).
+ * The schedule is one Scheduler accepts, or may: a refused one is
+ * {@link refusedScheduleProblems}' error first, not a window to check.
  */
 export function heartbeatFinding(watch: HeartbeatWatch): HeartbeatFinding {
   const given = watch.windowHours;

@@ -10,7 +10,8 @@
  * a deploy-time token — is not worked out: the caller warns instead of guessing.
  * What Scheduler refuses for certain (a cron without six fields, neither or both
  * day fields `?`, a number outside its field, a rate of zero) is marked `invalid`,
- * so the CDK context can refuse it at synth (lib/config.ts) instead of at deploy.
+ * so the synth can refuse it (CDK context and construct props alike: `refusedScheduleProblems`,
+ * lib/heartbeat-windows.ts) instead of the deploy.
  */
 import { Token } from 'aws-cdk-lib';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';

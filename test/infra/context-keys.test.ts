@@ -1,8 +1,9 @@
 /**
- * Every CDK context key is the app's or the CDK's (lib/config.ts): a misspelt key fails the synth, naming the key
- * nearest it, where it used to be ignored (`-c exemptID=…` deployed no exempt id, and the credential it meant to
- * keep was deleted); the keys `cdk.json`, the CDK CLI and `cdk.context.json` pass on every synth are left to the
- * CDK. Checked on the context as the app gets it, and through the installed CDK CLI's real `cdk synth`.
+ * Every CDK context key is the app's or the CDK's (lib/context-keys.ts, through lib/config.ts): a misspelt key
+ * fails the synth, naming the key nearest it, where it used to be ignored (`-c exemptID=…` deployed no exempt id,
+ * and the credential it meant to keep was deleted); the keys `cdk.json`, the CDK CLI and `cdk.context.json` pass
+ * on every synth are left to the CDK. Checked on the context as the app gets it, and through the installed CDK
+ * CLI's real `cdk synth`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

@@ -3,15 +3,18 @@
  * given shorter than the schedule needs fails the synth naming both settings;
  * a window left out is derived from the schedule (never below its default); a
  * schedule whose gaps no alarm can watch deploys without that heartbeat, with a
- * warning; a gap the synth cannot work out warns; nothing is checked without
- * alarms; and the notifier's window (`pendingNoticeMaxAge`) is whole hours
- * within CloudWatch's week. The margin's reasoning: test/unit/heartbeat-margin.test.ts.
+ * warning; a gap the synth cannot work out warns; a schedule Scheduler refuses
+ * fails the synth, as from the CDK context (it would otherwise fail the deploy),
+ * alarms or not; no window is checked without alarms; and the notifier's window
+ * (`pendingNoticeMaxAge`) is whole hours within CloudWatch's week. The margin's
+ * reasoning: test/unit/heartbeat-margin.test.ts.
  */
-import { App, Annotations as CoreAnnotations, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Annotations as CoreAnnotations, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { describe, expect, it } from 'vitest';
 import { NOTIFIER_METRIC, SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import { ContextError, readDeploymentSettings } from '../../lib/config';
 import {
   CredentialHygiene,
   type CredentialHygieneProps,
@@ -248,7 +251,7 @@ describe('a gap no alarm can watch (over CloudWatch’s 7 days): the heartbeat i
   });
 });
 
-describe('without alarms nothing is checked: no heartbeat to fire', () => {
+describe('without alarms no window is checked: no heartbeat to fire', () => {
   it.each([
     ['a weekly sweep', { sweepSchedule: WEEKLY }],
     [
@@ -287,6 +290,67 @@ describe('a schedule whose gaps the synth cannot work out warns instead', () => 
     expect(uncheckedWarnings(stack)[0]).toMatch(
       /^notifierSchedule at\(2026-12-01T08:00:00\): .*\(a one-time schedule runs once\); NotifierHeartbeat .*pendingNoticeMaxAge \(context pendingNoticeMaxAgeHours\) = 6 h/,
     );
+  });
+});
+
+describe('a schedule EventBridge Scheduler refuses fails the synth, not the deploy', () => {
+  const refused = (key: string, expression: string, why: string) =>
+    `${key} = ${JSON.stringify(expression)}: EventBridge Scheduler refuses it (${why}); write one such as ` +
+    '"cron(0 3 * * ? *)" or "rate(15 minutes)"';
+
+  it('each of the three, naming the prop, the expression and why', () => {
+    expect(
+      problemsOf({
+        sweepSchedule: cron('cron(0 3 * * *)'),
+        notifierSchedule: cron('rate(0 minutes)'),
+        reconcilerSchedule: cron('cron(0 25 * * ? *)'),
+      }),
+    ).toEqual([
+      refused('sweepSchedule', 'cron(0 3 * * *)', 'a cron expression has six fields, not 5'),
+      refused('notifierSchedule', 'rate(0 minutes)', 'a rate of zero'),
+      refused('reconcilerSchedule', 'cron(0 25 * * ? *)', '"25" in the hours field: 25 is outside 0-23'),
+    ]);
+  });
+
+  it('in a time zone too (whose daylight saving time only leaves a valid cron’s gap unchecked)', () => {
+    const berlin = scheduler.ScheduleExpression.expression('cron(0 3 * * *)', TimeZone.EUROPE_BERLIN);
+    expect(problemsOf({ sweepSchedule: berlin })).toEqual([
+      refused('sweepSchedule', 'cron(0 3 * * *)', 'a cron expression has six fields, not 5'),
+    ]);
+  });
+
+  it('without alarms too: no heartbeat to fire, but the deploy would fail all the same', () => {
+    expect(problemsOf({ sweepSchedule: cron('cron(0 3 ? * ? *)'), alarms: false })).toEqual([
+      refused(
+        'sweepSchedule',
+        'cron(0 3 ? * ? *)',
+        'one of day-of-month and day-of-week must be ?, and only one',
+      ),
+    ]);
+  });
+
+  it('is one rule: the problem the construct gives is the CDK context’s', () => {
+    const expression = 'cron(0 3 ? * 0 *)';
+    const context = thrownBy(ContextError, () => readDeploymentSettings({ notifierSchedule: expression }));
+    expect(problemsOf({ notifierSchedule: cron(expression) })).toEqual(context.problems);
+  });
+
+  it('what the synth only cannot judge still deploys, with the warning', () => {
+    const { stack } = build({ sweepSchedule: cron('cron(0 3 ? * 6#3 *)') });
+    expect(uncheckedWarnings(stack)).toHaveLength(1);
+  });
+
+  it('a field known only at deploy is not judged: the day-of-month parameter may be "?"', () => {
+    const app = new App({ context: SKIP_BUNDLING });
+    const stack = new Stack(app, 'Test');
+    const dayOfMonth = new CfnParameter(stack, 'DayOfMonth', { default: '?' }).valueAsString;
+    expect(
+      () =>
+        new CredentialHygiene(stack, 'Hygiene', {
+          adminEmails: ['security@example.com'],
+          reconcilerSchedule: cron(`cron(0 3 ${dayOfMonth} * MON *)`),
+        }),
+    ).not.toThrow();
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Which reasons of lib/schedule-gaps.ts mean EventBridge Scheduler refuses the
- * expression (`invalid`: the CDK context refuses it at synth, lib/config.ts)
+ * expression (`invalid`: the synth refuses it, from the CDK context or a construct prop:
+ * `refusedScheduleProblems`, lib/heartbeat-windows.ts)
  * and which only mean the gap is not worked out here (a warning).
  */
 import { describe, expect, it } from 'vitest';
