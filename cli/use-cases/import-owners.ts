@@ -140,8 +140,19 @@ export interface OwnerImportSummary {
   readonly created: number;
   readonly updated: number;
   readonly unchanged: number;
-  /** `--sync`: owners marked (or to be marked) departed. */
+  /**
+   * `--sync`: owners marked (or to be marked) departed. After writing, those
+   * marked: one no longer active by then is skipped, and not counted.
+   */
   readonly markedDeparted: number;
+  /**
+   * `--sync`: who the plan marks departed (active owners missing from the file), sorted by `userId`, the first
+   * {@link MAX_LISTED_DEPARTING}; {@link departingNotListed} counts the rest. Stored ids, as stored (print them
+   * escaped). Filled for `dry-run` and `guard-tripped` too, so an operator sees who would go before any does.
+   */
+  readonly departing: readonly string[];
+  /** How many more owners the plan marks departed than {@link departing} lists. */
+  readonly departingNotListed: number;
   /**
    * How many owners' export line opt-outs were (or would be) all kept, with
    * something the table did not hold written: the `unsubscribed` state, or
@@ -209,6 +220,22 @@ export interface OwnerImportSummary {
  * every row is still checked and counted, and the file refused whole.
  */
 export const MAX_LISTED_REJECTED_ROWS = 50;
+
+/**
+ * Owners `--sync` marks departed that an import names (the summary's
+ * `departing`, and its text), the rest only counted: a truncated export
+ * would otherwise print every owner of the directory. The same cap as
+ * {@link MAX_LISTED_REJECTED_ROWS}, for the same reason.
+ */
+export const MAX_LISTED_DEPARTING = MAX_LISTED_REJECTED_ROWS;
+
+/** The summary's departing fields of the ids a plan marks departed: the first ones by `userId`, and how many more. */
+function departingOf(
+  markDeparted: readonly string[],
+): Pick<OwnerImportSummary, 'departing' | 'departingNotListed'> {
+  const departing = [...markDeparted].sort().slice(0, MAX_LISTED_DEPARTING);
+  return { departing, departingNotListed: markDeparted.length - departing.length };
+}
 
 /** What {@link checkOwnerFile} found: the owners of a clean file, the first bad rows and the count of all of them. */
 export interface CheckedOwnerFile {
@@ -472,6 +499,7 @@ export async function importOwnerFile(
     updated: 0,
     unchanged: 0,
     markedDeparted: 0,
+    ...departingOf([]),
     owners: 0,
     ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [], optOutsOverNoneOrPending: [] }),
   };
@@ -509,6 +537,7 @@ export async function importOwnerFile(
     updated: plan.updated,
     unchanged: plan.unchanged,
     markedDeparted: plan.markDeparted.length,
+    ...departingOf(plan.markDeparted),
     owners: plan.ownersAfter,
     ...optOutSummary(plan),
   };

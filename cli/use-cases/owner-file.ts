@@ -31,7 +31,7 @@ import {
 import { describeFileError } from '../file-errors';
 import { readJsonLines } from '../jsonl';
 import { UsageError } from '../usage-error';
-import { MAX_LINE_BYTES, type OverlongLine, overlongLineText, utf8Lines } from '../utf8-lines';
+import { CR, LF, MAX_LINE_BYTES, type OverlongLine, overlongLineText, utf8Lines } from '../utf8-lines';
 import { blankOverlongLines } from './blank-overlong-lines';
 
 /** The two file formats `owners import` reads. */
@@ -104,10 +104,56 @@ export function csvHeaderProblem(header: readonly string[]): string | undefined 
   return `header: ${parts.join('; ')} (expected ${expected}, in any order)`;
 }
 
-/** The line a CSV record starts on: csv-parse reports the line it ends on, and its raw text may carry blank lines before it. */
-function startLine(endLine: number, raw: string | undefined): number {
-  const text = (raw ?? '').replace(/^(?:[ \t]*\r?\n)+/, '').replace(/\r?\n$/, '');
-  return endLine - (text.match(/\n/g)?.length ?? 0);
+/** The blank lines csv-parse skips before a record (`skip_empty_lines`, `trim`), at the start of its raw text. */
+const BLANK_LINES = /^(?:[ \t]*(?:\r\n|\r|\n))*/;
+/** A line end closing a record's raw text: the record's delimiter. */
+const CLOSING_LINE_END = /(?:\r\n|\r|\n)$/;
+
+/**
+ * The line ends in `text` as `utf8Lines` counts them, so both passes number
+ * lines alike: `\n`, and `\r` alone or before `\n`, one each.
+ */
+function lineEndsIn(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === LF || (char === CR && text.charCodeAt(i + 1) !== LF)) count++;
+  }
+  return count;
+}
+
+/** The lines a CSV record spans, from the first (after the blank lines before it) to the last. */
+interface RecordLines {
+  readonly first: number;
+  readonly last: number;
+}
+
+/**
+ * Numbers the CSV records csv-parse yields by their raw text: its own count
+ * (`info.lines`, an error's `lines`) takes `\r\n` inside a quoted field for
+ * two line ends, and an error names the line the parse stopped on (an
+ * unclosed quote: the end of the file, past it with CRLF). Each record's raw
+ * text runs from where the one before ended (blank lines before it included)
+ * to its own end, keeping at least one character of each line end (of a
+ * `\r\n` that ends a record or a blank line, the `\r`), so the line ends
+ * counted before it place it.
+ */
+class CsvRecordLines {
+  private lineEndsBefore = 0;
+
+  /** The lines of the record whose raw text is `raw`, counted as read. */
+  next(raw: string): RecordLines {
+    const lines = this.peek(raw);
+    this.lineEndsBefore += lineEndsIn(raw);
+    return lines;
+  }
+
+  /** The lines of the text `raw` after the last record counted (one that stopped the parse), not counted. */
+  peek(raw: string): RecordLines {
+    const blank = BLANK_LINES.exec(raw)?.[0] ?? '';
+    const first = this.lineEndsBefore + lineEndsIn(blank) + 1;
+    return { first, last: first + lineEndsIn(raw.slice(blank.length).replace(CLOSING_LINE_END, '')) };
+  }
 }
 
 /** What a CSV record on bytes that are not UTF-8 is told (csv-parse would read them with U+FFFD in their place). */
@@ -147,49 +193,68 @@ function problemIn(problems: ReadonlyMap<number, string>, first: number, last: n
 }
 
 /**
- * Why csv-parse stopped, as the row it stopped at is told. A record over the
- * cap here spans lines (a quoted field with line breaks; a single line that
- * long never reaches the parser), so where it ends, and the next row starts,
- * is not known: reading stops there, as at any CSV error.
+ * Why csv-parse stopped, as the row it stopped at is told: by the line that
+ * row starts on (`lines`: {@link CsvRecordLines.peek} of the error's raw
+ * text, from the row's start to where the parse stopped). Where the row
+ * ends, and the next starts, is not known, so reading stops there. An
+ * unclosed quote ran to the end of the file; a record over the cap here
+ * spans lines (a quoted field with line breaks; a single line that long
+ * never reaches the parser); any other error is csv-parse's, its line
+ * number put right.
  */
-function csvErrorRow(error: CsvError): { line: number; problem: string } {
-  const { lines, raw } = error as CsvError & { lines?: number; raw?: string };
-  if (error.code !== 'CSV_MAX_RECORD_SIZE')
-    return { line: lines ?? 0, problem: `is not valid CSV (${error.message})` };
-  const cap = MAX_LINE_BYTES.toLocaleString('en');
-  return {
-    line: startLine(lines ?? 0, raw),
-    problem:
-      `is too long: a record over several lines (a quoted field with line breaks) of more than the ${cap} ` +
-      'bytes a line may have; not read, nor the rows after it',
-  };
+function csvErrorRow(error: CsvError, lines: RecordLines): { line: number; problem: string } {
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return {
+      line: lines.first,
+      problem:
+        `is not valid CSV: a quoted field of the row on line ${lines.first} is not closed, so the rest of the file ` +
+        `(to line ${lines.last}) was read into it: no row from line ${lines.first} on was read (close the quote)`,
+    };
+  }
+  if (error.code === 'CSV_MAX_RECORD_SIZE') {
+    const cap = MAX_LINE_BYTES.toLocaleString('en');
+    return {
+      line: lines.first,
+      problem:
+        `is too long: a record over several lines (a quoted field with line breaks) of more than the ${cap} ` +
+        'bytes a line may have; not read, nor the rows after it',
+    };
+  }
+  // csv-parse says where it stopped by its own count: here, the last line of the raw text read.
+  const message = error.message.replace(/\b(at|on) line \d+/, `$1 line ${lines.last}`);
+  return { line: lines.first, problem: `is not valid CSV (${message})` };
 }
+
+/**
+ * How csv-parse reads an owner CSV: each record with its raw text (its
+ * lines, {@link CsvRecordLines}). The parser stays open on an error
+ * (`autoDestroy`, a stream option csv-parse passes on), so the records it
+ * parsed before it in the same chunk are still read: `for await` skips what a
+ * destroyed stream holds, and they would go unchecked, an error in a small
+ * file taken for the header's; {@link readOwnerCsv} destroys it when done.
+ */
+const CSV_OPTIONS = {
+  bom: true,
+  trim: true,
+  relax_column_count: true,
+  skip_empty_lines: true,
+  raw: true,
+  max_record_size: MAX_LINE_BYTES,
+  autoDestroy: false,
+};
 
 async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
   await assertReadable(path);
   const problems = await lineProblems(path);
   // csv-parse holds a record whole: a line over the cap reaches it as a stand-in, and max_record_size bounds the rest.
   const input = Readable.from(blankOverlongLines(createReadStream(path), MAX_LINE_BYTES, OVERLONG_STAND_IN));
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      trim: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-      raw: true,
-      max_record_size: MAX_LINE_BYTES,
-    }),
-  );
+  const parser = input.pipe(parse(CSV_OPTIONS));
   let header: readonly string[] | undefined;
+  const recordLines = new CsvRecordLines();
   try {
-    for await (const { record, info, raw } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-      raw: string;
-    }>) {
-      const line = startLine(info.lines, raw);
-      const unreadable = problemIn(problems, line, info.lines);
+    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+      const { first: line, last } = recordLines.next(raw);
+      const unreadable = problemIn(problems, line, last);
       if (unreadable !== undefined && header === undefined) {
         yield { line, problem: unreadable, header: true };
         return;
@@ -216,7 +281,8 @@ async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
     }
   } catch (error: unknown) {
     if (!(error instanceof CsvError)) throw error;
-    yield { ...csvErrorRow(error), ...(header === undefined && { header: true as const }) };
+    const lines = recordLines.peek((error as CsvError & { raw?: string }).raw ?? '');
+    yield { ...csvErrorRow(error, lines), ...(header === undefined && { header: true as const }) };
   } finally {
     parser.destroy();
     input.destroy();

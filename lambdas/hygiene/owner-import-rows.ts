@@ -10,12 +10,20 @@
  * Why every row first: a bad file must leave the directory untouched
  * ("nothing of a bad file is half-written"), so it is refused whole, with
  * each bad row named, before anything is planned or written.
+ *
+ * Why a `userId` must print as it is (no control or format character: the
+ * display rule of untrusted-text.ts): ids are compared exactly, so
+ * `u20\u200B` is another owner than `u20`, and prints alike; with `--sync`
+ * the real `u20` would be marked departed (their credentials orphaned) and a
+ * phantom created at the same address, with nothing on screen to tell them
+ * apart.
  */
 import { MAX_KEY_BYTES } from './credential';
 import { RESERVED_ID_PREFIX } from './data-contract';
 import { loneSurrogateProblems } from './lone-surrogates';
 import { isAddressDigest } from './opted-out-address';
 import { OWNER_STATUSES, type OwnerStatus, SUBSCRIPTION_STATES } from './owner-directory';
+import { UNSAFE_CHARACTERS } from './untrusted-text';
 
 /** The columns of a CSV export and the keys of a JSON Lines one. */
 export const OWNER_FILE_FIELDS = ['userId', 'email', 'name', 'status'] as const;
@@ -162,16 +170,22 @@ function exportedOptOuts(fields: OwnerRow['fields'], problems: string[]): Export
 }
 
 /**
- * A broken owner email rule, said so an operator whose export imported
+ * A broken owner email or id rule, said so an operator whose export imported
  * before the rules existed can act on it: the rule's name, and the way out
- * (fix the address at the source, or leave the row out of the export), as
+ * (fix the value at the source, or leave the row out of the export), as
  * one rejected row refuses the whole file (docs/deploy.md, "Owner directory").
  */
-function brokenRule(what: string, rule: string): string {
+function brokenRule(what: string, rule: string, field: 'email' | 'id' = 'email'): string {
+  const value = field === 'email' ? 'address' : 'id';
   return (
-    `${what} (owner email rule "${rule}", docs/deploy.md "Owner directory"): fix the address in the source, ` +
+    `${what} (owner ${field} rule "${rule}", docs/deploy.md "Owner directory"): fix the ${value} in the source, ` +
     'or leave the row out of the export (one rejected row refuses the whole file)'
   );
+}
+
+/** A character as the rules name it, by its code point (`U+200B`): an invisible one cannot be shown. */
+function codePoint(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /**
@@ -183,10 +197,9 @@ function brokenRule(what: string, rule: string): string {
 function emailProblem(email: string): string | undefined {
   const invisible = invisibleCharacter(email);
   if (invisible !== undefined) {
-    const code = `U+${(invisible.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
     return brokenRule(
-      `holds the invisible character ${code} (control and format characters are never part of an address; ` +
-        'ZWNJ and ZWJ only in the domain, right after a non-ASCII letter, as IDNA uses them)',
+      `holds the invisible character ${codePoint(invisible)} (control and format characters are never part ` +
+        'of an address; ZWNJ and ZWJ only in the domain, right after a non-ASCII letter, as IDNA uses them)',
       'no invisible characters',
     );
   }
@@ -221,8 +234,34 @@ function invisibleCharacter(email: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The first character of `text` that would not print as it is: a control or
+ * format character, or a line or paragraph separator ({@link
+ * UNSAFE_CHARACTERS}, the rule every display of stored ids escapes by; a
+ * joiner between two non-ASCII letters, as a name is written, prints and is
+ * kept); `undefined`: none.
+ */
+function unprintableCharacter(text: string): string | undefined {
+  // `search` starts at 0 and leaves the global expression's `lastIndex` as it was.
+  const at = text.search(UNSAFE_CHARACTERS);
+  return at === -1 ? undefined : String.fromCodePoint(text.codePointAt(at) ?? 0);
+}
+
+/**
+ * What is wrong with a `userId` (at most one problem): it must be a
+ * non-empty string that prints as it is (see the file header), without
+ * leading or trailing whitespace, not a reserved id, within the key size.
+ */
 function userIdProblems(value: unknown): string[] {
   if (typeof value !== 'string' || value === '') return ['userId: required, a non-empty string'];
+  const unprintable = unprintableCharacter(value);
+  if (unprintable !== undefined) {
+    const what =
+      `userId: holds the invisible character ${codePoint(unprintable)} (control and format characters and ` +
+      "line separators print alike or not at all, so the id could pass for another owner's, who would be " +
+      'marked departed with --sync)';
+    return [brokenRule(what, 'no invisible characters', 'id')];
+  }
   if (value.trim() !== value) return ['userId: has leading or trailing whitespace'];
   if (value.startsWith(RESERVED_ID_PREFIX)) {
     return [`userId: ids starting with ${RESERVED_ID_PREFIX} are reserved for the worker's own items`];

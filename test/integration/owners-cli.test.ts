@@ -101,8 +101,9 @@ describe('pc-hygiene owners import (CSV and JSON Lines)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('line 3 (userId "bad"): email: "not-an-email" is not an email address');
     expect(result.stderr).toContain(
-      'line 4 (userId "multi\\nline"): status: "retired" must be one of active, departed',
+      'line 4 (userId "multi\\nline"): userId: holds the invisible character U+000A (',
     );
+    expect(result.stderr).toContain('; status: "retired" must be one of active, departed\n');
     expect(result.stderr).toContain('line 6 (userId "ok"): userId: duplicate of line 2');
     expect(result.stderr).toContain('nothing written');
     expect(await directory().getMany(['ok'])).toEqual(new Map());

@@ -36,7 +36,13 @@ describe('readOwnerFile and the CSV header', () => {
 
   it('a header that is not valid CSV is named once, not also as a missing header', async () => {
     expect(await readAll('open-quote.csv', '"userId,email,name,status\n', 'csv')).toEqual([
-      { line: 1, problem: expect.stringMatching(/^is not valid CSV \(Quote Not Closed/), header: true },
+      {
+        line: 1,
+        problem: expect.stringMatching(
+          /^is not valid CSV: a quoted field of the row on line 1 is not closed, /,
+        ),
+        header: true,
+      },
     ]);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The owner file reader is a real CSV parser (csv-parse): any owner list
- * written as RFC 4180 CSV — names with commas, quotes, line breaks, non-ASCII,
- * a BOM, CRLF or LF — reads back field for field, each row named by the line
- * it starts on; and JSON Lines likewise (fast-check).
+ * written as RFC 4180 CSV — names with commas, quotes, line breaks (LF, CRLF
+ * or a lone CR, each one line end, as `utf8Lines` counts them), non-ASCII, a
+ * BOM, CRLF or LF, blank lines between rows — reads back field for field,
+ * each row named by the line it starts on; and JSON Lines likewise
+ * (fast-check).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +28,10 @@ interface Row {
 
 /** Text without leading/trailing blanks (the reader trims unquoted whitespace around fields). */
 const text = fc
-  .string({ unit: fc.constantFrom('a', 'Z', 'é', '漢', ',', '"', ' ', '\n', 'x', '-', "'"), maxLength: 12 })
+  .string({
+    unit: fc.constantFrom('a', 'Z', 'é', '漢', ',', '"', ' ', '\n', '\r\n', '\r', 'x', '-', "'"),
+    maxLength: 12,
+  })
   .map((s) => s.trim());
 const row = fc.record({
   userId: text.filter((s) => s !== ''),
@@ -36,6 +41,9 @@ const row = fc.record({
 });
 
 const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
+
+/** Line ends as the reader counts them: `\r\n`, a lone `\r` and `\n` are one each. */
+const lineEnds = (value: string) => value.match(/\r\n|\r|\n/g)?.length ?? 0;
 
 async function readAll(file: string, format: 'csv' | 'jsonl'): Promise<OwnerFileRow[]> {
   const rows: OwnerFileRow[] = [];
@@ -48,12 +56,17 @@ describe('readOwnerFile (fast-check)', () => {
   it('reads back any CSV-encoded owners, with the line each row starts on', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(row, { maxLength: 8 }),
+        fc.array(fc.tuple(row, fc.constantFrom(undefined, '', ' ', '\t')), { maxLength: 8 }),
         fc.boolean(),
         fc.boolean(),
-        async (rows, bom, crlf) => {
+        async (rowsAndBlanks, bom, crlf) => {
           const eol = crlf ? '\r\n' : '\n';
-          const lines = rows.map((r: Row) => [r.userId, r.email, r.name, r.status].map(quote).join(','));
+          const rows = rowsAndBlanks.map(([r]) => r);
+          // Before each row, a blank line (empty, or a space or tab) or none: the reader skips them.
+          const blankBefore = rowsAndBlanks.map(([, blank]) => (blank === undefined ? '' : `${blank}${eol}`));
+          const lines = rows.map(
+            (r: Row, i) => `${blankBefore[i]}${[r.userId, r.email, r.name, r.status].map(quote).join(',')}`,
+          );
           const file = join(dir, `owners-${n++}.csv`);
           await writeFile(
             file,
@@ -64,9 +77,10 @@ describe('readOwnerFile (fast-check)', () => {
 
           let line = 2;
           expect(read).toEqual(
-            rows.map((r: Row) => {
+            rows.map((r: Row, i) => {
+              line += lineEnds(blankBefore[i] ?? '');
               const expected = { line, fields: { ...r } };
-              line += 1 + (`${r.userId}${r.email}${r.name}`.match(/\n/g)?.length ?? 0);
+              line += 1 + lineEnds(`${r.userId}${r.email}${r.name}`);
               return expected;
             }),
           );

@@ -11,7 +11,11 @@
  * than the directory's recorded snapshot (`--as-of`), or a different export
  * (another content digest) than the one recorded as of the same instant, is
  * refused (exit 3) unless `--allow-older`; an import during which another one
- * recorded its snapshot does not record its own, says so and exits 1.
+ * recorded its snapshot does not record its own, says so and exits 1. Who
+ * `--sync` marks departed (for `--dry-run` and a tripped guard, would mark) is
+ * named on a line after the summary's, the first `MAX_LISTED_DEPARTING` by
+ * `userId` and the rest counted, stored ids escaped (JSON `departing`,
+ * `departingNotListed`).
  *
  * An `owners export` line's opt-out the import does not record (the owner
  * has a subscription on this deployment's topic) is a warning on stderr
@@ -54,7 +58,7 @@ const DESCRIPTION =
   'Load owners (userId, email, name, status) from a CSV file with that header or a JSON Lines file. ' +
   `Every row is checked first: bad rows are named by line number (the first ${MAX_LISTED_REJECTED_ROWS}; the rest ` +
   'counted) and nothing is written (exit 1), as for a file with no rows. ' +
-  'Owners not in the file keep their state unless --sync. ' +
+  'Owners not in the file keep their state unless --sync, which marks them departed and names them. ' +
   "An export older (--as-of) than the directory's recorded snapshot, or a different export than the one recorded " +
   'as of the same instant, is refused (exit 3) unless --allow-older.';
 
@@ -197,6 +201,21 @@ function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
 }
 
 /**
+ * Who `--sync` marks departed (`departing`: the first ones by `userId`, the
+ * rest counted), as a line after the summary's, or `undefined` when nobody:
+ * the count alone would not show a wrong departure (a real owner missing
+ * because their row differs by an invisible character, a truncated export)
+ * until the owners' credentials are orphaned. For a dry run or a tripped
+ * guard, who would be. Before sanitising: the ids are stored text.
+ */
+function departingLine(summary: OwnerImportSummary, dryRun: boolean): string | undefined {
+  if (summary.departing.length === 0) return undefined;
+  const verb = dryRun || summary.outcome === 'guard-tripped' ? 'would mark' : 'marked';
+  const rest = summary.departingNotListed > 0 ? ` ... and ${summary.departingNotListed} more not listed` : '';
+  return `${verb} departed (--sync: active, not in the file): ${summary.departing.join(', ')}${rest}`;
+}
+
+/**
  * Why a `superseded` import recorded nothing, and what to re-run: the newest
  * export; when the snapshot recorded meanwhile is as of this import's own
  * instant neither is newer, and a re-run of this one is refused as another
@@ -225,7 +244,9 @@ function supersededText(summary: OwnerImportSummary): string {
  * with the command, which names only the ids that can be typed
  * ({@link shellWord}), after `--` (so an id starting with `-` is not read as
  * an option); the others are counted, to be read from the JSON summary's
- * `field`.
+ * `field`. The ids are the file's, which the owner id rule keeps printable
+ * (lambdas/hygiene/owner-import-rows.ts), so all can be typed: the count is a
+ * guard, should the two rules ever part.
  */
 function commandAdvice(
   subcommand: 'unsubscribe' | 'resubscribe',
@@ -329,7 +350,11 @@ async function runOwnersImport(
     }
     const unlisted = notListedLine(summary);
     if (unlisted !== undefined) process.stderr.write(`pc-hygiene owners import: ${unlisted}\n`);
-    const text = terminalLines([summaryLine(summary, dryRun)]);
+    const departing = departingLine(summary, dryRun);
+    const text = terminalLines([
+      summaryLine(summary, dryRun),
+      ...(departing === undefined ? [] : [departing]),
+    ]);
     (EXIT_CODE_OF[summary.outcome] === EXIT_CODE.complete ? process.stdout : process.stderr).write(text);
   }
   if (EXIT_CODE_OF[summary.outcome] !== EXIT_CODE.complete) process.exitCode = EXIT_CODE_OF[summary.outcome];
