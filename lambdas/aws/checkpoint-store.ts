@@ -19,12 +19,15 @@
  *   saved meanwhile; the condition also keeps a clear from creating the item.
  *   Comparing the text is enough: a checkpoint says "everything before these
  *   positions is done", so a run that finished the table from those positions
- *   may clear any checkpoint that says the same.
+ *   may clear any checkpoint that says the same. A clear whose response was
+ *   lost is sent again by the SDK and fails its condition on its own removal:
+ *   when its attempts may have applied (`may-have-applied.ts`) and the item the
+ *   failed condition returns holds no checkpoint, it counts as cleared.
  *
  * The positions are stored as one JSON string: keys are small (one `id` per
  * segment, at most 64 segments), and a string survives any marshalling.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { CHECKPOINT_ATTR, CHECKPOINT_ID } from '../hygiene/data-contract';
@@ -32,6 +35,7 @@ import type { CheckpointStore, LoadedCheckpoint, ScanCheckpoint } from '../hygie
 import { formatInstant } from '../hygiene/time';
 import { asStored } from './as-stored';
 import { TABLE_DEFINITION } from './credential-table-definition';
+import { mayHaveApplied } from './may-have-applied';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 
 /** Options for {@link DynamoDbCheckpointStore}. */
@@ -119,6 +123,22 @@ function clearUpdate(stored: unknown): UpdateExpressionParts {
     .build();
 }
 
+/** The attributes a clear removes: an item holding none of them is as a clear leaves it. */
+const CLEARED_ATTRIBUTES = [CHECKPOINT_ATTR.checkpoint, CHECKPOINT_ATTR.savedAt, CHECKPOINT_ATTR.loads];
+
+/**
+ * Whether a clear that failed its condition met its own removal: its attempts may have applied
+ * ({@link mayHaveApplied}: the SDK sent it again after a lost response, or it ended in a transient error) and the
+ * item as the condition found it (`ALL_OLD`, as DynamoDB returns it) holds none of the checkpoint attributes. A
+ * checkpoint present (another run's newer one, saved after the removal) or an item gone (a clear never deletes
+ * it) is not this clear's doing.
+ */
+function clearedByOwnAttempt(error: ConditionalCheckFailedException): boolean {
+  const item: Record<string, AttributeValue> | undefined = error.Item;
+  if (!mayHaveApplied(error) || item === undefined) return false;
+  return CLEARED_ATTRIBUTES.every((name) => item[name] === undefined);
+}
+
 /** {@link CheckpointStore} as one reserved item of the credentials table, using only `UpdateItem`. */
 export class DynamoDbCheckpointStore implements CheckpointStore {
   private readonly key = { [TABLE_DEFINITION.partitionKey.name]: CHECKPOINT_ID };
@@ -179,12 +199,14 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
           TableName: this.tableName,
           Key: this.key,
           ...clearUpdate(loaded.stored),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return true;
     } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return false; // gone, or another run's newer one
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Gone, or another run's newer one; unless this clear's own earlier attempt removed it.
+      return clearedByOwnAttempt(error);
     }
   }
 }

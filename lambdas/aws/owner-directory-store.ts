@@ -32,6 +32,7 @@ import {
   type ScanCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { chunks } from '../hygiene/chunks';
 import {
   DIRECTORY_FRESHNESS_ATTR,
@@ -67,6 +68,8 @@ import {
 import type { ImportedOwner } from '../hygiene/owner-import-rows';
 import { TaskPool } from '../hygiene/task-pool';
 import { asStored } from './as-stored';
+import { unmarshallOptions } from './dynamodb-client';
+import { mayHaveApplied } from './may-have-applied';
 
 /** DynamoDB's limit of keys in one `BatchGetItem`. */
 export const BATCH_GET_LIMIT = 100;
@@ -141,6 +144,31 @@ function textStillAsRead(
   return read === undefined
     ? { condition: readsAsAbsent(name), values: ABSENT_TEXT_VALUES }
     : { condition: `${name} = ${placeholder}`, values: { [placeholder]: read } };
+}
+
+/** Whether the text attribute `name` of `item` reads as `read`, as {@link textStillAsRead}'s condition matches it. */
+function textReadsAs(
+  item: Readonly<Record<string, unknown>>,
+  name: string,
+  read: string | undefined,
+): boolean {
+  const value = item[name];
+  return read === undefined ? typeof value !== 'string' || value === '' : value === read;
+}
+
+/**
+ * Whether `item` is as a subscription write of `planned` leaves it: the planned state, the planned ARN (none when
+ * it has none: the write removes it), at the address the write was conditional on.
+ */
+function holdsSubscription(
+  item: Readonly<Record<string, unknown>>,
+  planned: PlannedSubscriptionState,
+): boolean {
+  return (
+    item[OWNER_ATTR.subscription] === planned.state &&
+    item[OWNER_ATTR.subscriptionArn] === planned.subscriptionArn &&
+    textReadsAs(item, OWNER_ATTR.email, planned.email)
+  );
 }
 
 /**
@@ -753,7 +781,9 @@ export class DynamoOwnerDirectory
 
   /**
    * Marks owners `departed` (`owners import --sync`), each only while it is
-   * still in the directory and `active`.
+   * still in the directory and `active`. A write whose retry meets its own
+   * change (`departed` with this import's `now`) counts as changed
+   * ({@link conditionalUpdate}).
    * @returns owners changed (an owner changed meanwhile is skipped)
    */
   async markDeparted(userIds: readonly string[], now: string): Promise<number> {
@@ -765,6 +795,7 @@ export class DynamoOwnerDirectory
           condition: `${STATUS} = :active`,
           names: { ...NAMES, '#updatedAt': OWNER_ATTR.updatedAt },
           values: { ':departed': 'departed', ':active': 'active', ':now': now },
+          leaves: (item) => item[OWNER_ATTR.status] === 'departed' && item[OWNER_ATTR.updatedAt] === now,
         });
         if (done) changed++;
       });
@@ -823,9 +854,24 @@ export class DynamoOwnerDirectory
    * `undefined`; an import that changed it cleared the state, and it stays
    * cleared) and the state and ARN as read (`read`: {@link stillAsRead}). So
    * an overlapping run's or an operator's newer state is never overwritten.
-   * @returns false when the owner is absent, or their address, state or ARN has changed (nothing written)
+   *
+   * A failed condition is false even when it met this write's own earlier
+   * attempt (a lost response the SDK sent again): the operator's commands
+   * that call this judge that on a fresh read and say so (recorded meanwhile:
+   * cli/use-cases/resubscribe-owners.ts, unsubscribe-owners.ts). The
+   * reconciler's writes ({@link recordSubscriptionStates}) are judged here.
+   * @returns false when the condition failed: the owner is absent, or their address, state or ARN has changed
+   *   (nothing written), or this write's own earlier attempt changed them
    */
   async recordSubscription(planned: PlannedSubscriptionState): Promise<boolean> {
+    return this.writeSubscription(planned, false);
+  }
+
+  /**
+   * {@link recordSubscription}'s write; with `ownAttempts`, a failed condition that met the write's own earlier
+   * attempt (the owner as it leaves them: {@link holdsSubscription}) counts as written ({@link conditionalUpdate}).
+   */
+  private writeSubscription(planned: PlannedSubscriptionState, ownAttempts: boolean): Promise<boolean> {
     const { userId, email, state, subscriptionArn, read } = planned;
     const arnUpdate =
       subscriptionArn === undefined ? ' REMOVE #subscriptionArn' : ', #subscriptionArn = :arn';
@@ -843,6 +889,7 @@ export class DynamoOwnerDirectory
         ...(email === undefined ? ABSENT_TEXT_VALUES : { ':email': email }),
         ...stillRead.values,
       },
+      ...(ownAttempts && { leaves: (item) => holdsSubscription(item, planned) }),
     });
   }
 
@@ -857,7 +904,10 @@ export class DynamoOwnerDirectory
 
   /**
    * Records each owner's subscription state ({@link recordSubscription},
-   * bounded concurrency).
+   * bounded concurrency). A write whose attempts may have applied and whose
+   * failed condition found the owner as it leaves them (the planned state
+   * and ARN at the address: its own retry after a lost response met its own
+   * change) is recorded, not skipped.
    * @returns the `userId`s skipped: absent, or their address, state or ARN changed since it was read (nothing written)
    */
   async recordSubscriptionStates(states: readonly PlannedSubscriptionState[]): Promise<readonly string[]> {
@@ -865,7 +915,7 @@ export class DynamoOwnerDirectory
     const skipped: string[] = [];
     for (const planned of states) {
       await pool.submit(async () => {
-        if (!(await this.recordSubscription(planned))) skipped.push(planned.userId);
+        if (!(await this.writeSubscription(planned, true))) skipped.push(planned.userId);
       });
     }
     await pool.drain();
@@ -913,6 +963,9 @@ export class DynamoOwnerDirectory
    * address is part of the condition because the bounce is about it: an import
    * that gave the owner another address, or only re-spelled it (which keeps
    * `bouncingSince`), changed what the operator read.
+   *
+   * A write whose retry meets its own removal (no `bouncingSince`, the
+   * address as read) counts as cleared ({@link conditionalUpdate}).
    * @returns false when the owner is absent, or their address or `bouncingSince` has changed (nothing written)
    */
   async clearBouncing(userId: string, email: string | undefined, since: string): Promise<boolean> {
@@ -921,6 +974,8 @@ export class DynamoOwnerDirectory
       condition: `${address.condition} AND #bouncingSince = :since`,
       names: { '#bouncingSince': OWNER_ATTR.bouncingSince, '#email': OWNER_ATTR.email },
       values: { ':since': since, ...address.values },
+      leaves: (item) =>
+        item[OWNER_ATTR.bouncingSince] === undefined && textReadsAs(item, OWNER_ATTR.email, email),
     });
   }
 
@@ -970,7 +1025,10 @@ export class DynamoOwnerDirectory
    * A stored value that is not a String Set reads as absent (`digestsOf`),
    * and `ADD` of a String Set to it would fail on every retry: it is then
    * replaced by `digests`, as the import replaces it, with the same
-   * condition on the owner and their address.
+   * condition on the owner and their address. That replacement's own change
+   * fails its condition when the SDK sends it again after a lost response:
+   * it then returns false, and its caller reads the owner again and writes
+   * again (lambdas/relay/ses-events.ts), where the `ADD` succeeds.
    * @returns false when the owner is absent or their address has changed (nothing written)
    * @throws {RangeError} when `digests` is empty (DynamoDB holds no empty set)
    */
@@ -999,6 +1057,19 @@ export class DynamoOwnerDirectory
     );
   }
 
+  /**
+   * One `UpdateItem` of an existing owner, conditional on `parts.condition`.
+   *
+   * A write whose own condition it falsifies (a state it moves away from, an
+   * attribute it removes) fails that condition when the SDK sends it again
+   * after its applied attempt's response was lost. Such a write passes
+   * `leaves`, what the owner item holds once it applied: when its attempts may
+   * have applied ({@link mayHaveApplied}) and the item the failed condition
+   * returns (`ALL_OLD`) holds it, the write counts as done. A write whose own
+   * change keeps its condition true (`markBouncing`, `recordComplaint`, the
+   * `ADD` of {@link rememberOptedOutAddresses}) needs none: its retry succeeds.
+   * @returns false when the condition failed (nothing written, or nothing `leaves` recognises as this write's)
+   */
   private async conditionalUpdate(
     userId: string,
     update: string,
@@ -1006,9 +1077,11 @@ export class DynamoOwnerDirectory
       readonly condition?: string;
       readonly names: Record<string, string>;
       readonly values: Record<string, unknown>;
+      readonly leaves?: (item: Readonly<Record<string, unknown>>) => boolean;
     },
   ): Promise<boolean> {
     const exists = 'attribute_exists(#userId)';
+    const { leaves } = parts;
     try {
       await this.client.send(
         new UpdateCommand({
@@ -1018,12 +1091,15 @@ export class DynamoOwnerDirectory
           ConditionExpression: parts.condition === undefined ? exists : `${exists} AND ${parts.condition}`,
           ExpressionAttributeNames: { ...parts.names, '#userId': OWNER_ATTR.userId },
           ExpressionAttributeValues: parts.values,
+          ...(leaves !== undefined && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }),
         }),
       );
       return true;
     } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // The document client does not unmarshall the item attached to the exception.
+      const item = error.Item === undefined ? undefined : unmarshall(error.Item, unmarshallOptions());
+      return leaves !== undefined && item !== undefined && mayHaveApplied(error) && leaves(item);
     }
   }
 }
