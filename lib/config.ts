@@ -67,6 +67,11 @@ export const DEPLOYMENT_CONTEXT_KEYS = {
    * heartbeat's window (left out: 6, or what `notifierSchedule` needs when more; given, at least that).
    */
   pendingNoticeMaxAgeHours: 'pendingNoticeMaxAgeHours',
+  /**
+   * The reconciler heartbeat's window: no subscription reconciler run completed for this many hours → alarm (left
+   * out: 3, or what `reconcilerSchedule` needs when more; given, at least that, or the synth fails).
+   */
+  reconcilerHeartbeatWindowHours: 'reconcilerHeartbeatWindowHours',
   /** The sweep refuses a scheduled time further than this many minutes from the wall clock (default 60). */
   maxScheduleSkewMinutes: 'maxScheduleSkewMinutes',
 } as const;
@@ -95,6 +100,8 @@ export interface DeploymentSettings {
   readonly heartbeatWindow?: Duration;
   /** A notice waited this long, or no drain reported for this long → an alarm fires. */
   readonly pendingNoticeMaxAge?: Duration;
+  /** No subscription reconciler run completed for this long → the reconciler's heartbeat alarm fires. */
+  readonly reconcilerHeartbeatWindow?: Duration;
   /** The largest distance between a sweep's scheduled time and the wall clock. */
   readonly maxScheduleSkew?: Duration;
 }
@@ -331,13 +338,15 @@ function tableFrom(read: ContextReader, problems: string[]): Partial<DeploymentS
   };
 }
 
-/** The two alarm windows, the sweep's allowed schedule skew, the topic's filter-policy quota. */
+/** The three alarm windows, the sweep's allowed schedule skew, the topic's filter-policy quota. */
 function watchFrom(read: ContextReader, problems: string[]): Partial<DeploymentSettings> {
   const { heartbeatWindowHours: heartbeatKey, maxScheduleSkewMinutes: skewKey } = DEPLOYMENT_CONTEXT_KEYS;
   const noticeKey = DEPLOYMENT_CONTEXT_KEYS.pendingNoticeMaxAgeHours;
+  const reconcilerKey = DEPLOYMENT_CONTEXT_KEYS.reconcilerHeartbeatWindowHours;
   const windowHours = { min: 1, max: MAX_HEARTBEAT_WINDOW_HOURS, unit: 'hours' };
   const hours = integerFrom(heartbeatKey, read(heartbeatKey), windowHours, problems);
   const noticeHours = integerFrom(noticeKey, read(noticeKey), windowHours, problems);
+  const reconcilerHours = integerFrom(reconcilerKey, read(reconcilerKey), windowHours, problems);
   const minutes = integerFrom(
     skewKey,
     read(skewKey),
@@ -355,6 +364,7 @@ function watchFrom(read: ContextReader, problems: string[]): Partial<DeploymentS
     ...(quota !== undefined && { filterPolicyQuota: quota }),
     ...(hours !== undefined && { heartbeatWindow: Duration.hours(hours) }),
     ...(noticeHours !== undefined && { pendingNoticeMaxAge: Duration.hours(noticeHours) }),
+    ...(reconcilerHours !== undefined && { reconcilerHeartbeatWindow: Duration.hours(reconcilerHours) }),
     ...(minutes !== undefined && { maxScheduleSkew: Duration.minutes(minutes) }),
   };
 }

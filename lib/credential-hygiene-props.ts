@@ -214,6 +214,11 @@ export interface CredentialHygieneProps {
    * its policy and its key policy must allow the same, and its key must be
    * customer-managed (CloudWatch cannot use the AWS-managed `alias/aws/sns`),
    * or every alarm fails to notify.
+   *
+   * After each run the sweep lists this topic's subscriptions (`sns:ListSubscriptionsByTopic`, granted to its role on
+   * this topic only) and its admin run summary says `ALARMS REACH NO ONE` when none is confirmed (docs/sweep.md, "The
+   * alarm topic check"). A topic whose policy does not let the sweep's role list it (one of another account) makes
+   * every summary say its subscriptions "could not be checked" instead: allow that action there.
    * @default - a new KMS-encrypted, HTTPS-only topic (when `alarms` is on)
    */
   readonly alarmTopic?: sns.ITopic;
@@ -242,6 +247,20 @@ export interface CredentialHygieneProps {
    * @default - 26 hours, or the least the `sweepSchedule` needs when more
    */
   readonly heartbeatWindow?: Duration;
+  /**
+   * The reconciler's heartbeat alarm fires when no subscription reconciler run
+   * has completed for this long (whole hours, 1 to 168); a run stopped by the
+   * filter-policy quota, or refusing an empty owner directory, does not
+   * complete (docs/deploy.md, "Runbook: Reconciler heartbeat"). At least the
+   * longest gap between `reconcilerSchedule` runs plus the reconciler's
+   * timeout (5 minutes) and 5 minutes, rounded up to whole hours, plus 1 hour:
+   * a shorter one fails the synth, or warns when the gap is not worked out at
+   * synth (lib/heartbeat-windows.ts). A reconciler schedule whose gap needs
+   * more than 168 hours gets no reconciler heartbeat, with a warning. Not
+   * checked without `alarms`.
+   * @default - 3 hours, or the least the `reconcilerSchedule` needs when more
+   */
+  readonly reconcilerHeartbeatWindow?: Duration;
   /**
    * The sweep refuses (and alarms on) an invocation whose scheduled time is
    * further than this from the wall clock, so a direct invoke cannot move the
@@ -427,15 +446,20 @@ export function emailProblems(who: string, email: string): string[] {
 
 /**
  * What the construct uses for a schedule, timeout or alarm window left out (the `@default`s above; a window left
- * out is at least its default, more when its schedule needs it: lib/heartbeat-windows.ts).
+ * out is at least its default, more when its schedule needs it: lib/heartbeat-windows.ts), and the reconciler's
+ * timeout (not a prop).
  */
 export const PROP_DEFAULTS = {
   sweepSchedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
   notifierSchedule: scheduler.ScheduleExpression.rate(Duration.minutes(15)),
+  reconcilerSchedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
   pendingNoticeMaxAge: Duration.hours(6),
   heartbeatWindow: Duration.hours(26),
+  /** What the hourly reconciler needs: 60 minutes between runs plus up to 10 until one reports, 2 hours, plus 1. */
+  reconcilerHeartbeatWindow: Duration.hours(3),
   sweepTimeout: Duration.minutes(15),
   notifierTimeout: Duration.minutes(5),
+  reconcilerTimeout: Duration.minutes(5),
 } as const;
 
 /** The windows the alarms are built with, from the props and the schedules (lib/heartbeat-windows.ts). */
@@ -444,6 +468,8 @@ export interface AlarmWindows {
   readonly heartbeatWindow?: Duration;
   /** `NotifierHeartbeat`'s window (`pendingNoticeMaxAge`); undefined: left out, as above. */
   readonly notifierHeartbeatWindow?: Duration;
+  /** `ReconcilerHeartbeat`'s window; undefined: left out, as above. */
+  readonly reconcilerHeartbeatWindow?: Duration;
   /** How long a notice may wait: `OldestPendingNoticeTooOld`'s threshold (given, or derived from the schedule). */
   readonly pendingNoticeMaxAge: Duration;
 }
@@ -494,7 +520,7 @@ export function validateProps(
     ...refusedSchedules,
     ...addressProblems(props, surroundings.self.account),
     ...rangeProblems(props),
-    ...[heartbeats?.sweep, heartbeats?.notifier].flatMap((f) => f?.problem ?? []),
+    ...[heartbeats?.sweep, heartbeats?.notifier, heartbeats?.reconciler].flatMap((f) => f?.problem ?? []),
     ...metricProblems(props, surroundings),
   );
   if (config !== undefined) {
@@ -506,16 +532,17 @@ export function validateProps(
   const environment = config === undefined ? {} : configToEnvironment(config);
   if (problems.length > 0 || config === undefined) throw new CredentialHygienePropsError(problems);
   if (heartbeats === undefined) return { config, environment, heartbeatWarnings: [] };
-  const { sweep, notifier } = heartbeats;
+  const { sweep, notifier, reconciler } = heartbeats;
   return {
     config,
     environment,
     alarmWindows: {
       ...(sweep.alarmed && { heartbeatWindow: Duration.hours(sweep.windowHours) }),
       ...(notifier.alarmed && { notifierHeartbeatWindow: Duration.hours(notifier.windowHours) }),
+      ...(reconciler.alarmed && { reconcilerHeartbeatWindow: Duration.hours(reconciler.windowHours) }),
       pendingNoticeMaxAge: Duration.hours(notifier.windowHours),
     },
-    heartbeatWarnings: [sweep, notifier].flatMap((f) => f.warning ?? []),
+    heartbeatWarnings: [sweep, notifier, reconciler].flatMap((f) => f.warning ?? []),
   };
 }
 
@@ -540,9 +567,10 @@ function scheduleProblems(props: CredentialHygieneProps): string[] {
  */
 function heartbeatFindings(
   props: CredentialHygieneProps,
-): { sweep: HeartbeatFinding; notifier: HeartbeatFinding } | undefined {
+): Record<'sweep' | 'notifier' | 'reconciler', HeartbeatFinding> | undefined {
   if (props.alarms === false) return undefined;
-  if (!isWindow(props.heartbeatWindow) || !isWindow(props.pendingNoticeMaxAge)) return undefined;
+  const windows = [props.heartbeatWindow, props.pendingNoticeMaxAge, props.reconcilerHeartbeatWindow];
+  if (!windows.every(isWindow)) return undefined;
   if (!isLambdaTimeout(props.sweepTimeout) || !isLambdaTimeout(props.notifierTimeout)) return undefined;
   const minutes = (timeout: Duration) => timeout.toSeconds() / 60;
   const sweep: HeartbeatWatch = {
@@ -564,7 +592,22 @@ function heartbeatFindings(
     runMinutes: minutes(props.notifierTimeout ?? PROP_DEFAULTS.notifierTimeout),
     thresholdOf: 'OldestPendingNoticeTooOld',
   };
-  return { sweep: heartbeatFinding(sweep), notifier: heartbeatFinding(notifier) };
+  const reconciler: HeartbeatWatch = {
+    alarm: 'ReconcilerHeartbeat',
+    scheduleKey: 'reconcilerSchedule',
+    schedule: props.reconcilerSchedule ?? PROP_DEFAULTS.reconcilerSchedule,
+    windowKey: 'reconcilerHeartbeatWindow (context reconcilerHeartbeatWindowHours)',
+    ...(props.reconcilerHeartbeatWindow !== undefined && {
+      windowHours: props.reconcilerHeartbeatWindow.toHours(),
+    }),
+    defaultHours: PROP_DEFAULTS.reconcilerHeartbeatWindow.toHours(),
+    runMinutes: minutes(PROP_DEFAULTS.reconcilerTimeout),
+  };
+  return {
+    sweep: heartbeatFinding(sweep),
+    notifier: heartbeatFinding(notifier),
+    reconciler: heartbeatFinding(reconciler),
+  };
 }
 
 /** An alarm window left out, or whole hours from 1 to 168 (an hourly alarm's limit). */
@@ -687,6 +730,7 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
   problems.push(
     ...windowProblem('pendingNoticeMaxAge', props.pendingNoticeMaxAge),
     ...windowProblem('heartbeatWindow', props.heartbeatWindow),
+    ...windowProblem('reconcilerHeartbeatWindow', props.reconcilerHeartbeatWindow),
     ...timeoutProblem('sweepTimeout', props.sweepTimeout),
     ...timeoutProblem('notifierTimeout', props.notifierTimeout),
   );

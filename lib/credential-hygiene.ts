@@ -16,7 +16,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -464,7 +464,8 @@ export class CredentialHygiene extends Construct {
       description:
         'Credential hygiene subscription reconciler: owner email subscriptions follow the owner directory',
       memorySize: 512,
-      timeout: Duration.minutes(5),
+      // The reconciler heartbeat's window is worked out with this timeout (lib/credential-hygiene-props.ts).
+      timeout: PROP_DEFAULTS.reconcilerTimeout,
       ...(quota !== undefined && { environment: { [HANDLER_ENV.filterPolicyQuota]: String(quota) } }),
     });
   }
@@ -496,7 +497,7 @@ export class CredentialHygiene extends Construct {
     });
     const reconciler = addHygieneSchedule(this, 'ReconcilerSchedule', {
       description: 'Runs the credential hygiene subscription reconciler',
-      schedule: this.props.reconcilerSchedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      schedule: this.props.reconcilerSchedule ?? PROP_DEFAULTS.reconcilerSchedule,
       target: this.reconcilerFunction,
       job: 'reconcile',
       retry,

@@ -12,7 +12,10 @@
  * whether owner notices can reach a person; `NoAdminSubscription` whether admin
  * notices can (the notification topic's admin subscriptions, counted by each
  * reconciler run: the alarm topic watches the admins' channel, and the admins'
- * reports cover nothing of the alarm topic's).
+ * reports cover nothing of the alarm topic's). Each scheduled job has a
+ * heartbeat: `SweepHeartbeat`, `NotifierHeartbeat` and `ReconcilerHeartbeat`
+ * (without the last, a reconciler that stops running would leave
+ * `NoAdminSubscription` in its last state and nothing would fire).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -49,6 +52,12 @@ export interface HygieneAlarmsOptions {
    * @default - no `NotifierHeartbeat`, as above
    */
   readonly notifierHeartbeatWindow?: Duration;
+  /**
+   * The reconciler's heartbeat fires when no subscription reconciler run has completed for this long (whole hours,
+   * at most 168).
+   * @default - no `ReconcilerHeartbeat`, as above
+   */
+  readonly reconcilerHeartbeatWindow?: Duration;
   readonly action: cloudwatch.IAlarmAction;
 }
 
@@ -76,7 +85,10 @@ export function runMetric(
 export const RUN_WATCH = {
   /** The last run's figure, the largest in an hour: the last-run alarms (GuardTripped, InvalidRecords…). */
   lastRun: { statistic: 'Maximum', period: Duration.hours(1) },
-  /** Counted per run, summed over an hour: failures, the drains' reports, completed sweeps (SweepHeartbeat). */
+  /**
+   * Counted per run, summed over an hour: failures, the drains' reports, completed sweeps and reconciler runs
+   * (SweepHeartbeat, ReconcilerHeartbeat).
+   */
   perHour: { statistic: 'Sum', period: Duration.hours(1) },
   /** The last sweep's forecast, the largest in a day (SweepUnreachableOwners, DirectoryUnusable). */
   lastSweep: { statistic: 'Maximum', period: Duration.days(1) },
@@ -465,7 +477,7 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
  * a run counts one again) nor raises a false one on a healthy topic, as breaching would at every gap between
  * runs. A reconciler that fails before listing the topic reports no count: `ReconcilerErrors` covers that, and an
  * invocation Scheduler could not deliver lands in the dead-letter queue (its alarms); a reconciler that is never
- * invoked (its schedule disabled) has no heartbeat of its own.
+ * invoked (its schedule disabled, the function deleted) reports nothing at all: `ReconcilerHeartbeat` fires.
  */
 function adminReachAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
   return new cloudwatch.Alarm(scope, 'NoAdminSubscription', {
@@ -508,11 +520,14 @@ function silenceAlarm(
 
 /** The heartbeats whose windows are given (a schedule no alarm can watch has none: lib/heartbeat-windows.ts). */
 function heartbeatAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
-  const { heartbeatWindow, notifierHeartbeatWindow } = options;
+  const { heartbeatWindow, notifierHeartbeatWindow, reconcilerHeartbeatWindow } = options;
   return [
     ...(heartbeatWindow !== undefined ? [heartbeatAlarm(scope, options, heartbeatWindow)] : []),
     ...(notifierHeartbeatWindow !== undefined
       ? [notifierHeartbeatAlarm(scope, options, notifierHeartbeatWindow)]
+      : []),
+    ...(reconcilerHeartbeatWindow !== undefined
+      ? [reconcilerHeartbeatAlarm(scope, options, reconcilerHeartbeatWindow)]
       : []),
   ];
 }
@@ -558,6 +573,29 @@ function notifierHeartbeatAlarm(
       NOTIFIER_METRIC.oldestPendingAge,
       RUN_WATCH.drainsReporting,
     ),
+    hours,
+  );
+}
+
+/**
+ * No subscription reconciler run completed within the window (default 3 hours, at least what `reconcilerSchedule`
+ * needs: lib/heartbeat-windows.ts): a disabled schedule, a deleted function, a role that fails every run, a run
+ * stopped every time by the filter-policy quota or refusing an empty owner directory. Owner subscriptions are then
+ * neither created nor repaired, and `NoAdminSubscription`, whose missing data is ignored, keeps its last state.
+ * Hourly sums of `ReconcilerCompleted` (1 a finished run, 0 a quota stop); every hour of the window without a
+ * completion (missing data included) breaches.
+ */
+function reconcilerHeartbeatAlarm(
+  scope: Construct,
+  options: HygieneAlarmsOptions,
+  window: Duration,
+): cloudwatch.Alarm {
+  const hours = window.toHours();
+  return silenceAlarm(
+    scope,
+    'ReconcilerHeartbeat',
+    `No subscription reconciler run has completed in the last ${hours} hours: is its schedule disabled, the function failing, or every run stopped by the filter-policy quota (SubscriptionQuotaExceeded) or an empty owner directory? Owner subscriptions are neither created nor repaired, and NoAdminSubscription keeps its last state. See docs/deploy.md, "Runbook: Reconciler heartbeat".`,
+    runMetric(options.metricsNamespace, options.serviceName, RECONCILER_METRIC.completed, RUN_WATCH.perHour),
     hours,
   );
 }

@@ -1,7 +1,7 @@
 /**
  * The CloudWatch dashboard of a `CredentialHygiene` worker: what the sweeps
  * did, what the notifier delivered, whether owner notices reach their owners,
- * how the owner and admin subscriptions stand, and whether anything is failing. Every
+ * how the owner and admin subscriptions stand (the alarm topic's too), and whether anything is failing. Every
  * alarm's metric is on it (lib/hygiene-alarms.ts, lib/owner-email-relay.ts),
  * with the alarm's statistic and period (built by the alarms' own builders and
  * `RUN_WATCH`), so an operator sent by an alarm finds the datapoints it fired on.
@@ -433,11 +433,13 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
 /**
  * The topic's subscriptions as the reconciler counts them: owner subscriptions (`sns-email` route) — how close to
  * the quota, what the reconciler changed, what failed — and the admin subscriptions (every route: the
- * `NoAdminSubscription` alarm's metric, the fewest in an hour).
+ * `NoAdminSubscription` alarm's metric, the fewest in an hour), beside the alarm topic's confirmed subscriptions as
+ * each sweep counts them (`AlarmTopicSubscriptions`, no alarm: the admin run summary says when there is none); and
+ * the completed runs (the `ReconcilerHeartbeat` alarm's metric).
  */
 function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwatch.IWidget[] {
   return [
-    graph('Subscriptions: filter policies, pending owners, admin subscriptions', [
+    graph('Subscriptions: filter policies, pending owners, admin and alarm subscriptions', [
       m(RECONCILER_METRIC.filterPolicies, {
         ...RUN_WATCH.lastRun,
         label: 'filter policies (quota 200 by default)',
@@ -454,8 +456,17 @@ function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwa
         ...RUN_WATCH.fewestInAnHour,
         label: 'admin subscriptions (fewest in an hour; 0: NoAdminSubscription)',
       }),
+      m(SWEEP_METRIC.alarmTopicSubscriptions, {
+        ...RUN_WATCH.fewestInAnHour,
+        label:
+          'alarm topic subscriptions, confirmed (each sweep; 0: the admin summary says ALARMS REACH NO ONE)',
+      }),
     ]),
-    graph('Subscription reconciler changes', [
+    graph('Subscription reconciler runs and changes', [
+      m(RECONCILER_METRIC.completed, {
+        ...RUN_WATCH.perHour,
+        label: 'completed runs (none for the heartbeat window: ReconcilerHeartbeat)',
+      }),
       m(RECONCILER_METRIC.created, { ...RUN_WATCH.perHour, label: 'created' }),
       m(RECONCILER_METRIC.repaired, { ...RUN_WATCH.perHour, label: 'repaired' }),
       m(RECONCILER_METRIC.removed, { ...RUN_WATCH.perHour, label: 'removed' }),

@@ -55,6 +55,9 @@ export class PersonalClientHygieneStack extends Stack {
       ...(settings.pendingNoticeMaxAge !== undefined && {
         pendingNoticeMaxAge: settings.pendingNoticeMaxAge,
       }),
+      ...(settings.reconcilerHeartbeatWindow !== undefined && {
+        reconcilerHeartbeatWindow: settings.reconcilerHeartbeatWindow,
+      }),
       ...(settings.maxScheduleSkew !== undefined && { maxScheduleSkew: settings.maxScheduleSkew }),
     });
 

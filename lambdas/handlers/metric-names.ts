@@ -168,6 +168,13 @@ export const RECONCILER_METRIC = {
    * "Runbook: No admin subscription").
    */
   adminSubscriptions: 'AdminSubscriptions',
+  /**
+   * 1 when the run finished (its plan applied; operations SNS refused are `SubscriptionOperationsFailed`'s), 0 when
+   * the filter-policy quota stopped it (nothing created); none when it failed otherwise (an empty directory refused
+   * on `sns-email`, a listing or a directory write that failed): the `ReconcilerHeartbeat` alarm's metric
+   * (docs/deploy.md, "Runbook: Reconciler heartbeat").
+   */
+  completed: 'ReconcilerCompleted',
 } as const;
 
 /** Metrics of one email relay batch (route `relay`; docs/notifications.md, "Email relay"). */

@@ -3,10 +3,14 @@
  * reconciler"): on its schedule, makes the topic's owner email subscriptions
  * match the owner directory. Thin: build the adapters once per cold start,
  * call `reconcileSubscriptions`, turn its summary into metrics and a log line.
- * A quota stop emits the same metrics for what the stopped run did (removed,
- * repaired, refused, pending; nothing created) with `SubscriptionQuotaExceeded
- * = 1` (the alarm's metric), logs it as an error, and fails the invocation
- * with the `FilterPolicyQuotaError`. A run whose mass-unsubscribe guard held
+ * A run that finished emits `ReconcilerCompleted = 1` (the `ReconcilerHeartbeat`
+ * alarm's metric). A quota stop emits the same metrics for what the stopped
+ * run did (removed, repaired, refused, pending; nothing created) with
+ * `SubscriptionQuotaExceeded = 1` (the alarm's metric) and `ReconcilerCompleted
+ * = 0` (it subscribed no one: not a completed run), logs it as an error, and
+ * fails the invocation with the `FilterPolicyQuotaError`. A run that fails
+ * otherwise (an empty directory refused, a listing or a directory write that
+ * failed) emits nothing: no completion either. A run whose mass-unsubscribe guard held
  * back new opt-outs counts them in `OptOutsHeldBack` (its alarm's metric) and
  * logs a warning naming them (docs/notifications.md, "Subscription
  * reconciler"). Every run that listed the topic, a quota stop's too, emits
@@ -50,7 +54,7 @@ export interface ReconcilerHandlerDeps extends Observability {
 }
 
 /**
- * Emits the run's figures as EMF metrics.
+ * Emits the run's figures as EMF metrics, `ReconcilerCompleted` 1 unless the quota stopped the run.
  * @param quotaExceeded the run stopped at the filter-policy quota (its summary is what it did before stopping)
  */
 export function recordReconcilerMetrics(
@@ -70,6 +74,7 @@ export function recordReconcilerMetrics(
   metrics.addMetric(RECONCILER_METRIC.conflicts, MetricUnit.Count, summary.conflicts.length);
   metrics.addMetric(RECONCILER_METRIC.optOutsHeldBack, MetricUnit.Count, optOutsHeldBack(summary));
   metrics.addMetric(RECONCILER_METRIC.adminSubscriptions, MetricUnit.Count, summary.adminSubscriptions);
+  metrics.addMetric(RECONCILER_METRIC.completed, MetricUnit.Count, quotaExceeded ? 0 : 1);
 }
 
 /** The owners whose opt-out the mass-unsubscribe guard held back (recorded `none`): none unless it tripped unheeded. */

@@ -4,7 +4,9 @@
  * the relay route), both dead-letter queues, the notifier's figures that no
  * other graph showed (store errors, duplicates, malformed entries), what the
  * dead-letter queue could not keep, the relay's suppressed sends beside its
- * bounces and complaints, and every alarm's metric with the alarm's
+ * bounces and complaints, the alarm topic's confirmed subscriptions (each
+ * sweep's, no alarm) beside the admin subscriptions the reconciler counts,
+ * and every alarm's metric with the alarm's
  * statistic and period (an operator sent by an alarm finds the datapoints it
  * fired on there). Those periods differ, so each axis of a graph draws one
  * period (a graph with two says each line's in its label), and every row of
@@ -12,7 +14,12 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { NOTIFIER_METRIC, SES_EVENTS_METRIC } from '../../lambdas/handlers/metric-names';
+import {
+  NOTIFIER_METRIC,
+  RECONCILER_METRIC,
+  SES_EVENTS_METRIC,
+  SWEEP_METRIC,
+} from '../../lambdas/handlers/metric-names';
 import { type CfnResource, type CfnTemplate, referencedId } from './structural-checks';
 import { logicalIdOf, synthApp } from './synth';
 
@@ -245,6 +252,31 @@ describe('the dashboard’s "Owner email: bounces and complaints" graph (relay)'
       SES_EVENTS_METRIC.transient,
     ])
       expect(watch(metric)).toMatchObject({ statistic: 'Sum', period: 3600 });
+  });
+});
+
+describe('the dashboard’s subscriptions graph', () => {
+  it('draws the alarm topic’s confirmed subscriptions (each sweep’s) beside the admin subscriptions, as NoAdminSubscription watches those', () => {
+    const { template } = synthApp();
+    const graph = graphs(template).find((w) =>
+      (w.properties.metrics ?? []).some((entry) => entry[1] === RECONCILER_METRIC.adminSubscriptions),
+    );
+    const watches = (graph?.properties.metrics ?? []).map((entry) => watchOf(entry, graph!.properties));
+    const admin = watchesOfAlarm(template, 'NoAdminSubscription');
+
+    expect(admin).toEqual([
+      { ...runLine(RECONCILER_METRIC.adminSubscriptions), statistic: 'Minimum', period: 3600 },
+    ]);
+    expect(watches).toEqual(
+      expect.arrayContaining([
+        ...admin,
+        { ...runLine(SWEEP_METRIC.alarmTopicSubscriptions), statistic: 'Minimum', period: 3600 },
+      ]),
+    );
+    // No alarm on it: it would publish to the topic it finds unheard.
+    expect(
+      alarmsOf(template).filter(([, a]) => a.Properties?.MetricName === SWEEP_METRIC.alarmTopicSubscriptions),
+    ).toEqual([]);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * The subscription reconciler handler's own logic, with in-memory ports: the
- * metrics it emits (the `SubscriptionQuotaExceeded`, `MassUnsubscribeGuardTripped` and `NoAdminSubscription` alarms'
- * input; the admin count on the wire: test/integration/reconciler-admin-subscriptions.test.ts), the quota
- * stop (the same metrics for what the stopped run did), the mailbox rule it
+ * metrics it emits (the `SubscriptionQuotaExceeded`, `MassUnsubscribeGuardTripped`, `NoAdminSubscription` and
+ * `ReconcilerHeartbeat` alarms' input; the admin count on the wire:
+ * test/integration/reconciler-admin-subscriptions.test.ts), the quota stop (the same metrics for what the stopped
+ * run did; not a completed run), an empty directory refused (no metric: no completion), the mailbox rule it
  * wires (the relay's, Punycode-aware), and reading the quota from the environment.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import {
   type TopicSubscription,
 } from '../../lambdas/hygiene/subscription-plan';
 import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
+import { EmptyOwnerDirectoryError } from '../../lambdas/hygiene/subscription-reconciler';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import { fakeTools } from './handler-tools';
 
@@ -126,6 +128,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.conflicts]: 0,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       [RECONCILER_METRIC.adminSubscriptions]: 1,
+      [RECONCILER_METRIC.completed]: 1,
     });
     expect(logs).toEqual([{ level: 'info', message: 'subscription reconciler summary' }]);
   });
@@ -147,6 +150,8 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.conflicts]: 0,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       [RECONCILER_METRIC.adminSubscriptions]: 0,
+      // It subscribed no one: not a completed run (the heartbeat fires if every run stops so).
+      [RECONCILER_METRIC.completed]: 0,
     });
     expect(logs).toEqual([
       { level: 'error', message: 'subscription filter-policy quota exceeded' },
@@ -193,7 +198,16 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       // dee's address: the admins' subscription
       [RECONCILER_METRIC.adminSubscriptions]: 1,
+      [RECONCILER_METRIC.completed]: 0,
     });
+  });
+
+  it('refuses an empty directory on sns-email emitting nothing: no completion for the heartbeat, no admin count', async () => {
+    const { handler, topic, metrics } = reconcilerOver([opsQueue], 200, { owners: [] });
+
+    await expect(handler({})).rejects.toThrow(EmptyOwnerDirectoryError);
+    expect(topic.writes).toBe(0);
+    expect(metrics).toEqual({});
   });
 
   it('counts the owners who unsubscribed by the link (recorded confirmed, subscription gone): not subscribed again', async () => {

@@ -535,8 +535,9 @@ describe('operations', () => {
     // failed writes (write-failures-alarm.test.ts); then failures the dead-letter queue could not keep, of the
     // functions and of the schedules (dead-letter-delivery-alarms.test.ts); then opt-outs the reconciler's
     // mass-unsubscribe guard held back (mass-unsubscribe-alarm.test.ts); then a notification topic without an
-    // admin subscription (admin-subscriptions-alarm.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 25);
+    // admin subscription (admin-subscriptions-alarm.test.ts); then the reconciler's heartbeat
+    // (reconciler-heartbeat.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 26);
   });
 
   it('alarms when no drain has reported for the notices’ 6 hours, counting silence as failure', () => {
