@@ -9,11 +9,13 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as z from 'zod/mini';
 import {
   CONFIG_KEYS,
   ConfigError,
   configFromFlat,
   type HygieneConfig,
+  hygieneConfigSchema,
   numberFromText,
 } from '../lambdas/hygiene/config';
 import { unknownContextKeyProblems } from './context-keys';
@@ -123,6 +125,18 @@ export type ContextValues = Readonly<Record<string, unknown>>;
 /** The app's own context keys: the hygiene config's and the deployment's (the CDK's: lib/context-keys.ts). */
 const APP_CONTEXT_KEYS: readonly string[] = [...CONFIG_KEYS, ...Object.values(DEPLOYMENT_CONTEXT_KEYS)];
 
+/**
+ * The hygiene keys whose value is a list or an object (`expiryNoticeDays`, `riskTiers`, `exemptIds`), read from the
+ * schema (its JSON Schema's input types): with the deployment's lists, the keys that take JSON.
+ */
+const JSON_CONFIG_KEYS: ReadonlySet<string> = new Set(
+  Object.entries(z.toJSONSchema(hygieneConfigSchema, { io: 'input' }).properties ?? {})
+    .filter(
+      ([, property]) => typeof property === 'object' && ['array', 'object'].includes(`${property.type}`),
+    )
+    .map(([key]) => key),
+);
+
 // EventBridge Scheduler's three expression forms.
 const SCHEDULE_EXPRESSION =
   /^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\([^()]+\))$/;
@@ -153,9 +167,10 @@ function scheduleFrom(
 }
 
 /**
- * A value written as JSON (starting with `[` or `{`) parsed, any other as it is; undefined (with a problem) when it
- * starts so but is not JSON: `-c adminEmails=[a@x,b@y]`, whose quotes the shell took, would otherwise be read as a
- * comma-separated list of `[a@x` and `b@y]`. No key takes text that starts so.
+ * The value of a key that takes a list or JSON (the deployment's lists, {@link JSON_CONFIG_KEYS}): written as JSON
+ * (starting with `[` or `{`) parsed, any other as it is; undefined (with a problem) when it starts so but is not
+ * JSON: `-c adminEmails=[a@x,b@y]`, whose quotes the shell took, would otherwise be read as a comma-separated list
+ * of `[a@x` and `b@y]`. Only such keys: text may start so elsewhere (`senderIdentity = "[PROD] Hygiene <h@x.example>"`).
  */
 function jsonOrValue(key: string, value: unknown, problems: string[]): unknown {
   if (typeof value !== 'string') return value;
@@ -216,15 +231,16 @@ function integerFrom(
  * The hygiene config keys, through the shared schema, and the rules the
  * stack adds to it that context alone decides (the config's size in the sweep's environment, the
  * relay's sender): said here as context problems, naming the `-c` key the
- * operator gave or left out, before the construct checks its props. A value
- * that lost its JSON quotes in the shell (`-c exemptIds=[a,b]`) is said so,
- * as for the deployment's lists, not as the schema's "expected array".
+ * operator gave or left out, before the construct checks its props. A list
+ * value that lost its JSON quotes in the shell (`-c exemptIds=[a,b]`) is said
+ * so, as for the deployment's lists, not as the schema's "expected array".
  */
 function hygieneConfigFrom(read: ContextReader, problems: string[]): HygieneConfig | undefined {
   const flat: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
     const value = read(key);
-    if (value !== undefined && jsonOrValue(key, value, problems) !== undefined) flat[key] = value;
+    if (value === undefined) continue;
+    if (!JSON_CONFIG_KEYS.has(key) || jsonOrValue(key, value, problems) !== undefined) flat[key] = value;
   }
   try {
     const config = configFromFlat(flat, 'CDK context');

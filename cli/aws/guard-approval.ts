@@ -6,15 +6,23 @@
  * one (the result says which); the last use is kept beside it. The approval
  * is stored as given, with its `callerArn` when the command had one.
  *
- * Why the write is conditional: an approval is used once, so the write never
- * stores one that is already pending or already used (by its `id`). A write
- * whose response was lost is sent again by the SDK; by then a tripped sweep
- * may have used the approval, and an unconditional retry would make it
- * pending again for a second run. The retry fails its condition instead and
- * is judged as its own earlier attempt (`may-have-applied.ts`, the rule the
- * sweep's consuming write uses): pending, recorded (what it replaced is not
- * known: that answer was lost); last used, already used by the run the item
- * names.
+ * Why the write is conditional on the item as read: an approval is used once.
+ * A write whose response was lost is sent again by the SDK; by then a tripped
+ * sweep may have used the approval (and another approve recorded, and another
+ * sweep used, a newer one), or another approve replaced it, and an
+ * unconditional retry — or one that only checks the approval's own `id` —
+ * would make it pending again for a second run, or put it back over the
+ * newer one. So `approve` reads the item (consistently) and writes only while
+ * its pending and last used approvals are the ones it read: every approval
+ * has a new `id`, and every approve and every use changes one of the two.
+ * A write that fails that condition is judged by `may-have-applied.ts` (the
+ * rule the sweep's consuming write uses): on its first attempt nothing
+ * applied — another writer changed the item since the read — so it reads and
+ * writes once more; on a retry, its earlier attempt may have applied, and the
+ * item tells: pending, recorded (what it replaced is not known: that answer
+ * was lost); last used, already used by the run the item names; neither, it
+ * is not pending, and whether it was recorded and then used or replaced, or
+ * never recorded, is not known.
  *
  * A CLI-only adapter.
  */
@@ -58,25 +66,61 @@ export interface RecordedApproval {
    * sent the write again (which did not record it again): the run that used it. It is no longer pending.
    */
   readonly usedBy?: Omit<UsedApproval, 'approval'>;
+  /**
+   * Not pending, and not known whether it was ever recorded: the SDK sent the write again, and by then the item
+   * had changed and held it neither pending nor as the last used. The earlier attempt may have recorded it and a
+   * run used it (and another approval was recorded since), or another approve replaced it; or that attempt
+   * applied nothing and another writer changed the item. It was not recorded again.
+   */
+  readonly usedOrReplacedUnknown?: true;
 }
 
 /**
- * Records `approval` as the pending one, unless an approval with its `id` is pending or was the last used
- * (an earlier attempt of this write applied: the result says which).
- * @returns what it replaced, or how an earlier attempt of the write left it
- * @throws {Error} when the item already holds an approval with this `id` and no earlier attempt can have written it
+ * The approval item as `approve` read it: what its write is conditional on (an `id` as stored, of whatever type a
+ * hand edit left; absent when the approval or its `id` is).
+ */
+interface ItemAsRead {
+  readonly pendingId?: unknown;
+  readonly lastUsedId?: unknown;
+}
+
+/** What one read and conditional write ended in: `changed` when another writer changed the item between them. */
+type WriteOutcome = RecordedApproval | 'changed';
+
+/**
+ * Records `approval` as the pending one, reading the item first and writing only while it is as read; when
+ * another writer changed it between the read and the write, reads and writes once more.
+ * @returns what it replaced, or how an earlier attempt of the write, whose response was lost, left it
+ * @throws {Error} when the item changed between the read and the write both times (nothing was recorded)
  */
 export async function recordApproval(
   client: DynamoDBDocumentClient,
   tableName: string,
   approval: GuardApproval,
 ): Promise<RecordedApproval> {
+  for (let round = 0; round < 2; round++) {
+    const outcome = await readAndWrite(client, tableName, approval);
+    if (outcome !== 'changed') return outcome;
+  }
+  throw new Error(
+    `guard approval ${approval.id} was not recorded: the approval item changed between its read and its write ` +
+      'twice (another guard approve, or a sweep using an approval); run the command again',
+  );
+}
+
+/** One consistent read of the item and the write conditional on it. */
+async function readAndWrite(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  approval: GuardApproval,
+): Promise<WriteOutcome> {
+  const read = itemAsRead(await readItem(client, tableName));
   try {
     const out = await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: GUARD_APPROVAL_KEY,
-        ...recordUpdate(approval),
+        ...recordUpdate(approval, read),
         ReturnValues: 'UPDATED_OLD',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
@@ -85,41 +129,66 @@ export async function recordApproval(
     return replaced ? { replaced } : {};
   } catch (error: unknown) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    // A first attempt refused by its condition applied nothing: another writer changed the item since the read.
+    if (!mayHaveApplied(error)) return 'changed';
     const old = error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
-    const own = mayHaveApplied(error) ? earlierAttempt(old, approval.id) : undefined;
-    if (own) return own;
-    throw new Error(
-      `guard approval ${approval.id} was not recorded: the approval item already holds one with this id`,
-    );
+    return earlierAttempt(old, approval.id);
   }
 }
 
+/** The approval item, read consistently (absent when no approval was ever recorded). */
+async function readItem(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<Readonly<Record<string, unknown>> | undefined> {
+  const { Item: item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: GUARD_APPROVAL_KEY, ConsistentRead: true }),
+  );
+  return item;
+}
+
+/** The `id` of an approval map as stored; undefined when there is none. */
+function idOf(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? (value as { readonly id?: unknown }).id : undefined;
+}
+
+function itemAsRead(item: Readonly<Record<string, unknown>> | undefined): ItemAsRead {
+  return {
+    pendingId: idOf(item?.[GUARD_APPROVAL_ATTR.pending]),
+    lastUsedId: idOf(item?.[GUARD_APPROVAL_ATTR.lastUsed]),
+  };
+}
+
 /**
- * The write: the approval set as pending, only while neither the pending nor the last used approval has its
- * `id` (a path that is absent compares as nothing: `attribute_not_exists` first).
+ * The write: the approval set as pending, only while the pending and the last used approvals have the `id`s
+ * read (absent as read stays absent). The approval's `id` is new, so this write's own earlier attempt fails it
+ * too: it changed the pending `id`.
  */
-function recordUpdate(approval: GuardApproval) {
+function recordUpdate(approval: GuardApproval, read: ItemAsRead) {
   const x = new UpdateExpressionBuilder().set(GUARD_APPROVAL_ATTR.pending, approval);
-  const id = x.value(approval.id);
-  for (const attribute of [GUARD_APPROVAL_ATTR.pending, GUARD_APPROVAL_ATTR.lastUsed]) {
+  const asRead: ReadonlyArray<readonly [string, unknown]> = [
+    [GUARD_APPROVAL_ATTR.pending, read.pendingId],
+    [GUARD_APPROVAL_ATTR.lastUsed, read.lastUsedId],
+  ];
+  for (const [attribute, id] of asRead) {
     const path = `${x.name(attribute)}.${x.name('id')}`;
-    x.condition(`(attribute_not_exists(${path}) OR ${path} <> ${id})`);
+    x.condition(id === undefined ? `attribute_not_exists(${path})` : `${path} = ${x.value(id)}`);
   }
   return x.build();
 }
 
 /**
- * How an earlier attempt of the write left the item (`old`, as the failed attempt found it), when it holds
- * the approval with this `id`: pending (recorded), or last used (used by the run it names).
+ * How the write's earlier attempt, whose response was lost, may have left the item (`old`, as the retry found
+ * it): pending (recorded), last used (used by the run it names), or neither (not pending; used or replaced, or
+ * never recorded: not known).
  */
 function earlierAttempt(
   old: Readonly<Record<string, unknown>> | undefined,
   approvalId: string,
-): RecordedApproval | undefined {
-  const idOf = (value: unknown) => (value as { readonly id?: unknown } | null | undefined)?.id;
+): RecordedApproval {
   if (idOf(old?.[GUARD_APPROVAL_ATTR.pending]) === approvalId) return { replacedUnknown: true };
   const used = old && usedApprovalOf(old);
-  if (used?.approval.id !== approvalId) return undefined;
+  if (used?.approval.id !== approvalId) return { usedOrReplacedUnknown: true };
   const { approval: _it, ...usedBy } = used;
   return { usedBy };
 }
@@ -145,9 +214,7 @@ export async function approvalStatus(
   client: DynamoDBDocumentClient,
   tableName: string,
 ): Promise<ApprovalStatus> {
-  const { Item: item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: GUARD_APPROVAL_KEY, ConsistentRead: true }),
-  );
+  const item = await readItem(client, tableName);
   const pending = parseApproval(item?.[GUARD_APPROVAL_ATTR.pending]);
   const lastUsed = item && usedApprovalOf(item);
   return { ...(pending && { pending }), ...(lastUsed && { lastUsed }) };

@@ -7,9 +7,10 @@
  * when its planned deletions are within it, consumes it (exactly once) and
  * reports it in its run summary (`guard.approval`); it says which pending
  * approval it replaced, or, when its write's response was lost and the SDK
- * sent it again, that it is pending (what it replaced not known) or already
- * used by a run (cli/aws/guard-approval.ts). `status` shows the pending
- * approval and the last one used.
+ * sent it again, that it is pending (what it replaced not known), already
+ * used by a run, or not pending (used or replaced, or never recorded: not
+ * known) (cli/aws/guard-approval.ts). `status` shows the pending approval and
+ * the last one used.
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from '@commander-js/extra-typings';
@@ -144,8 +145,9 @@ async function approve(flags: ApproveOptions): Promise<void> {
 
 /** What `approve` says it did: the approval, and what it replaced or, after a lost response, how it stands. */
 function approvedLines(approval: GuardApproval, recorded: RecordedApproval, now: number): string[] {
-  const lines = [`guard approval recorded: ${approvalText(approval, now)}`];
-  const { replaced, replacedUnknown, usedBy } = recorded;
+  const { replaced, replacedUnknown, usedBy, usedOrReplacedUnknown } = recorded;
+  const recordedText = usedOrReplacedUnknown ? 'may have been recorded' : 'recorded';
+  const lines = [`guard approval ${recordedText}: ${approvalText(approval, now)}`];
   if (replaced) lines.push(`replaced the pending approval ${approvalText(replaced, now)}`);
   if (replacedUnknown) {
     lines.push(
@@ -158,6 +160,14 @@ function approvedLines(approval: GuardApproval, recorded: RecordedApproval, now:
       `already used by ${usedByText(usedBy)}. The write's response was lost, and that run used ` +
         'the approval before the SDK sent the write again, which did not record it again: it is not pending; ' +
         'record another approval if another run needs one',
+    );
+  }
+  if (usedOrReplacedUnknown) {
+    lines.push(
+      'the SDK sent the write again after an error (a lost response, or a throttled attempt), and by then the ' +
+        'approval item had changed: it may have been recorded and then used by a run or replaced by another approval, ' +
+        'or never recorded; it is not pending and was not recorded again. `guard status` shows the pending ' +
+        'approval and the last one used; record another approval if a run still needs one',
     );
   }
   return lines;

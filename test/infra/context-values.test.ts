@@ -97,6 +97,22 @@ describe('a list that lost its JSON quotes in the shell', () => {
     ]);
   });
 
+  it('only in a key that takes a list or JSON: a sender name in brackets or braces synthesizes', () => {
+    for (const senderIdentity of ['[PROD] Hygiene <h@example.com>', '{Acme} Hygiene <h@example.com>']) {
+      const context = { ownerDelivery: 'relay', senderIdentity };
+      expect(readDeploymentSettings(context).config.senderIdentity).toBe(senderIdentity);
+      const { template } = synthApp(context);
+      // The relay function is told the sender as given.
+      expect(JSON.stringify(template.toJSON())).toContain(JSON.stringify(senderIdentity));
+    }
+  });
+
+  it('every list key of the hygiene config is judged so, read from the schema', () => {
+    expect(contextError({ expiryNoticeDays: '[30,7' }).problems).toEqual([
+      notJson('expiryNoticeDays', '[30,7'),
+    ]);
+  });
+
   it('quoted, is the JSON list; without brackets, the comma-separated one', () => {
     const quoted = readDeploymentSettings({ adminEmails: '["sec@example.com","ops@example.com"]' });
     expect(quoted.adminEmails).toEqual(['sec@example.com', 'ops@example.com']);
