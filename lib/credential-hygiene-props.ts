@@ -219,6 +219,11 @@ export interface CredentialHygieneProps {
    * this topic only) and its admin run summary says `ALARMS REACH NO ONE` when none is confirmed (docs/sweep.md, "The
    * alarm topic check"). A topic whose policy does not let the sweep's role list it (one of another account) makes
    * every summary say its subscriptions "could not be checked" instead: allow that action there.
+   *
+   * Not the notification topic (`topic`): alarms carry no message attributes, so no admin subscription
+   * (`audience=admin`) would receive them, and the sweep's check would count the owners' and admins' subscriptions
+   * as the alarms' reach. Refused at synth when it is the same construct or has the same `topicArn` (two imports of
+   * one literal ARN; topics whose ARNs are different tokens cannot be told apart and are not refused).
    * @default - a new KMS-encrypted, HTTPS-only topic (when `alarms` is on)
    */
   readonly alarmTopic?: sns.ITopic;
@@ -668,12 +673,29 @@ function resourceProblems(props: CredentialHygieneProps): string[] {
       '`alarmSubscriberPrincipalArns` is given but the construct creates no alarm topic (`alarms` is false, or an `alarmTopic` is given: it keeps its own policy, so let them subscribe there)',
     );
   }
+  if (
+    props.topic !== undefined &&
+    props.alarmTopic !== undefined &&
+    isSameTopic(props.topic, props.alarmTopic)
+  ) {
+    problems.push(
+      `alarmTopic (${props.alarmTopic.node.path}) is the notification topic \`topic\` (${props.topic.node.path}): alarms carry no message attributes, so no admin subscription (filter audience=admin) receives them, and the sweep's alarm topic check would count the owners' and admins' subscriptions as the alarms' reach: give the alarms a topic of their own, or leave \`alarmTopic\` out for the construct's`,
+    );
+  }
   if (props.topic?.fifo === true) {
     problems.push(
       `topic (${props.topic.node.path}) is a FIFO topic: the worker publishes without a message group id, and a FIFO topic delivers to no email address: give a standard topic`,
     );
   }
   return problems;
+}
+
+/**
+ * Whether two topics are one: the same construct, or the same `topicArn` (a literal ARN, or the same token). ARNs
+ * that are different tokens cannot be compared at synth: not the same, as far as the synth can tell.
+ */
+function isSameTopic(a: sns.ITopic, b: sns.ITopic): boolean {
+  return a.node === b.node || a.topicArn === b.topicArn;
 }
 
 /** The metric names against CloudWatch's rules, and against the app's other workers. */

@@ -8,16 +8,19 @@
  * run did (removed, repaired, refused, pending; nothing created) with
  * `SubscriptionQuotaExceeded = 1` (the alarm's metric) and `ReconcilerCompleted
  * = 0` (it subscribed no one: not a completed run), logs it as an error, and
- * fails the invocation with the `FilterPolicyQuotaError`. A run that fails
- * otherwise (an empty directory refused, a listing or a directory write that
- * failed) emits nothing: no completion either. A run whose mass-unsubscribe guard held
+ * fails the invocation with the `FilterPolicyQuotaError`. An empty directory
+ * refused (`EmptyOwnerDirectoryError`, on `sns-email`) emits only the admin
+ * count it carries (below), no completion, and fails the invocation. A run that
+ * fails otherwise (a listing or a directory write that failed) emits nothing:
+ * no completion either. A run whose mass-unsubscribe guard held
  * back new opt-outs counts them in `OptOutsHeldBack` (its alarm's metric) and
  * logs a warning naming them (docs/notifications.md, "Subscription
- * reconciler"). Every run that listed the topic, a quota stop's too, emits
- * `AdminSubscriptions` (the subscriptions that deliver every admin message:
- * the `NoAdminSubscription` alarm's metric, on the alarm topic) and logs a
- * warning when there is none: SNS then drops every admin notice, and nothing
- * on the notification topic can say so. Addresses are told apart as the relay and the
+ * reconciler"). A finished run, a quota stop and an empty directory refused
+ * each emit `AdminSubscriptions` (the subscriptions that deliver every admin
+ * message: the `NoAdminSubscription` alarm's metric, on the alarm topic) and
+ * log a warning when there is none: SNS then drops every admin notice, and
+ * nothing on the notification topic can say so — also before the first
+ * directory import. Addresses are told apart as the relay and the
  * import tell them (`mailboxKey`: a domain in Punycode or Unicode is one
  * mailbox), so a re-spelled directory address keeps its subscription.
  */
@@ -33,6 +36,7 @@ import {
 } from '../hygiene/subscription-plan';
 import type { TopicSubscriptions } from '../hygiene/subscription-ports';
 import {
+  EmptyOwnerDirectoryError,
   type ReconcileSummary,
   reconcileSubscriptions,
   SubscriptionQuotaStop,
@@ -104,7 +108,16 @@ function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): vo
     // One line: the error object would repeat the summary, operations included.
     error: errorText(error),
   });
-  if (stopped !== undefined) reportAdminReach(deps, stopped);
+  if (stopped !== undefined) reportAdminReach(deps, stopped.adminSubscriptions);
+}
+
+/**
+ * An empty directory refused: the run changed nothing and did not complete (no `ReconcilerCompleted`), but it
+ * counted the topic's admin subscriptions, so `NoAdminSubscription` watches the admins' reach before the first import.
+ */
+function reportEmptyDirectory(deps: Observability, error: EmptyOwnerDirectoryError): void {
+  deps.metrics.addMetric(RECONCILER_METRIC.adminSubscriptions, MetricUnit.Count, error.adminSubscriptions);
+  reportAdminReach(deps, error.adminSubscriptions);
 }
 
 /** The mass-unsubscribe guard held back this run's new opt-outs (recorded `none`): a warning for an operator. */
@@ -120,13 +133,13 @@ function reportHeldOptOuts(deps: Observability, summary: ReconcileSummary): void
 }
 
 /** No subscription of the topic delivers every admin message: a warning (the `NoAdminSubscription` alarm pages). */
-function reportAdminReach(deps: Observability, summary: ReconcileSummary): void {
-  if (summary.adminSubscriptions > 0) return;
+function reportAdminReach(deps: Observability, adminSubscriptions: number): void {
+  if (adminSubscriptions > 0) return;
   deps.logger.warn(
     'no admin subscription: no confirmed subscription of the notification topic receives every admin message ' +
       '(filter {"audience": ["admin"]}, or none): SNS drops the admin run summaries, guard trips and ' +
       'owner-unreachable reports. See docs/deploy.md, "Runbook: No admin subscription".',
-    { adminSubscriptions: summary.adminSubscriptions },
+    { adminSubscriptions },
   );
 }
 
@@ -142,6 +155,7 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
       );
     } catch (error: unknown) {
       if (error instanceof FilterPolicyQuotaError) reportQuotaStop(deps, error);
+      else if (error instanceof EmptyOwnerDirectoryError) reportEmptyDirectory(deps, error);
       throw error;
     }
     recordReconcilerMetrics(deps.metrics, summary);
@@ -150,7 +164,7 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
       deps.logger.warn('subscription reconciler summary', { summary: fields });
     } else deps.logger.info('subscription reconciler summary', { summary: fields });
     if (summary.unsubscribeGuard.tripped) reportHeldOptOuts(deps, summary);
-    reportAdminReach(deps, summary);
+    reportAdminReach(deps, summary.adminSubscriptions);
     return summary;
   };
 }

@@ -18,10 +18,13 @@ const ADMIN_AUDIENCE = 'admin';
  * `MessageAttributes`) whose only key is `audience`, a list holding the exact string `admin` (other values beside
  * it, such as `owner`, only let more through).
  *
- * A policy that narrows does not count, since it misses some admin notices: another key (`eventTypes`,
- * `severity`, `origin`: a pager for guard trips only), an `audience` without the exact `admin` (an operator such
- * as `prefix` or `anything-but`, another letter case), `MessageBody` scope, or a policy that is not a JSON object.
- * So an owner subscription (`audience: ["owner"]`) never counts. Every protocol counts (email, `email-json`, SQS,
+ * Any other policy does not count. One that narrows misses some admin notices: another key (`eventTypes`,
+ * `severity`, `origin`: a pager for guard trips only), an `audience` without the exact `admin` (another letter
+ * case), or `MessageBody` scope; so an owner subscription (`audience: ["owner"]`) never counts. Operators and `$or`
+ * are not evaluated: `{"audience":[{"anything-but":"owner"}]}`, `{"audience":[{"prefix":"adm"}]}`,
+ * `{"audience":[{"exists":true}]}` or a `{"$or":[…]}` is not counted although SNS may match it for every admin
+ * message (the safe direction: a false alarm; the runbook says to add a plain `{"audience":["admin"]}` subscription
+ * beside it). Nor is a policy that is not a JSON object. Every protocol counts (email, `email-json`, SQS,
  * Lambda, HTTPS, a chat channel's endpoint): where an operator sends the admin notices is their declared choice,
  * and whether a machine subscriber passes them on to a person is beyond what SNS shows.
  */

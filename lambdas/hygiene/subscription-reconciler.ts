@@ -25,7 +25,8 @@
  * created for any who no longer want it (the confirmation email already sent
  * cannot be recalled; both re-reads: `subscription-creations.ts`). From the
  * same listing it counts the subscriptions that deliver every admin message
- * (`admin-reach.ts`): the admins' reach, which no run changes. Used by
+ * (`admin-reach.ts`): the admins' reach, which no run changes, also carried
+ * by the refusal of an empty directory ({@link EmptyOwnerDirectoryError}). Used by
  * the scheduled Lambda and by `pc-hygiene owners
  * sync-subscriptions`.
  */
@@ -173,10 +174,18 @@ export interface ReconcileSummary {
   readonly adminSubscriptions: number;
 }
 
-/** Refusing to reconcile against an empty directory: every owner subscription would be removed. */
+/**
+ * Refusing to reconcile against an empty directory: every owner subscription would be removed. The run listed the
+ * topic first (it changed nothing), so the refusal still carries the admins' reach: the Lambda emits it, since on
+ * `sns-email` a directory never imported would otherwise keep `NoAdminSubscription` from ever firing
+ * (docs/notifications.md, "Admin reach").
+ */
 export class EmptyOwnerDirectoryError extends Error {
   override readonly name = 'EmptyOwnerDirectoryError';
-  constructor() {
+  constructor(
+    /** The topic's subscriptions that deliver every admin message ({@link ReconcileSummary.adminSubscriptions}). */
+    readonly adminSubscriptions: number,
+  ) {
     super(
       'The owner directory is empty: reconciling would remove every owner subscription. ' +
         'Import the directory first (pc-hygiene owners import), or check the directory table name.',
@@ -215,7 +224,8 @@ export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
  * @throws {SubscriptionQuotaStop} (a {@link FilterPolicyQuotaError}) when the plan needs more filter policies
  *   than the quota: after applying the removals and repairs and recording the states (see
  *   {@link withoutCreations}); a dry run changes nothing, and its stop's summary says what it would do
- * @throws {EmptyOwnerDirectoryError} before any change, on the `sns-email` route with an empty directory
+ * @throws {EmptyOwnerDirectoryError} before any change (after the listing, whose admin count it carries), on the
+ *   `sns-email` route with an empty directory
  */
 export async function reconcileSubscriptions(
   deps: ReconcilerDeps,
@@ -224,9 +234,12 @@ export async function reconcileSubscriptions(
   const quota = options.filterPolicyQuota ?? DEFAULT_FILTER_POLICY_QUOTA;
   const mailboxKey = options.mailboxKey ?? normalizeEmail;
   const owners = await deps.directory.listOwners();
-  if (owners.length === 0 && options.route === 'sns-email') throw new EmptyOwnerDirectoryError();
+  // Listed and counted before the refusal: an empty directory still reports the admins' reach.
   const subscriptions = await deps.topic.list();
   const adminSubscriptions = countAdminSubscriptions(subscriptions);
+  if (owners.length === 0 && options.route === 'sns-email') {
+    throw new EmptyOwnerDirectoryError(adminSubscriptions);
+  }
   const plan = planSubscriptions({
     owners,
     subscriptions,

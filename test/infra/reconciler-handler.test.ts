@@ -3,7 +3,7 @@
  * metrics it emits (the `SubscriptionQuotaExceeded`, `MassUnsubscribeGuardTripped`, `NoAdminSubscription` and
  * `ReconcilerHeartbeat` alarms' input; the admin count on the wire:
  * test/integration/reconciler-admin-subscriptions.test.ts), the quota stop (the same metrics for what the stopped
- * run did; not a completed run), an empty directory refused (no metric: no completion), the mailbox rule it
+ * run did; not a completed run), an empty directory refused (the admin count only: no completion), the mailbox rule it
  * wires (the relay's, Punycode-aware), and reading the quota from the environment.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -202,12 +202,23 @@ describe('reconciler handler', () => {
     });
   });
 
-  it('refuses an empty directory on sns-email emitting nothing: no completion for the heartbeat, no admin count', async () => {
-    const { handler, topic, metrics } = reconcilerOver([opsQueue], 200, { owners: [] });
+  it('refuses an empty directory on sns-email emitting the admin count only: no completion for the heartbeat', async () => {
+    const { handler, topic, metrics, logs } = reconcilerOver([opsQueue], 200, { owners: [] });
 
     await expect(handler({})).rejects.toThrow(EmptyOwnerDirectoryError);
     expect(topic.writes).toBe(0);
-    expect(metrics).toEqual({});
+    // Not a completed run (no ReconcilerCompleted), but NoAdminSubscription watches before the first import.
+    expect(metrics).toEqual({ [RECONCILER_METRIC.adminSubscriptions]: 1 });
+    expect(logs).toEqual([]);
+  });
+
+  it('refuses an empty directory on a topic without an admin subscription: AdminSubscriptions 0 and the warning', async () => {
+    const owners = emailSub('arn:ada', 'ada@x', ownerFilterPolicy('ada'));
+    const { handler, metrics, logs } = reconcilerOver([owners], 200, { owners: [] });
+
+    await expect(handler({})).rejects.toThrow(EmptyOwnerDirectoryError);
+    expect(metrics).toEqual({ [RECONCILER_METRIC.adminSubscriptions]: 0 });
+    expect(logs).toEqual([NO_ADMIN_WARNING]);
   });
 
   it('counts the owners who unsubscribed by the link (recorded confirmed, subscription gone): not subscribed again', async () => {

@@ -1,7 +1,7 @@
 /**
  * The reconciler use case over in-memory ports: it applies the plan; at the
  * quota it creates nothing but still removes, repairs and records the states;
- * it stops before any change on an empty directory, writes nothing in a dry
+ * it stops before any change on an empty directory (carrying the admin count), writes nothing in a dry
  * run, records only the states that changed, never records `confirmed`
  * for an owner whose digests a refused repair leaves filtered away,
  * subscribes no owner who opted out, left or moved while it ran (counting
@@ -617,6 +617,20 @@ describe('reconcileSubscriptions', () => {
     await expect(
       reconcileSubscriptions({ topic, directory: new MemoryOwnerRegistry([]) }, { route: 'sns-email' }),
     ).rejects.toThrow(EmptyOwnerDirectoryError);
-    expect(topic.calls).toEqual([]);
+    expect(topic.calls).toEqual(['list']); // listed (for the admin count), nothing changed
+  });
+
+  it('carries the admins’ reach on the refusal of an empty directory, from the one listing', async () => {
+    const admin = { ...confirmedSub('sec'), filterPolicy: '{"audience":["admin"]}' };
+    const outcome = (topic: MemoryTopic) =>
+      reconcileSubscriptions({ topic, directory: new MemoryOwnerRegistry([]) }, { route: 'sns-email' }).catch(
+        (error: unknown) => error,
+      );
+
+    expect(await outcome(new MemoryTopic([confirmedSub('ada'), admin]))).toMatchObject({
+      name: 'EmptyOwnerDirectoryError',
+      adminSubscriptions: 1,
+    });
+    expect(await outcome(new MemoryTopic([confirmedSub('ada')]))).toMatchObject({ adminSubscriptions: 0 });
   });
 });
