@@ -7,7 +7,7 @@
  * admin message ({@link deliversEveryAdminMessage}), and an alarm on the alarm topic fires at none. Pure: no AWS
  * imports, no I/O.
  */
-import type { TopicSubscription } from './subscription-plan';
+import { parsePolicy, type TopicSubscription } from './subscription-plan';
 
 /** The message-attribute value admin messages carry in `audience` (docs/notifications.md, "Message attributes and filter policies"). */
 const ADMIN_AUDIENCE = 'admin';
@@ -32,7 +32,7 @@ export function deliversEveryAdminMessage(subscription: TopicSubscription): bool
   if (subscription.pending) return false;
   if (subscription.filterPolicy === undefined) return true;
   if ((subscription.filterPolicyScope ?? 'MessageAttributes') !== 'MessageAttributes') return false;
-  const policy = policyObject(subscription.filterPolicy);
+  const policy = parsePolicy(subscription.filterPolicy);
   if (policy === undefined) return false;
   const keys = Object.keys(policy);
   const audience = policy.audience;
@@ -47,16 +47,4 @@ export function deliversEveryAdminMessage(subscription: TopicSubscription): bool
 /** How many of the topic's `subscriptions` deliver every admin message ({@link deliversEveryAdminMessage}). */
 export function countAdminSubscriptions(subscriptions: readonly TopicSubscription[]): number {
   return subscriptions.filter(deliversEveryAdminMessage).length;
-}
-
-/** The filter policy as a JSON object; `undefined` when it is not valid JSON or not an object. */
-function policyObject(json: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(json);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

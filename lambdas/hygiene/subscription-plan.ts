@@ -251,7 +251,11 @@ function sameValues(list: readonly string[] | undefined, expected: readonly stri
   );
 }
 
-function parsePolicy(json: string | undefined): Record<string, unknown> | undefined {
+/**
+ * A subscription's filter policy as a JSON object; `undefined` when there is none, or it is not valid JSON or not an
+ * object (the one reading of a policy: the plan's and the admins' reach, `admin-reach.ts`).
+ */
+export function parsePolicy(json: string | undefined): Record<string, unknown> | undefined {
   if (json === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(json);
