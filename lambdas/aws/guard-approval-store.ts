@@ -9,11 +9,20 @@
  * `GetItem`): only if an approval is pending, covers the planned deletions
  * and has not expired, it is moved to "last used" with the run that used it.
  * Two runs at once: one condition holds, the other finds nothing pending —
- * the approval is used exactly once. A consuming write whose response was
- * lost and that the SDK retried meets its own consumption: the old item names
- * this run as the one that used it, and the run uses it (`may-have-applied.ts`
- * says when an earlier attempt may have applied; the run id proves it did, as
- * the transition writers recognise their own change).
+ * the approval is used exactly once.
+ *
+ * Why the write is also conditional on the item not naming this run as the
+ * one that used an approval: a consuming write whose response was lost is
+ * sent again by the SDK, and by then an operator may have recorded a newer
+ * approval. Checked only for a covering pending approval, the retry would
+ * consume that one too — one run spending two approvals, the next over-limit
+ * sweep held back although someone approved it. With the run id in the
+ * condition the retry fails on its own consumption instead, and is judged as
+ * its own earlier attempt: the old item names this run as the one that used
+ * it, and the run uses the approval it spent (`may-have-applied.ts` says when
+ * an earlier attempt may have applied; the run id proves it did, as the
+ * transition writers recognise their own change). Run ids are unique, and a
+ * run consumes at most once, so a first attempt never meets its own run id.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -50,10 +59,14 @@ export function parseApproval(value: unknown): GuardApproval | undefined {
   };
 }
 
-/** The consuming write: move the pending approval to "last used", if it covers `plannedDeletes` at `atIso`. */
+/**
+ * The consuming write: move the pending approval to "last used", if it covers `plannedDeletes` at `atIso` and the
+ * item does not already name `runId` as the run that used one (this write's own earlier attempt applied).
+ */
 function consumeUpdate(plannedDeletes: number, runId: string, atIso: string) {
   const x = new UpdateExpressionBuilder();
   const pending = x.name(GUARD_APPROVAL_ATTR.pending);
+  const usedByRun = x.name(GUARD_APPROVAL_ATTR.usedByRun);
   x.setExpression(x.name(GUARD_APPROVAL_ATTR.lastUsed), pending)
     .set(GUARD_APPROVAL_ATTR.usedByRun, runId)
     .set(GUARD_APPROVAL_ATTR.usedAt, atIso)
@@ -62,7 +75,8 @@ function consumeUpdate(plannedDeletes: number, runId: string, atIso: string) {
   // Canonical UTC ISO strings order as instants.
   x.condition(`attribute_exists(${pending})`)
     .condition(`${pending}.${x.name('maxDeletes')} >= ${x.value(plannedDeletes)}`)
-    .condition(`${pending}.${x.name('expiresAt')} > ${x.value(atIso)}`);
+    .condition(`${pending}.${x.name('expiresAt')} > ${x.value(atIso)}`)
+    .condition(`(attribute_not_exists(${usedByRun}) OR ${usedByRun} <> ${x.value(runId)})`);
   return x.build();
 }
 
@@ -70,7 +84,7 @@ function consumeUpdate(plannedDeletes: number, runId: string, atIso: string) {
  * The approval this run consumed itself, when the consuming write failed its condition on an SDK retry
  * ({@link mayHaveApplied}: an earlier attempt may have applied) and the item names this run as its user: the
  * same proof as the transition writers' `appliedByRun` (an own write recognised by its run id). Whatever is
- * pending now (a newer approval recorded since) is not this run's.
+ * pending now (a newer approval recorded since) is not this run's, and the failed condition left it pending.
  */
 function usedByThisRun(
   error: unknown,

@@ -315,6 +315,25 @@ function stillAsReadCondition(read: StoredDirectoryFreshness | undefined) {
   };
 }
 
+/**
+ * Whether the freshness read back (`stored`) is exactly what {@link DynamoOwnerDirectory.recordFreshness} wrote:
+ * the same `asOf`, owner count, content digest (or none) and `importedAt`, and nothing it did not write (no
+ * damaged attribute). The write's own earlier attempt leaves it so.
+ */
+function isFreshnessWritten(
+  stored: StoredDirectoryFreshness | undefined,
+  written: FreshnessRecord,
+  importedAt: string,
+): boolean {
+  if (stored === undefined) return false;
+  const { asOf, owners, contentDigest } = written;
+  const expected = Object.entries({ asOf, owners, contentDigest, importedAt }).filter(
+    ([, v]) => v !== undefined,
+  );
+  const read = new Map(Object.entries(stored));
+  return read.size === expected.length && expected.every(([key, value]) => read.get(key) === value);
+}
+
 /** What {@link DynamoOwnerDirectory.upsertOwners} did. */
 export interface UpsertOutcome {
   /** Owners written. */
@@ -817,7 +836,18 @@ export class DynamoOwnerDirectory
    * `importedAt` (each import's own instant) catches an import that recorded
    * exactly the values read again (a re-run of the recorded export, whose
    * owner writes may have undone this one's).
-   * @returns false when the condition failed (nothing written: another import recorded its snapshot meanwhile)
+   *
+   * A write whose response was lost is sent again by the SDK, and the retry
+   * fails the compare-and-swap on this import's own freshness. So when the
+   * write may have applied ({@link mayHaveApplied}), a failed condition reads
+   * the freshness back (consistently): exactly as this write puts it (the same
+   * `asOf`, owner count, content digest and `importedAt`, this import's own
+   * instant), it counts as recorded, as {@link conditionalUpdate}'s `leaves`
+   * judges the owner writes. (Read after the failure rather than returned
+   * with it: if another import recorded its snapshot in between, that is
+   * what the directory holds, and `superseded` is true.)
+   * @returns false when the condition failed otherwise (nothing written: another import recorded its snapshot
+   *   meanwhile)
    */
   async recordFreshness(
     freshness: FreshnessRecord,
@@ -842,8 +872,8 @@ export class DynamoOwnerDirectory
       );
       return true;
     } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return mayHaveApplied(error) && isFreshnessWritten(await this.freshness(), freshness, importedAt);
     }
   }
 

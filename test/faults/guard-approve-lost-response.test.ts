@@ -102,9 +102,13 @@ describe('guard approve, its write retried after a lost response', () => {
         ...format,
         ...tableFlags(table),
       ]);
-    const usedBetween = { matches: isUpdate, between: async () => void (await consume('run-1', USED_AT)) };
+    // Each approval is used by a run of its own: a run consumes at most once (its consume refuses its own run id).
+    const usedBetween = (runId: string) => ({
+      matches: isUpdate,
+      between: async () => void (await consume(runId, USED_AT)),
+    });
 
-    const lost = armLostResponse(usedBetween);
+    const lost = armLostResponse(usedBetween('run-1'));
     const text = await approve();
     expect(lost()?.lost).toBe(1);
     expect(text.exitCode).toBe(0);
@@ -112,12 +116,12 @@ describe('guard approve, its write retried after a lost response', () => {
     expect(text.stdout).toContain(`already used by run run-1 at ${USED_AT} for 3 planned deletions`);
     expect(text.stdout).not.toContain('replaced');
 
-    const lostJson = armLostResponse(usedBetween);
+    const lostJson = armLostResponse(usedBetween('run-2'));
     const json = await approve('--format', 'json');
     expect(lostJson()?.lost).toBe(1);
     expect(json.exitCode).toBe(0);
     const out = JSON.parse(json.stdout) as Record<string, unknown>;
-    expect(out).toMatchObject({ usedBy: { runId: 'run-1', usedAt: USED_AT, plannedDeletes: 3 } });
+    expect(out).toMatchObject({ usedBy: { runId: 'run-2', usedAt: USED_AT, plannedDeletes: 3 } });
     expect(out).not.toHaveProperty('replaced');
   });
 
