@@ -564,6 +564,7 @@ export class CredentialHygiene extends Construct {
       sweep: this.sweepFunction,
       notifier: this.notifierFunction,
       reconciler: this.reconcilerFunction,
+      sweepCountsAlarmTopic: this.alarmTopic !== undefined,
       ...(this.relay !== undefined && { relay: this.relay }),
       deadLetterQueue: this.deadLetterQueue,
       deadLetterSenders,

@@ -1,7 +1,8 @@
 /**
  * The CloudWatch dashboard of a `CredentialHygiene` worker: what the sweeps
  * did, what the notifier delivered, whether owner notices reach their owners,
- * how the owner and admin subscriptions stand (the alarm topic's too), and whether anything is failing. Every
+ * how the owner and admin subscriptions stand (the alarm topic's too, when
+ * there is one), and whether anything is failing. Every
  * alarm's metric is on it (lib/hygiene-alarms.ts, lib/owner-email-relay.ts),
  * with the alarm's statistic and period (built by the alarms' own builders and
  * `RUN_WATCH`), so an operator sent by an alarm finds the datapoints it fired on.
@@ -57,6 +58,12 @@ export interface HygieneDashboardOptions {
   /** The subscription reconciler: its own row (owner subscriptions against the quota, admin subscriptions). */
   readonly reconciler?: HygieneFunction;
   /**
+   * Whether each sweep counts the alarm topic's confirmed subscriptions (`AlarmTopicSubscriptions`, drawn beside the
+   * admin subscriptions): the worker has an alarm topic (alarms on). Without one the sweep gets no `ALARM_TOPIC_ARN`
+   * and counts nothing, so the line would stay empty: it is not drawn.
+   */
+  readonly sweepCountsAlarmTopic: boolean;
+  /**
    * The `relay` route, when deployed: the owner reach row shows SES bounces and
    * complaints (and the SES events not delivered, not read or not attributed), the relay queue's oldest digest and
    * the relay's failed records (those out of time, and those given up on, apart), and the errors graph its two
@@ -100,7 +107,9 @@ export function addHygieneDashboard(
   dashboard.addWidgets(...sweepHealthWidgets(m));
   dashboard.addWidgets(...deliveryWidgets(m, options));
   dashboard.addWidgets(...reachWidgets(m, options.relay));
-  if (options.reconciler !== undefined) dashboard.addWidgets(...subscriptionWidgets(m, options.reconciler));
+  if (options.reconciler !== undefined) {
+    dashboard.addWidgets(...subscriptionWidgets(m, options.reconciler, options.sweepCountsAlarmTopic));
+  }
   return dashboard;
 }
 
@@ -431,37 +440,16 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
 }
 
 /**
- * The topic's subscriptions as the reconciler counts them: owner subscriptions (`sns-email` route) — how close to
- * the quota, what the reconciler changed, what failed — and the admin subscriptions (every route: the
- * `NoAdminSubscription` alarm's metric, the fewest in an hour), beside the alarm topic's confirmed subscriptions as
- * each sweep counts them (`AlarmTopicSubscriptions`, no alarm: the admin run summary says when there is none); and
- * the completed runs (the `ReconcilerHeartbeat` alarm's metric).
+ * The topic's subscriptions as the reconciler counts them (its graph: {@link subscriptionsGraph}); what each run
+ * changed, and the completed runs (the `ReconcilerHeartbeat` alarm's metric); and what went wrong.
  */
-function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwatch.IWidget[] {
+function subscriptionWidgets(
+  m: RunMetric,
+  reconciler: HygieneFunction,
+  sweepCountsAlarmTopic: boolean,
+): cloudwatch.IWidget[] {
   return [
-    graph('Subscriptions: filter policies, pending owners, admin and alarm subscriptions', [
-      m(RECONCILER_METRIC.filterPolicies, {
-        ...RUN_WATCH.lastRun,
-        label: 'filter policies (quota 200 by default)',
-      }),
-      m(RECONCILER_METRIC.pendingOwners, {
-        ...RUN_WATCH.lastRun,
-        label: 'owners pending confirmation',
-      }),
-      m(RECONCILER_METRIC.unsubscribedOwners, {
-        ...RUN_WATCH.lastRun,
-        label: 'owners who unsubscribed',
-      }),
-      m(RECONCILER_METRIC.adminSubscriptions, {
-        ...RUN_WATCH.fewestInAnHour,
-        label: 'admin subscriptions (fewest in an hour; 0: NoAdminSubscription)',
-      }),
-      m(SWEEP_METRIC.alarmTopicSubscriptions, {
-        ...RUN_WATCH.fewestInAnHour,
-        label:
-          'alarm topic subscriptions, confirmed (each sweep; 0: the admin summary says ALARMS REACH NO ONE)',
-      }),
-    ]),
+    subscriptionsGraph(m, sweepCountsAlarmTopic),
     graph('Subscription reconciler runs and changes', [
       m(RECONCILER_METRIC.completed, {
         ...RUN_WATCH.perHour,
@@ -495,4 +483,33 @@ function subscriptionWidgets(m: RunMetric, reconciler: HygieneFunction): cloudwa
       { right: [functionErrors(reconciler, 'reconciler errors (per 15 min)')] },
     ),
   ];
+}
+
+/**
+ * Owner subscriptions (`sns-email` route): how close to the quota, who is pending or unsubscribed; and the admin
+ * subscriptions (every route: the `NoAdminSubscription` alarm's metric, the fewest in an hour), beside the alarm
+ * topic's confirmed subscriptions as each sweep counts them when there is an alarm topic (`AlarmTopicSubscriptions`,
+ * no alarm: the admin run summary says when there is none).
+ */
+function subscriptionsGraph(m: RunMetric, sweepCountsAlarmTopic: boolean): cloudwatch.GraphWidget {
+  const alarmTopicLine = m(SWEEP_METRIC.alarmTopicSubscriptions, {
+    ...RUN_WATCH.fewestInAnHour,
+    label: 'alarm topic subscriptions, confirmed (each sweep; 0: the admin summary says ALARMS REACH NO ONE)',
+  });
+  return graph(
+    `Subscriptions: filter policies, pending owners, admin${sweepCountsAlarmTopic ? ' and alarm' : ''} subscriptions`,
+    [
+      m(RECONCILER_METRIC.filterPolicies, {
+        ...RUN_WATCH.lastRun,
+        label: 'filter policies (quota 200 by default)',
+      }),
+      m(RECONCILER_METRIC.pendingOwners, { ...RUN_WATCH.lastRun, label: 'owners pending confirmation' }),
+      m(RECONCILER_METRIC.unsubscribedOwners, { ...RUN_WATCH.lastRun, label: 'owners who unsubscribed' }),
+      m(RECONCILER_METRIC.adminSubscriptions, {
+        ...RUN_WATCH.fewestInAnHour,
+        label: 'admin subscriptions (fewest in an hour; 0: NoAdminSubscription)',
+      }),
+      ...(sweepCountsAlarmTopic ? [alarmTopicLine] : []),
+    ],
+  );
 }

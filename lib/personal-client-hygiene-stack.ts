@@ -87,6 +87,7 @@ export class PersonalClientHygieneStack extends Stack {
     // What the runbooks (docs/deploy.md) name.
     new CfnOutput(this, 'SweepScheduleName', { value: this.hygiene.sweepSchedule.scheduleName });
     new CfnOutput(this, 'NotifierScheduleName', { value: this.hygiene.notifierSchedule.scheduleName });
+    new CfnOutput(this, 'ReconcilerScheduleName', { value: this.hygiene.reconcilerSchedule.scheduleName });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: this.hygiene.deadLetterQueue.queueUrl,
       description: 'Failed scheduled invocations and failed runs (runbook "Dead-letter queue")',

@@ -2,7 +2,9 @@
  * `owners sync-subscriptions`' text summary names what a run created and then
  * withdrew because the owner opted out, left or moved while it ran, and a
  * withdrawal SNS refused (docs/notifications.md, "Subscription reconciler"),
- * each line sanitised: the ids and addresses are stored text.
+ * each line sanitised: the ids and addresses are stored text; and how many
+ * subscriptions deliver every admin message, with the Lambda's warning at none
+ * (docs/deploy.md, "Runbook: No admin subscription").
  */
 import { describe, expect, it } from 'vitest';
 import { renderSyncSummaryText } from '../../cli/commands/owners/sync-subscriptions';
@@ -49,5 +51,23 @@ describe('owners sync-subscriptions text summary', () => {
       `  failed: withdraw cy <cy@x> ${TOPIC}:c (created this run): AuthorizationError: refused`,
     );
     expect(lines.join('\n')).not.toContain('\u001b');
+  });
+
+  it('counts the admin subscriptions, with no warning while one is left', () => {
+    const text = renderSyncSummaryText(summary, TOPIC);
+
+    expect(text.split('\n')).toContain('  admin subscriptions  1');
+    expect(text).not.toContain('no admin subscription');
+  });
+
+  it.each([false, true])('at none, warns and names the runbook (dry run: %s)', (dryRun) => {
+    const lines = renderSyncSummaryText({ ...summary, dryRun, adminSubscriptions: 0 }, TOPIC).split('\n');
+
+    expect(lines).toContain('  admin subscriptions  0');
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}no admin subscription: .*SNS drops the admin run summaries.*"Runbook: No admin subscription"$/,
+      ),
+    );
   });
 });

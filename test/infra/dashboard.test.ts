@@ -5,23 +5,27 @@
  * other graph showed (store errors, duplicates, malformed entries), what the
  * dead-letter queue could not keep, the relay's suppressed sends beside its
  * bounces and complaints, the alarm topic's confirmed subscriptions (each
- * sweep's, no alarm) beside the admin subscriptions the reconciler counts,
+ * sweep's, no alarm) beside the admin subscriptions the reconciler counts
+ * (and not with `alarms: false`: no alarm topic, nothing counted),
  * and every alarm's metric with the alarm's
  * statistic and period (an operator sent by an alarm finds the datapoints it
  * fired on there). Those periods differ, so each axis of a graph draws one
  * period (a graph with two says each line's in its label), and every row of
  * widgets is full.
  */
-import type { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import {
   NOTIFIER_METRIC,
   RECONCILER_METRIC,
   SES_EVENTS_METRIC,
   SWEEP_METRIC,
 } from '../../lambdas/handlers/metric-names';
+import { CredentialHygiene } from '../../lib/credential-hygiene';
 import { type CfnResource, type CfnTemplate, referencedId } from './structural-checks';
-import { logicalIdOf, synthApp } from './synth';
+import { environmentOf, logicalIdOf, SKIP_BUNDLING, synthApp } from './synth';
 
 /** One graph line: namespace, metric name, and its dimension value (a logical id for a resource). */
 interface Line {
@@ -256,12 +260,21 @@ describe('the dashboard’s "Owner email: bounces and complaints" graph (relay)'
 });
 
 describe('the dashboard’s subscriptions graph', () => {
-  it('draws the alarm topic’s confirmed subscriptions (each sweep’s) beside the admin subscriptions, as NoAdminSubscription watches those', () => {
-    const { template } = synthApp();
+  /** The graph that draws the admin subscriptions: its title and its metrics, as drawn. */
+  function subscriptionsGraph(template: Template): { title: string | undefined; watches: Watch[] } {
     const graph = graphs(template).find((w) =>
       (w.properties.metrics ?? []).some((entry) => entry[1] === RECONCILER_METRIC.adminSubscriptions),
     );
-    const watches = (graph?.properties.metrics ?? []).map((entry) => watchOf(entry, graph!.properties));
+    if (graph === undefined) throw new Error('no graph draws the admin subscriptions');
+    return {
+      title: graph.properties.title,
+      watches: (graph.properties.metrics ?? []).map((entry) => watchOf(entry, graph.properties)),
+    };
+  }
+
+  it('draws the alarm topic’s confirmed subscriptions (each sweep’s) beside the admin subscriptions, as NoAdminSubscription watches those', () => {
+    const { template } = synthApp();
+    const { watches } = subscriptionsGraph(template);
     const admin = watchesOfAlarm(template, 'NoAdminSubscription');
 
     expect(admin).toEqual([
@@ -277,6 +290,22 @@ describe('the dashboard’s subscriptions graph', () => {
     expect(
       alarmsOf(template).filter(([, a]) => a.Properties?.MetricName === SWEEP_METRIC.alarmTopicSubscriptions),
     ).toEqual([]);
+  });
+
+  it('with alarms: false, draws no alarm topic line: the sweep gets no alarm topic to count', () => {
+    const app = new App({ context: SKIP_BUNDLING });
+    const stack = new Stack(app, 'Test');
+    const hygiene = new CredentialHygiene(stack, 'Hygiene', { alarms: false });
+    const template = Template.fromStack(stack);
+    const { title, watches } = subscriptionsGraph(template);
+
+    expect(hygiene.alarmTopic).toBeUndefined();
+    expect(environmentOf(template, stack, hygiene.sweepFunction)).not.toHaveProperty(
+      HANDLER_ENV.alarmTopicArn,
+    );
+    expect(watches.map((w) => w.metric)).toContain(RECONCILER_METRIC.adminSubscriptions);
+    expect(watches.map((w) => w.metric)).not.toContain(SWEEP_METRIC.alarmTopicSubscriptions);
+    expect(title).not.toMatch(/alarm/);
   });
 });
 

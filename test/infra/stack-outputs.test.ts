@@ -3,8 +3,8 @@
  * exist under the names it looks for, and the sweep function's environment
  * carries the deployed config it reads back (docs/deploy.md, "Operating a
  * deployment"); and the outputs the runbooks name (the schedules, the queues:
- * docs/deploy.md, "Upgrading: the relay queue is replaced") are there, each the
- * value of what it names.
+ * docs/deploy.md, "Upgrading: the relay queue is replaced", "Runbook:
+ * Reconciler heartbeat") are there, each the value of what it names.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ describe('stack outputs the runbooks name', () => {
   /** The value of the output `id` (undefined when the template has none). */
   const outputValue = (template: Template, id: string): unknown => template.findOutputs(id)[id]?.Value;
 
-  it('names both schedules and the dead-letter queue, and no relay queue without the relay', () => {
+  it('names the three schedules and the dead-letter queue, and no relay queue without the relay', () => {
     const { template, stack } = synthApp();
     const { hygiene } = stack;
     expect(outputValue(template, 'SweepScheduleName')).toEqual(
@@ -42,6 +42,9 @@ describe('stack outputs the runbooks name', () => {
     );
     expect(outputValue(template, 'NotifierScheduleName')).toEqual(
       stack.resolve(hygiene.notifierSchedule.scheduleName),
+    );
+    expect(outputValue(template, 'ReconcilerScheduleName')).toEqual(
+      stack.resolve(hygiene.reconcilerSchedule.scheduleName),
     );
     expect(outputValue(template, 'DeadLetterQueueUrl')).toEqual(
       stack.resolve(hygiene.deadLetterQueue.queueUrl),

@@ -11,7 +11,10 @@
  * (docs/notifications.md, "Subscription reconciler") the summary says so and
  * names them (recorded `none`; the next run subscribes them again);
  * `--allow-mass-unsubscribe` records them `unsubscribed` in this run, once an
- * operator has checked that those owners did unsubscribe.
+ * operator has checked that those owners did unsubscribe. The summary also
+ * counts the topic's subscriptions that deliver every admin message, and at
+ * none warns as the scheduled Lambda does (docs/deploy.md, "Runbook: No
+ * admin subscription").
  *
  * Exit codes: 0 done; 1 SNS refused some operations (retried by the next
  * run) or a table/SNS error; 2 usage error; 3 stopped: the filter-policy
@@ -127,10 +130,14 @@ function operationLine(operation: FailedOperation['operation']): string {
   }
 }
 
+/** One labelled line of the text summary. */
+function row(label: string, value: string | number): string {
+  return `  ${label.padEnd(20)} ${value}`;
+}
+
 /** The summary as readable lines. */
 export function renderSyncSummaryText(summary: ReconcileSummary, topicArn: string): string {
   const { states, filterPolicies: fp, dryRun } = summary;
-  const row = (label: string, value: string | number) => `  ${label.padEnd(20)} ${value}`;
   const done = (kind: SubscriptionOperation['kind'], applied: number) =>
     dryRun ? summary.operations.filter((o) => o.kind === kind).length : applied;
   const lines = [
@@ -144,6 +151,7 @@ export function renderSyncSummaryText(summary: ReconcileSummary, topicArn: strin
     row(dryRun ? 'would remove' : 'removed', done('remove', summary.removed)),
     row('left alone', `${summary.untouched} (admin, machine, or unconfirmed subscriptions of no owner)`),
     row('filter policies', `${fp.current} now, ${fp.planned} after, quota ${fp.quota}`),
+    ...adminReachLines(summary.adminSubscriptions),
     ...summary.operations.map(operationLine),
     ...summary.conflicts.map(conflictLine),
     ...summary.failed.map((f) => `  failed: ${operationLine(f.operation).trim()}: ${f.error}`),
@@ -169,6 +177,21 @@ export function renderSyncSummaryText(summary: ReconcileSummary, topicArn: strin
   // Each line holds stored text (owner ids, addresses, filters, SNS errors): sanitised line by line,
   // so a stored newline or escape sequence can neither add a line nor drive the terminal.
   return terminalLines(lines);
+}
+
+/**
+ * How many of the topic's subscriptions deliver every admin message (the summary's `adminSubscriptions`), and at 0
+ * the warning the scheduled Lambda logs, said to the operator (docs/deploy.md, "Runbook: No admin subscription").
+ */
+function adminReachLines(adminSubscriptions: number): string[] {
+  const count = row('admin subscriptions', adminSubscriptions);
+  if (adminSubscriptions > 0) return [count];
+  return [
+    count,
+    '  no admin subscription: no confirmed subscription of the topic receives every admin message (filter ' +
+      '{"audience": ["admin"]}, or none): SNS drops the admin run summaries, guard trips and owner-unreachable ' +
+      'reports. See docs/deploy.md, "Runbook: No admin subscription"',
+  ];
 }
 
 /** What the mass-unsubscribe guard did, when it tripped. */
