@@ -12,13 +12,10 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { approvalStatus, recordApproval } from '../../cli/aws/guard-approval';
-import { registerGuardCommand } from '../../cli/commands/guard';
 import { DynamoDbGuardApprovals, GUARD_APPROVAL_KEY } from '../../lambdas/aws/guard-approval-store';
 import { GUARD_APPROVAL_ATTR } from '../../lambdas/hygiene/data-contract';
-import type { GuardApproval } from '../../lambdas/hygiene/guard';
-import { runInProcess } from '../support/in-process-cli';
-import { tableFlags } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
+import { isUpdate, runGuardApprove, sampleApproval } from './support/guard-approval-fixtures';
 import { armLostResponse, loseFirstResponseAfter } from './support/lost-response-between';
 
 vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
@@ -27,18 +24,7 @@ vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
   return hookDocumentClients(await importOriginal(), hookArmedClient);
 });
 
-function approval(id: string, by = 'ops-alice'): GuardApproval {
-  return {
-    id,
-    by,
-    reason: 'expiry backlog (CHG-42)',
-    maxDeletes: 5,
-    approvedAt: '2026-12-06T00:00:00.000Z',
-    expiresAt: '2099-12-07T00:00:00.000Z',
-  };
-}
-
-const isUpdate = (input: Readonly<Record<string, unknown>>) => 'UpdateExpression' in input;
+const approval = sampleApproval;
 
 /** The middleware stack call used here (its generic types are the client's). */
 interface RelativeMiddlewareStack {
@@ -172,19 +158,7 @@ describe('guard approve, the approval item changed by other writers', () => {
   });
 
   it('the command says it may have been used or replaced and is not pending (text and JSON), exit 0', async () => {
-    const approve = (...format: string[]) =>
-      runInProcess(registerGuardCommand, [
-        'guard',
-        'approve',
-        '--max-deletes',
-        '5',
-        '--reason',
-        'r',
-        '--by',
-        'ops-alice',
-        ...format,
-        ...tableFlags(table),
-      ]);
+    const approve = (...format: string[]) => runGuardApprove(table, 'r', ...format);
     const replacedBy = (id: string) => ({
       matches: isUpdate,
       between: async () => void (await recordBob(id)),

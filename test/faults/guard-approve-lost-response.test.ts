@@ -9,12 +9,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { approvalStatus, recordApproval } from '../../cli/aws/guard-approval';
-import { registerGuardCommand } from '../../cli/commands/guard';
 import { DynamoDbGuardApprovals } from '../../lambdas/aws/guard-approval-store';
-import type { GuardApproval } from '../../lambdas/hygiene/guard';
-import { runInProcess } from '../support/in-process-cli';
-import { tableFlags } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
+import { isUpdate, runGuardApprove, sampleApproval } from './support/guard-approval-fixtures';
 import { armLostResponse, loseFirstResponseAfter } from './support/lost-response-between';
 
 vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
@@ -23,21 +20,8 @@ vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
   return hookDocumentClients(await importOriginal(), hookArmedClient);
 });
 
-const APPROVED_AT = Date.parse('2026-12-06T00:00:00.000Z');
 const USED_AT = '2026-12-06T01:00:00.000Z';
-
-function approval(id: string): GuardApproval {
-  return {
-    id,
-    by: 'ops-alice',
-    reason: 'expiry backlog (CHG-42)',
-    maxDeletes: 5,
-    approvedAt: new Date(APPROVED_AT).toISOString(),
-    expiresAt: '2099-12-07T00:00:00.000Z',
-  };
-}
-
-const isUpdate = (input: Readonly<Record<string, unknown>>) => 'UpdateExpression' in input;
+const approval = (id: string) => sampleApproval(id);
 
 describe('guard approve, its write retried after a lost response', () => {
   let table: TestTable;
@@ -89,19 +73,7 @@ describe('guard approve, its write retried after a lost response', () => {
   });
 
   it('the command says it was already used by that run (text and JSON), exit 0', async () => {
-    const approve = (...format: string[]) =>
-      runInProcess(registerGuardCommand, [
-        'guard',
-        'approve',
-        '--max-deletes',
-        '5',
-        '--reason',
-        'expiry backlog (CHG-42)',
-        '--by',
-        'ops-alice',
-        ...format,
-        ...tableFlags(table),
-      ]);
+    const approve = (...format: string[]) => runGuardApprove(table, 'expiry backlog (CHG-42)', ...format);
     // Each approval is used by a run of its own: a run consumes at most once (its consume refuses its own run id).
     const usedBetween = (runId: string) => ({
       matches: isUpdate,
@@ -127,17 +99,7 @@ describe('guard approve, its write retried after a lost response', () => {
 
   it('the command, nothing in between: pending, no "replaced" of itself', async () => {
     const lost = armLostResponse({ matches: isUpdate });
-    const text = await runInProcess(registerGuardCommand, [
-      'guard',
-      'approve',
-      '--max-deletes',
-      '5',
-      '--reason',
-      'r',
-      '--by',
-      'ops-alice',
-      ...tableFlags(table),
-    ]);
+    const text = await runGuardApprove(table, 'r');
 
     expect(lost()?.lost).toBe(1);
     expect(text.exitCode).toBe(0);
