@@ -28,8 +28,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { unmarshallOptions } from '../../lambdas/aws/dynamodb-client';
+import { failedConditionItem } from '../../lambdas/aws/dynamodb-client';
 import { GUARD_APPROVAL_KEY, parseApproval } from '../../lambdas/aws/guard-approval-store';
 import { mayHaveApplied } from '../../lambdas/aws/may-have-applied';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
@@ -131,7 +130,7 @@ async function readAndWrite(
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     // A first attempt refused by its condition applied nothing: another writer changed the item since the read.
     if (!mayHaveApplied(error)) return 'changed';
-    const old = error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
+    const old = failedConditionItem(error);
     return earlierAttempt(old, approval.id);
   }
 }

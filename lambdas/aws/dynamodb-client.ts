@@ -4,9 +4,9 @@
  * the deployed functions also a deadline on every request
  * ({@link DYNAMODB_REQUEST_TIMEOUT_MS}, set by `lambdas/handlers/aws-clients.ts`).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
-import type { unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
+import { type unmarshallOptions as UnmarshallOptions, unmarshall } from '@aws-sdk/util-dynamodb';
 import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { sameDecimal } from '../hygiene/decimal-shape';
 import { type ClientLocation, clientLocationConfig, clientRequestHandler } from './client-location';
@@ -104,6 +104,17 @@ function holdsExactly(text: string, value: number): boolean {
  */
 export function unmarshallOptions(): UnmarshallOptions {
   return { wrapNumbers: readStoredNumber };
+}
+
+/**
+ * The item a failed condition returned (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`), unmarshalled as every
+ * item read is ({@link unmarshallOptions}): the document client does not unmarshall the item attached to the
+ * exception. Undefined when the request asked for none or the item does not exist.
+ */
+export function failedConditionItem(
+  error: ConditionalCheckFailedException,
+): Record<string, unknown> | undefined {
+  return error.Item === undefined ? undefined : unmarshall(error.Item, unmarshallOptions());
 }
 
 /**

@@ -26,13 +26,12 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GUARD_APPROVAL_ATTR, GUARD_APPROVAL_ID } from '../hygiene/data-contract';
 import type { ApprovalOutcome, GuardApproval } from '../hygiene/guard';
 import type { GuardApprovals } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
-import { unmarshallOptions } from './dynamodb-client';
+import { failedConditionItem } from './dynamodb-client';
 import { mayHaveApplied } from './may-have-applied';
 import { UpdateExpressionBuilder } from './update-expression';
 
@@ -120,7 +119,7 @@ export class DynamoDbGuardApprovals implements GuardApprovals {
       return approval ? { status: 'used', approval } : { status: 'none' };
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const old = error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
+      const old = failedConditionItem(error);
       const own = usedByThisRun(error, old, request.runId);
       if (own) return { status: 'used', approval: own };
       const approval = parseApproval(old?.[GUARD_APPROVAL_ATTR.pending]);

@@ -33,7 +33,6 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { chunks } from '../hygiene/chunks';
 import {
   OUTBOX_ATTR,
@@ -59,7 +58,7 @@ import { describeStoredValue } from '../hygiene/stored-value-text';
 import { mapWithConcurrency } from '../hygiene/task-pool';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
-import { unmarshallOptions } from './dynamodb-client';
+import { failedConditionItem } from './dynamodb-client';
 import { mayHaveApplied } from './may-have-applied';
 import {
   emptyOutboxCleanup,
@@ -92,11 +91,6 @@ export class OutboxMarkContentionError extends Error {
 /** `BatchGetItem` kept leaving keys unprocessed (throttling): those items stay pending. */
 export class OutboxReadThrottledError extends Error {
   override readonly name = 'OutboxReadThrottledError';
-}
-
-function failedItem(error: ConditionalCheckFailedException): Record<string, unknown> | undefined {
-  // The document client does not unmarshall the item attached to the exception.
-  return error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
 }
 
 /**
@@ -256,7 +250,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
       return { status: 'held' };
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = failedItem(error) ?? {};
+      const current = failedConditionItem(error) ?? {};
       const heldBy = current[OUTBOX_LEASE_ATTR.holder];
       const until = current[OUTBOX_LEASE_ATTR.until];
       return {
@@ -491,7 +485,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
       return { ok: true };
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { ok: false, current: failedItem(error), retried: mayHaveApplied(error) };
+      return { ok: false, current: failedConditionItem(error), retried: mayHaveApplied(error) };
     }
   }
 }

@@ -32,7 +32,6 @@ import {
   type ScanCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { chunks } from '../hygiene/chunks';
 import {
   DIRECTORY_FRESHNESS_ATTR,
@@ -68,7 +67,7 @@ import {
 import type { ImportedOwner } from '../hygiene/owner-import-rows';
 import { TaskPool } from '../hygiene/task-pool';
 import { asStored } from './as-stored';
-import { unmarshallOptions } from './dynamodb-client';
+import { failedConditionItem } from './dynamodb-client';
 import { mayHaveApplied } from './may-have-applied';
 
 /** DynamoDB's limit of keys in one `BatchGetItem`. */
@@ -1127,8 +1126,7 @@ export class DynamoOwnerDirectory
       return true;
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // The document client does not unmarshall the item attached to the exception.
-      const item = error.Item === undefined ? undefined : unmarshall(error.Item, unmarshallOptions());
+      const item = failedConditionItem(error);
       return leaves !== undefined && item !== undefined && mayHaveApplied(error) && leaves(item);
     }
   }

@@ -14,13 +14,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { HISTORY_ATTR, HYGIENE_ATTR, OUTBOX_ATTR } from '../hygiene/data-contract';
 import { historyLength } from '../hygiene/history';
 import { isDeletion } from '../hygiene/policy';
 import type { Transition, TransitionResult, TransitionWriter } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
-import { unmarshallOptions } from './dynamodb-client';
+import { failedConditionItem } from './dynamodb-client';
 import { mayHaveApplied } from './may-have-applied';
 import { CONDITION_FIELDS, historyLengthOf, transitionUpdate } from './transition-write';
 
@@ -115,8 +114,7 @@ export class DynamoDbTransitionWriter implements TransitionWriter {
         if (retried) return { status: 'may-have-applied', error };
         throw error;
       }
-      // The document client does not unmarshall the exception's item.
-      const current = error.Item ? unmarshall(error.Item, unmarshallOptions()) : undefined;
+      const current = failedConditionItem(error);
       // Then the item holds this very transition: it is ours, not a change by someone else.
       if (retried && appliedByRun(transition, current)) return { status: 'applied' };
       return { status: 'skipped-changed', changed: changedFields(transition, current) };
