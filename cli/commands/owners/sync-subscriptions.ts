@@ -21,9 +21,10 @@
  * quota (nothing created; removals and repairs still applied, states
  * recorded: the run's summary on stdout, as for a finished run — in JSON
  * with `quotaStop` — then the quota error on stderr; a dry run prints what
- * it would do) or an empty
- * directory (nothing changed), or the mass-unsubscribe guard held back
- * opt-outs (everything else applied).
+ * it would do) or an empty directory (nothing changed: the admin
+ * subscriptions' count on stdout, in JSON `{ emptyDirectory: true,
+ * adminSubscriptions }`, the refusal on stderr), or the mass-unsubscribe
+ * guard held back opt-outs (everything else applied).
  */
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
@@ -228,6 +229,20 @@ function printSummary(
   );
 }
 
+/**
+ * What a refused empty directory still tells (the run listed the topic before refusing, and changed nothing): the
+ * admins' reach, as a finished run's summary gives it — in text the row and, at 0, its warning; in JSON
+ * `{ emptyDirectory: true, adminSubscriptions }`. The refusal itself goes to stderr.
+ */
+function printRefusal(refusal: EmptyOwnerDirectoryError, format: SyncOptions['format']): void {
+  const { adminSubscriptions } = refusal;
+  process.stdout.write(
+    format === 'json'
+      ? `${jsonText({ emptyDirectory: true, adminSubscriptions })}\n`
+      : terminalLines(adminReachLines(adminSubscriptions)),
+  );
+}
+
 async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknownOpts): Promise<void> {
   if (!options.topicArn) {
     throw new UsageError(
@@ -267,6 +282,7 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
     if (error instanceof SubscriptionQuotaStop) {
       printSummary(error.summary, options.format, options.topicArn, error);
     }
+    if (error instanceof EmptyOwnerDirectoryError) printRefusal(error, options.format);
     process.stderr.write(`pc-hygiene: ${error.message}\n`);
     process.exitCode = EXIT_CODE.guardTripped;
   } finally {
