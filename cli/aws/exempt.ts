@@ -3,17 +3,28 @@
  * `unexempt`), recording who, why and when as an entry in its history
  * (docs/data-model.md, "History"). One conditional write: on the exemption
  * and the history length that were read, so a concurrent change is never
- * overwritten unnoticed.
+ * overwritten unnoticed — it is a conflict, to check and run again.
+ *
+ * A write whose response was lost is sent again by the SDK, and the retry
+ * fails that condition on the write's own change. So a failed condition asks
+ * for the item as it now is, and a write that may have applied
+ * (`may-have-applied.ts`) and finds the item exactly as it leaves it — the
+ * exemption requested, and this write's own entry last in a history of the
+ * length it leaves — is done, not a conflict (docs/data-model.md, "How
+ * conditional writes protect against races").
  *
  * A CLI-only adapter.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
+import { failedConditionItem } from '../../lambdas/aws/dynamodb-client';
 import { appendHistory } from '../../lambdas/aws/history-update';
+import { mayHaveApplied } from '../../lambdas/aws/may-have-applied';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
 import { HISTORY_ATTR, HYGIENE_ATTR, isReservedId } from '../../lambdas/hygiene/data-contract';
-import { historyLength, operatorFields } from '../../lambdas/hygiene/history';
+import { type HistoryEntry, historyLength, historyTrim, operatorFields } from '../../lambdas/hygiene/history';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { CredentialNotFoundError } from './restore';
@@ -43,10 +54,22 @@ export class ExemptConflictError extends Error {
   override readonly name = 'ExemptConflictError';
 }
 
+/** The conditional write planned from the item read, and how it leaves the item. */
+interface ExemptWrite {
+  readonly update: ReturnType<UpdateExpressionBuilder['build']>;
+  /** `true`: it sets `hygieneExempt`; `false`: it removes it. */
+  readonly exempt: boolean;
+  /** This write's history entry. */
+  readonly entry: HistoryEntry;
+  /** How many entries the history holds once written: the length read, less the oldest dropped, plus the entry. */
+  readonly lengthAfter: number;
+}
+
 /**
  * Sets or clears the exemption.
  * @throws {CredentialNotFoundError} unknown id, or a reserved id (the worker's own items)
- * @throws {ExemptConflictError} changed between read and write (run it again)
+ * @throws {ExemptConflictError} changed between read and write, and not by this write's own earlier attempt
+ *   (run it again)
  */
 export async function setExempt(
   client: DynamoDBDocumentClient,
@@ -64,10 +87,26 @@ export async function setExempt(
     new GetCommand({ TableName: tableName, Key: { [key]: id }, ConsistentRead: true }),
   );
   if (!item) throw new CredentialNotFoundError(`no credential with id ${id} in ${tableName}`);
-  const current = item[HYGIENE_ATTR.exempt];
   const result = { id, exempt, at, ...who, reason };
-  if ((current === true) === exempt) return { ...result, changed: false };
+  if ((item[HYGIENE_ATTR.exempt] === true) === exempt) return { ...result, changed: false };
 
+  const entry: HistoryEntry = { at, action: exempt ? 'exempt' : 'unexempt', ...who, reason };
+  await writeExempt(client, tableName, id, planWrite(item, exempt, entry));
+  return { ...result, changed: true };
+}
+
+/**
+ * The write: `hygieneExempt` set or removed and `entry` appended, conditional on the item existing and on the
+ * exemption and the history length read (absent as read stays absent).
+ */
+function planWrite(
+  item: Readonly<Record<string, unknown>>,
+  exempt: boolean,
+  entry: HistoryEntry,
+): ExemptWrite {
+  const key = TABLE_DEFINITION.partitionKey.name;
+  const current = item[HYGIENE_ATTR.exempt];
+  const length = historyLength(item[HISTORY_ATTR]);
   const update = new UpdateExpressionBuilder();
   const name = update.name(HYGIENE_ATTR.exempt);
   if (exempt) update.set(HYGIENE_ATTR.exempt, true);
@@ -76,18 +115,56 @@ export async function setExempt(
   update.condition(
     current === undefined ? `attribute_not_exists(${name})` : `${name} = ${update.value(current)}`,
   );
-  appendHistory(update, historyLength(item[HISTORY_ATTR]), [
-    { at, action: exempt ? 'exempt' : 'unexempt', ...who, reason },
-  ]);
+  appendHistory(update, length, [entry]);
+  const lengthAfter = length - historyTrim(length, 1) + 1;
+  return { update: update.build(), exempt, entry, lengthAfter };
+}
+
+/**
+ * Sends the write. A failed condition is a conflict, unless the write may have applied in an earlier attempt
+ * whose response was lost (`may-have-applied.ts`) and the item, as the failure returned it, holds exactly that
+ * attempt's change ({@link holdsOwnWrite}): then it is done.
+ * @throws {ExemptConflictError} the condition failed on another writer's change
+ */
+async function writeExempt(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  id: string,
+  write: ExemptWrite,
+): Promise<void> {
   try {
-    await client.send(new UpdateCommand({ TableName: tableName, Key: { [key]: id }, ...update.build() }));
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [TABLE_DEFINITION.partitionKey.name]: id },
+        ...write.update,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
   } catch (error: unknown) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new ExemptConflictError(
-        `credential ${id} changed while writing its exemption: check it and run again`,
-      );
-    }
-    throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    // An earlier attempt applied, its response lost: the SDK's retry failed its condition on this very write.
+    if (mayHaveApplied(error) && holdsOwnWrite(failedConditionItem(error), write)) return;
+    throw new ExemptConflictError(
+      `credential ${id} changed while writing its exemption: check it and run again`,
+    );
   }
-  return { ...result, changed: true };
+}
+
+/**
+ * Whether `item` (as the failed condition returned it) is exactly as `write` leaves it: the exemption requested
+ * (`hygieneExempt` true, or absent for `unexempt`), and a history of the length the write leaves whose last entry
+ * is this write's own (same instant, action, operator, caller ARN and reason). Anything else — another writer's
+ * change, before or after this write's own — is a conflict.
+ */
+function holdsOwnWrite(item: Record<string, unknown> | undefined, write: ExemptWrite): boolean {
+  if (item === undefined) return false;
+  const stored = item[HYGIENE_ATTR.exempt];
+  if (write.exempt ? stored !== true : stored !== undefined) return false;
+  const history = item[HISTORY_ATTR];
+  return (
+    Array.isArray(history) &&
+    history.length === write.lengthAfter &&
+    isDeepStrictEqual(history.at(-1), write.entry)
+  );
 }
