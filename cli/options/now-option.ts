@@ -4,15 +4,16 @@
  * early enough that every date a run writes from it can be stored.
  */
 import { Option } from '@commander-js/extra-typings';
+import { MAX_GRACE_DAYS } from '../../lambdas/hygiene/config';
 import { addDays, formatInstant, MAX_INSTANT_MS, requireInstant } from '../../lambdas/hygiene/time';
 import { UsageError } from '../usage-error';
 
 /**
  * The longest grace period a configuration may set (`staleGraceDays` and
- * `orphanGraceDays` are at most 365, lambdas/hygiene/config.ts): a flag
+ * `orphanGraceDays`: `MAX_GRACE_DAYS`, lambdas/hygiene/config.ts): a flag
  * written at `now` is due at most this many days later.
  */
-export const LONGEST_GRACE_DAYS = 365;
+export const LONGEST_GRACE_DAYS = MAX_GRACE_DAYS;
 
 /**
  * The latest `--now`: 9998-12-31T23:59:59.999Z. A flag's deletion date

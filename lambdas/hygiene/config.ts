@@ -27,6 +27,13 @@ const range = (min: number, max: number, integer = true) => {
 };
 const days = (min: number, max: number) => range(min, max);
 
+/**
+ * The longest grace period a configuration may set (`staleGraceDays`,
+ * `orphanGraceDays`): a flag written at `now` comes due at most this many days
+ * later (`--now` is bounded by it, cli/options/now-option.ts).
+ */
+export const MAX_GRACE_DAYS = 365;
+
 /** What plans and the report call the base stale limit (`staleAfterDays`, no tier): `staleLimit`'s `tier`. */
 const DEFAULT_TIER_NAME = 'default';
 
@@ -48,7 +55,7 @@ const riskTierSchema = z.strictObject({
   staleAfterDays: days(1, 3650),
   /** Matches only credentials without `scopedRoles` (full owner permissions). */
   unscoped: z._default(z.boolean(), false),
-  /** Matches only credentials without a real source limit (no CIDRs, or 0.0.0.0/0 or ::/0). */
+  /** Matches only credentials without a real source limit (no CIDRs, or a block with prefix length 0: 0.0.0.0/0, ::/0, any `/0`). */
   unrestrictedSource: z._default(z.boolean(), false),
 });
 
@@ -56,6 +63,28 @@ export type RiskTier = z.infer<typeof riskTierSchema>;
 
 /** The keys of one risk tier, in documentation order. */
 const RISK_TIER_KEYS = Object.keys(riskTierSchema.shape) as (keyof RiskTier)[];
+
+/**
+ * Refuses a tier whose name an earlier tier has: plans, notices and the report
+ * name the limit that applied by its tier's name, so two tiers of one name
+ * (with different limits or conditions) could not be told apart.
+ */
+function refuseRepeatedTierNames(tiers: readonly { name: string }[], ctx: z.core.$RefinementCtx): void {
+  const firstAt = new Map<string, number>();
+  tiers.forEach(({ name }, i) => {
+    const first = firstAt.get(name);
+    if (first === undefined) {
+      firstAt.set(name, i);
+      return;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      input: name,
+      path: [i, 'name'],
+      message: `repeats the name of riskTiers.${first}: plans, notices and the report name a tier by its name, so each must be distinct; rename one`,
+    });
+  });
+}
 
 /** The default risk tier (docs/rules.md): unscoped and unrestricted credentials go stale after 30 days. */
 export const DEFAULT_RISK_TIERS: readonly RiskTier[] = [
@@ -93,8 +122,11 @@ export const hygieneConfigSchema = z.strictObject({
     [30, 7, 1],
   ),
   staleAfterDays: z._default(days(1, 3650), 90),
-  staleGraceDays: z._default(days(0, 365), 14),
-  riskTiers: z._default(z.array(riskTierSchema).check(z.maxLength(20)), () => [...DEFAULT_RISK_TIERS]),
+  staleGraceDays: z._default(days(0, MAX_GRACE_DAYS), 14),
+  riskTiers: z._default(
+    z.array(riskTierSchema).check(z.maxLength(20), z.superRefine(refuseRepeatedTierNames)),
+    () => [...DEFAULT_RISK_TIERS],
+  ),
   maxDeletesPerRun: z._default(range(0, MAX_DELETES_PER_RUN_LIMIT), 500),
   maxDeletePercent: z._default(range(0, 100, false), 10),
   exemptIds: z._default(z.array(z.string().check(z.minLength(1))).check(z.maxLength(10_000)), () => []),
@@ -107,7 +139,7 @@ export const hygieneConfigSchema = z.strictObject({
     'sns-email',
   ),
   /** Days between flagging a departed owner's credential and soft-deleting it (docs/rules.md). */
-  orphanGraceDays: z._default(days(0, 365), 7),
+  orphanGraceDays: z._default(days(0, MAX_GRACE_DAYS), 7),
   /** A directory snapshot older than this (at the run's `now`) orphans nothing (docs/rules.md). */
   directoryMaxAgeDays: z._default(days(1, 3650), 7),
   /**

@@ -133,13 +133,12 @@ function validateCidr(value: string): string | undefined {
   return undefined;
 }
 
-/** CIDRs that allow any source: a credential limited only by these is unrestricted. */
-export const ANY_SOURCE_CIDRS: ReadonlySet<string> = new Set(['0.0.0.0/0', '::/0']);
+/** A prefix length of 0 (`/0`, `/00`), at the end of a block {@link cidrProblem} accepted (no white space around). */
+const ANY_SOURCE_PREFIX = /\/0+$/;
 
 /** True for a block that contains every address: any prefix of 0 (`0.0.0.0/0`, `::/0`, but also `10.0.0.0/0`, `::0/00`). */
 function allowsAnySource(cidr: string): boolean {
-  const text = cidr.trim();
-  return ANY_SOURCE_CIDRS.has(text) || /\/0+$/.test(text);
+  return ANY_SOURCE_PREFIX.test(cidr);
 }
 
 /** True when the credential has no real source limit (no CIDRs, or one that allows any address). */
@@ -175,19 +174,24 @@ class RecordReader {
     return undefined;
   }
 
-  /** A required, non-empty string that fits in a DynamoDB key. */
+  /** A required string, not empty or blank (only what `trim()` strips), that fits in a DynamoDB key. */
   requiredString(field: string): string | undefined {
     const value = this.item[field];
     if (isUnset(value)) {
-      this.problem(field, 'is missing');
+      // A stored NULL is named, as every found value is (docs/rules.md, "Invalid records"); absent is just missing.
+      this.problem(field, value === null ? 'is missing, got null' : 'is missing');
       return undefined;
     }
     if (typeof value !== 'string') {
       this.problem(field, `must be a string, got ${describeStoredValue(value)}`);
       return undefined;
     }
-    if (value.trim() === '') {
+    if (value === '') {
       this.problem(field, 'is empty');
+      return undefined;
+    }
+    if (value.trim() === '') {
+      this.problem(field, `is blank, got ${describeStoredValue(value)}`);
       return undefined;
     }
     // `id` is the table key and `userId` the outbox index key: DynamoDB rejects longer keys,
@@ -330,7 +334,7 @@ export function parseCredential(item: unknown): ParsedRecord {
     r.check(
       expiresTime.ms >= createdAt.ms,
       'expiresTime',
-      `${expiresTime.raw} is before createdAt ${createdAt.raw}`,
+      `${describeStoredValue(expiresTime.raw)} is before createdAt ${describeStoredValue(createdAt.raw)}`,
     );
   }
   const hygiene = readHygieneState(r);

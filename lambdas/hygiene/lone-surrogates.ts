@@ -14,11 +14,16 @@
  */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** The first lone surrogate of `text` as `\udXXX at character N` (0-based), or `undefined` when it has none. */
+/**
+ * The first lone surrogate of `text` as `\udXXX at character N`, or `undefined`
+ * when it has none. N counts code points from 0, a surrogate pair (an emoji)
+ * as one, not UTF-16 code units.
+ */
 function firstLoneSurrogate(text: string): string | undefined {
   const match = LONE_SURROGATE.exec(text);
   if (match === null) return undefined;
-  return `\\u${match[0].charCodeAt(0).toString(16)} at character ${match.index}`;
+  const character = [...text.slice(0, match.index)].length;
+  return `\\u${match[0].charCodeAt(0).toString(16)} at character ${character}`;
 }
 
 /** A map key as a path shows it: as it is, or JSON-escaped when it holds a lone surrogate (so it prints faithfully). */

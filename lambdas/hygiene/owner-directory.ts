@@ -7,7 +7,7 @@
  * DynamoDB adapter lives in `lambdas/aws/`.
  */
 import { errorText } from './errors';
-import { AFTER_NOW_TOLERANCE_MS, parseInstant } from './time';
+import { AFTER_NOW_TOLERANCE_MS, DAY_MS, parseInstant } from './time';
 
 /** How owner email leaves the worker: per-owner SNS email subscriptions, or the SES relay. */
 export const OWNER_DELIVERY_ROUTES = ['sns-email', 'relay'] as const;
@@ -261,7 +261,7 @@ export function directoryUnusableReason(
  * `maxAgeDays` at `now` (`directoryMaxAgeDays`; epoch ms).
  */
 export function snapshotIsStale(asOfMs: number | undefined, maxAgeDays: number, now: number): boolean {
-  return asOfMs === undefined || now - asOfMs > maxAgeDays * 86_400_000;
+  return asOfMs === undefined || now - asOfMs > maxAgeDays * DAY_MS;
 }
 
 /**

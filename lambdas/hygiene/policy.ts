@@ -10,6 +10,7 @@ import {
   isUnscoped,
   lastActivity,
   parseCredential,
+  type StoredInstant,
 } from './credential';
 import { HYGIENE_ATTR } from './data-contract';
 import type { OwnerStanding } from './owner-directory';
@@ -188,6 +189,26 @@ function tierMatches(tier: RiskTier, credential: Credential): boolean {
   return true;
 }
 
+/** True when the credential has an `expiresTime` and it is not after `now` (epoch ms). */
+export function isExpired<C extends Pick<Credential, 'expiresTime'>>(
+  credential: C,
+  now: number,
+): credential is C & { readonly expiresTime: StoredInstant } {
+  const expires = credential.expiresTime;
+  return expires !== undefined && expires.ms <= now;
+}
+
+/**
+ * True when the credential's last activity ({@link lastActivity}) is at least
+ * `staleAfterDays` before `now` (epoch ms); never without any (no evidence of
+ * staleness: never guess).
+ * @param staleAfterDays the limit that applies ({@link staleLimit})
+ */
+export function isStale(credential: Credential, staleAfterDays: number, now: number): boolean {
+  const activity = lastActivity(credential);
+  return activity !== undefined && activity.ms <= now - staleAfterDays * DAY_MS;
+}
+
 /**
  * The most urgent expiry stage due at `now`: the smallest configured stage `d`
  * with `now < expiresTime <= now + d days`, or `undefined` when none is due.
@@ -235,10 +256,8 @@ function staleActions(credential: Credential, config: HygieneConfig, now: number
   if (isExempt(credential, config)) {
     return flagged ? [{ type: 'unflag-stale', reason: 'exempt' }] : [];
   }
-  const activity = lastActivity(credential);
   const limit = staleLimit(credential, config);
-  // Without lastUsedAt or createdAt there is no evidence of staleness: never guess.
-  const stale = activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
+  const stale = isStale(credential, limit.days, now);
   if (flagged) {
     if (flaggedInFuture(staleFlaggedAt.ms, now))
       return [{ type: 'unflag-stale', reason: 'flagged-in-future' }];
@@ -258,6 +277,7 @@ function staleActions(credential: Credential, config: HygieneConfig, now: number
     }
     return [];
   }
+  const activity = lastActivity(credential);
   if (!stale || activity === undefined) return [];
   return [
     {
@@ -336,10 +356,9 @@ export function decide(
   owner?: OwnerStanding,
 ): Action[] {
   if (credential.deletedAt !== undefined) return [];
-  const expires = credential.expiresTime;
-  if (expires !== undefined && expires.ms <= now) {
+  if (isExpired(credential, now)) {
     if (isExempt(credential, config)) return flagActions(credential, config, now, owner);
-    return [{ type: 'delete-expired', expiresTime: formatInstant(expires.ms) }];
+    return [{ type: 'delete-expired', expiresTime: formatInstant(credential.expiresTime.ms) }];
   }
   const orphan = orphanActions(credential, config, now, owner);
   if (orphan.some(isDeletion)) return orphan;
@@ -365,8 +384,7 @@ export function actionsIfDeletionBlocked(
   now: number,
   owner?: OwnerStanding,
 ): Action[] {
-  const expires = credential.expiresTime;
-  if (credential.deletedAt !== undefined || (expires !== undefined && expires.ms <= now)) return [];
+  if (credential.deletedAt !== undefined || isExpired(credential, now)) return [];
   const rest = flagActions(credential, config, now, owner);
   const notice = expiryNotice(credential, config, now);
   return notice ? [notice, ...rest] : rest;

@@ -28,13 +28,7 @@
  */
 import { collate } from './collate';
 import type { HygieneConfig } from './config';
-import {
-  type Credential,
-  hasUnrestrictedSource,
-  isUnscoped,
-  lastActivity,
-  parseCredential,
-} from './credential';
+import { type Credential, hasUnrestrictedSource, isUnscoped, parseCredential } from './credential';
 import { isReservedId, OUTBOX_ATTR } from './data-contract';
 import { routedOwner } from './notifier/reach';
 import {
@@ -44,11 +38,11 @@ import {
   ownerStanding,
   type UnreachableReason,
 } from './owner-directory';
-import { decide, isDeletion, isExempt, staleLimit } from './policy';
+import { decide, isDeletion, isExempt, isExpired, isStale, staleLimit } from './policy';
 import type { RawItem } from './ports';
 import type { DirectorySummary, ReasonCounts } from './run-summary';
 import { directorySummary } from './sweep/summary';
-import { addDays, DAY_MS, formatInstant } from './time';
+import { addDays, formatInstant } from './time';
 
 /** One owner's verdict: reachable, or why not. */
 export type OwnerReach = 'reachable' | UnreachableReason;
@@ -155,7 +149,7 @@ export interface PostureReport {
   readonly noExpiry: number;
   /** No `scopedRoles`: the owner's full permissions. */
   readonly unscoped: number;
-  /** No real source limit (no CIDRs, or 0.0.0.0/0 or ::/0). */
+  /** No real source limit (no CIDRs, or a block with prefix length 0: 0.0.0.0/0, ::/0, any `/0`). */
   readonly unrestrictedSource: number;
   /** Both unscoped and unrestricted: the riskiest shape. */
   readonly unscopedAndUnrestricted: number;
@@ -249,12 +243,11 @@ export function credentialPosture(
   const exempt = isExempt(c, config);
   const expires = c.expiresTime?.ms;
   add('no-expiry', expires === undefined);
-  add('expired', !exempt && expires !== undefined && expires <= now);
+  add('expired', !exempt && isExpired(c, now));
   add('expiring-7d', expires !== undefined && expires > now && expires <= addDays(now, 7));
   add('expiring-30d', expires !== undefined && expires > now && expires <= addDays(now, 30));
-  const activity = lastActivity(c);
   const limit = staleLimit(c, config);
-  const stale = !exempt && activity !== undefined && activity.ms <= now - limit.days * DAY_MS;
+  const stale = !exempt && isStale(c, limit.days, now);
   add('stale', stale);
   const { staleFlaggedAt, staleDeleteAfter, orphanedAt, orphanDeleteAfter } = c.hygiene;
   const flaggedStale = staleFlaggedAt !== undefined && staleDeleteAfter !== undefined;

@@ -286,14 +286,15 @@ describe('configToFlat / configFromFlat (fast-check)', () => {
         expiryNoticeDays: fc.uniqueArray(fc.integer({ min: 1, max: 365 }), { maxLength: 10 }),
         staleAfterDays: fc.integer({ min: 1, max: 3650 }),
         staleGraceDays: fc.integer({ min: 0, max: 365 }),
-        riskTiers: fc.array(
+        // Distinct names: a configuration refuses two tiers of one name.
+        riskTiers: fc.uniqueArray(
           fc.record({
             name: fc.string({ minLength: 1, maxLength: 64 }),
             staleAfterDays: fc.integer({ min: 1, max: 3650 }),
             unscoped: fc.boolean(),
             unrestrictedSource: fc.boolean(),
           }),
-          { maxLength: 3 },
+          { maxLength: 3, selector: (tier) => tier.name },
         ),
         maxDeletesPerRun: fc.integer({ min: 0, max: 1_000_000 }),
         maxDeletePercent: fc.double({ min: 0, max: 100, noNaN: true }),

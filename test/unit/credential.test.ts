@@ -133,9 +133,9 @@ describe('parseCredential: the outbox attributes the transition write appends to
 describe('parseCredential: invalid records', () => {
   it.each([
     ['missing id', { id: undefined }, 'id: is missing'],
-    ['null id', { id: null }, 'id: is missing'],
+    ['null id', { id: null }, 'id: is missing, got null'],
     ['empty id', { id: '' }, 'id: is empty'],
-    ['blank id', { id: '   ' }, 'id: is empty'],
+    ['blank id', { id: '   ' }, 'id: is blank, got "   "'],
     ['numeric id', { id: 42 }, 'id: must be a string, got the number 42'],
     ['missing userId', { userId: undefined }, 'userId: is missing'],
     ['empty userId', { userId: '' }, 'userId: is empty'],
@@ -201,7 +201,7 @@ describe('parseCredential: invalid records', () => {
     [
       'expiresTime before createdAt',
       { createdAt: at(-10), expiresTime: at(-10, -1) },
-      `expiresTime: ${at(-10, -1)} is before createdAt ${at(-10)}`,
+      `expiresTime: "${at(-10, -1)}" is before createdAt "${at(-10)}"`,
     ],
     ['exempt as a string', { [HYGIENE_ATTR.exempt]: 'true' }, 'hygieneExempt: must be a boolean, got "true"'],
     [

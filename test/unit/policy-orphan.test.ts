@@ -89,7 +89,7 @@ describe('orphan rule', () => {
     expect(actions.map((a) => a.type)).toEqual(['notify-expiry', 'flag-stale', 'flag-orphan']);
   });
 
-  it('with an unusable directory (or none) keeps a flag but neither flags, deletes nor clears', () => {
+  it("with an unusable directory (or none) keeps a flag: neither flags, deletes nor clears on the owner's standing", () => {
     for (const owner of [UNUSABLE, undefined]) {
       expect(decideFor({}, owner)).toEqual([]);
       expect(decideFor(orphanedDaysAgo(30), owner)).toEqual([]);

@@ -43,7 +43,8 @@ const configArb: fc.Arbitrary<HygieneConfig> = fc
     expiryNoticeDays: fc.uniqueArray(fc.integer({ min: 1, max: 365 }), { maxLength: 5 }),
     staleAfterDays: fc.integer({ min: 1, max: 400 }),
     staleGraceDays: fc.integer({ min: 0, max: 60 }),
-    riskTiers: fc.array(tierArb, { maxLength: 3 }),
+    // Distinct names: a configuration refuses two tiers of one name.
+    riskTiers: fc.uniqueArray(tierArb, { maxLength: 3, selector: (tier) => tier.name }),
     exemptIds: fc.subarray(['pc-1', 'pc-2', 'pc-3']),
   })
   .map((input) => parseConfig(input));

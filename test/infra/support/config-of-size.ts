@@ -26,8 +26,14 @@ const MOST_NAME_BYTES = 64 * 3;
 /** The most risk tiers a config may have. */
 const MOST_TIERS = 20;
 
-/** A tier name of exactly `bytes` UTF-8 bytes (1 to 192): 3-byte characters, then ASCII for the remainder. */
-const nameOf = (bytes: number) => '界'.repeat(Math.floor(bytes / 3)) + 'x'.repeat(bytes % 3);
+/**
+ * The name of tier `i` (0 to 19), of exactly `bytes` UTF-8 bytes (1 to 192): 3-byte characters, then ASCII for
+ * the remainder, the first one telling the tiers apart (a configuration refuses two tiers of one name).
+ */
+const nameOf = (bytes: number, i: number) => {
+  const first = bytes >= 3 ? String.fromCodePoint(0x4e00 + i) : String.fromCharCode(0x61 + i);
+  return first + ('界'.repeat(Math.floor(bytes / 3)) + 'x'.repeat(bytes % 3)).slice(1);
+};
 
 const tier = (name: string): RiskTier => ({
   name,
@@ -48,7 +54,7 @@ export function configOfBytes(bytes: number): HygieneConfigInput {
     const names = bytes - fixed;
     if (names < n || names > n * MOST_NAME_BYTES) continue;
     const each = Math.floor(names / n);
-    const riskTiers = Array.from({ length: n }, (_, i) => tier(nameOf(i < names % n ? each + 1 : each)));
+    const riskTiers = Array.from({ length: n }, (_, i) => tier(nameOf(i < names % n ? each + 1 : each, i)));
     const input = { riskTiers };
     const measured = configBytes(parseConfig(input));
     if (measured !== bytes) throw new Error(`configOfBytes(${bytes}) took ${measured} bytes`);
