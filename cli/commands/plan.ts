@@ -10,17 +10,25 @@
  * missing, empty, stale or unreadable directory orphans nothing), so the
  * orphan rule's deletions count towards the guard's verdict. A file is
  * planned without one: its summary says orphan actions are not counted.
+ * When a table's guard trips, the pending `guard approve` approval is read
+ * (never consumed) and judged by the sweep's rule (cli/format/plan-guard.ts),
+ * so the plan says whether the next sweep that acts would delete.
  */
 
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { GUARD_APPROVAL_KEY, parseApproval } from '../../lambdas/aws/guard-approval-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
+import { GUARD_APPROVAL_ATTR } from '../../lambdas/hygiene/data-contract';
+import { errorText } from '../../lambdas/hygiene/errors';
 import { evaluateGuard } from '../../lambdas/hygiene/guard';
 import { loadDirectoryState, type OwnerStanding, ownerStanding } from '../../lambdas/hygiene/owner-directory';
 import { planRecord, type RecordPlan } from '../../lambdas/hygiene/policy';
 import { NO_DIRECTORY_READ, type PlanDirectory, planDirectory } from '../format/plan-directory';
 import { createPlanFormatter, PLAN_FORMATS } from '../format/plan-formatter';
+import { type PendingApprovalRead, planGuard } from '../format/plan-guard';
 import { PlanTally } from '../format/plan-tally';
 import type { PlanCounts, PlannedLine } from '../format/plan-types';
 import { type JsonlLine, readJsonLines } from '../jsonl';
@@ -145,11 +153,54 @@ async function runPlan(options: PlanOptions, command: Command): Promise<void> {
   return planSource(options, source, config, now);
 }
 
-/** A table's counts with the guard's verdict on its planned deletions (a file's stay as they are). */
-function withGuard(counts: PlanCounts, source: RecordSource, config: HygieneConfig): PlanCounts {
-  if (source.target === undefined) return counts;
+/**
+ * A table's counts with the guard's verdict on its planned deletions and, when it trips, what the next sweep that
+ * acts would do with the pending approval (a file's stay as they are: it need not be the whole fleet).
+ */
+async function withGuard(
+  counts: PlanCounts,
+  source: RecordSource,
+  config: HygieneConfig,
+): Promise<PlanCounts> {
+  const { target } = source;
+  if (target === undefined) return counts;
   const activeValid = counts.valid - counts.alreadyDeleted;
-  return { ...counts, guard: evaluateGuard({ plannedDeletes: counts.deletions, activeValid }, config) };
+  const guard = evaluateGuard({ plannedDeletes: counts.deletions, activeValid }, config);
+  if (!guard.tripped) return { ...counts, guard };
+  const read = await readPendingApproval(target);
+  // At the wall clock, not --now: a sweep judges the approval's expiry at its own (docs/sweep.md).
+  return { ...counts, ...planGuard(guard, read, Date.now()) };
+}
+
+/** Why a stored pending approval is not read: {@link parseApproval} refuses it, as a sweep would. */
+const MALFORMED_APPROVAL =
+  'the pending approval is malformed (not a map of id, by, reason, approvedAt, expiresAt as text and maxDeletes ' +
+  'as an integer); a sweep would not override the guard with it';
+
+/**
+ * The pending approval a tripped sweep would try: the reserved item it consumes (`DynamoDbGuardApprovals`,
+ * lambdas/aws/guard-approval-store.ts), read consistently, as `guard status` reads it, and parsed as the sweep
+ * parses it. Read only. A read that fails (AccessDenied, …) or a malformed approval is said, never thrown: the
+ * plan stands without it.
+ */
+async function readPendingApproval(target: Target): Promise<PendingApprovalRead> {
+  try {
+    const { Item: item } = await withDocumentClient(target, (client) =>
+      client.send(new GetCommand({ TableName: target.table, Key: GUARD_APPROVAL_KEY, ConsistentRead: true })),
+    );
+    const stored = item?.[GUARD_APPROVAL_ATTR.pending];
+    if (stored === undefined) return { read: true };
+    const pending = parseApproval(stored);
+    return pending ? { read: true, pending } : { read: false, error: MALFORMED_APPROVAL };
+  } catch (error: unknown) {
+    return { read: false, error: errorText(error) };
+  }
+}
+
+/** `items`, then `after()` once they have all been taken (before a listing of them writes its end). */
+async function* followedBy<T>(items: AsyncIterable<T>, after: () => Promise<void>): AsyncGenerator<T> {
+  yield* items;
+  await after();
 }
 
 /** The owner directory a plan applies the orphan rule with: what it says of an owner, and its summary. */
@@ -190,17 +241,22 @@ async function planSource(
   const context = { now, input: source.label, configPath };
   const formatter = createPlanFormatter(options.format);
   const tally = new PlanTally();
+  let counts: PlanCounts | undefined;
+  // The guard judges every record's deletions, and a tripped one reads the approval: once the last is tallied.
+  const planned = followedBy(planJsonLines(source.records, config, now, owners.standing), async () => {
+    counts = await withGuard({ ...tally.counts(), directory: owners.summary }, source, config);
+  });
   try {
     // The first record is read before the start is written: opening the file or reaching the table fails first.
-    await writeStreamedListing(process.stdout, planJsonLines(source.records, config, now, owners.standing), {
+    await writeStreamedListing(process.stdout, planned, {
       start: () => formatter.start(context),
-      item: (planned) => {
-        tally.add(planned);
-        return formatter.record(planned, context);
+      item: (line) => {
+        tally.add(line);
+        return formatter.record(line, context);
       },
       end: () => {
-        const counts = { ...tally.counts(), directory: owners.summary };
-        return formatter.end(withGuard(counts, source, config), context);
+        if (counts === undefined) throw new Error('plan: the listing ended before its records did');
+        return formatter.end(counts, context);
       },
     });
   } finally {
@@ -213,7 +269,7 @@ function definePlanCommand(program: Command) {
   return defineCommand(
     program,
     'plan',
-    'Evaluate credentials from a JSON Lines file (--input), a table (--table) or a deployed stack (--stack) without writing anything; print the planned actions (and, for a table, the orphan rule with its owner directory and the guard verdict).',
+    'Evaluate credentials from a JSON Lines file (--input), a table (--table) or a deployed stack (--stack) without writing anything; print the planned actions (and, for a table, the orphan rule with its owner directory, and the guard verdict with whether a tripped sweep would use the pending guard approval).',
     // No default stack: a table or stack only when named (the flags' help says so, as --config's).
     'named stack only',
     (command) =>

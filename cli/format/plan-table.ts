@@ -6,8 +6,8 @@
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { describeAction } from './action-text';
-import { guardVerdictLine } from './deletion-listing';
 import { planDirectoryLine } from './plan-directory';
+import { planGuardLines } from './plan-guard';
 import type { PlanCounts, PlanFormatter } from './plan-types';
 import { recordStatus } from './plan-types';
 
@@ -26,7 +26,10 @@ function row(line: string, id: string, owner: string, detail: string): string {
   return `${line.padStart(LINE_WIDTH - 1)}  ${idCell}  ${ownerCell}  ${terminalText(detail)}`.trimEnd();
 }
 
-/** The summary block: counts per status and per action, the owner directory's line, and a table's guard verdict. */
+/**
+ * The summary block: counts per status and per action, the owner directory's line, and a table's guard verdict
+ * (with, when it trips, what a sweep would do with the pending approval).
+ */
 function renderPlanSummary(counts: PlanCounts): string {
   const stages = counts.expiryStages.map((s) => `${s.stageDays}d: ${s.count}`).join(', ');
   const rows: [string, number, string?][] = [
@@ -47,7 +50,12 @@ function renderPlanSummary(counts: PlanCounts): string {
     ([label, n, note]) => `  ${label.padEnd(32)}${String(n).padStart(7)}${note ? `  ${note}` : ''}`,
   );
   const directory = counts.directory === undefined ? '' : `  ${planDirectoryLine(counts.directory)}\n`;
-  const guard = counts.guard === undefined ? '' : `  ${guardVerdictLine(counts.guard)}\n`;
+  const guard =
+    counts.guard === undefined
+      ? ''
+      : planGuardLines(counts.guard, counts.approvalCheck)
+          .map((line) => `  ${line}\n`)
+          .join('');
   return `Summary\n${lines.join('\n')}\n${directory}${guard}`;
 }
 

@@ -1,4 +1,7 @@
-/** Shared shapes of `pc-hygiene plan` output: one planned input line, its status, and a formatter. */
+/**
+ * Shared shapes of `pc-hygiene plan` output: one planned input line, its status, the counts (with how a tripped
+ * table's plan looked at the pending guard approval), and a formatter.
+ */
 import type { GuardStatus } from '../../lambdas/hygiene/guard';
 import type { RecordPlan } from '../../lambdas/hygiene/policy';
 import type { PlanDirectory } from './plan-directory';
@@ -30,6 +33,18 @@ export interface PlanContext {
   readonly configPath: string | undefined;
 }
 
+/** Why a plan's prediction of what a sweep does with the pending approval may not hold: said wherever it is. */
+export const APPROVAL_PREDICTION =
+  'a prediction: an approval may be used, replaced or recorded before the sweep runs';
+
+/**
+ * How a tripped table's plan looked at the pending guard approval (JSON `summary.approvalCheck`): read, and judged
+ * at `at` (the plan's wall clock, as a sweep judges it at its own, not at `--now`), or not read and why.
+ */
+export type PlanApprovalCheck =
+  | { readonly status: 'read'; readonly at: string; readonly note: typeof APPROVAL_PREDICTION }
+  | { readonly status: 'unreadable'; readonly error: string };
+
 /** Per-action and per-status counts of a plan. */
 export interface PlanCounts {
   readonly records: number;
@@ -48,9 +63,13 @@ export interface PlanCounts {
   readonly directory?: PlanDirectory;
   /**
    * A table's plan: the blast-radius guard's verdict on these deletions, as a
-   * sweep of the same table with the same config would judge them.
+   * sweep of the same table with the same config would judge them; when it
+   * trips, with the pending approval that sweep would try (`approval`,
+   * `overridden`, `deletionsAllowed`, as the sweep summary's `guard`).
    */
   readonly guard?: GuardStatus;
+  /** A tripped table's plan: how the pending approval was looked at (read when, or why not). */
+  readonly approvalCheck?: PlanApprovalCheck;
 }
 
 /**

@@ -7,7 +7,9 @@
  * Consuming is ONE conditional `UpdateItem` (no read first: the sweep's
  * grant on the table, `SWEEP_TABLE_ACTIONS` in lib/hygiene-grants.ts, has no
  * `GetItem`): only if an approval is pending, covers the planned deletions
- * and has not expired, it is moved to "last used" with the run that used it.
+ * and has not expired (`approvalOutcome` in lambdas/hygiene/guard.ts, the one
+ * statement of that rule, which `pc-hygiene plan` predicts with), it is moved
+ * to "last used" with the run that used it.
  * Two runs at once: one condition holds, the other finds nothing pending —
  * the approval is used exactly once.
  *
@@ -27,7 +29,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GUARD_APPROVAL_ATTR, GUARD_APPROVAL_ID } from '../hygiene/data-contract';
-import type { ApprovalOutcome, GuardApproval } from '../hygiene/guard';
+import { type ApprovalOutcome, approvalOutcome, type GuardApproval } from '../hygiene/guard';
 import type { GuardApprovals } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
@@ -60,7 +62,8 @@ export function parseApproval(value: unknown): GuardApproval | undefined {
 
 /**
  * The consuming write: move the pending approval to "last used", if it covers `plannedDeletes` at `atIso` and the
- * item does not already name `runId` as the run that used one (this write's own earlier attempt applied).
+ * item does not already name `runId` as the run that used one (this write's own earlier attempt applied). "Covers"
+ * is {@link approvalOutcome}'s `used`, said in DynamoDB's words so that it is checked in the write that spends it.
  */
 function consumeUpdate(plannedDeletes: number, runId: string, atIso: string) {
   const x = new UpdateExpressionBuilder();
@@ -122,9 +125,14 @@ export class DynamoDbGuardApprovals implements GuardApprovals {
       const old = failedConditionItem(error);
       const own = usedByThisRun(error, old, request.runId);
       if (own) return { status: 'used', approval: own };
-      const approval = parseApproval(old?.[GUARD_APPROVAL_ATTR.pending]);
-      if (!approval) return { status: 'none' };
-      return { status: approval.expiresAt <= atIso ? 'expired' : 'not-enough', approval };
+      const outcome = approvalOutcome(
+        parseApproval(old?.[GUARD_APPROVAL_ATTR.pending]),
+        request.plannedDeletes,
+        request.at,
+      );
+      // The rule would use it, yet the write was refused: only its run-id clause can have failed, which a first
+      // attempt never meets (above). Nothing was spent, so nothing is used: reported as not enough, as ever.
+      return outcome.status === 'used' ? { status: 'not-enough', approval: outcome.approval } : outcome;
     }
   }
 }

@@ -7,6 +7,7 @@
 import type { HygieneConfig } from './config';
 import { decimalShape } from './decimal-shape';
 import type { OperatorIdentity } from './operator-identity';
+import { formatInstant } from './time';
 
 /** The guard's verdict, reported as is in the run summary. */
 export interface GuardStatus {
@@ -55,6 +56,30 @@ export type ApprovalOutcome =
   | { readonly status: 'used'; readonly approval: GuardApproval }
   | { readonly status: 'expired' | 'not-enough'; readonly approval: GuardApproval }
   | { readonly status: 'none' };
+
+/**
+ * What a run whose guard tripped does with the pending approval at `at` (wall
+ * clock, epoch ms): uses it when it has not expired (`expiresAt` after `at`)
+ * and covers the planned deletions (`maxDeletes` at least `plannedDeletes`),
+ * else says why not — `expired` first, whatever its size. The one statement of
+ * that rule: the sweep's consuming write (`lambdas/aws/guard-approval-store.ts`)
+ * puts it in its condition, so that it is checked and the approval spent in
+ * one step, and judges a refused write with it; `pc-hygiene plan` predicts
+ * with it what the next sweep would do. `expiresAt` is compared as text with
+ * `at` in canonical UTC ISO, as that condition compares them (canonical
+ * instants order as text).
+ * @param pending the pending approval; `undefined` when none is
+ */
+export function approvalOutcome(
+  pending: GuardApproval | undefined,
+  plannedDeletes: number,
+  at: number,
+): ApprovalOutcome {
+  if (pending === undefined) return { status: 'none' };
+  if (pending.expiresAt <= formatInstant(at)) return { status: 'expired', approval: pending };
+  if (pending.maxDeletes < plannedDeletes) return { status: 'not-enough', approval: pending };
+  return { status: 'used', approval: pending };
+}
 
 /** The approval as the run summary reports it. */
 export type GuardApprovalUse = GuardApproval & { readonly status: 'used' | 'expired' | 'not-enough' };
