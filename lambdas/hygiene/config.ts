@@ -34,8 +34,8 @@ const days = (min: number, max: number) => range(min, max);
  */
 export const MAX_GRACE_DAYS = 365;
 
-/** What plans and the report call the base stale limit (`staleAfterDays`, no tier): `staleLimit`'s `tier`. */
-const DEFAULT_TIER_NAME = 'default';
+/** What plans and the report call the base stale limit (`staleAfterDays`, no tier): `staleLimit`'s `tier`; a stale warning names no tier then. */
+export const DEFAULT_TIER_NAME = 'default';
 
 /** A stricter stale limit for riskier credentials. */
 const riskTierSchema = z.strictObject({

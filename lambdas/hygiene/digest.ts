@@ -215,6 +215,21 @@ export function orderEvents(events: readonly OutboxEvent[]): OutboxEvent[] {
 }
 
 /**
+ * Why a stale warning's limit is what it is (docs/rules.md, "Risk tiers"):
+ * "; credentials unused for 30 days are flagged for deletion (risk tier
+ * unscoped-unrestricted)", without the tier for the base limit, and nothing
+ * for a warning queued before events carried the limit (it reads as it did).
+ */
+function staleLimitClause(event: OutboxEvent): EventLine {
+  if (event.staleAfterDays === undefined) return [];
+  const tier =
+    event.tier === undefined || plainName(event.tier) === undefined
+      ? []
+      : line` (risk tier ${{ value: event.tier }})`;
+  return line`; credentials unused for ${count(event.staleAfterDays, 'day')} are flagged for deletion${tier}`;
+}
+
+/**
  * What happened or will happen to one credential, and (last line) what its
  * owner can do, as wording and the event's values: the text flattens the
  * values ({@link describeEvent}), the HTML email also isolates them.
@@ -238,7 +253,7 @@ export function describeEventLines(event: OutboxEvent, now: number): EventLine[]
     }
     case 'stale-warning':
       return [
-        line`Not used since ${when(event.lastActivity, now)}. It will be soft-deleted on ${when(event.deleteAfter, now)} unless it is used before then.`,
+        line`Not used since ${when(event.lastActivity, now)}${staleLimitClause(event)}. It will be soft-deleted on ${when(event.deleteAfter, now)} unless it is used before then.`,
         line`What to do: to keep it, use it once before that date (the flag clears by itself); if you no longer need it, do nothing.`,
       ];
     case 'deleted-expired':

@@ -3,6 +3,7 @@
  * in the table's outbox in the same conditional write as the transition that
  * caused it (docs/notifications.md), so a committed change always has its notice.
  */
+import { DEFAULT_TIER_NAME } from './config';
 import { type Credential, type DeletedReason, lastActivity as lastActivityOf } from './credential';
 import type { Action } from './policy';
 import { formatInstant } from './time';
@@ -39,6 +40,16 @@ export interface OutboxEvent {
   readonly deleteAfter?: string;
   /** `stale-warning`, `deleted-stale`: last activity the decision was made from. */
   readonly lastActivity?: string;
+  /**
+   * `stale-warning`: the stale limit that applied, in days unused (docs/rules.md, "Risk tiers").
+   * Absent from a warning queued by an earlier version, whose notice then says no limit.
+   */
+  readonly staleAfterDays?: number;
+  /**
+   * `stale-warning`: the risk tier that set {@link OutboxEvent.staleAfterDays}; absent when the base
+   * limit (the configuration's `staleAfterDays`) applied, or the warning was queued by an earlier version.
+   */
+  readonly tier?: string;
   /** `deleted-*`: why it was deleted. */
   readonly reason?: DeletedReason;
 }
@@ -86,7 +97,10 @@ export function eventsFor(
 
 /** What one event says beyond its credential and run. */
 type EventDetail = Pick<OutboxEvent, 'eventId' | 'type'> &
-  Pick<Partial<OutboxEvent>, 'stageDays' | 'expiresTime' | 'deleteAfter' | 'lastActivity' | 'reason'>;
+  Pick<
+    Partial<OutboxEvent>,
+    'stageDays' | 'expiresTime' | 'deleteAfter' | 'lastActivity' | 'staleAfterDays' | 'tier' | 'reason'
+  >;
 
 /** The event `action` produces, without its credential and run fields; none for an unflagging. */
 function eventDetail(
@@ -108,6 +122,9 @@ function eventDetail(
         type: 'stale-warning',
         deleteAfter: action.deleteAfter,
         lastActivity: action.lastActivity,
+        // Why this limit: the owner's notice names it (docs/rules.md, "Risk tiers"). Not part of the id.
+        staleAfterDays: action.staleAfterDays,
+        ...(action.tier !== DEFAULT_TIER_NAME && { tier: action.tier }),
       };
     case 'delete-expired':
       return {

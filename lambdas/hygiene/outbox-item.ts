@@ -22,16 +22,19 @@ const OPTIONAL_STRINGS = [
   'deleteAfter',
   'lastActivity',
   'reason',
+  'tier',
 ] as const;
+/** Optional numbers; `staleAfterDays` is absent from a stale warning an earlier version queued. */
+const OPTIONAL_NUMBERS = ['stageDays', 'staleAfterDays'] as const;
 
 /** The fields a read event carries after its `type`, in this order. */
-const EVENT_FIELDS = [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS, 'stageDays'] as const;
+const EVENT_FIELDS = [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS, ...OPTIONAL_NUMBERS] as const;
 
 /**
- * The free text an event carries (the credential's names): cut by
- * {@link shortenedName} on every read, whichever shape the entry has.
+ * The free text an event carries (the credential's names, a stale warning's
+ * risk tier): cut by {@link shortenedName} on every read, whichever shape the entry has.
  */
-const NAME_FIELDS: ReadonlySet<string> = new Set(['displayName', 'clientId']);
+const NAME_FIELDS: ReadonlySet<string> = new Set(['displayName', 'clientId', 'tier']);
 
 /**
  * The string fields that must be kept exactly (ids, instants; `reason` is
@@ -66,8 +69,9 @@ function fieldProblem(v: Record<string, unknown>): string | undefined {
     if (typeof value === 'string' && exceedsKeyLimit(value))
       return `${key} is longer than DynamoDB's key limit of ${MAX_KEY_BYTES} bytes`;
   }
-  if (v.stageDays !== undefined && v.stageDays !== null && typeof v.stageDays !== 'number') {
-    return 'stageDays is not a number';
+  for (const key of OPTIONAL_NUMBERS) {
+    if (v[key] !== undefined && v[key] !== null && typeof v[key] !== 'number')
+      return `${key} is not a number`;
   }
   if (
     v.reason !== undefined &&

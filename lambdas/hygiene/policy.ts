@@ -2,7 +2,7 @@
  * The hygiene policy (docs/rules.md): a pure function from one credential, the
  * configuration and one instant to the transitions it needs. No I/O, no clock.
  */
-import type { HygieneConfig, RiskTier } from './config';
+import { DEFAULT_TIER_NAME, type HygieneConfig, type RiskTier } from './config';
 import {
   type Credential,
   formatProblem,
@@ -174,7 +174,7 @@ function exemptIdSet(config: HygieneConfig): ReadonlySet<string> {
 
 /** The stale limit for this credential: the strictest of the default and every matching tier. */
 export function staleLimit(credential: Credential, config: HygieneConfig): { days: number; tier: string } {
-  let limit = { days: config.staleAfterDays, tier: 'default' };
+  let limit = { days: config.staleAfterDays, tier: DEFAULT_TIER_NAME };
   for (const tier of config.riskTiers) {
     if (tierMatches(tier, credential) && tier.staleAfterDays < limit.days) {
       limit = { days: tier.staleAfterDays, tier: tier.name };

@@ -29,15 +29,17 @@ describe('eventsFor', () => {
     ]);
   });
 
-  it('a stale flag becomes a stale-warning with the deletion date and last activity', () => {
+  it('a stale flag becomes a stale-warning with the deletion date, last activity and the limit that applied', () => {
     const credential = credentialOf({ lastUsedAt: at(-100) });
     const [event] = eventsFor(credential, decide(credential, DEFAULT_CONFIG, T0), run);
+    // The base limit: no risk tier set it, so the event names none (test/unit/stale-warning-limit.test.ts).
     expect(event).toEqual({
       ...base,
       eventId: `stale-warning:${at(0)}`,
       type: 'stale-warning',
       deleteAfter: at(14),
       lastActivity: at(-100),
+      staleAfterDays: 90,
     });
   });
 

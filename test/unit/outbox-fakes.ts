@@ -259,7 +259,7 @@ export function outboxEvent(
 
 /**
  * The largest event of `type` a stored entry can be read as (docs/data-model.md, "Outbox"): every id and instant
- * at DynamoDB's key limit and both names at their cut, all control characters (1 byte each in UTF-8, 7 in the
+ * at DynamoDB's key limit and both names and the risk tier at their cut, all control characters (1 byte each in UTF-8, 7 in the
  * JSON document SNS carries: the worst escaping), with every field an event of any type may carry.
  */
 export function boundedEvent(type: EventType): OutboxEvent {
@@ -281,7 +281,9 @@ export function boundedEvent(type: EventType): OutboxEvent {
     ),
     displayName: name,
     clientId: name,
+    tier: name,
     stageDays: 1,
+    staleAfterDays: 1,
     ...(type.startsWith('deleted-') && { reason: 'stale' }),
   });
   if (!parsed.ok) throw new Error(`the bounded event is not an event: ${parsed.problem}`);
