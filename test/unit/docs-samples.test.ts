@@ -23,7 +23,12 @@ describe('docs/notifications.md sample digest', () => {
   it('is the rendering of its events, line for line', () => {
     const events = [
       sampleEvent('deleted-expired', 'pc-0c21', { displayName: 'old terraform', clientId: 'c1-tf-0c21' }),
-      sampleEvent('stale-warning', 'pc-19bd', { displayName: 'laptop scripts', clientId: 'c1-laptop-19bd' }),
+      sampleEvent('stale-warning', 'pc-19bd', {
+        displayName: 'laptop scripts',
+        clientId: 'c1-laptop-19bd',
+        staleAfterDays: 30,
+        tier: 'unscoped-unrestricted',
+      }),
       sampleEvent('expiry-warning', 'pc-7f3a', {
         displayName: 'CI deploy (GitHub Actions)',
         clientId: 'c1-deploy-7f3a',
