@@ -209,7 +209,7 @@ function relayQueueName(relay: Construct): string {
   return `${unique}${RELAY_QUEUE_NAME_SUFFIX}`;
 }
 
-/** The configuration set's ARN: what the relay's `ses:SendEmail` names, and the source SES publishes its events as. */
+/** The configuration set's ARN: what the relay's send grant names, and the source SES publishes its events as. */
 function configurationSetArn(set: ses.ConfigurationSet): string {
   return Stack.of(set).formatArn({
     service: 'ses',
@@ -386,9 +386,14 @@ export class OwnerEmailRelay extends Construct {
     const stack = Stack.of(this);
     const address = sesSenderAddress(sender);
     const domain = address.slice(address.lastIndexOf('@') + 1);
+    // SES authorizes an SESv2 `SendEmail` with raw content (how the relay sends each digest: `ses-email-sender.ts`)
+    // as `ses:SendRawEmail`, and refuses the relay every send without it (docs/deploy.md, "Email relay (SES)").
+    // `ses:SendEmail` stays beside it: AWS's documentation does not settle whether SES evaluates one action or
+    // both for a raw send, and it gives no extra power (same resources, same sender condition; a raw email can
+    // already carry whatever a simple or templated one could).
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
         // The identity (address, or the verified domain it belongs to) and the configuration set: nothing else.
         resources: [
           stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),

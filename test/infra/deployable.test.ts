@@ -998,8 +998,11 @@ describe('the bundled Lambda code from the assembly', () => {
     const { relay, sesEvents } = relayRoute;
     const ledger = tableArn(relay, HANDLER_ENV.relayLedgerTableName);
     const relayOwners = tableArn(relay, HANDLER_ENV.directoryTableName);
+    // A raw send is authorized as both actions (test/infra/support/required-permissions.ts, `sesPermissions`).
     const sendEmail = (resource: string) =>
-      `ses:SendEmail arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:${resource}`;
+      ['ses:SendEmail', 'ses:SendRawEmail'].map(
+        (action) => `${action} arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:${resource}`,
+      );
     const configurationSet = relay.logicalIdOf(CONFIGURATION_SET);
     expect(neededBy(runs, relay)).toEqual(
       expect.arrayContaining([
@@ -1010,9 +1013,9 @@ describe('the bundled Lambda code from the assembly', () => {
         `dynamodb:DeleteItem ${ledger}`,
         // The state of a part for an owner unreachable since the drain.
         `dynamodb:GetItem ${ledger}`,
-        sendEmail(`identity/${SENDER}`),
-        sendEmail('identity/example.com'),
-        sendEmail(`configuration-set/{${configurationSet}}`),
+        ...sendEmail(`identity/${SENDER}`),
+        ...sendEmail('identity/example.com'),
+        ...sendEmail(`configuration-set/{${configurationSet}}`),
       ]),
     );
     const relayTopicKey = `{${topicKeyOf(relayRoute.template, topicArn(sesEvents))}}`;

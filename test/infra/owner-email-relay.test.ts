@@ -2,8 +2,9 @@
  * The SES email relay construct (template assertions, cdk-nag): the queue's
  * `audience=owner` subscription (raw delivery off), the encryption and TLS of
  * the relay queue and of its DLQ (each found by its logical id), the DLQ,
- * the event source with partial batch responses, `ses:SendEmail` scoped to the
- * identity and the configuration set, the relay function's permissions
+ * the event source with partial batch responses, `ses:SendEmail` and
+ * `ses:SendRawEmail` (the relay sends raw MIME) scoped to the identity and the
+ * configuration set, the relay function's permissions
  * (exactly), the configuration set's bounce and complaint destination, its
  * suppression list (bounces and complaints, whatever the account's setting),
  * the SES events key's statement for SES (exactly: this account and this
@@ -134,13 +135,16 @@ function configurationSetArn(stack: Stack, relay: OwnerEmailRelay): unknown {
   };
 }
 
-/** The relay's `ses:SendEmail`: from the sender's address, as the identity (or its domain), through the set. */
+/**
+ * The relay's send grant: `ses:SendRawEmail` (how SES authorizes the relay's raw-content `SendEmail`) beside
+ * `ses:SendEmail`, from the sender's address, as the identity (or its domain), through the set.
+ */
 function sesSendStatement(stack: Stack, relay: OwnerEmailRelay): Record<string, unknown> {
   const identityArn = (name: string) => ({
     'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:eu-west-1:123456789012:identity/${name}`]],
   });
   return {
-    Action: 'ses:SendEmail',
+    Action: ['ses:SendEmail', 'ses:SendRawEmail'],
     Effect: 'Allow',
     Condition: { StringEquals: { 'ses:FromAddress': 'hygiene@corp.example' } },
     Resource: [
@@ -149,6 +153,19 @@ function sesSendStatement(stack: Stack, relay: OwnerEmailRelay): Record<string, 
       configurationSetArn(stack, relay),
     ],
   };
+}
+
+/** The statements of the SES events topic's policy (found by the topic it names). */
+function sesEventsTopicStatements(
+  template: Template,
+  stack: Stack,
+  relay: OwnerEmailRelay,
+): Record<string, unknown>[] {
+  const topics = JSON.stringify([stack.resolve(relay.sesEventsTopic.topicArn)]);
+  const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy')).find(
+    (p) => JSON.stringify(p.Properties.Topics) === topics,
+  );
+  return policy?.Properties.PolicyDocument.Statement ?? [];
 }
 
 /** Asserts that `role`'s default policy holds `statement`. */
@@ -219,7 +236,7 @@ describe('OwnerEmailRelay', () => {
     });
   });
 
-  it('allows ses:SendEmail only from the identity through the configuration set', () => {
+  it('allows ses:SendEmail and ses:SendRawEmail only from the identity through the configuration set', () => {
     const { template, stack, relay } = build();
 
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
@@ -336,10 +353,7 @@ describe('OwnerEmailRelay', () => {
   it('lets only SES publish to the SES events topic and only the deployment role subscribe to it', () => {
     const { template, stack, relay } = build();
     const topicArn = stack.resolve(relay.sesEventsTopic.topicArn);
-    const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy')).find(
-      (p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([topicArn]),
-    );
-    const statements = policy?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    const statements = sesEventsTopicStatements(template, stack, relay);
     const sid = (name: string) => statements.find((s) => s.Sid === name);
 
     // a complaint written by anyone but SES would opt an owner out: only an AWS service may publish
@@ -357,12 +371,36 @@ describe('OwnerEmailRelay', () => {
       Resource: topicArn,
       Condition: { ArnNotLike: { 'aws:PrincipalArn': [DEPLOYER] } },
     });
-    // SES itself is still allowed (the configuration set's event destination adds it)
-    expect(
-      statements.some(
-        (s) => s.Effect === 'Allow' && JSON.stringify(s.Principal).includes('ses.amazonaws.com'),
-      ),
-    ).toBe(true);
+    // SES itself is still allowed (the configuration set's event destination adds it), and only for this account's
+    // configuration set (confused-deputy protection): the topic's one Allow.
+    expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
+      {
+        Sid: expect.any(String),
+        Effect: 'Allow',
+        Principal: { Service: 'ses.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicArn,
+        Condition: {
+          StringEquals: {
+            'AWS:SourceAccount': '123456789012',
+            'AWS:SourceArn': configurationSetArn(stack, relay),
+          },
+        },
+      },
+    ]);
+  });
+
+  it('refuses publishing to the SES events topic without TLS', () => {
+    const { template, stack, relay } = build();
+
+    expect(sesEventsTopicStatements(template, stack, relay)).toContainEqual({
+      Sid: 'AllowPublishThroughSSLOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: stack.resolve(relay.sesEventsTopic.topicArn),
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
   });
 
   it('without a deployment role leaves Subscribe to IAM, and still lets only SES publish', () => {

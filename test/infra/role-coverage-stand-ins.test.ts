@@ -1,7 +1,8 @@
 /**
  * The pieces the artifact test's role check (test/infra/deployable.test.ts)
  * added for the subscription reconciler and the relay route, on small inputs:
- * the IAM resource of SNS's subscription actions and of SESv2's `SendEmail`,
+ * the IAM resource of SNS's subscription actions, the IAM actions and
+ * resources of SESv2's `SendEmail` (raw content: `ses:SendRawEmail` too),
  * and the stand-ins the bundled runs talk to through the real SDK clients (the
  * SNS stub forwarding subscription actions to the SNS fake, the SES stub, and
  * its refusal of a send as the relay's sender reads it), and what they inject
@@ -33,7 +34,7 @@ import { listenLocally } from './support/local-http-server';
 import { WHOLE_CALL_REFUSED } from './support/rare-paths';
 import { startRecordingProxy } from './support/recording-proxy';
 import { sesPermissions, snsPermission } from './support/required-permissions';
-import { SENDING_PAUSED, type SesStub, startSesStub } from './support/ses-stub';
+import { SENDING_PAUSED, type SesContentKind, type SesStub, startSesStub } from './support/ses-stub';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene';
 const logicalIdOf = (name: string) => ({ [TOPIC_ARN]: 'Topic', 'relay-set': 'ConfigurationSet' })[name];
@@ -57,7 +58,7 @@ describe('the IAM resources of the requests the role check maps', () => {
 
   it('SES: SendEmail needs the address identity, its domain identity and the configuration set', () => {
     const arn = (resource: string) => `arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:${resource}`;
-    const send = { action: 'SendEmail', fromEmailAddress: 'hygiene@example.com' };
+    const send = { action: 'SendEmail', fromEmailAddress: 'hygiene@example.com', content: 'Simple' } as const;
     // Each with its FromEmailAddress as ses:FromAddress (the relay's grant is conditioned on it).
     const context = { 'ses:FromAddress': 'hygiene@example.com' };
     expect(sesPermissions({ ...send, configurationSetName: 'relay-set' }, logicalIdOf)).toEqual([
@@ -85,6 +86,30 @@ describe('the IAM resources of the requests the role check maps', () => {
       '(no template configuration set other)',
     );
     expect(() => sesPermissions({ action: 'GET /v2/email/account' }, logicalIdOf)).toThrow(/no IAM mapping/);
+  });
+
+  it('SES: a SendEmail with raw content (the relay’s) needs ses:SendRawEmail too, on each resource', () => {
+    const send = {
+      action: 'SendEmail',
+      fromEmailAddress: 'hygiene@example.com',
+      configurationSetName: 'relay-set',
+    };
+    const actionsOf = (content?: SesContentKind) =>
+      sesPermissions({ ...send, ...(content !== undefined && { content }) }, logicalIdOf).map(
+        (p) => `${p.action} ${p.name}`,
+      );
+    expect(actionsOf('Raw')).toEqual([
+      'ses:SendEmail hygiene@example.com (address identity)',
+      'ses:SendEmail example.com (domain identity)',
+      'ses:SendEmail relay-set',
+      'ses:SendRawEmail hygiene@example.com (address identity)',
+      'ses:SendRawEmail example.com (domain identity)',
+      'ses:SendRawEmail relay-set',
+    ]);
+    expect(actionsOf('Template')).toEqual(actionsOf('Simple'));
+    expect(actionsOf('Simple').every((line) => line.startsWith('ses:SendEmail '))).toBe(true);
+    // Not knowing the kind, the check cannot tell the actions: it says so rather than guess.
+    expect(() => actionsOf()).toThrow(/no recorded Content/);
   });
 });
 
@@ -160,7 +185,13 @@ describe('the stand-ins, through the real SDK clients', () => {
     ]);
     await expect(client.send(new GetAccountCommand({}))).rejects.toMatchObject({ name: 'NotFoundException' });
     expect(ses.requests).toEqual([
-      { action: 'SendEmail', fromEmailAddress: 'hygiene@example.com', configurationSetName: 'relay-set' },
+      {
+        action: 'SendEmail',
+        fromEmailAddress: 'hygiene@example.com',
+        configurationSetName: 'relay-set',
+        // What the role check maps to ses:SendRawEmail.
+        content: 'Raw',
+      },
       { action: 'GET /v2/email/account' },
     ]);
     client.destroy();
@@ -195,7 +226,7 @@ describe('the stand-ins, through the real SDK clients', () => {
     // The relay's sender does not retry it: the relay fails the record at once (and releases its claim).
     expect(isTransientSesError(refused)).toBe(false);
     expect(ses.requests.slice(requestsBefore)).toEqual([
-      { action: 'SendEmail', fromEmailAddress: 'hygiene@example.com' },
+      { action: 'SendEmail', fromEmailAddress: 'hygiene@example.com', content: 'Raw' },
     ]);
     expect(ses.sent.slice(sentBefore)).toEqual([]);
     const { MessageId } = await send();

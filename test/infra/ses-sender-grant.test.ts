@@ -1,5 +1,5 @@
 /**
- * The relay's `ses:SendEmail` grant names exactly the address the relay asks
+ * The relay's SES send grant names exactly the address the relay asks
  * SES to send from: the synthesized `ses:FromAddress` condition (StringEquals,
  * case-sensitive) and both identity ARNs (the address, its domain) against
  * the `FromEmailAddress` the relay's own code path puts in the request — the
@@ -55,11 +55,11 @@ function arnText(arn: unknown): string {
   return join[1].map((part) => (typeof part === 'string' ? part : '<token>')).join(join[0]);
 }
 
-/** The relay role's one `ses:SendEmail` statement: its `ses:FromAddress` and the identities it names. */
+/** The relay role's one SES send statement (`ses:SendEmail`, `ses:SendRawEmail`): its `ses:FromAddress` and identities. */
 function sendGrant(template: Template) {
   const [statement, ...more] = Object.values(template.findResources('AWS::IAM::Policy'))
     .flatMap((p) => p.Properties.PolicyDocument.Statement)
-    .filter((s: { Action: unknown }) => s.Action === 'ses:SendEmail');
+    .filter((s: { Action: unknown }) => [s.Action].flat().includes('ses:SendEmail'));
   expect(more).toEqual([]);
   const resources = (statement.Resource as unknown[]).map(arnText);
   return {

@@ -33,7 +33,12 @@
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsimpleemailservicev2.html:
  * the identity, required, and the configuration set the request names; "if
  * the action has one or more required resources, the caller must have
- * permission to use the action with those resources"): the sending identity,
+ * permission to use the action with those resources"); one with `Raw`
+ * content is also `ses:SendRawEmail` on each: SES refuses it naming that
+ * action when the caller has only `ses:SendEmail`, and the reference does not
+ * say whether `ses:SendEmail` is evaluated as well, so both are required
+ * (docs/deploy.md, "Email relay (SES)"). A `SendEmail` whose content the stub
+ * did not record throws. The resources: the sending identity,
  * which is the `FromEmailAddress` when the account verified that address and
  * its domain when it verified the domain (the account decides, not the
  * template: both are required here, so the role works either way), and the
@@ -146,33 +151,36 @@ function inThisStack(service: string, resource: string): string {
   return `arn:{AWS::Partition}:${service}:{AWS::Region}:{AWS::AccountId}:${resource}`;
 }
 
+/** The IAM actions SES authorizes a `SendEmail` as, by its kind of content (file header). */
+function sendEmailActions(request: SesRequest): readonly string[] {
+  switch (request.content) {
+    case 'Raw':
+      return ['ses:SendEmail', 'ses:SendRawEmail'];
+    case 'Simple':
+    case 'Template':
+      return ['ses:SendEmail'];
+    default:
+      throw new Error(
+        'SES SendEmail with no recorded Content: its IAM actions depend on the kind (Raw or not)',
+      );
+  }
+}
+
 /**
- * The permissions an SESv2 request needs: for `SendEmail`, `ses:SendEmail` on the address identity, on its
- * domain's identity, and on the configuration set it names (file header).
- * @throws for any other request (not mapped)
+ * The permissions an SESv2 request needs: for `SendEmail`, each of its actions (`ses:SendEmail`, and
+ * `ses:SendRawEmail` for raw content) on the address identity, on its domain's identity, and on the configuration
+ * set it names (file header).
+ * @throws for any other request (not mapped), and for a `SendEmail` with no recorded content
  */
 export function sesPermissions(request: SesRequest, logicalIdOf: LogicalIdOf): RequiredPermission[] {
   if (request.action !== 'SendEmail') {
     throw new Error(`SES ${request.action}: no IAM mapping for this request (add it here)`);
   }
-  const action = 'ses:SendEmail';
   const address = request.fromEmailAddress ?? '';
   const domain = address.slice(address.lastIndexOf('@') + 1);
-  // `FromEmailAddress` is the `ses:FromAddress` condition key, on every resource the request uses.
-  const context = { 'ses:FromAddress': address };
-  const permissions: RequiredPermission[] = [
-    {
-      action,
-      resource: inThisStack('ses', `identity/${address}`),
-      name: `${address} (address identity)`,
-      context,
-    },
-    {
-      action,
-      resource: inThisStack('ses', `identity/${domain}`),
-      name: `${domain} (domain identity)`,
-      context,
-    },
+  const resources = [
+    { resource: inThisStack('ses', `identity/${address}`), name: `${address} (address identity)` },
+    { resource: inThisStack('ses', `identity/${domain}`), name: `${domain} (domain identity)` },
   ];
   const setName = request.configurationSetName;
   if (setName !== undefined) {
@@ -181,7 +189,11 @@ export function sesPermissions(request: SesRequest, logicalIdOf: LogicalIdOf): R
       set === undefined
         ? `(no template configuration set ${setName})`
         : inThisStack('ses', `configuration-set/{${set}}`);
-    permissions.push({ action, resource, name: setName, context });
+    resources.push({ resource, name: setName });
   }
-  return permissions;
+  // `FromEmailAddress` is the `ses:FromAddress` condition key, on every resource the request uses.
+  const context = { 'ses:FromAddress': address };
+  return sendEmailActions(request).flatMap((action) =>
+    resources.map(({ resource, name }) => ({ action, resource, name, context })),
+  );
 }

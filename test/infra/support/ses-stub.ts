@@ -5,8 +5,9 @@
  * `POST /v2/email/outbound-emails` with a JSON body, answered with
  * `{"MessageId": …}`. The stub accepts every email, and records each one (its
  * sender, recipients, configuration set and tags, and the message id it
- * answered: what SES's bounce and complaint events name) and every request,
- * for the artifact test's role check (test/infra/support/required-permissions.ts).
+ * answered: what SES's bounce and complaint events name) and every request
+ * (with what IAM reads of it: its sender, configuration set and kind of
+ * content), for the artifact test's role check (test/infra/support/required-permissions.ts).
  * A test can have it refuse the next `SendEmail`s with an SES error
  * (`refuseNext`), as REST-JSON writes one (the status, `x-amzn-errortype` and
  * a `message`): the request is recorded, the email is not; and run something
@@ -28,7 +29,12 @@ export interface SesRequest {
   readonly fromEmailAddress?: string;
   /** `ConfigurationSetName` of a `SendEmail`, when it names one. */
   readonly configurationSetName?: string;
+  /** Which kind of `Content` a `SendEmail` has (IAM authorizes a `Raw` one as `ses:SendRawEmail`). */
+  readonly content?: SesContentKind;
 }
+
+/** The kinds of a `SendEmail`'s `Content`: exactly one is set. */
+export type SesContentKind = 'Raw' | 'Simple' | 'Template';
 
 /** One email as SES accepted it. */
 export interface SentEmail {
@@ -79,16 +85,19 @@ interface SendEmailBody {
   readonly FromEmailAddress?: string;
   readonly Destination?: { readonly ToAddresses?: readonly string[] };
   readonly ConfigurationSetName?: string;
+  readonly Content?: Readonly<Partial<Record<SesContentKind, unknown>>>;
   readonly EmailTags?: readonly { readonly Name: string; readonly Value: string }[];
 }
 
 /** One `SendEmail` as recorded: what IAM reads of it. */
 function recorded(body: SendEmailBody): SesRequest {
   const configurationSetName = body.ConfigurationSetName;
+  const content = (['Raw', 'Simple', 'Template'] as const).find((kind) => body.Content?.[kind] !== undefined);
   return {
     action: 'SendEmail',
     fromEmailAddress: body.FromEmailAddress ?? '',
     ...(configurationSetName !== undefined && { configurationSetName }),
+    ...(content !== undefined && { content }),
   };
 }
 
