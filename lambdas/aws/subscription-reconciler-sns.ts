@@ -23,9 +23,18 @@
  * is not an ARN is treated as gone and left out, so the owner is planned as
  * having no subscription (and, when the ARN recorded with their `confirmed`
  * names this topic, as having unsubscribed).
+ *
+ * SNS cannot delete a subscription pending confirmation (SNS Developer Guide,
+ * "Deleting an Amazon SNS subscription and topic"), such as one just created
+ * by its ARN (`ReturnSubscriptionArn`). What Unsubscribe answers for one is not
+ * documented; an `InvalidParameter` refusal of a subscription that
+ * GetSubscriptionAttributes then reads as pending is reported as
+ * `PendingSubscriptionNotRemovableError` (the reconciler leaves it pending:
+ * `subscription-creations.ts`); any other refusal as SNS gave it.
  */
 import {
   GetSubscriptionAttributesCommand,
+  InvalidParameterException,
   ListSubscriptionsByTopicCommand,
   NotFoundException,
   SetSubscriptionAttributesCommand,
@@ -35,6 +44,7 @@ import {
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { type MailboxKey, normalizeEmail } from '../hygiene/owner-directory';
+import { PendingSubscriptionNotRemovableError } from '../hygiene/subscription-creations';
 import {
   OWNER_SUBSCRIPTION_PROTOCOL,
   PENDING_CONFIRMATION_ARN,
@@ -128,9 +138,32 @@ export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscript
     );
   }
 
-  /** Unsubscribes; a subscription already gone (NotFound: another run or the owner removed it) is done. */
+  /**
+   * Unsubscribes; a subscription already gone (NotFound: another run or the owner removed it) is done.
+   * @throws {PendingSubscriptionNotRemovableError} when SNS refuses (InvalidParameter) a subscription it reads as
+   *   pending confirmation: SNS deletes that one by itself, unconfirmed, after 48 hours
+   */
   async remove(subscriptionArn: string): Promise<void> {
-    await unlessGone(() => this.client.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn })));
+    try {
+      await unlessGone(() => this.client.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn })));
+    } catch (error: unknown) {
+      if (error instanceof InvalidParameterException && (await this.readsPending(subscriptionArn))) {
+        throw new PendingSubscriptionNotRemovableError(subscriptionArn, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** True when SNS reads the subscription as pending confirmation; false when it does not, or cannot be asked. */
+  private async readsPending(subscriptionArn: string): Promise<boolean> {
+    try {
+      const { Attributes } = await this.client.send(
+        new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }),
+      );
+      return Attributes?.PendingConfirmation === 'true';
+    } catch {
+      return false; // the refusal stands as SNS gave it
+    }
   }
 
   private async listPages(): Promise<Subscription[]> {

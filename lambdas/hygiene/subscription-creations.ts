@@ -6,9 +6,13 @@
  * (departed, a new address) may land. So the owners to subscribe are re-read
  * right before the creations ({@link recheckCreations}), and the owners
  * subscribed are re-read after the state writes: a
- * subscription just created for one who no longer wants it is removed by the
+ * subscription just created for one who no longer wants it is withdrawn by the
  * ARN `create` returned ({@link withdrawAfterCreate}; the confirmation email
- * already sent cannot be recalled). "Another address" is another mailbox by
+ * already sent cannot be recalled). SNS cannot delete a subscription still
+ * pending confirmation, and one just created almost always is: that refusal
+ * ({@link PendingSubscriptionNotRemovableError}) is expected, the subscription
+ * is left pending (`pendingLeft`), and SNS deletes it unconfirmed after 48
+ * hours. "Another address" is another mailbox by
  * the rule the plan is given (`ReconcileOptions.mailboxKey`): an import that
  * re-spells the address (a domain in Punycode or Unicode) mid-run is no move,
  * as the plan would not count it one. Split from `subscription-reconciler.ts`,
@@ -34,7 +38,7 @@ export interface CreatedSubscription {
  * (`owners unsubscribe`), left the directory, stopped being `active` or moved
  * to another address after the re-read before the creations, while the
  * creations ran. SNS had already emailed them the confirmation link: that
- * email cannot be recalled, but the subscription it was sent for is removed.
+ * email cannot be recalled.
  */
 export interface CreatedSubscriptionRemoval {
   readonly kind: 'withdraw';
@@ -42,6 +46,35 @@ export interface CreatedSubscriptionRemoval {
   /** The address the run subscribed. */
   readonly email: string;
   readonly subscriptionArn: string;
+}
+
+/** A {@link CreatedSubscriptionRemoval} carried out: the subscription removed, or left pending. */
+export interface WithdrawnSubscription extends CreatedSubscriptionRemoval {
+  /**
+   * True when SNS refused the removal because the subscription is still pending confirmation
+   * ({@link PendingSubscriptionNotRemovableError}): it stays, delivering nothing, and SNS deletes it unconfirmed
+   * after 48 hours. It does not count for the owner (recorded `unsubscribed`, departed or moved); if the person
+   * confirms it, the next run matches it (`confirmed`, or a removal once it has an ARN to remove). False: removed
+   * (it had been confirmed meanwhile, or was gone).
+   */
+  readonly pendingLeft: boolean;
+}
+
+/**
+ * SNS refused to remove a subscription because it is pending confirmation: SNS cannot delete one before it is
+ * confirmed, and deletes it by itself unconfirmed after 48 hours (docs/notifications.md, "Pending
+ * subscriptions"). Thrown by {@link TopicSubscriptions.remove} (the SNS adapter, once SNS confirms the
+ * subscription is pending); expected, not a failure, only for a subscription the run just created
+ * ({@link withdrawAfterCreate}).
+ */
+export class PendingSubscriptionNotRemovableError extends Error {
+  override readonly name = 'PendingSubscriptionNotRemovableError';
+  constructor(
+    readonly subscriptionArn: string,
+    options?: ErrorOptions,
+  ) {
+    super(`SNS cannot remove ${subscriptionArn}: it is pending confirmation`, options);
+  }
 }
 
 /**
@@ -98,8 +131,11 @@ export async function recheckCreations(
  * {@link recheckCreations}, while the creations ran. `created` holds every
  * owner the run subscribed, also one whose state it recorded (that write's
  * condition is on the address, state and ARN, not on `status`: a departure
- * does not stop it). A removal SNS refuses, or a failed re-read, fails each
- * one concerned (the subscription stays; the next run plans for it).
+ * does not stop it). A removal refused because the subscription is pending
+ * ({@link PendingSubscriptionNotRemovableError}: SNS cannot delete it) is
+ * withdrawn with `pendingLeft`, not failed. A removal SNS refuses otherwise,
+ * or a failed re-read, fails each one concerned (the subscription stays; the
+ * next run plans for it).
  * @param key the plan's mailbox rule: a re-spelled address is still the one subscribed
  */
 export async function withdrawAfterCreate(
@@ -107,32 +143,53 @@ export async function withdrawAfterCreate(
   created: readonly CreatedSubscription[],
   { concurrency, key }: { readonly concurrency: number; readonly key: MailboxKey },
 ): Promise<{
-  removed: CreatedSubscriptionRemoval[];
+  withdrawn: WithdrawnSubscription[];
   failed: FailedOperation[];
   /** The owners withdrawn, as re-read (`undefined`: gone). */
   found: ReadonlyMap<string, OwnerRecord | undefined>;
 }> {
   const removals = created.map((c): CreatedSubscriptionRemoval => ({ kind: 'withdraw', ...c }));
-  if (removals.length === 0) return { removed: [], failed: [], found: new Map() };
+  if (removals.length === 0) return { withdrawn: [], failed: [], found: new Map() };
   let current: ReadonlyMap<string, OwnerRecord>;
   try {
     current = await deps.directory.getMany(removals.map((r) => r.userId));
   } catch (error: unknown) {
     const text = `re-reading the owners subscribed failed, subscription left: ${errorText(error)}`;
     return {
-      removed: [],
+      withdrawn: [],
       failed: removals.map((operation) => ({ operation, error: text })),
       found: new Map(),
     };
   }
   const unwanted = removals.filter((r) => !stillWantsCreation(current.get(r.userId), r.email, key));
-  const refused = await attemptEach(unwanted, concurrency, (r) => deps.topic.remove(r.subscriptionArn));
+  const pendingLeft = new Set<string>();
+  const refused = await attemptEach(unwanted, concurrency, async (r) => {
+    if (!(await removeUnlessPending(deps.topic, r.subscriptionArn))) pendingLeft.add(r.userId);
+  });
   const failedIds = new Set(refused.map((f) => f.operation.userId));
   return {
-    removed: unwanted.filter((r) => !failedIds.has(r.userId)),
+    withdrawn: unwanted
+      .filter((r) => !failedIds.has(r.userId))
+      .map((r) => ({ ...r, pendingLeft: pendingLeft.has(r.userId) })),
     failed: refused,
     found: new Map(unwanted.map((r) => [r.userId, current.get(r.userId)])),
   };
+}
+
+/**
+ * Removes the subscription; false when SNS refused because it is pending confirmation
+ * ({@link PendingSubscriptionNotRemovableError}). Any other refusal is thrown.
+ */
+async function removeUnlessPending(topic: TopicSubscriptions, subscriptionArn: string): Promise<boolean> {
+  try {
+    await topic.remove(subscriptionArn);
+    return true;
+  } catch (error: unknown) {
+    if (error instanceof PendingSubscriptionNotRemovableError && error.subscriptionArn === subscriptionArn) {
+      return false;
+    }
+    throw error;
+  }
 }
 
 /**

@@ -21,9 +21,11 @@
  * or moving them, may land while the run is in flight (a failed re-read
  * creates nothing). One that lands after that re-read, while the creations
  * run, is caught after the state writes: the run re-reads the owners it
- * subscribed, and removes the subscription it just
+ * subscribed, and withdraws the subscription it just
  * created for any who no longer want it (the confirmation email already sent
- * cannot be recalled; both re-reads: `subscription-creations.ts`). From the
+ * cannot be recalled; SNS cannot delete a subscription still pending, so it
+ * is usually left pending, to expire unconfirmed; both re-reads:
+ * `subscription-creations.ts`). From the
  * same listing it counts the subscriptions that deliver every admin message
  * (`admin-reach.ts`): the admins' reach, which no run changes, also carried
  * by the refusal of an empty directory ({@link EmptyOwnerDirectoryError}). Used by
@@ -42,9 +44,9 @@ import {
 import {
   attemptEach,
   type CreatedSubscription,
-  type CreatedSubscriptionRemoval,
   type FailedOperation,
   recheckCreations,
+  type WithdrawnSubscription,
   withdrawAfterCreate,
 } from './subscription-creations';
 import type { UnsubscribeGuardVerdict } from './subscription-opt-out';
@@ -113,6 +115,8 @@ export interface ReconcileSummary {
    * failed re-read before the creations fails every planned creation (nothing
    * subscribed); one after the state writes fails each check of
    * {@link ReconcileSummary.withdrawnAfterCreate} (the subscriptions stay).
+   * Not SNS's refusal to remove a subscription it just created that is still
+   * pending: that one is in `withdrawnAfterCreate`, `pendingLeft`.
    */
   readonly failed: readonly FailedOperation[];
   /**
@@ -146,13 +150,16 @@ export interface ReconcileSummary {
    */
   readonly skippedStateChanges: readonly OwnerSubscriptionState[];
   /**
-   * Subscriptions this run created and then removed ({@link CreatedSubscriptionRemoval}):
+   * Subscriptions this run created and then withdrew ({@link WithdrawnSubscription}):
    * the owner's change landed after the re-read before the creations. Every
    * owner the run subscribed is re-read for this, also one whose state it
    * recorded: that write's condition is on the address, state and ARN, not on
-   * the owner's `status`. Empty in a dry run.
+   * the owner's `status`. Each was removed, or, with `pendingLeft`, left
+   * pending: SNS cannot delete a subscription pending confirmation (it deletes
+   * it unconfirmed after 48 hours), which is expected, not a failure. Empty in
+   * a dry run.
    */
-  readonly withdrawnAfterCreate: readonly CreatedSubscriptionRemoval[];
+  readonly withdrawnAfterCreate: readonly WithdrawnSubscription[];
   /**
    * The mass-unsubscribe guard (docs/notifications.md, "Subscription
    * reconciler"): when `tripped` (and not `overridden`), the owners in
@@ -317,7 +324,7 @@ async function applyAndRecord(
     ),
     stateChanges: changes.filter((s) => !skipped.has(s.userId)),
     skippedStateChanges: changes.filter((s) => skipped.has(s.userId)),
-    withdrawnAfterCreate: afterCreate.removed,
+    withdrawnAfterCreate: afterCreate.withdrawn,
   });
 }
 
@@ -442,7 +449,7 @@ function summarize(
     counted: readonly OwnerSubscriptionState['state'][];
     stateChanges: readonly OwnerSubscriptionState[];
     skippedStateChanges: readonly OwnerSubscriptionState[];
-    withdrawnAfterCreate: readonly CreatedSubscriptionRemoval[];
+    withdrawnAfterCreate: readonly WithdrawnSubscription[];
   },
 ): ReconcileSummary {
   const applied = (kind: 'repair' | 'remove') =>
@@ -472,10 +479,11 @@ function summarize(
     unsubscribeGuard: plan.unsubscribeGuard,
     conflicts: plan.conflicts,
     untouched: plan.untouched,
-    // each subscription withdrawn after its creation took its filter policy with it
+    // each subscription removed after its creation took its filter policy with it; one left pending keeps it
     filterPolicies: {
       ...plan.filterPolicies,
-      planned: plan.filterPolicies.planned - outcome.withdrawnAfterCreate.length,
+      planned:
+        plan.filterPolicies.planned - outcome.withdrawnAfterCreate.filter((w) => !w.pendingLeft).length,
       quota: outcome.quota,
     },
     adminSubscriptions: outcome.adminSubscriptions,

@@ -1,7 +1,8 @@
 /**
  * `owners sync-subscriptions`' text summary names what a run created and then
- * withdrew because the owner opted out, left or moved while it ran, and a
- * withdrawal SNS refused (docs/notifications.md, "Subscription reconciler"),
+ * withdrew because the owner opted out, left or moved while it ran (removed,
+ * or left pending: SNS cannot delete a subscription awaiting confirmation),
+ * and a withdrawal SNS refused (docs/notifications.md, "Subscription reconciler"),
  * each line sanitised: the ids and addresses are stored text; and how many
  * subscriptions deliver every admin message, with the Lambda's warning at none
  * (docs/deploy.md, "Runbook: No admin subscription").
@@ -30,7 +31,14 @@ const summary: ReconcileSummary = {
   stateChanges: [{ userId: 'ada', state: 'pending' }],
   skippedStateChanges: [],
   withdrawnAfterCreate: [
-    { kind: 'withdraw', userId: 'bob\u001b[2J', email: 'bob@x', subscriptionArn: `${TOPIC}:b` },
+    {
+      kind: 'withdraw',
+      userId: 'bob\u001b[2J',
+      email: 'bob@x',
+      subscriptionArn: `${TOPIC}:b`,
+      pendingLeft: false,
+    },
+    { kind: 'withdraw', userId: 'dee', email: 'dee@x', subscriptionArn: `${TOPIC}:d`, pendingLeft: true },
   ],
   unsubscribeGuard: { tripped: false, overridden: false, newlyUnsubscribed: [], confirmedBefore: 0 },
   conflicts: [],
@@ -40,13 +48,20 @@ const summary: ReconcileSummary = {
 };
 
 describe('owners sync-subscriptions text summary', () => {
-  it('names the subscriptions withdrawn after their creation, and a withdrawal SNS refused', () => {
+  it('names the subscriptions withdrawn after their creation, removed or left pending, and a withdrawal SNS refused', () => {
     const lines = renderSyncSummaryText(summary, TOPIC).split('\n');
 
     expect(lines).toContain(
       '  withdrawn            1 created this run, then removed: the owner unsubscribed, left or moved while the run subscribed (SNS had already emailed them a confirmation link)',
     );
     expect(lines).toContain(`  withdrawn bob\\x1b[2J <bob@x> ${TOPIC}:b`);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}left pending {9}1 created this run for an owner who unsubscribed, left or moved .*SNS cannot delete a subscription awaiting confirmation.*48 hours/,
+      ),
+    );
+    expect(lines).toContain(`  left pending dee <dee@x> ${TOPIC}:d`);
+    expect(lines).not.toContain(`  withdrawn dee <dee@x> ${TOPIC}:d`);
     expect(lines).toContain(
       `  failed: withdraw cy <cy@x> ${TOPIC}:c (created this run): AuthorizationError: refused`,
     );

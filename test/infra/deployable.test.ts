@@ -855,21 +855,29 @@ describe('the bundled Lambda code from the assembly', () => {
     expect(disallowed(run, paths)).toEqual([]);
   });
 
-  it('the reconciler’s rarer path: the subscription it created for an owner who departed meanwhile, removed in the same run; allowed', () => {
+  it('the reconciler’s rarer path: the subscription it created for an owner who departed meanwhile, withdrawn in the same run (left pending: SNS cannot delete it), no failure; allowed', () => {
     const { run, before, after } = defaultRoute.reconcilerPaths;
     expect(run.code).toBe(0);
     expect(run.result).toMatchObject({
       created: 1,
-      withdrawnAfterCreate: [{ userId: DEPARTING_OWNER.userId, email: DEPARTING_OWNER.email }],
+      failed: [],
+      withdrawnAfterCreate: [
+        { userId: DEPARTING_OWNER.userId, email: DEPARTING_OWNER.email, pendingLeft: true },
+      ],
     });
-    expect(after.map((s) => s.endpoint)).not.toContain(DEPARTING_OWNER.email);
-    // The one Unsubscribe names the subscription this run's Subscribe created (not one the topic had before).
+    expect(after.filter((s) => s.endpoint === DEPARTING_OWNER.email).map((s) => s.pending)).toEqual([true]);
+    // The one Unsubscribe names the subscription this run's Subscribe created (not one the topic had before);
+    // refused, it is read once to tell a pending subscription.
     const [withdrawal] = (run.result as { withdrawnAfterCreate: { subscriptionArn: string }[] })
       .withdrawnAfterCreate;
     const unsubscribe = run.sns.filter((r) => r.action === 'Unsubscribe');
     expect(unsubscribe).toEqual([{ action: 'Unsubscribe', subscriptionArn: withdrawal?.subscriptionArn }]);
+    const readBack = run.sns.filter(
+      (r) => r.action === 'GetSubscriptionAttributes' && r.subscriptionArn === withdrawal?.subscriptionArn,
+    );
+    expect(readBack).toHaveLength(1);
     expect(before).not.toContain(withdrawal?.subscriptionArn);
-    expect(disallowed(run, unsubscribe)).toEqual([]);
+    expect(disallowed(run, [...unsubscribe, ...readBack])).toEqual([]);
   });
 
   it('the relay’s rarer paths: a release that finds its claim gone, a redelivered digest already sent, one whose owner its bounce made unreachable; each request allowed', () => {

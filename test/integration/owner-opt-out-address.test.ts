@@ -191,6 +191,9 @@ describe('an opt-out and an address flip-flop', () => {
     await importAda(A);
     expect((await ada())?.subscription).toBeUndefined();
     expect(reachabilityOf(await ada(), 'relay')).toEqual({ reachable: true });
+    // SNS refuses to subscribe a again while it still lists her unsubscribe by the link (up to 72 hours)
+    expect((await reconcile()).failed.map((f) => f.operation.kind)).toEqual(['create']);
+    sns.forgetDeleted();
     const summary = await reconcile();
     expect(summary.created).toBe(1);
     expect(endpoints()).toContain(A);

@@ -8,8 +8,12 @@
  * makes SNS email the person a confirmation link, so the run must re-read the
  * owners it subscribes (docs/notifications.md, "Subscription reconciler")
  * and subscribe nobody who asked to stop; one who asks while the creations
- * run gets the subscription just created removed (by the ARN `Subscribe`
- * returned), so no pending subscription of theirs is left to confirm.
+ * run gets the subscription just created withdrawn (by the ARN `Subscribe`
+ * returned). SNS cannot delete a subscription pending confirmation (the
+ * local server refuses it as SNS does), so it is left pending: expected, not
+ * a failed operation; it counts for nobody and SNS deletes it unconfirmed
+ * after 48 hours, unless the person confirms it (then the next run records
+ * `confirmed`).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -100,7 +104,7 @@ describe('a reconcile racing `owners unsubscribe`', () => {
     expect(summary.operations.map((o) => `${o.kind} ${o.userId}`)).toEqual(['create ada']);
   });
 
-  it('removes the subscription it created for an owner unsubscribed by hand right after its re-read; they stay unsubscribed', async () => {
+  it('withdraws the subscription it created for an owner unsubscribed by hand right after its re-read: SNS leaves it pending, no failure; they stay unsubscribed', async () => {
     const unsubscribesBefore = sns.callCount('Unsubscribe');
     let rereads = 0;
     // the re-read before the creations finds bob active; `owners unsubscribe bob` lands right after it
@@ -119,14 +123,18 @@ describe('a reconcile racing `owners unsubscribe`', () => {
       { route: 'sns-email' },
     );
 
-    // bob's pending subscription (SNS emailed him a confirmation link) was removed by its ARN: nothing to confirm
-    expect(sns.subscriptionsOf(TOPIC).map((s) => s.endpoint)).toEqual(['ada@example.com']);
+    // bob's pending subscription (SNS emailed him a confirmation link) could not be deleted by its ARN: SNS
+    // refused the one Unsubscribe, and it stays pending, delivering nothing
+    expect(sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.pending])).toEqual([
+      ['ada@example.com', true],
+      ['bob@example.com', true],
+    ]);
     expect(sns.callCount('Unsubscribe') - unsubscribesBefore).toBe(1);
-    expect(sns.confirm('bob@example.com')).toBe(0);
     expect(await stateOf('bob')).toBe('unsubscribed');
     expect(await stateOf('ada')).toBe('pending');
     expect(summary).toMatchObject({
       created: 2,
+      removed: 0,
       failed: [],
       stateChanges: [{ userId: 'ada', state: 'pending' }],
       skippedStateChanges: [{ userId: 'bob', state: 'pending' }],
@@ -137,13 +145,51 @@ describe('a reconcile racing `owners unsubscribe`', () => {
           userId: 'bob',
           email: 'bob@example.com',
           subscriptionArn: expect.stringMatching(new RegExp(`^${TOPIC}:`)),
+          pendingLeft: true,
         },
       ],
     });
+    // bob's pending subscription still holds its filter policy
+    expect(summary.filterPolicies).toMatchObject({ current: 0, planned: 2 });
 
-    // the next run finds nothing to do: bob's opt-out stands, ada's confirmation is awaited
+    // the next run finds nothing to do: bob's pending subscription does not count for him, his opt-out stands
     const next = await reconcileSubscriptions({ topic: topicOnWire(), directory }, { route: 'sns-email' });
-    expect(next).toMatchObject({ operations: [], created: 0, stateChanges: [] });
+    expect(next).toMatchObject({ operations: [], created: 0, failed: [], stateChanges: [] });
+    expect(next.states).toMatchObject({ pending: 1, unsubscribed: 1 });
+    expect(await stateOf('bob')).toBe('unsubscribed');
+
+    // unless he confirms it before SNS deletes it: then the run after records him confirmed
+    expect(sns.confirm('bob@example.com')).toBe(1);
+    const confirmed = await reconcileSubscriptions(
+      { topic: topicOnWire(), directory },
+      { route: 'sns-email' },
+    );
+    expect(confirmed).toMatchObject({ operations: [], failed: [] });
+    expect(await stateOf('bob')).toBe('confirmed');
+  });
+
+  it('withdraws nothing more once SNS has deleted the pending subscription left behind', async () => {
+    let rereads = 0;
+    const unsubscribedAfterReread: OwnerSubscriptionRegistry = {
+      listOwners: () => directory.listOwners(),
+      getMany: async (userIds) => {
+        const found = await directory.getMany(userIds);
+        if (rereads++ === 0) await unsubscribeByHand('bob');
+        return found;
+      },
+      recordSubscriptionStates: (states) => directory.recordSubscriptionStates(states),
+    };
+    await reconcileSubscriptions(
+      { topic: topicOnWire(), directory: unsubscribedAfterReread },
+      { route: 'sns-email' },
+    );
+
+    // 48 hours pass: SNS deletes both unconfirmed subscriptions; ada is subscribed again, bob is not
+    expect(sns.expirePending()).toBe(2);
+    const next = await reconcileSubscriptions({ topic: topicOnWire(), directory }, { route: 'sns-email' });
+    expect(next.operations.map((o) => `${o.kind} ${o.userId}`)).toEqual(['create ada']);
+    expect(next).toMatchObject({ failed: [], withdrawnAfterCreate: [] });
+    expect(sns.subscriptionsOf(TOPIC).map((s) => s.endpoint)).toEqual(['ada@example.com']);
     expect(await stateOf('bob')).toBe('unsubscribed');
   });
 });

@@ -345,9 +345,19 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     ]);
     expect(racing.stateChanges).toEqual([]);
     expect(await statesOf()).toEqual({ ada: 'none', bob: 'confirmed' });
-    // the next run does what the operator asked: subscribes ada again
+    // the next run does what the operator asked, once SNS lets it: while SNS still lists ada's subscription as
+    // deleted by her click (up to 72 hours), it refuses to subscribe her address: one failed create per run, ada
+    // stays none, nothing else changes or trips
+    const subscribesBefore = sns.callCount('Subscribe');
+    const refused = await reconcile();
+    expect(sns.callCount('Subscribe') - subscribesBefore).toBe(1);
+    expect(refused.failed.map((f) => `${f.operation.kind} ${f.operation.userId}`)).toEqual(['create ada']);
+    expect(refused).toMatchObject({ created: 0, stateChanges: [], withdrawnAfterCreate: [] });
+    expect(refused.unsubscribeGuard.tripped).toBe(false);
+    expect(await statesOf()).toEqual({ ada: 'none', bob: 'confirmed' });
+    sns.forgetDeleted();
     const next = await reconcile();
-    expect(next.created).toBe(1);
+    expect(next).toMatchObject({ created: 1, failed: [] });
     expect(await statesOf()).toEqual({ ada: 'pending', bob: 'confirmed' });
   });
 

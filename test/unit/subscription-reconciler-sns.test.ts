@@ -4,7 +4,9 @@
  * and removing owner subscriptions; nothing sent to admin or machine
  * subscribers; no write on a second run; only removals and repairs when the
  * quota would be passed; a subscription listed as `Deleted` (unsubscribed by
- * its link) is gone; an Unsubscribe answered NotFound is done. Listed at
+ * its link) is gone; an Unsubscribe answered NotFound is done; one refused
+ * (InvalidParameter) for a subscription SNS reads as pending is reported as
+ * such (SNS cannot delete one), any other refusal as SNS gave it. Listed at
  * addresses (`owners unsubscribe`), only the email subscriptions there are read
  * (their mailboxes, by the rule given: another spelling of a domain is one mailbox).
  */
@@ -22,6 +24,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { PendingSubscriptionNotRemovableError } from '../../lambdas/hygiene/subscription-creations';
 import { FilterPolicyQuotaError, ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
 import { mailboxKey } from '../../lambdas/relay/ses-address';
@@ -300,6 +303,45 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
 
     expect(summary.removed).toBe(0);
     expect(summary.failed.map((f) => f.error)).toEqual(['InvalidParameterException: no']);
+  });
+});
+
+describe('SnsTopicSubscriptions.remove of a subscription pending confirmation', () => {
+  const refused = new InvalidParameterException({ message: 'pending', $metadata: {} });
+  const pendingIs = (pending: string) =>
+    sns
+      .on(GetSubscriptionAttributesCommand, { SubscriptionArn: arn('new') })
+      .resolves({ Attributes: { SubscriptionArn: arn('new'), PendingConfirmation: pending } });
+
+  it('reports an InvalidParameter refusal of a subscription SNS reads as pending as not removable', async () => {
+    sns.on(UnsubscribeCommand).rejects(refused);
+    pendingIs('true');
+
+    const removal = topicOnMock().remove(arn('new'));
+
+    await expect(removal).rejects.toBeInstanceOf(PendingSubscriptionNotRemovableError);
+    await expect(removal).rejects.toMatchObject({ subscriptionArn: arn('new'), cause: refused });
+    expect(inputs(GetSubscriptionAttributesCommand)).toEqual([{ SubscriptionArn: arn('new') }]);
+  });
+
+  it('keeps SNS’s refusal when the subscription is confirmed, or its state cannot be read', async () => {
+    sns.on(UnsubscribeCommand).rejects(refused);
+    pendingIs('false');
+    await expect(topicOnMock().remove(arn('new'))).rejects.toBe(refused);
+
+    sns
+      .on(GetSubscriptionAttributesCommand)
+      .rejects(new NotFoundException({ message: 'gone', $metadata: {} }));
+    await expect(topicOnMock().remove(arn('new'))).rejects.toBe(refused);
+  });
+
+  it('asks nothing more for another refusal', async () => {
+    const denied = new Error('AuthorizationError: denied');
+    sns.on(UnsubscribeCommand).rejects(denied);
+    pendingIs('true');
+
+    await expect(topicOnMock().remove(arn('new'))).rejects.toBe(denied);
+    expect(inputs(GetSubscriptionAttributesCommand)).toEqual([]);
   });
 });
 

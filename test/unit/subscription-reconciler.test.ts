@@ -5,13 +5,15 @@
  * run, records only the states that changed, never records `confirmed`
  * for an owner whose digests a refused repair leaves filtered away,
  * subscribes no owner who opted out, left or moved while it ran (counting
- * them under the state re-read), removes what it just created for one who did
- * so while its creations ran (but not one an import only re-spelled: the
+ * them under the state re-read), withdraws what it just created for one who did
+ * so while its creations ran (removed, or left pending, not failed, where SNS
+ * cannot delete a pending subscription; but not one an import only re-spelled: the
  * same mailbox by the rule given), creates nothing when that re-read fails,
  * and counts an owner whose state write was skipped under the state it read.
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { PendingSubscriptionNotRemovableError } from '../../lambdas/hygiene/subscription-creations';
 import {
   FilterPolicyQuotaError,
   ownerFilterPolicy,
@@ -30,7 +32,8 @@ const arnOf = (userId: string) => `${TOPIC}:${userId}`;
 
 /**
  * A topic in memory, as SNS behaves: `create` resolves to the new subscription's ARN (`ReturnSubscriptionArn`),
- * `list` shows a pending subscription's ARN as `PendingConfirmation`, and `remove` of an ARN no longer there is done.
+ * `list` shows a pending subscription's ARN as `PendingConfirmation`, `remove` of an ARN no longer there is done,
+ * and `remove` of a pending subscription is refused as the SNS adapter reports it (SNS cannot delete one).
  */
 class MemoryTopic implements TopicSubscriptions {
   readonly topicArn = TOPIC;
@@ -58,7 +61,14 @@ class MemoryTopic implements TopicSubscriptions {
     this.calls.push(`remove ${arn}`);
     if (this.failRemoveOf.has(arn)) throw new Error(`AuthorizationError: refused ${arn}`);
     const index = this.subscriptions.findIndex((s) => s.arn === arn);
+    if (this.subscriptions[index]?.pending) throw new PendingSubscriptionNotRemovableError(arn);
     if (index >= 0) this.subscriptions.splice(index, 1);
+  }
+  /** The recipient clicks the confirmation link. */
+  confirm(email: string) {
+    this.subscriptions.forEach((s, i) => {
+      if (s.endpoint === email) this.subscriptions[i] = { ...s, pending: false };
+    });
   }
 }
 
@@ -224,9 +234,15 @@ describe('reconcileSubscriptions', () => {
     expect(summary.withdrawnAfterCreate).toEqual([]);
   });
 
-  it('removes a subscription it created for an owner who opted out after the re-read, while the creations ran', async () => {
+  it('withdraws a subscription it created for an owner who opted out after the re-read, while the creations ran: left pending, not failed, when SNS cannot delete it', async () => {
     // eve's expired pending subscription is gone from the topic: subscribed again, her state unchanged (not written)
     const topic = new MemoryTopic();
+    const create = topic.create.bind(topic);
+    topic.create = async (email, filterPolicy) => {
+      const arn = await create(email, filterPolicy);
+      if (email === 'bob@x') topic.confirm(email); // bob clicks the link at once: his can be removed, eve's not
+      return arn;
+    };
     const directory = new MemoryOwnerRegistry([
       owner('ada'),
       owner('bob'),
@@ -255,7 +271,11 @@ describe('reconcileSubscriptions', () => {
       `remove ${created('bob')}`,
       `remove ${created('eve')}`,
     ]);
-    expect(topic.subscriptions.map((s) => s.arn)).toEqual([created('ada')]);
+    // eve's stays pending: it delivers nothing, and SNS deletes it unconfirmed after 48 hours
+    expect(topic.subscriptions.map((s) => [s.arn, s.pending])).toEqual([
+      [created('ada'), true],
+      [created('eve'), true],
+    ]);
     expect(directory.lookups).toEqual([
       ['ada', 'bob', 'eve'],
       ['ada', 'bob', 'eve'],
@@ -273,13 +293,15 @@ describe('reconcileSubscriptions', () => {
       skippedStateChanges: [{ userId: 'bob', state: 'pending' }],
       states: { confirmed: 0, pending: 1, none: 0, unsubscribed: 2 },
     });
-    expect(summary.filterPolicies).toMatchObject({ current: 0, planned: 1 });
+    // bob's removal took its filter policy with it; eve's pending subscription keeps hers
+    expect(summary.filterPolicies).toMatchObject({ current: 0, planned: 2 });
     expect(summary.withdrawnAfterCreate).toEqual(
       ['bob', 'eve'].map((userId) => ({
         kind: 'withdraw',
         userId,
         email: `${userId}@x`,
         subscriptionArn: created(userId),
+        pendingLeft: userId === 'eve',
       })),
     );
   });
@@ -322,7 +344,7 @@ describe('reconcileSubscriptions', () => {
     expect(summary.skippedStateChanges.map((s) => s.userId)).toEqual(['bob', 'cid']);
   });
 
-  it('removes a subscription it created and recorded pending for an owner marked departed while the creations ran', async () => {
+  it('withdraws a subscription it created and recorded pending for an owner marked departed while the creations ran', async () => {
     // The state write's condition is on the address, state and ARN, not on status: bob's `pending` is written.
     const topic = new MemoryTopic();
     const directory = new MemoryOwnerRegistry([owner('bob')]);
@@ -335,15 +357,24 @@ describe('reconcileSubscriptions', () => {
 
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
-    expect(topic.subscriptions).toEqual([]);
+    // SNS cannot delete it while pending: left to expire; the next run records the departed owner none
+    expect(topic.calls).toEqual(['list', 'create bob@x', `remove ${TOPIC}:new-bob@x`]);
+    expect(topic.subscriptions.map((s) => s.pending)).toEqual([true]);
     expect(directory.lookups).toEqual([['bob'], ['bob']]);
     expect(summary.stateChanges).toEqual([{ userId: 'bob', state: 'pending' }]);
+    expect(summary.failed).toEqual([]);
     expect(summary.withdrawnAfterCreate).toEqual([
-      { kind: 'withdraw', userId: 'bob', email: 'bob@x', subscriptionArn: `${TOPIC}:new-bob@x` },
+      {
+        kind: 'withdraw',
+        userId: 'bob',
+        email: 'bob@x',
+        subscriptionArn: `${TOPIC}:new-bob@x`,
+        pendingLeft: true,
+      },
     ]);
   });
 
-  it('still removes what it created for an owner who opted out when the state writes fail, then fails', async () => {
+  it('still withdraws what it created for an owner who opted out when the state writes fail, then fails', async () => {
     const topic = new MemoryTopic();
     const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob')]);
     const create = topic.create.bind(topic);
@@ -360,7 +391,8 @@ describe('reconcileSubscriptions', () => {
     await expect(reconcileSubscriptions({ topic, directory }, { route: 'sns-email' })).rejects.toThrow(
       'ProvisionedThroughputExceededException',
     );
-    expect(topic.subscriptions.map((s) => s.arn)).toEqual([`${TOPIC}:new-ada@x`]);
+    // the withdrawal was asked for; SNS leaves bob's pending subscription, as it cannot delete one
+    expect(topic.calls).toEqual(['list', 'create ada@x', 'create bob@x', `remove ${TOPIC}:new-bob@x`]);
   });
 
   it('reports a removal of a just-created subscription that SNS refused as failed', async () => {

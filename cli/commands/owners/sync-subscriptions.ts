@@ -166,18 +166,37 @@ export function renderSyncSummaryText(summary: ReconcileSummary, topicArn: strin
         `${summary.skippedStateChanges.length} (owner removed, departed or unsubscribed, or address or state changed, during the run, or re-reading them before subscribing failed; the next run plans again)`,
       ),
     );
-  if (summary.withdrawnAfterCreate.length > 0)
-    lines.push(
-      row(
-        'withdrawn',
-        `${summary.withdrawnAfterCreate.length} created this run, then removed: the owner unsubscribed, left or moved while the run subscribed (SNS had already emailed them a confirmation link)`,
-      ),
-      ...summary.withdrawnAfterCreate.map((w) => `  withdrawn ${w.userId} <${w.email}> ${w.subscriptionArn}`),
-    );
-  lines.push(...guardLines(summary));
+  lines.push(...withdrawnLines(summary), ...guardLines(summary));
   // Each line holds stored text (owner ids, addresses, filters, SNS errors): sanitised line by line,
   // so a stored newline or escape sequence can neither add a line nor drive the terminal.
   return terminalLines(lines);
+}
+
+/**
+ * The subscriptions the run created and then withdrew (`withdrawnAfterCreate`): those removed, and those left
+ * pending because SNS cannot delete a subscription awaiting confirmation (`pendingLeft`: expected, not a failure).
+ */
+function withdrawnLines({ withdrawnAfterCreate }: ReconcileSummary): string[] {
+  const removed = withdrawnAfterCreate.filter((w) => !w.pendingLeft);
+  const left = withdrawnAfterCreate.filter((w) => w.pendingLeft);
+  const lines: string[] = [];
+  if (removed.length > 0)
+    lines.push(
+      row(
+        'withdrawn',
+        `${removed.length} created this run, then removed: the owner unsubscribed, left or moved while the run subscribed (SNS had already emailed them a confirmation link)`,
+      ),
+      ...removed.map((w) => `  withdrawn ${w.userId} <${w.email}> ${w.subscriptionArn}`),
+    );
+  if (left.length > 0)
+    lines.push(
+      row(
+        'left pending',
+        `${left.length} created this run for an owner who unsubscribed, left or moved while the run subscribed (SNS had already emailed them a confirmation link); SNS cannot delete a subscription awaiting confirmation: it delivers nothing, does not count for the owner, and SNS deletes it unconfirmed after 48 hours (if the person confirms it, the next run finds it)`,
+      ),
+      ...left.map((w) => `  left pending ${w.userId} <${w.email}> ${w.subscriptionArn}`),
+    );
+  return lines;
 }
 
 /**

@@ -192,7 +192,8 @@ export interface ReconcilerPaths {
 /**
  * The reconciler on sns-email subscribing {@link DEPARTING_OWNER} (imported with `importOwners`), who departs (an
  * import marks them so) while its `Subscribe` is in flight: re-read after the state writes, the owner no longer
- * wants the subscription, and the run removes the one it created (`Unsubscribe`).
+ * wants the subscription, and the run withdraws the one it created (`Unsubscribe`, which SNS refuses while it is
+ * pending confirmation: read back with `GetSubscriptionAttributes`, it is left pending).
  */
 export async function driveReconcilerPaths(
   { recorder, sns }: PathStandIns,
