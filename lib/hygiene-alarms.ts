@@ -314,7 +314,7 @@ function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cl
     ),
     anyInAnHour(
       'SubscriptionOperationsFailed',
-      'Subscription operations of the subscription reconciler failed: SNS refused a subscribe, set-filter-policy or unsubscribe (also an unsubscribe withdrawing a subscription just created for an owner who opted out, left or moved meanwhile), or the owner directory could not be re-read before the creations (none of them made) or after them (the withdrawals not checked). Those owners stay unsubscribed, pending or subscribed until a later run succeeds. The reconciler’s log line "subscription reconciler summary" lists each operation and its error.',
+      'Subscription operations of the subscription reconciler failed: SNS refused a subscribe, set-filter-policy or unsubscribe (also an unsubscribe withdrawing a subscription just created for an owner who opted out, left or moved meanwhile, except one SNS refuses because it is still pending confirmation: left pending, not a failure), or the owner directory could not be re-read before the creations (none of them made) or after them (the withdrawals not checked). Those owners stay unsubscribed, pending or subscribed until a later run succeeds. The reconciler’s log line "subscription reconciler summary" lists each operation and its error.',
       RECONCILER_METRIC.failed,
     ),
     anyInAnHour(

@@ -137,8 +137,9 @@ export const RECONCILER_METRIC = {
   /** Owner subscriptions removed (departed or removed owners, changed addresses, duplicates). */
   removed: 'SubscriptionsRemoved',
   /**
-   * Subscriptions the run created, then removed because the owner opted out, left or moved while it ran
-   * (`withdrawnAfterCreate`): each sent a confirmation email the person did not want.
+   * Subscriptions the run created, then withdrew because the owner opted out, left or moved while it ran
+   * (`withdrawnAfterCreate`: removed, or left pending when SNS cannot delete it unconfirmed): each sent a
+   * confirmation email the person did not want.
    */
   withdrawn: 'SubscriptionsWithdrawn',
   /**
