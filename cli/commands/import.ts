@@ -174,6 +174,21 @@ function historyProblems(raw: RawItem): string[] {
   ];
 }
 
+/**
+ * A line whose `id` is reserved for the worker's own items (docs/data-model.md,
+ * "Reserved ids"), rejected for that alone, whatever else it holds or lacks;
+ * `undefined` for any other line.
+ */
+function reservedIdRejection(lineNumber: number, value: unknown): RejectedLine | undefined {
+  const id = value !== null && typeof value === 'object' ? (value as RawItem).id : undefined;
+  if (typeof id !== 'string' || !isReservedId(id)) return undefined;
+  return {
+    line: lineNumber,
+    id,
+    problems: [`id: ids starting with ${RESERVED_ID_PREFIX} are reserved for the worker's own items`],
+  };
+}
+
 /** Checks one line; returns the item to write, or why it is rejected. */
 export function checkImportLine(
   line: JsonlLine,
@@ -184,6 +199,10 @@ export function checkImportLine(
     const problem = line.error.replace(/^line \d+ is /, '');
     return { rejected: { line: line.lineNumber, id: null, problems: [problem] } };
   }
+  // Before the record is parsed: a worker's own item (an `export --include-reserved` line) is no credential,
+  // and the reason to give is its id, not the credential fields it lacks.
+  const reserved = reservedIdRejection(line.lineNumber, line.value);
+  if (reserved !== undefined) return { rejected: reserved };
   const parsed = parseCredential(line.value);
   if (!parsed.ok) {
     return {
@@ -194,15 +213,6 @@ export function checkImportLine(
   // DynamoDB would store U+FFFD for a lone surrogate: the stored text would differ from the file.
   const illFormed = loneSurrogateProblems(parsed.credential.raw);
   if (illFormed.length > 0) return { rejected: { line: line.lineNumber, id, problems: illFormed } };
-  if (isReservedId(id)) {
-    return {
-      rejected: {
-        line: line.lineNumber,
-        id,
-        problems: [`id: ids starting with ${RESERVED_ID_PREFIX} are reserved for the worker's own items`],
-      },
-    };
-  }
   const history = historyProblems(parsed.credential.raw);
   if (history.length > 0) return { rejected: { line: line.lineNumber, id, problems: history } };
   const numbers = numberProblems(line, parsed.credential.raw);

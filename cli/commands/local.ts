@@ -61,6 +61,7 @@ import {
 } from '../use-cases/relay-to-files';
 import { reportTable } from '../use-cases/report-table';
 import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
+import { topOwnersOption } from './report';
 
 /** What one local cycle produced. */
 export interface LocalCycleResult {
@@ -87,6 +88,8 @@ interface LocalCycleOptions {
   readonly count: number;
   /** Demo data seed (same seed, same data). */
   readonly seed: number;
+  /** Owners the posture report lists (`--top`, as `report`'s). */
+  readonly topOwners: number;
   /** Narration of the steps (stderr in the CLI). */
   readonly log: (line: string) => void;
   /** Sweep progress (items scanned). */
@@ -155,7 +158,14 @@ async function runLocalCycle(
       (emails.htmlPath !== undefined ? `; the HTML of one: ${emails.htmlPath}` : ''),
   );
   // With the demo directory: the report gains its "Owner reach" section, judged as the sweep and the drain judged.
-  const posture = await reportTable({ client, tableName: table, config, now, directory });
+  const posture = await reportTable({
+    client,
+    tableName: table,
+    config,
+    now,
+    directory,
+    topOwners: options.topOwners,
+  });
   return { table, endpoint, imported, owners, summary, posture, notify, digestsPath, emails };
 }
 
@@ -287,21 +297,25 @@ export async function writeLocalResult(
 
 /** `local` and its flags. */
 function defineLocalCommand(program: Command) {
-  return program
-    .command('local')
-    .description(
-      'Run the whole cycle locally: start DynamoDB Local, create the table, load demo data and a demo owner ' +
-        'directory (some owners absent, one departed, one without email), sweep (enforce), ' +
-        'notify into a JSON Lines file (owner reach judged by the relay rule), print the run summary, the ' +
-        'posture report, the owner-unreachable report and the digests, write the emails the SES relay would ' +
-        'send as .eml files (and one as HTML) in a new $TMPDIR/pc-hygiene-local-* folder, ' +
-        'stop the database. Needs Java 17+.',
-    )
-    .addOption(nowOption('the instant of the run and of the demo data'))
-    .addOption(configOption('no stack', 'the sweep runs in enforce mode regardless'))
-    .option('--count <n>', 'demo credentials to load', integerIn('--count', 25, 1_000_000), 300)
-    .option('--seed <n>', 'demo data seed (same seed, same data)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
-    .addOption(formatOption(REPORT_FORMATS, 'output format'));
+  return (
+    program
+      .command('local')
+      .description(
+        'Run the whole cycle locally: start DynamoDB Local, create the table, load demo data and a demo owner ' +
+          'directory (some owners absent, one departed, one without email), sweep (enforce), ' +
+          'notify into a JSON Lines file (owner reach judged by the relay rule), print the run summary, the ' +
+          'posture report, the owner-unreachable report and the digests, write the emails the SES relay would ' +
+          'send as .eml files (and one as HTML) in a new $TMPDIR/pc-hygiene-local-* folder, ' +
+          'stop the database. Needs Java 17+.',
+      )
+      .addOption(nowOption('the instant of the run and of the demo data'))
+      .addOption(configOption('no stack', 'the sweep runs in enforce mode regardless'))
+      .option('--count <n>', 'demo credentials to load', integerIn('--count', 25, 1_000_000), 300)
+      .option('--seed <n>', 'demo data seed (same seed, same data)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+      // The posture report's own flag: its owner table's heading names it when the list is cut.
+      .addOption(topOwnersOption())
+      .addOption(formatOption(REPORT_FORMATS, 'output format'))
+  );
 }
 
 type LocalOptions = OptionsOf<ReturnType<typeof defineLocalCommand>>;
@@ -328,7 +342,7 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
   // Before DynamoDB Local starts: a sender SES cannot send from is refused, as `relay` and the synth refuse it.
   if (config.senderIdentity !== undefined && options.config !== undefined)
     sesSendableSender(config.senderIdentity, 'senderIdentity', `config file ${options.config}`);
-  const { count, seed } = options;
+  const { count, seed, top: topOwners } = options;
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   // Ctrl-C / kill: stop java before leaving (Node runs no cleanup on a signal by default). Registered
@@ -355,6 +369,7 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
       config,
       count,
       seed,
+      topOwners,
       log,
       onScanned: (n) => progress.update(n),
     });

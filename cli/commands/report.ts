@@ -2,13 +2,14 @@
  * `pc-hygiene report`: the hygiene posture of a table at one instant (totals,
  * expiring, expired-not-deleted, stale by tier, never used, no expiry,
  * unscoped, unrestricted, invalid, riskiest owners). Read-only: one parallel
- * scan, items counted as they stream, nothing written. With an owner directory
- * (`--directory-table`, `PC_HYGIENE_DIRECTORY_TABLE`, or the `--stack`'s),
- * loaded first as the sweep loads it, orphan flags are judged as a sweep at
- * `now` would judge them (`report --list` of a `-due` category too: the other
- * categories read no directory), and the report adds the
- * directory's verdict and the owners' reach on `ownerDelivery`
- * (docs/notifications.md, "Owner reach").
+ * scan, items counted as they stream, nothing written. The owner directory is
+ * the one a sweep of the table reads, by the same rule (`directoryTableOf`:
+ * `--directory-table`, `PC_HYGIENE_DIRECTORY_TABLE`, the `--stack`'s, else
+ * `PersonalClientOwners`; a missing table reads as none), loaded first as the
+ * sweep loads it, so orphan flags are judged as a sweep at `now` would judge
+ * them (`report --list` of a `-due` category too: the other categories read no
+ * directory), and the report adds the directory's verdict and the owners'
+ * reach on `ownerDelivery` (docs/notifications.md, "Owner reach").
  */
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -16,7 +17,7 @@ import { renderPostureJson, renderPostureText } from '../../lambdas/render/postu
 import { type CategoryListingFormat, categoryListing } from '../format/category-listing';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
-import { directoryTableOf, optionalDirectoryTableOption } from '../options/directory-options';
+import { directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import { configOption } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
@@ -64,6 +65,17 @@ async function writeCategoryListing(
   });
 }
 
+/**
+ * `--top N`: the riskiest owners the posture report lists (default 10), for
+ * `report` and for `local`, which prints the same report: the owner table's
+ * heading names this flag when the list is cut.
+ */
+export function topOwnersOption() {
+  return new Option('--top <n>', 'owners to list, riskiest first')
+    .argParser(integerIn('--top', 0, 10_000))
+    .default(10);
+}
+
 /** `report` and its flags. */
 function defineReportCommand(program: Command) {
   return defineCommand(
@@ -76,14 +88,14 @@ function defineReportCommand(program: Command) {
         .addOption(nowOption('the instant to report at'))
         .addOption(configOption('table', 'stale limits and tiers, exempt ids'))
         .addOption(segmentsOption())
-        .option('--top <n>', 'owners to list, riskiest first', integerIn('--top', 0, 10_000), 10)
+        .addOption(topOwnersOption())
         .addOption(
           new Option(
             '--list <category>',
             'list the credentials behind one figure instead of the report',
           ).choices(REPORT_LIST_CATEGORIES),
         )
-        .addOption(optionalDirectoryTableOption("judge orphan flags with it and add the owners' reach"))
+        .addOption(directoryTableOption())
         .addOption(formatOption(LISTING_FORMATS, 'output format (csv with --list only)')),
   );
 }
@@ -99,20 +111,18 @@ async function runReportCommand(options: ReportOptions, command: CommandUnknownO
   const target = await resolveTarget(options, { usesConfig: true });
   const { segments, top: topOwners } = options;
   const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
-  // The flag (or its env var) when given, else the deployment's, else none: the option has no default.
+  // As the sweep resolves it: the flag (its env var only without a stack), else the deployment's, else the default.
   const directoryTable = directoryTableOf(options, command, target);
   await withDocumentClient(target, async (client) => {
     const progress = createTableProgress(client, target.table, 'report');
-    // The directory is read through the same DynamoDB endpoint and region as the table.
-    const directory =
-      directoryTable === undefined ? undefined : new DynamoOwnerDirectory(client, directoryTable);
     const read = {
       client,
       tableName: target.table,
       config,
       now,
       onProgress: (n: number) => progress.update(n),
-      ...(directory !== undefined && { directory }),
+      // Read through the same DynamoDB endpoint and region as the table, as the sweep reads it.
+      directory: new DynamoOwnerDirectory(client, directoryTable),
     };
     const { list, format } = options;
     try {

@@ -1,7 +1,7 @@
 /**
  * `--directory-table NAME` (env `PC_HYGIENE_DIRECTORY_TABLE`): the owner
  * directory table, for every command that reads or writes the directory
- * (`owners …`, `sweep`, `notify`, `report`, `relay`), declared once so the
+ * (`owners …`, `sweep`, `notify`, `plan`, `report`, `relay`), declared once so the
  * flag, its default and its env var are the same everywhere
  * (docs/deploy.md, "Owner directory"); and the target of an owner directory
  * command: a stack's directory (and topic) and its deployed config, looked up
@@ -33,7 +33,7 @@ import {
   type Target,
 } from './deployment-target';
 import { loadConfigFile } from './load-config';
-import { stackDefault, stackDefaultValue, stackOptionDefault } from './stack-default';
+import { stackDefaultValue, stackOptionDefault } from './stack-default';
 import {
   addAwsOptions,
   checkTableName,
@@ -52,7 +52,7 @@ const DIRECTORY_TABLE_ENV = 'PC_HYGIENE_DIRECTORY_TABLE';
 
 /**
  * The `--directory-table` option of a command that also acts on the
- * credentials table (`sweep`, `notify`): its value defaults to
+ * credentials table (`sweep`, `notify`, `plan`, `report`): its value defaults to
  * {@link DEFAULT_DIRECTORY_TABLE_NAME}, but a stack looked up replaces that
  * default with its `DirectoryTableName` output ({@link directoryTableOf}), so
  * the help says so by the table commands' rule (`stackDefault`): the name
@@ -75,18 +75,6 @@ function directoryTable(rule: 'table' | 'target flag') {
   return new Option('--directory-table <name>', 'owner directory table (DynamoDB)')
     .default(DEFAULT_DIRECTORY_TABLE_NAME, stackDefaultValue(rule, FROM_STACK, DEFAULT_DIRECTORY_TABLE_NAME))
     .env(DIRECTORY_TABLE_ENV);
-}
-
-/**
- * `--directory-table` without a default, for a command that uses the
- * directory only when one is named or a stack looked up supplies it
- * (`report`, a table command: {@link directoryTableOf}); `purpose` says what for.
- */
-export function optionalDirectoryTableOption(purpose: string) {
-  return new Option(
-    '--directory-table <name>',
-    `owner directory table (DynamoDB): ${purpose} (${stackDefault('table', FROM_STACK, 'none')})`,
-  ).env(DIRECTORY_TABLE_ENV);
 }
 
 /**
@@ -258,8 +246,9 @@ export function checkDirectoryTableName(name: string): string {
  * table (`sweep`, `notify`, `plan`, `report`), one rule for all:
  * `--directory-table` when given (on the command line, or its env var only
  * without a stack: `refuseMixedTarget`), else the deployment's, else the
- * option's own default — the fixed name for {@link directoryTableOption},
- * none for {@link optionalDirectoryTableOption} (`undefined`: no directory).
+ * option's default, the fixed name ({@link directoryTableOption}). A table
+ * of that name that does not exist reads as no directory (the store's
+ * `freshness`): the sweep then orphans nothing, and the others judge alike.
  * @param command the command, to tell a given `--directory-table` from its default
  * @throws {UsageError} when the name is not a valid DynamoDB table name
  */
@@ -267,21 +256,11 @@ export function directoryTableOf(
   flags: { readonly directoryTable: string },
   command: CommandUnknownOpts,
   target: Pick<Target, 'deployment'>,
-): string;
-export function directoryTableOf(
-  flags: { readonly directoryTable?: string },
-  command: CommandUnknownOpts,
-  target: Pick<Target, 'deployment'>,
-): string | undefined;
-export function directoryTableOf(
-  flags: { readonly directoryTable?: string },
-  command: CommandUnknownOpts,
-  target: Pick<Target, 'deployment'>,
-): string | undefined {
+): string {
   const { directoryTable } = flags;
-  const given = directoryTable !== undefined && command.getOptionValueSource('directoryTable') !== 'default';
+  const given = command.getOptionValueSource('directoryTable') !== 'default';
   const table = given ? directoryTable : (target.deployment?.directoryTableName ?? directoryTable);
-  return table === undefined ? undefined : checkDirectoryTableName(table);
+  return checkDirectoryTableName(table);
 }
 
 /**

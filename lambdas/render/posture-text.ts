@@ -130,7 +130,8 @@ function ownerCells(o: OwnerPosture, withReach: boolean): string[] {
  */
 function ownerLines(r: PostureReport): string[] {
   if (r.owners.count === 0) return [];
-  // Say when the list is cut: the report names the riskiest owners only.
+  // Say when the list is cut: the report names the riskiest owners only. `--top N` is the flag of both commands
+  // that print this report, `report` and `local`.
   const cut = r.owners.top.length < r.owners.count;
   const shown = cut ? ` (the first ${r.owners.top.length} of ${r.owners.count}; more with --top N)` : '';
   const lines = ['', `Owners (${r.owners.count}), riskiest first:${shown}`];

@@ -1,9 +1,9 @@
 /**
  * `--directory-table`'s help says its default as the commands use it
  * (docs/deploy.md, "Owner directory"): with a stack, the stack's
- * `DirectoryTableName` output; the fixed `PersonalClientOwners` (or none, for
- * `report`) only without one — never the bare name, which a deployment does
- * not read. One phrase with `--config` and `--topic-arn` (`stackDefault`).
+ * `DirectoryTableName` output; the fixed `PersonalClientOwners` only without
+ * one — never the bare name, which a deployment does not read. One phrase
+ * with `--config` and `--topic-arn` (`stackDefault`).
  */
 import { describe, expect, it } from 'vitest';
 import { optionHelp } from '../support/option-help';
@@ -14,7 +14,7 @@ function directoryTableHelp(command: readonly string[]): Promise<string> {
 }
 
 describe('--directory-table --help', () => {
-  it.each([['sweep'], ['notify'], ['plan']])(
+  it.each([['sweep'], ['notify'], ['plan'], ['report']])(
     '%s (a table command): the stack output, the fixed name with --endpoint, or --table without --stack',
     async (command) => {
       expect(await directoryTableHelp([command])).toBe(
@@ -23,14 +23,6 @@ describe('--directory-table --help', () => {
       );
     },
   );
-
-  it('report (a table command that reads a directory only when it has one): the stack output, else none', async () => {
-    // The same phrase as --topic-arn's and --config's (stackDefault): not "the deployed stack's, if any".
-    expect(await directoryTableHelp(['report'])).toBe(
-      "--directory-table <name> owner directory table (DynamoDB): judge orphan flags with it and add the owners' reach (default: the stack's " +
-        'DirectoryTableName output; none with --endpoint, or --table without --stack) (env: PC_HYGIENE_DIRECTORY_TABLE)',
-    );
-  });
 
   it.each([
     'owners import',

@@ -64,7 +64,17 @@ const OWNERS_CSV = 'userId,email,name,status\nuser-d,,Dee,departed\nuser-a,a@exa
 describe('report and sweep --dry-run agree on what is due', () => {
   const { table, owners } = useOwnedTables('report-agrees', ITEMS);
   const tempDir = useTempDir('report-agrees');
-  const target = () => ['--table', table.tableName, '--endpoint', table.endpoint, '--now', NOW_ISO];
+  // Both read the same owner directory: with the same config, directory and now, they agree.
+  const target = () => [
+    '--table',
+    table.tableName,
+    '--endpoint',
+    table.endpoint,
+    '--directory-table',
+    owners.tableName,
+    '--now',
+    NOW_ISO,
+  ];
   beforeAll(async () => {
     const csv = join(tempDir(), `${randomUUID().slice(0, 8)}.csv`);
     await writeFile(csv, OWNERS_CSV);
@@ -83,8 +93,6 @@ describe('report and sweep --dry-run agree on what is due', () => {
     const sweep = await runCli([
       'sweep',
       ...target(),
-      '--directory-table',
-      owners.tableName,
       '--dry-run',
       '--allow-mass-delete', // 3 of 10: the guard's 10 % would only mark them blocked
       '--format',

@@ -1,7 +1,8 @@
 /**
  * `pc-hygiene report --directory-table` end to end on DynamoDB Local, as an
- * operator runs it (docs/notifications.md, "Owner reach"): without a directory
- * the report is unchanged; with one, it adds the owners' reach on the
+ * operator runs it (docs/notifications.md, "Owner reach"): without
+ * `--directory-table` it reads the one a sweep reads (`PersonalClientOwners`
+ * with `--endpoint`); with one, it adds the owners' reach on the
  * `--config` route (counts per reason) and the orphan rule's verdict on the
  * directory (the run summary's line and `directory`: used, stale, …), and names
  * each listed owner with their reach, in the table and in `--format json`;
@@ -38,17 +39,19 @@ describe('report --directory-table: owner reach in the posture report (CLI, Dyna
   const report = (...extra: string[]) =>
     runCli(['report', ...tableFlags(table), '--now', days(0), '--config', relayConfig, ...extra]);
 
-  it('without a directory the report has no reach section and no name or reach per owner', async () => {
+  it('without --directory-table reads the one a sweep reads: PersonalClientOwners (absent here, so never imported)', async () => {
     const text = await report();
+    const named = await report('--directory-table', 'PersonalClientOwners');
     const json = await report('--format', 'json');
 
     expect(text.code).toBe(0);
-    expect(text.stdout).not.toContain('Owner reach');
-    expect(text.stdout).toMatch(/^OWNER +CREDENTIALS +RISKY/m);
+    expect(text.stdout).toBe(named.stdout);
+    expect(text.stdout).toContain('\nOwner directory: none loaded;');
+    // On relay the relay addresses its emails from the directory: with none imported it could email nobody.
+    expect(text.stdout).toContain('directory never imported: nobody can be emailed on relay');
     const parsed = JSON.parse(json.stdout) as PostureReport;
-    expect(parsed).not.toHaveProperty('reach');
-    expect(parsed.owners.top[0]).not.toHaveProperty('reach');
-    expect(parsed.owners.top[0]).not.toHaveProperty('name');
+    expect(parsed.directory?.status).toBe('no-directory');
+    expect(parsed.reach).toMatchObject({ route: 'relay', directory: { imported: false }, reachable: 0 });
   });
 
   it('prints the reach section and a name and reach column per owner', async () => {

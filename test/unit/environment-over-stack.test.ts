@@ -25,7 +25,6 @@ import {
   directoryConfigOf,
   directoryTableOf,
   directoryTableOption,
-  optionalDirectoryTableOption,
 } from '../../cli/options/directory-options';
 import { addTableOptions } from '../../cli/options/table-options';
 import { topicArnOption } from '../../cli/options/topic-options';
@@ -77,16 +76,15 @@ interface Resolved {
 
 /**
  * Parses `args` for a table command with `--directory-table` and
- * `--topic-arn` (as `notify` has them; `report`'s `--directory-table`, without
- * a default, with `optional`) and resolves its target as the commands do;
- * returns what it resolved, or throws what the parse threw.
+ * `--topic-arn` (as `notify` has them) and resolves its target as the
+ * commands do; returns what it resolved, or throws what the parse threw.
  */
-async function resolveTableCommand(args: string[], { optional = false } = {}): Promise<Resolved> {
+async function resolveTableCommand(args: string[]): Promise<Resolved> {
   let resolved: Resolved | undefined;
   const command = addTableOptions(
     new Command('act')
       .exitOverride()
-      .addOption(optional ? optionalDirectoryTableOption('for a test') : directoryTableOption())
+      .addOption(directoryTableOption())
       .addOption(topicArnOption('table', 'the topic'))
       .option('--config <file>'),
   );
@@ -194,23 +192,22 @@ describe('a table command with a stack', () => {
     expect(given.directoryTable).toBe('Owners-Mine');
   });
 
-  it("report's --directory-table, without a default, follows the same rule: given, else the stack's, else none", async () => {
+  it("resolves the directory by one rule: given, else the stack's, else PersonalClientOwners", async () => {
     const stack = ['--stack', 'Prod', '--region', 'eu-west-1'];
     const local = ['--table', 'PersonalClients', '--endpoint', 'http://127.0.0.1:8000'];
-    const optional = { optional: true };
 
-    expect((await resolveTableCommand(stack, optional)).directoryTable).toBe('Prod-Owners-1');
-    expect(
-      (await resolveTableCommand([...stack, '--directory-table', 'Owners-Mine'], optional)).directoryTable,
-    ).toBe('Owners-Mine');
-    expect((await resolveTableCommand(local, optional)).directoryTable).toBeUndefined();
+    expect((await resolveTableCommand(stack)).directoryTable).toBe('Prod-Owners-1');
+    expect((await resolveTableCommand([...stack, '--directory-table', 'Owners-Mine'])).directoryTable).toBe(
+      'Owners-Mine',
+    );
+    expect((await resolveTableCommand(local)).directoryTable).toBe('PersonalClientOwners');
     vi.stubEnv('PC_HYGIENE_DIRECTORY_TABLE', 'LocalOwners');
-    expect((await resolveTableCommand(local, optional)).directoryTable).toBe('LocalOwners');
-    expect(await usageErrorOf(resolveTableCommand(stack, optional))).toContain(
+    expect((await resolveTableCommand(local)).directoryTable).toBe('LocalOwners');
+    expect(await usageErrorOf(resolveTableCommand(stack))).toContain(
       '(PC_HYGIENE_DIRECTORY_TABLE=LocalOwners)',
     );
     vi.stubEnv('PC_HYGIENE_DIRECTORY_TABLE', 'bad name!');
-    expect(await usageErrorOf(resolveTableCommand(local, optional))).toMatch(/--directory-table/);
+    expect(await usageErrorOf(resolveTableCommand(local))).toMatch(/--directory-table/);
   });
 
   it('keeps the variables working without a stack (a table named directly looks nothing up)', async () => {
