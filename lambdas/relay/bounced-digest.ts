@@ -15,9 +15,10 @@
  * release the claim when the publish failed, and fail: Lambda retries the
  * invocation, then keeps it in the failure destination). A bounce whose part
  * or events cannot be found is still reported, with what is known. Pure over
- * ports: ledger, publisher, clock.
+ * ports: ledger, publisher, clock, sleep (the parts are paced: `notifier/pacing.ts`).
  */
 import type { NumberedMessagePart } from '../hygiene/message';
+import { RecipientPacer, timerSleep } from '../hygiene/notifier/pacing';
 import { publishInBatches } from '../hygiene/notifier/publish';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
 import { UnreachableReportTooLargeError } from '../hygiene/unreachable-report';
@@ -35,6 +36,11 @@ export interface BouncedDigestDeps {
   readonly clock: () => number;
   /** How long a report's claim lasts (a crashed invocation's claim lapses after it). */
   readonly leaseMs: number;
+  /**
+   * Waits between two parts of a report to the admins (paced per recipient: `lambdas/hygiene/notifier/pacing.ts`).
+   * @default a timer (`timerSleep`)
+   */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** What happened to one bounce. */
@@ -110,13 +116,22 @@ function renderMessages(deps: BouncedDigestDeps, email: BouncedEmail, stored: St
   }
 }
 
-/** Publishes every part, one batch at a time within the publisher's limits; returns the entries not accepted. */
+/**
+ * Publishes every part, one batch at a time within the publisher's limits, paced as the drain paces the admins'
+ * messages (this report's parts only: not other invocations'); returns the entries not accepted.
+ */
 async function publishAll(
-  publisher: NotificationPublisher,
+  deps: BouncedDigestDeps,
   parts: readonly NumberedMessagePart[],
 ): Promise<FailedEntry[]> {
+  const { publisher } = deps;
   const sized = parts.map((p) => ({ message: { id: `bounce-p${p.part}`, ...p.message }, bytes: p.bytes }));
-  return [...(await publishInBatches(publisher, sized, publisher.limits, 1)).values()];
+  const failed = await publishInBatches(publisher, sized, {
+    limits: publisher.limits,
+    concurrency: 1,
+    pacing: { pacer: new RecipientPacer(), clock: deps.clock, sleep: deps.sleep ?? timerSleep },
+  });
+  return [...failed.values()];
 }
 
 /**
@@ -163,7 +178,7 @@ export async function reportBouncedDigest(
   let failed: FailedEntry[];
   try {
     rendered = renderMessages(deps, email, stored);
-    failed = await publishAll(deps.publisher, rendered.parts);
+    failed = await publishAll(deps, rendered.parts);
   } catch (error: unknown) {
     await release();
     throw error;

@@ -10,6 +10,11 @@
  *   message attributes, or the top-level keys of a JSON message body), each
  *   with what its protocol receives: with `MessageStructure: json`, its own
  *   key's value, else `default`, as SNS delivers (test/support/sns-delivery.ts).
+ *   An `email` or `email-json` subscription sent more than 10 messages within
+ *   one second (by the fake's `clock` at delivery) is suspended, as SNS
+ *   suspends one past its 10 messages per second: it goes back to pending
+ *   (listed `PendingConfirmation`), receives nothing more, and is named in
+ *   `suspended`; `confirm(endpoint)` re-confirms it, as its recipient would.
  * - Subscriptions, for the subscription reconciler: `Subscribe` (email
  *   subscriptions start pending; one subscription per topic, protocol and
  *   endpoint), `ListSubscriptionsByTopic` (pages with `NextToken`; a pending
@@ -258,6 +263,12 @@ export class FakeSnsServer {
   filterPolicyQuota = 200;
   /** Subscriptions per `ListSubscriptionsByTopic` page (SNS returns up to 100). */
   listPageSize = 100;
+  /** The clock deliveries are timed by (epoch ms), for the email delivery limit. */
+  clock: () => number = Date.now;
+  /** Email subscriptions suspended for receiving too much too fast, in the order it happened. */
+  readonly suspended: FakeSubscription[] = [];
+  /** Per email subscription, when it was delivered to within the last second (by {@link clock}). */
+  private readonly recentDeliveries = new WeakMap<FakeSubscription, number[]>();
 
   private constructor(
     private readonly server: Server,
@@ -272,6 +283,8 @@ export class FakeSnsServer {
     this.denied.clear();
     this.outage = undefined;
     this.failEntry = undefined;
+    this.clock = Date.now;
+    this.suspended.length = 0;
   }
 
   static async start(): Promise<FakeSnsServer> {
@@ -460,15 +473,41 @@ export class FakeSnsServer {
     return `<Successful>${successful.join('')}</Successful><Failed>${failed.join('')}</Failed>`;
   }
 
-  /** Delivery: confirmed subscriptions of the message's topic whose filter policy matches, each its protocol's text. */
+  /**
+   * Delivery: confirmed subscriptions of the message's topic whose filter policy matches, each its protocol's
+   * text — but an email subscription past its rate is suspended instead ({@link withinEmailRate}).
+   */
   private deliver(message: ReceivedMessage): void {
     for (const s of this.subscriptions) {
       const onTopic = s.topicArn === undefined || s.topicArn === message.topicArn;
       if (!onTopic || s.pending) continue;
       const delivered =
         message.messageStructure === 'json' ? deliveredTo(message.message, s.protocol) : message.message;
-      if (matches(s, message, delivered)) s.received.push({ ...message, delivered });
+      if (matches(s, message, delivered) && this.withinEmailRate(s))
+        s.received.push({ ...message, delivered });
     }
+  }
+
+  /**
+   * SNS's limit for an email endpoint, per subscription and after its filter policy: "Exceeding the limit of 10
+   * messages per second (TPS) for an email or email-json endpoint will trigger an automatic suspension of the
+   * subscription, placing it in a pending confirmation status" (SNS Developer Guide, "Amazon SNS email subscription
+   * setup and management"; deleted after 48 hours unless re-confirmed). So a delivery that would be the 11th within
+   * one second (`(t − 1000, t]` by {@link clock}) suspends the subscription and is not delivered. Other protocols
+   * are not limited here.
+   */
+  private withinEmailRate(s: FakeSubscription): boolean {
+    if (s.protocol !== 'email' && s.protocol !== 'email-json') return true;
+    const now = this.clock();
+    const recent = (this.recentDeliveries.get(s) ?? []).filter((at) => at > now - 1000);
+    if (recent.length >= 10) {
+      s.pending = true;
+      this.suspended.push(s);
+      this.recentDeliveries.delete(s);
+      return false;
+    }
+    this.recentDeliveries.set(s, [...recent, now]);
+    return true;
   }
 
   private subscribeAction(form: URLSearchParams): string {

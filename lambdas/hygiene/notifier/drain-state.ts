@@ -1,9 +1,10 @@
 /**
  * The explicit state of one drain, passed to every phase instead of being
  * closed over: {@link DrainContext} is what the drain was given (ports and
- * resolved settings, never changed), {@link DrainState} what it has done so
- * far (counters, failures, whether it stopped early). `summarize` turns the
- * state into the {@link NotifierSummary}.
+ * resolved settings, never changed; the settings' one stateful member is the
+ * drain's recipient pacer, shared by every publish of it), {@link DrainState}
+ * what it has done so far (counters, failures, whether it stopped early).
+ * `summarize` turns the state into the {@link NotifierSummary}.
  */
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors';
@@ -19,6 +20,7 @@ import {
 import { CappedCollector } from '../run-summary';
 import { formatInstant } from '../time';
 import type { LiveSubscriptions } from './live-subscriptions';
+import { RecipientPacer } from './pacing';
 import {
   type DeliveryFailure,
   type MalformedOutboxItem,
@@ -44,6 +46,12 @@ export interface DrainSettings {
   readonly maxItems: number;
   readonly readBatchItems: number;
   readonly ownerDelivery: OwnerDeliveryRoute;
+  /**
+   * Paces each recipient's messages across every publish of the drain (its chunks and its report: an owner may
+   * have digests in two chunks), so no email subscription is sent more than SNS allows (`pacing.ts`). One per
+   * drain; its record of whom it sent to when is the only state the settings hold.
+   */
+  readonly pacer: RecipientPacer;
 }
 
 /**
@@ -162,6 +170,7 @@ export function drainSettings(options: NotifierOptions, limits: PublishLimits): 
     maxItems: options.maxItems ?? 20_000,
     readBatchItems: Math.max(1, Math.floor(options.readBatchItems ?? 100)),
     ownerDelivery: options.ownerDelivery ?? 'sns-email',
+    pacer: new RecipientPacer(),
   };
 }
 
@@ -228,7 +237,8 @@ export function summarize(context: DrainContext, state: DrainState): NotifierSum
   const { unreachableEvents, invalidEvents } = state.counters;
   return {
     drainId: context.settings.drainId,
-    status: state.incomplete ? 'incomplete' : 'complete',
+    // A message the pacing held back for the time budget stays pending, like a chunk not started.
+    status: state.incomplete || context.settings.pacer.heldBack > 0 ? 'incomplete' : 'complete',
     startedAt: formatInstant(context.now),
     finishedAt: formatInstant(finished),
     durationMs: Math.max(0, finished - context.now),

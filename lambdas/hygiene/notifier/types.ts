@@ -23,6 +23,13 @@ export interface NotifierDeps {
   /** Time left before the caller must stop (Lambda's `getRemainingTimeInMillis`); unlimited when absent. */
   readonly remainingMs?: () => number;
   /**
+   * Waits `ms` milliseconds: the pause between two publishes to one recipient (the admins, an owner), so no email
+   * subscription is sent more than SNS allows (docs/notifications.md, "Size limits, splitting, batching and
+   * pacing"). A wait that would end past `remainingMs` is not taken: those messages stay pending. Tests pass one
+   * that advances their fake clock. @default a timer (`timerSleep`, `notifier/pacing.ts`)
+   */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /**
    * The owner directory: judges whether each owner is reachable on the route
    * (docs/notifications.md, "Owner reach"). Absent, or never imported: every
    * owner is treated as reachable and the summary says reach is `unverified`.
@@ -143,7 +150,8 @@ export interface NotifierSummary {
   readonly drainId: string;
   /**
    * `incomplete` when the time budget, `maxItems` or the loss of the drain lease stopped the drain early (the
-   * rest is still pending).
+   * rest is still pending), or a message was held back because its recipient's pacing wait would have ended past
+   * the time budget (it stays pending: a `TimeBudgetSpent` failure).
    */
   readonly status: 'complete' | 'incomplete';
   readonly startedAt: string;

@@ -1,0 +1,165 @@
+/**
+ * SNS's email limit on the wire (docs/notifications.md, "Size limits,
+ * splitting, batching and pacing"): SNS suspends an `email` or `email-json`
+ * subscription sent more than 10 messages a second — it goes back to
+ * `PendingConfirmation`, receives nothing more, and is deleted 48 hours later
+ * unless someone re-confirms it. The SNS-compatible local server models that
+ * limit at delivery; a real sweep on DynamoDB Local, the owner directory on
+ * its own table and the real `SnsPublisher` then drain an owner digest and
+ * an owner-unreachable report of 12 parts and more each, on real time (the
+ * notifier's own timer paces them): the admins' and the owner's email
+ * subscriptions stay confirmed and receive every part.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import type { OutboxEvent } from '../../lambdas/hygiene/events';
+import type { OutgoingMessage } from '../../lambdas/hygiene/message';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { addDays, formatInstant } from '../../lambdas/hygiene/time';
+import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
+import { putItems } from '../support/items';
+import { ownedCredential } from '../support/owned-credential';
+import { deliveredDocument } from '../support/sns-delivery';
+import { useTestDirectoryTable } from '../support/test-directory-table';
+import { useTestTable } from '../support/test-table';
+import type { DeliveredMessage } from './fake-sns-server';
+import { upsertNewOwners, useSnsPublisher } from './support/sns-wire';
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
+const NOW = Date.parse('2026-11-26T02:00:00.000Z');
+const iso = (days: number) => formatInstant(addDays(NOW, days));
+const key = (e: Pick<OutboxEvent, 'credentialId' | 'eventId'>) => `${e.credentialId}/${e.eventId}`;
+
+/** The events of the machine documents (`default`) of the messages an email subscription received. */
+const documentsOf = <T>(received: readonly DeliveredMessage[]) =>
+  received.map((m) => deliveredDocument<T>(m.message));
+
+describe('SNS email subscriptions and their 10 messages a second, over the SNS-compatible server', () => {
+  const table = useTestTable('notify-paced', 'each');
+  const owners = useTestDirectoryTable('notify-paced-owners', 'each');
+  const wire = useSnsPublisher(TOPIC);
+  let directory: DynamoOwnerDirectory;
+
+  beforeEach(() => {
+    directory = new DynamoOwnerDirectory(owners.client, owners.tableName);
+  });
+
+  const adminsByEmail = () =>
+    wire.sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'security-team@example.com',
+      filterPolicy: { audience: ['admin'] },
+    });
+
+  it('the server suspends an email subscription at its 11th message within a second, until re-confirmed', async () => {
+    const admins = adminsByEmail();
+    const machine = wire.sns.subscribe({ audience: ['admin'] });
+    let now = NOW;
+    wire.sns.clock = () => now;
+    const notice = (i: number): OutgoingMessage => ({
+      id: `n${i}`,
+      subject: `notice ${i}`,
+      text: `notice ${i}`,
+      document: { i },
+      routing: { audience: 'admin', severity: 'info', eventTypes: ['run-summary'] },
+    });
+    const publish = async (from: number, count: number) => {
+      for (let i = from; i < from + count; i++) await wire.publisher.publishBatch([notice(i)]);
+    };
+
+    await publish(0, 10);
+    now += 999;
+    await publish(10, 1);
+
+    expect(admins.received).toHaveLength(10);
+    expect(admins.pending).toBe(true);
+    expect(wire.sns.suspended).toEqual([admins]);
+    // Pending: `ListSubscriptionsByTopic` lists it `PendingConfirmation`. The sqs subscription is not limited.
+    expect(machine.received).toHaveLength(11);
+    now += 60_000;
+    await publish(11, 1);
+    expect(admins.received).toHaveLength(10);
+
+    expect(wire.sns.confirm('security-team@example.com')).toBe(1);
+    await publish(12, 10);
+    now += 1_000;
+    await publish(22, 10);
+    expect(admins.received).toHaveLength(30);
+    expect(wire.sns.suspended).toHaveLength(1);
+  });
+
+  it('a drain paces a 12-part report and a 12-part digest: both email subscriptions stay confirmed and get every part', async () => {
+    const ownerCredentials = 70;
+    const unreachable = 50;
+    await putItems(table.client, table.tableName, [
+      ...Array.from({ length: ownerCredentials }, (_, i) =>
+        ownedCredential(NOW, `a${i}`, 'alice', { expiresTime: iso(5) }),
+      ),
+      ...Array.from({ length: unreachable }, (_, i) =>
+        ownedCredential(NOW, `g${i}`, `gone-${i}`, { expiresTime: iso(5) }),
+      ),
+    ]);
+    // alice is reachable (her confirmed subscription); the gone-* owners are in no directory: the admins' report.
+    await upsertNewOwners(
+      directory,
+      [{ userId: 'alice', email: 'alice@example.com', status: 'active' as const }],
+      iso(-1),
+    );
+    await directory.recordSubscription({
+      userId: 'alice',
+      email: 'alice@example.com',
+      state: 'confirmed',
+      read: {},
+    });
+    await directory.recordFreshness({ asOf: iso(-1), owners: 1 }, iso(-1));
+    await runSweep(
+      {
+        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
+        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
+      },
+      { config: parseConfig({ mode: 'enforce' }), now: NOW, runId: 'run-1', mode: 'enforce' },
+    );
+    const alice = wire.sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'alice@example.com',
+      filterPolicy: JSON.parse(ownerFilterPolicy('alice')),
+    });
+    const admins = adminsByEmail();
+
+    // Small messages, so a few dozen events make 12 parts and more (SNS's 256 KiB takes ~2,000 owners: 19 parts).
+    const started = Date.now();
+    const summary = await runNotifier(
+      {
+        outbox: new DynamoDbOutboxStore(table.client, table.tableName),
+        publisher: wire.publisher,
+        clock: () => NOW,
+        directory,
+      },
+      { maxMessageBytes: 5_000, drainId: 'drain-1' },
+    );
+
+    expect(summary).toMatchObject({ status: 'complete', eventsFailed: 0, unreportedEvents: 0 });
+    expect(wire.sns.suspended).toEqual([]);
+    expect([alice.pending, admins.pending]).toEqual([false, false]);
+    const digests = documentsOf<{ part: number; parts: number; events: OutboxEvent[] }>(alice.received);
+    expect(digests.length).toBeGreaterThanOrEqual(12);
+    expect(digests.map((d) => d.part).sort((x, y) => x - y)).toEqual(digests.map((_, i) => i + 1));
+    expect(digests.flatMap((d) => d.events)).toHaveLength(ownerCredentials);
+    const reports = documentsOf<UnreachableReportDocument>(admins.received);
+    expect(reports.length).toBeGreaterThanOrEqual(12);
+    expect(summary.reportParts).toBe(reports.length);
+    const reported = reports.flatMap((r) => r.owners.flatMap((o) => o.events.map(key)));
+    expect(new Set(reported).size).toBe(unreachable);
+    expect(await new DynamoDbOutboxStore(table.client, table.tableName).read(['a0', 'g0'])).toEqual([]);
+    // What pacing costs: 200 ms between two parts to one recipient, the digest's and then the report's.
+    expect(Date.now() - started).toBeGreaterThanOrEqual((digests.length - 1 + reports.length - 1) * 200);
+  });
+});

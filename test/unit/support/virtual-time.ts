@@ -1,0 +1,44 @@
+/**
+ * Virtual time for tests of code that waits through a `sleep` port (the
+ * notifier's recipient pacing): `sleep` parks a timer and `run` moves the
+ * clock to the earliest parked timer whenever nothing else can run, so waits
+ * take no real time and concurrent waits end in the order their times say.
+ */
+import { setImmediate } from 'node:timers/promises';
+
+/** A clock and a sleep on virtual time, with the waits asked for. */
+export class VirtualTime {
+  /** Every wait asked for, in milliseconds, in call order. */
+  readonly waits: number[] = [];
+  private readonly timers: { readonly at: number; readonly wake: () => void }[] = [];
+
+  constructor(public now: number) {}
+
+  /** The virtual clock (epoch ms). */
+  readonly clock = (): number => this.now;
+
+  /** Resolves once virtual time reaches `ms` from now (only while {@link run} drives it). */
+  readonly sleep = (ms: number): Promise<void> => {
+    this.waits.push(ms);
+    return new Promise<void>((wake) => this.timers.push({ at: this.now + ms, wake }));
+  };
+
+  /** Drives `work` to its end: each time nothing can run, the earliest timer fires and the clock moves to it. */
+  async run<T>(work: Promise<T>): Promise<T> {
+    let settled = false;
+    const done = work.finally(() => {
+      settled = true;
+    });
+    done.catch(() => undefined);
+    for (;;) {
+      // Every continuation that can run now runs (no I/O here: a macrotask turn drains the microtasks).
+      await setImmediate();
+      if (settled) return done;
+      this.timers.sort((a, b) => a.at - b.at);
+      const next = this.timers.shift();
+      if (next === undefined) continue;
+      this.now = Math.max(this.now, next.at);
+      next.wake();
+    }
+  }
+}
