@@ -15,7 +15,7 @@ import { approvalStatus, recordApproval } from '../../cli/aws/guard-approval';
 import { DynamoDbGuardApprovals, GUARD_APPROVAL_KEY } from '../../lambdas/aws/guard-approval-store';
 import { GUARD_APPROVAL_ATTR } from '../../lambdas/hygiene/data-contract';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { isUpdate, runGuardApprove, sampleApproval } from './support/guard-approval-fixtures';
+import { approvalOf, isUpdate, runGuardApprove } from './support/guard-approval-fixtures';
 import { armLostResponse, loseFirstResponseAfter } from './support/lost-response-between';
 
 vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
@@ -24,7 +24,7 @@ vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
   return hookDocumentClients(await importOriginal(), hookArmedClient);
 });
 
-const approval = sampleApproval;
+const approval = approvalOf;
 
 /** The middleware stack call used here (its generic types are the client's). */
 interface RelativeMiddlewareStack {

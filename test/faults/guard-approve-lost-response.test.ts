@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { approvalStatus, recordApproval } from '../../cli/aws/guard-approval';
 import { DynamoDbGuardApprovals } from '../../lambdas/aws/guard-approval-store';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { isUpdate, runGuardApprove, sampleApproval } from './support/guard-approval-fixtures';
+import { approvalOf, isUpdate, runGuardApprove } from './support/guard-approval-fixtures';
 import { armLostResponse, loseFirstResponseAfter } from './support/lost-response-between';
 
 vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
@@ -21,7 +21,7 @@ vi.mock('../../lambdas/aws/dynamodb-client', async (importOriginal) => {
 });
 
 const USED_AT = '2026-12-06T01:00:00.000Z';
-const approval = (id: string) => sampleApproval(id);
+const approval = (id: string) => approvalOf(id);
 
 describe('guard approve, its write retried after a lost response', () => {
   let table: TestTable;

@@ -26,13 +26,13 @@ import {
   RUN_INDEX_ID,
   RUN_MANIFEST_ATTR,
 } from '../../lambdas/hygiene/data-contract';
-import type { GuardApproval } from '../../lambdas/hygiene/guard';
 import type { TransitionWriter } from '../../lambdas/hygiene/ports';
 import type { RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { MAY_HAVE_APPLIED_NOTE } from '../../lambdas/hygiene/sweep/apply';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { exportTable } from '../integration/support/sweep-deps';
+import { guardTrippingFleet, sampleApproval } from '../support/guard-approval';
 import { getItem, putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { runEntries } from '../support/run-entries';
@@ -88,18 +88,8 @@ describe('lost responses of the sweep’s own writes', () => {
 
   it('an approval whose consuming write the SDK retried is used by the run that spent it', async () => {
     // 3 expired of 10 active credentials: over maxDeletePercent 10.
-    await putItems(table.client, table.tableName, [
-      ...Array.from({ length: 7 }, (_, i) => credential(`a-${i}`)),
-      ...['b-1', 'b-2', 'b-3'].map((id) => credential(id, { expiresTime: days(-1) })),
-    ]);
-    const approval: GuardApproval = {
-      id: 'approval-1',
-      by: 'alice',
-      reason: 'expiry backlog',
-      maxDeletes: 3,
-      approvedAt: formatInstant(WALL - 60_000),
-      expiresAt: formatInstant(WALL + 3_600_000),
-    };
+    await putItems(table.client, table.tableName, guardTrippingFleet());
+    const approval = sampleApproval(WALL, { maxDeletes: 3 });
     await recordApproval(table.client, table.tableName, approval);
     const lost = loseFirstResponse(lossy, updatesItem(GUARD_APPROVAL_ID));
 

@@ -8,39 +8,22 @@ import { approvalStatus, recordApproval } from '../../cli/aws/guard-approval';
 import { DynamoDbGuardApprovals } from '../../lambdas/aws/guard-approval-store';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import type { GuardApproval } from '../../lambdas/hygiene/guard';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { formatInstant } from '../../lambdas/hygiene/time';
+import { guardTrippingFleet, sampleApproval } from '../support/guard-approval';
 import { putItems } from '../support/items';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { exportTable, sweepDeps } from './support/sweep-deps';
 
-// 3 expired of 10 active credentials: over maxDeletePercent 10.
+// The fleet's 3 expired of 10 active credentials: over maxDeletePercent 10.
 const config = parseConfig({ maxDeletePercent: 10, scanSegments: 2 });
 const WALL = Date.parse('2026-12-01T10:00:00.000Z');
-
-function seeds(): Record<string, unknown>[] {
-  return [
-    ...Array.from({ length: 7 }, (_, i) => credential(`a-${i}`)),
-    ...['b-1', 'b-2', 'b-3'].map((id) => credential(id, { expiresTime: days(-1) })),
-  ];
-}
-
-function approval(overrides: Partial<GuardApproval> = {}): GuardApproval {
-  return {
-    id: 'approval-1',
-    by: 'arn:aws:sts::123456789012:assumed-role/ops/alice',
-    reason: 'bulk expiry after migration',
-    maxDeletes: 3,
-    approvedAt: formatInstant(WALL - 3_600_000),
-    expiresAt: formatInstant(WALL + 3_600_000),
-    ...overrides,
-  };
-}
+/** Pending at {@link WALL}, for exactly the 3 planned deletions. */
+const APPROVAL = sampleApproval(WALL, { maxDeletes: 3 });
 
 describe('guard approval (DynamoDB Local)', () => {
-  const table = useTestTable('guard-approval', 'each', seeds);
+  const table = useTestTable('guard-approval', 'each', guardTrippingFleet);
   const sweep = (runId: string) =>
     runSweep(
       {
@@ -55,17 +38,17 @@ describe('guard approval (DynamoDB Local)', () => {
     (await exportTable(table)).filter((i) => i.deletedAt !== undefined).map((i) => i.id);
 
   it('is honoured once: the run that uses it deletes and reports it; the next trip is held again', async () => {
-    await recordApproval(table.client, table.tableName, approval());
+    await recordApproval(table.client, table.tableName, APPROVAL);
     const first = await sweep('run-a');
     expect(first.guard).toMatchObject({
       tripped: true,
       overridden: true,
       deletionsAllowed: true,
-      approval: { ...approval(), status: 'used' },
+      approval: { ...APPROVAL, status: 'used' },
     });
     expect(first.deletions.applied).toBe(3);
     expect(await approvalStatus(table.client, table.tableName)).toEqual({
-      lastUsed: { approval: approval(), runId: 'run-a', usedAt: formatInstant(WALL), plannedDeletes: 3 },
+      lastUsed: { approval: APPROVAL, runId: 'run-a', usedAt: formatInstant(WALL), plannedDeletes: 3 },
     });
 
     // New expired credentials trip the guard again: the spent approval allows nothing.
@@ -81,7 +64,7 @@ describe('guard approval (DynamoDB Local)', () => {
   });
 
   it('an expired approval is ignored, reported, and left as it is', async () => {
-    const stale = approval({ expiresAt: formatInstant(WALL - 1) });
+    const stale = { ...APPROVAL, expiresAt: formatInstant(WALL - 1) };
     await recordApproval(table.client, table.tableName, stale);
     const summary = await sweep('run-x');
     expect(summary.guard).toMatchObject({
@@ -94,7 +77,7 @@ describe('guard approval (DynamoDB Local)', () => {
   });
 
   it('two sweeps at once: exactly one uses the approval and deletes; the other is held by the guard', async () => {
-    await recordApproval(table.client, table.tableName, approval());
+    await recordApproval(table.client, table.tableName, APPROVAL);
     const summaries = await Promise.all([sweep('run-1'), sweep('run-2')]);
     const used = summaries.filter((s) => s.guard.approval?.status === 'used');
     expect(used).toHaveLength(1);
@@ -108,7 +91,7 @@ describe('guard approval (DynamoDB Local)', () => {
   });
 
   it('audit mode never consumes an approval', async () => {
-    await recordApproval(table.client, table.tableName, approval());
+    await recordApproval(table.client, table.tableName, APPROVAL);
     const summary = await runSweep(
       {
         ...sweepDeps(table),
@@ -118,6 +101,6 @@ describe('guard approval (DynamoDB Local)', () => {
       { config, now: NOW, runId: 'run-audit', mode: 'audit' },
     );
     expect(summary.guard.deletionsAllowed).toBe(false);
-    expect((await approvalStatus(table.client, table.tableName)).pending).toEqual(approval());
+    expect((await approvalStatus(table.client, table.tableName)).pending).toEqual(APPROVAL);
   });
 });

@@ -11,25 +11,19 @@
  * subscriptions stay confirmed and receive every part.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
-import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
-import { parseConfig } from '../../lambdas/hygiene/config';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
-import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
-import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
-import { putItems } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
 import { deliveredDocument } from '../support/sns-delivery';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 import { useTestTable } from '../support/test-table';
 import type { DeliveredMessage } from './fake-sns-server';
-import { upsertNewOwners, useSnsPublisher } from './support/sns-wire';
+import { addOwnerEmailSubscription, seedSweptFleet, useSnsPublisher } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const NOW = Date.parse('2026-11-26T02:00:00.000Z');
@@ -98,40 +92,20 @@ describe('SNS email subscriptions and their 10 messages a second, over the SNS-c
   it('a drain paces a 12-part report and a 12-part digest: both email subscriptions stay confirmed and get every part', async () => {
     const ownerCredentials = 70;
     const unreachable = 50;
-    await putItems(table.client, table.tableName, [
-      ...Array.from({ length: ownerCredentials }, (_, i) =>
-        ownedCredential(NOW, `a${i}`, 'alice', { expiresTime: iso(5) }),
-      ),
-      ...Array.from({ length: unreachable }, (_, i) =>
-        ownedCredential(NOW, `g${i}`, `gone-${i}`, { expiresTime: iso(5) }),
-      ),
-    ]);
     // alice is reachable (her confirmed subscription); the gone-* owners are in no directory: the admins' report.
-    await upsertNewOwners(
-      directory,
-      [{ userId: 'alice', email: 'alice@example.com', status: 'active' as const }],
-      iso(-1),
-    );
-    await directory.recordSubscription({
-      userId: 'alice',
-      email: 'alice@example.com',
-      state: 'confirmed',
-      read: {},
+    await seedSweptFleet(table, directory, NOW, {
+      credentials: [
+        ...Array.from({ length: ownerCredentials }, (_, i) =>
+          ownedCredential(NOW, `a${i}`, 'alice', { expiresTime: iso(5) }),
+        ),
+        ...Array.from({ length: unreachable }, (_, i) =>
+          ownedCredential(NOW, `g${i}`, `gone-${i}`, { expiresTime: iso(5) }),
+        ),
+      ],
+      owners: [{ userId: 'alice', email: 'alice@example.com', status: 'active' }],
+      subscriptions: { alice: 'confirmed' },
     });
-    await directory.recordFreshness({ asOf: iso(-1), owners: 1 }, iso(-1));
-    await runSweep(
-      {
-        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
-        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
-      },
-      { config: parseConfig({ mode: 'enforce' }), now: NOW, runId: 'run-1', mode: 'enforce' },
-    );
-    const alice = wire.sns.addSubscription({
-      topicArn: TOPIC,
-      protocol: 'email',
-      endpoint: 'alice@example.com',
-      filterPolicy: JSON.parse(ownerFilterPolicy('alice')),
-    });
+    const alice = addOwnerEmailSubscription(wire.sns, TOPIC, 'alice', 'alice@example.com');
     const admins = adminsByEmail();
 
     // Small messages, so a few dozen events make 12 parts and more (SNS's 256 KiB takes ~2,000 owners: 19 parts).

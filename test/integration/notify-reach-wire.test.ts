@@ -7,26 +7,20 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
-import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
-import { parseConfig } from '../../lambdas/hygiene/config';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { OwnerDeliveryRoute } from '../../lambdas/hygiene/owner-directory';
-import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
-import { runSweep } from '../../lambdas/hygiene/sweep';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
-import { putItems } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
 import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 import { useTestTable } from '../support/test-table';
 import type { DeliveredMessage } from './fake-sns-server';
-import { upsertNewOwners, useSnsPublisher } from './support/sns-wire';
+import { addOwnerEmailSubscription, seedSweptFleet, useSnsPublisher } from './support/sns-wire';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const NOW = Date.parse('2026-11-26T02:00:00.000Z');
@@ -54,43 +48,22 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
     directory = new DynamoOwnerDirectory(owners.client, owners.tableName);
   });
 
-  async function seedFleet(): Promise<void> {
-    await putItems(table.client, table.tableName, [
-      credential('a1', 'alice'),
-      credential('b1', 'bob'),
-      credential('c1', 'carol'),
-      credential('d1', 'dave'),
-    ]);
-    await upsertNewOwners(
-      directory,
-      [
-        { userId: 'alice', email: 'alice@example.com', name: 'Alice Liddell', status: 'active' as const },
-        { userId: 'bob', email: 'bob@example.com', status: 'active' as const },
-        { userId: 'dave', email: 'dave@example.com', name: 'Dave', status: 'departed' as const },
+  /** alice reachable, bob's subscription pending, carol in no directory, dave departed; swept. */
+  const seedFleet = () =>
+    seedSweptFleet(table, directory, NOW, {
+      credentials: [
+        credential('a1', 'alice'),
+        credential('b1', 'bob'),
+        credential('c1', 'carol'),
+        credential('d1', 'dave'),
       ],
-      iso(-1),
-    );
-    await directory.recordSubscription({
-      userId: 'alice',
-      email: 'alice@example.com',
-      state: 'confirmed',
-      read: {},
+      owners: [
+        { userId: 'alice', email: 'alice@example.com', name: 'Alice Liddell', status: 'active' },
+        { userId: 'bob', email: 'bob@example.com', status: 'active' },
+        { userId: 'dave', email: 'dave@example.com', name: 'Dave', status: 'departed' },
+      ],
+      subscriptions: { alice: 'confirmed', bob: 'pending' },
     });
-    await directory.recordSubscription({
-      userId: 'bob',
-      email: 'bob@example.com',
-      state: 'pending',
-      read: {},
-    });
-    await directory.recordFreshness({ asOf: iso(-1), owners: 3 }, iso(-1));
-    await runSweep(
-      {
-        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
-        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
-      },
-      { config: parseConfig({ mode: 'enforce' }), now: NOW, runId: 'run-1', mode: 'enforce' },
-    );
-  }
 
   const drain = (route: OwnerDeliveryRoute = 'sns-email') =>
     runNotifier(
@@ -105,19 +78,8 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
 
   it('publishes every digest, and ONE owner-unreachable report reaches the admin subscription', async () => {
     await seedFleet();
-    const alice = wire.sns.addSubscription({
-      topicArn: TOPIC,
-      protocol: 'email',
-      endpoint: 'alice@example.com',
-      filterPolicy: JSON.parse(ownerFilterPolicy('alice')),
-    });
-    const bob = wire.sns.addSubscription({
-      topicArn: TOPIC,
-      protocol: 'email',
-      endpoint: 'bob@example.com',
-      filterPolicy: JSON.parse(ownerFilterPolicy('bob')),
-      pending: true,
-    });
+    const alice = addOwnerEmailSubscription(wire.sns, TOPIC, 'alice', 'alice@example.com');
+    const bob = addOwnerEmailSubscription(wire.sns, TOPIC, 'bob', 'bob@example.com', true);
     const machine = wire.sns.subscribe({ audience: ['owner'] });
     const admins = wire.sns.subscribe({ audience: ['admin'] });
 

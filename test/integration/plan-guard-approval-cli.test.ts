@@ -72,6 +72,21 @@ describe('plan --table: a tripped guard and the pending guard approval (CLI, Dyn
     return (JSON.parse(run.stdout) as RunSummary).guard;
   };
   const pendingId = async () => (await approvalStatus(table.client, table.tableName)).pending?.id;
+  /** Records `pending` and plans: the plan's summary, its deletions held with the approval's `status`. */
+  const planHeldBy = async (
+    pending: GuardApproval,
+    status: 'expired' | 'not-enough',
+  ): Promise<PlanCounts> => {
+    await recordApproval(table.client, table.tableName, pending);
+    const summary = await planJson();
+    expect(summary.guard).toMatchObject({
+      tripped: true,
+      overridden: false,
+      deletionsAllowed: false,
+      approval: { ...pending, status },
+    });
+    return summary;
+  };
 
   it('(a) a covering approval would be used: the sweep would delete; the plan leaves it pending', async () => {
     const pending = approval(5, HOUR);
@@ -102,15 +117,8 @@ describe('plan --table: a tripped guard and the pending guard approval (CLI, Dyn
 
   it('(b) an expired approval: deletions held', async () => {
     const pending = approval(5, -HOUR);
-    await recordApproval(table.client, table.tableName, pending);
 
-    const summary = await planJson();
-    expect(summary.guard).toMatchObject({
-      tripped: true,
-      overridden: false,
-      deletionsAllowed: false,
-      approval: { ...pending, status: 'expired' },
-    });
+    const summary = await planHeldBy(pending, 'expired');
     const text = await planText();
     expect(text).toContain('  guard: TRIPPED, no deletion would be made (');
     expect(text).toContain(
@@ -121,15 +129,8 @@ describe('plan --table: a tripped guard and the pending guard approval (CLI, Dyn
 
   it('(c) an approval too small for the planned deletions: deletions held', async () => {
     const pending = approval(2, HOUR);
-    await recordApproval(table.client, table.tableName, pending);
 
-    const summary = await planJson();
-    expect(summary.guard).toMatchObject({
-      tripped: true,
-      overridden: false,
-      deletionsAllowed: false,
-      approval: { ...pending, status: 'not-enough' },
-    });
+    const summary = await planHeldBy(pending, 'not-enough');
     const text = await planText();
     expect(text).toContain(
       `  guard approval: the pending approval of ops-alice (up to 2, expires ${pending.expiresAt}) is too small for 3 planned deletions: deletions held (judged at `,

@@ -77,6 +77,20 @@ describe('a reconcile racing `owners unsubscribe`', () => {
     recordSubscriptionStates: (states) => directory.recordSubscriptionStates(states),
   });
 
+  /** The directory, with `meanwhile` run once, right after the reconciler's first re-read (before its creations). */
+  const pausedAfterReread = (meanwhile: () => Promise<void>): OwnerSubscriptionRegistry => {
+    let rereads = 0;
+    return {
+      listOwners: () => directory.listOwners(),
+      getMany: async (userIds) => {
+        const found = await directory.getMany(userIds);
+        if (rereads++ === 0) await meanwhile();
+        return found;
+      },
+      recordSubscriptionStates: (states) => directory.recordSubscriptionStates(states),
+    };
+  };
+
   it('subscribes no owner unsubscribed by hand after the run read the directory; their state stays unsubscribed', async () => {
     // bob is recorded none (no subscription: e.g. a quota stop held his creation back)
     expect(
@@ -106,20 +120,10 @@ describe('a reconcile racing `owners unsubscribe`', () => {
 
   it('withdraws the subscription it created for an owner unsubscribed by hand right after its re-read: SNS leaves it pending, no failure; they stay unsubscribed', async () => {
     const unsubscribesBefore = sns.callCount('Unsubscribe');
-    let rereads = 0;
-    // the re-read before the creations finds bob active; `owners unsubscribe bob` lands right after it
-    const unsubscribedAfterReread: OwnerSubscriptionRegistry = {
-      listOwners: () => directory.listOwners(),
-      getMany: async (userIds) => {
-        const found = await directory.getMany(userIds);
-        if (rereads++ === 0) await unsubscribeByHand('bob');
-        return found;
-      },
-      recordSubscriptionStates: (states) => directory.recordSubscriptionStates(states),
-    };
 
+    // the re-read before the creations finds bob active; `owners unsubscribe bob` lands right after it
     const summary = await reconcileSubscriptions(
-      { topic: topicOnWire(), directory: unsubscribedAfterReread },
+      { topic: topicOnWire(), directory: pausedAfterReread(() => unsubscribeByHand('bob')) },
       { route: 'sns-email' },
     );
 
@@ -169,18 +173,8 @@ describe('a reconcile racing `owners unsubscribe`', () => {
   });
 
   it('withdraws nothing more once SNS has deleted the pending subscription left behind', async () => {
-    let rereads = 0;
-    const unsubscribedAfterReread: OwnerSubscriptionRegistry = {
-      listOwners: () => directory.listOwners(),
-      getMany: async (userIds) => {
-        const found = await directory.getMany(userIds);
-        if (rereads++ === 0) await unsubscribeByHand('bob');
-        return found;
-      },
-      recordSubscriptionStates: (states) => directory.recordSubscriptionStates(states),
-    };
     await reconcileSubscriptions(
-      { topic: topicOnWire(), directory: unsubscribedAfterReread },
+      { topic: topicOnWire(), directory: pausedAfterReread(() => unsubscribeByHand('bob')) },
       { route: 'sns-email' },
     );
 

@@ -4,23 +4,14 @@ import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/d
 import { EVENT_TYPES, eventsFor } from '../../lambdas/hygiene/events';
 import { type Action, decide } from '../../lambdas/hygiene/policy';
 import { at, credentialOf, T0 } from './support/raw-credential';
-
-const run = { runId: 'run-42', now: T0 };
-const base = {
-  credentialId: 'pc-1',
-  userId: 'user-1',
-  displayName: 'terraform',
-  clientId: 'brave-otter-12345@acme.conductor.one/pcc',
-  runId: 'run-42',
-  occurredAt: at(0),
-};
+import { EVENT_BASE, RUN } from './support/run-events';
 
 describe('eventsFor', () => {
   it('an expiry notice becomes an expiry-warning keyed by expiry and stage (stable across retries)', () => {
     const action: Action = { type: 'notify-expiry', stageDays: 7, expiresTime: at(5) };
-    expect(eventsFor(credentialOf({ expiresTime: at(5) }), [action], run)).toEqual([
+    expect(eventsFor(credentialOf({ expiresTime: at(5) }), [action], RUN)).toEqual([
       {
-        ...base,
+        ...EVENT_BASE,
         eventId: `expiry-warning:${at(5)}:7`,
         type: 'expiry-warning',
         stageDays: 7,
@@ -31,10 +22,10 @@ describe('eventsFor', () => {
 
   it('a stale flag becomes a stale-warning with the deletion date, last activity and the limit that applied', () => {
     const credential = credentialOf({ lastUsedAt: at(-100) });
-    const [event] = eventsFor(credential, decide(credential, DEFAULT_CONFIG, T0), run);
+    const [event] = eventsFor(credential, decide(credential, DEFAULT_CONFIG, T0), RUN);
     // The base limit: no risk tier set it, so the event names none (test/unit/stale-warning-limit.test.ts).
     expect(event).toEqual({
-      ...base,
+      ...EVENT_BASE,
       eventId: `stale-warning:${at(0)}`,
       type: 'stale-warning',
       deleteAfter: at(14),
@@ -45,23 +36,23 @@ describe('eventsFor', () => {
 
   it('a lastUsedAt older than createdAt: the warning and the deletion notice name the same last activity', () => {
     const flagged = credentialOf({ createdAt: at(-100), lastUsedAt: at(-400) });
-    const [warning] = eventsFor(flagged, decide(flagged, DEFAULT_CONFIG, T0), run);
+    const [warning] = eventsFor(flagged, decide(flagged, DEFAULT_CONFIG, T0), RUN);
     const due = credentialOf({
       createdAt: at(-100),
       lastUsedAt: at(-400),
       [HYGIENE_ATTR.staleFlaggedAt]: at(-20),
       [HYGIENE_ATTR.staleDeleteAfter]: at(-6),
     });
-    const [deleted] = eventsFor(due, decide(due, DEFAULT_CONFIG, T0), run);
+    const [deleted] = eventsFor(due, decide(due, DEFAULT_CONFIG, T0), RUN);
     expect(warning).toMatchObject({ type: 'stale-warning', lastActivity: at(-100) });
     expect(deleted).toMatchObject({ type: 'deleted-stale', lastActivity: at(-100) });
   });
 
   it('deletions carry their reason', () => {
     const expired = credentialOf({ expiresTime: at(-1) });
-    expect(eventsFor(expired, decide(expired, DEFAULT_CONFIG, T0), run)).toEqual([
+    expect(eventsFor(expired, decide(expired, DEFAULT_CONFIG, T0), RUN)).toEqual([
       {
-        ...base,
+        ...EVENT_BASE,
         eventId: `deleted-expired:${at(0)}`,
         type: 'deleted-expired',
         expiresTime: at(-1),
@@ -73,9 +64,9 @@ describe('eventsFor', () => {
       [HYGIENE_ATTR.staleFlaggedAt]: at(-20),
       [HYGIENE_ATTR.staleDeleteAfter]: at(-6),
     });
-    expect(eventsFor(stale, decide(stale, DEFAULT_CONFIG, T0), run)).toEqual([
+    expect(eventsFor(stale, decide(stale, DEFAULT_CONFIG, T0), RUN)).toEqual([
       {
-        ...base,
+        ...EVENT_BASE,
         eventId: `deleted-stale:${at(0)}`,
         type: 'deleted-stale',
         deleteAfter: at(-6),
@@ -86,21 +77,21 @@ describe('eventsFor', () => {
   });
 
   it('unflagging is silent', () => {
-    expect(eventsFor(credentialOf(), [{ type: 'unflag-stale', reason: 'used-since-flagged' }], run)).toEqual(
+    expect(eventsFor(credentialOf(), [{ type: 'unflag-stale', reason: 'used-since-flagged' }], RUN)).toEqual(
       [],
     );
   });
 
   it('omits displayName and clientId when the credential has none', () => {
     const credential = credentialOf({ displayName: undefined, clientId: undefined });
-    const [event] = eventsFor(credential, [{ type: 'delete-expired', expiresTime: at(-1) }], run);
+    const [event] = eventsFor(credential, [{ type: 'delete-expired', expiresTime: at(-1) }], RUN);
     expect(event).not.toHaveProperty('displayName');
     expect(event).not.toHaveProperty('clientId');
   });
 
   it('one event per notifying action, in action order', () => {
     const credential = credentialOf({ lastUsedAt: at(-100), expiresTime: at(5) });
-    const events = eventsFor(credential, decide(credential, DEFAULT_CONFIG, T0), run);
+    const events = eventsFor(credential, decide(credential, DEFAULT_CONFIG, T0), RUN);
     expect(events.map((e) => e.type)).toEqual(['expiry-warning', 'stale-warning']);
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
   });

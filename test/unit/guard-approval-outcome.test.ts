@@ -7,22 +7,11 @@
  * condition's (`maxDeletes >= planned`, `expiresAt > at`, as canonical text).
  */
 import { describe, expect, it } from 'vitest';
-import { approvalOutcome, type GuardApproval } from '../../lambdas/hygiene/guard';
+import { approvalOutcome } from '../../lambdas/hygiene/guard';
 import { formatInstant } from '../../lambdas/hygiene/time';
+import { sampleApproval } from '../support/guard-approval';
 
 const AT = Date.parse('2026-12-01T10:00:00.000Z');
-
-function approval(overrides: Partial<GuardApproval> = {}): GuardApproval {
-  return {
-    id: 'approval-1',
-    by: 'ops-alice',
-    reason: 'expiry backlog (CHG-42)',
-    maxDeletes: 20,
-    approvedAt: formatInstant(AT - 3_600_000),
-    expiresAt: formatInstant(AT + 3_600_000),
-    ...overrides,
-  };
-}
 
 describe('approvalOutcome', () => {
   it('finds none when no approval is pending', () => {
@@ -30,31 +19,31 @@ describe('approvalOutcome', () => {
   });
 
   it('uses an approval that covers the planned deletions exactly ("at most maxDeletes")', () => {
-    const pending = approval({ maxDeletes: 20 });
+    const pending = sampleApproval(AT, { maxDeletes: 20 });
     expect(approvalOutcome(pending, 20, AT)).toEqual({ status: 'used', approval: pending });
     expect(approvalOutcome(pending, 1, AT)).toEqual({ status: 'used', approval: pending });
   });
 
   it('finds one deletion more than it allows not enough', () => {
-    const pending = approval({ maxDeletes: 20 });
+    const pending = sampleApproval(AT, { maxDeletes: 20 });
     expect(approvalOutcome(pending, 21, AT)).toEqual({ status: 'not-enough', approval: pending });
   });
 
   it('uses it up to the millisecond before it expires, and finds it expired at that instant', () => {
-    const pending = approval({ expiresAt: formatInstant(AT) });
+    const pending = sampleApproval(AT, { expiresAt: formatInstant(AT) });
     expect(approvalOutcome(pending, 5, AT - 1)).toEqual({ status: 'used', approval: pending });
     expect(approvalOutcome(pending, 5, AT)).toEqual({ status: 'expired', approval: pending });
     expect(approvalOutcome(pending, 5, AT + 1)).toEqual({ status: 'expired', approval: pending });
   });
 
   it('says expired before not enough when both hold', () => {
-    const pending = approval({ maxDeletes: 2, expiresAt: formatInstant(AT - 1) });
+    const pending = sampleApproval(AT, { maxDeletes: 2, expiresAt: formatInstant(AT - 1) });
     expect(approvalOutcome(pending, 5, AT)).toEqual({ status: 'expired', approval: pending });
   });
 
   it('compares expiresAt as the stored text, as the consuming write does (a hand-edited zone is not read)', () => {
     // 11:00+02:00 is 09:00Z, before AT, but as text it sorts after "2026-12-01T10:00:00.000Z", as in DynamoDB.
-    const pending = approval({ expiresAt: '2026-12-01T11:00:00+02:00' });
+    const pending = sampleApproval(AT, { expiresAt: '2026-12-01T11:00:00+02:00' });
     expect(approvalOutcome(pending, 5, AT).status).toBe('used');
   });
 });

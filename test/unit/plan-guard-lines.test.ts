@@ -6,30 +6,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planGuard, planGuardLines } from '../../cli/format/plan-guard';
-import { evaluateGuard, type GuardApproval } from '../../lambdas/hygiene/guard';
-import { formatInstant } from '../../lambdas/hygiene/time';
+import { evaluateGuard } from '../../lambdas/hygiene/guard';
+import { sampleApproval } from '../support/guard-approval';
 
 const AT = Date.parse('2026-12-06T15:00:00.000Z');
 const LIMITS = { maxDeletesPerRun: 1, maxDeletePercent: 100 };
 const tripped = evaluateGuard({ plannedDeletes: 3, activeValid: 10 }, LIMITS);
 
-function approval(overrides: Partial<GuardApproval> = {}): GuardApproval {
-  return {
-    id: 'approval-1',
-    by: 'ops-alice',
-    reason: 'expiry backlog (CHG-42)',
-    maxDeletes: 5,
-    approvedAt: formatInstant(AT - 3_600_000),
-    expiresAt: formatInstant(AT + 3_600_000),
-    ...overrides,
-  };
-}
-
 describe('planGuard and planGuardLines', () => {
   it("shows a covering approval's stored text with its control characters as visible escapes", () => {
     const { guard, approvalCheck } = planGuard(
       tripped,
-      { read: true, pending: approval({ by: 'ops\u001b[2Jalice', reason: 'ok\nguard: passes' }) },
+      { read: true, pending: sampleApproval(AT, { by: 'ops\u001b[2Jalice', reason: 'ok\nguard: passes' }) },
       AT,
     );
 

@@ -17,8 +17,7 @@ import { renderDigestHtml } from '../../lambdas/render/digest-html';
 import { isolated } from '../../lambdas/render/html-escape';
 import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
 import { at, credentialOf, T0 } from './support/raw-credential';
-
-const run = { runId: 'run-42', now: T0 };
+import { EVENT_BASE, RUN } from './support/run-events';
 
 /** A credential with no scoped roles and no source limit, unused for 31 days: the default 30-day tier's. */
 const tiered = credentialOf({ scopedRoles: undefined, allowSourceCidr: undefined, lastUsedAt: at(-31) });
@@ -27,7 +26,7 @@ const based = credentialOf({ lastUsedAt: at(-100) });
 
 /** The one stale warning the sweep queues for `credential` under the default configuration. */
 function staleWarning(credential: typeof tiered): OutboxEvent {
-  const events = eventsFor(credential, decide(credential, DEFAULT_CONFIG, T0), run);
+  const events = eventsFor(credential, decide(credential, DEFAULT_CONFIG, T0), RUN);
   const warning = events.find((e) => e.type === 'stale-warning');
   if (warning === undefined) throw new Error(`no stale warning: ${JSON.stringify(events)}`);
   return warning;
@@ -70,12 +69,7 @@ const TIER_LINE =
 describe('the stale-warning event', () => {
   it('carries the limit and the risk tier that set it; its id is the same as without them', () => {
     expect(staleWarning(tiered)).toEqual({
-      credentialId: 'pc-1',
-      userId: 'user-1',
-      displayName: 'terraform',
-      clientId: 'brave-otter-12345@acme.conductor.one/pcc',
-      runId: 'run-42',
-      occurredAt: at(0),
+      ...EVENT_BASE,
       eventId: `stale-warning:${at(0)}`,
       type: 'stale-warning',
       deleteAfter: at(14),

@@ -1,25 +1,27 @@
 /**
  * What the `guard approve` fault tests share (guard-approve-lost-response,
- * guard-approve-item-changed): a sample approval, the test that tells approve's
+ * guard-approve-item-changed): their approvals (the shared sample of
+ * test/support/guard-approval.ts, by id and approver), the test that tells approve's
  * write (an `UpdateItem`) from its read, and the command run in process against
  * a test table as an operator runs it.
  */
 import { registerGuardCommand } from '../../../cli/commands/guard';
 import type { GuardApproval } from '../../../lambdas/hygiene/guard';
+import { sampleApproval } from '../../support/guard-approval';
 import { runInProcess } from '../../support/in-process-cli';
 import { tableFlags } from '../../support/run-cli';
 import type { TestTable } from '../../support/test-table';
 
-/** An approval of up to 5 deletions with the id `id`, by `by`, approved 6 December 2026, expiring far ahead. */
-export function sampleApproval(id: string, by = 'ops-alice'): GuardApproval {
-  return {
+/**
+ * The sample approval (up to 5 deletions) with the id `id`, by `by`: approved at 00:00 on 6 December 2026, an
+ * hour before these tests' sweeps consume it, and expiring far ahead.
+ */
+export function approvalOf(id: string, by = 'ops-alice'): GuardApproval {
+  return sampleApproval(Date.parse('2026-12-06T01:00:00.000Z'), {
     id,
     by,
-    reason: 'expiry backlog (CHG-42)',
-    maxDeletes: 5,
-    approvedAt: '2026-12-06T00:00:00.000Z',
     expiresAt: '2099-12-07T00:00:00.000Z',
-  };
+  });
 }
 
 /** Whether a DynamoDB request is an update (approve's write, a sweep's consume), not a read. */
