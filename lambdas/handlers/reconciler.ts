@@ -20,12 +20,15 @@
  * message: the `NoAdminSubscription` alarm's metric, on the alarm topic) and
  * log a warning when there is none: SNS then drops every admin notice, and
  * nothing on the notification topic can say so — also before the first
- * directory import. Addresses are told apart as the relay and the
+ * directory import. The warning also names the email subscriptions left out of
+ * the count because they receive owner digests too (SNS suspends them), and is
+ * logged for them even when another subscription counts. Addresses are told apart as the relay and the
  * import tell them (`mailboxKey`: a domain in Punycode or Unicode is one
  * mailbox), so a re-spelled directory address keeps its subscription.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
+import { ownerDigestEmailsText } from '../hygiene/admin-reach';
 import { errorText } from '../hygiene/errors';
 import type { OwnerDeliveryRoute, OwnerSubscriptionRegistry } from '../hygiene/owner-directory';
 import { MASS_UNSUBSCRIBE_LIMIT } from '../hygiene/subscription-opt-out';
@@ -108,7 +111,7 @@ function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): vo
     // One line: the error object would repeat the summary, operations included.
     error: errorText(error),
   });
-  if (stopped !== undefined) reportAdminReach(deps, stopped.adminSubscriptions);
+  if (stopped !== undefined) reportAdminReach(deps, stopped);
 }
 
 /**
@@ -117,7 +120,7 @@ function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): vo
  */
 function reportEmptyDirectory(deps: Observability, error: EmptyOwnerDirectoryError): void {
   deps.metrics.addMetric(RECONCILER_METRIC.adminSubscriptions, MetricUnit.Count, error.adminSubscriptions);
-  reportAdminReach(deps, error.adminSubscriptions);
+  reportAdminReach(deps, error);
 }
 
 /** The mass-unsubscribe guard held back this run's new opt-outs (recorded `none`): a warning for an operator. */
@@ -132,15 +135,30 @@ function reportHeldOptOuts(deps: Observability, summary: ReconcileSummary): void
   );
 }
 
-/** No subscription of the topic delivers every admin message: a warning (the `NoAdminSubscription` alarm pages). */
-function reportAdminReach(deps: Observability, adminSubscriptions: number): void {
-  if (adminSubscriptions > 0) return;
-  deps.logger.warn(
-    'no admin subscription: no confirmed subscription of the notification topic receives every admin message ' +
-      '(filter {"audience": ["admin"]}, or none): SNS drops the admin run summaries, guard trips and ' +
-      'owner-unreachable reports. See docs/deploy.md, "Runbook: No admin subscription".',
-    { adminSubscriptions },
-  );
+/**
+ * A warning when no subscription of the topic delivers every admin message (the `NoAdminSubscription` alarm pages),
+ * or when an email subscription receives owner digests besides the admin messages (SNS suspends it: not counted).
+ */
+function reportAdminReach(
+  deps: Observability,
+  reach: { readonly adminSubscriptions: number; readonly emailSubscriptionsWithOwnerDigests?: number },
+): void {
+  const { adminSubscriptions, emailSubscriptionsWithOwnerDigests: withDigests = 0 } = reach;
+  const warnings = [
+    ...(adminSubscriptions === 0
+      ? [
+          'no admin subscription: no confirmed subscription of the notification topic receives every admin ' +
+            'message (an email one filtered {"audience": ["admin"]}; a queue or endpoint may have no filter): SNS ' +
+            'drops the admin run summaries, guard trips and owner-unreachable reports.',
+        ]
+      : []),
+    ...(withDigests > 0 ? [`${ownerDigestEmailsText(withDigests)}.`] : []),
+  ];
+  if (warnings.length === 0) return;
+  deps.logger.warn(`${warnings.join(' ')} See docs/deploy.md, "Runbook: No admin subscription".`, {
+    adminSubscriptions,
+    ...(withDigests > 0 && { emailSubscriptionsWithOwnerDigests: withDigests }),
+  });
 }
 
 /** The raw handler over explicit dependencies (tests pass fakes). */
@@ -164,7 +182,7 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
       deps.logger.warn('subscription reconciler summary', { summary: fields });
     } else deps.logger.info('subscription reconciler summary', { summary: fields });
     if (summary.unsubscribeGuard.tripped) reportHeldOptOuts(deps, summary);
-    reportAdminReach(deps, summary.adminSubscriptions);
+    reportAdminReach(deps, summary);
     return summary;
   };
 }

@@ -26,13 +26,14 @@
  * cannot be recalled; SNS cannot delete a subscription still pending, so it
  * is usually left pending, to expire unconfirmed; both re-reads:
  * `subscription-creations.ts`). From the
- * same listing it counts the subscriptions that deliver every admin message
+ * same listing it counts the subscriptions that deliver every admin message,
+ * and the email ones left out because they also receive owner digests
  * (`admin-reach.ts`): the admins' reach, which no run changes, also carried
  * by the refusal of an empty directory ({@link EmptyOwnerDirectoryError}). Used by
  * the scheduled Lambda and by `pc-hygiene owners
  * sync-subscriptions`.
  */
-import { countAdminSubscriptions } from './admin-reach';
+import { type AdminReach, adminReachOf } from './admin-reach';
 import {
   type MailboxKey,
   normalizeEmail,
@@ -172,13 +173,20 @@ export interface ReconcileSummary {
   readonly untouched: number;
   readonly filterPolicies: { readonly current: number; readonly planned: number; readonly quota: number };
   /**
-   * Subscriptions of the topic, on any protocol, that deliver every admin message (run summaries, guard trips,
-   * owner-unreachable reports): confirmed, with no filter policy or one on message attributes whose only key is
-   * `audience` naming `admin` (`deliversEveryAdminMessage`, `admin-reach.ts`). Counted from the listing the run
-   * read (the reconciler never touches such subscriptions); 0 means SNS drops every admin notice
-   * (docs/notifications.md, "Subscription reconciler", "Admin reach").
+   * Subscriptions of the topic that deliver every admin message (run summaries, guard trips, owner-unreachable
+   * reports): confirmed, with no filter policy or one on message attributes whose only key is `audience` naming
+   * `admin`, and, for `email` and `email-json`, admitting no owner message (`deliversEveryAdminMessage`,
+   * `admin-reach.ts`). Counted from the listing the run read (the reconciler never touches such subscriptions); 0
+   * means SNS drops every admin notice (docs/notifications.md, "Subscription reconciler", "Admin reach").
    */
   readonly adminSubscriptions: number;
+  /**
+   * Email subscriptions left out of {@link ReconcileSummary.adminSubscriptions} although they admit every admin
+   * message, because they also receive owner digests (no filter policy, `{"audience":["admin","owner"]}`): SNS
+   * suspends an email subscription sent more than 10 messages a second (`receivesOwnerDigestsByEmail`,
+   * `admin-reach.ts`). Present only when there is one.
+   */
+  readonly emailSubscriptionsWithOwnerDigests?: number;
 }
 
 /**
@@ -192,6 +200,8 @@ export class EmptyOwnerDirectoryError extends Error {
   constructor(
     /** The topic's subscriptions that deliver every admin message ({@link ReconcileSummary.adminSubscriptions}). */
     readonly adminSubscriptions: number,
+    /** The email subscriptions left out of that count (the summary's `emailSubscriptionsWithOwnerDigests`). */
+    readonly emailSubscriptionsWithOwnerDigests = 0,
   ) {
     super(
       'The owner directory is empty: reconciling would remove every owner subscription. ' +
@@ -243,9 +253,12 @@ export async function reconcileSubscriptions(
   const owners = await deps.directory.listOwners();
   // Listed and counted before the refusal: an empty directory still reports the admins' reach.
   const subscriptions = await deps.topic.list();
-  const adminSubscriptions = countAdminSubscriptions(subscriptions);
+  const adminReach = adminReachOf(subscriptions);
   if (owners.length === 0 && options.route === 'sns-email') {
-    throw new EmptyOwnerDirectoryError(adminSubscriptions);
+    throw new EmptyOwnerDirectoryError(
+      adminReach.adminSubscriptions,
+      adminReach.emailSubscriptionsWithOwnerDigests,
+    );
   }
   const plan = planSubscriptions({
     owners,
@@ -256,7 +269,7 @@ export async function reconcileSubscriptions(
     mailboxKey,
   });
   const quotaError = filterPolicyQuotaProblem(plan, quota);
-  const context = { owners, quota, mailboxKey, adminSubscriptions };
+  const context = { owners, quota, mailboxKey, adminReach };
   if (quotaError === undefined) return applyAndRecord(deps, plan, options, context);
   throw new SubscriptionQuotaStop(
     quotaError,
@@ -273,8 +286,8 @@ async function applyAndRecord(
     readonly owners: readonly OwnerRecord[];
     readonly quota: number;
     readonly mailboxKey: MailboxKey;
-    /** The listing's subscriptions that deliver every admin message ({@link ReconcileSummary.adminSubscriptions}). */
-    readonly adminSubscriptions: number;
+    /** The admins' reach from the listing ({@link ReconcileSummary.adminSubscriptions}). */
+    readonly adminReach: AdminReach;
   },
 ): Promise<ReconcileSummary> {
   const { owners, quota, mailboxKey } = context;
@@ -314,7 +327,7 @@ async function applyAndRecord(
   return summarize(plan, options, {
     owners: owners.length,
     quota,
-    adminSubscriptions: context.adminSubscriptions,
+    adminReach: context.adminReach,
     created: applied.created.length,
     failed: [...applied.failed, ...afterCreate.failed],
     // as last seen: a skipped write's owner as read (this run changed nothing for them), a re-read one as found
@@ -443,7 +456,7 @@ function summarize(
   outcome: {
     owners: number;
     quota: number;
-    adminSubscriptions: number;
+    adminReach: AdminReach;
     created: number;
     failed: readonly FailedOperation[];
     counted: readonly OwnerSubscriptionState['state'][];
@@ -486,6 +499,9 @@ function summarize(
         plan.filterPolicies.planned - outcome.withdrawnAfterCreate.filter((w) => !w.pendingLeft).length,
       quota: outcome.quota,
     },
-    adminSubscriptions: outcome.adminSubscriptions,
+    adminSubscriptions: outcome.adminReach.adminSubscriptions,
+    ...(outcome.adminReach.emailSubscriptionsWithOwnerDigests > 0 && {
+      emailSubscriptionsWithOwnerDigests: outcome.adminReach.emailSubscriptionsWithOwnerDigests,
+    }),
   };
 }

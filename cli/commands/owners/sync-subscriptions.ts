@@ -14,7 +14,8 @@
  * operator has checked that those owners did unsubscribe. The summary also
  * counts the topic's subscriptions that deliver every admin message, and at
  * none warns as the scheduled Lambda does (docs/deploy.md, "Runbook: No
- * admin subscription").
+ * admin subscription"); a row counts the email subscriptions left out because
+ * they also receive owner digests, when there is one.
  *
  * Exit codes: 0 done; 1 SNS refused some operations (retried by the next
  * run) or a table/SNS error; 2 usage error; 3 stopped: the filter-policy
@@ -23,12 +24,14 @@
  * with `quotaStop` — then the quota error on stderr; a dry run prints what
  * it would do) or an empty directory (nothing changed: the admin
  * subscriptions' count on stdout, in JSON `{ emptyDirectory: true,
- * adminSubscriptions }`, the refusal on stderr), or the mass-unsubscribe
+ * adminSubscriptions }` (and `emailSubscriptionsWithOwnerDigests` when not 0),
+ * the refusal on stderr), or the mass-unsubscribe
  * guard held back opt-outs (everything else applied).
  */
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
+import { ownerDigestEmailsText } from '../../../lambdas/hygiene/admin-reach';
 import type { FailedOperation } from '../../../lambdas/hygiene/subscription-creations';
 import { MASS_UNSUBSCRIBE_LIMIT } from '../../../lambdas/hygiene/subscription-opt-out';
 import {
@@ -152,7 +155,7 @@ export function renderSyncSummaryText(summary: ReconcileSummary, topicArn: strin
     row(dryRun ? 'would remove' : 'removed', done('remove', summary.removed)),
     row('left alone', `${summary.untouched} (admin, machine, or unconfirmed subscriptions of no owner)`),
     row('filter policies', `${fp.current} now, ${fp.planned} after, quota ${fp.quota}`),
-    ...adminReachLines(summary.adminSubscriptions),
+    ...adminReachLines(summary),
     ...summary.operations.map(operationLine),
     ...summary.conflicts.map(conflictLine),
     ...summary.failed.map((f) => `  failed: ${operationLine(f.operation).trim()}: ${f.error}`),
@@ -201,16 +204,26 @@ function withdrawnLines({ withdrawnAfterCreate }: ReconcileSummary): string[] {
 
 /**
  * How many of the topic's subscriptions deliver every admin message (the summary's `adminSubscriptions`), and at 0
- * the warning the scheduled Lambda logs, said to the operator (docs/deploy.md, "Runbook: No admin subscription").
+ * the warning the scheduled Lambda logs, said to the operator (docs/deploy.md, "Runbook: No admin subscription");
+ * then, when there is one, the email subscriptions left out of that count because they also receive owner digests
+ * (`emailSubscriptionsWithOwnerDigests`), and why.
  */
-function adminReachLines(adminSubscriptions: number): string[] {
-  const count = row('admin subscriptions', adminSubscriptions);
-  if (adminSubscriptions > 0) return [count];
+function adminReachLines(reach: {
+  readonly adminSubscriptions: number;
+  readonly emailSubscriptionsWithOwnerDigests?: number;
+}): string[] {
+  const { adminSubscriptions, emailSubscriptionsWithOwnerDigests: withDigests = 0 } = reach;
   return [
-    count,
-    '  no admin subscription: no confirmed subscription of the topic receives every admin message (filter ' +
-      '{"audience": ["admin"]}, or none): SNS drops the admin run summaries, guard trips and owner-unreachable ' +
-      'reports. See docs/deploy.md, "Runbook: No admin subscription"',
+    row('admin subscriptions', adminSubscriptions),
+    ...(adminSubscriptions > 0
+      ? []
+      : [
+          '  no admin subscription: no confirmed subscription of the topic receives every admin message (an email ' +
+            'one filtered {"audience": ["admin"]}; a queue or endpoint may have no filter): SNS drops the admin run ' +
+            'summaries, guard trips and owner-unreachable reports. ' +
+            'See docs/deploy.md, "Runbook: No admin subscription"',
+        ]),
+    ...(withDigests > 0 ? [`  ${ownerDigestEmailsText(withDigests)}`] : []),
   ];
 }
 
@@ -251,14 +264,15 @@ function printSummary(
 /**
  * What a refused empty directory still tells (the run listed the topic before refusing, and changed nothing): the
  * admins' reach, as a finished run's summary gives it — in text the row and, at 0, its warning; in JSON
- * `{ emptyDirectory: true, adminSubscriptions }`. The refusal itself goes to stderr.
+ * `{ emptyDirectory: true, adminSubscriptions }`, with `emailSubscriptionsWithOwnerDigests` when not 0. The refusal
+ * itself goes to stderr.
  */
 function printRefusal(refusal: EmptyOwnerDirectoryError, format: SyncOptions['format']): void {
-  const { adminSubscriptions } = refusal;
+  const { adminSubscriptions, emailSubscriptionsWithOwnerDigests: withDigests } = refusal;
   process.stdout.write(
     format === 'json'
-      ? `${jsonText({ emptyDirectory: true, adminSubscriptions })}\n`
-      : terminalLines(adminReachLines(adminSubscriptions)),
+      ? `${jsonText({ emptyDirectory: true, adminSubscriptions, ...(withDigests > 0 && { emailSubscriptionsWithOwnerDigests: withDigests }) })}\n`
+      : terminalLines(adminReachLines(refusal)),
   );
 }
 

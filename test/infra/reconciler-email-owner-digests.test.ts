@@ -1,0 +1,122 @@
+/**
+ * The reconciler handler and its summary with an email subscription that admits every admin message but also the
+ * owners' digests (no filter policy, `{"audience":["admin","owner"]}`): SNS suspends an email subscription sent more
+ * than 10 messages a second, which one drain's owner digests pass, so it is not counted in `AdminSubscriptions`
+ * (`NoAdminSubscription` fires when it is the only one) and the summary and the warning say why
+ * (`emailSubscriptionsWithOwnerDigests`; docs/notifications.md, "Admin reach"). An unfiltered queue still counts.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import type { TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
+import { EmptyOwnerDirectoryError } from '../../lambdas/hygiene/subscription-reconciler';
+import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
+import { fakeTools } from './handler-tools';
+
+type HandlerModule = typeof import('../../lambdas/handlers/reconciler');
+let handlerModule: HandlerModule;
+
+beforeAll(async () => {
+  // The module builds its deployed dependencies at import: give it a valid environment first.
+  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
+  process.env.DIRECTORY_TABLE_NAME = 'unused';
+  process.env.AWS_REGION = 'us-east-1';
+  handlerModule = await import('../../lambdas/handlers/reconciler');
+});
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:hygiene';
+
+/** The security team's address subscribed with `filterPolicy` (none when undefined), confirmed. */
+const teamEmail = (filterPolicy?: string): TopicSubscription => ({
+  arn: `${TOPIC}:team`,
+  protocol: 'email',
+  endpoint: 'security-team@example.com',
+  ...(filterPolicy !== undefined && { filterPolicy }),
+  pending: false,
+});
+
+/** An operators' queue without a filter policy: no rate limit, so it counts. */
+const opsQueue: TopicSubscription = {
+  arn: `${TOPIC}:ops`,
+  protocol: 'sqs',
+  endpoint: 'arn:aws:sqs:us-east-1:123456789012:ops',
+  pending: false,
+};
+
+/** The handler over a topic holding `subscriptions` and a directory of `owners` (default: ada) on sns-email. */
+function reconcilerOver(subscriptions: TopicSubscription[], owners?: OwnerRecord[]) {
+  const { metrics, logs, tools } = fakeTools();
+  const handler = handlerModule.createReconcilerHandler({
+    ...tools,
+    topic: {
+      topicArn: TOPIC,
+      list: async () => subscriptions,
+      create: async () => 'arn:new',
+      setFilterPolicy: async () => undefined,
+      remove: async () => undefined,
+    },
+    directory: new MemoryOwnerRegistry(owners ?? [{ userId: 'ada', email: 'ada@x', status: 'active' }]),
+    route: 'sns-email',
+    filterPolicyQuota: 200,
+  });
+  return { handler, metrics, logs };
+}
+
+const WHY =
+  /email subscriptions that also receive owner digests: 1 \(not counted: SNS suspends an email subscription past 10 messages a second: filter it to \{"audience": \["admin"\]\}\)/;
+
+describe('reconciler handler: an email subscription that also receives owner digests', () => {
+  it.each([
+    ['no filter policy', undefined],
+    ['{"audience":["admin","owner"]}', '{"audience":["admin","owner"]}'],
+  ])(
+    'with %s it does not count: AdminSubscriptions 0, and the warning says why',
+    async (_case, filterPolicy) => {
+      const { handler, metrics, logs } = reconcilerOver([teamEmail(filterPolicy)]);
+
+      const summary = await handler({});
+
+      expect(summary).toMatchObject({ adminSubscriptions: 0, emailSubscriptionsWithOwnerDigests: 1 });
+      expect(metrics[RECONCILER_METRIC.adminSubscriptions]).toBe(0);
+      expect(logs.filter((l) => l.level === 'warn')).toEqual([
+        { level: 'warn', message: expect.stringMatching(/^no admin subscription: /) },
+      ]);
+      expect(logs.find((l) => l.level === 'warn')?.message).toMatch(WHY);
+    },
+  );
+
+  it('warns about it even while another subscription counts (SNS will suspend it)', async () => {
+    const { handler, metrics, logs } = reconcilerOver([teamEmail(), teamEmail('{"audience":["admin"]}')]);
+
+    const summary = await handler({});
+
+    expect(summary).toMatchObject({ adminSubscriptions: 1, emailSubscriptionsWithOwnerDigests: 1 });
+    expect(metrics[RECONCILER_METRIC.adminSubscriptions]).toBe(1);
+    expect(logs.filter((l) => l.level === 'warn')).toEqual([
+      { level: 'warn', message: expect.stringMatching(WHY) },
+    ]);
+    expect(logs.some((l) => /^no admin subscription: /.test(l.message))).toBe(false);
+  });
+
+  it('still counts an unfiltered queue, without the field or a warning', async () => {
+    const { handler, metrics, logs } = reconcilerOver([opsQueue]);
+
+    const summary = await handler({});
+
+    expect(summary.adminSubscriptions).toBe(1);
+    expect(summary).not.toHaveProperty('emailSubscriptionsWithOwnerDigests');
+    expect(metrics[RECONCILER_METRIC.adminSubscriptions]).toBe(1);
+    expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('carries the count on the refusal of an empty directory, and warns why', async () => {
+    const { handler, metrics, logs } = reconcilerOver([teamEmail()], []);
+
+    const error = await handler({}).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(EmptyOwnerDirectoryError);
+    expect(error).toMatchObject({ adminSubscriptions: 0, emailSubscriptionsWithOwnerDigests: 1 });
+    expect(metrics).toEqual({ [RECONCILER_METRIC.adminSubscriptions]: 0 });
+    expect(logs).toEqual([{ level: 'warn', message: expect.stringMatching(WHY) }]);
+  });
+});
