@@ -1,8 +1,8 @@
 /**
  * Records and reads the operator's guard approval (`pc-hygiene guard approve
- * | status`; docs/sweep.md, "The blast-radius guard"): one reserved item of
- * the credentials table that the next sweep whose guard trips consumes
- * (`lambdas/aws/guard-approval-store.ts`). A new approval replaces a pending
+ * | status`, and `plan`, which reads the pending one; docs/sweep.md, "The
+ * blast-radius guard"): one reserved item of the credentials table that the
+ * next sweep whose guard trips consumes (`lambdas/aws/guard-approval-store.ts`). A new approval replaces a pending
  * one (the result says which); the last use is kept beside it. The approval
  * is stored as given, with its `callerArn` when the command had one.
  *
@@ -113,7 +113,7 @@ async function readAndWrite(
   tableName: string,
   approval: GuardApproval,
 ): Promise<WriteOutcome> {
-  const read = itemAsRead(await readItem(client, tableName));
+  const read = itemAsRead(await readApprovalItem(client, tableName));
   try {
     const out = await client.send(
       new UpdateCommand({
@@ -135,8 +135,13 @@ async function readAndWrite(
   }
 }
 
-/** The approval item, read consistently (absent when no approval was ever recorded). */
-async function readItem(
+/**
+ * The approval item, read consistently (absent when no approval was ever recorded): the one read of it, for
+ * `approve` (what its write is conditional on), `guard status` and `plan` (the approval a tripped sweep would try).
+ * Its attributes are as stored: parse them with `parseApproval` (lambdas/aws/guard-approval-store.ts), as a sweep
+ * does.
+ */
+export async function readApprovalItem(
   client: DynamoDBDocumentClient,
   tableName: string,
 ): Promise<Readonly<Record<string, unknown>> | undefined> {
@@ -213,7 +218,7 @@ export async function approvalStatus(
   client: DynamoDBDocumentClient,
   tableName: string,
 ): Promise<ApprovalStatus> {
-  const item = await readItem(client, tableName);
+  const item = await readApprovalItem(client, tableName);
   const pending = parseApproval(item?.[GUARD_APPROVAL_ATTR.pending]);
   const lastUsed = item && usedApprovalOf(item);
   return { ...(pending && { pending }), ...(lastUsed && { lastUsed }) };

@@ -15,10 +15,9 @@
  * so the plan says whether the next sweep that acts would delete.
  */
 
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
-import { GUARD_APPROVAL_KEY, parseApproval } from '../../lambdas/aws/guard-approval-store';
+import { parseApproval } from '../../lambdas/aws/guard-approval-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { GUARD_APPROVAL_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -26,6 +25,7 @@ import { errorText } from '../../lambdas/hygiene/errors';
 import { evaluateGuard } from '../../lambdas/hygiene/guard';
 import { loadDirectoryState, type OwnerStanding, ownerStanding } from '../../lambdas/hygiene/owner-directory';
 import { planRecord, type RecordPlan } from '../../lambdas/hygiene/policy';
+import { readApprovalItem } from '../aws/guard-approval';
 import { NO_DIRECTORY_READ, type PlanDirectory, planDirectory } from '../format/plan-directory';
 import { createPlanFormatter, PLAN_FORMATS } from '../format/plan-formatter';
 import { type PendingApprovalRead, planGuard } from '../format/plan-guard';
@@ -179,15 +179,13 @@ const MALFORMED_APPROVAL =
 
 /**
  * The pending approval a tripped sweep would try: the reserved item it consumes (`DynamoDbGuardApprovals`,
- * lambdas/aws/guard-approval-store.ts), read consistently, as `guard status` reads it, and parsed as the sweep
+ * lambdas/aws/guard-approval-store.ts), read as `guard status` reads it (`readApprovalItem`), and parsed as the sweep
  * parses it. Read only. A read that fails (AccessDenied, …) or a malformed approval is said, never thrown: the
  * plan stands without it.
  */
 async function readPendingApproval(target: Target): Promise<PendingApprovalRead> {
   try {
-    const { Item: item } = await withDocumentClient(target, (client) =>
-      client.send(new GetCommand({ TableName: target.table, Key: GUARD_APPROVAL_KEY, ConsistentRead: true })),
-    );
+    const item = await withDocumentClient(target, (client) => readApprovalItem(client, target.table));
     const stored = item?.[GUARD_APPROVAL_ATTR.pending];
     if (stored === undefined) return { read: true };
     const pending = parseApproval(stored);

@@ -13,7 +13,10 @@
  * Only the lease holder publishes and marks: the report starts only after the
  * lease is kept (renewed as before a chunk) and while the time budget is not
  * spent; otherwise the waiting items stay pending for the next drain, and
- * what the report would have carried counts as failed, naming why.
+ * what the report would have carried counts as failed, naming why. Whenever
+ * a published digest's events stay pending for want of their report part
+ * (not started, held back by the pacing, failed, too large), the lease is
+ * kept until it lapses, as after a failed mark.
  */
 import type { OutboxEvent } from '../events';
 import type { FailedEntry } from '../outbox-ports';
@@ -68,6 +71,7 @@ export async function reportUndelivered(context: DrainContext, state: DrainState
     return;
   }
   const reported = await publishReport(context, state, deferred);
+  keepLeaseForUnreported(state, deferred, reported);
   await markSelected(
     context,
     state,
@@ -91,6 +95,25 @@ function leaveDeferredPending(state: DrainState, deferred: readonly DeferredItem
     (d) => d.unreachable !== undefined || d.ready.length > 0,
   ).length;
   recordPartFailure(state, reportContent(deferred), why);
+}
+
+/**
+ * Once the report went out, an unreachable owner's events whose report part was
+ * not accepted (held back by the pacing, failed, or left out as too large) stay
+ * pending although their digest was published: each item holding such events
+ * counts as unmarked after publish, so the lease is kept until it lapses, as
+ * after a failed mark, and the next drain does not publish those digests again
+ * at once. Mismatched events were never published, and a reachable owner's
+ * digest events are marked whatever the report does: they need no lease.
+ */
+function keepLeaseForUnreported(
+  state: DrainState,
+  deferred: readonly DeferredItem[],
+  reported: ReadonlySet<OutboxEvent>,
+): void {
+  state.unmarkedAfterPublish += deferred.filter((d) =>
+    d.unreachable?.events.some((event) => !reported.has(event)),
+  ).length;
 }
 
 /**
