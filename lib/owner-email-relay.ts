@@ -428,6 +428,11 @@ export class OwnerEmailRelay extends Construct {
         [HANDLER_ENV.relayLedgerTableName]: this.ledgerTable.tableName,
         [HANDLER_ENV.topicArn]: props.topic.topicArn,
       },
+      // One invocation at a time: each report to the admins is paced after the last one (the handler holds until
+      // the admins' next turn), so a burst of bounces cannot suspend their email subscription (docs/notifications.md,
+      // "Size limits, splitting, batching and pacing"). SNS invokes asynchronously: a throttled event waits in
+      // Lambda's queue, retried up to the event age (6 hours, Lambda's default), then goes to the failure destination.
+      reservedConcurrentExecutions: 1,
     });
     // No dead-letter queue on the subscription (an event SNS cannot deliver is dropped after its retries, and
     // `SesEventsNotificationsFailed` alarms): neither dead-letter queue of the stack fits one (docs/deploy.md,

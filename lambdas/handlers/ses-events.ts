@@ -14,28 +14,43 @@
  * alarm's metric), `EmailsSuppressed`, `TransientEmailBounces`,
  * `UnreadableSesEvents` (messages that were not JSON) and friends, log the
  * summary (with the transient bounces' subtypes). A report the topic refused fails the invocation
- * (Lambda retries it, then keeps it in the failure destination).
+ * (Lambda retries it, then keeps it in the failure destination). An invocation that published a report holds
+ * until the admins may be sent to again (`holdForNextReport`, at most 200 ms) before it returns or fails: the
+ * function runs one invocation at a time (reserved concurrency 1), so a burst of bounces does not suspend the
+ * admins' email subscription (docs/notifications.md, "Size limits, splitting, batching and pacing").
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { DynamoRelayLedger } from '../aws/relay-ledger-store';
 import { SnsPublisher } from '../aws/sns-publisher';
-import { type BouncedDigestDeps, reportBouncedDigest } from '../relay/bounced-digest';
+import {
+  type BouncedDigestDeps,
+  BounceReportPacing,
+  holdForNextReport,
+  reportBouncedDigest,
+} from '../relay/bounced-digest';
 import { type AddressProblemSummary, type BounceDirectory, recordAddressProblems } from '../relay/ses-events';
 import { createHandlerClients } from './aws-clients';
 import { HANDLER_ENV, requireEnv } from './environment';
 import { SES_EVENTS_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { ownerDirectoryOf } from './owner-directory-env';
+import { remainingBudget } from './remaining-budget';
 
 /** Shortest claim lease of a bounce report, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;
 
+/** The invocation's time kept after the hold for the next report (the metrics flush, the log line). */
+export const SES_EVENTS_SAFETY_MARGIN_MS = 2_000;
+
 /** What one invocation needs, built once per cold start. */
 export interface SesEventsHandlerDeps extends Observability {
   readonly directory: BounceDirectory;
-  /** The relay ledger and the notification topic, for the reports of bounced digests (the lease is per invocation). */
-  readonly bouncedDigests: Omit<BouncedDigestDeps, 'leaseMs' | 'clock'>;
+  /**
+   * The relay ledger, the notification topic and the wait (`sleep`), for the reports of bounced digests (the lease
+   * and the pacing are per invocation).
+   */
+  readonly bouncedDigests: Omit<BouncedDigestDeps, 'leaseMs' | 'clock' | 'pacing'>;
   /** Wall clock (epoch ms): the instant of an event without a timestamp, leases, the report's time. */
   readonly clock: () => number;
 }
@@ -67,13 +82,19 @@ export function createSesEventsHandler(deps: SesEventsHandlerDeps) {
   ): Promise<AddressProblemSummary> => {
     // A report's claim must outlive this invocation: a crashed invocation's claim lapses before Lambda retries.
     const leaseMs = Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis());
-    const reporter = { ...deps.bouncedDigests, clock: deps.clock, leaseMs };
-    const summary = await recordAddressProblems(
-      deps.directory,
-      event.Records.map((r) => r.Sns.Message),
-      deps.clock(),
-      (email) => reportBouncedDigest(reporter, email),
-    );
+    const reporter = { ...deps.bouncedDigests, clock: deps.clock, leaseMs, pacing: new BounceReportPacing() };
+    let summary: AddressProblemSummary;
+    try {
+      summary = await recordAddressProblems(
+        deps.directory,
+        event.Records.map((r) => r.Sns.Message),
+        deps.clock(),
+        (email) => reportBouncedDigest(reporter, email),
+      );
+    } finally {
+      // Failed too: a report refused in part was still published in part, and the next invocation starts at once.
+      await holdForNextReport(reporter, remainingBudget(context, SES_EVENTS_SAFETY_MARGIN_MS)());
+    }
     addMetrics(deps, summary);
     if (summary.unattributed > 0 || summary.unreadable > 0 || summary.digestsUnreadable > 0)
       deps.logger.warn('SES events', { summary });

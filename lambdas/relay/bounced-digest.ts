@@ -16,9 +16,15 @@
  * invocation, then keeps it in the failure destination). A bounce whose part
  * or events cannot be found is still reported, with what is known. Pure over
  * ports: ledger, publisher, clock, sleep (the parts are paced: `notifier/pacing.ts`).
+ * Pacing across reports: the reports of one invocation share one
+ * {@link BounceReportPacing}, and the handler holds the invocation until the
+ * admins may be sent to again ({@link holdForNextReport}); the function runs
+ * one invocation at a time (reserved concurrency 1), so the next invocation's
+ * report starts after that hold (docs/notifications.md, "Size limits,
+ * splitting, batching and pacing").
  */
-import type { NumberedMessagePart } from '../hygiene/message';
-import { RecipientPacer, timerSleep } from '../hygiene/notifier/pacing';
+import type { NotificationMessage, NumberedMessagePart } from '../hygiene/message';
+import { RecipientPacer, recipientOf, timerSleep } from '../hygiene/notifier/pacing';
 import { publishInBatches } from '../hygiene/notifier/publish';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
 import { UnreachableReportTooLargeError } from '../hygiene/unreachable-report';
@@ -41,6 +47,34 @@ export interface BouncedDigestDeps {
    * @default a timer (`timerSleep`)
    */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * The pacing shared by every report of the invocation (the handler's, for {@link holdForNextReport}).
+   * @default a pacing of this report alone
+   */
+  readonly pacing?: BounceReportPacing;
+}
+
+/**
+ * The pacing of one invocation's bounce reports (`lambdas/hygiene/notifier/pacing.ts`): one pacer for all of them,
+ * so two reports of one invocation are paced as the parts of one, and whom they were published to, so the
+ * invocation can wait until those recipients (the admins) may be sent to again.
+ */
+export class BounceReportPacing {
+  readonly pacer = new RecipientPacer();
+  private readonly recipients = new Set<string>();
+
+  /** Notes the recipients of `messages`, about to be published through {@link pacer}. */
+  note(messages: readonly NotificationMessage[]): void {
+    for (const message of messages) this.recipients.add(recipientOf(message));
+  }
+
+  /**
+   * How long after `now` every recipient noted may be sent to again: up to `RECIPIENT_SPACING_MS` (200 ms) after the
+   * last publish call carrying them; 0 when no call was made (a turn is reserved only for a call made).
+   */
+  waitMs(now: number): number {
+    return this.recipients.size === 0 ? 0 : this.pacer.turn([...this.recipients], now).waitMs;
+  }
 }
 
 /** What happened to one bounce. */
@@ -118,18 +152,20 @@ function renderMessages(deps: BouncedDigestDeps, email: BouncedEmail, stored: St
 
 /**
  * Publishes every part, one batch at a time within the publisher's limits, paced as the drain paces the admins'
- * messages (this report's parts only: not other invocations'); returns the entries not accepted.
+ * messages (with the invocation's other reports: {@link BouncedDigestDeps.pacing}); returns the entries not accepted.
  */
 async function publishAll(
   deps: BouncedDigestDeps,
   parts: readonly NumberedMessagePart[],
 ): Promise<FailedEntry[]> {
   const { publisher } = deps;
+  const pacing = deps.pacing ?? new BounceReportPacing();
   const sized = parts.map((p) => ({ message: { id: `bounce-p${p.part}`, ...p.message }, bytes: p.bytes }));
+  pacing.note(sized.map((s) => s.message));
   const failed = await publishInBatches(publisher, sized, {
     limits: publisher.limits,
     concurrency: 1,
-    pacing: { pacer: new RecipientPacer(), clock: deps.clock, sleep: deps.sleep ?? timerSleep },
+    pacing: { pacer: pacing.pacer, clock: deps.clock, sleep: deps.sleep ?? timerSleep },
   });
   return [...failed.values()];
 }
@@ -191,4 +227,22 @@ export async function reportBouncedDigest(
   if (entry !== undefined)
     await deps.ledger.markReported(entry.key, claim.token, deps.clock()).catch(() => undefined);
   return { status: 'reported', eventsReadBack: rendered.eventsReadBack, parts: rendered.parts.length };
+}
+
+/**
+ * Holds the invocation until the recipients of its reports (the admins) may be sent to again: up to
+ * `RECIPIENT_SPACING_MS` (200 ms) after its last publish call (accepted or not: a refused call may have delivered
+ * some entries), nothing when it made none. The SES events function runs one invocation at a time (reserved
+ * concurrency 1: SNS invokes it asynchronously, and Lambda queues the events meanwhile), so with this hold a burst
+ * of bounces reaches the admins' email subscription paced across invocations too, as one report's parts are.
+ * @param maxMs the longest hold: the invocation's time left, less what it needs after
+ * @returns the hold, ms
+ */
+export async function holdForNextReport(
+  deps: Pick<BouncedDigestDeps, 'clock' | 'sleep'> & { readonly pacing: BounceReportPacing },
+  maxMs: number,
+): Promise<number> {
+  const holdMs = Math.max(0, Math.min(deps.pacing.waitMs(deps.clock()), maxMs));
+  if (holdMs > 0) await (deps.sleep ?? timerSleep)(holdMs);
+  return holdMs;
 }

@@ -11,7 +11,8 @@
  * configuration set), the SES events function's permissions (exactly: the
  * directory, the ledger's read and update, publishing the bounce reports to
  * the notification topic with its key, and being on the topic's publish
- * allow-list), the alarms (among them: each digest given up on, the relay's
+ * allow-list), its reserved concurrency of 1 (bounce reports paced across
+ * invocations; no alarm on throttles), the alarms (among them: each digest given up on, the relay's
  * `RELAY_MAX_RECEIVE_COUNT` being the redrive policy's own value; SES events
  * SNS could not deliver or the function could not read), no per-owner
  * resource, and the synth error naming `senderIdentity` when it is missing.
@@ -450,6 +451,21 @@ describe('OwnerEmailRelay', () => {
       Effect: 'Allow',
       Resource: queueArn,
     });
+  });
+
+  it('runs the SES events function one invocation at a time, its throttled events kept 6 hours (Lambda’s default), so bounce reports are paced across invocations', () => {
+    const { template, stack, relay } = build();
+    const functionName = stack.resolve(relay.sesEventsFunction.function.functionName);
+    const logicalId = idOf(stack, relay.sesEventsFunction.function);
+    const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+
+    expect(resources[logicalId]?.Properties.ReservedConcurrentExecutions).toBe(1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: functionName,
+      MaximumEventAgeInSeconds: Match.absent(),
+    });
+    // Throttling is now expected in a burst: no alarm reads it as a failure.
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles' }, 0);
   });
 
   it.each([

@@ -387,7 +387,12 @@ async function quietHandler(directory: ReturnType<typeof recorder>, logged?: unk
     } as unknown as Metrics,
     tracer: {} as Tracer,
     directory,
-    bouncedDigests: { ledger: new MemoryRelayLedger(), publisher: new RecordingPublisher() },
+    // No real waits: the hold after a report (test/unit/ses-events-report-hold.test.ts).
+    bouncedDigests: {
+      ledger: new MemoryRelayLedger(),
+      publisher: new RecordingPublisher(),
+      sleep: async () => undefined,
+    },
     clock: () => NOW,
   });
   /** Runs the handler on one SNS record per SES notification, as the topic's subscription delivers them. */
