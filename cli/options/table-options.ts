@@ -186,8 +186,9 @@ export class TableAccessError extends Error {
  * missing table, named as `kind` names it (the credentials table by
  * default; the owner directory's from `withDirectoryErrors`): how to create
  * it only for a local `--endpoint` table ({@link createTableHint}), against
- * AWS where to find the deployed one; an unreachable database, a missing
- * region or credentials; other errors pass through unchanged.
+ * AWS where to find the deployed one; an unreachable database (a connection
+ * reset after the request was sent also says a write may have applied), a
+ * missing region or credentials; other errors pass through unchanged.
  *
  * A failed listing of the topic's subscriptions (`SubscriptionListingError`,
  * raised inside the same table wrapper by `notify`) is SNS's, not the
@@ -218,7 +219,12 @@ export function describeTableError(
   }
   const code = describeError(error).systemCode;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
-    return new TableAccessError(`cannot reach DynamoDB${where} (${code}): is it running?`);
+    // A reset connection had carried the request: DynamoDB may have carried it out before the answer was lost.
+    const mayHaveApplied =
+      code === 'ECONNRESET'
+        ? '; the connection was cut after a request was sent: if this command writes, a write may have applied, so check before running it again'
+        : '';
+    return new TableAccessError(`cannot reach DynamoDB${where} (${code}): is it running?${mayHaveApplied}`);
   }
   return describeAwsSetupError(error, `table ${options.table}`) ?? error;
 }

@@ -31,6 +31,15 @@ describe('describeTableError', () => {
     expect((setup as Error).message).toMatch(/^no AWS credentials for table T1: /);
   });
 
+  it('says a write may have applied when the connection was cut after the request, not when it was refused', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    expect((describeTableError(reset, TABLE) as Error).message).toBe(
+      'cannot reach DynamoDB at http://127.0.0.1:8000 (ECONNRESET): is it running?; the connection was cut after a ' +
+        'request was sent: if this command writes, a write may have applied, so check before running it again',
+    );
+    expect((describeTableError(refused(), TABLE) as Error).message).not.toMatch(/may have applied/);
+  });
+
   it('names an endpoint that may hold a secret by a placeholder, never as given', () => {
     const secret = { table: 'T1', endpoint: 'http://ops:s3cret@10.0.0.5:8000' };
     expect((describeTableError(refused(), secret) as Error).message).toBe(

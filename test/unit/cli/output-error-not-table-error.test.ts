@@ -61,7 +61,8 @@ describe('a write error of the output inside the table wrapper', () => {
 
     expect(described).toBeInstanceOf(TableAccessError);
     expect((described as Error).message).toBe(
-      'cannot reach DynamoDB at http://127.0.0.1:8000 (ECONNRESET): is it running?',
+      'cannot reach DynamoDB at http://127.0.0.1:8000 (ECONNRESET): is it running?; the connection was cut after a ' +
+        'request was sent: if this command writes, a write may have applied, so check before running it again',
     );
   });
 });
