@@ -23,12 +23,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { DynamoRelayLedger } from '../aws/relay-ledger-store';
 import { SnsPublisher } from '../aws/sns-publisher';
-import {
-  type BouncedDigestDeps,
-  BounceReportPacing,
-  holdForNextReport,
-  reportBouncedDigest,
-} from '../relay/bounced-digest';
+import { RecipientPacer } from '../hygiene/notifier/pacing';
+import { type BouncedDigestDeps, holdForNextReport, reportBouncedDigest } from '../relay/bounced-digest';
 import { type AddressProblemSummary, type BounceDirectory, recordAddressProblems } from '../relay/ses-events';
 import { createHandlerClients } from './aws-clients';
 import { HANDLER_ENV, requireEnv } from './environment';
@@ -82,7 +78,7 @@ export function createSesEventsHandler(deps: SesEventsHandlerDeps) {
   ): Promise<AddressProblemSummary> => {
     // A report's claim must outlive this invocation: a crashed invocation's claim lapses before Lambda retries.
     const leaseMs = Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis());
-    const reporter = { ...deps.bouncedDigests, clock: deps.clock, leaseMs, pacing: new BounceReportPacing() };
+    const reporter = { ...deps.bouncedDigests, clock: deps.clock, leaseMs, pacing: new RecipientPacer() };
     let summary: AddressProblemSummary;
     try {
       summary = await recordAddressProblems(

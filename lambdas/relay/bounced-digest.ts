@@ -17,14 +17,14 @@
  * or events cannot be found is still reported, with what is known. Pure over
  * ports: ledger, publisher, clock, sleep (the parts are paced: `notifier/pacing.ts`).
  * Pacing across reports: the reports of one invocation share one
- * {@link BounceReportPacing}, and the handler holds the invocation until the
+ * `RecipientPacer`, and the handler holds the invocation until the
  * admins may be sent to again ({@link holdForNextReport}); the function runs
  * one invocation at a time (reserved concurrency 1), so the next invocation's
  * report starts after that hold (docs/notifications.md, "Size limits,
  * splitting, batching and pacing").
  */
-import type { NotificationMessage, NumberedMessagePart } from '../hygiene/message';
-import { RecipientPacer, recipientOf, timerSleep } from '../hygiene/notifier/pacing';
+import type { NumberedMessagePart } from '../hygiene/message';
+import { RecipientPacer, timerSleep } from '../hygiene/notifier/pacing';
 import { publishInBatches } from '../hygiene/notifier/publish';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
 import { UnreachableReportTooLargeError } from '../hygiene/unreachable-report';
@@ -51,30 +51,7 @@ export interface BouncedDigestDeps {
    * The pacing shared by every report of the invocation (the handler's, for {@link holdForNextReport}).
    * @default a pacing of this report alone
    */
-  readonly pacing?: BounceReportPacing;
-}
-
-/**
- * The pacing of one invocation's bounce reports (`lambdas/hygiene/notifier/pacing.ts`): one pacer for all of them,
- * so two reports of one invocation are paced as the parts of one, and whom they were published to, so the
- * invocation can wait until those recipients (the admins) may be sent to again.
- */
-export class BounceReportPacing {
-  readonly pacer = new RecipientPacer();
-  private readonly recipients = new Set<string>();
-
-  /** Notes the recipients of `messages`, about to be published through {@link pacer}. */
-  note(messages: readonly NotificationMessage[]): void {
-    for (const message of messages) this.recipients.add(recipientOf(message));
-  }
-
-  /**
-   * How long after `now` every recipient noted may be sent to again: up to `RECIPIENT_SPACING_MS` (200 ms) after the
-   * last publish call carrying them; 0 when no call was made (a turn is reserved only for a call made).
-   */
-  waitMs(now: number): number {
-    return this.recipients.size === 0 ? 0 : this.pacer.turn([...this.recipients], now).waitMs;
-  }
+  readonly pacing?: RecipientPacer;
 }
 
 /** What happened to one bounce. */
@@ -159,13 +136,15 @@ async function publishAll(
   parts: readonly NumberedMessagePart[],
 ): Promise<FailedEntry[]> {
   const { publisher } = deps;
-  const pacing = deps.pacing ?? new BounceReportPacing();
   const sized = parts.map((p) => ({ message: { id: `bounce-p${p.part}`, ...p.message }, bytes: p.bytes }));
-  pacing.note(sized.map((s) => s.message));
   const failed = await publishInBatches(publisher, sized, {
     limits: publisher.limits,
     concurrency: 1,
-    pacing: { pacer: pacing.pacer, clock: deps.clock, sleep: deps.sleep ?? timerSleep },
+    pacing: {
+      pacer: deps.pacing ?? new RecipientPacer(),
+      clock: deps.clock,
+      sleep: deps.sleep ?? timerSleep,
+    },
   });
   return [...failed.values()];
 }
@@ -239,10 +218,10 @@ export async function reportBouncedDigest(
  * @returns the hold, ms
  */
 export async function holdForNextReport(
-  deps: Pick<BouncedDigestDeps, 'clock' | 'sleep'> & { readonly pacing: BounceReportPacing },
+  deps: Pick<BouncedDigestDeps, 'clock' | 'sleep'> & { readonly pacing: RecipientPacer },
   maxMs: number,
 ): Promise<number> {
-  const holdMs = Math.max(0, Math.min(deps.pacing.waitMs(deps.clock()), maxMs));
+  const holdMs = Math.max(0, Math.min(deps.pacing.settledInMs(deps.clock()), maxMs));
   if (holdMs > 0) await (deps.sleep ?? timerSleep)(holdMs);
   return holdMs;
 }

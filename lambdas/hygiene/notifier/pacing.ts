@@ -78,6 +78,14 @@ export class RecipientPacer {
     this.held += messages;
   }
 
+  /**
+   * How long after `now` until every recipient a call was reserved for may be sent to again: up to
+   * {@link RECIPIENT_SPACING_MS} after the last call carrying them; 0 when no call was reserved.
+   */
+  settledInMs(now: number): number {
+    return this.turn([...this.nextAt.keys()], now).waitMs;
+  }
+
   /** The wait for `turn` is over: the timeline has reached it. */
   arrived(turn: PacedTurn): void {
     this.reached = Math.max(this.reached, turn.at);
