@@ -9,19 +9,12 @@ import { addDays, formatInstant, MAX_INSTANT_MS, requireInstant } from '../../la
 import { UsageError } from '../usage-error';
 
 /**
- * The longest grace period a configuration may set (`staleGraceDays` and
- * `orphanGraceDays`: `MAX_GRACE_DAYS`, lambdas/hygiene/config.ts): a flag
- * written at `now` is due at most this many days later.
- */
-export const LONGEST_GRACE_DAYS = MAX_GRACE_DAYS;
-
-/**
  * The latest `--now`: 9998-12-31T23:59:59.999Z. A flag's deletion date
  * (`now + grace`) must still be a year-9999 instant, the last one a record can
  * hold in canonical UTC; a later `--now` would plan (or, on a local table,
  * write) `+010000-…`, which no record may hold.
  */
-export const LATEST_NOW_MS = addDays(MAX_INSTANT_MS, -LONGEST_GRACE_DAYS);
+export const LATEST_NOW_MS = addDays(MAX_INSTANT_MS, -MAX_GRACE_DAYS);
 
 /**
  * Resolves `--now`: the given RFC 3339 instant, or `clock()` when absent.
@@ -39,7 +32,7 @@ export function resolveNow(value: string | undefined, clock: () => number = Date
   }
   if (now > LATEST_NOW_MS) {
     throw new UsageError(
-      `--now ${JSON.stringify(value)} is too late: a grace period from it (up to ${LONGEST_GRACE_DAYS} days, ` +
+      `--now ${JSON.stringify(value)} is too late: a grace period from it (up to ${MAX_GRACE_DAYS} days, ` +
         `staleGraceDays or orphanGraceDays) could end after ${formatInstant(MAX_INSTANT_MS)}, the latest instant ` +
         `a record can hold; give one no later than ${formatInstant(LATEST_NOW_MS)}`,
     );

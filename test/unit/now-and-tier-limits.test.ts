@@ -5,9 +5,9 @@
  * and the report already use for the base limit (`lambdas/hygiene/config.ts`).
  */
 import { describe, expect, it } from 'vitest';
-import { LATEST_NOW_MS, LONGEST_GRACE_DAYS, resolveNow } from '../../cli/options/now-option';
+import { LATEST_NOW_MS, resolveNow } from '../../cli/options/now-option';
 import { UsageError } from '../../cli/usage-error';
-import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
+import { ConfigError, MAX_GRACE_DAYS, parseConfig } from '../../lambdas/hygiene/config';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { decide } from '../../lambdas/hygiene/policy';
 import { formatInstant, parseInstant } from '../../lambdas/hygiene/time';
@@ -27,9 +27,9 @@ describe('--now', () => {
   });
 
   it('allows exactly the instants from which the longest grace a config may set still ends in canonical UTC', () => {
-    const config = parseConfig({ staleGraceDays: LONGEST_GRACE_DAYS, orphanGraceDays: LONGEST_GRACE_DAYS });
-    expect(() => parseConfig({ staleGraceDays: LONGEST_GRACE_DAYS + 1 })).toThrow(ConfigError);
-    expect(() => parseConfig({ orphanGraceDays: LONGEST_GRACE_DAYS + 1 })).toThrow(ConfigError);
+    const config = parseConfig({ staleGraceDays: MAX_GRACE_DAYS, orphanGraceDays: MAX_GRACE_DAYS });
+    expect(() => parseConfig({ staleGraceDays: MAX_GRACE_DAYS + 1 })).toThrow(ConfigError);
+    expect(() => parseConfig({ orphanGraceDays: MAX_GRACE_DAYS + 1 })).toThrow(ConfigError);
     const now = resolveNow(formatInstant(LATEST_NOW_MS));
     const parsed = parseCredential(healthyCredentialAt(now - 400 * 86_400_000, { id: 'a', userId: 'u' }));
     if (!parsed.ok) throw new Error('fixture invalid');
@@ -38,7 +38,7 @@ describe('--now', () => {
     );
     expect(flag?.type === 'flag-stale' && parseInstant(flag.deleteAfter).ok).toBe(true);
     // A millisecond later, the longest grace would end past year 9999.
-    expect(parseInstant(formatInstant(LATEST_NOW_MS + 1 + LONGEST_GRACE_DAYS * 86_400_000)).ok).toBe(false);
+    expect(parseInstant(formatInstant(LATEST_NOW_MS + 1 + MAX_GRACE_DAYS * 86_400_000)).ok).toBe(false);
   });
 });
 
