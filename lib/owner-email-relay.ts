@@ -7,12 +7,12 @@
  * choices"), and alarms on both; the relay
  * function (partial batch responses) that emails each digest through SESv2 from the configured
  * identity; its ledger table; an SES configuration set that turns SES's
- * suppression list on for bounces and complaints, and whose bounce and
- * complaint events reach a small function that, in the owner directory,
+ * suppression list on for bounces and complaints, and whose bounce,
+ * complaint and reject events reach a small function that, in the owner directory,
  * marks addresses bouncing (permanent bounces, and sends SES suppressed:
  * reported as a bounce or a complaint with subtype
  * `OnAccountSuppressionList`) and records owners unsubscribed (complaints),
- * and reports a bounced or suppressed digest part's events to the admins on
+ * and reports a bounced, suppressed or rejected digest part's events to the admins on
  * the notification topic (read from the ledger, the report recorded there);
  * and the alarms on the DLQ, the digests the relay gave up on (each one, whatever the DLQ holds), the queue's oldest
  * digest, bounces, owners nobody was told of, records SES left no time for, SES events SNS could not deliver or the
@@ -252,10 +252,12 @@ export class OwnerEmailRelay extends Construct {
     this.ledgerTable = this.addLedgerTable();
     this.configurationSet = this.addConfigurationSet(props.config.sesConfigurationSet);
     this.sesEventsTopic = this.addSesEventsTopic(props.deploymentRoleArn);
-    // Bounces and complaints of the set's emails go to the SES events topic (its policy lets SES publish for this set only).
+    // Bounces, complaints and rejects (SES found a virus: nothing sent) of the set's emails go to the SES events
+    // topic (its policy lets SES publish for this set only). The id predates rejects: kept, so the destination is
+    // updated in place, not replaced.
     this.configurationSet.addEventDestination('BouncesAndComplaints', {
       destination: ses.EventDestination.snsTopic(this.sesEventsTopic),
-      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.REJECT],
     });
     this.relayFunction = this.addRelayFunction(props, sender);
     guardRelayQueues(this, this.relayFunction.role.roleArn, props.operatorPrincipalArns ?? []);
@@ -339,8 +341,8 @@ export class OwnerEmailRelay extends Construct {
   }
 
   /**
-   * The configuration set every relay email goes through (its bounces and complaints: the SES events topic). It
-   * states the suppression list's reasons, bounces and complaints, rather than leaving them to the account's setting
+   * The configuration set every relay email goes through (its bounces, complaints and rejects: the SES events topic).
+   * It states the suppression list's reasons, bounces and complaints, rather than leaving them to the account's setting
    * (which may be anything: on for both since SES's 2019 default, off in an older account), so a deployed relay
    * behaves the same in every account. The relay relies on it (docs/notifications.md, "Email relay"): after a
    * complaint about one owner's email to a mailbox several owners share, SES suppresses that address, and reports the

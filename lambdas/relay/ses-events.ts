@@ -1,5 +1,5 @@
 /**
- * SES bounces and complaints → the owner directory (docs/notifications.md,
+ * SES bounces, complaints and rejects → the owner directory (docs/notifications.md,
  * "Email relay"). SES publishes each sending event of the relay's
  * configuration set to an SNS topic. A permanent bounce marks the owner's
  * address `bouncing`, which makes the owner unreachable on the `relay` route
@@ -10,20 +10,32 @@
  * away (and recorded again if one moves them back), and is undone only by
  * `owners resubscribe` or a move to an address they did not opt out at.
  * A bounce SES does not call permanent marks nothing (the address may work
- * next time): a `Transient` bounce with subtype `General` (mostly automatic
- * replies to an email that was delivered) is only counted (`transient`);
- * one of any other subtype (`MailboxFull`, `MessageTooLarge`,
+ * next time). Event publishing sends one only once SES has stopped retrying
+ * ("Contents of event data that Amazon SES publishes to Amazon SNS": it
+ * "only publishes hard bounces and soft bounces that are no longer retried"),
+ * so one of a subtype other than `General` (`MailboxFull`, `MessageTooLarge`,
  * `ContentRejected`, `AttachmentRejected`), and an `Undetermined` one, means
- * SES gave up on the email, so its digest part is reported to the admins as
- * a permanent bounce's is (below), saying which it was (counted in
- * `transient` too). Other events change nothing. Neither does a complaint
- * whose feedback type is `not-spam`: SES
- * passes on the `Feedback-Type` of the ISP's report
- * (`complaint.complaintFeedbackType`), and RFC 5965's `not-spam` says the
- * message is *not* spam (the person moved it out of their spam folder): the
- * opposite of a "stop". It is counted apart (`notSpam`) and logged with the
- * summary, as unreadable messages are; it is not in `bounces` or `complaints`
- * (the bounce alarm).
+ * SES gave up on the email: its digest part is reported to the admins as a
+ * permanent bounce's is (below), saying which it was (counted in
+ * `transient`). A `Transient` bounce with subtype `General` is either such a
+ * delivery SES gave up on or an automatic reply (an out-of-office) to an
+ * email that was delivered; the **DSN-failure rule** tells them apart: when
+ * its bounced recipients carry a DSN failure (`action` `failed`, or a
+ * `status` of class 4 or 5, such as SES's own `4.4.7` after its retries) it
+ * is reported as a `MailboxFull` one is; without one it is only counted
+ * (`transient`). A `Reject` event (SES found a virus and did not send the
+ * email) is a delivery that did not happen either: reported the same way, as
+ * bounce type `Undetermined`, subtype `Reject`, marking no one. Other events
+ * change nothing. Neither does a complaint that is not a person's "stop",
+ * by the `Feedback-Type` of the ISP's report (RFC 5965's format) SES passes
+ * on (`complaint.complaintFeedbackType`): `not-spam` (RFC 6430) says the
+ * message is *not* spam (the person moved it out of their spam folder), the
+ * opposite of a "stop", counted apart (`notSpam`); `auth-failure` (RFC 6591)
+ * and `virus` are the provider's findings about the message (its
+ * authentication failed, it carried a virus), not anything the person did,
+ * counted apart (`authOrVirusReports`). Both are logged with the summary, as
+ * unreadable messages are; neither is in `bounces` or `complaints` (the
+ * bounce alarm).
  *
  * A **suppressed send** is not a complaint either. The relay's configuration
  * set turns SES's account-level suppression list on for bounces and
@@ -66,7 +78,7 @@
  * for an address they no longer hold changes nothing (the address is not
  * theirs any more).
  *
- * A permanent bounce (and a bounce SES gave up on, above) also means the
+ * A permanent bounce (and a bounce SES gave up on, or a reject, above) also means the
  * notices that email carried reached no one: each is handed to the
  * bounced-digest reporter (`bounced-digest.ts`),
  * which gives the admins the part's events, once, with what the email's tags
@@ -86,7 +98,7 @@ import { directorySpellings, mailboxKey } from './ses-address';
 
 /**
  * An SES event the handler acts on: a bounce (permanent, a suppressed send, or one SES gave up on without calling it
- * permanent: `bounceType`) or a complaint.
+ * permanent: `bounceType`; a `Reject` is read as one of those) or a complaint.
  */
 export interface AddressProblem {
   readonly kind: 'bounce' | 'complaint';
@@ -112,12 +124,13 @@ export interface AddressProblem {
    */
   readonly suppressed?: true;
   /**
-   * SES's bounce type when it was not `Permanent` (only with `kind: 'bounce'`; never `Transient` with subtype
-   * `General`, which is not a problem): the email was not delivered, its digest part is reported, and the owner is
-   * not marked bouncing (the address may work next time). Absent for a permanent bounce.
+   * SES's bounce type when it was not `Permanent` (only with `kind: 'bounce'`; `Transient` with subtype `General`
+   * only under the DSN-failure rule, see the file header; `Undetermined` for a `Reject`): the email was not
+   * delivered, its digest part is reported, and the owner is not marked bouncing (the address may work next time).
+   * Absent for a permanent bounce.
    */
   readonly bounceType?: NotPermanentBounceType;
-  /** SES's `bounceSubType` of such a bounce, when it gave one. */
+  /** SES's `bounceSubType` of such a bounce, when it gave one; `Reject` for a `Reject` event. */
   readonly bounceSubType?: string;
 }
 
@@ -149,13 +162,22 @@ function instant(value: unknown, fallback: number): string {
   return formatInstant(parsed?.ok ? parsed.ms : fallback);
 }
 
-/** What one SES event is to the handler: an address problem, a bounce only counted, a `not-spam` report, or nothing. */
+/**
+ * What one SES event is to the handler: an address problem, a bounce only counted, a feedback report that is not a
+ * person's stop, or nothing.
+ */
 export type SesEventReading =
   | { readonly kind: 'problem'; readonly problem: AddressProblem }
-  /** A `Transient` bounce with subtype `General` (mostly automatic replies): counted, nothing recorded or reported. */
+  /**
+   * A `Transient` bounce with subtype `General` whose recipients carry no DSN failure (an automatic reply, such as an
+   * out-of-office, to an email that was delivered: the DSN-failure rule, file header): counted, nothing recorded or
+   * reported.
+   */
   | { readonly kind: 'general-transient' }
   /** A complaint whose feedback type is `not-spam` (RFC 5965): the person said the email is not spam. */
   | { readonly kind: 'not-spam' }
+  /** A complaint whose feedback type is `auth-failure` or `virus` (RFC 5965): the provider's report, not a stop. */
+  | { readonly kind: 'auth-or-virus' }
   /** Deliveries, opens…: nothing to record. */
   | { readonly kind: 'ignored' };
 
@@ -169,25 +191,30 @@ type BounceClass =
       readonly bounceSubType?: string;
     };
 
+/** How a `Reject` is reported: as a bounce SES gave up on, of no bounce type it documents (`bounce-report.ts`). */
+const REJECT = { bounceType: 'Undetermined', bounceSubType: 'Reject' } as const;
+
 /** A string value, trimmed and in lower case, for comparing SES's type names; `undefined` when not a string. */
 function token(value: unknown): string | undefined {
   return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
 }
 
 /**
- * How a bounce is treated, by `bounce.bounceType` and `bounce.bounceSubType` ("Amazon SES notification contents",
- * bounce types: `Undetermined`, `Permanent`, `Transient`; the API's `BounceType` spells them in capitals, so they are
- * compared trimmed and case-insensitively): `Permanent` marks the address; `Transient` with subtype `General` (mostly
- * automatic replies to an email that was delivered) is only counted; `Transient` of any other subtype
- * (`MailboxFull`, `MessageTooLarge`, `ContentRejected`, `AttachmentRejected`, one SES adds later, or none) and
- * `Undetermined` mean SES gave up on the email without calling the address bad. A type SES does not document, or
- * none, is read as `Undetermined`: reported, never marked, so the notices still reach a person.
+ * How a bounce is treated, by `bounce.bounceType` and `bounce.bounceSubType` ("Contents of event data that Amazon SES
+ * publishes to Amazon SNS", bounce types: `Undetermined`, `Permanent`, `Transient`; the API's `BounceType` spells them
+ * in capitals, so they are compared trimmed and case-insensitively): `Permanent` marks the address; `Transient` of a
+ * subtype other than `General` (`MailboxFull`, `MessageTooLarge`, `ContentRejected`, `AttachmentRejected`, one SES
+ * adds later, or none) and `Undetermined` mean SES gave up on the email without calling the address bad; so does
+ * `Transient`/`General` under the DSN-failure rule ({@link carriesDsnFailure}), and without a DSN failure it is an
+ * automatic reply, only counted. A type SES does not document, or none, is read as `Undetermined`: reported, never
+ * marked, so the notices still reach a person.
  */
 function bounceClass(bounce: Record<string, unknown> | undefined): BounceClass {
   const type = token(bounce?.bounceType);
   if (type === 'permanent') return { kind: 'permanent' };
   const subType = bounce?.bounceSubType;
-  if (type === 'transient' && token(subType) === 'general') return { kind: 'general-transient' };
+  if (type === 'transient' && token(subType) === 'general' && !carriesDsnFailure(bounce?.bouncedRecipients))
+    return { kind: 'general-transient' };
   return {
     kind: 'not-permanent',
     bounceType: type === 'transient' ? 'Transient' : 'Undetermined',
@@ -196,15 +223,34 @@ function bounceClass(bounce: Record<string, unknown> | undefined): BounceClass {
 }
 
 /**
- * Whether a complaint is a `not-spam` feedback report: SES's
- * `complaintFeedbackType` is the report's `Feedback-Type` ("Amazon SES
- * notification contents", complaint object: `abuse`, `auth-failure`, `fraud`,
- * `not-spam`, `other`, `virus`), and `not-spam` is sent when a person marks a
- * message as not spam (RFC 5965, 7.3). Compared case-insensitively, as RFC
- * 5965's field values are tokens. Every other type, or none, is a complaint.
+ * The DSN-failure rule: whether any of a bounce's recipients (`bouncedRecipients`) carries a DSN failure, `action`
+ * `failed` or a `status` of class 4 or 5 (`4.4.7`, `5.1.1`; RFC 3464's `Action` and `Status` fields, which SES copies
+ * from the delivery status notification, its own when it gave up after retrying). An automatic reply (an
+ * out-of-office) is no DSN and carries neither. Compared trimmed and case-insensitively.
  */
-function isNotSpam(complaint: Record<string, unknown> | undefined): boolean {
-  return token(complaint?.complaintFeedbackType) === 'not-spam';
+function carriesDsnFailure(recipients: unknown): boolean {
+  if (!Array.isArray(recipients)) return false;
+  return recipients.some((r) => {
+    const recipient = object(r);
+    const status = token(recipient?.status);
+    return token(recipient?.action) === 'failed' || status?.startsWith('4.') || status?.startsWith('5.');
+  });
+}
+
+/**
+ * What a complaint's feedback type makes of it: SES's `complaintFeedbackType` is the report's `Feedback-Type`
+ * ("Contents of event data that Amazon SES publishes to Amazon SNS", complaint object: `abuse`, `auth-failure`,
+ * `fraud`, `not-spam`, `other`, `virus`). `not-spam` is sent when a person marks a message as not spam (RFC 6430);
+ * `auth-failure` (the message failed authentication, RFC 6591) and `virus` (it carried one, RFC 5965) are the
+ * provider's own findings, not the person's stop. Compared trimmed and case-insensitively, as RFC 5965's field values
+ * are tokens. Every other type (`abuse`, `fraud`, `other`, one not listed), or none, is a complaint.
+ */
+function feedbackKind(
+  complaint: Record<string, unknown> | undefined,
+): 'not-spam' | 'auth-or-virus' | 'complaint' {
+  const type = token(complaint?.complaintFeedbackType);
+  if (type === 'not-spam') return 'not-spam';
+  return type === 'auth-failure' || type === 'virus' ? 'auth-or-virus' : 'complaint';
 }
 
 /**
@@ -221,10 +267,12 @@ function isSuppressedSend(subType: unknown): boolean {
  * Reads one SES event (event publishing's `eventType`, or a feedback
  * notification's `notificationType`): a bounce ({@link bounceClass}: a
  * permanent one, one SES gave up on without calling it permanent, or a
- * `Transient`/`General` one, only counted) or a complaint (a suppressed send,
- * bounce or complaint, read as a permanent bounce marked `suppressed`), a
- * complaint that is a `not-spam` report, or anything else (deliveries,
- * opens…).
+ * `Transient`/`General` one without a DSN failure, only counted), a
+ * `Reject` (read as a bounce SES gave up on: `Undetermined`, subtype
+ * `Reject`, when the email was sent: `mail.timestamp`), a complaint (a
+ * suppressed send, bounce or complaint, read as a permanent bounce marked
+ * `suppressed`), a complaint that is not a stop ({@link feedbackKind}), or
+ * anything else (deliveries, opens…).
  * @param now when the event arrived, used when it carries no timestamp
  * @throws {SyntaxError} when `message` is not JSON
  */
@@ -260,17 +308,24 @@ export function readSesEvent(message: string, now: number): SesEventReading {
     // SES did not send it: nobody complained (whatever feedback type an event might carry).
     if (isSuppressedSend(complaint?.complaintSubType))
       return problem({ kind: 'bounce', sentTo: to(), ...owner, at: at(), suppressed: true });
-    if (isNotSpam(complaint)) return { kind: 'not-spam' };
+    const feedback = feedbackKind(complaint);
+    if (feedback !== 'complaint') return { kind: feedback };
     return problem({ kind: 'complaint', sentTo: to(), ...owner, at: at() });
+  }
+  if (type === 'Reject') {
+    // SES found a virus and sent nothing: the notices reached no one, and the address is not in question.
+    const at = instant(mail?.timestamp, now);
+    return problem({ kind: 'bounce', sentTo: sentTo(mail, undefined), ...owner, at, ...REJECT });
   }
   return { kind: 'ignored' };
 }
 
 /**
  * The address problem of one SES event ({@link readSesEvent}): a bounce
- * (permanent, a suppressed send, or one SES gave up on) or a complaint, or
- * `undefined` for anything else (a `Transient`/`General` bounce and a
- * `not-spam` report included).
+ * (permanent, a suppressed send, or one SES gave up on, a `Reject` included)
+ * or a complaint, or `undefined` for anything else (a `Transient`/`General`
+ * bounce without a DSN failure and a feedback report that is not a stop
+ * included).
  * @throws {SyntaxError} when `message` is not JSON
  */
 export function addressProblemOf(message: string, now: number): AddressProblem | undefined {
@@ -311,13 +366,20 @@ export interface AddressProblemSummary {
    */
   readonly notSpam: number;
   /**
-   * Bounces SES did not report as permanent (`Transient` of any subtype, `Undetermined`): nobody marked, not in
-   * `bounces`. All but `Transient`/`General` ones are reported as permanent ones are (`digestsReported`).
+   * Complaints whose feedback type is `auth-failure` or `virus` (the provider's finding, not the person's stop):
+   * nothing recorded, not counted in `bounces` or `complaints`; logged with the summary, no metric of its own.
+   */
+  readonly authOrVirusReports: number;
+  /**
+   * Bounces SES did not report as permanent (`Transient` of any subtype, `Undetermined`), and `Reject` events: nobody
+   * marked, not in `bounces`. All but `Transient`/`General` ones without a DSN failure (automatic replies) are
+   * reported as permanent ones are (`digestsReported`).
    */
   readonly transient: number;
   /**
    * `transient` by SES's type and subtype (`Transient/General`, `Transient/MailboxFull`, `Undetermined/Undetermined`;
-   * `…/-` without a subtype): for the log, as a metric dimension per subtype would be one more metric each.
+   * `Undetermined/Reject` for a `Reject`; `…/-` without a subtype): for the log, as a metric dimension per subtype
+   * would be one more metric each.
    */
   readonly transientTypes: Readonly<Record<string, number>>;
   /**
@@ -521,8 +583,9 @@ function carriesRelayTag(problem: AddressProblem): boolean {
  * and records the owners of complaints `unsubscribed` (or, moved away since
  * the send, remembers the address they complained about); with
  * `reportBounce`, reports the digest part of each permanent bounce, and of
- * each bounce SES gave up on without calling it permanent, to the admins.
- * Counts `Transient`/`General` bounces, which change nothing.
+ * each bounce SES gave up on without calling it permanent (a `Reject`
+ * included), to the admins. Counts `Transient`/`General` bounces without a
+ * DSN failure and feedback reports that are not a stop, which change nothing.
  * @param messages the SNS messages (SES event JSON)
  * @param now arrival instant, epoch ms
  * @throws what the directory or the reporter throws, and {@link BounceMarkContendedError} (the invocation
@@ -545,6 +608,7 @@ export async function recordAddressProblems(
     unattributed: 0,
     unreadable: 0,
     notSpam: 0,
+    authOrVirusReports: 0,
     transient: 0,
     transientTypes: {},
     digestsReported: 0,
@@ -560,6 +624,7 @@ export async function recordAddressProblems(
       continue;
     }
     if (reading.kind === 'not-spam') summary.notSpam += 1;
+    if (reading.kind === 'auth-or-virus') summary.authOrVirusReports += 1;
     if (reading.kind === 'general-transient') countTransient(summary, 'Transient', 'General');
     if (reading.kind !== 'problem') continue;
     const { problem } = reading;

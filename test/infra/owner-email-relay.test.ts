@@ -305,13 +305,14 @@ describe('OwnerEmailRelay', () => {
     });
   });
 
-  it('sends bounces and complaints of the configuration set to the SES events topic, which SES may use', () => {
+  it('sends bounces, complaints and rejects of the configuration set to the SES events topic, which SES may use', () => {
     const { template, stack, relay } = build();
 
     template.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'pc-relay' });
+    // Exactly these: a reject (SES found a virus and sent nothing) is a digest that reached no one, reported too.
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: {
-        MatchingEventTypes: ['bounce', 'complaint'],
+        MatchingEventTypes: ['bounce', 'complaint', 'reject'],
         SnsDestination: { TopicARN: stack.resolve(relay.sesEventsTopic.topicArn) },
       },
     });

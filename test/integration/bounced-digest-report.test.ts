@@ -7,8 +7,10 @@
  * boundary with the exact `PublishBatch` request asserted) publishes one
  * `owner-unreachable` report with exactly the part's events, reason `bouncing`,
  * once: a redelivered bounce publishes nothing, a `Transient`/`General` bounce
- * (counted) or a complaint nothing, a `MailboxFull` one or an `Undetermined`
- * one the report without marking the owner, an untagged bounce a notice that
+ * without DSN fields (an automatic reply: counted) or a complaint nothing, a
+ * `MailboxFull` one, a `Transient`/`General` one SES gave up on (`action`
+ * `failed`, status `4.4.7`: the DSN-failure rule), an `Undetermined` one or a
+ * `Reject` (SES found a virus) the report without marking the owner, an untagged bounce a notice that
  * the events could not be read back, and a failed publish fails the
  * invocation so that the retry publishes it once.
  */
@@ -138,11 +140,20 @@ async function relayDigest(
   return { email, sesMessageId, events: [...digestFromSnsEnvelope(record.body).document.events] };
 }
 
-/** SES's event for `email` (event publishing: the tags as lists, SES's own tags among them). */
+/** The DSN fields SES copies into a bounced recipient: a hard bounce's unless a test gives others (none: `{}`). */
+const HARD_DSN = { action: 'failed', status: '5.1.1' };
+
+/**
+ * SES's event for `email` (event publishing: the tags as lists, SES's own tags among them); a bounce's recipient
+ * carries `dsn`.
+ */
 function sesEvent(
   email: OutgoingEmail,
   sesMessageId: string,
-  event: { eventType: 'Bounce'; bounceType: string; bounceSubType?: string } | { eventType: 'Complaint' },
+  event:
+    | { eventType: 'Bounce'; bounceType: string; bounceSubType?: string; dsn?: Record<string, string> }
+    | { eventType: 'Complaint' }
+    | { eventType: 'Reject' },
   tags: Readonly<Record<string, string>> = email.tags,
 ): SNSEvent {
   const mail = {
@@ -162,12 +173,14 @@ function sesEvent(
           bounce: {
             bounceType: event.bounceType,
             bounceSubType: event.bounceSubType ?? 'General',
-            bouncedRecipients: [{ emailAddress: email.to, action: 'failed', status: '5.1.1' }],
+            bouncedRecipients: [{ emailAddress: email.to, ...(event.dsn ?? HARD_DSN) }],
             timestamp: BOUNCED_AT,
           },
           mail,
         }
-      : { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: email.to }] }, mail };
+      : event.eventType === 'Reject'
+        ? { eventType: 'Reject', reject: { reason: 'Bad content' }, mail }
+        : { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: email.to }] }, mail };
   return { Records: [{ Sns: { Message: JSON.stringify(message) } }] } as unknown as SNSEvent;
 }
 
@@ -308,7 +321,7 @@ describe('a bounce of a relay email', () => {
     });
   });
 
-  it('publishes nothing for a Transient/General bounce (counted) or a complaint, only for the permanent bounce after them', async () => {
+  it('publishes nothing for a Transient/General bounce without DSN fields (an automatic reply: counted) or a complaint, only for the permanent bounce after them', async () => {
     const { email, sesMessageId } = await relayDigest();
     const handler = sesEventsHandler();
 
@@ -317,6 +330,7 @@ describe('a bounce of a relay email', () => {
         eventType: 'Bounce',
         bounceType: 'Transient',
         bounceSubType: 'General',
+        dsn: {},
       }),
     );
     const transientMetrics = { ...handler.metrics };
@@ -410,6 +424,67 @@ describe('a bounce of a relay email', () => {
       reason: 'bouncing',
     });
     expect(publishRequests()).toHaveLength(1);
+  });
+
+  it('reports a Transient/General bounce SES gave up on (action failed, status 4.4.7) as a MailboxFull one, once, without marking the owner', async () => {
+    const { email, sesMessageId, events } = await relayDigest();
+    const gaveUp = sesEvent(email, sesMessageId, {
+      eventType: 'Bounce',
+      bounceType: 'Transient',
+      bounceSubType: 'General',
+      dsn: { action: 'failed', status: '4.4.7', diagnosticCode: 'smtp; 421 4.4.7 try later' },
+    });
+    const handler = sesEventsHandler();
+
+    const summary = await handler.invoke(gaveUp);
+    const again = await handler.invoke(gaveUp);
+
+    const requests = publishRequests();
+    expect(requests).toHaveLength(1);
+    const { document, text } = published(requests[0]?.PublishBatchRequestEntries?.[0]);
+    expect(document).toMatchObject({
+      owners: [{ userId: 'ada', events }],
+      bouncedEmail: { bounceType: 'Transient', bounceSubType: 'General', eventsReadBack: true },
+    });
+    expect(text).toContain(
+      'was not delivered: SES gave up on it and reported a transient bounce, subtype General, at ' +
+        `${BOUNCED_AT}, SES message id ${sesMessageId}. The notices it carried reached no one. The owner was not ` +
+        'marked bouncing',
+    );
+    expect(summary).toMatchObject({
+      bounces: 0,
+      marked: 0,
+      transient: 1,
+      transientTypes: { 'Transient/General': 1 },
+      digestsReported: 1,
+    });
+    expect(again).toMatchObject({ digestsReported: 0, reportsRepeated: 1 });
+    expect(reachabilityOf((await directory.getMany(['ada'])).get('ada'), 'relay')).toEqual({
+      reachable: true,
+    });
+  });
+
+  it('reports a Reject’s events (SES found a virus and sent nothing) without marking the owner', async () => {
+    const { email, sesMessageId, events } = await relayDigest();
+
+    const summary = await sesEventsHandler().invoke(sesEvent(email, sesMessageId, { eventType: 'Reject' }));
+
+    const { document } = published(publishRequests()[0]?.PublishBatchRequestEntries?.[0]);
+    expect(document).toMatchObject({
+      owners: [{ userId: 'ada', events }],
+      bouncedEmail: {
+        sesMessageId,
+        // when SES took the email (mail.timestamp): a reject names no instant of its own
+        bouncedAt: '2026-11-26T02:16:00.000Z',
+        bounceType: 'Undetermined',
+        bounceSubType: 'Reject',
+        eventsReadBack: true,
+      },
+    });
+    expect(summary).toMatchObject({ bounces: 0, marked: 0, transient: 1, digestsReported: 1 });
+    expect(reachabilityOf((await directory.getMany(['ada'])).get('ada'), 'relay')).toEqual({
+      reachable: true,
+    });
   });
 
   it('reports an Undetermined bounce’s events without marking the owner', async () => {

@@ -12,7 +12,9 @@
  * is never an opt-out; a mailbox several owners share, once SES's suppression
  * list holds it; a bounce SES did not call permanent (`Transient` of a subtype
  * other than `General`, `Undetermined`), which is reported without marking
- * anyone, and a `Transient`/`General` one, only counted; the handler's
+ * anyone, and a `Transient`/`General` one without DSN fields, only counted
+ * (the DSN-failure rule, a `Reject` and the `auth-failure`/`virus` feedback
+ * types: test/unit/ses-events-fidelity.test.ts); the handler's
  * metrics (a message that is not JSON counted as `UnreadableSesEvents`). On DynamoDB Local:
  * test/integration/ses-bounce-attribution.test.ts.
  */
@@ -199,6 +201,7 @@ describe('recordAddressProblems', () => {
       unattributed: 2,
       unreadable: 1,
       notSpam: 0,
+      authOrVirusReports: 0,
       // the Transient/General bounce: counted, nothing recorded
       transient: 1,
       transientTypes: { 'Transient/General': 1 },
@@ -233,6 +236,7 @@ describe('recordAddressProblems', () => {
       unattributed: 1,
       unreadable: 0,
       notSpam: 0,
+      authOrVirusReports: 0,
       transient: 0,
       transientTypes: {},
       digestsReported: 0,
@@ -674,6 +678,7 @@ describe('a suppressed send (SES did not send: the address is on its suppression
       unattributed: 1,
       unreadable: 0,
       notSpam: 0,
+      authOrVirusReports: 0,
       transient: 0,
       transientTypes: {},
       digestsReported: 2,
@@ -898,6 +903,7 @@ describe('a bounce SES did not call permanent', () => {
       unattributed: 0,
       unreadable: 0,
       notSpam: 0,
+      authOrVirusReports: 0,
       transient: 2,
       transientTypes: { 'Transient/MailboxFull': 1, 'Undetermined/Undetermined': 1 },
       digestsReported: 2,
