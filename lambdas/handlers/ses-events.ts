@@ -5,8 +5,9 @@
  * owner's address `bouncing` in the directory and reports the bounced digest
  * part's events to the admins (an `owner-unreachable` report on the
  * notification topic, once: the relay ledger records it); a transient or
- * undetermined bounce SES gave up on reports them the same way without
- * marking the owner, and a `Transient`/`General` one is only counted; a
+ * undetermined bounce SES gave up on, and a reject (a virus found), report
+ * them the same way without marking the owner, and a `Transient`/`General`
+ * one without a DSN failure is only counted (`lambdas/relay/ses-events.ts`); a
  * complaint records the owner `unsubscribed` at that address (their
  * opt-out), or remembers the address when an import has moved them away
  * since. Thin: build the directory, ledger and publisher once per cold

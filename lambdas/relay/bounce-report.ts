@@ -10,8 +10,9 @@
  * `ses-events.ts`) is reported the same way, its paragraph saying so instead
  * of "SES reported a permanent bounce", and `bouncedEmail.suppressed` true
  * (an optional field: the schema's version stays). So is a bounce SES did
- * not call permanent but gave up on (`Transient` of any subtype but
- * `General`, or `Undetermined`): its paragraph says which, and that the owner
+ * not call permanent but gave up on (`Transient`, `Undetermined`; a `Reject`,
+ * SES having found a virus, comes as `Undetermined` with subtype `Reject`,
+ * `ses-events.ts`): its paragraph says which, and that the owner
  * was **not** marked bouncing (the owner's reason in the document stays
  * `bouncing`, the schema's closest: this email bounced), and
  * `bouncedEmail.bounceType`/`bounceSubType` carry SES's values (optional
@@ -128,7 +129,7 @@ function subTypePhrase(subType: string | undefined): string {
 
 /**
  * What SES reported, as the paragraph says it up to the instant: a permanent bounce, a send it suppressed (and why
- * an address is there), or a bounce it did not call permanent.
+ * an address is there), a reject, or a bounce it did not call permanent.
  */
 function whatHappened(email: BouncedEmail): string {
   if (email.suppressed)
@@ -138,6 +139,8 @@ function whatHappened(email: BouncedEmail): string {
     );
   if (email.bounceType === 'Transient')
     return `was not delivered: SES gave up on it and reported a transient bounce${subTypePhrase(email.bounceSubType)}, at`;
+  if (email.bounceType === 'Undetermined' && email.bounceSubType?.trim().toLowerCase() === 'reject')
+    return 'was not sent: SES rejected it (SES found a virus in it and did not try to deliver it), reported at';
   if (email.bounceType === 'Undetermined')
     return `was not delivered: SES gave up on it and reported a bounce of undetermined type${subTypePhrase(email.bounceSubType)}, at`;
   return 'bounced: SES reported a permanent bounce at';

@@ -298,6 +298,17 @@ describe('a bounce SES did not call permanent (the owner was not marked bouncing
     expect(unknown.message.text.split('\n')[2]).toContain(
       'reported a transient bounce, subtype Greylisted Bcc: x, at 2026-11-26T03:00:00.000Z',
     );
+    // A Reject (ses-events.ts reads it as Undetermined/Reject): SES sent nothing, and the paragraph says so.
+    const rejected = renderUnreadableBounceNotice(
+      { ...EMAIL, bounceType: 'Undetermined', bounceSubType: 'Reject' },
+      'no entry',
+      NOW,
+      SNS_LIMITS,
+    );
+    expect(rejected.message.text.split('\n')[2]).toContain(
+      'was not sent: SES rejected it (SES found a virus in it and did not try to deliver it), reported at ' +
+        '2026-11-26T03:00:00.000Z',
+    );
   });
 
   it('tells the admins, without the events, only to tell the owner another way: nothing to clear', () => {
