@@ -12,7 +12,9 @@
  * whether owner notices can reach a person; `NoAdminSubscription` whether admin
  * notices can (the notification topic's admin subscriptions, counted by each
  * reconciler run: the alarm topic watches the admins' channel, and the admins'
- * reports cover nothing of the alarm topic's). Each scheduled job has a
+ * reports cover nothing of the alarm topic's), and `WideAdminEmailSubscription`
+ * whether an admin email subscription will soon stop hearing (it also receives
+ * the owner digests, and SNS suspends it). Each scheduled job has a
  * heartbeat: `SweepHeartbeat`, `NotifierHeartbeat` and `ReconcilerHeartbeat`
  * (without the last, a reconciler that stops running would leave
  * `NoAdminSubscription` in its last state and nothing would fire).
@@ -126,7 +128,7 @@ export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions
     ...runAlarms(scope, options),
     ...failureCountAlarms(scope, options),
     ...reachAlarms(scope, options),
-    adminReachAlarm(scope, options),
+    ...adminReachAlarms(scope, options),
     ...heartbeatAlarms(scope, options),
     deliveryFailureAlarm(scope, options.topic),
   ];
@@ -467,10 +469,19 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
 }
 
 /**
- * No subscription of the notification topic delivers every admin message (docs/notifications.md, "Subscription
- * reconciler", "Admin reach"): each reconciler run's `AdminSubscriptions`, the fewest in an hour, below 1. On the
- * alarm topic like every alarm, so the two channels watch each other: the admins' reports cannot say that their own
- * subscriptions are gone, and this alarm does.
+ * The admins' reach on the notification topic (docs/notifications.md, "Subscription reconciler", "Admin reach"), as
+ * each reconciler run counts it: none of its subscriptions delivers every admin message ({@link noAdminSubscription}),
+ * or an email one that admits them also receives the owner digests ({@link wideAdminEmailSubscription}). On the alarm
+ * topic like every alarm, so the two channels watch each other: the admins' reports cannot say that their own
+ * subscriptions are gone or going, and these alarms do.
+ */
+function adminReachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
+  return [noAdminSubscription(scope, options), wideAdminEmailSubscription(scope, options)];
+}
+
+/**
+ * No subscription of the notification topic delivers every admin message: each reconciler run's
+ * `AdminSubscriptions`, the fewest in an hour, below 1.
  *
  * Missing data is ignored: the count is a standing state that a run reports (hourly by default, `reconcilerSchedule`
  * may space runs further), so an hour without a run neither clears a topic without admins (it stays in ALARM until
@@ -479,7 +490,7 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
  * invocation Scheduler could not deliver lands in the dead-letter queue (its alarms); a reconciler that is never
  * invoked (its schedule disabled, the function deleted) reports nothing at all: `ReconcilerHeartbeat` fires.
  */
-function adminReachAlarm(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
+function noAdminSubscription(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
   return new cloudwatch.Alarm(scope, 'NoAdminSubscription', {
     alarmDescription:
       'No confirmed subscription of the notification topic receives every admin message (a filter {"audience": ["admin"]}, or none): the subscription reconciler counted 0. SNS drops every admin run summary, guard trip and owner-unreachable report, and nothing on that topic can say so. Subscribe an admin address to the notification topic again with that filter and confirm it with authentication: see docs/deploy.md, "Runbook: No admin subscription".',
@@ -493,6 +504,29 @@ function adminReachAlarm(scope: Construct, options: HygieneAlarmsOptions): cloud
     evaluationPeriods: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+  });
+}
+
+/**
+ * An email subscription of the notification topic admits every admin message but also the owner digests (no filter
+ * policy, or `{"audience":["admin","owner"]}`): each reconciler run's `EmailSubscriptionsWithOwnerDigests`, the
+ * largest in an hour, at 1 or more. SNS suspends an email endpoint sent more than 10 messages a second, as a drain
+ * with more than about 10 owners' digests does, so that address stops hearing the admins' notices. It is not counted
+ * in `AdminSubscriptions` (`NoAdminSubscription` fires when nothing else is); this alarm fires even while another
+ * subscription counts. Missing data not breaching: an hour without a run is no news, and a later run that still
+ * finds one notifies again.
+ */
+function wideAdminEmailSubscription(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, 'WideAdminEmailSubscription', {
+    alarmDescription:
+      'An email subscription of the notification topic receives every admin message and also every owner digest (no filter policy, or {"audience": ["admin", "owner"]}): SNS suspends an email endpoint sent more than 10 messages a second, as a drain with more than about 10 owners does, so that address will stop receiving the admin notices (back to PendingConfirmation; SNS deletes it 48 hours later). It is not counted as an admin subscription. Narrow its filter policy to {"audience":["admin"]}: see docs/deploy.md, "Runbook: Wide admin email subscription".',
+    metric: runMetric(
+      options.metricsNamespace,
+      options.serviceName,
+      RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests,
+      RUN_WATCH.lastRun,
+    ),
+    ...atLeast(1),
   });
 }
 

@@ -10,6 +10,13 @@
  * over different periods cannot share a scale: every line of a graph's axis has
  * the same period, a graph with two periods draws the other on its right axis,
  * and there each line's label says its period ("per hour", "largest in a day").
+ * Each graph keeps those periods whatever the time range shown (period override
+ * `inherit`: CloudWatch's default, `auto`, redraws every graph at one period
+ * chosen from the range, and an alarm's threshold no longer reads on it). The
+ * sweep's daily lines are sums over a day, not one run's figures: every run of
+ * the day adds up (a faster `sweepSchedule`, an operator's CLI sweep, a retry).
+ * A label names an alarm ("0: NoAdminSubscription") only when that alarm is
+ * built: not with `alarms: false`, nor a heartbeat its schedule leaves out.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -91,7 +98,10 @@ type RunMetric = (
   extra?: { statistic?: string; period?: Duration; label?: string },
 ) => cloudwatch.Metric;
 
-/** Creates the dashboard: one row per question an operator asks, top to bottom. */
+/**
+ * Creates the dashboard: one row per question an operator asks, top to bottom. Build it after the alarms, in their
+ * scope (`addHygieneAlarms`): a label names an alarm only when it finds it there.
+ */
 export function addHygieneDashboard(
   scope: Construct,
   options: HygieneDashboardOptions,
@@ -99,25 +109,41 @@ export function addHygieneDashboard(
   const { metricsNamespace: ns, serviceName: service } = options;
   const m: RunMetric = (name, extra = {}) =>
     runMetric(ns, service, name, { period: Duration.days(1), ...extra });
+  const note: AlarmNote = (id, when) =>
+    scope.node.tryFindChild(id) instanceof cloudwatch.Alarm ? [`${when}: ${id}`] : [];
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
     defaultInterval: Duration.days(14),
+    // Each graph keeps its metrics' periods, the alarms' own, whatever the time range (`auto` would not).
+    periodOverride: cloudwatch.PeriodOverride.INHERIT,
   });
   dashboard.addWidgets(headerWidget());
   dashboard.addWidgets(...transitionWidgets(m));
   dashboard.addWidgets(...sweepHealthWidgets(m));
-  dashboard.addWidgets(...deliveryWidgets(m, options));
+  dashboard.addWidgets(...deliveryWidgets(m, note, options));
   dashboard.addWidgets(...reachWidgets(m, options.relay));
   if (options.reconciler !== undefined) {
-    dashboard.addWidgets(...subscriptionWidgets(m, options.reconciler, options.sweepCountsAlarmTopic));
+    dashboard.addWidgets(...subscriptionWidgets(m, note, options.reconciler, options.sweepCountsAlarmTopic));
   }
   return dashboard;
+}
+
+/**
+ * `["<when>: <id>"]` when the alarm `id` is built in the dashboard's scope (lib/credential-hygiene.ts builds the
+ * alarms before the dashboard), else `[]`: with `alarms: false`, or a heartbeat its schedule leaves out
+ * (lib/heartbeat-windows.ts), no label names an alarm that is not there.
+ */
+type AlarmNote = (id: string, when: string) => string[];
+
+/** `text`, then its `notes` in parentheses, `; `-separated: "admin subscriptions (fewest in an hour; 0: NoAdminSubscription)". */
+function withNotes(text: string, ...notes: string[]): string {
+  return notes.length === 0 ? text : `${text} (${notes.join('; ')})`;
 }
 
 /** What the dashboard shows and how to read it. */
 function headerWidget(): cloudwatch.IWidget {
   return new cloudwatch.TextWidget({
     markdown:
-      '## Credential hygiene\nSweep: one run a day (per-run counts). In `audit` mode nothing is written: *Applied* counts what enforce would have written. ' +
+      '## Credential hygiene\nSweep: counts per day, every run of the day summed (the scheduled sweep, CLI sweeps, retries). In `audit` mode nothing is written: *Applied* counts what enforce would have written. ' +
       'Guard tripped = deletions held back; invalid records = listed in the admin run summary. ' +
       'Each axis of a graph draws one period: where a graph has two, the right axis has the other and each line’s label says its period.',
     width: 24,
@@ -141,12 +167,12 @@ function graph(
 function transitionWidgets(m: RunMetric): cloudwatch.IWidget[] {
   return [
     graph(
-      'Planned transitions per sweep',
+      'Planned transitions per day',
       ACTION_METRICS.map((a) => m(a.planned, { label: a.type })),
       { stacked: true, width: 12 },
     ),
     graph(
-      'Applied transitions per sweep',
+      'Applied transitions per day',
       ACTION_METRICS.map((a) => m(a.applied, { label: a.type })),
       { stacked: true, width: 12 },
     ),
@@ -200,7 +226,11 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
  * Whether notices reach SNS and their subscribers, whether anything is failing, and what the
  * dead-letter queue could not keep: one row.
  */
-function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudwatch.IWidget[] {
+function deliveryWidgets(
+  m: RunMetric,
+  note: AlarmNote,
+  options: HygieneDashboardOptions,
+): cloudwatch.IWidget[] {
   const share = { width: 6 }; // a quarter of the row
   return [
     graph('Owner notices', noticeMetrics(m, options.topic), {
@@ -215,7 +245,7 @@ function deliveryWidgets(m: RunMetric, options: HygieneDashboardOptions): cloudw
           label: 'oldest pending (largest in 15 min)',
         }),
       ],
-      { ...share, right: [drainsReporting(m)] },
+      { ...share, right: [drainsReporting(m, note)] },
     ),
     graph('Errors and dead letters', errorMetrics(options), { ...share, right: deadLetterMetrics(options) }),
     graph('Not kept by the dead-letter queue', lostFailures(options.deadLetterSenders), share),
@@ -250,10 +280,13 @@ function noticeMetrics(m: RunMetric, topic: sns.ITopic): cloudwatch.IMetric[] {
  * The drains that reported in each hour (right axis): what `NotifierHeartbeat` watches, silent hours for its whole
  * window alarming. A notifier that stops running draws nothing on the left axis either: this line shows it.
  */
-function drainsReporting(m: RunMetric): cloudwatch.IMetric {
+function drainsReporting(m: RunMetric, note: AlarmNote): cloudwatch.IMetric {
   return m(NOTIFIER_METRIC.oldestPendingAge, {
     ...RUN_WATCH.drainsReporting,
-    label: 'drains reporting per hour (none for the heartbeat window: NotifierHeartbeat)',
+    label: withNotes(
+      'drains reporting per hour',
+      ...note('NotifierHeartbeat', 'none for the heartbeat window'),
+    ),
   });
 }
 
@@ -368,8 +401,9 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
  * permanent apart), what they recorded, those nothing was recorded for, and the SES events SNS could not deliver or
  * the function could not read (per hour: the `SesEventsNotificationsFailed` and `UnreadableSesEvents` alarms'
  * metrics); and the age of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest in
- * 5 minutes) beside the relay's failed records and, of those, the ones SES left no time for and the ones given up on
- * (per hour, the right axis: the `EmailRelayOutOfTime` and `EmailRelayGaveUp` alarms' metrics).
+ * 5 minutes) beside the emails SES accepted and the relay's failed records and, of those, the ones SES left no time
+ * for and the ones given up on (per hour, the right axis: the `EmailRelayOutOfTime` and `EmailRelayGaveUp` alarms'
+ * metrics).
  */
 function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget[] {
   return [
@@ -416,11 +450,12 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
       { width },
     ),
     graph(
-      'Owner email: oldest digest in the relay queue (s), records failed',
+      'Owner email: oldest digest in the relay queue (s), emails sent, records failed',
       [oldestMessageAge(relay.queue, 'oldest digest (largest in 5 min)')],
       {
         width,
         right: [
+          m(RELAY_METRIC.sent, { ...RUN_WATCH.perHour, label: 'emails sent (accepted by SES; per hour)' }),
           m(RELAY_METRIC.failed, {
             ...RUN_WATCH.perHour,
             label: 'records failed (retried by SQS; per hour)',
@@ -445,15 +480,16 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
  */
 function subscriptionWidgets(
   m: RunMetric,
+  note: AlarmNote,
   reconciler: HygieneFunction,
   sweepCountsAlarmTopic: boolean,
 ): cloudwatch.IWidget[] {
   return [
-    subscriptionsGraph(m, sweepCountsAlarmTopic),
+    subscriptionsGraph(m, note, sweepCountsAlarmTopic),
     graph('Subscription reconciler runs and changes', [
       m(RECONCILER_METRIC.completed, {
         ...RUN_WATCH.perHour,
-        label: 'completed runs (none for the heartbeat window: ReconcilerHeartbeat)',
+        label: withNotes('completed runs', ...note('ReconcilerHeartbeat', 'none for the heartbeat window')),
       }),
       m(RECONCILER_METRIC.created, { ...RUN_WATCH.perHour, label: 'created' }),
       m(RECONCILER_METRIC.repaired, { ...RUN_WATCH.perHour, label: 'repaired' }),
@@ -487,11 +523,16 @@ function subscriptionWidgets(
 
 /**
  * Owner subscriptions (`sns-email` route): how close to the quota, who is pending or unsubscribed; and the admin
- * subscriptions (every route: the `NoAdminSubscription` alarm's metric, the fewest in an hour), beside the alarm
- * topic's confirmed subscriptions as each sweep counts them when there is an alarm topic (`AlarmTopicSubscriptions`,
- * no alarm: the admin run summary says when there is none).
+ * subscriptions (every route: the `NoAdminSubscription` alarm's metric, the fewest in an hour) with the email ones left
+ * out of them because they also receive owner digests (the `WideAdminEmailSubscription` alarm's metric, the largest in
+ * an hour), beside the alarm topic's confirmed subscriptions as each sweep counts them when there is an alarm topic
+ * (`AlarmTopicSubscriptions`, no alarm: the admin run summary says when there is none).
  */
-function subscriptionsGraph(m: RunMetric, sweepCountsAlarmTopic: boolean): cloudwatch.GraphWidget {
+function subscriptionsGraph(
+  m: RunMetric,
+  note: AlarmNote,
+  sweepCountsAlarmTopic: boolean,
+): cloudwatch.GraphWidget {
   const alarmTopicLine = m(SWEEP_METRIC.alarmTopicSubscriptions, {
     ...RUN_WATCH.fewestInAnHour,
     label: 'alarm topic subscriptions, confirmed (each sweep; 0: the admin summary says ALARMS REACH NO ONE)',
@@ -507,7 +548,15 @@ function subscriptionsGraph(m: RunMetric, sweepCountsAlarmTopic: boolean): cloud
       m(RECONCILER_METRIC.unsubscribedOwners, { ...RUN_WATCH.lastRun, label: 'owners who unsubscribed' }),
       m(RECONCILER_METRIC.adminSubscriptions, {
         ...RUN_WATCH.fewestInAnHour,
-        label: 'admin subscriptions (fewest in an hour; 0: NoAdminSubscription)',
+        label: withNotes('admin subscriptions', 'fewest in an hour', ...note('NoAdminSubscription', '0')),
+      }),
+      m(RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests, {
+        ...RUN_WATCH.lastRun,
+        label: withNotes(
+          'admin email subscriptions also receiving owner digests',
+          'largest in an hour',
+          ...note('WideAdminEmailSubscription', '1 or more'),
+        ),
       }),
       ...(sweepCountsAlarmTopic ? [alarmTopicLine] : []),
     ],

@@ -170,6 +170,13 @@ export const RECONCILER_METRIC = {
    */
   adminSubscriptions: 'AdminSubscriptions',
   /**
+   * Email subscriptions of the topic left out of `AdminSubscriptions` although they admit every admin message,
+   * because they also receive owner digests (summary `emailSubscriptionsWithOwnerDigests`, 0 when absent; on both
+   * routes): SNS suspends an email endpoint sent more than 10 messages a second. Alarm at 1 or more
+   * (`WideAdminEmailSubscription`, on the alarm topic; docs/deploy.md, "Runbook: Wide admin email subscription").
+   */
+  emailSubscriptionsWithOwnerDigests: 'EmailSubscriptionsWithOwnerDigests',
+  /**
    * 1 when the run finished (its plan applied; operations SNS refused are `SubscriptionOperationsFailed`'s), 0 when
    * the filter-policy quota stopped it (nothing created); none when it failed otherwise (an empty directory refused
    * on `sns-email`, a listing or a directory write that failed): the `ReconcilerHeartbeat` alarm's metric

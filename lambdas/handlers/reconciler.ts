@@ -20,9 +20,11 @@
  * message: the `NoAdminSubscription` alarm's metric, on the alarm topic) and
  * log a warning when there is none: SNS then drops every admin notice, and
  * nothing on the notification topic can say so — also before the first
- * directory import. The warning also names the email subscriptions left out of
- * the count because they receive owner digests too (SNS suspends them), and is
- * logged for them even when another subscription counts. Addresses are told apart as the relay and the
+ * directory import. Each also emits `EmailSubscriptionsWithOwnerDigests`, the
+ * email subscriptions left out of that count because they receive owner
+ * digests too (SNS suspends them: the `WideAdminEmailSubscription` alarm's
+ * metric), and the warning names them, even when another subscription counts.
+ * Addresses are told apart as the relay and the
  * import tell them (`mailboxKey`: a domain in Punycode or Unicode is one
  * mailbox), so a re-spelled directory address keeps its subscription.
  */
@@ -80,8 +82,24 @@ export function recordReconcilerMetrics(
   metrics.addMetric(RECONCILER_METRIC.unsubscribedOwners, MetricUnit.Count, summary.states.unsubscribed);
   metrics.addMetric(RECONCILER_METRIC.conflicts, MetricUnit.Count, summary.conflicts.length);
   metrics.addMetric(RECONCILER_METRIC.optOutsHeldBack, MetricUnit.Count, optOutsHeldBack(summary));
-  metrics.addMetric(RECONCILER_METRIC.adminSubscriptions, MetricUnit.Count, summary.adminSubscriptions);
+  recordAdminReach(metrics, summary);
   metrics.addMetric(RECONCILER_METRIC.completed, MetricUnit.Count, quotaExceeded ? 0 : 1);
+}
+
+/** What a run that listed the topic found of the admins' reach (a summary, or an empty directory's refusal). */
+type AdminReachFound = Pick<ReconcileSummary, 'adminSubscriptions' | 'emailSubscriptionsWithOwnerDigests'>;
+
+/**
+ * Emits the admins' reach: `AdminSubscriptions` (`NoAdminSubscription`'s metric) and
+ * `EmailSubscriptionsWithOwnerDigests` (`WideAdminEmailSubscription`'s; 0 when there is none).
+ */
+function recordAdminReach(metrics: Observability['metrics'], reach: AdminReachFound): void {
+  metrics.addMetric(RECONCILER_METRIC.adminSubscriptions, MetricUnit.Count, reach.adminSubscriptions);
+  metrics.addMetric(
+    RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests,
+    MetricUnit.Count,
+    reach.emailSubscriptionsWithOwnerDigests ?? 0,
+  );
 }
 
 /** The owners whose opt-out the mass-unsubscribe guard held back (recorded `none`): none unless it tripped unheeded. */
@@ -116,10 +134,11 @@ function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): vo
 
 /**
  * An empty directory refused: the run changed nothing and did not complete (no `ReconcilerCompleted`), but it
- * counted the topic's admin subscriptions, so `NoAdminSubscription` watches the admins' reach before the first import.
+ * counted the topic's admin subscriptions, so `NoAdminSubscription` and `WideAdminEmailSubscription` watch the
+ * admins' reach before the first import.
  */
 function reportEmptyDirectory(deps: Observability, error: EmptyOwnerDirectoryError): void {
-  deps.metrics.addMetric(RECONCILER_METRIC.adminSubscriptions, MetricUnit.Count, error.adminSubscriptions);
+  recordAdminReach(deps.metrics, error);
   reportAdminReach(deps, error);
 }
 
@@ -139,10 +158,7 @@ function reportHeldOptOuts(deps: Observability, summary: ReconcileSummary): void
  * A warning when no subscription of the topic delivers every admin message (the `NoAdminSubscription` alarm pages),
  * or when an email subscription receives owner digests besides the admin messages (SNS suspends it: not counted).
  */
-function reportAdminReach(
-  deps: Observability,
-  reach: { readonly adminSubscriptions: number; readonly emailSubscriptionsWithOwnerDigests?: number },
-): void {
+function reportAdminReach(deps: Observability, reach: AdminReachFound): void {
   const { adminSubscriptions, emailSubscriptionsWithOwnerDigests: withDigests = 0 } = reach;
   const warnings = [
     ...(adminSubscriptions === 0

@@ -9,9 +9,12 @@
  * (and not with `alarms: false`: no alarm topic, nothing counted),
  * and every alarm's metric with the alarm's
  * statistic and period (an operator sent by an alarm finds the datapoints it
- * fired on there). Those periods differ, so each axis of a graph draws one
+ * fired on there), kept whatever the time range (period override `inherit`).
+ * Those periods differ, so each axis of a graph draws one
  * period (a graph with two says each line's in its label), and every row of
- * widgets is full.
+ * widgets is full. The sweep's daily sums say "per day", not "per sweep"; the
+ * relay's emails sent are drawn; and a label names an alarm only when the
+ * stack has it (not with `alarms: false`, nor a heartbeat left out).
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -20,6 +23,7 @@ import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import {
   NOTIFIER_METRIC,
   RECONCILER_METRIC,
+  RELAY_METRIC,
   SES_EVENTS_METRIC,
   SWEEP_METRIC,
 } from '../../lambdas/handlers/metric-names';
@@ -52,16 +56,25 @@ interface GraphProperties {
 interface Widget {
   readonly y: number;
   readonly width: number;
-  readonly properties: GraphProperties;
+  readonly properties: GraphProperties & { readonly markdown?: string };
 }
 
-/** The dashboard's widgets (its graphs: title, metrics and their defaults). */
-function graphs(template: Template): Widget[] {
+/** The dashboard's body: its widgets and its dashboard-wide settings. */
+interface DashboardBody {
+  readonly widgets: Widget[];
+  readonly periodOverride?: string;
+}
+
+/** The dashboard's synthesized body, each token put back as the logical id it names. */
+function dashboardBody(template: Template): DashboardBody {
   const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!;
   const parts = dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[];
   const text = parts.map((p) => (typeof p === 'string' ? p : (referencedId(p) ?? 'TOKEN'))).join('');
-  return (JSON.parse(text) as { widgets: Widget[] }).widgets;
+  return JSON.parse(text) as DashboardBody;
 }
+
+/** The dashboard's widgets (its graphs: title, metrics and their defaults). */
+const graphs = (template: Template): Widget[] => dashboardBody(template).widgets;
 
 /**
  * A graph's metric, `[namespace, name, dimension name, dimension value, …, options]`, as it is drawn: the options'
@@ -292,6 +305,20 @@ describe('the dashboard’s subscriptions graph', () => {
     ).toEqual([]);
   });
 
+  it('draws the email subscriptions also receiving owner digests beside the admin subscriptions, as WideAdminEmailSubscription watches them', () => {
+    const { template } = synthApp();
+    const wide = watchesOfAlarm(template, 'WideAdminEmailSubscription');
+
+    expect(wide).toEqual([
+      {
+        ...runLine(RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests),
+        statistic: 'Maximum',
+        period: 3600,
+      },
+    ]);
+    expect(subscriptionsGraph(template).watches).toEqual(expect.arrayContaining(wide));
+  });
+
   it('with alarms: false, draws no alarm topic line: the sweep gets no alarm topic to count', () => {
     const app = new App({ context: SKIP_BUNDLING });
     const stack = new Stack(app, 'Test');
@@ -386,3 +413,107 @@ describe.each(ROUTES)(
     });
   },
 );
+
+describe('the dashboard’s periods', () => {
+  it('keeps each graph’s own periods whatever the time range: period override inherit, not CloudWatch’s auto', () => {
+    // Without it CloudWatch redraws every graph at one period chosen from the range: an alarm's threshold
+    // ("3 or more in an hour") no longer reads on its graph.
+    expect(dashboardBody(synthApp().template).periodOverride).toBe('inherit');
+  });
+});
+
+describe('the dashboard’s sweep counts', () => {
+  it('are daily sums, and the titles and header say per day: every run of the day adds up, not one sweep’s', () => {
+    const { template } = synthApp();
+    const widgets = graphs(template);
+    for (const title of ['Planned transitions per day', 'Applied transitions per day']) {
+      const watches = graphWatches(template, title);
+      expect(watches.length).toBeGreaterThan(0);
+      expect(new Set(watches.map((w) => `${w.statistic} over ${w.period} s`))).toEqual(
+        new Set(['Sum over 86400 s']),
+      );
+    }
+    const header = widgets.map((w) => w.properties.markdown ?? '').join('');
+    expect(header).toMatch(/Sweep: counts per day, every run of the day summed/);
+    const text = [...widgets.map((w) => w.properties.title ?? ''), header].join('\n');
+    expect(text).not.toMatch(/per sweep|per-run|one run a day/i);
+  });
+});
+
+describe('the dashboard’s relay queue graph (relay)', () => {
+  it('draws the emails SES accepted, summed per hour on the right axis, beside the relay’s failed records', () => {
+    const { template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
+    const graph = graphs(template).find((w) =>
+      (w.properties.metrics ?? []).some((entry) => entry[1] === RELAY_METRIC.failed),
+    );
+    if (graph === undefined) throw new Error('no graph draws the relay’s failed records');
+    const entries = graph.properties.metrics ?? [];
+    const sent = entries.findIndex((entry) => entry[1] === RELAY_METRIC.sent);
+
+    expect(sent).toBeGreaterThanOrEqual(0);
+    expect(watchOf(entries[sent]!, graph.properties)).toEqual({
+      ...runLine(RELAY_METRIC.sent),
+      statistic: 'Sum',
+      period: 3600,
+    });
+    expect(drawnLines(graph.properties)[sent]).toMatchObject({
+      axis: 'right',
+      label: expect.stringMatching(/per hour/),
+    });
+    expect(graph.properties.title).toMatch(/emails sent/);
+  });
+});
+
+describe('the dashboard’s labels name only the alarms the stack has', () => {
+  /** The alarms a label may name: where their metric is drawn. */
+  const NAMED = [
+    'NotifierHeartbeat',
+    'ReconcilerHeartbeat',
+    'NoAdminSubscription',
+    'WideAdminEmailSubscription',
+  ];
+
+  /** Every line label of the dashboard. */
+  const labelsOf = (template: Template): string[] =>
+    graphs(template).flatMap((w) => drawnLines(w.properties).map((l) => l.label));
+
+  /** Of `names`, those some label names (a whole word). */
+  const namedIn = (labels: readonly string[], names: readonly string[]) =>
+    names.filter((name) => labels.some((label) => new RegExp(`\\b${name}\\b`).test(label)));
+
+  it('with alarms on, names each alarm where its metric is drawn', () => {
+    const { stack, template } = synthApp();
+    expect(stack.hygiene.alarms.map((a) => a.node.id)).toEqual(expect.arrayContaining(NAMED));
+    expect(namedIn(labelsOf(template), NAMED)).toEqual(NAMED);
+  });
+
+  it('with alarms: false, names none of them (the lines are still drawn)', () => {
+    const app = new App({ context: SKIP_BUNDLING });
+    const stack = new Stack(app, 'Test');
+    const hygiene = new CredentialHygiene(stack, 'Hygiene', { alarms: false });
+    const labels = labelsOf(Template.fromStack(stack));
+
+    expect(hygiene.alarms).toEqual([]);
+    expect(namedIn(labels, NAMED)).toEqual([]);
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'drains reporting per hour',
+        'completed runs',
+        'admin subscriptions (fewest in an hour)',
+        'admin email subscriptions also receiving owner digests (largest in an hour)',
+      ]),
+    );
+  });
+
+  it('with a weekly notifier and reconciler (no heartbeat can watch them), names no heartbeat', () => {
+    const { stack, template } = synthApp({
+      notifierSchedule: 'rate(7 days)',
+      reconcilerSchedule: 'cron(0 3 ? * SUN *)',
+    });
+    const ids = stack.hygiene.alarms.map((a) => a.node.id);
+
+    expect(ids).not.toContain('NotifierHeartbeat');
+    expect(ids).not.toContain('ReconcilerHeartbeat');
+    expect(namedIn(labelsOf(template), NAMED)).toEqual(['NoAdminSubscription', 'WideAdminEmailSubscription']);
+  });
+});

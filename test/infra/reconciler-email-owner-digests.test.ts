@@ -3,7 +3,9 @@
  * owners' digests (no filter policy, `{"audience":["admin","owner"]}`): SNS suspends an email subscription sent more
  * than 10 messages a second, which one drain's owner digests pass, so it is not counted in `AdminSubscriptions`
  * (`NoAdminSubscription` fires when it is the only one) and the summary and the warning say why
- * (`emailSubscriptionsWithOwnerDigests`; docs/notifications.md, "Admin reach"). An unfiltered queue still counts.
+ * (`emailSubscriptionsWithOwnerDigests`; docs/notifications.md, "Admin reach"). The handler emits their count as
+ * `EmailSubscriptionsWithOwnerDigests` (the `WideAdminEmailSubscription` alarm's metric) from a finished run and from
+ * the refusal of an empty directory, 0 when there is none. An unfiltered queue still counts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
@@ -78,6 +80,7 @@ describe('reconciler handler: an email subscription that also receives owner dig
 
       expect(summary).toMatchObject({ adminSubscriptions: 0, emailSubscriptionsWithOwnerDigests: 1 });
       expect(metrics[RECONCILER_METRIC.adminSubscriptions]).toBe(0);
+      expect(metrics[RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]).toBe(1);
       expect(logs.filter((l) => l.level === 'warn')).toEqual([
         { level: 'warn', message: expect.stringMatching(/^no admin subscription: /) },
       ]);
@@ -92,6 +95,8 @@ describe('reconciler handler: an email subscription that also receives owner dig
 
     expect(summary).toMatchObject({ adminSubscriptions: 1, emailSubscriptionsWithOwnerDigests: 1 });
     expect(metrics[RECONCILER_METRIC.adminSubscriptions]).toBe(1);
+    // Only a log line said so: the metric pages (WideAdminEmailSubscription) while another subscription counts.
+    expect(metrics[RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]).toBe(1);
     expect(logs.filter((l) => l.level === 'warn')).toEqual([
       { level: 'warn', message: expect.stringMatching(WHY) },
     ]);
@@ -106,17 +111,21 @@ describe('reconciler handler: an email subscription that also receives owner dig
     expect(summary.adminSubscriptions).toBe(1);
     expect(summary).not.toHaveProperty('emailSubscriptionsWithOwnerDigests');
     expect(metrics[RECONCILER_METRIC.adminSubscriptions]).toBe(1);
+    expect(metrics[RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]).toBe(0);
     expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
   });
 
-  it('carries the count on the refusal of an empty directory, and warns why', async () => {
+  it('carries the count on the refusal of an empty directory, emits it, and warns why', async () => {
     const { handler, metrics, logs } = reconcilerOver([teamEmail()], []);
 
     const error = await handler({}).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(EmptyOwnerDirectoryError);
     expect(error).toMatchObject({ adminSubscriptions: 0, emailSubscriptionsWithOwnerDigests: 1 });
-    expect(metrics).toEqual({ [RECONCILER_METRIC.adminSubscriptions]: 0 });
+    expect(metrics).toEqual({
+      [RECONCILER_METRIC.adminSubscriptions]: 0,
+      [RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]: 1,
+    });
     expect(logs).toEqual([{ level: 'warn', message: expect.stringMatching(WHY) }]);
   });
 });

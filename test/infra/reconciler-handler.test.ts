@@ -1,9 +1,9 @@
 /**
  * The subscription reconciler handler's own logic, with in-memory ports: the
- * metrics it emits (the `SubscriptionQuotaExceeded`, `MassUnsubscribeGuardTripped`, `NoAdminSubscription` and
- * `ReconcilerHeartbeat` alarms' input; the admin count on the wire:
+ * metrics it emits (the `SubscriptionQuotaExceeded`, `MassUnsubscribeGuardTripped`, `NoAdminSubscription`,
+ * `WideAdminEmailSubscription` and `ReconcilerHeartbeat` alarms' input; the admin count on the wire:
  * test/integration/reconciler-admin-subscriptions.test.ts), the quota stop (the same metrics for what the stopped
- * run did; not a completed run), an empty directory refused (the admin count only: no completion), the mailbox rule it
+ * run did; not a completed run), an empty directory refused (the admins' reach only: no completion), the mailbox rule it
  * wires (the relay's, Punycode-aware), and reading the quota from the environment.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.conflicts]: 0,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       [RECONCILER_METRIC.adminSubscriptions]: 1,
+      [RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]: 0,
       [RECONCILER_METRIC.completed]: 1,
     });
     expect(logs).toEqual([{ level: 'info', message: 'subscription reconciler summary' }]);
@@ -150,6 +151,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.conflicts]: 0,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       [RECONCILER_METRIC.adminSubscriptions]: 0,
+      [RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]: 0,
       // It subscribed no one: not a completed run (the heartbeat fires if every run stops so).
       [RECONCILER_METRIC.completed]: 0,
     });
@@ -198,17 +200,21 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       // dee's address: the admins' subscription
       [RECONCILER_METRIC.adminSubscriptions]: 1,
+      [RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]: 0,
       [RECONCILER_METRIC.completed]: 0,
     });
   });
 
-  it('refuses an empty directory on sns-email emitting the admin count only: no completion for the heartbeat', async () => {
+  it('refuses an empty directory on sns-email emitting the admins’ reach only (admin subscriptions, wide email ones): no completion for the heartbeat', async () => {
     const { handler, topic, metrics, logs } = reconcilerOver([opsQueue], 200, { owners: [] });
 
     await expect(handler({})).rejects.toThrow(EmptyOwnerDirectoryError);
     expect(topic.writes).toBe(0);
     // Not a completed run (no ReconcilerCompleted), but NoAdminSubscription watches before the first import.
-    expect(metrics).toEqual({ [RECONCILER_METRIC.adminSubscriptions]: 1 });
+    expect(metrics).toEqual({
+      [RECONCILER_METRIC.adminSubscriptions]: 1,
+      [RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]: 0,
+    });
     expect(logs).toEqual([]);
   });
 
@@ -217,7 +223,10 @@ describe('reconciler handler', () => {
     const { handler, metrics, logs } = reconcilerOver([owners], 200, { owners: [] });
 
     await expect(handler({})).rejects.toThrow(EmptyOwnerDirectoryError);
-    expect(metrics).toEqual({ [RECONCILER_METRIC.adminSubscriptions]: 0 });
+    expect(metrics).toEqual({
+      [RECONCILER_METRIC.adminSubscriptions]: 0,
+      [RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]: 0,
+    });
     expect(logs).toEqual([NO_ADMIN_WARNING]);
   });
 

@@ -536,8 +536,9 @@ describe('operations', () => {
     // functions and of the schedules (dead-letter-delivery-alarms.test.ts); then opt-outs the reconciler's
     // mass-unsubscribe guard held back (mass-unsubscribe-alarm.test.ts); then a notification topic without an
     // admin subscription (admin-subscriptions-alarm.test.ts); then the reconciler's heartbeat
-    // (reconciler-heartbeat.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 26);
+    // (reconciler-heartbeat.test.ts); then an admin email subscription that also receives the owner digests
+    // (wide-admin-email-alarm.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 27);
   });
 
   it('alarms when no drain has reported for the notices’ 6 hours, counting silence as failure', () => {
