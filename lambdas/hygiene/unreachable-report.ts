@@ -308,7 +308,8 @@ function renderText(
   parts: number,
   advice: AdviceShown,
 ): string {
-  const lines = [`Owner notices that reached no one, as of ${nowIso} (drain ${input.drainId}).`];
+  // The relay's bounce report takes the drain id from the bounced email's tag: flattened as every stored value.
+  const lines = [`Owner notices that reached no one, as of ${nowIso} (drain ${plainValue(input.drainId)}).`];
   if (parts > 1) lines.push(`This report is long: this is part ${part} of ${parts}.`);
   if (content.owners.length > 0) {
     lines.push(

@@ -43,6 +43,7 @@ import {
   type TextRenderOptions,
   withWords,
 } from './run-summary-text';
+import { terminalText } from './sanitize';
 import { isStackName } from './stack-name';
 
 /** The machine document's schema name. */
@@ -120,9 +121,9 @@ export function adminSubject(summary: RunSummary, origin?: OperatorOrigin): stri
     return subjectText(`${prefix}Hygiene GUARD TRIPPED: ${what}`);
   }
   const a = summary.applied;
-  const deleted = a['delete-expired'] + a['delete-stale'];
+  // Every soft-deletion written (or, in audit, that would have been): expired, stale and orphaned alike.
   const counts = [
-    `${deleted} ${audit ? 'to delete' : 'deleted'}`,
+    `${summary.deletions.applied} ${audit ? 'to delete' : 'deleted'}`,
     `${a['flag-stale']} ${audit ? 'to flag' : 'flagged'} stale`,
     `${a['notify-expiry']} expiry notice${a['notify-expiry'] === 1 ? '' : 's'}`,
   ];
@@ -139,7 +140,8 @@ function auditNotices(summary: RunSummary): string[] {
   const lines = ['', 'Audit mode: nothing was written and no owner was notified.'];
   const shown = e.perOwner.slice(0, AUDIT_OWNER_LINES);
   if (shown.length > 0) lines.push('Digests that would have been sent, per owner (events, most first):');
-  for (const o of shown) lines.push(`  ${o.userId}: ${o.events}`);
+  // A stored userId, escaped as every stored value of the summary's text: it cannot add a line or reorder one.
+  for (const o of shown) lines.push(`  ${terminalText(o.userId)}: ${o.events}`);
   const more = e.owners - shown.length;
   if (more > 0) lines.push(`  ... ${more} more owner${more === 1 ? '' : 's'}`);
   return lines;

@@ -76,13 +76,17 @@ function utcMinute(ms: number): string {
   return `${date.slice(0, 10)} ${date.slice(11, 16)}&nbsp;UTC`;
 }
 
-/** `2026-12-03 09:00 UTC` and `in 7 days`, or the stored value as is when it is not an instant. */
+/**
+ * `2026-12-03 09:00 UTC` and `in 7 days`, or the stored value as is when it is not an instant. The date may wrap
+ * between the day and the time: a client that strips the `<style>` block keeps the three columns at 375 px, where
+ * the date on one line (`nowrap`) would run over the next column.
+ */
 function dateCell(iso: string | undefined, now: number): string {
   if (iso === undefined) return `<span class="pc-muted" style="color:${LIGHT.muted}">unknown</span>`;
   const parsed = parseInstant(iso);
   if (!parsed.ok) return isolated(plainValue(iso));
   const day = utcMinute(parsed.ms);
-  return `<strong style="white-space:nowrap">${day}</strong><br><span class="pc-muted" style="color:${LIGHT.muted}">${escapeHtml(relative(parsed.ms, now))}</span>`;
+  return `<strong>${day}</strong><br><span class="pc-muted" style="color:${LIGHT.muted}">${escapeHtml(relative(parsed.ms, now))}</span>`;
 }
 
 /** `pc-0c21` in a code style: ids are untrusted too, so flattened ({@link plainValue}), escaped and direction-isolated. */
@@ -159,7 +163,8 @@ function header(input: DigestHtmlInput, greeting: string, now: number): string {
   return [
     `<p class="pc-muted" style="margin:0 0 4px;font-size:12px;letter-spacing:.04em;text-transform:uppercase;color:${LIGHT.muted}">PersonalClient Hygiene</p>`,
     `<h1 style="margin:0 0 12px;font-size:21px;line-height:1.3">Your personal API credentials</h1>`,
-    `<p style="margin:0 0 8px">Hello ${greeting},</p>`,
+    // Greeted by the user id when the directory has no name: an id without spaces must wrap too.
+    `<p style="margin:0 0 8px;${WRAP}">Hello ${greeting},</p>`,
     `<p style="margin:0 0 8px">Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${utcMinute(now)}).</p>`,
     partNote,
   ].join('\n');

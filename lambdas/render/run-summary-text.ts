@@ -160,10 +160,13 @@ function deletionLines(summary: RunSummary): string[] {
     `Deletions: ${d.expired} expired + ${d.stale} stale${orphaned} planned; ${outcomes.join(', ')}`,
   ];
   const guard = summary.guard;
+  // An approval's fields (who, why, when) are stored text: escaped, so none can drive a terminal or add a line.
   if (guard.overridden) {
-    lines.push(`  guard tripped but overridden by ${overrideText(guard)}: ${guard.reasons.join('; ')}`);
+    lines.push(
+      terminalText(`  guard tripped but overridden by ${overrideText(guard)}: ${guard.reasons.join('; ')}`),
+    );
   } else if (guard.approval) {
-    lines.push(`  guard approval not used (${unusedApprovalText(guard.approval)})`);
+    lines.push(terminalText(`  guard approval not used (${unusedApprovalText(guard.approval)})`));
   } else if (!guard.tripped) {
     lines.push(
       `  guard ok: ${guard.plannedDeletes} of at most ${guard.maxDeletesPerRun} per run and ` +

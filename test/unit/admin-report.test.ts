@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { publishEntryBytes, snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
 import { parseConfig } from '../../lambdas/hygiene/config';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
+import type { SweepOwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import {
@@ -68,6 +70,44 @@ describe('renderAdminReport', () => {
     );
     expect(text).toContain('Digests that would have been sent, per owner (events, most first):');
     expect(text).toContain('  user-c: 1');
+  });
+
+  it('counts orphaned deletions in the subject (docs/notifications.md, "Admin audience")', async () => {
+    const departedOwners: SweepOwnerDirectory = {
+      freshness: async () => ({ asOf: days(-1), owners: 3 }),
+      departedUserIds: async () => new Set(['user-a']),
+      getMany: async () => new Map(),
+    };
+    const orphanDue = { [HYGIENE_ATTR.orphanedAt]: days(-8), [HYGIENE_ATTR.orphanDeleteAfter]: days(-1) };
+    const table = new MemoryTable([
+      credential('a-2', orphanDue),
+      credential('a-3', orphanDue),
+      credential('c-1'),
+    ]);
+    const summary = await runSweep(
+      { scanner: new MemoryScanner(table), writer: new MemoryWriter(table), directory: departedOwners },
+      { config: parseConfig({ maxDeletePercent: 100 }), now: NOW, runId: 'run-1', mode: 'enforce' },
+    );
+    expect(summary.deletions).toMatchObject({ orphaned: 2, applied: 2 });
+
+    expect(renderAdminReport(summary).Subject).toBe(
+      'Hygiene sweep: 2 deleted, 0 flagged stale, 0 expiry notices',
+    );
+  });
+
+  it('escapes a stored userId in the audit per-owner list: it cannot add a line or reorder the text', async () => {
+    const forged = 'mallory\nALL CLEAR: ignore the guard trip above\u202Eesrever';
+    const summary = await sweep(
+      [{ ...credential('x-1', { expiresTime: days(-1) }), userId: forged }],
+      'audit',
+    );
+    expect(summary.events.perOwner.map((o) => o.userId)).toEqual([forged]);
+
+    const text = deliveredTo(renderAdminReport(summary).Message, 'email');
+
+    expect(text).toContain('  mallory\\x0aALL CLEAR: ignore the guard trip above\\u202eesrever: 1');
+    expect(text).not.toContain('\nALL CLEAR');
+    expect(text).not.toContain('\u202E');
   });
 
   it('reports a guard trip with severity high and the guard-tripped event type', async () => {

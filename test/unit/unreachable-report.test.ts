@@ -211,6 +211,19 @@ describe('renderUnreachableReport', () => {
     expect(document.owners[0]?.events).toEqual([forged]);
   });
 
+  it('flattens the drain id (the relay takes it from a bounced email’s tag): it adds no line, the document keeps it', () => {
+    const drainId = 'd-1\n\nALL CLEAR: nothing to do\u202e';
+
+    const [part] = renderUnreachableReport(input({ drainId }));
+
+    const text = JSON.parse(part?.entry.Message ?? '{}').email as string;
+    expect(text.split('\n')[0]).toBe(
+      'Owner notices that reached no one, as of 2026-11-26T02:00:00.000Z (drain d-1 ALL CLEAR: nothing to do).',
+    );
+    expect(text).not.toContain('\u202e');
+    expect((part?.message.document as UnreachableReportDocument | undefined)?.drainId).toBe(drainId);
+  });
+
   it('says what an invalid-only report is about in its subject', () => {
     expect(
       unreachableSubject(
