@@ -251,8 +251,9 @@ export const SES_EVENTS_METRIC = {
   /**
    * Bounces whose digest part was reported to the admins (an `owner-unreachable` report, reason `bouncing`): the
    * notices the bounced email carried, which reached no one. Permanent bounces (suppressed sends included), and the
-   * transient or undetermined ones SES gave up on (of `TransientEmailBounces`, all but `Transient`/`General`). A
-   * redelivered bounce is not counted.
+   * transient or undetermined ones SES gave up on and the rejects (of `TransientEmailBounces`, all but the
+   * `Transient`/`General` ones without a DSN failure: lambdas/relay/ses-events.ts). A redelivered bounce is not
+   * counted.
    */
   digestsReported: 'BouncedDigestsReported',
   /**
@@ -266,11 +267,12 @@ export const SES_EVENTS_METRIC = {
    */
   notSpam: 'NotSpamReports',
   /**
-   * Bounces SES did not report as permanent (`Transient` of any subtype, `Undetermined`; not in `EmailBounces`): no
-   * owner marked bouncing. `Transient`/`General` ones (mostly automatic replies) change nothing; the others (SES
-   * gave up on the email: `MailboxFull`, `MessageTooLarge`, `ContentRejected`, `AttachmentRejected`, `Undetermined`)
-   * have their digest part reported to the admins (`BouncedDigestsReported`). The subtypes are in the handler's
-   * logged summary (`transientTypes`), not a dimension.
+   * Bounces SES did not report as permanent (`Transient` of any subtype, `Undetermined`) and rejects (SES found a
+   * virus: `Undetermined`/`Reject`); not in `EmailBounces`, no owner marked bouncing. A `Transient`/`General` one
+   * without a DSN failure (an automatic reply) changes nothing; the others (SES gave up on the email or rejected it:
+   * `MailboxFull`, `MessageTooLarge`, `ContentRejected`, `AttachmentRejected`, `Undetermined`, `General` with a DSN
+   * failure, `Reject`) have their digest part reported to the admins (`BouncedDigestsReported`). The subtypes are in
+   * the handler's logged summary (`transientTypes`), not a dimension.
    */
   transient: 'TransientEmailBounces',
   /**
