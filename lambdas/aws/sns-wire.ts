@@ -68,14 +68,18 @@ export function jsonStructuredMessage(text: string, document: unknown): string {
   return structuredBody(text, document).body;
 }
 
-/** The message attributes subscription filter policies route on. */
+/**
+ * The message attributes subscription filter policies route on. SNS evaluates them at publish but does not deliver
+ * them with a `MessageStructure: 'json'` publish, so each value is in the document too, where subscribers read it
+ * (docs/notifications.md, "Message attributes and filter policies").
+ */
 export function messageAttributes(fields: NotificationRouting): Record<string, MessageAttribute> {
   return {
     ...(fields.userId !== undefined && { userId: { DataType: 'String', StringValue: fields.userId } }),
     eventTypes: { DataType: 'String.Array', StringValue: JSON.stringify(fields.eventTypes) },
     severity: { DataType: 'String', StringValue: fields.severity },
     audience: { DataType: 'String', StringValue: fields.audience },
-    // The drain's verdict on a digest's owner: the relay skips silently only an owner the admins were told of.
+    // The drain's verdict on a digest's owner: owner subscriptions' filters exclude `unreachable` (the relay reads the document's).
     ...(fields.ownerReach !== undefined && {
       ownerReach: { DataType: 'String', StringValue: fields.ownerReach },
     }),

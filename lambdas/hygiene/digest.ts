@@ -33,6 +33,12 @@ export interface DigestDocument extends DrainDocumentEnvelope {
   readonly version: typeof DIGEST_SCHEMA_VERSION;
   readonly audience: 'owner';
   readonly userId: string;
+  /**
+   * The drain's verdict on the owner, as in the `ownerReach` attribute (additive: absent when the drain gave none,
+   * and from an older notifier's documents). In the document because SNS does not deliver message attributes of a
+   * `MessageStructure: 'json'` publish: a subscriber (the relay) reads it here (docs/notifications.md).
+   */
+  readonly ownerReach?: OwnerReachVerdict;
   /** The distinct event types in this part, in the order of `EVENT_TYPES`. */
   readonly eventTypes: readonly EventType[];
   /** The events of this part, as stored in the outbox; `(credentialId, eventId)` identifies one. */
@@ -54,7 +60,7 @@ export interface DigestInput {
   readonly drainId: string;
   /** The owner's name from the directory: the text greets it instead of the `userId` when known. */
   readonly ownerName?: string;
-  /** The drain's verdict on the owner, carried in each part's routing (the `ownerReach` attribute). */
+  /** The drain's verdict on the owner, carried in each part's document and routing (the `ownerReach` attribute). */
   readonly ownerReach?: OwnerReachVerdict;
   /** The size limit of one message and how it is measured (the publisher's: `NotificationPublisher.limits`). */
   readonly budget: MessageBudget;
@@ -508,6 +514,7 @@ function renderPart(
     part,
     parts,
     severity,
+    ...(input.ownerReach !== undefined && { ownerReach: input.ownerReach }),
     eventTypes,
     events,
   };

@@ -2,12 +2,16 @@
  * Reads an owner digest back from the wire, for the relay: from the SNS
  * notification an SQS queue receives (raw message delivery off, so the body is
  * SNS's JSON envelope with `Message` = what SNS delivers to the `sqs`
- * protocol, i.e. the digest's JSON document, and `MessageAttributes` as
- * `{Type, Value}`), and from a `PublishBatch` entry as `notify --sink jsonl:…`
- * writes it, now or in an older version (docs/notifications.md): an admin
- * entry is skipped, a line of any other shape refused. The document
- * is checked field by field: a message the relay cannot read is a permanent
- * failure and names what is wrong.
+ * protocol, i.e. the digest's JSON document), and from a `PublishBatch` entry
+ * as `notify --sink jsonl:…` writes it, now or in an older version
+ * (docs/notifications.md): an admin entry is skipped, a line of any other
+ * shape refused. What the relay acts on (`audience`, `userId`, `ownerReach`)
+ * is read from the document: SNS does not deliver the message attributes of a
+ * `MessageStructure: 'json'` publish, as every notice is published, so the
+ * envelope normally has none ("Email relay", docs/notifications.md). When a
+ * notification or entry does carry attributes, they must agree with the
+ * document. The document is checked field by field: a message the relay
+ * cannot read is a permanent failure and names what is wrong.
  * Pure: no I/O.
  */
 import { DIGEST_SCHEMA, DIGEST_SCHEMA_VERSION, type DigestDocument, eventTypesOf } from '../hygiene/digest';
@@ -23,10 +27,14 @@ export class InvalidDigestMessageError extends Error {
 
 /** What the relay reads from a message: whose digest it is, and the digest document. */
 export interface RelayDigest {
-  /** The `userId` message attribute (routing), equal to `document.userId`. */
+  /** The owner: `document.userId` (equal to the `userId` attribute when the message carries one). */
   readonly userId: string;
   readonly document: DigestDocument;
-  /** The `ownerReach` message attribute: how the drain judged the owner (absent from an older notifier's digests). */
+  /**
+   * How the drain judged the owner: the document's `ownerReach`, else the message's `ownerReach` attribute (a
+   * `notify --sink jsonl:…` file of a notifier that put the verdict in the attributes only); absent from an older
+   * notifier's digests.
+   */
   readonly ownerReach?: OwnerReachVerdict;
 }
 
@@ -61,7 +69,21 @@ function events(value: unknown, what: string): OutboxEvent[] {
 }
 
 /**
- * Checks a parsed digest document (`personal-client-hygiene/digest`, version 1).
+ * A drain's verdict as the wire carries it (the document's field or the attribute), checked: absent, or one of
+ * {@link OWNER_REACH_VERDICTS}.
+ */
+function ownerReachOf(value: unknown, what: string): OwnerReachVerdict | undefined {
+  if (value === undefined) return undefined;
+  const verdict = OWNER_REACH_VERDICTS.find((v) => v === value);
+  if (verdict === undefined)
+    throw new InvalidDigestMessageError(
+      `${what} ${JSON.stringify(value)} is not one of ${OWNER_REACH_VERDICTS.join(', ')}`,
+    );
+  return verdict;
+}
+
+/**
+ * Checks a parsed digest document (`personal-client-hygiene/digest`, version 1; `ownerReach` optional).
  * @throws {InvalidDigestMessageError} naming the first wrong field
  */
 export function parseDigestDocument(value: unknown, what = 'digest document'): DigestDocument {
@@ -90,6 +112,7 @@ export function parseDigestDocument(value: unknown, what = 'digest document'): D
     throw new InvalidDigestMessageError(
       `${what}: severity ${JSON.stringify(severity)} is not one of ${SEVERITIES.join(', ')}`,
     );
+  const ownerReach = ownerReachOf(v.ownerReach, `${what}: ownerReach`);
   const list = events(v.events, what);
   return {
     schema: DIGEST_SCHEMA,
@@ -101,6 +124,7 @@ export function parseDigestDocument(value: unknown, what = 'digest document'): D
     part,
     parts,
     severity: severity as DigestDocument['severity'],
+    ...(ownerReach !== undefined && { ownerReach }),
     eventTypes: eventTypesOf(list),
     events: list,
   };
@@ -116,26 +140,28 @@ function json(textValue: string, what: string): unknown {
   }
 }
 
-/** The `ownerReach` attribute, checked: absent, or one of {@link OWNER_REACH_VERDICTS}. */
-function ownerReachOf(attributes: unknown, what: string): OwnerReachVerdict | undefined {
-  const value = attribute(attributes, 'ownerReach');
-  if (value === undefined) return undefined;
-  const verdict = OWNER_REACH_VERDICTS.find((v) => v === value);
-  if (verdict === undefined)
-    throw new InvalidDigestMessageError(
-      `${what}: ownerReach attribute ${JSON.stringify(value)} is not one of ${OWNER_REACH_VERDICTS.join(', ')}`,
-    );
-  return verdict;
-}
-
-/** The digest, checked against the routing attributes it was delivered under (`userId`, `ownerReach`). */
+/**
+ * The digest as its document says, checked against the routing attributes the message carries, if any (a
+ * `MessageStructure: 'json'` notification has none; a `notify --sink jsonl:…` entry has them): an attribute that
+ * differs from the document (`userId`, `ownerReach`) is a permanent failure. The verdict is the document's, else
+ * the attribute's (an entry from a notifier that put it in the attributes only).
+ */
 function digestFor(attributes: unknown, document: DigestDocument, what: string): RelayDigest {
   const userId = attribute(attributes, 'userId');
   if (userId !== undefined && userId !== document.userId)
     throw new InvalidDigestMessageError(
       `${what}: userId attribute ${JSON.stringify(userId)} differs from the document's ${JSON.stringify(document.userId)}`,
     );
-  const ownerReach = ownerReachOf(attributes, what);
+  const attributeReach = ownerReachOf(attribute(attributes, 'ownerReach'), `${what}: ownerReach attribute`);
+  if (
+    attributeReach !== undefined &&
+    document.ownerReach !== undefined &&
+    attributeReach !== document.ownerReach
+  )
+    throw new InvalidDigestMessageError(
+      `${what}: ownerReach attribute ${JSON.stringify(attributeReach)} differs from the document's ${JSON.stringify(document.ownerReach)}`,
+    );
+  const ownerReach = document.ownerReach ?? attributeReach;
   return { userId: document.userId, document, ...(ownerReach !== undefined && { ownerReach }) };
 }
 
@@ -151,7 +177,12 @@ function attribute(attributes: unknown, name: string): string | undefined {
 
 /**
  * The digest in an SQS record's body: SNS's notification envelope (raw
- * message delivery off), whose `Message` is the digest document.
+ * message delivery off), whose `Message` is the digest document. The owner,
+ * the audience and the drain's verdict are the document's: SNS delivers no
+ * `MessageAttributes` for a `MessageStructure: 'json'` publish ("Message
+ * attributes are sent only when the message structure is String, not JSON":
+ * docs/notifications.md, "Email relay"). Attributes an envelope does carry (a
+ * `String` publish) must agree with the document.
  * @throws {InvalidDigestMessageError} when the body is not an owner digest notification
  */
 export function digestFromSnsEnvelope(body: string): RelayDigest {
@@ -161,7 +192,7 @@ export function digestFromSnsEnvelope(body: string): RelayDigest {
       'SQS message body is not an SNS notification envelope (is raw message delivery on?)',
     );
   const audience = attribute(envelope.MessageAttributes, 'audience');
-  if (audience !== 'owner')
+  if (audience !== undefined && audience !== 'owner')
     throw new InvalidDigestMessageError(`SNS notification audience ${JSON.stringify(audience)} is not owner`);
   const document = parseDigestDocument(json(envelope.Message, 'SNS Message'), 'SNS Message');
   return digestFor(envelope.MessageAttributes, document, 'SNS notification');

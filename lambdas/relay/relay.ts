@@ -289,7 +289,7 @@ async function failUnreported(
   if (state.status !== 'free') return settledElsewhere(state.status, digest, key);
   throw new UnreportedUnreachableOwnerError(
     `owner ${JSON.stringify(digest.userId)} cannot be emailed (${reason}) but the drain judged them ` +
-      `${digest.ownerReach ?? 'reachable (no ownerReach attribute)'}, so the admins were not told: ` +
+      `${digest.ownerReach ?? 'reachable (the digest carries no ownerReach)'}, so the admins were not told: ` +
       `this digest part fails (drain ${digest.document.drainId}, part ${digest.document.part})`,
   );
 }

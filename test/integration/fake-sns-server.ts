@@ -10,6 +10,11 @@
  *   message attributes, or the top-level keys of a JSON message body), each
  *   with what its protocol receives: with `MessageStructure: json`, its own
  *   key's value, else `default`, as SNS delivers (test/support/sns-delivery.ts).
+ *   `notificationsTo(subscription)` gives the notification SNS would send an
+ *   `sqs`, `lambda`, `http` or `https` subscription for each (raw message
+ *   delivery off): the envelope, with the message attributes only for a String
+ *   publish, as SNS sends none for a `MessageStructure: json` one (filter
+ *   policies still route on them).
  *   An `email` or `email-json` subscription sent more than 10 messages within
  *   one second (by the fake's `clock` at delivery) is suspended, as SNS
  *   suspends one past its 10 messages per second: it goes back to pending
@@ -43,7 +48,7 @@ import {
   xmlEscape,
 } from '../../bench/sns-query-answers';
 import { SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/aws/sns-wire';
-import { deliveredTo } from '../support/sns-delivery';
+import { deliveredTo, notificationEnvelope } from '../support/sns-delivery';
 
 /** One message as the server accepted it. */
 export interface ReceivedMessage {
@@ -59,6 +64,8 @@ export interface ReceivedMessage {
 export interface DeliveredMessage extends ReceivedMessage {
   /** What the subscription's protocol is sent: with `MessageStructure: json`, its own key's value, else `default`. */
   readonly delivered: string;
+  /** When it was delivered, by the fake's `clock` (UTC ISO): the notification's `Timestamp`. */
+  readonly deliveredAt: string;
 }
 
 /** A subscription: where it delivers, its filter policy and the scope it reads, and what it received. */
@@ -376,6 +383,34 @@ export class FakeSnsServer {
     return this.subscriptions.filter((s) => s.topicArn === topicArn);
   }
 
+  /**
+   * The notifications SNS would have sent `subscription` for what it received, in order, raw message delivery off
+   * (`notificationEnvelope`, test/support/sns-delivery.ts): for `sqs` each is an SQS message's body (as JSON text),
+   * for `http`/`https` a POST's body, for `lambda` its event record's `Sns`. `MessageAttributes` only for a String
+   * publish: SNS sends none for a `MessageStructure: json` one, whatever its filter policy matched.
+   * @throws for an `email` or `email-json` subscription (sent the text or its own JSON, not this envelope)
+   */
+  notificationsTo(subscription: FakeSubscription): Record<string, unknown>[] {
+    const { protocol } = subscription;
+    if (protocol !== 'sqs' && protocol !== 'lambda' && protocol !== 'http' && protocol !== 'https')
+      throw new Error(`a ${protocol} subscription is not sent a notification envelope`);
+    return subscription.received.map((m) =>
+      notificationEnvelope(
+        {
+          topicArn: m.topicArn,
+          ...(m.subject !== undefined && { subject: m.subject }),
+          message: m.message,
+          ...(m.messageStructure !== undefined && { messageStructure: m.messageStructure }),
+          attributes: Object.fromEntries(
+            Object.entries(m.attributes).map(([name, a]) => [name, { type: a.dataType, value: a.value }]),
+          ),
+        },
+        protocol,
+        { messageId: m.id, timestamp: m.deliveredAt, subscriptionArn: subscription.arn },
+      ),
+    );
+  }
+
   /** Requests of `action` received so far. */
   callCount(action: string): number {
     return this.calls.get(action) ?? 0;
@@ -484,7 +519,7 @@ export class FakeSnsServer {
       const delivered =
         message.messageStructure === 'json' ? deliveredTo(message.message, s.protocol) : message.message;
       if (matches(s, message, delivered) && this.withinEmailRate(s))
-        s.received.push({ ...message, delivered });
+        s.received.push({ ...message, delivered, deliveredAt: new Date(this.clock()).toISOString() });
     }
   }
 

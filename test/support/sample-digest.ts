@@ -12,11 +12,13 @@ import { renderDigest } from '../../lambdas/hygiene/digest';
 import type { EventType, OutboxEvent } from '../../lambdas/hygiene/events';
 import type { OwnerReachVerdict } from '../../lambdas/hygiene/message';
 import { type OwnerEmail, ownerEmail } from '../../lambdas/relay/owner-email';
-import { deliveredDocument, deliveredTo } from './sns-delivery';
+import { deliveredDocument, deliveredTo, notificationEnvelope } from './sns-delivery';
 
 /** The drain instant of the samples. */
 export const SAMPLE_NOW = Date.parse('2026-11-26T02:15:00.000Z');
 export const SAMPLE_DRAIN_ID = '3f0c9a52-8d7e-4f7e-9a51-2b8d3c1e0f11';
+/** The topic of the sample envelopes. */
+const SAMPLE_TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
 
 /** Display names a credential's owner (or anyone who can rename it) might set. */
 export const HOSTILE_NAMES = {
@@ -124,42 +126,62 @@ export function sampleOwnerEmail(from: string): OwnerEmail {
   return ownerEmail(document, { email: 'ada@example.com', name: 'Ada Lovelace' }, from, new Date(SAMPLE_NOW));
 }
 
+/** How an entry reached SNS: as the notifier publishes it, or its document published with structure String. */
+export type EnvelopePublish = 'as published' | 'string publish';
+
 /**
  * The SQS body SNS delivers for an entry (raw message delivery off): the
- * notification envelope, with `Message` = what SNS delivers to the `sqs` protocol.
+ * notification envelope (test/support/sns-delivery.ts), with `Message` = what
+ * SNS delivers to the `sqs` protocol. `as published` (the notifier's
+ * `MessageStructure: 'json'`) carries no `MessageAttributes`, as SNS sends
+ * none then; `string publish` is the entry's document published with structure
+ * String and the entry's attributes (another publisher, an older test), whose
+ * notification carries them.
  */
-export function snsEnvelope(entry: Omit<PublishEntry, 'Id'>, messageId = 'sns-msg-1'): string {
-  return JSON.stringify({
-    Type: 'Notification',
-    MessageId: messageId,
-    TopicArn: 'arn:aws:sns:eu-west-1:123456789012:hygiene',
-    Subject: entry.Subject,
-    Message: deliveredTo(entry.Message, 'sqs'),
-    Timestamp: '2026-11-26T02:15:01.000Z',
-    SignatureVersion: '1',
-    MessageAttributes: Object.fromEntries(
-      Object.entries(entry.MessageAttributes).map(([name, a]) => [
-        name,
-        { Type: a.DataType, Value: a.StringValue },
-      ]),
+export function snsEnvelope(
+  entry: Omit<PublishEntry, 'Id'>,
+  messageId = 'sns-msg-1',
+  publish: EnvelopePublish = 'as published',
+): string {
+  const json = publish === 'as published';
+  return JSON.stringify(
+    notificationEnvelope(
+      {
+        topicArn: SAMPLE_TOPIC_ARN,
+        subject: entry.Subject,
+        message: json ? entry.Message : deliveredTo(entry.Message, 'sqs'),
+        ...(json && { messageStructure: entry.MessageStructure }),
+        attributes: Object.fromEntries(
+          Object.entries(entry.MessageAttributes).map(([name, a]) => [
+            name,
+            { type: a.DataType, value: a.StringValue },
+          ]),
+        ),
+      },
+      'sqs',
+      {
+        messageId,
+        timestamp: '2026-11-26T02:15:01.000Z',
+        subscriptionArn: `${SAMPLE_TOPIC_ARN}:relay-queue`,
+      },
     ),
-  });
+  );
 }
 
 /**
  * The SQS record of `userId`'s digest of `events` expiry warnings, as a drain that judged the owner `ownerReach`
- * published it (`'no attribute'`: a digest published without the verdict).
+ * published it (`'no verdict'`: a digest published without one, as an older notifier did), as SNS delivers it.
  */
 export function digestRecord(
   userId: string,
   messageId = `msg-${userId}`,
   events = 1,
-  ownerReach: OwnerReachVerdict | 'no attribute' = 'reachable',
+  ownerReach: OwnerReachVerdict | 'no verdict' = 'reachable',
 ): { readonly messageId: string; readonly body: string } {
   const list = Array.from({ length: events }, (_, i) =>
     sampleEvent('expiry-warning', `pc-${userId}-${i}`, {}, userId),
   );
-  const [entry] = sampleEntries(list, undefined, ownerReach === 'no attribute' ? undefined : ownerReach);
+  const [entry] = sampleEntries(list, undefined, ownerReach === 'no verdict' ? undefined : ownerReach);
   if (entry === undefined) throw new Error('no entry');
   return { messageId, body: snsEnvelope(entry) };
 }

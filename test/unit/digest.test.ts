@@ -69,6 +69,30 @@ describe('renderDigest: one message per owner', () => {
     expect(doc.events[1]).toEqual(events[0]);
   });
 
+  it("carries the drain's verdict on the owner in the document as in the ownerReach attribute, and neither without one", () => {
+    const events = [outboxEvent({ credentialId: 'pc-1', userId: 'user-1' })];
+    const judged = (ownerReach?: 'unreachable') =>
+      renderDigest({
+        userId: 'user-1',
+        events,
+        now: NOW,
+        drainId: 'drain-1',
+        budget: SNS_LIMITS,
+        ...(ownerReach !== undefined && { ownerReach }),
+      }).map((part) => snsEntryFields(part.message))[0]!;
+
+    const [withVerdict, without] = [judged('unreachable'), judged()];
+
+    // SNS delivers no attributes of a MessageStructure json publish: subscribers read the verdict in the document.
+    expect(deliveredDocument(withVerdict.Message)).toMatchObject({ ownerReach: 'unreachable' });
+    expect(withVerdict.MessageAttributes.ownerReach).toEqual({
+      DataType: 'String',
+      StringValue: 'unreachable',
+    });
+    expect(deliveredDocument(without.Message)).not.toHaveProperty('ownerReach');
+    expect(without.MessageAttributes).not.toHaveProperty('ownerReach');
+  });
+
   it('names each credential by display name, id and client id, with UTC dates, relative phrases and what to do', () => {
     const events = [
       outboxEvent({ credentialId: 'pc-1', userId: 'user-1', displayName: 'CI deploy' }),

@@ -38,11 +38,22 @@ function digests(publisher: RecordingPublisher) {
     .map((e) => deliveredDocument<{ userId: string; events: OutboxEvent[] }>(e.Message));
 }
 
-/** Each owner digest's `userId` and `ownerReach` attributes: the drain's verdict the relay acts on. */
+/**
+ * Each owner digest's `userId` and `ownerReach` attributes (what filter policies route on), checked equal to its
+ * document's (what the relay acts on: SNS delivers no attributes of a JSON publish): the drain's verdict.
+ */
 function ownerReachOf(publisher: RecordingPublisher): [string | undefined, string | undefined][] {
   return publisher.delivered
     .filter((e) => audienceOf(e) === 'owner')
-    .map((e) => [e.MessageAttributes.userId?.StringValue, e.MessageAttributes.ownerReach?.StringValue]);
+    .map((e) => {
+      const attributes: [string | undefined, string | undefined] = [
+        e.MessageAttributes.userId?.StringValue,
+        e.MessageAttributes.ownerReach?.StringValue,
+      ];
+      const document = deliveredDocument<{ userId: string; ownerReach?: string }>(e.Message);
+      expect([document.userId, document.ownerReach]).toEqual(attributes);
+      return attributes;
+    });
 }
 
 /** The owner-unreachable report parts delivered, as machine documents. */

@@ -1,7 +1,9 @@
 /**
  * Reading digests back from the wire: the SNS envelope an SQS record carries
- * (raw message delivery off) and the `notify --sink jsonl:…` entries; every
- * unreadable message names what is wrong.
+ * (raw message delivery off; no message attributes for the notifier's
+ * `MessageStructure: 'json'` publishes, as SNS delivers them, so owner,
+ * audience and verdict come from the document) and the `notify --sink jsonl:…`
+ * entries; every unreadable message names what is wrong.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -28,17 +30,53 @@ describe('digestFromSnsEnvelope', () => {
     expect(digest).toEqual({ userId: 'user-42', document });
   });
 
-  it("reads the drain's verdict on the owner (ownerReach), and refuses a value it does not know", () => {
+  it('reads a notification of a JSON publish, which SNS delivers without MessageAttributes: all from the document', () => {
     const [judged] = sampleEntries(representativeEvents(), undefined, 'unreachable');
     if (judged === undefined) throw new Error('no entry');
-    const odd = JSON.parse(snsEnvelope(judged));
-    odd.MessageAttributes.ownerReach.Value = 'maybe';
+    const body = snsEnvelope(judged);
 
-    expect(digestFromSnsEnvelope(snsEnvelope(judged)).ownerReach).toBe('unreachable');
+    expect(JSON.parse(body)).not.toHaveProperty('MessageAttributes');
+    const digest = digestFromSnsEnvelope(body);
+    expect(digest).toMatchObject({ userId: 'user-42', ownerReach: 'unreachable' });
+    expect(digest.document).toMatchObject({
+      audience: 'owner',
+      userId: 'user-42',
+      ownerReach: 'unreachable',
+    });
+  });
+
+  it("reads the drain's verdict from the document (the attribute, when delivered, must agree), and refuses a value it does not know", () => {
+    const [judged] = sampleEntries(representativeEvents(), undefined, 'unreachable');
+    if (judged === undefined) throw new Error('no entry');
+    const withAttributes = JSON.parse(snsEnvelope(judged, 'sns-1', 'string publish'));
+    const odd = structuredClone(withAttributes);
+    odd.MessageAttributes.ownerReach.Value = 'maybe';
+    const other = structuredClone(withAttributes);
+    other.MessageAttributes.ownerReach.Value = 'reachable';
+    const oddDocument = structuredClone(withAttributes);
+    oddDocument.Message = JSON.stringify({ ...JSON.parse(oddDocument.Message), ownerReach: 'maybe' });
+
+    expect(digestFromSnsEnvelope(JSON.stringify(withAttributes)).ownerReach).toBe('unreachable');
     expect(digestFromPublishEntry(judged)?.ownerReach).toBe('unreachable');
     expect(() => digestFromSnsEnvelope(JSON.stringify(odd))).toThrow(
       /ownerReach attribute "maybe" is not one of reachable, unreachable, unverified/,
     );
+    expect(() => digestFromSnsEnvelope(JSON.stringify(other))).toThrow(
+      /ownerReach attribute "reachable" differs from the document's "unreachable"/,
+    );
+    expect(() => digestFromSnsEnvelope(JSON.stringify(oddDocument))).toThrow(
+      /SNS Message: ownerReach "maybe" is not one of reachable, unreachable, unverified/,
+    );
+  });
+
+  it('a document without ownerReach (an older notifier) has no verdict, unless an entry carries it as an attribute', () => {
+    const [judged] = sampleEntries(representativeEvents(), undefined, 'unverified');
+    if (judged === undefined) throw new Error('no entry');
+    const { ownerReach: _, ...older } = JSON.parse(deliveredTo(judged.Message, 'sqs'));
+    const olderEntry = { ...judged, Message: JSON.stringify({ default: JSON.stringify(older), email: 'x' }) };
+
+    expect(digestFromSnsEnvelope(snsEnvelope(olderEntry))).not.toHaveProperty('ownerReach');
+    expect(digestFromPublishEntry(olderEntry)?.ownerReach).toBe('unverified');
   });
 
   it('says when raw message delivery is on (the body is the bare document)', () => {
@@ -50,12 +88,17 @@ describe('digestFromSnsEnvelope', () => {
   });
 
   it('refuses admin messages, a userId that differs from the document, and non-JSON', () => {
-    const admin = JSON.parse(snsEnvelope(entry()));
+    const admin = JSON.parse(snsEnvelope(entry(), 'sns-1', 'string publish'));
     admin.MessageAttributes.audience.Value = 'admin';
-    const other = JSON.parse(snsEnvelope(entry()));
+    const other = JSON.parse(snsEnvelope(entry(), 'sns-1', 'string publish'));
     other.MessageAttributes.userId.Value = 'user-43';
+    const adminDocument = JSON.parse(snsEnvelope(entry()));
+    adminDocument.Message = JSON.stringify({ ...JSON.parse(adminDocument.Message), audience: 'admin' });
 
     expect(() => digestFromSnsEnvelope(JSON.stringify(admin))).toThrow(/audience "admin" is not owner/);
+    expect(() => digestFromSnsEnvelope(JSON.stringify(adminDocument))).toThrow(
+      /SNS Message: audience "admin" is not owner/,
+    );
     expect(() => digestFromSnsEnvelope(JSON.stringify(other))).toThrow(
       /userId attribute "user-43" differs from the document's "user-42"/,
     );
@@ -76,6 +119,8 @@ describe('parseDigestDocument', () => {
     [{ events: [] }, /events is missing or empty/],
     [{ events: [{ type: 'nope' }] }, /events\[0\] eventId is missing/],
     [{ severity: 'meh' }, /severity "meh" is not one of info, warning, high/],
+    [{ ownerReach: 'maybe' }, /ownerReach "maybe" is not one of reachable, unreachable, unverified/],
+    [{ ownerReach: null }, /ownerReach null is not one of reachable, unreachable, unverified/],
   ])('names what is wrong: %j', (change, message) => {
     expect(() => parseDigestDocument({ ...document, ...change })).toThrow(message);
   });

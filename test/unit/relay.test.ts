@@ -174,7 +174,7 @@ describe('relayBatch', () => {
   it.each(INTERLEAVINGS.map((delays) => ({ delays })))(
     'fails, for SQS retries and then the DLQ, an unreachable owner the drain did not report (ledger calls delayed $delays ticks)',
     async ({ delays }) => {
-      const verdicts = ['reachable', 'unverified', 'no attribute'] as const;
+      const verdicts = ['reachable', 'unverified', 'no verdict'] as const;
       const records = verdicts.map((v, i) => digestRecord('eve', `msg-${i}`, 1, v));
       const slow = delayedLedger(ledger, delays);
 
@@ -192,7 +192,7 @@ describe('relayBatch', () => {
         ),
         expect.stringMatching(/\(bouncing\) but the drain judged them unverified,/),
         expect.stringMatching(
-          /\(bouncing\) but the drain judged them reachable \(no ownerReach attribute\),/,
+          /\(bouncing\) but the drain judged them reachable \(the digest carries no ownerReach\),/,
         ),
       ]);
     },

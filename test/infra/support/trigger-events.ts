@@ -10,7 +10,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
-import { deliveredTo } from '../../support/sns-delivery';
+import { notificationEnvelope } from '../../support/sns-delivery';
 import type { StubMessage } from '../sns-stub';
 import type { SentEmail } from './ses-stub';
 
@@ -19,29 +19,29 @@ const ACCOUNT = '123456789012';
 const SIGNING_CERT_URL = `https://sns.${REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem`;
 
 /**
- * The notification SNS sends an `sqs` subscription (raw message delivery off) for a published message:
- * `Message` is what the protocol receives of a `MessageStructure: json` body, the attributes `{Type, Value}`.
+ * The notification SNS sends an `sqs` subscription (raw message delivery off) for a published message
+ * (`notificationEnvelope`, test/support/sns-delivery.ts): `Message` is what the protocol receives of a
+ * `MessageStructure: json` body, and the attributes (`{Type, Value}`) come along only for a String publish, as SNS
+ * sends none for a JSON one.
  */
 function sqsNotification(message: StubMessage, at: string): string {
-  const messageId = randomUUID();
-  return JSON.stringify({
-    Type: 'Notification',
-    MessageId: messageId,
-    TopicArn: message.topicArn,
-    ...(message.subject !== undefined && { Subject: message.subject }),
-    Message: message.messageStructure === 'json' ? deliveredTo(message.message, 'sqs') : message.message,
-    Timestamp: at,
-    SignatureVersion: '1',
-    Signature: 'EXAMPLE',
-    SigningCertURL: SIGNING_CERT_URL,
-    UnsubscribeURL: `https://sns.${REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${message.topicArn}:${messageId}`,
-    MessageAttributes: Object.fromEntries(
-      Object.entries(message.attributes).map(([name, value]) => [
-        name,
-        { Type: message.attributeTypes[name] ?? 'String', Value: value },
-      ]),
-    ),
-  });
+  const envelope = notificationEnvelope(
+    {
+      topicArn: message.topicArn,
+      ...(message.subject !== undefined && { subject: message.subject }),
+      message: message.message,
+      ...(message.messageStructure !== undefined && { messageStructure: message.messageStructure }),
+      attributes: Object.fromEntries(
+        Object.entries(message.attributes).map(([name, value]) => [
+          name,
+          { type: message.attributeTypes[name] ?? 'String', value },
+        ]),
+      ),
+    },
+    'sqs',
+    { messageId: randomUUID(), timestamp: at, subscriptionArn: `${message.topicArn}:${randomUUID()}` },
+  );
+  return JSON.stringify(envelope);
 }
 
 /** The SQS batch a Lambda event source mapping on `queueArn` delivers for `messages`, each SNS's notification of it. */
