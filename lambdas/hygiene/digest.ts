@@ -360,6 +360,8 @@ function renderText(
     '',
     '--',
     'All times are UTC. Sent by PersonalClient Hygiene; ask your platform/security team about these notices.',
+    // As the HTML footer says it: the text is all an `sns-email` owner receives, and a name may look like a link.
+    'Nothing in this email asks you to click a link or enter a password.',
   );
   return lines.join('\n');
 }
@@ -435,15 +437,18 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
   const orphaned = events.filter((e) => e.type === 'orphan-flagged');
   const deletedExpired = deleted.filter((e) => e.type === 'deleted-expired').length;
   const only = events.length === 1 ? events[0] : undefined;
+  // The name as the body shows it (flattened: one of invisible characters only is no name), else the id.
   const name = (e: OutboxEvent, rest: string) =>
-    quotedName(e.displayName?.trim() || e.credentialId, budget - rest.length - 1);
+    quotedName(plainName(e.displayName) ?? e.credentialId, budget - rest.length - 1);
   let text: string;
   if (only !== undefined) {
     let rest: string;
     switch (only.type) {
       case 'expiry-warning': {
         const at = ms(only.expiresTime);
-        rest = at !== undefined && at <= now ? 'has expired' : `expires ${relative(at ?? now, now)}`;
+        // An entry without its expiry time (the body: "an unknown time") is not called expired, nor due now.
+        if (at === undefined) rest = 'expires at an unknown time';
+        else rest = at <= now ? 'has expired' : `expires ${relative(at, now)}`;
         text = `API credential ${name(only, `API credential  ${rest}`)} ${rest}`;
         break;
       }
@@ -484,8 +489,9 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
     const days = withinDays(expiring, now);
     const parts = [
       deleted.length > 0 ? `${deleted.length} deleted` : '',
-      stale.length > 0 ? `${stale.length} to be deleted unless used` : '',
-      orphaned.length > 0 ? `${orphaned.length} to be deleted (owner departed)` : '',
+      // Short words: four kinds must fit SNS's 100 characters with their counts (the body says what each means).
+      stale.length > 0 ? `${stale.length} unused` : '',
+      orphaned.length > 0 ? `${orphaned.length} orphaned` : '',
       expiring.length > 0
         ? `${expiring.length} expiring${days !== undefined ? ` within ${count(days, 'day')}` : ''}`
         : '',

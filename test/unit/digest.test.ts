@@ -112,6 +112,8 @@ describe('renderDigest: one message per owner', () => {
     expect(text).toContain(
       'Soft-deleted on 2026-11-26T02:00:00.000Z (less than an hour ago) because it was not used since',
     );
+    // The text part is all an sns-email owner receives: it says what the HTML footer says.
+    expect(text).toContain('Nothing in this email asks you to click a link or enter a password.');
     expect(text.indexOf('Deleted (1)')).toBeLessThan(text.indexOf('Will be deleted unless used (1)'));
     expect(text.indexOf('Will be deleted unless used (1)')).toBeLessThan(text.indexOf('Expiring soon (1)'));
   });
@@ -225,7 +227,7 @@ describe('digestSubject', () => {
         ],
         NOW,
       ),
-    ).toBe('Your API credentials: 1 deleted, 1 to be deleted unless used, 1 expiring within 7 days');
+    ).toBe('Your API credentials: 1 deleted, 1 unused, 1 expiring within 7 days');
     // The horizon is the notice stage (the text gives exact dates): 30-day notices say "within 30 days".
     expect(
       digestSubject(
@@ -253,6 +255,30 @@ describe('digestSubject', () => {
           expect(subject).toMatch(/^[\x20-\x7e]+$/);
         },
       ),
+    );
+  });
+
+  it('agrees with the body: a name of invisible characters only is no name, an unknown expiry is not "due now"', () => {
+    // The body calls such a credential unnamed (plainName): the subject names it by id, not by "??".
+    expect(digestSubject([e({ credentialId: 'pc-9', displayName: '\u200b\u200b' })], NOW)).toBe(
+      'API credential "pc-9" expires in 7 days',
+    );
+    // An entry without its expiry time reads "Expires on an unknown time" in the body.
+    const { expiresTime: _dropped, ...unknownExpiry } = e({ credentialId: 'a' });
+    expect(digestSubject([unknownExpiry], NOW)).toBe('API credential "Key a" expires at an unknown time');
+  });
+
+  it('names all four kinds of notice with their counts within 100 characters, split part included', () => {
+    const many = (type: OutboxEvent['type'], n: number) =>
+      Array.from({ length: n }, (_, i) => e({ credentialId: `${type}-${i}`, type }));
+    const events = [
+      ...many('deleted-expired', 300),
+      ...many('stale-warning', 100),
+      ...many('orphan-flagged', 100),
+      ...many('expiry-warning', 50),
+    ];
+    expect(digestSubject(events, NOW, 10, 12)).toBe(
+      'Your API credentials: 300 deleted, 100 unused, 100 orphaned, 50 expiring within 7 days (part 10/12)',
     );
   });
 
