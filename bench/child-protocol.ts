@@ -48,6 +48,12 @@ export interface ChildTask {
    * bench/partiql-capacity.ts), so the child sends nothing before its measured call.
    */
   readonly itemSizesFile?: string;
+  /**
+   * `--deployed-reach`, the sweep and the notifier: the owner directory the driver imported (bench/deployed-reach.ts).
+   * With it both are wired as deployed with owners imported (bench/deployed-wiring.ts); absent: no directory, no
+   * subscription listing, no alarm topic check.
+   */
+  readonly directoryTableName?: string;
   /** Write floors: requests in flight at most (the sweep's `writeConcurrency`). */
   readonly writeConcurrency?: number;
   /** Memory runs: also track the heap in use after each full collection (`peakLiveHeapUsedMb`). */

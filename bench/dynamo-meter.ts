@@ -4,8 +4,14 @@
  * to every request that accepts it and sums `ConsumedCapacity` from the
  * responses (DynamoDB Local reports it: table + index units, same rules as
  * the service). Reads count as RCU, writes as WCU. A conditional write that
- * fails returns an error without capacity: counted in `failedRequests`
- * (the real service bills it as a write).
+ * fails (`ConditionalCheckFailedException`) returns an error without capacity
+ * on DynamoDB Local, but the service bills it: the write units of the larger
+ * of the stored item and the item the write would have made, at least 1
+ * (DynamoDB Developer Guide, "DynamoDB read and write operations"). The meter
+ * charges it that minimum, 1 WCU (`failedConditionalWrites`), exact when no
+ * item is stored, as for the sweep's checkpoint load on a table without a
+ * checkpoint, and low for a larger stored item; every failed request is
+ * also counted in `failedRequests`.
  *
  * The same middleware adds the simulated service latency (`--rtt-ms`, and the
  * `--latency aws` model of bench/latency-model.ts) to every request, failed
@@ -30,6 +36,12 @@ export interface DynamoMeterTotals {
   /** Of `requests`, the attempts beyond each call's first (SDK retries). */
   readonly retriedAttempts: number;
   readonly failedRequests: number;
+  /**
+   * Of `failedRequests`, the single-item writes refused by their condition
+   * (`ConditionalCheckFailedException`): each is in `consumedWcu` as 1 WCU,
+   * the least the service bills for it (see the module header).
+   */
+  readonly failedConditionalWrites: number;
   readonly consumedRcu: number;
   readonly consumedWcu: number;
   /** Requests whose response carried `ConsumedCapacity`. */
@@ -73,6 +85,18 @@ const CAPACITY_COMMANDS = new Set([
   'BatchExecuteStatementCommand',
   'ExecuteTransactionCommand',
 ]);
+
+/** What the service bills a write refused by its condition, at least (see the module header). */
+export const FAILED_CONDITIONAL_WRITE_WCU = 1;
+
+/** Whether `error` is a write refused by its condition (the service bills it; DynamoDB Local reports no units). */
+function isFailedConditionalWrite(command: string, reads: boolean, error: unknown): boolean {
+  return (
+    !reads &&
+    CAPACITY_COMMANDS.has(command) &&
+    (error as { name?: unknown } | undefined)?.name === 'ConditionalCheckFailedException'
+  );
+}
 
 /** PartiQL commands read or write depending on their statements. */
 const PARTIQL_COMMANDS = new Set([
@@ -168,6 +192,7 @@ export function meterDynamo(
   let retriedAttempts = 0;
   let requestsWithoutCapacity = 0;
   let failedRequests = 0;
+  let failedConditionalWrites = 0;
   let consumedRcu = 0;
   let consumedWcu = 0;
   let capacityReports = 0;
@@ -231,6 +256,10 @@ export function meterDynamo(
         const attempts = attemptsOf(error);
         countAttempts(command, attempts);
         failedRequests++;
+        if (isFailedConditionalWrite(command, reads, error)) {
+          failedConditionalWrites++;
+          consumedWcu += FAILED_CONDITIONAL_WRITE_WCU;
+        }
         await waitForAttempts(attempts, shape, 0);
         throw error;
       }
@@ -252,6 +281,7 @@ export function meterDynamo(
         byCommand: { ...byCommand },
         retriedAttempts,
         failedRequests,
+        failedConditionalWrites,
         consumedRcu,
         consumedWcu,
         capacityReports,

@@ -16,10 +16,15 @@
  * | Put/Update/DeleteItem (point write) | `pointWriteMs` 5 ms | same sources (single-digit ms); a write is acknowledged after it is durable on two of three replicas, so above a read |
  * | BatchGetItem / BatchWriteItem (and PartiQL BatchExecuteStatement, like a BatchWriteItem) | `batchGetMs` 6 ms, `batchWriteMs` 8 ms, + `batchPerItemMs` 0.05 ms per key/item | the batch operations "read and write items in parallel to minimize response latencies" (DynamoDB Developer Guide, "Working with items and attributes", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html): the slowest of N parallel point requests, ~2× one |
  * | TransactWriteItems / TransactGetItems / ExecuteTransaction | `transactMs` 12 ms + `transactPerItemMs` 0.1 ms per action | two phases (prepare, commit) per item, each billed as a write: DynamoDB Developer Guide, "Amazon DynamoDB Transactions: How it works" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html); so ~2 sequential point writes, plus a little per action |
- * | Scan / Query | `scanBaseMs` 5 ms + `scanPerMbMs` 40 ms per MB read | latency of Query/Scan "depends on the size of the result set" (Knowledge Center above); the rate: a partition serves at most 3,000 read units/s (DynamoDB Developer Guide, "warm throughput scenarios", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput-scenarios.html), i.e. ≤ 24 MB/s eventually consistent (8 KB per read unit), ≥ ~42 ms per MB read from one partition. The MB read are taken from the `ConsumedCapacity` the meter asks for (8 KB per eventually consistent read unit, 4 KB per strongly consistent one), so a page costs what it reads |
+ * | Scan / Query | `scanBaseMs` 5 ms + `scanPerMbMs` 40 ms per MB read | latency of Query/Scan "depends on the size of the result set" (Knowledge Center above), but AWS gives no per-MB figure: 40 ms per MB is an assumption. Its order of magnitude comes from a throughput cap, not a latency: a partition serves at most 3,000 read units/s (DynamoDB Developer Guide, "warm throughput scenarios", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput-scenarios.html), i.e. 24 MB/s eventually consistent (8 KB per read unit), ~42 ms per MB for a reader that keeps one partition busy; it bounds sustained reading, not one request's latency. The MB read are taken from the `ConsumedCapacity` the meter asks for (8 KB per eventually consistent read unit, 4 KB per strongly consistent one), so a page costs what it reads |
  * | SNS Publish | `snsPublishMs` 15 ms | AWS publishes no figure for the Publish call; measured end to end (publish → subscriber Lambda) SNS standard topics take p50 73 ms, p90 125 ms (Bite-Sized Serverless, "Serverless Messaging: Latency Compared", https://bitesizedserverless.com/bite/serverless-messaging-latency-compared/), an upper bound for the call alone: "tens of ms" |
  * | SNS PublishBatch | `snsPublishBatchMs` 25 ms + `batchPerItemMs` per entry | same source; a batch of up to 10 entries (256 KiB) is one HTTPS request (Amazon SNS Developer Guide, "Amazon SNS message batching", https://docs.aws.amazon.com/sns/latest/dg/sns-batch-api-actions.html), so above one Publish |
+ * | SNS ListSubscriptionsByTopic | `snsListMs` 15 ms per page (up to 100 subscriptions) | an assumption, no source: AWS publishes no latency for the call; taken as one Publish. Only `--deployed-reach` lists (the notifier's live reach check, the sweep's alarm topic check) |
  * | spread | `sigma` 0.35 | log-normal: p90 ≈ 1.6×, p99 ≈ 2.3× the median (an assumption: the sources give averages, not distributions) |
+ *
+ * The owner directory's reads (`--deployed-reach`: its freshness `GetItem`, the
+ * departed owners' filtered `Scan`, the owners' `BatchGetItem`s) are priced by
+ * the same rows as the credentials table's.
  *
  * Every figure can be changed: `--latency-params pointWriteMs=8,scanPerMbMs=60`.
  * BENCHMARKS.md lists the same sources.
@@ -50,6 +55,8 @@ export interface LatencyModel {
   readonly snsPublishMs: number;
   /** SNS PublishBatch, before the per-entry part. */
   readonly snsPublishBatchMs: number;
+  /** SNS ListSubscriptionsByTopic, per page (an assumption: see the header). */
+  readonly snsListMs: number;
   /** Log-normal spread (σ of the log) of every draw; 0 = every request takes its median. */
   readonly sigma: number;
 }
@@ -67,6 +74,7 @@ export const AWS_LATENCY_MODEL: LatencyModel = {
   scanPerMbMs: 40,
   snsPublishMs: 15,
   snsPublishBatchMs: 25,
+  snsListMs: 15,
   sigma: 0.35,
 };
 
@@ -123,6 +131,8 @@ export function medianLatencyMs(model: LatencyModel, request: RequestShape): num
       return model.snsPublishMs;
     case 'PublishBatchCommand':
       return model.snsPublishBatchMs + items * model.batchPerItemMs;
+    case 'ListSubscriptionsByTopicCommand':
+      return model.snsListMs;
     default:
       return model.pointWriteMs;
   }

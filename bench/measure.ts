@@ -15,7 +15,11 @@
  * wired as the Lambda handlers wire them: the sweep with its checkpoint store,
  * run manifest and guard approvals, then the admin run summary published; SNS
  * is the bench's SNS server, reached by the deployed client's settings
- * (bench/sns-bench-client.ts). The sweep runs in `enforce` mode under guard
+ * (bench/sns-bench-client.ts). Without an owner directory and an alarm topic,
+ * unless the task names a directory (`--deployed-reach`): then both also have
+ * what the deployed handlers wire for them (bench/deployed-wiring.ts: the
+ * directory, the notifier's listing of the topic, the sweep's alarm topic
+ * check before its admin summary). The sweep runs in `enforce` mode under guard
  * limits it cannot exceed ({@link BENCH_GUARD_LIMITS}), so it makes the same
  * writes the naive run makes, its deletions waiting for the guard as in the
  * deployed sweep. The read and write floors are bench/floor.ts.
@@ -34,8 +38,10 @@ import { SnsPublisher } from '../lambdas/aws/sns-publisher';
 import { parseConfig } from '../lambdas/hygiene/config';
 import { runNotifier } from '../lambdas/hygiene/notifier';
 import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
-import { publishAdminReport } from '../lambdas/render/admin-report';
+import { type AdminReportContext, publishAdminReport } from '../lambdas/render/admin-report';
+import { BENCH_TOPIC_ARN } from './bench-topics';
 import type { ChildResult, ChildTask } from './child-protocol';
+import type { DeployedWiring } from './deployed-wiring';
 import { meterDynamo, scanTimeline } from './dynamo-meter';
 import { parallelFloor, sequentialFloor, writeFloor } from './floor';
 import { BENCH_GUARD_LIMITS } from './generate';
@@ -47,8 +53,6 @@ import { type ItemSizes, itemSizeStats, readItemsByKey } from './outbox-items';
 import { type PageHoldTimer, timePageHolds } from './page-hold';
 import { findDynamoDbLocalPid, processCpuMs } from './server-cpu';
 import { type BenchSnsClient, createBenchSnsClient } from './sns-bench-client';
-
-const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:bench-hygiene';
 
 const MB = 1024 * 1024;
 
@@ -71,10 +75,15 @@ export interface PreparedMeasurement {
   readonly itemSizes: ItemSizes;
   /** The sweep's scanner, timing how long the sweep holds each page (bench/page-hold.ts). */
   readonly sweepPages: PageHoldTimer;
+  /** `--deployed-reach` (the task names a directory): what the deployed handlers also wire; absent: none of it. */
+  readonly deployed?: DeployedWiring;
 }
 
-/** The sweep as the sweep Lambda wires it (lambdas/handlers/sweep.ts), then its admin run summary published. */
-async function runSweepTask({ task, dynamo, sns, config, runId, sweepPages }: PreparedMeasurement) {
+/**
+ * The sweep as the sweep Lambda wires it (lambdas/handlers/sweep.ts), then its admin run summary published (after
+ * the alarm topic check, with `--deployed-reach`).
+ */
+async function runSweepTask({ task, dynamo, sns, config, runId, sweepPages, deployed }: PreparedMeasurement) {
   const writer = sweepTransitionWriter(dynamo, task.tableName);
   const summary = await runSweep(
     {
@@ -83,12 +92,14 @@ async function runSweepTask({ task, dynamo, sns, config, runId, sweepPages }: Pr
       checkpoints: new DynamoDbCheckpointStore(dynamo, task.tableName),
       manifest: new DynamoDbRunManifestWriter(dynamo, task.tableName),
       approvals: new DynamoDbGuardApprovals(dynamo, task.tableName),
+      ...deployed?.sweep,
       clock: Date.now,
     },
     { config, now: task.now, runId, mode: 'enforce' },
   );
   // As the handler does once the run's writes are committed.
-  const admin = await publishAdminReport(new SnsPublisher(sns.client, TOPIC_ARN), summary);
+  const context = (await deployed?.adminContext()) ?? {};
+  const admin = await publishAdminReport(new SnsPublisher(sns.client, BENCH_TOPIC_ARN), summary, context);
   return {
     status: summary.status,
     scanned: summary.scanned,
@@ -109,7 +120,18 @@ async function runSweepTask({ task, dynamo, sns, config, runId, sweepPages }: Pr
     manifestEntries: summary.manifest?.entries ?? 0,
     manifestFailed: summary.manifest?.failed ?? 'no',
     adminSummaryPublished: admin.published ? 'yes' : `no: ${admin.failure?.code ?? 'unknown'}`,
+    reach: summary.reach.status,
+    ownersChecked: summary.reach.ownersChecked,
+    unreachableOwners: summary.reach.unreachableOwners,
+    alarmTopic: alarmTopicDetail(context),
   };
+}
+
+/** What the alarm topic check found, for the detail: `checked: N confirmed, M pending`, why not, or `none`. */
+function alarmTopicDetail({ alarmTopic }: AdminReportContext): string {
+  if (alarmTopic === undefined) return 'none';
+  if (alarmTopic.status === 'unchecked') return `unchecked: ${alarmTopic.error}`;
+  return `checked: ${alarmTopic.confirmed} confirmed, ${alarmTopic.pending} pending`;
 }
 
 /**
@@ -122,12 +144,17 @@ export function clockFrom(start: number): () => number {
   return () => start + (Date.now() - startedAt);
 }
 
-async function runNotifyTask({ task, dynamo, sns }: PreparedMeasurement): Promise<Detail> {
-  const summary = await runNotifier({
-    outbox: new DynamoDbOutboxStore(dynamo, task.tableName),
-    publisher: new SnsPublisher(sns.client, TOPIC_ARN),
-    clock: clockFrom(task.now),
-  });
+/** The notifier's drain, as the notifier Lambda wires it (lambdas/handlers/notifier.ts) with `--deployed-reach`. */
+async function runNotifyTask({ task, dynamo, sns, deployed }: PreparedMeasurement): Promise<Detail> {
+  const summary = await runNotifier(
+    {
+      outbox: new DynamoDbOutboxStore(dynamo, task.tableName),
+      publisher: new SnsPublisher(sns.client, BENCH_TOPIC_ARN),
+      clock: clockFrom(task.now),
+      ...deployed?.notifier,
+    },
+    deployed?.notifierOptions ?? {},
+  );
   return {
     status: summary.status,
     pendingItems: summary.pendingItems,
@@ -137,6 +164,9 @@ async function runNotifyTask({ task, dynamo, sns }: PreparedMeasurement): Promis
     eventsPublished: summary.eventsPublished,
     eventsFailed: summary.eventsFailed,
     storeErrors: summary.storeErrors,
+    reach: summary.reach,
+    subscriptionCheck: summary.subscriptionCheck,
+    unreachableOwners: summary.unreachableOwners,
   };
 }
 
@@ -156,7 +186,7 @@ async function runTask(prepared: PreparedMeasurement): Promise<Detail> {
       return {
         ...(await runNaive(
           { dynamo, sns: sns.client },
-          { tableName: task.tableName, topicArn: TOPIC_ARN, config, now: task.now, runId },
+          { tableName: task.tableName, topicArn: BENCH_TOPIC_ARN, config, now: task.now, runId },
         )),
       };
     case 'sweep':
@@ -197,12 +227,24 @@ export async function prepareMeasurement(task: ChildTask): Promise<PreparedMeasu
   const writes = await taskFile<NaiveWrite[]>(task.writesFile, []);
   const itemSizes: ItemSizes = new Map(await taskFile<[string, number][]>(task.itemSizesFile, []));
   meter.knowSizes(itemSizes);
+  const config = parseConfig({ mode: 'enforce', ...BENCH_GUARD_LIMITS });
+  // Loaded only for a deployed-reach task: the default arms' processes hold none of its modules.
+  const deployed =
+    task.directoryTableName === undefined
+      ? undefined
+      : (await import('./deployed-wiring')).deployedWiring(
+          dynamo,
+          sns.client,
+          task.directoryTableName,
+          config,
+        );
   return {
     task,
     dynamo,
     meter,
     sns,
-    config: parseConfig({ mode: 'enforce', ...BENCH_GUARD_LIMITS }),
+    config,
+    ...(deployed !== undefined && { deployed }),
     runId: createRunId(task.now, 'bench0001'),
     writes: new Map(writes.map((write) => [write.id, write])),
     itemSizes,

@@ -3,10 +3,13 @@
  * loaded tables, then every measurement in its own fresh process.
  *
  * Table A (read floor, then ours): sequential floor → parallel floor → sweep →
- * notifier drain. Table B (same records): naive, then the two write floors
- * (their plain writes set what the naive run set: the same work on the same
- * items). Both tables are dropped afterwards, so DynamoDB Local holds at most
- * one case's data at a time.
+ * notifier drain; with `--deployed-reach`, an owner directory holding every
+ * owner of the table and the topics' subscriptions are made before the sweep
+ * (bench/deployed-reach.ts), and the sweep and the drain wired to them. Table
+ * B (same records): naive, then the two write floors (their plain writes set
+ * what the naive run set: the same work on the same items). The tables are
+ * dropped afterwards, so DynamoDB Local holds at most one case's data at a
+ * time.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -18,12 +21,14 @@ import { DEFAULT_SCAN_PAGE_SIZE } from '../lambdas/aws/credential-scanner';
 import { type HygieneConfig, parseConfig } from '../lambdas/hygiene/config';
 import { createRunId } from '../lambdas/hygiene/sweep';
 import { CHILD_TASKS, type ChildResult, type ChildTask, type ChildTaskName } from './child-protocol';
+import { type DeployedReach, prepareDeployedReach } from './deployed-reach';
 import { BENCH_NOW, type GeneratedTable, generateTable } from './generate';
 import type { LatencyModel } from './latency-model';
 import { naiveWrites } from './naive';
 import { readPendingOutboxItems, sizesOf } from './outbox-items';
 import { runChild } from './run-child';
 import type { BenchEndpoints } from './services';
+import { SNS_LIST_PAGE_SIZE } from './sns-subscription-listing';
 import { withJsonFile } from './task-files';
 
 /** The measurements of one repetition. */
@@ -34,6 +39,8 @@ export interface CaseRep {
   readonly changes: number;
   readonly loadMs: number;
   readonly results: Readonly<Record<ChildTaskName, ChildResult>>;
+  /** `--deployed-reach`: the sweep and the drain ran as deployed with every owner imported; absent: without. */
+  readonly deployedReach?: true;
   /** DynamoDB Local (JVM) CPU time during each measured call (the child's reading), ms; absent when /proc is unreadable. */
   readonly serverCpuMs: Readonly<Partial<Record<ChildTaskName, number>>>;
   /** The bench's SNS server's CPU time during each measured call, ms (read the same way). */
@@ -77,6 +84,8 @@ interface CaseOptions {
   readonly cpuProfDir?: string;
   /** The service latency model (`--latency aws`); absent = none. */
   readonly latency?: LatencyModel;
+  /** `--deployed-reach`: measure the sweep and the drain as deployed with every owner imported. */
+  readonly deployedReach?: boolean;
 }
 
 /** Runs one measurement child on a table; records DynamoDB Local's CPU during its measured call in `serverCpuMs`. */
@@ -158,11 +167,38 @@ async function measureNotify(
   client: DynamoDBDocumentClient,
   tableName: string,
   label: string,
+  extra: Partial<ChildTask> = {},
 ): Promise<ChildResult> {
   const sizes = sizesOf(await readPendingOutboxItems(client, tableName));
   return withJsonFile(`sizes-${label}`, sizes, (itemSizesFile) =>
-    measure('notify', tableName, { itemSizesFile }),
+    measure('notify', tableName, { itemSizesFile, ...extra }),
   );
+}
+
+/**
+ * The sweep and the drain of table A, with `--deployed-reach` against an owner directory holding every owner of
+ * `table` and the topics' subscriptions (made first, not measured; the directory dropped after the drain).
+ */
+async function measureOurs(
+  measure: Measure,
+  client: DynamoDBDocumentClient,
+  endpoints: BenchEndpoints,
+  ours: { readonly tableName: string; readonly table: GeneratedTable; readonly label: string },
+  deployedReach: boolean,
+): Promise<{ sweep: ChildResult; notify: ChildResult; reach?: DeployedReach }> {
+  const { tableName, table, label } = ours;
+  if (!deployedReach) {
+    const sweep = await measure('sweep', tableName);
+    return { sweep, notify: await measureNotify(measure, client, tableName, label) };
+  }
+  const reach = await prepareDeployedReach(client, endpoints.sns.endpoint, table.items, label, BENCH_NOW);
+  try {
+    const extra = { directoryTableName: reach.directoryTableName };
+    const sweep = await measure('sweep', tableName, extra);
+    return { sweep, notify: await measureNotify(measure, client, tableName, label, extra), reach };
+  } finally {
+    await reach.drop();
+  }
 }
 
 /**
@@ -204,10 +240,44 @@ function checkConsistency(label: string, table: GeneratedTable, results: CaseRep
       0,
     ],
   ];
+  throwOnMismatch(label, checks);
+}
+
+/** @throws {BenchConsistencyError} on the first check whose value is not the one expected */
+function throwOnMismatch(label: string, checks: readonly (readonly [string, unknown, unknown])[]): void {
   for (const [what, actual, expected] of checks) {
     if (actual !== expected)
       throw new BenchConsistencyError(`${label}: ${what} = ${actual}, expected ${expected}`);
   }
+}
+
+/**
+ * `--deployed-reach`: the sweep and the drain must have judged every owner reachable against the directory (every
+ * owner imported and confirmed), the sweep checked the alarm topic (its one subscription), and the drain listed the
+ * topic once (every page).
+ * @throws {BenchConsistencyError} on the first that did not
+ */
+function checkDeployedReach(
+  label: string,
+  reach: DeployedReach,
+  sweep: ChildResult,
+  notify: ChildResult,
+): void {
+  const listed = (result: ChildResult) => result.sns.byAction.ListSubscriptionsByTopic ?? 0;
+  throwOnMismatch(label, [
+    ['sweep owner reach', sweep.detail.reach, 'verified'],
+    ['sweep unreachable owners', sweep.detail.unreachableOwners, 0],
+    ['sweep alarm topic check', sweep.detail.alarmTopic, 'checked: 1 confirmed, 0 pending'],
+    ['sweep alarm topic listing pages', listed(sweep), 1],
+    ['notifier owner reach', notify.detail.reach, 'verified'],
+    ['notifier subscription check', notify.detail.subscriptionCheck, 'listed'],
+    ['notifier unreachable owners', notify.detail.unreachableOwners, 0],
+    [
+      'notifier topic listing pages',
+      listed(notify),
+      Math.ceil(reach.topicSubscriptions / SNS_LIST_PAGE_SIZE),
+    ],
+  ]);
 }
 
 /**
@@ -244,8 +314,13 @@ export async function runCase(
   log(`  ${label}: loaded ${size} items (${table.changes} changing) in ${Math.round(ours.loadMs)} ms`);
   const floor = await measure('floor', ours.tableName);
   const parallelFloor = await measure('parallel-floor', ours.tableName);
-  const sweep = await measure('sweep', ours.tableName);
-  const notify = await measureNotify(measure, client, ours.tableName, label);
+  const { sweep, notify, reach } = await measureOurs(
+    measure,
+    client,
+    endpoints,
+    { tableName: ours.tableName, table, label },
+    options.deployedReach ?? false,
+  );
   await dropTable(client, ours.tableName);
 
   const naiveTable = await freshTable(client, `${label}-naive`, table.items);
@@ -255,10 +330,12 @@ export async function runCase(
 
   const results = { floor, 'parallel-floor': parallelFloor, sweep, notify, naive, ...writeFloors };
   checkConsistency(label, table, results);
+  if (reach !== undefined) checkDeployedReach(label, reach, sweep, notify);
   return {
     size,
     changeRate,
     rep,
+    ...(reach !== undefined && { deployedReach: true }),
     changes: table.changes,
     loadMs: ours.loadMs,
     results,

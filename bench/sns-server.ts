@@ -7,9 +7,12 @@
  *
  * It answers `Publish` and `PublishBatch` as SNS does for the query protocol
  * (XML, the `x-amzn-RequestId` header; every entry successful within SNS's
- * limits: 10 entries and 256 KiB a batch, 256 KiB a message) and counts, per
- * measurement key (the path `/m/<key>/` a client is pointed at), the requests
- * it received (every SDK attempt, a retried call once per attempt), the
+ * limits: 10 entries and 256 KiB a batch, 256 KiB a message) and, for
+ * `--deployed-reach`, `ListSubscriptionsByTopic` of the topics the driver
+ * gave it subscriptions for (`PUT /__bench/subscriptions/<topic ARN>`, a JSON
+ * array; bench/sns-subscription-listing.ts), and counts, per measurement key
+ * (the path `/m/<key>/` a client is pointed at), the requests it received
+ * (every SDK attempt, a retried call once per attempt; per action), the
  * messages and their payload bytes as SNS counts them. A measurement reads its
  * totals, and the server forgets them, at `GET /__bench/totals/<key>`.
  */
@@ -18,6 +21,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { publishEntryBytes, SNS_MESSAGE_LIMIT_BYTES } from '../lambdas/aws/sns-wire';
 import { answerRefusal, answerResult, checkBatchLimits, SnsRefusal, xmlEscape } from './sns-query-answers';
+import { type BenchSubscription, listSubscriptionsResult } from './sns-subscription-listing';
 
 /** What one measurement key sent. */
 export interface SnsTotals {
@@ -27,7 +31,7 @@ export interface SnsTotals {
   readonly messages: number;
   /** Payload bytes of those messages, as SNS bills and limits them ({@link messageBytes}). */
   readonly bytes: number;
-  /** Requests per action (`Publish`, `PublishBatch`, anything else refused). */
+  /** Requests per action (`Publish`, `PublishBatch`, `ListSubscriptionsByTopic`, anything else refused). */
   readonly byAction: Readonly<Record<string, number>>;
 }
 
@@ -52,6 +56,7 @@ export function messageBytes(message: MessageParts): number {
 }
 
 const TOTALS_PATH = '/__bench/totals/';
+const SUBSCRIPTIONS_PATH = '/__bench/subscriptions/';
 /** What the server's process prints, followed by its endpoint, once it listens (bench/sns-server-main.ts). */
 export const SNS_SERVER_READY = 'BENCH_SNS_SERVER ';
 const KEY_PATH = /^\/m\/([A-Za-z0-9_.-]{1,100})\/?$/;
@@ -85,6 +90,8 @@ interface Tally {
 /** The running server (in this process; the bench runs it in its own: bench/sns-server-process.ts). */
 export class BenchSnsServer {
   private readonly tallies = new Map<string, Tally>();
+  /** The subscriptions of each topic `ListSubscriptionsByTopic` answers for, by topic ARN. */
+  private readonly subscriptions = new Map<string, readonly BenchSubscription[]>();
   private failures: { remaining: number; status: number } = { remaining: 0, status: 500 };
 
   private constructor(
@@ -125,6 +132,11 @@ export class BenchSnsServer {
     };
   }
 
+  /** Replaces the subscriptions `ListSubscriptionsByTopic` lists for `topicArn` (in this process; else {@link putTopicSubscriptions}). */
+  setSubscriptions(topicArn: string, subscriptions: readonly BenchSubscription[]): void {
+    this.subscriptions.set(topicArn, [...subscriptions]);
+  }
+
   /** Tests: the next `count` requests fail with `status` (a 5xx is retried by the SDK). */
   failNext(count: number, status = 500): void {
     this.failures = { remaining: count, status };
@@ -147,6 +159,15 @@ export class BenchSnsServer {
     const key = KEY_PATH.exec(url)?.[1];
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method === 'PUT' && url.startsWith(SUBSCRIPTIONS_PATH)) {
+      const topicArn = decodeURIComponent(url.slice(SUBSCRIPTIONS_PATH.length));
+      this.setSubscriptions(
+        topicArn,
+        JSON.parse(Buffer.concat(chunks).toString('utf8')) as BenchSubscription[],
+      );
+      res.writeHead(204).end();
+      return;
+    }
     if (key === undefined || req.method !== 'POST') {
       return answerRefusal(res, new SnsRefusal(404, 'NotFound', `no SNS here: ${req.method} ${url}`));
     }
@@ -189,6 +210,10 @@ export class BenchSnsServer {
       return `<MessageId>${randomUUID()}</MessageId>`;
     }
     if (action === 'PublishBatch') return publishBatch(form, tally);
+    if (action === 'ListSubscriptionsByTopic') {
+      const topicArn = form.get('TopicArn') ?? '';
+      return listSubscriptionsResult(topicArn, this.subscriptions.get(topicArn), form.get('NextToken'));
+    }
     throw new SnsRefusal(400, 'InvalidAction', `the bench's SNS server does not answer ${action}`);
   }
 }
@@ -225,4 +250,22 @@ export async function takeSnsTotals(root: string, key: string): Promise<SnsTotal
   const response = await fetch(`${root}${TOTALS_PATH}${encodeURIComponent(key)}`);
   if (!response.ok) throw new Error(`the bench's SNS server answered ${response.status} for totals`);
   return (await response.json()) as SnsTotals;
+}
+
+/**
+ * Gives the server the subscriptions `ListSubscriptionsByTopic` lists for `topicArn`, replacing any it had (a plain
+ * HTTP PUT, made by the driver before a `--deployed-reach` measurement).
+ * @throws {Error} when the server does not take them
+ */
+export async function putTopicSubscriptions(
+  root: string,
+  topicArn: string,
+  subscriptions: readonly BenchSubscription[],
+): Promise<void> {
+  const response = await fetch(`${root}${SUBSCRIPTIONS_PATH}${encodeURIComponent(topicArn)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(subscriptions),
+  });
+  if (!response.ok) throw new Error(`the bench's SNS server answered ${response.status} for subscriptions`);
 }

@@ -8,10 +8,16 @@
  * never claimed. A profiled run (`--cpu-prof`) judges no timing target at
  * all: the profiler slows the arms unequally (the sweep more than the floors)
  * and inflates the notifier's CPU, so its timings are diagnostics, not
- * verdicts. Figures are judged unrounded (`RunRow.exact`), shown rounded.
+ * verdicts. Nor does a run measured otherwise than the issue measures: a
+ * latency model changed by `--latency-params` (`aws-modified`), an added
+ * round trip (`--rtt-ms`), a heap cap on the timing children
+ * (`--heap-cap-mb`); their counts are still judged, as a profiled run's. A
+ * memory run with `--memory-semi-space-mb` is reported: the issue measures
+ * V8's default young generation. Figures are judged unrounded
+ * (`RunRow.exact`), shown rounded.
  */
 import { exactPeakHeapUsedMb, type MemoryResult } from './memory';
-import { MEMORY_REFERENCE_SIZE } from './options';
+import { type LatencyModelName, MEMORY_REFERENCE_SIZE } from './options';
 import { type JudgeOptions, PROFILED_NOTE } from './profiled-run';
 import { round } from './stats';
 import type { RunRow } from './summarize';
@@ -23,7 +29,7 @@ export interface Verdict {
   /** The target, e.g. `≤ 1.3`. */
   readonly target: string;
   /** The latency model of the run the figure comes from (memory runs: always `none`). */
-  readonly latencyModel: 'none' | 'aws';
+  readonly latencyModel: LatencyModelName;
   /** False where the issue does not set the target (see `reportedBecause`): the figure is only reported. */
   readonly judged: boolean;
   readonly holds: boolean;
@@ -159,18 +165,65 @@ interface AgainstOptions {
   readonly estimated?: string;
 }
 
-/** Why a timing figure is only reported on this run: the latency model it is set for, the profiler. */
-function timingReasons(row: RunRow, setWithModel: boolean, profiled: boolean): string[] {
+/**
+ * Why a timing figure is only reported on this run: the latency model it is set for, a changed model, an added
+ * round trip, a heap cap, the profiler.
+ */
+function timingReasons(row: RunRow, setWithModel: boolean, options: JudgeOptions): string[] {
+  const { profiled = false, rttMs = 0, heapCapMb } = options;
   return [
-    ...(setWithModel && row.latencyModel !== 'aws'
+    ...(setWithModel && row.latencyModel === 'none'
       ? ['the issue sets this target with --latency aws; reported without the model']
+      : []),
+    ...(row.latencyModel === 'aws-modified'
+      ? [
+          "the latency model was changed (--latency-params): the issue's timing targets are judged with the documented one",
+        ]
+      : []),
+    ...(rttMs > 0
+      ? [`a round trip was added to every request (--rtt-ms ${rttMs}): not the issue's measurement`]
+      : []),
+    ...(heapCapMb !== undefined
+      ? [`the timing children ran under a heap cap (--heap-cap-mb ${heapCapMb}): not the issue's measurement`]
       : []),
     ...(profiled ? [PROFILED_NOTE.replace(/; $/, '')] : []),
   ];
 }
 
+/**
+ * The SNS calls verdict: the target bounds the notifier's publishes (`PublishBatch` of the owners' digests); its
+ * `ListSubscriptionsByTopic` pages (the live reach check of `--deployed-reach`) are reported apart in the detail,
+ * never held against it nor left out of the requests per change, which counts every call.
+ */
+function snsCallsVerdict(row: RunRow): Judgement {
+  const listing = row.notifySnsListCalls ?? 0;
+  const publishes = row.notifySnsCalls - listing;
+  const limit = Math.ceil(row.owners / 10) + row.splitParts;
+  const sweepCalls = row.snsCalls - row.notifySnsCalls;
+  const sweepListing = (row.snsListCalls ?? 0) - listing;
+  const notifierListing =
+    listing > 0
+      ? `; its ${listing} ListSubscriptionsByTopic pages (the live reach check, once per drain) are reported apart, not held against the target, which bounds publishes`
+      : '';
+  const sweep =
+    sweepListing > 0
+      ? `the sweep's admin run summary and alarm topic check add ${sweepCalls} (${sweepListing} of them ListSubscriptionsByTopic pages)`
+      : `the sweep's admin run summary adds ${sweepCalls}`;
+  return {
+    figure: 'SNS calls',
+    target: '≤ ceil(owners/10) + split parts',
+    holds: publishes <= limit,
+    value: publishes,
+    exactValue: publishes,
+    detail:
+      `the notifier's ${publishes} publish calls for ${row.owners} owners, ${row.splitParts} split parts (limit ${limit})${notifierListing}; ` +
+      `${sweep}; every call, listings included, is counted in the requests per change`,
+  };
+}
+
 /** The per-case verdicts of one row (which apply depends on its change rate). */
-function rowVerdicts(row: RunRow, { profiled = false }: JudgeOptions): Verdict[] {
+function rowVerdicts(row: RunRow, options: JudgeOptions): Verdict[] {
+  const profiled = options.profiled ?? false;
   const verdicts: Verdict[] = [];
   /**
    * A figure of the row held against its target in {@link TARGETS}, unrounded: at most, or (`≥`) at
@@ -185,7 +238,7 @@ function rowVerdicts(row: RunRow, { profiled = false }: JudgeOptions): Verdict[]
   ) => {
     const exactValue = row.exact[key];
     const limit = TARGETS[key];
-    const reasons = timing ? timingReasons(row, withModel, profiled) : [];
+    const reasons = timing ? timingReasons(row, withModel, options) : [];
     verdicts.push(
       verdictOn(row, {
         figure,
@@ -227,19 +280,7 @@ function rowVerdicts(row: RunRow, { profiled = false }: JudgeOptions): Verdict[]
       { unit: ' ms', timing: true },
     );
   }
-  const limit = Math.ceil(row.owners / 10) + row.splitParts;
-  verdicts.push(
-    verdictOn(row, {
-      figure: 'SNS calls',
-      target: '≤ ceil(owners/10) + split parts',
-      holds: row.notifySnsCalls <= limit,
-      value: row.notifySnsCalls,
-      exactValue: row.notifySnsCalls,
-      detail:
-        `the notifier's ${row.notifySnsCalls} calls for ${row.owners} owners, ${row.splitParts} split parts (limit ${limit}); ` +
-        `the sweep's admin run summary adds ${row.snsCalls - row.notifySnsCalls}, counted in the requests per change`,
-    }),
-  );
+  verdicts.push(verdictOn(row, snsCallsVerdict(row)));
   return verdicts;
 }
 
@@ -256,6 +297,12 @@ function memoryScopeReasons(largest: MemoryResult, reference: MemoryResult | und
   }
   const reps = Math.min(...[largest, reference].map((m) => m?.reps ?? 1));
   if (reps < TARGET_SCOPE.minReps) reasons.push(fewRepsReason(reps));
+  const semiSpaceMb = largest.semiSpaceMb ?? reference?.semiSpaceMb;
+  if (semiSpaceMb !== undefined && semiSpaceMb !== null) {
+    reasons.push(
+      `the issue measures V8's default young generation; this run set its semi-spaces to ${semiSpaceMb} MB (--memory-semi-space-mb)`,
+    );
+  }
   return reasons;
 }
 

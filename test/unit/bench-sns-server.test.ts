@@ -1,18 +1,28 @@
 /**
  * The bench's SNS server (bench/sns-server.ts) answers a real SNS client over
- * HTTP in SNS's wire format, counts what each measurement sent (every attempt
- * of a retried call), and runs as a process of its own.
+ * HTTP in SNS's wire format (publishes, and for `--deployed-reach` the
+ * topic listing the deployed adapter pages through), counts what each
+ * measurement sent (every attempt of a retried call), and runs as a process
+ * of its own.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
+import { ListSubscriptionsByTopicCommand, PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleScript, PROJECT_ROOT } from '../../bench/child-bundle';
 import type { RequestShape } from '../../bench/latency-model';
 import { createBenchSnsClient } from '../../bench/sns-bench-client';
-import { BenchSnsServer, messageBytes, SNS_SERVER_READY, takeSnsTotals } from '../../bench/sns-server';
+import {
+  BenchSnsServer,
+  messageBytes,
+  putTopicSubscriptions,
+  SNS_SERVER_READY,
+  takeSnsTotals,
+} from '../../bench/sns-server';
 import { startSnsServerProcess } from '../../bench/sns-server-process';
+import type { BenchSubscription } from '../../bench/sns-subscription-listing';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
+import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:bench';
 
@@ -101,6 +111,73 @@ describe('BenchSnsServer', () => {
   });
 });
 
+describe('BenchSnsServer: ListSubscriptionsByTopic (--deployed-reach)', () => {
+  let server: BenchSnsServer;
+  beforeAll(async () => {
+    server = await BenchSnsServer.start();
+  });
+  afterAll(() => server.stop());
+
+  /** `count` confirmed owner subscriptions and one pending, as the driver gives them. */
+  const subscriptions = (count: number): BenchSubscription[] => [
+    ...Array.from({ length: count }, (_, i) => ({
+      arn: `${TOPIC}:sub-${i}`,
+      protocol: 'email',
+      endpoint: `u${i}@example.com`,
+      filterPolicy: `{"userId":["u${i}"]}`,
+    })),
+    { arn: `${TOPIC}:pending`, protocol: 'email', endpoint: 'late@example.com', pending: true },
+  ];
+
+  it('lists the subscriptions the driver gave it as SNS does: 100 a page, a pending one without its ARN; each page counted', async () => {
+    await putTopicSubscriptions(server.endpoint, TOPIC, subscriptions(250));
+    const client = createSnsClient({ endpoint: server.endpointFor('listing') });
+
+    const listed = await new SnsTopicSubscriptions(client, TOPIC).listUnread();
+
+    expect(listed).toHaveLength(251);
+    expect(listed[0]).toEqual({
+      arn: `${TOPIC}:sub-0`,
+      protocol: 'email',
+      endpoint: 'u0@example.com',
+      pending: false,
+    });
+    expect(listed[250]).toEqual({
+      arn: 'PendingConfirmation',
+      protocol: 'email',
+      endpoint: 'late@example.com',
+      pending: true,
+    });
+    expect(server.totals('listing')).toEqual({
+      calls: 3,
+      messages: 0,
+      bytes: 0,
+      byAction: { ListSubscriptionsByTopic: 3 },
+    });
+    const first = await client.send(new ListSubscriptionsByTopicCommand({ TopicArn: TOPIC }));
+    expect(first.Subscriptions).toHaveLength(100);
+    expect(first.Subscriptions?.[0]).toMatchObject({ TopicArn: TOPIC, Owner: '123456789012' });
+    expect(first.NextToken).toBe('100');
+    client.destroy();
+  });
+
+  it('refuses a topic it was given nothing for (NotFound) and a token it did not give', async () => {
+    const client = createSnsClient({ endpoint: server.endpointFor('refused') });
+    server.setSubscriptions(TOPIC, subscriptions(3));
+
+    await expect(
+      client.send(new ListSubscriptionsByTopicCommand({ TopicArn: `${TOPIC}-other` })),
+    ).rejects.toMatchObject({ name: 'NotFoundException' });
+    await expect(
+      client.send(new ListSubscriptionsByTopicCommand({ TopicArn: TOPIC, NextToken: 'x' })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    const one = await client.send(new ListSubscriptionsByTopicCommand({ TopicArn: TOPIC }));
+    expect(one.Subscriptions).toHaveLength(4);
+    expect(one.NextToken).toBeUndefined();
+    client.destroy();
+  });
+});
+
 describe('createBenchSnsClient', () => {
   let server: BenchSnsServer;
   beforeAll(async () => {
@@ -131,6 +208,25 @@ describe('createBenchSnsClient', () => {
       { command: 'PublishCommand', items: 0 },
     ]);
     expect(await takeTotals()).toMatchObject({ calls: 3, messages: 4 });
+    client.destroy();
+  });
+
+  it('a listing page waits its modelled latency too', async () => {
+    const seen: string[] = [];
+    const { client } = createBenchSnsClient(
+      { endpoint: server.endpoint },
+      {
+        latency: (request) => {
+          seen.push(request.command);
+          return 0;
+        },
+      },
+    );
+    server.setSubscriptions(TOPIC, []);
+
+    await client.send(new ListSubscriptionsByTopicCommand({ TopicArn: TOPIC }));
+
+    expect(seen).toEqual(['ListSubscriptionsByTopicCommand']);
     client.destroy();
   });
 });

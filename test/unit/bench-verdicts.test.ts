@@ -195,6 +195,102 @@ describe('judgeTargets: SNS calls', () => {
   });
 });
 
+describe('judgeTargets: SNS calls with the topic listed (--deployed-reach)', () => {
+  it("holds the notifier's publishes to the target and reports its listing pages apart; every call counts per change", () => {
+    const listed = row({ snsCalls: 98, notifySnsCalls: 96, snsListCalls: 22, notifySnsListCalls: 21 });
+    const sns = byFigure(judgeTargets([listed], []), 'SNS calls');
+
+    expect(sns).toMatchObject({ judged: true, holds: true, value: 75, exactValue: 75 });
+    expect(sns.detail).toBe(
+      "10000 records, 10% changes: the notifier's 75 publish calls for 742 owners, 0 split parts (limit 75); " +
+        'its 21 ListSubscriptionsByTopic pages (the live reach check, once per drain) are reported apart, not held ' +
+        "against the target, which bounds publishes; the sweep's admin run summary and alarm topic check add 2 (1 of " +
+        'them ListSubscriptionsByTopic pages); every call, listings included, is counted in the requests per change',
+    );
+    expect(byFigure(judgeTargets([listed], []), 'requests per').detail).toContain('(106 DynamoDB + 98 SNS)');
+    const onePublishTooMany = row({
+      snsCalls: 99,
+      notifySnsCalls: 97,
+      snsListCalls: 22,
+      notifySnsListCalls: 21,
+    });
+    expect(byFigure(judgeTargets([onePublishTooMany], []), 'SNS calls').holds).toBe(false);
+  });
+});
+
+describe('judgeTargets: runs measured otherwise than the issue measures', () => {
+  const timing = ['sweep / read floor', 'naive / (sweep + notify)', 'notifier client CPU'];
+  const judgedOf = (verdicts: readonly Verdict[]) =>
+    verdicts.map((v) => [v.figure.split(',')[0]?.split(' per event')[0], v.judged]);
+  const rows = (overrides: Partial<RunRow> = {}) => [row({ changeRate: 0.01, ...overrides }), row(overrides)];
+
+  it.each([
+    [
+      'a changed latency model (aws-modified)',
+      rows({ latencyModel: 'aws-modified' }),
+      {},
+      "the latency model was changed (--latency-params): the issue's timing targets are judged with the documented one",
+    ],
+    [
+      'an added round trip',
+      rows(),
+      { rttMs: 50 },
+      "a round trip was added to every request (--rtt-ms 50): not the issue's measurement",
+    ],
+    [
+      'a heap cap on the timing children',
+      rows(),
+      { heapCapMb: 64 },
+      "the timing children ran under a heap cap (--heap-cap-mb 64): not the issue's measurement",
+    ],
+  ])(
+    'reports every timing target of a run with %s, and still judges its counts',
+    (_what, cases, options, reason) => {
+      const verdicts = judgeTargets(cases, [], options);
+
+      for (const [figure, judged] of judgedOf(verdicts))
+        expect(judged).toBe(!timing.includes(figure as string));
+      for (const v of verdicts.filter((verdict) => !verdict.judged)) expect(v.reportedBecause).toBe(reason);
+      expect(byFigure(verdicts, 'naive').latencyModel).toBe(cases[0]?.latencyModel);
+    },
+  );
+
+  it('judges every target of the same run as the issue measures it', () => {
+    expect(judgeTargets(rows(), [], { rttMs: 0 }).every((v) => v.judged)).toBe(true);
+  });
+
+  it('reports a memory run with its young generation set (--memory-semi-space-mb): the issue measures V8 defaults', () => {
+    const memory = (size: number, peak: number, semiSpaceMb?: number): MemoryResult => ({
+      size,
+      heapCapMb: 64,
+      ...(semiSpaceMb !== undefined && { semiSpaceMb }),
+      completed: true,
+      peakHeapUsedMb: peak,
+      exactPeakHeapUsedMb: peak,
+      peakLiveHeapUsedMb: null,
+      peakRssMb: null,
+      baseHeapUsedMb: null,
+      peakHeapTotalMb: null,
+      peakExternalMb: null,
+      changes: size / 100,
+      loadMs: 0,
+      sweepMs: 0,
+      floorPeakHeapUsedMb: null,
+      floorPeakLiveHeapUsedMb: null,
+      floorPeakRssMb: null,
+      reps: 3,
+    });
+    const [semi16] = judgeTargets([], [memory(100_000, 41.9, 16), memory(1_000_000, 47, 16)]);
+    const [defaults] = judgeTargets([], [memory(100_000, 41.9), memory(1_000_000, 47)]);
+
+    expect(semi16).toMatchObject({ judged: false, holds: true, value: 1.12 });
+    expect(semi16?.reportedBecause).toBe(
+      "the issue measures V8's default young generation; this run set its semi-spaces to 16 MB (--memory-semi-space-mb)",
+    );
+    expect(defaults).toMatchObject({ judged: true, holds: true });
+  });
+});
+
 describe('judgeTargets: the WCU figure is an estimate', () => {
   it('says so, and from what, in the verdict, its detail and the printed table', () => {
     const wcu = byFigure(judgeTargets([row()], []), 'WCU per changed credential');

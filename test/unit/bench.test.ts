@@ -33,7 +33,14 @@ import {
   updatedKey,
 } from '../../bench/partiql-capacity';
 import { PROFILED_NOTE } from '../../bench/profiled-run';
-import { cpuMarkdown, pageHoldMarkdown, scanTimelineMarkdown, targetsMarkdown } from '../../bench/report';
+import {
+  cpuMarkdown,
+  pageHoldMarkdown,
+  perChangeMarkdown,
+  runsMarkdown,
+  scanTimelineMarkdown,
+  targetsMarkdown,
+} from '../../bench/report';
 import type { CaseRep } from '../../bench/run-case';
 import { parseScriptArgs } from '../../bench/script-args';
 import { median } from '../../bench/stats';
@@ -171,6 +178,16 @@ describe('checkTargets', () => {
     expect(checks.every((c) => c.judged)).toBe(true);
   });
 
+  it("holds the notifier's publishes to the SNS calls target, its listing pages reported apart", () => {
+    const [, sns] = checkTargets([
+      row({ changeRate: 0.1, owners: 742, snsCalls: 98, notifySnsCalls: 96, notifySnsListCalls: 21 }),
+    ]);
+    expect(sns).toMatchObject({ judged: true, holds: true });
+    expect(sns?.detail).toBe(
+      '75 notifier publish calls for 742 owners (limit 75); 21 ListSubscriptionsByTopic pages reported apart, not judged',
+    );
+  });
+
   it('on a profiled run reports the timing targets with the reason; the SNS calls and the peak RSS are still judged', () => {
     const checks = checkTargets(
       [
@@ -240,6 +257,19 @@ describe('parseBenchOptions: latency and memory', () => {
     expect(() => parseBenchOptions(argv, '/x')).toThrow(BenchUsageError);
   });
 
+  it('--deployed-reach measures the default deployment with imported owners; without it, as the reference runs', () => {
+    expect(parseBenchOptions(['--deployed-reach'], '/x').deployedReach).toBe(true);
+    expect(parseBenchOptions([], '/x').deployedReach).toBeUndefined();
+  });
+
+  it('--latency-params that change a figure name the model aws-modified; restating the documented ones keeps aws', () => {
+    const named = (params: string) =>
+      latencyModelName(parseBenchOptions(['--latency', 'aws', '--latency-params', params], '/x'));
+    expect(named('scanPerMbMs=400')).toBe('aws-modified');
+    expect(named('sigma=0')).toBe('aws-modified');
+    expect(named(`scanPerMbMs=${AWS_LATENCY_MODEL.scanPerMbMs}`)).toBe('aws');
+  });
+
   it('--cpu-prof takes a directory relative to the caller', () => {
     expect(parseBenchOptions(['--cpu-prof', 'prof'], '/work').cpuProfDir).toBe('/work/prof');
   });
@@ -285,6 +315,11 @@ describe('latency model', () => {
     expect(at({ command: 'PublishCommand' })).toBe(model.snsPublishMs);
     expect(at({ command: 'PublishBatchCommand', items: 10 })).toBeCloseTo(
       model.snsPublishBatchMs + 10 * model.batchPerItemMs,
+    );
+    // A page of the topic's subscriptions (--deployed-reach), its own figure, not a write's.
+    expect(at({ command: 'ListSubscriptionsByTopicCommand' })).toBe(model.snsListMs);
+    expect(medianLatencyMs({ ...model, snsListMs: 40 }, { command: 'ListSubscriptionsByTopicCommand' })).toBe(
+      40,
     );
   });
 
@@ -397,6 +432,29 @@ describe('meterDynamo', () => {
     client.destroy();
   });
 
+  it('charges a write refused by its condition 1 WCU, as the service bills it; no other failure', async () => {
+    let failure = 'ConditionalCheckFailedException';
+    const client = answeredClient(() => {
+      throw Object.assign(new Error('refused'), { name: failure });
+    });
+    const meter = meterDynamo(client);
+
+    await expect(client.send(anUpdate())).rejects.toThrow('refused');
+    failure = 'ValidationException';
+    await expect(client.send(anUpdate())).rejects.toThrow('refused');
+    failure = 'ConditionalCheckFailedException';
+    await expect(client.send(new ScanCommand({ TableName: 't' }))).rejects.toThrow('refused');
+
+    expect(meter.totals()).toMatchObject({
+      requests: 3,
+      failedRequests: 3,
+      failedConditionalWrites: 1,
+      consumedWcu: 1,
+      consumedRcu: 0,
+    });
+    client.destroy();
+  });
+
   it('notes when the first and the last Scan page came back, latency waited, and nothing for other requests', async () => {
     const client = answeredClient((command) =>
       command === 'ScanCommand' ? { Items: [], ConsumedCapacity: { CapacityUnits: 1 } } : {},
@@ -489,6 +547,53 @@ describe('summarizeCase: per-change figures', () => {
     expect(row.wcuPerChange).toBe(4.02);
     expect(row.notifyCpuMsPerEvent).toBe(0.4);
     expect(row.eventsPublished).toBe(1_000);
+  });
+
+  it('counts the topic listings among the SNS calls and reports them apart (--deployed-reach)', () => {
+    const listing = (): CaseRep => {
+      const base = rep(400, 1_000);
+      const { sweep, notify } = base.results;
+      return {
+        ...base,
+        deployedReach: true,
+        results: {
+          ...base.results,
+          sweep: {
+            ...sweep,
+            sns: {
+              calls: 2,
+              messages: 1,
+              bytes: 1,
+              byAction: { PublishBatch: 1, ListSubscriptionsByTopic: 1 },
+            },
+          },
+          notify: {
+            ...notify,
+            sns: {
+              calls: 96,
+              messages: 1_000,
+              bytes: 1,
+              byAction: { PublishBatch: 75, ListSubscriptionsByTopic: 21 },
+            },
+          },
+        },
+      };
+    };
+    const row = summarizeCase([listing(), listing(), listing()], 'aws');
+
+    expect(row).toMatchObject({
+      deployedReach: true,
+      snsCalls: 98,
+      notifySnsCalls: 96,
+      snsListCalls: 22,
+      notifySnsListCalls: 21,
+    });
+    expect(row.exact.requestsPerChange).toBeCloseTo((1_005 + 400 + 98) / 1_000, 10);
+    expect(runsMarkdown([row]).split('\n')[6]).toContain('| 98 / 0 | 22 (1 + 21) |');
+    expect(perChangeMarkdown([row]).split('\n')[2]).toContain('| aws | yes |');
+    const plain = summarizeCase([rep(400, 1_000)], 'aws');
+    expect(plain).toMatchObject({ snsListCalls: 0, notifySnsListCalls: 0 });
+    expect(plain.deployedReach).toBeUndefined();
   });
 
   it('takes the median of each scan timeline figure, and none when a repetition did not scan', () => {
