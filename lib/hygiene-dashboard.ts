@@ -418,7 +418,7 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
         }),
         m(SES_EVENTS_METRIC.transient, {
           ...RUN_WATCH.perHour,
-          label: 'transient or undetermined bounces (nobody marked)',
+          label: 'transient or undetermined bounces and rejects (nobody marked)',
         }),
         m(SES_EVENTS_METRIC.marked, { ...RUN_WATCH.perHour, label: 'owners marked bouncing' }),
         m(SES_EVENTS_METRIC.optedOut, {

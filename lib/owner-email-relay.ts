@@ -531,7 +531,7 @@ export class OwnerEmailRelay extends Construct {
       }),
       new cloudwatch.Alarm(this, 'SesEventsNotificationsFailed', {
         alarmDescription:
-          'SNS could not deliver SES bounce or complaint events from the SES events topic to the SES events function (its permission to invoke removed, the function deleted or failing to accept the invocation): after SNS’s retries each is dropped, so an owner may not be marked bouncing or unsubscribed and a bounced digest not reported to the admins. Check the topic’s subscription and the function; see docs/deploy.md, "Runbook: SES events not delivered".',
+          'SNS could not deliver SES bounce, complaint or reject events from the SES events topic to the SES events function (its permission to invoke removed, the function deleted or failing to accept the invocation): after SNS’s retries each is dropped, so an owner may not be marked bouncing or unsubscribed and a bounced digest not reported to the admins. Check the topic’s subscription and the function; see docs/deploy.md, "Runbook: SES events not delivered".',
         metric: notificationsFailed(this.sesEventsTopic),
         ...atLeast(1),
       }),

@@ -86,6 +86,17 @@ export interface BouncedEmail {
   readonly bounceSubType?: string;
 }
 
+/**
+ * How a `Reject` (SES found a virus and did not send the email) is reported: as a bounce SES gave up on, of no bounce
+ * type SES documents (`ses-events.ts` reads it so; {@link whatHappened} says what it was).
+ */
+export const REJECTED = { bounceType: 'Undetermined', bounceSubType: 'Reject' } as const;
+
+/** Whether a reported email is a reject ({@link REJECTED}). */
+function isRejected(email: BouncedEmail): boolean {
+  return email.bounceType === REJECTED.bounceType && email.bounceSubType === REJECTED.bounceSubType;
+}
+
 /** The `bouncedEmail` field of the report document: the email, and whether its events are listed. */
 export interface BouncedEmailField extends Omit<BouncedEmail, 'name' | 'eventsKey'> {
   /** True when `owners[].events` are exactly the events the bounced email carried. */
@@ -139,7 +150,7 @@ function whatHappened(email: BouncedEmail): string {
     );
   if (email.bounceType === 'Transient')
     return `was not delivered: SES gave up on it and reported a transient bounce${subTypePhrase(email.bounceSubType)}, at`;
-  if (email.bounceType === 'Undetermined' && email.bounceSubType?.trim().toLowerCase() === 'reject')
+  if (isRejected(email))
     return 'was not sent: SES rejected it (SES found a virus in it and did not try to deliver it), reported at';
   if (email.bounceType === 'Undetermined')
     return `was not delivered: SES gave up on it and reported a bounce of undetermined type${subTypePhrase(email.bounceSubType)}, at`;

@@ -1,8 +1,8 @@
 /**
  * A digest part whose email bounced reaches the admins (docs/notifications.md,
- * "Email relay"): a permanent bounce, or one SES gave up on without calling it
- * permanent (`Transient` of any subtype but `General`, `Undetermined`;
- * `ses-events.ts`). By then the outbox, the ledger and SQS all say the events
+ * "Email relay"): a permanent bounce, one SES gave up on without calling it
+ * permanent (`Transient`, `Undetermined`; a `Transient`/`General` one only
+ * with a DSN failure), or a reject (SES found a virus; `ses-events.ts`). By then the outbox, the ledger and SQS all say the events
  * went out, so the SES events handler gives the admins the part's events in
  * an `owner-unreachable` report (`bounce-report.ts`, which says which kind of
  * bounce it was), once per part whatever the kind: a later bounce of a part

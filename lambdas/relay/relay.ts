@@ -287,9 +287,13 @@ async function failUnreported(
   const key = relayKey(digest);
   const state = await deps.ledger.partState(key, deps.clock());
   if (state.status !== 'free') return settledElsewhere(state.status, digest, key);
+  const told =
+    digest.ownerReach !== undefined
+      ? `${digest.ownerReach}, so the admins were not told`
+      : 'reachable (the digest carries no ownerReach), so the admins were not told, unless this digest is ' +
+        "of a notifier before 6 December 2026 (its verdict was in an attribute SNS does not deliver): then see its drain's owner-unreachable report";
   throw new UnreportedUnreachableOwnerError(
-    `owner ${JSON.stringify(digest.userId)} cannot be emailed (${reason}) but the drain judged them ` +
-      `${digest.ownerReach ?? 'reachable (the digest carries no ownerReach)'}, so the admins were not told: ` +
+    `owner ${JSON.stringify(digest.userId)} cannot be emailed (${reason}) but the drain judged them ${told}: ` +
       `this digest part fails (drain ${digest.document.drainId}, part ${digest.document.part})`,
   );
 }

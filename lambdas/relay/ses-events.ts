@@ -91,7 +91,7 @@
 import { digestUnion, optedOutAddressDigest } from '../hygiene/opted-out-address';
 import type { OwnerBounceRecorder, OwnerDirectory, OwnerRecord } from '../hygiene/owner-directory';
 import { formatInstant, parseInstant } from '../hygiene/time';
-import type { BouncedEmail, NotPermanentBounceType } from './bounce-report';
+import { type BouncedEmail, type NotPermanentBounceType, REJECTED } from './bounce-report';
 import type { BouncedDigestOutcome } from './bounced-digest';
 import { digestPartFromTags } from './email-tags';
 import { directorySpellings, mailboxKey } from './ses-address';
@@ -190,9 +190,6 @@ type BounceClass =
       readonly bounceType: NotPermanentBounceType;
       readonly bounceSubType?: string;
     };
-
-/** How a `Reject` is reported: as a bounce SES gave up on, of no bounce type it documents (`bounce-report.ts`). */
-const REJECT = { bounceType: 'Undetermined', bounceSubType: 'Reject' } as const;
 
 /** A string value, trimmed and in lower case, for comparing SES's type names; `undefined` when not a string. */
 function token(value: unknown): string | undefined {
@@ -315,7 +312,7 @@ export function readSesEvent(message: string, now: number): SesEventReading {
   if (type === 'Reject') {
     // SES found a virus and sent nothing: the notices reached no one, and the address is not in question.
     const at = instant(mail?.timestamp, now);
-    return problem({ kind: 'bounce', sentTo: sentTo(mail, undefined), ...owner, at, ...REJECT });
+    return problem({ kind: 'bounce', sentTo: sentTo(mail, undefined), ...owner, at, ...REJECTED });
   }
   return { kind: 'ignored' };
 }
