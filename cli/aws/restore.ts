@@ -25,7 +25,9 @@
  * transaction with a check that no drain holds a live drain lease (a drain
  * reads only under the lease), and a live lease refuses the restore as a
  * conflict to run again once the drain ends (docs/notifications.md, "The
- * drain lease"). Without a withdrawal the write is one `UpdateItem`.
+ * drain lease"). Without a withdrawal the write is one `UpdateItem`. A write
+ * DynamoDB cancels for another write in flight on one of its items
+ * (`TransactionConflict`) wrote nothing and is refused as a conflict to run again.
  * An id the configured `exemptIds` list counts as exempt, as `hygieneExempt`
  * does (docs/rules.md, "Exempt credentials").
  *
@@ -37,6 +39,7 @@ import {
   type CancellationReason,
   ConditionalCheckFailedException,
   TransactionCanceledException,
+  TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -93,10 +96,16 @@ export interface RestoreTerms extends OperatorIdentity {
   /** Make every check, write nothing: the result says what would be restored. */
   readonly dryRun?: boolean;
   /**
-   * The ids the configured `exemptIds` list (the deployed config's, or `--config`'s):
+   * The ids the configured `exemptIds` list (with a stack, its deployed config's; else `--config`'s):
    * such a credential is exempt as if `hygieneExempt` were set (docs/rules.md).
    */
   readonly exemptIds?: ReadonlySet<string>;
+  /**
+   * Ids a `--config` file lists in `exemptIds` that are not exempt here (with a stack, only its deployed
+   * list counts), and why, in words: said in the refusal, or the warning, of such a credential that the
+   * next sweep would delete or flag again.
+   */
+  readonly fileOnlyExemptIds?: { readonly ids: ReadonlySet<string>; readonly why: string };
 }
 
 /** What to restore, by whom and why. */
@@ -154,7 +163,7 @@ export class CredentialNotFoundError extends RestoreRefusal {
   readonly check = 'not-found';
 }
 
-/** The credential is not soft-deleted: nothing to restore. */
+/** The credential is not soft-deleted (the message says by which restore, when one undid it): nothing to restore. */
 export class NotDeletedError extends RestoreRefusal {
   override readonly name = 'NotDeletedError';
   readonly check = 'not-deleted';
@@ -190,11 +199,27 @@ export class RestoreBeforeDeletionError extends RestoreRefusal {
 /**
  * The credential changed between the read and the restore write; or a drain
  * held the drain lease while the restore would have withdrawn the deletion's
- * unsent notice (the drain may be publishing it): run it again.
+ * unsent notice (the drain may be publishing it); or DynamoDB cancelled the
+ * write for another write in flight on one of its items ({@link inFlight}):
+ * run it again.
  */
 export class RestoreConflictError extends RestoreRefusal {
   override readonly name = 'RestoreConflictError';
   readonly check = 'conflict';
+  /**
+   * True when DynamoDB cancelled the write because another write to one of its
+   * items was in flight at that moment (`TransactionConflict`: a drain's lease
+   * write, a notifier's mark, a sweep's write, or another restore's check of
+   * the drain lease — `restore --run` makes 8 at a time): nothing was written
+   * and nothing is known to have changed, so running it again at once may
+   * succeed (`restore --run` does, a few times, before it lists it refused).
+   */
+  readonly inFlight: boolean;
+
+  constructor(message: string, options?: ErrorOptions & { readonly inFlight?: boolean }) {
+    super(message, options);
+    this.inFlight = options?.inFlight === true;
+  }
 }
 
 /**
@@ -207,12 +232,18 @@ function instantText(stored: string, ms: number): string {
   return /z$/i.test(stored) ? utc : `${utc}, stored as ${stored}`;
 }
 
-function expiredExplanation(id: string, expiresTime: string, now: number, ms: number): string {
+function expiredExplanation(request: RestoreRequest, expiresTime: string, ms: number): string {
   return (
-    `credential ${id} expired at ${instantText(expiresTime, ms)} (${relativePhrase(ms, now)}): ` +
+    `credential ${request.id} expired at ${instantText(expiresTime, ms)} (${relativePhrase(ms, request.now)}): ` +
     'the next sweep would delete it again unless it is renewed (a later expiresTime) ' +
-    `or exempted (${HYGIENE_ATTR.exempt} = true)`
+    `or exempted (${HYGIENE_ATTR.exempt} = true)${notExemptText(request)}`
   );
+}
+
+/** `; why` when a `--config` file lists the credential in `exemptIds` that does not count here, else nothing. */
+function notExemptText(request: RestoreRequest): string {
+  const fileOnly = request.fileOnlyExemptIds;
+  return fileOnly?.ids.has(request.id) ? `; ${fileOnly.why}` : '';
 }
 
 /** The checks before a restore: the item read, the deletion it is conditional on, and a warning. */
@@ -224,6 +255,25 @@ interface CheckedRestore {
   /** `hygieneDeletedByRun` as read (absent: `undefined`). */
   readonly deletedByRun: unknown;
   readonly warning?: string;
+}
+
+/**
+ * `: restored at T by B (reason R)` when the item records a restore
+ * (`hygieneRestoredAt`, with `hygieneRestoredBy` and `hygieneRestoreReason`
+ * when stored as text), else nothing: a credential not deleted because a
+ * restore undid its deletion — an earlier run of this very restore, whose
+ * outcome its operator did not see, among them — says which restore did.
+ */
+function lastRestoreText(item: Record<string, unknown>): string {
+  const text = (attribute: string) => {
+    const value = item[attribute];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const at = text(RESTORE_ATTR.restoredAt);
+  if (at === undefined) return '';
+  const by = text(RESTORE_ATTR.restoredBy);
+  const reason = text(RESTORE_ATTR.restoreReason);
+  return `: restored at ${at}${by === undefined ? '' : ` by ${by}`}${reason === undefined ? '' : ` (reason ${reason})`}`;
 }
 
 /** Refuses a deletion pc-hygiene did not make (no `hygieneDeletedReason`); returns the reason otherwise. */
@@ -251,7 +301,9 @@ async function checkRestore(
     throw new CredentialNotFoundError(`no credential with id ${id} in ${tableName}`);
   const deletedAt: unknown = item.deletedAt;
   if (deletedAt === undefined || deletedAt === null) {
-    throw new NotDeletedError(`credential ${id} is not deleted (no deletedAt): nothing to restore`);
+    throw new NotDeletedError(
+      `credential ${id} is not deleted (no deletedAt)${lastRestoreText(item)}: nothing to restore`,
+    );
   }
   const deletedByRun = item[HYGIENE_ATTR.deletedByRun];
   if (request.deletedByRun !== undefined && deletedByRun !== request.deletedByRun) {
@@ -267,7 +319,7 @@ async function checkRestore(
   if (typeof expiresTime === 'string' && !isExempt(request, item)) {
     const expires = parseInstant(expiresTime);
     if (expires.ok && expires.ms <= now) {
-      const explanation = expiredExplanation(id, expiresTime, now, expires.ms);
+      const explanation = expiredExplanation(request, expiresTime, expires.ms);
       if (!request.force) throw new ExpiredRestoreError(`${explanation}; pass --force to restore it anyway`);
       return { ...checked, warning: explanation };
     }
@@ -394,8 +446,9 @@ function noticeWithdrawal(checked: CheckedRestore, now: number): MarkWrite | und
  * and, when it withdraws the unsent deletion notice, the outbox as read): one
  * `UpdateItem`, or, with a withdrawal, one `TransactWriteItems` of that update
  * and a check that no drain holds a live lease ({@link leaseCheck}).
- * @throws {RestoreConflictError} a condition failed (the credential changed, or a drain holds the lease), and not
- *   on this restore's own earlier attempt ({@link holdsOwnRestore})
+ * @throws {RestoreConflictError} a condition failed (the credential changed, or a drain holds the lease), or
+ *   another write was in flight on one of its items (`inFlight`), and not on this restore's own
+ *   earlier attempt ({@link holdsOwnRestore})
  */
 async function writeRestore(
   client: DynamoDBDocumentClient,
@@ -483,7 +536,11 @@ function leaseCheck(tableName: string, now: number) {
  * error: a failed condition of the update (`UpdateItem`'s, or the
  * transaction's first item) means the credential changed; a failed lease
  * check (the transaction's second item) that a drain holds the lease — said
- * first, as the drain may be what changed the credential.
+ * first, as the drain may be what changed the credential; a write cancelled
+ * for another write in flight on one of its items (`TransactionConflict` in
+ * the transaction's reasons, or `TransactionConflictException` for the
+ * `UpdateItem` meeting another's transaction; AWS documents both as such) that
+ * nothing was written (a conflict marked `inFlight`).
  */
 function conflictOf(
   error: unknown,
@@ -496,10 +553,22 @@ function conflictOf(
       'meanwhile): check it and run restore again',
   );
   if (error instanceof ConditionalCheckFailedException) return changed;
+  if (error instanceof TransactionConflictException) return inFlight(request);
   if (!(error instanceof TransactionCanceledException)) return undefined;
-  const [restore, lease] = error.CancellationReasons ?? [];
+  const reasons = error.CancellationReasons ?? [];
+  const [restore, lease] = reasons;
   if (lease?.Code === 'ConditionalCheckFailed') return drainRunning(request, lease.Item);
-  return restore?.Code === 'ConditionalCheckFailed' ? changed : undefined;
+  if (restore?.Code === 'ConditionalCheckFailed') return changed;
+  return reasons.some((r) => r.Code === 'TransactionConflict') ? inFlight(request) : undefined;
+}
+
+/** The refusal of a write DynamoDB cancelled for another write in flight: nothing written, run it again. */
+function inFlight(request: RestoreRequest): RestoreConflictError {
+  return new RestoreConflictError(
+    `credential ${request.id} was not restored: another write to it or to the outbox drain lease was in flight ` +
+      'at the same moment (DynamoDB cancelled the restore: TransactionConflict); nothing was written: run restore again',
+    { inFlight: true },
+  );
 }
 
 /** The refusal while a drain holds the lease: nothing written, and when to run the restore again. */
@@ -529,7 +598,8 @@ function drainRunning(request: RestoreRequest, leaseItem: CancellationReason['It
  * @throws {RestoreBeforeDeletionError} `now` is before the deletion's `deletedAt`
  * @throws {RestoreConflictError} changed between read and write (run it again), or `deletedAt` given and the
  *   credential deleted at another instant, or a drain held the drain lease while the unsent deletion notice was
- *   to be withdrawn (run it again when the drain ends)
+ *   to be withdrawn (run it again when the drain ends); marked `inFlight` when another write was in
+ *   flight on one of its items (nothing written: run it again)
  */
 export async function restoreCredential(
   client: DynamoDBDocumentClient,
@@ -546,7 +616,8 @@ export async function restoreCredential(
   if (reason === 'orphaned' && !isExempt(request, item)) {
     warning ??=
       `credential ${id} was deleted as orphaned: while the owner directory marks its owner departed, ` +
-      `the next sweep flags it again (and deletes it after orphanGraceDays) unless it is exempted (${HYGIENE_ATTR.exempt} = true)`;
+      `the next sweep flags it again (and deletes it after orphanGraceDays) unless it is exempted (${HYGIENE_ATTR.exempt} = true)` +
+      notExemptText(request);
   }
   return {
     id,

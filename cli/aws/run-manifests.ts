@@ -9,9 +9,11 @@
  * malformed entry of a page or run of the index is named and passed over. A
  * page the header counts may be missing: `runPages` says why and goes on to
  * the next page. `listRuns` without a handler for malformed runs refuses a
- * partial list. A run without a header is not said to have deleted nothing:
- * a run that ended before recording its header (stopped, or failed) may have
- * made deletions, which still carry its id; its page 1, when stored, says it did.
+ * partial list. A run without a header is not said to have deleted nothing,
+ * nor to have ended: a run writes its header last, so one still running has
+ * none yet; one that stopped or failed before it, or whose header write failed,
+ * never will; and the id may be mistyped. Its deletions, if any, carry its id;
+ * its page 1, when stored, says it made some.
  *
  * A CLI-only adapter (the sweep writes through `lambdas/aws/run-manifest-store.ts`).
  */
@@ -35,8 +37,10 @@ import {
 } from './run-manifest-parse';
 
 /**
- * No manifest header for this run id: a run that deleted nothing, one that
- * ended before recording its header, or a run of another table.
+ * No manifest header for this run id: a mistyped id or a run of another
+ * table, a run that deleted nothing, one still running (the header comes
+ * last), or one that ended before recording its header or whose header
+ * write failed.
  */
 export class RunNotFoundError extends Error {
   override readonly name = 'RunNotFoundError';
@@ -59,9 +63,12 @@ async function getItem(
 
 /**
  * Why `runId` has no manifest header, as far as the table tells (one read of
- * its page 1): it deleted nothing or ended before recording its manifest, or
- * — page 1 stored — it made deletions and ended before its header. Either way
- * its deletions carry its id, which `export` shows.
+ * its page 1), never more: a run writes its pages as they fill and its header
+ * last, once every page write has settled, so the table cannot tell a run
+ * still running from one that stopped or failed before its header, or whose
+ * header write failed. Without page 1 the id may also be mistyped, or the run
+ * deleted nothing. Either way its deletions, if any, carry its id, which
+ * `export` shows (docs/deploy.md, "Restore runbook": restoring them by it).
  */
 async function missingHeaderText(
   client: DynamoDBDocumentClient,
@@ -70,10 +77,12 @@ async function missingHeaderText(
 ): Promise<string> {
   const noHeader = `no manifest header for run ${runId} in ${tableName}`;
   const byRun = `${HYGIENE_ATTR.deletedByRun} = ${runId} (pc-hygiene export shows them)`;
+  const why =
+    'still running (a run writes its header last), or it stopped or failed before writing it, or its header write failed';
   if ((await getItem(client, tableName, runPageId(runId, 1))) !== undefined) {
-    return `${noHeader}, but its manifest page 1 is stored: the run made deletions and ended before recording its header (stopped or failed), so its manifest cannot be listed; its deletions carry ${byRun}`;
+    return `${noHeader}, but its manifest page 1 is stored: the run made deletions and is ${why}; its manifest cannot be listed without a header, and its deletions carry ${byRun}`;
   }
-  return `${noHeader}: it deleted nothing, or ended before recording its manifest; its deletions, if any, carry ${byRun}; see pc-hygiene runs list`;
+  return `${noHeader}: the id may be mistyped (see pc-hygiene runs list), or the run deleted nothing, or it is ${why}; its deletions, if any, carry ${byRun}`;
 }
 
 /**
@@ -92,14 +101,23 @@ export async function readRunHeader(
   return parseRunHeader(header, runId, tableName);
 }
 
-/** A run's manifest, page by page in order, each checked ({@link parseRunPage}); a missing page included. */
+/** One page of a run's manifest, checked ({@link parseRunPage}); a missing page said so. */
+export async function readRunPage(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  header: RunManifestHeader,
+  page: number,
+): Promise<ManifestPage> {
+  return parseRunPage(await getItem(client, tableName, runPageId(header.runId, page)), header, page);
+}
+
+/** A run's manifest, page by page in order, each checked ({@link readRunPage}); a missing page included. */
 export async function* runPages(
   client: DynamoDBDocumentClient,
   tableName: string,
   header: RunManifestHeader,
 ): AsyncGenerator<ManifestPage> {
-  for (let page = 1; page <= header.pages; page++)
-    yield parseRunPage(await getItem(client, tableName, runPageId(header.runId, page)), header, page);
+  for (let page = 1; page <= header.pages; page++) yield readRunPage(client, tableName, header, page);
 }
 
 /** Without a handler, a malformed run of the index is an error: a partial list is never returned unsaid. */

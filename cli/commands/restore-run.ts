@@ -7,16 +7,17 @@
  * the per-credential warnings go to stderr as `restore ID` writes them. A
  * missing manifest page is listed with its cause (`write-failed`, `lost`,
  * `unknown`; `malformed` when its entries are not a list: cli/aws/run-manifest-parse.ts),
- * and so is each malformed entry of a page. Exit 0 when nothing was refused and
- * no manifest page or entry was missing or malformed, 1 otherwise.
+ * and so is each malformed entry of a page, and a page whose read failed
+ * (`unread`, `read-failed` in JSON: the restore stopped there, and lists what
+ * it restored before). Exit 0 when nothing was refused and no manifest page
+ * or entry was missing, malformed or unread, 1 otherwise.
  */
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
-import type { MissingManifestPage } from '../aws/run-manifest-parse';
 import { EXIT_CODE } from '../exit-codes';
 import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';
-import { type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
+import { type RunRestoreMissingPage, type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
 import { type RestoreFlags, restoreTerms, withdrawnNoticeText, writeRestoreWarnings } from './restore-terms';
 
 /** The `restore` flags the run form reads. */
@@ -29,14 +30,21 @@ export interface RestoreRunFlags extends RestoreFlags {
 const countText = (count: number, one: string, many: string, state: string): string =>
   count > 0 ? `, ${count} manifest ${count === 1 ? one : many} ${state}` : '';
 
-/** A missing page's line: its cause, or `malformed page` when its entries are not a list. */
-const pageLine = (p: MissingManifestPage): string =>
-  `${p.cause === 'malformed' ? `malformed page ${p.page}` : `missing page ${p.page} (${p.cause})`}: ${terminalText(p.error)}`;
+/** What a page line calls the page: `malformed page N`, `unread page N`, or `missing page N (cause)`. */
+const pageName = (p: RunRestoreMissingPage): string => {
+  if (p.cause === 'malformed') return `malformed page ${p.page}`;
+  if (p.cause === 'read-failed') return `unread page ${p.page}`;
+  return `missing page ${p.page} (${p.cause})`;
+};
+
+/** A page line: what the page is, and why its deletions were not restored. */
+const pageLine = (p: RunRestoreMissingPage): string => `${pageName(p)}: ${terminalText(p.error)}`;
 
 function resultText(result: RunRestoreResult): string {
   const verb = result.dryRun ? 'would restore' : 'restored';
   const malformedPages = result.missingPages.filter((p) => p.cause === 'malformed').length;
-  const missing = result.missingPages.length - malformedPages;
+  const unreadPages = result.missingPages.filter((p) => p.cause === 'read-failed').length;
+  const missing = result.missingPages.length - malformedPages - unreadPages;
   const lines = [
     ...result.restored.map(
       (r) =>
@@ -49,6 +57,7 @@ function resultText(result: RunRestoreResult): string {
     `run ${terminalText(result.runId)}: ${result.restored.length} ${verb}, ${result.skipped.length} skipped, ${result.refused.length} refused` +
       countText(missing, 'page', 'pages', 'missing') +
       countText(malformedPages, 'page', 'pages', 'malformed') +
+      countText(unreadPages, 'page', 'pages', 'unread') +
       countText(result.malformedEntries.length, 'entry', 'entries', 'malformed') +
       (result.dryRun ? ' (dry run: nothing written)' : ''),
   ];

@@ -13,6 +13,7 @@ import {
   configuredExemptIds,
   refuseAuditDeployment,
   resolveTarget,
+  sayOnStderr,
   type Target,
   type TargetFlags,
 } from '../options/deployment-target';
@@ -35,8 +36,10 @@ export interface RestoreFlags extends TargetFlags {
  * record names them (`--by`, else `PC_HYGIENE_OPERATOR`, else the AWS caller
  * ARN, else the OS user; against AWS the caller ARN is kept beside a typed
  * name: `cli/aws/caller-identity.ts`), `--now`, `--force`, `--dry-run`, and the
- * ids the config's `exemptIds` list (`--config FILE`, else the deployed
- * config's: exempt as `hygieneExempt` makes a credential); an
+ * ids the configured `exemptIds` list (exempt as `hygieneExempt` makes a
+ * credential): with a stack, its deployed config's, which its scheduled sweep
+ * reads, whatever `--config FILE` says (an id only the file lists is named as
+ * such in its refusal: {@link exemptionOf}); without one, `--config`'s; an
  * audit-mode deployment without `--enforce` is refused, except for a dry run,
  * which writes nothing (docs/deploy.md: the runbook dry-runs against an
  * audit-mode deployment). A restore that writes to a deployment takes no
@@ -56,8 +59,9 @@ export async function restoreTerms(
   if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
   const now = resolveNow(flags.now);
   if (!flags.dryRun) refuseNowOnDeployment(flags.now, awsTargetOf(flags), what, '--dry-run');
-  // The config's exemptIds (deployed, or --config's) are exempt as hygieneExempt is (docs/rules.md).
-  const target = await resolveTarget(flags, { usesConfig: true });
+  // The configured exemptIds are exempt as hygieneExempt is (docs/rules.md): exemptionOf says which list.
+  const target = await resolveTarget(flags, { usesConfig: false });
+  const exemption = exemptionOf(target, flags.config);
   if (!flags.dryRun) refuseAuditDeployment(target, flags.enforce, what, ', or --dry-run to check only');
   const operator = await resolveVerifiedOperator({
     ...target,
@@ -69,9 +73,46 @@ export async function restoreTerms(
     now,
     ...(flags.force && { force: true }),
     ...(flags.dryRun && { dryRun: true }),
-    exemptIds: configuredExemptIds(target),
+    ...exemption,
   };
   return { terms, target };
+}
+
+/**
+ * The `exemptIds` a restore judges by, said on stderr when it acts on a
+ * deployment: the list the sweep that acts next reads
+ * ({@link configuredExemptIds}: with a stack, its deployed config's; else
+ * `--config`'s). With a stack and a `--config` file, the file's list does not
+ * count — the scheduled sweep never reads the file, and would delete again a
+ * credential restored past its expiry on the file's word — so the ids only
+ * the file lists are kept apart, for the refusal (or `--force` warning) of
+ * such a credential to say why it is not exempt.
+ * @param configPath `--config`, when given
+ */
+function exemptionOf(
+  target: Target,
+  configPath: string | undefined,
+): Pick<RestoreTerms, 'exemptIds' | 'fileOnlyExemptIds'> {
+  const exemptIds = configuredExemptIds(target);
+  const { deployment } = target;
+  if (deployment === undefined) return { exemptIds };
+  if (configPath === undefined) {
+    sayOnStderr(`using ${target.configSource}`);
+    return { exemptIds };
+  }
+  const file = terminalText(configPath);
+  const ids = new Set(target.config.exemptIds.filter((id) => !exemptIds.has(id)));
+  const stack = `stack ${deployment.stackName}`;
+  sayOnStderr(
+    `using the deployed config of ${stack} (mode ${deployment.config.mode}), not config file ${file}: ` +
+      `a restore judges exemption by the deployed exemptIds, which the stack's scheduled sweep reads` +
+      (ids.size > 0 ? ` (${ids.size} id(s) the file lists in exemptIds are not exempt there)` : ''),
+  );
+  if (ids.size === 0) return { exemptIds };
+  const why =
+    `config file ${file} lists it in exemptIds, but ${stack}'s deployed config does not, ` +
+    `and the stack's scheduled sweep reads the deployed config`;
+  return { exemptIds, fileOnlyExemptIds: { ids, why } };
 }
 
 /**

@@ -2,9 +2,10 @@
  * `pc-hygiene restore ID`: undoes a soft-delete, recording who restored it
  * and why. Refuses a deletion pc-hygiene did not make (no override: the
  * owner or the platform revoked it), and a credential past its `expiresTime`
- * unless `--force` or exempt (`hygieneExempt`, or the `exemptIds` of
- * `--config`, else of the stack's deployed config), because the next sweep
- * would delete it again. With a stack, `--now` is for `--dry-run` only
+ * unless `--force` or exempt (`hygieneExempt`, or the `exemptIds` of the
+ * stack's deployed config, which its scheduled sweep reads — a `--config`
+ * file's list counts only without a stack), because the next sweep would
+ * delete it again. With a stack, `--now` is for `--dry-run` only
  * (restore-terms.ts).
  */
 import type { Command } from '@commander-js/extra-typings';
@@ -73,7 +74,8 @@ function defineRestoreCommand(program: Command) {
       .addOption(
         configOption(
           'table',
-          'exemptIds: a credential they list is restored past its expiry without --force',
+          'exemptIds, without a stack: a credential they list is restored past its expiry without --force; ' +
+            'with a stack only its deployed exemptIds count, which its scheduled sweep reads',
         ),
       )
       .addOption(enforceOption())

@@ -249,15 +249,16 @@ export function chooseConfig(
 }
 
 /**
- * The ids the configured `exemptIds` list for the target a command acts on:
- * its `--config` file's when the command takes one and it is given, else the
- * deployed config's when a stack is looked up, else none ({@link chooseConfig}).
- * A credential listed is exempt whatever its item says (docs/rules.md, "Exempt
- * credentials"): `unexempt` cannot clear that, and `restore` does not refuse it
- * past its expiry.
+ * The ids the configured `exemptIds` list for the sweep that acts on the
+ * target's table: the deployed config's when a stack is looked up, whatever a
+ * `--config` file says (the scheduled sweep reads the deployed config, never
+ * the file); else the target's config (`--config`'s, or the built-in
+ * defaults: none). A credential listed is exempt whatever its item says
+ * (docs/rules.md, "Exempt credentials"): `unexempt` cannot clear that, and
+ * `restore` does not refuse it past its expiry, since no sweep deletes it again.
  */
-export function configuredExemptIds(target: Pick<Target, 'config'>): ReadonlySet<string> {
-  return new Set(target.config.exemptIds);
+export function configuredExemptIds(target: Pick<Target, 'config' | 'deployment'>): ReadonlySet<string> {
+  return new Set((target.deployment?.config ?? target.config).exemptIds);
 }
 
 /**

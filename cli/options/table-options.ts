@@ -8,7 +8,7 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
-import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
+import { DEFAULT_TABLE_NAME, TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { describeError } from '../../lambdas/hygiene/errors';
 import { SubscriptionListingError } from '../../lambdas/hygiene/notifier/live-subscriptions';
@@ -188,7 +188,9 @@ export class TableAccessError extends Error {
  * it only for a local `--endpoint` table ({@link createTableHint}), against
  * AWS where to find the deployed one; an unreachable database (a connection
  * reset after the request was sent also says a write may have applied), a
- * missing region or credentials; other errors pass through unchanged.
+ * missing region or credentials; a table whose key is not the one `kind`
+ * reads ({@link isKeySchemaMismatch}: another table named by mistake), as
+ * `kind.wrongKey` says it; other errors pass through unchanged.
  *
  * A failed listing of the topic's subscriptions (`SubscriptionListingError`,
  * raised inside the same table wrapper by `notify`) is SNS's, not the
@@ -217,6 +219,9 @@ export function describeTableError(
       `${kind.noun} ${options.table} not found${where} (${missingTableHint(options, kind)})`,
     );
   }
+  if (kind.wrongKey !== undefined && isKeySchemaMismatch(error)) {
+    return new TableAccessError(`${kind.noun} ${options.table}${where} ${kind.wrongKey}`);
+  }
   const code = describeError(error).systemCode;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
     // A reset connection had carried the request: DynamoDB may have carried it out before the answer was lost.
@@ -227,6 +232,24 @@ export function describeTableError(
     return new TableAccessError(`cannot reach DynamoDB${where} (${code}): is it running?${mayHaveApplied}`);
   }
   return describeAwsSetupError(error, `table ${options.table}`) ?? error;
+}
+
+/**
+ * The messages DynamoDB's `ValidationException` carries when a request's key
+ * is not the table's key: AWS's for a `GetItem`/`UpdateItem` key, DynamoDB
+ * Local's for the same, and both's for a `PutItem` item without the table's
+ * key attribute. Each command names its table's key, so it means another table.
+ */
+const KEY_SCHEMA_MISMATCH = [
+  /^The provided key element does not match the schema/,
+  /^One of the required keys was not given a value/,
+  /Missing the key \S+ in the item/,
+];
+
+/** Whether `error` is DynamoDB refusing a request whose key is not the table's ({@link KEY_SCHEMA_MISMATCH}). */
+function isKeySchemaMismatch(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'ValidationException') return false;
+  return KEY_SCHEMA_MISMATCH.some((pattern) => pattern.test(error.message));
 }
 
 /**
@@ -257,6 +280,12 @@ export interface TableKind {
   readonly command: string;
   /** The flag that names the table to that command. */
   readonly tableFlag: '--table' | '--directory-table';
+  /**
+   * What a message says after the table's name when its key is not the one
+   * the commands read (another table named by mistake); absent: such an error
+   * passes through unchanged.
+   */
+  readonly wrongKey?: string;
 }
 
 /** The credentials table: created by `pc-hygiene import FILE.jsonl --create-table`. */
@@ -266,6 +295,9 @@ const CREDENTIALS_TABLE: TableKind = {
   does: 'create it',
   command: 'import FILE.jsonl',
   tableFlag: '--table',
+  wrongKey:
+    `is not a credentials table (its key is not \`${TABLE_DEFINITION.partitionKey.name}\`): ` +
+    'did you name the owner directory or the relay ledger?',
 };
 
 /**

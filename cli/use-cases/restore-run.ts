@@ -10,9 +10,16 @@
  * the header's `failedPages` records; or lost since; or its entries are not a
  * list, `malformed`) and passed over, and the pages after it are still
  * restored. So is an entry of a page that is malformed (cli/aws/run-manifest-parse.ts):
- * the page's other entries are restored. With `dryRun` every check is made and
- * nothing is written.
+ * the page's other entries are restored. A page whose read fails (after the
+ * SDK's retries) ends the reading: it is reported like a missing page
+ * (`read-failed`), with what was restored before it. A restore DynamoDB cancels for
+ * another write in flight on its items (a conflict marked `inFlight`: the 8 at once
+ * each check the one drain lease item, and AWS may cancel such transactions
+ * for each other) is tried again after a random pause, up to
+ * {@link IN_FLIGHT_ATTEMPTS} in all, before it is listed refused. With
+ * `dryRun` every check is made and nothing is written.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { collate } from '../../lambdas/hygiene/collate';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -23,20 +30,58 @@ import { TaskPool } from '../../lambdas/hygiene/task-pool';
 import {
   NotDeletedByRunError,
   NotDeletedError,
+  RestoreConflictError,
   RestoreRefusal,
   type RestoreResult,
   type RestoreTerms,
   restoreCredential,
 } from '../aws/restore';
-import type { MalformedManifestEntry, MissingManifestPage } from '../aws/run-manifest-parse';
-import { readRunHeader, runPages } from '../aws/run-manifests';
+import type { MalformedManifestEntry, ManifestPage, MissingManifestPage } from '../aws/run-manifest-parse';
+import { readRunHeader, readRunPage } from '../aws/run-manifests';
 
 /** Restores in flight at once (each a consistent read and a conditional write). */
 export const RESTORE_CONCURRENCY = 8;
 
+/** Attempts at one credential's restore while DynamoDB cancels it for another write in flight. */
+export const IN_FLIGHT_ATTEMPTS = 4;
+
+/** The pause before attempt `attempt + 1`: full jitter, up to 100 ms × 2^attempt (200, 400, 800 ms). */
+const jitterPause = (attempt: number): Promise<void> => sleep(Math.random() * 100 * 2 ** attempt);
+
+/**
+ * Runs `restore`, and again after a random pause while it is refused for
+ * another write in flight (a {@link RestoreConflictError} marked `inFlight`: nothing was written,
+ * and each attempt reads the credential afresh), {@link IN_FLIGHT_ATTEMPTS}
+ * times in all; the last refusal says how many attempts were made.
+ */
+async function retryingInFlight<T>(restore: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await restore();
+    } catch (error: unknown) {
+      if (!(error instanceof RestoreConflictError && error.inFlight)) throw error;
+      if (attempt >= IN_FLIGHT_ATTEMPTS)
+        throw new RestoreConflictError(`${error.message} (${attempt} attempts)`, {
+          cause: error,
+          inFlight: true,
+        });
+      await jitterPause(attempt);
+    }
+  }
+}
+
 /** What to undo, by whom and why. */
 export interface RunRestoreRequest extends RestoreTerms {
   readonly runId: string;
+}
+
+/**
+ * A page of the run whose entries were not restored: missing or malformed
+ * ({@link MissingManifestPage}), or `read-failed`: its read failed (after the
+ * SDK's retries), and the restore stopped there, keeping what it had restored.
+ */
+export interface RunRestoreMissingPage extends Omit<MissingManifestPage, 'cause'> {
+  readonly cause: MissingManifestPage['cause'] | 'read-failed';
 }
 
 /** One credential of the run that was not restored, and why. */
@@ -65,8 +110,10 @@ export interface RunRestoreResult {
   /**
    * Pages the header counts but the table does not hold (or holds with no
    * list of entries), and why (`cause`): their credentials are still deleted.
+   * Last, a page whose read failed (`read-failed`): neither it nor the pages
+   * after it were restored.
    */
-  readonly missingPages: readonly MissingManifestPage[];
+  readonly missingPages: readonly RunRestoreMissingPage[];
   /** Entries of the pages that are malformed, in manifest order: their credentials are still deleted. */
   readonly malformedEntries: readonly MalformedManifestEntry[];
 }
@@ -99,6 +146,27 @@ function notRestored(missing: MissingManifestPage): MissingManifestPage {
   return { ...missing, error: `${missing.error}: they were not restored; restore them by id` };
 }
 
+/**
+ * The page whose read failed, its error saying that its deletions and those
+ * of the pages after it were not restored, and how to restore them: run it
+ * again (what was restored is skipped), or by id.
+ */
+function unreadPage(
+  header: { runId: string; pages: number },
+  page: number,
+  error: unknown,
+): RunRestoreMissingPage {
+  const after = page < header.pages ? `, nor pages ${page + 1} to ${header.pages} after it` : '';
+  return {
+    page,
+    cause: 'read-failed',
+    error:
+      `run ${header.runId}: manifest page ${page} of ${header.pages} could not be read (${errorText(error)})${after}: ` +
+      'their deletions were not restored; run restore --run again (a credential restored already is skipped), or ' +
+      `restore them by id: they carry ${HYGIENE_ATTR.deletedByRun} = ${header.runId} (pc-hygiene export shows them)`,
+  };
+}
+
 /** A malformed entry, its error saying that its credential was not restored and how to find and restore it. */
 function entryNotRestored(entry: MalformedManifestEntry, runId: string): MalformedManifestEntry {
   const where = `its credential still carries ${HYGIENE_ATTR.deletedByRun} = ${runId} (pc-hygiene export shows it)`;
@@ -118,13 +186,13 @@ export async function restoreRun(
   const restored: RestoreResult[] = [];
   const skipped: RunRestoreMiss[] = [];
   const refused: RunRestoreMiss[] = [];
-  const missingPages: MissingManifestPage[] = [];
+  const missingPages: RunRestoreMissingPage[] = [];
   const malformedEntries: MalformedManifestEntry[] = [];
   const pool = new TaskPool(RESTORE_CONCURRENCY);
   const restoreOne = async (entry: ManifestEntry): Promise<void> => {
     try {
-      restored.push(
-        await restoreCredential(client, tableName, {
+      const restore = () =>
+        restoreCredential(client, tableName, {
           id: entry.id,
           reason: request.reason,
           ...operatorFields(request),
@@ -135,8 +203,9 @@ export async function restoreRun(
           ...(request.force && { force: true }),
           ...(request.dryRun && { dryRun: true }),
           ...(request.exemptIds !== undefined && { exemptIds: request.exemptIds }),
-        }),
-      );
+          ...(request.fileOnlyExemptIds !== undefined && { fileOnlyExemptIds: request.fileOnlyExemptIds }),
+        });
+      restored.push(await retryingInFlight(restore));
     } catch (error: unknown) {
       const miss = missOf(entry, error);
       if (error instanceof NotDeletedError || error instanceof NotDeletedByRunError) skipped.push(miss);
@@ -144,10 +213,18 @@ export async function restoreRun(
     }
   };
   try {
-    for await (const { entries, malformed, missing } of runPages(client, tableName, header)) {
-      if (missing !== undefined) missingPages.push(notRestored(missing));
-      for (const entry of malformed) malformedEntries.push(entryNotRestored(entry, request.runId));
-      for (const entry of entries) await pool.submit(() => restoreOne(entry));
+    for (let page = 1; page <= header.pages; page++) {
+      let read: ManifestPage;
+      try {
+        read = await readRunPage(client, tableName, header, page);
+      } catch (error: unknown) {
+        // A failed read ends the reading, not the report: what was restored so far is kept and listed.
+        missingPages.push(unreadPage(header, page, error));
+        break;
+      }
+      if (read.missing !== undefined) missingPages.push(notRestored(read.missing));
+      for (const entry of read.malformed) malformedEntries.push(entryNotRestored(entry, request.runId));
+      for (const entry of read.entries) await pool.submit(() => restoreOne(entry));
     }
   } finally {
     await pool.drain();

@@ -2,8 +2,10 @@
  * Records a run's manifest as the run goes (docs/data-model.md, "Run
  * manifests"): collects the deletions written (and those whose failed write
  * may have taken effect, marked `mayHaveApplied`) and writes them through the
- * {@link RunManifestWriter} port a page at a time (memory holds one page),
- * then the header with the counts and the pages whose write failed. Kept
+ * {@link RunManifestWriter} port a page at a time (memory holds one page; a
+ * page is closed at `MANIFEST_PAGE_SIZE` entries, or earlier before its
+ * entries would pass `MANIFEST_PAGE_BYTES`, so no page write meets DynamoDB's
+ * item size limit), then the header with the counts and the pages whose write failed. Kept
  * apart from the records it writes (`run-manifest.ts`, which `ports.ts`
  * names), so the records sit below the ports and the recorder above them.
  * Pure: the port only.
@@ -13,20 +15,25 @@ import { errorText } from './errors';
 import type { RunManifestWriter } from './ports';
 import {
   FAILED_PAGES_RECORDED,
+  MANIFEST_PAGE_BYTES,
   MANIFEST_PAGE_SIZE,
   type ManifestEntry,
+  manifestEntryBytes,
   type RunManifestHeader,
 } from './run-manifest';
 import type { ManifestSummary } from './run-summary';
 
 /**
  * Collects a run's deletions and writes them a page at a time (a page is
- * written as soon as it is full; the last one and the header by
+ * written as soon as it is full: `pageSize` entries, or before the entry that
+ * would take it past `pageBytes`; the last one and the header by
  * {@link finish}). A failed write is remembered, not thrown: the deletions it
  * describes are committed already.
  */
 export class ManifestRecorder {
   private page: ManifestEntry[] = [];
+  /** The page's entries' size ({@link manifestEntryBytes}). */
+  private pageBytes = 0;
   private pages = 0;
   private entries = 0;
   /** Confirmed deletions per rule; the unconfirmed ones (`mayHaveApplied`) are counted apart. */
@@ -42,6 +49,7 @@ export class ManifestRecorder {
     private readonly writer: RunManifestWriter,
     private readonly runId: string,
     private readonly pageSize = MANIFEST_PAGE_SIZE,
+    private readonly pageBytesLimit = MANIFEST_PAGE_BYTES,
   ) {}
 
   /**
@@ -50,7 +58,10 @@ export class ManifestRecorder {
    * `deleted.unconfirmed` instead of `total` and its rule's count.
    */
   add(entry: ManifestEntry): void {
+    const bytes = manifestEntryBytes(entry);
+    if (this.page.length > 0 && this.pageBytes + bytes > this.pageBytesLimit) this.flush();
     this.page.push(entry);
+    this.pageBytes += bytes;
     this.entries++;
     if (entry.mayHaveApplied === true) this.unconfirmed++;
     else this.deleted[entry.rule]++;
@@ -93,6 +104,7 @@ export class ManifestRecorder {
   private flush(): void {
     const entries = this.page;
     this.page = [];
+    this.pageBytes = 0;
     const page = ++this.pages;
     this.writes.push(
       this.guarded(

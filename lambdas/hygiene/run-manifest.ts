@@ -3,7 +3,8 @@
  * that soft-deletes credentials keeps, in the table, what it deleted and why —
  * one entry per deletion (id, owner, rule, the dates it was decided from;
  * marked `mayHaveApplied` when its write failed but may have taken effect), in
- * pages of {@link MANIFEST_PAGE_SIZE}, plus a header with the counts — so an
+ * pages of at most {@link MANIFEST_PAGE_SIZE} entries and
+ * {@link MANIFEST_PAGE_BYTES} bytes, plus a header with the counts — so an
  * auditor can ask "what did run X delete" long after its log is gone, and
  * `restore --run` can undo a whole run. A page whose write failed is listed
  * in the header (`failedPages`), so a reader can tell it from a page lost
@@ -18,11 +19,21 @@ import type { RunStatus } from './run-summary';
 import { formatInstant } from './time';
 
 /**
- * Deletions per page item: an entry is a few hundred bytes at most (ids and
- * dates; display names are capped), so a page stays far below DynamoDB's
- * 400 KB item limit.
+ * Most deletions per page item. An entry is usually a few hundred bytes, but
+ * its `id` and `userId` may each take up to 2 KB (DynamoDB's key limit) and
+ * its names up to {@link NAME_LIMIT} characters of up to 4 bytes: 200 such
+ * entries would pass DynamoDB's 400 KB item limit, so a page is also closed
+ * early by size ({@link MANIFEST_PAGE_BYTES}).
  */
 export const MANIFEST_PAGE_SIZE = 200;
+
+/**
+ * Most bytes of entries a page holds ({@link manifestEntryBytes}, summed): a
+ * page is written before the entry that would take it past this bound. Well
+ * under DynamoDB's 400 KB (409,600 bytes) item limit, leaving room for the
+ * page's key, its run id and the largest single entry (about 6 KB).
+ */
+export const MANIFEST_PAGE_BYTES = 350_000;
 
 /**
  * Failed page numbers a header lists (the lowest ones; `failedPageCount`
@@ -34,8 +45,33 @@ export const FAILED_PAGES_RECORDED = 1000;
 /** Run index entries kept (the newest): `runs list` reads one item; older headers stay readable by id. */
 export const RUN_INDEX_LIMIT = 500;
 
-/** Display names are cut to this many characters in a manifest entry (the id identifies the credential). */
-const DISPLAY_NAME_LIMIT = 200;
+/**
+ * `displayName` and `clientId` are cut to this many characters (code points)
+ * in a manifest entry: the id identifies the credential, and an uncut name
+ * could make a page pass DynamoDB's item limit.
+ */
+const NAME_LIMIT = 200;
+
+/** `text` cut to {@link NAME_LIMIT} code points (never splitting a surrogate pair). */
+function cutName(text: string): string {
+  return text.length <= NAME_LIMIT ? text : Array.from(text).slice(0, NAME_LIMIT).join('');
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * An entry's size in a page item, as DynamoDB counts an item (a list element
+ * 1 byte, a map 3 bytes, each attribute its name's UTF-8 bytes plus 1 plus its
+ * value: a string its UTF-8 bytes, `true` 1 byte): what
+ * {@link MANIFEST_PAGE_BYTES} bounds.
+ */
+export function manifestEntryBytes(entry: ManifestEntry): number {
+  let bytes = 1 + 3;
+  for (const [name, value] of Object.entries(entry)) {
+    bytes += utf8.encode(name).length + 1 + (typeof value === 'string' ? utf8.encode(value).length : 1);
+  }
+  return bytes;
+}
 
 /** One soft-deletion of a run: what, whose, by which rule, from which dates. */
 export interface ManifestEntry {
@@ -152,10 +188,13 @@ export function manifestEntry(
     throw new Error(`manifestEntry: no deletion among the actions of ${credential.id}`);
   const raw = credential.raw;
   const text = (field: string) => (typeof raw[field] === 'string' ? (raw[field] as string) : undefined);
-  const displayName = text('displayName')?.slice(0, DISPLAY_NAME_LIMIT);
+  const name = (field: string) => {
+    const value = text(field);
+    return value === undefined ? undefined : cutName(value);
+  };
   const optional = {
-    clientId: text('clientId'),
-    displayName,
+    clientId: name('clientId'),
+    displayName: name('displayName'),
     expiresTime: deletion.type === 'delete-expired' ? deletion.expiresTime : undefined,
     lastUsedAt: text('lastUsedAt'),
     createdAt: text('createdAt'),

@@ -7,7 +7,9 @@
  * `./cli/deployed-tables.ts`), and a `--config` file's on a local table. Such
  * a credential is restored past its expiry without `--force`, and one deleted
  * as orphaned gets no "the next sweep flags it again" warning; one the list
- * does not name is refused (or warned about) as before.
+ * does not name is refused (or warned about) as before. With a stack, a
+ * `--config` file's list does not count (the scheduled sweep reads the
+ * deployed config): an id only the file lists is refused, saying why.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -62,6 +64,7 @@ const FLAGS_AGAIN = 'the next sweep flags it again';
 
 describe('restore and the deployed exemptIds (mocked CloudFormation/Lambda, DynamoDB Local)', () => {
   const table = useTestTable('restore-exempt-ids', 'each', seed);
+  const dir = useTempDir('restore-deployed-exempt-ids');
   const flags = ['--stack', 'PersonalClientHygiene', '--region', 'eu-west-1'];
   afterEach(() => {
     cfn.reset();
@@ -94,6 +97,38 @@ describe('restore and the deployed exemptIds (mocked CloudFormation/Lambda, Dyna
     expect(await getItem(table.client, table.tableName, 'x-expired')).not.toHaveProperty('deletedAt');
     expect(unlisted.error).toBeInstanceOf(ExpiredRestoreError);
     expect(await getItem(table.client, table.tableName, 'y-expired')).toHaveProperty('deletedAt');
+  });
+
+  it('with --config FILE still judges by the deployed exemptIds, and names an id only the file lists', async () => {
+    deploy();
+    const config = join(dir(), 'local.json');
+    // The file drops the deployed ids and lists two the deployment does not.
+    await writeFile(config, JSON.stringify({ exemptIds: ['y-expired', 'y-orphaned'] }));
+    const withFile = [...flags, '--config', config];
+    const notThere =
+      `config file ${config} lists it in exemptIds, but stack PersonalClientHygiene's deployed config does not, ` +
+      "and the stack's scheduled sweep reads the deployed config";
+
+    const fileOnly = await restore('y-expired', withFile);
+    const deployedOnly = await restore('x-expired', withFile);
+    const forced = await restore('y-expired', [...withFile, '--force']);
+    const orphaned = await restore('y-orphaned', withFile);
+
+    expect(fileOnly.error).toBeInstanceOf(ExpiredRestoreError);
+    expect((fileOnly.error as Error).message).toContain(`${notThere}; pass --force to restore it anyway`);
+    expect(fileOnly.stderr).toContain(
+      `pc-hygiene: using the deployed config of stack PersonalClientHygiene (mode enforce), not config file ${config}: ` +
+        "a restore judges exemption by the deployed exemptIds, which the stack's scheduled sweep reads " +
+        '(2 id(s) the file lists in exemptIds are not exempt there)\n',
+    );
+    expect(fileOnly.stderr).not.toContain('it replaces the deployed config');
+    expect(deployedOnly.error).toBeUndefined();
+    expect(deployedOnly.stderr).not.toContain('warning');
+    expect(forced.error).toBeUndefined();
+    expect(forced.stderr).toContain(`pc-hygiene restore: warning: credential y-expired expired at `);
+    expect(forced.stderr).toContain(notThere);
+    expect(orphaned.stderr).toContain(`${FLAGS_AGAIN} (and deletes it after orphanGraceDays)`);
+    expect(orphaned.stderr).toContain(notThere);
   });
 
   it('does not warn that the next sweep flags a listed orphaned credential again', async () => {

@@ -141,7 +141,18 @@ describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
       credential('b-zulu', { expiresTime: days(-2) }),
     ]);
     const restoreOne = (id: string, ...extra: string[]) =>
-      runCli(['restore', id, '--reason', 'r', '--now', days(0), ...tableFlags(table), ...extra]);
+      runCli([
+        'restore',
+        id,
+        '--reason',
+        'r',
+        '--by',
+        'ops',
+        '--now',
+        days(0),
+        ...tableFlags(table),
+        ...extra,
+      ]);
     expect((await restoreOne('b-zulu', '--force')).code).toBe(0);
 
     const single = await restoreOne('b-offset');
@@ -154,7 +165,7 @@ describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
     expect(single.stderr).toBe(`pc-hygiene: ${expired}\n`);
     expect(run.code).toBe(1);
     expect(run.stdout.split('\n')).toEqual([
-      'skipped b-zulu: credential b-zulu is not deleted (no deletedAt): nothing to restore',
+      `skipped b-zulu: credential b-zulu is not deleted (no deletedAt): restored at ${days(0)} by ops (reason r): nothing to restore`,
       `refused b-offset: ${expired}`,
       'run run-why: 0 would restore, 1 skipped, 1 refused (dry run: nothing written)',
       '',
@@ -168,7 +179,18 @@ describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
       credential('b-restored', { expiresTime: days(-2) }),
     ]);
     const restoreOne = (id: string) =>
-      runCli(['restore', id, '--reason', 'r', '--now', days(0), '--force', ...tableFlags(table)]);
+      runCli([
+        'restore',
+        id,
+        '--reason',
+        'r',
+        '--by',
+        'ops',
+        '--now',
+        days(0),
+        '--force',
+        ...tableFlags(table),
+      ]);
     expect((await restoreOne('b-restored')).code).toBe(0);
 
     const run = await restoreRun('run-json', '--dry-run', '--format', 'json');
@@ -179,7 +201,7 @@ describe('restore --run (CLI, DynamoDB Local)', { timeout: 240_000 }, () => {
       {
         id: 'b-restored',
         rule: 'expired',
-        error: 'credential b-restored is not deleted (no deletedAt): nothing to restore',
+        error: `credential b-restored is not deleted (no deletedAt): restored at ${days(0)} by ops (reason r): nothing to restore`,
         check: 'not-deleted',
       },
     ]);

@@ -1,21 +1,37 @@
 /**
  * `runs show`, `restore --run` and `runs list` claim only what the table
  * shows (docs/data-model.md, "Run manifests"): a run with no manifest header
- * may have deleted nothing, or ended before recording its manifest (stopped
- * or failed), its deletions carrying its id; a stored page 1 says it did
- * delete. An index whose every run is malformed lists none, which is not
- * "no run deleted anything". Child processes, DynamoDB Local.
+ * may be mistyped, have deleted nothing, be still running (its header comes
+ * last: a run held at its header write is not said to have ended), or have
+ * stopped or failed before its header, or failed to write it, its deletions
+ * carrying its id; a stored page 1 says it did delete. An index whose every
+ * run is malformed lists none, which is not "no run deleted anything". Child
+ * processes, DynamoDB Local.
  */
 import { describe, expect, it } from 'vitest';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
-import { RUN_INDEX_ID, RUN_MANIFEST_ATTR } from '../../lambdas/hygiene/data-contract';
-import { putItems } from '../support/items';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { RUN_INDEX_ID, RUN_MANIFEST_ATTR, runHeaderId } from '../../lambdas/hygiene/data-contract';
+import { MANIFEST_PAGE_SIZE, type RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { getItem, putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
-import { credential, days } from '../unit/support/credentials';
+import { credential, days, NOW, staleDue } from '../unit/support/credentials';
 import { restoreRunCli } from './support/restore-run-cli';
+import { sweepDeps } from './support/sweep-deps';
 
 const RUN_ID = 'sweep-2026-11-26T03:00:00.000Z-abcdef';
+
+/** Why a run may have no header yet, or none at all: the table cannot tell which. */
+const NO_HEADER_YET =
+  'still running (a run writes its header last), or it stopped or failed before writing it, or its header write failed';
+
+/** What `runs show` and `restore --run` say of a run with page 1 stored and no header. */
+const pageOneStored = (tableName: string, runId: string) =>
+  `no manifest header for run ${runId} in ${tableName}, but its manifest page 1 is stored: the run made ` +
+  `deletions and is ${NO_HEADER_YET}; its manifest cannot be listed without a header, and its deletions carry ` +
+  `hygieneDeletedByRun = ${runId} (pc-hygiene export shows them)`;
 
 describe('runs without a manifest header (CLI, DynamoDB Local)', () => {
   const table = useTestTable('runs-without-header', 'each');
@@ -28,10 +44,7 @@ describe('runs without a manifest header (CLI, DynamoDB Local)', () => {
     await new DynamoDbRunManifestWriter(table.client, table.tableName).writePage(RUN_ID, 1, [
       { id: 'a-1', userId: 'user-a', rule: 'stale', deletedAt: days(0) },
     ]);
-    const said =
-      `pc-hygiene: no manifest header for run ${RUN_ID} in ${table.tableName}, but its manifest page 1 is stored: ` +
-      'the run made deletions and ended before recording its header (stopped or failed), so its manifest cannot be ' +
-      `listed; its deletions carry hygieneDeletedByRun = ${RUN_ID} (pc-hygiene export shows them)\n`;
+    const said = `pc-hygiene: ${pageOneStored(table.tableName, RUN_ID)}\n`;
 
     const show = await runCli(['runs', 'show', RUN_ID, ...tableFlags(table)]);
     expect(show.code).toBe(1);
@@ -50,15 +63,52 @@ describe('runs without a manifest header (CLI, DynamoDB Local)', () => {
     );
   });
 
-  it('a run with nothing stored: it deleted nothing, or ended before recording its manifest', async () => {
+  it('a run with nothing stored: a mistyped id, a run that deleted nothing, or one with no header (yet)', async () => {
     const show = await runCli(['runs', 'show', 'sweep-nope', ...tableFlags(table)]);
 
     expect(show.code).toBe(1);
     expect(show.stderr).toBe(
-      `pc-hygiene: no manifest header for run sweep-nope in ${table.tableName}: it deleted nothing, or ended ` +
-        'before recording its manifest; its deletions, if any, carry hygieneDeletedByRun = sweep-nope ' +
-        '(pc-hygiene export shows them); see pc-hygiene runs list\n',
+      `pc-hygiene: no manifest header for run sweep-nope in ${table.tableName}: the id may be mistyped (see ` +
+        `pc-hygiene runs list), or the run deleted nothing, or it is ${NO_HEADER_YET}; its deletions, if any, carry ` +
+        'hygieneDeletedByRun = sweep-nope (pc-hygiene export shows them)\n',
     );
+  });
+
+  it('a run still running (page 1 stored, its header to come) is not said to have ended', async () => {
+    const ids = Array.from({ length: MANIFEST_PAGE_SIZE + 5 }, (_, i) => `s-${String(i).padStart(4, '0')}`);
+    await putItems(table.client, table.tableName, ids.map(staleDue));
+    const writer = new DynamoDbRunManifestWriter(table.client, table.tableName);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let headerAsked!: () => void;
+    const asked = new Promise<void>((resolve) => {
+      headerAsked = resolve;
+    });
+    // The run holds its header write back (a slow write, its last phase) until the test has looked.
+    const manifest = {
+      writePage: writer.writePage.bind(writer),
+      writeHeader: async (header: RunManifestHeader) => {
+        headerAsked();
+        await gate;
+        return writer.writeHeader(header);
+      },
+    };
+    const config = parseConfig({ maxDeletePercent: 100, maxDeletesPerRun: 10_000 });
+    const sweep = runSweep(
+      { ...sweepDeps(table, 100), manifest },
+      { config, now: NOW, runId: 'run-live', mode: 'enforce' },
+    );
+    await asked;
+
+    const restore = await restoreRunCli(table, 'run-live');
+    release();
+
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toBe(`pc-hygiene: ${pageOneStored(table.tableName, 'run-live')}\n`);
+    expect((await sweep).status).toBe('complete');
+    expect(await getItem(table.client, table.tableName, runHeaderId('run-live'))).toBeDefined();
   });
 
   it('runs list of an index whose every run is malformed says so, not that no run deleted anything', async () => {

@@ -141,9 +141,18 @@ describe('restore', () => {
       expect.objectContaining({ eventId: `deleted-stale:${formatInstant(DELETED_AT)}` }),
     ]);
 
-    await expect(
-      restoreCredential(table.client, table.tableName, { id, reason: 'again', by: 'alice', now: NOW }),
-    ).rejects.toThrow(NotDeletedError);
+    // Run again, it says which restore undid the deletion (docs/deploy.md, "Restore runbook").
+    const again = restoreCredential(table.client, table.tableName, {
+      id,
+      reason: 'again',
+      by: 'alice',
+      now: NOW,
+    });
+    await expect(again).rejects.toThrow(NotDeletedError);
+    await expect(again).rejects.toThrow(
+      `credential ${id} is not deleted (no deletedAt): restored at ${formatInstant(NOW)} by alice ` +
+        '(reason deleted by mistake, ticket OPS-12): nothing to restore',
+    );
   });
 
   it('unknown and reserved ids are not found', async () => {
@@ -351,7 +360,7 @@ describe('restore', () => {
       const json = await cli([id, '--reason', 'mistake', '--format', 'json']);
       expect(json.code).toBe(1);
       expect(json.stderr).toBe(
-        `pc-hygiene: credential ${id} is not deleted (no deletedAt): nothing to restore\n`,
+        `pc-hygiene: credential ${id} is not deleted (no deletedAt): restored at ${formatInstant(NOW)} by bob (reason mistake): nothing to restore\n`,
       );
     });
 
