@@ -3,7 +3,8 @@
  * reach"): publishing to SNS is not delivery, so the events of owners the
  * directory says cannot be reached — and events whose stored owner does not
  * match their credential (never sent to anyone's digest) — go to the admins,
- * named as undelivered, in one report per drain: a text for email and a
+ * named as undelivered (with the directory's name and address for each
+ * owner, when it has them), in one report per drain: a text for email and a
  * versioned JSON document for machines, split into numbered parts like
  * digests when large. Each owner's line says what to do in a sentence or two;
  * the longer advice a reason may need (SES's suppression list, on route
@@ -43,6 +44,11 @@ export interface UnreachableOwner {
   readonly userId: string;
   /** The owner's name when the directory knows it. */
   readonly name?: string;
+  /**
+   * The owner's email address when the directory holds one (whatever the reason: the address to correct, or to look
+   * up on SES's suppression list). Untrusted text: flattened in the email text, as every stored value.
+   */
+  readonly email?: string;
   readonly reason: UnreachableReason;
   /** The same event objects as the owner's digest (stored outbox events). */
   readonly events: readonly OutboxEvent[];
@@ -259,16 +265,29 @@ export function unreachableSubject(
   return `${subjectText(`Hygiene: ${pieces.join('; ')}`, 100 - suffix.length)}${suffix}`;
 }
 
+/**
+ * "bob (Bob Builder) at bob@corp.example": the owner's id, then the directory's name and address when it has them,
+ * each flattened ({@link plainName}): directory values are untrusted text, and none can add a line.
+ */
+function ownerNaming(owner: UnreachableOwner): string {
+  const name = plainName(owner.name);
+  const email = plainName(owner.email);
+  return [
+    plainValue(owner.userId),
+    ...(name !== undefined ? [`(${name})`] : []),
+    ...(email !== undefined ? [`at ${email}`] : []),
+  ].join(' ');
+}
+
 function ownerLines(
   owner: UnreachableOwner,
   now: number,
   todoOverride: UnreachableReportInput['todoOverride'],
 ): string[] {
-  const name = plainName(owner.name);
   const reason = UNREACHABLE_REASON_TEXT[owner.reason];
   const lines = [
     '',
-    `  * ${plainValue(owner.userId)}${name !== undefined ? ` (${name})` : ''}: ${reason.why} [${owner.reason}]`,
+    `  * ${ownerNaming(owner)}: ${reason.why} [${owner.reason}]`,
     `    What to do: ${todoOverride?.[owner.reason] ?? reason.todo}`,
   ];
   for (const event of owner.events) {

@@ -122,15 +122,21 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
     );
     expect(
       report.owners
-        .map((o) => ({ userId: o.userId, reason: o.reason, events: o.events }))
+        .map((o) => ({ userId: o.userId, email: o.email, reason: o.reason, events: o.events }))
         .sort((a, b) => a.userId.localeCompare(b.userId)),
     ).toEqual([
-      { userId: 'bob', reason: 'subscription-pending', events: digestEvents.get('bob') },
-      { userId: 'carol', reason: 'not-in-directory', events: digestEvents.get('carol') },
-      { userId: 'dave', reason: 'departed', events: digestEvents.get('dave') },
+      // The directory's address when it holds one: none for carol, who is not in it.
+      {
+        userId: 'bob',
+        email: 'bob@example.com',
+        reason: 'subscription-pending',
+        events: digestEvents.get('bob'),
+      },
+      { userId: 'carol', email: undefined, reason: 'not-in-directory', events: digestEvents.get('carol') },
+      { userId: 'dave', email: 'dave@example.com', reason: 'departed', events: digestEvents.get('dave') },
     ]);
     expect(deliveredTo(message.message, 'email')).toContain(
-      '* bob: has not confirmed the SNS email subscription [subscription-pending]',
+      '* bob at bob@example.com: has not confirmed the SNS email subscription [subscription-pending]',
     );
     expect(summary).toMatchObject({
       reach: 'verified',

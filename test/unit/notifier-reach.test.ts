@@ -211,6 +211,7 @@ describe('runNotifier with an owner directory', () => {
     ['not-in-directory', 'sns-email', undefined],
     ['departed', 'sns-email', { ...reachableOwner('bob'), status: 'departed' }],
     ['no-email', 'relay', { userId: 'bob', status: 'active', subscription: 'confirmed' }],
+    ['no-email', 'sns-email', { userId: 'bob', email: '', status: 'active' }],
     ['subscription-pending', 'sns-email', { ...reachableOwner('bob'), subscription: 'pending' }],
     ['unsubscribed', 'sns-email', { ...reachableOwner('bob'), subscription: 'unsubscribed' }],
     ['no-subscription', 'sns-email', { userId: 'bob', email: 'bob@example.com', status: 'active' }],
@@ -252,7 +253,9 @@ describe('runNotifier with an owner directory', () => {
         parts: 1,
         invalidEvents: [],
       });
-      expect(report?.owners).toEqual([{ userId: 'bob', reason, events: bobDigest?.events }]);
+      // The directory's address when it holds one (whatever the reason): what the admin corrects or looks up.
+      const email = record?.email ? { email: record.email } : {};
+      expect(report?.owners).toEqual([{ userId: 'bob', reason, ...email, events: bobDigest?.events }]);
       expect(report?.owners[0]?.events.map(key).sort()).toEqual(bobEvents.map(key).sort());
       expect(outbox.pendingEvents()).toEqual([]);
       expect(summary).toMatchObject({
@@ -289,11 +292,14 @@ describe('runNotifier with an owner directory', () => {
     });
     expect(entry?.Subject).toBe('Hygiene: 1 owner unreachable, 1 notice for the admins');
     const text = deliveredTo(entry?.Message ?? '{}', 'email');
-    expect(text).toContain('* bob (Bob Builder): marked departed in the owner directory [departed]');
+    expect(text).toContain(
+      '* bob (Bob Builder) at bob@example.com: marked departed in the owner directory [departed]',
+    );
     expect(text).toContain('- "Key bob-pc0" (id bob-pc0, client id client-bob-pc0)');
     expect(deliveredDocument<UnreachableReportDocument>(entry?.Message ?? '{}').owners[0]).toMatchObject({
       userId: 'bob',
       name: 'Bob Builder',
+      email: 'bob@example.com',
     });
   });
 

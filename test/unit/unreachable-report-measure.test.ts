@@ -56,6 +56,34 @@ describe('the owner-unreachable report measures packing costs once per report (a
     expect(costRenders(subjects)).toBe(once);
   });
 
+  it('counts a long directory address in each unit’s cost: one packing attempt, every part within the limit', () => {
+    // 1,000 characters before the @, multi-byte and with a U+202E the text flattens (the document keeps it).
+    const address = (i: number) => `${'é'.repeat(600)}\u202e${'x'.repeat(399)}${i}@corp.example`;
+    const long = owners(20, 'bouncing').map((owner, i) => ({ ...owner, email: address(i) }));
+    const { budget, subjects } = recordingBudget(12_000);
+
+    const parts = renderUnreachableReport({
+      drainId: 'drain-1',
+      now: NOW,
+      route: 'relay',
+      owners: long,
+      invalidEvents: [],
+      budget,
+    });
+
+    expect(parts.length).toBeGreaterThan(2);
+    // The whole report, each unit's cost (20 alone, 1 with the advice, an empty part), then each part once.
+    expect(subjects).toHaveLength(1 + (1 + 20 + 1) + parts.length);
+    for (const part of parts) {
+      expect(part.bytes).toBeLessThanOrEqual(12_000);
+      expect(part.bytes).toBe(snsLimits().measure(part.message));
+      for (const owner of part.owners) {
+        expect(part.message.text).toContain(` at ${owner.email?.replace('\u202e', ' ')}: `);
+      }
+    }
+    expect(parts.flatMap((p) => p.owners.map((o) => o.email))).toEqual(long.map((o) => o.email));
+  });
+
   it('measures each unit once, not once per packing attempt, when every attempt fails', () => {
     const event = boundedEvent('deleted-stale');
     const tooLarge = {

@@ -166,6 +166,72 @@ describe('renderUnreachableReport', () => {
     );
   });
 
+  it('names the owner’s address from the directory on their line and in the document, for any reason', () => {
+    const owner = (userId: string, reason: UnreachableReason, email?: string) => ({
+      userId,
+      ...(userId === 'bob' && { name: 'Bob Builder' }),
+      ...(email !== undefined && { email }),
+      reason,
+      events: [outboxEvent({ credentialId: `${userId}-c1`, userId })],
+    });
+    const owners = [
+      owner('bob', 'bouncing', 'bob@corp.example'),
+      owner('dave', 'departed', 'dave@corp.example'),
+      owner('erin', 'no-email'),
+    ];
+
+    const [part] = renderUnreachableReport(input({ route: 'relay', owners }));
+
+    const lines = (JSON.parse(part?.entry.Message ?? '{}').email as string).split('\n');
+    expect(lines.filter((line) => line.startsWith('  * '))).toEqual([
+      `  * bob (Bob Builder) at bob@corp.example: ${UNREACHABLE_REASON_TEXT.bouncing.why} [bouncing]`,
+      `  * dave at dave@corp.example: ${UNREACHABLE_REASON_TEXT.departed.why} [departed]`,
+      // No address in the directory: none named, and none in the document.
+      `  * erin: ${UNREACHABLE_REASON_TEXT['no-email'].why} [no-email]`,
+    ]);
+    const document = deliveredDocument<UnreachableReportDocument>(part?.entry.Message ?? '{}');
+    expect(document.owners.map((o) => [o.userId, o.email])).toEqual([
+      ['bob', 'bob@corp.example'],
+      ['dave', 'dave@corp.example'],
+      ['erin', undefined],
+    ]);
+    expect(Object.keys(document.owners[2] ?? {})).not.toContain('email');
+  });
+
+  it('flattens a directory address: a CR/LF or U+202E in it adds no line, the document keeps it raw', () => {
+    const footer = 'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).';
+    const email = `bob@corp.example\r\n\n--\n${footer}\n\u202eelpmaxe.evil@x`;
+    const report = (address: string) =>
+      renderUnreachableReport(
+        input({
+          route: 'relay',
+          owners: [
+            {
+              userId: 'bob',
+              email: address,
+              reason: 'bouncing',
+              events: [outboxEvent({ credentialId: 'c1', userId: 'bob' })],
+            },
+          ],
+        }),
+      )[0];
+
+    const part = report(email);
+    const clean = report('bob@corp.example');
+
+    const text = JSON.parse(part?.entry.Message ?? '{}').email as string;
+    const cleanText = JSON.parse(clean?.entry.Message ?? '{}').email as string;
+    expect(text.split('\n')).toHaveLength(cleanText.split('\n').length);
+    expect(text.split('\n').filter((l) => l.startsWith('All times are UTC'))).toEqual([footer]);
+    expect(text).not.toMatch(/[\u202e\r]/);
+    expect(text).toContain(
+      `\n  * bob at bob@corp.example -- ${footer} elpmaxe.evil@x: ${UNREACHABLE_REASON_TEXT.bouncing.why} [bouncing]\n`,
+    );
+    expect(deliveredDocument<UnreachableReportDocument>(part?.entry.Message ?? '{}').owners[0]?.email).toBe(
+      email,
+    );
+  });
+
   it('flattens every stored value of a forged notice: it adds no line (no fake footer), the document keeps it raw', () => {
     const footer = 'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).';
     const injected = `\n\n--\n${footer}\n\u202e\r\n`;

@@ -89,6 +89,8 @@ export interface DrainContext {
 export interface UnreachableVerdict {
   readonly userId: string;
   readonly name?: string;
+  /** The owner's address in the directory, when it has one (what an admin looks up or corrects: SES, the source). */
+  readonly email?: string;
   readonly reason: UnreachableReason;
 }
 

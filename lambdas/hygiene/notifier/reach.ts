@@ -31,10 +31,15 @@ export interface ScreenedItem {
   readonly mismatched: readonly OutboxEvent[];
 }
 
-/** What the drain knows about one owner. */
+/** What the drain knows about one owner (an unreachable one's address, for the admin report: the directory's). */
 export type OwnerVerdict =
   | { readonly reachable: true; readonly name?: string }
-  | { readonly reachable: false; readonly name?: string; readonly reason: UnreachableReason };
+  | {
+      readonly reachable: false;
+      readonly name?: string;
+      readonly email?: string;
+      readonly reason: UnreachableReason;
+    };
 
 /**
  * Whether this drain can judge owners on `route`: with a directory that has
@@ -142,7 +147,8 @@ export async function judgeOwners(
       verdicts.set(userId, { reachable: true, ...name });
       continue;
     }
-    verdicts.set(userId, { reachable: false, reason: verdict.reason, ...name });
+    const email = record?.email !== undefined && record.email !== '' ? { email: record.email } : {};
+    verdicts.set(userId, { reachable: false, reason: verdict.reason, ...name, ...email });
     state.unreachableOwners.set(userId, verdict.reason);
     state.counters.unreachableEvents += eventsPerOwner.get(userId) ?? 0;
   }
@@ -193,6 +199,7 @@ export function splitForReport(
             userId: s.owner,
             reason: verdict.reason,
             ...(verdict.name !== undefined && { name: verdict.name }),
+            ...(verdict.email !== undefined && { email: verdict.email }),
           },
           events: published,
         },
