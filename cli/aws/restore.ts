@@ -96,7 +96,8 @@ export interface RestoreTerms extends OperatorIdentity {
   /** Make every check, write nothing: the result says what would be restored. */
   readonly dryRun?: boolean;
   /**
-   * The ids the configured `exemptIds` list (with a stack, its deployed config's; else `--config`'s):
+   * The ids the configured `exemptIds` list (with a stack, its deployed config's; a local `--endpoint` table,
+   * `--config`'s; a table in AWS without a stack, none: cli/commands/restore-terms.ts):
    * such a credential is exempt as if `hygieneExempt` were set (docs/rules.md).
    */
   readonly exemptIds?: ReadonlySet<string>;

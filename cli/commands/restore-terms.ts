@@ -7,6 +7,7 @@
  */
 import { terminalText } from '../../lambdas/render/sanitize';
 import { resolveVerifiedOperator } from '../aws/caller-identity';
+import type { Deployment } from '../aws/deployment-lookup';
 import type { RestoreResult, RestoreTerms } from '../aws/restore';
 import {
   awsTargetOf,
@@ -38,8 +39,9 @@ export interface RestoreFlags extends TargetFlags {
  * name: `cli/aws/caller-identity.ts`), `--now`, `--force`, `--dry-run`, and the
  * ids the configured `exemptIds` list (exempt as `hygieneExempt` makes a
  * credential): with a stack, its deployed config's, which its scheduled sweep
- * reads, whatever `--config FILE` says (an id only the file lists is named as
- * such in its refusal: {@link exemptionOf}); without one, `--config`'s; an
+ * reads, whatever `--config FILE` says; on a local `--endpoint` table,
+ * `--config`'s; on a table in AWS named without a stack, none (an id only the
+ * file lists is named as such in its refusal: {@link exemptionOf}); an
  * audit-mode deployment without `--enforce` is refused, except for a dry run,
  * which writes nothing (docs/deploy.md: the runbook dry-runs against an
  * audit-mode deployment). A restore that writes to a deployment takes no
@@ -61,7 +63,7 @@ export async function restoreTerms(
   if (!flags.dryRun) refuseNowOnDeployment(flags.now, awsTargetOf(flags), what, '--dry-run');
   // The configured exemptIds are exempt as hygieneExempt is (docs/rules.md): exemptionOf says which list.
   const target = await resolveTarget(flags, { usesConfig: false });
-  const exemption = exemptionOf(target, flags.config);
+  const exemption = exemptionOf(target, flags);
   if (!flags.dryRun) refuseAuditDeployment(target, flags.enforce, what, ', or --dry-run to check only');
   const operator = await resolveVerifiedOperator({
     ...target,
@@ -80,27 +82,40 @@ export async function restoreTerms(
 
 /**
  * The `exemptIds` a restore judges by, said on stderr when it acts on a
- * deployment: the list the sweep that acts next reads
- * ({@link configuredExemptIds}: with a stack, its deployed config's; else
- * `--config`'s). With a stack and a `--config` file, the file's list does not
- * count — the scheduled sweep never reads the file, and would delete again a
- * credential restored past its expiry on the file's word — so the ids only
- * the file lists are kept apart, for the refusal (or `--force` warning) of
- * such a credential to say why it is not exempt.
- * @param configPath `--config`, when given
+ * deployment: the list the sweep that acts next reads, as far as the CLI
+ * knows it ({@link configuredExemptIds}: with a stack, its deployed config's;
+ * else `--config`'s). A `--config` file's list counts only on a local
+ * (`--endpoint`) table, which no deployment sweeps. With
+ * a stack, or on a table in AWS named without one (`--table`: no deployment
+ * looked up, so its deployed list is unknown), the file's list does not count
+ * — a deployment's scheduled sweep never reads the file, and would delete
+ * again a credential restored past its expiry on the file's word — so the ids
+ * only the file lists are kept apart, for the refusal (or `--force` warning)
+ * of such a credential to say why it is not exempt.
  */
-function exemptionOf(
-  target: Target,
-  configPath: string | undefined,
-): Pick<RestoreTerms, 'exemptIds' | 'fileOnlyExemptIds'> {
+function exemptionOf(target: Target, flags: TargetFlags): Exemption {
   const exemptIds = configuredExemptIds(target);
   const { deployment } = target;
-  if (deployment === undefined) return { exemptIds };
-  if (configPath === undefined) {
-    sayOnStderr(`using ${target.configSource}`);
+  if (flags.config === undefined) {
+    if (deployment !== undefined) sayOnStderr(`using ${target.configSource}`);
     return { exemptIds };
   }
-  const file = terminalText(configPath);
+  const file = terminalText(flags.config);
+  if (deployment !== undefined) return besideStack(target, deployment, exemptIds, file);
+  const awsTable = awsTargetOf(flags);
+  return awsTable === undefined ? { exemptIds } : besideAwsTable(target, terminalText(awsTable), file);
+}
+
+/** The part of {@link RestoreTerms} that says which ids are exempt. */
+type Exemption = Pick<RestoreTerms, 'exemptIds' | 'fileOnlyExemptIds'>;
+
+/** With a stack and a `--config` file: the deployed list counts; the ids only the file lists are named. */
+function besideStack(
+  target: Target,
+  deployment: Deployment,
+  exemptIds: ReadonlySet<string>,
+  file: string,
+): Exemption {
   const ids = new Set(target.config.exemptIds.filter((id) => !exemptIds.has(id)));
   const stack = `stack ${deployment.stackName}`;
   sayOnStderr(
@@ -112,6 +127,24 @@ function exemptionOf(
   const why =
     `config file ${file} lists it in exemptIds, but ${stack}'s deployed config does not, ` +
     `and the stack's scheduled sweep reads the deployed config`;
+  return { exemptIds, fileOnlyExemptIds: { ids, why } };
+}
+
+/**
+ * On a table in AWS named without a stack (`awsTable`, as {@link awsTargetOf}
+ * says it) and a `--config` file: no list counts (the deployed one is not
+ * looked up); the ids the file lists are named, with the way to have the
+ * deployed list count (`--stack`).
+ */
+function besideAwsTable(target: Target, awsTable: string, file: string): Exemption {
+  const exemptIds: ReadonlySet<string> = new Set();
+  const ids = new Set(target.config.exemptIds);
+  if (ids.size === 0) return { exemptIds };
+  const notHere =
+    `a ${awsTable} without --stack: a deployment's scheduled sweep reads its deployed exemptIds, ` +
+    'not this file; name the stack with --stack';
+  sayOnStderr(`the ${ids.size} id(s) config file ${file} lists in exemptIds are not exempt on ${notHere}`);
+  const why = `config file ${file} lists it in exemptIds, which does not count on ${notHere}`;
   return { exemptIds, fileOnlyExemptIds: { ids, why } };
 }
 

@@ -4,8 +4,8 @@
  * owner or the platform revoked it), and a credential past its `expiresTime`
  * unless `--force` or exempt (`hygieneExempt`, or the `exemptIds` of the
  * stack's deployed config, which its scheduled sweep reads — a `--config`
- * file's list counts only without a stack), because the next sweep would
- * delete it again. With a stack, `--now` is for `--dry-run` only
+ * file's list counts only on a local `--endpoint` table), because the next
+ * sweep would delete it again. With a stack, `--now` is for `--dry-run` only
  * (restore-terms.ts).
  */
 import type { Command } from '@commander-js/extra-typings';
@@ -74,8 +74,9 @@ function defineRestoreCommand(program: Command) {
       .addOption(
         configOption(
           'table',
-          'exemptIds, without a stack: a credential they list is restored past its expiry without --force; ' +
-            'with a stack only its deployed exemptIds count, which its scheduled sweep reads',
+          'exemptIds, on a local --endpoint table: a credential they list is restored past its expiry ' +
+            "without --force; in AWS only the stack's deployed exemptIds count, which its scheduled sweep " +
+            'reads: with --table, name the stack too',
         ),
       )
       .addOption(enforceOption())

@@ -1,7 +1,8 @@
 /**
  * The run manifests as reserved items of the credentials table
- * (docs/data-model.md, "Run manifests"): a page item per
- * `MANIFEST_PAGE_SIZE` deletions (`__hygiene__#run#<runId>#<page>`), a header
+ * (docs/data-model.md, "Run manifests"): page items of up to
+ * `MANIFEST_PAGE_SIZE` deletions, a page closed earlier when its entries
+ * would pass `MANIFEST_PAGE_BYTES` (`__hygiene__#run#<runId>#<page>`), a header
  * item (`__hygiene__#run#<runId>`), and the run index (`__hygiene__#run-index`)
  * that `runs list` reads.
  *

@@ -4,8 +4,9 @@
  * may have taken effect, marked `mayHaveApplied`) and writes them through the
  * {@link RunManifestWriter} port a page at a time (memory holds one page; a
  * page is closed at `MANIFEST_PAGE_SIZE` entries, or earlier before its
- * entries would pass `MANIFEST_PAGE_BYTES`, so no page write meets DynamoDB's
- * item size limit), then the header with the counts and the pages whose write failed. Kept
+ * entries would pass `MANIFEST_PAGE_BYTES`, so no page of ordinary entries
+ * meets DynamoDB's item size limit; a single entry over it, possible only with
+ * stored dates of absurd length, fails its page's write, listed as failed), then the header with the counts and the pages whose write failed. Kept
  * apart from the records it writes (`run-manifest.ts`, which `ports.ts`
  * names), so the records sit below the ports and the recorder above them.
  * Pure: the port only.

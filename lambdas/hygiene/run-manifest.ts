@@ -28,10 +28,17 @@ import { formatInstant } from './time';
 export const MANIFEST_PAGE_SIZE = 200;
 
 /**
- * Most bytes of entries a page holds ({@link manifestEntryBytes}, summed): a
- * page is written before the entry that would take it past this bound. Well
- * under DynamoDB's 400 KB (409,600 bytes) item limit, leaving room for the
- * page's key, its run id and the largest single entry (about 6 KB).
+ * Most bytes of entries a page holds ({@link manifestEntryBytes}, summed): the
+ * recorder writes a page before the entry that would take it past this bound,
+ * so a page's entries stay within it (unless one entry alone passes it). The
+ * rest of the page item — its key, its run id, the list's own bytes — takes a
+ * few KB at most, so the headroom under DynamoDB's 400 KB (409,600 bytes)
+ * item limit is for that only, not for an entry. An entry is usually a few
+ * hundred bytes, and about 6 KB with its ids at 2 KB and its names at
+ * {@link NAME_LIMIT}, but that is no maximum: `lastUsedAt` and `createdAt`
+ * are copied as stored, uncut (RFC 3339 allows any number of fraction
+ * digits), and an entry alone past the item limit fails its page's write
+ * (`failedPages` in the header).
  */
 export const MANIFEST_PAGE_BYTES = 350_000;
 
