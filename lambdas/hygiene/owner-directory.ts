@@ -133,17 +133,47 @@ export function hasNonAsciiLocalPart(address: string): boolean {
 }
 
 /**
+ * RFC 5322's "specials" but the dot (`( ) < > [ ] : ; @ \ , "`), and
+ * whitespace: what an unquoted local part cannot hold (a quoted one can).
+ */
+const LOCAL_PART_SPECIAL = /[\s"(),:;<>@[\\\]]/u;
+
+/**
+ * The first character of the local part of `address` (what comes before its
+ * last `@`; `undefined` without an `@`) that is an RFC 5322 special other
+ * than the dot, whitespace or a double quote ({@link LOCAL_PART_SPECIAL}:
+ * `x,y@example.com`, `"a b"@example.com`, `a;b@example.com`); `undefined`:
+ * none. Legal in a quoted local part, but no owner needs one, and the
+ * services disagree on it: nodemailer quotes it in the `To` header while
+ * SES's `Destination` gets the bare form, which SES may refuse or read as
+ * two addresses (a comma separates addresses); AWS documents no grammar for
+ * these strings beyond 7-bit ASCII, nor any for SNS email endpoints. The one
+ * rule of the owner import (which refuses such an address:
+ * `owner-import-rows.ts`) and of "SES can send to it" ({@link
+ * SendableAddress}; `sesAddress`, `lambdas/relay/ses-address.ts`), which
+ * judges an address stored before the import refused it `unsendable-address`.
+ */
+export function localPartSpecial(address: string): string | undefined {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? undefined : LOCAL_PART_SPECIAL.exec(address.slice(0, at))?.[0];
+}
+
+/**
  * Whether Amazon SES can be asked to send to `address`: the rule that judges
  * owner reach on `relay` (`unsendable-address`, {@link reachabilityOf}). The
  * full rule (a domain with a Punycode form that is not an IP address:
  * `lambdas/relay/ses-address.ts`, `isSesSendable`, the very rule the relay's
  * sender applies) needs `node:url`, so the domain takes it from its callers;
- * without one it falls back to {@link asciiLocalPart}.
+ * without one it falls back to {@link plainLocalPart}.
  */
 export type SendableAddress = (address: string) => boolean;
 
-/** The domain's own part of {@link SendableAddress}: the address is ASCII before the @ ({@link hasNonAsciiLocalPart}). */
-const asciiLocalPart: SendableAddress = (address) => !hasNonAsciiLocalPart(address);
+/**
+ * The domain's own part of {@link SendableAddress}: the address is ASCII before the @ ({@link hasNonAsciiLocalPart})
+ * and holds no special character there ({@link localPartSpecial}).
+ */
+const plainLocalPart: SendableAddress = (address) =>
+  !hasNonAsciiLocalPart(address) && localPartSpecial(address) === undefined;
 
 /**
  * Characters SNS's attribute-based filter policies need "double escaped", or
@@ -191,7 +221,7 @@ export function hasFilterUnsafeCharacter(userId: string): boolean {
  * `relay` (docs/notifications.md, "Owner reach").
  *
  * On `relay`, an owner whose address SES cannot be asked to send to
- * (`sendable` says no: `josé@corp.example`, `bob@example.123`, `bob@0x7f.1`)
+ * (`sendable` says no: `josé@corp.example`, `x,y@example.com`, `bob@example.123`, `bob@0x7f.1`)
  * is `unsendable-address`, so their events go to the admins' report instead
  * of failing at SES and landing in the relay's DLQ. On `sns-email` the
  * verdict does not look at the address (what SNS does with such an endpoint
@@ -203,7 +233,7 @@ export function hasFilterUnsafeCharacter(userId: string): boolean {
 export function reachabilityOf(
   owner: OwnerRecord | undefined,
   route: OwnerDeliveryRoute,
-  sendable: SendableAddress = asciiLocalPart,
+  sendable: SendableAddress = plainLocalPart,
 ): Reachability {
   if (owner === undefined) return { reachable: false, reason: 'not-in-directory' };
   if (owner.status === 'departed') return { reachable: false, reason: 'departed' };

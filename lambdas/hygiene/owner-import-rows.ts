@@ -22,7 +22,7 @@ import { MAX_KEY_BYTES } from './credential';
 import { RESERVED_ID_PREFIX } from './data-contract';
 import { loneSurrogateProblems } from './lone-surrogates';
 import { isAddressDigest } from './opted-out-address';
-import { OWNER_STATUSES, type OwnerStatus, SUBSCRIPTION_STATES } from './owner-directory';
+import { localPartSpecial, OWNER_STATUSES, type OwnerStatus, SUBSCRIPTION_STATES } from './owner-directory';
 import { UNSAFE_CHARACTERS } from './untrusted-text';
 
 /** The columns of a CSV export and the keys of a JSON Lines one. */
@@ -191,8 +191,8 @@ function codePoint(char: string): string {
 /**
  * What is wrong with an address, or `undefined`. Not a full RFC 5322 parser:
  * it refuses what would make the digest go nowhere, or go to an address
- * that only looks like the one intended. Lookalike letters (a Cyrillic `а`)
- * are accepted: internationalized addresses are legitimate.
+ * that only looks like the one intended, or to two. Lookalike letters (a
+ * Cyrillic `а`) are accepted: internationalized addresses are legitimate.
  */
 function emailProblem(email: string): string | undefined {
   const invisible = invisibleCharacter(email);
@@ -209,7 +209,12 @@ function emailProblem(email: string): string | undefined {
       'a bare address',
     );
   }
-  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) return 'is not an email address';
+  // More than one `@` is no address at all, not one with a special character (`@`) before its last `@`.
+  const notAnAddress = 'is not an email address';
+  if (email.length > MAX_EMAIL_LENGTH || email.indexOf('@') !== email.lastIndexOf('@')) return notAnAddress;
+  const special = specialCharacterProblem(email);
+  if (special !== undefined) return special;
+  if (!EMAIL.test(email)) return notAnAddress;
   const labels = email.slice(email.indexOf('@') + 1).split('.');
   if (labels.length < 2 || labels.includes('')) {
     return brokenRule(
@@ -218,6 +223,26 @@ function emailProblem(email: string): string | undefined {
     );
   }
   return undefined;
+}
+
+/**
+ * The problem of an address with a special character before its last `@`
+ * (`localPartSpecial`, owner-directory.ts: `x,y@example.com`,
+ * `"a b"@example.com`, `a;b@example.com`), the character named, and by its
+ * code point (whitespace by it alone); `undefined`: none. The same rule makes an address stored
+ * before it `unsendable-address` on `relay`.
+ */
+function specialCharacterProblem(email: string): string | undefined {
+  const special = localPartSpecial(email);
+  if (special === undefined) return undefined;
+  const named = /\s/u.test(special)
+    ? `whitespace (${codePoint(special)})`
+    : `'${special}' (${codePoint(special)})`;
+  return brokenRule(
+    `holds ${named} before the @ (an RFC 5322 special, whitespace or a quote: legal only in a quoted local part, ` +
+      'which no owner needs; Amazon SES and SNS may refuse such an address, or read it as two)',
+    'a plain local part',
+  );
 }
 
 /**

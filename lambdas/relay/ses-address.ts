@@ -21,11 +21,17 @@
 import { isIP } from 'node:net';
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { senderAddress } from '../hygiene/config';
-import { hasNonAsciiLocalPart, NON_ASCII, normalizeEmail } from '../hygiene/owner-directory';
+import {
+  hasNonAsciiLocalPart,
+  localPartSpecial,
+  NON_ASCII,
+  normalizeEmail,
+} from '../hygiene/owner-directory';
 
 /**
  * An address SES cannot be asked to send to or from: a non-ASCII local part,
- * or a domain that is not a plain domain name ({@link sesAddress}).
+ * one with a special character, or a domain that is not a plain domain name
+ * ({@link sesAddress}).
  */
 export class UnsendableAddressError extends Error {
   override readonly name = 'UnsendableAddressError';
@@ -78,13 +84,28 @@ function sesDomain(domain: string | undefined): { readonly domain: string } | { 
  * (`sec@Corp.Example` stays so). The one rule of what SES is asked for: the
  * relay's `SendEmail`, the stack's `ses:FromAddress` condition and identity
  * ARNs, and owner reach on `relay` ({@link isSesSendable}).
- * @throws {UnsendableAddressError} for a non-ASCII local part, or a domain SES cannot be given ({@link sesDomain})
+ *
+ * Nor is SES given a local part holding an RFC 5322 special, whitespace or
+ * a quote (`x,y@example.com`, `"a b"@example.com`: `localPartSpecial`, the
+ * owner import's rule too). SES documents no grammar for these strings
+ * beyond 7-bit ASCII; nodemailer quotes such a local part in the `To`
+ * header, but `Destination` gets it bare, which SES may refuse or read as
+ * two addresses. An owner stored with one before the import refused it is
+ * `unsendable-address`, reported to the admins, never a send that fails.
+ * @throws {UnsendableAddressError} for a non-ASCII local part, one with a special character, or a domain SES cannot
+ *   be given ({@link sesDomain})
  */
 export function sesAddress(mailbox: string): string {
   const address = senderAddress(mailbox);
   if (hasNonAsciiLocalPart(address))
     throw new UnsendableAddressError(
       `${JSON.stringify(address)}: Amazon SES cannot send to or from an address that is not ASCII before the @`,
+    );
+  const special = localPartSpecial(address);
+  if (special !== undefined)
+    throw new UnsendableAddressError(
+      `${JSON.stringify(address)}: Amazon SES cannot be given an address with ${JSON.stringify(special)} before ` +
+        'the @ (an RFC 5322 special, whitespace or a quote: SES may refuse it, or read it as two addresses)',
     );
   const [local, domain] = split(address);
   const ses = sesDomain(domain);

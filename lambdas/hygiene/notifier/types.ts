@@ -50,7 +50,8 @@ export interface NotifierDeps {
    * (docs/notifications.md, "Owner reach"). The notifier handler and the CLI
    * pass `isSesSendable` (`lambdas/relay/ses-address.ts`), the rule the
    * relay's sender applies; absent: the address must be ASCII before the @
-   * (`asciiLocalPart`), the part the domain can judge alone.
+   * and hold no special character there (`plainLocalPart`,
+   * `owner-directory.ts`), the part the domain can judge alone.
    */
   readonly sendable?: SendableAddress;
   /**
