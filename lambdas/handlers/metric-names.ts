@@ -179,7 +179,7 @@ export const RECONCILER_METRIC = {
   /**
    * 1 when the run finished (its plan applied; operations SNS refused are `SubscriptionOperationsFailed`'s), 0 when
    * the filter-policy quota stopped it (nothing created); none when it failed otherwise (an empty directory refused
-   * on `sns-email`, a listing or a directory write that failed): the `ReconcilerHeartbeat` alarm's metric
+   * on `sns-email` because the topic holds owner subscriptions it would remove, a listing or a directory write that failed): the `ReconcilerHeartbeat` alarm's metric
    * (docs/deploy.md, "Runbook: Reconciler heartbeat").
    */
   completed: 'ReconcilerCompleted',

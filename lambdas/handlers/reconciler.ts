@@ -9,8 +9,11 @@
  * `SubscriptionQuotaExceeded = 1` (the alarm's metric) and `ReconcilerCompleted
  * = 0` (it subscribed no one: not a completed run), logs it as an error, and
  * fails the invocation with the `FilterPolicyQuotaError`. An empty directory
- * refused (`EmptyOwnerDirectoryError`, on `sns-email`) emits only the admin
- * count it carries (below), no completion, and fails the invocation. A run that
+ * refused (`EmptyOwnerDirectoryError`, on `sns-email` when the topic holds an
+ * owner subscription it would remove) emits only the admin count it carries
+ * (below), no completion, and fails the invocation; an empty directory with no
+ * owner subscription to remove (day one, before the first import) is a
+ * finished run that changed nothing, and emits as one. A run that
  * fails otherwise (a listing or a directory write that failed) emits nothing:
  * no completion either. A run whose mass-unsubscribe guard held
  * back new opt-outs counts them in `OptOutsHeldBack` (its alarm's metric) and
@@ -20,7 +23,7 @@
  * message: the `NoAdminSubscription` alarm's metric, on the alarm topic) and
  * log a warning when there is none: SNS then drops every admin notice, and
  * nothing on the notification topic can say so — also before the first
- * directory import. Each also emits `EmailSubscriptionsWithOwnerDigests`, the
+ * directory import (a finished run then). Each also emits `EmailSubscriptionsWithOwnerDigests`, the
  * email subscriptions left out of that count because they receive owner
  * digests too (SNS suspends them: the `WideAdminEmailSubscription` alarm's
  * metric), and the warning names them, even when another subscription counts.
@@ -133,9 +136,9 @@ function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): vo
 }
 
 /**
- * An empty directory refused: the run changed nothing and did not complete (no `ReconcilerCompleted`), but it
- * counted the topic's admin subscriptions, so `NoAdminSubscription` and `WideAdminEmailSubscription` watch the
- * admins' reach before the first import.
+ * An empty directory refused (it would remove owner subscriptions): the run changed nothing and did not complete (no
+ * `ReconcilerCompleted`), but it counted the topic's admin subscriptions, so `NoAdminSubscription` and
+ * `WideAdminEmailSubscription` still watch the admins' reach while runs are refused.
  */
 function reportEmptyDirectory(deps: Observability, error: EmptyOwnerDirectoryError): void {
   recordAdminReach(deps.metrics, error);

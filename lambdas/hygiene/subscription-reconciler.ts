@@ -29,8 +29,10 @@
  * same listing it counts the subscriptions that deliver every admin message,
  * and the email ones left out because they also receive owner digests
  * (`admin-reach.ts`): the admins' reach, which no run changes, also carried
- * by the refusal of an empty directory ({@link EmptyOwnerDirectoryError}). Used by
- * the scheduled Lambda and by `pc-hygiene owners
+ * by the refusal of an empty directory ({@link EmptyOwnerDirectoryError}: on
+ * `sns-email`, only when the topic holds an owner subscription the plan would
+ * remove; with none, as on day one before the first import, the run completes
+ * as a no-op). Used by the scheduled Lambda and by `pc-hygiene owners
  * sync-subscriptions`.
  */
 import { type AdminReach, adminReachOf } from './admin-reach';
@@ -190,9 +192,11 @@ export interface ReconcileSummary {
 }
 
 /**
- * Refusing to reconcile against an empty directory: every owner subscription would be removed. The run listed the
- * topic first (it changed nothing), so the refusal still carries the admins' reach: the Lambda emits it, since on
- * `sns-email` a directory never imported would otherwise keep `NoAdminSubscription` from ever firing
+ * Refusing to reconcile against an empty directory on `sns-email` when the topic holds owner subscriptions: the plan
+ * would remove every one of them (a directory table emptied or misnamed, not a deployment without owners). An empty
+ * directory with no owner subscription to remove (day one, before the first import) is no refusal: that run
+ * completes, changing nothing. The run listed the topic first (it changed nothing), so the refusal still carries the
+ * admins' reach: the Lambda emits it, so `NoAdminSubscription` still watches while runs are refused
  * (docs/notifications.md, "Admin reach").
  */
 export class EmptyOwnerDirectoryError extends Error {
@@ -242,7 +246,8 @@ export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
  *   than the quota: after applying the removals and repairs and recording the states (see
  *   {@link withoutCreations}); a dry run changes nothing, and its stop's summary says what it would do
  * @throws {EmptyOwnerDirectoryError} before any change (after the listing, whose admin count it carries), on the
- *   `sns-email` route with an empty directory
+ *   `sns-email` route with an empty directory when the plan would remove or repair an owner subscription (with none
+ *   to touch, the run completes as a no-op)
  */
 export async function reconcileSubscriptions(
   deps: ReconcilerDeps,
@@ -251,15 +256,9 @@ export async function reconcileSubscriptions(
   const quota = options.filterPolicyQuota ?? DEFAULT_FILTER_POLICY_QUOTA;
   const mailboxKey = options.mailboxKey ?? normalizeEmail;
   const owners = await deps.directory.listOwners();
-  // Listed and counted before the refusal: an empty directory still reports the admins' reach.
+  // Listed and counted before the refusal: an empty directory refused still reports the admins' reach.
   const subscriptions = await deps.topic.list();
   const adminReach = adminReachOf(subscriptions);
-  if (owners.length === 0 && options.route === 'sns-email') {
-    throw new EmptyOwnerDirectoryError(
-      adminReach.adminSubscriptions,
-      adminReach.emailSubscriptionsWithOwnerDigests,
-    );
-  }
   const plan = planSubscriptions({
     owners,
     subscriptions,
@@ -268,6 +267,12 @@ export async function reconcileSubscriptions(
     ...(options.allowMassUnsubscribe !== undefined && { allowMassUnsubscribe: options.allowMassUnsubscribe }),
     mailboxKey,
   });
+  if (owners.length === 0 && options.route === 'sns-email' && touchesOwnerSubscription(plan)) {
+    throw new EmptyOwnerDirectoryError(
+      adminReach.adminSubscriptions,
+      adminReach.emailSubscriptionsWithOwnerDigests,
+    );
+  }
   const quotaError = filterPolicyQuotaProblem(plan, quota);
   const context = { owners, quota, mailboxKey, adminReach };
   if (quotaError === undefined) return applyAndRecord(deps, plan, options, context);
@@ -275,6 +280,15 @@ export async function reconcileSubscriptions(
     quotaError,
     await applyAndRecord(deps, withoutCreations(plan), options, context),
   );
+}
+
+/**
+ * True when the plan removes or repairs a subscription it recognised as an owner's (a creation only adds one). An
+ * empty directory on `sns-email` plans only removals, of every owner subscription listed: none on day one, before
+ * the first import, when the topic holds only admin and machine subscriptions.
+ */
+function touchesOwnerSubscription(plan: SubscriptionPlan): boolean {
+  return plan.operations.some((o) => o.kind === 'remove' || o.kind === 'repair');
 }
 
 /** Applies the plan (unless dry), records the owners' states that changed, then withdraws unwanted creations. */

@@ -432,7 +432,7 @@ describe('the bundled Lambda code from the assembly', () => {
       { ...enforce, [HANDLER_ENV.maxScheduleSkewSeconds]: '3600' }, // as deployed
     );
     const farFuture = { run: farFutureRun, before: farBefore, after: await scan(table) };
-    // On the relay route (an empty directory is refused on sns-email).
+    // On the relay route (on sns-email an empty directory is refused while the topic holds owner subscriptions).
     const reconcileOnRelay = await recorder.invoke(reconciler, {}, { HYGIENE_ownerDelivery: 'relay' });
 
     // From here on the owner directory holds an import: the reach checks run (and the role check sees them).

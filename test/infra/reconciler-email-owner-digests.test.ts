@@ -4,13 +4,14 @@
  * than 10 messages a second, which one drain's owner digests pass, so it is not counted in `AdminSubscriptions`
  * (`NoAdminSubscription` fires when it is the only one) and the summary and the warning say why
  * (`emailSubscriptionsWithOwnerDigests`; docs/notifications.md, "Admin reach"). The handler emits their count as
- * `EmailSubscriptionsWithOwnerDigests` (the `WideAdminEmailSubscription` alarm's metric) from a finished run and from
- * the refusal of an empty directory, 0 when there is none. An unfiltered queue still counts.
+ * `EmailSubscriptionsWithOwnerDigests` (the `WideAdminEmailSubscription` alarm's metric) from a finished run (also
+ * one on an empty directory with no owner subscription: day one) and from the refusal of an empty directory (one
+ * that would remove an owner subscription), 0 when there is none. An unfiltered queue still counts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
-import type { TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
+import { ownerFilterPolicy, type TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
 import { EmptyOwnerDirectoryError } from '../../lambdas/hygiene/subscription-reconciler';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import { fakeTools } from './handler-tools';
@@ -42,6 +43,15 @@ const opsQueue: TopicSubscription = {
   arn: `${TOPIC}:ops`,
   protocol: 'sqs',
   endpoint: 'arn:aws:sqs:us-east-1:123456789012:ops',
+  pending: false,
+};
+
+/** An owner's subscription (ada's): an empty directory would remove it, so the run is refused. */
+const adaOwnerEmail: TopicSubscription = {
+  arn: `${TOPIC}:ada`,
+  protocol: 'email',
+  endpoint: 'ada@x',
+  filterPolicy: ownerFilterPolicy('ada'),
   pending: false,
 };
 
@@ -115,8 +125,23 @@ describe('reconciler handler: an email subscription that also receives owner dig
     expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
   });
 
-  it('carries the count on the refusal of an empty directory, emits it, and warns why', async () => {
+  it('emits the count from a run on an empty directory with no owner subscription (day one), and warns why', async () => {
     const { handler, metrics, logs } = reconcilerOver([teamEmail()], []);
+
+    const summary = await handler({});
+
+    expect(summary).toMatchObject({ owners: 0, operations: [], adminSubscriptions: 0 });
+    expect(summary.emailSubscriptionsWithOwnerDigests).toBe(1);
+    expect(metrics[RECONCILER_METRIC.adminSubscriptions]).toBe(0);
+    expect(metrics[RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]).toBe(1);
+    expect(metrics[RECONCILER_METRIC.completed]).toBe(1);
+    expect(logs.filter((l) => l.level === 'warn')).toEqual([
+      { level: 'warn', message: expect.stringMatching(WHY) },
+    ]);
+  });
+
+  it('carries the count on the refusal of an empty directory, emits it, and warns why', async () => {
+    const { handler, metrics, logs } = reconcilerOver([teamEmail(), adaOwnerEmail], []);
 
     const error = await handler({}).catch((e: unknown) => e);
 

@@ -3,7 +3,8 @@
  * metrics it emits (the `SubscriptionQuotaExceeded`, `MassUnsubscribeGuardTripped`, `NoAdminSubscription`,
  * `WideAdminEmailSubscription` and `ReconcilerHeartbeat` alarms' input; the admin count on the wire:
  * test/integration/reconciler-admin-subscriptions.test.ts), the quota stop (the same metrics for what the stopped
- * run did; not a completed run), an empty directory refused (the admins' reach only: no completion), the mailbox rule it
+ * run did; not a completed run), an empty directory refused when it would remove an owner subscription (the admins'
+ * reach only: no completion) and completed when there is none (day one), the mailbox rule it
  * wires (the relay's, Punycode-aware), and reading the quota from the environment.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -205,12 +206,39 @@ describe('reconciler handler', () => {
     });
   });
 
-  it('refuses an empty directory on sns-email emitting the admins’ reach only (admin subscriptions, wide email ones): no completion for the heartbeat', async () => {
+  it('completes on an empty directory on sns-email with no owner subscription to remove (day one): the heartbeat’s ReconcilerCompleted and the admins’ reach', async () => {
     const { handler, topic, metrics, logs } = reconcilerOver([opsQueue], 200, { owners: [] });
+
+    const summary = await handler({});
+
+    expect(topic.writes).toBe(0);
+    expect(summary).toMatchObject({ owners: 0, operations: [], created: 0, removed: 0, failed: [] });
+    expect(metrics).toEqual({
+      [RECONCILER_METRIC.quotaExceeded]: 0,
+      [RECONCILER_METRIC.filterPolicies]: 0,
+      [RECONCILER_METRIC.created]: 0,
+      [RECONCILER_METRIC.repaired]: 0,
+      [RECONCILER_METRIC.removed]: 0,
+      [RECONCILER_METRIC.withdrawn]: 0,
+      [RECONCILER_METRIC.failed]: 0,
+      [RECONCILER_METRIC.pendingOwners]: 0,
+      [RECONCILER_METRIC.unsubscribedOwners]: 0,
+      [RECONCILER_METRIC.conflicts]: 0,
+      [RECONCILER_METRIC.optOutsHeldBack]: 0,
+      [RECONCILER_METRIC.adminSubscriptions]: 1,
+      [RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]: 0,
+      [RECONCILER_METRIC.completed]: 1,
+    });
+    expect(logs).toEqual([{ level: 'info', message: 'subscription reconciler summary' }]);
+  });
+
+  it('refuses an empty directory on sns-email that would remove an owner subscription, emitting the admins’ reach only (admin subscriptions, wide email ones): no completion for the heartbeat', async () => {
+    const ada = emailSub('arn:ada', 'ada@x', ownerFilterPolicy('ada'));
+    const { handler, topic, metrics, logs } = reconcilerOver([ada, opsQueue], 200, { owners: [] });
 
     await expect(handler({})).rejects.toThrow(EmptyOwnerDirectoryError);
     expect(topic.writes).toBe(0);
-    // Not a completed run (no ReconcilerCompleted), but NoAdminSubscription watches before the first import.
+    // Not a completed run (no ReconcilerCompleted), but NoAdminSubscription still watches while runs are refused.
     expect(metrics).toEqual({
       [RECONCILER_METRIC.adminSubscriptions]: 1,
       [RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]: 0,

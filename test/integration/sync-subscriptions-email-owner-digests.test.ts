@@ -2,7 +2,8 @@
  * `pc-hygiene owners sync-subscriptions` (child process; the directory on DynamoDB Local, the topic on the
  * SNS-compatible local server) on a topic whose only admin email subscription has no filter policy: it also receives
  * every owner digest, so SNS would suspend it (past 10 messages a second), and it does not count as an admin
- * subscription. The CLI says so on the refusal of an empty directory: the row, the warning at 0 and why, and in JSON
+ * subscription. The CLI says so on the refusal of an empty directory (the topic also holds an owner subscription,
+ * which that directory would remove): the row, the warning at 0 and why, and in JSON
  * `emailSubscriptionsWithOwnerDigests` (docs/notifications.md, "Admin reach").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,13 @@ describe('pc-hygiene owners sync-subscriptions with an unfiltered admin email su
     sns = await FakeSnsServer.start();
     table = await createTestDirectoryTable('sync-cli-wide-email');
     sns.addSubscription({ topicArn: TOPIC, protocol: 'email', endpoint: 'security-team@example.com' });
+    // An owner subscription the empty directory would remove: the run is refused (with none it would complete).
+    sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'ada@example.com',
+      filterPolicy: { userId: ['ada'], audience: ['owner'] },
+    });
   });
   afterAll(async () => {
     await sns.stop();

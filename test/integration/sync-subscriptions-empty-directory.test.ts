@@ -1,9 +1,11 @@
 /**
  * `pc-hygiene owners sync-subscriptions` against an empty owner directory (child process; the directory on
- * DynamoDB Local, the topic on the SNS-compatible local server): the reconciler now lists the topic before it
- * refuses (the refusal carries the admin count the Lambda emits: docs/notifications.md, "Admin reach"), and the
- * CLI says it: exit 3, the reason on stderr, and on stdout only the admins' reach (no summary of a run that did not
- * happen; at 0, the warning a finished run gives), and no change to the topic.
+ * DynamoDB Local, the topic on the SNS-compatible local server). With an owner subscription on the topic the
+ * reconciler refuses, after listing the topic (the refusal carries the admin count the Lambda emits:
+ * docs/notifications.md, "Admin reach"), and the CLI says it: exit 3, the reason on stderr, and on stdout only the
+ * admins' reach (no summary of a run that did not happen; at 0, the warning a finished run gives), and no change to
+ * the topic. With none (day one, before the first import) there is nothing to remove: the run completes, exit 0,
+ * with its ordinary summary, and changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
@@ -58,6 +60,38 @@ describe('pc-hygiene owners sync-subscriptions on an empty directory', () => {
       'ada@example.com',
       'admins@example.com',
     ]);
+  });
+
+  it('completes with the ordinary summary when the topic holds no owner subscription (day one), and changes nothing', async () => {
+    const topic = `${TOPIC}-day-one`;
+    sns.addSubscription({
+      topicArn: topic,
+      protocol: 'email',
+      endpoint: 'admins@example.com',
+      filterPolicy: { audience: ['admin'] },
+    });
+    const writesBefore = WRITE_ACTIONS.map((action) => sns.callCount(action));
+    const text = await runSyncSubscriptions(topic, sns, table);
+    const json = await runSyncSubscriptions(topic, sns, table, '--format', 'json');
+
+    for (const run of [text, json]) expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(text.stdout).toContain(`Owner subscriptions on ${topic} (route sns-email)\n`);
+    expect(text.stdout).toMatch(
+      /^ {2}owners in directory {2}0 \(confirmed 0, pending 0, unsubscribed 0, none 0\)$/m,
+    );
+    expect(text.stdout).toMatch(/^ {2}removed {14}0$/m);
+    expect(text.stdout).toMatch(/^ {2}admin subscriptions {2}1$/m);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      dryRun: false,
+      owners: 0,
+      operations: [],
+      created: 0,
+      removed: 0,
+      adminSubscriptions: 1,
+    });
+    expect(JSON.parse(json.stdout)).not.toHaveProperty('emptyDirectory');
+    expect(WRITE_ACTIONS.map((action) => sns.callCount(action))).toEqual(writesBefore);
+    expect(sns.subscriptionsOf(topic).map((s) => s.endpoint)).toEqual(['admins@example.com']);
   });
 
   it('warns when no subscription delivers every admin message', async () => {

@@ -1,7 +1,8 @@
 /**
  * The reconciler use case over in-memory ports: it applies the plan; at the
  * quota it creates nothing but still removes, repairs and records the states;
- * it stops before any change on an empty directory (carrying the admin count), writes nothing in a dry
+ * it stops before any change on an empty directory that would lose an owner subscription (carrying the admin
+ * count) and completes, changing nothing, on one with none to remove (day one), writes nothing in a dry
  * run, records only the states that changed, never records `confirmed`
  * for an owner whose digests a refused repair leaves filtered away,
  * subscribes no owner who opted out, left or moved while it ran (counting
@@ -650,6 +651,61 @@ describe('reconcileSubscriptions', () => {
       reconcileSubscriptions({ topic, directory: new MemoryOwnerRegistry([]) }, { route: 'sns-email' }),
     ).rejects.toThrow(EmptyOwnerDirectoryError);
     expect(topic.calls).toEqual(['list']); // listed (for the admin count), nothing changed
+  });
+
+  it('completes on an empty directory when the topic holds no owner subscription (day one): nothing applied', async () => {
+    const admin = { ...confirmedSub('sec'), filterPolicy: '{"audience":["admin"]}' };
+    const queue = {
+      arn: `${TOPIC}:queue`,
+      protocol: 'sqs',
+      endpoint: 'arn:aws:sqs:eu-west-1:111122223333:q',
+      pending: false,
+    };
+    const unconfirmed = {
+      ...confirmedSub('new-admin'),
+      filterPolicy: '{"audience":["admin"]}',
+      pending: true,
+    };
+    const topic = new MemoryTopic([admin, queue, unconfirmed]);
+    const directory = new MemoryOwnerRegistry([]);
+
+    const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
+
+    expect(topic.calls).toEqual(['list']);
+    expect(directory.recorded).toEqual([]);
+    expect(summary).toMatchObject({
+      owners: 0,
+      operations: [],
+      created: 0,
+      repaired: 0,
+      removed: 0,
+      failed: [],
+      stateChanges: [],
+      untouched: 3,
+      adminSubscriptions: 2, // the admin email and the unfiltered queue
+    });
+  });
+
+  it('still refuses an empty directory, before any change, when an owner subscription is among admin and machine ones', async () => {
+    const admin = { ...confirmedSub('sec'), filterPolicy: '{"audience":["admin"]}' };
+    const queue = {
+      arn: `${TOPIC}:queue`,
+      protocol: 'sqs',
+      endpoint: 'arn:aws:sqs:eu-west-1:111122223333:q',
+      pending: false,
+    };
+    // The filter policy of earlier versions (no ownerReach): still an owner subscription the plan would remove.
+    const legacy = confirmedSub('ada', JSON.stringify({ userId: ['ada'], audience: ['owner'] }));
+    for (const dryRun of [false, true]) {
+      const topic = new MemoryTopic([admin, queue, legacy]);
+      const directory = new MemoryOwnerRegistry([]);
+
+      await expect(
+        reconcileSubscriptions({ topic, directory }, { route: 'sns-email', dryRun }),
+      ).rejects.toMatchObject({ name: 'EmptyOwnerDirectoryError', adminSubscriptions: 2 });
+      expect(topic.calls).toEqual(['list']);
+      expect(directory.recorded).toEqual([]);
+    }
   });
 
   it('carries the admins’ reach on the refusal of an empty directory, from the one listing', async () => {

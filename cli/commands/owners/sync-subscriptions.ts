@@ -22,11 +22,14 @@
  * quota (nothing created; removals and repairs still applied, states
  * recorded: the run's summary on stdout, as for a finished run — in JSON
  * with `quotaStop` — then the quota error on stderr; a dry run prints what
- * it would do) or an empty directory (nothing changed: the admin
+ * it would do) or an empty directory on `sns-email` while the topic holds
+ * an owner subscription it would remove (nothing changed: the admin
  * subscriptions' count on stdout, in JSON `{ emptyDirectory: true,
  * adminSubscriptions }` (and `emailSubscriptionsWithOwnerDigests` when not 0),
  * the refusal on stderr), or the mass-unsubscribe
- * guard held back opt-outs (everything else applied).
+ * guard held back opt-outs (everything else applied). An empty directory with
+ * no owner subscription to remove (before the first import) is an ordinary
+ * run: its summary, exit 0.
  */
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
@@ -262,10 +265,10 @@ function printSummary(
 }
 
 /**
- * What a refused empty directory still tells (the run listed the topic before refusing, and changed nothing): the
- * admins' reach, as a finished run's summary gives it — in text the row and, at 0, its warning; in JSON
- * `{ emptyDirectory: true, adminSubscriptions }`, with `emailSubscriptionsWithOwnerDigests` when not 0. The refusal
- * itself goes to stderr.
+ * What a refused empty directory (one that would remove owner subscriptions) still tells (the run listed the topic
+ * before refusing, and changed nothing): the admins' reach, as a finished run's summary gives it — in text the row
+ * and, at 0, its warning; in JSON `{ emptyDirectory: true, adminSubscriptions }`, with
+ * `emailSubscriptionsWithOwnerDigests` when not 0. The refusal itself goes to stderr.
  */
 function printRefusal(refusal: EmptyOwnerDirectoryError, format: SyncOptions['format']): void {
   const { adminSubscriptions, emailSubscriptionsWithOwnerDigests: withDigests } = refusal;
