@@ -17,18 +17,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { SesEmailSender } from '../../lambdas/aws/ses-email-sender';
-import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { localPartSpecial, type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { checkOwnerRow } from '../../lambdas/hygiene/owner-import-rows';
-import { requireInstant } from '../../lambdas/hygiene/time';
-import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { relayBatch } from '../../lambdas/relay/relay';
 import { isSesSendable, sesAddress, UnsendableAddressError } from '../../lambdas/relay/ses-address';
 import { digestRecord, SAMPLE_NOW } from '../support/sample-digest';
-import { deliveredDocument } from '../support/sns-delivery';
 import { useTempDir } from '../support/temp-dir';
-import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
-import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
 import { MemoryRelayLedger, memoryDirectory } from './support/relay-fakes';
 
 /** The refusal of an address whose local part holds `named`, as the import words it. */
@@ -160,30 +154,7 @@ describe('an address stored before the rule: unsendable on relay', () => {
     });
   });
 
-  it('gives such an owner’s events to the admins at the drain (unsendable-address)', async () => {
-    const outbox = new InMemoryOutbox();
-    const publisher = new RecordingPublisher();
-    const directory = new InMemoryOwnerDirectory([
-      reachableOwner('alice'),
-      { ...reachableOwner('x'), email: 'x,y@example.com' },
-    ]);
-    for (const userId of ['alice', 'x'])
-      outbox.append(`${userId}-pc`, [outboxEvent({ credentialId: `${userId}-pc`, userId })]);
-    const now = requireInstant('2026-11-26T02:00:00.000Z', 'now');
-
-    const summary = await runNotifier(
-      { outbox, publisher, clock: () => now, directory, sendable: isSesSendable },
-      { ownerDelivery: 'relay', drainId: 'd1' },
-    );
-
-    expect(summary.unreachableReasons['unsendable-address']).toBe(1);
-    const reports = publisher.delivered
-      .filter((e) => e.MessageAttributes.audience?.StringValue === 'admin')
-      .map((e) => deliveredDocument<UnreachableReportDocument>(e.Message));
-    expect(reports.flatMap((r) => r.owners.map((o) => [o.userId, o.reason]))).toEqual([
-      ['x', 'unsendable-address'],
-    ]);
-  });
+  // The drain gives such an owner's events to the admins: test/unit/ses-sendable-reach.test.ts (one case per rule).
 
   describe('the relay', () => {
     const ses = mockClient(SESv2Client);

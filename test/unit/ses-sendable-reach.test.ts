@@ -91,30 +91,34 @@ describe('reachabilityOf on relay with the SES rule', () => {
 });
 
 describe('the drain with the SES rule (NotifierDeps.sendable)', () => {
-  it('gives the events of an owner SES cannot email to the admins, reason unsendable-address', async () => {
-    const outbox = new InMemoryOutbox();
-    const publisher = new RecordingPublisher();
-    const directory = new InMemoryOwnerDirectory([
-      reachableOwner('alice'),
-      { ...reachableOwner('bob'), email: 'bob@0x7f.1' },
-    ]);
-    for (const userId of ['alice', 'bob'])
-      outbox.append(`${userId}-pc`, [outboxEvent({ credentialId: `${userId}-pc`, userId })]);
-    const now = requireInstant('2026-11-26T02:00:00.000Z', 'now');
+  // An IP-address domain, and a local part with a special character (stored before the import refused it).
+  it.each(['bob@0x7f.1', 'x,y@example.com'])(
+    'gives the events of an owner SES cannot email (%s) to the admins, reason unsendable-address',
+    async (email) => {
+      const outbox = new InMemoryOutbox();
+      const publisher = new RecordingPublisher();
+      const directory = new InMemoryOwnerDirectory([
+        reachableOwner('alice'),
+        { ...reachableOwner('bob'), email },
+      ]);
+      for (const userId of ['alice', 'bob'])
+        outbox.append(`${userId}-pc`, [outboxEvent({ credentialId: `${userId}-pc`, userId })]);
+      const now = requireInstant('2026-11-26T02:00:00.000Z', 'now');
 
-    const summary = await runNotifier(
-      { outbox, publisher, clock: () => now, directory, sendable: isSesSendable },
-      { ownerDelivery: 'relay', drainId: 'd1' },
-    );
+      const summary = await runNotifier(
+        { outbox, publisher, clock: () => now, directory, sendable: isSesSendable },
+        { ownerDelivery: 'relay', drainId: 'd1' },
+      );
 
-    expect(summary.unreachableReasons['unsendable-address']).toBe(1);
-    const reports = publisher.delivered
-      .filter((e) => e.MessageAttributes.audience?.StringValue === 'admin')
-      .map((e) => deliveredDocument<UnreachableReportDocument>(e.Message));
-    expect(reports.flatMap((r) => r.owners.map((o) => [o.userId, o.reason]))).toEqual([
-      ['bob', 'unsendable-address'],
-    ]);
-  });
+      expect(summary.unreachableReasons['unsendable-address']).toBe(1);
+      const reports = publisher.delivered
+        .filter((e) => e.MessageAttributes.audience?.StringValue === 'admin')
+        .map((e) => deliveredDocument<UnreachableReportDocument>(e.Message));
+      expect(reports.flatMap((r) => r.owners.map((o) => [o.userId, o.reason]))).toEqual([
+        ['bob', 'unsendable-address'],
+      ]);
+    },
+  );
 });
 
 describe('the relay and an address SES cannot take', () => {
