@@ -163,7 +163,7 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, Unreach
   },
   departed: {
     why: 'marked departed in the owner directory',
-    todo: 'reassign the credential to an active owner, or let it be deleted.',
+    todo: 'reassign the credential to an active owner, or let it be deleted (one already deleted: pc-hygiene restore <id>, then reassign or exempt it, or the next sweep flags it orphaned again).',
   },
   'no-email': {
     why: 'no email address in the owner directory',

@@ -198,6 +198,20 @@ describe('renderUnreachableReport', () => {
     expect(Object.keys(document.owners[2] ?? {})).not.toContain('email');
   });
 
+  it('tells the admins how to keep a departed owner’s credential the sweep already deleted: restore, then reassign or exempt', () => {
+    const owners = [
+      { userId: 'dave', reason: 'departed' as const, events: [outboxEvent({ userId: 'dave' })] },
+    ];
+
+    const [part] = renderUnreachableReport(input({ owners }));
+
+    const text = JSON.parse(part?.entry.Message ?? '{}').email as string;
+    expect(text).toContain(
+      '    What to do: reassign the credential to an active owner, or let it be deleted (one already deleted: ' +
+        'pc-hygiene restore <id>, then reassign or exempt it, or the next sweep flags it orphaned again).\n',
+    );
+  });
+
   it('flattens a directory address: a CR/LF or U+202E in it adds no line, the document keeps it raw', () => {
     const footer = 'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).';
     const email = `bob@corp.example\r\n\n--\n${footer}\n\u202eelpmaxe.evil@x`;
