@@ -307,6 +307,14 @@ function leftPendingNote(preview: DrainPreview): string {
   );
 }
 
+/**
+ * What `--enforce` does on an audit deployment: sends now what its own notifier would send anyway (an audit sweep
+ * queues nothing; an operator's `sweep --enforce`, or a run before the switch to audit, did: docs/deploy.md).
+ */
+const NOTIFY_IN_AUDIT =
+  " (it sends the owners what is queued now: what an operator's sweep --enforce queued, or a run before the " +
+  "switch to audit; the deployment's notifier sends the same within notifierSchedule)";
+
 async function runNotify(options: NotifyOptions, command: Command): Promise<void> {
   const now = resolveNow(options.now);
   // The one strict read of `--config`: a bad file is a usage error before anything reaches AWS.
@@ -323,8 +331,7 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
   });
   const directoryTable = directoryTableOf(options, command, target);
   const topicArn = topicOf(options, command, target);
-  if (!dryRun)
-    refuseAuditDeployment(target, options.enforce, 'notify', ' (an audit deployment notifies no owner)');
+  if (!dryRun) refuseAuditDeployment(target, options.enforce, 'notify', NOTIFY_IN_AUDIT);
   // A dry run the file makes, not --dry-run, says so (such a run drained before notify read the file's mode).
   const fromFile = dryRunOfConfigLine('notify', options.dryRun, options.config, file);
   if (fromFile !== undefined) process.stderr.write(fromFile);

@@ -568,6 +568,9 @@ export class AuditDeploymentError extends UsageError {}
 /**
  * Refuses to write to a deployment in `audit` mode unless the operator said
  * `--enforce` (exit 2, nothing done). Working on a table directly is not refused.
+ * The message says what audit stops: the deployment's own sweeps; its notifier
+ * still sends whatever is queued (docs/deploy.md, "Operating a deployment from
+ * the CLI"), which `alternative` says where it matters (`sweep`, `notify`).
  * @param what the command, e.g. `sweep` (named in the message with how to proceed)
  * @param alternative what else the operator may do, e.g. `, or --dry-run to see what it would do`
  * @throws {AuditDeploymentError}
@@ -581,7 +584,8 @@ export function refuseAuditDeployment(
   const deployment = target.deployment;
   if (deployment === undefined || !runsInAudit(target) || enforce === true) return;
   throw new AuditDeploymentError(
-    `stack ${deployment.stackName} runs in audit mode (it writes nothing): ${what} would write to it. ` +
+    `stack ${deployment.stackName} runs in audit mode (its sweeps write nothing and queue no owner notice): ` +
+      `${what} would write to it. ` +
       `Pass --enforce to write anyway${alternative}`,
   );
 }

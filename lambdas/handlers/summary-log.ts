@@ -2,9 +2,10 @@
  * Splits a run summary into log entries that fit CloudWatch Logs' 256 KB
  * event limit: one summary entry with short record lists, then the full
  * lists in chunks, so every invalid or skipped id stays in the audit trail.
- * Pure: no AWS imports.
+ * The per-owner event counts are only shortened (their counts, `owners` and
+ * `ownersOmitted`, stay exact). Pure: no AWS imports.
  */
-import type { CappedList, RunSummary } from '../hygiene/run-summary';
+import type { CappedList, EventSummary, RunSummary } from '../hygiene/run-summary';
 
 /** Records kept in the main summary entry per list. */
 export const SUMMARY_ENTRY_RECORDS = 20;
@@ -24,6 +25,12 @@ function short<T>(list: CappedList<T>): CappedList<T> {
   return { count: list.count, records, omitted: list.count - records.length };
 }
 
+/** The per-owner event counts cut to the entry's length, `ownersOmitted` counting every owner not shown. */
+function shortEvents(events: EventSummary): EventSummary {
+  const perOwner = events.perOwner.slice(0, SUMMARY_ENTRY_RECORDS);
+  return { ...events, perOwner, ownersOmitted: events.owners - perOwner.length };
+}
+
 /** The summary entry (lists shortened, counts exact) and the chunks holding every listed record. */
 export function splitSummaryForLog(summary: RunSummary): { summary: RunSummary; chunks: RecordChunk[] } {
   const chunks: RecordChunk[] = [];
@@ -40,7 +47,7 @@ export function splitSummaryForLog(summary: RunSummary): { summary: RunSummary; 
       invalid: short(summary.invalid),
       skippedChanged: short(summary.skippedChanged),
       failed: short(summary.failed),
-      events: { ...summary.events, perOwner: summary.events.perOwner.slice(0, SUMMARY_ENTRY_RECORDS) },
+      events: shortEvents(summary.events),
     },
     chunks,
   };

@@ -30,7 +30,7 @@ export function sweepMetricValues(summary: RunSummary): MetricValue[] {
     count(SWEEP_METRIC.skippedChanged, summary.skippedChanged.count),
     count(SWEEP_METRIC.writeFailures, summary.failed.count),
     count(SWEEP_METRIC.writtenAlone, summary.transitionsWrittenAlone),
-    count(SWEEP_METRIC.incomplete, summary.status === 'incomplete' ? 1 : 0),
+    count(SWEEP_METRIC.incomplete, leftCheckpoint(summary) ? 1 : 0),
     count(SWEEP_METRIC.aborted, summary.status === 'aborted' ? 1 : 0),
     count(SWEEP_METRIC.eventsQueued, summary.events.queued ? summary.events.total : 0),
     count(SWEEP_METRIC.unreachableOwners, summary.reach.unreachableOwners),
@@ -38,4 +38,14 @@ export function sweepMetricValues(summary: RunSummary): MetricValue[] {
     { name: SWEEP_METRIC.duration, unit: 'Milliseconds', value: summary.durationMs },
   );
   return values;
+}
+
+/**
+ * Whether the run stopped at its deadline and saved a checkpoint the next run continues from: what `RunIncomplete`
+ * means (docs/deploy.md, the dashboard's "checkpointed" series). An audit run stopped by its budget keeps none and
+ * counts 0 here; it shows as `SweepCompleted` 0 (so `SweepHeartbeat` fires while the table outgrows every run) and
+ * as `INCOMPLETE` in its admin run summary and log line.
+ */
+function leftCheckpoint(summary: RunSummary): boolean {
+  return summary.status === 'incomplete' && summary.checkpoint?.saved === true;
 }

@@ -3,7 +3,7 @@
  * one transport-neutral message (`lambdas/hygiene/message.ts`; on SNS, built by
  * `lambdas/aws/sns-wire.ts`) with `audience=admin`, so a security team subscribes with a
  * filter policy. A guard trip makes it `severity=high` and adds the
- * `guard-tripped` event type. In `audit` mode owners get nothing, and this
+ * `guard-tripped` event type. An `audit` run queues nothing for the owners, and this
  * message says what would have been sent to whom. Pure apart from
  * {@link publishAdminReport}, which goes through the publisher port.
  *
@@ -173,13 +173,14 @@ type AdviceFlags = Required<Pick<TextRenderOptions, 'targetFlags' | 'approveFlag
  * What the admins can do about a tripped guard: check the plan, then approve the deletions for the next run that
  * acts — in an `audit` deployment that is no scheduled run (only an enforce run uses an approval, docs/sweep.md),
  * but an operator's `sweep --enforce`, or the first after the deployment is switched to enforce; `guard approve`
- * itself needs `--enforce` there (it refuses an audit deployment without it). The commands carry the stack's
- * `--stack NAME` when it is known (`targetFlags`), else the text says to add it.
+ * itself needs `--enforce` there (it refuses an audit deployment without it). That run queues its owner notices,
+ * which the deployment's notifier sends whatever its mode (docs/deploy.md, "What audit mode stops"): the advice says so.
+ * The commands carry the stack's `--stack NAME` when it is known (`targetFlags`), else the text says to add it.
  */
 function guardAdvice(summary: RunSummary, flags: AdviceFlags): string[] {
   const { check, approve } = guardAdviceCommands(summary.guard.plannedDeletes, '"..."', flags);
   const named = flags.targetFlags !== '';
-  const otherwise = 'if not, fix the configuration or the data (e.g. lastUsedAt no longer maintained).';
+  const otherwise = 'fix the configuration or the data (e.g. lastUsedAt no longer maintained).';
   if (summary.mode === 'audit') {
     const act = withWords('pc-hygiene sweep --enforce', flags.targetFlags);
     return [
@@ -195,15 +196,17 @@ function guardAdvice(summary: RunSummary, flags: AdviceFlags): string[] {
             `--stack NAME: ${approve}, then ${act}`,
           ]),
       '(or, once approved, switch the deployment to enforce: docs/deploy.md, "Switching from audit to enforce");',
-      otherwise,
+      `if not, ${otherwise}`,
+      'The sweep --enforce acts as an enforce run does: its owner notices (warnings, deletions) go to the owners,',
+      "sent by this deployment's notifier within notifierSchedule.",
     ];
   }
   return [
     '',
     `What to do: check the plan (${check}). If the deletions are right, approve them for`,
     ...(named
-      ? [`the next run: ${approve}; ${otherwise}`]
-      : [`the next run: ${approve} (with the`, `deployment's --stack NAME); ${otherwise}`]),
+      ? [`the next run: ${approve}; if not, ${otherwise}`]
+      : [`the next run: ${approve} (with the`, `deployment's --stack NAME); if not, ${otherwise}`]),
   ];
 }
 

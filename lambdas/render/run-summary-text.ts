@@ -30,12 +30,27 @@ export function renderRunSummaryJson(summary: RunSummary): string {
   return `${jsonText(summary, 2)}\n`;
 }
 
-/** How the text says each run status (docs/sweep.md, "The run summary"). */
+/** How the text says each run status (docs/sweep.md, "The run summary"); an incomplete run: {@link statusText}. */
 const STATUS_TEXT: Readonly<Record<RunStatus, string>> = {
   complete: 'complete',
   incomplete: 'INCOMPLETE (stopped before the end of the table; the next run continues)',
   aborted: 'ABORTED (too many writes failed: no further writes, no checkpoint; see "Write failures")',
 };
+
+/**
+ * The run's status as the text says it. Only a run that saved a checkpoint is continued by the next: an audit run
+ * (`sweep --dry-run` too) keeps none, so the next starts from the top again and, while the table outgrows one run,
+ * the rest of it is never read — the text says so, and what to raise.
+ */
+function statusText(summary: RunSummary): string {
+  if (summary.status !== 'incomplete' || summary.checkpoint?.saved === true)
+    return STATUS_TEXT[summary.status];
+  const none = summary.mode === 'audit' ? 'audit keeps no checkpoint' : 'no checkpoint saved';
+  return (
+    `INCOMPLETE (stopped before the end of the table; ${none}: the next run starts from the top again, ` +
+    'so the rest is not read until the time budget or scanSegments is raised)'
+  );
+}
 
 /** Options for {@link renderRunSummaryText}. */
 export interface TextRenderOptions {
@@ -100,7 +115,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   lines.push(
     `  mode ${summary.mode}${audit ? ' (dry run: nothing written, nobody notified)' : ''}, now ${summary.now}`,
   );
-  lines.push(`  ${STATUS_TEXT[summary.status]} in ${seconds} s`);
+  lines.push(`  ${statusText(summary)} in ${seconds} s`);
   lines.push('');
   lines.push(
     `Scanned ${summary.scanned} items: ${summary.valid} valid, ${summary.invalid.count} invalid; ` +

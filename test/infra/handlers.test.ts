@@ -17,6 +17,7 @@ import {
 } from '../../lambdas/handlers/summary-log';
 import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { MemoryCheckpointStore } from '../unit/support/memory-ports';
 import { importSweepHandler } from './sweep-handler-module';
 
 describe('runInstant', () => {
@@ -124,6 +125,8 @@ describe('sweep handler', async () => {
           return { status: 'applied' };
         },
       },
+      // As deployed: a run stopped by its budget saves its place (in enforce; audit keeps no checkpoint).
+      checkpoints: new MemoryCheckpointStore(),
       publishAdminSummary: async (summary) => {
         published.push(summary.runId);
         return options.publishFails
@@ -198,6 +201,15 @@ describe('sweep handler', async () => {
     const aborted = handlerWith({ writerThrows: true });
     await expect(aborted.handler({}, context)).rejects.toThrow();
     expect(aborted.metrics.SweepCompleted).toBe(0);
+  });
+
+  it('an audit run stopped by its budget keeps no checkpoint: RunIncomplete 0, and it is not counted completed', async () => {
+    const { handler, metrics } = handlerWith({ mode: 'audit', secondPage: true });
+    const summary = await handler({}, { getRemainingTimeInMillis: () => 45_000 });
+    expect(summary).toMatchObject({ status: 'incomplete', scanned: 1 });
+    expect(summary).not.toHaveProperty('checkpoint');
+    // What shows it: the heartbeat's SweepCompleted 0 (SweepHeartbeat fires while every run stops short).
+    expect(metrics).toMatchObject({ SweepCompleted: 0, RunIncomplete: 0 });
   });
 
   it('reports and publishes a run aborted by failing writes, then fails the invocation', async () => {

@@ -115,7 +115,7 @@ describe('restore --stack of an audit-mode deployment (mocked CloudFormation/Lam
       const run = await restore([...args, ...flags]);
       expect(run.error).toBeInstanceOf(AuditDeploymentError);
       expect((run.error as Error).message).toBe(
-        `stack PersonalClientHygiene runs in audit mode (it writes nothing): ${args[0] === '--run' ? 'restore --run' : 'restore'} would write to it. ` +
+        `stack PersonalClientHygiene runs in audit mode (its sweeps write nothing and queue no owner notice): ${args[0] === '--run' ? 'restore --run' : 'restore'} would write to it. ` +
           'Pass --enforce to write anyway, or --dry-run to check only',
       );
     }

@@ -86,7 +86,7 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
 
     expect(run.error).toBeInstanceOf(AuditDeploymentError);
     expect((run.error as Error).message).toMatch(
-      /^stack PersonalClientHygiene runs in audit mode \(it writes nothing\): sweep would write to it\. Pass --enforce/,
+      /^stack PersonalClientHygiene runs in audit mode \(its sweeps write nothing and queue no owner notice\): sweep would write to it\. Pass --enforce/,
     );
     expect(run.stderr).toContain(`pc-hygiene: stack PersonalClientHygiene: table ${table.tableName}\n`);
     expect(run.stderr).toContain(

@@ -59,6 +59,11 @@ describe('the admins’ report names the deployment’s stack in its commands', 
       'approve them for an operator\'s run that acts: pc-hygiene guard approve --max-deletes 10 --reason "..." ' +
         '--stack HygieneProd --enforce, then pc-hygiene sweep --enforce --stack HygieneProd (or, once approved,',
     );
+    // That sweep queues owner notices, and an audit deployment's notifier sends them: the admins are told so.
+    expect(flat(text)).toContain(
+      'The sweep --enforce acts as an enforce run does: its owner notices (warnings, deletions) go to the owners, ' +
+        "sent by this deployment's notifier within notifierSchedule.",
+    );
     expect(text).toContain('Check the plan (pc-hygiene sweep --dry-run --stack HygieneProd);');
     expect(text).not.toContain('--stack NAME');
   });

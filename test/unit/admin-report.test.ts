@@ -1,3 +1,11 @@
+/**
+ * The admins' run summary message (lambdas/render/admin-report.ts; docs/notifications.md, "Admin audience: run
+ * summaries and guard trips"), rendered from real sweeps over in-memory ports: `audience: admin` attributes, a
+ * subject of counts (orphaned deletions included) within 100 characters, the versioned machine document, the audit
+ * run's would-be digests per owner with stored user ids escaped, guard trips at high severity with the approval
+ * advice each mode needs, record lists dropped (counts kept) past the size limit; a failed publish reported, not
+ * thrown.
+ */
 import { describe, expect, it } from 'vitest';
 import { publishEntryBytes, snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
 import { parseConfig } from '../../lambdas/hygiene/config';
@@ -180,6 +188,7 @@ describe('renderAdminReport', () => {
       'approve them for the next run: pc-hygiene guard approve --max-deletes 10 --reason "..." (with the',
     );
     expect(text).not.toContain('--enforce');
+    expect(text).not.toContain('notifierSchedule');
   });
 
   it('drops record lists (keeping counts) when the summary would exceed the size limit', async () => {

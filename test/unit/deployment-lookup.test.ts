@@ -197,7 +197,7 @@ describe('resolveTarget', () => {
       AuditDeploymentError,
     );
     expect(() => refuseAuditDeployment(target, undefined, 'sweep', ', or --dry-run')).toThrow(
-      'stack PersonalClientHygiene runs in audit mode (it writes nothing): sweep would write to it. Pass --enforce to write anyway, or --dry-run',
+      'stack PersonalClientHygiene runs in audit mode (its sweeps write nothing and queue no owner notice): sweep would write to it. Pass --enforce to write anyway, or --dry-run',
     );
     expect(() => refuseAuditDeployment(target, true, 'sweep')).not.toThrow();
     expect(() =>

@@ -83,8 +83,11 @@ describe('the summary of an aborted sweep', () => {
     expect(metric(summary, SWEEP_METRIC.aborted)).toBe(1);
     expect(metric(summary, SWEEP_METRIC.incomplete)).toBe(0);
     expect(metric(summary, SWEEP_METRIC.writeFailures)).toBe(3);
-    expect(metric({ ...summary, status: 'incomplete' }, SWEEP_METRIC.aborted)).toBe(0);
-    expect(metric({ ...summary, status: 'incomplete' }, SWEEP_METRIC.incomplete)).toBe(1);
+    // A time-budget stop that saved its checkpoint: incomplete, not aborted.
+    const checkpoint = { resumed: false, saved: true, cleared: false, segments: 1, segmentsDone: 0 };
+    const incomplete: RunSummary = { ...summary, status: 'incomplete', checkpoint };
+    expect(metric(incomplete, SWEEP_METRIC.aborted)).toBe(0);
+    expect(metric(incomplete, SWEEP_METRIC.incomplete)).toBe(1);
   });
 
   it('makes the CLI exit 1 (failure), whatever else the summary says', async () => {

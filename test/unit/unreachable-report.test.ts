@@ -1,3 +1,11 @@
+/**
+ * The admins' `owner-unreachable` report (lambdas/hygiene/unreachable-report.ts; docs/notifications.md, "Owner
+ * reach: the `owner-unreachable` report", "The report message"): owner, reason, advice and each credential named,
+ * per route; stored and directory values (names, addresses, forged notices, the drain id) flattened so they add no
+ * line, kept raw in the document; each reason's long advice once per part; long reports split within the limit, an
+ * event too large alone a named error; and, with SNS mocked at the client boundary, its own entry, events pending
+ * when SNS fails it.
+ */
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -200,7 +208,11 @@ describe('renderUnreachableReport', () => {
 
   it('tells the admins how to keep a departed owner’s credential the sweep already deleted: restore, then reassign or exempt', () => {
     const owners = [
-      { userId: 'dave', reason: 'departed' as const, events: [outboxEvent({ userId: 'dave' })] },
+      {
+        userId: 'dave',
+        reason: 'departed' as const,
+        events: [outboxEvent({ credentialId: 'dave-c1', userId: 'dave' })],
+      },
     ];
 
     const [part] = renderUnreachableReport(input({ owners }));
