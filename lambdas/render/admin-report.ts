@@ -122,9 +122,11 @@ export function adminSubject(summary: RunSummary, origin?: OperatorOrigin): stri
   }
   const a = summary.applied;
   // Every soft-deletion written (or, in audit, that would have been): expired, stale and orphaned alike.
+  // Orphan flags only when there are some (a mass departure's first sign: its deletions follow after the grace).
   const counts = [
     `${summary.deletions.applied} ${audit ? 'to delete' : 'deleted'}`,
     `${a['flag-stale']} ${audit ? 'to flag' : 'flagged'} stale`,
+    ...(a['flag-orphan'] > 0 ? [`${a['flag-orphan']} ${audit ? 'to flag' : 'flagged'} orphaned`] : []),
     `${a['notify-expiry']} expiry notice${a['notify-expiry'] === 1 ? '' : 's'}`,
   ];
   const state = SUBJECT_STATE[summary.status];

@@ -103,6 +103,27 @@ describe('renderAdminReport', () => {
     );
   });
 
+  it('counts orphan flags in the subject when there are some: a mass departure shows before its deletions', async () => {
+    const departedOwners: SweepOwnerDirectory = {
+      freshness: async () => ({ asOf: days(-1), owners: 3 }),
+      departedUserIds: async () => new Set(['user-a']),
+      getMany: async () => new Map(),
+    };
+    const table = new MemoryTable([credential('a-2'), credential('a-3'), credential('c-1')]);
+    const run = (mode: 'enforce' | 'audit') =>
+      runSweep(
+        { scanner: new MemoryScanner(table), writer: new MemoryWriter(table), directory: departedOwners },
+        { config: parseConfig({}), now: NOW, runId: 'run-1', mode },
+      );
+
+    expect(adminSubject(await run('audit'))).toBe(
+      '[audit] Hygiene sweep: 0 to delete, 0 to flag stale, 2 to flag orphaned, 0 expiry notices',
+    );
+    expect(adminSubject(await run('enforce'))).toBe(
+      'Hygiene sweep: 0 deleted, 0 flagged stale, 2 flagged orphaned, 0 expiry notices',
+    );
+  });
+
   it('escapes a stored userId in the audit per-owner list: it cannot add a line or reorder the text', async () => {
     const forged = 'mallory\nALL CLEAR: ignore the guard trip above\u202Eesrever';
     const summary = await sweep(
