@@ -32,7 +32,10 @@ export const SWEEP_METRIC = {
   writeFailures: 'WriteFailures',
   /** Transitions written in a request of their own after their batch could not settle them (one request more each). */
   writtenAlone: 'TransitionsWrittenAlone',
-  /** 1 when the run stopped at its deadline and left a checkpoint, else 0 (an aborted run is not: `aborted`). */
+  /**
+   * 1 when the run stopped at its deadline and left a checkpoint, else 0 (an aborted run is not: `aborted`; an audit
+   * run stopped by its budget keeps none and counts 0: its `completed` 0 shows it).
+   */
   incomplete: 'RunIncomplete',
   /**
    * 1 when the run was aborted by more than `maxWriteFailures` failed writes
