@@ -137,14 +137,11 @@ const JSON_CONFIG_KEYS: ReadonlySet<string> = new Set(
     .map(([key]) => key),
 );
 
-// EventBridge Scheduler's three expression forms.
-const SCHEDULE_EXPRESSION =
-  /^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\([^()]+\))$/;
-
 /**
- * A schedule expression; undefined (with a problem) when it is not one, or is one Scheduler refuses at deploy
- * (`refusedScheduleProblems`, the construct's props' rule too: a cron without six fields, a rate of zero, …). What
- * it only cannot judge (`L`, `W`, `#`, a year, `at(…)`) passes, and the heartbeat warns (lib/heartbeat-windows.ts).
+ * A schedule expression; undefined (with a problem) when the value is not text, or is text Scheduler refuses at
+ * deploy (`refusedScheduleProblems`, the construct's props' rule too: none of its three forms, `daily`, a cron without
+ * six fields, a rate of zero, …). What it only cannot judge (`L`, `W`, `#`, a year, `at(…)`) passes, and the
+ * heartbeat warns (lib/heartbeat-windows.ts).
  */
 function scheduleFrom(
   key: string,
@@ -152,7 +149,7 @@ function scheduleFrom(
   problems: string[],
 ): scheduler.ScheduleExpression | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !SCHEDULE_EXPRESSION.test(value.trim())) {
+  if (typeof value !== 'string') {
     problems.push(
       `${key} = ${JSON.stringify(value)}: must be an EventBridge Scheduler expression ${SCHEDULE_EXAMPLES}`,
     );

@@ -14,6 +14,7 @@ import {
   type HygieneConfigInput,
   parseConfig,
 } from '../lambdas/hygiene/config';
+import { normalizeEmail } from '../lambdas/hygiene/owner-directory';
 import {
   broughtTableProblems,
   broughtTableTtlProblems,
@@ -79,9 +80,10 @@ export interface CredentialHygieneProps {
   readonly directoryTableProps?: OwnerDirectoryTableProps;
   /**
    * The hygiene configuration, validated by the same schema the functions
-   * use at cold start. Its `mode` defaults to `audit`: a fresh deployment plans
-   * and reports to the admin audience, but writes nothing and notifies no
-   * owner, until the operator switches to `enforce`.
+   * use at cold start. Its `mode` defaults to `audit`: a fresh deployment's sweeps
+   * plan and report to the admin audience, but write nothing and queue no owner
+   * notice, until the operator switches to `enforce` (its notifier still sends
+   * what is queued, e.g. by an operator's `sweep --enforce`: docs/deploy.md).
    * @default - the schema defaults (`mode: 'audit'`, notices 30/7/1 days, stale after 90 days, ...)
    */
   readonly config?: HygieneConfigInput;
@@ -126,7 +128,7 @@ export interface CredentialHygieneProps {
    */
   readonly scheduleRetryAttempts?: number;
   /**
-   * How long EventBridge Scheduler keeps retrying an undelivered invocation (1 minute to 1 day).
+   * How long EventBridge Scheduler keeps retrying an undelivered invocation (whole seconds, 1 minute to 1 day).
    * The sweep's schedule retries for at most a quarter of `maxScheduleSkew`
    * instead, so that a late delivery is never refused as forged.
    * @default Duration.hours(1)
@@ -140,7 +142,7 @@ export interface CredentialHygieneProps {
   readonly ownerEmails?: Readonly<Record<string, string>>;
   /**
    * Security-team addresses that receive admin run summaries, guard trips and
-   * alarms (see `CredentialHygiene.subscribeAdmin`).
+   * alarms (see `CredentialHygiene.subscribeAdmin`). Each mailbox once: one given twice, in any letter case, is refused.
    * @default - none
    */
   readonly adminEmails?: readonly string[];
@@ -224,6 +226,9 @@ export interface CredentialHygieneProps {
    * (`audience=admin`) would receive them, and the sweep's check would count the owners' and admins' subscriptions
    * as the alarms' reach. Refused at synth when it is the same construct or has the same `topicArn` (two imports of
    * one literal ARN; topics whose ARNs are different tokens cannot be told apart and are not refused).
+   *
+   * A standard topic, as `topic`: a FIFO one (`fifo`, a `.fifo` ARN) is refused (CloudWatch publishes alarms without
+   * a message group id, which SNS refuses on a FIFO topic, and a FIFO topic delivers to no email address).
    * @default - a new KMS-encrypted, HTTPS-only topic (when `alarms` is on)
    */
   readonly alarmTopic?: sns.ITopic;
@@ -269,7 +274,7 @@ export interface CredentialHygieneProps {
   /**
    * The sweep refuses (and alarms on) an invocation whose scheduled time is
    * further than this from the wall clock, so a direct invoke cannot move the
-   * decision clock (3 minutes to 1 day). A scheduled sweep's delivery fits
+   * decision clock (whole seconds, 3 minutes to 1 day). A scheduled sweep's delivery fits
    * inside it: EventBridge Scheduler retries for at most a quarter of it (and
    * at most `scheduleMaxEventAge`), Lambda keeps the queued sweep for the
    * rest less a minute (at most 6 hours), then dead-letters it instead of
@@ -450,6 +455,34 @@ export function emailProblems(who: string, email: string): string[] {
 }
 
 /**
+ * The mailbox an admin address names: one subscription per mailbox, whatever the letter case, as the worker compares
+ * addresses (`normalizeEmail`, lambdas/hygiene/owner-directory.ts: case-insensitive, NFC). The one rule of
+ * `adminEmails` ({@link adminEmailRepeats}) and `CredentialHygiene.subscribeAdmin`.
+ */
+export const adminMailboxOf = normalizeEmail;
+
+/**
+ * Each address of `adminEmails` that names a mailbox an earlier one names ({@link adminMailboxOf}), named under the
+ * prop here with every other problem, before `subscribeAdmin` would refuse it naming none.
+ */
+function adminEmailRepeats(emails: readonly string[]): string[] {
+  const first = new Map<string, string>();
+  return emails.flatMap((email) => {
+    const mailbox = adminMailboxOf(email);
+    const earlier = first.get(mailbox);
+    if (earlier === undefined) {
+      first.set(mailbox, email);
+      return [];
+    }
+    const same =
+      earlier === email
+        ? 'is given twice'
+        : `is ${JSON.stringify(earlier)} again (one mailbox: addresses are compared case-insensitively)`;
+    return [`adminEmails: ${JSON.stringify(email)} ${same}: give each address once`];
+  });
+}
+
+/**
  * What the construct uses for a schedule, timeout or alarm window left out (the `@default`s above; a window left
  * out is at least its default, more when its schedule needs it: lib/heartbeat-windows.ts), and the reconciler's
  * timeout (not a prop).
@@ -615,13 +648,18 @@ function heartbeatFindings(
   };
 }
 
+/**
+ * A duration's milliseconds, fractions kept: CDK's `toSeconds()` (and `toMilliseconds()` by default) throws
+ * `CannotConvertedIntoWhole`, naming no prop, for one not in whole units, where the checks below name the prop.
+ */
+const millisOf = (duration: Duration) => duration.toMilliseconds({ integral: false });
+
 /** An alarm window left out, or whole hours from 1 to 168 (an hourly alarm's limit). */
 function isWindow(window: Duration | undefined): boolean {
-  const seconds = window?.toSeconds();
-  return (
-    seconds === undefined ||
-    (seconds % 3600 === 0 && seconds >= 3600 && seconds <= MAX_HEARTBEAT_WINDOW_HOURS * 3600)
-  );
+  if (window === undefined) return true;
+  const hour = 3_600_000;
+  const millis = millisOf(window);
+  return millis % hour === 0 && millis >= hour && millis <= MAX_HEARTBEAT_WINDOW_HOURS * hour;
 }
 
 /** Lambda's timeout limit. */
@@ -630,7 +668,7 @@ const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
 /** A function timeout left out, or whole seconds from 1 second to 15 minutes (Lambda's limits). */
 function isLambdaTimeout(timeout: Duration | undefined): boolean {
   if (timeout === undefined || timeout.isUnresolved()) return true;
-  const millis = timeout.toMilliseconds();
+  const millis = millisOf(timeout);
   return millis % 1000 === 0 && millis >= 1000 && millis <= MAX_LAMBDA_TIMEOUT_SECONDS * 1000;
 }
 
@@ -638,14 +676,32 @@ function isLambdaTimeout(timeout: Duration | undefined): boolean {
 function timeoutProblem(name: string, timeout: Duration | undefined): string[] {
   if (isLambdaTimeout(timeout)) return [];
   return [
-    `${name} = ${timeout!.toMilliseconds() / 1000} s: must be whole seconds from 1 second to 15 minutes (Lambda's timeout limit)`,
+    `${name} = ${millisOf(timeout!) / 1000} s: must be whole seconds from 1 second to 15 minutes (Lambda's timeout limit)`,
   ];
 }
 
 /** The problem of a window that is not whole hours from 1 to 168, `name` naming the prop. */
 function windowProblem(name: string, window: Duration | undefined): string[] {
   if (isWindow(window)) return [];
-  return [`${name} = ${window?.toSeconds()} s: must be whole hours from 1 to ${MAX_HEARTBEAT_WINDOW_HOURS}`];
+  return [
+    `${name} = ${millisOf(window!) / 1000} s: must be whole hours from 1 to ${MAX_HEARTBEAT_WINDOW_HOURS}`,
+  ];
+}
+
+/**
+ * A duration prop's whole seconds; undefined when it is left out, or (with a problem naming `name`) when it is not
+ * whole seconds (`Duration.millis(61500)`), which the services take only in seconds.
+ */
+function wholeSecondsOf(
+  name: string,
+  duration: Duration | undefined,
+  problems: string[],
+): number | undefined {
+  if (duration === undefined) return undefined;
+  const millis = millisOf(duration);
+  if (millis % 1000 === 0) return millis / 1000;
+  problems.push(`${name} = ${millis / 1000} s: must be whole seconds`);
+  return undefined;
 }
 
 /** Either-or props given together, and brought resources the worker cannot use. */
@@ -687,6 +743,11 @@ function resourceProblems(props: CredentialHygieneProps): string[] {
       `topic (${props.topic.node.path}) is a FIFO topic: the worker publishes without a message group id, and a FIFO topic delivers to no email address: give a standard topic`,
     );
   }
+  if (props.alarmTopic?.fifo === true) {
+    problems.push(
+      `alarmTopic (${props.alarmTopic.node.path}) is a FIFO topic: CloudWatch publishes alarms without a message group id, and a FIFO topic delivers to no email address: give a standard topic`,
+    );
+  }
   return problems;
 }
 
@@ -723,6 +784,7 @@ function addressProblems(props: CredentialHygieneProps, account: string): string
   const problems: string[] = [];
   if (Object.keys(props.ownerEmails ?? {}).length > 0) problems.push(`ownerEmails: ${OWNER_EMAILS_REMOVED}`);
   for (const email of props.adminEmails ?? []) problems.push(...emailProblems('adminEmails', email));
+  problems.push(...adminEmailRepeats(props.adminEmails ?? []));
   problems.push(
     ...principalArnProblems('operatorPrincipalArns', props.operatorPrincipalArns ?? [], account),
     ...principalArnProblems(
@@ -745,7 +807,7 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
   if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 185)) {
     problems.push(`scheduleRetryAttempts = ${retries}: must be an integer from 0 to 185`);
   }
-  const maxAge = props.scheduleMaxEventAge?.toSeconds();
+  const maxAge = wholeSecondsOf('scheduleMaxEventAge', props.scheduleMaxEventAge, problems);
   if (maxAge !== undefined && (maxAge < 60 || maxAge > 86_400)) {
     problems.push(`scheduleMaxEventAge = ${maxAge} s: must be from 1 minute to 1 day`);
   }
@@ -760,7 +822,7 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
   if (quota !== undefined && (!Number.isSafeInteger(quota) || quota < 1)) {
     problems.push(`filterPolicyQuota = ${quota}: must be a whole number, at least 1`);
   }
-  const skewSeconds = props.maxScheduleSkew?.toSeconds();
+  const skewSeconds = wholeSecondsOf('maxScheduleSkew', props.maxScheduleSkew, problems);
   if (
     skewSeconds !== undefined &&
     (skewSeconds < MIN_SCHEDULE_SKEW_SECONDS || skewSeconds > MAX_SCHEDULE_SKEW_SECONDS)

@@ -24,6 +24,7 @@ import { HANDLER_ENV } from '../lambdas/handlers/environment';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import {
   type AlarmWindows,
+  adminMailboxOf,
   type CredentialHygieneProps,
   CredentialHygienePropsError,
   emailProblems,
@@ -170,8 +171,8 @@ export class CredentialHygiene extends Construct {
    * subscription allow-list names it ({@link deploymentRole} where it is required).
    */
   private readonly knownDeploymentRole: string | undefined;
-  /** Admin addresses subscribed so far ({@link subscribeAdmin}). */
-  private adminSubscriptions = 0;
+  /** Admin addresses subscribed so far ({@link subscribeAdmin}), each as given, by its mailbox (`adminMailboxOf`). */
+  private readonly adminAddresses = new Map<string, string>();
   /** Variables every function receives: the config, the table and the topic. */
   private readonly commonEnvironment: Record<string, string>;
 
@@ -311,17 +312,27 @@ export class CredentialHygiene extends Construct {
   /**
    * Subscribes a security-team address to the admin audience (run summaries,
    * guard trips) and, when this construct created the alarm topic, to the alarms.
+   * @throws {CredentialHygienePropsError} for what is not an email address, or an address whose mailbox is
+   * subscribed already (whatever its letter case: `adminMailboxOf`)
    */
   subscribeAdmin(email: string): sns.Subscription {
     const problems = emailProblems('admin', email);
     if (problems.length > 0) throw new CredentialHygienePropsError(problems);
+    const earlier = this.adminAddresses.get(adminMailboxOf(email));
+    if (earlier !== undefined) {
+      const as =
+        earlier === email ? '' : ` as ${JSON.stringify(earlier)} (addresses are compared case-insensitively)`;
+      throw new CredentialHygienePropsError([
+        `admin email ${JSON.stringify(email)} is already subscribed${as}`,
+      ]);
+    }
     const subscription = this.subscribe(`Admin${shortHash(email)}`, this.topic, email, {
       audience: sns.SubscriptionFilter.stringFilter({ allowlist: ['admin'] }),
     });
     if (this.alarmTopic !== undefined && this.alarmTopic.node.scope === this) {
       this.subscribe(`AdminAlarms${shortHash(email)}`, this.alarmTopic, email);
     }
-    this.adminSubscriptions += 1;
+    this.adminAddresses.set(adminMailboxOf(email), email);
     return subscription;
   }
 
@@ -338,7 +349,7 @@ export class CredentialHygiene extends Construct {
    * @returns no validation errors
    */
   private warnWithoutAdminSubscriber(): string[] {
-    if (this.adminSubscriptions > 0) return [];
+    if (this.adminAddresses.size > 0) return [];
     const createdTopic = this.props.topic === undefined;
     const createdAlarmTopic = this.alarmTopic !== undefined && this.alarmTopic.node.scope === this;
     const unheard = [
@@ -580,9 +591,6 @@ export class CredentialHygiene extends Construct {
     email: string,
     filterPolicy?: Record<string, sns.SubscriptionFilter>,
   ): sns.Subscription {
-    if (this.node.tryFindChild(id) !== undefined) {
-      throw new CredentialHygienePropsError([`${email} is already subscribed for this audience`]);
-    }
     return new sns.Subscription(this, id, {
       topic,
       protocol: sns.SubscriptionProtocol.EMAIL,

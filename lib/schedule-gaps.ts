@@ -8,7 +8,8 @@
  * every year. Anything else — `L`, `W`, `#`, a year field, a time zone with
  * daylight saving time (Scheduler moves or skips runs at the change), `at(...)`,
  * a deploy-time token — is not worked out: the caller warns instead of guessing.
- * What Scheduler refuses for certain (a cron without six fields, neither or both
+ * What Scheduler refuses for certain (text that is none of its three forms, `daily`
+ * or `rate(5 mins)`, a cron without six fields, neither or both
  * day fields `?`, a number outside its field, a rate of zero) is marked `invalid`,
  * so the synth can refuse it (CDK context and construct props alike: `refusedScheduleProblems`,
  * lib/heartbeat-windows.ts) instead of the deploy.
@@ -60,10 +61,10 @@ export function longestGapOf(expression: string): ScheduleGap {
     const minutes = Number(rate[1]) * perUnit;
     return minutes > 0 ? { known: true, minutes } : invalid('a rate of zero');
   }
-  const cron = /^cron\((.*)\)$/.exec(text);
+  const cron = /^cron\(([^()]*)\)$/.exec(text);
   if (cron !== null) return cronGap(cron[1]!);
-  if (text.startsWith('at(')) return unknown('a one-time schedule runs once');
-  return unknown('not a rate, cron or at expression');
+  if (/^at\([^()]+\)$/.test(text)) return unknown('a one-time schedule runs once');
+  return invalid('not a rate, cron or at expression');
 }
 
 interface CronField {

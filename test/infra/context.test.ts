@@ -56,7 +56,9 @@ describe('readDeploymentSettings', () => {
     expect(error.problems).toEqual([
       expect.stringMatching(/^mode = "yolo": must be one of audit, enforce/),
       expect.stringMatching(/^staleAfterDays = "abc": must be an integer from 1 to 3650/),
-      expect.stringMatching(/^sweepSchedule = "daily": must be an EventBridge Scheduler expression/),
+      expect.stringMatching(
+        /^sweepSchedule = "daily": EventBridge Scheduler refuses it \(not a rate, cron or at expression\)/,
+      ),
       // Issue 11: any ownerEmails value now fails, pointing to the owner directory.
       expect.stringMatching(
         /^ownerEmails: owner subscriptions are no longer part of the stack .*pc-hygiene owners import/,
@@ -248,7 +250,9 @@ describe('owner directory and subscription reconciler (issue 11)', () => {
       contextError({ existingDirectoryTableName: 'a', reconcilerSchedule: 'hourly', filterPolicyQuota: '0' })
         .problems,
     ).toEqual([
-      expect.stringMatching(/^reconcilerSchedule = "hourly": must be an EventBridge Scheduler expression/),
+      expect.stringMatching(
+        /^reconcilerSchedule = "hourly": EventBridge Scheduler refuses it \(not a rate, cron or at expression\)/,
+      ),
       expect.stringMatching(/^existingDirectoryTableName = "a": must be a DynamoDB table name/),
       'filterPolicyQuota = "0": must be an integer from 1 to 1000000 (filter policies)',
     ]);

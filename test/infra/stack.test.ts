@@ -183,7 +183,8 @@ describe('credentials table', () => {
   });
 
   it('is retained when the stack is deleted or the table replaced', () => {
-    template.hasResource('AWS::DynamoDB::Table', {
+    // Its own resource: the owner directory table is retained too, so "some table is" proves nothing here.
+    expect(template.toJSON().Resources[credentialsTableId()]).toMatchObject({
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
@@ -249,6 +250,14 @@ describe('functions', () => {
     }
     // Sweep, notifier and (issue 11) the subscription reconciler.
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, 3);
+  });
+
+  it('keep every log group when the stack is deleted or a group replaced (logs are evidence), the relay’s too', () => {
+    const retained = { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' };
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    template.allResources('AWS::Logs::LogGroup', retained);
+    relayTemplate().resourceCountIs('AWS::Logs::LogGroup', 5);
+    relayTemplate().allResources('AWS::Logs::LogGroup', retained);
   });
 
   it('caps the sweep at one concurrent execution, with a 15-minute timeout', () => {
