@@ -2,7 +2,7 @@
  * How many conditional writes per second DynamoDB Local takes on this machine,
  * at 1, 4 and 16 requests in flight: the bound that the sweep's and the
  * notifier's item writes meet on the emulator (BENCHMARKS.md, "Why three
- * targets miss in some runs"), which the real service, partitioned by key,
+ * targets miss"), which the real service, partitioned by key,
  * does not have.
  *
  * Run: `npx tsx bench/local-write-throughput.ts [writes]` (default 1,000).

@@ -4,7 +4,7 @@
  *
  * The sweep decides at its event's scheduled time and refuses one further than
  * `maxScheduleSkew` from the wall clock (a forged or mistyped direct invoke;
- * docs/deploy.md, "Scheduled time rejected"). A genuine delivery is late by up
+ * docs/deploy.md, "Runbook: Scheduled time rejected"). A genuine delivery is late by up
  * to EventBridge Scheduler's retry window plus the time Lambda keeps the event
  * queued (throttled behind a running sweep, or retried after an error), plus
  * the start of the function. If those windows added up to more than the skew,

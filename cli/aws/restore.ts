@@ -364,7 +364,7 @@ function refuseOtherDeletion(request: RestoreRequest, deletedAt: unknown): void 
  * read). Against AWS, where `--now` is refused for a write, the usual cause is
  * a sweep's deletion: it is dated at the sweep's decision instant, its
  * scheduled time, which may be ahead of the wall clock by up to the allowed
- * schedule skew (docs/deploy.md, "Scheduled time rejected"). So the way on
+ * schedule skew (docs/deploy.md, "Runbook: Scheduled time rejected"). So the way on
  * the message gives is to retry after the deletion's instant, or to check
  * this machine's clock.
  * @throws {RestoreBeforeDeletionError}
