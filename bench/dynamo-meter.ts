@@ -165,16 +165,8 @@ export function batchItems(input: Readonly<Record<string, unknown>>): number {
   return items;
 }
 
-/**
- * Adds the metering middleware to `client` and returns a live view of its totals.
- * @param options.rttMs a simulated network round trip waited before each request (0: none)
- * @param options.latency draws the modelled service latency of each request, waited once its response
- *   (or error) is back, since a Scan's latency depends on what it read; absent: none
- */
-export function meterDynamo(
-  client: DynamoDBDocumentClient,
-  options: { readonly rttMs?: number; readonly latency?: LatencySampler } = {},
-): {
+/** A metered client's live view: its totals, and what the PartiQL write estimate needs told. */
+export interface DynamoMeter {
   totals(): DynamoMeterTotals;
   /** Tells the PartiQL write estimate the whole stored items (their sizes), read outside the measurement. */
   knowItems(items: Iterable<Readonly<Record<string, unknown>>>): void;
@@ -184,27 +176,113 @@ export function meterDynamo(
   unsizedKeys(): string[];
   /** When the first and the last successful Scan page came back; undefined before any. */
   scanWindow(): ScanWindow | undefined;
-} {
+}
+
+/** Options of {@link meterDynamo}. */
+interface MeterOptions {
+  readonly rttMs?: number;
+  readonly latency?: LatencySampler;
+}
+
+/** The running counts of one metered client: its middleware adds to them, {@link totalsOf} reads them. */
+interface MeterCounts {
+  requests: number;
+  readonly byCommand: Record<string, number>;
+  retriedAttempts: number;
+  requestsWithoutCapacity: number;
+  failedRequests: number;
+  failedConditionalWrites: number;
+  consumedRcu: number;
+  consumedWcu: number;
+  capacityReports: number;
+  /** Of `consumedWcu`, the PartiQL estimates folded in so far by {@link totalsOf}. */
+  estimatedWcu: number;
+  readonly partiql: PartiqlCapacityEstimator;
+  /** PartiQL writes DynamoDB Local reported no capacity for, reduced to keys, priced at the next {@link totalsOf}. */
+  readonly unpricedWrites: PricedWrite[];
+  scanWindow: { firstPageAt: number; lastPageAt: number } | undefined;
+}
+
+function newCounts(): MeterCounts {
+  return {
+    requests: 0,
+    byCommand: {},
+    retriedAttempts: 0,
+    requestsWithoutCapacity: 0,
+    failedRequests: 0,
+    failedConditionalWrites: 0,
+    consumedRcu: 0,
+    consumedWcu: 0,
+    capacityReports: 0,
+    estimatedWcu: 0,
+    partiql: new PartiqlCapacityEstimator(),
+    unpricedWrites: [],
+    scanWindow: undefined,
+  };
+}
+
+/** Counts the `attempts` one `send` of `command` made (a call the SDK retried counts once per attempt). */
+function countAttempts(counts: MeterCounts, command: string, attempts: number): void {
+  counts.requests += attempts;
+  counts.retriedAttempts += attempts - 1;
+  counts.byCommand[command] = (counts.byCommand[command] ?? 0) + attempts;
+}
+
+/**
+ * Adds the capacity a successful request reported to the totals, or notes that it reported none; returns
+ * its read units (0 for a write), which the modelled latency of a read depends on.
+ */
+function countCapacity(
+  counts: MeterCounts,
+  command: string,
+  reads: boolean,
+  input: Readonly<Record<string, unknown>>,
+  output: Readonly<Record<string, unknown>> & { readonly ConsumedCapacity?: unknown },
+): number {
+  const consumed = output.ConsumedCapacity;
+  // Reduced to keys now, estimated after the measurement (in `totals`): the bench's bookkeeping is
+  // neither the notifier's CPU nor the sweep's heap.
+  if (consumed === undefined && command === 'BatchExecuteStatementCommand' && !reads) {
+    for (const write of pricedWrites(input, output)) counts.unpricedWrites.push(write);
+  } else if (consumed === undefined && CAPACITY_COMMANDS.has(command)) {
+    counts.requestsWithoutCapacity++;
+  }
+  const units = sumCapacity(consumed);
+  if (consumed !== undefined) {
+    counts.capacityReports++;
+    if (reads) counts.consumedRcu += units;
+    else counts.consumedWcu += units;
+  }
+  return reads ? units : 0;
+}
+
+/** Counts a failed request; a write refused by its condition is charged what the service bills for it. */
+function countFailure(counts: MeterCounts, command: string, reads: boolean, error: unknown): void {
+  counts.failedRequests++;
+  if (isFailedConditionalWrite(command, reads, error)) {
+    counts.failedConditionalWrites++;
+    counts.consumedWcu += FAILED_CONDITIONAL_WRITE_WCU;
+  }
+}
+
+/** Notes that a Scan page came back now (its latency waited). */
+function noteScanPage(counts: MeterCounts): void {
+  const at = performance.now();
+  counts.scanWindow ??= { firstPageAt: at, lastPageAt: at };
+  counts.scanWindow.lastPageAt = at;
+}
+
+/**
+ * Adds to `client` the middleware that asks every request that accepts it for its consumed capacity, waits
+ * the simulated round trip and service latency, and counts each request into `counts`.
+ */
+function addMeteringMiddleware(
+  client: DynamoDBDocumentClient,
+  counts: MeterCounts,
+  options: MeterOptions,
+): void {
   const { latency } = options;
   const rttMs = options.rttMs ?? 0;
-  const byCommand: Record<string, number> = {};
-  let requests = 0;
-  let retriedAttempts = 0;
-  let requestsWithoutCapacity = 0;
-  let failedRequests = 0;
-  let failedConditionalWrites = 0;
-  let consumedRcu = 0;
-  let consumedWcu = 0;
-  let capacityReports = 0;
-  let totalEstimatedWcu = 0;
-  const partiql = new PartiqlCapacityEstimator();
-  const unpricedWrites: PricedWrite[] = [];
-  let scanWindow: { firstPageAt: number; lastPageAt: number } | undefined;
-  const countAttempts = (command: string, attempts: number) => {
-    requests += attempts;
-    retriedAttempts += attempts - 1;
-    byCommand[command] = (byCommand[command] ?? 0) + attempts;
-  };
   /** Waits the latency of each attempt (the last one's read units known) and the round trips of the retried ones. */
   const waitForAttempts = (attempts: number, shape: RequestShape, readUnits: number) =>
     waitAttempts(
@@ -230,65 +308,58 @@ export function meterDynamo(
         const result = await next(metered);
         const output = result.output as Record<string, unknown> & { ConsumedCapacity?: unknown };
         const attempts = attemptsOf(output);
-        countAttempts(command, attempts);
-        const consumed = output.ConsumedCapacity;
-        // Reduced to keys now, estimated after the measurement (in `totals`): the bench's bookkeeping is
-        // neither the notifier's CPU nor the sweep's heap.
-        if (consumed === undefined && command === 'BatchExecuteStatementCommand' && !reads) {
-          for (const write of pricedWrites(input, output)) unpricedWrites.push(write);
-        } else if (consumed === undefined && CAPACITY_COMMANDS.has(command)) {
-          requestsWithoutCapacity++;
-        }
-        const units = sumCapacity(consumed);
-        if (consumed !== undefined) {
-          capacityReports++;
-          if (reads) consumedRcu += units;
-          else consumedWcu += units;
-        }
-        await waitForAttempts(attempts, shape, reads ? units : 0);
-        if (command === 'ScanCommand') {
-          const at = performance.now();
-          scanWindow ??= { firstPageAt: at, lastPageAt: at };
-          scanWindow.lastPageAt = at;
-        }
+        countAttempts(counts, command, attempts);
+        const readUnits = countCapacity(counts, command, reads, input, output);
+        await waitForAttempts(attempts, shape, readUnits);
+        if (command === 'ScanCommand') noteScanPage(counts);
         return result;
       } catch (error: unknown) {
         const attempts = attemptsOf(error);
-        countAttempts(command, attempts);
-        failedRequests++;
-        if (isFailedConditionalWrite(command, reads, error)) {
-          failedConditionalWrites++;
-          consumedWcu += FAILED_CONDITIONAL_WRITE_WCU;
-        }
+        countAttempts(counts, command, attempts);
+        countFailure(counts, command, reads, error);
         await waitForAttempts(attempts, shape, 0);
         throw error;
       }
     },
     { step: 'initialize', name: 'benchDynamoMeter', priority: 'high' },
   );
+}
+
+/** The totals so far, after pricing the PartiQL writes noted since the last call (folded into `counts`). */
+function totalsOf(counts: MeterCounts): DynamoMeterTotals {
+  const estimatedWcu = counts.partiql.wcu(counts.unpricedWrites);
+  counts.unpricedWrites.length = 0;
+  counts.consumedWcu += estimatedWcu;
+  counts.estimatedWcu += estimatedWcu;
   return {
-    knowItems: (items) => partiql.recordItems(items),
-    knowSizes: (sizes) => partiql.recordSizes(sizes),
-    unsizedKeys: () => partiql.unsizedKeys(unpricedWrites),
-    scanWindow: () => scanWindow && { ...scanWindow },
-    totals: () => {
-      const estimatedWcu = partiql.wcu(unpricedWrites);
-      unpricedWrites.length = 0;
-      consumedWcu += estimatedWcu;
-      totalEstimatedWcu += estimatedWcu;
-      return {
-        requests,
-        byCommand: { ...byCommand },
-        retriedAttempts,
-        failedRequests,
-        failedConditionalWrites,
-        consumedRcu,
-        consumedWcu,
-        capacityReports,
-        estimatedWcu: totalEstimatedWcu,
-        unestimatedStatements: partiql.unestimated,
-        requestsWithoutCapacity,
-      };
-    },
+    requests: counts.requests,
+    byCommand: { ...counts.byCommand },
+    retriedAttempts: counts.retriedAttempts,
+    failedRequests: counts.failedRequests,
+    failedConditionalWrites: counts.failedConditionalWrites,
+    consumedRcu: counts.consumedRcu,
+    consumedWcu: counts.consumedWcu,
+    capacityReports: counts.capacityReports,
+    estimatedWcu: counts.estimatedWcu,
+    unestimatedStatements: counts.partiql.unestimated,
+    requestsWithoutCapacity: counts.requestsWithoutCapacity,
+  };
+}
+
+/**
+ * Adds the metering middleware to `client` and returns a live view of its totals.
+ * @param options.rttMs a simulated network round trip waited before each request (0: none)
+ * @param options.latency draws the modelled service latency of each request, waited once its response
+ *   (or error) is back, since a Scan's latency depends on what it read; absent: none
+ */
+export function meterDynamo(client: DynamoDBDocumentClient, options: MeterOptions = {}): DynamoMeter {
+  const counts = newCounts();
+  addMeteringMiddleware(client, counts, options);
+  return {
+    knowItems: (items) => counts.partiql.recordItems(items),
+    knowSizes: (sizes) => counts.partiql.recordSizes(sizes),
+    unsizedKeys: () => counts.partiql.unsizedKeys(counts.unpricedWrites),
+    scanWindow: () => counts.scanWindow && { ...counts.scanWindow },
+    totals: () => totalsOf(counts),
   };
 }

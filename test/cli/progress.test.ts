@@ -1,3 +1,9 @@
+/**
+ * The CLI's progress line (cli/progress.ts; docs/sweep.md, "Commands"): items and rate, plus percent and ETA while
+ * what is done has not passed the approximate total; on a TTY redrawn in place at most once per interval and
+ * cleared, on a stream that is not a TTY nothing at all, so piped output stays clean. A fake stream and a fake
+ * clock.
+ */
 import { describe, expect, it } from 'vitest';
 import { createProgress, formatDuration, formatProgress } from '../../cli/progress';
 

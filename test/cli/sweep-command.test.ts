@@ -1,3 +1,9 @@
+/**
+ * `pc-hygiene sweep`'s exit codes and flag parsing (docs/sweep.md, "Exit codes (`pc-hygiene sweep`)"), from real run
+ * summaries of the pure sweep over in-memory ports: 0 complete or guard overridden, 3 guard tripped, 4 out of time,
+ * 1 for failed writes first; an operator run whose admin summary was not published exits 1 only when nothing more
+ * specific applies (cli/commands/sweep.ts). `--segments` takes 1 to 64, `--time-budget` seconds.
+ */
 import { describe, expect, it } from 'vitest';
 import { operatorExitCode, parseTimeBudget } from '../../cli/commands/sweep';
 import { EXIT_CODE } from '../../cli/exit-codes';

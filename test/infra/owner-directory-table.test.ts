@@ -1,3 +1,9 @@
+/**
+ * The owner directory table's CDK construct (lib/owner-directory-table.ts), synthesized alone in a bare stack: the
+ * same key schema as the table the CLI creates (cli/aws/create-owner-directory-table.ts; docs/data-model.md, "Owner
+ * directory"), on demand, with point-in-time recovery, encryption and deletion protection (which can be switched
+ * off), and retained when the stack is deleted or replaced.
+ */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';

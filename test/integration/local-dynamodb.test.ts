@@ -1,3 +1,8 @@
+/**
+ * Starting and stopping a real DynamoDB Local (cli/local/local-dynamodb.ts; docs/data-model.md, "DynamoDB Local"):
+ * exactly one java process on the chosen port, answering ListTables; `stop()` leaves it gone and may be called
+ * twice. Without java on the PATH the error is `JavaNotFoundError`, naming the `apt-get install` that fixes it.
+ */
 import { execFileSync } from 'node:child_process';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,10 @@
+/**
+ * The owner directory store (lambdas/aws/owner-directory-store.ts) on DynamoDB Local, holding docs/data-model.md,
+ * "Owner directory": the table from its one definition; the freshness item, never read as an owner; reads by id over
+ * several BatchGetItem calls; route state (`subscription`, its ARN, `bouncingSince`) written only while the owner
+ * still has the address, state and ARN it was planned from, unreadable stored values taken for none; remembered
+ * opt-outs (`optedOutAddresses`) on moves and merges, refused when changed since read; departures; a missing table.
+ */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, NumberValue, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,10 @@
+/**
+ * `pc-hygiene import` and `export` on DynamoDB Local (cli/commands/import.ts, cli/commands/export.ts;
+ * docs/data-model.md, "Import and export"): every valid line written, each bad one rejected by line number with its
+ * problem, a dry run writing nothing, the CLI's exit codes and one-line errors; export keeps every attribute (sets
+ * as sorted arrays, reserved items only on request) and numbers a double cannot hold exactly, which import then
+ * refuses rather than round; export, import into a new table and export again gives the same lines.
+ */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

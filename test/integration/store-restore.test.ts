@@ -1,3 +1,11 @@
+/**
+ * Restoring a soft-deleted credential (cli/aws/restore.ts; docs/data-model.md, "Restore") on DynamoDB Local, after a
+ * deletion the real transition writer made: the deletion, purge time and stale flag cleared, who, when and why
+ * recorded, the unsent deletion notice withdrawn; refused for unknown or reserved ids, an expired credential without
+ * `--force` (unless exempt), an instant before the deletion, a deletion pc-hygiene did not make, and a credential
+ * deleted again (or restored and re-deleted by another run) since the read. Then `pc-hygiene restore` as users run
+ * it.
+ */
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,3 +1,10 @@
+/**
+ * The credential scanner (lambdas/aws/credential-scanner.ts; docs/sweep.md, "Phases", "Time budget and checkpoint")
+ * on DynamoDB Local: a parallel scan over N segments reads every item exactly once, in pages, without reserved ids
+ * unless asked (export); pages stream, one read ahead and no further, a failed read-ahead surfacing where its page
+ * is read; a checkpoint resumes where it stopped and skips finished segments, and one taken with another segment
+ * count is refused; a read error (an unknown table) propagates.
+ */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner, ScanCheckpointMismatchError } from '../../lambdas/aws/credential-scanner';

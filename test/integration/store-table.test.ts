@@ -1,3 +1,9 @@
+/**
+ * The credentials table as `createTable` builds it from TABLE_DEFINITION (cli/aws/create-table.ts,
+ * lambdas/aws/credential-table-definition.ts; the key, TTL and index of docs/data-model.md's opening table), checked
+ * on DynamoDB Local: key `id`, the sparse keys-only outbox index, TTL on the purge attribute, a wrongly typed index
+ * key refused, an existing table accepted only with `ifNotExists`, each key attribute declared once.
+ */
 import { DescribeTableCommand, DescribeTimeToLiveCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createTable, createTableInput } from '../../cli/aws/create-table';

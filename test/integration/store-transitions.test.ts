@@ -1,3 +1,10 @@
+/**
+ * The transition write (docs/data-model.md, "The transition write", "How conditional writes protect against races"),
+ * for both writers (per-item UpdateItem and batched PartiQL) on DynamoDB Local: each action writes exactly its
+ * attributes and nothing else, several in one write; outbox events appended with the index keys, an outbox the
+ * notifier drained meanwhile no obstacle; a credential changed since the read (used, renewed, exempted, flagged,
+ * notified, deleted, removed) is skipped untouched, naming what changed; of two runs at once, exactly one applies.
+ */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ITEM_GONE } from '../../lambdas/aws/transition-writer';

@@ -1,10 +1,9 @@
 /**
  * The admins' run summary message (lambdas/render/admin-report.ts; docs/notifications.md, "Admin audience: run
  * summaries and guard trips"), rendered from real sweeps over in-memory ports: `audience: admin` attributes, a
- * subject of counts (orphaned deletions included) within 100 characters, the versioned machine document, the audit
- * run's would-be digests per owner with stored user ids escaped, guard trips at high severity with the approval
- * advice each mode needs, record lists dropped (counts kept) past the size limit; a failed publish reported, not
- * thrown.
+ * subject of counts (orphan flags and deletions included) within 100 characters, the versioned machine document, the
+ * audit run's would-be digests per owner with stored user ids escaped, guard trips at high severity with the approval
+ * advice each mode needs, record lists cut (counts kept) past the size limit; a failed publish reported, not thrown.
  */
 import { describe, expect, it } from 'vitest';
 import { publishEntryBytes, snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';

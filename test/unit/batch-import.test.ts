@@ -1,3 +1,10 @@
+/**
+ * Bulk loading with BatchWriteItem (cli/aws/batch-import.ts; docs/data-model.md, "Import and export"), against a
+ * client-boundary mock of the document client: batches of 25 without a repeated id, unprocessed items retried with
+ * growing backoff and named when attempts run out; a refused batch written item by item so only the refused item is
+ * left out (or, without `onRefused`, the writer stopped); a request error stops the writer, its items and every
+ * later one counted once as not written, never as written.
+ */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';

@@ -1,3 +1,10 @@
+/**
+ * The hygiene configuration (lambdas/hygiene/config.ts; docs/configuration.md, "Keys", "Validation errors"): every
+ * default filled from nothing, the keys listed once in documentation order; range edges accepted; each refusal names
+ * the key, the value and what is allowed, unknown keys listed, every problem in one error with its source; the flat
+ * string form of CDK context and the environment coerced strictly (decimal text only, no rounded fractions) and
+ * round-tripped, fast-check included; the relay's sender identity and SES configuration set checked.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,3 +1,10 @@
+/**
+ * Reading a stored credential item (lambdas/hygiene/credential.ts; docs/data-model.md, "Seed fields", "Bookkeeping",
+ * "Outbox (internal)"; docs/rules.md, "Invalid records"): seed and bookkeeping fields read with raw dates kept, null
+ * optional fields absent, unknown attributes kept silently; the outbox and its index keys as the transition write
+ * needs them; each invalid field named with what it holds, every problem listed, id and owner still named when
+ * usable; the CIDR check, and the risk helpers (unrestricted source, unscoped, last activity).
+ */
 import { describe, expect, it } from 'vitest';
 import {
   type Credential,

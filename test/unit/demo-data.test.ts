@@ -1,3 +1,9 @@
+/**
+ * The demo credentials generator (cli/local/demo-data.ts; docs/cli-plan.md, "Demo data"): under the default config,
+ * every record plans the actions of its situation relative to any `now` and seed; 300 records cover every situation,
+ * with 20 owners and five invalid records of five kinds; the output is deterministic per seed, ids unique, `count`
+ * and `owners` honoured, and impossible options refused.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   DEMO_SCENARIOS,

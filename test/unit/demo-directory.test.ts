@@ -1,3 +1,9 @@
+/**
+ * The demo owner directory `pc-hygiene local` loads (cli/local/demo-directory.ts; docs/notifications.md, "Owner
+ * reach"; docs/rules.md, "Orphaned credentials"): every demo owner gets one role (3 absent, 1 departed, 1 without
+ * email, the rest active); the CSV is an export `owners import` accepts row by row, without the absent owners, and
+ * names each owner as a person, which digests greet.
+ */
 import { describe, expect, it } from 'vitest';
 import { demoPersonName, generateDemoData } from '../../cli/local/demo-data';
 import { DEMO_ABSENT_OWNERS, demoDirectoryCsv, demoOwners } from '../../cli/local/demo-directory';

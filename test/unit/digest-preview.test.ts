@@ -1,3 +1,9 @@
+/**
+ * Readable previews of published entries (cli/digest-preview.ts), the view `local` and operators get of a `--sink
+ * jsonl:PATH` file (docs/notifications.md, "CLI"): each entry's recipient, severity, event types, subject and email
+ * text, from real rendered digests; a sink file previewed from a given line on; the overview showing the first
+ * digests in full and the rest by subject, with the file's path.
+ */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,11 @@
+/**
+ * The owner digest (lambdas/hygiene/digest.ts; docs/notifications.md, "The message", "Severity", "Message attributes
+ * and filter policies", "Size limits, splitting, batching and pacing"): one json-structured message per owner, text
+ * for people and the versioned document for machines, the drain's reach verdict in both; each credential named with
+ * UTC and relative dates and what to do; the routing attributes and severity; subjects specific, within 100
+ * printable ASCII characters; an oversize digest split into numbered parts with every event exactly once (fast-check
+ * included).
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

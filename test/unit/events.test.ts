@@ -1,3 +1,9 @@
+/**
+ * Which outbox events the sweep's actions make (lambdas/hygiene/events.ts; docs/notifications.md, "Event types"): an
+ * expiry notice keyed by expiry and stage so a retry makes the same event, a stale warning with its deletion date,
+ * last activity and limit, deletions with their reason, unflagging silent, one event per notifying action in order;
+ * and the data contract's outbox names, prefixed `hygiene`, with event types only ever appended.
+ */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';

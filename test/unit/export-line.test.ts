@@ -1,3 +1,9 @@
+/**
+ * One exported item as a JSON line (cli/commands/export.ts; docs/data-model.md, "Import and export", "Numbers"): id
+ * first, keys sorted, sets as sorted arrays, binary as base64, numbers beyond a double exactly as stored; and the
+ * import's `unsendableNumbers`, which names by path every number the AWS SDK would refuse to send, leaving out paths
+ * already reported and numbers DynamoDB's own limits name.
+ */
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { itemToJsonLine } from '../../cli/commands/export';

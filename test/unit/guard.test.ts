@@ -1,3 +1,10 @@
+/**
+ * The blast-radius guard's verdict (lambdas/hygiene/guard.ts; docs/sweep.md, "The blast-radius guard";
+ * docs/rules.md, "The blast-radius guard"): deletions pass up to and including both limits and trip one over either,
+ * both named when both are exceeded, never on zero deletions; an override keeps the trip visible; fractional
+ * percentages decided exactly, without float noise (fast-check properties); a limit or count it cannot compare
+ * refused by name.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateGuard, exceedsPercent } from '../../lambdas/hygiene/guard';

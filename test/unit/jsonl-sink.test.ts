@@ -1,3 +1,9 @@
+/**
+ * The JSON Lines file sink (cli/jsonl-sink.ts; docs/notifications.md, "CLI", `--sink jsonl:PATH`): it appends
+ * exactly the `PublishBatch` entries SNS would receive, one JSON object a line, creating a missing file but never a
+ * missing folder (the write fails, naming the path); a write it cannot make throws, so the notifier marks nothing
+ * sent. Against real temporary files.
+ */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

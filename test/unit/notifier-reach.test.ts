@@ -1,3 +1,10 @@
+/**
+ * Owner reach in the drain (lambdas/hygiene/notifier.ts, `reachabilityOf` in lambdas/hygiene/owner-directory.ts;
+ * docs/notifications.md, "Owner reach: the `owner-unreachable` report"), over the in-memory outbox, publisher and
+ * directory: each unreachable reason on each route, ids SNS cannot filter on; no directory or a never-imported one
+ * (reach unverified, except on relay); one admin report per drain, split within the size limit; events kept pending
+ * while a report, digest or directory read fails; events addressed to another owner reported, never in a digest.
+ */
 import { describe, expect, it } from 'vitest';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';

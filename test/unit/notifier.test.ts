@@ -1,3 +1,10 @@
+/**
+ * The outbox drain (lambdas/hygiene/notifier.ts; docs/notifications.md, "The outbox protocol", "Guarantees, and why
+ * the protocol keeps them"), over the in-memory outbox and a recording publisher with a fake clock: one digest per
+ * owner in batches of at most 10, bounded group concurrency; a publisher down or failing some entries loses nothing,
+ * two drains at once send each event once, a crash between publish and mark duplicates at most one; events appended
+ * meanwhile kept; the time budget; oversized or malformed stored entries named, never holding back the rest.
+ */
 import { describe, expect, it } from 'vitest';
 import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/aws/sns-wire';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';

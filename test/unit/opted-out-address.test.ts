@@ -1,3 +1,9 @@
+/**
+ * The digest an owner's remembered opt-out is stored as (lambdas/hygiene/opted-out-address.ts; docs/data-model.md,
+ * "Owner directory", `optedOutAddresses`): the SHA-256, lowercase hex, of the address trimmed and lower-cased,
+ * checked against a digest computed outside the code; another address differs; `isAddressDigest` accepts only such a
+ * digest.
+ */
 import { describe, expect, it } from 'vitest';
 import { isAddressDigest, optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 

@@ -1,3 +1,10 @@
+/**
+ * Reading and marking a credential item's outbox (lambdas/hygiene/outbox-item.ts, lambdas/aws/outbox-mark-write.ts;
+ * docs/notifications.md, "Stored attributes (internal, on the credential item)", "One drain"): pending events, owner
+ * and since read, compact entries completed from their item, long names cut as events cut them, an entry with a
+ * field past the key limit malformed and never published or removed; the keys-only index entry; the mark plan
+ * removes only the published entries, found again by content wherever they moved, never one listed without an id.
+ */
 import { describe, expect, it } from 'vitest';
 import { relocatePublished } from '../../lambdas/aws/outbox-mark-write';
 import { MAX_KEY_BYTES } from '../../lambdas/hygiene/credential';

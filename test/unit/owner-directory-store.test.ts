@@ -1,3 +1,11 @@
+/**
+ * The owner directory store's requests (lambdas/aws/owner-directory-store.ts; docs/data-model.md, "Owner
+ * directory"), against a client-boundary mock of the document client: consistent BatchGetItem reads, 100 distinct
+ * keys a request, never the freshness id, unprocessed keys retried with backoff then named; `ownerFromItem` departed
+ * only when said, unknown states and damaged opt-out sets ignored; every import upsert conditional on the owner as
+ * the plan read them; the remembered opt-out set written whole only while exactly as stored, and an SES complaint's
+ * digest added to it.
+ */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';

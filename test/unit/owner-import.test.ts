@@ -1,3 +1,11 @@
+/**
+ * Planning `owners import` (lambdas/hygiene/owner-import*.ts; docs/deploy.md, "Owner directory"; docs/data-model.md,
+ * "Owner directory"), pure: each row checked and refused by name, repeats naming the first line; only new and
+ * changed owners written, route state reset only on a real address change, each write planned from what was read; an
+ * export line's opt-outs kept, merged or reported, never silently dropped; counts and report re-planned after
+ * refused writes; opt-outs surviving address flip-flops in any spelling (NFC, NFD); the `--sync` guard's exact
+ * share.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';

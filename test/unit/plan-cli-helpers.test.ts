@@ -1,3 +1,10 @@
+/**
+ * The parts `pc-hygiene plan` is built from (cli/jsonl.ts, cli/commands/plan.ts, cli/options/load-config.ts,
+ * cli/options/now-option.ts, cli/format/; docs/cli-plan.md, "Input", "Output formats"), on real temporary files:
+ * JSON Lines read with physical line numbers (blank lines, CRLF and a BOM), a file that cannot be opened a
+ * UsageError, abandoning early safe; unparsable lines planned as invalid records; config and `--now` failures
+ * one-line UsageErrors; the tally, and the json, jsonl, csv (formulas neutralised) and table formats.
+ */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,11 @@
+/**
+ * The per-credential decision (lambdas/hygiene/policy.ts; docs/rules.md, "The rules", "Precedence", "Risk tiers",
+ * "Exempt credentials"), pure, at each boundary to the millisecond: expiry notices once per stage, never late,
+ * re-armed on renewal; expiry wins over everything; stale flags by last activity and the strictest matching risk
+ * tier; exempt credentials never flagged yet still noticed; a flag deleted exactly at its date, unflagged on use or
+ * a looser config, cleared when dated past now beyond the tolerance; soft-deleted credentials ignored; invalid
+ * records get no actions.
+ */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type HygieneConfig, parseConfig } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';

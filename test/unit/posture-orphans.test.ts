@@ -1,3 +1,8 @@
+/**
+ * The posture report's orphan figures (lambdas/hygiene/posture.ts, lambdas/render/posture-text.ts; docs/sweep.md,
+ * "Commands", on `report`): active orphan-flagged credentials counted, those past their deletion date as due, a
+ * soft-deleted one left out, and the text table's "flagged orphaned (owner departed)" row with its share.
+ */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';

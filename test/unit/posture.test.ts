@@ -1,3 +1,10 @@
+/**
+ * The posture report `pc-hygiene report` prints (lambdas/hygiene/posture.ts, lambdas/render/posture-text.ts;
+ * docs/sweep.md, "Commands"), pure, items fed one at a time: every category over the active valid credentials, stale
+ * per risk tier, exempt ones apart, reserved ids skipped; pending notices counted on soft-deleted items too (what
+ * the notifier sends next); the riskiest owners first, cut at `--top`; the text table and a JSON document that reads
+ * back.
+ */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lambdas/hygiene/config';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';

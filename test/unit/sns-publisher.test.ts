@@ -1,3 +1,10 @@
+/**
+ * The SNS publisher (lambdas/aws/sns-publisher.ts; docs/notifications.md, "Size limits, splitting, batching and
+ * pacing"), with SNS mocked at the client boundary: one PublishBatch per call, SNS's per-entry failures and any
+ * entry it did not confirm reported as failed, a failed request failing every entry, more than 10 entries refused
+ * unsent; and the drain through it: at most 10 entries and 256 KiB a call with the digest attributes, 25 digests as
+ * 10 + 10 + 5, exactly the failed entries retried on the next drain.
+ */
 import { PublishBatchCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';

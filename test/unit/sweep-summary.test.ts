@@ -1,3 +1,10 @@
+/**
+ * The run summary as the CLI prints it (lambdas/render/run-summary-text.ts; docs/sweep.md, "The run summary", "The
+ * blast-radius guard"), from real sweeps over in-memory ports: JSON that round-trips, readable text with the action
+ * table and the invalid records; a tripped guard said loudly, its approval and dry-run advice aimed at the run's own
+ * table (a dry run pointing at its listed deletions), `--allow-mass-delete` offered on a local table only; long
+ * record lists capped, the rest counted.
+ */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { CappedCollector, guardBlocked } from '../../lambdas/hygiene/run-summary';

@@ -1,3 +1,11 @@
+/**
+ * The sweep use case (lambdas/hygiene/sweep.ts; docs/sweep.md, "Phases", "Modes", "Time budget and checkpoint",
+ * "Write failures"), pure, over in-memory scanner, writer and checkpoint store: each rule applied and nothing else,
+ * owner events in the same write, deletions only after the whole scan, a second run idempotent, bounded write
+ * concurrency, reserved items skipped; changed items skipped, failed writes recorded, an abort past too many; audit
+ * writes nothing; the guard withholds deletions; the time budget stops at a page boundary and the checkpoint
+ * resumes.
+ */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { parseCredential } from '../../lambdas/hygiene/credential';

@@ -1,3 +1,10 @@
+/**
+ * RFC 3339 instants read strictly and written canonically (lambdas/hygiene/time.ts; docs/data-model.md, "Seed
+ * fields"): any valid form read, sub-millisecond digits truncated toward the earlier millisecond (before 1970 too),
+ * years 0000-9999 in UTC only, date-only, zone-less and other shapes rejected; canonical UTC with milliseconds that
+ * reads back as the same instant; days added as exact 24-hour steps; relative phrases alike ahead and behind;
+ * fast-check properties, agreeing with `Date.parse` wherever it accepts.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

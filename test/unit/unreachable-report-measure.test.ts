@@ -1,3 +1,9 @@
+/**
+ * What rendering the `owner-unreachable` report costs (lambdas/hygiene/unreachable-report.ts; docs/notifications.md,
+ * "The report message"), counted through a recording message budget: each unit's packing cost is measured once per
+ * report, as digests do, however many parts it splits into and even when every packing attempt fails; a long,
+ * multi-byte directory address is counted in its unit's cost, so one attempt packs every part within the limit.
+ */
 import { describe, expect, it } from 'vitest';
 import { snsLimits } from '../../lambdas/aws/sns-wire';
 import type { MessageBudget, NotificationMessage } from '../../lambdas/hygiene/message';
