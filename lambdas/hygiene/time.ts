@@ -179,9 +179,14 @@ export function parseInstantGeneral(value: string): InstantParse {
   const m = RFC3339.exec(value);
   if (!m) {
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return { ok: false, reason: 'a date without a time' };
+    // RFC 3339 lets applications agree on a space between date and time (its section 5.6); this worker reads `T`.
+    const spaced = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(value);
     if (/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) {
-      return { ok: false, reason: 'a date-time without a time zone (add Z or an offset)' };
+      const fix = spaced ? 'write T between date and time, and add Z or an offset' : 'add Z or an offset';
+      return { ok: false, reason: `a date-time without a time zone (${fix})` };
     }
+    if (spaced)
+      return { ok: false, reason: 'a space between date and time (write T: YYYY-MM-DDTHH:mm:ss[.fff]Z)' };
     return { ok: false, reason: 'not an RFC 3339 date-time (YYYY-MM-DDTHH:mm:ss[.fff]Z or ±hh:mm)' };
   }
   const [, ys, mos, ds, hs, mis, ss, frac, , sign, ohs, oms] = m;
