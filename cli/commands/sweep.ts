@@ -19,8 +19,9 @@
  * `audit` for deployments; an operator's hand tool that did nothing by
  * default would surprise); a dry run the file makes says so on stderr.
  * Exit codes: 0 complete, 1 failure (including failed writes, a run aborted
- * by them, and an operator run's admin summary not published), 2 usage,
- * 3 guard tripped (no deletions made), 4 incomplete.
+ * by them or by an error of its own after it wrote, a dry run stopped by its
+ * time budget, and an operator run's admin summary not published), 2 usage,
+ * 3 guard tripped (no deletions made), 4 incomplete (a checkpoint saved).
  */
 import type { Command } from '@commander-js/extra-typings';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
@@ -64,7 +65,8 @@ import { CLI_TOOL } from '../version';
 /** What `sweep --help` says the command does. */
 const DESCRIPTION =
   'Run the hygiene sweep against a table: expiry notices, stale flags, soft-deletes (guarded), owner events. ' +
-  'Exit codes: 0 complete, 1 failure, 2 usage, 3 guard tripped (no deletions made), 4 incomplete.';
+  'Exit codes: 0 complete, 1 failure, 2 usage, 3 guard tripped (no deletions made), ' +
+  '4 incomplete (checkpoint saved; a dry run stopped by --time-budget keeps none: 1).';
 
 /**
  * Parses `--time-budget`: seconds, more than 0 and at most a day, as milliseconds.
@@ -92,7 +94,8 @@ function defineSweepCommand(program: Command) {
       .addOption(segmentsOption())
       .option(
         '--time-budget <seconds>',
-        'stop cleanly before this many seconds, saving a checkpoint the next sweep resumes from (exit 4)',
+        'stop cleanly before this many seconds, saving a checkpoint the next sweep resumes from (exit 4); ' +
+          'a dry run saves none (the next one starts from the top) and exits 1',
         parseTimeBudget,
       )
       .addOption(directoryTableOption())
@@ -138,7 +141,13 @@ function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean): void {
  */
 function sweepMode(options: SweepOptions, target: Target, planOnly: boolean): Mode {
   if (planOnly) return 'audit';
-  refuseAuditDeployment(target, options.enforce, 'sweep', ', or --dry-run to see what it would do');
+  refuseAuditDeployment(
+    target,
+    options.enforce,
+    'sweep',
+    " (an acting sweep queues owner notices, which the deployment's notifier sends within notifierSchedule)" +
+      ', or --dry-run to see what it would do',
+  );
   return 'enforce';
 }
 
@@ -249,8 +258,9 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   await withDocumentClient(target, async (client) => {
     const progress = createTableProgress(client, target.table, `sweep (${mode})`);
     const { print, onDeletion } = sweepPrinter(options.format, mode, guardAdvice(options, target));
-    // An abort is caught inside `withTableErrors`: its message quotes the last write error, which the table-error
-    // rewording would otherwise turn into a setup error (e.g. lost credentials) and so hide the run's summary.
+    // An abort is caught inside `withTableErrors`: its message quotes the last write error (or the run's own error
+    // after it wrote), which the table-error rewording would otherwise turn into a setup error (e.g. lost
+    // credentials) and so hide the run's summary.
     const outcome = await withTableErrors(target, () =>
       sweepOrAbort(() =>
         sweepTable({
@@ -275,25 +285,51 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
     // What was written before an abort is on the table: show it and tell the deployment, as for a finished run.
     print(outcome.summary);
     const adminsTold = await reportToDeployment(target, outcome.summary, operator?.callerArn);
-    if (outcome.aborted !== undefined) {
-      process.stderr.write(`pc-hygiene: sweep aborted: ${terminalText(outcome.aborted.message)}\n`);
-    }
+    const endedEarly = endedEarlyLine(outcome);
+    if (endedEarly !== undefined) process.stderr.write(endedEarly);
     process.exitCode = operatorExitCode(outcome.summary, adminsTold);
   });
 }
 
 /**
- * The command's exit code: the run's ({@link sweepExitCode}), and a failure
- * (1) for a run that is otherwise complete but whose admin summary was not
- * published — the writes stand, the admins were not told. A more specific
- * code the run already has (guard tripped, incomplete, failed writes) is kept.
+ * A dry run (`audit`) its time budget stopped before the end of the table: it
+ * planned only the part it read, and keeps no checkpoint, so the next one
+ * starts from the top again (docs/sweep.md, "Exit codes").
+ */
+function dryRunStoppedEarly(summary: RunSummary): boolean {
+  return summary.mode === 'audit' && summary.status === 'incomplete';
+}
+
+/** What stderr says of a run that ended early: aborted (why), or a dry run its time budget stopped. */
+function endedEarlyLine({ summary, aborted }: SweepOutcome): string | undefined {
+  if (aborted !== undefined) return `pc-hygiene: sweep aborted: ${terminalText(aborted.message)}\n`;
+  if (!dryRunStoppedEarly(summary)) return undefined;
+  return (
+    'pc-hygiene: dry run incomplete: the time budget stopped it before the end of the table, so it planned only ' +
+    'the part it read; a dry run keeps no checkpoint, so the next one starts from the top again: raise ' +
+    '--time-budget (or leave it out) to plan the whole table\n'
+  );
+}
+
+/**
+ * The command's exit code: the run's ({@link sweepExitCode}), and two
+ * failures (1) of the command's own. A dry run its time budget stopped
+ * exits 1, not 4 ("incomplete: continues from its checkpoint"): it keeps no
+ * checkpoint, and its plan covers part of the table. A run that is
+ * otherwise complete but whose admin summary was not published exits 1 —
+ * the writes stand, the admins were not told; a more specific code the run
+ * already has (guard tripped, incomplete, failed writes) is kept.
  */
 export function operatorExitCode(summary: RunSummary, adminsTold: boolean): number {
   const code = sweepExitCode(summary);
+  if (code === EXIT_CODE.incomplete && dryRunStoppedEarly(summary)) return EXIT_CODE.failure;
   return adminsTold || code !== EXIT_CODE.complete ? code : EXIT_CODE.failure;
 }
 
-/** A run's summary, and the abort that ended it early (more than `maxWriteFailures` failed writes), if any. */
+/**
+ * A run's summary, and the abort that ended it early (more than `maxWriteFailures` failed writes, or an error of the
+ * run's own after it wrote), if any.
+ */
 interface SweepOutcome {
   readonly summary: RunSummary;
   readonly aborted?: SweepAbortedError;

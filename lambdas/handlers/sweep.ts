@@ -3,7 +3,7 @@
  * Thin: parse the event (the run's `now` is the schedule's scheduled time,
  * refused when too far from the wall clock), build the adapters once per cold start, call `runSweep`, turn its summary
  * into metrics, a log line and the admin run summary on SNS (its commands aimed at the function's stack,
- * `STACK_NAME`, when the stack set it). Before that summary, with `ALARM_TOPIC_ARN` set, it checks that the alarm
+ * `STACK_NAME`, when the stack set it) — also for a run aborted after it wrote, whose error is thrown after that. Before that summary, with `ALARM_TOPIC_ARN` set, it checks that the alarm
  * topic has a confirmed subscription (`alarm-topic-check.ts`), and the summary says what it found.
  */
 import { randomUUID } from 'node:crypto';
@@ -147,6 +147,25 @@ async function reportToAdmins(
   if (!admin.published) deps.logger.error('admin run summary not published', { failure: admin.failure });
 }
 
+/**
+ * The run summary's log line, a warning for a run that needs a look (aborted, with why; guard tripped; invalid
+ * records; failed writes), then its record lists in chunks (`summary-log.ts`).
+ */
+function logRunSummary(
+  logger: Observability['logger'],
+  summary: RunSummary,
+  aborted?: SweepAbortedError,
+): void {
+  const loud =
+    aborted !== undefined || summary.guard.tripped || summary.invalid.count > 0 || summary.failed.count > 0;
+  const forLog = splitSummaryForLog(summary);
+  if (loud) {
+    const why = aborted === undefined ? {} : { aborted: aborted.message };
+    logger.warn('sweep run summary', { summary: forLog.summary, ...why });
+  } else logger.info('sweep run summary', { summary: forLog.summary });
+  for (const chunk of forLog.chunks) logger.info('sweep run records', { chunk });
+}
+
 /** The raw handler over explicit dependencies (tests pass fakes). */
 export function createSweepHandler(deps: SweepHandlerDeps) {
   const nonce = deps.nonce ?? (() => randomUUID().slice(0, 8));
@@ -183,7 +202,8 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
       );
     } catch (error: unknown) {
       if (!(error instanceof SweepAbortedError)) throw error;
-      // Report what was done before failing the invocation (the error alarm fires).
+      // Aborted (too many failed writes, or an error of the run's own after it wrote): report what was written
+      // before failing the invocation (SweepErrors fires; a retry is safe: docs/deploy.md, "Runbook: Sweep errors").
       aborted = error;
       summary = error.summary;
     }
@@ -192,12 +212,7 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
     // The heartbeat: only a run that finished its pass counts.
     const completed = aborted === undefined && summary.status === 'complete';
     deps.metrics.addMetric(SWEEP_METRIC.completed, MetricUnit.Count, completed ? 1 : 0);
-    const loud =
-      aborted !== undefined || summary.guard.tripped || summary.invalid.count > 0 || summary.failed.count > 0;
-    const forLog = splitSummaryForLog(summary);
-    if (loud) deps.logger.warn('sweep run summary', { summary: forLog.summary });
-    else deps.logger.info('sweep run summary', { summary: forLog.summary });
-    for (const chunk of forLog.chunks) deps.logger.info('sweep run records', { chunk });
+    logRunSummary(deps.logger, summary, aborted);
     await reportToAdmins(deps, summary, context);
     if (aborted !== undefined) throw aborted;
     return summary;

@@ -13,6 +13,7 @@
  * the guard (`allowMassDelete`) knows its verdict before the scan and holds
  * nothing: its deletions are written as they are planned.
  */
+import { errorText } from './errors';
 import type { GuardStatus } from './guard';
 import type { CheckpointSummary, RunSummary } from './run-summary';
 import { applyDeletionsPhase } from './sweep/apply';
@@ -44,40 +45,65 @@ export function createRunId(now: number, nonce: string): string {
 }
 
 /**
- * Too many writes failed: stop here with the partial summary, status
- * `aborted` like the manifest's header (no further transition is written, no
- * checkpoint saved or cleared; the manifest records the deletions that were).
+ * The run ends here, aborted: its manifest's last page and header (status
+ * `aborted`: `runs show` and `restore --run` see the deletions it made),
+ * its owners' reach, and the partial summary (status `aborted`, no
+ * checkpoint) in the error that says why. Never throws: a manifest write
+ * that fails is remembered, and the reach check never fails the run.
  */
-async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> {
-  if (run.abortReason !== undefined) {
-    const manifest = await manifestPhase(run, guard, 'aborted');
-    const reach = await reachPhase(run);
-    throw new SweepAbortedError(
-      run.abortReason,
-      summarize(run, guard, 'aborted', reach, undefined, manifest),
-    );
-  }
+async function abortedRun(
+  run: SweepRun,
+  guard: GuardStatus,
+  message: string,
+  options?: ErrorOptions,
+): Promise<SweepAbortedError> {
+  const manifest = await manifestPhase(run, guard, 'aborted');
+  const reach = await reachPhase(run);
+  return new SweepAbortedError(
+    message,
+    summarize(run, guard, 'aborted', reach, undefined, manifest),
+    options,
+  );
 }
 
 /**
- * The run failed with an error of its own (a Scan page still failing after
- * the SDK's retries, a checkpoint that could not be saved) after it may have
- * made deletions: during the scan when it overrides the guard, or after the
- * guard. Its manifest still records those, with status `aborted` (it did not
- * complete), so `runs show` and `restore --run` see them; a run that deleted
- * nothing writes none. An aborted run ({@link SweepAbortedError}) has written
- * its manifest already. Never throws (a manifest write that fails is
- * remembered, not thrown): the caller rethrows the run's own error.
+ * Too many writes failed: stop here with the partial summary (no further
+ * transition is written, no checkpoint saved or cleared; the manifest
+ * records the deletions that were).
+ */
+async function throwIfAborted(run: SweepRun, guard: GuardStatus): Promise<void> {
+  if (run.abortReason !== undefined) throw await abortedRun(run, guard, run.abortReason);
+}
+
+/**
+ * Whether the run wrote, or may have written, anything the admins must hear
+ * of: a transition (a notice, a flag, a deletion), a write that failed but
+ * may have taken effect (any failed write: docs/sweep.md, "Write failures"),
+ * or the operator's guard approval it used. Audit writes nothing.
+ */
+function madeWrites(run: SweepRun, guard: GuardStatus | undefined): boolean {
+  const { settings, tally } = run;
+  if (!settings.enforce) return false;
+  return tally.appliedTransitions > 0 || tally.failed.count > 0 || guard?.approval?.status === 'used';
+}
+
+/**
+ * What a run that failed with an error of its own throws (a Scan page still
+ * failing after the SDK's retries, the approval's consuming write, a
+ * checkpoint that could not be saved or cleared). Once it had written
+ * ({@link madeWrites}), it ends as an aborted run: a {@link SweepAbortedError}
+ * naming the error (its `cause`) and carrying the partial summary, so the
+ * handler and the CLI report every write it made before they fail; its
+ * manifest records its deletions, status `aborted`. A run that wrote nothing
+ * fails with its own error (nothing to report; no manifest). An aborted run
+ * is thrown as it is. Never throws.
  *
  * @param guard the guard's verdict, when the run got that far (else judged on the figures seen so far)
  */
-async function keepManifestOfFailedRun(
-  run: SweepRun,
-  guard: GuardStatus | undefined,
-  error: unknown,
-): Promise<void> {
-  if (error instanceof SweepAbortedError) return;
-  await manifestPhase(run, guard ?? judgeGuard(run), 'aborted');
+async function failedRun(run: SweepRun, guard: GuardStatus | undefined, error: unknown): Promise<unknown> {
+  if (error instanceof SweepAbortedError || !madeWrites(run, guard)) return error;
+  const message = `the run failed after writing (its summary says what it wrote): ${errorText(error)}`;
+  return abortedRun(run, guard ?? judgeGuard(run), message, { cause: error });
 }
 
 /**
@@ -89,7 +115,7 @@ async function keepManifestOfFailedRun(
  * 2. **Guard**: planned deletions against `maxDeletesPerRun` / `maxDeletePercent`
  *    of the active valid credentials seen; tripped = no deletions (unless
  *    `allowMassDelete`, or an operator's recorded approval covers them and
- *    this run is the one that consumes it).
+ *    this run, with time left for deletions, is the one that consumes it).
  * 3. **Apply** the deletions, with bounded concurrency. Every write is
  *    conditional on the state read; a changed item is skipped, never retried.
  * 4. **Checkpoint**: a run stopped by its time budget saves its scan position
@@ -97,6 +123,8 @@ async function keepManifestOfFailedRun(
  * 5. **Manifest**: the deletions written are recorded in pages as they go;
  *    the last page and the header are written at the end — also when the
  *    run fails or is aborted after making deletions (status `aborted`).
+ *    A run that fails after it wrote anything ends aborted, its summary in
+ *    the error ({@link SweepAbortedError}), so it is reported all the same.
  * 6. **Reach**: the owners who got events this run are looked up in the
  *    owner directory and judged on `ownerDelivery` (read only; a directory
  *    that cannot be read leaves reach unverified, never fails the run).
@@ -104,8 +132,9 @@ async function keepManifestOfFailedRun(
  * In `audit` mode nothing is written (no transitions, events or checkpoint):
  * `applied` counts what `enforce` would have written.
  *
- * @throws {SweepAbortedError} when more than `maxWriteFailures` writes failed
- * @throws the scan's or the checkpoint store's error, once the manifest has what was deleted
+ * @throws {SweepAbortedError} when more than `maxWriteFailures` writes failed, or when an error of the run's own
+ *   came after it had written (the error is its `cause`); either carries the partial summary
+ * @throws the scan's, the approval store's or the checkpoint store's error, when the run had written nothing
  */
 export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<RunSummary> {
   const run = await startRun(deps, options);
@@ -119,8 +148,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     await throwIfAborted(run, guard);
     checkpoint = await checkpointPhase(run);
   } catch (error: unknown) {
-    await keepManifestOfFailedRun(run, guard, error);
-    throw error;
+    throw await failedRun(run, guard, error);
   }
   const status = run.stoppedEarly ? 'incomplete' : 'complete';
   const manifest = await manifestPhase(run, guard, status);

@@ -88,6 +88,10 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
     expect((run.error as Error).message).toMatch(
       /^stack PersonalClientHygiene runs in audit mode \(its sweeps write nothing and queue no owner notice\): sweep would write to it\. Pass --enforce/,
     );
+    expect((run.error as Error).message).toContain(
+      "Pass --enforce to write anyway (an acting sweep queues owner notices, which the deployment's notifier sends " +
+        'within notifierSchedule), or --dry-run',
+    );
     expect(run.stderr).toContain(`pc-hygiene: stack PersonalClientHygiene: table ${table.tableName}\n`);
     expect(run.stderr).toContain(
       'pc-hygiene: using the deployed config of stack PersonalClientHygiene (mode audit)\n',

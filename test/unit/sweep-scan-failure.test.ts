@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { runSweep } from '../../lambdas/hygiene/sweep';
+import { runSweep, SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { credential, days, NOW } from './support/credentials';
 import { failingAfter, ScanFailedError } from './support/failing-scanner';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
@@ -25,7 +25,11 @@ describe('runSweep when the scan fails', () => {
 
     const run = runSweep({ scanner, writer }, { config, now: NOW, runId: 'run-1', mode: 'enforce' });
 
-    await expect(run).rejects.toBeInstanceOf(ScanFailedError);
+    // It had written (expiry notices): it ends aborted, naming the scan error, so it is reported all the same.
+    const error = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SweepAbortedError);
+    expect((error as SweepAbortedError).cause).toBeInstanceOf(ScanFailedError);
+    expect((error as SweepAbortedError).summary.applied['notify-expiry']).toBe(6);
     expect(writer.received.length).toBe(6);
     expect(writer.inFlight).toBe(0);
   });

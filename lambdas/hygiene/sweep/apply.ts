@@ -193,8 +193,11 @@ function leaveRest(run: SweepRun, guard: GuardStatus, rest: readonly DeferredDel
   for (const deferred of rest) tellDeletion(run, pendingOf(deferred), 'blocked-by-guard');
 }
 
-/** Under half the time reserve left: start no more deletions (a later run plans them again). */
-function deletionDeadlineReached(run: SweepRun): boolean {
+/**
+ * Under half the time reserve left: start no more deletions (a later run
+ * plans them again), nor use an approval for them (`guardPhase`).
+ */
+export function deletionDeadlineReached(run: SweepRun): boolean {
   const remaining = run.deps.remainingMs;
   return remaining !== undefined && remaining() < run.settings.deadlineMarginMs / 2;
 }

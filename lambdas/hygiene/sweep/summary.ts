@@ -19,6 +19,7 @@ import {
   SUMMARY_RECORD_LIMIT,
 } from '../run-summary';
 import { formatInstant } from '../time';
+import { deletionDeadlineReached } from './apply';
 import type { SweepRun } from './run-state';
 
 /**
@@ -40,14 +41,16 @@ export function judgeGuard(run: SweepRun): GuardStatus {
  * `maxDeletePercent`, then the overrides: the CLI's `allowMassDelete`, else
  * the operator's recorded approval (enforce only: using it is a write),
  * consumed only when it covers the planned deletions — and never by a run
- * already aborted (too many failed writes): that run makes no deletion
- * (docs/sweep.md, "Write failures"), so the approval stays for the next one.
+ * that could make none of them: one already aborted (too many failed
+ * writes; docs/sweep.md, "Write failures"), or one whose time for deletions
+ * has run out (every deletion would be deferred: "Time budget and
+ * checkpoint"). The approval stays pending for the next run.
  */
 export async function guardPhase(run: SweepRun): Promise<GuardStatus> {
   const { settings, deps } = run;
   const status = judgeGuard(run);
   if (!status.tripped || status.overridden || !settings.enforce || !deps.approvals) return status;
-  if (run.abortReason !== undefined) return status;
+  if (run.abortReason !== undefined || deletionDeadlineReached(run)) return status;
   const { plannedDeletes } = status;
   const outcome = await deps.approvals.consume({ plannedDeletes, runId: settings.runId, at: run.clock() });
   return withApproval(status, outcome);

@@ -127,17 +127,22 @@ export interface SweepProgress {
 }
 
 /**
- * The run stopped because too many writes failed (DynamoDB errors other than
- * a failed condition, after the SDK's retries). Nothing further was written:
- * no deletions, no checkpoint; the partial summary (status `aborted`) says
- * what was.
+ * The run stopped before its end, after it had written (or may have): too
+ * many writes failed (DynamoDB errors other than a failed condition, after
+ * the SDK's retries: nothing further was written, no deletions, no
+ * checkpoint), or an error of the run's own came after its first write (a
+ * Scan page, the approval's consuming write, the checkpoint's save or clear
+ * failing: that error is the `cause`, and the message names it). The partial
+ * summary (status `aborted`) says what was written, so the run is reported
+ * before it fails (docs/sweep.md, "Write failures").
  */
 export class SweepAbortedError extends Error {
   override readonly name = 'SweepAbortedError';
   constructor(
     message: string,
     readonly summary: RunSummary,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
