@@ -210,7 +210,7 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
             statistic: 'Maximum',
           }),
           m(SWEEP_METRIC.aborted, {
-            label: 'aborted (too many failed writes; largest in a day)',
+            label: 'aborted (failed writes, or an error after writing; largest in a day)',
             statistic: 'Maximum',
           }),
           m(SWEEP_METRIC.skippedChanged, { label: 'skipped: changed since read (per day)' }),

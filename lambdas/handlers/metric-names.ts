@@ -38,8 +38,9 @@ export const SWEEP_METRIC = {
    */
   incomplete: 'RunIncomplete',
   /**
-   * 1 when the run was aborted by more than `maxWriteFailures` failed writes
-   * (summary status `aborted`; no checkpoint saved), else 0. The scheduled
+   * 1 when the run was aborted by more than `maxWriteFailures` failed writes, or
+   * by an error of its own after it wrote (summary status `aborted`, its
+   * `abortReason` says which; no checkpoint saved), else 0. The scheduled
    * sweep's invocation also fails (its errors alarm); an operator's CLI run
    * reports it only here and in `WriteFailures`.
    */

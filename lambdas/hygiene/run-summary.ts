@@ -193,11 +193,18 @@ export interface RunSummary {
   readonly durationMs: number;
   /**
    * `incomplete`: stopped before the end of the table (time budget); a later
-   * run continues from its checkpoint. `aborted`: stopped by more than
-   * `maxWriteFailures` failed writes (the summary `SweepAbortedError`
-   * carries): no further writes, no checkpoint saved or cleared.
+   * enforce run continues from its checkpoint (an audit run keeps none).
+   * `aborted`: stopped by more than `maxWriteFailures` failed writes, or by an
+   * error of the run's own after it wrote (the summary `SweepAbortedError`
+   * carries; {@link abortReason} says which): no further writes, no
+   * checkpoint saved or cleared.
    */
   readonly status: RunStatus;
+  /**
+   * Why an `aborted` run stopped: the `SweepAbortedError`'s message (the failed writes' count and last error, or the
+   * run's own error after it wrote). Absent for any other status. Optional: the document's version stays.
+   */
+  readonly abortReason?: string;
   /** True when owner events were part of the writes (enforce, notifying owners). */
   readonly notifyOwners: boolean;
   /** Items read (the worker's reserved items excluded). */

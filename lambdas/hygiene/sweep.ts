@@ -61,7 +61,7 @@ async function abortedRun(
   const reach = await reachPhase(run);
   return new SweepAbortedError(
     message,
-    summarize(run, guard, 'aborted', reach, undefined, manifest),
+    summarize(run, guard, 'aborted', reach, undefined, manifest, message),
     options,
   );
 }

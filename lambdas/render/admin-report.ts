@@ -114,11 +114,15 @@ export function adminSubject(summary: RunSummary, origin?: OperatorOrigin): stri
   const audit = summary.mode === 'audit';
   const prefix = `${origin ? '[operator] ' : ''}${audit ? '[audit] ' : ''}`;
   const g = summary.guard;
+  const state = SUBJECT_STATE[summary.status];
   if (g.tripped) {
+    // Overridden: how many of those were made (a time budget may defer some, an abort stop them).
+    const d = summary.deletions;
+    const deferred = d.deferred > 0 ? `, ${d.deferred} deferred` : '';
     const what = g.overridden
-      ? `${g.plannedDeletes} deletions allowed by override`
+      ? `${g.plannedDeletes} deletions allowed by override, ${d.applied} ${audit ? 'would be made' : 'made'}${deferred}`
       : `${g.plannedDeletes} deletions planned, none ${audit ? 'would be ' : ''}made`;
-    return subjectText(`${prefix}Hygiene GUARD TRIPPED: ${what}`);
+    return subjectText(`${prefix}Hygiene GUARD TRIPPED${state}: ${what}`);
   }
   const a = summary.applied;
   // Every soft-deletion written (or, in audit, that would have been): expired, stale and orphaned alike.
@@ -129,7 +133,6 @@ export function adminSubject(summary: RunSummary, origin?: OperatorOrigin): stri
     ...(a['flag-orphan'] > 0 ? [`${a['flag-orphan']} ${audit ? 'to flag' : 'flagged'} orphaned`] : []),
     `${a['notify-expiry']} expiry notice${a['notify-expiry'] === 1 ? '' : 's'}`,
   ];
-  const state = SUBJECT_STATE[summary.status];
   const invalid = summary.invalid.count > 0 ? `, ${summary.invalid.count} invalid` : '';
   return subjectText(`${prefix}Hygiene sweep${state}: ${counts.join(', ')}${invalid}`);
 }

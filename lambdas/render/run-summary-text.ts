@@ -34,7 +34,9 @@ export function renderRunSummaryJson(summary: RunSummary): string {
 const STATUS_TEXT: Readonly<Record<RunStatus, string>> = {
   complete: 'complete',
   incomplete: 'INCOMPLETE (stopped before the end of the table; the next run continues)',
-  aborted: 'ABORTED (too many writes failed: no further writes, no checkpoint; see "Write failures")',
+  aborted:
+    'ABORTED (too many writes failed, or an error after the run wrote: no further writes, no checkpoint; ' +
+    'see "Write failures")',
 };
 
 /**
@@ -43,6 +45,11 @@ const STATUS_TEXT: Readonly<Record<RunStatus, string>> = {
  * the rest of it is never read — the text says so, and what to raise.
  */
 function statusText(summary: RunSummary): string {
+  // The reason quotes an error's message (DynamoDB's, the SDK's): escaped, so it cannot add a line.
+  if (summary.status === 'aborted' && summary.abortReason !== undefined)
+    return terminalText(
+      `ABORTED: ${summary.abortReason} (no further writes, no checkpoint; see "Write failures")`,
+    );
   if (summary.status !== 'incomplete' || summary.checkpoint?.saved === true)
     return STATUS_TEXT[summary.status];
   const none = summary.mode === 'audit' ? 'audit keeps no checkpoint' : 'no checkpoint saved';
@@ -175,6 +182,12 @@ function deletionLines(summary: RunSummary): string[] {
     `Deletions: ${d.expired} expired + ${d.stale} stale${orphaned} planned; ${outcomes.join(', ')}`,
   ];
   const guard = summary.guard;
+  if (guard.approval?.status === 'used' && d.deferred > 0) {
+    lines.push(
+      `  the approval this run used is spent: the ${d.deferred} deferred deletions need a new approval ` +
+        'if a later run trips the guard (docs/sweep.md, "The blast-radius guard")',
+    );
+  }
   // An approval's fields (who, why, when) are stored text: escaped, so none can drive a terminal or add a line.
   if (guard.overridden) {
     lines.push(

@@ -118,6 +118,7 @@ export function summarize(
   reach: ReachSummary,
   checkpoint?: CheckpointSummary,
   manifest?: ManifestSummary,
+  abortReason?: string,
 ): RunSummary {
   const { tally: t, settings } = run;
   const perOwner = t.perOwner();
@@ -128,6 +129,7 @@ export function summarize(
     startedAt: formatInstant(settings.startedAt),
     durationMs: Math.max(0, run.clock() - settings.startedAt),
     status,
+    ...(abortReason !== undefined && { abortReason }),
     notifyOwners: settings.notifyOwners,
     scanned: t.scanned,
     valid: t.valid,
