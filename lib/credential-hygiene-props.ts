@@ -325,6 +325,15 @@ export interface CredentialHygieneProps {
    */
   readonly notifierMemorySize?: number;
   /**
+   * Subscription reconciler invocation timeout (whole seconds, 1 second to 15 minutes). A run starts no SNS call in
+   * its last 30 seconds (`RECONCILER_SAFETY_MARGIN_MS`, lambdas/handlers/reconciler.ts): it records what it did and
+   * reports itself incomplete (`ReconcilerIncomplete`), and the next run continues; raise this when runs keep
+   * stopping so (thousands of owners on a slow or throttled SNS). `ReconcilerHeartbeat`'s window is worked out with
+   * it (docs/deploy.md, "Heartbeat windows and schedules").
+   * @default Duration.minutes(5)
+   */
+  readonly reconcilerTimeout?: Duration;
+  /**
    * Retention of every function's log group (the relay's two included).
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -484,8 +493,7 @@ function adminEmailRepeats(emails: readonly string[]): string[] {
 
 /**
  * What the construct uses for a schedule, timeout or alarm window left out (the `@default`s above; a window left
- * out is at least its default, more when its schedule needs it: lib/heartbeat-windows.ts), and the reconciler's
- * timeout (not a prop).
+ * out is at least its default, more when its schedule needs it: lib/heartbeat-windows.ts).
  */
 export const PROP_DEFAULTS = {
   sweepSchedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
@@ -609,7 +617,8 @@ function heartbeatFindings(
   if (props.alarms === false) return undefined;
   const windows = [props.heartbeatWindow, props.pendingNoticeMaxAge, props.reconcilerHeartbeatWindow];
   if (!windows.every(isWindow)) return undefined;
-  if (!isLambdaTimeout(props.sweepTimeout) || !isLambdaTimeout(props.notifierTimeout)) return undefined;
+  if (![props.sweepTimeout, props.notifierTimeout, props.reconcilerTimeout].every(isLambdaTimeout))
+    return undefined;
   const minutes = (timeout: Duration) => timeout.toSeconds() / 60;
   const sweep: HeartbeatWatch = {
     alarm: 'SweepHeartbeat',
@@ -639,7 +648,7 @@ function heartbeatFindings(
       windowHours: props.reconcilerHeartbeatWindow.toHours(),
     }),
     defaultHours: PROP_DEFAULTS.reconcilerHeartbeatWindow.toHours(),
-    runMinutes: minutes(PROP_DEFAULTS.reconcilerTimeout),
+    runMinutes: minutes(props.reconcilerTimeout ?? PROP_DEFAULTS.reconcilerTimeout),
   };
   return {
     sweep: heartbeatFinding(sweep),
@@ -817,6 +826,7 @@ function rangeProblems(props: CredentialHygieneProps): string[] {
     ...windowProblem('reconcilerHeartbeatWindow', props.reconcilerHeartbeatWindow),
     ...timeoutProblem('sweepTimeout', props.sweepTimeout),
     ...timeoutProblem('notifierTimeout', props.notifierTimeout),
+    ...timeoutProblem('reconcilerTimeout', props.reconcilerTimeout),
   );
   const quota = props.filterPolicyQuota;
   if (quota !== undefined && (!Number.isSafeInteger(quota) || quota < 1)) {

@@ -476,7 +476,7 @@ export class CredentialHygiene extends Construct {
         'Credential hygiene subscription reconciler: owner email subscriptions follow the owner directory',
       memorySize: 512,
       // The reconciler heartbeat's window is worked out with this timeout (lib/credential-hygiene-props.ts).
-      timeout: PROP_DEFAULTS.reconcilerTimeout,
+      timeout: this.props.reconcilerTimeout ?? PROP_DEFAULTS.reconcilerTimeout,
       ...(quota !== undefined && { environment: { [HANDLER_ENV.filterPolicyQuota]: String(quota) } }),
     });
   }

@@ -316,7 +316,7 @@ function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cl
     ),
     anyInAnHour(
       'SubscriptionOperationsFailed',
-      'Subscription operations of the subscription reconciler failed: SNS refused a subscribe, set-filter-policy or unsubscribe (also an unsubscribe withdrawing a subscription just created for an owner who opted out, left or moved meanwhile, except one SNS refuses because it is still pending confirmation: left pending, not a failure), or the owner directory could not be re-read before the creations (none of them made) or after them (the withdrawals not checked). Those owners stay unsubscribed, pending or subscribed until a later run succeeds. The reconciler’s log line "subscription reconciler summary" lists each operation and its error.',
+      'Subscription operations of the subscription reconciler failed: SNS refused a subscribe, set-filter-policy or unsubscribe (also an unsubscribe withdrawing a subscription just created for an owner who opted out, left or moved meanwhile, except one SNS refuses because it is still pending confirmation: left pending, not a failure), or the owner directory could not be re-read before the creations (none of them made) or after them (the withdrawals not checked). Those owners stay unsubscribed, pending or subscribed until a later run succeeds. A subscribe refused with FilterPolicyLimitExceeded is refused again on every run: the account’s "Filter policies per account" is full; raise it or switch ownerDelivery to relay. The reconciler’s log line "subscription reconciler summary" lists each operation and its error.',
       RECONCILER_METRIC.failed,
     ),
     anyInAnHour(
@@ -388,7 +388,7 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
     ),
     lastRun(
       'SubscriptionQuotaExceeded',
-      'The subscription reconciler stopped: the owners need more filter policies than the topic’s quota. Raise "Filter policies per topic" in Service Quotas, or switch ownerDelivery to relay.',
+      'The subscription reconciler stopped at the filter-policy quota: the owners need more filter policies than the topic’s quota, so it subscribed only the new owners that fit (first by userId) and left the others without a subscription (unreachable: their events go to the admins). Raise "Filter policies per topic" in Service Quotas and set filterPolicyQuota to the new value, or switch ownerDelivery to relay (docs/deploy.md, "Owner subscriptions: the SNS quota, and when to switch to relay").',
       RECONCILER_METRIC.quotaExceeded,
     ),
     lastRun(
@@ -614,9 +614,10 @@ function notifierHeartbeatAlarm(
 /**
  * No subscription reconciler run completed within the window (default 3 hours, at least what `reconcilerSchedule`
  * needs: lib/heartbeat-windows.ts): a disabled schedule, a deleted function, a role that fails every run, a run
- * stopped every time by the filter-policy quota or refusing an empty owner directory. Owner subscriptions are then
+ * stopped every time by the filter-policy quota or its time budget (`ReconcilerIncomplete`), or refusing an empty
+ * owner directory. Owner subscriptions are then
  * neither created nor repaired, and `NoAdminSubscription`, whose missing data is ignored, keeps its last state.
- * Hourly sums of `ReconcilerCompleted` (1 a finished run, 0 a quota stop); every hour of the window without a
+ * Hourly sums of `ReconcilerCompleted` (1 a finished run, 0 a quota stop or a run its time budget stopped); every hour of the window without a
  * completion (missing data included) breaches.
  */
 function reconcilerHeartbeatAlarm(
@@ -628,7 +629,7 @@ function reconcilerHeartbeatAlarm(
   return silenceAlarm(
     scope,
     'ReconcilerHeartbeat',
-    `No subscription reconciler run has completed in the last ${hours} hours: is its schedule disabled, the function failing, or every run stopped by the filter-policy quota (SubscriptionQuotaExceeded) or an empty owner directory? Owner subscriptions are neither created nor repaired, and NoAdminSubscription keeps its last state. See docs/deploy.md, "Runbook: Reconciler heartbeat".`,
+    `No subscription reconciler run has completed in the last ${hours} hours: is its schedule disabled, the function failing, or every run stopped by the filter-policy quota (SubscriptionQuotaExceeded), its time budget (ReconcilerIncomplete: raise reconcilerTimeout) or an empty owner directory? Owner subscriptions are neither created nor repaired, and NoAdminSubscription keeps its last state. See docs/deploy.md, "Runbook: Reconciler heartbeat".`,
     runMetric(options.metricsNamespace, options.serviceName, RECONCILER_METRIC.completed, RUN_WATCH.perHour),
     hours,
   );

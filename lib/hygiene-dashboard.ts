@@ -476,7 +476,8 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
 
 /**
  * The topic's subscriptions as the reconciler counts them (its graph: {@link subscriptionsGraph}); what each run
- * changed, and the completed runs (the `ReconcilerHeartbeat` alarm's metric); and what went wrong.
+ * changed, the completed runs (the `ReconcilerHeartbeat` alarm's metric) and those its time budget stopped; and what
+ * went wrong.
  */
 function subscriptionWidgets(
   m: RunMetric,
@@ -490,6 +491,10 @@ function subscriptionWidgets(
       m(RECONCILER_METRIC.completed, {
         ...RUN_WATCH.perHour,
         label: withNotes('completed runs', ...note('ReconcilerHeartbeat', 'none for the heartbeat window')),
+      }),
+      m(RECONCILER_METRIC.incomplete, {
+        ...RUN_WATCH.perHour,
+        label: 'runs stopped at their time budget (incomplete: the next run continues)',
       }),
       m(RECONCILER_METRIC.created, { ...RUN_WATCH.perHour, label: 'created' }),
       m(RECONCILER_METRIC.repaired, { ...RUN_WATCH.perHour, label: 'repaired' }),

@@ -181,10 +181,18 @@ export const RECONCILER_METRIC = {
    */
   emailSubscriptionsWithOwnerDigests: 'EmailSubscriptionsWithOwnerDigests',
   /**
+   * 1 when the run stopped at its time budget with operations left for the next run (summary `deferred`; the Lambda
+   * only: the CLI has no budget), else 0 (emitted with the other figures, a quota stop's included). Its states and
+   * the check of what it created still ran; the next hourly run continues from the topic's listing. Runs that stop so
+   * every time never complete: `ReconcilerHeartbeat` (docs/deploy.md, "Runbook: Reconciler heartbeat").
+   */
+  incomplete: 'ReconcilerIncomplete',
+  /**
    * 1 when the run finished (its plan applied; operations SNS refused are `SubscriptionOperationsFailed`'s), 0 when
-   * the filter-policy quota stopped it (nothing created); none when it failed otherwise (an empty directory refused
-   * on `sns-email` because the topic holds owner subscriptions it would remove, a listing or a directory write that failed): the `ReconcilerHeartbeat` alarm's metric
-   * (docs/deploy.md, "Runbook: Reconciler heartbeat").
+   * the filter-policy quota stopped it (only the creations that fit made) or its time budget did
+   * (`ReconcilerIncomplete`); none when it failed otherwise (an empty directory refused on `sns-email` because the topic holds owner subscriptions it would
+   * remove, a listing or a directory write that failed): the `ReconcilerHeartbeat` alarm's metric (docs/deploy.md,
+   * "Runbook: Reconciler heartbeat").
    */
   completed: 'ReconcilerCompleted',
 } as const;

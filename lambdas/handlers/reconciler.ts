@@ -4,10 +4,16 @@
  * match the owner directory. Thin: build the adapters once per cold start,
  * call `reconcileSubscriptions`, turn its summary into metrics and a log line.
  * A run that finished emits `ReconcilerCompleted = 1` (the `ReconcilerHeartbeat`
- * alarm's metric). A quota stop emits the same metrics for what the stopped
- * run did (removed, repaired, refused, pending; nothing created) with
+ * alarm's metric). The run has a time budget: Lambda's remaining time less
+ * {@link RECONCILER_SAFETY_MARGIN_MS}; once it is spent the run starts no SNS
+ * call, records the states of what it did, checks what it created, and
+ * returns: the handler emits its metrics with `ReconcilerIncomplete = 1` and
+ * `ReconcilerCompleted = 0` and logs a warning; the invocation succeeds (no
+ * retry: the next hourly run continues from the topic's listing). A quota
+ * stop emits the same metrics for what the stopped run did (removed,
+ * repaired, refused, pending, and the creations that fit) with
  * `SubscriptionQuotaExceeded = 1` (the alarm's metric) and `ReconcilerCompleted
- * = 0` (it subscribed no one: not a completed run), logs it as an error, and
+ * = 0` (it left owners without a subscription: not a completed run), logs it as an error, and
  * fails the invocation with the `FilterPolicyQuotaError`. An empty directory
  * refused (`EmptyOwnerDirectoryError`, on `sns-email` when the topic holds an
  * owner subscription it would remove) emits only the admin count it carries
@@ -32,6 +38,7 @@
  * mailbox), so a re-spelled directory address keeps its subscription.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
 import { ownerDigestEmailsText } from '../hygiene/admin-reach';
 import { errorText } from '../hygiene/errors';
@@ -55,6 +62,17 @@ import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { RECONCILER_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { ownerDirectoryOf } from './owner-directory-env';
+import { remainingBudget } from './remaining-budget';
+
+/**
+ * Time kept back from Lambda's timeout: the run's time budget (`remainingMs`) ends this much earlier, and no SNS call
+ * starts past it. It is for what runs after the last call started: the calls in flight (at most 4; each SNS request
+ * of a deployed function has a 3 s deadline, so one hung on every attempt fails after ~9.2 s: docs/configuration.md,
+ * "Request deadlines of the deployed functions"), the state writes (16 in flight, one conditional `UpdateItem` per
+ * owner whose state changed: about a second per thousand at normal latency), the re-read of the owners it subscribed
+ * (one `BatchGetItem` per 100) and the few withdrawals it finds, then the metrics flush and the summary log.
+ */
+export const RECONCILER_SAFETY_MARGIN_MS = 30_000;
 
 /** What one invocation needs, built once per cold start. */
 export interface ReconcilerHandlerDeps extends Observability {
@@ -66,7 +84,8 @@ export interface ReconcilerHandlerDeps extends Observability {
 }
 
 /**
- * Emits the run's figures as EMF metrics, `ReconcilerCompleted` 1 unless the quota stopped the run.
+ * Emits the run's figures as EMF metrics, `ReconcilerCompleted` 1 unless the quota or the time budget stopped the
+ * run (`ReconcilerIncomplete` 1 for the budget).
  * @param quotaExceeded the run stopped at the filter-policy quota (its summary is what it did before stopping)
  */
 export function recordReconcilerMetrics(
@@ -74,7 +93,9 @@ export function recordReconcilerMetrics(
   summary: ReconcileSummary,
   quotaExceeded = false,
 ): void {
+  const incomplete = summary.deferred !== undefined;
   metrics.addMetric(RECONCILER_METRIC.quotaExceeded, MetricUnit.Count, quotaExceeded ? 1 : 0);
+  metrics.addMetric(RECONCILER_METRIC.incomplete, MetricUnit.Count, incomplete ? 1 : 0);
   metrics.addMetric(RECONCILER_METRIC.filterPolicies, MetricUnit.Count, summary.filterPolicies.planned);
   metrics.addMetric(RECONCILER_METRIC.created, MetricUnit.Count, summary.created);
   metrics.addMetric(RECONCILER_METRIC.repaired, MetricUnit.Count, summary.repaired);
@@ -86,7 +107,7 @@ export function recordReconcilerMetrics(
   metrics.addMetric(RECONCILER_METRIC.conflicts, MetricUnit.Count, summary.conflicts.length);
   metrics.addMetric(RECONCILER_METRIC.optOutsHeldBack, MetricUnit.Count, optOutsHeldBack(summary));
   recordAdminReach(metrics, summary);
-  metrics.addMetric(RECONCILER_METRIC.completed, MetricUnit.Count, quotaExceeded ? 0 : 1);
+  metrics.addMetric(RECONCILER_METRIC.completed, MetricUnit.Count, quotaExceeded || incomplete ? 0 : 1);
 }
 
 /** What a run that listed the topic found of the admins' reach (a summary, or an empty directory's refusal). */
@@ -111,10 +132,32 @@ function optOutsHeldBack(summary: ReconcileSummary): number {
   return tripped && !overridden ? newlyUnsubscribed.length : 0;
 }
 
-/** The run's summary as logged: every figure, without the (long) list of operations. */
-function loggedSummary(summary: ReconcileSummary): Omit<ReconcileSummary, 'operations'> {
-  const { operations: _operations, ...fields } = summary;
-  return fields;
+/**
+ * The run's summary as logged: every figure, without the (long) lists of operations planned and deferred; the
+ * deferred ones counted per kind.
+ */
+function loggedSummary(
+  summary: ReconcileSummary,
+): Omit<ReconcileSummary, 'operations' | 'deferred'> & { deferred?: DeferredCounts } {
+  const { operations: _operations, deferred, ...fields } = summary;
+  return { ...fields, ...(deferred !== undefined && { deferred: deferredCounts(deferred) }) };
+}
+
+/** Operations a run left for the next one, per kind. */
+type DeferredCounts = Record<NonNullable<ReconcileSummary['deferred']>[number]['kind'], number>;
+
+function deferredCounts(deferred: NonNullable<ReconcileSummary['deferred']>): DeferredCounts {
+  const count = (kind: keyof DeferredCounts) => deferred.filter((o) => o.kind === kind).length;
+  return { remove: count('remove'), repair: count('repair'), create: count('create') };
+}
+
+/** The time budget stopped the run: a warning, with what it left for the next run. */
+function reportIncomplete(deps: Observability, deferred: NonNullable<ReconcileSummary['deferred']>): void {
+  deps.logger.warn(
+    'subscription reconciler stopped at its time budget: the next run continues from the topic; if every run ' +
+      'stops so, raise the reconcilerTimeout of the construct. See docs/notifications.md, "Subscription reconciler".',
+    { deferred: deferredCounts(deferred), safetyMarginMs: RECONCILER_SAFETY_MARGIN_MS },
+  );
 }
 
 /**
@@ -132,6 +175,7 @@ function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): vo
     // One line: the error object would repeat the summary, operations included.
     error: errorText(error),
   });
+  if (stopped?.deferred !== undefined) reportIncomplete(deps, stopped.deferred);
   if (stopped !== undefined) reportAdminReach(deps, stopped);
 }
 
@@ -182,13 +226,21 @@ function reportAdminReach(deps: Observability, reach: AdminReachFound): void {
 
 /** The raw handler over explicit dependencies (tests pass fakes). */
 export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
-  return async (_event: unknown): Promise<ReconcileSummary> => {
+  return async (
+    _event: unknown,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<ReconcileSummary> => {
     let summary: ReconcileSummary;
     try {
       summary = await reconcileSubscriptions(
         { topic: deps.topic, directory: deps.directory },
-        // The relay's mailbox rule, as `owners import` and `owners sync-subscriptions` use (one way).
-        { route: deps.route, filterPolicyQuota: deps.filterPolicyQuota, mailboxKey },
+        {
+          route: deps.route,
+          filterPolicyQuota: deps.filterPolicyQuota,
+          // The relay's mailbox rule, as `owners import` and `owners sync-subscriptions` use (one way).
+          mailboxKey,
+          remainingMs: remainingBudget(context, RECONCILER_SAFETY_MARGIN_MS),
+        },
       );
     } catch (error: unknown) {
       if (error instanceof FilterPolicyQuotaError) reportQuotaStop(deps, error);
@@ -197,9 +249,10 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
     }
     recordReconcilerMetrics(deps.metrics, summary);
     const fields = loggedSummary(summary);
-    if (summary.failed.length > 0 || summary.conflicts.length > 0) {
+    if (summary.failed.length > 0 || summary.conflicts.length > 0 || summary.deferred !== undefined) {
       deps.logger.warn('subscription reconciler summary', { summary: fields });
     } else deps.logger.info('subscription reconciler summary', { summary: fields });
+    if (summary.deferred !== undefined) reportIncomplete(deps, summary.deferred);
     if (summary.unsubscribeGuard.tripped) reportHeldOptOuts(deps, summary);
     reportAdminReach(deps, summary);
     return summary;

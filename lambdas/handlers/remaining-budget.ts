@@ -1,9 +1,10 @@
 /**
  * The time budget a handler gives its use case: Lambda's remaining time less
  * a safety margin kept for what runs after the use case stops (its last
- * writes, the metrics flush, the log line). The sweep, the notifier and the
- * relay each pass it as their use case's `remainingMs`, with their own margin;
- * the SES events handler bounds its hold after a bounce report with it.
+ * writes, the metrics flush, the log line). The sweep, the notifier, the
+ * relay and the subscription reconciler each pass it as their use case's
+ * `remainingMs`, with their own margin; the SES events handler bounds its hold
+ * after a bounce report with it.
  * Its own module, apart from `scheduled-event.ts`: the relay has no schedule.
  * Pure: no AWS imports.
  */

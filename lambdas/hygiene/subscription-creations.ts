@@ -96,8 +96,8 @@ type Creation = Extract<SubscriptionOperation, { kind: 'create' }>;
  * compared by `key`, the plan's rule).
  * Creating would email a confirmation link to a person who asked to stop,
  * left, or no longer has that address. Cost: one consistent `BatchGetItem`
- * per 100 creations, and only when the plan creates (never in a dry run or a
- * quota stop, which create nothing). When the re-read fails, every creation
+ * per 100 creations, and only when the plan creates (never in a dry run, nor
+ * in a quota stop with no room left: `withinQuota`). When the re-read fails, every creation
  * is withdrawn (each owner as the run first read them) and fails with the
  * error: nobody is subscribed unchecked, and the run still records the
  * others' states.

@@ -588,58 +588,82 @@ function countFilterPolicies(subscriptions: readonly TopicSubscription[]): numbe
     .length;
 }
 
-/** What a run stopped at the quota still did: the operations that add no filter policy. */
+/** What a run stopped at the quota did ({@link withinQuota}): its removals and repairs, and what failed. */
 export interface QuotaStopOutcome {
   readonly removed: number;
   readonly repaired: number;
-  /** Removals and repairs SNS refused. */
+  /** Operations that failed: SNS refused them, or the directory re-read they depend on failed. */
   readonly failed: number;
 }
 
 /**
  * The plan needs more subscription filter policies on the topic than SNS's
- * quota allows. No subscription is created; the reconciler still applies the
- * plan's removals and repairs (they add no filter policy) and records the
- * states, then throws this with `applied` set (docs/notifications.md,
- * "Subscription reconciler", Quota).
+ * quota allows. The reconciler applies the plan {@link withinQuota}: its
+ * removals and repairs (they add no filter policy), and only the creations
+ * the quota leaves room for, first by `userId`; it records the states (the
+ * owners left out `none`), then throws this with `applied` set
+ * (docs/notifications.md, "Subscription reconciler", Quota).
  */
 export class FilterPolicyQuotaError extends Error {
   override readonly name = 'FilterPolicyQuotaError';
+  /** Owners the quota leaves without the subscription the plan wanted for them: the last by `userId`. */
+  readonly leftOut: number;
   constructor(
     /** The quota the reconciler was told (SNS "Filter policies per topic"). */
     readonly quota: number,
     /** Filter policies the topic would need after the plan. */
     readonly needed: number,
-    /** Owner subscriptions the plan would create. */
+    /** Owner subscriptions the plan would create (those that fit and the {@link leftOut} ones). */
     readonly creations: number,
     /** What the run did before stopping; `undefined` when it changed nothing (a dry run, or not applied yet). */
     readonly applied?: QuotaStopOutcome,
   ) {
+    const leftOut = Math.min(creations, Math.max(0, needed - quota));
     super(
       `The topic would need ${needed} subscription filter policies (after ${creations} new owner ` +
-        `subscription(s)), above the quota of ${quota} filter policies per topic; no subscription was created` +
-        `${applied === undefined ? '' : appliedText(applied)}. ` +
+        `subscription(s)), above the quota of ${quota} filter policies per topic: ${fitText(creations, leftOut)} ` +
+        `(recorded none)${applied === undefined ? '' : appliedText(applied)}. ` +
         'Raise the Amazon SNS quota "Filter policies per topic" in Service Quotas and set filterPolicyQuota ' +
         '(env SNS_FILTER_POLICY_QUOTA, CLI --filter-policy-quota) to the new value, or switch ownerDelivery ' +
-        'to relay (one filter policy for all owners; docs/deploy.md).',
+        'to relay (one filter policy for all owners; docs/deploy.md, "Owner subscriptions: the SNS quota").',
     );
+    this.leftOut = leftOut;
   }
 }
 
+/** Which of the new subscriptions the quota lets through: the first by `userId`, or none. */
+function fitText(creations: number, leftOut: number): string {
+  return leftOut === creations
+    ? 'none of them fits, and those owners are left without a subscription'
+    : `only the first ${creations - leftOut} of them by userId fit and are subscribed; the other ${leftOut} ` +
+        'owner(s) are left without one';
+}
+
 function appliedText({ removed, repaired, failed }: QuotaStopOutcome): string {
-  const refused = failed > 0 ? `, ${failed} refused by SNS` : '';
-  return ` (${removed} removed and ${repaired} repaired, which add none${refused}; owner states recorded)`;
+  const refused = failed > 0 ? `, ${failed} operation(s) failed` : '';
+  return ` (this run: ${removed} removed and ${repaired} repaired${refused}; owner states recorded)`;
 }
 
 /**
  * The plan a run stopped at the quota applies: the removals and repairs (they
- * add no filter policy), and the owners it would have subscribed recorded as
- * `none` (they have no subscription). A repair keeps its count: it replaces a
- * policy the subscription already has (a recognised owner subscription
- * always has one).
+ * add no filter policy), and as many of the creations as the quota leaves
+ * room for once the removals are done, first by `userId` — so every run picks
+ * the same owners, and a slot left goes to an owner rather than to none — the
+ * owners left out recorded `none` (they have no subscription). A repair keeps
+ * its count: it replaces a policy the subscription already has (a recognised
+ * owner subscription always has one). A plan within the quota comes back whole.
+ * @param quota the quota the reconciler was told (SNS "Filter policies per topic")
  */
-export function withoutCreations(plan: SubscriptionPlan): SubscriptionPlan {
-  const notCreated = new Set(plan.operations.filter((o) => o.kind === 'create').map((o) => o.userId));
+export function withinQuota(plan: SubscriptionPlan, quota: number): SubscriptionPlan {
+  const creations = plan.operations.flatMap((o) => (o.kind === 'create' ? [o.userId] : []));
+  const kept = plan.filterPolicies.planned - creations.length;
+  return leavingOut(plan, creations.sort(collate).slice(Math.max(0, quota - kept)));
+}
+
+/** The plan without the creations for `userIds`, those owners recorded `none`. */
+function leavingOut(plan: SubscriptionPlan, userIds: readonly string[]): SubscriptionPlan {
+  if (userIds.length === 0) return plan;
+  const notCreated = new Set(userIds);
   return {
     ...withoutCreationsFor(plan, notCreated),
     states: plan.states.map((s) => (notCreated.has(s.userId) ? { userId: s.userId, state: 'none' } : s)),

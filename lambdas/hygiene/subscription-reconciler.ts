@@ -3,7 +3,8 @@
  * reconciler"): read the directory and the topic's subscriptions, plan
  * (`subscription-plan.ts`), apply the operations with bounded concurrency,
  * and record each owner's subscription state in the directory. When the plan
- * would pass SNS's filter-policy quota it creates nothing but still applies
+ * would pass SNS's filter-policy quota it creates only the subscriptions the
+ * quota leaves room for, first by `userId` (`withinQuota`), but still applies
  * the removals and repairs (they add no filter policy) and records the states
  * — an owner who unsubscribed must stop counting as reachable even while the
  * topic is over quota — then throws the quota error, carrying the summary of
@@ -32,8 +33,12 @@
  * by the refusal of an empty directory ({@link EmptyOwnerDirectoryError}: on
  * `sns-email`, only when the topic holds an owner subscription the plan would
  * remove; with none, as on day one before the first import, the run completes
- * as a no-op). Used by the scheduled Lambda and by `pc-hygiene owners
- * sync-subscriptions`.
+ * as a no-op). A run given a time budget (`remainingMs`: the Lambda's) starts
+ * no SNS call once it is spent: the operations not started are left for the
+ * next run, which plans them again from the topic's listing
+ * ({@link ReconcileSummary.deferred}), and the run still records the states
+ * of what it did and checks what it created. Used by the scheduled Lambda
+ * and by `pc-hygiene owners sync-subscriptions` (no budget: it runs to the end).
  */
 import { type AdminReach, adminReachOf } from './admin-reach';
 import {
@@ -62,7 +67,7 @@ import {
   type SubscriptionConflict,
   type SubscriptionOperation,
   type SubscriptionPlan,
-  withoutCreations,
+  withinQuota,
   withoutCreationsFor,
 } from './subscription-plan';
 import type { ReconcilerDeps, TopicSubscriptions } from './subscription-ports';
@@ -87,6 +92,15 @@ export interface ReconcileOptions {
    * "Subscription reconciler").
    */
   readonly mailboxKey?: MailboxKey;
+  /**
+   * The time left in the run's budget (ms), read before each removal, repair and creation it would start (the
+   * Lambda: its remaining time less a safety margin, `lambdas/handlers/remaining-budget.ts`). Once it reads 0 or
+   * less no such call starts: those operations are {@link ReconcileSummary.deferred}, and the run records the states
+   * of what it did, runs the check after the creations on what it created (its few withdrawals are not cut: each is
+   * an owner who asked to stop), and returns. The listing and the plan before them are not cut. Absent: no deadline
+   * (`owners sync-subscriptions` runs to the end).
+   */
+  readonly remainingMs?: () => number;
 }
 
 /**
@@ -189,6 +203,14 @@ export interface ReconcileSummary {
    * `admin-reach.ts`). Present only when there is one.
    */
   readonly emailSubscriptionsWithOwnerDigests?: number;
+  /**
+   * Planned operations the run did not start because its time budget was spent ({@link ReconcileOptions.remainingMs}):
+   * the run is incomplete. Neither applied nor failed (not in `created`, `repaired`, `removed` or `failed`; still in
+   * {@link ReconcileSummary.operations}): an owner whose creation was left out counts as `none`, as for a refused
+   * one, and `filterPolicies.planned` is what the topic holds without them. The next run lists the topic and plans
+   * them again. Present only when there is one (never in a dry run, nor without a budget).
+   */
+  readonly deferred?: readonly SubscriptionOperation[];
 }
 
 /**
@@ -226,7 +248,7 @@ export class EmptyOwnerDirectoryError extends Error {
 export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
   constructor(
     problem: FilterPolicyQuotaError,
-    /** What the stopped run did: no creation (`created` 0); its removals, repairs, refusals and states. */
+    /** What the stopped run did: the creations that fit, its removals, repairs, refusals and states. */
     readonly summary: ReconcileSummary,
   ) {
     super(
@@ -243,8 +265,8 @@ export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
 /**
  * Makes the topic's owner subscriptions match the directory.
  * @throws {SubscriptionQuotaStop} (a {@link FilterPolicyQuotaError}) when the plan needs more filter policies
- *   than the quota: after applying the removals and repairs and recording the states (see
- *   {@link withoutCreations}); a dry run changes nothing, and its stop's summary says what it would do
+ *   than the quota: after applying the removals, the repairs and the creations that fit, and recording the
+ *   states (see {@link withinQuota}); a dry run changes nothing, and its stop's summary says what it would do
  * @throws {EmptyOwnerDirectoryError} before any change (after the listing, whose admin count it carries), on the
  *   `sns-email` route with an empty directory when the plan would remove or repair an owner subscription (with none
  *   to touch, the run completes as a no-op)
@@ -278,7 +300,7 @@ export async function reconcileSubscriptions(
   if (quotaError === undefined) return applyAndRecord(deps, plan, options, context);
   throw new SubscriptionQuotaStop(
     quotaError,
-    await applyAndRecord(deps, withoutCreations(plan), options, context),
+    await applyAndRecord(deps, withinQuota(plan, quota), options, context),
   );
 }
 
@@ -310,13 +332,17 @@ async function applyAndRecord(
     concurrency: options.concurrency ?? DEFAULT_RECONCILE_CONCURRENCY,
     key: mailboxKey,
   };
-  const applied = options.dryRun ? notApplied(planned) : await applyPlan(deps, planned, read, creating);
+  const applied = options.dryRun
+    ? notApplied(planned)
+    : await applyPlan(deps, planned, read, { ...creating, budget: new CallBudget(options.remainingMs) });
   const { plan, withdrawn } = applied;
   // A withdrawn owner keeps the planned state (listed as skipped), also when a failed re-read failed their creation.
-  const states = statesAfter(
-    plan,
-    applied.failed.filter((f) => f.operation.kind !== 'create' || !withdrawn.has(f.operation.userId)),
-  );
+  const states = statesAfter(plan, [
+    ...applied.failed
+      .filter((f) => f.operation.kind !== 'create' || !withdrawn.has(f.operation.userId))
+      .map((f) => f.operation),
+    ...applied.deferred,
+  ]);
   const changes = states.filter((s) => withdrawn.has(s.userId) || changesRecord(read.get(s.userId), s));
   const toRecord = changes.filter((s) => !withdrawn.has(s.userId));
   let notRecorded: readonly string[] = [];
@@ -344,6 +370,7 @@ async function applyAndRecord(
     adminReach: context.adminReach,
     created: applied.created.length,
     failed: [...applied.failed, ...afterCreate.failed],
+    deferred: applied.deferred,
     // as last seen: a skipped write's owner as read (this run changed nothing for them), a re-read one as found
     counted: countedStates(
       states,
@@ -355,10 +382,15 @@ async function applyAndRecord(
   });
 }
 
-/** A plan as applied: the creations withdrawn by the re-check left out, and the operations that failed. */
+/**
+ * A plan as applied: the creations withdrawn by the re-check left out, the operations that failed, and those the
+ * time budget left for the next run.
+ */
 interface AppliedPlan {
   readonly plan: SubscriptionPlan;
   readonly failed: readonly FailedOperation[];
+  /** Operations not started: the budget was spent ({@link ReconcileSummary.deferred}). */
+  readonly deferred: readonly SubscriptionOperation[];
   /** Owners whose creation was withdrawn ({@link recheckCreations}), each as re-read (`undefined`: gone). */
   readonly withdrawn: ReadonlyMap<string, OwnerRecord | undefined>;
   readonly created: readonly CreatedSubscription[];
@@ -366,31 +398,77 @@ interface AppliedPlan {
 
 /** A dry run: the plan as it would be applied, nothing done. */
 function notApplied(plan: SubscriptionPlan): AppliedPlan {
-  return { plan, failed: [], withdrawn: new Map(), created: [] };
+  return { plan, failed: [], deferred: [], withdrawn: new Map(), created: [] };
+}
+
+/**
+ * The run's time budget ({@link ReconcileOptions.remainingMs}) over its SNS calls: once spent, it stays spent, and
+ * the operations it holds back are kept in {@link CallBudget.deferred}. Without `remainingMs` it is never spent.
+ */
+class CallBudget {
+  readonly deferred: SubscriptionOperation[] = [];
+  private isSpent = false;
+  constructor(private readonly remainingMs?: () => number) {}
+
+  /** True once the budget has read 0 or less. */
+  spent(): boolean {
+    this.isSpent ||= this.remainingMs !== undefined && this.remainingMs() <= 0;
+    return this.isSpent;
+  }
+
+  /** Defers the operations without calling anything. */
+  defer(operations: readonly SubscriptionOperation[]): void {
+    this.deferred.push(...operations);
+  }
+
+  /** `apply`, checked against the budget right before it starts: once spent, the operation is deferred instead. */
+  gate<T extends SubscriptionOperation>(
+    apply: (operation: T) => Promise<void>,
+  ): (operation: T) => Promise<void> {
+    return async (operation) => {
+      if (this.spent()) this.defer([operation]);
+      else await apply(operation);
+    };
+  }
 }
 
 /**
  * Applies the removals, then the repairs, then re-checks the owners to
- * subscribe against the directory and applies the creations still wanted.
+ * subscribe against the directory and applies the creations still wanted;
+ * none starts once the budget is spent (the creations then skip the re-check).
  */
 async function applyPlan(
   deps: ReconcilerDeps,
   planned: SubscriptionPlan,
   read: ReadonlyMap<string, OwnerRecord>,
-  { concurrency, key }: { readonly concurrency: number; readonly key: MailboxKey },
+  {
+    concurrency,
+    key,
+    budget,
+  }: { readonly concurrency: number; readonly key: MailboxKey; readonly budget: CallBudget },
 ): Promise<AppliedPlan> {
-  const failed = await applyRemovalsAndRepairs(deps.topic, planned, concurrency);
+  const failed = await applyRemovalsAndRepairs(deps.topic, planned, concurrency, budget);
+  if (budget.spent()) {
+    budget.defer(planned.operations.filter((o) => o.kind === 'create'));
+    return { plan: planned, failed, deferred: budget.deferred, withdrawn: new Map(), created: [] };
+  }
   const recheck = await recheckCreations(deps.directory, planned, read, key);
   const plan = withoutCreationsFor(planned, new Set(recheck.withdrawn.keys()));
   const created: CreatedSubscription[] = [];
   const refused = await attemptEach(
     plan.operations.filter((o) => o.kind === 'create'),
     concurrency,
-    async ({ userId, email, filterPolicy }) => {
+    budget.gate(async ({ userId, email, filterPolicy }) => {
       created.push({ userId, email, subscriptionArn: await deps.topic.create(email, filterPolicy) });
-    },
+    }),
   );
-  return { plan, failed: [...failed, ...recheck.failed, ...refused], withdrawn: recheck.withdrawn, created };
+  return {
+    plan,
+    failed: [...failed, ...recheck.failed, ...refused],
+    deferred: budget.deferred,
+    withdrawn: recheck.withdrawn,
+    created,
+  };
 }
 
 /** True when `planned` differs from what the directory records for the owner (absent state: `none`). */
@@ -400,37 +478,50 @@ function changesRecord(owner: OwnerRecord | undefined, planned: OwnerSubscriptio
   );
 }
 
-/** Runs the plan's removals, then its repairs (creations: {@link applyPlan}); returns those SNS refused. */
+/**
+ * Runs the plan's removals, then its repairs (creations: {@link applyPlan}), while the budget lasts; returns those
+ * SNS refused.
+ */
 async function applyRemovalsAndRepairs(
   topic: TopicSubscriptions,
   plan: SubscriptionPlan,
   concurrency: number,
+  budget: CallBudget,
 ): Promise<FailedOperation[]> {
   const failed: FailedOperation[] = [];
   for (const kind of ['remove', 'repair'] as const) {
     const batch = plan.operations.filter((o) => o.kind === kind);
     failed.push(
-      ...(await attemptEach(batch, concurrency, async (operation) => {
-        if (operation.kind === 'repair') {
-          await topic.setFilterPolicy(operation.subscriptionArn, operation.filterPolicy);
-        } else if (operation.kind === 'remove') await topic.remove(operation.subscriptionArn);
-      })),
+      ...(await attemptEach(
+        batch,
+        concurrency,
+        budget.gate(async (operation) => {
+          if (operation.kind === 'repair') {
+            await topic.setFilterPolicy(operation.subscriptionArn, operation.filterPolicy);
+          } else if (operation.kind === 'remove') await topic.remove(operation.subscriptionArn);
+        }),
+      )),
     );
   }
   return failed;
 }
 
 /**
- * The planned states, except that an owner has none whose subscription could
- * not be created, or whose confirmed subscription could not be repaired and
- * keeps a filter policy that may hold back some of the digests the drain judges
- * deliverable ({@link deliversEveryDeliverableDigest}; `confirmed` means
- * digests reach the owner: docs/notifications.md, "States").
+ * The planned states, except that an owner has none whose subscription was
+ * not created (refused, or left for the next run), or whose confirmed
+ * subscription was not repaired and keeps a filter policy that may hold back
+ * some of the digests the drain judges deliverable
+ * ({@link deliversEveryDeliverableDigest}; `confirmed` means digests reach
+ * the owner: docs/notifications.md, "States").
+ * @param notDone the operations that failed or were deferred
  */
-function statesAfter(plan: SubscriptionPlan, failed: readonly FailedOperation[]): OwnerSubscriptionState[] {
+function statesAfter(
+  plan: SubscriptionPlan,
+  notDone: readonly FailedOperation['operation'][],
+): OwnerSubscriptionState[] {
   const notCreated = new Set<string>();
   const notRepaired = new Set<string>();
-  for (const { operation } of failed) {
+  for (const operation of notDone) {
     if (operation.kind === 'create') notCreated.add(operation.userId);
     if (
       operation.kind === 'repair' &&
@@ -473,17 +564,21 @@ function summarize(
     adminReach: AdminReach;
     created: number;
     failed: readonly FailedOperation[];
+    deferred: readonly SubscriptionOperation[];
     counted: readonly OwnerSubscriptionState['state'][];
     stateChanges: readonly OwnerSubscriptionState[];
     skippedStateChanges: readonly OwnerSubscriptionState[];
     withdrawnAfterCreate: readonly WithdrawnSubscription[];
   },
 ): ReconcileSummary {
+  const deferred = (kind: SubscriptionOperation['kind']) =>
+    outcome.deferred.filter((o) => o.kind === kind).length;
   const applied = (kind: 'repair' | 'remove') =>
     options.dryRun
       ? 0
       : plan.operations.filter((o) => o.kind === kind).length -
-        outcome.failed.filter((f) => f.operation.kind === kind).length;
+        outcome.failed.filter((f) => f.operation.kind === kind).length -
+        deferred(kind);
   const count = (state: OwnerSubscriptionState['state']) => outcome.counted.filter((s) => s === state).length;
   return {
     dryRun: options.dryRun ?? false,
@@ -506,16 +601,21 @@ function summarize(
     unsubscribeGuard: plan.unsubscribeGuard,
     conflicts: plan.conflicts,
     untouched: plan.untouched,
-    // each subscription removed after its creation took its filter policy with it; one left pending keeps it
+    // each subscription removed after its creation took its filter policy with it; one left pending keeps it;
+    // a creation deferred adds none, a removal deferred keeps one
     filterPolicies: {
       ...plan.filterPolicies,
       planned:
-        plan.filterPolicies.planned - outcome.withdrawnAfterCreate.filter((w) => !w.pendingLeft).length,
+        plan.filterPolicies.planned -
+        outcome.withdrawnAfterCreate.filter((w) => !w.pendingLeft).length -
+        deferred('create') +
+        deferred('remove'),
       quota: outcome.quota,
     },
     adminSubscriptions: outcome.adminReach.adminSubscriptions,
     ...(outcome.adminReach.emailSubscriptionsWithOwnerDigests > 0 && {
       emailSubscriptionsWithOwnerDigests: outcome.adminReach.emailSubscriptionsWithOwnerDigests,
     }),
+    ...(outcome.deferred.length > 0 && { deferred: outcome.deferred }),
   };
 }

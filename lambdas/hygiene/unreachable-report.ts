@@ -172,7 +172,9 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, Unreach
   'subscription-pending': {
     why: 'has not confirmed the SNS email subscription',
     // Pending is what the reconciler saw at its last run: an owner who confirmed since is recorded at its next.
-    todo: 'ask the owner to click the confirmation link (pc-hygiene owners sync-subscriptions sends a new one); if they already did, the reconciler’s next run (hourly, or pc-hygiene owners sync-subscriptions now) records it, and their digests reach them again.',
+    // No command sends another link while one is pending: the plan creates nothing for an address with a pending
+    // subscription, and SNS deletes it only after 48 hours (docs/notifications.md, "Pending subscriptions").
+    todo: 'ask the owner to click the link in the confirmation email SNS sent them; no pc-hygiene command sends another while it is pending: if they cannot find it, SNS deletes it unconfirmed after 48 hours and the reconciler’s next run (hourly) subscribes them again, sending a new link. If they already clicked it, the next run (or pc-hygiene owners sync-subscriptions now) records it, and their digests reach them again.',
   },
   unsubscribed: {
     why: 'opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay)',
@@ -181,7 +183,7 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, Unreach
   },
   'no-subscription': {
     why: 'has no SNS email subscription',
-    todo: 'run pc-hygiene owners sync-subscriptions (or wait for the scheduled reconciler).',
+    todo: 'run pc-hygiene owners sync-subscriptions (or wait for the scheduled reconciler); if it stops at the filter-policy quota (SubscriptionQuotaExceeded), or SNS refuses the subscription with FilterPolicyLimitExceeded (the account’s quota), raise the quota and filterPolicyQuota, or switch to relay.',
   },
   bouncing: {
     why: 'the email address bounces (or SES suppresses sends to it: on the account’s suppression list)',

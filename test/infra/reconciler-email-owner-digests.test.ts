@@ -16,6 +16,9 @@ import { EmptyOwnerDirectoryError } from '../../lambdas/hygiene/subscription-rec
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import { fakeTools } from './handler-tools';
 
+/** The invocation's context: the 5-minute timeout ahead (its time budget: test/infra/reconciler-handler-budget.test.ts). */
+const LAMBDA_CONTEXT = { getRemainingTimeInMillis: () => 300_000 };
+
 type HandlerModule = typeof import('../../lambdas/handlers/reconciler');
 let handlerModule: HandlerModule;
 
@@ -86,7 +89,7 @@ describe('reconciler handler: an email subscription that also receives owner dig
     async (_case, filterPolicy) => {
       const { handler, metrics, logs } = reconcilerOver([teamEmail(filterPolicy)]);
 
-      const summary = await handler({});
+      const summary = await handler({}, LAMBDA_CONTEXT);
 
       expect(summary).toMatchObject({ adminSubscriptions: 0, emailSubscriptionsWithOwnerDigests: 1 });
       expect(metrics[RECONCILER_METRIC.adminSubscriptions]).toBe(0);
@@ -101,7 +104,7 @@ describe('reconciler handler: an email subscription that also receives owner dig
   it('warns about it even while another subscription counts (SNS will suspend it)', async () => {
     const { handler, metrics, logs } = reconcilerOver([teamEmail(), teamEmail('{"audience":["admin"]}')]);
 
-    const summary = await handler({});
+    const summary = await handler({}, LAMBDA_CONTEXT);
 
     expect(summary).toMatchObject({ adminSubscriptions: 1, emailSubscriptionsWithOwnerDigests: 1 });
     expect(metrics[RECONCILER_METRIC.adminSubscriptions]).toBe(1);
@@ -116,7 +119,7 @@ describe('reconciler handler: an email subscription that also receives owner dig
   it('still counts an unfiltered queue, without the field or a warning', async () => {
     const { handler, metrics, logs } = reconcilerOver([opsQueue]);
 
-    const summary = await handler({});
+    const summary = await handler({}, LAMBDA_CONTEXT);
 
     expect(summary.adminSubscriptions).toBe(1);
     expect(summary).not.toHaveProperty('emailSubscriptionsWithOwnerDigests');
@@ -128,7 +131,7 @@ describe('reconciler handler: an email subscription that also receives owner dig
   it('emits the count from a run on an empty directory with no owner subscription (day one), and warns why', async () => {
     const { handler, metrics, logs } = reconcilerOver([teamEmail()], []);
 
-    const summary = await handler({});
+    const summary = await handler({}, LAMBDA_CONTEXT);
 
     expect(summary).toMatchObject({ owners: 0, operations: [], adminSubscriptions: 0 });
     expect(summary.emailSubscriptionsWithOwnerDigests).toBe(1);
@@ -143,7 +146,7 @@ describe('reconciler handler: an email subscription that also receives owner dig
   it('carries the count on the refusal of an empty directory, emits it, and warns why', async () => {
     const { handler, metrics, logs } = reconcilerOver([teamEmail(), adaOwnerEmail], []);
 
-    const error = await handler({}).catch((e: unknown) => e);
+    const error = await handler({}, LAMBDA_CONTEXT).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(EmptyOwnerDirectoryError);
     expect(error).toMatchObject({ adminSubscriptions: 0, emailSubscriptionsWithOwnerDigests: 1 });

@@ -21,6 +21,9 @@ import { EmptyOwnerDirectoryError } from '../../lambdas/hygiene/subscription-rec
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import { fakeTools } from './handler-tools';
 
+/** The invocation's context: the 5-minute timeout ahead (its time budget: test/infra/reconciler-handler-budget.test.ts). */
+const LAMBDA_CONTEXT = { getRemainingTimeInMillis: () => 300_000 };
+
 type HandlerModule = typeof import('../../lambdas/handlers/reconciler');
 let handlerModule: HandlerModule;
 
@@ -112,12 +115,13 @@ describe('reconciler handler', () => {
     };
     const { handler, topic, metrics, logs } = reconcilerOver([gone, opsQueue], 200);
 
-    const summary = await handler({ job: 'reconcile' });
+    const summary = await handler({ job: 'reconcile' }, LAMBDA_CONTEXT);
 
     expect(topic.writes).toBe(3);
     expect(summary).toMatchObject({ created: 2, removed: 1 });
     expect(metrics).toEqual({
       [RECONCILER_METRIC.quotaExceeded]: 0,
+      [RECONCILER_METRIC.incomplete]: 0,
       [RECONCILER_METRIC.filterPolicies]: 2,
       [RECONCILER_METRIC.created]: 2,
       [RECONCILER_METRIC.repaired]: 0,
@@ -136,31 +140,33 @@ describe('reconciler handler', () => {
   });
 
   it('on a quota stop emits SubscriptionQuotaExceeded = 1, logs an error and fails with FilterPolicyQuotaError', async () => {
+    // ada and bob to subscribe, room for one: ada (first by userId) is subscribed, bob left out
     const { handler, topic, metrics, logs } = reconcilerOver([], 1);
 
-    await expect(handler({})).rejects.toThrow(FilterPolicyQuotaError);
+    await expect(handler({}, LAMBDA_CONTEXT)).rejects.toThrow(FilterPolicyQuotaError);
     expect(metrics).toEqual({
       [RECONCILER_METRIC.quotaExceeded]: 1,
-      [RECONCILER_METRIC.filterPolicies]: 0,
-      [RECONCILER_METRIC.created]: 0,
+      [RECONCILER_METRIC.incomplete]: 0,
+      [RECONCILER_METRIC.filterPolicies]: 1,
+      [RECONCILER_METRIC.created]: 1,
       [RECONCILER_METRIC.repaired]: 0,
       [RECONCILER_METRIC.removed]: 0,
       [RECONCILER_METRIC.withdrawn]: 0,
       [RECONCILER_METRIC.failed]: 0,
-      [RECONCILER_METRIC.pendingOwners]: 0,
+      [RECONCILER_METRIC.pendingOwners]: 1,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 0,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       [RECONCILER_METRIC.adminSubscriptions]: 0,
       [RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]: 0,
-      // It subscribed no one: not a completed run (the heartbeat fires if every run stops so).
+      // It left an owner without a subscription: not a completed run (the heartbeat fires if every run stops so).
       [RECONCILER_METRIC.completed]: 0,
     });
     expect(logs).toEqual([
       { level: 'error', message: 'subscription filter-policy quota exceeded' },
       NO_ADMIN_WARNING,
     ]);
-    expect(topic.writes).toBe(0);
+    expect(topic.writes).toBe(1);
   });
 
   it('on a quota stop emits the metrics of what the run still did: removed, repaired, refused, pending, conflicts', async () => {
@@ -181,13 +187,14 @@ describe('reconciler handler', () => {
       { owners: [owner('ada'), owner('bob'), owner('cy'), owner('dee')], refused: ['arn:left'] },
     );
 
-    const error = await handler({}).catch((e: unknown) => e);
+    const error = await handler({}, LAMBDA_CONTEXT).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(FilterPolicyQuotaError);
     expect(error).toMatchObject({ quota: 3, needed: 4, applied: { removed: 1, repaired: 1, failed: 1 } });
     expect(topic.writes).toBe(2);
     expect(metrics).toEqual({
       [RECONCILER_METRIC.quotaExceeded]: 1,
+      [RECONCILER_METRIC.incomplete]: 0,
       // What the topic holds after the stopped run as planned: ada's creation left out.
       [RECONCILER_METRIC.filterPolicies]: 3,
       [RECONCILER_METRIC.created]: 0,
@@ -209,12 +216,13 @@ describe('reconciler handler', () => {
   it('completes on an empty directory on sns-email with no owner subscription to remove (day one): the heartbeat’s ReconcilerCompleted and the admins’ reach', async () => {
     const { handler, topic, metrics, logs } = reconcilerOver([opsQueue], 200, { owners: [] });
 
-    const summary = await handler({});
+    const summary = await handler({}, LAMBDA_CONTEXT);
 
     expect(topic.writes).toBe(0);
     expect(summary).toMatchObject({ owners: 0, operations: [], created: 0, removed: 0, failed: [] });
     expect(metrics).toEqual({
       [RECONCILER_METRIC.quotaExceeded]: 0,
+      [RECONCILER_METRIC.incomplete]: 0,
       [RECONCILER_METRIC.filterPolicies]: 0,
       [RECONCILER_METRIC.created]: 0,
       [RECONCILER_METRIC.repaired]: 0,
@@ -236,7 +244,7 @@ describe('reconciler handler', () => {
     const ada = emailSub('arn:ada', 'ada@x', ownerFilterPolicy('ada'));
     const { handler, topic, metrics, logs } = reconcilerOver([ada, opsQueue], 200, { owners: [] });
 
-    await expect(handler({})).rejects.toThrow(EmptyOwnerDirectoryError);
+    await expect(handler({}, LAMBDA_CONTEXT)).rejects.toThrow(EmptyOwnerDirectoryError);
     expect(topic.writes).toBe(0);
     // Not a completed run (no ReconcilerCompleted), but NoAdminSubscription still watches while runs are refused.
     expect(metrics).toEqual({
@@ -250,7 +258,7 @@ describe('reconciler handler', () => {
     const owners = emailSub('arn:ada', 'ada@x', ownerFilterPolicy('ada'));
     const { handler, metrics, logs } = reconcilerOver([owners], 200, { owners: [] });
 
-    await expect(handler({})).rejects.toThrow(EmptyOwnerDirectoryError);
+    await expect(handler({}, LAMBDA_CONTEXT)).rejects.toThrow(EmptyOwnerDirectoryError);
     expect(metrics).toEqual({
       [RECONCILER_METRIC.adminSubscriptions]: 0,
       [RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests]: 0,
@@ -263,7 +271,7 @@ describe('reconciler handler', () => {
       owners: [{ ...owner('ada'), subscription: 'confirmed', subscriptionArn: `${TOPIC}:ada` }, owner('bob')],
     });
 
-    await handler({});
+    await handler({}, LAMBDA_CONTEXT);
 
     expect(topic.writes).toBe(1); // bob's subscription only
     expect(metrics).toMatchObject({
@@ -296,7 +304,7 @@ describe('reconciler handler', () => {
       filterPolicyQuota: 200,
     });
 
-    const summary = await handler({});
+    const summary = await handler({}, LAMBDA_CONTEXT);
 
     expect(removed).toEqual(['arn:new-bob@x']);
     expect(summary).toMatchObject({ created: 2, withdrawnAfterCreate: [{ userId: 'bob' }] });
@@ -318,7 +326,7 @@ describe('reconciler handler', () => {
       })),
     });
 
-    const summary = await handler({});
+    const summary = await handler({}, LAMBDA_CONTEXT);
 
     expect(topic.writes).toBe(0);
     expect(summary.unsubscribeGuard).toEqual({
@@ -358,7 +366,7 @@ describe('reconciler handler', () => {
       ],
     });
 
-    const summary = await handler({});
+    const summary = await handler({}, LAMBDA_CONTEXT);
 
     expect(topic.writes).toBe(0); // no Unsubscribe, no Subscribe: no new confirmation email
     expect(summary).toMatchObject({ operations: [], stateChanges: [], states: { confirmed: 1, pending: 0 } });

@@ -2,7 +2,7 @@
  * `pc-hygiene owners sync-subscriptions` as a user runs it (child process):
  * the directory on DynamoDB Local, the topic on the SNS-compatible local
  * server. Dry run, a real run and its idempotent repeat, the quota stop
- * (exit 3, nothing created; removals still made; the run's summary printed,
+ * (exit 3, nothing created with no room left; removals still made; the run's summary printed,
  * also when the same run trips the guard), the mass-unsubscribe guard
  * (exit 3, opt-outs held back) and its override, and usage errors (exit 2).
  */
@@ -65,13 +65,17 @@ describe('pc-hygiene owners sync-subscriptions', () => {
   const states = async () =>
     Object.fromEntries((await directory.listOwners()).map((o) => [o.userId, o.subscription ?? '-']));
 
-  it('exits 3 naming the quota and how to raise it when the owners need more filter policies, creating nothing', async () => {
-    const run = await syncTopic(QUOTA_TOPIC, '--filter-policy-quota', '2');
+  it('exits 3 naming the quota and how to raise it when the owners need more filter policies, creating none with no room', async () => {
+    // sec's filter stays: with a quota of 1 no room is left for ada or bob once cy's is removed
+    const run = await syncTopic(QUOTA_TOPIC, '--filter-policy-quota', '1');
 
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('would need 3 subscription filter policies');
-    expect(run.stderr).toContain('quota of 2 filter policies per topic');
-    expect(run.stderr).toContain('no subscription was created (1 removed and 0 repaired');
+    expect(run.stderr).toContain('quota of 1 filter policies per topic');
+    expect(run.stderr).toContain(
+      'none of them fits, and those owners are left without a subscription (recorded none) ' +
+        '(this run: 1 removed and 0 repaired',
+    );
     expect(run.stderr).toContain('Filter policies per topic');
     // the departed owner's subscription is removed (it frees quota); nothing is subscribed
     expect(sns.callCount('Subscribe')).toBe(0);
@@ -233,7 +237,8 @@ describe('pc-hygiene owners sync-subscriptions', () => {
     expect(stopped.stdout).toContain('held: q1, q2, q3, q4, q5');
     expect(stopped.stdout).not.toContain('pc-hygiene:');
     expect(stopped.stderr).toContain('would need 2 subscription filter policies');
-    expect(stopped.stderr).toContain('no subscription was created (0 removed and 0 repaired');
+    expect(stopped.stderr).toContain('none of them fits, and those owners are left without a subscription');
+    expect(stopped.stderr).toContain('(this run: 0 removed and 0 repaired');
     // the held owners recorded none; the new owner, never subscribed, has no state yet
     expect(recorded).toEqual(['-', ...Array(5).fill('none')]);
     // A dry run at the quota prints what it would do, the guard's verdict included, then the error.

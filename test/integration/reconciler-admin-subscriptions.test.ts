@@ -15,6 +15,9 @@ import { fakeTools } from '../infra/handler-tools';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import { FakeSnsServer } from './fake-sns-server';
 
+/** The invocation's context: the 5-minute timeout ahead (its time budget: test/infra/reconciler-handler-budget.test.ts). */
+const LAMBDA_CONTEXT = { getRemainingTimeInMillis: () => 300_000 };
+
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const NO_ADMIN_WARNING = /^no admin subscription: /;
 
@@ -49,7 +52,7 @@ async function reconcile(filterPolicyQuota = 200) {
     route: 'sns-email',
     filterPolicyQuota,
   });
-  const outcome = await handler({}).catch((error: unknown) => error);
+  const outcome = await handler({}, LAMBDA_CONTEXT).catch((error: unknown) => error);
   return { outcome, metrics, logs: logs.map((l) => `${l.level}: ${l.message}`) };
 }
 

@@ -209,7 +209,7 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
     expect(summary.states).toEqual({ confirmed: 7, pending: 1, none: 0, unsubscribed: 0 });
   });
 
-  it('stops with FilterPolicyQuotaError, creating nothing but removing, when the owners need more filter policies than the quota', async () => {
+  it('stops with FilterPolicyQuotaError, removing and subscribing only the owners that fit (first by userId), when the owners need more filter policies than the quota', async () => {
     await load(
       Array.from({ length: 4 }, (_, i) => ({
         userId: `u${i}`,
@@ -233,11 +233,22 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
 
     const run = reconcile({ filterPolicyQuota: 4 });
 
+    // 2 now − gone + 4 new = 5 > 4: with gone's removed, room for 3, which SNS accepts (no FilterPolicyLimitExceeded)
     await expect(run).rejects.toThrow(FilterPolicyQuotaError);
     await expect(run).rejects.toThrow(/would need 5 subscription filter policies.*quota of 4/);
-    expect(sns.callCount('Subscribe')).toBe(0);
-    expect(sns.subscriptionsOf(TOPIC).map((s) => s.endpoint)).toEqual(['sec@example.com']);
-    expect(await statesOf()).toEqual({ u0: undefined, u1: undefined, u2: undefined, u3: undefined });
+    await expect(run).rejects.toMatchObject({
+      creations: 4,
+      leftOut: 1,
+      summary: { created: 3, failed: [] },
+    });
+    expect(sns.callCount('Subscribe')).toBe(3);
+    expect(
+      sns
+        .subscriptionsOf(TOPIC)
+        .map((s) => s.endpoint)
+        .sort(),
+    ).toEqual(['sec@example.com', 'u0@example.com', 'u1@example.com', 'u2@example.com']);
+    expect(await statesOf()).toEqual({ u0: 'pending', u1: 'pending', u2: 'pending', u3: undefined });
   });
 
   it('over the quota, still records that an owner who unsubscribed by the link is no longer reachable', async () => {

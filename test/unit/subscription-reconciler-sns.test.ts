@@ -195,7 +195,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
     expect(directory.recorded).toEqual([]);
   });
 
-  it('sends only the removals and repairs, no Subscribe, when the plan would pass the filter-policy quota', async () => {
+  it('sends the removals and repairs, and Subscribe only for the owners that fit, when the plan would pass the filter-policy quota', async () => {
     givenTopic();
     const directory = new MemoryOwnerRegistry([
       owner('ada'),
@@ -205,15 +205,23 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
     ]);
     const topic = topicOnMock();
 
-    // 5 policies now (ada, bob, left, security, queue) + cy pending (counted) − left + dee + eve = 7
+    // 5 policies now (ada, bob, left, security, queue) + cy pending (counted) − left + dee + eve = 7: room for one
     const run = reconcileSubscriptions({ topic, directory }, { route: 'sns-email', filterPolicyQuota: 6 });
 
     await expect(run).rejects.toThrow(FilterPolicyQuotaError);
-    await expect(run).rejects.toMatchObject({ quota: 6, needed: 7, creations: 2 });
-    expect(inputs(SubscribeCommand)).toEqual([]);
+    await expect(run).rejects.toMatchObject({ quota: 6, needed: 7, creations: 2, leftOut: 1 });
+    expect(inputs(SubscribeCommand)).toEqual([
+      {
+        TopicArn: TOPIC,
+        Protocol: 'email',
+        Endpoint: 'dee@example.com',
+        Attributes: { FilterPolicy: ownerFilterPolicy('dee'), FilterPolicyScope: 'MessageAttributes' },
+        ReturnSubscriptionArn: true,
+      },
+    ]);
     expect(inputs(UnsubscribeCommand)).toEqual([{ SubscriptionArn: arn('left') }]);
     expect(inputs(SetSubscriptionAttributesCommand)).toEqual([]);
-    // the states observed are recorded (dee and eve, not subscribed, stay none)
+    // the states observed are recorded, dee's pending (eve, not subscribed, stays none)
     expect(directory.recorded).toEqual([
       [
         {
@@ -223,6 +231,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
           email: 'ada@example.com',
           read: {},
         },
+        { userId: 'dee', state: 'pending', email: 'dee@example.com', read: {} },
       ],
     ]);
   });

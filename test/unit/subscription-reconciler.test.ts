@@ -1,6 +1,7 @@
 /**
  * The reconciler use case over in-memory ports: it applies the plan; at the
- * quota it creates nothing but still removes, repairs and records the states;
+ * quota with no room left it creates nothing but still removes, repairs and
+ * records the states (the room, when there is some: subscription-reconciler-quota-room.test.ts);
  * it stops before any change on an empty directory that would lose an owner subscription (carrying the admin
  * count) and completes, changing nothing, on one with none to remove (day one), writes nothing in a dry
  * run, records only the states that changed, never records `confirmed`
@@ -86,6 +87,14 @@ const confirmedSub = (userId: string, filterPolicy = ownerFilterPolicy(userId)):
   filterPolicy,
   pending: false,
 });
+/** The admins' email subscription: a filter policy the reconciler never touches. */
+const ADMIN: TopicSubscription = {
+  arn: `${TOPIC}:admin`,
+  protocol: 'email',
+  endpoint: 'sec@x',
+  filterPolicy: '{"audience":["admin"]}',
+  pending: false,
+};
 
 describe('reconcileSubscriptions', () => {
   it('applies the plan, records the changed states, and a second run changes nothing', async () => {
@@ -480,19 +489,19 @@ describe('reconcileSubscriptions', () => {
     });
   });
 
-  it('re-reads the directory only when it creates: not in a dry run, not at the quota, not without creations', async () => {
+  it('re-reads the directory only when it creates: not in a dry run, not at a quota with no room, not without creations', async () => {
     const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob')]);
     const run = (topic: MemoryTopic, extra: { dryRun?: boolean; filterPolicyQuota?: number } = {}) =>
       reconcileSubscriptions({ topic, directory }, { route: 'sns-email', ...extra }).catch((e: unknown) => e);
 
     await run(new MemoryTopic(), { dryRun: true });
-    await run(new MemoryTopic(), { filterPolicyQuota: 1 });
+    await run(new MemoryTopic([ADMIN]), { filterPolicyQuota: 1 });
     await run(new MemoryTopic([confirmedSub('ada'), confirmedSub('bob')]));
 
     expect(directory.lookups).toEqual([]);
   });
 
-  it('at the quota creates nothing but still removes and repairs, records the states, then throws FilterPolicyQuotaError', async () => {
+  it('at the quota with no room left creates nothing but still removes and repairs, records the states, then throws FilterPolicyQuotaError', async () => {
     // ada's recorded state is confirmed, but her subscription is gone (she unsubscribed: not subscribed again);
     // left departed: removing his subscription only frees quota; cy's filter needs a repair (count unchanged).
     const topic = new MemoryTopic([
@@ -511,20 +520,24 @@ describe('reconcileSubscriptions', () => {
       owner('eve', { subscription: 'pending' }),
     ]);
 
-    // 2 policies now − left + dee, eve = 3 > 2
+    // 2 policies now − left + dee, eve = 3 > 1: no room once left's is removed (cy's stays)
     const error = await reconcileSubscriptions(
       { topic, directory },
-      { route: 'sns-email', filterPolicyQuota: 2 },
+      { route: 'sns-email', filterPolicyQuota: 1 },
     ).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(FilterPolicyQuotaError);
     expect(error).toMatchObject({
-      quota: 2,
+      quota: 1,
       needed: 3,
       creations: 2,
+      leftOut: 2,
       applied: { removed: 1, repaired: 1, failed: 0 },
     });
-    expect((error as Error).message).toContain('no subscription was created (1 removed and 1 repaired');
+    expect((error as Error).message).toContain(
+      'none of them fits, and those owners are left without a subscription (recorded none) ' +
+        '(this run: 1 removed and 1 repaired; owner states recorded)',
+    );
     expect(topic.calls).toEqual(['list', `remove ${arnOf('left')}`, `repair ${arnOf('cy')}`]);
     expect(directory.recorded).toEqual([
       [
@@ -542,14 +555,14 @@ describe('reconcileSubscriptions', () => {
   });
 
   it('at the quota reports removals SNS refused in the error, and a dry run changes nothing', async () => {
-    const topic = new MemoryTopic([confirmedSub('gone')]);
+    const topic = new MemoryTopic([ADMIN, confirmedSub('gone')]);
     topic.remove = async (arn) => {
       topic.calls.push(`remove ${arn}`);
       throw new Error('AuthorizationError');
     };
     const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob'), owner('cy')]);
     const run = (dryRun: boolean) =>
-      reconcileSubscriptions({ topic, directory }, { route: 'sns-email', filterPolicyQuota: 2, dryRun });
+      reconcileSubscriptions({ topic, directory }, { route: 'sns-email', filterPolicyQuota: 1, dryRun });
 
     await expect(run(true)).rejects.toMatchObject({
       name: 'FilterPolicyQuotaError',
@@ -558,7 +571,7 @@ describe('reconcileSubscriptions', () => {
     });
     expect(topic.calls).toEqual(['list']);
     await expect(run(false)).rejects.toMatchObject({ applied: { removed: 0, repaired: 0, failed: 1 } });
-    await expect(run(false)).rejects.toThrow(/1 refused by SNS/);
+    await expect(run(false)).rejects.toThrow(/1 operation\(s\) failed/);
     expect(directory.recorded).toEqual([]);
   });
 

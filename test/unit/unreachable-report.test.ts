@@ -150,9 +150,11 @@ describe('renderUnreachableReport', () => {
         lines.indexOf('  * bob: has not confirmed the SNS email subscription [subscription-pending]') + 1
       ],
     ).toBe(
-      '    What to do: ask the owner to click the confirmation link (pc-hygiene owners sync-subscriptions sends a ' +
-        'new one); if they already did, the reconciler’s next run (hourly, or pc-hygiene owners sync-subscriptions ' +
-        'now) records it, and their digests reach them again.',
+      '    What to do: ask the owner to click the link in the confirmation email SNS sent them; no pc-hygiene ' +
+        'command sends another while it is pending: if they cannot find it, SNS deletes it unconfirmed after 48 ' +
+        'hours and the reconciler’s next run (hourly) subscribes them again, sending a new link. If they already ' +
+        'clicked it, the next run (or pc-hygiene owners sync-subscriptions now) records it, and their digests ' +
+        'reach them again.',
     );
   });
 

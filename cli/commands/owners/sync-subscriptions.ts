@@ -19,7 +19,8 @@
  *
  * Exit codes: 0 done; 1 SNS refused some operations (retried by the next
  * run) or a table/SNS error; 2 usage error; 3 stopped: the filter-policy
- * quota (nothing created; removals and repairs still applied, states
+ * quota (only the subscriptions that fit created, first by userId;
+ * removals and repairs still applied, states
  * recorded: the run's summary on stdout, as for a finished run — in JSON
  * with `quotaStop` — then the quota error on stderr; a dry run prints what
  * it would do) or an empty directory on `sns-email` while the topic holds

@@ -1,0 +1,157 @@
+/**
+ * The subscription reconciler handler's time budget: Lambda's remaining time less `RECONCILER_SAFETY_MARGIN_MS`
+ * (`remaining-budget.ts`). With SNS slow (each call moves a virtual clock that the fake context reads: no
+ * wall-clock wait), the run stops starting calls inside the margin, and the handler emits `ReconcilerIncomplete = 1`
+ * and `ReconcilerCompleted = 0` (the `ReconcilerHeartbeat` alarm's metric) with the figures of what the run did,
+ * logs a warning counting what it left, and succeeds: no Lambda retry, the next hourly run continues. A quota stop
+ * cut short says both.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { FilterPolicyQuotaError, ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
+import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
+import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
+import { fakeTools } from './handler-tools';
+
+type HandlerModule = typeof import('../../lambdas/handlers/reconciler');
+let handlerModule: HandlerModule;
+
+beforeAll(async () => {
+  // The module builds its deployed dependencies at import: give it a valid environment first.
+  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
+  process.env.DIRECTORY_TABLE_NAME = 'unused';
+  process.env.AWS_REGION = 'us-east-1';
+  handlerModule = await import('../../lambdas/handlers/reconciler');
+});
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:hygiene';
+/** What each SNS change costs on the virtual clock: a slow, throttled SNS. */
+const CALL_MS = 10_000;
+
+const owner = (userId: string): OwnerRecord => ({ userId, email: `${userId}@x`, status: 'active' });
+
+/**
+ * The handler over a slow topic (`gone` owner subscriptions to remove, an operators' queue) and a directory of
+ * `owners`, invoked with `leftMs` of Lambda's time beyond the margin; the warnings' fields are kept.
+ */
+async function invoke(options: {
+  readonly owners: readonly string[];
+  readonly gone?: readonly string[];
+  readonly leftMs: number;
+  readonly filterPolicyQuota?: number;
+}) {
+  const { metrics, logs, tools } = fakeTools();
+  const warnings: Record<string, unknown>[] = [];
+  const logger = tools.logger as unknown as Record<string, (message: string, fields?: object) => void>;
+  const warn = logger.warn!;
+  logger.warn = (message, fields) => {
+    warn(message);
+    warnings.push({ message, ...fields });
+  };
+  let now = 0;
+  const calls: string[] = [];
+  const slow = (call: string) => {
+    calls.push(call);
+    now += CALL_MS;
+  };
+  const topic: TopicSubscriptions = {
+    topicArn: TOPIC,
+    list: async () => [
+      { arn: 'arn:ops', protocol: 'sqs', endpoint: 'arn:aws:sqs:us-east-1:123456789012:ops', pending: false },
+      ...(options.gone ?? []).map((id) => ({
+        arn: `arn:${id}`,
+        protocol: 'email',
+        endpoint: `${id}@x`,
+        filterPolicy: ownerFilterPolicy(id),
+        pending: false,
+      })),
+    ],
+    create: async (email) => {
+      slow(`create ${email}`);
+      return `arn:new-${email}`;
+    },
+    setFilterPolicy: async (arn) => slow(`repair ${arn}`),
+    remove: async (arn) => slow(`remove ${arn}`),
+  };
+  const handler = handlerModule.createReconcilerHandler({
+    ...tools,
+    logger: logger as unknown as Logger,
+    topic,
+    directory: new MemoryOwnerRegistry(options.owners.map(owner)),
+    route: 'sns-email',
+    filterPolicyQuota: options.filterPolicyQuota ?? 200,
+  });
+  const context = {
+    getRemainingTimeInMillis: () => handlerModule.RECONCILER_SAFETY_MARGIN_MS + options.leftMs - now,
+  };
+  const outcome = await handler({}, context).catch((error: unknown) => error);
+  return { outcome, calls, metrics, logs, warnings };
+}
+
+describe('reconciler handler time budget', () => {
+  it('stops starting SNS calls at the safety margin, reports the run incomplete, and succeeds', async () => {
+    const { outcome, calls, metrics, logs, warnings } = await invoke({
+      owners: ['ada', 'bob', 'cy', 'dee', 'eve'],
+      // Two calls' time beyond the margin: the third would start inside it.
+      leftMs: 2 * CALL_MS,
+    });
+
+    expect(outcome).toMatchObject({
+      created: 2,
+      deferred: [{ userId: 'cy' }, { userId: 'dee' }, { userId: 'eve' }],
+    });
+    expect(calls).toEqual(['create ada@x', 'create bob@x']);
+    expect(metrics).toMatchObject({
+      [RECONCILER_METRIC.incomplete]: 1,
+      [RECONCILER_METRIC.completed]: 0,
+      [RECONCILER_METRIC.created]: 2,
+      [RECONCILER_METRIC.pendingOwners]: 2,
+      [RECONCILER_METRIC.filterPolicies]: 2,
+      [RECONCILER_METRIC.failed]: 0,
+      [RECONCILER_METRIC.quotaExceeded]: 0,
+      [RECONCILER_METRIC.adminSubscriptions]: 1,
+    });
+    expect(logs.map((l) => l.level)).toEqual(['warn', 'warn']);
+    expect(warnings).toEqual([
+      {
+        message: 'subscription reconciler summary',
+        // The deferred operations counted, not listed (thousands on a first run).
+        summary: expect.objectContaining({ created: 2, deferred: { remove: 0, repair: 0, create: 3 } }),
+      },
+      {
+        message: expect.stringMatching(/^subscription reconciler stopped at its time budget: /),
+        deferred: { remove: 0, repair: 0, create: 3 },
+        safetyMarginMs: handlerModule.RECONCILER_SAFETY_MARGIN_MS,
+      },
+    ]);
+  });
+
+  it('completes when the budget outlasts the run', async () => {
+    const { calls, metrics, logs } = await invoke({ owners: ['ada', 'bob'], leftMs: 2 * CALL_MS + 1 });
+
+    expect(calls).toEqual(['create ada@x', 'create bob@x']);
+    expect(metrics).toMatchObject({ [RECONCILER_METRIC.incomplete]: 0, [RECONCILER_METRIC.completed]: 1 });
+    expect(logs).toEqual([{ level: 'info', message: 'subscription reconciler summary' }]);
+  });
+
+  it('reports a quota stop cut short by the budget as both', async () => {
+    const { outcome, calls, metrics } = await invoke({
+      owners: ['ada', 'bob'],
+      gone: ['g1', 'g2'],
+      leftMs: CALL_MS,
+      // 2 policies now − 2 removals + 2 creations > 1: a quota stop, which still removes (one, in its time).
+      filterPolicyQuota: 1,
+    });
+
+    expect(outcome).toBeInstanceOf(FilterPolicyQuotaError);
+    expect(calls).toEqual(['remove arn:g1']);
+    expect(metrics).toMatchObject({
+      [RECONCILER_METRIC.quotaExceeded]: 1,
+      [RECONCILER_METRIC.incomplete]: 1,
+      [RECONCILER_METRIC.completed]: 0,
+      [RECONCILER_METRIC.removed]: 1,
+    });
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * At the filter-policy quota the plan is applied within it (`withinQuota`): the removals and repairs, and as many
+ * creations as the quota leaves room for, first by `userId`, the owners left out recorded `none`; the quota error
+ * says how many fit and how many were left out. Around SNS's default quota of 200: a topic at 199 and 200 after the
+ * plan is no stop; at 201 the one slot left goes to the first new owner by `userId`, not to none of them.
+ */
+import { describe, expect, it } from 'vitest';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import {
+  DEFAULT_FILTER_POLICY_QUOTA,
+  FilterPolicyQuotaError,
+  filterPolicyQuotaProblem,
+  ownerFilterPolicy,
+  planSubscriptions,
+  type SubscriptionPlan,
+  type TopicSubscription,
+  withinQuota,
+} from '../../lambdas/hygiene/subscription-plan';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene';
+const ADMIN: TopicSubscription = {
+  arn: `${TOPIC}:admin`,
+  protocol: 'email',
+  endpoint: 'sec@x',
+  filterPolicy: '{"audience":["admin"]}',
+  pending: false,
+};
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `o${String(i).padStart(4, '0')}`);
+const confirmedOwner = (userId: string): OwnerRecord => ({
+  userId,
+  email: `${userId}@x`,
+  status: 'active',
+  subscription: 'confirmed',
+  subscriptionArn: `${TOPIC}:${userId}`,
+});
+const confirmedSub = (userId: string): TopicSubscription => ({
+  arn: `${TOPIC}:${userId}`,
+  protocol: 'email',
+  endpoint: `${userId}@x`,
+  filterPolicy: ownerFilterPolicy(userId),
+  pending: false,
+});
+const newOwner = (userId: string): OwnerRecord => ({ userId, email: `${userId}@x`, status: 'active' });
+
+/** The admins' subscription and `existing` confirmed owners on the topic, and `fresh` owners to subscribe. */
+function planFor(existing: number, fresh: readonly string[]): SubscriptionPlan {
+  const confirmed = ids(existing);
+  return planSubscriptions({
+    owners: [...confirmed.map(confirmedOwner), ...fresh.map(newOwner)],
+    subscriptions: [ADMIN, ...confirmed.map(confirmedSub)],
+    topicArn: TOPIC,
+    route: 'sns-email',
+  });
+}
+const creates = (plan: SubscriptionPlan) =>
+  plan.operations.flatMap((o) => (o.kind === 'create' ? [o.userId] : []));
+const stateOf = (plan: SubscriptionPlan, userId: string) =>
+  plan.states.find((s) => s.userId === userId)?.state;
+
+describe('the filter-policy quota, around 200', () => {
+  const quota = DEFAULT_FILTER_POLICY_QUOTA;
+
+  it.each([
+    [199, 197],
+    [200, 198],
+  ])('%i filter policies after the plan: no stop, the new owner is subscribed', (needed, existing) => {
+    const plan = planFor(existing, ['new1']);
+
+    expect(plan.filterPolicies.planned).toBe(needed);
+    expect(filterPolicyQuotaProblem(plan, quota)).toBeUndefined();
+    expect(withinQuota(plan, quota)).toBe(plan);
+  });
+
+  it('201 (one slot, two new owners): the first by userId is subscribed, the other recorded none', () => {
+    // directory order is not userId order: the slot goes by userId, so every run picks the same owner
+    const plan = planFor(198, ['zed', 'amy']);
+
+    const problem = filterPolicyQuotaProblem(plan, quota);
+    const applied = withinQuota(plan, quota);
+
+    expect(problem).toMatchObject({ quota: 200, needed: 201, creations: 2, leftOut: 1 });
+    expect(creates(applied)).toEqual(['amy']);
+    expect(applied.filterPolicies).toEqual({ current: 199, planned: 200 });
+    expect(stateOf(applied, 'amy')).toBe('pending');
+    expect(stateOf(applied, 'zed')).toBe('none');
+    expect(problem?.message).toContain(
+      'above the quota of 200 filter policies per topic: only the first 1 of them by userId fit and are subscribed; ' +
+        'the other 1 owner(s) are left without one (recorded none)',
+    );
+  });
+
+  it('gives the room the removals free to the new owners, and none when there is no room at all', () => {
+    const departedOwner: OwnerRecord = { ...confirmedOwner('left'), status: 'departed' };
+    const withRemoval = planSubscriptions({
+      owners: [departedOwner, ...['c', 'a', 'b'].map(newOwner)],
+      subscriptions: [ADMIN, confirmedSub('left')],
+      topicArn: TOPIC,
+      route: 'sns-email',
+    });
+    // 2 now − left + a, b, c = 4; quota 3: removing left frees one slot, and one was free already
+    expect(creates(withinQuota(withRemoval, 3))).toEqual(['a', 'b']);
+    expect(creates(withinQuota(withRemoval, 1))).toEqual([]);
+    expect(
+      withinQuota(withRemoval, 1)
+        .states.filter((s) => s.state === 'none')
+        .map((s) => s.userId),
+    ).toEqual(['left', 'c', 'a', 'b']);
+    expect(withinQuota(withRemoval, 1).operations.map((o) => o.kind)).toEqual(['remove']);
+  });
+
+  it('says when none of the new owners fits', () => {
+    const problem = new FilterPolicyQuotaError(5, 7, 2);
+
+    expect(problem.leftOut).toBe(2);
+    expect(problem.message).toContain(
+      'quota of 5 filter policies per topic: none of them fits, and those owners are left without a subscription (recorded none)',
+    );
+    expect(problem.message).toContain('set filterPolicyQuota');
+  });
+});
