@@ -4,27 +4,29 @@
  * whole 25-item `BatchWriteItem` it travels in (docs/data-model.md, "Import
  * and export"):
  *
- * - size: at most 400 KB (409,600 bytes), counted the way DynamoDB counts it:
- *   every attribute name (UTF-8) plus its value; a string is its UTF-8 bytes;
- *   a number 1 byte per pair of base-100 digits (aligned on the decimal point)
- *   plus 1, plus 1 more when negative, and 0 is 1 byte; a boolean or null 1
- *   byte; a list or map 3 bytes plus 1 byte per element (plus, in a map, the
- *   element's name). Measured against DynamoDB Local byte for byte
- *   (test/unit/item-limits.test.ts; test/integration/import-item-limits.test.ts);
  * - numbers: a non-zero magnitude from 1E-130 to
  *   9.9999999999999999999999999999999999999E+125, at most 38 significant digits;
  * - nesting: lists and maps at most 32 levels deep, the item itself counted
  *   (so an attribute's value holds at most 31 nested lists or maps);
  * - attribute names (map keys included): 1 to 65,535 bytes.
  *
+ * The size is not judged here: the credential's parse refuses an item that
+ * leaves no room under the 400 KB item limit for the worker's own writes
+ * (`lambdas/hygiene/item-size.ts`, a stricter rule than DynamoDB's; its count
+ * is re-exported here for the bench and the tests).
+ *
  * Pure: no AWS call. Numbers are judged by the text the SDK sends for them
  * (`String(value)`).
  */
-import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { type DecimalShape, decimalShape } from '../../lambdas/hygiene/decimal-shape';
 
-/** DynamoDB's item size limit, in bytes (400 KB). */
-export const MAX_ITEM_BYTES = 409_600;
+export {
+  itemSizeBytes,
+  MAX_ITEM_BYTES,
+  numberSize,
+  valueSize,
+} from '../../lambdas/hygiene/item-size';
+
 /** Most nested list/map levels, the item itself counted. */
 export const MAX_NESTING_LEVELS = 32;
 /** Longest attribute name (a map key included), in UTF-8 bytes. */
@@ -36,16 +38,6 @@ const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /** The shape of a number's text as sent, or `undefined` when it is not a decimal number. */
 const numberShape = (text: string): DecimalShape | undefined => decimalShape(text.trim());
-
-/** Bytes DynamoDB stores a number in (see the module comment); a text that is not a number counts as its length. */
-export function numberSize(text: string): number {
-  const shape = numberShape(text);
-  if (shape === undefined) return utf8(text);
-  if (shape.digits === '') return 1;
-  // Base-100 digits: an odd exponent puts a leading 0 in front of the first digit.
-  const pairs = Math.ceil((shape.digits.length + (shape.exponent % 2 === 0 ? 0 : 1)) / 2);
-  return pairs + 1 + (shape.negative ? 1 : 0);
-}
 
 /**
  * Why DynamoDB would refuse a number, or `undefined` when it takes it.
@@ -66,26 +58,6 @@ export function numberProblem(text: string): string | undefined {
     return `the number ${text} is too large for DynamoDB (a magnitude must be below 1E+126)`;
   }
   return undefined;
-}
-
-/** Size of one attribute value, without its name (see the module comment). */
-export function valueSize(value: unknown): number {
-  if (typeof value === 'string') return utf8(value);
-  if (typeof value === 'number' || typeof value === 'bigint') return numberSize(String(value));
-  if (value instanceof NumberValue) return numberSize(value.toString());
-  if (value === null || value === undefined || typeof value === 'boolean') return 1;
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (value instanceof Set) return [...value].reduce<number>((sum, v) => sum + valueSize(v), 0);
-  if (Array.isArray(value)) return value.reduce<number>((sum, v) => sum + 1 + valueSize(v), 3);
-  if (typeof value === 'object') {
-    return Object.entries(value).reduce<number>((sum, [name, v]) => sum + utf8(name) + 1 + valueSize(v), 3);
-  }
-  return 0;
-}
-
-/** An item's size by DynamoDB's rules: every attribute name plus its value. */
-export function itemSizeBytes(item: Readonly<Record<string, unknown>>): number {
-  return Object.entries(item).reduce<number>((sum, [name, value]) => sum + utf8(name) + valueSize(value), 0);
 }
 
 /** The path of a map's member, as problems name it (an empty name `""`, a very long one cut). */
@@ -124,24 +96,11 @@ function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** The item's size problem, naming its largest attribute, or none. */
-function sizeProblems(item: Readonly<Record<string, unknown>>): string[] {
-  const size = itemSizeBytes(item);
-  if (size <= MAX_ITEM_BYTES) return [];
-  const [largest, largestSize] = Object.entries(item)
-    .map(([name, value]) => [name, utf8(name) + valueSize(value)] as const)
-    .reduce((a, b) => (b[1] > a[1] ? b : a));
-  return [
-    `(record): ${size.toLocaleString('en-US')} bytes as DynamoDB counts them (attribute names + values), ` +
-      `over its 400 KB item limit (${MAX_ITEM_BYTES.toLocaleString('en-US')} bytes); ` +
-      `the largest attribute is ${largest} (${largestSize.toLocaleString('en-US')} bytes)`,
-  ];
-}
-
 /**
- * Every reason DynamoDB would refuse to store `item` (see the module
- * comment), each starting with the attribute's path; empty when it fits.
+ * Every reason besides its size DynamoDB would refuse to store `item` (see
+ * the module comment), each starting with the attribute's path; empty when it
+ * fits.
  */
 export function itemLimitProblems(item: Readonly<Record<string, unknown>>): string[] {
-  return [...valueProblems(item, '', 0), ...sizeProblems(item)];
+  return valueProblems(item, '', 0);
 }

@@ -16,7 +16,7 @@ import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
 import { type ExemptResult, setExempt } from '../aws/exempt';
-import { byOption } from '../options/by-option';
+import { byOption, cappedOperatorText } from '../options/by-option';
 import { parseCredentialId } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import {
@@ -52,7 +52,7 @@ function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
 type ExemptOptions = OptionsOf<ReturnType<typeof defineExemptCommand>>;
 
 async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Promise<void> {
-  const reason = flags.reason.trim();
+  const reason = cappedOperatorText('--reason', flags.reason.trim());
   if (reason === '') throw new UsageError('--reason must not be empty: say why');
   const now = resolveNow(flags.now);
   refuseNowOnDeployment(flags.now, awsTargetOf(flags), exempt ? 'exempt' : 'unexempt');

@@ -9,6 +9,7 @@ import { terminalText } from '../../lambdas/render/sanitize';
 import { resolveVerifiedOperator } from '../aws/caller-identity';
 import type { Deployment } from '../aws/deployment-lookup';
 import type { RestoreResult, RestoreTerms } from '../aws/restore';
+import { cappedOperatorText } from '../options/by-option';
 import {
   awsTargetOf,
   configuredExemptIds,
@@ -49,7 +50,8 @@ export interface RestoreFlags extends TargetFlags {
  * expiry" and record the restore at the typed instant, not the wall clock.
  * @param undone what the reason explains, for the error (e.g. `the run is undone`)
  * @param what the command the refusal names (e.g. `restore --run`)
- * @throws {UsageError} when `--reason` or `--by` is empty, or `--now` is invalid or given to a restore that writes to a deployment
+ * @throws {UsageError} when `--reason` or `--by` is empty or over 1,000 characters, or `--now` is invalid or given to a
+ *   restore that writes to a deployment
  * @throws {AuditDeploymentError} for an audit-mode deployment without `--enforce`
  */
 export async function restoreTerms(
@@ -57,7 +59,7 @@ export async function restoreTerms(
   undone: string,
   what: string,
 ): Promise<{ readonly terms: RestoreTerms; readonly target: Target }> {
-  const reason = flags.reason.trim();
+  const reason = cappedOperatorText('--reason', flags.reason.trim());
   if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
   const now = resolveNow(flags.now);
   if (!flags.dryRun) refuseNowOnDeployment(flags.now, awsTargetOf(flags), what, '--dry-run');

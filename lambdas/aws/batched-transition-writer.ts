@@ -144,7 +144,9 @@ export class BatchedTransitionWriter implements TransitionWriter {
    * `applied`, `skipped-changed` when the item changed since it was read, or
    * `may-have-applied` when its statement failed and the per-item write
    * after it failed too, but one of them may have taken effect (a lost
-   * response, a statement's internal error: `may-have-applied.ts`). Rejects
+   * response, a statement's internal error: `may-have-applied.ts`), or
+   * `too-large` when DynamoDB refused the per-item write for the item's size
+   * (the statement is refused alike; docs/data-model.md, "Item size"). Rejects
    * with the per-item path's error when even that write failed and nothing
    * may have applied.
    * @throws {ConflictingTransitionError} when two actions write one attribute

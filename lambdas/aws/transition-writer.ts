@@ -8,7 +8,10 @@
  * its audit trail, and a changed item is never touched. A write that fails
  * but may have taken effect (`may-have-applied.ts`: its response lost) is
  * answered `may-have-applied`, not thrown, so the sweep still records a
- * deletion's manifest entry (docs/sweep.md, "Write failures").
+ * deletion's manifest entry (docs/sweep.md, "Write failures"); one DynamoDB
+ * refused for the item's size is answered `too-large`, so the sweep reports
+ * the credential instead of counting a failed write every run (docs/data-model.md,
+ * "Item size").
  */
 
 import { isDeepStrictEqual } from 'node:util';
@@ -25,6 +28,14 @@ import { CONDITION_FIELDS, historyLengthOf, transitionUpdate } from './transitio
 
 /** Name used in `changed` when the item no longer exists. */
 export const ITEM_GONE = '(item gone)';
+
+/** DynamoDB's words for a write refused by the 400 KB item limit (`Item size to update has exceeded …`). */
+const ITEM_TOO_LARGE = /^Item size (?:to update )?has exceeded the maximum allowed size/;
+
+/** Whether `error` is DynamoDB refusing a write for the item's size (a `ValidationException`: nothing applied). */
+export function isItemTooLarge(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationException' && ITEM_TOO_LARGE.test(error.message);
+}
 
 /**
  * The condition fields whose current value differs from the value read
@@ -87,7 +98,9 @@ export class DynamoDbTransitionWriter implements TransitionWriter {
    * Writes the transition. A failed condition is an outcome
    * (`skipped-changed`), never an error and never retried; another error
    * (after the SDK's own retries) is `may-have-applied` when the write may
-   * have taken effect ({@link mayHaveApplied}), and propagates otherwise.
+   * have taken effect ({@link mayHaveApplied}), else `too-large` when
+   * DynamoDB refused it for the item's size ({@link isItemTooLarge}), and
+   * propagates otherwise.
    */
   apply(transition: Transition): Promise<TransitionResult> {
     return this.applyItem(transition, false);
@@ -112,6 +125,7 @@ export class DynamoDbTransitionWriter implements TransitionWriter {
       if (!(error instanceof ConditionalCheckFailedException)) {
         // The sweep records a deletion that may have applied in its manifest (docs/sweep.md, "Write failures").
         if (retried) return { status: 'may-have-applied', error };
+        if (isItemTooLarge(error)) return { status: 'too-large', error };
         throw error;
       }
       const current = failedConditionItem(error);

@@ -33,6 +33,12 @@ export const SWEEP_METRIC = {
   /** Transitions written in a request of their own after their batch could not settle them (one request more each). */
   writtenAlone: 'TransitionsWrittenAlone',
   /**
+   * Transitions DynamoDB refused because they would take the credential past its 400 KB item limit (summary
+   * `tooLarge`): refused alike every run until someone shrinks the item; not among `WriteFailures` and never
+   * toward `maxWriteFailures` (docs/data-model.md, "Item size").
+   */
+  tooLarge: 'TransitionsTooLarge',
+  /**
    * 1 when the run stopped at its deadline and left a checkpoint, else 0 (an aborted run is not: `aborted`; an audit
    * run stopped by its budget keeps none and counts 0: its `completed` 0 shows it).
    */

@@ -1,7 +1,8 @@
 /**
  * Splits a run summary into log entries that fit CloudWatch Logs' 256 KB
  * event limit: one summary entry with short record lists, then the full
- * lists in chunks, so every invalid or skipped id stays in the audit trail.
+ * lists in chunks, so every invalid, skipped, failed or too-large id stays in
+ * the audit trail.
  * The per-owner event counts are only shortened (their counts, `owners` and
  * `ownersOmitted`, stay exact). Pure: no AWS imports.
  */
@@ -14,7 +15,7 @@ export const RECORDS_PER_ENTRY = 200;
 
 /** One follow-up log entry: a slice of one record list. */
 export interface RecordChunk {
-  readonly list: 'invalid' | 'skippedChanged' | 'failed';
+  readonly list: 'invalid' | 'skippedChanged' | 'failed' | 'tooLarge';
   /** Index of the first record in the list. */
   readonly offset: number;
   readonly records: readonly unknown[];
@@ -34,8 +35,8 @@ function shortEvents(events: EventSummary): EventSummary {
 /** The summary entry (lists shortened, counts exact) and the chunks holding every listed record. */
 export function splitSummaryForLog(summary: RunSummary): { summary: RunSummary; chunks: RecordChunk[] } {
   const chunks: RecordChunk[] = [];
-  for (const list of ['invalid', 'skippedChanged', 'failed'] as const) {
-    const records = summary[list].records;
+  for (const list of ['invalid', 'skippedChanged', 'failed', 'tooLarge'] as const) {
+    const records = summary[list]?.records ?? [];
     if (records.length <= SUMMARY_ENTRY_RECORDS) continue;
     for (let offset = 0; offset < records.length; offset += RECORDS_PER_ENTRY) {
       chunks.push({ list, offset, records: records.slice(offset, offset + RECORDS_PER_ENTRY) });
@@ -47,6 +48,7 @@ export function splitSummaryForLog(summary: RunSummary): { summary: RunSummary; 
       invalid: short(summary.invalid),
       skippedChanged: short(summary.skippedChanged),
       failed: short(summary.failed),
+      ...(summary.tooLarge !== undefined && { tooLarge: short(summary.tooLarge) }),
       events: shortEvents(summary.events),
     },
     chunks,

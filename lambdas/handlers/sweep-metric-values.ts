@@ -30,6 +30,7 @@ export function sweepMetricValues(summary: RunSummary): MetricValue[] {
     count(SWEEP_METRIC.skippedChanged, summary.skippedChanged.count),
     count(SWEEP_METRIC.writeFailures, summary.failed.count),
     count(SWEEP_METRIC.writtenAlone, summary.transitionsWrittenAlone),
+    count(SWEEP_METRIC.tooLarge, summary.tooLarge?.count ?? 0),
     count(SWEEP_METRIC.incomplete, leftCheckpoint(summary) ? 1 : 0),
     count(SWEEP_METRIC.aborted, summary.status === 'aborted' ? 1 : 0),
     count(SWEEP_METRIC.eventsQueued, summary.events.queued ? summary.events.total : 0),

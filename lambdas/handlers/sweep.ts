@@ -157,7 +157,11 @@ function logRunSummary(
   aborted?: SweepAbortedError,
 ): void {
   const loud =
-    aborted !== undefined || summary.guard.tripped || summary.invalid.count > 0 || summary.failed.count > 0;
+    aborted !== undefined ||
+    summary.guard.tripped ||
+    summary.invalid.count > 0 ||
+    summary.failed.count > 0 ||
+    (summary.tooLarge?.count ?? 0) > 0;
   const forLog = splitSummaryForLog(summary);
   if (loud) {
     const why = aborted === undefined ? {} : { aborted: aborted.message };

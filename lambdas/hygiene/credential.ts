@@ -11,9 +11,14 @@
  * are checked too: DynamoDB refuses to store an item whose index key is not a
  * non-empty string, so `import` and `plan --input` name the attribute at fault
  * instead of relaying DynamoDB's refusal or planning a record no table holds.
+ * The item's size too, for the same reason as the outbox: a record that leaves
+ * no room under DynamoDB's 400 KB item limit for the worker's own writes
+ * would fail every write of every run (`item-size.ts`; docs/data-model.md,
+ * "Item size").
  */
 import ipaddr from 'ipaddr.js';
 import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from './data-contract';
+import { itemSizeProblem } from './item-size';
 import { describeStoredValue } from './stored-value-text';
 import { parseInstant } from './time';
 
@@ -338,6 +343,8 @@ export function parseCredential(item: unknown): ParsedRecord {
     );
   }
   const hygiene = readHygieneState(r);
+  const tooLarge = itemSizeProblem(raw);
+  if (tooLarge !== undefined) r.check(false, '(record)', tooLarge);
   if (r.problems.length > 0 || id === undefined || userId === undefined) {
     return {
       ok: false,

@@ -72,6 +72,14 @@ export type TransitionResult = (
    * instead. docs/sweep.md, "Write failures".
    */
   | { readonly status: 'may-have-applied'; readonly error: unknown }
+  /**
+   * DynamoDB refused the write because it would take the item past its
+   * 400 KB limit (`error`): nothing applied, and every later run's write
+   * would be refused alike until someone shrinks the item. Reported on its
+   * own, not as a failed write: it is the data, not the service, and does not
+   * count toward `maxWriteFailures` (docs/sweep.md, "Write failures").
+   */
+  | { readonly status: 'too-large'; readonly error: unknown }
 ) & {
   /**
    * True when a writer that batches transitions could not settle this one in
@@ -85,8 +93,9 @@ export type TransitionResult = (
 /** Applies transitions with conditional writes. */
 export interface TransitionWriter {
   /**
-   * Writes the transition: `applied`, `skipped-changed`, or `may-have-applied`
-   * for a failed write that may have taken effect.
+   * Writes the transition: `applied`, `skipped-changed`, `may-have-applied`
+   * for a failed write that may have taken effect, or `too-large` for one
+   * DynamoDB refused for the item's size.
    * @throws the write's error when it failed and applied nothing
    */
   apply(transition: Transition): Promise<TransitionResult>;

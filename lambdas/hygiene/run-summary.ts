@@ -4,7 +4,7 @@
  * `lambdas/render/run-summary-text.ts`.
  */
 import type { Mode } from './config';
-import { EVENT_TYPES, type EventType } from './events';
+import { EVENT_TYPES, type EventType, shortenedName } from './events';
 import type { GuardStatus } from './guard';
 import {
   type DirectoryUnusableReason,
@@ -16,6 +16,18 @@ import { ACTION_TYPES, type ActionType } from './policy';
 
 /** How many records a summary lists per category; the rest are only counted (`omitted`). */
 export const SUMMARY_RECORD_LIMIT = 1000;
+
+/**
+ * An id or owner as a summary's record names it: cut to 256 characters,
+ * ending "…" when cut, as an event's names are (`shortenedName`). A stored
+ * value is any size (an invalid record's `userId`, or a file `plan` reads),
+ * and a summary goes whole into one log entry (256 KB) and one admin message.
+ */
+export function summaryId(text: string): string;
+export function summaryId(text: string | null): string | null;
+export function summaryId(text: string | null): string | null {
+  return text === null ? null : shortenedName(text);
+}
 
 /** A count and the first {@link SUMMARY_RECORD_LIMIT} records it counts. */
 export interface CappedList<T> {
@@ -33,8 +45,9 @@ export type EventCounts = Readonly<Record<EventType, number>>;
 
 /** An invalid record: never acted on, reported with what is wrong. */
 export interface InvalidRecord {
-  /** The record's id, or `null` when it has no usable id. */
+  /** The record's id ({@link summaryId}: cut to 256 characters), or `null` when it has no usable id. */
   readonly id: string | null;
+  /** Its `userId` ({@link summaryId}), or `null`. */
   readonly userId: string | null;
   /** `field: message` lines. */
   readonly problems: readonly string[];
@@ -51,6 +64,18 @@ export interface SkippedRecord {
 export interface FailedRecord {
   readonly id: string;
   /** Error name and message. */
+  readonly error: string;
+}
+
+/**
+ * A transition DynamoDB refused because it would take the credential past the
+ * 400 KB item limit: never written, refused alike every run until the item
+ * shrinks (docs/data-model.md, "Item size"). Not a failed write: it does not
+ * count toward `maxWriteFailures`.
+ */
+export interface TooLargeRecord {
+  readonly id: string;
+  /** DynamoDB's refusal, name and message. */
   readonly error: string;
 }
 
@@ -226,6 +251,11 @@ export interface RunSummary {
   readonly deletions: DeletionOutcome;
   readonly skippedChanged: CappedList<SkippedRecord>;
   readonly failed: CappedList<FailedRecord>;
+  /**
+   * Transitions DynamoDB refused for the credential's size ({@link TooLargeRecord}); present only when there
+   * were some. Optional: the admin document's version stays.
+   */
+  readonly tooLarge?: CappedList<TooLargeRecord>;
   /**
    * Transitions the batched writer could not settle in their batch and wrote
    * each in a request of its own (applied, or skipped as changed): each cost a

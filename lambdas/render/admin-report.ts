@@ -89,7 +89,8 @@ export interface AdminReportDocument {
 
 /**
  * `high` for a guard trip, `warning` for a run that did not complete (incomplete or aborted), failed
- * writes or invalid records, else `info`; at least `warning` when the alarm topic has no confirmed subscription.
+ * writes, credentials too large to update or invalid records, else `info`; at least `warning` when the alarm topic
+ * has no confirmed subscription.
  */
 function adminSeverity(summary: RunSummary, alarmTopic: AlarmTopicReach | undefined): Severity {
   return alarmsReachNoOne(alarmTopic) ? maxSeverity([runSeverity(summary), 'warning']) : runSeverity(summary);
@@ -97,7 +98,12 @@ function adminSeverity(summary: RunSummary, alarmTopic: AlarmTopicReach | undefi
 
 function runSeverity(summary: RunSummary): Severity {
   if (summary.guard.tripped) return 'high';
-  if (summary.status !== 'complete' || summary.failed.count > 0 || summary.invalid.count > 0)
+  if (
+    summary.status !== 'complete' ||
+    summary.failed.count > 0 ||
+    (summary.tooLarge?.count ?? 0) > 0 ||
+    summary.invalid.count > 0
+  )
     return 'warning';
   return 'info';
 }
@@ -134,7 +140,8 @@ export function adminSubject(summary: RunSummary, origin?: OperatorOrigin): stri
     `${a['notify-expiry']} expiry notice${a['notify-expiry'] === 1 ? '' : 's'}`,
   ];
   const invalid = summary.invalid.count > 0 ? `, ${summary.invalid.count} invalid` : '';
-  return subjectText(`${prefix}Hygiene sweep${state}: ${counts.join(', ')}${invalid}`);
+  const tooLarge = summary.tooLarge !== undefined ? `, ${summary.tooLarge.count} too large` : '';
+  return subjectText(`${prefix}Hygiene sweep${state}: ${counts.join(', ')}${invalid}${tooLarge}`);
 }
 
 /** In audit mode: the owner notices enforce would have queued, per type and per owner. */
@@ -260,6 +267,7 @@ function withoutRecords(summary: RunSummary): RunSummary {
     invalid: empty(summary.invalid),
     skippedChanged: empty(summary.skippedChanged),
     failed: empty(summary.failed),
+    ...(summary.tooLarge !== undefined && { tooLarge: empty(summary.tooLarge) }),
     events: { ...summary.events, perOwner: [], ownersOmitted: summary.events.owners },
     reach: { ...summary.reach, sample: empty(summary.reach.sample) },
   };

@@ -25,6 +25,9 @@ import { AFTER_NOW_TOLERANCE_MS, DAY_MS } from '../hygiene/time';
 import { jsonText } from './json-text';
 import { terminalText } from './sanitize';
 
+/** An empty record list: what an optional list of the summary reads as when absent. */
+const NONE: CappedList<never> = { count: 0, records: [], omitted: 0 };
+
 /** The summary as pretty-printed JSON (one document, for `--format json` and logs). */
 export function renderRunSummaryJson(summary: RunSummary): string {
   return `${jsonText(summary, 2)}\n`;
@@ -156,6 +159,14 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
     ),
   );
   lines.push(...recordList('Write failures', summary.failed, limit, (r) => `${r.id}: ${r.error}`));
+  lines.push(
+    ...recordList(
+      'Too large to update (DynamoDB refused the write: 400 KB item limit; shrink the item, docs/data-model.md "Item size")',
+      summary.tooLarge ?? NONE,
+      limit,
+      (r) => `${r.id}: ${r.error}`,
+    ),
+  );
   lines.push(
     ...recordList(
       'Invalid records (never acted on)',

@@ -45,3 +45,19 @@ describe('the log entry’s per-owner events', () => {
     expect(events.ownersOmitted).toBe(0);
   });
 });
+
+describe('the log entry’s too-large records', () => {
+  it('keeps a short list in the entry and every record in the chunks, as for the other record lists', async () => {
+    const summary = await runWithOwners(1);
+    const records = Array.from({ length: 250 }, (_, i) => ({ id: `big-${i}`, error: 'Item size exceeded' }));
+    const withTooLarge = { ...summary, tooLarge: { count: 250, records, omitted: 0 } } as RunSummary;
+
+    const { summary: entry, chunks } = splitSummaryForLog(withTooLarge);
+
+    expect(entry.tooLarge).toMatchObject({ count: 250, omitted: 250 - SUMMARY_ENTRY_RECORDS });
+    expect(entry.tooLarge?.records).toHaveLength(SUMMARY_ENTRY_RECORDS);
+    const logged = chunks.filter((c) => c.list === 'tooLarge').flatMap((c) => c.records);
+    expect(logged).toEqual(records);
+    expect(splitSummaryForLog(summary).summary).not.toHaveProperty('tooLarge');
+  });
+});

@@ -5,7 +5,9 @@
  * item is skipped, never retried; a failed write is listed (a deletion whose
  * write may have taken effect nonetheless is also kept in the run manifest,
  * marked so),
- * and too many failures stop the run. docs/sweep.md, "Phases" and "Write
+ * and too many failures stop the run; a write refused for the credential's
+ * size is listed on its own, never counted a failure (the data, not the
+ * service: it would abort every run). docs/sweep.md, "Phases" and "Write
  * failures".
  */
 import { errorText } from '../errors';
@@ -51,7 +53,7 @@ export const MAY_HAVE_APPLIED_NOTE = ' (the write may have taken effect)';
 function recordWriteFailure(run: SweepRun, id: string, error: unknown, note = ''): void {
   const { tally } = run;
   const { maxWriteFailures } = run.settings;
-  tally.failed.add({ id, error: `${errorText(error)}${note}` });
+  tally.recordFailed(id, `${errorText(error)}${note}`);
   if (tally.failed.count > maxWriteFailures) {
     run.abortReason ??= `${tally.failed.count} writes failed (more than maxWriteFailures ${maxWriteFailures}); last: ${errorText(error)}`;
   }
@@ -59,7 +61,8 @@ function recordWriteFailure(run: SweepRun, id: string, error: unknown, note = ''
 
 /**
  * Applies one transition (enforce) or counts it as would-apply (audit).
- * Never throws: a changed item is counted as skipped, a failed write as failed.
+ * Never throws: a changed item is counted as skipped, a failed write as failed,
+ * one refused for its size as too large.
  */
 export async function applyTransition(run: SweepRun, pending: PendingTransition): Promise<void> {
   const { settings, tally } = run;
@@ -94,7 +97,8 @@ export async function applyTransition(run: SweepRun, pending: PendingTransition)
  * not miss a credential that carries the run's id, the manifest's counts
  * keep it apart from the deletions written (`deleted.unconfirmed`), and
  * `restore --run` skips it when the run did not delete it
- * (`not-deleted-by-run`, `not-deleted`).
+ * (`not-deleted-by-run`, `not-deleted`). A write refused for the item's size
+ * applied nothing: listed as too large, no manifest entry.
  */
 function recordResult(
   run: SweepRun,
@@ -111,7 +115,8 @@ function recordResult(
   } else if (result.status === 'may-have-applied') {
     recordWriteFailure(run, credential.id, result.error, MAY_HAVE_APPLIED_NOTE);
     if (deleting) run.manifest?.add({ ...entry(), mayHaveApplied: true });
-  } else run.tally.recordSkipped(credential.id, result.changed, deleting);
+  } else if (result.status === 'too-large') run.tally.recordTooLarge(credential.id, errorText(result.error));
+  else run.tally.recordSkipped(credential.id, result.changed, deleting);
 }
 
 /**

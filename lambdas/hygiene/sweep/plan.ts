@@ -24,7 +24,7 @@ function planItem(run: SweepRun, item: RawItem): PendingTransition | undefined {
   tally.scanned++;
   const parsed = parseCredential(item);
   if (!parsed.ok) {
-    tally.invalid.add({ id: parsed.id, userId: parsed.userId, problems: parsed.problems.map(formatProblem) });
+    tally.recordInvalid(parsed.id, parsed.userId, parsed.problems.map(formatProblem));
     return undefined;
   }
   const credential = parsed.credential;

@@ -12,7 +12,7 @@
  *
  * Memory: the owners come from the run's per-owner event counts (owners are
  * far fewer than credentials); one page of records is held at a time and the
- * summary keeps counts plus a capped sample.
+ * summary keeps counts plus a capped sample (its ids cut as `summaryId` cuts them).
  */
 import { errorText } from '../errors';
 import { directoryJudgesReach, judgeOwnerPages, type OwnerDeliveryRoute } from '../owner-directory';
@@ -22,6 +22,7 @@ import {
   REACH_SAMPLE_LIMIT,
   type ReachSummary,
   type ReachUnverifiedReason,
+  summaryId,
   type UnreachableOwnerSample,
 } from '../run-summary';
 import type { SweepRun } from './run-state';
@@ -83,7 +84,7 @@ async function judgeOwners(
     for (const { userId, verdict } of next.value) {
       if (verdict.reachable) continue;
       byReason[verdict.reason]++;
-      sample.add({ userId, reason: verdict.reason });
+      sample.add({ userId: summaryId(userId), reason: verdict.reason });
     }
   }
   if (checked === 0 && owners.length > 0) return unverified(route, 'time-budget', undefined);

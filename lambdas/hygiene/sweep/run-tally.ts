@@ -1,6 +1,8 @@
 /**
  * The counters of one sweep run: every phase adds to them, and the summary
- * freezes them into a `RunSummary`. Pure bookkeeping, no decisions.
+ * freezes them into a `RunSummary`. Pure bookkeeping, no decisions. Every id
+ * or owner a record list names is cut as `summaryId` cuts it, so one huge
+ * stored value cannot outgrow the summary's log entry.
  */
 import { collate } from '../collate';
 import type { EventType, OutboxEvent } from '../events';
@@ -12,6 +14,8 @@ import {
   type FailedRecord,
   type InvalidRecord,
   type SkippedRecord,
+  summaryId,
+  type TooLargeRecord,
 } from '../run-summary';
 
 /** Mutable tallies of one run, frozen into a `RunSummary` at the end. */
@@ -41,6 +45,7 @@ export class RunTally {
   readonly invalid = new CappedCollector<InvalidRecord>();
   readonly skipped = new CappedCollector<SkippedRecord>();
   readonly failed = new CappedCollector<FailedRecord>();
+  readonly tooLarge = new CappedCollector<TooLargeRecord>();
   readonly eventsPerType = emptyEventCounts();
   readonly eventsPerOwner = new Map<string, number>();
   eventsTotal = 0;
@@ -75,10 +80,25 @@ export class RunTally {
     this.countEvents(events);
   }
 
+  /** One invalid record, never acted on, with its `field: message` problems. */
+  recordInvalid(id: string | null, userId: string | null, problems: readonly string[]): void {
+    this.invalid.add({ id: summaryId(id), userId: summaryId(userId), problems });
+  }
+
   /** One transition skipped because the item changed after it was read. */
   recordSkipped(id: string, changed: readonly string[], deleting: boolean): void {
-    this.skipped.add({ id, changed });
+    this.skipped.add({ id: summaryId(id), changed });
     if (deleting) this.deletions.skippedChanged++;
+  }
+
+  /** One write that failed with `error` (its text; a failed condition is {@link recordSkipped}). */
+  recordFailed(id: string, error: string): void {
+    this.failed.add({ id: summaryId(id), error });
+  }
+
+  /** One transition DynamoDB refused for the credential's size (`error`: its text): not a failed write. */
+  recordTooLarge(id: string, error: string): void {
+    this.tooLarge.add({ id: summaryId(id), error });
   }
 
   /** Deletions planned this run, every reason (what the guard judges). */
@@ -86,11 +106,11 @@ export class RunTally {
     return this.deletions.expired + this.deletions.stale + this.deletions.orphaned;
   }
 
-  /** Events per owner, most first, ties by user id. */
+  /** Events per owner, most first, ties by user id (each named as {@link summaryId} cuts it). */
   perOwner(): { userId: string; events: number }[] {
     return [...this.eventsPerOwner]
-      .map(([userId, events]) => ({ userId, events }))
-      .sort((a, b) => b.events - a.events || collate(a.userId, b.userId));
+      .sort(([a, x], [b, y]) => y - x || collate(a, b))
+      .map(([userId, events]) => ({ userId: summaryId(userId), events }));
   }
 
   private countEvents(events: readonly OutboxEvent[]): void {

@@ -143,6 +143,7 @@ export function summarize(
     deletions: { ...t.deletions },
     skippedChanged: t.skipped.toList(),
     failed: t.failed.toList(),
+    ...(t.tooLarge.count > 0 && { tooLarge: t.tooLarge.toList() }),
     transitionsWrittenAlone: t.writtenAlone,
     guard,
     events: {
