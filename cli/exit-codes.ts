@@ -19,8 +19,12 @@ export const EXIT_CODE = {
   usage: 2,
   /**
    * A guard stopped the change before it was made: the sweep's blast-radius
-   * guard, `owners import --sync` above `maxDeletePercent`, `owners
-   * sync-subscriptions` at the filter-policy quota or on an empty directory.
+   * guard without an approval (`sweep`, and `local`, which runs one); `owners
+   * import` with `--sync` above `maxDeletePercent`, or an export older than
+   * the directory's recorded snapshot, or another export as of the same
+   * instant, without `--allow-older`; `owners sync-subscriptions` at the
+   * filter-policy quota, on an empty directory (`sns-email`), or when the
+   * mass-unsubscribe guard held opt-outs back.
    */
   guardTripped: 3,
   /** The run stopped early (the sweep's time budget) and continues from its checkpoint next time. */

@@ -32,7 +32,7 @@
  * - Errors: throw `UsageError` for bad input (exit 2, one line
  *   `pc-hygiene: …`, nothing done; commander's own, an unknown flag or
  *   command (or `help` of one, or a word after `help NAME`), are one line
- *   too, a command group's
+ *   too (an unknown `--output` pointing to `--format`: `pointOutputToFormat`), a command group's
  *   ending with a pointer to its `--help`: `pointToHelpOnErrors` below),
  *   any other error exits 1 with its message;
  *   a command may set `process.exitCode` for outcomes (e.g. `sweep` 3/4),
@@ -177,6 +177,29 @@ function wordsBeforeFlags(args: readonly string[]): readonly string[] {
   return flag === -1 ? args : args.slice(0, flag);
 }
 
+/** Commander's error for `--output` (or `--output=VALUE`) on a command without it, and no suggestion after it. */
+const UNKNOWN_OUTPUT = /^(error: unknown option '--output(?:=[^']*)?')\s*$/;
+
+/**
+ * Points `--output` to `--format` on every command under `command` that has
+ * `--format` and no `--output`: `--output json` is an AWS CLI habit (the
+ * format there), and only `export` has `--output`, naming a file. Commander's
+ * unknown-option error (still exit 2) then ends `: for the output format use
+ * --format`. Called after {@link pointToHelpOnErrors}: it wraps the error
+ * output each command has by then.
+ */
+function pointOutputToFormat(command: CommandUnknownOpts): void {
+  for (const sub of command.commands) pointOutputToFormat(sub);
+  const has = (flag: string) => command.options.some((option) => option.long === flag);
+  if (!has('--format') || has('--output')) return;
+  const { outputError } = command.configureOutput();
+  if (outputError === undefined) return;
+  command.configureOutput({
+    outputError: (message, write) =>
+      outputError(message.replace(UNKNOWN_OUTPUT, '$1: for the output format use --format\n'), write),
+  });
+}
+
 // `pc-hygiene … | head`: the reader closing stdout (or stderr) early does not crash any command.
 // Any other write error on them is reported once here and fails the run (exitCodeWithOutputFailure: exit 1).
 const outputs = guardOutputs([process.stdout, process.stderr], (error) =>
@@ -215,6 +238,8 @@ registerExemptCommands(program);
 
 // A mistyped command is a usage error of one line, as a mistyped flag is, pointing to the help that lists them.
 pointToHelpOnErrors(program);
+// `--output json` where the command has no `--output` (an AWS CLI habit): the error points to `--format`.
+pointOutputToFormat(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,9 @@
  * outbox index, TTL attribute): for the CLI (`import --create-table`, `local`),
  * the integration tests and the benchmarks. The deployed table is CDK's job,
  * so no Lambda uses this: it lives in `cli/aws/`, apart from `lambdas/aws/`.
+ * A table found already there is used only when its key is the spec's
+ * (table-key.ts): `--create-table` aimed at another kind of table by mistake
+ * changes nothing on it (not its TTL).
  */
 import {
   type AttributeDefinition,
@@ -15,6 +18,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type KeyAttribute, TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
+import { checkTableKey } from './table-key';
 
 /** A `CreateTable` request that names its table. */
 export type NamedCreateTableInput = CreateTableCommandInput & { readonly TableName: string };
@@ -44,7 +48,7 @@ export function createTableInput(tableName: string): NamedCreateTableInput {
 
 /** Options for {@link createTable} and {@link createTableFrom}. */
 export interface CreateTableOptions {
-  /** Succeed (and still make sure TTL is on) when the table already exists. */
+  /** Succeed (and still make sure TTL is on) when the table already exists with the spec's key. */
   readonly ifNotExists?: boolean;
   /** How long to wait for the table to become active, in seconds (default 120). */
   readonly maxWaitSeconds?: number;
@@ -61,6 +65,7 @@ export interface LocalTableSpec {
  * `hygienePurgeAt`.
  * @returns whether the table was created (false: it existed and `ifNotExists` was set)
  * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
+ * @throws {TableKeyMismatchError} when it exists with another key (nothing changed on it)
  */
 export function createTable(
   client: DynamoDBDocumentClient,
@@ -74,9 +79,12 @@ export function createTable(
 /**
  * Creates any table from its spec (the one way the CLI, tests and benchmarks
  * create tables), waits until it is active and enables TTL when the spec
- * names a TTL attribute.
+ * names a TTL attribute. A table already there (`ifNotExists`) must have the
+ * spec's partition key and no sort key (`checkTableKey`; a caller that may
+ * not describe tables cannot have it checked), before anything is changed on it.
  * @returns whether the table was created (false: it existed and `ifNotExists` was set)
  * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
+ * @throws {TableKeyMismatchError} when it exists with another key
  */
 export async function createTableFrom(
   client: DynamoDBDocumentClient,
@@ -90,6 +98,7 @@ export async function createTableFrom(
   } catch (error: unknown) {
     if (!(error instanceof ResourceInUseException && options.ifNotExists)) throw error;
     created = false;
+    await checkTableKey(client, tableName, partitionKeyOf(spec.input));
   }
   await waitUntilTableExists(
     { client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1, maxDelay: 5 },
@@ -98,6 +107,13 @@ export async function createTableFrom(
   if (spec.timeToLiveAttribute !== undefined)
     await enableTimeToLive(client, tableName, spec.timeToLiveAttribute);
   return { created };
+}
+
+/** The partition key a `CreateTable` request names. */
+function partitionKeyOf(input: NamedCreateTableInput): string {
+  const key = input.KeySchema?.find((element) => element.KeyType === 'HASH')?.AttributeName;
+  if (key === undefined) throw new Error(`CreateTable request for ${input.TableName} names no partition key`);
+  return key;
 }
 
 async function enableTimeToLive(

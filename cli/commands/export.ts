@@ -7,7 +7,9 @@
  * created), and the items go to a new temporary file beside it, renamed
  * onto it only when the export succeeds; an export that fails or is
  * interrupted (Ctrl-C's SIGINT, SIGTERM, SIGHUP) removes it, and an
- * interrupted one then ends by that signal.
+ * interrupted one then ends by that signal. `--output json` (an AWS CLI habit,
+ * where `--output` names a format) is refused, not written to a file named
+ * `json` ({@link refuseFormatName}).
  */
 
 import { randomBytes } from 'node:crypto';
@@ -222,10 +224,31 @@ async function exportToFile(
   }
 }
 
+/** The AWS CLI's `--output` values: formats there, a bare file name here. */
+const AWS_CLI_OUTPUT_FORMATS: ReadonlySet<string> = new Set(['json', 'text', 'table', 'yaml', 'yaml-stream']);
+
+/**
+ * Refuses `--output` given one of the AWS CLI's format names alone (`--output
+ * json`): there it picks the format, here it names the file, and the export
+ * would land in a file named `json`. A file of that name is still one
+ * `./json` away.
+ * @throws {UsageError} saying that `--output` names a file and how to name that one
+ */
+function refuseFormatName(output: string): void {
+  if (!AWS_CLI_OUTPUT_FORMATS.has(output)) return;
+  throw new UsageError(
+    `--output ${output}: --output names the file to write (export always writes JSON Lines; ` +
+      `no --format needed); for a file named ${output}, give --output ./${output}`,
+  );
+}
+
 async function runExport(options: ExportCommandOptions): Promise<void> {
   const { output } = options;
   // Before anything is looked up or scanned: a path that can never be written is a usage error now.
-  if (output !== undefined) await checkOutputFile(output, '--output');
+  if (output !== undefined) {
+    refuseFormatName(output);
+    await checkOutputFile(output, '--output');
+  }
   const target = await resolveTarget(options, { usesConfig: false });
   await withDocumentClient(target, async (client) => {
     if (output !== undefined) return exportToFile(client, target, options, output);
@@ -240,7 +263,8 @@ function defineExportCommand(program: Command) {
     command
       .option(
         '--output <file>',
-        'write to this file instead of stdout (its folder must exist; replaced only when the export succeeds)',
+        'write to this file instead of stdout (its folder must exist; replaced only when the export succeeds; ' +
+          'not a format: always JSON Lines, and a bare json, text, table or yaml is refused, ./json is a file)',
       )
       .option(
         '--segments <n>',

@@ -24,9 +24,10 @@
  * whose history is not a list is a bad line (the worker's next write would
  * replace it, losing what it holds).
  * The file is streamed, so memory does not grow with its size (apart from the
- * ids seen, kept to refuse duplicates).
+ * ids seen, kept to refuse duplicates). The table must be a credentials table
+ * (its key `id`), with or without `--create-table`: another kind is refused
+ * before anything is written (`prepareTable`).
  */
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
@@ -46,7 +47,7 @@ import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
-import { describeTableError, withTable } from '../options/table-options';
+import { describeTableError, requireTableKind, withTable } from '../options/table-options';
 import { withProgress } from '../progress';
 
 /** What `import --help` says the command does. */
@@ -271,7 +272,11 @@ export async function importJsonLines(
   const lines = readJsonLines(options.file, { exactNumbers: true });
   // Opens the file before touching the table: an unreadable file is a usage error with nothing created.
   const first = await lines.next();
-  const tableCreated = await prepareTable(client, options);
+  // A table refused (missing, of another kind) ends the reading too: the file is closed now, not when collected.
+  const tableCreated = await prepareTable(client, options).catch(async (error: unknown) => {
+    await lines.return(undefined);
+    throw error;
+  });
   let read = 0;
   let valid = 0;
   let longHistories = 0;
@@ -333,13 +338,17 @@ export async function importJsonLines(
 
 /**
  * Creates the table (`--create-table`) or checks it exists, before any line
- * is reported; a dry run touches no table.
+ * is reported; either way a table already there must be a credentials table
+ * (its key `id`: `createTable`, `requireTableKind`), so a table of another
+ * kind named by mistake (the owner directory: every credential has a
+ * `userId`, which DynamoDB would take as its key) is refused before anything
+ * is written to it. A dry run touches no table.
  * @returns whether the table was created
  */
 async function prepareTable(client: DynamoDBDocumentClient, options: ImportOptions): Promise<boolean> {
   if (options.dryRun) return false;
   if (options.createTable) return (await createTable(client, options.table, { ifNotExists: true })).created;
-  await client.send(new DescribeTableCommand({ TableName: options.table }));
+  await requireTableKind(client, options.table);
   return false;
 }
 
@@ -426,28 +435,32 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
   if (!options.dryRun)
     refuseAuditDeployment(target, options.enforce, 'import', ', or --dry-run to validate only');
   const outcome = await withProgress({ label: 'import', unit: 'records written' }, (progress) =>
-    withTable(target, (client) =>
-      importJsonLines(client, {
-        table: target.table,
-        file,
-        dryRun: options.dryRun,
-        createTable: options.createTable,
-        onProgress: (p) => progress.update(p.written),
-        onRejected:
-          options.format === 'table'
-            ? (rejected) => {
-                progress.clear();
-                process.stderr.write(`pc-hygiene import: rejected ${describeRejected(rejected)}\n`);
-              }
-            : undefined,
-      }).then(
-        (summary) => ({ summary, error: undefined }),
-        (error: unknown) => {
-          if (!(error instanceof ImportIncompleteError)) throw error;
-          // The summary first, then the error as for any other (a missing table, DynamoDB unreachable: one line).
-          return { summary: error.summary, error: describeTableError(error.writeError, target) };
-        },
-      ),
+    withTable(
+      target,
+      (client) =>
+        importJsonLines(client, {
+          table: target.table,
+          file,
+          dryRun: options.dryRun,
+          createTable: options.createTable,
+          onProgress: (p) => progress.update(p.written),
+          onRejected:
+            options.format === 'table'
+              ? (rejected) => {
+                  progress.clear();
+                  process.stderr.write(`pc-hygiene import: rejected ${describeRejected(rejected)}\n`);
+                }
+              : undefined,
+        }).then(
+          (summary) => ({ summary, error: undefined }),
+          (error: unknown) => {
+            if (!(error instanceof ImportIncompleteError)) throw error;
+            // The summary first, then the error as for any other (a missing table, DynamoDB unreachable: one line).
+            return { summary: error.summary, error: describeTableError(error.writeError, target) };
+          },
+        ),
+      // `prepareTable` checks it: a dry run touches no table, and --create-table may find none.
+      'checked by the work',
     ),
   );
   printSummary(outcome.summary, options.format, outcome.error);

@@ -156,7 +156,8 @@ export async function lookUpStack(
     return await lookUpDeployment(stackName, own);
   } catch (error: unknown) {
     // Said once here, for table and owner directory commands alike: a stack is not the only way.
-    throw describeAwsSetupError(error, `looking up stack ${stackName}`, WITHOUT_A_STACK) ?? error;
+    const context = { otherwise: WITHOUT_A_STACK, profile: flags.profile };
+    throw describeAwsSetupError(error, `looking up stack ${stackName}`, context) ?? error;
   } finally {
     if (clients === undefined) {
       own.cloudFormation.destroy();

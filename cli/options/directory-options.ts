@@ -9,7 +9,7 @@
  * `--directory-table` nor `--endpoint` is given
  * (docs/deploy.md, "Operating a deployment from the CLI").
  */
-import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type Command,
@@ -17,7 +17,10 @@ import {
   Option,
   type OptionValues,
 } from '@commander-js/extra-typings';
-import { DEFAULT_DIRECTORY_TABLE_NAME } from '../../lambdas/aws/owner-directory-table-definition';
+import {
+  DEFAULT_DIRECTORY_TABLE_NAME,
+  OWNER_DIRECTORY_TABLE,
+} from '../../lambdas/aws/owner-directory-table-definition';
 import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { OWNER_DELIVERY_ROUTES } from '../../lambdas/hygiene/owner-directory';
 import type { Deployment } from '../aws/deployment-lookup';
@@ -40,6 +43,7 @@ import {
   describeTableError,
   documentClientFor,
   missingTableHint,
+  requireTableKind,
   TableAccessError,
   type TableKind,
   type TableOptions,
@@ -273,8 +277,9 @@ export function directoryClientFor(options: DirectoryOptions): DynamoDBDocumentC
 
 /**
  * Runs `work` on the owner directory table: a client for the directory flags,
- * the table checked to exist first ({@link requireDirectoryTable}) unless
- * `mayBeMissing` (the work checks or creates it itself), the errors rewritten
+ * the table checked to exist and be an owner directory first
+ * ({@link requireDirectoryTable}) unless `mayBeMissing` (the work checks or
+ * creates it itself), the errors rewritten
  * ({@link withDirectoryErrors}), the client destroyed afterwards. The one way
  * a command aimed at the directory opens it.
  * @throws {UsageError} on an invalid table name or endpoint URL
@@ -285,11 +290,14 @@ export function withDirectory<T>(
   work: (client: DynamoDBDocumentClient) => Promise<T>,
   { mayBeMissing = false } = {},
 ): Promise<T> {
-  return withDocumentClient(directoryTableOptions(options), (client) =>
-    withDirectoryErrors(options, async () => {
-      if (!mayBeMissing) await requireDirectoryTable(client, options);
-      return work(client);
-    }),
+  return withDocumentClient(
+    directoryTableOptions(options),
+    (client) =>
+      withDirectoryErrors(options, async () => {
+        if (!mayBeMissing) await requireDirectoryTable(client, options);
+        return work(client);
+      }),
+    'checked by the work',
   );
 }
 
@@ -309,11 +317,14 @@ export interface DirectoryOptions {
 /**
  * Fails with a readable error when the directory table does not exist (the
  * store itself reads a missing table as "no directory", which suits the
- * sweep and the notifier but not a command aimed at the directory).
+ * sweep and the notifier but not a command aimed at the directory), and
+ * when it is not an owner directory (`requireTableKind`: its key is not
+ * `userId`; a `TableKeyMismatchError`, said by {@link withDirectoryErrors}).
  * @param directory the directory flags: the table, and the target the hint to create it names
  * @param howToCreate the hint for a local endpoint (default: `missingTableHint`'s, the directory's own command); `owners import`
  *   without `--create-table` says to add it instead
  * @throws {TableAccessError} naming the table and how to create it (local endpoint) or find the deployed one
+ * @throws {TableKeyMismatchError} when the table has another key
  */
 export async function requireDirectoryTable(
   client: DynamoDBDocumentClient,
@@ -322,7 +333,7 @@ export async function requireDirectoryTable(
 ): Promise<void> {
   const tableName = directory.directoryTable;
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await requireTableKind(client, tableName, OWNER_DIRECTORY);
   } catch (error: unknown) {
     if (error instanceof ResourceNotFoundException) {
       // Creating a table is the fix for a local endpoint (`--endpoint`, as `describeTableError` decides: not the
@@ -342,14 +353,19 @@ export async function requireDirectoryTable(
  * The owner directory as errors name it (`describeTableError`,
  * `createTableHint`): created and loaded by `pc-hygiene owners import FILE
  * --create-table`, aimed with `--directory-table`; in AWS, found by the
- * stack's `DirectoryTableName` output.
+ * stack's `DirectoryTableName` output; keyed by `userId`.
  */
-const OWNER_DIRECTORY: TableKind = {
+export const OWNER_DIRECTORY: TableKind = {
   noun: 'owner directory table',
   whereDeployed: `name the deployed one with --stack NAME (its ${STACK_OUTPUT.directoryTableName} output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE)`,
   does: 'create and load it',
   command: 'owners import FILE',
   tableFlag: '--directory-table',
+  partitionKey: OWNER_DIRECTORY_TABLE.partitionKey.name,
+  kindText: 'an owner directory',
+  wrongKey:
+    `is not an owner directory (its key is not \`${OWNER_DIRECTORY_TABLE.partitionKey.name}\`): ` +
+    'did you name the credentials table?',
 };
 
 /** The directory flags as the table flags the table helpers read (`--directory-table` as the table). */
@@ -360,7 +376,8 @@ function directoryAsTable(directory: DirectoryOptions): TableOptions {
 /**
  * Runs `work`, rethrowing an unreachable database as {@link TableAccessError} (as every table command does), and
  * a missing directory named as the owner directory, with its own command to create it at a local endpoint
- * (`missingTableHint`) or, in AWS, where to find the deployed one.
+ * (`missingTableHint`) or, in AWS, where to find the deployed one; a table that is not an owner directory
+ * (another key) as `OWNER_DIRECTORY.wrongKey` says it.
  */
 export async function withDirectoryErrors<T>(options: DirectoryOptions, work: () => Promise<T>): Promise<T> {
   try {

@@ -2,7 +2,10 @@
  * The `--stack`, `--table`, `--endpoint`/`--endpoint-url`, `--region` and
  * `--profile` flags shared by every command that touches a table, and the document client built from them, so each
  * command reads them the same way and reports an unreachable database or a
- * missing table in the same words.
+ * missing table in the same words. Opening a table checks first that it is of
+ * the command's kind ({@link requireTableKind}: a credentials table by its key
+ * `id`), so a table of another kind named by mistake is refused before
+ * anything is read or written.
  */
 
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
@@ -13,10 +16,17 @@ import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { describeError } from '../../lambdas/hygiene/errors';
 import { SubscriptionListingError } from '../../lambdas/hygiene/notifier/live-subscriptions';
 import { STACK_OUTPUT } from '../aws/stack-outputs';
+import { checkTableKey, TableKeyMismatchError } from '../aws/table-key';
 import { isOutputError } from '../stream-writer';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
-import { refuseMixedTarget, stackToLookUp, type TargetFlags, targetFlagsOf } from './deployment-target';
+import {
+  refuseMixedTarget,
+  sayOnStderr,
+  stackToLookUp,
+  type TargetFlags,
+  targetFlagsOf,
+} from './deployment-target';
 import { endpointText } from './endpoint-text';
 import { type StackRule, stackDefault, stackOptionDefault } from './stack-default';
 
@@ -158,22 +168,70 @@ export function documentClientFor(options: TableOptions): DynamoDBDocumentClient
 }
 
 /**
+ * What {@link withDocumentClient} checks before the work: that the table is
+ * of this kind ({@link requireTableKind}), or nothing because the work
+ * checks it itself (`import`: not on a dry run, and `--create-table` may find
+ * none; an owner directory command: `requireDirectoryTable`).
+ */
+export type TableCheck = TableKind | 'checked by the work';
+
+/**
  * Runs `work` with a document client for the table flags and destroys the
  * client afterwards, whatever happens: the one way a command opens a table
  * (a generator that yields the table's items, `plan`'s, holds its client
- * across its yields and destroys it in its own `finally`).
+ * across its yields and destroys it in its own `finally`). Before the work,
+ * the table must be of the `check` kind, the credentials table by default
+ * ({@link requireTableKind}; its errors said as `describeTableError` says them).
  * @throws {UsageError} on an invalid table name or endpoint URL
+ * @throws {TableAccessError} when the table is missing, unreachable or of another kind
  */
 export async function withDocumentClient<T>(
   options: TableOptions,
   work: (client: DynamoDBDocumentClient) => Promise<T>,
+  check: TableCheck = CREDENTIALS_TABLE,
 ): Promise<T> {
   const client = documentClientFor(options);
   try {
+    if (check !== 'checked by the work') {
+      await requireTableKind(client, options.table, check).catch((error: unknown) => {
+        throw describeTableError(error, options, check);
+      });
+    }
     return await work(client);
   } finally {
     client.destroy();
   }
+}
+
+/** The tables already said to be unchecked (by kind and name): said once a run. */
+const SAID_UNCHECKED = new Set<string>();
+
+/**
+ * Checks that `table` is of `kind` by its key (`checkTableKey`: one
+ * `DescribeTable`), before a command reads or writes it: one rule for every
+ * table command, the owner directory's included. A caller not allowed
+ * `dynamodb:DescribeTable` cannot be checked: that is said once on stderr and
+ * the command goes on (DynamoDB's own refusal of a request's key is still said
+ * as `kind.wrongKey` by {@link describeTableError}). The errors are left to
+ * the caller's table errors ({@link describeTableError} says them).
+ * @param options.mayBeMissing a missing table is not an error (`--create-table`)
+ * @returns whether the table exists (false only with `mayBeMissing`)
+ * @throws {TableKeyMismatchError} when the table has another key
+ */
+export async function requireTableKind(
+  client: DynamoDBDocumentClient,
+  table: string,
+  kind: TableKind = CREDENTIALS_TABLE,
+  { mayBeMissing = false } = {},
+): Promise<boolean> {
+  const found = await checkTableKey(client, table, kind.partitionKey, { mayBeMissing });
+  if (found === 'cannot check' && !SAID_UNCHECKED.has(`${kind.noun} ${table}`)) {
+    SAID_UNCHECKED.add(`${kind.noun} ${table}`);
+    sayOnStderr(
+      `cannot check that ${kind.noun} ${table} is ${kind.kindText} (dynamodb:DescribeTable denied): going on`,
+    );
+  }
+  return found !== 'missing';
 }
 
 /** The table is missing or the database cannot be reached: exit 1 with this message. */
@@ -189,8 +247,9 @@ export class TableAccessError extends Error {
  * AWS where to find the deployed one; an unreachable database (a connection
  * reset after the request was sent also says a write may have applied), a
  * missing region or credentials; a table whose key is not the one `kind`
- * reads ({@link isKeySchemaMismatch}: another table named by mistake), as
- * `kind.wrongKey` says it; other errors pass through unchanged.
+ * reads (found so by {@link requireTableKind}, or DynamoDB refusing a
+ * request's key: {@link isKeySchemaMismatch}; another table named by mistake),
+ * as `kind.wrongKey` says it; other errors pass through unchanged.
  *
  * A failed listing of the topic's subscriptions (`SubscriptionListingError`,
  * raised inside the same table wrapper by `notify`) is SNS's, not the
@@ -219,7 +278,7 @@ export function describeTableError(
       `${kind.noun} ${options.table} not found${where} (${missingTableHint(options, kind)})`,
     );
   }
-  if (kind.wrongKey !== undefined && isKeySchemaMismatch(error)) {
+  if (error instanceof TableKeyMismatchError || isKeySchemaMismatch(error)) {
     return new TableAccessError(`${kind.noun} ${options.table}${where} ${kind.wrongKey}`);
   }
   const code = describeError(error).systemCode;
@@ -231,7 +290,7 @@ export function describeTableError(
         : '';
     return new TableAccessError(`cannot reach DynamoDB${where} (${code}): is it running?${mayHaveApplied}`);
   }
-  return describeAwsSetupError(error, `table ${options.table}`) ?? error;
+  return describeAwsSetupError(error, `table ${options.table}`, { profile: options.profile }) ?? error;
 }
 
 /**
@@ -280,21 +339,23 @@ export interface TableKind {
   readonly command: string;
   /** The flag that names the table to that command. */
   readonly tableFlag: '--table' | '--directory-table';
-  /**
-   * What a message says after the table's name when its key is not the one
-   * the commands read (another table named by mistake); absent: such an error
-   * passes through unchanged.
-   */
-  readonly wrongKey?: string;
+  /** The partition key the commands read it by (and no sort key): how {@link requireTableKind} tells the kind. */
+  readonly partitionKey: string;
+  /** What the table is, as a message says it: `a credentials table`. */
+  readonly kindText: string;
+  /** What a message says after the table's name when its key is not {@link partitionKey} (another table named by mistake). */
+  readonly wrongKey: string;
 }
 
-/** The credentials table: created by `pc-hygiene import FILE.jsonl --create-table`. */
+/** The credentials table: created by `pc-hygiene import FILE.jsonl --create-table`; keyed by `id`. */
 const CREDENTIALS_TABLE: TableKind = {
   noun: 'table',
   whereDeployed: `name the deployed table with --stack NAME (or PC_HYGIENE_STACK; the stack's ${STACK_OUTPUT.tableName} output) or --table NAME (or PC_HYGIENE_TABLE), and its region with --region`,
   does: 'create it',
   command: 'import FILE.jsonl',
   tableFlag: '--table',
+  partitionKey: TABLE_DEFINITION.partitionKey.name,
+  kindText: 'a credentials table',
   wrongKey:
     `is not a credentials table (its key is not \`${TABLE_DEFINITION.partitionKey.name}\`): ` +
     'did you name the owner directory or the relay ledger?',
@@ -335,7 +396,8 @@ export async function withTableErrors<T>(options: TableOptions, work: () => Prom
 }
 
 /**
- * Runs `work` on the table: a document client for the flags
+ * Runs `work` on the table: a document client for the flags, the table
+ * checked to be a credentials table unless the work checks it
  * ({@link withDocumentClient}), the table errors rewritten
  * ({@link withTableErrors}), the client destroyed afterwards. The one way a
  * command that reads or writes its table and then reports does the first part.
@@ -344,6 +406,7 @@ export async function withTableErrors<T>(options: TableOptions, work: () => Prom
 export function withTable<T>(
   options: TableOptions,
   work: (client: DynamoDBDocumentClient) => Promise<T>,
+  check: TableCheck = CREDENTIALS_TABLE,
 ): Promise<T> {
-  return withDocumentClient(options, (client) => withTableErrors(options, () => work(client)));
+  return withDocumentClient(options, (client) => withTableErrors(options, () => work(client)), check);
 }

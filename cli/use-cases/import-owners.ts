@@ -5,7 +5,9 @@
  *
  * Order, so a bad file, an older export or a suspicious sync changes
  * nothing: read and check every row (refused: any bad row, or no row at all)
- * → (create the table) → read the
+ * → the snapshot instant (`--as-of`, else an `owners export` file's own,
+ * else now: `resolveImportAsOf`; refused, a usage error, when they disagree
+ * or an export states none without `--as-of`) → (create the table) → read the
  * directory's freshness → refuse an export older than it, or another
  * export than the one recorded as of the same instant (its content digest,
  * `ownerExportDigest`, differs), unless `allowOlder` → read the directory →
@@ -34,6 +36,12 @@ import {
   type OwnerImportPlan,
   planOwnerImport,
 } from '../../lambdas/hygiene/owner-import';
+import {
+  EXPORT_AS_OF_FIELD,
+  FileSnapshotInstant,
+  type ImportAsOfSource,
+  resolveImportAsOf,
+} from '../../lambdas/hygiene/owner-import-as-of';
 import { judgeSnapshotOrder, judgeSyncGuard } from '../../lambdas/hygiene/owner-import-guards';
 import {
   type MailboxRule,
@@ -50,7 +58,9 @@ import {
 import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { directorySpellings, mailboxKey } from '../../lambdas/relay/ses-address';
 import { createOwnerDirectoryTable } from '../aws/create-owner-directory-table';
-import { requireDirectoryTable } from '../options/directory-options';
+import { OWNER_DIRECTORY, requireDirectoryTable } from '../options/directory-options';
+import { requireTableKind } from '../options/table-options';
+import { UsageError } from '../usage-error';
 import { detectOwnerFileFormat, type OwnerFileFormat, readOwnerFile } from './owner-file';
 
 /**
@@ -74,8 +84,11 @@ export interface OwnerImportRequest {
   readonly file: string;
   /** Default: from the file name or its first character. */
   readonly format?: OwnerFileFormat;
-  /** The instant the export reflects (canonical UTC). */
-  readonly asOf: string;
+  /**
+   * The instant the export reflects (`--as-of`, canonical UTC); absent: an `owners export` file's own
+   * (`directoryAsOf`), else {@link now} (`resolveImportAsOf`).
+   */
+  readonly asOf?: string;
   /** When the import runs (canonical UTC): the owners' `updatedAt`. */
   readonly now: string;
   readonly sync?: boolean;
@@ -182,7 +195,10 @@ export interface OwnerImportSummary {
   readonly optOutsOverNoneOrPending: readonly string[];
   /** Owners in the directory after the import (`OwnerImportPlan.ownersAfter`: a retry does not change it). */
   readonly owners: number;
+  /** The snapshot instant the import records (or would): from {@link asOfFrom}. */
   readonly asOf: string;
+  /** Where {@link asOf} came from: `--as-of`, the `owners export` file's `directoryAsOf`, or now. */
+  readonly asOfFrom: ImportAsOfSource;
   /** Why the `--sync` guard tripped (also when overridden). */
   readonly guardReason?: string;
   readonly guardOverridden: boolean;
@@ -248,6 +264,8 @@ export interface CheckedOwnerFile {
   readonly rejected: readonly RejectedOwnerRow[];
   readonly rejectedCount: number;
   readonly rows: number;
+  /** What the rows say of the file's snapshot instant (`directoryAsOf`, and whether they are an export's). */
+  readonly snapshot: FileSnapshotInstant;
 }
 
 /**
@@ -260,11 +278,13 @@ export async function checkOwnerFile(file: string, format: OwnerFileFormat): Pro
   const rejected: RejectedOwnerRow[] = [];
   let rejectedCount = 0;
   const firstLineOf = new Map<string, number>();
+  const snapshot = new FileSnapshotInstant();
   let rows = 0;
   for await (const row of readOwnerFile(file, format)) {
     // A CSV header's problem is the file's, not a row's.
     if (!('problem' in row && row.header)) rows++;
-    const checked = 'problem' in row ? { rejected: rejectUnreadRow(row) } : checkOwnerRow(row, firstLineOf);
+    const checked =
+      'problem' in row ? { rejected: rejectUnreadRow(row) } : checkOwnerRow(row, firstLineOf, snapshot);
     if ('owner' in checked) {
       owners?.push(checked.owner);
       continue;
@@ -274,7 +294,7 @@ export async function checkOwnerFile(file: string, format: OwnerFileFormat): Pro
     rejectedCount++;
     if (rejected.length < MAX_LISTED_REJECTED_ROWS) rejected.push(checked.rejected);
   }
-  return { ...(owners !== undefined && { owners }), rejected, rejectedCount, rows };
+  return { ...(owners !== undefined && { owners }), rejected, rejectedCount, rows, snapshot };
 }
 
 /**
@@ -292,8 +312,11 @@ async function prepareTable(client: DynamoDBDocumentClient, request: OwnerImport
   if (request.createTable && !request.dryRun) {
     return (await createOwnerDirectoryTable(client, request.table, { ifNotExists: true })).created;
   }
-  // A dry run with --create-table plans against an empty directory when the table is missing.
-  if (!(request.createTable && request.dryRun)) {
+  // A dry run with --create-table plans against an empty directory when the table is missing, but never against
+  // another kind of table (its key is not `userId`).
+  if (request.createTable && request.dryRun) {
+    await requireTableKind(client, request.table, OWNER_DIRECTORY, { mayBeMissing: true });
+  } else {
     // Here --create-table was not given: at a local endpoint, adding it to this command is the fix (ADD_CREATE_TABLE).
     await requireDirectoryTable(
       client,
@@ -334,6 +357,33 @@ type SnapshotJudgement = Pick<
   'recordedAsOf' | 'olderReason' | 'olderAllowed' | 'otherExport' | 'recordedContentDigest'
 >;
 
+/** A request with the instant the import records resolved (`resolveImportAsOf`), and where it came from. */
+type DatedImportRequest = OwnerImportRequest & { readonly asOf: string; readonly asOfFrom: ImportAsOfSource };
+
+/** How a refusal names where the import's instant came from. */
+const STATED_AS_OF: Readonly<Record<ImportAsOfSource, string>> = {
+  'as-of': '--as-of',
+  export: `the export's ${EXPORT_AS_OF_FIELD}`,
+  now: "the import's instant (now, no --as-of given)",
+};
+
+/**
+ * The instant the import records (`resolveImportAsOf`: `--as-of`, else the
+ * file's `directoryAsOf`, else now), and where it came from.
+ * @param refuse whether a problem with it is refused (not for a file whose rows are refused: they come first)
+ * @throws {UsageError} when refused: `--as-of` disagrees with the file's, the file's is in the future, or an
+ * `owners export` file states none and `--as-of` is not given
+ */
+function datedRequest(
+  request: OwnerImportRequest,
+  checked: CheckedOwnerFile,
+  { refuse }: { readonly refuse: boolean },
+): DatedImportRequest {
+  const resolved = resolveImportAsOf(request.asOf, checked.snapshot, request.now);
+  if (refuse && resolved.problem !== undefined) throw new UsageError(`${request.file}: ${resolved.problem}`);
+  return { ...request, asOf: resolved.asOf, asOfFrom: resolved.from };
+}
+
 /**
  * Reads the directory's recorded snapshot and judges the import's against it
  * (`judgeSnapshotOrder`, with the export's content digest): refused when older
@@ -342,12 +392,13 @@ type SnapshotJudgement = Pick<
  */
 async function judgeSnapshot(
   directory: DynamoOwnerDirectory,
-  request: OwnerImportRequest,
+  request: DatedImportRequest,
   contentDigest: string,
 ): Promise<{ refused: boolean; read: StoredDirectoryFreshness | undefined; snapshot: SnapshotJudgement }> {
   const read = await directory.freshness();
   const recordedDigest = storedDigest(read);
-  const order = judgeSnapshotOrder(storedAsOf(read), request.asOf, { recordedDigest, digest: contentDigest });
+  const content = { recordedDigest, digest: contentDigest };
+  const order = judgeSnapshotOrder(storedAsOf(read), request.asOf, content, STATED_AS_OF[request.asOfFrom]);
   const olderAllowed = order.older && (request.allowOlder ?? false);
   const recordedAsOf = shownStored(storedAsOf(read));
   const recordedContentDigest = shownStored(recordedDigest);
@@ -458,7 +509,7 @@ async function writeOwners(
 async function applyPlan(
   directory: DynamoOwnerDirectory,
   plan: OwnerImportPlan,
-  request: OwnerImportRequest & { readonly contentDigest: string },
+  request: DatedImportRequest & { readonly contentDigest: string },
   read: StoredDirectoryFreshness | undefined,
 ): Promise<WrittenOwners & { markedDeparted: number; supersededBy?: string }> {
   const written = await writeOwners(directory, plan, request);
@@ -474,17 +525,31 @@ async function applyPlan(
   };
 }
 
+/** The summary's counts when nothing was planned (a rejected file, a refused snapshot). */
+const NOTHING_PLANNED = {
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  markedDeparted: 0,
+  ...departingOf([]),
+  owners: 0,
+  ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [], optOutsOverNoneOrPending: [] }),
+};
+
 /**
  * Imports an owner file (see the file header for the order of steps).
- * @throws {UsageError} when the file cannot be read
+ * @throws {UsageError} when the file cannot be read, or its snapshot instant is refused ({@link datedRequest})
  * @throws {TableAccessError} when the table is missing and not to be created
  */
 export async function importOwnerFile(
   client: DynamoDBDocumentClient,
-  request: OwnerImportRequest,
+  fileRequest: OwnerImportRequest,
 ): Promise<OwnerImportSummary> {
-  const format = request.format ?? (await detectOwnerFileFormat(request.file));
-  const checked = await checkOwnerFile(request.file, format);
+  const format = fileRequest.format ?? (await detectOwnerFileFormat(fileRequest.file));
+  const checked = await checkOwnerFile(fileRequest.file, format);
+  const { owners } = checked;
+  const rejected = owners === undefined || checked.rows === 0;
+  const request = datedRequest(fileRequest, checked, { refuse: !rejected });
   const base = {
     table: request.table,
     file: request.file,
@@ -493,18 +558,10 @@ export async function importOwnerFile(
     rejectedRows: checked.rejected,
     rejectedRowCount: checked.rejectedCount,
     asOf: request.asOf,
+    asOfFrom: request.asOfFrom,
   };
-  const none = {
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    markedDeparted: 0,
-    ...departingOf([]),
-    owners: 0,
-    ...optOutSummary({ optOutsKept: [], optOutsNotApplied: [], optOutsOverNoneOrPending: [] }),
-  };
-  const { owners } = checked;
-  if (owners === undefined || checked.rows === 0) {
+  const none = NOTHING_PLANNED;
+  if (owners === undefined || rejected) {
     return {
       ...base,
       ...none,

@@ -89,12 +89,24 @@ async function* readOwnerJsonl(path: string): AsyncGenerator<OwnerFileRow> {
   }
 }
 
+/**
+ * A CSV column as a message names it: its name, or for an empty one (a
+ * trailing comma, `,,`) its number, from 1: `(empty column 5)`; an empty
+ * name printed as it is would be invisible.
+ */
+function columnName(header: readonly string[], index: number): string {
+  const name = header[index] ?? '';
+  return name === '' ? `(empty column ${index + 1})` : name;
+}
+
 /** What is wrong with a CSV header, or `undefined` when it names each field once and nothing else. */
 export function csvHeaderProblem(header: readonly string[]): string | undefined {
   const expected = OWNER_FILE_FIELDS.join(',');
-  const unknown = header.filter((h) => !(OWNER_FILE_FIELDS as readonly string[]).includes(h));
+  const known = (h: string) => (OWNER_FILE_FIELDS as readonly string[]).includes(h);
+  const unknown = header.flatMap((h, i) => (known(h) ? [] : [columnName(header, i)]));
   const missing = OWNER_FILE_FIELDS.filter((f) => !header.includes(f));
-  const repeated = header.filter((h, i) => header.indexOf(h) !== i);
+  // An empty column is named by its number among the unknown ones, each apart: it repeats nothing.
+  const repeated = header.filter((h, i) => h !== '' && header.indexOf(h) !== i);
   if (unknown.length + missing.length + repeated.length === 0) return undefined;
   const parts = [
     unknown.length > 0 ? `unknown column(s) ${unknown.join(', ')}` : '',
@@ -200,9 +212,15 @@ function problemIn(problems: ReadonlyMap<number, string>, first: number, last: n
  * unclosed quote ran to the end of the file; a record over the cap here
  * spans lines (a quoted field with line breaks; a single line that long
  * never reaches the parser); any other error is csv-parse's, its line
- * number put right.
+ * number put right, and the field it names (csv-parse counts from 0: `on
+ * field 2`) told as the column, from 1, with its name once the header is
+ * read: `in column 3 (name)`.
  */
-function csvErrorRow(error: CsvError, lines: RecordLines): { line: number; problem: string } {
+function csvErrorRow(
+  error: CsvError,
+  lines: RecordLines,
+  header: readonly string[] | undefined,
+): { line: number; problem: string } {
   if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
     return {
       line: lines.first,
@@ -221,8 +239,16 @@ function csvErrorRow(error: CsvError, lines: RecordLines): { line: number; probl
     };
   }
   // csv-parse says where it stopped by its own count: here, the last line of the raw text read.
-  const message = error.message.replace(/\b(at|on) line \d+/, `$1 line ${lines.last}`);
+  const message = error.message
+    .replace(/\b(at|on) line \d+/, `$1 line ${lines.last}`)
+    .replace(/\bon field (\d+)/, (_, field: string) => `in ${columnText(Number(field), header)}`);
   return { line: lines.first, problem: `is not valid CSV (${message})` };
+}
+
+/** The column at 0-based `index` as a message names it: by number from 1, with its name when the header gives one. */
+function columnText(index: number, header: readonly string[] | undefined): string {
+  const name = header?.[index];
+  return name === undefined || name === '' ? `column ${index + 1}` : `column ${index + 1} (${name})`;
 }
 
 /**
@@ -282,7 +308,7 @@ async function* readOwnerCsv(path: string): AsyncGenerator<OwnerFileRow> {
   } catch (error: unknown) {
     if (!(error instanceof CsvError)) throw error;
     const lines = recordLines.peek((error as CsvError & { raw?: string }).raw ?? '');
-    yield { ...csvErrorRow(error, lines), ...(header === undefined && { header: true as const }) };
+    yield { ...csvErrorRow(error, lines, header), ...(header === undefined && { header: true as const }) };
   } finally {
     parser.destroy();
     input.destroy();

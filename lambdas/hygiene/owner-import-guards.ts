@@ -89,11 +89,13 @@ function shownDigest(recorded: unknown): string {
  * @param recordedAsOf the directory's recorded `asOf` exactly as stored, of any type (`undefined`: never imported, anything goes)
  * @param asOf the import's `--as-of`, canonical UTC
  * @param content the digests to compare at the same instant (absent: not compared)
+ * @param stated how the reasons name where `asOf` came from (`--as-of`, or an export's own instant)
  */
 export function judgeSnapshotOrder(
   recordedAsOf: unknown,
   asOf: string,
   content?: SnapshotContent,
+  stated = '--as-of',
 ): SnapshotOrderVerdict {
   if (recordedAsOf === undefined) return { older: false };
   const recorded = typeof recordedAsOf === 'string' ? parseInstant(recordedAsOf) : { ok: false as const };
@@ -101,7 +103,7 @@ export function judgeSnapshotOrder(
   if (!recorded.ok) {
     return {
       older: true,
-      reason: `the directory's recorded snapshot instant (${describeStoredValue(recordedAsOf)}) is not a valid instant, so --as-of ${asOf} cannot be shown to be newer`,
+      reason: `the directory's recorded snapshot instant (${describeStoredValue(recordedAsOf)}) is not a valid instant, so ${stated} ${asOf} cannot be shown to be newer`,
     };
   }
   if (!incoming.ok) throw new RangeError(`asOf ${JSON.stringify(asOf)} is ${incoming.reason}`);
@@ -109,7 +111,7 @@ export function judgeSnapshotOrder(
   if (incoming.ms === recorded.ms) return judgeSameInstant(asOf, content);
   return {
     older: true,
-    reason: `--as-of ${asOf} is older than the directory's snapshot (as of ${recordedAsOf})`,
+    reason: `${stated} ${asOf} is older than the directory's snapshot (as of ${recordedAsOf})`,
   };
 }
 

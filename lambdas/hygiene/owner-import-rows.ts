@@ -23,6 +23,7 @@ import { RESERVED_ID_PREFIX } from './data-contract';
 import { loneSurrogateProblems } from './lone-surrogates';
 import { isAddressDigest } from './opted-out-address';
 import { localPartSpecial, OWNER_STATUSES, type OwnerStatus, SUBSCRIPTION_STATES } from './owner-directory';
+import { EXPORT_AS_OF_FIELD, FileSnapshotInstant } from './owner-import-as-of';
 import { UNSAFE_CHARACTERS } from './untrusted-text';
 
 /** The columns of a CSV export and the keys of a JSON Lines one. */
@@ -43,7 +44,13 @@ export const WORKER_RECORDED_FIELDS = [
   'optedOutAddresses',
   'updatedAt',
 ] as const;
-const KNOWN_FIELDS: readonly string[] = [...OWNER_FILE_FIELDS, ...WORKER_RECORDED_FIELDS];
+/**
+ * The fields an `owners export` line may carry beyond the owner's: the route
+ * state the worker records, and the exported directory's snapshot instant
+ * (owner-import-as-of.ts), which the import takes as its `--as-of`.
+ */
+const EXPORT_FIELDS: readonly string[] = [...WORKER_RECORDED_FIELDS, EXPORT_AS_OF_FIELD];
+const KNOWN_FIELDS: readonly string[] = [...OWNER_FILE_FIELDS, ...EXPORT_FIELDS];
 
 /** RFC 5321's limit on an address. */
 const MAX_EMAIL_LENGTH = 254;
@@ -272,13 +279,32 @@ function unprintableCharacter(text: string): string | undefined {
   return at === -1 ? undefined : String.fromCodePoint(text.codePointAt(at) ?? 0);
 }
 
+/** A value a line gave where text was required, as a message names it (`a number (5)`), or `undefined` for none. */
+function gotValue(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === '') return 'an empty string';
+  if (value === null) return 'null';
+  const what = Array.isArray(value)
+    ? 'an array'
+    : typeof value === 'object'
+      ? 'an object'
+      : `a ${typeof value}`;
+  const json = JSON.stringify(value);
+  return json.length > 40 ? what : `${what} (${json})`;
+}
+
 /**
  * What is wrong with a `userId` (at most one problem): it must be a
  * non-empty string that prints as it is (see the file header), without
  * leading or trailing whitespace, not a reserved id, within the key size.
+ * A value that is no such string is named by what it is (`a number (5)`):
+ * a JSON export that writes ids as numbers is then told so.
  */
 function userIdProblems(value: unknown): string[] {
-  if (typeof value !== 'string' || value === '') return ['userId: required, a non-empty string'];
+  if (typeof value !== 'string' || value === '') {
+    const got = gotValue(value);
+    return [`userId: required, a non-empty string${got === undefined ? '' : `; got ${got}`}`];
+  }
   const unprintable = unprintableCharacter(value);
   if (unprintable !== undefined) {
     const what =
@@ -297,6 +323,13 @@ function userIdProblems(value: unknown): string[] {
   return [];
 }
 
+/** What is wrong with a `status` that is not one of {@link OWNER_STATUSES}: missing (absent, `null`, empty), or another value. */
+function statusProblem(status: unknown): string {
+  const allowed = OWNER_STATUSES.join(', ');
+  if (status === undefined || status === null || status === '') return `status: required, one of ${allowed}`;
+  return `status: ${JSON.stringify(status)} must be one of ${allowed}`;
+}
+
 function fieldProblems(fields: OwnerRow['fields']): {
   problems: string[];
   owner?: Omit<ImportedOwner, 'userId'>;
@@ -306,7 +339,7 @@ function fieldProblems(fields: OwnerRow['fields']): {
   if (unknown.length > 0) {
     problems.push(
       `unknown field(s) ${unknown.join(', ')}: allowed are ${OWNER_FILE_FIELDS.join(', ')}, and in a JSON Lines ` +
-        `line the fields owners export writes (${WORKER_RECORDED_FIELDS.join(', ')})`,
+        `line the fields owners export writes (${EXPORT_FIELDS.join(', ')})`,
     );
   }
   problems.push(...loneSurrogateProblems(fields));
@@ -320,7 +353,7 @@ function fieldProblems(fields: OwnerRow['fields']): {
   const optOuts = exportedOptOuts(fields, problems);
   const status = fields.status;
   if (!(OWNER_STATUSES as readonly unknown[]).includes(status)) {
-    problems.push(`status: ${JSON.stringify(status ?? null)} must be one of ${OWNER_STATUSES.join(', ')}`);
+    problems.push(statusProblem(status));
     return { problems };
   }
   return {
@@ -383,18 +416,24 @@ export function rejectUnreadRow(row: UnreadOwnerRow): RejectedOwnerRow {
 }
 
 /**
- * Checks one row: its fields, and whether its `userId` repeats an earlier
+ * Checks one row: its fields, whether its `userId` repeats an earlier
  * line's (`userId: duplicate of line N`, whether or not that line is itself
- * bad); an id that is no non-empty string is never compared.
+ * bad; an id that is no non-empty string is never compared), and its
+ * snapshot instant ({@link EXPORT_AS_OF_FIELD}), which must be one, and the
+ * one earlier lines state.
  * @param firstLineOf `userId` → the first line with it, valid or not; updated
+ * @param snapshot what the file's lines say of its instant; updated (default: this line alone)
  */
 export function checkOwnerRow(
   row: OwnerRow,
   firstLineOf: Map<string, number>,
+  snapshot: FileSnapshotInstant = new FileSnapshotInstant(),
 ): { readonly owner: ImportedOwner } | { readonly rejected: RejectedOwnerRow } {
   const problems = userIdProblems(row.fields.userId);
   const checked = fieldProblems(row.fields);
   problems.push(...checked.problems);
+  const exportLine = WORKER_RECORDED_FIELDS.some((field) => row.fields[field] !== undefined);
+  problems.push(...snapshot.note(row.line, row.fields[EXPORT_AS_OF_FIELD], exportLine));
   const id = comparableId(row.fields.userId);
   const repeat = repeatProblem(id, row.line, firstLineOf);
   if (repeat !== undefined) problems.push(repeat);

@@ -20,19 +20,25 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../support/spawn-cli';
+import { credentialsTableDescription } from '../support/table-descriptions';
 import { useTempDir } from '../support/temp-dir';
 
 const DEMO = fileURLToPath(new URL('../../demo/personal-clients.jsonl', import.meta.url));
 
 /**
- * A stand-in for DynamoDB at `endpoint()` answering every request as a Scan of
- * an empty table (all `export` asks): started before the suite, closed after it.
+ * A stand-in for DynamoDB at `endpoint()` answering `DescribeTable` as for a
+ * credentials table (the key every command checks first) and every other
+ * request as a Scan of an empty table (all `export` asks): started before the
+ * suite, closed after it.
  */
 function useEmptyTableEndpoint(): () => string {
   const server = createServer((request, response) => {
+    const describe = request.headers['x-amz-target'] === 'DynamoDB_20120810.DescribeTable';
     request.resume().on('end', () => {
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      response.end(JSON.stringify({ Items: [], Count: 0, ScannedCount: 0 }));
+      response.end(
+        JSON.stringify(describe ? credentialsTableDescription() : { Items: [], Count: 0, ScannedCount: 0 }),
+      );
     });
   });
   beforeAll(async () => {

@@ -4,8 +4,9 @@
  * and the CLI then ends by that signal (no exit code), as a shell expects of
  * an interrupted command, so a script's `export …; next` stops there, and
  * interrupted exports leave nothing behind (docs/data-model.md, "Import and export"). The CLI runs as a child process against a
- * local DynamoDB stand-in that answers the first scan page and never the
- * next, so the export is known to be mid-write when the signal is sent.
+ * local DynamoDB stand-in that describes the table as a credentials table
+ * (the key every command checks first), answers the first scan page and never
+ * the next, so the export is known to be mid-write when the signal is sent.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readdir } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { credentialsTableDescription } from '../support/table-descriptions';
 import { useTempDir } from '../support/temp-dir';
 
 const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
@@ -26,7 +28,10 @@ const FIRST_PAGE = JSON.stringify({
   LastEvaluatedKey: { id: { S: 'c-1' } },
 });
 
-/** A DynamoDB endpoint that answers the first scan request and holds every later one unanswered. */
+/**
+ * A DynamoDB endpoint that answers `DescribeTable` as for a credentials table, the first scan request, and holds
+ * every later one unanswered.
+ */
 async function stallingScanServer() {
   const held: ServerResponse[] = [];
   let answered = false;
@@ -34,6 +39,11 @@ async function stallingScanServer() {
   const server: Server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
+      if (request.headers['x-amz-target'] === 'DynamoDB_20120810.DescribeTable') {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'test' });
+        response.end(JSON.stringify(credentialsTableDescription()));
+        return;
+      }
       if (answered) {
         held.push(response);
         onHeld?.();

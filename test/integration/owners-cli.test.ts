@@ -273,6 +273,18 @@ describe('pc-hygiene owners export / list', () => {
     expect(onSns.stdout.split('\n')[0]).toContain('REACH (sns-email)');
   });
 
+  it('lists the owners as CSV (--format csv): the JSON fields as the header, stored text quoted', async () => {
+    const listed = await runCli(['owners', 'list', ...flags(), '--route', 'relay', '--format', 'csv']);
+
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(listed.stdout).toBe(
+      'userId,status,email,name,route,reachable,reason\r\n' +
+        'ann,active,ann@example.com,"Smith, Ann",relay,true,\r\n' +
+        'bob,departed,,"Bob ""the builder""",relay,false,departed\r\n' +
+        'cid,active,cid@example.com,Cid,relay,true,\r\n',
+    );
+  });
+
   it('lists an owner who unsubscribed by an SNS email’s link as unreachable on relay too (reason unsubscribed)', async () => {
     const directory = new DynamoOwnerDirectory(table.client, table.tableName);
     // ann unsubscribed (as the sns-email reconciler records it); cid bounces as well and unsubscribed: her choice first.

@@ -36,6 +36,13 @@ import { FakeSnsServer } from './fake-sns-server';
 const SOURCE_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene-source';
 const TARGET_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene-target';
 const A = 'ada@example.com';
+/** `importInto` without `--as-of`: the file's own instant. */
+const ITS_OWN = Symbol("the export file's own instant");
+/**
+ * The target's first HR import: an export taken before the source's snapshot (2 November), which the move then
+ * replaces (a later one refuses the move, exit 3: owners-export-as-of.test.ts).
+ */
+const TARGET_HR_AS_OF = '2026-11-01T12:00:00Z';
 const B = 'ada@new.example';
 /** The CLI as an operator's shell runs it (`pc-hygiene`). */
 const CLI = [process.execPath, fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url))];
@@ -66,22 +73,26 @@ describe('owners export, then owners import into another table', () => {
   afterAll(() => sns.stop());
   beforeEach(() => sns.reset());
 
-  /** `owners import` of `text` (a file named `name`) into `table`, as of `asOf` (`extra`: more flags). */
+  /**
+   * `owners import` of `text` (a file named `name`) into `table`, as of `asOf` (`extra`: more flags); with
+   * {@link ITS_OWN} no `--as-of`: an `owners export` file's own instant (`directoryAsOf`).
+   */
   const importInto = async (
     table: typeof source,
     name: string,
     text: string,
-    asOf: string,
+    asOf: string | typeof ITS_OWN,
     ...extra: string[]
   ) => {
     const path = join(dir(), name);
     await writeFile(path, text);
-    return runCli(['owners', 'import', path, ...directoryFlags(table), '--as-of', asOf, ...extra]);
+    const at = asOf === ITS_OWN ? [] : ['--as-of', asOf];
+    return runCli(['owners', 'import', path, ...directoryFlags(table), ...at, ...extra]);
   };
   const csv = (...rows: string[]) => `userId,email,name,status\n${rows.join('\n')}\n`;
-  /** The move itself: the source's export imported into the target as of 4 November, the summary as JSON. */
+  /** The move itself: the source's export imported into the target as of its own instant, the summary as JSON. */
   const moveSourceToTarget = async () =>
-    importInto(target, 'export.jsonl', await exportSource(), '2026-11-04T00:00:00Z', '--format', 'json');
+    importInto(target, 'export.jsonl', await exportSource(), ITS_OWN, '--format', 'json');
 
   /** The source's owners, ada at `ada` (an HR export's rows: no route state). */
   const hrRows = (ada: string) =>
@@ -241,7 +252,7 @@ describe('owners export, then owners import into another table', () => {
   it('merges the opt-outs into owners a first HR import put in the target, so its first reconcile subscribes none of them', async () => {
     // the reviewer's order: the new deployment's scheduled HR import runs first, then the source's export
     await sourceWithOptOuts();
-    expect((await importInto(target, 'hr.csv', hrRows(B), '2026-11-03T00:00:00Z')).code).toBe(0);
+    expect((await importInto(target, 'hr.csv', hrRows(B), TARGET_HR_AS_OF)).code).toBe(0);
 
     const moved = await moveSourceToTarget();
 
@@ -276,7 +287,7 @@ describe('owners export, then owners import into another table', () => {
       target,
       'export-again.jsonl',
       await exportSource(),
-      '2026-11-04T00:00:00Z',
+      ITS_OWN,
       '--format',
       'json',
     );
@@ -285,7 +296,7 @@ describe('owners export, then owners import into another table', () => {
 
   it('records an opt-out over pending, and reports, leaving alone, one over a confirmed subscription (exit 0)', async () => {
     await sourceWithOptOuts();
-    expect((await importInto(target, 'hr.csv', hrRows(B), '2026-11-03T00:00:00Z')).code).toBe(0);
+    expect((await importInto(target, 'hr.csv', hrRows(B), TARGET_HR_AS_OF)).code).toBe(0);
     const eveArn = `${TARGET_TOPIC}:eve-sub`;
     const recorded = await to().recordSubscriptionStates([
       { userId: 'dan', email: 'dan@example.com', state: 'pending', read: {} },
@@ -294,15 +305,7 @@ describe('owners export, then owners import into another table', () => {
     expect(recorded).toEqual([]);
     const exported = await exportSource();
 
-    const planned = await importInto(
-      target,
-      'dry.jsonl',
-      exported,
-      '2026-11-04T00:00:00Z',
-      '--dry-run',
-      '--format',
-      'json',
-    );
+    const planned = await importInto(target, 'dry.jsonl', exported, ITS_OWN, '--dry-run', '--format', 'json');
     expect(planned.code).toBe(0);
     expect(JSON.parse(planned.stdout)).toMatchObject({
       outcome: 'dry-run',
@@ -313,7 +316,7 @@ describe('owners export, then owners import into another table', () => {
     });
     expect(planned.stderr).toContain('their opt-out would not be recorded');
 
-    const moved = await importInto(target, 'export.jsonl', exported, '2026-11-04T00:00:00Z');
+    const moved = await importInto(target, 'export.jsonl', exported, ITS_OWN);
     expect(moved.code).toBe(0);
     // ada and dan kept (dan over pending, noticed); eve counted apart, not among the kept
     expect(moved.stdout).toContain(
@@ -340,7 +343,7 @@ describe('owners export, then owners import into another table', () => {
 
   it('records the opt-outs of owners the target’s first reconcile subscribed (pending): no later reconcile subscribes them', async () => {
     await sourceWithOptOuts();
-    expect((await importInto(target, 'hr.csv', hrRows(B), '2026-11-03T00:00:00Z')).code).toBe(0);
+    expect((await importInto(target, 'hr.csv', hrRows(B), TARGET_HR_AS_OF)).code).toBe(0);
     // the import came after the target's first reconcile: everyone was sent a confirmation email
     expect(await reconcileTarget()).toHaveLength(5);
     expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'pending' });
@@ -371,18 +374,18 @@ describe('owners export, then owners import into another table', () => {
   it('records the opt-out over an owners resubscribe when the export is imported again, with a notice naming how to undo it (exit 0)', async () => {
     await sourceWithOptOuts();
     const exported = await exportSource();
-    expect((await importInto(target, 'export.jsonl', exported, '2026-11-04T00:00:00Z')).code).toBe(0);
+    expect((await importInto(target, 'export.jsonl', exported, ITS_OWN)).code).toBe(0);
     expect((await runCli(['owners', 'resubscribe', 'dan', ...directoryFlags(target)])).code).toBe(0);
     expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'none' });
 
-    const planned = await importInto(target, 'dry.jsonl', exported, '2026-11-04T00:00:00Z', '--dry-run');
+    const planned = await importInto(target, 'dry.jsonl', exported, ITS_OWN, '--dry-run');
     expect(planned.code).toBe(0);
     expect(planned.stderr).toContain(
       '1 owner(s) who opted out on the exporting deployment would be recorded',
     );
     expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'none' });
 
-    const again = await importInto(target, 'export-again.jsonl', exported, '2026-11-04T00:00:00Z');
+    const again = await importInto(target, 'export-again.jsonl', exported, ITS_OWN);
 
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(
@@ -398,14 +401,7 @@ describe('owners export, then owners import into another table', () => {
     );
     expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'unsubscribed' });
     // the JSON summary names him too; a re-run finds his stop recorded: nothing to write, no notice
-    const rerun = await importInto(
-      target,
-      'rerun.jsonl',
-      exported,
-      '2026-11-04T00:00:00Z',
-      '--format',
-      'json',
-    );
+    const rerun = await importInto(target, 'rerun.jsonl', exported, ITS_OWN, '--format', 'json');
     expect(rerun.stderr).toBe('');
     expect(JSON.parse(rerun.stdout)).toMatchObject({
       updated: 0,
@@ -422,13 +418,13 @@ describe('owners export, then owners import into another table', () => {
   it('names an owner resubscribed then subscribed again by a reconcile (pending) when the export is imported again', async () => {
     await sourceWithOptOuts();
     const exported = await exportSource();
-    expect((await importInto(target, 'export.jsonl', exported, '2026-11-04T00:00:00Z')).code).toBe(0);
+    expect((await importInto(target, 'export.jsonl', exported, ITS_OWN)).code).toBe(0);
     expect((await runCli(['owners', 'resubscribe', 'dan', ...directoryFlags(target)])).code).toBe(0);
     // the next reconcile subscribes him again (and bob and cy): pending until he confirms
     expect(await reconcileTarget()).toEqual(['bob@example.com', 'cy@example.com', 'dan@example.com']);
     expect(await ownerIn(to(), 'dan')).toMatchObject({ subscription: 'pending' });
 
-    const again = await importInto(target, 'export-again.jsonl', exported, '2026-11-04T00:00:00Z');
+    const again = await importInto(target, 'export-again.jsonl', exported, ITS_OWN);
 
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(
@@ -449,7 +445,7 @@ describe('owners export, then owners import into another table', () => {
 
   it('records the opt-outs of owners a relay reconcile recorded none, so the relay emails none of them', async () => {
     await sourceWithOptOuts();
-    expect((await importInto(target, 'hr.csv', hrRows(B), '2026-11-03T00:00:00Z')).code).toBe(0);
+    expect((await importInto(target, 'hr.csv', hrRows(B), TARGET_HR_AS_OF)).code).toBe(0);
     // the target's first reconcile ran on sns-email (everyone pending), then the deployment moved to route relay:
     // its reconcile keeps no subscription and records every owner none
     expect(await reconcileTarget()).toHaveLength(5);
@@ -563,7 +559,7 @@ describe('owners export, then owners import into another table', () => {
   it('remembers an opt-out at the line’s address when the target holds another, and the move records it there', async () => {
     await sourceWithOptOuts();
     // the target's HR export still has ada at a, where the target has no opt-out of hers
-    expect((await importInto(target, 'hr.csv', hrRows(A), '2026-11-03T00:00:00Z')).code).toBe(0);
+    expect((await importInto(target, 'hr.csv', hrRows(A), TARGET_HR_AS_OF)).code).toBe(0);
 
     const moved = await moveSourceToTarget();
 
@@ -575,7 +571,7 @@ describe('owners export, then owners import into another table', () => {
 
   it('re-plans a merge refused because a reconcile subscribed the owner meanwhile, and reports it not applied', async () => {
     await sourceWithOptOuts();
-    expect((await importInto(target, 'hr.csv', hrRows(B), '2026-11-03T00:00:00Z')).code).toBe(0);
+    expect((await importInto(target, 'hr.csv', hrRows(B), TARGET_HR_AS_OF)).code).toBe(0);
     const file = join(dir(), 'export.jsonl');
     await writeFile(file, await exportSource());
     // the reconciler subscribes ada right after the import read the directory
@@ -599,7 +595,7 @@ describe('owners export, then owners import into another table', () => {
     const summary = await importOwnerFile(target.client, {
       table: target.tableName,
       file,
-      asOf: '2026-11-04T00:00:00.000Z',
+      // no asOf: the export's own (directoryAsOf)
       now: '2026-11-04T00:00:00.000Z',
       maxDeletePercent: 100,
     }).finally(() => spy.mockRestore());

@@ -507,7 +507,7 @@ describe('a complaint is the person’s opt-out, through imports and exports', (
     const moved = await importOwnerFile(other.client, {
       table: other.tableName,
       file,
-      asOf: '2026-12-02T00:00:00Z',
+      // no asOf: the line carries the exported directory's (directoryAsOf)
       now: '2026-12-02T00:00:00Z',
       maxDeletePercent: 100,
     });

@@ -17,6 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
+import { ownerDirectoryDescription } from '../support/table-descriptions';
 import { useTempDir } from '../support/temp-dir';
 
 const tempDir = useTempDir('owners-import-unit');
@@ -45,7 +46,7 @@ describe('importOwnerFile interrupted', () => {
   afterEach(() => ddb.reset());
 
   it('writes the freshness item only after every owner, and not at all when a write fails', async () => {
-    ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'owners' } });
+    ddb.on(DescribeTableCommand).resolves(ownerDirectoryDescription('owners'));
     ddb.on(GetCommand).resolves({});
     ddb.on(ScanCommand).resolves({ Items: [] });
     ddb
@@ -66,7 +67,7 @@ describe('importOwnerFile interrupted', () => {
   });
 
   it('after a complete write, records asOf and the owner count last', async () => {
-    ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'owners' } });
+    ddb.on(DescribeTableCommand).resolves(ownerDirectoryDescription('owners'));
     ddb.on(GetCommand).resolves({});
     ddb.on(ScanCommand).resolves({ Items: [] });
     ddb.on(UpdateCommand).resolves({});
@@ -104,7 +105,7 @@ describe('importOwnerFile interrupted', () => {
   });
 
   it('records the freshness only while the stored asOf, digest and importedAt are the ones it read (compare-and-swap)', async () => {
-    ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'owners' } });
+    ddb.on(DescribeTableCommand).resolves(ownerDirectoryDescription('owners'));
     ddb.on(GetCommand).resolves({
       Item: {
         userId: '__hygiene__#directory-freshness',

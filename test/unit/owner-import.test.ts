@@ -32,6 +32,10 @@ describe('checkOwnerRow', () => {
 
   it.each([
     [{ email: 'a@b', status: 'active' }, 'userId: required, a non-empty string'],
+    [{ userId: 5, status: 'active' }, 'userId: required, a non-empty string; got a number (5)'],
+    [{ userId: '', status: 'active' }, 'userId: required, a non-empty string; got an empty string'],
+    [{ userId: null, status: 'active' }, 'userId: required, a non-empty string; got null'],
+    [{ userId: ['u1'], status: 'active' }, 'userId: required, a non-empty string; got an array (["u1"])'],
     [{ userId: ' u', status: 'active' }, 'userId: has leading or trailing whitespace'],
     [
       { userId: `${RESERVED_ID_PREFIX}x`, status: 'active' },
@@ -39,13 +43,17 @@ describe('checkOwnerRow', () => {
     ],
     [{ userId: 'x'.repeat(2049), status: 'active' }, "userId: longer than DynamoDB's 2048-byte key limit"],
     [{ userId: 'u', status: 'gone' }, 'status: "gone" must be one of active, departed'],
-    [{ userId: 'u' }, 'status: null must be one of active, departed'],
+    [{ userId: 'u' }, 'status: required, one of active, departed'],
+    [{ userId: 'u', status: null }, 'status: required, one of active, departed'],
+    [{ userId: 'u', status: '' }, 'status: required, one of active, departed'],
+    [{ userId: 'u', status: 1 }, 'status: 1 must be one of active, departed'],
     [{ userId: 'u', status: 'active', email: 'Ann Smith' }, 'email: "Ann Smith" is not an email address'],
     [{ userId: 'u', status: 'active', email: 7 }, 'email: must be a string, got 7'],
     [
       { userId: 'u', status: 'active', team: 'x' },
       'unknown field(s) team: allowed are userId, email, name, status, and in a JSON Lines line the fields ' +
-        'owners export writes (subscription, subscriptionArn, bouncingSince, optedOutAddresses, updatedAt)',
+        'owners export writes (subscription, subscriptionArn, bouncingSince, optedOutAddresses, updatedAt, ' +
+        'directoryAsOf)',
     ],
   ])('rejects %j naming the field', (fields, problem) => {
     const checked = checkOwnerRow(row(fields, 7), new Map());

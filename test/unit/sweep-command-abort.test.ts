@@ -5,7 +5,13 @@
  * and the table-error rewording (cli/options/aws-setup-errors.ts) matches on
  * messages: a run whose writes failed for lost credentials was reported as
  * "no AWS credentials" with no summary, although it may have deleted.
+ * In process: the sweep itself mocked, and DynamoDB (aws-sdk-client-mock)
+ * only to describe the table as a credentials table, which every command
+ * checks before it opens it.
  */
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OPERATOR_ENV } from '../../cli/aws/caller-identity';
 import { registerSweepCommand } from '../../cli/commands/sweep';
@@ -14,6 +20,7 @@ import { parseConfig } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep, SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { runInProcess } from '../support/in-process-cli';
+import { credentialsTableDescription } from '../support/table-descriptions';
 import { credential, days, NOW } from './support/credentials';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
 
@@ -36,7 +43,11 @@ async function abortedSummary(): Promise<RunSummary> {
 }
 
 describe('sweep command: an aborted run', () => {
-  afterEach(() => vi.unstubAllEnvs());
+  const ddb = mockClient(DynamoDBDocumentClient);
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    ddb.reset();
+  });
 
   it('prints the partial summary and exits 1 even when the last write error names lost credentials', async () => {
     const summary = await abortedSummary();
@@ -46,6 +57,7 @@ describe('sweep command: an aborted run', () => {
     );
 
     vi.stubEnv(OPERATOR_ENV, 'tester');
+    ddb.on(DescribeTableCommand).resolves(credentialsTableDescription('Prod-Table-1'));
     const run = await runInProcess(registerSweepCommand, [
       'sweep',
       '--table',

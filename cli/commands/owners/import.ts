@@ -10,7 +10,11 @@
  * deployed config's (`directoryConfigOf`), else the default. An export older
  * than the directory's recorded snapshot (`--as-of`), or a different export
  * (another content digest) than the one recorded as of the same instant, is
- * refused (exit 3) unless `--allow-older`; an import during which another one
+ * refused (exit 3) unless `--allow-older`. The instant is `--as-of`, else an
+ * `owners export` file's own (`directoryAsOf`, so a moved directory keeps
+ * its source's), else now; an `--as-of` that differs from the file's, or an
+ * export file stating none without `--as-of`, is a usage error (exit 2:
+ * lambdas/hygiene/owner-import-as-of.ts). An import during which another one
  * recorded its snapshot does not record its own, says so and exits 1. Who
  * `--sync` marks departed (for `--dry-run` and a tripped guard, would mark) is
  * named on a line after the summary's, the first `MAX_LISTED_DEPARTING` by
@@ -60,17 +64,23 @@ const DESCRIPTION =
   'counted) and nothing is written (exit 1), as for a file with no rows. ' +
   'Owners not in the file keep their state unless --sync, which marks them departed and names them. ' +
   "An export older (--as-of) than the directory's recorded snapshot, or a different export than the one recorded " +
-  'as of the same instant, is refused (exit 3) unless --allow-older.';
+  'as of the same instant, is refused (exit 3) unless --allow-older. ' +
+  "An owners export file carries its directory's snapshot instant (directoryAsOf), which the import records: " +
+  'a different --as-of is refused (exit 2), as is an owners export file without one and no --as-of.';
 
 function defineOwnersImport(owners: Command) {
   return defineCommand(owners, 'import', DESCRIPTION, 'directory', (command) =>
     command
       .argument('<file>', 'CSV (header userId,email,name,status) or JSON Lines (one owner object a line)')
-      .option('--as-of <iso>', 'the instant the export reflects (RFC 3339 with a zone; default: now)')
+      .option(
+        '--as-of <iso>',
+        'the instant the export reflects (RFC 3339 with a zone; default: the directoryAsOf an owners export ' +
+          'file carries, else now)',
+      )
       .option('--sync', 'mark active owners missing from the file departed (guarded by maxDeletePercent)')
       .option(
         '--allow-mass-change',
-        'let --sync mark more than maxDeletePercent of the active owners departed',
+        'with --sync: let it mark more than maxDeletePercent of the active owners departed',
       )
       .option(
         '--allow-older',
@@ -91,9 +101,12 @@ function defineOwnersImport(owners: Command) {
 
 type OwnersImportOptions = OptionsOf<ReturnType<typeof defineOwnersImport>>;
 
-/** `--as-of` as canonical UTC; never after `now` (a future snapshot would look fresh for longer than it is). */
-function resolveAsOf(value: string | undefined, now: number): string {
-  if (value === undefined) return formatInstant(now);
+/**
+ * `--as-of` as canonical UTC; never after `now` (a future snapshot would look fresh for longer than it is).
+ * Not given: `undefined` (the import takes an `owners export` file's own instant, else now).
+ */
+function resolveAsOf(value: string | undefined, now: number): string | undefined {
+  if (value === undefined) return undefined;
   let asOf: number;
   try {
     asOf = requireInstant(value, '--as-of');
@@ -166,6 +179,13 @@ function rejectedLine(summary: OwnerImportSummary): string {
   return `rejected ${summary.rejectedRowCount} of ${summary.rows} row(s) in ${summary.file}; nothing written`;
 }
 
+/** How the summary line says where the instant it names came from (`--as-of` and now go unsaid). */
+const AS_OF_FROM: Readonly<Record<OwnerImportSummary['asOfFrom'], string>> = {
+  'as-of': '',
+  export: " (the export's directoryAsOf)",
+  now: '',
+};
+
 /** The summary line (before sanitising: the recorded instants are stored text). */
 function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
   if (summary.outcome === 'rejected') return rejectedLine(summary);
@@ -195,7 +215,7 @@ function summaryLine(summary: OwnerImportSummary, dryRun: boolean): string {
     `${summary.updated} changed, ${summary.unchanged} unchanged, ${summary.markedDeparted} marked departed` +
     `${kept}${overridden}; `;
   if (summary.outcome !== 'superseded') {
-    return `${done}directory as of ${summary.asOf}${older}, ${summary.owners} owner(s)`;
+    return `${done}directory as of ${summary.asOf}${AS_OF_FROM[summary.asOfFrom]}${older}, ${summary.owners} owner(s)`;
   }
   return `${done}${supersededText(summary)}`;
 }
@@ -313,6 +333,12 @@ async function runOwnersImport(
   options: OwnersImportOptions,
   command: CommandUnknownOpts,
 ): Promise<void> {
+  if (options.allowMassChange && !options.sync) {
+    throw new UsageError(
+      '--allow-mass-change applies only with --sync (it lets --sync mark more than maxDeletePercent of the ' +
+        'active owners departed): add --sync, or leave it out',
+    );
+  }
   const now = Date.now();
   const asOf = resolveAsOf(options.asOf, now);
   const dryRun = options.dryRun ?? false;
@@ -322,7 +348,7 @@ async function runOwnersImport(
       table: options.directoryTable,
       file,
       ...(options.inputFormat !== undefined && { format: options.inputFormat }),
-      asOf,
+      ...(asOf !== undefined && { asOf }),
       now: formatInstant(now),
       sync: options.sync ?? false,
       allowMassChange: options.allowMassChange ?? false,

@@ -2,7 +2,9 @@
  * `pc-hygiene owners list [--unreachable]`: the owners in the directory with
  * their reach on the configured route (`ownerDelivery`; judged by
  * `reachabilityOf`, the same rule the notifier applies at drain time,
- * docs/notifications.md), as a table or JSON. `--unreachable` keeps only the
+ * docs/notifications.md), as a table, JSON, or CSV (a listing, as `runs
+ * list`'s and `report --list`'s: for a spreadsheet of the owners to chase).
+ * `--unreachable` keeps only the
  * owners a digest would not reach, with the reason. With `--with-unlisted`
  * (or `--table NAME`, which names the table and implies it), the owners of
  * the credentials table's active credentials who are not in the directory
@@ -33,6 +35,7 @@ import { isSesSendable } from '../../../lambdas/relay/ses-address';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import type { Deployment } from '../../aws/deployment-lookup';
+import { listingCsv } from '../../format/listing';
 import { defineCommand } from '../../options/define-command';
 import { sayOnStderr } from '../../options/deployment-target';
 import {
@@ -41,7 +44,7 @@ import {
   routeOption,
   withDirectory,
 } from '../../options/directory-options';
-import { formatOption, REPORT_FORMATS } from '../../options/formats';
+import { formatOption, LISTING_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
 import { tableDefault, withTableErrors } from '../../options/table-options';
@@ -79,7 +82,7 @@ function defineOwnersList(owners: Command) {
         )
         .addOption(credentialsTableOption())
         .addOption(routeOption('judge reach on'))
-        .addOption(formatOption(REPORT_FORMATS, 'output format')),
+        .addOption(formatOption(LISTING_FORMATS, 'output format')),
   );
 }
 
@@ -95,6 +98,23 @@ interface ListedOwner {
 /** Names and ids come from an export: printed through the one terminal sanitiser. */
 function printable(text: string | undefined): string {
   return terminalText(text ?? '');
+}
+
+/** The CSV columns: the JSON output's field names, one row per owner (`route` on each, as the JSON says it once). */
+const CSV_COLUMNS = ['userId', 'status', 'email', 'name', 'route', 'reachable', 'reason'] as const;
+
+/** The owners as CSV (cells through `csvCell`, as every CSV listing of the CLI: stored text, spreadsheet-safe). */
+function ownersCsv(listed: readonly ListedOwner[], route: OwnerDeliveryRoute): string {
+  const rows = listed.map(({ owner, reach }) => [
+    owner.userId,
+    'status' in owner ? owner.status : undefined,
+    'email' in owner ? owner.email : undefined,
+    'name' in owner ? owner.name : undefined,
+    route,
+    String(reach.reachable),
+    reach.reachable ? undefined : reach.reason,
+  ]);
+  return listingCsv(CSV_COLUMNS, rows);
 }
 
 /** The owners as an aligned text table (one header line, one line per owner). */
@@ -222,7 +242,8 @@ async function runOwnersList(options: OwnersListOptions, command: CommandUnknown
       ...(!reach.reachable && { reason: reach.reason }),
     }));
     process.stdout.write(`${jsonText({ route, owners })}\n`);
-  } else process.stdout.write(listed.length === 0 ? 'no owners\n' : ownersTable(listed, route));
+  } else if (options.format === 'csv') process.stdout.write(ownersCsv(listed, route));
+  else process.stdout.write(listed.length === 0 ? 'no owners\n' : ownersTable(listed, route));
 }
 
 /** Registers `owners list` on the `owners` command. */

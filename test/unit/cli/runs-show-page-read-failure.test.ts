@@ -5,9 +5,10 @@
  * nothing — never a JSON document cut after its header, a CSV header alone or
  * a table's heading — and the read error is the command's (the CLI says it,
  * exit 1). In process,
- * DynamoDB mocked at the document client (aws-sdk-client-mock): the header
- * read answers, the page read fails.
+ * DynamoDB mocked at the document client (aws-sdk-client-mock): the table
+ * is described as a credentials table, the header read answers, the page read fails.
  */
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { registerRunsCommand } from '../../../cli/commands/runs';
 import { RUN_MANIFEST_ATTR, runHeaderId, runPageId } from '../../../lambdas/hygiene/data-contract';
 import type { RunManifestHeader } from '../../../lambdas/hygiene/run-manifest';
 import { runInProcess } from '../../support/in-process-cli';
+import { credentialsTableDescription } from '../../support/table-descriptions';
 
 const RUN_ID = 'run-1';
 
@@ -34,6 +36,8 @@ describe('runs show when reading the first manifest page fails', () => {
   beforeEach(() => {
     const ddb = mockClient(DynamoDBDocumentClient);
     ddb
+      .on(DescribeTableCommand)
+      .resolves(credentialsTableDescription())
       .on(GetCommand, { Key: { id: runHeaderId(RUN_ID) } })
       .resolves({ Item: { id: runHeaderId(RUN_ID), [RUN_MANIFEST_ATTR.header]: HEADER } })
       .on(GetCommand, { Key: { id: runPageId(RUN_ID, 1) } })

@@ -2,8 +2,9 @@
  * DynamoDB's refusal of a key that is not the table's (a credentials command
  * aimed at the owner directory or the relay ledger) names the table and the
  * likely mistake (`describeTableError`), in AWS's words as in DynamoDB
- * Local's (test/integration/wrong-table-key-cli.test.ts); any other
- * validation error, and the owner directory's own commands, pass through.
+ * Local's (test/integration/wrong-table-key-cli.test.ts); the owner
+ * directory's commands say theirs (not an owner directory); any other
+ * validation error passes through.
  */
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -37,13 +38,17 @@ describe('a table whose key is not id', () => {
     expect(describeTableError(other, { table: 'PersonalClients' })).toBe(other);
   });
 
-  it("the owner directory's commands are not told of a credentials table", async () => {
-    const mismatch = validation('The provided key element does not match the schema');
+  it("the owner directory's commands are told it is not an owner directory", async () => {
+    const mismatch = validation('One of the required keys was not given a value');
 
     const error = await withDirectoryErrors({ directoryTable: 'PersonalClients' }, () =>
       Promise.reject(mismatch),
     ).catch((e: unknown) => e);
 
-    expect(error).toBe(mismatch);
+    expect(error).toBeInstanceOf(TableAccessError);
+    expect((error as Error).message).toBe(
+      'owner directory table PersonalClients is not an owner directory (its key is not `userId`): ' +
+        'did you name the credentials table?',
+    );
   });
 });

@@ -1,0 +1,157 @@
+/**
+ * A command aimed at a table of the wrong kind is refused before it reads or
+ * writes it (cli/aws/table-key.ts: the key schema from `DescribeTable`). A
+ * credentials command (`import`, with or without `--create-table`, `sweep`,
+ * `exempt`, `notify`, `report`, `export`, `plan`, …) given the owner
+ * directory (key `userId`): DynamoDB itself accepts a credential there, since
+ * every credential has a `userId`, and an import used to replace the owner
+ * with it (email, name and opt-out gone) and exit 0; `--create-table` used to
+ * turn TTL on for `hygienePurgeAt` on it. An owner directory command given
+ * the credentials table (key `id`) used to fail on DynamoDB's raw "One of the
+ * required keys was not given a value", or list credentials as owners. Each
+ * now says which table it is and what it likely is instead, exit 1, and the
+ * table is unchanged. Child processes, DynamoDB Local.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { putItems } from '../support/items';
+import { directoryFlags, runCli, tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
+import { useTestDirectoryTable } from '../support/test-directory-table';
+import { useTestTable } from '../support/test-table';
+import { credential } from '../unit/support/credentials';
+
+const tempDir = useTempDir('wrong-table-kind');
+let dir: string;
+beforeAll(() => {
+  dir = tempDir();
+});
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(dir, `${randomUUID().slice(0, 8)}-${name}`);
+  await writeFile(path, text);
+  return path;
+}
+
+/** Every item of `table`, sorted by its JSON text (a scan's order is not the test's concern). */
+async function itemsOf(client: DynamoDBDocumentClient, table: string): Promise<string[]> {
+  const out = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+  return (out.Items ?? []).map((item) => JSON.stringify(item)).toSorted();
+}
+
+/** An owner who opted out on the relay route: what a credential item written over them would lose. */
+const OPTED_OUT_OWNER = {
+  userId: 'user-c1',
+  email: 'ada@example.com',
+  name: 'Ada',
+  status: 'active',
+  relaySubscription: 'unsubscribed',
+  optedOutAddresses: ['digest-of-ada'],
+};
+
+describe('credentials commands aimed at the owner directory', () => {
+  const owners = useTestDirectoryTable('kind-owners', 'each');
+  const refusal = () =>
+    `pc-hygiene: table ${owners.tableName} at ${owners.endpoint} is not a credentials table (its key is not \`id\`): ` +
+    'did you name the owner directory or the relay ledger?\n';
+  let before: string[];
+
+  beforeEach(async () => {
+    await putItems(owners.client, owners.tableName, [OPTED_OUT_OWNER]);
+    before = await itemsOf(owners.client, owners.tableName);
+  });
+
+  it('import writes nothing into it: the owner keeps their email and opt-out', async () => {
+    const records = await file('creds.jsonl', `${JSON.stringify(credential('c1-1'))}\n`);
+
+    const run = await runCli(['import', records, ...tableFlags(owners)]);
+
+    expect(run.stderr).toBe(refusal());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(await itemsOf(owners.client, owners.tableName)).toEqual(before);
+  });
+
+  it('import --create-table finds it and refuses it: no TTL turned on, nothing written', async () => {
+    const records = await file('creds.jsonl', `${JSON.stringify(credential('c1-1'))}\n`);
+
+    const run = await runCli(['import', records, '--create-table', ...tableFlags(owners)]);
+
+    expect(run.stderr).toBe(refusal());
+    expect(run.code).toBe(1);
+    const ttl = await owners.client.send(new DescribeTimeToLiveCommand({ TableName: owners.tableName }));
+    expect(ttl.TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
+    expect(await itemsOf(owners.client, owners.tableName)).toEqual(before);
+  });
+
+  it.each([
+    [['sweep']],
+    [['sweep', '--dry-run']],
+    [['exempt', 'c1-1', '--reason', 'r']],
+    [['unexempt', 'c1-1', '--reason', 'r']],
+    [['guard', 'approve', '--max-deletes', '5', '--reason', 'r']],
+    [['notify', '--sink', 'jsonl:DIR/digests.jsonl']],
+    [['report']],
+    [['report', '--list', 'invalid']],
+    [['export']],
+    [['plan', '--format', 'json']],
+  ])('%j is refused before it reads or writes', async (args) => {
+    const run = await runCli([...args.map((arg) => arg.replace('DIR', dir)), ...tableFlags(owners)]);
+
+    expect(run.stderr).toBe(refusal());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(await itemsOf(owners.client, owners.tableName)).toEqual(before);
+  });
+});
+
+describe('owner directory commands aimed at the credentials table', () => {
+  const credentials = useTestTable('kind-credentials', 'each', () => [credential('c1-1')]);
+  const refusal = () =>
+    `pc-hygiene: owner directory table ${credentials.tableName} at ${credentials.endpoint} is not an owner ` +
+    'directory (its key is not `userId`): did you name the credentials table?\n';
+  const people = () => file('people.csv', 'userId,email,name,status\nuser-c1,ada@example.com,Ada,active\n');
+  let before: string[];
+
+  beforeEach(async () => {
+    before = await itemsOf(credentials.client, credentials.tableName);
+  });
+
+  it.each([[[]], [['--create-table']], [['--dry-run']], [['--dry-run', '--create-table']]])(
+    'owners import %j says so, not a raw DynamoDB error, and writes nothing',
+    async (flags) => {
+      const run = await runCli([
+        'owners',
+        'import',
+        await people(),
+        '--as-of',
+        '2026-11-25T00:00:00Z',
+        ...flags,
+        ...directoryFlags(credentials),
+      ]);
+
+      expect(run.stderr).toBe(refusal());
+      expect(run.code).toBe(1);
+      expect(await itemsOf(credentials.client, credentials.tableName)).toEqual(before);
+    },
+  );
+
+  it.each([
+    [['owners', 'list']],
+    [['owners', 'export']],
+    [['owners', 'unsubscribe', 'user-c1', '--route', 'relay']],
+    [['owners', 'resubscribe', 'user-c1']],
+    [['owners', 'clear-bouncing', 'user-c1']],
+  ])('%j is refused: no credentials listed as owners, nothing written', async (args) => {
+    const run = await runCli([...args, ...directoryFlags(credentials)]);
+
+    expect(run.stderr).toBe(refusal());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(await itemsOf(credentials.client, credentials.tableName)).toEqual(before);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * The one check a command makes of the table it opens (`requireTableKind`,
+ * over `checkTableKey`, cli/aws/table-key.ts): its key schema from
+ * `DescribeTable` must be the kind's partition key alone. A sort key, another
+ * partition key or none is refused, named by kind (`describeTableError`); a
+ * missing table is an error unless `--create-table` may create it; a caller
+ * whose role may not call `DescribeTable` is told once, on stderr, that the
+ * table cannot be checked, and the command goes on (an operator's restore
+ * must not fail on a permission only the check uses). The CLI runs against
+ * DynamoDB Local: test/integration/wrong-table-kind-cli.test.ts.
+ */
+import {
+  DescribeTableCommand,
+  DynamoDBServiceException,
+  type KeySchemaElement,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TableKeyMismatchError } from '../../../cli/aws/table-key';
+import { OWNER_DIRECTORY } from '../../../cli/options/directory-options';
+import { describeTableError, requireTableKind, TableAccessError } from '../../../cli/options/table-options';
+import { createDocumentClient } from '../../../lambdas/aws/dynamodb-client';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const client = createDocumentClient({ endpoint: 'http://127.0.0.1:1' });
+
+/** DescribeTable answers with this key schema. */
+function keyedBy(...keySchema: KeySchemaElement[]): void {
+  ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'T', KeySchema: keySchema } });
+}
+
+beforeEach(() => ddb.reset());
+afterEach(() => vi.restoreAllMocks());
+
+describe('requireTableKind', () => {
+  it('accepts a credentials table (key id alone) and an owner directory (key userId alone)', async () => {
+    keyedBy({ AttributeName: 'id', KeyType: 'HASH' });
+    await expect(requireTableKind(client, 'T')).resolves.toBe(true);
+    keyedBy({ AttributeName: 'userId', KeyType: 'HASH' });
+    await expect(requireTableKind(client, 'T', OWNER_DIRECTORY)).resolves.toBe(true);
+  });
+
+  it.each([
+    [[{ AttributeName: 'userId', KeyType: 'HASH' }], 'userId'],
+    [
+      [
+        { AttributeName: 'id', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      'id + sk',
+    ],
+    [[], 'no key'],
+  ] as const)('refuses a table keyed %j as not a credentials table', async (keySchema, found) => {
+    keyedBy(...keySchema);
+
+    const error = await requireTableKind(client, 'T').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TableKeyMismatchError);
+    expect((error as TableKeyMismatchError).found).toBe(found);
+  });
+
+  it('a missing table is an error, unless it may be missing (--create-table)', async () => {
+    ddb.on(DescribeTableCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+
+    await expect(requireTableKind(client, 'T')).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(requireTableKind(client, 'T', undefined, { mayBeMissing: true })).resolves.toBe(false);
+  });
+
+  it('a caller denied DescribeTable cannot be checked: said once on stderr, and the command goes on', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    ddb.on(DescribeTableCommand).rejects(
+      new DynamoDBServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'no',
+        $metadata: {},
+      }),
+    );
+
+    await expect(requireTableKind(client, 'Denied')).resolves.toBe(true);
+    await expect(requireTableKind(client, 'Denied')).resolves.toBe(true);
+
+    expect(stderr.mock.calls).toEqual([
+      [
+        'pc-hygiene: cannot check that table Denied is a credentials table (dynamodb:DescribeTable denied): going on\n',
+      ],
+    ]);
+  });
+});
+
+describe('a table of the wrong kind, as the operator is told', () => {
+  const mismatch = new TableKeyMismatchError('T', 'id', 'userId');
+
+  it('a credentials command names the owner directory', () => {
+    const error = describeTableError(mismatch, { table: 'Owners', region: 'eu-west-1' });
+
+    expect(error).toBeInstanceOf(TableAccessError);
+    expect((error as Error).message).toBe(
+      'table Owners in eu-west-1 is not a credentials table (its key is not `id`): ' +
+        'did you name the owner directory or the relay ledger?',
+    );
+  });
+
+  it('an owner directory command names the credentials table', () => {
+    const error = describeTableError(mismatch, { table: 'PersonalClients' }, OWNER_DIRECTORY);
+
+    expect((error as Error).message).toBe(
+      'owner directory table PersonalClients is not an owner directory (its key is not `userId`): ' +
+        'did you name the credentials table?',
+    );
+  });
+});
