@@ -141,6 +141,12 @@ export class CredentialHygiene extends Construct {
   readonly notificationKey?: kms.Key;
   /** The validated configuration the functions receive. */
   readonly config: HygieneConfig;
+  /**
+   * The filter-policy quota the reconciler plans against, when `filterPolicyQuota` is given (its
+   * `SNS_FILTER_POLICY_QUOTA`); `undefined`: SNS's default, 200. The shipped stack outputs it (`FilterPolicyQuota`)
+   * for the CLI's `owners sync-subscriptions --stack` (docs/deploy.md, "Owner subscriptions: the SNS quota").
+   */
+  readonly filterPolicyQuota: number | undefined;
   readonly sweepFunction: HygieneFunction;
   readonly notifierFunction: HygieneFunction;
   /** Keeps the topic's owner email subscriptions in step with the owner directory. */
@@ -188,6 +194,7 @@ export class CredentialHygiene extends Construct {
     this.props = props;
     this.knownDeploymentRole = deploymentRoleArn(this, props.deploymentRoleArn);
     this.config = config;
+    this.filterPolicyQuota = props.filterPolicyQuota;
     const metricNames = metricNamesOf(props);
     this.metricsNamespace = metricNames.metricsNamespace;
     this.serviceName = metricNames.serviceName;
@@ -469,7 +476,7 @@ export class CredentialHygiene extends Construct {
   }
 
   private addReconcilerFunction(): HygieneFunction {
-    const quota = this.props.filterPolicyQuota;
+    const quota = this.filterPolicyQuota;
     return this.addWorkerFunction('Reconciler', {
       entry: 'lambdas/handlers/reconciler.ts',
       description:

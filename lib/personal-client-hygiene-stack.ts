@@ -65,8 +65,8 @@ export class PersonalClientHygieneStack extends Stack {
     // construct: `--stack` finds a deployment by the outputs below, which a stack of your own may lack.
     this.hygiene.sweepFunction.function.addEnvironment(HANDLER_ENV.stackName, this.stackName);
 
-    // The CLI's `--stack` reads TableName, DirectoryTableName, TopicArn and SweepFunctionName (and the
-    // config from the sweep function's environment): keep these ids stable (cli/aws/deployment-lookup.ts).
+    // The CLI's `--stack` reads TableName, DirectoryTableName, TopicArn, SweepFunctionName and FilterPolicyQuota (and
+    // the config from the sweep function's environment): keep these ids stable (cli/aws/deployment-lookup.ts).
     new CfnOutput(this, 'Mode', { value: this.hygiene.config.mode, description: 'audit or enforce' });
     new CfnOutput(this, 'TableName', { value: this.hygiene.table.tableName });
     new CfnOutput(this, 'DirectoryTableName', {
@@ -84,6 +84,14 @@ export class PersonalClientHygieneStack extends Stack {
       new CfnOutput(this, 'DashboardName', { value: this.hygiene.dashboard.dashboardName });
     }
     new CfnOutput(this, 'SweepFunctionName', { value: this.hygiene.sweepFunction.function.functionName });
+    // An output, not a variable of the sweep function: its environment's 4 KB are the config's (exemptIds).
+    if (this.hygiene.filterPolicyQuota !== undefined) {
+      new CfnOutput(this, 'FilterPolicyQuota', {
+        value: String(this.hygiene.filterPolicyQuota),
+        description:
+          'The filter-policy quota the reconciler plans against (owners sync-subscriptions --stack too)',
+      });
+    }
     // What the runbooks (docs/deploy.md) name.
     new CfnOutput(this, 'SweepScheduleName', { value: this.hygiene.sweepSchedule.scheduleName });
     new CfnOutput(this, 'NotifierScheduleName', { value: this.hygiene.notifierSchedule.scheduleName });

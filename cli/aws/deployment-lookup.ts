@@ -1,6 +1,7 @@
 /**
  * Finds a deployed worker from its CloudFormation stack (`--stack NAME`): the
- * stack's outputs name the table, the topic and the sweep function, and the
+ * stack's outputs name the table, the topic and the sweep function (and the
+ * reconciler's filter-policy quota, when raised), and the
  * sweep function's environment holds the **deployed hygiene config** (the
  * `HYGIENE_<key>` variables), read back through the same schema as the
  * Lambda's cold start (`configFromEnvironment`), so the CLI decides exactly
@@ -12,6 +13,10 @@ import { configFromEnvironment, HANDLER_ENV } from '../../lambdas/handlers/envir
 import { DEFAULT_METRICS_NAMESPACE } from '../../lambdas/handlers/metric-names';
 import { ConfigError, type HygieneConfig } from '../../lambdas/hygiene/config';
 import { describeError } from '../../lambdas/hygiene/errors';
+import {
+  InvalidFilterPolicyQuotaError,
+  parseFilterPolicyQuota,
+} from '../../lambdas/hygiene/subscription-plan';
 import { STACK_OUTPUT } from './stack-outputs';
 
 export { DEFAULT_STACK_NAME, STACK_OUTPUT } from './stack-outputs';
@@ -37,6 +42,11 @@ export interface Deployment {
   readonly sweepFunctionName: string;
   /** The hygiene config the deployed sweep runs with (its `mode` included). */
   readonly config: HygieneConfig;
+  /**
+   * The filter-policy quota the deployed reconciler plans against (output `FilterPolicyQuota`), when the deployment
+   * sets `filterPolicyQuota`; absent: SNS's default (`DEFAULT_FILTER_POLICY_QUOTA`).
+   */
+  readonly filterPolicyQuota?: number;
   /** Where the deployed sweep's metrics go: the CLI's own sweep emits the same ones there. */
   readonly metrics: { readonly namespace: string; readonly service?: string };
 }
@@ -109,15 +119,33 @@ async function functionEnvironment(
 }
 
 /**
+ * The stack's `FilterPolicyQuota` output, read as the reconciler reads its variable (`parseFilterPolicyQuota`), or
+ * `undefined` when the stack has none (the deployment sets no `filterPolicyQuota`, or predates the output).
+ */
+function filterPolicyQuotaOutput(stackName: string, outputs: readonly Output[]): number | undefined {
+  const text = outputValue(outputs, STACK_OUTPUT.filterPolicyQuota);
+  if (text === undefined) return undefined;
+  try {
+    return parseFilterPolicyQuota(text, `output ${STACK_OUTPUT.filterPolicyQuota}`);
+  } catch (error: unknown) {
+    if (error instanceof InvalidFilterPolicyQuotaError) {
+      throw new DeploymentLookupError(`stack ${stackName}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/**
  * Looks a deployment up: `DescribeStacks` for the outputs, then
  * `GetFunctionConfiguration` of the sweep function for the deployed config.
- * @throws {DeploymentLookupError} when the stack is missing, lacks an output, or its config is invalid
+ * @throws {DeploymentLookupError} when the stack is missing, lacks an output, or its config or quota is invalid
  */
 export async function lookUpDeployment(stackName: string, clients: DeploymentClients): Promise<Deployment> {
   const outputs = await stackOutputs(stackName, clients.cloudFormation);
   const tableName = requiredOutput(stackName, outputs, STACK_OUTPUT.tableName);
   const topicArn = requiredOutput(stackName, outputs, STACK_OUTPUT.topicArn);
   const sweepFunctionName = requiredOutput(stackName, outputs, STACK_OUTPUT.sweepFunctionName);
+  const filterPolicyQuota = filterPolicyQuotaOutput(stackName, outputs);
   const env = await functionEnvironment(sweepFunctionName, clients.lambda);
   let config: HygieneConfig;
   try {
@@ -140,6 +168,7 @@ export async function lookUpDeployment(stackName: string, clients: DeploymentCli
     topicArn,
     sweepFunctionName,
     config,
+    ...(filterPolicyQuota !== undefined && { filterPolicyQuota }),
     metrics: {
       namespace: env[METRICS_ENV.namespace] ?? DEFAULT_METRICS_NAMESPACE,
       ...(service !== undefined && { service }),

@@ -12,10 +12,13 @@ export const DEFAULT_STACK_NAME = 'PersonalClientHygiene';
  * The stack outputs the CLI reads (`lib/personal-client-hygiene-stack.ts`
  * declares them; keep the names stable). The owner directory output is
  * optional: without it the sweep function's `DIRECTORY_TABLE_NAME` is used.
+ * So is the filter-policy quota, declared only when the deployment sets
+ * `filterPolicyQuota`: without it the reconciler plans against SNS's default.
  */
 export const STACK_OUTPUT = {
   tableName: 'TableName',
   topicArn: 'TopicArn',
   sweepFunctionName: 'SweepFunctionName',
   directoryTableName: 'DirectoryTableName',
+  filterPolicyQuota: 'FilterPolicyQuota',
 } as const;

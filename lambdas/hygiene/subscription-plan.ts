@@ -624,7 +624,8 @@ export class FilterPolicyQuotaError extends Error {
         `subscription(s)), above the quota of ${quota} filter policies per topic: ${fitText(creations, leftOut)} ` +
         `(recorded none)${applied === undefined ? '' : appliedText(applied)}. ` +
         'Raise the Amazon SNS quota "Filter policies per topic" in Service Quotas and set filterPolicyQuota ' +
-        '(env SNS_FILTER_POLICY_QUOTA, CLI --filter-policy-quota) to the new value, or switch ownerDelivery ' +
+        '(the construct prop, then deploy: the reconciler and pc-hygiene --stack read it) to the new value, ' +
+        'or switch ownerDelivery ' +
         'to relay (one filter policy for all owners; docs/deploy.md, "Owner subscriptions: the SNS quota").',
     );
     this.leftOut = leftOut;

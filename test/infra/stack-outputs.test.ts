@@ -13,7 +13,8 @@ import { configFromEnvironment } from '../../lambdas/handlers/environment';
 import { synthApp } from './synth';
 
 describe('stack outputs for pc-hygiene --stack', () => {
-  const { template, stack } = synthApp({ mode: 'enforce', staleAfterDays: '60' });
+  // With a raised filterPolicyQuota: its output (FilterPolicyQuota) is declared only then.
+  const { template, stack } = synthApp({ mode: 'enforce', staleAfterDays: '60', filterPolicyQuota: '1000' });
 
   it('declares every output the CLI reads', () => {
     const outputs = Object.keys(template.findOutputs('*'));

@@ -5,7 +5,10 @@
  * records each owner's state, exactly as the scheduled Lambda does. With
  * `--stack`, the topic and the route are the deployment's unless
  * `--topic-arn`, `--config` or `--route` says otherwise (`directoryConfigOf`,
- * docs/deploy.md): a relay deployment must not get email subscriptions.
+ * docs/deploy.md): a relay deployment must not get email subscriptions. So is
+ * the filter-policy quota, unless `--filter-policy-quota` (or its variable)
+ * gives one: the stack's `FilterPolicyQuota` output, SNS's default without it
+ * ({@link filterPolicyQuotaOf}), so a run by hand stops where the Lambda does.
  *
  * When the mass-unsubscribe guard holds back the run's new opt-outs
  * (docs/notifications.md, "Subscription reconciler") the summary says so and
@@ -54,11 +57,15 @@ import {
 import { mailboxKey } from '../../../lambdas/relay/ses-address';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
+import type { Deployment } from '../../aws/deployment-lookup';
+import { STACK_OUTPUT } from '../../aws/stack-outputs';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
+import { sayOnStderr } from '../../options/deployment-target';
 import {
   directoryClientFor,
   directoryConfigOf,
+  directoryDeploymentOf,
   requireDirectoryTable,
   routeOption,
   withDirectoryErrors,
@@ -67,6 +74,7 @@ import { formatOption, REPORT_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import { integerIn } from '../../options/numbers';
 import type { OptionsOf } from '../../options/options-of';
+import { stackDefaultValue } from '../../options/stack-default';
 import {
   checkTopicArn,
   snsEndpointOption,
@@ -86,6 +94,9 @@ function conflictLine(c: SubscriptionConflict): string {
       return `  conflict: ${c.userId} <${c.email}>: the userId holds " or \\, which an SNS filter policy cannot be trusted to match (route relay reaches them)`;
   }
 }
+
+/** The variable that gives `--filter-policy-quota` for a session: given, it wins over a stack's output too. */
+const QUOTA_ENV = 'PC_HYGIENE_FILTER_POLICY_QUOTA';
 
 /** What `owners sync-subscriptions --help` says the command does. */
 const DESCRIPTION =
@@ -110,8 +121,15 @@ function defineSyncSubscriptions(owners: Command) {
           'the topic’s "Filter policies per topic" quota (Service Quotas)',
         )
           .argParser(integerIn('--filter-policy-quota', 1, 1_000_000))
-          .default(DEFAULT_FILTER_POLICY_QUOTA)
-          .env('PC_HYGIENE_FILTER_POLICY_QUOTA'),
+          .default(
+            DEFAULT_FILTER_POLICY_QUOTA,
+            stackDefaultValue(
+              'directory',
+              `the stack's ${STACK_OUTPUT.filterPolicyQuota} output, which its reconciler plans against, or ${DEFAULT_FILTER_POLICY_QUOTA} (SNS's default) without one`,
+              String(DEFAULT_FILTER_POLICY_QUOTA),
+            ),
+          )
+          .env(QUOTA_ENV),
       )
       .addOption(
         new Option('--concurrency <n>', 'SNS calls in flight at once')
@@ -280,6 +298,47 @@ function printRefusal(refusal: EmptyOwnerDirectoryError, format: SyncOptions['fo
   );
 }
 
+/**
+ * The filter-policy quota the run plans against: `--filter-policy-quota` or {@link QUOTA_ENV} when given; else, with
+ * a stack, the one its reconciler plans against (the `FilterPolicyQuota` output; SNS's default without it), so a
+ * deployment with a raised quota does not stop at 200 (docs/deploy.md, "Owner subscriptions: the SNS quota"); else
+ * SNS's default. Acting on a stack, says on stderr which quota it uses and where from.
+ */
+function filterPolicyQuotaOf(
+  options: SyncOptions,
+  command: CommandUnknownOpts,
+  say: (line: string) => void = sayOnStderr,
+): number {
+  const deployment = directoryDeploymentOf(command);
+  if (deployment === undefined) return options.filterPolicyQuota;
+  const chosen = chooseFilterPolicyQuota(options.filterPolicyQuota, command, deployment);
+  say(`filter-policy quota ${chosen.quota} (${chosen.source})`);
+  return chosen.quota;
+}
+
+/** {@link filterPolicyQuotaOf} with a stack: the quota, and where it came from as stderr says it. */
+function chooseFilterPolicyQuota(
+  given: number,
+  command: CommandUnknownOpts,
+  { stackName, filterPolicyQuota: deployed }: Deployment,
+): { readonly quota: number; readonly source: string } {
+  const deployedQuota = deployed ?? DEFAULT_FILTER_POLICY_QUOTA;
+  const source = command.getOptionValueSource('filterPolicyQuota');
+  if (source === 'cli' || source === 'env') {
+    const named = source === 'cli' ? '--filter-policy-quota' : QUOTA_ENV;
+    const differs =
+      given === deployedQuota ? '' : `; stack ${stackName}'s reconciler plans against ${deployedQuota}`;
+    return { quota: given, source: `${named}${differs}` };
+  }
+  if (deployed !== undefined) {
+    return { quota: deployed, source: `stack ${stackName}'s ${STACK_OUTPUT.filterPolicyQuota} output` };
+  }
+  return {
+    quota: DEFAULT_FILTER_POLICY_QUOTA,
+    source: `SNS's default; stack ${stackName} has no ${STACK_OUTPUT.filterPolicyQuota} output: it sets no filterPolicyQuota, or was deployed before the output existed`,
+  };
+}
+
 async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknownOpts): Promise<void> {
   if (!options.topicArn) {
     throw new UsageError(
@@ -288,6 +347,7 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
   }
   checkTopicArn(options.topicArn); // a bad ARN is told before the config is looked up
   const { config } = directoryConfigOf(command);
+  const filterPolicyQuota = filterPolicyQuotaOf(options, command);
   const documentClient = directoryClientFor(options);
   const snsClient = subscriptionsClientFor(options.topicArn, options.snsEndpoint, options.profile);
   try {
@@ -299,7 +359,7 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
       },
       {
         route: options.route ?? config.ownerDelivery,
-        filterPolicyQuota: options.filterPolicyQuota,
+        filterPolicyQuota,
         dryRun: options.dryRun ?? false,
         allowMassUnsubscribe: options.allowMassUnsubscribe ?? false,
         concurrency: options.concurrency,
