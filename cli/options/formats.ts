@@ -11,7 +11,7 @@ import { Option } from '@commander-js/extra-typings';
 /** A report people read or a program parses: `sweep`, `report`, `notify`, `local`. */
 export const REPORT_FORMATS = ['table', 'json'] as const;
 
-/** A listing of records: `runs list`, `runs show`. */
+/** A listing of records: `runs list`, `runs show`, `owners list`. */
 export const LISTING_FORMATS = ['table', 'json', 'csv'] as const;
 
 /**

@@ -109,6 +109,28 @@ describe('credentials commands aimed at the owner directory', () => {
   });
 });
 
+describe('owners list --with-unlisted aimed at the owner directory as its credentials table', () => {
+  const owners = useTestDirectoryTable('kind-unlisted', 'each');
+
+  it('is refused: no owner read as a credential of an unlisted owner', async () => {
+    const run = await runCli([
+      'owners',
+      'list',
+      '--with-unlisted',
+      ...directoryFlags(owners),
+      '--table',
+      owners.tableName,
+    ]);
+
+    expect(run.stderr).toBe(
+      `pc-hygiene: table ${owners.tableName} at ${owners.endpoint} is not a credentials table (its key is not ` +
+        '`id`): did you name the owner directory or the relay ledger?\n',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+  });
+});
+
 describe('owner directory commands aimed at the credentials table', () => {
   const credentials = useTestTable('kind-credentials', 'each', () => [credential('c1-1')]);
   const refusal = () =>

@@ -47,7 +47,7 @@ import {
 import { formatOption, LISTING_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
-import { tableDefault, withTableErrors } from '../../options/table-options';
+import { requireTableKind, tableDefault, withTableErrors } from '../../options/table-options';
 import { UsageError } from '../../usage-error';
 
 /**
@@ -202,9 +202,12 @@ async function ownersToJudge(
     known.add(owner.userId);
   }
   if (unlistedIn !== undefined) {
-    // Its errors name the credentials table (a missing one is not the directory's).
+    // Its errors name the credentials table (a missing one is not the directory's); a table of another kind is refused.
     const tableOptions = { ...options, table: unlistedIn };
-    const owners = await withTableErrors(tableOptions, () => credentialOwners(client, unlistedIn, segments));
+    const owners = await withTableErrors(tableOptions, async () => {
+      await requireTableKind(client, unlistedIn);
+      return credentialOwners(client, unlistedIn, segments);
+    });
     for (const userId of owners) {
       if (!known.has(userId)) all.push({ userId, absent: true });
     }
