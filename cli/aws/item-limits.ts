@@ -10,15 +10,17 @@
  *   (so an attribute's value holds at most 31 nested lists or maps);
  * - attribute names (map keys included): 1 to 65,535 bytes.
  *
- * The size is not judged here: the credential's parse refuses an item that
- * leaves no room under the 400 KB item limit for the worker's own writes
- * (`lambdas/hygiene/item-size.ts`, a stricter rule than DynamoDB's; its count
- * is re-exported here for the bench and the tests).
+ * - size: an item that leaves no room under the 400 KB item limit for the
+ *   worker's own writes (`lambdas/hygiene/item-size.ts`, a stricter rule than
+ *   DynamoDB's, for what enters the table; the sweep does not judge stored
+ *   items by it, docs/data-model.md, "Item size"; its count is re-exported
+ *   here for the bench and the tests).
  *
  * Pure: no AWS call. Numbers are judged by the text the SDK sends for them
  * (`String(value)`).
  */
 import { type DecimalShape, decimalShape } from '../../lambdas/hygiene/decimal-shape';
+import { itemSizeProblem } from '../../lambdas/hygiene/item-size';
 
 export {
   itemSizeBytes,
@@ -97,10 +99,11 @@ function nameProblem(name: string): string | undefined {
 }
 
 /**
- * Every reason besides its size DynamoDB would refuse to store `item` (see
- * the module comment), each starting with the attribute's path; empty when it
- * fits.
+ * Every reason DynamoDB would refuse to store `item`, or would refuse the
+ * worker's writes to it later (see the module comment), each starting with
+ * the attribute's path (`(record)` for its size); empty when it fits.
  */
 export function itemLimitProblems(item: Readonly<Record<string, unknown>>): string[] {
-  return valueProblems(item, '', 0);
+  const size = itemSizeProblem(item);
+  return [...valueProblems(item, '', 0), ...(size === undefined ? [] : [`(record): ${size}`])];
 }

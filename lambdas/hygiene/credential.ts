@@ -18,7 +18,6 @@
  */
 import ipaddr from 'ipaddr.js';
 import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from './data-contract';
-import { itemSizeProblem } from './item-size';
 import { describeStoredValue } from './stored-value-text';
 import { parseInstant } from './time';
 
@@ -343,8 +342,6 @@ export function parseCredential(item: unknown): ParsedRecord {
     );
   }
   const hygiene = readHygieneState(r);
-  const tooLarge = itemSizeProblem(raw);
-  if (tooLarge !== undefined) r.check(false, '(record)', tooLarge);
   if (r.problems.length > 0 || id === undefined || userId === undefined) {
     return {
       ok: false,

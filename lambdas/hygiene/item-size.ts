@@ -9,10 +9,12 @@
  * the limit could never be flagged, deleted or noticed: its write would fail
  * on every run. So a credential is judged with its history, its outbox and its
  * bookkeeping counted at no less than the room the worker's writes may take
- * ({@link WORKER_ROOM}); past 400 KB so, it is invalid: `import` refuses it,
- * the sweep, `plan` and `report` report it, nothing writes it. What the worker
- * already wrote uses its own room, so a credential that was valid stays valid
- * as the worker writes to it.
+ * ({@link WORKER_ROOM}); past 400 KB so, `import` refuses it. The sweep does
+ * not judge stored items by it: one already in the table is decided as any
+ * other (an expired one must still be deleted), and a write DynamoDB refuses
+ * for its size is reported as too large to update. What the worker already
+ * wrote uses its own room, so an item import took stays within the rule as the
+ * worker writes to it.
  *
  * The count (measured against DynamoDB Local byte for byte:
  * test/unit/item-limits.test.ts, test/integration/import-item-limits.test.ts):

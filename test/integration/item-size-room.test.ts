@@ -110,9 +110,13 @@ describe('credentials near the 400 KB item limit', () => {
     ]);
   });
 
-  it('the sweep reports eleven that leave no room as invalid, run after run, and deletes the one at the limit', async () => {
+  it('the sweep still deletes an expired credential stored past the rule when its deletion fits; eleven whose deletion does not fit are reported too large, run after run', async () => {
     const over = Array.from({ length: 11 }, (_, i) => expiredOf(`over-${i}`, 409_336));
-    await putItems(table.client, table.tableName, [...over, expiredOf('at-limit', 385_975)]);
+    await putItems(table.client, table.tableName, [
+      ...over,
+      expiredOf('roomless', 395_000),
+      expiredOf('at-limit', 385_975),
+    ]);
 
     for (const [runId, now] of [
       ['r1', NOW],
@@ -121,11 +125,10 @@ describe('credentials near the 400 KB item limit', () => {
       const summary = await sweep(runId, now);
       expect(summary.status).toBe('complete');
       expect(summary.failed.count).toBe(0);
-      expect(summary.invalid.count).toBe(11);
-      expect(summary.invalid.records[0]?.problems).toEqual([
-        expect.stringMatching(/^\(record\): 409,336 bytes as DynamoDB counts them/),
-      ]);
+      expect(summary.invalid.count).toBe(0);
+      expect(summary.tooLarge?.count).toBe(11);
     }
+    expect((await getItem(table.client, table.tableName, 'roomless'))?.hygieneDeletedByRun).toBe('r1');
     expect((await getItem(table.client, table.tableName, 'at-limit'))?.hygieneDeletedByRun).toBe('r1');
     expect((await getItem(table.client, table.tableName, 'over-3'))?.deletedAt).toBeUndefined();
   });
