@@ -13,6 +13,7 @@
 import { userInfo } from 'node:os';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
+import { cappedOperatorText } from '../options/by-option';
 
 /** The flags and environment the operator's name is taken from. */
 export interface OperatorSource {
@@ -59,9 +60,16 @@ async function callerIdentityArn(source: OperatorSource, sts?: STSClient): Promi
   }
 }
 
-/** The name the operator gave (`--by`, else {@link OPERATOR_ENV}), if any. */
+/**
+ * The name the operator gave (`--by`, else {@link OPERATOR_ENV}), if any; the variable's value capped as `--by` is
+ * (it is stored on the credential's history and the approval).
+ * @throws {UsageError} when the variable's value is longer than `--by` may be
+ */
 function givenOperator(source: OperatorSource): string | undefined {
-  return source.by?.trim() || process.env[OPERATOR_ENV]?.trim() || undefined;
+  const given = source.by?.trim();
+  if (given) return given;
+  const fromEnv = process.env[OPERATOR_ENV]?.trim();
+  return fromEnv ? cappedOperatorText(OPERATOR_ENV, fromEnv) : undefined;
 }
 
 /**

@@ -20,9 +20,10 @@ export const OPERATOR_TEXT_MAX_CHARS = 1_000;
 /**
  * `text` (the value of `option`, already trimmed) when it is at most
  * {@link OPERATOR_TEXT_MAX_CHARS} characters long.
+ * @param option the flag (`--by`, `--reason`) or the environment variable (`PC_HYGIENE_OPERATOR`) it came from
  * @throws {UsageError} naming the option and its length when it is longer
  */
-export function cappedOperatorText(option: '--by' | '--reason', text: string): string {
+export function cappedOperatorText(option: string, text: string): string {
   if (text.length <= OPERATOR_TEXT_MAX_CHARS) return text;
   const chars = Array.from(text).length;
   if (chars <= OPERATOR_TEXT_MAX_CHARS) return text;

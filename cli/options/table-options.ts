@@ -358,7 +358,7 @@ const CREDENTIALS_TABLE: TableKind = {
   kindText: 'a credentials table',
   wrongKey:
     `is not a credentials table (its key is not \`${TABLE_DEFINITION.partitionKey.name}\`): ` +
-    'did you name the owner directory or the relay ledger?',
+    'did you name the owner directory?',
 };
 
 /**

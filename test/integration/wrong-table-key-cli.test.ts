@@ -25,7 +25,7 @@ describe('restore and runs aimed at the owner directory (CLI, DynamoDB Local)', 
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       `pc-hygiene: table ${owners.tableName} at ${owners.endpoint} is not a credentials table (its key is not \`id\`): ` +
-        'did you name the owner directory or the relay ledger?\n',
+        'did you name the owner directory?\n',
     );
   });
 });

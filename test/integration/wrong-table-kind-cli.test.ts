@@ -57,7 +57,7 @@ describe('credentials commands aimed at the owner directory', () => {
   const owners = useTestDirectoryTable('kind-owners', 'each');
   const refusal = () =>
     `pc-hygiene: table ${owners.tableName} at ${owners.endpoint} is not a credentials table (its key is not \`id\`): ` +
-    'did you name the owner directory or the relay ledger?\n';
+    'did you name the owner directory?\n';
   let before: string[];
 
   beforeEach(async () => {
@@ -124,7 +124,7 @@ describe('owners list --with-unlisted aimed at the owner directory as its creden
 
     expect(run.stderr).toBe(
       `pc-hygiene: table ${owners.tableName} at ${owners.endpoint} is not a credentials table (its key is not ` +
-        '`id`): did you name the owner directory or the relay ledger?\n',
+        '`id`): did you name the owner directory?\n',
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');

@@ -6,6 +6,7 @@
  * before any table is touched (the endpoint below answers nothing).
  */
 import { describe, expect, it } from 'vitest';
+import { OPERATOR_ENV, resolveVerifiedOperator } from '../../../cli/aws/caller-identity';
 import { registerExemptCommands } from '../../../cli/commands/exempt';
 import { registerRestoreCommand } from '../../../cli/commands/restore';
 import { cappedOperatorText, OPERATOR_TEXT_MAX_CHARS, parseBy } from '../../../cli/options/by-option';
@@ -63,5 +64,22 @@ describe('--reason and --by', () => {
     expect(String((run.error as Error | undefined)?.message)).toMatch(
       /--by is 1,001 characters long; at most 1,000/,
     );
+  });
+});
+
+describe('PC_HYGIENE_OPERATOR', () => {
+  it('is capped as --by is: a longer name is refused naming the variable, a name within the cap is used', async () => {
+    const saved = process.env[OPERATOR_ENV];
+    try {
+      process.env[OPERATOR_ENV] = 'o'.repeat(1_001);
+      await expect(resolveVerifiedOperator({ endpoint: 'http://127.0.0.1:9' })).rejects.toThrow(
+        /^PC_HYGIENE_OPERATOR is 1,001 characters long; at most 1,000/,
+      );
+      process.env[OPERATOR_ENV] = ` ${'o'.repeat(1_000)} `;
+      expect((await resolveVerifiedOperator({ endpoint: 'http://127.0.0.1:9' })).by).toBe('o'.repeat(1_000));
+    } finally {
+      if (saved === undefined) delete process.env[OPERATOR_ENV];
+      else process.env[OPERATOR_ENV] = saved;
+    }
   });
 });

@@ -99,7 +99,7 @@ describe('a table of the wrong kind, as the operator is told', () => {
     expect(error).toBeInstanceOf(TableAccessError);
     expect((error as Error).message).toBe(
       'table Owners in eu-west-1 is not a credentials table (its key is not `id`): ' +
-        'did you name the owner directory or the relay ledger?',
+        'did you name the owner directory?',
     );
   });
 

@@ -15,7 +15,7 @@ const validation = (message: string) =>
   new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', message, $metadata: {} });
 
 const NOT_CREDENTIALS =
-  'is not a credentials table (its key is not `id`): did you name the owner directory or the relay ledger?';
+  'is not a credentials table (its key is not `id`): did you name the owner directory?';
 
 describe('a table whose key is not id', () => {
   it.each([
